@@ -1,0 +1,159 @@
+// Package modelcatalog holds the embedded, dated catalog of managed models and
+// their prices, open-weight models and their architecture numbers, GPUs, AWS
+// instance types and GPU-hour prices, and measured serving throughput. Every
+// figure carries its source and the date it was true on.
+package modelcatalog
+
+// Source says where a figure comes from and when it was true.
+type Source struct {
+	Source string `json:"source"`
+	AsOf   string `json:"as_of"` // YYYY-MM-DD
+	// Estimate marks a figure no primary source confirms.
+	Estimate bool   `json:"estimate,omitempty"`
+	Note     string `json:"note,omitempty"`
+}
+
+// Catalog is the whole catalog.
+type Catalog struct {
+	// AsOf is the date of the catalog's newest review (YYYY-MM-DD).
+	AsOf       string         `json:"as_of"`
+	Managed    []ManagedModel `json:"managed"`
+	OpenModels []OpenModel    `json:"open_models"`
+	GPUs       []GPU          `json:"gpus"`
+	Instances  []Instance     `json:"instances"`
+	Throughput []Throughput   `json:"throughput"`
+	// LineItems are the small infrastructure costs of each architecture
+	// (load balancer, storage, secrets).
+	LineItems []LineItem `json:"line_items"`
+	// TokensPerTask converts tokens to tasks for the quality-gap cost, per
+	// complexity ("simple", "complex").
+	TokensPerTask map[string]Figure `json:"tokens_per_task"`
+}
+
+// Figure is one sourced number.
+type Figure struct {
+	Value float64 `json:"value"`
+	Source
+}
+
+// ManagedModel is a model sold per token by its vendor or a cloud provider.
+type ManagedModel struct {
+	ID     string `json:"id"`     // catalog id, e.g. "claude-sonnet-4.6"
+	Name   string `json:"name"`   // display name
+	Vendor string `json:"vendor"` // anthropic | openai | google | deepseek
+	// APIID is the id the vendor's API takes.
+	APIID string `json:"api_id"`
+	// Providers that sell the model: the vendor itself and, e.g., "bedrock".
+	Providers []string `json:"providers"`
+	// BedrockID is the Bedrock model or inference-profile id; empty when
+	// Bedrock does not serve the model.
+	BedrockID string `json:"bedrock_id,omitempty"`
+	Status    string `json:"status"` // latest | active | legacy | retired
+	Successor string `json:"successor,omitempty"`
+	// Prices are effective-dated; the plan uses the newest whose
+	// EffectiveFrom is on or before the plan's date.
+	Prices []Price `json:"prices"`
+	// Quality is the share of tasks completed at the first attempt, per
+	// complexity ("simple", "complex"), 0..1.
+	Quality map[string]Figure `json:"quality"`
+	// TTFTMs is the typical p95 time to first token of the vendor's API.
+	TTFTMs *Figure `json:"ttft_ms,omitempty"`
+	Source
+}
+
+// Price is a managed model's per-million-token price from a date on.
+type Price struct {
+	EffectiveFrom string  `json:"effective_from"` // YYYY-MM-DD
+	InputPerM     float64 `json:"input_per_m"`
+	OutputPerM    float64 `json:"output_per_m"`
+	// CacheReadPerM is nil when the vendor publishes no cache-read price.
+	CacheReadPerM *float64 `json:"cache_read_per_m,omitempty"`
+	Source
+}
+
+// OpenModel is an open-weight model that can be self-hosted; a spec's model
+// blocks decode into the same shape.
+type OpenModel struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	HFRepo string `json:"hf_repo"` // Hugging Face repository vLLM loads
+	// Gated models need a Hugging Face token to download.
+	Gated         bool    `json:"gated"`
+	ParamsB       float64 `json:"params_b"`        // total parameters, billions
+	ActiveParamsB float64 `json:"active_params_b"` // active per token (MoE), billions
+	Layers        int     `json:"layers"`
+	QHeads        int     `json:"q_heads"`
+	KVHeads       int     `json:"kv_heads"`
+	HeadDim       int     `json:"head_dim"`
+	MaxContext    int     `json:"max_context"`
+	// WeightsDType is how the weights are served: "bf16", "fp8" or "mxfp4".
+	WeightsDType string `json:"weights_dtype"`
+	// WeightsGB is the resident size of the weights at WeightsDType, in GB (1e9 bytes).
+	WeightsGB float64 `json:"weights_gb"`
+	// KVBytesPerToken is the KV cache per token at BF16; 0 means derive it
+	// as 2 × layers × kv_heads × head_dim × 2 bytes.
+	KVBytesPerToken int `json:"kv_bytes_per_token,omitempty"`
+	// Quality per complexity ("simple", "complex"), 0..1, on the same scale
+	// as the managed models'.
+	Quality map[string]Figure `json:"quality"`
+	Source
+}
+
+// GPU is an accelerator model.
+type GPU struct {
+	ID       string  `json:"id"` // "h100"
+	Name     string  `json:"name"`
+	MemoryGB float64 `json:"memory_gb"`
+	Source
+}
+
+// Instance is an AWS instance type carrying GPUs.
+type Instance struct {
+	Type   string `json:"type"` // "p5.48xlarge"
+	GPU    string `json:"gpu"`
+	GPUs   int    `json:"gpus"`
+	Region string `json:"region"`
+	// GPUHourUSD is the price of one GPU-hour per pricing model
+	// ("on_demand", "reserved", "spot", "capacity_block"); a missing key is unknown.
+	GPUHourUSD map[string]PriceRange `json:"gpu_hour_usd"`
+	Source
+}
+
+// PriceRange is a sourced price that may be a range.
+type PriceRange struct {
+	Low  float64 `json:"low"`
+	High float64 `json:"high"`
+	Source
+}
+
+// Throughput is a measured (or derived) serving rate of one replica.
+type Throughput struct {
+	Model          string `json:"model"`
+	GPU            string `json:"gpu"`
+	TensorParallel int    `json:"tensor_parallel"`
+	// PrefillTokS and DecodeTokS are the replica's input and output token
+	// rates at the stated latency.
+	PrefillTokS float64 `json:"prefill_tok_s"`
+	DecodeTokS  float64 `json:"decode_tok_s"`
+	// TTFTMs is the p95 time to first token at that load.
+	TTFTMs      float64 `json:"ttft_ms"`
+	Concurrency int     `json:"concurrency"`
+	// DerivedFrom names the measured model a figure was scaled from, when
+	// none was published for this one.
+	DerivedFrom string `json:"derived_from,omitempty"`
+	Source
+}
+
+// LineItem is a fixed monthly infrastructure cost of an architecture.
+type LineItem struct {
+	Name string `json:"name"`
+	// Applies lists the architectures it is billed to: "managed",
+	// "self_hosted", "hybrid".
+	Applies    []string `json:"applies"`
+	MonthlyUSD float64  `json:"monthly_usd"`
+	// Per says what MonthlyUSD is counted per: "" (once), "instance"
+	// (each GPU instance), "secret" (each Secrets Manager secret) or
+	// "alarm" (each CloudWatch alarm).
+	Per string `json:"per,omitempty"`
+	Source
+}

@@ -1,0 +1,160 @@
+package modelcatalog
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"sync"
+)
+
+//go:embed catalog.json
+var embedded []byte
+
+var (
+	defaultOnce sync.Once
+	defaultCat  *Catalog
+	defaultErr  error
+)
+
+// Default returns the embedded catalog, parsed once. It panics if the
+// embedded file is invalid, which the package's tests rule out.
+func Default() *Catalog {
+	defaultOnce.Do(func() { defaultCat, defaultErr = Parse(embedded) })
+	if defaultErr != nil {
+		panic(fmt.Sprintf("embedded catalog: %v", defaultErr))
+	}
+	return defaultCat
+}
+
+// Parse decodes a catalog from JSON.
+func Parse(data []byte) (*Catalog, error) {
+	var c Catalog
+	if err := json.Unmarshal(data, &c); err != nil {
+		return nil, fmt.Errorf("parse catalog: %w", err)
+	}
+	return &c, nil
+}
+
+// ManagedModel returns the managed model with the id.
+func (c *Catalog) ManagedModel(id string) (*ManagedModel, bool) {
+	for i := range c.Managed {
+		if c.Managed[i].ID == id {
+			return &c.Managed[i], true
+		}
+	}
+	return nil, false
+}
+
+// OpenModel returns the open-weight model with the id.
+func (c *Catalog) OpenModel(id string) (*OpenModel, bool) {
+	for i := range c.OpenModels {
+		if c.OpenModels[i].ID == id {
+			return &c.OpenModels[i], true
+		}
+	}
+	return nil, false
+}
+
+// GPU returns the GPU with the id.
+func (c *Catalog) GPU(id string) (*GPU, bool) {
+	for i := range c.GPUs {
+		if c.GPUs[i].ID == id {
+			return &c.GPUs[i], true
+		}
+	}
+	return nil, false
+}
+
+// ManagedIDs lists the managed model ids, sorted.
+func (c *Catalog) ManagedIDs() []string {
+	ids := make([]string, 0, len(c.Managed))
+	for _, m := range c.Managed {
+		ids = append(ids, m.ID)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// OpenModelIDs lists the open-weight model ids, sorted.
+func (c *Catalog) OpenModelIDs() []string {
+	ids := make([]string, 0, len(c.OpenModels))
+	for _, m := range c.OpenModels {
+		ids = append(ids, m.ID)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// GPUIDs lists the GPU ids, sorted.
+func (c *Catalog) GPUIDs() []string {
+	ids := make([]string, 0, len(c.GPUs))
+	for _, g := range c.GPUs {
+		ids = append(ids, g.ID)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Providers lists every managed provider any model is sold through, sorted.
+func (c *Catalog) Providers() []string {
+	seen := map[string]bool{}
+	for _, m := range c.Managed {
+		for _, p := range m.Providers {
+			seen[p] = true
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for p := range seen {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// InstancesFor lists the instance types carrying the GPU in the region,
+// fewest GPUs first.
+func (c *Catalog) InstancesFor(gpu, region string) []Instance {
+	var out []Instance
+	for _, in := range c.Instances {
+		if in.GPU == gpu && in.Region == region {
+			out = append(out, in)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].GPUs < out[j].GPUs })
+	return out
+}
+
+// ThroughputFor returns the catalog's throughput entries for the model on
+// the GPU, smallest tensor-parallel size first.
+func (c *Catalog) ThroughputFor(model, gpu string) []Throughput {
+	var out []Throughput
+	for _, t := range c.Throughput {
+		if t.Model == model && t.GPU == gpu {
+			out = append(out, t)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].TensorParallel < out[j].TensorParallel })
+	return out
+}
+
+// PriceOn returns the price in effect on date (YYYY-MM-DD): the newest
+// whose EffectiveFrom is on or before it.
+func (m *ManagedModel) PriceOn(date string) (Price, bool) {
+	var best Price
+	found := false
+	for _, p := range m.Prices {
+		if p.EffectiveFrom <= date && (!found || p.EffectiveFrom > best.EffectiveFrom) {
+			best, found = p, true
+		}
+	}
+	return best, found
+}
+
+// KVBytes returns the model's KV cache per token at BF16.
+func (m *OpenModel) KVBytes() int {
+	if m.KVBytesPerToken > 0 {
+		return m.KVBytesPerToken
+	}
+	return 2 * m.Layers * m.KVHeads * m.HeadDim * 2
+}

@@ -1,0 +1,223 @@
+// Package plan turns a spec into priced options, policy results and a
+// decision: the JSON plan of DESIGN.md.
+package plan
+
+import "github.com/costgate/costgate/spec"
+
+// Architectures of an option, and the decision when none is allowed.
+const (
+	Managed    = "managed"
+	SelfHosted = "self_hosted"
+	Hybrid     = "hybrid"
+	Blocked    = "blocked"
+)
+
+// Verdicts between managed and self-hosted.
+const (
+	ManagedWins    = "managed_wins"
+	SelfHostedWins = "self_hosted_wins"
+	Close          = "close"
+)
+
+// Plan is the whole plan of one spec. Its JSON form is the contract.
+type Plan struct {
+	Spec        string `json:"spec"`
+	Team        string `json:"team"`
+	CatalogAsOf string `json:"catalog_as_of"`
+	// AsOf is the date the plan is computed for (prices, override expiry).
+	AsOf string `json:"as_of"`
+	// Inputs is the spec as the policies see it.
+	Inputs    Inputs    `json:"inputs"`
+	Options   []Option  `json:"options"`
+	Decision  Decision  `json:"decision"`
+	Verdict   string    `json:"verdict"`
+	Breakeven Breakeven `json:"breakeven"`
+	Checklist Checklist `json:"checklist"`
+	// Waivers are the spec's overrides and what each waived.
+	Waivers []Waiver `json:"waivers"`
+	// Warnings are plan-level notes (stale catalog, estimated figures).
+	Warnings []Finding `json:"warnings"`
+	// Resources are what `pulumi up` would register for the decision.
+	Resources []Resource `json:"resources"`
+}
+
+// Money is a monthly cost range in USD.
+type Money struct {
+	Low      float64 `json:"low"`
+	Expected float64 `json:"expected"`
+	High     float64 `json:"high"`
+}
+
+// Option is one priced architecture.
+type Option struct {
+	Architecture string     `json:"architecture"`
+	MonthlyUSD   Money      `json:"monthly_usd"`
+	LineItems    []LineItem `json:"line_items"`
+	// QualityGapUSD is the hidden cost of weaker models; included in
+	// MonthlyUSD only when QualityIncluded.
+	QualityGapUSD   Money   `json:"quality_gap_usd"`
+	QualityIncluded bool    `json:"quality_included"`
+	Sizing          *Sizing `json:"sizing,omitempty"`
+	// Routes say which model serves each workload under this option.
+	Routes     []Route   `json:"routes"`
+	Allowed    bool      `json:"allowed"`
+	Violations []Finding `json:"violations"`
+	Warnings   []Finding `json:"warnings"`
+	// Waived are denials an unexpired override lifted.
+	Waived []Finding `json:"waived"`
+}
+
+// LineItem is one component of an option's cost.
+type LineItem struct {
+	Name       string `json:"name"`
+	MonthlyUSD Money  `json:"monthly_usd"`
+	// Workload and Model are set on token-cost lines.
+	Workload string `json:"workload,omitempty"`
+	Model    string `json:"model,omitempty"`
+	Note     string `json:"note,omitempty"`
+}
+
+// Route is how one workload is served under an option.
+type Route struct {
+	Workload   string  `json:"workload"`
+	Complexity string  `json:"complexity"`
+	Share      float64 `json:"share"`
+	// ServedBy is "managed" or "self_hosted".
+	ServedBy string `json:"served_by"`
+	Model    string `json:"model"`
+	// Provider is the managed provider ("anthropic", "bedrock", ...); empty when self-hosted.
+	Provider string `json:"provider,omitempty"`
+	// TTFTMs is the expected p95 time to first token; null when unknown.
+	TTFTMs        *float64 `json:"ttft_ms"`
+	MaxTTFTMs     *float64 `json:"max_ttft_ms"`
+	ContextTokens int      `json:"context_tokens"`
+}
+
+// Sizing is the self-hosted fleet of an option.
+type Sizing struct {
+	Model          string `json:"model"`
+	GPU            string `json:"gpu"`
+	GPUs           int    `json:"gpus"`
+	Replicas       int    `json:"replicas"`
+	TensorParallel int    `json:"tensor_parallel"`
+	InstanceType   string `json:"instance_type"`
+	Instances      int    `json:"instances"`
+	// ReplicasPerInstance is vLLM's data-parallel size on one instance.
+	ReplicasPerInstance int `json:"replicas_per_instance"`
+	// Fixed is true when the spec set gpus: billed as given, not sized.
+	Fixed       bool       `json:"fixed"`
+	Pricing     string     `json:"pricing"`
+	GPUHourUSD  spec.Range `json:"gpu_hour_usd"`
+	BilledHours float64    `json:"billed_hours"`
+	Schedule    string     `json:"schedule"`
+	MaxModelLen int        `json:"max_model_len"`
+	WeightsGB   float64    `json:"weights_gb"`
+	KVCacheGB   float64    `json:"kv_cache_gb"`
+	// PeakUtilization is peak load over the fleet's capacity (0..); above
+	// the target it is a capacity warning.
+	PeakUtilization   float64  `json:"peak_utilization"`
+	TargetUtilization float64  `json:"target_utilization"`
+	TTFTMs            *float64 `json:"ttft_ms"`
+	// BaselineInstances run outside peak hours; PeakInstances at peak.
+	BaselineInstances int      `json:"baseline_instances"`
+	PeakInstances     int      `json:"peak_instances"`
+	VLLMArgs          []string `json:"vllm_args"`
+	Notes             []string `json:"notes"`
+}
+
+// Finding is one policy result.
+type Finding struct {
+	Policy  string `json:"policy"`
+	Option  string `json:"option,omitempty"`
+	Message string `json:"message"`
+}
+
+// Decision is the chosen architecture, or blocked.
+type Decision struct {
+	Architecture string   `json:"architecture"`
+	Reasons      []string `json:"reasons"`
+}
+
+// Breakeven is the smallest team at which self-hosting costs no more.
+type Breakeven struct {
+	// Developers is nil when no team size in [1, 100000] breaks even.
+	Developers *int `json:"developers"`
+}
+
+// Checklist is the article's five-item decision checklist.
+type Checklist struct {
+	Met   int             `json:"met"`
+	Items []ChecklistItem `json:"items"`
+	// Verdict is "self-hosting worth evaluating" at three or more.
+	Verdict string `json:"verdict"`
+}
+
+// ChecklistItem is one checklist line.
+type ChecklistItem struct {
+	ID     string `json:"id"`
+	Text   string `json:"text"`
+	Met    bool   `json:"met"`
+	Detail string `json:"detail"`
+}
+
+// Waiver is an override and its effect.
+type Waiver struct {
+	Name     string `json:"name"`
+	Policy   string `json:"policy"`
+	Approver string `json:"approver"`
+	Reason   string `json:"reason"`
+	Expires  string `json:"expires"`
+	Expired  bool   `json:"expired"`
+	// Waived lists the options whose denial it lifted.
+	Waived []string `json:"waived"`
+}
+
+// Resource is one resource `pulumi up` would register.
+type Resource struct {
+	Type       string         `json:"type"`
+	Name       string         `json:"name"`
+	Properties map[string]any `json:"properties"`
+}
+
+// Inputs is the spec as plan policies read it.
+type Inputs struct {
+	Team               string          `json:"team"`
+	CostCenter         string          `json:"cost_center"`
+	Developers         spec.Range      `json:"developers"`
+	TokensPerDeveloper spec.Range      `json:"tokens_per_developer"`
+	Workloads          []WorkloadInput `json:"workloads"`
+	ManagedProvider    string          `json:"managed_provider"`
+	Compliance         ComplianceInput `json:"compliance"`
+	Organization       OrgInput        `json:"organization"`
+	Budget             BudgetInput     `json:"budget"`
+	Overrides          []Waiver        `json:"overrides"`
+}
+
+// WorkloadInput is one workload as policies read it.
+type WorkloadInput struct {
+	Name          string   `json:"name"`
+	Share         float64  `json:"share"`
+	Complexity    string   `json:"complexity"`
+	ContextTokens int      `json:"context_tokens"`
+	MaxTTFTMs     *float64 `json:"max_ttft_ms"`
+}
+
+// ComplianceInput is the compliance block as policies read it.
+type ComplianceInput struct {
+	CodeMayLeaveNetwork bool `json:"code_may_leave_network"`
+	// AllowedProviders is null when the spec sets no allow-list.
+	AllowedProviders []string `json:"allowed_providers"`
+}
+
+// OrgInput is the organization block as policies read it.
+type OrgInput struct {
+	GPUExpertise       bool `json:"gpu_expertise"`
+	LatencyOverQuality bool `json:"latency_over_quality"`
+}
+
+// BudgetInput is the budget block as policies read it; null when unset.
+type BudgetInput struct {
+	MonthlyLimitUSD  *float64 `json:"monthly_limit_usd"`
+	ApprovalAboveUSD *float64 `json:"approval_above_usd"`
+	AlertEmails      []string `json:"alert_emails"`
+}

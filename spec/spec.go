@@ -1,0 +1,155 @@
+// Package spec decodes a team's HCL spec into a Spec and reports every problem
+// as an hcl.Diagnostic with a source range.
+package spec
+
+import (
+	"time"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Range is a closed interval of a (range) attribute. A scalar attribute
+// decodes to a Range whose Low equals its High.
+type Range struct {
+	Low  float64 `json:"low"`
+	High float64 `json:"high"`
+}
+
+// Scalar returns the degenerate range [v, v].
+func Scalar(v float64) Range { return Range{Low: v, High: v} }
+
+// Mid is the range's midpoint, used for an option's expected cost.
+func (r Range) Mid() float64 { return (r.Low + r.High) / 2 }
+
+// IsScalar reports whether the range holds a single value.
+func (r Range) IsScalar() bool { return r.Low == r.High }
+
+// Complexity values of a workload.
+const (
+	Simple  = "simple"
+	Complex = "complex"
+)
+
+// Pricing models of self-hosted GPUs.
+const (
+	OnDemand      = "on_demand"
+	Reserved      = "reserved"
+	Spot          = "spot"
+	CapacityBlock = "capacity_block"
+)
+
+// Schedules of the self-hosted fleet.
+const (
+	AlwaysOn      = "always_on"
+	BusinessHours = "business_hours"
+)
+
+// Spec is one team's decoded spec, with every default applied.
+type Spec struct {
+	// Filename is the path the spec was read from, as given.
+	Filename     string
+	Team         Team
+	Workloads    []Workload
+	Managed      Managed
+	SelfHosted   SelfHosted
+	Compliance   Compliance
+	Organization Organization
+	Budget       Budget
+	Quality      Quality
+	Overrides    []Override
+	// Models are the spec's own open-weight model blocks; their names are
+	// valid values of self_hosted.model.
+	Models []modelcatalog.OpenModel
+	// Ranges maps an attribute or block path to where the spec declares it,
+	// so that a policy finding can point at the line that caused it. Keys:
+	// "team", "team.developers", "workload.NAME", "workload.NAME.max_ttft_ms",
+	// "managed.provider", "self_hosted.model", "compliance.code_may_leave_network",
+	// "budget.monthly_limit_usd", "override.NAME", and so on: block type, label
+	// where the block has one, attribute name.
+	Ranges map[string]hcl.Range
+}
+
+// Team is the team block.
+type Team struct {
+	Name                 string
+	Developers           Range
+	TokensPerDeveloper   Range
+	InputShare           Range   // default 0.8
+	CachedInputShare     Range   // default 0
+	WorkingHoursPerMonth float64 // default 176
+	PeakToAverage        Range   // default 2
+	DeveloperHourlyUSD   Range   // default 100
+	CostCenter           string
+}
+
+// Workload is one workload block.
+type Workload struct {
+	Name          string
+	Share         float64
+	Complexity    string // Simple or Complex
+	ContextTokens int    // default 8192 simple, 32768 complex
+	// MaxTTFTMs is the p95 time-to-first-token target; 0 means none.
+	MaxTTFTMs float64
+}
+
+// Managed is the managed block.
+type Managed struct {
+	SimpleModel  string // default "gpt-5.4-mini"
+	ComplexModel string // default "claude-sonnet-4.6"
+	// Provider serves both models; empty means each model's own vendor.
+	Provider string
+}
+
+// SelfHosted is the self_hosted block.
+type SelfHosted struct {
+	Model      string // catalog id, a model block's name, or "auto"; default "auto"
+	GPU        string // default "h100"
+	Pricing    string // default OnDemand
+	GPUHourUSD *Range // nil: the catalog's price for Pricing
+	// GPUs, when above 0, is a fixed fleet: no sizing, billed as given.
+	GPUs              int
+	Schedule          string  // default AlwaysOn
+	HoursPerMonth     float64 // default 730
+	OpsUSDPerMonth    Range   // default [2000, 4000]
+	MinReplicas       int     // default 1
+	TargetUtilization float64 // default 0.7
+	MinQuality        float64 // default 0
+	Region            string  // default "us-east-1"
+}
+
+// Compliance is the compliance block.
+type Compliance struct {
+	CodeMayLeaveNetwork bool // default true
+	// AllowedProviders is nil when the spec sets no allow-list.
+	AllowedProviders []string
+}
+
+// Organization is the organization block.
+type Organization struct {
+	GPUExpertise       bool
+	LatencyOverQuality bool
+}
+
+// Budget is the budget block; nil fields are unset.
+type Budget struct {
+	MonthlyLimitUSD  *float64
+	ApprovalAboveUSD *float64
+	AlertEmails      []string
+}
+
+// Quality is the quality block.
+type Quality struct {
+	ReworkHours       Range // default 0.5
+	IncludeInDecision bool  // default true
+}
+
+// Override is one override block: a reviewed waiver of one policy id.
+type Override struct {
+	Name     string
+	Policy   string
+	Approver string
+	Reason   string
+	// Expires is the last day the override waives its policy (UTC midnight).
+	Expires time.Time
+}
