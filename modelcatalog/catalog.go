@@ -138,6 +138,12 @@ type Throughput struct {
 	// TTFTMs is the p95 time to first token at that load.
 	TTFTMs      float64 `json:"ttft_ms"`
 	Concurrency int     `json:"concurrency"`
+	// InputTokens and OutputTokens are the mean request shape of the
+	// benchmark. PrefillTokS and DecodeTokS were measured together at that
+	// shape, so they are simultaneous rates, not independent capacities:
+	// PrefillTokS / DecodeTokS equals InputTokens / OutputTokens.
+	InputTokens  int `json:"input_tokens,omitempty"`
+	OutputTokens int `json:"output_tokens,omitempty"`
 	// DerivedFrom names the measured model a figure was scaled from, when
 	// none was published for this one.
 	DerivedFrom string `json:"derived_from,omitempty"`

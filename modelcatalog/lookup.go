@@ -1,6 +1,7 @@
 package modelcatalog
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -27,11 +28,17 @@ func Default() *Catalog {
 	return defaultCat
 }
 
-// Parse decodes a catalog from JSON.
+// Parse decodes a catalog from JSON. Unknown fields are errors, so that a
+// misspelt key in a private price book is not silently ignored.
 func Parse(data []byte) (*Catalog, error) {
 	var c Catalog
-	if err := json.Unmarshal(data, &c); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("parse catalog: %w", err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("parse catalog: trailing data after the catalog object")
 	}
 	return &c, nil
 }
@@ -157,4 +164,15 @@ func (m *OpenModel) KVBytes() int {
 		return m.KVBytesPerToken
 	}
 	return 2 * m.Layers * m.KVHeads * m.HeadDim * 2
+}
+
+// sortedKeys returns a map's keys in order, so that iteration (and the
+// errors it reports) is deterministic.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -1,5 +1,3 @@
-// Package spec decodes a team's HCL spec into a Spec and reports every problem
-// as an hcl.Diagnostic with a source range.
 package spec
 
 import (
@@ -61,12 +59,19 @@ type Spec struct {
 	// Models are the spec's own open-weight model blocks; their names are
 	// valid values of self_hosted.model.
 	Models []modelcatalog.OpenModel
+	// ModelThroughput holds the throughput blocks nested in the spec's model
+	// blocks; each entry's Model is its model block's name, so sizing can
+	// look them up beside the catalog's own measurements.
+	ModelThroughput []modelcatalog.Throughput
 	// Ranges maps an attribute or block path to where the spec declares it,
 	// so that a policy finding can point at the line that caused it. Keys:
 	// "team", "team.developers", "workload.NAME", "workload.NAME.max_ttft_ms",
 	// "managed.provider", "self_hosted.model", "compliance.code_may_leave_network",
 	// "budget.monthly_limit_usd", "override.NAME", and so on: block type, label
-	// where the block has one, attribute name.
+	// where the block has one, attribute name. A block maps to its header
+	// (type and labels), an attribute to the whole "name = value". A model's
+	// throughput block is keyed "model.NAME.throughput.GPU.tpN", N being its
+	// tensor_parallel, because one GPU may have several.
 	Ranges map[string]hcl.Range
 }
 

@@ -1,0 +1,38 @@
+package breakeven
+
+import (
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+// BenchmarkEvaluate prices an example spec: every option over its range
+// corners, plus the breakeven sweep.
+func BenchmarkEvaluate(b *testing.B) {
+	for _, name := range []string{"enterprise-hybrid.hcl", "company-50.hcl"} {
+		s := parseFile(b, filepath.Join("..", "examples", name))
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Evaluate(s, modelcatalog.Default(), date); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSweep is the breakeven search over every team size up to
+// MaxDevelopers, for a spec where self-hosting never breaks even.
+func BenchmarkSweep(b *testing.B) {
+	s := parse(b, "sweep.hcl", fmt.Sprintf(base, 10, 1e6))
+	m, err := newModel(s, modelcatalog.Default(), date)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sh, _ := modelcatalog.Default().OpenModel("qwen3-coder-30b-a3b")
+	for b.Loop() {
+		m.breakeven(sh)
+	}
+}

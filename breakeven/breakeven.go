@@ -1,0 +1,770 @@
+// Package breakeven prices the three architectures of a spec — managed APIs,
+// a self-hosted fleet, and the hybrid of the two — as monthly cost ranges,
+// and derives the verdict, the breakeven team size and the article's
+// checklist. It follows DESIGN.md's cost model exactly.
+package breakeven
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// Architectures.
+const (
+	Managed    = "managed"
+	SelfHosted = "self_hosted"
+	Hybrid     = "hybrid"
+)
+
+// Verdicts.
+const (
+	ManagedWins    = "managed_wins"
+	SelfHostedWins = "self_hosted_wins"
+	Close          = "close"
+)
+
+// SecondsPerHour converts the monthly token volume's working hours to seconds.
+const SecondsPerHour = 3600
+
+// MaxDevelopers bounds the breakeven search.
+const MaxDevelopers = 100000
+
+// AlarmsPerFleet are the CloudWatch alarms a self-hosted fleet carries
+// (unhealthy hosts, 5xx, p95 latency).
+const AlarmsPerFleet = 3
+
+// Money is a monthly cost range in USD.
+type Money struct {
+	Low, Expected, High float64
+}
+
+// Item is one line of an option's cost.
+type Item struct {
+	Name     string
+	Workload string
+	Model    string
+	Note     string
+	USD      Money
+}
+
+// Route is how one workload is served under an option.
+type Route struct {
+	Workload      string
+	Complexity    string
+	Share         float64
+	ServedBy      string // Managed or SelfHosted
+	Model         string
+	Provider      string
+	TTFTMs        *float64
+	MaxTTFTMs     *float64
+	ContextTokens int
+}
+
+// Fleet is the self-hosted part of an option, sized at the expected inputs.
+type Fleet struct {
+	Model    *modelcatalog.OpenModel
+	GPU      string
+	Pricing  string
+	Schedule string
+	// GPUHourUSD is the price range per GPU-hour the option is billed at.
+	GPUHourUSD        spec.Range
+	BilledHours       float64
+	TargetUtilization float64
+	Fixed             bool
+	Sized             inference.Fleet
+	VLLMArgs          []string
+	// Notes explain choices and estimates.
+	Notes []string
+}
+
+// Option is one priced architecture.
+type Option struct {
+	Architecture    string
+	Total           Money
+	Items           []Item
+	QualityGap      Money
+	QualityIncluded bool
+	Fleet           *Fleet
+	Routes          []Route
+	// Notes are warnings about how the option was priced.
+	Notes []Note
+}
+
+// Note is a warning attached to an option or the result.
+type Note struct {
+	ID      string
+	Message string
+}
+
+// ChecklistItem is one of the article's five checklist items.
+type ChecklistItem struct {
+	ID, Text, Detail string
+	Met              bool
+}
+
+// ChecklistThreshold is how many items make self-hosting worth evaluating.
+const ChecklistThreshold = 3
+
+// ManagedSpendThreshold is the checklist's monthly managed spend, USD.
+const ManagedSpendThreshold = 10000
+
+// Result is the priced spec.
+type Result struct {
+	Options   []Option
+	Verdict   string
+	Breakeven *int
+	Checklist []ChecklistItem
+	// Notes are plan-level warnings (an option that could not be priced,
+	// estimated figures).
+	Notes []Note
+}
+
+// Option returns the option of the architecture, or nil.
+func (r *Result) Option(arch string) *Option {
+	for i := range r.Options {
+		if r.Options[i].Architecture == arch {
+			return &r.Options[i]
+		}
+	}
+	return nil
+}
+
+// ChecklistMet counts the met checklist items.
+func (r *Result) ChecklistMet() int {
+	n := 0
+	for _, c := range r.Checklist {
+		if c.Met {
+			n++
+		}
+	}
+	return n
+}
+
+// params fixes every (range) input to one value.
+type params struct {
+	developers, tokens, inputShare, cachedShare, peakToAverage float64
+	hourlyUSD, opsUSD, reworkHours                             float64
+	// gpuPricePos places the GPU-hour price in its range: 0 low, 1 high.
+	gpuPricePos float64
+}
+
+// axis is one (range) input and where it goes in params.
+type axis struct {
+	r   spec.Range
+	set func(*params, float64)
+}
+
+// Evaluate prices the spec on the date (YYYY-MM-DD).
+func Evaluate(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*Result, error) {
+	m, err := newModel(s, cat, date)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	managed, err := m.option(Managed, nil)
+	if err != nil {
+		return nil, err
+	}
+	res.Options = append(res.Options, managed)
+
+	var shModel *modelcatalog.OpenModel
+	if sh, model, err := m.selfHostedOption(SelfHosted); err != nil {
+		res.Notes = append(res.Notes, Note{ID: "option.unpriced", Message: fmt.Sprintf("self_hosted cannot be priced: %v", err)})
+	} else {
+		res.Options = append(res.Options, sh)
+		shModel = model
+	}
+	if m.hasComplexity(spec.Simple) && m.hasComplexity(spec.Complex) {
+		if hy, _, err := m.selfHostedOption(Hybrid); err != nil {
+			res.Notes = append(res.Notes, Note{ID: "option.unpriced", Message: fmt.Sprintf("hybrid cannot be priced: %v", err)})
+		} else {
+			res.Options = append(res.Options, hy)
+		}
+	}
+
+	res.Verdict = Close
+	if sh := res.Option(SelfHosted); sh != nil {
+		switch {
+		case managed.Total.High < sh.Total.Low:
+			res.Verdict = ManagedWins
+		case sh.Total.High < managed.Total.Low:
+			res.Verdict = SelfHostedWins
+		}
+		res.Breakeven = m.breakeven(shModel)
+	} else {
+		res.Verdict = ManagedWins
+	}
+	res.Checklist = m.checklist(managed.Total.Expected)
+	return res, nil
+}
+
+// model is a spec prepared for pricing: prices resolved for the date.
+type model struct {
+	s    *spec.Spec
+	cat  *modelcatalog.Catalog
+	date string
+	// managedRoute holds the managed model, provider and price per complexity.
+	managedRoute map[string]managedChoice
+	throughput   []modelcatalog.Throughput
+	// servedBy caches served.
+	servedBy map[string][]spec.Workload
+	// tokenItem names each workload's token line.
+	tokenItem map[string]string
+	// priced caches the priced instance list per place in the price range.
+	priced map[float64][]inference.PricedInstance
+	// scratch is reused for the items of evaluations without detail, which
+	// their callers consume before the next evaluation.
+	scratch []Item
+}
+
+type managedChoice struct {
+	model    *modelcatalog.ManagedModel
+	provider string
+	price    modelcatalog.Price
+	notes    []Note
+}
+
+func newModel(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*model, error) {
+	m := &model{s: s, cat: cat, date: date, managedRoute: map[string]managedChoice{}, priced: map[float64][]inference.PricedInstance{}, servedBy: map[string][]spec.Workload{}}
+	m.throughput = append(slices.Clone(cat.Throughput), s.ModelThroughput...)
+	m.tokenItem = map[string]string{}
+	for _, w := range s.Workloads {
+		m.tokenItem[w.Name] = "tokens: " + w.Name
+	}
+	for complexity, id := range map[string]string{spec.Simple: s.Managed.SimpleModel, spec.Complex: s.Managed.ComplexModel} {
+		mm, ok := cat.ManagedModel(id)
+		if !ok {
+			return nil, fmt.Errorf("price managed: %q is not in the catalog", id)
+		}
+		price, ok := mm.PriceOn(date)
+		if !ok {
+			return nil, fmt.Errorf("price managed: %s has no price in effect on %s", id, date)
+		}
+		c := managedChoice{model: mm, provider: mm.Vendor, price: price}
+		if p := s.Managed.Provider; p != "" {
+			if slices.Contains(mm.Providers, p) {
+				c.provider = p
+			} else {
+				c.notes = append(c.notes, Note{ID: "managed.provider", Message: fmt.Sprintf("%s is not sold through %s; it is priced and routed through %s", id, p, mm.Vendor)})
+			}
+		}
+		if price.CacheReadPerM == nil && s.Team.CachedInputShare.High > 0 {
+			c.notes = append(c.notes, Note{ID: "catalog.unknown", Message: fmt.Sprintf("%s has no published cache-read price; cached input is priced at the full input price", id)})
+		}
+		m.managedRoute[complexity] = c
+	}
+	return m, nil
+}
+
+func (m *model) hasComplexity(c string) bool {
+	for _, w := range m.s.Workloads {
+		if w.Complexity == c {
+			return true
+		}
+	}
+	return false
+}
+
+// axes lists the (range) inputs that bear on the option.
+func (m *model) axes(selfHosted bool) []axis {
+	t := m.s.Team
+	a := []axis{
+		{t.Developers, func(p *params, v float64) { p.developers = v }},
+		{t.TokensPerDeveloper, func(p *params, v float64) { p.tokens = v }},
+		{t.InputShare, func(p *params, v float64) { p.inputShare = v }},
+		{t.CachedInputShare, func(p *params, v float64) { p.cachedShare = v }},
+	}
+	if selfHosted {
+		a = append(a,
+			axis{t.PeakToAverage, func(p *params, v float64) { p.peakToAverage = v }},
+			axis{m.s.SelfHosted.OpsUSDPerMonth, func(p *params, v float64) { p.opsUSD = v }},
+			axis{spec.Range{Low: 0, High: 1}, func(p *params, v float64) { p.gpuPricePos = v }},
+		)
+		// The quality gap is reported even when the decision leaves it out.
+		a = append(a,
+			axis{t.DeveloperHourlyUSD, func(p *params, v float64) { p.hourlyUSD = v }},
+			axis{m.s.Quality.ReworkHours, func(p *params, v float64) { p.reworkHours = v }},
+		)
+	}
+	return a
+}
+
+// scenarios returns the expected scenario (every range at its midpoint)
+// and every corner of the ranges.
+func scenarios(axes []axis) (params, []params) {
+	var mid params
+	for _, a := range axes {
+		a.set(&mid, a.r.Mid())
+	}
+	var varying []axis
+	for _, a := range axes {
+		if !a.r.IsScalar() {
+			varying = append(varying, a)
+		}
+	}
+	corners := make([]params, 0, 1<<len(varying))
+	for mask := 0; mask < 1<<len(varying); mask++ {
+		p := mid
+		for i, a := range varying {
+			if mask&(1<<i) != 0 {
+				a.set(&p, a.r.High)
+			} else {
+				a.set(&p, a.r.Low)
+			}
+		}
+		corners = append(corners, p)
+	}
+	return mid, corners
+}
+
+// evaluation is an option's cost at one scenario.
+type evaluation struct {
+	items      []Item // USD in Expected
+	qualityGap float64
+	fleet      inference.Fleet
+	sized      bool // fleet is set
+	gpuHourUSD float64
+}
+
+func (e evaluation) total(includeQuality bool) float64 {
+	sum := 0.0
+	for _, it := range e.items {
+		sum += it.USD.Expected
+	}
+	if includeQuality {
+		sum += e.qualityGap
+	}
+	return sum
+}
+
+// option prices one architecture; sh is the self-hosted model for
+// self_hosted and hybrid.
+func (m *model) option(arch string, sh *modelcatalog.OpenModel) (Option, error) {
+	mid, corners := scenarios(m.axes(arch != Managed))
+	exp, err := m.evaluate(arch, sh, mid, true)
+	if err != nil {
+		return Option{}, err
+	}
+	include := m.s.Quality.IncludeInDecision
+	o := Option{Architecture: arch, QualityIncluded: include}
+	o.Items = slices.Clone(exp.items)
+	for i := range o.Items {
+		v := o.Items[i].USD.Expected
+		o.Items[i].USD = Money{Low: v, Expected: v, High: v}
+	}
+	expTotal := exp.total(include)
+	o.Total = Money{Low: expTotal, Expected: expTotal, High: expTotal}
+	o.QualityGap = Money{Low: exp.qualityGap, Expected: exp.qualityGap, High: exp.qualityGap}
+	for _, p := range corners {
+		ev, err := m.evaluate(arch, sh, p, false)
+		if err != nil {
+			return Option{}, err
+		}
+		t := ev.total(include)
+		o.Total.Low, o.Total.High = math.Min(o.Total.Low, t), math.Max(o.Total.High, t)
+		o.QualityGap.Low, o.QualityGap.High = math.Min(o.QualityGap.Low, ev.qualityGap), math.Max(o.QualityGap.High, ev.qualityGap)
+		for _, it := range ev.items {
+			for i := range o.Items {
+				if o.Items[i].Name == it.Name {
+					o.Items[i].USD.Low = math.Min(o.Items[i].USD.Low, it.USD.Expected)
+					o.Items[i].USD.High = math.Max(o.Items[i].USD.High, it.USD.Expected)
+				}
+			}
+		}
+	}
+	if include && (o.QualityGap.High > 0) {
+		o.Items = append(o.Items, Item{Name: "quality gap (rework)", USD: o.QualityGap, Note: "developer time lost to weaker models' failed attempts"})
+	}
+	var fleet *inference.Fleet
+	if exp.sized {
+		fleet = &exp.fleet
+	}
+	o.Routes = m.routes(arch, sh, fleet)
+	for _, c := range []string{spec.Simple, spec.Complex} {
+		if arch == Managed || (arch == Hybrid && c == spec.Complex) {
+			if m.hasComplexity(c) {
+				o.Notes = append(o.Notes, m.managedRoute[c].notes...)
+			}
+		}
+	}
+	if exp.sized {
+		o.Fleet = m.fleetOf(arch, sh, exp.fleet, exp.gpuHourUSD)
+		if m.s.SelfHosted.GPUs > 0 && exp.fleet.GPUs != m.s.SelfHosted.GPUs {
+			o.Notes = append(o.Notes, Note{ID: "sizing.packing", Message: fmt.Sprintf(
+				"the fixed fleet of %d GPUs is billed as given, but AWS sells %s in instances of %d: provisioning it takes %d × %s, %d GPUs",
+				m.s.SelfHosted.GPUs, m.s.SelfHosted.GPU, exp.fleet.GPUs/max(exp.fleet.Instances, 1), exp.fleet.Instances, exp.fleet.InstanceType, exp.fleet.GPUs)})
+		}
+	}
+	return o, nil
+}
+
+// selfHostedOption prices self_hosted or hybrid, choosing the model when
+// the spec says "auto".
+func (m *model) selfHostedOption(arch string) (Option, *modelcatalog.OpenModel, error) {
+	candidates, err := m.candidates(arch)
+	if err != nil {
+		return Option{}, nil, err
+	}
+	var best Option
+	var bestModel *modelcatalog.OpenModel
+	var errs []string
+	for _, c := range candidates {
+		o, err := m.option(arch, c)
+		if err != nil {
+			errs = append(errs, err.Error())
+			continue
+		}
+		if bestModel == nil || o.Total.Expected < best.Total.Expected {
+			best, bestModel = o, c
+		}
+	}
+	if bestModel == nil {
+		sort.Strings(errs)
+		return Option{}, nil, fmt.Errorf("%s", errs[0])
+	}
+	if m.s.SelfHosted.Model == "auto" && best.Fleet != nil {
+		best.Fleet.Notes = append([]string{fmt.Sprintf("model \"auto\": %s is the cheapest of %d candidates meeting min_quality %.2f", bestModel.ID, len(candidates), m.s.SelfHosted.MinQuality)}, best.Fleet.Notes...)
+	}
+	return best, bestModel, nil
+}
+
+// candidates lists the open models an option may use.
+func (m *model) candidates(arch string) ([]*modelcatalog.OpenModel, error) {
+	if id := m.s.SelfHosted.Model; id != "auto" {
+		om := m.openModel(id)
+		if om == nil {
+			return nil, fmt.Errorf("self-hosted model %q is not in the catalog", id)
+		}
+		return []*modelcatalog.OpenModel{om}, nil
+	}
+	var out []*modelcatalog.OpenModel
+	all := make([]*modelcatalog.OpenModel, 0, len(m.cat.OpenModels)+len(m.s.Models))
+	for i := range m.cat.OpenModels {
+		all = append(all, &m.cat.OpenModels[i])
+	}
+	for i := range m.s.Models {
+		all = append(all, &m.s.Models[i])
+	}
+	for _, om := range all {
+		ok := true
+		for _, w := range m.served(arch) {
+			if q, has := om.Quality[w.Complexity]; !has || q.Value < m.s.SelfHosted.MinQuality {
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, om)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no open-weight model meets min_quality %.2f", m.s.SelfHosted.MinQuality)
+	}
+	return out, nil
+}
+
+func (m *model) openModel(id string) *modelcatalog.OpenModel {
+	for i := range m.s.Models {
+		if m.s.Models[i].ID == id {
+			return &m.s.Models[i]
+		}
+	}
+	om, _ := m.cat.OpenModel(id)
+	return om
+}
+
+// served lists the workloads the self-hosted fleet serves under arch.
+func (m *model) served(arch string) []spec.Workload {
+	if out, ok := m.servedBy[arch]; ok {
+		return out
+	}
+	var out []spec.Workload
+	for _, w := range m.s.Workloads {
+		if arch == SelfHosted || (arch == Hybrid && w.Complexity == spec.Simple) {
+			out = append(out, w)
+		}
+	}
+	m.servedBy[arch] = out
+	return out
+}
+
+// evaluate computes an option's cost at one scenario.
+func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, detail bool) (evaluation, error) {
+	var ev evaluation
+	if !detail {
+		ev.items = m.scratch[:0]
+		defer func() { m.scratch = ev.items[:0] }()
+	}
+	monthly := p.developers * p.tokens
+	for _, w := range m.s.Workloads {
+		if arch == SelfHosted || (arch == Hybrid && w.Complexity == spec.Simple) {
+			continue
+		}
+		c := m.managedRoute[w.Complexity]
+		pr := c.price
+		cacheRead := pr.InputPerM
+		if pr.CacheReadPerM != nil {
+			cacheRead = *pr.CacheReadPerM
+		}
+		perM := p.inputShare*((1-p.cachedShare)*pr.InputPerM+p.cachedShare*cacheRead) + (1-p.inputShare)*pr.OutputPerM
+		usd := monthly * w.Share * perM / 1e6
+		it := Item{Name: m.tokenItem[w.Name], Workload: w.Name, Model: c.model.ID, USD: Money{Expected: usd}}
+		if detail {
+			it.Note = fmt.Sprintf("%s via %s at $%g in / $%g out per M", c.model.ID, c.provider, pr.InputPerM, pr.OutputPerM)
+		}
+		ev.items = append(ev.items, it)
+	}
+	secrets := 0
+	if arch != SelfHosted {
+		providers := map[string]bool{}
+		for _, w := range m.s.Workloads {
+			if arch == Managed || w.Complexity == spec.Complex {
+				providers[m.managedRoute[w.Complexity].provider] = true
+			}
+		}
+		secrets += len(providers)
+	}
+	if arch == Managed {
+		ev.items = m.appendLineItems(ev.items, arch, "secret", secrets, detail)
+		return ev, nil
+	}
+
+	served := m.served(arch)
+	share, maxCtx, meanCtx := 0.0, 0, 0.0
+	for _, w := range served {
+		share += w.Share
+		maxCtx = max(maxCtx, w.ContextTokens)
+		meanCtx += w.Share * float64(w.ContextTokens)
+	}
+	if share > 0 {
+		meanCtx /= share
+	}
+	priced, err := m.pricedInstances(p.gpuPricePos)
+	if err != nil {
+		return ev, err
+	}
+	gpu, _ := m.cat.GPU(m.s.SelfHosted.GPU)
+	rate := monthly * share / (m.s.Team.WorkingHoursPerMonth * SecondsPerHour) * p.peakToAverage
+	f, err := inference.Size(inference.Request{
+		Model: sh, GPU: gpu, Throughput: m.throughput, Instances: priced,
+		PeakInputTokS: rate * p.inputShare, PeakOutputTokS: rate * (1 - p.inputShare), PeakToAverage: p.peakToAverage,
+		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx,
+		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
+		FixedGPUs: m.s.SelfHosted.GPUs, Explain: detail,
+	})
+	if err != nil {
+		return ev, err
+	}
+	ev.fleet, ev.sized = f, true
+	for _, in := range priced {
+		if in.Type == f.InstanceType {
+			ev.gpuHourUSD = in.GPUHourUSD
+		}
+	}
+	hours := m.billedHours()
+	gpus := Item{Name: "GPU instances", Model: sh.ID, USD: Money{Expected: float64(f.BilledGPUs) * ev.gpuHourUSD * hours}}
+	if detail {
+		gpus.Note = fmt.Sprintf("%d × %s at $%.2f/GPU-h × %g h", f.BilledGPUs, m.s.SelfHosted.GPU, ev.gpuHourUSD, hours)
+	}
+	ev.items = append(ev.items, gpus,
+		Item{Name: "operations (MLOps/SRE)", USD: Money{Expected: p.opsUSD}, Note: "monitoring, scaling, model updates, on-call"},
+	)
+	secrets++ // the vLLM API key
+	if sh.Gated {
+		secrets++ // the Hugging Face token
+	}
+	ev.items = m.appendLineItems(ev.items, arch, "", 1, detail)
+	ev.items = m.appendLineItems(ev.items, arch, "instance", f.Instances, detail)
+	ev.items = m.appendLineItems(ev.items, arch, "alarm", AlarmsPerFleet, detail)
+	ev.items = m.appendLineItems(ev.items, arch, "secret", secrets, detail)
+
+	tpt := m.cat.TokensPerTask
+	for _, w := range served {
+		ref := m.managedRoute[w.Complexity].model.Quality[w.Complexity].Value
+		q, ok := sh.Quality[w.Complexity]
+		per := tpt[w.Complexity].Value
+		if !ok || per <= 0 {
+			continue
+		}
+		gap := math.Max(0, ref-q.Value)
+		tasks := monthly * w.Share / per
+		ev.qualityGap += tasks * gap * p.reworkHours * p.hourlyUSD
+	}
+	return ev, nil
+}
+
+// appendLineItems appends the catalog's line items for the architecture
+// counted per the unit, count times.
+func (m *model) appendLineItems(out []Item, arch, per string, count int, detail bool) []Item {
+	for _, li := range m.cat.LineItems {
+		if li.Per != per || !slices.Contains(li.Applies, arch) {
+			continue
+		}
+		note := li.Source.Source
+		if detail && (count != 1 || per != "") {
+			note = fmt.Sprintf("%d × $%.2f", count, li.MonthlyUSD)
+		}
+		out = append(out, Item{Name: li.Name, Note: note, USD: Money{Expected: float64(count) * li.MonthlyUSD}})
+	}
+	return out
+}
+
+func (m *model) billedHours() float64 {
+	if m.s.SelfHosted.Schedule == spec.BusinessHours {
+		return m.s.Team.WorkingHoursPerMonth
+	}
+	return m.s.SelfHosted.HoursPerMonth
+}
+
+// pricedInstances lists the instance types selling the GPU in the region
+// with a GPU-hour price for the pricing model, placed at pos in its range.
+func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error) {
+	if out, ok := m.priced[pos]; ok {
+		return out, nil
+	}
+	sh := m.s.SelfHosted
+	var out []inference.PricedInstance
+	for _, in := range m.cat.InstancesFor(sh.GPU, sh.Region) {
+		var lo, hi float64
+		if sh.GPUHourUSD != nil {
+			lo, hi = sh.GPUHourUSD.Low, sh.GPUHourUSD.High
+		} else if pr, ok := in.GPUHourUSD[sh.Pricing]; ok {
+			lo, hi = pr.Low, pr.High
+		} else {
+			continue
+		}
+		out = append(out, inference.PricedInstance{Type: in.Type, GPUs: in.GPUs, GPUHourUSD: lo + pos*(hi-lo)})
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("the catalog has no %s price for %s instances in %s (set self_hosted.gpu_hour_usd)", sh.Pricing, sh.GPU, sh.Region)
+	}
+	m.priced[pos] = out
+	return out, nil
+}
+
+func (m *model) fleetOf(arch string, sh *modelcatalog.OpenModel, f inference.Fleet, gpuHour float64) *Fleet {
+	s := m.s.SelfHosted
+	fl := &Fleet{Model: sh, GPU: s.GPU, Pricing: s.Pricing, Schedule: s.Schedule, BilledHours: m.billedHours(), Fixed: s.GPUs > 0, Sized: f, TargetUtilization: s.TargetUtilization}
+	if s.GPUHourUSD != nil {
+		fl.GPUHourUSD = *s.GPUHourUSD
+	} else {
+		for _, in := range m.cat.InstancesFor(s.GPU, s.Region) {
+			if in.Type == f.InstanceType {
+				pr := in.GPUHourUSD[s.Pricing]
+				fl.GPUHourUSD = spec.Range{Low: pr.Low, High: pr.High}
+				if pr.Estimate {
+					fl.Notes = append(fl.Notes, fmt.Sprintf("the %s price of %s is an estimate: %s", s.Pricing, in.Type, pr.Source.Source))
+				}
+			}
+		}
+	}
+	fl.VLLMArgs = inference.VLLMArgs(sh, f)
+	fl.Notes = append(fl.Notes, f.Notes...)
+	return fl
+}
+
+// routes says which model serves each workload.
+func (m *model) routes(arch string, sh *modelcatalog.OpenModel, f *inference.Fleet) []Route {
+	var out []Route
+	for _, w := range m.s.Workloads {
+		r := Route{Workload: w.Name, Complexity: w.Complexity, Share: w.Share, ContextTokens: w.ContextTokens}
+		if w.MaxTTFTMs > 0 {
+			v := w.MaxTTFTMs
+			r.MaxTTFTMs = &v
+		}
+		if arch == SelfHosted || (arch == Hybrid && w.Complexity == spec.Simple) {
+			r.ServedBy, r.Model = SelfHosted, sh.ID
+			if f != nil && f.TTFTMs > 0 {
+				v := f.TTFTMs
+				r.TTFTMs = &v
+			}
+		} else {
+			c := m.managedRoute[w.Complexity]
+			r.ServedBy, r.Model, r.Provider = Managed, c.model.ID, c.provider
+			if c.model.TTFTMs != nil {
+				v := c.model.TTFTMs.Value
+				r.TTFTMs = &v
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// breakeven returns the smallest team in [1, MaxDevelopers] at which the
+// self-hosted expected cost is no more than the managed one, re-sizing the
+// fleet at each count, or nil.
+func (m *model) breakeven(sh *modelcatalog.OpenModel) *int {
+	if sh == nil {
+		return nil
+	}
+	mgdMid, _ := scenarios(m.axes(false))
+	shMid, _ := scenarios(m.axes(true))
+	include := m.s.Quality.IncludeInDecision
+	managed := func(d int) float64 {
+		mgdMid.developers = float64(d)
+		ev, err := m.evaluate(Managed, nil, mgdMid, false)
+		if err != nil {
+			return math.NaN()
+		}
+		return ev.total(include)
+	}
+	selfHosted := func(d int) (float64, bool) {
+		shMid.developers = float64(d)
+		ev, err := m.evaluate(SelfHosted, sh, shMid, false)
+		return ev.total(include), err == nil
+	}
+	// Managed cost is linear in developers and self-hosted cost never falls
+	// as the team grows, so no team whose managed cost is below the
+	// one-developer fleet's can break even: start the scan past them.
+	fixed := managed(0)
+	slope := managed(1) - fixed
+	start := 1
+	if first, ok := selfHosted(1); ok && slope > 0 {
+		start = max(1, int(math.Floor((first-fixed)/slope)))
+	}
+	for d := start; d <= MaxDevelopers; d++ {
+		if sh, ok := selfHosted(d); ok && sh <= fixed+slope*float64(d) {
+			return &d
+		}
+	}
+	return nil
+}
+
+// checklist evaluates the article's five items.
+func (m *model) checklist(managedExpected float64) []ChecklistItem {
+	s := m.s
+	simpleShare, fastest := 0.0, 0.0
+	for _, w := range s.Workloads {
+		if w.Complexity == spec.Simple {
+			simpleShare += w.Share
+		}
+		if w.MaxTTFTMs > 0 && (fastest == 0 || w.MaxTTFTMs < fastest) {
+			fastest = w.MaxTTFTMs
+		}
+	}
+	latency := s.Organization.LatencyOverQuality || (fastest > 0 && fastest <= 200)
+	latencyDetail := "latency_over_quality is false and no workload targets a TTFT of 200 ms or less"
+	switch {
+	case s.Organization.LatencyOverQuality:
+		latencyDetail = "organization.latency_over_quality is true"
+	case latency:
+		latencyDetail = fmt.Sprintf("a workload targets a TTFT of %g ms", fastest)
+	}
+	return []ChecklistItem{
+		{ID: "managed_spend", Text: "Monthly managed API spend exceeds $10,000", Met: managedExpected > ManagedSpendThreshold,
+			Detail: fmt.Sprintf("managed expected $%.0f/month", managedExpected)},
+		{ID: "gpu_expertise", Text: "GPU infrastructure expertise in-house (MLOps/SRE team)", Met: s.Organization.GPUExpertise,
+			Detail: fmt.Sprintf("organization.gpu_expertise is %t", s.Organization.GPUExpertise)},
+		{ID: "compliance", Text: "Compliance prohibits sending code to external APIs", Met: !s.Compliance.CodeMayLeaveNetwork,
+			Detail: fmt.Sprintf("compliance.code_may_leave_network is %t", s.Compliance.CodeMayLeaveNetwork)},
+		{ID: "latency", Text: "Latency consistency matters more than peak model quality", Met: latency, Detail: latencyDetail},
+		{ID: "simple_majority", Text: "Most usage is high-volume, lower-complexity tasks", Met: simpleShare > 0.5,
+			Detail: fmt.Sprintf("simple workloads carry %.0f%% of tokens", simpleShare*100)},
+	}
+}

@@ -1,0 +1,103 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
+	"github.com/spf13/cobra"
+)
+
+// planFlags are the flags every planning command shares.
+type planFlags struct {
+	format     string
+	catalog    string
+	policyDirs []string
+	asOf       string
+}
+
+func (f *planFlags) register(cmd *cobra.Command, formats string) {
+	cmd.Flags().StringVarP(&f.format, "format", "f", "text", "output format: "+formats)
+	cmd.Flags().StringVar(&f.catalog, "catalog", "", "price book (JSON) that overrides or extends the embedded catalog")
+	cmd.Flags().StringArrayVar(&f.policyDirs, "policy-dir", nil, "extra folder of Rego policies loaded beside the built-in ones (repeatable)")
+	cmd.Flags().StringVar(&f.asOf, "as-of", "", "date to price the plan for, YYYY-MM-DD (default today, UTC)")
+}
+
+// planned is one spec and its plan.
+type planned struct {
+	spec *spec.Spec
+	plan *plan.Plan
+}
+
+// buildPlans parses every spec, then plans each; invalid input writes
+// diagnostics to stderr and returns errReported.
+func buildPlans(f *planFlags, paths []string, stderr io.Writer) ([]planned, error) {
+	cat := modelcatalog.Default()
+	if f.catalog != "" {
+		book, err := modelcatalog.LoadFile(f.catalog)
+		if err != nil {
+			return nil, invalid(err)
+		}
+		cat = modelcatalog.Merge(cat, book)
+	}
+	var asOf time.Time
+	if f.asOf != "" {
+		t, err := time.Parse(plan.DateLayout, f.asOf)
+		if err != nil {
+			return nil, invalid(fmt.Errorf("--as-of %q: want a date like 2026-11-26", f.asOf))
+		}
+		asOf = t
+	}
+	parser := spec.NewParser(cat)
+	specs := make([]*spec.Spec, 0, len(paths))
+	failed := false
+	for _, path := range paths {
+		s, diags := parser.ParseFile(path)
+		if len(diags) > 0 {
+			if err := parser.WriteDiagnostics(stderr, diags); err != nil {
+				return nil, err
+			}
+		}
+		if diags.HasErrors() {
+			failed = true
+			continue
+		}
+		specs = append(specs, s)
+	}
+	if failed {
+		return nil, errReported
+	}
+	ev, err := plan.NewPolicies(f.policyDirs...)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	out := make([]planned, 0, len(specs))
+	for _, s := range specs {
+		p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev})
+		if err != nil {
+			return nil, invalid(err)
+		}
+		out = append(out, planned{spec: s, plan: p})
+	}
+	return out, nil
+}
+
+func plansOf(ps []planned) []*plan.Plan {
+	out := make([]*plan.Plan, len(ps))
+	for i, p := range ps {
+		out[i] = p.plan
+	}
+	return out
+}
+
+func anyBlocked(ps []planned) bool {
+	for _, p := range ps {
+		if p.plan.Decision.Architecture == plan.Blocked {
+			return true
+		}
+	}
+	return false
+}

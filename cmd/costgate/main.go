@@ -1,0 +1,85 @@
+// Command costgate prices a team's LLM inference options — managed APIs, a
+// self-hosted vLLM fleet, or a hybrid — runs the policy gate, and shows what
+// `pulumi up` would provision.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit codes (contract).
+const (
+	exitOK      = 0
+	exitBlocked = 1
+	exitInvalid = 2
+)
+
+// exitError carries an exit code out of a command.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func invalid(err error) error { return &exitError{code: exitInvalid, err: err} }
+
+// errBlocked ends a command whose output already says why.
+var errBlocked = &exitError{code: exitBlocked}
+
+// errReported ends a command whose diagnostics are already written.
+var errReported = &exitError{code: exitInvalid}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes the CLI and returns its exit code.
+func run(args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.Execute()
+	if err == nil {
+		return exitOK
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintf(stderr, "costgate: %v\n", ee.err)
+		}
+		return ee.code
+	}
+	// cobra's own errors: unknown command or flag, wrong argument count.
+	fmt.Fprintf(stderr, "costgate: %v\n", err)
+	return exitInvalid
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "costgate",
+		Short: "Price, gate and provision LLM inference for coding agents",
+		Long: `costgate reads a team's HCL spec (developers, tokens, workloads, models,
+compliance, budget), prices three architectures — managed APIs, a self-hosted
+vLLM fleet on H100s, and a hybrid — sizes the fleet, runs the OPA policy gate,
+and picks the cheapest architecture the policies allow. The Pulumi program in
+this repository provisions that decision on AWS.
+
+Exit codes: 0 allowed (or success), 1 blocked by a policy, 2 invalid input or usage.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(newPlanCmd(), newCheckCmd())
+	return root
+}

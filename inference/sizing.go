@@ -1,0 +1,318 @@
+// Package inference sizes a self-hosted vLLM fleet: memory fit, the
+// tensor-parallel size, replicas from peak load, and the packing of replicas
+// onto the AWS instances that sell the GPU. It also writes the vLLM launch
+// arguments of a sized replica.
+package inference
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+// GPUMemoryUtilization is the share of GPU memory vLLM may use
+// (vLLM's --gpu-memory-utilization default); the rest holds activations
+// and the CUDA context.
+const GPUMemoryUtilization = 0.9
+
+// TPScaling is the throughput gained per doubling of the tensor-parallel
+// size when the catalog has no figure at the size sizing needs. Basis:
+// Llama-3.1-70B FP8 on H100 under vLLM 0.5.4 gives 1,728 / 2,243 / 2,573
+// output tok/s at TP 2 / 4 / 8 (LambdaLabsML/vllm-benchmark), about ×1.3
+// for the first doubling.
+const TPScaling = 1.3
+
+// MaxNumSeqs is vLLM's default --max-num-seqs on an H100, the cap on
+// concurrent sequences per replica.
+const MaxNumSeqs = 1024
+
+// tensorParallelSizes are the sizes vLLM shards a model over on one node.
+var tensorParallelSizes = []int{1, 2, 4, 8}
+
+// Request is what sizing needs to know.
+type Request struct {
+	Model *modelcatalog.OpenModel
+	GPU   *modelcatalog.GPU
+	// Throughput lists the catalog's (and the spec's) figures for this
+	// model on this GPU.
+	Throughput []modelcatalog.Throughput
+	// Instances are the instance types selling the GPU in the region, each
+	// with a price for the pricing model; the cheapest packing wins.
+	Instances []PricedInstance
+	// PeakInputTokS and PeakOutputTokS are the fleet's peak-hour load.
+	PeakInputTokS  float64
+	PeakOutputTokS float64
+	// PeakToAverage is the peak-hour load over the average working-hour
+	// load; the baseline fleet carries the average.
+	PeakToAverage float64
+	// MaxContextTokens is the longest context a request carries; one full
+	// context must fit a replica's KV cache.
+	MaxContextTokens int
+	// MeanContextTokens is the token-weighted mean context, for the
+	// number of sequences a replica holds at once.
+	MeanContextTokens float64
+	TargetUtilization float64
+	MinReplicas       int
+	// FixedGPUs, when above 0, is the spec's fixed fleet: replicas follow
+	// from it rather than from load.
+	FixedGPUs int
+	// Explain asks for Notes; sweeps leave it off.
+	Explain bool
+}
+
+// PricedInstance is an instance type with the GPU-hour price sizing
+// compares packings by.
+type PricedInstance struct {
+	Type       string
+	GPUs       int
+	GPUHourUSD float64
+}
+
+// Fleet is a sized fleet.
+type Fleet struct {
+	TensorParallel int
+	Replicas       int
+	// BaselineReplicas carry the average working-hour load.
+	BaselineReplicas    int
+	InstanceType        string
+	Instances           int
+	BaselineInstances   int
+	ReplicasPerInstance int
+	// GPUs are the GPUs of the instances, all billed; with a fixed fleet
+	// the spec's count is billed instead (see BilledGPUs).
+	GPUs       int
+	BilledGPUs int
+	WeightsGB  float64
+	// KVCacheGB is the memory a replica has left for the KV cache.
+	KVCacheGB    float64
+	MaxModelLen  int
+	MaxNumSeqs   int
+	Quantization string // "fp8" when vLLM quantizes the weights on load
+	// Throughput is the per-replica figure sizing used, after any scaling.
+	Throughput      modelcatalog.Throughput
+	PeakUtilization float64
+	TTFTMs          float64
+	Notes           []string
+}
+
+// Size sizes the fleet. It returns an error when the model fits no
+// tensor-parallel size on the GPU or the catalog has no throughput figure.
+func Size(r Request) (Fleet, error) {
+	if r.Model == nil || r.GPU == nil {
+		return Fleet{}, fmt.Errorf("size fleet: model and GPU are required")
+	}
+	if len(r.Instances) == 0 {
+		return Fleet{}, fmt.Errorf("size fleet: no priced instance type sells %s", r.GPU.ID)
+	}
+	var f Fleet
+	f.WeightsGB = r.Model.WeightsGB
+	if r.Model.WeightsDType == "fp8" {
+		f.Quantization = "fp8"
+	}
+	maxCtx := r.MaxContextTokens
+	if maxCtx < 1 {
+		maxCtx = 1
+	}
+	if r.Model.MaxContext > 0 && maxCtx > r.Model.MaxContext {
+		return Fleet{}, fmt.Errorf("size fleet: a workload needs %d context tokens, above %s's maximum of %d", maxCtx, r.Model.ID, r.Model.MaxContext)
+	}
+	f.MaxModelLen = maxCtx
+	kvPerToken := float64(r.Model.KVBytes()) / 1e9 // GB per token
+	mean := math.Max(r.MeanContextTokens, 1)
+	target := r.TargetUtilization
+	if target <= 0 || target > 1 {
+		target = 0.7
+	}
+	minReplicas := max(r.MinReplicas, 1)
+	limit := 0
+	for _, in := range r.Instances {
+		limit = max(limit, in.GPUs)
+	}
+	if r.FixedGPUs > 0 {
+		limit = min(limit, r.FixedGPUs)
+	}
+
+	// A replica must hold the weights and at least one full context of the
+	// largest workload. A replica measured at concurrency C with utilization
+	// u has about C × u requests in flight; when its KV cache holds fewer, it
+	// runs proportionally slower. Among the tensor-parallel sizes that fit,
+	// the one whose fleet costs least wins, the smallest on a tie: a larger
+	// size buys KV room for long contexts, a smaller one more replicas per GPU.
+	var chosen candidate
+	found := false
+	chosenCost := math.Inf(1)
+	for _, size := range tensorParallelSizes {
+		if size > limit {
+			break
+		}
+		free := float64(size)*r.GPU.MemoryGB*GPUMemoryUtilization - r.Model.WeightsGB
+		if free < float64(maxCtx)*kvPerToken {
+			continue
+		}
+		t, err := throughputAt(r.Model.ID, r.GPU.ID, size, r.Throughput, r.Explain)
+		if err != nil {
+			return Fleet{}, err
+		}
+		c := candidate{tp: size, kvGB: free, tput: t}
+		c.maxSeqs = max(1, min(MaxNumSeqs, int(free/(mean*kvPerToken))))
+		busy := busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, t)
+		replicas := r.replicas(busy, size, target, minReplicas)
+		inFlight := math.Ceil(float64(max(t.Concurrency, 1)) * math.Min(1, busy/float64(replicas)))
+		if float64(c.maxSeqs) < inFlight {
+			scale := float64(c.maxSeqs) / inFlight
+			c.tput.PrefillTokS *= scale
+			c.tput.DecodeTokS *= scale
+			if r.Explain {
+				c.note = fmt.Sprintf("the KV cache holds %d sequences of %.0f tokens, under the %.0f in flight at peak: throughput scaled by %.2f",
+					c.maxSeqs, mean, inFlight, scale)
+			}
+		}
+		replicas = r.replicas(busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput), size, target, minReplicas)
+		pack := cheapestPacking(r.Instances, size, replicas)
+		cost := float64(ceilDiv(replicas, pack.GPUs/size)*pack.GPUs) * pack.GPUHourUSD
+		if r.FixedGPUs > 0 {
+			// A fixed fleet costs the same at every size: prefer capacity.
+			cost = busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput) / float64(replicas)
+		}
+		if cost < chosenCost-1e-9 {
+			chosen, chosenCost, found = c, cost, true
+		}
+	}
+	if !found {
+		return Fleet{}, fmt.Errorf("size fleet: %s (%.0f GB of weights) with a %d-token context fits no tensor-parallel size up to %d %s GPUs", r.Model.ID, r.Model.WeightsGB, maxCtx, limit, r.GPU.ID)
+	}
+	tp := chosen.tp
+	f.TensorParallel, f.KVCacheGB, f.MaxNumSeqs = tp, chosen.kvGB, chosen.maxSeqs
+	tput := chosen.tput
+	if r.Explain && (tput.DerivedFrom != "" || tput.Estimate) {
+		f.Notes = append(f.Notes, fmt.Sprintf("throughput of %s on %s at TP %d is an estimate: %s", r.Model.ID, r.GPU.ID, tp, describe(tput)))
+	}
+	if chosen.note != "" {
+		f.Notes = append(f.Notes, chosen.note)
+	}
+	f.Throughput = tput
+	f.TTFTMs = tput.TTFTMs
+	busy := busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, tput)
+	f.Replicas = r.replicas(busy, tp, target, minReplicas)
+	f.BaselineReplicas = min(f.Replicas, max(minReplicas, int(math.Ceil(busy/math.Max(r.PeakToAverage, 1)/target-1e-9))))
+	f.PeakUtilization = busy / float64(f.Replicas)
+
+	pack := cheapestPacking(r.Instances, tp, f.Replicas)
+	f.InstanceType = pack.Type
+	f.ReplicasPerInstance = pack.GPUs / tp
+	f.Instances = ceilDiv(f.Replicas, f.ReplicasPerInstance)
+	f.BaselineInstances = ceilDiv(f.BaselineReplicas, f.ReplicasPerInstance)
+	f.GPUs = f.Instances * pack.GPUs
+	f.BilledGPUs = f.GPUs
+	if r.FixedGPUs > 0 {
+		f.BilledGPUs = r.FixedGPUs
+	}
+	return f, nil
+}
+
+// candidate is one tensor-parallel size sizing considered.
+type candidate struct {
+	tp, maxSeqs int
+	kvGB        float64
+	tput        modelcatalog.Throughput
+	note        string
+}
+
+// replicas is the replica count for the load: busy over the target
+// utilization, at least minReplicas; a fixed fleet has as many as fit it.
+func (r Request) replicas(busy float64, tp int, target float64, minReplicas int) int {
+	if r.FixedGPUs > 0 {
+		return max(1, r.FixedGPUs/tp)
+	}
+	return max(minReplicas, int(math.Ceil(busy/target-1e-9)))
+}
+
+// busyReplicas is how many replicas the load keeps fully busy.
+//
+// A throughput figure's prefill and decode rates were measured together, on
+// the same requests (prefill = decode × the benchmark's input/output
+// ratio), so a replica keeps up with a load while both rates do: the busier
+// of the two decides.
+func busyReplicas(in, out float64, t modelcatalog.Throughput) float64 {
+	return math.Max(in/t.PrefillTokS, out/t.DecodeTokS)
+}
+
+// Capacity returns how much of a replica's time the load takes, so that
+// callers can check replicas × capacity against peak load.
+func Capacity(in, out float64, t modelcatalog.Throughput) float64 {
+	return busyReplicas(in, out, t)
+}
+
+// throughputAt returns the figure at tensor-parallel size tp, scaled from
+// the nearest listed size when none is listed at tp.
+func throughputAt(model, gpu string, tp int, list []modelcatalog.Throughput, explain bool) (modelcatalog.Throughput, error) {
+	var best modelcatalog.Throughput
+	found := false
+	for _, t := range list {
+		if t.Model != model || t.GPU != gpu || t.PrefillTokS <= 0 || t.DecodeTokS <= 0 {
+			continue
+		}
+		// The nearest size wins; on equal distance, the larger (scaling down
+		// from a measured larger size is the more conservative).
+		d, db := absLog2(t.TensorParallel, tp), absLog2(best.TensorParallel, tp)
+		if !found || d < db || (d == db && t.TensorParallel > best.TensorParallel) {
+			best, found = t, true
+		}
+	}
+	if !found {
+		return modelcatalog.Throughput{}, fmt.Errorf("size fleet: the catalog has no throughput figure for %s on %s", model, gpu)
+	}
+	if best.TensorParallel == tp {
+		return best, nil
+	}
+	doublings := math.Log2(float64(tp) / float64(best.TensorParallel))
+	scale := math.Pow(TPScaling, doublings)
+	scaled := best
+	scaled.TensorParallel = tp
+	scaled.PrefillTokS *= scale
+	scaled.DecodeTokS *= scale
+	scaled.Estimate = true
+	if explain {
+		scaled.Note = fmt.Sprintf("scaled ×%.2f from the TP %d figure (%s)", scale, best.TensorParallel, best.Source.Source)
+	}
+	return scaled, nil
+}
+
+func absLog2(a, b int) float64 { return math.Abs(math.Log2(float64(a) / float64(b))) }
+
+func describe(t modelcatalog.Throughput) string {
+	switch {
+	case t.Note != "":
+		return t.Note
+	case t.DerivedFrom != "":
+		return "derived from " + t.DerivedFrom + " (" + t.Source.Source + ")"
+	default:
+		return t.Source.Source
+	}
+}
+
+// cheapestPacking picks the instance type whose instances hold the replicas
+// for the least money; ties go to fewer, larger instances.
+func cheapestPacking(instances []PricedInstance, tp, replicas int) PricedInstance {
+	var best PricedInstance
+	bestCost, bestCount := math.Inf(1), 0
+	for _, in := range instances {
+		if in.GPUs < tp {
+			continue
+		}
+		count := ceilDiv(replicas, in.GPUs/tp)
+		cost := float64(count*in.GPUs) * in.GPUHourUSD
+		if cost < bestCost-1e-9 || (math.Abs(cost-bestCost) <= 1e-9 && count < bestCount) {
+			best, bestCost, bestCount = in, cost, count
+		}
+	}
+	return best
+}
+
+func ceilDiv(a, b int) int {
+	if b <= 0 {
+		return 0
+	}
+	return (a + b - 1) / b
+}

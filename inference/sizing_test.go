@@ -1,0 +1,156 @@
+package inference
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/google/go-cmp/cmp"
+)
+
+var (
+	h100  = &modelcatalog.GPU{ID: "h100", MemoryGB: 80}
+	llama = &modelcatalog.OpenModel{ID: "llama-3.3-70b", HFRepo: "meta-llama/Llama-3.3-70B-Instruct", WeightsDType: "fp8",
+		WeightsGB: 70.6, Layers: 80, KVHeads: 8, HeadDim: 128, MaxContext: 131072}
+	qwen = &modelcatalog.OpenModel{ID: "qwen3-coder-30b-a3b", HFRepo: "Qwen/Qwen3-Coder-30B-A3B-Instruct", WeightsDType: "bf16",
+		WeightsGB: 61, Layers: 48, KVHeads: 4, HeadDim: 128, MaxContext: 262144}
+	throughput = []modelcatalog.Throughput{
+		{Model: "llama-3.3-70b", GPU: "h100", TensorParallel: 2, PrefillTokS: 8140, DecodeTokS: 814, TTFTMs: 835, Concurrency: 50},
+		{Model: "qwen3-coder-30b-a3b", GPU: "h100", TensorParallel: 1, PrefillTokS: 20000, DecodeTokS: 2000, TTFTMs: 300, Concurrency: 50},
+	}
+	p5 = []PricedInstance{{Type: "p5.4xlarge", GPUs: 1, GPUHourUSD: 6.88}, {Type: "p5.48xlarge", GPUs: 8, GPUHourUSD: 6.88}}
+)
+
+func TestSize(t *testing.T) {
+	tests := []struct {
+		name string
+		req  Request
+		want Fleet // only the fields compared below
+	}{
+		{
+			// 1.4 GB left after FP8 weights on one H100 hold 4.3k tokens, under one 8k context.
+			name: "llama 70B needs TP 2 for an 8k context and packs onto one p5.48xlarge",
+			req:  Request{Model: llama, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1},
+			// Decode is the busier: 442 / 814 = 0.54 of a replica, under the 0.7 target.
+			want: Fleet{TensorParallel: 2, Replicas: 1, InstanceType: "p5.48xlarge", Instances: 1, ReplicasPerInstance: 4, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: 8192},
+		},
+		{
+			name: "qwen3 30B fits one H100: replicas go on p5.4xlarge",
+			req:  Request{Model: qwen, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: 40000, PeakOutputTokS: 4000, MaxContextTokens: 8192, MeanContextTokens: 1024, TargetUtilization: 0.7, MinReplicas: 1},
+			// 40,000 / 20,000 prefill = 2 replicas busy; 2 / 0.7 → 3.
+			want: Fleet{TensorParallel: 1, Replicas: 3, InstanceType: "p5.4xlarge", Instances: 3, ReplicasPerInstance: 1, GPUs: 3, BilledGPUs: 3, MaxModelLen: 8192},
+		},
+		{
+			// 11 GB of KV room hold 27 sequences of 4k tokens, under the 34 in flight:
+			// throughput × 27/34, so 2 / 0.794 / 0.7 → 4 replicas.
+			name: "a KV-bound replica serves proportionally less",
+			req:  Request{Model: qwen, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: 40000, PeakOutputTokS: 4000, MaxContextTokens: 8192, MeanContextTokens: 4096, TargetUtilization: 0.7, MinReplicas: 1},
+			want: Fleet{TensorParallel: 1, Replicas: 4, InstanceType: "p5.4xlarge", Instances: 4, ReplicasPerInstance: 1, GPUs: 4, BilledGPUs: 4, MaxModelLen: 8192},
+		},
+		{
+			name: "min replicas hold at no load",
+			req:  Request{Model: qwen, GPU: h100, Throughput: throughput, Instances: p5, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 3},
+			want: Fleet{TensorParallel: 1, Replicas: 3, InstanceType: "p5.4xlarge", Instances: 3, ReplicasPerInstance: 1, GPUs: 3, BilledGPUs: 3, MaxModelLen: 8192},
+		},
+		{
+			name: "a fixed fleet of 4 GPUs is billed as given but packs onto 8",
+			req:  Request{Model: llama, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, FixedGPUs: 4},
+			want: Fleet{TensorParallel: 2, Replicas: 2, InstanceType: "p5.48xlarge", Instances: 1, ReplicasPerInstance: 4, GPUs: 8, BilledGPUs: 4, Quantization: "fp8", MaxModelLen: 8192},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := Size(tt.req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pick := func(f Fleet) Fleet {
+				return Fleet{TensorParallel: f.TensorParallel, Replicas: f.Replicas, InstanceType: f.InstanceType, Instances: f.Instances,
+					ReplicasPerInstance: f.ReplicasPerInstance, GPUs: f.GPUs, BilledGPUs: f.BilledGPUs, Quantization: f.Quantization, MaxModelLen: f.MaxModelLen}
+			}
+			if diff := cmp.Diff(tt.want, pick(got)); diff != "" {
+				t.Errorf("fleet (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSizeErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		req  Request
+	}{
+		{"context above the model's maximum", Request{Model: qwen, GPU: h100, Throughput: throughput, Instances: p5, MaxContextTokens: 300000}},
+		{"no throughput figure", Request{Model: qwen, GPU: h100, Instances: p5, MaxContextTokens: 8192}},
+		{"no instances", Request{Model: qwen, GPU: h100, Throughput: throughput, MaxContextTokens: 8192}},
+		{"fixed fleet too small for one replica", Request{Model: llama, GPU: h100, Throughput: throughput, Instances: p5, MaxContextTokens: 8192, FixedGPUs: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := Size(tt.req); err == nil {
+				t.Fatal("Size succeeded, want an error")
+			}
+		})
+	}
+}
+
+// TestSizeProperties checks, over a grid of loads and contexts, that the
+// chosen tensor-parallel size holds the weights and one full context, and
+// that replicas carry peak load at the target utilization.
+func TestSizeProperties(t *testing.T) {
+	for _, m := range []*modelcatalog.OpenModel{llama, qwen} {
+		for _, ctx := range []int{2048, 8192, 32768, 131072} {
+			for _, load := range []float64{0, 100, 1e3, 1e4, 1e5, 1e6} {
+				name := fmt.Sprintf("%s/ctx=%d/load=%g", m.ID, ctx, load)
+				req := Request{Model: m, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: load * 0.8, PeakOutputTokS: load * 0.2,
+					MaxContextTokens: ctx, MeanContextTokens: float64(ctx) / 2, TargetUtilization: 0.7, MinReplicas: 1}
+				f, err := Size(req)
+				if err != nil {
+					t.Errorf("%s: %v", name, err)
+					continue
+				}
+				need := m.WeightsGB + float64(ctx)*float64(m.KVBytes())/1e9
+				if have := float64(f.TensorParallel) * h100.MemoryGB * GPUMemoryUtilization; need > have {
+					t.Errorf("%s: TP %d holds %.1f GB, needs %.1f", name, f.TensorParallel, have, need)
+				}
+				busy := Capacity(req.PeakInputTokS, req.PeakOutputTokS, f.Throughput)
+				if busy > float64(f.Replicas)*req.TargetUtilization+1e-9 {
+					t.Errorf("%s: %d replicas carry %.2f replicas of load above the 0.7 target", name, f.Replicas, busy)
+				}
+				if f.Instances*f.ReplicasPerInstance < f.Replicas || f.GPUs != f.Instances*map[string]int{"p5.4xlarge": 1, "p5.48xlarge": 8}[f.InstanceType] {
+					t.Errorf("%s: %d replicas packed onto %d × %s (%d GPUs)", name, f.Replicas, f.Instances, f.InstanceType, f.GPUs)
+				}
+			}
+		}
+	}
+}
+
+func TestThroughputScaling(t *testing.T) {
+	got, err := throughputAt("llama-3.3-70b", "h100", 4, throughput, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 814 * TPScaling; math.Abs(got.DecodeTokS-want) > 1e-9 || !got.Estimate {
+		t.Errorf("TP 4 decode = %v (estimate %t), want %v scaled from TP 2 and marked an estimate", got.DecodeTokS, got.Estimate, want)
+	}
+}
+
+func TestVLLMArgs(t *testing.T) {
+	f := Fleet{TensorParallel: 2, ReplicasPerInstance: 4, MaxModelLen: 8192, MaxNumSeqs: 64, Quantization: "fp8"}
+	want := []string{
+		"--model", "meta-llama/Llama-3.3-70B-Instruct", "--served-model-name", "llama-3.3-70b",
+		"--tensor-parallel-size", "2", "--data-parallel-size", "4", "--max-model-len", "8192",
+		"--gpu-memory-utilization", "0.9", "--max-num-seqs", "64", "--quantization", "fp8",
+		"--enable-prefix-caching", "--port", "8000",
+	}
+	if diff := cmp.Diff(want, VLLMArgs(llama, f)); diff != "" {
+		t.Errorf("args (-want +got):\n%s", diff)
+	}
+	single := VLLMArgs(qwen, Fleet{TensorParallel: 1, ReplicasPerInstance: 1, MaxModelLen: 4096, MaxNumSeqs: 8})
+	for _, a := range single {
+		if a == "--data-parallel-size" || a == "--quantization" {
+			t.Errorf("one BF16 replica per instance should not pass %s: %v", a, single)
+		}
+	}
+}

@@ -1,0 +1,481 @@
+package modelcatalog
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestDefaultValidates(t *testing.T) {
+	if err := Default().Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestContractIDsExist(t *testing.T) {
+	c := Default()
+	managed := []string{
+		// The article's five, at its prices.
+		"claude-opus-4.8", "claude-sonnet-4.6", "gpt-5.5", "gpt-5.4-mini", "deepseek-v4-flash",
+		// The November 2026 lineup.
+		"claude-sonnet-5.5", "claude-opus-5.5", "claude-haiku-5.5", "claude-fable-5.2",
+		"gpt-6.2-sol", "gpt-6.2-astra", "gpt-6-luna", "gemini-4-carbon", "gemini-4-hydrogen",
+		"gemini-3.8-flash", "deepseek-v4.1-flash", "deepseek-v4-pro",
+	}
+	for _, id := range managed {
+		t.Run("managed/"+id, func(t *testing.T) {
+			if _, ok := c.ManagedModel(id); !ok {
+				t.Errorf("managed model %q missing", id)
+			}
+		})
+	}
+	for _, id := range []string{"llama-3.3-70b", "qwen2.5-coder-32b", "qwen2.5-coder-7b", "qwen3-coder-30b-a3b", "gpt-oss-120b", "gpt-oss-20b"} {
+		t.Run("open/"+id, func(t *testing.T) {
+			if _, ok := c.OpenModel(id); !ok {
+				t.Errorf("open model %q missing", id)
+			}
+		})
+	}
+	for _, id := range []string{"h100", "h200"} {
+		t.Run("gpu/"+id, func(t *testing.T) {
+			if _, ok := c.GPU(id); !ok {
+				t.Errorf("gpu %q missing", id)
+			}
+		})
+	}
+}
+
+// The article's prices are product requirements: they must not drift.
+func TestArticlePrices(t *testing.T) {
+	tests := []struct {
+		id      string
+		in, out float64
+	}{
+		{"claude-opus-4.8", 5, 25},
+		{"claude-sonnet-4.6", 3, 15},
+		{"gpt-5.5", 5, 30},
+		{"gpt-5.4-mini", 0.75, 4.5},
+		{"deepseek-v4-flash", 0.1, 0.2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			m, ok := Default().ManagedModel(tt.id)
+			if !ok {
+				t.Fatalf("%s missing", tt.id)
+			}
+			p, ok := m.PriceOn("2026-06-22")
+			if !ok {
+				t.Fatalf("%s has no price on the article's date", tt.id)
+			}
+			if p.InputPerM != tt.in || p.OutputPerM != tt.out {
+				t.Errorf("price = %g/%g, want the article's %g/%g", p.InputPerM, p.OutputPerM, tt.in, tt.out)
+			}
+		})
+	}
+}
+
+func TestPriceOn(t *testing.T) {
+	f := func(x float64) *float64 { return &x }
+	tests := []struct {
+		name, model, date string
+		wantOK            bool
+		wantIn, wantOut   float64
+		wantCache         *float64
+	}{
+		{"carbon before launch", "gemini-4-carbon", "2026-11-09", false, 0, 0, nil},
+		{"carbon day before rise", "gemini-4-carbon", "2026-11-30", true, 2, 10, f(0.10)},
+		{"carbon day of rise", "gemini-4-carbon", "2026-12-01", true, 4, 20, f(0.20)},
+		{"carbon day after rise", "gemini-4-carbon", "2026-12-02", true, 4, 20, f(0.20)},
+		{"sonnet 5.5 day before cache cut", "claude-sonnet-5.5", "2026-10-06", true, 2, 10, f(0.20)},
+		{"sonnet 5.5 day of cache cut", "claude-sonnet-5.5", "2026-10-07", true, 2, 10, f(0.10)},
+		{"flash promo last day", "gemini-3.8-flash", "2026-12-31", true, 0.75, 3.75, f(0.075)},
+		{"flash after promo: cache read unknown", "gemini-3.8-flash", "2027-01-01", true, 1.5, 7.5, nil},
+		{"deepseek v4 flash has no cache price", "deepseek-v4-flash", "2026-11-26", true, 0.1, 0.2, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, ok := Default().ManagedModel(tt.model)
+			if !ok {
+				t.Fatalf("%s missing", tt.model)
+			}
+			p, ok := m.PriceOn(tt.date)
+			if ok != tt.wantOK {
+				t.Fatalf("PriceOn(%s) ok = %v, want %v", tt.date, ok, tt.wantOK)
+			}
+			if !ok {
+				return
+			}
+			got := []any{p.InputPerM, p.OutputPerM, p.CacheReadPerM}
+			want := []any{tt.wantIn, tt.wantOut, tt.wantCache}
+			if d := cmp.Diff(want, got); d != "" {
+				t.Errorf("PriceOn(%s) (-want +got):\n%s", tt.date, d)
+			}
+		})
+	}
+}
+
+// Every open model needs a throughput entry on h100 for the smallest
+// tensor-parallel size that holds its weights plus the KV cache of one
+// 8,192-token context (the spec's smallest default), or the sizing has
+// nothing to use.
+func TestThroughputCoversSmallestFit(t *testing.T) {
+	c := Default()
+	h100, _ := c.GPU("h100")
+	for _, m := range c.OpenModels {
+		t.Run(m.ID, func(t *testing.T) {
+			tp := 0
+			for _, s := range TensorParallelSizes {
+				// vLLM's default --gpu-memory-utilization is 0.9; some room
+				// must remain for the KV cache.
+				need := m.WeightsGB + 8192*float64(m.KVBytes())/1e9
+				if need/float64(s) < 0.9*h100.MemoryGB {
+					tp = s
+					break
+				}
+			}
+			if tp == 0 {
+				t.Fatalf("weights %g GB fit no TP size", m.WeightsGB)
+			}
+			var have []int
+			for _, e := range c.ThroughputFor(m.ID, "h100") {
+				have = append(have, e.TensorParallel)
+				if e.TensorParallel == tp {
+					return
+				}
+			}
+			t.Errorf("no h100 entry at TP%d (have %v)", tp, have)
+		})
+	}
+}
+
+// prefill and decode are simultaneous rates at the stated request shape.
+func TestThroughputMatchesRequestShape(t *testing.T) {
+	for _, e := range Default().Throughput {
+		t.Run(throughputKey(e), func(t *testing.T) {
+			if e.InputTokens == 0 || e.OutputTokens == 0 {
+				t.Fatal("request shape missing")
+			}
+			want := float64(e.InputTokens) / float64(e.OutputTokens)
+			got := e.PrefillTokS / e.DecodeTokS
+			if got < want*0.98 || got > want*1.02 {
+				t.Errorf("prefill/decode = %.3f, request shape %d/%d = %.3f", got, e.InputTokens, e.OutputTokens, want)
+			}
+		})
+	}
+}
+
+func TestInstancesFor(t *testing.T) {
+	tests := []struct {
+		gpu, region string
+		want        []string
+	}{
+		{"h100", "us-east-1", []string{"p5.4xlarge", "p5.48xlarge"}},
+		{"h100", "us-west-2", []string{"p5.4xlarge", "p5.48xlarge"}},
+		{"h200", "us-east-1", []string{"p5en.48xlarge"}},
+		{"h100", "eu-west-1", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.gpu+"/"+tt.region, func(t *testing.T) {
+			var got []string
+			for _, in := range Default().InstancesFor(tt.gpu, tt.region) {
+				got = append(got, in.Type)
+			}
+			if d := cmp.Diff(tt.want, got); d != "" {
+				t.Errorf("(-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+func TestMerge(t *testing.T) {
+	base := testCatalog()
+	before := clone(base)
+	override := &Catalog{
+		AsOf: "2026-01-15",
+		Managed: []ManagedModel{
+			{ID: "m1", Vendor: "v", APIID: "m1", Providers: []string{"v"}, Status: "active",
+				Prices:  []Price{{EffectiveFrom: "2026-01-01", InputPerM: 1, OutputPerM: 2, Source: src}},
+				Quality: testQuality(), Source: src},
+			{ID: "m3", Vendor: "v", APIID: "m3", Providers: []string{"v"}, Status: "active",
+				Prices:  []Price{{EffectiveFrom: "2026-01-01", InputPerM: 9, OutputPerM: 9, Source: src}},
+				Quality: testQuality(), Source: src},
+		},
+		Throughput: []Throughput{
+			{Model: "o1", GPU: "g1", TensorParallel: 1, PrefillTokS: 500, DecodeTokS: 50, TTFTMs: 1, Concurrency: 1, Source: src},
+			{Model: "o1", GPU: "g1", TensorParallel: 2, PrefillTokS: 900, DecodeTokS: 90, TTFTMs: 1, Concurrency: 1, Source: src},
+		},
+		Instances: []Instance{
+			{Type: "i8", GPU: "g1", GPUs: 8, Region: "r1", GPUHourUSD: map[string]PriceRange{"reserved": {Low: 1, High: 2, Source: src}}, Source: src},
+		},
+		TokensPerTask: map[string]Figure{"complex": {Value: 999, Source: src}},
+	}
+	got := Merge(base, override)
+
+	t.Run("replaces and extends", func(t *testing.T) {
+		var ids []string
+		for _, m := range got.Managed {
+			ids = append(ids, m.ID)
+		}
+		if d := cmp.Diff([]string{"m1", "m2", "m3"}, ids); d != "" {
+			t.Errorf("managed ids (-want +got):\n%s", d)
+		}
+		m1, _ := got.ManagedModel("m1")
+		if p, _ := m1.PriceOn("2026-06-01"); p.InputPerM != 1 {
+			t.Errorf("m1 input = %g, want the override's 1", p.InputPerM)
+		}
+		if len(m1.Prices) != 1 {
+			t.Errorf("m1 has %d prices, want the override's 1 (whole-entry replacement)", len(m1.Prices))
+		}
+	})
+	t.Run("throughput keyed by model, gpu and tp", func(t *testing.T) {
+		var got2 [][2]float64
+		for _, e := range got.ThroughputFor("o1", "g1") {
+			got2 = append(got2, [2]float64{float64(e.TensorParallel), e.DecodeTokS})
+		}
+		if d := cmp.Diff([][2]float64{{1, 50}, {2, 90}}, got2); d != "" {
+			t.Errorf("(-want +got):\n%s", d)
+		}
+	})
+	t.Run("instances keyed by type and region", func(t *testing.T) {
+		var keys []string
+		for _, in := range got.Instances {
+			keys = append(keys, instanceKey(in))
+		}
+		if d := cmp.Diff([]string{"i1@r1", "i8@r1"}, keys); d != "" {
+			t.Errorf("(-want +got):\n%s", d)
+		}
+	})
+	t.Run("tokens per task per key", func(t *testing.T) {
+		want := map[string]float64{"simple": 10, "complex": 999}
+		gotTPT := map[string]float64{}
+		for k, f := range got.TokensPerTask {
+			gotTPT[k] = f.Value
+		}
+		if d := cmp.Diff(want, gotTPT); d != "" {
+			t.Errorf("(-want +got):\n%s", d)
+		}
+	})
+	t.Run("as_of is the older", func(t *testing.T) {
+		if got.AsOf != "2026-01-15" {
+			t.Errorf("as_of = %s, want 2026-01-15", got.AsOf)
+		}
+		if m := Merge(override, base); m.AsOf != "2026-01-15" {
+			t.Errorf("reversed as_of = %s, want 2026-01-15", m.AsOf)
+		}
+	})
+	t.Run("inputs unchanged", func(t *testing.T) {
+		if d := cmp.Diff(before, base); d != "" {
+			t.Errorf("base modified (-before +after):\n%s", d)
+		}
+		got.Managed[1].Providers[0] = "changed"
+		if base.Managed[1].Providers[0] == "changed" {
+			t.Error("merged catalog shares slices with base")
+		}
+	})
+	t.Run("merged validates", func(t *testing.T) {
+		if err := got.Validate(); err != nil {
+			t.Error(err)
+		}
+	})
+	t.Run("nil override copies base", func(t *testing.T) {
+		if d := cmp.Diff(base, Merge(base, nil)); d != "" {
+			t.Errorf("(-base +merged):\n%s", d)
+		}
+	})
+}
+
+func TestValidateReports(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(c *Catalog)
+		want   string
+	}{
+		{"catalog date", func(c *Catalog) { c.AsOf = "26/11/2026" }, `catalog: as_of "26/11/2026" is not a YYYY-MM-DD date`},
+		{"missing source", func(c *Catalog) { c.Managed[0].Prices[0].Source.Source = "" }, "managed[0] m1 prices[0]: no source"},
+		{"bad as_of", func(c *Catalog) { c.GPUs[0].AsOf = "2026-13-01" }, `gpus[0] g1: as_of "2026-13-01" is not a YYYY-MM-DD date`},
+		{"estimate without note", func(c *Catalog) { c.LineItems[0].Estimate = true }, "line_items[0] lb: estimate without a note"},
+		{"duplicate managed id", func(c *Catalog) { c.Managed[1].ID = "m1" }, `duplicate managed "m1"`},
+		{"negative price", func(c *Catalog) { c.Managed[0].Prices[0].OutputPerM = -1 }, "output_per_m -1 is negative"},
+		{"negative cache price", func(c *Catalog) { x := -0.1; c.Managed[0].Prices[0].CacheReadPerM = &x }, "cache_read_per_m -0.1 is negative"},
+		{"no prices", func(c *Catalog) { c.Managed[0].Prices = nil }, "managed[0] m1: no prices"},
+		{"unknown successor", func(c *Catalog) { c.Managed[0].Successor = "nope" }, `successor "nope" is not a managed model`},
+		{"quality above 1", func(c *Catalog) {
+			q := c.OpenModels[0].Quality["complex"]
+			q.Value = 1.2
+			c.OpenModels[0].Quality["complex"] = q
+		}, "open_models[0] o1 quality.complex: value 1.2 is outside 0..1"},
+		{"quality missing", func(c *Catalog) { delete(c.Managed[0].Quality, "simple") }, "managed[0] m1: no simple quality"},
+		{"throughput unknown model", func(c *Catalog) { c.Throughput[0].Model = "ghost" }, `model "ghost" is not an open model`},
+		{"throughput unknown gpu", func(c *Catalog) { c.Throughput[0].GPU = "tpu" }, `gpu "tpu" is not in gpus`},
+		{"throughput odd tp", func(c *Catalog) { c.Throughput[0].TensorParallel = 3 }, "tensor_parallel 3 is not one of 1, 2, 4, 8"},
+		{"duplicate throughput", func(c *Catalog) { c.Throughput = append(c.Throughput, c.Throughput[0]) }, `duplicate throughput "o1/g1/tp1"`},
+		{"instance unknown gpu", func(c *Catalog) { c.Instances[0].GPU = "a100" }, `instances[0] i1@r1: gpu "a100" is not in gpus`},
+		{"gpu price inverted", func(c *Catalog) {
+			c.Instances[0].GPUHourUSD["on_demand"] = PriceRange{Low: 3, High: 2, Source: src}
+		}, "low 3 is above high 2"},
+		{"unknown pricing model", func(c *Catalog) {
+			c.Instances[0].GPUHourUSD["savings_plan"] = PriceRange{Low: 1, High: 1, Source: src}
+		}, "gpu_hour_usd.savings_plan: unknown pricing model"},
+		{"tokens per task missing", func(c *Catalog) { delete(c.TokensPerTask, "complex") }, "tokens_per_task: no complex entry"},
+		{"bad effective date", func(c *Catalog) { c.Managed[0].Prices[0].EffectiveFrom = "soon" }, `effective_from "soon" is not a YYYY-MM-DD date`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := testCatalog()
+			if err := c.Validate(); err != nil {
+				t.Fatalf("fixture invalid: %v", err)
+			}
+			tt.mutate(c)
+			err := c.Validate()
+			if err == nil {
+				t.Fatalf("Validate() = nil, want an error containing %q", tt.want)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Validate() = %v\nwant it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadFile(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		name    string
+		path    string
+		wantErr string
+		wantIDs []string
+	}{
+		{"price book", write("ok.json", `{"as_of": "2026-11-01", "managed": [{"id": "claude-sonnet-4.6", "name": "Sonnet", "vendor": "anthropic",
+			"api_id": "claude-sonnet-4-6", "providers": ["bedrock"], "status": "legacy",
+			"prices": [{"effective_from": "2026-11-01", "input_per_m": 2.4, "output_per_m": 12, "source": "EDP contract", "as_of": "2026-11-01"}],
+			"quality": {}, "source": "EDP contract", "as_of": "2026-11-01"}]}`), "", []string{"claude-sonnet-4.6"}},
+		{"unknown field", write("typo.json", `{"as_of": "2026-11-01", "manged": []}`), `unknown field "manged"`, nil},
+		{"trailing data", write("two.json", `{"as_of": "2026-11-01"} {}`), "trailing data", nil},
+		{"missing file", filepath.Join(dir, "absent.json"), "load catalog", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := LoadFile(tt.path)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("LoadFile() error = %v, want it to contain %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(tt.wantIDs, c.ManagedIDs()); d != "" {
+				t.Errorf("ids (-want +got):\n%s", d)
+			}
+		})
+	}
+}
+
+// A price book merged over the embedded catalog overrides one model's
+// price and keeps everything else valid.
+func TestPriceBookOverDefault(t *testing.T) {
+	book := &Catalog{AsOf: "2026-11-20", Managed: []ManagedModel{*mustManaged(t, "claude-sonnet-4.6")}}
+	book.Managed[0].Prices = []Price{{EffectiveFrom: "2026-11-01", InputPerM: 2.4, OutputPerM: 12, Source: Source{Source: "EDP contract", AsOf: "2026-11-01"}}}
+	got := Merge(Default(), book)
+	if err := got.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := got.ManagedModel("claude-sonnet-4.6")
+	if p, _ := m.PriceOn("2026-11-26"); p.InputPerM != 2.4 {
+		t.Errorf("input = %g, want the price book's 2.4", p.InputPerM)
+	}
+	if len(got.Managed) != len(Default().Managed) {
+		t.Errorf("merged has %d managed models, want %d", len(got.Managed), len(Default().Managed))
+	}
+	if got.AsOf != "2026-11-20" {
+		t.Errorf("as_of = %s, want the older 2026-11-20", got.AsOf)
+	}
+	if p, _ := mustManaged(t, "claude-sonnet-4.6").PriceOn("2026-11-26"); p.InputPerM != 3 {
+		t.Errorf("Default() changed by Merge: input = %g", p.InputPerM)
+	}
+}
+
+func TestAgeAndStale(t *testing.T) {
+	day := func(s string) time.Time {
+		d, err := time.Parse(dateLayout, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Add(15 * time.Hour) // the time of day must not matter
+	}
+	tests := []struct {
+		asOf, on  string
+		wantAge   int
+		wantStale bool
+	}{
+		{"2026-11-26", "2026-11-26", 0, false},
+		{"2026-11-26", "2027-05-25", 180, false},
+		{"2026-11-26", "2027-05-26", 181, true},
+		{"2026-11-26", "2026-11-01", -25, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.asOf+"/"+tt.on, func(t *testing.T) {
+			c := &Catalog{AsOf: tt.asOf}
+			if got := c.AgeDays(day(tt.on)); got != tt.wantAge {
+				t.Errorf("AgeDays = %d, want %d", got, tt.wantAge)
+			}
+			if got := c.Stale(day(tt.on)); got != tt.wantStale {
+				t.Errorf("Stale = %v, want %v", got, tt.wantStale)
+			}
+		})
+	}
+	t.Run("unreadable date is stale", func(t *testing.T) {
+		if !(&Catalog{AsOf: "yesterday"}).Stale(day("2026-01-01")) {
+			t.Error("want stale")
+		}
+	})
+}
+
+var src = Source{Source: "test", AsOf: "2026-01-01"}
+
+func testQuality() map[string]Figure {
+	return map[string]Figure{"simple": {Value: 0.9, Source: src}, "complex": {Value: 0.5, Source: src}}
+}
+
+// testCatalog is a small valid catalog for Merge and Validate tests.
+func testCatalog() *Catalog {
+	return &Catalog{
+		AsOf: "2026-02-01",
+		Managed: []ManagedModel{
+			{ID: "m1", Vendor: "v", APIID: "m1", Providers: []string{"v"}, Status: "legacy", Successor: "m2",
+				Prices: []Price{{EffectiveFrom: "2026-01-01", InputPerM: 3, OutputPerM: 15, Source: src}}, Quality: testQuality(), Source: src},
+			{ID: "m2", Vendor: "v", APIID: "m2", Providers: []string{"v", "bedrock"}, Status: "latest",
+				Prices: []Price{{EffectiveFrom: "2026-01-01", InputPerM: 2, OutputPerM: 10, Source: src}}, Quality: testQuality(), Source: src},
+		},
+		OpenModels: []OpenModel{{ID: "o1", HFRepo: "x/o1", ParamsB: 7, ActiveParamsB: 7, Layers: 28, QHeads: 28, KVHeads: 4, HeadDim: 128,
+			MaxContext: 32768, WeightsDType: "bf16", WeightsGB: 14, Quality: testQuality(), Source: src}},
+		GPUs: []GPU{{ID: "g1", MemoryGB: 80, Source: src}},
+		Instances: []Instance{{Type: "i1", GPU: "g1", GPUs: 1, Region: "r1",
+			GPUHourUSD: map[string]PriceRange{"on_demand": {Low: 6, High: 6, Source: src}}, Source: src}},
+		Throughput:    []Throughput{{Model: "o1", GPU: "g1", TensorParallel: 1, PrefillTokS: 1000, DecodeTokS: 100, TTFTMs: 100, Concurrency: 10, Source: src}},
+		LineItems:     []LineItem{{Name: "lb", Applies: []string{"self_hosted"}, MonthlyUSD: 20, Source: src}},
+		TokensPerTask: map[string]Figure{"simple": {Value: 10, Source: src}, "complex": {Value: 100, Source: src}},
+	}
+}
+
+func mustManaged(t *testing.T, id string) *ManagedModel {
+	t.Helper()
+	m, ok := Default().ManagedModel(id)
+	if !ok {
+		t.Fatalf("%s missing", id)
+	}
+	cp := *m
+	return &cp
+}

@@ -1,0 +1,313 @@
+package modelcatalog
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+)
+
+// dateLayout is the catalog's date format (YYYY-MM-DD).
+const dateLayout = "2006-01-02"
+
+// StaleAfterDays is the age past which a catalog is stale: managed prices
+// move monthly, so half a year old is too old to decide on unreviewed.
+const StaleAfterDays = 180
+
+// Complexities are the workload complexities that quality scores and
+// tokens_per_task are keyed by.
+var Complexities = []string{"simple", "complex"}
+
+// TensorParallelSizes are the tensor-parallel sizes the sizing considers.
+var TensorParallelSizes = []int{1, 2, 4, 8}
+
+var (
+	statuses      = set("latest", "active", "legacy", "retired")
+	weightDTypes  = set("bf16", "fp8", "mxfp4")
+	pricingModels = set("on_demand", "reserved", "spot", "capacity_block")
+	architectures = set("managed", "self_hosted", "hybrid")
+	lineItemPers  = set("", "instance", "secret", "alarm")
+	complexitySet = set(Complexities...)
+)
+
+// Validate checks the catalog's integrity and returns every problem found,
+// joined: each figure has a source and an as_of date (YYYY-MM-DD), and an
+// estimate a note saying how it was derived; ids are unique; prices and
+// counts are not negative; each managed model has at least one price;
+// successors, throughput models and GPUs, and instance GPUs exist; quality
+// scores lie in 0..1.
+func (c *Catalog) Validate() error {
+	v := &validator{}
+	v.date("catalog", "as_of", c.AsOf)
+
+	managedIDs := map[string]bool{}
+	for _, m := range c.Managed {
+		managedIDs[m.ID] = true
+	}
+	seen := map[string]bool{}
+	for i, m := range c.Managed {
+		at := fmt.Sprintf("managed[%d] %s", i, m.ID)
+		v.id(at, "managed", m.ID, seen)
+		v.source(at, m.Source)
+		v.nonEmpty(at, "vendor", m.Vendor)
+		v.nonEmpty(at, "api_id", m.APIID)
+		if len(m.Providers) == 0 {
+			v.add(at, "no providers")
+		}
+		if !statuses[m.Status] {
+			v.add(at, "status %q is not one of latest, active, legacy, retired", m.Status)
+		}
+		if m.Successor != "" && !managedIDs[m.Successor] {
+			v.add(at, "successor %q is not a managed model", m.Successor)
+		}
+		if len(m.Prices) == 0 {
+			v.add(at, "no prices")
+		}
+		from := map[string]bool{}
+		for j, p := range m.Prices {
+			pat := fmt.Sprintf("%s prices[%d]", at, j)
+			v.source(pat, p.Source)
+			v.date(pat, "effective_from", p.EffectiveFrom)
+			if from[p.EffectiveFrom] {
+				v.add(pat, "second price effective from %s", p.EffectiveFrom)
+			}
+			from[p.EffectiveFrom] = true
+			v.nonNegative(pat, "input_per_m", p.InputPerM)
+			v.nonNegative(pat, "output_per_m", p.OutputPerM)
+			if p.CacheReadPerM != nil {
+				v.nonNegative(pat, "cache_read_per_m", *p.CacheReadPerM)
+			}
+		}
+		v.quality(at, m.Quality)
+		if m.TTFTMs != nil {
+			v.source(at+" ttft_ms", m.TTFTMs.Source)
+			v.positive(at, "ttft_ms", m.TTFTMs.Value)
+		}
+	}
+
+	openIDs := map[string]bool{}
+	for i, m := range c.OpenModels {
+		at := fmt.Sprintf("open_models[%d] %s", i, m.ID)
+		v.id(at, "open model", m.ID, openIDs)
+		v.source(at, m.Source)
+		v.nonEmpty(at, "hf_repo", m.HFRepo)
+		v.positive(at, "params_b", m.ParamsB)
+		v.positive(at, "active_params_b", m.ActiveParamsB)
+		if m.ActiveParamsB > m.ParamsB {
+			v.add(at, "active_params_b %g exceeds params_b %g", m.ActiveParamsB, m.ParamsB)
+		}
+		v.positive(at, "layers", float64(m.Layers))
+		v.positive(at, "q_heads", float64(m.QHeads))
+		v.positive(at, "kv_heads", float64(m.KVHeads))
+		v.positive(at, "head_dim", float64(m.HeadDim))
+		v.positive(at, "max_context", float64(m.MaxContext))
+		if m.KVBytesPerToken < 0 {
+			v.add(at, "kv_bytes_per_token %d is negative", m.KVBytesPerToken)
+		}
+		if !weightDTypes[m.WeightsDType] {
+			v.add(at, "weights_dtype %q is not one of bf16, fp8, mxfp4", m.WeightsDType)
+		}
+		v.positive(at, "weights_gb", m.WeightsGB)
+		v.quality(at, m.Quality)
+	}
+	for id := range openIDs {
+		if managedIDs[id] {
+			v.add("catalog", "id %q is both a managed and an open model", id)
+		}
+	}
+
+	gpuIDs := map[string]bool{}
+	for i, g := range c.GPUs {
+		at := fmt.Sprintf("gpus[%d] %s", i, g.ID)
+		v.id(at, "gpu", g.ID, gpuIDs)
+		v.source(at, g.Source)
+		v.positive(at, "memory_gb", g.MemoryGB)
+	}
+
+	seen = map[string]bool{}
+	for i, in := range c.Instances {
+		at := fmt.Sprintf("instances[%d] %s", i, instanceKey(in))
+		v.id(at, "instance", instanceKey(in), seen)
+		v.source(at, in.Source)
+		v.nonEmpty(at, "region", in.Region)
+		if !gpuIDs[in.GPU] {
+			v.add(at, "gpu %q is not in gpus", in.GPU)
+		}
+		v.positive(at, "gpus", float64(in.GPUs))
+		for _, pm := range sortedKeys(in.GPUHourUSD) {
+			p := in.GPUHourUSD[pm]
+			pat := at + " gpu_hour_usd." + pm
+			if !pricingModels[pm] {
+				v.add(pat, "unknown pricing model (want on_demand, reserved, spot or capacity_block)")
+			}
+			v.source(pat, p.Source)
+			v.nonNegative(pat, "low", p.Low)
+			v.nonNegative(pat, "high", p.High)
+			if p.Low > p.High {
+				v.add(pat, "low %g is above high %g", p.Low, p.High)
+			}
+		}
+	}
+
+	seen = map[string]bool{}
+	for i, t := range c.Throughput {
+		at := fmt.Sprintf("throughput[%d] %s", i, throughputKey(t))
+		v.id(at, "throughput", throughputKey(t), seen)
+		v.source(at, t.Source)
+		if !openIDs[t.Model] {
+			v.add(at, "model %q is not an open model", t.Model)
+		}
+		if !gpuIDs[t.GPU] {
+			v.add(at, "gpu %q is not in gpus", t.GPU)
+		}
+		if !validTP(t.TensorParallel) {
+			v.add(at, "tensor_parallel %d is not one of 1, 2, 4, 8", t.TensorParallel)
+		}
+		v.positive(at, "prefill_tok_s", t.PrefillTokS)
+		v.positive(at, "decode_tok_s", t.DecodeTokS)
+		v.positive(at, "ttft_ms", t.TTFTMs)
+		v.positive(at, "concurrency", float64(t.Concurrency))
+		if t.InputTokens < 0 || t.OutputTokens < 0 {
+			v.add(at, "negative request shape %d in / %d out", t.InputTokens, t.OutputTokens)
+		}
+	}
+
+	seen = map[string]bool{}
+	for i, l := range c.LineItems {
+		at := fmt.Sprintf("line_items[%d] %s", i, l.Name)
+		v.id(at, "line item", l.Name, seen)
+		v.source(at, l.Source)
+		v.nonNegative(at, "monthly_usd", l.MonthlyUSD)
+		if !lineItemPers[l.Per] {
+			v.add(at, "per %q is not one of \"\", instance, secret, alarm", l.Per)
+		}
+		for _, a := range l.Applies {
+			if !architectures[a] {
+				v.add(at, "applies to unknown architecture %q", a)
+			}
+		}
+	}
+
+	for _, k := range sortedKeys(c.TokensPerTask) {
+		f := c.TokensPerTask[k]
+		at := "tokens_per_task." + k
+		if !complexitySet[k] {
+			v.add(at, "unknown complexity (want simple or complex)")
+		}
+		v.source(at, f.Source)
+		v.positive(at, "value", f.Value)
+	}
+	for _, k := range Complexities {
+		if _, ok := c.TokensPerTask[k]; !ok {
+			v.add("tokens_per_task", "no %s entry", k)
+		}
+	}
+	if len(v.errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("invalid catalog: %w", errors.Join(v.errs...))
+}
+
+// AgeDays returns the whole days from the catalog's as_of to on. A catalog
+// whose as_of does not parse is as old as can be, so that it is always stale.
+func (c *Catalog) AgeDays(on time.Time) int {
+	asOf, err := time.Parse(dateLayout, c.AsOf)
+	if err != nil {
+		return math.MaxInt
+	}
+	day := time.Date(on.Year(), on.Month(), on.Day(), 0, 0, 0, 0, time.UTC)
+	return int(day.Sub(asOf).Hours() / 24)
+}
+
+// Stale reports whether the catalog is more than StaleAfterDays old on the
+// given day.
+func (c *Catalog) Stale(on time.Time) bool {
+	return c.AgeDays(on) > StaleAfterDays
+}
+
+type validator struct{ errs []error }
+
+func (v *validator) add(at, format string, args ...any) {
+	v.errs = append(v.errs, fmt.Errorf("%s: %s", at, fmt.Sprintf(format, args...)))
+}
+
+func (v *validator) source(at string, s Source) {
+	if s.Source == "" {
+		v.add(at, "no source")
+	}
+	v.date(at, "as_of", s.AsOf)
+	if s.Estimate && s.Note == "" {
+		v.add(at, "estimate without a note saying how it was derived")
+	}
+}
+
+func (v *validator) date(at, field, s string) {
+	if _, err := time.Parse(dateLayout, s); err != nil {
+		v.add(at, "%s %q is not a YYYY-MM-DD date", field, s)
+	}
+}
+
+func (v *validator) id(at, kind, id string, seen map[string]bool) {
+	if id == "" {
+		v.add(at, "empty %s id", kind)
+		return
+	}
+	if seen[id] {
+		v.add(at, "duplicate %s %q", kind, id)
+	}
+	seen[id] = true
+}
+
+func (v *validator) nonEmpty(at, field, s string) {
+	if s == "" {
+		v.add(at, "no %s", field)
+	}
+}
+
+func (v *validator) nonNegative(at, field string, x float64) {
+	if x < 0 || math.IsNaN(x) {
+		v.add(at, "%s %g is negative", field, x)
+	}
+}
+
+func (v *validator) positive(at, field string, x float64) {
+	if !(x > 0) {
+		v.add(at, "%s %g is not positive", field, x)
+	}
+}
+
+func (v *validator) quality(at string, q map[string]Figure) {
+	for _, k := range Complexities {
+		if _, ok := q[k]; !ok {
+			v.add(at, "no %s quality", k)
+		}
+	}
+	for _, k := range sortedKeys(q) {
+		f := q[k]
+		qat := at + " quality." + k
+		if !complexitySet[k] {
+			v.add(qat, "unknown complexity (want simple or complex)")
+		}
+		v.source(qat, f.Source)
+		if f.Value < 0 || f.Value > 1 || math.IsNaN(f.Value) {
+			v.add(qat, "value %g is outside 0..1", f.Value)
+		}
+	}
+}
+
+func validTP(tp int) bool {
+	for _, s := range TensorParallelSizes {
+		if tp == s {
+			return true
+		}
+	}
+	return false
+}
+
+func set(items ...string) map[string]bool {
+	m := make(map[string]bool, len(items))
+	for _, s := range items {
+		m[s] = true
+	}
+	return m
+}

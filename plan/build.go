@@ -1,0 +1,340 @@
+package plan
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/costgate/costgate/breakeven"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// DateLayout is how dates appear in specs, catalogs and plans.
+const DateLayout = "2006-01-02"
+
+// StaleAfterDays is the catalog age past which a plan warns.
+const StaleAfterDays = 180
+
+// Evaluator runs the plan policies over the plan as JSON and returns the
+// denials and warnings. An error blocks the plan.
+type Evaluator interface {
+	EvaluatePlan(ctx context.Context, input any) (deny, warn []Finding, err error)
+}
+
+// Options configure Build.
+type Options struct {
+	// Catalog prices the plan; nil means the embedded catalog.
+	Catalog *modelcatalog.Catalog
+	// AsOf is the date the plan is computed for; zero means today (UTC).
+	AsOf time.Time
+	// Policies evaluates the plan policies; nil means the built-in
+	// policies plus PolicyDirs, compiled for this call. Callers that build
+	// many plans compile once with NewPolicies and pass it here.
+	Policies Evaluator
+	// PolicyDirs are extra policy folders loaded beside the built-in ones
+	// when Policies is nil.
+	PolicyDirs []string
+}
+
+func (o Options) catalog() *modelcatalog.Catalog {
+	if o.Catalog != nil {
+		return o.Catalog
+	}
+	return modelcatalog.Default()
+}
+
+func (o Options) date() time.Time {
+	if o.AsOf.IsZero() {
+		return time.Now().UTC().Truncate(24 * time.Hour)
+	}
+	return o.AsOf
+}
+
+// Build prices the spec, runs the policies and decides.
+func Build(s *spec.Spec, opts Options) (*Plan, error) {
+	ctx := context.Background()
+	if opts.Policies == nil {
+		ev, err := NewPolicies(opts.PolicyDirs...)
+		if err != nil {
+			return nil, fmt.Errorf("build plan: %w", err)
+		}
+		opts.Policies = ev
+	}
+	cat := opts.catalog()
+	date := opts.date().Format(DateLayout)
+	res, err := breakeven.Evaluate(s, cat, date)
+	if err != nil {
+		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
+	}
+	p := &Plan{
+		Spec:        s.Filename,
+		Team:        s.Team.Name,
+		CatalogAsOf: cat.AsOf,
+		AsOf:        date,
+		Inputs:      inputs(s, date),
+		Verdict:     res.Verdict,
+		Breakeven:   Breakeven{Developers: res.Breakeven},
+		Checklist:   checklist(res),
+		Waivers:     []Waiver{},
+		Warnings:    []Finding{},
+		Resources:   []Resource{},
+	}
+	for _, o := range res.Options {
+		p.Options = append(p.Options, option(o))
+	}
+	for _, n := range res.Notes {
+		p.Warnings = append(p.Warnings, Finding{Policy: n.ID, Message: n.Message})
+	}
+	if age := ageDays(cat.AsOf, opts.date()); age > StaleAfterDays {
+		p.Warnings = append(p.Warnings, Finding{Policy: "catalog.stale", Message: fmt.Sprintf("the catalog is %d days old (as of %s); prices may have moved", age, cat.AsOf)})
+	}
+	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
+
+	deny, warn, err := evaluate(ctx, opts.Policies, p)
+	if err != nil {
+		p.Decision = Decision{Architecture: Blocked, Reasons: []string{fmt.Sprintf("policy evaluation failed, so nothing is allowed: %v", err)}}
+		for i := range p.Options {
+			p.Options[i].Allowed = false
+			p.Options[i].Violations = append(p.Options[i].Violations, Finding{Policy: "policy.error", Option: "*", Message: err.Error()})
+		}
+		return p, nil
+	}
+	apply(p, deny, warn)
+	decide(p)
+	return p, nil
+}
+
+// evaluate runs the policies on the plan's JSON form, before any policy
+// result is in it.
+func evaluate(ctx context.Context, ev Evaluator, p *Plan) (deny, warn []Finding, err error) {
+	raw, err := json.Marshal(p)
+	if err != nil {
+		return nil, nil, fmt.Errorf("encode policy input: %w", err)
+	}
+	var input any
+	if err := json.Unmarshal(raw, &input); err != nil {
+		return nil, nil, fmt.Errorf("decode policy input: %w", err)
+	}
+	return ev.EvaluatePlan(ctx, input)
+}
+
+// apply attaches policy results to options, lifting denials that an
+// unexpired override waives.
+func apply(p *Plan, deny, warn []Finding) {
+	for i := range p.Options {
+		o := &p.Options[i]
+		for _, d := range deny {
+			if d.Option != o.Architecture && d.Option != "*" {
+				continue
+			}
+			f := Finding{Policy: d.Policy, Option: o.Architecture, Message: d.Message}
+			if w := waiverFor(p, d.Policy); w != nil {
+				w.Waived = appendUnique(w.Waived, o.Architecture)
+				f.Message += fmt.Sprintf(" (waived by override %q: approved by %s until %s: %s)", w.Name, w.Approver, w.Expires, w.Reason)
+				o.Waived = append(o.Waived, f)
+				continue
+			}
+			o.Violations = append(o.Violations, f)
+		}
+		for _, w := range warn {
+			if w.Option == o.Architecture || w.Option == "*" {
+				o.Warnings = append(o.Warnings, Finding{Policy: w.Policy, Option: o.Architecture, Message: w.Message})
+			}
+		}
+		o.Allowed = len(o.Violations) == 0
+	}
+	for _, w := range p.Waivers {
+		if w.Expired {
+			p.Warnings = append(p.Warnings, Finding{Policy: "override.expired", Message: fmt.Sprintf("override %q for %s expired on %s and waives nothing (approved by %s: %s)", w.Name, w.Policy, w.Expires, w.Approver, w.Reason)})
+		}
+	}
+}
+
+func waiverFor(p *Plan, policy string) *Waiver {
+	for i := range p.Waivers {
+		if w := &p.Waivers[i]; w.Policy == policy && !w.Expired {
+			return w
+		}
+	}
+	return nil
+}
+
+func appendUnique(list []string, v string) []string {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
+}
+
+// decide picks the cheapest allowed option by expected cost; ties go to
+// the option listed first (managed, self_hosted, hybrid).
+func decide(p *Plan) {
+	var best *Option
+	for i := range p.Options {
+		o := &p.Options[i]
+		if o.Allowed && (best == nil || o.MonthlyUSD.Expected < best.MonthlyUSD.Expected) {
+			best = o
+		}
+	}
+	if best == nil {
+		var reasons []string
+		for _, o := range p.Options {
+			for _, v := range o.Violations {
+				reasons = append(reasons, fmt.Sprintf("%s denied by %s: %s", o.Architecture, v.Policy, v.Message))
+			}
+		}
+		p.Decision = Decision{Architecture: Blocked, Reasons: reasons}
+		return
+	}
+	reasons := []string{fmt.Sprintf("%s is the cheapest allowed option at $%s/month expected (range $%s–$%s)",
+		best.Architecture, USD(best.MonthlyUSD.Expected), USD(best.MonthlyUSD.Low), USD(best.MonthlyUSD.High))}
+	for _, o := range p.Options {
+		if o.Architecture == best.Architecture {
+			continue
+		}
+		if !o.Allowed {
+			var ids []string
+			for _, v := range o.Violations {
+				ids = appendUnique(ids, v.Policy)
+			}
+			reasons = append(reasons, fmt.Sprintf("%s is denied by %s", o.Architecture, strings.Join(ids, ", ")))
+			continue
+		}
+		reasons = append(reasons, fmt.Sprintf("%s would cost $%s/month expected", o.Architecture, USD(o.MonthlyUSD.Expected)))
+	}
+	p.Decision = Decision{Architecture: best.Architecture, Reasons: reasons}
+}
+
+// Chosen returns the decided option, or nil when the plan is blocked.
+func (p *Plan) Chosen() *Option {
+	for i := range p.Options {
+		if p.Options[i].Architecture == p.Decision.Architecture {
+			return &p.Options[i]
+		}
+	}
+	return nil
+}
+
+func option(o breakeven.Option) Option {
+	out := Option{
+		Architecture:    o.Architecture,
+		MonthlyUSD:      money(o.Total),
+		QualityGapUSD:   money(o.QualityGap),
+		QualityIncluded: o.QualityIncluded,
+		LineItems:       []LineItem{},
+		Violations:      []Finding{},
+		Warnings:        []Finding{},
+		Waived:          []Finding{},
+	}
+	for _, it := range o.Items {
+		out.LineItems = append(out.LineItems, LineItem{Name: it.Name, MonthlyUSD: money(it.USD), Workload: it.Workload, Model: it.Model, Note: it.Note})
+	}
+	for _, r := range o.Routes {
+		out.Routes = append(out.Routes, Route{Workload: r.Workload, Complexity: r.Complexity, Share: r.Share, ServedBy: r.ServedBy,
+			Model: r.Model, Provider: r.Provider, TTFTMs: r.TTFTMs, MaxTTFTMs: r.MaxTTFTMs, ContextTokens: r.ContextTokens})
+	}
+	for _, n := range o.Notes {
+		out.Warnings = append(out.Warnings, Finding{Policy: n.ID, Option: o.Architecture, Message: n.Message})
+	}
+	if f := o.Fleet; f != nil {
+		s := f.Sized
+		var ttft *float64
+		if s.TTFTMs > 0 {
+			v := s.TTFTMs
+			ttft = &v
+		}
+		notes := append([]string{}, f.Notes...)
+		out.Sizing = &Sizing{
+			Model: f.Model.ID, GPU: f.GPU, GPUs: s.BilledGPUs, Replicas: s.Replicas, TensorParallel: s.TensorParallel,
+			InstanceType: s.InstanceType, Instances: s.Instances, ReplicasPerInstance: s.ReplicasPerInstance,
+			Fixed: f.Fixed, Pricing: f.Pricing, GPUHourUSD: f.GPUHourUSD, BilledHours: f.BilledHours, Schedule: f.Schedule,
+			MaxModelLen: s.MaxModelLen, WeightsGB: round(s.WeightsGB, 1), KVCacheGB: round(s.KVCacheGB, 1),
+			PeakUtilization: round(s.PeakUtilization, 3), TargetUtilization: f.TargetUtilization, TTFTMs: ttft,
+			BaselineInstances: s.BaselineInstances, PeakInstances: s.Instances, VLLMArgs: f.VLLMArgs, Notes: notes,
+		}
+	}
+	return out
+}
+
+func money(m breakeven.Money) Money {
+	return Money{Low: round(m.Low, 2), Expected: round(m.Expected, 2), High: round(m.High, 2)}
+}
+
+func round(v float64, places int) float64 {
+	f := math.Pow(10, float64(places))
+	return math.Round(v*f) / f
+}
+
+func checklist(res *breakeven.Result) Checklist {
+	c := Checklist{Met: res.ChecklistMet(), Verdict: "managed APIs with good budget controls"}
+	if c.Met >= breakeven.ChecklistThreshold {
+		c.Verdict = "self-hosting worth evaluating"
+	}
+	for _, it := range res.Checklist {
+		c.Items = append(c.Items, ChecklistItem{ID: it.ID, Text: it.Text, Met: it.Met, Detail: it.Detail})
+	}
+	return c
+}
+
+func inputs(s *spec.Spec, date string) Inputs {
+	in := Inputs{
+		Team: s.Team.Name, CostCenter: s.Team.CostCenter,
+		Developers: s.Team.Developers, TokensPerDeveloper: s.Team.TokensPerDeveloper,
+		ManagedProvider: s.Managed.Provider,
+		Compliance:      ComplianceInput{CodeMayLeaveNetwork: s.Compliance.CodeMayLeaveNetwork, AllowedProviders: s.Compliance.AllowedProviders},
+		Organization:    OrgInput{GPUExpertise: s.Organization.GPUExpertise, LatencyOverQuality: s.Organization.LatencyOverQuality},
+		Budget:          BudgetInput{MonthlyLimitUSD: s.Budget.MonthlyLimitUSD, ApprovalAboveUSD: s.Budget.ApprovalAboveUSD, AlertEmails: s.Budget.AlertEmails},
+		Overrides:       []Waiver{},
+	}
+	if in.Budget.AlertEmails == nil {
+		in.Budget.AlertEmails = []string{}
+	}
+	for _, w := range s.Workloads {
+		wi := WorkloadInput{Name: w.Name, Share: w.Share, Complexity: w.Complexity, ContextTokens: w.ContextTokens}
+		if w.MaxTTFTMs > 0 {
+			v := w.MaxTTFTMs
+			wi.MaxTTFTMs = &v
+		}
+		in.Workloads = append(in.Workloads, wi)
+	}
+	for _, o := range s.Overrides {
+		exp := o.Expires.Format(DateLayout)
+		in.Overrides = append(in.Overrides, Waiver{Name: o.Name, Policy: o.Policy, Approver: o.Approver, Reason: o.Reason,
+			Expires: exp, Expired: exp < date, Waived: []string{}})
+	}
+	sort.SliceStable(in.Overrides, func(i, j int) bool { return in.Overrides[i].Name < in.Overrides[j].Name })
+	return in
+}
+
+func ageDays(asOf string, on time.Time) int {
+	t, err := time.Parse(DateLayout, asOf)
+	if err != nil {
+		return 0
+	}
+	return int(on.Sub(t).Hours() / 24)
+}
+
+// USD formats whole dollars with thousands separators: 12345.6 → "12,346".
+func USD(v float64) string {
+	n := int64(math.Round(v))
+	sign := ""
+	if n < 0 {
+		sign, n = "-", -n
+	}
+	s := fmt.Sprintf("%d", n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return sign + b.String()
+}

@@ -1,0 +1,41 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/costgate/costgate/policies"
+)
+
+// engine adapts the OPA policy engine to Evaluator.
+type engine struct{ e *policies.Engine }
+
+// NewPolicies compiles the built-in plan policies and those in dirs once.
+func NewPolicies(dirs ...string) (Evaluator, error) {
+	e, err := policies.New(policies.Options{Dirs: dirs})
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	return engine{e}, nil
+}
+
+// Engine returns the policy engine behind an Evaluator made by
+// NewPolicies, for evaluating resource policies with the same compiled set.
+func Engine(ev Evaluator) (*policies.Engine, bool) {
+	en, ok := ev.(engine)
+	return en.e, ok
+}
+
+func (en engine) EvaluatePlan(ctx context.Context, input any) (deny, warn []Finding, err error) {
+	res, err := en.e.EvaluatePlan(ctx, input)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, f := range res.Deny {
+		deny = append(deny, Finding{Policy: f.Policy, Option: f.Option, Message: f.Message})
+	}
+	for _, f := range res.Warn {
+		warn = append(warn, Finding{Policy: f.Policy, Option: f.Option, Message: f.Message})
+	}
+	return deny, warn, nil
+}

@@ -1,0 +1,343 @@
+// Package policies is costgate's policy gate: the built-in Rego policies
+// (embedded, with their Rego tests) and the engine that compiles them once
+// and evaluates them against a plan or a planned resource.
+//
+// Plan policies live in any package under data.costgate except
+// data.costgate.resources; resource policies live under
+// data.costgate.resources. Both produce conftest-style findings from rules
+// named deny and warn:
+//
+//	deny contains {"policy": "spend.limit", "option": "hybrid", "msg": "..."} if { ... }
+//
+// The engine fails closed: a policy that does not compile, errors at run
+// time or returns a malformed finding is an error, never a silent pass.
+package policies
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+)
+
+// Options configure an Engine.
+type Options struct {
+	// Dirs are extra policy folders loaded beside the built-in policies
+	// (--policy-dir): every .rego file except tests, and every data.json.
+	Dirs []string
+}
+
+// Finding is one deny or warn result.
+type Finding struct {
+	// Policy is the dotted policy id, such as "spend.limit".
+	Policy string `json:"policy"`
+	// Option is the architecture a plan finding applies to ("managed",
+	// "self_hosted", "hybrid", or "*" for every option); empty for resource
+	// findings.
+	Option string `json:"option,omitempty"`
+	// Message is the rule's msg, a sentence with the figures.
+	Message string `json:"message"`
+}
+
+// Result holds every finding of one evaluation, each list sorted by
+// policy, option and message.
+type Result struct {
+	Deny []Finding `json:"deny"`
+	Warn []Finding `json:"warn"`
+}
+
+// Engine evaluates compiled policies. It is safe for concurrent use.
+type Engine struct {
+	files    []string
+	plan     *query
+	resource *query
+}
+
+// Root packages of the policies.
+var (
+	rootRef     = ast.MustParseRef("data.costgate")
+	resourceRef = ast.MustParseRef("data.costgate.resources")
+)
+
+// Rule names that produce findings.
+const (
+	denyRule = "deny"
+	warnRule = "warn"
+)
+
+// Options a plan finding may name.
+var planOptions = map[string]bool{"*": true, "managed": true, "self_hosted": true, "hybrid": true}
+
+// New loads the built-in policies and opts.Dirs, and compiles them once, in
+// strict mode. An error names the file and line at fault.
+func New(opts Options) (*Engine, error) {
+	src, err := loadSources(opts.Dirs, false)
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	ctx := context.Background()
+	store := inmem.NewFromObjectWithOpts(src.data, inmem.OptRoundTripOnWrite(false))
+	compiler, err := compile(ctx, store, src.modules)
+	if err != nil {
+		return nil, fmt.Errorf("compile policies: %w", err)
+	}
+	planRefs, resourceRefs := findingRules(compiler)
+	e := &Engine{files: src.policyFiles()}
+	if e.plan, err = prepare(ctx, compiler, store, planRefs, true); err != nil {
+		return nil, fmt.Errorf("prepare plan policies: %w", err)
+	}
+	if e.resource, err = prepare(ctx, compiler, store, resourceRefs, false); err != nil {
+		return nil, fmt.Errorf("prepare resource policies: %w", err)
+	}
+	return e, nil
+}
+
+// compile compiles modules in strict mode against the data in store.
+func compile(ctx context.Context, store storage.Store, modules map[string]*ast.Module) (*ast.Compiler, error) {
+	txn, err := store.NewTransaction(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Abort(ctx, txn)
+	// Strict mode turns unused variables and imports, shadowed input/data
+	// and deprecated built-ins into errors.
+	c := newCompiler(ctx, store, txn).WithStrict(true)
+	if c.Compile(modules); c.Failed() {
+		return nil, c.Errors
+	}
+	return c, nil
+}
+
+// newCompiler is the compiler configuration the engine and RunTests share.
+func newCompiler(ctx context.Context, store storage.Store, txn storage.Transaction) *ast.Compiler {
+	return ast.NewCompiler().
+		WithCapabilities(capabilities()).
+		// A package that collides with a data.json path would make one of
+		// them unreachable; report it at compile time.
+		WithPathConflictsCheck(storage.NonEmpty(ctx, store, txn))
+}
+
+// findingRules returns the deny and warn documents of plan packages and of
+// resource packages, each sorted.
+func findingRules(c *ast.Compiler) (plan, resource []ast.Ref) {
+	seen := map[string]bool{}
+	for _, mod := range c.Modules {
+		for _, rule := range mod.Rules {
+			ref := rule.Ref().GroundPrefix()
+			if len(ref) == 0 || !ref.HasPrefix(rootRef) || seen[ref.String()] {
+				continue
+			}
+			name, ok := ref[len(ref)-1].Value.(ast.String)
+			if !ok || (name != denyRule && name != warnRule) {
+				continue
+			}
+			seen[ref.String()] = true
+			if ref.HasPrefix(resourceRef) {
+				resource = append(resource, ref)
+			} else {
+				plan = append(plan, ref)
+			}
+		}
+	}
+	byString := func(a, b ast.Ref) int { return strings.Compare(a.String(), b.String()) }
+	slices.SortFunc(plan, byString)
+	slices.SortFunc(resource, byString)
+	return plan, resource
+}
+
+// query is one prepared query over a set of deny and warn documents.
+type query struct {
+	refs []ast.Ref
+	// withOption is set for plan findings, which must name an option.
+	withOption bool
+	prepared   *rego.PreparedEvalQuery
+}
+
+// prepare builds one query that reads every document in refs. Each is
+// wrapped in an array comprehension so that an undefined document (a
+// boolean deny that does not hold) leaves the others intact instead of
+// making the whole conjunction undefined.
+func prepare(ctx context.Context, c *ast.Compiler, store storage.Store, refs []ast.Ref, withOption bool) (*query, error) {
+	q := &query{refs: refs, withOption: withOption}
+	if len(refs) == 0 {
+		return q, nil
+	}
+	body := make(ast.Body, 0, len(refs))
+	for i, ref := range refs {
+		x := ast.VarTerm("x")
+		comp := ast.ArrayComprehensionTerm(x, ast.NewBody(ast.Equality.Expr(x, ast.RefTerm(ref...))))
+		body = append(body, ast.Equality.Expr(ast.VarTerm(binding(i)), comp))
+	}
+	pq, err := rego.New(
+		rego.ParsedQuery(body),
+		rego.Compiler(c),
+		rego.Store(store),
+		// A built-in that fails (a division by zero, a bad conversion)
+		// would otherwise make its rule silently undefined: fail closed.
+		rego.StrictBuiltinErrors(true),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q.prepared = &pq
+	return q, nil
+}
+
+func binding(i int) string { return fmt.Sprintf("r%d", i) }
+
+// EvaluatePlan evaluates every plan policy against input, the JSON plan
+// before policy results: a plan.Plan, its JSON (json.RawMessage or
+// []byte), or the same shape as maps. An error means the plan must be
+// blocked.
+func (e *Engine) EvaluatePlan(ctx context.Context, input any) (Result, error) {
+	res, err := e.plan.eval(ctx, input)
+	if err != nil {
+		return Result{}, fmt.Errorf("evaluate plan policies: %w", err)
+	}
+	return res, nil
+}
+
+// EvaluateResource evaluates the resource policies against one resource in
+// pulumi-policy-opa's input shape. Findings carry no option.
+func (e *Engine) EvaluateResource(ctx context.Context, input map[string]any) (Result, error) {
+	res, err := e.resource.eval(ctx, input)
+	if err != nil {
+		return Result{}, fmt.Errorf("evaluate resource policies: %w", err)
+	}
+	return res, nil
+}
+
+// Policies lists the loaded policy files (tests excluded), sorted; the
+// built-in ones are named policies/plan/... and policies/resources/....
+func (e *Engine) Policies() []string { return slices.Clone(e.files) }
+
+func (q *query) eval(ctx context.Context, input any) (Result, error) {
+	res := Result{Deny: []Finding{}, Warn: []Finding{}}
+	if q.prepared == nil {
+		return res, nil
+	}
+	value, err := toValue(input)
+	if err != nil {
+		return Result{}, fmt.Errorf("convert input: %w", err)
+	}
+	rs, err := q.prepared.Eval(ctx, rego.EvalParsedInput(value))
+	if err != nil {
+		return Result{}, err
+	}
+	if len(rs) != 1 {
+		return Result{}, fmt.Errorf("policy query returned %d results, want 1", len(rs))
+	}
+	for i, ref := range q.refs {
+		docs, ok := rs[0].Bindings[binding(i)].([]any)
+		if !ok {
+			return Result{}, fmt.Errorf("%s: no result", ref)
+		}
+		for _, doc := range docs {
+			findings, err := q.findings(ref, doc)
+			if err != nil {
+				return Result{}, err
+			}
+			if ref[len(ref)-1].Value.Compare(ast.String(denyRule)) == 0 {
+				res.Deny = append(res.Deny, findings...)
+			} else {
+				res.Warn = append(res.Warn, findings...)
+			}
+		}
+	}
+	res.Deny = sortFindings(res.Deny)
+	res.Warn = sortFindings(res.Warn)
+	return res, nil
+}
+
+// toValue converts an input to a Rego value once per evaluation. Maps and
+// Rego values convert directly; JSON bytes are parsed; anything else (a
+// plan struct) goes through its JSON form, so its json tags name the
+// fields the policies read.
+func toValue(input any) (ast.Value, error) {
+	switch in := input.(type) {
+	case ast.Value:
+		return in, nil
+	case map[string]any, []any:
+		return ast.InterfaceToValue(in)
+	case json.RawMessage:
+		return ast.ValueFromReader(bytes.NewReader(in))
+	case []byte:
+		return ast.ValueFromReader(bytes.NewReader(in))
+	default:
+		raw, err := json.Marshal(in)
+		if err != nil {
+			return nil, err
+		}
+		return ast.ValueFromReader(bytes.NewReader(raw))
+	}
+}
+
+// findings checks one deny or warn document: a set (or array) of objects
+// with a string policy and msg and, for plan policies, a known option.
+func (q *query) findings(ref ast.Ref, doc any) ([]Finding, error) {
+	values, ok := doc.([]any)
+	if !ok {
+		return nil, fmt.Errorf("%s: got %s, want a set of {\"policy\", \"msg\"} objects (use `%s contains v if`)", ref, describe(doc), string(ref[len(ref)-1].Value.(ast.String)))
+	}
+	out := make([]Finding, 0, len(values))
+	for _, v := range values {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("%s: got %s, want an object with policy and msg", ref, describe(v))
+		}
+		f := Finding{}
+		if f.Policy, ok = obj["policy"].(string); !ok || f.Policy == "" {
+			return nil, fmt.Errorf("%s: finding %s has no string policy id", ref, describe(v))
+		}
+		if f.Message, ok = obj["msg"].(string); !ok || f.Message == "" {
+			return nil, fmt.Errorf("%s: finding of %s has no string msg", ref, f.Policy)
+		}
+		if q.withOption {
+			if f.Option, ok = obj["option"].(string); !ok || !planOptions[f.Option] {
+				return nil, fmt.Errorf("%s: finding of %s has option %s, want \"*\", \"managed\", \"self_hosted\" or \"hybrid\"", ref, f.Policy, describe(obj["option"]))
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// describe renders a Rego value for an error message, shortened.
+func describe(v any) string {
+	if v == nil {
+		return "null"
+	}
+	val, err := ast.InterfaceToValue(v)
+	if err != nil {
+		return fmt.Sprintf("%v", v)
+	}
+	s := val.String()
+	if len(s) > 80 {
+		s = s[:77] + "..."
+	}
+	return s
+}
+
+// sortFindings sorts by policy, option and message and drops duplicates:
+// two packages reporting the same finding say nothing more than one.
+func sortFindings(fs []Finding) []Finding {
+	sort.Slice(fs, func(i, j int) bool {
+		a, b := fs[i], fs[j]
+		if a.Policy != b.Policy {
+			return a.Policy < b.Policy
+		}
+		if a.Option != b.Option {
+			return a.Option < b.Option
+		}
+		return a.Message < b.Message
+	})
+	return slices.Compact(fs)
+}

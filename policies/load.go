@@ -1,0 +1,211 @@
+package policies
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/util"
+)
+
+// builtin holds the built-in plan policies and the resource policies, with
+// their Rego tests, which RunTests runs and New leaves out.
+//
+//go:embed plan resources
+var builtin embed.FS
+
+// builtinPrefix names embedded files the way they sit in the repository, so
+// an error in a built-in policy points at a file a reviewer can open.
+const builtinPrefix = "policies/"
+
+// dataFile is the only JSON file name loaded as Rego data, as in an OPA
+// bundle; other JSON files in a policy folder (fixtures) are left alone.
+const dataFile = "data.json"
+
+// testSuffix marks Rego test files: run by RunTests, never evaluated.
+const testSuffix = "_test.rego"
+
+// sources is what a set of policy folders holds, in load order.
+type sources struct {
+	modules map[string]*ast.Module
+	// names keeps the module names in load order, for Policies and for
+	// deterministic compile errors.
+	names []string
+	// data is every data.json merged; later folders override earlier ones.
+	data map[string]any
+}
+
+// parserOptions parses every file as Rego v1, the only syntax OPA 1.x
+// accepts without flags, so `opa test` and the engine agree.
+var parserOptions = ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true}
+
+// loadSources reads the embedded policies and then every extra folder.
+// Test files are read only when withTests is set.
+func loadSources(dirs []string, withTests bool) (*sources, error) {
+	src := &sources{modules: map[string]*ast.Module{}, data: map[string]any{}}
+	err := fs.WalkDir(builtin, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return skipDir(p, d, ".")
+		}
+		if !wanted(d.Name(), withTests) {
+			return nil
+		}
+		raw, err := builtin.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return src.add(builtinPrefix+p, raw)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("load built-in policies: %w", err)
+	}
+	for _, dir := range dirs {
+		if err := src.addDir(dir, withTests); err != nil {
+			return nil, fmt.Errorf("load policy folder %s: %w", dir, err)
+		}
+	}
+	return src, nil
+}
+
+// addDir walks one extra policy folder in lexical order.
+func (s *sources) addDir(dir string, withTests bool) error {
+	info, err := os.Stat(dir)
+	if err != nil {
+		return err
+	}
+	if !info.IsDir() {
+		return errors.New("not a folder")
+	}
+	found := 0
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			return skipDir(p, d, dir)
+		}
+		if !wanted(d.Name(), withTests) {
+			return nil
+		}
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		found++
+		return s.add(filepath.ToSlash(p), raw)
+	})
+	if err != nil {
+		return err
+	}
+	if found == 0 {
+		// An empty folder is most likely a mistyped path; loading nothing
+		// would quietly drop the team's policies.
+		return errors.New("no .rego or data.json files")
+	}
+	return nil
+}
+
+// skipDir skips hidden folders and Go's testdata folders below the root:
+// fixtures there (broken policies, sample plans) are not policies.
+func skipDir(p string, d fs.DirEntry, root string) error {
+	if p == root {
+		return nil
+	}
+	if strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" {
+		return fs.SkipDir
+	}
+	return nil
+}
+
+// wanted reports whether a file is a policy, a test (when tests are
+// wanted) or Rego data.
+func wanted(name string, withTests bool) bool {
+	switch {
+	case name == dataFile:
+		return true
+	case strings.HasSuffix(name, testSuffix):
+		return withTests
+	default:
+		return strings.HasSuffix(name, ".rego")
+	}
+}
+
+// add parses one file into the sources.
+func (s *sources) add(name string, raw []byte) error {
+	if path.Base(name) == dataFile {
+		var doc any
+		if err := util.UnmarshalJSON(raw, &doc); err != nil {
+			return fmt.Errorf("parse %s: %w", name, err)
+		}
+		obj, ok := doc.(map[string]any)
+		if !ok {
+			return fmt.Errorf("parse %s: data must be a JSON object", name)
+		}
+		mergeData(s.data, obj)
+		return nil
+	}
+	if _, dup := s.modules[name]; dup {
+		return fmt.Errorf("%s is loaded twice", name)
+	}
+	// A byte-order mark would otherwise be a parse error at 1:1 that
+	// nobody can see in an editor.
+	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+	mod, err := ast.ParseModuleWithOpts(name, string(raw), parserOptions)
+	if err != nil {
+		return err
+	}
+	s.modules[name] = mod
+	s.names = append(s.names, name)
+	return nil
+}
+
+// mergeData merges src into dst: objects merge key by key, anything else
+// in src replaces what dst holds, so a team's data.json can change one
+// built-in threshold without restating the others.
+func mergeData(dst, src map[string]any) {
+	for k, v := range src {
+		sub, isObj := v.(map[string]any)
+		have, hadObj := dst[k].(map[string]any)
+		if isObj && hadObj {
+			mergeData(have, sub)
+			continue
+		}
+		dst[k] = v
+	}
+}
+
+// policyFiles lists the loaded Rego files other than tests, sorted.
+func (s *sources) policyFiles() []string {
+	var out []string
+	for _, n := range s.names {
+		if !strings.HasSuffix(n, testSuffix) {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// capabilities are OPA's built-ins minus the nondeterministic ones
+// (http.send, time.now_ns, rand.intn, ...): a plan is computed offline and
+// the same spec must give the same plan, so a policy may not reach the
+// network or the clock. Policies read the plan's as_of date instead.
+func capabilities() *ast.Capabilities {
+	c := ast.CapabilitiesForThisVersion()
+	c.Builtins = slices.DeleteFunc(slices.Clone(c.Builtins), func(b *ast.Builtin) bool {
+		return b.Nondeterministic
+	})
+	return c
+}

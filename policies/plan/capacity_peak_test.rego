@@ -1,0 +1,40 @@
+package costgate.capacity_test
+
+import data.costgate.capacity
+
+option(arch, peak, target) := {
+	"architecture": arch,
+	"sizing": {"gpus": 4, "gpu": "h100", "peak_utilization": peak, "target_utilization": target},
+}
+
+test_peak_warns_above_target if {
+	capacity.warn == {{
+		"policy": "capacity.peak",
+		"option": "self_hosted",
+		"msg": "The self-hosted fleet (4 x H100) would run at 86% of its capacity at peak, above the 70% target utilization; expect queueing and slower first tokens at peak.",
+	}} with input as {"options": [{"architecture": "managed"}, option("self_hosted", 0.857, 0.7), option("hybrid", 0.5, 0.7)]}
+}
+
+test_peak_warns_over_capacity if {
+	capacity.warn == {{
+		"policy": "capacity.peak",
+		"option": "hybrid",
+		"msg": "The hybrid fleet (4 x H100) would run at 130% of its capacity at peak, above the 70% target utilization; it cannot serve the peak load, so requests will queue.",
+	}} with input as {"options": [option("hybrid", 1.3, 0.7)]}
+}
+
+test_peak_quiet_at_or_below_target if {
+	count(capacity.warn) == 0 with input as {"options": [option("self_hosted", 0.7, 0.7), option("hybrid", 0.2, 0.7)]}
+}
+
+test_peak_ignores_options_without_sizing if {
+	count(capacity.warn) == 0 with input as {"options": [{"architecture": "managed", "sizing": null}, {"architecture": "managed"}]}
+}
+
+test_peak_warns_without_fleet_details if {
+	capacity.warn == {{
+		"policy": "capacity.peak",
+		"option": "self_hosted",
+		"msg": "The self-hosted fleet would run at 90% of its capacity at peak, above the 70% target utilization; expect queueing and slower first tokens at peak.",
+	}} with input as {"options": [{"architecture": "self_hosted", "sizing": {"peak_utilization": 0.9, "target_utilization": 0.7}}]}
+}

@@ -1,0 +1,31 @@
+package costgate.lib_test
+
+import data.costgate.lib
+
+test_usd_groups_thousands if {
+	lib.usd(0) == "$0"
+	lib.usd(7) == "$7"
+	lib.usd(999.49) == "$999"
+	lib.usd(999.5) == "$1,000"
+	lib.usd(12345.4) == "$12,345"
+	lib.usd(123456) == "$123,456"
+	lib.usd(1234567.8) == "$1,234,568"
+	lib.usd(1000000) == "$1,000,000"
+	lib.usd(1001) == "$1,001"
+	lib.usd(999999999) == "$999,999,999"
+	lib.usd(1200000000) == "$1200000000"
+}
+
+test_usd_negative if {
+	lib.usd(-1500) == "-$1,500"
+}
+
+test_percent if {
+	lib.percent(0.857) == "86%"
+	lib.percent(1.3) == "130%"
+}
+
+test_label if {
+	lib.label("self_hosted") == "self-hosted"
+	lib.label("managed") == "managed"
+}

@@ -1,0 +1,22 @@
+# spend.limit: an option whose expected monthly cost is above the budget's
+# monthly limit is denied.
+package costgate.spend
+
+import data.costgate.lib
+
+deny contains v if {
+	limit := input.inputs.budget.monthly_limit_usd
+	is_number(limit)
+	some o in input.options
+	expected := o.monthly_usd.expected
+	is_number(expected)
+	expected > limit
+	v := {
+		"policy": "spend.limit",
+		"option": o.architecture,
+		"msg": sprintf(
+			"The %s option's expected cost of %s a month is above the budget's monthly limit of %s.",
+			[lib.label(o.architecture), lib.usd(expected), lib.usd(limit)],
+		),
+	}
+}

@@ -1,0 +1,26 @@
+# spend.limit_risk: an option expected to fit the monthly limit whose high
+# estimate does not is a warning: the range, not the midpoint, is what the
+# month may bring.
+package costgate.spend
+
+import data.costgate.lib
+
+warn contains v if {
+	limit := input.inputs.budget.monthly_limit_usd
+	is_number(limit)
+	some o in input.options
+	expected := o.monthly_usd.expected
+	high := o.monthly_usd.high
+	is_number(expected)
+	is_number(high)
+	expected <= limit
+	high > limit
+	v := {
+		"policy": "spend.limit_risk",
+		"option": o.architecture,
+		"msg": sprintf(
+			"The %s option is expected to cost %s a month, within the budget's monthly limit of %s, but its high estimate of %s is above it.",
+			[lib.label(o.architecture), lib.usd(expected), lib.usd(limit), lib.usd(high)],
+		),
+	}
+}

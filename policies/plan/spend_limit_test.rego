@@ -1,0 +1,33 @@
+package costgate.spend_test
+
+import data.costgate.spend
+
+# Fixtures shared by the spend policies' tests.
+
+option(arch, low, expected, high) := {"architecture": arch, "monthly_usd": {"low": low, "expected": expected, "high": high}}
+
+options := [
+	option("managed", 14000, 18000, 26000),
+	option("self_hosted", 30000, 31200.4, 33000),
+	option("hybrid", 9000, 12000, 15000),
+]
+
+plan(limit, approval) := {"inputs": {"budget": {"monthly_limit_usd": limit, "approval_above_usd": approval, "alert_emails": []}}, "options": options}
+
+findings(rules, id) := {v | some v in rules; v.policy == id}
+
+test_limit_denies_option_above_limit if {
+	findings(spend.deny, "spend.limit") == {{
+		"policy": "spend.limit",
+		"option": "self_hosted",
+		"msg": "The self-hosted option's expected cost of $31,200 a month is above the budget's monthly limit of $30,000.",
+	}} with input as plan(30000, null)
+}
+
+test_limit_allows_expected_equal_to_limit if {
+	count(findings(spend.deny, "spend.limit")) == 0 with input as plan(31200.4, null)
+}
+
+test_limit_allows_without_limit if {
+	count(findings(spend.deny, "spend.limit")) == 0 with input as plan(null, null)
+}

@@ -1,0 +1,39 @@
+package costgate.resources
+
+secret_version(v) := {"__type": "aws:secretsmanager/secretVersion:SecretVersion", "__name": "k", "properties": {"secretId": "s", "secretString": v}}
+
+test_plaintext_secret_denies_plain_secret_string if {
+	"resources.plaintext_secret" in ids(deny) with input as secret_version("sk-live-123")
+}
+
+test_plaintext_secret_allows_preview_secret if {
+	not "resources.plaintext_secret" in ids(deny) with input as secret_version("[secret]")
+}
+
+test_plaintext_secret_allows_engine_secret if {
+	not "resources.plaintext_secret" in ids(deny) with input as secret_version({"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", "value": "sk-live-123"})
+}
+
+test_plaintext_secret_denies_plain_secure_string if {
+	"resources.plaintext_secret" in ids(deny) with input as {"__type": "aws:ssm/parameter:Parameter", "__name": "p", "properties": {"type": "SecureString", "value": "v", "tags": tagged}}
+}
+
+test_plaintext_secret_denies_key_in_insecure_value if {
+	"resources.plaintext_secret" in ids(deny) with input as {"__type": "aws:ssm/parameter:Parameter", "__name": "p", "properties": {"name": "/acme/api-key", "type": "String", "insecureValue": "v", "tags": tagged}}
+}
+
+test_plaintext_secret_allows_routing_table if {
+	not "resources.plaintext_secret" in ids(deny) with input as {"__type": "aws:ssm/parameter:Parameter", "__name": "p", "properties": {"name": "/costgate/acme/routes", "type": "String", "value": "[]", "tags": tagged}}
+}
+
+test_plaintext_secret_denies_api_key_in_user_data if {
+	"resources.plaintext_secret" in ids(deny) with input as lt({"userData": base64.encode("docker run vllm/vllm-openai:v0.11.0 --model m --api-key abc")})
+}
+
+test_plaintext_secret_denies_key_value_in_user_data if {
+	"resources.plaintext_secret" in ids(deny) with input as lt({"userData": base64.encode("VLLM_API_KEY=abc123")})
+}
+
+test_plaintext_secret_allows_user_data_reading_secrets_manager if {
+	not "resources.plaintext_secret" in ids(deny) with input as lt({"userData": base64.encode("printf 'VLLM_API_KEY=%s\\n' \"$key\"")})
+}

@@ -1,0 +1,32 @@
+package costgate.resources
+
+# resources.public_ingress: no security group may accept traffic from the
+# whole internet. The inference endpoint is private; its clients are named
+# by costgate:allowedCidrs.
+
+public_cidrs := {"0.0.0.0/0", "::/0"}
+
+# Ingress rules in one shape: {from, to, cidrs}.
+ingress contains {"from": r.fromPort, "to": r.toPort, "cidrs": cidrs} if {
+	rtype == "aws:ec2/securityGroup:SecurityGroup"
+	some r in object.get(props, "ingress", [])
+	cidrs := array.concat(object.get(r, "cidrBlocks", []), object.get(r, "ipv6CidrBlocks", []))
+}
+
+ingress contains {"from": props.fromPort, "to": props.toPort, "cidrs": cidrs} if {
+	rtype == "aws:ec2/securityGroupRule:SecurityGroupRule"
+	props.type == "ingress"
+	cidrs := array.concat(object.get(props, "cidrBlocks", []), object.get(props, "ipv6CidrBlocks", []))
+}
+
+ingress contains {"from": object.get(props, "fromPort", -1), "to": object.get(props, "toPort", -1), "cidrs": cidrs} if {
+	rtype == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	cidrs := [c | some k in ["cidrIpv4", "cidrIpv6"]; c := props[k]]
+}
+
+deny contains {"policy": "resources.public_ingress", "msg": msg} if {
+	some rule in ingress
+	some cidr in rule.cidrs
+	cidr in public_cidrs
+	msg := sprintf("%s %s accepts ports %v-%v from %s: allow only the clients' CIDRs (costgate:allowedCidrs)", [rtype, rname, rule.from, rule.to, cidr])
+}

@@ -1,0 +1,45 @@
+package costgate.resources
+
+sg(ingress) := {
+	"__type": "aws:ec2/securityGroup:SecurityGroup", "__name": "acme-alb",
+	"properties": {"ingress": ingress, "tags": {"cost_center": "platform"}},
+}
+
+ids(findings) := {f.policy | some f in findings}
+
+test_public_ingress_denies_inference_port_open_to_world if {
+	"resources.public_ingress" in ids(deny) with input as sg([{"protocol": "tcp", "fromPort": 8000, "toPort": 8000, "cidrBlocks": ["0.0.0.0/0"]}])
+}
+
+test_public_ingress_denies_any_port_open_to_ipv6_world if {
+	"resources.public_ingress" in ids(deny) with input as sg([{"protocol": "tcp", "fromPort": 443, "toPort": 443, "ipv6CidrBlocks": ["::/0"]}])
+}
+
+test_public_ingress_denies_standalone_rule if {
+	"resources.public_ingress" in ids(deny) with input as {
+		"__type": "aws:ec2/securityGroupRule:SecurityGroupRule", "__name": "r",
+		"properties": {"type": "ingress", "fromPort": 8000, "toPort": 8000, "cidrBlocks": ["0.0.0.0/0"]},
+	}
+}
+
+test_public_ingress_denies_vpc_ingress_rule if {
+	"resources.public_ingress" in ids(deny) with input as {
+		"__type": "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "__name": "r",
+		"properties": {"fromPort": 8000, "toPort": 8000, "cidrIpv4": "0.0.0.0/0"},
+	}
+}
+
+test_public_ingress_allows_vpc_cidr if {
+	not "resources.public_ingress" in ids(deny) with input as sg([{"protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": ["10.42.0.0/16"]}])
+}
+
+test_public_ingress_allows_security_group_source if {
+	not "resources.public_ingress" in ids(deny) with input as sg([{"protocol": "tcp", "fromPort": 8000, "toPort": 8000, "securityGroups": ["sg-1"]}])
+}
+
+test_public_ingress_allows_open_egress if {
+	not "resources.public_ingress" in ids(deny) with input as {
+		"__type": "aws:ec2/securityGroupRule:SecurityGroupRule", "__name": "r",
+		"properties": {"type": "egress", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]},
+	}
+}

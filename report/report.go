@@ -1,0 +1,58 @@
+// Package report renders plans: text for a person, JSON for machines and
+// policies. Each format writes to an injected io.Writer.
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/costgate/costgate/plan"
+)
+
+// Formats the plan command renders.
+const (
+	FormatText = "text"
+	FormatJSON = "json"
+)
+
+// Formats lists the supported formats.
+var Formats = []string{FormatText, FormatJSON}
+
+// Write renders the plans in the format. JSON gives one object for one
+// plan and an array for several.
+func Write(w io.Writer, format string, plans []*plan.Plan) error {
+	switch format {
+	case FormatJSON:
+		return JSON(w, plans)
+	case FormatText, "":
+		for i, p := range plans {
+			if i > 0 {
+				if _, err := fmt.Fprintln(w); err != nil {
+					return err
+				}
+			}
+			if err := Text(w, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	default:
+		return fmt.Errorf("unknown format %q (want one of %v)", format, Formats)
+	}
+}
+
+// JSON writes the plans as indented JSON, byte-identical for equal plans.
+func JSON(w io.Writer, plans []*plan.Plan) error {
+	var v any = plans
+	if len(plans) == 1 {
+		v = plans[0]
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,158 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/costgate/costgate/plan"
+)
+
+// Text writes a plan for a person to take in at a glance: decision first,
+// then the options, the fleets, the checklist, policy results and what
+// `pulumi up` would create.
+func Text(w io.Writer, p *plan.Plan) error {
+	b := &strings.Builder{}
+	fmt.Fprintf(b, "costgate plan: team %s (%s), priced for %s with the catalog of %s\n\n", p.Team, p.Spec, p.AsOf, p.CatalogAsOf)
+
+	fmt.Fprintf(b, "DECISION   %s\n", strings.ToUpper(p.Decision.Architecture))
+	for _, r := range p.Decision.Reasons {
+		fmt.Fprintf(b, "           - %s\n", r)
+	}
+	be := "none up to 100,000 developers"
+	if p.Breakeven.Developers != nil {
+		be = fmt.Sprintf("%s developers", plan.USD(float64(*p.Breakeven.Developers)))
+	}
+	fmt.Fprintf(b, "VERDICT    %s (managed vs self-hosted)\nBREAKEVEN  %s (team today: %s)\n\n", strings.ReplaceAll(p.Verdict, "_", " "), be, rangeText(p.Inputs.Developers.Low, p.Inputs.Developers.High))
+
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "OPTION\tLOW\tEXPECTED\tHIGH\tQUALITY GAP\tSTATUS")
+	for _, o := range p.Options {
+		status := "allowed"
+		if !o.Allowed {
+			status = "denied: " + policyIDs(o.Violations)
+		}
+		if o.Architecture == p.Decision.Architecture {
+			status += "  <- chosen"
+		}
+		gap := "-"
+		if o.QualityGapUSD.High > 0 {
+			gap = "$" + plan.USD(o.QualityGapUSD.Expected)
+			if !o.QualityIncluded {
+				gap += " (not in total)"
+			}
+		}
+		fmt.Fprintf(tw, "%s\t$%s\t$%s\t$%s\t%s\t%s\n", o.Architecture, plan.USD(o.MonthlyUSD.Low), plan.USD(o.MonthlyUSD.Expected), plan.USD(o.MonthlyUSD.High), gap, status)
+	}
+	tw.Flush()
+	b.WriteString("(USD per month)\n")
+
+	for _, o := range p.Options {
+		if s := o.Sizing; s != nil {
+			fmt.Fprintf(b, "\nFLEET %s: %s on %d × %s (%d × %s billed), TP %d, %d replica(s) (%d per instance), %s, %s at $%s/GPU-h, %g h/month\n",
+				o.Architecture, s.Model, s.Instances, s.InstanceType, s.GPUs, s.GPU, s.TensorParallel, s.Replicas, s.ReplicasPerInstance,
+				s.Schedule, s.Pricing, rangeText2(s.GPUHourUSD.Low, s.GPUHourUSD.High), s.BilledHours)
+			ttft := "unknown"
+			if s.TTFTMs != nil {
+				ttft = fmt.Sprintf("%g ms", *s.TTFTMs)
+			}
+			fmt.Fprintf(b, "  peak utilization %.0f%% (target %.0f%%), p95 TTFT %s, weights %.1f GB, KV cache %.1f GB/replica, max model len %d\n",
+				s.PeakUtilization*100, s.TargetUtilization*100, ttft, s.WeightsGB, s.KVCacheGB, s.MaxModelLen)
+			for _, n := range s.Notes {
+				fmt.Fprintf(b, "  note: %s\n", n)
+			}
+		}
+	}
+
+	fmt.Fprintf(b, "\nCHECKLIST  %d/5 met: %s\n", p.Checklist.Met, p.Checklist.Verdict)
+	for _, it := range p.Checklist.Items {
+		mark := " "
+		if it.Met {
+			mark = "x"
+		}
+		fmt.Fprintf(b, "  [%s] %s (%s)\n", mark, it.Text, it.Detail)
+	}
+
+	var findings []string
+	for _, o := range p.Options {
+		for _, v := range o.Violations {
+			findings = append(findings, fmt.Sprintf("  DENY   %-12s %s: %s", o.Architecture, v.Policy, v.Message))
+		}
+		for _, v := range o.Waived {
+			findings = append(findings, fmt.Sprintf("  WAIVED %-12s %s: %s", o.Architecture, v.Policy, v.Message))
+		}
+		for _, v := range o.Warnings {
+			findings = append(findings, fmt.Sprintf("  WARN   %-12s %s: %s", o.Architecture, v.Policy, v.Message))
+		}
+	}
+	for _, v := range p.Warnings {
+		findings = append(findings, fmt.Sprintf("  WARN   %-12s %s: %s", "plan", v.Policy, v.Message))
+	}
+	if len(findings) > 0 {
+		b.WriteString("\nPOLICIES AND WARNINGS\n")
+		b.WriteString(strings.Join(findings, "\n"))
+		b.WriteString("\n")
+	}
+	if len(p.Waivers) > 0 {
+		b.WriteString("\nOVERRIDES\n")
+		for _, w := range p.Waivers {
+			state := "active"
+			if w.Expired {
+				state = "EXPIRED"
+			}
+			waived := "nothing"
+			if len(w.Waived) > 0 {
+				waived = strings.Join(w.Waived, ", ")
+			}
+			fmt.Fprintf(b, "  %s: %s, waives %s until %s (%s), approved by %s: %s; waived for: %s\n", w.Name, state, w.Policy, w.Expires, state, w.Approver, w.Reason, waived)
+		}
+	}
+
+	if len(p.Resources) > 0 {
+		counts := map[string]int{}
+		for _, r := range p.Resources {
+			counts[r.Type]++
+		}
+		types := make([]string, 0, len(counts))
+		for t := range counts {
+			types = append(types, t)
+		}
+		sort.Strings(types)
+		fmt.Fprintf(b, "\nRESOURCES  pulumi up would register %d for %s:\n", len(p.Resources), p.Decision.Architecture)
+		for _, t := range types {
+			fmt.Fprintf(b, "  %3d × %s\n", counts[t], t)
+		}
+	} else if p.Decision.Architecture == plan.Blocked {
+		b.WriteString("\nRESOURCES  none: the plan is blocked, so pulumi up fails before changing anything\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func policyIDs(fs []plan.Finding) string {
+	var ids []string
+	seen := map[string]bool{}
+	for _, f := range fs {
+		if !seen[f.Policy] {
+			seen[f.Policy] = true
+			ids = append(ids, f.Policy)
+		}
+	}
+	return strings.Join(ids, ", ")
+}
+
+func rangeText(lo, hi float64) string {
+	if lo == hi {
+		return plan.USD(lo)
+	}
+	return plan.USD(lo) + "–" + plan.USD(hi)
+}
+
+func rangeText2(lo, hi float64) string {
+	if lo == hi {
+		return fmt.Sprintf("%.2f", lo)
+	}
+	return fmt.Sprintf("%.2f–%.2f", lo, hi)
+}

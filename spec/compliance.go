@@ -1,0 +1,42 @@
+package spec
+
+import (
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// complianceAttrs are the compliance block's attributes.
+var complianceAttrs = []string{"code_may_leave_network", "allowed_providers"}
+
+func (d *decoder) compliance(blk *hclsyntax.Block) Compliance {
+	c := Compliance{CodeMayLeaveNetwork: true}
+	if blk == nil {
+		return c
+	}
+	d.unlabeled(blk)
+	b := d.open(blk, blockCompliance, "the compliance block", true)
+	b.check(complianceAttrs, nil)
+	c.CodeMayLeaveNetwork = b.boolean("code_may_leave_network", true)
+	list, ranges, ok := b.strList("allowed_providers")
+	if !ok {
+		return c
+	}
+	known := d.cat.Providers()
+	allowed := []string{}
+	for i, p := range list {
+		switch {
+		case !contains(known, p):
+			d.errorf(ranges[i], "Unknown managed provider",
+				"compliance.allowed_providers lists managed providers in the catalog; %q is not one.%s Run \"costgate catalog\" to list them.",
+				p, didYouMean(p, known))
+		case contains(allowed, p):
+			d.errorf(ranges[i], "Duplicate provider",
+				"compliance.allowed_providers lists %q twice.", p)
+		default:
+			allowed = append(allowed, p)
+		}
+	}
+	// An empty list is kept non-nil: it allows no provider at all, which is
+	// different from having no allow-list.
+	c.AllowedProviders = allowed
+	return c
+}

@@ -1,0 +1,46 @@
+package spec
+
+import (
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// managedAttrs are the managed block's attributes.
+var managedAttrs = []string{"simple_model", "complex_model", "provider"}
+
+// Default managed models: the article's cheap completion model and its
+// agentic workhorse.
+const (
+	DefaultSimpleModel  = "gpt-5.4-mini"
+	DefaultComplexModel = "claude-sonnet-4.6"
+)
+
+func (d *decoder) managed(blk *hclsyntax.Block) Managed {
+	m := Managed{SimpleModel: DefaultSimpleModel, ComplexModel: DefaultComplexModel}
+	if blk == nil {
+		return m
+	}
+	d.unlabeled(blk)
+	b := d.open(blk, blockManaged, "the managed block", true)
+	b.check(managedAttrs, nil)
+	m.SimpleModel = b.catalogID("simple_model", "managed model", d.cat.ManagedIDs(), m.SimpleModel)
+	m.ComplexModel = b.catalogID("complex_model", "managed model", d.cat.ManagedIDs(), m.ComplexModel)
+	m.Provider = b.catalogID("provider", "managed provider", d.cat.Providers(), "")
+	return m
+}
+
+// catalogID decodes a string attribute that must be one of ids, suggesting
+// the nearest on a miss. The full list is left to `costgate catalog`: the
+// catalog grows every month and would drown the message.
+func (b *body) catalogID(name, noun string, ids []string, def string) string {
+	s, a, ok := b.str(name)
+	if !ok {
+		return def
+	}
+	if contains(ids, s) {
+		return s
+	}
+	b.d.errorf(a.Expr.Range(), "Unknown "+noun,
+		"%s.%s must be a %s in the catalog; %q is not one.%s Run \"costgate catalog\" to list them.",
+		b.path, name, noun, s, didYouMean(s, ids))
+	return def
+}

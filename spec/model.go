@@ -1,0 +1,285 @@
+package spec
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// modelAttrs are the model block's attributes: modelcatalog.OpenModel's
+// fields under their JSON names, plus the source fields.
+var modelAttrs = []string{
+	"name", "hf_repo", "gated", "params_b", "active_params_b", "layers", "q_heads",
+	"kv_heads", "head_dim", "max_context", "weights_dtype", "weights_gb",
+	"kv_bytes_per_token", "quality", "source", "as_of", "estimate", "note",
+}
+
+// throughputAttrs are the attributes of a model's throughput block.
+var throughputAttrs = []string{
+	"tensor_parallel", "prefill_tok_s", "decode_tok_s", "ttft_ms", "concurrency",
+	"derived_from", "source", "as_of", "estimate", "note",
+}
+
+// weightsDTypes are the weight formats vLLM serves that sizing knows.
+var weightsDTypes = []string{"bf16", "fp8", "mxfp4"}
+
+// tensorParallelSizes are the tensor-parallel sizes sizing considers.
+var tensorParallelSizes = []float64{1, 2, 4, 8}
+
+// modelName is the syntax of a model block's name, the same as catalog ids.
+var modelName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+
+// hfRepo is a Hugging Face repository id, "org/name". It ends up in the
+// vLLM command line of the instances' user data, so nothing else passes.
+var hfRepo = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$`)
+
+func (d *decoder) models(blocks []*hclsyntax.Block) ([]modelcatalog.OpenModel, []modelcatalog.Throughput) {
+	var models []modelcatalog.OpenModel
+	var tputs []modelcatalog.Throughput
+	seen := map[string]*hclsyntax.Block{}
+	reserved := append(append([]string{AutoModel}, d.cat.OpenModelIDs()...), d.cat.ManagedIDs()...)
+	for _, blk := range blocks {
+		name, ok := d.label(blk, `model "my-coder-14b" { ... }`)
+		switch {
+		case !ok:
+		case contains(reserved, name):
+			d.errorf(blk.LabelRanges[0], "Model name taken",
+				"The catalog already has a model %q, and a model block may not replace it: give yours another name.", name)
+			ok = false
+		case !modelName.MatchString(name):
+			d.errorf(blk.LabelRanges[0], "Invalid model name",
+				"A model's name must start with a lowercase letter or digit and hold at most 64 lowercase letters, digits, dots, hyphens or underscores; got %q.", name)
+			ok = false
+		}
+		if ok {
+			if first, dup := seen[name]; dup {
+				d.errorf(blk.LabelRanges[0], "Duplicate model",
+					"A model named %q is already declared on line %d; each model block needs its own name.", name, first.DefRange().Start.Line)
+				ok = false
+			} else {
+				seen[name] = blk
+			}
+		}
+		m, t := d.model(blk, name, ok)
+		if ok {
+			models = append(models, m)
+			tputs = append(tputs, t...)
+		}
+	}
+	return models, tputs
+}
+
+func (d *decoder) model(blk *hclsyntax.Block, name string, record bool) (modelcatalog.OpenModel, []modelcatalog.Throughput) {
+	b := d.open(blk, blockModel+"."+name, fmt.Sprintf("model %q", name), record)
+	b.check(modelAttrs, []string{blockThroughput})
+	b.require("hf_repo", "params_b", "layers", "q_heads", "kv_heads", "head_dim",
+		"max_context", "weights_dtype", "weights_gb", "quality", "source", "as_of")
+
+	m := modelcatalog.OpenModel{ID: name, Name: name}
+	m.Name = b.text("name", name)
+	if r, a, ok := b.str("hf_repo"); ok {
+		if hfRepo.MatchString(r) {
+			m.HFRepo = r
+		} else {
+			d.errorf(a.Expr.Range(), "Invalid Hugging Face repository",
+				"%s.hf_repo must be a Hugging Face repository id, \"ORG/NAME\" such as \"Qwen/Qwen2.5-Coder-14B-Instruct\"; got %q.", b.path, r)
+		}
+	}
+	m.Gated = b.boolean("gated", false)
+	m.ParamsB = b.number("params_b", above(0).upTo(1e5), 0)
+	m.ActiveParamsB = b.number("active_params_b", above(0).upTo(1e5), m.ParamsB)
+	if m.ParamsB > 0 && m.ActiveParamsB > m.ParamsB {
+		d.errorf(b.syn.Attributes["active_params_b"].Expr.Range(), "Value out of range",
+			"%s.active_params_b counts the parameters active per token, so it cannot exceed params_b (%s); got %s.",
+			b.path, formatNumber(m.ParamsB), formatNumber(m.ActiveParamsB))
+	}
+	m.Layers = b.integer("layers", atLeast(1).upTo(1000), 0)
+	m.QHeads = b.integer("q_heads", atLeast(1).upTo(1e4), 0)
+	m.KVHeads = b.integer("kv_heads", atLeast(1).upTo(1e4), 0)
+	if m.QHeads > 0 && m.KVHeads > m.QHeads {
+		d.errorf(b.syn.Attributes["kv_heads"].Expr.Range(), "Value out of range",
+			"%s.kv_heads cannot exceed q_heads (%d): each key/value head serves one or more query heads; got %d.",
+			b.path, m.QHeads, m.KVHeads)
+	}
+	m.HeadDim = b.integer("head_dim", atLeast(1).upTo(1e4), 0)
+	m.MaxContext = b.integer("max_context", atLeast(1).upTo(1e9), 0)
+	m.WeightsDType = b.oneOf("weights_dtype", weightsDTypes, "")
+	m.WeightsGB = b.number("weights_gb", above(0).upTo(1e5), 0)
+	m.KVBytesPerToken = b.integer("kv_bytes_per_token", atLeast(0).upTo(1e9), 0)
+	m.Source = b.source(modelcatalog.Source{})
+	if scores, ok := b.scores("quality"); ok {
+		m.Quality = map[string]modelcatalog.Figure{}
+		for k, v := range scores {
+			m.Quality[k] = modelcatalog.Figure{Value: v, Source: m.Source}
+		}
+	}
+
+	var tputs []modelcatalog.Throughput
+	seen := map[string]hcl.Range{}
+	for _, tb := range blk.Body.Blocks {
+		if tb.Type != blockThroughput {
+			continue // reported by check
+		}
+		t, key, ok := d.throughput(tb, name, m.Source, record)
+		if !ok {
+			continue
+		}
+		if first, dup := seen[key]; dup {
+			d.errorf(tb.DefRange(), "Duplicate throughput",
+				"%s already has a throughput block for %s at tensor_parallel = %d, on line %d; give one figure per GPU and tensor-parallel size.",
+				capitalize(b.what), t.GPU, t.TensorParallel, first.Start.Line)
+			continue
+		}
+		seen[key] = tb.DefRange()
+		tputs = append(tputs, t)
+	}
+	return m, tputs
+}
+
+// throughput decodes one throughput block; key identifies its GPU and
+// tensor-parallel size.
+func (d *decoder) throughput(blk *hclsyntax.Block, model string, inherit modelcatalog.Source, record bool) (modelcatalog.Throughput, string, bool) {
+	gpu, ok := d.label(blk, `throughput "h100" { ... }`)
+	if ok && !contains(d.cat.GPUIDs(), gpu) {
+		d.errorf(blk.LabelRanges[0], "Unknown GPU",
+			"A throughput block is named by a GPU in the catalog; %q is not one.%s Run \"costgate catalog\" to list them.",
+			gpu, didYouMean(gpu, d.cat.GPUIDs()))
+		ok = false
+	}
+	base := blockModel + "." + model + "." + blockThroughput + "." + gpu
+	b := &body{d: d, path: base, what: fmt.Sprintf("throughput %q of model %q", gpu, model), syn: blk.Body, def: blk.DefRange(), unrecorded: !record}
+	b.check(throughputAttrs, nil)
+	b.require("tensor_parallel", "prefill_tok_s", "decode_tok_s", "ttft_ms", "concurrency")
+
+	t := modelcatalog.Throughput{Model: model, GPU: gpu}
+	t.TensorParallel = b.integer("tensor_parallel", bound{allowed: tensorParallelSizes, hasMax: true, max: 8}, 0)
+	if t.TensorParallel > 0 {
+		// One GPU may carry a figure per tensor-parallel size, so the size
+		// is part of the block's key in Ranges.
+		b.path = base + ".tp" + strconv.Itoa(t.TensorParallel)
+		if r, has := d.ranges[base+".tensor_parallel"]; has {
+			delete(d.ranges, base+".tensor_parallel")
+			d.ranges[b.path+".tensor_parallel"] = r
+		}
+	}
+	if record {
+		d.ranges[b.path] = blk.DefRange()
+	}
+	t.PrefillTokS = b.number("prefill_tok_s", above(0).upTo(1e9), 0)
+	t.DecodeTokS = b.number("decode_tok_s", above(0).upTo(1e9), 0)
+	t.TTFTMs = b.number("ttft_ms", above(0).upTo(1e7), 0)
+	t.Concurrency = b.integer("concurrency", atLeast(1).upTo(1e6), 0)
+	if s, a, sok := b.str("derived_from"); sok {
+		if s == "" {
+			d.errorf(a.Expr.Range(), "Empty value", "%s.derived_from must not be empty; leave it out when the figure was measured.", b.path)
+		}
+		t.DerivedFrom = s
+	}
+	t.Source = b.source(inherit)
+	return t, gpu + "/" + strconv.Itoa(t.TensorParallel), ok && t.TensorParallel > 0
+}
+
+// source decodes the source, as_of, estimate and note attributes; absent
+// ones keep inherit's value.
+func (b *body) source(inherit modelcatalog.Source) modelcatalog.Source {
+	s := inherit
+	s.Source = b.text("source", s.Source)
+	if v, a, ok := b.str("as_of"); ok {
+		if _, dok := b.d.parseDate(v, a.Expr.Range(), b.path+".as_of"); dok {
+			s.AsOf = v
+		}
+	}
+	s.Estimate = b.boolean("estimate", s.Estimate)
+	s.Note = b.text("note", s.Note)
+	return s
+}
+
+// scores decodes a per-complexity score object, { simple = 0.8, complex = 0.4 },
+// each score from 0 to 1.
+func (b *body) scores(name string) (map[string]float64, bool) {
+	a := b.attr(name)
+	if a == nil {
+		return nil, false
+	}
+	v, ok := b.value(a)
+	if !ok {
+		return nil, false
+	}
+	what := b.path + "." + name
+	keys := []string{Simple, Complex}
+	ty := v.Type()
+	if !ty.IsObjectType() && !ty.IsMapType() {
+		b.d.errorf(a.Expr.Range(), "Wrong type",
+			"%s takes an object with a score from 0 to 1 per complexity, such as { simple = 0.8, complex = 0.4 }; this is %s.",
+			what, typeName(ty))
+		return nil, false
+	}
+	// Find each key's source range, to point at the offending entry.
+	keyAt, valAt := map[string]hcl.Range{}, map[string]hcl.Range{}
+	if obj, isObj := a.Expr.(*hclsyntax.ObjectConsExpr); isObj {
+		for _, item := range obj.Items {
+			kv, diags := item.KeyExpr.Value(nil)
+			if diags.HasErrors() || kv.IsNull() || !kv.IsKnown() || kv.Type() != cty.String {
+				continue
+			}
+			keyAt[kv.AsString()] = item.KeyExpr.Range()
+			valAt[kv.AsString()] = item.ValueExpr.Range()
+		}
+	}
+	at := func(m map[string]hcl.Range, k string) hcl.Range {
+		if r, has := m[k]; has {
+			return r
+		}
+		return a.Expr.Range()
+	}
+	out := map[string]float64{}
+	ok = true
+	vals := v.AsValueMap()
+	for _, k := range sortedKeys(vals) {
+		if !contains(keys, k) {
+			b.d.errorf(at(keyAt, k), "Unsupported key",
+				"%s scores the complexities %s; %q is not one.%s", what, orList(keys), k, didYouMean(k, keys))
+			ok = false
+			continue
+		}
+		ev := vals[k]
+		if ev.IsNull() || ev.Type() != cty.Number {
+			desc := "null"
+			if !ev.IsNull() {
+				desc = typeName(ev.Type())
+			}
+			b.d.errorf(at(valAt, k), "Wrong type", "%s.%s takes a number from 0 to 1; this is %s.", what, k, desc)
+			ok = false
+			continue
+		}
+		f, fok := b.d.toFloat(ev, at(valAt, k), what+"."+k)
+		if !fok || !between(0, 1).check(b.d, f, at(valAt, k), what+"."+k) {
+			ok = false
+			continue
+		}
+		out[k] = f
+	}
+	for _, k := range keys {
+		if _, has := vals[k]; !has {
+			b.d.errorf(a.Expr.Range(), "Missing score",
+				"%s needs a score for both complexities, simple and complex; %s is missing.", what, k)
+			ok = false
+		}
+	}
+	return out, ok
+}
+
+func sortedKeys(m map[string]cty.Value) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,242 @@
+package spec
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// Block types of the spec language.
+const (
+	blockTeam         = "team"
+	blockWorkload     = "workload"
+	blockManaged      = "managed"
+	blockSelfHosted   = "self_hosted"
+	blockCompliance   = "compliance"
+	blockOrganization = "organization"
+	blockBudget       = "budget"
+	blockQuality      = "quality"
+	blockOverride     = "override"
+	blockModel        = "model"
+	blockThroughput   = "throughput"
+)
+
+// topBlocks are the block types a spec file takes, in the order the
+// language's documentation presents them.
+var topBlocks = []string{
+	blockTeam, blockWorkload, blockManaged, blockSelfHosted, blockCompliance,
+	blockOrganization, blockBudget, blockQuality, blockOverride, blockModel,
+}
+
+// Parser parses spec files against a model catalog. It keeps every file it
+// has parsed so that diagnostics can quote their source. A Parser is not
+// safe for concurrent use.
+type Parser struct {
+	cat   *modelcatalog.Catalog
+	files map[string]*hcl.File
+}
+
+// NewParser returns a parser that checks catalog ids against cat.
+func NewParser(cat *modelcatalog.Catalog) *Parser {
+	return &Parser{cat: cat, files: map[string]*hcl.File{}}
+}
+
+// Files returns the parsed files by name, as NewDiagnosticTextWriter takes them.
+func (p *Parser) Files() map[string]*hcl.File { return p.files }
+
+// WriteDiagnostics renders diags with the source snippet of each, wrapped
+// at 80 columns, without color. HCL's renderer cites "FILE line N"; the
+// citation is rewritten to FILE:LINE:COLUMN, the form editors and CI log
+// annotators jump to.
+func (p *Parser) WriteDiagnostics(w io.Writer, diags hcl.Diagnostics) error {
+	var buf bytes.Buffer
+	dw := hcl.NewDiagnosticTextWriter(&buf, p.files, 80, false)
+	for _, diag := range diags {
+		buf.Reset()
+		if err := dw.WriteDiagnostic(diag); err != nil {
+			return fmt.Errorf("write diagnostics: %w", err)
+		}
+		out := buf.String()
+		if r := diag.Subject; r != nil {
+			cite := fmt.Sprintf("  on %s line %d", r.Filename, r.Start.Line)
+			pos := fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Line, r.Start.Column)
+			if strings.Contains(out, cite) {
+				out = strings.Replace(out, cite, "  on "+pos, 1)
+			} else {
+				out = pos + ":\n" + out
+			}
+		}
+		if _, err := io.WriteString(w, out); err != nil {
+			return fmt.Errorf("write diagnostics: %w", err)
+		}
+	}
+	return nil
+}
+
+// ParseFile reads and parses the spec at path.
+func (p *Parser) ParseFile(path string) (*Spec, hcl.Diagnostics) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		start := hcl.Pos{Line: 1, Column: 1}
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read spec",
+			Detail:   fmt.Sprintf("The spec file could not be read: %v.", err),
+			Subject:  &hcl.Range{Filename: path, Start: start, End: start},
+		}}
+	}
+	return p.Parse(path, src)
+}
+
+// Parse parses one spec. The Spec is nil when diags has errors; warnings
+// come with a Spec. A file with syntax errors is not decoded further,
+// because a half-parsed file would only add misleading errors.
+func (p *Parser) Parse(filename string, src []byte) (*Spec, hcl.Diagnostics) {
+	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
+	if f == nil {
+		f = &hcl.File{Body: hcl.EmptyBody(), Bytes: src}
+	}
+	p.files[filename] = f
+	if diags.HasErrors() {
+		sortDiagnostics(diags)
+		return nil, diags
+	}
+	syn, ok := f.Body.(*hclsyntax.Body)
+	if !ok {
+		start := hcl.Pos{Line: 1, Column: 1}
+		return nil, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Unsupported syntax",
+			Detail:   "A spec must be written in HCL native syntax.",
+			Subject:  &hcl.Range{Filename: filename, Start: start, End: start},
+		})
+	}
+	d := &decoder{cat: p.cat, ranges: map[string]hcl.Range{}}
+	s := d.file(filename, syn)
+	diags = append(diags, d.diags...)
+	sortDiagnostics(diags)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return s, diags
+}
+
+// sortDiagnostics orders diagnostics by position, so output is stable and
+// reads top to bottom.
+func sortDiagnostics(diags hcl.Diagnostics) {
+	sort.SliceStable(diags, func(i, j int) bool {
+		a, b := diags[i].Subject, diags[j].Subject
+		if a == nil || b == nil {
+			return a != nil && b == nil
+		}
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
+}
+
+// file decodes a whole spec file.
+func (d *decoder) file(filename string, syn *hclsyntax.Body) *Spec {
+	top := &body{d: d, what: "a spec file", syn: syn, def: syn.MissingItemRange()}
+	top.check(nil, topBlocks)
+
+	byType := map[string][]*hclsyntax.Block{}
+	for _, blk := range syn.Blocks {
+		byType[blk.Type] = append(byType[blk.Type], blk)
+	}
+
+	s := &Spec{Filename: filename}
+	// Model blocks first: their names are valid values of self_hosted.model.
+	s.Models, s.ModelThroughput = d.models(byType[blockModel])
+	modelNames := make([]string, 0, len(byType[blockModel]))
+	for _, blk := range byType[blockModel] {
+		if len(blk.Labels) > 0 {
+			modelNames = append(modelNames, blk.Labels[0])
+		}
+	}
+
+	teams := byType[blockTeam]
+	if len(teams) == 0 {
+		d.errorf(syn.MissingItemRange(), "Missing team block",
+			"A spec describes one team: add a block team \"NAME\" { ... } with developers, tokens_per_developer and cost_center.")
+	} else {
+		s.Team = d.team(teams[0])
+		d.duplicates(teams, "A spec describes exactly one team", "Put each team in its own spec file.")
+	}
+
+	if len(byType[blockWorkload]) == 0 {
+		d.errorf(syn.MissingItemRange(), "Missing workload block",
+			"A spec needs at least one workload block, such as workload \"chat\" { share = 1, complexity = \"complex\" }.")
+	}
+	s.Workloads = d.workloads(byType[blockWorkload])
+
+	s.Managed = d.managed(d.single(byType[blockManaged]))
+	s.SelfHosted = d.selfHosted(d.single(byType[blockSelfHosted]), modelNames)
+	s.Compliance = d.compliance(d.single(byType[blockCompliance]))
+	s.Organization = d.organization(d.single(byType[blockOrganization]))
+	s.Budget = d.budget(d.single(byType[blockBudget]))
+	s.Quality = d.quality(d.single(byType[blockQuality]))
+	s.Overrides = d.overrides(byType[blockOverride])
+	s.Ranges = d.ranges
+	return s
+}
+
+// single returns the first of an at-most-once block type, reporting the
+// others, or nil when there is none.
+func (d *decoder) single(blocks []*hclsyntax.Block) *hclsyntax.Block {
+	if len(blocks) == 0 {
+		return nil
+	}
+	d.duplicates(blocks, "A spec has at most one "+blocks[0].Type+" block", "Merge the two into one block.")
+	return blocks[0]
+}
+
+// duplicates reports every block after the first.
+func (d *decoder) duplicates(blocks []*hclsyntax.Block, rule, advice string) {
+	for _, dup := range blocks[1:] {
+		first := blocks[0].DefRange()
+		d.errorf(dup.DefRange(), "Duplicate "+dup.Type+" block",
+			"%s; the first is on line %d. %s", rule, first.Start.Line, advice)
+	}
+}
+
+// label checks that a block has exactly one label, the block's name, and
+// returns it.
+func (d *decoder) label(blk *hclsyntax.Block, example string) (string, bool) {
+	switch {
+	case len(blk.Labels) == 0:
+		d.errorf(blk.DefRange(), "Missing name for "+blk.Type,
+			"A %s block needs a name in double quotes: %s.", blk.Type, example)
+		return "", false
+	case len(blk.Labels) > 1:
+		d.errorf(blk.LabelRanges[1], "Extraneous label for "+blk.Type,
+			"A %s block takes exactly one name, as in %s.", blk.Type, example)
+		return "", false
+	}
+	return blk.Labels[0], true
+}
+
+// unlabeled reports labels on a block type that takes none.
+func (d *decoder) unlabeled(blk *hclsyntax.Block) {
+	if len(blk.Labels) > 0 {
+		d.errorf(blk.LabelRanges[0], "Extraneous label for "+blk.Type,
+			"A %s block takes no name: write %s { ... }.", blk.Type, blk.Type)
+	}
+}
+
+// open starts decoding a block. When record is set, it records the block's
+// range under path, and its attributes' beneath it.
+func (d *decoder) open(blk *hclsyntax.Block, path, what string, record bool) *body {
+	if record {
+		d.ranges[path] = blk.DefRange()
+	}
+	return &body{d: d, path: path, what: what, syn: blk.Body, def: blk.DefRange(), unrecorded: !record}
+}

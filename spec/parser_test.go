@@ -1,0 +1,488 @@
+package spec
+
+import (
+	"bytes"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// minimalSrc is the smallest valid spec: everything else takes its default.
+const minimalSrc = `
+team "acme" {
+  developers           = 200
+  tokens_per_developer = 2e6
+  cost_center          = "platform"
+}
+
+workload "chat" {
+  share      = 1
+  complexity = "complex"
+}
+`
+
+// defaults is minimalSrc decoded: the documented default of every field.
+func defaults() Spec {
+	return Spec{
+		Filename: "acme.hcl",
+		Team: Team{
+			Name:                 "acme",
+			Developers:           Range{200, 200},
+			TokensPerDeveloper:   Range{2e6, 2e6},
+			InputShare:           Range{0.8, 0.8},
+			CachedInputShare:     Range{0, 0},
+			WorkingHoursPerMonth: 176,
+			PeakToAverage:        Range{2, 2},
+			DeveloperHourlyUSD:   Range{100, 100},
+			CostCenter:           "platform",
+		},
+		Workloads: []Workload{{Name: "chat", Share: 1, Complexity: "complex", ContextTokens: 32768}},
+		Managed:   Managed{SimpleModel: "gpt-5.4-mini", ComplexModel: "claude-sonnet-4.6"},
+		SelfHosted: SelfHosted{
+			Model:             "auto",
+			GPU:               "h100",
+			Pricing:           "on_demand",
+			Schedule:          "always_on",
+			HoursPerMonth:     730,
+			OpsUSDPerMonth:    Range{2000, 4000},
+			MinReplicas:       1,
+			TargetUtilization: 0.7,
+			MinQuality:        0,
+			Region:            "us-east-1",
+		},
+		Compliance: Compliance{CodeMayLeaveNetwork: true},
+		Quality:    Quality{ReworkHours: Range{0.5, 0.5}, IncludeInDecision: true},
+	}
+}
+
+func ptr(v float64) *float64 { return &v }
+
+func TestParseValid(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		// want returns the expected Spec, built from defaults().
+		want func(s *Spec)
+		// ranges lists every key Spec.Ranges must hold, no more.
+		ranges []string
+	}{
+		{
+			name:   "minimal spec takes every default",
+			src:    minimalSrc,
+			want:   func(s *Spec) {},
+			ranges: []string{"team", "team.developers", "team.tokens_per_developer", "team.cost_center", "workload.chat", "workload.chat.share", "workload.chat.complexity"},
+		},
+		{
+			name: "design example",
+			src:  readFile(t, "testdata/valid/full.hcl"),
+			want: func(s *Spec) {
+				s.Team = Team{
+					Name: "acme-platform", Developers: Range{200, 200}, TokensPerDeveloper: Range{2e6, 5e6},
+					InputShare: Range{0.8, 0.8}, CachedInputShare: Range{0, 0}, WorkingHoursPerMonth: 176,
+					PeakToAverage: Range{2, 2}, DeveloperHourlyUSD: Range{100, 100}, CostCenter: "platform",
+				}
+				s.Workloads = []Workload{
+					{Name: "autocomplete", Share: 0.6, Complexity: "simple", ContextTokens: 8192, MaxTTFTMs: 200},
+					{Name: "agent", Share: 0.4, Complexity: "complex", ContextTokens: 32768},
+				}
+				s.Managed.Provider = "bedrock"
+				s.SelfHosted = SelfHosted{
+					Model: "qwen3-coder-30b-a3b", GPU: "h100", Pricing: "reserved", GPUHourUSD: &Range{2.5, 3.5},
+					GPUs: 4, Schedule: "always_on", HoursPerMonth: 730, OpsUSDPerMonth: Range{2000, 4000},
+					MinReplicas: 1, TargetUtilization: 0.7, Region: "us-east-1",
+				}
+				s.Compliance = Compliance{CodeMayLeaveNetwork: true, AllowedProviders: []string{"bedrock"}}
+				s.Budget = Budget{MonthlyLimitUSD: ptr(30000), ApprovalAboveUSD: ptr(15000), AlertEmails: []string{"finops@acme.example"}}
+				s.Overrides = []Override{{
+					Name: "q1-migration", Policy: "spend.approval", Approver: "cfo@acme.example",
+					Reason: "Migration quarter", Expires: time.Date(2027, 3, 31, 0, 0, 0, 0, time.UTC),
+				}}
+			},
+			ranges: []string{
+				"team", "team.developers", "team.tokens_per_developer", "team.input_share", "team.cached_input_share",
+				"team.working_hours_per_month", "team.peak_to_average", "team.developer_hourly_usd", "team.cost_center",
+				"workload.autocomplete", "workload.autocomplete.share", "workload.autocomplete.complexity",
+				"workload.autocomplete.context_tokens", "workload.autocomplete.max_ttft_ms",
+				"workload.agent", "workload.agent.share", "workload.agent.complexity",
+				"managed", "managed.simple_model", "managed.complex_model", "managed.provider",
+				"self_hosted", "self_hosted.model", "self_hosted.gpu", "self_hosted.pricing", "self_hosted.gpu_hour_usd",
+				"self_hosted.gpus", "self_hosted.schedule", "self_hosted.hours_per_month", "self_hosted.ops_usd_per_month",
+				"self_hosted.min_replicas", "self_hosted.target_utilization", "self_hosted.min_quality", "self_hosted.region",
+				"compliance", "compliance.code_may_leave_network", "compliance.allowed_providers",
+				"organization", "organization.gpu_expertise", "organization.latency_over_quality",
+				"budget", "budget.monthly_limit_usd", "budget.approval_above_usd", "budget.alert_emails",
+				"override.q1-migration", "override.q1-migration.policy", "override.q1-migration.approver",
+				"override.q1-migration.reason", "override.q1-migration.expires",
+				"quality", "quality.rework_hours", "quality.include_in_decision",
+			},
+		},
+		{
+			name: "ranges, empty blocks and non-default values",
+			src: `
+team "t-1" {
+  developers              = [50, 400]
+  tokens_per_developer    = [1e6, 8e6]
+  input_share             = [0.7, 0.9]
+  cached_input_share      = [0, 0.5]
+  working_hours_per_month = 160
+  peak_to_average         = [1.5, 3]
+  developer_hourly_usd    = [80, 150]
+  cost_center             = "r&d / platform"
+}
+workload "autocomplete" {
+  share      = 0.3333
+  complexity = "simple"
+}
+workload "review" {
+  share          = 0.3333
+  complexity     = "complex"
+  context_tokens = 65536
+}
+workload "agent_loop" {
+  share       = 0.3334
+  complexity  = "simple"
+  max_ttft_ms = 150.5
+}
+managed {}
+self_hosted {
+  model    = "auto"
+  pricing  = "capacity_block"
+  schedule = "business_hours"
+  gpu_hour_usd = 2.1
+  min_quality  = 0.6
+  region       = "eu-west-1"
+}
+compliance {
+  code_may_leave_network = false
+  allowed_providers      = []
+}
+organization {
+  gpu_expertise        = true
+  latency_over_quality = true
+}
+budget {
+  monthly_limit_usd = 50000
+}
+quality {
+  rework_hours        = [0.25, 1]
+  include_in_decision = false
+}
+`,
+			want: func(s *Spec) {
+				s.Team = Team{
+					Name: "t-1", Developers: Range{50, 400}, TokensPerDeveloper: Range{1e6, 8e6},
+					InputShare: Range{0.7, 0.9}, CachedInputShare: Range{0, 0.5}, WorkingHoursPerMonth: 160,
+					PeakToAverage: Range{1.5, 3}, DeveloperHourlyUSD: Range{80, 150}, CostCenter: "r&d / platform",
+				}
+				s.Workloads = []Workload{
+					{Name: "autocomplete", Share: 0.3333, Complexity: "simple", ContextTokens: 8192},
+					{Name: "review", Share: 0.3333, Complexity: "complex", ContextTokens: 65536},
+					{Name: "agent_loop", Share: 0.3334, Complexity: "simple", ContextTokens: 8192, MaxTTFTMs: 150.5},
+				}
+				s.SelfHosted.Pricing = "capacity_block"
+				s.SelfHosted.Schedule = "business_hours"
+				s.SelfHosted.GPUHourUSD = &Range{2.1, 2.1}
+				s.SelfHosted.MinQuality = 0.6
+				s.SelfHosted.Region = "eu-west-1"
+				s.Compliance = Compliance{CodeMayLeaveNetwork: false, AllowedProviders: []string{}}
+				s.Organization = Organization{GPUExpertise: true, LatencyOverQuality: true}
+				s.Budget = Budget{MonthlyLimitUSD: ptr(50000)}
+				s.Quality = Quality{ReworkHours: Range{0.25, 1}, IncludeInDecision: false}
+			},
+		},
+		{
+			name: "custom model with throughput",
+			src: minimalSrc + `
+model "my-coder-14b" {
+  name            = "My Coder 14B"
+  hf_repo         = "Qwen/Qwen2.5-Coder-14B-Instruct"
+  gated           = true
+  params_b        = 14.7
+  layers          = 48
+  q_heads         = 40
+  kv_heads        = 8
+  head_dim        = 128
+  max_context     = 32768
+  weights_dtype   = "bf16"
+  weights_gb      = 29.5
+  quality         = { simple = 0.8, complex = 0.4 }
+  source          = "internal benchmark"
+  as_of           = "2026-11-01"
+
+  throughput "h100" {
+    tensor_parallel = 1
+    prefill_tok_s   = 20000
+    decode_tok_s    = 1500
+    ttft_ms         = 300
+    concurrency     = 32
+  }
+
+  throughput "h100" {
+    tensor_parallel = 2
+    prefill_tok_s   = 36000
+    decode_tok_s    = 2600
+    ttft_ms         = 250
+    concurrency     = 64
+    derived_from    = "qwen2.5-coder-32b"
+    source          = "scaled from TP1"
+    as_of           = "2026-11-02"
+    estimate        = true
+    note            = "linear scaling assumed"
+  }
+}
+
+self_hosted {
+  model = "my-coder-14b"
+}
+`,
+			want: func(s *Spec) {
+				src := modelcatalog.Source{Source: "internal benchmark", AsOf: "2026-11-01"}
+				s.SelfHosted.Model = "my-coder-14b"
+				s.Models = []modelcatalog.OpenModel{{
+					ID: "my-coder-14b", Name: "My Coder 14B", HFRepo: "Qwen/Qwen2.5-Coder-14B-Instruct", Gated: true,
+					ParamsB: 14.7, ActiveParamsB: 14.7, Layers: 48, QHeads: 40, KVHeads: 8, HeadDim: 128,
+					MaxContext: 32768, WeightsDType: "bf16", WeightsGB: 29.5,
+					Quality: map[string]modelcatalog.Figure{
+						"simple":  {Value: 0.8, Source: src},
+						"complex": {Value: 0.4, Source: src},
+					},
+					Source: src,
+				}}
+				s.ModelThroughput = []modelcatalog.Throughput{
+					{Model: "my-coder-14b", GPU: "h100", TensorParallel: 1, PrefillTokS: 20000, DecodeTokS: 1500, TTFTMs: 300, Concurrency: 32, Source: src},
+					{
+						Model: "my-coder-14b", GPU: "h100", TensorParallel: 2, PrefillTokS: 36000, DecodeTokS: 2600, TTFTMs: 250, Concurrency: 64,
+						DerivedFrom: "qwen2.5-coder-32b",
+						Source:      modelcatalog.Source{Source: "scaled from TP1", AsOf: "2026-11-02", Estimate: true, Note: "linear scaling assumed"},
+					},
+				}
+			},
+		},
+		{
+			name: "shares within tolerance and comments",
+			src: `# Team spec.
+team "acme" { // trailing comment
+  developers           = 10
+  tokens_per_developer = 1000
+  cost_center          = "x"
+}
+/* two workloads */
+workload "a" {
+  share      = 0.5
+  complexity = "simple"
+}
+workload "b" {
+  share      = 0.5009
+  complexity = "simple"
+}
+`,
+			want: func(s *Spec) {
+				s.Team.Developers = Range{10, 10}
+				s.Team.TokensPerDeveloper = Range{1000, 1000}
+				s.Team.CostCenter = "x"
+				s.Workloads = []Workload{
+					{Name: "a", Share: 0.5, Complexity: "simple", ContextTokens: 8192},
+					{Name: "b", Share: 0.5009, Complexity: "simple", ContextTokens: 8192},
+				}
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := NewParser(modelcatalog.Default())
+			got, diags := p.Parse("acme.hcl", []byte(tt.src))
+			if len(diags) > 0 {
+				var buf bytes.Buffer
+				_ = p.WriteDiagnostics(&buf, diags)
+				t.Fatalf("unexpected diagnostics:\n%s", buf.String())
+			}
+			want := defaults()
+			tt.want(&want)
+			if diff := cmp.Diff(want, *got, cmpopts.IgnoreFields(Spec{}, "Ranges")); diff != "" {
+				t.Errorf("Spec mismatch (-want +got):\n%s", diff)
+			}
+			for key, r := range got.Ranges {
+				if r.Filename != "acme.hcl" || r.Start.Line < 1 {
+					t.Errorf("Ranges[%q] = %v, not a position in acme.hcl", key, r)
+				}
+			}
+			if tt.ranges != nil {
+				keys := make([]string, 0, len(got.Ranges))
+				for k := range got.Ranges {
+					keys = append(keys, k)
+				}
+				if diff := cmp.Diff(tt.ranges, keys, cmpopts.SortSlices(func(a, b string) bool { return a < b })); diff != "" {
+					t.Errorf("Ranges keys mismatch (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+// TestRanges checks that a range points at the declaring source text.
+func TestRanges(t *testing.T) {
+	src := readFile(t, "testdata/valid/full.hcl")
+	p := NewParser(modelcatalog.Default())
+	s, diags := p.Parse("full.hcl", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	tests := []struct {
+		key  string
+		text string
+	}{
+		{"team", `team "acme-platform"`},
+		{"team.developers", "developers              = 200"},
+		{"workload.autocomplete", `workload "autocomplete"`},
+		{"workload.autocomplete.max_ttft_ms", "max_ttft_ms    = 200"},
+		{"managed.provider", `provider      = "bedrock"`},
+		{"self_hosted.gpu_hour_usd", "gpu_hour_usd       = [2.5, 3.5]"},
+		{"compliance.code_may_leave_network", "code_may_leave_network = true"},
+		{"budget.monthly_limit_usd", "monthly_limit_usd  = 30000"},
+		{"override.q1-migration", `override "q1-migration"`},
+		{"override.q1-migration.expires", `expires  = "2027-03-31"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			r, ok := s.Ranges[tt.key]
+			if !ok {
+				t.Fatalf("Ranges has no %q", tt.key)
+			}
+			if got := string(r.SliceBytes([]byte(src))); got != tt.text {
+				t.Errorf("Ranges[%q] covers %q, want %q", tt.key, got, tt.text)
+			}
+		})
+	}
+}
+
+func TestModelRanges(t *testing.T) {
+	src := minimalSrc + `
+model "m" {
+  hf_repo       = "org/m"
+  params_b      = 7
+  layers        = 28
+  q_heads       = 28
+  kv_heads      = 4
+  head_dim      = 128
+  max_context   = 32768
+  weights_dtype = "fp8"
+  weights_gb    = 8
+  quality       = { simple = 0.7, complex = 0.3 }
+  source        = "s"
+  as_of         = "2026-01-01"
+  throughput "h200" {
+    tensor_parallel = 2
+    prefill_tok_s   = 1
+    decode_tok_s    = 1
+    ttft_ms         = 1
+    concurrency     = 1
+  }
+}
+`
+	p := NewParser(modelcatalog.Default())
+	s, diags := p.Parse("m.hcl", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	for _, key := range []string{"model.m", "model.m.quality", "model.m.throughput.h200.tp2", "model.m.throughput.h200.tp2.tensor_parallel", "model.m.throughput.h200.tp2.decode_tok_s"} {
+		if _, ok := s.Ranges[key]; !ok {
+			t.Errorf("Ranges has no %q; has %v", key, sortedRangeKeys(s.Ranges))
+		}
+	}
+	if _, ok := s.Ranges["model.m.throughput.h200.tensor_parallel"]; ok {
+		t.Error("tensor_parallel is also recorded under the block key without tpN")
+	}
+}
+
+func TestWarningsKeepSpec(t *testing.T) {
+	src := minimalSrc + `
+budget {
+  monthly_limit_usd  = 10000
+  approval_above_usd = 10000
+}
+`
+	p := NewParser(modelcatalog.Default())
+	s, diags := p.Parse("w.hcl", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	if len(diags) != 1 || diags[0].Severity != hcl.DiagWarning {
+		t.Fatalf("got diagnostics %v, want one warning", diags)
+	}
+	if s == nil || s.Budget.ApprovalAboveUSD == nil || *s.Budget.ApprovalAboveUSD != 10000 {
+		t.Errorf("spec not decoded with its warning: %+v", s)
+	}
+}
+
+// TestSeveralFiles checks that one Parser keeps each file for rendering.
+func TestSeveralFiles(t *testing.T) {
+	p := NewParser(modelcatalog.Default())
+	if _, diags := p.Parse("a.hcl", []byte(minimalSrc)); diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	_, diags := p.Parse("b.hcl", []byte(strings.Replace(minimalSrc, "= 200", "= 0", 1)))
+	if !diags.HasErrors() {
+		t.Fatal("b.hcl: want an error")
+	}
+	if got := len(p.Files()); got != 2 {
+		t.Errorf("Files() holds %d files, want 2", got)
+	}
+	var buf bytes.Buffer
+	if err := p.WriteDiagnostics(&buf, diags); err != nil {
+		t.Fatal(err)
+	}
+	if want := "b.hcl:3:26"; !strings.Contains(buf.String(), want) {
+		t.Errorf("diagnostics lack %s:\n%s", want, buf.String())
+	}
+	if !strings.Contains(buf.String(), "developers           = 0") {
+		t.Errorf("diagnostics lack the source snippet:\n%s", buf.String())
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	ids := []string{"claude-opus-4.8", "claude-sonnet-4.6", "gpt-5.4-mini", "gpt-5.5"}
+	tests := []struct {
+		given, want string
+	}{
+		{"claude-sonet-4.6", "claude-sonnet-4.6"},
+		{"GPT-5.5", "gpt-5.5"},
+		{"gpt-5.4-mnii", "gpt-5.4-mini"},
+		{"sonnet", "claude-sonnet-4.6"},
+		{"claude", ""}, // in two ids: ambiguous
+		{"x", ""},
+		{"", ""},
+		{"llama-3.3-70b", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.given, func(t *testing.T) {
+			if got := suggest(tt.given, ids); got != tt.want {
+				t.Errorf("suggest(%q) = %q, want %q", tt.given, got, tt.want)
+			}
+		})
+	}
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func sortedRangeKeys(m map[string]hcl.Range) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

@@ -1,0 +1,83 @@
+package spec
+
+import (
+	"regexp"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// selfHostedAttrs are the self_hosted block's attributes.
+var selfHostedAttrs = []string{
+	"model", "gpu", "pricing", "gpu_hour_usd", "gpus", "schedule", "hours_per_month",
+	"ops_usd_per_month", "min_replicas", "target_utilization", "min_quality", "region",
+}
+
+// AutoModel as self_hosted.model asks sizing to pick the cheapest open model
+// whose quality is at least min_quality.
+const AutoModel = "auto"
+
+// HoursPerMonth is the billed hours of an always-on fleet: 365 × 24 / 12.
+const HoursPerMonth = 730
+
+// awsRegion is the shape of an AWS region name, such as us-east-1 or
+// us-gov-west-1.
+var awsRegion = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+
+// DefaultSelfHosted is the self_hosted block a spec gets when it has none,
+// and the defaults of each attribute it leaves out.
+func DefaultSelfHosted() SelfHosted {
+	return SelfHosted{
+		Model:             AutoModel,
+		GPU:               "h100",
+		Pricing:           OnDemand,
+		Schedule:          AlwaysOn,
+		HoursPerMonth:     HoursPerMonth,
+		OpsUSDPerMonth:    Range{Low: 2000, High: 4000},
+		MinReplicas:       1,
+		TargetUtilization: 0.7,
+		MinQuality:        0,
+		Region:            "us-east-1",
+	}
+}
+
+func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHosted {
+	s := DefaultSelfHosted()
+	if blk == nil {
+		return s
+	}
+	d.unlabeled(blk)
+	b := d.open(blk, blockSelfHosted, "the self_hosted block", true)
+	b.check(selfHostedAttrs, nil)
+
+	if m, a, ok := b.str("model"); ok {
+		known := append(append([]string{AutoModel}, d.cat.OpenModelIDs()...), modelNames...)
+		if contains(known, m) {
+			s.Model = m
+		} else {
+			d.errorf(a.Expr.Range(), "Unknown open model",
+				"self_hosted.model must be an open-weight model in the catalog, the name of one of the spec's model blocks, or \"auto\"; %q is none of these.%s Run \"costgate catalog\" to list the catalog's models.",
+				m, didYouMean(m, known))
+		}
+	}
+	s.GPU = b.catalogID("gpu", "GPU", d.cat.GPUIDs(), s.GPU)
+	s.Pricing = b.oneOf("pricing", []string{OnDemand, Reserved, Spot, CapacityBlock}, s.Pricing)
+	if r, ok := b.optRange("gpu_hour_usd", above(0).upTo(1e4)); ok {
+		s.GPUHourUSD = r
+	}
+	s.GPUs = b.integer("gpus", atLeast(1).upTo(1e5), 0)
+	s.Schedule = b.oneOf("schedule", []string{AlwaysOn, BusinessHours}, s.Schedule)
+	s.HoursPerMonth = b.number("hours_per_month", aboveUpTo(0, maxHoursPerMonth), s.HoursPerMonth)
+	s.OpsUSDPerMonth = b.rng("ops_usd_per_month", atLeast(0).upTo(1e9), s.OpsUSDPerMonth)
+	s.MinReplicas = b.integer("min_replicas", atLeast(1).upTo(1e4), s.MinReplicas)
+	s.TargetUtilization = b.number("target_utilization", aboveUpTo(0, 1), s.TargetUtilization)
+	s.MinQuality = b.number("min_quality", between(0, 1), s.MinQuality)
+	if r, a, ok := b.str("region"); ok {
+		if awsRegion.MatchString(r) {
+			s.Region = r
+		} else {
+			d.errorf(a.Expr.Range(), "Invalid region",
+				"self_hosted.region must be an AWS region name such as \"us-east-1\"; got %q.", r)
+		}
+	}
+	return s
+}

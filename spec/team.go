@@ -1,0 +1,54 @@
+package spec
+
+import (
+	"regexp"
+
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// teamAttrs are the team block's attributes.
+var teamAttrs = []string{
+	"developers", "tokens_per_developer", "input_share", "cached_input_share",
+	"working_hours_per_month", "peak_to_average", "developer_hourly_usd", "cost_center",
+}
+
+// teamName is the team label's syntax: it names cloud resources, so it is
+// kept to what every AWS resource name accepts.
+var teamName = regexp.MustCompile(`^[a-z0-9-]{1,40}$`)
+
+// maxHoursPerMonth is the longest month: 31 days of 24 hours.
+const maxHoursPerMonth = 744
+
+func (d *decoder) team(blk *hclsyntax.Block) Team {
+	b := d.open(blk, blockTeam, "the team block", true)
+	b.check(teamAttrs, nil)
+	b.require("developers", "tokens_per_developer", "cost_center")
+
+	t := Team{}
+	if name, ok := d.label(blk, `team "acme-platform" { ... }`); ok {
+		if teamName.MatchString(name) {
+			t.Name = name
+		} else {
+			d.errorf(blk.LabelRanges[0], "Invalid team name",
+				"The team's name names its cloud resources, so it must be 1 to 40 lowercase letters, digits or hyphens; got %q.", name)
+		}
+	}
+	t.Developers = b.rng("developers", atLeast(1).whole().upTo(1e7), Range{})
+	t.TokensPerDeveloper = b.rng("tokens_per_developer", above(0).upTo(1e12), Range{})
+	t.InputShare = b.rng("input_share", between(0, 1), Scalar(0.8))
+	t.CachedInputShare = b.rng("cached_input_share", between(0, 1), Scalar(0))
+	t.WorkingHoursPerMonth = b.number("working_hours_per_month", aboveUpTo(0, maxHoursPerMonth), 176)
+	t.PeakToAverage = b.rng("peak_to_average", atLeast(1).upTo(1e6), Scalar(2))
+	t.DeveloperHourlyUSD = b.rng("developer_hourly_usd", atLeast(0).upTo(1e6), Scalar(100))
+	if cc, a, ok := b.str("cost_center"); ok {
+		switch {
+		case cc == "":
+			d.errorf(a.Expr.Range(), "Empty value", "team.cost_center must not be empty: it is tagged on every resource.")
+		case len(cc) > 256:
+			d.errorf(a.Expr.Range(), "Value too long", "team.cost_center is tagged on every resource, and AWS tag values hold at most 256 characters; this one has %d.", len(cc))
+		default:
+			t.CostCenter = cc
+		}
+	}
+	return t
+}

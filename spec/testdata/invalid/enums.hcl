@@ -1,0 +1,16 @@
+team "acme" {
+  developers           = 200
+  tokens_per_developer = 2e6
+  cost_center          = "platform"
+}
+
+workload "chat" {
+  share      = 1
+  complexity = "complx"
+}
+
+self_hosted {
+  pricing  = "ondemand"
+  schedule = "weekdays"
+  region   = "US East"
+}

@@ -1,0 +1,16 @@
+team "acme" {
+  developers           = [10.5, 200]
+  tokens_per_developer = 2e6
+  cost_center          = "platform"
+}
+
+workload "chat" {
+  share          = 1
+  complexity     = "complex"
+  context_tokens = 1000.5
+}
+
+self_hosted {
+  gpus         = 2.5
+  min_replicas = 1.5
+}

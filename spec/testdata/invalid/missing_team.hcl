@@ -1,0 +1,5 @@
+# A spec without its team block.
+workload "chat" {
+  share      = 1
+  complexity = "complex"
+}

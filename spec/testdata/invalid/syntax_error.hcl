@@ -1,0 +1,6 @@
+team "acme" {
+  developers = 200
+  cost_center = "platform"
+
+workload "chat" {
+  share = 1

@@ -1,0 +1,110 @@
+package spec
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// workloadAttrs are the workload block's attributes.
+var workloadAttrs = []string{"share", "complexity", "context_tokens", "max_ttft_ms"}
+
+// workloadName keeps workload names usable as keys of Ranges and of the
+// hybrid routing table.
+var workloadName = regexp.MustCompile(`^[a-z0-9_-]{1,40}$`)
+
+// Default context of a request, per complexity: a completion carries a
+// file's neighbourhood, an agent step a larger slice of the repository.
+const (
+	defaultSimpleContext  = 8192
+	defaultComplexContext = 32768
+)
+
+// shareTolerance is how far the workload shares' sum may be from 1.
+const shareTolerance = 0.001
+
+func (d *decoder) workloads(blocks []*hclsyntax.Block) []Workload {
+	var out []Workload
+	seen := map[string]*hclsyntax.Block{}
+	type share struct {
+		name  string
+		value float64
+		at    hcl.Range
+	}
+	var shares []share
+	sharesValid := true
+	for _, blk := range blocks {
+		name, ok := d.label(blk, `workload "autocomplete" { ... }`)
+		if ok && !workloadName.MatchString(name) {
+			d.errorf(blk.LabelRanges[0], "Invalid workload name",
+				"A workload's name must be 1 to 40 lowercase letters, digits, hyphens or underscores; got %q.", name)
+			ok = false
+		}
+		if ok {
+			if first, dup := seen[name]; dup {
+				d.errorf(blk.LabelRanges[0], "Duplicate workload",
+					"A workload named %q is already declared on line %d; each workload needs its own name.", name, first.DefRange().Start.Line)
+				ok = false
+			} else {
+				seen[name] = blk
+			}
+		}
+		// A block with a bad or taken name is still decoded, to report its
+		// own problems and count its share, but stays out of the Spec.
+		b := d.open(blk, blockWorkload+"."+name, fmt.Sprintf("workload %q", name), ok)
+		b.check(workloadAttrs, nil)
+		b.require("share", "complexity")
+
+		w := Workload{Name: name}
+		w.Share = b.number("share", aboveUpTo(0, 1), math.NaN())
+		if math.IsNaN(w.Share) {
+			sharesValid = false
+			w.Share = 0
+		} else {
+			at := blk.DefRange()
+			if a := b.syn.Attributes["share"]; a != nil {
+				at = a.Expr.Range()
+			}
+			shares = append(shares, share{name: name, value: w.Share, at: at})
+		}
+		w.Complexity = b.oneOf("complexity", []string{Simple, Complex}, "")
+		def := 0
+		switch w.Complexity {
+		case Simple:
+			def = defaultSimpleContext
+		case Complex:
+			def = defaultComplexContext
+		}
+		w.ContextTokens = b.integer("context_tokens", atLeast(1).upTo(1e8), def)
+		if t := b.optNumber("max_ttft_ms", above(0).upTo(1e7)); t != nil {
+			w.MaxTTFTMs = *t
+		}
+		if ok {
+			out = append(out, w)
+		}
+	}
+	if sharesValid && len(shares) > 0 {
+		sum := 0.0
+		parts := make([]string, len(shares))
+		for i, s := range shares {
+			sum += s.value
+			parts[i] = fmt.Sprintf("%s %s (line %d)", s.name, formatNumber(s.value), s.at.Start.Line)
+		}
+		if math.Abs(sum-1) > shareTolerance {
+			d.errorf(shares[0].at, "Workload shares do not sum to 1",
+				"The workloads' shares are fractions of the team's tokens, so they must sum to 1 (within %s); they sum to %s: %s.",
+				formatNumber(shareTolerance), formatNumber(roundTo(sum, 6)), strings.Join(parts, ", "))
+		}
+	}
+	return out
+}
+
+// roundTo rounds v to n decimals, so a sum like 0.30000000000000004 reads 0.3.
+func roundTo(v float64, n int) float64 {
+	p := math.Pow(10, float64(n))
+	return math.Round(v*p) / p
+}
