@@ -283,10 +283,10 @@ func absLog2(a, b int) float64 { return math.Abs(math.Log2(float64(a) / float64(
 
 func describe(t modelcatalog.Throughput) string {
 	switch {
-	case t.Note != "":
-		return t.Note
 	case t.DerivedFrom != "":
 		return "derived from " + t.DerivedFrom + " (" + t.Source.Source + ")"
+	case t.Note != "" && t.Estimate:
+		return t.Note
 	default:
 		return t.Source.Source
 	}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func runCLI(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// TestExitCodes pins the contract: 0 allowed, 1 blocked, 2 invalid input
+// or usage.
+func TestExitCodes(t *testing.T) {
+	tests := []struct {
+		name       string
+		args       []string
+		want       int
+		wantStdout string
+		wantStderr string
+	}{
+		{"plan allowed", []string{"plan", "../../examples/startup-10.hcl", "--as-of", "2026-11-26"}, 0, "DECISION   MANAGED", ""},
+		{"plan blocked", []string{"plan", "testdata/blocked.hcl"}, 1, "DECISION   BLOCKED", ""},
+		{"plan invalid spec", []string{"plan", "testdata/invalid.hcl"}, 2, "", "testdata/invalid.hcl:2:"},
+		{"plan missing file", []string{"plan", "testdata/nope.hcl"}, 2, "", "nope.hcl"},
+		{"plan without a spec", []string{"plan"}, 2, "", "requires at least 1 arg"},
+		{"plan unknown format", []string{"plan", "../../examples/startup-10.hcl", "--format", "yaml"}, 2, "", "unknown format"},
+		{"plan bad date", []string{"plan", "../../examples/startup-10.hcl", "--as-of", "26/11/2026"}, 2, "", "--as-of"},
+		{"plan missing policy dir", []string{"plan", "../../examples/startup-10.hcl", "--policy-dir", "testdata/no-such-dir"}, 2, "", "no-such-dir"},
+		{"unknown command", []string{"deploy"}, 2, "", "unknown command"},
+		{"check allowed", []string{"check", "../../examples/regulated.hcl"}, 0, "ALLOWED", ""},
+		{"check blocked", []string{"check", "testdata/blocked.hcl", "../../examples/startup-10.hcl"}, 1, "BLOCKED  testdata/blocked.hcl", ""},
+		{"check invalid", []string{"check", "testdata/invalid.hcl"}, 2, "", "invalid.hcl:3:"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(tt.args...)
+			if code != tt.want {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.want, stdout, stderr)
+			}
+			if !strings.Contains(stdout, tt.wantStdout) {
+				t.Errorf("stdout lacks %q:\n%s", tt.wantStdout, stdout)
+			}
+			if !strings.Contains(stderr, tt.wantStderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.wantStderr, stderr)
+			}
+		})
+	}
+}
+
+// TestPlanJSONMany: several specs give a JSON array, one plan each.
+func TestPlanJSONMany(t *testing.T) {
+	code, stdout, stderr := runCLI("plan", "../../examples/startup-10.hcl", "../../examples/regulated.hcl", "--format", "json", "--as-of", "2026-11-26")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var plans []map[string]any
+	if err := json.Unmarshal([]byte(stdout), &plans); err != nil {
+		t.Fatalf("not a JSON array: %v", err)
+	}
+	if len(plans) != 2 || plans[0]["team"] != "startup" || plans[1]["team"] != "payments-core" {
+		t.Errorf("got %d plans, teams %v and %v", len(plans), plans[0]["team"], plans[1]["team"])
+	}
+}
+
+// TestCheckGitHub: a blocked plan annotates the spec line behind each denial.
+func TestCheckGitHub(t *testing.T) {
+	code, stdout, _ := runCLI("check", "testdata/blocked.hcl", "--format", "github")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	for _, want := range []string{
+		"::error file=testdata/blocked.hcl,line=15,", // compliance.code_may_leave_network
+		"::error file=testdata/blocked.hcl,line=19,", // budget.monthly_limit_usd
+		"title=compliance.external_api (managed)",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("annotations lack %q:\n%s", want, stdout)
+		}
+	}
+}
