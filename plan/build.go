@@ -105,7 +105,7 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 		return p, nil
 	}
 	apply(p, deny, warn)
-	decide(p)
+	Decide(p)
 	return p, nil
 }
 
@@ -173,9 +173,10 @@ func appendUnique(list []string, v string) []string {
 	return append(list, v)
 }
 
-// decide picks the cheapest allowed option by expected cost; ties go to
-// the option listed first (managed, self_hosted, hybrid).
-func decide(p *Plan) {
+// Decide picks the cheapest allowed option by expected cost; ties go to
+// the option listed first (managed, self_hosted, hybrid). Callers that deny
+// an option after Build (resource policies) decide again with it.
+func Decide(p *Plan) {
 	var best *Option
 	for i := range p.Options {
 		o := &p.Options[i]

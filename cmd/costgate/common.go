@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"time"
@@ -8,6 +9,7 @@ import (
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/stacks"
 	"github.com/spf13/cobra"
 )
 
@@ -74,11 +76,15 @@ func buildPlans(f *planFlags, paths []string, stderr io.Writer) ([]planned, erro
 	if err != nil {
 		return nil, invalid(err)
 	}
+	engine, _ := plan.Engine(ev)
 	out := make([]planned, 0, len(specs))
 	for _, s := range specs {
 		p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev})
 		if err != nil {
 			return nil, invalid(err)
+		}
+		if err := stacks.Gate(context.Background(), p, engine, stacks.Config{}); err != nil {
+			return nil, err
 		}
 		out = append(out, planned{spec: s, plan: p})
 	}

@@ -19,7 +19,7 @@ test_cost_center_tag_denies_asg_without_propagation if {
 }
 
 test_cost_center_tag_denies_launch_template_untagged_volumes if {
-	"resources.cost_center_tag" in ids(deny) with input as lt({"tags": tagged, "tagSpecifications": [{"resourceType": "instance", "tags": tagged}]})
+	"resources.cost_center_tag" in ids(deny) with input as launch_template({"tags": tagged, "tagSpecifications": [{"resourceType": "instance", "tags": tagged}]})
 }
 
 test_cost_center_tag_allows_tagged_secret if {
@@ -31,7 +31,7 @@ test_cost_center_tag_allows_propagating_asg if {
 }
 
 test_cost_center_tag_allows_fully_tagged_launch_template if {
-	not "resources.cost_center_tag" in ids(deny) with input as lt({"tags": tagged, "tagSpecifications": [
+	not "resources.cost_center_tag" in ids(deny) with input as launch_template({"tags": tagged, "tagSpecifications": [
 		{"resourceType": "instance", "tags": tagged},
 		{"resourceType": "volume", "tags": tagged},
 	]})

@@ -1,11 +1,11 @@
 package costgate.resources
 
 test_encryption_denies_unencrypted_launch_template_volume if {
-	"resources.encryption" in ids(deny) with input as lt({"blockDeviceMappings": [{"deviceName": "/dev/sda1", "ebs": {"volumeSize": 300}}]})
+	"resources.encryption" in ids(deny) with input as launch_template({"blockDeviceMappings": [{"deviceName": "/dev/sda1", "ebs": {"volumeSize": 300}}]})
 }
 
 test_encryption_denies_encrypted_false if {
-	"resources.encryption" in ids(deny) with input as lt({"blockDeviceMappings": [{"deviceName": "/dev/sda1", "ebs": {"encrypted": "false"}}]})
+	"resources.encryption" in ids(deny) with input as launch_template({"blockDeviceMappings": [{"deviceName": "/dev/sda1", "ebs": {"encrypted": "false"}}]})
 }
 
 test_encryption_denies_unencrypted_volume if {
@@ -13,13 +13,13 @@ test_encryption_denies_unencrypted_volume if {
 }
 
 test_encryption_allows_encrypted_string if {
-	not "resources.encryption" in ids(deny) with input as lt({"blockDeviceMappings": [{"deviceName": "/dev/sda1", "ebs": {"encrypted": "true"}}]})
+	not "resources.encryption" in ids(deny) with input as launch_template({"blockDeviceMappings": [{"deviceName": "/dev/sda1", "ebs": {"encrypted": "true"}}]})
 }
 
 test_encryption_allows_encrypted_bool if {
-	not "resources.encryption" in ids(deny) with input as lt({"blockDeviceMappings": [{"deviceName": "/dev/sda1", "ebs": {"encrypted": true}}]})
+	not "resources.encryption" in ids(deny) with input as launch_template({"blockDeviceMappings": [{"deviceName": "/dev/sda1", "ebs": {"encrypted": true}}]})
 }
 
 test_encryption_warns_without_mappings if {
-	"resources.encryption" in ids(warn) with input as lt({})
+	"resources.encryption" in ids(warn) with input as launch_template({})
 }

@@ -1,13 +1,13 @@
 package costgate.resources
 
-lt(props) := {"__type": "aws:ec2/launchTemplate:LaunchTemplate", "__name": "acme-vllm", "properties": props}
+launch_template(props) := {"__type": "aws:ec2/launchTemplate:LaunchTemplate", "__name": "acme-vllm", "properties": props}
 
 test_imdsv2_denies_optional_tokens if {
-	"resources.imdsv2" in ids(deny) with input as lt({"metadataOptions": {"httpTokens": "optional"}})
+	"resources.imdsv2" in ids(deny) with input as launch_template({"metadataOptions": {"httpTokens": "optional"}})
 }
 
 test_imdsv2_denies_missing_metadata_options if {
-	"resources.imdsv2" in ids(deny) with input as lt({})
+	"resources.imdsv2" in ids(deny) with input as launch_template({})
 }
 
 test_imdsv2_denies_instance_without_tokens if {
@@ -15,5 +15,5 @@ test_imdsv2_denies_instance_without_tokens if {
 }
 
 test_imdsv2_allows_required_tokens if {
-	not "resources.imdsv2" in ids(deny) with input as lt({"metadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 2}})
+	not "resources.imdsv2" in ids(deny) with input as launch_template({"metadataOptions": {"httpTokens": "required", "httpPutResponseHopLimit": 2}})
 }

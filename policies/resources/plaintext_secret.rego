@@ -24,7 +24,10 @@ deny contains {"policy": "resources.plaintext_secret", "msg": msg} if {
 deny contains {"policy": "resources.plaintext_secret", "msg": msg} if {
 	rtype == "aws:ssm/parameter:Parameter"
 	is_string(object.get(props, "insecureValue", null))
-	regex.match(`(?i)(key|token|password|secret)`, object.get(props, "name", rname))
+
+	# The last segment of the parameter's path says what it holds.
+	parts := split(object.get(props, "name", rname), "/")
+	regex.match(`(?i)(key|token|password|secret)`, parts[count(parts) - 1])
 	msg := sprintf("%s %s stores what its name says is a secret as insecureValue", [rtype, rname])
 }
 

@@ -22,18 +22,22 @@ test_plaintext_secret_denies_key_in_insecure_value if {
 	"resources.plaintext_secret" in ids(deny) with input as {"__type": "aws:ssm/parameter:Parameter", "__name": "p", "properties": {"name": "/acme/api-key", "type": "String", "insecureValue": "v", "tags": tagged}}
 }
 
+test_plaintext_secret_allows_team_named_like_a_key if {
+	not "resources.plaintext_secret" in ids(deny) with input as {"__type": "aws:ssm/parameter:Parameter", "__name": "p", "properties": {"name": "/costgate/monkey-ops/routes", "type": "String", "insecureValue": "[]", "tags": tagged}}
+}
+
 test_plaintext_secret_allows_routing_table if {
 	not "resources.plaintext_secret" in ids(deny) with input as {"__type": "aws:ssm/parameter:Parameter", "__name": "p", "properties": {"name": "/costgate/acme/routes", "type": "String", "value": "[]", "tags": tagged}}
 }
 
 test_plaintext_secret_denies_api_key_in_user_data if {
-	"resources.plaintext_secret" in ids(deny) with input as lt({"userData": base64.encode("docker run vllm/vllm-openai:v0.11.0 --model m --api-key abc")})
+	"resources.plaintext_secret" in ids(deny) with input as launch_template({"userData": base64.encode("docker run vllm/vllm-openai:v0.11.0 --model m --api-key abc")})
 }
 
 test_plaintext_secret_denies_key_value_in_user_data if {
-	"resources.plaintext_secret" in ids(deny) with input as lt({"userData": base64.encode("VLLM_API_KEY=abc123")})
+	"resources.plaintext_secret" in ids(deny) with input as launch_template({"userData": base64.encode("VLLM_API_KEY=abc123")})
 }
 
 test_plaintext_secret_allows_user_data_reading_secrets_manager if {
-	not "resources.plaintext_secret" in ids(deny) with input as lt({"userData": base64.encode("printf 'VLLM_API_KEY=%s\\n' \"$key\"")})
+	not "resources.plaintext_secret" in ids(deny) with input as launch_template({"userData": base64.encode("printf 'VLLM_API_KEY=%s\\n' \"$key\"")})
 }

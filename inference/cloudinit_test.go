@@ -1,0 +1,132 @@
+package inference
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+func TestCloudInitGolden(t *testing.T) {
+	base := []string{
+		"--model", "Qwen/Qwen3-Coder-30B-A3B-Instruct",
+		"--served-model-name", "qwen3-coder-30b-a3b",
+		"--tensor-parallel-size", "1",
+		"--data-parallel-size", "8",
+		"--max-model-len", "32768",
+		"--enable-prefix-caching", "--port", "8000",
+	}
+	tests := []struct {
+		name string
+		args CloudInitArgs
+	}{
+		{"open-model", CloudInitArgs{
+			Image:           VLLMImage,
+			Region:          "us-east-1",
+			APIKeySecretARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-vllm-api-key-AbCdEf",
+			VLLMArgs:        base,
+		}},
+		{"gated-model", CloudInitArgs{
+			Image:            VLLMImage,
+			Region:           "eu-west-1",
+			APIKeySecretARN:  "arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-vllm-api-key-AbCdEf",
+			HFTokenSecretARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-hf-token-GhIjKl",
+			VLLMArgs: []string{"--model", "meta-llama/Llama-3.3-70B-Instruct", "--tensor-parallel-size", "2",
+				"--quantization", "fp8", "--served-model-name", "it's quoted"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := CloudInit(tt.args)
+			if err != nil {
+				t.Fatalf("CloudInit: %v", err)
+			}
+			path := filepath.Join("testdata", "cloudinit", tt.name+".yaml")
+			if *update {
+				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("read golden (run with -update): %v", err)
+			}
+			if diff := cmp.Diff(string(want), got); diff != "" {
+				t.Errorf("user data differs from %s (-want +got):\n%s", path, diff)
+			}
+			// Properties a golden file could silently lose on -update.
+			for _, must := range []string{"#cloud-config\n", tt.args.Image, "--runtime nvidia", tt.args.APIKeySecretARN} {
+				if !strings.Contains(got, must) {
+					t.Errorf("user data lacks %q", must)
+				}
+			}
+			for _, arg := range tt.args.VLLMArgs {
+				if !strings.Contains(got, shellQuote(arg)) {
+					t.Errorf("user data lacks argument %q", arg)
+				}
+			}
+			if hf := strings.Contains(got, "HF_TOKEN"); hf != (tt.args.HFTokenSecretARN != "") {
+				t.Errorf("HF_TOKEN present = %v, want %v", hf, tt.args.HFTokenSecretARN != "")
+			}
+		})
+	}
+}
+
+func TestCloudInitRejects(t *testing.T) {
+	ok := CloudInitArgs{
+		Image: VLLMImage, Region: "us-east-1", APIKeySecretARN: "arn:key",
+		VLLMArgs: []string{"--model", "org/model"},
+	}
+	tests := []struct {
+		name   string
+		mutate func(*CloudInitArgs)
+		want   string
+	}{
+		{"unpinned image", func(a *CloudInitArgs) { a.Image = "vllm/vllm-openai" }, "pinned tag"},
+		{"latest tag", func(a *CloudInitArgs) { a.Image = "vllm/vllm-openai:latest" }, "latest"},
+		{"no region", func(a *CloudInitArgs) { a.Region = "" }, "region is empty"},
+		{"no key", func(a *CloudInitArgs) { a.APIKeySecretARN = "" }, "API key secret ARN is empty"},
+		{"no args", func(a *CloudInitArgs) { a.VLLMArgs = nil }, "no vLLM arguments"},
+		{"no model", func(a *CloudInitArgs) { a.VLLMArgs = []string{"--port", "8000"} }, "no --model"},
+		{"api key flag", func(a *CloudInitArgs) { a.VLLMArgs = append(a.VLLMArgs, "--api-key", "x") }, "environment"},
+		{"newline", func(a *CloudInitArgs) { a.VLLMArgs = append(a.VLLMArgs, "a\nb") }, "control character"},
+		{"bad port", func(a *CloudInitArgs) { a.Port = 70000 }, "out of range"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := ok
+			a.VLLMArgs = append([]string(nil), ok.VLLMArgs...)
+			tt.mutate(&a)
+			_, err := CloudInit(a)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("CloudInit error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := CloudInit(ok); err != nil {
+		t.Fatalf("CloudInit(valid): %v", err)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"--model", "--model"},
+		{"Qwen/Qwen3-Coder", "Qwen/Qwen3-Coder"},
+		{"", "''"},
+		{"a b", "'a b'"},
+		{"it's", `'it'\''s'`},
+		{"$(reboot)", "'$(reboot)'"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := shellQuote(tt.in); got != tt.want {
+				t.Errorf("shellQuote(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,146 @@
+// Package stacks is costgate's Pulumi side: the SelfHostedInference and
+// ManagedGateway components, the program that re-plans the spec and deploys
+// the chosen architecture, and an in-process preview of the resources it
+// would register.
+package stacks
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
+)
+
+// Config is the stack configuration the program reads (namespace
+// "costgate"). Secrets are Pulumi inputs so that they stay secret; nil means
+// unset.
+type Config struct {
+	// SpecPath is the spec file, relative to the project root (costgate:spec).
+	SpecPath string
+	// PolicyDirs are extra policy folders loaded beside the built-in ones.
+	PolicyDirs []string
+	// VPCID and SubnetIDs place the fleet in an existing network; empty
+	// means a VPC of its own with private subnets in two zones and a NAT.
+	VPCID     string
+	SubnetIDs []string
+	// AllowedCIDRs may reach the load balancer; empty means the VPC's CIDR.
+	AllowedCIDRs []string
+	// CertificateARN turns the listener into HTTPS on 443.
+	CertificateARN string
+	// AMIID overrides the Deep Learning Base AMI from SSM.
+	AMIID string
+	// VLLMImage overrides the pinned vLLM image.
+	VLLMImage string
+	// AlarmTopicARN receives the CloudWatch alarms; empty means no action.
+	AlarmTopicARN string
+	// TimeZone of the business-hours schedule (IANA name); empty means UTC.
+	TimeZone string
+	// VLLMAPIKey is the vLLM API key; nil means generate one once.
+	VLLMAPIKey pulumi.StringInput
+	// HFToken is the Hugging Face token for gated models.
+	HFToken pulumi.StringInput
+	// ProviderKeys maps a managed provider ("anthropic", "openai") to its API key.
+	ProviderKeys map[string]pulumi.StringInput
+	// ConsumerPrincipals may assume the gateway role; empty means the
+	// account root, which delegates the choice to the account's IAM policies.
+	ConsumerPrincipals []string
+}
+
+// ConfigKeys are the keys ReadConfig understands (docs/PULUMI.md has the table).
+var ConfigKeys = []string{
+	"spec", "policyDirs", "vpcId", "subnetIds", "allowedCidrs", "certificateArn",
+	"amiId", "vllmImage", "alarmTopicArn", "timeZone", "vllmApiKey", "hfToken", "providerKeys",
+	"consumerPrincipals",
+}
+
+// ReadConfig reads the costgate namespace of the stack configuration.
+func ReadConfig(ctx *pulumi.Context) (Config, error) {
+	c := config.New(ctx, "costgate")
+	cfg := Config{
+		SpecPath:       c.Require("spec"),
+		VPCID:          c.Get("vpcId"),
+		CertificateARN: c.Get("certificateArn"),
+		AMIID:          c.Get("amiId"),
+		VLLMImage:      c.Get("vllmImage"),
+		AlarmTopicARN:  c.Get("alarmTopicArn"),
+		TimeZone:       c.Get("timeZone"),
+	}
+	lists := []struct {
+		key string
+		dst *[]string
+	}{
+		{"policyDirs", &cfg.PolicyDirs},
+		{"subnetIds", &cfg.SubnetIDs},
+		{"allowedCidrs", &cfg.AllowedCIDRs},
+		{"consumerPrincipals", &cfg.ConsumerPrincipals},
+	}
+	for _, l := range lists {
+		if err := optionalObject(c, l.key, l.dst); err != nil {
+			return Config{}, err
+		}
+	}
+	// The program may run from its own folder (Pulumi.yaml's main); paths
+	// in the config are relative to the project root.
+	if root := ctx.RootDirectory(); root != "" {
+		cfg.SpecPath = underRoot(root, cfg.SpecPath)
+		for i, d := range cfg.PolicyDirs {
+			cfg.PolicyDirs[i] = underRoot(root, d)
+		}
+	}
+	if cfg.VPCID != "" && len(cfg.SubnetIDs) == 0 {
+		return Config{}, fmt.Errorf("read config: costgate:vpcId needs costgate:subnetIds")
+	}
+	if v, err := c.TrySecret("vllmApiKey"); err == nil {
+		cfg.VLLMAPIKey = v
+	}
+	if v, err := c.TrySecret("hfToken"); err == nil {
+		cfg.HFToken = v
+	}
+	// The provider names must be known while the program runs (one secret
+	// each); the values are wrapped as secrets at once.
+	var keys map[string]string
+	if err := optionalObject(c, "providerKeys", &keys); err != nil {
+		return Config{}, err
+	}
+	if len(keys) > 0 {
+		if !ctx.IsConfigSecret("costgate:providerKeys") {
+			return Config{}, fmt.Errorf("read config: costgate:providerKeys must be set with --secret")
+		}
+		cfg.ProviderKeys = map[string]pulumi.StringInput{}
+		for _, p := range sortedKeys(keys) {
+			cfg.ProviderKeys[p] = pulumi.ToSecret(pulumi.String(keys[p])).(pulumi.StringOutput)
+		}
+	}
+	return cfg, nil
+}
+
+func underRoot(root, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(root, p)
+}
+
+// optionalObject decodes a JSON config value when it is set.
+func optionalObject(c *config.Config, key string, dst any) error {
+	raw, err := c.Try(key)
+	if err != nil || raw == "" {
+		return nil // unset
+	}
+	if err := json.Unmarshal([]byte(raw), dst); err != nil {
+		return fmt.Errorf("read config costgate:%s: %w", key, err)
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

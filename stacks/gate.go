@@ -1,0 +1,57 @@
+package stacks
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/policies"
+)
+
+// Gate fills p.Resources with what `pulumi up` would register for the
+// decision and runs the resource policies over them. An option whose
+// resources a resource policy denies is denied like any other, and the
+// decision moves to the next cheapest allowed option; a resource policy
+// that fails to evaluate denies the option (fail closed).
+func Gate(ctx context.Context, p *plan.Plan, engine *policies.Engine, cfg Config) error {
+	for {
+		o := p.Chosen()
+		if o == nil {
+			p.Resources = []plan.Resource{}
+			return nil
+		}
+		res, err := Preview(p, cfg)
+		if err != nil {
+			return err
+		}
+		deny, warn, err := checkResources(ctx, engine, o.Architecture, res)
+		if err != nil {
+			deny = append(deny, plan.Finding{Policy: "policy.error", Option: o.Architecture, Message: err.Error()})
+		}
+		o.Warnings = append(o.Warnings, warn...)
+		if len(deny) == 0 {
+			p.Resources = res
+			return nil
+		}
+		o.Violations = append(o.Violations, deny...)
+		o.Allowed = false
+		plan.Decide(p)
+	}
+}
+
+// checkResources evaluates every resource policy on every resource.
+func checkResources(ctx context.Context, engine *policies.Engine, arch string, res []plan.Resource) (deny, warn []plan.Finding, err error) {
+	for _, r := range res {
+		out, err := engine.EvaluateResource(ctx, PolicyInput(r))
+		if err != nil {
+			return nil, nil, fmt.Errorf("resource policies on %s %s: %w", r.Type, r.Name, err)
+		}
+		for _, f := range out.Deny {
+			deny = append(deny, plan.Finding{Policy: f.Policy, Option: arch, Message: fmt.Sprintf("%s %s: %s", r.Type, r.Name, f.Message)})
+		}
+		for _, f := range out.Warn {
+			warn = append(warn, plan.Finding{Policy: f.Policy, Option: arch, Message: fmt.Sprintf("%s %s: %s", r.Type, r.Name, f.Message)})
+		}
+	}
+	return deny, warn, nil
+}

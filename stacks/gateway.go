@@ -1,0 +1,271 @@
+package stacks
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// ManagedGatewayType is the component's type token (contract).
+const ManagedGatewayType = "costgate:stacks:ManagedGateway"
+
+// Bedrock is the provider name of Amazon Bedrock, which needs no API key:
+// the gateway role invokes the models with IAM.
+const Bedrock = "bedrock"
+
+// BedrockActions are the runtime actions the gateway role holds on the
+// chosen models; they also cover Converse and ConverseStream.
+var BedrockActions = []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}
+
+// bedrockProfilePrefixes mark cross-region inference profile ids.
+var bedrockProfilePrefixes = []string{"global.", "us.", "eu.", "apac.", "jp.", "au.", "ca.", "us-gov."}
+
+// ManagedGatewayArgs configure the managed-API credentials.
+type ManagedGatewayArgs struct {
+	Team       string
+	CostCenter string
+	// Routes are the option's routes; those served by "managed" decide the
+	// providers and Bedrock models.
+	Routes []plan.Route
+	// Catalog resolves models to vendors and Bedrock ids; nil means the
+	// embedded catalog.
+	Catalog *modelcatalog.Catalog
+	// ProviderKeys maps a provider to its API key (secret).
+	ProviderKeys map[string]pulumi.StringInput
+	// ConsumerPrincipals may assume the role; empty means the account root.
+	ConsumerPrincipals []string
+	// Budget, when set, adds the monthly AWS Budget.
+	Budget *BudgetArgs
+}
+
+// ManagedGateway holds the provider API keys, the least-privilege role that
+// reads them (and invokes the chosen Bedrock models), and the budget.
+type ManagedGateway struct {
+	pulumi.ResourceState
+
+	// RoleARN is the role consumers assume.
+	RoleARN pulumi.StringOutput `pulumi:"roleArn"`
+	// SecretARNs maps each provider to the secret holding its key.
+	SecretARNs pulumi.StringMapOutput `pulumi:"secretArns"`
+	// BudgetName is the AWS Budget's name; empty without a budget.
+	BudgetName pulumi.StringOutput `pulumi:"budgetName"`
+}
+
+// NewManagedGateway registers the gateway credentials.
+func NewManagedGateway(ctx *pulumi.Context, name string, args *ManagedGatewayArgs, opts ...pulumi.ResourceOption) (*ManagedGateway, error) {
+	if args.Team == "" || args.CostCenter == "" {
+		return nil, fmt.Errorf("create managed gateway %s: team and cost center are required", name)
+	}
+	cat := args.Catalog
+	if cat == nil {
+		cat = modelcatalog.Default()
+	}
+	providers, bedrockIDs, err := managedNeeds(args.Routes, cat)
+	if err != nil {
+		return nil, fmt.Errorf("create managed gateway %s: %w", name, err)
+	}
+	for p := range args.ProviderKeys {
+		if p == Bedrock {
+			return nil, fmt.Errorf("create managed gateway %s: bedrock takes no API key; remove it from costgate:providerKeys", name)
+		}
+		providers = appendUnique(providers, p)
+	}
+	sort.Strings(providers)
+
+	g := &ManagedGateway{}
+	if err := ctx.RegisterComponentResource(ManagedGatewayType, name, g, opts...); err != nil {
+		return nil, fmt.Errorf("register %s: %w", name, err)
+	}
+	if err := g.build(ctx, name, args, providers, bedrockIDs); err != nil {
+		return nil, fmt.Errorf("create managed gateway %s: %w", name, err)
+	}
+	if err := ctx.RegisterResourceOutputs(g, pulumi.Map{
+		"roleArn":    g.RoleARN,
+		"secretArns": g.SecretARNs,
+		"budgetName": g.BudgetName,
+	}); err != nil {
+		return nil, fmt.Errorf("register outputs of %s: %w", name, err)
+	}
+	return g, nil
+}
+
+// managedNeeds lists the providers that need an API key and the Bedrock
+// ids of the models the managed routes use.
+func managedNeeds(routes []plan.Route, cat *modelcatalog.Catalog) (providers, bedrockIDs []string, err error) {
+	for _, r := range routes {
+		if r.ServedBy != plan.Managed {
+			continue
+		}
+		m, ok := cat.ManagedModel(r.Model)
+		if !ok {
+			return nil, nil, fmt.Errorf("workload %s: model %q is not in the catalog", r.Workload, r.Model)
+		}
+		p := r.Provider
+		if p == "" {
+			p = m.Vendor
+		}
+		if p != Bedrock {
+			providers = appendUnique(providers, p)
+			continue
+		}
+		if m.BedrockID == "" {
+			return nil, nil, fmt.Errorf("workload %s: Bedrock does not serve %s", r.Workload, r.Model)
+		}
+		bedrockIDs = appendUnique(bedrockIDs, m.BedrockID)
+	}
+	sort.Strings(bedrockIDs)
+	return providers, bedrockIDs, nil
+}
+
+func (g *ManagedGateway) build(ctx *pulumi.Context, name string, a *ManagedGatewayArgs, providers, bedrockIDs []string) error {
+	parent := pulumi.Parent(g)
+	tags := Tags(a.Team, a.CostCenter)
+
+	ident, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("look up account: %w", err)
+	}
+	part, err := aws.GetPartition(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("look up partition: %w", err)
+	}
+	region, err := aws.GetRegion(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("look up region: %w", err)
+	}
+
+	secretARNs := pulumi.StringMap{}
+	var arnList pulumi.StringArray
+	for _, p := range providers {
+		sec, err := secretsmanager.NewSecret(ctx, name+"-"+p+"-api-key", &secretsmanager.SecretArgs{
+			Description:          pulumi.String("costgate " + a.Team + ": " + p + " API key"),
+			RecoveryWindowInDays: pulumi.Int(7),
+			Tags:                 stringMap(tags),
+		}, parent)
+		if err != nil {
+			return fmt.Errorf("create %s key secret: %w", p, err)
+		}
+		if key, ok := a.ProviderKeys[p]; ok {
+			if _, err := secretsmanager.NewSecretVersion(ctx, name+"-"+p+"-api-key", &secretsmanager.SecretVersionArgs{
+				SecretId:     sec.ID(),
+				SecretString: pulumi.ToSecret(key).(pulumi.StringOutput),
+			}, parent); err != nil {
+				return fmt.Errorf("store %s key: %w", p, err)
+			}
+		} else {
+			_ = ctx.Log.Warn("no key for provider "+p+" in costgate:providerKeys: "+
+				"the secret is created empty; put the key into it before use", &pulumi.LogArgs{Resource: g})
+		}
+		secretARNs[p] = sec.Arn
+		arnList = append(arnList, sec.Arn)
+	}
+	g.SecretARNs = secretARNs.ToStringMapOutput()
+
+	principals := a.ConsumerPrincipals
+	if len(principals) == 0 {
+		principals = []string{fmt.Sprintf("arn:%s:iam::%s:root", part.Partition, ident.AccountId)}
+	}
+	assume, err := policyDocument(policyStatement{
+		Effect:    "Allow",
+		Principal: map[string]any{"AWS": principals},
+		Action:    []string{"sts:AssumeRole"},
+	})
+	if err != nil {
+		return err
+	}
+	role, err := iam.NewRole(ctx, name+"-gateway", &iam.RoleArgs{
+		Description:        pulumi.String("costgate " + a.Team + ": read the managed-API keys and invoke the chosen models"),
+		AssumeRolePolicy:   pulumi.String(assume),
+		MaxSessionDuration: pulumi.Int(3600),
+		Tags:               stringMap(tags),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create gateway role: %w", err)
+	}
+	g.RoleARN = role.Arn
+
+	bedrockARNs := BedrockModelARNs(part.Partition, region.Name, ident.AccountId, bedrockIDs)
+	if len(providers) > 0 || len(bedrockARNs) > 0 {
+		doc := arnList.ToStringArrayOutput().ApplyT(func(arns []string) (string, error) {
+			var st []policyStatement
+			if len(arns) > 0 {
+				st = append(st, policyStatement{
+					Sid: "ReadProviderKeys", Effect: "Allow",
+					Action: []string{"secretsmanager:GetSecretValue"}, Resource: arns,
+				})
+			}
+			if len(bedrockARNs) > 0 {
+				st = append(st, policyStatement{
+					Sid: "InvokeChosenModels", Effect: "Allow",
+					Action: BedrockActions, Resource: bedrockARNs,
+				})
+			}
+			return policyDocument(st...)
+		}).(pulumi.StringOutput)
+		if _, err := iam.NewRolePolicy(ctx, name+"-gateway", &iam.RolePolicyArgs{
+			Role:   role.ID(),
+			Policy: doc,
+		}, parent); err != nil {
+			return fmt.Errorf("create gateway policy: %w", err)
+		}
+	}
+
+	g.BudgetName = pulumi.String("").ToStringOutput()
+	if a.Budget != nil {
+		b, err := newBudget(ctx, name+"-budget", *a.Budget, tags, parent)
+		if err != nil {
+			return err
+		}
+		g.BudgetName = b.Name
+	}
+	return nil
+}
+
+// BedrockModelARNs lists the resources the gateway role may invoke for each
+// Bedrock id: the foundation model in the region, and for a cross-region
+// inference profile the profile and the model in its destination regions
+// (every region for a global profile, written region-less as AWS documents).
+func BedrockModelARNs(partition, region, account string, ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		prefix := ""
+		for _, p := range bedrockProfilePrefixes {
+			if strings.HasPrefix(id, p) {
+				prefix = p
+				break
+			}
+		}
+		model := strings.TrimPrefix(id, prefix)
+		if prefix == "" {
+			out = append(out, fmt.Sprintf("arn:%s:bedrock:%s::foundation-model/%s", partition, region, id))
+			continue
+		}
+		out = append(out,
+			fmt.Sprintf("arn:%s:bedrock:%s:%s:inference-profile/%s", partition, region, account, id),
+			fmt.Sprintf("arn:%s:bedrock:%s::foundation-model/%s", partition, region, model))
+		if prefix == "global." {
+			out = append(out, fmt.Sprintf("arn:%s:bedrock:::foundation-model/%s", partition, model))
+		} else {
+			// A geographic profile routes within its geography; the
+			// model, not the region, is what the role is limited to.
+			out = append(out, fmt.Sprintf("arn:%s:bedrock:*::foundation-model/%s", partition, model))
+		}
+	}
+	return out
+}
+
+func appendUnique(list []string, v string) []string {
+	for _, x := range list {
+		if x == v {
+			return list
+		}
+	}
+	return append(list, v)
+}

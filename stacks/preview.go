@@ -1,0 +1,248 @@
+package stacks
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/costgate/costgate/plan"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Project and stack names of the in-process preview.
+const (
+	PreviewProject = "costgate"
+	PreviewStack   = "preview"
+)
+
+// Values the preview's mocks answer with. They look like AWS's so that
+// policy documents and user data render as they would for real.
+const (
+	previewAccount = "123456789012"
+	previewRegion  = "us-east-1"
+	previewAMI     = "ami-0123456789abcdef0"
+)
+
+// Secret is how a secret input appears in a preview.
+const Secret = "[secret]"
+
+// Unknown is how an input that only a real deployment knows appears.
+const Unknown = "[unknown]"
+
+// Preview runs Deploy in process against mocks and returns every resource
+// it registers, components included, sorted by type and name, with secret
+// inputs shown as "[secret]". A blocked plan registers nothing and yields
+// no resources.
+func Preview(p *plan.Plan, cfg Config) ([]plan.Resource, error) {
+	rec := &recorder{}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		return Deploy(ctx, p, cfg)
+	}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+	var be *BlockedError
+	if errors.As(err, &be) {
+		return []plan.Resource{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("preview resources: %w", err)
+	}
+	return rec.sorted(), nil
+}
+
+// recorder is the mock resource monitor of a preview.
+type recorder struct {
+	mu        sync.Mutex
+	resources []plan.Resource
+}
+
+func (r *recorder) sorted() []plan.Resource {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := append([]plan.Resource(nil), r.resources...)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Type != out[j].Type {
+			return out[i].Type < out[j].Type
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// NewResource records the resource and answers with its inputs plus the
+// outputs AWS would compute.
+func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	r.mu.Lock()
+	r.resources = append(r.resources, plan.Resource{
+		Type:       args.TypeToken,
+		Name:       args.Name,
+		Properties: PlainProperties(args.Inputs),
+	})
+	r.mu.Unlock()
+
+	id := args.Name + "-id"
+	state := args.Inputs.Copy()
+	set := func(k string, v any) { state[resource.PropertyKey(k)] = resource.NewPropertyValue(v) }
+	svc, kind := arnParts(args.TypeToken)
+	if svc != "" {
+		set("arn", fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", svc, previewRegion, previewAccount, kind, args.Name))
+	}
+	switch args.TypeToken {
+	case "aws:secretsmanager/secret:Secret":
+		set("arn", fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s-AbCdEf", previewRegion, previewAccount, args.Name))
+	case "aws:iam/role:Role":
+		set("arn", fmt.Sprintf("arn:aws:iam::%s:role/%s", previewAccount, args.Name))
+		set("name", args.Name)
+		id = args.Name
+	case "aws:iam/instanceProfile:InstanceProfile":
+		set("arn", fmt.Sprintf("arn:aws:iam::%s:instance-profile/%s", previewAccount, args.Name))
+	case "aws:ec2/vpc:Vpc":
+		id = "vpc-" + args.Name
+	case "aws:ec2/subnet:Subnet":
+		id = "subnet-" + args.Name
+	case "aws:ec2/securityGroup:SecurityGroup":
+		id = "sg-" + args.Name
+	case "aws:ec2/launchTemplate:LaunchTemplate":
+		id = "lt-" + args.Name
+		set("latestVersion", 1)
+	case "aws:lb/loadBalancer:LoadBalancer":
+		set("arn", fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s/0123456789abcdef", previewRegion, previewAccount, args.Name))
+		set("arnSuffix", "app/"+args.Name+"/0123456789abcdef")
+		set("dnsName", "internal-"+args.Name+"-1234567890."+previewRegion+".elb.amazonaws.com")
+	case "aws:lb/targetGroup:TargetGroup":
+		set("arn", fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/0123456789abcdef", previewRegion, previewAccount, args.Name))
+		set("arnSuffix", "targetgroup/"+args.Name+"/0123456789abcdef")
+	case "aws:autoscaling/group:Group", "aws:budgets/budget:Budget", "aws:ssm/parameter:Parameter":
+		if _, ok := state["name"]; !ok {
+			set("name", args.Name)
+		}
+	}
+	return id, state, nil
+}
+
+// arnParts returns the ARN service and resource kind of the AWS types whose
+// ARN the program reads; other types need none.
+func arnParts(token string) (service, kind string) {
+	mod, typ, ok := strings.Cut(strings.TrimPrefix(token, "aws:"), ":")
+	if !ok || !strings.HasPrefix(token, "aws:") {
+		return "", ""
+	}
+	mod, _, _ = strings.Cut(mod, "/")
+	return mod, strings.ToLower(typ)
+}
+
+// Call answers the program's invokes.
+func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	switch args.Token {
+	case "aws:index/getRegion:getRegion":
+		return resource.NewPropertyMapFromMap(map[string]any{"name": previewRegion, "id": previewRegion}), nil
+	case "aws:index/getPartition:getPartition":
+		return resource.NewPropertyMapFromMap(map[string]any{"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}), nil
+	case "aws:index/getCallerIdentity:getCallerIdentity":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"accountId": previewAccount, "id": previewAccount,
+			"arn": "arn:aws:iam::" + previewAccount + ":user/preview", "userId": "AIDAPREVIEW",
+		}), nil
+	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"names": []any{previewRegion + "a", previewRegion + "b", previewRegion + "c"},
+			"id":    previewRegion,
+		}), nil
+	case "aws:ec2/getVpc:getVpc":
+		out := map[string]any{"cidrBlock": "10.0.0.0/16"}
+		if id, ok := args.Args["id"]; ok && id.IsString() {
+			out["id"] = id.StringValue()
+		}
+		return resource.NewPropertyMapFromMap(out), nil
+	case "aws:ssm/getParameter:getParameter":
+		name := ""
+		if n, ok := args.Args["name"]; ok && n.IsString() {
+			name = n.StringValue()
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"name": name, "value": previewAMI, "type": "String", "id": name}), nil
+	case "aws:secretsmanager/getRandomPassword:getRandomPassword":
+		return resource.NewPropertyMapFromMap(map[string]any{"randomPassword": "generated-at-deploy", "id": "random"}), nil
+	}
+	return nil, fmt.Errorf("preview: no mock for invoke %s", args.Token)
+}
+
+// PlainProperties converts resource inputs to plain JSON-able values,
+// showing secrets as "[secret]" and values only a deployment knows as
+// "[unknown]".
+func PlainProperties(m resource.PropertyMap) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if strings.HasPrefix(string(k), "__") {
+			continue // engine bookkeeping such as __defaults
+		}
+		out[string(k)] = plainValue(v)
+	}
+	return out
+}
+
+func plainValue(v resource.PropertyValue) any {
+	switch {
+	case v.IsSecret():
+		return Secret
+	case v.IsComputed():
+		return Unknown
+	case v.IsOutput():
+		o := v.OutputValue()
+		if o.Secret {
+			return Secret
+		}
+		if !o.Known {
+			return Unknown
+		}
+		return plainValue(o.Element)
+	case v.IsNull():
+		return nil
+	case v.IsBool():
+		return v.BoolValue()
+	case v.IsNumber():
+		return v.NumberValue()
+	case v.IsString():
+		return v.StringValue()
+	case v.IsArray():
+		arr := v.ArrayValue()
+		out := make([]any, len(arr))
+		for i, e := range arr {
+			out[i] = plainValue(e)
+		}
+		return out
+	case v.IsObject():
+		return PlainProperties(v.ObjectValue())
+	case v.IsResourceReference():
+		return string(v.ResourceReferenceValue().URN)
+	case v.IsAsset(), v.IsArchive():
+		return "[asset]"
+	}
+	return Unknown
+}
+
+// PolicyInput builds the input of a resource policy from a recorded
+// resource, in pulumi-policy-opa's shape: the properties at the top level
+// and under "properties", with the type, name and URN beside them.
+func PolicyInput(r plan.Resource) map[string]any {
+	urn := fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", PreviewStack, PreviewProject, r.Type, r.Name)
+	in := make(map[string]any, len(r.Properties)+7)
+	for k, v := range r.Properties {
+		in[k] = v
+	}
+	props := r.Properties
+	if props == nil {
+		props = map[string]any{}
+	}
+	in["properties"] = props
+	meta := map[string]string{"type": r.Type, "name": r.Name, "urn": urn}
+	for k, v := range meta {
+		in["__"+k] = v
+		// A property of the same name (a budget's or parameter's "name")
+		// keeps its place; policies read the collision-safe __ keys.
+		if _, taken := r.Properties[k]; !taken {
+			in[k] = v
+		}
+	}
+	return in
+}

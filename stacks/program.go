@@ -1,0 +1,365 @@
+package stacks
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Planner builds the plan the program deploys.
+type Planner func(cfg Config) (*plan.Plan, error)
+
+// Program is the Pulumi program of Pulumi.yaml: it reads the stack
+// configuration, re-plans the spec and deploys the decision.
+func Program(ctx *pulumi.Context) error {
+	return NewProgram(BuildPlan)(ctx)
+}
+
+// NewProgram returns the program with the planner replaced, for tests.
+func NewProgram(planner Planner) pulumi.RunFunc {
+	return func(ctx *pulumi.Context) error {
+		cfg, err := ReadConfig(ctx)
+		if err != nil {
+			return err
+		}
+		p, err := planner(cfg)
+		if err != nil {
+			return err
+		}
+		for _, line := range Summary(p) {
+			_ = ctx.Log.Info(line, nil)
+		}
+		return Deploy(ctx, p, cfg)
+	}
+}
+
+// BuildPlan plans cfg.SpecPath (relative to the working directory, which
+// `pulumi up` sets to the project root) with the built-in policies and
+// cfg.PolicyDirs.
+func BuildPlan(cfg Config) (*plan.Plan, error) {
+	p, diags, err := plan.BuildFile(cfg.SpecPath, plan.Options{PolicyDirs: cfg.PolicyDirs})
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("invalid spec %s:\n%s", cfg.SpecPath, diags.Error())
+	}
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// BlockedError is Deploy's error for a plan no policy allows: every
+// violation of every option, so that `pulumi up` fails before touching a
+// resource and says why.
+type BlockedError struct {
+	Team       string
+	Reasons    []string
+	Violations []plan.Finding
+}
+
+func (e *BlockedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "costgate: plan for %s is blocked; no resource was changed", e.Team)
+	for _, r := range e.Reasons {
+		fmt.Fprintf(&b, "\n  reason: %s", r)
+	}
+	for _, v := range e.Violations {
+		fmt.Fprintf(&b, "\n  %s: %s: %s", v.Option, v.Policy, v.Message)
+	}
+	return b.String()
+}
+
+func blocked(p *plan.Plan) *BlockedError {
+	e := &BlockedError{Team: p.Team, Reasons: p.Decision.Reasons}
+	for _, o := range p.Options {
+		for _, v := range o.Violations {
+			if v.Option == "" || v.Option == "*" {
+				v.Option = o.Architecture
+			}
+			e.Violations = append(e.Violations, v)
+		}
+	}
+	return e
+}
+
+// Deploy registers the resources of the plan's decision and exports the
+// stack outputs. A blocked plan returns a *BlockedError before any resource
+// is registered.
+func Deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) error {
+	out, err := deploy(ctx, p, cfg)
+	if err != nil {
+		return err
+	}
+	for _, k := range sortedKeys(out) {
+		ctx.Export(k, out[k])
+	}
+	return nil
+}
+
+// deploy is Deploy returning the stack outputs instead of exporting them,
+// so that tests can read them.
+func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
+	if p == nil {
+		return nil, fmt.Errorf("deploy: no plan")
+	}
+	if p.Decision.Architecture == plan.Blocked {
+		return nil, blocked(p)
+	}
+	opt := chosen(p)
+	if opt == nil {
+		return nil, fmt.Errorf("deploy: decision %q names no option of the plan", p.Decision.Architecture)
+	}
+	out := pulumi.Map{}
+	team, cc := p.Team, p.Inputs.CostCenter
+	if team == "" {
+		team = p.Inputs.Team
+	}
+	budget := &BudgetArgs{
+		LimitUSD:    opt.MonthlyUSD.Expected,
+		CostCenter:  cc,
+		AlertEmails: p.Inputs.Budget.AlertEmails,
+	}
+	if l := p.Inputs.Budget.MonthlyLimitUSD; l != nil {
+		budget.LimitUSD = *l
+	}
+
+	out["decision"] = pulumi.String(p.Decision.Architecture)
+	out["monthlyUsdLow"] = pulumi.Float64(opt.MonthlyUSD.Low)
+	out["monthlyUsdExpected"] = pulumi.Float64(opt.MonthlyUSD.Expected)
+	out["monthlyUsdHigh"] = pulumi.Float64(opt.MonthlyUSD.High)
+	if d := p.Breakeven.Developers; d != nil {
+		out["breakevenDevelopers"] = pulumi.Int(*d)
+	} else {
+		// No team size in range breaks even.
+		out["breakevenDevelopers"] = pulumi.Int(-1)
+	}
+
+	var fleet *SelfHostedInference
+	if opt.Architecture == plan.SelfHosted || opt.Architecture == plan.Hybrid {
+		if opt.Sizing == nil {
+			return nil, fmt.Errorf("deploy: option %s has no sizing", opt.Architecture)
+		}
+		gated := false
+		if m, ok := modelcatalog.Default().OpenModel(opt.Sizing.Model); ok {
+			gated = m.Gated
+		}
+		args := &SelfHostedInferenceArgs{
+			Team: team, CostCenter: cc,
+			Sizing:          *opt.Sizing,
+			Gated:           gated,
+			VPCID:           cfg.VPCID,
+			SubnetIDs:       cfg.SubnetIDs,
+			AllowedCIDRs:    cfg.AllowedCIDRs,
+			CertificateARN:  cfg.CertificateARN,
+			AMIID:           cfg.AMIID,
+			Image:           cfg.VLLMImage,
+			AlarmTopicARN:   cfg.AlarmTopicARN,
+			LatencyTargetMs: latencyTarget(opt.Routes),
+			APIKey:          cfg.VLLMAPIKey,
+			HFToken:         cfg.HFToken,
+			TimeZone:        cfg.TimeZone,
+		}
+		if opt.Architecture == plan.SelfHosted {
+			args.Budget = budget
+		}
+		var err error
+		if fleet, err = NewSelfHostedInference(ctx, team, args); err != nil {
+			return nil, err
+		}
+		out["endpoint"] = fleet.Endpoint
+		out["apiKeySecretArn"] = fleet.APIKeySecretARN
+		out["hfTokenSecretArn"] = fleet.HFTokenSecretARN
+		out["instanceRoleArn"] = fleet.RoleARN
+		out["autoScalingGroupName"] = fleet.AutoScalingGroupName
+		if opt.Architecture == plan.SelfHosted {
+			out["budgetName"] = fleet.BudgetName
+		}
+	}
+
+	var gw *ManagedGateway
+	if opt.Architecture == plan.Managed || opt.Architecture == plan.Hybrid {
+		var err error
+		gw, err = NewManagedGateway(ctx, team, &ManagedGatewayArgs{
+			Team: team, CostCenter: cc,
+			Routes:             opt.Routes,
+			ProviderKeys:       cfg.ProviderKeys,
+			ConsumerPrincipals: cfg.ConsumerPrincipals,
+			Budget:             budget,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out["gatewayRoleArn"] = gw.RoleARN
+		out["providerKeySecretArns"] = gw.SecretARNs
+		out["budgetName"] = gw.BudgetName
+	}
+
+	if opt.Architecture == plan.Hybrid {
+		if err := routing(ctx, team, cc, opt.Routes, fleet, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// chosen returns the option the decision names.
+func chosen(p *plan.Plan) *plan.Option {
+	for i := range p.Options {
+		if p.Options[i].Architecture == p.Decision.Architecture {
+			return &p.Options[i]
+		}
+	}
+	return nil
+}
+
+// latencyTarget is the tightest max_ttft_ms of the self-hosted routes.
+func latencyTarget(routes []plan.Route) float64 {
+	best := 0.0
+	for _, r := range routes {
+		if r.ServedBy == plan.SelfHosted && r.MaxTTFTMs != nil && (best == 0 || *r.MaxTTFTMs < best) {
+			best = *r.MaxTTFTMs
+		}
+	}
+	return best
+}
+
+// RouteEntry is one row of the hybrid routing table.
+type RouteEntry struct {
+	Workload   string   `json:"workload"`
+	Complexity string   `json:"complexity"`
+	ServedBy   string   `json:"served_by"`
+	Model      string   `json:"model"`
+	Provider   string   `json:"provider,omitempty"`
+	Endpoint   string   `json:"endpoint,omitempty"`
+	MaxTTFTMs  *float64 `json:"max_ttft_ms"`
+}
+
+// RoutingParameterName is the SSM parameter holding a team's routing table.
+func RoutingParameterName(team string) string { return "/costgate/" + team + "/routes" }
+
+// routing writes the routing table to SSM and exports it with a LiteLLM
+// proxy model_list.
+func routing(ctx *pulumi.Context, team, costCenter string, routes []plan.Route, fleet *SelfHostedInference, out pulumi.Map) error {
+	table := fleet.Endpoint.ApplyT(func(endpoint string) (string, error) {
+		return RoutingTable(routes, endpoint)
+	}).(pulumi.StringOutput)
+	param, err := ssm.NewParameter(ctx, team+"-routes", &ssm.ParameterArgs{
+		Name:        pulumi.String(RoutingParameterName(team)),
+		Description: pulumi.String("costgate " + team + ": which endpoint and model serve each workload"),
+		Type:        pulumi.String("String"),
+		Tier:        pulumi.String("Standard"),
+		// Not a secret: insecureValue keeps it readable in diffs and previews.
+		InsecureValue: table,
+		Tags:          stringMap(Tags(team, costCenter)),
+	})
+	if err != nil {
+		return fmt.Errorf("create routing parameter: %w", err)
+	}
+	out["routingParameter"] = param.Name
+	out["routingTable"] = table
+	out["litellmModelList"] = fleet.Endpoint.ApplyT(func(endpoint string) (string, error) {
+		return LiteLLMModelList(routes, endpoint, modelcatalog.Default())
+	}).(pulumi.StringOutput)
+	return nil
+}
+
+// RoutingTable renders the routes as the JSON the SSM parameter holds.
+func RoutingTable(routes []plan.Route, endpoint string) (string, error) {
+	rows := make([]RouteEntry, 0, len(routes))
+	for _, r := range routes {
+		row := RouteEntry{Workload: r.Workload, Complexity: r.Complexity, ServedBy: r.ServedBy,
+			Model: r.Model, Provider: r.Provider, MaxTTFTMs: r.MaxTTFTMs}
+		if r.ServedBy == plan.SelfHosted {
+			row.Endpoint = endpoint
+		}
+		rows = append(rows, row)
+	}
+	b, err := json.Marshal(rows)
+	if err != nil {
+		return "", fmt.Errorf("encode routing table: %w", err)
+	}
+	return string(b), nil
+}
+
+// litellmEntry is one model_list entry of a LiteLLM proxy config.
+type litellmEntry struct {
+	ModelName     string            `json:"model_name"`
+	LiteLLMParams map[string]string `json:"litellm_params"`
+}
+
+// LiteLLMModelList renders a LiteLLM proxy model_list (JSON, which is also
+// YAML) with one entry per workload, named after it, so clients ask for
+// "autocomplete" and the gateway routes. Keys are environment references,
+// never values.
+func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Catalog) (string, error) {
+	var list []litellmEntry
+	for _, r := range routes {
+		params := map[string]string{}
+		switch r.ServedBy {
+		case plan.SelfHosted:
+			params["model"] = "hosted_vllm/" + r.Model
+			params["api_base"] = endpoint
+			params["api_key"] = "os.environ/VLLM_API_KEY"
+		case plan.Managed:
+			m, ok := cat.ManagedModel(r.Model)
+			if !ok {
+				return "", fmt.Errorf("workload %s: model %q is not in the catalog", r.Workload, r.Model)
+			}
+			provider := r.Provider
+			if provider == "" {
+				provider = m.Vendor
+			}
+			if provider == Bedrock {
+				params["model"] = "bedrock/" + m.BedrockID
+			} else {
+				params["model"] = provider + "/" + m.APIID
+				params["api_key"] = "os.environ/" + strings.ToUpper(strings.ReplaceAll(provider, "-", "_")) + "_API_KEY"
+			}
+		default:
+			return "", fmt.Errorf("workload %s: served by %q", r.Workload, r.ServedBy)
+		}
+		list = append(list, litellmEntry{ModelName: r.Workload, LiteLLMParams: params})
+	}
+	b, err := json.MarshalIndent(map[string]any{"model_list": list}, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("encode LiteLLM model list: %w", err)
+	}
+	return string(b), nil
+}
+
+// Summary is the one-screen account of the plan the program logs.
+func Summary(p *plan.Plan) []string {
+	lines := []string{fmt.Sprintf("costgate: %s (team %s, cost center %s), plan date %s, catalog %s",
+		p.Spec, p.Team, p.Inputs.CostCenter, p.AsOf, p.CatalogAsOf)}
+	for _, o := range p.Options {
+		status := "allowed"
+		if !o.Allowed {
+			var ids []string
+			for _, v := range o.Violations {
+				ids = appendUnique(ids, v.Policy)
+			}
+			status = "denied: " + strings.Join(ids, ", ")
+		}
+		lines = append(lines, fmt.Sprintf("  %-12s $%12.2f  [%.2f .. %.2f] per month  %s",
+			o.Architecture, o.MonthlyUSD.Expected, o.MonthlyUSD.Low, o.MonthlyUSD.High, status))
+		if s := o.Sizing; s != nil {
+			lines = append(lines, fmt.Sprintf("  %-12s %d x %s (%d %s), %s, TP %d, %d replicas, %d..%d instances, %s",
+				"", s.Instances, s.InstanceType, s.GPUs, s.GPU, s.Model, s.TensorParallel, s.Replicas,
+				s.BaselineInstances, s.PeakInstances, s.Schedule))
+		}
+	}
+	be := "none in range"
+	if p.Breakeven.Developers != nil {
+		be = fmt.Sprintf("%d developers", *p.Breakeven.Developers)
+	}
+	lines = append(lines, fmt.Sprintf("  verdict %s, breakeven %s, checklist %d/5", p.Verdict, be, p.Checklist.Met))
+	lines = append(lines, "  decision: "+p.Decision.Architecture)
+	for _, r := range p.Decision.Reasons {
+		lines = append(lines, "    "+r)
+	}
+	return lines
+}

@@ -1,0 +1,246 @@
+package stacks
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/plan"
+	"github.com/google/go-cmp/cmp"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// setConfig sets the stack configuration the way the Pulumi engine passes
+// it to a program.
+func setConfig(t *testing.T, cfg map[string]string, secret ...string) {
+	t.Helper()
+	b, err := json.Marshal(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := json.Marshal(secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PULUMI_CONFIG", string(b))
+	t.Setenv("PULUMI_CONFIG_SECRET_KEYS", string(s))
+	t.Setenv("PULUMI_ROOT_DIRECTORY", "..")
+}
+
+// fixedDatePlanner plans like BuildPlan, on the tests' fixed date.
+func fixedDatePlanner(cfg Config) (*plan.Plan, error) {
+	p, diags, err := plan.BuildFile(cfg.SpecPath, plan.Options{AsOf: planDate, PolicyDirs: cfg.PolicyDirs})
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return p, err
+}
+
+func runProgram(fn pulumi.RunFunc) ([]plan.Resource, error) {
+	rec := &recorder{}
+	err := pulumi.RunErr(fn, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+	return rec.sorted(), err
+}
+
+func TestProgram(t *testing.T) {
+	tests := []struct {
+		name    string
+		program pulumi.RunFunc
+		config  map[string]string
+		secret  []string
+		wantErr string
+		check   func(t *testing.T, rs []plan.Resource)
+	}{
+		{
+			name:    "self-hosted spec with config",
+			program: Program,
+			config: map[string]string{
+				"costgate:spec":         "examples/regulated.hcl",
+				"costgate:vllmApiKey":   "configured-key",
+				"costgate:allowedCidrs": `["10.1.0.0/16","10.2.0.0/16"]`,
+				"costgate:timeZone":     "Europe/Berlin",
+			},
+			secret: []string{"costgate:vllmApiKey"},
+			check: func(t *testing.T, rs []plan.Resource) {
+				for _, sg := range ofType(rs, "aws:ec2/securityGroup:SecurityGroup") {
+					if !strings.HasSuffix(sg.Name, "-alb") {
+						continue
+					}
+					rule := sg.Properties["ingress"].([]any)[0].(map[string]any)
+					if diff := cmp.Diff([]any{"10.1.0.0/16", "10.2.0.0/16"}, rule["cidrBlocks"]); diff != "" {
+						t.Errorf("load balancer ingress (-want +got):\n%s", diff)
+					}
+				}
+				for _, s := range ofType(rs, "aws:autoscaling/schedule:Schedule") {
+					if s.Properties["timeZone"] != "Europe/Berlin" {
+						t.Errorf("schedule %s in %v", s.Name, s.Properties["timeZone"])
+					}
+				}
+				if v := one(t, rs, "aws:secretsmanager/secretVersion:SecretVersion"); v.Properties["secretString"] != Secret {
+					t.Errorf("configured key recorded as %v", v.Properties["secretString"])
+				}
+			},
+		},
+		{
+			name:    "blocked spec registers nothing",
+			program: NewProgram(fixedDatePlanner),
+			config:  map[string]string{"costgate:spec": "examples/acme-platform.hcl"},
+			wantErr: "is blocked; no resource was changed",
+		},
+		{
+			name:    "provider keys must be secret",
+			program: NewProgram(fixedDatePlanner),
+			config: map[string]string{
+				"costgate:spec":         "examples/company-50.hcl",
+				"costgate:providerKeys": `{"openai":"sk-plain"}`,
+			},
+			wantErr: "must be set with --secret",
+		},
+		{
+			name:    "secret provider keys",
+			program: NewProgram(fixedDatePlanner),
+			config: map[string]string{
+				"costgate:spec":               "examples/company-50.hcl",
+				"costgate:providerKeys":       `{"openai":"sk-secret"}`,
+				"costgate:consumerPrincipals": `["arn:aws:iam::123456789012:role/gateway-consumer"]`,
+			},
+			secret: []string{"costgate:providerKeys"},
+			check: func(t *testing.T, rs []plan.Resource) {
+				v := one(t, rs, "aws:secretsmanager/secretVersion:SecretVersion")
+				if v.Properties["secretString"] != Secret {
+					t.Errorf("provider key recorded as %v", v.Properties["secretString"])
+				}
+			},
+		},
+		{
+			name:    "vpc without subnets",
+			program: NewProgram(fixedDatePlanner),
+			config:  map[string]string{"costgate:spec": "examples/regulated.hcl", "costgate:vpcId": "vpc-1"},
+			wantErr: "costgate:vpcId needs costgate:subnetIds",
+		},
+		{
+			name:    "invalid spec",
+			program: Program,
+			config:  map[string]string{"costgate:spec": "stacks/testdata/missing.hcl"},
+			wantErr: "invalid spec",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			setConfig(t, tt.config, tt.secret...)
+			rs, err := runProgram(tt.program)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want one containing %q", err, tt.wantErr)
+				}
+				if len(rs) != 0 {
+					t.Errorf("%d resources registered before the error, want none", len(rs))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("program: %v", err)
+			}
+			if len(rs) == 0 {
+				t.Fatal("no resources registered")
+			}
+			tt.check(t, rs)
+		})
+	}
+}
+
+func TestBlockedErrorNamesEveryViolation(t *testing.T) {
+	p := &plan.Plan{
+		Team:     "acme",
+		Decision: plan.Decision{Architecture: plan.Blocked, Reasons: []string{"no option is allowed"}},
+		Options: []plan.Option{
+			{Architecture: plan.Managed, Violations: []plan.Finding{{Policy: "compliance.external_api", Option: "managed", Message: "code may not leave"}}},
+			{Architecture: plan.SelfHosted, Violations: []plan.Finding{{Policy: "spend.limit", Option: "*", Message: "over budget"}}},
+		},
+	}
+	err := Deploy(nil, p, Config{})
+	var be *BlockedError
+	if !errors.As(err, &be) {
+		t.Fatalf("error %v, want a BlockedError", err)
+	}
+	want := "costgate: plan for acme is blocked; no resource was changed\n" +
+		"  reason: no option is allowed\n" +
+		"  managed: compliance.external_api: code may not leave\n" +
+		"  self_hosted: spend.limit: over budget"
+	if diff := cmp.Diff(want, err.Error()); diff != "" {
+		t.Errorf("error (-want +got):\n%s", diff)
+	}
+}
+
+func TestBedrockModelARNs(t *testing.T) {
+	tests := []struct {
+		id   string
+		want []string
+	}{
+		{"global.anthropic.claude-sonnet-4-6", []string{
+			"arn:aws:bedrock:us-east-1:123456789012:inference-profile/global.anthropic.claude-sonnet-4-6",
+			"arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-6",
+			"arn:aws:bedrock:::foundation-model/anthropic.claude-sonnet-4-6",
+		}},
+		{"us.anthropic.claude-haiku-5-5", []string{
+			"arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-haiku-5-5",
+			"arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-haiku-5-5",
+			"arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-5-5",
+		}},
+		{"amazon.nova-pro-v1:0", []string{"arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			got := BedrockModelARNs("aws", "us-east-1", "123456789012", []string{tt.id})
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ARNs (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRootVolumeAndGrace(t *testing.T) {
+	tests := []struct {
+		weights     float64
+		gb, seconds int
+	}{
+		{15.2, 200, 904},
+		{61.1, 310, 1822},
+		{70.6, 330, 2012},
+	}
+	for _, tt := range tests {
+		t.Run(jsonNumber(tt.weights), func(t *testing.T) {
+			if got := RootVolumeGB(tt.weights); got != tt.gb {
+				t.Errorf("RootVolumeGB(%v) = %d, want %d", tt.weights, got, tt.gb)
+			}
+			if got := GracePeriodSeconds(tt.weights); got != tt.seconds {
+				t.Errorf("GracePeriodSeconds(%v) = %d, want %d", tt.weights, got, tt.seconds)
+			}
+		})
+	}
+}
+
+func jsonNumber(v float64) string {
+	b, _ := json.Marshal(v)
+	return string(b)
+}
+
+func TestSummary(t *testing.T) {
+	p := examplePlan(t, "enterprise-hybrid")
+	lines := Summary(p)
+	if len(lines) > 25 {
+		t.Errorf("summary has %d lines, want one screen", len(lines))
+	}
+	text := strings.Join(lines, "\n")
+	for _, want := range []string{"decision: hybrid", "p5.48xlarge", "qwen3-coder-30b-a3b", "denied: ", p.Spec} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, text)
+		}
+	}
+	for _, o := range p.Options {
+		if !strings.Contains(text, o.Architecture) {
+			t.Errorf("summary lacks option %s", o.Architecture)
+		}
+	}
+}

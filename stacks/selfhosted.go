@@ -1,0 +1,734 @@
+package stacks
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/plan"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// SelfHostedInferenceType is the component's type token (contract).
+const SelfHostedInferenceType = "costgate:stacks:SelfHostedInference"
+
+// DeepLearningAMIParameter is the public SSM parameter holding the newest
+// Deep Learning Base OSS Nvidia Driver GPU AMI (Ubuntu 22.04), which
+// carries the NVIDIA driver, Docker and the NVIDIA container runtime.
+const DeepLearningAMIParameter = "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id"
+
+// Root volume sizing. The AMI's own snapshot needs about 75 GB; the
+// checkpoint may be downloaded at twice the resident size (a BF16 checkpoint
+// served as FP8); the vLLM image unpacks to about 25 GB.
+const (
+	amiBaseGB      = 100
+	imageGB        = 30
+	volumeHeadroom = 1.2
+	// Boot, image pull and model load before the health check counts:
+	// a fixed part plus the download at about 100 MB/s.
+	bootSeconds  = 600
+	secondsPerGB = 10
+	// defaultLatencyTargetMs is the p95 alarm threshold when no
+	// self-hosted workload sets max_ttft_ms.
+	defaultLatencyTargetMs = 2000
+)
+
+// Network ranges of the VPC the component creates when none is given.
+const (
+	vpcCIDR = "10.42.0.0/16"
+)
+
+var (
+	privateCIDRs = []string{"10.42.0.0/20", "10.42.16.0/20"}
+	publicCIDRs  = []string{"10.42.128.0/24", "10.42.129.0/24"}
+)
+
+// SelfHostedInferenceArgs configure the vLLM fleet.
+type SelfHostedInferenceArgs struct {
+	Team       string
+	CostCenter string
+	// Sizing is the plan's fleet: instance type, counts, vLLM arguments.
+	Sizing plan.Sizing
+	// Gated models need the Hugging Face token secret.
+	Gated bool
+	// VPCID and SubnetIDs place the fleet in an existing network.
+	VPCID     string
+	SubnetIDs []string
+	// AllowedCIDRs may reach the load balancer; empty means the VPC's CIDR.
+	AllowedCIDRs   []string
+	CertificateARN string
+	AMIID          string
+	// Image is the vLLM image; empty means inference.VLLMImage.
+	Image         string
+	AlarmTopicARN string
+	// LatencyTargetMs is the p95 response-time alarm threshold; 0 means
+	// defaultLatencyTargetMs.
+	LatencyTargetMs float64
+	// APIKey is the vLLM API key; nil means generate one once.
+	APIKey pulumi.StringInput
+	// HFToken is the Hugging Face token; nil leaves the secret for an
+	// operator to fill.
+	HFToken pulumi.StringInput
+	// TimeZone of the business-hours schedule; empty means UTC.
+	TimeZone string
+	// Budget, when set, adds the monthly AWS Budget.
+	Budget *BudgetArgs
+}
+
+// SelfHostedInference is a private, load-balanced vLLM fleet on GPU instances.
+type SelfHostedInference struct {
+	pulumi.ResourceState
+
+	// Endpoint is the OpenAI-compatible base URL (".../v1").
+	Endpoint pulumi.StringOutput `pulumi:"endpoint"`
+	// APIKeySecretARN names the secret holding the vLLM API key.
+	APIKeySecretARN pulumi.StringOutput `pulumi:"apiKeySecretArn"`
+	// HFTokenSecretARN names the Hugging Face token secret; empty when the
+	// model is not gated.
+	HFTokenSecretARN pulumi.StringOutput `pulumi:"hfTokenSecretArn"`
+	// RoleARN is the instance role.
+	RoleARN pulumi.StringOutput `pulumi:"roleArn"`
+	// AutoScalingGroupName is the fleet's group.
+	AutoScalingGroupName pulumi.StringOutput `pulumi:"autoScalingGroupName"`
+	// BudgetName is the AWS Budget's name; empty without a budget.
+	BudgetName pulumi.StringOutput `pulumi:"budgetName"`
+}
+
+// NewSelfHostedInference registers the fleet: network (or the given one),
+// security groups, instance role, secrets, launch template, auto scaling
+// group with schedules, internal load balancer and alarms.
+func NewSelfHostedInference(ctx *pulumi.Context, name string, args *SelfHostedInferenceArgs, opts ...pulumi.ResourceOption) (*SelfHostedInference, error) {
+	if err := args.validate(); err != nil {
+		return nil, fmt.Errorf("create self-hosted inference %s: %w", name, err)
+	}
+	c := &SelfHostedInference{}
+	if err := ctx.RegisterComponentResource(SelfHostedInferenceType, name, c, opts...); err != nil {
+		return nil, fmt.Errorf("register %s: %w", name, err)
+	}
+	if err := c.build(ctx, name, args); err != nil {
+		return nil, fmt.Errorf("create self-hosted inference %s: %w", name, err)
+	}
+	if err := ctx.RegisterResourceOutputs(c, pulumi.Map{
+		"endpoint":             c.Endpoint,
+		"apiKeySecretArn":      c.APIKeySecretARN,
+		"hfTokenSecretArn":     c.HFTokenSecretARN,
+		"roleArn":              c.RoleARN,
+		"autoScalingGroupName": c.AutoScalingGroupName,
+		"budgetName":           c.BudgetName,
+	}); err != nil {
+		return nil, fmt.Errorf("register outputs of %s: %w", name, err)
+	}
+	return c, nil
+}
+
+func (a *SelfHostedInferenceArgs) validate() error {
+	s := a.Sizing
+	switch {
+	case a.Team == "" || a.CostCenter == "":
+		return fmt.Errorf("team and cost center are required")
+	case s.InstanceType == "":
+		return fmt.Errorf("sizing has no instance type")
+	case s.PeakInstances < 1:
+		return fmt.Errorf("sizing has %d peak instances", s.PeakInstances)
+	case s.BaselineInstances < 0 || s.BaselineInstances > s.PeakInstances:
+		return fmt.Errorf("baseline instances %d outside [0, %d]", s.BaselineInstances, s.PeakInstances)
+	case len(s.VLLMArgs) == 0:
+		return fmt.Errorf("sizing has no vLLM arguments")
+	case a.VPCID != "" && len(a.SubnetIDs) == 0:
+		return fmt.Errorf("vpc %s given without subnets", a.VPCID)
+	}
+	return nil
+}
+
+// network is where the fleet runs.
+type network struct {
+	vpcID   pulumi.StringInput
+	cidr    pulumi.StringInput
+	subnets pulumi.StringArrayInput
+}
+
+func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHostedInferenceArgs) error {
+	parent := pulumi.Parent(c)
+	tags := Tags(a.Team, a.CostCenter)
+
+	region, err := aws.GetRegion(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("look up region: %w", err)
+	}
+	part, err := aws.GetPartition(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("look up partition: %w", err)
+	}
+
+	net, err := c.network(ctx, name, a, tags)
+	if err != nil {
+		return err
+	}
+	allowed := pulumi.StringArrayInput(pulumi.ToStringArray(a.AllowedCIDRs))
+	if len(a.AllowedCIDRs) == 0 {
+		allowed = pulumi.StringArray{net.cidr}
+	}
+
+	// Security groups: clients → load balancer → instances, nothing else in.
+	listenerPort := 80
+	if a.CertificateARN != "" {
+		listenerPort = 443
+	}
+	albSG, err := ec2.NewSecurityGroup(ctx, name+"-alb", &ec2.SecurityGroupArgs{
+		Description: pulumi.String("costgate " + a.Team + ": inference endpoint, reachable from the allowed CIDRs only"),
+		VpcId:       net.vpcID,
+		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
+			Description: pulumi.String("clients of the inference endpoint"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(listenerPort),
+			ToPort:      pulumi.Int(listenerPort),
+			CidrBlocks:  allowed,
+		}},
+		Egress: ec2.SecurityGroupEgressArray{ec2.SecurityGroupEgressArgs{
+			Description: pulumi.String("vLLM on the fleet"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(inference.VLLMPort),
+			ToPort:      pulumi.Int(inference.VLLMPort),
+			CidrBlocks:  pulumi.StringArray{net.cidr},
+		}},
+		Tags: withName(tags, name+"-alb"),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create load balancer security group: %w", err)
+	}
+	instSG, err := ec2.NewSecurityGroup(ctx, name+"-instances", &ec2.SecurityGroupArgs{
+		Description: pulumi.String("costgate " + a.Team + ": vLLM instances, reachable from the load balancer only"),
+		VpcId:       net.vpcID,
+		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
+			Description:    pulumi.String("vLLM from the load balancer"),
+			Protocol:       pulumi.String("tcp"),
+			FromPort:       pulumi.Int(inference.VLLMPort),
+			ToPort:         pulumi.Int(inference.VLLMPort),
+			SecurityGroups: pulumi.StringArray{albSG.ID()},
+		}},
+		// Weights, the image, SSM and Secrets Manager are reached over HTTPS
+		// through the NAT; nothing listens for them.
+		Egress: ec2.SecurityGroupEgressArray{ec2.SecurityGroupEgressArgs{
+			Description: pulumi.String("HTTPS for model weights, the image, SSM and Secrets Manager"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(443),
+			ToPort:      pulumi.Int(443),
+			CidrBlocks:  pulumi.StringArray{pulumi.String("0.0.0.0/0")},
+		}},
+		Tags: withName(tags, name+"-instances"),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create instance security group: %w", err)
+	}
+
+	// Secrets: the vLLM API key, and the Hugging Face token for gated models.
+	keySecret, err := secretsmanager.NewSecret(ctx, name+"-vllm-api-key", &secretsmanager.SecretArgs{
+		Description:          pulumi.String("costgate " + a.Team + ": API key of the vLLM endpoint"),
+		RecoveryWindowInDays: pulumi.Int(7),
+		Tags:                 stringMap(tags),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create API key secret: %w", err)
+	}
+	key := a.APIKey
+	keyOpts := []pulumi.ResourceOption{parent}
+	if key == nil {
+		// Generated once by Secrets Manager itself (no extra provider
+		// plugin); later runs draw a new password, which ignoreChanges
+		// discards, so the key is stable across updates.
+		pw, err := secretsmanager.GetRandomPassword(ctx, &secretsmanager.GetRandomPasswordArgs{
+			PasswordLength:     pulumi.IntRef(48),
+			ExcludePunctuation: pulumi.BoolRef(true),
+		})
+		if err != nil {
+			return fmt.Errorf("generate API key: %w", err)
+		}
+		key = pulumi.String(pw.RandomPassword)
+		keyOpts = append(keyOpts, pulumi.IgnoreChanges([]string{"secretString"}))
+	}
+	if _, err := secretsmanager.NewSecretVersion(ctx, name+"-vllm-api-key", &secretsmanager.SecretVersionArgs{
+		SecretId:     keySecret.ID(),
+		SecretString: pulumi.ToSecret(key).(pulumi.StringOutput),
+	}, keyOpts...); err != nil {
+		return fmt.Errorf("store API key: %w", err)
+	}
+	secretARNs := pulumi.StringArray{keySecret.Arn}
+	c.HFTokenSecretARN = pulumi.String("").ToStringOutput()
+	var hfARN pulumi.StringInput = pulumi.String("")
+	if a.Gated || a.HFToken != nil {
+		hfSecret, err := secretsmanager.NewSecret(ctx, name+"-hf-token", &secretsmanager.SecretArgs{
+			Description:          pulumi.String("costgate " + a.Team + ": Hugging Face token for gated model downloads"),
+			RecoveryWindowInDays: pulumi.Int(7),
+			Tags:                 stringMap(tags),
+		}, parent)
+		if err != nil {
+			return fmt.Errorf("create Hugging Face token secret: %w", err)
+		}
+		if a.HFToken != nil {
+			if _, err := secretsmanager.NewSecretVersion(ctx, name+"-hf-token", &secretsmanager.SecretVersionArgs{
+				SecretId:     hfSecret.ID(),
+				SecretString: pulumi.ToSecret(a.HFToken).(pulumi.StringOutput),
+			}, parent); err != nil {
+				return fmt.Errorf("store Hugging Face token: %w", err)
+			}
+		} else {
+			_ = ctx.Log.Warn("model "+a.Sizing.Model+" is gated and costgate:hfToken is unset: "+
+				"put the token into the secret before the instances start", &pulumi.LogArgs{Resource: c})
+		}
+		secretARNs = append(secretARNs, hfSecret.Arn)
+		c.HFTokenSecretARN = hfSecret.Arn
+		hfARN = hfSecret.Arn
+	}
+
+	// Instance role: SSM Session Manager instead of SSH, and read access to
+	// exactly its own secrets.
+	assume, err := policyDocument(policyStatement{
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": "ec2.amazonaws.com"},
+		Action:    []string{"sts:AssumeRole"},
+	})
+	if err != nil {
+		return err
+	}
+	role, err := iam.NewRole(ctx, name+"-instance", &iam.RoleArgs{
+		Description:      pulumi.String("costgate " + a.Team + ": vLLM instances"),
+		AssumeRolePolicy: pulumi.String(assume),
+		Tags:             stringMap(tags),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create instance role: %w", err)
+	}
+	c.RoleARN = role.Arn
+	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-ssm", &iam.RolePolicyAttachmentArgs{
+		Role:      role.Name,
+		PolicyArn: pulumi.String("arn:" + part.Partition + ":iam::aws:policy/AmazonSSMManagedInstanceCore"),
+	}, parent); err != nil {
+		return fmt.Errorf("attach SSM policy: %w", err)
+	}
+	readSecrets := secretARNs.ToStringArrayOutput().ApplyT(func(arns []string) (string, error) {
+		return policyDocument(policyStatement{
+			Sid:      "ReadOwnSecrets",
+			Effect:   "Allow",
+			Action:   []string{"secretsmanager:GetSecretValue"},
+			Resource: arns,
+		})
+	}).(pulumi.StringOutput)
+	if _, err := iam.NewRolePolicy(ctx, name+"-read-secrets", &iam.RolePolicyArgs{
+		Role:   role.ID(),
+		Policy: readSecrets,
+	}, parent); err != nil {
+		return fmt.Errorf("create secrets policy: %w", err)
+	}
+	profile, err := iam.NewInstanceProfile(ctx, name+"-instance", &iam.InstanceProfileArgs{
+		Role: role.Name,
+		Tags: stringMap(tags),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create instance profile: %w", err)
+	}
+
+	// Launch template.
+	ami := pulumi.StringInput(pulumi.String(a.AMIID))
+	if a.AMIID == "" {
+		p, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: DeepLearningAMIParameter})
+		if err != nil {
+			return fmt.Errorf("look up Deep Learning AMI: %w", err)
+		}
+		ami = pulumi.String(p.Value)
+	}
+	image := a.Image
+	if image == "" {
+		image = inference.VLLMImage
+	}
+	userData := pulumi.All(keySecret.Arn, hfARN).ApplyT(func(v []any) (string, error) {
+		ud, err := inference.CloudInit(inference.CloudInitArgs{
+			Image:            image,
+			Region:           region.Name,
+			APIKeySecretARN:  v[0].(string),
+			HFTokenSecretARN: v[1].(string),
+			VLLMArgs:         a.Sizing.VLLMArgs,
+		})
+		if err != nil {
+			return "", err
+		}
+		return base64.StdEncoding.EncodeToString([]byte(ud)), nil
+	}).(pulumi.StringOutput)
+	lt, err := ec2.NewLaunchTemplate(ctx, name+"-vllm", &ec2.LaunchTemplateArgs{
+		Description:          pulumi.String("costgate " + a.Team + ": " + a.Sizing.Model + " on " + a.Sizing.InstanceType),
+		ImageId:              ami,
+		InstanceType:         pulumi.String(a.Sizing.InstanceType),
+		UpdateDefaultVersion: pulumi.Bool(true),
+		IamInstanceProfile:   ec2.LaunchTemplateIamInstanceProfileArgs{Arn: profile.Arn},
+		VpcSecurityGroupIds:  pulumi.StringArray{instSG.ID()},
+		MetadataOptions: ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint: pulumi.String("enabled"),
+			HttpTokens:   pulumi.String("required"),
+			// 2 hops: the container reaches IMDS through the Docker bridge.
+			HttpPutResponseHopLimit: pulumi.Int(2),
+		},
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{ec2.LaunchTemplateBlockDeviceMappingArgs{
+			DeviceName: pulumi.String("/dev/sda1"),
+			Ebs: ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+				VolumeSize:          pulumi.Int(RootVolumeGB(a.Sizing.WeightsGB)),
+				VolumeType:          pulumi.String("gp3"),
+				Encrypted:           pulumi.String("true"),
+				DeleteOnTermination: pulumi.String("true"),
+			},
+		}},
+		Monitoring: ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(true)},
+		UserData:   userData,
+		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
+			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("instance"), Tags: withName(tags, name+"-vllm")},
+			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: withName(tags, name+"-vllm")},
+			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("network-interface"), Tags: withName(tags, name+"-vllm")},
+		},
+		Tags: stringMap(tags),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create launch template: %w", err)
+	}
+
+	// Internal load balancer, target group and listener.
+	tg, err := lb.NewTargetGroup(ctx, name+"-vllm", &lb.TargetGroupArgs{
+		Port:                pulumi.Int(inference.VLLMPort),
+		Protocol:            pulumi.String("HTTP"),
+		TargetType:          pulumi.String("instance"),
+		VpcId:               net.vpcID,
+		DeregistrationDelay: pulumi.Int(60),
+		HealthCheck: lb.TargetGroupHealthCheckArgs{
+			Enabled: pulumi.Bool(true),
+			// /v1/models answers only once the model is loaded (/health
+			// answers earlier). With the API key set it answers 401 to the
+			// unauthenticated probe, which still proves readiness.
+			Path:               pulumi.String("/v1/models"),
+			Matcher:            pulumi.String("200,401"),
+			Protocol:           pulumi.String("HTTP"),
+			Port:               pulumi.String(strconv.Itoa(inference.VLLMPort)),
+			Interval:           pulumi.Int(30),
+			Timeout:            pulumi.Int(10),
+			HealthyThreshold:   pulumi.Int(2),
+			UnhealthyThreshold: pulumi.Int(3),
+		},
+		Tags: stringMap(tags),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create target group: %w", err)
+	}
+	alb, err := lb.NewLoadBalancer(ctx, name, &lb.LoadBalancerArgs{
+		Internal:                 pulumi.Bool(true),
+		LoadBalancerType:         pulumi.String("application"),
+		SecurityGroups:           pulumi.StringArray{albSG.ID()},
+		Subnets:                  net.subnets,
+		DropInvalidHeaderFields:  pulumi.Bool(true),
+		EnableDeletionProtection: pulumi.Bool(false),
+		// Long generations stream for minutes.
+		IdleTimeout: pulumi.Int(600),
+		Tags:        stringMap(tags),
+	}, parent)
+	if err != nil {
+		return fmt.Errorf("create load balancer: %w", err)
+	}
+	listener := &lb.ListenerArgs{
+		LoadBalancerArn: alb.Arn,
+		Port:            pulumi.Int(listenerPort),
+		Protocol:        pulumi.String("HTTP"),
+		DefaultActions: lb.ListenerDefaultActionArray{lb.ListenerDefaultActionArgs{
+			Type:           pulumi.String("forward"),
+			TargetGroupArn: tg.Arn,
+		}},
+		Tags: stringMap(tags),
+	}
+	scheme := "http"
+	if a.CertificateARN != "" {
+		scheme = "https"
+		listener.Protocol = pulumi.String("HTTPS")
+		listener.CertificateArn = pulumi.String(a.CertificateARN)
+		listener.SslPolicy = pulumi.String("ELBSecurityPolicy-TLS13-1-2-2021-06")
+	}
+	if _, err := lb.NewListener(ctx, name+"-vllm", listener, parent); err != nil {
+		return fmt.Errorf("create listener: %w", err)
+	}
+	c.Endpoint = alb.DnsName.ApplyT(func(dns string) string {
+		return fmt.Sprintf("%s://%s/v1", scheme, dns)
+	}).(pulumi.StringOutput)
+
+	// Auto scaling group.
+	s := a.Sizing
+	floor := s.BaselineInstances
+	if s.Schedule == "business_hours" {
+		floor = 0
+	}
+	grace := GracePeriodSeconds(s.WeightsGB)
+	asgTags := autoscaling.GroupTagArray{autoscaling.GroupTagArgs{
+		Key: pulumi.String("Name"), Value: pulumi.String(name + "-vllm"), PropagateAtLaunch: pulumi.Bool(true),
+	}}
+	for _, k := range sortedKeys(tags) {
+		asgTags = append(asgTags, autoscaling.GroupTagArgs{
+			Key: pulumi.String(k), Value: pulumi.String(tags[k]), PropagateAtLaunch: pulumi.Bool(true),
+		})
+	}
+	asg, err := autoscaling.NewGroup(ctx, name+"-vllm", &autoscaling.GroupArgs{
+		MinSize:         pulumi.Int(floor),
+		MaxSize:         pulumi.Int(s.PeakInstances),
+		DesiredCapacity: pulumi.Int(s.PeakInstances),
+		LaunchTemplate: autoscaling.GroupLaunchTemplateArgs{
+			Id:      lt.ID(),
+			Version: lt.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput),
+		},
+		VpcZoneIdentifiers:     net.subnets,
+		TargetGroupArns:        pulumi.StringArray{tg.Arn},
+		HealthCheckType:        pulumi.String("ELB"),
+		HealthCheckGracePeriod: pulumi.Int(grace),
+		DefaultInstanceWarmup:  pulumi.Int(grace),
+		// The group may start with no capacity (business hours at night, or
+		// GPUs the region lacks now): do not block the deployment on it.
+		WaitForCapacityTimeout: pulumi.String("0"),
+		InstanceRefresh: autoscaling.GroupInstanceRefreshArgs{
+			Strategy: pulumi.String("Rolling"),
+			Preferences: autoscaling.GroupInstanceRefreshPreferencesArgs{
+				MinHealthyPercentage: pulumi.Int(50),
+				InstanceWarmup:       pulumi.String(strconv.Itoa(grace)),
+			},
+		},
+		EnabledMetrics: pulumi.ToStringArray([]string{"GroupDesiredCapacity", "GroupInServiceInstances"}),
+		Tags:           asgTags,
+	}, parent, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
+	if err != nil {
+		return fmt.Errorf("create auto scaling group: %w", err)
+	}
+	c.AutoScalingGroupName = asg.Name
+	if err := schedules(ctx, name, asg, s, a.TimeZone, parent); err != nil {
+		return err
+	}
+
+	// Alarms.
+	latency := a.LatencyTargetMs
+	if latency <= 0 {
+		latency = defaultLatencyTargetMs
+	}
+	var actions pulumi.Array
+	if a.AlarmTopicARN != "" {
+		actions = pulumi.Array{pulumi.String(a.AlarmTopicARN)}
+	}
+	dims := pulumi.StringMap{"TargetGroup": tg.ArnSuffix, "LoadBalancer": alb.ArnSuffix}
+	alarms := []struct {
+		suffix, metric, stat, ext, desc string
+		threshold                       float64
+	}{
+		{"unhealthy-hosts", "UnHealthyHostCount", "Maximum", "", "a vLLM instance fails its readiness check", 0},
+		{"target-5xx", "HTTPCode_Target_5XX_Count", "Sum", "", "vLLM answers with server errors", 10},
+		{"p95-latency", "TargetResponseTime", "", "p95", fmt.Sprintf("p95 time to response headers above %.0f ms", latency), latency / 1000},
+	}
+	for _, al := range alarms {
+		args := &cloudwatch.MetricAlarmArgs{
+			AlarmDescription:   pulumi.String("costgate " + a.Team + ": " + al.desc),
+			Namespace:          pulumi.String("AWS/ApplicationELB"),
+			MetricName:         pulumi.String(al.metric),
+			Dimensions:         dims,
+			Period:             pulumi.Int(300),
+			EvaluationPeriods:  pulumi.Int(2),
+			ComparisonOperator: pulumi.String("GreaterThanThreshold"),
+			Threshold:          pulumi.Float64(al.threshold),
+			TreatMissingData:   pulumi.String("notBreaching"),
+			AlarmActions:       actions,
+			OkActions:          actions,
+			Tags:               stringMap(tags),
+		}
+		if al.ext != "" {
+			args.ExtendedStatistic = pulumi.String(al.ext)
+		} else {
+			args.Statistic = pulumi.String(al.stat)
+		}
+		if _, err := cloudwatch.NewMetricAlarm(ctx, name+"-"+al.suffix, args, parent); err != nil {
+			return fmt.Errorf("create alarm %s: %w", al.suffix, err)
+		}
+	}
+
+	c.BudgetName = pulumi.String("").ToStringOutput()
+	if a.Budget != nil {
+		b, err := newBudget(ctx, name+"-budget", *a.Budget, tags, parent)
+		if err != nil {
+			return err
+		}
+		c.BudgetName = b.Name
+	}
+	c.APIKeySecretARN = keySecret.Arn
+	return nil
+}
+
+// network returns the given network, or creates a VPC with private subnets
+// in two zones whose only way out is a NAT gateway.
+func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfHostedInferenceArgs, tags map[string]string) (network, error) {
+	parent := pulumi.Parent(c)
+	if a.VPCID != "" {
+		vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Id: pulumi.StringRef(a.VPCID)})
+		if err != nil {
+			return network{}, fmt.Errorf("look up vpc %s: %w", a.VPCID, err)
+		}
+		return network{
+			vpcID:   pulumi.String(a.VPCID),
+			cidr:    pulumi.String(vpc.CidrBlock),
+			subnets: pulumi.ToStringArray(a.SubnetIDs),
+		}, nil
+	}
+	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")})
+	if err != nil {
+		return network{}, fmt.Errorf("look up availability zones: %w", err)
+	}
+	if len(zones.Names) < len(privateCIDRs) {
+		return network{}, fmt.Errorf("region has %d availability zones, need %d", len(zones.Names), len(privateCIDRs))
+	}
+	vpc, err := ec2.NewVpc(ctx, name, &ec2.VpcArgs{
+		CidrBlock:          pulumi.String(vpcCIDR),
+		EnableDnsHostnames: pulumi.Bool(true),
+		EnableDnsSupport:   pulumi.Bool(true),
+		Tags:               withName(tags, name),
+	}, parent)
+	if err != nil {
+		return network{}, fmt.Errorf("create vpc: %w", err)
+	}
+	igw, err := ec2.NewInternetGateway(ctx, name, &ec2.InternetGatewayArgs{
+		VpcId: vpc.ID(),
+		Tags:  withName(tags, name),
+	}, parent)
+	if err != nil {
+		return network{}, fmt.Errorf("create internet gateway: %w", err)
+	}
+	publicRT, err := ec2.NewRouteTable(ctx, name+"-public", &ec2.RouteTableArgs{
+		VpcId:  vpc.ID(),
+		Routes: ec2.RouteTableRouteArray{ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: igw.ID()}},
+		Tags:   withName(tags, name+"-public"),
+	}, parent)
+	if err != nil {
+		return network{}, fmt.Errorf("create public route table: %w", err)
+	}
+	var publicIDs []pulumi.IDOutput
+	for i, cidr := range publicCIDRs {
+		sn, err := ec2.NewSubnet(ctx, fmt.Sprintf("%s-public-%d", name, i+1), &ec2.SubnetArgs{
+			VpcId:               vpc.ID(),
+			CidrBlock:           pulumi.String(cidr),
+			AvailabilityZone:    pulumi.String(zones.Names[i]),
+			MapPublicIpOnLaunch: pulumi.Bool(false),
+			Tags:                withName(tags, fmt.Sprintf("%s-public-%d", name, i+1)),
+		}, parent)
+		if err != nil {
+			return network{}, fmt.Errorf("create public subnet: %w", err)
+		}
+		if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-public-%d", name, i+1), &ec2.RouteTableAssociationArgs{
+			SubnetId: sn.ID(), RouteTableId: publicRT.ID(),
+		}, parent); err != nil {
+			return network{}, fmt.Errorf("associate public subnet: %w", err)
+		}
+		publicIDs = append(publicIDs, sn.ID())
+	}
+	// One NAT gateway: a zone outage stops downloads, not serving, and a
+	// second NAT costs as much as the alarms and secrets together.
+	eip, err := ec2.NewEip(ctx, name+"-nat", &ec2.EipArgs{
+		Domain: pulumi.String("vpc"),
+		Tags:   withName(tags, name+"-nat"),
+	}, parent)
+	if err != nil {
+		return network{}, fmt.Errorf("create NAT address: %w", err)
+	}
+	nat, err := ec2.NewNatGateway(ctx, name, &ec2.NatGatewayArgs{
+		AllocationId: eip.ID(),
+		SubnetId:     publicIDs[0],
+		Tags:         withName(tags, name),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{igw}))
+	if err != nil {
+		return network{}, fmt.Errorf("create NAT gateway: %w", err)
+	}
+	privateRT, err := ec2.NewRouteTable(ctx, name+"-private", &ec2.RouteTableArgs{
+		VpcId:  vpc.ID(),
+		Routes: ec2.RouteTableRouteArray{ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: nat.ID()}},
+		Tags:   withName(tags, name+"-private"),
+	}, parent)
+	if err != nil {
+		return network{}, fmt.Errorf("create private route table: %w", err)
+	}
+	var private pulumi.StringArray
+	for i, cidr := range privateCIDRs {
+		sn, err := ec2.NewSubnet(ctx, fmt.Sprintf("%s-private-%d", name, i+1), &ec2.SubnetArgs{
+			VpcId:            vpc.ID(),
+			CidrBlock:        pulumi.String(cidr),
+			AvailabilityZone: pulumi.String(zones.Names[i]),
+			Tags:             withName(tags, fmt.Sprintf("%s-private-%d", name, i+1)),
+		}, parent)
+		if err != nil {
+			return network{}, fmt.Errorf("create private subnet: %w", err)
+		}
+		if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-private-%d", name, i+1), &ec2.RouteTableAssociationArgs{
+			SubnetId: sn.ID(), RouteTableId: privateRT.ID(),
+		}, parent); err != nil {
+			return network{}, fmt.Errorf("associate private subnet: %w", err)
+		}
+		private = append(private, sn.ID().ToStringOutput())
+	}
+	return network{vpcID: vpc.ID().ToStringOutput(), cidr: vpc.CidrBlock, subnets: private}, nil
+}
+
+// Business hours of the scheduled scaling: the article's 176 working hours
+// are 22 weekdays of 8 hours.
+const (
+	businessStart = "0 9 * * MON-FRI"
+	businessEnd   = "0 17 * * MON-FRI"
+)
+
+// schedules adds the scheduled actions: at peak during business hours;
+// outside them, the baseline (always_on) or nothing (business_hours).
+func schedules(ctx *pulumi.Context, name string, asg *autoscaling.Group, s plan.Sizing, tz string, opts ...pulumi.ResourceOption) error {
+	floor := s.BaselineInstances
+	if s.Schedule == "business_hours" {
+		floor = 0
+	}
+	if floor == s.PeakInstances {
+		return nil // nothing to change during the day
+	}
+	if tz == "" {
+		tz = "UTC"
+	}
+	actions := []struct {
+		suffix, recurrence string
+		min, desired       int
+	}{
+		{"business-start", businessStart, s.PeakInstances, s.PeakInstances},
+		{"business-end", businessEnd, floor, floor},
+	}
+	for _, a := range actions {
+		if _, err := autoscaling.NewSchedule(ctx, name+"-"+a.suffix, &autoscaling.ScheduleArgs{
+			AutoscalingGroupName: asg.Name,
+			ScheduledActionName:  pulumi.String(name + "-" + a.suffix),
+			Recurrence:           pulumi.String(a.recurrence),
+			TimeZone:             pulumi.String(tz),
+			MinSize:              pulumi.Int(a.min),
+			MaxSize:              pulumi.Int(s.PeakInstances),
+			DesiredCapacity:      pulumi.Int(a.desired),
+		}, opts...); err != nil {
+			return fmt.Errorf("create schedule %s: %w", a.suffix, err)
+		}
+	}
+	return nil
+}
+
+// RootVolumeGB sizes the encrypted root volume for the AMI, the checkpoint
+// download, the image and headroom, rounded up to 10 GB.
+func RootVolumeGB(weightsGB float64) int {
+	gb := (amiBaseGB + 2*weightsGB + imageGB) * volumeHeadroom
+	return int(math.Ceil(gb/10) * 10)
+}
+
+// GracePeriodSeconds is how long a new instance has to boot, pull the image
+// and load the model before the load balancer's health check counts.
+func GracePeriodSeconds(weightsGB float64) int {
+	return bootSeconds + int(math.Ceil(2*weightsGB*secondsPerGB))
+}
