@@ -70,6 +70,7 @@ type Route struct {
 type Fleet struct {
 	Model    *modelcatalog.OpenModel
 	GPU      string
+	Region   string
 	Pricing  string
 	Schedule string
 	// GPUHourUSD is the price range per GPU-hour the option is billed at.
@@ -149,7 +150,12 @@ func (r *Result) ChecklistMet() int {
 // params fixes every (range) input to one value.
 type params struct {
 	developers, tokens, inputShare, cachedShare, peakToAverage float64
-	hourlyUSD, opsUSD, reworkHours                             float64
+	cacheWriteShare                                            float64
+	hourlyUSD, opsUSD                                          float64
+	// reworkPos places every rework_hours in its range: 0 low, 1 high.
+	// The workloads' rework times move together: they share one cause,
+	// how long a failed attempt takes to notice and redo.
+	reworkPos float64
 	// gpuPricePos places the GPU-hour price in its range: 0 low, 1 high.
 	gpuPricePos float64
 }
@@ -167,26 +173,12 @@ func Evaluate(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*Result, er
 		return nil, err
 	}
 	res := &Result{}
-	managed, err := m.option(Managed, nil)
+	var shModel *modelcatalog.OpenModel
+	res.Options, shModel, res.Notes, err = m.options()
 	if err != nil {
 		return nil, err
 	}
-	res.Options = append(res.Options, managed)
-
-	var shModel *modelcatalog.OpenModel
-	if sh, model, err := m.selfHostedOption(SelfHosted); err != nil {
-		res.Notes = append(res.Notes, Note{ID: "option.unpriced", Message: fmt.Sprintf("self_hosted cannot be priced: %v", err)})
-	} else {
-		res.Options = append(res.Options, sh)
-		shModel = model
-	}
-	if m.hasComplexity(spec.Simple) && m.hasComplexity(spec.Complex) {
-		if hy, _, err := m.selfHostedOption(Hybrid); err != nil {
-			res.Notes = append(res.Notes, Note{ID: "option.unpriced", Message: fmt.Sprintf("hybrid cannot be priced: %v", err)})
-		} else {
-			res.Options = append(res.Options, hy)
-		}
-	}
+	managed := res.Options[0]
 
 	res.Verdict = Close
 	if sh := res.Option(SelfHosted); sh != nil {
@@ -201,7 +193,37 @@ func Evaluate(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*Result, er
 		res.Verdict = ManagedWins
 	}
 	res.Checklist = m.checklist(managed.Total.Expected)
+	// Scheduled price changes and legacy models (pricing.go).
+	res.Notes = append(res.Notes, m.notes...)
 	return res, nil
+}
+
+// options prices managed, self-hosted and, when the spec has both kinds of
+// workload, hybrid. An option that cannot be priced is left out with a
+// note; managed always can be, or the spec is in error. It returns the
+// self-hosted option's model for the breakeven search.
+func (m *model) options() ([]Option, *modelcatalog.OpenModel, []Note, error) {
+	managed, err := m.option(Managed, nil)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	opts := []Option{managed}
+	var notes []Note
+	var shModel *modelcatalog.OpenModel
+	if sh, model, err := m.selfHostedOption(SelfHosted); err != nil {
+		notes = append(notes, Note{ID: "option.unpriced", Message: fmt.Sprintf("self_hosted cannot be priced: %v", err)})
+	} else {
+		opts = append(opts, sh)
+		shModel = model
+	}
+	if m.hasComplexity(spec.Simple) && m.hasComplexity(spec.Complex) {
+		if hy, _, err := m.selfHostedOption(Hybrid); err != nil {
+			notes = append(notes, Note{ID: "option.unpriced", Message: fmt.Sprintf("hybrid cannot be priced: %v", err)})
+		} else {
+			opts = append(opts, hy)
+		}
+	}
+	return opts, shModel, notes, nil
 }
 
 // model is a spec prepared for pricing: prices resolved for the date.
@@ -221,13 +243,23 @@ type model struct {
 	// scratch is reused for the items of evaluations without detail, which
 	// their callers consume before the next evaluation.
 	scratch []Item
+	// rates are the managed rates of each workload, by its index in
+	// s.Workloads (pricing.go).
+	rates []modelcatalog.Rates
+	// notes are plan-level warnings about the managed prices: scheduled
+	// changes and legacy models.
+	notes []Note
 }
 
+// managedChoice is the managed model serving one complexity. Its rates
+// depend on each workload's context (prompt-length tiers), so they live in
+// model.rates; price is the list price in effect on the plan's date.
 type managedChoice struct {
 	model    *modelcatalog.ManagedModel
 	provider string
 	price    modelcatalog.Price
-	notes    []Note
+	// notes are the option warnings about how the model was priced.
+	notes []Note
 }
 
 func newModel(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*model, error) {
@@ -254,10 +286,10 @@ func newModel(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*model, err
 				c.notes = append(c.notes, Note{ID: "managed.provider", Message: fmt.Sprintf("%s is not sold through %s; it is priced and routed through %s", id, p, mm.Vendor)})
 			}
 		}
-		if price.CacheReadPerM == nil && s.Team.CachedInputShare.High > 0 {
-			c.notes = append(c.notes, Note{ID: "catalog.unknown", Message: fmt.Sprintf("%s has no published cache-read price; cached input is priced at the full input price", id)})
-		}
 		m.managedRoute[complexity] = c
+	}
+	if err := m.resolveManagedPrices(); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -279,6 +311,7 @@ func (m *model) axes(selfHosted bool) []axis {
 		{t.TokensPerDeveloper, func(p *params, v float64) { p.tokens = v }},
 		{t.InputShare, func(p *params, v float64) { p.inputShare = v }},
 		{t.CachedInputShare, func(p *params, v float64) { p.cachedShare = v }},
+		{t.CacheWriteShare, func(p *params, v float64) { p.cacheWriteShare = v }},
 	}
 	if selfHosted {
 		a = append(a,
@@ -289,10 +322,23 @@ func (m *model) axes(selfHosted bool) []axis {
 		// The quality gap is reported even when the decision leaves it out.
 		a = append(a,
 			axis{t.DeveloperHourlyUSD, func(p *params, v float64) { p.hourlyUSD = v }},
-			axis{m.s.Quality.ReworkHours, func(p *params, v float64) { p.reworkHours = v }},
+			axis{m.reworkAxis(), func(p *params, v float64) { p.reworkPos = v }},
 		)
 	}
 	return a
+}
+
+// reworkAxis is the range of the rework position: [0, 1] when any
+// rework_hours is a range, a single point otherwise.
+func (m *model) reworkAxis() spec.Range {
+	ranged := !m.s.Quality.ReworkHours.IsScalar()
+	for _, w := range m.s.Workloads {
+		ranged = ranged || (w.ReworkHours != nil && !w.ReworkHours.IsScalar())
+	}
+	if ranged {
+		return spec.Range{Low: 0, High: 1}
+	}
+	return spec.Range{}
 }
 
 // scenarios returns the expected scenario (every range at its midpoint)
@@ -501,21 +547,17 @@ func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, deta
 		defer func() { m.scratch = ev.items[:0] }()
 	}
 	monthly := p.developers * p.tokens
-	for _, w := range m.s.Workloads {
+	for i, w := range m.s.Workloads {
 		if arch == SelfHosted || (arch == Hybrid && w.Complexity == spec.Simple) {
 			continue
 		}
 		c := m.managedRoute[w.Complexity]
-		pr := c.price
-		cacheRead := pr.InputPerM
-		if pr.CacheReadPerM != nil {
-			cacheRead = *pr.CacheReadPerM
-		}
-		perM := p.inputShare*((1-p.cachedShare)*pr.InputPerM+p.cachedShare*cacheRead) + (1-p.inputShare)*pr.OutputPerM
-		usd := monthly * w.Share * perM / 1e6
+		r := &m.rates[i]
+		// D × T × s_w × (i × ((1−c−w) × P_in + c × P_cache + w × P_write) + (1−i) × P_out) / 1e6
+		usd := monthly * w.Share * r.PerM(p.inputShare, p.cachedShare, p.cacheWriteShare) / 1e6
 		it := Item{Name: m.tokenItem[w.Name], Workload: w.Name, Model: c.model.ID, USD: Money{Expected: usd}}
 		if detail {
-			it.Note = fmt.Sprintf("%s via %s at $%g in / $%g out per M", c.model.ID, c.provider, pr.InputPerM, pr.OutputPerM)
+			it.Note = tokenNote(c, *r)
 		}
 		ev.items = append(ev.items, it)
 	}
@@ -593,7 +635,11 @@ func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, deta
 		}
 		gap := math.Max(0, ref-q.Value)
 		tasks := monthly * w.Share / per
-		ev.qualityGap += tasks * gap * p.reworkHours * p.hourlyUSD
+		r := m.s.Quality.ReworkHours
+		if w.ReworkHours != nil {
+			r = *w.ReworkHours
+		}
+		ev.qualityGap += tasks * gap * (r.Low + p.reworkPos*(r.High-r.Low)) * p.hourlyUSD
 	}
 	return ev, nil
 }
@@ -649,7 +695,7 @@ func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error)
 
 func (m *model) fleetOf(arch string, sh *modelcatalog.OpenModel, f inference.Fleet, gpuHour float64) *Fleet {
 	s := m.s.SelfHosted
-	fl := &Fleet{Model: sh, GPU: s.GPU, Pricing: s.Pricing, Schedule: s.Schedule, BilledHours: m.billedHours(), Fixed: s.GPUs > 0, Sized: f, TargetUtilization: s.TargetUtilization}
+	fl := &Fleet{Model: sh, GPU: s.GPU, Region: s.Region, Pricing: s.Pricing, Schedule: s.Schedule, BilledHours: m.billedHours(), Fixed: s.GPUs > 0, Sized: f, TargetUtilization: s.TargetUtilization}
 	if s.GPUHourUSD != nil {
 		fl.GPUHourUSD = *s.GPUHourUSD
 	} else {
@@ -719,19 +765,29 @@ func (m *model) breakeven(sh *modelcatalog.OpenModel) *int {
 		ev, err := m.evaluate(SelfHosted, sh, shMid, false)
 		return ev.total(include), err == nil
 	}
-	// Managed cost is linear in developers and self-hosted cost never falls
-	// as the team grows, so no team whose managed cost is below the
-	// one-developer fleet's can break even: start the scan past them.
-	fixed := managed(0)
-	slope := managed(1) - fixed
-	start := 1
-	if first, ok := selfHosted(1); ok && slope > 0 {
-		start = max(1, int(math.Floor((first-fixed)/slope)))
-	}
-	for d := start; d <= MaxDevelopers; d++ {
-		if sh, ok := selfHosted(d); ok && sh <= fixed+slope*float64(d) {
+	// Managed cost is linear in developers, a + b·d, and self-hosted cost
+	// never falls as the team grows. So when the fleet for d developers
+	// costs more than managed, no team below the one whose managed cost
+	// reaches that fleet's cost can break even: jump straight to it. Where
+	// self-hosting grows faster than managed the jumps grow geometrically,
+	// so a search that finds nothing still takes few steps.
+	a := managed(0)
+	b := managed(1) - a
+	for d := 1; d <= MaxDevelopers; {
+		cost, ok := selfHosted(d)
+		if ok && cost <= a+b*float64(d) {
 			return &d
 		}
+		next := d + 1
+		if ok && b > 0 {
+			if j := math.Ceil((cost-a)/b - 1e-9); j > float64(next) {
+				if j > MaxDevelopers {
+					break
+				}
+				next = int(j)
+			}
+		}
+		d = next
 	}
 	return nil
 }

@@ -23,6 +23,13 @@ const GPUMemoryUtilization = 0.9
 // for the first doubling.
 const TPScaling = 1.3
 
+// PrefillMFU is the share of the GPU's dense tensor-core peak that prefill
+// reaches. Prefill is compute-bound: about 2 × active parameters FLOPs a
+// token. 0.4 is a conservative estimate for long prompts under vLLM's
+// chunked prefill (published MFU for large-batch transformer work on H100
+// runs 40-60 %).
+const PrefillMFU = 0.4
+
 // MaxNumSeqs is vLLM's default --max-num-seqs on an H100, the cap on
 // concurrent sequences per replica.
 const MaxNumSeqs = 1024
@@ -154,7 +161,7 @@ func Size(r Request) (Fleet, error) {
 		if err != nil {
 			return Fleet{}, err
 		}
-		c := candidate{tp: size, kvGB: free, tput: t}
+		c := candidate{tp: size, kvGB: free, tput: withRoofline(t, r.Model, r.GPU, size)}
 		c.maxSeqs = max(1, min(MaxNumSeqs, int(free/(mean*kvPerToken))))
 		busy := busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, t)
 		replicas := r.replicas(busy, size, target, minReplicas)
@@ -206,8 +213,16 @@ func Size(r Request) (Fleet, error) {
 	f.GPUs = f.Instances * pack.GPUs
 	f.BilledGPUs = f.GPUs
 	if r.FixedGPUs > 0 {
+		// The spec's count is billed; the instance runs only its replicas.
 		f.BilledGPUs = r.FixedGPUs
+		f.ReplicasPerInstance = min(f.ReplicasPerInstance, f.Replicas)
+		return f, nil
 	}
+	// Every billed GPU serves: the last instance's spare GPUs run extra
+	// data-parallel replicas at no extra cost.
+	f.Replicas = f.Instances * f.ReplicasPerInstance
+	f.BaselineReplicas = min(f.Replicas, f.BaselineInstances*f.ReplicasPerInstance)
+	f.PeakUtilization = busy / float64(f.Replicas)
 	return f, nil
 }
 
@@ -290,6 +305,25 @@ func describe(t modelcatalog.Throughput) string {
 	default:
 		return t.Source.Source
 	}
+}
+
+// withRoofline raises a figure's prefill rate to the compute roofline of
+// the replica. Benchmarks measure prefill and decode together at their own
+// input/output ratio; one run on short chat prompts says little about how
+// fast a replica reads a coding agent's long contexts, which is bound by
+// compute: TP × peak FLOPS × PrefillMFU / (2 × active parameters).
+func withRoofline(t modelcatalog.Throughput, m *modelcatalog.OpenModel, g *modelcatalog.GPU, tp int) modelcatalog.Throughput {
+	peak := g.BF16TFLOPS
+	if m.WeightsDType == "fp8" && g.FP8TFLOPS > 0 {
+		peak = g.FP8TFLOPS
+	}
+	if m.ActiveParamsB <= 0 || peak <= 0 {
+		return t
+	}
+	if roof := float64(tp) * peak * 1e12 * PrefillMFU / (2 * m.ActiveParamsB * 1e9); roof > t.PrefillTokS {
+		t.PrefillTokS = roof
+	}
+	return t
 }
 
 // cheapestPacking picks the instance type whose instances hold the replicas

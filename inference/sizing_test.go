@@ -32,8 +32,9 @@ func TestSize(t *testing.T) {
 			// 1.4 GB left after FP8 weights on one H100 hold 4.3k tokens, under one 8k context.
 			name: "llama 70B needs TP 2 for an 8k context and packs onto one p5.48xlarge",
 			req:  Request{Model: llama, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1},
-			// Decode is the busier: 442 / 814 = 0.54 of a replica, under the 0.7 target.
-			want: Fleet{TensorParallel: 2, Replicas: 1, InstanceType: "p5.48xlarge", Instances: 1, ReplicasPerInstance: 4, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: 8192},
+			// Decode is the busier: 442 / 814 = 0.54 of a replica, under the 0.7 target;
+			// the p5.48xlarge that one TP 2 replica needs runs four.
+			want: Fleet{TensorParallel: 2, Replicas: 4, InstanceType: "p5.48xlarge", Instances: 1, ReplicasPerInstance: 4, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: 8192},
 		},
 		{
 			name: "qwen3 30B fits one H100: replicas go on p5.4xlarge",
@@ -56,7 +57,7 @@ func TestSize(t *testing.T) {
 		{
 			name: "a fixed fleet of 4 GPUs is billed as given but packs onto 8",
 			req:  Request{Model: llama, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, FixedGPUs: 4},
-			want: Fleet{TensorParallel: 2, Replicas: 2, InstanceType: "p5.48xlarge", Instances: 1, ReplicasPerInstance: 4, GPUs: 8, BilledGPUs: 4, Quantization: "fp8", MaxModelLen: 8192},
+			want: Fleet{TensorParallel: 2, Replicas: 2, InstanceType: "p5.48xlarge", Instances: 1, ReplicasPerInstance: 2, GPUs: 8, BilledGPUs: 4, Quantization: "fp8", MaxModelLen: 8192},
 		},
 	}
 	for _, tt := range tests {

@@ -28,6 +28,37 @@ type Catalog struct {
 	// TokensPerTask converts tokens to tasks for the quality-gap cost, per
 	// complexity ("simple", "complex").
 	TokensPerTask map[string]Figure `json:"tokens_per_task"`
+	// Bedrock holds Amazon Bedrock's billing terms that apply to every model
+	// it sells; nil in a price book that does not change them.
+	Bedrock *BedrockTerms `json:"bedrock,omitempty"`
+	// Discounts are negotiated discounts off list prices; a price book adds
+	// them (the embedded catalog has none).
+	Discounts []Discount `json:"discounts,omitempty"`
+}
+
+// BedrockTerms are Amazon Bedrock's billing terms.
+type BedrockTerms struct {
+	// RegionalSurchargePercent is what a regional (us., eu., jp., apac.)
+	// inference profile or an in-region call adds to every price line over
+	// the global profile, which bills the vendor's list price.
+	RegionalSurchargePercent Figure `json:"regional_surcharge_percent"`
+}
+
+// Discount is a negotiated percentage off list prices. Vendor, Model and
+// Provider narrow what it applies to; each one set must match. Provider
+// empty means bought from the vendor directly; a discount on Bedrock
+// billing names "bedrock".
+type Discount struct {
+	Vendor   string `json:"vendor,omitempty"`
+	Model    string `json:"model,omitempty"`
+	Provider string `json:"provider,omitempty"`
+	// PercentOff is taken off every price line, 0 < PercentOff ≤ 100.
+	PercentOff float64 `json:"percent_off"`
+	// EffectiveFrom is the first day it applies; empty means since always.
+	EffectiveFrom string `json:"effective_from,omitempty"`
+	// EffectiveUntil is the last day it applies; empty means open-ended.
+	EffectiveUntil string `json:"effective_until,omitempty"`
+	Source
 }
 
 // Figure is one sourced number.
@@ -46,10 +77,14 @@ type ManagedModel struct {
 	// Providers that sell the model: the vendor itself and, e.g., "bedrock".
 	Providers []string `json:"providers"`
 	// BedrockID is the Bedrock model or inference-profile id; empty when
-	// Bedrock does not serve the model.
+	// Bedrock does not serve the model. For the Claude models it is the
+	// global cross-region profile, which bills the vendor's list price.
 	BedrockID string `json:"bedrock_id,omitempty"`
-	Status    string `json:"status"` // latest | active | legacy | retired
-	Successor string `json:"successor,omitempty"`
+	// BedrockRegionalIDs are the geography-bound (regional) inference
+	// profiles, billed at the catalog's Bedrock regional surcharge.
+	BedrockRegionalIDs []string `json:"bedrock_regional_ids,omitempty"`
+	Status             string   `json:"status"` // latest | active | legacy | retired
+	Successor          string   `json:"successor,omitempty"`
 	// Prices are effective-dated; the plan uses the newest whose
 	// EffectiveFrom is on or before the plan's date.
 	Prices []Price `json:"prices"`
@@ -61,14 +96,60 @@ type ManagedModel struct {
 	Source
 }
 
-// Price is a managed model's per-million-token price from a date on.
+// Price is a managed model's per-million-token price from a date on. Its
+// top-level rates are the base tier and, where the vendor bills peak hours
+// higher, the off-peak rates.
 type Price struct {
-	EffectiveFrom string  `json:"effective_from"` // YYYY-MM-DD
-	InputPerM     float64 `json:"input_per_m"`
-	OutputPerM    float64 `json:"output_per_m"`
+	EffectiveFrom string `json:"effective_from"` // YYYY-MM-DD
+	// EffectiveUntil is the last day of a time-limited price (a
+	// promotion); empty means until the next price's EffectiveFrom.
+	EffectiveUntil string  `json:"effective_until,omitempty"`
+	InputPerM      float64 `json:"input_per_m"`
+	OutputPerM     float64 `json:"output_per_m"`
 	// CacheReadPerM is nil when the vendor publishes no cache-read price.
 	CacheReadPerM *float64 `json:"cache_read_per_m,omitempty"`
+	// CacheWritePerM is the price of input written to the prompt cache,
+	// by cache lifetime: "5m", "1h" (Anthropic), "30m", "12h" (OpenAI).
+	// Absent when the vendor charges no write premium (implicit or
+	// automatic caching) or publishes none: writes then bill as input.
+	CacheWritePerM map[string]float64 `json:"cache_write_per_m,omitempty"`
+	// Tiers bill a whole request at higher rates once its prompt is longer
+	// than a threshold, lowest threshold first.
+	Tiers []PriceTier `json:"tiers,omitempty"`
+	// Peak holds the rates billed inside the vendor's peak windows.
+	Peak *PeakRates `json:"peak,omitempty"`
 	Source
+}
+
+// PriceTier is a prompt-length tier: a request whose prompt exceeds
+// AbovePromptTokens is billed at these rates on every token.
+type PriceTier struct {
+	AbovePromptTokens int                `json:"above_prompt_tokens"`
+	InputPerM         float64            `json:"input_per_m"`
+	OutputPerM        float64            `json:"output_per_m"`
+	CacheReadPerM     *float64           `json:"cache_read_per_m,omitempty"`
+	CacheWritePerM    map[string]float64 `json:"cache_write_per_m,omitempty"`
+	Note              string             `json:"note,omitempty"`
+}
+
+// PeakRates are the rates billed inside the peak windows; the price's own
+// rates are the off-peak ones.
+type PeakRates struct {
+	// WindowsUTC are the peak windows, in UTC.
+	WindowsUTC     []PeakWindow       `json:"windows_utc"`
+	InputPerM      float64            `json:"input_per_m"`
+	OutputPerM     float64            `json:"output_per_m"`
+	CacheReadPerM  *float64           `json:"cache_read_per_m,omitempty"`
+	CacheWritePerM map[string]float64 `json:"cache_write_per_m,omitempty"`
+}
+
+// PeakWindow is a daily time window on the given weekdays.
+type PeakWindow struct {
+	// Days are lowercase three-letter weekdays: "mon" … "sun".
+	Days []string `json:"days"`
+	// From and Until are "HH:MM"; Until is exclusive and may be "24:00".
+	From  string `json:"from"`
+	Until string `json:"until"`
 }
 
 // OpenModel is an open-weight model that can be self-hosted; a spec's model
@@ -104,6 +185,10 @@ type GPU struct {
 	ID       string  `json:"id"` // "h100"
 	Name     string  `json:"name"`
 	MemoryGB float64 `json:"memory_gb"`
+	// BF16TFLOPS and FP8TFLOPS are the dense tensor-core peaks, for the
+	// compute roofline of prefill; 0 is unknown.
+	BF16TFLOPS float64 `json:"bf16_dense_tflops,omitempty"`
+	FP8TFLOPS  float64 `json:"fp8_dense_tflops,omitempty"`
 	Source
 }
 

@@ -146,7 +146,9 @@ func (c *Catalog) ThroughputFor(model, gpu string) []Throughput {
 }
 
 // PriceOn returns the price in effect on date (YYYY-MM-DD): the newest
-// whose EffectiveFrom is on or before it.
+// whose EffectiveFrom is on or before it, unless that one's EffectiveUntil
+// has passed — a promotion that ended with no price after it leaves the
+// model unpriced rather than reviving an older price.
 func (m *ManagedModel) PriceOn(date string) (Price, bool) {
 	var best Price
 	found := false
@@ -154,6 +156,9 @@ func (m *ManagedModel) PriceOn(date string) (Price, bool) {
 		if p.EffectiveFrom <= date && (!found || p.EffectiveFrom > best.EffectiveFrom) {
 			best, found = p, true
 		}
+	}
+	if found && best.EffectiveUntil != "" && best.EffectiveUntil < date {
+		return Price{}, false
 	}
 	return best, found
 }

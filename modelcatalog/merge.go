@@ -25,8 +25,9 @@ func LoadFile(path string) (*Catalog, error) {
 // catalog; neither input is modified. An override entry replaces the base
 // entry with the same key as a whole — managed and open models and GPUs by
 // id, instances by type and region, throughput by model, GPU and
-// tensor-parallel size, line items by name, tokens_per_task by complexity —
-// and entries with new keys are appended in the override's order. The merged
+// tensor-parallel size, line items by name, tokens_per_task by complexity,
+// discounts by vendor, model, provider and effective_from, the Bedrock
+// terms when the override has them — and entries with new keys are appended in the override's order. The merged
 // as_of is the older of the two, because a plan can be no fresher than the
 // oldest figures it uses. A nil catalog counts as empty.
 func Merge(base, override *Catalog) *Catalog {
@@ -47,8 +48,16 @@ func Merge(base, override *Catalog) *Catalog {
 	for k, v := range ov.TokensPerTask {
 		out.TokensPerTask[k] = v
 	}
+	if ov.Bedrock != nil {
+		out.Bedrock = ov.Bedrock
+	}
+	out.Discounts = mergeBy(out.Discounts, ov.Discounts, discountKey)
 	out.AsOf = olderDate(out.AsOf, ov.AsOf)
 	return out
+}
+
+func discountKey(d Discount) string {
+	return d.Vendor + "|" + d.Model + "|" + d.Provider + "|" + d.EffectiveFrom
 }
 
 func instanceKey(in Instance) string { return in.Type + "@" + in.Region }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 )
 
@@ -77,6 +78,7 @@ func (c *Catalog) Validate() error {
 			if p.CacheReadPerM != nil {
 				v.nonNegative(pat, "cache_read_per_m", *p.CacheReadPerM)
 			}
+			v.priceStructure(pat, p)
 		}
 		v.quality(at, m.Quality)
 		if m.TTFTMs != nil {
@@ -202,6 +204,46 @@ func (c *Catalog) Validate() error {
 			v.add("tokens_per_task", "no %s entry", k)
 		}
 	}
+	if b := c.Bedrock; b != nil {
+		v.source("bedrock regional_surcharge_percent", b.RegionalSurchargePercent.Source)
+		v.nonNegative("bedrock", "regional_surcharge_percent", b.RegionalSurchargePercent.Value)
+	}
+	vendors := map[string]bool{}
+	providers := map[string]bool{}
+	for _, m := range c.Managed {
+		vendors[m.Vendor] = true
+		for _, p := range m.Providers {
+			providers[p] = true
+		}
+	}
+	for i, d := range c.Discounts {
+		at := fmt.Sprintf("discounts[%d]", i)
+		v.source(at, d.Source)
+		if d.Vendor == "" && d.Model == "" && d.Provider == "" {
+			v.add(at, "names no vendor, model or provider to apply to")
+		}
+		if d.Model != "" && !managedIDs[d.Model] {
+			v.add(at, "model %q is not a managed model", d.Model)
+		}
+		if d.Vendor != "" && !vendors[d.Vendor] {
+			v.add(at, "vendor %q sells no managed model", d.Vendor)
+		}
+		if d.Provider != "" && !providers[d.Provider] {
+			v.add(at, "provider %q sells no managed model", d.Provider)
+		}
+		if !(d.PercentOff > 0 && d.PercentOff <= 100) {
+			v.add(at, "percent_off %g is not in (0, 100]", d.PercentOff)
+		}
+		if d.EffectiveFrom != "" {
+			v.date(at, "effective_from", d.EffectiveFrom)
+		}
+		if d.EffectiveUntil != "" {
+			v.date(at, "effective_until", d.EffectiveUntil)
+		}
+		if d.EffectiveFrom != "" && d.EffectiveUntil != "" && d.EffectiveUntil < d.EffectiveFrom {
+			v.add(at, "effective_until %s is before effective_from %s", d.EffectiveUntil, d.EffectiveFrom)
+		}
+	}
 	if len(v.errs) == 0 {
 		return nil
 	}
@@ -292,6 +334,76 @@ func (v *validator) quality(at string, q map[string]Figure) {
 		if f.Value < 0 || f.Value > 1 || math.IsNaN(f.Value) {
 			v.add(qat, "value %g is outside 0..1", f.Value)
 		}
+	}
+}
+
+// priceStructure checks a price's promotion end, cache writes, tiers and
+// peak rates.
+func (v *validator) priceStructure(at string, p Price) {
+	if p.EffectiveUntil != "" {
+		v.date(at, "effective_until", p.EffectiveUntil)
+		if p.EffectiveUntil < p.EffectiveFrom {
+			v.add(at, "effective_until %s is before effective_from %s", p.EffectiveUntil, p.EffectiveFrom)
+		}
+	}
+	v.cacheWrites(at, p.CacheWritePerM)
+	prev := 0
+	for i, t := range p.Tiers {
+		tat := fmt.Sprintf("%s tiers[%d]", at, i)
+		if t.AbovePromptTokens <= prev {
+			v.add(tat, "above_prompt_tokens %d must be positive and above the previous tier's", t.AbovePromptTokens)
+		}
+		prev = t.AbovePromptTokens
+		v.nonNegative(tat, "input_per_m", t.InputPerM)
+		v.nonNegative(tat, "output_per_m", t.OutputPerM)
+		if t.CacheReadPerM != nil {
+			v.nonNegative(tat, "cache_read_per_m", *t.CacheReadPerM)
+		}
+		v.cacheWrites(tat, t.CacheWritePerM)
+	}
+	pk := p.Peak
+	if pk == nil {
+		return
+	}
+	pat := at + " peak"
+	// Peak hours and prompt tiers together are not modelled: no vendor
+	// combines them, and the order of the two would be a guess.
+	if len(p.Tiers) > 0 {
+		v.add(pat, "a price with prompt-length tiers cannot also have peak rates")
+	}
+	if len(pk.WindowsUTC) == 0 {
+		v.add(pat, "no windows_utc")
+	}
+	for i, w := range pk.WindowsUTC {
+		wat := fmt.Sprintf("%s windows_utc[%d]", pat, i)
+		if len(w.Days) == 0 {
+			v.add(wat, "no days")
+		}
+		for _, d := range w.Days {
+			if !slices.Contains(weekdays, d) {
+				v.add(wat, "day %q is not one of mon, tue, wed, thu, fri, sat, sun", d)
+			}
+		}
+		from, err1 := clockMinutes(w.From)
+		until, err2 := clockMinutes(w.Until)
+		if err1 != nil || err2 != nil || from >= until {
+			v.add(wat, "from %q and until %q must be HH:MM times, from before until", w.From, w.Until)
+		}
+	}
+	v.nonNegative(pat, "input_per_m", pk.InputPerM)
+	v.nonNegative(pat, "output_per_m", pk.OutputPerM)
+	if pk.CacheReadPerM != nil {
+		v.nonNegative(pat, "cache_read_per_m", *pk.CacheReadPerM)
+	}
+	v.cacheWrites(pat, pk.CacheWritePerM)
+}
+
+func (v *validator) cacheWrites(at string, w map[string]float64) {
+	for _, ttl := range sortedKeys(w) {
+		if _, ok := ttlMinutes[ttl]; !ok {
+			v.add(at, "cache_write_per_m lifetime %q is not one of 5m, 30m, 1h, 12h", ttl)
+		}
+		v.nonNegative(at, "cache_write_per_m."+ttl, w[ttl])
 	}
 }
 

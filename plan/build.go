@@ -2,7 +2,6 @@ package plan
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
@@ -109,18 +108,11 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 	return p, nil
 }
 
-// evaluate runs the policies on the plan's JSON form, before any policy
-// result is in it.
+// evaluate runs the policies on the plan as its JSON form reads, before
+// any policy result is in it. The engine converts the struct by its json
+// tags, so no JSON round trip is needed.
 func evaluate(ctx context.Context, ev Evaluator, p *Plan) (deny, warn []Finding, err error) {
-	raw, err := json.Marshal(p)
-	if err != nil {
-		return nil, nil, fmt.Errorf("encode policy input: %w", err)
-	}
-	var input any
-	if err := json.Unmarshal(raw, &input); err != nil {
-		return nil, nil, fmt.Errorf("decode policy input: %w", err)
-	}
-	return ev.EvaluatePlan(ctx, input)
+	return ev.EvaluatePlan(ctx, p)
 }
 
 // apply attaches policy results to options, lifting denials that an
@@ -253,7 +245,7 @@ func option(o breakeven.Option) Option {
 		}
 		notes := append([]string{}, f.Notes...)
 		out.Sizing = &Sizing{
-			Model: f.Model.ID, GPU: f.GPU, GPUs: s.BilledGPUs, Replicas: s.Replicas, TensorParallel: s.TensorParallel,
+			Model: f.Model.ID, GPU: f.GPU, Region: f.Region, GPUs: s.BilledGPUs, Replicas: s.Replicas, TensorParallel: s.TensorParallel,
 			InstanceType: s.InstanceType, Instances: s.Instances, ReplicasPerInstance: s.ReplicasPerInstance,
 			Fixed: f.Fixed, Pricing: f.Pricing, GPUHourUSD: f.GPUHourUSD, BilledHours: f.BilledHours, Schedule: f.Schedule,
 			MaxModelLen: s.MaxModelLen, WeightsGB: round(s.WeightsGB, 1), KVCacheGB: round(s.KVCacheGB, 1),

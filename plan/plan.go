@@ -97,6 +97,7 @@ type Route struct {
 type Sizing struct {
 	Model          string `json:"model"`
 	GPU            string `json:"gpu"`
+	Region         string `json:"region"`
 	GPUs           int    `json:"gpus"`
 	Replicas       int    `json:"replicas"`
 	TensorParallel int    `json:"tensor_parallel"`

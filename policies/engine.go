@@ -14,9 +14,7 @@
 package policies
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -89,7 +87,10 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compile policies: %w", err)
 	}
-	planRefs, resourceRefs := findingRules(compiler)
+	planRefs, resourceRefs, err := findingRules(compiler)
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
 	e := &Engine{files: src.policyFiles()}
 	if e.plan, err = prepare(ctx, compiler, store, planRefs, true); err != nil {
 		return nil, fmt.Errorf("prepare plan policies: %w", err)
@@ -126,18 +127,23 @@ func newCompiler(ctx context.Context, store storage.Store, txn storage.Transacti
 }
 
 // findingRules returns the deny and warn documents of plan packages and of
-// resource packages, each sorted.
-func findingRules(c *ast.Compiler) (plan, resource []ast.Ref) {
+// resource packages, each sorted. A deny or warn rule outside
+// data.costgate is an error: costgate would never evaluate it, and a team
+// would believe its policy holds.
+func findingRules(c *ast.Compiler) (plan, resource []ast.Ref, err error) {
 	seen := map[string]bool{}
-	for _, mod := range c.Modules {
-		for _, rule := range mod.Rules {
+	for _, name := range sortedModuleNames(c) {
+		for _, rule := range c.Modules[name].Rules {
 			ref := rule.Ref().GroundPrefix()
-			if len(ref) == 0 || !ref.HasPrefix(rootRef) || seen[ref.String()] {
+			if len(ref) == 0 || seen[ref.String()] {
 				continue
 			}
-			name, ok := ref[len(ref)-1].Value.(ast.String)
-			if !ok || (name != denyRule && name != warnRule) {
+			last, ok := ref[len(ref)-1].Value.(ast.String)
+			if !ok || (last != denyRule && last != warnRule) {
 				continue
+			}
+			if !ref.HasPrefix(rootRef) {
+				return nil, nil, fmt.Errorf("%s: rule %s is outside data.costgate and would never be evaluated; put it in a package under costgate (package costgate.NAME)", rule.Location, ref)
 			}
 			seen[ref.String()] = true
 			if ref.HasPrefix(resourceRef) {
@@ -150,7 +156,17 @@ func findingRules(c *ast.Compiler) (plan, resource []ast.Ref) {
 	byString := func(a, b ast.Ref) int { return strings.Compare(a.String(), b.String()) }
 	slices.SortFunc(plan, byString)
 	slices.SortFunc(resource, byString)
-	return plan, resource
+	return plan, resource, nil
+}
+
+// sortedModuleNames makes errors about modules deterministic.
+func sortedModuleNames(c *ast.Compiler) []string {
+	names := make([]string, 0, len(c.Modules))
+	for name := range c.Modules {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // query is one prepared query over a set of deny and warn documents.
@@ -220,13 +236,18 @@ func (e *Engine) EvaluateResource(ctx context.Context, input map[string]any) (Re
 func (e *Engine) Policies() []string { return slices.Clone(e.files) }
 
 func (q *query) eval(ctx context.Context, input any) (Result, error) {
-	res := Result{Deny: []Finding{}, Warn: []Finding{}}
-	if q.prepared == nil {
-		return res, nil
-	}
 	value, err := toValue(input)
 	if err != nil {
 		return Result{}, fmt.Errorf("convert input: %w", err)
+	}
+	// Every rule reads fields of an object; on anything else they would
+	// all be undefined and the input would pass unchecked.
+	if _, ok := value.(ast.Object); !ok {
+		return Result{}, fmt.Errorf("input is %s, want a JSON object", ast.ValueName(value))
+	}
+	res := Result{Deny: []Finding{}, Warn: []Finding{}}
+	if q.prepared == nil {
+		return res, nil
 	}
 	rs, err := q.prepared.Eval(ctx, rego.EvalParsedInput(value))
 	if err != nil {
@@ -255,29 +276,6 @@ func (q *query) eval(ctx context.Context, input any) (Result, error) {
 	res.Deny = sortFindings(res.Deny)
 	res.Warn = sortFindings(res.Warn)
 	return res, nil
-}
-
-// toValue converts an input to a Rego value once per evaluation. Maps and
-// Rego values convert directly; JSON bytes are parsed; anything else (a
-// plan struct) goes through its JSON form, so its json tags name the
-// fields the policies read.
-func toValue(input any) (ast.Value, error) {
-	switch in := input.(type) {
-	case ast.Value:
-		return in, nil
-	case map[string]any, []any:
-		return ast.InterfaceToValue(in)
-	case json.RawMessage:
-		return ast.ValueFromReader(bytes.NewReader(in))
-	case []byte:
-		return ast.ValueFromReader(bytes.NewReader(in))
-	default:
-		raw, err := json.Marshal(in)
-		if err != nil {
-			return nil, err
-		}
-		return ast.ValueFromReader(bytes.NewReader(raw))
-	}
 }
 
 // findings checks one deny or warn document: a set (or array) of objects

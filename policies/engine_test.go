@@ -143,8 +143,8 @@ func TestEvaluatePlan(t *testing.T) {
 			wantWarn: []finding{},
 		},
 		{
-			name: "small team: checklist and peak capacity",
-			plan: "small_team",
+			name:     "small team: checklist and peak capacity",
+			plan:     "small_team",
 			wantDeny: []finding{},
 			wantWarn: []finding{
 				{Policy: "capacity.peak", Option: "hybrid", Message: "The hybrid fleet (2 x H100) would run at 95% of its capacity at peak, above the 70% target utilization; expect queueing and slower first tokens at peak."},
@@ -280,6 +280,18 @@ type mismatch struct{ diff string }
 
 func (m *mismatch) Error() string { return "concurrent result differs (-want +got):\n" + m.diff }
 
+func TestEvaluateRejectsNonObjectInput(t *testing.T) {
+	e := engine(t)
+	for _, in := range []any{nil, "plan", []any{}, json.RawMessage(`[1]`), 3} {
+		if _, err := e.EvaluatePlan(context.Background(), in); err == nil || !strings.Contains(err.Error(), "want a JSON object") {
+			t.Errorf("EvaluatePlan(%#v) error = %v, want a non-object error", in, err)
+		}
+	}
+	if _, err := e.EvaluateResource(context.Background(), nil); err == nil {
+		t.Error("EvaluateResource(nil) succeeded, want an error")
+	}
+}
+
 func TestCustomPolicyDir(t *testing.T) {
 	e, err := policies.New(policies.Options{Dirs: []string{filepath.Join("testdata", "finance")}})
 	if err != nil {
@@ -398,6 +410,11 @@ deny contains v if {
 			name:  "package over the thresholds data",
 			files: map[string]string{"thresholds.rego": "package costgate.thresholds\n\nchecklist_min_met := 1\n"},
 			want:  []string{"DIR/thresholds.rego", "conflict"},
+		},
+		{
+			name:  "deny outside data.costgate",
+			files: map[string]string{"finance.rego": "package finance\n\ndeny contains {\"policy\": \"finance.x\", \"option\": \"*\", \"msg\": \"x\"} if true\n"},
+			want:  []string{"DIR/finance.rego:3", "data.finance.deny is outside data.costgate", "package costgate.NAME"},
 		},
 		{
 			name:  "data.json that is not an object",

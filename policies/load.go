@@ -37,8 +37,7 @@ const testSuffix = "_test.rego"
 // sources is what a set of policy folders holds, in load order.
 type sources struct {
 	modules map[string]*ast.Module
-	// names keeps the module names in load order, for Policies and for
-	// deterministic compile errors.
+	// names keeps the module names in load order, for Policies.
 	names []string
 	// data is every data.json merged; later folders override earlier ones.
 	data map[string]any

@@ -17,7 +17,7 @@ const (
 )
 
 // Formats lists the supported formats.
-var Formats = []string{FormatText, FormatJSON}
+var Formats = []string{FormatText, FormatJSON, FormatMarkdown}
 
 // Write renders the plans in the format. JSON gives one object for one
 // plan and an array for several.
@@ -25,6 +25,8 @@ func Write(w io.Writer, format string, plans []*plan.Plan) error {
 	switch format {
 	case FormatJSON:
 		return JSON(w, plans)
+	case FormatMarkdown:
+		return MarkdownPlans(w, plans)
 	case FormatText, "":
 		for i, p := range plans {
 			if i > 0 {

@@ -1,11 +1,12 @@
 package spec
 
 import (
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
 // managedAttrs are the managed block's attributes.
-var managedAttrs = []string{"simple_model", "complex_model", "provider"}
+var managedAttrs = []string{"simple_model", "complex_model", "provider", "bedrock_profile"}
 
 // Default managed models: the article's cheap completion model and its
 // agentic workhorse.
@@ -15,7 +16,7 @@ const (
 )
 
 func (d *decoder) managed(blk *hclsyntax.Block) Managed {
-	m := Managed{SimpleModel: DefaultSimpleModel, ComplexModel: DefaultComplexModel}
+	m := Managed{SimpleModel: DefaultSimpleModel, ComplexModel: DefaultComplexModel, BedrockProfile: modelcatalog.BedrockGlobal}
 	if blk == nil {
 		return m
 	}
@@ -25,6 +26,11 @@ func (d *decoder) managed(blk *hclsyntax.Block) Managed {
 	m.SimpleModel = b.catalogID("simple_model", "managed model", d.cat.ManagedIDs(), m.SimpleModel)
 	m.ComplexModel = b.catalogID("complex_model", "managed model", d.cat.ManagedIDs(), m.ComplexModel)
 	m.Provider = b.catalogID("provider", "managed provider", d.cat.Providers(), "")
+	m.BedrockProfile = b.oneOf("bedrock_profile", []string{modelcatalog.BedrockGlobal, modelcatalog.BedrockRegional}, m.BedrockProfile)
+	if a := b.syn.Attributes["bedrock_profile"]; a != nil && m.Provider != modelcatalog.ProviderBedrock {
+		d.warnf(a.Expr.Range(), "Attribute has no effect",
+			"managed.bedrock_profile prices Amazon Bedrock's inference profiles, but managed.provider is not \"bedrock\", so it changes nothing.")
+	}
 	return m
 }
 

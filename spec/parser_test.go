@@ -42,9 +42,10 @@ func defaults() Spec {
 			PeakToAverage:        Range{2, 2},
 			DeveloperHourlyUSD:   Range{100, 100},
 			CostCenter:           "platform",
+			Timezone:             "UTC",
 		},
 		Workloads: []Workload{{Name: "chat", Share: 1, Complexity: "complex", ContextTokens: 32768}},
-		Managed:   Managed{SimpleModel: "gpt-5.4-mini", ComplexModel: "claude-sonnet-4.6"},
+		Managed:   Managed{SimpleModel: "gpt-5.4-mini", ComplexModel: "claude-sonnet-4.6", BedrockProfile: "global"},
 		SelfHosted: SelfHosted{
 			Model:             "auto",
 			GPU:               "h100",
@@ -86,7 +87,7 @@ func TestParseValid(t *testing.T) {
 				s.Team = Team{
 					Name: "acme-platform", Developers: Range{200, 200}, TokensPerDeveloper: Range{2e6, 5e6},
 					InputShare: Range{0.8, 0.8}, CachedInputShare: Range{0, 0}, WorkingHoursPerMonth: 176,
-					PeakToAverage: Range{2, 2}, DeveloperHourlyUSD: Range{100, 100}, CostCenter: "platform",
+					PeakToAverage: Range{2, 2}, DeveloperHourlyUSD: Range{100, 100}, CostCenter: "platform", Timezone: "UTC",
 				}
 				s.Workloads = []Workload{
 					{Name: "autocomplete", Share: 0.6, Complexity: "simple", ContextTokens: 8192, MaxTTFTMs: 200},
@@ -179,7 +180,7 @@ quality {
 				s.Team = Team{
 					Name: "t-1", Developers: Range{50, 400}, TokensPerDeveloper: Range{1e6, 8e6},
 					InputShare: Range{0.7, 0.9}, CachedInputShare: Range{0, 0.5}, WorkingHoursPerMonth: 160,
-					PeakToAverage: Range{1.5, 3}, DeveloperHourlyUSD: Range{80, 150}, CostCenter: "r&d / platform",
+					PeakToAverage: Range{1.5, 3}, DeveloperHourlyUSD: Range{80, 150}, CostCenter: "r&d / platform", Timezone: "UTC",
 				}
 				s.Workloads = []Workload{
 					{Name: "autocomplete", Share: 0.3333, Complexity: "simple", ContextTokens: 8192},
@@ -263,6 +264,36 @@ self_hosted {
 						Source:      modelcatalog.Source{Source: "scaled from TP1", AsOf: "2026-11-02", Estimate: true, Note: "linear scaling assumed"},
 					},
 				}
+			},
+		},
+		{
+			name: "price-structure attributes",
+			src: `
+team "acme" {
+  developers           = 200
+  tokens_per_developer = 2e6
+  cached_input_share   = [0.3, 0.5]
+  cache_write_share    = [0.1, 0.5]
+  cache_ttl            = "1h"
+  timezone             = "Asia/Kolkata"
+  cost_center          = "platform"
+}
+workload "chat" {
+  share      = 1
+  complexity = "complex"
+}
+managed {
+  provider        = "bedrock"
+  bedrock_profile = "regional"
+}
+`,
+			want: func(s *Spec) {
+				s.Team.CachedInputShare = Range{0.3, 0.5}
+				s.Team.CacheWriteShare = Range{0.1, 0.5}
+				s.Team.CacheTTL = "1h"
+				s.Team.Timezone = "Asia/Kolkata"
+				s.Managed.Provider = "bedrock"
+				s.Managed.BedrockProfile = "regional"
 			},
 		},
 		{

@@ -77,15 +77,24 @@ type Spec struct {
 
 // Team is the team block.
 type Team struct {
-	Name                 string
-	Developers           Range
-	TokensPerDeveloper   Range
-	InputShare           Range   // default 0.8
-	CachedInputShare     Range   // default 0
+	Name               string
+	Developers         Range
+	TokensPerDeveloper Range
+	InputShare         Range // default 0.8
+	CachedInputShare   Range // default 0
+	// CacheWriteShare is the share of input written to the prompt cache
+	// (billed at the cache-write price); default 0. CachedInputShare plus
+	// CacheWriteShare is at most 1.
+	CacheWriteShare Range
+	// CacheTTL is the cache lifetime writes are bought for: "5m", "30m",
+	// "1h" or "12h"; empty means each model's shortest.
+	CacheTTL             string
 	WorkingHoursPerMonth float64 // default 176
 	PeakToAverage        Range   // default 2
 	DeveloperHourlyUSD   Range   // default 100
 	CostCenter           string
+	// Timezone is the IANA zone of the team's working hours; default "UTC".
+	Timezone string
 }
 
 // Workload is one workload block.
@@ -96,6 +105,10 @@ type Workload struct {
 	ContextTokens int    // default 8192 simple, 32768 complex
 	// MaxTTFTMs is the p95 time-to-first-token target; 0 means none.
 	MaxTTFTMs float64
+	// ReworkHours is the engineer time lost per failed attempt at this
+	// workload's tasks (a bad completion costs seconds, a failed agent run
+	// half an hour); nil means the quality block's rework_hours.
+	ReworkHours *Range
 }
 
 // Managed is the managed block.
@@ -104,6 +117,9 @@ type Managed struct {
 	ComplexModel string // default "claude-sonnet-4.6"
 	// Provider serves both models; empty means each model's own vendor.
 	Provider string
+	// BedrockProfile is "global" (default: the vendor's list price) or
+	// "regional" (a geography-bound profile, billed with a surcharge).
+	BedrockProfile string
 }
 
 // SelfHosted is the self_hosted block.

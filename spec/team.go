@@ -2,6 +2,9 @@ package spec
 
 import (
 	"regexp"
+	"time"
+
+	"github.com/costgate/costgate/modelcatalog"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -9,8 +12,12 @@ import (
 // teamAttrs are the team block's attributes.
 var teamAttrs = []string{
 	"developers", "tokens_per_developer", "input_share", "cached_input_share",
-	"working_hours_per_month", "peak_to_average", "developer_hourly_usd", "cost_center",
+	"cache_write_share", "cache_ttl", "working_hours_per_month", "peak_to_average",
+	"developer_hourly_usd", "cost_center", "timezone",
 }
+
+// DefaultTimezone is the team's timezone when the spec names none.
+const DefaultTimezone = "UTC"
 
 // teamName is the team label's syntax: it names cloud resources, so it is
 // kept to what every AWS resource name accepts.
@@ -37,6 +44,27 @@ func (d *decoder) team(blk *hclsyntax.Block) Team {
 	t.TokensPerDeveloper = b.rng("tokens_per_developer", above(0).upTo(1e12), Range{})
 	t.InputShare = b.rng("input_share", between(0, 1), Scalar(0.8))
 	t.CachedInputShare = b.rng("cached_input_share", between(0, 1), Scalar(0))
+	t.CacheWriteShare = b.rng("cache_write_share", between(0, 1), Scalar(0))
+	// The tolerance forgives float sums such as 0.7 + 0.3.
+	if t.CachedInputShare.High+t.CacheWriteShare.High > 1+1e-9 {
+		if a := b.attr("cache_write_share"); a != nil {
+			d.errorf(a.Expr.Range(), "Cache shares exceed the input",
+				"team.cached_input_share and team.cache_write_share are shares of the same input tokens, so together they must not exceed 1; their highs are %s and %s.",
+				formatNumber(t.CachedInputShare.High), formatNumber(t.CacheWriteShare.High))
+		}
+	}
+	t.CacheTTL = b.oneOf("cache_ttl", modelcatalog.CacheTTLs, "")
+	t.Timezone = DefaultTimezone
+	if tz, a, ok := b.str("timezone"); ok {
+		// time.LoadLocation also takes "" and "Local", which name no
+		// place and would make a plan depend on the machine.
+		if _, err := time.LoadLocation(tz); err != nil || tz == "" || tz == "Local" {
+			d.errorf(a.Expr.Range(), "Unknown timezone",
+				"team.timezone must be an IANA time zone name such as \"Europe/Berlin\" or \"America/New_York\"; %q is not one. It places the team's working hours (09:00-18:00 local, weekdays) against vendors' peak-price windows.", tz)
+		} else {
+			t.Timezone = tz
+		}
+	}
 	t.WorkingHoursPerMonth = b.number("working_hours_per_month", aboveUpTo(0, maxHoursPerMonth), 176)
 	t.PeakToAverage = b.rng("peak_to_average", atLeast(1).upTo(1e6), Scalar(2))
 	t.DeveloperHourlyUSD = b.rng("developer_hourly_usd", atLeast(0).upTo(1e6), Scalar(100))

@@ -11,7 +11,7 @@ import (
 )
 
 // workloadAttrs are the workload block's attributes.
-var workloadAttrs = []string{"share", "complexity", "context_tokens", "max_ttft_ms"}
+var workloadAttrs = []string{"share", "complexity", "context_tokens", "max_ttft_ms", "rework_hours"}
 
 // workloadName keeps workload names usable as keys of Ranges and of the
 // hybrid routing table.
@@ -82,6 +82,10 @@ func (d *decoder) workloads(blocks []*hclsyntax.Block) []Workload {
 		w.ContextTokens = b.integer("context_tokens", atLeast(1).upTo(1e8), def)
 		if t := b.optNumber("max_ttft_ms", above(0).upTo(1e7)); t != nil {
 			w.MaxTTFTMs = *t
+		}
+		if _, set := b.syn.Attributes["rework_hours"]; set {
+			r := b.rng("rework_hours", atLeast(0).upTo(1000), Range{})
+			w.ReworkHours = &r
 		}
 		if ok {
 			out = append(out, w)

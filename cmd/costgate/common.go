@@ -28,6 +28,32 @@ func (f *planFlags) register(cmd *cobra.Command, formats string) {
 	cmd.Flags().StringVar(&f.asOf, "as-of", "", "date to price the plan for, YYYY-MM-DD (default today, UTC)")
 }
 
+// catalogAndDate loads the price book over the embedded catalog (checked
+// as a whole) and parses --as-of; a zero time means today.
+func catalogAndDate(book, asOf string) (*modelcatalog.Catalog, time.Time, error) {
+	cat, err := loadCatalog(book)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	date, err := parseAsOf(asOf)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return cat, date, nil
+}
+
+// parseAsOf parses an --as-of date; empty gives the zero time.
+func parseAsOf(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	t, err := time.Parse(plan.DateLayout, s)
+	if err != nil {
+		return time.Time{}, invalid(fmt.Errorf("--as-of %q: want a date like 2026-11-26", s))
+	}
+	return t, nil
+}
+
 // planned is one spec and its plan.
 type planned struct {
 	spec *spec.Spec
@@ -37,21 +63,9 @@ type planned struct {
 // buildPlans parses every spec, then plans each; invalid input writes
 // diagnostics to stderr and returns errReported.
 func buildPlans(f *planFlags, paths []string, stderr io.Writer) ([]planned, error) {
-	cat := modelcatalog.Default()
-	if f.catalog != "" {
-		book, err := modelcatalog.LoadFile(f.catalog)
-		if err != nil {
-			return nil, invalid(err)
-		}
-		cat = modelcatalog.Merge(cat, book)
-	}
-	var asOf time.Time
-	if f.asOf != "" {
-		t, err := time.Parse(plan.DateLayout, f.asOf)
-		if err != nil {
-			return nil, invalid(fmt.Errorf("--as-of %q: want a date like 2026-11-26", f.asOf))
-		}
-		asOf = t
+	cat, asOf, err := catalogAndDate(f.catalog, f.asOf)
+	if err != nil {
+		return nil, err
 	}
 	parser := spec.NewParser(cat)
 	specs := make([]*spec.Spec, 0, len(paths))

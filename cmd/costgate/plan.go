@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/costgate/costgate/report"
 	"github.com/spf13/cobra"
 )
@@ -37,6 +39,6 @@ Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
 			return nil
 		},
 	}
-	f.register(cmd, "text|json")
+	f.register(cmd, strings.Join(report.Formats, "|"))
 	return cmd
 }

@@ -13,11 +13,14 @@ test_usd_groups_thousands if {
 	lib.usd(1000000) == "$1,000,000"
 	lib.usd(1001) == "$1,001"
 	lib.usd(999999999) == "$999,999,999"
-	lib.usd(1200000000) == "$1200000000"
+	lib.usd(1200000000) == "$1,200,000,000"
 }
 
 test_usd_negative if {
 	lib.usd(-1500) == "-$1,500"
+	lib.usd(-123456) == "-$123,456"
+	lib.usd(-0.4) == "$0"
+	lib.usd(-0.5) == "-$1"
 }
 
 test_percent if {

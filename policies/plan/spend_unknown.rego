@@ -7,6 +7,9 @@ import data.costgate.lib
 
 deny contains v if {
 	some o in input.options
+
+	# object.get, not a plain ref: a missing field must count as unknown
+	# rather than make the whole rule undefined.
 	not is_number(object.get(o, ["monthly_usd", "expected"], null))
 	count(budget_thresholds) > 0
 	v := {

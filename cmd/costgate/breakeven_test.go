@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/spec"
+)
+
+const opusSeed = "../../examples/seed/50-devs-opus.hcl"
+
+func TestBreakevenExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name       string
+		args       []string
+		want       int
+		wantStdout string
+		wantStderr string
+	}{
+		{"table", []string{"breakeven", opusSeed, "--as-of", asOf}, 0, "<- breakeven", ""},
+		{"svg", []string{"breakeven", opusSeed, "--as-of", asOf, "--plot", filepath.Join(dir, "c.svg")}, 0, "breakeven 58 developers", ""},
+		{"png", []string{"breakeven", opusSeed, "--as-of", asOf, "--plot", filepath.Join(dir, "c.PNG")}, 0, "wrote", ""},
+		{"bad plot extension", []string{"breakeven", opusSeed, "--plot", filepath.Join(dir, "c.gif")}, 2, "", ".svg or .png"},
+		{"plot folder missing", []string{"breakeven", opusSeed, "--plot", filepath.Join(dir, "no", "c.svg")}, 2, "", "create chart"},
+		{"max developers zero", []string{"breakeven", opusSeed, "--max-developers", "0"}, 2, "", "--max-developers"},
+		{"max developers too many", []string{"breakeven", opusSeed, "--max-developers", "1000000"}, 2, "", "--max-developers"},
+		{"two specs", []string{"breakeven", opusSeed, opusSeed}, 2, "", "accepts 1 arg"},
+		{"invalid spec", []string{"breakeven", "testdata/invalid.hcl"}, 2, "", "invalid.hcl:"},
+		{"unknown format", []string{"breakeven", opusSeed, "--format", "csv"}, 2, "", "unknown format"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(tt.args...)
+			if code != tt.want {
+				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.want, stdout, stderr)
+			}
+			if !strings.Contains(stdout, tt.wantStdout) {
+				t.Errorf("stdout lacks %q:\n%s", tt.wantStdout, stdout)
+			}
+			if !strings.Contains(stderr, tt.wantStderr) {
+				t.Errorf("stderr lacks %q:\n%s", tt.wantStderr, stderr)
+			}
+		})
+	}
+}
+
+// TestBreakevenTable: the team today and the breakeven are rows of the
+// table, marked, between the log-spaced sizes.
+func TestBreakevenTable(t *testing.T) {
+	code, stdout, stderr := runCLI("breakeven", opusSeed, "--as-of", asOf, "--max-developers", "200")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var sizes, marked []string
+	for _, line := range strings.Split(stdout, "\n") {
+		f := strings.Fields(line)
+		if len(f) < 2 || !strings.HasPrefix(f[1], "$") {
+			continue
+		}
+		sizes = append(sizes, f[0])
+		if strings.Contains(line, "<-") {
+			marked = append(marked, f[0]+" "+line[strings.Index(line, "<-"):])
+		}
+	}
+	if got, want := strings.Join(sizes, " "), "1 2 5 10 20 50 58 100 200"; got != want {
+		t.Errorf("sizes %q, want %q", got, want)
+	}
+	if got, want := strings.Join(marked, "; "), "50 <- team today; 58 <- breakeven"; got != want {
+		t.Errorf("marks %q, want %q", got, want)
+	}
+}
+
+// TestBreakevenJSON: the points are the sweep's, the breakeven the plan's.
+func TestBreakevenJSON(t *testing.T) {
+	code, stdout, stderr := runCLI("breakeven", opusSeed, "--as-of", asOf, "--format", "json", "--max-developers", "100")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var out struct {
+		Breakeven  *int       `json:"breakeven_developers"`
+		Developers spec.Range `json:"developers"`
+		Points     []struct {
+			Developers int `json:"developers"`
+			MonthlyUSD map[string]struct {
+				Low, Expected, High float64
+			} `json:"monthly_usd"`
+		} `json:"points"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.Breakeven == nil || *out.Breakeven != 58 || out.Developers.Low != 50 {
+		t.Errorf("breakeven %v, team %v; want 58 and 50", out.Breakeven, out.Developers)
+	}
+	for _, p := range out.Points {
+		m, s := p.MonthlyUSD["managed"], p.MonthlyUSD["self_hosted"]
+		if !(m.Low <= m.Expected && m.Expected <= m.High) || s.Expected == 0 {
+			t.Errorf("%d developers: managed %+v self-hosted %+v", p.Developers, m, s)
+		}
+		// At and past the breakeven self-hosting is no dearer; before it, it is.
+		if cheaper := s.Expected <= m.Expected; cheaper != (p.Developers >= 58) {
+			t.Errorf("%d developers: self-hosted %.2f vs managed %.2f", p.Developers, s.Expected, m.Expected)
+		}
+	}
+}
+
+// TestBreakevenChartFiles: --plot writes a PNG that decodes and an SVG that
+// parses, with the spec's series in its legend.
+func TestBreakevenChartFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"chart.png", "chart.svg"} {
+		t.Run(name, func(t *testing.T) {
+			path := filepath.Join(dir, name)
+			if code, _, stderr := runCLI("breakeven", "../../examples/acme-platform.hcl", "--as-of", asOf, "--plot", path); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			raw, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.HasSuffix(name, ".png") {
+				if _, err := png.Decode(bytes.NewReader(raw)); err != nil {
+					t.Fatalf("not a PNG: %v", err)
+				}
+				return
+			}
+			dec := xml.NewDecoder(bytes.NewReader(raw))
+			var text strings.Builder
+			for {
+				tok, err := dec.Token()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					t.Fatalf("not XML: %v", err)
+				}
+				if cd, ok := tok.(xml.CharData); ok {
+					text.Write(cd)
+				}
+			}
+			for _, want := range []string{"acme-platform", "managed: expected", "self_hosted: expected", "hybrid: expected", "team today: 200 developers"} {
+				if !strings.Contains(text.String(), want) {
+					t.Errorf("SVG lacks %q", want)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,240 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
+	"github.com/spf13/cobra"
+)
+
+// catalogListing is `costgate catalog --format json`.
+type catalogListing struct {
+	CatalogAsOf string               `json:"catalog_as_of"`
+	AsOf        string               `json:"as_of"`
+	Stale       bool                 `json:"stale_only"`
+	Entries     []modelcatalog.Entry `json:"entries"`
+}
+
+func newCatalogCmd() *cobra.Command {
+	var format, book, asOf string
+	var stale bool
+	cmd := &cobra.Command{
+		Use:   "catalog",
+		Short: "List the catalog's prices and figures with their sources and dates",
+		Long: `catalog lists every figure costgate prices and sizes with: each managed model's
+price in effect on the date (with its tiers, peak rates and cache writes), the
+prices scheduled after it, negotiated discounts, Bedrock's terms, quality
+scores, open models, GPU-hour prices, throughput and line items, each with its
+source and the date it was true on.
+
+--stale lists only the figures last reviewed more than 90 days before the date.
+--catalog overlays a price book, as plan does.`,
+		Example: `  costgate catalog
+  costgate catalog --as-of 2026-12-01 --format json
+  costgate catalog --stale --catalog prices/acme.json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(format, []string{"text", "json"}); err != nil {
+				return err
+			}
+			cat, err := loadCatalog(book)
+			if err != nil {
+				return err
+			}
+			date, err := catalogDate(asOf)
+			if err != nil {
+				return err
+			}
+			entries := cat.Entries(date)
+			if stale {
+				entries = modelcatalog.StaleEntries(entries, date)
+			}
+			l := catalogListing{CatalogAsOf: cat.AsOf, AsOf: date, Stale: stale, Entries: entries}
+			if l.Entries == nil {
+				l.Entries = []modelcatalog.Entry{}
+			}
+			if format == "json" {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(l)
+			}
+			return writeCatalogText(cmd.OutOrStdout(), l)
+		},
+	}
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text|json")
+	cmd.Flags().StringVar(&book, "catalog", "", "price book (JSON) that overrides or extends the embedded catalog")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "date whose prices to list, YYYY-MM-DD (default today, UTC)")
+	cmd.Flags().BoolVar(&stale, "stale", false, "list only figures last reviewed more than 90 days before the date")
+	cmd.AddCommand(newCatalogImportCmd())
+	return cmd
+}
+
+func newCatalogImportCmd() *cobra.Command {
+	var litellm, out, asOf, book string
+	cmd := &cobra.Command{
+		Use:   "import --litellm FILE",
+		Short: "Make a price book from LiteLLM's public price table",
+		Long: `import reads LiteLLM's model_prices_and_context_window.json (BerriAI/litellm)
+and writes a price book for the catalog's managed models whose LiteLLM prices
+differ from the catalog's on the date: each gets a new price effective that
+day. Entries match a model by its API id (a "provider/" prefix is ignored)
+sold by its vendor's own LiteLLM provider. Pass the book to plan with
+--catalog after review; the changes are summarised on stderr.`,
+		Example: `  costgate catalog import --litellm model_prices_and_context_window.json -o prices/litellm.json`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if litellm == "" {
+				return invalid(fmt.Errorf("catalog import: --litellm FILE is required"))
+			}
+			cat, err := loadCatalog(book)
+			if err != nil {
+				return err
+			}
+			date, err := catalogDate(asOf)
+			if err != nil {
+				return err
+			}
+			data, err := os.ReadFile(litellm)
+			if err != nil {
+				return invalid(fmt.Errorf("catalog import: %w", err))
+			}
+			src := fmt.Sprintf("LiteLLM model_prices_and_context_window.json (%s), a secondary source", filepath.Base(litellm))
+			res, err := modelcatalog.ImportLiteLLM(cat, data, date, src)
+			if err != nil {
+				return invalid(err)
+			}
+			if err := modelcatalog.Merge(cat, res.Book).Validate(); err != nil {
+				return fmt.Errorf("catalog import: the price book would not validate: %w", err)
+			}
+			b, err := json.MarshalIndent(res.Book, "", "  ")
+			if err != nil {
+				return fmt.Errorf("catalog import: encode price book: %w", err)
+			}
+			b = append(b, '\n')
+			if out == "" || out == "-" {
+				if _, err := cmd.OutOrStdout().Write(b); err != nil {
+					return err
+				}
+			} else if err := os.WriteFile(out, b, 0o644); err != nil {
+				return fmt.Errorf("catalog import: %w", err)
+			}
+			writeImportSummary(cmd.ErrOrStderr(), res)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&litellm, "litellm", "", "LiteLLM's model_prices_and_context_window.json")
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write the price book here (default stdout)")
+	cmd.Flags().StringVar(&asOf, "as-of", "", "effective date of the imported prices, YYYY-MM-DD (default today, UTC)")
+	cmd.Flags().StringVar(&book, "catalog", "", "price book to compare against, over the embedded catalog")
+	return cmd
+}
+
+// loadCatalog returns the embedded catalog with the price book, if any,
+// merged over it and validated.
+func loadCatalog(book string) (*modelcatalog.Catalog, error) {
+	cat := modelcatalog.Default()
+	if book == "" {
+		return cat, nil
+	}
+	b, err := modelcatalog.LoadFile(book)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	cat = modelcatalog.Merge(cat, b)
+	if err := cat.Validate(); err != nil {
+		return nil, invalid(fmt.Errorf("price book %s: %w", book, err))
+	}
+	return cat, nil
+}
+
+// catalogDate parses --as-of, defaulting to today in UTC.
+func catalogDate(s string) (string, error) {
+	t, err := parseAsOf(s)
+	if err != nil {
+		return "", err
+	}
+	if t.IsZero() {
+		t = time.Now().UTC()
+	}
+	return t.Format(plan.DateLayout), nil
+}
+
+var sectionTitles = map[string]string{
+	modelcatalog.SectionManaged:    "MANAGED PRICES IN EFFECT",
+	modelcatalog.SectionScheduled:  "SCHEDULED PRICES",
+	modelcatalog.SectionDiscount:   "DISCOUNTS",
+	modelcatalog.SectionBedrock:    "AMAZON BEDROCK",
+	modelcatalog.SectionQuality:    "QUALITY (first-attempt success, 0..1)",
+	modelcatalog.SectionTTFT:       "MANAGED TTFT",
+	modelcatalog.SectionOpenModel:  "OPEN-WEIGHT MODELS",
+	modelcatalog.SectionGPU:        "GPUS",
+	modelcatalog.SectionGPUHour:    "GPU-HOUR PRICES",
+	modelcatalog.SectionThroughput: "THROUGHPUT",
+	modelcatalog.SectionLineItem:   "LINE ITEMS",
+	modelcatalog.SectionTasks:      "TOKENS PER TASK",
+}
+
+// writeCatalogText renders the listing section by section, in the order
+// the entries come.
+func writeCatalogText(w io.Writer, l catalogListing) error {
+	head := fmt.Sprintf("costgate catalog of %s, prices in effect on %s", l.CatalogAsOf, l.AsOf)
+	if l.Stale {
+		head += fmt.Sprintf("; only figures last reviewed more than %d days before it (%d)", modelcatalog.StaleEntryDays, len(l.Entries))
+	}
+	if _, err := fmt.Fprintln(w, head); err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	section := ""
+	for _, e := range l.Entries {
+		if e.Section != section {
+			section = e.Section
+			fmt.Fprintf(tw, "\n%s\n", sectionTitles[section])
+		}
+		id := e.ID
+		if e.Status != "" {
+			id += " [" + e.Status
+			if e.Successor != "" {
+				id += " → " + e.Successor
+			}
+			id += "]"
+		}
+		when := ""
+		if e.EffectiveFrom != "" {
+			when = "from " + e.EffectiveFrom
+		}
+		if e.EffectiveUntil != "" {
+			when = strings.TrimSpace(when + " until " + e.EffectiveUntil)
+		}
+		src := e.Source.Source
+		if e.Estimate {
+			src = "estimate: " + src
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\tas of %s\t%s\n", id, e.Value, when, e.AsOf, src)
+	}
+	return tw.Flush()
+}
+
+// writeImportSummary says, on stderr, what the import changed.
+func writeImportSummary(w io.Writer, res *modelcatalog.ImportResult) {
+	for _, c := range res.Changes {
+		from := "none"
+		if c.From != nil {
+			from = modelcatalog.FormatPerM(*c.From)
+		}
+		fmt.Fprintf(w, "%s %s: %s → %s\n", c.Model, c.Line, from, modelcatalog.FormatPerM(c.To))
+	}
+	fmt.Fprintf(w, "%d models changed, %d unchanged, %d not in the LiteLLM table", len(res.Book.Managed), len(res.Unchanged), len(res.Missing))
+	if len(res.Missing) > 0 {
+		fmt.Fprintf(w, " (%s)", strings.Join(res.Missing, ", "))
+	}
+	fmt.Fprintln(w)
+}

@@ -1,0 +1,3 @@
+team "broken" {
+  developers = [10,
+}

@@ -1,0 +1,179 @@
+package modelcatalog
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// StaleEntryDays is the age past which a single figure is listed as stale
+// by `costgate catalog --stale`: managed prices move monthly, so a figure
+// unreviewed for a quarter is due a look.
+const StaleEntryDays = 90
+
+// Sections of a catalog listing, in the order they are listed.
+const (
+	SectionManaged    = "managed"
+	SectionScheduled  = "scheduled"
+	SectionDiscount   = "discount"
+	SectionBedrock    = "bedrock"
+	SectionQuality    = "quality"
+	SectionTTFT       = "ttft"
+	SectionOpenModel  = "open_model"
+	SectionGPU        = "gpu"
+	SectionGPUHour    = "gpu_hour"
+	SectionThroughput = "throughput"
+	SectionLineItem   = "line_item"
+	SectionTasks      = "tokens_per_task"
+)
+
+// Entry is one sourced figure of the catalog, as a listing shows it.
+type Entry struct {
+	Section string `json:"section"`
+	ID      string `json:"id"`
+	// Value is the figure in words: "$2 in / $0.1 cache read / … per M".
+	Value          string `json:"value"`
+	Status         string `json:"status,omitempty"`
+	Successor      string `json:"successor,omitempty"`
+	APIID          string `json:"api_id,omitempty"`
+	EffectiveFrom  string `json:"effective_from,omitempty"`
+	EffectiveUntil string `json:"effective_until,omitempty"`
+	Source
+}
+
+// Entries lists the catalog's figures for date: each managed model's price
+// in effect (and the prices scheduled after it), discounts, Bedrock terms,
+// quality scores and TTFTs, open models, GPUs, GPU-hour prices,
+// throughput, line items and tokens per task — each with its source and
+// as_of.
+func (c *Catalog) Entries(date string) []Entry {
+	var out, scheduled []Entry
+	for _, m := range c.Managed {
+		e := Entry{Section: SectionManaged, ID: m.ID, Status: m.Status, Successor: m.Successor, APIID: m.APIID}
+		if p, ok := m.PriceOn(date); ok {
+			e.Value, e.EffectiveFrom, e.EffectiveUntil, e.Source = DescribePrice(p), p.EffectiveFrom, p.EffectiveUntil, p.Source
+		} else {
+			e.Value, e.Source = "no price in effect on "+date, m.Source
+		}
+		out = append(out, e)
+		for _, p := range m.Prices {
+			if p.EffectiveFrom > date {
+				scheduled = append(scheduled, Entry{Section: SectionScheduled, ID: m.ID, Value: DescribePrice(p),
+					EffectiveFrom: p.EffectiveFrom, EffectiveUntil: p.EffectiveUntil, Source: p.Source})
+			}
+		}
+	}
+	out = append(out, scheduled...)
+	for _, d := range c.Discounts {
+		out = append(out, Entry{Section: SectionDiscount, ID: d.scope(), Value: fmt.Sprintf("%g %% off", d.PercentOff),
+			EffectiveFrom: d.EffectiveFrom, EffectiveUntil: d.EffectiveUntil, Source: d.Source})
+	}
+	if b := c.Bedrock; b != nil {
+		out = append(out, Entry{Section: SectionBedrock, ID: "regional_surcharge_percent",
+			Value: fmt.Sprintf("+%g %% on every line for regional profiles", b.RegionalSurchargePercent.Value), Source: b.RegionalSurchargePercent.Source})
+	}
+	for _, m := range c.Managed {
+		for _, k := range sortedKeys(m.Quality) {
+			out = append(out, Entry{Section: SectionQuality, ID: m.ID + " " + k, Value: fmt.Sprintf("%g", m.Quality[k].Value), Source: m.Quality[k].Source})
+		}
+		if m.TTFTMs != nil {
+			out = append(out, Entry{Section: SectionTTFT, ID: m.ID, Value: fmt.Sprintf("%g ms p95", m.TTFTMs.Value), Source: m.TTFTMs.Source})
+		}
+	}
+	for _, m := range c.OpenModels {
+		out = append(out, Entry{Section: SectionOpenModel, ID: m.ID, Value: fmt.Sprintf("%gB params (%gB active), %d layers, %d KV heads × %d, %s %g GB",
+			m.ParamsB, m.ActiveParamsB, m.Layers, m.KVHeads, m.HeadDim, m.WeightsDType, m.WeightsGB), Source: m.Source})
+		for _, k := range sortedKeys(m.Quality) {
+			out = append(out, Entry{Section: SectionQuality, ID: m.ID + " " + k, Value: fmt.Sprintf("%g", m.Quality[k].Value), Source: m.Quality[k].Source})
+		}
+	}
+	for _, g := range c.GPUs {
+		out = append(out, Entry{Section: SectionGPU, ID: g.ID, Value: fmt.Sprintf("%g GB", g.MemoryGB), Source: g.Source})
+	}
+	for _, in := range c.Instances {
+		for _, pm := range sortedKeys(in.GPUHourUSD) {
+			p := in.GPUHourUSD[pm]
+			v := "$" + FormatPerM(p.Low)
+			if p.High != p.Low {
+				v += "–" + FormatPerM(p.High)
+			}
+			out = append(out, Entry{Section: SectionGPUHour, ID: fmt.Sprintf("%s %s %s", in.Type, in.Region, pm),
+				Value: v + " per GPU-hour", Source: p.Source})
+		}
+	}
+	for _, t := range c.Throughput {
+		out = append(out, Entry{Section: SectionThroughput, ID: throughputKey(t),
+			Value: fmt.Sprintf("%g prefill / %g decode tok/s, TTFT %g ms at %d in flight", t.PrefillTokS, t.DecodeTokS, t.TTFTMs, t.Concurrency), Source: t.Source})
+	}
+	for _, l := range c.LineItems {
+		v := fmt.Sprintf("$%s a month", FormatPerM(l.MonthlyUSD))
+		if l.Per != "" {
+			v += " per " + l.Per
+		}
+		out = append(out, Entry{Section: SectionLineItem, ID: l.Name, Value: v, Source: l.Source})
+	}
+	for _, k := range sortedKeys(c.TokensPerTask) {
+		out = append(out, Entry{Section: SectionTasks, ID: k, Value: fmt.Sprintf("%g tokens", c.TokensPerTask[k].Value), Source: c.TokensPerTask[k].Source})
+	}
+	return out
+}
+
+// StaleEntries keeps the entries whose as_of is more than StaleEntryDays
+// before date (YYYY-MM-DD), in listing order; an unreadable as_of counts
+// as stale.
+func StaleEntries(entries []Entry, date string) []Entry {
+	on, err := time.Parse(dateLayout, date)
+	if err != nil {
+		return nil
+	}
+	cutoff := on.AddDate(0, 0, -StaleEntryDays).Format(dateLayout)
+	var out []Entry
+	for _, e := range entries {
+		if _, err := time.Parse(dateLayout, e.AsOf); err != nil || e.AsOf < cutoff {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// DescribePrice renders a list price with its structure: "$2 in / $0.1
+// cache read / cache write $2.5 (5m), $4 (1h) / $10 out per M; prompt >
+// 100000 tokens: …; peak (…): …".
+func DescribePrice(p Price) string {
+	s := describeLines(p.InputPerM, p.CacheReadPerM, p.CacheWritePerM, p.OutputPerM)
+	for _, t := range p.Tiers {
+		s += fmt.Sprintf("; prompt > %d tokens: %s", t.AbovePromptTokens, describeLines(t.InputPerM, t.CacheReadPerM, t.CacheWritePerM, t.OutputPerM))
+	}
+	if pk := p.Peak; pk != nil {
+		var w []string
+		for _, x := range pk.WindowsUTC {
+			w = append(w, fmt.Sprintf("%s %s-%s", strings.Join(x.Days, ","), x.From, x.Until))
+		}
+		s += fmt.Sprintf("; peak (%s UTC): %s", strings.Join(w, " and "), describeLines(pk.InputPerM, pk.CacheReadPerM, pk.CacheWritePerM, pk.OutputPerM))
+	}
+	return s
+}
+
+func describeLines(in float64, read *float64, write map[string]float64, out float64) string {
+	parts := []string{"$" + FormatPerM(in) + " in"}
+	if read != nil {
+		parts = append(parts, "$"+FormatPerM(*read)+" cache read")
+	} else {
+		parts = append(parts, "cache read unknown")
+	}
+	if len(write) > 0 {
+		ttls := make([]string, 0, len(write))
+		for k := range write {
+			ttls = append(ttls, k)
+		}
+		sort.Slice(ttls, func(i, j int) bool { return ttlMinutes[ttls[i]] < ttlMinutes[ttls[j]] })
+		var w []string
+		for _, t := range ttls {
+			w = append(w, fmt.Sprintf("$%s (%s)", FormatPerM(write[t]), t))
+		}
+		parts = append(parts, "cache write "+strings.Join(w, ", "))
+	}
+	parts = append(parts, "$"+FormatPerM(out)+" out per M")
+	return strings.Join(parts, " / ")
+}

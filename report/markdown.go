@@ -1,0 +1,327 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/costgate/costgate/plan"
+)
+
+// FormatMarkdown renders GitHub-flavoured Markdown, for pull-request
+// comments and job summaries.
+const FormatMarkdown = "markdown"
+
+// CommentMarker is the hidden first line of a diff comment, by which a CI
+// bot finds its own comment and updates it instead of adding another.
+const CommentMarker = "<!-- costgate -->"
+
+// Markdown writes a plan as Markdown: the decision and the options table
+// in view, the details folded. The output has no timestamps, so the same
+// plan gives the same bytes.
+func Markdown(w io.Writer, p *plan.Plan) error {
+	b := &strings.Builder{}
+	planMarkdown(b, p, "###")
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// MarkdownPlans writes several plans, separated by a rule.
+func MarkdownPlans(w io.Writer, plans []*plan.Plan) error {
+	b := &strings.Builder{}
+	for i, p := range plans {
+		if i > 0 {
+			b.WriteString("\n---\n\n")
+		}
+		planMarkdown(b, p, "###")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
+	if c := p.Chosen(); c != nil {
+		fmt.Fprintf(b, "%s costgate plan: `%s` — %s at $%s/month expected\n\n", h, p.Team, p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
+	} else {
+		fmt.Fprintf(b, "%s costgate plan: `%s` — BLOCKED\n\n", h, p.Team)
+	}
+	fmt.Fprintf(b, "Spec `%s`, priced for %s with the catalog of %s.\n\n", p.Spec, p.AsOf, p.CatalogAsOf)
+	for _, r := range p.Decision.Reasons {
+		fmt.Fprintf(b, "- %s\n", cell(r))
+	}
+	b.WriteString("\n| Option | Low | Expected | High | Quality gap | Status |\n|---|--:|--:|--:|--:|---|\n")
+	for _, o := range p.Options {
+		name, status := o.Architecture, "allowed"
+		if !o.Allowed {
+			status = "denied: " + policyIDs(o.Violations)
+		}
+		if o.Architecture == p.Decision.Architecture {
+			name, status = "**"+name+"**", status+", **chosen**"
+		}
+		gap := "-"
+		if o.QualityGapUSD.High > 0 {
+			gap = "$" + plan.USD(o.QualityGapUSD.Expected)
+			if !o.QualityIncluded {
+				gap += " (not in total)"
+			}
+		}
+		fmt.Fprintf(b, "| %s | $%s | $%s | $%s | %s | %s |\n", name, plan.USD(o.MonthlyUSD.Low), plan.USD(o.MonthlyUSD.Expected), plan.USD(o.MonthlyUSD.High), gap, cell(status))
+	}
+	b.WriteString("\nUSD per month.\n\n")
+
+	be := "none up to 100,000 developers"
+	if p.Breakeven.Developers != nil {
+		be = plan.USD(float64(*p.Breakeven.Developers)) + " developers"
+	}
+	fmt.Fprintf(b, "**Verdict** %s · **Breakeven** %s (team today: %s) · **Checklist** %d/5 met: %s\n\n",
+		strings.ReplaceAll(p.Verdict, "_", " "), be, rangeText(p.Inputs.Developers.Low, p.Inputs.Developers.High), p.Checklist.Met, p.Checklist.Verdict)
+
+	findings := planFindings(p)
+	if len(findings) > 0 {
+		b.WriteString("**Policy results**\n\n")
+		for _, f := range findings {
+			b.WriteString(f + "\n")
+		}
+		b.WriteString("\n")
+	}
+
+	var fleets []plan.Option
+	for _, o := range p.Options {
+		if o.Sizing != nil {
+			fleets = append(fleets, o)
+		}
+	}
+	if len(fleets) > 0 {
+		b.WriteString("<details><summary>Self-hosted fleets</summary>\n\n")
+		b.WriteString("| Option | Model | Instances | GPUs billed | TP | Replicas | Peak utilization | p95 TTFT |\n|---|---|---|--:|--:|--:|--:|--:|\n")
+		for _, o := range fleets {
+			s := o.Sizing
+			ttft := "unknown"
+			if s.TTFTMs != nil {
+				ttft = fmt.Sprintf("%g ms", *s.TTFTMs)
+			}
+			fmt.Fprintf(b, "| %s | `%s` | %d × %s | %d × %s | %d | %d | %.0f%% (target %.0f%%) | %s |\n", o.Architecture, s.Model, s.Instances, s.InstanceType,
+				s.GPUs, s.GPU, s.TensorParallel, s.Replicas, s.PeakUtilization*100, s.TargetUtilization*100, ttft)
+		}
+		for _, o := range fleets {
+			for _, n := range o.Sizing.Notes {
+				fmt.Fprintf(b, "\n- %s: %s", o.Architecture, cell(n))
+			}
+		}
+		b.WriteString("\n\n</details>\n\n")
+	}
+
+	b.WriteString("<details><summary>Line items</summary>\n\n| Option | Item | Low | Expected | High | Note |\n|---|---|--:|--:|--:|---|\n")
+	for _, o := range p.Options {
+		for _, it := range o.LineItems {
+			fmt.Fprintf(b, "| %s | %s | $%s | $%s | $%s | %s |\n", o.Architecture, cell(it.Name), plan.USD(it.MonthlyUSD.Low), plan.USD(it.MonthlyUSD.Expected), plan.USD(it.MonthlyUSD.High), cell(it.Note))
+		}
+	}
+	b.WriteString("\n</details>\n\n")
+
+	fmt.Fprintf(b, "<details><summary>Checklist: %d/5 met</summary>\n\n", p.Checklist.Met)
+	for _, it := range p.Checklist.Items {
+		mark := " "
+		if it.Met {
+			mark = "x"
+		}
+		fmt.Fprintf(b, "- [%s] %s (%s)\n", mark, it.Text, it.Detail)
+	}
+	b.WriteString("\n</details>\n")
+
+	if len(p.Waivers) > 0 {
+		b.WriteString("\n<details><summary>Overrides</summary>\n\n")
+		for _, w := range p.Waivers {
+			state := "active"
+			if w.Expired {
+				state = "**expired**"
+			}
+			fmt.Fprintf(b, "- `%s` (%s): waives `%s` until %s, approved by %s: %s\n", w.Name, state, w.Policy, w.Expires, w.Approver, cell(w.Reason))
+		}
+		b.WriteString("\n</details>\n")
+	}
+
+	if len(p.Resources) > 0 {
+		counts := map[string]int{}
+		for _, r := range p.Resources {
+			counts[r.Type]++
+		}
+		types := make([]string, 0, len(counts))
+		for t := range counts {
+			types = append(types, t)
+		}
+		sort.Strings(types)
+		fmt.Fprintf(b, "\n<details><summary>pulumi up would register %d resources</summary>\n\n", len(p.Resources))
+		for _, t := range types {
+			fmt.Fprintf(b, "- %d × `%s`\n", counts[t], t)
+		}
+		b.WriteString("\n</details>\n")
+	}
+}
+
+func planFindings(p *plan.Plan) []string {
+	var out []string
+	for _, o := range p.Options {
+		for _, v := range o.Violations {
+			out = append(out, fmt.Sprintf("- **deny** `%s` (%s): %s", v.Policy, o.Architecture, cell(v.Message)))
+		}
+		for _, v := range o.Waived {
+			out = append(out, fmt.Sprintf("- **waived** `%s` (%s): %s", v.Policy, o.Architecture, cell(v.Message)))
+		}
+		for _, v := range o.Warnings {
+			out = append(out, fmt.Sprintf("- warn `%s` (%s): %s", v.Policy, o.Architecture, cell(v.Message)))
+		}
+	}
+	for _, v := range p.Warnings {
+		out = append(out, fmt.Sprintf("- warn `%s` (plan): %s", v.Policy, cell(v.Message)))
+	}
+	return out
+}
+
+// DiffMarkdown writes diffs as one pull-request comment: the hidden
+// marker, then per spec a headline, one compact table and the policy
+// results that changed, with the attribution and ranges folded in
+// <details>. No timestamps: re-running on the same commits gives the same
+// bytes, so a bot that updates the comment only edits it when it changed.
+func DiffMarkdown(w io.Writer, diffs []*Diff) error {
+	b := &strings.Builder{}
+	b.WriteString(CommentMarker + "\n")
+	fmt.Fprintf(b, "## costgate cost review\n\n")
+	if len(diffs) == 0 {
+		b.WriteString("No spec to compare.\n")
+	}
+	for i, d := range diffs {
+		if i > 0 {
+			b.WriteString("\n---\n\n")
+		}
+		diffMarkdown(b, d)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func diffMarkdown(b *strings.Builder, d *Diff) {
+	fmt.Fprintf(b, "### `%s` — %s\n\n", d.Spec, Headline(d))
+	fmt.Fprintf(b, "Team `%s`, priced for %s. **Decision:** %s.\n\n", d.Team, d.AsOf, decisionLine(d.Decision))
+
+	b.WriteString("| Option | Base | Head | Change | Head range | Status |\n|---|--:|--:|--:|--:|---|\n")
+	for _, o := range d.Options {
+		name := o.Architecture
+		if o.Architecture == d.Decision.Head {
+			name = "**" + name + "**"
+		}
+		rng := "-"
+		if o.Head != nil {
+			rng = "$" + plan.USD(o.Head.Low) + "–$" + plan.USD(o.Head.High)
+		}
+		status := strings.Replace(optionStatus(d, o), "  <- chosen", ", **chosen**", 1)
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", name, moneyCell(o.Base), moneyCell(o.Head),
+			deltaCell(o.Delta, func(m plan.Money) float64 { return m.Expected }), rng, cell(status))
+	}
+	b.WriteString("\nExpected USD per month.\n\n")
+
+	if len(d.Policies) == 0 {
+		b.WriteString("No policy result appeared or cleared.\n")
+	} else {
+		b.WriteString("**Policy results**\n\n")
+		for _, pc := range d.Policies {
+			kind := pc.Kind
+			if kind == "deny" {
+				kind = "**deny**"
+			}
+			fmt.Fprintf(b, "- %s: %s `%s` (%s): %s\n", pc.Change, kind, pc.Policy, pc.Option, cell(pc.Message))
+		}
+	}
+
+	if d.New {
+		return
+	}
+	if top := movers(d); top != "" {
+		fmt.Fprintf(b, "\n**What moved the decided cost:** %s.\n", top)
+	}
+
+	archs := attributedArchs(d)
+	fmt.Fprintf(b, "\n<details><summary>Attribution: %d input(s) changed</summary>\n\n", len(d.Inputs))
+	if len(d.Inputs) == 0 {
+		b.WriteString("No input changed.\n")
+	} else {
+		b.WriteString("| # | Input | Base | Head | Decided")
+		for _, a := range archs {
+			b.WriteString(" | " + a)
+		}
+		b.WriteString(" |\n|--:|---|---|---|--:")
+		b.WriteString(strings.Repeat("|--:", len(archs)))
+		b.WriteString("|\n")
+		cols := attributionColumns(d)
+		for i, in := range d.Inputs {
+			fmt.Fprintf(b, "| %d | `%s` | %s | %s | %s", in.Step, in.Input, code(in.Base), code(in.Head), cellAt(cols["decided"], i))
+			for _, a := range archs {
+				b.WriteString(" | " + cellAt(cols[a], i))
+			}
+			b.WriteString(" |\n")
+		}
+		fmt.Fprintf(b, "| | **Total** | | | **%s**", signedPtr(d.Totals.DecisionUSD))
+		for _, a := range archs {
+			fmt.Fprintf(b, " | **%s**", signed(d.Totals.OptionsUSD[a]))
+		}
+		b.WriteString(" |\n\n")
+		fmt.Fprintf(b, "Expected USD per month. How: %s.\n", d.Order)
+	}
+	b.WriteString("\n</details>\n")
+
+	b.WriteString("\n<details><summary>Ranges, verdict and breakeven</summary>\n\n| Option | Δ low | Δ expected | Δ high |\n|---|--:|--:|--:|\n")
+	for _, o := range d.Options {
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", o.Architecture,
+			deltaCell(o.Delta, func(m plan.Money) float64 { return m.Low }),
+			deltaCell(o.Delta, func(m plan.Money) float64 { return m.Expected }),
+			deltaCell(o.Delta, func(m plan.Money) float64 { return m.High }))
+	}
+	fmt.Fprintf(b, "\n- Verdict (managed vs self-hosted): %s\n- Breakeven team size: %s\n\n</details>\n",
+		change(strings.ReplaceAll(d.Verdict[0], "_", " "), strings.ReplaceAll(d.Verdict[1], "_", " ")),
+		change(breakevenText(d.Breakeven[0]), breakevenText(d.Breakeven[1])))
+}
+
+// movers names the inputs that moved the decided cost, largest first.
+func movers(d *Diff) string {
+	type mover struct {
+		input string
+		usd   float64
+	}
+	var ms []mover
+	for _, in := range d.Inputs {
+		if in.DecisionUSD != nil && signed(*in.DecisionUSD) != "$0" {
+			ms = append(ms, mover{in.Input, *in.DecisionUSD})
+		}
+	}
+	sort.SliceStable(ms, func(i, j int) bool { return abs(ms[i].usd) > abs(ms[j].usd) })
+	parts := make([]string, 0, len(ms))
+	for i, m := range ms {
+		if i == 3 {
+			parts = append(parts, fmt.Sprintf("and %d more", len(ms)-3))
+			break
+		}
+		parts = append(parts, fmt.Sprintf("`%s` %s", m.input, signed(m.usd)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func abs(v float64) float64 {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// cell makes text safe inside a Markdown table cell.
+func cell(s string) string {
+	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+// code shows a value as inline code, or a dash when absent.
+func code(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
+}
