@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/policies"
 )
 
@@ -22,7 +23,7 @@ func BenchmarkEvaluatePlan(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var typed benchPlan
+	var typed plan.Plan
 	if err := json.Unmarshal(raw, &typed); err != nil {
 		b.Fatal(err)
 	}

@@ -49,7 +49,7 @@ type Config struct {
 	ConsumerPrincipals []string
 }
 
-// ConfigKeys are the keys ReadConfig understands (docs/PULUMI.md has the table).
+// ConfigKeys are the keys ReadConfig understands (README.md has the table).
 var ConfigKeys = []string{
 	"spec", "policyDirs", "vpcId", "subnetIds", "allowedCidrs", "certificateArn",
 	"amiId", "vllmImage", "alarmTopicArn", "timeZone", "vllmApiKey", "hfToken", "providerKeys",

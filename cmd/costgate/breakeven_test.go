@@ -19,13 +19,7 @@ const opusSeed = "../../examples/seed/50-devs-opus.hcl"
 
 func TestBreakevenExitCodes(t *testing.T) {
 	dir := t.TempDir()
-	tests := []struct {
-		name       string
-		args       []string
-		want       int
-		wantStdout string
-		wantStderr string
-	}{
+	tests := []cliCase{
 		{"table", []string{"breakeven", opusSeed, "--as-of", asOf}, 0, "<- breakeven", ""},
 		{"svg", []string{"breakeven", opusSeed, "--as-of", asOf, "--plot", filepath.Join(dir, "c.svg")}, 0, "breakeven 58 developers", ""},
 		{"png", []string{"breakeven", opusSeed, "--as-of", asOf, "--plot", filepath.Join(dir, "c.PNG")}, 0, "wrote", ""},
@@ -37,20 +31,7 @@ func TestBreakevenExitCodes(t *testing.T) {
 		{"invalid spec", []string{"breakeven", "testdata/invalid.hcl"}, 2, "", "invalid.hcl:"},
 		{"unknown format", []string{"breakeven", opusSeed, "--format", "csv"}, 2, "", "unknown format"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := runCLI(tt.args...)
-			if code != tt.want {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.want, stdout, stderr)
-			}
-			if !strings.Contains(stdout, tt.wantStdout) {
-				t.Errorf("stdout lacks %q:\n%s", tt.wantStdout, stdout)
-			}
-			if !strings.Contains(stderr, tt.wantStderr) {
-				t.Errorf("stderr lacks %q:\n%s", tt.wantStderr, stderr)
-			}
-		})
-	}
+	runCases(t, tests)
 }
 
 // TestBreakevenTable: the team today and the breakeven are rows of the

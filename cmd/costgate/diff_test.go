@@ -130,13 +130,7 @@ func TestDiffExitCodes(t *testing.T) {
 	up := []string{"diff", diffBase, diffBase} // the same spec: no change
 	// head → base raises the decided cost (head decides managed, cheaper).
 	rise := []string{"diff", diffHead, diffBase, "--as-of", asOf}
-	tests := []struct {
-		name       string
-		args       []string
-		want       int
-		wantStdout string
-		wantStderr string
-	}{
+	tests := []cliCase{
 		{"no change", append(up, "--as-of", asOf), 0, "No change in the decided cost", ""},
 		{"rise is informational", rise, 0, "Decided cost up", ""},
 		{"rise above USD limit", append(rise, "--fail-on-increase-above", "500"), 1, "Decided cost up", "above the limit of $500"},
@@ -154,20 +148,7 @@ func TestDiffExitCodes(t *testing.T) {
 		{"bad date", []string{"diff", diffBase, diffHead, "--as-of", "tomorrow"}, 2, "", "--as-of"},
 		{"base-ref without specs", []string{"diff", "--base-ref", "HEAD"}, 2, "", "--base-ref"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := runCLI(tt.args...)
-			if code != tt.want {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.want, stdout, stderr)
-			}
-			if !strings.Contains(stdout, tt.wantStdout) {
-				t.Errorf("stdout lacks %q:\n%s", tt.wantStdout, stdout)
-			}
-			if !strings.Contains(stderr, tt.wantStderr) {
-				t.Errorf("stderr lacks %q:\n%s", tt.wantStderr, stderr)
-			}
-		})
-	}
+	runCases(t, tests)
 }
 
 // TestDiffBaseRef runs diff against a git revision in a scratch

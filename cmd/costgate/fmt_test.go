@@ -32,33 +32,14 @@ func TestFmtExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	tidy := copyTo(t, dir, "../../examples/acme-platform.hcl")
 	untidy := copyTo(t, dir, messy)
-	tests := []struct {
-		name       string
-		args       []string
-		want       int
-		wantStdout string
-		wantStderr string
-	}{
+	tests := []cliCase{
 		{"check formatted", []string{"fmt", "--check", tidy}, 0, "", ""},
 		{"check unformatted", []string{"fmt", "--check", tidy, untidy}, 1, untidy, ""},
 		{"syntax error", []string{"fmt", "testdata/fmt/syntax.hcl"}, 2, "", "syntax.hcl:"},
 		{"missing file", []string{"fmt", filepath.Join(dir, "nope.hcl")}, 2, "", "nope.hcl"},
 		{"no file", []string{"fmt"}, 2, "", "requires at least 1 arg"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, stdout, stderr := runCLI(tt.args...)
-			if code != tt.want {
-				t.Errorf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.want, stdout, stderr)
-			}
-			if !strings.Contains(stdout, tt.wantStdout) {
-				t.Errorf("stdout lacks %q:\n%s", tt.wantStdout, stdout)
-			}
-			if !strings.Contains(stderr, tt.wantStderr) {
-				t.Errorf("stderr lacks %q:\n%s", tt.wantStderr, stderr)
-			}
-		})
-	}
+	runCases(t, tests)
 	if strings.Contains(mustRead(t, untidy), "developers=[40,60]") == false {
 		t.Error("--check rewrote the file")
 	}

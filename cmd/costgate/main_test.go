@@ -13,29 +13,19 @@ func runCLI(args ...string) (code int, stdout, stderr string) {
 	return code, out.String(), errb.String()
 }
 
-// TestExitCodes pins the contract: 0 allowed, 1 blocked, 2 invalid input
-// or usage.
-func TestExitCodes(t *testing.T) {
-	tests := []struct {
-		name       string
-		args       []string
-		want       int
-		wantStdout string
-		wantStderr string
-	}{
-		{"plan allowed", []string{"plan", "../../examples/startup-10.hcl", "--as-of", "2026-11-26"}, 0, "DECISION   MANAGED", ""},
-		{"plan blocked", []string{"plan", "testdata/blocked.hcl"}, 1, "DECISION   BLOCKED", ""},
-		{"plan invalid spec", []string{"plan", "testdata/invalid.hcl"}, 2, "", "testdata/invalid.hcl:2:"},
-		{"plan missing file", []string{"plan", "testdata/nope.hcl"}, 2, "", "nope.hcl"},
-		{"plan without a spec", []string{"plan"}, 2, "", "requires at least 1 arg"},
-		{"plan unknown format", []string{"plan", "../../examples/startup-10.hcl", "--format", "yaml"}, 2, "", "unknown format"},
-		{"plan bad date", []string{"plan", "../../examples/startup-10.hcl", "--as-of", "26/11/2026"}, 2, "", "--as-of"},
-		{"plan missing policy dir", []string{"plan", "../../examples/startup-10.hcl", "--policy-dir", "testdata/no-such-dir"}, 2, "", "no-such-dir"},
-		{"unknown command", []string{"deploy"}, 2, "", "unknown command"},
-		{"check allowed", []string{"check", "../../examples/regulated.hcl"}, 0, "ALLOWED", ""},
-		{"check blocked", []string{"check", "testdata/blocked.hcl", "../../examples/startup-10.hcl"}, 1, "BLOCKED  testdata/blocked.hcl", ""},
-		{"check invalid", []string{"check", "testdata/invalid.hcl"}, 2, "", "invalid.hcl:3:"},
-	}
+// cliCase is one CLI run: its arguments, the exit code it must give, and
+// text its stdout and stderr must contain.
+type cliCase struct {
+	name       string
+	args       []string
+	want       int
+	wantStdout string
+	wantStderr string
+}
+
+// runCases runs each case in process.
+func runCases(t *testing.T, tests []cliCase) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(tt.args...)
@@ -50,6 +40,26 @@ func TestExitCodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestExitCodes pins the contract: 0 allowed, 1 blocked, 2 invalid input
+// or usage.
+func TestExitCodes(t *testing.T) {
+	tests := []cliCase{
+		{"plan allowed", []string{"plan", "../../examples/startup-10.hcl", "--as-of", "2026-11-26"}, 0, "DECISION   MANAGED", ""},
+		{"plan blocked", []string{"plan", "testdata/blocked.hcl"}, 1, "DECISION   BLOCKED", ""},
+		{"plan invalid spec", []string{"plan", "testdata/invalid.hcl"}, 2, "", "testdata/invalid.hcl:2:"},
+		{"plan missing file", []string{"plan", "testdata/nope.hcl"}, 2, "", "nope.hcl"},
+		{"plan without a spec", []string{"plan"}, 2, "", "requires at least 1 arg"},
+		{"plan unknown format", []string{"plan", "../../examples/startup-10.hcl", "--format", "yaml"}, 2, "", "unknown format"},
+		{"plan bad date", []string{"plan", "../../examples/startup-10.hcl", "--as-of", "26/11/2026"}, 2, "", "--as-of"},
+		{"plan missing policy dir", []string{"plan", "../../examples/startup-10.hcl", "--policy-dir", "testdata/no-such-dir"}, 2, "", "no-such-dir"},
+		{"unknown command", []string{"deploy"}, 2, "", "unknown command"},
+		{"check allowed", []string{"check", "../../examples/regulated.hcl"}, 0, "ALLOWED", ""},
+		{"check blocked", []string{"check", "testdata/blocked.hcl", "../../examples/startup-10.hcl"}, 1, "BLOCKED  testdata/blocked.hcl", ""},
+		{"check invalid", []string{"check", "testdata/invalid.hcl"}, 2, "", "invalid.hcl:3:"},
+	}
+	runCases(t, tests)
 }
 
 // TestPlanJSONMany: several specs give a JSON array, one plan each.

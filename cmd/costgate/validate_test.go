@@ -41,10 +41,10 @@ func TestValidateExitCodes(t *testing.T) {
 	}
 }
 
-// TestHelpTeaches: every new command's help has a long description and
+// TestHelpTeaches: every command's help has a long description and
 // examples.
 func TestHelpTeaches(t *testing.T) {
-	for _, name := range []string{"diff", "breakeven", "fmt", "validate"} {
+	for _, name := range []string{"plan", "check", "diff", "breakeven", "catalog", "fmt", "validate"} {
 		t.Run(name, func(t *testing.T) {
 			code, stdout, _ := runCLI(name, "--help")
 			if code != 0 {
