@@ -16,9 +16,6 @@ import (
 // DateLayout is how dates appear in specs, catalogs and plans.
 const DateLayout = "2006-01-02"
 
-// StaleAfterDays is the catalog age past which a plan warns.
-const StaleAfterDays = 180
-
 // Evaluator runs the plan policies over the plan as JSON and returns the
 // denials and warnings. An error blocks the plan.
 type Evaluator interface {
@@ -89,8 +86,8 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 	for _, n := range res.Notes {
 		p.Warnings = append(p.Warnings, Finding{Policy: n.ID, Message: n.Message})
 	}
-	if age := ageDays(cat.AsOf, opts.date()); age > StaleAfterDays {
-		p.Warnings = append(p.Warnings, Finding{Policy: "catalog.stale", Message: fmt.Sprintf("the catalog is %d days old (as of %s); prices may have moved", age, cat.AsOf)})
+	if cat.Stale(opts.date()) {
+		p.Warnings = append(p.Warnings, Finding{Policy: "catalog.stale", Message: fmt.Sprintf("the catalog is %d days old (as of %s); prices may have moved", cat.AgeDays(opts.date()), cat.AsOf)})
 	}
 	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
 
@@ -304,14 +301,6 @@ func inputs(s *spec.Spec, date string) Inputs {
 	}
 	sort.SliceStable(in.Overrides, func(i, j int) bool { return in.Overrides[i].Name < in.Overrides[j].Name })
 	return in
-}
-
-func ageDays(asOf string, on time.Time) int {
-	t, err := time.Parse(DateLayout, asOf)
-	if err != nil {
-		return 0
-	}
-	return int(on.Sub(t).Hours() / 24)
 }
 
 // USD formats whole dollars with thousands separators: 12345.6 → "12,346".

@@ -140,6 +140,16 @@ func checkGitHub(w io.Writer, ps []planned) error {
 					ghEscapeProp(v.Policy+" ("+o.Architecture+")"), ghEscape(v.Message))
 			}
 		}
+		for _, w := range p.Waivers {
+			rng := overrideRange(pp.spec, w.Name)
+			if w.Expired {
+				fmt.Fprintf(b, "::warning file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp("override "+w.Name+" expired"),
+					ghEscape(fmt.Sprintf("Override %q for %s expired on %s and waives nothing (approved by %s: %s).", w.Name, w.Policy, w.Expires, w.Approver, w.Reason)))
+			} else if len(w.Waived) > 0 {
+				fmt.Fprintf(b, "::notice file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp("override "+w.Name),
+					ghEscape(fmt.Sprintf("Waives %s for %s until %s, approved by %s: %s.", w.Policy, strings.Join(w.Waived, ", "), w.Expires, w.Approver, w.Reason)))
+			}
+		}
 		if blocked {
 			fmt.Fprintf(b, "::error file=%s,title=costgate::%s\n", ghEscapeProp(p.Spec), ghEscape("blocked: no architecture is allowed"))
 		} else {
@@ -176,6 +186,14 @@ func policyRange(s *spec.Spec, f plan.Finding) hcl.Range {
 		if r, ok := s.Ranges[k]; ok {
 			return r
 		}
+	}
+	return hcl.Range{Filename: s.Filename, Start: hcl.Pos{Line: 1, Column: 1}}
+}
+
+// overrideRange finds an override block in the spec.
+func overrideRange(s *spec.Spec, name string) hcl.Range {
+	if r, ok := s.Ranges["override."+name]; ok {
+		return r
 	}
 	return hcl.Range{Filename: s.Filename, Start: hcl.Pos{Line: 1, Column: 1}}
 }
