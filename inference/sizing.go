@@ -100,7 +100,11 @@ type Fleet struct {
 	Throughput      modelcatalog.Throughput
 	PeakUtilization float64
 	TTFTMs          float64
-	Notes           []string
+	// TargetRequestsPerMinute is how many requests a minute one instance
+	// takes at the target utilization: the auto scaling group's target
+	// tracking value on the load balancer's request count per target.
+	TargetRequestsPerMinute float64
+	Notes                   []string
 }
 
 // Size sizes the fleet. It returns an error when the model fits no
@@ -216,6 +220,7 @@ func Size(r Request) (Fleet, error) {
 		// The spec's count is billed; the instance runs only its replicas.
 		f.BilledGPUs = r.FixedGPUs
 		f.ReplicasPerInstance = min(f.ReplicasPerInstance, f.Replicas)
+		f.TargetRequestsPerMinute = targetRequests(r, tput, busy, target, mean, f.ReplicasPerInstance)
 		return f, nil
 	}
 	// Every billed GPU serves: the last instance's spare GPUs run extra
@@ -223,7 +228,21 @@ func Size(r Request) (Fleet, error) {
 	f.Replicas = f.Instances * f.ReplicasPerInstance
 	f.BaselineReplicas = min(f.Replicas, f.BaselineInstances*f.ReplicasPerInstance)
 	f.PeakUtilization = busy / float64(f.Replicas)
+	f.TargetRequestsPerMinute = targetRequests(r, tput, busy, target, mean, f.ReplicasPerInstance)
 	return f, nil
+}
+
+// targetRequests is the requests a minute an instance of rpi replicas takes
+// at the target utilization. A request carries about the mean context as
+// input; the peak's requests keep busy replicas busy, so one replica at
+// the target takes (peak requests/s ÷ busy) × target. Without load, a
+// replica's prefill rate bounds it.
+func targetRequests(r Request, t modelcatalog.Throughput, busy, target, meanCtx float64, rpi int) float64 {
+	perReplica := t.PrefillTokS / meanCtx * target
+	if busy > 0 && r.PeakInputTokS > 0 {
+		perReplica = r.PeakInputTokS / meanCtx / busy * target
+	}
+	return math.Round(perReplica * float64(rpi) * 60)
 }
 
 // candidate is one tensor-parallel size sizing considered.

@@ -155,3 +155,20 @@ func TestVLLMArgs(t *testing.T) {
 		}
 	}
 }
+
+// TestTargetRequests: 1,768 input tok/s of 8,192-token requests is 0.216
+// requests/s. At TP 2 the KV cache holds 27 of the 28 sequences in flight
+// (50 × 0.543), so decode runs at 814 × 27/28 = 785 tok/s and 442 output
+// tok/s keep 0.563 of a replica busy. One replica at 0.7 takes
+// 0.216 / 0.563 × 0.7 = 0.268 requests/s; the p5.48xlarge's four replicas
+// take 0.268 × 4 × 60 ≈ 64 a minute.
+func TestTargetRequests(t *testing.T) {
+	f, err := Size(Request{Model: llama, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442,
+		MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.TargetRequestsPerMinute != 64 {
+		t.Errorf("target = %v requests a minute per instance, want 64", f.TargetRequestsPerMinute)
+	}
+}

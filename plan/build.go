@@ -247,7 +247,7 @@ func option(o breakeven.Option) Option {
 			Fixed: f.Fixed, Pricing: f.Pricing, GPUHourUSD: f.GPUHourUSD, BilledHours: f.BilledHours, Schedule: f.Schedule,
 			MaxModelLen: s.MaxModelLen, WeightsGB: round(s.WeightsGB, 1), KVCacheGB: round(s.KVCacheGB, 1),
 			PeakUtilization: round(s.PeakUtilization, 3), TargetUtilization: f.TargetUtilization, TTFTMs: ttft,
-			BaselineInstances: s.BaselineInstances, PeakInstances: s.Instances, VLLMArgs: f.VLLMArgs, Notes: notes,
+			BaselineInstances: s.BaselineInstances, PeakInstances: s.Instances, TargetRequestsPerMinute: s.TargetRequestsPerMinute, VLLMArgs: f.VLLMArgs, Notes: notes,
 		}
 	}
 	return out

@@ -120,10 +120,13 @@ type Sizing struct {
 	TargetUtilization float64  `json:"target_utilization"`
 	TTFTMs            *float64 `json:"ttft_ms"`
 	// BaselineInstances run outside peak hours; PeakInstances at peak.
-	BaselineInstances int      `json:"baseline_instances"`
-	PeakInstances     int      `json:"peak_instances"`
-	VLLMArgs          []string `json:"vllm_args"`
-	Notes             []string `json:"notes"`
+	BaselineInstances int `json:"baseline_instances"`
+	PeakInstances     int `json:"peak_instances"`
+	// TargetRequestsPerMinute is one instance's request rate at the target
+	// utilization, the auto scaling group's target-tracking value.
+	TargetRequestsPerMinute float64  `json:"target_requests_per_minute"`
+	VLLMArgs                []string `json:"vllm_args"`
+	Notes                   []string `json:"notes"`
 }
 
 // Finding is one policy result.

@@ -510,6 +510,25 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 	if err := schedules(ctx, name, asg, s, a.TimeZone, parent); err != nil {
 		return err
 	}
+	// Between the schedule's floor and the peak, the group tracks the load
+	// balancer's requests per instance at the rate sizing found for the
+	// target utilization.
+	if s.TargetRequestsPerMinute > 0 && floor < s.PeakInstances {
+		if _, err := autoscaling.NewPolicy(ctx, name+"-requests", &autoscaling.PolicyArgs{
+			AutoscalingGroupName:    asg.Name,
+			PolicyType:              pulumi.String("TargetTrackingScaling"),
+			EstimatedInstanceWarmup: pulumi.Int(grace),
+			TargetTrackingConfiguration: autoscaling.PolicyTargetTrackingConfigurationArgs{
+				PredefinedMetricSpecification: autoscaling.PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs{
+					PredefinedMetricType: pulumi.String("ALBRequestCountPerTarget"),
+					ResourceLabel:        pulumi.Sprintf("%s/%s", alb.ArnSuffix, tg.ArnSuffix),
+				},
+				TargetValue: pulumi.Float64(s.TargetRequestsPerMinute),
+			},
+		}, parent); err != nil {
+			return fmt.Errorf("create target tracking policy: %w", err)
+		}
+	}
 
 	// Alarms.
 	latency := a.LatencyTargetMs

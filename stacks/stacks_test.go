@@ -164,6 +164,7 @@ func TestDeployExamples(t *testing.T) {
 				"aws:ec2/launchTemplate:LaunchTemplate":             1,
 				"aws:autoscaling/group:Group":                       1,
 				"aws:autoscaling/schedule:Schedule":                 2,
+				"aws:autoscaling/policy:Policy":                     1, // target tracking between night's 0 and the peak
 				"aws:lb/loadBalancer:LoadBalancer":                  1,
 				"aws:lb/targetGroup:TargetGroup":                    1,
 				"aws:lb/listener:Listener":                          1,
@@ -206,6 +207,7 @@ func TestDeployExamples(t *testing.T) {
 				"aws:ec2/securityGroup:SecurityGroup":            2,
 				"aws:ec2/launchTemplate:LaunchTemplate":          1,
 				"aws:autoscaling/schedule:Schedule":              0, // one p5.48xlarge is baseline and peak: nothing to schedule
+				"aws:autoscaling/policy:Policy":                  0, // nor to track
 				"aws:secretsmanager/secret:Secret":               2,
 				"aws:secretsmanager/secretVersion:SecretVersion": 2,
 				"aws:iam/role:Role":                              2,
@@ -379,6 +381,16 @@ func checkFleet(t *testing.T, rs []plan.Resource, opt *plan.Option, cfg Config) 
 	}
 	if _, ok := asg.Properties["instanceRefresh"].(map[string]any); !ok {
 		t.Errorf("group has no instance refresh")
+	}
+	for _, pol := range ofType(rs, "aws:autoscaling/policy:Policy") {
+		ttc, _ := pol.Properties["targetTrackingConfiguration"].(map[string]any)
+		if got := ttc["targetValue"]; got != s.TargetRequestsPerMinute {
+			t.Errorf("target tracking value %v, want sizing's %v requests a minute", got, s.TargetRequestsPerMinute)
+		}
+		metric, _ := ttc["predefinedMetricSpecification"].(map[string]any)
+		if metric["predefinedMetricType"] != "ALBRequestCountPerTarget" {
+			t.Errorf("target tracking metric %v, want ALBRequestCountPerTarget", metric["predefinedMetricType"])
+		}
 	}
 	for _, sch := range ofType(rs, "aws:autoscaling/schedule:Schedule") {
 		want := float64(s.PeakInstances)
