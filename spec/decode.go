@@ -161,6 +161,38 @@ func (b *body) attr(name string) *hclsyntax.Attribute {
 // variables and no functions, so both are refused before evaluation with a
 // message that says so; a null value is refused too, since leaving the
 // attribute out is how a spec asks for the default.
+// literal reports whether the attribute's expression is a literal value:
+// numbers (with a leading minus), strings, true/false, lists and objects of
+// them. The spec language has no operators: arithmetic would let a spec
+// say 1 % 0 or (1/0) * 0 and mean nothing a reviewer can check.
+func (b *body) literal(a *hclsyntax.Attribute) bool {
+	ok := true
+	_ = hclsyntax.VisitAll(a.Expr, func(n hclsyntax.Node) hcl.Diagnostics {
+		if !ok {
+			return nil
+		}
+		switch e := n.(type) {
+		case *hclsyntax.LiteralValueExpr, *hclsyntax.TupleConsExpr, *hclsyntax.ObjectConsExpr,
+			*hclsyntax.ObjectConsKeyExpr, *hclsyntax.TemplateExpr, *hclsyntax.ParenthesesExpr,
+			*hclsyntax.ScopeTraversalExpr, *hclsyntax.FunctionCallExpr, *hclsyntax.TemplateWrapExpr:
+			// Variables and functions have their own diagnostics.
+		case *hclsyntax.UnaryOpExpr:
+			if e.Op != hclsyntax.OpNegate {
+				ok = false
+			}
+		default:
+			ok = false
+		}
+		if !ok {
+			b.d.errorf(a.Expr.Range(), "Expressions not supported",
+				"The spec language takes literal values, not expressions: write %s.%s as a number, a string in double quotes, true or false, or a list of them, with the result worked out.",
+				b.path, a.Name)
+		}
+		return nil
+	})
+	return ok
+}
+
 func (b *body) value(a *hclsyntax.Attribute) (cty.Value, bool) {
 	ok := true
 	var templates []hcl.Range
@@ -197,6 +229,9 @@ func (b *body) value(a *hclsyntax.Attribute) (cty.Value, bool) {
 		}
 		return nil
 	})
+	if ok {
+		ok = b.literal(a)
+	}
 	if !ok {
 		return cty.NilVal, false
 	}

@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/hashicorp/hcl/v2"
@@ -73,7 +74,7 @@ func (p *Parser) WriteDiagnostics(w io.Writer, diags hcl.Diagnostics) error {
 				out = pos + ":\n" + out
 			}
 		}
-		if _, err := io.WriteString(w, out); err != nil {
+		if _, err := io.WriteString(w, sanitize(out)); err != nil {
 			return fmt.Errorf("write diagnostics: %w", err)
 		}
 	}
@@ -99,6 +100,10 @@ func (p *Parser) ParseFile(path string) (*Spec, hcl.Diagnostics) {
 // come with a Spec. A file with syntax errors is not decoded further,
 // because a half-parsed file would only add misleading errors.
 func (p *Parser) Parse(filename string, src []byte) (*Spec, hcl.Diagnostics) {
+	if d := refuse(filename, src); d != nil {
+		p.files[filename] = &hcl.File{Body: hcl.EmptyBody(), Bytes: nil}
+		return nil, hcl.Diagnostics{d}
+	}
 	f, diags := hclsyntax.ParseConfig(src, filename, hcl.InitialPos)
 	if f == nil {
 		f = &hcl.File{Body: hcl.EmptyBody(), Bytes: src}
@@ -106,7 +111,7 @@ func (p *Parser) Parse(filename string, src []byte) (*Spec, hcl.Diagnostics) {
 	p.files[filename] = f
 	if diags.HasErrors() {
 		sortDiagnostics(diags)
-		return nil, diags
+		return nil, capDiagnostics(filename, diags)
 	}
 	syn, ok := f.Body.(*hclsyntax.Body)
 	if !ok {
@@ -122,10 +127,48 @@ func (p *Parser) Parse(filename string, src []byte) (*Spec, hcl.Diagnostics) {
 	s := d.file(filename, syn)
 	diags = append(diags, d.diags...)
 	sortDiagnostics(diags)
+	diags = capDiagnostics(filename, diags)
 	if diags.HasErrors() {
 		return nil, diags
 	}
 	return s, diags
+}
+
+// MaxSpecBytes bounds a spec file. One team's spec is a few kilobytes; a
+// larger file is not a spec, and parsing and quoting it back would take
+// seconds to minutes.
+const MaxSpecBytes = 256 << 10
+
+// MaxDiagnostics bounds the diagnostics of one file: past this many, the
+// file is not a spec with mistakes but something else.
+const MaxDiagnostics = 50
+
+// refuse returns a diagnostic for input that is not a spec at all: too
+// large, not UTF-8 text, or holding NUL bytes.
+func refuse(filename string, src []byte) *hcl.Diagnostic {
+	at := &hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos}
+	switch {
+	case len(src) > MaxSpecBytes:
+		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "File too large", Subject: at,
+			Detail: fmt.Sprintf("A spec describes one team in a few kilobytes; this file has %d bytes, above the limit of %d.", len(src), MaxSpecBytes)}
+	case !utf8.Valid(src) || bytes.IndexByte(src, 0) >= 0:
+		return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Not a text file", Subject: at,
+			Detail: "A spec is UTF-8 text in HCL syntax; this file holds bytes that are not (binary data or another encoding)."}
+	}
+	return nil
+}
+
+// capDiagnostics keeps the first MaxDiagnostics diagnostics and says how
+// many more there were.
+func capDiagnostics(filename string, diags hcl.Diagnostics) hcl.Diagnostics {
+	if len(diags) <= MaxDiagnostics {
+		return diags
+	}
+	more := len(diags) - MaxDiagnostics
+	out := append(hcl.Diagnostics{}, diags[:MaxDiagnostics]...)
+	return append(out, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Too many errors",
+		Detail:  fmt.Sprintf("%d more problems in %s are not shown; fix the ones above first.", more, filename),
+		Subject: &hcl.Range{Filename: filename, Start: hcl.InitialPos, End: hcl.InitialPos}})
 }
 
 // sortDiagnostics orders diagnostics by position, so output is stable and
@@ -239,4 +282,37 @@ func (d *decoder) open(blk *hclsyntax.Block, path, what string, record bool) *bo
 		d.ranges[path] = blk.DefRange()
 	}
 	return &body{d: d, path: path, what: what, syn: blk.Body, def: blk.DefRange(), unrecorded: !record}
+}
+
+// MaxQuotedLine bounds a rendered line: a spec's line is quoted back in
+// every diagnostic about it, and a megabyte-long line would flood a
+// terminal or a CI log.
+const MaxQuotedLine = 200
+
+// sanitize makes rendered diagnostics safe to print: control characters
+// from the spec (which could rewrite a terminal) are shown escaped, and
+// long lines are clipped.
+func sanitize(out string) string {
+	lines := strings.Split(out, "\n")
+	for i, l := range lines {
+		var b strings.Builder
+		n := 0
+		for _, r := range l {
+			if n >= MaxQuotedLine {
+				b.WriteString("…")
+				break
+			}
+			switch {
+			case r == '\t':
+				b.WriteRune(r)
+			case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
+				fmt.Fprintf(&b, "\\x%02x", r)
+			default:
+				b.WriteRune(r)
+			}
+			n++
+		}
+		lines[i] = b.String()
+	}
+	return strings.Join(lines, "\n")
 }

@@ -135,7 +135,7 @@ team "t-1" {
   working_hours_per_month = 160
   peak_to_average         = [1.5, 3]
   developer_hourly_usd    = [80, 150]
-  cost_center             = "r&d / platform"
+  cost_center             = "r+d / platform"
 }
 workload "autocomplete" {
   share      = 0.3333
@@ -180,7 +180,7 @@ quality {
 				s.Team = Team{
 					Name: "t-1", Developers: Range{50, 400}, TokensPerDeveloper: Range{1e6, 8e6},
 					InputShare: Range{0.7, 0.9}, CachedInputShare: Range{0, 0.5}, WorkingHoursPerMonth: 160,
-					PeakToAverage: Range{1.5, 3}, DeveloperHourlyUSD: Range{80, 150}, CostCenter: "r&d / platform", Timezone: "UTC",
+					PeakToAverage: Range{1.5, 3}, DeveloperHourlyUSD: Range{80, 150}, CostCenter: "r+d / platform", Timezone: "UTC",
 				}
 				s.Workloads = []Workload{
 					{Name: "autocomplete", Share: 0.3333, Complexity: "simple", ContextTokens: 8192},

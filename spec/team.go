@@ -74,9 +74,15 @@ func (d *decoder) team(blk *hclsyntax.Block) Team {
 			d.errorf(a.Expr.Range(), "Empty value", "team.cost_center must not be empty: it is tagged on every resource.")
 		case len(cc) > 256:
 			d.errorf(a.Expr.Range(), "Value too long", "team.cost_center is tagged on every resource, and AWS tag values hold at most 256 characters; this one has %d.", len(cc))
+		case !tagValue.MatchString(cc):
+			d.errorf(a.Expr.Range(), "Invalid tag value",
+				"team.cost_center is tagged on every resource, so it may hold only letters, digits, spaces and _ . : / = + - @, as AWS tag values do.")
 		default:
 			t.CostCenter = cc
 		}
 	}
 	return t
 }
+
+// tagValue is the character set AWS allows in tag values.
+var tagValue = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)

@@ -1,0 +1,302 @@
+package plan_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/report"
+	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/stacks"
+	"github.com/google/go-cmp/cmp"
+)
+
+// parseSeed parses one bundled spec.
+func parseSeed(t *testing.T, path string) *spec.Spec {
+	t.Helper()
+	s, diags := spec.NewParser(modelcatalog.Default()).ParseFile(path)
+	if diags.HasErrors() {
+		t.Fatalf("parse %s: %v", path, diags)
+	}
+	return s
+}
+
+func buildAt(t *testing.T, s *spec.Spec) *plan.Plan {
+	t.Helper()
+	p, err := plan.Build(s, plan.Options{AsOf: fuzzDate, Policies: builtinPolicies()})
+	if err != nil {
+		t.Fatalf("build %s: %v", s.Filename, err)
+	}
+	if err := checkPlan(p); err != nil {
+		t.Fatalf("%s: %v", s.Filename, err)
+	}
+	return p
+}
+
+// scale multiplies a range by k.
+func scale(r spec.Range, k float64) spec.Range { return spec.Range{Low: r.Low * k, High: r.High * k} }
+
+// costTolerance absorbs rounding to cents.
+const costTolerance = 0.011
+
+// TestMonotoneCosts: more developers, or more tokens per developer, never
+// make an option cheaper (see cheaper for model "auto"). Every bundled spec is scaled in each input by
+// growing factors, and each option's low, expected and high costs must
+// not fall from one factor to the next. Every scaled plan also keeps the
+// promises FuzzBuild checks, among them that the decision is never a
+// denied option.
+func TestMonotoneCosts(t *testing.T) {
+	factors := []float64{1, 1.25, 2, 3, 5, 10, 40}
+	inputs := []struct {
+		name  string
+		apply func(s *spec.Spec, k float64)
+	}{
+		{"developers", func(s *spec.Spec, k float64) {
+			// Developers are whole: round each end up, which keeps order.
+			r := scale(s.Team.Developers, k)
+			s.Team.Developers = spec.Range{Low: ceil(r.Low), High: ceil(r.High)}
+		}},
+		{"tokens_per_developer", func(s *spec.Spec, k float64) { s.Team.TokensPerDeveloper = scale(s.Team.TokensPerDeveloper, k) }},
+	}
+	for _, path := range seedSpecs(t) {
+		for _, in := range inputs {
+			t.Run(filepath.Base(path)+"/"+in.name, func(t *testing.T) {
+				var prev *plan.Plan
+				prevK := 0.0
+				for _, k := range factors {
+					s := parseSeed(t, path)
+					in.apply(s, k)
+					if s.Team.Developers.High > 100000 {
+						break
+					}
+					p := buildAt(t, s)
+					if prev != nil {
+						for _, msg := range cheaper(prev, p) {
+							t.Errorf("%s × %v → × %v: %s", in.name, prevK, k, msg)
+						}
+					}
+					prev, prevK = p, k
+				}
+			})
+		}
+	}
+}
+
+func ceil(v float64) float64 {
+	if v == float64(int64(v)) {
+		return v
+	}
+	return float64(int64(v) + 1)
+}
+
+// cheaper lists every cost of b below the same cost of a, per option.
+// When model "auto" picks a different model for the two plans, only the
+// expected cost is compared: the choice minimises expected cost, which
+// therefore never falls, while the new model's low and high may sit below
+// the old one's.
+func cheaper(a, b *plan.Plan) []string {
+	var out []string
+	for _, oa := range a.Options {
+		for _, ob := range b.Options {
+			if oa.Architecture != ob.Architecture {
+				continue
+			}
+			ma, mb := oa.MonthlyUSD, ob.MonthlyUSD
+			for _, c := range []struct {
+				name   string
+				va, vb float64
+			}{{"low", ma.Low, mb.Low}, {"expected", ma.Expected, mb.Expected}, {"high", ma.High, mb.High}} {
+				if c.name != "expected" && oa.Sizing != nil && ob.Sizing != nil && oa.Sizing.Model != ob.Sizing.Model {
+					continue
+				}
+				if c.vb < c.va-costTolerance {
+					out = append(out, fmt.Sprintf("%s %s fell from %.2f to %.2f (sizing %s → %s)",
+						oa.Architecture, c.name, c.va, c.vb, sizing(oa.Sizing), sizing(ob.Sizing)))
+				}
+			}
+		}
+	}
+	return out
+}
+
+func sizing(s *plan.Sizing) string {
+	if s == nil {
+		return "none"
+	}
+	return fmt.Sprintf("%s %d×%s TP%d %d replicas %d GPUs", s.Model, s.Instances, s.InstanceType, s.TensorParallel, s.Replicas, s.GPUs)
+}
+
+// TestCheapestAllowedUnderScaling is the decision's invariant over a wide
+// spread of team sizes: whatever the policies deny at each size, the
+// decision is the cheapest allowed option, or blocked when none is.
+func TestCheapestAllowedUnderScaling(t *testing.T) {
+	for _, path := range seedSpecs(t) {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			for _, n := range []float64{1, 7, 60, 450, 3000, 25000, 100000} {
+				s := parseSeed(t, path)
+				s.Team.Developers = spec.Scalar(n)
+				buildAt(t, s) // checkPlan holds the invariant
+			}
+		})
+	}
+}
+
+// planJSON builds every bundled spec, gates it on its resources as the
+// CLI does, and renders all plans as JSON.
+func planJSON(t *testing.T) []byte {
+	t.Helper()
+	ev := builtinPolicies()
+	engine, ok := plan.Engine(ev)
+	if !ok {
+		t.Fatal("the built-in evaluator has no policy engine")
+	}
+	var plans []*plan.Plan
+	for _, path := range seedSpecs(t) {
+		p := buildAt(t, parseSeed(t, path))
+		if err := stacks.Gate(context.Background(), p, engine, stacks.Config{}); err != nil {
+			t.Fatalf("gate %s: %v", path, err)
+		}
+		plans = append(plans, p)
+	}
+	var buf bytes.Buffer
+	if err := report.JSON(&buf, plans); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestDeterministicJSON: the same specs give byte-identical JSON, plans
+// and resources, from run to run and whatever the number of threads the
+// Go scheduler uses (the mock Pulumi run registers resources from
+// goroutines).
+func TestDeterministicJSON(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	var first []byte
+	for _, procs := range []int{1, 4, 1, 4} {
+		runtime.GOMAXPROCS(procs)
+		got := planJSON(t)
+		if first == nil {
+			first = got
+			continue
+		}
+		if !bytes.Equal(first, got) {
+			t.Fatalf("JSON under GOMAXPROCS=%d differs from the first run (-first +now):\n%s", procs, cmp.Diff(string(first), string(got)))
+		}
+	}
+}
+
+// TestPolicyRuntimeErrorsFailClosed: a policy folder whose rules fail
+// while evaluating — not while compiling — never yields an allowed
+// option: every option is denied and the plan is blocked, with the error.
+func TestPolicyRuntimeErrorsFailClosed(t *testing.T) {
+	tests := []struct {
+		name string
+		rego string
+		want string
+	}{
+		{
+			name: "division by zero",
+			rego: `package costgate.team.broken
+
+deny contains v if {
+	some o in input.options
+	ratio := o.monthly_usd.expected / 0
+	ratio > 1
+	v := {"policy": "team.ratio", "option": o.architecture, "msg": "too costly"}
+}
+`,
+			want: "divide by zero",
+		},
+		{
+			name: "conflicting outputs",
+			rego: `package costgate.team.broken
+
+limit := 100 if count(input.options) > 0
+
+limit := 200 if count(input.options) > 1
+
+deny contains v if {
+	some o in input.options
+	o.monthly_usd.expected > limit
+	v := {"policy": "team.limit", "option": o.architecture, "msg": "over the limit"}
+}
+`,
+			want: "conflict",
+		},
+		{
+			name: "bad conversion",
+			rego: `package costgate.team.broken
+
+deny contains v if {
+	to_number(input.team) > 0
+	v := {"policy": "team.convert", "option": "*", "msg": "never"}
+}
+`,
+			want: "to_number",
+		},
+		{
+			name: "finding without a message",
+			rego: `package costgate.team.broken
+
+deny contains v if {
+	v := {"policy": "team.silent", "option": "*"}
+}
+`,
+			want: "msg",
+		},
+		{
+			name: "finding for an unknown option",
+			rego: `package costgate.team.broken
+
+deny contains v if {
+	v := {"policy": "team.other", "option": "on_prem", "msg": "denied"}
+}
+`,
+			want: "on_prem",
+		},
+		{
+			name: "deny as a boolean",
+			rego: `package costgate.team.broken
+
+deny := true
+`,
+			want: "deny",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "broken.rego"), []byte(tt.rego), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			ev, err := plan.NewPolicies(dir)
+			if err != nil {
+				t.Fatalf("NewPolicies: %v; want a policy set that compiles and fails only while evaluating", err)
+			}
+			for _, path := range seedSpecs(t) {
+				p, err := plan.Build(parseSeed(t, path), plan.Options{AsOf: fuzzDate, Policies: ev})
+				if err != nil {
+					continue // an error is not an allow
+				}
+				if p.Decision.Architecture != plan.Blocked {
+					t.Errorf("%s: decision %s despite a failing policy", path, p.Decision.Architecture)
+				}
+				for _, o := range p.Options {
+					if o.Allowed {
+						t.Errorf("%s: %s allowed despite a failing policy", path, o.Architecture)
+					}
+				}
+				if reasons := strings.Join(p.Decision.Reasons, " "); !strings.Contains(reasons, tt.want) {
+					t.Errorf("%s: reasons %q do not carry the policy error (%q)", path, reasons, tt.want)
+				}
+			}
+		})
+	}
+}

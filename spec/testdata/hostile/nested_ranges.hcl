@@ -1,0 +1,10 @@
+team "acme" {
+  developers           = [[100, 200], [300, 400]]
+  tokens_per_developer = [2e6, [5e6]]
+  cost_center          = "platform"
+}
+
+workload "chat" {
+  share      = 1
+  complexity = "complex"
+}

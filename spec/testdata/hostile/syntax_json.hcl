@@ -1,0 +1,1 @@
+{"team": {"acme": {"developers": 200, "cost_center": "platform"}}}

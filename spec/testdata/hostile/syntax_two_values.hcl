@@ -1,0 +1,5 @@
+team "acme" {
+  developers           = 200 300
+  tokens_per_developer = [2e6, 5e6]
+  cost_center          = "platform"
+}

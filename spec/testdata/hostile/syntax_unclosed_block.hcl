@@ -1,0 +1,9 @@
+team "acme" {
+  developers           = 200
+  tokens_per_developer = [2e6, 5e6]
+  cost_center          = "platform"
+
+workload "chat" {
+  share      = 1
+  complexity = "complex"
+}

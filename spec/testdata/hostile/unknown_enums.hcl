@@ -1,0 +1,16 @@
+team "acme" {
+  developers           = 200
+  tokens_per_developer = [2e6, 5e6]
+  cost_center          = "platform"
+}
+
+workload "chat" {
+  share      = 1
+  complexity = "COMPLEX"
+}
+
+self_hosted {
+  model    = "qwen3-coder-30b-a3b"
+  pricing  = "free"
+  schedule = "weekends"
+}
