@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"runtime"
 	"time"
 
 	"github.com/costgate/costgate/modelcatalog"
@@ -11,6 +12,7 @@ import (
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/stacks"
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 )
 
 // planFlags are the flags every planning command shares.
@@ -67,6 +69,17 @@ func buildPlans(f *planFlags, paths []string, stderr io.Writer) ([]planned, erro
 	if err != nil {
 		return nil, err
 	}
+	// Compiling the policies takes longer than reading the specs: start it
+	// first.
+	type compiled struct {
+		ev  plan.Evaluator
+		err error
+	}
+	policiesReady := make(chan compiled, 1)
+	go func() {
+		ev, err := plan.NewPolicies(f.policyDirs...)
+		policiesReady <- compiled{ev, err}
+	}()
 	parser := spec.NewParser(cat)
 	specs := make([]*spec.Spec, 0, len(paths))
 	failed := false
@@ -86,21 +99,31 @@ func buildPlans(f *planFlags, paths []string, stderr io.Writer) ([]planned, erro
 	if failed {
 		return nil, errReported
 	}
-	ev, err := plan.NewPolicies(f.policyDirs...)
-	if err != nil {
-		return nil, invalid(err)
+	c := <-policiesReady
+	if c.err != nil {
+		return nil, invalid(c.err)
 	}
+	ev := c.ev
 	engine, _ := plan.Engine(ev)
-	out := make([]planned, 0, len(specs))
-	for _, s := range specs {
-		p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev})
-		if err != nil {
-			return nil, invalid(err)
-		}
-		if err := stacks.Gate(context.Background(), p, engine, stacks.Config{}); err != nil {
-			return nil, err
-		}
-		out = append(out, planned{spec: s, plan: p})
+	// Specs plan independently: one worker a CPU, results in input order.
+	out := make([]planned, len(specs))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, s := range specs {
+		g.Go(func() error {
+			p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev})
+			if err != nil {
+				return invalid(err)
+			}
+			if err := stacks.Gate(context.Background(), p, engine, stacks.Config{}); err != nil {
+				return err
+			}
+			out[i] = planned{spec: s, plan: p}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
