@@ -317,7 +317,7 @@ func (m *model) axes(selfHosted bool) []axis {
 		a = append(a,
 			axis{t.PeakToAverage, func(p *params, v float64) { p.peakToAverage = v }},
 			axis{m.s.SelfHosted.OpsUSDPerMonth, func(p *params, v float64) { p.opsUSD = v }},
-			axis{spec.Range{Low: 0, High: 1}, func(p *params, v float64) { p.gpuPricePos = v }},
+			axis{m.gpuPriceAxis(), func(p *params, v float64) { p.gpuPricePos = v }},
 		)
 		// The quality gap is reported even when the decision leaves it out.
 		a = append(a,
@@ -326,6 +326,24 @@ func (m *model) axes(selfHosted bool) []axis {
 		)
 	}
 	return a
+}
+
+// gpuPriceAxis is the range of the GPU-price position: [0, 1] when the
+// price is a range, a single point otherwise (no corners to spend).
+func (m *model) gpuPriceAxis() spec.Range {
+	sh := m.s.SelfHosted
+	if sh.GPUHourUSD != nil {
+		if sh.GPUHourUSD.IsScalar() {
+			return spec.Range{}
+		}
+		return spec.Range{Low: 0, High: 1}
+	}
+	for _, in := range m.cat.InstancesFor(sh.GPU, sh.Region) {
+		if pr, ok := in.GPUHourUSD[sh.Pricing]; ok && pr.Low != pr.High {
+			return spec.Range{Low: 0, High: 1}
+		}
+	}
+	return spec.Range{}
 }
 
 // reworkAxis is the range of the rework position: [0, 1] when any
@@ -443,8 +461,8 @@ func (m *model) option(arch string, sh *modelcatalog.OpenModel) (Option, error) 
 		o.Fleet = m.fleetOf(arch, sh, exp.fleet, exp.gpuHourUSD)
 		if m.s.SelfHosted.GPUs > 0 && exp.fleet.GPUs != m.s.SelfHosted.GPUs {
 			o.Notes = append(o.Notes, Note{ID: "sizing.packing", Message: fmt.Sprintf(
-				"the fixed fleet of %d GPUs is billed as given, but AWS sells %s in instances of %d: provisioning it takes %d × %s, %d GPUs",
-				m.s.SelfHosted.GPUs, m.s.SelfHosted.GPU, exp.fleet.GPUs/max(exp.fleet.Instances, 1), exp.fleet.Instances, exp.fleet.InstanceType, exp.fleet.GPUs)})
+				"the fixed fleet of %d GPUs is billed as given, but its replicas (tensor-parallel size %d) run on %d × %s, %d GPUs: AWS sells %s one per p5.4xlarge or eight per p5.48xlarge, and a replica spanning GPUs needs the eight",
+				m.s.SelfHosted.GPUs, exp.fleet.TensorParallel, exp.fleet.Instances, exp.fleet.InstanceType, exp.fleet.GPUs, m.s.SelfHosted.GPU)})
 		}
 	}
 	return o, nil
@@ -687,6 +705,9 @@ func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error)
 		out = append(out, inference.PricedInstance{Type: in.Type, GPUs: in.GPUs, GPUHourUSD: lo + pos*(hi-lo)})
 	}
 	if len(out) == 0 {
+		if len(m.cat.InstancesFor(sh.GPU, sh.Region)) == 0 {
+			return nil, fmt.Errorf("the catalog has no instance type with %s GPUs in %s (a price book can add one)", sh.GPU, sh.Region)
+		}
 		return nil, fmt.Errorf("the catalog has no %s price for %s instances in %s (set self_hosted.gpu_hour_usd)", sh.Pricing, sh.GPU, sh.Region)
 	}
 	m.priced[pos] = out
@@ -745,9 +766,19 @@ func (m *model) routes(arch string, sh *modelcatalog.OpenModel, f *inference.Fle
 // breakeven returns the smallest team in [1, MaxDevelopers] at which the
 // self-hosted expected cost is no more than the managed one, re-sizing the
 // fleet at each count, or nil.
+//
+// With model "auto" each team size gets the cheapest candidate: a minimum of
+// costs that never fall as the team grows never falls either, so the
+// search's jumps stay exact.
 func (m *model) breakeven(sh *modelcatalog.OpenModel) *int {
 	if sh == nil {
 		return nil
+	}
+	models := []*modelcatalog.OpenModel{sh}
+	if m.s.SelfHosted.Model == "auto" {
+		if c, err := m.candidates(SelfHosted); err == nil {
+			models = c
+		}
 	}
 	mgdMid, _ := scenarios(m.axes(false))
 	shMid, _ := scenarios(m.axes(true))
@@ -762,8 +793,13 @@ func (m *model) breakeven(sh *modelcatalog.OpenModel) *int {
 	}
 	selfHosted := func(d int) (float64, bool) {
 		shMid.developers = float64(d)
-		ev, err := m.evaluate(SelfHosted, sh, shMid, false)
-		return ev.total(include), err == nil
+		best, ok := math.Inf(1), false
+		for _, om := range models {
+			if ev, err := m.evaluate(SelfHosted, om, shMid, false); err == nil {
+				best, ok = math.Min(best, ev.total(include)), true
+			}
+		}
+		return best, ok
 	}
 	// Managed cost is linear in developers, a + b·d, and self-hosted cost
 	// never falls as the team grows. So when the fleet for d developers

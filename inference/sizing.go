@@ -34,9 +34,6 @@ const PrefillMFU = 0.4
 // concurrent sequences per replica.
 const MaxNumSeqs = 1024
 
-// tensorParallelSizes are the sizes vLLM shards a model over on one node.
-var tensorParallelSizes = []int{1, 2, 4, 8}
-
 // Request is what sizing needs to know.
 type Request struct {
 	Model *modelcatalog.OpenModel
@@ -153,7 +150,7 @@ func Size(r Request) (Fleet, error) {
 	var chosen candidate
 	found := false
 	chosenCost := math.Inf(1)
-	for _, size := range tensorParallelSizes {
+	for _, size := range modelcatalog.TensorParallelSizes {
 		if size > limit {
 			break
 		}
@@ -167,7 +164,7 @@ func Size(r Request) (Fleet, error) {
 		}
 		c := candidate{tp: size, kvGB: free, tput: withRoofline(t, r.Model, r.GPU, size)}
 		c.maxSeqs = max(1, min(MaxNumSeqs, int(free/(mean*kvPerToken))))
-		busy := busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, t)
+		busy := busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput)
 		replicas := r.replicas(busy, size, target, minReplicas)
 		inFlight := math.Ceil(float64(max(t.Concurrency, 1)) * math.Min(1, busy/float64(replicas)))
 		if float64(c.maxSeqs) < inFlight {
@@ -183,8 +180,11 @@ func Size(r Request) (Fleet, error) {
 		pack := cheapestPacking(r.Instances, size, replicas)
 		cost := float64(ceilDiv(replicas, pack.GPUs/size)*pack.GPUs) * pack.GPUHourUSD
 		if r.FixedGPUs > 0 {
-			// A fixed fleet costs the same at every size: prefer capacity.
-			cost = busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput) / float64(replicas)
+			// A fixed fleet is billed as given at every size: prefer the
+			// size whose instances hold exactly that many GPUs (the fleet
+			// provisioned is the fleet priced), then the most capacity.
+			packed := ceilDiv(replicas, pack.GPUs/size) * pack.GPUs
+			cost = float64(packed-r.FixedGPUs)*1e6 + busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput)/float64(replicas)
 		}
 		if cost < chosenCost-1e-9 {
 			chosen, chosenCost, found = c, cost, true
@@ -270,12 +270,6 @@ func (r Request) replicas(busy float64, tp int, target float64, minReplicas int)
 // of the two decides.
 func busyReplicas(in, out float64, t modelcatalog.Throughput) float64 {
 	return math.Max(in/t.PrefillTokS, out/t.DecodeTokS)
-}
-
-// Capacity returns how much of a replica's time the load takes, so that
-// callers can check replicas × capacity against peak load.
-func Capacity(in, out float64, t modelcatalog.Throughput) float64 {
-	return busyReplicas(in, out, t)
 }
 
 // throughputAt returns the figure at tensor-parallel size tp, scaled from

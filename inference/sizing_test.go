@@ -115,7 +115,7 @@ func TestSizeProperties(t *testing.T) {
 				if have := float64(f.TensorParallel) * h100.MemoryGB * GPUMemoryUtilization; need > have {
 					t.Errorf("%s: TP %d holds %.1f GB, needs %.1f", name, f.TensorParallel, have, need)
 				}
-				busy := Capacity(req.PeakInputTokS, req.PeakOutputTokS, f.Throughput)
+				busy := busyReplicas(req.PeakInputTokS, req.PeakOutputTokS, f.Throughput)
 				if busy > float64(f.Replicas)*req.TargetUtilization+1e-9 {
 					t.Errorf("%s: %d replicas carry %.2f replicas of load above the 0.7 target", name, f.Replicas, busy)
 				}

@@ -30,7 +30,13 @@ var throughputAttrs = []string{
 var weightsDTypes = []string{"bf16", "fp8", "mxfp4"}
 
 // tensorParallelSizes are the tensor-parallel sizes sizing considers.
-var tensorParallelSizes = []float64{1, 2, 4, 8}
+var tensorParallelSizes = func() []float64 {
+	out := make([]float64, len(modelcatalog.TensorParallelSizes))
+	for i, tp := range modelcatalog.TensorParallelSizes {
+		out[i] = float64(tp)
+	}
+	return out
+}()
 
 // modelName is the syntax of a model block's name, the same as catalog ids.
 var modelName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
