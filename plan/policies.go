@@ -2,7 +2,6 @@ package plan
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/costgate/costgate/policies"
 )
@@ -14,7 +13,7 @@ type engine struct{ e *policies.Engine }
 func NewPolicies(dirs ...string) (Evaluator, error) {
 	e, err := policies.New(policies.Options{Dirs: dirs})
 	if err != nil {
-		return nil, fmt.Errorf("load policies: %w", err)
+		return nil, err // policies.New names the step and the file
 	}
 	return engine{e}, nil
 }

@@ -106,7 +106,7 @@ func Text(w io.Writer, p *plan.Plan) error {
 			if len(w.Waived) > 0 {
 				waived = strings.Join(w.Waived, ", ")
 			}
-			fmt.Fprintf(b, "  %s: %s, waives %s until %s (%s), approved by %s: %s; waived for: %s\n", w.Name, state, w.Policy, w.Expires, state, w.Approver, w.Reason, waived)
+			fmt.Fprintf(b, "  %s: %s, waives %s until %s, approved by %s: %s; waived for: %s\n", w.Name, state, w.Policy, w.Expires, w.Approver, w.Reason, waived)
 		}
 	}
 

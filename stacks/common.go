@@ -3,6 +3,7 @@ package stacks
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/budgets"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -65,6 +66,9 @@ type BudgetArgs struct {
 	CostCenter string
 	// AlertEmails receive the ACTUAL 80 %/100 % and FORECASTED 100 % alerts.
 	AlertEmails []string
+	// ApprovalUSD, when above 0 and under the limit, adds an ACTUAL alert
+	// at the spec's approval threshold.
+	ApprovalUSD float64
 }
 
 // budgetThresholds are the alerts of the budget: spend that has happened and
@@ -91,6 +95,15 @@ func newBudget(ctx *pulumi.Context, name string, a BudgetArgs, tags map[string]s
 				NotificationType:         pulumi.String(t.kind),
 				Threshold:                pulumi.Float64(t.percent),
 				ThresholdType:            pulumi.String("PERCENTAGE"),
+				SubscriberEmailAddresses: pulumi.ToStringArray(a.AlertEmails),
+			})
+		}
+		if a.ApprovalUSD > 0 && a.ApprovalUSD < a.LimitUSD {
+			notes = append(notes, budgets.BudgetNotificationArgs{
+				ComparisonOperator:       pulumi.String("GREATER_THAN"),
+				NotificationType:         pulumi.String("ACTUAL"),
+				Threshold:                pulumi.Float64(math.Round(a.ApprovalUSD*100) / 100),
+				ThresholdType:            pulumi.String("ABSOLUTE_VALUE"),
 				SubscriberEmailAddresses: pulumi.ToStringArray(a.AlertEmails),
 			})
 		}

@@ -93,11 +93,18 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	if cfg.VPCID != "" && len(cfg.SubnetIDs) == 0 {
 		return Config{}, fmt.Errorf("read config: costgate:vpcId needs costgate:subnetIds")
 	}
-	if v, err := c.TrySecret("vllmApiKey"); err == nil {
-		cfg.VLLMAPIKey = v
-	}
-	if v, err := c.TrySecret("hfToken"); err == nil {
-		cfg.HFToken = v
+	for _, k := range []struct {
+		key string
+		dst *pulumi.StringInput
+	}{{"vllmApiKey", &cfg.VLLMAPIKey}, {"hfToken", &cfg.HFToken}} {
+		v, err := c.TrySecret(k.key)
+		if err != nil {
+			continue
+		}
+		if !ctx.IsConfigSecret("costgate:" + k.key) {
+			return Config{}, fmt.Errorf("read config: costgate:%s must be set with --secret", k.key)
+		}
+		*k.dst = v
 	}
 	// The provider names must be known while the program runs (one secret
 	// each); the values are wrapped as secrets at once.

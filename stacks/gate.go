@@ -11,9 +11,12 @@ import (
 // Gate fills p.Resources with what `pulumi up` would register for the
 // decision and runs the resource policies over them. An option whose
 // resources a resource policy denies is denied like any other, and the
-// decision moves to the next cheapest allowed option; a resource policy
-// that fails to evaluate denies the option (fail closed).
+// decision moves to the next cheapest allowed option. A resource policy
+// that fails to evaluate blocks the plan, as a failing plan policy does.
 func Gate(ctx context.Context, p *plan.Plan, engine *policies.Engine, cfg Config) error {
+	if engine == nil {
+		return fmt.Errorf("gate resources: no policy engine")
+	}
 	for {
 		o := p.Chosen()
 		if o == nil {
@@ -26,7 +29,14 @@ func Gate(ctx context.Context, p *plan.Plan, engine *policies.Engine, cfg Config
 		}
 		deny, warn, err := checkResources(ctx, engine, o.Architecture, res)
 		if err != nil {
-			deny = append(deny, plan.Finding{Policy: "policy.error", Option: o.Architecture, Message: err.Error()})
+			p.Decision = plan.Decision{Architecture: plan.Blocked, Reasons: []string{
+				fmt.Sprintf("resource policy evaluation failed, so nothing is allowed: %v", err)}}
+			for i := range p.Options {
+				p.Options[i].Allowed = false
+				p.Options[i].Violations = append(p.Options[i].Violations, plan.Finding{Policy: "policy.error", Option: "*", Message: err.Error()})
+			}
+			p.Resources = []plan.Resource{}
+			return nil
 		}
 		o.Warnings = append(o.Warnings, warn...)
 		if len(deny) == 0 {
@@ -47,10 +57,10 @@ func checkResources(ctx context.Context, engine *policies.Engine, arch string, r
 			return nil, nil, fmt.Errorf("resource policies on %s %s: %w", r.Type, r.Name, err)
 		}
 		for _, f := range out.Deny {
-			deny = append(deny, plan.Finding{Policy: f.Policy, Option: arch, Message: fmt.Sprintf("%s %s: %s", r.Type, r.Name, f.Message)})
+			deny = append(deny, plan.Finding{Policy: f.Policy, Option: arch, Message: f.Message})
 		}
 		for _, f := range out.Warn {
-			warn = append(warn, plan.Finding{Policy: f.Policy, Option: arch, Message: fmt.Sprintf("%s %s: %s", r.Type, r.Name, f.Message)})
+			warn = append(warn, plan.Finding{Policy: f.Policy, Option: arch, Message: f.Message})
 		}
 	}
 	return deny, warn, nil

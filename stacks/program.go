@@ -1,9 +1,11 @@
 package stacks
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
@@ -40,13 +42,28 @@ func NewProgram(planner Planner) pulumi.RunFunc {
 
 // BuildPlan plans cfg.SpecPath (relative to the working directory, which
 // `pulumi up` sets to the project root) with the built-in policies and
-// cfg.PolicyDirs.
+// cfg.PolicyDirs, then runs the resource policies over what the stack's
+// configuration would create (Gate): the same decision `costgate check`
+// reaches, with this stack's VPC, CIDRs and keys.
 func BuildPlan(cfg Config) (*plan.Plan, error) {
-	p, diags, err := plan.BuildFile(cfg.SpecPath, plan.Options{PolicyDirs: cfg.PolicyDirs})
+	return buildPlan(cfg, time.Time{})
+}
+
+// buildPlan is BuildPlan for a date; the zero time is today.
+func buildPlan(cfg Config, asOf time.Time) (*plan.Plan, error) {
+	ev, err := plan.NewPolicies(cfg.PolicyDirs...)
+	if err != nil {
+		return nil, err
+	}
+	p, diags, err := plan.BuildFile(cfg.SpecPath, plan.Options{Policies: ev, AsOf: asOf})
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("invalid spec %s:\n%s", cfg.SpecPath, diags.Error())
 	}
 	if err != nil {
+		return nil, err
+	}
+	engine, _ := plan.Engine(ev)
+	if err := Gate(context.Background(), p, engine, cfg); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -109,7 +126,7 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 	if p.Decision.Architecture == plan.Blocked {
 		return nil, blocked(p)
 	}
-	opt := chosen(p)
+	opt := p.Chosen()
 	if opt == nil {
 		return nil, fmt.Errorf("deploy: decision %q names no option of the plan", p.Decision.Architecture)
 	}
@@ -125,6 +142,9 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 	}
 	if l := p.Inputs.Budget.MonthlyLimitUSD; l != nil {
 		budget.LimitUSD = *l
+	}
+	if a := p.Inputs.Budget.ApprovalAboveUSD; a != nil {
+		budget.ApprovalUSD = *a
 	}
 
 	out["decision"] = pulumi.String(p.Decision.Architecture)
@@ -204,16 +224,6 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 		}
 	}
 	return out, nil
-}
-
-// chosen returns the option the decision names.
-func chosen(p *plan.Plan) *plan.Option {
-	for i := range p.Options {
-		if p.Options[i].Architecture == p.Decision.Architecture {
-			return &p.Options[i]
-		}
-	}
-	return nil
 }
 
 // latencyTarget is the tightest max_ttft_ms of the self-hosted routes.

@@ -30,11 +30,7 @@ func setConfig(t *testing.T, cfg map[string]string, secret ...string) {
 
 // fixedDatePlanner plans like BuildPlan, on the tests' fixed date.
 func fixedDatePlanner(cfg Config) (*plan.Plan, error) {
-	p, diags, err := plan.BuildFile(cfg.SpecPath, plan.Options{AsOf: planDate, PolicyDirs: cfg.PolicyDirs})
-	if diags.HasErrors() {
-		return nil, diags
-	}
-	return p, err
+	return buildPlan(cfg, planDate)
 }
 
 func runProgram(fn pulumi.RunFunc) ([]plan.Resource, error) {
@@ -96,6 +92,18 @@ func TestProgram(t *testing.T) {
 				"costgate:providerKeys": `{"openai":"sk-plain"}`,
 			},
 			wantErr: "must be set with --secret",
+		},
+		{
+			name:    "the vLLM key must be secret",
+			program: NewProgram(fixedDatePlanner),
+			config:  map[string]string{"costgate:spec": "examples/regulated.hcl", "costgate:vllmApiKey": "plain-key"},
+			wantErr: "costgate:vllmApiKey must be set with --secret",
+		},
+		{
+			name:    "the Hugging Face token must be secret",
+			program: NewProgram(fixedDatePlanner),
+			config:  map[string]string{"costgate:spec": "examples/regulated.hcl", "costgate:hfToken": "hf_plain"},
+			wantErr: "costgate:hfToken must be set with --secret",
 		},
 		{
 			name:    "secret provider keys",

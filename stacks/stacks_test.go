@@ -233,8 +233,9 @@ func TestDeployExamples(t *testing.T) {
 					t.Errorf("%d resources of %s, want %d", got[typ], typ, want)
 				}
 			}
-			opt := chosen(p)
+			opt := p.Chosen()
 			checkOutputs(t, p, opt, outs)
+			checkBudgetAlerts(t, p, rs)
 			checkSecretsHidden(t, rs)
 			checkTags(t, rs, p.Inputs.CostCenter)
 			if opt.Sizing != nil {
@@ -755,4 +756,26 @@ func teamCostCenter(rs []plan.Resource) string {
 		}
 	}
 	return ""
+}
+
+// checkBudgetAlerts: ACTUAL 80 % and 100 %, FORECASTED 100 %, and an
+// ACTUAL alert at the spec's approval threshold when it sits under the limit.
+func checkBudgetAlerts(t *testing.T, p *plan.Plan, rs []plan.Resource) {
+	t.Helper()
+	b := one(t, rs, "aws:budgets/budget:Budget")
+	var got []string
+	for _, n := range b.Properties["notifications"].([]any) {
+		m := n.(map[string]any)
+		got = append(got, fmt.Sprintf("%v %v %v", m["notificationType"], m["threshold"], m["thresholdType"]))
+	}
+	want := []string{"ACTUAL 80 PERCENTAGE", "ACTUAL 100 PERCENTAGE", "FORECASTED 100 PERCENTAGE"}
+	bud := p.Inputs.Budget
+	if len(bud.AlertEmails) == 0 {
+		want = nil
+	} else if bud.ApprovalAboveUSD != nil && (bud.MonthlyLimitUSD == nil || *bud.ApprovalAboveUSD < *bud.MonthlyLimitUSD) {
+		want = append(want, fmt.Sprintf("ACTUAL %v ABSOLUTE_VALUE", *bud.ApprovalAboveUSD))
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("budget notifications (-want +got):\n%s", diff)
+	}
 }

@@ -47,7 +47,7 @@ func runCases(t *testing.T, tests []cliCase) {
 func TestExitCodes(t *testing.T) {
 	tests := []cliCase{
 		{"plan allowed", []string{"plan", "../../examples/startup-10.hcl", "--as-of", "2026-11-26"}, 0, "DECISION   MANAGED", ""},
-		{"plan blocked", []string{"plan", "testdata/blocked.hcl"}, 1, "DECISION   BLOCKED", ""},
+		{"plan blocked", []string{"plan", "testdata/blocked.hcl", "--as-of", "2026-11-26"}, 1, "DECISION   BLOCKED", ""},
 		{"plan invalid spec", []string{"plan", "testdata/invalid.hcl"}, 2, "", "testdata/invalid.hcl:2:"},
 		{"plan missing file", []string{"plan", "testdata/nope.hcl"}, 2, "", "nope.hcl"},
 		{"plan without a spec", []string{"plan"}, 2, "", "requires at least 1 arg"},
@@ -55,8 +55,8 @@ func TestExitCodes(t *testing.T) {
 		{"plan bad date", []string{"plan", "../../examples/startup-10.hcl", "--as-of", "26/11/2026"}, 2, "", "--as-of"},
 		{"plan missing policy dir", []string{"plan", "../../examples/startup-10.hcl", "--policy-dir", "testdata/no-such-dir"}, 2, "", "no-such-dir"},
 		{"unknown command", []string{"deploy"}, 2, "", "unknown command"},
-		{"check allowed", []string{"check", "../../examples/regulated.hcl"}, 0, "ALLOWED", ""},
-		{"check blocked", []string{"check", "testdata/blocked.hcl", "../../examples/startup-10.hcl"}, 1, "BLOCKED  testdata/blocked.hcl", ""},
+		{"check allowed", []string{"check", "../../examples/regulated.hcl", "--as-of", "2026-11-26"}, 0, "ALLOWED", ""},
+		{"check blocked", []string{"check", "testdata/blocked.hcl", "../../examples/startup-10.hcl", "--as-of", "2026-11-26"}, 1, "BLOCKED  testdata/blocked.hcl", ""},
 		{"check invalid", []string{"check", "testdata/invalid.hcl"}, 2, "", "invalid.hcl:3:"},
 	}
 	runCases(t, tests)
@@ -79,7 +79,7 @@ func TestPlanJSONMany(t *testing.T) {
 
 // TestCheckGitHub: a blocked plan annotates the spec line behind each denial.
 func TestCheckGitHub(t *testing.T) {
-	code, stdout, _ := runCLI("check", "testdata/blocked.hcl", "--format", "github")
+	code, stdout, _ := runCLI("check", "testdata/blocked.hcl", "--format", "github", "--as-of", "2026-11-26")
 	if code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}

@@ -46,9 +46,14 @@ test_iam_wildcard_allows_exact_actions_and_arns if {
 	]})
 }
 
-test_iam_wildcard_allows_other_services_on_star if {
-	# Out of scope: only secretsmanager and bedrock grants are checked.
+test_iam_wildcard_allows_exact_actions_of_other_services_on_star if {
+	# Describe calls name no resource; only secretsmanager and bedrock
+	# resources must be exact.
 	not "resources.iam_wildcard" in ids(deny) with input as role_policy(statement(["ec2:DescribeInstances"], "*"))
+}
+
+test_iam_wildcard_denies_wildcard_actions_of_any_service if {
+	"resources.iam_wildcard" in ids(deny) with input as role_policy(statement(["iam:*", "s3:Get*"], "*"))
 }
 
 test_iam_wildcard_skips_unknown_document if {

@@ -4,7 +4,18 @@ package costgate.resources
 # whole internet. The inference endpoint is private; its clients are named
 # by costgate:allowedCidrs.
 
-public_cidrs := {"0.0.0.0/0", "::/0"}
+# public(cidr) holds for a range too wide to name clients: an IPv4 prefix
+# shorter than /8 (0.0.0.0/0, or 0.0.0.0/1 with 128.0.0.0/1) or an IPv6
+# prefix shorter than /16. A private network's 10.0.0.0/8 is allowed.
+public(cidr) if {
+	not contains(cidr, ":")
+	to_number(split(cidr, "/")[1]) < 8
+}
+
+public(cidr) if {
+	contains(cidr, ":")
+	to_number(split(cidr, "/")[1]) < 16
+}
 
 # Ingress rules in one shape: {from, to, cidrs}.
 ingress contains {"from": r.fromPort, "to": r.toPort, "cidrs": cidrs} if {
@@ -27,6 +38,6 @@ ingress contains {"from": object.get(props, "fromPort", -1), "to": object.get(pr
 deny contains {"policy": "resources.public_ingress", "msg": msg} if {
 	some rule in ingress
 	some cidr in rule.cidrs
-	cidr in public_cidrs
+	public(cidr)
 	msg := sprintf("%s %s accepts ports %v-%v from %s: allow only the clients' CIDRs (costgate:allowedCidrs)", [rtype, rname, rule.from, rule.to, cidr])
 }

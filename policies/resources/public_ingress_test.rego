@@ -43,3 +43,11 @@ test_public_ingress_allows_open_egress if {
 		"properties": {"type": "egress", "fromPort": 443, "toPort": 443, "cidrBlocks": ["0.0.0.0/0"]},
 	}
 }
+
+test_public_ingress_denies_split_halves_of_the_internet if {
+	"resources.public_ingress" in ids(deny) with input as sg([{"protocol": "tcp", "fromPort": 8000, "toPort": 8000, "cidrBlocks": ["0.0.0.0/1", "128.0.0.0/1"]}])
+}
+
+test_public_ingress_allows_a_private_network if {
+	not "resources.public_ingress" in ids(deny) with input as sg([{"protocol": "tcp", "fromPort": 8000, "toPort": 8000, "cidrBlocks": ["10.0.0.0/8"]}])
+}

@@ -1,0 +1,77 @@
+package stacks
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/policies"
+)
+
+// TestGateDeniesPublicIngress: a stack configured to open the endpoint to
+// the internet has its option denied by resources.public_ingress, and the
+// decision moves on or blocks; never an allowed option with open ingress.
+func TestGateDeniesPublicIngress(t *testing.T) {
+	p := examplePlan(t, "regulated") // self_hosted is the only allowed option
+	if err := Gate(context.Background(), p, resourceEngine(t), Config{AllowedCIDRs: []string{"0.0.0.0/0"}}); err != nil {
+		t.Fatal(err)
+	}
+	if p.Decision.Architecture != plan.Blocked {
+		t.Fatalf("decision %s, want blocked", p.Decision.Architecture)
+	}
+	found := false
+	for _, o := range p.Options {
+		for _, v := range o.Violations {
+			found = found || (o.Architecture == plan.SelfHosted && v.Policy == "resources.public_ingress")
+		}
+	}
+	if !found || len(p.Resources) != 0 {
+		t.Errorf("public ingress not denied (or resources kept: %d)", len(p.Resources))
+	}
+}
+
+// TestGateFailsClosed: a resource policy that errors at run time blocks
+// the plan instead of moving to another option.
+func TestGateFailsClosed(t *testing.T) {
+	dir := t.TempDir()
+	rule := "package costgate.resources\n\ndeny contains {\"policy\": \"resources.broken\", \"msg\": sprintf(\"%v\", [1 / 0])} if {\n\tinput.type != \"\"\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "broken.rego"), []byte(rule), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	en, err := policies.New(policies.Options{Dirs: []string{dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := examplePlan(t, "company-50")
+	if err := Gate(context.Background(), p, en, Config{}); err != nil {
+		t.Fatal(err)
+	}
+	if p.Decision.Architecture != plan.Blocked || !strings.Contains(strings.Join(p.Decision.Reasons, " "), "resource policy evaluation failed") {
+		t.Fatalf("decision %s %v, want blocked by the failing policy", p.Decision.Architecture, p.Decision.Reasons)
+	}
+	for _, o := range p.Options {
+		if o.Allowed {
+			t.Errorf("%s allowed despite the failing resource policy", o.Architecture)
+		}
+	}
+}
+
+// TestProgramGatesResources: the Pulumi program re-plans with the stack's
+// own configuration, so a stack that opens the endpoint is refused before
+// any resource is registered.
+func TestProgramGatesResources(t *testing.T) {
+	p, err := BuildPlan(Config{SpecPath: filepath.Join("..", "examples", "regulated.hcl"), AllowedCIDRs: []string{"0.0.0.0/0"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, _, err := run(t, p, Config{AllowedCIDRs: []string{"0.0.0.0/0"}})
+	if err == nil || !strings.Contains(err.Error(), "resources.public_ingress") {
+		t.Fatalf("deploy error %v, want a blocked plan naming resources.public_ingress", err)
+	}
+	if len(rs) != 0 {
+		t.Errorf("%d resources registered for a blocked plan", len(rs))
+	}
+}
