@@ -517,3 +517,36 @@ func sortedRangeKeys(m map[string]hcl.Range) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// TestMootSettingsWarn: a setting another makes moot is a warning at its
+// line, unless it restates the default.
+func TestMootSettingsWarn(t *testing.T) {
+	tests := []struct {
+		name, block string
+		want        []string // "line:summary"
+	}{
+		{"min_quality with an explicit model", "model = \"qwen3-coder-30b-a3b\"\n  min_quality = 0.5", []string{"min_quality"}},
+		{"min_quality with auto", "model = \"auto\"\n  min_quality = 0.5", nil},
+		{"hours_per_month on business hours", "schedule = \"business_hours\"\n  hours_per_month = 700", []string{"hours_per_month"}},
+		{"min_replicas with a fixed fleet", "gpus = 4\n  min_replicas = 2", []string{"min_replicas"}},
+		{"defaults restated", "model = \"qwen3-coder-30b-a3b\"\n  gpus = 4\n  min_replicas = 1\n  min_quality = 0", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := minimalSrc + "\nself_hosted {\n  " + tt.block + "\n}\n"
+			s, diags := NewParser(modelcatalog.Default()).Parse("m.hcl", []byte(src))
+			if diags.HasErrors() || s == nil {
+				t.Fatalf("errors: %v", diags)
+			}
+			var got []string
+			for _, d := range diags {
+				if d.Severity == hcl.DiagWarning && d.Summary == "Attribute has no effect" {
+					got = append(got, strings.SplitN(strings.TrimPrefix(d.Detail, "self_hosted."), " ", 2)[0])
+				}
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("warnings (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

@@ -79,5 +79,22 @@ func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHost
 				"self_hosted.region must be an AWS region name such as \"us-east-1\"; got %q.", r)
 		}
 	}
+	// A setting another one makes moot is said to have no effect rather
+	// than silently ignored (restating its default is harmless).
+	def := DefaultSelfHosted()
+	moot := func(name string, isDefault bool, why string) {
+		if a := b.syn.Attributes[name]; a != nil && !isDefault {
+			d.warnf(a.Expr.Range(), "Attribute has no effect", "self_hosted.%s has no effect %s.", name, why)
+		}
+	}
+	if s.Model != AutoModel {
+		moot("min_quality", s.MinQuality == def.MinQuality, "unless model = \"auto\": it is the floor for choosing a model")
+	}
+	if s.Schedule == BusinessHours {
+		moot("hours_per_month", s.HoursPerMonth == def.HoursPerMonth, "with schedule = \"business_hours\": the fleet is billed for team.working_hours_per_month")
+	}
+	if s.GPUs > 0 {
+		moot("min_replicas", s.MinReplicas == def.MinReplicas, "when gpus fixes the fleet")
+	}
 	return s
 }

@@ -53,3 +53,9 @@ test_checklist_one_item_is_singular if {
 	some v in checklist.warn with input as plan(1) with data.costgate.thresholds as thresholds
 	contains(v.msg, "only 1 checklist item is met,")
 }
+
+test_checklist_default_minimum_without_data if {
+	# No thresholds in data at all: the article's three applies.
+	count(checklist.warn) == 2 with input as {"checklist": {"met": 2, "items": []}, "options": [{"architecture": "self_hosted"}, {"architecture": "hybrid"}, {"architecture": "managed"}]}
+		with data.costgate.thresholds as {}
+}
