@@ -247,3 +247,29 @@ func TestBadPolicyDir(t *testing.T) {
 		t.Fatalf("NewPolicies = %v, want a compile error naming broken.rego", err)
 	}
 }
+
+// TestStaleCatalog: a plan priced more than 180 days after the catalog's
+// date warns that prices may have moved; one priced within them does not.
+func TestStaleCatalog(t *testing.T) {
+	cat := modelcatalog.Default()
+	asOfCat, err := time.Parse(plan.DateLayout, cat.AsOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		days int
+		want bool
+	}{{180, false}, {181, true}} {
+		p, diags, err := plan.BuildFile("../examples/startup-10.hcl", plan.Options{AsOf: asOfCat.AddDate(0, 0, tt.days), Policies: policies})
+		if err != nil || diags.HasErrors() {
+			t.Fatal(err, diags)
+		}
+		got := false
+		for _, w := range p.Warnings {
+			got = got || w.Policy == "catalog.stale"
+		}
+		if got != tt.want {
+			t.Errorf("%d days after the catalog: stale warning %t, want %t", tt.days, got, tt.want)
+		}
+	}
+}
