@@ -35,6 +35,11 @@ type Options struct {
 	// PolicyDirs are extra policy folders loaded beside the built-in ones
 	// when Policies is nil.
 	PolicyDirs []string
+	// Gate, when set, runs after the decision: it fills Resources with what
+	// `pulumi up` would register and applies the resource policies, which
+	// may deny the decided option and move the decision (stacks.Gate). It
+	// lives outside this package so that planning needs no cloud SDK.
+	Gate func(*Plan) error
 }
 
 func (o Options) catalog() *modelcatalog.Catalog {
@@ -100,8 +105,14 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 		}
 		return p, nil
 	}
-	apply(p, deny, warn)
+	p.Apply(deny, warn)
+	warnExpired(p)
 	Decide(p)
+	if opts.Gate != nil {
+		if err := opts.Gate(p); err != nil {
+			return nil, fmt.Errorf("gate resources of %s: %w", s.Filename, err)
+		}
+	}
 	return p, nil
 }
 
@@ -112,9 +123,11 @@ func evaluate(ctx context.Context, ev Evaluator, p *Plan) (deny, warn []Finding,
 	return ev.EvaluatePlan(ctx, p)
 }
 
-// apply attaches policy results to options, lifting denials that an
-// unexpired override waives.
-func apply(p *Plan, deny, warn []Finding) {
+// Apply attaches policy findings to the options they name ("*": every
+// option), lifts each denial an unexpired override waives (recording it on
+// the override), and marks every option allowed or not. Build applies the
+// plan policies with it; the resource gate, the resource policies.
+func (p *Plan) Apply(deny, warn []Finding) {
 	for i := range p.Options {
 		o := &p.Options[i]
 		for _, d := range deny {
@@ -137,6 +150,10 @@ func apply(p *Plan, deny, warn []Finding) {
 		}
 		o.Allowed = len(o.Violations) == 0
 	}
+}
+
+// warnExpired reports every expired override.
+func warnExpired(p *Plan) {
 	for _, w := range p.Waivers {
 		if w.Expired {
 			p.Warnings = append(p.Warnings, Finding{Policy: "override.expired", Message: fmt.Sprintf("override %q for %s expired on %s and waives nothing (approved by %s: %s)", w.Name, w.Policy, w.Expires, w.Approver, w.Reason)})

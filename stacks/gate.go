@@ -8,6 +8,12 @@ import (
 	"github.com/costgate/costgate/policies"
 )
 
+// GateWith returns the plan.Options.Gate hook that runs Gate with the
+// engine and configuration.
+func GateWith(ctx context.Context, engine *policies.Engine, cfg Config) func(*plan.Plan) error {
+	return func(p *plan.Plan) error { return Gate(ctx, p, engine, cfg) }
+}
+
 // Gate fills p.Resources with what `pulumi up` would register for the
 // decision and runs the resource policies over them. An option whose
 // resources a resource policy denies is denied like any other, and the
@@ -38,13 +44,12 @@ func Gate(ctx context.Context, p *plan.Plan, engine *policies.Engine, cfg Config
 			p.Resources = []plan.Resource{}
 			return nil
 		}
-		o.Warnings = append(o.Warnings, warn...)
-		if len(deny) == 0 {
+		// Overrides waive resource-policy ids as they do plan-policy ids.
+		p.Apply(deny, warn)
+		if o.Allowed {
 			p.Resources = res
 			return nil
 		}
-		o.Violations = append(o.Violations, deny...)
-		o.Allowed = false
 		plan.Decide(p)
 	}
 }

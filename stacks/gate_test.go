@@ -75,3 +75,24 @@ func TestProgramGatesResources(t *testing.T) {
 		t.Errorf("%d resources registered for a blocked plan", len(rs))
 	}
 }
+
+// TestGateHonoursOverrides: an unexpired override waives a resource-policy
+// id as it does a plan-policy id, and says who approved it.
+func TestGateHonoursOverrides(t *testing.T) {
+	p := examplePlan(t, "regulated")
+	p.Waivers = append(p.Waivers, plan.Waiver{Name: "open-lab", Policy: "resources.public_ingress", Approver: "ciso@payments.example",
+		Reason: "Load test from the lab network", Expires: "2027-01-31", Waived: []string{}})
+	if err := Gate(context.Background(), p, resourceEngine(t), Config{AllowedCIDRs: []string{"0.0.0.0/0"}}); err != nil {
+		t.Fatal(err)
+	}
+	if p.Decision.Architecture != plan.SelfHosted || len(p.Resources) == 0 {
+		t.Fatalf("decision %s with %d resources, want self_hosted provisioned under the override", p.Decision.Architecture, len(p.Resources))
+	}
+	o := p.Chosen()
+	if len(o.Waived) == 0 || !strings.Contains(o.Waived[0].Message, "ciso@payments.example") {
+		t.Errorf("waived findings %v, want the public ingress waived by the CISO's override", o.Waived)
+	}
+	if w := p.Waivers[len(p.Waivers)-1]; len(w.Waived) != 1 || w.Waived[0] != plan.SelfHosted {
+		t.Errorf("override records %v, want self_hosted", w.Waived)
+	}
+}

@@ -55,15 +55,12 @@ func buildPlan(cfg Config, asOf time.Time) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, diags, err := plan.BuildFile(cfg.SpecPath, plan.Options{Policies: ev, AsOf: asOf})
+	engine, _ := plan.Engine(ev)
+	p, diags, err := plan.BuildFile(cfg.SpecPath, plan.Options{Policies: ev, AsOf: asOf, Gate: GateWith(context.Background(), engine, cfg)})
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("invalid spec %s:\n%s", cfg.SpecPath, diags.Error())
 	}
 	if err != nil {
-		return nil, err
-	}
-	engine, _ := plan.Engine(ev)
-	if err := Gate(context.Background(), p, engine, cfg); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -111,12 +111,9 @@ func buildPlans(f *planFlags, paths []string, stderr io.Writer) ([]planned, erro
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, s := range specs {
 		g.Go(func() error {
-			p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev})
+			p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Gate: stacks.GateWith(context.Background(), engine, stacks.Config{})})
 			if err != nil {
 				return invalid(err)
-			}
-			if err := stacks.Gate(context.Background(), p, engine, stacks.Config{}); err != nil {
-				return err
 			}
 			out[i] = planned{spec: s, plan: p}
 			return nil

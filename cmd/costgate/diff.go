@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/stacks"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 )
@@ -80,7 +82,8 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 			if err != nil {
 				return invalid(err)
 			}
-			opts := plan.Options{Catalog: cat, AsOf: asOf, Policies: ev}
+			engine, _ := plan.Engine(ev)
+			opts := plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Gate: stacks.GateWith(context.Background(), engine, stacks.Config{})}
 			diffs := make([]*report.Diff, 0, len(pairs))
 			for _, p := range pairs {
 				d, err := report.Compare(p.base, p.head, opts)
