@@ -65,7 +65,7 @@ func (d *decoder) team(blk *hclsyntax.Block) Team {
 			t.Timezone = tz
 		}
 	}
-	t.WorkingHoursPerMonth = b.number("working_hours_per_month", aboveUpTo(0, maxHoursPerMonth), 176)
+	t.WorkingHoursPerMonth = b.number("working_hours_per_month", atLeast(1).upTo(maxHoursPerMonth), 176)
 	t.PeakToAverage = b.rng("peak_to_average", atLeast(1).upTo(1e6), Scalar(2))
 	t.DeveloperHourlyUSD = b.rng("developer_hourly_usd", atLeast(0).upTo(1e6), Scalar(100))
 	if cc, a, ok := b.str("cost_center"); ok {
