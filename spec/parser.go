@@ -229,7 +229,38 @@ func (d *decoder) file(filename string, syn *hclsyntax.Body) *Spec {
 	s.Quality = d.quality(d.single(byType[blockQuality]))
 	s.Overrides = d.overrides(byType[blockOverride])
 	s.Ranges = d.ranges
+	d.contextFits(s)
 	return s
+}
+
+// contextFits warns of a workload whose context the chosen open model
+// cannot read: the self-hosted option would be left out of the plan, and
+// the reviewer should hear it at the line that causes it.
+func (d *decoder) contextFits(s *Spec) {
+	var m *modelcatalog.OpenModel
+	for i := range s.Models {
+		if s.Models[i].ID == s.SelfHosted.Model {
+			m = &s.Models[i]
+		}
+	}
+	if m == nil {
+		m, _ = d.cat.OpenModel(s.SelfHosted.Model)
+	}
+	if m == nil || m.MaxContext <= 0 {
+		return
+	}
+	for _, w := range s.Workloads {
+		if w.ContextTokens <= m.MaxContext {
+			continue
+		}
+		at, ok := d.ranges[blockWorkload+"."+w.Name+".context_tokens"]
+		if !ok {
+			at = d.ranges[blockWorkload+"."+w.Name]
+		}
+		d.warnf(at, "Context longer than the model reads",
+			"Workload %q carries %d context tokens, but %s reads at most %d: the self-hosted option cannot serve it and is left out of the plan (hybrid too, if the workload is simple). Choose a model with a longer context, or model = \"auto\".",
+			w.Name, w.ContextTokens, m.ID, m.MaxContext)
+	}
 }
 
 // single returns the first of an at-most-once block type, reporting the

@@ -550,3 +550,31 @@ func TestMootSettingsWarn(t *testing.T) {
 		})
 	}
 }
+
+// TestContextLongerThanModel: a workload the chosen model cannot read is a
+// warning at its context_tokens; "auto" and a long-enough model are quiet.
+func TestContextLongerThanModel(t *testing.T) {
+	for _, tt := range []struct {
+		model string
+		want  int
+	}{{"qwen2.5-coder-7b", 1}, {"qwen3-coder-30b-a3b", 0}, {"auto", 0}} {
+		src := strings.Replace(minimalSrc, `complexity = "complex"`, "complexity = \"complex\"\n  context_tokens = 100000", 1) +
+			"\nself_hosted {\n  model = \"" + tt.model + "\"\n}\n"
+		s, diags := NewParser(modelcatalog.Default()).Parse("c.hcl", []byte(src))
+		if diags.HasErrors() || s == nil {
+			t.Fatalf("%s: %v", tt.model, diags)
+		}
+		got := 0
+		for _, d := range diags {
+			if d.Summary == "Context longer than the model reads" {
+				got++
+				if !strings.Contains(d.Detail, "100000") {
+					t.Errorf("%s: detail %q does not name the context", tt.model, d.Detail)
+				}
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s: %d warnings, want %d", tt.model, got, tt.want)
+		}
+	}
+}
