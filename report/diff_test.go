@@ -36,6 +36,17 @@ func opts() plan.Options {
 	return plan.Options{Catalog: modelcatalog.Default(), AsOf: asOf, Policies: policies}
 }
 
+// enterprise600 is the CLI's diff fixture: a 600-developer enterprise whose
+// managed option only its autocomplete latency target denies.
+func enterprise600(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("..", "cmd", "costgate", "testdata", "diff", "base.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
 func example(t *testing.T, name string) string {
 	t.Helper()
 	src, err := os.ReadFile(filepath.Join("..", "examples", name))
@@ -72,11 +83,7 @@ func edit(t *testing.T, src string, pairs ...string) string {
 // the change of the decided cost and of every option's expected cost.
 func TestAttributionAddsUp(t *testing.T) {
 	acme := example(t, "acme-platform.hcl")
-	raw, err := os.ReadFile(filepath.Join("testdata", "enterprise-600.hcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ent := string(raw)
+	ent := enterprise600(t)
 	tests := []struct {
 		name       string
 		base, head string
@@ -195,11 +202,7 @@ func TestAttributionAddsUp(t *testing.T) {
 // scales the managed cost by 7/6 with nothing else changed, so the whole
 // change of managed is in the first step and none in the later one.
 func TestAttributionSteps(t *testing.T) {
-	raw, err := os.ReadFile(filepath.Join("testdata", "enterprise-600.hcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ent := string(raw)
+	ent := enterprise600(t)
 	head := edit(t, ent, "developers           = 600", "developers           = 700", "max_ttft_ms    = 500", "max_ttft_ms    = 3000")
 	d, err := Compare(parseSrc(t, "base.hcl", ent), parseSrc(t, "head.hcl", head), opts())
 	if err != nil {
