@@ -294,11 +294,12 @@ func inputs(s *spec.Spec, date string) Inputs {
 	in := Inputs{
 		Team: s.Team.Name, CostCenter: s.Team.CostCenter,
 		Developers: s.Team.Developers, TokensPerDeveloper: s.Team.TokensPerDeveloper,
-		ManagedProvider: s.Managed.Provider,
-		Compliance:      ComplianceInput{CodeMayLeaveNetwork: s.Compliance.CodeMayLeaveNetwork, AllowedProviders: s.Compliance.AllowedProviders},
-		Organization:    OrgInput{GPUExpertise: s.Organization.GPUExpertise, LatencyOverQuality: s.Organization.LatencyOverQuality},
-		Budget:          BudgetInput{MonthlyLimitUSD: s.Budget.MonthlyLimitUSD, ApprovalAboveUSD: s.Budget.ApprovalAboveUSD, AlertEmails: s.Budget.AlertEmails},
-		Overrides:       []Waiver{},
+		CachedInputShare: s.Team.CachedInputShare, CacheWriteShare: s.Team.CacheWriteShare, Timezone: s.Team.Timezone,
+		ManagedProvider: s.Managed.Provider, BedrockProfile: s.Managed.BedrockProfile,
+		Compliance:   ComplianceInput{CodeMayLeaveNetwork: s.Compliance.CodeMayLeaveNetwork, AllowedProviders: s.Compliance.AllowedProviders},
+		Organization: OrgInput{GPUExpertise: s.Organization.GPUExpertise, LatencyOverQuality: s.Organization.LatencyOverQuality},
+		Budget:       BudgetInput{MonthlyLimitUSD: s.Budget.MonthlyLimitUSD, ApprovalAboveUSD: s.Budget.ApprovalAboveUSD, AlertEmails: s.Budget.AlertEmails},
+		Overrides:    []Waiver{},
 	}
 	if in.Budget.AlertEmails == nil {
 		in.Budget.AlertEmails = []string{}

@@ -185,16 +185,22 @@ type Resource struct {
 
 // Inputs is the spec as plan policies read it.
 type Inputs struct {
-	Team               string          `json:"team"`
-	CostCenter         string          `json:"cost_center"`
-	Developers         spec.Range      `json:"developers"`
-	TokensPerDeveloper spec.Range      `json:"tokens_per_developer"`
-	Workloads          []WorkloadInput `json:"workloads"`
-	ManagedProvider    string          `json:"managed_provider"`
-	Compliance         ComplianceInput `json:"compliance"`
-	Organization       OrgInput        `json:"organization"`
-	Budget             BudgetInput     `json:"budget"`
-	Overrides          []Waiver        `json:"overrides"`
+	Team               string     `json:"team"`
+	CostCenter         string     `json:"cost_center"`
+	Developers         spec.Range `json:"developers"`
+	TokensPerDeveloper spec.Range `json:"tokens_per_developer"`
+	CachedInputShare   spec.Range `json:"cached_input_share"`
+	CacheWriteShare    spec.Range `json:"cache_write_share"`
+	// Timezone is the IANA zone of the team's working hours.
+	Timezone        string          `json:"timezone"`
+	Workloads       []WorkloadInput `json:"workloads"`
+	ManagedProvider string          `json:"managed_provider"`
+	// BedrockProfile is "global" or "regional" (Bedrock's surcharge).
+	BedrockProfile string          `json:"bedrock_profile"`
+	Compliance     ComplianceInput `json:"compliance"`
+	Organization   OrgInput        `json:"organization"`
+	Budget         BudgetInput     `json:"budget"`
+	Overrides      []Waiver        `json:"overrides"`
 }
 
 // WorkloadInput is one workload as policies read it.
