@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
@@ -173,8 +174,14 @@ func policyRange(s *spec.Spec, f plan.Finding) hcl.Range {
 	case f.Policy == "spend.approval":
 		keys = []string{"budget.approval_above_usd", "budget"}
 	case f.Policy == "latency.ttft":
+		// The message names the workload as a word of its own ("chat" must
+		// not match "chatbot"); workload names hold no spaces or punctuation
+		// but - and _.
+		words := strings.FieldsFunc(f.Message, func(r rune) bool {
+			return !(r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r))
+		})
 		for _, wl := range s.Workloads {
-			if strings.Contains(f.Message, wl.Name) {
+			if slices.Contains(words, wl.Name) {
 				keys = append(keys, "workload."+wl.Name+".max_ttft_ms")
 			}
 		}
