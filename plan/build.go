@@ -136,7 +136,7 @@ func (p *Plan) Apply(deny, warn []Finding) {
 			}
 			f := Finding{Policy: d.Policy, Option: o.Architecture, Message: d.Message}
 			if w := waiverFor(p, d.Policy); w != nil {
-				w.Waived = appendUnique(w.Waived, o.Architecture)
+				w.Waived = AppendUnique(w.Waived, o.Architecture)
 				f.Message += fmt.Sprintf(" (waived by override %q: approved by %s until %s: %s)", w.Name, w.Approver, w.Expires, w.Reason)
 				o.Waived = append(o.Waived, f)
 				continue
@@ -170,7 +170,8 @@ func waiverFor(p *Plan, policy string) *Waiver {
 	return nil
 }
 
-func appendUnique(list []string, v string) []string {
+// AppendUnique appends v to list unless list already holds it.
+func AppendUnique(list []string, v string) []string {
 	for _, x := range list {
 		if x == v {
 			return list
@@ -209,7 +210,7 @@ func Decide(p *Plan) {
 		if !o.Allowed {
 			var ids []string
 			for _, v := range o.Violations {
-				ids = appendUnique(ids, v.Policy)
+				ids = AppendUnique(ids, v.Policy)
 			}
 			reasons = append(reasons, fmt.Sprintf("%s is denied by %s", o.Architecture, strings.Join(ids, ", ")))
 			continue

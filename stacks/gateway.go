@@ -75,7 +75,7 @@ func NewManagedGateway(ctx *pulumi.Context, name string, args *ManagedGatewayArg
 		if p == Bedrock {
 			return nil, fmt.Errorf("create managed gateway %s: bedrock takes no API key; remove it from costgate:providerKeys", name)
 		}
-		providers = appendUnique(providers, p)
+		providers = plan.AppendUnique(providers, p)
 	}
 	sort.Strings(providers)
 
@@ -112,13 +112,13 @@ func managedNeeds(routes []plan.Route, cat *modelcatalog.Catalog) (providers, be
 			p = m.Vendor
 		}
 		if p != Bedrock {
-			providers = appendUnique(providers, p)
+			providers = plan.AppendUnique(providers, p)
 			continue
 		}
 		if m.BedrockID == "" {
 			return nil, nil, fmt.Errorf("workload %s: Bedrock does not serve %s", r.Workload, r.Model)
 		}
-		bedrockIDs = appendUnique(bedrockIDs, m.BedrockID)
+		bedrockIDs = plan.AppendUnique(bedrockIDs, m.BedrockID)
 	}
 	sort.Strings(bedrockIDs)
 	return providers, bedrockIDs, nil
@@ -259,13 +259,4 @@ func BedrockModelARNs(partition, region, account string, ids []string) []string 
 		}
 	}
 	return out
-}
-
-func appendUnique(list []string, v string) []string {
-	for _, x := range list {
-		if x == v {
-			return list
-		}
-	}
-	return append(list, v)
 }

@@ -347,7 +347,7 @@ func Summary(p *plan.Plan) []string {
 		if !o.Allowed {
 			var ids []string
 			for _, v := range o.Violations {
-				ids = appendUnique(ids, v.Policy)
+				ids = plan.AppendUnique(ids, v.Policy)
 			}
 			status = "denied: " + strings.Join(ids, ", ")
 		}

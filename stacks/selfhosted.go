@@ -8,6 +8,7 @@ import (
 
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -464,10 +465,7 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 
 	// Auto scaling group.
 	s := a.Sizing
-	floor := s.BaselineInstances
-	if s.Schedule == "business_hours" {
-		floor = 0
-	}
+	floor := offHoursFloor(s)
 	grace := GracePeriodSeconds(s.WeightsGB)
 	asgTags := autoscaling.GroupTagArray{autoscaling.GroupTagArgs{
 		Key: pulumi.String("Name"), Value: pulumi.String(name + "-vllm"), PropagateAtLaunch: pulumi.Bool(true),
@@ -507,7 +505,7 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		return fmt.Errorf("create auto scaling group: %w", err)
 	}
 	c.AutoScalingGroupName = asg.Name
-	if err := schedules(ctx, name, asg, s, a.TimeZone, parent); err != nil {
+	if err := schedules(ctx, name, asg, s, floor, a.TimeZone, parent); err != nil {
 		return err
 	}
 	// Between the schedule's floor and the peak, the group tracks the load
@@ -703,13 +701,18 @@ const (
 	businessEnd   = "0 17 * * MON-FRI"
 )
 
-// schedules adds the scheduled actions: at peak during business hours;
-// outside them, the baseline (always_on) or nothing (business_hours).
-func schedules(ctx *pulumi.Context, name string, asg *autoscaling.Group, s plan.Sizing, tz string, opts ...pulumi.ResourceOption) error {
-	floor := s.BaselineInstances
-	if s.Schedule == "business_hours" {
-		floor = 0
+// offHoursFloor is the group's size outside business hours: the baseline
+// (always_on) or nothing (business_hours).
+func offHoursFloor(s plan.Sizing) int {
+	if s.Schedule == spec.BusinessHours {
+		return 0
 	}
+	return s.BaselineInstances
+}
+
+// schedules adds the scheduled actions: at peak during business hours,
+// at floor outside them.
+func schedules(ctx *pulumi.Context, name string, asg *autoscaling.Group, s plan.Sizing, floor int, tz string, opts ...pulumi.ResourceOption) error {
 	if floor == s.PeakInstances {
 		return nil // nothing to change during the day
 	}
