@@ -2,6 +2,7 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/costgate/costgate/breakeven"
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/spec"
 )
 
@@ -17,9 +19,14 @@ import (
 const DateLayout = "2006-01-02"
 
 // Evaluator runs the plan policies over the plan as JSON and returns the
-// denials and warnings. An error blocks the plan.
+// denials and warnings. An error blocks the plan, except a
+// *policies.LimitError (a policy that cannot finish), which is invalid
+// input. WaiverRules says which denials overrides may waive; CanEmit
+// whether a loaded policy can report an id.
 type Evaluator interface {
 	EvaluatePlan(ctx context.Context, input any) (deny, warn []Finding, err error)
+	WaiverRules() policies.WaiverRules
+	CanEmit(id string) bool
 }
 
 // Options configure Build.
@@ -35,6 +42,15 @@ type Options struct {
 	// PolicyDirs are extra policy folders loaded beside the built-in ones
 	// when Policies is nil.
 	PolicyDirs []string
+	// Approvals are the identities that approved the change
+	// (--approvals). With them an override counts only when its approver
+	// is among them; without them (nil) overrides count, marked unverified,
+	// and a loosened spec stays blocked.
+	Approvals *Approvals
+	// Base is the spec before the change under review, when known: a
+	// change that loosens its compliance or budget is denied as
+	// spec.loosened unless an allowed approver approved it.
+	Base *spec.Spec
 	// Gate, when set, runs after the decision: it fills Resources with what
 	// `pulumi up` would register and applies the resource policies, which
 	// may deny the decided option and move the decision (stacks.Gate). It
@@ -95,8 +111,18 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 		p.Warnings = append(p.Warnings, Finding{Policy: "catalog.stale", Message: fmt.Sprintf("the catalog is %d days old (as of %s); prices may have moved", cat.AgeDays(opts.date()), cat.AsOf)})
 	}
 	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
+	rules := opts.Policies.WaiverRules()
+	authorize(p, rules, opts.Approvals, opts.Policies.CanEmit, opts.date())
+	p.Loosened = Loosenings(opts.Base, s)
+	if len(p.Loosened) > 0 {
+		approveLoosening(p, rules, opts.Approvals)
+	}
 
 	deny, warn, err := evaluate(ctx, opts.Policies, p)
+	var limit *policies.LimitError
+	if errors.As(err, &limit) {
+		return nil, fmt.Errorf("evaluate policies for %s: %w", s.Filename, err)
+	}
 	if err != nil {
 		p.Decision = Decision{Architecture: Blocked, Reasons: []string{fmt.Sprintf("policy evaluation failed, so nothing is allowed: %v", err)}}
 		for i := range p.Options {
@@ -105,7 +131,7 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 		}
 		return p, nil
 	}
-	p.Apply(deny, warn)
+	p.Apply(append(deny, loosenedDenials(p.Loosened)...), warn)
 	warnExpired(p)
 	Decide(p)
 	if opts.Gate != nil {
@@ -134,19 +160,28 @@ func (p *Plan) Apply(deny, warn []Finding) {
 			if d.Option != o.Architecture && d.Option != "*" {
 				continue
 			}
-			f := Finding{Policy: d.Policy, Option: o.Architecture, Message: d.Message}
+			f := Finding{Policy: d.Policy, Option: o.Architecture, Message: d.Message, Attribute: d.Attribute}
 			if w := waiverFor(p, d.Policy); w != nil {
 				w.Waived = AppendUnique(w.Waived, o.Architecture)
-				f.Message += fmt.Sprintf(" (waived by override %q: approved by %s until %s: %s)", w.Name, w.Approver, w.Expires, w.Reason)
+				f.Message += w.waivedBy()
 				o.Waived = append(o.Waived, f)
 				continue
 			}
 			o.Violations = append(o.Violations, f)
 		}
-		for _, w := range warn {
-			if w.Option == o.Architecture || w.Option == "*" {
-				o.Warnings = append(o.Warnings, Finding{Policy: w.Policy, Option: o.Architecture, Message: w.Message})
+		for _, wf := range warn {
+			if wf.Option != o.Architecture && wf.Option != "*" {
+				continue
 			}
+			f := Finding{Policy: wf.Policy, Option: o.Architecture, Message: wf.Message, Attribute: wf.Attribute}
+			// An advisory warning an override acknowledges moves to waived.
+			if w := waiverFor(p, wf.Policy); w != nil {
+				w.Waived = AppendUnique(w.Waived, o.Architecture)
+				f.Message += w.waivedBy()
+				o.Waived = append(o.Waived, f)
+				continue
+			}
+			o.Warnings = append(o.Warnings, f)
 		}
 		o.Allowed = len(o.Violations) == 0
 	}
@@ -156,14 +191,26 @@ func (p *Plan) Apply(deny, warn []Finding) {
 func warnExpired(p *Plan) {
 	for _, w := range p.Waivers {
 		if w.Expired {
-			p.Warnings = append(p.Warnings, Finding{Policy: "override.expired", Message: fmt.Sprintf("override %q for %s expired on %s and waives nothing (approved by %s: %s)", w.Name, w.Policy, w.Expires, w.Approver, w.Reason)})
+			p.Warnings = append(p.Warnings, Finding{Policy: PolicyOverrideExpired, Message: fmt.Sprintf("override %q for %s expired on %s and waives nothing (approved by %s: %s)", w.Name, w.Policy, w.Expires, w.Approver, w.Reason)})
 		}
 	}
 }
 
+// waivedBy is the note a waived finding carries.
+func (w *Waiver) waivedBy() string {
+	if w.Review {
+		return fmt.Sprintf(" (approved in review by %s)", w.Approver)
+	}
+	note := ""
+	if !w.Verified {
+		note = ", unverified: no --approvals evidences it"
+	}
+	return fmt.Sprintf(" (waived by override %q: approved by %s until %s%s: %s)", w.Name, w.Approver, w.Expires, note, w.Reason)
+}
+
 func waiverFor(p *Plan, policy string) *Waiver {
 	for i := range p.Waivers {
-		if w := &p.Waivers[i]; w.Policy == policy && !w.Expired {
+		if w := &p.Waivers[i]; w.Policy == policy && w.Active() {
 			return w
 		}
 	}

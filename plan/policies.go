@@ -11,7 +11,13 @@ type engine struct{ e *policies.Engine }
 
 // NewPolicies compiles the built-in plan policies and those in dirs once.
 func NewPolicies(dirs ...string) (Evaluator, error) {
-	e, err := policies.New(policies.Options{Dirs: dirs})
+	return NewPoliciesWith(policies.Options{Dirs: dirs})
+}
+
+// NewPoliciesWith compiles the policies with the given options (folders,
+// evaluation deadline and heap bound).
+func NewPoliciesWith(opts policies.Options) (Evaluator, error) {
+	e, err := policies.New(opts)
 	if err != nil {
 		return nil, err // policies.New names the step and the file
 	}
@@ -25,16 +31,20 @@ func Engine(ev Evaluator) (*policies.Engine, bool) {
 	return en.e, ok
 }
 
+func (en engine) WaiverRules() policies.WaiverRules { return en.e.WaiverRules() }
+
+func (en engine) CanEmit(id string) bool { return en.e.CanEmit(id) }
+
 func (en engine) EvaluatePlan(ctx context.Context, input any) (deny, warn []Finding, err error) {
 	res, err := en.e.EvaluatePlan(ctx, input)
 	if err != nil {
 		return nil, nil, err
 	}
 	for _, f := range res.Deny {
-		deny = append(deny, Finding{Policy: f.Policy, Option: f.Option, Message: f.Message})
+		deny = append(deny, Finding{Policy: f.Policy, Option: f.Option, Message: f.Message, Attribute: f.Attribute})
 	}
 	for _, f := range res.Warn {
-		warn = append(warn, Finding{Policy: f.Policy, Option: f.Option, Message: f.Message})
+		warn = append(warn, Finding{Policy: f.Policy, Option: f.Option, Message: f.Message, Attribute: f.Attribute})
 	}
 	return deny, warn, nil
 }

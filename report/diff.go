@@ -2,6 +2,7 @@ package report
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -43,10 +44,43 @@ type Diff struct {
 	Inputs    []InputChange    `json:"inputs"`
 	Order     string           `json:"attribution_order"`
 	Totals    AttributionTotal `json:"attribution_total"`
+	// Loosened lists how head relaxes base's compliance or budget.
+	Loosened []plan.Loosening `json:"loosened,omitempty"`
+	// RuleChanges are the price book and policy files the change edits
+	// (diff --base-ref), the same for every spec of one diff.
+	RuleChanges []RuleChange `json:"rule_changes,omitempty"`
 
 	// Base and Head are the two plans; Base is nil for a new spec.
 	Base *plan.Plan `json:"-"`
 	Head *plan.Plan `json:"-"`
+}
+
+// RuleChangeLines renders rule changes one line each, a price book's
+// changed entries folded in (the first few, then a count).
+func RuleChangeLines(changes []RuleChange) []string {
+	const shown = 8
+	var out []string
+	for _, c := range changes {
+		line := fmt.Sprintf("%s %s %s", c.Kind, c.File, c.Change)
+		if n := len(c.Details); n > 0 {
+			d := c.Details[:min(n, shown)]
+			line += ": " + strings.Join(d, "; ")
+			if n > shown {
+				line += fmt.Sprintf("; and %d more", n-shown)
+			}
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// RuleChange is one price book or policy file a change adds, removes or
+// edits; Details name the entries of a price book that changed.
+type RuleChange struct {
+	Kind    string   `json:"kind"`
+	File    string   `json:"file"`
+	Change  string   `json:"change"`
+	Details []string `json:"details,omitempty"`
 }
 
 // DecisionChange is the decided architecture and its expected monthly
@@ -139,7 +173,33 @@ func Compare(base, head *spec.Spec, opts plan.Options) (*Diff, error) {
 		}
 		opts.Policies = ev
 	}
-	hp, err := plan.Build(head, opts)
+	return CompareWith(base, head, Rules{Options: opts}, Rules{Options: opts})
+}
+
+// Rules are the price book and policies one side of a diff is planned
+// with, and fingerprints that tell whether the two sides' differ.
+type Rules struct {
+	plan.Options
+	// PriceBookID and PoliciesID identify the price book and the policy
+	// folders (a digest of their files); a side whose value differs from
+	// the other's is shown as a change of its own.
+	PriceBookID string
+	PoliciesID  string
+}
+
+// CompareWith plans base under the base's rules and head under the
+// head's, as the change would stand once merged. The attribution applies
+// the spec's inputs under the base's rules, then the head's price book,
+// then the head's policies, so a change that only edits a price book or a
+// policy folder shows what it moves.
+func CompareWith(base, head *spec.Spec, baseRules, headRules Rules) (*Diff, error) {
+	for _, r := range []*Rules{&baseRules, &headRules} {
+		if r.Policies == nil {
+			return nil, errors.New("compare: rules without compiled policies")
+		}
+	}
+	opts := baseRules.Options
+	hp, err := plan.Build(head, headRules.Options)
 	if err != nil {
 		return nil, fmt.Errorf("compare: plan head: %w", err)
 	}
@@ -158,6 +218,7 @@ func Compare(base, head *spec.Spec, opts plan.Options) (*Diff, error) {
 	if err != nil {
 		return nil, fmt.Errorf("compare: plan base: %w", err)
 	}
+	d.Loosened = hp.Loosened
 	d.Base, d.BaseSpec = bp, base.Filename
 	d.Decision = DecisionChange{Base: bp.Decision.Architecture, Head: hp.Decision.Architecture, BaseUSD: decidedUSD(bp), HeadUSD: decidedUSD(hp)}
 	if d.Decision.BaseUSD != nil && d.Decision.HeadUSD != nil {
@@ -172,28 +233,45 @@ func Compare(base, head *spec.Spec, opts plan.Options) (*Diff, error) {
 	d.Breakeven = [2]*int{bp.Breakeven.Developers, hp.Breakeven.Developers}
 	d.Options = optionChanges(bp, hp)
 	d.Policies = policyChanges(bp, hp)
-	if err := d.attribute(base, head, bp, opts); err != nil {
+	if err := d.attribute(base, head, bp, baseRules, headRules); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
 // attribute re-plans base with one input changed at a time and records
-// the step each input adds.
-func (d *Diff) attribute(base, head *spec.Spec, bp *plan.Plan, opts plan.Options) error {
+// the step each input adds; a change of price book or policies comes last.
+func (d *Diff) attribute(base, head *spec.Spec, bp *plan.Plan, baseRules, headRules Rules) error {
+	opts := baseRules.Options
 	changes := inputChanges(base, head)
 	work := cloneSpec(base)
 	for _, c := range changes {
 		c.apply(work)
 	}
-	// Anything the list of inputs does not know of moves in one last step,
-	// so the steps always end at head.
+	// Anything the list of inputs does not know of moves in one last step
+	// of the spec, so the steps always end at head.
 	if !specsEqual(work, head) {
 		changes = append(changes, inputChange{input: "other", base: "", head: "", apply: func(dst *spec.Spec) {
 			name := dst.Filename
 			*dst = *cloneSpec(head)
 			dst.Filename = name
 		}})
+	}
+	// Then the rules: the head's price book, then the head's policies.
+	stepOpts := make([]plan.Options, len(changes))
+	for i := range stepOpts {
+		stepOpts[i] = opts
+	}
+	if baseRules.PriceBookID != headRules.PriceBookID {
+		o := opts
+		o.Catalog = headRules.Catalog
+		changes = append(changes, inputChange{input: "price book", base: baseRules.PriceBookID, head: headRules.PriceBookID, apply: func(*spec.Spec) {}})
+		stepOpts = append(stepOpts, o)
+		opts = o
+	}
+	if baseRules.PoliciesID != headRules.PoliciesID {
+		changes = append(changes, inputChange{input: "policies", base: baseRules.PoliciesID, head: headRules.PoliciesID, apply: func(*spec.Spec) {}})
+		stepOpts = append(stepOpts, headRules.Options)
 	}
 
 	// Both sides' options: each is attributed only when priced on both.
@@ -215,7 +293,7 @@ func (d *Diff) attribute(base, head *spec.Spec, bp *plan.Plan, opts plan.Options
 		p := d.Head
 		if i < len(changes)-1 {
 			var err error
-			if p, err = plan.Build(work, opts); err != nil {
+			if p, err = plan.Build(work, stepOpts[i]); err != nil {
 				return fmt.Errorf("compare: re-plan with %s changed: %w", c.input, err)
 			}
 		}
@@ -701,6 +779,13 @@ func DiffJSON(w io.Writer, diffs []*Diff) error {
 // DiffText writes the diffs for a terminal.
 func DiffText(w io.Writer, diffs []*Diff) error {
 	b := &strings.Builder{}
+	if len(diffs) > 0 && len(diffs[0].RuleChanges) > 0 {
+		b.WriteString("PRICE BOOKS AND POLICIES CHANGED (base priced and gated with the base's, head with the head's)\n")
+		for _, line := range RuleChangeLines(diffs[0].RuleChanges) {
+			fmt.Fprintf(b, "  %s\n", line)
+		}
+		b.WriteString("\n")
+	}
 	for i, d := range diffs {
 		if i > 0 {
 			b.WriteString("\n")
@@ -719,6 +804,9 @@ func diffText(b *strings.Builder, d *Diff) {
 	}
 	fmt.Fprintf(b, "%s\n", Headline(d))
 	fmt.Fprintf(b, "DECISION   %s\n", decisionLine(d.Decision))
+	for _, l := range d.Loosened {
+		fmt.Fprintf(b, "LOOSENED   %s (line %d): %s\n", l.Attribute, l.Line, l.Message)
+	}
 	if !d.New {
 		fmt.Fprintf(b, "VERDICT    %s\n", change(strings.ReplaceAll(d.Verdict[0], "_", " "), strings.ReplaceAll(d.Verdict[1], "_", " ")))
 		fmt.Fprintf(b, "BREAKEVEN  %s\n", change(breakevenText(d.Breakeven[0]), breakevenText(d.Breakeven[1])))

@@ -133,9 +133,9 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 	if len(p.Waivers) > 0 {
 		b.WriteString("\n<details><summary>Overrides</summary>\n\n")
 		for _, w := range p.Waivers {
-			state := "active"
-			if w.Expired {
-				state = "**expired**"
+			state := w.State()
+			if !w.Active() && !w.Review {
+				state = "**" + state + "**"
 			}
 			fmt.Fprintf(b, "- `%s` (%s): waives `%s` until %s, approved by %s: %s\n", w.Name, state, w.Policy, w.Expires, w.Approver, cell(w.Reason))
 		}
@@ -191,6 +191,13 @@ func DiffMarkdown(w io.Writer, diffs []*Diff) error {
 	if len(diffs) == 0 {
 		b.WriteString("No spec to compare.\n")
 	}
+	if len(diffs) > 0 && len(diffs[0].RuleChanges) > 0 {
+		b.WriteString("**Price books and policies changed** (base priced and gated with the base's, head with the head's):\n\n")
+		for _, line := range RuleChangeLines(diffs[0].RuleChanges) {
+			fmt.Fprintf(b, "- %s\n", cell(line))
+		}
+		b.WriteString("\n")
+	}
 	for i, d := range diffs {
 		if i > 0 {
 			b.WriteString("\n---\n\n")
@@ -221,6 +228,9 @@ func diffMarkdown(b *strings.Builder, d *Diff) {
 	}
 	b.WriteString("\nExpected USD per month.\n\n")
 
+	for _, l := range d.Loosened {
+		fmt.Fprintf(b, "**Loosened:** `%s` (line %d): %s\n\n", l.Attribute, l.Line, cell(l.Message))
+	}
 	if len(d.Policies) == 0 {
 		b.WriteString("No policy result appeared or cleared.\n")
 	} else {

@@ -98,10 +98,7 @@ func Text(w io.Writer, p *plan.Plan) error {
 	if len(p.Waivers) > 0 {
 		b.WriteString("\nOVERRIDES\n")
 		for _, w := range p.Waivers {
-			state := "active"
-			if w.Expired {
-				state = "EXPIRED"
-			}
+			state := w.State()
 			waived := "nothing"
 			if len(w.Waived) > 0 {
 				waived = strings.Join(w.Waived, ", ")

@@ -37,7 +37,7 @@ func TestGateDeniesPublicIngress(t *testing.T) {
 // the plan instead of moving to another option.
 func TestGateFailsClosed(t *testing.T) {
 	dir := t.TempDir()
-	rule := "package costgate.resources\n\ndeny contains {\"policy\": \"resources.broken\", \"msg\": sprintf(\"%v\", [1 / 0])} if {\n\tinput.type != \"\"\n}\n"
+	rule := "package costgate.resources.acme\n\ndeny contains {\"policy\": \"acme.broken\", \"msg\": sprintf(\"%v\", [1 / 0])} if {\n\tinput.type != \"\"\n}\n"
 	if err := os.WriteFile(filepath.Join(dir, "broken.rego"), []byte(rule), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ var checkFormats = []string{"text", "json", "github"}
 
 func newCheckCmd() *cobra.Command {
 	var f planFlags
+	var baseRef string
 	cmd := &cobra.Command{
 		Use:   "check SPEC...",
 		Short: "The CI gate: exit 0 when every spec's plan is allowed, 1 when one is blocked",
@@ -26,15 +27,25 @@ and waiver. Use it as the pull-request gate.
 
 Formats: text; json (one object per spec); github (workflow commands
 "::error file=…,line=…::…" that annotate the spec line behind each denial).
-Exit codes: 0 allowed, 1 blocked by a policy, 2 invalid spec or policy.`,
+
+Overrides waive only what the waiver rules allow (policy data: which ids,
+which approvers, how many days). With --approvals, an override counts only
+when its approver approved the change; without it, overrides count but are
+reported as unverified. With --base-ref, a change that loosens a spec's
+compliance block or raises its budget is denied as spec.loosened unless
+--approvals names an allowed approver.
+
+Exit codes: 0 allowed, 1 blocked by a policy, 2 invalid spec or policy
+(including a policy that does not finish within --policy-timeout).`,
 		Example: `  costgate check teams/*.hcl
-  costgate check teams/acme.hcl --format github --policy-dir policies/acme`,
+  costgate check teams/acme.hcl --format github --policy-dir policies/acme
+  costgate check --base-ref origin/main --approvals approvals.json -- teams/*.hcl`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(f.format, checkFormats); err != nil {
 				return err
 			}
-			ps, err := buildPlans(&f, args, cmd.ErrOrStderr())
+			ps, err := buildPlans(&f, args, baseRef, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -57,6 +68,7 @@ Exit codes: 0 allowed, 1 blocked by a policy, 2 invalid spec or policy.`,
 		},
 	}
 	f.register(cmd, strings.Join(checkFormats, "|"))
+	cmd.Flags().StringVar(&baseRef, "base-ref", "", "git revision the change is reviewed against: loosening a spec's compliance or budget since then needs an approval")
 	return cmd
 }
 
@@ -85,8 +97,18 @@ func checkText(w io.Writer, ps []planned) error {
 			}
 		}
 		for _, w := range p.Waivers {
-			if w.Expired {
+			switch {
+			case w.Expired:
 				fmt.Fprintf(b, "  expired override %q for %s (expired %s, approved by %s)\n", w.Name, w.Policy, w.Expires, w.Approver)
+			case w.Refused != "":
+				fmt.Fprintf(b, "  refused override %q for %s (%s; approved by %s, until %s)\n", w.Name, w.Policy, w.Refused, w.Approver, w.Expires)
+			case w.Unverified():
+				fmt.Fprintf(b, "  unverified override %q for %s (approved by %s, not evidenced: no --approvals)\n", w.Name, w.Policy, w.Approver)
+			}
+		}
+		for _, f := range p.Warnings {
+			if f.Policy == plan.PolicyOverrideUnknown {
+				fmt.Fprintf(b, "  warn    %s: %s\n", f.Policy, f.Message)
 			}
 		}
 	}
@@ -102,6 +124,10 @@ type checkResult struct {
 	Violations []plan.Finding `json:"violations"`
 	Waived     []plan.Finding `json:"waived"`
 	Waivers    []plan.Waiver  `json:"waivers"`
+	// Loosened lists how the change relaxes the base spec (--base-ref).
+	Loosened []plan.Loosening `json:"loosened"`
+	// Overrides are warnings about overrides: refused, unknown, expired.
+	Overrides []plan.Finding `json:"override_warnings"`
 }
 
 func checkJSON(w io.Writer, ps []planned) error {
@@ -109,7 +135,15 @@ func checkJSON(w io.Writer, ps []planned) error {
 	for _, pp := range ps {
 		p := pp.plan
 		r := checkResult{Spec: p.Spec, Decision: p.Decision, Allowed: p.Decision.Architecture != plan.Blocked,
-			Violations: []plan.Finding{}, Waived: []plan.Finding{}, Waivers: p.Waivers}
+			Violations: []plan.Finding{}, Waived: []plan.Finding{}, Waivers: p.Waivers, Loosened: p.Loosened, Overrides: []plan.Finding{}}
+		if r.Loosened == nil {
+			r.Loosened = []plan.Loosening{}
+		}
+		for _, w := range p.Warnings {
+			if strings.HasPrefix(w.Policy, "override.") {
+				r.Overrides = append(r.Overrides, w)
+			}
+		}
 		for _, o := range p.Options {
 			r.Violations = append(r.Violations, o.Violations...)
 			r.Waived = append(r.Waived, o.Waived...)
@@ -143,10 +177,20 @@ func checkGitHub(w io.Writer, ps []planned) error {
 		}
 		for _, w := range p.Waivers {
 			rng := overrideRange(pp.spec, w.Name)
+			if w.Review {
+				continue
+			}
 			if w.Expired {
 				fmt.Fprintf(b, "::warning file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp("override "+w.Name+" expired"),
 					ghEscape(fmt.Sprintf("Override %q for %s expired on %s and waives nothing (approved by %s: %s).", w.Name, w.Policy, w.Expires, w.Approver, w.Reason)))
+			} else if w.Refused != "" {
+				fmt.Fprintf(b, "::error file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp("override "+w.Name+" refused"),
+					ghEscape(fmt.Sprintf("Override %q for %s is refused (%s) and waives nothing.", w.Name, w.Policy, w.Refused)))
 			} else if len(w.Waived) > 0 {
+				if w.Unverified() {
+					fmt.Fprintf(b, "::warning file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp("override "+w.Name+" unverified"),
+						ghEscape(fmt.Sprintf("Override %q counts without evidence that %s approved it (no --approvals).", w.Name, w.Approver)))
+				}
 				fmt.Fprintf(b, "::notice file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp("override "+w.Name),
 					ghEscape(fmt.Sprintf("Waives %s for %s until %s, approved by %s: %s.", w.Policy, strings.Join(w.Waived, ", "), w.Expires, w.Approver, w.Reason)))
 			}
@@ -164,6 +208,9 @@ func checkGitHub(w io.Writer, ps []planned) error {
 // policyRange finds the spec attribute a policy finding is about.
 func policyRange(s *spec.Spec, f plan.Finding) hcl.Range {
 	var keys []string
+	if f.Attribute != "" {
+		keys = append(keys, f.Attribute)
+	}
 	switch {
 	case f.Policy == "compliance.external_api":
 		keys = []string{"compliance.code_may_leave_network", "compliance"}
