@@ -22,6 +22,11 @@ type Evaluator interface {
 	EvaluatePlan(ctx context.Context, input any) (deny, warn []Finding, err error)
 }
 
+// SuspiciousPricePolicy is the id of a plan warning about a price book's
+// figure that would make something free, or is ten times off the catalog's
+// (modelcatalog.CheckBook).
+const SuspiciousPricePolicy = "catalog.suspicious_price"
+
 // Options configure Build.
 type Options struct {
 	// Catalog prices the plan; nil means the embedded catalog.
@@ -93,6 +98,9 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 	}
 	if cat.Stale(opts.date()) {
 		p.Warnings = append(p.Warnings, Finding{Policy: "catalog.stale", Message: fmt.Sprintf("the catalog is %d days old (as of %s); prices may have moved", cat.AgeDays(opts.date()), cat.AsOf)})
+	}
+	for _, w := range cat.BookWarnings {
+		p.Warnings = append(p.Warnings, Finding{Policy: SuspiciousPricePolicy, Message: w.String()})
 	}
 	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
 
