@@ -34,6 +34,14 @@ type Catalog struct {
 	// Discounts are negotiated discounts off list prices; a price book adds
 	// them (the embedded catalog has none).
 	Discounts []Discount `json:"discounts,omitempty"`
+
+	// BookWarnings are the figures of the price book merged by MergeBook
+	// that are valid but likely a mistake (a zero price, a 100 % discount,
+	// a price ten times off the embedded catalog's). Plans carry them.
+	BookWarnings []BookWarning `json:"-"`
+	// EntryPos is where each entry of a book from ParseBook starts
+	// ("managed[2]" → "14:5").
+	EntryPos map[string]string `json:"-"`
 }
 
 // BedrockTerms are Amazon Bedrock's billing terms.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -28,6 +29,11 @@ type Evaluator interface {
 	WaiverRules() policies.WaiverRules
 	CanEmit(id string) bool
 }
+
+// SuspiciousPricePolicy is the id of a plan warning about a price book's
+// figure that would make something free, or is ten times off the catalog's
+// (modelcatalog.CheckBook).
+const SuspiciousPricePolicy = "catalog.suspicious_price"
 
 // Options configure Build.
 type Options struct {
@@ -104,11 +110,17 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 	for _, o := range res.Options {
 		p.Options = append(p.Options, option(o))
 	}
+	if err := finiteCosts(p); err != nil {
+		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
+	}
 	for _, n := range res.Notes {
 		p.Warnings = append(p.Warnings, Finding{Policy: n.ID, Message: n.Message})
 	}
 	if cat.Stale(opts.date()) {
 		p.Warnings = append(p.Warnings, Finding{Policy: "catalog.stale", Message: fmt.Sprintf("the catalog is %d days old (as of %s); prices may have moved", cat.AgeDays(opts.date()), cat.AsOf)})
+	}
+	for _, w := range cat.BookWarnings {
+		p.Warnings = append(p.Warnings, Finding{Policy: SuspiciousPricePolicy, Message: w.String()})
 	}
 	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
 	rules := opts.Policies.WaiverRules()
@@ -369,14 +381,42 @@ func inputs(s *spec.Spec, date string) Inputs {
 	return in
 }
 
+// finiteCosts refuses a plan whose costs overflowed: a price book may hold
+// any finite price, and 1e300 per million tokens times a large team is
+// +Inf, which no policy, JSON document or comparison can handle.
+func finiteCosts(p *Plan) error {
+	for _, o := range p.Options {
+		for _, m := range []Money{o.MonthlyUSD, o.QualityGapUSD} {
+			for _, v := range []float64{m.Low, m.Expected, m.High} {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return fmt.Errorf("the %s option's monthly cost is %v, not a finite number: a price in the catalog or price book is too large for this team's usage", o.Architecture, v)
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // USD formats whole dollars with thousands separators: 12345.6 → "12,346".
 func USD(v float64) string {
-	n := int64(math.Round(v))
-	sign := ""
-	if n < 0 {
-		sign, n = "-", -n
+	switch {
+	case math.IsNaN(v):
+		return "unknown"
+	case math.IsInf(v, 1):
+		return "∞"
+	case math.IsInf(v, -1):
+		return "-∞"
 	}
-	s := fmt.Sprintf("%d", n)
+	// Formatting the rounded float, not an int64 of it, keeps every
+	// finite value exact in digits: int64 overflows above 9.2e18.
+	s := strconv.FormatFloat(math.Round(v), 'f', -1, 64)
+	sign := ""
+	if rest, neg := strings.CutPrefix(s, "-"); neg {
+		s = rest
+		if s != "0" {
+			sign = "-"
+		}
+	}
 	var b strings.Builder
 	for i, c := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {

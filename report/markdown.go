@@ -27,26 +27,38 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 	return err
 }
 
-// MarkdownPlans writes several plans, separated by a rule.
+// MarkdownPlans writes several plans, separated by a rule, within
+// CommentBudget bytes: the plans past it are summarised, one line each.
 func MarkdownPlans(w io.Writer, plans []*plan.Plan) error {
 	b := &strings.Builder{}
+	sections := make([]section, len(plans))
 	for i, p := range plans {
-		if i > 0 {
-			b.WriteString("\n---\n\n")
+		sections[i] = section{
+			full:  func(sb *strings.Builder) { planMarkdown(sb, p, "###") },
+			short: planShort(p),
 		}
-		planMarkdown(b, p, "###")
 	}
+	writeWithin(b, sections, CommentBudget)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
+// planShort is a plan in one line, for the summary past the budget.
+func planShort(p *plan.Plan) string {
+	what := "BLOCKED"
+	if c := p.Chosen(); c != nil {
+		what = fmt.Sprintf("%s at $%s/month expected", p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
+	}
+	return fmt.Sprintf("%s (team %s): %s", mdCode(p.Spec), mdCode(p.Team), what)
+}
+
 func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 	if c := p.Chosen(); c != nil {
-		fmt.Fprintf(b, "%s costgate plan: `%s` — %s at $%s/month expected\n\n", h, p.Team, p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
+		fmt.Fprintf(b, "%s costgate plan: %s — %s at $%s/month expected\n\n", h, mdCode(p.Team), p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
 	} else {
-		fmt.Fprintf(b, "%s costgate plan: `%s` — BLOCKED\n\n", h, p.Team)
+		fmt.Fprintf(b, "%s costgate plan: %s — BLOCKED\n\n", h, mdCode(p.Team))
 	}
-	fmt.Fprintf(b, "Spec `%s`, priced for %s with the catalog of %s.\n\n", p.Spec, p.AsOf, p.CatalogAsOf)
+	fmt.Fprintf(b, "Spec %s, priced for %s with the catalog of %s.\n\n", mdCode(p.Spec), p.AsOf, p.CatalogAsOf)
 	for _, r := range p.Decision.Reasons {
 		fmt.Fprintf(b, "- %s\n", cell(r))
 	}
@@ -54,7 +66,7 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 	for _, o := range p.Options {
 		name, status := o.Architecture, "allowed"
 		if !o.Allowed {
-			status = "denied: " + policyIDs(o.Violations)
+			status = "denied: " + cell(policyIDs(o.Violations))
 		}
 		if o.Architecture == p.Decision.Architecture {
 			name, status = "**"+name+"**", status+", **chosen**"
@@ -66,7 +78,7 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 				gap += " (not in total)"
 			}
 		}
-		fmt.Fprintf(b, "| %s | $%s | $%s | $%s | %s | %s |\n", name, plan.USD(o.MonthlyUSD.Low), plan.USD(o.MonthlyUSD.Expected), plan.USD(o.MonthlyUSD.High), gap, cell(status))
+		fmt.Fprintf(b, "| %s | $%s | $%s | $%s | %s | %s |\n", name, plan.USD(o.MonthlyUSD.Low), plan.USD(o.MonthlyUSD.Expected), plan.USD(o.MonthlyUSD.High), gap, status)
 	}
 	b.WriteString("\nUSD per month.\n\n")
 
@@ -101,7 +113,7 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 			if s.TTFTMs != nil {
 				ttft = fmt.Sprintf("%g ms", *s.TTFTMs)
 			}
-			fmt.Fprintf(b, "| %s | `%s` | %d × %s | %d × %s | %d | %d | %.0f%% (target %.0f%%) | %s |\n", o.Architecture, s.Model, s.Instances, s.InstanceType,
+			fmt.Fprintf(b, "| %s | %s | %d × %s | %d × %s | %d | %d | %.0f%% (target %.0f%%) | %s |\n", o.Architecture, mdCode(s.Model), s.Instances, s.InstanceType,
 				s.GPUs, s.GPU, s.TensorParallel, s.Replicas, s.PeakUtilization*100, s.TargetUtilization*100, ttft)
 		}
 		for _, o := range fleets {
@@ -126,7 +138,7 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 		if it.Met {
 			mark = "x"
 		}
-		fmt.Fprintf(b, "- [%s] %s (%s)\n", mark, it.Text, it.Detail)
+		fmt.Fprintf(b, "- [%s] %s (%s)\n", mark, cell(it.Text), cell(it.Detail))
 	}
 	b.WriteString("\n</details>\n")
 
@@ -137,7 +149,7 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 			if !w.Active() && !w.Review {
 				state = "**" + state + "**"
 			}
-			fmt.Fprintf(b, "- `%s` (%s): waives `%s` until %s, approved by %s: %s\n", w.Name, state, w.Policy, w.Expires, w.Approver, cell(w.Reason))
+			fmt.Fprintf(b, "- %s (%s): waives %s until %s, approved by %s: %s\n", mdCode(w.Name), state, mdCode(w.Policy), cell(w.Expires), cell(w.Approver), cell(w.Reason))
 		}
 		b.WriteString("\n</details>\n")
 	}
@@ -154,7 +166,7 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 		sort.Strings(types)
 		fmt.Fprintf(b, "\n<details><summary>pulumi up would register %d resources</summary>\n\n", len(p.Resources))
 		for _, t := range types {
-			fmt.Fprintf(b, "- %d × `%s`\n", counts[t], t)
+			fmt.Fprintf(b, "- %d × %s\n", counts[t], mdCode(t))
 		}
 		b.WriteString("\n</details>\n")
 	}
@@ -164,20 +176,24 @@ func planFindings(p *plan.Plan) []string {
 	var out []string
 	for _, o := range p.Options {
 		for _, v := range o.Violations {
-			out = append(out, fmt.Sprintf("- **deny** `%s` (%s): %s", v.Policy, o.Architecture, cell(v.Message)))
+			out = append(out, fmt.Sprintf("- **deny** %s (%s): %s", mdCode(v.Policy), o.Architecture, cell(v.Message)))
 		}
 		for _, v := range o.Waived {
-			out = append(out, fmt.Sprintf("- **waived** `%s` (%s): %s", v.Policy, o.Architecture, cell(v.Message)))
+			out = append(out, fmt.Sprintf("- **waived** %s (%s): %s", mdCode(v.Policy), o.Architecture, cell(v.Message)))
 		}
 		for _, v := range o.Warnings {
-			out = append(out, fmt.Sprintf("- warn `%s` (%s): %s", v.Policy, o.Architecture, cell(v.Message)))
+			out = append(out, fmt.Sprintf("- warn %s (%s): %s", mdCode(v.Policy), o.Architecture, cell(v.Message)))
 		}
 	}
 	for _, v := range p.Warnings {
-		out = append(out, fmt.Sprintf("- warn `%s` (plan): %s", v.Policy, cell(v.Message)))
+		out = append(out, fmt.Sprintf("- warn %s (plan): %s", mdCode(v.Policy), cell(v.Message)))
 	}
 	return out
 }
+
+// maxRuleChangeLines bounds the list of changed price books and policy
+// files in a comment, which must stay under GitHub's size limit.
+const maxRuleChangeLines = 50
 
 // DiffMarkdown writes diffs as one pull-request comment: the hidden
 // marker, then per spec a headline, one compact table and the policy
@@ -193,24 +209,31 @@ func DiffMarkdown(w io.Writer, diffs []*Diff) error {
 	}
 	if len(diffs) > 0 && len(diffs[0].RuleChanges) > 0 {
 		b.WriteString("**Price books and policies changed** (base priced and gated with the base's, head with the head's):\n\n")
-		for _, line := range RuleChangeLines(diffs[0].RuleChanges) {
+		lines := RuleChangeLines(diffs[0].RuleChanges)
+		for i, line := range lines {
+			if i == maxRuleChangeLines {
+				fmt.Fprintf(b, "- and %d more files\n", len(lines)-i)
+				break
+			}
 			fmt.Fprintf(b, "- %s\n", cell(line))
 		}
 		b.WriteString("\n")
 	}
+	sections := make([]section, len(diffs))
 	for i, d := range diffs {
-		if i > 0 {
-			b.WriteString("\n---\n\n")
+		sections[i] = section{
+			full:  func(sb *strings.Builder) { diffMarkdown(sb, d) },
+			short: mdCode(d.Spec) + ": " + Headline(d),
 		}
-		diffMarkdown(b, d)
 	}
+	writeWithin(b, sections, CommentBudget-b.Len())
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
 func diffMarkdown(b *strings.Builder, d *Diff) {
-	fmt.Fprintf(b, "### `%s` — %s\n\n", d.Spec, Headline(d))
-	fmt.Fprintf(b, "Team `%s`, priced for %s. **Decision:** %s.\n\n", d.Team, d.AsOf, decisionLine(d.Decision))
+	fmt.Fprintf(b, "### %s — %s\n\n", mdCode(d.Spec), Headline(d))
+	fmt.Fprintf(b, "Team %s, priced for %s. **Decision:** %s.\n\n", mdCode(d.Team), d.AsOf, decisionLine(d.Decision))
 
 	b.WriteString("| Option | Base | Head | Change | Head range | Status |\n|---|--:|--:|--:|--:|---|\n")
 	for _, o := range d.Options {
@@ -222,14 +245,18 @@ func diffMarkdown(b *strings.Builder, d *Diff) {
 		if o.Head != nil {
 			rng = "$" + plan.USD(o.Head.Low) + "–$" + plan.USD(o.Head.High)
 		}
-		status := strings.Replace(optionStatus(d, o), "  <- chosen", ", **chosen**", 1)
+		status, chosen := strings.CutSuffix(optionStatus(d, o), "  <- chosen")
+		status = cell(status)
+		if chosen {
+			status += ", **chosen**"
+		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", name, moneyCell(o.Base), moneyCell(o.Head),
-			deltaCell(o.Delta, func(m plan.Money) float64 { return m.Expected }), rng, cell(status))
+			deltaCell(o.Delta, func(m plan.Money) float64 { return m.Expected }), rng, status)
 	}
 	b.WriteString("\nExpected USD per month.\n\n")
 
 	for _, l := range d.Loosened {
-		fmt.Fprintf(b, "**Loosened:** `%s` (line %d): %s\n\n", l.Attribute, l.Line, cell(l.Message))
+		fmt.Fprintf(b, "**Loosened:** %s (line %d): %s\n\n", mdCode(l.Attribute), l.Line, cell(l.Message))
 	}
 	if len(d.Policies) == 0 {
 		b.WriteString("No policy result appeared or cleared.\n")
@@ -240,7 +267,7 @@ func diffMarkdown(b *strings.Builder, d *Diff) {
 			if kind == "deny" {
 				kind = "**deny**"
 			}
-			fmt.Fprintf(b, "- %s: %s `%s` (%s): %s\n", pc.Change, kind, pc.Policy, pc.Option, cell(pc.Message))
+			fmt.Fprintf(b, "- %s: %s %s (%s): %s\n", pc.Change, kind, mdCode(pc.Policy), cell(pc.Option), cell(pc.Message))
 		}
 	}
 
@@ -265,7 +292,7 @@ func diffMarkdown(b *strings.Builder, d *Diff) {
 		b.WriteString("|\n")
 		cols := attributionColumns(d)
 		for i, in := range d.Inputs {
-			fmt.Fprintf(b, "| %d | `%s` | %s | %s | %s", in.Step, in.Input, code(in.Base), code(in.Head), cellAt(cols["decided"], i))
+			fmt.Fprintf(b, "| %d | %s | %s | %s | %s", in.Step, mdCode(in.Input), code(in.Base), code(in.Head), cellAt(cols["decided"], i))
 			for _, a := range archs {
 				b.WriteString(" | " + cellAt(cols[a], i))
 			}
@@ -311,7 +338,7 @@ func movers(d *Diff) string {
 			parts = append(parts, fmt.Sprintf("and %d more", len(ms)-3))
 			break
 		}
-		parts = append(parts, fmt.Sprintf("`%s` %s", m.input, signed(m.usd)))
+		parts = append(parts, fmt.Sprintf("%s %s", mdCode(m.input), signed(m.usd)))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -323,15 +350,8 @@ func abs(v float64) float64 {
 	return v
 }
 
-// cell makes text safe inside a Markdown table cell.
-func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
-}
+// cell makes text safe inside a Markdown line or table cell (mdText).
+func cell(s string) string { return mdText(s) }
 
-// code shows a value as inline code, or a dash when absent.
-func code(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
-}
+// code shows a value as inline code, or a dash when absent (mdCode).
+func code(s string) string { return mdCode(s) }

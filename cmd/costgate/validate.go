@@ -29,6 +29,9 @@ any has an error.`,
 			if err != nil {
 				return err
 			}
+			for _, w := range cat.BookWarnings {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
+			}
 			parser := spec.NewParser(cat)
 			failed := false
 			for _, path := range args {
