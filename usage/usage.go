@@ -10,6 +10,8 @@
 package usage
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -84,9 +86,45 @@ type Result struct {
 	Skipped        int64    `json:"skipped"`
 	SkippedReasons []string `json:"skipped_reasons,omitempty"`
 	Period         Period   `json:"period"`
-	*Tokens
-	*Fleet
-	Notes []string `json:"notes"`
+	// Tokens or Fleet: their fields are written at the top level of the
+	// JSON, between the period and the notes.
+	*Tokens `json:"-"`
+	*Fleet  `json:"-"`
+	Notes   []string `json:"notes"`
+}
+
+// MarshalJSON writes the result with its token or fleet figures at the top
+// level (both have models, so encoding/json's embedding would drop them).
+func (r *Result) MarshalJSON() ([]byte, error) {
+	type plain Result
+	base, err := json.Marshal((*plain)(r))
+	if err != nil {
+		return nil, err
+	}
+	var sub any
+	switch {
+	case r.Tokens != nil:
+		sub = r.Tokens
+	case r.Fleet != nil:
+		sub = r.Fleet
+	default:
+		return base, nil
+	}
+	figures, err := json.Marshal(sub)
+	if err != nil {
+		return nil, err
+	}
+	// Splice the figures in before "notes", the last field.
+	i := bytes.LastIndex(base, []byte(`,"notes":`))
+	if i < 0 || len(figures) < 2 {
+		return nil, errors.New("marshal usage result: unexpected layout")
+	}
+	out := make([]byte, 0, len(base)+len(figures))
+	out = append(out, base[:i]...)
+	out = append(out, ',')
+	out = append(out, figures[1:len(figures)-1]...)
+	out = append(out, base[i:]...)
+	return out, nil
 }
 
 // Period is the span the figures cover.
