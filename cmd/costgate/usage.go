@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/usage"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -23,7 +24,7 @@ See docs/USAGE.md for how to obtain each export.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newUsageImportCmd())
+	cmd.AddCommand(newUsageImportCmd(), newUsageCalibrateCmd())
 	return cmd
 }
 
@@ -142,5 +143,84 @@ in the period is an error. Exit code 2 on any error.`,
 	}
 	f.register(cmd)
 	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text|json")
+	return cmd
+}
+
+func newUsageCalibrateCmd() *cobra.Command {
+	var f usageFlags
+	var write bool
+	cmd := &cobra.Command{
+		Use:   "calibrate SPEC FILE... [--from FORMAT] [--write]",
+		Short: "Replace a spec's guessed team figures with measured ones",
+		Long: `calibrate imports the files as usage import does and rewrites the spec's team
+figures with what they measured: developers; tokens_per_developer as the range
+from p25 to p75 per developer-month, widened to hold the mean (a heavy-tailed
+team's mean is above p75); input_share, cached_input_share and
+cache_write_share; peak_to_average; and the workload shares, from the tokens
+the spec's simple and complex models served. A model the spec does not name is
+reported, not guessed. Everything else stays, comments included, and the
+output is formatted as costgate fmt writes it, with a comment before the team
+block saying where each figure came from and for which period.
+
+The peak is measured in the team's timezone unless --timezone says otherwise.
+The spec is printed to stdout, or rewritten in place with --write; what
+changed and what was reported go to stderr.`,
+		Example: `  costgate usage calibrate teams/acme.hcl otel/*.jsonl
+  costgate usage calibrate teams/acme.hcl usage-2026-11/*.json --from anthropic-usage --write`,
+		Args: cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			stderr := cmd.ErrOrStderr()
+			path := args[0]
+			cat, err := loadCatalog(f.catalog)
+			if err != nil {
+				return err
+			}
+			info, err := os.Stat(path)
+			if err != nil {
+				return invalid(fmt.Errorf("read %s: %w", path, err))
+			}
+			src, err := os.ReadFile(path)
+			if err != nil {
+				return invalid(fmt.Errorf("read %s: %w", path, err))
+			}
+			parser := spec.NewParser(cat)
+			s, diags := parser.Parse(path, src)
+			if len(diags) > 0 {
+				if err := parser.WriteDiagnostics(stderr, diags); err != nil {
+					return err
+				}
+			}
+			if diags.HasErrors() {
+				return errReported
+			}
+			if !cmd.Flags().Changed("timezone") {
+				f.timezone = s.Team.Timezone
+			}
+			res, err := importUsage(&f, args[1:], stderr)
+			if err != nil {
+				return err
+			}
+			c, err := usage.Calibrate(path, src, s, res, cat)
+			if err != nil {
+				return invalid(fmt.Errorf("calibrate %s: %w", path, err))
+			}
+			for _, ch := range c.Changes {
+				fmt.Fprintf(stderr, "costgate: %s\n", ch)
+			}
+			for _, r := range c.Reports {
+				fmt.Fprintf(stderr, "costgate: note: %s\n", r)
+			}
+			if write {
+				if err := os.WriteFile(path, c.Output, info.Mode().Perm()); err != nil {
+					return fmt.Errorf("write %s: %w", path, err)
+				}
+				return nil
+			}
+			_, err = cmd.OutOrStdout().Write(c.Output)
+			return err
+		},
+	}
+	f.register(cmd)
+	cmd.Flags().BoolVar(&write, "write", false, "rewrite the spec in place instead of printing it")
 	return cmd
 }

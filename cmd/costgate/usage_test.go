@@ -104,3 +104,65 @@ func TestUsageImportErrors(t *testing.T) {
 		{"undetectable", []string{"usage", "import", "../../examples/startup-10.hcl"}, 2, "", "cannot tell the format"},
 	})
 }
+
+// TestUsageCalibrate rewrites the enterprise example from the Claude Code
+// events fixture: the figures its hand-computed import gives, the comments
+// kept, the layout costgate fmt's, and a second calibration with the same
+// data changes nothing.
+func TestUsageCalibrate(t *testing.T) {
+	events := usageData + "claude-code-otel/events.jsonl"
+	code, stdout, stderr := runCLI("usage", "calibrate", "../../examples/enterprise-hybrid.hcl", events)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	golden(t, filepath.Join("testdata", "usage", "calibrate-enterprise.hcl"), stdout)
+	for _, w := range []string{
+		"team.developers: 1000 → 3",
+		"team.tokens_per_developer: [10000000, 20000000] → [16730, 34980]",
+		// sonnet-4.6 served 2000 of the two models' 2300 tokens: the simple
+		// workloads' 0.6 and 0.1 become 0.6/0.7 and 0.1/0.7 of 2000/2300.
+		"workload.autocomplete.share: 0.6 → 0.7454",
+		"workload.tests.share: 0.1 → 0.1242",
+		"workload.architecture.share: 0.3 → 0.1304",
+		"note: models the spec does not name, left out of the workload shares: claude-sonnet-5",
+	} {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, stderr)
+		}
+	}
+	for _, keep := range []string{"# A 1,000-developer enterprise", "rework_hours   = 0.02 # a rejected completion costs about a minute", "# calibrated: Measured by `costgate usage calibrate` from claude-code-otel"} {
+		if !strings.Contains(stdout, keep) {
+			t.Errorf("output lacks %q", keep)
+		}
+	}
+	// --write, then calibrate the written spec again: same bytes.
+	path := filepath.Join(t.TempDir(), "team.hcl")
+	src, _ := os.ReadFile("../../examples/enterprise-hybrid.hcl")
+	if err := os.WriteFile(path, src, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 2; i++ {
+		if code, out, errs := runCLI("usage", "calibrate", path, events, "--write"); code != 0 || out != "" {
+			t.Fatalf("--write: exit %d, stdout %q, stderr %s", code, out, errs)
+		}
+		got, _ := os.ReadFile(path)
+		if string(got) != stdout {
+			t.Fatalf("calibration %d in place differs from the printed one", i+1)
+		}
+	}
+	if code, out, errs := runCLI("fmt", "--check", path); code != 0 {
+		t.Errorf("calibrated spec is not formatted: %s %s", out, errs)
+	}
+	if code, _, errs := runCLI("validate", path); code != 0 {
+		t.Errorf("calibrated spec does not validate: %s", errs)
+	}
+}
+
+func TestUsageCalibrateErrors(t *testing.T) {
+	runCases(t, []cliCase{
+		{"one argument", []string{"usage", "calibrate", "../../examples/enterprise-hybrid.hcl"}, 2, "", "requires at least 2 arg"},
+		{"invalid spec", []string{"usage", "calibrate", "testdata/invalid.hcl", usageData + "litellm-spend/logs.csv"}, 2, "", "testdata/invalid.hcl:2:"},
+		{"fleet metrics", []string{"usage", "calibrate", "../../examples/enterprise-hybrid.hcl", usageData + "vllm-metrics/stamped-1.prom", usageData + "vllm-metrics/stamped-2.prom"}, 2, "", "vllm-metrics has no per-developer tokens"},
+		{"no usage", []string{"usage", "calibrate", "../../examples/enterprise-hybrid.hcl", usageData + "litellm-spend/logs.csv", "--since", "2027-01-01"}, 2, "", "no usage"},
+	})
+}
