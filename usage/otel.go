@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
+	"runtime"
 	"sort"
 	"strconv"
+	"sync"
 	"time"
 )
 
@@ -270,38 +272,104 @@ func earliest(line []byte) int64 {
 	return t
 }
 
+// file reads one file: lines decode on every CPU, and their records are
+// counted in file order.
 func (r *otelReader) file(f *file) error {
-	return f.lines(func(line []byte, n int) error {
-		var l otlpLine
-		if err := json.Unmarshal(line, &l); err != nil {
-			return f.invalid(n, "not an OTLP JSON line: %s", jsonErrText(err))
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 {
+		return f.lines(func(line []byte, n int) error {
+			var l otlpLine
+			err := json.Unmarshal(line, &l)
+			return r.line(f, n, &l, err)
+		})
+	}
+	type job struct {
+		n    int
+		line []byte
+		l    otlpLine
+		err  error
+		done chan struct{}
+	}
+	jobs := make(chan *job, 4*workers)
+	order := make(chan *job, 4*workers)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				j.err = json.Unmarshal(j.line, &j.l)
+				j.line = nil
+				close(j.done)
+			}
+		}()
+	}
+	var readErr error
+	go func() {
+		readErr = f.lines(func(line []byte, n int) error {
+			j := &job{n: n, line: append([]byte(nil), line...), done: make(chan struct{})}
+			select {
+			case order <- j:
+			case <-stop:
+				return errStop
+			}
+			jobs <- j
+			return nil
+		})
+		close(jobs)
+		close(order)
+	}()
+	var err error
+	for j := range order {
+		<-j.done
+		if err != nil {
+			continue
 		}
-		if len(l.ResourceMetrics) == 0 && len(l.ResourceLogs) == 0 {
-			return f.invalid(n, "an OTLP JSON line holds resourceMetrics or resourceLogs; this one holds neither")
+		if err = r.line(f, j.n, &j.l, j.err); err != nil {
+			close(stop)
 		}
-		for _, rm := range l.ResourceMetrics {
-			for _, sm := range rm.ScopeMetrics {
-				for _, m := range sm.Metrics {
-					if m.Name != otelTokenMetric {
-						continue
-					}
-					if err := r.metric(f, n, m, rm.Resource.Attributes); err != nil {
-						return err
-					}
+	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	if readErr != nil && readErr != errStop {
+		return readErr
+	}
+	return nil
+}
+
+// line counts one decoded line.
+func (r *otelReader) line(f *file, n int, l *otlpLine, decodeErr error) error {
+	if decodeErr != nil {
+		return f.invalid(n, "not an OTLP JSON line: %s", jsonErrText(decodeErr))
+	}
+	if len(l.ResourceMetrics) == 0 && len(l.ResourceLogs) == 0 {
+		return f.invalid(n, "an OTLP JSON line holds resourceMetrics or resourceLogs; this one holds neither")
+	}
+	for _, rm := range l.ResourceMetrics {
+		for _, sm := range rm.ScopeMetrics {
+			for _, m := range sm.Metrics {
+				if m.Name != otelTokenMetric {
+					continue
+				}
+				if err := r.metric(f, n, m, rm.Resource.Attributes); err != nil {
+					return err
 				}
 			}
 		}
-		for _, rl := range l.ResourceLogs {
-			for _, sl := range rl.ScopeLogs {
-				for _, lr := range sl.LogRecords {
-					if err := r.event(f, n, lr, rl.Resource.Attributes); err != nil {
-						return err
-					}
+	}
+	for _, rl := range l.ResourceLogs {
+		for _, sl := range rl.ScopeLogs {
+			for _, lr := range sl.LogRecords {
+				if err := r.event(f, n, lr, rl.Resource.Attributes); err != nil {
+					return err
 				}
 			}
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // jsonErrText is a decoding error without Go's type names.
