@@ -137,11 +137,32 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 	return c, nil
 }
 
-// calibrateWorkloads sets the workload shares from the tokens the spec's
-// simple and complex models served, spreading each complexity's share
-// over its workloads in their current proportions, and says where the
-// shares came from.
+// calibrateWorkloads sets the workload shares WorkloadShares gives and
+// says where they came from.
 func calibrateWorkloads(s *spec.Spec, t *Tokens, blocks map[string]*hclwrite.Block, c *Calibration) string {
+	shares, mix, reports := WorkloadShares(s, t)
+	c.Reports = append(c.Reports, reports...)
+	if shares == nil {
+		return mix
+	}
+	for i, w := range s.Workloads {
+		b := blocks[w.Name]
+		if b == nil {
+			continue
+		}
+		b.Body().SetAttributeValue("share", cty.NumberFloatVal(shares[i]))
+		c.Changes = append(c.Changes, fmt.Sprintf("workload.%s.share: %s → %s", w.Name, num(w.Share), num(shares[i])))
+	}
+	return mix
+}
+
+// WorkloadShares measures the spec's workload shares from the tokens its
+// simple and complex models served, spreading each complexity's share over
+// its workloads in their current proportions (rounded to 4 decimals,
+// summing to 1). It returns nil shares when the models cannot tell the
+// workloads apart, with reports saying why; models the spec does not name
+// are reported, not guessed. mix says where the shares came from.
+func WorkloadShares(s *spec.Spec, t *Tokens) (shares []float64, mix string, reports []string) {
 	simple, complexM := s.Managed.SimpleModel, s.Managed.ComplexModel
 	var total float64
 	for _, v := range t.Models {
@@ -161,17 +182,17 @@ func calibrateWorkloads(s *spec.Spec, t *Tokens, blocks map[string]*hclwrite.Blo
 	}
 	sort.Strings(others)
 	if len(others) > 0 {
-		c.Reports = append(c.Reports, "models the spec does not name, left out of the workload shares: "+strings.Join(others, "; "))
+		reports = append(reports, "models the spec does not name, left out of the workload shares: "+strings.Join(others, "; "))
 	}
 	kept := "the workload shares are the spec's own"
 	if simple == complexM {
-		c.Reports = append(c.Reports, fmt.Sprintf("the simple and complex models are both %s, so the models cannot tell the workloads apart: workload shares kept", simple))
-		return kept
+		reports = append(reports, fmt.Sprintf("the simple and complex models are both %s, so the models cannot tell the workloads apart: workload shares kept", simple))
+		return nil, kept, reports
 	}
 	st, ct := t.Models[simple], t.Models[complexM]
 	if st+ct == 0 {
-		c.Reports = append(c.Reports, fmt.Sprintf("neither %s (simple) nor %s (complex) served a token: workload shares kept", simple, complexM))
-		return kept
+		reports = append(reports, fmt.Sprintf("neither %s (simple) nor %s (complex) served a token: workload shares kept", simple, complexM))
+		return nil, kept, reports
 	}
 	want := map[string]float64{spec.Simple: st / (st + ct), spec.Complex: ct / (st + ct)}
 	sum := map[string]float64{}
@@ -182,14 +203,14 @@ func calibrateWorkloads(s *spec.Spec, t *Tokens, blocks map[string]*hclwrite.Blo
 		model := map[string]string{spec.Simple: simple, spec.Complex: complexM}[cx]
 		switch {
 		case want[cx] > 0 && sum[cx] == 0:
-			c.Reports = append(c.Reports, fmt.Sprintf("%s served %.1f %% of the two models' tokens but the spec has no %s workload: workload shares kept", model, 100*want[cx], cx))
-			return kept
+			reports = append(reports, fmt.Sprintf("%s served %.1f %% of the two models' tokens but the spec has no %s workload: workload shares kept", model, 100*want[cx], cx))
+			return nil, kept, reports
 		case want[cx] == 0 && sum[cx] > 0:
-			c.Reports = append(c.Reports, fmt.Sprintf("%s (%s) served no token, and a workload's share must be above 0: workload shares kept", model, cx))
-			return kept
+			reports = append(reports, fmt.Sprintf("%s (%s) served no token, and a workload's share must be above 0: workload shares kept", model, cx))
+			return nil, kept, reports
 		}
 	}
-	shares := make([]float64, len(s.Workloads))
+	shares = make([]float64, len(s.Workloads))
 	largest := 0
 	var total4 float64
 	for i, w := range s.Workloads {
@@ -205,16 +226,9 @@ func calibrateWorkloads(s *spec.Spec, t *Tokens, blocks map[string]*hclwrite.Blo
 	// Rounding leaves the sum off 1 by a few ten-thousandths: the largest
 	// share takes up the difference.
 	shares[largest] = round(shares[largest]+1-total4, 4)
-	for i, w := range s.Workloads {
-		b := blocks[w.Name]
-		if b == nil {
-			continue
-		}
-		b.Body().SetAttributeValue("share", cty.NumberFloatVal(shares[i]))
-		c.Changes = append(c.Changes, fmt.Sprintf("workload.%s.share: %s → %s", w.Name, num(w.Share), num(shares[i])))
-	}
-	return fmt.Sprintf("workload shares split the tokens of %s (simple, %.1f %%) and %s (complex, %.1f %%) over the workloads in their former proportions",
+	mix = fmt.Sprintf("workload shares split the tokens of %s (simple, %.1f %%) and %s (complex, %.1f %%) over the workloads in their former proportions",
 		simple, 100*want[spec.Simple], complexM, 100*want[spec.Complex])
+	return shares, mix, reports
 }
 
 // stripProvenance removes a comment an earlier calibration wrote.

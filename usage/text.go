@@ -103,7 +103,8 @@ func writeModels(b *strings.Builder, title string, m map[string]float64) {
 
 func writeFleet(b *strings.Builder, fl *Fleet) {
 	fmt.Fprintf(b, "\nSCRAPES     %d over %.0f s, %d counter resets\n", fl.Scrapes, fl.IntervalSeconds, fl.CounterResets)
-	fmt.Fprintf(b, "THROUGHPUT  prompt %.1f tok/s, generation %.1f tok/s, busiest interval %.1f tok/s\n", fl.PromptTokS, fl.GenerationTokS, fl.PeakTokS)
+	fmt.Fprintf(b, "THROUGHPUT  prompt %.1f tok/s, generation %.1f tok/s\n", fl.PromptTokS, fl.GenerationTokS)
+	fmt.Fprintf(b, "BUSIEST     %.1f tok/s between two scrapes (prompt up to %.1f, generation up to %.1f)\n", fl.PeakTokS, fl.PeakPromptTokS, fl.PeakGenerationTokS)
 	fmt.Fprintf(b, "PREFIX CACHE HIT RATE  %s\n", optional(fl.PrefixCacheHitRate, "%.4f"))
 	fmt.Fprintf(b, "MEAN TTFT   %s\n", optional(fl.MeanTTFTMs, "%.1f ms"))
 	fmt.Fprintf(b, "LATEST      %g running, %g waiting, KV cache %s (peak %s)\n", fl.NumRequestsRunning, fl.NumRequestsWaiting, optional(fl.KVCacheUsagePerc, "%.4f"), optional(fl.PeakKVCacheUsagePerc, "%.4f"))

@@ -271,7 +271,7 @@ func TestVLLM(t *testing.T) {
 	hit := 13000.0 / 29000
 	ttft := 18.0 / 120 * 1000
 	kv, peakKV := 0.1, 0.5
-	wantFleet := Fleet{Scrapes: 3, IntervalSeconds: 120, PromptTokS: 300, GenerationTokS: 30, PeakTokS: 33000.0 / 60,
+	wantFleet := Fleet{Scrapes: 3, IntervalSeconds: 120, PromptTokS: 300, GenerationTokS: 30, PeakTokS: 33000.0 / 60, PeakPromptTokS: 30000.0 / 60, PeakGenerationTokS: 3000.0 / 60,
 		PrefixCacheHitRate: &hit, MeanTTFTMs: &ttft, NumRequestsRunning: 2, NumRequestsWaiting: 0,
 		KVCacheUsagePerc: &kv, PeakKVCacheUsagePerc: &peakKV, PromptTokens: 36000, GenerationTokens: 3600, CounterResets: 6,
 		Models: []string{"qwen3-coder-30b-a3b"}, UnmappedModels: []string{}}

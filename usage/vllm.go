@@ -29,8 +29,11 @@ type Fleet struct {
 	PromptTokS     float64 `json:"prompt_tok_s"`
 	GenerationTokS float64 `json:"generation_tok_s"`
 	// PeakTokS is the highest prompt plus generation rate between two
-	// consecutive scrapes.
-	PeakTokS float64 `json:"peak_tok_s"`
+	// consecutive scrapes; PeakPromptTokS and PeakGenerationTokS the
+	// highest of each (not necessarily in the same interval).
+	PeakTokS           float64 `json:"peak_tok_s"`
+	PeakPromptTokS     float64 `json:"peak_prompt_tok_s"`
+	PeakGenerationTokS float64 `json:"peak_generation_tok_s"`
 	// PrefixCacheHitRate is prefix-cache hits over queries, in tokens; nil
 	// when no query was made.
 	PrefixCacheHitRate *float64 `json:"prefix_cache_hit_rate"`
@@ -145,9 +148,10 @@ func importVLLM(in *inputs, paths []string) error {
 	fl.PromptTokS = fl.PromptTokens / secs
 	fl.GenerationTokS = fl.GenerationTokens / secs
 	for i := range perPrompt {
-		if r := (perPrompt[i] + perGen[i]) / scrapes[i+1].at.Sub(scrapes[i].at).Seconds(); r > fl.PeakTokS {
-			fl.PeakTokS = r
-		}
+		d := scrapes[i+1].at.Sub(scrapes[i].at).Seconds()
+		fl.PeakTokS = math.Max(fl.PeakTokS, (perPrompt[i]+perGen[i])/d)
+		fl.PeakPromptTokS = math.Max(fl.PeakPromptTokS, perPrompt[i]/d)
+		fl.PeakGenerationTokS = math.Max(fl.PeakGenerationTokS, perGen[i]/d)
 	}
 	queries, _ := inc(vllmQueries)
 	hits, _ := inc(vllmHits)
@@ -201,7 +205,9 @@ func importVLLM(in *inputs, paths []string) error {
 	if fl.CounterResets > 0 {
 		in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d counters started over between scrapes (a restart): each increase after a reset counts from zero", fl.CounterResets))
 	}
-	fl.PromptTokS, fl.GenerationTokS, fl.PeakTokS = round(fl.PromptTokS, 4), round(fl.GenerationTokS, 4), round(fl.PeakTokS, 4)
+	for _, p := range []*float64{&fl.PromptTokS, &fl.GenerationTokS, &fl.PeakTokS, &fl.PeakPromptTokS, &fl.PeakGenerationTokS} {
+		*p = round(*p, 4)
+	}
 	for _, p := range []*float64{fl.PrefixCacheHitRate, fl.KVCacheUsagePerc, fl.PeakKVCacheUsagePerc} {
 		if p != nil {
 			*p = round(*p, shareDecimals)

@@ -57,6 +57,7 @@ Exit codes: 0 allowed, 1 blocked by a policy, 2 invalid spec or policy.`,
 		},
 	}
 	f.register(cmd, strings.Join(checkFormats, "|"))
+	f.drift.register(cmd)
 	return cmd
 }
 
@@ -89,6 +90,9 @@ func checkText(w io.Writer, ps []planned) error {
 				fmt.Fprintf(b, "  expired override %q for %s (expired %s, approved by %s)\n", w.Name, w.Policy, w.Expires, w.Approver)
 			}
 		}
+		for _, w := range measuredWarnings(p) {
+			fmt.Fprintf(b, "  warn    %s: %s\n", w.Policy, w.Message)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -102,6 +106,8 @@ type checkResult struct {
 	Violations []plan.Finding `json:"violations"`
 	Waived     []plan.Finding `json:"waived"`
 	Waivers    []plan.Waiver  `json:"waivers"`
+	// Warnings are measured usage's (--usage): drift, breakeven, capacity.
+	Warnings []plan.Finding `json:"warnings,omitempty"`
 }
 
 func checkJSON(w io.Writer, ps []planned) error {
@@ -109,7 +115,7 @@ func checkJSON(w io.Writer, ps []planned) error {
 	for _, pp := range ps {
 		p := pp.plan
 		r := checkResult{Spec: p.Spec, Decision: p.Decision, Allowed: p.Decision.Architecture != plan.Blocked,
-			Violations: []plan.Finding{}, Waived: []plan.Finding{}, Waivers: p.Waivers}
+			Violations: []plan.Finding{}, Waived: []plan.Finding{}, Waivers: p.Waivers, Warnings: measuredWarnings(p)}
 		for _, o := range p.Options {
 			r.Violations = append(r.Violations, o.Violations...)
 			r.Waived = append(r.Waived, o.Waived...)
@@ -150,6 +156,10 @@ func checkGitHub(w io.Writer, ps []planned) error {
 				fmt.Fprintf(b, "::notice file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp("override "+w.Name),
 					ghEscape(fmt.Sprintf("Waives %s for %s until %s, approved by %s: %s.", w.Policy, strings.Join(w.Waived, ", "), w.Expires, w.Approver, w.Reason)))
 			}
+		}
+		for _, v := range measuredWarnings(p) {
+			rng := policyRange(pp.spec, v)
+			fmt.Fprintf(b, "::warning file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp(v.Policy), ghEscape(v.Message))
 		}
 		if blocked {
 			fmt.Fprintf(b, "::error file=%s,title=costgate::%s\n", ghEscapeProp(p.Spec), ghEscape("blocked: no architecture is allowed"))

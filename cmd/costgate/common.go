@@ -21,6 +21,7 @@ type planFlags struct {
 	catalog    string
 	policyDirs []string
 	asOf       string
+	drift      driftFlags // --usage; registered by plan and check
 }
 
 func (f *planFlags) register(cmd *cobra.Command, formats string) {
@@ -103,6 +104,10 @@ func buildPlans(f *planFlags, paths []string, stderr io.Writer) ([]planned, erro
 	if c.err != nil {
 		return nil, invalid(c.err)
 	}
+	measured, err := f.drift.measuredFor(specs, cat, stderr)
+	if err != nil {
+		return nil, err
+	}
 	ev := c.ev
 	engine, _ := plan.Engine(ev)
 	// Specs plan independently: one worker a CPU, results in input order.
@@ -111,7 +116,7 @@ func buildPlans(f *planFlags, paths []string, stderr io.Writer) ([]planned, erro
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, s := range specs {
 		g.Go(func() error {
-			p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Gate: stacks.GateWith(context.Background(), engine, stacks.Config{})})
+			p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Gate: stacks.GateWith(context.Background(), engine, stacks.Config{}), Usage: measured[i]})
 			if err != nil {
 				return invalid(err)
 			}
