@@ -119,7 +119,7 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 	}
 	lines := []string{
 		fmt.Sprintf("Measured by `costgate usage calibrate` from %s (%s),", res.Format, strings.Join(files, ", ")),
-		fmt.Sprintf("period %s to %s (%g days, UTC, until exclusive): developers are the", res.Period.Since, res.Period.Until, res.Period.Days),
+		fmt.Sprintf("period %s to %s (%s, UTC, until exclusive): developers are the", res.Period.Since, res.Period.Until, Days(res.Period.Days)),
 		fmt.Sprintf("people with usage (%s);", developerIdentity[res.Format]),
 		fmt.Sprintf("tokens_per_developer is p25 to p75 of tokens per developer-month (730 h), widened to the mean %s;", fmtTokens(q.Mean)),
 		"the shares are of the measured token totals;",

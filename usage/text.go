@@ -31,9 +31,9 @@ func WriteText(w io.Writer, res *Result) error {
 	case res.Fleet != nil && res.Since() != "":
 		fmt.Fprintf(b, "PERIOD      %s to %s, the first scrape to the last\n", res.Period.Since, res.Period.Until)
 	case res.Since() != "":
-		fmt.Fprintf(b, "PERIOD      %s to %s (%g days, until exclusive)\n", res.Period.Since, res.Period.Until, res.Period.Days)
+		fmt.Fprintf(b, "PERIOD      %s to %s (%s, until exclusive)\n", res.Period.Since, res.Period.Until, Days(res.Period.Days))
 	default:
-		fmt.Fprintf(b, "PERIOD      %g days\n", res.Period.Days)
+		fmt.Fprintf(b, "PERIOD      %s\n", Days(res.Period.Days))
 	}
 	fmt.Fprintf(b, "RECORDS     %d counted, %d duplicates dropped, %d outside the period", res.Records, res.Duplicates, res.OutsidePeriod)
 	if res.Skipped > 0 {
@@ -121,4 +121,12 @@ func optional(v *float64, format string) string {
 		return "unknown"
 	}
 	return fmt.Sprintf(format, *v)
+}
+
+// Days writes a period's length: "1 day", "30 days", "0.0014 days".
+func Days(d float64) string {
+	if d == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%g days", d)
 }
