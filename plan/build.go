@@ -62,6 +62,9 @@ type Options struct {
 	// may deny the decided option and move the decision (stacks.Gate). It
 	// lives outside this package so that planning needs no cloud SDK.
 	Gate func(*Plan) error
+	// Usage, when set, is the team's measured usage: the plan gets a usage
+	// section and the drift, breakeven and measured-capacity warnings.
+	Usage *Measured
 }
 
 func (o Options) catalog() *modelcatalog.Catalog {
@@ -129,6 +132,9 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 	if len(p.Loosened) > 0 {
 		approveLoosening(p, rules, opts.Approvals)
 	}
+	if err := addUsage(p, s, res, cat, date, opts.Usage); err != nil {
+		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
+	}
 
 	deny, warn, err := evaluate(ctx, opts.Policies, p)
 	var limit *policies.LimitError
@@ -151,6 +157,7 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 			return nil, fmt.Errorf("gate resources of %s: %w", s.Filename, err)
 		}
 	}
+	warnBreakeven(p)
 	return p, nil
 }
 

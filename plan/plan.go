@@ -41,6 +41,9 @@ type Plan struct {
 	Loosened []Loosening `json:"loosened,omitempty"`
 	// Warnings are plan-level notes (stale catalog, estimated figures).
 	Warnings []Finding `json:"warnings"`
+	// Usage is the measured usage and each option's cost at it; absent
+	// without --usage.
+	Usage *Usage `json:"usage,omitempty"`
 	// Resources are what `pulumi up` would register for the decision.
 	Resources []Resource `json:"resources"`
 }

@@ -98,6 +98,7 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 		b.WriteString("\n")
 	}
 
+	usageMarkdown(b, p)
 	var fleets []plan.Option
 	for _, o := range p.Options {
 		if o.Sizing != nil {

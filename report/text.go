@@ -66,6 +66,7 @@ func Text(w io.Writer, p *plan.Plan) error {
 		}
 	}
 
+	usageText(b, p)
 	fmt.Fprintf(b, "\nCHECKLIST  %d/5 met: %s\n", p.Checklist.Met, p.Checklist.Verdict)
 	for _, it := range p.Checklist.Items {
 		mark := " "

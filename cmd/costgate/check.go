@@ -69,6 +69,7 @@ Exit codes: 0 allowed, 1 blocked by a policy, 2 invalid spec or policy
 	}
 	f.register(cmd, strings.Join(checkFormats, "|"))
 	cmd.Flags().StringVar(&baseRef, "base-ref", "", "git revision the change is reviewed against: loosening a spec's compliance or budget since then needs an approval")
+	f.drift.register(cmd)
 	return cmd
 }
 
@@ -111,6 +112,9 @@ func checkText(w io.Writer, ps []planned) error {
 				fmt.Fprintf(b, "  warn    %s: %s\n", f.Policy, f.Message)
 			}
 		}
+		for _, w := range measuredWarnings(p) {
+			fmt.Fprintf(b, "  warn    %s: %s\n", w.Policy, w.Message)
+		}
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -128,6 +132,8 @@ type checkResult struct {
 	Loosened []plan.Loosening `json:"loosened"`
 	// Overrides are warnings about overrides: refused, unknown, expired.
 	Overrides []plan.Finding `json:"override_warnings"`
+	// Warnings are measured usage's (--usage): drift, breakeven, capacity.
+	Warnings []plan.Finding `json:"warnings,omitempty"`
 }
 
 func checkJSON(w io.Writer, ps []planned) error {
@@ -135,7 +141,8 @@ func checkJSON(w io.Writer, ps []planned) error {
 	for _, pp := range ps {
 		p := pp.plan
 		r := checkResult{Spec: p.Spec, Decision: p.Decision, Allowed: p.Decision.Architecture != plan.Blocked,
-			Violations: []plan.Finding{}, Waived: []plan.Finding{}, Waivers: p.Waivers, Loosened: p.Loosened, Overrides: []plan.Finding{}}
+			Violations: []plan.Finding{}, Waived: []plan.Finding{}, Waivers: p.Waivers, Loosened: p.Loosened, Overrides: []plan.Finding{},
+			Warnings: measuredWarnings(p)}
 		if r.Loosened == nil {
 			r.Loosened = []plan.Loosening{}
 		}
@@ -194,6 +201,10 @@ func checkGitHub(w io.Writer, ps []planned) error {
 				fmt.Fprintf(b, "::notice file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp("override "+w.Name),
 					ghEscape(fmt.Sprintf("Waives %s for %s until %s, approved by %s: %s.", w.Policy, strings.Join(w.Waived, ", "), w.Expires, w.Approver, w.Reason)))
 			}
+		}
+		for _, v := range measuredWarnings(p) {
+			rng := policyRange(pp.spec, v)
+			fmt.Fprintf(b, "::warning file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp(v.Policy), ghEscape(v.Message))
 		}
 		if blocked {
 			fmt.Fprintf(b, "::error file=%s,title=costgate::%s\n", ghEscapeProp(p.Spec), ghEscape("blocked: no architecture is allowed"))

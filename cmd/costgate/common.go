@@ -24,6 +24,7 @@ type planFlags struct {
 	asOf          string
 	approvals     string
 	policyTimeout time.Duration
+	drift         driftFlags // --usage; registered by plan and check
 }
 
 func (f *planFlags) register(cmd *cobra.Command, formats string) {
@@ -148,6 +149,10 @@ func buildPlans(f *planFlags, paths []string, baseRef string, stderr io.Writer) 
 	if c.err != nil {
 		return nil, c.err
 	}
+	measured, err := f.drift.measuredFor(specs, cat, stderr)
+	if err != nil {
+		return nil, err
+	}
 	ev := c.ev
 	engine, _ := plan.Engine(ev)
 	// Specs plan independently: one worker a CPU, results in input order.
@@ -157,7 +162,7 @@ func buildPlans(f *planFlags, paths []string, baseRef string, stderr io.Writer) 
 	for i, s := range specs {
 		g.Go(func() error {
 			p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: bases[i],
-				Gate: stacks.GateWith(context.Background(), engine, stacks.Config{})})
+				Gate: stacks.GateWith(context.Background(), engine, stacks.Config{}), Usage: measured[i]})
 			if err != nil {
 				return invalid(err)
 			}

@@ -40,5 +40,6 @@ Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
 		},
 	}
 	f.register(cmd, strings.Join(report.Formats, "|"))
+	f.drift.register(cmd)
 	return cmd
 }
