@@ -12,6 +12,10 @@ const (
 	Blocked    = "blocked"
 )
 
+// Architectures are the options of every plan, in the order they are
+// listed and tie-broken.
+var Architectures = []string{Managed, SelfHosted, Hybrid}
+
 // Verdicts between managed and self-hosted.
 const (
 	ManagedWins    = "managed_wins"

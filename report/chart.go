@@ -68,7 +68,7 @@ var optionStyle = map[string]color.NRGBA{
 func ChartSeries(c ChartData) []Series {
 	var out []Series
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, arch := range architectures {
+	for _, arch := range plan.Architectures {
 		var exp, low, high plotter.XYs
 		for _, p := range c.Points {
 			m, ok := p.Options[arch]

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/review"
 )
 
 // FormatMarkdown renders GitHub-flavoured Markdown, for pull-request
@@ -201,7 +202,7 @@ const maxRuleChangeLines = 50
 // results that changed, with the attribution and ranges folded in
 // <details>. No timestamps: re-running on the same commits gives the same
 // bytes, so a bot that updates the comment only edits it when it changed.
-func DiffMarkdown(w io.Writer, diffs []*Diff) error {
+func DiffMarkdown(w io.Writer, diffs []*review.Diff) error {
 	b := &strings.Builder{}
 	b.WriteString(CommentMarker + "\n")
 	fmt.Fprintf(b, "## costgate cost review\n\n")
@@ -232,7 +233,7 @@ func DiffMarkdown(w io.Writer, diffs []*Diff) error {
 	return err
 }
 
-func diffMarkdown(b *strings.Builder, d *Diff) {
+func diffMarkdown(b *strings.Builder, d *review.Diff) {
 	fmt.Fprintf(b, "### %s — %s\n\n", mdCode(d.Spec), Headline(d))
 	fmt.Fprintf(b, "Team %s, priced for %s. **Decision:** %s.\n\n", mdCode(d.Team), d.AsOf, decisionLine(d.Decision))
 
@@ -321,7 +322,7 @@ func diffMarkdown(b *strings.Builder, d *Diff) {
 }
 
 // movers names the inputs that moved the decided cost, largest first.
-func movers(d *Diff) string {
+func movers(d *review.Diff) string {
 	type mover struct {
 		input string
 		usd   float64

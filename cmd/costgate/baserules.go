@@ -15,7 +15,7 @@ import (
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
-	"github.com/costgate/costgate/report"
+	"github.com/costgate/costgate/review"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/stacks"
 )
@@ -234,10 +234,10 @@ func filesID(files map[string]string) string {
 
 // ruleChanges says which price book and policy files the change edits,
 // and what in them.
-func ruleChanges(f *planFlags, base, head sideRules) []report.RuleChange {
-	var out []report.RuleChange
+func ruleChanges(f *planFlags, base, head sideRules) []review.RuleChange {
+	var out []review.RuleChange
 	if base.bookID != head.bookID {
-		c := report.RuleChange{Kind: "price book", File: f.catalog, Change: "modified", Details: modelcatalog.BookChanges(base.book, head.book)}
+		c := review.RuleChange{Kind: "price book", File: f.catalog, Change: "modified", Details: modelcatalog.BookChanges(base.book, head.book)}
 		switch {
 		case base.book == nil:
 			c.Change = "added"
@@ -263,11 +263,11 @@ func ruleChanges(f *planFlags, base, head sideRules) []report.RuleChange {
 		h, inHead := head.policyFiles[n]
 		switch {
 		case !inBase:
-			out = append(out, report.RuleChange{Kind: "policy", File: n, Change: "added"})
+			out = append(out, review.RuleChange{Kind: "policy", File: n, Change: "added"})
 		case !inHead:
-			out = append(out, report.RuleChange{Kind: "policy", File: n, Change: "removed"})
+			out = append(out, review.RuleChange{Kind: "policy", File: n, Change: "removed"})
 		case b != h:
-			out = append(out, report.RuleChange{Kind: "policy", File: n, Change: "modified"})
+			out = append(out, review.RuleChange{Kind: "policy", File: n, Change: "modified"})
 		}
 	}
 	return out

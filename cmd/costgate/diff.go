@@ -14,6 +14,7 @@ import (
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
+	"github.com/costgate/costgate/review"
 	"github.com/costgate/costgate/spec"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
@@ -103,11 +104,11 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 				return err
 			}
 			changes := ruleChanges(&f, base, head)
-			diffs := make([]*report.Diff, 0, len(pairs))
+			diffs := make([]*review.Diff, 0, len(pairs))
 			for _, p := range pairs {
-				d, err := report.CompareWith(p.base, p.head,
-					report.Rules{Options: base.options(asOf, nil, nil), PriceBookID: base.bookID, PoliciesID: base.policiesID},
-					report.Rules{Options: head.options(asOf, approvals, p.base), PriceBookID: head.bookID, PoliciesID: head.policiesID})
+				d, err := review.CompareWith(p.base, p.head,
+					review.Rules{Options: base.options(asOf, nil, nil), PriceBookID: base.bookID, PoliciesID: base.policiesID},
+					review.Rules{Options: head.options(asOf, approvals, p.base), PriceBookID: head.bookID, PoliciesID: head.policiesID})
 				if err != nil {
 					return invalid(err)
 				}
@@ -257,7 +258,7 @@ func parseIncreaseLimit(s string) (increaseLimit, error) {
 
 // check fails when a diff's decided cost rose by more than the limit. A
 // side that is blocked has no decided cost to compare; check gates that.
-func (l increaseLimit) check(diffs []*report.Diff) error {
+func (l increaseLimit) check(diffs []*review.Diff) error {
 	if !l.set {
 		return nil
 	}
