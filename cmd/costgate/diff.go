@@ -20,7 +20,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-var diffFormats = []string{"text", "markdown", "json"}
+var diffFormats = report.FormatsOf[report.DiffOutputter]()
 
 func newDiffCmd() *cobra.Command {
 	var f planFlags
@@ -115,16 +115,11 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 				d.RuleChanges = changes
 				diffs = append(diffs, d)
 			}
-			out := cmd.OutOrStdout()
-			switch f.format {
-			case "json":
-				err = report.DiffJSON(out, diffs)
-			case "markdown":
-				err = report.DiffMarkdown(out, diffs)
-			default:
-				err = report.DiffText(out, diffs)
-			}
+			out, err := report.Lookup[report.DiffOutputter](f.format)
 			if err != nil {
+				return invalid(err)
+			}
+			if err := out.Diffs(cmd.OutOrStdout(), diffs); err != nil {
 				return err
 			}
 			return limit.check(diffs)

@@ -104,18 +104,3 @@ func (d *driftFlags) groups() (map[string][]string, error) {
 	}
 	return groups, nil
 }
-
-// measuredIDs are the warnings measured usage adds.
-var measuredIDs = []string{plan.UsageDrift, plan.UsageBreakeven, plan.CapacityMeasured}
-
-// measuredWarnings are the plan's warnings from measured usage, for the
-// gate's outputs.
-func measuredWarnings(p *plan.Plan) []plan.Finding {
-	var out []plan.Finding
-	for _, w := range p.Warnings {
-		if slices.Contains(measuredIDs, w.Policy) {
-			out = append(out, w)
-		}
-	}
-	return out
-}
