@@ -19,13 +19,15 @@ import (
 // DateLayout is how dates appear in specs, catalogs and plans.
 const DateLayout = "2006-01-02"
 
-// Evaluator runs the plan policies over the plan as JSON and returns the
-// denials and warnings. An error blocks the plan, except a
-// *policies.LimitError (a policy that cannot finish), which is invalid
+// Evaluator runs the policies: the plan policies over the plan as JSON,
+// the resource policies over one planned resource (pulumi-policy-opa's
+// input shape; findings carry no option). An error blocks the plan, except
+// a *policies.LimitError (a policy that cannot finish), which is invalid
 // input. WaiverRules says which denials overrides may waive; CanEmit
 // whether a loaded policy can report an id.
 type Evaluator interface {
 	EvaluatePlan(ctx context.Context, input any) (deny, warn []Finding, err error)
+	EvaluateResource(ctx context.Context, input map[string]any) (deny, warn []Finding, err error)
 	WaiverRules() policies.WaiverRules
 	CanEmit(id string) bool
 }
@@ -137,16 +139,11 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 	}
 
 	deny, warn, err := evaluate(ctx, opts.Policies, p)
-	var limit *policies.LimitError
-	if errors.As(err, &limit) {
+	if IsLimit(err) {
 		return nil, fmt.Errorf("evaluate policies for %s: %w", s.Filename, err)
 	}
 	if err != nil {
-		p.Decision = Decision{Architecture: Blocked, Reasons: []string{fmt.Sprintf("policy evaluation failed, so nothing is allowed: %v", err)}}
-		for i := range p.Options {
-			p.Options[i].Allowed = false
-			p.Options[i].Violations = append(p.Options[i].Violations, Finding{Policy: "policy.error", Option: "*", Message: err.Error()})
-		}
+		p.BlockAll("policy evaluation failed", err)
 		return p, nil
 	}
 	p.Apply(append(deny, loosenedDenials(p.Loosened)...), warn)
@@ -159,6 +156,23 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 	}
 	warnBreakeven(p)
 	return p, nil
+}
+
+// BlockAll denies every option with a policy.error finding: a policy that
+// could not be evaluated leaves nothing checked, so nothing is allowed.
+func (p *Plan) BlockAll(what string, err error) {
+	p.Decision = Decision{Architecture: Blocked, Reasons: []string{fmt.Sprintf("%s, so nothing is allowed: %v", what, err)}}
+	for i := range p.Options {
+		p.Options[i].Allowed = false
+		p.Options[i].Violations = append(p.Options[i].Violations, Finding{Policy: PolicyError, Option: "*", Message: err.Error()})
+	}
+}
+
+// IsLimit reports whether err is a policy that did not finish within its
+// deadline or heap bound: invalid input, not a policy result.
+func IsLimit(err error) bool {
+	var limit *policies.LimitError
+	return errors.As(err, &limit)
 }
 
 // evaluate runs the policies on the plan as its JSON form reads, before

@@ -214,6 +214,10 @@ func (failing) WaiverRules() gate.WaiverRules { return nil }
 
 func (failing) CanEmit(string) bool { return false }
 
+func (failing) EvaluateResource(context.Context, map[string]any) (deny, warn []plan.Finding, err error) {
+	return nil, nil, errors.New("rego_type_error: undefined function")
+}
+
 func (failing) EvaluatePlan(context.Context, any) (deny, warn []plan.Finding, err error) {
 	return nil, nil, errors.New("rego_type_error: undefined function")
 }

@@ -24,11 +24,20 @@ func NewPoliciesWith(opts policies.Options) (Evaluator, error) {
 	return engine{e}, nil
 }
 
-// Engine returns the policy engine behind an Evaluator made by
-// NewPolicies, for evaluating resource policies with the same compiled set.
-func Engine(ev Evaluator) (*policies.Engine, bool) {
-	en, ok := ev.(engine)
-	return en.e, ok
+func (en engine) EvaluateResource(ctx context.Context, input map[string]any) (deny, warn []Finding, err error) {
+	res, err := en.e.EvaluateResource(ctx, input)
+	if err != nil {
+		return nil, nil, err
+	}
+	return findings(res.Deny), findings(res.Warn), nil
+}
+
+func findings(fs []policies.Finding) []Finding {
+	out := make([]Finding, 0, len(fs))
+	for _, f := range fs {
+		out = append(out, Finding{Policy: f.Policy, Option: f.Option, Message: f.Message, Attribute: f.Attribute})
+	}
+	return out
 }
 
 func (en engine) WaiverRules() policies.WaiverRules { return en.e.WaiverRules() }
@@ -40,11 +49,5 @@ func (en engine) EvaluatePlan(ctx context.Context, input any) (deny, warn []Find
 	if err != nil {
 		return nil, nil, err
 	}
-	for _, f := range res.Deny {
-		deny = append(deny, Finding{Policy: f.Policy, Option: f.Option, Message: f.Message, Attribute: f.Attribute})
-	}
-	for _, f := range res.Warn {
-		warn = append(warn, Finding{Policy: f.Policy, Option: f.Option, Message: f.Message, Attribute: f.Attribute})
-	}
-	return deny, warn, nil
+	return findings(res.Deny), findings(res.Warn), nil
 }

@@ -276,7 +276,6 @@ func ruleChanges(f *planFlags, base, head sideRules) []review.RuleChange {
 // options are the plan options of this side; base is the spec before the
 // change, for spec.loosened (nil on the base side).
 func (r sideRules) options(asOf time.Time, approvals *plan.Approvals, base *spec.Spec) plan.Options {
-	engine, _ := plan.Engine(r.ev)
 	return plan.Options{Catalog: r.cat, AsOf: asOf, Policies: r.ev, Approvals: approvals, Base: base,
-		Gate: stacks.GateWith(context.Background(), engine, stacks.Config{})}
+		Gate: stacks.GateWith(context.Background(), r.ev, stacks.Config{})}
 }

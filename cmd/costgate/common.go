@@ -154,7 +154,6 @@ func buildPlans(f *planFlags, paths []string, baseRef string, stderr io.Writer) 
 		return nil, err
 	}
 	ev := c.ev
-	engine, _ := plan.Engine(ev)
 	// Specs plan independently: one worker a CPU, results in input order.
 	out := make([]planned, len(specs))
 	var g errgroup.Group
@@ -162,7 +161,7 @@ func buildPlans(f *planFlags, paths []string, baseRef string, stderr io.Writer) 
 	for i, s := range specs {
 		g.Go(func() error {
 			p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: bases[i],
-				Gate: stacks.GateWith(context.Background(), engine, stacks.Config{}), Usage: measured[i]})
+				Gate: stacks.GateWith(context.Background(), ev, stacks.Config{}), Usage: measured[i]})
 			if err != nil {
 				return invalid(err)
 			}
