@@ -63,7 +63,7 @@ type Options struct {
 	// `pulumi up` would register and applies the resource policies, which
 	// may deny the decided option and move the decision (stacks.Gate). It
 	// lives outside this package so that planning needs no cloud SDK.
-	Gate func(*Plan) error
+	Gate func(context.Context, *Plan) error
 	// Usage, when set, is the team's measured usage: the plan gets a usage
 	// section and the drift, breakeven and measured-capacity warnings.
 	Usage *Measured
@@ -84,8 +84,7 @@ func (o Options) date() time.Time {
 }
 
 // Build prices the spec, runs the policies and decides.
-func Build(s *spec.Spec, opts Options) (*Plan, error) {
-	ctx := context.Background()
+func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	if opts.Policies == nil {
 		ev, err := NewPolicies(opts.PolicyDirs...)
 		if err != nil {
@@ -150,7 +149,7 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 	warnExpired(p)
 	Decide(p)
 	if opts.Gate != nil {
-		if err := opts.Gate(p); err != nil {
+		if err := opts.Gate(ctx, p); err != nil {
 			return nil, fmt.Errorf("gate resources of %s: %w", s.Filename, err)
 		}
 	}

@@ -55,7 +55,7 @@ func buildPlan(cfg Config, asOf time.Time) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, diags, err := plan.BuildFile(cfg.SpecPath, plan.Options{Policies: ev, AsOf: asOf, Gate: GateWith(context.Background(), ev, cfg)})
+	p, diags, err := plan.BuildFile(context.Background(), cfg.SpecPath, plan.Options{Policies: ev, AsOf: asOf, Gate: GateWith(ev, cfg)})
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("invalid spec %s:\n%s", cfg.SpecPath, diags.Error())
 	}

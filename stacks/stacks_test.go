@@ -37,7 +37,7 @@ func examplePlan(t *testing.T, name string) *plan.Plan {
 	if p, ok := plans[name]; ok {
 		return clonePlan(t, p)
 	}
-	p, diags, err := plan.BuildFile(filepath.Join("..", "examples", name+".hcl"), plan.Options{AsOf: planDate})
+	p, diags, err := plan.BuildFile(context.Background(), filepath.Join("..", "examples", name+".hcl"), plan.Options{AsOf: planDate})
 	if err != nil || diags.HasErrors() {
 		t.Fatalf("build %s: %v %v", name, err, diags)
 	}

@@ -96,7 +96,7 @@ type planned struct {
 // diagnostics to stderr and returns errReported. With baseRef, each spec
 // is compared with its version at that revision, so that a loosened
 // compliance or budget block is denied unless approved.
-func buildPlans(f *planFlags, paths []string, baseRef string, stderr io.Writer) ([]planned, error) {
+func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef string, stderr io.Writer) ([]planned, error) {
 	cat, asOf, err := catalogAndDate(f.catalog, f.asOf)
 	if err != nil {
 		return nil, err
@@ -160,8 +160,8 @@ func buildPlans(f *planFlags, paths []string, baseRef string, stderr io.Writer) 
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, s := range specs {
 		g.Go(func() error {
-			p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: bases[i],
-				Gate: stacks.GateWith(context.Background(), ev, stacks.Config{}), Usage: measured[i]})
+			p, err := plan.Build(ctx, s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: bases[i],
+				Gate: stacks.GateWith(ev, stacks.Config{}), Usage: measured[i]})
 			if err != nil {
 				return invalid(err)
 			}

@@ -26,7 +26,7 @@ Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
 			if err := checkFormat(f.format, report.FormatsOf[report.PlanOutputter]()); err != nil {
 				return err
 			}
-			ps, err := buildPlans(&f, args, "", cmd.ErrOrStderr())
+			ps, err := buildPlans(cmd.Context(), &f, args, "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
