@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/costgate/costgate/specfile"
 )
 
 // hostileNames are spec file names a pull request can add: each must reach
@@ -242,7 +244,8 @@ func TestCostgateScriptWithTheRealCLI(t *testing.T) {
 			}
 			if args[0] == "validate" {
 				for _, s := range wantSpecs(hostileNames) {
-					if !strings.Contains(out.String(), s+": valid") {
+					// A control character in a name is shown escaped.
+					if !strings.Contains(out.String(), specfile.Display(s)+": valid") {
 						t.Errorf("no %q in the output:\n%s", s+": valid", out.String())
 					}
 				}
