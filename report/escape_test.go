@@ -351,3 +351,22 @@ func TestTextInjectsNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestMarkdownListsAtMostMaxFindings: a policy that emits hundreds of
+// results gets the first MaxFindings listed and the rest counted.
+func TestMarkdownListsAtMostMaxFindings(t *testing.T) {
+	p := hostilePlan(t, "x")
+	p.Warnings = nil
+	for i := range MaxFindings + 100 {
+		p.Warnings = append(p.Warnings, plan.Finding{Policy: "acme.noise", Message: fmt.Sprintf("note %d", i)})
+	}
+	var b bytes.Buffer
+	if err := Markdown(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	_, total := planFindings(p)
+	out := b.String()
+	if !strings.Contains(out, fmt.Sprintf("- … and %d more, not shown", total-MaxFindings)) || strings.Count(out, "\n- warn `acme.noise`") > MaxFindings {
+		t.Errorf("findings not capped at %d of %d", MaxFindings, total)
+	}
+}
