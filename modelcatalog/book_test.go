@@ -159,7 +159,11 @@ func TestMergeBookCarriesWarnings(t *testing.T) {
 // panics, and what it accepts has no repeated entry and re-encodes to a
 // book it accepts again.
 func FuzzParseBook(f *testing.F) {
-	f.Add([]byte(embedded))
+	// A real book's shape, not the whole catalog: a 100 kB seed slows the
+	// mutator to a crawl.
+	f.Add([]byte(`{"as_of": "2026-11-01", "managed": [` + managedEntry(firstManaged(), "2026-11-01", 3, 15) + `]}`))
+	inst, _ := json.Marshal(Default().Instances[0])
+	f.Add([]byte(`{"as_of": "2026-11-01", "instances": [` + string(inst) + `], "line_items": [{"name": "x", "applies": ["managed"], "monthly_usd": 0}]}`))
 	f.Add([]byte(`{"as_of": "2026-11-01", "discounts": [{"vendor": "openai", "percent_off": 100}]}`))
 	f.Add([]byte(`{"as_of": "2026-11-01", "as_of": "2026-11-02"}`))
 	f.Add([]byte(`{"managed": [{"id": "a"}, {"id": "a"}]}`))
