@@ -2,6 +2,7 @@ package modelcatalog
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -89,6 +90,12 @@ func TestCheckBook(t *testing.T) {
 		}
 		return c
 	}
+	throughputBook := func(factor float64) string {
+		tp := base.Throughput[0]
+		tp.DecodeTokS *= factor
+		b, _ := json.Marshal(tp)
+		return `{"throughput": [` + string(b) + `]}`
+	}
 	instanceBook := func(low, high float64) string {
 		i := inst
 		r := hour
@@ -113,6 +120,9 @@ func TestCheckBook(t *testing.T) {
 		{"free GPU hours", instanceBook(0, hour.High), []string{"gpu_hour_usd." + pm + ".low: a price of 0 makes every GPU-hour free"}},
 		{"GPU hours ten times dearer", instanceBook(hour.Low, hour.High*11), []string{"gpu_hour_usd." + pm + ".high"}},
 		{"free line item", `{"line_items": [{"name": "made-up", "applies": ["managed"], "monthly_usd": 0}]}`, []string{`line_items[0] "made-up" (line 1), monthly_usd: a price of 0 makes this line item free`}},
+		{"throughput ten times the catalog's", throughputBook(11), []string{"decode_tok_s", "times the embedded catalog's"}},
+		{"throughput within ten times", throughputBook(2), nil},
+		{"tokens per task a hundredth", `{"tokens_per_task": {"complex": {"value": ` + fmt.Sprint(base.TokensPerTask["complex"].Value/100) + `, "source": "x", "as_of": "2026-11-01"}}}`, []string{"tokens_per_task.complex, value", "less than a 10th"}},
 		{"new model at zero", `{"managed": [{"id": "acme-internal", "prices": [{"effective_from": "2026-01-01", "input_per_m": 0, "output_per_m": 1}]}]}`, []string{`managed[0] "acme-internal"`, "input_per_m: a price of 0"}},
 	}
 	for _, tt := range tests {
@@ -159,7 +169,11 @@ func TestMergeBookCarriesWarnings(t *testing.T) {
 // panics, and what it accepts has no repeated entry and re-encodes to a
 // book it accepts again.
 func FuzzParseBook(f *testing.F) {
-	f.Add([]byte(embedded))
+	// A real book's shape, not the whole catalog: a 100 kB seed slows the
+	// mutator to a crawl.
+	f.Add([]byte(`{"as_of": "2026-11-01", "managed": [` + managedEntry(firstManaged(), "2026-11-01", 3, 15) + `]}`))
+	inst, _ := json.Marshal(Default().Instances[0])
+	f.Add([]byte(`{"as_of": "2026-11-01", "instances": [` + string(inst) + `], "line_items": [{"name": "x", "applies": ["managed"], "monthly_usd": 0}]}`))
 	f.Add([]byte(`{"as_of": "2026-11-01", "discounts": [{"vendor": "openai", "percent_off": 100}]}`))
 	f.Add([]byte(`{"as_of": "2026-11-01", "as_of": "2026-11-02"}`))
 	f.Add([]byte(`{"managed": [{"id": "a"}, {"id": "a"}]}`))

@@ -47,7 +47,8 @@ func MergeBook(base, book *Catalog, file string) *Catalog {
 // mistake: a price of zero, a discount of 100 % or more, or a price more
 // than SuspiciousFactor times above or below base's for the same entry
 // (the same model's price in effect on the book price's date, the same
-// instance and pricing model, the same line item). A figure equal to
+// instance and pricing model, the same line item); and a throughput or a
+// tokens-per-task figure that far off base's. A figure equal to
 // base's is never suspicious. Book entries with no counterpart in base are
 // checked for zero only.
 func CheckBook(base, book *Catalog, file string) []BookWarning {
@@ -101,6 +102,26 @@ func CheckBook(base, book *Catalog, file string) []BookWarning {
 			}
 		}
 		c.figure(c.entry("line_items", i, l.Name), "monthly_usd", l.MonthlyUSD, ref, "this line item")
+	}
+	// Throughput and tokens per task are not prices, but ten times either
+	// makes self-hosting or every task ten times cheaper just the same.
+	for i, tp := range book.Throughput {
+		entry := c.entry("throughput", i, throughputKey(tp))
+		var pre, dec *float64
+		for j := range base.Throughput {
+			if throughputKey(base.Throughput[j]) == throughputKey(tp) {
+				pre, dec = &base.Throughput[j].PrefillTokS, &base.Throughput[j].DecodeTokS
+			}
+		}
+		c.ratio(entry, "prefill_tok_s", tp.PrefillTokS, pre)
+		c.ratio(entry, "decode_tok_s", tp.DecodeTokS, dec)
+	}
+	for _, k := range sortedKeys(book.TokensPerTask) {
+		var ref *float64
+		if f, ok := base.TokensPerTask[k]; ok {
+			ref = &f.Value
+		}
+		c.ratio("tokens_per_task."+k, "value", book.TokensPerTask[k].Value, ref)
 	}
 	for i, d := range book.Discounts {
 		if d.PercentOff >= 100 {
@@ -210,6 +231,20 @@ func (c *bookChecker) figure(entry, field string, v float64, ref *float64, what 
 		}
 		c.add(entry, field, msg)
 	case ref == nil || *ref <= 0:
+	case v > *ref*SuspiciousFactor:
+		c.add(entry, field, fmt.Sprintf("%g is %.3g times the embedded catalog's %g (more than %d×): check the unit", v, v / *ref, *ref, SuspiciousFactor))
+	case v < *ref/SuspiciousFactor:
+		c.add(entry, field, fmt.Sprintf("%g is 1/%.3g of the embedded catalog's %g (less than a %dth): check the unit", v, *ref/v, *ref, SuspiciousFactor))
+	}
+}
+
+// ratio warns when v is more than SuspiciousFactor times off ref; zero is
+// left to Validate (these figures must be positive).
+func (c *bookChecker) ratio(entry, field string, v float64, ref *float64) {
+	if ref == nil || *ref <= 0 || v <= 0 || v == *ref {
+		return
+	}
+	switch {
 	case v > *ref*SuspiciousFactor:
 		c.add(entry, field, fmt.Sprintf("%g is %.3g times the embedded catalog's %g (more than %d×): check the unit", v, v / *ref, *ref, SuspiciousFactor))
 	case v < *ref/SuspiciousFactor:

@@ -70,9 +70,9 @@ func DiffText(w io.Writer, diffs []*review.Diff) error {
 
 func diffText(b *strings.Builder, d *review.Diff) {
 	if d.New {
-		fmt.Fprintf(b, "costgate diff: team %s (%s), new spec, priced for %s\n\n", d.Team, d.Spec, d.AsOf)
+		fmt.Fprintf(b, "costgate diff: team %s (%s), new spec, priced for %s\n\n", plain(d.Team), plain(d.Spec), d.AsOf)
 	} else {
-		fmt.Fprintf(b, "costgate diff: team %s, %s → %s, priced for %s\n\n", d.Team, d.BaseSpec, d.Spec, d.AsOf)
+		fmt.Fprintf(b, "costgate diff: team %s, %s → %s, priced for %s\n\n", plain(d.Team), plain(d.BaseSpec), plain(d.Spec), d.AsOf)
 	}
 	fmt.Fprintf(b, "%s\n", Headline(d))
 	fmt.Fprintf(b, "DECISION   %s\n", decisionLine(d.Decision))
@@ -91,7 +91,7 @@ func diffText(b *strings.Builder, d *review.Diff) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.Architecture, moneyCell(o.Base), moneyCell(o.Head),
 			deltaCell(o.Delta, func(m plan.Money) float64 { return m.Expected }),
 			deltaCell(o.Delta, func(m plan.Money) float64 { return m.Low }),
-			deltaCell(o.Delta, func(m plan.Money) float64 { return m.High }), optionStatus(d, o))
+			deltaCell(o.Delta, func(m plan.Money) float64 { return m.High }), plain(optionStatus(d, o)))
 	}
 	tw.Flush()
 	b.WriteString("(expected USD per month)\n")
@@ -105,7 +105,7 @@ func diffText(b *strings.Builder, d *review.Diff) {
 		if pc.Change == review.Cleared {
 			sign = "-"
 		}
-		fmt.Fprintf(b, "  %s %-6s %-12s %s: %s\n", sign, strings.ToUpper(pc.Kind), pc.Option, pc.Policy, pc.Message)
+		fmt.Fprintf(b, "  %s %-6s %-12s %s: %s\n", sign, strings.ToUpper(pc.Kind), plain(pc.Option), plain(pc.Policy), plain(pc.Message))
 	}
 
 	if d.New {
@@ -125,7 +125,7 @@ func diffText(b *strings.Builder, d *review.Diff) {
 	fmt.Fprintln(tw)
 	cols := attributionColumns(d)
 	for i, in := range d.Inputs {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s", in.Step, in.Input, in.Base, in.Head, cellAt(cols["decided"], i))
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s", in.Step, plain(in.Input), plain(in.Base), plain(in.Head), cellAt(cols["decided"], i))
 		for _, a := range archs {
 			fmt.Fprintf(tw, "\t%s", cellAt(cols[a], i))
 		}

@@ -122,13 +122,13 @@ func mdCode(s string) string {
 // characters (which could hide or reorder text: bidi overrides) by
 // spaces, and invalid UTF-8 by U+FFFD.
 func oneLine(s string) string {
-	if !strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || r == utf8.RuneError }) {
+	if !strings.ContainsFunc(s, func(r rune) bool { return invisible(r) || r == utf8.RuneError }) {
 		return s
 	}
 	var b strings.Builder
 	for _, r := range s {
 		switch {
-		case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+		case invisible(r):
 			b.WriteByte(' ')
 		default:
 			b.WriteRune(r)
@@ -210,4 +210,40 @@ func writeWithin(b *strings.Builder, sections []section, budget int) {
 		}
 		b.WriteString(line)
 	}
+}
+
+// plain makes text from a spec or a policy safe in terminal and CI-log
+// output: control characters (a newline that would start a forged
+// "::error::" workflow command or a fake line of the report, an ANSI
+// escape that would recolour or erase it) and invisible formatting
+// characters (bidi overrides) are shown as escapes, \n or \u202e, and
+// tabs as spaces, so that a tabwriter column cannot be broken.
+func plain(s string) string {
+	if !strings.ContainsFunc(s, invisible) {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r == '\t':
+			b.WriteByte(' ')
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case unicode.IsControl(r) && r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case invisible(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// invisible reports whether r is a control character, a line or paragraph
+// separator, or an invisible formatting character.
+func invisible(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
 }

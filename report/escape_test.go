@@ -321,3 +321,54 @@ func FuzzMdText(f *testing.F) {
 		}
 	})
 }
+
+// TestTextInjectsNothing: in the text report (a terminal, a CI log) a
+// spec's or policy's text can start no line of its own — no forged
+// "::error::" workflow command, no fake report line — and carries no
+// terminal escape.
+func TestTextInjectsNothing(t *testing.T) {
+	var plainOut bytes.Buffer
+	if err := Text(&plainOut, hostilePlan(t, "plain")); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Count(plainOut.String(), "\n")
+	for _, s := range append(hostile, "x\n::error file=teams/a.hcl::ALLOWED", "\x1b[2K\rALLOWED", "a\u2028b\u0085c") {
+		t.Run(fmt.Sprintf("%q", s), func(t *testing.T) {
+			var b bytes.Buffer
+			if err := Text(&b, hostilePlan(t, s)); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			if n := strings.Count(out, "\n"); n != lines {
+				t.Errorf("%d lines, want %d: the text broke a line", n, lines)
+			}
+			if strings.ContainsAny(out, "\x1b\r\u202e\u0085\u2028") {
+				t.Errorf("a control character reached the output: %q", out)
+			}
+			for _, l := range strings.Split(out, "\n") {
+				if strings.HasPrefix(l, "::") {
+					t.Errorf("a line starts a workflow command: %q", l)
+				}
+			}
+		})
+	}
+}
+
+// TestMarkdownListsAtMostMaxFindings: a policy that emits hundreds of
+// results gets the first MaxFindings listed and the rest counted.
+func TestMarkdownListsAtMostMaxFindings(t *testing.T) {
+	p := hostilePlan(t, "x")
+	p.Warnings = nil
+	for i := range MaxFindings + 100 {
+		p.Warnings = append(p.Warnings, plan.Finding{Policy: "acme.noise", Message: fmt.Sprintf("note %d", i)})
+	}
+	var b bytes.Buffer
+	if err := Markdown(&b, p); err != nil {
+		t.Fatal(err)
+	}
+	_, total := planFindings(p)
+	out := b.String()
+	if !strings.Contains(out, fmt.Sprintf("- … and %d more, not shown", total-MaxFindings)) || strings.Count(out, "\n- warn `acme.noise`") > MaxFindings {
+		t.Errorf("findings not capped at %d of %d", MaxFindings, total)
+	}
+}

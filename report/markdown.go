@@ -90,11 +90,14 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 	fmt.Fprintf(b, "**Verdict** %s · **Breakeven** %s (team today: %s) · **Checklist** %d/5 met: %s\n\n",
 		strings.ReplaceAll(p.Verdict, "_", " "), be, rangeText(p.Inputs.Developers.Low, p.Inputs.Developers.High), p.Checklist.Met, p.Checklist.Verdict)
 
-	findings := planFindings(p)
+	findings, total := planFindings(p)
 	if len(findings) > 0 {
 		b.WriteString("**Policy results**\n\n")
 		for _, f := range findings {
 			b.WriteString(f + "\n")
+		}
+		if more := total - len(findings); more > 0 {
+			fmt.Fprintf(b, "- … and %d more, not shown (the first %d are): `costgate plan` lists them all\n", more, MaxFindings)
 		}
 		b.WriteString("\n")
 	}
@@ -174,23 +177,34 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 	}
 }
 
-func planFindings(p *plan.Plan) []string {
-	var out []string
+// MaxFindings bounds the policy results listed per spec in Markdown: a
+// policy that emits thousands would otherwise fill the comment alone.
+const MaxFindings = 200
+
+// planFindings formats the plan's first MaxFindings policy results as
+// list items and counts them all.
+func planFindings(p *plan.Plan) (out []string, total int) {
+	add := func(kind string, v plan.Finding, option string) {
+		total++
+		if len(out) < MaxFindings {
+			out = append(out, fmt.Sprintf("- %s %s (%s): %s", kind, mdCode(v.Policy), option, cell(v.Message)))
+		}
+	}
 	for _, o := range p.Options {
 		for _, v := range o.Violations {
-			out = append(out, fmt.Sprintf("- **deny** %s (%s): %s", mdCode(v.Policy), o.Architecture, cell(v.Message)))
+			add("**deny**", v, o.Architecture)
 		}
 		for _, v := range o.Waived {
-			out = append(out, fmt.Sprintf("- **waived** %s (%s): %s", mdCode(v.Policy), o.Architecture, cell(v.Message)))
+			add("**waived**", v, o.Architecture)
 		}
 		for _, v := range o.Warnings {
-			out = append(out, fmt.Sprintf("- warn %s (%s): %s", mdCode(v.Policy), o.Architecture, cell(v.Message)))
+			add("warn", v, o.Architecture)
 		}
 	}
 	for _, v := range p.Warnings {
-		out = append(out, fmt.Sprintf("- warn %s (plan): %s", mdCode(v.Policy), cell(v.Message)))
+		add("warn", v, "plan")
 	}
-	return out
+	return out, total
 }
 
 // maxRuleChangeLines bounds the list of changed price books and policy
@@ -264,7 +278,11 @@ func diffMarkdown(b *strings.Builder, d *review.Diff) {
 		b.WriteString("No policy result appeared or cleared.\n")
 	} else {
 		b.WriteString("**Policy results**\n\n")
-		for _, pc := range d.Policies {
+		for i, pc := range d.Policies {
+			if i == MaxFindings {
+				fmt.Fprintf(b, "- … and %d more, not shown (the first %d are): `costgate diff` lists them all\n", len(d.Policies)-MaxFindings, MaxFindings)
+				break
+			}
 			kind := pc.Kind
 			if kind == "deny" {
 				kind = "**deny**"

@@ -15,11 +15,11 @@ import (
 // `pulumi up` would create.
 func Text(w io.Writer, p *plan.Plan) error {
 	b := &strings.Builder{}
-	fmt.Fprintf(b, "costgate plan: team %s (%s), priced for %s with the catalog of %s\n\n", p.Team, p.Spec, p.AsOf, p.CatalogAsOf)
+	fmt.Fprintf(b, "costgate plan: team %s (%s), priced for %s with the catalog of %s\n\n", plain(p.Team), plain(p.Spec), p.AsOf, p.CatalogAsOf)
 
 	fmt.Fprintf(b, "DECISION   %s\n", strings.ToUpper(p.Decision.Architecture))
 	for _, r := range p.Decision.Reasons {
-		fmt.Fprintf(b, "           - %s\n", r)
+		fmt.Fprintf(b, "           - %s\n", plain(r))
 	}
 	be := "none up to 100,000 developers"
 	if p.Breakeven.Developers != nil {
@@ -32,7 +32,7 @@ func Text(w io.Writer, p *plan.Plan) error {
 	for _, o := range p.Options {
 		status := "allowed"
 		if !o.Allowed {
-			status = "denied: " + policyIDs(o.Violations)
+			status = "denied: " + plain(policyIDs(o.Violations))
 		}
 		if o.Architecture == p.Decision.Architecture {
 			status += "  <- chosen"
@@ -61,7 +61,7 @@ func Text(w io.Writer, p *plan.Plan) error {
 			fmt.Fprintf(b, "  peak utilization %.0f%% (target %.0f%%), p95 TTFT %s, weights %.1f GB, KV cache %.1f GB/replica, max model len %d\n",
 				s.PeakUtilization*100, s.TargetUtilization*100, ttft, s.WeightsGB, s.KVCacheGB, s.MaxModelLen)
 			for _, n := range s.Notes {
-				fmt.Fprintf(b, "  note: %s\n", n)
+				fmt.Fprintf(b, "  note: %s\n", plain(n))
 			}
 		}
 	}
@@ -73,23 +73,23 @@ func Text(w io.Writer, p *plan.Plan) error {
 		if it.Met {
 			mark = "x"
 		}
-		fmt.Fprintf(b, "  [%s] %s (%s)\n", mark, it.Text, it.Detail)
+		fmt.Fprintf(b, "  [%s] %s (%s)\n", mark, plain(it.Text), plain(it.Detail))
 	}
 
 	var findings []string
 	for _, o := range p.Options {
 		for _, v := range o.Violations {
-			findings = append(findings, fmt.Sprintf("  DENY   %-12s %s: %s", o.Architecture, v.Policy, v.Message))
+			findings = append(findings, fmt.Sprintf("  DENY   %-12s %s: %s", o.Architecture, plain(v.Policy), plain(v.Message)))
 		}
 		for _, v := range o.Waived {
-			findings = append(findings, fmt.Sprintf("  WAIVED %-12s %s: %s", o.Architecture, v.Policy, v.Message))
+			findings = append(findings, fmt.Sprintf("  WAIVED %-12s %s: %s", o.Architecture, plain(v.Policy), plain(v.Message)))
 		}
 		for _, v := range o.Warnings {
-			findings = append(findings, fmt.Sprintf("  WARN   %-12s %s: %s", o.Architecture, v.Policy, v.Message))
+			findings = append(findings, fmt.Sprintf("  WARN   %-12s %s: %s", o.Architecture, plain(v.Policy), plain(v.Message)))
 		}
 	}
 	for _, v := range p.Warnings {
-		findings = append(findings, fmt.Sprintf("  WARN   %-12s %s: %s", "plan", v.Policy, v.Message))
+		findings = append(findings, fmt.Sprintf("  WARN   %-12s %s: %s", "plan", plain(v.Policy), plain(v.Message)))
 	}
 	if len(findings) > 0 {
 		b.WriteString("\nPOLICIES AND WARNINGS\n")
@@ -102,9 +102,9 @@ func Text(w io.Writer, p *plan.Plan) error {
 			state := w.State()
 			waived := "nothing"
 			if len(w.Waived) > 0 {
-				waived = strings.Join(w.Waived, ", ")
+				waived = plain(strings.Join(w.Waived, ", "))
 			}
-			fmt.Fprintf(b, "  %s: %s, waives %s until %s, approved by %s: %s; waived for: %s\n", w.Name, state, w.Policy, w.Expires, w.Approver, w.Reason, waived)
+			fmt.Fprintf(b, "  %s: %s, waives %s until %s, approved by %s: %s; waived for: %s\n", plain(w.Name), state, plain(w.Policy), plain(w.Expires), plain(w.Approver), plain(w.Reason), waived)
 		}
 	}
 
@@ -120,7 +120,7 @@ func Text(w io.Writer, p *plan.Plan) error {
 		sort.Strings(types)
 		fmt.Fprintf(b, "\nRESOURCES  pulumi up would register %d for %s:\n", len(p.Resources), p.Decision.Architecture)
 		for _, t := range types {
-			fmt.Fprintf(b, "  %3d × %s\n", counts[t], t)
+			fmt.Fprintf(b, "  %3d × %s\n", counts[t], plain(t))
 		}
 	} else if p.Decision.Architecture == plan.Blocked {
 		b.WriteString("\nRESOURCES  none: the plan is blocked, so pulumi up fails before changing anything\n")

@@ -91,6 +91,7 @@ func (p *Parser) ParseFile(path string) (*Spec, hcl.Diagnostics) {
 	if err == nil {
 		src, err = os.ReadFile(real)
 	}
+	path = specfile.Display(path)
 	if err != nil {
 		start := hcl.Pos{Line: 1, Column: 1}
 		return nil, hcl.Diagnostics{{

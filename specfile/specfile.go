@@ -11,7 +11,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Ext is the extension of a spec file.
@@ -53,12 +55,13 @@ func Resolve(path string) (string, error) {
 // but a regular file (a directory, a FIFO that would block, a device).
 // The error names the path, never the content.
 func ResolveIn(root, path string) (string, error) {
+	shown := Display(path)
 	if !strings.EqualFold(filepath.Ext(path), Ext) {
-		return "", fmt.Errorf("%s is not a spec file: a spec's name ends in %s", path, Ext)
+		return "", fmt.Errorf("%s is not a spec file: a spec's name ends in %s", shown, Ext)
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
+		return "", fmt.Errorf("%s: %w", shown, err)
 	}
 	real, err := filepath.EvalSymlinks(abs)
 	if err != nil {
@@ -66,7 +69,7 @@ func ResolveIn(root, path string) (string, error) {
 		if errors.As(err, &pe) {
 			err = pe.Err
 		}
-		return "", fmt.Errorf("%s: %w", path, err)
+		return "", fmt.Errorf("%s: %w", shown, err)
 	}
 	if real != abs {
 		realRoot, err := filepath.EvalSymlinks(root)
@@ -74,18 +77,18 @@ func ResolveIn(root, path string) (string, error) {
 			return "", fmt.Errorf("find the repository root: %w", err)
 		}
 		if !within(realRoot, real) {
-			return "", fmt.Errorf("%s is a symlink to %s, outside the repository: a spec is read only from inside it (%s)", path, real, realRoot)
+			return "", fmt.Errorf("%s is a symlink to %s, outside the repository: a spec is read only from inside it (%s)", shown, Display(real), Display(realRoot))
 		}
 		if !strings.EqualFold(filepath.Ext(real), Ext) {
-			return "", fmt.Errorf("%s is a symlink to %s, which is not a spec file: a spec's name ends in %s", path, real, Ext)
+			return "", fmt.Errorf("%s is a symlink to %s, which is not a spec file: a spec's name ends in %s", shown, Display(real), Ext)
 		}
 	}
 	info, err := os.Stat(real)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", path, err)
+		return "", fmt.Errorf("%s: %w", shown, err)
 	}
 	if !info.Mode().IsRegular() {
-		return "", fmt.Errorf("%s is not a regular file (%s)", path, kind(info.Mode()))
+		return "", fmt.Errorf("%s is not a regular file (%s)", shown, kind(info.Mode()))
 	}
 	return real, nil
 }
@@ -109,4 +112,16 @@ func kind(m os.FileMode) string {
 		return "a device"
 	}
 	return m.Type().String()
+}
+
+// Display is path as diagnostics and reports show it: a control character
+// in a file name (a newline that would start a forged line of output, or
+// a "::error::" workflow command in a CI log; an ANSI escape) is written
+// as a Go escape, \n or \x1b. Other names are unchanged.
+func Display(path string) string {
+	if !strings.ContainsFunc(path, func(r rune) bool { return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) }) {
+		return path
+	}
+	q := strconv.QuoteToGraphic(path)
+	return q[1 : len(q)-1]
 }

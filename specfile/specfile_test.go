@@ -105,3 +105,19 @@ func TestRoot(t *testing.T) {
 		t.Errorf("in a work tree: Root() = %s, want its top level %s", got, top)
 	}
 }
+
+func TestDisplay(t *testing.T) {
+	for in, want := range map[string]string{
+		"teams/a b.hcl":                "teams/a b.hcl",
+		"teams/ünï.hcl":                "teams/ünï.hcl",
+		"teams/x\n::error::forged.hcl": `teams/x\n::error::forged.hcl`,
+		"teams/\x1b[31mred.hcl":        `teams/\x1b[31mred.hcl`,
+		"teams/\u202eevil.hcl":         `teams/\u202eevil.hcl`,
+		"teams/quote\".hcl":            "teams/quote\".hcl", // no control character: unchanged
+		"teams/tab\t.hcl":              `teams/tab\t.hcl`,
+	} {
+		if got := Display(in); got != want {
+			t.Errorf("Display(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

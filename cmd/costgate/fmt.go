@@ -64,7 +64,7 @@ fmt exits 2. fmt does not check the spec's meaning; validate does.`,
 // fmtOne formats one file, or standard input for "-", and reports whether
 // its layout changed.
 func fmtOne(cmd *cobra.Command, path string, check bool) (bool, error) {
-	name := path
+	name := specfile.Display(path)
 	var src []byte
 	var err error
 	var mode os.FileMode = 0o644

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/specfile"
 	"github.com/spf13/cobra"
 )
 
@@ -49,7 +50,7 @@ any has an error.`,
 				if n := len(diags); n > 0 {
 					note = fmt.Sprintf(" (%d warning(s))", n)
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: valid%s\n", path, note)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: valid%s\n", specfile.Display(path), note)
 			}
 			if failed {
 				return errReported
