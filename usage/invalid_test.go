@@ -1,12 +1,16 @@
 package usage
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // goodEvent is one valid api_request event line.
@@ -110,5 +114,38 @@ func TestMixedBucketWidths(t *testing.T) {
 	_, err := Import([]string{"testdata/anthropic-usage/page1.json", p}, Options{})
 	if err == nil || !strings.Contains(err.Error(), "mix bucket widths") {
 		t.Errorf("err %v, want a bucket-width error", err)
+	}
+}
+
+// TestCompressed: a collector's rotated files may be gzip or zstd; they
+// read as the plain file does.
+func TestCompressed(t *testing.T) {
+	plain, err := os.ReadFile("testdata/claude-code-otel/events.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Import([]string{"testdata/claude-code-otel/events.jsonl"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(plain)
+	zw.Close()
+	enc, _ := zstd.NewWriter(nil)
+	files := map[string][]byte{"events.jsonl.gz": gz.Bytes(), "events.jsonl.zst": enc.EncodeAll(plain, nil)}
+	for name, data := range files {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(dir, name)
+			os.WriteFile(p, data, 0o644)
+			got, err := Import([]string{p}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Format != ClaudeCodeOTel || got.Records != want.Records || got.Tokens.Totals != want.Tokens.Totals {
+				t.Errorf("%s: format %s, %d records, totals %+v; want %d, %+v", name, got.Format, got.Records, got.Tokens.Totals, want.Records, want.Tokens.Totals)
+			}
+		})
 	}
 }
