@@ -149,3 +149,17 @@ func TestCompressed(t *testing.T) {
 		})
 	}
 }
+
+// TestOldOTLPNames: collectors before OTLP 0.15 wrote
+// instrumentationLibraryLogs for scopeLogs.
+func TestOldOTLPNames(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "old.jsonl")
+	os.WriteFile(p, []byte(strings.Replace(goodEvent, `"scopeLogs"`, `"instrumentationLibraryLogs"`, 1)+"\n"), 0o644)
+	res, err := Import([]string{p}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Records != 1 || res.Tokens.Totals.Total() != 15 {
+		t.Errorf("records %d, tokens %v; want the one event's 15", res.Records, res.Tokens.Totals.Total())
+	}
+}
