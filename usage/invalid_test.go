@@ -112,8 +112,17 @@ func TestMixedBucketWidths(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "daily.json")
 	os.WriteFile(p, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[{"account_id":"user_A","uncached_input_tokens":5,"output_tokens":5}]}]}`), 0o644)
 	_, err := Import([]string{"testdata/anthropic-usage/page1.json", p}, Options{})
-	if err == nil || !strings.Contains(err.Error(), "mix bucket widths") {
+	if err == nil || !strings.Contains(err.Error(), "buckets of 1h0m0s and of 24h0m0s over the same time") {
 		t.Errorf("err %v, want a bucket-width error", err)
+	}
+	// A shorter last bucket after full ones is a partial bucket, not a
+	// second report.
+	partial := filepath.Join(t.TempDir(), "partial.json")
+	os.WriteFile(partial, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[{"account_id":"a","uncached_input_tokens":5,"output_tokens":5}]},`+
+		`{"starting_at":"2026-11-03T00:00:00Z","ending_at":"2026-11-03T12:00:00Z","results":[{"account_id":"a","uncached_input_tokens":5,"output_tokens":5}]}]}`), 0o644)
+	res, err := Import([]string{partial}, Options{})
+	if err != nil || res.Tokens.Totals.Total() != 20 {
+		t.Errorf("partial last bucket: %v, %+v", err, res)
 	}
 }
 
