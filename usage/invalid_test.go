@@ -172,3 +172,35 @@ func TestOldOTLPNames(t *testing.T) {
 		t.Errorf("records %d, tokens %v; want the one event's 15", res.Records, res.Tokens.Totals.Total())
 	}
 }
+
+// TestLiteLLMShapes: the spend logs as an array (/spend/logs), as pages
+// with a data array (/spend/logs/ui), and one row a line read alike.
+func TestLiteLLMShapes(t *testing.T) {
+	raw, err := os.ReadFile("testdata/litellm-spend/logs.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Import([]string{"testdata/litellm-spend/logs.json"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.Trim(strings.TrimSpace(string(raw)), "[]\n"), ",\n")
+	dir := t.TempDir()
+	shapes := map[string]string{
+		"lines.jsonl": strings.Join(rows, "\n") + "\n",
+		"pages.json":  `{"data":[` + strings.Join(rows[:3], ",") + `],"total":6,"page":1}` + "\n" + `{"data":[` + strings.Join(rows[3:], ",") + `],"total":6,"page":2}`,
+	}
+	for name, content := range shapes {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(dir, name)
+			os.WriteFile(p, []byte(content), 0o644)
+			got, err := Import([]string{p}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Format != LiteLLMSpend || got.Records != want.Records || got.Duplicates != want.Duplicates || got.Tokens.Totals != want.Tokens.Totals || got.Tokens.Developers != want.Tokens.Developers {
+				t.Errorf("%s: %d records %d dups %+v, want %d %d %+v", name, got.Records, got.Duplicates, got.Tokens.Totals, want.Records, want.Duplicates, want.Tokens.Totals)
+			}
+		})
+	}
+}
