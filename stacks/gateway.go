@@ -141,80 +141,17 @@ func (g *ManagedGateway) build(ctx *pulumi.Context, name string, a *ManagedGatew
 		return fmt.Errorf("look up region: %w", err)
 	}
 
-	secretARNs := pulumi.StringMap{}
-	var arnList pulumi.StringArray
-	for _, p := range providers {
-		sec, err := secretsmanager.NewSecret(ctx, name+"-"+p+"-api-key", &secretsmanager.SecretArgs{
-			Description:          pulumi.String("costgate " + a.Team + ": " + p + " API key"),
-			RecoveryWindowInDays: pulumi.Int(7),
-			Tags:                 stringMap(tags),
-		}, parent)
-		if err != nil {
-			return fmt.Errorf("create %s key secret: %w", p, err)
-		}
-		if key, ok := a.ProviderKeys[p]; ok {
-			if _, err := secretsmanager.NewSecretVersion(ctx, name+"-"+p+"-api-key", &secretsmanager.SecretVersionArgs{
-				SecretId:     sec.ID(),
-				SecretString: pulumi.ToSecret(key).(pulumi.StringOutput),
-			}, parent); err != nil {
-				return fmt.Errorf("store %s key: %w", p, err)
-			}
-		} else {
-			_ = ctx.Log.Warn("no key for provider "+p+" in costgate:providerKeys: "+
-				"the secret is created empty; put the key into it before use", &pulumi.LogArgs{Resource: g})
-		}
-		secretARNs[p] = sec.Arn
-		arnList = append(arnList, sec.Arn)
-	}
-	g.SecretARNs = secretARNs.ToStringMapOutput()
-
-	principals := a.ConsumerPrincipals
-	if len(principals) == 0 {
-		principals = []string{fmt.Sprintf("arn:%s:iam::%s:root", part.Partition, ident.AccountId)}
-	}
-	assume, err := policyDocument(policyStatement{
-		Effect:    "Allow",
-		Principal: map[string]any{"AWS": principals},
-		Action:    []string{"sts:AssumeRole"},
-	})
+	arnList, err := g.providerSecrets(ctx, name, a, providers, tags)
 	if err != nil {
 		return err
 	}
-	role, err := iam.NewRole(ctx, name+"-gateway", &iam.RoleArgs{
-		Description:        pulumi.String("costgate " + a.Team + ": read the managed-API keys and invoke the chosen models"),
-		AssumeRolePolicy:   pulumi.String(assume),
-		MaxSessionDuration: pulumi.Int(3600),
-		Tags:               stringMap(tags),
-	}, parent)
+	role, err := g.role(ctx, name, a, part.Partition, ident.AccountId, tags)
 	if err != nil {
-		return fmt.Errorf("create gateway role: %w", err)
+		return err
 	}
-	g.RoleARN = role.Arn
-
 	bedrockARNs := BedrockModelARNs(part.Partition, region.Name, ident.AccountId, bedrockIDs)
-	if len(providers) > 0 || len(bedrockARNs) > 0 {
-		doc := arnList.ToStringArrayOutput().ApplyT(func(arns []string) (string, error) {
-			var st []policyStatement
-			if len(arns) > 0 {
-				st = append(st, policyStatement{
-					Sid: "ReadProviderKeys", Effect: "Allow",
-					Action: []string{"secretsmanager:GetSecretValue"}, Resource: arns,
-				})
-			}
-			if len(bedrockARNs) > 0 {
-				st = append(st, policyStatement{
-					Sid: "InvokeChosenModels", Effect: "Allow",
-					Action: BedrockActions, Resource: bedrockARNs,
-				})
-			}
-			return policyDocument(st...)
-		}).(pulumi.StringOutput)
-		if _, err := iam.NewRolePolicy(ctx, name+"-gateway", &iam.RolePolicyArgs{
-			Role:   role.ID(),
-			Policy: doc,
-		}, parent); err != nil {
-			return fmt.Errorf("create gateway policy: %w", err)
-		}
+	if err := rolePolicy(ctx, name, role, arnList, bedrockARNs, parent); err != nil {
+		return err
 	}
 
 	g.BudgetName = pulumi.String("").ToStringOutput()
@@ -224,6 +161,98 @@ func (g *ManagedGateway) build(ctx *pulumi.Context, name string, a *ManagedGatew
 			return err
 		}
 		g.BudgetName = b.Name
+	}
+	return nil
+}
+
+// providerSecrets registers one secret per provider, with a version when
+// its key is configured, and returns their ARNs in provider order.
+func (g *ManagedGateway) providerSecrets(ctx *pulumi.Context, name string, a *ManagedGatewayArgs, providers []string, tags map[string]string) (pulumi.StringArray, error) {
+	parent := pulumi.Parent(g)
+	secretARNs := pulumi.StringMap{}
+	var arnList pulumi.StringArray
+	for _, p := range providers {
+		sec, err := secretsmanager.NewSecret(ctx, name+"-"+p+"-api-key", &secretsmanager.SecretArgs{
+			Description:          pulumi.String("costgate " + a.Team + ": " + p + " API key"),
+			RecoveryWindowInDays: pulumi.Int(7),
+			Tags:                 stringMap(tags),
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("create %s key secret: %w", p, err)
+		}
+		if key, ok := a.ProviderKeys[p]; ok {
+			if _, err := secretsmanager.NewSecretVersion(ctx, name+"-"+p+"-api-key", &secretsmanager.SecretVersionArgs{
+				SecretId:     sec.ID(),
+				SecretString: pulumi.ToSecret(key).(pulumi.StringOutput),
+			}, parent); err != nil {
+				return nil, fmt.Errorf("store %s key: %w", p, err)
+			}
+		} else {
+			_ = ctx.Log.Warn("no key for provider "+p+" in costgate:providerKeys: "+
+				"the secret is created empty; put the key into it before use", &pulumi.LogArgs{Resource: g})
+		}
+		secretARNs[p] = sec.Arn
+		arnList = append(arnList, sec.Arn)
+	}
+	g.SecretARNs = secretARNs.ToStringMapOutput()
+	return arnList, nil
+}
+
+// role registers the role consumers assume: the configured principals, or
+// the account root.
+func (g *ManagedGateway) role(ctx *pulumi.Context, name string, a *ManagedGatewayArgs, partition, account string, tags map[string]string) (*iam.Role, error) {
+	principals := a.ConsumerPrincipals
+	if len(principals) == 0 {
+		principals = []string{fmt.Sprintf("arn:%s:iam::%s:root", partition, account)}
+	}
+	assume, err := policyDocument(policyStatement{
+		Effect:    "Allow",
+		Principal: map[string]any{"AWS": principals},
+		Action:    []string{"sts:AssumeRole"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	role, err := iam.NewRole(ctx, name+"-gateway", &iam.RoleArgs{
+		Description:        pulumi.String("costgate " + a.Team + ": read the managed-API keys and invoke the chosen models"),
+		AssumeRolePolicy:   pulumi.String(assume),
+		MaxSessionDuration: pulumi.Int(3600),
+		Tags:               stringMap(tags),
+	}, pulumi.Parent(g))
+	if err != nil {
+		return nil, fmt.Errorf("create gateway role: %w", err)
+	}
+	g.RoleARN = role.Arn
+	return role, nil
+}
+
+// rolePolicy grants the gateway role exactly the provider secrets and the
+// chosen Bedrock models; nothing when there are neither.
+func rolePolicy(ctx *pulumi.Context, name string, role *iam.Role, arnList pulumi.StringArray, bedrockARNs []string, parent pulumi.ResourceOption) error {
+	if len(arnList) == 0 && len(bedrockARNs) == 0 {
+		return nil
+	}
+	doc := arnList.ToStringArrayOutput().ApplyT(func(arns []string) (string, error) {
+		var st []policyStatement
+		if len(arns) > 0 {
+			st = append(st, policyStatement{
+				Sid: "ReadProviderKeys", Effect: "Allow",
+				Action: []string{"secretsmanager:GetSecretValue"}, Resource: arns,
+			})
+		}
+		if len(bedrockARNs) > 0 {
+			st = append(st, policyStatement{
+				Sid: "InvokeChosenModels", Effect: "Allow",
+				Action: BedrockActions, Resource: bedrockARNs,
+			})
+		}
+		return policyDocument(st...)
+	}).(pulumi.StringOutput)
+	if _, err := iam.NewRolePolicy(ctx, name+"-gateway", &iam.RolePolicyArgs{
+		Role:   role.ID(),
+		Policy: doc,
+	}, parent); err != nil {
+		return fmt.Errorf("create gateway policy: %w", err)
 	}
 	return nil
 }

@@ -127,81 +127,23 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 	if opt == nil {
 		return nil, fmt.Errorf("deploy: decision %q names no option of the plan", p.Decision.Architecture)
 	}
-	out := pulumi.Map{}
-	team, cc := p.Team, p.Inputs.CostCenter
+	team := p.Team
 	if team == "" {
 		team = p.Inputs.Team
 	}
-	budget := &BudgetArgs{
-		LimitUSD:    opt.MonthlyUSD.Expected,
-		CostCenter:  cc,
-		AlertEmails: p.Inputs.Budget.AlertEmails,
-	}
-	if l := p.Inputs.Budget.MonthlyLimitUSD; l != nil {
-		budget.LimitUSD = *l
-	}
-	if a := p.Inputs.Budget.ApprovalAboveUSD; a != nil {
-		budget.ApprovalUSD = *a
-	}
-
-	out["decision"] = pulumi.String(p.Decision.Architecture)
-	out["monthlyUsdLow"] = pulumi.Float64(opt.MonthlyUSD.Low)
-	out["monthlyUsdExpected"] = pulumi.Float64(opt.MonthlyUSD.Expected)
-	out["monthlyUsdHigh"] = pulumi.Float64(opt.MonthlyUSD.High)
-	if d := p.Breakeven.Developers; d != nil {
-		out["breakevenDevelopers"] = pulumi.Int(*d)
-	} else {
-		// No team size in range breaks even.
-		out["breakevenDevelopers"] = pulumi.Int(-1)
-	}
+	budget := budgetOf(p, opt)
+	out := costOutputs(p, opt)
 
 	var fleet *SelfHostedInference
 	if opt.Architecture == plan.SelfHosted || opt.Architecture == plan.Hybrid {
-		if opt.Sizing == nil {
-			return nil, fmt.Errorf("deploy: option %s has no sizing", opt.Architecture)
-		}
-		gated := false
-		if m, ok := modelcatalog.Default().OpenModel(opt.Sizing.Model); ok {
-			gated = m.Gated
-		}
-		args := &SelfHostedInferenceArgs{
-			Team: team, CostCenter: cc,
-			Sizing:          *opt.Sizing,
-			Gated:           gated,
-			VPCID:           cfg.VPCID,
-			SubnetIDs:       cfg.SubnetIDs,
-			AllowedCIDRs:    cfg.AllowedCIDRs,
-			CertificateARN:  cfg.CertificateARN,
-			AMIID:           cfg.AMIID,
-			Image:           cfg.VLLMImage,
-			AlarmTopicARN:   cfg.AlarmTopicARN,
-			LatencyTargetMs: latencyTarget(opt.Routes),
-			APIKey:          cfg.VLLMAPIKey,
-			HFToken:         cfg.HFToken,
-			TimeZone:        cfg.TimeZone,
-		}
-		if opt.Architecture == plan.SelfHosted {
-			args.Budget = budget
-		}
 		var err error
-		if fleet, err = NewSelfHostedInference(ctx, team, args); err != nil {
+		if fleet, err = deployFleet(ctx, team, p, opt, cfg, budget, out); err != nil {
 			return nil, err
 		}
-		out["endpoint"] = fleet.Endpoint
-		out["apiKeySecretArn"] = fleet.APIKeySecretARN
-		out["hfTokenSecretArn"] = fleet.HFTokenSecretARN
-		out["instanceRoleArn"] = fleet.RoleARN
-		out["autoScalingGroupName"] = fleet.AutoScalingGroupName
-		if opt.Architecture == plan.SelfHosted {
-			out["budgetName"] = fleet.BudgetName
-		}
 	}
-
-	var gw *ManagedGateway
 	if opt.Architecture == plan.Managed || opt.Architecture == plan.Hybrid {
-		var err error
-		gw, err = NewManagedGateway(ctx, team, &ManagedGatewayArgs{
-			Team: team, CostCenter: cc,
+		gw, err := NewManagedGateway(ctx, team, &ManagedGatewayArgs{
+			Team: team, CostCenter: p.Inputs.CostCenter,
 			Routes:             opt.Routes,
 			ProviderKeys:       cfg.ProviderKeys,
 			ConsumerPrincipals: cfg.ConsumerPrincipals,
@@ -214,13 +156,90 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 		out["providerKeySecretArns"] = gw.SecretARNs
 		out["budgetName"] = gw.BudgetName
 	}
-
 	if opt.Architecture == plan.Hybrid {
-		if err := routing(ctx, team, cc, opt.Routes, fleet, out); err != nil {
+		if err := routing(ctx, team, p.Inputs.CostCenter, opt.Routes, fleet, out); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// budgetOf is the option's budget: the spec's limit, or else the option's
+// expected cost, with the spec's alert addresses and approval threshold.
+func budgetOf(p *plan.Plan, opt *plan.Option) *BudgetArgs {
+	budget := &BudgetArgs{
+		LimitUSD:    opt.MonthlyUSD.Expected,
+		CostCenter:  p.Inputs.CostCenter,
+		AlertEmails: p.Inputs.Budget.AlertEmails,
+	}
+	if l := p.Inputs.Budget.MonthlyLimitUSD; l != nil {
+		budget.LimitUSD = *l
+	}
+	if a := p.Inputs.Budget.ApprovalAboveUSD; a != nil {
+		budget.ApprovalUSD = *a
+	}
+	return budget
+}
+
+// costOutputs are the stack outputs every decision exports: the decision,
+// its monthly cost range and the breakeven.
+func costOutputs(p *plan.Plan, opt *plan.Option) pulumi.Map {
+	out := pulumi.Map{}
+	out["decision"] = pulumi.String(p.Decision.Architecture)
+	out["monthlyUsdLow"] = pulumi.Float64(opt.MonthlyUSD.Low)
+	out["monthlyUsdExpected"] = pulumi.Float64(opt.MonthlyUSD.Expected)
+	out["monthlyUsdHigh"] = pulumi.Float64(opt.MonthlyUSD.High)
+	if d := p.Breakeven.Developers; d != nil {
+		out["breakevenDevelopers"] = pulumi.Int(*d)
+	} else {
+		// No team size in range breaks even.
+		out["breakevenDevelopers"] = pulumi.Int(-1)
+	}
+	return out
+}
+
+// deployFleet registers the self-hosted fleet of the option and adds its
+// outputs; the fleet carries the budget only when it is the whole option.
+func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Option, cfg Config, budget *BudgetArgs, out pulumi.Map) (*SelfHostedInference, error) {
+	if opt.Sizing == nil {
+		return nil, fmt.Errorf("deploy: option %s has no sizing", opt.Architecture)
+	}
+	gated := false
+	if m, ok := modelcatalog.Default().OpenModel(opt.Sizing.Model); ok {
+		gated = m.Gated
+	}
+	args := &SelfHostedInferenceArgs{
+		Team: team, CostCenter: p.Inputs.CostCenter,
+		Sizing:          *opt.Sizing,
+		Gated:           gated,
+		VPCID:           cfg.VPCID,
+		SubnetIDs:       cfg.SubnetIDs,
+		AllowedCIDRs:    cfg.AllowedCIDRs,
+		CertificateARN:  cfg.CertificateARN,
+		AMIID:           cfg.AMIID,
+		Image:           cfg.VLLMImage,
+		AlarmTopicARN:   cfg.AlarmTopicARN,
+		LatencyTargetMs: latencyTarget(opt.Routes),
+		APIKey:          cfg.VLLMAPIKey,
+		HFToken:         cfg.HFToken,
+		TimeZone:        cfg.TimeZone,
+	}
+	if opt.Architecture == plan.SelfHosted {
+		args.Budget = budget
+	}
+	fleet, err := NewSelfHostedInference(ctx, team, args)
+	if err != nil {
+		return nil, err
+	}
+	out["endpoint"] = fleet.Endpoint
+	out["apiKeySecretArn"] = fleet.APIKeySecretARN
+	out["hfTokenSecretArn"] = fleet.HFTokenSecretARN
+	out["instanceRoleArn"] = fleet.RoleARN
+	out["autoScalingGroupName"] = fleet.AutoScalingGroupName
+	if opt.Architecture == plan.SelfHosted {
+		out["budgetName"] = fleet.BudgetName
+	}
+	return fleet, nil
 }
 
 // latencyTarget is the tightest max_ttft_ms of the self-hosted routes.

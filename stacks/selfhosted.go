@@ -158,10 +158,22 @@ type network struct {
 	subnets pulumi.StringArrayInput
 }
 
-func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHostedInferenceArgs) error {
-	parent := pulumi.Parent(c)
-	tags := Tags(a.Team, a.CostCenter)
+// fleet carries what the sections of SelfHostedInference.build share.
+type fleet struct {
+	ctx    *pulumi.Context
+	c      *SelfHostedInference
+	name   string
+	a      *SelfHostedInferenceArgs
+	parent pulumi.ResourceOption
+	tags   map[string]string
+	region string
+	part   string
+}
 
+// build registers the fleet section by section; each section's resources
+// feed the next.
+func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHostedInferenceArgs) error {
+	f := &fleet{ctx: ctx, c: c, name: name, a: a, parent: pulumi.Parent(c), tags: Tags(a.Team, a.CostCenter)}
 	region, err := aws.GetRegion(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("look up region: %w", err)
@@ -170,22 +182,67 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 	if err != nil {
 		return fmt.Errorf("look up partition: %w", err)
 	}
+	f.region, f.part = region.Name, part.Partition
 
-	net, err := c.network(ctx, name, a, tags)
+	net, err := c.network(ctx, name, a, f.tags)
 	if err != nil {
 		return err
 	}
+	albSG, instSG, err := f.securityGroups(net)
+	if err != nil {
+		return err
+	}
+	sec, err := f.secrets()
+	if err != nil {
+		return err
+	}
+	profile, err := f.instanceRole(sec)
+	if err != nil {
+		return err
+	}
+	lt, err := f.launchTemplate(instSG, profile, sec)
+	if err != nil {
+		return err
+	}
+	lbs, err := f.loadBalancer(net, albSG)
+	if err != nil {
+		return err
+	}
+	if err := f.scaling(net, lt, lbs); err != nil {
+		return err
+	}
+	if err := f.alarms(lbs); err != nil {
+		return err
+	}
+	c.BudgetName = pulumi.String("").ToStringOutput()
+	if a.Budget != nil {
+		b, err := newBudget(ctx, name+"-budget", *a.Budget, f.tags, f.parent)
+		if err != nil {
+			return err
+		}
+		c.BudgetName = b.Name
+	}
+	return nil
+}
+
+// listenerPort is 443 with a certificate, 80 without.
+func (a *SelfHostedInferenceArgs) listenerPort() int {
+	if a.CertificateARN != "" {
+		return 443
+	}
+	return 80
+}
+
+// securityGroups registers clients → load balancer → instances, nothing
+// else in.
+func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, err error) {
+	ctx, a, name, parent, tags := f.ctx, f.a, f.name, f.parent, f.tags
 	allowed := pulumi.StringArrayInput(pulumi.ToStringArray(a.AllowedCIDRs))
 	if len(a.AllowedCIDRs) == 0 {
 		allowed = pulumi.StringArray{net.cidr}
 	}
-
-	// Security groups: clients → load balancer → instances, nothing else in.
-	listenerPort := 80
-	if a.CertificateARN != "" {
-		listenerPort = 443
-	}
-	albSG, err := ec2.NewSecurityGroup(ctx, name+"-alb", &ec2.SecurityGroupArgs{
+	listenerPort := a.listenerPort()
+	albSG, err = ec2.NewSecurityGroup(ctx, name+"-alb", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("costgate " + a.Team + ": inference endpoint, reachable from the allowed CIDRs only"),
 		VpcId:       net.vpcID,
 		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
@@ -205,9 +262,9 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		Tags: withName(tags, name+"-alb"),
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("create load balancer security group: %w", err)
+		return nil, nil, fmt.Errorf("create load balancer security group: %w", err)
 	}
-	instSG, err := ec2.NewSecurityGroup(ctx, name+"-instances", &ec2.SecurityGroupArgs{
+	instSG, err = ec2.NewSecurityGroup(ctx, name+"-instances", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("costgate " + a.Team + ": vLLM instances, reachable from the load balancer only"),
 		VpcId:       net.vpcID,
 		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
@@ -229,9 +286,24 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		Tags: withName(tags, name+"-instances"),
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("create instance security group: %w", err)
+		return nil, nil, fmt.Errorf("create instance security group: %w", err)
 	}
 
+	return albSG, instSG, nil
+}
+
+// fleetSecrets are the fleet's secrets: the vLLM API key, and the Hugging
+// Face token for gated models (hfARN empty without one).
+type fleetSecrets struct {
+	key   *secretsmanager.Secret
+	arns  pulumi.StringArray
+	hfARN pulumi.StringInput
+}
+
+// secrets registers the vLLM API key and, for gated models, the Hugging
+// Face token.
+func (f *fleet) secrets() (fleetSecrets, error) {
+	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
 	// Secrets: the vLLM API key, and the Hugging Face token for gated models.
 	keySecret, err := secretsmanager.NewSecret(ctx, name+"-vllm-api-key", &secretsmanager.SecretArgs{
 		Description:          pulumi.String("costgate " + a.Team + ": API key of the vLLM endpoint"),
@@ -239,7 +311,7 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		Tags:                 stringMap(tags),
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("create API key secret: %w", err)
+		return fleetSecrets{}, fmt.Errorf("create API key secret: %w", err)
 	}
 	key := a.APIKey
 	keyOpts := []pulumi.ResourceOption{parent}
@@ -252,7 +324,7 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 			ExcludePunctuation: pulumi.BoolRef(true),
 		})
 		if err != nil {
-			return fmt.Errorf("generate API key: %w", err)
+			return fleetSecrets{}, fmt.Errorf("generate API key: %w", err)
 		}
 		key = pulumi.String(pw.RandomPassword)
 		keyOpts = append(keyOpts, pulumi.IgnoreChanges([]string{"secretString"}))
@@ -261,7 +333,7 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		SecretId:     keySecret.ID(),
 		SecretString: pulumi.ToSecret(key).(pulumi.StringOutput),
 	}, keyOpts...); err != nil {
-		return fmt.Errorf("store API key: %w", err)
+		return fleetSecrets{}, fmt.Errorf("store API key: %w", err)
 	}
 	secretARNs := pulumi.StringArray{keySecret.Arn}
 	c.HFTokenSecretARN = pulumi.String("").ToStringOutput()
@@ -273,14 +345,14 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 			Tags:                 stringMap(tags),
 		}, parent)
 		if err != nil {
-			return fmt.Errorf("create Hugging Face token secret: %w", err)
+			return fleetSecrets{}, fmt.Errorf("create Hugging Face token secret: %w", err)
 		}
 		if a.HFToken != nil {
 			if _, err := secretsmanager.NewSecretVersion(ctx, name+"-hf-token", &secretsmanager.SecretVersionArgs{
 				SecretId:     hfSecret.ID(),
 				SecretString: pulumi.ToSecret(a.HFToken).(pulumi.StringOutput),
 			}, parent); err != nil {
-				return fmt.Errorf("store Hugging Face token: %w", err)
+				return fleetSecrets{}, fmt.Errorf("store Hugging Face token: %w", err)
 			}
 		} else {
 			_ = ctx.Log.Warn("model "+a.Sizing.Model+" is gated and costgate:hfToken is unset: "+
@@ -291,15 +363,22 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		hfARN = hfSecret.Arn
 	}
 
-	// Instance role: SSM Session Manager instead of SSH, and read access to
-	// exactly its own secrets.
+	c.APIKeySecretARN = keySecret.Arn
+	return fleetSecrets{key: keySecret, arns: secretARNs, hfARN: hfARN}, nil
+}
+
+// instanceRole registers the instance role: SSM Session Manager instead of
+// SSH, and read access to exactly its own secrets.
+func (f *fleet) instanceRole(sec fleetSecrets) (*iam.InstanceProfile, error) {
+	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
+	secretARNs := sec.arns
 	assume, err := policyDocument(policyStatement{
 		Effect:    "Allow",
 		Principal: map[string]any{"Service": "ec2.amazonaws.com"},
 		Action:    []string{"sts:AssumeRole"},
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	role, err := iam.NewRole(ctx, name+"-instance", &iam.RoleArgs{
 		Description:      pulumi.String("costgate " + a.Team + ": vLLM instances"),
@@ -307,14 +386,14 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		Tags:             stringMap(tags),
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("create instance role: %w", err)
+		return nil, fmt.Errorf("create instance role: %w", err)
 	}
 	c.RoleARN = role.Arn
 	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-ssm", &iam.RolePolicyAttachmentArgs{
 		Role:      role.Name,
-		PolicyArn: pulumi.String("arn:" + part.Partition + ":iam::aws:policy/AmazonSSMManagedInstanceCore"),
+		PolicyArn: pulumi.String("arn:" + f.part + ":iam::aws:policy/AmazonSSMManagedInstanceCore"),
 	}, parent); err != nil {
-		return fmt.Errorf("attach SSM policy: %w", err)
+		return nil, fmt.Errorf("attach SSM policy: %w", err)
 	}
 	readSecrets := secretARNs.ToStringArrayOutput().ApplyT(func(arns []string) (string, error) {
 		return policyDocument(policyStatement{
@@ -328,22 +407,30 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		Role:   role.ID(),
 		Policy: readSecrets,
 	}, parent); err != nil {
-		return fmt.Errorf("create secrets policy: %w", err)
+		return nil, fmt.Errorf("create secrets policy: %w", err)
 	}
 	profile, err := iam.NewInstanceProfile(ctx, name+"-instance", &iam.InstanceProfileArgs{
 		Role: role.Name,
 		Tags: stringMap(tags),
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("create instance profile: %w", err)
+		return nil, fmt.Errorf("create instance profile: %w", err)
 	}
 
+	return profile, nil
+}
+
+// launchTemplate registers the instances' template: AMI, type, role,
+// IMDSv2, encrypted root volume and the cloud-init that starts vLLM.
+func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceProfile, sec fleetSecrets) (*ec2.LaunchTemplate, error) {
+	ctx, a, name, parent, tags := f.ctx, f.a, f.name, f.parent, f.tags
+	keySecret, hfARN := sec.key, sec.hfARN
 	// Launch template.
 	ami := pulumi.StringInput(pulumi.String(a.AMIID))
 	if a.AMIID == "" {
 		p, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: DeepLearningAMIParameter})
 		if err != nil {
-			return fmt.Errorf("look up Deep Learning AMI: %w", err)
+			return nil, fmt.Errorf("look up Deep Learning AMI: %w", err)
 		}
 		ami = pulumi.String(p.Value)
 	}
@@ -354,7 +441,7 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 	userData := pulumi.All(keySecret.Arn, hfARN).ApplyT(func(v []any) (string, error) {
 		ud, err := inference.CloudInit(inference.CloudInitArgs{
 			Image:            image,
-			Region:           region.Name,
+			Region:           f.region,
 			APIKeySecretARN:  v[0].(string),
 			HFTokenSecretARN: v[1].(string),
 			VLLMArgs:         a.Sizing.VLLMArgs,
@@ -396,10 +483,23 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		Tags: stringMap(tags),
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("create launch template: %w", err)
+		return nil, fmt.Errorf("create launch template: %w", err)
 	}
 
-	// Internal load balancer, target group and listener.
+	return lt, nil
+}
+
+// balancer is the fleet's internal load balancer and target group.
+type balancer struct {
+	alb *lb.LoadBalancer
+	tg  *lb.TargetGroup
+}
+
+// loadBalancer registers the internal load balancer, its target group and
+// listener, and sets the endpoint.
+func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, error) {
+	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
+	listenerPort := a.listenerPort()
 	tg, err := lb.NewTargetGroup(ctx, name+"-vllm", &lb.TargetGroupArgs{
 		Port:                pulumi.Int(inference.VLLMPort),
 		Protocol:            pulumi.String("HTTP"),
@@ -423,7 +523,7 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		Tags: stringMap(tags),
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("create target group: %w", err)
+		return balancer{}, fmt.Errorf("create target group: %w", err)
 	}
 	alb, err := lb.NewLoadBalancer(ctx, name, &lb.LoadBalancerArgs{
 		Internal:                 pulumi.Bool(true),
@@ -437,7 +537,7 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		Tags:        stringMap(tags),
 	}, parent)
 	if err != nil {
-		return fmt.Errorf("create load balancer: %w", err)
+		return balancer{}, fmt.Errorf("create load balancer: %w", err)
 	}
 	listener := &lb.ListenerArgs{
 		LoadBalancerArn: alb.Arn,
@@ -457,12 +557,20 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		listener.SslPolicy = pulumi.String("ELBSecurityPolicy-TLS13-1-2-2021-06")
 	}
 	if _, err := lb.NewListener(ctx, name+"-vllm", listener, parent); err != nil {
-		return fmt.Errorf("create listener: %w", err)
+		return balancer{}, fmt.Errorf("create listener: %w", err)
 	}
 	c.Endpoint = alb.DnsName.ApplyT(func(dns string) string {
 		return fmt.Sprintf("%s://%s/v1", scheme, dns)
 	}).(pulumi.StringOutput)
 
+	return balancer{alb: alb, tg: tg}, nil
+}
+
+// scaling registers the auto scaling group, its business-hours schedules
+// and the target-tracking policy.
+func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error {
+	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
+	alb, tg := lbs.alb, lbs.tg
 	// Auto scaling group.
 	s := a.Sizing
 	floor := offHoursFloor(s)
@@ -528,6 +636,13 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		}
 	}
 
+	return nil
+}
+
+// alarms registers the unhealthy-host, 5xx and p95-latency alarms.
+func (f *fleet) alarms(lbs balancer) error {
+	ctx, a, name, parent, tags := f.ctx, f.a, f.name, f.parent, f.tags
+	alb, tg := lbs.alb, lbs.tg
 	// Alarms.
 	latency := a.LatencyTargetMs
 	if latency <= 0 {
@@ -571,22 +686,12 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		}
 	}
 
-	c.BudgetName = pulumi.String("").ToStringOutput()
-	if a.Budget != nil {
-		b, err := newBudget(ctx, name+"-budget", *a.Budget, tags, parent)
-		if err != nil {
-			return err
-		}
-		c.BudgetName = b.Name
-	}
-	c.APIKeySecretARN = keySecret.Arn
 	return nil
 }
 
 // network returns the given network, or creates a VPC with private subnets
 // in two zones whose only way out is a NAT gateway.
 func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfHostedInferenceArgs, tags map[string]string) (network, error) {
-	parent := pulumi.Parent(c)
 	if a.VPCID != "" {
 		vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Id: pulumi.StringRef(a.VPCID)})
 		if err != nil {
@@ -605,6 +710,23 @@ func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfH
 	if len(zones.Names) < len(privateCIDRs) {
 		return network{}, fmt.Errorf("region has %d availability zones, need %d", len(zones.Names), len(privateCIDRs))
 	}
+	v := &vpcBuild{ctx: ctx, name: name, tags: tags, parent: pulumi.Parent(c), zones: zones.Names}
+	return v.create()
+}
+
+// vpcBuild carries what the steps of the fleet's own VPC share.
+type vpcBuild struct {
+	ctx    *pulumi.Context
+	name   string
+	tags   map[string]string
+	parent pulumi.ResourceOption
+	zones  []string
+}
+
+// create registers the VPC, its internet gateway, the public subnets with
+// the NAT gateway and the private subnets routed through it.
+func (v *vpcBuild) create() (network, error) {
+	ctx, name, tags, parent := v.ctx, v.name, v.tags, v.parent
 	vpc, err := ec2.NewVpc(ctx, name, &ec2.VpcArgs{
 		CidrBlock:          pulumi.String(vpcCIDR),
 		EnableDnsHostnames: pulumi.Bool(true),
@@ -621,32 +743,9 @@ func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfH
 	if err != nil {
 		return network{}, fmt.Errorf("create internet gateway: %w", err)
 	}
-	publicRT, err := ec2.NewRouteTable(ctx, name+"-public", &ec2.RouteTableArgs{
-		VpcId:  vpc.ID(),
-		Routes: ec2.RouteTableRouteArray{ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: igw.ID()}},
-		Tags:   withName(tags, name+"-public"),
-	}, parent)
+	publicIDs, err := v.subnets(vpc, "public", publicCIDRs, ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: igw.ID()})
 	if err != nil {
-		return network{}, fmt.Errorf("create public route table: %w", err)
-	}
-	var publicIDs []pulumi.IDOutput
-	for i, cidr := range publicCIDRs {
-		sn, err := ec2.NewSubnet(ctx, fmt.Sprintf("%s-public-%d", name, i+1), &ec2.SubnetArgs{
-			VpcId:               vpc.ID(),
-			CidrBlock:           pulumi.String(cidr),
-			AvailabilityZone:    pulumi.String(zones.Names[i]),
-			MapPublicIpOnLaunch: pulumi.Bool(false),
-			Tags:                withName(tags, fmt.Sprintf("%s-public-%d", name, i+1)),
-		}, parent)
-		if err != nil {
-			return network{}, fmt.Errorf("create public subnet: %w", err)
-		}
-		if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-public-%d", name, i+1), &ec2.RouteTableAssociationArgs{
-			SubnetId: sn.ID(), RouteTableId: publicRT.ID(),
-		}, parent); err != nil {
-			return network{}, fmt.Errorf("associate public subnet: %w", err)
-		}
-		publicIDs = append(publicIDs, sn.ID())
+		return network{}, err
 	}
 	// One NAT gateway: a zone outage stops downloads, not serving, and a
 	// second NAT costs as much as the alarms and secrets together.
@@ -665,33 +764,49 @@ func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfH
 	if err != nil {
 		return network{}, fmt.Errorf("create NAT gateway: %w", err)
 	}
-	privateRT, err := ec2.NewRouteTable(ctx, name+"-private", &ec2.RouteTableArgs{
-		VpcId:  vpc.ID(),
-		Routes: ec2.RouteTableRouteArray{ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: nat.ID()}},
-		Tags:   withName(tags, name+"-private"),
-	}, parent)
+	private, err := v.subnets(vpc, "private", privateCIDRs, ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: nat.ID()})
 	if err != nil {
-		return network{}, fmt.Errorf("create private route table: %w", err)
-	}
-	var private pulumi.StringArray
-	for i, cidr := range privateCIDRs {
-		sn, err := ec2.NewSubnet(ctx, fmt.Sprintf("%s-private-%d", name, i+1), &ec2.SubnetArgs{
-			VpcId:            vpc.ID(),
-			CidrBlock:        pulumi.String(cidr),
-			AvailabilityZone: pulumi.String(zones.Names[i]),
-			Tags:             withName(tags, fmt.Sprintf("%s-private-%d", name, i+1)),
-		}, parent)
-		if err != nil {
-			return network{}, fmt.Errorf("create private subnet: %w", err)
-		}
-		if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-private-%d", name, i+1), &ec2.RouteTableAssociationArgs{
-			SubnetId: sn.ID(), RouteTableId: privateRT.ID(),
-		}, parent); err != nil {
-			return network{}, fmt.Errorf("associate private subnet: %w", err)
-		}
-		private = append(private, sn.ID().ToStringOutput())
+		return network{}, err
 	}
 	return network{vpcID: vpc.ID().ToStringOutput(), cidr: vpc.CidrBlock, subnets: private}, nil
+}
+
+// subnets registers one route table of the kind ("public" or "private")
+// with its default route, and a subnet per CIDR in successive zones.
+func (v *vpcBuild) subnets(vpc *ec2.Vpc, kind string, cidrs []string, route ec2.RouteTableRouteArgs) (pulumi.StringArray, error) {
+	ctx, name, tags, parent := v.ctx, v.name, v.tags, v.parent
+	rt, err := ec2.NewRouteTable(ctx, name+"-"+kind, &ec2.RouteTableArgs{
+		VpcId:  vpc.ID(),
+		Routes: ec2.RouteTableRouteArray{route},
+		Tags:   withName(tags, name+"-"+kind),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create %s route table: %w", kind, err)
+	}
+	var ids pulumi.StringArray
+	for i, cidr := range cidrs {
+		sub := fmt.Sprintf("%s-%s-%d", name, kind, i+1)
+		args := &ec2.SubnetArgs{
+			VpcId:            vpc.ID(),
+			CidrBlock:        pulumi.String(cidr),
+			AvailabilityZone: pulumi.String(v.zones[i]),
+			Tags:             withName(tags, sub),
+		}
+		if kind == "public" {
+			args.MapPublicIpOnLaunch = pulumi.Bool(false)
+		}
+		sn, err := ec2.NewSubnet(ctx, sub, args, parent)
+		if err != nil {
+			return nil, fmt.Errorf("create %s subnet: %w", kind, err)
+		}
+		if _, err := ec2.NewRouteTableAssociation(ctx, sub, &ec2.RouteTableAssociationArgs{
+			SubnetId: sn.ID(), RouteTableId: rt.ID(),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("associate %s subnet: %w", kind, err)
+		}
+		ids = append(ids, sn.ID().ToStringOutput())
+	}
+	return ids, nil
 }
 
 // Business hours of the scheduled scaling: the article's 176 working hours
