@@ -28,8 +28,13 @@ type Config struct {
 	SubnetIDs []string
 	// AllowedCIDRs may reach the load balancer; empty means the VPC's CIDR.
 	AllowedCIDRs []string
-	// CertificateARN turns the listener into HTTPS on 443.
+	// CertificateARN turns the listener into HTTPS on 443; it needs DNSName.
 	CertificateARN string
+	// DNSName is the endpoint's host name, which the certificate covers;
+	// empty means the load balancer's own DNS name.
+	DNSName string
+	// HostedZoneID, when set, gets an alias record DNSName → load balancer.
+	HostedZoneID string
 	// AMIID overrides the Deep Learning Base AMI from SSM.
 	AMIID string
 	// VLLMImage overrides the pinned vLLM image.
@@ -52,7 +57,7 @@ type Config struct {
 // ConfigKeys are the keys ReadConfig understands (README.md has the table).
 var ConfigKeys = []string{
 	"spec", "policyDirs", "vpcId", "subnetIds", "allowedCidrs", "certificateArn",
-	"amiId", "vllmImage", "alarmTopicArn", "timeZone", "vllmApiKey", "hfToken", "providerKeys",
+	"dnsName", "hostedZoneId", "amiId", "vllmImage", "alarmTopicArn", "timeZone", "vllmApiKey", "hfToken", "providerKeys",
 	"consumerPrincipals",
 }
 
@@ -63,6 +68,8 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 		SpecPath:       c.Require("spec"),
 		VPCID:          c.Get("vpcId"),
 		CertificateARN: c.Get("certificateArn"),
+		DNSName:        c.Get("dnsName"),
+		HostedZoneID:   c.Get("hostedZoneId"),
 		AMIID:          c.Get("amiId"),
 		VLLMImage:      c.Get("vllmImage"),
 		AlarmTopicARN:  c.Get("alarmTopicArn"),

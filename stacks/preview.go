@@ -110,6 +110,7 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		set("arn", fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s/0123456789abcdef", previewRegion, previewAccount, args.Name))
 		set("arnSuffix", "app/"+args.Name+"/0123456789abcdef")
 		set("dnsName", "internal-"+args.Name+"-1234567890."+previewRegion+".elb.amazonaws.com")
+		set("zoneId", "Z35SXDOTRQ7X7K")
 	case "aws:lb/targetGroup:TargetGroup":
 		set("arn", fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/0123456789abcdef", previewRegion, previewAccount, args.Name))
 		set("arnSuffix", "targetgroup/"+args.Name+"/0123456789abcdef")

@@ -216,6 +216,8 @@ func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Optio
 		SubnetIDs:       cfg.SubnetIDs,
 		AllowedCIDRs:    cfg.AllowedCIDRs,
 		CertificateARN:  cfg.CertificateARN,
+		DNSName:         cfg.DNSName,
+		HostedZoneID:    cfg.HostedZoneID,
 		AMIID:           cfg.AMIID,
 		Image:           cfg.VLLMImage,
 		AlarmTopicARN:   cfg.AlarmTopicARN,
@@ -267,23 +269,78 @@ type RouteEntry struct {
 // RoutingParameterName is the SSM parameter holding a team's routing table.
 func RoutingParameterName(team string) string { return "/costgate/" + team + "/routes" }
 
+// MaxStandardParameterBytes is the size limit of a Standard-tier SSM
+// parameter value; a larger routing table is split into pages.
+const MaxStandardParameterBytes = 4096
+
+// maxEndpointLen bounds the endpoint a self-hosted row carries: "https://",
+// a DNS name of at most 253 characters and "/v1". Pages are cut for it, so
+// that the endpoint, known only after the load balancer exists, always fits.
+const maxEndpointLen = len("https://") + 253 + len("/v1")
+
+// RoutingPages splits the routes into the fewest consecutive pages whose
+// tables each fit a Standard parameter with any endpoint.
+func RoutingPages(routes []plan.Route) ([][]plan.Route, error) {
+	worst := strings.Repeat("x", maxEndpointLen)
+	var pages [][]plan.Route
+	var cur []plan.Route
+	for _, r := range routes {
+		next := append(append([]plan.Route(nil), cur...), r)
+		table, err := RoutingTable(next, worst)
+		if err != nil {
+			return nil, err
+		}
+		if len(table) <= MaxStandardParameterBytes {
+			cur = next
+			continue
+		}
+		if len(cur) == 0 {
+			return nil, fmt.Errorf("routing table: the row of workload %s alone exceeds %d bytes", r.Workload, MaxStandardParameterBytes)
+		}
+		pages = append(pages, cur)
+		cur = []plan.Route{r}
+	}
+	return append(pages, cur), nil
+}
+
 // routing writes the routing table to SSM and exports it with a LiteLLM
-// proxy model_list.
+// proxy model_list. A table that fits one Standard parameter is
+// RoutingParameterName(team); a larger one is split into pages under it
+// (".../routes/1", ".../routes/2", ...) and the parameter itself holds
+// {"pages": [names]}, all Standard tier (free, 4 KB each).
 func routing(ctx *pulumi.Context, team, costCenter string, routes []plan.Route, fleet *SelfHostedInference, out pulumi.Map) error {
 	table := fleet.Endpoint.ApplyT(func(endpoint string) (string, error) {
 		return RoutingTable(routes, endpoint)
 	}).(pulumi.StringOutput)
-	param, err := ssm.NewParameter(ctx, team+"-routes", &ssm.ParameterArgs{
-		Name:        pulumi.String(RoutingParameterName(team)),
-		Description: pulumi.String("costgate " + team + ": which endpoint and model serve each workload"),
-		Type:        pulumi.String("String"),
-		Tier:        pulumi.String("Standard"),
-		// Not a secret: insecureValue keeps it readable in diffs and previews.
-		InsecureValue: table,
-		Tags:          stringMap(Tags(team, costCenter)),
-	})
+	pages, err := RoutingPages(routes)
 	if err != nil {
-		return fmt.Errorf("create routing parameter: %w", err)
+		return err
+	}
+	base := RoutingParameterName(team)
+	value := table
+	if len(pages) > 1 {
+		var names []string
+		for i, page := range pages {
+			pageName := fmt.Sprintf("%s/%d", base, i+1)
+			names = append(names, pageName)
+			rows := fleet.Endpoint.ApplyT(func(endpoint string) (string, error) {
+				return RoutingTable(page, endpoint)
+			}).(pulumi.StringOutput)
+			if _, err := routingParameter(ctx, fmt.Sprintf("%s-routes-%d", team, i+1), pageName,
+				fmt.Sprintf("costgate %s: routing table, page %d of %d", team, i+1, len(pages)), rows, team, costCenter); err != nil {
+				return err
+			}
+		}
+		index, err := json.Marshal(map[string][]string{"pages": names})
+		if err != nil {
+			return fmt.Errorf("encode routing index: %w", err)
+		}
+		value = pulumi.String(index).ToStringOutput()
+	}
+	param, err := routingParameter(ctx, team+"-routes", base,
+		"costgate "+team+": which endpoint and model serve each workload", value, team, costCenter)
+	if err != nil {
+		return err
 	}
 	out["routingParameter"] = param.Name
 	out["routingTable"] = table
@@ -291,6 +348,23 @@ func routing(ctx *pulumi.Context, team, costCenter string, routes []plan.Route, 
 		return LiteLLMModelList(routes, endpoint, modelcatalog.Default())
 	}).(pulumi.StringOutput)
 	return nil
+}
+
+// routingParameter registers one Standard-tier parameter of the table.
+func routingParameter(ctx *pulumi.Context, resource, name, desc string, value pulumi.StringOutput, team, costCenter string) (*ssm.Parameter, error) {
+	param, err := ssm.NewParameter(ctx, resource, &ssm.ParameterArgs{
+		Name:        pulumi.String(name),
+		Description: pulumi.String(desc),
+		Type:        pulumi.String("String"),
+		Tier:        pulumi.String("Standard"),
+		// Not a secret: insecureValue keeps it readable in diffs and previews.
+		InsecureValue: value,
+		Tags:          stringMap(Tags(team, costCenter)),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create routing parameter %s: %w", name, err)
+	}
+	return param, nil
 }
 
 // RoutingTable renders the routes as the JSON the SSM parameter holds.
@@ -342,8 +416,9 @@ func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Ca
 			if provider == Bedrock {
 				params["model"] = "bedrock/" + m.BedrockID
 			} else {
-				params["model"] = provider + "/" + m.APIID
-				params["api_key"] = "os.environ/" + strings.ToUpper(strings.ReplaceAll(provider, "-", "_")) + "_API_KEY"
+				lp := LiteLLMProvider(provider)
+				params["model"] = lp + "/" + m.APIID
+				params["api_key"] = "os.environ/" + strings.ToUpper(strings.ReplaceAll(lp, "-", "_")) + "_API_KEY"
 			}
 		default:
 			return "", fmt.Errorf("workload %s: served by %q", r.Workload, r.ServedBy)
@@ -355,6 +430,20 @@ func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Ca
 		return "", fmt.Errorf("encode LiteLLM model list: %w", err)
 	}
 	return string(b), nil
+}
+
+// litellmProviderNames maps the catalog's vendors to LiteLLM's provider
+// prefixes where they differ: LiteLLM calls Google AI Studio "gemini"
+// (model "gemini/…", key GEMINI_API_KEY), as modelcatalog's LiteLLM import
+// does.
+var litellmProviderNames = map[string]string{"google": "gemini"}
+
+// LiteLLMProvider is LiteLLM's provider prefix for a catalog vendor.
+func LiteLLMProvider(vendor string) string {
+	if p, ok := litellmProviderNames[vendor]; ok {
+		return p
+	}
+	return vendor
 }
 
 // Summary is the one-screen account of the plan the program logs.

@@ -15,6 +15,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -68,7 +69,11 @@ type SelfHostedInferenceArgs struct {
 	// AllowedCIDRs may reach the load balancer; empty means the VPC's CIDR.
 	AllowedCIDRs   []string
 	CertificateARN string
-	AMIID          string
+	// DNSName is the endpoint's host name (the certificate's); empty means
+	// the load balancer's DNS name. HostedZoneID adds its alias record.
+	DNSName      string
+	HostedZoneID string
+	AMIID        string
 	// Image is the vLLM image; empty means inference.VLLMImage.
 	Image         string
 	AlarmTopicARN string
@@ -147,6 +152,8 @@ func (a *SelfHostedInferenceArgs) validate() error {
 		return fmt.Errorf("sizing has no vLLM arguments")
 	case a.VPCID != "" && len(a.SubnetIDs) == 0:
 		return fmt.Errorf("vpc %s given without subnets", a.VPCID)
+	case a.HostedZoneID != "" && a.DNSName == "":
+		return fmt.Errorf("hosted zone %s given without a DNS name", a.HostedZoneID)
 	}
 	return nil
 }
@@ -500,7 +507,12 @@ type balancer struct {
 func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, error) {
 	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
 	listenerPort := a.listenerPort()
+	// Explicit names: autonaming adds 8 characters to the logical name and
+	// AWS allows 32. The VPC is in the target group's hash because a new
+	// VPC replaces it, and the replacement is created before the old one
+	// goes.
 	tg, err := lb.NewTargetGroup(ctx, name+"-vllm", &lb.TargetGroupArgs{
+		Name:                pulumi.String(physicalName(ctx.Stack(), a.Team, "vllm", a.VPCID, MaxTargetGroupName)),
 		Port:                pulumi.Int(inference.VLLMPort),
 		Protocol:            pulumi.String("HTTP"),
 		TargetType:          pulumi.String("instance"),
@@ -526,6 +538,7 @@ func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, e
 		return balancer{}, fmt.Errorf("create target group: %w", err)
 	}
 	alb, err := lb.NewLoadBalancer(ctx, name, &lb.LoadBalancerArgs{
+		Name:                     pulumi.String(physicalName(ctx.Stack(), a.Team, "lb", "", MaxLoadBalancerName)),
 		Internal:                 pulumi.Bool(true),
 		LoadBalancerType:         pulumi.String("application"),
 		SecurityGroups:           pulumi.StringArray{albSG.ID()},
@@ -559,7 +572,27 @@ func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, e
 	if _, err := lb.NewListener(ctx, name+"-vllm", listener, parent); err != nil {
 		return balancer{}, fmt.Errorf("create listener: %w", err)
 	}
-	c.Endpoint = alb.DnsName.ApplyT(func(dns string) string {
+	host := alb.DnsName
+	if a.DNSName != "" {
+		// A certificate covers a name of the team's, never the load
+		// balancer's own.
+		host = pulumi.String(a.DNSName).ToStringOutput()
+	}
+	if a.HostedZoneID != "" {
+		if _, err := route53.NewRecord(ctx, name+"-endpoint", &route53.RecordArgs{
+			ZoneId: pulumi.String(a.HostedZoneID),
+			Name:   pulumi.String(a.DNSName),
+			Type:   pulumi.String("A"),
+			Aliases: route53.RecordAliasArray{route53.RecordAliasArgs{
+				Name:                 alb.DnsName,
+				ZoneId:               alb.ZoneId,
+				EvaluateTargetHealth: pulumi.Bool(true),
+			}},
+		}, parent); err != nil {
+			return balancer{}, fmt.Errorf("create endpoint record: %w", err)
+		}
+	}
+	c.Endpoint = host.ApplyT(func(dns string) string {
 		return fmt.Sprintf("%s://%s/v1", scheme, dns)
 	}).(pulumi.StringOutput)
 
