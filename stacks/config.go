@@ -47,6 +47,9 @@ type Config struct {
 	VLLMAPIKey pulumi.StringInput
 	// HFToken is the Hugging Face token for gated models.
 	HFToken pulumi.StringInput
+	// DockerHubCredentials (secret JSON {"username","accessToken"}) turn on
+	// the ECR pull-through cache for the vLLM image.
+	DockerHubCredentials pulumi.StringInput
 	// ProviderKeys maps a managed provider ("anthropic", "openai") to its API key.
 	ProviderKeys map[string]pulumi.StringInput
 	// ConsumerPrincipals may assume the gateway role; empty means the
@@ -57,7 +60,7 @@ type Config struct {
 // ConfigKeys are the keys ReadConfig understands (README.md has the table).
 var ConfigKeys = []string{
 	"spec", "policyDirs", "vpcId", "subnetIds", "allowedCidrs", "certificateArn",
-	"dnsName", "hostedZoneId", "amiId", "vllmImage", "alarmTopicArn", "timeZone", "vllmApiKey", "hfToken", "providerKeys",
+	"dnsName", "hostedZoneId", "amiId", "vllmImage", "alarmTopicArn", "timeZone", "vllmApiKey", "hfToken", "dockerHubCredentials", "providerKeys",
 	"consumerPrincipals",
 }
 
@@ -103,7 +106,7 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	for _, k := range []struct {
 		key string
 		dst *pulumi.StringInput
-	}{{"vllmApiKey", &cfg.VLLMAPIKey}, {"hfToken", &cfg.HFToken}} {
+	}{{"vllmApiKey", &cfg.VLLMAPIKey}, {"hfToken", &cfg.HFToken}, {"dockerHubCredentials", &cfg.DockerHubCredentials}} {
 		v, err := c.TrySecret(k.key)
 		if err != nil {
 			continue

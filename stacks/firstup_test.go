@@ -1,14 +1,19 @@
 package stacks
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/google/go-cmp/cmp"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // Tests of what a first `pulumi up` on a real account needs, each against
@@ -188,4 +193,222 @@ func TestTLSEndpointIsTheCertificatesName(t *testing.T) {
 		!strings.HasPrefix(alias["name"].(string), "internal-") || alias["zoneId"] == "" {
 		t.Errorf("record %v does not alias %s to the load balancer", rec.Properties, cfg.DNSName)
 	}
+}
+
+// runRecorder deploys p under mocks and returns the recorder itself.
+func runRecorder(t *testing.T, p *plan.Plan, cfg Config) *recorder {
+	t.Helper()
+	rec := &recorder{}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := deploy(ctx, p, cfg)
+		return err
+	}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+	if err != nil {
+		t.Fatalf("deploy: %v", err)
+	}
+	return rec
+}
+
+func userData(t *testing.T, rs []plan.Resource) string {
+	t.Helper()
+	raw, err := base64.StdEncoding.DecodeString(one(t, rs, "aws:ec2/launchTemplate:LaunchTemplate").Properties["userData"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+func instancePolicy(t *testing.T, rs []plan.Resource) []statement {
+	t.Helper()
+	for _, rp := range ofType(rs, "aws:iam/rolePolicy:RolePolicy") {
+		if strings.HasSuffix(rp.Name, "-instance") {
+			return statements(t, rp)
+		}
+	}
+	t.Fatal("no instance policy")
+	return nil
+}
+
+func TestModelLongerThanWarmupLimitComesUpHealthy(t *testing.T) {
+	for _, gb := range []float64{20, 480, 1200} {
+		t.Run(fmt.Sprint(gb), func(t *testing.T) {
+			p := examplePlan(t, "regulated")
+			p.Chosen().Sizing.WeightsGB = gb
+			rs, _, err := run(t, p, Config{})
+			if err != nil {
+				t.Fatalf("deploy: %v", err)
+			}
+			asg := one(t, rs, "aws:autoscaling/group:Group")
+			warmups := map[string]any{
+				"healthCheckGracePeriod": asg.Properties["healthCheckGracePeriod"],
+				"defaultInstanceWarmup":  asg.Properties["defaultInstanceWarmup"],
+			}
+			if ir, ok := asg.Properties["instanceRefresh"].(map[string]any); ok {
+				warmups["instanceRefresh.instanceWarmup"] = ir["preferences"].(map[string]any)["instanceWarmup"]
+			}
+			for _, pol := range ofType(rs, "aws:autoscaling/policy:Policy") {
+				warmups["estimatedInstanceWarmup"] = pol.Properties["estimatedInstanceWarmup"]
+			}
+			for k, v := range warmups {
+				n, ok := v.(float64)
+				if str, isStr := v.(string); isStr {
+					fmt.Sscan(str, &n)
+					ok = true
+				}
+				if !ok || n < 0 || n > 3600 {
+					t.Errorf("%s = %v; AWS allows 0–3600 s", k, v)
+				}
+			}
+			hooks, _ := asg.Properties["initialLifecycleHooks"].([]any)
+			if len(hooks) != 1 {
+				t.Fatalf("group has %d launch hooks, want the model-loaded hook", len(hooks))
+			}
+			hook := hooks[0].(map[string]any)
+			if hook["lifecycleTransition"] != "autoscaling:EC2_INSTANCE_LAUNCHING" || hook["defaultResult"] != "ABANDON" ||
+				hook["heartbeatTimeout"].(float64) > 7200 || hook["heartbeatTimeout"].(float64) <= inference.HookHeartbeatSeconds {
+				t.Errorf("launch hook %v", hook)
+			}
+			// The wait the hook allows covers the load.
+			if limit := 100 * hook["heartbeatTimeout"].(float64); float64(LoadTimeoutSeconds(gb)) > limit || LoadTimeoutSeconds(gb) < GracePeriodSeconds(gb) && GracePeriodSeconds(gb) < int(limit) {
+				t.Errorf("load timeout %d s for %.0f GB (expected load %d s, hook limit %.0f s)", LoadTimeoutSeconds(gb), gb, GracePeriodSeconds(gb), limit)
+			}
+			asgName := asg.Properties["name"].(string)
+			ud := userData(t, rs)
+			for _, want := range []string{"complete-lifecycle-action", "--auto-scaling-group-name " + asgName, "--lifecycle-hook-name " + LifecycleHookName, "record-lifecycle-action-heartbeat"} {
+				if !strings.Contains(ud, want) {
+					t.Errorf("user data lacks %q", want)
+				}
+			}
+			st := instancePolicy(t, rs)
+			if !slices.Contains(st[0].Action, "autoscaling:CompleteLifecycleAction") ||
+				!strings.HasSuffix(st[0].Resource[0], ":autoScalingGroupName/"+asgName) {
+				t.Errorf("instance policy %+v does not let the instance complete its own group's hook", st)
+			}
+		})
+	}
+}
+
+func TestAMIHeldAndRefreshLaunchesBeforeTerminating(t *testing.T) {
+	for _, ami := range []string{"", "ami-0fedcba9876543210"} {
+		t.Run("ami="+ami, func(t *testing.T) {
+			rec := runRecorder(t, examplePlan(t, "regulated"), Config{AMIID: ami})
+			rs := rec.sorted()
+			lt := one(t, rs, "aws:ec2/launchTemplate:LaunchTemplate")
+			held := slices.Contains(rec.ignored[lt.Type+"::"+lt.Name], "imageId")
+			if held != (ami == "") {
+				t.Errorf("looked-up AMI held = %v (ignoreChanges %v); want it held only when costgate:amiId is unset", held, rec.ignored[lt.Type+"::"+lt.Name])
+			}
+			if ami != "" && lt.Properties["imageId"] != ami {
+				t.Errorf("image %v, want %s", lt.Properties["imageId"], ami)
+			}
+			prefs := one(t, rs, "aws:autoscaling/group:Group").Properties["instanceRefresh"].(map[string]any)["preferences"].(map[string]any)
+			if prefs["minHealthyPercentage"] != 100.0 || prefs["maxHealthyPercentage"].(float64) <= 100 {
+				t.Errorf("refresh preferences %v: a one-instance fleet must launch its replacement first", prefs)
+			}
+		})
+	}
+}
+
+func TestInstancesOnlyInZonesOfferingTheType(t *testing.T) {
+	offered := func(z string) bool { return z == previewRegion+"b" || z == previewRegion+"c" }
+	t.Run("own vpc", func(t *testing.T) {
+		rs, _, err := run(t, examplePlan(t, "regulated"), Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		zoneOf := map[string]string{}
+		for _, sn := range ofType(rs, "aws:ec2/subnet:Subnet") {
+			zoneOf["subnet-"+sn.Name] = sn.Properties["availabilityZone"].(string)
+		}
+		ids := one(t, rs, "aws:autoscaling/group:Group").Properties["vpcZoneIdentifiers"].([]any)
+		if len(ids) == 0 {
+			t.Fatal("group has no subnets")
+		}
+		for _, id := range ids {
+			if !offered(zoneOf[id.(string)]) {
+				t.Errorf("instance subnet %v is in %s, which does not offer the type", id, zoneOf[id.(string)])
+			}
+		}
+	})
+	t.Run("existing vpc", func(t *testing.T) {
+		rs, _, err := run(t, examplePlan(t, "regulated"), Config{VPCID: "vpc-existing", SubnetIDs: []string{"subnet-a", "subnet-b"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := one(t, rs, "aws:autoscaling/group:Group").Properties["vpcZoneIdentifiers"].([]any)
+		if !cmp.Equal(ids, []any{"subnet-b"}) {
+			t.Errorf("instance subnets %v, want only subnet-b (subnet-a's zone lacks the type)", ids)
+		}
+		if lbs := one(t, rs, "aws:lb/loadBalancer:LoadBalancer").Properties["subnets"].([]any); len(lbs) != 2 {
+			t.Errorf("load balancer subnets %v, want both", lbs)
+		}
+	})
+	t.Run("offered nowhere", func(t *testing.T) {
+		_, _, err := run(t, examplePlan(t, "regulated"), Config{VPCID: "vpc-existing", SubnetIDs: []string{"subnet-a"}})
+		if err == nil || !strings.Contains(err.Error(), "offering") {
+			t.Errorf("deploy error %v, want the type's zones named", err)
+		}
+	})
+}
+
+func TestLaunchFailuresReachTheAlarmTopic(t *testing.T) {
+	topic := "arn:aws:sns:us-east-1:123456789012:ops"
+	rs, _, err := run(t, examplePlan(t, "regulated"), Config{AlarmTopicARN: topic})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := one(t, rs, "aws:cloudwatch/eventRule:EventRule")
+	var pattern struct {
+		DetailType []string `json:"detail-type"`
+		Detail     struct {
+			AutoScalingGroupName []string
+		}
+	}
+	if err := json.Unmarshal([]byte(rule.Properties["eventPattern"].(string)), &pattern); err != nil {
+		t.Fatal(err)
+	}
+	asg := one(t, rs, "aws:autoscaling/group:Group").Properties["name"]
+	if !cmp.Equal(pattern.DetailType, []string{"EC2 Instance Launch Unsuccessful"}) || !cmp.Equal(pattern.Detail.AutoScalingGroupName, []string{asg.(string)}) {
+		t.Errorf("rule pattern %+v, want failed launches of %v", pattern, asg)
+	}
+	if got := one(t, rs, "aws:cloudwatch/eventTarget:EventTarget").Properties["arn"]; got != topic {
+		t.Errorf("launch failures go to %v, want %s", got, topic)
+	}
+}
+
+// ecrPrefix is the syntax of an ECR repository prefix.
+var ecrPrefix = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
+
+func TestImageThroughECRPullThroughCache(t *testing.T) {
+	p := examplePlan(t, "regulated")
+	p.Team = strings.Repeat("t", 40)
+	rs, _, err := run(t, p, Config{DockerHubCredentials: pulumi.ToSecret(pulumi.String(`{"username":"u","accessToken":"dckr_pat_x"}`)).(pulumi.StringOutput)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := one(t, rs, "aws:ecr/pullThroughCacheRule:PullThroughCacheRule")
+	prefix := rule.Properties["ecrRepositoryPrefix"].(string)
+	if len(prefix) < 2 || len(prefix) > MaxECRPrefix || !ecrPrefix.MatchString(prefix) || rule.Properties["upstreamRegistryUrl"] != DockerHubRegistry {
+		t.Errorf("pull-through rule %v", rule.Properties)
+	}
+	var credName string
+	for _, sec := range ofType(rs, "aws:secretsmanager/secret:Secret") {
+		if n, _ := sec.Properties["name"].(string); strings.HasPrefix(n, "ecr-pullthroughcache/") {
+			credName = n
+		}
+	}
+	if credName == "" {
+		t.Error("no credentials secret under ecr-pullthroughcache/")
+	}
+	ud := userData(t, rs)
+	want := previewAccount + ".dkr.ecr." + previewRegion + ".amazonaws.com/" + prefix + "/" + inference.VLLMImage
+	if !strings.Contains(ud, "docker pull "+want) || !strings.Contains(ud, "docker login") {
+		t.Errorf("user data does not pull %s from ECR", want)
+	}
+	st := instancePolicy(t, rs)
+	if len(st) < 3 || !slices.Contains(st[2].Action, "ecr:BatchImportUpstreamImage") || !strings.Contains(st[2].Resource[0], "repository/"+prefix+"/") {
+		t.Errorf("instance policy %+v does not allow pulls through the cache", st)
+	}
+	checkSecretsHidden(t, rs)
+	checkResourcePolicies(t, rs)
 }

@@ -35,8 +35,7 @@ const nameHashLen = 8
 // long prefix, and two stacks of one team in one account, never collide;
 // the name never begins or ends with a hyphen, nor with "internal-".
 func physicalName(stack, team, kind, salt string, max int) string {
-	sum := sha256.Sum256([]byte(stack + "\x00" + team + "\x00" + kind + "\x00" + salt))
-	h := hex.EncodeToString(sum[:])[:nameHashLen]
+	h := nameHash(stack, team, kind, salt)
 	base := strings.Trim(team, "-")
 	if strings.HasPrefix(base, "internal-") || base == "internal" {
 		base = "int" + strings.TrimPrefix(base, "internal")
@@ -52,4 +51,10 @@ func physicalName(stack, team, kind, salt string, max int) string {
 	}
 	base = strings.TrimRight(base, "-")
 	return base + "-" + h
+}
+
+// nameHash is the hash part of physicalName.
+func nameHash(stack, team, kind, salt string) string {
+	sum := sha256.Sum256([]byte(stack + "\x00" + team + "\x00" + kind + "\x00" + salt))
+	return hex.EncodeToString(sum[:])[:nameHashLen]
 }

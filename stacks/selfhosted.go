@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -45,6 +46,33 @@ const (
 	defaultLatencyTargetMs = 2000
 )
 
+// The model loads while its instance waits in the launch lifecycle hook
+// (Pending:Wait), however long the download takes; the instance enters
+// service, and its health-check grace and warm-up start, only once vLLM
+// answers. AWS bounds the grace period and warm-ups (0–3600 s, 7200 s for
+// a heartbeat timeout), not the wait: heartbeats extend it up to 100
+// heartbeat timeouts or 48 hours.
+const (
+	// LifecycleHookName is the launch hook the instances complete.
+	LifecycleHookName = "costgate-model-loaded"
+	// hookHeartbeatTimeout is the hook's timeout between heartbeats; the
+	// instance sends one every inference.HookHeartbeatSeconds.
+	hookHeartbeatTimeout = 900
+	// ServiceWarmupSeconds is the health-check grace and every warm-up:
+	// two health checks of a loaded model, with room to spare.
+	ServiceWarmupSeconds = 300
+	// maxLoadSeconds caps the wait for the model: AWS abandons a lifecycle
+	// action after 100 heartbeat timeouts.
+	maxLoadSeconds = 100*hookHeartbeatTimeout - hookHeartbeatTimeout
+)
+
+// LoadTimeoutSeconds is how long an instance may take to load its model
+// before the launch is abandoned: twice the expected time, at least half
+// an hour, at most what a lifecycle action can last.
+func LoadTimeoutSeconds(weightsGB float64) int {
+	return min(max(2*GracePeriodSeconds(weightsGB), 1800), maxLoadSeconds)
+}
+
 // Network ranges of the VPC the component creates when none is given.
 const (
 	vpcCIDR = "10.42.0.0/16"
@@ -75,8 +103,11 @@ type SelfHostedInferenceArgs struct {
 	HostedZoneID string
 	AMIID        string
 	// Image is the vLLM image; empty means inference.VLLMImage.
-	Image         string
-	AlarmTopicARN string
+	Image string
+	// DockerHubCredentials (secret JSON {"username", "accessToken"}) turn
+	// on the ECR pull-through cache for a Docker Hub image.
+	DockerHubCredentials pulumi.StringInput
+	AlarmTopicARN        string
 	// LatencyTargetMs is the p95 response-time alarm threshold; 0 means
 	// defaultLatencyTargetMs.
 	LatencyTargetMs float64
@@ -160,21 +191,31 @@ func (a *SelfHostedInferenceArgs) validate() error {
 
 // network is where the fleet runs.
 type network struct {
-	vpcID   pulumi.StringInput
-	cidr    pulumi.StringInput
+	vpcID pulumi.StringInput
+	cidr  pulumi.StringInput
+	// subnets are the load balancer's, in two zones or more.
 	subnets pulumi.StringArrayInput
+	// instanceSubnets are those in zones that offer the instance type.
+	instanceSubnets pulumi.StringArrayInput
 }
 
 // fleet carries what the sections of SelfHostedInference.build share.
 type fleet struct {
-	ctx    *pulumi.Context
-	c      *SelfHostedInference
-	name   string
-	a      *SelfHostedInferenceArgs
-	parent pulumi.ResourceOption
-	tags   map[string]string
-	region string
-	part   string
+	ctx     *pulumi.Context
+	c       *SelfHostedInference
+	name    string
+	a       *SelfHostedInferenceArgs
+	parent  pulumi.ResourceOption
+	tags    map[string]string
+	region  string
+	part    string
+	account string
+	// asgName is the group's name, known before the group exists: the
+	// instance role and the user data name it.
+	asgName string
+	// cachePrefix is the ECR pull-through cache's repository prefix; empty
+	// without one.
+	cachePrefix string
 }
 
 // build registers the fleet section by section; each section's resources
@@ -189,7 +230,12 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 	if err != nil {
 		return fmt.Errorf("look up partition: %w", err)
 	}
-	f.region, f.part = region.Name, part.Partition
+	ident, err := aws.GetCallerIdentity(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("look up account: %w", err)
+	}
+	f.region, f.part, f.account = region.Name, part.Partition, ident.AccountId
+	f.asgName = physicalName(ctx.Stack(), a.Team, "vllm", "", MaxAutoScalingGroupName)
 
 	net, err := c.network(ctx, name, a, f.tags)
 	if err != nil {
@@ -201,6 +247,9 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 	}
 	sec, err := f.secrets()
 	if err != nil {
+		return err
+	}
+	if err := f.pullCache(); err != nil {
 		return err
 	}
 	profile, err := f.instanceRole(sec)
@@ -416,6 +465,9 @@ func (f *fleet) instanceRole(sec fleetSecrets) (*iam.InstanceProfile, error) {
 	}, parent); err != nil {
 		return nil, fmt.Errorf("create secrets policy: %w", err)
 	}
+	if err := f.instancePolicy(role); err != nil {
+		return nil, err
+	}
 	profile, err := iam.NewInstanceProfile(ctx, name+"-instance", &iam.InstanceProfileArgs{
 		Role: role.Name,
 		Tags: stringMap(tags),
@@ -427,31 +479,61 @@ func (f *fleet) instanceRole(sec fleetSecrets) (*iam.InstanceProfile, error) {
 	return profile, nil
 }
 
+// instancePolicy lets an instance complete its own group's launch
+// lifecycle action, and pull the image through the ECR pull-through cache
+// when there is one.
+func (f *fleet) instancePolicy(role *iam.Role) error {
+	st := []policyStatement{{
+		Sid:    "CompleteOwnLaunch",
+		Effect: "Allow",
+		Action: []string{"autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"},
+		Resource: []string{fmt.Sprintf("arn:%s:autoscaling:%s:%s:autoScalingGroup:*:autoScalingGroupName/%s",
+			f.part, f.region, f.account, f.asgName)},
+	}}
+	st = append(st, f.pullStatements()...)
+	doc, err := policyDocument(st...)
+	if err != nil {
+		return err
+	}
+	if _, err := iam.NewRolePolicy(f.ctx, f.name+"-instance", &iam.RolePolicyArgs{
+		Role:   role.ID(),
+		Policy: pulumi.String(doc),
+	}, f.parent); err != nil {
+		return fmt.Errorf("create instance policy: %w", err)
+	}
+	return nil
+}
+
 // launchTemplate registers the instances' template: AMI, type, role,
 // IMDSv2, encrypted root volume and the cloud-init that starts vLLM.
 func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceProfile, sec fleetSecrets) (*ec2.LaunchTemplate, error) {
 	ctx, a, name, parent, tags := f.ctx, f.a, f.name, f.parent, f.tags
 	keySecret, hfARN := sec.key, sec.hfARN
-	// Launch template.
+	// The AMI is resolved once: a looked-up id is held (ignoreChanges)
+	// until costgate:amiId names another, so a Deep Learning AMI release
+	// never starts an instance refresh by itself.
 	ami := pulumi.StringInput(pulumi.String(a.AMIID))
+	ltOpts := []pulumi.ResourceOption{parent}
 	if a.AMIID == "" {
 		p, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: DeepLearningAMIParameter})
 		if err != nil {
 			return nil, fmt.Errorf("look up Deep Learning AMI: %w", err)
 		}
 		ami = pulumi.String(p.Value)
+		ltOpts = append(ltOpts, pulumi.IgnoreChanges([]string{"imageId"}))
 	}
-	image := a.Image
-	if image == "" {
-		image = inference.VLLMImage
-	}
+	image, registry := f.image()
 	userData := pulumi.All(keySecret.Arn, hfARN).ApplyT(func(v []any) (string, error) {
 		ud, err := inference.CloudInit(inference.CloudInitArgs{
-			Image:            image,
-			Region:           f.region,
-			APIKeySecretARN:  v[0].(string),
-			HFTokenSecretARN: v[1].(string),
-			VLLMArgs:         a.Sizing.VLLMArgs,
+			Image:              image,
+			Region:             f.region,
+			APIKeySecretARN:    v[0].(string),
+			HFTokenSecretARN:   v[1].(string),
+			VLLMArgs:           a.Sizing.VLLMArgs,
+			RegistryLogin:      registry,
+			LifecycleHook:      LifecycleHookName,
+			AutoScalingGroup:   f.asgName,
+			LoadTimeoutSeconds: LoadTimeoutSeconds(a.Sizing.WeightsGB),
 		})
 		if err != nil {
 			return "", err
@@ -488,7 +570,7 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("network-interface"), Tags: withName(tags, name+"-vllm")},
 		},
 		Tags: stringMap(tags),
-	}, parent)
+	}, ltOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("create launch template: %w", err)
 	}
@@ -604,10 +686,8 @@ func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, e
 func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error {
 	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
 	alb, tg := lbs.alb, lbs.tg
-	// Auto scaling group.
 	s := a.Sizing
 	floor := offHoursFloor(s)
-	grace := GracePeriodSeconds(s.WeightsGB)
 	asgTags := autoscaling.GroupTagArray{autoscaling.GroupTagArgs{
 		Key: pulumi.String("Name"), Value: pulumi.String(name + "-vllm"), PropagateAtLaunch: pulumi.Bool(true),
 	}}
@@ -617,6 +697,7 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		})
 	}
 	asg, err := autoscaling.NewGroup(ctx, name+"-vllm", &autoscaling.GroupArgs{
+		Name:            pulumi.String(f.asgName),
 		MinSize:         pulumi.Int(floor),
 		MaxSize:         pulumi.Int(s.PeakInstances),
 		DesiredCapacity: pulumi.Int(s.PeakInstances),
@@ -624,28 +705,44 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 			Id:      lt.ID(),
 			Version: lt.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput),
 		},
-		VpcZoneIdentifiers:     net.subnets,
-		TargetGroupArns:        pulumi.StringArray{tg.Arn},
+		VpcZoneIdentifiers: net.instanceSubnets,
+		TargetGroupArns:    pulumi.StringArray{tg.Arn},
+		// Every launch, the first included, waits in the hook until its
+		// model serves.
+		InitialLifecycleHooks: autoscaling.GroupInitialLifecycleHookArray{autoscaling.GroupInitialLifecycleHookArgs{
+			Name:                pulumi.String(LifecycleHookName),
+			LifecycleTransition: pulumi.String("autoscaling:EC2_INSTANCE_LAUNCHING"),
+			HeartbeatTimeout:    pulumi.Int(hookHeartbeatTimeout),
+			DefaultResult:       pulumi.String("ABANDON"),
+		}},
 		HealthCheckType:        pulumi.String("ELB"),
-		HealthCheckGracePeriod: pulumi.Int(grace),
-		DefaultInstanceWarmup:  pulumi.Int(grace),
+		HealthCheckGracePeriod: pulumi.Int(ServiceWarmupSeconds),
+		DefaultInstanceWarmup:  pulumi.Int(ServiceWarmupSeconds),
 		// The group may start with no capacity (business hours at night, or
-		// GPUs the region lacks now): do not block the deployment on it.
+		// GPUs the region lacks now): do not block the deployment on it;
+		// a failed launch is reported through costgate:alarmTopicArn.
 		WaitForCapacityTimeout: pulumi.String("0"),
+		// A new launch template version replaces instances launch before
+		// terminate: the old instance serves until its successor has loaded.
 		InstanceRefresh: autoscaling.GroupInstanceRefreshArgs{
 			Strategy: pulumi.String("Rolling"),
 			Preferences: autoscaling.GroupInstanceRefreshPreferencesArgs{
-				MinHealthyPercentage: pulumi.Int(50),
-				InstanceWarmup:       pulumi.String(strconv.Itoa(grace)),
+				MinHealthyPercentage: pulumi.Int(100),
+				MaxHealthyPercentage: pulumi.Int(200),
+				InstanceWarmup:       pulumi.String(strconv.Itoa(ServiceWarmupSeconds)),
+				SkipMatching:         pulumi.Bool(true),
 			},
 		},
-		EnabledMetrics: pulumi.ToStringArray([]string{"GroupDesiredCapacity", "GroupInServiceInstances"}),
+		EnabledMetrics: pulumi.ToStringArray([]string{"GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances"}),
 		Tags:           asgTags,
 	}, parent, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
 	if err != nil {
 		return fmt.Errorf("create auto scaling group: %w", err)
 	}
 	c.AutoScalingGroupName = asg.Name
+	if err := f.launchFailures(); err != nil {
+		return err
+	}
 	if err := schedules(ctx, name, asg, s, floor, a.TimeZone, parent); err != nil {
 		return err
 	}
@@ -656,7 +753,7 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		if _, err := autoscaling.NewPolicy(ctx, name+"-requests", &autoscaling.PolicyArgs{
 			AutoscalingGroupName:    asg.Name,
 			PolicyType:              pulumi.String("TargetTrackingScaling"),
-			EstimatedInstanceWarmup: pulumi.Int(grace),
+			EstimatedInstanceWarmup: pulumi.Int(ServiceWarmupSeconds),
 			TargetTrackingConfiguration: autoscaling.PolicyTargetTrackingConfigurationArgs{
 				PredefinedMetricSpecification: autoscaling.PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs{
 					PredefinedMetricType: pulumi.String("ALBRequestCountPerTarget"),
@@ -669,6 +766,40 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		}
 	}
 
+	return nil
+}
+
+// launchFailures sends the group's failed launches (insufficient capacity
+// of a GPU type above all) to the alarm topic: with WaitForCapacityTimeout
+// "0" nothing else reports them. EventBridge rules on AWS service events
+// cost nothing. Without costgate:alarmTopicArn there is nowhere to send
+// them; the program's preflight says so.
+func (f *fleet) launchFailures() error {
+	if f.a.AlarmTopicARN == "" {
+		return nil
+	}
+	pattern, err := json.Marshal(map[string]any{
+		"source":      []string{"aws.autoscaling"},
+		"detail-type": []string{"EC2 Instance Launch Unsuccessful"},
+		"detail":      map[string]any{"AutoScalingGroupName": []string{f.asgName}},
+	})
+	if err != nil {
+		return fmt.Errorf("encode launch failure pattern: %w", err)
+	}
+	rule, err := cloudwatch.NewEventRule(f.ctx, f.name+"-launch-failed", &cloudwatch.EventRuleArgs{
+		Description:  pulumi.String("costgate " + f.a.Team + ": an instance of the fleet failed to launch (capacity, quota)"),
+		EventPattern: pulumi.String(string(pattern)),
+		Tags:         stringMap(f.tags),
+	}, f.parent)
+	if err != nil {
+		return fmt.Errorf("create launch failure rule: %w", err)
+	}
+	if _, err := cloudwatch.NewEventTarget(f.ctx, f.name+"-launch-failed", &cloudwatch.EventTargetArgs{
+		Rule: rule.Name,
+		Arn:  pulumi.String(f.a.AlarmTopicARN),
+	}, f.parent); err != nil {
+		return fmt.Errorf("create launch failure target: %w", err)
+	}
 	return nil
 }
 
@@ -723,28 +854,111 @@ func (f *fleet) alarms(lbs balancer) error {
 }
 
 // network returns the given network, or creates a VPC with private subnets
-// in two zones whose only way out is a NAT gateway.
+// in two zones whose only way out is a NAT gateway. The instances go only
+// to subnets in zones that offer their type (GPU types are offered in some
+// zones of a region only).
 func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfHostedInferenceArgs, tags map[string]string) (network, error) {
+	offered, err := OfferedZones(ctx, a.Sizing.InstanceType)
+	if err != nil {
+		return network{}, err
+	}
 	if a.VPCID != "" {
 		vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Id: pulumi.StringRef(a.VPCID)})
 		if err != nil {
 			return network{}, fmt.Errorf("look up vpc %s: %w", a.VPCID, err)
 		}
+		zones, err := SubnetZones(ctx, a.SubnetIDs)
+		if err != nil {
+			return network{}, err
+		}
+		var inst []string
+		for _, id := range a.SubnetIDs {
+			if offered[zones[id]] {
+				inst = append(inst, id)
+			}
+		}
+		if len(inst) == 0 {
+			return network{}, fmt.Errorf("no subnet of costgate:subnetIds is in a zone offering %s", a.Sizing.InstanceType)
+		}
 		return network{
-			vpcID:   pulumi.String(a.VPCID),
-			cidr:    pulumi.String(vpc.CidrBlock),
-			subnets: pulumi.ToStringArray(a.SubnetIDs),
+			vpcID:           pulumi.String(a.VPCID),
+			cidr:            pulumi.String(vpc.CidrBlock),
+			subnets:         pulumi.ToStringArray(a.SubnetIDs),
+			instanceSubnets: pulumi.ToStringArray(inst),
 		}, nil
 	}
-	zones, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")})
+	avail, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")})
 	if err != nil {
 		return network{}, fmt.Errorf("look up availability zones: %w", err)
 	}
-	if len(zones.Names) < len(privateCIDRs) {
-		return network{}, fmt.Errorf("region has %d availability zones, need %d", len(zones.Names), len(privateCIDRs))
+	zones, err := pickZones(avail.Names, offered, len(privateCIDRs))
+	if err != nil {
+		return network{}, fmt.Errorf("%s: %w", a.Sizing.InstanceType, err)
 	}
-	v := &vpcBuild{ctx: ctx, name: name, tags: tags, parent: pulumi.Parent(c), zones: zones.Names}
-	return v.create()
+	v := &vpcBuild{ctx: ctx, name: name, tags: tags, parent: pulumi.Parent(c), zones: zones}
+	net, err := v.create()
+	if err != nil {
+		return network{}, err
+	}
+	var inst pulumi.StringArray
+	for i, id := range net.subnets.(pulumi.StringArray) {
+		if offered[zones[i]] {
+			inst = append(inst, id)
+		}
+	}
+	net.instanceSubnets = inst
+	return net, nil
+}
+
+// pickZones chooses n available zones, those offering the instance type
+// first; the load balancer needs n zones even when fewer offer the type.
+func pickZones(available []string, offered map[string]bool, n int) ([]string, error) {
+	var first, rest []string
+	for _, z := range available {
+		if offered[z] {
+			first = append(first, z)
+		} else {
+			rest = append(rest, z)
+		}
+	}
+	if len(first) == 0 {
+		return nil, fmt.Errorf("offered in no available zone of the region")
+	}
+	zones := append(first, rest...)
+	if len(zones) < n {
+		return nil, fmt.Errorf("region has %d availability zones, need %d", len(zones), n)
+	}
+	return zones[:n], nil
+}
+
+// OfferedZones looks up the zones of the region that offer the instance
+// type.
+func OfferedZones(ctx *pulumi.Context, instanceType string) (map[string]bool, error) {
+	res, err := ec2.GetInstanceTypeOfferings(ctx, &ec2.GetInstanceTypeOfferingsArgs{
+		Filters:      []ec2.GetInstanceTypeOfferingsFilter{{Name: "instance-type", Values: []string{instanceType}}},
+		LocationType: pulumi.StringRef("availability-zone"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up the zones offering %s: %w", instanceType, err)
+	}
+	out := map[string]bool{}
+	for _, z := range res.Locations {
+		out[z] = true
+	}
+	return out, nil
+}
+
+// SubnetZones looks up each subnet's availability zone.
+func SubnetZones(ctx *pulumi.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, id := range ids {
+		sn, err := ec2.LookupSubnet(ctx, &ec2.LookupSubnetArgs{Id: pulumi.StringRef(id)})
+		if err != nil {
+			return nil, fmt.Errorf("look up subnet %s: %w", id, err)
+		}
+		out[id] = sn.AvailabilityZone
+	}
+	return out, nil
 }
 
 // vpcBuild carries what the steps of the fleet's own VPC share.

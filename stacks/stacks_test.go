@@ -172,7 +172,7 @@ func TestDeployExamples(t *testing.T) {
 				"aws:secretsmanager/secret:Secret":                  1,
 				"aws:secretsmanager/secretVersion:SecretVersion":    1,
 				"aws:iam/role:Role":                                 1,
-				"aws:iam/rolePolicy:RolePolicy":                     1,
+				"aws:iam/rolePolicy:RolePolicy":                     2, // secrets; lifecycle hook
 				"aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
 				"aws:iam/instanceProfile:InstanceProfile":           1,
 				"aws:budgets/budget:Budget":                         1,
@@ -211,7 +211,7 @@ func TestDeployExamples(t *testing.T) {
 				"aws:secretsmanager/secret:Secret":               2,
 				"aws:secretsmanager/secretVersion:SecretVersion": 2,
 				"aws:iam/role:Role":                              2,
-				"aws:iam/rolePolicy:RolePolicy":                  2,
+				"aws:iam/rolePolicy:RolePolicy":                  3,
 				"aws:budgets/budget:Budget":                      1,
 				"aws:ssm/parameter:Parameter":                    1,
 			},
@@ -377,7 +377,7 @@ func checkFleet(t *testing.T, rs []plan.Resource, opt *plan.Option, cfg Config) 
 	if asg.Properties["minSize"] != float64(floor) || asg.Properties["maxSize"] != float64(s.PeakInstances) {
 		t.Errorf("group min/max %v/%v, want %d/%d", asg.Properties["minSize"], asg.Properties["maxSize"], floor, s.PeakInstances)
 	}
-	if asg.Properties["healthCheckType"] != "ELB" || asg.Properties["healthCheckGracePeriod"] != float64(GracePeriodSeconds(s.WeightsGB)) {
+	if asg.Properties["healthCheckType"] != "ELB" || asg.Properties["healthCheckGracePeriod"] != float64(ServiceWarmupSeconds) {
 		t.Errorf("group health check %v/%v", asg.Properties["healthCheckType"], asg.Properties["healthCheckGracePeriod"])
 	}
 	if _, ok := asg.Properties["instanceRefresh"].(map[string]any); !ok {
