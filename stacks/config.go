@@ -55,28 +55,32 @@ type Config struct {
 	// ConsumerPrincipals may assume the gateway role; empty means the
 	// account root, which delegates the choice to the account's IAM policies.
 	ConsumerPrincipals []string
+	// ConsumerExternalID is the sts:ExternalId that consumer principals of
+	// other accounts must present.
+	ConsumerExternalID string
 }
 
 // ConfigKeys are the keys ReadConfig understands (README.md has the table).
 var ConfigKeys = []string{
 	"spec", "policyDirs", "vpcId", "subnetIds", "allowedCidrs", "certificateArn",
 	"dnsName", "hostedZoneId", "amiId", "vllmImage", "alarmTopicArn", "timeZone", "vllmApiKey", "hfToken", "dockerHubCredentials", "providerKeys",
-	"consumerPrincipals",
+	"consumerPrincipals", "consumerExternalId",
 }
 
 // ReadConfig reads the costgate namespace of the stack configuration.
 func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	c := config.New(ctx, "costgate")
 	cfg := Config{
-		SpecPath:       c.Require("spec"),
-		VPCID:          c.Get("vpcId"),
-		CertificateARN: c.Get("certificateArn"),
-		DNSName:        c.Get("dnsName"),
-		HostedZoneID:   c.Get("hostedZoneId"),
-		AMIID:          c.Get("amiId"),
-		VLLMImage:      c.Get("vllmImage"),
-		AlarmTopicARN:  c.Get("alarmTopicArn"),
-		TimeZone:       c.Get("timeZone"),
+		SpecPath:           c.Require("spec"),
+		VPCID:              c.Get("vpcId"),
+		CertificateARN:     c.Get("certificateArn"),
+		DNSName:            c.Get("dnsName"),
+		HostedZoneID:       c.Get("hostedZoneId"),
+		AMIID:              c.Get("amiId"),
+		VLLMImage:          c.Get("vllmImage"),
+		AlarmTopicARN:      c.Get("alarmTopicArn"),
+		TimeZone:           c.Get("timeZone"),
+		ConsumerExternalID: c.Get("consumerExternalId"),
 	}
 	lists := []struct {
 		key string

@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -411,4 +412,57 @@ func TestImageThroughECRPullThroughCache(t *testing.T) {
 	}
 	checkSecretsHidden(t, rs)
 	checkResourcePolicies(t, rs)
+}
+
+func TestConsumerPrincipalsValidated(t *testing.T) {
+	gateway := func(principals []string, externalID string) (*secretRun, error) {
+		p := examplePlan(t, "company-50")
+		return runCapturing(t, func(ctx *pulumi.Context) (pulumi.Map, error) {
+			return deploy(ctx, p, Config{ConsumerPrincipals: principals, ConsumerExternalID: externalID})
+		})
+	}
+	for _, bad := range [][]string{{"*"}, {"arn:aws:iam::*:root"}, {"arn:aws:iam::123456789012:role/ok", "*"}} {
+		if _, err := gateway(bad, ""); err == nil || !strings.Contains(err.Error(), "consumerPrincipals") {
+			t.Errorf("principals %q: error %v, want the wildcard refused", bad, err)
+		}
+	}
+	foreign := []string{"arn:aws:iam::123456789012:role/litellm", "arn:aws:iam::210987654321:role/ci"}
+	for _, ext := range []string{"", "acme-2026"} {
+		r, err := gateway(foreign, ext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := strings.Contains(r.log.text(), "210987654321")
+		if warned != (ext == "") {
+			t.Errorf("external id %q: warned about the foreign account = %v", ext, warned)
+		}
+		var doc struct {
+			Statement []struct {
+				Principal map[string][]string
+				Condition map[string]map[string]string
+			}
+		}
+		role := one(t, r.resources, "aws:iam/role:Role")
+		if err := json.Unmarshal([]byte(role.Properties["assumeRolePolicy"].(string)), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Statement) != 2 || !cmp.Equal(doc.Statement[1].Principal["AWS"], foreign[1:]) {
+			t.Fatalf("trust policy %+v, want own and foreign principals apart", doc)
+		}
+		if got := doc.Statement[1].Condition["StringEquals"]["sts:ExternalId"]; got != ext {
+			t.Errorf("foreign principals' external id %q, want %q", got, ext)
+		}
+		if doc.Statement[0].Condition != nil {
+			t.Errorf("own-account principals need no external id: %+v", doc.Statement[0])
+		}
+	}
+	// The resource policy catches a wildcard however the role was made.
+	role := plan.Resource{Type: "aws:iam/role:Role", Name: "x-gateway", Properties: map[string]any{
+		"assumeRolePolicy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`,
+		"tags":             map[string]any{"cost_center": "cc"},
+	}}
+	deny, _, err := checkResources(context.Background(), resourceEngine(t), plan.Managed, []plan.Resource{role})
+	if err != nil || len(deny) == 0 || deny[0].Policy != "resources.wildcard_principal" {
+		t.Errorf("wildcard trust: deny %v, err %v", deny, err)
+	}
 }

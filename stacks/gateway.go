@@ -41,6 +41,9 @@ type ManagedGatewayArgs struct {
 	ProviderKeys map[string]pulumi.StringInput
 	// ConsumerPrincipals may assume the role; empty means the account root.
 	ConsumerPrincipals []string
+	// ConsumerExternalID is the sts:ExternalId principals of other accounts
+	// must present; empty means none (and a warning for each such account).
+	ConsumerExternalID string
 	// Budget, when set, adds the monthly AWS Budget.
 	Budget *BudgetArgs
 }
@@ -62,6 +65,9 @@ type ManagedGateway struct {
 func NewManagedGateway(ctx *pulumi.Context, name string, args *ManagedGatewayArgs, opts ...pulumi.ResourceOption) (*ManagedGateway, error) {
 	if args.Team == "" || args.CostCenter == "" {
 		return nil, fmt.Errorf("create managed gateway %s: team and cost center are required", name)
+	}
+	if err := ValidatePrincipals(args.ConsumerPrincipals); err != nil {
+		return nil, fmt.Errorf("create managed gateway %s: %w", name, err)
 	}
 	cat := args.Catalog
 	if cat == nil {
@@ -205,11 +211,27 @@ func (g *ManagedGateway) role(ctx *pulumi.Context, name string, a *ManagedGatewa
 	if len(principals) == 0 {
 		principals = []string{fmt.Sprintf("arn:%s:iam::%s:root", partition, account)}
 	}
-	assume, err := policyDocument(policyStatement{
-		Effect:    "Allow",
-		Principal: map[string]any{"AWS": principals},
-		Action:    []string{"sts:AssumeRole"},
-	})
+	own, foreign := SplitPrincipals(principals, account)
+	for _, p := range foreign {
+		if a.ConsumerExternalID == "" {
+			_ = ctx.Log.Warn("costgate:consumerPrincipals trusts "+p+" of another account without an sts:ExternalId condition: "+
+				"set costgate:consumerExternalId to the ID agreed with that account", &pulumi.LogArgs{Resource: g})
+		}
+	}
+	var st []policyStatement
+	if len(own) > 0 {
+		st = append(st, policyStatement{
+			Sid: "OwnAccount", Effect: "Allow", Principal: map[string]any{"AWS": own}, Action: []string{"sts:AssumeRole"},
+		})
+	}
+	if len(foreign) > 0 {
+		s := policyStatement{Sid: "OtherAccounts", Effect: "Allow", Principal: map[string]any{"AWS": foreign}, Action: []string{"sts:AssumeRole"}}
+		if a.ConsumerExternalID != "" {
+			s.Condition = map[string]any{"StringEquals": map[string]any{"sts:ExternalId": a.ConsumerExternalID}}
+		}
+		st = append(st, s)
+	}
+	assume, err := policyDocument(st...)
 	if err != nil {
 		return nil, err
 	}
@@ -255,6 +277,47 @@ func rolePolicy(ctx *pulumi.Context, name string, role *iam.Role, arnList pulumi
 		return fmt.Errorf("create gateway policy: %w", err)
 	}
 	return nil
+}
+
+// ValidatePrincipals rejects a consumer principal with a wildcard: "*" or
+// "arn:aws:iam::*:root" would let any AWS account in the world assume the
+// gateway role and read every provider key.
+func ValidatePrincipals(principals []string) error {
+	var bad []string
+	for _, p := range principals {
+		if strings.Contains(p, "*") || strings.TrimSpace(p) == "" {
+			bad = append(bad, fmt.Sprintf("%q", p))
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("costgate:consumerPrincipals %s would let any AWS account assume the gateway role: name the consumer roles", strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+// PrincipalAccount is the account of an IAM ARN principal or a bare
+// account id; "" for anything else.
+func PrincipalAccount(p string) string {
+	if parts := strings.Split(p, ":"); len(parts) >= 6 && parts[0] == "arn" {
+		return parts[4]
+	}
+	if len(p) == 12 && strings.Trim(p, "0123456789") == "" {
+		return p
+	}
+	return ""
+}
+
+// SplitPrincipals separates the principals of the given account from those
+// of other accounts.
+func SplitPrincipals(principals []string, account string) (own, foreign []string) {
+	for _, p := range principals {
+		if a := PrincipalAccount(p); a != "" && a != account {
+			foreign = append(foreign, p)
+		} else {
+			own = append(own, p)
+		}
+	}
+	return own, foreign
 }
 
 // BedrockModelARNs lists the resources the gateway role may invoke for each

@@ -147,6 +147,7 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 			Routes:             opt.Routes,
 			ProviderKeys:       cfg.ProviderKeys,
 			ConsumerPrincipals: cfg.ConsumerPrincipals,
+			ConsumerExternalID: cfg.ConsumerExternalID,
 			Budget:             budget,
 		})
 		if err != nil {
