@@ -70,7 +70,7 @@ func TestPhysicalNameSaltAndStack(t *testing.T) {
 
 func TestLiteLLMNamesGoogleGemini(t *testing.T) {
 	routes := []plan.Route{{Workload: "chat", Complexity: "complex", ServedBy: plan.Managed, Model: "gemini-4-carbon"}}
-	got, err := LiteLLMModelList(routes, "", modelcatalog.Default())
+	got, err := LiteLLMModelList(routes, "", modelcatalog.Default(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -464,5 +464,54 @@ func TestConsumerPrincipalsValidated(t *testing.T) {
 	deny, _, err := checkResources(context.Background(), resourceEngine(t), plan.Managed, []plan.Resource{role})
 	if err != nil || len(deny) == 0 || deny[0].Policy != "resources.wildcard_principal" {
 		t.Errorf("wildcard trust: deny %v, err %v", deny, err)
+	}
+}
+
+// awsProfileName is Bedrock's rule for inference profile names.
+var awsProfileName = regexp.MustCompile(`^([0-9a-zA-Z][ _-]?)+$`)
+
+func TestBedrockSpendCarriesTheTeamsTags(t *testing.T) {
+	p := examplePlan(t, "company-50")
+	_, bedrockIDs, err := managedNeeds(p.Chosen().Routes, modelcatalog.Default())
+	if err != nil || len(bedrockIDs) == 0 {
+		t.Fatalf("company-50 routes no Bedrock model (%v)", err)
+	}
+	for _, team := range []string{p.Team, strings.Repeat("x-", 20), "--a--b--"} {
+		p.Team = team
+		rs, outs, err := run(t, p, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		profiles := ofType(rs, "aws:bedrock/inferenceProfile:InferenceProfile")
+		if len(profiles) != len(bedrockIDs) {
+			t.Fatalf("%d application inference profiles, want one per Bedrock model %v", len(profiles), bedrockIDs)
+		}
+		for _, pr := range profiles {
+			name := pr.Properties["name"].(string)
+			if len(name) > MaxInferenceProfileName || !awsProfileName.MatchString(name) {
+				t.Errorf("profile name %q breaks Bedrock's rule", name)
+			}
+			if tags, _ := pr.Properties["tags"].(map[string]any); tags[CostCenterTag] != p.Inputs.CostCenter {
+				t.Errorf("profile %s tags %v, want cost_center %s", name, tags, p.Inputs.CostCenter)
+			}
+			src := pr.Properties["modelSource"].(map[string]any)["copyFrom"].(string)
+			if !strings.Contains(src, ":inference-profile/") && !strings.Contains(src, ":foundation-model/") {
+				t.Errorf("profile copies %s", src)
+			}
+		}
+		arns, _ := outs["bedrockProfileArns"].(map[string]string)
+		if len(arns) != len(bedrockIDs) {
+			t.Errorf("bedrockProfileArns output %v", outs["bedrockProfileArns"])
+		}
+	}
+	routes := []plan.Route{{Workload: "review", Complexity: "complex", ServedBy: plan.Managed, Model: "claude-sonnet-4.6", Provider: Bedrock}}
+	m, _ := modelcatalog.Default().ManagedModel("claude-sonnet-4.6")
+	arn := "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc"
+	got, err := LiteLLMModelList(routes, "", modelcatalog.Default(), map[string]string{m.BedrockID: arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, `"model_id": "`+arn+`"`) || !strings.Contains(got, `"model": "bedrock/`+m.BedrockID+`"`) {
+		t.Errorf("LiteLLM entry does not invoke the application profile:\n%s", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrock"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -59,6 +60,9 @@ type ManagedGateway struct {
 	SecretARNs pulumi.StringMapOutput `pulumi:"secretArns"`
 	// BudgetName is the AWS Budget's name; empty without a budget.
 	BudgetName pulumi.StringOutput `pulumi:"budgetName"`
+	// BedrockProfileARNs maps each Bedrock model id the routes use to the
+	// team's application inference profile, which the gateway invokes.
+	BedrockProfileARNs pulumi.StringMapOutput `pulumi:"bedrockProfileArns"`
 }
 
 // NewManagedGateway registers the gateway credentials.
@@ -93,9 +97,10 @@ func NewManagedGateway(ctx *pulumi.Context, name string, args *ManagedGatewayArg
 		return nil, fmt.Errorf("create managed gateway %s: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(g, pulumi.Map{
-		"roleArn":    g.RoleARN,
-		"secretArns": g.SecretARNs,
-		"budgetName": g.BudgetName,
+		"roleArn":            g.RoleARN,
+		"secretArns":         g.SecretARNs,
+		"budgetName":         g.BudgetName,
+		"bedrockProfileArns": g.BedrockProfileARNs,
 	}); err != nil {
 		return nil, fmt.Errorf("register outputs of %s: %w", name, err)
 	}
@@ -156,7 +161,11 @@ func (g *ManagedGateway) build(ctx *pulumi.Context, name string, a *ManagedGatew
 		return err
 	}
 	bedrockARNs := BedrockModelARNs(part.Partition, region.Name, ident.AccountId, bedrockIDs)
-	if err := rolePolicy(ctx, name, role, arnList, bedrockARNs, parent); err != nil {
+	profileARNs, err := g.inferenceProfiles(ctx, a, bedrockIDs, part.Partition, region.Name, ident.AccountId, tags)
+	if err != nil {
+		return err
+	}
+	if err := rolePolicy(ctx, name, role, arnList, bedrockARNs, profileARNs, parent); err != nil {
 		return err
 	}
 
@@ -250,11 +259,12 @@ func (g *ManagedGateway) role(ctx *pulumi.Context, name string, a *ManagedGatewa
 
 // rolePolicy grants the gateway role exactly the provider secrets and the
 // chosen Bedrock models; nothing when there are neither.
-func rolePolicy(ctx *pulumi.Context, name string, role *iam.Role, arnList pulumi.StringArray, bedrockARNs []string, parent pulumi.ResourceOption) error {
+func rolePolicy(ctx *pulumi.Context, name string, role *iam.Role, arnList pulumi.StringArray, bedrockARNs []string, profileARNs pulumi.StringArray, parent pulumi.ResourceOption) error {
 	if len(arnList) == 0 && len(bedrockARNs) == 0 {
 		return nil
 	}
-	doc := arnList.ToStringArrayOutput().ApplyT(func(arns []string) (string, error) {
+	doc := pulumi.All(arnList.ToStringArrayOutput(), profileARNs.ToStringArrayOutput()).ApplyT(func(v []any) (string, error) {
+		arns, profiles := v[0].([]string), v[1].([]string)
 		var st []policyStatement
 		if len(arns) > 0 {
 			st = append(st, policyStatement{
@@ -268,6 +278,12 @@ func rolePolicy(ctx *pulumi.Context, name string, role *iam.Role, arnList pulumi
 				Action: BedrockActions, Resource: bedrockARNs,
 			})
 		}
+		if len(profiles) > 0 {
+			st = append(st, policyStatement{
+				Sid: "InvokeTeamProfiles", Effect: "Allow",
+				Action: BedrockActions, Resource: profiles,
+			})
+		}
 		return policyDocument(st...)
 	}).(pulumi.StringOutput)
 	if _, err := iam.NewRolePolicy(ctx, name+"-gateway", &iam.RolePolicyArgs{
@@ -277,6 +293,66 @@ func rolePolicy(ctx *pulumi.Context, name string, role *iam.Role, arnList pulumi
 		return fmt.Errorf("create gateway policy: %w", err)
 	}
 	return nil
+}
+
+// inferenceProfiles registers one application inference profile per
+// Bedrock model, copied from the system-defined cross-region profile (or
+// the foundation model) and tagged like every resource: Bedrock attributes
+// cost to tags only through application profiles, so invocations through
+// them reach the team's cost_center budget. The role invokes them and the
+// LiteLLM model list points at them.
+func (g *ManagedGateway) inferenceProfiles(ctx *pulumi.Context, a *ManagedGatewayArgs, ids []string, partition, region, account string, tags map[string]string) (pulumi.StringArray, error) {
+	arns := pulumi.StringMap{}
+	var list pulumi.StringArray
+	for _, id := range ids {
+		source := fmt.Sprintf("arn:%s:bedrock:%s::foundation-model/%s", partition, region, id)
+		if bedrockProfilePrefix(id) != "" {
+			source = fmt.Sprintf("arn:%s:bedrock:%s:%s:inference-profile/%s", partition, region, account, id)
+		}
+		name := InferenceProfileName(ctx.Stack(), a.Team, id)
+		p, err := bedrock.NewInferenceProfile(ctx, name, &bedrock.InferenceProfileArgs{
+			Name:        pulumi.String(name),
+			Description: pulumi.String("costgate " + a.Team + ": " + id + ", tagged for the team's budget"),
+			ModelSource: bedrock.InferenceProfileModelSourceArgs{CopyFrom: pulumi.String(source)},
+			Tags:        stringMap(tags),
+		}, pulumi.Parent(g))
+		if err != nil {
+			return nil, fmt.Errorf("create inference profile for %s: %w", id, err)
+		}
+		arns[id] = p.Arn
+		list = append(list, p.Arn)
+	}
+	g.BedrockProfileARNs = arns.ToStringMapOutput()
+	return list, nil
+}
+
+// InferenceProfileName is the name of a team's application inference
+// profile for a Bedrock model: letters, digits and single hyphens, at most
+// MaxInferenceProfileName characters, unique per stack, team and model.
+func InferenceProfileName(stack, team, modelID string) string {
+	var b strings.Builder
+	for _, r := range team {
+		if r == '-' && (b.Len() == 0 || strings.HasSuffix(b.String(), "-")) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	label := strings.TrimSuffix(b.String(), "-")
+	if label == "" {
+		label = "costgate"
+	}
+	return label + "-" + nameHash(stack, team, "bedrock", modelID)
+}
+
+// bedrockProfilePrefix is the cross-region profile prefix of a Bedrock id,
+// or "".
+func bedrockProfilePrefix(id string) string {
+	for _, p := range bedrockProfilePrefixes {
+		if strings.HasPrefix(id, p) {
+			return p
+		}
+	}
+	return ""
 }
 
 // ValidatePrincipals rejects a consumer principal with a wildcard: "*" or

@@ -105,6 +105,8 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		id = args.Name
 	case "aws:iam/instanceProfile:InstanceProfile":
 		set("arn", fmt.Sprintf("arn:aws:iam::%s:instance-profile/%s", previewAccount, args.Name))
+	case "aws:bedrock/inferenceProfile:InferenceProfile":
+		set("arn", fmt.Sprintf("arn:aws:bedrock:%s:%s:application-inference-profile/%s", previewRegion, previewAccount, args.Name))
 	case "aws:ec2/vpc:Vpc":
 		id = "vpc-" + args.Name
 	case "aws:ec2/subnet:Subnet":

@@ -141,6 +141,7 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 			return nil, err
 		}
 	}
+	var profiles pulumi.StringMapOutput
 	if opt.Architecture == plan.Managed || opt.Architecture == plan.Hybrid {
 		gw, err := NewManagedGateway(ctx, team, &ManagedGatewayArgs{
 			Team: team, CostCenter: p.Inputs.CostCenter,
@@ -156,9 +157,11 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 		out["gatewayRoleArn"] = gw.RoleARN
 		out["providerKeySecretArns"] = gw.SecretARNs
 		out["budgetName"] = gw.BudgetName
+		out["bedrockProfileArns"] = gw.BedrockProfileARNs
+		profiles = gw.BedrockProfileARNs
 	}
 	if opt.Architecture == plan.Hybrid {
-		if err := routing(ctx, team, p.Inputs.CostCenter, opt.Routes, fleet, out); err != nil {
+		if err := routing(ctx, team, p.Inputs.CostCenter, opt.Routes, fleet, profiles, out); err != nil {
 			return nil, err
 		}
 	}
@@ -310,7 +313,7 @@ func RoutingPages(routes []plan.Route) ([][]plan.Route, error) {
 // RoutingParameterName(team); a larger one is split into pages under it
 // (".../routes/1", ".../routes/2", ...) and the parameter itself holds
 // {"pages": [names]}, all Standard tier (free, 4 KB each).
-func routing(ctx *pulumi.Context, team, costCenter string, routes []plan.Route, fleet *SelfHostedInference, out pulumi.Map) error {
+func routing(ctx *pulumi.Context, team, costCenter string, routes []plan.Route, fleet *SelfHostedInference, profiles pulumi.StringMapOutput, out pulumi.Map) error {
 	table := fleet.Endpoint.ApplyT(func(endpoint string) (string, error) {
 		return RoutingTable(routes, endpoint)
 	}).(pulumi.StringOutput)
@@ -346,8 +349,8 @@ func routing(ctx *pulumi.Context, team, costCenter string, routes []plan.Route, 
 	}
 	out["routingParameter"] = param.Name
 	out["routingTable"] = table
-	out["litellmModelList"] = fleet.Endpoint.ApplyT(func(endpoint string) (string, error) {
-		return LiteLLMModelList(routes, endpoint, modelcatalog.Default())
+	out["litellmModelList"] = pulumi.All(fleet.Endpoint, profiles).ApplyT(func(v []any) (string, error) {
+		return LiteLLMModelList(routes, v[0].(string), modelcatalog.Default(), v[1].(map[string]string))
 	}).(pulumi.StringOutput)
 	return nil
 }
@@ -396,8 +399,10 @@ type litellmEntry struct {
 // LiteLLMModelList renders a LiteLLM proxy model_list (JSON, which is also
 // YAML) with one entry per workload, named after it, so clients ask for
 // "autocomplete" and the gateway routes. Keys are environment references,
-// never values.
-func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Catalog) (string, error) {
+// never values. A Bedrock model with an application inference profile in
+// profiles (Bedrock id → ARN) is invoked through it (model_id), so its cost
+// carries the team's tags, while the model name keeps LiteLLM's pricing.
+func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Catalog, profiles map[string]string) (string, error) {
 	var list []litellmEntry
 	for _, r := range routes {
 		params := map[string]string{}
@@ -417,6 +422,9 @@ func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Ca
 			}
 			if provider == Bedrock {
 				params["model"] = "bedrock/" + m.BedrockID
+				if arn, ok := profiles[m.BedrockID]; ok {
+					params["model_id"] = arn
+				}
 			} else {
 				lp := LiteLLMProvider(provider)
 				params["model"] = lp + "/" + m.APIID

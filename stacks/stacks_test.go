@@ -483,6 +483,13 @@ func checkGateway(t *testing.T, rs []plan.Resource, opt *plan.Option, cfg Config
 	if len(bedrockIDs) > 0 {
 		want = append(want, statement{Sid: "InvokeChosenModels", Effect: "Allow", Action: BedrockActions,
 			Resource: BedrockModelARNs("aws", previewRegion, previewAccount, bedrockIDs)})
+		// The team's application inference profiles, one per model.
+		var profiles []string
+		for _, id := range bedrockIDs {
+			profiles = append(profiles, fmt.Sprintf("arn:aws:bedrock:%s:%s:application-inference-profile/%s",
+				previewRegion, previewAccount, InferenceProfileName(PreviewStack, teamOf(rs), id)))
+		}
+		want = append(want, statement{Sid: "InvokeTeamProfiles", Effect: "Allow", Action: BedrockActions, Resource: profiles})
 	}
 	rp := ofType(rs, "aws:iam/rolePolicy:RolePolicy")
 	var gw []plan.Resource
