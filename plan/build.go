@@ -35,6 +35,10 @@ type Options struct {
 	// PolicyDirs are extra policy folders loaded beside the built-in ones
 	// when Policies is nil.
 	PolicyDirs []string
+	// Deployment says which resources the stack's configuration creates
+	// (an existing VPC has no NAT gateway of the fleet's); the zero value
+	// is the program's default configuration.
+	Deployment modelcatalog.Deployment
 	// Gate, when set, runs after the decision: it fills Resources with what
 	// `pulumi up` would register and applies the resource policies, which
 	// may deny the decided option and move the decision (stacks.Gate). It
@@ -66,7 +70,7 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 		}
 		opts.Policies = ev
 	}
-	cat := opts.catalog()
+	cat := opts.catalog().ForDeployment(opts.Deployment)
 	date := opts.date().Format(DateLayout)
 	res, err := breakeven.Evaluate(s, cat, date)
 	if err != nil {

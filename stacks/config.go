@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
@@ -136,6 +137,12 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// Deployment is what the configuration decides about the priced
+// resources: with costgate:vpcId the fleet has no NAT gateway of its own.
+func (c Config) Deployment() modelcatalog.Deployment {
+	return modelcatalog.Deployment{ExistingVPC: c.VPCID != ""}
 }
 
 func underRoot(root, p string) string {

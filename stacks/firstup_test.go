@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -513,5 +514,37 @@ func TestBedrockSpendCarriesTheTeamsTags(t *testing.T) {
 	}
 	if !strings.Contains(got, `"model_id": "`+arn+`"`) || !strings.Contains(got, `"model": "bedrock/`+m.BedrockID+`"`) {
 		t.Errorf("LiteLLM entry does not invoke the application profile:\n%s", got)
+	}
+}
+
+func TestNATPricedOnlyWhenTheProgramCreatesTheVPC(t *testing.T) {
+	spec := filepath.Join("..", "examples", "regulated.hcl")
+	natOf := func(p *plan.Plan) (bool, float64) {
+		o := p.Chosen()
+		for _, it := range o.LineItems {
+			if strings.HasPrefix(it.Name, "NAT gateway") {
+				return true, o.MonthlyUSD.Expected
+			}
+		}
+		return false, o.MonthlyUSD.Expected
+	}
+	own, err := buildPlan(Config{SpecPath: spec}, planDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	given, err := buildPlan(Config{SpecPath: spec, VPCID: "vpc-existing", SubnetIDs: []string{"subnet-b", "subnet-c"}}, planDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hasOwn, usdOwn := natOf(own)
+	hasGiven, usdGiven := natOf(given)
+	if !hasOwn || hasGiven {
+		t.Errorf("NAT line item: own VPC %v, existing VPC %v; want it only with the program's own VPC", hasOwn, hasGiven)
+	}
+	if d := usdOwn - usdGiven; d < 36.49 || d > 36.51 {
+		t.Errorf("existing VPC saves $%.2f a month, want the NAT's $36.50", d)
+	}
+	if got := countTypes(given.Resources)["aws:ec2/natGateway:NatGateway"]; got != 0 {
+		t.Errorf("existing VPC previews %d NAT gateways", got)
 	}
 }

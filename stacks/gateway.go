@@ -82,6 +82,9 @@ func NewManagedGateway(ctx *pulumi.Context, name string, args *ManagedGatewayArg
 		return nil, fmt.Errorf("create managed gateway %s: %w", name, err)
 	}
 	for p := range args.ProviderKeys {
+		if p == AnyProvider {
+			continue
+		}
 		if p == Bedrock {
 			return nil, fmt.Errorf("create managed gateway %s: bedrock takes no API key; remove it from costgate:providerKeys", name)
 		}
@@ -195,7 +198,11 @@ func (g *ManagedGateway) providerSecrets(ctx *pulumi.Context, name string, a *Ma
 		if err != nil {
 			return nil, fmt.Errorf("create %s key secret: %w", p, err)
 		}
-		if key, ok := a.ProviderKeys[p]; ok {
+		key, ok := a.ProviderKeys[p]
+		if !ok {
+			key, ok = a.ProviderKeys[AnyProvider]
+		}
+		if ok {
 			if _, err := secretsmanager.NewSecretVersion(ctx, name+"-"+p+"-api-key", &secretsmanager.SecretVersionArgs{
 				SecretId:     sec.ID(),
 				SecretString: pulumi.ToSecret(key).(pulumi.StringOutput),

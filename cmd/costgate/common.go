@@ -21,6 +21,9 @@ type planFlags struct {
 	catalog    string
 	policyDirs []string
 	asOf       string
+	// stack is the stack configuration the resources are previewed with;
+	// the zero value is the program's default.
+	stack stacks.Config
 }
 
 func (f *planFlags) register(cmd *cobra.Command, formats string) {
@@ -111,7 +114,7 @@ func buildPlans(f *planFlags, paths []string, stderr io.Writer) ([]planned, erro
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, s := range specs {
 		g.Go(func() error {
-			p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Gate: stacks.GateWith(context.Background(), engine, stacks.Config{})})
+			p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Deployment: f.stack.Deployment(), Gate: stacks.GateWith(context.Background(), engine, f.stack)})
 			if err != nil {
 				return invalid(err)
 			}
