@@ -232,6 +232,11 @@ type Throughput struct {
 	// DerivedFrom names the measured model a figure was scaled from, when
 	// none was published for this one.
 	DerivedFrom string `json:"derived_from,omitempty"`
+	// Engine is the serving engine and version the figure was measured on
+	// ("vLLM 0.10.2", "NIM 1.8.0"), that of the measurement it was derived
+	// from for a derived row; empty when unknown. The fleet runs
+	// inference.VLLMVersion, which may serve faster or slower.
+	Engine string `json:"engine,omitempty"`
 	Source
 }
 
