@@ -177,6 +177,14 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 			zone = previewRegion + id[n-1:]
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "availabilityZone": zone, "vpcId": "vpc-existing", "cidrBlock": "10.0.0.0/24"}), nil
+	case "aws:ec2/getAmi:getAmi":
+		return resource.NewPropertyMapFromMap(map[string]any{"id": previewAMI, "imageId": previewAMI, "architecture": "x86_64"}), nil
+	case "aws:bedrock/getInferenceProfile:getInferenceProfile":
+		id := args.Args["inferenceProfileId"].StringValue()
+		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "inferenceProfileId": id, "status": "ACTIVE", "type": "SYSTEM_DEFINED"}), nil
+	case "aws:bedrockfoundation/getModel:getModel":
+		id := args.Args["modelId"].StringValue()
+		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "modelId": id}), nil
 	case "aws:ec2/getVpc:getVpc":
 		out := map[string]any{"cidrBlock": "10.0.0.0/16"}
 		if id, ok := args.Args["id"]; ok && id.IsString() {

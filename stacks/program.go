@@ -131,6 +131,13 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 	if team == "" {
 		team = p.Inputs.Team
 	}
+	reminders, err := Preflight(ctx, p, cfg)
+	for _, r := range reminders {
+		_ = ctx.Log.Info("costgate reminder: "+r, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
 	budget := budgetOf(p, opt)
 	out := costOutputs(p, opt)
 

@@ -199,6 +199,7 @@ func TestDeployExamples(t *testing.T) {
 				VPCID:              "vpc-existing",
 				SubnetIDs:          []string{"subnet-a", "subnet-b"},
 				CertificateARN:     "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+				DNSName:            "llm.acme.example",
 			},
 			counts: map[string]int{
 				SelfHostedInferenceType:                          1,
@@ -273,7 +274,7 @@ func checkOutputs(t *testing.T, p *plan.Plan, opt *plan.Option, outs map[string]
 	switch opt.Architecture {
 	case plan.SelfHosted, plan.Hybrid:
 		ep, _ := outs["endpoint"].(string)
-		if !strings.HasSuffix(ep, ".elb.amazonaws.com/v1") {
+		if !strings.HasSuffix(ep, ".elb.amazonaws.com/v1") && !strings.HasSuffix(ep, ".example/v1") {
 			t.Errorf("endpoint = %q, want the load balancer's /v1 URL", ep)
 		}
 		if arn, _ := outs["apiKeySecretArn"].(string); !strings.HasPrefix(arn, "arn:aws:secretsmanager:") {
