@@ -59,6 +59,10 @@ type Options struct {
 	// change that loosens its compliance or budget is denied as
 	// spec.loosened unless an allowed approver approved it.
 	Base *spec.Spec
+	// Deployment says which resources the stack's configuration creates
+	// (an existing VPC has no NAT gateway of the fleet's); the zero value
+	// is the program's default configuration.
+	Deployment modelcatalog.Deployment
 	// Gate, when set, runs after the decision: it fills Resources with what
 	// `pulumi up` would register and applies the resource policies, which
 	// may deny the decided option and move the decision (stacks.Gate). It
@@ -92,7 +96,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 		}
 		opts.Policies = ev
 	}
-	cat := opts.catalog()
+	cat := opts.catalog().ForDeployment(opts.Deployment)
 	date := opts.date().Format(DateLayout)
 	res, err := breakeven.Evaluate(s, cat, date)
 	if err != nil {

@@ -25,6 +25,9 @@ type planFlags struct {
 	approvals     string
 	policyTimeout time.Duration
 	drift         driftFlags // --usage; registered by plan and check
+	// stack is the stack configuration the resources are previewed with;
+	// the zero value is the program's default.
+	stack stacks.Config
 }
 
 func (f *planFlags) register(cmd *cobra.Command, formats string) {
@@ -161,7 +164,7 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	for i, s := range specs {
 		g.Go(func() error {
 			p, err := plan.Build(ctx, s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: bases[i],
-				Gate: stacks.GateWith(ev, stacks.Config{}), Usage: measured[i]})
+				Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack), Usage: measured[i]})
 			if err != nil {
 				return invalid(err)
 			}
