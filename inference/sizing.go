@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/costgate/costgate/inference/perf"
 	"github.com/costgate/costgate/modelcatalog"
 )
 
@@ -149,6 +150,7 @@ func Size(r Request) (Fleet, error) {
 	// size buys KV room for long contexts, a smaller one more replicas per GPU.
 	var chosen candidate
 	found := false
+	unpredicted := ""
 	chosenCost := math.Inf(1)
 	for _, size := range modelcatalog.TensorParallelSizes {
 		if size > limit {
@@ -160,7 +162,12 @@ func Size(r Request) (Fleet, error) {
 		}
 		t, err := throughputAt(r.Model.ID, r.GPU.ID, size, r.Throughput, r.Explain)
 		if err != nil {
-			return Fleet{}, err
+			// No published figure: the performance model predicts one.
+			var why string
+			if t, why = predictedThroughput(r, size); why != "" {
+				unpredicted = fmt.Sprintf("%v, and the performance model cannot predict TP %d: %s", err, size, why)
+				continue
+			}
 		}
 		c := candidate{tp: size, kvGB: free, tput: withRoofline(t, r.Model, r.GPU, size)}
 		c.maxSeqs = max(1, min(MaxNumSeqs, int(free/(mean*kvPerToken))))
@@ -191,6 +198,9 @@ func Size(r Request) (Fleet, error) {
 		}
 	}
 	if !found {
+		if unpredicted != "" {
+			return Fleet{}, fmt.Errorf("%s", unpredicted)
+		}
 		return Fleet{}, fmt.Errorf("size fleet: %s (%.0f GB of weights) with a %d-token context fits no tensor-parallel size up to %d %s GPUs", r.Model.ID, r.Model.WeightsGB, maxCtx, limit, r.GPU.ID)
 	}
 	tp := chosen.tp
@@ -305,6 +315,48 @@ func throughputAt(model, gpu string, tp int, list []modelcatalog.Throughput, exp
 		scaled.Note = fmt.Sprintf("scaled ×%.2f from the TP %d figure (%s)", scale, best.TensorParallel, best.Source.Source)
 	}
 	return scaled, nil
+}
+
+// PredictedConcurrency caps the requests in flight a predicted figure is
+// taken at: enough to batch well, few enough that TTFT stays near its
+// unqueued value (the published rows sit at 25-100).
+const PredictedConcurrency = 64
+
+// predictedThroughput asks the performance model (inference/perf) for the
+// model on the GPU at tensor-parallel size tp under vLLM, at the load's
+// request shape (the mean context in, the peak's output/input ratio out)
+// and PredictedConcurrency requests (fewer if the KV cache holds fewer).
+// The reason is empty on success.
+func predictedThroughput(r Request, tp int) (modelcatalog.Throughput, string) {
+	in := max(1, int(math.Round(r.MeanContextTokens)))
+	out := max(1, in/10)
+	if r.PeakInputTokS > 0 && r.PeakOutputTokS > 0 {
+		out = max(1, int(math.Round(float64(in)*r.PeakOutputTokS/r.PeakInputTokS)))
+	}
+	most := 0
+	for _, pi := range r.Instances {
+		most = max(most, pi.GPUs)
+	}
+	c := perf.Config{Model: r.Model, GPU: r.GPU, Engine: "vllm", Precision: r.Model.WeightsDType, TP: tp,
+		InputTokens: in, OutputTokens: out, MaxGPUsPerInstance: most}
+	sat := perf.Predict(c)
+	if !sat.Fits {
+		return modelcatalog.Throughput{}, sat.Reason
+	}
+	c.Concurrency = min(PredictedConcurrency, sat.KVCacheSequences)
+	p := perf.Predict(c)
+	if !p.Fits || p.OutputTokS <= 0 || p.TTFTP95Ms == nil {
+		return modelcatalog.Throughput{}, p.Reason
+	}
+	f := p.Factors
+	return modelcatalog.Throughput{
+		Model: r.Model.ID, GPU: r.GPU.ID, TensorParallel: tp,
+		PrefillTokS: p.InputTokS, DecodeTokS: p.OutputTokS, TTFTMs: *p.TTFTP95Ms, Concurrency: c.Concurrency,
+		InputTokens: in, OutputTokens: out,
+		Source: modelcatalog.Source{Source: "inference/perf prediction (docs/SIZING.md)", AsOf: perf.CalibratedOn, Estimate: true,
+			Note: fmt.Sprintf("predicted by the performance model for vLLM at %d in / %d out, %d in flight: %.0f output tok/s, TTFT p95 %.0f ms (memory efficiency %.2f, compute %.2f on %s); no published figure",
+				in, out, c.Concurrency, p.OutputTokS, *p.TTFTP95Ms, f.MemoryEfficiency, f.ComputeEfficiency, f.Generation)},
+	}, ""
 }
 
 func absLog2(a, b int) float64 { return math.Abs(math.Log2(float64(a) / float64(b))) }

@@ -3,6 +3,7 @@ package inference
 import (
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/costgate/costgate/modelcatalog"
@@ -170,5 +171,40 @@ func TestTargetRequests(t *testing.T) {
 	}
 	if f.TargetRequestsPerMinute != 64 {
 		t.Errorf("target = %v requests a minute per instance, want 64", f.TargetRequestsPerMinute)
+	}
+}
+
+// TestSizePredicted: a model with no published figure on a GPU is sized on
+// the performance model's prediction, and the fleet says so.
+func TestSizePredicted(t *testing.T) {
+	cat := modelcatalog.Default()
+	m, _ := cat.OpenModel("qwen2.5-coder-7b")
+	l40s, _ := cat.GPU("l40s")
+	g6e := []PricedInstance{{Type: "g6e.xlarge", GPUs: 1, GPUHourUSD: 1.861}, {Type: "g6e.12xlarge", GPUs: 4, GPUHourUSD: 2.62316}}
+	req := Request{Model: m, GPU: l40s, Instances: g6e, PeakInputTokS: 20000, PeakOutputTokS: 2000,
+		MaxContextTokens: 16384, MeanContextTokens: 4000, TargetUtilization: 0.7, MinReplicas: 1, Explain: true}
+	f, err := Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.TensorParallel != 1 || f.InstanceType != "g6e.xlarge" || f.Replicas < 1 || !f.Throughput.Estimate || f.Throughput.InputTokens != 4000 || f.Throughput.OutputTokens != 400 {
+		t.Errorf("fleet %+v, throughput %+v", f, f.Throughput)
+	}
+	if len(f.Notes) == 0 || !strings.Contains(f.Notes[0], "predicted by the performance model") {
+		t.Errorf("notes %q do not say the throughput is predicted", f.Notes)
+	}
+	// More load needs proportionally more replicas of the same prediction.
+	req.PeakInputTokS, req.PeakOutputTokS = 80000, 8000
+	f4, err := Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f4.Replicas < 3*f.Replicas {
+		t.Errorf("4× the load: %d replicas, was %d", f4.Replicas, f.Replicas)
+	}
+	// A GPU without the figures the model needs cannot be predicted.
+	req.GPU = &modelcatalog.GPU{ID: "x", MemoryGB: 48}
+	if _, err := Size(req); err == nil || !strings.Contains(err.Error(), "cannot predict") {
+		t.Errorf("want a cannot-predict error, got %v", err)
 	}
 }

@@ -2,6 +2,9 @@ package perf
 
 import "sort"
 
+// CalibratedOn is the day the calibration measurements were read.
+const CalibratedOn = "2026-12-01"
+
 // Generations are the GPU generations factors are fitted for.
 var Generations = []string{"ampere", "ada", "hopper", "blackwell"}
 
