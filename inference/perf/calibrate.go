@@ -59,6 +59,9 @@ type Point struct {
 	VariedLengths bool `json:"varied_lengths,omitempty"`
 	// Excluded, when set, says why the point is shown but not fitted.
 	Excluded string `json:"excluded,omitempty"`
+	// Offline marks an in-process benchmark (trtllm-bench, a session
+	// benchmark) with no API front end.
+	Offline bool `json:"offline,omitempty"`
 	// OutputTokS is the measured output tokens/s of the whole deployment;
 	// TTFTMs and TPOTMs the mean latencies where published (0: not).
 	OutputTokS float64 `json:"output_tok_s"`
@@ -123,7 +126,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 		}
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
-		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc}, nil
+		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline}, nil
 }
 
 // Row is one point predicted.
@@ -303,7 +306,7 @@ func GoSource(p Params) ([]byte, error) {
 	for _, t := range []struct {
 		name string
 		m    map[string]float64
-	}{{"Memory", p.Memory}, {"Compute", p.Compute}, {"EngineScale", p.EngineScale}, {"StepMs", p.StepMs}, {"RequestMs", p.RequestMs}} {
+	}{{"Memory", p.Memory}, {"Compute", p.Compute}, {"EngineScale", p.EngineScale}, {"StepMs", p.StepMs}, {"RequestMs", p.RequestMs}, {"EP", p.EP}} {
 		fmt.Fprintf(&b, "\t%s: map[string]float64{", t.name)
 		for i, k := range sortedKeys(t.m) {
 			if i > 0 {
@@ -332,7 +335,8 @@ func (c *Calibration) Report(cat *modelcatalog.Catalog, p Params, loo map[string
 			fmt.Fprintf(&b, "| %s | %s | %.3f | %.3f | %.2f | %.1f |\n", e, g, f.MemoryEfficiency, f.ComputeEfficiency, f.StepOverheadMs, f.RequestOverheadMs)
 		}
 	}
-	fmt.Fprintf(&b, "\nRouted-expert work (mixture of experts) takes %.2f× the dense rate's time.\n", p.MoE)
+	fmt.Fprintf(&b, "\nRouted-expert work (mixture of experts) takes %.2f× the dense rate's time; when the experts are spread beyond a tensor-parallel group (expert parallelism), that again × %.2f under vLLM, %.2f under SGLang and %.2f under TensorRT-LLM.\n",
+		p.MoE, p.EP["vllm"], p.EP["sglang"], p.EP["tensorrt-llm"])
 	fmt.Fprintf(&b, "\n### Sources\n\n| id | publication | read on | points |\n|---|---|---|---|\n")
 	for _, s := range c.Sources {
 		n := 0

@@ -4,10 +4,11 @@ package perf
 
 // Fitted are the parameters fitted to testdata/calibration.json (docs/SIZING.md).
 var Fitted = Params{
-	Memory:      map[string]float64{"ada": 0.785, "ampere": 0.727, "blackwell": 0.331, "hopper": 0.74},
-	Compute:     map[string]float64{"ada": 0.699, "ampere": 0.645, "blackwell": 0.36, "hopper": 0.419},
-	EngineScale: map[string]float64{"sglang": 0.933, "tensorrt-llm": 0.993, "vllm": 1},
-	StepMs:      map[string]float64{"sglang": 2.14, "tensorrt-llm": 2.61, "vllm": 1.138},
-	RequestMs:   map[string]float64{"sglang": 19.16, "tensorrt-llm": 15.111, "vllm": 39.066},
-	MoE:         2.329,
+	Memory:      map[string]float64{"ada": 0.741, "ampere": 0.735, "blackwell": 0.31, "hopper": 0.784},
+	Compute:     map[string]float64{"ada": 0.537, "ampere": 0.603, "blackwell": 0.308, "hopper": 0.384},
+	EngineScale: map[string]float64{"sglang": 0.84, "tensorrt-llm": 1.138, "vllm": 1},
+	StepMs:      map[string]float64{"sglang": 1.84, "tensorrt-llm": 3.924, "vllm": 1.808},
+	RequestMs:   map[string]float64{"sglang": 18.226, "tensorrt-llm": 25.657, "vllm": 37.16},
+	EP:          map[string]float64{"sglang": 1, "tensorrt-llm": 4, "vllm": 1},
+	MoE:         1.773,
 }

@@ -24,6 +24,11 @@ type Params struct {
 	// MoE scales the time of routed-expert work (reads and FLOPs): grouped
 	// GEMMs over small per-expert batches run below the dense rate.
 	MoE float64 `json:"moe_penalty"`
+	// EP scales routed-expert work again, per engine, when the experts are
+	// spread over more GPUs than a tensor-parallel group (expert
+	// parallelism): every step waits for the GPU holding the busiest
+	// experts, and engines balance and overlap this differently.
+	EP map[string]float64 `json:"ep_imbalance"`
 }
 
 // Prior is where the fit starts and what it is pulled toward where the
@@ -37,11 +42,12 @@ var Prior = Params{
 	StepMs:      map[string]float64{"vllm": 2, "sglang": 2, "tensorrt-llm": 2},
 	RequestMs:   map[string]float64{"vllm": 10, "sglang": 10, "tensorrt-llm": 10},
 	MoE:         1,
+	EP:          map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
 }
 
 // bounds keep every factor physical.
 var bounds = map[string][2]float64{
-	"memory": {0.3, 0.95}, "compute": {0.15, 0.9}, "scale": {0.5, 1.6}, "step": {0.1, 20}, "request": {0.5, 100}, "moe": {1, 4},
+	"memory": {0.3, 0.95}, "compute": {0.15, 0.9}, "scale": {0.5, 1.6}, "step": {0.1, 20}, "request": {0.5, 100}, "moe": {1, 4}, "ep": {1, 4},
 }
 
 // factors are the effective factors for an engine on a generation; an
@@ -120,6 +126,10 @@ func knobs() []knob {
 		ks = append(ks, knob{"step." + e, step, e, bounds["step"][0], bounds["step"][1], nil},
 			knob{"request." + e, request, e, bounds["request"][0], bounds["request"][1], nil})
 	}
+	ep := func(p Params) map[string]float64 { return p.EP }
+	for _, e := range Engines {
+		ks = append(ks, knob{"ep." + e, ep, e, bounds["ep"][0], bounds["ep"][1], nil})
+	}
 	ks = append(ks, knob{name: "moe", lo: bounds["moe"][0], hi: bounds["moe"][1], scalar: func(p *Params) *float64 { return &p.MoE }})
 	return ks
 }
@@ -132,7 +142,7 @@ func (p Params) clone() Params {
 		}
 		return out
 	}
-	return Params{Memory: cp(p.Memory), Compute: cp(p.Compute), EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), RequestMs: cp(p.RequestMs), MoE: p.MoE}
+	return Params{Memory: cp(p.Memory), Compute: cp(p.Compute), EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), RequestMs: cp(p.RequestMs), MoE: p.MoE, EP: cp(p.EP)}
 }
 
 func mean(m map[string]float64) float64 {

@@ -51,6 +51,9 @@ type Config struct {
 	// MaxGPUsPerInstance is the most GPUs one instance type carries; a
 	// deployment that needs more does not fit one instance. 0: no limit.
 	MaxGPUsPerInstance int
+	// Offline is an in-process benchmark with no API front end: its TTFT
+	// carries no request overhead.
+	Offline bool
 }
 
 // Factors are the efficiency factors a prediction used.
@@ -237,9 +240,9 @@ func predict(c Config, p Params) Result {
 	ctx := float64(c.InputTokens) + float64(c.OutputTokens)/2
 	b := float64(batch)
 	routed := b * float64(groups) // tokens through each expert layer per step
-	moePen := p.MoE
-	if moePen <= 0 {
-		moePen = 1
+	moePen := max(p.MoE, 1)
+	if ep > tp {
+		moePen *= max(p.EP[engine], 1)
 	}
 	readBytes := a.denseReadBytes/float64(tp) + moePen*a.expertBytes/float64(ep)*a.touched(routed) + b*a.kvBytes(int(ctx), tp, kvb)
 	tMem := readBytes / bw
@@ -274,6 +277,9 @@ func predict(c Config, p Params) Result {
 		rho := math.Min((b-1)/cycle*pfWork, 0.95)
 		wait := rho * pfWork / (2 * (1 - rho))
 		front := f.RequestOverheadMs
+		if c.Offline {
+			front = 0
+		}
 		ttft := (pfSolo+step/2+wait)*1e3 + front
 		p95 := (pfSolo+step+3*wait)*1e3 + front
 		ttft, p95 = round2(ttft), round2(p95)
