@@ -4,11 +4,11 @@ package perf
 
 // Fitted are the parameters fitted to testdata/calibration.json (docs/SIZING.md).
 var Fitted = Params{
-	Memory:      map[string]float64{"ada": 0.741, "ampere": 0.735, "blackwell": 0.31, "hopper": 0.784},
-	Compute:     map[string]float64{"ada": 0.537, "ampere": 0.603, "blackwell": 0.308, "hopper": 0.384},
-	EngineScale: map[string]float64{"sglang": 0.84, "tensorrt-llm": 1.138, "vllm": 1},
-	StepMs:      map[string]float64{"sglang": 1.84, "tensorrt-llm": 3.924, "vllm": 1.808},
-	RequestMs:   map[string]float64{"sglang": 18.226, "tensorrt-llm": 25.657, "vllm": 37.16},
+	Memory:      map[string]float64{"ada": 0.706, "ampere": 0.949, "blackwell": 0.301, "hopper": 0.807},
+	Compute:     map[string]float64{"ada": 0.502, "ampere": 0.493, "blackwell": 0.274, "hopper": 0.354},
+	EngineScale: map[string]float64{"sglang": 0.845, "tensorrt-llm": 1.248, "vllm": 1},
+	StepMs:      map[string]float64{"sglang": 1.908, "tensorrt-llm": 4.75, "vllm": 1.864},
+	RequestMs:   map[string]float64{"sglang": 17.609, "tensorrt-llm": 24.919, "vllm": 36.216},
 	EP:          map[string]float64{"sglang": 1, "tensorrt-llm": 4, "vllm": 1},
-	MoE:         1.773,
+	MoE:         1.809,
 }
