@@ -185,6 +185,24 @@ func Size(r Request) (Fleet, error) {
 		}
 		replicas = r.replicas(busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput), size, target, minReplicas)
 		pack := cheapestPacking(r.Instances, size, replicas)
+		if rpi := pack.GPUs / size; r.Model.Experts > 0 && rpi > 1 {
+			// vLLM runs a mixture of experts' data-parallel ranks as one
+			// expert-parallel group (--enable-expert-parallel): the experts
+			// spread over the instance, every step synchronised. Figures
+			// measured on independent replicas scale by what the
+			// performance model says that costs or buys.
+			// The scaled figure stands only if the packing it leads to
+			// still runs rpi ranks an instance.
+			if scale, note := expertParallelScale(r, size, rpi); note != "" {
+				scaled := c.tput
+				scaled.PrefillTokS *= scale
+				scaled.DecodeTokS *= scale
+				n := r.replicas(busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, scaled), size, target, minReplicas)
+				if p := cheapestPacking(r.Instances, size, n); p.GPUs/size == rpi {
+					c.tput, c.epNote, replicas, pack = scaled, note, n, p
+				}
+			}
+		}
 		cost := float64(ceilDiv(replicas, pack.GPUs/size)*pack.GPUs) * pack.GPUHourUSD
 		if r.FixedGPUs > 0 {
 			// A fixed fleet is billed as given at every size: prefer the
@@ -211,6 +229,9 @@ func Size(r Request) (Fleet, error) {
 	}
 	if chosen.note != "" {
 		f.Notes = append(f.Notes, chosen.note)
+	}
+	if chosen.epNote != "" && r.Explain {
+		f.Notes = append(f.Notes, chosen.epNote)
 	}
 	f.Throughput = tput
 	f.TTFTMs = tput.TTFTMs
@@ -261,6 +282,7 @@ type candidate struct {
 	kvGB        float64
 	tput        modelcatalog.Throughput
 	note        string
+	epNote      string
 }
 
 // replicas is the replica count for the load: busy over the target
@@ -357,6 +379,33 @@ func predictedThroughput(r Request, tp int) (modelcatalog.Throughput, string) {
 			Note: fmt.Sprintf("predicted by the performance model for vLLM at %d in / %d out, %d in flight: %.0f output tok/s, TTFT p95 %.0f ms (memory efficiency %.2f, compute %.2f on %s); no published figure",
 				in, out, c.Concurrency, p.OutputTokS, *p.TTFTP95Ms, f.MemoryEfficiency, f.ComputeEfficiency, f.Generation)},
 	}, ""
+}
+
+// expertParallelScale is the throughput of rpi data-parallel ranks of TP
+// tp run as one expert-parallel group over rpi independent replicas, by the
+// performance model at the load's request shape, and a note saying so;
+// no note when the model cannot say.
+func expertParallelScale(r Request, tp, rpi int) (float64, string) {
+	in := max(1, int(math.Round(r.MeanContextTokens)))
+	out := max(1, in/10)
+	if r.PeakInputTokS > 0 && r.PeakOutputTokS > 0 {
+		out = max(1, int(math.Round(float64(in)*r.PeakOutputTokS/r.PeakInputTokS)))
+	}
+	one := perf.Config{Model: r.Model, GPU: r.GPU, Engine: "vllm", Precision: r.Model.WeightsDType, TP: tp, InputTokens: in, OutputTokens: out}
+	sat := perf.Predict(one)
+	if !sat.Fits {
+		return 1, ""
+	}
+	one.Concurrency = min(PredictedConcurrency, sat.KVCacheSequences)
+	group := one
+	group.GPUs, group.Concurrency = tp*rpi, one.Concurrency*rpi
+	a, b := perf.Predict(one), perf.Predict(group)
+	if !a.Fits || !b.Fits || a.OutputTokS <= 0 || b.OutputTokS <= 0 {
+		return 1, ""
+	}
+	scale := b.OutputTokS / (float64(rpi) * a.OutputTokS)
+	return scale, fmt.Sprintf("%s is a mixture of experts: its %d data-parallel ranks of TP %d on each instance run as one expert-parallel group (--enable-expert-parallel), experts spread over %d GPUs and every step synchronised; the performance model puts that at %.2f× the throughput of independent replicas, applied to the figure",
+		r.Model.ID, rpi, tp, tp*rpi, scale)
 }
 
 func absLog2(a, b int) float64 { return math.Abs(math.Log2(float64(a) / float64(b))) }

@@ -3,6 +3,7 @@ package inference
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -206,5 +207,47 @@ func TestSizePredicted(t *testing.T) {
 	req.GPU = &modelcatalog.GPU{ID: "x", MemoryGB: 48}
 	if _, err := Size(req); err == nil || !strings.Contains(err.Error(), "cannot predict") {
 		t.Errorf("want a cannot-predict error, got %v", err)
+	}
+}
+
+// TestExpertParallel: a mixture of experts with several ranks on an
+// instance runs them as one expert-parallel group — the vLLM arguments say
+// so, and the fleet's figure is scaled by the performance model — while a
+// dense model's ranks stay independent replicas.
+func TestExpertParallel(t *testing.T) {
+	moe := &modelcatalog.OpenModel{ID: "moe", HFRepo: "org/moe", Experts: 128, ExpertsPerToken: 8}
+	for _, tc := range []struct {
+		name  string
+		model *modelcatalog.OpenModel
+		f     Fleet
+		want  bool
+	}{
+		{"MoE, 4 ranks", moe, Fleet{TensorParallel: 2, ReplicasPerInstance: 4}, true},
+		{"MoE, one rank of TP 4", moe, Fleet{TensorParallel: 4, ReplicasPerInstance: 1}, true},
+		{"MoE on one GPU", moe, Fleet{TensorParallel: 1, ReplicasPerInstance: 1}, false},
+		{"dense, 4 ranks", llama, Fleet{TensorParallel: 2, ReplicasPerInstance: 4}, false},
+	} {
+		if got := slices.Contains(VLLMArgs(tc.model, tc.f), "--enable-expert-parallel"); got != tc.want {
+			t.Errorf("%s: --enable-expert-parallel %v, want %v", tc.name, got, tc.want)
+		}
+	}
+
+	cat := modelcatalog.Default()
+	m, _ := cat.OpenModel("qwen3-coder-30b-a3b")
+	g, _ := cat.GPU("h100")
+	only8 := []PricedInstance{{Type: "p5.48xlarge", GPUs: 8, GPUHourUSD: 6.88}}
+	req := Request{Model: m, GPU: g, Throughput: cat.ThroughputFor(m.ID, g.ID), Instances: only8, PeakInputTokS: 200000, PeakOutputTokS: 20000,
+		MaxContextTokens: 32768, MeanContextTokens: 8000, TargetUtilization: 0.7, MinReplicas: 1, Explain: true}
+	f, err := Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.ReplicasPerInstance < 2 || !strings.Contains(strings.Join(f.Notes, " "), "expert-parallel group") {
+		t.Fatalf("fleet %d ranks an instance, notes %q", f.ReplicasPerInstance, f.Notes)
+	}
+	base, _ := throughputAt(m.ID, g.ID, f.TensorParallel, req.Throughput, false)
+	base = withRoofline(base, m, g, f.TensorParallel)
+	if f.Throughput.DecodeTokS == base.DecodeTokS {
+		t.Errorf("the expert-parallel figure %v was not scaled from the replica figure %v", f.Throughput.DecodeTokS, base.DecodeTokS)
 	}
 }
