@@ -595,14 +595,20 @@ func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, deta
 	}
 
 	served := m.served(arch)
-	share, maxCtx, meanCtx := 0.0, 0, 0.0
+	share, maxCtx, meanCtx, turns := 0.0, 0, 0.0, 0.0
 	for _, w := range served {
 		share += w.Share
 		maxCtx = max(maxCtx, w.ContextTokens)
 		meanCtx += w.Share * float64(w.ContextTokens)
+		// A task's tokens over one request's context: the requests an
+		// agent session makes.
+		if per := m.cat.TokensPerTask[w.Complexity].Value; per > 0 && w.ContextTokens > 0 {
+			turns += w.Share * per / float64(w.ContextTokens)
+		}
 	}
 	if share > 0 {
 		meanCtx /= share
+		turns /= share
 	}
 	priced, err := m.pricedInstances(p.gpuPricePos)
 	if err != nil {
@@ -616,6 +622,7 @@ func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, deta
 		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx,
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
 		FixedGPUs: m.s.SelfHosted.GPUs, Explain: detail,
+		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
 	})
 	if err != nil {
 		return ev, err

@@ -35,6 +35,17 @@ const PrefillMFU = 0.4
 // concurrent sequences per replica.
 const MaxNumSeqs = 1024
 
+// DefaultTurnsPerSession is the requests a coding-agent session makes when
+// the spec does not say (an estimate: an agent task of a few hundred
+// thousand tokens re-reads a context of tens of thousands some 20 times).
+const DefaultTurnsPerSession = 20
+
+// IdleSessionsPerRunning is how many sessions wait between requests (on
+// tools, on the user) for each one whose request runs, each keeping its
+// prefix worth caching: an estimate, as agents spend roughly as long
+// outside the model as in it.
+const IdleSessionsPerRunning = 1.0
+
 // Request is what sizing needs to know.
 type Request struct {
 	Model *modelcatalog.OpenModel
@@ -62,6 +73,13 @@ type Request struct {
 	// FixedGPUs, when above 0, is the spec's fixed fleet: replicas follow
 	// from it rather than from load.
 	FixedGPUs int
+	// CachedInputShare is the share of input tokens that re-read a prefix
+	// the same session sent before (the spec's team.cached_input_share):
+	// vLLM's prefix cache (--enable-prefix-caching) serves what it still
+	// holds without prefill. TurnsPerSession is how many requests a session
+	// makes; 0 takes DefaultTurnsPerSession.
+	CachedInputShare float64
+	TurnsPerSession  float64
 	// Explain asks for Notes; sweeps leave it off.
 	Explain bool
 }
@@ -98,6 +116,9 @@ type Fleet struct {
 	Throughput      modelcatalog.Throughput
 	PeakUtilization float64
 	TTFTMs          float64
+	// PrefixHitRate is the share of input the fleet's prefix caches are
+	// taken to serve (see prefixHit).
+	PrefixHitRate float64
 	// TargetRequestsPerMinute is how many requests a minute one instance
 	// takes at the target utilization: the auto scaling group's target
 	// tracking value on the load balancer's request count per target.
@@ -184,6 +205,14 @@ func Size(r Request) (Fleet, error) {
 			}
 		}
 		replicas = r.replicas(busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput), size, target, minReplicas)
+		if r.CachedInputShare > 0 {
+			// Cached prefixes skip prefill; how many the fleet keeps
+			// depends on the replica count, so settle it in two passes.
+			c.hit, c.hitNote = r.prefixHit(c, inFlight, replicas, kvPerToken, mean)
+			replicas = r.replicas(busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput), size, target, minReplicas)
+			c.hit, c.hitNote = r.prefixHit(c, inFlight, replicas, kvPerToken, mean)
+			replicas = r.replicas(busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput), size, target, minReplicas)
+		}
 		pack := cheapestPacking(r.Instances, size, replicas)
 		if rpi := pack.GPUs / size; r.Model.Experts > 0 && rpi > 1 {
 			// vLLM runs a mixture of experts' data-parallel ranks as one
@@ -197,7 +226,7 @@ func Size(r Request) (Fleet, error) {
 				scaled := c.tput
 				scaled.PrefillTokS *= scale
 				scaled.DecodeTokS *= scale
-				n := r.replicas(busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, scaled), size, target, minReplicas)
+				n := r.replicas(busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, scaled), size, target, minReplicas)
 				if p := cheapestPacking(r.Instances, size, n); p.GPUs/size == rpi {
 					c.tput, c.epNote, replicas, pack = scaled, note, n, p
 				}
@@ -209,7 +238,7 @@ func Size(r Request) (Fleet, error) {
 			// size whose instances hold exactly that many GPUs (the fleet
 			// provisioned is the fleet priced), then the most capacity.
 			packed := ceilDiv(replicas, pack.GPUs/size) * pack.GPUs
-			cost = float64(packed-r.FixedGPUs)*1e6 + busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput)/float64(replicas)
+			cost = float64(packed-r.FixedGPUs)*1e6 + busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput)/float64(replicas)
 		}
 		if cost < chosenCost-1e-9 {
 			chosen, chosenCost, found = c, cost, true
@@ -235,7 +264,11 @@ func Size(r Request) (Fleet, error) {
 	}
 	f.Throughput = tput
 	f.TTFTMs = tput.TTFTMs
-	busy := busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, tput)
+	if chosen.hitNote != "" && r.Explain {
+		f.Notes = append(f.Notes, chosen.hitNote)
+	}
+	f.PrefixHitRate = chosen.hit
+	busy := busyReplicas(r.prefill(chosen.hit), r.PeakOutputTokS, tput)
 	f.Replicas = r.replicas(busy, tp, target, minReplicas)
 	f.BaselineReplicas = min(f.Replicas, max(minReplicas, int(math.Ceil(busy/math.Max(r.PeakToAverage, 1)/target-1e-9))))
 	f.PeakUtilization = busy / float64(f.Replicas)
@@ -283,6 +316,48 @@ type candidate struct {
 	tput        modelcatalog.Throughput
 	note        string
 	epNote      string
+	hit         float64
+	hitNote     string
+}
+
+// prefill is the input rate the fleet prefills when a share hit of it is
+// served from the prefix cache.
+func (r Request) prefill(hit float64) float64 { return r.PeakInputTokS * (1 - hit) }
+
+// prefixHit is the share of input the fleet's prefix caches serve, and a
+// note saying how it was reached. It starts from the spec's cached share
+// and takes off two losses:
+//
+//   - Locality. The load balancer routes round-robin, so a session's
+//     requests land on random replicas; a replica holds the session's
+//     prefix only from its second visit on. A session of T requests over R
+//     replicas visits R(1-(1-1/R)^T) of them, each first visit a miss;
+//     relative to one replica (whose only miss is the session's first
+//     request, which the cached share already counts) the hits scale by
+//     (1 - visited/T) / (1 - 1/T).
+//   - Room. Prefixes stay cached in the KV blocks running sequences do not
+//     use. Between its requests a session waits on tools and on the model,
+//     so as many sessions sit idle as run; keeping an idle session's
+//     prefix takes as much room as a running one's context. The hits scale
+//     by the spare room over that need, at most 1.
+func (r Request) prefixHit(c candidate, inFlight float64, replicas int, kvPerToken, mean float64) (float64, string) {
+	if r.CachedInputShare <= 0 || kvPerToken <= 0 {
+		return 0, ""
+	}
+	turns := r.TurnsPerSession
+	if turns < 2 {
+		turns = DefaultTurnsPerSession
+	}
+	n := float64(max(replicas, 1))
+	visited := n * (1 - math.Pow(1-1/n, turns))
+	locality := math.Max(0, (1-visited/turns)/(1-1/turns))
+	running := math.Max(math.Min(inFlight, float64(c.maxSeqs)), 1) * mean
+	spare := c.kvGB/kvPerToken - running
+	room := math.Min(1, math.Max(0, spare/(IdleSessionsPerRunning*running)))
+	hit := r.CachedInputShare * locality * room
+	note := fmt.Sprintf("prefix caching: %.0f%% of input is taken as served from vLLM's prefix cache — the spec's cached share of %.0f%% × %.2f for %d replica(s) behind the round-robin load balancer (a session of %.0f requests reaches %.1f of them, a miss on each first visit) × %.2f for KV room (%.0fk tokens spare beside %.0fk in flight, one idle session's prefix for each running one); session-sticky or prefix-aware routing would keep the locality loss away",
+		100*hit, 100*r.CachedInputShare, locality, replicas, turns, visited, room, math.Max(spare, 0)/1e3, running/1e3)
+	return hit, note
 }
 
 // replicas is the replica count for the load: busy over the target

@@ -251,3 +251,50 @@ func TestExpertParallel(t *testing.T) {
 		t.Errorf("the expert-parallel figure %v was not scaled from the replica figure %v", f.Throughput.DecodeTokS, base.DecodeTokS)
 	}
 }
+
+// TestPrefixCaching: cached input skips prefill, so a prefill-bound load
+// needs fewer replicas — as long as the KV cache has room to keep idle
+// sessions' prefixes, and less so the more replicas a round-robin load
+// balancer spreads a session over. The plan says which hit rate it took.
+func TestPrefixCaching(t *testing.T) {
+	roomy := &modelcatalog.OpenModel{ID: "small", HFRepo: "org/small", WeightsDType: "bf16", WeightsGB: 16, Layers: 32, KVHeads: 8, HeadDim: 128, MaxContext: 131072}
+	figure := []modelcatalog.Throughput{{Model: "small", GPU: "h100", TensorParallel: 1, PrefillTokS: 20000, DecodeTokS: 500, TTFTMs: 300, Concurrency: 8}}
+	req := Request{Model: roomy, GPU: h100, Throughput: figure, Instances: p5, PeakInputTokS: 200000, PeakOutputTokS: 1000,
+		MaxContextTokens: 16384, MeanContextTokens: 8000, TargetUtilization: 0.7, MinReplicas: 1, TurnsPerSession: 40, Explain: true}
+	cold, err := Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.CachedInputShare = 0.9
+	warm, err := Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if warm.PrefixHitRate <= 0 || warm.PrefixHitRate >= 0.9 || warm.Replicas >= cold.Replicas {
+		t.Errorf("90%% cached: hit rate %.2f, %d replicas (uncached %d)", warm.PrefixHitRate, warm.Replicas, cold.Replicas)
+	}
+	if !strings.Contains(strings.Join(warm.Notes, " "), "round-robin load balancer") {
+		t.Errorf("notes do not say which hit rate and routing were assumed: %q", warm.Notes)
+	}
+	// Short sessions over many replicas lose more to round-robin routing.
+	req.TurnsPerSession = 3
+	short, err := Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if short.PrefixHitRate >= warm.PrefixHitRate {
+		t.Errorf("3-request sessions hit %.2f, 40-request sessions %.2f", short.PrefixHitRate, warm.PrefixHitRate)
+	}
+	// A replica whose KV cache is full of running sequences keeps no prefix.
+	full := req
+	full.Model = llama
+	full.Throughput = throughput
+	full.MeanContextTokens, full.MaxContextTokens = 8192, 8192
+	f, err := Size(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.PrefixHitRate > 0.05 {
+		t.Errorf("a KV-bound replica is taken to serve %.2f from its prefix cache", f.PrefixHitRate)
+	}
+}
