@@ -23,6 +23,7 @@
 //	managed { simple_model, complex_model, provider }
 //	self_hosted { model, gpu, pricing, gpu_hour_usd, gpus, schedule, hours_per_month,
 //	              ops_usd_per_month, min_replicas, target_utilization, min_quality, region }
+//	              # gpu: one catalog GPU, "auto", or a list such as ["h100", "l40s"]
 //	compliance { code_may_leave_network, allowed_providers }
 //	organization { gpu_expertise, latency_over_quality }
 //	budget { monthly_limit_usd, approval_above_usd, alert_emails }

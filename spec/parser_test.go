@@ -643,3 +643,45 @@ model "m" {
 		}
 	}
 }
+
+// TestGPUChoices: self_hosted.gpu takes one catalog GPU, "auto" (every
+// catalog GPU) or a list to choose among, and names what is wrong in a list.
+func TestGPUChoices(t *testing.T) {
+	p := NewParser(modelcatalog.Default())
+	parse := func(gpu string) (*Spec, string) {
+		s, diags := p.Parse("g.hcl", []byte(minimalSrc+"\nself_hosted {\n  gpu = "+gpu+"\n}\n"))
+		if diags.HasErrors() {
+			return nil, diags.Error()
+		}
+		return s, ""
+	}
+	for _, tc := range []struct {
+		gpu     string
+		first   string
+		choices []string
+		err     string
+	}{
+		{`"l40s"`, "l40s", nil, ""},
+		{`"auto"`, "h100", modelcatalog.Default().GPUIDs(), ""},
+		{`["l40s", "h100"]`, "l40s", []string{"l40s", "h100"}, ""},
+		{`["l40s", "tpu"]`, "", nil, `"tpu" is not one`},
+		{`["l4", "l4"]`, "", nil, `lists "l4" twice`},
+		{`[]`, "", nil, "lists no GPU"},
+		{`"a100"`, "", nil, "must be a GPU in the catalog"},
+	} {
+		s, err := parse(tc.gpu)
+		if tc.err != "" {
+			if !strings.Contains(err, tc.err) {
+				t.Errorf("gpu = %s: error %q, want %q", tc.gpu, err, tc.err)
+			}
+			continue
+		}
+		if err != "" {
+			t.Errorf("gpu = %s: %s", tc.gpu, err)
+			continue
+		}
+		if s.SelfHosted.GPU != tc.first || fmt.Sprint(s.SelfHosted.GPUChoices) != fmt.Sprint(tc.choices) {
+			t.Errorf("gpu = %s: GPU %q, choices %v; want %q, %v", tc.gpu, s.SelfHosted.GPU, s.SelfHosted.GPUChoices, tc.first, tc.choices)
+		}
+	}
+}
