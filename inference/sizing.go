@@ -222,7 +222,7 @@ func Size(r Request) (Fleet, error) {
 			// performance model says that costs or buys.
 			// The scaled figure stands only if the packing it leads to
 			// still runs rpi ranks an instance.
-			if scale, note := expertParallelScale(r, size, rpi); note != "" {
+			if scale, note, ok := expertParallelScale(r, size, rpi); ok {
 				scaled := c.tput
 				scaled.PrefillTokS *= scale
 				scaled.DecodeTokS *= scale
@@ -355,6 +355,9 @@ func (r Request) prefixHit(c candidate, inFlight float64, replicas int, kvPerTok
 	spare := c.kvGB/kvPerToken - running
 	room := math.Min(1, math.Max(0, spare/(IdleSessionsPerRunning*running)))
 	hit := r.CachedInputShare * locality * room
+	if !r.Explain {
+		return hit, ""
+	}
 	note := fmt.Sprintf("prefix caching: %.0f%% of input is taken as served from vLLM's prefix cache — the spec's cached share of %.0f%% × %.2f for %d replica(s) behind the round-robin load balancer (a session of %.0f requests reaches %.1f of them, a miss on each first visit) × %.2f for KV room (%.0fk tokens spare beside %.0fk in flight, one idle session's prefix for each running one); session-sticky or prefix-aware routing would keep the locality loss away",
 		100*hit, 100*r.CachedInputShare, locality, replicas, turns, visited, room, math.Max(spare, 0)/1e3, running/1e3)
 	return hit, note
@@ -459,8 +462,8 @@ func predictedThroughput(r Request, tp int) (modelcatalog.Throughput, string) {
 // expertParallelScale is the throughput of rpi data-parallel ranks of TP
 // tp run as one expert-parallel group over rpi independent replicas, by the
 // performance model at the load's request shape, and a note saying so;
-// no note when the model cannot say.
-func expertParallelScale(r Request, tp, rpi int) (float64, string) {
+// false when the model cannot say. The note is written only when r.Explain.
+func expertParallelScale(r Request, tp, rpi int) (float64, string, bool) {
 	in := max(1, int(math.Round(r.MeanContextTokens)))
 	out := max(1, in/10)
 	if r.PeakInputTokS > 0 && r.PeakOutputTokS > 0 {
@@ -469,18 +472,21 @@ func expertParallelScale(r Request, tp, rpi int) (float64, string) {
 	one := perf.Config{Model: r.Model, GPU: r.GPU, Engine: "vllm", Precision: r.Model.WeightsDType, TP: tp, InputTokens: in, OutputTokens: out}
 	sat := perf.Predict(one)
 	if !sat.Fits {
-		return 1, ""
+		return 1, "", false
 	}
 	one.Concurrency = min(PredictedConcurrency, sat.KVCacheSequences)
 	group := one
 	group.GPUs, group.Concurrency = tp*rpi, one.Concurrency*rpi
 	a, b := perf.Predict(one), perf.Predict(group)
 	if !a.Fits || !b.Fits || a.OutputTokS <= 0 || b.OutputTokS <= 0 {
-		return 1, ""
+		return 1, "", false
 	}
 	scale := b.OutputTokS / (float64(rpi) * a.OutputTokS)
+	if !r.Explain {
+		return scale, "", true
+	}
 	return scale, fmt.Sprintf("%s is a mixture of experts: its %d data-parallel ranks of TP %d on each instance run as one expert-parallel group (--enable-expert-parallel), experts spread over %d GPUs and every step synchronised; the performance model puts that at %.2f× the throughput of independent replicas, applied to the figure",
-		r.Model.ID, rpi, tp, tp*rpi, scale)
+		r.Model.ID, rpi, tp, tp*rpi, scale), true
 }
 
 func absLog2(a, b int) float64 { return math.Abs(math.Log2(float64(a) / float64(b))) }

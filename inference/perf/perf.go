@@ -249,7 +249,7 @@ func predict(c Config, p Params) Result {
 	work := 2*b*a.denseActive/float64(tp) + moePen*2*routed*a.expertActive/float64(ep) + b*a.attnFlops(ctx, tp)
 	tCmp := work / flops
 	tComm := allReduce(a, tp, b, link, lat) + allToAll(a, tp, ep, b, link, lat)
-	core := math.Pow(math.Pow(tMem, pNorm)+math.Pow(tCmp, pNorm), 1/float64(pNorm))
+	core := math.Cbrt(tMem*tMem*tMem + tCmp*tCmp*tCmp) // the pNorm (3) blend
 	step := core + tComm + overhead
 	r.DecodeBound = "memory"
 	if tCmp > tMem {

@@ -235,3 +235,25 @@ func BenchmarkPredict(b *testing.B) {
 		Predict(c)
 	}
 }
+
+// BenchmarkAsk is what `costgate perf` does after start-up: resolve the
+// repository, GPU and flags against the catalog, then predict.
+func BenchmarkAsk(b *testing.B) {
+	cat := modelcatalog.Default()
+	q := Query{Model: "meta-llama/Llama-3.1-70B-Instruct", GPU: "h100", TP: 2, Precision: "fp8", Engine: "vllm",
+		InputTokens: 5000, OutputTokens: 500, Concurrency: "50"}
+	for b.Loop() {
+		if _, err := Ask(cat, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCalibrate is one fit of every factor to every calibration point
+// (go generate runs it once, plus one fit per left-out source).
+func BenchmarkCalibrate(b *testing.B) {
+	c, cat := loadCalibration(b)
+	for b.Loop() {
+		c.Fit(cat, "")
+	}
+}
