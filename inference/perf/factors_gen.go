@@ -4,11 +4,11 @@ package perf
 
 // Fitted are the parameters fitted to testdata/calibration.json (docs/SIZING.md).
 var Fitted = Params{
-	Memory:      map[string]float64{"ada": 0.706, "ampere": 0.949, "blackwell": 0.301, "hopper": 0.807},
-	Compute:     map[string]float64{"ada": 0.502, "ampere": 0.493, "blackwell": 0.274, "hopper": 0.354},
-	EngineScale: map[string]float64{"sglang": 0.845, "tensorrt-llm": 1.248, "vllm": 1},
-	StepMs:      map[string]float64{"sglang": 1.908, "tensorrt-llm": 4.75, "vllm": 1.864},
-	RequestMs:   map[string]float64{"sglang": 17.609, "tensorrt-llm": 24.919, "vllm": 36.216},
+	Memory:      map[string]float64{"ada": 0.722, "ampere": 0.949, "blackwell": 0.312, "hopper": 0.898},
+	Compute:     map[string]float64{"ada": 0.511, "ampere": 0.506, "blackwell": 0.286, "hopper": 0.365},
+	EngineScale: map[string]float64{"sglang": 0.866, "tensorrt-llm": 1.233, "vllm": 1},
+	StepMs:      map[string]float64{"sglang": 3.057, "tensorrt-llm": 4.843, "vllm": 2.296},
+	RequestMs:   map[string]float64{"sglang": 16.625, "tensorrt-llm": 24.887, "vllm": 36.42},
 	EP:          map[string]float64{"sglang": 1, "tensorrt-llm": 4, "vllm": 1},
-	MoE:         1.809,
+	MoE:         1.9,
 }

@@ -233,6 +233,13 @@ func predict(c Config, p Params) Result {
 
 	bw := g.MemoryBandwidthGBs * 1e9 * f.MemoryEfficiency
 	flops := peak * 1e12 * f.ComputeEfficiency
+	// Attention runs at BF16 (FP8 with an FP8 KV cache on GPUs that have
+	// FP8 tensor cores), whatever the weights' format.
+	attnPeak := g.BF16TFLOPS
+	if kvPrec == "fp8" && g.FP8TFLOPS > 0 {
+		attnPeak = g.FP8TFLOPS
+	}
+	attnFlops := attnPeak * 1e12 * f.ComputeEfficiency
 	link, lat := linkOf(g)
 	overhead := f.StepOverheadMs / 1e3
 
@@ -246,8 +253,8 @@ func predict(c Config, p Params) Result {
 	}
 	readBytes := a.denseReadBytes/float64(tp) + moePen*a.expertBytes/float64(ep)*a.touched(routed) + b*a.kvBytes(int(ctx), tp, kvb)
 	tMem := readBytes / bw
-	work := 2*b*a.denseActive/float64(tp) + moePen*2*routed*a.expertActive/float64(ep) + b*a.attnFlops(ctx, tp)
-	tCmp := work / flops
+	work := 2*b*a.denseActive/float64(tp) + moePen*2*routed*a.expertActive/float64(ep)
+	tCmp := work/flops + b*a.attnFlops(ctx, tp)/attnFlops
 	tComm := allReduce(a, tp, b, link, lat) + allToAll(a, tp, ep, b, link, lat)
 	core := math.Cbrt(tMem*tMem*tMem + tCmp*tCmp*tCmp) // the pNorm (3) blend
 	step := core + tComm + overhead
@@ -259,7 +266,7 @@ func predict(c Config, p Params) Result {
 	// Prefill of one request: its work (for throughput) and its latency
 	// when alone (a short prompt still reads every weight once).
 	n := float64(c.InputTokens)
-	pfWork := (2*n*a.denseActive/float64(tp)+moePen*2*n*a.expertActive/float64(ep)+a.prefillAttnFlops(n, tp))/flops +
+	pfWork := (2*n*a.denseActive/float64(tp)+moePen*2*n*a.expertActive/float64(ep))/flops + a.prefillAttnFlops(n, tp)/attnFlops +
 		allReduce(a, tp, n, link, lat) + allToAll(a, tp, ep, n, link, lat)
 	pfSolo := math.Max(pfWork, weightsGPU/bw) + overhead
 
