@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
@@ -216,6 +217,7 @@ func (m *model) options() ([]Option, *modelcatalog.OpenModel, []Note, error) {
 		opts = append(opts, sh)
 		shModel = model
 	}
+	shGPU := m.gpu
 	if m.hasComplexity(spec.Simple) && m.hasComplexity(spec.Complex) {
 		if hy, _, err := m.selfHostedOption(Hybrid); err != nil {
 			notes = append(notes, Note{ID: "option.unpriced", Message: fmt.Sprintf("hybrid cannot be priced: %v", err)})
@@ -223,6 +225,8 @@ func (m *model) options() ([]Option, *modelcatalog.OpenModel, []Note, error) {
 			opts = append(opts, hy)
 		}
 	}
+	// The breakeven search prices self_hosted on its own choice of GPU.
+	m.useGPU(shGPU)
 	return opts, shModel, notes, nil
 }
 
@@ -238,7 +242,11 @@ type model struct {
 	servedBy map[string][]spec.Workload
 	// tokenItem names each workload's token line.
 	tokenItem map[string]string
-	// priced caches the priced instance list per place in the price range.
+	// gpu is the GPU the self-hosted options are sized on: the spec's, or
+	// the one being tried when the spec lets sizing choose.
+	gpu string
+	// priced caches the priced instance list of gpu per place in the
+	// price range.
 	priced map[float64][]inference.PricedInstance
 	// scratch is reused for the items of evaluations without detail, which
 	// their callers consume before the next evaluation.
@@ -263,7 +271,7 @@ type managedChoice struct {
 }
 
 func newModel(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*model, error) {
-	m := &model{s: s, cat: cat, date: date, managedRoute: map[string]managedChoice{}, priced: map[float64][]inference.PricedInstance{}, servedBy: map[string][]spec.Workload{}}
+	m := &model{s: s, cat: cat, date: date, gpu: s.SelfHosted.GPU, managedRoute: map[string]managedChoice{}, priced: map[float64][]inference.PricedInstance{}, servedBy: map[string][]spec.Workload{}}
 	m.throughput = append(slices.Clone(cat.Throughput), s.ModelThroughput...)
 	m.tokenItem = map[string]string{}
 	for _, w := range s.Workloads {
@@ -332,13 +340,13 @@ func (m *model) axes(selfHosted bool) []axis {
 // price is a range, a single point otherwise (no corners to spend).
 func (m *model) gpuPriceAxis() spec.Range {
 	sh := m.s.SelfHosted
-	if sh.GPUHourUSD != nil {
-		if sh.GPUHourUSD.IsScalar() {
+	if r := m.gpuHourOverride(); r != nil {
+		if r.IsScalar() {
 			return spec.Range{}
 		}
 		return spec.Range{Low: 0, High: 1}
 	}
-	for _, in := range m.cat.InstancesFor(sh.GPU, sh.Region) {
+	for _, in := range m.cat.InstancesFor(m.gpu, sh.Region) {
 		if pr, ok := in.GPUHourUSD[sh.Pricing]; ok && pr.Low != pr.High {
 			return spec.Range{Low: 0, High: 1}
 		}
@@ -462,40 +470,170 @@ func (m *model) option(arch string, sh *modelcatalog.OpenModel) (Option, error) 
 		if m.s.SelfHosted.GPUs > 0 && exp.fleet.GPUs != m.s.SelfHosted.GPUs {
 			o.Notes = append(o.Notes, Note{ID: "sizing.packing", Message: fmt.Sprintf(
 				"the fixed fleet of %d GPUs is billed as given, but its replicas (tensor-parallel size %d) run on %d × %s, %d GPUs: AWS sells %s one per p5.4xlarge or eight per p5.48xlarge, and a replica spanning GPUs needs the eight",
-				m.s.SelfHosted.GPUs, exp.fleet.TensorParallel, exp.fleet.Instances, exp.fleet.InstanceType, exp.fleet.GPUs, m.s.SelfHosted.GPU)})
+				m.s.SelfHosted.GPUs, exp.fleet.TensorParallel, exp.fleet.Instances, exp.fleet.InstanceType, exp.fleet.GPUs, m.gpu)})
 		}
 	}
 	return o, nil
 }
 
 // selfHostedOption prices self_hosted or hybrid, choosing the model when
-// the spec says "auto".
+// the spec says "auto" and the GPU when it gives a choice: the cheapest
+// option whose fleet meets the served workloads' max_ttft_ms, or the
+// cheapest when none does. It leaves the model sized on the chosen GPU.
 func (m *model) selfHostedOption(arch string) (Option, *modelcatalog.OpenModel, error) {
 	candidates, err := m.candidates(arch)
 	if err != nil {
 		return Option{}, nil, err
 	}
-	var best Option
-	var bestModel *modelcatalog.OpenModel
+	gpus := m.s.SelfHosted.GPUChoices
+	if len(gpus) == 0 {
+		gpus = []string{m.s.SelfHosted.GPU}
+	}
+	type tried struct {
+		o     Option
+		model *modelcatalog.OpenModel
+		gpu   string
+		meets bool
+	}
+	var all []tried
 	var errs []string
-	for _, c := range candidates {
-		o, err := m.option(arch, c)
-		if err != nil {
-			errs = append(errs, err.Error())
-			continue
-		}
-		if bestModel == nil || o.Total.Expected < best.Total.Expected {
-			best, bestModel = o, c
+	for _, g := range gpus {
+		m.useGPU(g)
+		for _, c := range candidates {
+			o, err := m.option(arch, c)
+			if err != nil {
+				if len(gpus) > 1 {
+					err = fmt.Errorf("%s: %w", g, err)
+				}
+				errs = append(errs, err.Error())
+				continue
+			}
+			all = append(all, tried{o, c, g, m.meetsTTFT(arch, o.Fleet)})
 		}
 	}
-	if bestModel == nil {
+	if len(all) == 0 {
 		sort.Strings(errs)
 		return Option{}, nil, fmt.Errorf("%s", errs[0])
 	}
-	if m.s.SelfHosted.Model == "auto" && best.Fleet != nil {
-		best.Fleet.Notes = append([]string{fmt.Sprintf("model \"auto\": %s is the cheapest of %d candidates meeting min_quality %.2f", bestModel.ID, len(candidates), m.s.SelfHosted.MinQuality)}, best.Fleet.Notes...)
+	better := func(a, b tried) bool {
+		if a.meets != b.meets {
+			return a.meets
+		}
+		return a.o.Total.Expected < b.o.Total.Expected
 	}
-	return best, bestModel, nil
+	best := all[0]
+	for _, t := range all[1:] {
+		if better(t, best) {
+			best = t
+		}
+	}
+	m.useGPU(best.gpu)
+	if best.o.Fleet != nil {
+		var lead []string
+		if m.s.SelfHosted.Model == "auto" {
+			lead = append(lead, fmt.Sprintf("model \"auto\": %s is the cheapest of %d candidates meeting min_quality %.2f", best.model.ID, len(candidates), m.s.SelfHosted.MinQuality))
+		}
+		if len(gpus) > 1 {
+			lead = append(lead, gpuChoiceNote(best.gpu, best.o, best.meets, func(yield func(string, Option, bool) bool) {
+				for _, t := range all {
+					if t.gpu != best.gpu && !yield(t.gpu, t.o, t.meets) {
+						return
+					}
+				}
+			}, len(gpus)))
+		}
+		best.o.Fleet.Notes = append(lead, best.o.Fleet.Notes...)
+	}
+	if len(gpus) == 1 && m.s.SelfHosted.GPUs == 0 {
+		if n := m.cheaperGPU(arch, best.model, best.o); n != nil {
+			best.o.Notes = append(best.o.Notes, *n)
+		}
+	}
+	return best.o, best.model, nil
+}
+
+// meetsTTFT says whether a fleet's time to first token is within every
+// served workload's max_ttft_ms (true when it cannot tell).
+func (m *model) meetsTTFT(arch string, f *Fleet) bool {
+	if f == nil {
+		return true
+	}
+	for _, w := range m.served(arch) {
+		if w.MaxTTFTMs > 0 && f.Sized.TTFTMs > w.MaxTTFTMs {
+			return false
+		}
+	}
+	return true
+}
+
+// gpuChoiceNote says which GPU won and what the runner-ups (the cheapest
+// option on each other GPU) would cost.
+func gpuChoiceNote(gpu string, o Option, meetsTargets bool, others func(func(string, Option, bool) bool), n int) string {
+	cheapest := map[string]Option{}
+	meets := map[string]bool{}
+	others(func(g string, oo Option, ok bool) bool {
+		if c, seen := cheapest[g]; !seen || oo.Total.Expected < c.Total.Expected {
+			cheapest[g], meets[g] = oo, ok
+		}
+		return true
+	})
+	keys := make([]string, 0, len(cheapest))
+	for g := range cheapest {
+		keys = append(keys, g)
+	}
+	sort.Slice(keys, func(i, j int) bool { return cheapest[keys[i]].Total.Expected < cheapest[keys[j]].Total.Expected })
+	var runners []string
+	for _, g := range keys {
+		r := fmt.Sprintf("%s $%s", g, usd(cheapest[g].Total.Expected))
+		if !meets[g] {
+			r += " (misses a TTFT target)"
+		}
+		runners = append(runners, r)
+	}
+	note := fmt.Sprintf("gpu choice: %s at $%s a month expected is the cheapest of %d GPUs meeting the load and the TTFT targets", gpu, usd(o.Total.Expected), n)
+	if !meetsTargets {
+		note = fmt.Sprintf("gpu choice: none of %d GPUs meets every TTFT target; %s at $%s a month expected is the cheapest", n, gpu, usd(o.Total.Expected))
+	}
+	if len(runners) > 0 {
+		note += "; runner-ups: " + strings.Join(runners, ", ")
+	}
+	return note
+}
+
+// cheaperGPU warns when another GPU the catalog sells in the region would
+// serve the same load within the TTFT targets for less, at the expected
+// inputs; nil when none would. The spec's gpu_hour_usd prices only its own
+// GPU: the others are priced from the catalog for the same pricing model,
+// and a GPU without such a price is not compared.
+func (m *model) cheaperGPU(arch string, sh *modelcatalog.OpenModel, chosen Option) *Note {
+	own := m.gpu
+	defer m.useGPU(own)
+	mid, _ := scenarios(m.axes(true))
+	include := m.s.Quality.IncludeInDecision
+	bestGPU, bestUSD := "", chosen.Total.Expected
+	for _, g := range m.cat.GPUIDs() {
+		if g == own || len(m.cat.InstancesFor(g, m.s.SelfHosted.Region)) == 0 {
+			continue
+		}
+		m.useGPU(g)
+		ev, err := m.evaluate(arch, sh, mid, false)
+		if err != nil || !ev.sized {
+			continue
+		}
+		fl := &Fleet{Sized: ev.fleet}
+		if !m.meetsTTFT(arch, fl) {
+			continue
+		}
+		if t := ev.total(include); t < bestUSD-0.5 {
+			bestGPU, bestUSD = g, t
+		}
+	}
+	if bestGPU == "" {
+		return nil
+	}
+	return &Note{ID: "sizing.gpu", Message: fmt.Sprintf(
+		"%s on %s would cost $%s a month expected instead of $%s on %s, $%s less, for the same load within the workloads' TTFT targets (%s pricing from the catalog; throughput from the catalog or the performance model); self_hosted.gpu = \"auto\" would choose it",
+		sh.ID, bestGPU, usd(bestUSD), usd(chosen.Total.Expected), own, usd(chosen.Total.Expected-bestUSD), m.s.SelfHosted.Pricing)}
 }
 
 // candidates lists the open models an option may use.
@@ -595,20 +733,26 @@ func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, deta
 	}
 
 	served := m.served(arch)
-	share, maxCtx, meanCtx := 0.0, 0, 0.0
+	share, maxCtx, meanCtx, turns := 0.0, 0, 0.0, 0.0
 	for _, w := range served {
 		share += w.Share
 		maxCtx = max(maxCtx, w.ContextTokens)
 		meanCtx += w.Share * float64(w.ContextTokens)
+		// A task's tokens over one request's context: the requests an
+		// agent session makes.
+		if per := m.cat.TokensPerTask[w.Complexity].Value; per > 0 && w.ContextTokens > 0 {
+			turns += w.Share * per / float64(w.ContextTokens)
+		}
 	}
 	if share > 0 {
 		meanCtx /= share
+		turns /= share
 	}
 	priced, err := m.pricedInstances(p.gpuPricePos)
 	if err != nil {
 		return ev, err
 	}
-	gpu, _ := m.cat.GPU(m.s.SelfHosted.GPU)
+	gpu, _ := m.cat.GPU(m.gpu)
 	rate := monthly * share / (m.s.Team.WorkingHoursPerMonth * SecondsPerHour) * p.peakToAverage
 	f, err := inference.Size(inference.Request{
 		Model: sh, GPU: gpu, Throughput: m.throughput, Instances: priced,
@@ -616,6 +760,7 @@ func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, deta
 		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx,
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
 		FixedGPUs: m.s.SelfHosted.GPUs, Explain: detail,
+		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
 	})
 	if err != nil {
 		return ev, err
@@ -629,7 +774,7 @@ func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, deta
 	hours := m.billedHours()
 	gpus := Item{Name: "GPU instances", Model: sh.ID, USD: Money{Expected: float64(f.BilledGPUs) * ev.gpuHourUSD * hours}}
 	if detail {
-		gpus.Note = fmt.Sprintf("%d × %s at $%.2f/GPU-h × %g h", f.BilledGPUs, m.s.SelfHosted.GPU, ev.gpuHourUSD, hours)
+		gpus.Note = fmt.Sprintf("%d × %s at $%.2f/GPU-h × %g h", f.BilledGPUs, m.gpu, ev.gpuHourUSD, hours)
 	}
 	ev.items = append(ev.items, gpus,
 		Item{Name: "operations (MLOps/SRE)", USD: Money{Expected: p.opsUSD}, Note: "monitoring, scaling, model updates, on-call"},
@@ -692,11 +837,12 @@ func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error)
 		return out, nil
 	}
 	sh := m.s.SelfHosted
+	override := m.gpuHourOverride()
 	var out []inference.PricedInstance
-	for _, in := range m.cat.InstancesFor(sh.GPU, sh.Region) {
+	for _, in := range m.cat.InstancesFor(m.gpu, sh.Region) {
 		var lo, hi float64
-		if sh.GPUHourUSD != nil {
-			lo, hi = sh.GPUHourUSD.Low, sh.GPUHourUSD.High
+		if override != nil {
+			lo, hi = override.Low, override.High
 		} else if pr, ok := in.GPUHourUSD[sh.Pricing]; ok {
 			lo, hi = pr.Low, pr.High
 		} else {
@@ -705,22 +851,40 @@ func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error)
 		out = append(out, inference.PricedInstance{Type: in.Type, GPUs: in.GPUs, GPUHourUSD: lo + pos*(hi-lo)})
 	}
 	if len(out) == 0 {
-		if len(m.cat.InstancesFor(sh.GPU, sh.Region)) == 0 {
-			return nil, fmt.Errorf("the catalog has no instance type with %s GPUs in %s (a price book can add one)", sh.GPU, sh.Region)
+		if len(m.cat.InstancesFor(m.gpu, sh.Region)) == 0 {
+			return nil, fmt.Errorf("the catalog has no instance type with %s GPUs in %s (a price book can add one)", m.gpu, sh.Region)
 		}
-		return nil, fmt.Errorf("the catalog has no %s price for %s instances in %s (set self_hosted.gpu_hour_usd)", sh.Pricing, sh.GPU, sh.Region)
+		return nil, fmt.Errorf("the catalog has no %s price for %s instances in %s (set self_hosted.gpu_hour_usd)", sh.Pricing, m.gpu, sh.Region)
 	}
 	m.priced[pos] = out
 	return out, nil
 }
 
+// gpuHourOverride is the spec's gpu_hour_usd when it prices the GPU being
+// sized: it names the price of the spec's own GPU, not of the others sizing
+// may try.
+func (m *model) gpuHourOverride() *spec.Range {
+	if m.gpu == m.s.SelfHosted.GPU {
+		return m.s.SelfHosted.GPUHourUSD
+	}
+	return nil
+}
+
+// useGPU sizes the self-hosted options on gpu from now on.
+func (m *model) useGPU(gpu string) {
+	if gpu != m.gpu {
+		m.gpu = gpu
+		m.priced = map[float64][]inference.PricedInstance{}
+	}
+}
+
 func (m *model) fleetOf(arch string, sh *modelcatalog.OpenModel, f inference.Fleet, gpuHour float64) *Fleet {
 	s := m.s.SelfHosted
-	fl := &Fleet{Model: sh, GPU: s.GPU, Region: s.Region, Pricing: s.Pricing, Schedule: s.Schedule, BilledHours: m.billedHours(), Fixed: s.GPUs > 0, Sized: f, TargetUtilization: s.TargetUtilization}
-	if s.GPUHourUSD != nil {
-		fl.GPUHourUSD = *s.GPUHourUSD
+	fl := &Fleet{Model: sh, GPU: m.gpu, Region: s.Region, Pricing: s.Pricing, Schedule: s.Schedule, BilledHours: m.billedHours(), Fixed: s.GPUs > 0, Sized: f, TargetUtilization: s.TargetUtilization}
+	if r := m.gpuHourOverride(); r != nil {
+		fl.GPUHourUSD = *r
 	} else {
-		for _, in := range m.cat.InstancesFor(s.GPU, s.Region) {
+		for _, in := range m.cat.InstancesFor(m.gpu, s.Region) {
 			if in.Type == f.InstanceType {
 				pr := in.GPUHourUSD[s.Pricing]
 				fl.GPUHourUSD = spec.Range{Low: pr.Low, High: pr.High}

@@ -224,3 +224,51 @@ func mustRead(t testing.TB, path string) string {
 	}
 	return string(b)
 }
+
+// TestGPUChoice: gpu = "auto" sizes the fleet on every GPU the catalog
+// sells in the region and takes the cheapest that meets the TTFT targets,
+// naming the runner-ups; a list narrows the choice; a single GPU keeps the
+// spec's and warns when another would serve the same load for less.
+func TestGPUChoice(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "examples", "startup-10.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	withGPU := func(gpu string) *spec.Spec {
+		return parse(t, "s.hcl", string(src)+"\nself_hosted {\n  model = \"qwen2.5-coder-7b\"\n  gpu = "+gpu+"\n}\n")
+	}
+	option := func(r *Result) *Option {
+		o := r.Option(SelfHosted)
+		if o == nil || o.Fleet == nil {
+			t.Fatalf("no sized self_hosted option: %+v", r.Notes)
+		}
+		return o
+	}
+	fixed := option(evaluate(t, withGPU(`"h100"`)))
+	if fixed.Fleet.GPU != "h100" {
+		t.Fatalf("gpu = \"h100\" sized on %s", fixed.Fleet.GPU)
+	}
+	var warned bool
+	for _, n := range fixed.Notes {
+		warned = warned || (n.ID == "sizing.gpu" && strings.Contains(n.Message, "less"))
+	}
+	if !warned {
+		t.Errorf("no sizing.gpu warning on H100 for a 7B model: %+v", fixed.Notes)
+	}
+	auto := option(evaluate(t, withGPU(`"auto"`)))
+	if auto.Fleet.GPU == "h100" || auto.Total.Expected >= fixed.Total.Expected {
+		t.Errorf("auto chose %s at $%.0f, h100 costs $%.0f", auto.Fleet.GPU, auto.Total.Expected, fixed.Total.Expected)
+	}
+	if !strings.Contains(strings.Join(auto.Fleet.Notes, " "), "runner-ups: ") {
+		t.Errorf("auto names no runner-ups: %q", auto.Fleet.Notes)
+	}
+	for _, n := range auto.Notes {
+		if n.ID == "sizing.gpu" {
+			t.Errorf("auto still warns: %s", n.Message)
+		}
+	}
+	listed := option(evaluate(t, withGPU(`["h100", "h200"]`)))
+	if listed.Fleet.GPU != "h100" && listed.Fleet.GPU != "h200" {
+		t.Errorf("a list of h100 and h200 chose %s", listed.Fleet.GPU)
+	}
+}

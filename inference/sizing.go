@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/costgate/costgate/inference/perf"
 	"github.com/costgate/costgate/modelcatalog"
 )
 
@@ -33,6 +34,17 @@ const PrefillMFU = 0.4
 // MaxNumSeqs is vLLM's default --max-num-seqs on an H100, the cap on
 // concurrent sequences per replica.
 const MaxNumSeqs = 1024
+
+// DefaultTurnsPerSession is the requests a coding-agent session makes when
+// the spec does not say (an estimate: an agent task of a few hundred
+// thousand tokens re-reads a context of tens of thousands some 20 times).
+const DefaultTurnsPerSession = 20
+
+// IdleSessionsPerRunning is how many sessions wait between requests (on
+// tools, on the user) for each one whose request runs, each keeping its
+// prefix worth caching: an estimate, as agents spend roughly as long
+// outside the model as in it.
+const IdleSessionsPerRunning = 1.0
 
 // Request is what sizing needs to know.
 type Request struct {
@@ -61,6 +73,13 @@ type Request struct {
 	// FixedGPUs, when above 0, is the spec's fixed fleet: replicas follow
 	// from it rather than from load.
 	FixedGPUs int
+	// CachedInputShare is the share of input tokens that re-read a prefix
+	// the same session sent before (the spec's team.cached_input_share):
+	// vLLM's prefix cache (--enable-prefix-caching) serves what it still
+	// holds without prefill. TurnsPerSession is how many requests a session
+	// makes; 0 takes DefaultTurnsPerSession.
+	CachedInputShare float64
+	TurnsPerSession  float64
 	// Explain asks for Notes; sweeps leave it off.
 	Explain bool
 }
@@ -97,6 +116,9 @@ type Fleet struct {
 	Throughput      modelcatalog.Throughput
 	PeakUtilization float64
 	TTFTMs          float64
+	// PrefixHitRate is the share of input the fleet's prefix caches are
+	// taken to serve (see prefixHit).
+	PrefixHitRate float64
 	// TargetRequestsPerMinute is how many requests a minute one instance
 	// takes at the target utilization: the auto scaling group's target
 	// tracking value on the load balancer's request count per target.
@@ -149,6 +171,7 @@ func Size(r Request) (Fleet, error) {
 	// size buys KV room for long contexts, a smaller one more replicas per GPU.
 	var chosen candidate
 	found := false
+	unpredicted := ""
 	chosenCost := math.Inf(1)
 	for _, size := range modelcatalog.TensorParallelSizes {
 		if size > limit {
@@ -160,7 +183,12 @@ func Size(r Request) (Fleet, error) {
 		}
 		t, err := throughputAt(r.Model.ID, r.GPU.ID, size, r.Throughput, r.Explain)
 		if err != nil {
-			return Fleet{}, err
+			// No published figure: the performance model predicts one.
+			var why string
+			if t, why = predictedThroughput(r, size); why != "" {
+				unpredicted = fmt.Sprintf("%v, and the performance model cannot predict TP %d: %s", err, size, why)
+				continue
+			}
 		}
 		c := candidate{tp: size, kvGB: free, tput: withRoofline(t, r.Model, r.GPU, size)}
 		c.maxSeqs = max(1, min(MaxNumSeqs, int(free/(mean*kvPerToken))))
@@ -177,20 +205,49 @@ func Size(r Request) (Fleet, error) {
 			}
 		}
 		replicas = r.replicas(busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput), size, target, minReplicas)
+		if r.CachedInputShare > 0 {
+			// Cached prefixes skip prefill; how many the fleet keeps
+			// depends on the replica count, so settle it in two passes.
+			c.hit, c.hitNote = r.prefixHit(c, inFlight, replicas, kvPerToken, mean)
+			replicas = r.replicas(busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput), size, target, minReplicas)
+			c.hit, c.hitNote = r.prefixHit(c, inFlight, replicas, kvPerToken, mean)
+			replicas = r.replicas(busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput), size, target, minReplicas)
+		}
 		pack := cheapestPacking(r.Instances, size, replicas)
+		if rpi := pack.GPUs / size; r.Model.Experts > 0 && rpi > 1 {
+			// vLLM runs a mixture of experts' data-parallel ranks as one
+			// expert-parallel group (--enable-expert-parallel): the experts
+			// spread over the instance, every step synchronised. Figures
+			// measured on independent replicas scale by what the
+			// performance model says that costs or buys.
+			// The scaled figure stands only if the packing it leads to
+			// still runs rpi ranks an instance.
+			if scale, note, ok := expertParallelScale(r, size, rpi); ok {
+				scaled := c.tput
+				scaled.PrefillTokS *= scale
+				scaled.DecodeTokS *= scale
+				n := r.replicas(busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, scaled), size, target, minReplicas)
+				if p := cheapestPacking(r.Instances, size, n); p.GPUs/size == rpi {
+					c.tput, c.epNote, replicas, pack = scaled, note, n, p
+				}
+			}
+		}
 		cost := float64(ceilDiv(replicas, pack.GPUs/size)*pack.GPUs) * pack.GPUHourUSD
 		if r.FixedGPUs > 0 {
 			// A fixed fleet is billed as given at every size: prefer the
 			// size whose instances hold exactly that many GPUs (the fleet
 			// provisioned is the fleet priced), then the most capacity.
 			packed := ceilDiv(replicas, pack.GPUs/size) * pack.GPUs
-			cost = float64(packed-r.FixedGPUs)*1e6 + busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput)/float64(replicas)
+			cost = float64(packed-r.FixedGPUs)*1e6 + busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput)/float64(replicas)
 		}
 		if cost < chosenCost-1e-9 {
 			chosen, chosenCost, found = c, cost, true
 		}
 	}
 	if !found {
+		if unpredicted != "" {
+			return Fleet{}, fmt.Errorf("%s", unpredicted)
+		}
 		return Fleet{}, fmt.Errorf("size fleet: %s (%.0f GB of weights) with a %d-token context fits no tensor-parallel size up to %d %s GPUs", r.Model.ID, r.Model.WeightsGB, maxCtx, limit, r.GPU.ID)
 	}
 	tp := chosen.tp
@@ -202,9 +259,16 @@ func Size(r Request) (Fleet, error) {
 	if chosen.note != "" {
 		f.Notes = append(f.Notes, chosen.note)
 	}
+	if chosen.epNote != "" && r.Explain {
+		f.Notes = append(f.Notes, chosen.epNote)
+	}
 	f.Throughput = tput
 	f.TTFTMs = tput.TTFTMs
-	busy := busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, tput)
+	if chosen.hitNote != "" && r.Explain {
+		f.Notes = append(f.Notes, chosen.hitNote)
+	}
+	f.PrefixHitRate = chosen.hit
+	busy := busyReplicas(r.prefill(chosen.hit), r.PeakOutputTokS, tput)
 	f.Replicas = r.replicas(busy, tp, target, minReplicas)
 	f.BaselineReplicas = min(f.Replicas, max(minReplicas, int(math.Ceil(busy/math.Max(r.PeakToAverage, 1)/target-1e-9))))
 	f.PeakUtilization = busy / float64(f.Replicas)
@@ -251,6 +315,52 @@ type candidate struct {
 	kvGB        float64
 	tput        modelcatalog.Throughput
 	note        string
+	epNote      string
+	hit         float64
+	hitNote     string
+}
+
+// prefill is the input rate the fleet prefills when a share hit of it is
+// served from the prefix cache.
+func (r Request) prefill(hit float64) float64 { return r.PeakInputTokS * (1 - hit) }
+
+// prefixHit is the share of input the fleet's prefix caches serve, and a
+// note saying how it was reached. It starts from the spec's cached share
+// and takes off two losses:
+//
+//   - Locality. The load balancer routes round-robin, so a session's
+//     requests land on random replicas; a replica holds the session's
+//     prefix only from its second visit on. A session of T requests over R
+//     replicas visits R(1-(1-1/R)^T) of them, each first visit a miss;
+//     relative to one replica (whose only miss is the session's first
+//     request, which the cached share already counts) the hits scale by
+//     (1 - visited/T) / (1 - 1/T).
+//   - Room. Prefixes stay cached in the KV blocks running sequences do not
+//     use. Between its requests a session waits on tools and on the model,
+//     so as many sessions sit idle as run; keeping an idle session's
+//     prefix takes as much room as a running one's context. The hits scale
+//     by the spare room over that need, at most 1.
+func (r Request) prefixHit(c candidate, inFlight float64, replicas int, kvPerToken, mean float64) (float64, string) {
+	if r.CachedInputShare <= 0 || kvPerToken <= 0 {
+		return 0, ""
+	}
+	turns := r.TurnsPerSession
+	if turns < 2 {
+		turns = DefaultTurnsPerSession
+	}
+	n := float64(max(replicas, 1))
+	visited := n * (1 - math.Pow(1-1/n, turns))
+	locality := math.Max(0, (1-visited/turns)/(1-1/turns))
+	running := math.Max(math.Min(inFlight, float64(c.maxSeqs)), 1) * mean
+	spare := c.kvGB/kvPerToken - running
+	room := math.Min(1, math.Max(0, spare/(IdleSessionsPerRunning*running)))
+	hit := r.CachedInputShare * locality * room
+	if !r.Explain {
+		return hit, ""
+	}
+	note := fmt.Sprintf("prefix caching: %.0f%% of input is taken as served from vLLM's prefix cache — the spec's cached share of %.0f%% × %.2f for %d replica(s) behind the round-robin load balancer (a session of %.0f requests reaches %.1f of them, a miss on each first visit) × %.2f for KV room (%.0fk tokens spare beside %.0fk in flight, one idle session's prefix for each running one); session-sticky or prefix-aware routing would keep the locality loss away",
+		100*hit, 100*r.CachedInputShare, locality, replicas, turns, visited, room, math.Max(spare, 0)/1e3, running/1e3)
+	return hit, note
 }
 
 // replicas is the replica count for the load: busy over the target
@@ -305,6 +415,78 @@ func throughputAt(model, gpu string, tp int, list []modelcatalog.Throughput, exp
 		scaled.Note = fmt.Sprintf("scaled ×%.2f from the TP %d figure (%s)", scale, best.TensorParallel, best.Source.Source)
 	}
 	return scaled, nil
+}
+
+// PredictedConcurrency caps the requests in flight a predicted figure is
+// taken at: enough to batch well, few enough that TTFT stays near its
+// unqueued value (the published rows sit at 25-100).
+const PredictedConcurrency = 64
+
+// predictedThroughput asks the performance model (inference/perf) for the
+// model on the GPU at tensor-parallel size tp under vLLM, at the load's
+// request shape (the mean context in, the peak's output/input ratio out)
+// and PredictedConcurrency requests (fewer if the KV cache holds fewer).
+// The reason is empty on success.
+func predictedThroughput(r Request, tp int) (modelcatalog.Throughput, string) {
+	in := max(1, int(math.Round(r.MeanContextTokens)))
+	out := max(1, in/10)
+	if r.PeakInputTokS > 0 && r.PeakOutputTokS > 0 {
+		out = max(1, int(math.Round(float64(in)*r.PeakOutputTokS/r.PeakInputTokS)))
+	}
+	most := 0
+	for _, pi := range r.Instances {
+		most = max(most, pi.GPUs)
+	}
+	c := perf.Config{Model: r.Model, GPU: r.GPU, Engine: "vllm", Precision: r.Model.WeightsDType, TP: tp,
+		InputTokens: in, OutputTokens: out, MaxGPUsPerInstance: most}
+	sat := perf.Predict(c)
+	if !sat.Fits {
+		return modelcatalog.Throughput{}, sat.Reason
+	}
+	c.Concurrency = min(PredictedConcurrency, sat.KVCacheSequences)
+	p := perf.Predict(c)
+	if !p.Fits || p.OutputTokS <= 0 || p.TTFTP95Ms == nil {
+		return modelcatalog.Throughput{}, p.Reason
+	}
+	f := p.Factors
+	return modelcatalog.Throughput{
+		Model: r.Model.ID, GPU: r.GPU.ID, TensorParallel: tp,
+		PrefillTokS: p.InputTokS, DecodeTokS: p.OutputTokS, TTFTMs: *p.TTFTP95Ms, Concurrency: c.Concurrency,
+		InputTokens: in, OutputTokens: out,
+		Source: modelcatalog.Source{Source: "inference/perf prediction (docs/SIZING.md)", AsOf: perf.CalibratedOn, Estimate: true,
+			Note: fmt.Sprintf("predicted by the performance model for vLLM at %d in / %d out, %d in flight: %.0f output tok/s, TTFT p95 %.0f ms (memory efficiency %.2f, compute %.2f on %s); no published figure",
+				in, out, c.Concurrency, p.OutputTokS, *p.TTFTP95Ms, f.MemoryEfficiency, f.ComputeEfficiency, f.Generation)},
+	}, ""
+}
+
+// expertParallelScale is the throughput of rpi data-parallel ranks of TP
+// tp run as one expert-parallel group over rpi independent replicas, by the
+// performance model at the load's request shape, and a note saying so;
+// false when the model cannot say. The note is written only when r.Explain.
+func expertParallelScale(r Request, tp, rpi int) (float64, string, bool) {
+	in := max(1, int(math.Round(r.MeanContextTokens)))
+	out := max(1, in/10)
+	if r.PeakInputTokS > 0 && r.PeakOutputTokS > 0 {
+		out = max(1, int(math.Round(float64(in)*r.PeakOutputTokS/r.PeakInputTokS)))
+	}
+	one := perf.Config{Model: r.Model, GPU: r.GPU, Engine: "vllm", Precision: r.Model.WeightsDType, TP: tp, InputTokens: in, OutputTokens: out}
+	sat := perf.Predict(one)
+	if !sat.Fits {
+		return 1, "", false
+	}
+	one.Concurrency = min(PredictedConcurrency, sat.KVCacheSequences)
+	group := one
+	group.GPUs, group.Concurrency = tp*rpi, one.Concurrency*rpi
+	a, b := perf.Predict(one), perf.Predict(group)
+	if !a.Fits || !b.Fits || a.OutputTokS <= 0 || b.OutputTokS <= 0 {
+		return 1, "", false
+	}
+	scale := b.OutputTokS / (float64(rpi) * a.OutputTokS)
+	if !r.Explain {
+		return scale, "", true
+	}
+	return scale, fmt.Sprintf("%s is a mixture of experts: its %d data-parallel ranks of TP %d on each instance run as one expert-parallel group (--enable-expert-parallel), experts spread over %d GPUs and every step synchronised; the performance model puts that at %.2f× the throughput of independent replicas, applied to the figure",
+		r.Model.ID, rpi, tp, tp*rpi, scale), true
 }
 
 func absLog2(a, b int) float64 { return math.Abs(math.Log2(float64(a) / float64(b))) }

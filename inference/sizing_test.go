@@ -3,6 +3,8 @@ package inference
 import (
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/costgate/costgate/modelcatalog"
@@ -170,5 +172,129 @@ func TestTargetRequests(t *testing.T) {
 	}
 	if f.TargetRequestsPerMinute != 64 {
 		t.Errorf("target = %v requests a minute per instance, want 64", f.TargetRequestsPerMinute)
+	}
+}
+
+// TestSizePredicted: a model with no published figure on a GPU is sized on
+// the performance model's prediction, and the fleet says so.
+func TestSizePredicted(t *testing.T) {
+	cat := modelcatalog.Default()
+	m, _ := cat.OpenModel("qwen2.5-coder-7b")
+	l40s, _ := cat.GPU("l40s")
+	g6e := []PricedInstance{{Type: "g6e.xlarge", GPUs: 1, GPUHourUSD: 1.861}, {Type: "g6e.12xlarge", GPUs: 4, GPUHourUSD: 2.62316}}
+	req := Request{Model: m, GPU: l40s, Instances: g6e, PeakInputTokS: 20000, PeakOutputTokS: 2000,
+		MaxContextTokens: 16384, MeanContextTokens: 4000, TargetUtilization: 0.7, MinReplicas: 1, Explain: true}
+	f, err := Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.TensorParallel != 1 || f.InstanceType != "g6e.xlarge" || f.Replicas < 1 || !f.Throughput.Estimate || f.Throughput.InputTokens != 4000 || f.Throughput.OutputTokens != 400 {
+		t.Errorf("fleet %+v, throughput %+v", f, f.Throughput)
+	}
+	if len(f.Notes) == 0 || !strings.Contains(f.Notes[0], "predicted by the performance model") {
+		t.Errorf("notes %q do not say the throughput is predicted", f.Notes)
+	}
+	// More load needs proportionally more replicas of the same prediction.
+	req.PeakInputTokS, req.PeakOutputTokS = 80000, 8000
+	f4, err := Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f4.Replicas < 3*f.Replicas {
+		t.Errorf("4× the load: %d replicas, was %d", f4.Replicas, f.Replicas)
+	}
+	// A GPU without the figures the model needs cannot be predicted.
+	req.GPU = &modelcatalog.GPU{ID: "x", MemoryGB: 48}
+	if _, err := Size(req); err == nil || !strings.Contains(err.Error(), "cannot predict") {
+		t.Errorf("want a cannot-predict error, got %v", err)
+	}
+}
+
+// TestExpertParallel: a mixture of experts with several ranks on an
+// instance runs them as one expert-parallel group — the vLLM arguments say
+// so, and the fleet's figure is scaled by the performance model — while a
+// dense model's ranks stay independent replicas.
+func TestExpertParallel(t *testing.T) {
+	moe := &modelcatalog.OpenModel{ID: "moe", HFRepo: "org/moe", Experts: 128, ExpertsPerToken: 8}
+	for _, tc := range []struct {
+		name  string
+		model *modelcatalog.OpenModel
+		f     Fleet
+		want  bool
+	}{
+		{"MoE, 4 ranks", moe, Fleet{TensorParallel: 2, ReplicasPerInstance: 4}, true},
+		{"MoE, one rank of TP 4", moe, Fleet{TensorParallel: 4, ReplicasPerInstance: 1}, true},
+		{"MoE on one GPU", moe, Fleet{TensorParallel: 1, ReplicasPerInstance: 1}, false},
+		{"dense, 4 ranks", llama, Fleet{TensorParallel: 2, ReplicasPerInstance: 4}, false},
+	} {
+		if got := slices.Contains(VLLMArgs(tc.model, tc.f), "--enable-expert-parallel"); got != tc.want {
+			t.Errorf("%s: --enable-expert-parallel %v, want %v", tc.name, got, tc.want)
+		}
+	}
+
+	cat := modelcatalog.Default()
+	m, _ := cat.OpenModel("qwen3-coder-30b-a3b")
+	g, _ := cat.GPU("h100")
+	only8 := []PricedInstance{{Type: "p5.48xlarge", GPUs: 8, GPUHourUSD: 6.88}}
+	req := Request{Model: m, GPU: g, Throughput: cat.ThroughputFor(m.ID, g.ID), Instances: only8, PeakInputTokS: 200000, PeakOutputTokS: 20000,
+		MaxContextTokens: 32768, MeanContextTokens: 8000, TargetUtilization: 0.7, MinReplicas: 1, Explain: true}
+	f, err := Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.ReplicasPerInstance < 2 || !strings.Contains(strings.Join(f.Notes, " "), "expert-parallel group") {
+		t.Fatalf("fleet %d ranks an instance, notes %q", f.ReplicasPerInstance, f.Notes)
+	}
+	base, _ := throughputAt(m.ID, g.ID, f.TensorParallel, req.Throughput, false)
+	base = withRoofline(base, m, g, f.TensorParallel)
+	if f.Throughput.DecodeTokS == base.DecodeTokS {
+		t.Errorf("the expert-parallel figure %v was not scaled from the replica figure %v", f.Throughput.DecodeTokS, base.DecodeTokS)
+	}
+}
+
+// TestPrefixCaching: cached input skips prefill, so a prefill-bound load
+// needs fewer replicas — as long as the KV cache has room to keep idle
+// sessions' prefixes, and less so the more replicas a round-robin load
+// balancer spreads a session over. The plan says which hit rate it took.
+func TestPrefixCaching(t *testing.T) {
+	roomy := &modelcatalog.OpenModel{ID: "small", HFRepo: "org/small", WeightsDType: "bf16", WeightsGB: 16, Layers: 32, KVHeads: 8, HeadDim: 128, MaxContext: 131072}
+	figure := []modelcatalog.Throughput{{Model: "small", GPU: "h100", TensorParallel: 1, PrefillTokS: 20000, DecodeTokS: 500, TTFTMs: 300, Concurrency: 8}}
+	req := Request{Model: roomy, GPU: h100, Throughput: figure, Instances: p5, PeakInputTokS: 200000, PeakOutputTokS: 1000,
+		MaxContextTokens: 16384, MeanContextTokens: 8000, TargetUtilization: 0.7, MinReplicas: 1, TurnsPerSession: 40, Explain: true}
+	cold, err := Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.CachedInputShare = 0.9
+	warm, err := Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if warm.PrefixHitRate <= 0 || warm.PrefixHitRate >= 0.9 || warm.Replicas >= cold.Replicas {
+		t.Errorf("90%% cached: hit rate %.2f, %d replicas (uncached %d)", warm.PrefixHitRate, warm.Replicas, cold.Replicas)
+	}
+	if !strings.Contains(strings.Join(warm.Notes, " "), "round-robin load balancer") {
+		t.Errorf("notes do not say which hit rate and routing were assumed: %q", warm.Notes)
+	}
+	// Short sessions over many replicas lose more to round-robin routing.
+	req.TurnsPerSession = 3
+	short, err := Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if short.PrefixHitRate >= warm.PrefixHitRate {
+		t.Errorf("3-request sessions hit %.2f, 40-request sessions %.2f", short.PrefixHitRate, warm.PrefixHitRate)
+	}
+	// A replica whose KV cache is full of running sequences keeps no prefix.
+	full := req
+	full.Model = llama
+	full.Throughput = throughput
+	full.MeanContextTokens, full.MaxContextTokens = 8192, 8192
+	f, err := Size(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.PrefixHitRate > 0.05 {
+		t.Errorf("a KV-bound replica is taken to serve %.2f from its prefix cache", f.PrefixHitRate)
 	}
 }

@@ -22,6 +22,13 @@ func VLLMArgs(m *modelcatalog.OpenModel, f Fleet) []string {
 	if f.ReplicasPerInstance > 1 {
 		args = append(args, "--data-parallel-size", strconv.Itoa(f.ReplicasPerInstance))
 	}
+	if m.Experts > 0 && f.ReplicasPerInstance*f.TensorParallel > 1 {
+		// A mixture of experts shards its experts whole over every GPU of
+		// the instance (expert parallelism) rather than slicing each
+		// expert by tensor parallelism or copying them per data-parallel
+		// rank; attention stays tensor-/data-parallel.
+		args = append(args, "--enable-expert-parallel")
+	}
 	args = append(args,
 		"--max-model-len", strconv.Itoa(f.MaxModelLen),
 		"--gpu-memory-utilization", strconv.FormatFloat(GPUMemoryUtilization, 'f', -1, 64),

@@ -19,9 +19,14 @@ type Catalog struct {
 	AsOf       string         `json:"as_of"`
 	Managed    []ManagedModel `json:"managed"`
 	OpenModels []OpenModel    `json:"open_models"`
-	GPUs       []GPU          `json:"gpus"`
-	Instances  []Instance     `json:"instances"`
-	Throughput []Throughput   `json:"throughput"`
+	// Architectures are further open-weight models the performance model
+	// (inference/perf, costgate perf) can size. They carry no quality
+	// scores, so a plan never chooses them; ids are unique across
+	// open_models and architectures.
+	Architectures []OpenModel  `json:"architectures,omitempty"`
+	GPUs          []GPU        `json:"gpus"`
+	Instances     []Instance   `json:"instances"`
+	Throughput    []Throughput `json:"throughput"`
 	// LineItems are the small infrastructure costs of each architecture
 	// (load balancer, storage, secrets).
 	LineItems []LineItem `json:"line_items"`
@@ -182,6 +187,28 @@ type OpenModel struct {
 	// KVBytesPerToken is the KV cache per token at BF16; 0 means derive it
 	// as 2 × layers × kv_heads × head_dim × 2 bytes.
 	KVBytesPerToken int `json:"kv_bytes_per_token,omitempty"`
+	// HiddenSize is the residual width (config.json hidden_size); 0 means
+	// q_heads × head_dim. The tensor-parallel all-reduce moves it.
+	HiddenSize int `json:"hidden_size,omitempty"`
+	// VocabSize is the vocabulary (config.json vocab_size); 0 is unknown.
+	VocabSize int `json:"vocab_size,omitempty"`
+	// Experts and ExpertsPerToken describe a mixture-of-experts model: the
+	// routed experts per layer and how many each token uses (config.json
+	// num_experts / n_routed_experts / num_local_experts and
+	// num_experts_per_tok). 0 means dense.
+	Experts         int `json:"experts,omitempty"`
+	ExpertsPerToken int `json:"experts_per_token,omitempty"`
+	// KVLoraRank and QKRopeHeadDim describe multi-head latent attention
+	// (DeepSeek-V3 and its kin): the KV cache holds kv_lora_rank +
+	// qk_rope_head_dim values a token a layer, the same on every
+	// tensor-parallel rank. 0 means ordinary (grouped-query) attention.
+	KVLoraRank    int `json:"kv_lora_rank,omitempty"`
+	QKRopeHeadDim int `json:"qk_rope_head_dim,omitempty"`
+	// SlidingWindow is the attention window of the SlidingLayers layers
+	// that use one (gpt-oss alternates windowed and full layers); their KV
+	// cache holds at most SlidingWindow tokens a sequence.
+	SlidingWindow int `json:"sliding_window,omitempty"`
+	SlidingLayers int `json:"sliding_window_layers,omitempty"`
 	// Quality per complexity ("simple", "complex"), 0..1, on the same scale
 	// as the managed models'.
 	Quality map[string]Figure `json:"quality"`
@@ -193,10 +220,25 @@ type GPU struct {
 	ID       string  `json:"id"` // "h100"
 	Name     string  `json:"name"`
 	MemoryGB float64 `json:"memory_gb"`
-	// BF16TFLOPS and FP8TFLOPS are the dense tensor-core peaks, for the
-	// compute roofline of prefill; 0 is unknown.
+	// BF16TFLOPS, FP8TFLOPS and FP4TFLOPS are the dense tensor-core
+	// peaks, for the compute roofline of prefill; 0 means the GPU has no
+	// such tensor cores (FP8 before Ada, FP4 before Blackwell) or the
+	// figure is unknown.
 	BF16TFLOPS float64 `json:"bf16_dense_tflops,omitempty"`
 	FP8TFLOPS  float64 `json:"fp8_dense_tflops,omitempty"`
+	FP4TFLOPS  float64 `json:"fp4_dense_tflops,omitempty"`
+	// MemoryBandwidthGBs is the peak memory bandwidth in GB/s, the roofline
+	// of decode.
+	MemoryBandwidthGBs float64 `json:"memory_bandwidth_gbs,omitempty"`
+	// Generation is the architecture: "ampere", "ada", "hopper" or
+	// "blackwell"; the performance model's efficiency factors are fitted
+	// per generation.
+	Generation string `json:"generation,omitempty"`
+	// Interconnect is how the GPUs of one instance talk: "nvlink" or
+	// "pcie"; InterconnectGBs is the bandwidth one GPU sends at, one way,
+	// in GB/s. Tensor parallelism over PCIe pays for every all-reduce.
+	Interconnect    string  `json:"interconnect,omitempty"`
+	InterconnectGBs float64 `json:"interconnect_gbs,omitempty"`
 	Source
 }
 
@@ -206,6 +248,9 @@ type Instance struct {
 	GPU    string `json:"gpu"`
 	GPUs   int    `json:"gpus"`
 	Region string `json:"region"`
+	// VCPUs and MemoryGiB are the host's; 0 is unknown.
+	VCPUs     int     `json:"vcpus,omitempty"`
+	MemoryGiB float64 `json:"memory_gib,omitempty"`
 	// GPUHourUSD is the price of one GPU-hour per pricing model
 	// ("on_demand", "reserved", "spot", "capacity_block"); a missing key is unknown.
 	GPUHourUSD map[string]PriceRange `json:"gpu_hour_usd"`

@@ -14,18 +14,21 @@ const StaleEntryDays = 90
 
 // Sections of a catalog listing, in the order they are listed.
 const (
-	SectionManaged    = "managed"
-	SectionScheduled  = "scheduled"
-	SectionDiscount   = "discount"
-	SectionBedrock    = "bedrock"
-	SectionQuality    = "quality"
-	SectionTTFT       = "ttft"
-	SectionOpenModel  = "open_model"
-	SectionGPU        = "gpu"
-	SectionGPUHour    = "gpu_hour"
-	SectionThroughput = "throughput"
-	SectionLineItem   = "line_item"
-	SectionTasks      = "tokens_per_task"
+	SectionManaged   = "managed"
+	SectionScheduled = "scheduled"
+	SectionDiscount  = "discount"
+	SectionBedrock   = "bedrock"
+	SectionQuality   = "quality"
+	SectionTTFT      = "ttft"
+	SectionOpenModel = "open_model"
+	// SectionArchitecture lists the models costgate perf sizes but plans
+	// do not choose (no quality scores).
+	SectionArchitecture = "architecture"
+	SectionGPU          = "gpu"
+	SectionGPUHour      = "gpu_hour"
+	SectionThroughput   = "throughput"
+	SectionLineItem     = "line_item"
+	SectionTasks        = "tokens_per_task"
 )
 
 // Entry is one sourced figure of the catalog, as a listing shows it.
@@ -88,8 +91,16 @@ func (c *Catalog) Entries(date string) []Entry {
 			out = append(out, Entry{Section: SectionQuality, ID: m.ID + " " + k, Value: fmt.Sprintf("%g", m.Quality[k].Value), Source: m.Quality[k].Source})
 		}
 	}
+	for _, m := range c.Architectures {
+		out = append(out, Entry{Section: SectionArchitecture, ID: m.ID, Value: fmt.Sprintf("%s: %gB params (%gB active), %d layers, %d KV heads × %d, %s %g GB",
+			m.HFRepo, m.ParamsB, m.ActiveParamsB, m.Layers, m.KVHeads, m.HeadDim, m.WeightsDType, m.WeightsGB), Source: m.Source})
+	}
 	for _, g := range c.GPUs {
-		out = append(out, Entry{Section: SectionGPU, ID: g.ID, Value: fmt.Sprintf("%g GB", g.MemoryGB), Source: g.Source})
+		v := fmt.Sprintf("%g GB", g.MemoryGB)
+		if g.MemoryBandwidthGBs > 0 {
+			v += fmt.Sprintf(", %g GB/s, BF16 %g TFLOPS dense, %s", g.MemoryBandwidthGBs, g.BF16TFLOPS, g.Interconnect)
+		}
+		out = append(out, Entry{Section: SectionGPU, ID: g.ID, Value: v, Source: g.Source})
 	}
 	for _, in := range c.Instances {
 		for _, pm := range sortedKeys(in.GPUHourUSD) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -163,12 +164,42 @@ func (m *ManagedModel) PriceOn(date string) (Price, bool) {
 	return best, found
 }
 
-// KVBytes returns the model's KV cache per token at BF16.
+// KVBytes returns the model's KV cache per token at BF16: the latent
+// vector and rotary key under multi-head latent attention, keys and values
+// of every KV head otherwise.
 func (m *OpenModel) KVBytes() int {
 	if m.KVBytesPerToken > 0 {
 		return m.KVBytesPerToken
 	}
+	if m.KVLoraRank > 0 {
+		return m.Layers * (m.KVLoraRank + m.QKRopeHeadDim) * 2
+	}
 	return 2 * m.Layers * m.KVHeads * m.HeadDim * 2
+}
+
+// Architecture returns the open model or architecture whose id or Hugging
+// Face repository (any case) is ref.
+func (c *Catalog) Architecture(ref string) (*OpenModel, bool) {
+	for _, list := range [][]OpenModel{c.OpenModels, c.Architectures} {
+		for i := range list {
+			if list[i].ID == ref || strings.EqualFold(list[i].HFRepo, ref) {
+				return &list[i], true
+			}
+		}
+	}
+	return nil, false
+}
+
+// ArchitectureIDs lists the ids of the open models and architectures, sorted.
+func (c *Catalog) ArchitectureIDs() []string {
+	ids := make([]string, 0, len(c.OpenModels)+len(c.Architectures))
+	for _, list := range [][]OpenModel{c.OpenModels, c.Architectures} {
+		for _, m := range list {
+			ids = append(ids, m.ID)
+		}
+	}
+	sort.Strings(ids)
+	return ids
 }
 
 // sortedKeys returns a map's keys in order, so that iteration (and the

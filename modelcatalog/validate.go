@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -25,6 +26,8 @@ var TensorParallelSizes = []int{1, 2, 4, 8}
 var (
 	statuses      = set("latest", "active", "legacy", "retired")
 	weightDTypes  = set("bf16", "fp8", "mxfp4")
+	generations   = set("ampere", "ada", "hopper", "blackwell")
+	interconnects = set("nvlink", "pcie")
 	pricingModels = set("on_demand", "reserved", "spot", "capacity_block")
 	architectures = set("managed", "self_hosted", "hybrid")
 	lineItemPers  = set("", "instance", "secret", "alarm")
@@ -91,26 +94,28 @@ func (c *Catalog) Validate() error {
 	for i, m := range c.OpenModels {
 		at := fmt.Sprintf("open_models[%d] %s", i, m.ID)
 		v.id(at, "open model", m.ID, openIDs)
-		v.source(at, m.Source)
-		v.nonEmpty(at, "hf_repo", m.HFRepo)
-		v.positive(at, "params_b", m.ParamsB)
-		v.positive(at, "active_params_b", m.ActiveParamsB)
-		if m.ActiveParamsB > m.ParamsB {
-			v.add(at, "active_params_b %g exceeds params_b %g", m.ActiveParamsB, m.ParamsB)
-		}
-		v.positive(at, "layers", float64(m.Layers))
-		v.positive(at, "q_heads", float64(m.QHeads))
-		v.positive(at, "kv_heads", float64(m.KVHeads))
-		v.positive(at, "head_dim", float64(m.HeadDim))
-		v.positive(at, "max_context", float64(m.MaxContext))
-		if m.KVBytesPerToken < 0 {
-			v.add(at, "kv_bytes_per_token %d is negative", m.KVBytesPerToken)
-		}
-		if !weightDTypes[m.WeightsDType] {
-			v.add(at, "weights_dtype %q is not one of bf16, fp8, mxfp4", m.WeightsDType)
-		}
-		v.positive(at, "weights_gb", m.WeightsGB)
+		v.architecture(at, m)
 		v.quality(at, m.Quality)
+	}
+	repos := map[string]bool{}
+	for _, m := range c.OpenModels {
+		repos[strings.ToLower(m.HFRepo)] = true
+	}
+	archIDs := map[string]bool{}
+	for id := range openIDs {
+		archIDs[id] = true
+	}
+	for i, m := range c.Architectures {
+		at := fmt.Sprintf("architectures[%d] %s", i, m.ID)
+		v.id(at, "open model or architecture", m.ID, archIDs)
+		v.architecture(at, m)
+		if len(m.Quality) > 0 {
+			v.add(at, "an architecture carries no quality scores (add it to open_models instead)")
+		}
+		if repos[strings.ToLower(m.HFRepo)] {
+			v.add(at, "hf_repo %q is already an open model's", m.HFRepo)
+		}
+		repos[strings.ToLower(m.HFRepo)] = true
 	}
 	for id := range openIDs {
 		if managedIDs[id] {
@@ -124,6 +129,16 @@ func (c *Catalog) Validate() error {
 		v.id(at, "gpu", g.ID, gpuIDs)
 		v.source(at, g.Source)
 		v.positive(at, "memory_gb", g.MemoryGB)
+		for field, x := range map[string]float64{"bf16_dense_tflops": g.BF16TFLOPS, "fp8_dense_tflops": g.FP8TFLOPS,
+			"fp4_dense_tflops": g.FP4TFLOPS, "memory_bandwidth_gbs": g.MemoryBandwidthGBs, "interconnect_gbs": g.InterconnectGBs} {
+			v.nonNegative(at, field, x)
+		}
+		if g.Generation != "" && !generations[g.Generation] {
+			v.add(at, "generation %q is not one of ampere, ada, hopper, blackwell", g.Generation)
+		}
+		if g.Interconnect != "" && !interconnects[g.Interconnect] {
+			v.add(at, "interconnect %q is not one of nvlink, pcie", g.Interconnect)
+		}
 	}
 
 	seen = map[string]bool{}
@@ -283,6 +298,45 @@ func (v *validator) source(at string, s Source) {
 	v.date(at, "as_of", s.AsOf)
 	if s.Estimate && s.Note == "" {
 		v.add(at, "estimate without a note saying how it was derived")
+	}
+}
+
+// architecture checks the figures an open model and an architecture share.
+func (v *validator) architecture(at string, m OpenModel) {
+	v.source(at, m.Source)
+	v.nonEmpty(at, "hf_repo", m.HFRepo)
+	v.positive(at, "params_b", m.ParamsB)
+	v.positive(at, "active_params_b", m.ActiveParamsB)
+	if m.ActiveParamsB > m.ParamsB {
+		v.add(at, "active_params_b %g exceeds params_b %g", m.ActiveParamsB, m.ParamsB)
+	}
+	v.positive(at, "layers", float64(m.Layers))
+	v.positive(at, "q_heads", float64(m.QHeads))
+	v.positive(at, "kv_heads", float64(m.KVHeads))
+	v.positive(at, "head_dim", float64(m.HeadDim))
+	v.positive(at, "max_context", float64(m.MaxContext))
+	if !weightDTypes[m.WeightsDType] {
+		v.add(at, "weights_dtype %q is not one of bf16, fp8, mxfp4", m.WeightsDType)
+	}
+	v.positive(at, "weights_gb", m.WeightsGB)
+	for _, f := range []struct {
+		name string
+		x    int
+	}{{"kv_bytes_per_token", m.KVBytesPerToken}, {"hidden_size", m.HiddenSize}, {"vocab_size", m.VocabSize},
+		{"experts", m.Experts}, {"experts_per_token", m.ExpertsPerToken}, {"kv_lora_rank", m.KVLoraRank},
+		{"qk_rope_head_dim", m.QKRopeHeadDim}, {"sliding_window", m.SlidingWindow}, {"sliding_window_layers", m.SlidingLayers}} {
+		if f.x < 0 {
+			v.add(at, "%s %d is negative", f.name, f.x)
+		}
+	}
+	if (m.Experts > 0) != (m.ExpertsPerToken > 0) || m.ExpertsPerToken > m.Experts {
+		v.add(at, "experts %d and experts_per_token %d must both be set, the second at most the first", m.Experts, m.ExpertsPerToken)
+	}
+	if m.Experts > 0 && m.ActiveParamsB >= m.ParamsB {
+		v.add(at, "a mixture of experts activates fewer parameters than it has (active_params_b %g, params_b %g)", m.ActiveParamsB, m.ParamsB)
+	}
+	if m.SlidingLayers > m.Layers || (m.SlidingLayers > 0) != (m.SlidingWindow > 0) {
+		v.add(at, "sliding_window %d and sliding_window_layers %d must both be set, the layers at most layers %d", m.SlidingWindow, m.SlidingLayers, m.Layers)
 	}
 }
 

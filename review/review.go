@@ -518,7 +518,10 @@ func inputChanges(base, head *spec.Spec) []inputChange {
 
 	sh := func(s *spec.Spec) *spec.SelfHosted { return &s.SelfHosted }
 	field("self_hosted.model", func(s *spec.Spec) any { return sh(s).Model }, func(d, s *spec.Spec) { sh(d).Model = sh(s).Model })
-	field("self_hosted.gpu", func(s *spec.Spec) any { return sh(s).GPU }, func(d, s *spec.Spec) { sh(d).GPU = sh(s).GPU })
+	// gpu sets both the GPU and, for "auto" or a list, the choices.
+	field("self_hosted.gpu", func(s *spec.Spec) any { return gpuInput(sh(s)) }, func(d, s *spec.Spec) {
+		sh(d).GPU, sh(d).GPUChoices = sh(s).GPU, sh(s).GPUChoices
+	})
 	field("self_hosted.pricing", func(s *spec.Spec) any { return sh(s).Pricing }, func(d, s *spec.Spec) { sh(d).Pricing = sh(s).Pricing })
 	field("self_hosted.gpu_hour_usd", func(s *spec.Spec) any { return sh(s).GPUHourUSD }, func(d, s *spec.Spec) { sh(d).GPUHourUSD = sh(s).GPUHourUSD })
 	field("self_hosted.gpus", func(s *spec.Spec) any { return optionalInt(sh(s).GPUs) }, func(d, s *spec.Spec) { sh(d).GPUs = sh(s).GPUs })
@@ -738,4 +741,17 @@ func number(v float64) string {
 		return strings.NewReplacer("e+0", "e", "e+", "e").Replace(s)
 	}
 	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// gpuInput is self_hosted.gpu as written: one GPU, or the list chosen
+// among.
+func gpuInput(s *spec.SelfHosted) string {
+	if s.GPUChoices == nil {
+		return s.GPU
+	}
+	q := make([]string, len(s.GPUChoices))
+	for i, g := range s.GPUChoices {
+		q[i] = strconv.Quote(g)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
 }

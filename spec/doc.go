@@ -23,6 +23,7 @@
 //	managed { simple_model, complex_model, provider }
 //	self_hosted { model, gpu, pricing, gpu_hour_usd, gpus, schedule, hours_per_month,
 //	              ops_usd_per_month, min_replicas, target_utilization, min_quality, region }
+//	              # gpu: one catalog GPU, "auto", or a list such as ["h100", "l40s"]
 //	compliance { code_may_leave_network, allowed_providers }
 //	organization { gpu_expertise, latency_over_quality }
 //	budget { monthly_limit_usd, approval_above_usd, alert_emails }
@@ -31,6 +32,9 @@
 //	model "NAME" {                      # a custom open-weight model
 //	  hf_repo, gated, params_b, active_params_b, layers, q_heads, kv_heads, head_dim,
 //	  max_context, weights_dtype, weights_gb, kv_bytes_per_token,
+//	  hidden_size, vocab_size, experts, experts_per_token,     # optional,
+//	  kv_lora_rank, qk_rope_head_dim,                          # for costgate perf
+//	  sliding_window, sliding_window_layers,
 //	  quality = { simple = 0.8, complex = 0.4 }, source, as_of
 //	  throughput "h100" { tensor_parallel, prefill_tok_s, decode_tok_s, ttft_ms, concurrency }
 //	}

@@ -17,7 +17,9 @@ import (
 var modelAttrs = []string{
 	"name", "hf_repo", "gated", "params_b", "active_params_b", "layers", "q_heads",
 	"kv_heads", "head_dim", "max_context", "weights_dtype", "weights_gb",
-	"kv_bytes_per_token", "quality", "source", "as_of", "estimate", "note",
+	"kv_bytes_per_token", "hidden_size", "vocab_size", "experts", "experts_per_token",
+	"kv_lora_rank", "qk_rope_head_dim", "sliding_window", "sliding_window_layers",
+	"quality", "source", "as_of", "estimate", "note",
 }
 
 // throughputAttrs are the attributes of a model's throughput block.
@@ -81,6 +83,41 @@ func (d *decoder) models(blocks []*hclsyntax.Block) ([]modelcatalog.OpenModel, [
 	return models, tputs
 }
 
+// architecture decodes the optional figures the performance model uses
+// (inference/perf): the residual width, the vocabulary, the experts, latent
+// attention and sliding windows, each as config.json names it.
+func (d *decoder) architecture(b *body, m *modelcatalog.OpenModel) {
+	m.HiddenSize = b.integer("hidden_size", atLeast(1).upTo(1e6), 0)
+	m.VocabSize = b.integer("vocab_size", atLeast(1).upTo(1e7), 0)
+	m.Experts = b.integer("experts", atLeast(1).upTo(1e5), 0)
+	m.ExpertsPerToken = b.integer("experts_per_token", atLeast(1).upTo(1e5), 0)
+	m.KVLoraRank = b.integer("kv_lora_rank", atLeast(1).upTo(1e6), 0)
+	m.QKRopeHeadDim = b.integer("qk_rope_head_dim", atLeast(0).upTo(1e6), 0)
+	m.SlidingWindow = b.integer("sliding_window", atLeast(1).upTo(1e9), 0)
+	m.SlidingLayers = b.integer("sliding_window_layers", atLeast(1).upTo(1000), 0)
+	pair := func(a, c string, x, y int, detail string) {
+		if (x > 0) == (y > 0) {
+			return
+		}
+		given, missing := a, c
+		if x == 0 {
+			given, missing = c, a
+		}
+		d.errorf(b.syn.Attributes[given].Expr.Range(), "Missing attribute",
+			"%s.%s needs %s.%s too: %s", b.path, given, b.path, missing, detail)
+	}
+	pair("experts", "experts_per_token", m.Experts, m.ExpertsPerToken, "a mixture of experts names both how many experts a layer has and how many a token uses.")
+	pair("sliding_window", "sliding_window_layers", m.SlidingWindow, m.SlidingLayers, "a sliding window applies to a number of layers.")
+	if m.Experts > 0 && m.ExpertsPerToken > m.Experts {
+		d.errorf(b.syn.Attributes["experts_per_token"].Expr.Range(), "Value out of range",
+			"%s.experts_per_token cannot exceed experts (%d); got %d.", b.path, m.Experts, m.ExpertsPerToken)
+	}
+	if m.Layers > 0 && m.SlidingLayers > m.Layers {
+		d.errorf(b.syn.Attributes["sliding_window_layers"].Expr.Range(), "Value out of range",
+			"%s.sliding_window_layers cannot exceed layers (%d); got %d.", b.path, m.Layers, m.SlidingLayers)
+	}
+}
+
 func (d *decoder) model(blk *hclsyntax.Block, name string, record bool) (modelcatalog.OpenModel, []modelcatalog.Throughput) {
 	b := d.open(blk, blockModel+"."+name, fmt.Sprintf("model %q", name), record)
 	b.check(modelAttrs, []string{blockThroughput})
@@ -118,6 +155,7 @@ func (d *decoder) model(blk *hclsyntax.Block, name string, record bool) (modelca
 	m.WeightsDType = b.oneOf("weights_dtype", weightsDTypes, "")
 	m.WeightsGB = b.number("weights_gb", above(0).upTo(1e5), 0)
 	m.KVBytesPerToken = b.integer("kv_bytes_per_token", atLeast(0).upTo(1e9), 0)
+	d.architecture(b, &m)
 	m.Source = b.source(modelcatalog.Source{})
 	if scores, ok := b.scores("quality"); ok {
 		m.Quality = map[string]modelcatalog.Figure{}

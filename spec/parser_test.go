@@ -2,6 +2,7 @@ package spec
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"sort"
 	"strings"
@@ -575,6 +576,112 @@ func TestContextLongerThanModel(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("%s: %d warnings, want %d", tt.model, got, tt.want)
+		}
+	}
+}
+
+// TestModelArchitecture: a model block takes the performance model's
+// architecture figures and checks that they hang together.
+func TestModelArchitecture(t *testing.T) {
+	block := func(extra string) string {
+		return minimalSrc + `
+model "m" {
+  hf_repo       = "org/m"
+  params_b      = 30
+  active_params_b = 3
+  layers        = 48
+  q_heads       = 32
+  kv_heads      = 4
+  head_dim      = 128
+  max_context   = 32768
+  weights_dtype = "bf16"
+  weights_gb    = 61
+  quality       = { simple = 0.7, complex = 0.3 }
+  source        = "s"
+  as_of         = "2026-01-01"
+` + extra + `
+}
+`
+	}
+	p := NewParser(modelcatalog.Default())
+	s, diags := p.Parse("m.hcl", []byte(block(`  hidden_size = 2048
+  vocab_size = 151936
+  experts = 128
+  experts_per_token = 8
+  sliding_window = 128
+  sliding_window_layers = 24
+  kv_lora_rank = 512
+  qk_rope_head_dim = 64`)))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	var m *modelcatalog.OpenModel
+	for i := range s.Models {
+		if s.Models[i].ID == "m" {
+			m = &s.Models[i]
+		}
+	}
+	if m == nil {
+		t.Fatal("model m not decoded")
+	}
+	got := []int{m.HiddenSize, m.VocabSize, m.Experts, m.ExpertsPerToken, m.SlidingWindow, m.SlidingLayers, m.KVLoraRank, m.QKRopeHeadDim}
+	want := []int{2048, 151936, 128, 8, 128, 24, 512, 64}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("architecture %v, want %v", got, want)
+	}
+	for _, tc := range []struct{ extra, want string }{
+		{"  experts = 128", "model.m.experts needs model.m.experts_per_token too"},
+		{"  experts_per_token = 8", "model.m.experts_per_token needs model.m.experts too"},
+		{"  experts = 8\n  experts_per_token = 16", "experts_per_token cannot exceed experts (8)"},
+		{"  sliding_window = 128\n  sliding_window_layers = 49", "sliding_window_layers cannot exceed layers (48)"},
+		{"  sliding_window_layers = 12", "model.m.sliding_window_layers needs model.m.sliding_window too"},
+		{"  hidden_size = 0", "hidden_size"},
+	} {
+		_, diags := p.Parse("m.hcl", []byte(block(tc.extra)))
+		if !diags.HasErrors() || !strings.Contains(diags.Error(), tc.want) {
+			t.Errorf("%q: want an error saying %q, got %v", tc.extra, tc.want, diags)
+		}
+	}
+}
+
+// TestGPUChoices: self_hosted.gpu takes one catalog GPU, "auto" (every
+// catalog GPU) or a list to choose among, and names what is wrong in a list.
+func TestGPUChoices(t *testing.T) {
+	p := NewParser(modelcatalog.Default())
+	parse := func(gpu string) (*Spec, string) {
+		s, diags := p.Parse("g.hcl", []byte(minimalSrc+"\nself_hosted {\n  gpu = "+gpu+"\n}\n"))
+		if diags.HasErrors() {
+			return nil, diags.Error()
+		}
+		return s, ""
+	}
+	for _, tc := range []struct {
+		gpu     string
+		first   string
+		choices []string
+		err     string
+	}{
+		{`"l40s"`, "l40s", nil, ""},
+		{`"auto"`, "h100", modelcatalog.Default().GPUIDs(), ""},
+		{`["l40s", "h100"]`, "l40s", []string{"l40s", "h100"}, ""},
+		{`["l40s", "tpu"]`, "", nil, `"tpu" is not one`},
+		{`["l4", "l4"]`, "", nil, `lists "l4" twice`},
+		{`[]`, "", nil, "lists no GPU"},
+		{`"a100"`, "", nil, "must be a GPU in the catalog"},
+	} {
+		s, err := parse(tc.gpu)
+		if tc.err != "" {
+			if !strings.Contains(err, tc.err) {
+				t.Errorf("gpu = %s: error %q, want %q", tc.gpu, err, tc.err)
+			}
+			continue
+		}
+		if err != "" {
+			t.Errorf("gpu = %s: %s", tc.gpu, err)
+			continue
+		}
+		if s.SelfHosted.GPU != tc.first || fmt.Sprint(s.SelfHosted.GPUChoices) != fmt.Sprint(tc.choices) {
+			t.Errorf("gpu = %s: GPU %q, choices %v; want %q, %v", tc.gpu, s.SelfHosted.GPU, s.SelfHosted.GPUChoices, tc.first, tc.choices)
 		}
 	}
 }

@@ -16,6 +16,10 @@ var selfHostedAttrs = []string{
 // whose quality is at least min_quality.
 const AutoModel = "auto"
 
+// AutoGPU as self_hosted.gpu asks sizing to pick the cheapest GPU the
+// catalog sells in the region.
+const AutoGPU = "auto"
+
 // HoursPerMonth is the billed hours of an always-on fleet: 365 × 24 / 12.
 const HoursPerMonth = 730
 
@@ -40,6 +44,50 @@ func DefaultSelfHosted() SelfHosted {
 	}
 }
 
+// gpuChoice decodes self_hosted.gpu: one catalog GPU, "auto" (every GPU in
+// the catalog), or a list of catalog GPUs to choose among.
+func (d *decoder) gpuChoice(b *body, def string) (string, []string) {
+	a := b.attr("gpu")
+	if a == nil {
+		return def, nil
+	}
+	ids := d.cat.GPUIDs()
+	v, ok := b.value(a)
+	if !ok {
+		return def, nil
+	}
+	if v.Type().IsTupleType() || v.Type().IsListType() {
+		list, ranges, ok := b.strList("gpu")
+		if !ok {
+			return def, nil
+		}
+		if len(list) == 0 {
+			d.errorf(a.Expr.Range(), "Empty list", "self_hosted.gpu lists no GPU; give one, a list such as [\"h100\", \"l40s\"], or \"auto\".")
+			return def, nil
+		}
+		var out []string
+		for i, g := range list {
+			switch {
+			case !contains(ids, g):
+				d.errorf(ranges[i], "Unknown GPU",
+					"self_hosted.gpu must list GPUs in the catalog; %q is not one.%s Run \"costgate catalog\" to list them.", g, didYouMean(g, ids))
+			case contains(out, g):
+				d.errorf(ranges[i], "Duplicate GPU", "self_hosted.gpu lists %q twice.", g)
+			default:
+				out = append(out, g)
+			}
+		}
+		if len(out) == 0 {
+			return def, nil
+		}
+		return out[0], out
+	}
+	if g, _, ok := b.str("gpu"); ok && g == AutoGPU {
+		return def, ids
+	}
+	return b.catalogID("gpu", "GPU", ids, def), nil
+}
+
 func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHosted {
 	s := DefaultSelfHosted()
 	if blk == nil {
@@ -59,7 +107,7 @@ func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHost
 				m, didYouMean(m, known))
 		}
 	}
-	s.GPU = b.catalogID("gpu", "GPU", d.cat.GPUIDs(), s.GPU)
+	s.GPU, s.GPUChoices = d.gpuChoice(b, s.GPU)
 	s.Pricing = b.oneOf("pricing", []string{OnDemand, Reserved, Spot, CapacityBlock}, s.Pricing)
 	if r, ok := b.optRange("gpu_hour_usd", above(0).upTo(1e4)); ok {
 		s.GPUHourUSD = r

@@ -124,8 +124,13 @@ type Managed struct {
 
 // SelfHosted is the self_hosted block.
 type SelfHosted struct {
-	Model      string // catalog id, a model block's name, or "auto"; default "auto"
-	GPU        string // default "h100"
+	Model string // catalog id, a model block's name, or "auto"; default "auto"
+	GPU   string // default "h100"
+	// GPUChoices, when set (gpu = "auto" or a list), are the GPUs sizing
+	// chooses among: the cheapest that meets the load and the workloads'
+	// max_ttft_ms wins. GPU is then the first of them, the default when
+	// none can be sized.
+	GPUChoices []string
 	Pricing    string // default OnDemand
 	GPUHourUSD *Range // nil: the catalog's price for Pricing
 	// GPUs, when above 0, is a fixed fleet: no sizing, billed as given.

@@ -168,18 +168,19 @@ func catalogDate(s string) (string, error) {
 }
 
 var sectionTitles = map[string]string{
-	modelcatalog.SectionManaged:    "MANAGED PRICES IN EFFECT",
-	modelcatalog.SectionScheduled:  "SCHEDULED PRICES",
-	modelcatalog.SectionDiscount:   "DISCOUNTS",
-	modelcatalog.SectionBedrock:    "AMAZON BEDROCK",
-	modelcatalog.SectionQuality:    "QUALITY (first-attempt success, 0..1)",
-	modelcatalog.SectionTTFT:       "MANAGED TTFT",
-	modelcatalog.SectionOpenModel:  "OPEN-WEIGHT MODELS",
-	modelcatalog.SectionGPU:        "GPUS",
-	modelcatalog.SectionGPUHour:    "GPU-HOUR PRICES",
-	modelcatalog.SectionThroughput: "THROUGHPUT",
-	modelcatalog.SectionLineItem:   "LINE ITEMS",
-	modelcatalog.SectionTasks:      "TOKENS PER TASK",
+	modelcatalog.SectionManaged:      "MANAGED PRICES IN EFFECT",
+	modelcatalog.SectionScheduled:    "SCHEDULED PRICES",
+	modelcatalog.SectionDiscount:     "DISCOUNTS",
+	modelcatalog.SectionBedrock:      "AMAZON BEDROCK",
+	modelcatalog.SectionQuality:      "QUALITY (first-attempt success, 0..1)",
+	modelcatalog.SectionTTFT:         "MANAGED TTFT",
+	modelcatalog.SectionOpenModel:    "OPEN-WEIGHT MODELS",
+	modelcatalog.SectionArchitecture: "MORE MODEL ARCHITECTURES (costgate perf)",
+	modelcatalog.SectionGPU:          "GPUS",
+	modelcatalog.SectionGPUHour:      "GPU-HOUR PRICES",
+	modelcatalog.SectionThroughput:   "THROUGHPUT",
+	modelcatalog.SectionLineItem:     "LINE ITEMS",
+	modelcatalog.SectionTasks:        "TOKENS PER TASK",
 }
 
 // writeCatalogText renders the listing section by section, in the order

@@ -25,6 +25,9 @@ func TestCatalogList(t *testing.T) {
 			"gemini-4-carbon | $4 in / $0.2 cache read / $20 out per M | from 2026-12-01",
 			"prompt > 100000 tokens: $0.5 in",
 			"+10 % on every line for regional profiles",
+			"MORE MODEL ARCHITECTURES (costgate perf)",
+			"deepseek-v3            deepseek-ai/DeepSeek-V3: 671B params (37B active)",
+			"l40s       48 GB, 864 GB/s, BF16 362.05 TFLOPS dense, pcie",
 		}},
 		{name: "after the change nothing is scheduled for Carbon", args: []string{"catalog", "--as-of", "2026-12-01"}, wantStdout: []string{
 			"gemini-4-carbon [latest] | $4 in / $0.2 cache read / $20 out per M | from 2026-12-01",

@@ -94,5 +94,6 @@ Exit codes: 0 allowed (or success), 1 blocked by a policy, 2 invalid input or us
 	root.SetErr(stderr)
 	root.AddCommand(newPlanCmd(), newCheckCmd(), newDiffCmd(), newBreakevenCmd(), newFmtCmd(), newValidateCmd(), newCatalogCmd())
 	root.AddCommand(newUsageCmd())
+	root.AddCommand(newPerfCmd())
 	return root
 }

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/costgate/costgate/inference/perf"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/spf13/cobra"
+)
+
+var perfFormats = []string{"text", "json"}
+
+func newPerfCmd() *cobra.Command {
+	var q perf.Query
+	var format string
+	cmd := &cobra.Command{
+		Use:   "perf",
+		Short: "Predict how fast a model serves on a GPU",
+		Long: `perf asks the performance model (docs/SIZING.md) how an open-weight model
+serves on a GPU: output tokens/s for the whole deployment, mean TTFT (without
+queueing; null at --concurrency max) and its p95, mean TPOT, the KV cache in
+sequences, and whether it fits at all — with the reason when it does not and
+the efficiency factors the prediction used. It runs offline on the embedded
+catalog.
+
+--model is a catalog id or a Hugging Face repository. --gpus defaults to --tp;
+more GPUs than --tp run data-parallel replicas of a dense model and expert
+parallelism for a mixture of experts. --kv-precision defaults to bf16 (what
+vLLM's "auto" gives). Exit code 2 when a flag is invalid.`,
+		Example: `  costgate perf --model meta-llama/Llama-3.1-70B-Instruct --gpu h100 --tp 2 --precision fp8 \
+    --engine vllm --input-tokens 5000 --output-tokens 500 --concurrency 50
+  costgate perf --model qwen3-coder-30b-a3b --gpu l40s --tp 1 --precision bf16 --engine sglang \
+    --input-tokens 2000 --output-tokens 200 --concurrency max --format json`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := checkFormat(format, perfFormats); err != nil {
+				return err
+			}
+			a, err := perf.Ask(modelcatalog.Default(), q)
+			if err != nil {
+				return invalid(err)
+			}
+			if format == "json" {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(a)
+			}
+			return perfText(cmd.OutOrStdout(), a)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&q.Model, "model", "", "catalog model id or Hugging Face repository")
+	fl.StringVar(&q.GPU, "gpu", "", "GPU: h100 h200 b200 a100-80gb a100-40gb l40s l4 a10g")
+	fl.IntVar(&q.TP, "tp", 0, "tensor-parallel size")
+	fl.IntVar(&q.GPUs, "gpus", 0, "GPUs in the deployment (default: --tp)")
+	fl.StringVar(&q.Precision, "precision", "", "weights: "+strings.Join(perf.Precisions, " "))
+	fl.StringVar(&q.KVPrecision, "kv-precision", "bf16", "KV cache: "+strings.Join(perf.KVPrecisions, " "))
+	fl.StringVar(&q.Engine, "engine", "", "engine: "+strings.Join(perf.Engines, " "))
+	fl.IntVar(&q.InputTokens, "input-tokens", 0, "mean input tokens a request")
+	fl.IntVar(&q.OutputTokens, "output-tokens", 0, "mean output tokens a request")
+	fl.StringVar(&q.Concurrency, "concurrency", "", "requests in flight, or max for saturation")
+	fl.StringVarP(&format, "format", "f", "text", "output format: "+strings.Join(perfFormats, "|"))
+	for _, name := range []string{"model", "gpu", "tp", "precision", "engine", "input-tokens", "output-tokens", "concurrency"} {
+		_ = cmd.MarkFlagRequired(name)
+	}
+	return cmd
+}
+
+func perfText(w io.Writer, a perf.Answer) error {
+	b := &strings.Builder{}
+	conc := "max (saturation)"
+	if a.Concurrency != nil {
+		conc = fmt.Sprint(*a.Concurrency)
+	}
+	fmt.Fprintf(b, "%s (%s) on %d × %s, TP %d, %s weights, %s KV cache, %s\n", a.Model, a.HFRepo, a.GPUs, a.GPU, a.TP, a.Precision, a.KVPrecision, a.Engine)
+	fmt.Fprintf(b, "%d input / %d output tokens a request, concurrency %s\n\n", a.InputTokens, a.OutputTokens, conc)
+	if !a.Fits {
+		fmt.Fprintf(b, "does not fit: %s\n", a.Reason)
+	} else {
+		fmt.Fprintf(b, "output tokens/s (all GPUs)  %.0f\n", a.OutputTokS)
+		fmt.Fprintf(b, "input tokens/s (all GPUs)   %.0f\n", a.InputTokS)
+		if a.TTFTMs != nil {
+			fmt.Fprintf(b, "TTFT mean / p95             %.0f / %.0f ms\n", *a.TTFTMs, *a.TTFTP95Ms)
+		} else {
+			fmt.Fprintf(b, "TTFT                        queueing at saturation\n")
+		}
+		fmt.Fprintf(b, "TPOT mean                   %.1f ms\n", a.TPOTMs)
+		fmt.Fprintf(b, "KV cache                    %d sequences (%.1f GB a GPU beside %.1f GB of weights)\n", a.KVCacheSequences, a.KVCacheGBPerGPU, a.WeightsGBPerGPU)
+		fmt.Fprintf(b, "running sequences           %d over %d replica(s), decode %s-bound\n", a.RunningSequences, a.Replicas, a.DecodeBound)
+	}
+	f := a.Factors
+	fmt.Fprintf(b, "factors (%s on %s)       memory %.3f, compute %.3f, step %.2f ms, request %.1f ms\n",
+		f.Engine, f.Generation, f.MemoryEfficiency, f.ComputeEfficiency, f.StepOverheadMs, f.RequestOverheadMs)
+	for _, n := range a.Notes {
+		fmt.Fprintf(b, "note: %s\n", n)
+	}
+	for _, t := range a.Measured {
+		kind := "catalog benchmark"
+		if t.Estimate || t.DerivedFrom != "" {
+			kind = "catalog estimate"
+		}
+		fmt.Fprintf(b, "%s at TP %d: %.0f output tok/s a replica at concurrency %d, %d in / %d out (%s)\n",
+			kind, t.TensorParallel, t.DecodeTokS, t.Concurrency, t.InputTokens, t.OutputTokens, t.Source.Source)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

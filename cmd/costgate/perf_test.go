@@ -1,0 +1,134 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// perfJSON is the contract's part of `costgate perf --format json`.
+type perfJSON struct {
+	Model            string   `json:"model"`
+	OutputTokS       *float64 `json:"output_tok_s_total"`
+	TTFTMs           *float64 `json:"ttft_ms"`
+	TTFTP95Ms        *float64 `json:"ttft_p95_ms"`
+	TPOTMs           *float64 `json:"tpot_ms"`
+	KVCacheSequences *int     `json:"kv_cache_sequences"`
+	Fits             *bool    `json:"fits"`
+	Reason           string   `json:"reason"`
+	Factors          *struct {
+		MemoryEfficiency  float64 `json:"memory_efficiency"`
+		ComputeEfficiency float64 `json:"compute_efficiency"`
+	} `json:"factors"`
+	Notes []string `json:"notes"`
+}
+
+func perfArgs(model, gpu, tp, prec, engine, in, out, conc string, extra ...string) []string {
+	return append([]string{"perf", "--model", model, "--gpu", gpu, "--tp", tp, "--precision", prec, "--engine", engine,
+		"--input-tokens", in, "--output-tokens", out, "--concurrency", conc, "--format", "json"}, extra...)
+}
+
+func TestPerfJSON(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		args     []string
+		model    string
+		fits     bool
+		ttft     bool   // a TTFT is reported
+		reason   string // part of the reason when it does not fit
+		note     string // part of a note
+		minTokS  float64
+		maxTokS  float64
+		minSeqs  int
+		explicit bool
+	}{
+		{name: "Hugging Face repo resolves", args: perfArgs("meta-llama/Llama-3.1-70B-Instruct", "h100", "2", "fp8", "vllm", "5000", "500", "50"),
+			model: "llama-3.1-70b", fits: true, ttft: true, minTokS: 300, maxTokS: 3000, minSeqs: 10},
+		{name: "saturation has no TTFT", args: perfArgs("qwen3-8b", "l40s", "1", "bf16", "sglang", "2000", "200", "max"),
+			model: "qwen3-8b", fits: true, minTokS: 200, maxTokS: 20000, minSeqs: 10},
+		{name: "FP8 on A100 runs weight-only", args: perfArgs("llama-3.1-8b", "a100-80gb", "1", "fp8", "vllm", "1000", "100", "8"),
+			model: "llama-3.1-8b", fits: true, ttft: true, note: "weight-only", minTokS: 100, maxTokS: 5000, minSeqs: 100},
+		{name: "BF16 70B does not fit one GPU", args: perfArgs("llama-3.1-70b", "l40s", "1", "bf16", "vllm", "1000", "100", "1"),
+			model: "llama-3.1-70b", reason: "leave no room"},
+		{name: "more GPUs than an instance", args: perfArgs("deepseek-v3", "h200", "8", "fp8", "sglang", "1000", "100", "8", "--gpus", "16"),
+			model: "deepseek-v3", reason: "more than one instance"},
+		{name: "MoE expert parallel", args: perfArgs("Qwen/Qwen3-30B-A3B", "h100", "1", "bf16", "vllm", "1000", "200", "64", "--gpus", "2"),
+			model: "qwen3-30b-a3b", fits: true, ttft: true, note: "expert parallel", minTokS: 500, maxTokS: 50000, minSeqs: 100},
+		{name: "PCIe tensor parallel", args: perfArgs("qwen3-32b", "l40s", "4", "bf16", "vllm", "2000", "200", "16", "--kv-precision", "fp8"),
+			model: "qwen3-32b", fits: true, ttft: true, note: "over PCIe", minTokS: 50, maxTokS: 5000, minSeqs: 10},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(tc.args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var got perfJSON
+			if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.OutputTokS == nil || got.TPOTMs == nil || got.KVCacheSequences == nil || got.Fits == nil || got.Factors == nil ||
+				!strings.Contains(stdout, `"ttft_ms"`) || !strings.Contains(stdout, `"ttft_p95_ms"`) {
+				t.Fatalf("missing contract fields in %s", stdout)
+			}
+			if got.Model != tc.model || *got.Fits != tc.fits {
+				t.Fatalf("model %s fits %v (%s), want %s fits %v", got.Model, *got.Fits, got.Reason, tc.model, tc.fits)
+			}
+			if !tc.fits {
+				if !strings.Contains(got.Reason, tc.reason) {
+					t.Errorf("reason %q, want it to say %q", got.Reason, tc.reason)
+				}
+				return
+			}
+			if (got.TTFTMs != nil) != tc.ttft || (got.TTFTP95Ms != nil) != tc.ttft {
+				t.Errorf("ttft_ms %v, ttft_p95_ms %v: want them reported %v", got.TTFTMs, got.TTFTP95Ms, tc.ttft)
+			}
+			if *got.OutputTokS < tc.minTokS || *got.OutputTokS > tc.maxTokS || *got.KVCacheSequences < tc.minSeqs {
+				t.Errorf("%.0f tok/s (want %.0f–%.0f), %d sequences (want ≥ %d)", *got.OutputTokS, tc.minTokS, tc.maxTokS, *got.KVCacheSequences, tc.minSeqs)
+			}
+			if got.Factors.MemoryEfficiency <= 0 || got.Factors.ComputeEfficiency <= 0 {
+				t.Errorf("factors %+v", *got.Factors)
+			}
+			if tc.note != "" && !strings.Contains(strings.Join(got.Notes, " "), tc.note) {
+				t.Errorf("notes %v, want one saying %q", got.Notes, tc.note)
+			}
+		})
+	}
+}
+
+func TestPerfText(t *testing.T) {
+	args := perfArgs("qwen2.5-coder-7b", "l4", "1", "bf16", "vllm", "1500", "150", "4")
+	code, stdout, stderr := runCLI(args[:len(args)-2]...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"qwen2.5-coder-7b (Qwen/Qwen2.5-Coder-7B-Instruct) on 1 × l4", "output tokens/s", "TTFT mean / p95", "KV cache", "factors (vllm on ada)"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("text output lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestPerfInvalid(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown model", perfArgs("acme/nope", "h100", "1", "bf16", "vllm", "10", "10", "1"), "--model \"acme/nope\""},
+		{"unknown GPU", perfArgs("qwen3-8b", "tpu", "1", "bf16", "vllm", "10", "10", "1"), "--gpu \"tpu\""},
+		{"unknown engine", perfArgs("qwen3-8b", "h100", "1", "bf16", "ollama", "10", "10", "1"), "--engine \"ollama\""},
+		{"unknown precision", perfArgs("qwen3-8b", "h100", "1", "int3", "vllm", "10", "10", "1"), "--precision \"int3\""},
+		{"bad concurrency", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "lots"), "--concurrency \"lots\""},
+		{"zero tokens", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "0", "10", "1"), "--input-tokens 0"},
+		{"bad KV precision", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--kv-precision", "int4"), "--kv-precision \"int4\""},
+		{"bad format", append(perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1"), "--format", "xml"), "unknown format"},
+		{"missing flag", []string{"perf", "--model", "qwen3-8b"}, "required flag"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runCLI(tc.args...)
+			if code != exitInvalid || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("exit %d, stderr %q: want exit 2 saying %q", code, stderr, tc.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,456 @@
+package perf
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"go/format"
+	"io"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+//go:generate go test -run TestCalibration -update .
+
+// Calibration is the published measurements the factors are fitted to.
+type Calibration struct {
+	// Models are architectures measured by a source but not in the
+	// catalog (older models that benchmark tables still use).
+	Models  []modelcatalog.OpenModel `json:"models"`
+	Sources []Source                 `json:"sources"`
+	Points  []Point                  `json:"points"`
+}
+
+// Source is one publication of measurements.
+type Source struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	URL   string `json:"url"`
+	// AsOf is the day the figures were read.
+	AsOf string `json:"as_of"`
+	Note string `json:"note,omitempty"`
+}
+
+// Point is one published measurement with everything needed to predict it.
+type Point struct {
+	Source        string `json:"source"`
+	Model         string `json:"model"`
+	GPU           string `json:"gpu"`
+	Engine        string `json:"engine"`
+	EngineVersion string `json:"engine_version"`
+	TP            int    `json:"tp"`
+	GPUs          int    `json:"gpus,omitempty"`
+	Precision     string `json:"precision"`
+	KVPrecision   string `json:"kv_precision,omitempty"`
+	InputTokens   int    `json:"input_tokens"`
+	OutputTokens  int    `json:"output_tokens"`
+	// Concurrency is the requests in flight; 0 is saturation.
+	Concurrency int `json:"concurrency"`
+	// Burst, when set, is a benchmark that sends this many requests at
+	// once and measures until the last finishes. With fixed lengths they
+	// all run together (KV cache permitting); with VariedLengths (ShareGPT)
+	// the batch drains as short requests finish: with exponentially
+	// distributed lengths the last ends after ln N mean lengths, so about
+	// N / ln N run on average.
+	Burst         int  `json:"burst,omitempty"`
+	VariedLengths bool `json:"varied_lengths,omitempty"`
+	// Excluded, when set, says why the point is shown but not fitted.
+	Excluded string `json:"excluded,omitempty"`
+	// Offline marks an in-process benchmark (trtllm-bench, a session
+	// benchmark) with no API front end.
+	Offline bool `json:"offline,omitempty"`
+	// OutputTokS is the measured output tokens/s of the whole deployment;
+	// TTFTMs and TPOTMs the mean latencies where published (0: not).
+	OutputTokS float64 `json:"output_tok_s"`
+	TTFTMs     float64 `json:"ttft_ms,omitempty"`
+	TPOTMs     float64 `json:"tpot_ms,omitempty"`
+	Note       string  `json:"note,omitempty"`
+}
+
+// LoadCalibration decodes a calibration file and checks that every point
+// names a known source, model and GPU.
+func LoadCalibration(r io.Reader, cat *modelcatalog.Catalog) (*Calibration, error) {
+	var c Calibration
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&c); err != nil {
+		return nil, fmt.Errorf("calibration: %w", err)
+	}
+	sources := map[string]bool{}
+	for _, s := range c.Sources {
+		if s.ID == "" || s.URL == "" || s.AsOf == "" {
+			return nil, fmt.Errorf("calibration: source %q needs an id, a url and an as_of date", s.ID)
+		}
+		sources[s.ID] = true
+	}
+	for i, p := range c.Points {
+		if !sources[p.Source] {
+			return nil, fmt.Errorf("calibration: points[%d]: unknown source %q", i, p.Source)
+		}
+		if _, err := c.config(p, cat); err != nil {
+			return nil, fmt.Errorf("calibration: points[%d]: %w", i, err)
+		}
+		if p.OutputTokS < 0 || p.TTFTMs < 0 || p.TPOTMs < 0 || p.OutputTokS+p.TTFTMs+p.TPOTMs == 0 {
+			return nil, fmt.Errorf("calibration: points[%d]: needs a positive output_tok_s, ttft_ms or tpot_ms", i)
+		}
+	}
+	return &c, nil
+}
+
+// config is the serving configuration a point measured.
+func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error) {
+	var m *modelcatalog.OpenModel
+	for i := range c.Models {
+		if c.Models[i].ID == p.Model {
+			m = &c.Models[i]
+		}
+	}
+	if m == nil {
+		var ok bool
+		if m, ok = cat.Architecture(p.Model); !ok {
+			return Config{}, fmt.Errorf("unknown model %q", p.Model)
+		}
+	}
+	g, ok := cat.GPU(p.GPU)
+	if !ok {
+		return Config{}, fmt.Errorf("unknown GPU %q", p.GPU)
+	}
+	conc := p.Concurrency
+	if p.Burst > 0 {
+		conc = p.Burst
+		if p.VariedLengths && p.Burst > 2 {
+			conc = int(math.Round(float64(p.Burst) / math.Log(float64(p.Burst))))
+		}
+	}
+	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
+		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline}, nil
+}
+
+// Row is one point predicted.
+type Row struct {
+	Point     Point
+	Predicted Result
+	// Ratios are predicted ÷ measured; 0 where nothing was measured.
+	Throughput, TTFT, TPOT float64
+}
+
+// Evaluate predicts every point with the parameters.
+func (c *Calibration) Evaluate(cat *modelcatalog.Catalog, p Params) []Row {
+	rows := make([]Row, 0, len(c.Points))
+	for _, pt := range c.Points {
+		cfg, err := c.config(pt, cat)
+		if err != nil {
+			continue // LoadCalibration rules this out
+		}
+		res := predict(cfg, p)
+		row := Row{Point: pt, Predicted: res}
+		if res.Fits {
+			if pt.OutputTokS > 0 {
+				row.Throughput = res.OutputTokS / pt.OutputTokS
+			}
+			if pt.TTFTMs > 0 && res.TTFTMs != nil && pt.Burst == 0 {
+				row.TTFT = *res.TTFTMs / pt.TTFTMs
+			}
+			if pt.TPOTMs > 0 {
+				row.TPOT = res.TPOTMs / pt.TPOTMs
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// Weights of the fit's terms: throughput counts most, latencies less, and
+// a light pull toward the prior keeps factors with little data sane.
+const (
+	wTTFT  = 0.5
+	wTPOT  = 0.3
+	wPrior = 0.05
+	// missPenalty is the cost of a point the model says cannot fit.
+	missPenalty = 5.0
+)
+
+func (c *Calibration) objective(cat *modelcatalog.Catalog, p Params, skip string) float64 {
+	sum := 0.0
+	for _, r := range c.Evaluate(cat, p) {
+		if r.Point.Source == skip || r.Point.Excluded != "" {
+			continue
+		}
+		if !r.Predicted.Fits {
+			sum += missPenalty
+			continue
+		}
+		if r.Throughput > 0 {
+			sum += sq(math.Log(r.Throughput))
+		}
+		if r.TTFT > 0 {
+			sum += wTTFT * sq(math.Log(r.TTFT))
+		}
+		if r.TPOT > 0 {
+			sum += wTPOT * sq(math.Log(r.TPOT))
+		}
+	}
+	for _, k := range knobs() {
+		sum += wPrior * sq(math.Log(k.get(p)/k.get(Prior)))
+	}
+	return sum
+}
+
+// Fit fits the parameters to every point except those of source skip
+// (empty: all), by coordinate descent on each parameter's logarithm.
+func (c *Calibration) Fit(cat *modelcatalog.Catalog, skip string) Params {
+	p := Prior.clone()
+	const rounds, steps = 6, 24
+	phi := (math.Sqrt(5) - 1) / 2
+	for range rounds {
+		for _, k := range knobs() {
+			cur := k.get(p)
+			lo, hi := math.Log(math.Max(k.lo, cur/2)), math.Log(math.Min(k.hi, cur*2))
+			f := func(x float64) float64 {
+				k.set(&p, math.Exp(x))
+				return c.objective(cat, p, skip)
+			}
+			a, b := lo, hi
+			x1, x2 := b-phi*(b-a), a+phi*(b-a)
+			f1, f2 := f(x1), f(x2)
+			for range steps {
+				if f1 < f2 {
+					b, x2, f2 = x2, x1, f1
+					x1 = b - phi*(b-a)
+					f1 = f(x1)
+				} else {
+					a, x1, f1 = x1, x2, f2
+					x2 = a + phi*(b-a)
+					f2 = f(x2)
+				}
+			}
+			best := math.Exp((a + b) / 2)
+			if f(math.Log(best)) < f(math.Log(cur)) {
+				k.set(&p, best)
+			} else {
+				k.set(&p, cur)
+			}
+		}
+	}
+	for _, k := range knobs() {
+		k.set(&p, round3(k.get(p)))
+	}
+	return p
+}
+
+// Stats summarises errors: the median absolute error of throughput and
+// TTFT (|predicted − measured| ÷ measured) and the worst factor off.
+type Stats struct {
+	Points, TTFTPoints  int
+	MedianThroughputErr float64
+	MedianTTFTErr       float64
+	MedianTPOTErr       float64
+	WorstFactor         float64
+	Misses              int
+}
+
+// Summarise computes the statistics of rows.
+func Summarise(rows []Row) Stats {
+	var thr, ttft, tpot []float64
+	s := Stats{WorstFactor: 1}
+	for _, r := range rows {
+		if r.Point.Excluded != "" {
+			continue
+		}
+		if !r.Predicted.Fits {
+			s.Misses++
+			continue
+		}
+		if r.Throughput > 0 {
+			thr = append(thr, math.Abs(r.Throughput-1))
+			s.WorstFactor = math.Max(s.WorstFactor, off(r.Throughput))
+		}
+		if r.TTFT > 0 {
+			ttft = append(ttft, math.Abs(r.TTFT-1))
+			s.WorstFactor = math.Max(s.WorstFactor, off(r.TTFT))
+		}
+		if r.TPOT > 0 {
+			tpot = append(tpot, math.Abs(r.TPOT-1))
+		}
+	}
+	s.Points, s.TTFTPoints = len(thr), len(ttft)
+	s.MedianThroughputErr, s.MedianTTFTErr, s.MedianTPOTErr = median(thr), median(ttft), median(tpot)
+	return s
+}
+
+// LeaveOneOut predicts each source's points with parameters fitted
+// without that source.
+func (c *Calibration) LeaveOneOut(cat *modelcatalog.Catalog) map[string][]Row {
+	out := map[string][]Row{}
+	for _, s := range c.Sources {
+		p := c.Fit(cat, s.ID)
+		for _, r := range c.Evaluate(cat, p) {
+			if r.Point.Source == s.ID {
+				out[s.ID] = append(out[s.ID], r)
+			}
+		}
+	}
+	return out
+}
+
+// GoSource renders the fitted parameters as the Go file factors_gen.go.
+func GoSource(p Params) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("// Code generated by go test -run TestCalibration -update; DO NOT EDIT.\n\n")
+	b.WriteString("package perf\n\n")
+	b.WriteString("// Fitted are the parameters fitted to testdata/calibration.json (docs/SIZING.md).\n")
+	b.WriteString("var Fitted = Params{\n")
+	for _, t := range []struct {
+		name string
+		m    map[string]float64
+	}{{"Memory", p.Memory}, {"Compute", p.Compute}, {"EngineScale", p.EngineScale}, {"StepMs", p.StepMs}, {"RequestMs", p.RequestMs}, {"EP", p.EP}} {
+		fmt.Fprintf(&b, "\t%s: map[string]float64{", t.name)
+		for i, k := range sortedKeys(t.m) {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%q: %g", k, t.m[k])
+		}
+		b.WriteString("},\n")
+	}
+	fmt.Fprintf(&b, "\tMoE: %g,\n", p.MoE)
+	b.WriteString("}\n")
+	return format.Source(b.Bytes())
+}
+
+// Report renders the calibration section of docs/SIZING.md: the factors,
+// the sources, the error table and the leave-one-source-out table.
+func (c *Calibration) Report(cat *modelcatalog.Catalog, p Params, loo map[string][]Row) string {
+	var b strings.Builder
+	rows := c.Evaluate(cat, p)
+	all := Summarise(rows)
+	fmt.Fprintf(&b, "### Fitted factors\n\n")
+	fmt.Fprintf(&b, "| engine | generation | memory efficiency | compute efficiency | step overhead (ms) | request overhead (ms) |\n|---|---|---|---|---|---|\n")
+	for _, e := range Engines {
+		for _, g := range Generations {
+			f := p.factors(e, g)
+			fmt.Fprintf(&b, "| %s | %s | %.3f | %.3f | %.2f | %.1f |\n", e, g, f.MemoryEfficiency, f.ComputeEfficiency, f.StepOverheadMs, f.RequestOverheadMs)
+		}
+	}
+	fmt.Fprintf(&b, "\nRouted-expert work (mixture of experts) takes %.2f× the dense rate's time; when the experts are spread beyond a tensor-parallel group (expert parallelism), that again × %.2f under vLLM, %.2f under SGLang and %.2f under TensorRT-LLM.\n",
+		p.MoE, p.EP["vllm"], p.EP["sglang"], p.EP["tensorrt-llm"])
+	fmt.Fprintf(&b, "\n### Sources\n\n| id | publication | read on | points |\n|---|---|---|---|\n")
+	for _, s := range c.Sources {
+		n := 0
+		for _, pt := range c.Points {
+			if pt.Source == s.ID {
+				n++
+			}
+		}
+		fmt.Fprintf(&b, "| %s | [%s](%s)%s | %s | %d |\n", s.ID, s.Title, s.URL, noteSuffix(s.Note), s.AsOf, n)
+	}
+	fmt.Fprintf(&b, "\n### Every calibration point, predicted with the fitted factors\n\n")
+	fmt.Fprintf(&b, "In-sample: %d points, median throughput error %.0f %%, median TTFT error %.0f %% (%d points), median TPOT error %.0f %%, worst factor off %.2f×, %d points the model says cannot run.\n\n",
+		all.Points, 100*all.MedianThroughputErr, 100*all.MedianTTFTErr, all.TTFTPoints, 100*all.MedianTPOTErr, all.WorstFactor, all.Misses)
+	fmt.Fprintf(&b, "| source | model | GPU × TP (GPUs) | precision | engine | in / out | concurrency | measured out tok/s | predicted | ratio | measured TTFT ms | predicted | ratio |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, r := range rows {
+		b.WriteString(rowLine(r))
+	}
+	fmt.Fprintf(&b, "\n### Leave one source out\n\nEach source predicted by factors fitted without it: what the model knows about a publication it has not seen.\n\n")
+	fmt.Fprintf(&b, "| source | points | median throughput error | median TTFT error | worst factor off |\n|---|---|---|---|---|\n")
+	var pooled []Row
+	for _, s := range c.Sources {
+		st := Summarise(loo[s.ID])
+		pooled = append(pooled, loo[s.ID]...)
+		fmt.Fprintf(&b, "| %s | %d | %.0f %% | %s | %.2f× |\n", s.ID, st.Points, 100*st.MedianThroughputErr, pct(st.MedianTTFTErr, st.TTFTPoints), st.WorstFactor)
+	}
+	st := Summarise(pooled)
+	fmt.Fprintf(&b, "| **all, pooled** | %d | %.0f %% | %s | %.2f× |\n", st.Points, 100*st.MedianThroughputErr, pct(st.MedianTTFTErr, st.TTFTPoints), st.WorstFactor)
+	return b.String()
+}
+
+func rowLine(r Row) string {
+	pt := r.Point
+	gpus := ""
+	if pt.GPUs > pt.TP {
+		gpus = fmt.Sprintf(" (%d)", pt.GPUs)
+	}
+	conc := "max"
+	switch {
+	case pt.Burst > 0 && pt.VariedLengths:
+		conc = fmt.Sprintf("burst of %d, varied lengths", pt.Burst)
+	case pt.Burst > 0:
+		conc = fmt.Sprintf("burst of %d", pt.Burst)
+	case pt.Concurrency > 0:
+		conc = fmt.Sprint(pt.Concurrency)
+	}
+	if pt.Excluded != "" {
+		conc += " (excluded: " + pt.Excluded + ")"
+	}
+	kv := ""
+	if pt.KVPrecision != "" && pt.KVPrecision != "bf16" {
+		kv = ", KV " + pt.KVPrecision
+	}
+	pred, ratio, pTTFT, rTTFT := "does not fit", "—", "—", "—"
+	if r.Predicted.Fits {
+		pred = fmt.Sprintf("%.0f", r.Predicted.OutputTokS)
+		if r.Throughput > 0 {
+			ratio = fmt.Sprintf("%.2f", r.Throughput)
+		}
+		if r.Predicted.TTFTMs != nil && pt.TTFTMs > 0 {
+			pTTFT, rTTFT = fmt.Sprintf("%.0f", *r.Predicted.TTFTMs), fmt.Sprintf("%.2f", r.TTFT)
+		}
+	}
+	mTTFT, mThr := "—", "—"
+	if pt.TTFTMs > 0 {
+		mTTFT = fmt.Sprintf("%.0f", pt.TTFTMs)
+	}
+	if pt.OutputTokS > 0 {
+		mThr = fmt.Sprintf("%.0f", pt.OutputTokS)
+	}
+	return fmt.Sprintf("| %s | %s | %s × %d%s | %s%s | %s %s | %d / %d | %s | %s | %s | %s | %s | %s | %s |\n",
+		pt.Source, pt.Model, pt.GPU, pt.TP, gpus, pt.Precision, kv, pt.Engine, pt.EngineVersion, pt.InputTokens, pt.OutputTokens,
+		conc, mThr, pred, ratio, mTTFT, pTTFT, rTTFT)
+}
+
+func pct(x float64, n int) string {
+	if n == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f %% (%d)", 100*x, n)
+}
+
+func noteSuffix(n string) string {
+	if n == "" {
+		return ""
+	}
+	return ": " + n
+}
+
+func off(ratio float64) float64 {
+	if ratio <= 0 {
+		return math.Inf(1)
+	}
+	return math.Max(ratio, 1/ratio)
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
+
+func sq(x float64) float64 { return x * x }
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

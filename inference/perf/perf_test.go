@@ -1,0 +1,259 @@
+package perf
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+func cfg(t *testing.T, model, gpu string, tp int) Config {
+	t.Helper()
+	cat := modelcatalog.Default()
+	m, ok := cat.Architecture(model)
+	if !ok {
+		t.Fatalf("no model %q", model)
+	}
+	g, ok := cat.GPU(gpu)
+	if !ok {
+		t.Fatalf("no GPU %q", gpu)
+	}
+	return Config{Model: m, GPU: g, Engine: "vllm", Precision: m.WeightsDType, TP: tp, InputTokens: 2000, OutputTokens: 500, Concurrency: 16}
+}
+
+// TestFitsAndReasons checks every reason a configuration cannot serve.
+func TestFitsAndReasons(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		edit   func(*Config)
+		model  string
+		gpu    string
+		tp     int
+		reason string // empty: fits
+	}{
+		{"8B on one L4", nil, "llama-3.1-8b", "l4", 1, ""},
+		{"70B BF16 on one H100", func(c *Config) { c.Precision = "bf16" }, "llama-3.1-70b", "h100", 1, "leave no room"},
+		{"70B FP8 on one H100 fits a few sequences", nil, "llama-3.3-70b", "h100", 1, ""},
+		{"32B BF16 on one L40S", nil, "qwen3-32b", "l40s", 1, "leave no room"},
+		{"heads do not split", nil, "qwen2.5-coder-7b", "h100", 8, "do not split evenly"},
+		{"context too long", func(c *Config) { c.InputTokens = 41000 }, "qwen3-8b", "h100", 1, "exceed qwen3-8b's context"},
+		{"FP4 under TensorRT-LLM on Hopper", func(c *Config) { c.Precision, c.Engine = "fp4", "tensorrt-llm" }, "llama-3.1-8b", "h100", 1, "only on Blackwell"},
+		{"FP8 under TensorRT-LLM on A100", func(c *Config) { c.Precision, c.Engine = "fp8", "tensorrt-llm" }, "llama-3.1-8b", "a100-80gb", 1, "no FP8 tensor cores"},
+		{"more GPUs than an instance", func(c *Config) { c.GPUs, c.MaxGPUsPerInstance = 16, 8 }, "llama-3.1-8b", "h100", 1, "more than one instance"},
+		{"GPUs not a multiple of TP", func(c *Config) { c.GPUs = 3 }, "llama-3.1-8b", "h100", 2, "do not divide"},
+		{"a long context fills the KV cache", func(c *Config) { c.InputTokens, c.Precision = 120000, "fp8" }, "llama-3.3-70b", "h100", 1, "holds no"},
+		{"unknown engine", func(c *Config) { c.Engine = "ollama" }, "llama-3.1-8b", "h100", 1, "engine \"ollama\""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := cfg(t, tc.model, tc.gpu, tc.tp)
+			if tc.edit != nil {
+				tc.edit(&c)
+			}
+			r := Predict(c)
+			if tc.reason == "" {
+				if !r.Fits || r.OutputTokS <= 0 || r.KVCacheSequences < 1 {
+					t.Fatalf("want a fit with throughput, got %+v", r)
+				}
+				return
+			}
+			if r.Fits || !strings.Contains(r.Reason, tc.reason) {
+				t.Fatalf("want no fit because %q, got fits=%v reason %q", tc.reason, r.Fits, r.Reason)
+			}
+		})
+	}
+}
+
+// TestWeightOnlyNotes: FP8 on an A100 and MXFP4 on a Hopper run, but
+// weight-only, and the result says so.
+func TestWeightOnlyNotes(t *testing.T) {
+	c := cfg(t, "llama-3.1-8b", "a100-80gb", 1)
+	c.Precision = "fp8"
+	r := Predict(c)
+	if !r.Fits || !strings.Contains(strings.Join(r.Notes, " "), "weight-only") {
+		t.Fatalf("FP8 on A100: want a fit noting weight-only, got %+v", r)
+	}
+	bf := cfg(t, "llama-3.1-8b", "a100-80gb", 1)
+	bf.Precision = "bf16"
+	if rb := Predict(bf); r.WeightsGBPerGPU >= rb.WeightsGBPerGPU {
+		t.Errorf("FP8 weights (%.1f GB) should be smaller than BF16 (%.1f GB)", r.WeightsGBPerGPU, rb.WeightsGBPerGPU)
+	}
+}
+
+// TestKVCache checks the KV cache arithmetic: FP8 doubles the sequences,
+// MLA is replicated on every tensor-parallel rank, grouped-query heads
+// split until there are fewer than ranks, and a sliding window caps its
+// layers.
+func TestKVCache(t *testing.T) {
+	cat := modelcatalog.Default()
+	ds, _ := cat.Architecture("deepseek-v3")
+	a := newShape(ds, "fp8")
+	if got, want := a.kvBytes(1, 8, 2), float64(61*576*2); got != want {
+		t.Errorf("DeepSeek-V3 KV a token at TP8 = %g, want %g (latent replicated)", got, want)
+	}
+	llama, _ := cat.Architecture("llama-3.1-70b")
+	l := newShape(llama, "bf16")
+	if got, want := l.kvBytes(1, 1, 2), float64(2*80*8*128*2); got != want {
+		t.Errorf("Llama-70B KV a token = %g, want %g", got, want)
+	}
+	if got, want := l.kvBytes(1, 16, 2), float64(2*80*1*128*2); got != want {
+		t.Errorf("Llama-70B KV a token at TP16 = %g, want %g (one head a rank)", got, want)
+	}
+	oss, _ := cat.Architecture("gpt-oss-120b")
+	o := newShape(oss, "mxfp4")
+	long, short := o.kvBytes(10000, 1, 2), o.kvBytes(100, 1, 2)
+	if want := float64(2*8*64*2) * (18*10000 + 18*128); long != want {
+		t.Errorf("gpt-oss-120b 10k-token KV = %g, want %g (windowed layers keep 128)", long, want)
+	}
+	if short != float64(2*8*64*2)*(36*100) {
+		t.Errorf("gpt-oss-120b 100-token KV = %g", short)
+	}
+
+	c := cfg(t, "llama-3.1-8b", "h100", 1)
+	c.Concurrency = 0
+	bf := Predict(c)
+	c.KVPrecision = "fp8"
+	f8 := Predict(c)
+	if ratio := float64(f8.KVCacheSequences) / float64(bf.KVCacheSequences); math.Abs(ratio-2) > 0.01 {
+		t.Errorf("FP8 KV holds %.2f× the sequences of BF16, want 2×", ratio)
+	}
+}
+
+// TestShapes checks the parameter split of a mixture of experts.
+func TestShapes(t *testing.T) {
+	cat := modelcatalog.Default()
+	m, _ := cat.Architecture("qwen3-30b-a3b")
+	a := newShape(m, "bf16")
+	if got := (a.denseTotal + a.expertTotal) / 1e9; math.Abs(got-30.5) > 1e-9 {
+		t.Errorf("total %g B, want 30.5", got)
+	}
+	if got := (a.denseActive + a.expertActive) / 1e9; math.Abs(got-3.3) > 1e-9 {
+		t.Errorf("active %g B, want 3.3", got)
+	}
+	if got := (a.denseBytes + a.expertBytes) / 1e9; math.Abs(got-m.WeightsGB) > 1e-6 {
+		t.Errorf("resident %g GB, want the catalog's %g", got, m.WeightsGB)
+	}
+	if a.touched(1) != 8.0/128 || a.touched(1e6) < 0.999 {
+		t.Errorf("one token touches %g of the experts (want 8/128); a million touch %g", a.touched(1), a.touched(1e6))
+	}
+	oss, _ := cat.Architecture("gpt-oss-120b")
+	o := newShape(oss, "bf16")
+	q := newShape(oss, "mxfp4")
+	if q.denseBytes/q.expertBytes < o.denseBytes/o.expertBytes*3 {
+		t.Errorf("MXFP4 should shrink only the experts: dense/expert bytes %g vs BF16 %g", q.denseBytes/q.expertBytes, o.denseBytes/o.expertBytes)
+	}
+}
+
+// TestMonotone: more concurrency never lowers throughput nor TPOT, a
+// longer prompt never shortens TTFT, TTFT is nil at saturation, and a
+// faster GPU is faster.
+func TestMonotone(t *testing.T) {
+	prev := Result{}
+	for _, conc := range []int{1, 2, 4, 8, 16, 32, 64, 128, 256} {
+		c := cfg(t, "llama-3.1-8b", "h100", 1)
+		c.Concurrency = conc
+		r := Predict(c)
+		if r.TTFTMs == nil || r.TTFTP95Ms == nil || *r.TTFTP95Ms < *r.TTFTMs {
+			t.Fatalf("c=%d: want TTFT with p95 ≥ mean, got %+v", conc, r)
+		}
+		if r.OutputTokS < prev.OutputTokS || r.TPOTMs < prev.TPOTMs {
+			t.Errorf("c=%d: throughput %.0f (was %.0f), TPOT %.1f (was %.1f)", conc, r.OutputTokS, prev.OutputTokS, r.TPOTMs, prev.TPOTMs)
+		}
+		prev = r
+	}
+	var last float64
+	for _, in := range []int{128, 1024, 8192, 32000} {
+		c := cfg(t, "qwen3-8b", "h100", 1)
+		c.InputTokens, c.OutputTokens, c.Concurrency = in, 100, 1
+		r := Predict(c)
+		if *r.TTFTMs <= last {
+			t.Errorf("TTFT at %d input tokens %.1f ms, not above %.1f", in, *r.TTFTMs, last)
+		}
+		last = *r.TTFTMs
+	}
+	c := cfg(t, "llama-3.1-8b", "h100", 1)
+	c.Concurrency = 0
+	if r := Predict(c); r.TTFTMs != nil || r.TTFTP95Ms != nil {
+		t.Errorf("saturation: TTFT should be null, got %v", *r.TTFTMs)
+	}
+	h100 := Predict(cfg(t, "llama-3.1-8b", "h100", 1))
+	h200 := Predict(cfg(t, "llama-3.1-8b", "h200", 1))
+	l4 := Predict(cfg(t, "llama-3.1-8b", "l4", 1))
+	if !(h200.OutputTokS > h100.OutputTokS && h100.OutputTokS > l4.OutputTokS) {
+		t.Errorf("throughput H200 %.0f, H100 %.0f, L4 %.0f: want that order", h200.OutputTokS, h100.OutputTokS, l4.OutputTokS)
+	}
+}
+
+// TestPCIeTensorParallel: the same model at TP4 gains less over TP1 on
+// PCIe L40S than on NVLink H100, and says why.
+func TestPCIeTensorParallel(t *testing.T) {
+	gain := func(gpu string) (float64, Result) {
+		one := cfg(t, "qwen3-8b", gpu, 1)
+		one.GPUs, one.Concurrency = 4, 64
+		four := cfg(t, "qwen3-8b", gpu, 4)
+		four.Concurrency = 64
+		r4 := Predict(four)
+		return r4.OutputTokS / Predict(one).OutputTokS, r4
+	}
+	nv, _ := gain("h100")
+	pcie, r := gain("l40s")
+	if pcie >= nv {
+		t.Errorf("TP4 vs 4 replicas: L40S %.2f, H100 %.2f; PCIe should lose more", pcie, nv)
+	}
+	if !strings.Contains(strings.Join(r.Notes, " "), "over PCIe") {
+		t.Errorf("no PCIe note in %v", r.Notes)
+	}
+}
+
+// TestExpertParallel: a MoE over more GPUs than TP spreads the experts
+// (less weight a GPU) and says the steps are synchronised; a dense model
+// runs replicas instead.
+func TestExpertParallel(t *testing.T) {
+	c := cfg(t, "qwen3-30b-a3b", "h100", 1)
+	one := Predict(c)
+	c.GPUs = 4
+	ep := Predict(c)
+	if ep.ExpertParallel != 4 || ep.Replicas != 4 || ep.WeightsGBPerGPU >= one.WeightsGBPerGPU {
+		t.Errorf("EP4: expert parallel %d, groups %d, %.1f GB a GPU (TP1 alone %.1f)", ep.ExpertParallel, ep.Replicas, ep.WeightsGBPerGPU, one.WeightsGBPerGPU)
+	}
+	if !strings.Contains(strings.Join(ep.Notes, " "), "synchronised") {
+		t.Errorf("no expert-parallel note: %v", ep.Notes)
+	}
+	d := cfg(t, "qwen3-8b", "h100", 1)
+	d.GPUs = 4
+	if r := Predict(d); r.ExpertParallel != 0 || r.Replicas != 4 {
+		t.Errorf("dense over 4 GPUs: expert parallel %d, replicas %d", r.ExpertParallel, r.Replicas)
+	}
+}
+
+func BenchmarkPredict(b *testing.B) {
+	cat := modelcatalog.Default()
+	m, _ := cat.Architecture("deepseek-v3")
+	g, _ := cat.GPU("h200")
+	c := Config{Model: m, GPU: g, Engine: "sglang", Precision: "fp8", TP: 8, InputTokens: 4000, OutputTokens: 500, Concurrency: 64}
+	for b.Loop() {
+		Predict(c)
+	}
+}
+
+// BenchmarkAsk is what `costgate perf` does after start-up: resolve the
+// repository, GPU and flags against the catalog, then predict.
+func BenchmarkAsk(b *testing.B) {
+	cat := modelcatalog.Default()
+	q := Query{Model: "meta-llama/Llama-3.1-70B-Instruct", GPU: "h100", TP: 2, Precision: "fp8", Engine: "vllm",
+		InputTokens: 5000, OutputTokens: 500, Concurrency: "50"}
+	for b.Loop() {
+		if _, err := Ask(cat, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkCalibrate is one fit of every factor to every calibration point
+// (go generate runs it once, plus one fit per left-out source).
+func BenchmarkCalibrate(b *testing.B) {
+	c, cat := loadCalibration(b)
+	for b.Loop() {
+		c.Fit(cat, "")
+	}
+}

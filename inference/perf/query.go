@@ -1,0 +1,112 @@
+package perf
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+// Query is a question put to the model in the catalog's words, as
+// `costgate perf` takes it.
+type Query struct {
+	// Model is a catalog id or a Hugging Face repository.
+	Model string
+	// GPU is a catalog GPU id.
+	GPU                       string
+	TP, GPUs                  int
+	Precision, KVPrecision    string
+	Engine                    string
+	InputTokens, OutputTokens int
+	// Concurrency is a number of requests in flight or "max".
+	Concurrency string
+}
+
+// Answer is a prediction with the configuration it answers.
+type Answer struct {
+	Model        string `json:"model"`
+	HFRepo       string `json:"hf_repo"`
+	GPU          string `json:"gpu"`
+	TP           int    `json:"tp"`
+	GPUs         int    `json:"gpus"`
+	Precision    string `json:"precision"`
+	KVPrecision  string `json:"kv_precision"`
+	Engine       string `json:"engine"`
+	InputTokens  int    `json:"input_tokens"`
+	OutputTokens int    `json:"output_tokens"`
+	// Concurrency is nil at saturation ("max").
+	Concurrency *int `json:"concurrency"`
+	Result
+	// Measured lists the catalog's benchmark figures for the same model,
+	// GPU and tensor-parallel size, beside the prediction.
+	Measured []modelcatalog.Throughput `json:"measured,omitempty"`
+}
+
+// Ask resolves the query against the catalog and predicts it. An error is
+// a question that cannot be asked (an unknown model, GPU, engine or
+// precision, or a count below one); a configuration that cannot serve is
+// an Answer with Fits false.
+func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
+	m, ok := cat.Architecture(q.Model)
+	if !ok {
+		return Answer{}, fmt.Errorf("--model %q is neither a catalog model id nor a known Hugging Face repository; known: %s", q.Model, strings.Join(cat.ArchitectureIDs(), ", "))
+	}
+	g, ok := cat.GPU(q.GPU)
+	if !ok {
+		return Answer{}, fmt.Errorf("--gpu %q is not a catalog GPU; known: %s", q.GPU, strings.Join(cat.GPUIDs(), ", "))
+	}
+	if !slices.Contains(Engines, q.Engine) {
+		return Answer{}, fmt.Errorf("--engine %q: want one of %s", q.Engine, strings.Join(Engines, ", "))
+	}
+	if !slices.Contains(Precisions, q.Precision) {
+		return Answer{}, fmt.Errorf("--precision %q: want one of %s", q.Precision, strings.Join(Precisions, ", "))
+	}
+	kv := q.KVPrecision
+	if kv == "" {
+		kv = "bf16"
+	}
+	if !slices.Contains(KVPrecisions, kv) {
+		return Answer{}, fmt.Errorf("--kv-precision %q: want one of %s", kv, strings.Join(KVPrecisions, ", "))
+	}
+	gpus := q.GPUs
+	if gpus == 0 {
+		gpus = q.TP
+	}
+	for _, c := range []struct {
+		flag string
+		n    int
+	}{{"--tp", q.TP}, {"--gpus", gpus}, {"--input-tokens", q.InputTokens}, {"--output-tokens", q.OutputTokens}} {
+		if c.n < 1 {
+			return Answer{}, fmt.Errorf("%s %d: want at least 1", c.flag, c.n)
+		}
+	}
+	var conc *int
+	if q.Concurrency != "max" {
+		n, err := strconv.Atoi(q.Concurrency)
+		if err != nil || n < 1 {
+			return Answer{}, fmt.Errorf("--concurrency %q: want a number of requests (at least 1) or max", q.Concurrency)
+		}
+		conc = &n
+	}
+	most := 0
+	for _, in := range cat.Instances {
+		if in.GPU == g.ID {
+			most = max(most, in.GPUs)
+		}
+	}
+	c := Config{Model: m, GPU: g, Engine: q.Engine, Precision: q.Precision, KVPrecision: kv, TP: q.TP, GPUs: gpus,
+		InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, MaxGPUsPerInstance: most}
+	if conc != nil {
+		c.Concurrency = *conc
+	}
+	a := Answer{Model: m.ID, HFRepo: m.HFRepo, GPU: g.ID, TP: q.TP, GPUs: gpus, Precision: q.Precision, KVPrecision: kv,
+		Engine: q.Engine, InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, Concurrency: conc, Result: Predict(c)}
+	for _, t := range cat.ThroughputFor(m.ID, g.ID) {
+		if t.TensorParallel == q.TP {
+			a.Measured = append(a.Measured, t)
+		}
+	}
+	return a, nil
+}

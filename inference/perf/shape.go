@@ -1,0 +1,139 @@
+package perf
+
+import (
+	"math"
+
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+// shape is a model's architecture reduced to what the performance model
+// needs: parameter counts split into the dense part (attention,
+// embeddings, shared layers) and the routed experts, their bytes at the
+// served precision, and the attention layout.
+type shape struct {
+	layers, moeLayers       float64
+	hidden, vocab           float64
+	qHeads, kvHeads, hd     float64
+	lora, rope              float64
+	window, windowLayers    float64
+	experts, k              float64
+	denseTotal, denseActive float64 // parameters
+	expertTotal             float64 // parameters of all routed experts
+	expertActive            float64 // routed-expert parameters a token uses
+	denseBytes, expertBytes float64 // resident bytes at the precision
+	denseReadBytes          float64 // dense bytes a decode step reads
+	kvOverride              float64 // catalog KV bytes a token at BF16
+}
+
+// bytesPerParam is the resident size of one quantized parameter, scales
+// included: NVFP4 has an FP8 scale per 16 values, MXFP4 an 8-bit scale per
+// 32, INT4 (AWQ/GPTQ) an FP16 scale per group of 128.
+func bytesPerParam(prec string) float64 {
+	switch prec {
+	case "fp8":
+		return 1
+	case "fp4":
+		return 0.5 + 1.0/16
+	case "mxfp4":
+		return 0.5 + 1.0/32
+	case "int4":
+		return 0.5 + 2.0/128
+	default:
+		return 2
+	}
+}
+
+func newShape(m *modelcatalog.OpenModel, prec string) shape {
+	a := shape{
+		layers: float64(m.Layers), moeLayers: float64(m.Layers),
+		hidden: float64(m.HiddenSize), vocab: float64(m.VocabSize),
+		qHeads: float64(m.QHeads), kvHeads: float64(m.KVHeads), hd: float64(m.HeadDim),
+		lora: float64(m.KVLoraRank), rope: float64(m.QKRopeHeadDim),
+		window: float64(m.SlidingWindow), windowLayers: float64(m.SlidingLayers),
+		experts: float64(m.Experts), k: float64(m.ExpertsPerToken),
+		kvOverride: float64(m.KVBytesPerToken),
+	}
+	if a.hidden <= 0 {
+		a.hidden = a.qHeads * a.hd
+	}
+	total, active := m.ParamsB*1e9, m.ActiveParamsB*1e9
+	if a.experts > a.k && a.k > 0 && total > active {
+		perExpert := (total - active) / (a.experts - a.k)
+		a.expertTotal = perExpert * a.experts
+		a.expertActive = perExpert * a.k
+	}
+	a.denseTotal = total - a.expertTotal
+	a.denseActive = active - a.expertActive
+
+	// Embeddings and the output head stay at BF16; MXFP4 checkpoints
+	// (gpt-oss) quantize only the experts.
+	embed := math.Min(2*a.vocab*a.hidden, a.denseTotal)
+	q := bytesPerParam(prec)
+	denseQ := q
+	if prec == "mxfp4" && a.expertTotal > 0 {
+		denseQ = 2
+	}
+	a.denseBytes = (a.denseTotal-embed)*denseQ + embed*2
+	a.expertBytes = a.expertTotal * q
+	if prec == m.WeightsDType && m.WeightsGB > 0 {
+		// The catalog's resident size wins for the model's own format.
+		scale := m.WeightsGB * 1e9 / (a.denseBytes + a.expertBytes)
+		a.denseBytes *= scale
+		a.expertBytes *= scale
+		embed *= scale
+	}
+	// A decode step looks up its tokens' embeddings, not the whole table.
+	a.denseReadBytes = a.denseBytes - embed
+	return a
+}
+
+// touched is the share of a layer's experts that tokens routed tokens
+// reach, each picking k of the experts at random.
+func (a shape) touched(tokens float64) float64 {
+	if a.experts == 0 {
+		return 1
+	}
+	return 1 - math.Pow(1-a.k/a.experts, tokens)
+}
+
+// kvBytes is one sequence's KV cache of seq tokens on one GPU of a
+// tensor-parallel group of tp, at kvb bytes a value. Latent attention
+// keeps the whole latent on every rank; grouped-query attention splits
+// the KV heads (a head is replicated when tp exceeds them); windowed
+// layers keep at most their window.
+func (a shape) kvBytes(seq, tp int, kvb float64) float64 {
+	n := float64(seq)
+	if a.lora > 0 {
+		return a.layers * (a.lora + a.rope) * kvb * n
+	}
+	heads := math.Ceil(a.kvHeads / float64(tp))
+	if a.kvOverride > 0 && a.windowLayers == 0 {
+		return a.kvOverride / 2 * kvb * n * heads / a.kvHeads
+	}
+	full := a.layers - a.windowLayers
+	return 2 * heads * a.hd * kvb * (full*n + a.windowLayers*math.Min(n, a.window))
+}
+
+// attnFlops is the attention work of one decoded token at context ctx on
+// one GPU of the group: QKᵀ and AV over every cached position.
+func (a shape) attnFlops(ctx float64, tp int) float64 {
+	heads := a.qHeads / float64(tp)
+	if a.lora > 0 {
+		// Absorbed MLA: scores over the latent and rotary key, values
+		// over the latent.
+		return a.layers * heads * 2 * (2*a.lora + a.rope) * ctx
+	}
+	full := a.layers - a.windowLayers
+	return 4 * heads * a.hd * (full*ctx + a.windowLayers*math.Min(ctx, a.window))
+}
+
+// prefillAttnFlops is the attention work of a causal prefill of n tokens
+// on one GPU of the group.
+func (a shape) prefillAttnFlops(n float64, tp int) float64 {
+	heads := a.qHeads / float64(tp)
+	if a.lora > 0 {
+		return a.layers * heads * (2*a.hd + a.rope) * n * n
+	}
+	full := a.layers - a.windowLayers
+	return 4 * heads * a.hd * (full*n*n/2 + a.windowLayers*n*math.Min(n, a.window))
+}
