@@ -204,3 +204,18 @@ func TestLiteLLMShapes(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyBucketsCover: a report's empty buckets are part of its period:
+// two days reported with usage on the first only is a two-day period.
+func TestEmptyBucketsCover(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "two-days.json")
+	os.WriteFile(p, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[{"account_id":"a","uncached_input_tokens":480,"output_tokens":0}]},`+
+		`{"starting_at":"2026-11-03T00:00:00Z","ending_at":"2026-11-04T00:00:00Z","results":[]}]}`), 0o644)
+	res, err := Import([]string{p}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Period != (Period{"2026-11-02", "2026-11-04", 2}) || res.Tokens.TokensPerDeveloperMonth.Mean != 480*730/48 {
+		t.Errorf("period %+v, mean %v; want two days and %v", res.Period, res.Tokens.TokensPerDeveloperMonth.Mean, 480*730/48)
+	}
+}
