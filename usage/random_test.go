@@ -160,3 +160,34 @@ func TestRandomExports(t *testing.T) {
 		})
 	}
 }
+
+// TestIncreases: PromQL's increase() over consecutive scrapes, series by
+// series.
+func TestIncreases(t *testing.T) {
+	at := func(s int64) time.Time { return time.Unix(1793620800+s, 0) }
+	sc := func(s int64, vals, created map[string]float64) *scrape {
+		return &scrape{at: at(s), stamped: true, values: map[string]map[string]float64{"c": vals}, created: map[string]map[string]float64{"c": created}}
+	}
+	t0 := float64(at(0).Unix()) - 3600
+	tests := []struct {
+		name    string
+		scrapes []*scrape
+		total   float64
+		resets  int
+	}{
+		{"steady", []*scrape{sc(0, map[string]float64{"a": 10}, nil), sc(60, map[string]float64{"a": 25}, nil)}, 15, 0},
+		{"went down", []*scrape{sc(0, map[string]float64{"a": 100}, nil), sc(60, map[string]float64{"a": 7}, nil)}, 7, 1},
+		// Restarted and passed the old value within one interval: only the
+		// created time tells.
+		{"new created time", []*scrape{sc(0, map[string]float64{"a": 100}, map[string]float64{"a": t0}), sc(60, map[string]float64{"a": 150}, map[string]float64{"a": float64(at(30).Unix())})}, 150, 1},
+		{"series born between scrapes", []*scrape{sc(0, map[string]float64{"a": 1}, nil), sc(60, map[string]float64{"a": 1, "b": 40}, map[string]float64{"b": float64(at(10).Unix())})}, 40, 0},
+		{"series first seen, born earlier", []*scrape{sc(0, map[string]float64{"a": 1}, nil), sc(60, map[string]float64{"a": 1, "b": 40}, map[string]float64{"b": t0})}, 0, 0},
+		{"series first seen, no created time", []*scrape{sc(0, map[string]float64{"a": 1}, nil), sc(60, map[string]float64{"a": 1, "b": 40}, nil)}, 0, 0},
+	}
+	for _, tt := range tests {
+		total, per, resets := increases(tt.scrapes, []string{"c"})
+		if total != tt.total || resets != tt.resets || len(per) != 1 || per[0] != tt.total {
+			t.Errorf("%s: total %v per %v resets %d, want %v and %d", tt.name, total, per, resets, tt.total, tt.resets)
+		}
+	}
+}
