@@ -219,3 +219,21 @@ func TestEmptyBucketsCover(t *testing.T) {
 		t.Errorf("period %+v, mean %v; want two days and %v", res.Period, res.Tokens.TokensPerDeveloperMonth.Mean, 480*730/48)
 	}
 }
+
+// TestSkipInvalidScrape: under --skip-invalid a malformed scrape is left
+// out whole and the others still give rates.
+func TestSkipInvalidScrape(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.prom")
+	os.WriteFile(bad, []byte("vllm:prompt_tokens_total{engine=0} 5\n"), 0o644)
+	files := []string{"testdata/vllm-metrics/stamped-1.prom", bad, "testdata/vllm-metrics/stamped-2.prom"}
+	res, err := Import(files, Options{Format: VLLMMetrics, SkipInvalid: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Skipped != 1 || res.Fleet.Scrapes != 2 || res.Fleet.PromptTokS != 500 {
+		t.Errorf("skipped %d, %d scrapes, prompt %v tok/s; want 1, 2 and 30000 over 60 s", res.Skipped, res.Fleet.Scrapes, res.Fleet.PromptTokS)
+	}
+	if _, err := Import(files, Options{Format: VLLMMetrics}); err == nil || !strings.Contains(err.Error(), bad+":1:") {
+		t.Errorf("without --skip-invalid: %v", err)
+	}
+}
