@@ -183,6 +183,20 @@ func earlier(a, b time.Time) time.Time {
 	return b
 }
 
+// cover extends the data's span over a report bucket in the period,
+// used or not: a month's report whose last week is empty is a month.
+func (a *aggregate) cover(start, end time.Time) {
+	if (!a.since.IsZero() && start.Before(a.since)) || (!a.until.IsZero() && !start.Before(a.until)) {
+		return
+	}
+	if a.first.IsZero() || start.Before(a.first) {
+		a.first = start
+	}
+	if end.After(a.lastEnd) {
+		a.lastEnd = end
+	}
+}
+
 // hourKey is the start of the local hour holding t, as a Unix second.
 func (a *aggregate) hourKey(t time.Time) int64 {
 	_, off := t.In(a.loc).Zone()

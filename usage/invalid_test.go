@@ -204,3 +204,36 @@ func TestLiteLLMShapes(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyBucketsCover: a report's empty buckets are part of its period:
+// two days reported with usage on the first only is a two-day period.
+func TestEmptyBucketsCover(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "two-days.json")
+	os.WriteFile(p, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[{"account_id":"a","uncached_input_tokens":480,"output_tokens":0}]},`+
+		`{"starting_at":"2026-11-03T00:00:00Z","ending_at":"2026-11-04T00:00:00Z","results":[]}]}`), 0o644)
+	res, err := Import([]string{p}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Period != (Period{"2026-11-02", "2026-11-04", 2}) || res.Tokens.TokensPerDeveloperMonth.Mean != 480*730/48 {
+		t.Errorf("period %+v, mean %v; want two days and %v", res.Period, res.Tokens.TokensPerDeveloperMonth.Mean, 480*730/48)
+	}
+}
+
+// TestSkipInvalidScrape: under --skip-invalid a malformed scrape is left
+// out whole and the others still give rates.
+func TestSkipInvalidScrape(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.prom")
+	os.WriteFile(bad, []byte("vllm:prompt_tokens_total{engine=0} 5\n"), 0o644)
+	files := []string{"testdata/vllm-metrics/stamped-1.prom", bad, "testdata/vllm-metrics/stamped-2.prom"}
+	res, err := Import(files, Options{Format: VLLMMetrics, SkipInvalid: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Skipped != 1 || res.Fleet.Scrapes != 2 || res.Fleet.PromptTokS != 500 {
+		t.Errorf("skipped %d, %d scrapes, prompt %v tok/s; want 1, 2 and 30000 over 60 s", res.Skipped, res.Fleet.Scrapes, res.Fleet.PromptTokS)
+	}
+	if _, err := Import(files, Options{Format: VLLMMetrics}); err == nil || !strings.Contains(err.Error(), bad+":1:") {
+		t.Errorf("without --skip-invalid: %v", err)
+	}
+}

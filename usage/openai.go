@@ -27,7 +27,7 @@ type openAIResult struct {
 }
 
 func readOpenAI(f *file, agg *aggregate) error {
-	return readPages(f, "start_time", "end_time", func(start, end time.Time, line int, r *openAIResult) error {
+	return readPages(f, "start_time", "end_time", agg.cover, func(start, end time.Time, line int, r *openAIResult) error {
 		if !r.OutputTokens.Set || (!r.InputTokens.Set && !r.InputUncachedTokens.Set) {
 			return f.invalid(line, "a usage result needs input_tokens and output_tokens (is this the completions usage report?)")
 		}

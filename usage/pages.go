@@ -10,7 +10,10 @@ import (
 // (JSON lines or concatenated), or an array of pages — and calls emit with
 // each result of each time bucket of the pages' data, in bounded memory:
 // one bucket at a time.
-func readPages[R any](f *file, startKey, endKey string, emit func(start, end time.Time, line int, r *R) error) error {
+//
+// Every bucket, empty or not, goes to cover first: a report covers its
+// buckets' time whether or not anything was used in them.
+func readPages[R any](f *file, startKey, endKey string, cover func(start, end time.Time), emit func(start, end time.Time, line int, r *R) error) error {
 	s := f.jsonStream()
 	type result struct {
 		line int
@@ -66,6 +69,7 @@ func readPages[R any](f *file, startKey, endKey string, emit func(start, end tim
 		case !end.T.After(start.T):
 			return f.invalid(bline, "a time bucket ends (%s) before it starts (%s)", end.T.Format(time.RFC3339), start.T.Format(time.RFC3339))
 		}
+		cover(start.T, end.T)
 		for i := range rs {
 			if rs[i].bad != nil {
 				if err := f.in.invalid(rs[i].bad.(*RecordError)); err != nil {

@@ -91,6 +91,15 @@ func importVLLM(in *inputs, paths []string) error {
 			sc, err = readScrape(f)
 			return err
 		})
+		var re *RecordError
+		if errors.As(err, &re) && in.opts.SkipInvalid {
+			// A malformed scrape is skipped whole: its counters cannot be
+			// trusted in part.
+			if err := in.invalid(re); err != nil {
+				return err
+			}
+			continue
+		}
 		if err != nil {
 			return err
 		}
