@@ -23,6 +23,10 @@ type Config struct {
 	SpecPath string
 	// PolicyDirs are extra policy folders loaded beside the built-in ones.
 	PolicyDirs []string
+	// CatalogPath is a price book merged over the embedded catalog
+	// (costgate:catalog), as costgate plan --catalog: the program plans
+	// with the same prices the reviewed plan used.
+	CatalogPath string
 	// VPCID and SubnetIDs place the fleet in an existing network; empty
 	// means a VPC of its own with private subnets in two zones and a NAT.
 	VPCID     string
@@ -63,7 +67,7 @@ type Config struct {
 
 // ConfigKeys are the keys ReadConfig understands (README.md has the table).
 var ConfigKeys = []string{
-	"spec", "policyDirs", "vpcId", "subnetIds", "allowedCidrs", "certificateArn",
+	"spec", "policyDirs", "catalog", "vpcId", "subnetIds", "allowedCidrs", "certificateArn",
 	"dnsName", "hostedZoneId", "amiId", "vllmImage", "alarmTopicArn", "timeZone", "vllmApiKey", "hfToken", "dockerHubCredentials", "providerKeys",
 	"consumerPrincipals", "consumerExternalId",
 }
@@ -73,6 +77,7 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	c := config.New(ctx, "costgate")
 	cfg := Config{
 		SpecPath:           c.Require("spec"),
+		CatalogPath:        c.Get("catalog"),
 		VPCID:              c.Get("vpcId"),
 		CertificateARN:     c.Get("certificateArn"),
 		DNSName:            c.Get("dnsName"),
@@ -101,6 +106,9 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	// in the config are relative to the project root.
 	if root := ctx.RootDirectory(); root != "" {
 		cfg.SpecPath = underRoot(root, cfg.SpecPath)
+		if cfg.CatalogPath != "" {
+			cfg.CatalogPath = underRoot(root, cfg.CatalogPath)
+		}
 		for i, d := range cfg.PolicyDirs {
 			cfg.PolicyDirs[i] = underRoot(root, d)
 		}

@@ -67,7 +67,11 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 		pf.certificate()
 	}
 	if opt.Architecture == plan.Managed || opt.Architecture == plan.Hybrid {
-		pf.bedrock(modelcatalog.Default())
+		if cat, err := cfg.Catalog(); err != nil {
+			pf.problems = append(pf.problems, err.Error())
+		} else {
+			pf.bedrock(cat)
+		}
 	}
 	pf.budget(p)
 	if len(pf.problems) > 0 {

@@ -55,7 +55,11 @@ func buildPlan(cfg Config, asOf time.Time) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, diags, err := plan.BuildFile(context.Background(), cfg.SpecPath, plan.Options{Policies: ev, AsOf: asOf, Deployment: cfg.Deployment(), Gate: GateWith(ev, cfg)})
+	cat, err := cfg.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	p, diags, err := plan.BuildFile(context.Background(), cfg.SpecPath, plan.Options{Catalog: cat, Policies: ev, AsOf: asOf, Deployment: cfg.Deployment(), Gate: GateWith(ev, cfg)})
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("invalid spec %s:\n%s", cfg.SpecPath, diags.Error())
 	}
@@ -137,6 +141,10 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 	if err != nil {
 		return nil, err
 	}
+	cat, err := cfg.Catalog()
+	if err != nil {
+		return nil, err
+	}
 	budget := budgetOf(p, opt)
 	out := costOutputs(p, opt)
 
@@ -152,6 +160,7 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 		gw, err := NewManagedGateway(ctx, team, &ManagedGatewayArgs{
 			Team: team, CostCenter: p.Inputs.CostCenter,
 			Routes:             opt.Routes,
+			Catalog:            cat,
 			ProviderKeys:       cfg.ProviderKeys,
 			ConsumerPrincipals: cfg.ConsumerPrincipals,
 			ConsumerExternalID: cfg.ConsumerExternalID,
@@ -167,7 +176,7 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 		profiles = gw.BedrockProfileARNs
 	}
 	if opt.Architecture == plan.Hybrid {
-		if err := routing(ctx, team, p.Inputs.CostCenter, opt.Routes, fleet, profiles, out); err != nil {
+		if err := routing(ctx, team, p.Inputs.CostCenter, opt.Routes, fleet, profiles, cat, out); err != nil {
 			return nil, err
 		}
 	}
@@ -215,7 +224,11 @@ func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Optio
 		return nil, fmt.Errorf("deploy: option %s has no sizing", opt.Architecture)
 	}
 	gated := false
-	if m, ok := modelcatalog.Default().OpenModel(opt.Sizing.Model); ok {
+	cat, err := cfg.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	if m, ok := cat.OpenModel(opt.Sizing.Model); ok {
 		gated = m.Gated
 	}
 	args := &SelfHostedInferenceArgs{
@@ -319,7 +332,7 @@ func RoutingPages(routes []plan.Route) ([][]plan.Route, error) {
 // RoutingParameterName(team); a larger one is split into pages under it
 // (".../routes/1", ".../routes/2", ...) and the parameter itself holds
 // {"pages": [names]}, all Standard tier (free, 4 KB each).
-func routing(ctx *pulumi.Context, team, costCenter string, routes []plan.Route, fleet *SelfHostedInference, profiles pulumi.StringMapOutput, out pulumi.Map) error {
+func routing(ctx *pulumi.Context, team, costCenter string, routes []plan.Route, fleet *SelfHostedInference, profiles pulumi.StringMapOutput, cat *modelcatalog.Catalog, out pulumi.Map) error {
 	table := fleet.Endpoint.ApplyT(func(endpoint string) (string, error) {
 		return RoutingTable(routes, endpoint)
 	}).(pulumi.StringOutput)
@@ -356,7 +369,7 @@ func routing(ctx *pulumi.Context, team, costCenter string, routes []plan.Route, 
 	out["routingParameter"] = param.Name
 	out["routingTable"] = table
 	out["litellmModelList"] = pulumi.All(fleet.Endpoint, profiles).ApplyT(func(v []any) (string, error) {
-		return LiteLLMModelList(routes, v[0].(string), modelcatalog.Default(), v[1].(map[string]string))
+		return LiteLLMModelList(routes, v[0].(string), cat, v[1].(map[string]string))
 	}).(pulumi.StringOutput)
 	return nil
 }

@@ -20,6 +20,7 @@ const AnyProvider = "*"
 // stringKeys are the plain string keys of the costgate namespace.
 var stringKeys = map[string]func(*Config) *string{
 	"spec":               func(c *Config) *string { return &c.SpecPath },
+	"catalog":            func(c *Config) *string { return &c.CatalogPath },
 	"vpcId":              func(c *Config) *string { return &c.VPCID },
 	"certificateArn":     func(c *Config) *string { return &c.CertificateARN },
 	"dnsName":            func(c *Config) *string { return &c.DNSName },
@@ -81,6 +82,9 @@ func ReadStackConfig(path string) (Config, error) {
 	}
 	root := filepath.Dir(path)
 	cfg.SpecPath = underRoot(root, cfg.SpecPath)
+	if cfg.CatalogPath != "" {
+		cfg.CatalogPath = underRoot(root, cfg.CatalogPath)
+	}
 	for i, d := range cfg.PolicyDirs {
 		cfg.PolicyDirs[i] = underRoot(root, d)
 	}
