@@ -14,6 +14,7 @@ import (
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	gate "github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/spec"
 	"github.com/google/go-cmp/cmp"
@@ -208,6 +209,14 @@ func TestOverrides(t *testing.T) {
 }
 
 type failing struct{}
+
+func (failing) WaiverRules() gate.WaiverRules { return nil }
+
+func (failing) CanEmit(string) bool { return false }
+
+func (failing) EvaluateResource(context.Context, map[string]any) (deny, warn []plan.Finding, err error) {
+	return nil, nil, errors.New("rego_type_error: undefined function")
+}
 
 func (failing) EvaluatePlan(context.Context, any) (deny, warn []plan.Finding, err error) {
 	return nil, nil, errors.New("rego_type_error: undefined function")

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/review"
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/extension"
 	gmhtml "github.com/yuin/goldmark/renderer/html"
@@ -226,7 +227,7 @@ func maps(m map[string]int) map[string]int {
 func TestMarkdownStaysUnderGitHubsLimit(t *testing.T) {
 	base := parseSrc(t, "base.hcl", enterprise600(t))
 	head := parseSrc(t, "head.hcl", edit(t, enterprise600(t), "developers           = 600", "developers           = 700"))
-	d, err := Compare(base, head, opts())
+	d, err := review.Compare(base, head, opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,9 +236,9 @@ func TestMarkdownStaysUnderGitHubsLimit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	many := func(n int) ([]*plan.Plan, []*Diff) {
+	many := func(n int) ([]*plan.Plan, []*review.Diff) {
 		var ps []*plan.Plan
-		var ds []*Diff
+		var ds []*review.Diff
 		for i := range n {
 			cp := *p
 			cp.Spec = fmt.Sprintf("teams/team-%04d.hcl", i)
@@ -256,20 +257,20 @@ func TestMarkdownStaysUnderGitHubsLimit(t *testing.T) {
 	loudDiff := *d
 	loudDiff.Policies = nil
 	for range 10000 {
-		loudDiff.Policies = append(loudDiff.Policies, PolicyChange{Change: "appeared", Kind: "warn", Policy: huge, Option: "managed", Message: huge})
+		loudDiff.Policies = append(loudDiff.Policies, review.PolicyChange{Change: "appeared", Kind: "warn", Policy: huge, Option: "managed", Message: huge})
 	}
 	ps1000, ds1000 := many(1000)
 	ps3, ds3 := many(3)
 	tests := []struct {
 		name       string
 		plans      []*plan.Plan
-		diffs      []*Diff
+		diffs      []*review.Diff
 		summarised bool
 	}{
 		{"three specs", ps3, ds3, false},
 		{"a thousand specs", ps1000, ds1000, true},
-		{"one spec with a megabyte of warnings", []*plan.Plan{&loud}, []*Diff{&loudDiff}, true},
-		{"loud spec among others", append([]*plan.Plan{&loud}, ps3...), append([]*Diff{&loudDiff}, ds3...), true},
+		{"one spec with a megabyte of warnings", []*plan.Plan{&loud}, []*review.Diff{&loudDiff}, true},
+		{"loud spec among others", append([]*plan.Plan{&loud}, ps3...), append([]*review.Diff{&loudDiff}, ds3...), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/review"
 )
 
 // FormatMarkdown renders GitHub-flavoured Markdown, for pull-request
@@ -101,6 +102,7 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 		b.WriteString("\n")
 	}
 
+	usageMarkdown(b, p)
 	var fleets []plan.Option
 	for _, o := range p.Options {
 		if o.Sizing != nil {
@@ -148,9 +150,9 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 	if len(p.Waivers) > 0 {
 		b.WriteString("\n<details><summary>Overrides</summary>\n\n")
 		for _, w := range p.Waivers {
-			state := "active"
-			if w.Expired {
-				state = "**expired**"
+			state := w.State()
+			if !w.Active() && !w.Review {
+				state = "**" + state + "**"
 			}
 			fmt.Fprintf(b, "- %s (%s): waives %s until %s, approved by %s: %s\n", mdCode(w.Name), state, mdCode(w.Policy), cell(w.Expires), cell(w.Approver), cell(w.Reason))
 		}
@@ -205,17 +207,33 @@ func planFindings(p *plan.Plan) (out []string, total int) {
 	return out, total
 }
 
+// maxRuleChangeLines bounds the list of changed price books and policy
+// files in a comment, which must stay under GitHub's size limit.
+const maxRuleChangeLines = 50
+
 // DiffMarkdown writes diffs as one pull-request comment: the hidden
 // marker, then per spec a headline, one compact table and the policy
 // results that changed, with the attribution and ranges folded in
 // <details>. No timestamps: re-running on the same commits gives the same
 // bytes, so a bot that updates the comment only edits it when it changed.
-func DiffMarkdown(w io.Writer, diffs []*Diff) error {
+func DiffMarkdown(w io.Writer, diffs []*review.Diff) error {
 	b := &strings.Builder{}
 	b.WriteString(CommentMarker + "\n")
 	fmt.Fprintf(b, "## costgate cost review\n\n")
 	if len(diffs) == 0 {
 		b.WriteString("No spec to compare.\n")
+	}
+	if len(diffs) > 0 && len(diffs[0].RuleChanges) > 0 {
+		b.WriteString("**Price books and policies changed** (base priced and gated with the base's, head with the head's):\n\n")
+		lines := RuleChangeLines(diffs[0].RuleChanges)
+		for i, line := range lines {
+			if i == maxRuleChangeLines {
+				fmt.Fprintf(b, "- and %d more files\n", len(lines)-i)
+				break
+			}
+			fmt.Fprintf(b, "- %s\n", cell(line))
+		}
+		b.WriteString("\n")
 	}
 	sections := make([]section, len(diffs))
 	for i, d := range diffs {
@@ -229,7 +247,7 @@ func DiffMarkdown(w io.Writer, diffs []*Diff) error {
 	return err
 }
 
-func diffMarkdown(b *strings.Builder, d *Diff) {
+func diffMarkdown(b *strings.Builder, d *review.Diff) {
 	fmt.Fprintf(b, "### %s — %s\n\n", mdCode(d.Spec), Headline(d))
 	fmt.Fprintf(b, "Team %s, priced for %s. **Decision:** %s.\n\n", mdCode(d.Team), d.AsOf, decisionLine(d.Decision))
 
@@ -253,6 +271,9 @@ func diffMarkdown(b *strings.Builder, d *Diff) {
 	}
 	b.WriteString("\nExpected USD per month.\n\n")
 
+	for _, l := range d.Loosened {
+		fmt.Fprintf(b, "**Loosened:** %s (line %d): %s\n\n", mdCode(l.Attribute), l.Line, cell(l.Message))
+	}
 	if len(d.Policies) == 0 {
 		b.WriteString("No policy result appeared or cleared.\n")
 	} else {
@@ -319,7 +340,7 @@ func diffMarkdown(b *strings.Builder, d *Diff) {
 }
 
 // movers names the inputs that moved the decided cost, largest first.
-func movers(d *Diff) string {
+func movers(d *review.Diff) string {
 	type mover struct {
 		input string
 		usd   float64

@@ -66,6 +66,7 @@ func Text(w io.Writer, p *plan.Plan) error {
 		}
 	}
 
+	usageText(b, p)
 	fmt.Fprintf(b, "\nCHECKLIST  %d/5 met: %s\n", p.Checklist.Met, p.Checklist.Verdict)
 	for _, it := range p.Checklist.Items {
 		mark := " "
@@ -98,10 +99,7 @@ func Text(w io.Writer, p *plan.Plan) error {
 	if len(p.Waivers) > 0 {
 		b.WriteString("\nOVERRIDES\n")
 		for _, w := range p.Waivers {
-			state := "active"
-			if w.Expired {
-				state = "EXPIRED"
-			}
+			state := w.State()
 			waived := "nothing"
 			if len(w.Waived) > 0 {
 				waived = plain(strings.Join(w.Waived, ", "))

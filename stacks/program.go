@@ -55,8 +55,7 @@ func buildPlan(cfg Config, asOf time.Time) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	engine, _ := plan.Engine(ev)
-	p, diags, err := plan.BuildFile(cfg.SpecPath, plan.Options{Policies: ev, AsOf: asOf, Gate: GateWith(context.Background(), engine, cfg)})
+	p, diags, err := plan.BuildFile(cfg.SpecPath, plan.Options{Policies: ev, AsOf: asOf, Gate: GateWith(context.Background(), ev, cfg)})
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("invalid spec %s:\n%s", cfg.SpecPath, diags.Error())
 	}

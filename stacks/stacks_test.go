@@ -586,6 +586,19 @@ var (
 	engineErr  error
 )
 
+var builtinEvaluator = sync.OnceValues(func() (plan.Evaluator, error) { return plan.NewPolicies() })
+
+// evaluator is the built-in policies behind plan.Evaluator, as the CLI
+// and the program use them.
+func evaluator(t *testing.T) plan.Evaluator {
+	t.Helper()
+	ev, err := builtinEvaluator()
+	if err != nil {
+		t.Fatalf("load policies: %v", err)
+	}
+	return ev
+}
+
 func resourceEngine(t *testing.T) *policies.Engine {
 	t.Helper()
 	engineOnce.Do(func() { engine, engineErr = policies.New(policies.Options{}) })

@@ -92,5 +92,6 @@ Exit codes: 0 allowed (or success), 1 blocked by a policy, 2 invalid input or us
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newPlanCmd(), newCheckCmd(), newDiffCmd(), newBreakevenCmd(), newFmtCmd(), newValidateCmd(), newCatalogCmd())
+	root.AddCommand(newUsageCmd())
 	return root
 }

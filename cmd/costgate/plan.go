@@ -23,10 +23,10 @@ Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
   costgate plan teams/acme.hcl --policy-dir policies/acme --as-of 2026-12-01`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(f.format, report.Formats); err != nil {
+			if err := checkFormat(f.format, report.FormatsOf[report.PlanOutputter]()); err != nil {
 				return err
 			}
-			ps, err := buildPlans(&f, args, cmd.ErrOrStderr())
+			ps, err := buildPlans(&f, args, "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -39,6 +39,7 @@ Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
 			return nil
 		},
 	}
-	f.register(cmd, strings.Join(report.Formats, "|"))
+	f.register(cmd, strings.Join(report.FormatsOf[report.PlanOutputter](), "|"))
+	f.drift.register(cmd)
 	return cmd
 }

@@ -1,0 +1,114 @@
+package usage
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// goodEvent is one valid api_request event line.
+const goodEvent = `{"resourceLogs":[{"resource":{"attributes":[]},"scopeLogs":[{"logRecords":[{"timeUnixNano":"1793614500000000000","attributes":[{"key":"event.name","value":{"stringValue":"api_request"}},{"key":"user.email","value":{"stringValue":"a@x"}},{"key":"request_id","value":{"stringValue":"r1"}},{"key":"model","value":{"stringValue":"claude-sonnet-4-6"}},{"key":"input_tokens","value":{"intValue":"10"}},{"key":"output_tokens","value":{"intValue":"5"}}]}]}]}]}`
+
+func TestMalformedRecords(t *testing.T) {
+	badType := strings.Replace(strings.Replace(goodEvent, `"resourceLogs"`, `"resourceMetrics"`, 1), `"scopeLogs":[{"logRecords":[`, `"scopeMetrics":[{"metrics":[{"name":"claude_code.token.usage","sum":{"aggregationTemporality":1,"dataPoints":[{"timeUnixNano":"1","asInt":"3","attributes":[{"key":"type","value":{"stringValue":"bogus"}}]}]}}]}]}]}`+"\n", 1)
+	badType = badType[:strings.Index(badType, "\n")]
+	tests := []struct {
+		name, format, content string
+		want                  string // the error, after the file name
+	}{
+		{"otel line not JSON", ClaudeCodeOTel, goodEvent + "\n{not json\n", ":2: not an OTLP JSON line"},
+		{"otel neither metrics nor logs", ClaudeCodeOTel, `{"resourceSpans":[]}`, ":1: an OTLP JSON line holds resourceMetrics or resourceLogs"},
+		{"otel unknown token type", ClaudeCodeOTel, badType, `:1: claude_code.token.usage point with type "bogus"`},
+		{"otel negative tokens", ClaudeCodeOTel, goodEvent + "\n" + strings.Replace(goodEvent, `"intValue":"10"`, `"intValue":"-10"`, 1), ":2: claude_code.api_request input_tokens: token count \"-10\" is negative"},
+		{"otel event without tokens", ClaudeCodeOTel, strings.Replace(strings.Replace(goodEvent, `"input_tokens"`, `"x"`, 1), `"output_tokens"`, `"y"`, 1), ":1: claude_code.api_request event carries none of"},
+		{"anthropic count not a number", AnthropicUsage, "{\n \"data\": [\n  {\"starting_at\": \"2026-11-02T09:00:00Z\", \"ending_at\": \"2026-11-02T10:00:00Z\",\n   \"results\": [\n    {\"uncached_input_tokens\": 1, \"output_tokens\": 1},\n    {\"uncached_input_tokens\": 1, \"output_tokens\": \"abc\"}\n   ]}\n ]\n}\n",
+			`:6: token count "abc" is not a number`},
+		{"anthropic result without tokens", AnthropicUsage, `{"data":[{"starting_at":"2026-11-02T09:00:00Z","ending_at":"2026-11-02T10:00:00Z","results":[{"model":"m"}]}]}`, ":1: a usage result needs uncached_input_tokens"},
+		{"anthropic bucket without times", AnthropicUsage, `{"data":[{"results":[{"uncached_input_tokens":1,"output_tokens":1}]}]}`, ":1: a time bucket needs starting_at and ending_at"},
+		{"anthropic truncated", AnthropicUsage, "{\"data\":[\n{\"starting_at\":", ":2: invalid JSON: the file ends inside a value"},
+		{"openai cache above input", OpenAIUsage, `{"data":[{"start_time":1793577600,"end_time":1793664000,"results":[` + "\n" + `{"input_tokens":10,"input_cached_tokens":20,"output_tokens":1,"user_id":"u"}]}]}`, ":2: input_tokens 10 is less than input_cached_tokens 20"},
+		{"openai bad time", OpenAIUsage, `{"data":[{"start_time":"yesterday","end_time":1793664000,"results":[{"input_tokens":10,"output_tokens":1}]}]}`, `:1: time "yesterday" is not RFC 3339`},
+		{"litellm row without request_id", LiteLLMSpend, "[\n{\"request_id\":\"a\",\"startTime\":\"2026-11-02T09:00:00Z\",\"prompt_tokens\":1,\"completion_tokens\":1,\"user\":\"u\"},\n{\"startTime\":\"2026-11-02T09:00:00Z\",\"prompt_tokens\":1,\"completion_tokens\":1}\n]", ":3: a spend log row needs request_id"},
+		{"litellm csv bad count", LiteLLMSpend, "request_id,startTime,prompt_tokens,completion_tokens,user\na,2026-11-02 09:00:00,1,1,u\nb,2026-11-02 09:00:00,x,1,u\n", `:3: prompt_tokens: token count "x" is not a number`},
+		{"litellm csv missing column", LiteLLMSpend, "request_id,prompt_tokens,completion_tokens\n", ":1: spend logs CSV: the header has no startTime column"},
+		{"litellm bad metadata", LiteLLMSpend, `{"request_id":"a","startTime":"2026-11-02T09:00:00Z","prompt_tokens":1,"completion_tokens":1,"metadata":"{oops"}`, ":1: metadata is not a JSON object"},
+		{"vllm not prometheus", VLLMMetrics, "vllm:prompt_tokens_total{engine=\"0\"} 1\nvllm:generation_tokens_total{engine=0} 2\n", ":2: Prometheus text format"},
+	}
+	dir := t.TempDir()
+	for i, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-"))
+			if err := os.WriteFile(p, []byte(tt.content), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Import([]string{p, p}, Options{Format: tt.format, Interval: time.Minute})
+			if err == nil || !strings.Contains(err.Error(), p+tt.want) {
+				t.Errorf("case %d: err %v, want %q", i, err, p+tt.want)
+			}
+		})
+	}
+}
+
+func TestSkipInvalid(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "events.jsonl")
+	content := "{oops\n" + goodEvent + "\n" + strings.Replace(goodEvent, `"r1"`, `"r2"`, 1) + "\n" + `{"resourceSpans":[]}` + "\n"
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Import([]string{p}, Options{SkipInvalid: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Skipped != 2 || len(res.SkippedReasons) != 2 || !strings.HasPrefix(res.SkippedReasons[0], p+":1: ") || !strings.HasPrefix(res.SkippedReasons[1], p+":4: ") {
+		t.Errorf("skipped %d %q, want lines 1 and 4", res.Skipped, res.SkippedReasons)
+	}
+	if res.Records != 2 || res.Tokens.Totals.Total() != 30 {
+		t.Errorf("records %d, tokens %v; want the two good events' 30 tokens", res.Records, res.Tokens.Totals.Total())
+	}
+	if _, err := Import([]string{p}, Options{}); err == nil || !strings.Contains(err.Error(), p+":1:") {
+		t.Errorf("without --skip-invalid: %v, want an error at line 1", err)
+	}
+}
+
+func TestNoUsage(t *testing.T) {
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.json")
+	os.WriteFile(empty, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[]}],"has_more":false}`), 0o644)
+	zeros := filepath.Join(dir, "zeros.json")
+	os.WriteFile(zeros, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[{"account_id":"a","uncached_input_tokens":0,"output_tokens":0}]}]}`), 0o644)
+	anon := filepath.Join(dir, "anon.json")
+	os.WriteFile(anon, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[{"uncached_input_tokens":5,"output_tokens":5}]}]}`), 0o644)
+	later, _ := time.Parse(DateLayout, "2026-12-01")
+	tests := []struct {
+		name  string
+		files []string
+		opts  Options
+		want  string
+	}{
+		{"no results", []string{empty}, Options{}, "hold no token usage"},
+		{"zero tokens", []string{zeros}, Options{}, "hold no token usage"},
+		{"nothing in the period", []string{"testdata/openai-usage/page1.json"}, Options{Since: later}, "the period hold no token usage"},
+		{"nobody named", []string{anon}, Options{}, "no record in the period names a developer"},
+		{"no Claude Code records", []string{"testdata/claude-code-otel/events.jsonl"}, Options{Format: ClaudeCodeOTel, Since: later}, "hold no token usage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Import(tt.files, tt.opts)
+			if !errors.Is(err, ErrNoUsage) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("err %v, want ErrNoUsage saying %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestMixedBucketWidths(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "daily.json")
+	os.WriteFile(p, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[{"account_id":"user_A","uncached_input_tokens":5,"output_tokens":5}]}]}`), 0o644)
+	_, err := Import([]string{"testdata/anthropic-usage/page1.json", p}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "mix bucket widths") {
+		t.Errorf("err %v, want a bucket-width error", err)
+	}
+}
