@@ -183,6 +183,9 @@ func (c *Catalog) Validate() error {
 		if !lineItemPers[l.Per] {
 			v.add(at, "per %q is not one of \"\", instance, secret, alarm", l.Per)
 		}
+		if l.When != "" && l.When != WhenOwnVPC {
+			v.add(at, "when %q is not one of \"\", %s", l.When, WhenOwnVPC)
+		}
 		for _, a := range l.Applies {
 			if !architectures[a] {
 				v.add(at, "applies to unknown architecture %q", a)

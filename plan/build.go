@@ -59,11 +59,15 @@ type Options struct {
 	// change that loosens its compliance or budget is denied as
 	// spec.loosened unless an allowed approver approved it.
 	Base *spec.Spec
+	// Deployment says which resources the stack's configuration creates
+	// (an existing VPC has no NAT gateway of the fleet's); the zero value
+	// is the program's default configuration.
+	Deployment modelcatalog.Deployment
 	// Gate, when set, runs after the decision: it fills Resources with what
 	// `pulumi up` would register and applies the resource policies, which
 	// may deny the decided option and move the decision (stacks.Gate). It
 	// lives outside this package so that planning needs no cloud SDK.
-	Gate func(*Plan) error
+	Gate func(context.Context, *Plan) error
 	// Usage, when set, is the team's measured usage: the plan gets a usage
 	// section and the drift, breakeven and measured-capacity warnings.
 	Usage *Measured
@@ -84,8 +88,7 @@ func (o Options) date() time.Time {
 }
 
 // Build prices the spec, runs the policies and decides.
-func Build(s *spec.Spec, opts Options) (*Plan, error) {
-	ctx := context.Background()
+func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	if opts.Policies == nil {
 		ev, err := NewPolicies(opts.PolicyDirs...)
 		if err != nil {
@@ -93,7 +96,7 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 		}
 		opts.Policies = ev
 	}
-	cat := opts.catalog()
+	cat := opts.catalog().ForDeployment(opts.Deployment)
 	date := opts.date().Format(DateLayout)
 	res, err := breakeven.Evaluate(s, cat, date)
 	if err != nil {
@@ -150,7 +153,7 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 	warnExpired(p)
 	Decide(p)
 	if opts.Gate != nil {
-		if err := opts.Gate(p); err != nil {
+		if err := opts.Gate(ctx, p); err != nil {
 			return nil, fmt.Errorf("gate resources of %s: %w", s.Filename, err)
 		}
 	}

@@ -30,7 +30,7 @@ func parseSeed(t *testing.T, path string) *spec.Spec {
 
 func buildAt(t *testing.T, s *spec.Spec) *plan.Plan {
 	t.Helper()
-	p, err := plan.Build(s, plan.Options{AsOf: fuzzDate, Policies: builtinPolicies()})
+	p, err := plan.Build(context.Background(), s, plan.Options{AsOf: fuzzDate, Policies: builtinPolicies()})
 	if err != nil {
 		t.Fatalf("build %s: %v", s.Filename, err)
 	}
@@ -277,7 +277,7 @@ deny := true
 				t.Fatalf("NewPolicies: %v; want a policy set that compiles and fails only while evaluating", err)
 			}
 			for _, path := range seedSpecs(t) {
-				p, err := plan.Build(parseSeed(t, path), plan.Options{AsOf: fuzzDate, Policies: ev})
+				p, err := plan.Build(context.Background(), parseSeed(t, path), plan.Options{AsOf: fuzzDate, Policies: ev})
 				if err != nil {
 					continue // an error is not an allow
 				}

@@ -1,6 +1,7 @@
 package plan_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -88,7 +89,7 @@ func TestUsageWarnings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := plan.Build(s, plan.Options{AsOf: asOf, Policies: policies, Usage: tt.m})
+			p, err := plan.Build(context.Background(), s, plan.Options{AsOf: asOf, Policies: policies, Usage: tt.m})
 			if err != nil {
 				t.Fatal(err)
 			}

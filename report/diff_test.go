@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"flag"
 	"math"
 	"os"
@@ -80,7 +81,7 @@ func edit(t *testing.T, src string, pairs ...string) string {
 func TestMarkdownGolden(t *testing.T) {
 	for _, name := range []string{"enterprise-hybrid.hcl", "acme-platform.hcl", "regulated.hcl"} {
 		t.Run(name, func(t *testing.T) {
-			p, diags, err := plan.BuildFile(filepath.Join("..", "examples", name), opts())
+			p, diags, err := plan.BuildFile(context.Background(), filepath.Join("..", "examples", name), opts())
 			if err != nil || diags.HasErrors() {
 				t.Fatalf("plan: %v %v", err, diags)
 			}
@@ -142,7 +143,7 @@ func TestWholeDollars(t *testing.T) {
 
 func TestCompareNewSpec(t *testing.T) {
 	head := parseSrc(t, "head.hcl", example(t, "acme-platform.hcl"))
-	d, err := review.Compare(nil, head, opts())
+	d, err := review.Compare(context.Background(), nil, head, opts())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"html"
 	"regexp"
@@ -161,7 +162,7 @@ func TestClip(t *testing.T) {
 // hostile.
 func hostilePlan(t *testing.T, payload string) *plan.Plan {
 	t.Helper()
-	p, err := plan.Build(parseSrc(t, "enterprise-hybrid.hcl", example(t, "enterprise-hybrid.hcl")), opts())
+	p, err := plan.Build(context.Background(), parseSrc(t, "enterprise-hybrid.hcl", example(t, "enterprise-hybrid.hcl")), opts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -227,12 +228,12 @@ func maps(m map[string]int) map[string]int {
 func TestMarkdownStaysUnderGitHubsLimit(t *testing.T) {
 	base := parseSrc(t, "base.hcl", enterprise600(t))
 	head := parseSrc(t, "head.hcl", edit(t, enterprise600(t), "developers           = 600", "developers           = 700"))
-	d, err := review.Compare(base, head, opts())
+	d, err := review.Compare(context.Background(), base, head, opts())
 	if err != nil {
 		t.Fatal(err)
 	}
 	huge := strings.Repeat("<b>@everyone</b> ", 1<<16)
-	p, err := plan.Build(base, opts())
+	p, err := plan.Build(context.Background(), base, opts())
 	if err != nil {
 		t.Fatal(err)
 	}

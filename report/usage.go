@@ -64,7 +64,10 @@ func usageMarkdown(b *strings.Builder, p *plan.Plan) {
 	for _, n := range u.Notes {
 		fmt.Fprintf(b, "- %s\n", cell(n))
 	}
-	b.WriteString("\n</details>\n\n")
+	if len(u.Notes) > 0 {
+		b.WriteString("\n")
+	}
+	b.WriteString("</details>\n\n")
 }
 
 func measuredLine(r *usage.Result) string {

@@ -4,6 +4,7 @@
 package review
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -146,7 +147,7 @@ type AttributionTotal struct {
 // copy of base in a fixed order and re-planned, so the parts of the change
 // add up to the whole. opts.Policies should be compiled once by the caller;
 // nil compiles them here.
-func Compare(base, head *spec.Spec, opts plan.Options) (*Diff, error) {
+func Compare(ctx context.Context, base, head *spec.Spec, opts plan.Options) (*Diff, error) {
 	if opts.Policies == nil {
 		ev, err := plan.NewPolicies(opts.PolicyDirs...)
 		if err != nil {
@@ -154,7 +155,7 @@ func Compare(base, head *spec.Spec, opts plan.Options) (*Diff, error) {
 		}
 		opts.Policies = ev
 	}
-	return CompareWith(base, head, Rules{Options: opts}, Rules{Options: opts})
+	return CompareWith(ctx, base, head, Rules{Options: opts}, Rules{Options: opts})
 }
 
 // Rules are the price book and policies one side of a diff is planned
@@ -173,14 +174,14 @@ type Rules struct {
 // the spec's inputs under the base's rules, then the head's price book,
 // then the head's policies, so a change that only edits a price book or a
 // policy folder shows what it moves.
-func CompareWith(base, head *spec.Spec, baseRules, headRules Rules) (*Diff, error) {
+func CompareWith(ctx context.Context, base, head *spec.Spec, baseRules, headRules Rules) (*Diff, error) {
 	for _, r := range []*Rules{&baseRules, &headRules} {
 		if r.Policies == nil {
 			return nil, errors.New("compare: rules without compiled policies")
 		}
 	}
 	opts := baseRules.Options
-	hp, err := plan.Build(head, headRules.Options)
+	hp, err := plan.Build(ctx, head, headRules.Options)
 	if err != nil {
 		return nil, fmt.Errorf("compare: plan head: %w", err)
 	}
@@ -195,7 +196,7 @@ func CompareWith(base, head *spec.Spec, baseRules, headRules Rules) (*Diff, erro
 		d.Policies = policyChanges(nil, hp)
 		return d, nil
 	}
-	bp, err := plan.Build(base, opts)
+	bp, err := plan.Build(ctx, base, opts)
 	if err != nil {
 		return nil, fmt.Errorf("compare: plan base: %w", err)
 	}
@@ -214,7 +215,7 @@ func CompareWith(base, head *spec.Spec, baseRules, headRules Rules) (*Diff, erro
 	d.Breakeven = [2]*int{bp.Breakeven.Developers, hp.Breakeven.Developers}
 	d.Options = optionChanges(bp, hp)
 	d.Policies = policyChanges(bp, hp)
-	if err := d.attribute(base, head, bp, baseRules, headRules); err != nil {
+	if err := d.attribute(ctx, base, head, bp, baseRules, headRules); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -222,7 +223,7 @@ func CompareWith(base, head *spec.Spec, baseRules, headRules Rules) (*Diff, erro
 
 // attribute re-plans base with one input changed at a time and records
 // the step each input adds; a change of price book or policies comes last.
-func (d *Diff) attribute(base, head *spec.Spec, bp *plan.Plan, baseRules, headRules Rules) error {
+func (d *Diff) attribute(ctx context.Context, base, head *spec.Spec, bp *plan.Plan, baseRules, headRules Rules) error {
 	opts := baseRules.Options
 	changes := inputChanges(base, head)
 	work := cloneSpec(base)
@@ -274,7 +275,7 @@ func (d *Diff) attribute(base, head *spec.Spec, bp *plan.Plan, baseRules, headRu
 		p := d.Head
 		if i < len(changes)-1 {
 			var err error
-			if p, err = plan.Build(work, stepOpts[i]); err != nil {
+			if p, err = plan.Build(ctx, work, stepOpts[i]); err != nil {
 				return fmt.Errorf("compare: re-plan with %s changed: %w", c.input, err)
 			}
 		}

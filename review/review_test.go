@@ -1,6 +1,7 @@
 package review
 
 import (
+	"context"
 	"flag"
 	"math"
 	"os"
@@ -141,7 +142,7 @@ func TestAttributionAddsUp(t *testing.T) {
 			base := parseSrc(t, "base.hcl", tt.base)
 			head := parseSrc(t, "head.hcl", tt.head)
 			pristine := parseSrc(t, "base.hcl", tt.base)
-			d, err := Compare(base, head, opts())
+			d, err := Compare(context.Background(), base, head, opts())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,7 +204,7 @@ func TestAttributionAddsUp(t *testing.T) {
 func TestAttributionSteps(t *testing.T) {
 	ent := enterprise600(t)
 	head := edit(t, ent, "developers           = 600", "developers           = 700", "max_ttft_ms    = 500", "max_ttft_ms    = 3000")
-	d, err := Compare(parseSrc(t, "base.hcl", ent), parseSrc(t, "head.hcl", head), opts())
+	d, err := Compare(context.Background(), parseSrc(t, "base.hcl", ent), parseSrc(t, "head.hcl", head), opts())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 
 // GateWith returns the plan.Options.Gate hook that runs Gate with the
 // engine and configuration.
-func GateWith(ctx context.Context, engine plan.Evaluator, cfg Config) func(*plan.Plan) error {
-	return func(p *plan.Plan) error { return Gate(ctx, p, engine, cfg) }
+func GateWith(engine plan.Evaluator, cfg Config) func(context.Context, *plan.Plan) error {
+	return func(ctx context.Context, p *plan.Plan) error { return Gate(ctx, p, engine, cfg) }
 }
 
 // Gate fills p.Resources with what `pulumi up` would register for the

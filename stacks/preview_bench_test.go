@@ -50,7 +50,7 @@ func BenchmarkGate(b *testing.B) {
 
 func benchPlan(b *testing.B, name string) *plan.Plan {
 	b.Helper()
-	p, diags, err := plan.BuildFile(filepath.Join("..", "examples", name+".hcl"), plan.Options{AsOf: planDate})
+	p, diags, err := plan.BuildFile(context.Background(), filepath.Join("..", "examples", name+".hcl"), plan.Options{AsOf: planDate})
 	if err != nil || diags.HasErrors() {
 		b.Fatalf("build %s: %v %v", name, err, diags)
 	}

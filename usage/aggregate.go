@@ -60,13 +60,15 @@ type aggregate struct {
 	// hours maps the start of a local hour (as a Unix second) to tokens.
 	hours map[int64]float64
 	// hourly is false once a record covers more than an hour.
-	hourly   bool
-	models   map[string]float64
-	total    Buckets
-	records  int64
-	dups     int64
-	outside  int64
-	widths   map[time.Duration]bool
+	hourly  bool
+	models  map[string]float64
+	total   Buckets
+	records int64
+	dups    int64
+	outside int64
+	// widths holds the span each bucket width covers: reports of two
+	// widths over the same time count the same usage twice.
+	widths   map[time.Duration]*span
 	first    time.Time // earliest Start counted
 	lastInst time.Time // latest instant counted
 	lastEnd  time.Time // latest bucket end counted
@@ -81,7 +83,7 @@ func newAggregate(opts Options) *aggregate {
 		hours:      map[int64]float64{},
 		hourly:     true,
 		models:     map[string]float64{},
-		widths:     map[time.Duration]bool{},
+		widths:     map[time.Duration]*span{},
 	}
 }
 
@@ -118,7 +120,17 @@ func (a *aggregate) add(r record) {
 		a.hourly = false
 	}
 	if r.Width > 0 {
-		a.widths[r.Width] = true
+		end := r.Start.Add(r.Width)
+		if sp := a.widths[r.Width]; sp == nil {
+			a.widths[r.Width] = &span{r.Start, end}
+		} else {
+			if r.Start.Before(sp.start) {
+				sp.start = r.Start
+			}
+			if end.After(sp.end) {
+				sp.end = end
+			}
+		}
 	}
 	a.hours[a.hourKey(r.Start)] += tot
 	if a.first.IsZero() || r.Start.Before(a.first) {
@@ -131,6 +143,44 @@ func (a *aggregate) add(r record) {
 	} else if r.Start.After(a.lastInst) {
 		a.lastInst = r.Start
 	}
+}
+
+type span struct{ start, end time.Time }
+
+// overlappingWidths refuses reports of two bucket widths over the same
+// time (an hourly and a daily export of one month): they would count the
+// same usage twice. A shorter last bucket after full ones does not
+// overlap them.
+func (a *aggregate) overlappingWidths() error {
+	ws := make([]time.Duration, 0, len(a.widths))
+	for w := range a.widths {
+		ws = append(ws, w)
+	}
+	sort.Slice(ws, func(i, j int) bool { return ws[i] < ws[j] })
+	for i, w := range ws {
+		for _, v := range ws[i+1:] {
+			x, y := a.widths[w], a.widths[v]
+			if x.start.Before(y.end) && y.start.Before(x.end) {
+				return fmt.Errorf("the reports hold buckets of %s and of %s over the same time (%s to %s): the same usage would count once per width; import one width",
+					w, v, later(x.start, y.start).Format(time.RFC3339), earlier(x.end, y.end).Format(time.RFC3339))
+			}
+		}
+	}
+	return nil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
 }
 
 // hourKey is the start of the local hour holding t, as a Unix second.
@@ -184,13 +234,8 @@ func (a *aggregate) finish(res *Result) error {
 		}
 		return fmt.Errorf("%w: %s hold no token usage (%d records read, %d outside the period, %d duplicates); a team of zero is not a measurement", ErrNoUsage, what, a.records, a.outside, a.dups)
 	}
-	if len(a.widths) > 1 {
-		ws := make([]string, 0, len(a.widths))
-		for w := range a.widths {
-			ws = append(ws, w.String())
-		}
-		sort.Strings(ws)
-		return fmt.Errorf("the reports mix bucket widths %v: the same usage would count once per width; import one width", ws)
+	if err := a.overlappingWidths(); err != nil {
+		return err
 	}
 	since, until := a.period()
 	hours := until.Sub(since).Hours()

@@ -59,7 +59,7 @@ func fuzzFormat(f *testing.F, format string, seeds ...string) {
 		res, err := Import(files, Options{Format: format, SkipInvalid: skip, Interval: time.Minute})
 		if err != nil {
 			var re *RecordError
-			if !errors.Is(err, ErrNoUsage) && !errors.As(err, &re) && !strings.Contains(err.Error(), p) && !strings.Contains(err.Error(), "scrape") && !strings.Contains(err.Error(), "the period") && !strings.Contains(err.Error(), "bucket widths") {
+			if !errors.Is(err, ErrNoUsage) && !errors.As(err, &re) && !strings.Contains(err.Error(), p) && !strings.Contains(err.Error(), "scrape") && !strings.Contains(err.Error(), "the period") && !strings.Contains(err.Error(), "over the same time") {
 				t.Fatalf("error names no file and is not ErrNoUsage: %v", err)
 			}
 			return

@@ -1,12 +1,16 @@
 package usage
 
 import (
+	"bytes"
+	"compress/gzip"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // goodEvent is one valid api_request event line.
@@ -108,7 +112,95 @@ func TestMixedBucketWidths(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "daily.json")
 	os.WriteFile(p, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[{"account_id":"user_A","uncached_input_tokens":5,"output_tokens":5}]}]}`), 0o644)
 	_, err := Import([]string{"testdata/anthropic-usage/page1.json", p}, Options{})
-	if err == nil || !strings.Contains(err.Error(), "mix bucket widths") {
+	if err == nil || !strings.Contains(err.Error(), "buckets of 1h0m0s and of 24h0m0s over the same time") {
 		t.Errorf("err %v, want a bucket-width error", err)
+	}
+	// A shorter last bucket after full ones is a partial bucket, not a
+	// second report.
+	partial := filepath.Join(t.TempDir(), "partial.json")
+	os.WriteFile(partial, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[{"account_id":"a","uncached_input_tokens":5,"output_tokens":5}]},`+
+		`{"starting_at":"2026-11-03T00:00:00Z","ending_at":"2026-11-03T12:00:00Z","results":[{"account_id":"a","uncached_input_tokens":5,"output_tokens":5}]}]}`), 0o644)
+	res, err := Import([]string{partial}, Options{})
+	if err != nil || res.Tokens.Totals.Total() != 20 {
+		t.Errorf("partial last bucket: %v, %+v", err, res)
+	}
+}
+
+// TestCompressed: a collector's rotated files may be gzip or zstd; they
+// read as the plain file does.
+func TestCompressed(t *testing.T) {
+	plain, err := os.ReadFile("testdata/claude-code-otel/events.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Import([]string{"testdata/claude-code-otel/events.jsonl"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(plain)
+	zw.Close()
+	enc, _ := zstd.NewWriter(nil)
+	files := map[string][]byte{"events.jsonl.gz": gz.Bytes(), "events.jsonl.zst": enc.EncodeAll(plain, nil)}
+	for name, data := range files {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(dir, name)
+			os.WriteFile(p, data, 0o644)
+			got, err := Import([]string{p}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Format != ClaudeCodeOTel || got.Records != want.Records || got.Tokens.Totals != want.Tokens.Totals {
+				t.Errorf("%s: format %s, %d records, totals %+v; want %d, %+v", name, got.Format, got.Records, got.Tokens.Totals, want.Records, want.Tokens.Totals)
+			}
+		})
+	}
+}
+
+// TestOldOTLPNames: collectors before OTLP 0.15 wrote
+// instrumentationLibraryLogs for scopeLogs.
+func TestOldOTLPNames(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "old.jsonl")
+	os.WriteFile(p, []byte(strings.Replace(goodEvent, `"scopeLogs"`, `"instrumentationLibraryLogs"`, 1)+"\n"), 0o644)
+	res, err := Import([]string{p}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Records != 1 || res.Tokens.Totals.Total() != 15 {
+		t.Errorf("records %d, tokens %v; want the one event's 15", res.Records, res.Tokens.Totals.Total())
+	}
+}
+
+// TestLiteLLMShapes: the spend logs as an array (/spend/logs), as pages
+// with a data array (/spend/logs/ui), and one row a line read alike.
+func TestLiteLLMShapes(t *testing.T) {
+	raw, err := os.ReadFile("testdata/litellm-spend/logs.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Import([]string{"testdata/litellm-spend/logs.json"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := strings.Split(strings.Trim(strings.TrimSpace(string(raw)), "[]\n"), ",\n")
+	dir := t.TempDir()
+	shapes := map[string]string{
+		"lines.jsonl": strings.Join(rows, "\n") + "\n",
+		"pages.json":  `{"data":[` + strings.Join(rows[:3], ",") + `],"total":6,"page":1}` + "\n" + `{"data":[` + strings.Join(rows[3:], ",") + `],"total":6,"page":2}`,
+	}
+	for name, content := range shapes {
+		t.Run(name, func(t *testing.T) {
+			p := filepath.Join(dir, name)
+			os.WriteFile(p, []byte(content), 0o644)
+			got, err := Import([]string{p}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Format != LiteLLMSpend || got.Records != want.Records || got.Duplicates != want.Duplicates || got.Tokens.Totals != want.Tokens.Totals || got.Tokens.Developers != want.Tokens.Developers {
+				t.Errorf("%s: %d records %d dups %+v, want %d %d %+v", name, got.Records, got.Duplicates, got.Tokens.Totals, want.Records, want.Duplicates, want.Tokens.Totals)
+			}
+		})
 	}
 }

@@ -39,7 +39,6 @@ type litellmMetaF struct{ litellmMeta }
 type litellmMeta struct {
 	AdditionalUsageValues *litellmUsage `json:"additional_usage_values"`
 	UsageObject           *litellmUsage `json:"usage_object"`
-	UserAPIKeyUserID      str           `json:"user_api_key_user_id"`
 }
 
 type litellmUsage struct {
@@ -328,7 +327,7 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 	}
 	r.agg.add(record{
 		Start:     row.StartTime.T,
-		Developer: first(row.User.V, row.Metadata.UserAPIKeyUserID.V, row.EndUser.V, row.APIKey.V),
+		Developer: first(row.User.V, row.EndUser.V, row.APIKey.V),
 		Model:     first(row.Model.V, row.ModelGroup.V),
 		Tokens:    Buckets{Uncached: uncached, CacheRead: read.V, CacheWrite: write.V, Output: row.CompletionTokens.V},
 	})

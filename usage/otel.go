@@ -31,17 +31,25 @@ const (
 
 type otlpLine struct {
 	ResourceMetrics []struct {
-		Resource     otlpResource `json:"resource"`
-		ScopeMetrics []struct {
-			Metrics []otlpMetric `json:"metrics"`
-		} `json:"scopeMetrics"`
+		Resource     otlpResource   `json:"resource"`
+		ScopeMetrics []otlpScopeMet `json:"scopeMetrics"`
+		// InstrumentationLibraryMetrics is the name before OTLP 0.15
+		// (collectors before 2022).
+		InstrumentationLibraryMetrics []otlpScopeMet `json:"instrumentationLibraryMetrics"`
 	} `json:"resourceMetrics"`
 	ResourceLogs []struct {
-		Resource  otlpResource `json:"resource"`
-		ScopeLogs []struct {
-			LogRecords []otlpLog `json:"logRecords"`
-		} `json:"scopeLogs"`
+		Resource                   otlpResource   `json:"resource"`
+		ScopeLogs                  []otlpScopeLog `json:"scopeLogs"`
+		InstrumentationLibraryLogs []otlpScopeLog `json:"instrumentationLibraryLogs"`
 	} `json:"resourceLogs"`
+}
+
+type otlpScopeMet struct {
+	Metrics []otlpMetric `json:"metrics"`
+}
+
+type otlpScopeLog struct {
+	LogRecords []otlpLog `json:"logRecords"`
 }
 
 type otlpResource struct {
@@ -349,7 +357,7 @@ func (r *otelReader) line(f *file, n int, l *otlpLine, decodeErr error) error {
 		return f.invalid(n, "an OTLP JSON line holds resourceMetrics or resourceLogs; this one holds neither")
 	}
 	for _, rm := range l.ResourceMetrics {
-		for _, sm := range rm.ScopeMetrics {
+		for _, sm := range append(rm.ScopeMetrics, rm.InstrumentationLibraryMetrics...) {
 			for _, m := range sm.Metrics {
 				if m.Name != otelTokenMetric {
 					continue
@@ -361,7 +369,7 @@ func (r *otelReader) line(f *file, n int, l *otlpLine, decodeErr error) error {
 		}
 	}
 	for _, rl := range l.ResourceLogs {
-		for _, sl := range rl.ScopeLogs {
+		for _, sl := range append(rl.ScopeLogs, rl.InstrumentationLibraryLogs...) {
 			for _, lr := range sl.LogRecords {
 				if err := r.event(f, n, lr, rl.Resource.Attributes); err != nil {
 					return err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -281,5 +280,5 @@ func ruleChanges(f *planFlags, base, head sideRules) []review.RuleChange {
 // change, for spec.loosened (nil on the base side).
 func (r sideRules) options(asOf time.Time, approvals *plan.Approvals, base *spec.Spec) plan.Options {
 	return plan.Options{Catalog: r.cat, AsOf: asOf, Policies: r.ev, Approvals: approvals, Base: base,
-		Gate: stacks.GateWith(context.Background(), r.ev, stacks.Config{})}
+		Gate: stacks.GateWith(r.ev, stacks.Config{})}
 }

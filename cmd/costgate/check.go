@@ -40,7 +40,7 @@ Exit codes: 0 allowed, 1 blocked by a policy, 2 invalid spec or policy
 			if err := checkFormat(f.format, checkFormats); err != nil {
 				return err
 			}
-			ps, err := buildPlans(&f, args, baseRef, cmd.ErrOrStderr())
+			ps, err := buildPlans(cmd.Context(), &f, args, baseRef, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}

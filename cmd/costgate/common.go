@@ -25,6 +25,9 @@ type planFlags struct {
 	approvals     string
 	policyTimeout time.Duration
 	drift         driftFlags // --usage; registered by plan and check
+	// stack is the stack configuration the resources are previewed with;
+	// the zero value is the program's default.
+	stack stacks.Config
 }
 
 func (f *planFlags) register(cmd *cobra.Command, formats string) {
@@ -96,7 +99,7 @@ type planned struct {
 // diagnostics to stderr and returns errReported. With baseRef, each spec
 // is compared with its version at that revision, so that a loosened
 // compliance or budget block is denied unless approved.
-func buildPlans(f *planFlags, paths []string, baseRef string, stderr io.Writer) ([]planned, error) {
+func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef string, stderr io.Writer) ([]planned, error) {
 	cat, asOf, err := catalogAndDate(f.catalog, f.asOf)
 	if err != nil {
 		return nil, err
@@ -160,8 +163,8 @@ func buildPlans(f *planFlags, paths []string, baseRef string, stderr io.Writer) 
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, s := range specs {
 		g.Go(func() error {
-			p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: bases[i],
-				Gate: stacks.GateWith(context.Background(), ev, stacks.Config{}), Usage: measured[i]})
+			p, err := plan.Build(ctx, s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: bases[i],
+				Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack), Usage: measured[i]})
 			if err != nil {
 				return invalid(err)
 			}

@@ -106,7 +106,7 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 			changes := ruleChanges(&f, base, head)
 			diffs := make([]*review.Diff, 0, len(pairs))
 			for _, p := range pairs {
-				d, err := review.CompareWith(p.base, p.head,
+				d, err := review.CompareWith(cmd.Context(), p.base, p.head,
 					review.Rules{Options: base.options(asOf, nil, nil), PriceBookID: base.bookID, PoliciesID: base.policiesID},
 					review.Rules{Options: head.options(asOf, approvals, p.base), PriceBookID: head.bookID, PoliciesID: head.policiesID})
 				if err != nil {
