@@ -143,7 +143,9 @@ func TestCostgateScriptHostileNames(t *testing.T) {
 			[]string{"COSTGATE_CATALOG=prices/acme.json", "COSTGATE_POLICY_DIRS=policies/acme\npolicies/with space\n\npolicies/$(touch pwned-dir)", "APPROVALS=/tmp/approvals file.json"},
 			[]string{"check", "--catalog", rules + "/prices/acme.json", "--policy-dir", rules + "/policies/acme", "--policy-dir", rules + "/policies/with space",
 				"--policy-dir", rules + "/policies/$(touch pwned-dir)", "--approvals", "/tmp/approvals file.json", "--base-ref", "abc123", "--format", "github"}},
-		{"diff", []string{"diff", "--format", "markdown"}, []string{"APPROVALS=a.json"}, []string{"diff", "--approvals", "a.json", "--format", "markdown"}},
+		// diff reads each side's own rules: the paths stay relative.
+		{"diff", []string{"diff", "--base-ref", "abc123", "--format", "markdown"}, []string{"APPROVALS=a.json", "COSTGATE_CATALOG=prices/acme.json", "COSTGATE_POLICY_DIRS=policies/acme"},
+			[]string{"diff", "--catalog", "prices/acme.json", "--policy-dir", "policies/acme", "--approvals", "a.json", "--base-ref", "abc123", "--format", "markdown"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -216,6 +218,16 @@ func TestCostgateScriptWithTheRealCLI(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds costgate")
 	}
+	// go test caches a result by the files the test opens: open the
+	// module's sources, so that a change to costgate runs this again.
+	filepath.WalkDir("..", func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".go") || strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, ".json") || filepath.Base(p) == "go.mod") {
+			if f, err := os.Open(p); err == nil {
+				f.Close()
+			}
+		}
+		return nil
+	})
 	bin := filepath.Join(t.TempDir(), "costgate")
 	build := exec.Command("go", "build", "-o", bin, "../cmd/costgate")
 	if out, err := build.CombinedOutput(); err != nil {
@@ -226,13 +238,22 @@ func TestCostgateScriptWithTheRealCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := specTree(t, hostileNames, spec)
-	// costgate confines specs to the repository: make the folder one.
-	if err := os.Mkdir(filepath.Join(dir, ".git"), 0o755); err != nil {
+	// A git repository with the specs committed: the base of diff and
+	// check --base-ref, and the root costgate confines specs to.
+	for _, g := range [][]string{{"init", "-q"}, {"add", "-A"}, {"-c", "user.name=ci", "-c", "user.email=ci@example.invalid", "commit", "-q", "-m", "specs"}} {
+		cmd := exec.Command("git", g...)
+		cmd.Dir = dir
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", g, err, out)
+		}
+	}
+	approvals := filepath.Join(t.TempDir(), "approvals file.json")
+	if err := os.WriteFile(approvals, []byte(`{"approved_by": ["@octocat"]}`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	env := []string{"COSTGATE=" + bin, "SPEC_DIR=teams", "COSTGATE_CATALOG=", "COSTGATE_POLICY_DIRS=", "APPROVALS="}
+	env := []string{"COSTGATE=" + bin, "SPEC_DIR=teams", "COSTGATE_CATALOG=", "COSTGATE_POLICY_DIRS=", "APPROVALS=" + approvals}
 	script, _ := filepath.Abs("../.github/scripts/costgate.sh")
-	for _, args := range [][]string{{"validate"}, {"fmt", "--check"}, {"check", "--as-of", "2026-11-26"}} {
+	for _, args := range [][]string{{"validate"}, {"fmt", "--check"}, {"check", "--as-of", "2026-11-26", "--base-ref", "HEAD"}, {"diff", "--as-of", "2026-11-26", "--base-ref", "HEAD", "--format", "markdown"}} {
 		t.Run(args[0], func(t *testing.T) {
 			cmd := exec.Command("bash", append([]string{script}, args...)...)
 			cmd.Dir = dir

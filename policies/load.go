@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/costgate/costgate/specfile"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/util"
 )
@@ -129,6 +130,13 @@ func (s *sources) addDir(dir string, withTests bool) error {
 		}
 		if !wanted(d.Name(), withTests) {
 			return nil
+		}
+		// A policy file linked to a secret outside the repository would
+		// be read, and its lines quoted in the parse error.
+		if d.Type()&fs.ModeSymlink != 0 {
+			if _, err := specfile.Confine(p); err != nil {
+				return err
+			}
 		}
 		raw, err := readBounded(p)
 		if err != nil {

@@ -58,7 +58,7 @@ func teamText(r spec.Range) string {
 func breakevenTable(w io.Writer, d ChartData) error {
 	path, team := d.Spec, d.TeamToday
 	b := &strings.Builder{}
-	fmt.Fprintf(b, "costgate breakeven: team %s (%s), priced for %s\n", d.Team, path, d.AsOf)
+	fmt.Fprintf(b, "costgate breakeven: team %s (%s), priced for %s\n", plain(d.Team), plain(path), d.AsOf)
 	fmt.Fprintf(b, "BREAKEVEN  %s (self-hosted expected ≤ managed expected)\nTEAM       %s developers today\n\n", breakevenSummary(d.Breakeven), teamText(d.Current))
 	archs := optionNames(d.Points)
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)

@@ -54,7 +54,7 @@ func DiffText(w io.Writer, diffs []*review.Diff) error {
 	if len(diffs) > 0 && len(diffs[0].RuleChanges) > 0 {
 		b.WriteString("PRICE BOOKS AND POLICIES CHANGED (base priced and gated with the base's, head with the head's)\n")
 		for _, line := range RuleChangeLines(diffs[0].RuleChanges) {
-			fmt.Fprintf(b, "  %s\n", line)
+			fmt.Fprintf(b, "  %s\n", plain(line))
 		}
 		b.WriteString("\n")
 	}

@@ -332,14 +332,25 @@ func TestTextInjectsNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Count(plainOut.String(), "\n")
+	var gatePlain bytes.Buffer
+	if err := gateText(&gatePlain, []Gated{{Plan: hostilePlan(t, "plain")}}); err != nil {
+		t.Fatal(err)
+	}
+	gateLines := strings.Count(gatePlain.String(), "\n")
 	for _, s := range append(hostile, "x\n::error file=teams/a.hcl::ALLOWED", "\x1b[2K\rALLOWED", "a\u2028b\u0085c") {
 		t.Run(fmt.Sprintf("%q", s), func(t *testing.T) {
-			var b bytes.Buffer
+			var b, g bytes.Buffer
 			if err := Text(&b, hostilePlan(t, s)); err != nil {
 				t.Fatal(err)
 			}
-			out := b.String()
-			if n := strings.Count(out, "\n"); n != lines {
+			if err := gateText(&g, []Gated{{Plan: hostilePlan(t, s)}}); err != nil {
+				t.Fatal(err)
+			}
+			if n := strings.Count(g.String(), "\n"); n != gateLines {
+				t.Errorf("check's text: %d lines, want %d: the text broke a line\n%s", n, gateLines, g.String())
+			}
+			out := b.String() + g.String()
+			if n := strings.Count(b.String(), "\n"); n != lines {
 				t.Errorf("%d lines, want %d: the text broke a line", n, lines)
 			}
 			if strings.ContainsAny(out, "\x1b\r\u202e\u0085\u2028") {

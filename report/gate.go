@@ -37,35 +37,35 @@ func gateText(w io.Writer, gs []Gated) error {
 	for _, pp := range gs {
 		p := pp.Plan
 		if c := p.Chosen(); c != nil {
-			fmt.Fprintf(b, "ALLOWED  %s: %s at $%s/month expected\n", p.Spec, p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
+			fmt.Fprintf(b, "ALLOWED  %s: %s at $%s/month expected\n", plain(p.Spec), p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
 		} else {
-			fmt.Fprintf(b, "BLOCKED  %s\n", p.Spec)
+			fmt.Fprintf(b, "BLOCKED  %s\n", plain(p.Spec))
 		}
 		for _, o := range p.Options {
 			for _, v := range o.Violations {
-				fmt.Fprintf(b, "  deny    %s %s: %s\n", o.Architecture, v.Policy, v.Message)
+				fmt.Fprintf(b, "  deny    %s %s: %s\n", o.Architecture, plain(v.Policy), plain(v.Message))
 			}
 			for _, v := range o.Waived {
-				fmt.Fprintf(b, "  waived  %s %s: %s\n", o.Architecture, v.Policy, v.Message)
+				fmt.Fprintf(b, "  waived  %s %s: %s\n", o.Architecture, plain(v.Policy), plain(v.Message))
 			}
 		}
 		for _, w := range p.Waivers {
 			switch {
 			case w.Expired:
-				fmt.Fprintf(b, "  expired override %q for %s (expired %s, approved by %s)\n", w.Name, w.Policy, w.Expires, w.Approver)
+				fmt.Fprintf(b, "  expired override %q for %s (expired %s, approved by %s)\n", w.Name, plain(w.Policy), plain(w.Expires), plain(w.Approver))
 			case w.Refused != "":
-				fmt.Fprintf(b, "  refused override %q for %s (%s; approved by %s, until %s)\n", w.Name, w.Policy, w.Refused, w.Approver, w.Expires)
+				fmt.Fprintf(b, "  refused override %q for %s (%s; approved by %s, until %s)\n", w.Name, plain(w.Policy), plain(w.Refused), plain(w.Approver), plain(w.Expires))
 			case w.Unverified():
-				fmt.Fprintf(b, "  unverified override %q for %s (approved by %s, not evidenced: no --approvals)\n", w.Name, w.Policy, w.Approver)
+				fmt.Fprintf(b, "  unverified override %q for %s (approved by %s, not evidenced: no --approvals)\n", w.Name, plain(w.Policy), plain(w.Approver))
 			}
 		}
 		for _, f := range p.Warnings {
 			if f.Policy == plan.PolicyOverrideUnknown {
-				fmt.Fprintf(b, "  warn    %s: %s\n", f.Policy, f.Message)
+				fmt.Fprintf(b, "  warn    %s: %s\n", plain(f.Policy), plain(f.Message))
 			}
 		}
 		for _, w := range MeasuredWarnings(p) {
-			fmt.Fprintf(b, "  warn    %s: %s\n", w.Policy, w.Message)
+			fmt.Fprintf(b, "  warn    %s: %s\n", plain(w.Policy), plain(w.Message))
 		}
 	}
 	_, err := io.WriteString(w, b.String())

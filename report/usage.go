@@ -17,7 +17,7 @@ func usageText(b *strings.Builder, p *plan.Plan) {
 	}
 	b.WriteString("\nMEASURED USAGE\n")
 	if r := u.Tokens; r != nil && r.Tokens != nil {
-		fmt.Fprintf(b, "  %s\n", measuredLine(r))
+		fmt.Fprintf(b, "  %s\n", plain(measuredLine(r)))
 		if len(u.Options) > 0 {
 			b.WriteString("  cost at the measured usage (USD per month, expected; planned range in brackets):\n")
 			for _, o := range u.Options {
@@ -30,10 +30,10 @@ func usageText(b *strings.Builder, p *plan.Plan) {
 		}
 	}
 	if r := u.Fleet; r != nil && r.Fleet != nil {
-		fmt.Fprintf(b, "  %s\n", fleetLine(r))
+		fmt.Fprintf(b, "  %s\n", plain(fleetLine(r)))
 	}
 	for _, n := range u.Notes {
-		fmt.Fprintf(b, "  note: %s\n", n)
+		fmt.Fprintf(b, "  note: %s\n", plain(n))
 	}
 }
 

@@ -93,6 +93,38 @@ func ResolveIn(root, path string) (string, error) {
 	return real, nil
 }
 
+// Confine refuses a path that leads out of the repository (Root) through a
+// symlink, whatever the file is: a policy or a price book that a change
+// links to a secret on the machine would otherwise be read, and its lines
+// quoted in a parse error. A path without symlinks is the caller's choice
+// and passes. It returns the real path.
+func Confine(path string) (string, error) {
+	root, err := Root()
+	if err != nil {
+		return "", err
+	}
+	shown := Display(path)
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", shown, err)
+	}
+	real, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", shown, errors.Unwrap(err))
+	}
+	if real == abs {
+		return real, nil
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", fmt.Errorf("find the repository root: %w", err)
+	}
+	if !within(realRoot, real) {
+		return "", fmt.Errorf("%s is a symlink to %s, outside the repository: it is read only from inside it (%s)", shown, Display(real), Display(realRoot))
+	}
+	return real, nil
+}
+
 // within reports whether path is dir or below it; both are clean and
 // absolute.
 func within(dir, path string) bool {

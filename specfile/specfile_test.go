@@ -121,3 +121,40 @@ func TestDisplay(t *testing.T) {
 		}
 	}
 }
+
+func TestConfine(t *testing.T) {
+	top := t.TempDir()
+	repo, outside := filepath.Join(top, "repo"), filepath.Join(top, "outside")
+	for _, d := range []string{filepath.Join(repo, ".git"), filepath.Join(repo, "policies"), outside} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, f := range []string{filepath.Join(repo, "policies", "a.rego"), filepath.Join(outside, "b.rego")} {
+		if err := os.WriteFile(f, []byte("package x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Symlink("a.rego", filepath.Join(repo, "policies", "in.rego")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(outside, "b.rego"), filepath.Join(repo, "policies", "out.rego")); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(repo)
+	for path, want := range map[string]string{
+		"policies/a.rego":                "",
+		"policies/in.rego":               "",
+		filepath.Join(outside, "b.rego"): "", // named directly: the caller's choice
+		"policies/out.rego":              "outside the repository",
+		"policies/missing.rego":          "no such file",
+	} {
+		_, err := Confine(path)
+		switch {
+		case want == "" && err != nil:
+			t.Errorf("Confine(%s): %v", path, err)
+		case want != "" && (err == nil || !strings.Contains(err.Error(), want)):
+			t.Errorf("Confine(%s) = %v, want an error with %q", path, err, want)
+		}
+	}
+}

@@ -13,7 +13,9 @@
 #   SPEC_DIR               folder of the specs, searched for *.hcl (default teams)
 #   SPEC_LIST              instead: a file of NUL-separated spec paths
 #   RULES_DIR              checkout whose policy folders and price book apply
-#                          (the base branch's in a pull request; default .)
+#                          (the base branch's in a pull request; default .);
+#                          diff takes the paths as they are instead, and reads
+#                          each side's own: the working tree's and --base-ref's
 #   COSTGATE_POLICY_DIRS   policy folders under RULES_DIR, one per line
 #   COSTGATE_CATALOG       price book under RULES_DIR
 #   APPROVALS              approvals file for check, plan and diff
@@ -54,11 +56,15 @@ fi
 [ "${#specs[@]}" -gt 0 ] || die "no spec (*.hcl) to check"
 
 flags=()
+prefix=$rules/
+if [ "$sub" = diff ]; then
+	prefix=
+fi
 case $sub in
 validate | check | plan | diff)
 	if [ -n "${COSTGATE_CATALOG:-}" ]; then
 		relative "$COSTGATE_CATALOG" COSTGATE_CATALOG
-		flags+=(--catalog "$rules/$COSTGATE_CATALOG")
+		flags+=(--catalog "$prefix$COSTGATE_CATALOG")
 	fi
 	;;
 esac
@@ -67,7 +73,7 @@ check | plan | diff)
 	while IFS= read -r d; do
 		[ -n "$d" ] || continue
 		relative "$d" COSTGATE_POLICY_DIRS
-		flags+=(--policy-dir "$rules/$d")
+		flags+=(--policy-dir "$prefix$d")
 	done <<<"${COSTGATE_POLICY_DIRS:-}"
 	if [ -n "${APPROVALS:-}" ]; then
 		flags+=(--approvals "$APPROVALS")

@@ -16,6 +16,7 @@ import (
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/review"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/specfile"
 	"github.com/costgate/costgate/stacks"
 )
 
@@ -38,6 +39,9 @@ func headRules(f *planFlags) (sideRules, error) {
 	r := sideRules{policyFiles: map[string]string{}}
 	var raw []byte
 	if f.catalog != "" {
+		if _, err := specfile.Confine(f.catalog); err != nil {
+			return r, invalid(fmt.Errorf("read price book: %w", err))
+		}
 		var err error
 		if raw, err = os.ReadFile(f.catalog); err != nil {
 			return r, invalid(fmt.Errorf("read price book: %w", err))

@@ -138,3 +138,70 @@ func TestDoubleDashSpecs(t *testing.T) {
 		t.Errorf("validate -x.hcl: exit %d, stderr %s", code, stderr)
 	}
 }
+
+// TestRulesConfinedToTheRepository: a policy file or a price book linked
+// to a file outside the repository is refused unread, so that its lines
+// never reach a parse error; a link inside the repository is followed.
+func TestRulesConfinedToTheRepository(t *testing.T) {
+	hostileRepo(t)
+	outside := filepath.Join(filepath.Dir(mustGetwd(t)), "outside")
+	files := map[string]string{
+		filepath.Join(outside, "evil.rego"): "package costgate.acme\n\n" + canary + " := {\n",
+		filepath.Join(outside, "book.json"): `{"` + canary + `": 1}`,
+		"policies/acme/deny.rego":           "package costgate.acme\n\nwarn contains {\"policy\": \"acme.note\", \"option\": \"*\", \"msg\": \"noted\"} if true\n",
+		"prices/inside.json":                `{"as_of": "2026-11-20"}`,
+	}
+	for p, s := range files {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	links := map[string]string{
+		"policies/linked/evil.rego": filepath.Join(outside, "evil.rego"),
+		"prices/book.json":          filepath.Join(outside, "book.json"),
+		"prices/alias.json":         "inside.json",
+	}
+	for name, target := range links {
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(target, name); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"check", "teams/ok.hcl", "--policy-dir", "policies/linked"}, exitInvalid},
+		{[]string{"plan", "teams/ok.hcl", "--catalog", "prices/book.json"}, exitInvalid},
+		{[]string{"validate", "teams/ok.hcl", "--catalog", "prices/book.json"}, exitInvalid},
+		{[]string{"diff", "teams/ok.hcl", "teams/ok.hcl", "--catalog", "prices/book.json"}, exitInvalid},
+		{[]string{"check", "teams/ok.hcl", "--as-of", "2026-11-26", "--policy-dir", "policies/acme", "--catalog", "prices/alias.json"}, exitOK},
+	} {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			code, stdout, stderr := runCLI(tt.args...)
+			if code != tt.want {
+				t.Errorf("exit %d, want %d\n%s%s", code, tt.want, stdout, stderr)
+			}
+			if tt.want == exitInvalid && !strings.Contains(strings.Join(strings.Fields(stderr), " "), "outside the repository") {
+				t.Errorf("stderr does not say why:\n%s", stderr)
+			}
+			if strings.Contains(stdout+stderr, canary) {
+				t.Errorf("output quotes the linked file:\n%s%s", stdout, stderr)
+			}
+		})
+	}
+}
+
+func mustGetwd(t *testing.T) string {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return wd
+}
