@@ -364,8 +364,8 @@ func round(v float64, places int) float64 {
 }
 
 func checklist(res *breakeven.Result) Checklist {
-	c := Checklist{Met: res.ChecklistMet(), Verdict: "managed APIs with good budget controls"}
-	if c.Met >= breakeven.ChecklistThreshold {
+	c := Checklist{Met: res.ChecklistMet(), Threshold: breakeven.ChecklistThreshold, Verdict: "managed APIs with good budget controls"}
+	if c.Met >= c.Threshold {
 		c.Verdict = "self-hosting worth evaluating"
 	}
 	for _, it := range res.Checklist {

@@ -164,8 +164,11 @@ type Breakeven struct {
 
 // Checklist is the article's five-item decision checklist.
 type Checklist struct {
-	Met   int             `json:"met"`
-	Items []ChecklistItem `json:"items"`
+	Met int `json:"met"`
+	// Threshold is how many met items make self-hosting worth
+	// evaluating (the article's three); the checklist policy reads it.
+	Threshold int             `json:"threshold"`
+	Items     []ChecklistItem `json:"items"`
 	// Verdict is "self-hosting worth evaluating" at three or more.
 	Verdict string `json:"verdict"`
 }

@@ -388,9 +388,9 @@ deny contains v if {
 			want: []string{"DIR/clock.rego:4:", "undefined function time.now_ns"},
 		},
 		{
-			name:  "package over the thresholds data",
-			files: map[string]string{"thresholds.rego": "package costgate.thresholds\n\nchecklist_min_met := 1\n"},
-			want:  []string{"DIR/thresholds.rego:3", "overlaps the built-in data costgate.thresholds"},
+			name:  "package over the waiver rules",
+			files: map[string]string{"waivers.rego": "package costgate.waivers\n\nx := 1\n"},
+			want:  []string{"DIR/waivers.rego:1", "overlaps the built-in data costgate.waivers"},
 		},
 		{
 			name:  "deny outside data.costgate",

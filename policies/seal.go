@@ -28,6 +28,9 @@ type seal struct {
 	rules []ast.Ref
 	// data are the paths of the built-in data's leaves.
 	data []ast.Ref
+	// dataRoots are the built-in data's documents under data.costgate
+	// (data.costgate.waivers): nothing of a folder may lie inside one.
+	dataRoots []ast.Ref
 	// waivers are the built-in waiver rules, which folders may narrow.
 	waivers WaiverRules
 }
@@ -50,6 +53,11 @@ func newSeal(builtin *sources) *seal {
 		}
 	}
 	s.data = leafPaths(ast.DefaultRootRef, builtin.data)
+	if cg, ok := builtin.data["costgate"].(map[string]any); ok {
+		for _, k := range sortedKeys(cg) {
+			s.dataRoots = append(s.dataRoots, ast.MustParseRef("data.costgate").Append(ast.StringTerm(k)))
+		}
+	}
 	// The built-in data is checked by the engine's own tests; a broken
 	// rule leaves the map empty, which waives nothing.
 	s.waivers, _ = builtinWaivers(builtin.data)
@@ -148,6 +156,11 @@ func (s *seal) checkPath(p ast.Ref, isPackage bool) error {
 	}
 	for _, d := range s.data {
 		if p.HasPrefix(d) || (!isPackage && d.HasPrefix(p)) {
+			return fmt.Errorf("overlaps the built-in data %s", strings.TrimPrefix(d.String(), "data."))
+		}
+	}
+	for _, d := range s.dataRoots {
+		if p.HasPrefix(d) {
 			return fmt.Errorf("overlaps the built-in data %s", strings.TrimPrefix(d.String(), "data."))
 		}
 	}

@@ -95,8 +95,8 @@ var rejectedShadows = []struct {
 	},
 	{
 		name:  "package over the built-in data",
-		files: map[string]string{"x.rego": "package costgate.thresholds\n\nchecklist_min_met := 99\n"},
-		want:  []string{"DIR/x.rego:3", "rule costgate.thresholds.checklist_min_met", "overlaps the built-in data"},
+		files: map[string]string{"x.rego": "package costgate\n\nwaivers[\"spend.limit\"] := {\"max_days\": 9999, \"approvers\": [\"*\"]}\n"},
+		want:  []string{"DIR/x.rego:3", "costgate.waivers", "overlaps the built-in data"},
 	},
 	{
 		name:  "rule over the waiver rules",
@@ -104,9 +104,9 @@ var rejectedShadows = []struct {
 		want:  []string{"DIR/x.rego:3", "costgate.waivers"},
 	},
 	{
-		name:  "data lowering a built-in threshold",
-		files: map[string]string{"data.json": `{"costgate": {"thresholds": {"checklist_min_met": 0}}}`},
-		want:  []string{"DIR/data.json", "costgate.thresholds.checklist_min_met", "may not set the built-in policies' data"},
+		name:  "data inside the built-in library package",
+		files: map[string]string{"data.json": `{"costgate": {"lib": {"usd": 0}}}`},
+		want:  []string{"DIR/data.json", "costgate.lib", "may not set the built-in policies' data"},
 	},
 	{
 		name:  "data inside a built-in package",
@@ -163,7 +163,7 @@ var legalShadows = []struct {
 }{
 	{"function named like a built-in in its own package", map[string]string{"x.rego": "package costgate.acme\n\nis_secret(_) if true\n\nwithin_target(_) if true\n"}},
 	{"import alias of a built-in package", map[string]string{"x.rego": "package costgate.acme\n\nimport data.costgate.compliance as c\n\nwarn contains {\"policy\": \"acme.seen\", \"option\": \"*\", \"msg\": \"seen\"} if count(c.deny) > 100\n"}},
-	{"with replacing input and data in its own rule", map[string]string{"x.rego": "package costgate.acme\n\nquiet if {\n\tcount(data.costgate.compliance.deny) == 0 with input as {}\n}\n\nquiet2 if {\n\tdata.costgate.lib.usd(1) with data.costgate.thresholds as {}\n}\n"}},
+	{"with replacing input and data in its own rule", map[string]string{"x.rego": "package costgate.acme\n\nquiet if {\n\tcount(data.costgate.compliance.deny) == 0 with input as {}\n}\n\nquiet2 if {\n\tdata.costgate.lib.usd(1) with data.costgate.waivers as {}\n}\n"}},
 	{"default deny in its own package", map[string]string{"x.rego": "package costgate.acme\n\ndeny contains {\"policy\": \"acme.never\", \"option\": \"*\", \"msg\": \"never\"} if false\n"}},
 	{"resource policies in a sub-package", map[string]string{"x.rego": "package costgate.resources.acme\n\ndeny contains {\"policy\": \"acme.never\", \"msg\": \"never\"} if false\n"}},
 	{"package with a built-in name as prefix", map[string]string{"x.rego": "package costgate.compliance_extra\n\nx := 1\n"}},
