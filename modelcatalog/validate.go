@@ -43,7 +43,22 @@ var (
 func (c *Catalog) Validate() error {
 	v := &validator{}
 	v.date("catalog", "as_of", c.AsOf)
+	managedIDs := v.managed(c)
+	openIDs := v.openModels(c, managedIDs)
+	gpuIDs := v.gpus(c)
+	v.instances(c, gpuIDs)
+	v.throughput(c, openIDs, gpuIDs)
+	v.lineItems(c)
+	v.tokensPerTask(c)
+	v.discounts(c, managedIDs)
+	if len(v.errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("invalid catalog: %w", errors.Join(v.errs...))
+}
 
+// managed checks the managed models and returns their ids.
+func (v *validator) managed(c *Catalog) map[string]bool {
 	managedIDs := map[string]bool{}
 	for _, m := range c.Managed {
 		managedIDs[m.ID] = true
@@ -90,6 +105,12 @@ func (c *Catalog) Validate() error {
 		}
 	}
 
+	return managedIDs
+}
+
+// openModels checks the open models and the architecture-only entries
+// and returns the open models' ids.
+func (v *validator) openModels(c *Catalog, managedIDs map[string]bool) map[string]bool {
 	openIDs := map[string]bool{}
 	for i, m := range c.OpenModels {
 		at := fmt.Sprintf("open_models[%d] %s", i, m.ID)
@@ -123,6 +144,11 @@ func (c *Catalog) Validate() error {
 		}
 	}
 
+	return openIDs
+}
+
+// gpus checks the GPU figures and returns their ids.
+func (v *validator) gpus(c *Catalog) map[string]bool {
 	gpuIDs := map[string]bool{}
 	for i, g := range c.GPUs {
 		at := fmt.Sprintf("gpus[%d] %s", i, g.ID)
@@ -141,7 +167,12 @@ func (c *Catalog) Validate() error {
 		}
 	}
 
-	seen = map[string]bool{}
+	return gpuIDs
+}
+
+// instances checks the instance types and their prices.
+func (v *validator) instances(c *Catalog, gpuIDs map[string]bool) {
+	seen := map[string]bool{}
 	for i, in := range c.Instances {
 		at := fmt.Sprintf("instances[%d] %s", i, instanceKey(in))
 		v.id(at, "instance", instanceKey(in), seen)
@@ -166,7 +197,11 @@ func (c *Catalog) Validate() error {
 		}
 	}
 
-	seen = map[string]bool{}
+}
+
+// throughput checks the published benchmark rows.
+func (v *validator) throughput(c *Catalog, openIDs, gpuIDs map[string]bool) {
+	seen := map[string]bool{}
 	for i, t := range c.Throughput {
 		at := fmt.Sprintf("throughput[%d] %s", i, throughputKey(t))
 		v.id(at, "throughput", throughputKey(t), seen)
@@ -189,7 +224,11 @@ func (c *Catalog) Validate() error {
 		}
 	}
 
-	seen = map[string]bool{}
+}
+
+// lineItems checks the small infrastructure costs.
+func (v *validator) lineItems(c *Catalog) {
+	seen := map[string]bool{}
 	for i, l := range c.LineItems {
 		at := fmt.Sprintf("line_items[%d] %s", i, l.Name)
 		v.id(at, "line item", l.Name, seen)
@@ -208,6 +247,10 @@ func (c *Catalog) Validate() error {
 		}
 	}
 
+}
+
+// tokensPerTask checks the tokens-per-task figures and the Bedrock terms.
+func (v *validator) tokensPerTask(c *Catalog) {
 	for _, k := range sortedKeys(c.TokensPerTask) {
 		f := c.TokensPerTask[k]
 		at := "tokens_per_task." + k
@@ -226,6 +269,10 @@ func (c *Catalog) Validate() error {
 		v.source("bedrock regional_surcharge_percent", b.RegionalSurchargePercent.Source)
 		v.nonNegative("bedrock", "regional_surcharge_percent", b.RegionalSurchargePercent.Value)
 	}
+}
+
+// discounts checks the negotiated discounts.
+func (v *validator) discounts(c *Catalog, managedIDs map[string]bool) {
 	vendors := map[string]bool{}
 	providers := map[string]bool{}
 	for _, m := range c.Managed {
@@ -262,10 +309,6 @@ func (c *Catalog) Validate() error {
 			v.add(at, "effective_until %s is before effective_from %s", d.EffectiveUntil, d.EffectiveFrom)
 		}
 	}
-	if len(v.errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("invalid catalog: %w", errors.Join(v.errs...))
 }
 
 // AgeDays returns the whole days from the catalog's as_of to on. A catalog
