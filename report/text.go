@@ -15,6 +15,21 @@ import (
 // `pulumi up` would create.
 func Text(w io.Writer, p *plan.Plan) error {
 	b := &strings.Builder{}
+	textDecision(b, p)
+	textOptions(b, p)
+	textFleets(b, p)
+	usageText(b, p)
+	textChecklist(b, p)
+	textFindings(b, p)
+	textOverrides(b, p)
+	textResources(b, p)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// textDecision writes the header, the decision with its reasons, the
+// verdict and the breakeven.
+func textDecision(b *strings.Builder, p *plan.Plan) {
 	fmt.Fprintf(b, "costgate plan: team %s (%s), priced for %s with the catalog of %s\n\n", plain(p.Team), plain(p.Spec), p.AsOf, p.CatalogAsOf)
 
 	fmt.Fprintf(b, "DECISION   %s\n", strings.ToUpper(p.Decision.Architecture))
@@ -26,7 +41,10 @@ func Text(w io.Writer, p *plan.Plan) error {
 		be = fmt.Sprintf("%s developers", plan.USD(float64(*p.Breakeven.Developers)))
 	}
 	fmt.Fprintf(b, "VERDICT    %s (managed vs self-hosted)\nBREAKEVEN  %s (team today: %s)\n\n", strings.ReplaceAll(p.Verdict, "_", " "), be, rangeText(p.Inputs.Developers.Low, p.Inputs.Developers.High))
+}
 
+// textOptions writes the options table.
+func textOptions(b *strings.Builder, p *plan.Plan) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "OPTION\tLOW\tEXPECTED\tHIGH\tQUALITY GAP\tSTATUS")
 	for _, o := range p.Options {
@@ -48,7 +66,10 @@ func Text(w io.Writer, p *plan.Plan) error {
 	}
 	tw.Flush()
 	b.WriteString("(USD per month)\n")
+}
 
+// textFleets writes each option's self-hosted fleet.
+func textFleets(b *strings.Builder, p *plan.Plan) {
 	for _, o := range p.Options {
 		if s := o.Sizing; s != nil {
 			fmt.Fprintf(b, "\nFLEET %s: %s on %d × %s (%d × %s billed), TP %d, %d replica(s) (%d per instance), %s, %s at $%s/GPU-h, %g h/month\n",
@@ -65,8 +86,10 @@ func Text(w io.Writer, p *plan.Plan) error {
 			}
 		}
 	}
+}
 
-	usageText(b, p)
+// textChecklist writes the article's checklist.
+func textChecklist(b *strings.Builder, p *plan.Plan) {
 	fmt.Fprintf(b, "\nCHECKLIST  %d/5 met: %s\n", p.Checklist.Met, p.Checklist.Verdict)
 	for _, it := range p.Checklist.Items {
 		mark := " "
@@ -75,7 +98,10 @@ func Text(w io.Writer, p *plan.Plan) error {
 		}
 		fmt.Fprintf(b, "  [%s] %s (%s)\n", mark, plain(it.Text), plain(it.Detail))
 	}
+}
 
+// textFindings writes every denial, waiver and warning.
+func textFindings(b *strings.Builder, p *plan.Plan) {
 	var findings []string
 	for _, o := range p.Options {
 		for _, v := range o.Violations {
@@ -96,6 +122,10 @@ func Text(w io.Writer, p *plan.Plan) error {
 		b.WriteString(strings.Join(findings, "\n"))
 		b.WriteString("\n")
 	}
+}
+
+// textOverrides writes each override and what it waived.
+func textOverrides(b *strings.Builder, p *plan.Plan) {
 	if len(p.Waivers) > 0 {
 		b.WriteString("\nOVERRIDES\n")
 		for _, w := range p.Waivers {
@@ -107,7 +137,10 @@ func Text(w io.Writer, p *plan.Plan) error {
 			fmt.Fprintf(b, "  %s: %s, waives %s until %s, approved by %s: %s; waived for: %s\n", plain(w.Name), state, plain(w.Policy), plain(w.Expires), plain(w.Approver), plain(w.Reason), waived)
 		}
 	}
+}
 
+// textResources counts what pulumi up would register, by type.
+func textResources(b *strings.Builder, p *plan.Plan) {
 	if len(p.Resources) > 0 {
 		counts := map[string]int{}
 		for _, r := range p.Resources {
@@ -125,8 +158,6 @@ func Text(w io.Writer, p *plan.Plan) error {
 	} else if p.Decision.Architecture == plan.Blocked {
 		b.WriteString("\nRESOURCES  none: the plan is blocked, so pulumi up fails before changing anything\n")
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 func policyIDs(fs []plan.Finding) string {
