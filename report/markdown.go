@@ -54,6 +54,18 @@ func planShort(p *plan.Plan) string {
 }
 
 func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
+	mdDecision(b, p, h)
+	mdFindings(b, p)
+	usageMarkdown(b, p)
+	mdFleets(b, p)
+	mdLineItemsAndChecklist(b, p)
+	mdOverrides(b, p)
+	mdResources(b, p)
+}
+
+// mdDecision writes the heading, the reasons, the options table and the
+// verdict line.
+func mdDecision(b *strings.Builder, p *plan.Plan, h string) {
 	if c := p.Chosen(); c != nil {
 		fmt.Fprintf(b, "%s costgate plan: %s — %s at $%s/month expected\n\n", h, mdCode(p.Team), p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
 	} else {
@@ -89,7 +101,10 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 	}
 	fmt.Fprintf(b, "**Verdict** %s · **Breakeven** %s (team today: %s) · **Checklist** %d/5 met: %s\n\n",
 		strings.ReplaceAll(p.Verdict, "_", " "), be, rangeText(p.Inputs.Developers.Low, p.Inputs.Developers.High), p.Checklist.Met, p.Checklist.Verdict)
+}
 
+// mdFindings lists the policy results, at most MaxFindings.
+func mdFindings(b *strings.Builder, p *plan.Plan) {
 	findings, total := planFindings(p)
 	if len(findings) > 0 {
 		b.WriteString("**Policy results**\n\n")
@@ -101,8 +116,10 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 		}
 		b.WriteString("\n")
 	}
+}
 
-	usageMarkdown(b, p)
+// mdFleets folds the self-hosted fleets into a details block.
+func mdFleets(b *strings.Builder, p *plan.Plan) {
 	var fleets []plan.Option
 	for _, o := range p.Options {
 		if o.Sizing != nil {
@@ -128,7 +145,10 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 		}
 		b.WriteString("\n\n</details>\n\n")
 	}
+}
 
+// mdLineItemsAndChecklist folds the line items and the checklist.
+func mdLineItemsAndChecklist(b *strings.Builder, p *plan.Plan) {
 	b.WriteString("<details><summary>Line items</summary>\n\n| Option | Item | Low | Expected | High | Note |\n|---|---|--:|--:|--:|---|\n")
 	for _, o := range p.Options {
 		for _, it := range o.LineItems {
@@ -146,7 +166,10 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 		fmt.Fprintf(b, "- [%s] %s (%s)\n", mark, cell(it.Text), cell(it.Detail))
 	}
 	b.WriteString("\n</details>\n")
+}
 
+// mdOverrides folds the overrides with their state.
+func mdOverrides(b *strings.Builder, p *plan.Plan) {
 	if len(p.Waivers) > 0 {
 		b.WriteString("\n<details><summary>Overrides</summary>\n\n")
 		for _, w := range p.Waivers {
@@ -158,7 +181,10 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 		}
 		b.WriteString("\n</details>\n")
 	}
+}
 
+// mdResources folds the count of resources pulumi up would register.
+func mdResources(b *strings.Builder, p *plan.Plan) {
 	if len(p.Resources) > 0 {
 		counts := map[string]int{}
 		for _, r := range p.Resources {
