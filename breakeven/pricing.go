@@ -266,9 +266,11 @@ func riseOrFall(delta float64) string {
 	return "fall"
 }
 
-// wholeUSD formats any float64 as whole dollars with separators, exactly
-// in digits: strconv, not an int64 that overflows above 9.2e18.
-func wholeUSD(v float64) string {
+// WholeUSD formats any float64 as whole dollars with thousands
+// separators, 12345.6 → "12,346": exactly in digits (strconv, not an int64
+// that overflows above 9.2e18), "unknown" for NaN, "∞" for infinities, and
+// no "-0". It is the one money formatter of the plan and the reports.
+func WholeUSD(v float64) string {
 	switch {
 	case math.IsNaN(v):
 		return "unknown"
@@ -280,7 +282,10 @@ func wholeUSD(v float64) string {
 	s := strconv.FormatFloat(math.Round(v), 'f', -1, 64)
 	sign := ""
 	if rest, neg := strings.CutPrefix(s, "-"); neg {
-		s, sign = rest, "-"
+		s = rest
+		if s != "0" {
+			sign = "-"
+		}
 	}
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]
@@ -293,7 +298,7 @@ func usd(v float64) string {
 	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1e15 {
 		// Beyond 2^53 cents an int64 of them is no longer exact, and
 		// above 9.2e16 dollars it overflows: whole dollars say enough.
-		return wholeUSD(v)
+		return WholeUSD(v)
 	}
 	cents := int64(math.Round(v * 100))
 	sign := ""

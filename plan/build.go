@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -422,31 +421,4 @@ func finiteCosts(p *Plan) error {
 }
 
 // USD formats whole dollars with thousands separators: 12345.6 → "12,346".
-func USD(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "unknown"
-	case math.IsInf(v, 1):
-		return "∞"
-	case math.IsInf(v, -1):
-		return "-∞"
-	}
-	// Formatting the rounded float, not an int64 of it, keeps every
-	// finite value exact in digits: int64 overflows above 9.2e18.
-	s := strconv.FormatFloat(math.Round(v), 'f', -1, 64)
-	sign := ""
-	if rest, neg := strings.CutPrefix(s, "-"); neg {
-		s = rest
-		if s != "0" {
-			sign = "-"
-		}
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return sign + b.String()
-}
+func USD(v float64) string { return breakeven.WholeUSD(v) }
