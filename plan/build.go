@@ -191,35 +191,30 @@ func evaluate(ctx context.Context, ev Evaluator, p *Plan) (deny, warn []Finding,
 func (p *Plan) Apply(deny, warn []Finding) {
 	for i := range p.Options {
 		o := &p.Options[i]
-		for _, d := range deny {
-			if d.Option != o.Architecture && d.Option != "*" {
-				continue
-			}
-			f := Finding{Policy: d.Policy, Option: o.Architecture, Message: d.Message, Attribute: d.Attribute}
-			if w := waiverFor(p, d.Policy); w != nil {
-				w.Waived = AppendUnique(w.Waived, o.Architecture)
-				f.Message += w.waivedBy()
-				o.Waived = append(o.Waived, f)
-				continue
-			}
-			o.Violations = append(o.Violations, f)
-		}
-		for _, wf := range warn {
-			if wf.Option != o.Architecture && wf.Option != "*" {
-				continue
-			}
-			f := Finding{Policy: wf.Policy, Option: o.Architecture, Message: wf.Message, Attribute: wf.Attribute}
-			// An advisory warning an override acknowledges moves to waived.
-			if w := waiverFor(p, wf.Policy); w != nil {
-				w.Waived = AppendUnique(w.Waived, o.Architecture)
-				f.Message += w.waivedBy()
-				o.Waived = append(o.Waived, f)
-				continue
-			}
-			o.Warnings = append(o.Warnings, f)
-		}
+		o.Violations = p.attach(o, deny, o.Violations)
+		// An advisory warning an override acknowledges moves to waived too.
+		o.Warnings = p.attach(o, warn, o.Warnings)
 		o.Allowed = len(o.Violations) == 0
 	}
+}
+
+// attach appends the findings that name option o ("*": every option) to
+// list, moving those an active waiver lifts to o.Waived instead.
+func (p *Plan) attach(o *Option, findings, list []Finding) []Finding {
+	for _, d := range findings {
+		if d.Option != o.Architecture && d.Option != "*" {
+			continue
+		}
+		f := Finding{Policy: d.Policy, Option: o.Architecture, Message: d.Message, Attribute: d.Attribute}
+		if w := waiverFor(p, d.Policy); w != nil {
+			w.Waived = AppendUnique(w.Waived, o.Architecture)
+			f.Message += w.waivedBy()
+			o.Waived = append(o.Waived, f)
+			continue
+		}
+		list = append(list, f)
+	}
+	return list
 }
 
 // warnExpired reports every expired override.
