@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -265,8 +266,35 @@ func riseOrFall(delta float64) string {
 	return "fall"
 }
 
+// wholeUSD formats any float64 as whole dollars with separators, exactly
+// in digits: strconv, not an int64 that overflows above 9.2e18.
+func wholeUSD(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "unknown"
+	case math.IsInf(v, 1):
+		return "∞"
+	case math.IsInf(v, -1):
+		return "-∞"
+	}
+	s := strconv.FormatFloat(math.Round(v), 'f', -1, 64)
+	sign := ""
+	if rest, neg := strings.CutPrefix(s, "-"); neg {
+		s, sign = rest, "-"
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return sign + s
+}
+
 // usd formats dollars with cents and thousands separators: 1234.5 → "1,234.50".
 func usd(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1e15 {
+		// Beyond 2^53 cents an int64 of them is no longer exact, and
+		// above 9.2e16 dollars it overflows: whole dollars say enough.
+		return wholeUSD(v)
+	}
 	cents := int64(math.Round(v * 100))
 	sign := ""
 	if cents < 0 {

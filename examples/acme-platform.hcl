@@ -61,7 +61,7 @@ override "q1-migration" {
   policy   = "spend.approval"
   approver = "cfo@acme.example"
   reason   = "Migration quarter"
-  expires  = "2027-03-31"
+  expires  = "2027-02-15"
 }
 
 quality {

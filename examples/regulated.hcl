@@ -41,5 +41,5 @@ override "q1-capacity" {
   policy   = "spend.approval"
   approver = "cfo@payments.example"
   reason   = "Fleet bring-up approved for the first quarter"
-  expires  = "2027-03-31"
+  expires  = "2027-02-15"
 }

@@ -1,12 +1,14 @@
 package inference
 
 import (
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -38,6 +40,16 @@ func TestCloudInitGolden(t *testing.T) {
 			HFTokenSecretARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-hf-token-GhIjKl",
 			VLLMArgs: []string{"--model", "meta-llama/Llama-3.3-70B-Instruct", "--tensor-parallel-size", "2",
 				"--quantization", "fp8", "--served-model-name", "it's quoted"},
+		}},
+		{"lifecycle-hook-ecr", CloudInitArgs{
+			Image:              "123456789012.dkr.ecr.us-east-1.amazonaws.com/costgate-docker-1a2b3c4d/vllm/vllm-openai:v" + VLLMVersion + "-cu129",
+			Region:             "us-east-1",
+			APIKeySecretARN:    "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-vllm-api-key-AbCdEf",
+			VLLMArgs:           base,
+			RegistryLogin:      "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+			LifecycleHook:      "model-loaded",
+			AutoScalingGroup:   "acme-vllm-0123abcd",
+			LoadTimeoutSeconds: 21600,
 		}},
 	}
 	for _, tt := range tests {
@@ -128,5 +140,57 @@ func TestShellQuote(t *testing.T) {
 				t.Errorf("shellQuote(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestVLLMArgsExistInPinnedParser checks every flag VLLMArgs can generate
+// against the `vllm serve` parser of the pinned release.
+func TestVLLMArgsExistInPinnedParser(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join("testdata", "vllm-serve-flags.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parser struct {
+		Version   string   `json:"vllm_version"`
+		BoolPair  []string `json:"bool_pair"`
+		StoreTrue []string `json:"store_true"`
+		Value     []string `json:"value"`
+	}
+	if err := json.Unmarshal(raw, &parser); err != nil {
+		t.Fatal(err)
+	}
+	if parser.Version != VLLMVersion {
+		t.Fatalf("flag dump is of vLLM %s, the image pins %s", parser.Version, VLLMVersion)
+	}
+	if !strings.Contains(VLLMImage, ":v"+VLLMVersion) {
+		t.Errorf("image %s does not carry version %s", VLLMImage, VLLMVersion)
+	}
+	takesValue := map[string]bool{}
+	for _, f := range parser.Value {
+		takesValue[f] = true
+	}
+	switches := map[string]bool{}
+	for _, f := range append(parser.BoolPair, parser.StoreTrue...) {
+		switches[f] = true
+	}
+	m := &modelcatalog.OpenModel{ID: "m", HFRepo: "org/m"}
+	args := VLLMArgs(m, Fleet{TensorParallel: 2, ReplicasPerInstance: 4, MaxModelLen: 8192, MaxNumSeqs: 64, Quantization: "fp8"})
+	seen := 0
+	for i := 0; i < len(args); i++ {
+		f := args[i]
+		switch {
+		case takesValue[f]:
+			if i+1 >= len(args) || strings.HasPrefix(args[i+1], "--") {
+				t.Errorf("%s takes a value in vLLM %s; none follows", f, parser.Version)
+			}
+			i++
+		case switches[f]:
+		default:
+			t.Errorf("vLLM %s's parser has no flag %s", parser.Version, f)
+		}
+		seen++
+	}
+	if seen < 9 {
+		t.Errorf("checked %d flags of %v; the fleet generates at least 9", seen, args)
 	}
 }

@@ -39,6 +39,14 @@ type Catalog struct {
 	// Discounts are negotiated discounts off list prices; a price book adds
 	// them (the embedded catalog has none).
 	Discounts []Discount `json:"discounts,omitempty"`
+
+	// BookWarnings are the figures of the price book merged by MergeBook
+	// that are valid but likely a mistake (a zero price, a 100 % discount,
+	// a price ten times off the embedded catalog's). Plans carry them.
+	BookWarnings []BookWarning `json:"-"`
+	// EntryPos is where each entry of a book from ParseBook starts
+	// ("managed[2]" → "14:5").
+	EntryPos map[string]string `json:"-"`
 }
 
 // BedrockTerms are Amazon Bedrock's billing terms.
@@ -283,6 +291,11 @@ type Throughput struct {
 	// DerivedFrom names the measured model a figure was scaled from, when
 	// none was published for this one.
 	DerivedFrom string `json:"derived_from,omitempty"`
+	// Engine is the serving engine and version the figure was measured on
+	// ("vLLM 0.10.2", "NIM 1.8.0"), that of the measurement it was derived
+	// from for a derived row; empty when unknown. The fleet runs
+	// inference.VLLMVersion, which may serve faster or slower.
+	Engine string `json:"engine,omitempty"`
 	Source
 }
 
@@ -297,5 +310,35 @@ type LineItem struct {
 	// (each GPU instance), "secret" (each Secrets Manager secret) or
 	// "alarm" (each CloudWatch alarm).
 	Per string `json:"per,omitempty"`
+	// When limits the item to one kind of deployment: "" always,
+	// WhenOwnVPC only when the program creates the fleet's VPC.
+	When string `json:"when,omitempty"`
 	Source
+}
+
+// WhenOwnVPC marks a line item of the fleet's own VPC (its NAT gateway): an
+// existing VPC (costgate:vpcId) carries that cost already.
+const WhenOwnVPC = "own_vpc"
+
+// Deployment is what a stack's configuration decides about the resources,
+// as far as their cost goes.
+type Deployment struct {
+	// ExistingVPC is true when the fleet goes into a given VPC.
+	ExistingVPC bool
+}
+
+// ForDeployment returns the catalog with the line items the deployment
+// does not create left out; c itself when it creates them all.
+func (c *Catalog) ForDeployment(d Deployment) *Catalog {
+	if !d.ExistingVPC {
+		return c
+	}
+	out := *c
+	out.LineItems = make([]LineItem, 0, len(c.LineItems))
+	for _, l := range c.LineItems {
+		if l.When != WhenOwnVPC {
+			out.LineItems = append(out.LineItems, l)
+		}
+	}
+	return &out
 }

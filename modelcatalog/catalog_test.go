@@ -3,6 +3,7 @@ package modelcatalog
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -520,6 +521,22 @@ func TestArchitectureLookup(t *testing.T) {
 				got = m.ID
 			}
 			t.Errorf("Architecture(%q) = %q, %v; want %q, %v", tt.ref, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestThroughputNamesItsEngine holds every embedded benchmark row to the
+// engine version it was measured on, as its source states it.
+func TestThroughputNamesItsEngine(t *testing.T) {
+	for _, r := range Default().Throughput {
+		at := r.Model + " " + r.GPU + " TP" + strconv.Itoa(r.TensorParallel)
+		name, version, ok := strings.Cut(r.Engine, " ")
+		if !ok || (name != "vLLM" && name != "NIM") || version == "" {
+			t.Errorf("%s: engine %q, want \"vLLM x.y.z\" or \"NIM x.y.z\"", at, r.Engine)
+			continue
+		}
+		if !strings.Contains(r.Source.Source, r.Engine) {
+			t.Errorf("%s: engine %q is not the one its source names: %s", at, r.Engine, r.Source.Source)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package modelcatalog
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -70,6 +71,11 @@ type ImportResult struct {
 func ImportLiteLLM(cat *Catalog, data []byte, asOf, source string) (*ImportResult, error) {
 	var table map[string]json.RawMessage
 	if err := json.Unmarshal(data, &table); err != nil {
+		// Python's json module writes NaN and Infinity, which JSON has not.
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return nil, fmt.Errorf("import litellm: line %d column %d: %w", lineOf(data, int(syn.Offset)), colOf(data, int(syn.Offset)), err)
+		}
 		return nil, fmt.Errorf("import litellm: %w", err)
 	}
 	byAPIID := map[string][]string{}
@@ -89,6 +95,9 @@ func ImportLiteLLM(cat *Catalog, data []byte, asOf, source string) (*ImportResul
 		if e == nil {
 			res.Missing = append(res.Missing, m.ID)
 			continue
+		}
+		if err := checkLiteLLMCosts(key, *e); err != nil {
+			return nil, fmt.Errorf("import litellm: %w", err)
 		}
 		price, changes, ok := importedPrice(m, *e, key, asOf, source)
 		if !ok {
@@ -190,10 +199,39 @@ func importedPrice(m ManagedModel, e LiteLLMEntry, key, asOf, source string) (Pr
 
 // perMillion converts a per-token cost to per million tokens, rounded to
 // ten significant digits so that 3e-06 becomes 3, not 2.9999999999999996.
+// Rounding to significant digits never turns a non-zero cost into zero
+// (the smallest float64 times a million is still above zero);
+// checkLiteLLMCosts refuses the costs it cannot convert.
 func perMillion(perToken float64) float64 {
 	v, _ := strconv.ParseFloat(strconv.FormatFloat(perToken*1e6, 'g', 10, 64), 64)
-	if math.Abs(v) < 1e-12 {
-		return 0
-	}
 	return v
+}
+
+// checkLiteLLMCosts refuses an entry whose costs are negative, or too
+// large to convert to a finite price per million tokens (JSON has no NaN
+// or infinity; the decoder refuses non-numbers).
+func checkLiteLLMCosts(key string, e LiteLLMEntry) error {
+	costs := []struct {
+		field string
+		v     *float64
+	}{
+		{"input_cost_per_token", e.InputCostPerToken},
+		{"output_cost_per_token", e.OutputCostPerToken},
+		{"cache_read_input_token_cost", e.CacheReadInputTokenCost},
+		{"cache_creation_input_token_cost", e.CacheCreationInputTokenCost},
+	}
+	for _, c := range costs {
+		if c.v == nil {
+			continue
+		}
+		v := *c.v
+		pm := perMillion(v)
+		switch {
+		case math.IsNaN(v) || math.IsInf(v, 0) || v < 0:
+			return fmt.Errorf("entry %q: %s %g is not a finite non-negative cost", key, c.field, v)
+		case math.IsInf(pm, 0):
+			return fmt.Errorf("entry %q: %s %g is too large to be a price per million tokens", key, c.field, v)
+		}
+	}
+	return nil
 }

@@ -5,18 +5,26 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+
+	"github.com/costgate/costgate/specfile"
 )
 
-// LoadFile reads and parses a catalog or a private price book from path. It
-// does not validate: call Validate on the result, or on the merged catalog.
+// LoadFile reads and parses a catalog or a private price book from path
+// with ParseBook (repeated keys and entries are errors). It does not
+// validate: call Validate on the result, or on the merged catalog.
 func LoadFile(path string) (*Catalog, error) {
+	// A book linked to a file outside the repository is not read: its
+	// keys would be quoted in the parse error.
+	if _, err := specfile.Confine(path); err != nil {
+		return nil, fmt.Errorf("load catalog: %w", err)
+	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}
-	c, err := Parse(data)
+	c, err := ParseBook(path, data)
 	if err != nil {
-		return nil, fmt.Errorf("load catalog %s: %w", path, err)
+		return nil, fmt.Errorf("load catalog: %w", err)
 	}
 	return c, nil
 }

@@ -43,7 +43,22 @@ var (
 func (c *Catalog) Validate() error {
 	v := &validator{}
 	v.date("catalog", "as_of", c.AsOf)
+	managedIDs := v.managed(c)
+	openIDs := v.openModels(c, managedIDs)
+	gpuIDs := v.gpus(c)
+	v.instances(c, gpuIDs)
+	v.throughput(c, openIDs, gpuIDs)
+	v.lineItems(c)
+	v.tokensPerTask(c)
+	v.discounts(c, managedIDs)
+	if len(v.errs) == 0 {
+		return nil
+	}
+	return fmt.Errorf("invalid catalog: %w", errors.Join(v.errs...))
+}
 
+// managed checks the managed models and returns their ids.
+func (v *validator) managed(c *Catalog) map[string]bool {
 	managedIDs := map[string]bool{}
 	for _, m := range c.Managed {
 		managedIDs[m.ID] = true
@@ -90,6 +105,12 @@ func (c *Catalog) Validate() error {
 		}
 	}
 
+	return managedIDs
+}
+
+// openModels checks the open models and the architecture-only entries
+// and returns the open models' ids.
+func (v *validator) openModels(c *Catalog, managedIDs map[string]bool) map[string]bool {
 	openIDs := map[string]bool{}
 	for i, m := range c.OpenModels {
 		at := fmt.Sprintf("open_models[%d] %s", i, m.ID)
@@ -97,6 +118,39 @@ func (c *Catalog) Validate() error {
 		v.architecture(at, m)
 		v.quality(at, m.Quality)
 	}
+	v.sameArchitecture(c)
+	openRepos := map[string]bool{}
+	for _, m := range c.OpenModels {
+		openRepos[strings.ToLower(m.HFRepo)] = true
+	}
+	archIDs := map[string]bool{}
+	for id := range openIDs {
+		archIDs[id] = true
+	}
+	for i, m := range c.Architectures {
+		at := fmt.Sprintf("architectures[%d] %s", i, m.ID)
+		v.id(at, "open model or architecture", m.ID, archIDs)
+		v.architecture(at, m)
+		if len(m.Quality) > 0 {
+			v.add(at, "an architecture carries no quality scores (add it to open_models instead)")
+		}
+		if openRepos[strings.ToLower(m.HFRepo)] {
+			v.add(at, "hf_repo %q is already an open model's", m.HFRepo)
+		}
+		openRepos[strings.ToLower(m.HFRepo)] = true
+	}
+	for id := range openIDs {
+		if managedIDs[id] {
+			v.add("catalog", "id %q is both a managed and an open model", id)
+		}
+	}
+
+	return openIDs
+}
+
+// sameArchitecture checks the open models' and architectures' other
+// repository names.
+func (v *validator) sameArchitecture(c *Catalog) {
 	// A same_architecture name resolves to one entry: it is nobody's
 	// hf_repo (a lookup would find that entry first) and nobody else's alias.
 	repos := map[string]string{}
@@ -128,32 +182,10 @@ func (c *Catalog) Validate() error {
 			}
 		}
 	}
-	openRepos := map[string]bool{}
-	for _, m := range c.OpenModels {
-		openRepos[strings.ToLower(m.HFRepo)] = true
-	}
-	archIDs := map[string]bool{}
-	for id := range openIDs {
-		archIDs[id] = true
-	}
-	for i, m := range c.Architectures {
-		at := fmt.Sprintf("architectures[%d] %s", i, m.ID)
-		v.id(at, "open model or architecture", m.ID, archIDs)
-		v.architecture(at, m)
-		if len(m.Quality) > 0 {
-			v.add(at, "an architecture carries no quality scores (add it to open_models instead)")
-		}
-		if openRepos[strings.ToLower(m.HFRepo)] {
-			v.add(at, "hf_repo %q is already an open model's", m.HFRepo)
-		}
-		openRepos[strings.ToLower(m.HFRepo)] = true
-	}
-	for id := range openIDs {
-		if managedIDs[id] {
-			v.add("catalog", "id %q is both a managed and an open model", id)
-		}
-	}
+}
 
+// gpus checks the GPU figures and returns their ids.
+func (v *validator) gpus(c *Catalog) map[string]bool {
 	gpuIDs := map[string]bool{}
 	for i, g := range c.GPUs {
 		at := fmt.Sprintf("gpus[%d] %s", i, g.ID)
@@ -172,7 +204,12 @@ func (c *Catalog) Validate() error {
 		}
 	}
 
-	seen = map[string]bool{}
+	return gpuIDs
+}
+
+// instances checks the instance types and their prices.
+func (v *validator) instances(c *Catalog, gpuIDs map[string]bool) {
+	seen := map[string]bool{}
 	for i, in := range c.Instances {
 		at := fmt.Sprintf("instances[%d] %s", i, instanceKey(in))
 		v.id(at, "instance", instanceKey(in), seen)
@@ -197,7 +234,11 @@ func (c *Catalog) Validate() error {
 		}
 	}
 
-	seen = map[string]bool{}
+}
+
+// throughput checks the published benchmark rows.
+func (v *validator) throughput(c *Catalog, openIDs, gpuIDs map[string]bool) {
+	seen := map[string]bool{}
 	for i, t := range c.Throughput {
 		at := fmt.Sprintf("throughput[%d] %s", i, throughputKey(t))
 		v.id(at, "throughput", throughputKey(t), seen)
@@ -220,7 +261,11 @@ func (c *Catalog) Validate() error {
 		}
 	}
 
-	seen = map[string]bool{}
+}
+
+// lineItems checks the small infrastructure costs.
+func (v *validator) lineItems(c *Catalog) {
+	seen := map[string]bool{}
 	for i, l := range c.LineItems {
 		at := fmt.Sprintf("line_items[%d] %s", i, l.Name)
 		v.id(at, "line item", l.Name, seen)
@@ -229,6 +274,9 @@ func (c *Catalog) Validate() error {
 		if !lineItemPers[l.Per] {
 			v.add(at, "per %q is not one of \"\", instance, secret, alarm", l.Per)
 		}
+		if l.When != "" && l.When != WhenOwnVPC {
+			v.add(at, "when %q is not one of \"\", %s", l.When, WhenOwnVPC)
+		}
 		for _, a := range l.Applies {
 			if !architectures[a] {
 				v.add(at, "applies to unknown architecture %q", a)
@@ -236,6 +284,10 @@ func (c *Catalog) Validate() error {
 		}
 	}
 
+}
+
+// tokensPerTask checks the tokens-per-task figures and the Bedrock terms.
+func (v *validator) tokensPerTask(c *Catalog) {
 	for _, k := range sortedKeys(c.TokensPerTask) {
 		f := c.TokensPerTask[k]
 		at := "tokens_per_task." + k
@@ -254,6 +306,10 @@ func (c *Catalog) Validate() error {
 		v.source("bedrock regional_surcharge_percent", b.RegionalSurchargePercent.Source)
 		v.nonNegative("bedrock", "regional_surcharge_percent", b.RegionalSurchargePercent.Value)
 	}
+}
+
+// discounts checks the negotiated discounts.
+func (v *validator) discounts(c *Catalog, managedIDs map[string]bool) {
 	vendors := map[string]bool{}
 	providers := map[string]bool{}
 	for _, m := range c.Managed {
@@ -290,10 +346,6 @@ func (c *Catalog) Validate() error {
 			v.add(at, "effective_until %s is before effective_from %s", d.EffectiveUntil, d.EffectiveFrom)
 		}
 	}
-	if len(v.errs) == 0 {
-		return nil
-	}
-	return fmt.Errorf("invalid catalog: %w", errors.Join(v.errs...))
 }
 
 // AgeDays returns the whole days from the catalog's as_of to on. A catalog

@@ -2,25 +2,40 @@ package plan
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/costgate/costgate/breakeven"
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/spec"
 )
 
 // DateLayout is how dates appear in specs, catalogs and plans.
 const DateLayout = "2006-01-02"
 
-// Evaluator runs the plan policies over the plan as JSON and returns the
-// denials and warnings. An error blocks the plan.
+// Evaluator runs the policies: the plan policies over the plan as JSON,
+// the resource policies over one planned resource (pulumi-policy-opa's
+// input shape; findings carry no option). An error blocks the plan, except
+// a *policies.LimitError (a policy that cannot finish), which is invalid
+// input. WaiverRules says which denials overrides may waive; CanEmit
+// whether a loaded policy can report an id.
 type Evaluator interface {
 	EvaluatePlan(ctx context.Context, input any) (deny, warn []Finding, err error)
+	EvaluateResource(ctx context.Context, input map[string]any) (deny, warn []Finding, err error)
+	WaiverRules() policies.WaiverRules
+	CanEmit(id string) bool
 }
+
+// SuspiciousPricePolicy is the id of a plan warning about a price book's
+// figure that would make something free, or is ten times off the catalog's
+// (modelcatalog.CheckBook).
+const SuspiciousPricePolicy = "catalog.suspicious_price"
 
 // Options configure Build.
 type Options struct {
@@ -35,11 +50,27 @@ type Options struct {
 	// PolicyDirs are extra policy folders loaded beside the built-in ones
 	// when Policies is nil.
 	PolicyDirs []string
+	// Approvals are the identities that approved the change
+	// (--approvals). With them an override counts only when its approver
+	// is among them; without them (nil) overrides count, marked unverified,
+	// and a loosened spec stays blocked.
+	Approvals *Approvals
+	// Base is the spec before the change under review, when known: a
+	// change that loosens its compliance or budget is denied as
+	// spec.loosened unless an allowed approver approved it.
+	Base *spec.Spec
+	// Deployment says which resources the stack's configuration creates
+	// (an existing VPC has no NAT gateway of the fleet's); the zero value
+	// is the program's default configuration.
+	Deployment modelcatalog.Deployment
 	// Gate, when set, runs after the decision: it fills Resources with what
 	// `pulumi up` would register and applies the resource policies, which
 	// may deny the decided option and move the decision (stacks.Gate). It
 	// lives outside this package so that planning needs no cloud SDK.
-	Gate func(*Plan) error
+	Gate func(context.Context, *Plan) error
+	// Usage, when set, is the team's measured usage: the plan gets a usage
+	// section and the drift, breakeven and measured-capacity warnings.
+	Usage *Measured
 }
 
 func (o Options) catalog() *modelcatalog.Catalog {
@@ -57,8 +88,7 @@ func (o Options) date() time.Time {
 }
 
 // Build prices the spec, runs the policies and decides.
-func Build(s *spec.Spec, opts Options) (*Plan, error) {
-	ctx := context.Background()
+func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	if opts.Policies == nil {
 		ev, err := NewPolicies(opts.PolicyDirs...)
 		if err != nil {
@@ -66,7 +96,7 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 		}
 		opts.Policies = ev
 	}
-	cat := opts.catalog()
+	cat := opts.catalog().ForDeployment(opts.Deployment)
 	date := opts.date().Format(DateLayout)
 	res, err := breakeven.Evaluate(s, cat, date)
 	if err != nil {
@@ -88,32 +118,64 @@ func Build(s *spec.Spec, opts Options) (*Plan, error) {
 	for _, o := range res.Options {
 		p.Options = append(p.Options, option(o))
 	}
+	if err := finiteCosts(p); err != nil {
+		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
+	}
 	for _, n := range res.Notes {
 		p.Warnings = append(p.Warnings, Finding{Policy: n.ID, Message: n.Message})
 	}
 	if cat.Stale(opts.date()) {
 		p.Warnings = append(p.Warnings, Finding{Policy: "catalog.stale", Message: fmt.Sprintf("the catalog is %d days old (as of %s); prices may have moved", cat.AgeDays(opts.date()), cat.AsOf)})
 	}
+	for _, w := range cat.BookWarnings {
+		p.Warnings = append(p.Warnings, Finding{Policy: SuspiciousPricePolicy, Message: w.String()})
+	}
 	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
+	rules := opts.Policies.WaiverRules()
+	authorize(p, rules, opts.Approvals, opts.Policies.CanEmit, opts.date())
+	p.Loosened = Loosenings(opts.Base, s)
+	if len(p.Loosened) > 0 {
+		approveLoosening(p, rules, opts.Approvals)
+	}
+	if err := addUsage(p, s, res, cat, date, opts.Usage); err != nil {
+		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
+	}
 
 	deny, warn, err := evaluate(ctx, opts.Policies, p)
+	if IsLimit(err) {
+		return nil, fmt.Errorf("evaluate policies for %s: %w", s.Filename, err)
+	}
 	if err != nil {
-		p.Decision = Decision{Architecture: Blocked, Reasons: []string{fmt.Sprintf("policy evaluation failed, so nothing is allowed: %v", err)}}
-		for i := range p.Options {
-			p.Options[i].Allowed = false
-			p.Options[i].Violations = append(p.Options[i].Violations, Finding{Policy: "policy.error", Option: "*", Message: err.Error()})
-		}
+		p.BlockAll("policy evaluation failed", err)
 		return p, nil
 	}
-	p.Apply(deny, warn)
+	p.Apply(append(deny, loosenedDenials(p.Loosened)...), warn)
 	warnExpired(p)
 	Decide(p)
 	if opts.Gate != nil {
-		if err := opts.Gate(p); err != nil {
+		if err := opts.Gate(ctx, p); err != nil {
 			return nil, fmt.Errorf("gate resources of %s: %w", s.Filename, err)
 		}
 	}
+	warnBreakeven(p)
 	return p, nil
+}
+
+// BlockAll denies every option with a policy.error finding: a policy that
+// could not be evaluated leaves nothing checked, so nothing is allowed.
+func (p *Plan) BlockAll(what string, err error) {
+	p.Decision = Decision{Architecture: Blocked, Reasons: []string{fmt.Sprintf("%s, so nothing is allowed: %v", what, err)}}
+	for i := range p.Options {
+		p.Options[i].Allowed = false
+		p.Options[i].Violations = append(p.Options[i].Violations, Finding{Policy: PolicyError, Option: "*", Message: err.Error()})
+	}
+}
+
+// IsLimit reports whether err is a policy that did not finish within its
+// deadline or heap bound: invalid input, not a policy result.
+func IsLimit(err error) bool {
+	var limit *policies.LimitError
+	return errors.As(err, &limit)
 }
 
 // evaluate runs the policies on the plan as its JSON form reads, before
@@ -134,19 +196,28 @@ func (p *Plan) Apply(deny, warn []Finding) {
 			if d.Option != o.Architecture && d.Option != "*" {
 				continue
 			}
-			f := Finding{Policy: d.Policy, Option: o.Architecture, Message: d.Message}
+			f := Finding{Policy: d.Policy, Option: o.Architecture, Message: d.Message, Attribute: d.Attribute}
 			if w := waiverFor(p, d.Policy); w != nil {
 				w.Waived = AppendUnique(w.Waived, o.Architecture)
-				f.Message += fmt.Sprintf(" (waived by override %q: approved by %s until %s: %s)", w.Name, w.Approver, w.Expires, w.Reason)
+				f.Message += w.waivedBy()
 				o.Waived = append(o.Waived, f)
 				continue
 			}
 			o.Violations = append(o.Violations, f)
 		}
-		for _, w := range warn {
-			if w.Option == o.Architecture || w.Option == "*" {
-				o.Warnings = append(o.Warnings, Finding{Policy: w.Policy, Option: o.Architecture, Message: w.Message})
+		for _, wf := range warn {
+			if wf.Option != o.Architecture && wf.Option != "*" {
+				continue
 			}
+			f := Finding{Policy: wf.Policy, Option: o.Architecture, Message: wf.Message, Attribute: wf.Attribute}
+			// An advisory warning an override acknowledges moves to waived.
+			if w := waiverFor(p, wf.Policy); w != nil {
+				w.Waived = AppendUnique(w.Waived, o.Architecture)
+				f.Message += w.waivedBy()
+				o.Waived = append(o.Waived, f)
+				continue
+			}
+			o.Warnings = append(o.Warnings, f)
 		}
 		o.Allowed = len(o.Violations) == 0
 	}
@@ -156,14 +227,26 @@ func (p *Plan) Apply(deny, warn []Finding) {
 func warnExpired(p *Plan) {
 	for _, w := range p.Waivers {
 		if w.Expired {
-			p.Warnings = append(p.Warnings, Finding{Policy: "override.expired", Message: fmt.Sprintf("override %q for %s expired on %s and waives nothing (approved by %s: %s)", w.Name, w.Policy, w.Expires, w.Approver, w.Reason)})
+			p.Warnings = append(p.Warnings, Finding{Policy: PolicyOverrideExpired, Message: fmt.Sprintf("override %q for %s expired on %s and waives nothing (approved by %s: %s)", w.Name, w.Policy, w.Expires, w.Approver, w.Reason)})
 		}
 	}
 }
 
+// waivedBy is the note a waived finding carries.
+func (w *Waiver) waivedBy() string {
+	if w.Review {
+		return fmt.Sprintf(" (approved in review by %s)", w.Approver)
+	}
+	note := ""
+	if !w.Verified {
+		note = ", unverified: no --approvals evidences it"
+	}
+	return fmt.Sprintf(" (waived by override %q: approved by %s until %s%s: %s)", w.Name, w.Approver, w.Expires, note, w.Reason)
+}
+
 func waiverFor(p *Plan, policy string) *Waiver {
 	for i := range p.Waivers {
-		if w := &p.Waivers[i]; w.Policy == policy && !w.Expired {
+		if w := &p.Waivers[i]; w.Policy == policy && w.Active() {
 			return w
 		}
 	}
@@ -281,8 +364,8 @@ func round(v float64, places int) float64 {
 }
 
 func checklist(res *breakeven.Result) Checklist {
-	c := Checklist{Met: res.ChecklistMet(), Verdict: "managed APIs with good budget controls"}
-	if c.Met >= breakeven.ChecklistThreshold {
+	c := Checklist{Met: res.ChecklistMet(), Threshold: breakeven.ChecklistThreshold, Verdict: "managed APIs with good budget controls"}
+	if c.Met >= c.Threshold {
 		c.Verdict = "self-hosting worth evaluating"
 	}
 	for _, it := range res.Checklist {
@@ -322,14 +405,42 @@ func inputs(s *spec.Spec, date string) Inputs {
 	return in
 }
 
+// finiteCosts refuses a plan whose costs overflowed: a price book may hold
+// any finite price, and 1e300 per million tokens times a large team is
+// +Inf, which no policy, JSON document or comparison can handle.
+func finiteCosts(p *Plan) error {
+	for _, o := range p.Options {
+		for _, m := range []Money{o.MonthlyUSD, o.QualityGapUSD} {
+			for _, v := range []float64{m.Low, m.Expected, m.High} {
+				if math.IsNaN(v) || math.IsInf(v, 0) {
+					return fmt.Errorf("the %s option's monthly cost is %v, not a finite number: a price in the catalog or price book is too large for this team's usage", o.Architecture, v)
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // USD formats whole dollars with thousands separators: 12345.6 → "12,346".
 func USD(v float64) string {
-	n := int64(math.Round(v))
-	sign := ""
-	if n < 0 {
-		sign, n = "-", -n
+	switch {
+	case math.IsNaN(v):
+		return "unknown"
+	case math.IsInf(v, 1):
+		return "∞"
+	case math.IsInf(v, -1):
+		return "-∞"
 	}
-	s := fmt.Sprintf("%d", n)
+	// Formatting the rounded float, not an int64 of it, keeps every
+	// finite value exact in digits: int64 overflows above 9.2e18.
+	s := strconv.FormatFloat(math.Round(v), 'f', -1, 64)
+	sign := ""
+	if rest, neg := strings.CutPrefix(s, "-"); neg {
+		s = rest
+		if s != "0" {
+			sign = "-"
+		}
+	}
 	var b strings.Builder
 	for i, c := range s {
 		if i > 0 && (len(s)-i)%3 == 0 {

@@ -1,6 +1,7 @@
 package plan_test
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -26,7 +27,7 @@ func BenchmarkBuild(b *testing.B) {
 		b.Run(filepath.ToSlash(name), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := plan.Build(s, plan.Options{AsOf: fuzzDate, Policies: ev}); err != nil {
+				if _, err := plan.Build(context.Background(), s, plan.Options{AsOf: fuzzDate, Policies: ev}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,6 +1,7 @@
 package plan_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -68,7 +69,7 @@ func FuzzBuild(f *testing.F) {
 		if diags.HasErrors() {
 			return
 		}
-		p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: fuzzDate, Policies: builtinPolicies()})
+		p, err := plan.Build(context.Background(), s, plan.Options{Catalog: cat, AsOf: fuzzDate, Policies: builtinPolicies()})
 		if err != nil {
 			t.Fatalf("a spec that decodes does not plan: %v\n%s", err, src)
 		}
@@ -245,7 +246,7 @@ func FuzzBuildSpec(f *testing.F) {
 		if diags.HasErrors() {
 			return
 		}
-		p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: fuzzDate, Policies: builtinPolicies()})
+		p, err := plan.Build(context.Background(), s, plan.Options{Catalog: cat, AsOf: fuzzDate, Policies: builtinPolicies()})
 		if err != nil {
 			t.Fatalf("a spec that decodes does not plan: %v\n%s", err, src)
 		}

@@ -30,7 +30,7 @@ func parseSeed(t *testing.T, path string) *spec.Spec {
 
 func buildAt(t *testing.T, s *spec.Spec) *plan.Plan {
 	t.Helper()
-	p, err := plan.Build(s, plan.Options{AsOf: fuzzDate, Policies: builtinPolicies()})
+	p, err := plan.Build(context.Background(), s, plan.Options{AsOf: fuzzDate, Policies: builtinPolicies()})
 	if err != nil {
 		t.Fatalf("build %s: %v", s.Filename, err)
 	}
@@ -153,14 +153,10 @@ func TestCheapestAllowedUnderScaling(t *testing.T) {
 func planJSON(t *testing.T) []byte {
 	t.Helper()
 	ev := builtinPolicies()
-	engine, ok := plan.Engine(ev)
-	if !ok {
-		t.Fatal("the built-in evaluator has no policy engine")
-	}
 	var plans []*plan.Plan
 	for _, path := range seedSpecs(t) {
 		p := buildAt(t, parseSeed(t, path))
-		if err := stacks.Gate(context.Background(), p, engine, stacks.Config{}); err != nil {
+		if err := stacks.Gate(context.Background(), p, ev, stacks.Config{}); err != nil {
 			t.Fatalf("gate %s: %v", path, err)
 		}
 		plans = append(plans, p)
@@ -281,7 +277,7 @@ deny := true
 				t.Fatalf("NewPolicies: %v; want a policy set that compiles and fails only while evaluating", err)
 			}
 			for _, path := range seedSpecs(t) {
-				p, err := plan.Build(parseSeed(t, path), plan.Options{AsOf: fuzzDate, Policies: ev})
+				p, err := plan.Build(context.Background(), parseSeed(t, path), plan.Options{AsOf: fuzzDate, Policies: ev})
 				if err != nil {
 					continue // an error is not an allow
 				}

@@ -12,6 +12,10 @@ const (
 	Blocked    = "blocked"
 )
 
+// Architectures are the options of every plan, in the order they are
+// listed and tie-broken.
+var Architectures = []string{Managed, SelfHosted, Hybrid}
+
 // Verdicts between managed and self-hosted.
 const (
 	ManagedWins    = "managed_wins"
@@ -33,10 +37,17 @@ type Plan struct {
 	Verdict   string    `json:"verdict"`
 	Breakeven Breakeven `json:"breakeven"`
 	Checklist Checklist `json:"checklist"`
-	// Waivers are the spec's overrides and what each waived.
+	// Waivers are the spec's overrides and what each waived, and a review's
+	// approval of a loosened spec.
 	Waivers []Waiver `json:"waivers"`
+	// Loosened lists how the change relaxes the base spec's compliance or
+	// budget (only when a base is known: diff, check --base-ref).
+	Loosened []Loosening `json:"loosened,omitempty"`
 	// Warnings are plan-level notes (stale catalog, estimated figures).
 	Warnings []Finding `json:"warnings"`
+	// Usage is the measured usage and each option's cost at it; absent
+	// without --usage.
+	Usage *Usage `json:"usage,omitempty"`
 	// Resources are what `pulumi up` would register for the decision.
 	Resources []Resource `json:"resources"`
 }
@@ -134,6 +145,9 @@ type Finding struct {
 	Policy  string `json:"policy"`
 	Option  string `json:"option,omitempty"`
 	Message string `json:"message"`
+	// Attribute is the spec attribute the finding is about, when known
+	// ("compliance.code_may_leave_network").
+	Attribute string `json:"attribute,omitempty"`
 }
 
 // Decision is the chosen architecture, or blocked.
@@ -150,8 +164,11 @@ type Breakeven struct {
 
 // Checklist is the article's five-item decision checklist.
 type Checklist struct {
-	Met   int             `json:"met"`
-	Items []ChecklistItem `json:"items"`
+	Met int `json:"met"`
+	// Threshold is how many met items make self-hosting worth
+	// evaluating (the article's three); the checklist policy reads it.
+	Threshold int             `json:"threshold"`
+	Items     []ChecklistItem `json:"items"`
 	// Verdict is "self-hosting worth evaluating" at three or more.
 	Verdict string `json:"verdict"`
 }
@@ -172,6 +189,15 @@ type Waiver struct {
 	Reason   string `json:"reason"`
 	Expires  string `json:"expires"`
 	Expired  bool   `json:"expired"`
+	// Verified is set when --approvals lists the approver.
+	Verified bool `json:"verified"`
+	// Refused says why the waiver rules refuse the override ("not
+	// waivable", "approver not allowed", "approval not evidenced", "expiry
+	// past the maximum"); a refused override waives nothing.
+	Refused string `json:"refused,omitempty"`
+	// Review marks the approval of a loosened spec by the change's
+	// reviewers, which is not an override in the spec.
+	Review bool `json:"review,omitempty"`
 	// Waived lists the options whose denial it lifted.
 	Waived []string `json:"waived"`
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	gate "github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/spec"
 	"github.com/google/go-cmp/cmp"
@@ -44,7 +45,7 @@ func examples(t *testing.T) []string {
 
 func build(t *testing.T, path string, at time.Time) *plan.Plan {
 	t.Helper()
-	p, diags, err := plan.BuildFile(path, plan.Options{AsOf: at, Policies: policies})
+	p, diags, err := plan.BuildFile(context.Background(), path, plan.Options{AsOf: at, Policies: policies})
 	if diags.HasErrors() || err != nil {
 		t.Fatalf("build %s: %v %v", path, diags, err)
 	}
@@ -57,7 +58,7 @@ func buildSource(t *testing.T, src string, at time.Time) *plan.Plan {
 	if diags.HasErrors() {
 		t.Fatalf("parse: %v", diags)
 	}
-	p, err := plan.Build(s, plan.Options{AsOf: at, Policies: policies})
+	p, err := plan.Build(context.Background(), s, plan.Options{AsOf: at, Policies: policies})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,6 +210,14 @@ func TestOverrides(t *testing.T) {
 
 type failing struct{}
 
+func (failing) WaiverRules() gate.WaiverRules { return nil }
+
+func (failing) CanEmit(string) bool { return false }
+
+func (failing) EvaluateResource(context.Context, map[string]any) (deny, warn []plan.Finding, err error) {
+	return nil, nil, errors.New("rego_type_error: undefined function")
+}
+
 func (failing) EvaluatePlan(context.Context, any) (deny, warn []plan.Finding, err error) {
 	return nil, nil, errors.New("rego_type_error: undefined function")
 }
@@ -219,7 +228,7 @@ func TestFailClosed(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	p, err := plan.Build(s, plan.Options{AsOf: asOf, Policies: failing{}})
+	p, err := plan.Build(context.Background(), s, plan.Options{AsOf: asOf, Policies: failing{}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +269,7 @@ func TestStaleCatalog(t *testing.T) {
 		days int
 		want bool
 	}{{180, false}, {181, true}} {
-		p, diags, err := plan.BuildFile("../examples/startup-10.hcl", plan.Options{AsOf: asOfCat.AddDate(0, 0, tt.days), Policies: policies})
+		p, diags, err := plan.BuildFile(context.Background(), "../examples/startup-10.hcl", plan.Options{AsOf: asOfCat.AddDate(0, 0, tt.days), Policies: policies})
 		if err != nil || diags.HasErrors() {
 			t.Fatal(err, diags)
 		}

@@ -14,11 +14,15 @@
 package policies
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -30,8 +34,21 @@ import (
 type Options struct {
 	// Dirs are extra policy folders loaded beside the built-in policies
 	// (--policy-dir): every .rego file except tests, and every data.json.
+	// They may add packages under costgate, never add to a built-in one.
 	Dirs []string
+	// Timeout bounds one evaluation of every policy; zero means
+	// DefaultTimeout.
+	Timeout time.Duration
+	// MaxHeapBytes stops an evaluation of a folder's policies when the
+	// process heap grows past it; zero means DefaultMaxHeapBytes.
+	MaxHeapBytes uint64
 }
+
+// Limits of one evaluation.
+const (
+	DefaultTimeout      = 10 * time.Second
+	DefaultMaxHeapBytes = 1 << 30
+)
 
 // Finding is one deny or warn result.
 type Finding struct {
@@ -43,6 +60,10 @@ type Finding struct {
 	Option string `json:"option,omitempty"`
 	// Message is the rule's msg, a sentence with the figures.
 	Message string `json:"message"`
+	// Attribute is the spec attribute the finding is about, such as
+	// "budget.monthly_limit_usd", when the rule names one: reviewers'
+	// annotations point at its line.
+	Attribute string `json:"attribute,omitempty"`
 }
 
 // Result holds every finding of one evaluation, each list sorted by
@@ -53,10 +74,66 @@ type Result struct {
 }
 
 // Engine evaluates compiled policies. It is safe for concurrent use.
+//
+// The built-in policies are evaluated by a compiler that holds nothing
+// else, so a policy folder can add findings and never remove one; each
+// folder package is evaluated on its own, with a deadline and a heap
+// bound, so that a policy that loops or allocates without end is named.
 type Engine struct {
-	files    []string
+	files   []string
+	builtin *compiled
+	// user holds one query per policy-folder package with findings.
+	user    []*query
+	waivers WaiverRules
+	ids     map[string]bool
+	timeout time.Duration
+	maxHeap uint64
+}
+
+// compiled is the sealed built-in policy set, compiled once per process.
+type compiled struct {
+	src      *sources
+	seal     *seal
 	plan     *query
 	resource *query
+	waivers  WaiverRules
+	ids      map[string]bool
+}
+
+var builtinOnce = sync.OnceValues(compileBuiltin)
+
+func compileBuiltin() (*compiled, error) {
+	ctx := context.Background()
+	src, err := loadBuiltin(false)
+	if err != nil {
+		return nil, err
+	}
+	c := &compiled{src: src, seal: newSeal(src), ids: policyIDs(src)}
+	tests, err := builtinTestPackages()
+	if err != nil {
+		return nil, err
+	}
+	c.seal.addTestPackages(tests)
+	if c.waivers, err = builtinWaivers(src.data); err != nil {
+		return nil, err
+	}
+	store := inmem.NewFromObjectWithOpts(withoutWaivers(src.data), inmem.OptRoundTripOnWrite(false))
+	compiler, err := compile(ctx, store, src.modules)
+	if err != nil {
+		return nil, fmt.Errorf("compile built-in policies: %w", err)
+	}
+	planRefs, resourceRefs, err := findingRules(compiler, nil)
+	if err != nil {
+		return nil, err
+	}
+	if c.plan, err = prepare(ctx, compiler, store, planRefs, true); err != nil {
+		return nil, fmt.Errorf("prepare plan policies: %w", err)
+	}
+	if c.resource, err = prepare(ctx, compiler, store, resourceRefs, false); err != nil {
+		return nil, fmt.Errorf("prepare resource policies: %w", err)
+	}
+	c.plan.label, c.resource.label = "the built-in policies", "the built-in policies"
+	return c, nil
 }
 
 // Root packages of the policies.
@@ -75,31 +152,128 @@ const (
 var planOptions = map[string]bool{"*": true, "managed": true, "self_hosted": true, "hybrid": true}
 
 // New loads the built-in policies and opts.Dirs, and compiles them once, in
-// strict mode. An error names the file and line at fault.
+// strict mode. An error names the file and line at fault; a folder that
+// adds to a built-in package or data is an error, never a silent change.
 func New(opts Options) (*Engine, error) {
-	src, err := loadSources(opts.Dirs, false)
+	b, err := builtinOnce()
 	if err != nil {
 		return nil, fmt.Errorf("load policies: %w", err)
 	}
-	ctx := context.Background()
-	store := inmem.NewFromObjectWithOpts(src.data, inmem.OptRoundTripOnWrite(false))
-	compiler, err := compile(ctx, store, src.modules)
-	if err != nil {
-		return nil, fmt.Errorf("compile policies: %w", err)
+	e := &Engine{builtin: b, waivers: maps.Clone(b.waivers), ids: maps.Clone(b.ids),
+		timeout: cmp.Or(opts.Timeout, DefaultTimeout), maxHeap: cmp.Or(opts.MaxHeapBytes, DefaultMaxHeapBytes)}
+	for id, r := range b.waivers {
+		e.waivers[id] = WaiverRule{MaxDays: r.MaxDays, Approvers: slices.Clone(r.Approvers)}
 	}
-	planRefs, resourceRefs, err := findingRules(compiler)
+	user, err := loadDirs(opts.Dirs, false)
 	if err != nil {
 		return nil, fmt.Errorf("load policies: %w", err)
 	}
-	e := &Engine{files: src.policyFiles()}
-	if e.plan, err = prepare(ctx, compiler, store, planRefs, true); err != nil {
-		return nil, fmt.Errorf("prepare plan policies: %w", err)
+	e.files = append(b.src.policyFiles(), user.policyFiles()...)
+	sort.Strings(e.files)
+	if err := b.seal.check(user); err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
 	}
-	if e.resource, err = prepare(ctx, compiler, store, resourceRefs, false); err != nil {
-		return nil, fmt.Errorf("prepare resource policies: %w", err)
+	for _, f := range user.dataFiles {
+		if err := e.waivers.narrow(f.name, f.doc); err != nil {
+			return nil, fmt.Errorf("load policies: %w", err)
+		}
+	}
+	maps.Copy(e.ids, policyIDs(user))
+	if len(user.modules) == 0 {
+		return e, nil
+	}
+	if e.user, err = compileUser(b.src, user); err != nil {
+		return nil, err
 	}
 	return e, nil
 }
+
+// compileUser compiles the folders' modules beside the built-in ones (so
+// they may import data.costgate.lib) and prepares one query per folder
+// package that has deny or warn rules.
+func compileUser(builtin, user *sources) ([]*query, error) {
+	ctx := context.Background()
+	modules := maps.Clone(builtin.modules)
+	maps.Copy(modules, user.modules)
+	data := withoutWaivers(builtin.data)
+	data = deepCopy(data)
+	mergeData(data, withoutWaivers(user.data))
+	store := inmem.NewFromObjectWithOpts(data, inmem.OptRoundTripOnWrite(false))
+	compiler, err := compile(ctx, store, modules)
+	if err != nil {
+		return nil, fmt.Errorf("compile policies: %w", err)
+	}
+	planRefs, resourceRefs, err := findingRules(compiler, user.modules)
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	var out []*query
+	for _, group := range []struct {
+		refs       []ast.Ref
+		withOption bool
+	}{{planRefs, true}, {resourceRefs, false}} {
+		for _, pkg := range byPackage(group.refs) {
+			q, err := prepare(ctx, compiler, store, pkg.refs, group.withOption)
+			if err != nil {
+				return nil, fmt.Errorf("prepare policies of package %s: %w", packageName(pkg.path), err)
+			}
+			q.label = fmt.Sprintf("package %s in %s", packageName(pkg.path), user.folderOf(pkg.path))
+			q.user = true
+			out = append(out, q)
+		}
+	}
+	return out, nil
+}
+
+// packageRefs are the finding documents of one package.
+type packageRefs struct {
+	path ast.Ref
+	refs []ast.Ref
+}
+
+// byPackage groups sorted finding refs by the package that holds them.
+func byPackage(refs []ast.Ref) []packageRefs {
+	var out []packageRefs
+	for _, r := range refs {
+		pkg := r[:len(r)-1]
+		if n := len(out); n > 0 && out[n-1].path.Equal(pkg) {
+			out[n-1].refs = append(out[n-1].refs, r)
+			continue
+		}
+		out = append(out, packageRefs{path: pkg, refs: []ast.Ref{r}})
+	}
+	return out
+}
+
+// folderOf names the policy folder(s) a package's modules came from.
+func (s *sources) folderOf(pkg ast.Ref) string {
+	var dirs []string
+	for _, name := range s.sortedNames() {
+		if p := s.modules[name].Package.Path; pkg.HasPrefix(p) || p.HasPrefix(pkg) {
+			if d := s.dirOf[name]; !slices.Contains(dirs, d) {
+				dirs = append(dirs, d)
+			}
+		}
+	}
+	if len(dirs) == 0 {
+		return "a policy folder"
+	}
+	return strings.Join(dirs, ", ")
+}
+
+// WaiverRules returns the waiver rules in force: the built-in ones as the
+// policy folders narrowed them.
+func (e *Engine) WaiverRules() WaiverRules {
+	out := make(WaiverRules, len(e.waivers))
+	for id, r := range e.waivers {
+		out[id] = WaiverRule{MaxDays: r.MaxDays, Approvers: slices.Clone(r.Approvers)}
+	}
+	return out
+}
+
+// CanEmit reports whether a loaded policy could report id: a built-in id,
+// or a policy id written as a string in a loaded module.
+func (e *Engine) CanEmit(id string) bool { return e.ids[id] }
 
 // compile compiles modules in strict mode against the data in store.
 func compile(ctx context.Context, store storage.Store, modules map[string]*ast.Module) (*ast.Compiler, error) {
@@ -130,9 +304,14 @@ func newCompiler(ctx context.Context, store storage.Store, txn storage.Transacti
 // resource packages, each sorted. A deny or warn rule outside
 // data.costgate is an error: costgate would never evaluate it, and a team
 // would believe its policy holds.
-func findingRules(c *ast.Compiler) (plan, resource []ast.Ref, err error) {
+//
+// When only is set, just the rules of those modules are returned.
+func findingRules(c *ast.Compiler, only map[string]*ast.Module) (plan, resource []ast.Ref, err error) {
 	seen := map[string]bool{}
 	for _, name := range sortedModuleNames(c) {
+		if only != nil && only[name] == nil {
+			continue
+		}
 		for _, rule := range c.Modules[name].Rules {
 			ref := rule.Ref().GroundPrefix()
 			if len(ref) == 0 || seen[ref.String()] {
@@ -171,6 +350,11 @@ func sortedModuleNames(c *ast.Compiler) []string {
 
 // query is one prepared query over a set of deny and warn documents.
 type query struct {
+	// label names the policies in an error: a package and its folder.
+	label string
+	// user is set for a policy folder's package: evaluated under a heap
+	// bound as well as the deadline.
+	user bool
 	refs []ast.Ref
 	// withOption is set for plan findings, which must name an option.
 	withOption bool
@@ -212,9 +396,9 @@ func binding(i int) string { return fmt.Sprintf("r%d", i) }
 // EvaluatePlan evaluates every plan policy against input, the JSON plan
 // before policy results: a plan.Plan, its JSON (json.RawMessage or
 // []byte), or the same shape as maps. An error means the plan must be
-// blocked.
+// blocked; a *LimitError means a policy ran out of time or memory.
 func (e *Engine) EvaluatePlan(ctx context.Context, input any) (Result, error) {
-	res, err := e.plan.eval(ctx, input)
+	res, err := e.eval(ctx, input, true)
 	if err != nil {
 		return Result{}, fmt.Errorf("evaluate plan policies: %w", err)
 	}
@@ -224,18 +408,16 @@ func (e *Engine) EvaluatePlan(ctx context.Context, input any) (Result, error) {
 // EvaluateResource evaluates the resource policies against one resource in
 // pulumi-policy-opa's input shape. Findings carry no option.
 func (e *Engine) EvaluateResource(ctx context.Context, input map[string]any) (Result, error) {
-	res, err := e.resource.eval(ctx, input)
+	res, err := e.eval(ctx, input, false)
 	if err != nil {
 		return Result{}, fmt.Errorf("evaluate resource policies: %w", err)
 	}
 	return res, nil
 }
 
-// Policies lists the loaded policy files (tests excluded), sorted; the
-// built-in ones are named policies/plan/... and policies/resources/....
-func (e *Engine) Policies() []string { return slices.Clone(e.files) }
-
-func (q *query) eval(ctx context.Context, input any) (Result, error) {
+// eval runs the built-in queries and then each folder package's, under
+// one deadline, and merges their findings.
+func (e *Engine) eval(ctx context.Context, input any, planInput bool) (Result, error) {
 	value, err := toValue(input)
 	if err != nil {
 		return Result{}, fmt.Errorf("convert input: %w", err)
@@ -245,11 +427,41 @@ func (q *query) eval(ctx context.Context, input any) (Result, error) {
 	if _, ok := value.(ast.Object); !ok {
 		return Result{}, fmt.Errorf("input is %s, want a JSON object", ast.ValueName(value))
 	}
+	ctx, cancel := context.WithTimeout(ctx, e.timeout)
+	defer cancel()
+	queries := []*query{e.builtin.resource}
+	if planInput {
+		queries[0] = e.builtin.plan
+	}
+	for _, q := range e.user {
+		if q.withOption == planInput {
+			queries = append(queries, q)
+		}
+	}
+	res := Result{Deny: []Finding{}, Warn: []Finding{}}
+	for _, q := range queries {
+		r, err := q.eval(ctx, value, e)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Deny = append(res.Deny, r.Deny...)
+		res.Warn = append(res.Warn, r.Warn...)
+	}
+	res.Deny = sortFindings(res.Deny)
+	res.Warn = sortFindings(res.Warn)
+	return res, nil
+}
+
+// Policies lists the loaded policy files (tests excluded), sorted; the
+// built-in ones are named policies/plan/... and policies/resources/....
+func (e *Engine) Policies() []string { return slices.Clone(e.files) }
+
+func (q *query) eval(ctx context.Context, value ast.Value, e *Engine) (Result, error) {
 	res := Result{Deny: []Finding{}, Warn: []Finding{}}
 	if q.prepared == nil {
 		return res, nil
 	}
-	rs, err := q.prepared.Eval(ctx, rego.EvalParsedInput(value))
+	rs, err := q.run(ctx, value, e)
 	if err != nil {
 		return Result{}, err
 	}
@@ -273,8 +485,6 @@ func (q *query) eval(ctx context.Context, input any) (Result, error) {
 			}
 		}
 	}
-	res.Deny = sortFindings(res.Deny)
-	res.Warn = sortFindings(res.Warn)
 	return res, nil
 }
 
@@ -297,6 +507,11 @@ func (q *query) findings(ref ast.Ref, doc any) ([]Finding, error) {
 		}
 		if f.Message, ok = obj["msg"].(string); !ok || f.Message == "" {
 			return nil, fmt.Errorf("%s: finding of %s has no string msg", ref, f.Policy)
+		}
+		if a, present := obj["attribute"]; present {
+			if f.Attribute, ok = a.(string); !ok {
+				return nil, fmt.Errorf("%s: finding of %s has attribute %s, want a string such as \"budget.monthly_limit_usd\"", ref, f.Policy, describe(a))
+			}
 		}
 		if q.withOption {
 			if f.Option, ok = obj["option"].(string); !ok || !planOptions[f.Option] {

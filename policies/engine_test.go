@@ -330,25 +330,6 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func TestDataOverridesThreshold(t *testing.T) {
-	e, err := policies.New(policies.Options{Dirs: []string{filepath.Join("testdata", "stricter_checklist")}})
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	// Three items are met: enough for the built-in minimum, not for 4.
-	got, err := e.EvaluatePlan(context.Background(), loadPlan(t, "allowed"))
-	if err != nil {
-		t.Fatalf("EvaluatePlan: %v", err)
-	}
-	want := []finding{
-		{Policy: "checklist.self_hosting", Option: "hybrid", Message: "The hybrid option runs its own GPU fleet, but only 3 checklist items are met, and the checklist finds self-hosting worth evaluating from 4 (not met: Monthly managed API spend exceeds $10,000; Compliance prohibits sending code to external APIs)."},
-		{Policy: "checklist.self_hosting", Option: "self_hosted", Message: "The self-hosted option runs its own GPU fleet, but only 3 checklist items are met, and the checklist finds self-hosting worth evaluating from 4 (not met: Monthly managed API spend exceeds $10,000; Compliance prohibits sending code to external APIs)."},
-	}
-	if diff := cmp.Diff(want, got.Warn); diff != "" {
-		t.Errorf("warn (-want +got):\n%s", diff)
-	}
-}
-
 // writeDir writes files into a fresh folder. Broken policies are written
 // here, not kept under testdata, because stock `opa test policies/` would
 // try to parse them.
@@ -407,9 +388,9 @@ deny contains v if {
 			want: []string{"DIR/clock.rego:4:", "undefined function time.now_ns"},
 		},
 		{
-			name:  "package over the thresholds data",
-			files: map[string]string{"thresholds.rego": "package costgate.thresholds\n\nchecklist_min_met := 1\n"},
-			want:  []string{"DIR/thresholds.rego", "conflict"},
+			name:  "package over the waiver rules",
+			files: map[string]string{"waivers.rego": "package costgate.waivers\n\nx := 1\n"},
+			want:  []string{"DIR/waivers.rego:1", "overlaps the built-in data costgate.waivers"},
 		},
 		{
 			name:  "deny outside data.costgate",

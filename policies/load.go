@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -13,6 +14,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/costgate/costgate/specfile"
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/util"
 )
@@ -41,16 +43,41 @@ type sources struct {
 	names []string
 	// data is every data.json merged; later folders override earlier ones.
 	data map[string]any
+	// dataFiles are the data.json files as read, for the seal's errors.
+	dataFiles []dataDoc
+	// dirOf maps each module name to the policy folder it came from.
+	dirOf map[string]string
+}
+
+// dataDoc is one data.json document.
+type dataDoc struct {
+	name string
+	doc  map[string]any
+}
+
+// maxPolicyFile bounds one policy or data file: policies are source code,
+// and a folder from a pull request must not make loading itself the attack.
+const maxPolicyFile = 1 << 20
+
+func newSources() *sources {
+	return &sources{modules: map[string]*ast.Module{}, data: map[string]any{}, dirOf: map[string]string{}}
+}
+
+// sortedNames lists the module names, sorted.
+func (s *sources) sortedNames() []string {
+	names := slices.Clone(s.names)
+	sort.Strings(names)
+	return names
 }
 
 // parserOptions parses every file as Rego v1, the only syntax OPA 1.x
 // accepts without flags, so `opa test` and the engine agree.
 var parserOptions = ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true}
 
-// loadSources reads the embedded policies and then every extra folder.
-// Test files are read only when withTests is set.
-func loadSources(dirs []string, withTests bool) (*sources, error) {
-	src := &sources{modules: map[string]*ast.Module{}, data: map[string]any{}}
+// loadBuiltin reads the embedded policies. Test files are read only when
+// withTests is set.
+func loadBuiltin(withTests bool) (*sources, error) {
+	src := newSources()
 	err := fs.WalkDir(builtin, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -70,6 +97,12 @@ func loadSources(dirs []string, withTests bool) (*sources, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load built-in policies: %w", err)
 	}
+	return src, nil
+}
+
+// loadDirs reads the extra policy folders, in order.
+func loadDirs(dirs []string, withTests bool) (*sources, error) {
+	src := newSources()
 	for _, dir := range dirs {
 		if err := src.addDir(dir, withTests); err != nil {
 			return nil, fmt.Errorf("load policy folder %s: %w", dir, err)
@@ -98,12 +131,21 @@ func (s *sources) addDir(dir string, withTests bool) error {
 		if !wanted(d.Name(), withTests) {
 			return nil
 		}
-		raw, err := os.ReadFile(p)
+		// A policy file linked to a secret outside the repository would
+		// be read, and its lines quoted in the parse error.
+		if d.Type()&fs.ModeSymlink != 0 {
+			if _, err := specfile.Confine(p); err != nil {
+				return err
+			}
+		}
+		raw, err := readBounded(p)
 		if err != nil {
 			return err
 		}
 		found++
-		return s.add(filepath.ToSlash(p), raw)
+		name := filepath.ToSlash(p)
+		s.dirOf[name] = dir
+		return s.add(name, raw)
 	})
 	if err != nil {
 		return err
@@ -152,7 +194,8 @@ func (s *sources) add(name string, raw []byte) error {
 		if !ok {
 			return fmt.Errorf("parse %s: data must be a JSON object", name)
 		}
-		mergeData(s.data, obj)
+		s.dataFiles = append(s.dataFiles, dataDoc{name: name, doc: obj})
+		mergeData(s.data, deepCopy(obj))
 		return nil
 	}
 	if _, dup := s.modules[name]; dup {
@@ -168,6 +211,36 @@ func (s *sources) add(name string, raw []byte) error {
 	s.modules[name] = mod
 	s.names = append(s.names, name)
 	return nil
+}
+
+// readBounded reads a policy file of at most maxPolicyFile bytes.
+func readBounded(p string) ([]byte, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, maxPolicyFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(raw) > maxPolicyFile {
+		return nil, fmt.Errorf("%s: larger than %d KiB; a policy file is source code", filepath.ToSlash(p), maxPolicyFile>>10)
+	}
+	return raw, nil
+}
+
+// deepCopy copies the objects of a JSON document, so that merging one
+// file's data never changes another's.
+func deepCopy(doc map[string]any) map[string]any {
+	out := make(map[string]any, len(doc))
+	for k, v := range doc {
+		if sub, ok := v.(map[string]any); ok {
+			v = deepCopy(sub)
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // mergeData merges src into dst: objects merge key by key, anything else

@@ -31,14 +31,18 @@ const (
 // ChartData is what a breakeven chart shows: each option's monthly cost
 // over team size, the breakeven team size and the team today.
 type ChartData struct {
+	// Spec is the spec file's path.
+	Spec   string
 	Team   string
 	AsOf   string
 	Points []breakeven.Point
 	// Breakeven is the smallest team at which self-hosting costs no more
 	// than managed APIs; nil when there is none.
 	Breakeven *int
-	// Current is the spec's team size today.
-	Current spec.Range
+	// Current is the spec's team size today; TeamToday its midpoint, the
+	// size the table marks.
+	Current   spec.Range
+	TeamToday int
 }
 
 // Series is one thing a chart draws, in data coordinates.
@@ -68,7 +72,7 @@ var optionStyle = map[string]color.NRGBA{
 func ChartSeries(c ChartData) []Series {
 	var out []Series
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, arch := range architectures {
+	for _, arch := range plan.Architectures {
 		var exp, low, high plotter.XYs
 		for _, p := range c.Points {
 			m, ok := p.Options[arch]

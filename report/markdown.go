@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/review"
 )
 
 // FormatMarkdown renders GitHub-flavoured Markdown, for pull-request
@@ -27,26 +28,50 @@ func Markdown(w io.Writer, p *plan.Plan) error {
 	return err
 }
 
-// MarkdownPlans writes several plans, separated by a rule.
+// MarkdownPlans writes several plans, separated by a rule, within
+// CommentBudget bytes: the plans past it are summarised, one line each.
 func MarkdownPlans(w io.Writer, plans []*plan.Plan) error {
 	b := &strings.Builder{}
+	sections := make([]section, len(plans))
 	for i, p := range plans {
-		if i > 0 {
-			b.WriteString("\n---\n\n")
+		sections[i] = section{
+			full:  func(sb *strings.Builder) { planMarkdown(sb, p, "###") },
+			short: planShort(p),
 		}
-		planMarkdown(b, p, "###")
 	}
+	writeWithin(b, sections, CommentBudget)
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
+// planShort is a plan in one line, for the summary past the budget.
+func planShort(p *plan.Plan) string {
+	what := "BLOCKED"
 	if c := p.Chosen(); c != nil {
-		fmt.Fprintf(b, "%s costgate plan: `%s` — %s at $%s/month expected\n\n", h, p.Team, p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
-	} else {
-		fmt.Fprintf(b, "%s costgate plan: `%s` — BLOCKED\n\n", h, p.Team)
+		what = fmt.Sprintf("%s at $%s/month expected", p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
 	}
-	fmt.Fprintf(b, "Spec `%s`, priced for %s with the catalog of %s.\n\n", p.Spec, p.AsOf, p.CatalogAsOf)
+	return fmt.Sprintf("%s (team %s): %s", mdCode(p.Spec), mdCode(p.Team), what)
+}
+
+func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
+	mdDecision(b, p, h)
+	mdFindings(b, p)
+	usageMarkdown(b, p)
+	mdFleets(b, p)
+	mdLineItemsAndChecklist(b, p)
+	mdOverrides(b, p)
+	mdResources(b, p)
+}
+
+// mdDecision writes the heading, the reasons, the options table and the
+// verdict line.
+func mdDecision(b *strings.Builder, p *plan.Plan, h string) {
+	if c := p.Chosen(); c != nil {
+		fmt.Fprintf(b, "%s costgate plan: %s — %s at $%s/month expected\n\n", h, mdCode(p.Team), p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
+	} else {
+		fmt.Fprintf(b, "%s costgate plan: %s — BLOCKED\n\n", h, mdCode(p.Team))
+	}
+	fmt.Fprintf(b, "Spec %s, priced for %s with the catalog of %s.\n\n", mdCode(p.Spec), p.AsOf, p.CatalogAsOf)
 	for _, r := range p.Decision.Reasons {
 		fmt.Fprintf(b, "- %s\n", cell(r))
 	}
@@ -54,7 +79,7 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 	for _, o := range p.Options {
 		name, status := o.Architecture, "allowed"
 		if !o.Allowed {
-			status = "denied: " + policyIDs(o.Violations)
+			status = "denied: " + cell(policyIDs(o.Violations))
 		}
 		if o.Architecture == p.Decision.Architecture {
 			name, status = "**"+name+"**", status+", **chosen**"
@@ -66,7 +91,7 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 				gap += " (not in total)"
 			}
 		}
-		fmt.Fprintf(b, "| %s | $%s | $%s | $%s | %s | %s |\n", name, plan.USD(o.MonthlyUSD.Low), plan.USD(o.MonthlyUSD.Expected), plan.USD(o.MonthlyUSD.High), gap, cell(status))
+		fmt.Fprintf(b, "| %s | $%s | $%s | $%s | %s | %s |\n", name, plan.USD(o.MonthlyUSD.Low), plan.USD(o.MonthlyUSD.Expected), plan.USD(o.MonthlyUSD.High), gap, status)
 	}
 	b.WriteString("\nUSD per month.\n\n")
 
@@ -76,16 +101,25 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 	}
 	fmt.Fprintf(b, "**Verdict** %s · **Breakeven** %s (team today: %s) · **Checklist** %d/5 met: %s\n\n",
 		strings.ReplaceAll(p.Verdict, "_", " "), be, rangeText(p.Inputs.Developers.Low, p.Inputs.Developers.High), p.Checklist.Met, p.Checklist.Verdict)
+}
 
-	findings := planFindings(p)
+// mdFindings lists the policy results, at most MaxFindings.
+func mdFindings(b *strings.Builder, p *plan.Plan) {
+	findings, total := planFindings(p)
 	if len(findings) > 0 {
 		b.WriteString("**Policy results**\n\n")
 		for _, f := range findings {
 			b.WriteString(f + "\n")
 		}
+		if more := total - len(findings); more > 0 {
+			fmt.Fprintf(b, "- … and %d more, not shown (the first %d are): `costgate plan` lists them all\n", more, MaxFindings)
+		}
 		b.WriteString("\n")
 	}
+}
 
+// mdFleets folds the self-hosted fleets into a details block.
+func mdFleets(b *strings.Builder, p *plan.Plan) {
 	var fleets []plan.Option
 	for _, o := range p.Options {
 		if o.Sizing != nil {
@@ -101,7 +135,7 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 			if s.TTFTMs != nil {
 				ttft = fmt.Sprintf("%g ms", *s.TTFTMs)
 			}
-			fmt.Fprintf(b, "| %s | `%s` | %d × %s | %d × %s | %d | %d | %.0f%% (target %.0f%%) | %s |\n", o.Architecture, s.Model, s.Instances, s.InstanceType,
+			fmt.Fprintf(b, "| %s | %s | %d × %s | %d × %s | %d | %d | %.0f%% (target %.0f%%) | %s |\n", o.Architecture, mdCode(s.Model), s.Instances, s.InstanceType,
 				s.GPUs, s.GPU, s.TensorParallel, s.Replicas, s.PeakUtilization*100, s.TargetUtilization*100, ttft)
 		}
 		for _, o := range fleets {
@@ -111,7 +145,10 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 		}
 		b.WriteString("\n\n</details>\n\n")
 	}
+}
 
+// mdLineItemsAndChecklist folds the line items and the checklist.
+func mdLineItemsAndChecklist(b *strings.Builder, p *plan.Plan) {
 	b.WriteString("<details><summary>Line items</summary>\n\n| Option | Item | Low | Expected | High | Note |\n|---|---|--:|--:|--:|---|\n")
 	for _, o := range p.Options {
 		for _, it := range o.LineItems {
@@ -126,22 +163,28 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 		if it.Met {
 			mark = "x"
 		}
-		fmt.Fprintf(b, "- [%s] %s (%s)\n", mark, it.Text, it.Detail)
+		fmt.Fprintf(b, "- [%s] %s (%s)\n", mark, cell(it.Text), cell(it.Detail))
 	}
 	b.WriteString("\n</details>\n")
+}
 
+// mdOverrides folds the overrides with their state.
+func mdOverrides(b *strings.Builder, p *plan.Plan) {
 	if len(p.Waivers) > 0 {
 		b.WriteString("\n<details><summary>Overrides</summary>\n\n")
 		for _, w := range p.Waivers {
-			state := "active"
-			if w.Expired {
-				state = "**expired**"
+			state := w.State()
+			if !w.Active() && !w.Review {
+				state = "**" + state + "**"
 			}
-			fmt.Fprintf(b, "- `%s` (%s): waives `%s` until %s, approved by %s: %s\n", w.Name, state, w.Policy, w.Expires, w.Approver, cell(w.Reason))
+			fmt.Fprintf(b, "- %s (%s): waives %s until %s, approved by %s: %s\n", mdCode(w.Name), state, mdCode(w.Policy), cell(w.Expires), cell(w.Approver), cell(w.Reason))
 		}
 		b.WriteString("\n</details>\n")
 	}
+}
 
+// mdResources folds the count of resources pulumi up would register.
+func mdResources(b *strings.Builder, p *plan.Plan) {
 	if len(p.Resources) > 0 {
 		counts := map[string]int{}
 		for _, r := range p.Resources {
@@ -154,56 +197,85 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 		sort.Strings(types)
 		fmt.Fprintf(b, "\n<details><summary>pulumi up would register %d resources</summary>\n\n", len(p.Resources))
 		for _, t := range types {
-			fmt.Fprintf(b, "- %d × `%s`\n", counts[t], t)
+			fmt.Fprintf(b, "- %d × %s\n", counts[t], mdCode(t))
 		}
 		b.WriteString("\n</details>\n")
 	}
 }
 
-func planFindings(p *plan.Plan) []string {
-	var out []string
+// MaxFindings bounds the policy results listed per spec in Markdown: a
+// policy that emits thousands would otherwise fill the comment alone.
+const MaxFindings = 200
+
+// planFindings formats the plan's first MaxFindings policy results as
+// list items and counts them all.
+func planFindings(p *plan.Plan) (out []string, total int) {
+	add := func(kind string, v plan.Finding, option string) {
+		total++
+		if len(out) < MaxFindings {
+			out = append(out, fmt.Sprintf("- %s %s (%s): %s", kind, mdCode(v.Policy), option, cell(v.Message)))
+		}
+	}
 	for _, o := range p.Options {
 		for _, v := range o.Violations {
-			out = append(out, fmt.Sprintf("- **deny** `%s` (%s): %s", v.Policy, o.Architecture, cell(v.Message)))
+			add("**deny**", v, o.Architecture)
 		}
 		for _, v := range o.Waived {
-			out = append(out, fmt.Sprintf("- **waived** `%s` (%s): %s", v.Policy, o.Architecture, cell(v.Message)))
+			add("**waived**", v, o.Architecture)
 		}
 		for _, v := range o.Warnings {
-			out = append(out, fmt.Sprintf("- warn `%s` (%s): %s", v.Policy, o.Architecture, cell(v.Message)))
+			add("warn", v, o.Architecture)
 		}
 	}
 	for _, v := range p.Warnings {
-		out = append(out, fmt.Sprintf("- warn `%s` (plan): %s", v.Policy, cell(v.Message)))
+		add("warn", v, "plan")
 	}
-	return out
+	return out, total
 }
+
+// maxRuleChangeLines bounds the list of changed price books and policy
+// files in a comment, which must stay under GitHub's size limit.
+const maxRuleChangeLines = 50
 
 // DiffMarkdown writes diffs as one pull-request comment: the hidden
 // marker, then per spec a headline, one compact table and the policy
 // results that changed, with the attribution and ranges folded in
 // <details>. No timestamps: re-running on the same commits gives the same
 // bytes, so a bot that updates the comment only edits it when it changed.
-func DiffMarkdown(w io.Writer, diffs []*Diff) error {
+func DiffMarkdown(w io.Writer, diffs []*review.Diff) error {
 	b := &strings.Builder{}
 	b.WriteString(CommentMarker + "\n")
 	fmt.Fprintf(b, "## costgate cost review\n\n")
 	if len(diffs) == 0 {
 		b.WriteString("No spec to compare.\n")
 	}
-	for i, d := range diffs {
-		if i > 0 {
-			b.WriteString("\n---\n\n")
+	if len(diffs) > 0 && len(diffs[0].RuleChanges) > 0 {
+		b.WriteString("**Price books and policies changed** (base priced and gated with the base's, head with the head's):\n\n")
+		lines := RuleChangeLines(diffs[0].RuleChanges)
+		for i, line := range lines {
+			if i == maxRuleChangeLines {
+				fmt.Fprintf(b, "- and %d more files\n", len(lines)-i)
+				break
+			}
+			fmt.Fprintf(b, "- %s\n", cell(line))
 		}
-		diffMarkdown(b, d)
+		b.WriteString("\n")
 	}
+	sections := make([]section, len(diffs))
+	for i, d := range diffs {
+		sections[i] = section{
+			full:  func(sb *strings.Builder) { diffMarkdown(sb, d) },
+			short: mdCode(d.Spec) + ": " + Headline(d),
+		}
+	}
+	writeWithin(b, sections, CommentBudget-b.Len())
 	_, err := io.WriteString(w, b.String())
 	return err
 }
 
-func diffMarkdown(b *strings.Builder, d *Diff) {
-	fmt.Fprintf(b, "### `%s` — %s\n\n", d.Spec, Headline(d))
-	fmt.Fprintf(b, "Team `%s`, priced for %s. **Decision:** %s.\n\n", d.Team, d.AsOf, decisionLine(d.Decision))
+func diffMarkdown(b *strings.Builder, d *review.Diff) {
+	fmt.Fprintf(b, "### %s — %s\n\n", mdCode(d.Spec), Headline(d))
+	fmt.Fprintf(b, "Team %s, priced for %s. **Decision:** %s.\n\n", mdCode(d.Team), d.AsOf, decisionLine(d.Decision))
 
 	b.WriteString("| Option | Base | Head | Change | Head range | Status |\n|---|--:|--:|--:|--:|---|\n")
 	for _, o := range d.Options {
@@ -215,22 +287,33 @@ func diffMarkdown(b *strings.Builder, d *Diff) {
 		if o.Head != nil {
 			rng = "$" + plan.USD(o.Head.Low) + "–$" + plan.USD(o.Head.High)
 		}
-		status := strings.Replace(optionStatus(d, o), "  <- chosen", ", **chosen**", 1)
+		status, chosen := strings.CutSuffix(optionStatus(d, o), "  <- chosen")
+		status = cell(status)
+		if chosen {
+			status += ", **chosen**"
+		}
 		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s |\n", name, moneyCell(o.Base), moneyCell(o.Head),
-			deltaCell(o.Delta, func(m plan.Money) float64 { return m.Expected }), rng, cell(status))
+			deltaCell(o.Delta, func(m plan.Money) float64 { return m.Expected }), rng, status)
 	}
 	b.WriteString("\nExpected USD per month.\n\n")
 
+	for _, l := range d.Loosened {
+		fmt.Fprintf(b, "**Loosened:** %s (line %d): %s\n\n", mdCode(l.Attribute), l.Line, cell(l.Message))
+	}
 	if len(d.Policies) == 0 {
 		b.WriteString("No policy result appeared or cleared.\n")
 	} else {
 		b.WriteString("**Policy results**\n\n")
-		for _, pc := range d.Policies {
+		for i, pc := range d.Policies {
+			if i == MaxFindings {
+				fmt.Fprintf(b, "- … and %d more, not shown (the first %d are): `costgate diff` lists them all\n", len(d.Policies)-MaxFindings, MaxFindings)
+				break
+			}
 			kind := pc.Kind
 			if kind == "deny" {
 				kind = "**deny**"
 			}
-			fmt.Fprintf(b, "- %s: %s `%s` (%s): %s\n", pc.Change, kind, pc.Policy, pc.Option, cell(pc.Message))
+			fmt.Fprintf(b, "- %s: %s %s (%s): %s\n", pc.Change, kind, mdCode(pc.Policy), cell(pc.Option), cell(pc.Message))
 		}
 	}
 
@@ -255,7 +338,7 @@ func diffMarkdown(b *strings.Builder, d *Diff) {
 		b.WriteString("|\n")
 		cols := attributionColumns(d)
 		for i, in := range d.Inputs {
-			fmt.Fprintf(b, "| %d | `%s` | %s | %s | %s", in.Step, in.Input, code(in.Base), code(in.Head), cellAt(cols["decided"], i))
+			fmt.Fprintf(b, "| %d | %s | %s | %s | %s", in.Step, mdCode(in.Input), code(in.Base), code(in.Head), cellAt(cols["decided"], i))
 			for _, a := range archs {
 				b.WriteString(" | " + cellAt(cols[a], i))
 			}
@@ -283,7 +366,7 @@ func diffMarkdown(b *strings.Builder, d *Diff) {
 }
 
 // movers names the inputs that moved the decided cost, largest first.
-func movers(d *Diff) string {
+func movers(d *review.Diff) string {
 	type mover struct {
 		input string
 		usd   float64
@@ -301,7 +384,7 @@ func movers(d *Diff) string {
 			parts = append(parts, fmt.Sprintf("and %d more", len(ms)-3))
 			break
 		}
-		parts = append(parts, fmt.Sprintf("`%s` %s", m.input, signed(m.usd)))
+		parts = append(parts, fmt.Sprintf("%s %s", mdCode(m.input), signed(m.usd)))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -313,15 +396,8 @@ func abs(v float64) float64 {
 	return v
 }
 
-// cell makes text safe inside a Markdown table cell.
-func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
-}
+// cell makes text safe inside a Markdown line or table cell (mdText).
+func cell(s string) string { return mdText(s) }
 
-// code shows a value as inline code, or a dash when absent.
-func code(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
-}
+// code shows a value as inline code, or a dash when absent (mdCode).
+func code(s string) string { return mdCode(s) }

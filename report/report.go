@@ -16,32 +16,32 @@ const (
 	FormatJSON = "json"
 )
 
-// Formats lists the supported formats.
-var Formats = []string{FormatText, FormatJSON, FormatMarkdown}
-
 // Write renders the plans in the format. JSON gives one object for one
 // plan and an array for several.
 func Write(w io.Writer, format string, plans []*plan.Plan) error {
-	switch format {
-	case FormatJSON:
-		return JSON(w, plans)
-	case FormatMarkdown:
-		return MarkdownPlans(w, plans)
-	case FormatText, "":
-		for i, p := range plans {
-			if i > 0 {
-				if _, err := fmt.Fprintln(w); err != nil {
-					return err
-				}
-			}
-			if err := Text(w, p); err != nil {
+	if format == "" {
+		format = FormatText
+	}
+	out, err := Lookup[PlanOutputter](format)
+	if err != nil {
+		return err
+	}
+	return out.Plans(w, plans)
+}
+
+// textPlans writes each plan as text, a blank line between.
+func textPlans(w io.Writer, plans []*plan.Plan) error {
+	for i, p := range plans {
+		if i > 0 {
+			if _, err := fmt.Fprintln(w); err != nil {
 				return err
 			}
 		}
-		return nil
-	default:
-		return fmt.Errorf("unknown format %q (want one of %v)", format, Formats)
+		if err := Text(w, p); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // JSON writes the plans as indented JSON, byte-identical for equal plans.

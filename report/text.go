@@ -15,24 +15,42 @@ import (
 // `pulumi up` would create.
 func Text(w io.Writer, p *plan.Plan) error {
 	b := &strings.Builder{}
-	fmt.Fprintf(b, "costgate plan: team %s (%s), priced for %s with the catalog of %s\n\n", p.Team, p.Spec, p.AsOf, p.CatalogAsOf)
+	textDecision(b, p)
+	textOptions(b, p)
+	textFleets(b, p)
+	usageText(b, p)
+	textChecklist(b, p)
+	textFindings(b, p)
+	textOverrides(b, p)
+	textResources(b, p)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// textDecision writes the header, the decision with its reasons, the
+// verdict and the breakeven.
+func textDecision(b *strings.Builder, p *plan.Plan) {
+	fmt.Fprintf(b, "costgate plan: team %s (%s), priced for %s with the catalog of %s\n\n", plain(p.Team), plain(p.Spec), p.AsOf, p.CatalogAsOf)
 
 	fmt.Fprintf(b, "DECISION   %s\n", strings.ToUpper(p.Decision.Architecture))
 	for _, r := range p.Decision.Reasons {
-		fmt.Fprintf(b, "           - %s\n", r)
+		fmt.Fprintf(b, "           - %s\n", plain(r))
 	}
 	be := "none up to 100,000 developers"
 	if p.Breakeven.Developers != nil {
 		be = fmt.Sprintf("%s developers", plan.USD(float64(*p.Breakeven.Developers)))
 	}
 	fmt.Fprintf(b, "VERDICT    %s (managed vs self-hosted)\nBREAKEVEN  %s (team today: %s)\n\n", strings.ReplaceAll(p.Verdict, "_", " "), be, rangeText(p.Inputs.Developers.Low, p.Inputs.Developers.High))
+}
 
+// textOptions writes the options table.
+func textOptions(b *strings.Builder, p *plan.Plan) {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "OPTION\tLOW\tEXPECTED\tHIGH\tQUALITY GAP\tSTATUS")
 	for _, o := range p.Options {
 		status := "allowed"
 		if !o.Allowed {
-			status = "denied: " + policyIDs(o.Violations)
+			status = "denied: " + plain(policyIDs(o.Violations))
 		}
 		if o.Architecture == p.Decision.Architecture {
 			status += "  <- chosen"
@@ -48,7 +66,10 @@ func Text(w io.Writer, p *plan.Plan) error {
 	}
 	tw.Flush()
 	b.WriteString("(USD per month)\n")
+}
 
+// textFleets writes each option's self-hosted fleet.
+func textFleets(b *strings.Builder, p *plan.Plan) {
 	for _, o := range p.Options {
 		if s := o.Sizing; s != nil {
 			fmt.Fprintf(b, "\nFLEET %s: %s on %d × %s (%d × %s billed), TP %d, %d replica(s) (%d per instance), %s, %s at $%s/GPU-h, %g h/month\n",
@@ -61,55 +82,65 @@ func Text(w io.Writer, p *plan.Plan) error {
 			fmt.Fprintf(b, "  peak utilization %.0f%% (target %.0f%%), p95 TTFT %s, weights %.1f GB, KV cache %.1f GB/replica, max model len %d\n",
 				s.PeakUtilization*100, s.TargetUtilization*100, ttft, s.WeightsGB, s.KVCacheGB, s.MaxModelLen)
 			for _, n := range s.Notes {
-				fmt.Fprintf(b, "  note: %s\n", n)
+				fmt.Fprintf(b, "  note: %s\n", plain(n))
 			}
 		}
 	}
+}
 
+// textChecklist writes the article's checklist.
+func textChecklist(b *strings.Builder, p *plan.Plan) {
 	fmt.Fprintf(b, "\nCHECKLIST  %d/5 met: %s\n", p.Checklist.Met, p.Checklist.Verdict)
 	for _, it := range p.Checklist.Items {
 		mark := " "
 		if it.Met {
 			mark = "x"
 		}
-		fmt.Fprintf(b, "  [%s] %s (%s)\n", mark, it.Text, it.Detail)
+		fmt.Fprintf(b, "  [%s] %s (%s)\n", mark, plain(it.Text), plain(it.Detail))
 	}
+}
 
+// textFindings writes every denial, waiver and warning.
+func textFindings(b *strings.Builder, p *plan.Plan) {
 	var findings []string
 	for _, o := range p.Options {
 		for _, v := range o.Violations {
-			findings = append(findings, fmt.Sprintf("  DENY   %-12s %s: %s", o.Architecture, v.Policy, v.Message))
+			findings = append(findings, fmt.Sprintf("  DENY   %-12s %s: %s", o.Architecture, plain(v.Policy), plain(v.Message)))
 		}
 		for _, v := range o.Waived {
-			findings = append(findings, fmt.Sprintf("  WAIVED %-12s %s: %s", o.Architecture, v.Policy, v.Message))
+			findings = append(findings, fmt.Sprintf("  WAIVED %-12s %s: %s", o.Architecture, plain(v.Policy), plain(v.Message)))
 		}
 		for _, v := range o.Warnings {
-			findings = append(findings, fmt.Sprintf("  WARN   %-12s %s: %s", o.Architecture, v.Policy, v.Message))
+			findings = append(findings, fmt.Sprintf("  WARN   %-12s %s: %s", o.Architecture, plain(v.Policy), plain(v.Message)))
 		}
 	}
 	for _, v := range p.Warnings {
-		findings = append(findings, fmt.Sprintf("  WARN   %-12s %s: %s", "plan", v.Policy, v.Message))
+		findings = append(findings, fmt.Sprintf("  WARN   %-12s %s: %s", "plan", plain(v.Policy), plain(v.Message)))
 	}
 	if len(findings) > 0 {
 		b.WriteString("\nPOLICIES AND WARNINGS\n")
 		b.WriteString(strings.Join(findings, "\n"))
 		b.WriteString("\n")
 	}
+}
+
+// textOverrides writes each override and what it waived.
+func textOverrides(b *strings.Builder, p *plan.Plan) {
 	if len(p.Waivers) > 0 {
 		b.WriteString("\nOVERRIDES\n")
 		for _, w := range p.Waivers {
-			state := "active"
-			if w.Expired {
-				state = "EXPIRED"
-			}
+			state := w.State()
 			waived := "nothing"
 			if len(w.Waived) > 0 {
-				waived = strings.Join(w.Waived, ", ")
+				waived = plain(strings.Join(w.Waived, ", "))
 			}
-			fmt.Fprintf(b, "  %s: %s, waives %s until %s, approved by %s: %s; waived for: %s\n", w.Name, state, w.Policy, w.Expires, w.Approver, w.Reason, waived)
+			fmt.Fprintf(b, "  %s: %s, waives %s until %s, approved by %s: %s; waived for: %s\n", plain(w.Name), state, plain(w.Policy), plain(w.Expires), plain(w.Approver), plain(w.Reason), waived)
 		}
 	}
+}
 
+// textResources counts what pulumi up would register, by type.
+func textResources(b *strings.Builder, p *plan.Plan) {
 	if len(p.Resources) > 0 {
 		counts := map[string]int{}
 		for _, r := range p.Resources {
@@ -122,13 +153,11 @@ func Text(w io.Writer, p *plan.Plan) error {
 		sort.Strings(types)
 		fmt.Fprintf(b, "\nRESOURCES  pulumi up would register %d for %s:\n", len(p.Resources), p.Decision.Architecture)
 		for _, t := range types {
-			fmt.Fprintf(b, "  %3d × %s\n", counts[t], t)
+			fmt.Fprintf(b, "  %3d × %s\n", counts[t], plain(t))
 		}
 	} else if p.Decision.Architecture == plan.Blocked {
 		b.WriteString("\nRESOURCES  none: the plan is blocked, so pulumi up fails before changing anything\n")
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }
 
 func policyIDs(fs []plan.Finding) string {

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/specfile"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -81,9 +82,16 @@ func (p *Parser) WriteDiagnostics(w io.Writer, diags hcl.Diagnostics) error {
 	return nil
 }
 
-// ParseFile reads and parses the spec at path.
+// ParseFile reads and parses the spec at path. A path that is not a spec
+// file, or a symlink out of the repository, is refused unread
+// (specfile.Resolve), so that no diagnostic quotes another file.
 func (p *Parser) ParseFile(path string) (*Spec, hcl.Diagnostics) {
-	src, err := os.ReadFile(path)
+	real, err := specfile.Resolve(path)
+	var src []byte
+	if err == nil {
+		src, err = os.ReadFile(real)
+	}
+	path = specfile.Display(path)
 	if err != nil {
 		start := hcl.Pos{Line: 1, Column: 1}
 		return nil, hcl.Diagnostics{{

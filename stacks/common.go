@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/budgets"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -82,30 +83,51 @@ var budgetThresholds = []struct {
 	{"FORECASTED", 100},
 }
 
-// newBudget registers the monthly cost budget filtered by the cost_center tag.
+// MaxBudgetEmailSubscribers is how many email addresses AWS Budgets takes
+// on one notification; beyond it the alerts go through an SNS topic.
+const MaxBudgetEmailSubscribers = 10
+
+// newBudget registers the monthly cost budget filtered by the cost_center
+// tag. More recipients than a notification takes get the alerts through an
+// SNS topic with one email subscription each, which every recipient must
+// confirm from the message AWS sends.
 func newBudget(ctx *pulumi.Context, name string, a BudgetArgs, tags map[string]string, opts ...pulumi.ResourceOption) (*budgets.Budget, error) {
 	if a.LimitUSD <= 0 {
 		return nil, fmt.Errorf("create budget %s: limit %.2f is not positive", name, a.LimitUSD)
 	}
+	subscribe := func(n *budgets.BudgetNotificationArgs) {
+		n.SubscriberEmailAddresses = pulumi.ToStringArray(a.AlertEmails)
+	}
+	if len(a.AlertEmails) > MaxBudgetEmailSubscribers {
+		topic, err := budgetTopic(ctx, name, a.AlertEmails, tags, opts...)
+		if err != nil {
+			return nil, err
+		}
+		subscribe = func(n *budgets.BudgetNotificationArgs) {
+			n.SubscriberSnsTopicArns = pulumi.StringArray{topic.Arn}
+		}
+	}
 	var notes budgets.BudgetNotificationArray
 	if len(a.AlertEmails) > 0 {
 		for _, t := range budgetThresholds {
-			notes = append(notes, budgets.BudgetNotificationArgs{
-				ComparisonOperator:       pulumi.String("GREATER_THAN"),
-				NotificationType:         pulumi.String(t.kind),
-				Threshold:                pulumi.Float64(t.percent),
-				ThresholdType:            pulumi.String("PERCENTAGE"),
-				SubscriberEmailAddresses: pulumi.ToStringArray(a.AlertEmails),
-			})
+			n := budgets.BudgetNotificationArgs{
+				ComparisonOperator: pulumi.String("GREATER_THAN"),
+				NotificationType:   pulumi.String(t.kind),
+				Threshold:          pulumi.Float64(t.percent),
+				ThresholdType:      pulumi.String("PERCENTAGE"),
+			}
+			subscribe(&n)
+			notes = append(notes, n)
 		}
 		if a.ApprovalUSD > 0 && a.ApprovalUSD < a.LimitUSD {
-			notes = append(notes, budgets.BudgetNotificationArgs{
-				ComparisonOperator:       pulumi.String("GREATER_THAN"),
-				NotificationType:         pulumi.String("ACTUAL"),
-				Threshold:                pulumi.Float64(math.Round(a.ApprovalUSD*100) / 100),
-				ThresholdType:            pulumi.String("ABSOLUTE_VALUE"),
-				SubscriberEmailAddresses: pulumi.ToStringArray(a.AlertEmails),
-			})
+			n := budgets.BudgetNotificationArgs{
+				ComparisonOperator: pulumi.String("GREATER_THAN"),
+				NotificationType:   pulumi.String("ACTUAL"),
+				Threshold:          pulumi.Float64(math.Round(a.ApprovalUSD*100) / 100),
+				ThresholdType:      pulumi.String("ABSOLUTE_VALUE"),
+			}
+			subscribe(&n)
+			notes = append(notes, n)
 		}
 	}
 	b, err := budgets.NewBudget(ctx, name, &budgets.BudgetArgs{
@@ -124,4 +146,40 @@ func newBudget(ctx *pulumi.Context, name string, a BudgetArgs, tags map[string]s
 		return nil, fmt.Errorf("create budget %s: %w", name, err)
 	}
 	return b, nil
+}
+
+// budgetTopic registers the SNS topic the budget publishes to, its policy
+// (AWS Budgets may publish, nobody else) and an email subscription per
+// recipient. The topic is unencrypted: Budgets cannot publish to a topic
+// under the AWS-managed SNS key.
+func budgetTopic(ctx *pulumi.Context, name string, emails []string, tags map[string]string, opts ...pulumi.ResourceOption) (*sns.Topic, error) {
+	topic, err := sns.NewTopic(ctx, name+"-alerts", &sns.TopicArgs{
+		DisplayName: pulumi.String("costgate budget"),
+		Tags:        stringMap(tags),
+	}, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("create budget topic: %w", err)
+	}
+	doc := topic.Arn.ApplyT(func(arn string) (string, error) {
+		return policyDocument(policyStatement{
+			Sid:       "BudgetsPublish",
+			Effect:    "Allow",
+			Principal: map[string]any{"Service": "budgets.amazonaws.com"},
+			Action:    []string{"sns:Publish"},
+			Resource:  []string{arn},
+		})
+	}).(pulumi.StringOutput)
+	if _, err := sns.NewTopicPolicy(ctx, name+"-alerts", &sns.TopicPolicyArgs{Arn: topic.Arn, Policy: doc}, opts...); err != nil {
+		return nil, fmt.Errorf("create budget topic policy: %w", err)
+	}
+	for i, e := range emails {
+		if _, err := sns.NewTopicSubscription(ctx, fmt.Sprintf("%s-alerts-%d", name, i+1), &sns.TopicSubscriptionArgs{
+			Topic:    topic.Arn,
+			Protocol: pulumi.String("email"),
+			Endpoint: pulumi.String(e),
+		}, opts...); err != nil {
+			return nil, fmt.Errorf("subscribe %s to the budget topic: %w", e, err)
+		}
+	}
+	return topic, nil
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
@@ -22,14 +23,23 @@ type Config struct {
 	SpecPath string
 	// PolicyDirs are extra policy folders loaded beside the built-in ones.
 	PolicyDirs []string
+	// CatalogPath is a price book merged over the embedded catalog
+	// (costgate:catalog), as costgate plan --catalog: the program plans
+	// with the same prices the reviewed plan used.
+	CatalogPath string
 	// VPCID and SubnetIDs place the fleet in an existing network; empty
 	// means a VPC of its own with private subnets in two zones and a NAT.
 	VPCID     string
 	SubnetIDs []string
 	// AllowedCIDRs may reach the load balancer; empty means the VPC's CIDR.
 	AllowedCIDRs []string
-	// CertificateARN turns the listener into HTTPS on 443.
+	// CertificateARN turns the listener into HTTPS on 443; it needs DNSName.
 	CertificateARN string
+	// DNSName is the endpoint's host name, which the certificate covers;
+	// empty means the load balancer's own DNS name.
+	DNSName string
+	// HostedZoneID, when set, gets an alias record DNSName → load balancer.
+	HostedZoneID string
 	// AMIID overrides the Deep Learning Base AMI from SSM.
 	AMIID string
 	// VLLMImage overrides the pinned vLLM image.
@@ -42,31 +52,41 @@ type Config struct {
 	VLLMAPIKey pulumi.StringInput
 	// HFToken is the Hugging Face token for gated models.
 	HFToken pulumi.StringInput
+	// DockerHubCredentials (secret JSON {"username","accessToken"}) turn on
+	// the ECR pull-through cache for the vLLM image.
+	DockerHubCredentials pulumi.StringInput
 	// ProviderKeys maps a managed provider ("anthropic", "openai") to its API key.
 	ProviderKeys map[string]pulumi.StringInput
 	// ConsumerPrincipals may assume the gateway role; empty means the
 	// account root, which delegates the choice to the account's IAM policies.
 	ConsumerPrincipals []string
+	// ConsumerExternalID is the sts:ExternalId that consumer principals of
+	// other accounts must present.
+	ConsumerExternalID string
 }
 
 // ConfigKeys are the keys ReadConfig understands (README.md has the table).
 var ConfigKeys = []string{
-	"spec", "policyDirs", "vpcId", "subnetIds", "allowedCidrs", "certificateArn",
-	"amiId", "vllmImage", "alarmTopicArn", "timeZone", "vllmApiKey", "hfToken", "providerKeys",
-	"consumerPrincipals",
+	"spec", "policyDirs", "catalog", "vpcId", "subnetIds", "allowedCidrs", "certificateArn",
+	"dnsName", "hostedZoneId", "amiId", "vllmImage", "alarmTopicArn", "timeZone", "vllmApiKey", "hfToken", "dockerHubCredentials", "providerKeys",
+	"consumerPrincipals", "consumerExternalId",
 }
 
 // ReadConfig reads the costgate namespace of the stack configuration.
 func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	c := config.New(ctx, "costgate")
 	cfg := Config{
-		SpecPath:       c.Require("spec"),
-		VPCID:          c.Get("vpcId"),
-		CertificateARN: c.Get("certificateArn"),
-		AMIID:          c.Get("amiId"),
-		VLLMImage:      c.Get("vllmImage"),
-		AlarmTopicARN:  c.Get("alarmTopicArn"),
-		TimeZone:       c.Get("timeZone"),
+		SpecPath:           c.Require("spec"),
+		CatalogPath:        c.Get("catalog"),
+		VPCID:              c.Get("vpcId"),
+		CertificateARN:     c.Get("certificateArn"),
+		DNSName:            c.Get("dnsName"),
+		HostedZoneID:       c.Get("hostedZoneId"),
+		AMIID:              c.Get("amiId"),
+		VLLMImage:          c.Get("vllmImage"),
+		AlarmTopicARN:      c.Get("alarmTopicArn"),
+		TimeZone:           c.Get("timeZone"),
+		ConsumerExternalID: c.Get("consumerExternalId"),
 	}
 	lists := []struct {
 		key string
@@ -86,6 +106,9 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	// in the config are relative to the project root.
 	if root := ctx.RootDirectory(); root != "" {
 		cfg.SpecPath = underRoot(root, cfg.SpecPath)
+		if cfg.CatalogPath != "" {
+			cfg.CatalogPath = underRoot(root, cfg.CatalogPath)
+		}
 		for i, d := range cfg.PolicyDirs {
 			cfg.PolicyDirs[i] = underRoot(root, d)
 		}
@@ -96,7 +119,7 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	for _, k := range []struct {
 		key string
 		dst *pulumi.StringInput
-	}{{"vllmApiKey", &cfg.VLLMAPIKey}, {"hfToken", &cfg.HFToken}} {
+	}{{"vllmApiKey", &cfg.VLLMAPIKey}, {"hfToken", &cfg.HFToken}, {"dockerHubCredentials", &cfg.DockerHubCredentials}} {
 		v, err := c.TrySecret(k.key)
 		if err != nil {
 			continue
@@ -122,6 +145,12 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+// Deployment is what the configuration decides about the priced
+// resources: with costgate:vpcId the fleet has no NAT gateway of its own.
+func (c Config) Deployment() modelcatalog.Deployment {
+	return modelcatalog.Deployment{ExistingVPC: c.VPCID != ""}
 }
 
 func underRoot(root, p string) string {

@@ -5,13 +5,12 @@ import (
 	"fmt"
 
 	"github.com/costgate/costgate/plan"
-	"github.com/costgate/costgate/policies"
 )
 
 // GateWith returns the plan.Options.Gate hook that runs Gate with the
 // engine and configuration.
-func GateWith(ctx context.Context, engine *policies.Engine, cfg Config) func(*plan.Plan) error {
-	return func(p *plan.Plan) error { return Gate(ctx, p, engine, cfg) }
+func GateWith(engine plan.Evaluator, cfg Config) func(context.Context, *plan.Plan) error {
+	return func(ctx context.Context, p *plan.Plan) error { return Gate(ctx, p, engine, cfg) }
 }
 
 // Gate fills p.Resources with what `pulumi up` would register for the
@@ -19,7 +18,7 @@ func GateWith(ctx context.Context, engine *policies.Engine, cfg Config) func(*pl
 // resources a resource policy denies is denied like any other, and the
 // decision moves to the next cheapest allowed option. A resource policy
 // that fails to evaluate blocks the plan, as a failing plan policy does.
-func Gate(ctx context.Context, p *plan.Plan, engine *policies.Engine, cfg Config) error {
+func Gate(ctx context.Context, p *plan.Plan, engine plan.Evaluator, cfg Config) error {
 	if engine == nil {
 		return fmt.Errorf("gate resources: no policy engine")
 	}
@@ -34,13 +33,11 @@ func Gate(ctx context.Context, p *plan.Plan, engine *policies.Engine, cfg Config
 			return err
 		}
 		deny, warn, err := checkResources(ctx, engine, o.Architecture, res)
+		if plan.IsLimit(err) {
+			return err
+		}
 		if err != nil {
-			p.Decision = plan.Decision{Architecture: plan.Blocked, Reasons: []string{
-				fmt.Sprintf("resource policy evaluation failed, so nothing is allowed: %v", err)}}
-			for i := range p.Options {
-				p.Options[i].Allowed = false
-				p.Options[i].Violations = append(p.Options[i].Violations, plan.Finding{Policy: "policy.error", Option: "*", Message: err.Error()})
-			}
+			p.BlockAll("resource policy evaluation failed", err)
 			p.Resources = []plan.Resource{}
 			return nil
 		}
@@ -55,17 +52,19 @@ func Gate(ctx context.Context, p *plan.Plan, engine *policies.Engine, cfg Config
 }
 
 // checkResources evaluates every resource policy on every resource.
-func checkResources(ctx context.Context, engine *policies.Engine, arch string, res []plan.Resource) (deny, warn []plan.Finding, err error) {
+func checkResources(ctx context.Context, engine plan.Evaluator, arch string, res []plan.Resource) (deny, warn []plan.Finding, err error) {
 	for _, r := range res {
-		out, err := engine.EvaluateResource(ctx, PolicyInput(r))
+		d, w, err := engine.EvaluateResource(ctx, PolicyInput(r))
 		if err != nil {
 			return nil, nil, fmt.Errorf("resource policies on %s %s: %w", r.Type, r.Name, err)
 		}
-		for _, f := range out.Deny {
-			deny = append(deny, plan.Finding{Policy: f.Policy, Option: arch, Message: f.Message})
+		for _, f := range d {
+			f.Option = arch
+			deny = append(deny, f)
 		}
-		for _, f := range out.Warn {
-			warn = append(warn, plan.Finding{Policy: f.Policy, Option: arch, Message: f.Message})
+		for _, f := range w {
+			f.Option = arch
+			warn = append(warn, f)
 		}
 	}
 	return deny, warn, nil

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/costgate/costgate/plan"
-	"github.com/costgate/costgate/policies"
 )
 
 // TestGateDeniesPublicIngress: a stack configured to open the endpoint to
@@ -16,7 +15,7 @@ import (
 // decision moves on or blocks; never an allowed option with open ingress.
 func TestGateDeniesPublicIngress(t *testing.T) {
 	p := examplePlan(t, "regulated") // self_hosted is the only allowed option
-	if err := Gate(context.Background(), p, resourceEngine(t), Config{AllowedCIDRs: []string{"0.0.0.0/0"}}); err != nil {
+	if err := Gate(context.Background(), p, evaluator(t), Config{AllowedCIDRs: []string{"0.0.0.0/0"}}); err != nil {
 		t.Fatal(err)
 	}
 	if p.Decision.Architecture != plan.Blocked {
@@ -37,11 +36,11 @@ func TestGateDeniesPublicIngress(t *testing.T) {
 // the plan instead of moving to another option.
 func TestGateFailsClosed(t *testing.T) {
 	dir := t.TempDir()
-	rule := "package costgate.resources\n\ndeny contains {\"policy\": \"resources.broken\", \"msg\": sprintf(\"%v\", [1 / 0])} if {\n\tinput.type != \"\"\n}\n"
+	rule := "package costgate.resources.acme\n\ndeny contains {\"policy\": \"acme.broken\", \"msg\": sprintf(\"%v\", [1 / 0])} if {\n\tinput.type != \"\"\n}\n"
 	if err := os.WriteFile(filepath.Join(dir, "broken.rego"), []byte(rule), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	en, err := policies.New(policies.Options{Dirs: []string{dir}})
+	en, err := plan.NewPolicies(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +81,7 @@ func TestGateHonoursOverrides(t *testing.T) {
 	p := examplePlan(t, "regulated")
 	p.Waivers = append(p.Waivers, plan.Waiver{Name: "open-lab", Policy: "resources.public_ingress", Approver: "ciso@payments.example",
 		Reason: "Load test from the lab network", Expires: "2027-01-31", Waived: []string{}})
-	if err := Gate(context.Background(), p, resourceEngine(t), Config{AllowedCIDRs: []string{"0.0.0.0/0"}}); err != nil {
+	if err := Gate(context.Background(), p, evaluator(t), Config{AllowedCIDRs: []string{"0.0.0.0/0"}}); err != nil {
 		t.Fatal(err)
 	}
 	if p.Decision.Architecture != plan.SelfHosted || len(p.Resources) == 0 {

@@ -8,6 +8,7 @@ import (
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrock"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -41,6 +42,9 @@ type ManagedGatewayArgs struct {
 	ProviderKeys map[string]pulumi.StringInput
 	// ConsumerPrincipals may assume the role; empty means the account root.
 	ConsumerPrincipals []string
+	// ConsumerExternalID is the sts:ExternalId principals of other accounts
+	// must present; empty means none (and a warning for each such account).
+	ConsumerExternalID string
 	// Budget, when set, adds the monthly AWS Budget.
 	Budget *BudgetArgs
 }
@@ -56,12 +60,18 @@ type ManagedGateway struct {
 	SecretARNs pulumi.StringMapOutput `pulumi:"secretArns"`
 	// BudgetName is the AWS Budget's name; empty without a budget.
 	BudgetName pulumi.StringOutput `pulumi:"budgetName"`
+	// BedrockProfileARNs maps each Bedrock model id the routes use to the
+	// team's application inference profile, which the gateway invokes.
+	BedrockProfileARNs pulumi.StringMapOutput `pulumi:"bedrockProfileArns"`
 }
 
 // NewManagedGateway registers the gateway credentials.
 func NewManagedGateway(ctx *pulumi.Context, name string, args *ManagedGatewayArgs, opts ...pulumi.ResourceOption) (*ManagedGateway, error) {
 	if args.Team == "" || args.CostCenter == "" {
 		return nil, fmt.Errorf("create managed gateway %s: team and cost center are required", name)
+	}
+	if err := ValidatePrincipals(args.ConsumerPrincipals); err != nil {
+		return nil, fmt.Errorf("create managed gateway %s: %w", name, err)
 	}
 	cat := args.Catalog
 	if cat == nil {
@@ -72,6 +82,9 @@ func NewManagedGateway(ctx *pulumi.Context, name string, args *ManagedGatewayArg
 		return nil, fmt.Errorf("create managed gateway %s: %w", name, err)
 	}
 	for p := range args.ProviderKeys {
+		if p == AnyProvider {
+			continue
+		}
 		if p == Bedrock {
 			return nil, fmt.Errorf("create managed gateway %s: bedrock takes no API key; remove it from costgate:providerKeys", name)
 		}
@@ -87,9 +100,10 @@ func NewManagedGateway(ctx *pulumi.Context, name string, args *ManagedGatewayArg
 		return nil, fmt.Errorf("create managed gateway %s: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(g, pulumi.Map{
-		"roleArn":    g.RoleARN,
-		"secretArns": g.SecretARNs,
-		"budgetName": g.BudgetName,
+		"roleArn":            g.RoleARN,
+		"secretArns":         g.SecretARNs,
+		"budgetName":         g.BudgetName,
+		"bedrockProfileArns": g.BedrockProfileARNs,
 	}); err != nil {
 		return nil, fmt.Errorf("register outputs of %s: %w", name, err)
 	}
@@ -141,80 +155,21 @@ func (g *ManagedGateway) build(ctx *pulumi.Context, name string, a *ManagedGatew
 		return fmt.Errorf("look up region: %w", err)
 	}
 
-	secretARNs := pulumi.StringMap{}
-	var arnList pulumi.StringArray
-	for _, p := range providers {
-		sec, err := secretsmanager.NewSecret(ctx, name+"-"+p+"-api-key", &secretsmanager.SecretArgs{
-			Description:          pulumi.String("costgate " + a.Team + ": " + p + " API key"),
-			RecoveryWindowInDays: pulumi.Int(7),
-			Tags:                 stringMap(tags),
-		}, parent)
-		if err != nil {
-			return fmt.Errorf("create %s key secret: %w", p, err)
-		}
-		if key, ok := a.ProviderKeys[p]; ok {
-			if _, err := secretsmanager.NewSecretVersion(ctx, name+"-"+p+"-api-key", &secretsmanager.SecretVersionArgs{
-				SecretId:     sec.ID(),
-				SecretString: pulumi.ToSecret(key).(pulumi.StringOutput),
-			}, parent); err != nil {
-				return fmt.Errorf("store %s key: %w", p, err)
-			}
-		} else {
-			_ = ctx.Log.Warn("no key for provider "+p+" in costgate:providerKeys: "+
-				"the secret is created empty; put the key into it before use", &pulumi.LogArgs{Resource: g})
-		}
-		secretARNs[p] = sec.Arn
-		arnList = append(arnList, sec.Arn)
-	}
-	g.SecretARNs = secretARNs.ToStringMapOutput()
-
-	principals := a.ConsumerPrincipals
-	if len(principals) == 0 {
-		principals = []string{fmt.Sprintf("arn:%s:iam::%s:root", part.Partition, ident.AccountId)}
-	}
-	assume, err := policyDocument(policyStatement{
-		Effect:    "Allow",
-		Principal: map[string]any{"AWS": principals},
-		Action:    []string{"sts:AssumeRole"},
-	})
+	arnList, err := g.providerSecrets(ctx, name, a, providers, tags)
 	if err != nil {
 		return err
 	}
-	role, err := iam.NewRole(ctx, name+"-gateway", &iam.RoleArgs{
-		Description:        pulumi.String("costgate " + a.Team + ": read the managed-API keys and invoke the chosen models"),
-		AssumeRolePolicy:   pulumi.String(assume),
-		MaxSessionDuration: pulumi.Int(3600),
-		Tags:               stringMap(tags),
-	}, parent)
+	role, err := g.role(ctx, name, a, part.Partition, ident.AccountId, tags)
 	if err != nil {
-		return fmt.Errorf("create gateway role: %w", err)
+		return err
 	}
-	g.RoleARN = role.Arn
-
 	bedrockARNs := BedrockModelARNs(part.Partition, region.Name, ident.AccountId, bedrockIDs)
-	if len(providers) > 0 || len(bedrockARNs) > 0 {
-		doc := arnList.ToStringArrayOutput().ApplyT(func(arns []string) (string, error) {
-			var st []policyStatement
-			if len(arns) > 0 {
-				st = append(st, policyStatement{
-					Sid: "ReadProviderKeys", Effect: "Allow",
-					Action: []string{"secretsmanager:GetSecretValue"}, Resource: arns,
-				})
-			}
-			if len(bedrockARNs) > 0 {
-				st = append(st, policyStatement{
-					Sid: "InvokeChosenModels", Effect: "Allow",
-					Action: BedrockActions, Resource: bedrockARNs,
-				})
-			}
-			return policyDocument(st...)
-		}).(pulumi.StringOutput)
-		if _, err := iam.NewRolePolicy(ctx, name+"-gateway", &iam.RolePolicyArgs{
-			Role:   role.ID(),
-			Policy: doc,
-		}, parent); err != nil {
-			return fmt.Errorf("create gateway policy: %w", err)
-		}
+	profileARNs, err := g.inferenceProfiles(ctx, a, bedrockIDs, part.Partition, region.Name, ident.AccountId, tags)
+	if err != nil {
+		return err
+	}
+	if err := rolePolicy(ctx, name, role, arnList, bedrockARNs, profileARNs, parent); err != nil {
+		return err
 	}
 
 	g.BudgetName = pulumi.String("").ToStringOutput()
@@ -226,6 +181,226 @@ func (g *ManagedGateway) build(ctx *pulumi.Context, name string, a *ManagedGatew
 		g.BudgetName = b.Name
 	}
 	return nil
+}
+
+// providerSecrets registers one secret per provider, with a version when
+// its key is configured, and returns their ARNs in provider order.
+func (g *ManagedGateway) providerSecrets(ctx *pulumi.Context, name string, a *ManagedGatewayArgs, providers []string, tags map[string]string) (pulumi.StringArray, error) {
+	parent := pulumi.Parent(g)
+	secretARNs := pulumi.StringMap{}
+	var arnList pulumi.StringArray
+	for _, p := range providers {
+		sec, err := secretsmanager.NewSecret(ctx, name+"-"+p+"-api-key", &secretsmanager.SecretArgs{
+			Description:          pulumi.String("costgate " + a.Team + ": " + p + " API key"),
+			RecoveryWindowInDays: pulumi.Int(7),
+			Tags:                 stringMap(tags),
+		}, parent)
+		if err != nil {
+			return nil, fmt.Errorf("create %s key secret: %w", p, err)
+		}
+		key, ok := a.ProviderKeys[p]
+		if !ok {
+			key, ok = a.ProviderKeys[AnyProvider]
+		}
+		if ok {
+			if _, err := secretsmanager.NewSecretVersion(ctx, name+"-"+p+"-api-key", &secretsmanager.SecretVersionArgs{
+				SecretId:     sec.ID(),
+				SecretString: pulumi.ToSecret(key).(pulumi.StringOutput),
+			}, parent); err != nil {
+				return nil, fmt.Errorf("store %s key: %w", p, err)
+			}
+		} else {
+			_ = ctx.Log.Warn("no key for provider "+p+" in costgate:providerKeys: "+
+				"the secret is created empty; put the key into it before use", &pulumi.LogArgs{Resource: g})
+		}
+		secretARNs[p] = sec.Arn
+		arnList = append(arnList, sec.Arn)
+	}
+	g.SecretARNs = secretARNs.ToStringMapOutput()
+	return arnList, nil
+}
+
+// role registers the role consumers assume: the configured principals, or
+// the account root.
+func (g *ManagedGateway) role(ctx *pulumi.Context, name string, a *ManagedGatewayArgs, partition, account string, tags map[string]string) (*iam.Role, error) {
+	principals := a.ConsumerPrincipals
+	if len(principals) == 0 {
+		principals = []string{fmt.Sprintf("arn:%s:iam::%s:root", partition, account)}
+	}
+	own, foreign := SplitPrincipals(principals, account)
+	for _, p := range foreign {
+		if a.ConsumerExternalID == "" {
+			_ = ctx.Log.Warn("costgate:consumerPrincipals trusts "+p+" of another account without an sts:ExternalId condition: "+
+				"set costgate:consumerExternalId to the ID agreed with that account", &pulumi.LogArgs{Resource: g})
+		}
+	}
+	var st []policyStatement
+	if len(own) > 0 {
+		st = append(st, policyStatement{
+			Sid: "OwnAccount", Effect: "Allow", Principal: map[string]any{"AWS": own}, Action: []string{"sts:AssumeRole"},
+		})
+	}
+	if len(foreign) > 0 {
+		s := policyStatement{Sid: "OtherAccounts", Effect: "Allow", Principal: map[string]any{"AWS": foreign}, Action: []string{"sts:AssumeRole"}}
+		if a.ConsumerExternalID != "" {
+			s.Condition = map[string]any{"StringEquals": map[string]any{"sts:ExternalId": a.ConsumerExternalID}}
+		}
+		st = append(st, s)
+	}
+	assume, err := policyDocument(st...)
+	if err != nil {
+		return nil, err
+	}
+	role, err := iam.NewRole(ctx, name+"-gateway", &iam.RoleArgs{
+		Description:        pulumi.String("costgate " + a.Team + ": read the managed-API keys and invoke the chosen models"),
+		AssumeRolePolicy:   pulumi.String(assume),
+		MaxSessionDuration: pulumi.Int(3600),
+		Tags:               stringMap(tags),
+	}, pulumi.Parent(g))
+	if err != nil {
+		return nil, fmt.Errorf("create gateway role: %w", err)
+	}
+	g.RoleARN = role.Arn
+	return role, nil
+}
+
+// rolePolicy grants the gateway role exactly the provider secrets and the
+// chosen Bedrock models; nothing when there are neither.
+func rolePolicy(ctx *pulumi.Context, name string, role *iam.Role, arnList pulumi.StringArray, bedrockARNs []string, profileARNs pulumi.StringArray, parent pulumi.ResourceOption) error {
+	if len(arnList) == 0 && len(bedrockARNs) == 0 {
+		return nil
+	}
+	doc := pulumi.All(arnList.ToStringArrayOutput(), profileARNs.ToStringArrayOutput()).ApplyT(func(v []any) (string, error) {
+		arns, profiles := v[0].([]string), v[1].([]string)
+		var st []policyStatement
+		if len(arns) > 0 {
+			st = append(st, policyStatement{
+				Sid: "ReadProviderKeys", Effect: "Allow",
+				Action: []string{"secretsmanager:GetSecretValue"}, Resource: arns,
+			})
+		}
+		if len(bedrockARNs) > 0 {
+			st = append(st, policyStatement{
+				Sid: "InvokeChosenModels", Effect: "Allow",
+				Action: BedrockActions, Resource: bedrockARNs,
+			})
+		}
+		if len(profiles) > 0 {
+			st = append(st, policyStatement{
+				Sid: "InvokeTeamProfiles", Effect: "Allow",
+				Action: BedrockActions, Resource: profiles,
+			})
+		}
+		return policyDocument(st...)
+	}).(pulumi.StringOutput)
+	if _, err := iam.NewRolePolicy(ctx, name+"-gateway", &iam.RolePolicyArgs{
+		Role:   role.ID(),
+		Policy: doc,
+	}, parent); err != nil {
+		return fmt.Errorf("create gateway policy: %w", err)
+	}
+	return nil
+}
+
+// inferenceProfiles registers one application inference profile per
+// Bedrock model, copied from the system-defined cross-region profile (or
+// the foundation model) and tagged like every resource: Bedrock attributes
+// cost to tags only through application profiles, so invocations through
+// them reach the team's cost_center budget. The role invokes them and the
+// LiteLLM model list points at them.
+func (g *ManagedGateway) inferenceProfiles(ctx *pulumi.Context, a *ManagedGatewayArgs, ids []string, partition, region, account string, tags map[string]string) (pulumi.StringArray, error) {
+	arns := pulumi.StringMap{}
+	var list pulumi.StringArray
+	for _, id := range ids {
+		source := fmt.Sprintf("arn:%s:bedrock:%s::foundation-model/%s", partition, region, id)
+		if bedrockProfilePrefix(id) != "" {
+			source = fmt.Sprintf("arn:%s:bedrock:%s:%s:inference-profile/%s", partition, region, account, id)
+		}
+		name := InferenceProfileName(ctx.Stack(), a.Team, id)
+		p, err := bedrock.NewInferenceProfile(ctx, name, &bedrock.InferenceProfileArgs{
+			Name:        pulumi.String(name),
+			Description: pulumi.String("costgate " + a.Team + ": " + id + ", tagged for the team's budget"),
+			ModelSource: bedrock.InferenceProfileModelSourceArgs{CopyFrom: pulumi.String(source)},
+			Tags:        stringMap(tags),
+		}, pulumi.Parent(g))
+		if err != nil {
+			return nil, fmt.Errorf("create inference profile for %s: %w", id, err)
+		}
+		arns[id] = p.Arn
+		list = append(list, p.Arn)
+	}
+	g.BedrockProfileARNs = arns.ToStringMapOutput()
+	return list, nil
+}
+
+// InferenceProfileName is the name of a team's application inference
+// profile for a Bedrock model: letters, digits and single hyphens, at most
+// MaxInferenceProfileName characters, unique per stack, team and model.
+func InferenceProfileName(stack, team, modelID string) string {
+	var b strings.Builder
+	for _, r := range team {
+		if r == '-' && (b.Len() == 0 || strings.HasSuffix(b.String(), "-")) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	label := strings.TrimSuffix(b.String(), "-")
+	if label == "" {
+		label = "costgate"
+	}
+	return label + "-" + nameHash(stack, team, "bedrock", modelID)
+}
+
+// bedrockProfilePrefix is the cross-region profile prefix of a Bedrock id,
+// or "".
+func bedrockProfilePrefix(id string) string {
+	for _, p := range bedrockProfilePrefixes {
+		if strings.HasPrefix(id, p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// ValidatePrincipals rejects a consumer principal with a wildcard: "*" or
+// "arn:aws:iam::*:root" would let any AWS account in the world assume the
+// gateway role and read every provider key.
+func ValidatePrincipals(principals []string) error {
+	var bad []string
+	for _, p := range principals {
+		if strings.Contains(p, "*") || strings.TrimSpace(p) == "" {
+			bad = append(bad, fmt.Sprintf("%q", p))
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("costgate:consumerPrincipals %s would let any AWS account assume the gateway role: name the consumer roles", strings.Join(bad, ", "))
+	}
+	return nil
+}
+
+// PrincipalAccount is the account of an IAM ARN principal or a bare
+// account id; "" for anything else.
+func PrincipalAccount(p string) string {
+	if parts := strings.Split(p, ":"); len(parts) >= 6 && parts[0] == "arn" {
+		return parts[4]
+	}
+	if len(p) == 12 && strings.Trim(p, "0123456789") == "" {
+		return p
+	}
+	return ""
+}
+
+// SplitPrincipals separates the principals of the given account from those
+// of other accounts.
+func SplitPrincipals(principals []string, account string) (own, foreign []string) {
+	for _, p := range principals {
+		if a := PrincipalAccount(p); a != "" && a != account {
+			foreign = append(foreign, p)
+		} else {
+			own = append(own, p)
+		}
+	}
+	return own, foreign
 }
 
 // BedrockModelARNs lists the resources the gateway role may invoke for each

@@ -55,6 +55,8 @@ func Preview(p *plan.Plan, cfg Config) ([]plan.Resource, error) {
 type recorder struct {
 	mu        sync.Mutex
 	resources []plan.Resource
+	// ignored holds each resource's ignoreChanges, by type and name.
+	ignored map[string][]string
 }
 
 func (r *recorder) sorted() []plan.Resource {
@@ -79,6 +81,12 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		Name:       args.Name,
 		Properties: PlainProperties(args.Inputs),
 	})
+	if ig := args.RegisterRPC.GetIgnoreChanges(); len(ig) > 0 {
+		if r.ignored == nil {
+			r.ignored = map[string][]string{}
+		}
+		r.ignored[args.TypeToken+"::"+args.Name] = ig
+	}
 	r.mu.Unlock()
 
 	id := args.Name + "-id"
@@ -97,6 +105,8 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		id = args.Name
 	case "aws:iam/instanceProfile:InstanceProfile":
 		set("arn", fmt.Sprintf("arn:aws:iam::%s:instance-profile/%s", previewAccount, args.Name))
+	case "aws:bedrock/inferenceProfile:InferenceProfile":
+		set("arn", fmt.Sprintf("arn:aws:bedrock:%s:%s:application-inference-profile/%s", previewRegion, previewAccount, args.Name))
 	case "aws:ec2/vpc:Vpc":
 		id = "vpc-" + args.Name
 	case "aws:ec2/subnet:Subnet":
@@ -110,6 +120,7 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		set("arn", fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s/0123456789abcdef", previewRegion, previewAccount, args.Name))
 		set("arnSuffix", "app/"+args.Name+"/0123456789abcdef")
 		set("dnsName", "internal-"+args.Name+"-1234567890."+previewRegion+".elb.amazonaws.com")
+		set("zoneId", "Z35SXDOTRQ7X7K")
 	case "aws:lb/targetGroup:TargetGroup":
 		set("arn", fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/0123456789abcdef", previewRegion, previewAccount, args.Name))
 		set("arnSuffix", "targetgroup/"+args.Name+"/0123456789abcdef")
@@ -149,6 +160,31 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 			"names": []any{previewRegion + "a", previewRegion + "b", previewRegion + "c"},
 			"id":    previewRegion,
 		}), nil
+	case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings":
+		// GPU types are offered in some zones only: never in the first.
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"locations": []any{previewRegion + "b", previewRegion + "c"},
+			"id":        previewRegion,
+		}), nil
+	case "aws:ec2/getSubnet:getSubnet":
+		id := ""
+		if v, ok := args.Args["id"]; ok && v.IsString() {
+			id = v.StringValue()
+		}
+		// A subnet id's last letter is its zone's ("subnet-a" in us-east-1a).
+		zone := previewRegion + "b"
+		if n := len(id); n > 0 && id[n-1] >= 'a' && id[n-1] <= 'f' {
+			zone = previewRegion + id[n-1:]
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "availabilityZone": zone, "vpcId": "vpc-existing", "cidrBlock": "10.0.0.0/24"}), nil
+	case "aws:ec2/getAmi:getAmi":
+		return resource.NewPropertyMapFromMap(map[string]any{"id": previewAMI, "imageId": previewAMI, "architecture": "x86_64"}), nil
+	case "aws:bedrock/getInferenceProfile:getInferenceProfile":
+		id := args.Args["inferenceProfileId"].StringValue()
+		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "inferenceProfileId": id, "status": "ACTIVE", "type": "SYSTEM_DEFINED"}), nil
+	case "aws:bedrockfoundation/getModel:getModel":
+		id := args.Args["modelId"].StringValue()
+		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "modelId": id}), nil
 	case "aws:ec2/getVpc:getVpc":
 		out := map[string]any{"cidrBlock": "10.0.0.0/16"}
 		if id, ok := args.Args["id"]; ok && id.IsString() {

@@ -33,7 +33,6 @@ func BenchmarkGate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	engine, _ := plan.Engine(ev)
 	for _, name := range []string{"company-50", "regulated", "enterprise-hybrid"} {
 		p := benchPlan(b, name)
 		b.Run(name, func(b *testing.B) {
@@ -41,7 +40,7 @@ func BenchmarkGate(b *testing.B) {
 			for b.Loop() {
 				q := *p
 				q.Options = append([]plan.Option(nil), p.Options...)
-				if err := Gate(context.Background(), &q, engine, Config{}); err != nil {
+				if err := Gate(context.Background(), &q, ev, Config{}); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -51,7 +50,7 @@ func BenchmarkGate(b *testing.B) {
 
 func benchPlan(b *testing.B, name string) *plan.Plan {
 	b.Helper()
-	p, diags, err := plan.BuildFile(filepath.Join("..", "examples", name+".hcl"), plan.Options{AsOf: planDate})
+	p, diags, err := plan.BuildFile(context.Background(), filepath.Join("..", "examples", name+".hcl"), plan.Options{AsOf: planDate})
 	if err != nil || diags.HasErrors() {
 		b.Fatalf("build %s: %v %v", name, err, diags)
 	}

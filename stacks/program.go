@@ -55,8 +55,11 @@ func buildPlan(cfg Config, asOf time.Time) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	engine, _ := plan.Engine(ev)
-	p, diags, err := plan.BuildFile(cfg.SpecPath, plan.Options{Policies: ev, AsOf: asOf, Gate: GateWith(context.Background(), engine, cfg)})
+	cat, err := cfg.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	p, diags, err := plan.BuildFile(context.Background(), cfg.SpecPath, plan.Options{Catalog: cat, Policies: ev, AsOf: asOf, Deployment: cfg.Deployment(), Gate: GateWith(ev, cfg)})
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("invalid spec %s:\n%s", cfg.SpecPath, diags.Error())
 	}
@@ -127,14 +130,65 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 	if opt == nil {
 		return nil, fmt.Errorf("deploy: decision %q names no option of the plan", p.Decision.Architecture)
 	}
-	out := pulumi.Map{}
-	team, cc := p.Team, p.Inputs.CostCenter
+	team := p.Team
 	if team == "" {
 		team = p.Inputs.Team
 	}
+	reminders, err := Preflight(ctx, p, cfg)
+	for _, r := range reminders {
+		_ = ctx.Log.Info("costgate reminder: "+r, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	cat, err := cfg.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	budget := budgetOf(p, opt)
+	out := costOutputs(p, opt)
+
+	var fleet *SelfHostedInference
+	if opt.Architecture == plan.SelfHosted || opt.Architecture == plan.Hybrid {
+		var err error
+		if fleet, err = deployFleet(ctx, team, p, opt, cfg, budget, out); err != nil {
+			return nil, err
+		}
+	}
+	var profiles pulumi.StringMapOutput
+	if opt.Architecture == plan.Managed || opt.Architecture == plan.Hybrid {
+		gw, err := NewManagedGateway(ctx, team, &ManagedGatewayArgs{
+			Team: team, CostCenter: p.Inputs.CostCenter,
+			Routes:             opt.Routes,
+			Catalog:            cat,
+			ProviderKeys:       cfg.ProviderKeys,
+			ConsumerPrincipals: cfg.ConsumerPrincipals,
+			ConsumerExternalID: cfg.ConsumerExternalID,
+			Budget:             budget,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out["gatewayRoleArn"] = gw.RoleARN
+		out["providerKeySecretArns"] = gw.SecretARNs
+		out["budgetName"] = gw.BudgetName
+		out["bedrockProfileArns"] = gw.BedrockProfileARNs
+		profiles = gw.BedrockProfileARNs
+	}
+	if opt.Architecture == plan.Hybrid {
+		if err := routing(ctx, team, p.Inputs.CostCenter, opt.Routes, fleet, profiles, cat, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// budgetOf is the option's budget: the spec's limit, or else the option's
+// expected cost, with the spec's alert addresses and approval threshold.
+func budgetOf(p *plan.Plan, opt *plan.Option) *BudgetArgs {
 	budget := &BudgetArgs{
 		LimitUSD:    opt.MonthlyUSD.Expected,
-		CostCenter:  cc,
+		CostCenter:  p.Inputs.CostCenter,
 		AlertEmails: p.Inputs.Budget.AlertEmails,
 	}
 	if l := p.Inputs.Budget.MonthlyLimitUSD; l != nil {
@@ -143,7 +197,13 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 	if a := p.Inputs.Budget.ApprovalAboveUSD; a != nil {
 		budget.ApprovalUSD = *a
 	}
+	return budget
+}
 
+// costOutputs are the stack outputs every decision exports: the decision,
+// its monthly cost range and the breakeven.
+func costOutputs(p *plan.Plan, opt *plan.Option) pulumi.Map {
+	out := pulumi.Map{}
 	out["decision"] = pulumi.String(p.Decision.Architecture)
 	out["monthlyUsdLow"] = pulumi.Float64(opt.MonthlyUSD.Low)
 	out["monthlyUsdExpected"] = pulumi.Float64(opt.MonthlyUSD.Expected)
@@ -154,73 +214,58 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 		// No team size in range breaks even.
 		out["breakevenDevelopers"] = pulumi.Int(-1)
 	}
+	return out
+}
 
-	var fleet *SelfHostedInference
-	if opt.Architecture == plan.SelfHosted || opt.Architecture == plan.Hybrid {
-		if opt.Sizing == nil {
-			return nil, fmt.Errorf("deploy: option %s has no sizing", opt.Architecture)
-		}
-		gated := false
-		if m, ok := modelcatalog.Default().OpenModel(opt.Sizing.Model); ok {
-			gated = m.Gated
-		}
-		args := &SelfHostedInferenceArgs{
-			Team: team, CostCenter: cc,
-			Sizing:          *opt.Sizing,
-			Gated:           gated,
-			VPCID:           cfg.VPCID,
-			SubnetIDs:       cfg.SubnetIDs,
-			AllowedCIDRs:    cfg.AllowedCIDRs,
-			CertificateARN:  cfg.CertificateARN,
-			AMIID:           cfg.AMIID,
-			Image:           cfg.VLLMImage,
-			AlarmTopicARN:   cfg.AlarmTopicARN,
-			LatencyTargetMs: latencyTarget(opt.Routes),
-			APIKey:          cfg.VLLMAPIKey,
-			HFToken:         cfg.HFToken,
-			TimeZone:        cfg.TimeZone,
-		}
-		if opt.Architecture == plan.SelfHosted {
-			args.Budget = budget
-		}
-		var err error
-		if fleet, err = NewSelfHostedInference(ctx, team, args); err != nil {
-			return nil, err
-		}
-		out["endpoint"] = fleet.Endpoint
-		out["apiKeySecretArn"] = fleet.APIKeySecretARN
-		out["hfTokenSecretArn"] = fleet.HFTokenSecretARN
-		out["instanceRoleArn"] = fleet.RoleARN
-		out["autoScalingGroupName"] = fleet.AutoScalingGroupName
-		if opt.Architecture == plan.SelfHosted {
-			out["budgetName"] = fleet.BudgetName
-		}
+// deployFleet registers the self-hosted fleet of the option and adds its
+// outputs; the fleet carries the budget only when it is the whole option.
+func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Option, cfg Config, budget *BudgetArgs, out pulumi.Map) (*SelfHostedInference, error) {
+	if opt.Sizing == nil {
+		return nil, fmt.Errorf("deploy: option %s has no sizing", opt.Architecture)
 	}
-
-	var gw *ManagedGateway
-	if opt.Architecture == plan.Managed || opt.Architecture == plan.Hybrid {
-		var err error
-		gw, err = NewManagedGateway(ctx, team, &ManagedGatewayArgs{
-			Team: team, CostCenter: cc,
-			Routes:             opt.Routes,
-			ProviderKeys:       cfg.ProviderKeys,
-			ConsumerPrincipals: cfg.ConsumerPrincipals,
-			Budget:             budget,
-		})
-		if err != nil {
-			return nil, err
-		}
-		out["gatewayRoleArn"] = gw.RoleARN
-		out["providerKeySecretArns"] = gw.SecretARNs
-		out["budgetName"] = gw.BudgetName
+	gated := false
+	cat, err := cfg.Catalog()
+	if err != nil {
+		return nil, err
 	}
-
-	if opt.Architecture == plan.Hybrid {
-		if err := routing(ctx, team, cc, opt.Routes, fleet, out); err != nil {
-			return nil, err
-		}
+	if m, ok := cat.OpenModel(opt.Sizing.Model); ok {
+		gated = m.Gated
 	}
-	return out, nil
+	args := &SelfHostedInferenceArgs{
+		Team: team, CostCenter: p.Inputs.CostCenter,
+		Sizing:               *opt.Sizing,
+		Gated:                gated,
+		VPCID:                cfg.VPCID,
+		SubnetIDs:            cfg.SubnetIDs,
+		AllowedCIDRs:         cfg.AllowedCIDRs,
+		CertificateARN:       cfg.CertificateARN,
+		DNSName:              cfg.DNSName,
+		HostedZoneID:         cfg.HostedZoneID,
+		AMIID:                cfg.AMIID,
+		Image:                cfg.VLLMImage,
+		DockerHubCredentials: cfg.DockerHubCredentials,
+		AlarmTopicARN:        cfg.AlarmTopicARN,
+		LatencyTargetMs:      latencyTarget(opt.Routes),
+		APIKey:               cfg.VLLMAPIKey,
+		HFToken:              cfg.HFToken,
+		TimeZone:             cfg.TimeZone,
+	}
+	if opt.Architecture == plan.SelfHosted {
+		args.Budget = budget
+	}
+	fleet, err := NewSelfHostedInference(ctx, team, args)
+	if err != nil {
+		return nil, err
+	}
+	out["endpoint"] = fleet.Endpoint
+	out["apiKeySecretArn"] = fleet.APIKeySecretARN
+	out["hfTokenSecretArn"] = fleet.HFTokenSecretARN
+	out["instanceRoleArn"] = fleet.RoleARN
+	out["autoScalingGroupName"] = fleet.AutoScalingGroupName
+	if opt.Architecture == plan.SelfHosted {
+		out["budgetName"] = fleet.BudgetName
+	}
+	return fleet, nil
 }
 
 // latencyTarget is the tightest max_ttft_ms of the self-hosted routes.
@@ -248,30 +293,102 @@ type RouteEntry struct {
 // RoutingParameterName is the SSM parameter holding a team's routing table.
 func RoutingParameterName(team string) string { return "/costgate/" + team + "/routes" }
 
+// MaxStandardParameterBytes is the size limit of a Standard-tier SSM
+// parameter value; a larger routing table is split into pages.
+const MaxStandardParameterBytes = 4096
+
+// maxEndpointLen bounds the endpoint a self-hosted row carries: "https://",
+// a DNS name of at most 253 characters and "/v1". Pages are cut for it, so
+// that the endpoint, known only after the load balancer exists, always fits.
+const maxEndpointLen = len("https://") + 253 + len("/v1")
+
+// RoutingPages splits the routes into the fewest consecutive pages whose
+// tables each fit a Standard parameter with any endpoint.
+func RoutingPages(routes []plan.Route) ([][]plan.Route, error) {
+	worst := strings.Repeat("x", maxEndpointLen)
+	var pages [][]plan.Route
+	var cur []plan.Route
+	for _, r := range routes {
+		next := append(append([]plan.Route(nil), cur...), r)
+		table, err := RoutingTable(next, worst)
+		if err != nil {
+			return nil, err
+		}
+		if len(table) <= MaxStandardParameterBytes {
+			cur = next
+			continue
+		}
+		if len(cur) == 0 {
+			return nil, fmt.Errorf("routing table: the row of workload %s alone exceeds %d bytes", r.Workload, MaxStandardParameterBytes)
+		}
+		pages = append(pages, cur)
+		cur = []plan.Route{r}
+	}
+	return append(pages, cur), nil
+}
+
 // routing writes the routing table to SSM and exports it with a LiteLLM
-// proxy model_list.
-func routing(ctx *pulumi.Context, team, costCenter string, routes []plan.Route, fleet *SelfHostedInference, out pulumi.Map) error {
+// proxy model_list. A table that fits one Standard parameter is
+// RoutingParameterName(team); a larger one is split into pages under it
+// (".../routes/1", ".../routes/2", ...) and the parameter itself holds
+// {"pages": [names]}, all Standard tier (free, 4 KB each).
+func routing(ctx *pulumi.Context, team, costCenter string, routes []plan.Route, fleet *SelfHostedInference, profiles pulumi.StringMapOutput, cat *modelcatalog.Catalog, out pulumi.Map) error {
 	table := fleet.Endpoint.ApplyT(func(endpoint string) (string, error) {
 		return RoutingTable(routes, endpoint)
 	}).(pulumi.StringOutput)
-	param, err := ssm.NewParameter(ctx, team+"-routes", &ssm.ParameterArgs{
-		Name:        pulumi.String(RoutingParameterName(team)),
-		Description: pulumi.String("costgate " + team + ": which endpoint and model serve each workload"),
-		Type:        pulumi.String("String"),
-		Tier:        pulumi.String("Standard"),
-		// Not a secret: insecureValue keeps it readable in diffs and previews.
-		InsecureValue: table,
-		Tags:          stringMap(Tags(team, costCenter)),
-	})
+	pages, err := RoutingPages(routes)
 	if err != nil {
-		return fmt.Errorf("create routing parameter: %w", err)
+		return err
+	}
+	base := RoutingParameterName(team)
+	value := table
+	if len(pages) > 1 {
+		var names []string
+		for i, page := range pages {
+			pageName := fmt.Sprintf("%s/%d", base, i+1)
+			names = append(names, pageName)
+			rows := fleet.Endpoint.ApplyT(func(endpoint string) (string, error) {
+				return RoutingTable(page, endpoint)
+			}).(pulumi.StringOutput)
+			if _, err := routingParameter(ctx, fmt.Sprintf("%s-routes-%d", team, i+1), pageName,
+				fmt.Sprintf("costgate %s: routing table, page %d of %d", team, i+1, len(pages)), rows, team, costCenter); err != nil {
+				return err
+			}
+		}
+		index, err := json.Marshal(map[string][]string{"pages": names})
+		if err != nil {
+			return fmt.Errorf("encode routing index: %w", err)
+		}
+		value = pulumi.String(index).ToStringOutput()
+	}
+	param, err := routingParameter(ctx, team+"-routes", base,
+		"costgate "+team+": which endpoint and model serve each workload", value, team, costCenter)
+	if err != nil {
+		return err
 	}
 	out["routingParameter"] = param.Name
 	out["routingTable"] = table
-	out["litellmModelList"] = fleet.Endpoint.ApplyT(func(endpoint string) (string, error) {
-		return LiteLLMModelList(routes, endpoint, modelcatalog.Default())
+	out["litellmModelList"] = pulumi.All(fleet.Endpoint, profiles).ApplyT(func(v []any) (string, error) {
+		return LiteLLMModelList(routes, v[0].(string), cat, v[1].(map[string]string))
 	}).(pulumi.StringOutput)
 	return nil
+}
+
+// routingParameter registers one Standard-tier parameter of the table.
+func routingParameter(ctx *pulumi.Context, resource, name, desc string, value pulumi.StringOutput, team, costCenter string) (*ssm.Parameter, error) {
+	param, err := ssm.NewParameter(ctx, resource, &ssm.ParameterArgs{
+		Name:        pulumi.String(name),
+		Description: pulumi.String(desc),
+		Type:        pulumi.String("String"),
+		Tier:        pulumi.String("Standard"),
+		// Not a secret: insecureValue keeps it readable in diffs and previews.
+		InsecureValue: value,
+		Tags:          stringMap(Tags(team, costCenter)),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create routing parameter %s: %w", name, err)
+	}
+	return param, nil
 }
 
 // RoutingTable renders the routes as the JSON the SSM parameter holds.
@@ -301,8 +418,10 @@ type litellmEntry struct {
 // LiteLLMModelList renders a LiteLLM proxy model_list (JSON, which is also
 // YAML) with one entry per workload, named after it, so clients ask for
 // "autocomplete" and the gateway routes. Keys are environment references,
-// never values.
-func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Catalog) (string, error) {
+// never values. A Bedrock model with an application inference profile in
+// profiles (Bedrock id → ARN) is invoked through it (model_id), so its cost
+// carries the team's tags, while the model name keeps LiteLLM's pricing.
+func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Catalog, profiles map[string]string) (string, error) {
 	var list []litellmEntry
 	for _, r := range routes {
 		params := map[string]string{}
@@ -322,9 +441,13 @@ func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Ca
 			}
 			if provider == Bedrock {
 				params["model"] = "bedrock/" + m.BedrockID
+				if arn, ok := profiles[m.BedrockID]; ok {
+					params["model_id"] = arn
+				}
 			} else {
-				params["model"] = provider + "/" + m.APIID
-				params["api_key"] = "os.environ/" + strings.ToUpper(strings.ReplaceAll(provider, "-", "_")) + "_API_KEY"
+				lp := LiteLLMProvider(provider)
+				params["model"] = lp + "/" + m.APIID
+				params["api_key"] = "os.environ/" + strings.ToUpper(strings.ReplaceAll(lp, "-", "_")) + "_API_KEY"
 			}
 		default:
 			return "", fmt.Errorf("workload %s: served by %q", r.Workload, r.ServedBy)
@@ -336,6 +459,20 @@ func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Ca
 		return "", fmt.Errorf("encode LiteLLM model list: %w", err)
 	}
 	return string(b), nil
+}
+
+// litellmProviderNames maps the catalog's vendors to LiteLLM's provider
+// prefixes where they differ: LiteLLM calls Google AI Studio "gemini"
+// (model "gemini/…", key GEMINI_API_KEY), as modelcatalog's LiteLLM import
+// does.
+var litellmProviderNames = map[string]string{"google": "gemini"}
+
+// LiteLLMProvider is LiteLLM's provider prefix for a catalog vendor.
+func LiteLLMProvider(vendor string) string {
+	if p, ok := litellmProviderNames[vendor]; ok {
+		return p
+	}
+	return vendor
 }
 
 // Summary is the one-screen account of the plan the program logs.

@@ -37,7 +37,7 @@ func examplePlan(t *testing.T, name string) *plan.Plan {
 	if p, ok := plans[name]; ok {
 		return clonePlan(t, p)
 	}
-	p, diags, err := plan.BuildFile(filepath.Join("..", "examples", name+".hcl"), plan.Options{AsOf: planDate})
+	p, diags, err := plan.BuildFile(context.Background(), filepath.Join("..", "examples", name+".hcl"), plan.Options{AsOf: planDate})
 	if err != nil || diags.HasErrors() {
 		t.Fatalf("build %s: %v %v", name, err, diags)
 	}
@@ -172,7 +172,7 @@ func TestDeployExamples(t *testing.T) {
 				"aws:secretsmanager/secret:Secret":                  1,
 				"aws:secretsmanager/secretVersion:SecretVersion":    1,
 				"aws:iam/role:Role":                                 1,
-				"aws:iam/rolePolicy:RolePolicy":                     1,
+				"aws:iam/rolePolicy:RolePolicy":                     2, // secrets; lifecycle hook
 				"aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
 				"aws:iam/instanceProfile:InstanceProfile":           1,
 				"aws:budgets/budget:Budget":                         1,
@@ -199,6 +199,7 @@ func TestDeployExamples(t *testing.T) {
 				VPCID:              "vpc-existing",
 				SubnetIDs:          []string{"subnet-a", "subnet-b"},
 				CertificateARN:     "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+				DNSName:            "llm.acme.example",
 			},
 			counts: map[string]int{
 				SelfHostedInferenceType:                          1,
@@ -211,7 +212,7 @@ func TestDeployExamples(t *testing.T) {
 				"aws:secretsmanager/secret:Secret":               2,
 				"aws:secretsmanager/secretVersion:SecretVersion": 2,
 				"aws:iam/role:Role":                              2,
-				"aws:iam/rolePolicy:RolePolicy":                  2,
+				"aws:iam/rolePolicy:RolePolicy":                  3,
 				"aws:budgets/budget:Budget":                      1,
 				"aws:ssm/parameter:Parameter":                    1,
 			},
@@ -273,7 +274,7 @@ func checkOutputs(t *testing.T, p *plan.Plan, opt *plan.Option, outs map[string]
 	switch opt.Architecture {
 	case plan.SelfHosted, plan.Hybrid:
 		ep, _ := outs["endpoint"].(string)
-		if !strings.HasSuffix(ep, ".elb.amazonaws.com/v1") {
+		if !strings.HasSuffix(ep, ".elb.amazonaws.com/v1") && !strings.HasSuffix(ep, ".example/v1") {
 			t.Errorf("endpoint = %q, want the load balancer's /v1 URL", ep)
 		}
 		if arn, _ := outs["apiKeySecretArn"].(string); !strings.HasPrefix(arn, "arn:aws:secretsmanager:") {
@@ -377,7 +378,7 @@ func checkFleet(t *testing.T, rs []plan.Resource, opt *plan.Option, cfg Config) 
 	if asg.Properties["minSize"] != float64(floor) || asg.Properties["maxSize"] != float64(s.PeakInstances) {
 		t.Errorf("group min/max %v/%v, want %d/%d", asg.Properties["minSize"], asg.Properties["maxSize"], floor, s.PeakInstances)
 	}
-	if asg.Properties["healthCheckType"] != "ELB" || asg.Properties["healthCheckGracePeriod"] != float64(GracePeriodSeconds(s.WeightsGB)) {
+	if asg.Properties["healthCheckType"] != "ELB" || asg.Properties["healthCheckGracePeriod"] != float64(ServiceWarmupSeconds) {
 		t.Errorf("group health check %v/%v", asg.Properties["healthCheckType"], asg.Properties["healthCheckGracePeriod"])
 	}
 	if _, ok := asg.Properties["instanceRefresh"].(map[string]any); !ok {
@@ -483,6 +484,13 @@ func checkGateway(t *testing.T, rs []plan.Resource, opt *plan.Option, cfg Config
 	if len(bedrockIDs) > 0 {
 		want = append(want, statement{Sid: "InvokeChosenModels", Effect: "Allow", Action: BedrockActions,
 			Resource: BedrockModelARNs("aws", previewRegion, previewAccount, bedrockIDs)})
+		// The team's application inference profiles, one per model.
+		var profiles []string
+		for _, id := range bedrockIDs {
+			profiles = append(profiles, fmt.Sprintf("arn:aws:bedrock:%s:%s:application-inference-profile/%s",
+				previewRegion, previewAccount, InferenceProfileName(PreviewStack, teamOf(rs), id)))
+		}
+		want = append(want, statement{Sid: "InvokeTeamProfiles", Effect: "Allow", Action: BedrockActions, Resource: profiles})
 	}
 	rp := ofType(rs, "aws:iam/rolePolicy:RolePolicy")
 	var gw []plan.Resource
@@ -585,6 +593,19 @@ var (
 	engine     *policies.Engine
 	engineErr  error
 )
+
+var builtinEvaluator = sync.OnceValues(func() (plan.Evaluator, error) { return plan.NewPolicies() })
+
+// evaluator is the built-in policies behind plan.Evaluator, as the CLI
+// and the program use them.
+func evaluator(t *testing.T) plan.Evaluator {
+	t.Helper()
+	ev, err := builtinEvaluator()
+	if err != nil {
+		t.Fatalf("load policies: %v", err)
+	}
+	return ev
+}
 
 func resourceEngine(t *testing.T) *policies.Engine {
 	t.Helper()

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/costgate/costgate/breakeven"
@@ -18,7 +15,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-var breakevenFormats = []string{"text", "json"}
+var breakevenFormats = report.FormatsOf[report.BreakevenOutputter]()
 
 // breakevenFlags are the breakeven command's flags.
 type breakevenFlags struct {
@@ -120,20 +117,20 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	if err != nil {
 		return invalid(fmt.Errorf("price %s: %w", path, err))
 	}
-	data := report.ChartData{Team: s.Team.Name, AsOf: date, Points: points, Breakeven: res.Breakeven, Current: s.Team.Developers}
+	data := report.ChartData{Spec: path, Team: s.Team.Name, AsOf: date, Points: points, Breakeven: res.Breakeven, Current: s.Team.Developers, TeamToday: team}
 	out := cmd.OutOrStdout()
 	if chartFormat != "" {
 		if err := writeChart(f.plotPath, chartFormat, data); err != nil {
 			return err
 		}
-		_, err := fmt.Fprintf(out, "wrote %s: %s over 1–%s developers, breakeven %s, team today %s\n", f.plotPath,
-			strings.Join(optionNames(points), ", "), plan.USD(float64(maxDevs)), breakevenSummary(res.Breakeven), teamText(s.Team.Developers))
+		_, err := fmt.Fprintf(out, "wrote %s: %s\n", f.plotPath, report.PlotSummary(data, maxDevs))
 		return err
 	}
-	if f.format == "json" {
-		return breakevenJSON(out, path, data)
+	o, err := report.Lookup[report.BreakevenOutputter](f.format)
+	if err != nil {
+		return invalid(err)
 	}
-	return breakevenText(out, path, data, team)
+	return o.Breakeven(out, data)
 }
 
 func writeChart(path, format string, data report.ChartData) (err error) {
@@ -159,113 +156,6 @@ func defaultMaxDevelopers(team spec.Range, be *int) int {
 	n := int(math.Pow(10, math.Ceil(math.Log10(math.Max(want, 100)))))
 	return min(n, breakeven.MaxDevelopers)
 }
-
-func optionNames(points []breakeven.Point) []string {
-	var out []string
-	for _, a := range []string{plan.Managed, plan.SelfHosted, plan.Hybrid} {
-		for _, p := range points {
-			if _, ok := p.Options[a]; ok {
-				out = append(out, a)
-				break
-			}
-		}
-	}
-	return out
-}
-
-func breakevenSummary(be *int) string {
-	if be == nil {
-		return "none up to 100,000 developers"
-	}
-	return plan.USD(float64(*be)) + " developers"
-}
-
-func teamText(r spec.Range) string {
-	if r.IsScalar() {
-		return plan.USD(r.Low)
-	}
-	return plan.USD(r.Low) + "–" + plan.USD(r.High)
-}
-
-func breakevenText(w io.Writer, path string, d report.ChartData, team int) error {
-	b := &strings.Builder{}
-	fmt.Fprintf(b, "costgate breakeven: team %s (%s), priced for %s\n", d.Team, path, d.AsOf)
-	fmt.Fprintf(b, "BREAKEVEN  %s (self-hosted expected ≤ managed expected)\nTEAM       %s developers today\n\n", breakevenSummary(d.Breakeven), teamText(d.Current))
-	archs := optionNames(d.Points)
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprint(tw, "DEVELOPERS\t")
-	for _, a := range archs {
-		fmt.Fprintf(tw, "%s\t%s LOW–HIGH\t", strings.ToUpper(a), strings.ToUpper(a))
-	}
-	fmt.Fprintln(tw, "\t")
-	for _, p := range d.Points {
-		fmt.Fprintf(tw, "%s\t", plan.USD(float64(p.Developers)))
-		for _, a := range archs {
-			m, ok := p.Options[a]
-			if !ok {
-				fmt.Fprint(tw, "-\t-\t")
-				continue
-			}
-			fmt.Fprintf(tw, "$%s\t$%s–$%s\t", plan.USD(m.Expected), plan.USD(m.Low), plan.USD(m.High))
-		}
-		var marks []string
-		if p.Developers == team {
-			marks = append(marks, "team today")
-		}
-		if d.Breakeven != nil && p.Developers == *d.Breakeven {
-			marks = append(marks, "breakeven")
-		}
-		mark := ""
-		if len(marks) > 0 {
-			mark = "<- " + strings.Join(marks, ", ")
-		}
-		fmt.Fprintf(tw, "%s\t\n", mark)
-	}
-	if err := tw.Flush(); err != nil {
-		return err
-	}
-	b.WriteString("(USD per month; every input but the team size as in the spec)\n")
-	// tabwriter pads the last column even when a row has no marker.
-	lines := strings.Split(b.String(), "\n")
-	for i := range lines {
-		lines[i] = strings.TrimRight(lines[i], " ")
-	}
-	_, err := io.WriteString(w, strings.Join(lines, "\n"))
-	return err
-}
-
-// breakevenJSONOut is the breakeven command's JSON.
-type breakevenJSONOut struct {
-	Spec       string      `json:"spec"`
-	Team       string      `json:"team"`
-	AsOf       string      `json:"as_of"`
-	Breakeven  *int        `json:"breakeven_developers"`
-	Developers spec.Range  `json:"developers"`
-	Points     []pointJSON `json:"points"`
-}
-
-// pointJSON is one team size's costs, in the plan's money shape.
-type pointJSON struct {
-	Developers int                   `json:"developers"`
-	Options    map[string]plan.Money `json:"monthly_usd"`
-}
-
-func breakevenJSON(w io.Writer, path string, d report.ChartData) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	points := make([]pointJSON, 0, len(d.Points))
-	for _, p := range d.Points {
-		pj := pointJSON{Developers: p.Developers, Options: map[string]plan.Money{}}
-		for a, m := range p.Options {
-			pj.Options[a] = plan.Money{Low: cents(m.Low), Expected: cents(m.Expected), High: cents(m.High)}
-		}
-		points = append(points, pj)
-	}
-	return enc.Encode(breakevenJSONOut{Spec: path, Team: d.Team, AsOf: d.AsOf, Breakeven: d.Breakeven, Developers: d.Current, Points: points})
-}
-
-func cents(v float64) float64 { return math.Round(v*100) / 100 }
 
 func todayUTC() string {
 	return time.Now().UTC().Format(plan.DateLayout)

@@ -148,7 +148,7 @@ func loadCatalog(book string) (*modelcatalog.Catalog, error) {
 	if err != nil {
 		return nil, invalid(err)
 	}
-	cat = modelcatalog.Merge(cat, b)
+	cat = modelcatalog.MergeBook(cat, b, book)
 	if err := cat.Validate(); err != nil {
 		return nil, invalid(fmt.Errorf("price book %s: %w", book, err))
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/stacks"
 	"github.com/spf13/cobra"
@@ -17,10 +18,16 @@ import (
 
 // planFlags are the flags every planning command shares.
 type planFlags struct {
-	format     string
-	catalog    string
-	policyDirs []string
-	asOf       string
+	format        string
+	catalog       string
+	policyDirs    []string
+	asOf          string
+	approvals     string
+	policyTimeout time.Duration
+	drift         driftFlags // --usage; registered by plan and check
+	// stack is the stack configuration the resources are previewed with;
+	// the zero value is the program's default.
+	stack stacks.Config
 }
 
 func (f *planFlags) register(cmd *cobra.Command, formats string) {
@@ -28,6 +35,32 @@ func (f *planFlags) register(cmd *cobra.Command, formats string) {
 	cmd.Flags().StringVar(&f.catalog, "catalog", "", "price book (JSON) that overrides or extends the embedded catalog")
 	cmd.Flags().StringArrayVar(&f.policyDirs, "policy-dir", nil, "extra folder of Rego policies loaded beside the built-in ones (repeatable)")
 	cmd.Flags().StringVar(&f.asOf, "as-of", "", "date to price the plan for, YYYY-MM-DD (default today, UTC)")
+	cmd.Flags().StringVar(&f.approvals, "approvals", "", `JSON file of the identities that approved the change, {"approved_by": ["cfo@acme.example", "@octocat"]}: an override counts only if its approver is listed, and a loosened spec needs one (without the flag, overrides count but are marked unverified)`)
+	cmd.Flags().DurationVar(&f.policyTimeout, "policy-timeout", policies.DefaultTimeout, "deadline for evaluating the policies of one plan; a policy that runs longer is invalid input (exit 2)")
+}
+
+// evaluator compiles the built-in policies and the --policy-dir folders.
+func (f *planFlags) evaluator() (plan.Evaluator, error) {
+	if f.policyTimeout <= 0 {
+		return nil, invalid(fmt.Errorf("--policy-timeout %s: want a positive duration such as 10s", f.policyTimeout))
+	}
+	ev, err := plan.NewPoliciesWith(policies.Options{Dirs: f.policyDirs, Timeout: f.policyTimeout})
+	if err != nil {
+		return nil, invalid(err)
+	}
+	return ev, nil
+}
+
+// loadApprovals reads --approvals; nil when the flag is not given.
+func (f *planFlags) loadApprovals() (*plan.Approvals, error) {
+	if f.approvals == "" {
+		return nil, nil
+	}
+	a, err := plan.LoadApprovals(f.approvals)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	return a, nil
 }
 
 // catalogAndDate loads the price book over the embedded catalog (checked
@@ -63,9 +96,15 @@ type planned struct {
 }
 
 // buildPlans parses every spec, then plans each; invalid input writes
-// diagnostics to stderr and returns errReported.
-func buildPlans(f *planFlags, paths []string, stderr io.Writer) ([]planned, error) {
+// diagnostics to stderr and returns errReported. With baseRef, each spec
+// is compared with its version at that revision, so that a loosened
+// compliance or budget block is denied unless approved.
+func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef string, stderr io.Writer) ([]planned, error) {
 	cat, asOf, err := catalogAndDate(f.catalog, f.asOf)
+	if err != nil {
+		return nil, err
+	}
+	approvals, err := f.loadApprovals()
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +116,7 @@ func buildPlans(f *planFlags, paths []string, stderr io.Writer) ([]planned, erro
 	}
 	policiesReady := make(chan compiled, 1)
 	go func() {
-		ev, err := plan.NewPolicies(f.policyDirs...)
+		ev, err := f.evaluator()
 		policiesReady <- compiled{ev, err}
 	}()
 	parser := spec.NewParser(cat)
@@ -99,19 +138,33 @@ func buildPlans(f *planFlags, paths []string, stderr io.Writer) ([]planned, erro
 	if failed {
 		return nil, errReported
 	}
+	bases := make([]*spec.Spec, len(specs))
+	if baseRef != "" {
+		pairs, err := diffInputs(cat, baseRef, paths, stderr)
+		if err != nil {
+			return nil, err
+		}
+		for i, p := range pairs {
+			bases[i] = p.base
+		}
+	}
 	c := <-policiesReady
 	if c.err != nil {
-		return nil, invalid(c.err)
+		return nil, c.err
+	}
+	measured, err := f.drift.measuredFor(specs, cat, stderr)
+	if err != nil {
+		return nil, err
 	}
 	ev := c.ev
-	engine, _ := plan.Engine(ev)
 	// Specs plan independently: one worker a CPU, results in input order.
 	out := make([]planned, len(specs))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, s := range specs {
 		g.Go(func() error {
-			p, err := plan.Build(s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Gate: stacks.GateWith(context.Background(), engine, stacks.Config{})})
+			p, err := plan.Build(ctx, s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: bases[i],
+				Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack), Usage: measured[i]})
 			if err != nil {
 				return invalid(err)
 			}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -15,13 +14,13 @@ import (
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
+	"github.com/costgate/costgate/review"
 	"github.com/costgate/costgate/spec"
-	"github.com/costgate/costgate/stacks"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 )
 
-var diffFormats = []string{"text", "markdown", "json"}
+var diffFormats = report.FormatsOf[report.DiffOutputter]()
 
 func newDiffCmd() *cobra.Command {
 	var f planFlags
@@ -42,7 +41,13 @@ team and a pricier model), which is why the order is fixed and reported.
 
 Give two spec files, or --base-ref REF and the spec paths of the working
 tree: the base of each is "git show REF:PATH", and a spec absent at REF is
-shown as new. --format markdown writes one pull-request comment for all the
+shown as new. With --base-ref the base is also priced and gated with the
+price book (--catalog) and policy folders (--policy-dir) as they were at
+REF, and the head with the working tree's, so the diff shows what the
+change would do once merged: a change to a price book or a policy folder is
+listed, and its effect on each spec is a row of the attribution ("price
+book", "policies") after the spec's own inputs. A change that loosens a
+spec's compliance block or raises its budget is reported as spec.loosened. --format markdown writes one pull-request comment for all the
 specs, starting with the hidden marker <!-- costgate --> so that a CI bot
 can find and update its comment.
 
@@ -70,38 +75,51 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 			if err != nil {
 				return err
 			}
-			cat, asOf, err := catalogAndDate(f.catalog, f.asOf)
+			asOf, err := parseAsOf(f.asOf)
 			if err != nil {
 				return err
 			}
-			pairs, err := diffInputs(cat, baseRef, args, cmd.ErrOrStderr())
+			approvals, err := f.loadApprovals()
 			if err != nil {
 				return err
 			}
-			ev, err := plan.NewPolicies(f.policyDirs...)
+			head, err := headRules(&f)
 			if err != nil {
-				return invalid(err)
+				return err
 			}
-			engine, _ := plan.Engine(ev)
-			opts := plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Gate: stacks.GateWith(context.Background(), engine, stacks.Config{})}
-			diffs := make([]*report.Diff, 0, len(pairs))
+			base := head
+			if baseRef != "" {
+				if err := gitVerify(baseRef); err != nil {
+					return invalid(err)
+				}
+				var cleanup func()
+				base, cleanup, err = baseRulesAt(&f, baseRef)
+				defer cleanup()
+				if err != nil {
+					return err
+				}
+			}
+			pairs, err := diffInputs(head.cat, baseRef, args, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			changes := ruleChanges(&f, base, head)
+			diffs := make([]*review.Diff, 0, len(pairs))
 			for _, p := range pairs {
-				d, err := report.Compare(p.base, p.head, opts)
+				d, err := review.CompareWith(cmd.Context(), p.base, p.head,
+					review.Rules{Options: base.options(asOf, nil, nil), PriceBookID: base.bookID, PoliciesID: base.policiesID},
+					review.Rules{Options: head.options(asOf, approvals, p.base), PriceBookID: head.bookID, PoliciesID: head.policiesID})
 				if err != nil {
 					return invalid(err)
 				}
+				d.RuleChanges = changes
 				diffs = append(diffs, d)
 			}
-			out := cmd.OutOrStdout()
-			switch f.format {
-			case "json":
-				err = report.DiffJSON(out, diffs)
-			case "markdown":
-				err = report.DiffMarkdown(out, diffs)
-			default:
-				err = report.DiffText(out, diffs)
-			}
+			out, err := report.Lookup[report.DiffOutputter](f.format)
 			if err != nil {
+				return invalid(err)
+			}
+			if err := out.Diffs(cmd.OutOrStdout(), diffs); err != nil {
 				return err
 			}
 			return limit.check(diffs)
@@ -235,7 +253,7 @@ func parseIncreaseLimit(s string) (increaseLimit, error) {
 
 // check fails when a diff's decided cost rose by more than the limit. A
 // side that is blocked has no decided cost to compare; check gates that.
-func (l increaseLimit) check(diffs []*report.Diff) error {
+func (l increaseLimit) check(diffs []*review.Diff) error {
 	if !l.set {
 		return nil
 	}

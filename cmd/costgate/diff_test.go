@@ -128,8 +128,9 @@ func abs(v float64) float64 {
 // --fail-on-increase-above; 2 for invalid input or usage.
 func TestDiffExitCodes(t *testing.T) {
 	up := []string{"diff", diffBase, diffBase} // the same spec: no change
-	// head → base raises the decided cost (head decides managed, cheaper).
-	rise := []string{"diff", diffHead, diffBase, "--as-of", asOf}
+	// head → base raises the decided cost (head decides managed, cheaper);
+	// it also lowers the approval threshold back, which a reviewer approved.
+	rise := []string{"diff", diffHead, diffBase, "--as-of", asOf, "--approvals", "testdata/diff/approvals.json"}
 	tests := []cliCase{
 		{"no change", append(up, "--as-of", asOf), 0, "No change in the decided cost", ""},
 		{"rise is informational", rise, 0, "Decided cost up", ""},

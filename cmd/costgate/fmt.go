@@ -8,6 +8,7 @@ import (
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/specfile"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/spf13/cobra"
@@ -63,7 +64,7 @@ fmt exits 2. fmt does not check the spec's meaning; validate does.`,
 // fmtOne formats one file, or standard input for "-", and reports whether
 // its layout changed.
 func fmtOne(cmd *cobra.Command, path string, check bool) (bool, error) {
-	name := path
+	name := specfile.Display(path)
 	var src []byte
 	var err error
 	var mode os.FileMode = 0o644
@@ -71,6 +72,11 @@ func fmtOne(cmd *cobra.Command, path string, check bool) (bool, error) {
 		name = "<stdin>"
 		src, err = io.ReadAll(cmd.InOrStdin())
 	} else {
+		// A symlink out of the repository, or a file that is not a spec,
+		// is neither read (its lines would be quoted) nor written.
+		if path, err = specfile.Resolve(path); err != nil {
+			return false, err
+		}
 		var info os.FileInfo
 		if info, err = os.Stat(path); err == nil {
 			mode = info.Mode().Perm()

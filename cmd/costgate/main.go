@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -59,7 +60,7 @@ func main() {
 func run(args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(context.Background())
 	if err == nil {
 		return exitOK
 	}
@@ -92,6 +93,7 @@ Exit codes: 0 allowed (or success), 1 blocked by a policy, 2 invalid input or us
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newPlanCmd(), newCheckCmd(), newDiffCmd(), newBreakevenCmd(), newFmtCmd(), newValidateCmd(), newCatalogCmd())
+	root.AddCommand(newUsageCmd())
 	root.AddCommand(newPerfCmd())
 	return root
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/specfile"
 	"github.com/spf13/cobra"
 )
 
@@ -29,6 +30,9 @@ any has an error.`,
 			if err != nil {
 				return err
 			}
+			for _, w := range cat.BookWarnings {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
+			}
 			parser := spec.NewParser(cat)
 			failed := false
 			for _, path := range args {
@@ -46,7 +50,7 @@ any has an error.`,
 				if n := len(diags); n > 0 {
 					note = fmt.Sprintf(" (%d warning(s))", n)
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%s: valid%s\n", path, note)
+				fmt.Fprintf(cmd.OutOrStdout(), "%s: valid%s\n", specfile.Display(path), note)
 			}
 			if failed {
 				return errReported

@@ -1,22 +1,15 @@
 # checklist.self_hosting: the article's checklist says self-hosting is worth
 # evaluating only when enough of its five items hold. Below the minimum
-# (data.costgate.thresholds.checklist_min_met), options that self-host get
-# a warning naming the items that are not met.
+# (input.checklist.threshold, which the plan sets: the one place the
+# article's three is written is breakeven.ChecklistThreshold), options that
+# self-host get a warning naming the items that are not met.
 package costgate.checklist
 
 import data.costgate.lib
 
-# The article's three, unless data.json says otherwise. Stock `opa eval -d
-# policies/` loads policies/plan/data.json under data.plan, so the default
-# keeps the policy working there too.
-default_min_met := 3
-
-min_met := m if {
-	m := data.costgate.thresholds.checklist_min_met
-} else := default_min_met
-
 warn contains v if {
-	minimum := min_met
+	minimum := input.checklist.threshold
+	is_number(minimum)
 	met := input.checklist.met
 	met < minimum
 	some o in input.options

@@ -56,5 +56,5 @@ override "rollout" {
   policy   = "spend.approval"
   approver = "cfo@enterprise.example"
   reason   = "Hybrid rollout approved in the Q4 budget review"
-  expires  = "2027-06-30"
+  expires  = "2027-02-15"
 }

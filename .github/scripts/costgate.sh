@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs one costgate command on the specs, with the trusted rules.
+#
+#   costgate.sh SUBCOMMAND [ARG...]
+#
+# Every file list is an array: the specs go after "--", so a spec whose
+# name starts with "-", or holds spaces, newlines, quotes, "$(...)" or
+# glob characters, is one spec and never a flag; nothing is expanded
+# unquoted, evaluated or globbed twice.
+#
+# Environment:
+#   COSTGATE               the binary (default: costgate on PATH)
+#   SPEC_DIR               folder of the specs, searched for *.hcl (default teams)
+#   SPEC_LIST              instead: a file of NUL-separated spec paths
+#   RULES_DIR              checkout whose policy folders and price book apply
+#                          (the base branch's in a pull request; default .);
+#                          diff takes the paths as they are instead, and reads
+#                          each side's own: the working tree's and --base-ref's
+#   COSTGATE_POLICY_DIRS   policy folders under RULES_DIR, one per line
+#   COSTGATE_CATALOG       price book under RULES_DIR
+#   APPROVALS              approvals file for check, plan and diff
+set -euo pipefail
+
+die() {
+	printf '::error::%s\n' "$*" >&2
+	exit 2
+}
+
+[ $# -ge 1 ] || die "usage: costgate.sh SUBCOMMAND [ARG...]"
+sub=$1
+shift
+bin=${COSTGATE:-costgate}
+rules=${RULES_DIR:-.}
+
+# A relative path inside its checkout: never an option, never upwards.
+relative() {
+	case $1 in
+	'' | -* | /* | .. | ../* | */.. | */../*) die "$2 must be a relative path inside the repository" ;;
+	esac
+}
+
+specs=()
+if [ -n "${SPEC_LIST:-}" ]; then
+	mapfile -d '' specs <"$SPEC_LIST"
+else
+	dir=${SPEC_DIR:-teams}
+	relative "$dir" SPEC_DIR
+	[ -d "$dir" ] || die "no spec folder $dir"
+	list=$(mktemp)
+	trap 'rm -f "$list"' EXIT
+	# Symlinks too: costgate refuses those that leave the repository,
+	# loudly, instead of find skipping them silently.
+	find "$dir" \( -type f -o -type l \) -name '*.hcl' -print0 | LC_ALL=C sort -z >"$list"
+	mapfile -d '' specs <"$list"
+fi
+[ "${#specs[@]}" -gt 0 ] || die "no spec (*.hcl) to check"
+
+flags=()
+prefix=$rules/
+if [ "$sub" = diff ]; then
+	prefix=
+fi
+case $sub in
+validate | check | plan | diff)
+	if [ -n "${COSTGATE_CATALOG:-}" ]; then
+		relative "$COSTGATE_CATALOG" COSTGATE_CATALOG
+		flags+=(--catalog "$prefix$COSTGATE_CATALOG")
+	fi
+	;;
+esac
+case $sub in
+check | plan | diff)
+	while IFS= read -r d; do
+		[ -n "$d" ] || continue
+		relative "$d" COSTGATE_POLICY_DIRS
+		flags+=(--policy-dir "$prefix$d")
+	done <<<"${COSTGATE_POLICY_DIRS:-}"
+	if [ -n "${APPROVALS:-}" ]; then
+		flags+=(--approvals "$APPROVALS")
+	fi
+	;;
+esac
+
+exec "$bin" "$sub" "${flags[@]}" "$@" -- "${specs[@]}"

@@ -1,0 +1,186 @@
+package ci
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/rhysd/actionlint"
+)
+
+const workflowPath = "../.github/workflows/costgate.yml"
+
+// TestWorkflowLints runs actionlint over every workflow: syntax, expression
+// types, action inputs, untrusted input in scripts, and shellcheck of the
+// run steps where shellcheck is installed.
+func TestWorkflowLints(t *testing.T) {
+	files, err := filepath.Glob("../.github/workflows/*.yml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no workflow found: %v", err)
+	}
+	shellcheck, _ := exec.LookPath("shellcheck")
+	if shellcheck == "" {
+		t.Log("shellcheck is not installed: actionlint checks the run steps without it")
+	}
+	var out bytes.Buffer
+	l, err := actionlint.NewLinter(&out, &actionlint.LinterOptions{Shellcheck: shellcheck})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs, err := l.LintFiles(files, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range errs {
+		t.Errorf("%s:%d:%d: %s [%s]", e.Filepath, e.Line, e.Column, e.Message, e.Kind)
+	}
+}
+
+func parseWorkflow(t *testing.T) *actionlint.Workflow {
+	t.Helper()
+	src, err := os.ReadFile(workflowPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, errs := actionlint.Parse(src)
+	if len(errs) > 0 {
+		t.Fatalf("parse: %v", errs[0])
+	}
+	return w
+}
+
+func scope(j *actionlint.Job, name string) string {
+	if j.Permissions == nil {
+		return ""
+	}
+	if s, ok := j.Permissions.Scopes[name]; ok && s.Value != nil {
+		return s.Value.Value
+	}
+	return ""
+}
+
+func runs(j *actionlint.Job) []string {
+	var out []string
+	for _, s := range j.Steps {
+		if r, ok := s.Exec.(*actionlint.ExecRun); ok && r.Run != nil {
+			out = append(out, r.Run.Value)
+		}
+	}
+	return out
+}
+
+func uses(j *actionlint.Job) []*actionlint.ExecAction {
+	var out []*actionlint.ExecAction
+	for _, s := range j.Steps {
+		if a, ok := s.Exec.(*actionlint.ExecAction); ok {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func input(a *actionlint.ExecAction, name string) string {
+	if in, ok := a.Inputs[name]; ok && in.Value != nil {
+		return in.Value.Value
+	}
+	return ""
+}
+
+var pinned = regexp.MustCompile(`^[\w.-]+/[\w./-]+@[0-9a-f]{40}$`)
+
+// TestWorkflowTrustModel checks the properties docs/CI.md promises, so that
+// an edit of the workflow that breaks one fails here.
+func TestWorkflowTrustModel(t *testing.T) {
+	w := parseWorkflow(t)
+	events := map[string]bool{}
+	for _, e := range w.On {
+		events[e.EventName()] = true
+	}
+	for _, e := range []string{"pull_request", "pull_request_review", "push"} {
+		if !events[e] {
+			t.Errorf("the workflow does not run on %s", e)
+		}
+	}
+	if w.Permissions == nil || w.Permissions.All != nil || len(w.Permissions.Scopes) != 0 {
+		t.Error("the workflow's default permissions must be none (permissions: {}); jobs ask for their own")
+	}
+	for id, j := range w.Jobs {
+		if j.TimeoutMinutes == nil {
+			t.Errorf("job %s has no timeout-minutes", id)
+		}
+		if j.Permissions == nil {
+			t.Errorf("job %s does not state its permissions", id)
+		}
+		for _, a := range uses(j) {
+			if !pinned.MatchString(a.Uses.Value) {
+				t.Errorf("job %s uses %s, not pinned to a commit", id, a.Uses.Value)
+			}
+			if strings.HasPrefix(a.Uses.Value, "actions/checkout@") && input(a, "persist-credentials") != "false" {
+				t.Errorf("job %s checks out with the token left in .git/config", id)
+			}
+		}
+		for _, r := range runs(j) {
+			// A file list in a variable expanded unquoted splits on spaces
+			// and turns "-x.hcl" into a flag: lists go through costgate.sh.
+			if regexp.MustCompile(`costgate (validate|fmt|check|plan|diff)`).MatchString(r) && !strings.Contains(r, "costgate.sh") {
+				t.Errorf("job %s runs costgate without .github/scripts/costgate.sh: %q", id, r)
+			}
+			if regexp.MustCompile(`\$\{\{`).MatchString(r) {
+				t.Errorf("job %s interpolates an expression into a script (pass it through env): %q", id, r)
+			}
+		}
+		writes := scope(j, "pull-requests") == "write" || scope(j, "contents") == "write" || scope(j, "id-token") == "write"
+		checksOutHead := false
+		for _, a := range uses(j) {
+			if strings.HasPrefix(a.Uses.Value, "actions/checkout@") && !strings.Contains(input(a, "ref"), "base.sha") {
+				checksOutHead = true
+			}
+		}
+		switch {
+		case id == "comment":
+			if len(runs(j)) > 0 || checksOutHead || scope(j, "contents") != "" || scope(j, "id-token") != "" {
+				t.Error("the comment job may only download the gate's Markdown and post it: no checkout, no run step, no other permission")
+			}
+		case id == "deploy":
+			// Runs main after the merge, in the production environment.
+			if j.Environment == nil || j.Environment.Name == nil || j.Environment.Name.Value != "production" {
+				t.Error("deploy must run in the production environment")
+			}
+		case id == "preview":
+			if j.Needs == nil || len(j.Needs) == 0 || j.Needs[0].Value != "gate" {
+				t.Error("preview must wait for the gate")
+			}
+			if scope(j, "pull-requests") == "write" || scope(j, "contents") == "write" {
+				t.Error("preview runs the pull request's program: no write token")
+			}
+		case checksOutHead && writes:
+			t.Errorf("job %s runs the pull request's code with a write token or cloud credentials", id)
+		}
+	}
+	gate := w.Jobs["gate"]
+	if gate == nil {
+		t.Fatal("no gate job")
+	}
+	built := false
+	for _, s := range gate.Steps {
+		if r, ok := s.Exec.(*actionlint.ExecRun); ok && strings.Contains(r.Run.Value, "go build") {
+			built = r.WorkingDirectory != nil && r.WorkingDirectory.Value == "base"
+		}
+	}
+	if !built {
+		t.Error("the gate must build costgate from the base branch's checkout (working-directory: base)")
+	}
+	gateRuns := strings.Join(runs(gate), "\n")
+	for _, want := range []string{"costgate.sh\" check", "--base-ref \"$BASE_SHA\""} {
+		if !strings.Contains(gateRuns, want) {
+			t.Errorf("the gate job does not run %q", want)
+		}
+	}
+	if !strings.Contains(gate.Env.Vars["rules_dir"].Value.Value, "/base") || !strings.Contains(gate.Env.Vars["scripts"].Value.Value, "/base/") {
+		t.Error("the gate must take its rules and scripts from the base checkout")
+	}
+}

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/plan"
+)
+
+const (
+	driftSpec  = "testdata/drift/team.hcl"
+	driftUsage = "testdata/drift/anthropic-usage.json"
+)
+
+// TestDriftGoldens: the drift spec guesses 20 developers at 5M-10M tokens;
+// its Anthropic export measures 100 at 76M (2.5M a day each: 1.75M on
+// Sonnet, 0.75M on Opus, four working hours with the second at double
+// load). Managed wins on the guess and self-hosted at the measurement.
+func TestDriftGoldens(t *testing.T) {
+	for _, tt := range []struct{ golden, format string }{
+		{"plan.txt", "text"}, {"plan.md", "markdown"},
+	} {
+		t.Run(tt.golden, func(t *testing.T) {
+			code, stdout, stderr := runCLI("plan", driftSpec, "--usage", driftUsage, "--format", tt.format, "--as-of", asOf)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			golden(t, filepath.Join("testdata", "drift", tt.golden), stdout)
+		})
+	}
+}
+
+func TestDriftPlanJSON(t *testing.T) {
+	code, stdout, stderr := runCLI("plan", driftSpec, "--usage", driftUsage, "--usage-format", "anthropic-usage", "--format", "json", "--as-of", asOf)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var p plan.Plan
+	if err := json.Unmarshal([]byte(stdout), &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Usage == nil || p.Usage.Tokens == nil {
+		t.Fatalf("no usage section: %.1000s", stdout)
+	}
+	var raw struct {
+		Usage struct {
+			Tokens map[string]any `json:"tokens"`
+		} `json:"usage"`
+	}
+	json.Unmarshal([]byte(stdout), &raw)
+	if raw.Usage.Tokens["developers"] != 100.0 || raw.Usage.Tokens["format"] != "anthropic-usage" {
+		t.Errorf("usage.tokens: developers %v format %v", raw.Usage.Tokens["developers"], raw.Usage.Tokens["format"])
+	}
+	if p.Decision.Architecture != plan.Managed || p.Usage.Decision != plan.SelfHosted {
+		t.Errorf("decision %s, at measured usage %s; want managed then self_hosted", p.Decision.Architecture, p.Usage.Decision)
+	}
+	ids := map[string]string{}
+	for _, w := range p.Warnings {
+		ids[w.Policy] = w.Message
+	}
+	for id, want := range map[string]string{
+		plan.UsageDrift:     "above the plan's high",
+		plan.UsageBreakeven: "the decision would change: self_hosted",
+	} {
+		if !strings.Contains(ids[id], want) {
+			t.Errorf("warning %s = %q, want it to say %q", id, ids[id], want)
+		}
+	}
+	for _, moved := range []string{"team.developers 100 (spec 20)", "team.tokens_per_developer 76M (spec 5M–10M)", "team.cached_input_share 0.714 (spec 0)"} {
+		if !strings.Contains(ids[plan.UsageDrift], moved) {
+			t.Errorf("drift does not name %q: %s", moved, ids[plan.UsageDrift])
+		}
+	}
+	if strings.Contains(ids[plan.UsageDrift], "workload.") {
+		t.Errorf("the measured workload shares equal the spec's (0.7 Sonnet), yet drift names one: %s", ids[plan.UsageDrift])
+	}
+}
+
+// TestDriftMatchesCalibratedPlan: each option's cost at the measured usage
+// is what planning the calibrated spec gives (every developer measured the
+// same, so the calibrated range is the mean itself).
+func TestDriftMatchesCalibratedPlan(t *testing.T) {
+	code, calibrated, stderr := runCLI("usage", "calibrate", driftSpec, driftUsage)
+	if code != 0 {
+		t.Fatalf("calibrate: exit %d: %s", code, stderr)
+	}
+	path := filepath.Join(t.TempDir(), "calibrated.hcl")
+	os.WriteFile(path, []byte(calibrated), 0o644)
+	_, out, _ := runCLI("plan", path, "--format", "json", "--as-of", asOf)
+	var cal plan.Plan
+	if err := json.Unmarshal([]byte(out), &cal); err != nil {
+		t.Fatal(err)
+	}
+	_, out, _ = runCLI("plan", driftSpec, "--usage", driftUsage, "--format", "json", "--as-of", asOf)
+	var drift plan.Plan
+	if err := json.Unmarshal([]byte(out), &drift); err != nil {
+		t.Fatal(err)
+	}
+	if len(drift.Usage.Options) != len(cal.Options) {
+		t.Fatalf("%d measured options, %d calibrated", len(drift.Usage.Options), len(cal.Options))
+	}
+	for i, o := range drift.Usage.Options {
+		want := cal.Options[i].MonthlyUSD.Expected
+		if got := o.Measured.Expected; got < want*0.99 || got > want*1.01 {
+			t.Errorf("%s at measured usage $%.2f, calibrated plan $%.2f", o.Architecture, got, want)
+		}
+	}
+	if cal.Decision.Architecture != drift.Usage.Decision {
+		t.Errorf("calibrated plan decides %s, the usage section %s", cal.Decision.Architecture, drift.Usage.Decision)
+	}
+}
+
+// TestDriftInTheGate: check shows the measured warnings in each format.
+func TestDriftInTheGate(t *testing.T) {
+	for _, tt := range []struct{ format, want string }{
+		{"text", "  warn    usage.breakeven: at the measured usage (100 developers"},
+		{"json", `"policy": "usage.drift"`},
+		{"github", "::warning file=testdata/drift/team.hcl,line=2,col=1,title=usage.breakeven::"},
+	} {
+		t.Run(tt.format, func(t *testing.T) {
+			code, stdout, stderr := runCLI("check", driftSpec, "--usage", driftUsage, "--format", tt.format, "--as-of", asOf)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if !strings.Contains(stdout, tt.want) {
+				t.Errorf("output lacks %q:\n%s", tt.want, stdout)
+			}
+		})
+	}
+	// Without --usage, nothing changes.
+	_, stdout, _ := runCLI("check", driftSpec, "--format", "json", "--as-of", asOf)
+	if strings.Contains(stdout, "usage.") {
+		t.Errorf("usage warnings without --usage:\n%s", stdout)
+	}
+}
+
+// TestDriftTeamPolicy: a team's policy turns measured drift into a denial.
+func TestDriftTeamPolicy(t *testing.T) {
+	dir := t.TempDir()
+	rego := `package costgate.team.drift
+
+deny contains v if {
+	some o in input.usage.options
+	o.architecture == "managed"
+	o.measured_usd.expected > o.planned_usd.high
+	v := {"policy": "team.usage_drift", "option": "managed", "msg": sprintf("managed costs %v a month at measured usage", [o.measured_usd.expected])}
+}
+`
+	os.WriteFile(filepath.Join(dir, "drift.rego"), []byte(rego), 0o644)
+	code, stdout, stderr := runCLI("check", driftSpec, "--usage", driftUsage, "--policy-dir", dir, "--as-of", asOf)
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "ALLOWED  testdata/drift/team.hcl: self_hosted") || !strings.Contains(stdout, "deny    managed team.usage_drift: managed costs") {
+		t.Errorf("the team policy did not move the decision:\n%s", stdout)
+	}
+}
+
+// TestCapacityMeasured compares the vLLM scrapes' busiest interval with
+// the drift spec's one-replica fleet: the usage fixture's 500 prompt and
+// 50 generation tok/s keep it far under half its 70 % target; a minute at
+// 50 million prompt tokens is far above it.
+func TestCapacityMeasured(t *testing.T) {
+	low := []string{usageData + "vllm-metrics/stamped-1.prom", usageData + "vllm-metrics/stamped-2.prom"}
+	dir := t.TempDir()
+	var high []string
+	for i, v := range []float64{1e6, 51e6} {
+		p := filepath.Join(dir, fmt.Sprintf("s%d.prom", i))
+		os.WriteFile(p, []byte(fmt.Sprintf("vllm:prompt_tokens_total{engine=\"0\",model_name=\"qwen\"} %g %d\nvllm:generation_tokens_total{engine=\"0\",model_name=\"qwen\"} %g %d\n",
+			v, 1793620800000+int64(i)*60000, v/10, 1793620800000+int64(i)*60000)), 0o644)
+		high = append(high, p)
+	}
+	for _, tt := range []struct {
+		name  string
+		files []string
+		want  string
+	}{
+		{"oversized", low, "under half the 70 % target: the fleet is oversized"},
+		{"overloaded", high, "above the 70 % target"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"plan", driftSpec, "--format", "json", "--as-of", asOf}
+			for _, f := range tt.files {
+				args = append(args, "--usage", f)
+			}
+			code, stdout, stderr := runCLI(args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var p plan.Plan
+			json.Unmarshal([]byte(stdout), &p)
+			found := false
+			for _, w := range p.Warnings {
+				if w.Policy == plan.CapacityMeasured {
+					found = true
+					if !strings.Contains(w.Message, tt.want) {
+						t.Errorf("capacity.measured %q lacks %q", w.Message, tt.want)
+					}
+				}
+			}
+			if !found || p.Usage == nil || p.Usage.Fleet == nil {
+				t.Errorf("no capacity.measured warning or fleet section: %v", p.Warnings)
+			}
+		})
+	}
+}
+
+func TestDriftErrors(t *testing.T) {
+	runCases(t, []cliCase{
+		{"bad usage format", []string{"plan", driftSpec, "--usage", driftUsage, "--usage-format", "xml"}, 2, "", `--usage-format "xml"`},
+		{"missing usage file", []string{"check", driftSpec, "--usage", "testdata/drift/nope.json"}, 2, "", "nope.json"},
+		{"two token formats", []string{"plan", driftSpec, "--usage", driftUsage, "--usage", usageData + "openai-usage/page1.json"}, 2, "", "one token format at a time"},
+		{"no usage in it", []string{"plan", driftSpec, "--usage", usageData + "vllm-metrics/stamped-1.prom"}, 2, "", "two or more scrapes"},
+	})
+}

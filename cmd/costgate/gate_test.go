@@ -1,0 +1,220 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Attacks on the gate from inside a pull request: each writes what a
+// change could write (an override, a policy folder, a price book, a
+// loosened spec) and must not open a gate the built-in policies close.
+
+// blockedWith writes testdata/blocked.hcl plus extra HCL to a temp file.
+func blockedWith(t *testing.T, extra string) string {
+	t.Helper()
+	raw, err := os.ReadFile("testdata/blocked.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "team.hcl")
+	if err := os.WriteFile(p, append(raw, []byte("\n"+extra)...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func override(name, policy, approver, expires string) string {
+	return "override \"" + name + "\" {\n  policy   = \"" + policy + "\"\n  approver = \"" + approver + "\"\n  reason   = \"because\"\n  expires  = \"" + expires + "\"\n}\n"
+}
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestOverrideAuthority(t *testing.T) {
+	dir := t.TempDir()
+	approvers := writeFile(t, dir, "approvals.json", `{"approved_by": ["cfo@corp.example", "@octocat"]}`)
+	attacker := writeFile(t, dir, "attacker.json", `{"approved_by": ["me@attacker.example"]}`)
+	narrow := filepath.Dir(writeFile(t, dir, "org/data.json", `{"costgate": {"waivers": {"spend.limit": {"max_days": 30, "approvers": ["cfo@corp.example"]}}}}`))
+	const asOfFlag = "2026-11-26"
+	tests := []cliCase{
+		{"compliance waived by its author", []string{"check", blockedWith(t, override("x", "compliance.external_api", "me@attacker.example", "9999-12-31")), "--as-of", asOfFlag},
+			1, "refused override \"x\" for compliance.external_api (not waivable", ""},
+		{"compliance waived with evidence", []string{"check", blockedWith(t, override("x", "compliance.external_api", "me@attacker.example", "2026-12-01")), "--as-of", asOfFlag, "--approvals", attacker},
+			1, "not waivable", ""},
+		{"resource policy waived", []string{"check", blockedWith(t, override("x", "resources.plaintext_secret", "cfo@corp.example", "2026-12-01")), "--as-of", asOfFlag, "--approvals", approvers},
+			1, "refused override \"x\" for resources.plaintext_secret", ""},
+		{"policy error waived", []string{"check", blockedWith(t, override("x", "policy.error", "cfo@corp.example", "2026-12-01")), "--as-of", asOfFlag},
+			1, "not waivable", ""},
+		{"spend limit waived forever", []string{"check", blockedWith(t, override("x", "spend.limit", "cfo@corp.example", "9999-12-31")), "--as-of", asOfFlag, "--approvals", approvers},
+			1, "expiry past the maximum", ""},
+		{"spend limit waived by someone who did not approve", []string{"check", blockedWith(t, override("x", "spend.limit", "cfo@corp.example", "2027-01-15")), "--as-of", asOfFlag, "--approvals", attacker},
+			1, "approval not evidenced", ""},
+		{"spend limit waived by an approver the organisation does not allow", []string{"check", blockedWith(t, override("x", "spend.limit", "me@attacker.example", "2026-12-15")), "--as-of", asOfFlag, "--approvals", attacker, "--policy-dir", narrow},
+			1, "approver not allowed", ""},
+		{"organisation shortens the lifetime", []string{"check", blockedWith(t, override("x", "spend.limit", "cfo@corp.example", "2027-01-15")), "--as-of", asOfFlag, "--approvals", approvers, "--policy-dir", narrow},
+			1, "expiry past the maximum", ""},
+		{"spend limit waived with evidence", []string{"check", blockedWith(t, override("x", "spend.limit", "CFO@corp.example", "2027-01-15")), "--as-of", asOfFlag, "--approvals", approvers},
+			0, "ALLOWED", ""},
+		{"spend limit waived without evidence is unverified", []string{"check", blockedWith(t, override("x", "spend.limit", "cfo@corp.example", "2027-01-15")), "--as-of", asOfFlag},
+			0, "unverified override \"x\" for spend.limit", ""},
+		{"override of an id no policy emits", []string{"check", blockedWith(t, override("x", "spend.limitt", "cfo@corp.example", "2027-01-15")), "--as-of", asOfFlag},
+			1, "override.unknown: override \"x\" names spend.limitt", ""},
+		{"approvals file that is not JSON", []string{"check", "testdata/blocked.hcl", "--approvals", writeFile(t, dir, "bad.json", `approved_by: [me]`)}, 2, "", "read approvals"},
+		{"approvals file with a made-up identity", []string{"check", "testdata/blocked.hcl", "--approvals", writeFile(t, dir, "bad2.json", `{"approved_by": ["everyone"]}`)}, 2, "", "neither an email nor a GitHub @login"},
+	}
+	runCases(t, tests)
+
+	t.Run("refusal in every format", func(t *testing.T) {
+		spec := blockedWith(t, override("x", "compliance.external_api", "me@attacker.example", "9999-12-31"))
+		for _, format := range []string{"json", "github"} {
+			code, out, _ := runCLI("check", spec, "--as-of", asOfFlag, "--format", format)
+			if code != 1 || !strings.Contains(out, "not waivable") {
+				t.Errorf("check --format %s: exit %d, output lacks the refusal:\n%s", format, code, out)
+			}
+		}
+		for _, format := range []string{"text", "json", "markdown"} {
+			code, out, _ := runCLI("plan", spec, "--as-of", asOfFlag, "--format", format)
+			if code != 1 || !strings.Contains(out, "not waivable") {
+				t.Errorf("plan --format %s: exit %d, output lacks the refusal:\n%s", format, code, out)
+			}
+		}
+	})
+}
+
+func TestShadowingFolderIsInvalid(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "compliance.rego", "package costgate.compliance\n\nsprintf(_, _) := \"\" if false\n")
+	code, out, stderr := runCLI("check", "testdata/blocked.hcl", "--policy-dir", dir)
+	if code != 2 || out != "" {
+		t.Fatalf("exit %d (stdout %q), want 2 and nothing on stdout", code, out)
+	}
+	if want := filepath.ToSlash(dir) + "/compliance.rego:1"; !strings.Contains(stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr)
+	}
+}
+
+func TestPolicyTimeout(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, dir, "slow.rego", "package costgate.acme\n\ndeny contains {\"policy\": \"acme.slow\", \"option\": \"*\", \"msg\": \"x\"} if count([x | some i in numbers.range(1, 100000); some j in numbers.range(1, 100000); x := i - j]) > 0\n")
+	start := time.Now()
+	code, _, stderr := runCLI("check", "testdata/blocked.hcl", "--policy-dir", dir, "--policy-timeout", "1s")
+	if code != 2 {
+		t.Fatalf("exit %d, want 2; stderr:\n%s", code, stderr)
+	}
+	for _, want := range []string{"package costgate.acme", filepath.ToSlash(dir), "--policy-timeout 1s"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+	if took := time.Since(start); took > 15*time.Second {
+		t.Errorf("took %v; the deadline was 1s", took)
+	}
+}
+
+// gitRepo makes a repository with the files committed, then applies the
+// change to the working tree; it returns the folder.
+func gitRepo(t *testing.T, base, change map[string]string) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed")
+	}
+	dir := t.TempDir()
+	for n, b := range base {
+		writeFile(t, dir, n, b)
+	}
+	for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}, {"-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base"}} {
+		c := exec.Command("git", args...)
+		c.Dir = dir
+		if out, err := c.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	for n, b := range change {
+		if b == "" {
+			os.Remove(filepath.Join(dir, n))
+			continue
+		}
+		writeFile(t, dir, n, b)
+	}
+	return dir
+}
+
+// inDir runs the CLI from dir (git reads the repository there).
+func inDir(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	return runCLI(args...)
+}
+
+func TestDiffBaseRules(t *testing.T) {
+	spec, err := os.ReadFile("../../examples/startup-10.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	book, err := os.ReadFile("testdata/catalog/discount_book.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cheap := string(book)
+	t.Run("a price book change is priced on the base's book", func(t *testing.T) {
+		repo := gitRepo(t, map[string]string{"team.hcl": string(spec), "prices.json": `{"as_of": "2026-11-20"}`}, map[string]string{"prices.json": cheap})
+		code, out, stderr := inDir(t, repo, "diff", "--base-ref", "HEAD", "--catalog", "prices.json", "--as-of", "2026-11-26", "--", "team.hcl")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		for _, want := range []string{"PRICE BOOKS AND POLICIES CHANGED", "price book prices.json modified", "discount vendor=anthropic added", "  price book  "} {
+			if !strings.Contains(out, want) {
+				t.Errorf("diff lacks %q:\n%s", want, out)
+			}
+		}
+		if strings.Contains(out, "No change in the decided cost") {
+			t.Errorf("diff hides the price change:\n%s", out)
+		}
+	})
+	t.Run("a new policy folder is gated on the base's policies", func(t *testing.T) {
+		deny := "package costgate.acme\n\ndeny contains {\"policy\": \"acme.no\", \"option\": \"*\", \"msg\": \"no\"} if true\n"
+		repo := gitRepo(t, map[string]string{"team.hcl": string(spec), "policies/acme/keep.rego": "package costgate.acme\n\nx := 1\n"}, map[string]string{"policies/acme/deny.rego": deny})
+		code, out, stderr := inDir(t, repo, "diff", "--base-ref", "HEAD", "--policy-dir", "policies/acme", "--as-of", "2026-11-26", "--", "team.hcl")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		for _, want := range []string{"policy policies/acme/deny.rego added", "acme.no", "Now blocked"} {
+			if !strings.Contains(out, want) {
+				t.Errorf("diff lacks %q:\n%s", want, out)
+			}
+		}
+	})
+	t.Run("check --base-ref denies a loosened spec unless approved", func(t *testing.T) {
+		strict := strings.Replace(string(spec), "team \"", "compliance {\n  code_may_leave_network = false\n}\n\nteam \"", 1)
+		repo := gitRepo(t, map[string]string{"team.hcl": strict}, map[string]string{"team.hcl": string(spec)})
+		code, out, _ := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--", "team.hcl")
+		if code != 1 || !strings.Contains(out, "spec.loosened") {
+			t.Errorf("exit %d, want 1 with spec.loosened:\n%s", code, out)
+		}
+		writeFile(t, repo, "approvals.json", `{"approved_by": ["@octocat"]}`)
+		code, out, _ = inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--approvals", "approvals.json", "--", "team.hcl")
+		if code != 0 {
+			t.Errorf("exit %d with an approval, want 0:\n%s", code, out)
+		}
+	})
+}

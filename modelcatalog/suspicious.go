@@ -1,0 +1,260 @@
+package modelcatalog
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// SuspiciousFactor is how far a price book's price may sit above or below
+// the embedded catalog's before the plan warns: list prices of one model
+// move by far less between revisions, so ten times off is a typo (per
+// token for per million, cents for dollars) more often than a deal.
+const SuspiciousFactor = 10
+
+// BookWarning is a figure of a price book that validates but would make
+// something free, or far cheaper or dearer than the catalog says, by
+// accident.
+type BookWarning struct {
+	// File is the price book.
+	File string `json:"file"`
+	// Entry names the entry, with its line where known:
+	// `managed[0] "claude-sonnet-4.6" (line 4) price from 2026-01-01`.
+	Entry string `json:"entry"`
+	// Field is the figure, e.g. "input_per_m".
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// String is the warning as one sentence naming file, entry and figure.
+func (w BookWarning) String() string {
+	return fmt.Sprintf("price book %s, %s, %s: %s", w.File, w.Entry, w.Field, w.Message)
+}
+
+// MergeBook overlays a price book read from file on base, as Merge does,
+// and records on the result the book's suspicious figures (CheckBook)
+// after base's own.
+func MergeBook(base, book *Catalog, file string) *Catalog {
+	out := Merge(base, book)
+	if base != nil {
+		out.BookWarnings = append(out.BookWarnings, base.BookWarnings...)
+	}
+	out.BookWarnings = append(out.BookWarnings, CheckBook(base, book, file)...)
+	return out
+}
+
+// CheckBook returns the figures of book that validate but are likely a
+// mistake: a price of zero, a discount of 100 % or more, or a price more
+// than SuspiciousFactor times above or below base's for the same entry
+// (the same model's price in effect on the book price's date, the same
+// instance and pricing model, the same line item); and a throughput or a
+// tokens-per-task figure that far off base's. A figure equal to
+// base's is never suspicious. Book entries with no counterpart in base are
+// checked for zero only.
+func CheckBook(base, book *Catalog, file string) []BookWarning {
+	if book == nil {
+		return nil
+	}
+	if base == nil {
+		base = &Catalog{}
+	}
+	c := bookChecker{file: file, pos: book.EntryPos}
+	for i, m := range book.Managed {
+		bm, known := base.ManagedModel(m.ID)
+		for _, p := range m.Prices {
+			entry := c.entry("managed", i, m.ID) + " price from " + p.EffectiveFrom
+			var ref *Price
+			if known {
+				if bp, ok := bm.PriceOn(p.EffectiveFrom); ok {
+					ref = &bp
+				} else if len(bm.Prices) > 0 {
+					ref = &bm.Prices[0]
+				}
+			}
+			c.price(entry, p, ref)
+		}
+	}
+	for i, in := range book.Instances {
+		var ref *Instance
+		for j := range base.Instances {
+			if instanceKey(base.Instances[j]) == instanceKey(in) {
+				ref = &base.Instances[j]
+			}
+		}
+		entry := c.entry("instances", i, instanceKey(in))
+		for _, pm := range sortedKeys(in.GPUHourUSD) {
+			r := in.GPUHourUSD[pm]
+			var low, high *float64
+			if ref != nil {
+				if rr, ok := ref.GPUHourUSD[pm]; ok {
+					low, high = &rr.Low, &rr.High
+				}
+			}
+			c.figure(entry, "gpu_hour_usd."+pm+".low", r.Low, low, "every GPU-hour")
+			c.figure(entry, "gpu_hour_usd."+pm+".high", r.High, high, "every GPU-hour")
+		}
+	}
+	for i, l := range book.LineItems {
+		var ref *float64
+		for j := range base.LineItems {
+			if base.LineItems[j].Name == l.Name {
+				ref = &base.LineItems[j].MonthlyUSD
+			}
+		}
+		c.figure(c.entry("line_items", i, l.Name), "monthly_usd", l.MonthlyUSD, ref, "this line item")
+	}
+	// Throughput and tokens per task are not prices, but ten times either
+	// makes self-hosting or every task ten times cheaper just the same.
+	for i, tp := range book.Throughput {
+		entry := c.entry("throughput", i, throughputKey(tp))
+		var pre, dec *float64
+		for j := range base.Throughput {
+			if throughputKey(base.Throughput[j]) == throughputKey(tp) {
+				pre, dec = &base.Throughput[j].PrefillTokS, &base.Throughput[j].DecodeTokS
+			}
+		}
+		c.ratio(entry, "prefill_tok_s", tp.PrefillTokS, pre)
+		c.ratio(entry, "decode_tok_s", tp.DecodeTokS, dec)
+	}
+	for _, k := range sortedKeys(book.TokensPerTask) {
+		var ref *float64
+		if f, ok := base.TokensPerTask[k]; ok {
+			ref = &f.Value
+		}
+		c.ratio("tokens_per_task."+k, "value", book.TokensPerTask[k].Value, ref)
+	}
+	for i, d := range book.Discounts {
+		if d.PercentOff >= 100 {
+			what := d.Model + d.Vendor + d.Provider
+			c.add(c.entry("discounts", i, what), "percent_off", fmt.Sprintf("a discount of %g %% makes every token it covers free", d.PercentOff))
+		}
+	}
+	return c.out
+}
+
+type bookChecker struct {
+	file string
+	pos  map[string]string
+	out  []BookWarning
+}
+
+// entry names the i-th entry of a section, with its line where known.
+func (c *bookChecker) entry(section string, i int, id string) string {
+	key := fmt.Sprintf("%s[%d]", section, i)
+	s := fmt.Sprintf("%s %q", key, id)
+	if p, ok := c.pos[key]; ok {
+		line, _, _ := strings.Cut(p, ":")
+		s += " (line " + line + ")"
+	}
+	return s
+}
+
+func (c *bookChecker) add(entry, field, msg string) {
+	c.out = append(c.out, BookWarning{File: c.file, Entry: entry, Field: field, Message: msg})
+}
+
+// price checks every line of a managed price against ref, the catalog's
+// price for the same model (nil when the model is new).
+func (c *bookChecker) price(entry string, p Price, ref *Price) {
+	var r Price
+	if ref != nil {
+		r = *ref
+	}
+	has := ref != nil
+	c.figure(entry, "input_per_m", p.InputPerM, opt(has, r.InputPerM), "every input token")
+	c.figure(entry, "output_per_m", p.OutputPerM, opt(has, r.OutputPerM), "every output token")
+	if p.CacheReadPerM != nil {
+		c.figure(entry, "cache_read_per_m", *p.CacheReadPerM, r.CacheReadPerM, "every cached input token")
+	}
+	c.cacheWrites(entry, "cache_write_per_m", p.CacheWritePerM, r.CacheWritePerM)
+	for i, t := range p.Tiers {
+		var rt *PriceTier
+		for j := range r.Tiers {
+			if r.Tiers[j].AbovePromptTokens == t.AbovePromptTokens {
+				rt = &r.Tiers[j]
+			}
+		}
+		field := fmt.Sprintf("tiers[%d].", i)
+		var rin, rout, rcache *float64
+		var rw map[string]float64
+		if rt != nil {
+			rin, rout, rcache, rw = &rt.InputPerM, &rt.OutputPerM, rt.CacheReadPerM, rt.CacheWritePerM
+		}
+		c.figure(entry, field+"input_per_m", t.InputPerM, rin, "every input token of a long prompt")
+		c.figure(entry, field+"output_per_m", t.OutputPerM, rout, "every output token of a long prompt")
+		if t.CacheReadPerM != nil {
+			c.figure(entry, field+"cache_read_per_m", *t.CacheReadPerM, rcache, "every cached input token of a long prompt")
+		}
+		c.cacheWrites(entry, field+"cache_write_per_m", t.CacheWritePerM, rw)
+	}
+	if pk := p.Peak; pk != nil {
+		var rin, rout, rcache *float64
+		var rw map[string]float64
+		if r.Peak != nil {
+			rin, rout, rcache, rw = &r.Peak.InputPerM, &r.Peak.OutputPerM, r.Peak.CacheReadPerM, r.Peak.CacheWritePerM
+		}
+		c.figure(entry, "peak.input_per_m", pk.InputPerM, rin, "every input token at peak hours")
+		c.figure(entry, "peak.output_per_m", pk.OutputPerM, rout, "every output token at peak hours")
+		if pk.CacheReadPerM != nil {
+			c.figure(entry, "peak.cache_read_per_m", *pk.CacheReadPerM, rcache, "every cached input token at peak hours")
+		}
+		c.cacheWrites(entry, "peak.cache_write_per_m", pk.CacheWritePerM, rw)
+	}
+}
+
+func (c *bookChecker) cacheWrites(entry, field string, w, ref map[string]float64) {
+	ttls := make([]string, 0, len(w))
+	for k := range w {
+		ttls = append(ttls, k)
+	}
+	sort.Strings(ttls)
+	for _, ttl := range ttls {
+		var r *float64
+		if v, ok := ref[ttl]; ok {
+			r = &v
+		}
+		c.figure(entry, field+"."+ttl, w[ttl], r, "every cache write")
+	}
+}
+
+// figure warns when v is zero, or more than SuspiciousFactor times off
+// ref (nil: no counterpart in the catalog). v equal to ref passes.
+func (c *bookChecker) figure(entry, field string, v float64, ref *float64, what string) {
+	if ref != nil && v == *ref {
+		return
+	}
+	switch {
+	case v == 0:
+		msg := "a price of 0 makes " + what + " free"
+		if ref != nil {
+			msg += fmt.Sprintf(" (the embedded catalog has %g)", *ref)
+		}
+		c.add(entry, field, msg)
+	case ref == nil || *ref <= 0:
+	case v > *ref*SuspiciousFactor:
+		c.add(entry, field, fmt.Sprintf("%g is %.3g times the embedded catalog's %g (more than %d×): check the unit", v, v / *ref, *ref, SuspiciousFactor))
+	case v < *ref/SuspiciousFactor:
+		c.add(entry, field, fmt.Sprintf("%g is 1/%.3g of the embedded catalog's %g (less than a %dth): check the unit", v, *ref/v, *ref, SuspiciousFactor))
+	}
+}
+
+// ratio warns when v is more than SuspiciousFactor times off ref; zero is
+// left to Validate (these figures must be positive).
+func (c *bookChecker) ratio(entry, field string, v float64, ref *float64) {
+	if ref == nil || *ref <= 0 || v <= 0 || v == *ref {
+		return
+	}
+	switch {
+	case v > *ref*SuspiciousFactor:
+		c.add(entry, field, fmt.Sprintf("%g is %.3g times the embedded catalog's %g (more than %d×): check the unit", v, v / *ref, *ref, SuspiciousFactor))
+	case v < *ref/SuspiciousFactor:
+		c.add(entry, field, fmt.Sprintf("%g is 1/%.3g of the embedded catalog's %g (less than a %dth): check the unit", v, *ref/v, *ref, SuspiciousFactor))
+	}
+}
+
+func opt(ok bool, v float64) *float64 {
+	if !ok {
+		return nil
+	}
+	return &v
+}

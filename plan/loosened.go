@@ -1,0 +1,86 @@
+package plan
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/costgate/costgate/spec"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// Loosening is one way a change relaxes a spec's compliance or budget: a
+// waiver the change grants itself unless a reviewer approves it.
+type Loosening struct {
+	// Attribute is the spec attribute, such as "compliance.code_may_leave_network".
+	Attribute string `json:"attribute"`
+	// Range is where the head spec sets it (or its block, when removed).
+	Range   hcl.Range `json:"-"`
+	Line    int       `json:"line"`
+	Message string    `json:"message"`
+}
+
+// Loosenings lists how head relaxes base's compliance block or raises its
+// budget limits. A nil base (a new spec) loosens nothing.
+func Loosenings(base, head *spec.Spec) []Loosening {
+	if base == nil || head == nil {
+		return nil
+	}
+	var out []Loosening
+	add := func(attr, format string, args ...any) {
+		rng := attrRange(head, attr)
+		out = append(out, Loosening{Attribute: attr, Range: rng, Line: rng.Start.Line, Message: fmt.Sprintf(format, args...)})
+	}
+	bc, hc := base.Compliance, head.Compliance
+	if !bc.CodeMayLeaveNetwork && hc.CodeMayLeaveNetwork {
+		add("compliance.code_may_leave_network", "compliance.code_may_leave_network changes from false to true: agent code may now be sent to external APIs")
+	}
+	if bc.AllowedProviders != nil {
+		if hc.AllowedProviders == nil {
+			add("compliance.allowed_providers", "compliance.allowed_providers is removed: any provider is now allowed (was %s)", strings.Join(bc.AllowedProviders, ", "))
+		} else {
+			var added []string
+			for _, p := range hc.AllowedProviders {
+				if !slices.Contains(bc.AllowedProviders, p) {
+					added = append(added, p)
+				}
+			}
+			if len(added) > 0 {
+				add("compliance.allowed_providers", "compliance.allowed_providers adds %s", strings.Join(added, ", "))
+			}
+		}
+	}
+	raised := func(attr string, b, h *float64) {
+		switch {
+		case b == nil:
+		case h == nil:
+			add(attr, "%s is removed (was $%s/month)", attr, USD(*b))
+		case *h > *b:
+			add(attr, "%s rises from $%s to $%s/month", attr, USD(*b), USD(*h))
+		}
+	}
+	raised("budget.monthly_limit_usd", base.Budget.MonthlyLimitUSD, head.Budget.MonthlyLimitUSD)
+	raised("budget.approval_above_usd", base.Budget.ApprovalAboveUSD, head.Budget.ApprovalAboveUSD)
+	return out
+}
+
+// attrRange finds where head sets attr, else its block, else the team.
+func attrRange(s *spec.Spec, attr string) hcl.Range {
+	block, _, _ := strings.Cut(attr, ".")
+	for _, k := range []string{attr, block, "team"} {
+		if r, ok := s.Ranges[k]; ok {
+			return r
+		}
+	}
+	return hcl.Range{Filename: s.Filename, Start: hcl.Pos{Line: 1, Column: 1}}
+}
+
+// loosenedDenials are the plan's spec.loosened denials, on every option.
+func loosenedDenials(ls []Loosening) []Finding {
+	out := make([]Finding, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, Finding{Policy: PolicyLoosened, Option: "*", Attribute: l.Attribute,
+			Message: fmt.Sprintf("%s (line %d); a loosened spec needs a reviewer's approval (--approvals)", l.Message, l.Line)})
+	}
+	return out
+}

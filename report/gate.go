@@ -1,0 +1,116 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
+)
+
+// Gated is one spec and its plan, what costgate check reports.
+type Gated struct {
+	Spec *spec.Spec
+	Plan *plan.Plan
+}
+
+// MeasuredWarnings are the plan's warnings from measured usage (--usage),
+// which the gate's outputs show beside the denials.
+func MeasuredWarnings(p *plan.Plan) []plan.Finding {
+	var out []plan.Finding
+	for _, w := range p.Warnings {
+		if slices.Contains(measuredIDs, w.Policy) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+// measuredIDs are the warnings measured usage adds.
+var measuredIDs = []string{plan.UsageDrift, plan.UsageBreakeven, plan.CapacityMeasured}
+
+func gateText(w io.Writer, gs []Gated) error {
+	b := &strings.Builder{}
+	for _, pp := range gs {
+		p := pp.Plan
+		if c := p.Chosen(); c != nil {
+			fmt.Fprintf(b, "ALLOWED  %s: %s at $%s/month expected\n", plain(p.Spec), p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
+		} else {
+			fmt.Fprintf(b, "BLOCKED  %s\n", plain(p.Spec))
+		}
+		for _, o := range p.Options {
+			for _, v := range o.Violations {
+				fmt.Fprintf(b, "  deny    %s %s: %s\n", o.Architecture, plain(v.Policy), plain(v.Message))
+			}
+			for _, v := range o.Waived {
+				fmt.Fprintf(b, "  waived  %s %s: %s\n", o.Architecture, plain(v.Policy), plain(v.Message))
+			}
+		}
+		for _, w := range p.Waivers {
+			switch {
+			case w.Expired:
+				fmt.Fprintf(b, "  expired override %q for %s (expired %s, approved by %s)\n", w.Name, plain(w.Policy), plain(w.Expires), plain(w.Approver))
+			case w.Refused != "":
+				fmt.Fprintf(b, "  refused override %q for %s (%s; approved by %s, until %s)\n", w.Name, plain(w.Policy), plain(w.Refused), plain(w.Approver), plain(w.Expires))
+			case w.Unverified():
+				fmt.Fprintf(b, "  unverified override %q for %s (approved by %s, not evidenced: no --approvals)\n", w.Name, plain(w.Policy), plain(w.Approver))
+			}
+		}
+		for _, f := range p.Warnings {
+			if f.Policy == plan.PolicyOverrideUnknown {
+				fmt.Fprintf(b, "  warn    %s: %s\n", plain(f.Policy), plain(f.Message))
+			}
+		}
+		for _, w := range MeasuredWarnings(p) {
+			fmt.Fprintf(b, "  warn    %s: %s\n", plain(w.Policy), plain(w.Message))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// checkResult is one spec's gate result in JSON.
+type checkResult struct {
+	Spec       string         `json:"spec"`
+	Decision   plan.Decision  `json:"decision"`
+	Allowed    bool           `json:"allowed"`
+	Violations []plan.Finding `json:"violations"`
+	Waived     []plan.Finding `json:"waived"`
+	Waivers    []plan.Waiver  `json:"waivers"`
+	// Loosened lists how the change relaxes the base spec (--base-ref).
+	Loosened []plan.Loosening `json:"loosened"`
+	// Overrides are warnings about overrides: refused, unknown, expired.
+	Overrides []plan.Finding `json:"override_warnings"`
+	// Warnings are measured usage's (--usage): drift, breakeven, capacity.
+	Warnings []plan.Finding `json:"warnings,omitempty"`
+}
+
+func gateJSON(w io.Writer, gs []Gated) error {
+	out := make([]checkResult, 0, len(gs))
+	for _, pp := range gs {
+		p := pp.Plan
+		r := checkResult{Spec: p.Spec, Decision: p.Decision, Allowed: p.Decision.Architecture != plan.Blocked,
+			Violations: []plan.Finding{}, Waived: []plan.Finding{}, Waivers: p.Waivers, Loosened: p.Loosened, Overrides: []plan.Finding{},
+			Warnings: MeasuredWarnings(p)}
+		if r.Loosened == nil {
+			r.Loosened = []plan.Loosening{}
+		}
+		for _, w := range p.Warnings {
+			if strings.HasPrefix(w.Policy, "override.") {
+				r.Overrides = append(r.Overrides, w)
+			}
+		}
+		for _, o := range p.Options {
+			r.Violations = append(r.Violations, o.Violations...)
+			r.Waived = append(r.Waived, o.Waived...)
+		}
+		out = append(out, r)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(out)
+}

@@ -1,0 +1,757 @@
+// Package review compares two versions of a spec: it plans both, under
+// each side's own price book and policies, and attributes the change of
+// cost to the inputs that moved it. Rendering lives in report.
+package review
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// AttributionOrder says how Compare orders the input changes, for readers
+// of a diff.
+const AttributionOrder = "inputs are applied one at a time in the spec language's order " +
+	"(team, workloads, managed, model, self_hosted, compliance, organization, budget, quality, override), " +
+	"each re-planned on top of the ones before it, so each row is what that input adds and the rows add up to the total"
+
+// Diff compares the plans of two versions of one spec: what each option
+// costs, what was decided, which policy results appeared or cleared, and
+// which inputs moved the cost.
+type Diff struct {
+	// Spec is the head spec's path; BaseSpec where the base was read from.
+	Spec     string `json:"spec"`
+	BaseSpec string `json:"base_spec"`
+	Team     string `json:"team"`
+	AsOf     string `json:"as_of"`
+	// New is true when there is no base: the spec is new.
+	New       bool             `json:"new"`
+	Decision  DecisionChange   `json:"decision"`
+	Verdict   [2]string        `json:"verdict"`
+	Breakeven [2]*int          `json:"breakeven_developers"`
+	Options   []OptionChange   `json:"options"`
+	Policies  []PolicyChange   `json:"policies"`
+	Inputs    []InputChange    `json:"inputs"`
+	Order     string           `json:"attribution_order"`
+	Totals    AttributionTotal `json:"attribution_total"`
+	// Loosened lists how head relaxes base's compliance or budget.
+	Loosened []plan.Loosening `json:"loosened,omitempty"`
+	// RuleChanges are the price book and policy files the change edits
+	// (diff --base-ref), the same for every spec of one diff.
+	RuleChanges []RuleChange `json:"rule_changes,omitempty"`
+
+	// Base and Head are the two plans; Base is nil for a new spec.
+	Base *plan.Plan `json:"-"`
+	Head *plan.Plan `json:"-"`
+}
+
+// RuleChange is one price book or policy file a change adds, removes or
+// edits; Details name the entries of a price book that changed.
+type RuleChange struct {
+	Kind    string   `json:"kind"`
+	File    string   `json:"file"`
+	Change  string   `json:"change"`
+	Details []string `json:"details,omitempty"`
+}
+
+// DecisionChange is the decided architecture and its expected monthly
+// cost on each side.
+type DecisionChange struct {
+	// Base and Head are an architecture or "blocked"; Base is "" for a new spec.
+	Base string `json:"base"`
+	Head string `json:"head"`
+	// BaseUSD and HeadUSD are the decided option's expected monthly cost;
+	// null when blocked (or absent).
+	BaseUSD *float64 `json:"base_usd"`
+	HeadUSD *float64 `json:"head_usd"`
+	// DeltaUSD and DeltaPct are null unless both sides decided.
+	DeltaUSD *float64 `json:"delta_usd"`
+	DeltaPct *float64 `json:"delta_pct"`
+}
+
+// Changed reports whether the decided architecture changed.
+func (d DecisionChange) Changed() bool { return d.Base != d.Head }
+
+// OptionChange is one option's monthly cost on each side.
+type OptionChange struct {
+	Architecture string `json:"architecture"`
+	// Base or Head is null when the option was not priced on that side.
+	Base *plan.Money `json:"base"`
+	Head *plan.Money `json:"head"`
+	// Delta is Head − Base; null when either is.
+	Delta       *plan.Money `json:"delta"`
+	BaseAllowed bool        `json:"base_allowed"`
+	HeadAllowed bool        `json:"head_allowed"`
+	// HeadDenials are the policy ids denying the option at head.
+	HeadDenials []string `json:"head_denials"`
+}
+
+// Policy change kinds.
+const (
+	Appeared = "appeared"
+	Cleared  = "cleared"
+)
+
+// PolicyChange is a policy result present on one side only.
+type PolicyChange struct {
+	// Change is Appeared (only at head) or Cleared (only at base).
+	Change string `json:"change"`
+	// Kind is deny, waived or warn.
+	Kind string `json:"kind"`
+	// Option is the architecture, or "plan" for a plan-level warning.
+	Option  string `json:"option"`
+	Policy  string `json:"policy"`
+	Message string `json:"message"`
+}
+
+// InputChange is one spec input that differs, and the part of the cost
+// change it explains.
+type InputChange struct {
+	// Step is the input's place in the attribution order, from 1.
+	Step int `json:"step"`
+	// Input names the attribute: "team.developers", "workload.chat.complexity",
+	// "workloads" (membership and shares), "override.NAME", "model.NAME".
+	Input string `json:"input"`
+	// Base and Head are the values as a spec would write them; "" when absent.
+	Base string `json:"base"`
+	Head string `json:"head"`
+	// DecisionUSD is the change in the decided option's expected cost this
+	// input explains; null unless both sides decided.
+	DecisionUSD *float64 `json:"decision_usd"`
+	// OptionsUSD is the change in each option's expected cost this input
+	// explains, for the options priced on both sides.
+	OptionsUSD map[string]float64 `json:"options_usd"`
+	// Decision is the decision once this input (and those before it) moved.
+	Decision string `json:"decision"`
+}
+
+// AttributionTotal is what the input rows add up to.
+type AttributionTotal struct {
+	DecisionUSD *float64           `json:"decision_usd"`
+	OptionsUSD  map[string]float64 `json:"options_usd"`
+}
+
+// Compare plans base and head and explains the difference. base may be
+// nil for a spec that is new. Each input that differs is applied to a
+// copy of base in a fixed order and re-planned, so the parts of the change
+// add up to the whole. opts.Policies should be compiled once by the caller;
+// nil compiles them here.
+func Compare(ctx context.Context, base, head *spec.Spec, opts plan.Options) (*Diff, error) {
+	if opts.Policies == nil {
+		ev, err := plan.NewPolicies(opts.PolicyDirs...)
+		if err != nil {
+			return nil, fmt.Errorf("compare: %w", err)
+		}
+		opts.Policies = ev
+	}
+	return CompareWith(ctx, base, head, Rules{Options: opts}, Rules{Options: opts})
+}
+
+// Rules are the price book and policies one side of a diff is planned
+// with, and fingerprints that tell whether the two sides' differ.
+type Rules struct {
+	plan.Options
+	// PriceBookID and PoliciesID identify the price book and the policy
+	// folders (a digest of their files); a side whose value differs from
+	// the other's is shown as a change of its own.
+	PriceBookID string
+	PoliciesID  string
+}
+
+// CompareWith plans base under the base's rules and head under the
+// head's, as the change would stand once merged. The attribution applies
+// the spec's inputs under the base's rules, then the head's price book,
+// then the head's policies, so a change that only edits a price book or a
+// policy folder shows what it moves.
+func CompareWith(ctx context.Context, base, head *spec.Spec, baseRules, headRules Rules) (*Diff, error) {
+	for _, r := range []*Rules{&baseRules, &headRules} {
+		if r.Policies == nil {
+			return nil, errors.New("compare: rules without compiled policies")
+		}
+	}
+	opts := baseRules.Options
+	hp, err := plan.Build(ctx, head, headRules.Options)
+	if err != nil {
+		return nil, fmt.Errorf("compare: plan head: %w", err)
+	}
+	d := &Diff{Spec: head.Filename, Team: hp.Team, AsOf: hp.AsOf, Head: hp, Order: AttributionOrder,
+		Policies: []PolicyChange{}, Inputs: []InputChange{}, Totals: AttributionTotal{OptionsUSD: map[string]float64{}}}
+	if base == nil {
+		d.New = true
+		d.Decision = DecisionChange{Head: hp.Decision.Architecture, HeadUSD: decidedUSD(hp)}
+		d.Verdict = [2]string{"", hp.Verdict}
+		d.Breakeven = [2]*int{nil, hp.Breakeven.Developers}
+		d.Options = optionChanges(nil, hp)
+		d.Policies = policyChanges(nil, hp)
+		return d, nil
+	}
+	bp, err := plan.Build(ctx, base, opts)
+	if err != nil {
+		return nil, fmt.Errorf("compare: plan base: %w", err)
+	}
+	d.Loosened = hp.Loosened
+	d.Base, d.BaseSpec = bp, base.Filename
+	d.Decision = DecisionChange{Base: bp.Decision.Architecture, Head: hp.Decision.Architecture, BaseUSD: decidedUSD(bp), HeadUSD: decidedUSD(hp)}
+	if d.Decision.BaseUSD != nil && d.Decision.HeadUSD != nil {
+		delta := cents(*d.Decision.HeadUSD - *d.Decision.BaseUSD)
+		d.Decision.DeltaUSD = &delta
+		if *d.Decision.BaseUSD != 0 {
+			pct := delta / *d.Decision.BaseUSD * 100
+			d.Decision.DeltaPct = &pct
+		}
+	}
+	d.Verdict = [2]string{bp.Verdict, hp.Verdict}
+	d.Breakeven = [2]*int{bp.Breakeven.Developers, hp.Breakeven.Developers}
+	d.Options = optionChanges(bp, hp)
+	d.Policies = policyChanges(bp, hp)
+	if err := d.attribute(ctx, base, head, bp, baseRules, headRules); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// attribute re-plans base with one input changed at a time and records
+// the step each input adds; a change of price book or policies comes last.
+func (d *Diff) attribute(ctx context.Context, base, head *spec.Spec, bp *plan.Plan, baseRules, headRules Rules) error {
+	opts := baseRules.Options
+	changes := inputChanges(base, head)
+	work := cloneSpec(base)
+	for _, c := range changes {
+		c.apply(work)
+	}
+	// Anything the list of inputs does not know of moves in one last step
+	// of the spec, so the steps always end at head.
+	if !specsEqual(work, head) {
+		changes = append(changes, inputChange{input: "other", base: "", head: "", apply: func(dst *spec.Spec) {
+			name := dst.Filename
+			*dst = *cloneSpec(head)
+			dst.Filename = name
+		}})
+	}
+	// Then the rules: the head's price book, then the head's policies.
+	stepOpts := make([]plan.Options, len(changes))
+	for i := range stepOpts {
+		stepOpts[i] = opts
+	}
+	if baseRules.PriceBookID != headRules.PriceBookID {
+		o := opts
+		o.Catalog = headRules.Catalog
+		changes = append(changes, inputChange{input: "price book", base: baseRules.PriceBookID, head: headRules.PriceBookID, apply: func(*spec.Spec) {}})
+		stepOpts = append(stepOpts, o)
+		opts = o
+	}
+	if baseRules.PoliciesID != headRules.PoliciesID {
+		changes = append(changes, inputChange{input: "policies", base: baseRules.PoliciesID, head: headRules.PoliciesID, apply: func(*spec.Spec) {}})
+		stepOpts = append(stepOpts, headRules.Options)
+	}
+
+	// Both sides' options: each is attributed only when priced on both.
+	var archs []string
+	for _, oc := range d.Options {
+		if oc.Base != nil && oc.Head != nil {
+			archs = append(archs, oc.Architecture)
+		}
+	}
+	decided := d.Decision.BaseUSD != nil && d.Decision.HeadUSD != nil
+	prevOpt := expectedByArch(bp)
+	var prevDecided float64
+	if decided {
+		prevDecided = *d.Decision.BaseUSD
+	}
+	work = cloneSpec(base)
+	for i, c := range changes {
+		c.apply(work)
+		p := d.Head
+		if i < len(changes)-1 {
+			var err error
+			if p, err = plan.Build(ctx, work, stepOpts[i]); err != nil {
+				return fmt.Errorf("compare: re-plan with %s changed: %w", c.input, err)
+			}
+		}
+		step := InputChange{Step: i + 1, Input: c.input, Base: c.base, Head: c.head, OptionsUSD: map[string]float64{}, Decision: p.Decision.Architecture}
+		now := expectedByArch(p)
+		for _, a := range archs {
+			// An option that cannot be priced part way keeps its last cost;
+			// the next step that prices it carries the change.
+			v, ok := now[a]
+			if !ok {
+				v = prevOpt[a]
+			}
+			step.OptionsUSD[a] = cents(v - prevOpt[a])
+			prevOpt[a] = v
+		}
+		if decided {
+			// A step that blocks everything keeps the last decided cost.
+			v := prevDecided
+			if u := decidedUSD(p); u != nil {
+				v = *u
+			}
+			delta := cents(v - prevDecided)
+			step.DecisionUSD = &delta
+			prevDecided = v
+		}
+		d.Inputs = append(d.Inputs, step)
+	}
+	for _, a := range archs {
+		sum := 0.0
+		for _, in := range d.Inputs {
+			sum += in.OptionsUSD[a]
+		}
+		d.Totals.OptionsUSD[a] = cents(sum)
+	}
+	if decided {
+		sum := 0.0
+		for _, in := range d.Inputs {
+			sum += *in.DecisionUSD
+		}
+		sum = cents(sum)
+		d.Totals.DecisionUSD = &sum
+	}
+	return nil
+}
+
+func decidedUSD(p *plan.Plan) *float64 {
+	if c := p.Chosen(); c != nil {
+		v := c.MonthlyUSD.Expected
+		return &v
+	}
+	return nil
+}
+
+func expectedByArch(p *plan.Plan) map[string]float64 {
+	out := map[string]float64{}
+	for _, o := range p.Options {
+		out[o.Architecture] = o.MonthlyUSD.Expected
+	}
+	return out
+}
+
+// cents rounds to the cent, as the plan's figures are.
+func cents(v float64) float64 { return math.Round(v*100) / 100 }
+
+func optionChanges(bp, hp *plan.Plan) []OptionChange {
+	find := func(p *plan.Plan, arch string) *plan.Option {
+		if p == nil {
+			return nil
+		}
+		for i := range p.Options {
+			if p.Options[i].Architecture == arch {
+				return &p.Options[i]
+			}
+		}
+		return nil
+	}
+	var out []OptionChange
+	for _, a := range plan.Architectures {
+		b, h := find(bp, a), find(hp, a)
+		if b == nil && h == nil {
+			continue
+		}
+		oc := OptionChange{Architecture: a, HeadDenials: []string{}}
+		if b != nil {
+			m := b.MonthlyUSD
+			oc.Base, oc.BaseAllowed = &m, b.Allowed
+		}
+		if h != nil {
+			m := h.MonthlyUSD
+			oc.Head, oc.HeadAllowed = &m, h.Allowed
+			oc.HeadDenials = denials(h.Violations)
+		}
+		if b != nil && h != nil {
+			oc.Delta = &plan.Money{Low: cents(h.MonthlyUSD.Low - b.MonthlyUSD.Low), Expected: cents(h.MonthlyUSD.Expected - b.MonthlyUSD.Expected), High: cents(h.MonthlyUSD.High - b.MonthlyUSD.High)}
+		}
+		out = append(out, oc)
+	}
+	return out
+}
+
+func denials(fs []plan.Finding) []string {
+	out := []string{}
+	for _, f := range fs {
+		if !slices.Contains(out, f.Policy) {
+			out = append(out, f.Policy)
+		}
+	}
+	return out
+}
+
+// policyChanges lists results on one side only. Results are matched by
+// kind, option and policy id, not message: messages quote figures, which
+// move with any cost change.
+func policyChanges(bp, hp *plan.Plan) []PolicyChange {
+	type key struct{ kind, option, policy string }
+	collect := func(p *plan.Plan) ([]key, map[key]string) {
+		var keys []key
+		msgs := map[key]string{}
+		add := func(kind, option string, fs []plan.Finding) {
+			for _, f := range fs {
+				k := key{kind, option, f.Policy}
+				if _, ok := msgs[k]; !ok {
+					keys = append(keys, k)
+					msgs[k] = f.Message
+				}
+			}
+		}
+		if p == nil {
+			return nil, msgs
+		}
+		for _, o := range p.Options {
+			add("deny", o.Architecture, o.Violations)
+			add("waived", o.Architecture, o.Waived)
+			add("warn", o.Architecture, o.Warnings)
+		}
+		add("warn", "plan", p.Warnings)
+		return keys, msgs
+	}
+	bk, bm := collect(bp)
+	hk, hm := collect(hp)
+	out := []PolicyChange{}
+	for _, k := range hk {
+		if _, ok := bm[k]; !ok {
+			out = append(out, PolicyChange{Change: Appeared, Kind: k.kind, Option: k.option, Policy: k.policy, Message: hm[k]})
+		}
+	}
+	for _, k := range bk {
+		if _, ok := hm[k]; !ok {
+			out = append(out, PolicyChange{Change: Cleared, Kind: k.kind, Option: k.option, Policy: k.policy, Message: bm[k]})
+		}
+	}
+	return out
+}
+
+// inputChange is one differing input and how to move a spec to head's value.
+type inputChange struct {
+	input, base, head string
+	apply             func(dst *spec.Spec)
+}
+
+// inputChanges lists the inputs that differ, in attribution order.
+func inputChanges(base, head *spec.Spec) []inputChange {
+	var out []inputChange
+	add := func(input string, b, h any, apply func(dst *spec.Spec)) {
+		if reflect.DeepEqual(b, h) {
+			return
+		}
+		out = append(out, inputChange{input: input, base: value(b), head: value(h), apply: apply})
+	}
+	// field compares one attribute reached by get and moves it to head's value.
+	field := func(input string, get func(*spec.Spec) any, set func(dst, src *spec.Spec)) {
+		add(input, get(base), get(head), func(dst *spec.Spec) { set(dst, head) })
+	}
+
+	t := func(s *spec.Spec) *spec.Team { return &s.Team }
+	field("team.name", func(s *spec.Spec) any { return t(s).Name }, func(d, s *spec.Spec) { t(d).Name = t(s).Name })
+	field("team.developers", func(s *spec.Spec) any { return t(s).Developers }, func(d, s *spec.Spec) { t(d).Developers = t(s).Developers })
+	field("team.tokens_per_developer", func(s *spec.Spec) any { return t(s).TokensPerDeveloper }, func(d, s *spec.Spec) { t(d).TokensPerDeveloper = t(s).TokensPerDeveloper })
+	field("team.input_share", func(s *spec.Spec) any { return t(s).InputShare }, func(d, s *spec.Spec) { t(d).InputShare = t(s).InputShare })
+	field("team.cached_input_share", func(s *spec.Spec) any { return t(s).CachedInputShare }, func(d, s *spec.Spec) { t(d).CachedInputShare = t(s).CachedInputShare })
+	field("team.cache_write_share", func(s *spec.Spec) any { return t(s).CacheWriteShare }, func(d, s *spec.Spec) { t(d).CacheWriteShare = t(s).CacheWriteShare })
+	field("team.cache_ttl", func(s *spec.Spec) any { return optionalString(t(s).CacheTTL) }, func(d, s *spec.Spec) { t(d).CacheTTL = t(s).CacheTTL })
+	field("team.working_hours_per_month", func(s *spec.Spec) any { return t(s).WorkingHoursPerMonth }, func(d, s *spec.Spec) { t(d).WorkingHoursPerMonth = t(s).WorkingHoursPerMonth })
+	field("team.peak_to_average", func(s *spec.Spec) any { return t(s).PeakToAverage }, func(d, s *spec.Spec) { t(d).PeakToAverage = t(s).PeakToAverage })
+	field("team.developer_hourly_usd", func(s *spec.Spec) any { return t(s).DeveloperHourlyUSD }, func(d, s *spec.Spec) { t(d).DeveloperHourlyUSD = t(s).DeveloperHourlyUSD })
+	field("team.cost_center", func(s *spec.Spec) any { return t(s).CostCenter }, func(d, s *spec.Spec) { t(d).CostCenter = t(s).CostCenter })
+	field("team.timezone", func(s *spec.Spec) any { return t(s).Timezone }, func(d, s *spec.Spec) { t(d).Timezone = t(s).Timezone })
+
+	// Workload membership and shares move together, so that every
+	// intermediate spec's shares still sum to 1.
+	add("workloads", workloadShares(base), workloadShares(head), func(dst *spec.Spec) {
+		var ws []spec.Workload
+		for _, hw := range head.Workloads {
+			w := hw
+			if i := workloadIndex(dst, hw.Name); i >= 0 {
+				w = dst.Workloads[i]
+				w.Share = hw.Share
+			}
+			ws = append(ws, w)
+		}
+		dst.Workloads = ws
+	})
+	for _, bw := range base.Workloads {
+		hi := workloadIndex(head, bw.Name)
+		if hi < 0 {
+			continue
+		}
+		hw := head.Workloads[hi]
+		wl := func(input string, get func(spec.Workload) any, set func(dst *spec.Workload, src spec.Workload)) {
+			add("workload."+bw.Name+"."+input, get(bw), get(hw), func(dst *spec.Spec) {
+				if i := workloadIndex(dst, bw.Name); i >= 0 {
+					set(&dst.Workloads[i], hw)
+				}
+			})
+		}
+		wl("complexity", func(w spec.Workload) any { return w.Complexity }, func(d *spec.Workload, s spec.Workload) { d.Complexity = s.Complexity })
+		wl("context_tokens", func(w spec.Workload) any { return w.ContextTokens }, func(d *spec.Workload, s spec.Workload) { d.ContextTokens = s.ContextTokens })
+		wl("max_ttft_ms", func(w spec.Workload) any { return optional(w.MaxTTFTMs) }, func(d *spec.Workload, s spec.Workload) { d.MaxTTFTMs = s.MaxTTFTMs })
+		wl("rework_hours", func(w spec.Workload) any { return w.ReworkHours }, func(d *spec.Workload, s spec.Workload) { d.ReworkHours = s.ReworkHours })
+	}
+
+	m := func(s *spec.Spec) *spec.Managed { return &s.Managed }
+	field("managed.simple_model", func(s *spec.Spec) any { return m(s).SimpleModel }, func(d, s *spec.Spec) { m(d).SimpleModel = m(s).SimpleModel })
+	field("managed.complex_model", func(s *spec.Spec) any { return m(s).ComplexModel }, func(d, s *spec.Spec) { m(d).ComplexModel = m(s).ComplexModel })
+	field("managed.provider", func(s *spec.Spec) any { return optionalString(m(s).Provider) }, func(d, s *spec.Spec) { m(d).Provider = m(s).Provider })
+	field("managed.bedrock_profile", func(s *spec.Spec) any { return optionalString(m(s).BedrockProfile) }, func(d, s *spec.Spec) { m(d).BedrockProfile = m(s).BedrockProfile })
+
+	// Model blocks come before self_hosted so that a switch to a newly
+	// declared model finds it.
+	for _, name := range unionNames(modelNames(base), modelNames(head)) {
+		add("model."+name, modelBlock(base, name), modelBlock(head, name), func(dst *spec.Spec) {
+			dst.Models = slices.DeleteFunc(slices.Clone(dst.Models), func(om modelcatalog.OpenModel) bool { return om.ID == name })
+			dst.ModelThroughput = slices.DeleteFunc(slices.Clone(dst.ModelThroughput), func(tp modelcatalog.Throughput) bool { return tp.Model == name })
+			if mb := modelBlock(head, name); mb != nil {
+				dst.Models = append(dst.Models, mb.Model)
+				dst.ModelThroughput = append(dst.ModelThroughput, mb.Throughput...)
+			}
+		})
+	}
+
+	sh := func(s *spec.Spec) *spec.SelfHosted { return &s.SelfHosted }
+	field("self_hosted.model", func(s *spec.Spec) any { return sh(s).Model }, func(d, s *spec.Spec) { sh(d).Model = sh(s).Model })
+	// gpu sets both the GPU and, for "auto" or a list, the choices.
+	field("self_hosted.gpu", func(s *spec.Spec) any { return gpuInput(sh(s)) }, func(d, s *spec.Spec) {
+		sh(d).GPU, sh(d).GPUChoices = sh(s).GPU, sh(s).GPUChoices
+	})
+	field("self_hosted.pricing", func(s *spec.Spec) any { return sh(s).Pricing }, func(d, s *spec.Spec) { sh(d).Pricing = sh(s).Pricing })
+	field("self_hosted.gpu_hour_usd", func(s *spec.Spec) any { return sh(s).GPUHourUSD }, func(d, s *spec.Spec) { sh(d).GPUHourUSD = sh(s).GPUHourUSD })
+	field("self_hosted.gpus", func(s *spec.Spec) any { return optionalInt(sh(s).GPUs) }, func(d, s *spec.Spec) { sh(d).GPUs = sh(s).GPUs })
+	field("self_hosted.schedule", func(s *spec.Spec) any { return sh(s).Schedule }, func(d, s *spec.Spec) { sh(d).Schedule = sh(s).Schedule })
+	field("self_hosted.hours_per_month", func(s *spec.Spec) any { return sh(s).HoursPerMonth }, func(d, s *spec.Spec) { sh(d).HoursPerMonth = sh(s).HoursPerMonth })
+	field("self_hosted.ops_usd_per_month", func(s *spec.Spec) any { return sh(s).OpsUSDPerMonth }, func(d, s *spec.Spec) { sh(d).OpsUSDPerMonth = sh(s).OpsUSDPerMonth })
+	field("self_hosted.min_replicas", func(s *spec.Spec) any { return sh(s).MinReplicas }, func(d, s *spec.Spec) { sh(d).MinReplicas = sh(s).MinReplicas })
+	field("self_hosted.target_utilization", func(s *spec.Spec) any { return sh(s).TargetUtilization }, func(d, s *spec.Spec) { sh(d).TargetUtilization = sh(s).TargetUtilization })
+	field("self_hosted.min_quality", func(s *spec.Spec) any { return sh(s).MinQuality }, func(d, s *spec.Spec) { sh(d).MinQuality = sh(s).MinQuality })
+	field("self_hosted.region", func(s *spec.Spec) any { return sh(s).Region }, func(d, s *spec.Spec) { sh(d).Region = sh(s).Region })
+
+	field("compliance.code_may_leave_network", func(s *spec.Spec) any { return s.Compliance.CodeMayLeaveNetwork }, func(d, s *spec.Spec) { d.Compliance.CodeMayLeaveNetwork = s.Compliance.CodeMayLeaveNetwork })
+	field("compliance.allowed_providers", func(s *spec.Spec) any { return s.Compliance.AllowedProviders }, func(d, s *spec.Spec) { d.Compliance.AllowedProviders = s.Compliance.AllowedProviders })
+	field("organization.gpu_expertise", func(s *spec.Spec) any { return s.Organization.GPUExpertise }, func(d, s *spec.Spec) { d.Organization.GPUExpertise = s.Organization.GPUExpertise })
+	field("organization.latency_over_quality", func(s *spec.Spec) any { return s.Organization.LatencyOverQuality }, func(d, s *spec.Spec) { d.Organization.LatencyOverQuality = s.Organization.LatencyOverQuality })
+
+	field("budget.monthly_limit_usd", func(s *spec.Spec) any { return s.Budget.MonthlyLimitUSD }, func(d, s *spec.Spec) { d.Budget.MonthlyLimitUSD = s.Budget.MonthlyLimitUSD })
+	field("budget.approval_above_usd", func(s *spec.Spec) any { return s.Budget.ApprovalAboveUSD }, func(d, s *spec.Spec) { d.Budget.ApprovalAboveUSD = s.Budget.ApprovalAboveUSD })
+	field("budget.alert_emails", func(s *spec.Spec) any { return emptyNil(s.Budget.AlertEmails) }, func(d, s *spec.Spec) { d.Budget.AlertEmails = s.Budget.AlertEmails })
+
+	field("quality.rework_hours", func(s *spec.Spec) any { return s.Quality.ReworkHours }, func(d, s *spec.Spec) { d.Quality.ReworkHours = s.Quality.ReworkHours })
+	field("quality.include_in_decision", func(s *spec.Spec) any { return s.Quality.IncludeInDecision }, func(d, s *spec.Spec) { d.Quality.IncludeInDecision = s.Quality.IncludeInDecision })
+
+	for _, name := range unionNames(overrideNames(base), overrideNames(head)) {
+		add("override."+name, overrideOf(base, name), overrideOf(head, name), func(dst *spec.Spec) {
+			dst.Overrides = slices.DeleteFunc(slices.Clone(dst.Overrides), func(o spec.Override) bool { return o.Name == name })
+			if o := overrideOf(head, name); o != nil {
+				dst.Overrides = append(dst.Overrides, *o)
+			}
+		})
+	}
+	return out
+}
+
+// cloneSpec copies a spec deeply enough that applying input changes to the
+// copy leaves the original alone: every slice an apply function edits in
+// place is cloned.
+func cloneSpec(s *spec.Spec) *spec.Spec {
+	c := *s
+	c.Workloads = slices.Clone(s.Workloads)
+	c.Overrides = slices.Clone(s.Overrides)
+	c.Models = slices.Clone(s.Models)
+	c.ModelThroughput = slices.Clone(s.ModelThroughput)
+	return &c
+}
+
+// specsEqual compares what the plan reads of two specs: not where they
+// were read from.
+func specsEqual(a, b *spec.Spec) bool {
+	return cmp.Equal(a, b, cmpopts.IgnoreFields(spec.Spec{}, "Filename", "Ranges"), cmpopts.EquateEmpty())
+}
+
+// sharesValue is a workload list as "name=share" pairs, for comparing
+// membership and shares and for showing them.
+type sharesValue []string
+
+func workloadShares(s *spec.Spec) sharesValue {
+	out := sharesValue{}
+	for _, w := range s.Workloads {
+		out = append(out, w.Name+"="+number(w.Share))
+	}
+	return out
+}
+
+func workloadIndex(s *spec.Spec, name string) int {
+	return slices.IndexFunc(s.Workloads, func(w spec.Workload) bool { return w.Name == name })
+}
+
+// modelDecl is a model block with its throughput blocks.
+type modelDecl struct {
+	Model      modelcatalog.OpenModel
+	Throughput []modelcatalog.Throughput
+}
+
+func modelBlock(s *spec.Spec, name string) *modelDecl {
+	for _, om := range s.Models {
+		if om.ID == name {
+			md := &modelDecl{Model: om}
+			for _, tp := range s.ModelThroughput {
+				if tp.Model == name {
+					md.Throughput = append(md.Throughput, tp)
+				}
+			}
+			return md
+		}
+	}
+	return nil
+}
+
+func modelNames(s *spec.Spec) []string {
+	var out []string
+	for _, om := range s.Models {
+		out = append(out, om.ID)
+	}
+	return out
+}
+
+func overrideNames(s *spec.Spec) []string {
+	var out []string
+	for _, o := range s.Overrides {
+		out = append(out, o.Name)
+	}
+	return out
+}
+
+func overrideOf(s *spec.Spec, name string) *spec.Override {
+	for i := range s.Overrides {
+		if s.Overrides[i].Name == name {
+			return &s.Overrides[i]
+		}
+	}
+	return nil
+}
+
+// unionNames lists a's names, then b's that a lacks.
+func unionNames(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, n := range b {
+		if !slices.Contains(out, n) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// optionalValue marks a zero that means "unset" in the spec.
+type optionalValue struct{ v any }
+
+func optional(v float64) any {
+	if v == 0 {
+		return optionalValue{}
+	}
+	return v
+}
+
+func optionalInt(v int) any {
+	if v == 0 {
+		return optionalValue{}
+	}
+	return v
+}
+
+func optionalString(v string) any {
+	if v == "" {
+		return optionalValue{}
+	}
+	return v
+}
+
+func emptyNil(v []string) []string {
+	if len(v) == 0 {
+		return nil
+	}
+	return v
+}
+
+// value shows an input's value as a spec would write it.
+func value(v any) string {
+	switch x := v.(type) {
+	case optionalValue:
+		return "unset"
+	case nil:
+		return "unset"
+	case string:
+		return strconv.Quote(x)
+	case bool:
+		return strconv.FormatBool(x)
+	case int:
+		return strconv.Itoa(x)
+	case float64:
+		return number(x)
+	case spec.Range:
+		if x.IsScalar() {
+			return number(x.Low)
+		}
+		return "[" + number(x.Low) + ", " + number(x.High) + "]"
+	case *spec.Range:
+		if x == nil {
+			return "unset"
+		}
+		return value(*x)
+	case *float64:
+		if x == nil {
+			return "unset"
+		}
+		return number(*x)
+	case []string:
+		if x == nil {
+			return "unset"
+		}
+		q := make([]string, len(x))
+		for i, s := range x {
+			q[i] = strconv.Quote(s)
+		}
+		return "[" + strings.Join(q, ", ") + "]"
+	case sharesValue:
+		return strings.Join(x, ", ")
+	case *spec.Override:
+		if x == nil {
+			return "absent"
+		}
+		return fmt.Sprintf("waives %s until %s (%s)", x.Policy, x.Expires.Format(plan.DateLayout), x.Approver)
+	case *modelDecl:
+		if x == nil {
+			return "absent"
+		}
+		return fmt.Sprintf("%s, %s GB", x.Model.ID, number(x.Model.WeightsGB))
+	default:
+		return fmt.Sprint(v)
+	}
+}
+
+// number writes a figure the way a spec would: 200, 0.8, 2e6, 1.4e7.
+func number(v float64) string {
+	if a := math.Abs(v); a >= 1e6 {
+		s := strconv.FormatFloat(v, 'g', -1, 64)
+		return strings.NewReplacer("e+0", "e", "e+", "e").Replace(s)
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// gpuInput is self_hosted.gpu as written: one GPU, or the list chosen
+// among.
+func gpuInput(s *spec.SelfHosted) string {
+	if s.GPUChoices == nil {
+		return s.GPU
+	}
+	q := make([]string, len(s.GPUChoices))
+	for i, g := range s.GPUChoices {
+		q[i] = strconv.Quote(g)
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}

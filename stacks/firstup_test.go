@@ -1,0 +1,550 @@
+package stacks
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
+	"github.com/google/go-cmp/cmp"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Tests of what a first `pulumi up` on a real account needs, each against
+// an AWS limit or behaviour the mocks cannot enforce.
+
+// awsLBName is AWS's rule for load balancer and target group names.
+var awsLBName = regexp.MustCompile(`^[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?$`)
+
+func TestNamesHoldAWSLimitsForEveryLabel(t *testing.T) {
+	long := strings.Repeat("a", 39)
+	labels := []string{long + "1", long + "2", "internal-tools", "-", "-edge-", strings.Repeat("-", 40), "x"}
+	seen := map[string]string{}
+	for _, team := range labels {
+		t.Run(team, func(t *testing.T) {
+			p := examplePlan(t, "regulated")
+			p.Team = team
+			rs, _, err := run(t, p, Config{})
+			if err != nil {
+				t.Fatalf("deploy: %v", err)
+			}
+			for _, typ := range []string{"aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup"} {
+				name, _ := one(t, rs, typ).Properties["name"].(string)
+				if !awsLBName.MatchString(name) || len(name) > 32 {
+					t.Errorf("%s name %q breaks AWS's 32-character rule", typ, name)
+				}
+				if strings.HasPrefix(name, "internal-") {
+					t.Errorf("%s name %q begins with internal-", typ, name)
+				}
+				if other, ok := seen[typ+name]; ok {
+					t.Errorf("%s name %q of team %q collides with team %q", typ, name, team, other)
+				}
+				seen[typ+name] = team
+			}
+		})
+	}
+}
+
+func TestPhysicalNameSaltAndStack(t *testing.T) {
+	a := physicalName("prod", "team", "vllm", "vpc-1", 32)
+	for _, other := range []string{
+		physicalName("dev", "team", "vllm", "vpc-1", 32),
+		physicalName("prod", "team", "vllm", "vpc-2", 32),
+		physicalName("prod", "team", "lb", "vpc-1", 32),
+	} {
+		if other == a {
+			t.Errorf("%q: stack, kind and salt must each change the name", a)
+		}
+	}
+	if got := physicalName("prod", "team", "vllm", "vpc-1", 32); got != a {
+		t.Errorf("not deterministic: %q then %q", a, got)
+	}
+}
+
+func TestLiteLLMNamesGoogleGemini(t *testing.T) {
+	routes := []plan.Route{{Workload: "chat", Complexity: "complex", ServedBy: plan.Managed, Model: "gemini-4-carbon"}}
+	got, err := LiteLLMModelList(routes, "", modelcatalog.Default(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct {
+		ModelList []litellmEntry `json:"model_list"`
+	}
+	if err := json.Unmarshal([]byte(got), &list); err != nil {
+		t.Fatal(err)
+	}
+	params := list.ModelList[0].LiteLLMParams
+	if params["model"] != "gemini/gemini-4-carbon" || params["api_key"] != "os.environ/GEMINI_API_KEY" {
+		t.Errorf("Google route = %v, want LiteLLM's gemini/ provider and GEMINI_API_KEY", params)
+	}
+}
+
+func TestBudgetAlertsThroughSNSBeyondTenRecipients(t *testing.T) {
+	for _, n := range []int{MaxBudgetEmailSubscribers, MaxBudgetEmailSubscribers + 1, 40} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			p := examplePlan(t, "regulated")
+			p.Inputs.Budget.AlertEmails = nil
+			for i := range n {
+				p.Inputs.Budget.AlertEmails = append(p.Inputs.Budget.AlertEmails, fmt.Sprintf("r%d@example.com", i))
+			}
+			rs, _, err := run(t, p, Config{})
+			if err != nil {
+				t.Fatalf("deploy: %v", err)
+			}
+			topics := ofType(rs, "aws:sns/topic:Topic")
+			subs := ofType(rs, "aws:sns/topicSubscription:TopicSubscription")
+			budget := one(t, rs, "aws:budgets/budget:Budget")
+			notes, _ := budget.Properties["notifications"].([]any)
+			if len(notes) == 0 {
+				t.Fatal("budget has no notifications")
+			}
+			for _, raw := range notes {
+				note := raw.(map[string]any)
+				emails, _ := note["subscriberEmailAddresses"].([]any)
+				if len(emails) > MaxBudgetEmailSubscribers {
+					t.Errorf("a notification has %d email subscribers; AWS allows %d", len(emails), MaxBudgetEmailSubscribers)
+				}
+				topicsOf, _ := note["subscriberSnsTopicArns"].([]any)
+				if n > MaxBudgetEmailSubscribers && len(topicsOf) != 1 {
+					t.Errorf("notification subscribes topics %v, want the budget topic", topicsOf)
+				}
+			}
+			switch {
+			case n <= MaxBudgetEmailSubscribers && (len(topics) != 0 || len(subs) != 0):
+				t.Errorf("%d recipients: %d topics, %d subscriptions; want email subscribers only", n, len(topics), len(subs))
+			case n > MaxBudgetEmailSubscribers && (len(topics) != 1 || len(subs) != n):
+				t.Errorf("%d recipients: %d topics, %d subscriptions; want 1 and %d", n, len(topics), len(subs), n)
+			}
+			if n > MaxBudgetEmailSubscribers {
+				pol := one(t, rs, "aws:sns/topicPolicy:TopicPolicy")
+				if !strings.Contains(pol.Properties["policy"].(string), "budgets.amazonaws.com") {
+					t.Errorf("topic policy %v does not let AWS Budgets publish", pol.Properties["policy"])
+				}
+			}
+		})
+	}
+}
+
+func TestRoutingTableFitsSSMForAnyNumberOfRoutes(t *testing.T) {
+	for _, n := range []int{2, 20, 300} {
+		t.Run(fmt.Sprint(n), func(t *testing.T) {
+			p := examplePlan(t, "enterprise-hybrid")
+			opt := p.Chosen()
+			base := opt.Routes
+			var routes []plan.Route
+			for i := range n {
+				r := base[i%len(base)]
+				r.Workload = fmt.Sprintf("%s-%03d-%s", r.Workload, i, strings.Repeat("w", 24))
+				routes = append(routes, r)
+			}
+			opt.Routes = routes
+			rs, _, err := run(t, p, Config{CertificateARN: "arn:aws:acm:us-east-1:123456789012:certificate/abc", DNSName: "inference." + strings.Repeat("long-", 40) + "example.com"})
+			if err != nil {
+				t.Fatalf("deploy: %v", err)
+			}
+			params := ofType(rs, "aws:ssm/parameter:Parameter")
+			var rows []RouteEntry
+			for _, prm := range params {
+				v, _ := prm.Properties["insecureValue"].(string)
+				if len(v) > MaxStandardParameterBytes || prm.Properties["tier"] != "Standard" {
+					t.Errorf("parameter %v holds %d bytes at tier %v; Standard holds %d", prm.Properties["name"], len(v), prm.Properties["tier"], MaxStandardParameterBytes)
+				}
+				if strings.HasPrefix(v, "[") {
+					var page []RouteEntry
+					if err := json.Unmarshal([]byte(v), &page); err != nil {
+						t.Fatal(err)
+					}
+					rows = append(rows, page...)
+				}
+			}
+			if len(rows) != n {
+				t.Errorf("the parameters hold %d rows, want %d", len(rows), n)
+			}
+			if n > 20 && len(params) < 2 {
+				t.Errorf("%d routes in %d parameter", n, len(params))
+			}
+		})
+	}
+}
+
+func TestTLSEndpointIsTheCertificatesName(t *testing.T) {
+	p := examplePlan(t, "regulated")
+	cfg := Config{
+		CertificateARN: "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+		DNSName:        "llm.acme.example",
+		HostedZoneID:   "Z0123456789ABC",
+	}
+	rs, outs, err := run(t, p, cfg)
+	if err != nil {
+		t.Fatalf("deploy: %v", err)
+	}
+	if got := outs["endpoint"]; got != "https://llm.acme.example/v1" {
+		t.Errorf("endpoint = %v, want the certificate's name", got)
+	}
+	rec := one(t, rs, "aws:route53/record:Record")
+	alias := rec.Properties["aliases"].([]any)[0].(map[string]any)
+	if rec.Properties["name"] != cfg.DNSName || rec.Properties["zoneId"] != cfg.HostedZoneID ||
+		!strings.HasPrefix(alias["name"].(string), "internal-") || alias["zoneId"] == "" {
+		t.Errorf("record %v does not alias %s to the load balancer", rec.Properties, cfg.DNSName)
+	}
+}
+
+// runRecorder deploys p under mocks and returns the recorder itself.
+func runRecorder(t *testing.T, p *plan.Plan, cfg Config) *recorder {
+	t.Helper()
+	rec := &recorder{}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := deploy(ctx, p, cfg)
+		return err
+	}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+	if err != nil {
+		t.Fatalf("deploy: %v", err)
+	}
+	return rec
+}
+
+func userData(t *testing.T, rs []plan.Resource) string {
+	t.Helper()
+	raw, err := base64.StdEncoding.DecodeString(one(t, rs, "aws:ec2/launchTemplate:LaunchTemplate").Properties["userData"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+func instancePolicy(t *testing.T, rs []plan.Resource) []statement {
+	t.Helper()
+	for _, rp := range ofType(rs, "aws:iam/rolePolicy:RolePolicy") {
+		if strings.HasSuffix(rp.Name, "-instance") {
+			return statements(t, rp)
+		}
+	}
+	t.Fatal("no instance policy")
+	return nil
+}
+
+func TestModelLongerThanWarmupLimitComesUpHealthy(t *testing.T) {
+	for _, gb := range []float64{20, 480, 1200} {
+		t.Run(fmt.Sprint(gb), func(t *testing.T) {
+			p := examplePlan(t, "regulated")
+			p.Chosen().Sizing.WeightsGB = gb
+			rs, _, err := run(t, p, Config{})
+			if err != nil {
+				t.Fatalf("deploy: %v", err)
+			}
+			asg := one(t, rs, "aws:autoscaling/group:Group")
+			warmups := map[string]any{
+				"healthCheckGracePeriod": asg.Properties["healthCheckGracePeriod"],
+				"defaultInstanceWarmup":  asg.Properties["defaultInstanceWarmup"],
+			}
+			if ir, ok := asg.Properties["instanceRefresh"].(map[string]any); ok {
+				warmups["instanceRefresh.instanceWarmup"] = ir["preferences"].(map[string]any)["instanceWarmup"]
+			}
+			for _, pol := range ofType(rs, "aws:autoscaling/policy:Policy") {
+				warmups["estimatedInstanceWarmup"] = pol.Properties["estimatedInstanceWarmup"]
+			}
+			for k, v := range warmups {
+				n, ok := v.(float64)
+				if str, isStr := v.(string); isStr {
+					fmt.Sscan(str, &n)
+					ok = true
+				}
+				if !ok || n < 0 || n > 3600 {
+					t.Errorf("%s = %v; AWS allows 0–3600 s", k, v)
+				}
+			}
+			hooks, _ := asg.Properties["initialLifecycleHooks"].([]any)
+			if len(hooks) != 1 {
+				t.Fatalf("group has %d launch hooks, want the model-loaded hook", len(hooks))
+			}
+			hook := hooks[0].(map[string]any)
+			if hook["lifecycleTransition"] != "autoscaling:EC2_INSTANCE_LAUNCHING" || hook["defaultResult"] != "ABANDON" ||
+				hook["heartbeatTimeout"].(float64) > 7200 || hook["heartbeatTimeout"].(float64) <= inference.HookHeartbeatSeconds {
+				t.Errorf("launch hook %v", hook)
+			}
+			// The wait the hook allows covers the load.
+			if limit := 100 * hook["heartbeatTimeout"].(float64); float64(LoadTimeoutSeconds(gb)) > limit || LoadTimeoutSeconds(gb) < GracePeriodSeconds(gb) && GracePeriodSeconds(gb) < int(limit) {
+				t.Errorf("load timeout %d s for %.0f GB (expected load %d s, hook limit %.0f s)", LoadTimeoutSeconds(gb), gb, GracePeriodSeconds(gb), limit)
+			}
+			asgName := asg.Properties["name"].(string)
+			ud := userData(t, rs)
+			for _, want := range []string{"complete-lifecycle-action", "--auto-scaling-group-name " + asgName, "--lifecycle-hook-name " + LifecycleHookName, "record-lifecycle-action-heartbeat"} {
+				if !strings.Contains(ud, want) {
+					t.Errorf("user data lacks %q", want)
+				}
+			}
+			st := instancePolicy(t, rs)
+			if !slices.Contains(st[0].Action, "autoscaling:CompleteLifecycleAction") ||
+				!strings.HasSuffix(st[0].Resource[0], ":autoScalingGroupName/"+asgName) {
+				t.Errorf("instance policy %+v does not let the instance complete its own group's hook", st)
+			}
+		})
+	}
+}
+
+func TestAMIHeldAndRefreshLaunchesBeforeTerminating(t *testing.T) {
+	for _, ami := range []string{"", "ami-0fedcba9876543210"} {
+		t.Run("ami="+ami, func(t *testing.T) {
+			rec := runRecorder(t, examplePlan(t, "regulated"), Config{AMIID: ami})
+			rs := rec.sorted()
+			lt := one(t, rs, "aws:ec2/launchTemplate:LaunchTemplate")
+			held := slices.Contains(rec.ignored[lt.Type+"::"+lt.Name], "imageId")
+			if held != (ami == "") {
+				t.Errorf("looked-up AMI held = %v (ignoreChanges %v); want it held only when costgate:amiId is unset", held, rec.ignored[lt.Type+"::"+lt.Name])
+			}
+			if ami != "" && lt.Properties["imageId"] != ami {
+				t.Errorf("image %v, want %s", lt.Properties["imageId"], ami)
+			}
+			prefs := one(t, rs, "aws:autoscaling/group:Group").Properties["instanceRefresh"].(map[string]any)["preferences"].(map[string]any)
+			if prefs["minHealthyPercentage"] != 100.0 || prefs["maxHealthyPercentage"].(float64) <= 100 {
+				t.Errorf("refresh preferences %v: a one-instance fleet must launch its replacement first", prefs)
+			}
+		})
+	}
+}
+
+func TestInstancesOnlyInZonesOfferingTheType(t *testing.T) {
+	offered := func(z string) bool { return z == previewRegion+"b" || z == previewRegion+"c" }
+	t.Run("own vpc", func(t *testing.T) {
+		rs, _, err := run(t, examplePlan(t, "regulated"), Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		zoneOf := map[string]string{}
+		for _, sn := range ofType(rs, "aws:ec2/subnet:Subnet") {
+			zoneOf["subnet-"+sn.Name] = sn.Properties["availabilityZone"].(string)
+		}
+		ids := one(t, rs, "aws:autoscaling/group:Group").Properties["vpcZoneIdentifiers"].([]any)
+		if len(ids) == 0 {
+			t.Fatal("group has no subnets")
+		}
+		for _, id := range ids {
+			if !offered(zoneOf[id.(string)]) {
+				t.Errorf("instance subnet %v is in %s, which does not offer the type", id, zoneOf[id.(string)])
+			}
+		}
+	})
+	t.Run("existing vpc", func(t *testing.T) {
+		rs, _, err := run(t, examplePlan(t, "regulated"), Config{VPCID: "vpc-existing", SubnetIDs: []string{"subnet-a", "subnet-b"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := one(t, rs, "aws:autoscaling/group:Group").Properties["vpcZoneIdentifiers"].([]any)
+		if !cmp.Equal(ids, []any{"subnet-b"}) {
+			t.Errorf("instance subnets %v, want only subnet-b (subnet-a's zone lacks the type)", ids)
+		}
+		if lbs := one(t, rs, "aws:lb/loadBalancer:LoadBalancer").Properties["subnets"].([]any); len(lbs) != 2 {
+			t.Errorf("load balancer subnets %v, want both", lbs)
+		}
+	})
+	t.Run("offered nowhere", func(t *testing.T) {
+		_, _, err := run(t, examplePlan(t, "regulated"), Config{VPCID: "vpc-existing", SubnetIDs: []string{"subnet-a"}})
+		if err == nil || !strings.Contains(err.Error(), "offering") {
+			t.Errorf("deploy error %v, want the type's zones named", err)
+		}
+	})
+}
+
+func TestLaunchFailuresReachTheAlarmTopic(t *testing.T) {
+	topic := "arn:aws:sns:us-east-1:123456789012:ops"
+	rs, _, err := run(t, examplePlan(t, "regulated"), Config{AlarmTopicARN: topic})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := one(t, rs, "aws:cloudwatch/eventRule:EventRule")
+	var pattern struct {
+		DetailType []string `json:"detail-type"`
+		Detail     struct {
+			AutoScalingGroupName []string
+		}
+	}
+	if err := json.Unmarshal([]byte(rule.Properties["eventPattern"].(string)), &pattern); err != nil {
+		t.Fatal(err)
+	}
+	asg := one(t, rs, "aws:autoscaling/group:Group").Properties["name"]
+	if !cmp.Equal(pattern.DetailType, []string{"EC2 Instance Launch Unsuccessful"}) || !cmp.Equal(pattern.Detail.AutoScalingGroupName, []string{asg.(string)}) {
+		t.Errorf("rule pattern %+v, want failed launches of %v", pattern, asg)
+	}
+	if got := one(t, rs, "aws:cloudwatch/eventTarget:EventTarget").Properties["arn"]; got != topic {
+		t.Errorf("launch failures go to %v, want %s", got, topic)
+	}
+}
+
+// ecrPrefix is the syntax of an ECR repository prefix.
+var ecrPrefix = regexp.MustCompile(`^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$`)
+
+func TestImageThroughECRPullThroughCache(t *testing.T) {
+	p := examplePlan(t, "regulated")
+	p.Team = strings.Repeat("t", 40)
+	rs, _, err := run(t, p, Config{DockerHubCredentials: pulumi.ToSecret(pulumi.String(`{"username":"u","accessToken":"dckr_pat_x"}`)).(pulumi.StringOutput)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := one(t, rs, "aws:ecr/pullThroughCacheRule:PullThroughCacheRule")
+	prefix := rule.Properties["ecrRepositoryPrefix"].(string)
+	if len(prefix) < 2 || len(prefix) > MaxECRPrefix || !ecrPrefix.MatchString(prefix) || rule.Properties["upstreamRegistryUrl"] != DockerHubRegistry {
+		t.Errorf("pull-through rule %v", rule.Properties)
+	}
+	var credName string
+	for _, sec := range ofType(rs, "aws:secretsmanager/secret:Secret") {
+		if n, _ := sec.Properties["name"].(string); strings.HasPrefix(n, "ecr-pullthroughcache/") {
+			credName = n
+		}
+	}
+	if credName == "" {
+		t.Error("no credentials secret under ecr-pullthroughcache/")
+	}
+	ud := userData(t, rs)
+	want := previewAccount + ".dkr.ecr." + previewRegion + ".amazonaws.com/" + prefix + "/" + inference.VLLMImage
+	if !strings.Contains(ud, "docker pull "+want) || !strings.Contains(ud, "docker login") {
+		t.Errorf("user data does not pull %s from ECR", want)
+	}
+	st := instancePolicy(t, rs)
+	if len(st) < 3 || !slices.Contains(st[2].Action, "ecr:BatchImportUpstreamImage") || !strings.Contains(st[2].Resource[0], "repository/"+prefix+"/") {
+		t.Errorf("instance policy %+v does not allow pulls through the cache", st)
+	}
+	checkSecretsHidden(t, rs)
+	checkResourcePolicies(t, rs)
+}
+
+func TestConsumerPrincipalsValidated(t *testing.T) {
+	gateway := func(principals []string, externalID string) (*secretRun, error) {
+		p := examplePlan(t, "company-50")
+		return runCapturing(t, func(ctx *pulumi.Context) (pulumi.Map, error) {
+			return deploy(ctx, p, Config{ConsumerPrincipals: principals, ConsumerExternalID: externalID})
+		})
+	}
+	for _, bad := range [][]string{{"*"}, {"arn:aws:iam::*:root"}, {"arn:aws:iam::123456789012:role/ok", "*"}} {
+		if _, err := gateway(bad, ""); err == nil || !strings.Contains(err.Error(), "consumerPrincipals") {
+			t.Errorf("principals %q: error %v, want the wildcard refused", bad, err)
+		}
+	}
+	foreign := []string{"arn:aws:iam::123456789012:role/litellm", "arn:aws:iam::210987654321:role/ci"}
+	for _, ext := range []string{"", "acme-2026"} {
+		r, err := gateway(foreign, ext)
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := strings.Contains(r.log.text(), "210987654321")
+		if warned != (ext == "") {
+			t.Errorf("external id %q: warned about the foreign account = %v", ext, warned)
+		}
+		var doc struct {
+			Statement []struct {
+				Principal map[string][]string
+				Condition map[string]map[string]string
+			}
+		}
+		role := one(t, r.resources, "aws:iam/role:Role")
+		if err := json.Unmarshal([]byte(role.Properties["assumeRolePolicy"].(string)), &doc); err != nil {
+			t.Fatal(err)
+		}
+		if len(doc.Statement) != 2 || !cmp.Equal(doc.Statement[1].Principal["AWS"], foreign[1:]) {
+			t.Fatalf("trust policy %+v, want own and foreign principals apart", doc)
+		}
+		if got := doc.Statement[1].Condition["StringEquals"]["sts:ExternalId"]; got != ext {
+			t.Errorf("foreign principals' external id %q, want %q", got, ext)
+		}
+		if doc.Statement[0].Condition != nil {
+			t.Errorf("own-account principals need no external id: %+v", doc.Statement[0])
+		}
+	}
+	// The resource policy catches a wildcard however the role was made.
+	role := plan.Resource{Type: "aws:iam/role:Role", Name: "x-gateway", Properties: map[string]any{
+		"assumeRolePolicy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`,
+		"tags":             map[string]any{"cost_center": "cc"},
+	}}
+	deny, _, err := checkResources(context.Background(), evaluator(t), plan.Managed, []plan.Resource{role})
+	if err != nil || len(deny) == 0 || deny[0].Policy != "resources.wildcard_principal" {
+		t.Errorf("wildcard trust: deny %v, err %v", deny, err)
+	}
+}
+
+// awsProfileName is Bedrock's rule for inference profile names.
+var awsProfileName = regexp.MustCompile(`^([0-9a-zA-Z][ _-]?)+$`)
+
+func TestBedrockSpendCarriesTheTeamsTags(t *testing.T) {
+	p := examplePlan(t, "company-50")
+	_, bedrockIDs, err := managedNeeds(p.Chosen().Routes, modelcatalog.Default())
+	if err != nil || len(bedrockIDs) == 0 {
+		t.Fatalf("company-50 routes no Bedrock model (%v)", err)
+	}
+	for _, team := range []string{p.Team, strings.Repeat("x-", 20), "--a--b--"} {
+		p.Team = team
+		rs, outs, err := run(t, p, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		profiles := ofType(rs, "aws:bedrock/inferenceProfile:InferenceProfile")
+		if len(profiles) != len(bedrockIDs) {
+			t.Fatalf("%d application inference profiles, want one per Bedrock model %v", len(profiles), bedrockIDs)
+		}
+		for _, pr := range profiles {
+			name := pr.Properties["name"].(string)
+			if len(name) > MaxInferenceProfileName || !awsProfileName.MatchString(name) {
+				t.Errorf("profile name %q breaks Bedrock's rule", name)
+			}
+			if tags, _ := pr.Properties["tags"].(map[string]any); tags[CostCenterTag] != p.Inputs.CostCenter {
+				t.Errorf("profile %s tags %v, want cost_center %s", name, tags, p.Inputs.CostCenter)
+			}
+			src := pr.Properties["modelSource"].(map[string]any)["copyFrom"].(string)
+			if !strings.Contains(src, ":inference-profile/") && !strings.Contains(src, ":foundation-model/") {
+				t.Errorf("profile copies %s", src)
+			}
+		}
+		arns, _ := outs["bedrockProfileArns"].(map[string]string)
+		if len(arns) != len(bedrockIDs) {
+			t.Errorf("bedrockProfileArns output %v", outs["bedrockProfileArns"])
+		}
+	}
+	routes := []plan.Route{{Workload: "review", Complexity: "complex", ServedBy: plan.Managed, Model: "claude-sonnet-4.6", Provider: Bedrock}}
+	m, _ := modelcatalog.Default().ManagedModel("claude-sonnet-4.6")
+	arn := "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc"
+	got, err := LiteLLMModelList(routes, "", modelcatalog.Default(), map[string]string{m.BedrockID: arn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(got, `"model_id": "`+arn+`"`) || !strings.Contains(got, `"model": "bedrock/`+m.BedrockID+`"`) {
+		t.Errorf("LiteLLM entry does not invoke the application profile:\n%s", got)
+	}
+}
+
+func TestNATPricedOnlyWhenTheProgramCreatesTheVPC(t *testing.T) {
+	spec := filepath.Join("..", "examples", "regulated.hcl")
+	natOf := func(p *plan.Plan) (bool, float64) {
+		o := p.Chosen()
+		for _, it := range o.LineItems {
+			if strings.HasPrefix(it.Name, "NAT gateway") {
+				return true, o.MonthlyUSD.Expected
+			}
+		}
+		return false, o.MonthlyUSD.Expected
+	}
+	own, err := buildPlan(Config{SpecPath: spec}, planDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	given, err := buildPlan(Config{SpecPath: spec, VPCID: "vpc-existing", SubnetIDs: []string{"subnet-b", "subnet-c"}}, planDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hasOwn, usdOwn := natOf(own)
+	hasGiven, usdGiven := natOf(given)
+	if !hasOwn || hasGiven {
+		t.Errorf("NAT line item: own VPC %v, existing VPC %v; want it only with the program's own VPC", hasOwn, hasGiven)
+	}
+	if d := usdOwn - usdGiven; d < 36.49 || d > 36.51 {
+		t.Errorf("existing VPC saves $%.2f a month, want the NAT's $36.50", d)
+	}
+	if got := countTypes(given.Resources)["aws:ec2/natGateway:NatGateway"]; got != 0 {
+		t.Errorf("existing VPC previews %d NAT gateways", got)
+	}
+}

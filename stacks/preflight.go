@@ -1,0 +1,210 @@
+package stacks
+
+import (
+	"crypto/x509"
+	"encoding/pem"
+	"fmt"
+	"strings"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrock"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrockfoundation"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// PreflightError lists every problem the preflight found; nothing was
+// registered.
+type PreflightError struct {
+	Team     string
+	Problems []string
+}
+
+func (e *PreflightError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "costgate: preflight for %s found %d problem(s); no resource was changed", e.Team, len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  - " + p)
+	}
+	return b.String()
+}
+
+// preflight is the check of one chosen option's deployment.
+type preflight struct {
+	ctx       *pulumi.Context
+	cfg       Config
+	opt       *plan.Option
+	problems  []string
+	reminders []string
+}
+
+func (pf *preflight) problem(format string, a ...any) {
+	pf.problems = append(pf.problems, fmt.Sprintf(format, a...))
+}
+
+func (pf *preflight) remind(format string, a ...any) {
+	pf.reminders = append(pf.reminders, fmt.Sprintf(format, a...))
+}
+
+// Preflight checks, before anything is registered and through read-only
+// look-ups, what would make `pulumi up` fail or misbehave: the instance
+// type is offered in the region's zones (and the given subnets' zones), the
+// AMI exists, the Bedrock models exist in the region, the certificate
+// covers costgate:dnsName, the configuration is consistent. Every problem
+// comes back in one *PreflightError. What the provider cannot check (model
+// access, quotas, tag activation, capacity) comes back as reminders.
+func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []string, err error) {
+	opt := p.Chosen()
+	if opt == nil {
+		return nil, nil
+	}
+	pf := &preflight{ctx: ctx, cfg: cfg, opt: opt}
+	pf.config()
+	if opt.Sizing != nil && (opt.Architecture == plan.SelfHosted || opt.Architecture == plan.Hybrid) {
+		pf.fleet(*opt.Sizing)
+		pf.certificate()
+	}
+	if opt.Architecture == plan.Managed || opt.Architecture == plan.Hybrid {
+		if cat, err := cfg.Catalog(); err != nil {
+			pf.problems = append(pf.problems, err.Error())
+		} else {
+			pf.bedrock(cat)
+		}
+	}
+	pf.budget(p)
+	if len(pf.problems) > 0 {
+		return pf.reminders, &PreflightError{Team: p.Team, Problems: pf.problems}
+	}
+	return pf.reminders, nil
+}
+
+// config checks the configuration keys against each other.
+func (pf *preflight) config() {
+	c := pf.cfg
+	if c.CertificateARN != "" && c.DNSName == "" {
+		pf.problem("costgate:certificateArn needs costgate:dnsName: no certificate covers the load balancer's own DNS name, so TLS clients would fail hostname verification")
+	}
+	if c.HostedZoneID != "" && c.DNSName == "" {
+		pf.problem("costgate:hostedZoneId needs costgate:dnsName, the record to create")
+	}
+	if c.DNSName != "" && c.CertificateARN == "" {
+		pf.remind("costgate:dnsName without costgate:certificateArn: the endpoint is plain HTTP at that name")
+	}
+	if err := ValidatePrincipals(c.ConsumerPrincipals); err != nil {
+		pf.problem("%v", err)
+	}
+}
+
+// fleet checks where the instances can run and what they boot.
+func (pf *preflight) fleet(s plan.Sizing) {
+	offered, err := OfferedZones(pf.ctx, s.InstanceType)
+	switch {
+	case err != nil:
+		pf.problem("%v", err)
+	case len(offered) == 0:
+		pf.problem("%s is offered in no availability zone of the region: choose another region (self_hosted.region) or GPU", s.InstanceType)
+	case pf.cfg.VPCID != "":
+		zones, err := SubnetZones(pf.ctx, pf.cfg.SubnetIDs)
+		if err != nil {
+			pf.problem("%v", err)
+			break
+		}
+		var in []string
+		for _, id := range pf.cfg.SubnetIDs {
+			if offered[zones[id]] {
+				in = append(in, id)
+			}
+		}
+		if len(in) == 0 {
+			pf.problem("no subnet of costgate:subnetIds is in a zone offering %s (offered in %s)", s.InstanceType, strings.Join(sortedKeys(offered), ", "))
+		}
+	}
+	if pf.cfg.AMIID != "" {
+		if _, err := ec2.LookupAmi(pf.ctx, &ec2.LookupAmiArgs{
+			Filters:           []ec2.GetAmiFilter{{Name: "image-id", Values: []string{pf.cfg.AMIID}}},
+			IncludeDeprecated: pulumi.BoolRef(true),
+		}); err != nil {
+			pf.problem("costgate:amiId %s is not an AMI this account can launch in the region: %v", pf.cfg.AMIID, err)
+		}
+	}
+	pf.remind("GPU quota: %d × %s at peak needs the account's \"Running On-Demand P instances\" vCPU quota (or the Spot/reserved one for your pricing) in the region; request it in Service Quotas before the first scale-out", s.PeakInstances, s.InstanceType)
+	pf.remind("capacity: %s is often scarce; a capacity reservation or an EC2 Capacity Block keeps the 09:00 scale-out from failing", s.InstanceType)
+	if pf.cfg.AlarmTopicARN == "" {
+		pf.remind("costgate:alarmTopicArn is unset: alarms and failed launches (insufficient capacity) notify nobody")
+	}
+	if pf.cfg.DockerHubCredentials == nil && pullThrough(pf.imageOf()) {
+		pf.remind("costgate:dockerHubCredentials is unset: every start pulls %s anonymously from Docker Hub (rate-limited per NAT address); set it to pull through the ECR cache", pf.imageOf())
+	}
+}
+
+func (pf *preflight) imageOf() string {
+	if pf.cfg.VLLMImage != "" {
+		return pf.cfg.VLLMImage
+	}
+	return (&fleet{a: &SelfHostedInferenceArgs{}}).baseImage()
+}
+
+// certificate checks that the certificate covers the DNS name, from its
+// PEM, when ACM finds it by that name (or the name's wildcard).
+func (pf *preflight) certificate() {
+	c := pf.cfg
+	if c.CertificateARN == "" || c.DNSName == "" {
+		return
+	}
+	candidates := []string{c.DNSName}
+	if _, parent, ok := strings.Cut(c.DNSName, "."); ok {
+		candidates = append(candidates, "*."+parent)
+	}
+	for _, domain := range candidates {
+		cert, err := acm.LookupCertificate(pf.ctx, &acm.LookupCertificateArgs{Domain: pulumi.StringRef(domain), MostRecent: pulumi.BoolRef(true)})
+		if err != nil || cert.Arn != c.CertificateARN {
+			continue
+		}
+		block, _ := pem.Decode([]byte(cert.Certificate))
+		if block == nil {
+			break // no PEM to read: remind below
+		}
+		x, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			pf.problem("certificate %s: %v", c.CertificateARN, err)
+			return
+		}
+		if err := x.VerifyHostname(c.DNSName); err != nil {
+			pf.problem("certificate %s does not cover costgate:dnsName: %v", c.CertificateARN, err)
+		}
+		return
+	}
+	pf.remind("certificate %s was not found by the name %s in the region: check that it is issued, in this region, and covers the name", c.CertificateARN, c.DNSName)
+}
+
+// bedrock checks that each Bedrock model or profile of the routes exists
+// in the region and reminds of model access.
+func (pf *preflight) bedrock(cat *modelcatalog.Catalog) {
+	_, ids, err := managedNeeds(pf.opt.Routes, cat)
+	if err != nil {
+		pf.problem("%v", err)
+		return
+	}
+	for _, id := range ids {
+		if bedrockProfilePrefix(id) != "" {
+			if _, err := bedrock.LookupInferenceProfile(pf.ctx, &bedrock.LookupInferenceProfileArgs{InferenceProfileId: id}); err != nil {
+				pf.problem("Bedrock inference profile %s is not available in the region: %v", id, err)
+			}
+		} else if _, err := bedrockfoundation.GetModel(pf.ctx, &bedrockfoundation.GetModelArgs{ModelId: id}); err != nil {
+			pf.problem("Bedrock model %s is not available in the region: %v", id, err)
+		}
+	}
+	if len(ids) > 0 {
+		pf.remind("Bedrock model access: the first call to a third-party model (%s) subscribes the account through AWS Marketplace; run it once as a principal holding aws-marketplace:ViewSubscriptions and aws-marketplace:Subscribe (docs/DEPLOY.md, step 2), or the gateway's calls fail with AccessDeniedException", strings.Join(ids, ", "))
+	}
+}
+
+// budget reminds of what the budget needs to see and reach anyone.
+func (pf *preflight) budget(p *plan.Plan) {
+	pf.remind("cost allocation tag: activate %q in Billing → Cost allocation tags once per payer account, or the budget filter sees no spend", CostCenterTag)
+	if n := len(p.Inputs.Budget.AlertEmails); n > MaxBudgetEmailSubscribers {
+		pf.remind("%d budget recipients exceed the %d a notification takes: they are subscribed to an SNS topic, and each must confirm the subscription email AWS sends", n, MaxBudgetEmailSubscribers)
+	}
+}

@@ -1,0 +1,176 @@
+package stacks
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/costgate/costgate/plan"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// answeringMocks answer some invokes themselves and the rest as the
+// preview does.
+type answeringMocks struct {
+	*recorder
+	answers map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error)
+}
+
+func (m answeringMocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	if f, ok := m.answers[args.Token]; ok {
+		return f(args)
+	}
+	return m.recorder.Call(args)
+}
+
+// selfSigned is a PEM certificate for the names.
+func selfSigned(t *testing.T, names ...string) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: names[0]}, DNSNames: names,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}))
+}
+
+func runPreflight(t *testing.T, p *plan.Plan, cfg Config, answers map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error)) ([]plan.Resource, *logRecorder, error) {
+	t.Helper()
+	rec := &recorder{}
+	logs := &logRecorder{}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		ctx.Log = logs
+		_, err := deploy(ctx, p, cfg)
+		return err
+	}, pulumi.WithMocks(PreviewProject, PreviewStack, answeringMocks{rec, answers}))
+	return rec.sorted(), logs, err
+}
+
+func fails(msg string) func(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	return func(pulumi.MockCallArgs) (resource.PropertyMap, error) { return nil, errors.New(msg) }
+}
+
+func TestPreflightListsEveryProblemBeforeAnyResource(t *testing.T) {
+	const certARN = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+	otherName := selfSigned(t, "other.acme.example")
+	tests := []struct {
+		name    string
+		example string
+		cfg     Config
+		answers map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error)
+		want    []string
+	}{
+		{
+			name: "fleet", example: "regulated",
+			cfg: Config{VPCID: "vpc-existing", SubnetIDs: []string{"subnet-a"}, AMIID: "ami-0gone",
+				CertificateARN: certARN, DNSName: "llm.acme.example"},
+			answers: map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+				"aws:ec2/getAmi:getAmi": fails("Your query returned no results"),
+				"aws:acm/getCertificate:getCertificate": func(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+					return resource.NewPropertyMapFromMap(map[string]any{"arn": certARN, "id": certARN, "certificate": otherName, "domain": "llm.acme.example"}), nil
+				},
+			},
+			want: []string{"no subnet of costgate:subnetIds is in a zone offering", "costgate:amiId ami-0gone", "does not cover costgate:dnsName"},
+		},
+		{
+			name: "type offered nowhere", example: "regulated",
+			answers: map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+				"aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": func(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+					return resource.NewPropertyMapFromMap(map[string]any{"locations": []any{}, "id": "x"}), nil
+				},
+			},
+			want: []string{"offered in no availability zone"},
+		},
+		{
+			name: "configuration", example: "regulated",
+			cfg:  Config{CertificateARN: certARN, HostedZoneID: "Z1"},
+			want: []string{"certificateArn needs costgate:dnsName", "hostedZoneId needs costgate:dnsName"},
+		},
+		{
+			name: "bedrock", example: "company-50",
+			cfg: Config{ConsumerPrincipals: []string{"*"}},
+			answers: map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+				"aws:bedrock/getInferenceProfile:getInferenceProfile": fails("ResourceNotFoundException"),
+			},
+			want: []string{"is not available in the region", "consumerPrincipals"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := examplePlan(t, tt.example)
+			rs, _, err := runPreflight(t, p, tt.cfg, tt.answers)
+			var pe *PreflightError
+			if !errors.As(err, &pe) {
+				t.Fatalf("error %v, want a preflight error", err)
+			}
+			if len(pe.Problems) != len(tt.want) {
+				t.Errorf("%d problems, want %d:\n%v", len(pe.Problems), len(tt.want), err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+			if len(rs) != 0 {
+				t.Errorf("%d resources registered before the preflight failed", len(rs))
+			}
+		})
+	}
+}
+
+func TestPreflightPassesAndReminds(t *testing.T) {
+	const certARN = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+	covering := selfSigned(t, "*.acme.example")
+	tests := []struct {
+		example string
+		cfg     Config
+		want    []string
+	}{
+		{"regulated", Config{CertificateARN: certARN, DNSName: "llm.acme.example"},
+			[]string{"Running On-Demand P instances", "Capacity Block", "alarmTopicArn is unset", "dockerHubCredentials is unset", `activate "cost_center"`}},
+		{"company-50", Config{}, []string{"AWS Marketplace", "aws-marketplace:Subscribe", `activate "cost_center"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.example, func(t *testing.T) {
+			answers := map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+				"aws:acm/getCertificate:getCertificate": func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+					if args.Args["domain"].StringValue() != "*.acme.example" {
+						return nil, errors.New("no certificate for that domain")
+					}
+					return resource.NewPropertyMapFromMap(map[string]any{"arn": certARN, "id": certARN, "certificate": covering}), nil
+				},
+			}
+			rs, logs, err := runPreflight(t, examplePlan(t, tt.example), tt.cfg, answers)
+			if err != nil {
+				t.Fatalf("deploy: %v", err)
+			}
+			if len(rs) == 0 {
+				t.Fatal("nothing registered")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(logs.text(), w) {
+					t.Errorf("reminders lack %q:\n%s", w, logs.text())
+				}
+			}
+			if strings.Contains(logs.text(), "was not found by the name") {
+				t.Errorf("the covering wildcard certificate was not found:\n%s", logs.text())
+			}
+		})
+	}
+}

@@ -1,0 +1,124 @@
+package stacks
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/costgate/costgate/inference"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ecr"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// DockerHubRegistry is the upstream of the ECR pull-through cache.
+const DockerHubRegistry = "registry-1.docker.io"
+
+// pullCacheSecretPrefix is the name prefix ECR requires of the secret
+// holding a pull-through cache rule's upstream credentials.
+const pullCacheSecretPrefix = "ecr-pullthroughcache/"
+
+// pullThrough reports whether the image comes from Docker Hub (no registry
+// host in its name), and so through the pull-through cache when Docker Hub
+// credentials are configured.
+func pullThrough(image string) bool {
+	first, _, found := strings.Cut(image, "/")
+	return !found || !(strings.ContainsAny(first, ".:") || first == "localhost")
+}
+
+// ecrHost is the registry host of a private ECR image, or "".
+func ecrHost(image string) string {
+	host, _, _ := strings.Cut(image, "/")
+	if strings.Contains(host, ".dkr.ecr.") {
+		return host
+	}
+	return ""
+}
+
+// pullCache registers the ECR pull-through cache for Docker Hub: the
+// credentials secret (name under ecr-pullthroughcache/, as ECR requires)
+// and the rule with a prefix unique to the stack and team. Instances then
+// pull the image from ECR in the region: no Docker Hub rate limit (10
+// anonymous pulls an hour behind one NAT address), and ECR keeps the image.
+// It does nothing without credentials or for an image of another registry.
+func (f *fleet) pullCache() error {
+	a := f.a
+	if a.DockerHubCredentials == nil || !pullThrough(f.baseImage()) {
+		return nil
+	}
+	f.cachePrefix = "costgate-" + nameHash(f.ctx.Stack(), a.Team, "docker-hub", "")
+	sec, err := secretsmanager.NewSecret(f.ctx, f.name+"-docker-hub", &secretsmanager.SecretArgs{
+		Name:                 pulumi.String(pullCacheSecretPrefix + f.cachePrefix),
+		Description:          pulumi.String("costgate " + a.Team + ": Docker Hub credentials of the ECR pull-through cache"),
+		RecoveryWindowInDays: pulumi.Int(7),
+		Tags:                 stringMap(f.tags),
+	}, f.parent)
+	if err != nil {
+		return fmt.Errorf("create Docker Hub credentials secret: %w", err)
+	}
+	if _, err := secretsmanager.NewSecretVersion(f.ctx, f.name+"-docker-hub", &secretsmanager.SecretVersionArgs{
+		SecretId:     sec.ID(),
+		SecretString: pulumi.ToSecret(a.DockerHubCredentials).(pulumi.StringOutput),
+	}, f.parent); err != nil {
+		return fmt.Errorf("store Docker Hub credentials: %w", err)
+	}
+	if _, err := ecr.NewPullThroughCacheRule(f.ctx, f.name+"-docker-hub", &ecr.PullThroughCacheRuleArgs{
+		EcrRepositoryPrefix: pulumi.String(f.cachePrefix),
+		UpstreamRegistryUrl: pulumi.String(DockerHubRegistry),
+		CredentialArn:       sec.Arn,
+	}, f.parent); err != nil {
+		return fmt.Errorf("create ECR pull-through cache rule: %w", err)
+	}
+	return nil
+}
+
+// baseImage is the configured image or the pinned one.
+func (f *fleet) baseImage() string {
+	if f.a.Image != "" {
+		return f.a.Image
+	}
+	return inference.VLLMImage
+}
+
+// image is the reference the instances pull and the ECR registry they log
+// in to ("" for a public registry).
+func (f *fleet) image() (image, registry string) {
+	img := f.baseImage()
+	if f.cachePrefix == "" {
+		return img, ecrHost(img)
+	}
+	registry = fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", f.account, f.region)
+	if !strings.Contains(img, "/") {
+		img = "library/" + img // Docker Hub's official images
+	}
+	return registry + "/" + f.cachePrefix + "/" + img, registry
+}
+
+// pullStatements let the instances pull from ECR: through the cache (which
+// creates the cached repository and imports the image on first pull), or
+// from a private repository of the configured image.
+func (f *fleet) pullStatements() []policyStatement {
+	img := f.baseImage()
+	var repos []string
+	switch {
+	case f.cachePrefix != "":
+		repos = []string{fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s/*", f.part, f.region, f.account, f.cachePrefix)}
+	case ecrHost(img) != "":
+		host := ecrHost(img)
+		account, _, _ := strings.Cut(host, ".")
+		region := strings.TrimSuffix(strings.SplitN(host, ".dkr.ecr.", 2)[1], ".amazonaws.com")
+		repo, _, _ := strings.Cut(strings.SplitN(img, "/", 2)[1], ":")
+		repo, _, _ = strings.Cut(repo, "@")
+		repos = []string{fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", f.part, region, account, repo)}
+	default:
+		return nil
+	}
+	actions := []string{"ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"}
+	if f.cachePrefix != "" {
+		actions = append(actions, "ecr:BatchImportUpstreamImage", "ecr:CreateRepository")
+	}
+	return []policyStatement{
+		// GetAuthorizationToken has no resource-level permissions.
+		{Sid: "ECRLogin", Effect: "Allow", Action: []string{"ecr:GetAuthorizationToken"}, Resource: []string{"*"}},
+		{Sid: "PullImage", Effect: "Allow", Action: actions, Resource: repos},
+	}
+}

@@ -1,0 +1,141 @@
+package stacks
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"gopkg.in/yaml.v3"
+)
+
+// AnyProvider is the ProviderKeys entry of a stack file whose providerKeys
+// are encrypted: a key for every provider the routes use, whose names and
+// values a preview cannot know without decrypting.
+const AnyProvider = "*"
+
+// stringKeys are the plain string keys of the costgate namespace.
+var stringKeys = map[string]func(*Config) *string{
+	"spec":               func(c *Config) *string { return &c.SpecPath },
+	"catalog":            func(c *Config) *string { return &c.CatalogPath },
+	"vpcId":              func(c *Config) *string { return &c.VPCID },
+	"certificateArn":     func(c *Config) *string { return &c.CertificateARN },
+	"dnsName":            func(c *Config) *string { return &c.DNSName },
+	"hostedZoneId":       func(c *Config) *string { return &c.HostedZoneID },
+	"amiId":              func(c *Config) *string { return &c.AMIID },
+	"vllmImage":          func(c *Config) *string { return &c.VLLMImage },
+	"alarmTopicArn":      func(c *Config) *string { return &c.AlarmTopicARN },
+	"timeZone":           func(c *Config) *string { return &c.TimeZone },
+	"consumerExternalId": func(c *Config) *string { return &c.ConsumerExternalID },
+}
+
+// listKeys are the list keys of the costgate namespace.
+var listKeys = map[string]func(*Config) *[]string{
+	"policyDirs":         func(c *Config) *[]string { return &c.PolicyDirs },
+	"subnetIds":          func(c *Config) *[]string { return &c.SubnetIDs },
+	"allowedCidrs":       func(c *Config) *[]string { return &c.AllowedCIDRs },
+	"consumerPrincipals": func(c *Config) *[]string { return &c.ConsumerPrincipals },
+}
+
+// secretKeys are the keys that must be set with --secret.
+var secretKeys = map[string]func(*Config) *pulumi.StringInput{
+	"vllmApiKey":           func(c *Config) *pulumi.StringInput { return &c.VLLMAPIKey },
+	"hfToken":              func(c *Config) *pulumi.StringInput { return &c.HFToken },
+	"dockerHubCredentials": func(c *Config) *pulumi.StringInput { return &c.DockerHubCredentials },
+}
+
+// ReadStackConfig reads a stack file (Pulumi.<stack>.yaml) the way the
+// program reads its configuration, without Pulumi and without decrypting:
+// every secure value stands in as "[secret]". Paths are relative to the
+// file's folder, the project root.
+func ReadStackConfig(path string) (Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("read stack config: %w", err)
+	}
+	var file struct {
+		Config map[string]yaml.Node `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(raw, &file); err != nil {
+		return Config{}, fmt.Errorf("read stack config %s: %w", path, err)
+	}
+	var cfg Config
+	var errs []string
+	for _, full := range sortedKeys(file.Config) {
+		key, ok := strings.CutPrefix(full, "costgate:")
+		if !ok {
+			continue // aws:region and other namespaces
+		}
+		node := file.Config[full]
+		if err := setStackKey(&cfg, key, &node); err != nil {
+			errs = append(errs, fmt.Sprintf("%s:%d: costgate:%s: %v", path, node.Line, key, err))
+		}
+	}
+	if len(errs) > 0 {
+		return Config{}, fmt.Errorf("read stack config:\n  %s", strings.Join(errs, "\n  "))
+	}
+	if cfg.SpecPath == "" {
+		return Config{}, fmt.Errorf("read stack config %s: costgate:spec is not set", path)
+	}
+	root := filepath.Dir(path)
+	cfg.SpecPath = underRoot(root, cfg.SpecPath)
+	if cfg.CatalogPath != "" {
+		cfg.CatalogPath = underRoot(root, cfg.CatalogPath)
+	}
+	for i, d := range cfg.PolicyDirs {
+		cfg.PolicyDirs[i] = underRoot(root, d)
+	}
+	if cfg.VPCID != "" && len(cfg.SubnetIDs) == 0 {
+		return Config{}, fmt.Errorf("read stack config %s: costgate:vpcId needs costgate:subnetIds", path)
+	}
+	return cfg, nil
+}
+
+// setStackKey sets one costgate key from its YAML value.
+func setStackKey(cfg *Config, key string, node *yaml.Node) error {
+	secure := isSecure(node)
+	switch {
+	case secretKeys[key] != nil:
+		if !secure {
+			return fmt.Errorf("must be set with --secret")
+		}
+		*secretKeys[key](cfg) = pulumi.ToSecret(pulumi.String(Secret)).(pulumi.StringOutput)
+	case key == "providerKeys":
+		if !secure {
+			return fmt.Errorf("must be set with --secret")
+		}
+		cfg.ProviderKeys = map[string]pulumi.StringInput{AnyProvider: pulumi.ToSecret(pulumi.String(Secret)).(pulumi.StringOutput)}
+	case secure:
+		return fmt.Errorf("is encrypted, but costgate reads it as plain configuration")
+	case stringKeys[key] != nil:
+		if node.Kind != yaml.ScalarNode {
+			return fmt.Errorf("want a string")
+		}
+		*stringKeys[key](cfg) = node.Value
+	case listKeys[key] != nil:
+		var list []string
+		if node.Kind == yaml.ScalarNode {
+			// pulumi config set KEY '["a","b"]' stores the JSON text.
+			if err := json.Unmarshal([]byte(node.Value), &list); err != nil {
+				return fmt.Errorf("want a list: %w", err)
+			}
+		} else if err := node.Decode(&list); err != nil {
+			return fmt.Errorf("want a list of strings: %w", err)
+		}
+		*listKeys[key](cfg) = list
+	case !slices.Contains(ConfigKeys, key):
+		return fmt.Errorf("unknown key; costgate reads %s", strings.Join(ConfigKeys, ", "))
+	}
+	return nil
+}
+
+// isSecure reports whether a stack file value is encrypted ({secure: ...}).
+func isSecure(node *yaml.Node) bool {
+	if node.Kind != yaml.MappingNode || len(node.Content) != 2 {
+		return false
+	}
+	return node.Content[0].Value == "secure"
+}

@@ -1,0 +1,396 @@
+package usage
+
+import (
+	"fmt"
+	"hash/maphash"
+	"math"
+	"slices"
+	"sort"
+	"time"
+)
+
+// maxPeriodDays bounds a period: ten years of usage is a mistake in the
+// data (a timestamp in seconds read as milliseconds, a year 0001), not a
+// measurement.
+const maxPeriodDays = 3660
+
+// record is one unit of usage every token format reduces to: a request, a
+// report bucket's row, or a metric point's increase.
+type record struct {
+	// Start is when it happened; Width, when above zero, is the length of
+	// the report bucket it covers from Start.
+	Start time.Time
+	Width time.Duration
+	// Developer is empty when no identity came with the record.
+	Developer string
+	Model     string
+	Tokens    Buckets
+}
+
+// key identifies a record for deduplication: two 64-bit hashes of its
+// identity. The zero key means no deduplication.
+type key [2]uint64
+
+var seeds = [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}
+
+// keyOf hashes the parts of an identity.
+func keyOf(parts ...string) key {
+	var k key
+	for i := range k {
+		var h maphash.Hash
+		h.SetSeed(seeds[i])
+		for _, p := range parts {
+			h.WriteString(p)
+			h.WriteByte(0)
+		}
+		k[i] = h.Sum64()
+	}
+	return k
+}
+
+// aggregate sums records into the figures.
+type aggregate struct {
+	since, until time.Time // zero: from the data
+	loc          *time.Location
+	mapper       *modelMapper
+
+	seen       map[key]struct{}
+	developers map[string]float64
+	unattrib   float64
+	// hours maps the start of a local hour (as a Unix second) to tokens.
+	hours map[int64]float64
+	// hourly is false once a record covers more than an hour.
+	hourly  bool
+	models  map[string]float64
+	total   Buckets
+	records int64
+	dups    int64
+	outside int64
+	// widths holds the span each bucket width covers: reports of two
+	// widths over the same time count the same usage twice.
+	widths   map[time.Duration]*span
+	first    time.Time // earliest Start counted
+	lastInst time.Time // latest instant counted
+	lastEnd  time.Time // latest bucket end counted
+}
+
+func newAggregate(opts Options) *aggregate {
+	return &aggregate{
+		since: opts.Since, until: opts.Until, loc: opts.Location,
+		mapper:     newModelMapper(opts.Catalog),
+		seen:       map[key]struct{}{},
+		developers: map[string]float64{},
+		hours:      map[int64]float64{},
+		hourly:     true,
+		models:     map[string]float64{},
+		widths:     map[time.Duration]*span{},
+	}
+}
+
+// duplicate reports whether a record with the key was added before, and
+// remembers it.
+func (a *aggregate) duplicate(k key) bool {
+	if k == (key{}) {
+		return false
+	}
+	if _, ok := a.seen[k]; ok {
+		a.dups++
+		return true
+	}
+	a.seen[k] = struct{}{}
+	return false
+}
+
+// add counts a record unless it falls outside the period.
+func (a *aggregate) add(r record) {
+	if (!a.since.IsZero() && r.Start.Before(a.since)) || (!a.until.IsZero() && !r.Start.Before(a.until)) {
+		a.outside++
+		return
+	}
+	a.records++
+	tot := r.Tokens.Total()
+	a.total.add(r.Tokens)
+	if r.Developer == "" {
+		a.unattrib += tot
+	} else {
+		a.developers[r.Developer] += tot
+	}
+	a.models[r.Model] += tot
+	if r.Width > time.Hour {
+		a.hourly = false
+	}
+	if r.Width > 0 {
+		end := r.Start.Add(r.Width)
+		if sp := a.widths[r.Width]; sp == nil {
+			a.widths[r.Width] = &span{r.Start, end}
+		} else {
+			if r.Start.Before(sp.start) {
+				sp.start = r.Start
+			}
+			if end.After(sp.end) {
+				sp.end = end
+			}
+		}
+	}
+	a.hours[a.hourKey(r.Start)] += tot
+	if a.first.IsZero() || r.Start.Before(a.first) {
+		a.first = r.Start
+	}
+	if r.Width > 0 {
+		if end := r.Start.Add(r.Width); end.After(a.lastEnd) {
+			a.lastEnd = end
+		}
+	} else if r.Start.After(a.lastInst) {
+		a.lastInst = r.Start
+	}
+}
+
+type span struct{ start, end time.Time }
+
+// overlappingWidths refuses reports of two bucket widths over the same
+// time (an hourly and a daily export of one month): they would count the
+// same usage twice. A shorter last bucket after full ones does not
+// overlap them.
+func (a *aggregate) overlappingWidths() error {
+	ws := make([]time.Duration, 0, len(a.widths))
+	for w := range a.widths {
+		ws = append(ws, w)
+	}
+	sort.Slice(ws, func(i, j int) bool { return ws[i] < ws[j] })
+	for i, w := range ws {
+		for _, v := range ws[i+1:] {
+			x, y := a.widths[w], a.widths[v]
+			if x.start.Before(y.end) && y.start.Before(x.end) {
+				return fmt.Errorf("the reports hold buckets of %s and of %s over the same time (%s to %s): the same usage would count once per width; import one width",
+					w, v, later(x.start, y.start).Format(time.RFC3339), earlier(x.end, y.end).Format(time.RFC3339))
+			}
+		}
+	}
+	return nil
+}
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earlier(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+// cover extends the data's span over a report bucket in the period,
+// used or not: a month's report whose last week is empty is a month.
+func (a *aggregate) cover(start, end time.Time) {
+	if (!a.since.IsZero() && start.Before(a.since)) || (!a.until.IsZero() && !start.Before(a.until)) {
+		return
+	}
+	if a.first.IsZero() || start.Before(a.first) {
+		a.first = start
+	}
+	if end.After(a.lastEnd) {
+		a.lastEnd = end
+	}
+}
+
+// hourKey is the start of the local hour holding t, as a Unix second.
+func (a *aggregate) hourKey(t time.Time) int64 {
+	_, off := t.In(a.loc).Zone()
+	local := t.Unix() + int64(off)
+	local -= mod(local, 3600)
+	return local - int64(off)
+}
+
+func mod(a, b int64) int64 {
+	m := a % b
+	if m < 0 {
+		m += b
+	}
+	return m
+}
+
+// period is the figures' span: the options' dates, else the data's span
+// rounded out to whole UTC days.
+func (a *aggregate) period() (since, until time.Time) {
+	day := 24 * time.Hour
+	since, until = a.since, a.until
+	if since.IsZero() {
+		since = a.first.UTC().Truncate(day)
+	}
+	if until.IsZero() {
+		if !a.lastInst.IsZero() {
+			until = a.lastInst.UTC().Truncate(day).Add(day)
+		}
+		if !a.lastEnd.IsZero() {
+			end := a.lastEnd.UTC().Truncate(day)
+			if end.Before(a.lastEnd) {
+				end = end.Add(day)
+			}
+			if end.After(until) {
+				until = end
+			}
+		}
+	}
+	return since, until
+}
+
+// finish computes the figures into res.
+func (a *aggregate) finish(res *Result) error {
+	res.Records, res.Duplicates, res.OutsidePeriod = a.records, a.dups, a.outside
+	if a.total.Total() == 0 {
+		what := "the files"
+		if !a.since.IsZero() || !a.until.IsZero() {
+			what = "the period"
+		}
+		return fmt.Errorf("%w: %s hold no token usage (%d records read, %d outside the period, %d duplicates); a team of zero is not a measurement", ErrNoUsage, what, a.records, a.outside, a.dups)
+	}
+	if err := a.overlappingWidths(); err != nil {
+		return err
+	}
+	since, until := a.period()
+	hours := until.Sub(since).Hours()
+	if hours > maxPeriodDays*24 {
+		return fmt.Errorf("the period %s to %s spans %.0f days, more than %d: check the records' timestamps, or bound it with --since and --until", since.Format(DateLayout), until.Format(DateLayout), hours/24, maxPeriodDays)
+	}
+	res.Period = Period{Since: since.Format(DateLayout), Until: until.Format(DateLayout), Days: round(hours/24, 4)}
+	scale := HoursPerMonth / hours
+
+	t := &Tokens{Timezone: a.loc.String(), Models: map[string]float64{}, UnmappedModels: map[string]float64{}}
+	t.Totals = a.total
+	t.PerMonth = a.total.scale(scale).rounded()
+	t.UnattributedTokens = a.unattrib
+	var per []float64
+	for _, v := range a.developers {
+		if v > 0 {
+			per = append(per, v*scale)
+		}
+	}
+	if len(per) == 0 {
+		return fmt.Errorf("%w: no record in the period names a developer (%s of %s tokens unattributed); export the usage grouped by person or API key", ErrNoUsage, fmtTokens(a.unattrib), fmtTokens(a.total.Total()))
+	}
+	slices.Sort(per)
+	t.Developers = len(per)
+	t.TokensPerDeveloperMonth = Quantiles{Mean: round(mean(per), 0), P25: round(quantile(per, 0.25), 0), P50: round(quantile(per, 0.5), 0), P75: round(quantile(per, 0.75), 0)}
+	in := a.total.Input()
+	t.InputShare = round(in/a.total.Total(), shareDecimals)
+	if in > 0 {
+		t.CachedInputShare = round(a.total.CacheRead/in, shareDecimals)
+		t.CacheWriteShare = round(a.total.CacheWrite/in, shareDecimals)
+	}
+	defer func() {
+		for k, v := range t.Models {
+			t.Models[k] = round(v, 0)
+		}
+		for k, v := range t.UnmappedModels {
+			t.UnmappedModels[k] = round(v, 0)
+		}
+	}()
+	for raw, v := range a.models {
+		if v == 0 {
+			continue
+		}
+		if id, ok := a.mapper.lookup(raw); ok {
+			t.Models[id] += v * scale
+		} else {
+			name := raw
+			if name == "" {
+				name = "(none)"
+			}
+			t.UnmappedModels[name] += v * scale
+		}
+	}
+	if a.unattrib > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s tokens came with no developer identity: they count in the shares, the peak and the models, not per developer", fmtTokens(a.unattrib)))
+	}
+	a.peak(t, since, until, res)
+	res.Tokens = t
+	return nil
+}
+
+// peak sets the peak-to-average ratio: the busiest local hour over the
+// mean tokens per working hour (Monday–Friday 09:00–17:00 local).
+func (a *aggregate) peak(t *Tokens, since, until time.Time, res *Result) {
+	if !a.hourly {
+		res.Notes = append(res.Notes, "peak_to_average is unknown: the report's buckets are wider than an hour (export with bucket_width=1h)")
+		return
+	}
+	var working, workTokens float64
+	for k := a.hourKey(since); k < until.Unix(); k += 3600 {
+		if k < since.Unix() {
+			continue
+		}
+		if isWorkingHour(time.Unix(k, 0).In(a.loc)) {
+			working++
+			workTokens += a.hours[k]
+		}
+	}
+	var peakKey int64
+	var peak float64
+	for k, v := range a.hours {
+		if v > peak || (v == peak && k < peakKey) {
+			peak, peakKey = v, k
+		}
+	}
+	if working == 0 || workTokens == 0 {
+		res.Notes = append(res.Notes, "peak_to_average is unknown: no token was used in a working hour (Monday-Friday 09:00-17:00 "+a.loc.String()+") of the period")
+		return
+	}
+	r := round(peak/(workTokens/working), 4)
+	t.PeakToAverage = &r
+	t.PeakHour = time.Unix(peakKey, 0).In(a.loc).Format("2006-01-02T15:04Z07:00")
+}
+
+// isWorkingHour reports whether a local hour is Monday–Friday 09:00–17:00.
+func isWorkingHour(t time.Time) bool {
+	wd := t.Weekday()
+	return wd != time.Saturday && wd != time.Sunday && t.Hour() >= 9 && t.Hour() < 17
+}
+
+func mean(xs []float64) float64 {
+	var s float64
+	for _, x := range xs {
+		s += x
+	}
+	return s / float64(len(xs))
+}
+
+// quantile interpolates linearly between the closest ranks of sorted xs
+// (Hyndman and Fan's type 7, the default of R and NumPy).
+func quantile(xs []float64, p float64) float64 {
+	if len(xs) == 1 {
+		return xs[0]
+	}
+	h := p * float64(len(xs)-1)
+	lo := math.Floor(h)
+	i := int(lo)
+	if i+1 >= len(xs) {
+		return xs[len(xs)-1]
+	}
+	return xs[i] + (h-lo)*(xs[i+1]-xs[i])
+}
+
+// round rounds to n decimals.
+func round(v float64, n int) float64 {
+	p := math.Pow(10, float64(n))
+	return math.Round(v*p) / p
+}
+
+// fmtTokens writes a token count with an SI suffix.
+func fmtTokens(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1e12:
+		return fmt.Sprintf("%.2fT", v/1e12)
+	case a >= 1e9:
+		return fmt.Sprintf("%.2fB", v/1e9)
+	case a >= 1e6:
+		return fmt.Sprintf("%.2fM", v/1e6)
+	case a >= 1e3:
+		return fmt.Sprintf("%.1fk", v/1e3)
+	default:
+		return fmt.Sprintf("%.0f", v)
+	}
+}

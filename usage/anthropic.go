@@ -1,0 +1,55 @@
+package usage
+
+import (
+	"time"
+)
+
+// Anthropic's usage report, GET /v1/organizations/usage_report/messages:
+// pages of time buckets, each with one result per group. The token fields
+// are disjoint (uncached input, cache reads, cache writes by lifetime,
+// output), so they map to the buckets as they are.
+
+type anthropicResult struct {
+	AccountID           str   `json:"account_id"`
+	APIKeyID            str   `json:"api_key_id"`
+	Model               str   `json:"model"`
+	WorkspaceID         str   `json:"workspace_id"`
+	ServiceAccountID    str   `json:"service_account_id"`
+	ServiceTier         str   `json:"service_tier"`
+	ContextWindow       str   `json:"context_window"`
+	InferenceGeo        str   `json:"inference_geo"`
+	Speed               str   `json:"speed"`
+	UncachedInputTokens count `json:"uncached_input_tokens"`
+	CacheReadInput      count `json:"cache_read_input_tokens"`
+	CacheCreation       struct {
+		Ephemeral1h count `json:"ephemeral_1h_input_tokens"`
+		Ephemeral5m count `json:"ephemeral_5m_input_tokens"`
+	} `json:"cache_creation"`
+	// CacheCreationInput is the unsplit form some exports carry.
+	CacheCreationInput count `json:"cache_creation_input_tokens"`
+	OutputTokens       count `json:"output_tokens"`
+}
+
+func readAnthropic(f *file, agg *aggregate) error {
+	return readPages(f, "starting_at", "ending_at", agg.cover, func(start, end time.Time, line int, r *anthropicResult) error {
+		if !r.UncachedInputTokens.Set || !r.OutputTokens.Set {
+			return f.invalid(line, "a usage result needs uncached_input_tokens and output_tokens (is this the messages usage report?)")
+		}
+		write := r.CacheCreation.Ephemeral1h.V + r.CacheCreation.Ephemeral5m.V
+		if !r.CacheCreation.Ephemeral1h.Set && !r.CacheCreation.Ephemeral5m.Set {
+			write = r.CacheCreationInput.V
+		}
+		k := keyOf("a", start.Format(time.RFC3339), end.Format(time.RFC3339), r.AccountID.V, r.APIKeyID.V, r.Model.V,
+			r.WorkspaceID.V, r.ServiceAccountID.V, r.ServiceTier.V, r.ContextWindow.V, r.InferenceGeo.V, r.Speed.V)
+		if agg.duplicate(k) {
+			return nil
+		}
+		agg.add(record{
+			Start: start, Width: end.Sub(start),
+			Developer: first(r.AccountID.V, r.APIKeyID.V),
+			Model:     r.Model.V,
+			Tokens:    Buckets{Uncached: r.UncachedInputTokens.V, CacheRead: r.CacheReadInput.V, CacheWrite: write, Output: r.OutputTokens.V},
+		})
+		return nil
+	})
+}

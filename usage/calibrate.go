@@ -1,0 +1,318 @@
+package usage
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"math"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/hashicorp/hcl/v2/hclwrite"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// provenancePrefix starts every line of the comment calibration writes, so
+// that calibrating again replaces it.
+const provenancePrefix = "# calibrated:"
+
+// Calibration is a spec rewritten with measured team figures.
+type Calibration struct {
+	// Output is the whole spec, formatted as `costgate fmt` writes it.
+	Output []byte
+	// Changes lists each figure set, "team.developers: 1000 → 42".
+	Changes []string
+	// Reports are what the data said but calibration did not guess from:
+	// models the spec does not name, figures the export cannot give.
+	Reports []string
+}
+
+// developerIdentity says what a developer is in each format.
+var developerIdentity = map[string]string{
+	ClaudeCodeOTel: "user.email, else user.account_id, else user.id",
+	AnthropicUsage: "account_id, else api_key_id",
+	OpenAIUsage:    "user_id, else api_key_id, else project_id",
+	LiteLLMSpend:   "user, else end_user, else api_key",
+}
+
+// Calibrate replaces the spec's team figures with the measured ones:
+// developers, tokens_per_developer (p25 to p75 widened to hold the mean),
+// the three shares, peak_to_average, and the workload shares from the
+// tokens the spec's simple and complex models served. Everything else —
+// comments included — is kept. s is src decoded.
+func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *modelcatalog.Catalog) (*Calibration, error) {
+	t := res.Tokens
+	if t == nil {
+		return nil, fmt.Errorf("%s has no per-developer tokens: calibrate from claude-code-otel, anthropic-usage, openai-usage or litellm-spend", res.Format)
+	}
+	src = stripProvenance(src)
+	f, diags := hclwrite.ParseConfig(src, filename, hcl.InitialPos)
+	if diags.HasErrors() {
+		return nil, fmt.Errorf("%s: %s", filename, diags.Error())
+	}
+	var team *hclwrite.Block
+	workloads := map[string]*hclwrite.Block{}
+	for _, b := range f.Body().Blocks() {
+		switch {
+		case b.Type() == "team" && team == nil:
+			team = b
+		case b.Type() == "workload" && len(b.Labels()) == 1:
+			workloads[b.Labels()[0]] = b
+		}
+	}
+	if team == nil {
+		return nil, fmt.Errorf("%s has no team block", filename)
+	}
+	c := &Calibration{}
+	tb := team.Body()
+	tm := s.Team
+	set := func(body *hclwrite.Body, path, attr string, from spec.Range, to cty.Value, text string) {
+		body.SetAttributeValue(attr, to)
+		c.Changes = append(c.Changes, fmt.Sprintf("%s: %s → %s", path, rangeText(from), text))
+	}
+	set(tb, "team.developers", "developers", tm.Developers, cty.NumberIntVal(int64(t.Developers)), strconv.Itoa(t.Developers))
+
+	q := t.TokensPerDeveloperMonth
+	lo, hi := sig(math.Min(q.P25, q.Mean), 4), sig(math.Max(q.P75, q.Mean), 4)
+	if lo <= 0 {
+		return nil, errors.New("the measured tokens per developer are zero")
+	}
+	if lo == hi {
+		set(tb, "team.tokens_per_developer", "tokens_per_developer", tm.TokensPerDeveloper, cty.NumberFloatVal(lo), num(lo))
+	} else {
+		set(tb, "team.tokens_per_developer", "tokens_per_developer", tm.TokensPerDeveloper,
+			cty.TupleVal([]cty.Value{cty.NumberFloatVal(lo), cty.NumberFloatVal(hi)}), "["+num(lo)+", "+num(hi)+"]")
+	}
+	in, cached, write := round(t.InputShare, 4), round(t.CachedInputShare, 4), round(t.CacheWriteShare, 4)
+	if cached+write > 1 {
+		write = round(1-cached, 4)
+	}
+	set(tb, "team.input_share", "input_share", tm.InputShare, cty.NumberFloatVal(in), num(in))
+	set(tb, "team.cached_input_share", "cached_input_share", tm.CachedInputShare, cty.NumberFloatVal(cached), num(cached))
+	set(tb, "team.cache_write_share", "cache_write_share", tm.CacheWriteShare, cty.NumberFloatVal(write), num(write))
+	peakFrom := ""
+	if t.PeakToAverage != nil {
+		p := math.Max(1, round(*t.PeakToAverage, 2))
+		if *t.PeakToAverage < 1 {
+			c.Reports = append(c.Reports, fmt.Sprintf("the measured peak_to_average %.2f is below 1 (no hour above the working-hour mean): written as 1", *t.PeakToAverage))
+		}
+		set(tb, "team.peak_to_average", "peak_to_average", tm.PeakToAverage, cty.NumberFloatVal(p), num(p))
+		peakFrom = fmt.Sprintf("peak_to_average is the busiest hour over the mean working hour (Monday-Friday 09:00-17:00 %s)", t.Timezone)
+	} else {
+		c.Reports = append(c.Reports, "peak_to_average is unknown from this export (it needs hourly records): kept at "+rangeText(tm.PeakToAverage))
+	}
+	mix := calibrateWorkloads(s, t, workloads, c)
+
+	// The provenance comment, before the team block.
+	files := make([]string, len(res.Files))
+	for i, p := range res.Files {
+		files[i] = filepath.Base(p)
+	}
+	if len(files) > 3 {
+		files = append(files[:3], fmt.Sprintf("and %d more", len(res.Files)-3))
+	}
+	lines := []string{
+		fmt.Sprintf("Measured by `costgate usage calibrate` from %s (%s),", res.Format, strings.Join(files, ", ")),
+		fmt.Sprintf("period %s to %s (%s, UTC, until exclusive): developers are the", res.Period.Since, res.Period.Until, Days(res.Period.Days)),
+		fmt.Sprintf("people with usage (%s);", developerIdentity[res.Format]),
+		fmt.Sprintf("tokens_per_developer is p25 to p75 of tokens per developer-month (730 h), widened to the mean %s;", fmtTokens(q.Mean)),
+		"the shares are of the measured token totals;",
+	}
+	if peakFrom != "" {
+		lines = append(lines, peakFrom+";")
+	}
+	lines = append(lines, mix+".")
+	out := insertComment(f.Bytes(), wrap(lines, 100-len(provenancePrefix)-1))
+	out = spec.Format(out)
+	if _, diags := spec.NewParser(cat).Parse(filename, out); diags.HasErrors() {
+		return nil, fmt.Errorf("the calibrated spec does not decode: %s", diags.Error())
+	}
+	c.Output = out
+	return c, nil
+}
+
+// calibrateWorkloads sets the workload shares WorkloadShares gives and
+// says where they came from.
+func calibrateWorkloads(s *spec.Spec, t *Tokens, blocks map[string]*hclwrite.Block, c *Calibration) string {
+	shares, mix, reports := WorkloadShares(s, t)
+	c.Reports = append(c.Reports, reports...)
+	if shares == nil {
+		return mix
+	}
+	for i, w := range s.Workloads {
+		b := blocks[w.Name]
+		if b == nil {
+			continue
+		}
+		b.Body().SetAttributeValue("share", cty.NumberFloatVal(shares[i]))
+		c.Changes = append(c.Changes, fmt.Sprintf("workload.%s.share: %s → %s", w.Name, num(w.Share), num(shares[i])))
+	}
+	return mix
+}
+
+// WorkloadShares measures the spec's workload shares from the tokens its
+// simple and complex models served, spreading each complexity's share over
+// its workloads in their current proportions (rounded to 4 decimals,
+// summing to 1). It returns nil shares when the models cannot tell the
+// workloads apart, with reports saying why; models the spec does not name
+// are reported, not guessed. mix says where the shares came from.
+func WorkloadShares(s *spec.Spec, t *Tokens) (shares []float64, mix string, reports []string) {
+	simple, complexM := s.Managed.SimpleModel, s.Managed.ComplexModel
+	var total float64
+	for _, v := range t.Models {
+		total += v
+	}
+	for _, v := range t.UnmappedModels {
+		total += v
+	}
+	var others []string
+	for id, v := range t.Models {
+		if id != simple && id != complexM {
+			others = append(others, fmt.Sprintf("%s (%s tokens a month, %.1f %%)", id, fmtTokens(v), 100*v/total))
+		}
+	}
+	for id, v := range t.UnmappedModels {
+		others = append(others, fmt.Sprintf("%s (%s tokens a month, %.1f %%, not in the catalog)", id, fmtTokens(v), 100*v/total))
+	}
+	sort.Strings(others)
+	if len(others) > 0 {
+		reports = append(reports, "models the spec does not name, left out of the workload shares: "+strings.Join(others, "; "))
+	}
+	kept := "the workload shares are the spec's own"
+	if simple == complexM {
+		reports = append(reports, fmt.Sprintf("the simple and complex models are both %s, so the models cannot tell the workloads apart: workload shares kept", simple))
+		return nil, kept, reports
+	}
+	st, ct := t.Models[simple], t.Models[complexM]
+	if st+ct == 0 {
+		reports = append(reports, fmt.Sprintf("neither %s (simple) nor %s (complex) served a token: workload shares kept", simple, complexM))
+		return nil, kept, reports
+	}
+	want := map[string]float64{spec.Simple: st / (st + ct), spec.Complex: ct / (st + ct)}
+	sum := map[string]float64{}
+	for _, w := range s.Workloads {
+		sum[w.Complexity] += w.Share
+	}
+	for _, cx := range []string{spec.Simple, spec.Complex} {
+		model := map[string]string{spec.Simple: simple, spec.Complex: complexM}[cx]
+		switch {
+		case want[cx] > 0 && sum[cx] == 0:
+			reports = append(reports, fmt.Sprintf("%s served %.1f %% of the two models' tokens but the spec has no %s workload: workload shares kept", model, 100*want[cx], cx))
+			return nil, kept, reports
+		case want[cx] == 0 && sum[cx] > 0:
+			reports = append(reports, fmt.Sprintf("%s (%s) served no token, and a workload's share must be above 0: workload shares kept", model, cx))
+			return nil, kept, reports
+		}
+	}
+	shares = make([]float64, len(s.Workloads))
+	largest := 0
+	var total4 float64
+	for i, w := range s.Workloads {
+		shares[i] = round(want[w.Complexity]*w.Share/sum[w.Complexity], 4)
+		if shares[i] <= 0 {
+			shares[i] = 0.0001
+		}
+		if shares[i] > shares[largest] {
+			largest = i
+		}
+		total4 += shares[i]
+	}
+	// Rounding leaves the sum off 1 by a few ten-thousandths: the largest
+	// share takes up the difference.
+	shares[largest] = round(shares[largest]+1-total4, 4)
+	mix = fmt.Sprintf("workload shares split the tokens of %s (simple, %.1f %%) and %s (complex, %.1f %%) over the workloads in their former proportions",
+		simple, 100*want[spec.Simple], complexM, 100*want[spec.Complex])
+	return shares, mix, reports
+}
+
+// stripProvenance removes a comment an earlier calibration wrote.
+func stripProvenance(src []byte) []byte {
+	var out []byte
+	for _, line := range bytes.SplitAfter(src, []byte("\n")) {
+		if bytes.HasPrefix(bytes.TrimSpace(line), []byte(provenancePrefix)) {
+			continue
+		}
+		out = append(out, line...)
+	}
+	return out
+}
+
+// insertComment puts the comment lines right before the team block's
+// header line.
+func insertComment(src []byte, lines []string) []byte {
+	f, diags := hclsyntax.ParseConfig(src, "", hcl.InitialPos)
+	if diags.HasErrors() {
+		return src
+	}
+	line := 0
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		if b.Type == "team" {
+			line = b.TypeRange.Start.Line
+			break
+		}
+	}
+	if line == 0 {
+		return src
+	}
+	all := bytes.SplitAfter(src, []byte("\n"))
+	var out []byte
+	for i, l := range all {
+		if i == line-1 {
+			for _, c := range lines {
+				out = append(out, []byte(provenancePrefix+" "+c+"\n")...)
+			}
+		}
+		out = append(out, l...)
+	}
+	return out
+}
+
+// wrap joins sentences into lines of at most width characters.
+func wrap(parts []string, width int) []string {
+	var lines []string
+	cur := ""
+	for _, w := range strings.Fields(strings.Join(parts, " ")) {
+		if cur != "" && len(cur)+1+len(w) > width {
+			lines = append(lines, cur)
+			cur = ""
+		}
+		if cur != "" {
+			cur += " "
+		}
+		cur += w
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
+}
+
+// sig rounds to n significant digits.
+func sig(v float64, n int) float64 {
+	if v == 0 {
+		return 0
+	}
+	k := math.Floor(math.Log10(math.Abs(v))) - float64(n-1)
+	if k >= 0 {
+		// Whole numbers: divide and multiply by an exact power of ten.
+		p := math.Pow(10, k)
+		return math.Round(v/p) * p
+	}
+	p := math.Pow(10, -k)
+	return math.Round(v*p) / p
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+func rangeText(r spec.Range) string {
+	if r.IsScalar() {
+		return num(r.Low)
+	}
+	return "[" + num(r.Low) + ", " + num(r.High) + "]"
+}

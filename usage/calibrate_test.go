@@ -1,0 +1,89 @@
+package usage
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+const calibrateSpec = `# the team
+team "t" {
+  developers           = 10 # guessed
+  tokens_per_developer = 1e6
+  cost_center          = "eng"
+}
+
+workload "chat" {
+  share      = 0.5
+  complexity = "simple"
+}
+
+workload "agents" {
+  share      = 0.5
+  complexity = "complex"
+}
+
+managed {
+  simple_model  = "SIMPLE"
+  complex_model = "claude-opus-4.8"
+}
+`
+
+func TestCalibrateCases(t *testing.T) {
+	peak := 2.5
+	tokens := func(models map[string]float64) *Result {
+		return &Result{Format: AnthropicUsage, Files: []string{"a.json"}, Period: Period{"2026-11-01", "2026-12-01", 30},
+			Tokens: &Tokens{Developers: 4, TokensPerDeveloperMonth: Quantiles{Mean: 3e6, P25: 1e6, P50: 1.5e6, P75: 2e6},
+				InputShare: 0.9, CachedInputShare: 0.6, CacheWriteShare: 0.1, PeakToAverage: &peak, Timezone: "UTC",
+				Models: models, UnmappedModels: map[string]float64{}}}
+	}
+	tests := []struct {
+		name, simple string
+		models       map[string]float64
+		want         []string // in the output
+		report       string
+	}{
+		{"shares from the two models", "claude-sonnet-4.6", map[string]float64{"claude-sonnet-4.6": 3e6, "claude-opus-4.8": 1e6, "gpt-5.5": 1e6},
+			[]string{"share      = 0.75", "share      = 0.25", "tokens_per_developer = [1000000, 3000000]", "developers           = 4 # guessed", "# the team"},
+			"gpt-5.5 (1.00M tokens a month, 20.0 %)"},
+		{"one model for both", "claude-opus-4.8", map[string]float64{"claude-opus-4.8": 1e6},
+			[]string{"share      = 0.5"}, "cannot tell the workloads apart"},
+		{"simple model unused", "claude-sonnet-4.6", map[string]float64{"claude-opus-4.8": 1e6},
+			[]string{"share      = 0.5"}, "served no token"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := []byte(strings.Replace(calibrateSpec, "SIMPLE", tt.simple, 1))
+			cat := modelcatalog.Default()
+			s, diags := spec.NewParser(cat).Parse("t.hcl", src)
+			if diags.HasErrors() {
+				t.Fatal(diags)
+			}
+			c, err := Calibrate("t.hcl", src, s, tokens(tt.models), cat)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := string(c.Output)
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if !strings.Contains(strings.Join(c.Reports, "\n"), tt.report) {
+				t.Errorf("reports %q lack %q", c.Reports, tt.report)
+			}
+		})
+	}
+}
+
+func TestSignificant(t *testing.T) {
+	for _, tt := range []struct{ v, want float64 }{
+		{12345678, 12350000}, {16729.17, 16730}, {0.123456, 0.1235}, {999.96, 1000}, {5, 5},
+	} {
+		if got := sig(tt.v, 4); got != tt.want {
+			t.Errorf("sig(%v) = %v, want %v", tt.v, got, tt.want)
+		}
+	}
+}

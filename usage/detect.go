@@ -1,0 +1,77 @@
+package usage
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// sniffBytes is how much of a file detection reads.
+const sniffBytes = 64 << 10
+
+// Detect names the format of the files from their content: every file
+// must read as the same format.
+func Detect(paths []string) (string, error) {
+	format := ""
+	for _, p := range paths {
+		f, err := openFile(p, nil)
+		if err != nil {
+			return "", err
+		}
+		head := make([]byte, sniffBytes)
+		n, rerr := io.ReadFull(f.r, head)
+		f.close()
+		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
+			return "", fmt.Errorf("read %s: %w", p, rerr)
+		}
+		got, ok := sniff(head[:n])
+		if !ok {
+			return "", fmt.Errorf("%s: cannot tell the format from the content; give it with --from (one of %s)", p, strings.Join(FormatNames, ", "))
+		}
+		if format != "" && got != format {
+			return "", fmt.Errorf("%s reads as %s but the files before it as %s: import one format at a time", p, got, format)
+		}
+		format = got
+	}
+	return format, nil
+}
+
+// sniff recognises a format by the keys or metric names near the start of
+// a file.
+func sniff(head []byte) (string, bool) {
+	t := bytes.TrimLeft(head, " \t\r\n\ufeff")
+	if len(t) == 0 {
+		return "", false
+	}
+	has := func(keys ...string) bool {
+		for _, k := range keys {
+			if !bytes.Contains(t, []byte(k)) {
+				return false
+			}
+		}
+		return true
+	}
+	if t[0] == '{' || t[0] == '[' {
+		switch {
+		case has(`"resourceMetrics"`), has(`"resourceLogs"`):
+			return ClaudeCodeOTel, true
+		case has(`"uncached_input_tokens"`), has(`"starting_at"`, `"results"`):
+			return AnthropicUsage, true
+		case has(`"organization.usage.completions`), has(`"input_cached_tokens"`), has(`"num_model_requests"`), has(`"start_time"`, `"results"`):
+			return OpenAIUsage, true
+		case has(`"request_id"`, `"prompt_tokens"`), has(`"request_id"`, `"spend"`):
+			return LiteLLMSpend, true
+		}
+		return "", false
+	}
+	if has("vllm:") {
+		return VLLMMetrics, true
+	}
+	// A CSV export of LiteLLM_SpendLogs: its header row.
+	line, _, _ := bytes.Cut(t, []byte("\n"))
+	if bytes.Contains(line, []byte("request_id")) && bytes.Contains(line, []byte("prompt_tokens")) {
+		return LiteLLMSpend, true
+	}
+	return "", false
+}

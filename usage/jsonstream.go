@@ -1,0 +1,315 @@
+package usage
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// jsonStream decodes a file of JSON values element by element, so that a
+// page or an array of any size is read in bounded memory, and names the
+// line of each element.
+type jsonStream struct {
+	f   *file
+	pos *posReader
+	dec *json.Decoder
+}
+
+func (f *file) jsonStream() *jsonStream {
+	pos := &posReader{r: f.r}
+	dec := json.NewDecoder(pos)
+	dec.UseNumber()
+	return &jsonStream{f: f, pos: pos, dec: dec}
+}
+
+// line is the line the next value starts on; the bytes before it are
+// forgotten.
+func (s *jsonStream) line() int {
+	off := s.dec.InputOffset()
+	s.pos.forget(off)
+	return s.pos.lineAt(off)
+}
+
+// fail turns a decoder error into one naming the file and line.
+func (s *jsonStream) fail(err error, line int) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return s.f.errorf(s.pos.lineAt(se.Offset-1), "invalid JSON: %v", se)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return s.f.errorf(s.pos.lineAt(s.dec.InputOffset()), "invalid JSON: the file ends inside a value")
+	}
+	var re *RecordError
+	if errors.As(err, &re) {
+		return err
+	}
+	return s.f.errorf(line, "%v", err)
+}
+
+// topToken reads the next top-level token; io.EOF at the end of the file.
+func (s *jsonStream) topToken() (json.Token, error) {
+	line := s.line()
+	t, err := s.dec.Token()
+	if err != nil && err != io.EOF {
+		return nil, s.fail(err, line)
+	}
+	return t, err
+}
+
+// token reads the next token inside a value: the end of the file is an
+// error.
+func (s *jsonStream) token() (json.Token, error) {
+	line := s.line()
+	t, err := s.dec.Token()
+	if err != nil {
+		return nil, s.fail(err, line)
+	}
+	return t, nil
+}
+
+// objectBody walks an object whose '{' was read: fn reads each key's value.
+func (s *jsonStream) objectBody(fn func(key string, line int) error) error {
+	for s.dec.More() {
+		line := s.line()
+		t, err := s.dec.Token()
+		if err != nil {
+			return s.fail(err, line)
+		}
+		key, _ := t.(string)
+		if err := fn(key, s.line()); err != nil {
+			return err
+		}
+	}
+	_, err := s.token()
+	return err
+}
+
+// object walks the next value, which must be an object.
+func (s *jsonStream) object(what string, fn func(key string, line int) error) error {
+	line := s.line()
+	t, err := s.token()
+	if err != nil {
+		return err
+	}
+	if t != json.Delim('{') {
+		return s.f.errorf(line, "%s must be a JSON object, not %s", what, describe(t))
+	}
+	return s.objectBody(fn)
+}
+
+// arrayBody walks an array whose '[' was read: fn reads each element.
+func (s *jsonStream) arrayBody(fn func(line int) error) error {
+	for s.dec.More() {
+		if err := fn(s.line()); err != nil {
+			return err
+		}
+	}
+	_, err := s.token()
+	return err
+}
+
+// array walks the next value, which must be an array (null is empty).
+func (s *jsonStream) array(what string, fn func(line int) error) error {
+	line := s.line()
+	t, err := s.token()
+	if err != nil {
+		return err
+	}
+	if t == nil {
+		return nil
+	}
+	if t != json.Delim('[') {
+		return s.f.errorf(line, "%s must be a JSON array, not %s", what, describe(t))
+	}
+	return s.arrayBody(fn)
+}
+
+// decode reads the next value into v. A value of the wrong type is a
+// malformed record (the decoder has read past it); invalid JSON is fatal.
+func (s *jsonStream) decode(v any, line int) (malformed error, fatal error) {
+	err := s.dec.Decode(v)
+	if err == nil {
+		return nil, nil
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return s.f.errorf(line, "%s", typeErrorText(te)), nil
+	}
+	var re *RecordError
+	if errors.As(err, &re) {
+		re.File, re.Line = s.f.name, line
+		return re, nil
+	}
+	var ve valueError
+	if errors.As(err, &ve) {
+		return s.f.errorf(line, "%s", ve.msg), nil
+	}
+	return nil, s.fail(err, line)
+}
+
+// skip reads past the next value.
+func (s *jsonStream) skip(line int) error {
+	var raw json.RawMessage
+	if err := s.dec.Decode(&raw); err != nil {
+		return s.fail(err, line)
+	}
+	return nil
+}
+
+func describe(t json.Token) string {
+	switch v := t.(type) {
+	case nil:
+		return "null"
+	case json.Delim:
+		if v == '[' {
+			return "an array"
+		}
+		return "an object"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	default:
+		return "a number"
+	}
+}
+
+func typeErrorText(te *json.UnmarshalTypeError) string {
+	field := te.Field
+	if field == "" {
+		field = "value"
+	}
+	return fmt.Sprintf("%s: want %s, got a JSON %s", field, goTypeName(te.Type.String()), te.Value)
+}
+
+func goTypeName(t string) string {
+	switch {
+	case strings.Contains(t, "int"), strings.Contains(t, "Int"), strings.Contains(t, "float"), strings.Contains(t, "count"):
+		return "a number"
+	case strings.Contains(t, "string"), strings.Contains(t, "Time"):
+		return "a string"
+	case strings.HasPrefix(t, "[]"):
+		return "an array"
+	default:
+		return "an object"
+	}
+}
+
+// valueError is a field with a value of the right JSON type but a wrong
+// value (a negative count, an unreadable time).
+type valueError struct{ msg string }
+
+func (e valueError) Error() string { return e.msg }
+
+// count is a token count: a JSON number or a decimal string (OTLP writes
+// 64-bit integers as strings), whole and not negative. Set records that
+// the field was present.
+type count struct {
+	V   float64
+	Set bool
+}
+
+func (c *count) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	s := string(b)
+	if len(b) >= 2 && b[0] == '"' {
+		var err error
+		if s, err = strconv.Unquote(s); err != nil {
+			return valueError{fmt.Sprintf("token count %s is not a number", b)}
+		}
+	}
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return valueError{fmt.Sprintf("token count %s is not a number", b)}
+	}
+	if v < 0 {
+		return valueError{fmt.Sprintf("token count %s is negative", b)}
+	}
+	c.V, c.Set = v, true
+	return nil
+}
+
+// nanos is a Unix time in nanoseconds, a JSON number or a decimal string.
+type nanos int64
+
+func (n *nanos) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	s := string(bytes.Trim(b, `"`))
+	v, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		f, ferr := strconv.ParseFloat(s, 64)
+		if ferr != nil || f < 0 || f > math.MaxInt64 {
+			return valueError{fmt.Sprintf("time %s is not a count of nanoseconds", b)}
+		}
+		v = int64(f)
+	}
+	if v < 0 {
+		return valueError{fmt.Sprintf("time %s is negative", b)}
+	}
+	*n = nanos(v)
+	return nil
+}
+
+// timeLayouts are the timestamp layouts the formats write: RFC 3339, and
+// the SQL forms of a database export (UTC when no zone is given).
+var timeLayouts = []string{
+	time.RFC3339Nano,
+	"2006-01-02 15:04:05.999999999Z07:00",
+	"2006-01-02 15:04:05.999999999Z07",
+	"2006-01-02 15:04:05.999999999-07",
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02 15:04:05.999999999",
+	"2006-01-02",
+}
+
+// parseTime reads a timestamp in any of timeLayouts.
+func parseTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return t.UTC(), true
+		}
+	}
+	return time.Time{}, false
+}
+
+// stamp is a JSON timestamp: an RFC 3339 or SQL string, or Unix seconds.
+type stamp struct {
+	T   time.Time
+	Set bool
+}
+
+func (t *stamp) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	if len(b) > 0 && b[0] == '"' {
+		s, err := strconv.Unquote(string(b))
+		if err != nil {
+			return valueError{fmt.Sprintf("time %s is not a string", b)}
+		}
+		v, ok := parseTime(s)
+		if !ok {
+			return valueError{fmt.Sprintf("time %q is not RFC 3339 (2026-11-17T09:20:02Z)", s)}
+		}
+		t.T, t.Set = v, true
+		return nil
+	}
+	f, err := strconv.ParseFloat(string(b), 64)
+	if err != nil || f < 0 || f > 1e11 {
+		return valueError{fmt.Sprintf("time %s is not Unix seconds", b)}
+	}
+	sec, frac := math.Modf(f)
+	t.T, t.Set = time.Unix(int64(sec), int64(frac*1e9)).UTC(), true
+	return nil
+}

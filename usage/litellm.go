@@ -1,0 +1,335 @@
+package usage
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+)
+
+// LiteLLM's spend logs: rows of the LiteLLM_SpendLogs table, one a
+// request, as JSON (an array of rows from /spend/logs, pages of
+// /spend/logs/ui or /spend/logs/v2 with a "data" array, or one row a line)
+// or as CSV with a header row. prompt_tokens includes the cache for
+// Anthropic and OpenAI models alike; the cache counts are in the metadata
+// column's additional_usage_values.
+
+type litellmRow struct {
+	RequestID        str          `json:"request_id"`
+	StartTime        stamp        `json:"startTime"`
+	Model            str          `json:"model"`
+	ModelGroup       str          `json:"model_group"`
+	User             str          `json:"user"`
+	EndUser          str          `json:"end_user"`
+	APIKey           str          `json:"api_key"`
+	PromptTokens     count        `json:"prompt_tokens"`
+	CompletionTokens count        `json:"completion_tokens"`
+	CacheHit         str          `json:"cache_hit"`
+	Metadata         litellmMetaF `json:"metadata"`
+}
+
+// litellmMetaF is the metadata column: an object, or a string holding one
+// (a CSV export, a JSON column exported as text).
+type litellmMetaF struct{ litellmMeta }
+
+type litellmMeta struct {
+	AdditionalUsageValues *litellmUsage `json:"additional_usage_values"`
+	UsageObject           *litellmUsage `json:"usage_object"`
+}
+
+type litellmUsage struct {
+	CacheReadInputTokens     count `json:"cache_read_input_tokens"`
+	CacheCreationInputTokens count `json:"cache_creation_input_tokens"`
+	PromptTokensDetails      *struct {
+		CachedTokens        count `json:"cached_tokens"`
+		CacheCreationTokens count `json:"cache_creation_tokens"`
+		TextTokens          count `json:"text_tokens"`
+	} `json:"prompt_tokens_details"`
+}
+
+func (m *litellmMetaF) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 || string(b) == "null" {
+		return nil
+	}
+	if b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return valueError{"metadata is not a JSON string"}
+		}
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		b = []byte(s)
+	}
+	if err := json.Unmarshal(b, &m.litellmMeta); err != nil {
+		return valueError{"metadata is not a JSON object: " + jsonErrText(err)}
+	}
+	return nil
+}
+
+// litellmReader counts rows into an aggregation.
+type litellmReader struct {
+	agg       *aggregate
+	cacheHits int64
+	older     int64
+}
+
+func readLiteLLM(f *file, agg *aggregate) error {
+	r := &litellmReader{agg: agg}
+	head, _ := f.r.Peek(64)
+	var err error
+	if t := bytes.TrimLeft(head, " \t\r\n\ufeff"); len(t) > 0 && (t[0] == '[' || t[0] == '{') {
+		err = r.json(f)
+	} else {
+		err = r.csv(f)
+	}
+	if err != nil {
+		return err
+	}
+	res := f.in.res
+	if r.cacheHits > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows were LiteLLM response-cache hits (cache_hit True): no model served them, so they are not counted", f.name, r.cacheHits))
+	}
+	if r.older > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows had prompt_tokens below cache reads plus cache writes (an older LiteLLM that left cache writes out of prompt_tokens): their uncached input is prompt_tokens less cache reads", f.name, r.older))
+	}
+	return nil
+}
+
+func (r *litellmReader) json(f *file) error {
+	s := f.jsonStream()
+	row := func(line int) error {
+		var row litellmRow
+		mal, fatal := s.decode(&row, line)
+		if fatal != nil {
+			return fatal
+		}
+		if mal != nil {
+			return f.in.invalid(mal.(*RecordError))
+		}
+		return r.row(f, line, &row)
+	}
+	for {
+		line := s.line()
+		t, err := s.topToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('['):
+			err = s.arrayBody(row)
+		case json.Delim('{'):
+			err = r.object(f, s, line)
+		default:
+			return f.errorf(line, "spend logs are JSON rows (objects) or an array of them, not %s", describe(t))
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// object reads an object whose '{' was read: a page with a "data" array of
+// rows, or one row.
+func (r *litellmReader) object(f *file, s *jsonStream, line int) error {
+	fields := map[string]json.RawMessage{}
+	isPage := false
+	err := s.objectBody(func(key string, kline int) error {
+		if key == "data" {
+			isPage = true
+			return s.array("data", func(l int) error {
+				var row litellmRow
+				mal, fatal := s.decode(&row, l)
+				if fatal != nil {
+					return fatal
+				}
+				if mal != nil {
+					return f.in.invalid(mal.(*RecordError))
+				}
+				return r.row(f, l, &row)
+			})
+		}
+		var raw json.RawMessage
+		if err := s.dec.Decode(&raw); err != nil {
+			return s.fail(err, kline)
+		}
+		fields[key] = raw
+		return nil
+	})
+	if err != nil || isPage {
+		return err
+	}
+	b, _ := json.Marshal(fields)
+	var row litellmRow
+	if err := json.Unmarshal(b, &row); err != nil {
+		return f.invalid(line, "%s", jsonErrText(err))
+	}
+	return r.row(f, line, &row)
+}
+
+// csvColumns are the columns a CSV export must have.
+var csvColumns = []string{"request_id", "startTime", "prompt_tokens", "completion_tokens"}
+
+func (r *litellmReader) csv(f *file) error {
+	cr := csv.NewReader(f.r)
+	cr.ReuseRecord = true
+	header, err := cr.Read()
+	if err != nil {
+		return f.errorf(1, "spend logs CSV: cannot read the header row: %v", err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.TrimPrefix(strings.TrimSpace(h), "\ufeff")] = i
+	}
+	for _, c := range csvColumns {
+		if _, ok := col[c]; !ok {
+			return f.errorf(1, "spend logs CSV: the header has no %s column (want the LiteLLM_SpendLogs columns: %s, ...)", c, strings.Join(csvColumns, ", "))
+		}
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			line := 0
+			if errors.As(err, &pe) {
+				line = pe.Line
+				err = pe.Err
+			}
+			if ierr := f.invalid(line, "spend logs CSV: %v", err); ierr != nil {
+				return ierr
+			}
+			continue
+		}
+		line, _ := cr.FieldPos(0)
+		get := func(name string) string {
+			if i, ok := col[name]; ok && i < len(rec) {
+				return rec[i]
+			}
+			return ""
+		}
+		row, err := csvRow(get)
+		if err != nil {
+			if ierr := f.invalid(line, "%s", err.Error()); ierr != nil {
+				return ierr
+			}
+			continue
+		}
+		if err := r.row(f, line, row); err != nil {
+			return err
+		}
+	}
+}
+
+// csvRow builds a row from a CSV record's columns.
+func csvRow(get func(string) string) (*litellmRow, error) {
+	row := &litellmRow{}
+	setStr := func(s *str, name string) {
+		if v := get(name); v != "" {
+			s.V, s.Set = v, true
+		}
+	}
+	setStr(&row.RequestID, "request_id")
+	setStr(&row.Model, "model")
+	setStr(&row.ModelGroup, "model_group")
+	setStr(&row.User, "user")
+	setStr(&row.EndUser, "end_user")
+	setStr(&row.APIKey, "api_key")
+	setStr(&row.CacheHit, "cache_hit")
+	if v := get("startTime"); v != "" {
+		t, ok := parseTime(v)
+		if !ok {
+			return nil, fmt.Errorf("startTime %q is not a timestamp", v)
+		}
+		row.StartTime = stamp{t, true}
+	}
+	for _, c := range []struct {
+		name string
+		into *count
+	}{{"prompt_tokens", &row.PromptTokens}, {"completion_tokens", &row.CompletionTokens}} {
+		if v := get(c.name); v != "" {
+			if err := c.into.UnmarshalJSON([]byte(strconv.Quote(v))); err != nil {
+				return nil, fmt.Errorf("%s: %v", c.name, err)
+			}
+		}
+	}
+	if v := get("metadata"); v != "" {
+		if err := row.Metadata.UnmarshalJSON([]byte(strconv.Quote(v))); err != nil {
+			return nil, err
+		}
+	}
+	return row, nil
+}
+
+func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
+	switch {
+	case !row.RequestID.Set || row.RequestID.V == "":
+		return f.invalid(line, "a spend log row needs request_id")
+	case !row.StartTime.Set:
+		return f.invalid(line, "spend log row %q has no startTime", row.RequestID.V)
+	case !row.PromptTokens.Set || !row.CompletionTokens.Set:
+		return f.invalid(line, "spend log row %q needs prompt_tokens and completion_tokens", row.RequestID.V)
+	}
+	if strings.EqualFold(row.CacheHit.V, "true") {
+		r.cacheHits++
+		return nil
+	}
+	var read, write, text count
+	for _, u := range []*litellmUsage{row.Metadata.AdditionalUsageValues, row.Metadata.UsageObject} {
+		if u == nil {
+			continue
+		}
+		if !read.Set {
+			read = u.CacheReadInputTokens
+		}
+		if !write.Set {
+			write = u.CacheCreationInputTokens
+		}
+		if d := u.PromptTokensDetails; d != nil {
+			if !read.Set {
+				read = d.CachedTokens
+			}
+			if !write.Set {
+				write = d.CacheCreationTokens
+			}
+			if !text.Set {
+				text = d.TextTokens
+			}
+		}
+	}
+	prompt := row.PromptTokens.V
+	var uncached float64
+	switch {
+	case text.Set && (text.V+read.V+write.V == prompt || text.V+read.V == prompt):
+		// text_tokens is the uncached input whichever convention
+		// prompt_tokens followed.
+		uncached = text.V
+	case prompt-read.V-write.V >= 0:
+		uncached = prompt - read.V - write.V
+	case prompt-read.V >= 0:
+		uncached = prompt - read.V
+		r.older++
+	default:
+		return f.invalid(line, "spend log row %q: prompt_tokens %s is less than its cache reads %s", row.RequestID.V, fmtCount(prompt), fmtCount(read.V))
+	}
+	if r.agg.duplicate(keyOf("l", row.RequestID.V)) {
+		return nil
+	}
+	r.agg.add(record{
+		Start:     row.StartTime.T,
+		Developer: first(row.User.V, row.EndUser.V, row.APIKey.V),
+		Model:     first(row.Model.V, row.ModelGroup.V),
+		Tokens:    Buckets{Uncached: uncached, CacheRead: read.V, CacheWrite: write.V, Output: row.CompletionTokens.V},
+	})
+	return nil
+}

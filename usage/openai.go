@@ -1,0 +1,58 @@
+package usage
+
+import (
+	"strconv"
+	"time"
+)
+
+// OpenAI's usage API, GET /v1/organization/usage/completions: pages of
+// time buckets (Unix seconds), each with one result per group. Its
+// input_tokens includes cached and cache-write tokens: uncached input is
+// input_uncached_tokens when present, else input_tokens less the cached
+// and cache-write tokens.
+
+type openAIResult struct {
+	UserID                str   `json:"user_id"`
+	APIKeyID              str   `json:"api_key_id"`
+	ProjectID             str   `json:"project_id"`
+	Model                 str   `json:"model"`
+	Batch                 str   `json:"batch"`
+	ServiceTier           str   `json:"service_tier"`
+	APISource             str   `json:"api_source"`
+	InputTokens           count `json:"input_tokens"`
+	InputCachedTokens     count `json:"input_cached_tokens"`
+	InputCacheWriteTokens count `json:"input_cache_write_tokens"`
+	InputUncachedTokens   count `json:"input_uncached_tokens"`
+	OutputTokens          count `json:"output_tokens"`
+}
+
+func readOpenAI(f *file, agg *aggregate) error {
+	return readPages(f, "start_time", "end_time", agg.cover, func(start, end time.Time, line int, r *openAIResult) error {
+		if !r.OutputTokens.Set || (!r.InputTokens.Set && !r.InputUncachedTokens.Set) {
+			return f.invalid(line, "a usage result needs input_tokens and output_tokens (is this the completions usage report?)")
+		}
+		read, write := r.InputCachedTokens.V, r.InputCacheWriteTokens.V
+		uncached := r.InputUncachedTokens.V
+		if !r.InputUncachedTokens.Set {
+			uncached = r.InputTokens.V - read - write
+			if uncached < 0 {
+				return f.invalid(line, "input_tokens %s is less than input_cached_tokens %s plus input_cache_write_tokens %s; OpenAI's input_tokens includes both",
+					fmtCount(r.InputTokens.V), fmtCount(read), fmtCount(write))
+			}
+		}
+		k := keyOf("o", strconv.FormatInt(start.Unix(), 10), strconv.FormatInt(end.Unix(), 10), r.UserID.V, r.APIKeyID.V, r.ProjectID.V,
+			r.Model.V, r.Batch.V, r.ServiceTier.V, r.APISource.V)
+		if agg.duplicate(k) {
+			return nil
+		}
+		agg.add(record{
+			Start: start, Width: end.Sub(start),
+			Developer: first(r.UserID.V, r.APIKeyID.V, r.ProjectID.V),
+			Model:     r.Model.V,
+			Tokens:    Buckets{Uncached: uncached, CacheRead: read, CacheWrite: write, Output: r.OutputTokens.V},
+		})
+		return nil
+	})
+}
+
+func fmtCount(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }

@@ -1,0 +1,563 @@
+package usage
+
+import (
+	"encoding/json"
+	"fmt"
+	"hash/maphash"
+	"runtime"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// Claude Code's OpenTelemetry export, as a collector's file exporter
+// writes it: one OTLP JSON object a line, MetricsData or LogsData. Two
+// record kinds carry tokens: the claude_code.token.usage counter (delta or
+// cumulative, asInt or asDouble) and the claude_code.api_request event,
+// one a request. They count the same requests, so when the files hold
+// events only events count; metrics count when there are none.
+
+const (
+	otelTokenMetric = "claude_code.token.usage"
+	otelEventName   = "claude_code.api_request"
+)
+
+// Sources of a Claude Code import.
+const (
+	SourceEvents  = "claude_code.api_request events"
+	SourceMetrics = "claude_code.token.usage metrics"
+)
+
+type otlpLine struct {
+	ResourceMetrics []struct {
+		Resource     otlpResource   `json:"resource"`
+		ScopeMetrics []otlpScopeMet `json:"scopeMetrics"`
+		// InstrumentationLibraryMetrics is the name before OTLP 0.15
+		// (collectors before 2022).
+		InstrumentationLibraryMetrics []otlpScopeMet `json:"instrumentationLibraryMetrics"`
+	} `json:"resourceMetrics"`
+	ResourceLogs []struct {
+		Resource                   otlpResource   `json:"resource"`
+		ScopeLogs                  []otlpScopeLog `json:"scopeLogs"`
+		InstrumentationLibraryLogs []otlpScopeLog `json:"instrumentationLibraryLogs"`
+	} `json:"resourceLogs"`
+}
+
+type otlpScopeMet struct {
+	Metrics []otlpMetric `json:"metrics"`
+}
+
+type otlpScopeLog struct {
+	LogRecords []otlpLog `json:"logRecords"`
+}
+
+type otlpResource struct {
+	Attributes []otlpKV `json:"attributes"`
+}
+
+type otlpMetric struct {
+	Name string   `json:"name"`
+	Sum  *otlpSum `json:"sum"`
+}
+
+type otlpSum struct {
+	DataPoints []otlpPoint `json:"dataPoints"`
+	// AggregationTemporality is 1 (delta) or 2 (cumulative), or its enum
+	// name.
+	AggregationTemporality json.RawMessage `json:"aggregationTemporality"`
+}
+
+type otlpPoint struct {
+	Attributes        []otlpKV `json:"attributes"`
+	StartTimeUnixNano nanos    `json:"startTimeUnixNano"`
+	TimeUnixNano      nanos    `json:"timeUnixNano"`
+	AsInt             count    `json:"asInt"`
+	AsDouble          count    `json:"asDouble"`
+}
+
+type otlpLog struct {
+	TimeUnixNano         nanos     `json:"timeUnixNano"`
+	ObservedTimeUnixNano nanos     `json:"observedTimeUnixNano"`
+	EventName            string    `json:"eventName"`
+	Body                 otlpValue `json:"body"`
+	Attributes           []otlpKV  `json:"attributes"`
+}
+
+type otlpKV struct {
+	Key   string    `json:"key"`
+	Value otlpValue `json:"value"`
+}
+
+// otlpValue is an AnyValue; arrays and maps are read as absent.
+type otlpValue struct {
+	StringValue *string          `json:"stringValue"`
+	IntValue    *json.RawMessage `json:"intValue"`
+	DoubleValue *json.Number     `json:"doubleValue"`
+	BoolValue   *bool            `json:"boolValue"`
+}
+
+// text is the value as a string ("" when absent).
+func (v otlpValue) text() string {
+	switch {
+	case v.StringValue != nil:
+		return *v.StringValue
+	case v.IntValue != nil:
+		s := string(*v.IntValue)
+		if u, err := strconv.Unquote(s); err == nil {
+			return u
+		}
+		return s
+	case v.DoubleValue != nil:
+		return v.DoubleValue.String()
+	case v.BoolValue != nil:
+		return strconv.FormatBool(*v.BoolValue)
+	}
+	return ""
+}
+
+// attrs finds attributes on a point or record first, then its resource.
+type attrs struct{ own, res []otlpKV }
+
+func (a attrs) get(k string) string {
+	for _, kv := range a.own {
+		if kv.Key == k {
+			return kv.Value.text()
+		}
+	}
+	for _, kv := range a.res {
+		if kv.Key == k {
+			return kv.Value.text()
+		}
+	}
+	return ""
+}
+
+// developer is user.email, else user.account_id, else user.id.
+func (a attrs) developer() string {
+	for _, k := range []string{"user.email", "user.account_id", "user.id"} {
+		if v := a.get(k); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// series identifies a metric's time series: its name and every attribute
+// of the point and the resource, in any order.
+func series(name string, a attrs) key {
+	var k key
+	for i := range k {
+		var h maphash.Hash
+		h.SetSeed(seeds[i])
+		h.WriteString(name)
+		sum := h.Sum64()
+		for _, set := range [][]otlpKV{a.own, a.res} {
+			for _, kv := range set {
+				h.Reset()
+				h.WriteString(kv.Key)
+				h.WriteByte(0)
+				h.WriteString(kv.Value.text())
+				sum += h.Sum64() * 0x9e3779b97f4a7c15
+			}
+		}
+		k[i] = sum
+	}
+	return k
+}
+
+// seriesState is what a series needs to turn points into increases.
+type seriesState struct {
+	start, last int64
+	value       float64
+}
+
+// otelReader reads Claude Code files into two aggregations, events and
+// metrics, and keeps the series state of the metrics.
+type otelReader struct {
+	in      *inputs
+	events  *aggregate
+	metrics *aggregate
+	series  map[key]*seriesState
+	resets  int64
+	nEvents int64
+	nPoints int64
+}
+
+// readOTel reads the files, oldest first, and returns the aggregation that
+// counts.
+func readOTel(in *inputs, paths []string) (*aggregate, error) {
+	r := &otelReader{in: in, events: newAggregate(in.opts), metrics: newAggregate(in.opts), series: map[key]*seriesState{}}
+	ordered, err := otelOrder(in, paths)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ordered {
+		if err := in.each(p, r.file); err != nil {
+			return nil, err
+		}
+	}
+	switch {
+	case r.nEvents > 0:
+		in.res.Source = SourceEvents
+		if r.nPoints > 0 {
+			in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d token.usage metric points were not counted: the api_request events count the same requests", r.nPoints))
+		}
+		return r.events, nil
+	case r.nPoints > 0:
+		in.res.Source = SourceMetrics
+		if r.resets > 0 {
+			in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d cumulative counters went down (a restart) and were read as starting over", r.resets))
+		}
+		return r.metrics, nil
+	}
+	return nil, fmt.Errorf("%w: the files hold neither %s metrics nor %s events", ErrNoUsage, otelTokenMetric, otelEventName)
+}
+
+// otelOrder sorts the files by the earliest time on their first line, so
+// that rotated files passed in any order give each series its points in
+// time order.
+func otelOrder(in *inputs, paths []string) ([]string, error) {
+	if len(paths) < 2 {
+		return paths, nil
+	}
+	first := make(map[string]int64, len(paths))
+	for _, p := range paths {
+		var t int64
+		err := in.each(p, func(f *file) error {
+			return f.lines(func(line []byte, _ int) error {
+				t = earliest(line)
+				return errStop
+			})
+		})
+		if err != nil && err != errStop {
+			return nil, err
+		}
+		first[p] = t
+	}
+	out := append([]string(nil), paths...)
+	sort.SliceStable(out, func(i, j int) bool { return first[out[i]] < first[out[j]] })
+	return out, nil
+}
+
+type stopError struct{}
+
+func (stopError) Error() string { return "stop" }
+
+var errStop error = stopError{}
+
+// earliest is the earliest point or record time on a line; 0 when none or
+// the line does not decode.
+func earliest(line []byte) int64 {
+	var l otlpLine
+	if json.Unmarshal(line, &l) != nil {
+		return 0
+	}
+	var t int64
+	see := func(n nanos) {
+		if n > 0 && (t == 0 || int64(n) < t) {
+			t = int64(n)
+		}
+	}
+	for _, rm := range l.ResourceMetrics {
+		for _, sm := range rm.ScopeMetrics {
+			for _, m := range sm.Metrics {
+				if m.Sum != nil {
+					for _, dp := range m.Sum.DataPoints {
+						see(dp.TimeUnixNano)
+					}
+				}
+			}
+		}
+	}
+	for _, rl := range l.ResourceLogs {
+		for _, sl := range rl.ScopeLogs {
+			for _, lr := range sl.LogRecords {
+				see(lr.TimeUnixNano)
+			}
+		}
+	}
+	return t
+}
+
+// file reads one file: lines decode on every CPU, and their records are
+// counted in file order.
+func (r *otelReader) file(f *file) error {
+	workers := runtime.GOMAXPROCS(0)
+	if workers < 2 {
+		return f.lines(func(line []byte, n int) error {
+			var l otlpLine
+			err := json.Unmarshal(line, &l)
+			return r.line(f, n, &l, err)
+		})
+	}
+	type job struct {
+		n    int
+		line []byte
+		l    otlpLine
+		err  error
+		done chan struct{}
+	}
+	jobs := make(chan *job, 4*workers)
+	order := make(chan *job, 4*workers)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := 0; i < workers; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				j.err = json.Unmarshal(j.line, &j.l)
+				j.line = nil
+				close(j.done)
+			}
+		}()
+	}
+	var readErr error
+	go func() {
+		readErr = f.lines(func(line []byte, n int) error {
+			j := &job{n: n, line: append([]byte(nil), line...), done: make(chan struct{})}
+			select {
+			case order <- j:
+			case <-stop:
+				return errStop
+			}
+			jobs <- j
+			return nil
+		})
+		close(jobs)
+		close(order)
+	}()
+	var err error
+	for j := range order {
+		<-j.done
+		if err != nil {
+			continue
+		}
+		if err = r.line(f, j.n, &j.l, j.err); err != nil {
+			close(stop)
+		}
+	}
+	wg.Wait()
+	if err != nil {
+		return err
+	}
+	if readErr != nil && readErr != errStop {
+		return readErr
+	}
+	return nil
+}
+
+// line counts one decoded line.
+func (r *otelReader) line(f *file, n int, l *otlpLine, decodeErr error) error {
+	if decodeErr != nil {
+		return f.invalid(n, "not an OTLP JSON line: %s", jsonErrText(decodeErr))
+	}
+	if len(l.ResourceMetrics) == 0 && len(l.ResourceLogs) == 0 {
+		return f.invalid(n, "an OTLP JSON line holds resourceMetrics or resourceLogs; this one holds neither")
+	}
+	for _, rm := range l.ResourceMetrics {
+		for _, sm := range append(rm.ScopeMetrics, rm.InstrumentationLibraryMetrics...) {
+			for _, m := range sm.Metrics {
+				if m.Name != otelTokenMetric {
+					continue
+				}
+				if err := r.metric(f, n, m, rm.Resource.Attributes); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, rl := range l.ResourceLogs {
+		for _, sl := range append(rl.ScopeLogs, rl.InstrumentationLibraryLogs...) {
+			for _, lr := range sl.LogRecords {
+				if err := r.event(f, n, lr, rl.Resource.Attributes); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// jsonErrText is a decoding error without Go's type names.
+func jsonErrText(err error) string {
+	switch e := err.(type) {
+	case *json.UnmarshalTypeError:
+		return typeErrorText(e)
+	case valueError:
+		return e.msg
+	}
+	return err.Error()
+}
+
+// temporality reads aggregationTemporality: delta or cumulative.
+func temporality(raw json.RawMessage) (cumulative bool, ok bool) {
+	switch string(raw) {
+	case "1", `"AGGREGATION_TEMPORALITY_DELTA"`:
+		return false, true
+	case "2", `"AGGREGATION_TEMPORALITY_CUMULATIVE"`:
+		return true, true
+	}
+	return false, false
+}
+
+// tokenTypes map the counter's type attribute to a bucket.
+var tokenTypes = map[string]func(*Buckets) *float64{
+	"input":         func(b *Buckets) *float64 { return &b.Uncached },
+	"cacheRead":     func(b *Buckets) *float64 { return &b.CacheRead },
+	"cacheCreation": func(b *Buckets) *float64 { return &b.CacheWrite },
+	"output":        func(b *Buckets) *float64 { return &b.Output },
+}
+
+func (r *otelReader) metric(f *file, n int, m otlpMetric, res []otlpKV) error {
+	if m.Sum == nil {
+		return f.invalid(n, "%s must be a sum (a counter)", otelTokenMetric)
+	}
+	cumulative, ok := temporality(m.Sum.AggregationTemporality)
+	if !ok {
+		return f.invalid(n, "%s: aggregationTemporality %s is neither delta (1) nor cumulative (2)", otelTokenMetric, orNone(m.Sum.AggregationTemporality))
+	}
+	for _, dp := range m.Sum.DataPoints {
+		a := attrs{dp.Attributes, res}
+		typ := a.get("type")
+		bucket, ok := tokenTypes[typ]
+		if !ok {
+			if err := f.invalid(n, "%s point with type %q: want input, output, cacheRead or cacheCreation", otelTokenMetric, typ); err != nil {
+				return err
+			}
+			continue
+		}
+		v := dp.AsInt
+		if !v.Set {
+			v = dp.AsDouble
+		}
+		if !v.Set {
+			if err := f.invalid(n, "%s point has neither asInt nor asDouble", otelTokenMetric); err != nil {
+				return err
+			}
+			continue
+		}
+		if dp.TimeUnixNano == 0 {
+			if err := f.invalid(n, "%s point has no timeUnixNano", otelTokenMetric); err != nil {
+				return err
+			}
+			continue
+		}
+		r.nPoints++
+		sk := series(m.Name, a)
+		if cumulative {
+			// A new start time is a new counter: the series starts over.
+			sk[0] ^= uint64(dp.StartTimeUnixNano)
+		}
+		st := r.series[sk]
+		t := int64(dp.TimeUnixNano)
+		inc := v.V
+		switch {
+		case st == nil:
+			r.series[sk] = &seriesState{start: int64(dp.StartTimeUnixNano), last: t, value: v.V}
+		case t <= st.last:
+			// Already counted: delta intervals of a series do not overlap,
+			// and the files are read oldest first.
+			r.metrics.dups++
+			continue
+		case cumulative && v.V < st.value:
+			r.resets++
+			st.last, st.value = t, v.V
+		case cumulative:
+			inc = v.V - st.value
+			st.last, st.value = t, v.V
+		default:
+			st.last = t
+		}
+		rec := record{Start: time.Unix(0, t).UTC(), Developer: a.developer(), Model: a.get("model")}
+		*bucket(&rec.Tokens) = inc
+		r.metrics.add(rec)
+	}
+	return nil
+}
+
+func orNone(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return "(absent)"
+	}
+	return string(raw)
+}
+
+// eventTokens are the api_request event's token attributes.
+var eventTokens = []struct {
+	attr   string
+	bucket func(*Buckets) *float64
+}{
+	{"input_tokens", tokenTypes["input"]},
+	{"cache_read_tokens", tokenTypes["cacheRead"]},
+	{"cache_creation_tokens", tokenTypes["cacheCreation"]},
+	{"output_tokens", tokenTypes["output"]},
+}
+
+func isAPIRequest(lr otlpLog, a attrs) bool {
+	if lr.EventName == otelEventName || lr.EventName == "api_request" {
+		return true
+	}
+	if b := lr.Body.text(); b == otelEventName {
+		return true
+	}
+	e := a.get("event.name")
+	return e == "api_request" || e == otelEventName
+}
+
+func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
+	a := attrs{lr.Attributes, res}
+	if !isAPIRequest(lr, a) {
+		return nil
+	}
+	var rec record
+	found := false
+	for _, et := range eventTokens {
+		s := a.get(et.attr)
+		if s == "" {
+			continue
+		}
+		var c count
+		if err := c.UnmarshalJSON([]byte(strconv.Quote(s))); err != nil {
+			return f.invalid(n, "%s %s: %s", otelEventName, et.attr, jsonErrText(err))
+		}
+		*et.bucket(&rec.Tokens) = c.V
+		found = true
+	}
+	if !found {
+		return f.invalid(n, "%s event carries none of input_tokens, output_tokens, cache_read_tokens, cache_creation_tokens", otelEventName)
+	}
+	switch ts := a.get("event.timestamp"); {
+	case ts != "":
+		t, ok := parseTime(ts)
+		if !ok {
+			return f.invalid(n, "%s event.timestamp %q is not ISO 8601", otelEventName, ts)
+		}
+		rec.Start = t
+	case lr.TimeUnixNano > 0:
+		rec.Start = time.Unix(0, int64(lr.TimeUnixNano)).UTC()
+	case lr.ObservedTimeUnixNano > 0:
+		rec.Start = time.Unix(0, int64(lr.ObservedTimeUnixNano)).UTC()
+	default:
+		return f.invalid(n, "%s event has no time (event.timestamp, timeUnixNano)", otelEventName)
+	}
+	rec.Developer = a.developer()
+	rec.Model = a.get("model")
+	r.nEvents++
+	var k key
+	switch id, sess, seq := a.get("request_id"), a.get("session.id"), a.get("event.sequence"); {
+	case id != "":
+		k = keyOf("r", id)
+	case sess != "" && seq != "":
+		k = keyOf("s", sess, seq)
+	default:
+		k = keyOf("t", strconv.FormatInt(rec.Start.UnixNano(), 10), rec.Developer, rec.Model,
+			fmt.Sprint(rec.Tokens.Uncached, rec.Tokens.CacheRead, rec.Tokens.CacheWrite, rec.Tokens.Output))
+	}
+	if r.events.duplicate(k) {
+		return nil
+	}
+	r.events.add(rec)
+	return nil
+}

@@ -1,0 +1,142 @@
+package usage
+
+import (
+	"encoding/json"
+	"io"
+	"time"
+)
+
+// readPages walks a file of usage-report pages — one page object, several
+// (JSON lines or concatenated), or an array of pages — and calls emit with
+// each result of each time bucket of the pages' data, in bounded memory:
+// one bucket at a time.
+//
+// Every bucket, empty or not, goes to cover first: a report covers its
+// buckets' time whether or not anything was used in them.
+func readPages[R any](f *file, startKey, endKey string, cover func(start, end time.Time), emit func(start, end time.Time, line int, r *R) error) error {
+	s := f.jsonStream()
+	type result struct {
+		line int
+		r    R
+		bad  error
+	}
+	bucket := func(bline int) error {
+		var start, end stamp
+		var bad error
+		var rs []result
+		err := s.object("a time bucket", func(key string, line int) error {
+			var into *stamp
+			switch key {
+			case startKey:
+				into = &start
+			case endKey:
+				into = &end
+			case "results":
+				return s.array("results", func(line int) error {
+					var r result
+					r.line = line
+					mal, fatal := s.decode(&r.r, line)
+					if fatal != nil {
+						return fatal
+					}
+					r.bad = mal
+					rs = append(rs, r)
+					return nil
+				})
+			default:
+				return s.skip(line)
+			}
+			mal, fatal := s.decode(into, line)
+			if fatal != nil {
+				return fatal
+			}
+			if mal != nil && bad == nil {
+				bad = mal
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		switch {
+		case bad != nil:
+			return f.in.invalid(bad.(*RecordError))
+		case !start.Set || !end.Set:
+			if len(rs) == 0 {
+				return nil
+			}
+			return f.invalid(bline, "a time bucket needs %s and %s", startKey, endKey)
+		case !end.T.After(start.T):
+			return f.invalid(bline, "a time bucket ends (%s) before it starts (%s)", end.T.Format(time.RFC3339), start.T.Format(time.RFC3339))
+		}
+		cover(start.T, end.T)
+		for i := range rs {
+			if rs[i].bad != nil {
+				if err := f.in.invalid(rs[i].bad.(*RecordError)); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := emit(start.T, end.T, rs[i].line, &rs[i].r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	page := func(key string, line int) error {
+		if key != "data" {
+			return s.skip(line)
+		}
+		return s.array("data", bucket)
+	}
+	for {
+		line := s.line()
+		t, err := s.topToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('{'):
+			err = s.objectBody(page)
+		case json.Delim('['):
+			err = s.arrayBody(func(int) error { return s.object("a page", page) })
+		default:
+			return f.errorf(line, "a usage report page must be a JSON object, not %s", describe(t))
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// str is a JSON string that may be null or absent.
+type str struct {
+	V   string
+	Set bool
+}
+
+func (s *str) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	var v string
+	if err := json.Unmarshal(b, &v); err != nil {
+		// A number or boolean group key (OpenAI's batch) reads as text.
+		v = string(b)
+	}
+	s.V, s.Set = v, true
+	return nil
+}
+
+// first is the first non-empty value.
+func first(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

@@ -1,0 +1,419 @@
+package usage
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// vLLM's Prometheus /metrics: two or more text scrapes of one endpoint (or
+// of a Prometheus federation, whose labels name each instance), one a
+// file. The counters are cumulative since each process started and start
+// over when it restarts; increases are summed per series over consecutive
+// scrapes with resets read as a start from zero, as PromQL's increase()
+// does.
+
+// Fleet is the figures of vllm-metrics.
+type Fleet struct {
+	Scrapes int `json:"scrapes"`
+	// IntervalSeconds is the time from the first scrape to the last.
+	IntervalSeconds float64 `json:"interval_seconds"`
+	// PromptTokS and GenerationTokS are the mean rates over the interval.
+	PromptTokS     float64 `json:"prompt_tok_s"`
+	GenerationTokS float64 `json:"generation_tok_s"`
+	// PeakTokS is the highest prompt plus generation rate between two
+	// consecutive scrapes; PeakPromptTokS and PeakGenerationTokS the
+	// highest of each (not necessarily in the same interval).
+	PeakTokS           float64 `json:"peak_tok_s"`
+	PeakPromptTokS     float64 `json:"peak_prompt_tok_s"`
+	PeakGenerationTokS float64 `json:"peak_generation_tok_s"`
+	// PrefixCacheHitRate is prefix-cache hits over queries, in tokens; nil
+	// when no query was made.
+	PrefixCacheHitRate *float64 `json:"prefix_cache_hit_rate"`
+	// MeanTTFTMs is the TTFT histogram's sum over its count; nil without
+	// requests.
+	MeanTTFTMs *float64 `json:"mean_ttft_ms"`
+	// The latest scrape's gauges: requests running and waiting (summed
+	// over engines) and KV-cache usage (0..1, the mean over engines).
+	NumRequestsRunning float64  `json:"num_requests_running"`
+	NumRequestsWaiting float64  `json:"num_requests_waiting"`
+	KVCacheUsagePerc   *float64 `json:"kv_cache_usage_perc"`
+	// PeakKVCacheUsagePerc is the highest KV-cache usage of any scrape.
+	PeakKVCacheUsagePerc *float64 `json:"peak_kv_cache_usage_perc"`
+	// PromptTokens and GenerationTokens are the increases over the interval.
+	PromptTokens     float64 `json:"prompt_tokens"`
+	GenerationTokens float64 `json:"generation_tokens"`
+	// CounterResets counts counters that started over between scrapes.
+	CounterResets int `json:"counter_resets"`
+	// Models are the catalog ids of the served models; UnmappedModels the
+	// served names the catalog does not know.
+	Models         []string `json:"models"`
+	UnmappedModels []string `json:"unmapped_models"`
+}
+
+// vLLM metric names, newest first where one was renamed.
+var (
+	vllmPrompt     = []string{"vllm:prompt_tokens_total", "vllm:prompt_tokens"}
+	vllmGeneration = []string{"vllm:generation_tokens_total", "vllm:generation_tokens"}
+	vllmQueries    = []string{"vllm:prefix_cache_queries_total", "vllm:gpu_prefix_cache_queries_total", "vllm:prefix_cache_queries", "vllm:gpu_prefix_cache_queries"}
+	vllmHits       = []string{"vllm:prefix_cache_hits_total", "vllm:gpu_prefix_cache_hits_total", "vllm:prefix_cache_hits", "vllm:gpu_prefix_cache_hits"}
+	vllmTTFT       = "vllm:time_to_first_token_seconds"
+	vllmRunning    = "vllm:num_requests_running"
+	vllmWaiting    = "vllm:num_requests_waiting"
+	vllmKV         = []string{"vllm:kv_cache_usage_perc", "vllm:gpu_cache_usage_perc"}
+)
+
+// scrape is what one file holds of the metrics the figures need: per
+// metric, series → value, and each series' created time when exposed.
+type scrape struct {
+	file    string
+	at      time.Time
+	stamped bool
+	values  map[string]map[string]float64
+	created map[string]map[string]float64
+	models  map[string]bool
+}
+
+func importVLLM(in *inputs, paths []string) error {
+	opts := in.opts
+	var scrapes []*scrape
+	for _, p := range paths {
+		var sc *scrape
+		err := in.each(p, func(f *file) error {
+			var err error
+			sc, err = readScrape(f)
+			return err
+		})
+		var re *RecordError
+		if errors.As(err, &re) && in.opts.SkipInvalid {
+			// A malformed scrape is skipped whole: its counters cannot be
+			// trusted in part.
+			if err := in.invalid(re); err != nil {
+				return err
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		scrapes = append(scrapes, sc)
+	}
+	stamped := 0
+	for _, sc := range scrapes {
+		if sc.stamped {
+			stamped++
+		}
+	}
+	switch {
+	case stamped == len(scrapes):
+		sort.SliceStable(scrapes, func(i, j int) bool { return scrapes[i].at.Before(scrapes[j].at) })
+		for i := 1; i < len(scrapes); i++ {
+			if scrapes[i].at.Equal(scrapes[i-1].at) {
+				return fmt.Errorf("%s and %s are scrapes of the same instant (%s): pass each scrape once", scrapes[i-1].file, scrapes[i].file, scrapes[i].at.Format(time.RFC3339))
+			}
+		}
+		var kept []*scrape
+		for _, sc := range scrapes {
+			if (!opts.Since.IsZero() && sc.at.Before(opts.Since)) || (!opts.Until.IsZero() && !sc.at.Before(opts.Until)) {
+				in.res.OutsidePeriod++
+				continue
+			}
+			kept = append(kept, sc)
+		}
+		scrapes = kept
+	case stamped > 0:
+		return errors.New("some scrapes carry sample timestamps and some do not: pass scrapes of one kind")
+	case opts.Interval <= 0:
+		return errors.New("the scrapes' samples carry no timestamps: give the time between consecutive scrapes with --interval (for example --interval 60s); files are taken in the order given")
+	case !opts.Since.IsZero() || !opts.Until.IsZero():
+		return errors.New("--since and --until need scrapes whose samples carry timestamps")
+	default:
+		for i, sc := range scrapes {
+			sc.at = time.Unix(0, 0).UTC().Add(time.Duration(i) * opts.Interval)
+		}
+	}
+	if len(scrapes) < 2 {
+		return fmt.Errorf("%w: rates need two or more scrapes in the period; got %d", ErrNoUsage, len(scrapes))
+	}
+	fl := &Fleet{Scrapes: len(scrapes), Models: []string{}, UnmappedModels: []string{}}
+	first, last := scrapes[0], scrapes[len(scrapes)-1]
+	secs := last.at.Sub(first.at).Seconds()
+	fl.IntervalSeconds = secs
+	inc := func(names []string) (float64, []float64) {
+		total, per, resets := increases(scrapes, names)
+		fl.CounterResets += resets
+		return total, per
+	}
+	var perPrompt, perGen []float64
+	fl.PromptTokens, perPrompt = inc(vllmPrompt)
+	fl.GenerationTokens, perGen = inc(vllmGeneration)
+	fl.PromptTokS = fl.PromptTokens / secs
+	fl.GenerationTokS = fl.GenerationTokens / secs
+	for i := range perPrompt {
+		d := scrapes[i+1].at.Sub(scrapes[i].at).Seconds()
+		fl.PeakTokS = math.Max(fl.PeakTokS, (perPrompt[i]+perGen[i])/d)
+		fl.PeakPromptTokS = math.Max(fl.PeakPromptTokS, perPrompt[i]/d)
+		fl.PeakGenerationTokS = math.Max(fl.PeakGenerationTokS, perGen[i]/d)
+	}
+	queries, _ := inc(vllmQueries)
+	hits, _ := inc(vllmHits)
+	if queries > 0 {
+		r := hits / queries
+		fl.PrefixCacheHitRate = &r
+	}
+	ttftSum, _ := inc([]string{vllmTTFT + "_sum"})
+	ttftCount, _ := inc([]string{vllmTTFT + "_count"})
+	if ttftCount > 0 {
+		ms := ttftSum / ttftCount * 1000
+		fl.MeanTTFTMs = &ms
+	}
+	fl.NumRequestsRunning = sumOf(last.values[vllmRunning])
+	fl.NumRequestsWaiting = sumOf(last.values[vllmWaiting])
+	for _, sc := range scrapes {
+		kv, ok := meanKV(sc)
+		if !ok {
+			continue
+		}
+		if fl.PeakKVCacheUsagePerc == nil || kv > *fl.PeakKVCacheUsagePerc {
+			v := kv
+			fl.PeakKVCacheUsagePerc = &v
+		}
+		if sc == last {
+			v := kv
+			fl.KVCacheUsagePerc = &v
+		}
+	}
+	if fl.PromptTokens+fl.GenerationTokens == 0 {
+		return fmt.Errorf("%w: no prompt or generation tokens were processed between the first scrape and the last (is this vLLM's /metrics?)", ErrNoUsage)
+	}
+	mapper := newModelMapper(opts.Catalog)
+	seen := map[string]bool{}
+	for _, sc := range scrapes {
+		for m := range sc.models {
+			seen[m] = true
+		}
+	}
+	for m := range seen {
+		if id, ok := mapper.lookup(m); ok {
+			if !contains(fl.Models, id) {
+				fl.Models = append(fl.Models, id)
+			}
+		} else {
+			fl.UnmappedModels = append(fl.UnmappedModels, m)
+		}
+	}
+	sort.Strings(fl.Models)
+	sort.Strings(fl.UnmappedModels)
+	if fl.CounterResets > 0 {
+		in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d counters started over between scrapes (a restart): each increase after a reset counts from zero", fl.CounterResets))
+	}
+	for _, p := range []*float64{&fl.PromptTokS, &fl.GenerationTokS, &fl.PeakTokS, &fl.PeakPromptTokS, &fl.PeakGenerationTokS} {
+		*p = round(*p, 4)
+	}
+	for _, p := range []*float64{fl.PrefixCacheHitRate, fl.KVCacheUsagePerc, fl.PeakKVCacheUsagePerc} {
+		if p != nil {
+			*p = round(*p, shareDecimals)
+		}
+	}
+	if fl.MeanTTFTMs != nil {
+		*fl.MeanTTFTMs = round(*fl.MeanTTFTMs, 3)
+	}
+	in.res.Records = int64(len(scrapes))
+	if first.stamped {
+		in.res.Period = Period{Since: first.at.UTC().Format(time.RFC3339), Until: last.at.UTC().Format(time.RFC3339), Days: round(secs/86400, 4)}
+	} else {
+		in.res.Period = Period{Days: round(secs/86400, 4)}
+	}
+	in.res.Fleet = fl
+	return nil
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// meanKV is a scrape's mean KV-cache usage over engines.
+func meanKV(sc *scrape) (float64, bool) {
+	for _, n := range vllmKV {
+		if vs := sc.values[n]; len(vs) > 0 {
+			return sumOf(vs) / float64(len(vs)), true
+		}
+	}
+	return 0, false
+}
+
+func sumOf(m map[string]float64) float64 {
+	var s float64
+	for _, v := range m {
+		s += v
+	}
+	return s
+}
+
+// increases sums a counter's increase over consecutive scrapes, series by
+// series, under the first of its names any scrape has; per holds the
+// increase of each consecutive pair. A value below the one before, or a
+// new created time, is a restart: the increase is the new value. A series
+// that first appears after the first scrape counts from zero only when its
+// created time says it started after the scrape before.
+func increases(scrapes []*scrape, names []string) (total float64, per []float64, resets int) {
+	name := ""
+	for _, n := range names {
+		for _, sc := range scrapes {
+			if len(sc.values[n]) > 0 {
+				name = n
+				break
+			}
+		}
+		if name != "" {
+			break
+		}
+	}
+	per = make([]float64, len(scrapes)-1)
+	if name == "" {
+		return 0, per, 0
+	}
+	for i := 1; i < len(scrapes); i++ {
+		prev, cur := scrapes[i-1], scrapes[i]
+		for s, v := range cur.values[name] {
+			pv, had := prev.values[name][s]
+			pc, hadC := prev.created[name][s]
+			cc, hasC := cur.created[name][s]
+			var d float64
+			switch {
+			case !had:
+				if hasC && cc >= float64(prev.at.Unix()) && prev.stamped {
+					d = v
+				}
+			case v < pv || (hadC && hasC && cc != pc):
+				d = v
+				resets++
+			default:
+				d = v - pv
+			}
+			per[i-1] += d
+			total += d
+		}
+	}
+	return total, per, resets
+}
+
+// wanted are the metric names a scrape keeps.
+var wanted = func() map[string]bool {
+	m := map[string]bool{vllmRunning: true, vllmWaiting: true}
+	for _, set := range [][]string{vllmPrompt, vllmGeneration, vllmQueries, vllmHits, vllmKV} {
+		for _, n := range set {
+			m[n] = true
+		}
+	}
+	return m
+}()
+
+func readScrape(f *file) (*scrape, error) {
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	fams, err := parser.TextToMetricFamilies(f.r)
+	if err != nil {
+		var pe expfmt.ParseError
+		if errors.As(err, &pe) {
+			return nil, f.errorf(pe.Line, "Prometheus text format: %s", pe.Msg)
+		}
+		return nil, f.errorf(0, "Prometheus text format: %v", err)
+	}
+	sc := &scrape{file: f.name, values: map[string]map[string]float64{}, created: map[string]map[string]float64{}, models: map[string]bool{}}
+	var latest int64
+	stamps, samples := 0, 0
+	put := func(into map[string]map[string]float64, name string, m *dto.Metric, v float64) {
+		if into[name] == nil {
+			into[name] = map[string]float64{}
+		}
+		into[name][labelKey(m)] = v
+	}
+	for name, fam := range fams {
+		hist := name == vllmTTFT
+		isCreated := strings.HasSuffix(name, "_created")
+		if !wanted[name] && !hist && !isCreated {
+			continue
+		}
+		for _, m := range fam.GetMetric() {
+			samples++
+			if m.TimestampMs != nil {
+				stamps++
+				if *m.TimestampMs > latest {
+					latest = *m.TimestampMs
+				}
+			}
+			for _, lp := range m.GetLabel() {
+				if lp.GetName() == "model_name" {
+					sc.models[lp.GetValue()] = true
+				}
+			}
+			switch {
+			case hist && m.Histogram != nil:
+				put(sc.values, vllmTTFT+"_sum", m, m.Histogram.GetSampleSum())
+				put(sc.values, vllmTTFT+"_count", m, float64(m.Histogram.GetSampleCount()))
+			case isCreated:
+				v := value(m)
+				if name == vllmTTFT+"_created" {
+					put(sc.created, vllmTTFT+"_sum", m, v)
+					put(sc.created, vllmTTFT+"_count", m, v)
+					continue
+				}
+				base := strings.TrimSuffix(name, "_created")
+				put(sc.created, base+"_total", m, v)
+				put(sc.created, base, m, v)
+			default:
+				v := value(m)
+				if math.IsNaN(v) || (v < 0 && fam.GetType() == dto.MetricType_COUNTER) {
+					return nil, f.errorf(0, "%s has the value %v", name, v)
+				}
+				put(sc.values, name, m, v)
+			}
+		}
+	}
+	if samples == 0 {
+		return nil, f.errorf(0, "no vLLM metric in this scrape (want vllm:prompt_tokens_total and the like)")
+	}
+	if stamps > 0 {
+		if stamps < samples {
+			return nil, f.errorf(0, "%d of %d vLLM samples carry a timestamp: a scrape's samples carry one each or none", stamps, samples)
+		}
+		sc.at, sc.stamped = time.UnixMilli(latest).UTC(), true
+	}
+	return sc, nil
+}
+
+// value is a sample's value whatever its family's type.
+func value(m *dto.Metric) float64 {
+	switch {
+	case m.Counter != nil:
+		return m.Counter.GetValue()
+	case m.Gauge != nil:
+		return m.Gauge.GetValue()
+	case m.Untyped != nil:
+		return m.Untyped.GetValue()
+	}
+	return math.NaN()
+}
+
+// labelKey is a series' labels, sorted by name.
+func labelKey(m *dto.Metric) string {
+	ls := m.GetLabel()
+	parts := make([]string, 0, len(ls))
+	for _, lp := range ls {
+		parts = append(parts, lp.GetName()+"="+fmt.Sprintf("%q", lp.GetValue()))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ",")
+}
