@@ -190,7 +190,7 @@ func Size(r Request) (Fleet, error) {
 				continue
 			}
 		}
-		c := candidate{tp: size, kvGB: free, tput: withRoofline(t, r.Model, r.GPU, size)}
+		c := candidate{tp: size, kvGB: free, tput: withRoofline(t, r.Model, r.GPU, size), published: err == nil && !t.Estimate && t.DerivedFrom == "", row: t}
 		c.maxSeqs = max(1, min(MaxNumSeqs, int(free/(mean*kvPerToken))))
 		busy := busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput)
 		replicas := r.replicas(busy, size, target, minReplicas)
@@ -263,6 +263,11 @@ func Size(r Request) (Fleet, error) {
 		f.Notes = append(f.Notes, chosen.epNote)
 	}
 	f.Throughput = tput
+	if row := chosen.row; r.Explain && chosen.published && row.InputTokens > 0 && row.OutputTokens > 0 {
+		if n := r.comparePrediction(row); n != "" {
+			f.Notes = append(f.Notes, n)
+		}
+	}
 	f.TTFTMs = tput.TTFTMs
 	if chosen.hitNote != "" && r.Explain {
 		f.Notes = append(f.Notes, chosen.hitNote)
@@ -318,6 +323,11 @@ type candidate struct {
 	epNote      string
 	hit         float64
 	hitNote     string
+	// published is true when the figure is a catalog row measured at
+	// this size, neither scaled, derived nor predicted; row is that figure
+	// as published.
+	published bool
+	row       modelcatalog.Throughput
 }
 
 // prefill is the input rate the fleet prefills when a share hit of it is
@@ -417,6 +427,22 @@ func throughputAt(model, gpu string, tp int, list []modelcatalog.Throughput, exp
 	return scaled, nil
 }
 
+// perfSource names the performance model as a throughput figure's source.
+const perfSource = "inference/perf prediction (docs/SIZING.md)"
+
+// comparePrediction puts the performance model's prediction beside a
+// published figure at the figure's own request shape and load: the plan
+// shows both and uses the figure.
+func (r Request) comparePrediction(t modelcatalog.Throughput) string {
+	p := perf.Predict(perf.Config{Model: r.Model, GPU: r.GPU, Engine: "vllm", Precision: r.Model.WeightsDType, TP: t.TensorParallel,
+		InputTokens: t.InputTokens, OutputTokens: t.OutputTokens, Concurrency: max(t.Concurrency, 1)})
+	if !p.Fits || p.TTFTP95Ms == nil {
+		return ""
+	}
+	return fmt.Sprintf("the figure used (%.0f output tok/s, TTFT %.0f ms at %d in / %d out, %d in flight) is published; the performance model predicts %.0f output tok/s and a p95 TTFT of %.0f ms for vLLM there",
+		t.DecodeTokS, t.TTFTMs, t.InputTokens, t.OutputTokens, t.Concurrency, p.OutputTokS, *p.TTFTP95Ms)
+}
+
 // PredictedConcurrency caps the requests in flight a predicted figure is
 // taken at: enough to batch well, few enough that TTFT stays near its
 // unqueued value (the published rows sit at 25-100).
@@ -453,7 +479,7 @@ func predictedThroughput(r Request, tp int) (modelcatalog.Throughput, string) {
 		Model: r.Model.ID, GPU: r.GPU.ID, TensorParallel: tp,
 		PrefillTokS: p.InputTokS, DecodeTokS: p.OutputTokS, TTFTMs: *p.TTFTP95Ms, Concurrency: c.Concurrency,
 		InputTokens: in, OutputTokens: out,
-		Source: modelcatalog.Source{Source: "inference/perf prediction (docs/SIZING.md)", AsOf: perf.CalibratedOn, Estimate: true,
+		Source: modelcatalog.Source{Source: perfSource, AsOf: perf.CalibratedOn, Estimate: true,
 			Note: fmt.Sprintf("predicted by the performance model for vLLM at %d in / %d out, %d in flight: %.0f output tok/s, TTFT p95 %.0f ms (memory efficiency %.2f, compute %.2f on %s); no published figure",
 				in, out, c.Concurrency, p.OutputTokS, *p.TTFTP95Ms, f.MemoryEfficiency, f.ComputeEfficiency, f.Generation)},
 	}, ""

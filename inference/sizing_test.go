@@ -298,3 +298,30 @@ func TestPrefixCaching(t *testing.T) {
 		t.Errorf("a KV-bound replica is taken to serve %.2f from its prefix cache", f.PrefixHitRate)
 	}
 }
+
+// TestPublishedBesidePredicted: where a published figure exists for the
+// configuration, sizing uses it and the fleet shows the performance
+// model's prediction beside it; a scaled figure draws no comparison.
+func TestPublishedBesidePredicted(t *testing.T) {
+	cat := modelcatalog.Default()
+	m, _ := cat.OpenModel("llama-3.3-70b")
+	g, _ := cat.GPU("h100")
+	req := Request{Model: m, GPU: g, Throughput: cat.ThroughputFor(m.ID, g.ID), Instances: p5, PeakInputTokS: 8000, PeakOutputTokS: 800,
+		MaxContextTokens: 8192, MeanContextTokens: 5000, TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: 2, Explain: true}
+	f, err := Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(f.Notes, " ")
+	if f.TensorParallel != 2 || !strings.Contains(notes, "the figure used (814 output tok/s") || !strings.Contains(notes, "is published; the performance model predicts") {
+		t.Errorf("TP %d, figure %v, notes %q", f.TensorParallel, f.Throughput.DecodeTokS, f.Notes)
+	}
+	req.FixedGPUs = 8
+	f, err = Size(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.TensorParallel != 2 && strings.Contains(strings.Join(f.Notes, " "), "is published") {
+		t.Errorf("a figure at TP %d compared as published: %q", f.TensorParallel, f.Notes)
+	}
+}

@@ -171,6 +171,12 @@ type OpenModel struct {
 	ID     string `json:"id"`
 	Name   string `json:"name"`
 	HFRepo string `json:"hf_repo"` // Hugging Face repository vLLM loads
+	// SameArchitecture lists other Hugging Face repositories whose
+	// config.json matches this one's (the base model, the earlier dated
+	// release, the old repository name), so that a lookup by any of them
+	// finds these figures. A release whose config differs (a longer
+	// context, other weights) is its own entry.
+	SameArchitecture []string `json:"same_architecture,omitempty"`
 	// Gated models need a Hugging Face token to download.
 	Gated         bool    `json:"gated"`
 	ParamsB       float64 `json:"params_b"`        // total parameters, billions

@@ -321,6 +321,20 @@ func TestValidateReports(t *testing.T) {
 		{"unknown pricing model", func(c *Catalog) {
 			c.Instances[0].GPUHourUSD["savings_plan"] = PriceRange{Low: 1, High: 1, Source: src}
 		}, "gpu_hour_usd.savings_plan: unknown pricing model"},
+		{"alias names another model", func(c *Catalog) {
+			c.OpenModels = append(c.OpenModels, c.OpenModels[0])
+			c.OpenModels[0].SameArchitecture = []string{"x/base"}
+			c.OpenModels[1].ID, c.OpenModels[1].HFRepo, c.OpenModels[1].SameArchitecture = "o2", "x/o2", []string{"X/Base"}
+		}, `open_models[1] o2: same_architecture "X/Base" already names o1`},
+		{"alias is a repository", func(c *Catalog) {
+			c.OpenModels = append(c.OpenModels, c.OpenModels[0])
+			c.OpenModels[1].ID, c.OpenModels[1].HFRepo, c.OpenModels[1].SameArchitecture = "o2", "x/o2", []string{"x/O1"}
+		}, `open_models[1] o2: same_architecture "x/O1" is already o1's hf_repo`},
+		{"alias not owner/name", func(c *Catalog) { c.OpenModels[0].SameArchitecture = []string{"o1-base"} }, `same_architecture "o1-base" is not a Hugging Face owner/name`},
+		{"architecture repeats an open model's repository", func(c *Catalog) {
+			c.Architectures = []OpenModel{c.OpenModels[0]}
+			c.Architectures[0].ID, c.Architectures[0].Quality = "a1", nil
+		}, `architectures[0] a1: hf_repo "x/o1" is already an open model's`},
 		{"tokens per task missing", func(c *Catalog) { delete(c.TokensPerTask, "complex") }, "tokens_per_task: no complex entry"},
 		{"bad effective date", func(c *Catalog) { c.Managed[0].Prices[0].EffectiveFrom = "soon" }, `effective_from "soon" is not a YYYY-MM-DD date`},
 	}
@@ -479,6 +493,36 @@ func mustManaged(t *testing.T, id string) *ManagedModel {
 	}
 	cp := *m
 	return &cp
+}
+
+func TestArchitectureLookup(t *testing.T) {
+	cat := Default()
+	tests := []struct {
+		ref, want string
+		ok        bool
+	}{
+		{"llama-3.1-70b", "llama-3.1-70b", true},
+		{"meta-llama/Llama-3.1-70B-Instruct", "llama-3.1-70b", true},
+		{"META-LLAMA/llama-3.1-70b-instruct", "llama-3.1-70b", true},
+		{"https://huggingface.co/meta-llama/Llama-3.1-70B-Instruct", "llama-3.1-70b", true},
+		{"hf.co/Qwen/Qwen3-32B/", "qwen3-32b", true},
+		{"meta-llama/Llama-3.1-70B", "llama-3.1-70b", true},       // the base model: same config.json
+		{"deepseek-ai/DeepSeek-R1", "deepseek-r1", true},          // the first release
+		{"mistralai/Devstral-Small-2505", "devstral-small", true}, // the first release
+		{"Qwen/Qwen3-235B-A22B-Instruct-2507", "", false},         // a longer context: its own config
+		{"LLAMA-3.1-70B", "", false},                              // ids are exact
+		{"meta-llama/Llama-3.1-70B-Instruct/extra", "", false},
+	}
+	for _, tt := range tests {
+		m, ok := cat.Architecture(tt.ref)
+		if ok != tt.ok || (ok && m.ID != tt.want) {
+			got := ""
+			if m != nil {
+				got = m.ID
+			}
+			t.Errorf("Architecture(%q) = %q, %v; want %q, %v", tt.ref, got, ok, tt.want, tt.ok)
+		}
+	}
 }
 
 // TestThroughputNamesItsEngine holds every embedded benchmark row to the

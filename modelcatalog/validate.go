@@ -118,9 +118,10 @@ func (v *validator) openModels(c *Catalog, managedIDs map[string]bool) map[strin
 		v.architecture(at, m)
 		v.quality(at, m.Quality)
 	}
-	repos := map[string]bool{}
+	v.sameArchitecture(c)
+	openRepos := map[string]bool{}
 	for _, m := range c.OpenModels {
-		repos[strings.ToLower(m.HFRepo)] = true
+		openRepos[strings.ToLower(m.HFRepo)] = true
 	}
 	archIDs := map[string]bool{}
 	for id := range openIDs {
@@ -133,10 +134,10 @@ func (v *validator) openModels(c *Catalog, managedIDs map[string]bool) map[strin
 		if len(m.Quality) > 0 {
 			v.add(at, "an architecture carries no quality scores (add it to open_models instead)")
 		}
-		if repos[strings.ToLower(m.HFRepo)] {
+		if openRepos[strings.ToLower(m.HFRepo)] {
 			v.add(at, "hf_repo %q is already an open model's", m.HFRepo)
 		}
-		repos[strings.ToLower(m.HFRepo)] = true
+		openRepos[strings.ToLower(m.HFRepo)] = true
 	}
 	for id := range openIDs {
 		if managedIDs[id] {
@@ -145,6 +146,42 @@ func (v *validator) openModels(c *Catalog, managedIDs map[string]bool) map[strin
 	}
 
 	return openIDs
+}
+
+// sameArchitecture checks the open models' and architectures' other
+// repository names.
+func (v *validator) sameArchitecture(c *Catalog) {
+	// A same_architecture name resolves to one entry: it is nobody's
+	// hf_repo (a lookup would find that entry first) and nobody else's alias.
+	repos := map[string]string{}
+	for _, list := range [][]OpenModel{c.OpenModels, c.Architectures} {
+		for _, m := range list {
+			if _, seen := repos[strings.ToLower(m.HFRepo)]; !seen {
+				repos[strings.ToLower(m.HFRepo)] = m.ID
+			}
+		}
+	}
+	aliases := map[string]string{}
+	for _, list := range []struct {
+		name   string
+		models []OpenModel
+	}{{"open_models", c.OpenModels}, {"architectures", c.Architectures}} {
+		for i, m := range list.models {
+			at := fmt.Sprintf("%s[%d] %s", list.name, i, m.ID)
+			for _, r := range m.SameArchitecture {
+				if owner, name, ok := strings.Cut(r, "/"); !ok || owner == "" || name == "" || strings.Contains(name, "/") {
+					v.add(at, "same_architecture %q is not a Hugging Face owner/name", r)
+				}
+				key := strings.ToLower(r)
+				if prev, dup := repos[key]; dup {
+					v.add(at, "same_architecture %q is already %s's hf_repo", r, prev)
+				} else if prev, dup := aliases[key]; dup {
+					v.add(at, "same_architecture %q already names %s", r, prev)
+				}
+				aliases[key] = m.ID
+			}
+		}
+	}
 }
 
 // gpus checks the GPU figures and returns their ids.

@@ -193,10 +193,57 @@ func (c *Calibration) objective(cat *modelcatalog.Catalog, p Params, skip string
 			sum += wTPOT * sq(math.Log(r.TPOT))
 		}
 	}
+	return sum + priorPenalty(p)
+}
+
+// priorPenalty pulls each parameter toward its prior. An engine's step and
+// request overheads are pulled toward the other engines' (their geometric
+// mean), and that pool toward the prior: an engine whose source is
+// missing gets what the other engines' front ends and schedulers cost,
+// not the prior's guess.
+func priorPenalty(p Params) float64 {
+	sum := 0.0
 	for _, k := range knobs() {
-		sum += wPrior * sq(math.Log(k.get(p)/k.get(Prior)))
+		pooled := pooledTable(k.name)
+		if pooled == nil {
+			sum += wPrior * sq(math.Log(k.get(p)/k.get(Prior)))
+			continue
+		}
+		others, n := 0.0, 0
+		for e, v := range pooled(p) {
+			if e != k.key {
+				others += math.Log(v)
+				n++
+			}
+		}
+		sum += wPrior * sq(math.Log(k.get(p))-others/float64(n))
+	}
+	for _, pooled := range []func(Params) map[string]float64{
+		func(p Params) map[string]float64 { return p.StepMs },
+		func(p Params) map[string]float64 { return p.RequestMs },
+	} {
+		sum += wPrior * sq(math.Log(geomean(pooled(p))/geomean(pooled(Prior))))
 	}
 	return sum
+}
+
+// pooledTable is the table of a knob pooled across engines, or nil.
+func pooledTable(name string) func(Params) map[string]float64 {
+	switch {
+	case strings.HasPrefix(name, "step."):
+		return func(p Params) map[string]float64 { return p.StepMs }
+	case strings.HasPrefix(name, "request."):
+		return func(p Params) map[string]float64 { return p.RequestMs }
+	}
+	return nil
+}
+
+func geomean(m map[string]float64) float64 {
+	s := 0.0
+	for _, v := range m {
+		s += math.Log(v)
+	}
+	return math.Exp(s / float64(len(m)))
 }
 
 // Fit fits the parameters to every point except those of source skip
@@ -244,12 +291,12 @@ func (c *Calibration) Fit(cat *modelcatalog.Catalog, skip string) Params {
 // Stats summarises errors: the median absolute error of throughput and
 // TTFT (|predicted − measured| ÷ measured) and the worst factor off.
 type Stats struct {
-	Points, TTFTPoints  int
-	MedianThroughputErr float64
-	MedianTTFTErr       float64
-	MedianTPOTErr       float64
-	WorstFactor         float64
-	Misses              int
+	Points, TTFTPoints, TPOTPoints int
+	MedianThroughputErr            float64
+	MedianTTFTErr                  float64
+	MedianTPOTErr                  float64
+	WorstFactor                    float64
+	Misses                         int
 }
 
 // Summarise computes the statistics of rows.
@@ -276,7 +323,7 @@ func Summarise(rows []Row) Stats {
 			tpot = append(tpot, math.Abs(r.TPOT-1))
 		}
 	}
-	s.Points, s.TTFTPoints = len(thr), len(ttft)
+	s.Points, s.TTFTPoints, s.TPOTPoints = len(thr), len(ttft), len(tpot)
 	s.MedianThroughputErr, s.MedianTTFTErr, s.MedianTPOTErr = median(thr), median(ttft), median(tpot)
 	return s
 }
@@ -348,22 +395,22 @@ func (c *Calibration) Report(cat *modelcatalog.Catalog, p Params, loo map[string
 		fmt.Fprintf(&b, "| %s | [%s](%s)%s | %s | %d |\n", s.ID, s.Title, s.URL, noteSuffix(s.Note), s.AsOf, n)
 	}
 	fmt.Fprintf(&b, "\n### Every calibration point, predicted with the fitted factors\n\n")
-	fmt.Fprintf(&b, "In-sample: %d points, median throughput error %.0f %%, median TTFT error %.0f %% (%d points), median TPOT error %.0f %%, worst factor off %.2f×, %d points the model says cannot run.\n\n",
+	fmt.Fprintf(&b, "In-sample: %d throughput points, median throughput error %.0f %%, median TTFT error %.0f %% (%d points), median TPOT error %.0f %%, worst factor off %.2f×, %d points the model says cannot run.\n\n",
 		all.Points, 100*all.MedianThroughputErr, 100*all.MedianTTFTErr, all.TTFTPoints, 100*all.MedianTPOTErr, all.WorstFactor, all.Misses)
 	fmt.Fprintf(&b, "| source | model | GPU × TP (GPUs) | precision | engine | in / out | concurrency | measured out tok/s | predicted | ratio | measured TTFT ms | predicted | ratio |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		b.WriteString(rowLine(r))
 	}
 	fmt.Fprintf(&b, "\n### Leave one source out\n\nEach source predicted by factors fitted without it: what the model knows about a publication it has not seen.\n\n")
-	fmt.Fprintf(&b, "| source | points | median throughput error | median TTFT error | worst factor off |\n|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| source | median throughput error (points) | median TTFT error (points) | median TPOT error (points) | worst factor off (throughput, TTFT) |\n|---|---|---|---|---|\n")
 	var pooled []Row
 	for _, s := range c.Sources {
 		st := Summarise(loo[s.ID])
 		pooled = append(pooled, loo[s.ID]...)
-		fmt.Fprintf(&b, "| %s | %d | %.0f %% | %s | %.2f× |\n", s.ID, st.Points, 100*st.MedianThroughputErr, pct(st.MedianTTFTErr, st.TTFTPoints), st.WorstFactor)
+		fmt.Fprintf(&b, "| %s | %s |\n", s.ID, looCells(st))
 	}
 	st := Summarise(pooled)
-	fmt.Fprintf(&b, "| **all, pooled** | %d | %.0f %% | %s | %.2f× |\n", st.Points, 100*st.MedianThroughputErr, pct(st.MedianTTFTErr, st.TTFTPoints), st.WorstFactor)
+	fmt.Fprintf(&b, "| **all, pooled** | %s |\n", looCells(st))
 	return b.String()
 }
 
@@ -409,6 +456,17 @@ func rowLine(r Row) string {
 	return fmt.Sprintf("| %s | %s | %s × %d%s | %s%s | %s %s | %d / %d | %s | %s | %s | %s | %s | %s | %s |\n",
 		pt.Source, pt.Model, pt.GPU, pt.TP, gpus, pt.Precision, kv, pt.Engine, pt.EngineVersion, pt.InputTokens, pt.OutputTokens,
 		conc, mThr, pred, ratio, mTTFT, pTTFT, rTTFT)
+}
+
+// looCells renders a leave-one-out row's statistics; a source with no
+// throughput or TTFT point has no worst factor.
+func looCells(st Stats) string {
+	worst := "—"
+	if st.Points+st.TTFTPoints > 0 {
+		worst = fmt.Sprintf("%.2f×", st.WorstFactor)
+	}
+	return fmt.Sprintf("%s | %s | %s | %s", pct(st.MedianThroughputErr, st.Points), pct(st.MedianTTFTErr, st.TTFTPoints),
+		pct(st.MedianTPOTErr, st.TPOTPoints), worst)
 }
 
 func pct(x float64, n int) string {

@@ -4,11 +4,11 @@ package perf
 
 // Fitted are the parameters fitted to testdata/calibration.json (docs/SIZING.md).
 var Fitted = Params{
-	Memory:      map[string]float64{"ada": 0.722, "ampere": 0.949, "blackwell": 0.312, "hopper": 0.898},
-	Compute:     map[string]float64{"ada": 0.511, "ampere": 0.506, "blackwell": 0.286, "hopper": 0.365},
-	EngineScale: map[string]float64{"sglang": 0.866, "tensorrt-llm": 1.233, "vllm": 1},
-	StepMs:      map[string]float64{"sglang": 3.057, "tensorrt-llm": 4.843, "vllm": 2.296},
-	RequestMs:   map[string]float64{"sglang": 16.625, "tensorrt-llm": 24.887, "vllm": 36.42},
+	Memory:      map[string]float64{"ada": 0.719, "ampere": 0.949, "blackwell": 0.308, "hopper": 0.94},
+	Compute:     map[string]float64{"ada": 0.511, "ampere": 0.512, "blackwell": 0.289, "hopper": 0.365},
+	EngineScale: map[string]float64{"sglang": 0.852, "tensorrt-llm": 1.235, "vllm": 1},
+	StepMs:      map[string]float64{"sglang": 3.085, "tensorrt-llm": 4.803, "vllm": 2.666},
+	RequestMs:   map[string]float64{"sglang": 19.486, "tensorrt-llm": 28.996, "vllm": 37.711},
 	EP:          map[string]float64{"sglang": 1, "tensorrt-llm": 4, "vllm": 1},
-	MoE:         1.9,
+	MoE:         1.919,
 }
