@@ -587,7 +587,7 @@ type balancer struct {
 // loadBalancer registers the internal load balancer, its target group and
 // listener, and sets the endpoint.
 func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, error) {
-	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
+	ctx, a, name, parent, tags := f.ctx, f.a, f.name, f.parent, f.tags
 	listenerPort := a.listenerPort()
 	// Explicit names: autonaming adds 8 characters to the logical name and
 	// AWS allows 32. The VPC is in the target group's hash because a new
@@ -654,6 +654,16 @@ func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, e
 	if _, err := lb.NewListener(ctx, name+"-vllm", listener, parent); err != nil {
 		return balancer{}, fmt.Errorf("create listener: %w", err)
 	}
+	if err := f.endpoint(alb, scheme); err != nil {
+		return balancer{}, err
+	}
+	return balancer{alb: alb, tg: tg}, nil
+}
+
+// endpoint sets the fleet's endpoint: at costgate:dnsName when given (with
+// its alias record in costgate:hostedZoneId), else the load balancer's name.
+func (f *fleet) endpoint(alb *lb.LoadBalancer, scheme string) error {
+	ctx, a, name, c, parent := f.ctx, f.a, f.name, f.c, f.parent
 	host := alb.DnsName
 	if a.DNSName != "" {
 		// A certificate covers a name of the team's, never the load
@@ -671,21 +681,21 @@ func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, e
 				EvaluateTargetHealth: pulumi.Bool(true),
 			}},
 		}, parent); err != nil {
-			return balancer{}, fmt.Errorf("create endpoint record: %w", err)
+			return fmt.Errorf("create endpoint record: %w", err)
 		}
 	}
 	c.Endpoint = host.ApplyT(func(dns string) string {
 		return fmt.Sprintf("%s://%s/v1", scheme, dns)
 	}).(pulumi.StringOutput)
 
-	return balancer{alb: alb, tg: tg}, nil
+	return nil
 }
 
 // scaling registers the auto scaling group, its business-hours schedules
 // and the target-tracking policy.
 func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error {
 	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
-	alb, tg := lbs.alb, lbs.tg
+	tg := lbs.tg
 	s := a.Sizing
 	floor := offHoursFloor(s)
 	asgTags := autoscaling.GroupTagArray{autoscaling.GroupTagArgs{
@@ -746,6 +756,15 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 	if err := schedules(ctx, name, asg, s, floor, a.TimeZone, parent); err != nil {
 		return err
 	}
+	return f.targetTracking(asg, lbs, floor)
+}
+
+// targetTracking registers, between the schedule's floor and the peak, the
+// policy that tracks the load balancer's requests per instance at the rate
+// sizing found for the target utilization.
+func (f *fleet) targetTracking(asg *autoscaling.Group, lbs balancer, floor int) error {
+	ctx, s, name, parent := f.ctx, f.a.Sizing, f.name, f.parent
+	alb, tg := lbs.alb, lbs.tg
 	// Between the schedule's floor and the peak, the group tracks the load
 	// balancer's requests per instance at the rate sizing found for the
 	// target utilization.
