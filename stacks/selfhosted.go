@@ -120,6 +120,8 @@ type SelfHostedInferenceArgs struct {
 	TimeZone string
 	// Budget, when set, adds the monthly AWS Budget.
 	Budget *BudgetArgs
+	// Router opens the load balancer to the LiteLLM router (NewRouter).
+	Router bool
 }
 
 // SelfHostedInference is a private, load-balanced vLLM fleet on GPU instances.
@@ -139,6 +141,14 @@ type SelfHostedInference struct {
 	AutoScalingGroupName pulumi.StringOutput `pulumi:"autoScalingGroupName"`
 	// BudgetName is the AWS Budget's name; empty without a budget.
 	BudgetName pulumi.StringOutput `pulumi:"budgetName"`
+
+	// What a router beside the fleet builds on.
+	net            network
+	albSG          *ec2.SecurityGroup
+	lbs            balancer
+	apiKey         pulumi.StringOutput
+	listener       int
+	certificateARN pulumi.StringPtrInput
 }
 
 // NewSelfHostedInference registers the fleet: network (or the given one),
@@ -264,6 +274,10 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 	if err != nil {
 		return err
 	}
+	c.net, c.albSG, c.lbs, c.apiKey, c.listener = net, albSG, lbs, sec.key.Arn, a.listenerPort()
+	if a.CertificateARN != "" {
+		c.certificateARN = pulumi.String(a.CertificateARN)
+	}
 	if err := f.scaling(net, lt, lbs); err != nil {
 		return err
 	}
@@ -298,24 +312,43 @@ func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, e
 		allowed = pulumi.StringArray{net.cidr}
 	}
 	listenerPort := a.listenerPort()
+	ingress := ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
+		Description: pulumi.String("clients of the inference endpoint"),
+		Protocol:    pulumi.String("tcp"),
+		FromPort:    pulumi.Int(listenerPort),
+		ToPort:      pulumi.Int(listenerPort),
+		CidrBlocks:  allowed,
+	}}
+	egress := ec2.SecurityGroupEgressArray{ec2.SecurityGroupEgressArgs{
+		Description: pulumi.String("vLLM on the fleet"),
+		Protocol:    pulumi.String("tcp"),
+		FromPort:    pulumi.Int(inference.VLLMPort),
+		ToPort:      pulumi.Int(inference.VLLMPort),
+		CidrBlocks:  pulumi.StringArray{net.cidr},
+	}}
+	if a.Router {
+		// The LiteLLM router's listener, and its tasks in the VPC.
+		ingress = append(ingress, ec2.SecurityGroupIngressArgs{
+			Description: pulumi.String("clients of the LiteLLM router"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(RouterListenerPort),
+			ToPort:      pulumi.Int(RouterListenerPort),
+			CidrBlocks:  allowed,
+		})
+		egress = append(egress, ec2.SecurityGroupEgressArgs{
+			Description: pulumi.String("LiteLLM router tasks"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(LiteLLMPort),
+			ToPort:      pulumi.Int(LiteLLMPort),
+			CidrBlocks:  pulumi.StringArray{net.cidr},
+		})
+	}
 	albSG, err = ec2.NewSecurityGroup(ctx, name+"-alb", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("costgate " + a.Team + ": inference endpoint, reachable from the allowed CIDRs only"),
 		VpcId:       net.vpcID,
-		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
-			Description: pulumi.String("clients of the inference endpoint"),
-			Protocol:    pulumi.String("tcp"),
-			FromPort:    pulumi.Int(listenerPort),
-			ToPort:      pulumi.Int(listenerPort),
-			CidrBlocks:  allowed,
-		}},
-		Egress: ec2.SecurityGroupEgressArray{ec2.SecurityGroupEgressArgs{
-			Description: pulumi.String("vLLM on the fleet"),
-			Protocol:    pulumi.String("tcp"),
-			FromPort:    pulumi.Int(inference.VLLMPort),
-			ToPort:      pulumi.Int(inference.VLLMPort),
-			CidrBlocks:  pulumi.StringArray{net.cidr},
-		}},
-		Tags: withName(tags, name+"-alb"),
+		Ingress:     ingress,
+		Egress:      egress,
+		Tags:        withName(tags, name+"-alb"),
 	}, parent)
 	if err != nil {
 		return nil, nil, fmt.Errorf("create load balancer security group: %w", err)
