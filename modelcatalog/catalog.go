@@ -317,26 +317,32 @@ type LineItem struct {
 }
 
 // WhenOwnVPC marks a line item of the fleet's own VPC (its NAT gateway): an
-// existing VPC (costgate:vpcId) carries that cost already.
-const WhenOwnVPC = "own_vpc"
+// existing VPC (costgate:vpcId) carries that cost already. WhenGateway
+// marks the LiteLLM router costgate:deployGateway runs.
+const (
+	WhenOwnVPC  = "own_vpc"
+	WhenGateway = "gateway"
+)
 
 // Deployment is what a stack's configuration decides about the resources,
 // as far as their cost goes.
 type Deployment struct {
 	// ExistingVPC is true when the fleet goes into a given VPC.
 	ExistingVPC bool
+	// Gateway is true when the program runs the LiteLLM router.
+	Gateway bool
 }
 
 // ForDeployment returns the catalog with the line items the deployment
-// does not create left out; c itself when it creates them all.
+// does not create left out.
 func (c *Catalog) ForDeployment(d Deployment) *Catalog {
-	if !d.ExistingVPC {
-		return c
+	keep := func(l LineItem) bool {
+		return !(l.When == WhenOwnVPC && d.ExistingVPC) && !(l.When == WhenGateway && !d.Gateway)
 	}
 	out := *c
 	out.LineItems = make([]LineItem, 0, len(c.LineItems))
 	for _, l := range c.LineItems {
-		if l.When != WhenOwnVPC {
+		if keep(l) {
 			out.LineItems = append(out.LineItems, l)
 		}
 	}

@@ -63,13 +63,16 @@ type Config struct {
 	// ConsumerExternalID is the sts:ExternalId that consumer principals of
 	// other accounts must present.
 	ConsumerExternalID string
+	// DeployGateway runs the hybrid decision's LiteLLM router on ECS
+	// Fargate behind the fleet's load balancer.
+	DeployGateway bool
 }
 
 // ConfigKeys are the keys ReadConfig understands (README.md has the table).
 var ConfigKeys = []string{
 	"spec", "policyDirs", "catalog", "vpcId", "subnetIds", "allowedCidrs", "certificateArn",
 	"dnsName", "hostedZoneId", "amiId", "vllmImage", "alarmTopicArn", "timeZone", "vllmApiKey", "hfToken", "dockerHubCredentials", "providerKeys",
-	"consumerPrincipals", "consumerExternalId",
+	"consumerPrincipals", "consumerExternalId", "deployGateway",
 }
 
 // ReadConfig reads the costgate namespace of the stack configuration.
@@ -87,6 +90,7 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 		AlarmTopicARN:      c.Get("alarmTopicArn"),
 		TimeZone:           c.Get("timeZone"),
 		ConsumerExternalID: c.Get("consumerExternalId"),
+		DeployGateway:      c.GetBool("deployGateway"),
 	}
 	lists := []struct {
 		key string
@@ -150,7 +154,7 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 // Deployment is what the configuration decides about the priced
 // resources: with costgate:vpcId the fleet has no NAT gateway of its own.
 func (c Config) Deployment() modelcatalog.Deployment {
-	return modelcatalog.Deployment{ExistingVPC: c.VPCID != ""}
+	return modelcatalog.Deployment{ExistingVPC: c.VPCID != "", Gateway: c.DeployGateway}
 }
 
 func underRoot(root, p string) string {

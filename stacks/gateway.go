@@ -63,6 +63,13 @@ type ManagedGateway struct {
 	// BedrockProfileARNs maps each Bedrock model id the routes use to the
 	// team's application inference profile, which the gateway invokes.
 	BedrockProfileARNs pulumi.StringMapOutput `pulumi:"bedrockProfileArns"`
+
+	// providers and secretARN are the keyed providers and their secrets,
+	// for a router beside the gateway.
+	providers []string
+	secretARN map[string]pulumi.StringOutput
+	// bedrockARNs are the models the role invokes.
+	bedrockARNs []string
 }
 
 // NewManagedGateway registers the gateway credentials.
@@ -164,6 +171,7 @@ func (g *ManagedGateway) build(ctx *pulumi.Context, name string, a *ManagedGatew
 		return err
 	}
 	bedrockARNs := BedrockModelARNs(part.Partition, region.Name, ident.AccountId, bedrockIDs)
+	g.bedrockARNs = bedrockARNs
 	profileARNs, err := g.inferenceProfiles(ctx, a, bedrockIDs, part.Partition, region.Name, ident.AccountId, tags)
 	if err != nil {
 		return err
@@ -215,6 +223,11 @@ func (g *ManagedGateway) providerSecrets(ctx *pulumi.Context, name string, a *Ma
 		}
 		secretARNs[p] = sec.Arn
 		arnList = append(arnList, sec.Arn)
+		g.providers = append(g.providers, p)
+		if g.secretARN == nil {
+			g.secretARN = map[string]pulumi.StringOutput{}
+		}
+		g.secretARN[p] = sec.Arn
 	}
 	g.SecretARNs = secretARNs.ToStringMapOutput()
 	return arnList, nil

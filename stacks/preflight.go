@@ -95,6 +95,12 @@ func (pf *preflight) config() {
 	if err := ValidatePrincipals(c.ConsumerPrincipals); err != nil {
 		pf.problem("%v", err)
 	}
+	switch {
+	case c.DeployGateway && pf.opt.Architecture == plan.Managed:
+		pf.problem("costgate:deployGateway runs the router behind the fleet's load balancer; the managed decision has no fleet: unset it, and run LiteLLM with the exported gateway role")
+	case c.DeployGateway && pf.opt.Architecture == plan.SelfHosted:
+		pf.remind("costgate:deployGateway is set but the decision is self_hosted: clients call the vLLM endpoint directly, no router is deployed")
+	}
 }
 
 // fleet checks where the instances can run and what they boot.

@@ -156,8 +156,10 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 		}
 	}
 	var profiles pulumi.StringMapOutput
+	var gw *ManagedGateway
 	if opt.Architecture == plan.Managed || opt.Architecture == plan.Hybrid {
-		gw, err := NewManagedGateway(ctx, team, &ManagedGatewayArgs{
+		var err error
+		gw, err = NewManagedGateway(ctx, team, &ManagedGatewayArgs{
 			Team: team, CostCenter: p.Inputs.CostCenter,
 			Routes:             opt.Routes,
 			Catalog:            cat,
@@ -178,6 +180,17 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 	if opt.Architecture == plan.Hybrid {
 		if err := routing(ctx, team, p.Inputs.CostCenter, opt.Routes, fleet, profiles, cat, out); err != nil {
 			return nil, err
+		}
+		if cfg.DeployGateway {
+			r, err := NewRouter(ctx, team, &RouterArgs{
+				Team: team, CostCenter: p.Inputs.CostCenter, Routes: opt.Routes,
+				Fleet: fleet, Gateway: gw, BedrockARNs: gw.bedrockARNs, AlarmTopicARN: cfg.AlarmTopicARN,
+			})
+			if err != nil {
+				return nil, err
+			}
+			out["routerUrl"] = r.URL
+			out["routerMasterKeySecretArn"] = r.MasterKeySecretARN
 		}
 	}
 	return out, nil
@@ -249,6 +262,7 @@ func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Optio
 		APIKey:               cfg.VLLMAPIKey,
 		HFToken:              cfg.HFToken,
 		TimeZone:             cfg.TimeZone,
+		Router:               cfg.DeployGateway && opt.Architecture == plan.Hybrid,
 	}
 	if opt.Architecture == plan.SelfHosted {
 		args.Budget = budget

@@ -120,6 +120,8 @@ type SelfHostedInferenceArgs struct {
 	TimeZone string
 	// Budget, when set, adds the monthly AWS Budget.
 	Budget *BudgetArgs
+	// Router opens the load balancer to the LiteLLM router (NewRouter).
+	Router bool
 }
 
 // SelfHostedInference is a private, load-balanced vLLM fleet on GPU instances.
@@ -139,6 +141,14 @@ type SelfHostedInference struct {
 	AutoScalingGroupName pulumi.StringOutput `pulumi:"autoScalingGroupName"`
 	// BudgetName is the AWS Budget's name; empty without a budget.
 	BudgetName pulumi.StringOutput `pulumi:"budgetName"`
+
+	// What a router beside the fleet builds on.
+	net            network
+	albSG          *ec2.SecurityGroup
+	lbs            balancer
+	apiKey         pulumi.StringOutput
+	listener       int
+	certificateARN pulumi.StringPtrInput
 }
 
 // NewSelfHostedInference registers the fleet: network (or the given one),
@@ -264,6 +274,10 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 	if err != nil {
 		return err
 	}
+	c.net, c.albSG, c.lbs, c.apiKey, c.listener = net, albSG, lbs, sec.key.Arn, a.listenerPort()
+	if a.CertificateARN != "" {
+		c.certificateARN = pulumi.String(a.CertificateARN)
+	}
 	if err := f.scaling(net, lt, lbs); err != nil {
 		return err
 	}
@@ -298,24 +312,43 @@ func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, e
 		allowed = pulumi.StringArray{net.cidr}
 	}
 	listenerPort := a.listenerPort()
+	ingress := ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
+		Description: pulumi.String("clients of the inference endpoint"),
+		Protocol:    pulumi.String("tcp"),
+		FromPort:    pulumi.Int(listenerPort),
+		ToPort:      pulumi.Int(listenerPort),
+		CidrBlocks:  allowed,
+	}}
+	egress := ec2.SecurityGroupEgressArray{ec2.SecurityGroupEgressArgs{
+		Description: pulumi.String("vLLM on the fleet"),
+		Protocol:    pulumi.String("tcp"),
+		FromPort:    pulumi.Int(inference.VLLMPort),
+		ToPort:      pulumi.Int(inference.VLLMPort),
+		CidrBlocks:  pulumi.StringArray{net.cidr},
+	}}
+	if a.Router {
+		// The LiteLLM router's listener, and its tasks in the VPC.
+		ingress = append(ingress, ec2.SecurityGroupIngressArgs{
+			Description: pulumi.String("clients of the LiteLLM router"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(RouterListenerPort),
+			ToPort:      pulumi.Int(RouterListenerPort),
+			CidrBlocks:  allowed,
+		})
+		egress = append(egress, ec2.SecurityGroupEgressArgs{
+			Description: pulumi.String("LiteLLM router tasks"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(LiteLLMPort),
+			ToPort:      pulumi.Int(LiteLLMPort),
+			CidrBlocks:  pulumi.StringArray{net.cidr},
+		})
+	}
 	albSG, err = ec2.NewSecurityGroup(ctx, name+"-alb", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("costgate " + a.Team + ": inference endpoint, reachable from the allowed CIDRs only"),
 		VpcId:       net.vpcID,
-		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
-			Description: pulumi.String("clients of the inference endpoint"),
-			Protocol:    pulumi.String("tcp"),
-			FromPort:    pulumi.Int(listenerPort),
-			ToPort:      pulumi.Int(listenerPort),
-			CidrBlocks:  allowed,
-		}},
-		Egress: ec2.SecurityGroupEgressArray{ec2.SecurityGroupEgressArgs{
-			Description: pulumi.String("vLLM on the fleet"),
-			Protocol:    pulumi.String("tcp"),
-			FromPort:    pulumi.Int(inference.VLLMPort),
-			ToPort:      pulumi.Int(inference.VLLMPort),
-			CidrBlocks:  pulumi.StringArray{net.cidr},
-		}},
-		Tags: withName(tags, name+"-alb"),
+		Ingress:     ingress,
+		Egress:      egress,
+		Tags:        withName(tags, name+"-alb"),
 	}, parent)
 	if err != nil {
 		return nil, nil, fmt.Errorf("create load balancer security group: %w", err)
@@ -587,7 +620,7 @@ type balancer struct {
 // loadBalancer registers the internal load balancer, its target group and
 // listener, and sets the endpoint.
 func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, error) {
-	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
+	ctx, a, name, parent, tags := f.ctx, f.a, f.name, f.parent, f.tags
 	listenerPort := a.listenerPort()
 	// Explicit names: autonaming adds 8 characters to the logical name and
 	// AWS allows 32. The VPC is in the target group's hash because a new
@@ -654,6 +687,16 @@ func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, e
 	if _, err := lb.NewListener(ctx, name+"-vllm", listener, parent); err != nil {
 		return balancer{}, fmt.Errorf("create listener: %w", err)
 	}
+	if err := f.endpoint(alb, scheme); err != nil {
+		return balancer{}, err
+	}
+	return balancer{alb: alb, tg: tg}, nil
+}
+
+// endpoint sets the fleet's endpoint: at costgate:dnsName when given (with
+// its alias record in costgate:hostedZoneId), else the load balancer's name.
+func (f *fleet) endpoint(alb *lb.LoadBalancer, scheme string) error {
+	ctx, a, name, c, parent := f.ctx, f.a, f.name, f.c, f.parent
 	host := alb.DnsName
 	if a.DNSName != "" {
 		// A certificate covers a name of the team's, never the load
@@ -671,21 +714,21 @@ func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, e
 				EvaluateTargetHealth: pulumi.Bool(true),
 			}},
 		}, parent); err != nil {
-			return balancer{}, fmt.Errorf("create endpoint record: %w", err)
+			return fmt.Errorf("create endpoint record: %w", err)
 		}
 	}
 	c.Endpoint = host.ApplyT(func(dns string) string {
 		return fmt.Sprintf("%s://%s/v1", scheme, dns)
 	}).(pulumi.StringOutput)
 
-	return balancer{alb: alb, tg: tg}, nil
+	return nil
 }
 
 // scaling registers the auto scaling group, its business-hours schedules
 // and the target-tracking policy.
 func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error {
 	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
-	alb, tg := lbs.alb, lbs.tg
+	tg := lbs.tg
 	s := a.Sizing
 	floor := offHoursFloor(s)
 	asgTags := autoscaling.GroupTagArray{autoscaling.GroupTagArgs{
@@ -746,6 +789,15 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 	if err := schedules(ctx, name, asg, s, floor, a.TimeZone, parent); err != nil {
 		return err
 	}
+	return f.targetTracking(asg, lbs, floor)
+}
+
+// targetTracking registers, between the schedule's floor and the peak, the
+// policy that tracks the load balancer's requests per instance at the rate
+// sizing found for the target utilization.
+func (f *fleet) targetTracking(asg *autoscaling.Group, lbs balancer, floor int) error {
+	ctx, s, name, parent := f.ctx, f.a.Sizing, f.name, f.parent
+	alb, tg := lbs.alb, lbs.tg
 	// Between the schedule's floor and the peak, the group tracks the load
 	// balancer's requests per instance at the rate sizing found for the
 	// target utilization.

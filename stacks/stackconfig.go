@@ -110,6 +110,11 @@ func setStackKey(cfg *Config, key string, node *yaml.Node) error {
 		cfg.ProviderKeys = map[string]pulumi.StringInput{AnyProvider: pulumi.ToSecret(pulumi.String(Secret)).(pulumi.StringOutput)}
 	case secure:
 		return fmt.Errorf("is encrypted, but costgate reads it as plain configuration")
+	case key == "deployGateway":
+		if node.Kind != yaml.ScalarNode || (node.Value != "true" && node.Value != "false") {
+			return fmt.Errorf("want true or false")
+		}
+		cfg.DeployGateway = node.Value == "true"
 	case stringKeys[key] != nil:
 		if node.Kind != yaml.ScalarNode {
 			return fmt.Errorf("want a string")
