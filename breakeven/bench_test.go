@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 )
 
@@ -52,10 +53,10 @@ func BenchmarkSweepEverySize(b *testing.B) {
 	for b.Loop() {
 		for d := 1; d <= MaxDevelopers; d++ {
 			mgd.developers, shp.developers = float64(d), float64(d)
-			if _, err := m.evaluate(Managed, nil, mgd, false); err != nil {
+			if _, err := m.evaluate(architecture.Managed, nil, mgd, false); err != nil {
 				b.Fatal(err)
 			}
-			if _, err := m.evaluate(SelfHosted, sh, shp, false); err != nil {
+			if _, err := m.evaluate(architecture.SelfHosted, sh, shp, false); err != nil {
 				b.Fatal(err)
 			}
 		}

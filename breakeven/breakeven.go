@@ -11,16 +11,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
-)
-
-// Architectures.
-const (
-	Managed    = "managed"
-	SelfHosted = "self_hosted"
-	Hybrid     = "hybrid"
 )
 
 // Verdicts.
@@ -182,7 +176,7 @@ func Evaluate(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*Result, er
 	managed := res.Options[0]
 
 	res.Verdict = Close
-	if sh := res.Option(SelfHosted); sh != nil {
+	if sh := res.Option(architecture.SelfHosted); sh != nil {
 		switch {
 		case managed.Total.High < sh.Total.Low:
 			res.Verdict = ManagedWins
@@ -204,14 +198,14 @@ func Evaluate(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*Result, er
 // note; managed always can be, or the spec is in error. It returns the
 // self-hosted option's model for the breakeven search.
 func (m *model) options() ([]Option, *modelcatalog.OpenModel, []Note, error) {
-	managed, err := m.option(Managed, nil)
+	managed, err := m.option(architecture.Managed, nil)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	opts := []Option{managed}
 	var notes []Note
 	var shModel *modelcatalog.OpenModel
-	if sh, model, err := m.selfHostedOption(SelfHosted); err != nil {
+	if sh, model, err := m.selfHostedOption(architecture.SelfHosted); err != nil {
 		notes = append(notes, Note{ID: "option.unpriced", Message: fmt.Sprintf("self_hosted cannot be priced: %v", err)})
 	} else {
 		opts = append(opts, sh)
@@ -219,7 +213,7 @@ func (m *model) options() ([]Option, *modelcatalog.OpenModel, []Note, error) {
 	}
 	shGPU := m.gpu
 	if m.hasComplexity(spec.Simple) && m.hasComplexity(spec.Complex) {
-		if hy, _, err := m.selfHostedOption(Hybrid); err != nil {
+		if hy, _, err := m.selfHostedOption(architecture.Hybrid); err != nil {
 			notes = append(notes, Note{ID: "option.unpriced", Message: fmt.Sprintf("hybrid cannot be priced: %v", err)})
 		} else {
 			opts = append(opts, hy)
@@ -418,7 +412,7 @@ func (e evaluation) total(includeQuality bool) float64 {
 // option prices one architecture; sh is the self-hosted model for
 // self_hosted and hybrid.
 func (m *model) option(arch string, sh *modelcatalog.OpenModel) (Option, error) {
-	mid, corners := scenarios(m.axes(arch != Managed))
+	mid, corners := scenarios(m.axes(arch != architecture.Managed))
 	exp, err := m.evaluate(arch, sh, mid, true)
 	if err != nil {
 		return Option{}, err
@@ -459,7 +453,7 @@ func (m *model) option(arch string, sh *modelcatalog.OpenModel) (Option, error) 
 	}
 	o.Routes = m.routes(arch, sh, fleet)
 	for _, c := range []string{spec.Simple, spec.Complex} {
-		if arch == Managed || (arch == Hybrid && c == spec.Complex) {
+		if arch == architecture.Managed || (arch == architecture.Hybrid && c == spec.Complex) {
 			if m.hasComplexity(c) {
 				o.Notes = append(o.Notes, m.managedRoute[c].notes...)
 			}
@@ -687,7 +681,7 @@ func (m *model) served(arch string) []spec.Workload {
 	}
 	var out []spec.Workload
 	for _, w := range m.s.Workloads {
-		if arch == SelfHosted || (arch == Hybrid && w.Complexity == spec.Simple) {
+		if arch == architecture.SelfHosted || (arch == architecture.Hybrid && w.Complexity == spec.Simple) {
 			out = append(out, w)
 		}
 	}
@@ -704,7 +698,7 @@ func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, deta
 	}
 	monthly := p.developers * p.tokens
 	for i, w := range m.s.Workloads {
-		if arch == SelfHosted || (arch == Hybrid && w.Complexity == spec.Simple) {
+		if arch == architecture.SelfHosted || (arch == architecture.Hybrid && w.Complexity == spec.Simple) {
 			continue
 		}
 		c := m.managedRoute[w.Complexity]
@@ -718,16 +712,16 @@ func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, deta
 		ev.items = append(ev.items, it)
 	}
 	secrets := 0
-	if arch != SelfHosted {
+	if arch != architecture.SelfHosted {
 		providers := map[string]bool{}
 		for _, w := range m.s.Workloads {
-			if arch == Managed || w.Complexity == spec.Complex {
+			if arch == architecture.Managed || w.Complexity == spec.Complex {
 				providers[m.managedRoute[w.Complexity].provider] = true
 			}
 		}
 		secrets += len(providers)
 	}
-	if arch == Managed {
+	if arch == architecture.Managed {
 		ev.items = m.appendLineItems(ev.items, arch, "secret", secrets, detail)
 		return ev, nil
 	}
@@ -908,15 +902,15 @@ func (m *model) routes(arch string, sh *modelcatalog.OpenModel, f *inference.Fle
 			v := w.MaxTTFTMs
 			r.MaxTTFTMs = &v
 		}
-		if arch == SelfHosted || (arch == Hybrid && w.Complexity == spec.Simple) {
-			r.ServedBy, r.Model = SelfHosted, sh.ID
+		if arch == architecture.SelfHosted || (arch == architecture.Hybrid && w.Complexity == spec.Simple) {
+			r.ServedBy, r.Model = architecture.SelfHosted, sh.ID
 			if f != nil && f.TTFTMs > 0 {
 				v := f.TTFTMs
 				r.TTFTMs = &v
 			}
 		} else {
 			c := m.managedRoute[w.Complexity]
-			r.ServedBy, r.Model, r.Provider = Managed, c.model.ID, c.provider
+			r.ServedBy, r.Model, r.Provider = architecture.Managed, c.model.ID, c.provider
 			if c.model.TTFTMs != nil {
 				v := c.model.TTFTMs.Value
 				r.TTFTMs = &v
@@ -940,7 +934,7 @@ func (m *model) breakeven(sh *modelcatalog.OpenModel) *int {
 	}
 	models := []*modelcatalog.OpenModel{sh}
 	if m.s.SelfHosted.Model == "auto" {
-		if c, err := m.candidates(SelfHosted); err == nil {
+		if c, err := m.candidates(architecture.SelfHosted); err == nil {
 			models = c
 		}
 	}
@@ -949,7 +943,7 @@ func (m *model) breakeven(sh *modelcatalog.OpenModel) *int {
 	include := m.s.Quality.IncludeInDecision
 	managed := func(d int) float64 {
 		mgdMid.developers = float64(d)
-		ev, err := m.evaluate(Managed, nil, mgdMid, false)
+		ev, err := m.evaluate(architecture.Managed, nil, mgdMid, false)
 		if err != nil {
 			return math.NaN()
 		}
@@ -959,7 +953,7 @@ func (m *model) breakeven(sh *modelcatalog.OpenModel) *int {
 		shMid.developers = float64(d)
 		best, ok := math.Inf(1), false
 		for _, om := range models {
-			if ev, err := m.evaluate(SelfHosted, om, shMid, false); err == nil {
+			if ev, err := m.evaluate(architecture.SelfHosted, om, shMid, false); err == nil {
 				best, ok = math.Min(best, ev.total(include)), true
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
 )
@@ -65,11 +66,11 @@ func TestArticleTable(t *testing.T) {
 			if r.Verdict != tt.verdict {
 				t.Errorf("verdict = %s, want %s", r.Verdict, tt.verdict)
 			}
-			m := r.Option(Managed)
+			m := r.Option(architecture.Managed)
 			if !near(m.Total.Low, tt.managedLow) || !near(m.Total.High, tt.managedHigh) {
 				t.Errorf("managed = $%.2f–%.2f, want $%.2f–%.2f", m.Total.Low, m.Total.High, tt.managedLow, tt.managedHigh)
 			}
-			sh := r.Option(SelfHosted)
+			sh := r.Option(architecture.SelfHosted)
 			if sh == nil {
 				t.Fatalf("no self_hosted option: %v", r.Notes)
 			}
@@ -131,7 +132,7 @@ func TestManagedFormula(t *testing.T) {
 		return 100 * 4e6 * share * (0.8*(0.5*p.InputPerM+0.5*cache) + 0.2*p.OutputPerM) / 1e6
 	}
 	want := map[string]float64{"tokens: autocomplete": cost("gpt-5.4-mini", 0.6), "tokens: agent": cost("claude-sonnet-4.6", 0.4)}
-	for _, it := range r.Option(Managed).Items {
+	for _, it := range r.Option(architecture.Managed).Items {
 		if w, ok := want[it.Name]; ok {
 			if !near(it.USD.Expected, w) {
 				t.Errorf("%s = %.4f, want %.4f", it.Name, it.USD.Expected, w)
@@ -178,7 +179,7 @@ func TestBreakeven(t *testing.T) {
 	at := func(d int) (mg, sh float64) {
 		src := strings.Replace(mustRead(t, filepath.Join("..", "examples", "seed", "50-devs-opus.hcl")), "developers           = 50", fmt.Sprintf("developers           = %d", d), 1)
 		rr := evaluate(t, parse(t, "b.hcl", src))
-		return rr.Option(Managed).Total.Expected, rr.Option(SelfHosted).Total.Expected
+		return rr.Option(architecture.Managed).Total.Expected, rr.Option(architecture.SelfHosted).Total.Expected
 	}
 	d := *r.Breakeven
 	if mg, sh := at(d); sh > mg {
@@ -238,7 +239,7 @@ func TestGPUChoice(t *testing.T) {
 		return parse(t, "s.hcl", string(src)+"\nself_hosted {\n  model = \"qwen2.5-coder-7b\"\n  gpu = "+gpu+"\n}\n")
 	}
 	option := func(r *Result) *Option {
-		o := r.Option(SelfHosted)
+		o := r.Option(architecture.SelfHosted)
 		if o == nil || o.Fleet == nil {
 			t.Fatalf("no sized self_hosted option: %+v", r.Notes)
 		}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 )
 
@@ -35,7 +36,7 @@ func pricingSpec(t *testing.T, w float64, team string, ctx int, model, managed s
 
 func tokenItem(t *testing.T, r *Result) Item {
 	t.Helper()
-	for _, it := range r.Option(Managed).Items {
+	for _, it := range r.Option(architecture.Managed).Items {
 		if it.Name == "tokens: agent" {
 			return it
 		}
@@ -119,7 +120,7 @@ func TestCacheWriteShareRange(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 432 at w = 0, 444 at w = 0.2 (above), 438 at the midpoint; plus the $0.40 secret.
-	got := r.Option(Managed).Total
+	got := r.Option(architecture.Managed).Total
 	if !near(got.Low, 432.4) || !near(got.Expected, 438.4) || !near(got.High, 444.4) {
 		t.Errorf("total = %+v, want 432.40 / 438.40 / 444.40", got)
 	}
@@ -223,11 +224,11 @@ func TestDiscountExpiry(t *testing.T) {
 				t.Errorf("tokens = %.2f, want %.2f", got, tt.want)
 			}
 			expired := false
-			for _, n := range r.Option(Managed).Notes {
+			for _, n := range r.Option(architecture.Managed).Notes {
 				expired = expired || n.ID == "price.discount_expired"
 			}
 			if expired != tt.expired {
-				t.Errorf("expired note = %v, want %v: %v", expired, tt.expired, r.Option(Managed).Notes)
+				t.Errorf("expired note = %v, want %v: %v", expired, tt.expired, r.Option(architecture.Managed).Notes)
 			}
 			if soon := len(notesByID(r, "price.scheduled_change")) > 0; soon != tt.soon {
 				t.Errorf("scheduled-change note = %v, want %v: %v", soon, tt.soon, r.Notes)

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
 	"github.com/google/go-cmp/cmp"
@@ -18,8 +19,8 @@ func TestSweepMatchesEvaluate(t *testing.T) {
 		sizes []int
 		archs []string
 	}{
-		{"acme-platform.hcl", []int{1, 40, 200, 3000}, []string{Managed, SelfHosted, Hybrid}},
-		{"enterprise-hybrid.hcl", []int{5, 600}, []string{Managed, SelfHosted, Hybrid}},
+		{"acme-platform.hcl", []int{1, 40, 200, 3000}, []string{architecture.Managed, architecture.SelfHosted, architecture.Hybrid}},
+		{"enterprise-hybrid.hcl", []int{5, 600}, []string{architecture.Managed, architecture.SelfHosted, architecture.Hybrid}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -69,7 +70,7 @@ func TestSweepManagedLinear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := func(i int) float64 { return points[i].Options[Managed].Expected }
+	m := func(i int) float64 { return points[i].Options[architecture.Managed].Expected }
 	slope := (m(1) - m(0)) / 10
 	for i := 2; i < len(points); i++ {
 		want := m(0) + slope*float64(points[i].Developers-10)
@@ -78,7 +79,7 @@ func TestSweepManagedLinear(t *testing.T) {
 		}
 	}
 	for i := 1; i < len(points); i++ {
-		if a, b := points[i-1].Options[SelfHosted].Expected, points[i].Options[SelfHosted].Expected; b < a {
+		if a, b := points[i-1].Options[architecture.SelfHosted].Expected, points[i].Options[architecture.SelfHosted].Expected; b < a {
 			t.Errorf("self-hosted fell from %.2f to %.2f between %d and %d developers", a, b, points[i-1].Developers, points[i].Developers)
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/costgate/costgate/architecture"
 )
 
 // dateLayout is the catalog's date format (YYYY-MM-DD).
@@ -29,7 +31,7 @@ var (
 	generations   = set("ampere", "ada", "hopper", "blackwell")
 	interconnects = set("nvlink", "pcie")
 	pricingModels = set("on_demand", "reserved", "spot", "capacity_block")
-	architectures = set("managed", "self_hosted", "hybrid")
+	architectures = set(architecture.All...)
 	lineItemPers  = set("", "instance", "secret", "alarm")
 	complexitySet = set(Complexities...)
 )

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/breakeven"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/policies"
@@ -163,7 +164,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 // BlockAll denies every option with a policy.error finding: a policy that
 // could not be evaluated leaves nothing checked, so nothing is allowed.
 func (p *Plan) BlockAll(what string, err error) {
-	p.Decision = Decision{Architecture: Blocked, Reasons: []string{fmt.Sprintf("%s, so nothing is allowed: %v", what, err)}}
+	p.Decision = Decision{Architecture: architecture.Blocked, Reasons: []string{fmt.Sprintf("%s, so nothing is allowed: %v", what, err)}}
 	for i := range p.Options {
 		p.Options[i].Allowed = false
 		p.Options[i].Violations = append(p.Options[i].Violations, Finding{Policy: PolicyError, Option: "*", Message: err.Error()})
@@ -275,7 +276,7 @@ func Decide(p *Plan) {
 				reasons = append(reasons, fmt.Sprintf("%s denied by %s: %s", o.Architecture, v.Policy, v.Message))
 			}
 		}
-		p.Decision = Decision{Architecture: Blocked, Reasons: reasons}
+		p.Decision = Decision{Architecture: architecture.Blocked, Reasons: reasons}
 		return
 	}
 	reasons := []string{fmt.Sprintf("%s is the cheapest allowed option at $%s/month expected (range $%s–$%s)",

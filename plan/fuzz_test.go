@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
@@ -114,9 +115,9 @@ func checkPlan(p *plan.Plan) error {
 	}
 	c := p.Chosen()
 	switch {
-	case p.Decision.Architecture == plan.Blocked && anyAllowed:
+	case p.Decision.Architecture == architecture.Blocked && anyAllowed:
 		return fmt.Errorf("blocked although an option is allowed")
-	case p.Decision.Architecture != plan.Blocked && (c == nil || !c.Allowed):
+	case p.Decision.Architecture != architecture.Blocked && (c == nil || !c.Allowed):
 		return fmt.Errorf("decision %q is not an allowed option", p.Decision.Architecture)
 	}
 	if c != nil {
@@ -153,11 +154,11 @@ func TestCheckPlan(t *testing.T) {
 	good := func() *plan.Plan {
 		return &plan.Plan{
 			Options: []plan.Option{
-				{Architecture: plan.Managed, MonthlyUSD: plan.Money{Low: 1, Expected: 2, High: 3}, Allowed: true,
+				{Architecture: architecture.Managed, MonthlyUSD: plan.Money{Low: 1, Expected: 2, High: 3}, Allowed: true,
 					LineItems: []plan.LineItem{{Name: "tokens", MonthlyUSD: plan.Money{Low: 1, Expected: 2, High: 3}}}},
-				{Architecture: plan.SelfHosted, MonthlyUSD: plan.Money{Low: 5, Expected: 6, High: 7}, Violations: []plan.Finding{{Policy: "spend.limit"}}},
+				{Architecture: architecture.SelfHosted, MonthlyUSD: plan.Money{Low: 5, Expected: 6, High: 7}, Violations: []plan.Finding{{Policy: "spend.limit"}}},
 			},
-			Decision: plan.Decision{Architecture: plan.Managed},
+			Decision: plan.Decision{Architecture: architecture.Managed},
 		}
 	}
 	tests := []struct {
@@ -169,12 +170,12 @@ func TestCheckPlan(t *testing.T) {
 		{"NaN", func(p *plan.Plan) { p.Options[0].MonthlyUSD.High = math.NaN() }, true},
 		{"negative line item", func(p *plan.Plan) { p.Options[0].LineItems[0].MonthlyUSD.Low = -1 }, true},
 		{"out of order", func(p *plan.Plan) { p.Options[1].MonthlyUSD.Expected = 8 }, true},
-		{"denied option chosen", func(p *plan.Plan) { p.Decision.Architecture = plan.SelfHosted }, true},
-		{"blocked with an allowed option", func(p *plan.Plan) { p.Decision.Architecture = plan.Blocked }, true},
+		{"denied option chosen", func(p *plan.Plan) { p.Decision.Architecture = architecture.SelfHosted }, true},
+		{"blocked with an allowed option", func(p *plan.Plan) { p.Decision.Architecture = architecture.Blocked }, true},
 		{"allowed with violations", func(p *plan.Plan) { p.Options[1].Allowed = true }, true},
 		{"cheaper allowed option", func(p *plan.Plan) {
 			p.Options[1].Violations, p.Options[1].Allowed = nil, true
-			p.Decision.Architecture = plan.SelfHosted
+			p.Decision.Architecture = architecture.SelfHosted
 		}, true},
 	}
 	for _, tt := range tests {

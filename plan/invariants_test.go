@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
@@ -281,7 +282,7 @@ deny := true
 				if err != nil {
 					continue // an error is not an allow
 				}
-				if p.Decision.Architecture != plan.Blocked {
+				if p.Decision.Architecture != architecture.Blocked {
 					t.Errorf("%s: decision %s despite a failing policy", path, p.Decision.Architecture)
 				}
 				for _, o := range p.Options {

@@ -4,18 +4,6 @@ package plan
 
 import "github.com/costgate/costgate/spec"
 
-// Architectures of an option, and the decision when none is allowed.
-const (
-	Managed    = "managed"
-	SelfHosted = "self_hosted"
-	Hybrid     = "hybrid"
-	Blocked    = "blocked"
-)
-
-// Architectures are the options of every plan, in the order they are
-// listed and tie-broken.
-var Architectures = []string{Managed, SelfHosted, Hybrid}
-
 // Verdicts between managed and self-hosted.
 const (
 	ManagedWins    = "managed_wins"

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	gate "github.com/costgate/costgate/policies"
@@ -120,7 +121,7 @@ func TestInvariants(t *testing.T) {
 			}
 			c := a.Chosen()
 			switch {
-			case !anyAllowed && a.Decision.Architecture != plan.Blocked:
+			case !anyAllowed && a.Decision.Architecture != architecture.Blocked:
 				t.Errorf("no option allowed, decision %s", a.Decision.Architecture)
 			case anyAllowed && (c == nil || !c.Allowed):
 				t.Errorf("decision %s is not an allowed option", a.Decision.Architecture)
@@ -179,7 +180,7 @@ func TestOverrides(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := buildSource(t, approvalSpec, tt.at)
-			if got := p.Decision.Architecture == plan.Blocked; got != tt.wantBlocked {
+			if got := p.Decision.Architecture == architecture.Blocked; got != tt.wantBlocked {
 				t.Errorf("blocked = %t, want %t: %v", got, tt.wantBlocked, p.Decision.Reasons)
 			}
 			w := p.Waivers[0]
@@ -232,7 +233,7 @@ func TestFailClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Decision.Architecture != plan.Blocked {
+	if p.Decision.Architecture != architecture.Blocked {
 		t.Errorf("decision = %s, want blocked", p.Decision.Architecture)
 	}
 	for _, o := range p.Options {

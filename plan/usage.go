@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/breakeven"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
@@ -121,7 +122,7 @@ const driftTolerance = 0.01
 func warnDrift(p *Plan, s, ms *spec.Spec, u *Usage) {
 	var o *UsageOption
 	for i := range u.Options {
-		if u.Options[i].Architecture == Managed {
+		if u.Options[i].Architecture == architecture.Managed {
 			o = &u.Options[i]
 		}
 	}
@@ -194,7 +195,7 @@ func rangeOf(r spec.Range, format func(float64) string) string {
 // included.
 func warnBreakeven(p *Plan) {
 	u := p.Usage
-	if u == nil || len(u.Options) == 0 || p.Decision.Architecture == Blocked {
+	if u == nil || len(u.Options) == 0 || p.Decision.Architecture == architecture.Blocked {
 		return
 	}
 	var best *UsageOption
@@ -248,7 +249,7 @@ func warnCapacity(p *Plan, res *breakeven.Result, fl *usage.Fleet) {
 		if o.Fleet == nil {
 			continue
 		}
-		if sized == nil || o.Architecture == SelfHosted || o.Architecture == arch {
+		if sized == nil || o.Architecture == architecture.SelfHosted || o.Architecture == arch {
 			sized = o
 		}
 	}

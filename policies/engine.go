@@ -28,6 +28,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/costgate/costgate/architecture"
 )
 
 // Options configure an Engine.
@@ -149,7 +151,7 @@ const (
 )
 
 // Options a plan finding may name.
-var planOptions = map[string]bool{"*": true, "managed": true, "self_hosted": true, "hybrid": true}
+func planOption(s string) bool { return s == "*" || architecture.IsOption(s) }
 
 // New loads the built-in policies and opts.Dirs, and compiles them once, in
 // strict mode. An error names the file and line at fault; a folder that
@@ -514,7 +516,7 @@ func (q *query) findings(ref ast.Ref, doc any) ([]Finding, error) {
 			}
 		}
 		if q.withOption {
-			if f.Option, ok = obj["option"].(string); !ok || !planOptions[f.Option] {
+			if f.Option, ok = obj["option"].(string); !ok || !planOption(f.Option) {
 				return nil, fmt.Errorf("%s: finding of %s has option %s, want \"*\", \"managed\", \"self_hosted\" or \"hybrid\"", ref, f.Policy, describe(obj["option"]))
 			}
 		}

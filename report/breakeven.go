@@ -8,6 +8,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/breakeven"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
@@ -30,7 +31,7 @@ func PlotSummary(d ChartData, maxDevelopers int) string {
 
 func optionNames(points []breakeven.Point) []string {
 	var out []string
-	for _, a := range []string{plan.Managed, plan.SelfHosted, plan.Hybrid} {
+	for _, a := range []string{architecture.Managed, architecture.SelfHosted, architecture.Hybrid} {
 		for _, p := range points {
 			if _, ok := p.Options[a]; ok {
 				out = append(out, a)

@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/breakeven"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
@@ -60,9 +61,9 @@ type Series struct {
 
 // optionStyle colours each architecture (colour-blind-safe Tableau hues).
 var optionStyle = map[string]color.NRGBA{
-	plan.Managed:    {R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
-	plan.SelfHosted: {R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
-	plan.Hybrid:     {R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
+	architecture.Managed:    {R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
+	architecture.SelfHosted: {R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
+	architecture.Hybrid:     {R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
 }
 
 // ChartSeries derives the chart's series from the data: for each option
@@ -72,7 +73,7 @@ var optionStyle = map[string]color.NRGBA{
 func ChartSeries(c ChartData) []Series {
 	var out []Series
 	lo, hi := math.Inf(1), math.Inf(-1)
-	for _, arch := range plan.Architectures {
+	for _, arch := range architecture.All {
 		var exp, low, high plotter.XYs
 		for _, p := range c.Points {
 			m, ok := p.Options[arch]

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/review"
 )
@@ -144,14 +145,14 @@ func diffText(b *strings.Builder, d *review.Diff) {
 func Headline(d *review.Diff) string {
 	dc := d.Decision
 	switch {
-	case dc.Head == plan.Blocked:
-		if dc.Base == plan.Blocked {
+	case dc.Head == architecture.Blocked:
+		if dc.Base == architecture.Blocked {
 			return "Still blocked: no architecture is allowed."
 		}
 		return "Now blocked: no architecture is allowed, so pulumi up would fail."
 	case d.New:
 		return fmt.Sprintf("New spec: %s at $%s/month expected.", dc.Head, plan.USD(*dc.HeadUSD))
-	case dc.Base == plan.Blocked:
+	case dc.Base == architecture.Blocked:
 		return fmt.Sprintf("Unblocked: %s at $%s/month expected.", dc.Head, plan.USD(*dc.HeadUSD))
 	}
 	delta := *dc.DeltaUSD
@@ -272,7 +273,7 @@ func optionStatus(d *review.Diff, o review.OptionChange) string {
 // attributedArchs lists the options with an attribution, in order.
 func attributedArchs(d *review.Diff) []string {
 	var out []string
-	for _, a := range plan.Architectures {
+	for _, a := range architecture.All {
 		if _, ok := d.Totals.OptionsUSD[a]; ok {
 			out = append(out, a)
 		}

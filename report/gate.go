@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 )
@@ -92,7 +93,7 @@ func gateJSON(w io.Writer, gs []Gated) error {
 	out := make([]checkResult, 0, len(gs))
 	for _, pp := range gs {
 		p := pp.Plan
-		r := checkResult{Spec: p.Spec, Decision: p.Decision, Allowed: p.Decision.Architecture != plan.Blocked,
+		r := checkResult{Spec: p.Spec, Decision: p.Decision, Allowed: p.Decision.Architecture != architecture.Blocked,
 			Violations: []plan.Finding{}, Waived: []plan.Finding{}, Waivers: p.Waivers, Loosened: p.Loosened, Overrides: []plan.Finding{},
 			Warnings: MeasuredWarnings(p)}
 		if r.Loosened == nil {

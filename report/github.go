@@ -7,6 +7,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 	"github.com/hashicorp/hcl/v2"
@@ -23,7 +24,7 @@ func gateGitHub(w io.Writer, gs []Gated) error {
 	b := &strings.Builder{}
 	for _, pp := range gs {
 		p := pp.Plan
-		blocked := p.Decision.Architecture == plan.Blocked
+		blocked := p.Decision.Architecture == architecture.Blocked
 		for _, o := range p.Options {
 			for _, v := range o.Violations {
 				level := "warning"

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 )
 
@@ -155,7 +156,7 @@ func textResources(b *strings.Builder, p *plan.Plan) {
 		for _, t := range types {
 			fmt.Fprintf(b, "  %3d × %s\n", counts[t], plain(t))
 		}
-	} else if p.Decision.Architecture == plan.Blocked {
+	} else if p.Decision.Architecture == architecture.Blocked {
 		b.WriteString("\nRESOURCES  none: the plan is blocked, so pulumi up fails before changing anything\n")
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
@@ -353,7 +354,7 @@ func optionChanges(bp, hp *plan.Plan) []OptionChange {
 		return nil
 	}
 	var out []OptionChange
-	for _, a := range plan.Architectures {
+	for _, a := range architecture.All {
 		b, h := find(bp, a), find(hp, a)
 		if b == nil && h == nil {
 			continue

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
@@ -214,20 +215,20 @@ func TestAttributionSteps(t *testing.T) {
 	mgdBase := d.Base.Options[0].MonthlyUSD.Expected
 	// The managed option carries a few dollars of line items that do not
 	// scale with the team; allow for them.
-	if got, want := d.Inputs[0].OptionsUSD[plan.Managed], mgdBase/6; math.Abs(got-want) > 5 {
+	if got, want := d.Inputs[0].OptionsUSD[architecture.Managed], mgdBase/6; math.Abs(got-want) > 5 {
 		t.Errorf("team.developers moves managed by %.2f, want about %.2f", got, want)
 	}
-	if got := d.Inputs[1].OptionsUSD[plan.Managed]; got != 0 {
+	if got := d.Inputs[1].OptionsUSD[architecture.Managed]; got != 0 {
 		t.Errorf("max_ttft_ms moves managed cost by %.2f, want 0", got)
 	}
 	// The latency limit un-denies managed, the cheapest option: the decision moves.
-	if d.Inputs[0].Decision != plan.Hybrid || d.Inputs[1].Decision != plan.Managed {
+	if d.Inputs[0].Decision != architecture.Hybrid || d.Inputs[1].Decision != architecture.Managed {
 		t.Errorf("decisions after each step: %s, %s; want hybrid, managed", d.Inputs[0].Decision, d.Inputs[1].Decision)
 	}
 	if !d.Decision.Changed() {
 		t.Error("the decision did not change")
 	}
-	wantCleared := PolicyChange{Change: Cleared, Kind: "deny", Option: plan.Managed, Policy: "latency.ttft"}
+	wantCleared := PolicyChange{Change: Cleared, Kind: "deny", Option: architecture.Managed, Policy: "latency.ttft"}
 	found := false
 	for _, pc := range d.Policies {
 		pc.Message = ""

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
@@ -70,7 +71,7 @@ func TestPhysicalNameSaltAndStack(t *testing.T) {
 }
 
 func TestLiteLLMNamesGoogleGemini(t *testing.T) {
-	routes := []plan.Route{{Workload: "chat", Complexity: "complex", ServedBy: plan.Managed, Model: "gemini-4-carbon"}}
+	routes := []plan.Route{{Workload: "chat", Complexity: "complex", ServedBy: architecture.Managed, Model: "gemini-4-carbon"}}
 	got, err := LiteLLMModelList(routes, "", modelcatalog.Default(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -462,7 +463,7 @@ func TestConsumerPrincipalsValidated(t *testing.T) {
 		"assumeRolePolicy": `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"*"},"Action":"sts:AssumeRole"}]}`,
 		"tags":             map[string]any{"cost_center": "cc"},
 	}}
-	deny, _, err := checkResources(context.Background(), evaluator(t), plan.Managed, []plan.Resource{role})
+	deny, _, err := checkResources(context.Background(), evaluator(t), architecture.Managed, []plan.Resource{role})
 	if err != nil || len(deny) == 0 || deny[0].Policy != "resources.wildcard_principal" {
 		t.Errorf("wildcard trust: deny %v, err %v", deny, err)
 	}
@@ -505,7 +506,7 @@ func TestBedrockSpendCarriesTheTeamsTags(t *testing.T) {
 			t.Errorf("bedrockProfileArns output %v", outs["bedrockProfileArns"])
 		}
 	}
-	routes := []plan.Route{{Workload: "review", Complexity: "complex", ServedBy: plan.Managed, Model: "claude-sonnet-4.6", Provider: Bedrock}}
+	routes := []plan.Route{{Workload: "review", Complexity: "complex", ServedBy: architecture.Managed, Model: "claude-sonnet-4.6", Provider: Bedrock}}
 	m, _ := modelcatalog.Default().ManagedModel("claude-sonnet-4.6")
 	arn := "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc"
 	got, err := LiteLLMModelList(routes, "", modelcatalog.Default(), map[string]string{m.BedrockID: arn})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 )
 
@@ -18,13 +19,13 @@ func TestGateDeniesPublicIngress(t *testing.T) {
 	if err := Gate(context.Background(), p, evaluator(t), Config{AllowedCIDRs: []string{"0.0.0.0/0"}}); err != nil {
 		t.Fatal(err)
 	}
-	if p.Decision.Architecture != plan.Blocked {
+	if p.Decision.Architecture != architecture.Blocked {
 		t.Fatalf("decision %s, want blocked", p.Decision.Architecture)
 	}
 	found := false
 	for _, o := range p.Options {
 		for _, v := range o.Violations {
-			found = found || (o.Architecture == plan.SelfHosted && v.Policy == "resources.public_ingress")
+			found = found || (o.Architecture == architecture.SelfHosted && v.Policy == "resources.public_ingress")
 		}
 	}
 	if !found || len(p.Resources) != 0 {
@@ -48,7 +49,7 @@ func TestGateFailsClosed(t *testing.T) {
 	if err := Gate(context.Background(), p, en, Config{}); err != nil {
 		t.Fatal(err)
 	}
-	if p.Decision.Architecture != plan.Blocked || !strings.Contains(strings.Join(p.Decision.Reasons, " "), "resource policy evaluation failed") {
+	if p.Decision.Architecture != architecture.Blocked || !strings.Contains(strings.Join(p.Decision.Reasons, " "), "resource policy evaluation failed") {
 		t.Fatalf("decision %s %v, want blocked by the failing policy", p.Decision.Architecture, p.Decision.Reasons)
 	}
 	for _, o := range p.Options {
@@ -84,14 +85,14 @@ func TestGateHonoursOverrides(t *testing.T) {
 	if err := Gate(context.Background(), p, evaluator(t), Config{AllowedCIDRs: []string{"0.0.0.0/0"}}); err != nil {
 		t.Fatal(err)
 	}
-	if p.Decision.Architecture != plan.SelfHosted || len(p.Resources) == 0 {
+	if p.Decision.Architecture != architecture.SelfHosted || len(p.Resources) == 0 {
 		t.Fatalf("decision %s with %d resources, want self_hosted provisioned under the override", p.Decision.Architecture, len(p.Resources))
 	}
 	o := p.Chosen()
 	if len(o.Waived) == 0 || !strings.Contains(o.Waived[0].Message, "ciso@payments.example") {
 		t.Errorf("waived findings %v, want the public ingress waived by the CISO's override", o.Waived)
 	}
-	if w := p.Waivers[len(p.Waivers)-1]; len(w.Waived) != 1 || w.Waived[0] != plan.SelfHosted {
+	if w := p.Waivers[len(p.Waivers)-1]; len(w.Waived) != 1 || w.Waived[0] != architecture.SelfHosted {
 		t.Errorf("override records %v, want self_hosted", w.Waived)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -121,7 +122,7 @@ func NewManagedGateway(ctx *pulumi.Context, name string, args *ManagedGatewayArg
 // ids of the models the managed routes use.
 func managedNeeds(routes []plan.Route, cat *modelcatalog.Catalog) (providers, bedrockIDs []string, err error) {
 	for _, r := range routes {
-		if r.ServedBy != plan.Managed {
+		if r.ServedBy != architecture.Managed {
 			continue
 		}
 		m, ok := cat.ManagedModel(r.Model)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
@@ -62,11 +63,11 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 	}
 	pf := &preflight{ctx: ctx, cfg: cfg, opt: opt}
 	pf.config()
-	if opt.Sizing != nil && (opt.Architecture == plan.SelfHosted || opt.Architecture == plan.Hybrid) {
+	if opt.Sizing != nil && (opt.Architecture == architecture.SelfHosted || opt.Architecture == architecture.Hybrid) {
 		pf.fleet(*opt.Sizing)
 		pf.certificate()
 	}
-	if opt.Architecture == plan.Managed || opt.Architecture == plan.Hybrid {
+	if opt.Architecture == architecture.Managed || opt.Architecture == architecture.Hybrid {
 		if cat, err := cfg.Catalog(); err != nil {
 			pf.problems = append(pf.problems, err.Error())
 		} else {
@@ -96,9 +97,9 @@ func (pf *preflight) config() {
 		pf.problem("%v", err)
 	}
 	switch {
-	case c.DeployGateway && pf.opt.Architecture == plan.Managed:
+	case c.DeployGateway && pf.opt.Architecture == architecture.Managed:
 		pf.problem("costgate:deployGateway runs the router behind the fleet's load balancer; the managed decision has no fleet: unset it, and run LiteLLM with the exported gateway role")
-	case c.DeployGateway && pf.opt.Architecture == plan.SelfHosted:
+	case c.DeployGateway && pf.opt.Architecture == architecture.SelfHosted:
 		pf.remind("costgate:deployGateway is set but the decision is self_hosted: clients call the vLLM endpoint directly, no router is deployed")
 	}
 }

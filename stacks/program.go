@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
@@ -123,7 +124,7 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 	if p == nil {
 		return nil, fmt.Errorf("deploy: no plan")
 	}
-	if p.Decision.Architecture == plan.Blocked {
+	if p.Decision.Architecture == architecture.Blocked {
 		return nil, blocked(p)
 	}
 	opt := p.Chosen()
@@ -149,7 +150,7 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 	out := costOutputs(p, opt)
 
 	var fleet *SelfHostedInference
-	if opt.Architecture == plan.SelfHosted || opt.Architecture == plan.Hybrid {
+	if opt.Architecture == architecture.SelfHosted || opt.Architecture == architecture.Hybrid {
 		var err error
 		if fleet, err = deployFleet(ctx, team, p, opt, cfg, budget, out); err != nil {
 			return nil, err
@@ -157,7 +158,7 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 	}
 	var profiles pulumi.StringMapOutput
 	var gw *ManagedGateway
-	if opt.Architecture == plan.Managed || opt.Architecture == plan.Hybrid {
+	if opt.Architecture == architecture.Managed || opt.Architecture == architecture.Hybrid {
 		var err error
 		gw, err = NewManagedGateway(ctx, team, &ManagedGatewayArgs{
 			Team: team, CostCenter: p.Inputs.CostCenter,
@@ -177,7 +178,7 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 		out["bedrockProfileArns"] = gw.BedrockProfileARNs
 		profiles = gw.BedrockProfileARNs
 	}
-	if opt.Architecture == plan.Hybrid {
+	if opt.Architecture == architecture.Hybrid {
 		if err := routing(ctx, team, p.Inputs.CostCenter, opt.Routes, fleet, profiles, cat, out); err != nil {
 			return nil, err
 		}
@@ -262,9 +263,9 @@ func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Optio
 		APIKey:               cfg.VLLMAPIKey,
 		HFToken:              cfg.HFToken,
 		TimeZone:             cfg.TimeZone,
-		Router:               cfg.DeployGateway && opt.Architecture == plan.Hybrid,
+		Router:               cfg.DeployGateway && opt.Architecture == architecture.Hybrid,
 	}
-	if opt.Architecture == plan.SelfHosted {
+	if opt.Architecture == architecture.SelfHosted {
 		args.Budget = budget
 	}
 	fleet, err := NewSelfHostedInference(ctx, team, args)
@@ -276,7 +277,7 @@ func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Optio
 	out["hfTokenSecretArn"] = fleet.HFTokenSecretARN
 	out["instanceRoleArn"] = fleet.RoleARN
 	out["autoScalingGroupName"] = fleet.AutoScalingGroupName
-	if opt.Architecture == plan.SelfHosted {
+	if opt.Architecture == architecture.SelfHosted {
 		out["budgetName"] = fleet.BudgetName
 	}
 	return fleet, nil
@@ -286,7 +287,7 @@ func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Optio
 func latencyTarget(routes []plan.Route) float64 {
 	best := 0.0
 	for _, r := range routes {
-		if r.ServedBy == plan.SelfHosted && r.MaxTTFTMs != nil && (best == 0 || *r.MaxTTFTMs < best) {
+		if r.ServedBy == architecture.SelfHosted && r.MaxTTFTMs != nil && (best == 0 || *r.MaxTTFTMs < best) {
 			best = *r.MaxTTFTMs
 		}
 	}
@@ -411,7 +412,7 @@ func RoutingTable(routes []plan.Route, endpoint string) (string, error) {
 	for _, r := range routes {
 		row := RouteEntry{Workload: r.Workload, Complexity: r.Complexity, ServedBy: r.ServedBy,
 			Model: r.Model, Provider: r.Provider, MaxTTFTMs: r.MaxTTFTMs}
-		if r.ServedBy == plan.SelfHosted {
+		if r.ServedBy == architecture.SelfHosted {
 			row.Endpoint = endpoint
 		}
 		rows = append(rows, row)
@@ -440,11 +441,11 @@ func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Ca
 	for _, r := range routes {
 		params := map[string]string{}
 		switch r.ServedBy {
-		case plan.SelfHosted:
+		case architecture.SelfHosted:
 			params["model"] = "hosted_vllm/" + r.Model
 			params["api_base"] = endpoint
 			params["api_key"] = "os.environ/VLLM_API_KEY"
-		case plan.Managed:
+		case architecture.Managed:
 			m, ok := cat.ManagedModel(r.Model)
 			if !ok {
 				return "", fmt.Errorf("workload %s: model %q is not in the catalog", r.Workload, r.Model)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 	"github.com/google/go-cmp/cmp"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -161,10 +162,10 @@ func TestProgram(t *testing.T) {
 func TestBlockedErrorNamesEveryViolation(t *testing.T) {
 	p := &plan.Plan{
 		Team:     "acme",
-		Decision: plan.Decision{Architecture: plan.Blocked, Reasons: []string{"no option is allowed"}},
+		Decision: plan.Decision{Architecture: architecture.Blocked, Reasons: []string{"no option is allowed"}},
 		Options: []plan.Option{
-			{Architecture: plan.Managed, Violations: []plan.Finding{{Policy: "compliance.external_api", Option: "managed", Message: "code may not leave"}}},
-			{Architecture: plan.SelfHosted, Violations: []plan.Finding{{Policy: "spend.limit", Option: "*", Message: "over budget"}}},
+			{Architecture: architecture.Managed, Violations: []plan.Finding{{Policy: "compliance.external_api", Option: "managed", Message: "code may not leave"}}},
+			{Architecture: architecture.SelfHosted, Violations: []plan.Finding{{Policy: "spend.limit", Option: "*", Message: "over budget"}}},
 		},
 	}
 	err := Deploy(nil, p, Config{})

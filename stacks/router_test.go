@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/architecture"
 )
 
 func TestRouterOnFargateWithKeysFromSecretsManager(t *testing.T) {
@@ -91,7 +91,7 @@ func TestRouterPricedOnlyWhenDeployed(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, o := range p.Options {
-			if o.Architecture != plan.Hybrid {
+			if o.Architecture != architecture.Hybrid {
 				continue
 			}
 			for _, it := range o.LineItems {

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -159,9 +160,9 @@ func TestSecretsThroughConfig(t *testing.T) {
 		// provider key (two) on the gateway.
 		versions int
 	}{
-		{"regulated", plan.SelfHosted, 2},
-		{"enterprise-hybrid", plan.Hybrid, 2 + 2},
-		{"company-50", plan.Managed, 2},
+		{"regulated", architecture.SelfHosted, 2},
+		{"enterprise-hybrid", architecture.Hybrid, 2 + 2},
+		{"company-50", architecture.Managed, 2},
 	}
 	wraps := []struct {
 		name string

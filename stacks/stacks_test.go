@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
@@ -154,7 +155,7 @@ func TestDeployExamples(t *testing.T) {
 		counts   map[string]int
 	}{
 		{
-			name: "regulated", decision: plan.SelfHosted,
+			name: "regulated", decision: architecture.SelfHosted,
 			counts: map[string]int{
 				SelfHostedInferenceType:                             1,
 				"aws:ec2/vpc:Vpc":                                   1,
@@ -179,7 +180,7 @@ func TestDeployExamples(t *testing.T) {
 			},
 		},
 		{
-			name: "company-50", decision: plan.Managed,
+			name: "company-50", decision: architecture.Managed,
 			cfg: Config{ProviderKeys: map[string]pulumi.StringInput{"openai": keys["openai"]}},
 			counts: map[string]int{
 				ManagedGatewayType:                               1,
@@ -191,7 +192,7 @@ func TestDeployExamples(t *testing.T) {
 			},
 		},
 		{
-			name: "enterprise-hybrid", decision: plan.Hybrid,
+			name: "enterprise-hybrid", decision: architecture.Hybrid,
 			cfg: Config{
 				ProviderKeys:       map[string]pulumi.StringInput{"anthropic": keys["anthropic"]},
 				ConsumerPrincipals: []string{"arn:aws:iam::123456789012:role/litellm"},
@@ -242,10 +243,10 @@ func TestDeployExamples(t *testing.T) {
 			if opt.Sizing != nil {
 				checkFleet(t, rs, opt, tt.cfg)
 			}
-			if opt.Architecture != plan.SelfHosted {
+			if opt.Architecture != architecture.SelfHosted {
 				checkGateway(t, rs, opt, tt.cfg)
 			}
-			if opt.Architecture == plan.Hybrid {
+			if opt.Architecture == architecture.Hybrid {
 				checkRouting(t, rs, opt, outs)
 			}
 			checkResourcePolicies(t, rs)
@@ -272,7 +273,7 @@ func checkOutputs(t *testing.T, p *plan.Plan, opt *plan.Option, outs map[string]
 		}
 	}
 	switch opt.Architecture {
-	case plan.SelfHosted, plan.Hybrid:
+	case architecture.SelfHosted, architecture.Hybrid:
 		ep, _ := outs["endpoint"].(string)
 		if !strings.HasSuffix(ep, ".elb.amazonaws.com/v1") && !strings.HasSuffix(ep, ".example/v1") {
 			t.Errorf("endpoint = %q, want the load balancer's /v1 URL", ep)
@@ -281,7 +282,7 @@ func checkOutputs(t *testing.T, p *plan.Plan, opt *plan.Option, outs map[string]
 			t.Errorf("apiKeySecretArn = %q", arn)
 		}
 	}
-	if opt.Architecture != plan.SelfHosted {
+	if opt.Architecture != architecture.SelfHosted {
 		if arn, _ := outs["gatewayRoleArn"].(string); !strings.HasPrefix(arn, "arn:aws:iam::") {
 			t.Errorf("gatewayRoleArn = %q", arn)
 		}
@@ -546,7 +547,7 @@ func checkRouting(t *testing.T, rs []plan.Resource, opt *plan.Option, outs map[s
 		if got.Workload != r.Workload || got.Model != r.Model || got.ServedBy != r.ServedBy {
 			t.Errorf("route %d = %+v, want %s → %s (%s)", i, got, r.Workload, r.Model, r.ServedBy)
 		}
-		if (got.Endpoint != "") != (r.ServedBy == plan.SelfHosted) {
+		if (got.Endpoint != "") != (r.ServedBy == architecture.SelfHosted) {
 			t.Errorf("route %s endpoint %q", r.Workload, got.Endpoint)
 		}
 		if !cmp.Equal(got.MaxTTFTMs, r.MaxTTFTMs) {
@@ -679,7 +680,7 @@ func TestResourceRegoTests(t *testing.T) {
 
 func TestBlockedPlanRegistersNothing(t *testing.T) {
 	p := examplePlan(t, "acme-platform")
-	if p.Decision.Architecture != plan.Blocked {
+	if p.Decision.Architecture != architecture.Blocked {
 		t.Fatalf("example decides %s, want blocked", p.Decision.Architecture)
 	}
 	rs, _, err := run(t, p, Config{})

@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/policies"
@@ -188,7 +189,7 @@ func plansOf(ps []planned) []*plan.Plan {
 
 func anyBlocked(ps []planned) bool {
 	for _, p := range ps {
-		if p.plan.Decision.Architecture == plan.Blocked {
+		if p.plan.Decision.Architecture == architecture.Blocked {
 			return true
 		}
 	}

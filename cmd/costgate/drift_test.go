@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 )
 
@@ -55,7 +56,7 @@ func TestDriftPlanJSON(t *testing.T) {
 	if raw.Usage.Tokens["developers"] != 100.0 || raw.Usage.Tokens["format"] != "anthropic-usage" {
 		t.Errorf("usage.tokens: developers %v format %v", raw.Usage.Tokens["developers"], raw.Usage.Tokens["format"])
 	}
-	if p.Decision.Architecture != plan.Managed || p.Usage.Decision != plan.SelfHosted {
+	if p.Decision.Architecture != architecture.Managed || p.Usage.Decision != architecture.SelfHosted {
 		t.Errorf("decision %s, at measured usage %s; want managed then self_hosted", p.Decision.Architecture, p.Usage.Decision)
 	}
 	ids := map[string]string{}
