@@ -34,9 +34,12 @@ const MaxDevelopers = 100000
 // (unhealthy hosts, 5xx, p95 latency).
 const AlarmsPerFleet = 3
 
-// Money is a monthly cost range in USD.
+// Money is a monthly cost range in USD. The plan shows it rounded to
+// cents; the cost model keeps every digit.
 type Money struct {
-	Low, Expected, High float64
+	Low      float64 `json:"low"`
+	Expected float64 `json:"expected"`
+	High     float64 `json:"high"`
 }
 
 // Item is one line of an option's cost.
@@ -48,17 +51,21 @@ type Item struct {
 	USD      Money
 }
 
-// Route is how one workload is served under an option.
+// Route is how one workload is served under an option; the plan's JSON
+// shows it as it is.
 type Route struct {
-	Workload      string
-	Complexity    string
-	Share         float64
-	ServedBy      string // Managed or SelfHosted
-	Model         string
-	Provider      string
-	TTFTMs        *float64
-	MaxTTFTMs     *float64
-	ContextTokens int
+	Workload   string  `json:"workload"`
+	Complexity string  `json:"complexity"`
+	Share      float64 `json:"share"`
+	// ServedBy is architecture.Managed or architecture.SelfHosted.
+	ServedBy string `json:"served_by"`
+	Model    string `json:"model"`
+	// Provider is the managed provider ("anthropic", "bedrock", ...); empty when self-hosted.
+	Provider string `json:"provider,omitempty"`
+	// TTFTMs is the expected p95 time to first token; null when unknown.
+	TTFTMs        *float64 `json:"ttft_ms"`
+	MaxTTFTMs     *float64 `json:"max_ttft_ms"`
+	ContextTokens int      `json:"context_tokens"`
 }
 
 // Fleet is the self-hosted part of an option, sized at the expected inputs.
@@ -100,8 +107,10 @@ type Note struct {
 
 // ChecklistItem is one of the article's five checklist items.
 type ChecklistItem struct {
-	ID, Text, Detail string
-	Met              bool
+	ID     string `json:"id"`
+	Text   string `json:"text"`
+	Met    bool   `json:"met"`
+	Detail string `json:"detail"`
 }
 
 // ChecklistThreshold is how many items make self-hosting worth evaluating.

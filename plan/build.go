@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -322,10 +323,7 @@ func option(o breakeven.Option) Option {
 	for _, it := range o.Items {
 		out.LineItems = append(out.LineItems, LineItem{Name: it.Name, MonthlyUSD: money(it.USD), Workload: it.Workload, Model: it.Model, Note: it.Note})
 	}
-	for _, r := range o.Routes {
-		out.Routes = append(out.Routes, Route{Workload: r.Workload, Complexity: r.Complexity, Share: r.Share, ServedBy: r.ServedBy,
-			Model: r.Model, Provider: r.Provider, TTFTMs: r.TTFTMs, MaxTTFTMs: r.MaxTTFTMs, ContextTokens: r.ContextTokens})
-	}
+	out.Routes = slices.Clone(o.Routes)
 	for _, n := range o.Notes {
 		out.Warnings = append(out.Warnings, Finding{Policy: n.ID, Option: o.Architecture, Message: n.Message})
 	}
@@ -349,6 +347,7 @@ func option(o breakeven.Option) Option {
 	return out
 }
 
+// money rounds a cost range to cents, as the plan shows it.
 func money(m breakeven.Money) Money {
 	return Money{Low: round(m.Low, 2), Expected: round(m.Expected, 2), High: round(m.High, 2)}
 }
@@ -363,9 +362,7 @@ func checklist(res *breakeven.Result) Checklist {
 	if c.Met >= c.Threshold {
 		c.Verdict = "self-hosting worth evaluating"
 	}
-	for _, it := range res.Checklist {
-		c.Items = append(c.Items, ChecklistItem{ID: it.ID, Text: it.Text, Met: it.Met, Detail: it.Detail})
-	}
+	c.Items = slices.Clone(res.Checklist)
 	return c
 }
 

@@ -2,13 +2,10 @@
 // decision: the JSON plan of DESIGN.md.
 package plan
 
-import "github.com/costgate/costgate/spec"
-
-// Verdicts between managed and self-hosted.
-const (
-	ManagedWins    = "managed_wins"
-	SelfHostedWins = "self_hosted_wins"
-	Close          = "close"
+import (
+	"github.com/costgate/costgate/breakeven"
+	"github.com/costgate/costgate/policies"
+	"github.com/costgate/costgate/spec"
 )
 
 // Plan is the whole plan of one spec. Its JSON form is the contract.
@@ -40,12 +37,8 @@ type Plan struct {
 	Resources []Resource `json:"resources"`
 }
 
-// Money is a monthly cost range in USD.
-type Money struct {
-	Low      float64 `json:"low"`
-	Expected float64 `json:"expected"`
-	High     float64 `json:"high"`
-}
+// Money is a monthly cost range in USD, rounded to cents.
+type Money = breakeven.Money
 
 // Option is one priced architecture.
 type Option struct {
@@ -77,20 +70,7 @@ type LineItem struct {
 }
 
 // Route is how one workload is served under an option.
-type Route struct {
-	Workload   string  `json:"workload"`
-	Complexity string  `json:"complexity"`
-	Share      float64 `json:"share"`
-	// ServedBy is "managed" or "self_hosted".
-	ServedBy string `json:"served_by"`
-	Model    string `json:"model"`
-	// Provider is the managed provider ("anthropic", "bedrock", ...); empty when self-hosted.
-	Provider string `json:"provider,omitempty"`
-	// TTFTMs is the expected p95 time to first token; null when unknown.
-	TTFTMs        *float64 `json:"ttft_ms"`
-	MaxTTFTMs     *float64 `json:"max_ttft_ms"`
-	ContextTokens int      `json:"context_tokens"`
-}
+type Route = breakeven.Route
 
 // Sizing is the self-hosted fleet of an option.
 type Sizing struct {
@@ -129,14 +109,7 @@ type Sizing struct {
 }
 
 // Finding is one policy result.
-type Finding struct {
-	Policy  string `json:"policy"`
-	Option  string `json:"option,omitempty"`
-	Message string `json:"message"`
-	// Attribute is the spec attribute the finding is about, when known
-	// ("compliance.code_may_leave_network").
-	Attribute string `json:"attribute,omitempty"`
-}
+type Finding = policies.Finding
 
 // Decision is the chosen architecture, or blocked.
 type Decision struct {
@@ -162,12 +135,7 @@ type Checklist struct {
 }
 
 // ChecklistItem is one checklist line.
-type ChecklistItem struct {
-	ID     string `json:"id"`
-	Text   string `json:"text"`
-	Met    bool   `json:"met"`
-	Detail string `json:"detail"`
-}
+type ChecklistItem = breakeven.ChecklistItem
 
 // Waiver is an override and its effect.
 type Waiver struct {

@@ -29,15 +29,7 @@ func (en engine) EvaluateResource(ctx context.Context, input map[string]any) (de
 	if err != nil {
 		return nil, nil, err
 	}
-	return findings(res.Deny), findings(res.Warn), nil
-}
-
-func findings(fs []policies.Finding) []Finding {
-	out := make([]Finding, 0, len(fs))
-	for _, f := range fs {
-		out = append(out, Finding{Policy: f.Policy, Option: f.Option, Message: f.Message, Attribute: f.Attribute})
-	}
-	return out
+	return res.Deny, res.Warn, nil
 }
 
 func (en engine) WaiverRules() policies.WaiverRules { return en.e.WaiverRules() }
@@ -49,5 +41,5 @@ func (en engine) EvaluatePlan(ctx context.Context, input any) (deny, warn []Find
 	if err != nil {
 		return nil, nil, err
 	}
-	return findings(res.Deny), findings(res.Warn), nil
+	return res.Deny, res.Warn, nil
 }
