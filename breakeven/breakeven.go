@@ -683,6 +683,13 @@ func (m *model) openModel(id string) *modelcatalog.OpenModel {
 	return om
 }
 
+// onFleet is the one rule of which workloads the self-hosted fleet
+// serves: every workload of the self-hosted option, the simple ones of the
+// hybrid; the rest go to managed APIs.
+func onFleet(arch string, w spec.Workload) bool {
+	return arch == architecture.SelfHosted || (arch == architecture.Hybrid && w.Complexity == spec.Simple)
+}
+
 // served lists the workloads the self-hosted fleet serves under arch.
 func (m *model) served(arch string) []spec.Workload {
 	if out, ok := m.servedBy[arch]; ok {
@@ -690,7 +697,7 @@ func (m *model) served(arch string) []spec.Workload {
 	}
 	var out []spec.Workload
 	for _, w := range m.s.Workloads {
-		if arch == architecture.SelfHosted || (arch == architecture.Hybrid && w.Complexity == spec.Simple) {
+		if onFleet(arch, w) {
 			out = append(out, w)
 		}
 	}
@@ -707,7 +714,7 @@ func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, deta
 	}
 	monthly := p.developers * p.tokens
 	for i, w := range m.s.Workloads {
-		if arch == architecture.SelfHosted || (arch == architecture.Hybrid && w.Complexity == spec.Simple) {
+		if onFleet(arch, w) {
 			continue
 		}
 		c := m.managedRoute[w.Complexity]
@@ -724,7 +731,7 @@ func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, deta
 	if arch != architecture.SelfHosted {
 		providers := map[string]bool{}
 		for _, w := range m.s.Workloads {
-			if arch == architecture.Managed || w.Complexity == spec.Complex {
+			if !onFleet(arch, w) {
 				providers[m.managedRoute[w.Complexity].provider] = true
 			}
 		}
@@ -911,7 +918,7 @@ func (m *model) routes(arch string, sh *modelcatalog.OpenModel, f *inference.Fle
 			v := w.MaxTTFTMs
 			r.MaxTTFTMs = &v
 		}
-		if arch == architecture.SelfHosted || (arch == architecture.Hybrid && w.Complexity == spec.Simple) {
+		if onFleet(arch, w) {
 			r.ServedBy, r.Model = architecture.SelfHosted, sh.ID
 			if f != nil && f.TTFTMs > 0 {
 				v := f.TTFTMs
