@@ -1,0 +1,109 @@
+package breakeven
+
+// The fleet: instance prices, the GPU choice, the sized fleet and the routes it serves.
+
+import (
+	"fmt"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// pricedInstances lists the instance types selling the GPU in the region
+// with a GPU-hour price for the pricing model, placed at pos in its range.
+func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error) {
+	if out, ok := m.priced[pos]; ok {
+		return out, nil
+	}
+	sh := m.s.SelfHosted
+	override := m.gpuHourOverride()
+	var out []inference.PricedInstance
+	for _, in := range m.cat.InstancesFor(m.gpu, sh.Region) {
+		var lo, hi float64
+		if override != nil {
+			lo, hi = override.Low, override.High
+		} else if pr, ok := in.GPUHourUSD[sh.Pricing]; ok {
+			lo, hi = pr.Low, pr.High
+		} else {
+			continue
+		}
+		out = append(out, inference.PricedInstance{Type: in.Type, GPUs: in.GPUs, GPUHourUSD: lo + pos*(hi-lo)})
+	}
+	if len(out) == 0 {
+		if len(m.cat.InstancesFor(m.gpu, sh.Region)) == 0 {
+			return nil, fmt.Errorf("the catalog has no instance type with %s GPUs in %s (a price book can add one)", m.gpu, sh.Region)
+		}
+		return nil, fmt.Errorf("the catalog has no %s price for %s instances in %s (set self_hosted.gpu_hour_usd)", sh.Pricing, m.gpu, sh.Region)
+	}
+	m.priced[pos] = out
+	return out, nil
+}
+
+// gpuHourOverride is the spec's gpu_hour_usd when it prices the GPU being
+// sized: it names the price of the spec's own GPU, not of the others sizing
+// may try.
+func (m *model) gpuHourOverride() *spec.Range {
+	if m.gpu == m.s.SelfHosted.GPU {
+		return m.s.SelfHosted.GPUHourUSD
+	}
+	return nil
+}
+
+// useGPU sizes the self-hosted options on gpu from now on.
+func (m *model) useGPU(gpu string) {
+	if gpu != m.gpu {
+		m.gpu = gpu
+		m.priced = map[float64][]inference.PricedInstance{}
+	}
+}
+
+func (m *model) fleetOf(arch string, sh *modelcatalog.OpenModel, f inference.Fleet, gpuHour float64) *Fleet {
+	s := m.s.SelfHosted
+	fl := &Fleet{Model: sh, GPU: m.gpu, Region: s.Region, Pricing: s.Pricing, Schedule: s.Schedule, BilledHours: m.billedHours(), Fixed: s.GPUs > 0, Sized: f, TargetUtilization: s.TargetUtilization}
+	if r := m.gpuHourOverride(); r != nil {
+		fl.GPUHourUSD = *r
+	} else {
+		for _, in := range m.cat.InstancesFor(m.gpu, s.Region) {
+			if in.Type == f.InstanceType {
+				pr := in.GPUHourUSD[s.Pricing]
+				fl.GPUHourUSD = spec.Range{Low: pr.Low, High: pr.High}
+				if pr.Estimate {
+					fl.Notes = append(fl.Notes, fmt.Sprintf("the %s price of %s is an estimate: %s", s.Pricing, in.Type, pr.Source.Source))
+				}
+			}
+		}
+	}
+	fl.VLLMArgs = inference.VLLMArgs(sh, f)
+	fl.Notes = append(fl.Notes, f.Notes...)
+	return fl
+}
+
+// routes says which model serves each workload.
+func (m *model) routes(arch string, sh *modelcatalog.OpenModel, f *inference.Fleet) []Route {
+	var out []Route
+	for _, w := range m.s.Workloads {
+		r := Route{Workload: w.Name, Complexity: w.Complexity, Share: w.Share, ContextTokens: w.ContextTokens}
+		if w.MaxTTFTMs > 0 {
+			v := w.MaxTTFTMs
+			r.MaxTTFTMs = &v
+		}
+		if onFleet(arch, w) {
+			r.ServedBy, r.Model = architecture.SelfHosted, sh.ID
+			if f != nil && f.TTFTMs > 0 {
+				v := f.TTFTMs
+				r.TTFTMs = &v
+			}
+		} else {
+			c := m.managedRoute[w.Complexity]
+			r.ServedBy, r.Model, r.Provider = architecture.Managed, c.model.ID, c.provider
+			if c.model.TTFTMs != nil {
+				v := c.model.TTFTMs.Value
+				r.TTFTMs = &v
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
