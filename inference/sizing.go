@@ -135,112 +135,44 @@ func Size(r Request) (Fleet, error) {
 	if len(r.Instances) == 0 {
 		return Fleet{}, fmt.Errorf("size fleet: no priced instance type sells %s", r.GPU.ID)
 	}
-	var f Fleet
-	f.WeightsGB = r.Model.WeightsGB
-	if r.Model.WeightsDType == "fp8" {
-		f.Quantization = "fp8"
-	}
-	maxCtx := r.MaxContextTokens
-	if maxCtx < 1 {
-		maxCtx = 1
-	}
+	maxCtx := max(r.MaxContextTokens, 1)
 	if r.Model.MaxContext > 0 && maxCtx > r.Model.MaxContext {
 		return Fleet{}, fmt.Errorf("size fleet: a workload needs %d context tokens, above %s's maximum of %d", maxCtx, r.Model.ID, r.Model.MaxContext)
 	}
-	f.MaxModelLen = maxCtx
-	kvPerToken := float64(r.Model.KVBytes()) / 1e9 // GB per token
-	mean := math.Max(r.MeanContextTokens, 1)
-	target := r.TargetUtilization
-	if target <= 0 || target > 1 {
-		target = 0.7
+	e := sizingEnv{
+		maxCtx:      maxCtx,
+		kvPerToken:  float64(r.Model.KVBytes()) / 1e9, // GB per token
+		mean:        math.Max(r.MeanContextTokens, 1),
+		target:      r.TargetUtilization,
+		minReplicas: max(r.MinReplicas, 1),
 	}
-	minReplicas := max(r.MinReplicas, 1)
-	limit := 0
+	if e.target <= 0 || e.target > 1 {
+		e.target = 0.7
+	}
 	for _, in := range r.Instances {
-		limit = max(limit, in.GPUs)
+		e.limit = max(e.limit, in.GPUs)
 	}
 	if r.FixedGPUs > 0 {
-		limit = min(limit, r.FixedGPUs)
+		e.limit = min(e.limit, r.FixedGPUs)
 	}
 
 	// A replica must hold the weights and at least one full context of the
-	// largest workload. A replica measured at concurrency C with utilization
-	// u has about C × u requests in flight; when its KV cache holds fewer, it
-	// runs proportionally slower. Among the tensor-parallel sizes that fit,
-	// the one whose fleet costs least wins, the smallest on a tie: a larger
-	// size buys KV room for long contexts, a smaller one more replicas per GPU.
+	// largest workload. Among the tensor-parallel sizes that fit, the one
+	// whose fleet costs least wins, the smallest on a tie: a larger size
+	// buys KV room for long contexts, a smaller one more replicas per GPU.
 	var chosen candidate
 	found := false
 	unpredicted := ""
 	chosenCost := math.Inf(1)
 	for _, size := range modelcatalog.TensorParallelSizes {
-		if size > limit {
+		if size > e.limit {
 			break
 		}
-		free := float64(size)*r.GPU.MemoryGB*GPUMemoryUtilization - r.Model.WeightsGB
-		if free < float64(maxCtx)*kvPerToken {
-			continue
+		c, cost, why, ok := r.tryTP(size, e)
+		if why != "" {
+			unpredicted = why
 		}
-		t, err := throughputAt(r.Model.ID, r.GPU.ID, size, r.Throughput, r.Explain)
-		if err != nil {
-			// No published figure: the performance model predicts one.
-			var why string
-			if t, why = predictedThroughput(r, size); why != "" {
-				unpredicted = fmt.Sprintf("%v, and the performance model cannot predict TP %d: %s", err, size, why)
-				continue
-			}
-		}
-		c := candidate{tp: size, kvGB: free, tput: withRoofline(t, r.Model, r.GPU, size), published: err == nil && !t.Estimate && t.DerivedFrom == "", row: t}
-		c.maxSeqs = max(1, min(MaxNumSeqs, int(free/(mean*kvPerToken))))
-		busy := busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput)
-		replicas := r.replicas(busy, size, target, minReplicas)
-		inFlight := math.Ceil(float64(max(t.Concurrency, 1)) * math.Min(1, busy/float64(replicas)))
-		if float64(c.maxSeqs) < inFlight {
-			scale := float64(c.maxSeqs) / inFlight
-			c.tput.PrefillTokS *= scale
-			c.tput.DecodeTokS *= scale
-			if r.Explain {
-				c.note = fmt.Sprintf("the KV cache holds %d sequences of %.0f tokens, under the %.0f in flight at peak: throughput scaled by %.2f",
-					c.maxSeqs, mean, inFlight, scale)
-			}
-		}
-		replicas = r.replicas(busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput), size, target, minReplicas)
-		if r.CachedInputShare > 0 {
-			// Cached prefixes skip prefill; how many the fleet keeps
-			// depends on the replica count, so settle it in two passes.
-			c.hit, c.hitNote = r.prefixHit(c, inFlight, replicas, kvPerToken, mean)
-			replicas = r.replicas(busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput), size, target, minReplicas)
-			c.hit, c.hitNote = r.prefixHit(c, inFlight, replicas, kvPerToken, mean)
-			replicas = r.replicas(busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput), size, target, minReplicas)
-		}
-		pack := cheapestPacking(r.Instances, size, replicas)
-		if rpi := pack.GPUs / size; r.Model.Experts > 0 && rpi > 1 {
-			// vLLM runs a mixture of experts' data-parallel ranks as one
-			// expert-parallel group (--enable-expert-parallel): the experts
-			// spread over the instance, every step synchronised. Figures
-			// measured on independent replicas scale by what the
-			// performance model says that costs or buys.
-			// The scaled figure stands only if the packing it leads to
-			// still runs rpi ranks an instance.
-			if scale, note, ok := expertParallelScale(r, size, rpi); ok {
-				scaled := c.tput
-				scaled.PrefillTokS *= scale
-				scaled.DecodeTokS *= scale
-				n := r.replicas(busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, scaled), size, target, minReplicas)
-				if p := cheapestPacking(r.Instances, size, n); p.GPUs/size == rpi {
-					c.tput, c.epNote, replicas, pack = scaled, note, n, p
-				}
-			}
-		}
-		cost := float64(ceilDiv(replicas, pack.GPUs/size)*pack.GPUs) * pack.GPUHourUSD
-		if r.FixedGPUs > 0 {
-			// A fixed fleet is billed as given at every size: prefer the
-			// size whose instances hold exactly that many GPUs (the fleet
-			// provisioned is the fleet priced), then the most capacity.
-			packed := ceilDiv(replicas, pack.GPUs/size) * pack.GPUs
-			cost = float64(packed-r.FixedGPUs)*1e6 + busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput)/float64(replicas)
-		}
-		if cost < chosenCost-1e-9 {
+		if ok && cost < chosenCost-1e-9 {
 			chosen, chosenCost, found = c, cost, true
 		}
 	}
@@ -248,7 +180,100 @@ func Size(r Request) (Fleet, error) {
 		if unpredicted != "" {
 			return Fleet{}, fmt.Errorf("%s", unpredicted)
 		}
-		return Fleet{}, fmt.Errorf("size fleet: %s (%.0f GB of weights) with a %d-token context fits no tensor-parallel size up to %d %s GPUs", r.Model.ID, r.Model.WeightsGB, maxCtx, limit, r.GPU.ID)
+		return Fleet{}, fmt.Errorf("size fleet: %s (%.0f GB of weights) with a %d-token context fits no tensor-parallel size up to %d %s GPUs", r.Model.ID, r.Model.WeightsGB, maxCtx, e.limit, r.GPU.ID)
+	}
+	return r.fleetOf(chosen, e), nil
+}
+
+// sizingEnv holds what every tensor-parallel size is sized against.
+type sizingEnv struct {
+	maxCtx      int
+	kvPerToken  float64 // GB per token of KV cache
+	mean        float64 // mean context tokens of a request
+	target      float64 // target utilization
+	minReplicas int
+	limit       int // most GPUs one instance (or the fixed fleet) holds
+}
+
+// tryTP sizes the fleet at one tensor-parallel size and returns its cost
+// to compare with the other sizes. ok is false when the size does not
+// hold the weights and a context, or has no figure; why then says why no
+// figure could be predicted.
+func (r Request) tryTP(size int, e sizingEnv) (c candidate, cost float64, why string, ok bool) {
+	free := float64(size)*r.GPU.MemoryGB*GPUMemoryUtilization - r.Model.WeightsGB
+	if free < float64(e.maxCtx)*e.kvPerToken {
+		return c, 0, "", false
+	}
+	t, err := throughputAt(r.Model.ID, r.GPU.ID, size, r.Throughput, r.Explain)
+	if err != nil {
+		// No published figure: the performance model predicts one.
+		var reason string
+		if t, reason = predictedThroughput(r, size); reason != "" {
+			return c, 0, fmt.Sprintf("%v, and the performance model cannot predict TP %d: %s", err, size, reason), false
+		}
+	}
+	c = candidate{tp: size, kvGB: free, tput: withRoofline(t, r.Model, r.GPU, size), published: err == nil && !t.Estimate && t.DerivedFrom == "", row: t}
+	// A replica measured at concurrency C with utilization u has about
+	// C × u requests in flight; when its KV cache holds fewer, it runs
+	// proportionally slower.
+	c.maxSeqs = max(1, min(MaxNumSeqs, int(free/(e.mean*e.kvPerToken))))
+	busy := busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput)
+	replicas := r.replicas(busy, size, e.target, e.minReplicas)
+	inFlight := math.Ceil(float64(max(t.Concurrency, 1)) * math.Min(1, busy/float64(replicas)))
+	if float64(c.maxSeqs) < inFlight {
+		scale := float64(c.maxSeqs) / inFlight
+		c.tput.PrefillTokS *= scale
+		c.tput.DecodeTokS *= scale
+		if r.Explain {
+			c.note = fmt.Sprintf("the KV cache holds %d sequences of %.0f tokens, under the %.0f in flight at peak: throughput scaled by %.2f",
+				c.maxSeqs, e.mean, inFlight, scale)
+		}
+	}
+	replicas = r.replicas(busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput), size, e.target, e.minReplicas)
+	if r.CachedInputShare > 0 {
+		// Cached prefixes skip prefill; how many the fleet keeps
+		// depends on the replica count, so settle it in two passes.
+		c.hit, c.hitNote = r.prefixHit(c, inFlight, replicas, e.kvPerToken, e.mean)
+		replicas = r.replicas(busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput), size, e.target, e.minReplicas)
+		c.hit, c.hitNote = r.prefixHit(c, inFlight, replicas, e.kvPerToken, e.mean)
+		replicas = r.replicas(busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput), size, e.target, e.minReplicas)
+	}
+	pack := cheapestPacking(r.Instances, size, replicas)
+	if rpi := pack.GPUs / size; r.Model.Experts > 0 && rpi > 1 {
+		// vLLM runs a mixture of experts' data-parallel ranks as one
+		// expert-parallel group (--enable-expert-parallel): the experts
+		// spread over the instance, every step synchronised. Figures
+		// measured on independent replicas scale by what the
+		// performance model says that costs or buys.
+		// The scaled figure stands only if the packing it leads to
+		// still runs rpi ranks an instance.
+		if scale, note, ok := expertParallelScale(r, size, rpi); ok {
+			scaled := c.tput
+			scaled.PrefillTokS *= scale
+			scaled.DecodeTokS *= scale
+			n := r.replicas(busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, scaled), size, e.target, e.minReplicas)
+			if p := cheapestPacking(r.Instances, size, n); p.GPUs/size == rpi {
+				c.tput, c.epNote, replicas, pack = scaled, note, n, p
+			}
+		}
+	}
+	cost = float64(ceilDiv(replicas, pack.GPUs/size)*pack.GPUs) * pack.GPUHourUSD
+	if r.FixedGPUs > 0 {
+		// A fixed fleet is billed as given at every size: prefer the
+		// size whose instances hold exactly that many GPUs (the fleet
+		// provisioned is the fleet priced), then the most capacity.
+		packed := ceilDiv(replicas, pack.GPUs/size) * pack.GPUs
+		cost = float64(packed-r.FixedGPUs)*1e6 + busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput)/float64(replicas)
+	}
+	return c, cost, "", true
+}
+
+// fleetOf is the fleet of the chosen tensor-parallel size: its notes,
+// replicas, packing onto instances and the target-tracking rate.
+func (r Request) fleetOf(chosen candidate, e sizingEnv) Fleet {
+	f := Fleet{WeightsGB: r.Model.WeightsGB, MaxModelLen: e.maxCtx}
+	if r.Model.WeightsDType == "fp8" {
+		f.Quantization = "fp8"
 	}
 	tp := chosen.tp
 	f.TensorParallel, f.KVCacheGB, f.MaxNumSeqs = tp, chosen.kvGB, chosen.maxSeqs
@@ -274,8 +299,8 @@ func Size(r Request) (Fleet, error) {
 	}
 	f.PrefixHitRate = chosen.hit
 	busy := busyReplicas(r.prefill(chosen.hit), r.PeakOutputTokS, tput)
-	f.Replicas = r.replicas(busy, tp, target, minReplicas)
-	f.BaselineReplicas = min(f.Replicas, max(minReplicas, int(math.Ceil(busy/math.Max(r.PeakToAverage, 1)/target-1e-9))))
+	f.Replicas = r.replicas(busy, tp, e.target, e.minReplicas)
+	f.BaselineReplicas = min(f.Replicas, max(e.minReplicas, int(math.Ceil(busy/math.Max(r.PeakToAverage, 1)/e.target-1e-9))))
 	f.PeakUtilization = busy / float64(f.Replicas)
 
 	pack := cheapestPacking(r.Instances, tp, f.Replicas)
@@ -289,16 +314,16 @@ func Size(r Request) (Fleet, error) {
 		// The spec's count is billed; the instance runs only its replicas.
 		f.BilledGPUs = r.FixedGPUs
 		f.ReplicasPerInstance = min(f.ReplicasPerInstance, f.Replicas)
-		f.TargetRequestsPerMinute = targetRequests(r, tput, busy, target, mean, f.ReplicasPerInstance)
-		return f, nil
+		f.TargetRequestsPerMinute = targetRequests(r, tput, busy, e.target, e.mean, f.ReplicasPerInstance)
+		return f
 	}
 	// Every billed GPU serves: the last instance's spare GPUs run extra
 	// data-parallel replicas at no extra cost.
 	f.Replicas = f.Instances * f.ReplicasPerInstance
 	f.BaselineReplicas = min(f.Replicas, f.BaselineInstances*f.ReplicasPerInstance)
 	f.PeakUtilization = busy / float64(f.Replicas)
-	f.TargetRequestsPerMinute = targetRequests(r, tput, busy, target, mean, f.ReplicasPerInstance)
-	return f, nil
+	f.TargetRequestsPerMinute = targetRequests(r, tput, busy, e.target, e.mean, f.ReplicasPerInstance)
+	return f
 }
 
 // targetRequests is the requests a minute an instance of rpi replicas takes
