@@ -35,7 +35,10 @@ func (m *model) served(arch string) []spec.Workload {
 	return out
 }
 
-// evaluate computes an option's cost at one scenario.
+// evaluate computes an option's cost at one scenario: DESIGN.md's formula
+// line by line (tokens, fleet, line items, quality gap), on the hot path of
+// the breakeven sweep, where it reuses one buffer; kept whole so the
+// formula reads in one place.
 func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, detail bool) (evaluation, error) {
 	var ev evaluation
 	if !detail {

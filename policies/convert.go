@@ -93,7 +93,9 @@ var (
 // reflectValue converts v as json.Marshal would encode it. Anything whose
 // encoding has rules of its own (custom marshalers, embedded structs, the
 // ",string" option, []byte, non-string map keys) goes through
-// json.Marshal, so the result never differs from the JSON form.
+// json.Marshal, so the result never differs from the JSON form. It is one
+// switch over reflect's kinds, kept whole so that every kind's rule reads
+// beside the others.
 func reflectValue(v reflect.Value) (ast.Value, error) {
 	if !v.IsValid() {
 		return ast.NullValue, nil

@@ -437,7 +437,10 @@ type inputChange struct {
 	apply             func(dst *spec.Spec)
 }
 
-// inputChanges lists the inputs that differ, in attribution order.
+// inputChanges lists the inputs that differ, in attribution order. It is a
+// table, one line per spec attribute in the spec language's order, which
+// TestInputChangesCoverEveryField keeps complete: its length is the
+// language's, and splitting it would hide the order.
 func inputChanges(base, head *spec.Spec) []inputChange {
 	var out []inputChange
 	add := func(input string, b, h any, apply func(dst *spec.Spec)) {

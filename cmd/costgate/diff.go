@@ -22,6 +22,8 @@ import (
 
 var diffFormats = report.FormatsOf[report.DiffOutputter]()
 
+// newDiffCmd is long for its help text, which teaches the attribution;
+// the work is in diffInputs, baseRulesAt and review.CompareWith.
 func newDiffCmd() *cobra.Command {
 	var f planFlags
 	var baseRef, failAbove string

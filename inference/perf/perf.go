@@ -122,6 +122,11 @@ const (
 // Predict predicts the configuration with the fitted factors.
 func Predict(c Config) Result { return predict(c, Fitted) }
 
+// predict is one derivation read top to bottom — the configuration
+// checked, memory and the KV cache, the decode batch, one decode step,
+// prefill, then throughput and latency — each step using the quantities
+// of the ones before it; split into functions it would pass a dozen of
+// them along, so it stays whole on purpose.
 func predict(c Config, p Params) Result {
 	var r Result
 	m, g := c.Model, c.GPU
