@@ -62,10 +62,13 @@ func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, deta
 	}
 	secrets := 0
 	if arch != architecture.SelfHosted {
+		// One API-key secret per provider the managed routes call;
+		// Bedrock is called with the gateway role's IAM credentials and
+		// keeps no key.
 		providers := map[string]bool{}
 		for _, w := range m.s.Workloads {
-			if !onFleet(arch, w) {
-				providers[m.managedRoute[w.Complexity].provider] = true
+			if prov := m.managedRoute[w.Complexity].provider; !onFleet(arch, w) && prov != modelcatalog.ProviderBedrock {
+				providers[prov] = true
 			}
 		}
 		secrets += len(providers)

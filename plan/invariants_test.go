@@ -297,3 +297,77 @@ deny := true
 		})
 	}
 }
+
+// TestPricedResourcesArePreviewed: what the plan charges for is what
+// pulumi up would register, for every example's decided option: each
+// priced secret, alarm, load balancer and NAT gateway is a previewed
+// resource, every previewed one is priced, and the priced instances are
+// the auto scaling group's maximum.
+func TestPricedResourcesArePreviewed(t *testing.T) {
+	examples, err := filepath.Glob("../examples/*.hcl")
+	if err != nil || len(examples) == 0 {
+		t.Fatalf("no examples: %v", err)
+	}
+	cat := modelcatalog.Default()
+	unit := func(name string) float64 {
+		for _, l := range cat.LineItems {
+			if l.Name == name {
+				return l.MonthlyUSD
+			}
+		}
+		t.Fatalf("catalog has no line item %q", name)
+		return 0
+	}
+	ev := builtinPolicies()
+	for _, path := range examples {
+		t.Run(filepath.Base(path), func(t *testing.T) {
+			p, err := plan.Build(context.Background(), parseSeed(t, path), plan.Options{AsOf: fuzzDate, Policies: ev, Gate: stacks.GateWith(ev, stacks.Config{})})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := p.Chosen()
+			if o == nil {
+				if len(p.Resources) != 0 {
+					t.Errorf("blocked plan previews %d resources", len(p.Resources))
+				}
+				return
+			}
+			previewed := map[string]int{}
+			for _, r := range p.Resources {
+				previewed[r.Type]++
+			}
+			priced := func(name string) int {
+				for _, it := range o.LineItems {
+					if it.Name == name {
+						return int(it.MonthlyUSD.Expected/unit(name) + 0.5)
+					}
+				}
+				return 0
+			}
+			checks := []struct {
+				item, resource string
+			}{
+				{"Secrets Manager secret", "aws:secretsmanager/secret:Secret"},
+				{"CloudWatch alarm", "aws:cloudwatch/metricAlarm:MetricAlarm"},
+				{"application load balancer", "aws:lb/loadBalancer:LoadBalancer"},
+				{"NAT gateway and its public IPv4 address", "aws:ec2/natGateway:NatGateway"},
+			}
+			for _, c := range checks {
+				if got, want := priced(c.item), previewed[c.resource]; got != want {
+					t.Errorf("%s: %d priced as %q, %d %s previewed", o.Architecture, got, c.item, want, c.resource)
+				}
+			}
+			if s := o.Sizing; s != nil {
+				var maxSize float64
+				for _, r := range p.Resources {
+					if r.Type == "aws:autoscaling/group:Group" {
+						maxSize, _ = r.Properties["maxSize"].(float64)
+					}
+				}
+				if int(maxSize) != s.PeakInstances {
+					t.Errorf("%s: %d instances priced at peak, the auto scaling group allows %v", o.Architecture, s.PeakInstances, maxSize)
+				}
+			}
+		})
+	}
+}
