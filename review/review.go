@@ -225,37 +225,7 @@ func CompareWith(ctx context.Context, base, head *spec.Spec, baseRules, headRule
 // attribute re-plans base with one input changed at a time and records
 // the step each input adds; a change of price book or policies comes last.
 func (d *Diff) attribute(ctx context.Context, base, head *spec.Spec, bp *plan.Plan, baseRules, headRules Rules) error {
-	opts := baseRules.Options
-	changes := inputChanges(base, head)
-	work := cloneSpec(base)
-	for _, c := range changes {
-		c.apply(work)
-	}
-	// Anything the list of inputs does not know of moves in one last step
-	// of the spec, so the steps always end at head.
-	if !specsEqual(work, head) {
-		changes = append(changes, inputChange{input: "other", base: "", head: "", apply: func(dst *spec.Spec) {
-			name := dst.Filename
-			*dst = *cloneSpec(head)
-			dst.Filename = name
-		}})
-	}
-	// Then the rules: the head's price book, then the head's policies.
-	stepOpts := make([]plan.Options, len(changes))
-	for i := range stepOpts {
-		stepOpts[i] = opts
-	}
-	if baseRules.PriceBookID != headRules.PriceBookID {
-		o := opts
-		o.Catalog = headRules.Catalog
-		changes = append(changes, inputChange{input: "price book", base: baseRules.PriceBookID, head: headRules.PriceBookID, apply: func(*spec.Spec) {}})
-		stepOpts = append(stepOpts, o)
-		opts = o
-	}
-	if baseRules.PoliciesID != headRules.PoliciesID {
-		changes = append(changes, inputChange{input: "policies", base: baseRules.PoliciesID, head: headRules.PoliciesID, apply: func(*spec.Spec) {}})
-		stepOpts = append(stepOpts, headRules.Options)
-	}
+	changes, stepOpts := steps(base, head, baseRules, headRules)
 
 	// Both sides' options: each is attributed only when priced on both.
 	var archs []string
@@ -270,7 +240,7 @@ func (d *Diff) attribute(ctx context.Context, base, head *spec.Spec, bp *plan.Pl
 	if decided {
 		prevDecided = *d.Decision.BaseUSD
 	}
-	work = cloneSpec(base)
+	work := cloneSpec(base)
 	for i, c := range changes {
 		c.apply(work)
 		p := d.Head
@@ -304,6 +274,47 @@ func (d *Diff) attribute(ctx context.Context, base, head *spec.Spec, bp *plan.Pl
 		}
 		d.Inputs = append(d.Inputs, step)
 	}
+	d.total(archs, decided)
+	return nil
+}
+
+// steps lists the changes in attribution order with the options each is
+// planned under: the spec's inputs (and "other" for anything the list
+// does not know of, so the steps always end at head) under the base's
+// rules, then the head's price book, then the head's policies.
+func steps(base, head *spec.Spec, baseRules, headRules Rules) ([]inputChange, []plan.Options) {
+	opts := baseRules.Options
+	changes := inputChanges(base, head)
+	work := cloneSpec(base)
+	for _, c := range changes {
+		c.apply(work)
+	}
+	if !specsEqual(work, head) {
+		changes = append(changes, inputChange{input: "other", base: "", head: "", apply: func(dst *spec.Spec) {
+			name := dst.Filename
+			*dst = *cloneSpec(head)
+			dst.Filename = name
+		}})
+	}
+	stepOpts := make([]plan.Options, len(changes))
+	for i := range stepOpts {
+		stepOpts[i] = opts
+	}
+	if baseRules.PriceBookID != headRules.PriceBookID {
+		o := opts
+		o.Catalog = headRules.Catalog
+		changes = append(changes, inputChange{input: "price book", base: baseRules.PriceBookID, head: headRules.PriceBookID, apply: func(*spec.Spec) {}})
+		stepOpts = append(stepOpts, o)
+	}
+	if baseRules.PoliciesID != headRules.PoliciesID {
+		changes = append(changes, inputChange{input: "policies", base: baseRules.PoliciesID, head: headRules.PoliciesID, apply: func(*spec.Spec) {}})
+		stepOpts = append(stepOpts, headRules.Options)
+	}
+	return changes, stepOpts
+}
+
+// total sums the steps, which add up to the whole change.
+func (d *Diff) total(archs []string, decided bool) {
 	for _, a := range archs {
 		sum := 0.0
 		for _, in := range d.Inputs {
@@ -319,7 +330,6 @@ func (d *Diff) attribute(ctx context.Context, base, head *spec.Spec, bp *plan.Pl
 		sum = cents(sum)
 		d.Totals.DecisionUSD = &sum
 	}
-	return nil
 }
 
 func decidedUSD(p *plan.Plan) *float64 {
