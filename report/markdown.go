@@ -276,7 +276,20 @@ func DiffMarkdown(w io.Writer, diffs []*review.Diff) error {
 func diffMarkdown(b *strings.Builder, d *review.Diff) {
 	fmt.Fprintf(b, "### %s — %s\n\n", mdCode(d.Spec), Headline(d))
 	fmt.Fprintf(b, "Team %s, priced for %s. **Decision:** %s.\n\n", mdCode(d.Team), d.AsOf, decisionLine(d.Decision))
+	mdDiffOptions(b, d)
+	mdDiffPolicies(b, d)
+	if d.New {
+		return
+	}
+	if top := movers(d); top != "" {
+		fmt.Fprintf(b, "\n**What moved the decided cost:** %s.\n", top)
+	}
+	mdAttribution(b, d)
+	mdDiffRanges(b, d)
+}
 
+// mdDiffOptions is the table of each option's base, head and change.
+func mdDiffOptions(b *strings.Builder, d *review.Diff) {
 	b.WriteString("| Option | Base | Head | Change | Head range | Status |\n|---|--:|--:|--:|--:|---|\n")
 	for _, o := range d.Options {
 		name := o.Architecture
@@ -296,7 +309,11 @@ func diffMarkdown(b *strings.Builder, d *review.Diff) {
 			deltaCell(o.Delta, func(m plan.Money) float64 { return m.Expected }), rng, status)
 	}
 	b.WriteString("\nExpected USD per month.\n\n")
+}
 
+// mdDiffPolicies lists the loosenings and the policy results that
+// appeared or cleared, at most MaxFindings.
+func mdDiffPolicies(b *strings.Builder, d *review.Diff) {
 	for _, l := range d.Loosened {
 		fmt.Fprintf(b, "**Loosened:** %s (line %d): %s\n\n", mdCode(l.Attribute), l.Line, cell(l.Message))
 	}
@@ -316,14 +333,10 @@ func diffMarkdown(b *strings.Builder, d *review.Diff) {
 			fmt.Fprintf(b, "- %s: %s %s (%s): %s\n", pc.Change, kind, mdCode(pc.Policy), cell(pc.Option), cell(pc.Message))
 		}
 	}
+}
 
-	if d.New {
-		return
-	}
-	if top := movers(d); top != "" {
-		fmt.Fprintf(b, "\n**What moved the decided cost:** %s.\n", top)
-	}
-
+// mdAttribution folds the attribution table.
+func mdAttribution(b *strings.Builder, d *review.Diff) {
 	archs := attributedArchs(d)
 	fmt.Fprintf(b, "\n<details><summary>Attribution: %d input(s) changed</summary>\n\n", len(d.Inputs))
 	if len(d.Inputs) == 0 {
@@ -352,7 +365,10 @@ func diffMarkdown(b *strings.Builder, d *review.Diff) {
 		fmt.Fprintf(b, "Expected USD per month. How: %s.\n", d.Order)
 	}
 	b.WriteString("\n</details>\n")
+}
 
+// mdDiffRanges folds the ranges, the verdict and the breakeven.
+func mdDiffRanges(b *strings.Builder, d *review.Diff) {
 	b.WriteString("\n<details><summary>Ranges, verdict and breakeven</summary>\n\n| Option | Δ low | Δ expected | Δ high |\n|---|--:|--:|--:|\n")
 	for _, o := range d.Options {
 		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", o.Architecture,
