@@ -82,7 +82,50 @@ type scrape struct {
 }
 
 func importVLLM(in *inputs, paths []string) error {
-	opts := in.opts
+	scrapes, err := readScrapes(in, paths)
+	if err != nil {
+		return err
+	}
+	if scrapes, err = orderScrapes(in, scrapes); err != nil {
+		return err
+	}
+	if len(scrapes) < 2 {
+		return fmt.Errorf("%w: rates need two or more scrapes in the period; got %d", ErrNoUsage, len(scrapes))
+	}
+	fl := fleetRates(scrapes)
+	if fl.PromptTokens+fl.GenerationTokens == 0 {
+		return fmt.Errorf("%w: no prompt or generation tokens were processed between the first scrape and the last (is this vLLM's /metrics?)", ErrNoUsage)
+	}
+	fleetModels(fl, scrapes, in.opts)
+	first, last := scrapes[0], scrapes[len(scrapes)-1]
+	secs := last.at.Sub(first.at).Seconds()
+	if fl.CounterResets > 0 {
+		in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d counters started over between scrapes (a restart): each increase after a reset counts from zero", fl.CounterResets))
+	}
+	for _, p := range []*float64{&fl.PromptTokS, &fl.GenerationTokS, &fl.PeakTokS, &fl.PeakPromptTokS, &fl.PeakGenerationTokS} {
+		*p = round(*p, 4)
+	}
+	for _, p := range []*float64{fl.PrefixCacheHitRate, fl.KVCacheUsagePerc, fl.PeakKVCacheUsagePerc} {
+		if p != nil {
+			*p = round(*p, shareDecimals)
+		}
+	}
+	if fl.MeanTTFTMs != nil {
+		*fl.MeanTTFTMs = round(*fl.MeanTTFTMs, 3)
+	}
+	in.res.Records = int64(len(scrapes))
+	if first.stamped {
+		in.res.Period = Period{Since: first.at.UTC().Format(time.RFC3339), Until: last.at.UTC().Format(time.RFC3339), Days: round(secs/86400, 4)}
+	} else {
+		in.res.Period = Period{Days: round(secs/86400, 4)}
+	}
+	in.res.Fleet = fl
+	return nil
+}
+
+// readScrapes reads every file as one scrape; with --skip-invalid a
+// malformed scrape is left out whole.
+func readScrapes(in *inputs, paths []string) ([]*scrape, error) {
 	var scrapes []*scrape
 	for _, p := range paths {
 		var sc *scrape
@@ -96,15 +139,23 @@ func importVLLM(in *inputs, paths []string) error {
 			// A malformed scrape is skipped whole: its counters cannot be
 			// trusted in part.
 			if err := in.invalid(re); err != nil {
-				return err
+				return nil, err
 			}
 			continue
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		scrapes = append(scrapes, sc)
 	}
+	return scrapes, nil
+}
+
+// orderScrapes puts the scrapes in time order: by their samples'
+// timestamps (kept within --since/--until), or --interval apart in the
+// order given.
+func orderScrapes(in *inputs, scrapes []*scrape) ([]*scrape, error) {
+	opts := in.opts
 	stamped := 0
 	for _, sc := range scrapes {
 		if sc.stamped {
@@ -116,7 +167,7 @@ func importVLLM(in *inputs, paths []string) error {
 		sort.SliceStable(scrapes, func(i, j int) bool { return scrapes[i].at.Before(scrapes[j].at) })
 		for i := 1; i < len(scrapes); i++ {
 			if scrapes[i].at.Equal(scrapes[i-1].at) {
-				return fmt.Errorf("%s and %s are scrapes of the same instant (%s): pass each scrape once", scrapes[i-1].file, scrapes[i].file, scrapes[i].at.Format(time.RFC3339))
+				return nil, fmt.Errorf("%s and %s are scrapes of the same instant (%s): pass each scrape once", scrapes[i-1].file, scrapes[i].file, scrapes[i].at.Format(time.RFC3339))
 			}
 		}
 		var kept []*scrape
@@ -129,19 +180,22 @@ func importVLLM(in *inputs, paths []string) error {
 		}
 		scrapes = kept
 	case stamped > 0:
-		return errors.New("some scrapes carry sample timestamps and some do not: pass scrapes of one kind")
+		return nil, errors.New("some scrapes carry sample timestamps and some do not: pass scrapes of one kind")
 	case opts.Interval <= 0:
-		return errors.New("the scrapes' samples carry no timestamps: give the time between consecutive scrapes with --interval (for example --interval 60s); files are taken in the order given")
+		return nil, errors.New("the scrapes' samples carry no timestamps: give the time between consecutive scrapes with --interval (for example --interval 60s); files are taken in the order given")
 	case !opts.Since.IsZero() || !opts.Until.IsZero():
-		return errors.New("--since and --until need scrapes whose samples carry timestamps")
+		return nil, errors.New("--since and --until need scrapes whose samples carry timestamps")
 	default:
 		for i, sc := range scrapes {
 			sc.at = time.Unix(0, 0).UTC().Add(time.Duration(i) * opts.Interval)
 		}
 	}
-	if len(scrapes) < 2 {
-		return fmt.Errorf("%w: rates need two or more scrapes in the period; got %d", ErrNoUsage, len(scrapes))
-	}
+	return scrapes, nil
+}
+
+// fleetRates derives the token rates, peaks, prefix-cache hit rate, TTFT
+// and KV-cache use from the counters and gauges of the scrapes.
+func fleetRates(scrapes []*scrape) *Fleet {
 	fl := &Fleet{Scrapes: len(scrapes), Models: []string{}, UnmappedModels: []string{}}
 	first, last := scrapes[0], scrapes[len(scrapes)-1]
 	secs := last.at.Sub(first.at).Seconds()
@@ -190,9 +244,11 @@ func importVLLM(in *inputs, paths []string) error {
 			fl.KVCacheUsagePerc = &v
 		}
 	}
-	if fl.PromptTokens+fl.GenerationTokens == 0 {
-		return fmt.Errorf("%w: no prompt or generation tokens were processed between the first scrape and the last (is this vLLM's /metrics?)", ErrNoUsage)
-	}
+	return fl
+}
+
+// fleetModels maps the served model names through the catalog.
+func fleetModels(fl *Fleet, scrapes []*scrape, opts Options) {
 	mapper := newModelMapper(opts.Catalog)
 	seen := map[string]bool{}
 	for _, sc := range scrapes {
@@ -211,28 +267,6 @@ func importVLLM(in *inputs, paths []string) error {
 	}
 	sort.Strings(fl.Models)
 	sort.Strings(fl.UnmappedModels)
-	if fl.CounterResets > 0 {
-		in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d counters started over between scrapes (a restart): each increase after a reset counts from zero", fl.CounterResets))
-	}
-	for _, p := range []*float64{&fl.PromptTokS, &fl.GenerationTokS, &fl.PeakTokS, &fl.PeakPromptTokS, &fl.PeakGenerationTokS} {
-		*p = round(*p, 4)
-	}
-	for _, p := range []*float64{fl.PrefixCacheHitRate, fl.KVCacheUsagePerc, fl.PeakKVCacheUsagePerc} {
-		if p != nil {
-			*p = round(*p, shareDecimals)
-		}
-	}
-	if fl.MeanTTFTMs != nil {
-		*fl.MeanTTFTMs = round(*fl.MeanTTFTMs, 3)
-	}
-	in.res.Records = int64(len(scrapes))
-	if first.stamped {
-		in.res.Period = Period{Since: first.at.UTC().Format(time.RFC3339), Until: last.at.UTC().Format(time.RFC3339), Days: round(secs/86400, 4)}
-	} else {
-		in.res.Period = Period{Days: round(secs/86400, 4)}
-	}
-	in.res.Fleet = fl
-	return nil
 }
 
 func contains(xs []string, x string) bool {
