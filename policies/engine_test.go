@@ -78,8 +78,8 @@ func TestEvaluatePlan(t *testing.T) {
 			name: "code may not leave the network",
 			plan: "code_stays_inside",
 			wantDeny: []finding{
-				{Policy: "compliance.external_api", Option: "hybrid", Message: "The hybrid option sends code to external APIs (review via anthropic/claude-sonnet-4.6), but the spec's compliance block says code may not leave the network."},
-				{Policy: "compliance.external_api", Option: "managed", Message: "The managed option sends code to external APIs (autocomplete via openai/gpt-5.4-mini, review via anthropic/claude-sonnet-4.6), but the spec's compliance block says code may not leave the network."},
+				{Policy: "compliance.external_api", Option: "hybrid", Message: "The hybrid option sends code to external APIs (review via anthropic/claude-sonnet-4.6), but the spec's compliance block says code may not leave the network.", Attribute: "compliance.code_may_leave_network"},
+				{Policy: "compliance.external_api", Option: "managed", Message: "The managed option sends code to external APIs (autocomplete via openai/gpt-5.4-mini, review via anthropic/claude-sonnet-4.6), but the spec's compliance block says code may not leave the network.", Attribute: "compliance.code_may_leave_network"},
 			},
 			wantWarn: []finding{},
 		},
@@ -87,8 +87,8 @@ func TestEvaluatePlan(t *testing.T) {
 			name: "provider outside the allow-list",
 			plan: "provider_allow_list",
 			wantDeny: []finding{
-				{Policy: "compliance.provider", Option: "hybrid", Message: `The hybrid option sends review to provider "anthropic", which is not an allowed provider (allowed: bedrock).`},
-				{Policy: "compliance.provider", Option: "managed", Message: `The managed option sends review to provider "anthropic", which is not an allowed provider (allowed: bedrock).`},
+				{Policy: "compliance.provider", Option: "hybrid", Message: `The hybrid option sends review to provider "anthropic", which is not an allowed provider (allowed: bedrock).`, Attribute: "compliance.allowed_providers"},
+				{Policy: "compliance.provider", Option: "managed", Message: `The managed option sends review to provider "anthropic", which is not an allowed provider (allowed: bedrock).`, Attribute: "compliance.allowed_providers"},
 			},
 			wantWarn: []finding{},
 		},
@@ -105,12 +105,12 @@ func TestEvaluatePlan(t *testing.T) {
 			name: "over the limit and the approval threshold",
 			plan: "over_budget",
 			wantDeny: []finding{
-				{Policy: "spend.approval", Option: "managed", Message: "The managed option's expected cost of $42,000 a month is above the $15,000 that needs approval; an unexpired override for spend.approval allows it."},
-				{Policy: "spend.approval", Option: "self_hosted", Message: "The self-hosted option's expected cost of $18,000 a month is above the $15,000 that needs approval; an unexpired override for spend.approval allows it."},
-				{Policy: "spend.limit", Option: "managed", Message: "The managed option's expected cost of $42,000 a month is above the budget's monthly limit of $30,000."},
+				{Policy: "spend.approval", Option: "managed", Message: "The managed option's expected cost of $42,000 a month is above the $15,000 that needs approval; an unexpired override for spend.approval allows it.", Attribute: "budget.approval_above_usd"},
+				{Policy: "spend.approval", Option: "self_hosted", Message: "The self-hosted option's expected cost of $18,000 a month is above the $15,000 that needs approval; an unexpired override for spend.approval allows it.", Attribute: "budget.approval_above_usd"},
+				{Policy: "spend.limit", Option: "managed", Message: "The managed option's expected cost of $42,000 a month is above the budget's monthly limit of $30,000.", Attribute: "budget.monthly_limit_usd"},
 			},
 			wantWarn: []finding{
-				{Policy: "spend.limit_risk", Option: "self_hosted", Message: "The self-hosted option is expected to cost $18,000 a month, within the budget's monthly limit of $30,000, but its high estimate of $31,000 is above it."},
+				{Policy: "spend.limit_risk", Option: "self_hosted", Message: "The self-hosted option is expected to cost $18,000 a month, within the budget's monthly limit of $30,000, but its high estimate of $31,000 is above it.", Attribute: "budget.monthly_limit_usd"},
 			},
 		},
 		{
@@ -129,7 +129,7 @@ func TestEvaluatePlan(t *testing.T) {
 				delete(option(t, plan, "hybrid")["monthly_usd"].(map[string]any), "expected")
 			},
 			wantDeny: []finding{
-				{Policy: "spend.unknown", Option: "hybrid", Message: "The hybrid option has no expected monthly cost, so it cannot be checked against the budget's approval threshold of $15,000 and monthly limit of $30,000."},
+				{Policy: "spend.unknown", Option: "hybrid", Message: "The hybrid option has no expected monthly cost, so it cannot be checked against the budget's approval threshold of $15,000 and monthly limit of $30,000.", Attribute: "budget"},
 			},
 			wantWarn: []finding{},
 		},
@@ -137,8 +137,8 @@ func TestEvaluatePlan(t *testing.T) {
 			name: "time to first token above the target or unknown",
 			plan: "latency",
 			wantDeny: []finding{
-				{Policy: "latency.ttft", Option: "hybrid", Message: "The hybrid option serves autocomplete with qwen3-coder-30b-a3b, whose p95 time to first token is unknown; the workload requires at most 200 ms."},
-				{Policy: "latency.ttft", Option: "managed", Message: "The managed option serves autocomplete with gpt-5.4-mini at a p95 time to first token of 450 ms, above the workload's limit of 200 ms."},
+				{Policy: "latency.ttft", Option: "hybrid", Message: "The hybrid option serves autocomplete with qwen3-coder-30b-a3b, whose p95 time to first token is unknown; the workload requires at most 200 ms.", Attribute: "workload.autocomplete.max_ttft_ms"},
+				{Policy: "latency.ttft", Option: "managed", Message: "The managed option serves autocomplete with gpt-5.4-mini at a p95 time to first token of 450 ms, above the workload's limit of 200 ms.", Attribute: "workload.autocomplete.max_ttft_ms"},
 			},
 			wantWarn: []finding{},
 		},
@@ -147,8 +147,8 @@ func TestEvaluatePlan(t *testing.T) {
 			plan:     "small_team",
 			wantDeny: []finding{},
 			wantWarn: []finding{
-				{Policy: "capacity.peak", Option: "hybrid", Message: "The hybrid fleet (2 x H100) would run at 95% of its capacity at peak, above the 70% target utilization; expect queueing and slower first tokens at peak."},
-				{Policy: "capacity.peak", Option: "self_hosted", Message: "The self-hosted fleet (1 x H100) would run at 95% of its capacity at peak, above the 70% target utilization; expect queueing and slower first tokens at peak."},
+				{Policy: "capacity.peak", Option: "hybrid", Message: "The hybrid fleet (2 x H100) would run at 95% of its capacity at peak, above the 70% target utilization; expect queueing and slower first tokens at peak.", Attribute: "self_hosted.target_utilization"},
+				{Policy: "capacity.peak", Option: "self_hosted", Message: "The self-hosted fleet (1 x H100) would run at 95% of its capacity at peak, above the 70% target utilization; expect queueing and slower first tokens at peak.", Attribute: "self_hosted.target_utilization"},
 				{Policy: "checklist.self_hosting", Option: "hybrid", Message: "The hybrid option runs its own GPU fleet, but only 1 checklist item is met, and the checklist finds self-hosting worth evaluating from 3 (not met: Monthly managed API spend exceeds $10,000; GPU infrastructure expertise in-house; Compliance prohibits sending code to external APIs; Latency consistency matters more than peak model quality)."},
 				{Policy: "checklist.self_hosting", Option: "self_hosted", Message: "The self-hosted option runs its own GPU fleet, but only 1 checklist item is met, and the checklist finds self-hosting worth evaluating from 3 (not met: Monthly managed API spend exceeds $10,000; GPU infrastructure expertise in-house; Compliance prohibits sending code to external APIs; Latency consistency matters more than peak model quality)."},
 			},
@@ -161,7 +161,7 @@ func TestEvaluatePlan(t *testing.T) {
 			},
 			wantDeny: []finding{},
 			wantWarn: []finding{
-				{Policy: "capacity.peak", Option: "self_hosted", Message: "The self-hosted fleet (4 x H100) would run at 142% of its capacity at peak, above the 70% target utilization; it cannot serve the peak load, so requests will queue."},
+				{Policy: "capacity.peak", Option: "self_hosted", Message: "The self-hosted fleet (4 x H100) would run at 142% of its capacity at peak, above the 70% target utilization; it cannot serve the peak load, so requests will queue.", Attribute: "self_hosted.target_utilization"},
 			},
 		},
 	}

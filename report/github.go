@@ -3,9 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
-	"unicode"
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
@@ -70,35 +68,19 @@ func gateGitHub(w io.Writer, gs []Gated) error {
 	return err
 }
 
-// policyRange finds the spec attribute a policy finding is about.
+// policyRange finds the spec attribute a policy finding is about: the
+// policy says which (its finding's "attribute"), so no policy id is known here.
 func policyRange(s *spec.Spec, f plan.Finding) hcl.Range {
+	// The finding names its attribute ("workload.chat.max_ttft_ms"); fall
+	// back to the blocks that hold it, then to the team block.
 	var keys []string
-	if f.Attribute != "" {
-		keys = append(keys, f.Attribute)
-	}
-	switch {
-	case f.Policy == "compliance.external_api":
-		keys = []string{"compliance.code_may_leave_network", "compliance"}
-	case f.Policy == "compliance.provider":
-		keys = []string{"compliance.allowed_providers", "managed.provider", "compliance"}
-	case f.Policy == "spend.limit":
-		keys = []string{"budget.monthly_limit_usd", "budget"}
-	case f.Policy == "spend.approval":
-		keys = []string{"budget.approval_above_usd", "budget"}
-	case f.Policy == "latency.ttft":
-		// The message names the workload as a word of its own ("chat" must
-		// not match "chatbot"); workload names hold no spaces or punctuation
-		// but - and _.
-		words := strings.FieldsFunc(f.Message, func(r rune) bool {
-			return !(r == '-' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r))
-		})
-		for _, wl := range s.Workloads {
-			if slices.Contains(words, wl.Name) {
-				keys = append(keys, "workload."+wl.Name+".max_ttft_ms")
-			}
+	for k := f.Attribute; k != ""; {
+		keys = append(keys, k)
+		i := strings.LastIndexByte(k, '.')
+		if i < 0 {
+			break
 		}
-	case strings.HasPrefix(f.Policy, "capacity."):
-		keys = []string{"self_hosted.target_utilization", "self_hosted"}
+		k = k[:i]
 	}
 	keys = append(keys, "team")
 	for _, k := range keys {

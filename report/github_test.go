@@ -15,7 +15,7 @@ func TestPolicyRangeMatchesWholeWorkloadNames(t *testing.T) {
 	chatbot := hcl.Range{Filename: "t.hcl", Start: hcl.Pos{Line: 20, Column: 3}}
 	s := &spec.Spec{Filename: "t.hcl", Workloads: []spec.Workload{{Name: "chat"}, {Name: "chatbot"}},
 		Ranges: map[string]hcl.Range{"workload.chat.max_ttft_ms": chat, "workload.chatbot.max_ttft_ms": chatbot}}
-	got := policyRange(s, plan.Finding{Policy: "latency.ttft", Message: "The managed option serves chatbot with gpt-5.4-mini at a p95 time to first token of 2300 ms."})
+	got := policyRange(s, plan.Finding{Policy: "latency.ttft", Attribute: "workload.chatbot.max_ttft_ms", Message: "The managed option serves chatbot with gpt-5.4-mini at a p95 time to first token of 2300 ms."})
 	if got.Start.Line != 20 {
 		t.Errorf("finding about chatbot points at line %d, want 20", got.Start.Line)
 	}

@@ -14,6 +14,7 @@ warn contains v if {
 	peak > target
 	v := {
 		"policy": "capacity.peak",
+		"attribute": "self_hosted.target_utilization",
 		"option": o.architecture,
 		"msg": sprintf(
 			"The %s fleet%s would run at %s of its capacity at peak, above the %s target utilization; %s",

@@ -10,6 +10,7 @@ option(arch, peak, target) := {
 test_peak_warns_above_target if {
 	capacity.warn == {{
 		"policy": "capacity.peak",
+		"attribute": "self_hosted.target_utilization",
 		"option": "self_hosted",
 		"msg": "The self-hosted fleet (4 x H100) would run at 86% of its capacity at peak, above the 70% target utilization; expect queueing and slower first tokens at peak.",
 	}} with input as {"options": [{"architecture": "managed"}, option("self_hosted", 0.857, 0.7), option("hybrid", 0.5, 0.7)]}
@@ -18,6 +19,7 @@ test_peak_warns_above_target if {
 test_peak_warns_over_capacity if {
 	capacity.warn == {{
 		"policy": "capacity.peak",
+		"attribute": "self_hosted.target_utilization",
 		"option": "hybrid",
 		"msg": "The hybrid fleet (4 x H100) would run at 130% of its capacity at peak, above the 70% target utilization; it cannot serve the peak load, so requests will queue.",
 	}} with input as {"options": [option("hybrid", 1.3, 0.7)]}
@@ -34,6 +36,7 @@ test_peak_ignores_options_without_sizing if {
 test_peak_warns_without_fleet_details if {
 	capacity.warn == {{
 		"policy": "capacity.peak",
+		"attribute": "self_hosted.target_utilization",
 		"option": "self_hosted",
 		"msg": "The self-hosted fleet would run at 90% of its capacity at peak, above the 70% target utilization; expect queueing and slower first tokens at peak.",
 	}} with input as {"options": [{"architecture": "self_hosted", "sizing": {"peak_utilization": 0.9, "target_utilization": 0.7}}]}

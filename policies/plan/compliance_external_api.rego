@@ -12,6 +12,7 @@ deny contains v if {
 	count(served) > 0
 	v := {
 		"policy": "compliance.external_api",
+		"attribute": "compliance.code_may_leave_network",
 		"option": o.architecture,
 		"msg": sprintf(
 			"The %s option sends code to external APIs (%s), but the spec's compliance block says code may not leave the network.",

@@ -28,11 +28,13 @@ test_external_api_denies_managed_and_hybrid if {
 	got == {
 		{
 			"policy": "compliance.external_api",
+			"attribute": "compliance.code_may_leave_network",
 			"option": "managed",
 			"msg": "The managed option sends code to external APIs (autocomplete via openai/gpt-5.4-mini, review via anthropic/claude-sonnet-4.6), but the spec's compliance block says code may not leave the network.",
 		},
 		{
 			"policy": "compliance.external_api",
+			"attribute": "compliance.code_may_leave_network",
 			"option": "hybrid",
 			"msg": "The hybrid option sends code to external APIs (review via anthropic/claude-sonnet-4.6), but the spec's compliance block says code may not leave the network.",
 		},

@@ -13,6 +13,7 @@ deny contains v if {
 	some provider, workloads in disallowed_providers(o, allowed)
 	v := {
 		"policy": "compliance.provider",
+		"attribute": "compliance.allowed_providers",
 		"option": o.architecture,
 		"msg": sprintf(
 			"The %s option sends %s to %s, which is not an allowed provider (allowed: %s).",

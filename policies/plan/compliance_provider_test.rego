@@ -9,11 +9,13 @@ test_provider_denies_providers_outside_allow_list if {
 	got == {
 		{
 			"policy": "compliance.provider",
+			"attribute": "compliance.allowed_providers",
 			"option": "managed",
 			"msg": "The managed option sends review to provider \"anthropic\", which is not an allowed provider (allowed: bedrock, openai).",
 		},
 		{
 			"policy": "compliance.provider",
+			"attribute": "compliance.allowed_providers",
 			"option": "hybrid",
 			"msg": "The hybrid option sends review to provider \"anthropic\", which is not an allowed provider (allowed: bedrock, openai).",
 		},
@@ -28,6 +30,7 @@ test_provider_groups_workloads_per_provider if {
 	plan := {"inputs": {"compliance": {"code_may_leave_network": true, "allowed_providers": ["bedrock"]}}, "options": [option]}
 	provider_denials(plan) == {{
 		"policy": "compliance.provider",
+		"attribute": "compliance.allowed_providers",
 		"option": "managed",
 		"msg": "The managed option sends agent, review to provider \"anthropic\", which is not an allowed provider (allowed: bedrock).",
 	}}
@@ -50,6 +53,7 @@ test_provider_empty_allow_list_denies_every_managed_route if {
 	plan := {"inputs": {"compliance": {"code_may_leave_network": true, "allowed_providers": []}}, "options": [hybrid_option]}
 	provider_denials(plan) == {{
 		"policy": "compliance.provider",
+		"attribute": "compliance.allowed_providers",
 		"option": "hybrid",
 		"msg": "The hybrid option sends review to provider \"anthropic\", which is not an allowed provider (allowed: none).",
 	}}
@@ -60,6 +64,7 @@ test_provider_denies_unknown_provider if {
 	plan := {"inputs": {"compliance": {"code_may_leave_network": true, "allowed_providers": ["bedrock"]}}, "options": [option]}
 	provider_denials(plan) == {{
 		"policy": "compliance.provider",
+		"attribute": "compliance.allowed_providers",
 		"option": "managed",
 		"msg": "The managed option sends chat to a managed API whose provider is unknown, which is not an allowed provider (allowed: bedrock).",
 	}}

@@ -12,6 +12,7 @@ deny contains v if {
 	not within_target(r)
 	v := {
 		"policy": "latency.ttft",
+		"attribute": sprintf("workload.%s.max_ttft_ms", [r.workload]),
 		"option": o.architecture,
 		"msg": message(o, r),
 	}

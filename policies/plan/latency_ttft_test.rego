@@ -16,6 +16,7 @@ plan(routes) := {"options": [{"architecture": "managed", "routes": routes}]}
 test_ttft_denies_route_above_limit if {
 	latency.deny == {{
 		"policy": "latency.ttft",
+		"attribute": "workload.autocomplete.max_ttft_ms",
 		"option": "managed",
 		"msg": "The managed option serves autocomplete with gpt-5.4-mini at a p95 time to first token of 451 ms, above the workload's limit of 200 ms.",
 	}} with input as plan([route("autocomplete", "gpt-5.4-mini", 450.6, 200), route("review", "claude-sonnet-4.6", 900, null)])
@@ -24,6 +25,7 @@ test_ttft_denies_route_above_limit if {
 test_ttft_denies_unknown_ttft if {
 	latency.deny == {{
 		"policy": "latency.ttft",
+		"attribute": "workload.autocomplete.max_ttft_ms",
 		"option": "managed",
 		"msg": "The managed option serves autocomplete with gpt-5.4-mini, whose p95 time to first token is unknown; the workload requires at most 200 ms.",
 	}} with input as plan([route("autocomplete", "gpt-5.4-mini", null, 200)])

@@ -15,6 +15,7 @@ deny contains v if {
 	expected > threshold
 	v := {
 		"policy": "spend.approval",
+		"attribute": "budget.approval_above_usd",
 		"option": o.architecture,
 		"msg": sprintf(
 			"The %s option's expected cost of %s a month is above the %s that needs approval; an unexpired override for spend.approval allows it.",

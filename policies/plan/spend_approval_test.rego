@@ -6,11 +6,13 @@ test_approval_denies_options_above_threshold if {
 	findings(spend.deny, "spend.approval") == {
 		{
 			"policy": "spend.approval",
+			"attribute": "budget.approval_above_usd",
 			"option": "managed",
 			"msg": "The managed option's expected cost of $18,000 a month is above the $15,000 that needs approval; an unexpired override for spend.approval allows it.",
 		},
 		{
 			"policy": "spend.approval",
+			"attribute": "budget.approval_above_usd",
 			"option": "self_hosted",
 			"msg": "The self-hosted option's expected cost of $31,200 a month is above the $15,000 that needs approval; an unexpired override for spend.approval allows it.",
 		},

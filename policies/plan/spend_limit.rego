@@ -13,6 +13,7 @@ deny contains v if {
 	expected > limit
 	v := {
 		"policy": "spend.limit",
+		"attribute": "budget.monthly_limit_usd",
 		"option": o.architecture,
 		"msg": sprintf(
 			"The %s option's expected cost of %s a month is above the budget's monthly limit of %s.",

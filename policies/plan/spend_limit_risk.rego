@@ -17,6 +17,7 @@ warn contains v if {
 	high > limit
 	v := {
 		"policy": "spend.limit_risk",
+		"attribute": "budget.monthly_limit_usd",
 		"option": o.architecture,
 		"msg": sprintf(
 			"The %s option is expected to cost %s a month, within the budget's monthly limit of %s, but its high estimate of %s is above it.",

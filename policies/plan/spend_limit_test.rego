@@ -19,6 +19,7 @@ findings(rules, id) := {v | some v in rules; v.policy == id}
 test_limit_denies_option_above_limit if {
 	findings(spend.deny, "spend.limit") == {{
 		"policy": "spend.limit",
+		"attribute": "budget.monthly_limit_usd",
 		"option": "self_hosted",
 		"msg": "The self-hosted option's expected cost of $31,200 a month is above the budget's monthly limit of $30,000.",
 	}} with input as plan(30000, null)

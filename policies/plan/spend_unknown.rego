@@ -14,6 +14,7 @@ deny contains v if {
 	count(budget_thresholds) > 0
 	v := {
 		"policy": "spend.unknown",
+		"attribute": "budget",
 		"option": o.architecture,
 		"msg": sprintf(
 			"The %s option has no expected monthly cost, so it cannot be checked against the budget's %s.",

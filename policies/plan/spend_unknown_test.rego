@@ -9,6 +9,7 @@ test_unknown_denies_missing_expected_cost if {
 	}
 	findings(spend.deny, "spend.unknown") == {{
 		"policy": "spend.unknown",
+		"attribute": "budget",
 		"option": "hybrid",
 		"msg": "The hybrid option has no expected monthly cost, so it cannot be checked against the budget's approval threshold of $15,000 and monthly limit of $30,000.",
 	}} with input as input_plan
