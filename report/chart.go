@@ -125,6 +125,29 @@ func Chart(w io.Writer, format string, c ChartData) error {
 	if len(series) == 0 {
 		return fmt.Errorf("draw chart: no option was priced")
 	}
+	p, positive := chartAxes(c, series)
+	if err := drawSeries(p, series); err != nil {
+		return err
+	}
+	// Headroom above the data for the legend, so it covers no line.
+	if positive {
+		p.Y.Max *= 12
+	} else {
+		p.Y.Max += 0.4 * (p.Y.Max - p.Y.Min)
+	}
+	wt, err := p.WriterTo(8*vg.Inch, 5*vg.Inch, format)
+	if err != nil {
+		return fmt.Errorf("draw chart: %w", err)
+	}
+	if _, err := wt.WriteTo(w); err != nil {
+		return fmt.Errorf("write chart: %w", err)
+	}
+	return nil
+}
+
+// chartAxes sets up the plot: title, labels, log scales (the cost axis
+// only when every cost is positive), grid and legend.
+func chartAxes(c ChartData, series []Series) (*plot.Plot, bool) {
 	p := plot.New()
 	p.Title.Text = fmt.Sprintf("%s: monthly cost by team size (priced for %s)", c.Team, c.AsOf)
 	p.X.Label.Text = "team size (developers)"
@@ -144,8 +167,12 @@ func Chart(w io.Writer, format string, c ChartData) error {
 	p.Add(plotter.NewGrid())
 	p.Legend.Top, p.Legend.Left = true, true
 	p.Legend.ThumbnailWidth = vg.Points(24)
+	return p, positive
+}
 
-	// Bands first, so that every line is drawn over them.
+// drawSeries adds the low–high bands first, so that every line is drawn
+// over them, then the expected lines and the dashed markers.
+func drawSeries(p *plot.Plot, series []Series) error {
 	bands := map[string]*plotter.Polygon{}
 	for _, s := range series {
 		if s.Kind != SeriesBand {
@@ -184,19 +211,6 @@ func Chart(w io.Writer, format string, c ChartData) error {
 			p.Add(line)
 			p.Legend.Add(s.Name, line)
 		}
-	}
-	// Headroom above the data for the legend, so it covers no line.
-	if positive {
-		p.Y.Max *= 12
-	} else {
-		p.Y.Max += 0.4 * (p.Y.Max - p.Y.Min)
-	}
-	wt, err := p.WriterTo(8*vg.Inch, 5*vg.Inch, format)
-	if err != nil {
-		return fmt.Errorf("draw chart: %w", err)
-	}
-	if _, err := wt.WriteTo(w); err != nil {
-		return fmt.Errorf("write chart: %w", err)
 	}
 	return nil
 }
