@@ -109,7 +109,19 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 	}
 	mix := calibrateWorkloads(s, t, workloads, c)
 
-	// The provenance comment, before the team block.
+	lines := provenance(res, q.Mean, peakFrom, mix)
+	out := insertComment(f.Bytes(), wrap(lines, 100-len(provenancePrefix)-1))
+	out = spec.Format(out)
+	if _, diags := spec.NewParser(cat).Parse(filename, out); diags.HasErrors() {
+		return nil, fmt.Errorf("the calibrated spec does not decode: %s", diags.Error())
+	}
+	c.Output = out
+	return c, nil
+}
+
+// provenance is the comment written before the team block: where each
+// calibrated figure came from, and for which period.
+func provenance(res *Result, mean float64, peakFrom, mix string) []string {
 	files := make([]string, len(res.Files))
 	for i, p := range res.Files {
 		files[i] = filepath.Base(p)
@@ -121,20 +133,14 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 		fmt.Sprintf("Measured by `costgate usage calibrate` from %s (%s),", res.Format, strings.Join(files, ", ")),
 		fmt.Sprintf("period %s to %s (%s, UTC, until exclusive): developers are the", res.Period.Since, res.Period.Until, Days(res.Period.Days)),
 		fmt.Sprintf("people with usage (%s);", developerIdentity[res.Format]),
-		fmt.Sprintf("tokens_per_developer is p25 to p75 of tokens per developer-month (730 h), widened to the mean %s;", fmtTokens(q.Mean)),
+		fmt.Sprintf("tokens_per_developer is p25 to p75 of tokens per developer-month (730 h), widened to the mean %s;", fmtTokens(mean)),
 		"the shares are of the measured token totals;",
 	}
 	if peakFrom != "" {
 		lines = append(lines, peakFrom+";")
 	}
 	lines = append(lines, mix+".")
-	out := insertComment(f.Bytes(), wrap(lines, 100-len(provenancePrefix)-1))
-	out = spec.Format(out)
-	if _, diags := spec.NewParser(cat).Parse(filename, out); diags.HasErrors() {
-		return nil, fmt.Errorf("the calibrated spec does not decode: %s", diags.Error())
-	}
-	c.Output = out
-	return c, nil
+	return lines
 }
 
 // calibrateWorkloads sets the workload shares WorkloadShares gives and
