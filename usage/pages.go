@@ -13,6 +13,10 @@ import (
 //
 // Every bucket, empty or not, goes to cover first: a report covers its
 // buckets' time whether or not anything was used in them.
+//
+// It stays one function: its nested readers (page, bucket, result) are
+// closures over one streaming decoder and its position, which split into
+// functions would each take the decoder, the callbacks and the line.
 func readPages[R any](f *file, startKey, endKey string, cover func(start, end time.Time), emit func(start, end time.Time, line int, r *R) error) error {
 	s := f.jsonStream()
 	type result struct {
