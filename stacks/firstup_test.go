@@ -529,11 +529,11 @@ func TestNATPricedOnlyWhenTheProgramCreatesTheVPC(t *testing.T) {
 		}
 		return false, o.MonthlyUSD.Expected
 	}
-	own, err := buildPlan(Config{SpecPath: spec}, planDate)
+	own, err := buildPlan(context.Background(), Config{SpecPath: spec}, planDate)
 	if err != nil {
 		t.Fatal(err)
 	}
-	given, err := buildPlan(Config{SpecPath: spec, VPCID: "vpc-existing", SubnetIDs: []string{"subnet-b", "subnet-c"}}, planDate)
+	given, err := buildPlan(context.Background(), Config{SpecPath: spec, VPCID: "vpc-existing", SubnetIDs: []string{"subnet-b", "subnet-c"}}, planDate)
 	if err != nil {
 		t.Fatal(err)
 	}

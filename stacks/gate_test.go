@@ -63,7 +63,7 @@ func TestGateFailsClosed(t *testing.T) {
 // own configuration, so a stack that opens the endpoint is refused before
 // any resource is registered.
 func TestProgramGatesResources(t *testing.T) {
-	p, err := BuildPlan(Config{SpecPath: filepath.Join("..", "examples", "regulated.hcl"), AllowedCIDRs: []string{"0.0.0.0/0"}})
+	p, err := BuildPlan(context.Background(), Config{SpecPath: filepath.Join("..", "examples", "regulated.hcl"), AllowedCIDRs: []string{"0.0.0.0/0"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 )
 
 // Planner builds the plan the program deploys.
-type Planner func(cfg Config) (*plan.Plan, error)
+type Planner func(ctx context.Context, cfg Config) (*plan.Plan, error)
 
 // Program is the Pulumi program of Pulumi.yaml: it reads the stack
 // configuration, re-plans the spec and deploys the decision.
@@ -30,7 +30,7 @@ func NewProgram(planner Planner) pulumi.RunFunc {
 		if err != nil {
 			return err
 		}
-		p, err := planner(cfg)
+		p, err := planner(ctx.Context(), cfg)
 		if err != nil {
 			return err
 		}
@@ -46,12 +46,12 @@ func NewProgram(planner Planner) pulumi.RunFunc {
 // cfg.PolicyDirs, then runs the resource policies over what the stack's
 // configuration would create (Gate): the same decision `costgate check`
 // reaches, with this stack's VPC, CIDRs and keys.
-func BuildPlan(cfg Config) (*plan.Plan, error) {
-	return buildPlan(cfg, time.Time{})
+func BuildPlan(ctx context.Context, cfg Config) (*plan.Plan, error) {
+	return buildPlan(ctx, cfg, time.Time{})
 }
 
 // buildPlan is BuildPlan for a date; the zero time is today.
-func buildPlan(cfg Config, asOf time.Time) (*plan.Plan, error) {
+func buildPlan(ctx context.Context, cfg Config, asOf time.Time) (*plan.Plan, error) {
 	ev, err := plan.NewPolicies(cfg.PolicyDirs...)
 	if err != nil {
 		return nil, err
@@ -60,7 +60,7 @@ func buildPlan(cfg Config, asOf time.Time) (*plan.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, diags, err := plan.BuildFile(context.Background(), cfg.SpecPath, plan.Options{Catalog: cat, Policies: ev, AsOf: asOf, Deployment: cfg.Deployment(), Gate: GateWith(ev, cfg)})
+	p, diags, err := plan.BuildFile(ctx, cfg.SpecPath, plan.Options{Catalog: cat, Policies: ev, AsOf: asOf, Deployment: cfg.Deployment(), Gate: GateWith(ev, cfg)})
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("invalid spec %s:\n%s", cfg.SpecPath, diags.Error())
 	}

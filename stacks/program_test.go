@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -30,8 +31,8 @@ func setConfig(t *testing.T, cfg map[string]string, secret ...string) {
 }
 
 // fixedDatePlanner plans like BuildPlan, on the tests' fixed date.
-func fixedDatePlanner(cfg Config) (*plan.Plan, error) {
-	return buildPlan(cfg, planDate)
+func fixedDatePlanner(ctx context.Context, cfg Config) (*plan.Plan, error) {
+	return buildPlan(ctx, cfg, planDate)
 }
 
 func runProgram(fn pulumi.RunFunc) ([]plan.Resource, error) {

@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -86,7 +87,7 @@ func TestRouterPricedOnlyWhenDeployed(t *testing.T) {
 	spec := filepath.Join("..", "examples", "enterprise-hybrid.hcl")
 	routerItem := func(cfg Config) (bool, float64) {
 		cfg.SpecPath = spec
-		p, err := buildPlan(cfg, planDate)
+		p, err := buildPlan(context.Background(), cfg, planDate)
 		if err != nil {
 			t.Fatal(err)
 		}

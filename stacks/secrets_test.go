@@ -261,7 +261,7 @@ func TestSecretsThroughPulumiConfig(t *testing.T) {
 				if err != nil {
 					return nil, err
 				}
-				p, err := fixedDatePlanner(cfg)
+				p, err := fixedDatePlanner(context.Background(), cfg)
 				if err != nil {
 					return nil, err
 				}

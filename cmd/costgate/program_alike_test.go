@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"testing"
@@ -43,7 +44,7 @@ func TestPlanAndProgramDecideAlike(t *testing.T) {
 				if err := json.Unmarshal([]byte(out), &cli); err != nil {
 					t.Fatal(err)
 				}
-				prog, err := stacks.BuildPlan(cfg)
+				prog, err := stacks.BuildPlan(context.Background(), cfg)
 				if err != nil {
 					t.Fatalf("program: %v", err)
 				}
