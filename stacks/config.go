@@ -109,13 +109,7 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	// The program may run from its own folder (Pulumi.yaml's main); paths
 	// in the config are relative to the project root.
 	if root := ctx.RootDirectory(); root != "" {
-		cfg.SpecPath = underRoot(root, cfg.SpecPath)
-		if cfg.CatalogPath != "" {
-			cfg.CatalogPath = underRoot(root, cfg.CatalogPath)
-		}
-		for i, d := range cfg.PolicyDirs {
-			cfg.PolicyDirs[i] = underRoot(root, d)
-		}
+		cfg.resolvePaths(root)
 	}
 	if cfg.VPCID != "" && len(cfg.SubnetIDs) == 0 {
 		return Config{}, fmt.Errorf("read config: costgate:vpcId needs costgate:subnetIds")
@@ -183,4 +177,16 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// resolvePaths makes the configuration's file paths (spec, price book,
+// policy folders) relative to the project root.
+func (c *Config) resolvePaths(root string) {
+	c.SpecPath = underRoot(root, c.SpecPath)
+	if c.CatalogPath != "" {
+		c.CatalogPath = underRoot(root, c.CatalogPath)
+	}
+	for i, d := range c.PolicyDirs {
+		c.PolicyDirs[i] = underRoot(root, d)
+	}
 }

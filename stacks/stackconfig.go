@@ -81,13 +81,7 @@ func ReadStackConfig(path string) (Config, error) {
 		return Config{}, fmt.Errorf("read stack config %s: costgate:spec is not set", path)
 	}
 	root := filepath.Dir(path)
-	cfg.SpecPath = underRoot(root, cfg.SpecPath)
-	if cfg.CatalogPath != "" {
-		cfg.CatalogPath = underRoot(root, cfg.CatalogPath)
-	}
-	for i, d := range cfg.PolicyDirs {
-		cfg.PolicyDirs[i] = underRoot(root, d)
-	}
+	cfg.resolvePaths(root)
 	if cfg.VPCID != "" && len(cfg.SubnetIDs) == 0 {
 		return Config{}, fmt.Errorf("read stack config %s: costgate:vpcId needs costgate:subnetIds", path)
 	}
