@@ -141,12 +141,24 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	}
 	bases := make([]*spec.Spec, len(specs))
 	if baseRef != "" {
-		pairs, err := diffInputs(cat, baseRef, paths, stderr)
-		if err != nil {
-			return nil, err
+		if err := gitVerify(baseRef); err != nil {
+			return nil, invalid(err)
 		}
-		for i, p := range pairs {
-			bases[i] = p.base
+		reader := newBaseReader(parser, baseRef)
+		for i, s := range specs {
+			base, diags, err := reader.base(paths[i], s)
+			if err != nil {
+				return nil, invalid(err)
+			}
+			if len(diags) > 0 {
+				if err := parser.WriteDiagnostics(stderr, diags); err != nil {
+					return nil, err
+				}
+			}
+			if diags.HasErrors() {
+				return nil, errReported
+			}
+			bases[i] = base
 		}
 	}
 	c := <-policiesReady

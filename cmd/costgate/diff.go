@@ -161,15 +161,18 @@ func diffInputs(cat *modelcatalog.Catalog, baseRef string, args []string, stderr
 		if err := gitVerify(baseRef); err != nil {
 			return nil, invalid(err)
 		}
+		bases := newBaseReader(parser, baseRef)
 		for _, path := range args {
 			head := parse(parser.ParseFile(path))
-			src, found, err := gitShow(baseRef, path)
+			if head == nil {
+				continue
+			}
+			base, diags, err := bases.base(path, head)
 			if err != nil {
 				return nil, invalid(err)
 			}
-			var base *spec.Spec
-			if found {
-				base = parse(parser.Parse(baseRef+":"+filepath.ToSlash(path), src))
+			if diags != nil {
+				base = parse(base, diags)
 			}
 			pairs = append(pairs, specPair{base, head})
 		}
@@ -178,6 +181,69 @@ func diffInputs(cat *modelcatalog.Catalog, baseRef string, args []string, stderr
 		return nil, errReported
 	}
 	return pairs, nil
+}
+
+// baseReader reads the base of each head spec at a revision.
+type baseReader struct {
+	parser *spec.Parser
+	ref    string
+	// byTeam maps a team name to its spec at ref, read once, when a head
+	// spec is new at ref.
+	byTeam map[string]*spec.Spec
+}
+
+func newBaseReader(parser *spec.Parser, ref string) *baseReader {
+	return &baseReader{parser: parser, ref: ref}
+}
+
+// base returns head's spec as it was at the revision: the same path, or,
+// for a path new there, the spec of the same team at any path (a renamed
+// or moved spec), so that moving a file cannot hide a loosened compliance
+// or budget block. It returns nil for a team new at the revision; diags
+// are the base's own when it is read from the same path.
+func (b *baseReader) base(path string, head *spec.Spec) (*spec.Spec, hcl.Diagnostics, error) {
+	src, found, err := gitShow(b.ref, path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if found {
+		s, diags := b.parser.Parse(b.ref+":"+filepath.ToSlash(path), src)
+		return s, diags, nil
+	}
+	if b.byTeam == nil {
+		if b.byTeam, err = b.teams(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return b.byTeam[head.Team.Name], nil, nil
+}
+
+// teams reads every .hcl file at the revision that parses as a spec, by
+// team name; the first path in order wins. Files that do not parse are
+// not specs of this team and are passed over.
+func (b *baseReader) teams() (map[string]*spec.Spec, error) {
+	out, err := git("ls-tree", "-r", "-z", "--full-name", "--name-only", b.ref)
+	if err != nil {
+		return nil, fmt.Errorf("list specs at %s: %w", b.ref, err)
+	}
+	byTeam := map[string]*spec.Spec{}
+	for _, p := range strings.Split(string(out), "\x00") {
+		if !strings.HasSuffix(p, ".hcl") {
+			continue
+		}
+		src, err := git("show", b.ref+":"+p)
+		if err != nil {
+			continue
+		}
+		s, diags := b.parser.Parse(b.ref+":"+p, src)
+		if diags.HasErrors() || s == nil {
+			continue
+		}
+		if _, seen := byTeam[s.Team.Name]; !seen {
+			byTeam[s.Team.Name] = s
+		}
+	}
+	return byTeam, nil
 }
 
 // gitVerify checks that ref names a commit.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"os"
@@ -190,7 +191,9 @@ func TestDiffBaseRef(t *testing.T) {
 	gitIn("add", ".")
 	gitIn("commit", "-q", "-m", "base")
 	write("teams/ent.hcl", head)
-	write("teams/new.hcl", base)
+	// A new team's spec (a spec of a team the base has is compared with
+	// that team's spec: TestDiffBaseRules).
+	write("teams/new.hcl", bytes.Replace(base, []byte(`team "enterprise-platform"`), []byte(`team "new-platform"`), 1))
 	t.Chdir(filepath.Join(dir, "teams"))
 
 	code, stdout, stderr := runCLI("diff", "--base-ref", "HEAD", "ent.hcl", "new.hcl", "--format", "markdown", "--as-of", asOf)

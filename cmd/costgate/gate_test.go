@@ -217,4 +217,18 @@ func TestDiffBaseRules(t *testing.T) {
 			t.Errorf("exit %d with an approval, want 0:\n%s", code, out)
 		}
 	})
+	// The pull request that renames the spec while loosening it: the file
+	// is new at the base, but the team is not, and its old spec is the base.
+	t.Run("a renamed spec is compared with its team's spec at the base", func(t *testing.T) {
+		strict := strings.Replace(string(spec), "team \"", "compliance {\n  code_may_leave_network = false\n}\n\nteam \"", 1)
+		repo := gitRepo(t, map[string]string{"teams/acme.hcl": strict}, map[string]string{"teams/acme.hcl": "", "teams/acme-v2.hcl": string(spec)})
+		code, out, _ := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--", "teams/acme-v2.hcl")
+		if code != 1 || !strings.Contains(out, "spec.loosened") {
+			t.Errorf("exit %d, want 1 with spec.loosened:\n%s", code, out)
+		}
+		code, out, _ = inDir(t, repo, "diff", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--", "teams/acme-v2.hcl")
+		if code != 0 || !strings.Contains(out, "LOOSENED") || !strings.Contains(out, "HEAD:teams/acme.hcl") {
+			t.Errorf("diff exit %d, want the rename's base and the loosening:\n%s", code, out)
+		}
+	})
 }
