@@ -98,7 +98,6 @@ type compiled struct {
 	seal     *seal
 	plan     *query
 	resource *query
-	waivers  WaiverRules
 	ids      map[string]bool
 }
 
@@ -116,7 +115,7 @@ func compileBuiltin() (*compiled, error) {
 		return nil, err
 	}
 	c.seal.addTestPackages(tests)
-	if c.waivers, err = builtinWaivers(src.data); err != nil {
+	if c.seal.waivers, err = builtinWaivers(src.data); err != nil {
 		return nil, err
 	}
 	store := inmem.NewFromObjectWithOpts(withoutWaivers(src.data), inmem.OptRoundTripOnWrite(false))
@@ -161,24 +160,16 @@ func New(opts Options) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load policies: %w", err)
 	}
-	e := &Engine{builtin: b, waivers: maps.Clone(b.waivers), ids: maps.Clone(b.ids),
+	e := &Engine{builtin: b, ids: maps.Clone(b.ids),
 		timeout: cmp.Or(opts.Timeout, DefaultTimeout), maxHeap: cmp.Or(opts.MaxHeapBytes, DefaultMaxHeapBytes)}
-	for id, r := range b.waivers {
-		e.waivers[id] = WaiverRule{MaxDays: r.MaxDays, Approvers: slices.Clone(r.Approvers)}
-	}
 	user, err := loadDirs(opts.Dirs, false)
 	if err != nil {
 		return nil, fmt.Errorf("load policies: %w", err)
 	}
 	e.files = append(b.src.policyFiles(), user.policyFiles()...)
 	sort.Strings(e.files)
-	if err := b.seal.check(user); err != nil {
+	if e.waivers, err = b.seal.check(user); err != nil {
 		return nil, fmt.Errorf("load policies: %w", err)
-	}
-	for _, f := range user.dataFiles {
-		if err := e.waivers.narrow(f.name, f.doc); err != nil {
-			return nil, fmt.Errorf("load policies: %w", err)
-		}
 	}
 	maps.Copy(e.ids, policyIDs(user))
 	if len(user.modules) == 0 {
@@ -265,13 +256,7 @@ func (s *sources) folderOf(pkg ast.Ref) string {
 
 // WaiverRules returns the waiver rules in force: the built-in ones as the
 // policy folders narrowed them.
-func (e *Engine) WaiverRules() WaiverRules {
-	out := make(WaiverRules, len(e.waivers))
-	for id, r := range e.waivers {
-		out[id] = WaiverRule{MaxDays: r.MaxDays, Approvers: slices.Clone(r.Approvers)}
-	}
-	return out
-}
+func (e *Engine) WaiverRules() WaiverRules { return e.waivers.clone() }
 
 // CanEmit reports whether a loaded policy could report id: a built-in id,
 // or a policy id written as a string in a loaded module.

@@ -58,6 +58,15 @@ func (w WaiverRules) Rule(policy string) (WaiverRule, bool) {
 	return r, ok
 }
 
+// clone copies the rules, so that narrowing one copy leaves the other.
+func (w WaiverRules) clone() WaiverRules {
+	out := make(WaiverRules, len(w))
+	for id, r := range w {
+		out[id] = WaiverRule{MaxDays: r.MaxDays, Approvers: slices.Clone(r.Approvers)}
+	}
+	return out
+}
+
 // IDs lists the waivable ids, sorted.
 func (w WaiverRules) IDs() []string {
 	out := make([]string, 0, len(w))
