@@ -9,6 +9,9 @@ import (
 // Catalog is the catalog the program plans with: the embedded one, with
 // costgate:catalog merged over it as costgate plan --catalog merges it.
 func (c Config) Catalog() (*modelcatalog.Catalog, error) {
+	if c.catalog != nil {
+		return c.catalog, nil
+	}
 	if c.CatalogPath == "" {
 		return modelcatalog.Default(), nil
 	}

@@ -27,6 +27,9 @@ type Config struct {
 	// (costgate:catalog), as costgate plan --catalog: the program plans
 	// with the same prices the reviewed plan used.
 	CatalogPath string
+	// catalog is the catalog CatalogPath gives, read once by ReadConfig
+	// and ReadStackConfig; nil means read it when asked.
+	catalog *modelcatalog.Catalog
 	// VPCID and SubnetIDs place the fleet in an existing network; empty
 	// means a VPC of its own with private subnets in two zones and a NAT.
 	VPCID     string
@@ -142,6 +145,11 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 			cfg.ProviderKeys[p] = pulumi.ToSecret(pulumi.String(keys[p])).(pulumi.StringOutput)
 		}
 	}
+	cat, err := cfg.Catalog()
+	if err != nil {
+		return Config{}, fmt.Errorf("read config: %w", err)
+	}
+	cfg.catalog = cat
 	return cfg, nil
 }
 

@@ -85,6 +85,9 @@ func ReadStackConfig(path string) (Config, error) {
 	if cfg.VPCID != "" && len(cfg.SubnetIDs) == 0 {
 		return Config{}, fmt.Errorf("read stack config %s: costgate:vpcId needs costgate:subnetIds", path)
 	}
+	if cfg.catalog, err = cfg.Catalog(); err != nil {
+		return Config{}, fmt.Errorf("read stack config %s: %w", path, err)
+	}
 	return cfg, nil
 }
 
