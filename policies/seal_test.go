@@ -185,8 +185,7 @@ func TestSealKeepsBuiltinFindings(t *testing.T) {
 			t.Run(planName+"/"+tt.name, func(t *testing.T) {
 				e, err := policies.New(policies.Options{Dirs: []string{writeDir(t, tt.files)}})
 				if err != nil {
-					// Refusing is failing closed too.
-					return
+					t.Fatalf("New refused a folder that only touches its own package: %v", err)
 				}
 				got, err := e.EvaluatePlan(ctx, loadPlan(t, planName))
 				if err != nil {
