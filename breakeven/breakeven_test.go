@@ -240,14 +240,14 @@ func TestGPUChoice(t *testing.T) {
 	}
 	option := func(r *Result) *Option {
 		o := r.Option(architecture.SelfHosted)
-		if o == nil || o.Fleet == nil {
+		if o == nil || o.Sizing == nil {
 			t.Fatalf("no sized self_hosted option: %+v", r.Notes)
 		}
 		return o
 	}
 	fixed := option(evaluate(t, withGPU(`"h100"`)))
-	if fixed.Fleet.GPU != "h100" {
-		t.Fatalf("gpu = \"h100\" sized on %s", fixed.Fleet.GPU)
+	if fixed.Sizing.GPU != "h100" {
+		t.Fatalf("gpu = \"h100\" sized on %s", fixed.Sizing.GPU)
 	}
 	var warned bool
 	for _, n := range fixed.Notes {
@@ -257,11 +257,11 @@ func TestGPUChoice(t *testing.T) {
 		t.Errorf("no sizing.gpu warning on H100 for a 7B model: %+v", fixed.Notes)
 	}
 	auto := option(evaluate(t, withGPU(`"auto"`)))
-	if auto.Fleet.GPU == "h100" || auto.Total.Expected >= fixed.Total.Expected {
-		t.Errorf("auto chose %s at $%.0f, h100 costs $%.0f", auto.Fleet.GPU, auto.Total.Expected, fixed.Total.Expected)
+	if auto.Sizing.GPU == "h100" || auto.Total.Expected >= fixed.Total.Expected {
+		t.Errorf("auto chose %s at $%.0f, h100 costs $%.0f", auto.Sizing.GPU, auto.Total.Expected, fixed.Total.Expected)
 	}
-	if !strings.Contains(strings.Join(auto.Fleet.Notes, " "), "runner-ups: ") {
-		t.Errorf("auto names no runner-ups: %q", auto.Fleet.Notes)
+	if !strings.Contains(strings.Join(auto.Sizing.Notes, " "), "runner-ups: ") {
+		t.Errorf("auto names no runner-ups: %q", auto.Sizing.Notes)
 	}
 	for _, n := range auto.Notes {
 		if n.ID == "sizing.gpu" {
@@ -269,7 +269,7 @@ func TestGPUChoice(t *testing.T) {
 		}
 	}
 	listed := option(evaluate(t, withGPU(`["h100", "h200"]`)))
-	if listed.Fleet.GPU != "h100" && listed.Fleet.GPU != "h200" {
-		t.Errorf("a list of h100 and h200 chose %s", listed.Fleet.GPU)
+	if listed.Sizing.GPU != "h100" && listed.Sizing.GPU != "h200" {
+		t.Errorf("a list of h100 and h200 chose %s", listed.Sizing.GPU)
 	}
 }

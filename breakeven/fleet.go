@@ -4,6 +4,7 @@ package breakeven
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
@@ -59,9 +60,21 @@ func (m *model) useGPU(gpu string) {
 	}
 }
 
-func (m *model) fleetOf(arch string, sh *modelcatalog.OpenModel, f inference.Fleet, gpuHour float64) *Fleet {
+func (m *model) fleetOf(sh *modelcatalog.OpenModel, f inference.Fleet) *Sizing {
 	s := m.s.SelfHosted
-	fl := &Fleet{Model: sh, GPU: m.gpu, Region: s.Region, Pricing: s.Pricing, Schedule: s.Schedule, BilledHours: m.billedHours(), Fixed: s.GPUs > 0, Sized: f, TargetUtilization: s.TargetUtilization}
+	fl := &Sizing{
+		Model: sh.ID, GPU: m.gpu, Region: s.Region, GPUs: f.BilledGPUs, Replicas: f.Replicas, TensorParallel: f.TensorParallel,
+		InstanceType: f.InstanceType, Instances: f.Instances, ReplicasPerInstance: f.ReplicasPerInstance,
+		Fixed: s.GPUs > 0, Pricing: s.Pricing, BilledHours: m.billedHours(), Schedule: s.Schedule,
+		MaxModelLen: f.MaxModelLen, WeightsGB: round(f.WeightsGB, 1), KVCacheGB: round(f.KVCacheGB, 1),
+		PeakUtilization: round(f.PeakUtilization, 3), TargetUtilization: s.TargetUtilization,
+		BaselineInstances: f.BaselineInstances, PeakInstances: f.Instances, TargetRequestsPerMinute: f.TargetRequestsPerMinute,
+		Notes: []string{}, Sized: f,
+	}
+	if f.TTFTMs > 0 {
+		v := f.TTFTMs
+		fl.TTFTMs = &v
+	}
 	if r := m.gpuHourOverride(); r != nil {
 		fl.GPUHourUSD = *r
 	} else {
@@ -78,6 +91,13 @@ func (m *model) fleetOf(arch string, sh *modelcatalog.OpenModel, f inference.Fle
 	fl.VLLMArgs = inference.VLLMArgs(sh, f)
 	fl.Notes = append(fl.Notes, f.Notes...)
 	return fl
+}
+
+// round rounds a sizing figure for the plan (weights and KV cache to 0.1
+// GB, utilization to 0.1 %); the fleet keeps every digit in Sized.
+func round(v float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(v*p) / p
 }
 
 // routes says which model serves each workload.

@@ -86,7 +86,7 @@ func (m *model) option(arch string, sh *modelcatalog.OpenModel) (Option, error) 
 		}
 	}
 	if exp.sized {
-		o.Fleet = m.fleetOf(arch, sh, exp.fleet, exp.gpuHourUSD)
+		o.Sizing = m.fleetOf(sh, exp.fleet)
 		if m.s.SelfHosted.GPUs > 0 && exp.fleet.GPUs != m.s.SelfHosted.GPUs {
 			o.Notes = append(o.Notes, Note{ID: "sizing.packing", Message: fmt.Sprintf(
 				"the fixed fleet of %d GPUs is billed as given, but its replicas (tensor-parallel size %d) run on %d × %s, %d GPUs: AWS sells %s one per p5.4xlarge or eight per p5.48xlarge, and a replica spanning GPUs needs the eight",
@@ -128,7 +128,7 @@ func (m *model) selfHostedOption(arch string) (Option, *modelcatalog.OpenModel, 
 				errs = append(errs, err.Error())
 				continue
 			}
-			all = append(all, tried{o, c, g, m.meetsTTFT(arch, o.Fleet)})
+			all = append(all, tried{o, c, g, m.meetsTTFT(arch, o.Sizing)})
 		}
 	}
 	if len(all) == 0 {
@@ -148,7 +148,7 @@ func (m *model) selfHostedOption(arch string) (Option, *modelcatalog.OpenModel, 
 		}
 	}
 	m.useGPU(best.gpu)
-	if best.o.Fleet != nil {
+	if best.o.Sizing != nil {
 		var lead []string
 		if m.s.SelfHosted.Model == "auto" {
 			lead = append(lead, fmt.Sprintf("model \"auto\": %s is the cheapest of %d candidates meeting min_quality %.2f", best.model.ID, len(candidates), m.s.SelfHosted.MinQuality))
@@ -162,7 +162,7 @@ func (m *model) selfHostedOption(arch string) (Option, *modelcatalog.OpenModel, 
 				}
 			}, len(gpus)))
 		}
-		best.o.Fleet.Notes = append(lead, best.o.Fleet.Notes...)
+		best.o.Sizing.Notes = append(lead, best.o.Sizing.Notes...)
 	}
 	if len(gpus) == 1 && m.s.SelfHosted.GPUs == 0 {
 		if n := m.cheaperGPU(arch, best.model, best.o); n != nil {
@@ -174,7 +174,7 @@ func (m *model) selfHostedOption(arch string) (Option, *modelcatalog.OpenModel, 
 
 // meetsTTFT says whether a fleet's time to first token is within every
 // served workload's max_ttft_ms (true when it cannot tell).
-func (m *model) meetsTTFT(arch string, f *Fleet) bool {
+func (m *model) meetsTTFT(arch string, f *Sizing) bool {
 	if f == nil {
 		return true
 	}
@@ -240,7 +240,7 @@ func (m *model) cheaperGPU(arch string, sh *modelcatalog.OpenModel, chosen Optio
 		if err != nil || !ev.sized {
 			continue
 		}
-		fl := &Fleet{Sized: ev.fleet}
+		fl := &Sizing{Sized: ev.fleet}
 		if !m.meetsTTFT(arch, fl) {
 			continue
 		}

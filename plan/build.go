@@ -327,23 +327,7 @@ func option(o breakeven.Option) Option {
 	for _, n := range o.Notes {
 		out.Warnings = append(out.Warnings, Finding{Policy: n.ID, Option: o.Architecture, Message: n.Message})
 	}
-	if f := o.Fleet; f != nil {
-		s := f.Sized
-		var ttft *float64
-		if s.TTFTMs > 0 {
-			v := s.TTFTMs
-			ttft = &v
-		}
-		notes := append([]string{}, f.Notes...)
-		out.Sizing = &Sizing{
-			Model: f.Model.ID, GPU: f.GPU, Region: f.Region, GPUs: s.BilledGPUs, Replicas: s.Replicas, TensorParallel: s.TensorParallel,
-			InstanceType: s.InstanceType, Instances: s.Instances, ReplicasPerInstance: s.ReplicasPerInstance,
-			Fixed: f.Fixed, Pricing: f.Pricing, GPUHourUSD: f.GPUHourUSD, BilledHours: f.BilledHours, Schedule: f.Schedule,
-			MaxModelLen: s.MaxModelLen, WeightsGB: round(s.WeightsGB, 1), KVCacheGB: round(s.KVCacheGB, 1),
-			PeakUtilization: round(s.PeakUtilization, 3), TargetUtilization: f.TargetUtilization, TTFTMs: ttft,
-			BaselineInstances: s.BaselineInstances, PeakInstances: s.Instances, TargetRequestsPerMinute: s.TargetRequestsPerMinute, VLLMArgs: f.VLLMArgs, Notes: notes,
-		}
-	}
+	out.Sizing = o.Sizing
 	return out
 }
 

@@ -73,40 +73,7 @@ type LineItem struct {
 type Route = breakeven.Route
 
 // Sizing is the self-hosted fleet of an option.
-type Sizing struct {
-	Model          string `json:"model"`
-	GPU            string `json:"gpu"`
-	Region         string `json:"region"`
-	GPUs           int    `json:"gpus"`
-	Replicas       int    `json:"replicas"`
-	TensorParallel int    `json:"tensor_parallel"`
-	InstanceType   string `json:"instance_type"`
-	Instances      int    `json:"instances"`
-	// ReplicasPerInstance is vLLM's data-parallel size on one instance.
-	ReplicasPerInstance int `json:"replicas_per_instance"`
-	// Fixed is true when the spec set gpus: billed as given, not sized.
-	Fixed       bool       `json:"fixed"`
-	Pricing     string     `json:"pricing"`
-	GPUHourUSD  spec.Range `json:"gpu_hour_usd"`
-	BilledHours float64    `json:"billed_hours"`
-	Schedule    string     `json:"schedule"`
-	MaxModelLen int        `json:"max_model_len"`
-	WeightsGB   float64    `json:"weights_gb"`
-	KVCacheGB   float64    `json:"kv_cache_gb"`
-	// PeakUtilization is peak load over the fleet's capacity (0..); above
-	// the target it is a capacity warning.
-	PeakUtilization   float64  `json:"peak_utilization"`
-	TargetUtilization float64  `json:"target_utilization"`
-	TTFTMs            *float64 `json:"ttft_ms"`
-	// BaselineInstances run outside peak hours; PeakInstances at peak.
-	BaselineInstances int `json:"baseline_instances"`
-	PeakInstances     int `json:"peak_instances"`
-	// TargetRequestsPerMinute is one instance's request rate at the target
-	// utilization, the auto scaling group's target-tracking value.
-	TargetRequestsPerMinute float64  `json:"target_requests_per_minute"`
-	VLLMArgs                []string `json:"vllm_args"`
-	Notes                   []string `json:"notes"`
-}
+type Sizing = breakeven.Sizing
 
 // Finding is one policy result.
 type Finding = policies.Finding

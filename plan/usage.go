@@ -246,7 +246,7 @@ func warnCapacity(p *Plan, res *breakeven.Result, fl *usage.Fleet) {
 	var sized *breakeven.Option
 	for i := range res.Options {
 		o := &res.Options[i]
-		if o.Fleet == nil {
+		if o.Sizing == nil {
 			continue
 		}
 		if sized == nil || o.Architecture == architecture.SelfHosted || o.Architecture == arch {
@@ -257,14 +257,14 @@ func warnCapacity(p *Plan, res *breakeven.Result, fl *usage.Fleet) {
 		p.Warnings = append(p.Warnings, Finding{Policy: CapacityMeasured, Message: "the vLLM metrics cannot be compared with a fleet: no option of this plan sizes one"})
 		return
 	}
-	f := sized.Fleet.Sized
+	f := sized.Sizing.Sized
 	t := f.Throughput
 	if t.PrefillTokS <= 0 || t.DecodeTokS <= 0 || f.Replicas <= 0 {
 		return
 	}
 	busy := math.Max(fl.PeakPromptTokS/t.PrefillTokS, fl.PeakGenerationTokS/t.DecodeTokS)
 	util := busy / float64(f.Replicas)
-	target := sized.Fleet.TargetUtilization
+	target := sized.Sizing.TargetUtilization
 	var msg string
 	switch {
 	case util > target:
