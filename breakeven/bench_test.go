@@ -5,7 +5,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 )
 
@@ -34,7 +33,7 @@ func BenchmarkSweep(b *testing.B) {
 	}
 	sh, _ := modelcatalog.Default().OpenModel("qwen3-coder-30b-a3b")
 	for b.Loop() {
-		m.breakeven(sh)
+		m.breakeven(m.uniform(nil, ""), m.uniform(sh, m.gpu))
 	}
 }
 
@@ -48,15 +47,16 @@ func BenchmarkSweepEverySize(b *testing.B) {
 		b.Fatal(err)
 	}
 	sh, _ := modelcatalog.Default().OpenModel("qwen3-coder-30b-a3b")
-	mgd, _ := scenarios(m.axes(false))
-	shp, _ := scenarios(m.axes(true))
+	mgd, _ := scenarios(m.axes(false, false))
+	shp, _ := scenarios(m.axes(true, true))
+	managed, fleet := m.uniform(nil, ""), m.uniform(sh, m.gpu)
 	for b.Loop() {
 		for d := 1; d <= MaxDevelopers; d++ {
 			mgd.developers, shp.developers = float64(d), float64(d)
-			if _, err := m.evaluate(architecture.Managed, nil, mgd, false); err != nil {
+			if _, err := m.evaluate(managed, mgd, false); err != nil {
 				b.Fatal(err)
 			}
-			if _, err := m.evaluate(architecture.SelfHosted, sh, shp, false); err != nil {
+			if _, err := m.evaluate(fleet, shp, false); err != nil {
 				b.Fatal(err)
 			}
 		}

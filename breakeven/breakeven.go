@@ -5,8 +5,10 @@
 package breakeven
 
 import (
+	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
@@ -63,6 +65,11 @@ type Route struct {
 	TTFTMs        *float64 `json:"ttft_ms"`
 	MaxTTFTMs     *float64 `json:"max_ttft_ms"`
 	ContextTokens int      `json:"context_tokens"`
+	// Quality is the serving model's quality score for the workload's
+	// complexity; null when unknown.
+	Quality *float64 `json:"quality"`
+	// MinQuality is the workload's min_quality; null when it sets none.
+	MinQuality *float64 `json:"min_quality"`
 }
 
 // Sizing is the self-hosted fleet of an option, sized at the expected
@@ -113,6 +120,10 @@ type Option struct {
 	QualityIncluded bool
 	Sizing          *Sizing
 	Routes          []Route
+	// assign is what serves each workload; denied is set when the gate
+	// allowed none of the option's assignments.
+	assign *assignment
+	denied bool
 	// Notes are warnings about how the option was priced.
 	Notes []Note
 }
@@ -143,6 +154,8 @@ type Result struct {
 	Verdict   string
 	Breakeven *int
 	Checklist []ChecklistItem
+	// Search is what the search over assignments did.
+	Search *Search
 	// Notes are plan-level warnings (an option that could not be priced,
 	// estimated figures).
 	Notes []Note
@@ -188,67 +201,98 @@ type axis struct {
 	set func(*params, float64)
 }
 
-// Evaluate prices the spec on the date (YYYY-MM-DD).
+// Config tunes Evaluate.
+type Config struct {
+	// Gate, when set, runs the plan policies on the options' assignments
+	// as the search finds them, cheapest first: each option is its
+	// cheapest allowed assignment. Without it each is its cheapest.
+	Gate Gate
+}
+
+// Evaluate prices the spec on the date (YYYY-MM-DD), ungated.
 func Evaluate(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*Result, error) {
+	return EvaluateWith(s, cat, date, Config{})
+}
+
+// EvaluateWith prices the spec on the date (YYYY-MM-DD): it searches each
+// option's cheapest (allowed, with a gate) assignment, and derives the
+// verdict, the breakeven and the checklist. The verdict and the breakeven
+// compare the managed and self_hosted options; they are empty when the
+// spec's routes leave out either.
+func EvaluateWith(s *spec.Spec, cat *modelcatalog.Catalog, date string, cfg Config) (*Result, error) {
 	m, err := newModel(s, cat, date)
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{}
-	var shModel *modelcatalog.OpenModel
-	res.Options, shModel, res.Notes, err = m.options()
+	res.Options, res.Notes, res.Search, err = m.options(cfg.Gate)
 	if err != nil {
 		return nil, err
 	}
-	managed := res.Options[0]
-
-	res.Verdict = Close
-	if sh := res.Option(architecture.SelfHosted); sh != nil {
+	managed, sh := res.Option(architecture.Managed), res.Option(architecture.SelfHosted)
+	if managed != nil && sh != nil {
+		res.Verdict = Close
 		switch {
 		case managed.Total.High < sh.Total.Low:
 			res.Verdict = ManagedWins
 		case sh.Total.High < managed.Total.Low:
 			res.Verdict = SelfHostedWins
 		}
-		res.Breakeven = m.breakeven(shModel)
-	} else {
-		res.Verdict = ManagedWins
+		res.Breakeven = m.breakeven(managed.assign, sh.assign)
 	}
-	res.Checklist = m.checklist(managed.Total.Expected)
-	// Scheduled price changes and legacy models (pricing.go).
-	res.Notes = append(res.Notes, m.notes...)
+	res.Checklist = m.checklist(m.managedSpend(res))
+	// Scheduled price changes and legacy models (pricing.go), for the
+	// managed models the plan uses.
+	notes, err := m.priceNotes(res)
+	if err != nil {
+		return nil, err
+	}
+	res.Notes = append(res.Notes, notes...)
 	return res, nil
 }
 
-// options prices managed, self-hosted and, when the spec has both kinds of
-// workload, hybrid. An option that cannot be priced is left out with a
-// note; managed always can be, or the spec is in error. It returns the
-// self-hosted option's model for the breakeven search.
-func (m *model) options() ([]Option, *modelcatalog.OpenModel, []Note, error) {
-	managed, err := m.option(architecture.Managed, nil)
-	if err != nil {
-		return nil, nil, nil, err
+// options searches every option the spec's routes allow. An option that
+// cannot be priced is left out with a note; with none left the spec is in
+// error. The searches share one searcher, so a fleet is sized once.
+func (m *model) options(gate Gate) ([]Option, []Note, *Search, error) {
+	s := m.newSearcher()
+	var opts []Option
+	var notes, errs []string
+	for _, arch := range m.classes() {
+		o, err := m.searchOption(s, arch, gate)
+		var ge *gateError
+		if errors.As(err, &ge) {
+			return nil, nil, nil, ge.err
+		}
+		if err != nil {
+			notes = append(notes, arch)
+			errs = append(errs, err.Error())
+			continue
+		}
+		opts = append(opts, o)
 	}
-	opts := []Option{managed}
-	var notes []Note
-	var shModel *modelcatalog.OpenModel
-	if sh, model, err := m.selfHostedOption(architecture.SelfHosted); err != nil {
-		notes = append(notes, Note{ID: "option.unpriced", Message: fmt.Sprintf("self_hosted cannot be priced: %v", err)})
-	} else {
-		opts = append(opts, sh)
-		shModel = model
+	var out []Note
+	for i, arch := range notes {
+		out = append(out, Note{ID: "option.unpriced", Message: fmt.Sprintf("%s cannot be priced: %s", arch, errs[i])})
 	}
-	shGPU := m.gpu
-	if m.hasComplexity(spec.Simple) && m.hasComplexity(spec.Complex) {
-		if hy, _, err := m.selfHostedOption(architecture.Hybrid); err != nil {
-			notes = append(notes, Note{ID: "option.unpriced", Message: fmt.Sprintf("hybrid cannot be priced: %v", err)})
-		} else {
-			opts = append(opts, hy)
+	if len(opts) == 0 {
+		return nil, nil, nil, fmt.Errorf("no option can be priced: %s", strings.Join(errs, "; "))
+	}
+	if sh := optionOf(opts, architecture.SelfHosted); sh != nil {
+		// The breakeven search prices self_hosted on its own GPU.
+		m.useGPU(sh.assign.gpu)
+	}
+	m.explain(s, opts)
+	return opts, out, s.stats, nil
+}
+
+func optionOf(opts []Option, arch string) *Option {
+	for i := range opts {
+		if opts[i].Architecture == arch {
+			return &opts[i]
 		}
 	}
-	// The breakeven search prices self_hosted on its own choice of GPU.
-	m.useGPU(shGPU)
-	return opts, shModel, notes, nil
+	return nil
 }
 
 // model is a spec prepared for pricing: prices resolved for the date.
@@ -256,70 +300,42 @@ type model struct {
 	s    *spec.Spec
 	cat  *modelcatalog.Catalog
 	date string
-	// managedRoute holds the managed model, provider and price per complexity.
-	managedRoute map[string]managedChoice
-	throughput   []modelcatalog.Throughput
-	// servedBy caches served.
-	servedBy map[string][]spec.Workload
+	// choices[i] are the managed models workload i may be routed to,
+	// priced for it (choices.go); ref[i] its reference quality.
+	choices    [][]managedChoice
+	ref        []float64
+	throughput []modelcatalog.Throughput
 	// tokenItem names each workload's token line.
 	tokenItem map[string]string
-	// gpu is the GPU the self-hosted options are sized on: the spec's, or
-	// the one being tried when the spec lets sizing choose.
+	// gpu is the GPU the fleet being priced runs on.
 	gpu string
-	// priced caches the priced instance list of gpu per place in the
+	// priced caches the priced instance list per GPU and place in the
 	// price range.
-	priced map[float64][]inference.PricedInstance
+	priced map[pricedKey][]inference.PricedInstance
+	// sized memoises fleet sizings (cost.go).
+	sized map[sizeKey]sizedFleet
 	// scratch is reused for the items of evaluations without detail, which
 	// their callers consume before the next evaluation.
 	scratch []Item
-	// rates are the managed rates of each workload, by its index in
-	// s.Workloads (pricing.go).
-	rates []modelcatalog.Rates
-	// notes are plan-level warnings about the managed prices: scheduled
-	// changes and legacy models.
-	notes []Note
-}
-
-// managedChoice is the managed model serving one complexity. Its rates
-// depend on each workload's context (prompt-length tiers), so they live in
-// model.rates; price is the list price in effect on the plan's date.
-type managedChoice struct {
-	model    *modelcatalog.ManagedModel
-	provider string
-	price    modelcatalog.Price
-	// notes are the option warnings about how the model was priced.
-	notes []Note
+	// priceRef[i] is the managed choice the plan-level price notes read
+	// for workload i; -1 when no option routes it to a managed model.
+	priceRef []int
 }
 
 func newModel(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*model, error) {
-	m := &model{s: s, cat: cat, date: date, gpu: s.SelfHosted.GPU, managedRoute: map[string]managedChoice{}, priced: map[float64][]inference.PricedInstance{}, servedBy: map[string][]spec.Workload{}}
+	m := &model{s: s, cat: cat, date: date, gpu: s.SelfHosted.GPU, priced: map[pricedKey][]inference.PricedInstance{}, sized: map[sizeKey]sizedFleet{}}
 	m.throughput = append(slices.Clone(cat.Throughput), s.ModelThroughput...)
 	m.tokenItem = map[string]string{}
-	for _, w := range s.Workloads {
+	m.choices = make([][]managedChoice, len(s.Workloads))
+	for i, w := range s.Workloads {
 		m.tokenItem[w.Name] = "tokens: " + w.Name
-	}
-	for complexity, id := range map[string]string{spec.Simple: s.Managed.SimpleModel, spec.Complex: s.Managed.ComplexModel} {
-		mm, ok := cat.ManagedModel(id)
-		if !ok {
-			return nil, fmt.Errorf("price managed: %q is not in the catalog", id)
+		c, err := m.choicesFor(w)
+		if err != nil {
+			return nil, err
 		}
-		price, ok := mm.PriceOn(date)
-		if !ok {
-			return nil, fmt.Errorf("price managed: %s has no price in effect on %s", id, date)
-		}
-		c := managedChoice{model: mm, provider: mm.Vendor, price: price}
-		if p := s.Managed.Provider; p != "" {
-			if slices.Contains(mm.Providers, p) {
-				c.provider = p
-			} else {
-				c.notes = append(c.notes, Note{ID: "managed.provider", Message: fmt.Sprintf("%s is not sold through %s; it is priced and routed through %s", id, p, mm.Vendor)})
-			}
-		}
-		m.managedRoute[complexity] = c
+		m.choices[i] = c
 	}
-	if err := m.resolveManagedPrices(); err != nil {
-		return nil, err
-	}
+	m.ref = m.referenceQuality()
 	return m, nil
 }
 

@@ -13,74 +13,152 @@ import (
 	"github.com/costgate/costgate/spec"
 )
 
-// onFleet is the one rule of which workloads the self-hosted fleet
-// serves: every workload of the self-hosted option, the simple ones of the
-// hybrid; the rest go to managed APIs.
-func onFleet(arch string, w spec.Workload) bool {
-	return arch == architecture.SelfHosted || (arch == architecture.Hybrid && w.Complexity == spec.Simple)
+// assignment says what serves each workload under an option: the fleet,
+// or one of its managed choices. One fleet (one model, on one GPU) serves
+// every workload on it. The option's architecture follows from it.
+type assignment struct {
+	// fleet[i] is true when the fleet serves workload i.
+	fleet []bool
+	// pick[i] is workload i's managed choice (an index in m.choices[i]);
+	// -1 when the fleet serves it.
+	pick []int
+	// sh is the fleet's model and gpu its GPU; nil and "" without a fleet.
+	sh  *modelcatalog.OpenModel
+	gpu string
 }
 
-// served lists the workloads the self-hosted fleet serves under arch.
-func (m *model) served(arch string) []spec.Workload {
-	if out, ok := m.servedBy[arch]; ok {
-		return out
+// arch names the architecture the assignment uses.
+func (a *assignment) arch() string {
+	n := 0
+	for _, f := range a.fleet {
+		if f {
+			n++
+		}
 	}
+	switch n {
+	case 0:
+		return architecture.Managed
+	case len(a.fleet):
+		return architecture.SelfHosted
+	}
+	return architecture.Hybrid
+}
+
+// onFleet reports whether any workload is on the fleet.
+func (a *assignment) onFleet() bool {
+	return slices.Contains(a.fleet, true)
+}
+
+// clone copies the assignment's slices.
+func (a *assignment) clone() *assignment {
+	c := *a
+	c.fleet, c.pick = slices.Clone(a.fleet), slices.Clone(a.pick)
+	return &c
+}
+
+// served lists the workloads the fleet serves under a.
+func (m *model) served(a *assignment) []spec.Workload {
 	var out []spec.Workload
-	for _, w := range m.s.Workloads {
-		if onFleet(arch, w) {
+	for i, w := range m.s.Workloads {
+		if a.fleet[i] {
 			out = append(out, w)
 		}
 	}
-	m.servedBy[arch] = out
 	return out
+}
+
+// choice is workload i's managed choice under a.
+func (m *model) choice(a *assignment, i int) *managedChoice {
+	return &m.choices[i][a.pick[i]]
 }
 
 // evaluate computes an option's cost at one scenario: DESIGN.md's formula
 // line by line (tokens, fleet, line items, quality gap), on the hot path of
-// the breakeven sweep, where it reuses one buffer; kept whole so the
-// formula reads in one place.
-func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, detail bool) (evaluation, error) {
+// the breakeven sweep and the search, where it reuses one buffer; kept
+// whole so the formula reads in one place.
+func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, error) {
 	var ev evaluation
 	if !detail {
 		ev.items = m.scratch[:0]
 		defer func() { m.scratch = ev.items[:0] }()
 	}
+	arch := a.arch()
 	monthly := p.developers * p.tokens
+	// One API-key secret per provider the managed routes call; Bedrock is
+	// called with the gateway role's IAM credentials and keeps no key.
+	var providers [8]string
+	secrets := 0
 	for i, w := range m.s.Workloads {
-		if onFleet(arch, w) {
+		if a.fleet[i] {
 			continue
 		}
-		c := m.managedRoute[w.Complexity]
-		r := &m.rates[i]
+		c := m.choice(a, i)
 		// D × T × s_w × (i × ((1−c−w) × P_in + c × P_cache + w × P_write) + (1−i) × P_out) / 1e6
-		usd := monthly * w.Share * r.PerM(p.inputShare, p.cachedShare, p.cacheWriteShare) / 1e6
+		usd := monthly * w.Share * c.rates.PerM(p.inputShare, p.cachedShare, p.cacheWriteShare) / 1e6
 		it := Item{Name: m.tokenItem[w.Name], Workload: w.Name, Model: c.model.ID, USD: Money{Expected: usd}}
 		if detail {
-			it.Note = tokenNote(c, *r)
+			it.Note = tokenNote(*c)
 		}
 		ev.items = append(ev.items, it)
-	}
-	secrets := 0
-	if arch != architecture.SelfHosted {
-		// One API-key secret per provider the managed routes call;
-		// Bedrock is called with the gateway role's IAM credentials and
-		// keeps no key.
-		providers := map[string]bool{}
-		for _, w := range m.s.Workloads {
-			if prov := m.managedRoute[w.Complexity].provider; !onFleet(arch, w) && prov != modelcatalog.ProviderBedrock {
-				providers[prov] = true
+		if c.provider != modelcatalog.ProviderBedrock && !slices.Contains(providers[:min(secrets, len(providers))], c.provider) {
+			if secrets < len(providers) {
+				providers[secrets] = c.provider
 			}
+			secrets++
 		}
-		secrets += len(providers)
 	}
-	if arch == architecture.Managed {
+	if !a.onFleet() {
 		ev.items = m.appendLineItems(ev.items, arch, "secret", secrets, detail)
+		ev.qualityGap = m.qualityGap(a, monthly, p)
 		return ev, nil
 	}
+	m.useGPU(a.gpu)
+	f, err := m.size(a, p, monthly, detail)
+	if err != nil {
+		return ev, err
+	}
+	ev.fleet, ev.sized = f, true
+	priced, _ := m.pricedInstances(p.gpuPricePos)
+	for _, in := range priced {
+		if in.Type == f.InstanceType {
+			ev.gpuHourUSD = in.GPUHourUSD
+		}
+	}
+	hours := m.billedHours()
+	gpus := Item{Name: "GPU instances", Model: a.sh.ID, USD: Money{Expected: float64(f.BilledGPUs) * ev.gpuHourUSD * hours}}
+	if detail {
+		gpus.Note = fmt.Sprintf("%d × %s at $%.2f/GPU-h × %g h", f.BilledGPUs, m.gpu, ev.gpuHourUSD, hours)
+	}
+	ev.items = append(ev.items, gpus,
+		Item{Name: "operations (MLOps/SRE)", USD: Money{Expected: p.opsUSD}, Note: "monitoring, scaling, model updates, on-call"},
+	)
+	secrets++ // the vLLM API key
+	if a.sh.Gated {
+		secrets++ // the Hugging Face token
+	}
+	ev.items = m.appendLineItems(ev.items, arch, "", 1, detail)
+	ev.items = m.appendLineItems(ev.items, arch, "instance", f.Instances, detail)
+	ev.items = m.appendLineItems(ev.items, arch, "alarm", AlarmsPerFleet, detail)
+	ev.items = m.appendLineItems(ev.items, arch, "secret", secrets, detail)
+	ev.qualityGap = m.qualityGap(a, monthly, p)
+	return ev, nil
+}
 
-	served := m.served(arch)
+// size sizes the fleet of a for the workloads it serves at scenario p,
+// remembering the result: the search prices many assignments whose fleets
+// serve the same workloads.
+func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inference.Fleet, error) {
+	key := sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet)}
+	if !detail {
+		if r, ok := m.sized[key]; ok {
+			return r.fleet, r.err
+		}
+	}
 	share, maxCtx, meanCtx, turns := 0.0, 0, 0.0, 0.0
-	for _, w := range served {
+	for i, w := range m.s.Workloads {
+		if !a.fleet[i] {
+			continue
+		}
 		share += w.Share
 		maxCtx = max(maxCtx, w.ContextTokens)
 		meanCtx += w.Share * float64(w.ContextTokens)
@@ -96,61 +174,91 @@ func (m *model) evaluate(arch string, sh *modelcatalog.OpenModel, p params, deta
 	}
 	priced, err := m.pricedInstances(p.gpuPricePos)
 	if err != nil {
-		return ev, err
+		return inference.Fleet{}, err
 	}
 	gpu, _ := m.cat.GPU(m.gpu)
 	rate := monthly * share / (m.s.Team.WorkingHoursPerMonth * SecondsPerHour) * p.peakToAverage
 	f, err := inference.Size(inference.Request{
-		Model: sh, GPU: gpu, Throughput: m.throughput, Instances: priced,
+		Model: a.sh, GPU: gpu, Throughput: m.throughput, Instances: priced,
 		PeakInputTokS: rate * p.inputShare, PeakOutputTokS: rate * (1 - p.inputShare), PeakToAverage: p.peakToAverage,
 		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx,
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
 		FixedGPUs: m.s.SelfHosted.GPUs, Explain: detail,
 		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
 	})
-	if err != nil {
-		return ev, err
+	if !detail {
+		if len(m.sized) >= maxSized {
+			clear(m.sized)
+		}
+		m.sized[key] = sizedFleet{f, err}
 	}
-	ev.fleet, ev.sized = f, true
-	for _, in := range priced {
-		if in.Type == f.InstanceType {
-			ev.gpuHourUSD = in.GPUHourUSD
+	return f, err
+}
+
+// maxSized bounds the sizing memo: a breakeven sweep sizes at many team
+// sizes, and each is needed once.
+const maxSized = 1 << 16
+
+// sizeKey identifies one sizing: the fleet's workloads, model, GPU and
+// scenario.
+type sizeKey struct {
+	fleet string
+	model *modelcatalog.OpenModel
+	gpu   string
+	p     params
+}
+
+type sizedFleet struct {
+	fleet inference.Fleet
+	err   error
+}
+
+// fleetMask encodes which workloads are on the fleet as a map key.
+func fleetMask(fleet []bool) string {
+	b := make([]byte, (len(fleet)+7)/8)
+	for i, f := range fleet {
+		if f {
+			b[i/8] |= 1 << (i % 8)
 		}
 	}
-	hours := m.billedHours()
-	gpus := Item{Name: "GPU instances", Model: sh.ID, USD: Money{Expected: float64(f.BilledGPUs) * ev.gpuHourUSD * hours}}
-	if detail {
-		gpus.Note = fmt.Sprintf("%d × %s at $%.2f/GPU-h × %g h", f.BilledGPUs, m.gpu, ev.gpuHourUSD, hours)
-	}
-	ev.items = append(ev.items, gpus,
-		Item{Name: "operations (MLOps/SRE)", USD: Money{Expected: p.opsUSD}, Note: "monitoring, scaling, model updates, on-call"},
-	)
-	secrets++ // the vLLM API key
-	if sh.Gated {
-		secrets++ // the Hugging Face token
-	}
-	ev.items = m.appendLineItems(ev.items, arch, "", 1, detail)
-	ev.items = m.appendLineItems(ev.items, arch, "instance", f.Instances, detail)
-	ev.items = m.appendLineItems(ev.items, arch, "alarm", AlarmsPerFleet, detail)
-	ev.items = m.appendLineItems(ev.items, arch, "secret", secrets, detail)
+	return string(b)
+}
 
-	tpt := m.cat.TokensPerTask
-	for _, w := range served {
-		ref := m.managedRoute[w.Complexity].model.Quality[w.Complexity].Value
-		q, ok := sh.Quality[w.Complexity]
-		per := tpt[w.Complexity].Value
+// qualityGap is the rework cost of the assignment's weaker models: for
+// each workload, the tasks it runs times the quality it gives up against
+// its reference (referenceQuality) times the rework hours and the hourly
+// cost.
+func (m *model) qualityGap(a *assignment, monthly float64, p params) float64 {
+	gap := 0.0
+	for i, w := range m.s.Workloads {
+		var q float64
+		var ok bool
+		if a.fleet[i] {
+			var f modelcatalog.Figure
+			f, ok = a.sh.Quality[w.Complexity]
+			q = f.Value
+		} else {
+			q, ok = m.choice(a, i).quality(w.Complexity)
+		}
+		per := m.cat.TokensPerTask[w.Complexity].Value
 		if !ok || per <= 0 {
 			continue
 		}
-		gap := math.Max(0, ref-q.Value)
-		tasks := monthly * w.Share / per
-		r := m.s.Quality.ReworkHours
-		if w.ReworkHours != nil {
-			r = *w.ReworkHours
-		}
-		ev.qualityGap += tasks * gap * (r.Low + p.reworkPos*(r.High-r.Low)) * p.hourlyUSD
+		gap += m.workloadGap(i, q, monthly, p)
 	}
-	return ev, nil
+	return gap
+}
+
+// workloadGap is workload i's rework cost at quality q.
+func (m *model) workloadGap(i int, q, monthly float64, p params) float64 {
+	w := m.s.Workloads[i]
+	per := m.cat.TokensPerTask[w.Complexity].Value
+	tasks := monthly * w.Share / per
+	r := m.s.Quality.ReworkHours
+	if w.ReworkHours != nil {
+		r = *w.ReworkHours
+	}
+	return tasks * math.Max(0, m.ref[i]-q) * (r.Low + p.reworkPos*(r.High-r.Low)) * p.hourlyUSD
 }
 
 // appendLineItems appends the catalog's line items for the architecture
@@ -174,4 +282,17 @@ func (m *model) billedHours() float64 {
 		return m.s.Team.WorkingHoursPerMonth
 	}
 	return m.s.SelfHosted.HoursPerMonth
+}
+
+// uniform is the assignment that serves every workload one way: on a
+// fleet of sh on gpu, or (sh nil) each on its first managed choice.
+func (m *model) uniform(sh *modelcatalog.OpenModel, gpu string) *assignment {
+	n := len(m.s.Workloads)
+	a := &assignment{fleet: make([]bool, n), pick: make([]int, n), sh: sh, gpu: gpu}
+	for i := range a.fleet {
+		if sh != nil {
+			a.fleet[i], a.pick[i] = true, -1
+		}
+	}
+	return a
 }

@@ -7,43 +7,43 @@ import (
 	"math"
 
 	"github.com/costgate/costgate/architecture"
+
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
 )
 
 // breakeven returns the smallest team in [1, MaxDevelopers] at which the
-// self-hosted expected cost is no more than the managed one, re-sizing the
-// fleet at each count, or nil.
+// self-hosted option's expected cost is no more than the managed option's,
+// each keeping its routes, the fleet re-sized at each count, or nil.
 //
 // With model "auto" each team size gets the cheapest candidate: a minimum of
 // costs that never fall as the team grows never falls either, so the
 // search's jumps stay exact.
-func (m *model) breakeven(sh *modelcatalog.OpenModel) *int {
-	if sh == nil {
-		return nil
-	}
-	models := []*modelcatalog.OpenModel{sh}
+func (m *model) breakeven(mgd, sh *assignment) *int {
+	models := []*modelcatalog.OpenModel{sh.sh}
 	if m.s.SelfHosted.Model == "auto" {
-		if c, err := m.candidates(architecture.SelfHosted); err == nil {
+		if c := m.fleetModels(); len(c) > 0 {
 			models = c
 		}
 	}
-	mgdMid, _ := scenarios(m.axes(false))
-	shMid, _ := scenarios(m.axes(true))
+	mgdMid, _ := scenarios(m.axes(false, m.hasGap(mgd)))
+	shMid, _ := scenarios(m.axes(true, true))
 	include := m.s.Quality.IncludeInDecision
 	managed := func(d int) float64 {
 		mgdMid.developers = float64(d)
-		ev, err := m.evaluate(architecture.Managed, nil, mgdMid, false)
+		ev, err := m.evaluate(mgd, mgdMid, false)
 		if err != nil {
 			return math.NaN()
 		}
 		return ev.total(include)
 	}
+	try := sh.clone()
 	selfHosted := func(d int) (float64, bool) {
 		shMid.developers = float64(d)
 		best, ok := math.Inf(1), false
 		for _, om := range models {
-			if ev, err := m.evaluate(architecture.SelfHosted, om, shMid, false); err == nil {
+			try.sh = om
+			if ev, err := m.evaluate(try, shMid, false); err == nil {
 				best, ok = math.Min(best, ev.total(include)), true
 			}
 		}
@@ -74,6 +74,22 @@ func (m *model) breakeven(sh *modelcatalog.OpenModel) *int {
 		d = next
 	}
 	return nil
+}
+
+// managedSpend is the managed API spend the checklist reads: the managed
+// option's expected cost, or, when the routes leave that option out, the
+// cheapest all-managed assignment's.
+func (m *model) managedSpend(res *Result) float64 {
+	for _, o := range res.Options {
+		if o.Architecture == architecture.Managed {
+			return o.Total.Expected
+		}
+	}
+	s := m.newSearcher()
+	if _, cost, ok := s.stream(architecture.Managed, nil, true).next(); ok {
+		return cost
+	}
+	return 0
 }
 
 // checklist evaluates the article's five items.

@@ -15,7 +15,8 @@ import (
 // pricedInstances lists the instance types selling the GPU in the region
 // with a GPU-hour price for the pricing model, placed at pos in its range.
 func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error) {
-	if out, ok := m.priced[pos]; ok {
+	key := pricedKey{m.gpu, pos}
+	if out, ok := m.priced[key]; ok {
 		return out, nil
 	}
 	sh := m.s.SelfHosted
@@ -38,8 +39,14 @@ func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error)
 		}
 		return nil, fmt.Errorf("the catalog has no %s price for %s instances in %s (set self_hosted.gpu_hour_usd)", sh.Pricing, m.gpu, sh.Region)
 	}
-	m.priced[pos] = out
+	m.priced[key] = out
 	return out, nil
+}
+
+// pricedKey is a GPU and a place in its price range.
+type pricedKey struct {
+	gpu string
+	pos float64
 }
 
 // gpuHourOverride is the spec's gpu_hour_usd when it prices the GPU being
@@ -54,10 +61,7 @@ func (m *model) gpuHourOverride() *spec.Range {
 
 // useGPU sizes the self-hosted options on gpu from now on.
 func (m *model) useGPU(gpu string) {
-	if gpu != m.gpu {
-		m.gpu = gpu
-		m.priced = map[float64][]inference.PricedInstance{}
-	}
+	m.gpu = gpu
 }
 
 func (m *model) fleetOf(sh *modelcatalog.OpenModel, f inference.Fleet) *Sizing {
@@ -101,26 +105,37 @@ func round(v float64, places int) float64 {
 }
 
 // routes says which model serves each workload.
-func (m *model) routes(arch string, sh *modelcatalog.OpenModel, f *inference.Fleet) []Route {
+func (m *model) routes(a *assignment, f *inference.Fleet) []Route {
 	var out []Route
-	for _, w := range m.s.Workloads {
+	for i, w := range m.s.Workloads {
 		r := Route{Workload: w.Name, Complexity: w.Complexity, Share: w.Share, ContextTokens: w.ContextTokens}
 		if w.MaxTTFTMs > 0 {
 			v := w.MaxTTFTMs
 			r.MaxTTFTMs = &v
 		}
-		if onFleet(arch, w) {
-			r.ServedBy, r.Model = architecture.SelfHosted, sh.ID
+		if w.MinQuality > 0 {
+			v := w.MinQuality
+			r.MinQuality = &v
+		}
+		if a.fleet[i] {
+			r.ServedBy, r.Model = architecture.SelfHosted, a.sh.ID
 			if f != nil && f.TTFTMs > 0 {
 				v := f.TTFTMs
 				r.TTFTMs = &v
 			}
+			if q, ok := a.sh.Quality[w.Complexity]; ok {
+				v := q.Value
+				r.Quality = &v
+			}
 		} else {
-			c := m.managedRoute[w.Complexity]
+			c := m.choice(a, i)
 			r.ServedBy, r.Model, r.Provider = architecture.Managed, c.model.ID, c.provider
 			if c.model.TTFTMs != nil {
 				v := c.model.TTFTMs.Value
 				r.TTFTMs = &v
+			}
+			if q, ok := c.quality(w.Complexity); ok {
+				r.Quality = &q
 			}
 		}
 		out = append(out, r)

@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
@@ -35,16 +34,20 @@ func (e evaluation) total(includeQuality bool) float64 {
 	return sum
 }
 
-// option prices one architecture; sh is the self-hosted model for
-// self_hosted and hybrid.
-func (m *model) option(arch string, sh *modelcatalog.OpenModel) (Option, error) {
-	mid, corners := scenarios(m.axes(arch != architecture.Managed))
-	exp, err := m.evaluate(arch, sh, mid, true)
+// option prices one assignment at the expected inputs and every corner of
+// its ranges.
+func (m *model) option(a *assignment) (Option, error) {
+	arch := a.arch()
+	if a.onFleet() {
+		m.useGPU(a.gpu)
+	}
+	mid, corners := scenarios(m.axes(a.onFleet(), m.hasGap(a)))
+	exp, err := m.evaluate(a, mid, true)
 	if err != nil {
 		return Option{}, err
 	}
 	include := m.s.Quality.IncludeInDecision
-	o := Option{Architecture: arch, QualityIncluded: include}
+	o := Option{Architecture: arch, QualityIncluded: include, assign: a.clone()}
 	o.Items = slices.Clone(exp.items)
 	for i := range o.Items {
 		v := o.Items[i].USD.Expected
@@ -54,7 +57,7 @@ func (m *model) option(arch string, sh *modelcatalog.OpenModel) (Option, error) 
 	o.Total = Money{Low: expTotal, Expected: expTotal, High: expTotal}
 	o.QualityGap = Money{Low: exp.qualityGap, Expected: exp.qualityGap, High: exp.qualityGap}
 	for _, p := range corners {
-		ev, err := m.evaluate(arch, sh, p, false)
+		ev, err := m.evaluate(a, p, false)
 		if err != nil {
 			return Option{}, err
 		}
@@ -77,16 +80,10 @@ func (m *model) option(arch string, sh *modelcatalog.OpenModel) (Option, error) 
 	if exp.sized {
 		fleet = &exp.fleet
 	}
-	o.Routes = m.routes(arch, sh, fleet)
-	for _, c := range []string{spec.Simple, spec.Complex} {
-		if arch == architecture.Managed || (arch == architecture.Hybrid && c == spec.Complex) {
-			if m.hasComplexity(c) {
-				o.Notes = append(o.Notes, m.managedRoute[c].notes...)
-			}
-		}
-	}
+	o.Routes = m.routes(a, fleet)
+	o.Notes = m.choiceNotes(a)
 	if exp.sized {
-		o.Sizing = m.fleetOf(sh, exp.fleet)
+		o.Sizing = m.fleetOf(a.sh, exp.fleet)
 		if m.s.SelfHosted.GPUs > 0 && exp.fleet.GPUs != m.s.SelfHosted.GPUs {
 			o.Notes = append(o.Notes, Note{ID: "sizing.packing", Message: fmt.Sprintf(
 				"the fixed fleet of %d GPUs is billed as given, but its replicas (tensor-parallel size %d) run on %d × %s, %d GPUs: AWS sells %s one per p5.4xlarge or eight per p5.48xlarge, and a replica spanning GPUs needs the eight",
@@ -96,104 +93,159 @@ func (m *model) option(arch string, sh *modelcatalog.OpenModel) (Option, error) 
 	return o, nil
 }
 
-// selfHostedOption prices self_hosted or hybrid, choosing the model when
-// the spec says "auto" and the GPU when it gives a choice: the cheapest
-// option whose fleet meets the served workloads' max_ttft_ms, or the
-// cheapest when none does. It leaves the model sized on the chosen GPU.
-func (m *model) selfHostedOption(arch string) (Option, *modelcatalog.OpenModel, error) {
-	candidates, err := m.candidates(arch)
-	if err != nil {
-		return Option{}, nil, err
-	}
-	gpus := m.s.SelfHosted.GPUChoices
-	if len(gpus) == 0 {
-		gpus = []string{m.s.SelfHosted.GPU}
-	}
-	type tried struct {
-		o     Option
-		model *modelcatalog.OpenModel
-		gpu   string
-		meets bool
-	}
-	var all []tried
-	var errs []string
-	for _, g := range gpus {
-		m.useGPU(g)
-		for _, c := range candidates {
-			o, err := m.option(arch, c)
-			if err != nil {
-				if len(gpus) > 1 {
-					err = fmt.Errorf("%s: %w", g, err)
-				}
-				errs = append(errs, err.Error())
+// choiceNotes gathers the warnings about how the managed models of a were
+// priced, the simple workloads' first.
+func (m *model) choiceNotes(a *assignment) []Note {
+	var out []Note
+	for _, c := range []string{spec.Simple, spec.Complex} {
+		for i, w := range m.s.Workloads {
+			if a.fleet[i] || w.Complexity != c {
 				continue
 			}
-			all = append(all, tried{o, c, g, m.meetsTTFT(arch, o.Sizing)})
-		}
-	}
-	if len(all) == 0 {
-		sort.Strings(errs)
-		return Option{}, nil, fmt.Errorf("%s", errs[0])
-	}
-	better := func(a, b tried) bool {
-		if a.meets != b.meets {
-			return a.meets
-		}
-		return a.o.Total.Expected < b.o.Total.Expected
-	}
-	best := all[0]
-	for _, t := range all[1:] {
-		if better(t, best) {
-			best = t
-		}
-	}
-	m.useGPU(best.gpu)
-	if best.o.Sizing != nil {
-		var lead []string
-		if m.s.SelfHosted.Model == "auto" {
-			lead = append(lead, fmt.Sprintf("model \"auto\": %s is the cheapest of %d candidates meeting min_quality %.2f", best.model.ID, len(candidates), m.s.SelfHosted.MinQuality))
-		}
-		if len(gpus) > 1 {
-			lead = append(lead, gpuChoiceNote(best.gpu, best.o, best.meets, func(yield func(string, Option, bool) bool) {
-				for _, t := range all {
-					if t.gpu != best.gpu && !yield(t.gpu, t.o, t.meets) {
-						return
-					}
+			for _, n := range m.choice(a, i).notes {
+				if !slices.Contains(out, n) {
+					out = append(out, n)
 				}
-			}, len(gpus)))
-		}
-		best.o.Sizing.Notes = append(lead, best.o.Sizing.Notes...)
-	}
-	if len(gpus) == 1 && m.s.SelfHosted.GPUs == 0 {
-		if n := m.cheaperGPU(arch, best.model, best.o); n != nil {
-			best.o.Notes = append(best.o.Notes, *n)
+			}
 		}
 	}
-	return best.o, best.model, nil
+	return out
 }
 
-// meetsTTFT says whether a fleet's time to first token is within every
-// served workload's max_ttft_ms (true when it cannot tell).
-func (m *model) meetsTTFT(arch string, f *Sizing) bool {
-	if f == nil {
+// hasGap says whether a can have a quality gap: a fleet, or a managed
+// workload on a model below its reference.
+func (m *model) hasGap(a *assignment) bool {
+	if a.onFleet() {
 		return true
 	}
-	for _, w := range m.served(arch) {
-		if w.MaxTTFTMs > 0 && f.Sized.TTFTMs > w.MaxTTFTMs {
-			return false
+	for i, w := range m.s.Workloads {
+		if q, ok := m.choice(a, i).quality(w.Complexity); ok && q < m.ref[i] {
+			return true
 		}
 	}
-	return true
+	return false
+}
+
+// searchOption finds option arch: its cheapest assignment the gate
+// allows, or, when the gate allows none of the MaxGated cheapest, the
+// cheapest, which the policies then deny. Without a fit assignment (every
+// one breaks a per-route rule) it prices the cheapest of all, for the
+// policies to deny and explain.
+func (m *model) searchOption(s *searcher, arch string, gate Gate) (Option, error) {
+	st := s.stream(arch, nil, false)
+	var first *assignment
+	gated := 0
+	for {
+		a, cost, ok := st.next()
+		if !ok {
+			break
+		}
+		if first == nil {
+			first = a
+		}
+		if gate == nil {
+			return m.finish(s, a)
+		}
+		if gated == MaxGated {
+			break
+		}
+		o, err := m.finish(s, a)
+		if err != nil {
+			return Option{}, err
+		}
+		denied, err := gate(o)
+		gated++
+		s.stats.Gated++
+		if err != nil {
+			return Option{}, &gateError{err}
+		}
+		if len(denied) == 0 {
+			return o, nil
+		}
+		s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: denied})
+	}
+	if first == nil {
+		a, _, ok := s.stream(arch, nil, true).next()
+		if !ok {
+			errs := slices.Clone(s.errs)
+			sort.Strings(errs)
+			if len(errs) == 0 {
+				return Option{}, fmt.Errorf("no assignment of the workloads can make it")
+			}
+			return Option{}, fmt.Errorf("%s", errs[0])
+		}
+		first = a
+	}
+	o, err := m.finish(s, first)
+	o.denied = gate != nil
+	if err == nil && gated == MaxGated {
+		o.Notes = append(o.Notes, Note{ID: "search.gate_limit", Message: fmt.Sprintf(
+			"the policies denied the %d cheapest %s assignments; the cheapest is shown, denied", MaxGated, arch)})
+	}
+	return o, err
+}
+
+// gateError is a gate that failed: it stops the plan.
+type gateError struct{ err error }
+
+func (e *gateError) Error() string { return e.err.Error() }
+func (e *gateError) Unwrap() error { return e.err }
+
+// finish prices assignment a as its option, with the notes on its fleet's
+// choice of model and GPU, and leaves the model sized on its GPU.
+func (m *model) finish(s *searcher, a *assignment) (Option, error) {
+	o, err := m.option(a)
+	if err != nil || o.Sizing == nil {
+		return o, err
+	}
+	var lead []string
+	if m.s.SelfHosted.Model == "auto" {
+		lead = append(lead, fmt.Sprintf("model \"auto\": %s is the cheapest of %d candidates meeting min_quality %.2f", a.sh.ID, len(s.models), m.s.SelfHosted.MinQuality))
+	}
+	if len(s.gpus) > 1 {
+		lead = append(lead, m.gpuChoice(s, a, o))
+	}
+	o.Sizing.Notes = append(lead, o.Sizing.Notes...)
+	if len(s.gpus) == 1 && m.s.SelfHosted.GPUs == 0 {
+		if n := m.cheaperGPU(a, o); n != nil {
+			o.Notes = append(o.Notes, *n)
+		}
+	}
+	m.useGPU(a.gpu)
+	return o, nil
+}
+
+// gpuChoice says which GPU the option's fleet runs on and what the
+// cheapest fleet on each other GPU would cost the same split.
+func (m *model) gpuChoice(s *searcher, a *assignment, o Option) string {
+	g := s.group(a.fleet)
+	own := -1
+	for k, c := range g.cfgs {
+		if c.sh == a.sh && c.gpu == a.gpu {
+			own = k
+		}
+	}
+	if own < 0 {
+		return fmt.Sprintf("gpu choice: %s", a.gpu)
+	}
+	meets := g.cfgs[own].unfit == ""
+	return gpuChoiceNote(a.gpu, o, meets, func(yield func(string, float64, bool) bool) {
+		for _, c := range g.cfgs {
+			if c.gpu != a.gpu && !yield(c.gpu, o.Total.Expected-g.cfgs[own].cost+c.cost, c.unfit == "") {
+				return
+			}
+		}
+	}, len(s.gpus))
 }
 
 // gpuChoiceNote says which GPU won and what the runner-ups (the cheapest
 // option on each other GPU) would cost.
-func gpuChoiceNote(gpu string, o Option, meetsTargets bool, others func(func(string, Option, bool) bool), n int) string {
-	cheapest := map[string]Option{}
+func gpuChoiceNote(gpu string, o Option, meetsTargets bool, others func(func(string, float64, bool) bool), n int) string {
+	cheapest := map[string]float64{}
 	meets := map[string]bool{}
-	others(func(g string, oo Option, ok bool) bool {
-		if c, seen := cheapest[g]; !seen || oo.Total.Expected < c.Total.Expected {
-			cheapest[g], meets[g] = oo, ok
+	others(func(g string, total float64, ok bool) bool {
+		if c, seen := cheapest[g]; !seen || total < c {
+			cheapest[g], meets[g] = total, ok
 		}
 		return true
 	})
@@ -201,10 +253,15 @@ func gpuChoiceNote(gpu string, o Option, meetsTargets bool, others func(func(str
 	for g := range cheapest {
 		keys = append(keys, g)
 	}
-	sort.Slice(keys, func(i, j int) bool { return cheapest[keys[i]].Total.Expected < cheapest[keys[j]].Total.Expected })
+	sort.Slice(keys, func(i, j int) bool {
+		if cheapest[keys[i]] != cheapest[keys[j]] {
+			return cheapest[keys[i]] < cheapest[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
 	var runners []string
 	for _, g := range keys {
-		r := fmt.Sprintf("%s $%s", g, usd(cheapest[g].Total.Expected))
+		r := fmt.Sprintf("%s $%s", g, usd(cheapest[g]))
 		if !meets[g] {
 			r += " (misses a TTFT target)"
 		}
@@ -225,23 +282,20 @@ func gpuChoiceNote(gpu string, o Option, meetsTargets bool, others func(func(str
 // inputs; nil when none would. The spec's gpu_hour_usd prices only its own
 // GPU: the others are priced from the catalog for the same pricing model,
 // and a GPU without such a price is not compared.
-func (m *model) cheaperGPU(arch string, sh *modelcatalog.OpenModel, chosen Option) *Note {
+func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 	own := m.gpu
 	defer m.useGPU(own)
-	mid, _ := scenarios(m.axes(true))
+	mid, _ := scenarios(m.axes(true, true))
 	include := m.s.Quality.IncludeInDecision
 	bestGPU, bestUSD := "", chosen.Total.Expected
 	for _, g := range m.cat.GPUIDs() {
 		if g == own || len(m.cat.InstancesFor(g, m.s.SelfHosted.Region)) == 0 {
 			continue
 		}
-		m.useGPU(g)
-		ev, err := m.evaluate(arch, sh, mid, false)
-		if err != nil || !ev.sized {
-			continue
-		}
-		fl := &Sizing{Sized: ev.fleet}
-		if !m.meetsTTFT(arch, fl) {
+		try := a.clone()
+		try.gpu = g
+		ev, err := m.evaluate(try, mid, false)
+		if err != nil || !ev.sized || m.unfitSized(try, ev) != "" {
 			continue
 		}
 		if t := ev.total(include); t < bestUSD-0.5 {
@@ -253,41 +307,7 @@ func (m *model) cheaperGPU(arch string, sh *modelcatalog.OpenModel, chosen Optio
 	}
 	return &Note{ID: "sizing.gpu", Message: fmt.Sprintf(
 		"%s on %s would cost $%s a month expected instead of $%s on %s, $%s less, for the same load within the workloads' TTFT targets (%s pricing from the catalog; throughput from the catalog or the performance model); self_hosted.gpu = \"auto\" would choose it",
-		sh.ID, bestGPU, usd(bestUSD), usd(chosen.Total.Expected), own, usd(chosen.Total.Expected-bestUSD), m.s.SelfHosted.Pricing)}
-}
-
-// candidates lists the open models an option may use.
-func (m *model) candidates(arch string) ([]*modelcatalog.OpenModel, error) {
-	if id := m.s.SelfHosted.Model; id != "auto" {
-		om := m.openModel(id)
-		if om == nil {
-			return nil, fmt.Errorf("self-hosted model %q is not in the catalog", id)
-		}
-		return []*modelcatalog.OpenModel{om}, nil
-	}
-	var out []*modelcatalog.OpenModel
-	all := make([]*modelcatalog.OpenModel, 0, len(m.cat.OpenModels)+len(m.s.Models))
-	for i := range m.cat.OpenModels {
-		all = append(all, &m.cat.OpenModels[i])
-	}
-	for i := range m.s.Models {
-		all = append(all, &m.s.Models[i])
-	}
-	for _, om := range all {
-		ok := true
-		for _, w := range m.served(arch) {
-			if q, has := om.Quality[w.Complexity]; !has || q.Value < m.s.SelfHosted.MinQuality {
-				ok = false
-			}
-		}
-		if ok {
-			out = append(out, om)
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("no open-weight model meets min_quality %.2f", m.s.SelfHosted.MinQuality)
-	}
-	return out, nil
+		a.sh.ID, bestGPU, usd(bestUSD), usd(chosen.Total.Expected), own, usd(chosen.Total.Expected-bestUSD), m.s.SelfHosted.Pricing)}
 }
 
 func (m *model) openModel(id string) *modelcatalog.OpenModel {

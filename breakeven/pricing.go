@@ -2,6 +2,8 @@ package breakeven
 
 import (
 	"fmt"
+
+	"github.com/costgate/costgate/architecture"
 	"math"
 	"slices"
 	"sort"
@@ -21,34 +23,35 @@ const PriceChangeHorizonDays = 90
 // dateLayout is the plan's date format.
 const dateLayout = "2006-01-02"
 
-// resolveManagedPrices resolves every workload's managed rates on the
-// plan's date and gathers the notes about them: how each model was priced
-// (on its choice, for the options that use it) and the plan-level warnings
-// about scheduled price changes and legacy models.
-func (m *model) resolveManagedPrices() error {
-	m.rates = make([]modelcatalog.Rates, len(m.s.Workloads))
-	for i, w := range m.s.Workloads {
-		c := m.managedRoute[w.Complexity]
-		r, err := m.ratesFor(c.model, c.provider, w, m.date)
-		if err != nil {
-			return fmt.Errorf("price managed: %w", err)
+// priceNotes warns of scheduled price changes and legacy models among the
+// managed models the plan routes to: the managed option's, or, without
+// one, the first option's that has managed routes.
+func (m *model) priceNotes(res *Result) ([]Note, error) {
+	m.priceRef = nil
+	for _, arch := range []string{architecture.Managed, architecture.Hybrid, architecture.SelfHosted} {
+		if o := res.Option(arch); o != nil && m.priceRef == nil {
+			m.priceRef = o.assign.pick
 		}
-		m.rates[i] = r
-		for _, n := range r.Notices {
-			note := Note{ID: n.ID, Message: n.Message}
-			if !slices.Contains(c.notes, note) {
-				c.notes = append(c.notes, note)
-			}
-		}
-		m.managedRoute[w.Complexity] = c
 	}
+	if m.priceRef == nil {
+		return nil, nil
+	}
+	var notes []Note
 	for _, id := range m.managedModelIDs() {
-		notes, err := m.scheduledChanges(id)
+		n, err := m.scheduledChanges(id)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		m.notes = append(m.notes, notes...)
-		m.notes = append(m.notes, m.legacyNote(id)...)
+		notes = append(notes, n...)
+		notes = append(notes, m.legacyNote(id)...)
+	}
+	return notes, nil
+}
+
+// ref is workload i's managed choice for the price notes, or nil.
+func (m *model) refChoice(i int) *managedChoice {
+	if k := m.priceRef[i]; k >= 0 {
+		return &m.choices[i][k]
 	}
 	return nil
 }
@@ -83,17 +86,17 @@ func (m *model) ratesFor(mm *modelcatalog.ManagedModel, provider string, w spec.
 
 // tokenNote names the prices a token line used: model, provider, the
 // price's effective date and adjustments, and the rates.
-func tokenNote(c managedChoice, r modelcatalog.Rates) string {
-	return fmt.Sprintf("%s via %s, %s: %s", c.model.ID, c.provider, r.Basis(), r.Describe())
+func tokenNote(c managedChoice) string {
+	return fmt.Sprintf("%s via %s, %s: %s", c.model.ID, c.provider, c.rates.Basis(), c.rates.Describe())
 }
 
 // managedModelIDs lists the managed models the managed option uses, in
 // the order the workloads first name them.
 func (m *model) managedModelIDs() []string {
 	var ids []string
-	for _, w := range m.s.Workloads {
-		if id := m.managedRoute[w.Complexity].model.ID; !slices.Contains(ids, id) {
-			ids = append(ids, id)
+	for i := range m.s.Workloads {
+		if c := m.refChoice(i); c != nil && !slices.Contains(ids, c.model.ID) {
+			ids = append(ids, c.model.ID)
 		}
 	}
 	return ids
@@ -106,7 +109,7 @@ func (m *model) expectedTokenUSD(id string, rates func(i int) modelcatalog.Rates
 	t := m.s.Team
 	monthly := t.Developers.Mid() * t.TokensPerDeveloper.Mid()
 	for i, w := range m.s.Workloads {
-		if m.managedRoute[w.Complexity].model.ID != id {
+		if c := m.refChoice(i); c == nil || c.model.ID != id {
 			continue
 		}
 		workloads = append(workloads, w.Name)
@@ -125,7 +128,7 @@ func (m *model) scheduledChanges(id string) ([]Note, error) {
 		return nil, fmt.Errorf("price managed: plan date %q: %w", m.date, err)
 	}
 	horizon := today.AddDate(0, 0, PriceChangeHorizonDays).Format(dateLayout)
-	mm := m.managedRoute[m.workloadOn(id).Complexity].model
+	mm := m.refChoice(m.workloadOn(id)).model
 	var dates []string
 	add := func(d string) {
 		if d > m.date && d <= horizon && !slices.Contains(dates, d) {
@@ -168,7 +171,7 @@ func (m *model) scheduledChanges(id string) ([]Note, error) {
 		if math.Abs(delta) < 0.005 {
 			continue // a discount on another provider, say
 		}
-		first := slices.IndexFunc(m.s.Workloads, func(w spec.Workload) bool { return m.managedRoute[w.Complexity].model.ID == id })
+		first := m.workloadOn(id)
 		notes = append(notes, Note{ID: "price.scheduled_change", Message: fmt.Sprintf(
 			"%s's rates change on %s, in %s (%s): %s, was %s; at the expected usage the managed option's tokens on it (%s) %s by $%s a month, from $%s to $%s",
 			id, d, inDays(days), after[first].Basis(), after[first].Describe(), before[first].Describe(), strings.Join(workloads, ", "),
@@ -182,8 +185,8 @@ func (m *model) scheduledChanges(id string) ([]Note, error) {
 func (m *model) ratesOn(id, date string) ([]modelcatalog.Rates, error) {
 	out := make([]modelcatalog.Rates, len(m.s.Workloads))
 	for i, w := range m.s.Workloads {
-		c := m.managedRoute[w.Complexity]
-		if c.model.ID != id {
+		c := m.refChoice(i)
+		if c == nil || c.model.ID != id {
 			continue
 		}
 		r, err := m.ratesFor(c.model, c.provider, w, date)
@@ -201,7 +204,7 @@ func (m *model) ratesOn(id, date string) ([]modelcatalog.Rates, error) {
 // successor has no price on the plan's date was not yet superseded then,
 // so it draws no warning.
 func (m *model) legacyNote(id string) []Note {
-	mm := m.managedRoute[m.workloadOn(id).Complexity].model
+	mm := m.refChoice(m.workloadOn(id)).model
 	if mm.Status != "legacy" && mm.Status != "retired" {
 		return nil
 	}
@@ -219,7 +222,7 @@ func (m *model) legacyNote(id string) []Note {
 	if p := m.s.Managed.Provider; p != "" && slices.Contains(succ.Providers, p) {
 		provider = p
 	}
-	now, workloads := m.expectedTokenUSD(id, func(i int) modelcatalog.Rates { return m.rates[i] })
+	now, workloads := m.expectedTokenUSD(id, func(i int) modelcatalog.Rates { return m.refChoice(i).rates })
 	var err error
 	then, _ := m.expectedTokenUSD(id, func(i int) modelcatalog.Rates {
 		r, e := m.ratesFor(succ, provider, m.s.Workloads[i], m.date)
@@ -241,15 +244,15 @@ func (m *model) legacyNote(id string) []Note {
 		id, mm.Status, succ.ID, strings.Join(workloads, ", "), effect, usd(then), usd(now))}}
 }
 
-// workloadOn returns the first workload the managed option serves on
-// model id.
-func (m *model) workloadOn(id string) spec.Workload {
-	for _, w := range m.s.Workloads {
-		if m.managedRoute[w.Complexity].model.ID == id {
-			return w
+// workloadOn returns the index of the first workload the price notes'
+// routes serve on model id.
+func (m *model) workloadOn(id string) int {
+	for i := range m.s.Workloads {
+		if c := m.refChoice(i); c != nil && c.model.ID == id {
+			return i
 		}
 	}
-	return spec.Workload{}
+	return -1
 }
 
 func inDays(n int) string {

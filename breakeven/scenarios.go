@@ -6,8 +6,9 @@ import (
 	"github.com/costgate/costgate/spec"
 )
 
-// axes lists the (range) inputs that bear on the option.
-func (m *model) axes(selfHosted bool) []axis {
+// axes lists the (range) inputs that bear on an option with a fleet or
+// not, and with a quality gap or not.
+func (m *model) axes(selfHosted, gap bool) []axis {
 	t := m.s.Team
 	a := []axis{
 		{t.Developers, func(p *params, v float64) { p.developers = v }},
@@ -22,6 +23,8 @@ func (m *model) axes(selfHosted bool) []axis {
 			axis{m.s.SelfHosted.OpsUSDPerMonth, func(p *params, v float64) { p.opsUSD = v }},
 			axis{m.gpuPriceAxis(), func(p *params, v float64) { p.gpuPricePos = v }},
 		)
+	}
+	if gap {
 		// The quality gap is reported even when the decision leaves it out.
 		a = append(a,
 			axis{t.DeveloperHourlyUSD, func(p *params, v float64) { p.hourlyUSD = v }},

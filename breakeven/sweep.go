@@ -50,7 +50,7 @@ func priceOptions(s *spec.Spec, cat *modelcatalog.Catalog, date string) ([]Optio
 	if err != nil {
 		return nil, err
 	}
-	opts, _, _, err := m.options()
+	opts, _, _, err := m.options(nil)
 	return opts, err
 }
 

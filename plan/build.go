@@ -99,23 +99,32 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	}
 	cat := opts.catalog().ForDeployment(opts.Deployment)
 	date := opts.date().Format(DateLayout)
-	res, err := breakeven.Evaluate(s, cat, date)
-	if err != nil {
-		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
-	}
 	p := &Plan{
 		Spec:        s.Filename,
 		Team:        s.Team.Name,
 		CatalogAsOf: cat.AsOf,
 		AsOf:        date,
 		Inputs:      inputs(s, date),
-		Verdict:     res.Verdict,
-		Breakeven:   Breakeven{Developers: res.Breakeven},
-		Checklist:   checklist(res),
 		Waivers:     []Waiver{},
 		Warnings:    []Finding{},
 		Resources:   []Resource{},
 	}
+	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
+	rules := opts.Policies.WaiverRules()
+	authorize(p, rules, opts.Approvals, opts.Policies.CanEmit, opts.date())
+	res, err := breakeven.EvaluateWith(s, cat, date, breakeven.Config{Gate: gate(ctx, opts.Policies, p)})
+	if IsLimit(err) {
+		return nil, fmt.Errorf("evaluate policies for %s: %w", s.Filename, err)
+	}
+	if err != nil {
+		// A policy that fails fails again on the whole plan below, which
+		// then blocks every option; price them ungated meanwhile.
+		res, err = breakeven.Evaluate(s, cat, date)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
+	}
+	p.Verdict, p.Breakeven, p.Checklist, p.Search = Verdict(res.Verdict), Breakeven{Developers: res.Breakeven}, checklist(res), res.Search
 	for _, o := range res.Options {
 		p.Options = append(p.Options, option(o))
 	}
@@ -131,9 +140,6 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	for _, w := range cat.BookWarnings {
 		p.Warnings = append(p.Warnings, Finding{Policy: SuspiciousPricePolicy, Message: w.String()})
 	}
-	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
-	rules := opts.Policies.WaiverRules()
-	authorize(p, rules, opts.Approvals, opts.Policies.CanEmit, opts.date())
 	p.Loosened = Loosenings(opts.Base, s)
 	if len(p.Loosened) > 0 {
 		approveLoosening(p, rules, opts.Approvals)
@@ -160,6 +166,33 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	}
 	warnBreakeven(p)
 	return p, nil
+}
+
+// gate runs the plan policies on one option the search found, in a plan
+// that holds only it and the spec's authorized overrides, and returns the
+// ids of the policies that deny it after waivers. The checklist is not
+// known yet; its policy only warns.
+func gate(ctx context.Context, ev Evaluator, p *Plan) breakeven.Gate {
+	return func(o breakeven.Option) ([]string, error) {
+		one := *p
+		one.Options = []Option{option(o)}
+		one.Waivers = make([]Waiver, len(p.Waivers))
+		for i, w := range p.Waivers {
+			w.Waived = []string{}
+			one.Waivers[i] = w
+		}
+		one.Checklist = Checklist{Threshold: breakeven.ChecklistThreshold, Items: []ChecklistItem{}}
+		deny, _, err := evaluate(ctx, ev, &one)
+		if err != nil {
+			return nil, err
+		}
+		one.Apply(deny, nil)
+		var ids []string
+		for _, v := range one.Options[0].Violations {
+			ids = AppendUnique(ids, v.Policy)
+		}
+		return ids, nil
+	}
 }
 
 // BlockAll denies every option with a policy.error finding: a policy that

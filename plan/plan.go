@@ -3,6 +3,9 @@
 package plan
 
 import (
+	"encoding/json"
+	"strings"
+
 	"github.com/costgate/costgate/breakeven"
 	"github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/spec"
@@ -19,9 +22,12 @@ type Plan struct {
 	Inputs    Inputs    `json:"inputs"`
 	Options   []Option  `json:"options"`
 	Decision  Decision  `json:"decision"`
-	Verdict   string    `json:"verdict"`
+	Verdict   Verdict   `json:"verdict"`
 	Breakeven Breakeven `json:"breakeven"`
 	Checklist Checklist `json:"checklist"`
+	// Search is what the search over assignments did: its statistics,
+	// runner-ups, rejected assignments and per-workload alternatives.
+	Search *Search `json:"search"`
 	// Waivers are the spec's overrides and what each waived, and a review's
 	// approval of a loosened spec.
 	Waivers []Waiver `json:"waivers"`
@@ -35,6 +41,30 @@ type Plan struct {
 	Usage *Usage `json:"usage,omitempty"`
 	// Resources are what `pulumi up` would register for the decision.
 	Resources []Resource `json:"resources"`
+}
+
+// Search is what the search over assignments did.
+type Search = breakeven.Search
+
+// Verdict compares the managed and self_hosted options ("managed_wins",
+// "self_hosted_wins", "close"); empty, null in JSON, when the spec's routes
+// leave either out.
+type Verdict string
+
+// Text is the verdict in words: "managed wins", or "none" with the reason.
+func (v Verdict) Text() string {
+	if v == "" {
+		return "none (the routes leave out the managed or the self_hosted option)"
+	}
+	return strings.ReplaceAll(string(v), "_", " ")
+}
+
+// MarshalJSON writes an empty verdict as null.
+func (v Verdict) MarshalJSON() ([]byte, error) {
+	if v == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(v))
 }
 
 // Money is a monthly cost range in USD, rounded to cents.

@@ -191,7 +191,7 @@ func CompareWith(ctx context.Context, base, head *spec.Spec, baseRules, headRule
 	if base == nil {
 		d.New = true
 		d.Decision = DecisionChange{Head: hp.Decision.Architecture, HeadUSD: decidedUSD(hp)}
-		d.Verdict = [2]string{"", hp.Verdict}
+		d.Verdict = [2]string{"", string(hp.Verdict)}
 		d.Breakeven = [2]*int{nil, hp.Breakeven.Developers}
 		d.Options = optionChanges(nil, hp)
 		d.Policies = policyChanges(nil, hp)
@@ -212,7 +212,7 @@ func CompareWith(ctx context.Context, base, head *spec.Spec, baseRules, headRule
 			d.Decision.DeltaPct = &pct
 		}
 	}
-	d.Verdict = [2]string{bp.Verdict, hp.Verdict}
+	d.Verdict = [2]string{string(bp.Verdict), string(hp.Verdict)}
 	d.Breakeven = [2]*int{bp.Breakeven.Developers, hp.Breakeven.Developers}
 	d.Options = optionChanges(bp, hp)
 	d.Policies = policyChanges(bp, hp)
@@ -509,12 +509,16 @@ func inputChanges(base, head *spec.Spec) []inputChange {
 		wl("context_tokens", func(w spec.Workload) any { return w.ContextTokens }, func(d *spec.Workload, s spec.Workload) { d.ContextTokens = s.ContextTokens })
 		wl("max_ttft_ms", func(w spec.Workload) any { return optional(w.MaxTTFTMs) }, func(d *spec.Workload, s spec.Workload) { d.MaxTTFTMs = s.MaxTTFTMs })
 		wl("rework_hours", func(w spec.Workload) any { return w.ReworkHours }, func(d *spec.Workload, s spec.Workload) { d.ReworkHours = s.ReworkHours })
+		wl("route", func(w spec.Workload) any { return w.Route }, func(d *spec.Workload, s spec.Workload) { d.Route = s.Route })
+		wl("model", func(w spec.Workload) any { return w.Model }, func(d *spec.Workload, s spec.Workload) { d.Model = s.Model })
+		wl("min_quality", func(w spec.Workload) any { return w.MinQuality }, func(d *spec.Workload, s spec.Workload) { d.MinQuality = s.MinQuality })
 	}
 
 	m := func(s *spec.Spec) *spec.Managed { return &s.Managed }
 	field("managed.simple_model", func(s *spec.Spec) any { return m(s).SimpleModel }, func(d, s *spec.Spec) { m(d).SimpleModel = m(s).SimpleModel })
 	field("managed.complex_model", func(s *spec.Spec) any { return m(s).ComplexModel }, func(d, s *spec.Spec) { m(d).ComplexModel = m(s).ComplexModel })
 	field("managed.provider", func(s *spec.Spec) any { return optionalString(m(s).Provider) }, func(d, s *spec.Spec) { m(d).Provider = m(s).Provider })
+	field("managed.candidates", func(s *spec.Spec) any { return m(s).Candidates }, func(d, s *spec.Spec) { m(d).Candidates = m(s).Candidates })
 	field("managed.bedrock_profile", func(s *spec.Spec) any { return optionalString(m(s).BedrockProfile) }, func(d, s *spec.Spec) { m(d).BedrockProfile = m(s).BedrockProfile })
 
 	// Model blocks come before self_hosted so that a switch to a newly

@@ -19,8 +19,12 @@
 //	  complexity     = "simple"              # simple | complex
 //	  context_tokens = 8192                  # default 8192 simple, 32768 complex
 //	  max_ttft_ms    = 200                   # optional
+//	  route          = "auto"                # auto | managed | self_hosted; default auto
+//	  model          = "claude-haiku-4.5"    # optional: pins the managed model
+//	  min_quality    = 0.8                   # 0..1; default 0
 //	}
-//	managed { simple_model, complex_model, provider }
+//	managed { simple_model, complex_model, provider, bedrock_profile,
+//	          candidates }  # candidates: the managed models workloads may be routed to
 //	self_hosted { model, gpu, pricing, gpu_hour_usd, gpus, schedule, hours_per_month,
 //	              ops_usd_per_month, min_replicas, target_utilization, min_quality, region }
 //	              # gpu: one catalog GPU, "auto", or a list such as ["h100", "l40s"]

@@ -6,7 +6,7 @@ import (
 )
 
 // managedAttrs are the managed block's attributes.
-var managedAttrs = []string{"simple_model", "complex_model", "provider", "bedrock_profile"}
+var managedAttrs = []string{"simple_model", "complex_model", "provider", "bedrock_profile", "candidates"}
 
 // Default managed models: the article's cheap completion model and its
 // agentic workhorse.
@@ -31,7 +31,35 @@ func (d *decoder) managed(blk *hclsyntax.Block) Managed {
 		d.warnf(a.Expr.Range(), "Attribute has no effect",
 			"managed.bedrock_profile prices Amazon Bedrock's inference profiles, but managed.provider is not \"bedrock\", so it changes nothing.")
 	}
+	m.Candidates = d.candidates(b)
 	return m
+}
+
+// candidates decodes managed.candidates: managed models in the catalog,
+// each once, at least one; nil when absent.
+func (d *decoder) candidates(b *body) []string {
+	list, ranges, ok := b.strList("candidates")
+	if !ok {
+		return nil
+	}
+	known := d.cat.ManagedIDs()
+	out := []string{}
+	for i, id := range list {
+		switch {
+		case !contains(known, id):
+			d.errorf(ranges[i], "Unknown managed model",
+				"managed.candidates lists managed models in the catalog; %q is not one.%s Run \"costgate catalog\" to list them.", id, didYouMean(id, known))
+		case contains(out, id):
+			d.errorf(ranges[i], "Duplicate candidate", "managed.candidates lists %q twice.", id)
+		default:
+			out = append(out, id)
+		}
+	}
+	if len(list) == 0 {
+		d.errorf(b.attr("candidates").Expr.Range(), "No candidates",
+			"managed.candidates must list at least one managed model; remove it to route each workload to its complexity's model.")
+	}
+	return out
 }
 
 // catalogID decodes a string attribute that must be one of ids, suggesting

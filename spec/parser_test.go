@@ -45,7 +45,7 @@ func defaults() Spec {
 			CostCenter:           "platform",
 			Timezone:             "UTC",
 		},
-		Workloads: []Workload{{Name: "chat", Share: 1, Complexity: "complex", ContextTokens: 32768}},
+		Workloads: []Workload{{Name: "chat", Route: "auto", Share: 1, Complexity: "complex", ContextTokens: 32768}},
 		Managed:   Managed{SimpleModel: "gpt-5.4-mini", ComplexModel: "claude-sonnet-4.6", BedrockProfile: "global"},
 		SelfHosted: SelfHosted{
 			Model:             "auto",
@@ -91,8 +91,8 @@ func TestParseValid(t *testing.T) {
 					PeakToAverage: Range{2, 2}, DeveloperHourlyUSD: Range{100, 100}, CostCenter: "platform", Timezone: "UTC",
 				}
 				s.Workloads = []Workload{
-					{Name: "autocomplete", Share: 0.6, Complexity: "simple", ContextTokens: 8192, MaxTTFTMs: 200},
-					{Name: "agent", Share: 0.4, Complexity: "complex", ContextTokens: 32768},
+					{Name: "autocomplete", Route: "auto", Share: 0.6, Complexity: "simple", ContextTokens: 8192, MaxTTFTMs: 200},
+					{Name: "agent", Route: "auto", Share: 0.4, Complexity: "complex", ContextTokens: 32768},
 				}
 				s.Managed.Provider = "bedrock"
 				s.SelfHosted = SelfHosted{
@@ -184,9 +184,9 @@ quality {
 					PeakToAverage: Range{1.5, 3}, DeveloperHourlyUSD: Range{80, 150}, CostCenter: "r+d / platform", Timezone: "UTC",
 				}
 				s.Workloads = []Workload{
-					{Name: "autocomplete", Share: 0.3333, Complexity: "simple", ContextTokens: 8192},
-					{Name: "review", Share: 0.3333, Complexity: "complex", ContextTokens: 65536},
-					{Name: "agent_loop", Share: 0.3334, Complexity: "simple", ContextTokens: 8192, MaxTTFTMs: 150.5},
+					{Name: "autocomplete", Route: "auto", Share: 0.3333, Complexity: "simple", ContextTokens: 8192},
+					{Name: "review", Route: "auto", Share: 0.3333, Complexity: "complex", ContextTokens: 65536},
+					{Name: "agent_loop", Route: "auto", Share: 0.3334, Complexity: "simple", ContextTokens: 8192, MaxTTFTMs: 150.5},
 				}
 				s.SelfHosted.Pricing = "capacity_block"
 				s.SelfHosted.Schedule = "business_hours"
@@ -320,8 +320,8 @@ workload "b" {
 				s.Team.TokensPerDeveloper = Range{1000, 1000}
 				s.Team.CostCenter = "x"
 				s.Workloads = []Workload{
-					{Name: "a", Share: 0.5, Complexity: "simple", ContextTokens: 8192},
-					{Name: "b", Share: 0.5009, Complexity: "simple", ContextTokens: 8192},
+					{Name: "a", Route: "auto", Share: 0.5, Complexity: "simple", ContextTokens: 8192},
+					{Name: "b", Route: "auto", Share: 0.5009, Complexity: "simple", ContextTokens: 8192},
 				}
 			},
 		},

@@ -109,7 +109,23 @@ type Workload struct {
 	// workload's tasks (a bad completion costs seconds, a failed agent run
 	// half an hour); nil means the quality block's rework_hours.
 	ReworkHours *Range
+	// Route is RouteAuto (default: the search chooses the fleet or a
+	// managed candidate), RouteManaged or RouteSelfHosted; a pinned route
+	// holds in every option.
+	Route string
+	// Model, when set, pins the managed model of a managed or auto route.
+	Model string
+	// MinQuality is the lowest quality score (for the workload's
+	// complexity) a model may have to serve it, the fleet's model included.
+	MinQuality float64
 }
+
+// Workload routes.
+const (
+	RouteAuto       = "auto"
+	RouteManaged    = "managed"
+	RouteSelfHosted = "self_hosted"
+)
 
 // Managed is the managed block.
 type Managed struct {
@@ -120,6 +136,25 @@ type Managed struct {
 	// BedrockProfile is "global" (default: the vendor's list price) or
 	// "regional" (a geography-bound profile, billed with a surcharge).
 	BedrockProfile string
+	// Candidates are the managed models a workload may be routed to; nil
+	// means each workload's model for its complexity (SimpleModel or
+	// ComplexModel), as without a search.
+	Candidates []string
+}
+
+// CandidatesFor lists the managed models workload w may be routed to: its
+// pinned model, or the candidates, or its complexity's model.
+func (m Managed) CandidatesFor(w Workload) []string {
+	switch {
+	case w.Model != "":
+		return []string{w.Model}
+	case m.Candidates != nil:
+		return m.Candidates
+	case w.Complexity == Simple:
+		return []string{m.SimpleModel}
+	default:
+		return []string{m.ComplexModel}
+	}
 }
 
 // SelfHosted is the self_hosted block.

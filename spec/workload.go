@@ -11,7 +11,7 @@ import (
 )
 
 // workloadAttrs are the workload block's attributes.
-var workloadAttrs = []string{"share", "complexity", "context_tokens", "max_ttft_ms", "rework_hours"}
+var workloadAttrs = []string{"share", "complexity", "context_tokens", "max_ttft_ms", "rework_hours", "route", "model", "min_quality"}
 
 // workloadName keeps workload names usable as keys of Ranges and of the
 // hybrid routing table.
@@ -87,6 +87,14 @@ func (d *decoder) workloads(blocks []*hclsyntax.Block) []Workload {
 			r := b.rng("rework_hours", atLeast(0).upTo(1000), Range{})
 			w.ReworkHours = &r
 		}
+		w.Route = b.oneOf("route", []string{RouteAuto, RouteManaged, RouteSelfHosted}, RouteAuto)
+		w.Model = b.catalogID("model", "managed model", d.cat.ManagedIDs(), "")
+		if a := b.syn.Attributes["model"]; a != nil && w.Model != "" && w.Route == RouteSelfHosted {
+			d.errorf(a.Expr.Range(), "Model of a self-hosted workload",
+				"workload %q has route = \"self_hosted\", so the fleet's model (self_hosted.model) serves it; model pins the managed model of a managed or auto route. Remove model, or set route to \"managed\" or \"auto\".", name)
+			w.Model = ""
+		}
+		w.MinQuality = b.number("min_quality", atLeast(0).upTo(1), 0)
 		if ok {
 			out = append(out, w)
 		}

@@ -9,7 +9,7 @@ team "acme" {
 workload "chat" {
   share      = 1
   complexity = "complex"
-  model      = "gpt-5.5"
+  provider   = "openai"
 }
 
 developers = 200
