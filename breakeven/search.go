@@ -159,7 +159,7 @@ type fleetCfg struct {
 
 func (m *model) newSearcher() *searcher {
 	mid, _ := scenarios(m.axes(true, true))
-	s := &searcher{m: m, mid: mid, include: m.s.Quality.IncludeInDecision, groups: map[string]*group{}, floor: map[string]float64{}, stats: &Search{Exact: true}}
+	s := &searcher{m: m, mid: mid, include: m.s.Quality.IncludeInDecision, groups: map[string]*group{}, floor: map[string]float64{}, stats: &Search{Exact: true, Rejected: []Candidate{}}}
 	monthly := mid.developers * mid.tokens
 	s.mcost = make([][]float64, len(m.s.Workloads))
 	for i, w := range m.s.Workloads {
@@ -364,6 +364,30 @@ func (s *searcher) fleetFloor(arch string) float64 {
 	return v
 }
 
+// fleetGapFloor is the least quality gap any fleet model gives the
+// workloads of a split, when the decision includes the gap: the gap is a
+// large part of a fleet's cost when its models are weaker.
+func (s *searcher) fleetGapFloor(fleet []bool) float64 {
+	if !s.include || len(s.models) == 0 {
+		return 0
+	}
+	m := s.m
+	monthly := s.mid.developers * s.mid.tokens
+	least := math.Inf(1)
+	for _, sh := range s.models {
+		gap := 0.0
+		for i, on := range fleet {
+			w := m.s.Workloads[i]
+			q, ok := sh.Quality[w.Complexity]
+			if on && ok && m.cat.TokensPerTask[w.Complexity].Value > 0 {
+				gap += m.workloadGap(i, q.Value, monthly, s.mid)
+			}
+		}
+		least = math.Min(least, gap)
+	}
+	return least
+}
+
 // constraint restricts a stream: workload forced to the fleet (pick -1)
 // or to one managed choice.
 type constraint struct {
@@ -378,6 +402,9 @@ type stream struct {
 	relaxed bool
 	// order[i] lists workload i's allowed managed choices, cheapest first.
 	order [][]int
+	// fixed[i] is 1 when workload i must be on the fleet, -1 when it must
+	// be managed, 0 when the search decides.
+	fixed []int
 	queue nodeQueue
 	seq   int
 }
@@ -438,6 +465,7 @@ func (s *searcher) stream(arch string, c *constraint, relaxed bool) *stream {
 			st.order[c.workload] = []int{c.pick}
 		}
 	}
+	st.fixed = fixed
 	for _, fleet := range s.splits(arch, fixed) {
 		st.pushSplit(fleet)
 	}
@@ -515,7 +543,7 @@ func (st *stream) pushSplit(fleet []bool) {
 		return
 	}
 	if slices.Contains(fleet, true) {
-		b += st.s.fleetFloor(st.arch)
+		b += st.s.fleetFloor(st.arch) + st.s.fleetGapFloor(fleet)
 	}
 	st.push(&node{cents: floorCents(b), fleet: fleet})
 	st.s.stats.Pruned++

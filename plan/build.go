@@ -124,7 +124,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
 	}
-	p.Verdict, p.Breakeven, p.Checklist, p.Search = Verdict(res.Verdict), Breakeven{Developers: res.Breakeven}, checklist(res), res.Search
+	p.Verdict, p.Breakeven, p.Checklist, p.Search = Verdict(res.Verdict), Breakeven{Developers: res.Breakeven}, checklist(res), roundSearch(res.Search)
 	for _, o := range res.Options {
 		p.Options = append(p.Options, option(o))
 	}
@@ -362,6 +362,29 @@ func option(o breakeven.Option) Option {
 	}
 	out.Sizing = o.Sizing
 	return out
+}
+
+// roundSearch rounds the search's costs to cents, as the plan shows money.
+func roundSearch(s *Search) *Search {
+	if s == nil {
+		return nil
+	}
+	for _, list := range [][]breakeven.Candidate{s.RunnerUps, s.Rejected} {
+		for i := range list {
+			list[i].MonthlyUSD, list[i].MoreUSD = round(list[i].MonthlyUSD, 2), round(list[i].MoreUSD, 2)
+		}
+	}
+	for i := range s.Alternatives {
+		if v := s.Alternatives[i].MoreUSD; v != nil {
+			r := round(*v, 2)
+			s.Alternatives[i].MoreUSD = &r
+		}
+	}
+	if s.GapBoundUSD != nil {
+		r := round(*s.GapBoundUSD, 2)
+		s.GapBoundUSD = &r
+	}
+	return s
 }
 
 // money rounds a cost range to cents, as the plan shows it.

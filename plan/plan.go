@@ -54,7 +54,7 @@ type Verdict string
 // Text is the verdict in words: "managed wins", or "none" with the reason.
 func (v Verdict) Text() string {
 	if v == "" {
-		return "none (the routes leave out the managed or the self_hosted option)"
+		return "none, the routes rule out one side"
 	}
 	return strings.ReplaceAll(string(v), "_", " ")
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -120,7 +121,7 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	data := report.ChartData{Spec: path, Team: s.Team.Name, AsOf: date, Points: points, Breakeven: res.Breakeven, Current: s.Team.Developers, TeamToday: team}
 	out := cmd.OutOrStdout()
 	if chartFormat != "" {
-		if err := writeChart(f.plotPath, chartFormat, data); err != nil {
+		if err := writeOutputFile(f.plotPath, func(w io.Writer) error { return report.Chart(w, chartFormat, data) }); err != nil {
 			return err
 		}
 		_, err := fmt.Fprintf(out, "wrote %s: %s\n", f.plotPath, report.PlotSummary(data, maxDevs))
@@ -133,7 +134,9 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	return o.Breakeven(out, data)
 }
 
-func writeChart(path, format string, data report.ChartData) (err error) {
+// writeOutputFile creates path and writes it with write; a failed write
+// leaves no partial chart behind.
+func writeOutputFile(path string, write func(io.Writer) error) (err error) {
 	file, err := os.Create(path)
 	if err != nil {
 		return invalid(fmt.Errorf("create chart: %w", err))
@@ -142,8 +145,11 @@ func writeChart(path, format string, data report.ChartData) (err error) {
 		if cerr := file.Close(); err == nil && cerr != nil {
 			err = fmt.Errorf("write chart: %w", cerr)
 		}
+		if err != nil {
+			os.Remove(path)
+		}
 	}()
-	return report.Chart(file, format, data)
+	return write(file)
 }
 
 // defaultMaxDevelopers is the first power of ten at or above four times the

@@ -94,6 +94,8 @@ func parseAsOf(s string) (time.Time, error) {
 type planned struct {
 	spec *spec.Spec
 	plan *plan.Plan
+	// opts are the options it was built with.
+	opts plan.Options
 }
 
 // buildPlans parses every spec, then plans each; invalid input writes
@@ -176,12 +178,13 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, s := range specs {
 		g.Go(func() error {
-			p, err := plan.Build(ctx, s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: bases[i],
-				Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack), Usage: measured[i]})
+			opts := plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: bases[i],
+				Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack), Usage: measured[i]}
+			p, err := plan.Build(ctx, s, opts)
 			if err != nil {
 				return invalid(err)
 			}
-			out[i] = planned{spec: s, plan: p}
+			out[i] = planned{spec: s, plan: p, opts: opts}
 			return nil
 		})
 	}

@@ -2,7 +2,12 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
 	"strings"
+
+	"github.com/costgate/costgate/plan"
 
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/stacks"
@@ -11,7 +16,8 @@ import (
 
 func newPlanCmd() *cobra.Command {
 	var f planFlags
-	var stackConfig string
+	var stackConfig, plotPath string
+	var pareto bool
 	cmd := &cobra.Command{
 		Use:   "plan [SPEC...]",
 		Short: "Price every architecture, run the policies and show the decision",
@@ -23,13 +29,24 @@ It needs no cloud account and prints the same bytes for the same spec and date.
 With --stack-config it previews and prices what pulumi up creates for that
 stack (its VPC, certificate, keys; encrypted values shown as [secret], never
 decrypted), for the stack's costgate:spec when no SPEC is given.
+
+With --pareto it lists, instead of the plan, the assignments no other beats on
+both expected monthly cost and token-weighted quality (each workload's share
+times its model's quality score), cheapest first, marking the decided one;
+--plot FILE.svg|.png draws them. The frontier is not gated: a point may be one
+the policies deny.
 Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
 		Example: `  costgate plan examples/enterprise-hybrid.hcl
   costgate plan examples/seed/*.hcl --format json
   costgate plan teams/acme.hcl --policy-dir policies/acme --as-of 2026-12-01
-  costgate plan --stack-config Pulumi.acme-platform.yaml`,
+  costgate plan --stack-config Pulumi.acme-platform.yaml
+  costgate plan examples/routed-team.hcl --pareto --plot frontier.svg`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(f.format, report.FormatsOf[report.PlanOutputter]()); err != nil {
+				return err
+			}
+			chart, err := paretoChartFormat(pareto, plotPath, f.format)
+			if err != nil {
 				return err
 			}
 			if stackConfig != "" {
@@ -50,7 +67,11 @@ Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
 			if err != nil {
 				return err
 			}
-			if err := report.Write(cmd.OutOrStdout(), f.format, plansOf(ps)); err != nil {
+			if pareto {
+				if err := writePareto(cmd, ps, f.format, plotPath, chart); err != nil {
+					return err
+				}
+			} else if err := report.Write(cmd.OutOrStdout(), f.format, plansOf(ps)); err != nil {
 				return err
 			}
 			if anyBlocked(ps) {
@@ -61,6 +82,53 @@ Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
 	}
 	f.register(cmd, strings.Join(report.FormatsOf[report.PlanOutputter](), "|"))
 	f.drift.register(cmd)
+	cmd.Flags().BoolVar(&pareto, "pareto", false, "list the cost–quality frontier of the assignments instead of the plan (text or json)")
+	cmd.Flags().StringVar(&plotPath, "plot", "", "with --pareto, also draw the frontier to this file (.svg or .png)")
 	cmd.Flags().StringVar(&stackConfig, "stack-config", "", "a stack's Pulumi.<stack>.yaml: preview and price what pulumi up creates with its configuration")
 	return cmd
+}
+
+// paretoChartFormat checks --pareto, --plot and --format together and
+// returns the chart's format ("" without --plot).
+func paretoChartFormat(pareto bool, plotPath, format string) (string, error) {
+	if !pareto {
+		if plotPath != "" {
+			return "", invalid(errors.New("--plot draws the cost–quality frontier: it needs --pareto (costgate breakeven --plot draws the breakeven chart)"))
+		}
+		return "", nil
+	}
+	if format != "text" && format != "json" {
+		return "", invalid(fmt.Errorf("--pareto writes text or json, not %q", format))
+	}
+	if plotPath == "" {
+		return "", nil
+	}
+	chart := strings.TrimPrefix(strings.ToLower(filepath.Ext(plotPath)), ".")
+	if chart != report.ChartSVG && chart != report.ChartPNG {
+		return "", invalid(fmt.Errorf("--plot %q: want a file ending in .svg or .png", plotPath))
+	}
+	return chart, nil
+}
+
+// writePareto computes each plan's frontier, writes them, and draws the
+// first with --plot (one spec per chart).
+func writePareto(cmd *cobra.Command, ps []planned, format, plotPath, chart string) error {
+	fs := make([]*plan.Frontier, len(ps))
+	for i, p := range ps {
+		f, err := plan.Pareto(p.plan, p.spec, p.opts)
+		if err != nil {
+			return invalid(err)
+		}
+		fs[i] = f
+	}
+	if chart != "" {
+		if len(fs) != 1 {
+			return invalid(fmt.Errorf("--plot draws one spec's frontier; got %d specs", len(fs)))
+		}
+		if err := writeOutputFile(plotPath, func(w io.Writer) error { return report.ParetoChart(w, chart, fs[0]) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: %d non-dominated assignments\n", plotPath, len(fs[0].Points))
+	}
+	return report.WritePareto(cmd.OutOrStdout(), format, fs)
 }

@@ -1,0 +1,122 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"image/color"
+	"io"
+	"strings"
+
+	"github.com/costgate/costgate/plan"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// WritePareto writes frontiers (costgate plan --pareto) as text or JSON.
+func WritePareto(w io.Writer, format string, fs []*plan.Frontier) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		if len(fs) == 1 {
+			return enc.Encode(fs[0])
+		}
+		return enc.Encode(fs)
+	case "text":
+		var b strings.Builder
+		for i, f := range fs {
+			if i > 0 {
+				b.WriteString("\n")
+			}
+			paretoText(&b, f)
+		}
+		_, err := io.WriteString(w, b.String())
+		return err
+	}
+	return fmt.Errorf("--pareto writes text or json, not %q", format)
+}
+
+// paretoText lists a frontier, cheapest first, one assignment a line.
+func paretoText(b *strings.Builder, f *plan.Frontier) {
+	fmt.Fprintf(b, "costgate plan --pareto: team %s (%s), priced for %s; decision %s\n", f.Team, f.Spec, f.AsOf, strings.ToUpper(f.Decision))
+	fmt.Fprintf(b, "%d assignments no other beats on both expected monthly cost and token-weighted quality (policies not applied):\n\n", len(f.Points))
+	fmt.Fprintf(b, "  %-11s  %-8s  %-12s  %s\n", "MONTHLY", "QUALITY", "OPTION", "ROUTES")
+	for _, p := range f.Points {
+		mark := ""
+		if p.Chosen {
+			mark = "  <- chosen"
+		}
+		fmt.Fprintf(b, "  %-11s  %-8.3f  %-12s  %s%s\n", "$"+plan.USD(p.MonthlyUSD), p.Quality, p.Option, routesLine(p), mark)
+	}
+}
+
+func routesLine(p plan.ParetoPoint) string {
+	parts := make([]string, len(p.Routes))
+	for i, r := range p.Routes {
+		where := r.Model
+		if r.ServedBy == "self_hosted" {
+			where = "fleet " + r.Model
+		}
+		parts[i] = r.Workload + " → " + where
+	}
+	s := strings.Join(parts, " · ")
+	if p.Fleet != "" {
+		s += " (fleet: " + p.Fleet + ")"
+	}
+	return s
+}
+
+// ParetoChart draws a frontier as SVG or PNG: monthly cost against
+// token-weighted quality, the frontier as a step line through its points,
+// the chosen assignment ringed.
+func ParetoChart(w io.Writer, format string, f *plan.Frontier) error {
+	if format != ChartSVG && format != ChartPNG {
+		return fmt.Errorf("draw pareto chart: unknown format %q (want svg or png)", format)
+	}
+	if len(f.Points) == 0 {
+		return fmt.Errorf("draw pareto chart: no assignment was priced")
+	}
+	p := plot.New()
+	p.Title.Text = fmt.Sprintf("%s: cost against quality (%s)", f.Team, f.AsOf)
+	p.X.Label.Text = "expected monthly cost (USD)"
+	p.Y.Label.Text = "token-weighted quality score"
+	p.X.Tick.Marker = relabel(plot.DefaultTicks{}, dollars)
+	p.Add(plotter.NewGrid())
+	xys := make(plotter.XYs, len(f.Points))
+	var chosen plotter.XYs
+	for i, pt := range f.Points {
+		xys[i].X, xys[i].Y = pt.MonthlyUSD, pt.Quality
+		if pt.Chosen {
+			chosen = append(chosen, xys[i])
+		}
+	}
+	line, points, err := plotter.NewLinePoints(xys)
+	if err != nil {
+		return fmt.Errorf("draw pareto chart: %w", err)
+	}
+	line.StepStyle = plotter.PostStep
+	line.Color = optionStyleHybrid()
+	points.Shape, points.Color = draw.CircleGlyph{}, line.Color
+	p.Add(line, points)
+	p.Legend.Add("non-dominated assignments", line, points)
+	if len(chosen) > 0 {
+		ring, err := plotter.NewScatter(chosen)
+		if err != nil {
+			return fmt.Errorf("draw pareto chart: %w", err)
+		}
+		ring.Shape, ring.Radius, ring.Color = draw.RingGlyph{}, vg.Points(7), color.Black
+		p.Add(ring)
+		p.Legend.Add("chosen", ring)
+	}
+	p.Legend.Top, p.Legend.Left = false, false
+	wt, err := p.WriterTo(8*vg.Inch, 5*vg.Inch, format)
+	if err != nil {
+		return fmt.Errorf("draw pareto chart: %w", err)
+	}
+	_, err = wt.WriteTo(w)
+	return err
+}
+
+func optionStyleHybrid() color.Color { return optionStyle["hybrid"] }
