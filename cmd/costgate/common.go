@@ -123,45 +123,13 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 		policiesReady <- compiled{ev, err}
 	}()
 	parser := spec.NewParser(cat)
-	specs := make([]*spec.Spec, 0, len(paths))
-	failed := false
-	for _, path := range paths {
-		s, diags := parser.ParseFile(path)
-		if len(diags) > 0 {
-			if err := parser.WriteDiagnostics(stderr, diags); err != nil {
-				return nil, err
-			}
-		}
-		if diags.HasErrors() {
-			failed = true
-			continue
-		}
-		specs = append(specs, s)
+	specs, err := parseSpecs(parser, paths, stderr)
+	if err != nil {
+		return nil, err
 	}
-	if failed {
-		return nil, errReported
-	}
-	bases := make([]*spec.Spec, len(specs))
-	if baseRef != "" {
-		if err := gitVerify(baseRef); err != nil {
-			return nil, invalid(err)
-		}
-		reader := newBaseReader(parser, baseRef)
-		for i, s := range specs {
-			base, diags, err := reader.base(paths[i], s)
-			if err != nil {
-				return nil, invalid(err)
-			}
-			if len(diags) > 0 {
-				if err := parser.WriteDiagnostics(stderr, diags); err != nil {
-					return nil, err
-				}
-			}
-			if diags.HasErrors() {
-				return nil, errReported
-			}
-			bases[i] = base
-		}
+	bases, err := baseSpecs(parser, baseRef, paths, specs, stderr)
+	if err != nil {
+		return nil, err
 	}
 	c := <-policiesReady
 	if c.err != nil {
@@ -192,6 +160,59 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 		return nil, err
 	}
 	return out, nil
+}
+
+// parseSpecs parses every spec, writing each file's diagnostics to stderr;
+// if any has errors it returns errReported, after all were reported.
+func parseSpecs(parser *spec.Parser, paths []string, stderr io.Writer) ([]*spec.Spec, error) {
+	specs := make([]*spec.Spec, 0, len(paths))
+	failed := false
+	for _, path := range paths {
+		s, diags := parser.ParseFile(path)
+		if len(diags) > 0 {
+			if err := parser.WriteDiagnostics(stderr, diags); err != nil {
+				return nil, err
+			}
+		}
+		if diags.HasErrors() {
+			failed = true
+			continue
+		}
+		specs = append(specs, s)
+	}
+	if failed {
+		return nil, errReported
+	}
+	return specs, nil
+}
+
+// baseSpecs reads each spec's version at baseRef (nil where it had none),
+// or only nils without a baseRef.
+func baseSpecs(parser *spec.Parser, baseRef string, paths []string, specs []*spec.Spec, stderr io.Writer) ([]*spec.Spec, error) {
+	bases := make([]*spec.Spec, len(specs))
+	if baseRef == "" {
+		return bases, nil
+	}
+	if err := gitVerify(baseRef); err != nil {
+		return nil, invalid(err)
+	}
+	reader := newBaseReader(parser, baseRef)
+	for i, s := range specs {
+		base, diags, err := reader.base(paths[i], s)
+		if err != nil {
+			return nil, invalid(err)
+		}
+		if len(diags) > 0 {
+			if err := parser.WriteDiagnostics(stderr, diags); err != nil {
+				return nil, err
+			}
+		}
+		if diags.HasErrors() {
+			return nil, errReported
+		}
+		bases[i] = base
+	}
+	return bases, nil
 }
 
 func plansOf(ps []planned) []*plan.Plan {
