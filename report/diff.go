@@ -108,6 +108,7 @@ func diffText(b *strings.Builder, d *review.Diff) {
 		}
 		fmt.Fprintf(b, "  %s %-6s %-12s %s: %s\n", sign, strings.ToUpper(pc.Kind), plain(pc.Option), plain(pc.Policy), plain(pc.Message))
 	}
+	textRouteChanges(b, d)
 
 	if d.New {
 		return

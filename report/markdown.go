@@ -55,9 +55,11 @@ func planShort(p *plan.Plan) string {
 
 func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 	mdDecision(b, p, h)
+	mdRoutes(b, p)
 	mdFindings(b, p)
 	usageMarkdown(b, p)
 	mdFleets(b, p)
+	mdSearch(b, p)
 	mdLineItemsAndChecklist(b, p)
 	mdOverrides(b, p)
 	mdResources(b, p)
@@ -277,6 +279,7 @@ func diffMarkdown(b *strings.Builder, d *review.Diff) {
 	fmt.Fprintf(b, "### %s — %s\n\n", mdCode(d.Spec), Headline(d))
 	fmt.Fprintf(b, "Team %s, priced for %s. **Decision:** %s.\n\n", mdCode(d.Team), d.AsOf, decisionLine(d.Decision))
 	mdDiffOptions(b, d)
+	mdRouteChanges(b, d)
 	mdDiffPolicies(b, d)
 	if d.New {
 		return

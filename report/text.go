@@ -18,6 +18,8 @@ func Text(w io.Writer, p *plan.Plan) error {
 	b := &strings.Builder{}
 	textDecision(b, p)
 	textOptions(b, p)
+	textRoutes(b, p)
+	textSearch(b, p)
 	textFleets(b, p)
 	usageText(b, p)
 	textChecklist(b, p)

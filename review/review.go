@@ -37,15 +37,18 @@ type Diff struct {
 	Team     string `json:"team"`
 	AsOf     string `json:"as_of"`
 	// New is true when there is no base: the spec is new.
-	New       bool             `json:"new"`
-	Decision  DecisionChange   `json:"decision"`
-	Verdict   [2]string        `json:"verdict"`
-	Breakeven [2]*int          `json:"breakeven_developers"`
-	Options   []OptionChange   `json:"options"`
-	Policies  []PolicyChange   `json:"policies"`
-	Inputs    []InputChange    `json:"inputs"`
-	Order     string           `json:"attribution_order"`
-	Totals    AttributionTotal `json:"attribution_total"`
+	New       bool           `json:"new"`
+	Decision  DecisionChange `json:"decision"`
+	Verdict   [2]string      `json:"verdict"`
+	Breakeven [2]*int        `json:"breakeven_developers"`
+	Options   []OptionChange `json:"options"`
+	// Routes are the workloads whose route under the decided option
+	// changed, or that were added or removed.
+	Routes   []RouteChange    `json:"routes"`
+	Policies []PolicyChange   `json:"policies"`
+	Inputs   []InputChange    `json:"inputs"`
+	Order    string           `json:"attribution_order"`
+	Totals   AttributionTotal `json:"attribution_total"`
 	// Loosened lists how head relaxes base's compliance or budget.
 	Loosened []plan.Loosening `json:"loosened,omitempty"`
 	// RuleChanges are the price book and policy files the change edits
@@ -96,6 +99,16 @@ type OptionChange struct {
 	HeadAllowed bool        `json:"head_allowed"`
 	// HeadDenials are the policy ids denying the option at head.
 	HeadDenials []string `json:"head_denials"`
+}
+
+// RouteChange is one workload whose route under the decided option
+// differs between base and head. Base and Head are "self_hosted:MODEL" or
+// "managed:MODEL"; null when the workload is absent on that side or that
+// side is blocked (it has no decided option).
+type RouteChange struct {
+	Workload string  `json:"workload"`
+	Base     *string `json:"base"`
+	Head     *string `json:"head"`
 }
 
 // Policy change kinds.
@@ -194,6 +207,7 @@ func CompareWith(ctx context.Context, base, head *spec.Spec, baseRules, headRule
 		d.Verdict = [2]string{"", string(hp.Verdict)}
 		d.Breakeven = [2]*int{nil, hp.Breakeven.Developers}
 		d.Options = optionChanges(nil, hp)
+		d.Routes = RouteChanges(nil, hp)
 		d.Policies = policyChanges(nil, hp)
 		return d, nil
 	}
@@ -215,6 +229,7 @@ func CompareWith(ctx context.Context, base, head *spec.Spec, baseRules, headRule
 	d.Verdict = [2]string{string(bp.Verdict), string(hp.Verdict)}
 	d.Breakeven = [2]*int{bp.Breakeven.Developers, hp.Breakeven.Developers}
 	d.Options = optionChanges(bp, hp)
+	d.Routes = RouteChanges(bp, hp)
 	d.Policies = policyChanges(bp, hp)
 	if err := d.attribute(ctx, base, head, bp, baseRules, headRules); err != nil {
 		return nil, err
@@ -383,6 +398,48 @@ func optionChanges(bp, hp *plan.Plan) []OptionChange {
 			oc.Delta = &plan.Money{Low: cents(h.MonthlyUSD.Low - b.MonthlyUSD.Low), Expected: cents(h.MonthlyUSD.Expected - b.MonthlyUSD.Expected), High: cents(h.MonthlyUSD.High - b.MonthlyUSD.High)}
 		}
 		out = append(out, oc)
+	}
+	return out
+}
+
+// RouteChanges lists the workloads whose route under each plan's decided
+// option differs: head's workloads in head's order, then the workloads
+// only base has, in base's order. bp or hp may be nil (a new spec); a
+// blocked plan routes nothing.
+func RouteChanges(bp, hp *plan.Plan) []RouteChange {
+	routes := func(p *plan.Plan) (names []string, by map[string]string) {
+		by = map[string]string{}
+		if p == nil {
+			return nil, by
+		}
+		for _, w := range p.Inputs.Workloads {
+			names = append(names, w.Name)
+		}
+		if c := p.Chosen(); c != nil {
+			for _, r := range c.Routes {
+				by[r.Workload] = r.ServedBy + ":" + r.Model
+				if !slices.Contains(names, r.Workload) {
+					names = append(names, r.Workload)
+				}
+			}
+		}
+		return names, by
+	}
+	bNames, bRoutes := routes(bp)
+	hNames, hRoutes := routes(hp)
+	ptr := func(m map[string]string, w string) *string {
+		if v, ok := m[w]; ok {
+			return &v
+		}
+		return nil
+	}
+	out := []RouteChange{}
+	for _, w := range unionNames(hNames, bNames) {
+		b, h := ptr(bRoutes, w), ptr(hRoutes, w)
+		if (b == nil) == (h == nil) && (b == nil || *b == *h) {
+			continue
+		}
+		out = append(out, RouteChange{Workload: w, Base: b, Head: h})
 	}
 	return out
 }
