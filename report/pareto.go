@@ -48,18 +48,15 @@ func paretoText(b *strings.Builder, f *plan.Frontier) {
 		if p.Chosen {
 			mark = "  <- chosen"
 		}
-		fmt.Fprintf(b, "  %-11s  %-8.3f  %-12s  %s%s\n", "$"+plan.USD(p.MonthlyUSD), p.Quality, p.Option, routesLine(p), mark)
+		fmt.Fprintf(b, "  %-11s  %-8.3f  %-12s  %s%s\n", "$"+plan.USD(p.MonthlyUSD), p.Quality, p.Option, pointLine(p), mark)
 	}
 }
 
-func routesLine(p plan.ParetoPoint) string {
+// pointLine is a frontier point's routes and fleet on one line.
+func pointLine(p plan.ParetoPoint) string {
 	parts := make([]string, len(p.Routes))
 	for i, r := range p.Routes {
-		where := r.Model
-		if r.ServedBy == "self_hosted" {
-			where = "fleet " + r.Model
-		}
-		parts[i] = r.Workload + " → " + where
+		parts[i] = r.Workload + " → " + routeText(r.ServedBy, r.Model, "")
 	}
 	s := strings.Join(parts, " · ")
 	if p.Fleet != "" {
