@@ -70,3 +70,75 @@ func BenchmarkSweep100k(b *testing.B) {
 		})
 	}
 }
+
+// search8x4 is the search's stress case: eight auto workloads, four
+// managed candidates each and a fleet free to pick its model and GPU, so
+// 5^8 = 390,625 assignments times the fleets of 256 splits.
+const search8x4 = `
+team "search" {
+  developers           = 400
+  tokens_per_developer = [4e6, 8e6]
+  cost_center          = "bench"
+}
+workload "complete" {
+  share       = 0.25
+  complexity  = "simple"
+  max_ttft_ms = 1500
+}
+workload "tests" {
+  share      = 0.1
+  complexity = "simple"
+}
+workload "docs" {
+  share       = 0.05
+  complexity  = "simple"
+  min_quality = 0.9
+}
+workload "review" {
+  share      = 0.1
+  complexity = "complex"
+}
+workload "agent" {
+  share      = 0.2
+  complexity = "complex"
+}
+workload "refactor" {
+  share       = 0.1
+  complexity  = "complex"
+  min_quality = 0.7
+}
+workload "chat" {
+  share      = 0.1
+  complexity = "simple"
+}
+workload "design" {
+  share      = 0.1
+  complexity = "complex"
+}
+managed {
+  candidates = ["claude-sonnet-5.5", "claude-haiku-5.5", "gpt-6.2-sol", "gpt-6-luna"]
+}
+self_hosted {
+  model = "auto"
+  gpu   = "auto"
+}
+budget {
+  monthly_limit_usd = 60000
+}
+`
+
+// BenchmarkSearch8x4 plans search8x4 with the policies compiled once.
+// Goal: at most 100 ms a plan.
+func BenchmarkSearch8x4(b *testing.B) {
+	ev := builtinPolicies()
+	s, diags := spec.NewParser(modelcatalog.Default()).Parse("search8x4.hcl", []byte(search8x4))
+	if diags.HasErrors() {
+		b.Fatal(diags)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := plan.Build(context.Background(), s, plan.Options{AsOf: fuzzDate, Policies: ev}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
