@@ -116,14 +116,25 @@ func qualityReason(q float64, known bool, floor float64) string {
 }
 
 // referenceQuality is each workload's quality reference for the quality
-// gap: the best quality among the managed models it may be routed to.
-// Without candidates it is its complexity's model, as in DESIGN.md.
+// gap: the best quality among the managed models it may be routed to
+// without its pin (the candidates, or its complexity's model) and its
+// pinned model. A pin narrows the choice, not the reference: the same
+// assignment costs the same pinned or found by the search. Without
+// candidates or a pin it is its complexity's model, as in DESIGN.md.
 func (m *model) referenceQuality() []float64 {
 	out := make([]float64, len(m.s.Workloads))
 	for i, w := range m.s.Workloads {
-		for k := range m.choices[i] {
-			if q, ok := m.choices[i][k].quality(w.Complexity); ok && q > out[i] {
-				out[i] = q
+		free := w
+		free.Model = ""
+		ids := m.s.Managed.CandidatesFor(free)
+		if w.Model != "" {
+			ids = append(slices.Clone(ids), w.Model)
+		}
+		for _, id := range ids {
+			if mm, ok := m.cat.ManagedModel(id); ok {
+				if q, ok := mm.Quality[w.Complexity]; ok && q.Value > out[i] {
+					out[i] = q.Value
+				}
 			}
 		}
 	}

@@ -132,49 +132,46 @@ func (m *model) hasGap(a *assignment) bool {
 // one breaks a per-route rule) it prices the cheapest of all, for the
 // policies to deny and explain.
 func (m *model) searchOption(s *searcher, arch string, gate Gate) (Option, error) {
-	st := s.stream(arch, nil, false)
 	var first *assignment
 	gated := 0
-	for {
-		a, cost, ok := st.next()
-		if !ok {
-			break
+	// The fit assignments first; when none is allowed, every assignment,
+	// in case a per-route rule is stricter than the policies it stands for.
+	for _, relaxed := range []bool{false, true} {
+		st := s.stream(arch, nil, relaxed)
+		for gated < MaxGated {
+			a, cost, ok := st.next()
+			if !ok {
+				break
+			}
+			if first == nil {
+				first = a
+			}
+			if gate == nil {
+				return m.finish(s, a)
+			}
+			o, err := m.finish(s, a)
+			if err != nil {
+				return Option{}, err
+			}
+			denied, err := gate(o)
+			gated++
+			s.stats.Gated++
+			if err != nil {
+				return Option{}, &gateError{err}
+			}
+			if len(denied) == 0 {
+				return o, nil
+			}
+			s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: denied})
 		}
-		if first == nil {
-			first = a
-		}
-		if gate == nil {
-			return m.finish(s, a)
-		}
-		if gated == MaxGated {
-			break
-		}
-		o, err := m.finish(s, a)
-		if err != nil {
-			return Option{}, err
-		}
-		denied, err := gate(o)
-		gated++
-		s.stats.Gated++
-		if err != nil {
-			return Option{}, &gateError{err}
-		}
-		if len(denied) == 0 {
-			return o, nil
-		}
-		s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: denied})
 	}
 	if first == nil {
-		a, _, ok := s.stream(arch, nil, true).next()
-		if !ok {
-			errs := slices.Clone(s.errs)
-			sort.Strings(errs)
-			if len(errs) == 0 {
-				return Option{}, fmt.Errorf("no assignment of the workloads can make it")
-			}
-			return Option{}, fmt.Errorf("%s", errs[0])
+		errs := slices.Clone(s.errs)
+		sort.Strings(errs)
+		if len(errs) == 0 {
+			return Option{}, fmt.Errorf("no assignment of the workloads can make it")
 		}
-		first = a
+		return Option{}, fmt.Errorf("%s", errs[0])
 	}
 	o, err := m.finish(s, first)
 	o.denied = gate != nil

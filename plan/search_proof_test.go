@@ -202,14 +202,10 @@ func TestSearchFindsCheapestAllowed(t *testing.T) {
 }
 
 // TestSearchFindsCheapestAllowedWithQualityGap is the same proof with the
-// quality gap in the decision, the default. It does not hold yet: a
-// workload's quality reference (breakeven referenceQuality) is the best of
-// spec.Managed.CandidatesFor(w), which for a workload pinned to a model is
-// that model alone, so pinning a weaker candidate drops its quality gap,
-// and the same assignment costs less pinned than the search prices it in
-// the spec as written.
+// quality gap in the decision, the default: a pin narrows a workload's
+// choice, not its quality reference, so a pinned assignment costs what the
+// search prices it at.
 func TestSearchFindsCheapestAllowedWithQualityGap(t *testing.T) {
-	t.Skip("a pinned model is its own quality reference: pinned and auto specs price the same assignment differently")
 	proveSearch(t, true)
 }
 
