@@ -282,6 +282,7 @@ func (m *model) options(gate Gate) ([]Option, []Note, *Search, error) {
 		// The breakeven search prices self_hosted on its own GPU.
 		m.useGPU(sh.assign.gpu)
 	}
+	s.stats.Pruned = max(0, s.fleetCandidates()-s.stats.Sized)
 	m.explain(s, opts)
 	return opts, out, s.stats, nil
 }

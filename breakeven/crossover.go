@@ -86,7 +86,7 @@ func (m *model) managedSpend(res *Result) float64 {
 		}
 	}
 	s := m.newSearcher()
-	if _, cost, ok := s.stream(architecture.Managed, nil, true).next(); ok {
+	if _, cost, ok := s.stream(architecture.Managed, true).next(); ok {
 		return cost
 	}
 	return 0

@@ -127,55 +127,57 @@ func (m *model) hasGap(a *assignment) bool {
 }
 
 // searchOption finds option arch: its cheapest assignment the gate
-// allows, or, when the gate allows none of the MaxGated cheapest, the
-// cheapest, which the policies then deny. Without a fit assignment (every
-// one breaks a per-route rule) it prices the cheapest of all, for the
-// policies to deny and explain.
+// allows. It stops early when the gate says every costlier assignment is
+// denied too (a spend threshold), and after MaxGated denials; the option
+// is then its cheapest assignment, denied. Without a fit assignment (every
+// one breaks a per-route rule, which are the sealed per-route policies) it
+// is the cheapest of all, which the policies deny and explain.
 func (m *model) searchOption(s *searcher, arch string, gate Gate) (Option, error) {
 	var first *assignment
-	gated := 0
-	// The fit assignments first; when none is allowed, every assignment,
-	// in case a per-route rule is stricter than the policies it stands for.
-	for _, relaxed := range []bool{false, true} {
-		st := s.stream(arch, nil, relaxed)
-		for gated < MaxGated {
-			a, cost, ok := st.next()
-			if !ok {
-				break
-			}
-			if first == nil {
-				first = a
-			}
-			if gate == nil {
-				return m.finish(s, a)
-			}
-			o, err := m.finish(s, a)
-			if err != nil {
-				return Option{}, err
-			}
-			denied, err := gate(o)
-			gated++
-			s.stats.Gated++
-			if err != nil {
-				return Option{}, &gateError{err}
-			}
-			if len(denied) == 0 {
-				return o, nil
-			}
-			s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: denied})
+	gated, stopped := 0, false
+	st := s.stream(arch, false)
+	for gated < MaxGated && !stopped {
+		a, cost, ok := st.next()
+		if !ok {
+			break
 		}
+		if first == nil {
+			first = a
+		}
+		if gate == nil {
+			return m.finish(s, a)
+		}
+		o, err := m.finish(s, a)
+		if err != nil {
+			return Option{}, err
+		}
+		v, err := gate(o)
+		gated++
+		s.stats.Gated++
+		if err != nil {
+			return Option{}, &gateError{err}
+		}
+		if len(v.Denied) == 0 {
+			return o, nil
+		}
+		stopped = v.CostlierDenied
+		s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: v.Denied})
 	}
 	if first == nil {
-		errs := slices.Clone(s.errs)
-		sort.Strings(errs)
-		if len(errs) == 0 {
-			return Option{}, fmt.Errorf("no assignment of the workloads can make it")
+		a, _, ok := s.stream(arch, true).next()
+		if !ok {
+			errs := slices.Clone(s.errs)
+			sort.Strings(errs)
+			if len(errs) == 0 {
+				return Option{}, fmt.Errorf("no assignment of the workloads can make it")
+			}
+			return Option{}, fmt.Errorf("%s", errs[0])
 		}
-		return Option{}, fmt.Errorf("%s", errs[0])
+		first = a
 	}
 	o, err := m.finish(s, first)
 	o.denied = gate != nil
-	if err == nil && gated == MaxGated {
+	if err == nil && gated == MaxGated && !stopped {
 		o.Notes = append(o.Notes, Note{ID: "search.gate_limit", Message: fmt.Sprintf(
 			"the policies denied the %d cheapest %s assignments; the cheapest is shown, denied", MaxGated, arch)})
 	}
@@ -216,6 +218,7 @@ func (m *model) finish(s *searcher, a *assignment) (Option, error) {
 // cheapest fleet on each other GPU would cost the same split.
 func (m *model) gpuChoice(s *searcher, a *assignment, o Option) string {
 	g := s.group(a.fleet)
+	s.sizeAll(g)
 	own := -1
 	for k, c := range g.cfgs {
 		if c.sh == a.sh && c.gpu == a.gpu {
@@ -228,7 +231,7 @@ func (m *model) gpuChoice(s *searcher, a *assignment, o Option) string {
 	meets := g.cfgs[own].unfit == ""
 	return gpuChoiceNote(a.gpu, o, meets, func(yield func(string, float64, bool) bool) {
 		for _, c := range g.cfgs {
-			if c.gpu != a.gpu && !yield(c.gpu, o.Total.Expected-g.cfgs[own].cost+c.cost, c.unfit == "") {
+			if c.ok && c.gpu != a.gpu && !yield(c.gpu, o.Total.Expected-g.cfgs[own].cost+c.cost, c.unfit == "") {
 				return
 			}
 		}

@@ -47,7 +47,7 @@ func Pareto(s *spec.Spec, cat *modelcatalog.Catalog, date string) ([]ParetoPoint
 	sr := m.newSearcher()
 	var cands []paretoCand
 	for _, arch := range m.classes() {
-		st := sr.stream(arch, nil, false)
+		st := sr.stream(arch, false)
 		fixed := st.fixed
 		for _, fleet := range sr.splits(arch, fixed) {
 			if _, ok := st.managedBound(fleet); !ok {
@@ -129,8 +129,11 @@ func (m *model) splitFrontier(sr *searcher, st *stream, fleet []bool) []paretoCa
 		return out
 	}
 	g := sr.group(fleet)
-	for _, k := range st.cfgs(g) {
-		c := g.cfgs[k]
+	sr.sizeAll(g)
+	for _, c := range g.cfgs {
+		if !c.ok || c.unfit != "" {
+			continue
+		}
 		fq := 0.0
 		for i, on := range fleet {
 			if on {

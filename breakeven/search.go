@@ -56,9 +56,19 @@ const MaxExactWorkloads = 12
 // before it gives up and shows its cheapest, denied.
 const MaxGated = 64
 
-// Gate runs the plan policies on one priced option and returns the ids of
-// the policies that deny it; none means allowed. An error stops the search.
-type Gate func(Option) (denied []string, err error)
+// Gate runs the plan policies on one priced option. An error stops the
+// search.
+type Gate func(Option) (Verdict, error)
+
+// Verdict is the gate's answer on one option.
+type Verdict struct {
+	// Denied lists the ids of the policies that deny it; none: allowed.
+	Denied []string
+	// CostlierDenied says every costlier assignment of the same option is
+	// denied too (the denials are thresholds on the expected cost), so
+	// the search may stop.
+	CostlierDenied bool
+}
 
 // Search is what the search did and why it chose what it chose.
 type Search struct {
@@ -72,9 +82,9 @@ type Search struct {
 	// much cheaper the true optimum could be.
 	Exact       bool     `json:"exact"`
 	GapBoundUSD *float64 `json:"gap_bound_usd"`
-	// Evaluated counts assignments priced exactly, Sized the fleet
-	// sizings run, Pruned the fleet splits never sized, Gated the
-	// assignments sent to the policies.
+	// Evaluated counts assignments priced exactly, Sized the fleets (a
+	// split of the workloads, a model, a GPU) sized, Pruned those the
+	// bounds spared, Gated the assignments sent to the policies.
 	Evaluated int `json:"evaluated"`
 	Sized     int `json:"sized"`
 	Pruned    int `json:"pruned"`
@@ -87,9 +97,9 @@ type Search struct {
 	RunnerUps []Candidate `json:"runner_ups"`
 	// Rejected are the cheaper assignments the policies denied.
 	Rejected []Candidate `json:"rejected"`
-	// Alternatives say, for each workload and each backend that could
-	// serve it but does not, why: the rule it breaks, or how much more
-	// the cheapest assignment putting it there costs.
+	// Alternatives say, for each workload and each backend that does not
+	// serve it under the cheapest allowed option, why: the rule it
+	// breaks, or what moving that workload there would cost more.
 	Alternatives []Alternative `json:"alternatives"`
 }
 
@@ -118,8 +128,9 @@ type Alternative struct {
 	Model    string `json:"model"`
 	// Reason is the rule it breaks; empty when only cost decided.
 	Reason string `json:"reason,omitempty"`
-	// MoreUSD is what the cheapest assignment serving the workload there
-	// costs over the cheapest allowed one; null with a Reason.
+	// MoreUSD is what moving the workload there costs a month more (less
+	// when negative: a move the policies or the search's ties ruled out),
+	// every other route kept and the fleet re-sized; null with a Reason.
 	MoreUSD *float64 `json:"more_usd"`
 }
 
@@ -141,18 +152,23 @@ type searcher struct {
 	errs  []string
 }
 
-// group is one split: the workloads on the fleet and its possible fleets,
-// cheapest first.
+// group is one split: the workloads on the fleet and its possible fleets
+// (every model on every GPU), each sized when the search first needs it.
 type group struct {
 	fleet []bool
 	cfgs  []fleetCfg
 }
 
-// fleetCfg is one fleet for a split: its model and GPU, the fleet part of
-// the cost, and why it breaks a rule ("" when it does not).
+// fleetCfg is one fleet for a split: its model and GPU, a lower bound of
+// the fleet part of the cost before sizing, and once sized (sized) the
+// fleet part itself, whether it could be sized (ok) and why it breaks a
+// rule ("" when it does not).
 type fleetCfg struct {
 	sh    *modelcatalog.OpenModel
 	gpu   string
+	bound float64
+	sized bool
+	ok    bool
 	cost  float64
 	unfit string
 }
@@ -225,60 +241,77 @@ func (m *model) fleetGPUs() []string {
 	return []string{m.s.SelfHosted.GPU}
 }
 
-// group sizes every fleet of a split, once.
+// group returns a split, its fleets listed with their bounds and not yet
+// sized; a split without a fleet is priced at once.
 func (s *searcher) group(fleet []bool) *group {
 	key := fleetMask(fleet)
 	if g, ok := s.groups[key]; ok {
 		return g
 	}
-	m := s.m
 	g := &group{fleet: slices.Clone(fleet)}
-	a := &assignment{fleet: g.fleet, pick: make([]int, len(fleet))}
+	s.groups[key] = g
+	if !slices.Contains(fleet, true) {
+		g.cfgs = []fleetCfg{{}}
+		s.size(g, 0)
+		return g
+	}
+	arch := (&assignment{fleet: fleet}).arch()
+	gap := s.fleetGaps(fleet)
+	for _, gpu := range s.gpus {
+		for k, sh := range s.models {
+			g.cfgs = append(g.cfgs, fleetCfg{sh: sh, gpu: gpu, bound: s.fleetFloor(arch, gpu) + gap[k]})
+		}
+	}
+	return g
+}
+
+// size sizes fleet k of a split, once, and returns it.
+func (s *searcher) size(g *group, k int) *fleetCfg {
+	c := &g.cfgs[k]
+	if c.sized {
+		return c
+	}
+	c.sized = true
+	m := s.m
+	a := &assignment{fleet: g.fleet, pick: make([]int, len(g.fleet)), sh: c.sh, gpu: c.gpu}
 	for i := range a.pick {
-		if fleet[i] {
+		if g.fleet[i] {
 			a.pick[i] = -1
 		}
 	}
-	if !slices.Contains(fleet, true) {
-		ev, err := m.evaluate(a, s.mid, false)
-		if err == nil {
-			cost := ev.total(s.include)
-			for i := range fleet {
-				cost -= s.mcost[i][0]
-			}
-			g.cfgs = []fleetCfg{{cost: cost - m.secretUSD(a.arch())*float64(m.providers(a))}}
-		}
-		s.groups[key] = g
-		return g
+	if c.sh != nil {
+		s.stats.Sized++
 	}
-	for _, gpu := range s.gpus {
-		for _, sh := range s.models {
-			a.sh, a.gpu = sh, gpu
-			s.stats.Sized++
-			ev, err := m.evaluate(a, s.mid, false)
-			if err != nil {
-				msg := err.Error()
-				if len(s.gpus) > 1 {
-					msg = gpu + ": " + msg
-				}
-				if !slices.Contains(s.errs, msg) {
-					s.errs = append(s.errs, msg)
-				}
-				continue
-			}
-			cost := ev.total(s.include)
-			for i := range fleet {
-				if !fleet[i] {
-					cost -= s.mcost[i][0]
-				}
-			}
-			cost -= m.secretUSD(a.arch()) * float64(m.providers(a))
-			g.cfgs = append(g.cfgs, fleetCfg{sh: sh, gpu: gpu, cost: cost, unfit: m.unfitSized(a, ev)})
+	ev, err := m.evaluate(a, s.mid, false)
+	if err != nil {
+		msg := err.Error()
+		if len(s.gpus) > 1 {
+			msg = c.gpu + ": " + msg
+		}
+		if !slices.Contains(s.errs, msg) {
+			s.errs = append(s.errs, msg)
+		}
+		return c
+	}
+	cost := ev.total(s.include)
+	for i := range g.fleet {
+		if !g.fleet[i] {
+			cost -= s.mcost[i][0]
 		}
 	}
-	sort.SliceStable(g.cfgs, func(i, j int) bool { return g.cfgs[i].cost < g.cfgs[j].cost })
-	s.groups[key] = g
-	return g
+	c.ok, c.cost = true, cost-m.secretUSD(a.arch())*float64(m.providers(a))
+	if c.sh != nil {
+		c.unfit = m.unfitSized(a, ev)
+	}
+	return c
+}
+
+// sizeAll sizes every fleet of a split (for the GPU note and the
+// frontier).
+func (s *searcher) sizeAll(g *group) {
+	for k := range g.cfgs {
+		s.size(g, k)
+	}
 }
 
 // unfitSized says why a sized fleet may not serve its workloads: a model
@@ -324,10 +357,12 @@ func (m *model) secretUSD(arch string) float64 {
 }
 
 // fleetFloor is a lower bound of the fleet part of any assignment under
-// arch with a fleet: operations, the fixed line items, one instance, the
-// alarms, one secret and the cheapest GPU-hours the fleet could bill.
-func (s *searcher) fleetFloor(arch string) float64 {
-	if v, ok := s.floor[arch]; ok {
+// arch with a fleet on gpu: operations, the fixed line items, one
+// instance, the alarms, one secret and the fewest GPU-hours the fleet
+// could bill at the GPU's cheapest instance price.
+func (s *searcher) fleetFloor(arch, gpu string) float64 {
+	key := arch + "\x00" + gpu
+	if v, ok := s.floor[key]; ok {
 		return v
 	}
 	m := s.m
@@ -344,55 +379,50 @@ func (s *searcher) fleetFloor(arch string) float64 {
 		}
 	}
 	own := m.gpu
+	m.useGPU(gpu)
 	gpuHour := math.Inf(1)
-	for _, g := range s.gpus {
-		m.useGPU(g)
-		priced, err := m.pricedInstances(s.mid.gpuPricePos)
-		if err != nil {
-			continue
-		}
+	if priced, err := m.pricedInstances(s.mid.gpuPricePos); err == nil {
 		for _, in := range priced {
 			gpuHour = math.Min(gpuHour, in.GPUHourUSD)
 		}
 	}
 	m.useGPU(own)
-	if math.IsInf(gpuHour, 1) {
-		gpuHour = 0
+	if !math.IsInf(gpuHour, 1) {
+		v += gpuHour * m.billedHours() * float64(max(1, m.s.SelfHosted.GPUs))
 	}
-	v += gpuHour * m.billedHours() * float64(max(1, m.s.SelfHosted.GPUs))
-	s.floor[arch] = v
+	s.floor[key] = v
 	return v
 }
 
-// fleetGapFloor is the least quality gap any fleet model gives the
-// workloads of a split, when the decision includes the gap: the gap is a
-// large part of a fleet's cost when its models are weaker.
-func (s *searcher) fleetGapFloor(fleet []bool) float64 {
-	if !s.include || len(s.models) == 0 {
-		return 0
-	}
-	m := s.m
-	monthly := s.mid.developers * s.mid.tokens
+// leastFleetFloor is the least fleetFloor over the fleet's GPUs.
+func (s *searcher) leastFleetFloor(arch string) float64 {
 	least := math.Inf(1)
-	for _, sh := range s.models {
-		gap := 0.0
-		for i, on := range fleet {
-			w := m.s.Workloads[i]
-			q, ok := sh.Quality[w.Complexity]
-			if on && ok && m.cat.TokensPerTask[w.Complexity].Value > 0 {
-				gap += m.workloadGap(i, q.Value, monthly, s.mid)
-			}
-		}
-		least = math.Min(least, gap)
+	for _, g := range s.gpus {
+		least = math.Min(least, s.fleetFloor(arch, g))
 	}
 	return least
 }
 
-// constraint restricts a stream: workload forced to the fleet (pick -1)
-// or to one managed choice.
-type constraint struct {
-	workload int
-	pick     int
+// fleetGaps is the quality gap each fleet model gives the workloads of a
+// split, when the decision includes the gap (zero otherwise): the gap is a
+// large part of a fleet's cost when its models are weaker.
+func (s *searcher) fleetGaps(fleet []bool) []float64 {
+	out := make([]float64, len(s.models))
+	if !s.include {
+		return out
+	}
+	m := s.m
+	monthly := s.mid.developers * s.mid.tokens
+	for k, sh := range s.models {
+		for i, on := range fleet {
+			w := m.s.Workloads[i]
+			q, ok := sh.Quality[w.Complexity]
+			if on && ok && m.cat.TokensPerTask[w.Complexity].Value > 0 {
+				out[k] += m.workloadGap(i, q.Value, monthly, s.mid)
+			}
+		}
+	}
+	return out
 }
 
 // stream yields one option's assignments in order of expected cost.
@@ -409,15 +439,17 @@ type stream struct {
 	seq   int
 }
 
-// node is a queue entry: a split not yet sized (g nil), a vector of a
-// sized split at its lower bound, or an assignment at its exact cost.
+// node is a queue entry, at a lower bound unless exact: a split whose
+// fleets are not listed yet (fleet set, g nil), a fleet not yet sized (g
+// set, idx nil), a vector of choices on a sized fleet (idx set), or an
+// assignment at its exact cost.
 type node struct {
 	cents int64
 	exact bool
 	seq   int
-	// unsized split
+	// split
 	fleet []bool
-	// vector of a sized split
+	// fleet of a split, and vector of choices
 	g    *group
 	cfg  int
 	idx  []int
@@ -429,10 +461,10 @@ type node struct {
 	names    string
 }
 
-// stream starts the search of option arch; c, when set, forces one
-// workload. relaxed lifts the per-route rules (unfit choices and fleets),
-// for an option no fit assignment can make.
-func (s *searcher) stream(arch string, c *constraint, relaxed bool) *stream {
+// stream starts the search of option arch. relaxed lifts the per-route
+// rules (unfit choices and fleets), for an option no fit assignment can
+// make.
+func (s *searcher) stream(arch string, relaxed bool) *stream {
 	m := s.m
 	n := len(m.s.Workloads)
 	st := &stream{s: s, arch: arch, relaxed: relaxed, order: make([][]int, n)}
@@ -450,20 +482,6 @@ func (s *searcher) stream(arch string, c *constraint, relaxed bool) *stream {
 			}
 		}
 		sort.SliceStable(st.order[i], func(a, b int) bool { return s.mcost[i][st.order[i][a]] < s.mcost[i][st.order[i][b]] })
-	}
-	if c != nil {
-		if c.pick < 0 {
-			if fixed[c.workload] == -1 {
-				return st
-			}
-			fixed[c.workload] = 1
-		} else {
-			if fixed[c.workload] == 1 {
-				return st
-			}
-			fixed[c.workload] = -1
-			st.order[c.workload] = []int{c.pick}
-		}
 	}
 	st.fixed = fixed
 	for _, fleet := range s.splits(arch, fixed) {
@@ -516,6 +534,21 @@ func (s *searcher) splits(arch string, fixed []int) [][]bool {
 	return out
 }
 
+// fleetCandidates counts the fleets (a split, a model, a GPU) the options'
+// searches could have sized.
+func (s *searcher) fleetCandidates() int {
+	n := 0
+	for _, arch := range s.m.classes() {
+		st := s.stream(arch, true)
+		for _, fleet := range s.splits(arch, st.fixed) {
+			if slices.Contains(fleet, true) {
+				n += len(s.models) * len(s.gpus)
+			}
+		}
+	}
+	return n
+}
+
 // cheapest is workload i's cheapest managed part.
 func (s *searcher) cheapest(i int) float64 {
 	return slices.Min(s.mcost[i])
@@ -543,10 +576,10 @@ func (st *stream) pushSplit(fleet []bool) {
 		return
 	}
 	if slices.Contains(fleet, true) {
-		b += st.s.fleetFloor(st.arch) + st.s.fleetGapFloor(fleet)
+		gaps := st.s.fleetGaps(fleet)
+		b += st.s.leastFleetFloor((&assignment{fleet: fleet}).arch()) + slices.Min(gaps)
 	}
 	st.push(&node{cents: floorCents(b), fleet: fleet})
-	st.s.stats.Pruned++
 }
 
 func (st *stream) push(n *node) {
@@ -564,8 +597,9 @@ func (st *stream) next() (a *assignment, cost float64, ok bool) {
 		case n.exact:
 			return n.a, n.cost, true
 		case n.g == nil:
-			st.s.stats.Pruned--
 			st.expandSplit(n.fleet)
+		case n.idx == nil:
+			st.expandFleet(n.g, n.cfg)
 		default:
 			st.expandVector(n)
 		}
@@ -573,29 +607,31 @@ func (st *stream) next() (a *assignment, cost float64, ok bool) {
 	return nil, 0, false
 }
 
-// expandSplit sizes a split and queues its cheapest vector.
+// expandSplit queues a split's fleets at their bounds.
 func (st *stream) expandSplit(fleet []bool) {
 	g := st.s.group(fleet)
-	cfgs := st.cfgs(g)
-	if len(cfgs) == 0 {
+	b, _ := st.managedBound(fleet)
+	for k, c := range g.cfgs {
+		if c.sized {
+			st.expandFleet(g, k)
+			continue
+		}
+		st.push(&node{cents: floorCents(c.bound + b), g: g, cfg: k})
+	}
+}
+
+// expandFleet sizes one fleet of a split and, when the stream may use it,
+// queues its cheapest vector of choices.
+func (st *stream) expandFleet(g *group, k int) {
+	c := st.s.size(g, k)
+	if !c.ok || (c.unfit != "" && !st.relaxed) {
 		return
 	}
-	idx := make([]int, len(fleet))
-	st.pushVector(g, cfgs[0], idx, 0)
+	st.pushVector(g, k, make([]int, len(g.fleet)), 0)
 }
 
-// cfgs lists a split's fleets the stream may use, as indices in g.cfgs.
-func (st *stream) cfgs(g *group) []int {
-	var out []int
-	for k, c := range g.cfgs {
-		if st.relaxed || c.unfit == "" {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// pushVector queues one (fleet, choices) vector at its lower bound.
+// pushVector queues one vector of choices on a sized fleet at its lower
+// bound.
 func (st *stream) pushVector(g *group, cfg int, idx []int, last int) {
 	b := g.cfgs[cfg].cost
 	for i, on := range g.fleet {
@@ -607,10 +643,11 @@ func (st *stream) pushVector(g *group, cfg int, idx []int, last int) {
 }
 
 // expandVector prices a vector exactly, queues it at that cost, and
-// queues its successors.
+// queues its successors: each raises one workload's choice, at or after
+// the one the vector last raised, so that every vector is queued once.
 func (st *stream) expandVector(n *node) {
 	m, g := st.s.m, n.g
-	a := &assignment{fleet: g.fleet, pick: make([]int, len(g.fleet))}
+	a := &assignment{fleet: g.fleet, pick: make([]int, len(g.fleet)), sh: g.cfgs[n.cfg].sh, gpu: g.cfgs[n.cfg].gpu}
 	for i, on := range g.fleet {
 		if on {
 			a.pick[i] = -1
@@ -618,27 +655,18 @@ func (st *stream) expandVector(n *node) {
 			a.pick[i] = st.order[i][n.idx[i]]
 		}
 	}
-	a.sh, a.gpu = g.cfgs[n.cfg].sh, g.cfgs[n.cfg].gpu
 	st.s.stats.Evaluated++
 	if ev, err := m.evaluate(a, st.s.mid, false); err == nil {
 		cost := ev.total(st.s.include)
 		st.push(&node{cents: int64(math.Round(cost * 100)), exact: true, a: a.clone(), cost: cost, backends: m.backends(a), names: m.names(a)})
 	}
-	// Successors: dimension 0 is the fleet (the next of the split's
-	// allowed fleets), dimension 1+i workload i's choice.
-	cfgs := st.cfgs(g)
-	if n.last == 0 {
-		if k := slices.Index(cfgs, n.cfg); k+1 < len(cfgs) {
-			st.pushVector(g, cfgs[k+1], n.idx, 0)
-		}
-	}
 	for i, on := range g.fleet {
-		if on || i+1 < n.last || n.idx[i]+1 >= len(st.order[i]) {
+		if on || i < n.last || n.idx[i]+1 >= len(st.order[i]) {
 			continue
 		}
 		idx := slices.Clone(n.idx)
 		idx[i]++
-		st.pushVector(g, n.cfg, idx, i+1)
+		st.pushVector(g, n.cfg, idx, i)
 	}
 }
 
@@ -758,7 +786,7 @@ func (m *model) explain(s *searcher, opts []Option) {
 	}
 	if !stats.Exact {
 		if o := optionOf(opts, architecture.Hybrid); o != nil {
-			lb := s.fleetFloor(architecture.Hybrid)
+			lb := s.leastFleetFloor(architecture.Hybrid)
 			for i, w := range m.s.Workloads {
 				if !mayBeOnFleet(w) {
 					lb += s.cheapest(i)
@@ -769,7 +797,7 @@ func (m *model) explain(s *searcher, opts []Option) {
 		}
 	}
 	stats.RunnerUps = m.runnerUps(s, best, bestCost)
-	stats.Alternatives = m.alternatives(s, best, bestCost)
+	stats.Alternatives = m.alternatives(s, best)
 }
 
 // runnerUps are the three cheapest fit assignments after best, over every
@@ -777,7 +805,7 @@ func (m *model) explain(s *searcher, opts []Option) {
 func (m *model) runnerUps(s *searcher, best *Option, bestCost float64) []Candidate {
 	var streams []*stream
 	for _, arch := range m.classes() {
-		streams = append(streams, s.stream(arch, nil, false))
+		streams = append(streams, s.stream(arch, false))
 	}
 	type head struct {
 		a    *assignment
@@ -815,33 +843,27 @@ func same(a, b *assignment) bool {
 }
 
 // alternatives says, for each workload, why each backend that does not
-// serve it under best does not: the rule it breaks, or what the cheapest
-// fit assignment putting it there costs more.
-func (m *model) alternatives(s *searcher, best *Option, bestCost float64) []Alternative {
+// serve it under best does not: the rule it breaks, or what moving that
+// one workload there would cost more, every other route kept and the
+// fleet re-sized for what it then serves (on the option's fleet model and
+// GPU, or the cheapest fit fleet when best has none).
+func (m *model) alternatives(s *searcher, best *Option) []Alternative {
 	out := []Alternative{}
-	cheapestWith := func(c constraint) (float64, bool) {
-		min, found := 0.0, false
-		for _, arch := range m.classes() {
-			if _, cost, ok := s.stream(arch, &c, false).next(); ok && (!found || cost < min) {
-				min, found = cost, true
-			}
-		}
-		return min, found
+	chosen := best.assign
+	base, err := m.evaluate(chosen, s.mid, false)
+	if err != nil {
+		return out
 	}
+	baseCost := base.total(s.include)
 	for i, w := range m.s.Workloads {
-		chosen := best.assign
 		if !chosen.fleet[i] {
 			alt := Alternative{Workload: w.Name, ServedBy: architecture.SelfHosted}
-			switch {
-			case !mayBeOnFleet(w):
+			if !mayBeOnFleet(w) {
 				alt.Reason = "route = \"managed\""
-			default:
-				if cost, ok := cheapestWith(constraint{workload: i, pick: -1}); ok {
-					more := cost - bestCost
-					alt.MoreUSD = &more
-				} else {
-					alt.Reason = "no fleet can serve it within its TTFT target and min_quality"
-				}
+			} else {
+				move := chosen.clone()
+				move.fleet[i], move.pick[i] = true, -1
+				alt.Model, alt.Reason, alt.MoreUSD = m.moveCost(s, move, baseCost)
 			}
 			out = append(out, alt)
 		}
@@ -857,15 +879,49 @@ func (m *model) alternatives(s *searcher, best *Option, bestCost float64) []Alte
 			case c.unfit != "":
 				alt.Reason = c.unfit
 			default:
-				if cost, ok := cheapestWith(constraint{workload: i, pick: k}); ok {
-					more := cost - bestCost
-					alt.MoreUSD = &more
-				} else {
-					alt.Reason = "no fit assignment routes it there"
+				move := chosen.clone()
+				move.fleet[i], move.pick[i] = false, k
+				if !move.onFleet() {
+					move.sh, move.gpu = nil, ""
 				}
+				_, alt.Reason, alt.MoreUSD = m.moveCost(s, move, baseCost)
 			}
 			out = append(out, alt)
 		}
 	}
 	return out
+}
+
+// moveCost prices a one-workload move from the chosen assignment: the
+// fleet's model, the rule the moved assignment breaks (its fleet's TTFT
+// or quality), or what it costs more.
+func (m *model) moveCost(s *searcher, move *assignment, baseCost float64) (fleetModel, reason string, more *float64) {
+	if move.onFleet() && move.sh == nil {
+		g := s.group(move.fleet)
+		s.sizeAll(g)
+		best := -1
+		for k, c := range g.cfgs {
+			if c.ok && c.unfit == "" && (best < 0 || c.cost < g.cfgs[best].cost) {
+				best = k
+			}
+		}
+		if best < 0 {
+			return "", "no fleet serves it within the TTFT targets and min_quality of the workloads it would serve", nil
+		}
+		move.sh, move.gpu = g.cfgs[best].sh, g.cfgs[best].gpu
+	}
+	if move.onFleet() {
+		fleetModel = move.sh.ID
+	}
+	ev, err := m.evaluate(move, s.mid, false)
+	if err != nil {
+		return fleetModel, "the fleet cannot be sized: " + err.Error(), nil
+	}
+	if move.onFleet() {
+		if r := m.unfitSized(move, ev); r != "" {
+			return fleetModel, r, nil
+		}
+	}
+	d := ev.total(s.include) - baseCost
+	return fleetModel, "", &d
 }

@@ -173,7 +173,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 // ids of the policies that deny it after waivers. The checklist is not
 // known yet; its policy only warns.
 func gate(ctx context.Context, ev Evaluator, p *Plan) breakeven.Gate {
-	return func(o breakeven.Option) ([]string, error) {
+	return func(o breakeven.Option) (breakeven.Verdict, error) {
 		one := *p
 		one.Options = []Option{option(o)}
 		one.Waivers = make([]Waiver, len(p.Waivers))
@@ -184,16 +184,22 @@ func gate(ctx context.Context, ev Evaluator, p *Plan) breakeven.Gate {
 		one.Checklist = Checklist{Threshold: breakeven.ChecklistThreshold, Items: []ChecklistItem{}}
 		deny, _, err := evaluate(ctx, ev, &one)
 		if err != nil {
-			return nil, err
+			return breakeven.Verdict{}, err
 		}
 		one.Apply(deny, nil)
-		var ids []string
-		for _, v := range one.Options[0].Violations {
-			ids = AppendUnique(ids, v.Policy)
+		v := breakeven.Verdict{CostlierDenied: true}
+		for _, f := range one.Options[0].Violations {
+			v.Denied = AppendUnique(v.Denied, f.Policy)
+			v.CostlierDenied = v.CostlierDenied && costThresholds[f.Policy]
 		}
-		return ids, nil
+		return v, nil
 	}
 }
+
+// costThresholds are the sealed built-in policies that deny an option
+// for its expected cost above a threshold, which a folder cannot change:
+// an assignment they deny, unwaived, has every costlier one denied too.
+var costThresholds = map[string]bool{"spend.limit": true, "spend.approval": true}
 
 // BlockAll denies every option with a policy.error finding: a policy that
 // could not be evaluated leaves nothing checked, so nothing is allowed.
