@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
@@ -207,6 +208,8 @@ type Config struct {
 	// as the search finds them, cheapest first: each option is its
 	// cheapest allowed assignment. Without it each is its cheapest.
 	Gate Gate
+	// Timings fills Search.TimeMS, the search's wall time.
+	Timings bool
 }
 
 // Evaluate prices the spec on the date (YYYY-MM-DD), ungated.
@@ -225,9 +228,14 @@ func EvaluateWith(s *spec.Spec, cat *modelcatalog.Catalog, date string, cfg Conf
 		return nil, err
 	}
 	res := &Result{}
+	start := time.Now()
 	res.Options, res.Notes, res.Search, err = m.options(cfg.Gate)
 	if err != nil {
 		return nil, err
+	}
+	if cfg.Timings {
+		ms := float64(time.Since(start).Microseconds()) / 1000
+		res.Search.TimeMS = &ms
 	}
 	managed, sh := res.Option(architecture.Managed), res.Option(architecture.SelfHosted)
 	if managed != nil && sh != nil {

@@ -72,6 +72,9 @@ type Options struct {
 	// Usage, when set, is the team's measured usage: the plan gets a usage
 	// section and the drift, breakeven and measured-capacity warnings.
 	Usage *Measured
+	// Timings fills the search's time_ms; off, a plan is the same bytes
+	// from run to run.
+	Timings bool
 }
 
 func (o Options) catalog() *modelcatalog.Catalog {
@@ -112,7 +115,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
 	rules := opts.Policies.WaiverRules()
 	authorize(p, rules, opts.Approvals, opts.Policies.CanEmit, opts.date())
-	res, err := breakeven.EvaluateWith(s, cat, date, breakeven.Config{Gate: gate(ctx, opts.Policies, p)})
+	res, err := breakeven.EvaluateWith(s, cat, date, breakeven.Config{Gate: gate(ctx, opts.Policies, p), Timings: opts.Timings})
 	if IsLimit(err) {
 		return nil, fmt.Errorf("evaluate policies for %s: %w", s.Filename, err)
 	}

@@ -84,21 +84,7 @@ func newSearchView(p *plan.Plan) *searchView {
 	if s == nil {
 		return nil
 	}
-	v := &searchView{}
-	how := "exact"
-	if !s.Exact {
-		how = "heuristic"
-		if s.GapBoundUSD != nil {
-			how += fmt.Sprintf(", the optimum is at most $%s/month cheaper", plan.USD(*s.GapBoundUSD))
-		}
-	}
-	v.stats = fmt.Sprintf("%s auto workload(s), %s assignments: %s evaluated, %s sized, %s pruned, %s gated; %s",
-		plan.USD(float64(s.AutoWorkloads)), countText(s.Assignments), plan.USD(float64(s.Evaluated)),
-		plan.USD(float64(s.Sized)), plan.USD(float64(s.Pruned)), plan.USD(float64(s.Gated)), how)
-	if s.TimeMS != nil {
-		v.stats += fmt.Sprintf("; %.0f ms", *s.TimeMS)
-	}
-
+	v := &searchView{stats: searchStats(s)}
 	var chosen map[string]string
 	v.over = "the cheapest assignment, all denied"
 	if c := p.Chosen(); c != nil {
@@ -141,8 +127,31 @@ func newSearchView(p *plan.Plan) *searchView {
 		}
 		v.rejected = append(v.rejected, candidate(c, true))
 	}
+	v.alternatives(s)
+	return v
+}
 
-	// Alternatives, one line per workload in the order the search gives.
+// searchStats is the search's statistics on one line.
+func searchStats(s *plan.Search) string {
+	how := "exact"
+	if !s.Exact {
+		how = "heuristic"
+		if s.GapBoundUSD != nil {
+			how += fmt.Sprintf(", the optimum is at most $%s/month cheaper", plan.USD(*s.GapBoundUSD))
+		}
+	}
+	line := fmt.Sprintf("%s auto workload(s), %s assignments: %s evaluated, %s sized, %s pruned, %s gated; %s",
+		plan.USD(float64(s.AutoWorkloads)), countText(s.Assignments), plan.USD(float64(s.Evaluated)),
+		plan.USD(float64(s.Sized)), plan.USD(float64(s.Pruned)), plan.USD(float64(s.Gated)), how)
+	if s.TimeMS != nil {
+		line += fmt.Sprintf("; %.0f ms", *s.TimeMS)
+	}
+	return line
+}
+
+// alternatives lays out the search's alternatives, one line per workload
+// in the order the search gives.
+func (v *searchView) alternatives(s *plan.Search) {
 	var order []string
 	byWorkload := map[string][]string{}
 	for _, a := range s.Alternatives {
@@ -162,7 +171,6 @@ func newSearchView(p *plan.Plan) *searchView {
 		}
 		v.alts = append(v.alts, w+": "+capJoin(byWorkload[w], maxAltsPerWorkload, " · "))
 	}
-	return v
 }
 
 // capJoin joins the first n parts and counts the rest.

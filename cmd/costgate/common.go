@@ -25,7 +25,9 @@ type planFlags struct {
 	asOf          string
 	approvals     string
 	policyTimeout time.Duration
-	drift         driftFlags // --usage; registered by plan and check
+	// timings fills the search's time_ms (--timings).
+	timings bool
+	drift   driftFlags // --usage; registered by plan and check
 	// stack is the stack configuration the resources are previewed with;
 	// the zero value is the program's default.
 	stack stacks.Config
@@ -38,6 +40,7 @@ func (f *planFlags) register(cmd *cobra.Command, formats string) {
 	cmd.Flags().StringVar(&f.asOf, "as-of", "", "date to price the plan for, YYYY-MM-DD (default today, UTC)")
 	cmd.Flags().StringVar(&f.approvals, "approvals", "", `JSON file of the identities that approved the change, {"approved_by": ["cfo@acme.example", "@octocat"]}: an override counts only if its approver is listed, and a loosened spec needs one (without the flag, overrides count but are marked unverified)`)
 	cmd.Flags().DurationVar(&f.policyTimeout, "policy-timeout", policies.DefaultTimeout, "deadline for evaluating the policies of one plan; a policy that runs longer is invalid input (exit 2)")
+	cmd.Flags().BoolVar(&f.timings, "timings", false, "report the search's wall time (search.time_ms); off by default so that the same spec gives the same bytes")
 }
 
 // evaluator compiles the built-in policies and the --policy-dir folders.
@@ -147,7 +150,7 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	for i, s := range specs {
 		g.Go(func() error {
 			opts := plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: bases[i],
-				Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack), Usage: measured[i]}
+				Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack), Usage: measured[i], Timings: f.timings}
 			p, err := plan.Build(ctx, s, opts)
 			if err != nil {
 				return invalid(err)
