@@ -69,7 +69,9 @@ type Route struct {
 	// Quality is the serving model's quality score for the workload's
 	// complexity; null when unknown.
 	Quality *float64 `json:"quality"`
-	// MinQuality is the workload's min_quality; null when it sets none.
+	// MinQuality is the lowest quality score the route's model may have:
+	// the workload's min_quality and, on a fleet whose model sizing
+	// chooses, self_hosted.min_quality; null when neither is set.
 	MinQuality *float64 `json:"min_quality"`
 }
 

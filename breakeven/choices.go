@@ -95,17 +95,30 @@ func (m *model) unfitManaged(c *managedChoice, w spec.Workload) string {
 	return ""
 }
 
+// fleetFloorQuality is the lowest quality the fleet's model may have to serve w:
+// w's min_quality and, when sizing chooses the model ("auto"),
+// self_hosted.min_quality, which applies to the workloads the fleet
+// serves and no others.
+func (m *model) fleetFloorQuality(w spec.Workload) float64 {
+	floor := w.MinQuality
+	if m.s.SelfHosted.Model == "auto" {
+		floor = max(floor, m.s.SelfHosted.MinQuality)
+	}
+	return floor
+}
+
 // unfitFleet says why the fleet's model sh may not serve w, or "", before
 // sizing (the TTFT is checked on the sized fleet).
-func unfitFleet(sh *modelcatalog.OpenModel, w spec.Workload) string {
-	if w.MinQuality <= 0 {
+func (m *model) unfitFleet(sh *modelcatalog.OpenModel, w spec.Workload) string {
+	floor := m.fleetFloorQuality(w)
+	if floor <= 0 {
 		return ""
 	}
 	q, ok := sh.Quality[w.Complexity]
-	if ok && q.Value >= w.MinQuality {
+	if ok && q.Value >= floor {
 		return ""
 	}
-	return qualityReason(q.Value, ok, w.MinQuality)
+	return qualityReason(q.Value, ok, floor)
 }
 
 func qualityReason(q float64, known bool, floor float64) string {

@@ -113,9 +113,12 @@ func (m *model) routes(a *assignment, f *inference.Fleet) []Route {
 			v := w.MaxTTFTMs
 			r.MaxTTFTMs = &v
 		}
-		if w.MinQuality > 0 {
-			v := w.MinQuality
-			r.MinQuality = &v
+		floor := w.MinQuality
+		if a.fleet[i] {
+			floor = m.fleetFloorQuality(w)
+		}
+		if floor > 0 {
+			r.MinQuality = &floor
 		}
 		if a.fleet[i] {
 			r.ServedBy, r.Model = architecture.SelfHosted, a.sh.ID

@@ -199,7 +199,7 @@ func (m *model) finish(s *searcher, a *assignment) (Option, error) {
 	}
 	var lead []string
 	if m.s.SelfHosted.Model == "auto" {
-		lead = append(lead, fmt.Sprintf("model \"auto\": %s is the cheapest of %d candidates meeting min_quality %.2f", a.sh.ID, len(s.models), m.s.SelfHosted.MinQuality))
+		lead = append(lead, fmt.Sprintf("model \"auto\": %s is the cheapest of %d open models meeting the min_quality of the workloads it serves (self_hosted.min_quality %.2f)", a.sh.ID, len(s.models), m.s.SelfHosted.MinQuality))
 	}
 	if len(s.gpus) > 1 {
 		lead = append(lead, m.gpuChoice(s, a, o))

@@ -199,8 +199,9 @@ func (m *model) newSearcher() *searcher {
 }
 
 // fleetModels lists the open models the fleet may run: the spec's, or
-// with "auto" every model meeting self_hosted.min_quality at the
-// complexities of the workloads that may be on the fleet.
+// with "auto" every model whose quality is known at the complexities of
+// the workloads that may be on the fleet (the floors, self_hosted's and
+// the workloads', are checked per split: unfitFleet).
 func (m *model) fleetModels() []*modelcatalog.OpenModel {
 	if id := m.s.SelfHosted.Model; id != "auto" {
 		if om := m.openModel(id); om != nil {
@@ -222,7 +223,7 @@ func (m *model) fleetModels() []*modelcatalog.OpenModel {
 			if !mayBeOnFleet(w) {
 				continue
 			}
-			if q, has := om.Quality[w.Complexity]; !has || q.Value < m.s.SelfHosted.MinQuality {
+			if _, has := om.Quality[w.Complexity]; !has {
 				ok = false
 			}
 		}
@@ -321,7 +322,7 @@ func (m *model) unfitSized(a *assignment, ev evaluation) string {
 		if !a.fleet[i] {
 			continue
 		}
-		if r := unfitFleet(a.sh, w); r != "" {
+		if r := m.unfitFleet(a.sh, w); r != "" {
 			return r
 		}
 		if w.MaxTTFTMs > 0 && ev.sized && ev.fleet.TTFTMs > w.MaxTTFTMs {
