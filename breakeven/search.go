@@ -146,7 +146,11 @@ type searcher struct {
 	models []*modelcatalog.OpenModel
 	gpus   []string
 	groups map[string]*group
-	// floor[arch] is a lower bound of any fleet part under arch.
+	// maxExact is MaxExactWorkloads (a test raises it to check the
+	// heuristic against the exact search).
+	maxExact int
+	// floor[arch+"\x00"+gpu] is a lower bound of any fleet part under
+	// arch on gpu (fleetFloor).
 	floor map[string]float64
 	stats *Search
 	errs  []string
@@ -175,7 +179,7 @@ type fleetCfg struct {
 
 func (m *model) newSearcher() *searcher {
 	mid, _ := scenarios(m.axes(true, true))
-	s := &searcher{m: m, mid: mid, include: m.s.Quality.IncludeInDecision, groups: map[string]*group{}, floor: map[string]float64{}, stats: &Search{Exact: true, Rejected: []Candidate{}}}
+	s := &searcher{m: m, mid: mid, include: m.s.Quality.IncludeInDecision, groups: map[string]*group{}, maxExact: MaxExactWorkloads, floor: map[string]float64{}, stats: &Search{Exact: true, Rejected: []Candidate{}}}
 	monthly := mid.developers * mid.tokens
 	s.mcost = make([][]float64, len(m.s.Workloads))
 	for i, w := range m.s.Workloads {
@@ -513,7 +517,7 @@ func (s *searcher) splits(arch string, fixed []int) [][]bool {
 			out = append(out, fleet)
 		}
 	}
-	if len(free) <= MaxExactWorkloads {
+	if len(free) <= s.maxExact {
 		for mask := 0; mask < 1<<len(free); mask++ {
 			fleet := slices.Clone(base)
 			for j, i := range free {
