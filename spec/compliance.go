@@ -20,21 +20,7 @@ func (d *decoder) compliance(blk *hclsyntax.Block) Compliance {
 	if !ok {
 		return c
 	}
-	known := d.cat.Providers()
-	allowed := []string{}
-	for i, p := range list {
-		switch {
-		case !contains(known, p):
-			d.errorf(ranges[i], "Unknown managed provider",
-				"compliance.allowed_providers lists managed providers in the catalog; %q is not one.%s Run \"costgate catalog\" to list them.",
-				p, didYouMean(p, known))
-		case contains(allowed, p):
-			d.errorf(ranges[i], "Duplicate provider",
-				"compliance.allowed_providers lists %q twice.", p)
-		default:
-			allowed = append(allowed, p)
-		}
-	}
+	allowed := d.catalogIDs("compliance.allowed_providers", list, ranges, "managed provider", "managed providers", d.cat.Providers())
 	// An empty list is kept non-nil: it allows no provider at all, which is
 	// different from having no allow-list.
 	c.AllowedProviders = allowed

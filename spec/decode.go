@@ -691,3 +691,23 @@ func orList(words []string) string {
 	}
 	return strings.Join(q[:len(q)-1], ", ") + " or " + q[len(q)-1]
 }
+
+// catalogIDs keeps the entries of a list attribute (path, its elements and
+// their ranges) that are ids in known, each once, and reports the others:
+// an unknown id with the nearest known one, a repeated id. noun names one
+// id ("managed model"), nouns several ("managed models").
+func (d *decoder) catalogIDs(path string, list []string, ranges []hcl.Range, noun, nouns string, known []string) []string {
+	out := []string{}
+	for i, id := range list {
+		switch {
+		case !contains(known, id):
+			d.errorf(ranges[i], "Unknown "+noun,
+				"%s lists %s in the catalog; %q is not one.%s Run \"costgate catalog\" to list them.", path, nouns, id, didYouMean(id, known))
+		case contains(out, id):
+			d.errorf(ranges[i], "Duplicate "+noun, "%s lists %q twice.", path, id)
+		default:
+			out = append(out, id)
+		}
+	}
+	return out
+}

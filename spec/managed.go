@@ -42,19 +42,7 @@ func (d *decoder) candidates(b *body) []string {
 	if !ok {
 		return nil
 	}
-	known := d.cat.ManagedIDs()
-	out := []string{}
-	for i, id := range list {
-		switch {
-		case !contains(known, id):
-			d.errorf(ranges[i], "Unknown managed model",
-				"managed.candidates lists managed models in the catalog; %q is not one.%s Run \"costgate catalog\" to list them.", id, didYouMean(id, known))
-		case contains(out, id):
-			d.errorf(ranges[i], "Duplicate candidate", "managed.candidates lists %q twice.", id)
-		default:
-			out = append(out, id)
-		}
-	}
+	out := d.catalogIDs("managed.candidates", list, ranges, "managed model", "managed models", d.cat.ManagedIDs())
 	if len(list) == 0 {
 		d.errorf(b.attr("candidates").Expr.Range(), "No candidates",
 			"managed.candidates must list at least one managed model; remove it to route each workload to its complexity's model.")

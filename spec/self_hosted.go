@@ -65,18 +65,7 @@ func (d *decoder) gpuChoice(b *body, def string) (string, []string) {
 			d.errorf(a.Expr.Range(), "Empty list", "self_hosted.gpu lists no GPU; give one, a list such as [\"h100\", \"l40s\"], or \"auto\".")
 			return def, nil
 		}
-		var out []string
-		for i, g := range list {
-			switch {
-			case !contains(ids, g):
-				d.errorf(ranges[i], "Unknown GPU",
-					"self_hosted.gpu must list GPUs in the catalog; %q is not one.%s Run \"costgate catalog\" to list them.", g, didYouMean(g, ids))
-			case contains(out, g):
-				d.errorf(ranges[i], "Duplicate GPU", "self_hosted.gpu lists %q twice.", g)
-			default:
-				out = append(out, g)
-			}
-		}
+		out := d.catalogIDs("self_hosted.gpu", list, ranges, "GPU", "GPUs", ids)
 		if len(out) == 0 {
 			return def, nil
 		}
