@@ -25,7 +25,14 @@ func newPlanCmd() *cobra.Command {
 self-hosted fleet, runs the policy gate and shows the decision, the breakeven
 team size, the article's checklist and the resources pulumi up would create.
 
-It needs no cloud account and prints the same bytes for the same spec and date.
+Each option is a search: every workload goes to the fleet or to one of its
+managed candidates (workload route, model and min_quality; managed.candidates),
+and the option is its cheapest assignment the policies allow. The plan names
+the runner-ups, the assignments the policies rejected and, per workload, why
+every other backend does not serve it.
+
+It needs no cloud account and prints the same bytes for the same spec and date
+(--timings adds the search's wall time, which does not repeat).
 With --stack-config it previews and prices what pulumi up creates for that
 stack (its VPC, certificate, keys; encrypted values shown as [secret], never
 decrypted), for the stack's costgate:spec when no SPEC is given.
