@@ -17,19 +17,22 @@ package breakeven
 // includes it) and the last term is the API-key secret of each provider
 // the managed routes call. The search is a best-first branch and bound:
 //
-//   - a set F not yet sized enters the queue at a lower bound (the
-//     cheapest fleet any F could have plus each other workload's cheapest
-//     choice); when it comes out, its fleets are sized (once: sizing is
-//     memoised across streams) and sorted;
-//   - a sized F enumerates (fleet, choices) vectors in the order of the
-//     first two terms, each vector generated once (the successor scheme of
-//     k-best enumeration: a vector may raise only dimensions at or after
-//     the one it last raised); the third term is added when a vector comes
-//     out, and it goes back in at its exact cost;
+//   - a split F enters the queue at a lower bound: the cheapest fleet any
+//     split could have (operations, fixed line items, one GPU-month at the
+//     cheapest price, the least quality gap of a model on F) plus each
+//     other workload's cheapest choice;
+//   - when it comes out, each of its fleets (a model on a GPU) goes back in
+//     at a bound of its own, and a fleet is sized only when that bound
+//     comes out (once: sizing is memoised across streams, splits.go);
+//   - a sized fleet enumerates the managed workloads' choice vectors in the
+//     order of the first two terms, each vector generated once (the
+//     successor scheme of k-best enumeration: a vector may raise only
+//     workloads at or after the one it last raised); the third term is
+//     added when a vector comes out, and it goes back in at its exact cost;
 //   - an exact assignment that comes out is the cheapest left, because
 //     every key in the queue is a lower bound of the assignments behind it.
 //
-// Sets F whose bound is above the answer are never sized: that is the
+// Fleets whose bound is above the answer are never sized: that is the
 // pruning. Up to MaxExactWorkloads free workloads every F is considered;
 // above, only the prefixes of the free workloads ordered by their managed
 // cost (the costliest on managed APIs go to the fleet first), and the
@@ -37,7 +40,6 @@ package breakeven
 
 import (
 	"container/heap"
-	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -156,27 +158,6 @@ type searcher struct {
 	errs  []string
 }
 
-// group is one split: the workloads on the fleet and its possible fleets
-// (every model on every GPU), each sized when the search first needs it.
-type group struct {
-	fleet []bool
-	cfgs  []fleetCfg
-}
-
-// fleetCfg is one fleet for a split: its model and GPU, a lower bound of
-// the fleet part of the cost before sizing, and once sized (sized) the
-// fleet part itself, whether it could be sized (ok) and why it breaks a
-// rule ("" when it does not).
-type fleetCfg struct {
-	sh    *modelcatalog.OpenModel
-	gpu   string
-	bound float64
-	sized bool
-	ok    bool
-	cost  float64
-	unfit string
-}
-
 func (m *model) newSearcher() *searcher {
 	mid, _ := scenarios(m.axes(true, true))
 	s := &searcher{m: m, mid: mid, include: m.s.Quality.IncludeInDecision, groups: map[string]*group{}, maxExact: MaxExactWorkloads, floor: map[string]float64{}, stats: &Search{Exact: true, Rejected: []Candidate{}}}
@@ -200,234 +181,6 @@ func (m *model) newSearcher() *searcher {
 	}
 	s.models, s.gpus = m.fleetModels(), m.fleetGPUs()
 	return s
-}
-
-// fleetModels lists the open models the fleet may run: the spec's, or
-// with "auto" every model whose quality is known at the complexities of
-// the workloads that may be on the fleet (the floors, self_hosted's and
-// the workloads', are checked per split: unfitFleet).
-func (m *model) fleetModels() []*modelcatalog.OpenModel {
-	if id := m.s.SelfHosted.Model; id != "auto" {
-		if om := m.openModel(id); om != nil {
-			return []*modelcatalog.OpenModel{om}
-		}
-		return nil
-	}
-	all := make([]*modelcatalog.OpenModel, 0, len(m.cat.OpenModels)+len(m.s.Models))
-	for i := range m.cat.OpenModels {
-		all = append(all, &m.cat.OpenModels[i])
-	}
-	for i := range m.s.Models {
-		all = append(all, &m.s.Models[i])
-	}
-	var out []*modelcatalog.OpenModel
-	for _, om := range all {
-		ok := true
-		for _, w := range m.s.Workloads {
-			if !mayBeOnFleet(w) {
-				continue
-			}
-			if _, has := om.Quality[w.Complexity]; !has {
-				ok = false
-			}
-		}
-		if ok {
-			out = append(out, om)
-		}
-	}
-	return out
-}
-
-// fleetGPUs lists the GPUs the fleet may run on.
-func (m *model) fleetGPUs() []string {
-	if g := m.s.SelfHosted.GPUChoices; len(g) > 0 {
-		return g
-	}
-	return []string{m.s.SelfHosted.GPU}
-}
-
-// group returns a split, its fleets listed with their bounds and not yet
-// sized; a split without a fleet is priced at once.
-func (s *searcher) group(fleet []bool) *group {
-	key := fleetMask(fleet)
-	if g, ok := s.groups[key]; ok {
-		return g
-	}
-	g := &group{fleet: slices.Clone(fleet)}
-	s.groups[key] = g
-	if !slices.Contains(fleet, true) {
-		g.cfgs = []fleetCfg{{}}
-		s.size(g, 0)
-		return g
-	}
-	arch := (&assignment{fleet: fleet}).arch()
-	gap := s.fleetGaps(fleet)
-	for _, gpu := range s.gpus {
-		for k, sh := range s.models {
-			g.cfgs = append(g.cfgs, fleetCfg{sh: sh, gpu: gpu, bound: s.fleetFloor(arch, gpu) + gap[k]})
-		}
-	}
-	return g
-}
-
-// size sizes fleet k of a split, once, and returns it.
-func (s *searcher) size(g *group, k int) *fleetCfg {
-	c := &g.cfgs[k]
-	if c.sized {
-		return c
-	}
-	c.sized = true
-	m := s.m
-	a := &assignment{fleet: g.fleet, pick: make([]int, len(g.fleet)), sh: c.sh, gpu: c.gpu}
-	for i := range a.pick {
-		if g.fleet[i] {
-			a.pick[i] = -1
-		}
-	}
-	if c.sh != nil {
-		s.stats.Sized++
-	}
-	ev, err := m.evaluate(a, s.mid, false)
-	if err != nil {
-		msg := err.Error()
-		if len(s.gpus) > 1 {
-			msg = c.gpu + ": " + msg
-		}
-		if !slices.Contains(s.errs, msg) {
-			s.errs = append(s.errs, msg)
-		}
-		return c
-	}
-	cost := ev.total(s.include)
-	for i := range g.fleet {
-		if !g.fleet[i] {
-			cost -= s.mcost[i][0]
-		}
-	}
-	c.ok, c.cost = true, cost-m.secretUSD(a.arch())*float64(m.providers(a))
-	if c.sh != nil {
-		c.unfit = m.unfitSized(a, ev)
-	}
-	return c
-}
-
-// sizeAll sizes every fleet of a split (for the GPU note and the
-// frontier).
-func (s *searcher) sizeAll(g *group) {
-	for k := range g.cfgs {
-		s.size(g, k)
-	}
-}
-
-// unfitSized says why a sized fleet may not serve its workloads: a model
-// below a workload's min_quality, or a TTFT above its target.
-func (m *model) unfitSized(a *assignment, ev evaluation) string {
-	for i, w := range m.s.Workloads {
-		if !a.fleet[i] {
-			continue
-		}
-		if r := m.unfitFleet(a.sh, w); r != "" {
-			return r
-		}
-		if w.MaxTTFTMs > 0 && ev.sized && ev.fleet.TTFTMs > w.MaxTTFTMs {
-			return fmt.Sprintf("latency: the fleet's TTFT %.0f ms is above %s's %g ms target", ev.fleet.TTFTMs, w.Name, w.MaxTTFTMs)
-		}
-	}
-	return ""
-}
-
-// providers counts the API-key secrets of a's managed routes.
-func (m *model) providers(a *assignment) int {
-	var seen []string
-	for i := range m.s.Workloads {
-		if a.fleet[i] {
-			continue
-		}
-		if p := m.choice(a, i).provider; p != modelcatalog.ProviderBedrock && !slices.Contains(seen, p) {
-			seen = append(seen, p)
-		}
-	}
-	return len(seen)
-}
-
-// secretUSD is one secret's monthly cost under arch.
-func (m *model) secretUSD(arch string) float64 {
-	sum := 0.0
-	for _, li := range m.cat.LineItems {
-		if li.Per == "secret" && slices.Contains(li.Applies, arch) {
-			sum += li.MonthlyUSD
-		}
-	}
-	return sum
-}
-
-// fleetFloor is a lower bound of the fleet part of any assignment under
-// arch with a fleet on gpu: operations, the fixed line items, one
-// instance, the alarms, one secret and the fewest GPU-hours the fleet
-// could bill at the GPU's cheapest instance price.
-func (s *searcher) fleetFloor(arch, gpu string) float64 {
-	key := arch + "\x00" + gpu
-	if v, ok := s.floor[key]; ok {
-		return v
-	}
-	m := s.m
-	v := s.mid.opsUSD
-	for _, li := range m.cat.LineItems {
-		if !slices.Contains(li.Applies, arch) {
-			continue
-		}
-		switch li.Per {
-		case "", "instance", "secret":
-			v += li.MonthlyUSD
-		case "alarm":
-			v += AlarmsPerFleet * li.MonthlyUSD
-		}
-	}
-	own := m.gpu
-	m.useGPU(gpu)
-	gpuHour := math.Inf(1)
-	if priced, err := m.pricedInstances(s.mid.gpuPricePos); err == nil {
-		for _, in := range priced {
-			gpuHour = math.Min(gpuHour, in.GPUHourUSD)
-		}
-	}
-	m.useGPU(own)
-	if !math.IsInf(gpuHour, 1) {
-		v += gpuHour * m.billedHours() * float64(max(1, m.s.SelfHosted.GPUs))
-	}
-	s.floor[key] = v
-	return v
-}
-
-// leastFleetFloor is the least fleetFloor over the fleet's GPUs.
-func (s *searcher) leastFleetFloor(arch string) float64 {
-	least := math.Inf(1)
-	for _, g := range s.gpus {
-		least = math.Min(least, s.fleetFloor(arch, g))
-	}
-	return least
-}
-
-// fleetGaps is the quality gap each fleet model gives the workloads of a
-// split, when the decision includes the gap (zero otherwise): the gap is a
-// large part of a fleet's cost when its models are weaker.
-func (s *searcher) fleetGaps(fleet []bool) []float64 {
-	out := make([]float64, len(s.models))
-	if !s.include {
-		return out
-	}
-	m := s.m
-	monthly := s.mid.developers * s.mid.tokens
-	for k, sh := range s.models {
-		for i, on := range fleet {
-			w := m.s.Workloads[i]
-			q, ok := sh.Quality[w.Complexity]
-			if on && ok && m.cat.TokensPerTask[w.Complexity].Value > 0 {
-				out[k] += m.workloadGap(i, q.Value, monthly, s.mid)
-			}
-		}
-	}
-	return out
 }
 
 // stream yields one option's assignments in order of expected cost.
@@ -537,21 +290,6 @@ func (s *searcher) splits(arch string, fixed []int) [][]bool {
 		add(slices.Clone(fleet))
 	}
 	return out
-}
-
-// fleetCandidates counts the fleets (a split, a model, a GPU) the options'
-// searches could have sized.
-func (s *searcher) fleetCandidates() int {
-	n := 0
-	for _, arch := range s.m.classes() {
-		st := s.stream(arch, true)
-		for _, fleet := range s.splits(arch, st.fixed) {
-			if slices.Contains(fleet, true) {
-				n += len(s.models) * len(s.gpus)
-			}
-		}
-	}
-	return n
 }
 
 // cheapest is workload i's cheapest managed part.
@@ -752,181 +490,4 @@ func (q *nodeQueue) Pop() any {
 	n := old[len(old)-1]
 	*q = old[:len(old)-1]
 	return n
-}
-
-// explain fills the search's statistics and explanations once the options
-// are found: the runner-ups, what the rejected assignments cost over the
-// cheapest allowed one, and why each other backend does not serve each
-// workload. Its own streams do not count in the statistics.
-func (m *model) explain(s *searcher, opts []Option) {
-	best := &opts[0]
-	for i := range opts {
-		o := &opts[i]
-		if o.denied != best.denied {
-			if !o.denied {
-				best = o
-			}
-			continue
-		}
-		if o.Total.Expected < best.Total.Expected {
-			best = o
-		}
-	}
-	stats := *s.stats
-	defer func() { *s.stats = stats }()
-	bestCost := best.Total.Expected
-	stats.Assignments = 1
-	for i, w := range m.s.Workloads {
-		n := 0
-		if mayBeOnFleet(w) {
-			n++
-		}
-		if mayBeManaged(w) {
-			n += len(m.choices[i])
-		}
-		stats.Assignments *= float64(n)
-	}
-	for i := range stats.Rejected {
-		stats.Rejected[i].MoreUSD = stats.Rejected[i].MonthlyUSD - bestCost
-	}
-	if !stats.Exact {
-		if o := optionOf(opts, architecture.Hybrid); o != nil {
-			lb := s.leastFleetFloor(architecture.Hybrid)
-			for i, w := range m.s.Workloads {
-				if !mayBeOnFleet(w) {
-					lb += s.cheapest(i)
-				}
-			}
-			gap := math.Max(0, o.Total.Expected-lb)
-			stats.GapBoundUSD = &gap
-		}
-	}
-	stats.RunnerUps = m.runnerUps(s, best, bestCost)
-	stats.Alternatives = m.alternatives(s, best)
-}
-
-// runnerUps are the three cheapest fit assignments after best, over every
-// option, ungated.
-func (m *model) runnerUps(s *searcher, best *Option, bestCost float64) []Candidate {
-	var streams []*stream
-	for _, arch := range m.classes() {
-		streams = append(streams, s.stream(arch, false))
-	}
-	type head struct {
-		a    *assignment
-		cost float64
-		ok   bool
-	}
-	heads := make([]head, len(streams))
-	for i, st := range streams {
-		heads[i].a, heads[i].cost, heads[i].ok = st.next()
-	}
-	out := []Candidate{}
-	for len(out) < 3 {
-		k := -1
-		for i, h := range heads {
-			if h.ok && (k < 0 || h.cost < heads[k].cost) {
-				k = i
-			}
-		}
-		if k < 0 {
-			break
-		}
-		a, cost := heads[k].a, heads[k].cost
-		heads[k].a, heads[k].cost, heads[k].ok = streams[k].next()
-		if same(a, best.assign) {
-			continue
-		}
-		out = append(out, Candidate{Option: a.arch(), Routes: m.short(a), MonthlyUSD: cost, MoreUSD: cost - bestCost})
-	}
-	return out
-}
-
-// same says whether two assignments route and size alike.
-func same(a, b *assignment) bool {
-	return slices.Equal(a.fleet, b.fleet) && slices.Equal(a.pick, b.pick) && a.sh == b.sh && a.gpu == b.gpu
-}
-
-// alternatives says, for each workload, why each backend that does not
-// serve it under best does not: the rule it breaks, or what moving that
-// one workload there would cost more, every other route kept and the
-// fleet re-sized for what it then serves (on the option's fleet model and
-// GPU, or the cheapest fit fleet when best has none).
-func (m *model) alternatives(s *searcher, best *Option) []Alternative {
-	out := []Alternative{}
-	chosen := best.assign
-	base, err := m.evaluate(chosen, s.mid, false)
-	if err != nil {
-		return out
-	}
-	baseCost := base.total(s.include)
-	for i, w := range m.s.Workloads {
-		if !chosen.fleet[i] {
-			alt := Alternative{Workload: w.Name, ServedBy: architecture.SelfHosted}
-			if !mayBeOnFleet(w) {
-				alt.Reason = "route = \"managed\""
-			} else {
-				move := chosen.clone()
-				move.fleet[i], move.pick[i] = true, -1
-				alt.Model, alt.Reason, alt.MoreUSD = m.moveCost(s, move, baseCost)
-			}
-			out = append(out, alt)
-		}
-		for k := range m.choices[i] {
-			c := &m.choices[i][k]
-			if !chosen.fleet[i] && chosen.pick[i] == k {
-				continue
-			}
-			alt := Alternative{Workload: w.Name, ServedBy: architecture.Managed, Model: c.model.ID}
-			switch {
-			case !mayBeManaged(w):
-				alt.Reason = "route = \"self_hosted\""
-			case c.unfit != "":
-				alt.Reason = c.unfit
-			default:
-				move := chosen.clone()
-				move.fleet[i], move.pick[i] = false, k
-				if !move.onFleet() {
-					move.sh, move.gpu = nil, ""
-				}
-				_, alt.Reason, alt.MoreUSD = m.moveCost(s, move, baseCost)
-			}
-			out = append(out, alt)
-		}
-	}
-	return out
-}
-
-// moveCost prices a one-workload move from the chosen assignment: the
-// fleet's model, the rule the moved assignment breaks (its fleet's TTFT
-// or quality), or what it costs more.
-func (m *model) moveCost(s *searcher, move *assignment, baseCost float64) (fleetModel, reason string, more *float64) {
-	if move.onFleet() && move.sh == nil {
-		g := s.group(move.fleet)
-		s.sizeAll(g)
-		best := -1
-		for k, c := range g.cfgs {
-			if c.ok && c.unfit == "" && (best < 0 || c.cost < g.cfgs[best].cost) {
-				best = k
-			}
-		}
-		if best < 0 {
-			return "", "no fleet serves it within the TTFT targets and min_quality of the workloads it would serve", nil
-		}
-		move.sh, move.gpu = g.cfgs[best].sh, g.cfgs[best].gpu
-	}
-	if move.onFleet() {
-		fleetModel = move.sh.ID
-	}
-	ev, err := m.evaluate(move, s.mid, false)
-	if err != nil {
-		return fleetModel, "the fleet cannot be sized: " + err.Error(), nil
-	}
-	if move.onFleet() {
-		if r := m.unfitSized(move, ev); r != "" {
-			return fleetModel, r, nil
-		}
-	}
-	d := ev.total(s.include) - baseCost
-	return fleetModel, "", &d
 }
