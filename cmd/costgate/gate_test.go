@@ -232,3 +232,37 @@ func TestDiffBaseRules(t *testing.T) {
 		}
 	})
 }
+
+// TestRoutesCannotOpenTheGate: pull requests that use the routing
+// attributes (route, model, min_quality, managed.candidates) to get a
+// denied spec through. Each moves which assignments the search tries; none
+// may leave an option allowed that a built-in policy denies.
+func TestRoutesCannotOpenTheGate(t *testing.T) {
+	dir := t.TempDir()
+	const team = "team \"blocked\" {\n  developers           = 20\n  tokens_per_developer = 3e6\n  cost_center          = \"research\"\n}\n"
+	const closed = "compliance {\n  code_may_leave_network = false\n}\nbudget {\n  monthly_limit_usd = 1000\n}\n"
+	const asOfFlag = "2026-11-26"
+	tests := []cliCase{
+		{"pin the workload to the cheapest managed model", []string{"check", writeFile(t, dir, "pin.hcl", team+
+			"workload \"agent\" {\n  share = 1\n  complexity = \"complex\"\n  route = \"managed\"\n  model = \"claude-haiku-5.5\"\n}\n"+closed), "--as-of", asOfFlag},
+			1, "compliance.external_api", ""},
+		{"split off a sliver for the fleet, the rest to a cheap candidate", []string{"check", writeFile(t, dir, "split.hcl", team+
+			"workload \"agent\" {\n  share = 0.99\n  complexity = \"complex\"\n}\nworkload \"tiny\" {\n  share = 0.01\n  complexity = \"simple\"\n  route = \"self_hosted\"\n}\n"+
+			"managed {\n  candidates = [\"claude-haiku-5.5\", \"gpt-6-luna\"]\n}\n"+closed), "--as-of", asOfFlag},
+			1, "BLOCKED", ""},
+		{"waive the closed network for a pinned route", []string{"check", writeFile(t, dir, "waive.hcl", team+
+			"workload \"agent\" {\n  share = 1\n  complexity = \"complex\"\n  route = \"managed\"\n}\n"+closed+override("x", "compliance.external_api", "cfo@corp.example", "2026-12-15")), "--as-of", asOfFlag},
+			1, "not waivable", ""},
+		{"pin a weaker model under the floor and waive the floor", []string{"check", writeFile(t, dir, "floor.hcl",
+			"team \"startup\" {\n  developers = 10\n  tokens_per_developer = 3e6\n  cost_center = \"engineering\"\n}\n"+
+				"workload \"agent\" {\n  share = 1\n  complexity = \"complex\"\n  route = \"managed\"\n  model = \"claude-haiku-5.5\"\n  min_quality = 0.9\n}\n"+
+				override("x", "quality.floor", "cfo@corp.example", "2026-12-15")), "--as-of", asOfFlag},
+			1, "refused override \"x\" for quality.floor (not waivable", ""},
+		{"an allowed provider list dodged by a candidate of another provider", []string{"check", writeFile(t, dir, "provider.hcl",
+			"team \"startup\" {\n  developers = 10\n  tokens_per_developer = 3e6\n  cost_center = \"engineering\"\n}\n"+
+				"workload \"agent\" {\n  share = 1\n  complexity = \"complex\"\n  route = \"managed\"\n}\n"+
+				"managed {\n  candidates = [\"gpt-6.2-sol\", \"deepseek-v4-pro\"]\n}\ncompliance {\n  allowed_providers = [\"anthropic\"]\n}\n"), "--as-of", asOfFlag},
+			1, "compliance.provider", ""},
+	}
+	runCases(t, tests)
+}
