@@ -62,3 +62,16 @@ func BenchmarkSweepEverySize(b *testing.B) {
 		}
 	}
 }
+
+// uniform is the assignment that serves every workload one way: on a
+// fleet of sh on gpu, or (sh nil) each on its first managed choice.
+func (m *model) uniform(sh *modelcatalog.OpenModel, gpu string) *assignment {
+	n := len(m.s.Workloads)
+	a := &assignment{fleet: make([]bool, n), pick: make([]int, n), sh: sh, gpu: gpu}
+	for i := range a.fleet {
+		if sh != nil {
+			a.fleet[i], a.pick[i] = true, -1
+		}
+	}
+	return a
+}

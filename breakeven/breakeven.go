@@ -352,12 +352,3 @@ func newModel(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*model, err
 	m.ref = m.referenceQuality()
 	return m, nil
 }
-
-func (m *model) hasComplexity(c string) bool {
-	for _, w := range m.s.Workloads {
-		if w.Complexity == c {
-			return true
-		}
-	}
-	return false
-}

@@ -56,17 +56,6 @@ func (a *assignment) clone() *assignment {
 	return &c
 }
 
-// served lists the workloads the fleet serves under a.
-func (m *model) served(a *assignment) []spec.Workload {
-	var out []spec.Workload
-	for i, w := range m.s.Workloads {
-		if a.fleet[i] {
-			out = append(out, w)
-		}
-	}
-	return out
-}
-
 // choice is workload i's managed choice under a.
 func (m *model) choice(a *assignment, i int) *managedChoice {
 	return &m.choices[i][a.pick[i]]
@@ -282,17 +271,4 @@ func (m *model) billedHours() float64 {
 		return m.s.Team.WorkingHoursPerMonth
 	}
 	return m.s.SelfHosted.HoursPerMonth
-}
-
-// uniform is the assignment that serves every workload one way: on a
-// fleet of sh on gpu, or (sh nil) each on its first managed choice.
-func (m *model) uniform(sh *modelcatalog.OpenModel, gpu string) *assignment {
-	n := len(m.s.Workloads)
-	a := &assignment{fleet: make([]bool, n), pick: make([]int, n), sh: sh, gpu: gpu}
-	for i := range a.fleet {
-		if sh != nil {
-			a.fleet[i], a.pick[i] = true, -1
-		}
-	}
-	return a
 }
