@@ -326,7 +326,8 @@ type model struct {
 	// priced caches the priced instance list per GPU and place in the
 	// price range.
 	priced map[pricedKey][]inference.PricedInstance
-	// sized memoises fleet sizings (cost.go).
+	// sized memoises fleet sizings while the search runs (cost.go, size);
+	// nil, sizing is not remembered.
 	sized map[sizeKey]sizedFleet
 	// scratch is reused for the items of evaluations without detail, which
 	// their callers consume before the next evaluation.
@@ -337,7 +338,7 @@ type model struct {
 }
 
 func newModel(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*model, error) {
-	m := &model{s: s, cat: cat, date: date, gpu: s.SelfHosted.GPU, priced: map[pricedKey][]inference.PricedInstance{}, sized: map[sizeKey]sizedFleet{}}
+	m := &model{s: s, cat: cat, date: date, gpu: s.SelfHosted.GPU, priced: map[pricedKey][]inference.PricedInstance{}}
 	m.throughput = append(slices.Clone(cat.Throughput), s.ModelThroughput...)
 	m.tokenItem = map[string]string{}
 	m.choices = make([][]managedChoice, len(s.Workloads))

@@ -73,10 +73,6 @@ func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, erro
 	}
 	arch := a.arch()
 	monthly := p.developers * p.tokens
-	// One API-key secret per provider the managed routes call; Bedrock is
-	// called with the gateway role's IAM credentials and keeps no key.
-	var providers [8]string
-	secrets := 0
 	for i, w := range m.s.Workloads {
 		if a.fleet[i] {
 			continue
@@ -89,13 +85,8 @@ func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, erro
 			it.Note = tokenNote(*c)
 		}
 		ev.items = append(ev.items, it)
-		if c.provider != modelcatalog.ProviderBedrock && !slices.Contains(providers[:min(secrets, len(providers))], c.provider) {
-			if secrets < len(providers) {
-				providers[secrets] = c.provider
-			}
-			secrets++
-		}
 	}
+	secrets := m.providers(a)
 	if !a.onFleet() {
 		ev.items = m.appendLineItems(ev.items, arch, "secret", secrets, detail)
 		ev.qualityGap = m.qualityGap(a, monthly, p)
@@ -134,11 +125,14 @@ func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, erro
 }
 
 // size sizes the fleet of a for the workloads it serves at scenario p,
-// remembering the result: the search prices many assignments whose fleets
-// serve the same workloads.
+// remembering the result while m.sized is set: the search prices many
+// assignments whose fleets serve the same workloads. The breakeven sweep
+// clears it, as no two of its team sizes share a sizing.
 func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inference.Fleet, error) {
-	key := sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet)}
-	if !detail {
+	memo := m.sized != nil && !detail
+	var key sizeKey
+	if memo {
+		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet)}
 		if r, ok := m.sized[key]; ok {
 			return r.fleet, r.err
 		}
@@ -175,7 +169,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 		FixedGPUs: m.s.SelfHosted.GPUs, Explain: detail,
 		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
 	})
-	if !detail {
+	if memo {
 		if len(m.sized) >= maxSized {
 			clear(m.sized)
 		}

@@ -20,6 +20,7 @@ import (
 // costs that never fall as the team grows never falls either, so the
 // search's jumps stay exact.
 func (m *model) breakeven(mgd, sh *assignment) *int {
+	m.sized = nil // every team size is sized afresh (cost.go, size)
 	models := []*modelcatalog.OpenModel{sh.sh}
 	if m.s.SelfHosted.Model == "auto" {
 		if c := m.fleetModels(); len(c) > 0 {

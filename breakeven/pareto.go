@@ -47,7 +47,7 @@ func Pareto(s *spec.Spec, cat *modelcatalog.Catalog, date string) ([]ParetoPoint
 	sr := m.newSearcher()
 	var cands []paretoCand
 	for _, arch := range m.classes() {
-		st := sr.stream(arch, false)
+		st := sr.newStream(arch, false)
 		fixed := st.fixed
 		for _, fleet := range sr.splits(arch, fixed) {
 			if _, ok := st.managedBound(fleet); !ok {

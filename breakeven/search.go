@@ -161,6 +161,9 @@ type searcher struct {
 func (m *model) newSearcher() *searcher {
 	mid, _ := scenarios(m.axes(true, true))
 	s := &searcher{m: m, mid: mid, include: m.s.Quality.IncludeInDecision, groups: map[string]*group{}, maxExact: MaxExactWorkloads, floor: map[string]float64{}, stats: &Search{Exact: true, Rejected: []Candidate{}}}
+	if m.sized == nil {
+		m.sized = map[sizeKey]sizedFleet{}
+	}
 	monthly := mid.developers * mid.tokens
 	s.mcost = make([][]float64, len(m.s.Workloads))
 	for i, w := range m.s.Workloads {
@@ -223,6 +226,16 @@ type node struct {
 // rules (unfit choices and fleets), for an option no fit assignment can
 // make.
 func (s *searcher) stream(arch string, relaxed bool) *stream {
+	st := s.newStream(arch, relaxed)
+	for _, fleet := range s.splits(arch, st.fixed) {
+		st.pushSplit(fleet)
+	}
+	return st
+}
+
+// newStream prepares a stream of option arch with nothing queued: each
+// workload's fixed side and its allowed choices, cheapest first.
+func (s *searcher) newStream(arch string, relaxed bool) *stream {
 	m := s.m
 	n := len(m.s.Workloads)
 	st := &stream{s: s, arch: arch, relaxed: relaxed, order: make([][]int, n)}
@@ -242,9 +255,6 @@ func (s *searcher) stream(arch string, relaxed bool) *stream {
 		sort.SliceStable(st.order[i], func(a, b int) bool { return s.mcost[i][st.order[i][a]] < s.mcost[i][st.order[i][b]] })
 	}
 	st.fixed = fixed
-	for _, fleet := range s.splits(arch, fixed) {
-		st.pushSplit(fleet)
-	}
 	return st
 }
 
@@ -313,14 +323,24 @@ func (st *stream) managedBound(fleet []bool) (float64, bool) {
 	return sum, true
 }
 
+// pushSplit queues a split at the least bound of its fleets plus its
+// managed workloads' cheapest choices; a split no fleet or no choice can
+// serve is left out.
 func (st *stream) pushSplit(fleet []bool) {
 	b, ok := st.managedBound(fleet)
 	if !ok {
 		return
 	}
 	if slices.Contains(fleet, true) {
-		gaps := st.s.fleetGaps(fleet)
-		b += st.s.leastFleetFloor((&assignment{fleet: fleet}).arch()) + slices.Min(gaps)
+		g := st.s.group(fleet)
+		if len(g.cfgs) == 0 {
+			return
+		}
+		least := math.Inf(1)
+		for _, c := range g.cfgs {
+			least = math.Min(least, c.bound)
+		}
+		b += least
 	}
 	st.push(&node{cents: floorCents(b), fleet: fleet})
 }

@@ -167,9 +167,11 @@ func (m *model) unfitSized(a *assignment, ev evaluation) string {
 	return ""
 }
 
-// providers counts the API-key secrets of a's managed routes.
+// providers counts the API-key secrets of a's managed routes: one per
+// provider they call; Bedrock is called with the gateway role's IAM
+// credentials and keeps no key.
 func (m *model) providers(a *assignment) int {
-	var seen []string
+	seen := make([]string, 0, 8) // on the stack: evaluate's hot path
 	for i := range m.s.Workloads {
 		if a.fleet[i] {
 			continue
@@ -266,7 +268,7 @@ func (s *searcher) fleetGaps(fleet []bool) []float64 {
 func (s *searcher) fleetCandidates() int {
 	n := 0
 	for _, arch := range s.m.classes() {
-		st := s.stream(arch, true)
+		st := s.newStream(arch, true)
 		for _, fleet := range s.splits(arch, st.fixed) {
 			if slices.Contains(fleet, true) {
 				n += len(s.models) * len(s.gpus)
