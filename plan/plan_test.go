@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/costgate/costgate/internal/fixture"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,15 +25,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files")
 
 // asOf fixes the plan date so goldens and override expiry are stable.
-var asOf = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
+var asOf = fixture.AsOf
 
-var policies = func() plan.Evaluator {
-	ev, err := plan.NewPolicies()
-	if err != nil {
-		panic(err)
-	}
-	return ev
-}()
+var policies = fixture.Policies()
 
 func examples(t *testing.T) []string {
 	t.Helper()

@@ -4,84 +4,25 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"github.com/costgate/costgate/internal/fixture"
 	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/review"
-	"github.com/costgate/costgate/spec"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-var asOf = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
-
-// policies are compiled once for the package's tests.
-var policies = func() plan.Evaluator {
-	ev, err := plan.NewPolicies()
-	if err != nil {
-		panic(err)
-	}
-	return ev
-}()
-
-func opts() plan.Options {
-	return plan.Options{Catalog: modelcatalog.Default(), AsOf: asOf, Policies: policies}
-}
-
-// enterprise600 is the CLI's diff fixture: a 600-developer enterprise whose
-// managed option only its autocomplete latency target denies.
-func enterprise600(t *testing.T) string {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "cmd", "costgate", "testdata", "diff", "base.hcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(raw)
-}
-
-func example(t *testing.T, name string) string {
-	t.Helper()
-	src, err := os.ReadFile(filepath.Join("..", "examples", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(src)
-}
-
-func parseSrc(t *testing.T, name, src string) *spec.Spec {
-	t.Helper()
-	s, diags := spec.NewParser(modelcatalog.Default()).Parse(name, []byte(src))
-	if diags.HasErrors() {
-		t.Fatalf("parse %s: %v", name, diags)
-	}
-	return s
-}
-
-// edit applies old → new replacements to a spec's source, failing when one
-// does not match, so a case cannot silently compare a spec with itself.
-func edit(t *testing.T, src string, pairs ...string) string {
-	t.Helper()
-	for i := 0; i < len(pairs); i += 2 {
-		if !strings.Contains(src, pairs[i]) {
-			t.Fatalf("edit: %q not in the spec", pairs[i])
-		}
-		src = strings.Replace(src, pairs[i], pairs[i+1], 1)
-	}
-	return src
-}
-
 func TestMarkdownGolden(t *testing.T) {
 	for _, name := range []string{"enterprise-hybrid.hcl", "acme-platform.hcl", "regulated.hcl"} {
 		t.Run(name, func(t *testing.T) {
-			p, diags, err := plan.BuildFile(context.Background(), filepath.Join("..", "examples", name), opts())
+			p, diags, err := plan.BuildFile(context.Background(), filepath.Join("..", "examples", name), fixture.Options())
 			if err != nil || diags.HasErrors() {
 				t.Fatalf("plan: %v %v", err, diags)
 			}
@@ -142,8 +83,8 @@ func TestWholeDollars(t *testing.T) {
 }
 
 func TestCompareNewSpec(t *testing.T) {
-	head := parseSrc(t, "head.hcl", example(t, "acme-platform.hcl"))
-	d, err := review.Compare(context.Background(), nil, head, opts())
+	head := fixture.Parse(t, "head.hcl", fixture.Example(t, "acme-platform.hcl"))
+	d, err := review.Compare(context.Background(), nil, head, fixture.Options())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/costgate/costgate/internal/fixture"
 	"html"
 	"regexp"
 	"strings"
@@ -162,7 +163,7 @@ func TestClip(t *testing.T) {
 // hostile.
 func hostilePlan(t *testing.T, payload string) *plan.Plan {
 	t.Helper()
-	p, err := plan.Build(context.Background(), parseSrc(t, "enterprise-hybrid.hcl", example(t, "enterprise-hybrid.hcl")), opts())
+	p, err := plan.Build(context.Background(), fixture.Parse(t, "enterprise-hybrid.hcl", fixture.Example(t, "enterprise-hybrid.hcl")), fixture.Options())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -226,14 +227,14 @@ func maps(m map[string]int) map[string]int {
 // policies say a megabyte, still make one comment GitHub accepts, and it
 // says that it was summarised.
 func TestMarkdownStaysUnderGitHubsLimit(t *testing.T) {
-	base := parseSrc(t, "base.hcl", enterprise600(t))
-	head := parseSrc(t, "head.hcl", edit(t, enterprise600(t), "developers           = 600", "developers           = 700"))
-	d, err := review.Compare(context.Background(), base, head, opts())
+	base := fixture.Parse(t, "base.hcl", fixture.Enterprise600(t))
+	head := fixture.Parse(t, "head.hcl", fixture.Edit(t, fixture.Enterprise600(t), "developers           = 600", "developers           = 700"))
+	d, err := review.Compare(context.Background(), base, head, fixture.Options())
 	if err != nil {
 		t.Fatal(err)
 	}
 	huge := strings.Repeat("<b>@everyone</b> ", 1<<16)
-	p, err := plan.Build(context.Background(), base, opts())
+	p, err := plan.Build(context.Background(), base, fixture.Options())
 	if err != nil {
 		t.Fatal(err)
 	}

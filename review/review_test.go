@@ -3,18 +3,14 @@ package review
 import (
 	"context"
 	"flag"
+	"github.com/costgate/costgate/internal/fixture"
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/costgate/costgate/architecture"
-	"github.com/costgate/costgate/modelcatalog"
-	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -22,69 +18,12 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-var asOf = time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
-
-// policies are compiled once for the package's tests.
-var policies = func() plan.Evaluator {
-	ev, err := plan.NewPolicies()
-	if err != nil {
-		panic(err)
-	}
-	return ev
-}()
-
-func opts() plan.Options {
-	return plan.Options{Catalog: modelcatalog.Default(), AsOf: asOf, Policies: policies}
-}
-
-// enterprise600 is the CLI's diff fixture: a 600-developer enterprise whose
-// managed option only its autocomplete latency target denies.
-func enterprise600(t *testing.T) string {
-	t.Helper()
-	raw, err := os.ReadFile(filepath.Join("..", "cmd", "costgate", "testdata", "diff", "base.hcl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(raw)
-}
-
-func example(t *testing.T, name string) string {
-	t.Helper()
-	src, err := os.ReadFile(filepath.Join("..", "examples", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(src)
-}
-
-func parseSrc(t *testing.T, name, src string) *spec.Spec {
-	t.Helper()
-	s, diags := spec.NewParser(modelcatalog.Default()).Parse(name, []byte(src))
-	if diags.HasErrors() {
-		t.Fatalf("parse %s: %v", name, diags)
-	}
-	return s
-}
-
-// edit applies old → new replacements to a spec's source, failing when one
-// does not match, so a case cannot silently compare a spec with itself.
-func edit(t *testing.T, src string, pairs ...string) string {
-	t.Helper()
-	for i := 0; i < len(pairs); i += 2 {
-		if !strings.Contains(src, pairs[i]) {
-			t.Fatalf("edit: %q not in the spec", pairs[i])
-		}
-		src = strings.Replace(src, pairs[i], pairs[i+1], 1)
-	}
-	return src
-}
-
 // TestAttributionAddsUp: for each pair of specs, the inputs found are the
 // ones edited, in the fixed order, and the steps add up (within a cent) to
 // the change of the decided cost and of every option's expected cost.
 func TestAttributionAddsUp(t *testing.T) {
-	acme := example(t, "acme-platform.hcl")
-	ent := enterprise600(t)
+	acme := fixture.Example(t, "acme-platform.hcl")
+	ent := fixture.Enterprise600(t)
 	tests := []struct {
 		name       string
 		base, head string
@@ -93,7 +32,7 @@ func TestAttributionAddsUp(t *testing.T) {
 		{
 			name: "team, model and budget",
 			base: acme,
-			head: edit(t, acme, "developers              = 200", "developers              = 260",
+			head: fixture.Edit(t, acme, "developers              = 200", "developers              = 260",
 				`complex_model = "claude-sonnet-4.6"`, `complex_model = "claude-opus-4.8"`,
 				"approval_above_usd = 15000", "approval_above_usd = 12000"),
 			wantInputs: []string{"team.developers", "managed.complex_model", "budget.approval_above_usd"},
@@ -101,7 +40,7 @@ func TestAttributionAddsUp(t *testing.T) {
 		{
 			name: "decision changes with a latency limit and shares",
 			base: ent,
-			head: edit(t, ent, "developers           = 600", "developers           = 700",
+			head: fixture.Edit(t, ent, "developers           = 600", "developers           = 700",
 				"max_ttft_ms    = 500", "max_ttft_ms    = 3000",
 				"share          = 0.55", "share          = 0.5",
 				"share      = 0.15", "share      = 0.2"),
@@ -110,7 +49,7 @@ func TestAttributionAddsUp(t *testing.T) {
 		{
 			name: "workload added, complexity and fleet changed",
 			base: acme,
-			head: edit(t, acme, "share          = 0.6", "share          = 0.5",
+			head: fixture.Edit(t, acme, "share          = 0.6", "share          = 0.5",
 				`complexity = "complex"`, `complexity = "simple"`,
 				`workload "agent" {`, "workload \"review\" {\n  share      = 0.1\n  complexity = \"complex\"\n}\n\nworkload \"agent\" {",
 				"pricing            = \"reserved\"", "pricing            = \"on_demand\"",
@@ -122,7 +61,7 @@ func TestAttributionAddsUp(t *testing.T) {
 		{
 			name: "override removed, ranges and compliance",
 			base: acme,
-			head: edit(t, acme, "override \"q1-migration\"", "override \"q2-migration\"",
+			head: fixture.Edit(t, acme, "override \"q1-migration\"", "override \"q2-migration\"",
 				"tokens_per_developer    = [2e6, 5e6]", "tokens_per_developer    = [3e6, 6e6]",
 				"peak_to_average         = 2", "peak_to_average         = [2, 3]",
 				"ops_usd_per_month  = [2000, 4000]", "ops_usd_per_month  = [3000, 5000]",
@@ -140,10 +79,10 @@ func TestAttributionAddsUp(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			base := parseSrc(t, "base.hcl", tt.base)
-			head := parseSrc(t, "head.hcl", tt.head)
-			pristine := parseSrc(t, "base.hcl", tt.base)
-			d, err := Compare(context.Background(), base, head, opts())
+			base := fixture.Parse(t, "base.hcl", tt.base)
+			head := fixture.Parse(t, "head.hcl", tt.head)
+			pristine := fixture.Parse(t, "base.hcl", tt.base)
+			d, err := Compare(context.Background(), base, head, fixture.Options())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -203,9 +142,9 @@ func TestAttributionAddsUp(t *testing.T) {
 // scales the managed cost by 7/6 with nothing else changed, so the whole
 // change of managed is in the first step and none in the later one.
 func TestAttributionSteps(t *testing.T) {
-	ent := enterprise600(t)
-	head := edit(t, ent, "developers           = 600", "developers           = 700", "max_ttft_ms    = 500", "max_ttft_ms    = 3000")
-	d, err := Compare(context.Background(), parseSrc(t, "base.hcl", ent), parseSrc(t, "head.hcl", head), opts())
+	ent := fixture.Enterprise600(t)
+	head := fixture.Edit(t, ent, "developers           = 600", "developers           = 700", "max_ttft_ms    = 500", "max_ttft_ms    = 3000")
+	d, err := Compare(context.Background(), fixture.Parse(t, "base.hcl", ent), fixture.Parse(t, "head.hcl", head), fixture.Options())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -272,7 +211,7 @@ func TestValue(t *testing.T) {
 // applying the inputs reaches the head exactly. A field added to the spec
 // without a line in inputChanges fails here, not as an "other" row.
 func TestInputChangesCoverEveryField(t *testing.T) {
-	base := parseSrc(t, "base.hcl", example(t, "acme-platform.hcl"))
+	base := fixture.Parse(t, "base.hcl", fixture.Example(t, "acme-platform.hcl"))
 	blocks := []struct {
 		name string
 		get  func(*spec.Spec) reflect.Value
@@ -316,7 +255,7 @@ func TestInputChangesCoverEveryField(t *testing.T) {
 				if !specsEqual(work, head) {
 					t.Errorf("applying %s does not reach the head:\n%s", changes[0].input, cmp.Diff(head, work, cmpopts.IgnoreFields(spec.Spec{}, "Ranges")))
 				}
-				if !specsEqual(base, parseSrc(t, "base.hcl", example(t, "acme-platform.hcl"))) {
+				if !specsEqual(base, fixture.Parse(t, "base.hcl", fixture.Example(t, "acme-platform.hcl"))) {
 					t.Error("applying changed the base")
 				}
 			})
