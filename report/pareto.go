@@ -3,6 +3,7 @@ package report
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/costgate/costgate/architecture"
 	"image/color"
 	"io"
 	"strings"
@@ -94,7 +95,7 @@ func ParetoChart(w io.Writer, format string, f *plan.Frontier) error {
 		return fmt.Errorf("draw pareto chart: %w", err)
 	}
 	line.StepStyle = plotter.PostStep
-	line.Color = optionStyleHybrid()
+	line.Color = optionStyle[architecture.Hybrid]
 	points.Shape, points.Color = draw.CircleGlyph{}, line.Color
 	p.Add(line, points)
 	p.Legend.Add("non-dominated assignments", line, points)
@@ -115,5 +116,3 @@ func ParetoChart(w io.Writer, format string, f *plan.Frontier) error {
 	_, err = wt.WriteTo(w)
 	return err
 }
-
-func optionStyleHybrid() color.Color { return optionStyle["hybrid"] }

@@ -65,12 +65,9 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	if err := checkFormat(f.format, breakevenFormats); err != nil {
 		return err
 	}
-	chartFormat := ""
-	if f.plotPath != "" {
-		chartFormat = strings.TrimPrefix(strings.ToLower(filepath.Ext(f.plotPath)), ".")
-		if chartFormat != report.ChartSVG && chartFormat != report.ChartPNG {
-			return invalid(fmt.Errorf("--plot %q: want a file ending in .svg or .png", f.plotPath))
-		}
+	chartFormat, err := chartFormatOf(f.plotPath)
+	if err != nil {
+		return err
 	}
 	if cmd.Flags().Changed("max-developers") && (f.maxDevelopers < 1 || f.maxDevelopers > breakeven.MaxDevelopers) {
 		return invalid(fmt.Errorf("--max-developers %d: want 1 to %d", f.maxDevelopers, breakeven.MaxDevelopers))
@@ -132,6 +129,19 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 		return invalid(err)
 	}
 	return o.Breakeven(out, data)
+}
+
+// chartFormatOf is the chart format --plot's file name asks for: "" with
+// no file, svg or png by its extension, anything else invalid.
+func chartFormatOf(path string) (string, error) {
+	if path == "" {
+		return "", nil
+	}
+	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
+	if format != report.ChartSVG && format != report.ChartPNG {
+		return "", invalid(fmt.Errorf("--plot %q: want a file ending in .svg or .png", path))
+	}
+	return format, nil
 }
 
 // writeOutputFile creates path and writes it with write; a failed write

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/costgate/costgate/plan"
@@ -107,14 +106,7 @@ func paretoChartFormat(pareto bool, plotPath, format string) (string, error) {
 	if format != "text" && format != "json" {
 		return "", invalid(fmt.Errorf("--pareto writes text or json, not %q", format))
 	}
-	if plotPath == "" {
-		return "", nil
-	}
-	chart := strings.TrimPrefix(strings.ToLower(filepath.Ext(plotPath)), ".")
-	if chart != report.ChartSVG && chart != report.ChartPNG {
-		return "", invalid(fmt.Errorf("--plot %q: want a file ending in .svg or .png", plotPath))
-	}
-	return chart, nil
+	return chartFormatOf(plotPath)
 }
 
 // writePareto computes each plan's frontier, writes them, and draws the
