@@ -223,19 +223,20 @@ func (m *model) qualityGap(a *assignment, monthly float64, p params) float64 {
 		} else {
 			q, ok = m.choice(a, i).quality(w.Complexity)
 		}
-		per := m.cat.TokensPerTask[w.Complexity].Value
-		if !ok || per <= 0 {
-			continue
-		}
-		gap += m.workloadGap(i, q, monthly, p)
+		gap += m.workloadGap(i, q, ok, monthly, p)
 	}
 	return gap
 }
 
-// workloadGap is workload i's rework cost at quality q.
-func (m *model) workloadGap(i int, q, monthly float64, p params) float64 {
+// workloadGap is workload i's rework cost at quality q; none when the
+// quality is not known or the catalog has no tokens per task for the
+// workload's complexity.
+func (m *model) workloadGap(i int, q float64, known bool, monthly float64, p params) float64 {
 	w := m.s.Workloads[i]
 	per := m.cat.TokensPerTask[w.Complexity].Value
+	if !known || per <= 0 {
+		return 0
+	}
 	tasks := monthly * w.Share / per
 	r := m.s.Quality.ReworkHours
 	if w.ReworkHours != nil {

@@ -172,9 +172,8 @@ func (m *model) newSearcher() *searcher {
 			c := &m.choices[i][k]
 			v := monthly * w.Share * c.rates.PerM(mid.inputShare, mid.cachedShare, mid.cacheWriteShare) / 1e6
 			if s.include {
-				if q, ok := c.quality(w.Complexity); ok && m.cat.TokensPerTask[w.Complexity].Value > 0 {
-					v += m.workloadGap(i, q, monthly, mid)
-				}
+				q, ok := c.quality(w.Complexity)
+				v += m.workloadGap(i, q, ok, monthly, mid)
 			}
 			s.mcost[i][k] = v
 		}

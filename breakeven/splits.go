@@ -253,10 +253,9 @@ func (s *searcher) fleetGaps(fleet []bool) []float64 {
 	monthly := s.mid.developers * s.mid.tokens
 	for k, sh := range s.models {
 		for i, on := range fleet {
-			w := m.s.Workloads[i]
-			q, ok := sh.Quality[w.Complexity]
-			if on && ok && m.cat.TokensPerTask[w.Complexity].Value > 0 {
-				out[k] += m.workloadGap(i, q.Value, monthly, s.mid)
+			if on {
+				q, ok := sh.Quality[m.s.Workloads[i].Complexity]
+				out[k] += m.workloadGap(i, q.Value, ok, monthly, s.mid)
 			}
 		}
 	}
