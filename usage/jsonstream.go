@@ -62,6 +62,33 @@ func (s *jsonStream) topToken() (json.Token, error) {
 	return t, err
 }
 
+// topValues reads the file's top-level values to its end: an object (its
+// '{' read) goes to object, an array's elements one by one to elem, and
+// anything else is an error saying what the file should hold (want).
+func (s *jsonStream) topValues(f *file, object, elem func(line int) error, want string) error {
+	for {
+		line := s.line()
+		t, err := s.topToken()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('{'):
+			err = object(line)
+		case json.Delim('['):
+			err = s.arrayBody(elem)
+		default:
+			return f.errorf(line, "%s, not %s", want, describe(t))
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
 // token reads the next token inside a value: the end of the file is an
 // error.
 func (s *jsonStream) token() (json.Token, error) {

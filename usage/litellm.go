@@ -114,27 +114,8 @@ func (r *litellmReader) json(f *file) error {
 		}
 		return r.row(f, line, &row)
 	}
-	for {
-		line := s.line()
-		t, err := s.topToken()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch t {
-		case json.Delim('['):
-			err = s.arrayBody(row)
-		case json.Delim('{'):
-			err = r.object(f, s, line)
-		default:
-			return f.errorf(line, "spend logs are JSON rows (objects) or an array of them, not %s", describe(t))
-		}
-		if err != nil {
-			return err
-		}
-	}
+	return s.topValues(f, func(line int) error { return r.object(f, s, line) }, row,
+		"spend logs are JSON rows (objects) or an array of them")
 }
 
 // object reads an object whose '{' was read: a page with a "data" array of

@@ -2,7 +2,6 @@ package usage
 
 import (
 	"encoding/json"
-	"io"
 	"time"
 )
 
@@ -93,27 +92,9 @@ func readPages[R any](f *file, startKey, endKey string, cover func(start, end ti
 		}
 		return s.array("data", bucket)
 	}
-	for {
-		line := s.line()
-		t, err := s.topToken()
-		if err == io.EOF {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		switch t {
-		case json.Delim('{'):
-			err = s.objectBody(page)
-		case json.Delim('['):
-			err = s.arrayBody(func(int) error { return s.object("a page", page) })
-		default:
-			return f.errorf(line, "a usage report page must be a JSON object, not %s", describe(t))
-		}
-		if err != nil {
-			return err
-		}
-	}
+	return s.topValues(f, func(int) error { return s.objectBody(page) },
+		func(int) error { return s.object("a page", page) },
+		"a usage report page must be a JSON object")
 }
 
 // str is a JSON string that may be null or absent.
