@@ -234,10 +234,12 @@ func EvaluateWith(s *spec.Spec, cat *modelcatalog.Catalog, date string, cfg Conf
 	}
 	res := &Result{}
 	start := time.Now()
-	res.Options, res.Notes, res.Search, err = m.options(cfg.Gate)
+	var sr *searcher
+	res.Options, res.Notes, sr, err = m.options(cfg.Gate)
 	if err != nil {
 		return nil, err
 	}
+	res.Search = m.explain(sr, res.Options)
 	if cfg.Timings {
 		ms := float64(time.Since(start).Microseconds()) / 1000
 		res.Search.TimeMS = &ms
@@ -266,8 +268,9 @@ func EvaluateWith(s *spec.Spec, cat *modelcatalog.Catalog, date string, cfg Conf
 
 // options searches every option the spec's routes allow. An option that
 // cannot be priced is left out with a note; with none left the spec is in
-// error. The searches share one searcher, so a fleet is sized once.
-func (m *model) options(gate Gate) ([]Option, []Note, *Search, error) {
+// error. The searches share one searcher, so a fleet is sized once; it is
+// returned for explain.
+func (m *model) options(gate Gate) ([]Option, []Note, *searcher, error) {
 	s := m.newSearcher()
 	var opts []Option
 	var notes, errs []string
@@ -295,9 +298,7 @@ func (m *model) options(gate Gate) ([]Option, []Note, *Search, error) {
 		// The breakeven search prices self_hosted on its own GPU.
 		m.useGPU(sh.assign.gpu)
 	}
-	s.stats.Pruned = max(0, s.fleetCandidates()-s.stats.Sized)
-	m.explain(s, opts)
-	return opts, out, s.stats, nil
+	return opts, out, s, nil
 }
 
 func optionOf(opts []Option, arch string) *Option {

@@ -11,11 +11,13 @@ import (
 	"github.com/costgate/costgate/architecture"
 )
 
-// explain fills the search's statistics and explanations once the options
-// are found: the runner-ups, what the rejected assignments cost over the
-// cheapest allowed one, and why each other backend does not serve each
-// workload. Its own streams do not count in the statistics.
-func (m *model) explain(s *searcher, opts []Option) {
+// explain completes the search's statistics once the options are found
+// and adds its explanations: the runner-ups, what the rejected
+// assignments cost over the cheapest allowed one, and why each other
+// backend does not serve each workload. Its own work does not count in
+// the statistics.
+func (m *model) explain(s *searcher, opts []Option) *Search {
+	s.stats.Pruned = max(0, s.fleetCandidates()-s.stats.Sized)
 	best := &opts[0]
 	for i := range opts {
 		o := &opts[i]
@@ -30,7 +32,6 @@ func (m *model) explain(s *searcher, opts []Option) {
 		}
 	}
 	stats := *s.stats
-	defer func() { *s.stats = stats }()
 	bestCost := best.Total.Expected
 	stats.Assignments = 1
 	for i, w := range m.s.Workloads {
@@ -60,6 +61,7 @@ func (m *model) explain(s *searcher, opts []Option) {
 	}
 	stats.RunnerUps = m.runnerUps(s, best, bestCost)
 	stats.Alternatives = m.alternatives(s, best)
+	return &stats
 }
 
 // runnerUps are the three cheapest fit assignments after best, over every

@@ -53,10 +53,11 @@ func TestHeuristicReportsItsGap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	heurOpts, _, heur, err := m.options(nil)
+	heurOpts, _, sr0, err := m.options(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	heur := m.explain(sr0, heurOpts)
 	if heur.Exact || heur.GapBoundUSD == nil {
 		t.Fatalf("search of %d auto workloads: exact %t, gap bound %v; want the heuristic and a bound", MaxExactWorkloads+2, heur.Exact, heur.GapBoundUSD)
 	}
