@@ -480,7 +480,7 @@ func testCatalog() *Catalog {
 		Instances: []Instance{{Type: "i1", GPU: "g1", GPUs: 1, Region: "r1",
 			GPUHourUSD: map[string]PriceRange{"on_demand": {Low: 6, High: 6, Source: src}}, Source: src}},
 		Throughput:    []Throughput{{Model: "o1", GPU: "g1", TensorParallel: 1, PrefillTokS: 1000, DecodeTokS: 100, TTFTMs: 100, Concurrency: 10, Source: src}},
-		FixedCosts:     []FixedCost{{Name: "lb", Applies: []string{"self_hosted"}, MonthlyUSD: 20, Source: src}},
+		FixedCosts:    []FixedCost{{Name: "lb", Applies: []string{"self_hosted"}, MonthlyUSD: 20, Source: src}},
 		TokensPerTask: map[string]Figure{"simple": {Value: 10, Source: src}, "complex": {Value: 100, Source: src}},
 	}
 }
