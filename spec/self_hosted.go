@@ -4,6 +4,8 @@ import (
 	"regexp"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
+
+	"github.com/costgate/costgate/units"
 )
 
 // selfHostedAttrs are the self_hosted block's attributes.
@@ -20,12 +22,9 @@ const AutoModel = "auto"
 // catalog sells in the region.
 const AutoGPU = "auto"
 
-// HoursPerMonth is the billed hours of an always-on fleet: 365 × 24 / 12.
-const HoursPerMonth = 730
-
 // awsRegion is the shape of an AWS region name, such as us-east-1 or
 // us-gov-west-1.
-var awsRegion = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+var awsRegion = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+\z`)
 
 // DefaultSelfHosted is the self_hosted block a spec gets when it has none,
 // and the defaults of each attribute it leaves out.
@@ -35,7 +34,7 @@ func DefaultSelfHosted() SelfHosted {
 		GPU:               "h100",
 		Pricing:           OnDemand,
 		Schedule:          AlwaysOn,
-		HoursPerMonth:     HoursPerMonth,
+		HoursPerMonth:     units.HoursPerMonth,
 		OpsUSDPerMonth:    Range{Low: 2000, High: 4000},
 		MinReplicas:       1,
 		TargetUtilization: 0.7,
