@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/specfile"
 	"github.com/spf13/cobra"
 )
 
@@ -101,7 +102,7 @@ sold by its vendor's own LiteLLM provider. Pass the book to plan with
 			if err != nil {
 				return err
 			}
-			data, err := os.ReadFile(litellm)
+			data, err := specfile.ReadRegular(litellm, specfile.MaxPriceBookBytes)
 			if err != nil {
 				return invalid(fmt.Errorf("catalog import: %w", err))
 			}
