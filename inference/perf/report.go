@@ -79,19 +79,15 @@ type slice struct {
 // engine, dense or mixture of experts, and low or high concurrency.
 func sliceTable(b *strings.Builder, rows, loo []Row) {
 	slices := []slice{{"all", func(Point, *modelcatalog.OpenModel) bool { return true }}}
-	seen := map[string]bool{}
+	gpus, engines := map[string]float64{}, map[string]float64{}
 	for _, r := range rows {
-		for _, key := range []string{"gpu " + r.Point.GPU, "engine " + r.Point.Engine} {
-			if !seen[key] {
-				seen[key] = true
-				gpu, engine := r.Point.GPU, r.Point.Engine
-				if strings.HasPrefix(key, "gpu ") {
-					slices = append(slices, slice{key, func(p Point, _ *modelcatalog.OpenModel) bool { return p.GPU == gpu }})
-				} else {
-					slices = append(slices, slice{key, func(p Point, _ *modelcatalog.OpenModel) bool { return p.Engine == engine }})
-				}
-			}
-		}
+		gpus[r.Point.GPU], engines[r.Point.Engine] = 0, 0
+	}
+	for _, g := range sortedKeys(gpus) {
+		slices = append(slices, slice{"GPU " + g, func(p Point, _ *modelcatalog.OpenModel) bool { return p.GPU == g }})
+	}
+	for _, e := range sortedKeys(engines) {
+		slices = append(slices, slice{"engine " + e, func(p Point, _ *modelcatalog.OpenModel) bool { return p.Engine == e }})
 	}
 	slices = append(slices,
 		slice{"dense", func(_ Point, m *modelcatalog.OpenModel) bool { return m != nil && m.Experts == 0 }},
