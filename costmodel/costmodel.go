@@ -1,11 +1,11 @@
-// Package breakeven prices the three architectures of a spec — managed APIs,
+// Package costmodel prices the three architectures of a spec — managed APIs,
 // a self-hosted fleet, and the hybrid of the two — as monthly cost ranges,
 // and derives the verdict, the breakeven team size and the article's
 // checklist. It follows DESIGN.md's cost model exactly. Each architecture is
 // a family of assignments (which workloads the fleet serves, which managed
 // candidate serves each other one, the fleet's model and GPU); a search
 // (search.go) finds each family's cheapest assignment the policies allow.
-package breakeven
+package costmodel
 
 import (
 	"errors"

@@ -1,4 +1,4 @@
-package breakeven
+package costmodel
 
 // The fleet: instance prices, the GPU choice, the sized fleet and the routes it serves.
 

@@ -1,4 +1,4 @@
-package breakeven
+package costmodel
 
 // The search over assignments: which workloads the fleet serves, which
 // managed model serves each other one, and the fleet's model and GPU. It

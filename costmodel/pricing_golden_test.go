@@ -1,4 +1,4 @@
-package breakeven_test
+package costmodel_test
 
 import (
 	"bytes"

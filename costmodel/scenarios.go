@@ -1,4 +1,4 @@
-package breakeven
+package costmodel
 
 // The range inputs an option depends on and the scenarios (midpoint and corners) it is priced at.
 

@@ -1,4 +1,4 @@
-package breakeven
+package costmodel
 
 // The cost–quality frontier: the assignments no other beats on both
 // monthly cost and token-weighted quality.

@@ -1,4 +1,4 @@
-package breakeven
+package costmodel
 
 // The fleets of a split (which workloads the fleet serves): each model on
 // each GPU, its lower bound before sizing, its sized cost, and the rules it

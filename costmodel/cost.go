@@ -1,4 +1,4 @@
-package breakeven
+package costmodel
 
 // The cost formula at one scenario: which workloads the fleet serves, token costs, line items and billed hours.
 

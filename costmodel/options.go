@@ -1,4 +1,4 @@
-package breakeven
+package costmodel
 
 // Each option priced: the managed and self-hosted candidates, the fleet chosen among GPUs, and the latency targets.
 

@@ -1,4 +1,4 @@
-package breakeven
+package costmodel
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package breakeven
+package costmodel
 
 // Why the search chose what it chose: the runner-ups, the rejected
 // assignments' costs, and per workload why each other backend does not

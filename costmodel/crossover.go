@@ -1,4 +1,4 @@
-package breakeven
+package costmodel
 
 // The breakeven search and the article's checklist.
 

@@ -1,4 +1,4 @@
-package breakeven
+package costmodel
 
 // What may serve each workload: its managed candidates, each priced for the
 // workload, and whether the search may pick the fleet or a candidate.
