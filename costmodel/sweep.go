@@ -11,13 +11,13 @@ import (
 
 // Point is every priced option's monthly cost at one team size.
 type Point struct {
-	Developers int `json:"developers"`
+	Developers int
 	// Options maps an architecture to its monthly cost range. An option
 	// that cannot be priced (hybrid without both complexities, a
 	// self-hosted model that fits no GPU, a fleet above
 	// modelcatalog.MaxFleetGPUs at this team size or a smaller one) is
 	// absent.
-	Options map[string]Money `json:"options"`
+	Options map[string]Money
 }
 
 // Sweep re-prices the spec at each team size: developers set to exactly
@@ -41,11 +41,11 @@ func Sweep(s *spec.Spec, cat *modelcatalog.Catalog, date string, sizes []int) ([
 		}
 		p := Point{Developers: n, Options: map[string]Money{}}
 		for _, o := range opts {
-			if o.Sizing != nil && o.Sizing.Sized.OverLimit {
+			if o.Sized != nil && o.Sized.OverLimit {
 				over[o.Architecture] = true
 			}
 			if !over[o.Architecture] {
-				p.Options[o.Architecture] = o.Total
+				p.Options[o.Architecture] = o.MonthlyUSD
 			}
 		}
 		out = append(out, p)

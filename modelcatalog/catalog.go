@@ -27,9 +27,9 @@ type Catalog struct {
 	GPUs          []GPU        `json:"gpus"`
 	Instances     []Instance   `json:"instances"`
 	Throughput    []Throughput `json:"throughput"`
-	// LineItems are the small infrastructure costs of each architecture
+	// FixedCosts are the small infrastructure costs of each architecture
 	// (load balancer, storage, secrets).
-	LineItems []LineItem `json:"line_items"`
+	FixedCosts []FixedCost `json:"line_items"`
 	// TokensPerTask converts tokens to tasks for the quality-gap cost, per
 	// complexity ("simple", "complex").
 	TokensPerTask map[string]Figure `json:"tokens_per_task"`
@@ -204,6 +204,14 @@ type OpenModel struct {
 	// num_experts_per_tok). 0 means dense.
 	Experts         int `json:"experts,omitempty"`
 	ExpertsPerToken int `json:"experts_per_token,omitempty"`
+	// SharedExperts are the experts every token uses on top of its routed
+	// ones, per MoE layer (config.json n_shared_experts; Llama 4 has one);
+	// their parameters count in ActiveParamsB. DenseLayers are the layers
+	// with a dense MLP instead of experts (first_k_dense_replace, or the
+	// layers interleave_moe_layer_step skips). Both describe how the
+	// parameters split; 0 is none.
+	SharedExperts int `json:"shared_experts,omitempty"`
+	DenseLayers   int `json:"dense_layers,omitempty"`
 	// KVLoraRank and QKRopeHeadDim describe multi-head latent attention
 	// (DeepSeek-V3 and its kin): the KV cache holds kv_lora_rank +
 	// qk_rope_head_dim values a token a layer, the same on every
@@ -299,8 +307,8 @@ type Throughput struct {
 	Source
 }
 
-// LineItem is a fixed monthly infrastructure cost of an architecture.
-type LineItem struct {
+// FixedCost is a fixed monthly infrastructure cost of an architecture.
+type FixedCost struct {
 	Name string `json:"name"`
 	// Applies lists the architectures it is billed to: "managed",
 	// "self_hosted", "hybrid".
@@ -336,14 +344,14 @@ type Deployment struct {
 // ForDeployment returns the catalog with the line items the deployment
 // does not create left out.
 func (c *Catalog) ForDeployment(d Deployment) *Catalog {
-	keep := func(l LineItem) bool {
+	keep := func(l FixedCost) bool {
 		return !(l.When == WhenOwnVPC && d.ExistingVPC) && !(l.When == WhenGateway && !d.Gateway)
 	}
 	out := *c
-	out.LineItems = make([]LineItem, 0, len(c.LineItems))
-	for _, l := range c.LineItems {
+	out.FixedCosts = make([]FixedCost, 0, len(c.FixedCosts))
+	for _, l := range c.FixedCosts {
 		if keep(l) {
-			out.LineItems = append(out.LineItems, l)
+			out.FixedCosts = append(out.FixedCosts, l)
 		}
 	}
 	return &out

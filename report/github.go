@@ -96,8 +96,31 @@ func gateGitHub(w io.Writer, gs []Gated) error {
 		}
 	}
 	a.summary()
-	_, err := io.WriteString(w, a.b.String())
-	return err
+	return writeCommands(w, a.b.String())
+}
+
+// writeCommands writes the github format's lines: costgate's own
+// workflow commands (the lines starting with "::", whose text ghEscape
+// kept on one line) live through a CommandSafe, which escapes any other
+// line; to any other writer, as they are.
+func writeCommands(w io.Writer, lines string) error {
+	c, ok := w.(*CommandSafe)
+	if !ok {
+		_, err := io.WriteString(w, lines)
+		return err
+	}
+	for line := range strings.Lines(lines) {
+		var err error
+		if strings.HasPrefix(line, "::") {
+			err = c.Command(strings.TrimSuffix(line, "\n"))
+		} else {
+			_, err = io.WriteString(c, line)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // policyRange finds the spec attribute a policy finding is about: the

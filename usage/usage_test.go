@@ -79,13 +79,16 @@ func TestImportFigures(t *testing.T) {
 			// Delta metrics in two rotated files passed newest first: the
 			// second repeats the first's 10:00 export (4 points), asDouble
 			// and asInt both read, the account id comes from the resource,
-			// and "claude-opus-4-8[1m]" maps to the catalog.
+			// and "claude-opus-4-8[1m]" maps to the catalog. A point counts
+			// in the hours of its interval: 09:59-10:00 is the 09:00 hour's
+			// (1000 tokens), 10:00-10:01 the 10:00 hour's (300), 15:29-15:30
+			// the 15:00 hour's (1000).
 			name: "claude-code delta metrics", files: td("claude-code-otel/delta-b.jsonl", "claude-code-otel/delta-a.jsonl"),
 			format: ClaudeCodeOTel, source: SourceMetrics, records: 9, dups: 4,
 			since: "2026-11-02", until: "2026-11-03", days: 1, developers: 2,
 			mean: 1150, p25: 1000 + 0.25*300, p50: 1150, p75: 1000 + 0.75*300,
 			uncached: 600, read: 1300, write: 50, out: 350,
-			peak:   1300 / (2300.0 / 8),
+			peak: 1000 / (2300.0 / 8), peakHour: "2026-11-02T09:00Z",
 			models: map[string]float64{"claude-sonnet-4.6": 1300, "claude-opus-4.8": 1000},
 		},
 		{
@@ -271,7 +274,7 @@ func TestVLLM(t *testing.T) {
 	hit := 13000.0 / 29000
 	ttft := 18.0 / 120 * 1000
 	kv, peakKV := 0.1, 0.5
-	wantFleet := Fleet{Scrapes: 3, IntervalSeconds: 120, PromptTokS: 300, GenerationTokS: 30, PeakTokS: 33000.0 / 60, PeakPromptTokS: 30000.0 / 60, PeakGenerationTokS: 3000.0 / 60,
+	wantFleet := FleetMetrics{Scrapes: 3, IntervalSeconds: 120, PromptTokS: 300, GenerationTokS: 30, PeakTokS: 33000.0 / 60, PeakPromptTokS: 30000.0 / 60, PeakGenerationTokS: 3000.0 / 60,
 		PrefixCacheHitRate: &hit, MeanTTFTMs: &ttft, NumRequestsRunning: 2, NumRequestsWaiting: 0,
 		KVCacheUsagePerc: &kv, PeakKVCacheUsagePerc: &peakKV, PromptTokens: 36000, GenerationTokens: 3600, CounterResets: 6,
 		Models: []string{"qwen3-coder-30b-a3b"}, UnmappedModels: []string{}}
@@ -288,10 +291,10 @@ func TestVLLM(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Format != VLLMMetrics || res.Fleet == nil {
-				t.Fatalf("format %s, fleet %v", res.Format, res.Fleet)
+			if res.Format != VLLMMetrics || res.FleetMetrics == nil {
+				t.Fatalf("format %s, fleet %v", res.Format, res.FleetMetrics)
 			}
-			got := *res.Fleet
+			got := *res.FleetMetrics
 			near(t, "prefix_cache_hit_rate", *got.PrefixCacheHitRate, hit)
 			near(t, "mean_ttft_ms", *got.MeanTTFTMs, ttft)
 			got.PrefixCacheHitRate, got.MeanTTFTMs = wantFleet.PrefixCacheHitRate, wantFleet.MeanTTFTMs
@@ -325,14 +328,14 @@ func TestVLLM(t *testing.T) {
 	})
 }
 
-func diffFleet(got, want Fleet) string {
+func diffFleet(got, want FleetMetrics) string {
 	if g, w := fleetString(got), fleetString(want); g != w || got.PromptTokens != want.PromptTokens || got.GenerationTokens != want.GenerationTokens {
 		return "fleet differs:\n got " + fleetString(got) + "\nwant " + fleetString(want)
 	}
 	return ""
 }
 
-func fleetString(f Fleet) string {
+func fleetString(f FleetMetrics) string {
 	b := &strings.Builder{}
 	writeFleet(b, &f)
 	return b.String()
