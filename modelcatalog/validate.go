@@ -3,6 +3,7 @@ package modelcatalog
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -10,9 +11,6 @@ import (
 
 	"github.com/costgate/costgate/architecture"
 )
-
-// dateLayout is the catalog's date format (YYYY-MM-DD).
-const dateLayout = "2006-01-02"
 
 // StaleAfterDays is the age past which a catalog is stale: managed prices
 // move monthly, so half a year old is too old to decide on unreviewed.
@@ -117,6 +115,14 @@ func (v *validator) managed(c *Catalog) map[string]bool {
 		if m.TTFTMs != nil {
 			v.source(at+" ttft_ms", m.TTFTMs.Source)
 			v.positive(at, "ttft_ms", m.TTFTMs.Value)
+		}
+		for _, p := range slices.Sorted(maps.Keys(m.TTFTByProvider)) {
+			f := m.TTFTByProvider[p]
+			v.source(at+" ttft_ms_by_provider."+p, f.Source)
+			v.positive(at, "ttft_ms_by_provider."+p, f.Value)
+			if !slices.Contains(m.Providers, p) {
+				v.add(at, "ttft_ms_by_provider names %q, which does not sell the model", p)
+			}
 		}
 	}
 
@@ -321,6 +327,10 @@ func (v *validator) tokensPerTask(c *Catalog) {
 		v.source("bedrock regional_surcharge_percent", b.RegionalSurchargePercent.Source)
 		v.nonNegative("bedrock", "regional_surcharge_percent", b.RegionalSurchargePercent.Value)
 	}
+	if f := c.ManagedPromptMsPerToken; f != nil {
+		v.source("managed_prompt_ms_per_token", f.Source)
+		v.nonNegative("managed_prompt_ms_per_token", "value", f.Value)
+	}
 }
 
 // discounts checks the negotiated discounts.
@@ -366,7 +376,7 @@ func (v *validator) discounts(c *Catalog, managedIDs map[string]bool) {
 // AgeDays returns the whole days from the catalog's as_of to on. A catalog
 // whose as_of does not parse is as old as can be, so that it is always stale.
 func (c *Catalog) AgeDays(on time.Time) int {
-	asOf, err := time.Parse(dateLayout, c.AsOf)
+	asOf, err := time.Parse(time.DateOnly, c.AsOf)
 	if err != nil {
 		return math.MaxInt
 	}
@@ -436,7 +446,7 @@ func (v *validator) architecture(at string, m OpenModel) {
 }
 
 func (v *validator) date(at, field, s string) {
-	if _, err := time.Parse(dateLayout, s); err != nil {
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
 		v.add(at, "%s %q is not a YYYY-MM-DD date", field, s)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 	"github.com/costgate/costgate/usage"
 )
 
@@ -233,7 +234,7 @@ func driftModels(u *Usage) string {
 			if tot := m.tokens.Total(); tot > 0 {
 				out = m.tokens.Output / tot
 			}
-			parts = append(parts, fmt.Sprintf("%s $%s (output %.1f %% of its tokens)", m.id, USD(m.usd), out*100))
+			parts = append(parts, fmt.Sprintf("%s %s (output %.1f %% of its tokens)", m.id, units.USD(m.usd).Whole(), out*100))
 		}
 	}
 	if len(parts) == 0 {
