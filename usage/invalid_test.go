@@ -85,7 +85,7 @@ func TestNoUsage(t *testing.T) {
 	os.WriteFile(zeros, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[{"account_id":"a","uncached_input_tokens":0,"output_tokens":0}]}]}`), 0o644)
 	anon := filepath.Join(dir, "anon.json")
 	os.WriteFile(anon, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[{"uncached_input_tokens":5,"output_tokens":5}]}]}`), 0o644)
-	later, _ := time.Parse(DateLayout, "2026-12-01")
+	later, _ := time.Parse(time.DateOnly, "2026-12-01")
 	tests := []struct {
 		name  string
 		files []string

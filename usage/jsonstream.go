@@ -351,7 +351,7 @@ var timeLayouts = []string{
 	"2006-01-02 15:04:05.999999999-07",
 	"2006-01-02T15:04:05.999999999",
 	"2006-01-02 15:04:05.999999999",
-	"2006-01-02",
+	time.DateOnly,
 }
 
 // parseTime reads a timestamp in any of timeLayouts.

@@ -36,13 +36,6 @@ const (
 // FormatNames lists the formats, in the order the help text gives them.
 var FormatNames = []string{ClaudeCodeOTel, AnthropicUsage, OpenAIUsage, LiteLLMSpend, VLLMMetrics}
 
-// HoursPerMonth is the month every per-month figure is scaled to: 8,760
-// hours a year over twelve, the same month the planner prices.
-const HoursPerMonth = 730
-
-// DateLayout is how the period's dates are written.
-const DateLayout = "2006-01-02"
-
 // maxReasons is how many reasons of skipped records a result keeps.
 const maxReasons = 5
 
@@ -255,7 +248,7 @@ func Import(paths []string, opts Options) (*Result, error) {
 		opts.Catalog = modelcatalog.Default()
 	}
 	if !opts.Since.IsZero() && !opts.Until.IsZero() && !opts.Until.After(opts.Since) {
-		return nil, fmt.Errorf("the period is empty: --until %s is not after --since %s", opts.Until.Format(DateLayout), opts.Since.Format(DateLayout))
+		return nil, fmt.Errorf("the period is empty: --until %s is not after --since %s", opts.Until.Format(time.DateOnly), opts.Since.Format(time.DateOnly))
 	}
 	if n := countOf(paths, Stdin); n > 1 {
 		return nil, errors.New("standard input (-) can be read once: name it once")

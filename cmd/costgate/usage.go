@@ -84,7 +84,7 @@ func parseDay(flag, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse(usage.DateLayout, s)
+	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return time.Time{}, invalid(fmt.Errorf("%s %q: want a date like 2026-11-01", flag, s))
 	}
