@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/review"
 	"github.com/costgate/costgate/spec"
