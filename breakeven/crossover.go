@@ -14,7 +14,9 @@ import (
 
 // breakeven returns the smallest team in [1, MaxDevelopers] at which the
 // self-hosted option's expected cost is no more than the managed option's,
-// each keeping its routes, the fleet re-sized at each count, or nil.
+// each keeping its routes, the fleet re-sized at each count, or nil. A
+// fixed fleet counts as the fleet that would carry the load where it
+// cannot (carryingCost).
 //
 // With model "auto" each team size gets the cheapest candidate: a minimum of
 // costs that never fall as the team grows never falls either, so the
@@ -44,8 +46,8 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 		best, ok := math.Inf(1), false
 		for _, om := range models {
 			try.sh = om
-			if ev, err := m.evaluate(try, shMid, false); err == nil {
-				best, ok = math.Min(best, ev.total(include)), true
+			if c, err := m.carryingCost(try, shMid, include); err == nil {
+				best, ok = math.Min(best, c), true
 			}
 		}
 		return best, ok

@@ -21,7 +21,9 @@ type Point struct {
 // Sweep re-prices the spec at each team size: developers set to exactly
 // that size, every other range kept, and the fleet re-sized. It prices the
 // options only — no breakeven search, no checklist — so a chart of a few
-// dozen sizes costs about as much as one Evaluate.
+// dozen sizes costs about as much as one Evaluate. A fixed fleet that
+// cannot carry the load is priced as the fleet that would, as the
+// breakeven compares it.
 func Sweep(s *spec.Spec, cat *modelcatalog.Catalog, date string, sizes []int) ([]Point, error) {
 	out := make([]Point, 0, len(sizes))
 	for _, n := range sizes {
@@ -36,7 +38,7 @@ func Sweep(s *spec.Spec, cat *modelcatalog.Catalog, date string, sizes []int) ([
 		}
 		p := Point{Developers: n, Options: map[string]Money{}}
 		for _, o := range opts {
-			p.Options[o.Architecture] = o.Total
+			p.Options[o.Architecture] = o.carrying()
 		}
 		out = append(out, p)
 	}

@@ -59,6 +59,19 @@ func (v Verdict) Text() string {
 	return strings.ReplaceAll(string(v), "_", " ")
 }
 
+// VerdictText is the verdict in words, saying so when the option it
+// favours is denied: the verdict compares cost only.
+func (p *Plan) VerdictText() string {
+	t := p.Verdict.Text()
+	winner := map[Verdict]string{"managed_wins": "managed", "self_hosted_wins": "self_hosted"}[p.Verdict]
+	for _, o := range p.Options {
+		if o.Architecture == winner && !o.Allowed {
+			return t + " on cost, but " + winner + " is denied"
+		}
+	}
+	return t
+}
+
 // MarshalJSON writes an empty verdict as null.
 func (v Verdict) MarshalJSON() ([]byte, error) {
 	if v == "" {
