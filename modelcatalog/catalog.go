@@ -204,6 +204,14 @@ type OpenModel struct {
 	// num_experts_per_tok). 0 means dense.
 	Experts         int `json:"experts,omitempty"`
 	ExpertsPerToken int `json:"experts_per_token,omitempty"`
+	// SharedExperts are the experts every token uses on top of its routed
+	// ones, per MoE layer (config.json n_shared_experts; Llama 4 has one);
+	// their parameters count in ActiveParamsB. DenseLayers are the layers
+	// with a dense MLP instead of experts (first_k_dense_replace, or the
+	// layers interleave_moe_layer_step skips). Both describe how the
+	// parameters split; 0 is none.
+	SharedExperts int `json:"shared_experts,omitempty"`
+	DenseLayers   int `json:"dense_layers,omitempty"`
 	// KVLoraRank and QKRopeHeadDim describe multi-head latent attention
 	// (DeepSeek-V3 and its kin): the KV cache holds kv_lora_rank +
 	// qk_rope_head_dim values a token a layer, the same on every

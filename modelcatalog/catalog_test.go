@@ -506,11 +506,13 @@ func TestArchitectureLookup(t *testing.T) {
 		{"META-LLAMA/llama-3.1-70b-instruct", "llama-3.1-70b", true},
 		{"https://huggingface.co/meta-llama/Llama-3.1-70B-Instruct", "llama-3.1-70b", true},
 		{"hf.co/Qwen/Qwen3-32B/", "qwen3-32b", true},
-		{"meta-llama/Llama-3.1-70B", "llama-3.1-70b", true},       // the base model: same config.json
-		{"deepseek-ai/DeepSeek-R1", "deepseek-r1", true},          // the first release
-		{"mistralai/Devstral-Small-2505", "devstral-small", true}, // the first release
-		{"Qwen/Qwen3-235B-A22B-Instruct-2507", "", false},         // a longer context: its own config
-		{"LLAMA-3.1-70B", "", false},                              // ids are exact
+		{"meta-llama/Llama-3.1-70B", "llama-3.1-70b", true},                  // the base model: same config.json
+		{"deepseek-ai/DeepSeek-R1", "deepseek-r1", true},                     // the first release
+		{"mistralai/Devstral-Small-2505", "devstral-small", true},            // the first release
+		{"Qwen/Qwen3-235B-A22B-Instruct-2507", "qwen3-235b-a22b-2507", true}, // a longer context: its own entry
+		{"deepseek-ai/DeepSeek-V3.1", "deepseek-v3", true},                   // V3's config.json
+		{"Qwen/Qwen3-235B-A22B-Instruct-2507-FP8", "", false},                // a checkpoint: Checkpoint resolves it
+		{"LLAMA-3.1-70B", "", false},                                         // ids are exact
 		{"meta-llama/Llama-3.1-70B-Instruct/extra", "", false},
 	}
 	for _, tt := range tests {
@@ -538,5 +540,62 @@ func TestThroughputNamesItsEngine(t *testing.T) {
 		if !strings.Contains(r.Source.Source, r.Engine) {
 			t.Errorf("%s: engine %q is not the one its source names: %s", at, r.Engine, r.Source.Source)
 		}
+	}
+}
+
+// TestCheckpointResolves maps the repositories users name — the catalog's
+// own, quantized and vendor checkpoints — to the architecture and the
+// weight format they carry.
+func TestCheckpointResolves(t *testing.T) {
+	cat := Default()
+	tests := []struct {
+		ref, model, prec string
+	}{
+		{"Qwen/Qwen3-235B-A22B-Instruct-2507-FP8", "qwen3-235b-a22b-2507", "fp8"},
+		{"zai-org/GLM-4.5-Air-FP8", "glm-4.5-air", "fp8"},
+		{"meta-llama/Llama-3.1-405B-Instruct", "llama-3.1-405b", ""},
+		{"meta-llama/Llama-4-Scout-17B-16E-Instruct", "llama-4-scout", ""},
+		{"meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8", "llama-4-maverick", "fp8"},
+		{"moonshotai/Kimi-K2-Instruct", "kimi-k2", ""},
+		{"mistralai/Devstral-Small-2507", "devstral-small", ""},
+		{"Qwen/Qwen2.5-72B-Instruct", "qwen2.5-72b", ""},
+		{"nvidia/Llama-3.3-70B-Instruct-FP8", "llama-3.3-70b", "fp8"},
+		{"deepseek-ai/DeepSeek-V3.1", "deepseek-v3", ""},
+		{"zai-org/GLM-4.6", "glm-4.6", ""},
+		{"Qwen/Qwen3-Coder-480B-A35B-Instruct-FP8", "qwen3-coder-480b-a35b", "fp8"},
+		{"https://huggingface.co/nvidia/DeepSeek-R1-0528-FP4", "deepseek-r1", "fp4"},
+		{"nvidia/Llama-3.1-405B-Instruct-FP4", "llama-3.1-405b", "fp4"},
+		{"nvidia/Qwen3-235B-A22B-FP4", "qwen3-235b-a22b", "fp4"},
+		{"RedHatAI/Meta-Llama-3.1-70B-Instruct-FP8", "llama-3.1-70b", "fp8"},
+		{"RedHatAI/Llama-4-Scout-17B-16E-Instruct-quantized.w4a16", "llama-4-scout", "int4"},
+		{"Qwen/Qwen2.5-72B-Instruct-AWQ", "qwen2.5-72b", "int4"},
+		{"Qwen/Qwen2.5-72B-Instruct-GPTQ-Int4", "qwen2.5-72b", "int4"},
+		{"unsloth/Llama-3.3-70B-Instruct", "llama-3.3-70b", ""},
+		{"meta-llama/Llama-2-70b-chat-hf", "llama-2-70b", ""},
+		{"llama-3.3-70b", "llama-3.3-70b", ""},
+	}
+	for _, tt := range tests {
+		c, ok := cat.Checkpoint(tt.ref)
+		if !ok || c.Model.ID != tt.model || c.Precision != tt.prec {
+			got := ""
+			if ok {
+				got = c.Model.ID
+			}
+			t.Errorf("Checkpoint(%q) = %q %q, %v; want %q %q", tt.ref, got, c.Precision, ok, tt.model, tt.prec)
+		}
+	}
+	for _, ref := range []string{
+		"someone/Llama-3.3-70B-Instruct",      // another organisation's name, no quantization: maybe another model
+		"Qwen/Qwen2.5-72B-Instruct-GPTQ-Int8", // INT8 weights are not modelled
+		"nvidia/Nemotron-Unknown-FP8",         // nothing of that name
+		"-FP8",                                // no repository
+		"nvidia/",                             // no name
+	} {
+		if c, ok := cat.Checkpoint(ref); ok {
+			t.Errorf("Checkpoint(%q) = %q, want none", ref, c.Model.ID)
+		}
+	}
+	if c, _ := cat.Checkpoint("llama-3.3-70b"); c.Repo != "meta-llama/Llama-3.3-70B-Instruct" {
+		t.Errorf("a catalog id names its entry's repository, got %q", c.Repo)
 	}
 }

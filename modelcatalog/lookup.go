@@ -180,12 +180,7 @@ func (m *OpenModel) KVBytes() int {
 // Architecture returns the open model or architecture whose id or Hugging
 // Face repository (any case) is ref.
 func (c *Catalog) Architecture(ref string) (*OpenModel, bool) {
-	repo := strings.TrimSuffix(ref, "/")
-	for _, prefix := range []string{"https://", "http://", "www.", "huggingface.co/", "hf.co/"} {
-		if len(repo) >= len(prefix) && strings.EqualFold(repo[:len(prefix)], prefix) {
-			repo = repo[len(prefix):]
-		}
-	}
+	repo := trimRepo(ref)
 	for _, list := range [][]OpenModel{c.OpenModels, c.Architectures} {
 		for i := range list {
 			if list[i].ID == ref || strings.EqualFold(list[i].HFRepo, repo) {

@@ -12,6 +12,12 @@ import (
 // token for per million, cents for dollars) more often than a deal.
 const SuspiciousFactor = 10
 
+// SuspiciousDiscount is the discount, in percent, from which a price book's
+// discount warns: 90 % off leaves a tenth of the list price, as far below
+// it as SuspiciousFactor allows a price to be. Negotiated discounts on
+// list prices run in the tens of percent.
+const SuspiciousDiscount = 100.0 - 100.0/SuspiciousFactor
+
 // BookWarning is a figure of a price book that validates but would make
 // something free, or far cheaper or dearer than the catalog says, by
 // accident.
@@ -44,7 +50,8 @@ func MergeBook(base, book *Catalog, file string) *Catalog {
 }
 
 // CheckBook returns the figures of book that validate but are likely a
-// mistake: a price of zero, a discount of 100 % or more, or a price more
+// mistake: a price of zero, a discount of SuspiciousDiscount % or more
+// (a tenth of the list price or less, the same factor as below), or a price more
 // than SuspiciousFactor times above or below base's for the same entry
 // (the same model's price in effect on the book price's date, the same
 // instance and pricing model, the same line item); and a throughput or a
@@ -124,9 +131,13 @@ func CheckBook(base, book *Catalog, file string) []BookWarning {
 		c.ratio("tokens_per_task."+k, "value", book.TokensPerTask[k].Value, ref)
 	}
 	for i, d := range book.Discounts {
-		if d.PercentOff >= 100 {
-			what := d.Model + d.Vendor + d.Provider
+		what := d.Model + d.Vendor + d.Provider
+		switch {
+		case d.PercentOff >= 100:
 			c.add(c.entry("discounts", i, what), "percent_off", fmt.Sprintf("a discount of %g %% makes every token it covers free", d.PercentOff))
+		case d.PercentOff >= SuspiciousDiscount:
+			c.add(c.entry("discounts", i, what), "percent_off", fmt.Sprintf("a discount of %g %% leaves 1/%.3g of the list price on every token it covers (%g %% or more is a tenth or less): check the figure",
+				d.PercentOff, 100/(100-d.PercentOff), SuspiciousDiscount))
 		}
 	}
 	return c.out

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/costgate/costgate/architecture"
-	"github.com/costgate/costgate/breakeven"
+	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/spec"
@@ -115,14 +115,14 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
 	rules := opts.Policies.WaiverRules()
 	authorize(p, rules, opts.Approvals, opts.Policies.CanEmit, opts.date())
-	res, err := breakeven.EvaluateWith(s, cat, date, breakeven.Config{Gate: gate(ctx, opts.Policies, p), Timings: opts.Timings})
+	res, err := costmodel.EvaluateWith(s, cat, date, costmodel.Config{Gate: gate(ctx, opts.Policies, p), Timings: opts.Timings})
 	if IsLimit(err) {
 		return nil, fmt.Errorf("evaluate policies for %s: %w", s.Filename, err)
 	}
 	if err != nil {
 		// A policy that fails fails again on the whole plan below, which
 		// then blocks every option; price them ungated meanwhile.
-		res, err = breakeven.Evaluate(s, cat, date)
+		res, err = costmodel.Evaluate(s, cat, date)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
@@ -175,8 +175,8 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 // that holds only it and the spec's authorized overrides, and returns the
 // ids of the policies that deny it after waivers. The checklist is not
 // known yet; its policy only warns.
-func gate(ctx context.Context, ev Evaluator, p *Plan) breakeven.Gate {
-	return func(o breakeven.Option) (breakeven.Verdict, error) {
+func gate(ctx context.Context, ev Evaluator, p *Plan) costmodel.Gate {
+	return func(o costmodel.Option) (costmodel.Verdict, error) {
 		one := *p
 		one.Options = []Option{option(o)}
 		one.Waivers = make([]Waiver, len(p.Waivers))
@@ -184,13 +184,13 @@ func gate(ctx context.Context, ev Evaluator, p *Plan) breakeven.Gate {
 			w.Waived = []string{}
 			one.Waivers[i] = w
 		}
-		one.Checklist = Checklist{Threshold: breakeven.ChecklistThreshold, Items: []ChecklistItem{}}
+		one.Checklist = Checklist{Threshold: costmodel.ChecklistThreshold, Items: []ChecklistItem{}}
 		deny, _, err := evaluate(ctx, ev, &one)
 		if err != nil {
-			return breakeven.Verdict{}, err
+			return costmodel.Verdict{}, err
 		}
 		one.Apply(deny, nil)
-		v := breakeven.Verdict{CostlierDenied: true}
+		v := costmodel.Verdict{CostlierDenied: true}
 		for _, f := range one.Options[0].Violations {
 			v.Denied = AppendUnique(v.Denied, f.Policy)
 			v.CostlierDenied = v.CostlierDenied && costThresholds[f.Policy]
@@ -355,7 +355,7 @@ func verdictReasons(p *Plan) []string {
 		out = append(out, fmt.Sprintf("%s's fixed fleet of %d × %s runs at %.0f%% of its capacity at peak and cannot carry the load: the verdict and the breakeven compare the fleet that would, %d × %s at $%s/month expected",
 			o.Architecture, s.GPUs, s.GPU, 100*s.PeakUtilization, *s.RequiredGPUs, s.GPU, USD(*s.RequiredMonthlyUSD)))
 	}
-	winner := map[Verdict]string{breakeven.ManagedWins: architecture.Managed, breakeven.SelfHostedWins: architecture.SelfHosted}[p.Verdict]
+	winner := map[Verdict]string{costmodel.ManagedWins: architecture.Managed, costmodel.SelfHostedWins: architecture.SelfHosted}[p.Verdict]
 	for _, o := range p.Options {
 		if o.Architecture != winner || o.Allowed {
 			continue
@@ -379,7 +379,7 @@ func (p *Plan) Chosen() *Option {
 	return nil
 }
 
-func option(o breakeven.Option) Option {
+func option(o costmodel.Option) Option {
 	out := Option{
 		Architecture:    o.Architecture,
 		MonthlyUSD:      money(o.Total),
@@ -406,7 +406,7 @@ func roundSearch(s *Search) *Search {
 	if s == nil {
 		return nil
 	}
-	for _, list := range [][]breakeven.Candidate{s.RunnerUps, s.Rejected} {
+	for _, list := range [][]costmodel.Candidate{s.RunnerUps, s.Rejected} {
 		for i := range list {
 			list[i].MonthlyUSD, list[i].MoreUSD = round(list[i].MonthlyUSD, 2), round(list[i].MoreUSD, 2)
 		}
@@ -425,7 +425,7 @@ func roundSearch(s *Search) *Search {
 }
 
 // money rounds a cost range to cents, as the plan shows it.
-func money(m breakeven.Money) Money {
+func money(m costmodel.Money) Money {
 	return Money{Low: round(m.Low, 2), Expected: round(m.Expected, 2), High: round(m.High, 2)}
 }
 
@@ -434,8 +434,8 @@ func round(v float64, places int) float64 {
 	return math.Round(v*f) / f
 }
 
-func checklist(res *breakeven.Result) Checklist {
-	c := Checklist{Met: res.ChecklistMet(), Threshold: breakeven.ChecklistThreshold, Verdict: "managed APIs with good budget controls"}
+func checklist(res *costmodel.Result) Checklist {
+	c := Checklist{Met: res.ChecklistMet(), Threshold: costmodel.ChecklistThreshold, Verdict: "managed APIs with good budget controls"}
 	if c.Met >= c.Threshold {
 		c.Verdict = "self-hosting worth evaluating"
 	}
@@ -491,4 +491,4 @@ func finiteCosts(p *Plan) error {
 }
 
 // USD formats whole dollars with thousands separators: 12345.6 → "12,346".
-func USD(v float64) string { return breakeven.WholeUSD(v) }
+func USD(v float64) string { return costmodel.WholeUSD(v) }

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/costgate/costgate/breakeven"
+	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
@@ -47,10 +47,10 @@ func BenchmarkNewPolicies(b *testing.B) {
 }
 
 // BenchmarkSweep100k re-prices each bundled example at every team size
-// from 1 to 100,000 with breakeven.Sweep, fleet re-sized at each: the
+// from 1 to 100,000 with costmodel.Sweep, fleet re-sized at each: the
 // worst case of a breakeven chart. Goal: at most 1 s.
 func BenchmarkSweep100k(b *testing.B) {
-	sizes := make([]int, breakeven.MaxDevelopers)
+	sizes := make([]int, costmodel.MaxDevelopers)
 	for i := range sizes {
 		sizes[i] = i + 1
 	}
@@ -62,7 +62,7 @@ func BenchmarkSweep100k(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				pts, err := breakeven.Sweep(s, modelcatalog.Default(), fuzzDate.Format(plan.DateLayout), sizes)
+				pts, err := costmodel.Sweep(s, modelcatalog.Default(), fuzzDate.Format(plan.DateLayout), sizes)
 				if err != nil || len(pts) != len(sizes) {
 					b.Fatalf("Sweep = %d points, %v", len(pts), err)
 				}

@@ -3,12 +3,12 @@ package plan
 import (
 	"fmt"
 
-	"github.com/costgate/costgate/breakeven"
+	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/spec"
 )
 
 // ParetoPoint is one assignment on the cost–quality frontier.
-type ParetoPoint = breakeven.ParetoPoint
+type ParetoPoint = costmodel.ParetoPoint
 
 // Frontier is a plan's cost–quality frontier (costgate plan --pareto).
 type Frontier struct {
@@ -26,7 +26,7 @@ type Frontier struct {
 // catalog, deployment and date, and marks the one p decided.
 func Pareto(p *Plan, s *spec.Spec, opts Options) (*Frontier, error) {
 	cat := opts.catalog().ForDeployment(opts.Deployment)
-	pts, err := breakeven.Pareto(s, cat, p.AsOf)
+	pts, err := costmodel.Pareto(s, cat, p.AsOf)
 	if err != nil {
 		return nil, fmt.Errorf("pareto of %s: %w", s.Filename, err)
 	}

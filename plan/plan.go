@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/costgate/costgate/breakeven"
+	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/spec"
 )
@@ -44,7 +44,7 @@ type Plan struct {
 }
 
 // Search is what the search over assignments did.
-type Search = breakeven.Search
+type Search = costmodel.Search
 
 // Verdict compares the managed and self_hosted options ("managed_wins",
 // "self_hosted_wins", "close"); empty, null in JSON, when the spec's routes
@@ -81,7 +81,7 @@ func (v Verdict) MarshalJSON() ([]byte, error) {
 }
 
 // Money is a monthly cost range in USD, rounded to cents.
-type Money = breakeven.Money
+type Money = costmodel.Money
 
 // Option is one priced architecture.
 type Option struct {
@@ -113,10 +113,10 @@ type LineItem struct {
 }
 
 // Route is how one workload is served under an option.
-type Route = breakeven.Route
+type Route = costmodel.Route
 
 // Sizing is the self-hosted fleet of an option.
-type Sizing = breakeven.Sizing
+type Sizing = costmodel.Sizing
 
 // Finding is one policy result.
 type Finding = policies.Finding
@@ -145,7 +145,7 @@ type Checklist struct {
 }
 
 // ChecklistItem is one checklist line.
-type ChecklistItem = breakeven.ChecklistItem
+type ChecklistItem = costmodel.ChecklistItem
 
 // Waiver is an override and its effect.
 type Waiver struct {

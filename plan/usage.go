@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/costgate/costgate/architecture"
-	"github.com/costgate/costgate/breakeven"
+	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/usage"
@@ -54,7 +54,7 @@ const (
 // addUsage fills the plan's usage section and warns of drift and of a
 // fleet loaded outside its target, before the policies run, so that a
 // team's policy can read both.
-func addUsage(p *Plan, s *spec.Spec, res *breakeven.Result, cat *modelcatalog.Catalog, date string, m *Measured) error {
+func addUsage(p *Plan, s *spec.Spec, res *costmodel.Result, cat *modelcatalog.Catalog, date string, m *Measured) error {
 	if m == nil || (m.Tokens == nil && m.Fleet == nil) {
 		return nil
 	}
@@ -63,7 +63,7 @@ func addUsage(p *Plan, s *spec.Spec, res *breakeven.Result, cat *modelcatalog.Ca
 	if m.Tokens != nil && m.Tokens.Tokens != nil {
 		ms, notes := MeasuredSpec(s, m.Tokens.Tokens)
 		u.Notes = append(u.Notes, notes...)
-		mres, err := breakeven.Evaluate(ms, cat, date)
+		mres, err := costmodel.Evaluate(ms, cat, date)
 		if err != nil {
 			return fmt.Errorf("price the measured usage: %w", err)
 		}
@@ -241,9 +241,9 @@ func (p *Plan) findOption(arch string) *Option {
 // the replicas the load keeps busy (prompt tokens at the replica's prefill
 // rate or generation tokens at its decode rate, whichever is more) over
 // the sized replicas, against the target utilization.
-func warnCapacity(p *Plan, res *breakeven.Result, fl *usage.Fleet) {
+func warnCapacity(p *Plan, res *costmodel.Result, fl *usage.Fleet) {
 	arch := p.Decision.Architecture
-	var sized *breakeven.Option
+	var sized *costmodel.Option
 	for i := range res.Options {
 		o := &res.Options[i]
 		if o.Sizing == nil {

@@ -86,7 +86,7 @@ func clash() any {
 	return v.Interface()
 }
 
-type ptrMarshaler struct{ v int }
+type ptrMarshaler struct{ _ int }
 
 func (p *ptrMarshaler) MarshalJSON() ([]byte, error) { return []byte(`"custom"`), nil }
 
@@ -136,7 +136,7 @@ func TestToValueMatchesJSON(t *testing.T) {
 		{"nil pointer", (*planLike)(nil)},
 		{"nil map and slice", map[string]any{"m": map[string]any(nil), "s": []any(nil), "e": []any{}}},
 		{"scalars", []any{true, 1, int64(-3), uint(4), 2.5, "s", nil}},
-		{"floats as encoding/json writes them", []any{2e6, 1e21, 1e-7, 0.000001, -0.0, 123456789.125, float32(0.1), float32(1e-7), 5e-324}},
+		{"floats as encoding/json writes them", []any{2e6, 1e21, 1e-7, 0.000001, math.Copysign(0, -1), 123456789.125, float32(0.1), float32(1e-7), 5e-324}},
 		{"float fields", struct {
 			A float64  `json:"a"`
 			B float32  `json:"b"`

@@ -48,7 +48,7 @@ func newSeal(builtin *sources) *seal {
 			s.packages = append(s.packages, p)
 		}
 		for _, r := range mod.Rules {
-			s.rules = append(s.rules, r.Path())
+			s.rules = append(s.rules, groundRef(r))
 		}
 	}
 	s.data = leafPaths(ast.DefaultRootRef, builtin.data)
@@ -110,8 +110,9 @@ func (s *seal) checkModules(user *sources) error {
 			return fmt.Errorf("%s: package %s %s; put your policies in a package of their own, such as package costgate.acme (resource policies: package costgate.resources.acme)", mod.Package.Location, packageName(mod.Package.Path), err)
 		}
 		for _, r := range mod.Rules {
-			if err := s.checkPath(r.Path(), false); err != nil {
-				return fmt.Errorf("%s: rule %s %s; built-in policies cannot be changed from a policy folder", r.Location, strings.TrimPrefix(r.Path().String(), "data."), err)
+			p := groundRef(r)
+			if err := s.checkPath(p, false); err != nil {
+				return fmt.Errorf("%s: rule %s %s; built-in policies cannot be changed from a policy folder", r.Location, strings.TrimPrefix(p.String(), "data."), err)
 			}
 		}
 	}
@@ -126,6 +127,16 @@ func (s *seal) checkModules(user *sources) error {
 		}
 	}
 	return nil
+}
+
+// groundRef is the document a rule writes, up to its first variable: the
+// whole ref for `p.q.r := 1` or `deny contains v`, data.pkg.p for a ref
+// rule `p[x].q := 1`, whose key is only known when it is evaluated. A rule
+// with a variable in its ref may write anything below that prefix, so the
+// prefix is what is compared with the built-ins (checkPath compares both
+// ways: a built-in below it overlaps too).
+func groundRef(r *ast.Rule) ast.Ref {
+	return r.Ref().GroundPrefix()
 }
 
 // checkPath rejects a path that shares a document with the built-ins. A

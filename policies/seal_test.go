@@ -211,3 +211,58 @@ func filterBuiltin(fs []finding) []finding {
 	}
 	return out
 }
+
+// refRules is a corpus of ref-head rules (general refs in rule heads: a
+// variable before the last term, a string key, a multi-value rule under a
+// longer ref): the seal compares the ground prefix of each rule's ref
+// with the built-ins, so a rule whose ref may land in a built-in document
+// is refused, and one that stays in a document of its own compiles.
+var refRules = []struct {
+	name   string
+	module string
+	want   string // in the error; empty: the folder is legal
+}{
+	{"variable key over a built-in package", "package costgate\n\ncompliance[x] := 1 if x := \"deny\"\n", "costgate.compliance"},
+	{"variable in the middle, over a built-in package", "package costgate\n\nspend[k].deny := {\"policy\": \"x.y\", \"option\": \"*\", \"msg\": \"x\"} if k := \"limit\"\n", "costgate.spend"},
+	{"multi-value rule under a built-in package", "package costgate\n\nlatency.deny contains {\"policy\": \"x.y\", \"option\": \"*\", \"msg\": \"x\"} if false\n", "costgate.latency"},
+	{"string keys into a built-in rule", "package costgate\n\nlib[\"usd\"] := 0\n", "costgate.lib"},
+	{"variable key over the waiver rules", "package costgate\n\nwaivers[k].approvers := [\"*\"] if k := \"spend.limit\"\n", "costgate.waivers"},
+	{"variable key over a built-in test package", "package costgate\n\nquality_test[k] := true if k := \"test_floor\"\n", "costgate.quality_test"},
+	{"variable key in a resource sub-package over a built-in rule", "package costgate\n\nresources[k].x := 1 if k := \"deny\"\n", "costgate.resources"},
+	{"variable key in its own document", "package costgate\n\nacme[k].x := 1 if k := \"compliance\"\n", ""},
+	{"variable in the middle in its own package", "package costgate.acme\n\nlimits[team].max := 5 if team := \"a\"\n", ""},
+	{"multi-value ref rule in its own package", "package costgate.acme\n\nreport.deny contains {\"policy\": \"acme.never\", \"option\": \"*\", \"msg\": \"never\"} if false\n", ""},
+}
+
+func TestSealRefRules(t *testing.T) {
+	ctx := context.Background()
+	want, err := engine(t).EvaluatePlan(ctx, loadPlan(t, "over_budget"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range refRules {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeDir(t, map[string]string{"x.rego": tt.module})
+			e, err := policies.New(policies.Options{Dirs: []string{dir}})
+			if tt.want != "" {
+				if err == nil {
+					t.Fatal("New accepted the folder, want it refused")
+				}
+				if !strings.Contains(err.Error(), filepath.ToSlash(dir)+"/x.rego:") || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("error %q does not name the file and line and %q", err, tt.want)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("New refused a ref rule in a document of its own: %v", err)
+			}
+			got, err := e.EvaluatePlan(ctx, loadPlan(t, "over_budget"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want.Deny, filterBuiltin(got.Deny)); diff != "" {
+				t.Errorf("built-in denials changed (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

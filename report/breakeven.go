@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/costgate/costgate/architecture"
-	"github.com/costgate/costgate/breakeven"
+	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 )
@@ -29,7 +29,7 @@ func PlotSummary(d ChartData, maxDevelopers int) string {
 		strings.Join(optionNames(d.Points), ", "), plan.USD(float64(maxDevelopers)), breakevenSummary(d.Breakeven), teamText(d.Current))
 }
 
-func optionNames(points []breakeven.Point) []string {
+func optionNames(points []costmodel.Point) []string {
 	var out []string
 	for _, a := range []string{architecture.Managed, architecture.SelfHosted, architecture.Hybrid} {
 		for _, p := range points {

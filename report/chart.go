@@ -8,7 +8,7 @@ import (
 	"slices"
 
 	"github.com/costgate/costgate/architecture"
-	"github.com/costgate/costgate/breakeven"
+	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 	"gonum.org/v1/plot"
@@ -36,7 +36,7 @@ type ChartData struct {
 	Spec   string
 	Team   string
 	AsOf   string
-	Points []breakeven.Point
+	Points []costmodel.Point
 	// Breakeven is the smallest team at which self-hosting costs no more
 	// than managed APIs; nil when there is none.
 	Breakeven *int

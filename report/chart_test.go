@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/costgate/costgate/breakeven"
+	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/spec"
 	"github.com/google/go-cmp/cmp"
 	"gonum.org/v1/plot/plotter"
@@ -17,13 +17,13 @@ import (
 
 func chartData() ChartData {
 	be := 58
-	m := func(lo, exp, hi float64) breakeven.Money { return breakeven.Money{Low: lo, Expected: exp, High: hi} }
+	m := func(lo, exp, hi float64) costmodel.Money { return costmodel.Money{Low: lo, Expected: exp, High: hi} }
 	return ChartData{
 		Team: "seed", AsOf: "2026-11-26", Breakeven: &be, Current: spec.Range{Low: 40, High: 60},
-		Points: []breakeven.Point{
-			{Developers: 1, Options: map[string]breakeven.Money{"managed": m(100, 200, 300), "self_hosted": m(10000, 11000, 12000)}},
-			{Developers: 10, Options: map[string]breakeven.Money{"managed": m(1000, 2000, 3000), "self_hosted": m(10000, 11000, 12000)}},
-			{Developers: 100, Options: map[string]breakeven.Money{"managed": m(10000, 20000, 30000), "self_hosted": m(10500, 11500, 12500)}},
+		Points: []costmodel.Point{
+			{Developers: 1, Options: map[string]costmodel.Money{"managed": m(100, 200, 300), "self_hosted": m(10000, 11000, 12000)}},
+			{Developers: 10, Options: map[string]costmodel.Money{"managed": m(1000, 2000, 3000), "self_hosted": m(10000, 11000, 12000)}},
+			{Developers: 100, Options: map[string]costmodel.Money{"managed": m(10000, 20000, 30000), "self_hosted": m(10500, 11500, 12500)}},
 		},
 	}
 }

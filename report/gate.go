@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/costgate/costgate/architecture"
@@ -18,20 +17,18 @@ type Gated struct {
 	Plan *plan.Plan
 }
 
-// MeasuredWarnings are the plan's warnings from measured usage (--usage),
-// which the gate's outputs show beside the denials.
-func MeasuredWarnings(p *plan.Plan) []plan.Finding {
+// PlanWarnings are the plan-level warnings the gate's outputs show: every
+// one but the override warnings they show as override lines (refused,
+// expired).
+func PlanWarnings(p *plan.Plan) []plan.Finding {
 	var out []plan.Finding
 	for _, w := range p.Warnings {
-		if slices.Contains(measuredIDs, w.Policy) {
+		if w.Policy != plan.PolicyOverrideRefused && w.Policy != plan.PolicyOverrideExpired {
 			out = append(out, w)
 		}
 	}
 	return out
 }
-
-// measuredIDs are the warnings measured usage adds.
-var measuredIDs = []string{plan.UsageDrift, plan.UsageBreakeven, plan.CapacityMeasured}
 
 func gateText(w io.Writer, gs []Gated) error {
 	b := &strings.Builder{}
@@ -60,13 +57,8 @@ func gateText(w io.Writer, gs []Gated) error {
 				fmt.Fprintf(b, "  unverified override %q for %s (approved by %s, not evidenced: no --approvals)\n", w.Name, plain(w.Policy), plain(w.Approver))
 			}
 		}
-		for _, f := range p.Warnings {
-			if f.Policy == plan.PolicyOverrideUnknown {
-				fmt.Fprintf(b, "  warn    %s: %s\n", plain(f.Policy), plain(f.Message))
-			}
-		}
-		for _, w := range MeasuredWarnings(p) {
-			fmt.Fprintf(b, "  warn    %s: %s\n", plain(w.Policy), plain(w.Message))
+		for _, f := range PlanWarnings(p) {
+			fmt.Fprintf(b, "  warn    %s: %s\n", plain(f.Policy), plain(f.Message))
 		}
 	}
 	_, err := io.WriteString(w, b.String())
@@ -85,7 +77,9 @@ type checkResult struct {
 	Loosened []plan.Loosening `json:"loosened"`
 	// Overrides are warnings about overrides: refused, unknown, expired.
 	Overrides []plan.Finding `json:"override_warnings"`
-	// Warnings are measured usage's (--usage): drift, breakeven, capacity.
+	// Warnings are the other plan-level warnings: measured usage's
+	// (--usage), suspicious price-book and spec figures, a stale catalog,
+	// scheduled price changes.
 	Warnings []plan.Finding `json:"warnings,omitempty"`
 }
 
@@ -94,14 +88,15 @@ func gateJSON(w io.Writer, gs []Gated) error {
 	for _, pp := range gs {
 		p := pp.Plan
 		r := checkResult{Spec: p.Spec, Decision: p.Decision, Allowed: p.Decision.Architecture != architecture.Blocked,
-			Violations: []plan.Finding{}, Waived: []plan.Finding{}, Waivers: p.Waivers, Loosened: p.Loosened, Overrides: []plan.Finding{},
-			Warnings: MeasuredWarnings(p)}
+			Violations: []plan.Finding{}, Waived: []plan.Finding{}, Waivers: p.Waivers, Loosened: p.Loosened, Overrides: []plan.Finding{}}
 		if r.Loosened == nil {
 			r.Loosened = []plan.Loosening{}
 		}
 		for _, w := range p.Warnings {
 			if strings.HasPrefix(w.Policy, "override.") {
 				r.Overrides = append(r.Overrides, w)
+			} else {
+				r.Warnings = append(r.Warnings, w)
 			}
 		}
 		for _, o := range p.Options {

@@ -15,11 +15,46 @@ import (
 // spec line behind each finding.
 const FormatGitHub = "github"
 
+// GitHubWarningCap is how many warning annotations GitHub shows per step
+// (and as many errors); the runner drops the rest silently.
+const GitHubWarningCap = 10
+
+// annotator writes workflow commands, at most GitHubWarningCap warnings;
+// the rest are counted for the summary line.
+type annotator struct {
+	b        *strings.Builder
+	warnings int
+	dropped  int
+}
+
+// at writes one annotation at a spec position.
+func (a *annotator) at(level, file string, rng hcl.Range, title, msg string) {
+	if level == "warning" {
+		if a.warnings >= GitHubWarningCap {
+			a.dropped++
+			return
+		}
+		a.warnings++
+	}
+	fmt.Fprintf(a.b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", level, ghEscapeProp(file), rng.Start.Line, rng.Start.Column, ghEscapeProp(title), ghEscape(msg))
+}
+
+// summary writes the line that counts the warnings the cap left out.
+func (a *annotator) summary() {
+	if a.dropped > 0 {
+		fmt.Fprintf(a.b, "::notice title=costgate::%s\n", ghEscape(fmt.Sprintf(
+			"%d more warning(s) not annotated: GitHub shows %d warning annotations a step (%d warnings in all); costgate check --format text lists every one",
+			a.dropped, GitHubWarningCap, a.warnings+a.dropped)))
+	}
+}
+
 // gateGitHub writes workflow annotations: an error for each denial when
 // the plan is blocked (a warning when another option was allowed), at the
-// spec line that triggered the policy.
+// spec line that triggered the policy, and a warning for each plan-level
+// warning, at the attribute it names (else the team block). Warnings past
+// GitHub's cap are counted in one summary line.
 func gateGitHub(w io.Writer, gs []Gated) error {
-	b := &strings.Builder{}
+	a := &annotator{b: &strings.Builder{}}
 	for _, pp := range gs {
 		p := pp.Plan
 		blocked := p.Decision.Architecture == architecture.Blocked
@@ -29,43 +64,63 @@ func gateGitHub(w io.Writer, gs []Gated) error {
 				if blocked {
 					level = "error"
 				}
-				rng := policyRange(pp.Spec, v)
-				fmt.Fprintf(b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", level, ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column,
-					ghEscapeProp(v.Policy+" ("+o.Architecture+")"), ghEscape(v.Message))
+				a.at(level, p.Spec, policyRange(pp.Spec, v), v.Policy+" ("+o.Architecture+")", v.Message)
 			}
 		}
 		for _, w := range p.Waivers {
 			rng := overrideRange(pp.Spec, w.Name)
-			if w.Review {
-				continue
-			}
-			if w.Expired {
-				fmt.Fprintf(b, "::warning file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp("override "+w.Name+" expired"),
-					ghEscape(fmt.Sprintf("Override %q for %s expired on %s and waives nothing (approved by %s: %s).", w.Name, w.Policy, w.Expires, w.Approver, w.Reason)))
-			} else if w.Refused != "" {
-				fmt.Fprintf(b, "::error file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp("override "+w.Name+" refused"),
-					ghEscape(fmt.Sprintf("Override %q for %s is refused (%s) and waives nothing.", w.Name, w.Policy, w.Refused)))
-			} else if len(w.Waived) > 0 {
+			switch {
+			case w.Review:
+			case w.Expired:
+				a.at("warning", p.Spec, rng, "override "+w.Name+" expired",
+					fmt.Sprintf("Override %q for %s expired on %s and waives nothing (approved by %s: %s).", w.Name, w.Policy, w.Expires, w.Approver, w.Reason))
+			case w.Refused != "":
+				a.at("error", p.Spec, rng, "override "+w.Name+" refused",
+					fmt.Sprintf("Override %q for %s is refused (%s) and waives nothing.", w.Name, w.Policy, w.Refused))
+			case len(w.Waived) > 0:
 				if w.Unverified() {
-					fmt.Fprintf(b, "::warning file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp("override "+w.Name+" unverified"),
-						ghEscape(fmt.Sprintf("Override %q counts without evidence that %s approved it (no --approvals).", w.Name, w.Approver)))
+					a.at("warning", p.Spec, rng, "override "+w.Name+" unverified",
+						fmt.Sprintf("Override %q counts without evidence that %s approved it (no --approvals).", w.Name, w.Approver))
 				}
-				fmt.Fprintf(b, "::notice file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp("override "+w.Name),
-					ghEscape(fmt.Sprintf("Waives %s for %s until %s, approved by %s: %s.", w.Policy, strings.Join(w.Waived, ", "), w.Expires, w.Approver, w.Reason)))
+				a.at("notice", p.Spec, rng, "override "+w.Name,
+					fmt.Sprintf("Waives %s for %s until %s, approved by %s: %s.", w.Policy, strings.Join(w.Waived, ", "), w.Expires, w.Approver, w.Reason))
 			}
 		}
-		for _, v := range MeasuredWarnings(p) {
-			rng := policyRange(pp.Spec, v)
-			fmt.Fprintf(b, "::warning file=%s,line=%d,col=%d,title=%s::%s\n", ghEscapeProp(p.Spec), rng.Start.Line, rng.Start.Column, ghEscapeProp(v.Policy), ghEscape(v.Message))
+		for _, v := range PlanWarnings(p) {
+			a.at("warning", p.Spec, policyRange(pp.Spec, v), v.Policy, v.Message)
 		}
 		if blocked {
-			fmt.Fprintf(b, "::error file=%s,title=costgate::%s\n", ghEscapeProp(p.Spec), ghEscape("blocked: no architecture is allowed"))
+			fmt.Fprintf(a.b, "::error file=%s,title=costgate::%s\n", ghEscapeProp(p.Spec), ghEscape("blocked: no architecture is allowed"))
 		} else {
-			fmt.Fprintf(b, "::notice file=%s,title=costgate::%s\n", ghEscapeProp(p.Spec), ghEscape(p.Decision.Reasons[0]))
+			fmt.Fprintf(a.b, "::notice file=%s,title=costgate::%s\n", ghEscapeProp(p.Spec), ghEscape(p.Decision.Reasons[0]))
 		}
 	}
-	_, err := io.WriteString(w, b.String())
-	return err
+	a.summary()
+	return writeCommands(w, a.b.String())
+}
+
+// writeCommands writes the github format's lines: costgate's own
+// workflow commands (the lines starting with "::", whose text ghEscape
+// kept on one line) live through a CommandSafe, which escapes any other
+// line; to any other writer, as they are.
+func writeCommands(w io.Writer, lines string) error {
+	c, ok := w.(*CommandSafe)
+	if !ok {
+		_, err := io.WriteString(w, lines)
+		return err
+	}
+	for line := range strings.Lines(lines) {
+		var err error
+		if strings.HasPrefix(line, "::") {
+			err = c.Command(strings.TrimSuffix(line, "\n"))
+		} else {
+			_, err = io.WriteString(c, line)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // policyRange finds the spec attribute a policy finding is about: the

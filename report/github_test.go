@@ -1,6 +1,8 @@
 package report
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/costgate/costgate/plan"
@@ -34,5 +36,54 @@ func TestPolicyRangeFollowsTheFindingsAttribute(t *testing.T) {
 	}
 	if got := policyRange(s, plan.Finding{Policy: "finance.new_rule", Attribute: "budget.nope", Message: "x"}); got.Start.Line != 1 {
 		t.Errorf("unknown attribute points at line %d, want the team block", got.Start.Line)
+	}
+}
+
+// TestGateGitHubCapsWarnings: GitHub shows ten warning annotations a step
+// and drops the rest silently, so the gate writes ten and one line that
+// counts the others; the text format lists every plan-level warning.
+func TestGateGitHubCapsWarnings(t *testing.T) {
+	s := &spec.Spec{Filename: "t.hcl", Ranges: map[string]hcl.Range{
+		"team":                     {Filename: "t.hcl", Start: hcl.Pos{Line: 1, Column: 1}},
+		"self_hosted.gpu_hour_usd": {Filename: "t.hcl", Start: hcl.Pos{Line: 12, Column: 3}},
+	}}
+	p := &plan.Plan{Spec: "t.hcl", Decision: plan.Decision{Architecture: "managed", Reasons: []string{"managed is the cheapest allowed option"}},
+		Options: []plan.Option{{Architecture: "managed", Allowed: true}}}
+	for i := range 13 {
+		p.Warnings = append(p.Warnings, plan.Finding{Policy: "catalog.suspicious_price", Message: fmt.Sprintf("figure %d", i)})
+	}
+	p.Warnings = append(p.Warnings, plan.Finding{Policy: "spec.suspicious_figure", Attribute: "self_hosted.gpu_hour_usd", Message: "last"})
+	var b strings.Builder
+	if err := gateGitHub(&b, []Gated{{Spec: s, Plan: p}}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if n := strings.Count(out, "::warning "); n != GitHubWarningCap {
+		t.Errorf("%d warning annotations, want %d:\n%s", n, GitHubWarningCap, out)
+	}
+	if !strings.Contains(out, "::warning file=t.hcl,line=1,col=1,title=catalog.suspicious_price::figure 0\n") {
+		t.Errorf("first warning not annotated at the team block:\n%s", out)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if last := lines[len(lines)-1]; last != "::notice title=costgate::4 more warning(s) not annotated: GitHub shows 10 warning annotations a step (14 warnings in all); costgate check --format text lists every one" {
+		t.Errorf("last line = %q", last)
+	}
+
+	b.Reset()
+	if err := gateText(&b, []Gated{{Spec: s, Plan: p}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "  warn    "); n != 14 {
+		t.Errorf("text shows %d warnings, want 14:\n%s", n, b.String())
+	}
+
+	// One warning has an attribute: under the cap it points at its line.
+	p.Warnings = p.Warnings[len(p.Warnings)-1:]
+	b.Reset()
+	if err := gateGitHub(&b, []Gated{{Spec: s, Plan: p}}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), "::warning file=t.hcl,line=12,col=3,title=spec.suspicious_figure::last\n") || strings.Contains(b.String(), "more warning") {
+		t.Errorf("a lone warning with an attribute:\n%s", b.String())
 	}
 }

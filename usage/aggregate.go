@@ -18,9 +18,15 @@ const maxPeriodDays = 3660
 // report bucket's row, or a metric point's increase.
 type record struct {
 	// Start is when it happened; Width, when above zero, is the length of
-	// the report bucket it covers from Start.
+	// the interval it covers from Start (a report bucket, a delta point's
+	// interval, a cumulative counter's increase): its tokens are spread
+	// over the hours of the interval pro rata.
 	Start time.Time
 	Width time.Duration
+	// Bucket marks a usage report's bucket: buckets wider than an hour
+	// leave the peak unknown, and two bucket widths over the same time are
+	// refused.
+	Bucket bool
 	// Developer is empty when no identity came with the record.
 	Developer string
 	Model     string
@@ -101,11 +107,15 @@ func (a *aggregate) duplicate(k key) bool {
 	return false
 }
 
-// add counts a record unless it falls outside the period.
+// add counts a record: the part of its interval inside the period (all
+// of it for an instant inside the period).
 func (a *aggregate) add(r record) {
-	if (!a.since.IsZero() && r.Start.Before(a.since)) || (!a.until.IsZero() && !r.Start.Before(a.until)) {
-		a.outside++
-		return
+	if f := a.inside(r); f < 1 {
+		if f <= 0 {
+			a.outside++
+			return
+		}
+		r.Tokens = r.Tokens.scale(f)
 	}
 	a.records++
 	tot := r.Tokens.Total()
@@ -116,32 +126,78 @@ func (a *aggregate) add(r record) {
 		a.developers[r.Developer] += tot
 	}
 	a.models[r.Model] += tot
-	if r.Width > time.Hour {
+	if r.Bucket && r.Width > time.Hour {
 		a.hourly = false
 	}
-	if r.Width > 0 {
-		end := r.Start.Add(r.Width)
+	end := r.Start.Add(r.Width)
+	if r.Bucket {
 		if sp := a.widths[r.Width]; sp == nil {
 			a.widths[r.Width] = &span{r.Start, end}
 		} else {
-			if r.Start.Before(sp.start) {
-				sp.start = r.Start
-			}
-			if end.After(sp.end) {
-				sp.end = end
-			}
+			sp.start, sp.end = earlier(sp.start, r.Start), later(sp.end, end)
 		}
 	}
-	a.hours[a.hourKey(r.Start)] += tot
-	if a.first.IsZero() || r.Start.Before(a.first) {
-		a.first = r.Start
+	a.spread(r.Start, end, tot)
+	start, _ := a.clip(r.Start, end)
+	if a.first.IsZero() || start.Before(a.first) {
+		a.first = start
 	}
 	if r.Width > 0 {
-		if end := r.Start.Add(r.Width); end.After(a.lastEnd) {
-			a.lastEnd = end
+		if _, e := a.clip(r.Start, end); e.After(a.lastEnd) {
+			a.lastEnd = e
 		}
 	} else if r.Start.After(a.lastInst) {
 		a.lastInst = r.Start
+	}
+}
+
+// inside is the fraction of a record's interval inside the period: 0 or
+// 1 for an instant.
+func (a *aggregate) inside(r record) float64 {
+	if r.Width <= 0 {
+		if (!a.since.IsZero() && r.Start.Before(a.since)) || (!a.until.IsZero() && !r.Start.Before(a.until)) {
+			return 0
+		}
+		return 1
+	}
+	s, e := a.clip(r.Start, r.Start.Add(r.Width))
+	if !e.After(s) {
+		return 0
+	}
+	return float64(e.Sub(s)) / float64(r.Width)
+}
+
+// clip bounds an interval by the period.
+func (a *aggregate) clip(s, e time.Time) (time.Time, time.Time) {
+	if !a.since.IsZero() && s.Before(a.since) {
+		s = a.since
+	}
+	if !a.until.IsZero() && e.After(a.until) {
+		e = a.until
+	}
+	return s, e
+}
+
+// spread counts tokens in the local hours from s to e, pro rata; an
+// instant (e not after s) counts in its hour.
+func (a *aggregate) spread(s, e time.Time, tokens float64) {
+	s, e = a.clip(s, e)
+	if !e.After(s) {
+		a.hours[a.hourKey(s)] += tokens
+		return
+	}
+	from, to := s.UnixNano(), e.UnixNano()
+	whole := float64(to - from)
+	for k := a.hourKey(s); k*1e9 < to; {
+		next := a.hourKey(time.Unix(k+3600, 0))
+		if next <= k {
+			next = k + 3600
+		}
+		lo, hi := max(k*1e9, from), min(next*1e9, to)
+		if hi > lo {
+			a.hours[k] += tokens * float64(hi-lo) / whole
+		}
+		k = next
 	}
 }
 

@@ -45,7 +45,7 @@ func readAnthropic(f *file, agg *aggregate) error {
 			return nil
 		}
 		agg.add(record{
-			Start: start, Width: end.Sub(start),
+			Start: start, Width: end.Sub(start), Bucket: true,
 			Developer: first(r.AccountID.V, r.APIKeyID.V),
 			Model:     r.Model.V,
 			Tokens:    Buckets{Uncached: r.UncachedInputTokens.V, CacheRead: r.CacheReadInput.V, CacheWrite: write, Output: r.OutputTokens.V},

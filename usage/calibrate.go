@@ -51,6 +51,9 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 	if t == nil {
 		return nil, fmt.Errorf("%s has no per-developer tokens: calibrate from claude-code-otel, anthropic-usage, openai-usage or litellm-spend", res.Format)
 	}
+	if err := finiteFigures(t); err != nil {
+		return nil, err
+	}
 	src = stripProvenance(src)
 	f, diags := hclwrite.ParseConfig(src, filename, hcl.InitialPos)
 	if diags.HasErrors() {
@@ -117,6 +120,23 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 	}
 	c.Output = out
 	return c, nil
+}
+
+// finiteFigures refuses figures no spec can hold: an import refuses the
+// records that would make them, so this guards results built elsewhere.
+func finiteFigures(t *Tokens) error {
+	q := t.TokensPerDeveloperMonth
+	vs := map[string]float64{"tokens per developer (mean)": q.Mean, "p25": q.P25, "p75": q.P75,
+		"input_share": t.InputShare, "cached_input_share": t.CachedInputShare, "cache_write_share": t.CacheWriteShare}
+	if t.PeakToAverage != nil {
+		vs["peak_to_average"] = *t.PeakToAverage
+	}
+	for name, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			return fmt.Errorf("the measured %s is %v: not a figure a spec can hold", name, v)
+		}
+	}
+	return nil
 }
 
 // provenance is the comment written before the team block: where each

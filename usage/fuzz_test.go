@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
 )
 
 // Exports are hostile input: every parser must turn any bytes into figures
@@ -65,6 +68,9 @@ func fuzzFormat(f *testing.F, format string, seeds ...string) {
 			return
 		}
 		checkResult(t, res)
+		if res.Tokens != nil {
+			calibrateAny(t, res)
+		}
 	})
 }
 
@@ -112,5 +118,21 @@ func checkResult(t *testing.T, res *Result) {
 		if fl.PrefixCacheHitRate != nil {
 			finite("prefix_cache_hit_rate", *fl.PrefixCacheHitRate)
 		}
+	}
+}
+
+// calibrateAny calibrates a spec from any import: an error is allowed, a
+// panic or a spec that does not decode is not (Calibrate decodes it).
+func calibrateAny(t *testing.T, res *Result) {
+	t.Helper()
+	src := strings.Replace(calibrateSpec, "SIMPLE", "claude-sonnet-4.6", 1)
+	cat := modelcatalog.Default()
+	s, diags := spec.NewParser(cat).Parse("team.hcl", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	c, err := Calibrate("team.hcl", []byte(src), s, res, cat)
+	if err == nil && len(c.Output) == 0 {
+		t.Fatal("calibrate wrote nothing")
 	}
 }

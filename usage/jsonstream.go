@@ -234,9 +234,17 @@ type valueError struct{ msg string }
 
 func (e valueError) Error() string { return e.msg }
 
+// MaxRecordTokens bounds the tokens of one record — a request, a report
+// row, a metric point's value — of one kind (input, cache reads, cache
+// writes, output): a trillion, a million times a long request's context
+// and more than a large team uses in a month. Above it a count is a
+// corrupt export (an overflowed or mis-scaled field), not usage.
+const MaxRecordTokens = 1e12
+
 // count is a token count: a JSON number or a decimal string (OTLP writes
-// 64-bit integers as strings), whole and not negative. Set records that
-// the field was present.
+// 64-bit integers as strings), whole, not negative and at most
+// MaxRecordTokens (exports write whole numbers as doubles too: 1000.0 is
+// a count, 1000.5 is not). Set records that the field was present.
 type count struct {
 	V   float64
 	Set bool
@@ -253,15 +261,29 @@ func (c *count) UnmarshalJSON(b []byte) error {
 			return valueError{fmt.Sprintf("token count %s is not a number", b)}
 		}
 	}
-	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return valueError{fmt.Sprintf("token count %s is not a number", b)}
-	}
-	if v < 0 {
-		return valueError{fmt.Sprintf("token count %s is negative", b)}
+	v, err := parseCount(strings.TrimSpace(s))
+	if err != nil {
+		return valueError{fmt.Sprintf("token count %s %s", b, err.Error())}
 	}
 	c.V, c.Set = v, true
 	return nil
+}
+
+// parseCount reads a token count, saying what is wrong with one that is
+// not.
+func parseCount(s string) (float64, error) {
+	v, err := strconv.ParseFloat(s, 64)
+	switch {
+	case err != nil && !errors.Is(err, strconv.ErrRange), math.IsNaN(v):
+		return 0, errors.New("is not a number")
+	case v < 0:
+		return 0, errors.New("is negative")
+	case v > MaxRecordTokens || math.IsInf(v, 0):
+		return 0, fmt.Errorf("is above %.0e, the most one record may count", MaxRecordTokens)
+	case v != math.Trunc(v):
+		return 0, errors.New("is not a whole number")
+	}
+	return v, nil
 }
 
 // nanos is a Unix time in nanoseconds, a JSON number or a decimal string.

@@ -46,7 +46,7 @@ func readOpenAI(f *file, agg *aggregate) error {
 			return nil
 		}
 		agg.add(record{
-			Start: start, Width: end.Sub(start),
+			Start: start, Width: end.Sub(start), Bucket: true,
 			Developer: first(r.UserID.V, r.APIKeyID.V, r.ProjectID.V),
 			Model:     r.Model.V,
 			Tokens:    Buckets{Uncached: uncached, CacheRead: read, CacheWrite: write, Output: r.OutputTokens.V},

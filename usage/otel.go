@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"runtime"
-	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -166,37 +165,31 @@ func series(name string, a attrs) key {
 	return k
 }
 
-// seriesState is what a series needs to turn points into increases.
-type seriesState struct {
-	start, last int64
-	value       float64
-}
-
 // otelReader reads Claude Code files into two aggregations, events and
-// metrics, and keeps the series state of the metrics.
+// metrics, and keeps the state of the metrics' series.
 type otelReader struct {
 	in      *inputs
 	events  *aggregate
 	metrics *aggregate
-	series  map[key]*seriesState
+	deltas  map[key]*deltaSeries
+	cumul   map[key]*cumulSeries
 	resets  int64
+	overlap int64
 	nEvents int64
 	nPoints int64
 }
 
-// readOTel reads the files, oldest first, and returns the aggregation that
-// counts.
+// readOTel reads the files, in any order, and returns the aggregation
+// that counts.
 func readOTel(in *inputs, paths []string) (*aggregate, error) {
-	r := &otelReader{in: in, events: newAggregate(in.opts), metrics: newAggregate(in.opts), series: map[key]*seriesState{}}
-	ordered, err := otelOrder(in, paths)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range ordered {
+	r := &otelReader{in: in, events: newAggregate(in.opts), metrics: newAggregate(in.opts),
+		deltas: map[key]*deltaSeries{}, cumul: map[key]*cumulSeries{}}
+	for _, p := range paths {
 		if err := in.each(p, r.file); err != nil {
 			return nil, err
 		}
 	}
+	r.flushCumulative()
 	switch {
 	case r.nEvents > 0:
 		in.res.Source = SourceEvents
@@ -209,35 +202,12 @@ func readOTel(in *inputs, paths []string) (*aggregate, error) {
 		if r.resets > 0 {
 			in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d cumulative counters went down (a restart) and were read as starting over", r.resets))
 		}
+		if r.overlap > 0 {
+			in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d delta points overlapped part of an interval their series had already reported: counted, but the exports disagree", r.overlap))
+		}
 		return r.metrics, nil
 	}
 	return nil, fmt.Errorf("%w: the files hold neither %s metrics nor %s events", ErrNoUsage, otelTokenMetric, otelEventName)
-}
-
-// otelOrder sorts the files by the earliest time on their first line, so
-// that rotated files passed in any order give each series its points in
-// time order.
-func otelOrder(in *inputs, paths []string) ([]string, error) {
-	if len(paths) < 2 {
-		return paths, nil
-	}
-	first := make(map[string]int64, len(paths))
-	for _, p := range paths {
-		var t int64
-		err := in.each(p, func(f *file) error {
-			return f.lines(func(line []byte, _ int) error {
-				t = earliest(line)
-				return errStop
-			})
-		})
-		if err != nil && err != errStop {
-			return nil, err
-		}
-		first[p] = t
-	}
-	out := append([]string(nil), paths...)
-	sort.SliceStable(out, func(i, j int) bool { return first[out[i]] < first[out[j]] })
-	return out, nil
 }
 
 type stopError struct{}
@@ -245,40 +215,6 @@ type stopError struct{}
 func (stopError) Error() string { return "stop" }
 
 var errStop error = stopError{}
-
-// earliest is the earliest point or record time on a line; 0 when none or
-// the line does not decode.
-func earliest(line []byte) int64 {
-	var l otlpLine
-	if json.Unmarshal(line, &l) != nil {
-		return 0
-	}
-	var t int64
-	see := func(n nanos) {
-		if n > 0 && (t == 0 || int64(n) < t) {
-			t = int64(n)
-		}
-	}
-	for _, rm := range l.ResourceMetrics {
-		for _, sm := range rm.ScopeMetrics {
-			for _, m := range sm.Metrics {
-				if m.Sum != nil {
-					for _, dp := range m.Sum.DataPoints {
-						see(dp.TimeUnixNano)
-					}
-				}
-			}
-		}
-	}
-	for _, rl := range l.ResourceLogs {
-		for _, sl := range rl.ScopeLogs {
-			for _, lr := range sl.LogRecords {
-				see(lr.TimeUnixNano)
-			}
-		}
-	}
-	return t
-}
 
 // file reads one file: lines decode on every CPU, and their records are
 // counted in file order.
@@ -410,6 +346,10 @@ var tokenTypes = map[string]func(*Buckets) *float64{
 	"output":        func(b *Buckets) *float64 { return &b.Output },
 }
 
+// maxInterval bounds the interval of one metric point: longer is a
+// timestamp in the wrong unit, not a measurement.
+const maxInterval = 31 * 24 * time.Hour
+
 func (r *otelReader) metric(f *file, n int, m otlpMetric, res []otlpKV) error {
 	if m.Sum == nil {
 		return f.invalid(n, "%s must be a sum (a counter)", otelTokenMetric)
@@ -432,47 +372,28 @@ func (r *otelReader) metric(f *file, n int, m otlpMetric, res []otlpKV) error {
 		if !v.Set {
 			v = dp.AsDouble
 		}
-		if !v.Set {
-			if err := f.invalid(n, "%s point has neither asInt nor asDouble", otelTokenMetric); err != nil {
+		var bad string
+		switch t, st := int64(dp.TimeUnixNano), int64(dp.StartTimeUnixNano); {
+		case !v.Set:
+			bad = "has neither asInt nor asDouble"
+		case t == 0:
+			bad = "has no timeUnixNano"
+		case st > 0 && t-st > int64(maxInterval):
+			bad = fmt.Sprintf("covers %s from startTimeUnixNano to timeUnixNano, more than %s", time.Duration(t-st).Round(time.Hour), maxInterval)
+		}
+		if bad != "" {
+			if err := f.invalid(n, "%s point %s", otelTokenMetric, bad); err != nil {
 				return err
 			}
 			continue
 		}
-		if dp.TimeUnixNano == 0 {
-			if err := f.invalid(n, "%s point has no timeUnixNano", otelTokenMetric); err != nil {
-				return err
-			}
-			continue
-		}
+		meta := seriesMeta{developer: a.developer(), model: a.get("model"), bucket: bucket}
 		r.nPoints++
-		sk := series(m.Name, a)
 		if cumulative {
-			// A new start time is a new counter: the series starts over.
-			sk[0] ^= uint64(dp.StartTimeUnixNano)
+			r.cumulative(series(m.Name, a), meta, dp, v.V)
+		} else {
+			r.delta(series(m.Name, a), meta, dp, v.V)
 		}
-		st := r.series[sk]
-		t := int64(dp.TimeUnixNano)
-		inc := v.V
-		switch {
-		case st == nil:
-			r.series[sk] = &seriesState{start: int64(dp.StartTimeUnixNano), last: t, value: v.V}
-		case t <= st.last:
-			// Already counted: delta intervals of a series do not overlap,
-			// and the files are read oldest first.
-			r.metrics.dups++
-			continue
-		case cumulative && v.V < st.value:
-			r.resets++
-			st.last, st.value = t, v.V
-		case cumulative:
-			inc = v.V - st.value
-			st.last, st.value = t, v.V
-		default:
-			st.last = t
-		}
-		rec := record{Start: time.Unix(0, t).UTC(), Developer: a.developer(), Model: a.get("model")}
-		*bucket(&rec.Tokens) = inc
-		r.metrics.add(rec)
 	}
 	return nil
 }

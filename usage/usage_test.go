@@ -79,13 +79,16 @@ func TestImportFigures(t *testing.T) {
 			// Delta metrics in two rotated files passed newest first: the
 			// second repeats the first's 10:00 export (4 points), asDouble
 			// and asInt both read, the account id comes from the resource,
-			// and "claude-opus-4-8[1m]" maps to the catalog.
+			// and "claude-opus-4-8[1m]" maps to the catalog. A point counts
+			// in the hours of its interval: 09:59-10:00 is the 09:00 hour's
+			// (1000 tokens), 10:00-10:01 the 10:00 hour's (300), 15:29-15:30
+			// the 15:00 hour's (1000).
 			name: "claude-code delta metrics", files: td("claude-code-otel/delta-b.jsonl", "claude-code-otel/delta-a.jsonl"),
 			format: ClaudeCodeOTel, source: SourceMetrics, records: 9, dups: 4,
 			since: "2026-11-02", until: "2026-11-03", days: 1, developers: 2,
 			mean: 1150, p25: 1000 + 0.25*300, p50: 1150, p75: 1000 + 0.75*300,
 			uncached: 600, read: 1300, write: 50, out: 350,
-			peak:   1300 / (2300.0 / 8),
+			peak: 1000 / (2300.0 / 8), peakHour: "2026-11-02T09:00Z",
 			models: map[string]float64{"claude-sonnet-4.6": 1300, "claude-opus-4.8": 1000},
 		},
 		{

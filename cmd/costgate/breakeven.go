@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/costgate/costgate/breakeven"
+	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/spec"
@@ -69,8 +69,8 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	if err != nil {
 		return err
 	}
-	if cmd.Flags().Changed("max-developers") && (f.maxDevelopers < 1 || f.maxDevelopers > breakeven.MaxDevelopers) {
-		return invalid(fmt.Errorf("--max-developers %d: want 1 to %d", f.maxDevelopers, breakeven.MaxDevelopers))
+	if cmd.Flags().Changed("max-developers") && (f.maxDevelopers < 1 || f.maxDevelopers > costmodel.MaxDevelopers) {
+		return invalid(fmt.Errorf("--max-developers %d: want 1 to %d", f.maxDevelopers, costmodel.MaxDevelopers))
 	}
 	cat, asOf, err := catalogAndDate(f.catalog, f.asOf)
 	if err != nil {
@@ -90,7 +90,7 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	if diags.HasErrors() {
 		return errReported
 	}
-	res, err := breakeven.Evaluate(s, cat, date)
+	res, err := costmodel.Evaluate(s, cat, date)
 	if err != nil {
 		return invalid(fmt.Errorf("price %s: %w", path, err))
 	}
@@ -110,8 +110,8 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	if be := res.Breakeven; be != nil && *be <= maxDevs {
 		extra = append(extra, *be)
 	}
-	sizes := breakeven.WithSizes(breakeven.LogSizes(maxDevs, perDecade), extra...)
-	points, err := breakeven.Sweep(s, cat, date, sizes)
+	sizes := costmodel.WithSizes(costmodel.LogSizes(maxDevs, perDecade), extra...)
+	points, err := costmodel.Sweep(s, cat, date, sizes)
 	if err != nil {
 		return invalid(fmt.Errorf("price %s: %w", path, err))
 	}
@@ -170,7 +170,7 @@ func defaultMaxDevelopers(team spec.Range, be *int) int {
 		want = math.Max(want, 2*float64(*be))
 	}
 	n := int(math.Pow(10, math.Ceil(math.Log10(math.Max(want, 100)))))
-	return min(n, breakeven.MaxDevelopers)
+	return min(n, costmodel.MaxDevelopers)
 }
 
 func todayUTC() string {

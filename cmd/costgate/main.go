@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime/debug"
 
+	"github.com/costgate/costgate/report"
 	"github.com/spf13/cobra"
 )
 
@@ -56,8 +57,24 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// run executes the CLI and returns its exit code.
+// run executes the CLI and returns its exit code. Everything it prints,
+// output and errors, goes through report.CommandSafe: no line can be read
+// by a GitHub runner as a workflow command, except the github format's
+// own annotations (docs/CI.md).
 func run(args []string, stdout, stderr io.Writer) int {
+	out, errs := report.NewCommandSafe(stdout), report.NewCommandSafe(stderr)
+	code := runCommand(args, out, errs)
+	if err := out.Flush(); err != nil && code == exitOK {
+		code = exitInvalid
+	}
+	if err := errs.Flush(); err != nil && code == exitOK {
+		code = exitInvalid
+	}
+	return code
+}
+
+// runCommand executes the CLI and returns its exit code.
+func runCommand(args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
 	err := root.ExecuteContext(context.Background())

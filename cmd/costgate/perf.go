@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/costgate/costgate/inference/perf"
@@ -15,7 +16,7 @@ var perfFormats = []string{"text", "json"}
 
 func newPerfCmd() *cobra.Command {
 	var q perf.Query
-	var format string
+	var format, configFile string
 	cmd := &cobra.Command{
 		Use:   "perf",
 		Short: "Predict how fast a model serves on a GPU",
@@ -26,18 +27,41 @@ sequences, and whether it fits at all — with the reason when it does not and
 the efficiency factors the prediction used. It runs offline on the embedded
 catalog.
 
---model is a catalog id or a Hugging Face repository. --gpus defaults to --tp;
+--model is a catalog id or a Hugging Face repository: the catalog's own, or a
+quantized or vendor checkpoint of one ("Qwen/Qwen3-235B-A22B-Instruct-2507-FP8",
+"nvidia/Llama-3.3-70B-Instruct-FP8", "RedHatAI/...-quantized.w4a16",
+"...-AWQ"), read as the architecture it carries at the precision its name
+states. --precision defaults to that precision, else the model's own weights.
+For any other model, --model-config FILE reads its Hugging Face config.json
+(--model then only names it). --gpus defaults to --tp;
 more GPUs than --tp run data-parallel replicas of a dense model and expert
 parallelism for a mixture of experts. --kv-precision defaults to bf16 (what
 vLLM's "auto" gives). Exit code 2 when a flag is invalid.`,
 		Example: `  costgate perf --model meta-llama/Llama-3.1-70B-Instruct --gpu h100 --tp 2 --precision fp8 \
     --engine vllm --input-tokens 5000 --output-tokens 500 --concurrency 50
+  costgate perf --model nvidia/Llama-3.3-70B-Instruct-FP8 --gpu b300 --tp 1 --engine vllm \
+    --input-tokens 2000 --output-tokens 200 --concurrency 32
+  costgate perf --model my-org/my-model --model-config config.json --gpu l4 --tp 1 --engine vllm \
+    --input-tokens 1000 --output-tokens 100 --concurrency 8
   costgate perf --model qwen3-coder-30b-a3b --gpu l40s --tp 1 --precision bf16 --engine sglang \
     --input-tokens 2000 --output-tokens 200 --concurrency max --format json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := checkFormat(format, perfFormats); err != nil {
 				return err
+			}
+			if configFile != "" {
+				data, err := os.ReadFile(configFile)
+				if err != nil {
+					return invalid(fmt.Errorf("--model-config: %w", err))
+				}
+				m, err := modelcatalog.ParseHFConfig(data, configFile)
+				if err != nil {
+					return invalid(fmt.Errorf("--model-config %w", err))
+				}
+				q.Config = &m
+			} else if q.Model == "" {
+				return invalid(fmt.Errorf("--model or --model-config is required"))
 			}
 			a, err := perf.Ask(modelcatalog.Default(), q)
 			if err != nil {
@@ -52,18 +76,19 @@ vLLM's "auto" gives). Exit code 2 when a flag is invalid.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&q.Model, "model", "", "catalog model id or Hugging Face repository")
-	fl.StringVar(&q.GPU, "gpu", "", "GPU: h100 h200 b200 a100-80gb a100-40gb l40s l4 a10g")
+	fl.StringVar(&q.Model, "model", "", "catalog model id or Hugging Face repository (a quantized or vendor checkpoint too)")
+	fl.StringVar(&configFile, "model-config", "", "a Hugging Face config.json to predict instead of a catalog architecture")
+	fl.StringVar(&q.GPU, "gpu", "", "GPU: "+strings.Join(modelcatalog.Default().GPUIDs(), " "))
 	fl.IntVar(&q.TP, "tp", 0, "tensor-parallel size")
 	fl.IntVar(&q.GPUs, "gpus", 0, "GPUs in the deployment (default: --tp)")
-	fl.StringVar(&q.Precision, "precision", "", "weights: "+strings.Join(perf.Precisions, " "))
+	fl.StringVar(&q.Precision, "precision", "", "weights: "+strings.Join(perf.Precisions, " ")+" (default: the checkpoint's)")
 	fl.StringVar(&q.KVPrecision, "kv-precision", "bf16", "KV cache: "+strings.Join(perf.KVPrecisions, " "))
 	fl.StringVar(&q.Engine, "engine", "", "engine: "+strings.Join(perf.Engines, " "))
 	fl.IntVar(&q.InputTokens, "input-tokens", 0, "mean input tokens a request")
 	fl.IntVar(&q.OutputTokens, "output-tokens", 0, "mean output tokens a request")
 	fl.StringVar(&q.Concurrency, "concurrency", "", "requests in flight, or max for saturation")
 	fl.StringVarP(&format, "format", "f", "text", "output format: "+strings.Join(perfFormats, "|"))
-	for _, name := range []string{"model", "gpu", "tp", "precision", "engine", "input-tokens", "output-tokens", "concurrency"} {
+	for _, name := range []string{"gpu", "tp", "engine", "input-tokens", "output-tokens", "concurrency"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
 	return cmd

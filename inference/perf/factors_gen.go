@@ -4,11 +4,11 @@ package perf
 
 // Fitted are the parameters fitted to testdata/calibration.json (docs/SIZING.md).
 var Fitted = Params{
-	Memory:      map[string]float64{"ada": 0.719, "ampere": 0.949, "blackwell": 0.308, "hopper": 0.94},
-	Compute:     map[string]float64{"ada": 0.511, "ampere": 0.512, "blackwell": 0.289, "hopper": 0.365},
-	EngineScale: map[string]float64{"sglang": 0.852, "tensorrt-llm": 1.235, "vllm": 1},
-	StepMs:      map[string]float64{"sglang": 3.085, "tensorrt-llm": 4.803, "vllm": 2.666},
-	RequestMs:   map[string]float64{"sglang": 19.486, "tensorrt-llm": 28.996, "vllm": 37.711},
-	EP:          map[string]float64{"sglang": 1, "tensorrt-llm": 4, "vllm": 1},
-	MoE:         1.919,
+	Memory:      map[string]float64{"ada": 0.718, "ampere": 0.949, "blackwell": 0.395, "hopper": 0.848},
+	Compute:     map[string]float64{"ada": 0.514, "ampere": 0.477, "blackwell": 0.266, "hopper": 0.353},
+	EngineScale: map[string]float64{"sglang": 0.805, "tensorrt-llm": 1.216, "vllm": 1},
+	StepMs:      map[string]float64{"sglang": 3.189, "tensorrt-llm": 4.666, "vllm": 2.899},
+	RequestMs:   map[string]float64{"sglang": 18.522, "tensorrt-llm": 28.026, "vllm": 36.579},
+	EP:          map[string]float64{"sglang": 1, "tensorrt-llm": 3.393, "vllm": 1},
+	MoE:         1.661,
 }

@@ -45,6 +45,13 @@ type Config struct {
 	TP, GPUs int
 	// InputTokens and OutputTokens are the mean request shape.
 	InputTokens, OutputTokens int
+	// InputTokensP95 is the 95th percentile of the prompt lengths, for the
+	// p95 TTFT (0: every prompt is InputTokens long).
+	InputTokensP95 int
+	// CachedInputShare is the share of input tokens served from the
+	// prefix cache (an agent's growing conversation): they take KV-cache
+	// room but no prefill work. 0: none; at most 0.99.
+	CachedInputShare float64
 	// Concurrency is the number of requests in flight across the
 	// deployment; 0 or less means saturation (all requests queued).
 	Concurrency int
@@ -270,10 +277,20 @@ func predict(c Config, p Params) Result {
 
 	// Prefill of one request: its work (for throughput) and its latency
 	// when alone (a short prompt still reads every weight once).
+	cached := min(max(c.CachedInputShare, 0), 0.99)
+	prefill := func(n float64) float64 {
+		fresh := n * (1 - cached)
+		attn := a.prefillAttnFlops(n, tp) - a.prefillAttnFlops(n-fresh, tp)
+		return (2*fresh*a.denseActive/float64(tp)+moePen*2*fresh*a.expertActive/float64(ep))/flops + attn/attnFlops +
+			allReduce(a, tp, fresh, link, lat) + allToAll(a, tp, ep, fresh, link, lat)
+	}
 	n := float64(c.InputTokens)
-	pfWork := (2*n*a.denseActive/float64(tp)+moePen*2*n*a.expertActive/float64(ep))/flops + a.prefillAttnFlops(n, tp)/attnFlops +
-		allReduce(a, tp, n, link, lat) + allToAll(a, tp, ep, n, link, lat)
+	pfWork := prefill(n)
 	pfSolo := math.Max(pfWork, weightsGPU/bw) + overhead
+	pfSolo95 := pfSolo
+	if c.InputTokensP95 > c.InputTokens {
+		pfSolo95 = math.Max(prefill(float64(c.InputTokensP95)), weightsGPU/bw) + overhead
+	}
 
 	// A group completes batch requests every cycle: their prefills and
 	// OutputTokens steps, the prefills stalling the decode batch.
@@ -293,7 +310,7 @@ func predict(c Config, p Params) Result {
 			front = 0
 		}
 		ttft := (pfSolo+step/2+wait)*1e3 + front
-		p95 := (pfSolo+step+3*wait)*1e3 + front
+		p95 := (pfSolo95+step+3*wait)*1e3 + front
 		ttft, p95 = round2(ttft), round2(p95)
 		r.TTFTMs, r.TTFTP95Ms = &ttft, &p95
 	}

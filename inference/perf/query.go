@@ -12,8 +12,14 @@ import (
 // Query is a question put to the model in the catalog's words, as
 // `costgate perf` takes it.
 type Query struct {
-	// Model is a catalog id or a Hugging Face repository.
+	// Model is a catalog id or a Hugging Face repository, the catalog's
+	// own or a quantized or vendor checkpoint of one
+	// (modelcatalog.Checkpoint).
 	Model string
+	// Config, when set, is the architecture to predict (a config.json read
+	// by modelcatalog.ParseHFConfig) instead of Model's; Model then only
+	// names it.
+	Config *modelcatalog.OpenModel
 	// GPU is a catalog GPU id.
 	GPU                       string
 	TP, GPUs                  int
@@ -49,10 +55,11 @@ type Answer struct {
 // precision, or a count below one); a configuration that cannot serve is
 // an Answer with Fits false.
 func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
-	m, ok := cat.Architecture(q.Model)
-	if !ok {
-		return Answer{}, fmt.Errorf("--model %q is neither a catalog model id nor a known Hugging Face repository; known: %s", q.Model, strings.Join(cat.ArchitectureIDs(), ", "))
+	m, repo, prec, note, err := resolveModel(cat, q)
+	if err != nil {
+		return Answer{}, err
 	}
+	q.Precision = prec
 	g, ok := cat.GPU(q.GPU)
 	if !ok {
 		return Answer{}, fmt.Errorf("--gpu %q is not a catalog GPU; known: %s", q.GPU, strings.Join(cat.GPUIDs(), ", "))
@@ -101,12 +108,55 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 	if conc != nil {
 		c.Concurrency = *conc
 	}
-	a := Answer{Model: m.ID, HFRepo: m.HFRepo, GPU: g.ID, TP: q.TP, GPUs: gpus, Precision: q.Precision, KVPrecision: kv,
+	a := Answer{Model: m.ID, HFRepo: repo, GPU: g.ID, TP: q.TP, GPUs: gpus, Precision: q.Precision, KVPrecision: kv,
 		Engine: q.Engine, InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, Concurrency: conc, Result: Predict(c)}
+	if note != "" {
+		a.Notes = append([]string{note}, a.Notes...)
+	}
 	for _, t := range cat.ThroughputFor(m.ID, g.ID) {
 		if t.TensorParallel == q.TP {
 			a.Measured = append(a.Measured, t)
 		}
 	}
 	return a, nil
+}
+
+// resolveModel finds the architecture a query asks about and the weight
+// format it runs at: --model-config's, or the checkpoint --model names
+// (modelcatalog.Checkpoint). The precision defaults to the one the
+// checkpoint's name states, else the architecture's own weights; a
+// --precision that contradicts the checkpoint's is an error, since the
+// repository holds those weights and no others. note says what was
+// inferred from a name.
+func resolveModel(cat *modelcatalog.Catalog, q Query) (m *modelcatalog.OpenModel, repo, prec, note string, err error) {
+	var named string
+	if q.Config != nil {
+		m, repo = q.Config, q.Model
+		if repo == "" {
+			repo = q.Config.Name
+		}
+		if q.Config.WeightsDType != "bf16" {
+			named = q.Config.WeightsDType // its quantization_config
+		}
+	} else {
+		c, ok := cat.Checkpoint(q.Model)
+		if !ok {
+			return nil, "", "", "", fmt.Errorf("--model %q is neither a catalog model id nor a known Hugging Face repository or checkpoint of one; known: %s (or give its config.json with --model-config)",
+				q.Model, strings.Join(cat.ArchitectureIDs(), ", "))
+		}
+		m, repo, named = c.Model, c.Repo, c.Precision
+		if named != "" {
+			note = fmt.Sprintf("%s holds %s weights of %s (%s), as its name says", repo, named, m.ID, m.HFRepo)
+		}
+	}
+	prec = q.Precision
+	switch {
+	case prec == "" && named != "":
+		prec = named
+	case prec == "":
+		prec = m.WeightsDType
+	case named != "" && prec != named:
+		return nil, "", "", "", fmt.Errorf("--precision %s contradicts %s, which holds %s weights; leave --precision out or name the unquantized repository", prec, repo, named)
+	}
+	return m, repo, prec, note, nil
 }

@@ -1,0 +1,270 @@
+package costmodel
+
+// The cost formula at one scenario: which workloads the fleet serves, token costs, line items and billed hours.
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// assignment says what serves each workload under an option: the fleet,
+// or one of its managed choices. One fleet (one model, on one GPU) serves
+// every workload on it. The option's architecture follows from it.
+type assignment struct {
+	// fleet[i] is true when the fleet serves workload i.
+	fleet []bool
+	// pick[i] is workload i's managed choice (an index in m.choices[i]);
+	// -1 when the fleet serves it.
+	pick []int
+	// sh is the fleet's model and gpu its GPU; nil and "" without a fleet.
+	sh  *modelcatalog.OpenModel
+	gpu string
+}
+
+// arch names the architecture the assignment uses.
+func (a *assignment) arch() string {
+	n := 0
+	for _, f := range a.fleet {
+		if f {
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		return architecture.Managed
+	case len(a.fleet):
+		return architecture.SelfHosted
+	}
+	return architecture.Hybrid
+}
+
+// onFleet reports whether any workload is on the fleet.
+func (a *assignment) onFleet() bool {
+	return slices.Contains(a.fleet, true)
+}
+
+// clone copies the assignment's slices.
+func (a *assignment) clone() *assignment {
+	c := *a
+	c.fleet, c.pick = slices.Clone(a.fleet), slices.Clone(a.pick)
+	return &c
+}
+
+// choice is workload i's managed choice under a.
+func (m *model) choice(a *assignment, i int) *managedChoice {
+	return &m.choices[i][a.pick[i]]
+}
+
+// evaluate computes an option's cost at one scenario: DESIGN.md's formula
+// line by line (tokens, fleet, line items, quality gap), on the hot path of
+// the breakeven sweep and the search, where it reuses one buffer; kept
+// whole so the formula reads in one place.
+func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, error) {
+	var ev evaluation
+	if !detail {
+		ev.items = m.scratch[:0]
+		defer func() { m.scratch = ev.items[:0] }()
+	}
+	arch := a.arch()
+	monthly := p.developers * p.tokens
+	for i, w := range m.s.Workloads {
+		if a.fleet[i] {
+			continue
+		}
+		c := m.choice(a, i)
+		// D × T × s_w × (i × ((1−c−w) × P_in + c × P_cache + w × P_write) + (1−i) × P_out) / 1e6
+		usd := monthly * w.Share * c.rates.PerM(p.inputShare, p.cachedShare, p.cacheWriteShare) / 1e6
+		it := Item{Name: m.tokenItem[w.Name], Workload: w.Name, Model: c.model.ID, USD: Money{Expected: usd}}
+		if detail {
+			it.Note = tokenNote(*c)
+		}
+		ev.items = append(ev.items, it)
+	}
+	secrets := m.providers(a)
+	if !a.onFleet() {
+		ev.items = m.appendLineItems(ev.items, arch, "secret", secrets, detail)
+		ev.qualityGap = m.qualityGap(a, monthly, p)
+		return ev, nil
+	}
+	m.useGPU(a.gpu)
+	f, err := m.size(a, p, monthly, detail)
+	if err != nil {
+		return ev, err
+	}
+	ev.fleet, ev.sized = f, true
+	priced, _ := m.pricedInstances(p.gpuPricePos)
+	for _, in := range priced {
+		if in.Type == f.InstanceType {
+			ev.gpuHourUSD = in.GPUHourUSD
+		}
+	}
+	hours := m.billedHours()
+	gpus := Item{Name: "GPU instances", Model: a.sh.ID, USD: Money{Expected: float64(f.BilledGPUs) * ev.gpuHourUSD * hours}}
+	if detail {
+		gpus.Note = fmt.Sprintf("%d × %s at $%.2f/GPU-h × %g h", f.BilledGPUs, m.gpu, ev.gpuHourUSD, hours)
+	}
+	ev.items = append(ev.items, gpus,
+		Item{Name: "operations (MLOps/SRE)", USD: Money{Expected: p.opsUSD}, Note: "monitoring, scaling, model updates, on-call"},
+	)
+	secrets++ // the vLLM API key
+	if a.sh.Gated {
+		secrets++ // the Hugging Face token
+	}
+	ev.items = m.appendLineItems(ev.items, arch, "", 1, detail)
+	ev.items = m.appendLineItems(ev.items, arch, "instance", f.Instances, detail)
+	ev.items = m.appendLineItems(ev.items, arch, "alarm", AlarmsPerFleet, detail)
+	ev.items = m.appendLineItems(ev.items, arch, "secret", secrets, detail)
+	ev.qualityGap = m.qualityGap(a, monthly, p)
+	return ev, nil
+}
+
+// size sizes the fleet of a for the workloads it serves at scenario p,
+// remembering the result while m.sized is set: the search prices many
+// assignments whose fleets serve the same workloads. The breakeven sweep
+// clears it, as no two of its team sizes share a sizing.
+func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inference.Fleet, error) {
+	memo := m.sized != nil && !detail
+	var key sizeKey
+	if memo {
+		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed}
+		if r, ok := m.sized[key]; ok {
+			return r.fleet, r.err
+		}
+	}
+	share, maxCtx, meanCtx, turns := 0.0, 0, 0.0, 0.0
+	for i, w := range m.s.Workloads {
+		if !a.fleet[i] {
+			continue
+		}
+		share += w.Share
+		maxCtx = max(maxCtx, w.ContextTokens)
+		meanCtx += w.Share * float64(w.ContextTokens)
+		// A task's tokens over one request's context: the requests an
+		// agent session makes.
+		if per := m.cat.TokensPerTask[w.Complexity].Value; per > 0 && w.ContextTokens > 0 {
+			turns += w.Share * per / float64(w.ContextTokens)
+		}
+	}
+	if share > 0 {
+		meanCtx /= share
+		turns /= share
+	}
+	priced, err := m.pricedInstances(p.gpuPricePos)
+	if err != nil {
+		return inference.Fleet{}, err
+	}
+	gpu, _ := m.cat.GPU(m.gpu)
+	rate := monthly * share / (m.s.Team.WorkingHoursPerMonth * SecondsPerHour) * p.peakToAverage
+	f, err := inference.Size(inference.Request{
+		Model: a.sh, GPU: gpu, Throughput: m.throughput, Instances: priced,
+		PeakInputTokS: rate * p.inputShare, PeakOutputTokS: rate * (1 - p.inputShare), PeakToAverage: p.peakToAverage,
+		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx,
+		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
+		FixedGPUs: m.fixedGPUs(), Explain: detail,
+		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
+	})
+	if memo {
+		if len(m.sized) >= maxSized {
+			clear(m.sized)
+		}
+		m.sized[key] = sizedFleet{f, err}
+	}
+	return f, err
+}
+
+// maxSized bounds the sizing memo: a breakeven sweep sizes at many team
+// sizes, and each is needed once.
+const maxSized = 1 << 16
+
+// sizeKey identifies one sizing: the fleet's workloads, model, GPU and
+// scenario.
+type sizeKey struct {
+	fleet   string
+	unfixed bool
+	model   *modelcatalog.OpenModel
+	gpu     string
+	p       params
+}
+
+type sizedFleet struct {
+	fleet inference.Fleet
+	err   error
+}
+
+// fleetMask encodes which workloads are on the fleet as a map key.
+func fleetMask(fleet []bool) string {
+	b := make([]byte, (len(fleet)+7)/8)
+	for i, f := range fleet {
+		if f {
+			b[i/8] |= 1 << (i % 8)
+		}
+	}
+	return string(b)
+}
+
+// qualityGap is the rework cost of the assignment's weaker models: for
+// each workload, the tasks it runs times the quality it gives up against
+// its reference (referenceQuality) times the rework hours and the hourly
+// cost.
+func (m *model) qualityGap(a *assignment, monthly float64, p params) float64 {
+	gap := 0.0
+	for i, w := range m.s.Workloads {
+		var q float64
+		var ok bool
+		if a.fleet[i] {
+			var f modelcatalog.Figure
+			f, ok = a.sh.Quality[w.Complexity]
+			q = f.Value
+		} else {
+			q, ok = m.choice(a, i).quality(w.Complexity)
+		}
+		gap += m.workloadGap(i, q, ok, monthly, p)
+	}
+	return gap
+}
+
+// workloadGap is workload i's rework cost at quality q; none when the
+// quality is not known or the catalog has no tokens per task for the
+// workload's complexity.
+func (m *model) workloadGap(i int, q float64, known bool, monthly float64, p params) float64 {
+	w := m.s.Workloads[i]
+	per := m.cat.TokensPerTask[w.Complexity].Value
+	if !known || per <= 0 {
+		return 0
+	}
+	tasks := monthly * w.Share / per
+	r := m.s.Quality.ReworkHours
+	if w.ReworkHours != nil {
+		r = *w.ReworkHours
+	}
+	return tasks * math.Max(0, m.ref[i]-q) * (r.Low + p.reworkPos*(r.High-r.Low)) * p.hourlyUSD
+}
+
+// appendLineItems appends the catalog's line items for the architecture
+// counted per the unit, count times.
+func (m *model) appendLineItems(out []Item, arch, per string, count int, detail bool) []Item {
+	for _, li := range m.cat.LineItems {
+		if li.Per != per || !slices.Contains(li.Applies, arch) {
+			continue
+		}
+		note := li.Source.Source
+		if detail && (count != 1 || per != "") {
+			note = fmt.Sprintf("%d × $%.2f", count, li.MonthlyUSD)
+		}
+		out = append(out, Item{Name: li.Name, Note: note, USD: Money{Expected: float64(count) * li.MonthlyUSD}})
+	}
+	return out
+}
+
+func (m *model) billedHours() float64 {
+	if m.s.SelfHosted.Schedule == spec.BusinessHours {
+		return m.s.Team.WorkingHoursPerMonth
+	}
+	return m.s.SelfHosted.HoursPerMonth
+}

@@ -1,0 +1,373 @@
+// Package costmodel prices the three architectures of a spec — managed APIs,
+// a self-hosted fleet, and the hybrid of the two — as monthly cost ranges,
+// and derives the verdict, the breakeven team size and the article's
+// checklist. It follows DESIGN.md's cost model exactly. Each architecture is
+// a family of assignments (which workloads the fleet serves, which managed
+// candidate serves each other one, the fleet's model and GPU); a search
+// (search.go) finds each family's cheapest assignment the policies allow.
+package costmodel
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// Verdicts.
+const (
+	ManagedWins    = "managed_wins"
+	SelfHostedWins = "self_hosted_wins"
+	Close          = "close"
+)
+
+// SecondsPerHour converts the monthly token volume's working hours to seconds.
+const SecondsPerHour = 3600
+
+// MaxDevelopers bounds the breakeven search.
+const MaxDevelopers = 100000
+
+// AlarmsPerFleet are the CloudWatch alarms a self-hosted fleet carries
+// (unhealthy hosts, 5xx, p95 latency).
+const AlarmsPerFleet = 3
+
+// Money is a monthly cost range in USD. The plan shows it rounded to
+// cents; the cost model keeps every digit.
+type Money struct {
+	Low      float64 `json:"low"`
+	Expected float64 `json:"expected"`
+	High     float64 `json:"high"`
+}
+
+// Item is one line of an option's cost.
+type Item struct {
+	Name     string
+	Workload string
+	Model    string
+	Note     string
+	USD      Money
+}
+
+// Route is how one workload is served under an option; the plan's JSON
+// shows it as it is.
+type Route struct {
+	Workload   string  `json:"workload"`
+	Complexity string  `json:"complexity"`
+	Share      float64 `json:"share"`
+	// ServedBy is architecture.Managed or architecture.SelfHosted.
+	ServedBy string `json:"served_by"`
+	Model    string `json:"model"`
+	// Provider is the managed provider ("anthropic", "bedrock", ...); empty when self-hosted.
+	Provider string `json:"provider,omitempty"`
+	// TTFTMs is the expected p95 time to first token; null when unknown.
+	TTFTMs        *float64 `json:"ttft_ms"`
+	MaxTTFTMs     *float64 `json:"max_ttft_ms"`
+	ContextTokens int      `json:"context_tokens"`
+	// Quality is the serving model's quality score for the workload's
+	// complexity; null when unknown.
+	Quality *float64 `json:"quality"`
+	// MinQuality is the lowest quality score the route's model may have:
+	// the workload's min_quality and, on a fleet whose model sizing
+	// chooses, self_hosted.min_quality; null when neither is set.
+	MinQuality *float64 `json:"min_quality"`
+}
+
+// Sizing is the self-hosted fleet of an option, sized at the expected
+// inputs, as the plan shows it.
+type Sizing struct {
+	Model          string `json:"model"`
+	GPU            string `json:"gpu"`
+	Region         string `json:"region"`
+	GPUs           int    `json:"gpus"`
+	Replicas       int    `json:"replicas"`
+	TensorParallel int    `json:"tensor_parallel"`
+	InstanceType   string `json:"instance_type"`
+	Instances      int    `json:"instances"`
+	// ReplicasPerInstance is vLLM's data-parallel size on one instance.
+	ReplicasPerInstance int `json:"replicas_per_instance"`
+	// Fixed is true when the spec set gpus: billed as given, not sized.
+	Fixed       bool       `json:"fixed"`
+	Pricing     string     `json:"pricing"`
+	GPUHourUSD  spec.Range `json:"gpu_hour_usd"`
+	BilledHours float64    `json:"billed_hours"`
+	Schedule    string     `json:"schedule"`
+	MaxModelLen int        `json:"max_model_len"`
+	WeightsGB   float64    `json:"weights_gb"`
+	KVCacheGB   float64    `json:"kv_cache_gb"`
+	// PeakUtilization is peak load over the fleet's capacity (0..); above
+	// the target it is a capacity warning, above 1 a denial
+	// (capacity.exceeded).
+	PeakUtilization float64 `json:"peak_utilization"`
+	// RequiredGPUs and RequiredMonthlyUSD are, for a fixed fleet running
+	// above its target utilization at peak, the GPUs of the fleet that
+	// would carry the load at the target (sized as without gpus) and the
+	// option's expected monthly cost with it; null otherwise.
+	RequiredGPUs       *int     `json:"required_gpus"`
+	RequiredMonthlyUSD *float64 `json:"required_monthly_usd"`
+	TargetUtilization  float64  `json:"target_utilization"`
+	TTFTMs             *float64 `json:"ttft_ms"`
+	// BaselineInstances run outside peak hours; PeakInstances at peak.
+	BaselineInstances int `json:"baseline_instances"`
+	PeakInstances     int `json:"peak_instances"`
+	// TargetRequestsPerMinute is one instance's request rate at the target
+	// utilization, the auto scaling group's target-tracking value.
+	TargetRequestsPerMinute float64  `json:"target_requests_per_minute"`
+	VLLMArgs                []string `json:"vllm_args"`
+	Notes                   []string `json:"notes"`
+	// Sized is the fleet as sizing computed it, every digit kept.
+	Sized inference.Fleet `json:"-"`
+}
+
+// Option is one priced architecture.
+type Option struct {
+	Architecture    string
+	Total           Money
+	Items           []Item
+	QualityGap      Money
+	QualityIncluded bool
+	Sizing          *Sizing
+	Routes          []Route
+	// Required is the cost of the fleet that would carry the load when the
+	// spec's fixed fleet runs above its capacity at peak (nil otherwise):
+	// the verdict and the breakeven compare it instead (capacity.go).
+	Required *Money
+	// assign is what serves each workload; denied is set when the gate
+	// allowed none of the option's assignments.
+	assign *assignment
+	denied bool
+	// Notes are warnings about how the option was priced.
+	Notes []Note
+}
+
+// Note is a warning attached to an option or the result.
+type Note struct {
+	ID      string
+	Message string
+}
+
+// ChecklistItem is one of the article's five checklist items.
+type ChecklistItem struct {
+	ID     string `json:"id"`
+	Text   string `json:"text"`
+	Met    bool   `json:"met"`
+	Detail string `json:"detail"`
+}
+
+// ChecklistThreshold is how many items make self-hosting worth evaluating.
+const ChecklistThreshold = 3
+
+// ManagedSpendThreshold is the checklist's monthly managed spend, USD.
+const ManagedSpendThreshold = 10000
+
+// Result is the priced spec.
+type Result struct {
+	Options   []Option
+	Verdict   string
+	Breakeven *int
+	Checklist []ChecklistItem
+	// Search is what the search over assignments did.
+	Search *Search
+	// Notes are plan-level warnings (an option that could not be priced,
+	// estimated figures).
+	Notes []Note
+}
+
+// Option returns the option of the architecture, or nil.
+func (r *Result) Option(arch string) *Option {
+	for i := range r.Options {
+		if r.Options[i].Architecture == arch {
+			return &r.Options[i]
+		}
+	}
+	return nil
+}
+
+// ChecklistMet counts the met checklist items.
+func (r *Result) ChecklistMet() int {
+	n := 0
+	for _, c := range r.Checklist {
+		if c.Met {
+			n++
+		}
+	}
+	return n
+}
+
+// params fixes every (range) input to one value.
+type params struct {
+	developers, tokens, inputShare, cachedShare, peakToAverage float64
+	cacheWriteShare                                            float64
+	hourlyUSD, opsUSD                                          float64
+	// reworkPos places every rework_hours in its range: 0 low, 1 high.
+	// The workloads' rework times move together: they share one cause,
+	// how long a failed attempt takes to notice and redo.
+	reworkPos float64
+	// gpuPricePos places the GPU-hour price in its range: 0 low, 1 high.
+	gpuPricePos float64
+}
+
+// axis is one (range) input and where it goes in params.
+type axis struct {
+	r   spec.Range
+	set func(*params, float64)
+}
+
+// Config tunes Evaluate.
+type Config struct {
+	// Gate, when set, runs the plan policies on the options' assignments
+	// as the search finds them, cheapest first: each option is its
+	// cheapest allowed assignment. Without it each is its cheapest.
+	Gate Gate
+	// Timings fills Search.TimeMS, the search's wall time.
+	Timings bool
+}
+
+// Evaluate prices the spec on the date (YYYY-MM-DD), ungated.
+func Evaluate(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*Result, error) {
+	return EvaluateWith(s, cat, date, Config{})
+}
+
+// EvaluateWith prices the spec on the date (YYYY-MM-DD): it searches each
+// option's cheapest (allowed, with a gate) assignment, and derives the
+// verdict, the breakeven and the checklist. The verdict and the breakeven
+// compare the managed and self_hosted options; they are empty when the
+// spec's routes leave out either.
+func EvaluateWith(s *spec.Spec, cat *modelcatalog.Catalog, date string, cfg Config) (*Result, error) {
+	m, err := newModel(s, cat, date)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	start := time.Now()
+	var sr *searcher
+	res.Options, res.Notes, sr, err = m.options(cfg.Gate)
+	if err != nil {
+		return nil, err
+	}
+	res.Search = m.explain(sr, res.Options)
+	if cfg.Timings {
+		ms := float64(time.Since(start).Microseconds()) / 1000
+		res.Search.TimeMS = &ms
+	}
+	managed, sh := res.Option(architecture.Managed), res.Option(architecture.SelfHosted)
+	if managed != nil && sh != nil {
+		// A fixed fleet that cannot carry the load is compared as the
+		// fleet that would.
+		mt, st := managed.carrying(), sh.carrying()
+		res.Verdict = Close
+		switch {
+		case mt.High < st.Low:
+			res.Verdict = ManagedWins
+		case st.High < mt.Low:
+			res.Verdict = SelfHostedWins
+		}
+		res.Breakeven = m.breakeven(managed.assign, sh.assign)
+	}
+	res.Checklist = m.checklist(m.managedSpend(res))
+	// Scheduled price changes and legacy models (pricing.go), for the
+	// managed models the plan uses.
+	notes, err := m.priceNotes(res)
+	if err != nil {
+		return nil, err
+	}
+	res.Notes = append(res.Notes, notes...)
+	return res, nil
+}
+
+// options searches every option the spec's routes allow. An option that
+// cannot be priced is left out with a note; with none left the spec is in
+// error. The searches share one searcher, so a fleet is sized once; it is
+// returned for explain.
+func (m *model) options(gate Gate) ([]Option, []Note, *searcher, error) {
+	s := m.newSearcher()
+	var opts []Option
+	var notes, errs []string
+	for _, arch := range m.classes() {
+		o, err := m.searchOption(s, arch, gate)
+		var ge *gateError
+		if errors.As(err, &ge) {
+			return nil, nil, nil, ge.err
+		}
+		if err != nil {
+			notes = append(notes, arch)
+			errs = append(errs, err.Error())
+			continue
+		}
+		opts = append(opts, o)
+	}
+	var out []Note
+	for i, arch := range notes {
+		out = append(out, Note{ID: "option.unpriced", Message: fmt.Sprintf("%s cannot be priced: %s", arch, errs[i])})
+	}
+	if len(opts) == 0 {
+		return nil, nil, nil, fmt.Errorf("no option can be priced: %s", strings.Join(errs, "; "))
+	}
+	if sh := optionOf(opts, architecture.SelfHosted); sh != nil {
+		// The breakeven search prices self_hosted on its own GPU.
+		m.useGPU(sh.assign.gpu)
+	}
+	return opts, out, s, nil
+}
+
+func optionOf(opts []Option, arch string) *Option {
+	for i := range opts {
+		if opts[i].Architecture == arch {
+			return &opts[i]
+		}
+	}
+	return nil
+}
+
+// model is a spec prepared for pricing: prices resolved for the date.
+type model struct {
+	s    *spec.Spec
+	cat  *modelcatalog.Catalog
+	date string
+	// choices[i] are the managed models workload i may be routed to,
+	// priced for it (choices.go); ref[i] its reference quality.
+	choices    [][]managedChoice
+	ref        []float64
+	throughput []modelcatalog.Throughput
+	// tokenItem names each workload's token line.
+	tokenItem map[string]string
+	// gpu is the GPU the fleet being priced runs on.
+	gpu string
+	// priced caches the priced instance list per GPU and place in the
+	// price range.
+	priced map[pricedKey][]inference.PricedInstance
+	// sized memoises fleet sizings while the search runs (cost.go, size);
+	// nil, sizing is not remembered.
+	sized map[sizeKey]sizedFleet
+	// scratch is reused for the items of evaluations without detail, which
+	// their callers consume before the next evaluation.
+	scratch []Item
+	// unfixed sizes the fleet for the load even when the spec fixes its
+	// GPUs: the fleet that would carry the load (capacity.go).
+	unfixed bool
+	// priceRef[i] is the managed choice the plan-level price notes read
+	// for workload i; -1 when no option routes it to a managed model.
+	priceRef []int
+}
+
+func newModel(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*model, error) {
+	m := &model{s: s, cat: cat, date: date, gpu: s.SelfHosted.GPU, priced: map[pricedKey][]inference.PricedInstance{}}
+	m.throughput = append(slices.Clone(cat.Throughput), s.ModelThroughput...)
+	m.tokenItem = map[string]string{}
+	m.choices = make([][]managedChoice, len(s.Workloads))
+	for i, w := range s.Workloads {
+		m.tokenItem[w.Name] = "tokens: " + w.Name
+		c, err := m.choicesFor(w)
+		if err != nil {
+			return nil, err
+		}
+		m.choices[i] = c
+	}
+	m.ref = m.referenceQuality()
+	return m, nil
+}

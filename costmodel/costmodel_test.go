@@ -1,0 +1,276 @@
+package costmodel
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+const date = "2026-11-26"
+
+func parse(t testing.TB, name, src string) *spec.Spec {
+	t.Helper()
+	s, diags := spec.NewParser(modelcatalog.Default()).Parse(name, []byte(src))
+	if diags.HasErrors() {
+		t.Fatalf("parse %s: %v", name, diags)
+	}
+	return s
+}
+
+func parseFile(t testing.TB, path string) *spec.Spec {
+	t.Helper()
+	s, diags := spec.NewParser(modelcatalog.Default()).ParseFile(path)
+	if diags.HasErrors() {
+		t.Fatalf("parse %s: %v", path, diags)
+	}
+	return s
+}
+
+func evaluate(t testing.TB, s *spec.Spec) *Result {
+	t.Helper()
+	r, err := Evaluate(s, modelcatalog.Default(), date)
+	if err != nil {
+		t.Fatalf("evaluate: %v", err)
+	}
+	return r
+}
+
+func near(a, b float64) bool { return math.Abs(a-b) < 0.005 }
+
+// TestArticleTable reproduces the article's breakeven table from the seed
+// specs: each row's verdict, its managed range computed by hand from the
+// article's prices, and its $10,000–13,000 self-hosted TCO.
+func TestArticleTable(t *testing.T) {
+	// Blended $/M at 80 % input: Sonnet 0.8×3 + 0.2×15 = 5.4; Opus 0.8×5 + 0.2×25 = 9.
+	// One provider secret ($0.40) rides on every managed option.
+	tests := []struct {
+		file                    string
+		managedLow, managedHigh float64
+	}{
+		{"10-devs-sonnet.hcl", 10*2*5.4 + 0.4, 10*5*5.4 + 0.4},
+		{"50-devs-sonnet.hcl", 50*2*5.4 + 0.4, 50*5*5.4 + 0.4},
+		{"50-devs-opus.hcl", 50*15*9 + 0.4, 50*30*9 + 0.4},
+		{"200-devs-mixed.hcl", 200*10*(5.4+9)/2 + 0.4, 200*20*(5.4+9)/2 + 0.4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			r := evaluate(t, parseFile(t, filepath.Join("..", "examples", "seed", tt.file)))
+			m := r.Option(architecture.Managed)
+			if !near(m.Total.Low, tt.managedLow) || !near(m.Total.High, tt.managedHigh) {
+				t.Errorf("managed = $%.2f–%.2f, want $%.2f–%.2f", m.Total.Low, m.Total.High, tt.managedLow, tt.managedHigh)
+			}
+			sh := r.Option(architecture.SelfHosted)
+			if sh == nil {
+				t.Fatalf("no self_hosted option: %v", r.Notes)
+			}
+			// The article's 4 GPUs at TP 4 run on a p5.48xlarge, and AWS
+			// bills its 8: 8 × $3/h × 720 h = $17,280, plus the article's
+			// $2,000–4,000 of SRE time.
+			items := map[string]Money{}
+			for _, it := range sh.Items {
+				items[it.Name] = it.USD
+			}
+			if g := items["GPU instances"]; !near(g.Low, 17280) || !near(g.High, 17280) {
+				t.Errorf("GPU instances = %+v, want $17,280", g)
+			}
+			if o := items["operations (MLOps/SRE)"]; !near(o.Low, 2000) || !near(o.High, 4000) {
+				t.Errorf("operations = %+v, want $2,000–4,000", o)
+			}
+		})
+	}
+}
+
+const base = `
+team "t" {
+  developers           = %v
+  tokens_per_developer = %v
+  cached_input_share   = 0.5
+  cost_center          = "x"
+}
+workload "autocomplete" {
+  share      = 0.6
+  complexity = "simple"
+}
+workload "agent" {
+  share      = 0.4
+  complexity = "complex"
+}
+managed {
+  simple_model  = "gpt-5.4-mini"
+  complex_model = "claude-sonnet-4.6"
+}
+self_hosted {
+  model   = "qwen3-coder-30b-a3b"
+  pricing = "reserved"
+}
+`
+
+// TestManagedFormula checks the contract's managed formula with cache
+// reads, by hand.
+func TestManagedFormula(t *testing.T) {
+	r := evaluate(t, parse(t, "f.hcl", fmt.Sprintf(base, 100, 4e6)))
+	cat := modelcatalog.Default()
+	cost := func(id string, share float64) float64 {
+		m, _ := cat.ManagedModel(id)
+		p, _ := m.PriceOn(date)
+		cache := p.InputPerM
+		if p.CacheReadPerM != nil {
+			cache = *p.CacheReadPerM
+		}
+		return 100 * 4e6 * share * (0.8*(0.5*p.InputPerM+0.5*cache) + 0.2*p.OutputPerM) / 1e6
+	}
+	want := map[string]float64{"tokens: autocomplete": cost("gpt-5.4-mini", 0.6), "tokens: agent": cost("claude-sonnet-4.6", 0.4)}
+	for _, it := range r.Option(architecture.Managed).Items {
+		if w, ok := want[it.Name]; ok {
+			if !near(it.USD.Expected, w) {
+				t.Errorf("%s = %.4f, want %.4f", it.Name, it.USD.Expected, w)
+			}
+			delete(want, it.Name)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("missing line items %v", want)
+	}
+	// Sonnet 4.6 by hand: 0.8 × (0.5 × 3 + 0.5 × 0.30) + 0.2 × 15 = 4.32 $/M.
+	if got := cost("claude-sonnet-4.6", 1) / 400; !near(got, 4.32) {
+		t.Errorf("Sonnet 4.6 blended = %.4f $/M, want 4.32", got)
+	}
+}
+
+// TestMonotone: no option gets cheaper when the team or its usage grows.
+func TestMonotone(t *testing.T) {
+	prev := map[string]float64{}
+	for _, d := range []int{1, 5, 20, 50, 100, 200, 500, 1000, 3000} {
+		for _, tok := range []float64{1e6, 5e6, 2e7} {
+			r := evaluate(t, parse(t, "m.hcl", fmt.Sprintf(base, d, tok)))
+			for _, o := range r.Options {
+				key := fmt.Sprintf("%s/tok=%g", o.Architecture, tok)
+				if o.Total.Expected < prev[key]-1e-6 {
+					t.Errorf("%s: %d developers cost $%.2f, less than the smaller team's $%.2f", key, d, o.Total.Expected, prev[key])
+				}
+				prev[key] = o.Total.Expected
+				if !(o.Total.Low <= o.Total.Expected && o.Total.Expected <= o.Total.High) {
+					t.Errorf("%s at %d: low %.2f, expected %.2f, high %.2f out of order", key, d, o.Total.Low, o.Total.Expected, o.Total.High)
+				}
+			}
+		}
+	}
+}
+
+// TestBreakeven: at the breakeven team self-hosting costs no more than
+// managed, and one developer fewer it still costs more. The spec's fixed
+// fleet cannot carry the load at its team size, so it is compared as the
+// fleet that would (carrying).
+func TestBreakeven(t *testing.T) {
+	src := mustRead(t, filepath.Join("..", "examples", "article-lineup.hcl"))
+	r := evaluate(t, parse(t, "b.hcl", src))
+	if r.Breakeven == nil {
+		t.Fatal("no breakeven")
+	}
+	if sh := r.Option(architecture.SelfHosted); sh.Required == nil || sh.Required.Expected <= sh.Total.Expected {
+		t.Fatalf("the fixed fleet at %.0f%% of capacity is compared at $%v, want the dearer fleet that carries the load", 100*sh.Sizing.PeakUtilization, sh.Required)
+	}
+	at := func(d int) (mg, sh float64) {
+		src := strings.Replace(src, "developers           = 150", fmt.Sprintf("developers           = %d", d), 1)
+		rr := evaluate(t, parse(t, "b.hcl", src))
+		return rr.Option(architecture.Managed).Total.Expected, rr.Option(architecture.SelfHosted).carrying().Expected
+	}
+	d := *r.Breakeven
+	if mg, sh := at(d); sh > mg {
+		t.Errorf("at %d developers self-hosted $%.2f > managed $%.2f", d, sh, mg)
+	}
+	if d > 1 {
+		if mg, sh := at(d - 1); sh <= mg {
+			t.Errorf("at %d developers self-hosted $%.2f already <= managed $%.2f", d-1, sh, mg)
+		}
+	}
+}
+
+func TestChecklist(t *testing.T) {
+	src := fmt.Sprintf(base, 2000, 5e6) + `
+organization {
+  gpu_expertise = true
+}
+compliance {
+  code_may_leave_network = false
+}
+`
+	r := evaluate(t, parse(t, "c.hcl", src))
+	got := map[string]bool{}
+	for _, it := range r.Checklist {
+		got[it.ID] = it.Met
+	}
+	want := map[string]bool{"managed_spend": true, "gpu_expertise": true, "compliance": true, "latency": false, "simple_majority": true}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s met = %t, want %t", id, got[id], w)
+		}
+	}
+	if r.ChecklistMet() != 4 {
+		t.Errorf("met = %d, want 4", r.ChecklistMet())
+	}
+}
+
+func mustRead(t testing.TB, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// TestGPUChoice: gpu = "auto" sizes the fleet on every GPU the catalog
+// sells in the region and takes the cheapest that meets the TTFT targets,
+// naming the runner-ups; a list narrows the choice; a single GPU keeps the
+// spec's and warns when another would serve the same load for less.
+func TestGPUChoice(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "examples", "startup-10.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	withGPU := func(gpu string) *spec.Spec {
+		return parse(t, "s.hcl", string(src)+"\nself_hosted {\n  model = \"qwen2.5-coder-7b\"\n  gpu = "+gpu+"\n}\n")
+	}
+	option := func(r *Result) *Option {
+		o := r.Option(architecture.SelfHosted)
+		if o == nil || o.Sizing == nil {
+			t.Fatalf("no sized self_hosted option: %+v", r.Notes)
+		}
+		return o
+	}
+	fixed := option(evaluate(t, withGPU(`"h100"`)))
+	if fixed.Sizing.GPU != "h100" {
+		t.Fatalf("gpu = \"h100\" sized on %s", fixed.Sizing.GPU)
+	}
+	var warned bool
+	for _, n := range fixed.Notes {
+		warned = warned || (n.ID == "sizing.gpu" && strings.Contains(n.Message, "less"))
+	}
+	if !warned {
+		t.Errorf("no sizing.gpu warning on H100 for a 7B model: %+v", fixed.Notes)
+	}
+	auto := option(evaluate(t, withGPU(`"auto"`)))
+	if auto.Sizing.GPU == "h100" || auto.Total.Expected >= fixed.Total.Expected {
+		t.Errorf("auto chose %s at $%.0f, h100 costs $%.0f", auto.Sizing.GPU, auto.Total.Expected, fixed.Total.Expected)
+	}
+	if !strings.Contains(strings.Join(auto.Sizing.Notes, " "), "runner-ups: ") {
+		t.Errorf("auto names no runner-ups: %q", auto.Sizing.Notes)
+	}
+	for _, n := range auto.Notes {
+		if n.ID == "sizing.gpu" {
+			t.Errorf("auto still warns: %s", n.Message)
+		}
+	}
+	listed := option(evaluate(t, withGPU(`["h100", "h200"]`)))
+	if listed.Sizing.GPU != "h100" && listed.Sizing.GPU != "h200" {
+		t.Errorf("a list of h100 and h200 chose %s", listed.Sizing.GPU)
+	}
+}

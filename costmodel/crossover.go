@@ -1,0 +1,129 @@
+package costmodel
+
+// The breakeven search and the article's checklist.
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/costgate/costgate/architecture"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// breakeven returns the smallest team in [1, MaxDevelopers] at which the
+// self-hosted option's expected cost is no more than the managed option's,
+// each keeping its routes, the fleet re-sized at each count, or nil. A
+// fixed fleet counts as the fleet that would carry the load where it
+// cannot (carryingCost).
+//
+// With model "auto" each team size gets the cheapest candidate: a minimum of
+// costs that never fall as the team grows never falls either, so the
+// search's jumps stay exact.
+func (m *model) breakeven(mgd, sh *assignment) *int {
+	m.sized = nil // every team size is sized afresh (cost.go, size)
+	models := []*modelcatalog.OpenModel{sh.sh}
+	if m.s.SelfHosted.Model == "auto" {
+		if c := m.fleetModels(); len(c) > 0 {
+			models = c
+		}
+	}
+	mgdMid, _ := scenarios(m.axes(false, m.hasGap(mgd)))
+	shMid, _ := scenarios(m.axes(true, true))
+	include := m.s.Quality.IncludeInDecision
+	managed := func(d int) float64 {
+		mgdMid.developers = float64(d)
+		ev, err := m.evaluate(mgd, mgdMid, false)
+		if err != nil {
+			return math.NaN()
+		}
+		return ev.total(include)
+	}
+	try := sh.clone()
+	selfHosted := func(d int) (float64, bool) {
+		shMid.developers = float64(d)
+		best, ok := math.Inf(1), false
+		for _, om := range models {
+			try.sh = om
+			if c, err := m.carryingCost(try, shMid, include); err == nil {
+				best, ok = math.Min(best, c), true
+			}
+		}
+		return best, ok
+	}
+	// Managed cost is linear in developers, a + b·d, and self-hosted cost
+	// never falls as the team grows. So when the fleet for d developers
+	// costs more than managed, no team below the one whose managed cost
+	// reaches that fleet's cost can break even: jump straight to it. Where
+	// self-hosting grows faster than managed the jumps grow geometrically,
+	// so a search that finds nothing still takes few steps.
+	a := managed(0)
+	b := managed(1) - a
+	for d := 1; d <= MaxDevelopers; {
+		cost, ok := selfHosted(d)
+		if ok && cost <= a+b*float64(d) {
+			return &d
+		}
+		next := d + 1
+		if ok && b > 0 {
+			if j := math.Ceil((cost-a)/b - 1e-9); j > float64(next) {
+				if j > MaxDevelopers {
+					break
+				}
+				next = int(j)
+			}
+		}
+		d = next
+	}
+	return nil
+}
+
+// managedSpend is the managed API spend the checklist reads: the managed
+// option's expected cost, or, when the routes leave that option out, the
+// cheapest all-managed assignment's.
+func (m *model) managedSpend(res *Result) float64 {
+	for _, o := range res.Options {
+		if o.Architecture == architecture.Managed {
+			return o.Total.Expected
+		}
+	}
+	s := m.newSearcher()
+	if _, cost, ok := s.stream(architecture.Managed, true).next(); ok {
+		return cost
+	}
+	return 0
+}
+
+// checklist evaluates the article's five items.
+func (m *model) checklist(managedExpected float64) []ChecklistItem {
+	s := m.s
+	simpleShare, fastest := 0.0, 0.0
+	for _, w := range s.Workloads {
+		if w.Complexity == spec.Simple {
+			simpleShare += w.Share
+		}
+		if w.MaxTTFTMs > 0 && (fastest == 0 || w.MaxTTFTMs < fastest) {
+			fastest = w.MaxTTFTMs
+		}
+	}
+	latency := s.Organization.LatencyOverQuality || (fastest > 0 && fastest <= 200)
+	latencyDetail := "latency_over_quality is false and no workload targets a TTFT of 200 ms or less"
+	switch {
+	case s.Organization.LatencyOverQuality:
+		latencyDetail = "organization.latency_over_quality is true"
+	case latency:
+		latencyDetail = fmt.Sprintf("a workload targets a TTFT of %g ms", fastest)
+	}
+	return []ChecklistItem{
+		{ID: "managed_spend", Text: "Monthly managed API spend exceeds $10,000", Met: managedExpected > ManagedSpendThreshold,
+			Detail: fmt.Sprintf("managed expected $%.0f/month", managedExpected)},
+		{ID: "gpu_expertise", Text: "GPU infrastructure expertise in-house (MLOps/SRE team)", Met: s.Organization.GPUExpertise,
+			Detail: fmt.Sprintf("organization.gpu_expertise is %t", s.Organization.GPUExpertise)},
+		{ID: "compliance", Text: "Compliance prohibits sending code to external APIs", Met: !s.Compliance.CodeMayLeaveNetwork,
+			Detail: fmt.Sprintf("compliance.code_may_leave_network is %t", s.Compliance.CodeMayLeaveNetwork)},
+		{ID: "latency", Text: "Latency consistency matters more than peak model quality", Met: latency, Detail: latencyDetail},
+		{ID: "simple_majority", Text: "Most usage is high-volume, lower-complexity tasks", Met: simpleShare > 0.5,
+			Detail: fmt.Sprintf("simple workloads carry %.0f%% of tokens", simpleShare*100)},
+	}
+}

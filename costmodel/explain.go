@@ -1,0 +1,191 @@
+package costmodel
+
+// Why the search chose what it chose: the runner-ups, the rejected
+// assignments' costs, and per workload why each other backend does not
+// serve it.
+
+import (
+	"math"
+	"slices"
+
+	"github.com/costgate/costgate/architecture"
+)
+
+// explain completes the search's statistics once the options are found
+// and adds its explanations: the runner-ups, what the rejected
+// assignments cost over the cheapest allowed one, and why each other
+// backend does not serve each workload. Its own work does not count in
+// the statistics.
+func (m *model) explain(s *searcher, opts []Option) *Search {
+	s.stats.Pruned = max(0, s.fleetCandidates()-s.stats.Sized)
+	best := &opts[0]
+	for i := range opts {
+		o := &opts[i]
+		if o.denied != best.denied {
+			if !o.denied {
+				best = o
+			}
+			continue
+		}
+		if o.Total.Expected < best.Total.Expected {
+			best = o
+		}
+	}
+	stats := *s.stats
+	bestCost := best.Total.Expected
+	stats.Assignments = 1
+	for i, w := range m.s.Workloads {
+		n := 0
+		if mayBeOnFleet(w) {
+			n++
+		}
+		if mayBeManaged(w) {
+			n += len(m.choices[i])
+		}
+		stats.Assignments *= float64(n)
+	}
+	for i := range stats.Rejected {
+		stats.Rejected[i].MoreUSD = stats.Rejected[i].MonthlyUSD - bestCost
+	}
+	if !stats.Exact {
+		if o := optionOf(opts, architecture.Hybrid); o != nil {
+			lb := s.leastFleetFloor(architecture.Hybrid)
+			for i, w := range m.s.Workloads {
+				if !mayBeOnFleet(w) {
+					lb += s.cheapest(i)
+				}
+			}
+			gap := math.Max(0, o.Total.Expected-lb)
+			stats.GapBoundUSD = &gap
+		}
+	}
+	stats.RunnerUps = m.runnerUps(s, best, bestCost)
+	stats.Alternatives = m.alternatives(s, best)
+	return &stats
+}
+
+// runnerUps are the three cheapest fit assignments after best, over every
+// option, ungated.
+func (m *model) runnerUps(s *searcher, best *Option, bestCost float64) []Candidate {
+	var streams []*stream
+	for _, arch := range m.classes() {
+		streams = append(streams, s.stream(arch, false))
+	}
+	type head struct {
+		a    *assignment
+		cost float64
+		ok   bool
+	}
+	heads := make([]head, len(streams))
+	for i, st := range streams {
+		heads[i].a, heads[i].cost, heads[i].ok = st.next()
+	}
+	out := []Candidate{}
+	for len(out) < 3 {
+		k := -1
+		for i, h := range heads {
+			if h.ok && (k < 0 || h.cost < heads[k].cost) {
+				k = i
+			}
+		}
+		if k < 0 {
+			break
+		}
+		a, cost := heads[k].a, heads[k].cost
+		heads[k].a, heads[k].cost, heads[k].ok = streams[k].next()
+		if same(a, best.assign) {
+			continue
+		}
+		out = append(out, Candidate{Option: a.arch(), Routes: m.short(a), MonthlyUSD: cost, MoreUSD: cost - bestCost})
+	}
+	return out
+}
+
+// same says whether two assignments route and size alike.
+func same(a, b *assignment) bool {
+	return slices.Equal(a.fleet, b.fleet) && slices.Equal(a.pick, b.pick) && a.sh == b.sh && a.gpu == b.gpu
+}
+
+// alternatives says, for each workload, why each backend that does not
+// serve it under best does not: the rule it breaks, or what moving that
+// one workload there would cost more, every other route kept and the
+// fleet re-sized for what it then serves (on the option's fleet model and
+// GPU, or the cheapest fit fleet when best has none).
+func (m *model) alternatives(s *searcher, best *Option) []Alternative {
+	out := []Alternative{}
+	chosen := best.assign
+	base, err := m.evaluate(chosen, s.mid, false)
+	if err != nil {
+		return out
+	}
+	baseCost := base.total(s.include)
+	for i, w := range m.s.Workloads {
+		if !chosen.fleet[i] {
+			alt := Alternative{Workload: w.Name, ServedBy: architecture.SelfHosted}
+			if !mayBeOnFleet(w) {
+				alt.Reason = "route = \"managed\""
+			} else {
+				move := chosen.clone()
+				move.fleet[i], move.pick[i] = true, -1
+				alt.Model, alt.Reason, alt.MoreUSD = m.moveCost(s, move, baseCost)
+			}
+			out = append(out, alt)
+		}
+		for k := range m.choices[i] {
+			c := &m.choices[i][k]
+			if !chosen.fleet[i] && chosen.pick[i] == k {
+				continue
+			}
+			alt := Alternative{Workload: w.Name, ServedBy: architecture.Managed, Model: c.model.ID}
+			switch {
+			case !mayBeManaged(w):
+				alt.Reason = "route = \"self_hosted\""
+			case c.unfit != "":
+				alt.Reason = c.unfit
+			default:
+				move := chosen.clone()
+				move.fleet[i], move.pick[i] = false, k
+				if !move.onFleet() {
+					move.sh, move.gpu = nil, ""
+				}
+				_, alt.Reason, alt.MoreUSD = m.moveCost(s, move, baseCost)
+			}
+			out = append(out, alt)
+		}
+	}
+	return out
+}
+
+// moveCost prices a one-workload move from the chosen assignment: the
+// fleet's model, the rule the moved assignment breaks (its fleet's TTFT
+// or quality), or what it costs more.
+func (m *model) moveCost(s *searcher, move *assignment, baseCost float64) (fleetModel, reason string, more *float64) {
+	if move.onFleet() && move.sh == nil {
+		g := s.group(move.fleet)
+		s.sizeAll(g)
+		best := -1
+		for k, c := range g.cfgs {
+			if c.ok && c.unfit == "" && (best < 0 || c.cost < g.cfgs[best].cost) {
+				best = k
+			}
+		}
+		if best < 0 {
+			return "", "no fleet serves it within its capacity, the TTFT targets and the min_quality of the workloads it would serve", nil
+		}
+		move.sh, move.gpu = g.cfgs[best].sh, g.cfgs[best].gpu
+	}
+	if move.onFleet() {
+		fleetModel = move.sh.ID
+	}
+	ev, err := m.evaluate(move, s.mid, false)
+	if err != nil {
+		return fleetModel, "the fleet cannot be sized: " + err.Error(), nil
+	}
+	if move.onFleet() {
+		if r := m.unfitSized(move, ev); r != "" {
+			return fleetModel, r, nil
+		}
+	}
+	d := ev.total(s.include) - baseCost
+	return fleetModel, "", &d
+}

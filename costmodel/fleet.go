@@ -1,0 +1,147 @@
+package costmodel
+
+// The fleet: instance prices, the GPU choice, the sized fleet and the routes it serves.
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// pricedInstances lists the instance types selling the GPU in the region
+// with a GPU-hour price for the pricing model, placed at pos in its range.
+func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error) {
+	key := pricedKey{m.gpu, pos}
+	if out, ok := m.priced[key]; ok {
+		return out, nil
+	}
+	sh := m.s.SelfHosted
+	override := m.gpuHourOverride()
+	var out []inference.PricedInstance
+	for _, in := range m.cat.InstancesFor(m.gpu, sh.Region) {
+		var lo, hi float64
+		if override != nil {
+			lo, hi = override.Low, override.High
+		} else if pr, ok := in.GPUHourUSD[sh.Pricing]; ok {
+			lo, hi = pr.Low, pr.High
+		} else {
+			continue
+		}
+		out = append(out, inference.PricedInstance{Type: in.Type, GPUs: in.GPUs, GPUHourUSD: lo + pos*(hi-lo)})
+	}
+	if len(out) == 0 {
+		if len(m.cat.InstancesFor(m.gpu, sh.Region)) == 0 {
+			return nil, fmt.Errorf("the catalog has no instance type with %s GPUs in %s (a price book can add one)", m.gpu, sh.Region)
+		}
+		return nil, fmt.Errorf("the catalog has no %s price for %s instances in %s (set self_hosted.gpu_hour_usd)", sh.Pricing, m.gpu, sh.Region)
+	}
+	m.priced[key] = out
+	return out, nil
+}
+
+// pricedKey is a GPU and a place in its price range.
+type pricedKey struct {
+	gpu string
+	pos float64
+}
+
+// gpuHourOverride is the spec's gpu_hour_usd when it prices the GPU being
+// sized: it names the price of the spec's own GPU, not of the others sizing
+// may try.
+func (m *model) gpuHourOverride() *spec.Range {
+	if m.gpu == m.s.SelfHosted.GPU {
+		return m.s.SelfHosted.GPUHourUSD
+	}
+	return nil
+}
+
+// useGPU sizes the self-hosted options on gpu from now on.
+func (m *model) useGPU(gpu string) {
+	m.gpu = gpu
+}
+
+func (m *model) fleetOf(sh *modelcatalog.OpenModel, f inference.Fleet) *Sizing {
+	s := m.s.SelfHosted
+	fl := &Sizing{
+		Model: sh.ID, GPU: m.gpu, Region: s.Region, GPUs: f.BilledGPUs, Replicas: f.Replicas, TensorParallel: f.TensorParallel,
+		InstanceType: f.InstanceType, Instances: f.Instances, ReplicasPerInstance: f.ReplicasPerInstance,
+		Fixed: s.GPUs > 0, Pricing: s.Pricing, BilledHours: m.billedHours(), Schedule: s.Schedule,
+		MaxModelLen: f.MaxModelLen, WeightsGB: round(f.WeightsGB, 1), KVCacheGB: round(f.KVCacheGB, 1),
+		PeakUtilization: round(f.PeakUtilization, 3), TargetUtilization: s.TargetUtilization,
+		BaselineInstances: f.BaselineInstances, PeakInstances: f.Instances, TargetRequestsPerMinute: f.TargetRequestsPerMinute,
+		Notes: []string{}, Sized: f,
+	}
+	if f.TTFTMs > 0 {
+		v := f.TTFTMs
+		fl.TTFTMs = &v
+	}
+	if r := m.gpuHourOverride(); r != nil {
+		fl.GPUHourUSD = *r
+	} else {
+		for _, in := range m.cat.InstancesFor(m.gpu, s.Region) {
+			if in.Type == f.InstanceType {
+				pr := in.GPUHourUSD[s.Pricing]
+				fl.GPUHourUSD = spec.Range{Low: pr.Low, High: pr.High}
+				if pr.Estimate {
+					fl.Notes = append(fl.Notes, fmt.Sprintf("the %s price of %s is an estimate: %s", s.Pricing, in.Type, pr.Source.Source))
+				}
+			}
+		}
+	}
+	fl.VLLMArgs = inference.VLLMArgs(sh, f)
+	fl.Notes = append(fl.Notes, f.Notes...)
+	return fl
+}
+
+// round rounds a sizing figure for the plan (weights and KV cache to 0.1
+// GB, utilization to 0.1 %); the fleet keeps every digit in Sized.
+func round(v float64, places int) float64 {
+	p := math.Pow(10, float64(places))
+	return math.Round(v*p) / p
+}
+
+// routes says which model serves each workload.
+func (m *model) routes(a *assignment, f *inference.Fleet) []Route {
+	var out []Route
+	for i, w := range m.s.Workloads {
+		r := Route{Workload: w.Name, Complexity: w.Complexity, Share: w.Share, ContextTokens: w.ContextTokens}
+		if w.MaxTTFTMs > 0 {
+			v := w.MaxTTFTMs
+			r.MaxTTFTMs = &v
+		}
+		floor := w.MinQuality
+		if a.fleet[i] {
+			floor = m.fleetFloorQuality(w)
+		}
+		if floor > 0 {
+			r.MinQuality = &floor
+		}
+		if a.fleet[i] {
+			r.ServedBy, r.Model = architecture.SelfHosted, a.sh.ID
+			if f != nil && f.TTFTMs > 0 {
+				v := f.TTFTMs
+				r.TTFTMs = &v
+			}
+			if q, ok := a.sh.Quality[w.Complexity]; ok {
+				v := q.Value
+				r.Quality = &v
+			}
+		} else {
+			c := m.choice(a, i)
+			r.ServedBy, r.Model, r.Provider = architecture.Managed, c.model.ID, c.provider
+			if c.model.TTFTMs != nil {
+				v := c.model.TTFTMs.Value
+				r.TTFTMs = &v
+			}
+			if q, ok := c.quality(w.Complexity); ok {
+				r.Quality = &q
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}

@@ -1,0 +1,322 @@
+package costmodel
+
+// Each option priced: the managed and self-hosted candidates, the fleet chosen among GPUs, and the latency targets.
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// evaluation is an option's cost at one scenario.
+type evaluation struct {
+	items      []Item // USD in Expected
+	qualityGap float64
+	fleet      inference.Fleet
+	sized      bool // fleet is set
+	gpuHourUSD float64
+}
+
+func (e evaluation) total(includeQuality bool) float64 {
+	sum := 0.0
+	for _, it := range e.items {
+		sum += it.USD.Expected
+	}
+	if includeQuality {
+		sum += e.qualityGap
+	}
+	return sum
+}
+
+// option prices one assignment at the expected inputs and every corner of
+// its ranges.
+func (m *model) option(a *assignment) (Option, error) {
+	arch := a.arch()
+	if a.onFleet() {
+		m.useGPU(a.gpu)
+	}
+	mid, corners := scenarios(m.axes(a.onFleet(), m.hasGap(a)))
+	exp, err := m.evaluate(a, mid, true)
+	if err != nil {
+		return Option{}, err
+	}
+	include := m.s.Quality.IncludeInDecision
+	o := Option{Architecture: arch, QualityIncluded: include, assign: a.clone()}
+	o.Items = slices.Clone(exp.items)
+	for i := range o.Items {
+		v := o.Items[i].USD.Expected
+		o.Items[i].USD = Money{Low: v, Expected: v, High: v}
+	}
+	expTotal := exp.total(include)
+	o.Total = Money{Low: expTotal, Expected: expTotal, High: expTotal}
+	o.QualityGap = Money{Low: exp.qualityGap, Expected: exp.qualityGap, High: exp.qualityGap}
+	for _, p := range corners {
+		ev, err := m.evaluate(a, p, false)
+		if err != nil {
+			return Option{}, err
+		}
+		t := ev.total(include)
+		o.Total.Low, o.Total.High = math.Min(o.Total.Low, t), math.Max(o.Total.High, t)
+		o.QualityGap.Low, o.QualityGap.High = math.Min(o.QualityGap.Low, ev.qualityGap), math.Max(o.QualityGap.High, ev.qualityGap)
+		for _, it := range ev.items {
+			for i := range o.Items {
+				if o.Items[i].Name == it.Name {
+					o.Items[i].USD.Low = math.Min(o.Items[i].USD.Low, it.USD.Expected)
+					o.Items[i].USD.High = math.Max(o.Items[i].USD.High, it.USD.Expected)
+				}
+			}
+		}
+	}
+	if include && (o.QualityGap.High > 0) {
+		o.Items = append(o.Items, Item{Name: "quality gap (rework)", USD: o.QualityGap, Note: "developer time lost to weaker models' failed attempts"})
+	}
+	var fleet *inference.Fleet
+	if exp.sized {
+		fleet = &exp.fleet
+	}
+	o.Routes = m.routes(a, fleet)
+	o.Notes = m.choiceNotes(a)
+	if exp.sized {
+		o.Sizing = m.fleetOf(a.sh, exp.fleet)
+		if f := exp.fleet; m.s.SelfHosted.GPUs > 0 && f.GPUs != m.s.SelfHosted.GPUs {
+			o.Notes = append(o.Notes, Note{ID: "sizing.packing", Message: fmt.Sprintf(
+				"the fixed fleet of %d GPUs runs at tensor-parallel size %d on %d × %s: AWS bills every one of its %d GPUs (it sells no instance of exactly %d %s), so all %d are priced and serve as %d replica(s)",
+				m.s.SelfHosted.GPUs, f.TensorParallel, f.Instances, f.InstanceType, f.GPUs, m.s.SelfHosted.GPUs, m.gpu, f.GPUs, f.Replicas)})
+		}
+		m.withRequired(&o, a, exp.fleet)
+	}
+	return o, nil
+}
+
+// choiceNotes gathers the warnings about how the managed models of a were
+// priced, the simple workloads' first.
+func (m *model) choiceNotes(a *assignment) []Note {
+	var out []Note
+	for _, c := range []string{spec.Simple, spec.Complex} {
+		for i, w := range m.s.Workloads {
+			if a.fleet[i] || w.Complexity != c {
+				continue
+			}
+			for _, n := range m.choice(a, i).notes {
+				if !slices.Contains(out, n) {
+					out = append(out, n)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// hasGap says whether a can have a quality gap: a fleet, or a managed
+// workload on a model below its reference.
+func (m *model) hasGap(a *assignment) bool {
+	if a.onFleet() {
+		return true
+	}
+	for i, w := range m.s.Workloads {
+		if q, ok := m.choice(a, i).quality(w.Complexity); ok && q < m.ref[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// searchOption finds option arch: its cheapest assignment the gate
+// allows. It stops early when the gate says every costlier assignment is
+// denied too (a spend threshold), and after MaxGated denials; the option
+// is then its cheapest assignment, denied. Without a fit assignment (every
+// one breaks a per-route rule, which are the sealed per-route policies) it
+// is the cheapest of all, which the policies deny and explain.
+func (m *model) searchOption(s *searcher, arch string, gate Gate) (Option, error) {
+	var first *assignment
+	gated, stopped := 0, false
+	st := s.stream(arch, false)
+	for gated < MaxGated && !stopped {
+		a, cost, ok := st.next()
+		if !ok {
+			break
+		}
+		if first == nil {
+			first = a
+		}
+		if gate == nil {
+			return m.finish(s, a)
+		}
+		o, err := m.finish(s, a)
+		if err != nil {
+			return Option{}, err
+		}
+		v, err := gate(o)
+		gated++
+		s.stats.Gated++
+		if err != nil {
+			return Option{}, &gateError{err}
+		}
+		if len(v.Denied) == 0 {
+			return o, nil
+		}
+		stopped = v.CostlierDenied
+		s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: v.Denied})
+	}
+	if first == nil {
+		a, _, ok := s.stream(arch, true).next()
+		if !ok {
+			errs := slices.Clone(s.errs)
+			sort.Strings(errs)
+			if len(errs) == 0 {
+				return Option{}, fmt.Errorf("no assignment of the workloads can make it")
+			}
+			return Option{}, fmt.Errorf("%s", errs[0])
+		}
+		first = a
+	}
+	o, err := m.finish(s, first)
+	o.denied = gate != nil
+	if err == nil && gated == MaxGated && !stopped {
+		o.Notes = append(o.Notes, Note{ID: "search.gate_limit", Message: fmt.Sprintf(
+			"the policies denied the %d cheapest %s assignments; the cheapest is shown, denied", MaxGated, arch)})
+	}
+	return o, err
+}
+
+// gateError is a gate that failed: it stops the plan.
+type gateError struct{ err error }
+
+func (e *gateError) Error() string { return e.err.Error() }
+func (e *gateError) Unwrap() error { return e.err }
+
+// finish prices assignment a as its option, with the notes on its fleet's
+// choice of model and GPU, and leaves the model sized on its GPU.
+func (m *model) finish(s *searcher, a *assignment) (Option, error) {
+	o, err := m.option(a)
+	if err != nil || o.Sizing == nil {
+		return o, err
+	}
+	var lead []string
+	if m.s.SelfHosted.Model == "auto" {
+		lead = append(lead, fmt.Sprintf("model \"auto\": %s is the cheapest of %d open models meeting the min_quality of the workloads it serves (self_hosted.min_quality %.2f)", a.sh.ID, len(s.models), m.s.SelfHosted.MinQuality))
+	}
+	if len(s.gpus) > 1 {
+		lead = append(lead, m.gpuChoice(s, a, o))
+	}
+	o.Sizing.Notes = append(lead, o.Sizing.Notes...)
+	if len(s.gpus) == 1 && m.s.SelfHosted.GPUs == 0 {
+		if n := m.cheaperGPU(a, o); n != nil {
+			o.Notes = append(o.Notes, *n)
+		}
+	}
+	m.useGPU(a.gpu)
+	return o, nil
+}
+
+// gpuChoice says which GPU the option's fleet runs on and what the
+// cheapest fleet on each other GPU would cost the same split.
+func (m *model) gpuChoice(s *searcher, a *assignment, o Option) string {
+	g := s.group(a.fleet)
+	s.sizeAll(g)
+	own := -1
+	for k, c := range g.cfgs {
+		if c.sh == a.sh && c.gpu == a.gpu {
+			own = k
+		}
+	}
+	if own < 0 {
+		return fmt.Sprintf("gpu choice: %s", a.gpu)
+	}
+	meets := g.cfgs[own].unfit == ""
+	return gpuChoiceNote(a.gpu, o, meets, func(yield func(string, float64, bool) bool) {
+		for _, c := range g.cfgs {
+			if c.ok && c.gpu != a.gpu && !yield(c.gpu, o.Total.Expected-g.cfgs[own].cost+c.cost, c.unfit == "") {
+				return
+			}
+		}
+	}, len(s.gpus))
+}
+
+// gpuChoiceNote says which GPU won and what the runner-ups (the cheapest
+// option on each other GPU) would cost.
+func gpuChoiceNote(gpu string, o Option, meetsTargets bool, others func(func(string, float64, bool) bool), n int) string {
+	cheapest := map[string]float64{}
+	meets := map[string]bool{}
+	others(func(g string, total float64, ok bool) bool {
+		if c, seen := cheapest[g]; !seen || total < c {
+			cheapest[g], meets[g] = total, ok
+		}
+		return true
+	})
+	keys := make([]string, 0, len(cheapest))
+	for g := range cheapest {
+		keys = append(keys, g)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if cheapest[keys[i]] != cheapest[keys[j]] {
+			return cheapest[keys[i]] < cheapest[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	var runners []string
+	for _, g := range keys {
+		r := fmt.Sprintf("%s $%s", g, usd(cheapest[g]))
+		if !meets[g] {
+			r += " (misses a TTFT target)"
+		}
+		runners = append(runners, r)
+	}
+	note := fmt.Sprintf("gpu choice: %s at $%s a month expected is the cheapest of %d GPUs meeting the load and the TTFT targets", gpu, usd(o.Total.Expected), n)
+	if !meetsTargets {
+		note = fmt.Sprintf("gpu choice: none of %d GPUs meets every TTFT target; %s at $%s a month expected is the cheapest", n, gpu, usd(o.Total.Expected))
+	}
+	if len(runners) > 0 {
+		note += "; runner-ups: " + strings.Join(runners, ", ")
+	}
+	return note
+}
+
+// cheaperGPU warns when another GPU the catalog sells in the region would
+// serve the same load within the TTFT targets for less, at the expected
+// inputs; nil when none would. The spec's gpu_hour_usd prices only its own
+// GPU: the others are priced from the catalog for the same pricing model,
+// and a GPU without such a price is not compared.
+func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
+	own := m.gpu
+	defer m.useGPU(own)
+	mid, _ := scenarios(m.axes(true, true))
+	include := m.s.Quality.IncludeInDecision
+	bestGPU, bestUSD := "", chosen.Total.Expected
+	for _, g := range m.cat.GPUIDs() {
+		if g == own || len(m.cat.InstancesFor(g, m.s.SelfHosted.Region)) == 0 {
+			continue
+		}
+		try := a.clone()
+		try.gpu = g
+		ev, err := m.evaluate(try, mid, false)
+		if err != nil || !ev.sized || m.unfitSized(try, ev) != "" {
+			continue
+		}
+		if t := ev.total(include); t < bestUSD-0.5 {
+			bestGPU, bestUSD = g, t
+		}
+	}
+	if bestGPU == "" {
+		return nil
+	}
+	return &Note{ID: "sizing.gpu", Message: fmt.Sprintf(
+		"%s on %s would cost $%s a month expected instead of $%s on %s, $%s less, for the same load within the workloads' TTFT targets (%s pricing from the catalog; throughput from the catalog or the performance model); self_hosted.gpu = \"auto\" would choose it",
+		a.sh.ID, bestGPU, usd(bestUSD), usd(chosen.Total.Expected), own, usd(chosen.Total.Expected-bestUSD), m.s.SelfHosted.Pricing)}
+}
+
+func (m *model) openModel(id string) *modelcatalog.OpenModel {
+	for i := range m.s.Models {
+		if m.s.Models[i].ID == id {
+			return &m.s.Models[i]
+		}
+	}
+	om, _ := m.cat.OpenModel(id)
+	return om
+}

@@ -1,0 +1,324 @@
+package costmodel
+
+import (
+	"fmt"
+
+	"github.com/costgate/costgate/architecture"
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// PriceChangeHorizonDays is how far ahead of the plan's date a scheduled
+// price change (a new price, a promotion's or a discount's end) is warned
+// of: a plan approved today should not be surprised next quarter.
+const PriceChangeHorizonDays = 90
+
+// dateLayout is the plan's date format.
+const dateLayout = "2006-01-02"
+
+// priceNotes warns of scheduled price changes and legacy models among the
+// managed models the plan routes to: the managed option's, or, without
+// one, the first option's that has managed routes.
+func (m *model) priceNotes(res *Result) ([]Note, error) {
+	m.priceRef = nil
+	for _, arch := range []string{architecture.Managed, architecture.Hybrid, architecture.SelfHosted} {
+		if o := res.Option(arch); o != nil && m.priceRef == nil {
+			m.priceRef = o.assign.pick
+		}
+	}
+	if m.priceRef == nil {
+		return nil, nil
+	}
+	var notes []Note
+	for _, id := range m.managedModelIDs() {
+		n, err := m.scheduledChanges(id)
+		if err != nil {
+			return nil, err
+		}
+		notes = append(notes, n...)
+		notes = append(notes, m.legacyNote(id)...)
+	}
+	return notes, nil
+}
+
+// ref is workload i's managed choice for the price notes, or nil.
+func (m *model) refChoice(i int) *managedChoice {
+	if k := m.priceRef[i]; k >= 0 {
+		return &m.choices[i][k]
+	}
+	return nil
+}
+
+// ratesFor resolves the rates of one workload on a managed model on date.
+// The peak share places the team's working hours in the plan date's month
+// whatever the date priced, so that comparing two dates compares prices
+// only.
+func (m *model) ratesFor(mm *modelcatalog.ManagedModel, provider string, w spec.Workload, date string) (modelcatalog.Rates, error) {
+	t := m.s.Team
+	profile := m.s.Managed.BedrockProfile
+	if profile == "" {
+		profile = modelcatalog.BedrockGlobal
+	}
+	u := modelcatalog.Usage{
+		Date: date, ContextTokens: w.ContextTokens, Provider: provider, BedrockProfile: profile,
+		CacheTTL: t.CacheTTL, CacheReadShare: t.CachedInputShare.High, CacheWriteShare: t.CacheWriteShare.High,
+	}
+	if price, ok := mm.PriceOn(date); ok && price.Peak != nil {
+		tz := t.Timezone
+		if tz == "" {
+			tz = spec.DefaultTimezone
+		}
+		share, err := modelcatalog.WorkingHoursPeakShare(price.Peak.WindowsUTC, tz, m.date)
+		if err != nil {
+			return modelcatalog.Rates{}, err
+		}
+		u.PeakShare = share
+	}
+	return m.cat.Rates(mm, u)
+}
+
+// tokenNote names the prices a token line used: model, provider, the
+// price's effective date and adjustments, and the rates.
+func tokenNote(c managedChoice) string {
+	return fmt.Sprintf("%s via %s, %s: %s", c.model.ID, c.provider, c.rates.Basis(), c.rates.Describe())
+}
+
+// managedModelIDs lists the managed models the managed option uses, in
+// the order the workloads first name them.
+func (m *model) managedModelIDs() []string {
+	var ids []string
+	for i := range m.s.Workloads {
+		if c := m.refChoice(i); c != nil && !slices.Contains(ids, c.model.ID) {
+			ids = append(ids, c.model.ID)
+		}
+	}
+	return ids
+}
+
+// expectedTokenUSD is what the managed option's workloads on model id cost
+// a month at the expected inputs (every range at its midpoint), priced by
+// rates(i) for workload i.
+func (m *model) expectedTokenUSD(id string, rates func(i int) modelcatalog.Rates) (usd float64, workloads []string) {
+	t := m.s.Team
+	monthly := t.Developers.Mid() * t.TokensPerDeveloper.Mid()
+	for i, w := range m.s.Workloads {
+		if c := m.refChoice(i); c == nil || c.model.ID != id {
+			continue
+		}
+		workloads = append(workloads, w.Name)
+		usd += monthly * w.Share * rates(i).PerM(t.InputShare.Mid(), t.CachedInputShare.Mid(), t.CacheWriteShare.Mid()) / 1e6
+	}
+	return usd, workloads
+}
+
+// scheduledChanges warns of each change to model id's rates due within
+// PriceChangeHorizonDays after the plan's date — a new price, the end of a
+// promotion, a discount starting or ending — with its monthly effect on the
+// managed option at the expected inputs.
+func (m *model) scheduledChanges(id string) ([]Note, error) {
+	today, err := time.Parse(dateLayout, m.date)
+	if err != nil {
+		return nil, fmt.Errorf("price managed: plan date %q: %w", m.date, err)
+	}
+	horizon := today.AddDate(0, 0, PriceChangeHorizonDays).Format(dateLayout)
+	mm := m.refChoice(m.workloadOn(id)).model
+	var dates []string
+	add := func(d string) {
+		if d > m.date && d <= horizon && !slices.Contains(dates, d) {
+			dates = append(dates, d)
+		}
+	}
+	for _, p := range mm.Prices {
+		add(p.EffectiveFrom)
+		if p.EffectiveUntil != "" {
+			add(nextDay(p.EffectiveUntil))
+		}
+	}
+	for _, d := range m.cat.Discounts {
+		if d.EffectiveFrom != "" {
+			add(d.EffectiveFrom)
+		}
+		if d.EffectiveUntil != "" {
+			add(nextDay(d.EffectiveUntil))
+		}
+	}
+	sort.Strings(dates)
+
+	var notes []Note
+	for _, d := range dates {
+		before, err := m.ratesOn(id, prevDay(d))
+		if err != nil {
+			return nil, err
+		}
+		days := int(mustDate(d).Sub(today).Hours() / 24)
+		after, err := m.ratesOn(id, d)
+		if err != nil {
+			notes = append(notes, Note{ID: "price.scheduled_change", Message: fmt.Sprintf(
+				"%s has no price in the catalog from %s, in %s: its current price ends on %s; update the catalog or a price book before then",
+				id, d, inDays(days), prevDay(d))})
+			continue
+		}
+		was, workloads := m.expectedTokenUSD(id, func(i int) modelcatalog.Rates { return before[i] })
+		will, _ := m.expectedTokenUSD(id, func(i int) modelcatalog.Rates { return after[i] })
+		delta := will - was
+		if math.Abs(delta) < 0.005 {
+			continue // a discount on another provider, say
+		}
+		first := m.workloadOn(id)
+		notes = append(notes, Note{ID: "price.scheduled_change", Message: fmt.Sprintf(
+			"%s's rates change on %s, in %s (%s): %s, was %s; at the expected usage the managed option's tokens on it (%s) %s by $%s a month, from $%s to $%s",
+			id, d, inDays(days), after[first].Basis(), after[first].Describe(), before[first].Describe(), strings.Join(workloads, ", "),
+			riseOrFall(delta), usd(math.Abs(delta)), usd(was), usd(will))})
+	}
+	return notes, nil
+}
+
+// ratesOn resolves the rates of every workload served by model id on
+// date; the other workloads' entries are left zero.
+func (m *model) ratesOn(id, date string) ([]modelcatalog.Rates, error) {
+	out := make([]modelcatalog.Rates, len(m.s.Workloads))
+	for i, w := range m.s.Workloads {
+		c := m.refChoice(i)
+		if c == nil || c.model.ID != id {
+			continue
+		}
+		r, err := m.ratesFor(c.model, c.provider, w, date)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+// legacyNote warns when model id is legacy (or retired) and names its
+// successor and what switching the managed option's workloads to it would
+// save a month at the expected inputs, on price alone. A model whose
+// successor has no price on the plan's date was not yet superseded then,
+// so it draws no warning.
+func (m *model) legacyNote(id string) []Note {
+	mm := m.refChoice(m.workloadOn(id)).model
+	if mm.Status != "legacy" && mm.Status != "retired" {
+		return nil
+	}
+	if mm.Successor == "" {
+		return []Note{{ID: "model.legacy", Message: fmt.Sprintf("%s is %s and the catalog names no successor", id, mm.Status)}}
+	}
+	succ, ok := m.cat.ManagedModel(mm.Successor)
+	if !ok {
+		return nil
+	}
+	if _, ok := succ.PriceOn(m.date); !ok {
+		return nil
+	}
+	provider := succ.Vendor
+	if p := m.s.Managed.Provider; p != "" && slices.Contains(succ.Providers, p) {
+		provider = p
+	}
+	now, workloads := m.expectedTokenUSD(id, func(i int) modelcatalog.Rates { return m.refChoice(i).rates })
+	var err error
+	then, _ := m.expectedTokenUSD(id, func(i int) modelcatalog.Rates {
+		r, e := m.ratesFor(succ, provider, m.s.Workloads[i], m.date)
+		if e != nil {
+			err = e
+		}
+		return r
+	})
+	if err != nil {
+		return []Note{{ID: "model.legacy", Message: fmt.Sprintf("%s is %s; its successor is %s, which cannot be priced: %v", id, mm.Status, succ.ID, err)}}
+	}
+	save := now - then
+	effect := fmt.Sprintf("would save $%s a month", usd(save))
+	if save < 0 {
+		effect = fmt.Sprintf("would cost $%s a month more", usd(-save))
+	}
+	return []Note{{ID: "model.legacy", Message: fmt.Sprintf(
+		"%s is %s; its successor is %s. Moving %s to it %s at the expected usage ($%s instead of $%s), on price alone",
+		id, mm.Status, succ.ID, strings.Join(workloads, ", "), effect, usd(then), usd(now))}}
+}
+
+// workloadOn returns the index of the first workload the price notes'
+// routes serve on model id.
+func (m *model) workloadOn(id string) int {
+	for i := range m.s.Workloads {
+		if c := m.refChoice(i); c != nil && c.model.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func inDays(n int) string {
+	if n == 1 {
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", n)
+}
+
+func riseOrFall(delta float64) string {
+	if delta > 0 {
+		return "rise"
+	}
+	return "fall"
+}
+
+// WholeUSD formats any float64 as whole dollars with thousands
+// separators, 12345.6 → "12,346": exactly in digits (strconv, not an int64
+// that overflows above 9.2e18), "unknown" for NaN, "∞" for infinities, and
+// no "-0". It is the one money formatter of the plan and the reports.
+func WholeUSD(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "unknown"
+	case math.IsInf(v, 1):
+		return "∞"
+	case math.IsInf(v, -1):
+		return "-∞"
+	}
+	s := strconv.FormatFloat(math.Round(v), 'f', -1, 64)
+	sign := ""
+	if rest, neg := strings.CutPrefix(s, "-"); neg {
+		s = rest
+		if s != "0" {
+			sign = "-"
+		}
+	}
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return sign + s
+}
+
+// usd formats dollars with cents and thousands separators: 1234.5 → "1,234.50".
+func usd(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1e15 {
+		// Beyond 2^53 cents an int64 of them is no longer exact, and
+		// above 9.2e16 dollars it overflows: whole dollars say enough.
+		return WholeUSD(v)
+	}
+	cents := int64(math.Round(v * 100))
+	sign := ""
+	if cents < 0 {
+		sign, cents = "-", -cents
+	}
+	whole := fmt.Sprint(cents / 100)
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	return fmt.Sprintf("%s%s.%02d", sign, whole, cents%100)
+}
+
+func mustDate(s string) time.Time {
+	t, _ := time.Parse(dateLayout, s)
+	return t
+}
+
+func nextDay(s string) string { return mustDate(s).AddDate(0, 0, 1).Format(dateLayout) }
+func prevDay(s string) string { return mustDate(s).AddDate(0, 0, -1).Format(dateLayout) }

@@ -1,0 +1,512 @@
+package costmodel
+
+// The search over assignments: which workloads the fleet serves, which
+// managed model serves each other one, and the fleet's model and GPU. It
+// yields an option's assignments in order of expected cost, exactly, so
+// that the policies run on the cheapest first and on few.
+//
+// An assignment's expected total splits into parts (evaluate computes it
+// whole; the parts only order the search):
+//
+//	total = fleet(F, model, gpu) + Σ_{i ∉ F} managed(i, choice_i) + secret × providers
+//
+// where F is the set of workloads on the fleet, fleet(...) is every cost
+// that depends on F alone (GPUs, operations, the option's fixed line items,
+// the fleet's secrets, the quality gap of the workloads on it), managed(i,
+// c) is workload i's tokens on choice c (and its quality gap when the spec
+// includes it) and the last term is the API-key secret of each provider
+// the managed routes call. The search is a best-first branch and bound:
+//
+//   - a split F enters the queue at a lower bound: the cheapest fleet any
+//     split could have (operations, fixed line items, one GPU-month at the
+//     cheapest price, the least quality gap of a model on F) plus each
+//     other workload's cheapest choice;
+//   - when it comes out, each of its fleets (a model on a GPU) goes back in
+//     at a bound of its own, and a fleet is sized only when that bound
+//     comes out (once: sizing is memoised across streams, splits.go);
+//   - a sized fleet enumerates the managed workloads' choice vectors in the
+//     order of the first two terms, each vector generated once (the
+//     successor scheme of k-best enumeration: a vector may raise only
+//     workloads at or after the one it last raised); the third term is
+//     added when a vector comes out, and it goes back in at its exact cost;
+//   - an exact assignment that comes out is the cheapest left, because
+//     every key in the queue is a lower bound of the assignments behind it.
+//
+// Fleets whose bound is above the answer are never sized: that is the
+// pruning. Up to MaxExactWorkloads free workloads every F is considered;
+// above, only the prefixes of the free workloads ordered by their managed
+// cost (the costliest on managed APIs go to the fleet first), and the
+// option reports the gap to a lower bound of the true optimum.
+
+import (
+	"container/heap"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// MaxExactWorkloads is how many free (route "auto") workloads the hybrid
+// search considers every split of.
+const MaxExactWorkloads = 12
+
+// MaxGated bounds the assignments an option's search sends to the policies
+// before it gives up and shows its cheapest, denied.
+const MaxGated = 64
+
+// Gate runs the plan policies on one priced option. An error stops the
+// search.
+type Gate func(Option) (Verdict, error)
+
+// Verdict is the gate's answer on one option.
+type Verdict struct {
+	// Denied lists the ids of the policies that deny it; none: allowed.
+	Denied []string
+	// CostlierDenied says every costlier assignment of the same option is
+	// denied too (the denials are thresholds on the expected cost), so
+	// the search may stop.
+	CostlierDenied bool
+}
+
+// Search is what the search did and why it chose what it chose.
+type Search struct {
+	// AutoWorkloads counts the workloads whose route is "auto".
+	AutoWorkloads int `json:"auto_workloads"`
+	// Assignments counts the ways to serve the workloads the options
+	// cover (each workload on the fleet or one of its candidates).
+	Assignments float64 `json:"assignments"`
+	// Exact is false when the hybrid search used the heuristic (more
+	// than MaxExactWorkloads auto workloads); GapBoundUSD then bounds how
+	// much cheaper the true optimum could be.
+	Exact       bool     `json:"exact"`
+	GapBoundUSD *float64 `json:"gap_bound_usd"`
+	// Evaluated counts assignments priced exactly, Sized the fleets (a
+	// split of the workloads, a model, a GPU) sized, Pruned those the
+	// bounds spared, Gated the assignments sent to the policies.
+	Evaluated int `json:"evaluated"`
+	Sized     int `json:"sized"`
+	Pruned    int `json:"pruned"`
+	Gated     int `json:"gated"`
+	// TimeMS is the search's wall time; null unless asked for, so that a
+	// plan stays byte-identical from run to run.
+	TimeMS *float64 `json:"time_ms"`
+	// RunnerUps are the next cheapest assignments after the cheapest
+	// allowed one, ungated.
+	RunnerUps []Candidate `json:"runner_ups"`
+	// Rejected are the cheaper assignments the policies denied.
+	Rejected []Candidate `json:"rejected"`
+	// Alternatives say, for each workload and each backend that does not
+	// serve it under the cheapest allowed option, why: the rule it
+	// breaks, or what moving that workload there would cost more.
+	Alternatives []Alternative `json:"alternatives"`
+}
+
+// Candidate is one assignment the search looked at.
+type Candidate struct {
+	Option string       `json:"option"`
+	Routes []RouteShort `json:"routes"`
+	// MonthlyUSD is its expected cost; MoreUSD what it costs over the
+	// cheapest allowed assignment.
+	MonthlyUSD float64  `json:"monthly_usd"`
+	MoreUSD    float64  `json:"more_usd"`
+	DeniedBy   []string `json:"denied_by,omitempty"`
+}
+
+// RouteShort is what serves one workload.
+type RouteShort struct {
+	Workload string `json:"workload"`
+	ServedBy string `json:"served_by"`
+	Model    string `json:"model"`
+}
+
+// Alternative is a backend that does not serve a workload, and why.
+type Alternative struct {
+	Workload string `json:"workload"`
+	ServedBy string `json:"served_by"`
+	Model    string `json:"model"`
+	// Reason is the rule it breaks; empty when only cost decided.
+	Reason string `json:"reason,omitempty"`
+	// MoreUSD is what moving the workload there costs a month more (less
+	// when negative: a move the policies or the search's ties ruled out),
+	// every other route kept and the fleet re-sized; null with a Reason.
+	MoreUSD *float64 `json:"more_usd"`
+}
+
+// searcher holds what every stream of one spec shares: the managed costs
+// per choice, the fleets sized per split, the counters.
+type searcher struct {
+	m       *model
+	mid     params
+	include bool
+	// mcost[i][k] is workload i's managed part on choice k at mid.
+	mcost [][]float64
+	// models are the fleet's candidate models, gpus its candidate GPUs.
+	models []*modelcatalog.OpenModel
+	gpus   []string
+	groups map[string]*group
+	// maxExact is MaxExactWorkloads (a test raises it to check the
+	// heuristic against the exact search).
+	maxExact int
+	// floor[arch+"\x00"+gpu] is a lower bound of any fleet part under
+	// arch on gpu (fleetFloor).
+	floor map[string]float64
+	stats *Search
+	errs  []string
+}
+
+func (m *model) newSearcher() *searcher {
+	mid, _ := scenarios(m.axes(true, true))
+	s := &searcher{m: m, mid: mid, include: m.s.Quality.IncludeInDecision, groups: map[string]*group{}, maxExact: MaxExactWorkloads, floor: map[string]float64{}, stats: &Search{Exact: true, Rejected: []Candidate{}}}
+	if m.sized == nil {
+		m.sized = map[sizeKey]sizedFleet{}
+	}
+	monthly := mid.developers * mid.tokens
+	s.mcost = make([][]float64, len(m.s.Workloads))
+	for i, w := range m.s.Workloads {
+		s.mcost[i] = make([]float64, len(m.choices[i]))
+		for k := range m.choices[i] {
+			c := &m.choices[i][k]
+			v := monthly * w.Share * c.rates.PerM(mid.inputShare, mid.cachedShare, mid.cacheWriteShare) / 1e6
+			if s.include {
+				q, ok := c.quality(w.Complexity)
+				v += m.workloadGap(i, q, ok, monthly, mid)
+			}
+			s.mcost[i][k] = v
+		}
+		if w.Route == spec.RouteAuto {
+			s.stats.AutoWorkloads++
+		}
+	}
+	s.models, s.gpus = m.fleetModels(), m.fleetGPUs()
+	return s
+}
+
+// stream yields one option's assignments in order of expected cost.
+type stream struct {
+	s       *searcher
+	arch    string
+	relaxed bool
+	// order[i] lists workload i's allowed managed choices, cheapest first.
+	order [][]int
+	// fixed[i] is 1 when workload i must be on the fleet, -1 when it must
+	// be managed, 0 when the search decides.
+	fixed []int
+	queue nodeQueue
+	seq   int
+}
+
+// node is a queue entry, at a lower bound unless exact: a split whose
+// fleets are not listed yet (fleet set, g nil), a fleet not yet sized (g
+// set, idx nil), a vector of choices on a sized fleet (idx set), or an
+// assignment at its exact cost.
+type node struct {
+	cents int64
+	exact bool
+	seq   int
+	// split
+	fleet []bool
+	// fleet of a split, and vector of choices
+	g    *group
+	cfg  int
+	idx  []int
+	last int
+	// exact assignment
+	a        *assignment
+	cost     float64
+	backends int
+	names    string
+}
+
+// stream starts the search of option arch. relaxed lifts the per-route
+// rules (unfit choices and fleets), for an option no fit assignment can
+// make.
+func (s *searcher) stream(arch string, relaxed bool) *stream {
+	st := s.newStream(arch, relaxed)
+	for _, fleet := range s.splits(arch, st.fixed) {
+		st.pushSplit(fleet)
+	}
+	return st
+}
+
+// newStream prepares a stream of option arch with nothing queued: each
+// workload's fixed side and its allowed choices, cheapest first.
+func (s *searcher) newStream(arch string, relaxed bool) *stream {
+	m := s.m
+	n := len(m.s.Workloads)
+	st := &stream{s: s, arch: arch, relaxed: relaxed, order: make([][]int, n)}
+	fixed := make([]int, n) // 1: must be on the fleet, -1: must be managed, 0: free
+	for i, w := range m.s.Workloads {
+		switch {
+		case arch == architecture.Managed || !mayBeOnFleet(w):
+			fixed[i] = -1
+		case arch == architecture.SelfHosted || !mayBeManaged(w):
+			fixed[i] = 1
+		}
+		for k := range m.choices[i] {
+			if relaxed || m.choices[i][k].unfit == "" {
+				st.order[i] = append(st.order[i], k)
+			}
+		}
+		sort.SliceStable(st.order[i], func(a, b int) bool { return s.mcost[i][st.order[i][a]] < s.mcost[i][st.order[i][b]] })
+	}
+	st.fixed = fixed
+	return st
+}
+
+// splits lists the fleet sets of option arch given each workload's fixed
+// side: every split of the free workloads up to MaxExactWorkloads, the
+// heuristic's prefixes above.
+func (s *searcher) splits(arch string, fixed []int) [][]bool {
+	var free []int
+	base := make([]bool, len(fixed))
+	for i, f := range fixed {
+		switch f {
+		case 1:
+			base[i] = true
+		case 0:
+			free = append(free, i)
+		}
+	}
+	var out [][]bool
+	add := func(fleet []bool) {
+		on := slices.Contains(fleet, true)
+		off := slices.Contains(fleet, false)
+		if (arch == architecture.Hybrid && on && off) || (arch == architecture.Managed && !on) || (arch == architecture.SelfHosted && !off) {
+			out = append(out, fleet)
+		}
+	}
+	if len(free) <= s.maxExact {
+		for mask := 0; mask < 1<<len(free); mask++ {
+			fleet := slices.Clone(base)
+			for j, i := range free {
+				fleet[i] = mask&(1<<j) != 0
+			}
+			add(fleet)
+		}
+		return out
+	}
+	s.stats.Exact = false
+	// The costliest workloads on managed APIs first.
+	sort.SliceStable(free, func(a, b int) bool { return s.cheapest(free[a]) > s.cheapest(free[b]) })
+	fleet := slices.Clone(base)
+	add(slices.Clone(fleet))
+	for _, i := range free {
+		fleet[i] = true
+		add(slices.Clone(fleet))
+	}
+	return out
+}
+
+// cheapest is workload i's cheapest managed part.
+func (s *searcher) cheapest(i int) float64 {
+	return slices.Min(s.mcost[i])
+}
+
+// managedBound is the managed part of a split at each workload's cheapest
+// allowed choice; ok is false when some workload off the fleet has none.
+func (st *stream) managedBound(fleet []bool) (float64, bool) {
+	sum := 0.0
+	for i, on := range fleet {
+		if on {
+			continue
+		}
+		if len(st.order[i]) == 0 {
+			return 0, false
+		}
+		sum += st.s.mcost[i][st.order[i][0]]
+	}
+	return sum, true
+}
+
+// pushSplit queues a split at the least bound of its fleets plus its
+// managed workloads' cheapest choices; a split no fleet or no choice can
+// serve is left out.
+func (st *stream) pushSplit(fleet []bool) {
+	b, ok := st.managedBound(fleet)
+	if !ok {
+		return
+	}
+	if slices.Contains(fleet, true) {
+		g := st.s.group(fleet)
+		if len(g.cfgs) == 0 {
+			return
+		}
+		least := math.Inf(1)
+		for _, c := range g.cfgs {
+			least = math.Min(least, c.bound)
+		}
+		b += least
+	}
+	st.push(&node{cents: floorCents(b), fleet: fleet})
+}
+
+func (st *stream) push(n *node) {
+	st.seq++
+	n.seq = st.seq
+	heap.Push(&st.queue, n)
+}
+
+// next returns the next cheapest assignment and its expected cost; ok is
+// false when none is left.
+func (st *stream) next() (a *assignment, cost float64, ok bool) {
+	for st.queue.Len() > 0 {
+		n := heap.Pop(&st.queue).(*node)
+		switch {
+		case n.exact:
+			return n.a, n.cost, true
+		case n.g == nil:
+			st.expandSplit(n.fleet)
+		case n.idx == nil:
+			st.expandFleet(n.g, n.cfg)
+		default:
+			st.expandVector(n)
+		}
+	}
+	return nil, 0, false
+}
+
+// expandSplit queues a split's fleets at their bounds.
+func (st *stream) expandSplit(fleet []bool) {
+	g := st.s.group(fleet)
+	b, _ := st.managedBound(fleet)
+	for k, c := range g.cfgs {
+		if c.sized {
+			st.expandFleet(g, k)
+			continue
+		}
+		st.push(&node{cents: floorCents(c.bound + b), g: g, cfg: k})
+	}
+}
+
+// expandFleet sizes one fleet of a split and, when the stream may use it,
+// queues its cheapest vector of choices.
+func (st *stream) expandFleet(g *group, k int) {
+	c := st.s.size(g, k)
+	if !c.ok || (c.unfit != "" && !st.relaxed) {
+		return
+	}
+	st.pushVector(g, k, make([]int, len(g.fleet)), 0)
+}
+
+// pushVector queues one vector of choices on a sized fleet at its lower
+// bound.
+func (st *stream) pushVector(g *group, cfg int, idx []int, last int) {
+	b := g.cfgs[cfg].cost
+	for i, on := range g.fleet {
+		if !on {
+			b += st.s.mcost[i][st.order[i][idx[i]]]
+		}
+	}
+	st.push(&node{cents: floorCents(b), g: g, cfg: cfg, idx: idx, last: last})
+}
+
+// expandVector prices a vector exactly, queues it at that cost, and
+// queues its successors: each raises one workload's choice, at or after
+// the one the vector last raised, so that every vector is queued once.
+func (st *stream) expandVector(n *node) {
+	m, g := st.s.m, n.g
+	a := &assignment{fleet: g.fleet, pick: make([]int, len(g.fleet)), sh: g.cfgs[n.cfg].sh, gpu: g.cfgs[n.cfg].gpu}
+	for i, on := range g.fleet {
+		if on {
+			a.pick[i] = -1
+		} else {
+			a.pick[i] = st.order[i][n.idx[i]]
+		}
+	}
+	st.s.stats.Evaluated++
+	if ev, err := m.evaluate(a, st.s.mid, false); err == nil {
+		cost := ev.total(st.s.include)
+		st.push(&node{cents: int64(math.Round(cost * 100)), exact: true, a: a.clone(), cost: cost, backends: m.backends(a), names: m.names(a)})
+	}
+	for i, on := range g.fleet {
+		if on || i < n.last || n.idx[i]+1 >= len(st.order[i]) {
+			continue
+		}
+		idx := slices.Clone(n.idx)
+		idx[i]++
+		st.pushVector(g, n.cfg, idx, i)
+	}
+}
+
+// backends counts the distinct backends of a: the fleet and each managed
+// model.
+func (m *model) backends(a *assignment) int {
+	var seen []string
+	for i := range m.s.Workloads {
+		b := architecture.SelfHosted
+		if !a.fleet[i] {
+			b = m.choice(a, i).model.ID
+		}
+		if !slices.Contains(seen, b) {
+			seen = append(seen, b)
+		}
+	}
+	return len(seen)
+}
+
+// names lists a's backends in workload order, for ties.
+func (m *model) names(a *assignment) string {
+	parts := make([]string, len(m.s.Workloads))
+	for i := range m.s.Workloads {
+		parts[i] = architecture.SelfHosted
+		if !a.fleet[i] {
+			parts[i] = m.choice(a, i).model.ID
+		}
+	}
+	return strings.Join(parts, "\x00")
+}
+
+// short lists what serves each workload under a.
+func (m *model) short(a *assignment) []RouteShort {
+	out := make([]RouteShort, len(m.s.Workloads))
+	for i, w := range m.s.Workloads {
+		out[i] = RouteShort{Workload: w.Name, ServedBy: architecture.SelfHosted}
+		if a.fleet[i] {
+			out[i].Model = a.sh.ID
+		} else {
+			out[i].ServedBy, out[i].Model = architecture.Managed, m.choice(a, i).model.ID
+		}
+	}
+	return out
+}
+
+// floorCents is a lower bound in whole cents, a hair below so that float
+// noise never lifts a bound above the exact cost it bounds.
+func floorCents(v float64) int64 { return int64(math.Floor(v*100 - 1e-6)) }
+
+// nodeQueue orders nodes by cents; at equal cents a bound before an exact
+// cost (something behind it may tie), then fewer backends, then names,
+// then arrival.
+type nodeQueue []*node
+
+func (q nodeQueue) Len() int { return len(q) }
+func (q nodeQueue) Less(i, j int) bool {
+	a, b := q[i], q[j]
+	if a.cents != b.cents {
+		return a.cents < b.cents
+	}
+	if a.exact != b.exact {
+		return !a.exact
+	}
+	if a.exact {
+		if a.backends != b.backends {
+			return a.backends < b.backends
+		}
+		if a.names != b.names {
+			return a.names < b.names
+		}
+	}
+	return a.seq < b.seq
+}
+func (q nodeQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *nodeQueue) Push(x any)   { *q = append(*q, x.(*node)) }
+func (q *nodeQueue) Pop() any {
+	old := *q
+	n := old[len(old)-1]
+	*q = old[:len(old)-1]
+	return n
+}

@@ -1,0 +1,109 @@
+package costmodel
+
+import (
+	"container/heap"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+// manyWorkloads is a spec of n auto workloads of alternating complexity
+// and contexts, three managed candidates and a fixed fleet model.
+func manyWorkloads(n int) string {
+	var b strings.Builder
+	b.WriteString(`team "many" {
+  developers           = 300
+  tokens_per_developer = 6e6
+  cost_center          = "x"
+}
+managed {
+  candidates = ["claude-sonnet-5.5", "claude-haiku-5.5", "gpt-6.2-sol"]
+}
+self_hosted {
+  model = "qwen3-coder-30b-a3b"
+}
+quality {
+  include_in_decision = false
+}
+`)
+	share := 1.0 / float64(n)
+	for i := range n {
+		complexity, ctx := "simple", 4096*(1+i%3)
+		if i%2 == 1 {
+			complexity, ctx = "complex", 16384*(1+i%2)
+		}
+		s := share
+		if i == n-1 {
+			s = 1 - share*float64(n-1)
+		}
+		fmt.Fprintf(&b, "workload \"w%02d\" {\n  share = %.10f\n  complexity = %q\n  context_tokens = %d\n}\n", i, s, complexity, ctx)
+	}
+	return b.String()
+}
+
+// TestHeuristicReportsItsGap: above MaxExactWorkloads auto workloads the
+// hybrid search is a heuristic; its option is never cheaper than the exact
+// one, and the gap to the exact optimum is within the bound it reports.
+func TestHeuristicReportsItsGap(t *testing.T) {
+	s := parse(t, "many.hcl", manyWorkloads(MaxExactWorkloads+2))
+	m, err := newModel(s, modelcatalog.Default(), date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heurOpts, _, sr0, err := m.options(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	heur := m.explain(sr0, heurOpts)
+	if heur.Exact || heur.GapBoundUSD == nil {
+		t.Fatalf("search of %d auto workloads: exact %t, gap bound %v; want the heuristic and a bound", MaxExactWorkloads+2, heur.Exact, heur.GapBoundUSD)
+	}
+	hybrid := optionOf(heurOpts, architecture.Hybrid).Total.Expected
+
+	exact, err := newModel(s, modelcatalog.Default(), date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr := exact.newSearcher()
+	sr.maxExact = MaxExactWorkloads + 2
+	o, err := exact.searchOption(sr, architecture.Hybrid, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	best := o.Total.Expected
+	if hybrid < best-0.005 {
+		t.Errorf("heuristic hybrid $%.2f is cheaper than the exact optimum $%.2f", hybrid, best)
+	}
+	t.Logf("heuristic $%.2f, exact $%.2f, reported bound $%.2f", hybrid, best, *heur.GapBoundUSD)
+	if gap := hybrid - best; gap > *heur.GapBoundUSD+0.005 {
+		t.Errorf("heuristic is $%.2f above the optimum, beyond its bound $%.2f", gap, *heur.GapBoundUSD)
+	}
+}
+
+// TestQueueOrder: cheaper first; at equal cents a bound before an exact
+// assignment, then fewer backends, then names, then arrival.
+func TestQueueOrder(t *testing.T) {
+	nodes := []*node{
+		{cents: 100, exact: true, backends: 2, names: "a", seq: 1},
+		{cents: 100, exact: true, backends: 1, names: "b", seq: 2},
+		{cents: 100, exact: false, seq: 3},
+		{cents: 99, exact: true, backends: 3, names: "z", seq: 4},
+		{cents: 100, exact: true, backends: 1, names: "a", seq: 5},
+		{cents: 100, exact: true, backends: 1, names: "a", seq: 6},
+	}
+	var q nodeQueue
+	for _, n := range nodes {
+		heap.Push(&q, n)
+	}
+	var got []int
+	for q.Len() > 0 {
+		got = append(got, heap.Pop(&q).(*node).seq)
+	}
+	want := []int{4, 3, 5, 6, 2, 1}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("order %v, want %v", got, want)
+	}
+}

@@ -1,0 +1,282 @@
+package costmodel
+
+// The fleets of a split (which workloads the fleet serves): each model on
+// each GPU, its lower bound before sizing, its sized cost, and the rules it
+// breaks.
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+// group is one split: the workloads on the fleet and its possible fleets
+// (every model on every GPU), each sized when the search first needs it.
+type group struct {
+	fleet []bool
+	cfgs  []fleetCfg
+}
+
+// fleetCfg is one fleet for a split: its model and GPU, a lower bound of
+// the fleet part of the cost before sizing, and once sized (sized) the
+// fleet part itself, whether it could be sized (ok) and why it breaks a
+// rule ("" when it does not).
+type fleetCfg struct {
+	sh    *modelcatalog.OpenModel
+	gpu   string
+	bound float64
+	sized bool
+	ok    bool
+	cost  float64
+	unfit string
+}
+
+// fleetModels lists the open models the fleet may run: the spec's, or
+// with "auto" every model whose quality is known at the complexities of
+// the workloads that may be on the fleet (the floors, self_hosted's and
+// the workloads', are checked per split: unfitFleet).
+func (m *model) fleetModels() []*modelcatalog.OpenModel {
+	if id := m.s.SelfHosted.Model; id != "auto" {
+		if om := m.openModel(id); om != nil {
+			return []*modelcatalog.OpenModel{om}
+		}
+		return nil
+	}
+	all := make([]*modelcatalog.OpenModel, 0, len(m.cat.OpenModels)+len(m.s.Models))
+	for i := range m.cat.OpenModels {
+		all = append(all, &m.cat.OpenModels[i])
+	}
+	for i := range m.s.Models {
+		all = append(all, &m.s.Models[i])
+	}
+	var out []*modelcatalog.OpenModel
+	for _, om := range all {
+		ok := true
+		for _, w := range m.s.Workloads {
+			if !mayBeOnFleet(w) {
+				continue
+			}
+			if _, has := om.Quality[w.Complexity]; !has {
+				ok = false
+			}
+		}
+		if ok {
+			out = append(out, om)
+		}
+	}
+	return out
+}
+
+// fleetGPUs lists the GPUs the fleet may run on.
+func (m *model) fleetGPUs() []string {
+	if g := m.s.SelfHosted.GPUChoices; len(g) > 0 {
+		return g
+	}
+	return []string{m.s.SelfHosted.GPU}
+}
+
+// group returns a split, its fleets listed with their bounds and not yet
+// sized; a split without a fleet is priced at once.
+func (s *searcher) group(fleet []bool) *group {
+	key := fleetMask(fleet)
+	if g, ok := s.groups[key]; ok {
+		return g
+	}
+	g := &group{fleet: slices.Clone(fleet)}
+	s.groups[key] = g
+	if !slices.Contains(fleet, true) {
+		g.cfgs = []fleetCfg{{}}
+		s.size(g, 0)
+		return g
+	}
+	arch := (&assignment{fleet: fleet}).arch()
+	gap := s.fleetGaps(fleet)
+	for _, gpu := range s.gpus {
+		for k, sh := range s.models {
+			g.cfgs = append(g.cfgs, fleetCfg{sh: sh, gpu: gpu, bound: s.fleetFloor(arch, gpu) + gap[k]})
+		}
+	}
+	return g
+}
+
+// size sizes fleet k of a split, once, and returns it.
+func (s *searcher) size(g *group, k int) *fleetCfg {
+	c := &g.cfgs[k]
+	if c.sized {
+		return c
+	}
+	c.sized = true
+	m := s.m
+	a := &assignment{fleet: g.fleet, pick: make([]int, len(g.fleet)), sh: c.sh, gpu: c.gpu}
+	for i := range a.pick {
+		if g.fleet[i] {
+			a.pick[i] = -1
+		}
+	}
+	if c.sh != nil {
+		s.stats.Sized++
+	}
+	ev, err := m.evaluate(a, s.mid, false)
+	if err != nil {
+		msg := err.Error()
+		if len(s.gpus) > 1 {
+			msg = c.gpu + ": " + msg
+		}
+		if !slices.Contains(s.errs, msg) {
+			s.errs = append(s.errs, msg)
+		}
+		return c
+	}
+	cost := ev.total(s.include)
+	for i := range g.fleet {
+		if !g.fleet[i] {
+			cost -= s.mcost[i][0]
+		}
+	}
+	c.ok, c.cost = true, cost-m.secretUSD(a.arch())*float64(m.providers(a))
+	if c.sh != nil {
+		c.unfit = m.unfitSized(a, ev)
+	}
+	return c
+}
+
+// sizeAll sizes every fleet of a split (for the GPU note and the
+// frontier).
+func (s *searcher) sizeAll(g *group) {
+	for k := range g.cfgs {
+		s.size(g, k)
+	}
+}
+
+// unfitSized says why a sized fleet may not serve its workloads: a model
+// below a workload's min_quality, a fleet above its capacity at peak
+// (capacity.exceeded), or a TTFT above its target.
+func (m *model) unfitSized(a *assignment, ev evaluation) string {
+	for i, w := range m.s.Workloads {
+		if !a.fleet[i] {
+			continue
+		}
+		if r := m.unfitFleet(a.sh, w); r != "" {
+			return r
+		}
+		if ev.sized && overCapacity(ev.fleet) {
+			return fmt.Sprintf("capacity: the fixed fleet runs at %.0f%% of its capacity at peak", 100*ev.fleet.PeakUtilization)
+		}
+		if w.MaxTTFTMs > 0 && ev.sized && ev.fleet.TTFTMs > w.MaxTTFTMs {
+			return fmt.Sprintf("latency: the fleet's TTFT %.0f ms is above %s's %g ms target", ev.fleet.TTFTMs, w.Name, w.MaxTTFTMs)
+		}
+	}
+	return ""
+}
+
+// providers counts the API-key secrets of a's managed routes: one per
+// provider they call; Bedrock is called with the gateway role's IAM
+// credentials and keeps no key.
+func (m *model) providers(a *assignment) int {
+	seen := make([]string, 0, 8) // on the stack: evaluate's hot path
+	for i := range m.s.Workloads {
+		if a.fleet[i] {
+			continue
+		}
+		if p := m.choice(a, i).provider; p != modelcatalog.ProviderBedrock && !slices.Contains(seen, p) {
+			seen = append(seen, p)
+		}
+	}
+	return len(seen)
+}
+
+// secretUSD is one secret's monthly cost under arch.
+func (m *model) secretUSD(arch string) float64 {
+	sum := 0.0
+	for _, li := range m.cat.LineItems {
+		if li.Per == "secret" && slices.Contains(li.Applies, arch) {
+			sum += li.MonthlyUSD
+		}
+	}
+	return sum
+}
+
+// fleetFloor is a lower bound of the fleet part of any assignment under
+// arch with a fleet on gpu: operations, the fixed line items, one
+// instance, the alarms, one secret and the fewest GPU-hours the fleet
+// could bill at the GPU's cheapest instance price.
+func (s *searcher) fleetFloor(arch, gpu string) float64 {
+	key := arch + "\x00" + gpu
+	if v, ok := s.floor[key]; ok {
+		return v
+	}
+	m := s.m
+	v := s.mid.opsUSD
+	for _, li := range m.cat.LineItems {
+		if !slices.Contains(li.Applies, arch) {
+			continue
+		}
+		switch li.Per {
+		case "", "instance", "secret":
+			v += li.MonthlyUSD
+		case "alarm":
+			v += AlarmsPerFleet * li.MonthlyUSD
+		}
+	}
+	own := m.gpu
+	m.useGPU(gpu)
+	gpuHour := math.Inf(1)
+	if priced, err := m.pricedInstances(s.mid.gpuPricePos); err == nil {
+		for _, in := range priced {
+			gpuHour = math.Min(gpuHour, in.GPUHourUSD)
+		}
+	}
+	m.useGPU(own)
+	if !math.IsInf(gpuHour, 1) {
+		v += gpuHour * m.billedHours() * float64(max(1, m.s.SelfHosted.GPUs))
+	}
+	s.floor[key] = v
+	return v
+}
+
+// leastFleetFloor is the least fleetFloor over the fleet's GPUs.
+func (s *searcher) leastFleetFloor(arch string) float64 {
+	least := math.Inf(1)
+	for _, g := range s.gpus {
+		least = math.Min(least, s.fleetFloor(arch, g))
+	}
+	return least
+}
+
+// fleetGaps is the quality gap each fleet model gives the workloads of a
+// split, when the decision includes the gap (zero otherwise): the gap is a
+// large part of a fleet's cost when its models are weaker.
+func (s *searcher) fleetGaps(fleet []bool) []float64 {
+	out := make([]float64, len(s.models))
+	if !s.include {
+		return out
+	}
+	m := s.m
+	monthly := s.mid.developers * s.mid.tokens
+	for k, sh := range s.models {
+		for i, on := range fleet {
+			if on {
+				q, ok := sh.Quality[m.s.Workloads[i].Complexity]
+				out[k] += m.workloadGap(i, q.Value, ok, monthly, s.mid)
+			}
+		}
+	}
+	return out
+}
+
+// fleetCandidates counts the fleets (a split, a model, a GPU) the options'
+// searches could have sized.
+func (s *searcher) fleetCandidates() int {
+	n := 0
+	for _, arch := range s.m.classes() {
+		st := s.newStream(arch, true)
+		for _, fleet := range s.splits(arch, st.fixed) {
+			if slices.Contains(fleet, true) {
+				n += len(s.models) * len(s.gpus)
+			}
+		}
+	}
+	return n
+}

@@ -1,0 +1,102 @@
+package costmodel
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// Point is every priced option's monthly cost at one team size.
+type Point struct {
+	Developers int `json:"developers"`
+	// Options maps an architecture to its monthly cost range. An option
+	// that cannot be priced (hybrid without both complexities, a
+	// self-hosted model that fits no GPU) is absent.
+	Options map[string]Money `json:"options"`
+}
+
+// Sweep re-prices the spec at each team size: developers set to exactly
+// that size, every other range kept, and the fleet re-sized. It prices the
+// options only — no breakeven search, no checklist — so a chart of a few
+// dozen sizes costs about as much as one Evaluate. A fixed fleet that
+// cannot carry the load is priced as the fleet that would, as the
+// breakeven compares it.
+func Sweep(s *spec.Spec, cat *modelcatalog.Catalog, date string, sizes []int) ([]Point, error) {
+	out := make([]Point, 0, len(sizes))
+	for _, n := range sizes {
+		if n < 1 {
+			return nil, fmt.Errorf("sweep: team size %d is below 1", n)
+		}
+		at := *s
+		at.Team.Developers = spec.Scalar(float64(n))
+		opts, err := priceOptions(&at, cat, date)
+		if err != nil {
+			return nil, fmt.Errorf("sweep at %d developers: %w", n, err)
+		}
+		p := Point{Developers: n, Options: map[string]Money{}}
+		for _, o := range opts {
+			p.Options[o.Architecture] = o.carrying()
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// priceOptions prices the options the way Evaluate does, leaving out the
+// verdict, the breakeven search and the checklist.
+func priceOptions(s *spec.Spec, cat *modelcatalog.Catalog, date string) ([]Option, error) {
+	m, err := newModel(s, cat, date)
+	if err != nil {
+		return nil, err
+	}
+	opts, _, _, err := m.options(nil)
+	return opts, err
+}
+
+// LogSizes returns team sizes from 1 to maxDevelopers spaced evenly on a
+// log scale, perDecade to a decade, rounded to round numbers and ending at
+// maxDevelopers. Three to a decade gives the familiar 1, 2, 5, 10, 20, 50.
+func LogSizes(maxDevelopers, perDecade int) []int {
+	maxDevelopers = min(max(maxDevelopers, 1), MaxDevelopers)
+	perDecade = max(perDecade, 1)
+	digits := 2
+	if perDecade <= 3 {
+		digits = 1
+	}
+	var out []int
+	for i := 0; ; i++ {
+		v := roundSignificant(math.Pow(10, float64(i)/float64(perDecade)), digits)
+		if v >= maxDevelopers {
+			break
+		}
+		if len(out) == 0 || out[len(out)-1] != v {
+			out = append(out, v)
+		}
+	}
+	return append(out, maxDevelopers)
+}
+
+// WithSizes adds sizes to a sorted list of sizes, keeping it sorted and
+// free of duplicates; sizes below 1 are dropped.
+func WithSizes(sizes []int, extra ...int) []int {
+	out := slices.Clone(sizes)
+	for _, n := range extra {
+		if n >= 1 {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// roundSignificant rounds v to the given number of significant digits.
+func roundSignificant(v float64, digits int) int {
+	if v < 1 {
+		return 1
+	}
+	scale := math.Pow(10, math.Floor(math.Log10(v))-float64(digits-1))
+	return int(math.Round(math.Round(v/scale) * scale))
+}

@@ -1,0 +1,121 @@
+package costmodel
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestSweepMatchesEvaluate checks each point against a full Evaluate of
+// the spec with developers set to that size: the sweep must price exactly
+// what the plan would.
+func TestSweepMatchesEvaluate(t *testing.T) {
+	tests := []struct {
+		file  string
+		sizes []int
+		archs []string
+	}{
+		{"acme-platform.hcl", []int{1, 40, 200, 3000}, []string{architecture.Managed, architecture.SelfHosted, architecture.Hybrid}},
+		{"enterprise-hybrid.hcl", []int{5, 600}, []string{architecture.Managed, architecture.SelfHosted, architecture.Hybrid}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			s := parseFile(t, filepath.Join("..", "examples", tt.file))
+			before := s.Team.Developers
+			points, err := Sweep(s, modelcatalog.Default(), date, tt.sizes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Team.Developers != before {
+				t.Fatalf("Sweep changed the spec's developers from %v to %v", before, s.Team.Developers)
+			}
+			if len(points) != len(tt.sizes) {
+				t.Fatalf("got %d points, want %d", len(points), len(tt.sizes))
+			}
+			for i, n := range tt.sizes {
+				p := points[i]
+				if p.Developers != n {
+					t.Errorf("point %d: developers %d, want %d", i, p.Developers, n)
+				}
+				at := *s
+				at.Team.Developers = spec.Scalar(float64(n))
+				want := evaluate(t, &at)
+				got := map[string]Money{}
+				for _, o := range want.Options {
+					got[o.Architecture] = o.Total
+				}
+				if diff := cmp.Diff(got, p.Options); diff != "" {
+					t.Errorf("%d developers: sweep differs from Evaluate (-evaluate +sweep):\n%s", n, diff)
+				}
+				for _, a := range tt.archs {
+					if _, ok := p.Options[a]; !ok {
+						t.Errorf("%d developers: %s missing", n, a)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestSweepManagedLinear checks the shape the chart relies on: managed cost
+// grows in proportion to the team (plus fixed line items), and the
+// self-hosted cost never falls as the team grows.
+func TestSweepManagedLinear(t *testing.T) {
+	s := parseFile(t, filepath.Join("..", "examples", "acme-platform.hcl"))
+	points, err := Sweep(s, modelcatalog.Default(), date, []int{10, 20, 40, 80, 160})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := func(i int) float64 { return points[i].Options[architecture.Managed].Expected }
+	slope := (m(1) - m(0)) / 10
+	for i := 2; i < len(points); i++ {
+		want := m(0) + slope*float64(points[i].Developers-10)
+		if !near(m(i), want) {
+			t.Errorf("managed at %d developers = %.2f, want %.2f on the line", points[i].Developers, m(i), want)
+		}
+	}
+	for i := 1; i < len(points); i++ {
+		if a, b := points[i-1].Options[architecture.SelfHosted].Expected, points[i].Options[architecture.SelfHosted].Expected; b < a {
+			t.Errorf("self-hosted fell from %.2f to %.2f between %d and %d developers", a, b, points[i-1].Developers, points[i].Developers)
+		}
+	}
+}
+
+func TestSweepRejectsBadSize(t *testing.T) {
+	s := parseFile(t, filepath.Join("..", "examples", "acme-platform.hcl"))
+	if _, err := Sweep(s, modelcatalog.Default(), date, []int{10, 0}); err == nil {
+		t.Fatal("Sweep accepted a team of 0")
+	}
+}
+
+func TestLogSizes(t *testing.T) {
+	tests := []struct {
+		name           string
+		max, perDecade int
+		want           []int
+	}{
+		{"one-two-five", 1000, 3, []int{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000}},
+		{"ends at an odd maximum", 300, 3, []int{1, 2, 5, 10, 20, 50, 100, 200, 300}},
+		{"one", 1, 3, []int{1}},
+		{"capped at the breakeven bound", 10 * MaxDevelopers, 1, []int{1, 10, 100, 1000, 10000, MaxDevelopers}},
+		{"dense", 10, 10, []int{1, 2, 3, 4, 5, 6, 8, 10}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, LogSizes(tt.max, tt.perDecade)); diff != "" {
+				t.Errorf("LogSizes(%d, %d) (-want +got):\n%s", tt.max, tt.perDecade, diff)
+			}
+		})
+	}
+}
+
+func TestWithSizes(t *testing.T) {
+	got := WithSizes([]int{1, 10, 100}, 600, 10, 0, 42)
+	if diff := cmp.Diff([]int{1, 10, 42, 100, 600}, got); diff != "" {
+		t.Errorf("WithSizes (-want +got):\n%s", diff)
+	}
+}

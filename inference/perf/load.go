@@ -1,0 +1,98 @@
+package perf
+
+import (
+	"fmt"
+	"math"
+)
+
+// PredictAt predicts the configuration serving an offered load of
+// utilization × the deployment's saturated capacity: requests arrive at
+// random (Poisson) at utilization times the rate the deployment completes
+// them when every KV-cache slot is busy (Predict at Concurrency 0).
+// c.Concurrency is ignored: the operating point sets it.
+//
+// The Result is at that operating point:
+//   - OutputTokS and InputTokS are the load served (utilization × the
+//     saturated rates), TPOTMs the time per output token at the batch the
+//     load keeps running (RunningSequences).
+//   - TTFTMs is the mean time to first token, TTFTP95Ms its 95th
+//     percentile: the prefill of the prompt (its uncached part, c.CachedInputShare
+//     of it served from the prefix cache; the p95 at c.InputTokensP95),
+//     sharing the GPU with the decode batch and the other arrivals'
+//     prefills; the scheduler's admission delay (the step under way); the
+//     wait for a free slot when the load nears capacity (a queue of
+//     RunningSequences servers); and the engine's front end.
+//   - Both are nil at a utilization of 1 or more, where the queue grows
+//     without bound; OutputTokS is then the saturated rate.
+//
+// A utilization at or below 0 is one request alone.
+func PredictAt(c Config, utilization float64) Result {
+	return predictAt(c, Fitted, utilization)
+}
+
+func predictAt(c Config, p Params, u float64) Result {
+	sc := c
+	sc.Concurrency = 0
+	sat := predict(sc, p)
+	if !sat.Fits || sat.OutputTokS <= 0 {
+		return sat
+	}
+	if u >= 1 {
+		sat.Notes = append(sat.Notes, fmt.Sprintf("an offered load of %.2f× capacity queues without bound: TTFT grows until requests time out", u))
+		return sat
+	}
+	out := float64(c.OutputTokens)
+	slots := float64(sat.RunningSequences)
+	capacity := sat.OutputTokS / out // requests a second at saturation
+	lambda := math.Max(u, 0) * capacity
+
+	// The batch the load keeps running: the fewest requests in flight
+	// whose completion rate meets the arrivals (throughput rises with the
+	// batch), found by bisection.
+	at := func(n int) Result {
+		cc := c
+		cc.Concurrency = n
+		return predict(cc, p)
+	}
+	lo, hi := 1, max(sat.RunningSequences, 1)
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if at(mid).OutputTokS/out >= lambda {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	r := at(lo)
+	if !r.Fits {
+		return r
+	}
+	if u > 0 {
+		r.OutputTokS = round2(lambda * out)
+		r.InputTokS = round2(r.OutputTokS * float64(c.InputTokens) / out)
+	}
+
+	// Waiting for a slot: an M/M/s queue of `slots` servers, each holding a
+	// request for its whole life at saturation (Sakasegawa's
+	// approximation of the mean wait; its tail is exponential at rate
+	// s·μ − λ).
+	var wait, wait95 float64
+	if u > 0 {
+		service := slots / capacity
+		mu := 1 / service
+		lq := math.Pow(u, math.Sqrt(2*(slots+1))) / (1 - u)
+		wait = lq / lambda
+		pWait := math.Min(wait*(slots*mu-lambda), 1)
+		if pWait > 0.05 {
+			wait95 = math.Log(pWait/0.05) / (slots*mu - lambda)
+		}
+		// Percentiles do not add: the p95 keeps at least the mean wait.
+		wait95 = math.Max(wait95, wait)
+	}
+	if r.TTFTMs != nil {
+		ttft := round2(*r.TTFTMs + wait*1e3)
+		p95 := round2(*r.TTFTP95Ms + wait95*1e3)
+		r.TTFTMs, r.TTFTP95Ms = &ttft, &p95
+	}
+	return r
+}

@@ -1,0 +1,246 @@
+package modelcatalog
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+)
+
+// hfConfig is a Hugging Face config.json, or its text_config for a
+// multimodal model, read key by key.
+type hfConfig map[string]any
+
+func (c hfConfig) num(keys ...string) float64 {
+	for _, k := range keys {
+		if v, ok := c[k].(float64); ok {
+			return v
+		}
+	}
+	return 0
+}
+
+func (c hfConfig) has(key string) bool {
+	v, ok := c[key]
+	return ok && v != nil
+}
+
+// ParseHFConfig reads a Hugging Face config.json into the architecture
+// figures the performance model needs, counting the parameters from the
+// layer shapes: embeddings (twice unless tied), attention (grouped-query,
+// or multi-head latent with its LoRA ranks), gated MLPs, routed and
+// shared experts on the layers that carry them (first_k_dense_replace,
+// interleave_moe_layer_step, decoder_sparse_step, mlp_only_layers), and
+// the attention windows (layer_types, sliding_window, Llama 4's chunked
+// layers). The weight format comes from quantization_config (fp8, awq,
+// gptq, modelopt FP8/NVFP4, mxfp4, compressed-tensors), else BF16. The
+// figures are computed, so the result is marked an estimate; name is the
+// file, for the source.
+func ParseHFConfig(data []byte, name string) (OpenModel, error) {
+	var top hfConfig
+	if err := json.Unmarshal(data, &top); err != nil {
+		return OpenModel{}, fmt.Errorf("%s: not a config.json: %w", name, err)
+	}
+	c := top
+	if text, ok := top["text_config"].(map[string]any); ok {
+		c = hfConfig{}
+		for k, v := range top {
+			c[k] = v
+		}
+		for k, v := range text {
+			c[k] = v
+		}
+	}
+	m := OpenModel{ID: "config", Name: name}
+	m.Layers = int(c.num("num_hidden_layers", "n_layer", "num_layers"))
+	m.HiddenSize = int(c.num("hidden_size", "n_embd", "d_model"))
+	m.QHeads = int(c.num("num_attention_heads", "n_head"))
+	for _, f := range []struct {
+		key string
+		v   int
+	}{{"num_hidden_layers", m.Layers}, {"hidden_size", m.HiddenSize}, {"num_attention_heads", m.QHeads}} {
+		if f.v <= 0 {
+			return OpenModel{}, fmt.Errorf("%s: %s is missing or not a positive number; want a decoder's config.json (model_type %v)", name, f.key, c["model_type"])
+		}
+	}
+	m.KVHeads = int(c.num("num_key_value_heads", "num_kv_heads"))
+	if m.KVHeads <= 0 {
+		m.KVHeads = m.QHeads
+	}
+	m.HeadDim = int(c.num("head_dim"))
+	if m.HeadDim <= 0 {
+		m.HeadDim = m.HiddenSize / m.QHeads
+	}
+	m.VocabSize = int(c.num("vocab_size"))
+	m.MaxContext = int(c.num("max_position_embeddings", "max_sequence_length", "seq_length", "n_positions"))
+	if m.MaxContext <= 0 {
+		return OpenModel{}, fmt.Errorf("%s: max_position_embeddings is missing; the context length cannot be read", name)
+	}
+	m.KVLoraRank = int(c.num("kv_lora_rank"))
+	if m.KVLoraRank > 0 {
+		m.QKRopeHeadDim = int(c.num("qk_rope_head_dim"))
+		m.KVHeads = m.QHeads // the latent expands to every head
+		if v := int(c.num("v_head_dim")); v > 0 {
+			m.HeadDim = v
+		}
+	}
+	m.Experts = int(c.num("n_routed_experts", "num_local_experts", "num_experts", "moe_num_experts"))
+	m.ExpertsPerToken = int(c.num("num_experts_per_tok", "num_experts_per_token", "experts_per_token", "moe_top_k"))
+	if m.Experts <= 1 || m.ExpertsPerToken <= 0 {
+		m.Experts, m.ExpertsPerToken = 0, 0
+	}
+	m.SlidingWindow, m.SlidingLayers = c.windows(m.Layers)
+	total, active := c.params(&m)
+	m.ParamsB, m.ActiveParamsB = round2(total/1e9), round2(active/1e9)
+	m.WeightsDType = c.weightsDType()
+	m.WeightsGB = round2(total * map[string]float64{"fp8": 1, "fp4": 0.5625, "mxfp4": 0.53, "int4": 0.52}[m.WeightsDType] / 1e9)
+	if m.WeightsGB == 0 {
+		m.WeightsGB = round2(total * 2 / 1e9)
+	}
+	m.Source = Source{Source: name + " (a Hugging Face config.json read by --model-config); parameters counted from its layer shapes",
+		Estimate: true, Note: "weights_gb is the counted parameters at the weight format's bytes, scales included; a checkpoint that keeps some layers at BF16 is larger"}
+	return m, nil
+}
+
+// params counts the total parameters and those a token uses, and sets
+// the model's shared experts and dense layers.
+func (c hfConfig) params(m *OpenModel) (total, active float64) {
+	h, layers := float64(m.HiddenSize), float64(m.Layers)
+	heads, kv, hd := float64(m.QHeads), float64(m.KVHeads), float64(m.HeadDim)
+	attn := h*heads*hd + 2*h*kv*hd + heads*hd*h
+	if m.KVLoraRank > 0 {
+		nope, rope, lora := c.num("qk_nope_head_dim"), float64(m.QKRopeHeadDim), float64(m.KVLoraRank)
+		q := h * heads * (nope + rope)
+		if ql := c.num("q_lora_rank"); ql > 0 {
+			q = h*ql + ql*heads*(nope+rope)
+		}
+		attn = q + h*(lora+rope) + lora*heads*(nope+hd) + heads*hd*h
+	}
+	embed := float64(m.VocabSize) * h
+	if b, _ := c["tie_word_embeddings"].(bool); !b {
+		embed *= 2
+	}
+	dense := 3 * h * c.num("intermediate_size_mlp", "intermediate_size", "ffn_dim", "n_inner")
+	if m.Experts == 0 {
+		total = embed + layers*(attn+dense)
+		return total, total
+	}
+	moeLayers := c.moeLayers(m.Layers)
+	m.DenseLayers = m.Layers - moeLayers
+	expert := 3 * h * c.num("moe_intermediate_size", "expert_intermediate_size", "intermediate_size")
+	shared := 0.0
+	if n := c.num("n_shared_experts", "num_shared_experts"); n > 0 {
+		m.SharedExperts = int(n)
+		shared = n * expert
+	} else if s := c.num("shared_expert_intermediate_size"); s > 0 {
+		m.SharedExperts = 1
+		shared = 3 * h * s
+	} else if c.has("intermediate_size_mlp") {
+		m.SharedExperts = 1 // Llama 4: one shared expert of the experts' size
+		shared = expert
+	}
+	e, k, ml := float64(m.Experts), float64(m.ExpertsPerToken), float64(moeLayers)
+	base := embed + layers*attn + float64(m.DenseLayers)*dense + ml*(shared+h*e)
+	return base + ml*e*expert, base + ml*k*expert
+}
+
+// moeLayers is how many of the layers carry experts.
+func (c hfConfig) moeLayers(layers int) int {
+	n := layers
+	if step := int(c.num("interleave_moe_layer_step", "decoder_sparse_step")); step > 1 {
+		n = layers / step
+	}
+	n -= int(c.num("first_k_dense_replace"))
+	if only, ok := c["mlp_only_layers"].([]any); ok {
+		n -= len(only)
+	}
+	return max(n, 0)
+}
+
+// windows returns the attention window and how many layers use it.
+func (c hfConfig) windows(layers int) (window, windowed int) {
+	if chunk := int(c.num("attention_chunk_size")); chunk > 0 {
+		// Llama 4: RoPE layers attend within chunks, every
+		// no_rope_layer_interval-th (NoPE) layer globally.
+		every := int(c.num("no_rope_layer_interval"))
+		if every <= 0 {
+			every = 4
+		}
+		return chunk, layers - layers/every
+	}
+	w := int(c.num("sliding_window"))
+	if w <= 0 {
+		return 0, 0
+	}
+	if types, ok := c["layer_types"].([]any); ok {
+		for _, t := range types {
+			if s, _ := t.(string); strings.Contains(s, "sliding") {
+				windowed++
+			}
+		}
+		return w, windowed
+	}
+	if p := int(c.num("sliding_window_pattern")); p > 1 {
+		return w, layers - layers/p
+	}
+	if use, ok := c["use_sliding_window"].(bool); ok && !use {
+		return 0, 0
+	}
+	return w, layers
+}
+
+// weightsDType is the weight format quantization_config states.
+func (c hfConfig) weightsDType() string {
+	q, ok := c["quantization_config"].(map[string]any)
+	if !ok {
+		return "bf16"
+	}
+	qc := hfConfig(q)
+	method, _ := q["quant_method"].(string)
+	algo, _ := q["quant_algo"].(string)
+	bits := qc.num("bits", "w_bit")
+	switch strings.ToLower(method) {
+	case "fp8", "fbgemm_fp8":
+		return "fp8"
+	case "mxfp4":
+		return "mxfp4"
+	case "awq", "gptq", "awq_marlin", "gptq_marlin":
+		if bits == 4 || bits == 0 {
+			return "int4"
+		}
+	case "modelopt":
+		if strings.Contains(strings.ToUpper(algo), "FP4") {
+			return "fp4"
+		}
+		return "fp8"
+	case "compressed-tensors":
+		return compressedTensors(q)
+	}
+	return "bf16"
+}
+
+// compressedTensors reads the weights' format from a compressed-tensors
+// (llm-compressor) config: FP8 (float, 8 bits), NVFP4 (float, 4) or INT4
+// (int, 4); anything else is taken as BF16.
+func compressedTensors(q map[string]any) string {
+	groups, _ := q["config_groups"].(map[string]any)
+	for _, g := range groups {
+		w, _ := g.(map[string]any)["weights"].(map[string]any)
+		if w == nil {
+			continue
+		}
+		bits, _ := w["num_bits"].(float64)
+		typ, _ := w["type"].(string)
+		switch {
+		case typ == "float" && bits == 8:
+			return "fp8"
+		case typ == "float" && bits == 4:
+			return "fp4"
+		case typ == "int" && bits == 4:
+			return "int4"
+		}
+	}
+	return "bf16"
+}
+
+func round2(x float64) float64 { return math.Round(x*100) / 100 }

@@ -1,0 +1,82 @@
+package modelcatalog
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestParseHFConfig reads real config.json files and checks the counted
+// parameters against the maker's figures in the catalog (within 3 %), and
+// the structure read from them.
+func TestParseHFConfig(t *testing.T) {
+	cat := Default()
+	tests := []struct {
+		file, model, dtype       string
+		shared, dense, window    int
+		windowed, experts, perTo int
+	}{
+		{"deepseek-v3.json", "deepseek-v3", "fp8", 1, 3, 0, 0, 256, 8},
+		{"qwen3-coder-30b-a3b.json", "qwen3-coder-30b-a3b", "bf16", 0, 0, 0, 0, 128, 8},
+		{"llama-3.1-8b.json", "llama-3.1-8b", "bf16", 0, 0, 0, 0, 0, 0},
+		{"llama-4-maverick-fp8.json", "llama-4-maverick", "fp8", 1, 24, 8192, 36, 128, 1},
+		// OpenAI's 5.1B active leaves out the input embedding table (0.58B);
+		// ParseHFConfig counts it, as the other makers do.
+		{"gpt-oss-120b.json", "gpt-oss-120b", "mxfp4", 0, 0, 128, 18, 128, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			data, err := os.ReadFile(filepath.Join("testdata", "hfconfig", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ParseHFConfig(data, tt.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, _ := cat.Architecture(tt.model)
+			for _, f := range []struct {
+				name      string
+				got, want float64
+			}{{"params_b", got.ParamsB, want.ParamsB}, {"active_params_b", got.ActiveParamsB, want.ActiveParamsB}} {
+				tol := 0.03
+				if tt.model == "gpt-oss-120b" && f.name == "active_params_b" {
+					tol = 0.12
+				}
+				if math.Abs(f.got/f.want-1) > tol {
+					t.Errorf("%s = %g, catalog (maker) %g: more than %.0f %% off", f.name, f.got, f.want, 100*tol)
+				}
+			}
+			if got.Layers != want.Layers || got.QHeads != want.QHeads || got.KVHeads != want.KVHeads ||
+				got.HeadDim != want.HeadDim || got.HiddenSize != want.HiddenSize || got.VocabSize != want.VocabSize ||
+				got.KVLoraRank != want.KVLoraRank || got.QKRopeHeadDim != want.QKRopeHeadDim || got.MaxContext != want.MaxContext {
+				t.Errorf("shape %+v\nwant %+v", got, *want)
+			}
+			if got.WeightsDType != tt.dtype || got.SharedExperts != tt.shared || got.DenseLayers != tt.dense ||
+				got.SlidingWindow != tt.window || got.SlidingLayers != tt.windowed || got.Experts != tt.experts || got.ExpertsPerToken != tt.perTo {
+				t.Errorf("got dtype %s shared %d dense %d window %d×%d experts %d/%d; want %s %d %d %d×%d %d/%d",
+					got.WeightsDType, got.SharedExperts, got.DenseLayers, got.SlidingWindow, got.SlidingLayers, got.Experts, got.ExpertsPerToken,
+					tt.dtype, tt.shared, tt.dense, tt.window, tt.windowed, tt.experts, tt.perTo)
+			}
+			if !got.Estimate || got.WeightsGB <= 0 {
+				t.Errorf("counted figures are an estimate with a size: %+v", got.Source)
+			}
+		})
+	}
+}
+
+func TestParseHFConfigRefuses(t *testing.T) {
+	for _, tt := range []struct{ data, want string }{
+		{`{"model_type": "bert"`, "not a config.json"},
+		{`[1, 2]`, "not a config.json"},
+		{`{"model_type": "clip", "hidden_size": 768}`, "num_hidden_layers is missing"},
+		{`{"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4}`, "max_position_embeddings is missing"},
+		{`{"num_hidden_layers": -2, "hidden_size": 64, "num_attention_heads": 4, "max_position_embeddings": 8}`, "num_hidden_layers is missing or not a positive number"},
+	} {
+		if _, err := ParseHFConfig([]byte(tt.data), "x.json"); err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "x.json: ") {
+			t.Errorf("ParseHFConfig(%s) = %v, want an error naming the file and %q", tt.data, err, tt.want)
+		}
+	}
+}

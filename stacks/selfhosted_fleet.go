@@ -1,0 +1,257 @@
+package stacks
+
+import (
+	"encoding/base64"
+	"fmt"
+	"math"
+
+	"github.com/costgate/costgate/inference"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// fleetSecrets are the fleet's secrets: the vLLM API key, and the Hugging
+// Face token for gated models (hfARN empty without one).
+type fleetSecrets struct {
+	key   *secretsmanager.Secret
+	arns  pulumi.StringArray
+	hfARN pulumi.StringInput
+}
+
+// secrets registers the vLLM API key and, for gated models, the Hugging
+// Face token.
+func (f *fleet) secrets() (fleetSecrets, error) {
+	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
+	// Secrets: the vLLM API key, and the Hugging Face token for gated models.
+	keySecret, err := secretsmanager.NewSecret(ctx, name+"-vllm-api-key", &secretsmanager.SecretArgs{
+		Description:          pulumi.String("costgate " + a.Team + ": API key of the vLLM endpoint"),
+		RecoveryWindowInDays: pulumi.Int(7),
+		Tags:                 stringMap(tags),
+	}, parent)
+	if err != nil {
+		return fleetSecrets{}, fmt.Errorf("create API key secret: %w", err)
+	}
+	key := a.APIKey
+	keyOpts := []pulumi.ResourceOption{parent}
+	if key == nil {
+		// Generated once by Secrets Manager itself (no extra provider
+		// plugin); later runs draw a new password, which ignoreChanges
+		// discards, so the key is stable across updates.
+		pw, err := secretsmanager.GetRandomPassword(ctx, &secretsmanager.GetRandomPasswordArgs{
+			PasswordLength:     pulumi.IntRef(48),
+			ExcludePunctuation: pulumi.BoolRef(true),
+		})
+		if err != nil {
+			return fleetSecrets{}, fmt.Errorf("generate API key: %w", err)
+		}
+		key = pulumi.String(pw.RandomPassword)
+		keyOpts = append(keyOpts, pulumi.IgnoreChanges([]string{"secretString"}))
+	}
+	if _, err := secretsmanager.NewSecretVersion(ctx, name+"-vllm-api-key", &secretsmanager.SecretVersionArgs{
+		SecretId:     keySecret.ID(),
+		SecretString: pulumi.ToSecret(key).(pulumi.StringOutput),
+	}, keyOpts...); err != nil {
+		return fleetSecrets{}, fmt.Errorf("store API key: %w", err)
+	}
+	secretARNs := pulumi.StringArray{keySecret.Arn}
+	c.HFTokenSecretARN = pulumi.String("").ToStringOutput()
+	var hfARN pulumi.StringInput = pulumi.String("")
+	if a.Gated || a.HFToken != nil {
+		hfSecret, err := secretsmanager.NewSecret(ctx, name+"-hf-token", &secretsmanager.SecretArgs{
+			Description:          pulumi.String("costgate " + a.Team + ": Hugging Face token for gated model downloads"),
+			RecoveryWindowInDays: pulumi.Int(7),
+			Tags:                 stringMap(tags),
+		}, parent)
+		if err != nil {
+			return fleetSecrets{}, fmt.Errorf("create Hugging Face token secret: %w", err)
+		}
+		if a.HFToken != nil {
+			if _, err := secretsmanager.NewSecretVersion(ctx, name+"-hf-token", &secretsmanager.SecretVersionArgs{
+				SecretId:     hfSecret.ID(),
+				SecretString: pulumi.ToSecret(a.HFToken).(pulumi.StringOutput),
+			}, parent); err != nil {
+				return fleetSecrets{}, fmt.Errorf("store Hugging Face token: %w", err)
+			}
+		} else {
+			_ = ctx.Log.Warn("model "+a.Sizing.Model+" is gated and costgate:hfToken is unset: "+
+				"put the token into the secret before the instances start", &pulumi.LogArgs{Resource: c})
+		}
+		secretARNs = append(secretARNs, hfSecret.Arn)
+		c.HFTokenSecretARN = hfSecret.Arn
+		hfARN = hfSecret.Arn
+	}
+
+	c.APIKeySecretARN = keySecret.Arn
+	return fleetSecrets{key: keySecret, arns: secretARNs, hfARN: hfARN}, nil
+}
+
+// instanceRole registers the instance role: SSM Session Manager instead of
+// SSH, and read access to exactly its own secrets.
+func (f *fleet) instanceRole(sec fleetSecrets) (*iam.InstanceProfile, error) {
+	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
+	secretARNs := sec.arns
+	assume, err := policyDocument(policyStatement{
+		Effect:    "Allow",
+		Principal: map[string]any{"Service": "ec2.amazonaws.com"},
+		Action:    []string{"sts:AssumeRole"},
+	})
+	if err != nil {
+		return nil, err
+	}
+	role, err := iam.NewRole(ctx, name+"-instance", &iam.RoleArgs{
+		Description:      pulumi.String("costgate " + a.Team + ": vLLM instances"),
+		AssumeRolePolicy: pulumi.String(assume),
+		Tags:             stringMap(tags),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create instance role: %w", err)
+	}
+	c.RoleARN = role.Arn
+	if _, err := iam.NewRolePolicyAttachment(ctx, name+"-ssm", &iam.RolePolicyAttachmentArgs{
+		Role:      role.Name,
+		PolicyArn: pulumi.String("arn:" + f.part + ":iam::aws:policy/AmazonSSMManagedInstanceCore"),
+	}, parent); err != nil {
+		return nil, fmt.Errorf("attach SSM policy: %w", err)
+	}
+	readSecrets := secretARNs.ToStringArrayOutput().ApplyT(func(arns []string) (string, error) {
+		return policyDocument(policyStatement{
+			Sid:      "ReadOwnSecrets",
+			Effect:   "Allow",
+			Action:   []string{"secretsmanager:GetSecretValue"},
+			Resource: arns,
+		})
+	}).(pulumi.StringOutput)
+	if _, err := iam.NewRolePolicy(ctx, name+"-read-secrets", &iam.RolePolicyArgs{
+		Role:   role.ID(),
+		Policy: readSecrets,
+	}, parent); err != nil {
+		return nil, fmt.Errorf("create secrets policy: %w", err)
+	}
+	if err := f.instancePolicy(role); err != nil {
+		return nil, err
+	}
+	profile, err := iam.NewInstanceProfile(ctx, name+"-instance", &iam.InstanceProfileArgs{
+		Role: role.Name,
+		Tags: stringMap(tags),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create instance profile: %w", err)
+	}
+
+	return profile, nil
+}
+
+// instancePolicy lets an instance complete its own group's launch
+// lifecycle action, and pull the image through the ECR pull-through cache
+// when there is one.
+func (f *fleet) instancePolicy(role *iam.Role) error {
+	st := []policyStatement{{
+		Sid:    "CompleteOwnLaunch",
+		Effect: "Allow",
+		Action: []string{"autoscaling:CompleteLifecycleAction", "autoscaling:RecordLifecycleActionHeartbeat"},
+		Resource: []string{fmt.Sprintf("arn:%s:autoscaling:%s:%s:autoScalingGroup:*:autoScalingGroupName/%s",
+			f.part, f.region, f.account, f.asgName)},
+	}}
+	st = append(st, f.pullStatements()...)
+	doc, err := policyDocument(st...)
+	if err != nil {
+		return err
+	}
+	if _, err := iam.NewRolePolicy(f.ctx, f.name+"-instance", &iam.RolePolicyArgs{
+		Role:   role.ID(),
+		Policy: pulumi.String(doc),
+	}, f.parent); err != nil {
+		return fmt.Errorf("create instance policy: %w", err)
+	}
+	return nil
+}
+
+// launchTemplate registers the instances' template: AMI, type, role,
+// IMDSv2, encrypted root volume and the cloud-init that starts vLLM.
+func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceProfile, sec fleetSecrets) (*ec2.LaunchTemplate, error) {
+	ctx, a, name, parent, tags := f.ctx, f.a, f.name, f.parent, f.tags
+	keySecret, hfARN := sec.key, sec.hfARN
+	// The AMI is resolved once: a looked-up id is held (ignoreChanges)
+	// until costgate:amiId names another, so a Deep Learning AMI release
+	// never starts an instance refresh by itself.
+	ami := pulumi.StringInput(pulumi.String(a.AMIID))
+	ltOpts := []pulumi.ResourceOption{parent}
+	if a.AMIID == "" {
+		p, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: DeepLearningAMIParameter})
+		if err != nil {
+			return nil, fmt.Errorf("look up Deep Learning AMI: %w", err)
+		}
+		ami = pulumi.String(p.Value)
+		ltOpts = append(ltOpts, pulumi.IgnoreChanges([]string{"imageId"}))
+	}
+	image, registry := f.image()
+	userData := pulumi.All(keySecret.Arn, hfARN).ApplyT(func(v []any) (string, error) {
+		ud, err := inference.CloudInit(inference.CloudInitArgs{
+			Image:              image,
+			Region:             f.region,
+			APIKeySecretARN:    v[0].(string),
+			HFTokenSecretARN:   v[1].(string),
+			VLLMArgs:           a.Sizing.VLLMArgs,
+			RegistryLogin:      registry,
+			LifecycleHook:      LifecycleHookName,
+			AutoScalingGroup:   f.asgName,
+			LoadTimeoutSeconds: LoadTimeoutSeconds(a.Sizing.WeightsGB),
+		})
+		if err != nil {
+			return "", err
+		}
+		return base64.StdEncoding.EncodeToString([]byte(ud)), nil
+	}).(pulumi.StringOutput)
+	lt, err := ec2.NewLaunchTemplate(ctx, name+"-vllm", &ec2.LaunchTemplateArgs{
+		Description:          pulumi.String("costgate " + a.Team + ": " + a.Sizing.Model + " on " + a.Sizing.InstanceType),
+		ImageId:              ami,
+		InstanceType:         pulumi.String(a.Sizing.InstanceType),
+		UpdateDefaultVersion: pulumi.Bool(true),
+		IamInstanceProfile:   ec2.LaunchTemplateIamInstanceProfileArgs{Arn: profile.Arn},
+		VpcSecurityGroupIds:  pulumi.StringArray{instSG.ID()},
+		MetadataOptions: ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint: pulumi.String("enabled"),
+			HttpTokens:   pulumi.String("required"),
+			// 2 hops: the container reaches IMDS through the Docker bridge.
+			HttpPutResponseHopLimit: pulumi.Int(2),
+		},
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{ec2.LaunchTemplateBlockDeviceMappingArgs{
+			DeviceName: pulumi.String("/dev/sda1"),
+			Ebs: ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+				VolumeSize:          pulumi.Int(RootVolumeGB(a.Sizing.WeightsGB)),
+				VolumeType:          pulumi.String("gp3"),
+				Encrypted:           pulumi.String("true"),
+				DeleteOnTermination: pulumi.String("true"),
+			},
+		}},
+		Monitoring: ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(true)},
+		UserData:   userData,
+		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
+			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("instance"), Tags: withName(tags, name+"-vllm")},
+			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: withName(tags, name+"-vllm")},
+			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("network-interface"), Tags: withName(tags, name+"-vllm")},
+		},
+		Tags: stringMap(tags),
+	}, ltOpts...)
+	if err != nil {
+		return nil, fmt.Errorf("create launch template: %w", err)
+	}
+
+	return lt, nil
+}
+
+// RootVolumeGB sizes the encrypted root volume for the AMI, the checkpoint
+// download, the image and headroom, rounded up to 10 GB.
+func RootVolumeGB(weightsGB float64) int {
+	gb := (amiBaseGB + 2*weightsGB + imageGB) * volumeHeadroom
+	return int(math.Ceil(gb/10) * 10)
+}
+
+// GracePeriodSeconds is how long a new instance has to boot, pull the image
+// and load the model before the load balancer's health check counts.
+func GracePeriodSeconds(weightsGB float64) int {
+	return bootSeconds + int(math.Ceil(2*weightsGB*secondsPerGB))
+}

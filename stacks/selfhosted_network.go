@@ -1,0 +1,417 @@
+package stacks
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/costgate/costgate/inference"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Network ranges of the VPC the component creates when none is given.
+const (
+	vpcCIDR = "10.42.0.0/16"
+)
+
+var (
+	privateCIDRs = []string{"10.42.0.0/20", "10.42.16.0/20"}
+	publicCIDRs  = []string{"10.42.128.0/24", "10.42.129.0/24"}
+)
+
+// securityGroups registers clients → load balancer → instances, nothing
+// else in.
+func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, err error) {
+	ctx, a, name, parent, tags := f.ctx, f.a, f.name, f.parent, f.tags
+	allowed := pulumi.StringArrayInput(pulumi.ToStringArray(a.AllowedCIDRs))
+	if len(a.AllowedCIDRs) == 0 {
+		allowed = pulumi.StringArray{net.cidr}
+	}
+	listenerPort := a.listenerPort()
+	ingress := ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
+		Description: pulumi.String("clients of the inference endpoint"),
+		Protocol:    pulumi.String("tcp"),
+		FromPort:    pulumi.Int(listenerPort),
+		ToPort:      pulumi.Int(listenerPort),
+		CidrBlocks:  allowed,
+	}}
+	egress := ec2.SecurityGroupEgressArray{ec2.SecurityGroupEgressArgs{
+		Description: pulumi.String("vLLM on the fleet"),
+		Protocol:    pulumi.String("tcp"),
+		FromPort:    pulumi.Int(inference.VLLMPort),
+		ToPort:      pulumi.Int(inference.VLLMPort),
+		CidrBlocks:  pulumi.StringArray{net.cidr},
+	}}
+	if a.Router {
+		// The LiteLLM router's listener, and its tasks in the VPC.
+		ingress = append(ingress, ec2.SecurityGroupIngressArgs{
+			Description: pulumi.String("clients of the LiteLLM router"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(RouterListenerPort),
+			ToPort:      pulumi.Int(RouterListenerPort),
+			CidrBlocks:  allowed,
+		})
+		egress = append(egress, ec2.SecurityGroupEgressArgs{
+			Description: pulumi.String("LiteLLM router tasks"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(LiteLLMPort),
+			ToPort:      pulumi.Int(LiteLLMPort),
+			CidrBlocks:  pulumi.StringArray{net.cidr},
+		})
+	}
+	albSG, err = ec2.NewSecurityGroup(ctx, name+"-alb", &ec2.SecurityGroupArgs{
+		Description: pulumi.String("costgate " + a.Team + ": inference endpoint, reachable from the allowed CIDRs only"),
+		VpcId:       net.vpcID,
+		Ingress:     ingress,
+		Egress:      egress,
+		Tags:        withName(tags, name+"-alb"),
+	}, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("create load balancer security group: %w", err)
+	}
+	instSG, err = ec2.NewSecurityGroup(ctx, name+"-instances", &ec2.SecurityGroupArgs{
+		Description: pulumi.String("costgate " + a.Team + ": vLLM instances, reachable from the load balancer only"),
+		VpcId:       net.vpcID,
+		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
+			Description:    pulumi.String("vLLM from the load balancer"),
+			Protocol:       pulumi.String("tcp"),
+			FromPort:       pulumi.Int(inference.VLLMPort),
+			ToPort:         pulumi.Int(inference.VLLMPort),
+			SecurityGroups: pulumi.StringArray{albSG.ID()},
+		}},
+		// Weights, the image, SSM and Secrets Manager are reached over HTTPS
+		// through the NAT; nothing listens for them.
+		Egress: ec2.SecurityGroupEgressArray{ec2.SecurityGroupEgressArgs{
+			Description: pulumi.String("HTTPS for model weights, the image, SSM and Secrets Manager"),
+			Protocol:    pulumi.String("tcp"),
+			FromPort:    pulumi.Int(443),
+			ToPort:      pulumi.Int(443),
+			CidrBlocks:  pulumi.StringArray{pulumi.String("0.0.0.0/0")},
+		}},
+		Tags: withName(tags, name+"-instances"),
+	}, parent)
+	if err != nil {
+		return nil, nil, fmt.Errorf("create instance security group: %w", err)
+	}
+
+	return albSG, instSG, nil
+}
+
+// balancer is the fleet's internal load balancer and target group.
+type balancer struct {
+	alb *lb.LoadBalancer
+	tg  *lb.TargetGroup
+}
+
+// loadBalancer registers the internal load balancer, its target group and
+// listener, and sets the endpoint.
+func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, error) {
+	ctx, a, name, parent, tags := f.ctx, f.a, f.name, f.parent, f.tags
+	listenerPort := a.listenerPort()
+	// Explicit names: autonaming adds 8 characters to the logical name and
+	// AWS allows 32. The VPC is in the target group's hash because a new
+	// VPC replaces it, and the replacement is created before the old one
+	// goes.
+	tg, err := lb.NewTargetGroup(ctx, name+"-vllm", &lb.TargetGroupArgs{
+		Name:                pulumi.String(physicalName(ctx.Stack(), a.Team, "vllm", a.VPCID, MaxTargetGroupName)),
+		Port:                pulumi.Int(inference.VLLMPort),
+		Protocol:            pulumi.String("HTTP"),
+		TargetType:          pulumi.String("instance"),
+		VpcId:               net.vpcID,
+		DeregistrationDelay: pulumi.Int(60),
+		HealthCheck: lb.TargetGroupHealthCheckArgs{
+			Enabled: pulumi.Bool(true),
+			// /v1/models answers only once the model is loaded (/health
+			// answers earlier). With the API key set it answers 401 to the
+			// unauthenticated probe, which still proves readiness.
+			Path:               pulumi.String("/v1/models"),
+			Matcher:            pulumi.String("200,401"),
+			Protocol:           pulumi.String("HTTP"),
+			Port:               pulumi.String(strconv.Itoa(inference.VLLMPort)),
+			Interval:           pulumi.Int(30),
+			Timeout:            pulumi.Int(10),
+			HealthyThreshold:   pulumi.Int(2),
+			UnhealthyThreshold: pulumi.Int(3),
+		},
+		Tags: stringMap(tags),
+	}, parent)
+	if err != nil {
+		return balancer{}, fmt.Errorf("create target group: %w", err)
+	}
+	alb, err := lb.NewLoadBalancer(ctx, name, &lb.LoadBalancerArgs{
+		Name:                     pulumi.String(physicalName(ctx.Stack(), a.Team, "lb", "", MaxLoadBalancerName)),
+		Internal:                 pulumi.Bool(true),
+		LoadBalancerType:         pulumi.String("application"),
+		SecurityGroups:           pulumi.StringArray{albSG.ID()},
+		Subnets:                  net.subnets,
+		DropInvalidHeaderFields:  pulumi.Bool(true),
+		EnableDeletionProtection: pulumi.Bool(false),
+		// Long generations stream for minutes.
+		IdleTimeout: pulumi.Int(600),
+		Tags:        stringMap(tags),
+	}, parent)
+	if err != nil {
+		return balancer{}, fmt.Errorf("create load balancer: %w", err)
+	}
+	listener := &lb.ListenerArgs{
+		LoadBalancerArn: alb.Arn,
+		Port:            pulumi.Int(listenerPort),
+		Protocol:        pulumi.String("HTTP"),
+		DefaultActions: lb.ListenerDefaultActionArray{lb.ListenerDefaultActionArgs{
+			Type:           pulumi.String("forward"),
+			TargetGroupArn: tg.Arn,
+		}},
+		Tags: stringMap(tags),
+	}
+	scheme := "http"
+	if a.CertificateARN != "" {
+		scheme = "https"
+		listener.Protocol = pulumi.String("HTTPS")
+		listener.CertificateArn = pulumi.String(a.CertificateARN)
+		listener.SslPolicy = pulumi.String("ELBSecurityPolicy-TLS13-1-2-2021-06")
+	}
+	if _, err := lb.NewListener(ctx, name+"-vllm", listener, parent); err != nil {
+		return balancer{}, fmt.Errorf("create listener: %w", err)
+	}
+	if err := f.endpoint(alb, scheme); err != nil {
+		return balancer{}, err
+	}
+	return balancer{alb: alb, tg: tg}, nil
+}
+
+// endpoint sets the fleet's endpoint: at costgate:dnsName when given (with
+// its alias record in costgate:hostedZoneId), else the load balancer's name.
+func (f *fleet) endpoint(alb *lb.LoadBalancer, scheme string) error {
+	ctx, a, name, c, parent := f.ctx, f.a, f.name, f.c, f.parent
+	host := alb.DnsName
+	if a.DNSName != "" {
+		// A certificate covers a name of the team's, never the load
+		// balancer's own.
+		host = pulumi.String(a.DNSName).ToStringOutput()
+	}
+	if a.HostedZoneID != "" {
+		if _, err := route53.NewRecord(ctx, name+"-endpoint", &route53.RecordArgs{
+			ZoneId: pulumi.String(a.HostedZoneID),
+			Name:   pulumi.String(a.DNSName),
+			Type:   pulumi.String("A"),
+			Aliases: route53.RecordAliasArray{route53.RecordAliasArgs{
+				Name:                 alb.DnsName,
+				ZoneId:               alb.ZoneId,
+				EvaluateTargetHealth: pulumi.Bool(true),
+			}},
+		}, parent); err != nil {
+			return fmt.Errorf("create endpoint record: %w", err)
+		}
+	}
+	c.Endpoint = host.ApplyT(func(dns string) string {
+		return fmt.Sprintf("%s://%s/v1", scheme, dns)
+	}).(pulumi.StringOutput)
+
+	return nil
+}
+
+// network returns the given network, or creates a VPC with private subnets
+// in two zones whose only way out is a NAT gateway. The instances go only
+// to subnets in zones that offer their type (GPU types are offered in some
+// zones of a region only).
+func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfHostedInferenceArgs, tags map[string]string) (network, error) {
+	offered, err := OfferedZones(ctx, a.Sizing.InstanceType)
+	if err != nil {
+		return network{}, err
+	}
+	if a.VPCID != "" {
+		vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Id: pulumi.StringRef(a.VPCID)})
+		if err != nil {
+			return network{}, fmt.Errorf("look up vpc %s: %w", a.VPCID, err)
+		}
+		zones, err := SubnetZones(ctx, a.SubnetIDs)
+		if err != nil {
+			return network{}, err
+		}
+		var inst []string
+		for _, id := range a.SubnetIDs {
+			if offered[zones[id]] {
+				inst = append(inst, id)
+			}
+		}
+		if len(inst) == 0 {
+			return network{}, fmt.Errorf("no subnet of costgate:subnetIds is in a zone offering %s", a.Sizing.InstanceType)
+		}
+		return network{
+			vpcID:           pulumi.String(a.VPCID),
+			cidr:            pulumi.String(vpc.CidrBlock),
+			subnets:         pulumi.ToStringArray(a.SubnetIDs),
+			instanceSubnets: pulumi.ToStringArray(inst),
+		}, nil
+	}
+	avail, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")})
+	if err != nil {
+		return network{}, fmt.Errorf("look up availability zones: %w", err)
+	}
+	zones, err := pickZones(avail.Names, offered, len(privateCIDRs))
+	if err != nil {
+		return network{}, fmt.Errorf("%s: %w", a.Sizing.InstanceType, err)
+	}
+	v := &vpcBuild{ctx: ctx, name: name, tags: tags, parent: pulumi.Parent(c), zones: zones}
+	net, err := v.create()
+	if err != nil {
+		return network{}, err
+	}
+	var inst pulumi.StringArray
+	for i, id := range net.subnets.(pulumi.StringArray) {
+		if offered[zones[i]] {
+			inst = append(inst, id)
+		}
+	}
+	net.instanceSubnets = inst
+	return net, nil
+}
+
+// pickZones chooses n available zones, those offering the instance type
+// first; the load balancer needs n zones even when fewer offer the type.
+func pickZones(available []string, offered map[string]bool, n int) ([]string, error) {
+	var first, rest []string
+	for _, z := range available {
+		if offered[z] {
+			first = append(first, z)
+		} else {
+			rest = append(rest, z)
+		}
+	}
+	if len(first) == 0 {
+		return nil, fmt.Errorf("offered in no available zone of the region")
+	}
+	zones := append(first, rest...)
+	if len(zones) < n {
+		return nil, fmt.Errorf("region has %d availability zones, need %d", len(zones), n)
+	}
+	return zones[:n], nil
+}
+
+// OfferedZones looks up the zones of the region that offer the instance
+// type.
+func OfferedZones(ctx *pulumi.Context, instanceType string) (map[string]bool, error) {
+	res, err := ec2.GetInstanceTypeOfferings(ctx, &ec2.GetInstanceTypeOfferingsArgs{
+		Filters:      []ec2.GetInstanceTypeOfferingsFilter{{Name: "instance-type", Values: []string{instanceType}}},
+		LocationType: pulumi.StringRef("availability-zone"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("look up the zones offering %s: %w", instanceType, err)
+	}
+	out := map[string]bool{}
+	for _, z := range res.Locations {
+		out[z] = true
+	}
+	return out, nil
+}
+
+// SubnetZones looks up each subnet's availability zone.
+func SubnetZones(ctx *pulumi.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, id := range ids {
+		sn, err := ec2.LookupSubnet(ctx, &ec2.LookupSubnetArgs{Id: pulumi.StringRef(id)})
+		if err != nil {
+			return nil, fmt.Errorf("look up subnet %s: %w", id, err)
+		}
+		out[id] = sn.AvailabilityZone
+	}
+	return out, nil
+}
+
+// vpcBuild carries what the steps of the fleet's own VPC share.
+type vpcBuild struct {
+	ctx    *pulumi.Context
+	name   string
+	tags   map[string]string
+	parent pulumi.ResourceOption
+	zones  []string
+}
+
+// create registers the VPC, its internet gateway, the public subnets with
+// the NAT gateway and the private subnets routed through it.
+func (v *vpcBuild) create() (network, error) {
+	ctx, name, tags, parent := v.ctx, v.name, v.tags, v.parent
+	vpc, err := ec2.NewVpc(ctx, name, &ec2.VpcArgs{
+		CidrBlock:          pulumi.String(vpcCIDR),
+		EnableDnsHostnames: pulumi.Bool(true),
+		EnableDnsSupport:   pulumi.Bool(true),
+		Tags:               withName(tags, name),
+	}, parent)
+	if err != nil {
+		return network{}, fmt.Errorf("create vpc: %w", err)
+	}
+	igw, err := ec2.NewInternetGateway(ctx, name, &ec2.InternetGatewayArgs{
+		VpcId: vpc.ID(),
+		Tags:  withName(tags, name),
+	}, parent)
+	if err != nil {
+		return network{}, fmt.Errorf("create internet gateway: %w", err)
+	}
+	publicIDs, err := v.subnets(vpc, "public", publicCIDRs, ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: igw.ID()})
+	if err != nil {
+		return network{}, err
+	}
+	// One NAT gateway: a zone outage stops downloads, not serving, and a
+	// second NAT costs as much as the alarms and secrets together.
+	eip, err := ec2.NewEip(ctx, name+"-nat", &ec2.EipArgs{
+		Domain: pulumi.String("vpc"),
+		Tags:   withName(tags, name+"-nat"),
+	}, parent)
+	if err != nil {
+		return network{}, fmt.Errorf("create NAT address: %w", err)
+	}
+	nat, err := ec2.NewNatGateway(ctx, name, &ec2.NatGatewayArgs{
+		AllocationId: eip.ID(),
+		SubnetId:     publicIDs[0],
+		Tags:         withName(tags, name),
+	}, parent, pulumi.DependsOn([]pulumi.Resource{igw}))
+	if err != nil {
+		return network{}, fmt.Errorf("create NAT gateway: %w", err)
+	}
+	private, err := v.subnets(vpc, "private", privateCIDRs, ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: nat.ID()})
+	if err != nil {
+		return network{}, err
+	}
+	return network{vpcID: vpc.ID().ToStringOutput(), cidr: vpc.CidrBlock, subnets: private}, nil
+}
+
+// subnets registers one route table of the kind ("public" or "private")
+// with its default route, and a subnet per CIDR in successive zones.
+func (v *vpcBuild) subnets(vpc *ec2.Vpc, kind string, cidrs []string, route ec2.RouteTableRouteArgs) (pulumi.StringArray, error) {
+	ctx, name, tags, parent := v.ctx, v.name, v.tags, v.parent
+	rt, err := ec2.NewRouteTable(ctx, name+"-"+kind, &ec2.RouteTableArgs{
+		VpcId:  vpc.ID(),
+		Routes: ec2.RouteTableRouteArray{route},
+		Tags:   withName(tags, name+"-"+kind),
+	}, parent)
+	if err != nil {
+		return nil, fmt.Errorf("create %s route table: %w", kind, err)
+	}
+	var ids pulumi.StringArray
+	for i, cidr := range cidrs {
+		sub := fmt.Sprintf("%s-%s-%d", name, kind, i+1)
+		args := &ec2.SubnetArgs{
+			VpcId:            vpc.ID(),
+			CidrBlock:        pulumi.String(cidr),
+			AvailabilityZone: pulumi.String(v.zones[i]),
+			Tags:             withName(tags, sub),
+		}
+		if kind == "public" {
+			args.MapPublicIpOnLaunch = pulumi.Bool(false)
+		}
+		sn, err := ec2.NewSubnet(ctx, sub, args, parent)
+		if err != nil {
+			return nil, fmt.Errorf("create %s subnet: %w", kind, err)
+		}
+		if _, err := ec2.NewRouteTableAssociation(ctx, sub, &ec2.RouteTableAssociationArgs{
+			SubnetId: sn.ID(), RouteTableId: rt.ID(),
+		}, parent); err != nil {
+			return nil, fmt.Errorf("associate %s subnet: %w", kind, err)
+		}
+		ids = append(ids, sn.ID().ToStringOutput())
+	}
+	return ids, nil
+}

@@ -1,0 +1,157 @@
+package stacks
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// scaling registers the auto scaling group, its business-hours schedules
+// and the target-tracking policy.
+func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error {
+	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
+	tg := lbs.tg
+	s := a.Sizing
+	floor := offHoursFloor(s)
+	asgTags := autoscaling.GroupTagArray{autoscaling.GroupTagArgs{
+		Key: pulumi.String("Name"), Value: pulumi.String(name + "-vllm"), PropagateAtLaunch: pulumi.Bool(true),
+	}}
+	for _, k := range sortedKeys(tags) {
+		asgTags = append(asgTags, autoscaling.GroupTagArgs{
+			Key: pulumi.String(k), Value: pulumi.String(tags[k]), PropagateAtLaunch: pulumi.Bool(true),
+		})
+	}
+	asg, err := autoscaling.NewGroup(ctx, name+"-vllm", &autoscaling.GroupArgs{
+		Name:            pulumi.String(f.asgName),
+		MinSize:         pulumi.Int(floor),
+		MaxSize:         pulumi.Int(s.PeakInstances),
+		DesiredCapacity: pulumi.Int(s.PeakInstances),
+		LaunchTemplate: autoscaling.GroupLaunchTemplateArgs{
+			Id:      lt.ID(),
+			Version: lt.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput),
+		},
+		VpcZoneIdentifiers: net.instanceSubnets,
+		TargetGroupArns:    pulumi.StringArray{tg.Arn},
+		// Every launch, the first included, waits in the hook until its
+		// model serves.
+		InitialLifecycleHooks: autoscaling.GroupInitialLifecycleHookArray{autoscaling.GroupInitialLifecycleHookArgs{
+			Name:                pulumi.String(LifecycleHookName),
+			LifecycleTransition: pulumi.String("autoscaling:EC2_INSTANCE_LAUNCHING"),
+			HeartbeatTimeout:    pulumi.Int(hookHeartbeatTimeout),
+			DefaultResult:       pulumi.String("ABANDON"),
+		}},
+		HealthCheckType:        pulumi.String("ELB"),
+		HealthCheckGracePeriod: pulumi.Int(ServiceWarmupSeconds),
+		DefaultInstanceWarmup:  pulumi.Int(ServiceWarmupSeconds),
+		// The group may start with no capacity (business hours at night, or
+		// GPUs the region lacks now): do not block the deployment on it;
+		// a failed launch is reported through costgate:alarmTopicArn.
+		WaitForCapacityTimeout: pulumi.String("0"),
+		// A new launch template version replaces instances launch before
+		// terminate: the old instance serves until its successor has loaded.
+		InstanceRefresh: autoscaling.GroupInstanceRefreshArgs{
+			Strategy: pulumi.String("Rolling"),
+			Preferences: autoscaling.GroupInstanceRefreshPreferencesArgs{
+				MinHealthyPercentage: pulumi.Int(100),
+				MaxHealthyPercentage: pulumi.Int(200),
+				InstanceWarmup:       pulumi.String(strconv.Itoa(ServiceWarmupSeconds)),
+				SkipMatching:         pulumi.Bool(true),
+			},
+		},
+		EnabledMetrics: pulumi.ToStringArray([]string{"GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances"}),
+		Tags:           asgTags,
+	}, parent, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
+	if err != nil {
+		return fmt.Errorf("create auto scaling group: %w", err)
+	}
+	c.AutoScalingGroupName = asg.Name
+	if err := f.launchFailures(); err != nil {
+		return err
+	}
+	if err := schedules(ctx, name, asg, s, floor, a.TimeZone, parent); err != nil {
+		return err
+	}
+	return f.targetTracking(asg, lbs, floor)
+}
+
+// targetTracking registers, between the schedule's floor and the peak, the
+// policy that tracks the load balancer's requests per instance at the rate
+// sizing found for the target utilization.
+func (f *fleet) targetTracking(asg *autoscaling.Group, lbs balancer, floor int) error {
+	ctx, s, name, parent := f.ctx, f.a.Sizing, f.name, f.parent
+	alb, tg := lbs.alb, lbs.tg
+	// Between the schedule's floor and the peak, the group tracks the load
+	// balancer's requests per instance at the rate sizing found for the
+	// target utilization.
+	if s.TargetRequestsPerMinute > 0 && floor < s.PeakInstances {
+		if _, err := autoscaling.NewPolicy(ctx, name+"-requests", &autoscaling.PolicyArgs{
+			AutoscalingGroupName:    asg.Name,
+			PolicyType:              pulumi.String("TargetTrackingScaling"),
+			EstimatedInstanceWarmup: pulumi.Int(ServiceWarmupSeconds),
+			TargetTrackingConfiguration: autoscaling.PolicyTargetTrackingConfigurationArgs{
+				PredefinedMetricSpecification: autoscaling.PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs{
+					PredefinedMetricType: pulumi.String("ALBRequestCountPerTarget"),
+					ResourceLabel:        pulumi.Sprintf("%s/%s", alb.ArnSuffix, tg.ArnSuffix),
+				},
+				TargetValue: pulumi.Float64(s.TargetRequestsPerMinute),
+			},
+		}, parent); err != nil {
+			return fmt.Errorf("create target tracking policy: %w", err)
+		}
+	}
+
+	return nil
+}
+
+// Business hours of the scheduled scaling: the article's 176 working hours
+// are 22 weekdays of 8 hours.
+const (
+	businessStart = "0 9 * * MON-FRI"
+	businessEnd   = "0 17 * * MON-FRI"
+)
+
+// offHoursFloor is the group's size outside business hours: the baseline
+// (always_on) or nothing (business_hours).
+func offHoursFloor(s plan.Sizing) int {
+	if s.Schedule == spec.BusinessHours {
+		return 0
+	}
+	return s.BaselineInstances
+}
+
+// schedules adds the scheduled actions: at peak during business hours,
+// at floor outside them.
+func schedules(ctx *pulumi.Context, name string, asg *autoscaling.Group, s plan.Sizing, floor int, tz string, opts ...pulumi.ResourceOption) error {
+	if floor == s.PeakInstances {
+		return nil // nothing to change during the day
+	}
+	if tz == "" {
+		tz = "UTC"
+	}
+	actions := []struct {
+		suffix, recurrence string
+		min, desired       int
+	}{
+		{"business-start", businessStart, s.PeakInstances, s.PeakInstances},
+		{"business-end", businessEnd, floor, floor},
+	}
+	for _, a := range actions {
+		if _, err := autoscaling.NewSchedule(ctx, name+"-"+a.suffix, &autoscaling.ScheduleArgs{
+			AutoscalingGroupName: asg.Name,
+			ScheduledActionName:  pulumi.String(name + "-" + a.suffix),
+			Recurrence:           pulumi.String(a.recurrence),
+			TimeZone:             pulumi.String(tz),
+			MinSize:              pulumi.Int(a.min),
+			MaxSize:              pulumi.Int(s.PeakInstances),
+			DesiredCapacity:      pulumi.Int(a.desired),
+		}, opts...); err != nil {
+			return fmt.Errorf("create schedule %s: %w", a.suffix, err)
+		}
+	}
+	return nil
+}
