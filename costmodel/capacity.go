@@ -72,7 +72,7 @@ func (o *Option) carrying() Money {
 	if o.Required != nil {
 		return *o.Required
 	}
-	return o.Total
+	return o.MonthlyUSD
 }
 
 // carryingCost is the expected cost at scenario p of assignment a with a

@@ -80,7 +80,7 @@ func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, erro
 		c := m.choice(a, i)
 		// D × T × s_w × (i × ((1−c−w) × P_in + c × P_cache + w × P_write) + (1−i) × P_out) / 1e6
 		usd := monthly * w.Share * c.rates.PerM(p.inputShare, p.cachedShare, p.cacheWriteShare) / 1e6
-		it := Item{Name: m.tokenItem[w.Name], Workload: w.Name, Model: c.model.ID, USD: Money{Expected: usd}}
+		it := LineItem{Name: m.tokenItem[w.Name], Workload: w.Name, Model: c.model.ID, MonthlyUSD: Money{Expected: usd}}
 		if detail {
 			it.Note = tokenNote(*c)
 		}
@@ -105,12 +105,12 @@ func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, erro
 		}
 	}
 	hours := m.billedHours()
-	gpus := Item{Name: "GPU instances", Model: a.sh.ID, USD: Money{Expected: float64(f.BilledGPUs) * ev.gpuHourUSD * hours}}
+	gpus := LineItem{Name: "GPU instances", Model: a.sh.ID, MonthlyUSD: Money{Expected: float64(f.BilledGPUs) * ev.gpuHourUSD * hours}}
 	if detail {
 		gpus.Note = fmt.Sprintf("%d × %s at $%.2f/GPU-h × %g h", f.BilledGPUs, m.gpu, ev.gpuHourUSD, hours)
 	}
 	ev.items = append(ev.items, gpus,
-		Item{Name: "operations (MLOps/SRE)", USD: Money{Expected: p.opsUSD}, Note: "monitoring, scaling, model updates, on-call"},
+		LineItem{Name: "operations (MLOps/SRE)", MonthlyUSD: Money{Expected: p.opsUSD}, Note: "monitoring, scaling, model updates, on-call"},
 	)
 	secrets++ // the vLLM API key
 	if a.sh.Gated {
@@ -248,8 +248,8 @@ func (m *model) workloadGap(i int, q float64, known bool, monthly float64, p par
 
 // appendLineItems appends the catalog's line items for the architecture
 // counted per the unit, count times.
-func (m *model) appendLineItems(out []Item, arch, per string, count int, detail bool) []Item {
-	for _, li := range m.cat.LineItems {
+func (m *model) appendLineItems(out []LineItem, arch, per string, count int, detail bool) []LineItem {
+	for _, li := range m.cat.FixedCosts {
 		if li.Per != per || !slices.Contains(li.Applies, arch) {
 			continue
 		}
@@ -257,7 +257,7 @@ func (m *model) appendLineItems(out []Item, arch, per string, count int, detail 
 		if detail && (count != 1 || per != "") {
 			note = fmt.Sprintf("%d × $%.2f", count, li.MonthlyUSD)
 		}
-		out = append(out, Item{Name: li.Name, Note: note, USD: Money{Expected: float64(count) * li.MonthlyUSD}})
+		out = append(out, LineItem{Name: li.Name, Note: note, MonthlyUSD: Money{Expected: float64(count) * li.MonthlyUSD}})
 	}
 	return out
 }

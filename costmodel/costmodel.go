@@ -40,99 +40,100 @@ const AlarmsPerFleet = 3
 // Money is a monthly cost range in USD. The plan shows it rounded to
 // cents; the cost model keeps every digit.
 type Money struct {
-	Low      float64 `json:"low"`
-	Expected float64 `json:"expected"`
-	High     float64 `json:"high"`
+	Low      float64
+	Expected float64
+	High     float64
 }
 
-// Item is one line of an option's cost.
-type Item struct {
-	Name     string
-	Workload string
-	Model    string
-	Note     string
-	USD      Money
+// LineItem is one line of an option's cost.
+type LineItem struct {
+	Name       string
+	Workload   string
+	Model      string
+	Note       string
+	MonthlyUSD Money
 }
 
 // Route is how one workload is served under an option; the plan's JSON
 // shows it as it is.
 type Route struct {
-	Workload   string  `json:"workload"`
-	Complexity string  `json:"complexity"`
-	Share      float64 `json:"share"`
+	Workload   string
+	Complexity string
+	Share      float64
 	// ServedBy is architecture.Managed or architecture.SelfHosted.
-	ServedBy string `json:"served_by"`
-	Model    string `json:"model"`
+	ServedBy string
+	Model    string
 	// Provider is the managed provider ("anthropic", "bedrock", ...); empty when self-hosted.
-	Provider string `json:"provider,omitempty"`
+	Provider string
 	// TTFTMs is the expected p95 time to first token; null when unknown.
-	TTFTMs        *float64 `json:"ttft_ms"`
-	MaxTTFTMs     *float64 `json:"max_ttft_ms"`
-	ContextTokens int      `json:"context_tokens"`
+	TTFTMs        *float64
+	MaxTTFTMs     *float64
+	ContextTokens int
 	// Quality is the serving model's quality score for the workload's
 	// complexity; null when unknown.
-	Quality *float64 `json:"quality"`
+	Quality *float64
 	// MinQuality is the lowest quality score the route's model may have:
 	// the workload's min_quality and, on a fleet whose model sizing
 	// chooses, self_hosted.min_quality; null when neither is set.
-	MinQuality *float64 `json:"min_quality"`
+	MinQuality *float64
 }
 
 // Sizing is the self-hosted fleet of an option, sized at the expected
 // inputs, as the plan shows it.
 type Sizing struct {
-	Model          string `json:"model"`
-	GPU            string `json:"gpu"`
-	Region         string `json:"region"`
-	GPUs           int    `json:"gpus"`
-	Replicas       int    `json:"replicas"`
-	TensorParallel int    `json:"tensor_parallel"`
-	InstanceType   string `json:"instance_type"`
-	Instances      int    `json:"instances"`
+	Model          string
+	GPU            string
+	Region         string
+	GPUs           int
+	Replicas       int
+	TensorParallel int
+	InstanceType   string
+	Instances      int
 	// ReplicasPerInstance is vLLM's data-parallel size on one instance.
-	ReplicasPerInstance int `json:"replicas_per_instance"`
+	ReplicasPerInstance int
 	// Fixed is true when the spec set gpus: billed as given, not sized.
-	Fixed       bool       `json:"fixed"`
-	Pricing     string     `json:"pricing"`
-	GPUHourUSD  spec.Range `json:"gpu_hour_usd"`
-	BilledHours float64    `json:"billed_hours"`
-	Schedule    string     `json:"schedule"`
-	MaxModelLen int        `json:"max_model_len"`
-	WeightsGB   float64    `json:"weights_gb"`
-	KVCacheGB   float64    `json:"kv_cache_gb"`
+	Fixed       bool
+	Pricing     string
+	GPUHourUSD  spec.Range
+	BilledHours float64
+	Schedule    string
+	MaxModelLen int
+	WeightsGB   float64
+	KVCacheGB   float64
 	// PeakUtilization is peak load over the fleet's capacity (0..); above
 	// the target it is a capacity warning, above 1 a denial
 	// (capacity.exceeded).
-	PeakUtilization float64 `json:"peak_utilization"`
+	PeakUtilization float64
 	// RequiredGPUs and RequiredMonthlyUSD are, for a fixed fleet running
 	// above its target utilization at peak, the GPUs of the fleet that
 	// would carry the load at the target (sized as without gpus) and the
-	// option's expected monthly cost with it; null otherwise.
-	RequiredGPUs       *int     `json:"required_gpus"`
-	RequiredMonthlyUSD *float64 `json:"required_monthly_usd"`
-	TargetUtilization  float64  `json:"target_utilization"`
-	TTFTMs             *float64 `json:"ttft_ms"`
+	// option's expected monthly cost with it; nil otherwise.
+	RequiredGPUs       *int
+	RequiredMonthlyUSD *float64
+	TargetUtilization  float64
+	TTFTMs             *float64
 	// BaselineInstances run outside peak hours; PeakInstances at peak.
-	BaselineInstances int `json:"baseline_instances"`
-	PeakInstances     int `json:"peak_instances"`
+	BaselineInstances int
+	PeakInstances     int
 	// TargetRequestsPerMinute is one instance's request rate at the target
 	// utilization, the auto scaling group's target-tracking value.
-	TargetRequestsPerMinute float64  `json:"target_requests_per_minute"`
-	VLLMArgs                []string `json:"vllm_args"`
-	Notes                   []string `json:"notes"`
-	// Sized is the fleet as sizing computed it, every digit kept.
-	Sized inference.Fleet `json:"-"`
+	TargetRequestsPerMinute float64
+	VLLMArgs                []string
+	Notes                   []string
 }
 
 // Option is one priced architecture.
 type Option struct {
 	Architecture    string
-	Total           Money
-	Items           []Item
-	QualityGap      Money
+	MonthlyUSD      Money
+	LineItems       []LineItem
+	QualityGapUSD   Money
 	QualityIncluded bool
 	Sizing          *Sizing
-	Routes          []Route
+	// Sized is the fleet as sizing computed it, every digit kept; nil
+	// with Sizing.
+	Sized  *inference.Fleet
+	Routes []Route
 	// Required is the cost of the fleet that would carry the load when the
 	// spec's fixed fleet runs above its capacity at peak (nil otherwise):
 	// the verdict and the breakeven compare it instead (capacity.go).
@@ -153,10 +154,10 @@ type Note struct {
 
 // ChecklistItem is one of the article's five checklist items.
 type ChecklistItem struct {
-	ID     string `json:"id"`
-	Text   string `json:"text"`
-	Met    bool   `json:"met"`
-	Detail string `json:"detail"`
+	ID     string
+	Text   string
+	Met    bool
+	Detail string
 }
 
 // ChecklistThreshold is how many items make self-hosting worth evaluating.
@@ -346,7 +347,7 @@ type model struct {
 	sized map[sizeKey]sizedFleet
 	// scratch is reused for the items of evaluations without detail, which
 	// their callers consume before the next evaluation.
-	scratch []Item
+	scratch []LineItem
 	// unfixed sizes the fleet for the load even when the spec fixes its
 	// GPUs: the fleet that would carry the load (capacity.go).
 	unfixed bool

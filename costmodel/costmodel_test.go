@@ -63,8 +63,8 @@ func TestArticleTable(t *testing.T) {
 		t.Run(tt.file, func(t *testing.T) {
 			r := evaluate(t, parseFile(t, filepath.Join("..", "examples", "seed", tt.file)))
 			m := r.Option(architecture.Managed)
-			if !near(m.Total.Low, tt.managedLow) || !near(m.Total.High, tt.managedHigh) {
-				t.Errorf("managed = $%.2f–%.2f, want $%.2f–%.2f", m.Total.Low, m.Total.High, tt.managedLow, tt.managedHigh)
+			if !near(m.MonthlyUSD.Low, tt.managedLow) || !near(m.MonthlyUSD.High, tt.managedHigh) {
+				t.Errorf("managed = $%.2f–%.2f, want $%.2f–%.2f", m.MonthlyUSD.Low, m.MonthlyUSD.High, tt.managedLow, tt.managedHigh)
 			}
 			sh := r.Option(architecture.SelfHosted)
 			if sh == nil {
@@ -74,8 +74,8 @@ func TestArticleTable(t *testing.T) {
 			// bills its 8: 8 × $3/h × 720 h = $17,280, plus the article's
 			// $2,000–4,000 of SRE time.
 			items := map[string]Money{}
-			for _, it := range sh.Items {
-				items[it.Name] = it.USD
+			for _, it := range sh.LineItems {
+				items[it.Name] = it.MonthlyUSD
 			}
 			if g := items["GPU instances"]; !near(g.Low, 17280) || !near(g.High, 17280) {
 				t.Errorf("GPU instances = %+v, want $17,280", g)
@@ -127,10 +127,10 @@ func TestManagedFormula(t *testing.T) {
 		return 100 * 4e6 * share * (0.8*(0.5*p.InputPerM+0.5*cache) + 0.2*p.OutputPerM) / 1e6
 	}
 	want := map[string]float64{"tokens: autocomplete": cost("gpt-5.4-mini", 0.6), "tokens: agent": cost("claude-sonnet-4.6", 0.4)}
-	for _, it := range r.Option(architecture.Managed).Items {
+	for _, it := range r.Option(architecture.Managed).LineItems {
 		if w, ok := want[it.Name]; ok {
-			if !near(it.USD.Expected, w) {
-				t.Errorf("%s = %.4f, want %.4f", it.Name, it.USD.Expected, w)
+			if !near(it.MonthlyUSD.Expected, w) {
+				t.Errorf("%s = %.4f, want %.4f", it.Name, it.MonthlyUSD.Expected, w)
 			}
 			delete(want, it.Name)
 		}
@@ -152,12 +152,12 @@ func TestMonotone(t *testing.T) {
 			r := evaluate(t, parse(t, "m.hcl", fmt.Sprintf(base, d, tok)))
 			for _, o := range r.Options {
 				key := fmt.Sprintf("%s/tok=%g", o.Architecture, tok)
-				if o.Total.Expected < prev[key]-1e-6 {
-					t.Errorf("%s: %d developers cost $%.2f, less than the smaller team's $%.2f", key, d, o.Total.Expected, prev[key])
+				if o.MonthlyUSD.Expected < prev[key]-1e-6 {
+					t.Errorf("%s: %d developers cost $%.2f, less than the smaller team's $%.2f", key, d, o.MonthlyUSD.Expected, prev[key])
 				}
-				prev[key] = o.Total.Expected
-				if !(o.Total.Low <= o.Total.Expected && o.Total.Expected <= o.Total.High) {
-					t.Errorf("%s at %d: low %.2f, expected %.2f, high %.2f out of order", key, d, o.Total.Low, o.Total.Expected, o.Total.High)
+				prev[key] = o.MonthlyUSD.Expected
+				if !(o.MonthlyUSD.Low <= o.MonthlyUSD.Expected && o.MonthlyUSD.Expected <= o.MonthlyUSD.High) {
+					t.Errorf("%s at %d: low %.2f, expected %.2f, high %.2f out of order", key, d, o.MonthlyUSD.Low, o.MonthlyUSD.Expected, o.MonthlyUSD.High)
 				}
 			}
 		}
@@ -174,13 +174,13 @@ func TestBreakeven(t *testing.T) {
 	if r.Breakeven == nil {
 		t.Fatal("no breakeven")
 	}
-	if sh := r.Option(architecture.SelfHosted); sh.Required == nil || sh.Required.Expected <= sh.Total.Expected {
+	if sh := r.Option(architecture.SelfHosted); sh.Required == nil || sh.Required.Expected <= sh.MonthlyUSD.Expected {
 		t.Fatalf("the fixed fleet at %.0f%% of capacity is compared at $%v, want the dearer fleet that carries the load", 100*sh.Sizing.PeakUtilization, sh.Required)
 	}
 	at := func(d int) (mg, sh float64) {
 		src := strings.Replace(src, "developers           = 150", fmt.Sprintf("developers           = %d", d), 1)
 		rr := evaluate(t, parse(t, "b.hcl", src))
-		return rr.Option(architecture.Managed).Total.Expected, rr.Option(architecture.SelfHosted).carrying().Expected
+		return rr.Option(architecture.Managed).MonthlyUSD.Expected, rr.Option(architecture.SelfHosted).carrying().Expected
 	}
 	d := *r.Breakeven
 	if mg, sh := at(d); sh > mg {
@@ -258,8 +258,8 @@ func TestGPUChoice(t *testing.T) {
 		t.Errorf("no sizing.gpu warning on H100 for a 7B model: %+v", fixed.Notes)
 	}
 	auto := option(evaluate(t, withGPU(`"auto"`)))
-	if auto.Sizing.GPU == "h100" || auto.Total.Expected >= fixed.Total.Expected {
-		t.Errorf("auto chose %s at $%.0f, h100 costs $%.0f", auto.Sizing.GPU, auto.Total.Expected, fixed.Total.Expected)
+	if auto.Sizing.GPU == "h100" || auto.MonthlyUSD.Expected >= fixed.MonthlyUSD.Expected {
+		t.Errorf("auto chose %s at $%.0f, h100 costs $%.0f", auto.Sizing.GPU, auto.MonthlyUSD.Expected, fixed.MonthlyUSD.Expected)
 	}
 	if !strings.Contains(strings.Join(auto.Sizing.Notes, " "), "runner-ups: ") {
 		t.Errorf("auto names no runner-ups: %q", auto.Sizing.Notes)

@@ -85,7 +85,7 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 func (m *model) managedSpend(res *Result) float64 {
 	for _, o := range res.Options {
 		if o.Architecture == architecture.Managed {
-			return o.Total.Expected
+			return o.MonthlyUSD.Expected
 		}
 	}
 	s := m.newSearcher()

@@ -27,12 +27,12 @@ func (m *model) explain(s *searcher, opts []Option) *Search {
 			}
 			continue
 		}
-		if o.Total.Expected < best.Total.Expected {
+		if o.MonthlyUSD.Expected < best.MonthlyUSD.Expected {
 			best = o
 		}
 	}
 	stats := *s.stats
-	bestCost := best.Total.Expected
+	bestCost := best.MonthlyUSD.Expected
 	stats.Assignments = 1
 	for i, w := range m.s.Workloads {
 		n := 0
@@ -55,7 +55,7 @@ func (m *model) explain(s *searcher, opts []Option) *Search {
 					lb += s.cheapest(i)
 				}
 			}
-			gap := math.Max(0, o.Total.Expected-lb)
+			gap := math.Max(0, o.MonthlyUSD.Expected-lb)
 			stats.GapBoundUSD = &gap
 		}
 	}

@@ -16,7 +16,7 @@ import (
 
 // evaluation is an option's cost at one scenario.
 type evaluation struct {
-	items      []Item // USD in Expected
+	items      []LineItem // USD in Expected
 	qualityGap float64
 	fleet      inference.Fleet
 	sized      bool // fleet is set
@@ -26,7 +26,7 @@ type evaluation struct {
 func (e evaluation) total(includeQuality bool) float64 {
 	sum := 0.0
 	for _, it := range e.items {
-		sum += it.USD.Expected
+		sum += it.MonthlyUSD.Expected
 	}
 	if includeQuality {
 		sum += e.qualityGap
@@ -48,33 +48,33 @@ func (m *model) option(a *assignment) (Option, error) {
 	}
 	include := m.s.Quality.IncludeInDecision
 	o := Option{Architecture: arch, QualityIncluded: include, assign: a.clone()}
-	o.Items = slices.Clone(exp.items)
-	for i := range o.Items {
-		v := o.Items[i].USD.Expected
-		o.Items[i].USD = Money{Low: v, Expected: v, High: v}
+	o.LineItems = slices.Clone(exp.items)
+	for i := range o.LineItems {
+		v := o.LineItems[i].MonthlyUSD.Expected
+		o.LineItems[i].MonthlyUSD = Money{Low: v, Expected: v, High: v}
 	}
 	expTotal := exp.total(include)
-	o.Total = Money{Low: expTotal, Expected: expTotal, High: expTotal}
-	o.QualityGap = Money{Low: exp.qualityGap, Expected: exp.qualityGap, High: exp.qualityGap}
+	o.MonthlyUSD = Money{Low: expTotal, Expected: expTotal, High: expTotal}
+	o.QualityGapUSD = Money{Low: exp.qualityGap, Expected: exp.qualityGap, High: exp.qualityGap}
 	for _, p := range corners {
 		ev, err := m.evaluate(a, p, false)
 		if err != nil {
 			return Option{}, err
 		}
 		t := ev.total(include)
-		o.Total.Low, o.Total.High = math.Min(o.Total.Low, t), math.Max(o.Total.High, t)
-		o.QualityGap.Low, o.QualityGap.High = math.Min(o.QualityGap.Low, ev.qualityGap), math.Max(o.QualityGap.High, ev.qualityGap)
+		o.MonthlyUSD.Low, o.MonthlyUSD.High = math.Min(o.MonthlyUSD.Low, t), math.Max(o.MonthlyUSD.High, t)
+		o.QualityGapUSD.Low, o.QualityGapUSD.High = math.Min(o.QualityGapUSD.Low, ev.qualityGap), math.Max(o.QualityGapUSD.High, ev.qualityGap)
 		for _, it := range ev.items {
-			for i := range o.Items {
-				if o.Items[i].Name == it.Name {
-					o.Items[i].USD.Low = math.Min(o.Items[i].USD.Low, it.USD.Expected)
-					o.Items[i].USD.High = math.Max(o.Items[i].USD.High, it.USD.Expected)
+			for i := range o.LineItems {
+				if o.LineItems[i].Name == it.Name {
+					o.LineItems[i].MonthlyUSD.Low = math.Min(o.LineItems[i].MonthlyUSD.Low, it.MonthlyUSD.Expected)
+					o.LineItems[i].MonthlyUSD.High = math.Max(o.LineItems[i].MonthlyUSD.High, it.MonthlyUSD.Expected)
 				}
 			}
 		}
 	}
-	if include && (o.QualityGap.High > 0) {
-		o.Items = append(o.Items, Item{Name: "quality gap (rework)", USD: o.QualityGap, Note: "developer time lost to weaker models' failed attempts"})
+	if include && (o.QualityGapUSD.High > 0) {
+		o.LineItems = append(o.LineItems, LineItem{Name: "quality gap (rework)", MonthlyUSD: o.QualityGapUSD, Note: "developer time lost to weaker models' failed attempts"})
 	}
 	var fleet *inference.Fleet
 	if exp.sized {
@@ -83,7 +83,7 @@ func (m *model) option(a *assignment) (Option, error) {
 	o.Routes = m.routes(a, fleet)
 	o.Notes = m.choiceNotes(a)
 	if exp.sized {
-		o.Sizing = m.fleetOf(a.sh, exp.fleet)
+		o.Sizing, o.Sized = m.fleetOf(a.sh, exp.fleet), &exp.fleet
 		if f := exp.fleet; m.s.SelfHosted.GPUs > 0 && f.GPUs != m.s.SelfHosted.GPUs {
 			o.Notes = append(o.Notes, Note{ID: "sizing.packing", Message: fmt.Sprintf(
 				"the fixed fleet of %d GPUs runs at tensor-parallel size %d on %d × %s: AWS bills every one of its %d GPUs (it sells no instance of exactly %d %s), so all %d are priced and serve as %d replica(s)",
@@ -232,7 +232,7 @@ func (m *model) gpuChoice(s *searcher, a *assignment, o Option) string {
 	meets := g.cfgs[own].unfit == ""
 	return gpuChoiceNote(a.gpu, o, meets, func(yield func(string, float64, bool) bool) {
 		for _, c := range g.cfgs {
-			if c.ok && c.gpu != a.gpu && !yield(c.gpu, o.Total.Expected-g.cfgs[own].cost+c.cost, c.unfit == "") {
+			if c.ok && c.gpu != a.gpu && !yield(c.gpu, o.MonthlyUSD.Expected-g.cfgs[own].cost+c.cost, c.unfit == "") {
 				return
 			}
 		}
@@ -268,9 +268,9 @@ func gpuChoiceNote(gpu string, o Option, meetsTargets bool, others func(func(str
 		}
 		runners = append(runners, r)
 	}
-	note := fmt.Sprintf("gpu choice: %s at $%s a month expected is the cheapest of %d GPUs meeting the load and the TTFT targets", gpu, usd(o.Total.Expected), n)
+	note := fmt.Sprintf("gpu choice: %s at $%s a month expected is the cheapest of %d GPUs meeting the load and the TTFT targets", gpu, usd(o.MonthlyUSD.Expected), n)
 	if !meetsTargets {
-		note = fmt.Sprintf("gpu choice: none of %d GPUs meets every TTFT target; %s at $%s a month expected is the cheapest", n, gpu, usd(o.Total.Expected))
+		note = fmt.Sprintf("gpu choice: none of %d GPUs meets every TTFT target; %s at $%s a month expected is the cheapest", n, gpu, usd(o.MonthlyUSD.Expected))
 	}
 	if len(runners) > 0 {
 		note += "; runner-ups: " + strings.Join(runners, ", ")
@@ -288,7 +288,7 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 	defer m.useGPU(own)
 	mid, _ := scenarios(m.axes(true, true))
 	include := m.s.Quality.IncludeInDecision
-	bestGPU, bestUSD := "", chosen.Total.Expected
+	bestGPU, bestUSD := "", chosen.MonthlyUSD.Expected
 	for _, g := range m.cat.GPUIDs() {
 		if g == own || len(m.cat.InstancesFor(g, m.s.SelfHosted.Region)) == 0 {
 			continue
@@ -308,7 +308,7 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 	}
 	return &Note{ID: "sizing.gpu", Message: fmt.Sprintf(
 		"%s on %s would cost $%s a month expected instead of $%s on %s, $%s less, for the same load within the workloads' TTFT targets (%s pricing from the catalog; throughput from the catalog or the performance model); self_hosted.gpu = \"auto\" would choose it",
-		a.sh.ID, bestGPU, usd(bestUSD), usd(chosen.Total.Expected), own, usd(chosen.Total.Expected-bestUSD), m.s.SelfHosted.Pricing)}
+		a.sh.ID, bestGPU, usd(bestUSD), usd(chosen.MonthlyUSD.Expected), own, usd(chosen.MonthlyUSD.Expected-bestUSD), m.s.SelfHosted.Pricing)}
 }
 
 func (m *model) openModel(id string) *modelcatalog.OpenModel {

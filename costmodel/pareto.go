@@ -19,18 +19,16 @@ const MaxFrontier = 4096
 
 // ParetoPoint is one assignment on the frontier.
 type ParetoPoint struct {
-	Option string       `json:"option"`
-	Routes []RouteShort `json:"routes"`
+	Option string
+	Routes []RouteShort
 	// Fleet is the fleet's model on its GPU ("" without a fleet).
-	Fleet string `json:"fleet,omitempty"`
+	Fleet string
 	// MonthlyUSD is the expected monthly cost, quality gap included when
 	// the spec includes it in the decision.
-	MonthlyUSD float64 `json:"monthly_usd"`
+	MonthlyUSD float64
 	// Quality is the token-weighted quality score: each workload's share
 	// times its model's score for its complexity (unknown counts 0).
-	Quality float64 `json:"quality"`
-	// Chosen marks the plan's decision (set by the caller, which knows it).
-	Chosen bool `json:"chosen"`
+	Quality float64
 }
 
 // Pareto lists the non-dominated fit assignments of the spec (each

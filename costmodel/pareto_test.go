@@ -57,7 +57,7 @@ func TestParetoHoldsTheOptimum(t *testing.T) {
 	// In this spec only the hybrid option has fit routes (autocomplete's
 	// TTFT target rules out every managed model, agent's min_quality every
 	// open one), so the frontier starts at its cost.
-	hybrid := res.Option("hybrid").Total.Expected
+	hybrid := res.Option("hybrid").MonthlyUSD.Expected
 	if got := pts[0].MonthlyUSD; math.Round(got*100) != math.Round(hybrid*100) {
 		t.Errorf("frontier's cheapest costs $%.2f, the hybrid option $%.2f", got, hybrid)
 	}

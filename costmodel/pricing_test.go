@@ -34,15 +34,15 @@ func pricingSpec(t *testing.T, w float64, team string, ctx int, model, managed s
 	return fmt.Sprintf(pricingBase, w, team, ctx, model, managed)
 }
 
-func tokenItem(t *testing.T, r *Result) Item {
+func tokenItem(t *testing.T, r *Result) LineItem {
 	t.Helper()
-	for _, it := range r.Option(architecture.Managed).Items {
+	for _, it := range r.Option(architecture.Managed).LineItems {
 		if it.Name == "tokens: agent" {
 			return it
 		}
 	}
 	t.Fatal("no token line")
-	return Item{}
+	return LineItem{}
 }
 
 // TestManagedPriceStructures prices one workload of 100 developers × 1M
@@ -101,8 +101,8 @@ func TestManagedPriceStructures(t *testing.T) {
 				t.Fatal(err)
 			}
 			it := tokenItem(t, r)
-			if !near(it.USD.Expected, tt.want) {
-				t.Errorf("tokens = $%.4f, want $%.4f", it.USD.Expected, tt.want)
+			if !near(it.MonthlyUSD.Expected, tt.want) {
+				t.Errorf("tokens = $%.4f, want $%.4f", it.MonthlyUSD.Expected, tt.want)
 			}
 			if tt.note != "" && it.Note != tt.note {
 				t.Errorf("note = %q\nwant   %q", it.Note, tt.note)
@@ -120,7 +120,7 @@ func TestCacheWriteShareRange(t *testing.T) {
 		t.Fatal(err)
 	}
 	// 432 at w = 0, 444 at w = 0.2 (above), 438 at the midpoint; plus the $0.40 secret.
-	got := r.Option(architecture.Managed).Total
+	got := r.Option(architecture.Managed).MonthlyUSD
 	if !near(got.Low, 432.4) || !near(got.Expected, 438.4) || !near(got.High, 444.4) {
 		t.Errorf("total = %+v, want 432.40 / 438.40 / 444.40", got)
 	}
@@ -220,7 +220,7 @@ func TestDiscountExpiry(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := tokenItem(t, r).USD.Expected; !near(got, tt.want) {
+			if got := tokenItem(t, r).MonthlyUSD.Expected; !near(got, tt.want) {
 				t.Errorf("tokens = %.2f, want %.2f", got, tt.want)
 			}
 			expired := false

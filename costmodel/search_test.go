@@ -61,7 +61,7 @@ func TestHeuristicReportsItsGap(t *testing.T) {
 	if heur.Exact || heur.GapBoundUSD == nil {
 		t.Fatalf("search of %d auto workloads: exact %t, gap bound %v; want the heuristic and a bound", MaxExactWorkloads+2, heur.Exact, heur.GapBoundUSD)
 	}
-	hybrid := optionOf(heurOpts, architecture.Hybrid).Total.Expected
+	hybrid := optionOf(heurOpts, architecture.Hybrid).MonthlyUSD.Expected
 
 	exact, err := newModel(s, modelcatalog.Default(), date)
 	if err != nil {
@@ -73,7 +73,7 @@ func TestHeuristicReportsItsGap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	best := o.Total.Expected
+	best := o.MonthlyUSD.Expected
 	if hybrid < best-0.005 {
 		t.Errorf("heuristic hybrid $%.2f is cheaper than the exact optimum $%.2f", hybrid, best)
 	}

@@ -190,7 +190,7 @@ func (m *model) providers(a *assignment) int {
 // secretUSD is one secret's monthly cost under arch.
 func (m *model) secretUSD(arch string) float64 {
 	sum := 0.0
-	for _, li := range m.cat.LineItems {
+	for _, li := range m.cat.FixedCosts {
 		if li.Per == "secret" && slices.Contains(li.Applies, arch) {
 			sum += li.MonthlyUSD
 		}
@@ -209,7 +209,7 @@ func (s *searcher) fleetFloor(arch, gpu string) float64 {
 	}
 	m := s.m
 	v := s.mid.opsUSD
-	for _, li := range m.cat.LineItems {
+	for _, li := range m.cat.FixedCosts {
 		if !slices.Contains(li.Applies, arch) {
 			continue
 		}

@@ -11,11 +11,11 @@ import (
 
 // Point is every priced option's monthly cost at one team size.
 type Point struct {
-	Developers int `json:"developers"`
+	Developers int
 	// Options maps an architecture to its monthly cost range. An option
 	// that cannot be priced (hybrid without both complexities, a
 	// self-hosted model that fits no GPU) is absent.
-	Options map[string]Money `json:"options"`
+	Options map[string]Money
 }
 
 // Sweep re-prices the spec at each team size: developers set to exactly

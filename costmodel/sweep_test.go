@@ -46,7 +46,7 @@ func TestSweepMatchesEvaluate(t *testing.T) {
 				want := evaluate(t, &at)
 				got := map[string]Money{}
 				for _, o := range want.Options {
-					got[o.Architecture] = o.Total
+					got[o.Architecture] = o.MonthlyUSD
 				}
 				if diff := cmp.Diff(got, p.Options); diff != "" {
 					t.Errorf("%d developers: sweep differs from Evaluate (-evaluate +sweep):\n%s", n, diff)

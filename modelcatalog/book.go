@@ -204,7 +204,7 @@ func duplicateEntries(c *Catalog, at map[string]string) []error {
 	check("gpus", len(c.GPUs), func(i int) string { return c.GPUs[i].ID })
 	check("instances", len(c.Instances), func(i int) string { return instanceKey(c.Instances[i]) })
 	check("throughput", len(c.Throughput), func(i int) string { return throughputKey(c.Throughput[i]) })
-	check("line_items", len(c.LineItems), func(i int) string { return c.LineItems[i].Name })
+	check("line_items", len(c.FixedCosts), func(i int) string { return c.FixedCosts[i].Name })
 	check("discounts", len(c.Discounts), func(i int) string { return discountKey(c.Discounts[i]) })
 	return errs
 }

@@ -51,7 +51,7 @@ func BookChanges(base, head *Catalog) []string {
 	section("gpu", keyed(base.GPUs, func(g GPU) string { return g.ID }), keyed(head.GPUs, func(g GPU) string { return g.ID }))
 	section("instance", keyed(base.Instances, instanceKey), keyed(head.Instances, instanceKey))
 	section("throughput", keyed(base.Throughput, throughputKey), keyed(head.Throughput, throughputKey))
-	section("line item", keyed(base.LineItems, func(l LineItem) string { return l.Name }), keyed(head.LineItems, func(l LineItem) string { return l.Name }))
+	section("line item", keyed(base.FixedCosts, func(l FixedCost) string { return l.Name }), keyed(head.FixedCosts, func(l FixedCost) string { return l.Name }))
 	section("discount", keyed(base.Discounts, discountLabel), keyed(head.Discounts, discountLabel))
 	tpt := func(c *Catalog) map[string]any {
 		out := map[string]any{}

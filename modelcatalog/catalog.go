@@ -27,9 +27,9 @@ type Catalog struct {
 	GPUs          []GPU        `json:"gpus"`
 	Instances     []Instance   `json:"instances"`
 	Throughput    []Throughput `json:"throughput"`
-	// LineItems are the small infrastructure costs of each architecture
+	// FixedCosts are the small infrastructure costs of each architecture
 	// (load balancer, storage, secrets).
-	LineItems []LineItem `json:"line_items"`
+	FixedCosts []FixedCost `json:"line_items"`
 	// TokensPerTask converts tokens to tasks for the quality-gap cost, per
 	// complexity ("simple", "complex").
 	TokensPerTask map[string]Figure `json:"tokens_per_task"`
@@ -307,8 +307,8 @@ type Throughput struct {
 	Source
 }
 
-// LineItem is a fixed monthly infrastructure cost of an architecture.
-type LineItem struct {
+// FixedCost is a fixed monthly infrastructure cost of an architecture.
+type FixedCost struct {
 	Name string `json:"name"`
 	// Applies lists the architectures it is billed to: "managed",
 	// "self_hosted", "hybrid".
@@ -344,14 +344,14 @@ type Deployment struct {
 // ForDeployment returns the catalog with the line items the deployment
 // does not create left out.
 func (c *Catalog) ForDeployment(d Deployment) *Catalog {
-	keep := func(l LineItem) bool {
+	keep := func(l FixedCost) bool {
 		return !(l.When == WhenOwnVPC && d.ExistingVPC) && !(l.When == WhenGateway && !d.Gateway)
 	}
 	out := *c
-	out.LineItems = make([]LineItem, 0, len(c.LineItems))
-	for _, l := range c.LineItems {
+	out.FixedCosts = make([]FixedCost, 0, len(c.FixedCosts))
+	for _, l := range c.FixedCosts {
 		if keep(l) {
-			out.LineItems = append(out.LineItems, l)
+			out.FixedCosts = append(out.FixedCosts, l)
 		}
 	}
 	return &out

@@ -298,7 +298,7 @@ func TestValidateReports(t *testing.T) {
 		{"catalog date", func(c *Catalog) { c.AsOf = "26/11/2026" }, `catalog: as_of "26/11/2026" is not a YYYY-MM-DD date`},
 		{"missing source", func(c *Catalog) { c.Managed[0].Prices[0].Source.Source = "" }, "managed[0] m1 prices[0]: no source"},
 		{"bad as_of", func(c *Catalog) { c.GPUs[0].AsOf = "2026-13-01" }, `gpus[0] g1: as_of "2026-13-01" is not a YYYY-MM-DD date`},
-		{"estimate without note", func(c *Catalog) { c.LineItems[0].Estimate = true }, "line_items[0] lb: estimate without a note"},
+		{"estimate without note", func(c *Catalog) { c.FixedCosts[0].Estimate = true }, "line_items[0] lb: estimate without a note"},
 		{"duplicate managed id", func(c *Catalog) { c.Managed[1].ID = "m1" }, `duplicate managed "m1"`},
 		{"negative price", func(c *Catalog) { c.Managed[0].Prices[0].OutputPerM = -1 }, "output_per_m -1 is negative"},
 		{"negative cache price", func(c *Catalog) { x := -0.1; c.Managed[0].Prices[0].CacheReadPerM = &x }, "cache_read_per_m -0.1 is negative"},
@@ -480,7 +480,7 @@ func testCatalog() *Catalog {
 		Instances: []Instance{{Type: "i1", GPU: "g1", GPUs: 1, Region: "r1",
 			GPUHourUSD: map[string]PriceRange{"on_demand": {Low: 6, High: 6, Source: src}}, Source: src}},
 		Throughput:    []Throughput{{Model: "o1", GPU: "g1", TensorParallel: 1, PrefillTokS: 1000, DecodeTokS: 100, TTFTMs: 100, Concurrency: 10, Source: src}},
-		LineItems:     []LineItem{{Name: "lb", Applies: []string{"self_hosted"}, MonthlyUSD: 20, Source: src}},
+		FixedCosts:    []FixedCost{{Name: "lb", Applies: []string{"self_hosted"}, MonthlyUSD: 20, Source: src}},
 		TokensPerTask: map[string]Figure{"simple": {Value: 10, Source: src}, "complex": {Value: 100, Source: src}},
 	}
 }

@@ -117,7 +117,7 @@ func (c *Catalog) Entries(date string) []Entry {
 		out = append(out, Entry{Section: SectionThroughput, ID: throughputKey(t),
 			Value: fmt.Sprintf("%g prefill / %g decode tok/s, TTFT %g ms at %d in flight", t.PrefillTokS, t.DecodeTokS, t.TTFTMs, t.Concurrency), Source: t.Source})
 	}
-	for _, l := range c.LineItems {
+	for _, l := range c.FixedCosts {
 		v := fmt.Sprintf("$%s a month", FormatPerM(l.MonthlyUSD))
 		if l.Per != "" {
 			v += " per " + l.Per

@@ -49,7 +49,7 @@ func Merge(base, override *Catalog) *Catalog {
 	out.GPUs = mergeBy(out.GPUs, ov.GPUs, func(g GPU) string { return g.ID })
 	out.Instances = mergeBy(out.Instances, ov.Instances, instanceKey)
 	out.Throughput = mergeBy(out.Throughput, ov.Throughput, throughputKey)
-	out.LineItems = mergeBy(out.LineItems, ov.LineItems, func(l LineItem) string { return l.Name })
+	out.FixedCosts = mergeBy(out.FixedCosts, ov.FixedCosts, func(l FixedCost) string { return l.Name })
 	if len(ov.TokensPerTask) > 0 && out.TokensPerTask == nil {
 		out.TokensPerTask = map[string]Figure{}
 	}

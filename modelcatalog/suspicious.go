@@ -101,11 +101,11 @@ func CheckBook(base, book *Catalog, file string) []BookWarning {
 			c.figure(entry, "gpu_hour_usd."+pm+".high", r.High, high, "every GPU-hour")
 		}
 	}
-	for i, l := range book.LineItems {
+	for i, l := range book.FixedCosts {
 		var ref *float64
-		for j := range base.LineItems {
-			if base.LineItems[j].Name == l.Name {
-				ref = &base.LineItems[j].MonthlyUSD
+		for j := range base.FixedCosts {
+			if base.FixedCosts[j].Name == l.Name {
+				ref = &base.FixedCosts[j].MonthlyUSD
 			}
 		}
 		c.figure(c.entry("line_items", i, l.Name), "monthly_usd", l.MonthlyUSD, ref, "this line item")

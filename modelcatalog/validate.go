@@ -268,7 +268,7 @@ func (v *validator) throughput(c *Catalog, openIDs, gpuIDs map[string]bool) {
 // lineItems checks the small infrastructure costs.
 func (v *validator) lineItems(c *Catalog) {
 	seen := map[string]bool{}
-	for i, l := range c.LineItems {
+	for i, l := range c.FixedCosts {
 		at := fmt.Sprintf("line_items[%d] %s", i, l.Name)
 		v.id(at, "line item", l.Name, seen)
 		v.source(at, l.Source)

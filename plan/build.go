@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -127,7 +126,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
 	}
-	p.Verdict, p.Breakeven, p.Checklist, p.Search = Verdict(res.Verdict), Breakeven{Developers: res.Breakeven}, checklist(res), roundSearch(res.Search)
+	p.Verdict, p.Breakeven, p.Checklist, p.Search = Verdict(res.Verdict), Breakeven{Developers: res.Breakeven}, checklist(res), search(res.Search)
 	for _, o := range res.Options {
 		p.Options = append(p.Options, option(o))
 	}
@@ -377,70 +376,6 @@ func (p *Plan) Chosen() *Option {
 		}
 	}
 	return nil
-}
-
-func option(o costmodel.Option) Option {
-	out := Option{
-		Architecture:    o.Architecture,
-		MonthlyUSD:      money(o.Total),
-		QualityGapUSD:   money(o.QualityGap),
-		QualityIncluded: o.QualityIncluded,
-		LineItems:       []LineItem{},
-		Violations:      []Finding{},
-		Warnings:        []Finding{},
-		Waived:          []Finding{},
-	}
-	for _, it := range o.Items {
-		out.LineItems = append(out.LineItems, LineItem{Name: it.Name, MonthlyUSD: money(it.USD), Workload: it.Workload, Model: it.Model, Note: it.Note})
-	}
-	out.Routes = slices.Clone(o.Routes)
-	for _, n := range o.Notes {
-		out.Warnings = append(out.Warnings, Finding{Policy: n.ID, Option: o.Architecture, Message: n.Message})
-	}
-	out.Sizing = o.Sizing
-	return out
-}
-
-// roundSearch rounds the search's costs to cents, as the plan shows money.
-func roundSearch(s *Search) *Search {
-	if s == nil {
-		return nil
-	}
-	for _, list := range [][]costmodel.Candidate{s.RunnerUps, s.Rejected} {
-		for i := range list {
-			list[i].MonthlyUSD, list[i].MoreUSD = round(list[i].MonthlyUSD, 2), round(list[i].MoreUSD, 2)
-		}
-	}
-	for i := range s.Alternatives {
-		if v := s.Alternatives[i].MoreUSD; v != nil {
-			r := round(*v, 2)
-			s.Alternatives[i].MoreUSD = &r
-		}
-	}
-	if s.GapBoundUSD != nil {
-		r := round(*s.GapBoundUSD, 2)
-		s.GapBoundUSD = &r
-	}
-	return s
-}
-
-// money rounds a cost range to cents, as the plan shows it.
-func money(m costmodel.Money) Money {
-	return Money{Low: round(m.Low, 2), Expected: round(m.Expected, 2), High: round(m.High, 2)}
-}
-
-func round(v float64, places int) float64 {
-	f := math.Pow(10, float64(places))
-	return math.Round(v*f) / f
-}
-
-func checklist(res *costmodel.Result) Checklist {
-	c := Checklist{Met: res.ChecklistMet(), Threshold: costmodel.ChecklistThreshold, Verdict: "managed APIs with good budget controls"}
-	if c.Met >= c.Threshold {
-		c.Verdict = "self-hosting worth evaluating"
-	}
-	c.Items = slices.Clone(res.Checklist)
-	return c
 }
 
 func inputs(s *spec.Spec, date string) Inputs {

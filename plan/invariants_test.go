@@ -317,7 +317,7 @@ func TestPricedResourcesArePreviewed(t *testing.T) {
 	}
 	cat := modelcatalog.Default()
 	unit := func(name string) float64 {
-		for _, l := range cat.LineItems {
+		for _, l := range cat.FixedCosts {
 			if l.Name == name {
 				return l.MonthlyUSD
 			}

@@ -8,7 +8,20 @@ import (
 )
 
 // ParetoPoint is one assignment on the cost–quality frontier.
-type ParetoPoint = costmodel.ParetoPoint
+type ParetoPoint struct {
+	Option string       `json:"option"`
+	Routes []RouteShort `json:"routes"`
+	// Fleet is the fleet's model on its GPU ("" without a fleet).
+	Fleet string `json:"fleet,omitempty"`
+	// MonthlyUSD is the expected monthly cost, quality gap included when
+	// the spec includes it in the decision.
+	MonthlyUSD float64 `json:"monthly_usd"`
+	// Quality is the token-weighted quality score: each workload's share
+	// times its model's score for its complexity (unknown counts 0).
+	Quality float64 `json:"quality"`
+	// Chosen marks the plan's decision.
+	Chosen bool `json:"chosen"`
+}
 
 // Frontier is a plan's cost–quality frontier (costgate plan --pareto).
 type Frontier struct {
@@ -30,7 +43,7 @@ func Pareto(p *Plan, s *spec.Spec, opts Options) (*Frontier, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pareto of %s: %w", s.Filename, err)
 	}
-	f := &Frontier{Spec: p.Spec, Team: p.Team, AsOf: p.AsOf, Points: pts, Decision: p.Decision.Architecture}
+	f := &Frontier{Spec: p.Spec, Team: p.Team, AsOf: p.AsOf, Points: paretoPoints(pts), Decision: p.Decision.Architecture}
 	if o := p.Chosen(); o != nil {
 		for i := range f.Points {
 			f.Points[i].Chosen = routesMatch(f.Points[i], o)

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"strings"
 
-	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/spec"
 )
@@ -43,9 +42,6 @@ type Plan struct {
 	Resources []Resource `json:"resources"`
 }
 
-// Search is what the search over assignments did.
-type Search = costmodel.Search
-
 // Verdict compares the managed and self_hosted options ("managed_wins",
 // "self_hosted_wins", "close"); empty, null in JSON, when the spec's routes
 // leave either out.
@@ -81,7 +77,11 @@ func (v Verdict) MarshalJSON() ([]byte, error) {
 }
 
 // Money is a monthly cost range in USD, rounded to cents.
-type Money = costmodel.Money
+type Money struct {
+	Low      float64 `json:"low"`
+	Expected float64 `json:"expected"`
+	High     float64 `json:"high"`
+}
 
 // Option is one priced architecture.
 type Option struct {
@@ -113,10 +113,71 @@ type LineItem struct {
 }
 
 // Route is how one workload is served under an option.
-type Route = costmodel.Route
+type Route struct {
+	Workload   string  `json:"workload"`
+	Complexity string  `json:"complexity"`
+	Share      float64 `json:"share"`
+	// ServedBy is architecture.Managed or architecture.SelfHosted.
+	ServedBy string `json:"served_by"`
+	Model    string `json:"model"`
+	// Provider is the managed provider; empty when self-hosted.
+	Provider string `json:"provider,omitempty"`
+	// TTFTMs is the expected p95 time to first token; null when unknown.
+	TTFTMs        *float64 `json:"ttft_ms"`
+	MaxTTFTMs     *float64 `json:"max_ttft_ms"`
+	ContextTokens int      `json:"context_tokens"`
+	// Quality is the serving model's quality score for the workload's
+	// complexity; null when unknown.
+	Quality *float64 `json:"quality"`
+	// MinQuality is the lowest quality score the route's model may have:
+	// the workload's min_quality and, on a fleet whose model sizing
+	// chooses, self_hosted.min_quality; null when neither is set.
+	MinQuality *float64 `json:"min_quality"`
+}
 
-// Sizing is the self-hosted fleet of an option.
-type Sizing = costmodel.Sizing
+// Sizing is the self-hosted fleet of an option, sized at the expected
+// inputs.
+type Sizing struct {
+	Model          string `json:"model"`
+	GPU            string `json:"gpu"`
+	Region         string `json:"region"`
+	GPUs           int    `json:"gpus"`
+	Replicas       int    `json:"replicas"`
+	TensorParallel int    `json:"tensor_parallel"`
+	InstanceType   string `json:"instance_type"`
+	Instances      int    `json:"instances"`
+	// ReplicasPerInstance is vLLM's data-parallel size on one instance.
+	ReplicasPerInstance int `json:"replicas_per_instance"`
+	// Fixed is true when the spec set gpus: billed as given, not sized.
+	Fixed       bool       `json:"fixed"`
+	Pricing     string     `json:"pricing"`
+	GPUHourUSD  spec.Range `json:"gpu_hour_usd"`
+	BilledHours float64    `json:"billed_hours"`
+	Schedule    string     `json:"schedule"`
+	MaxModelLen int        `json:"max_model_len"`
+	WeightsGB   float64    `json:"weights_gb"`
+	KVCacheGB   float64    `json:"kv_cache_gb"`
+	// PeakUtilization is peak load over the fleet's capacity (0..); above
+	// the target it is a capacity warning, above 1 a denial
+	// (capacity.exceeded).
+	PeakUtilization float64 `json:"peak_utilization"`
+	// RequiredGPUs and RequiredMonthlyUSD are, for a fixed fleet running
+	// above its target utilization at peak, the GPUs of the fleet that
+	// would carry the load at the target and the option's expected monthly
+	// cost with it (contract); null otherwise.
+	RequiredGPUs       *int     `json:"required_gpus"`
+	RequiredMonthlyUSD *float64 `json:"required_monthly_usd"`
+	TargetUtilization  float64  `json:"target_utilization"`
+	TTFTMs             *float64 `json:"ttft_ms"`
+	// BaselineInstances run outside peak hours; PeakInstances at peak.
+	BaselineInstances int `json:"baseline_instances"`
+	PeakInstances     int `json:"peak_instances"`
+	// TargetRequestsPerMinute is one instance's request rate at the target
+	// utilization, the auto scaling group's target-tracking value.
+	TargetRequestsPerMinute float64  `json:"target_requests_per_minute"`
+	VLLMArgs                []string `json:"vllm_args"`
+	Notes                   []string `json:"notes"`
+}
 
 // Finding is one policy result.
 type Finding = policies.Finding
@@ -144,8 +205,13 @@ type Checklist struct {
 	Verdict string `json:"verdict"`
 }
 
-// ChecklistItem is one checklist line.
-type ChecklistItem = costmodel.ChecklistItem
+// ChecklistItem is one of the article's five checklist items.
+type ChecklistItem struct {
+	ID     string `json:"id"`
+	Text   string `json:"text"`
+	Met    bool   `json:"met"`
+	Detail string `json:"detail"`
+}
 
 // Waiver is an override and its effect.
 type Waiver struct {

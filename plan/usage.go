@@ -70,14 +70,14 @@ func addUsage(p *Plan, s *spec.Spec, res *costmodel.Result, cat *modelcatalog.Ca
 		for i, o := range p.Options {
 			for _, mo := range mres.Options {
 				if mo.Architecture == o.Architecture {
-					u.Options = append(u.Options, UsageOption{Architecture: o.Architecture, Planned: p.Options[i].MonthlyUSD, Measured: money(mo.Total)})
+					u.Options = append(u.Options, UsageOption{Architecture: o.Architecture, Planned: p.Options[i].MonthlyUSD, Measured: money(mo.MonthlyUSD)})
 				}
 			}
 		}
 		warnDrift(p, s, ms, u)
 	}
-	if m.Fleet != nil && m.Fleet.Fleet != nil {
-		warnCapacity(p, res, m.Fleet.Fleet)
+	if m.Fleet != nil && m.Fleet.FleetMetrics != nil {
+		warnCapacity(p, res, m.Fleet.FleetMetrics)
 	}
 	return nil
 }
@@ -241,7 +241,7 @@ func (p *Plan) findOption(arch string) *Option {
 // the replicas the load keeps busy (prompt tokens at the replica's prefill
 // rate or generation tokens at its decode rate, whichever is more) over
 // the sized replicas, against the target utilization.
-func warnCapacity(p *Plan, res *costmodel.Result, fl *usage.Fleet) {
+func warnCapacity(p *Plan, res *costmodel.Result, fl *usage.FleetMetrics) {
 	arch := p.Decision.Architecture
 	var sized *costmodel.Option
 	for i := range res.Options {
@@ -257,7 +257,7 @@ func warnCapacity(p *Plan, res *costmodel.Result, fl *usage.Fleet) {
 		p.Warnings = append(p.Warnings, Finding{Policy: CapacityMeasured, Message: "the vLLM metrics cannot be compared with a fleet: no option of this plan sizes one"})
 		return
 	}
-	f := sized.Sizing.Sized
+	f := sized.Sized
 	t := f.Throughput
 	if t.PrefillTokS <= 0 || t.DecodeTokS <= 0 || f.Replicas <= 0 {
 		return

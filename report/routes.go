@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/costgate/costgate/architecture"
-	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/review"
 )
@@ -95,7 +94,7 @@ func newSearchView(p *plan.Plan) *searchView {
 			chosen[r.Workload] = r.ServedBy + ":" + r.Model
 		}
 	}
-	candidate := func(c costmodel.Candidate, denied bool) string {
+	candidate := func(c plan.Candidate, denied bool) string {
 		var parts []string
 		for _, r := range c.Routes {
 			if chosen != nil && chosen[r.Workload] == r.ServedBy+":"+r.Model {

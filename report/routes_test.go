@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/costgate/costgate/architecture"
-	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/plan"
 )
 
@@ -30,8 +29,8 @@ func searchPlan(withSearch bool) *plan.Plan {
 	}
 	s := &plan.Search{AutoWorkloads: 2, Assignments: 9, Exact: true, Evaluated: 4, Sized: 2, Gated: 3}
 	for i := range 7 {
-		s.Rejected = append(s.Rejected, costmodel.Candidate{Option: architecture.SelfHosted, MonthlyUSD: 2000 + float64(i), MoreUSD: 1000 + float64(i),
-			DeniedBy: []string{"spend.limit"}, Routes: []costmodel.RouteShort{
+		s.Rejected = append(s.Rejected, plan.Candidate{Option: architecture.SelfHosted, MonthlyUSD: 2000 + float64(i), MoreUSD: 1000 + float64(i),
+			DeniedBy: []string{"spend.limit"}, Routes: []plan.RouteShort{
 				{Workload: "autocomplete", ServedBy: architecture.Managed, Model: "claude-haiku-5.5"},
 				{Workload: "agent", ServedBy: architecture.SelfHosted, Model: "qwen3-coder-30b-a3b"},
 			}})
@@ -39,7 +38,7 @@ func searchPlan(withSearch bool) *plan.Plan {
 	for w := range 25 {
 		for k := range 8 {
 			more := float64(100 * (k + 1))
-			s.Alternatives = append(s.Alternatives, costmodel.Alternative{Workload: fmt.Sprintf("w%02d", w), ServedBy: architecture.Managed, Model: fmt.Sprintf("m%d", k), MoreUSD: &more})
+			s.Alternatives = append(s.Alternatives, plan.Alternative{Workload: fmt.Sprintf("w%02d", w), ServedBy: architecture.Managed, Model: fmt.Sprintf("m%d", k), MoreUSD: &more})
 		}
 	}
 	p.Search = s

@@ -29,7 +29,7 @@ func usageText(b *strings.Builder, p *plan.Plan) {
 			}
 		}
 	}
-	if r := u.Fleet; r != nil && r.Fleet != nil {
+	if r := u.Fleet; r != nil && r.FleetMetrics != nil {
 		fmt.Fprintf(b, "  %s\n", plain(fleetLine(r)))
 	}
 	for _, n := range u.Notes {
@@ -58,7 +58,7 @@ func usageMarkdown(b *strings.Builder, p *plan.Plan) {
 			b.WriteString("\nUSD per month.\n\n")
 		}
 	}
-	if r := u.Fleet; r != nil && r.Fleet != nil {
+	if r := u.Fleet; r != nil && r.FleetMetrics != nil {
 		fmt.Fprintf(b, "%s\n\n", cell(fleetLine(r)))
 	}
 	for _, n := range u.Notes {
@@ -82,7 +82,7 @@ func measuredLine(r *usage.Result) string {
 }
 
 func fleetLine(r *usage.Result) string {
-	f := r.Fleet
+	f := r.FleetMetrics
 	return fmt.Sprintf("vllm-metrics, %d scrapes over %.0f s: prompt %.1f tok/s, generation %.1f tok/s, busiest %.1f tok/s, %g running and %g waiting at the last scrape",
 		f.Scrapes, f.IntervalSeconds, f.PromptTokS, f.GenerationTokS, f.PeakTokS, f.NumRequestsRunning, f.NumRequestsWaiting)
 }

@@ -112,7 +112,7 @@ func checkResult(t *testing.T, res *Result) {
 			t.Fatalf("period %+v", res.Period)
 		}
 	}
-	if fl := res.Fleet; fl != nil {
+	if fl := res.FleetMetrics; fl != nil {
 		finite("prompt_tok_s", fl.PromptTokS)
 		finite("generation_tok_s", fl.GenerationTokS)
 		if fl.PrefixCacheHitRate != nil {

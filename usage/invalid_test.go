@@ -230,8 +230,8 @@ func TestSkipInvalidScrape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Skipped != 1 || res.Fleet.Scrapes != 2 || res.Fleet.PromptTokS != 500 {
-		t.Errorf("skipped %d, %d scrapes, prompt %v tok/s; want 1, 2 and 30000 over 60 s", res.Skipped, res.Fleet.Scrapes, res.Fleet.PromptTokS)
+	if res.Skipped != 1 || res.FleetMetrics.Scrapes != 2 || res.FleetMetrics.PromptTokS != 500 {
+		t.Errorf("skipped %d, %d scrapes, prompt %v tok/s; want 1, 2 and 30000 over 60 s", res.Skipped, res.FleetMetrics.Scrapes, res.FleetMetrics.PromptTokS)
 	}
 	if _, err := Import(files, Options{Format: VLLMMetrics}); err == nil || !strings.Contains(err.Error(), bad+":1:") {
 		t.Errorf("without --skip-invalid: %v", err)

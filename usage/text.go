@@ -28,7 +28,7 @@ func WriteText(w io.Writer, res *Result) error {
 		fmt.Fprintf(b, "SOURCE      %s\n", res.Source)
 	}
 	switch {
-	case res.Fleet != nil && res.Since() != "":
+	case res.FleetMetrics != nil && res.Since() != "":
 		fmt.Fprintf(b, "PERIOD      %s to %s, the first scrape to the last\n", res.Period.Since, res.Period.Until)
 	case res.Since() != "":
 		fmt.Fprintf(b, "PERIOD      %s to %s (%s, until exclusive)\n", res.Period.Since, res.Period.Until, Days(res.Period.Days))
@@ -43,7 +43,7 @@ func WriteText(w io.Writer, res *Result) error {
 	if t := res.Tokens; t != nil {
 		writeTokens(b, t)
 	}
-	if fl := res.Fleet; fl != nil {
+	if fl := res.FleetMetrics; fl != nil {
 		writeFleet(b, fl)
 	}
 	if len(res.SkippedReasons) > 0 {
@@ -101,7 +101,7 @@ func writeModels(b *strings.Builder, title string, m map[string]float64) {
 	}
 }
 
-func writeFleet(b *strings.Builder, fl *Fleet) {
+func writeFleet(b *strings.Builder, fl *FleetMetrics) {
 	fmt.Fprintf(b, "\nSCRAPES     %d over %.0f s, %d counter resets\n", fl.Scrapes, fl.IntervalSeconds, fl.CounterResets)
 	fmt.Fprintf(b, "THROUGHPUT  prompt %.1f tok/s, generation %.1f tok/s\n", fl.PromptTokS, fl.GenerationTokS)
 	fmt.Fprintf(b, "BUSIEST     %.1f tok/s between two scrapes (prompt up to %.1f, generation up to %.1f)\n", fl.PeakTokS, fl.PeakPromptTokS, fl.PeakGenerationTokS)

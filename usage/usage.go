@@ -67,7 +67,7 @@ type Options struct {
 	Progress io.Writer
 }
 
-// Result is one data set's figures. Exactly one of Tokens and Fleet is set.
+// Result is one data set's figures. Exactly one of Tokens and FleetMetrics is set.
 type Result struct {
 	Format string `json:"format"`
 	// Detected is true when the format was detected from the content.
@@ -86,11 +86,11 @@ type Result struct {
 	Skipped        int64    `json:"skipped"`
 	SkippedReasons []string `json:"skipped_reasons,omitempty"`
 	Period         Period   `json:"period"`
-	// Tokens or Fleet: their fields are written at the top level of the
+	// Tokens or FleetMetrics: their fields are written at the top level of the
 	// JSON, between the period and the notes.
-	*Tokens `json:"-"`
-	*Fleet  `json:"-"`
-	Notes   []string `json:"notes"`
+	*Tokens       `json:"-"`
+	*FleetMetrics `json:"-"`
+	Notes         []string `json:"notes"`
 }
 
 // MarshalJSON writes the result with its token or fleet figures at the top
@@ -105,8 +105,8 @@ func (r *Result) MarshalJSON() ([]byte, error) {
 	switch {
 	case r.Tokens != nil:
 		sub = r.Tokens
-	case r.Fleet != nil:
-		sub = r.Fleet
+	case r.FleetMetrics != nil:
+		sub = r.FleetMetrics
 	default:
 		return base, nil
 	}

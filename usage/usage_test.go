@@ -274,7 +274,7 @@ func TestVLLM(t *testing.T) {
 	hit := 13000.0 / 29000
 	ttft := 18.0 / 120 * 1000
 	kv, peakKV := 0.1, 0.5
-	wantFleet := Fleet{Scrapes: 3, IntervalSeconds: 120, PromptTokS: 300, GenerationTokS: 30, PeakTokS: 33000.0 / 60, PeakPromptTokS: 30000.0 / 60, PeakGenerationTokS: 3000.0 / 60,
+	wantFleet := FleetMetrics{Scrapes: 3, IntervalSeconds: 120, PromptTokS: 300, GenerationTokS: 30, PeakTokS: 33000.0 / 60, PeakPromptTokS: 30000.0 / 60, PeakGenerationTokS: 3000.0 / 60,
 		PrefixCacheHitRate: &hit, MeanTTFTMs: &ttft, NumRequestsRunning: 2, NumRequestsWaiting: 0,
 		KVCacheUsagePerc: &kv, PeakKVCacheUsagePerc: &peakKV, PromptTokens: 36000, GenerationTokens: 3600, CounterResets: 6,
 		Models: []string{"qwen3-coder-30b-a3b"}, UnmappedModels: []string{}}
@@ -291,10 +291,10 @@ func TestVLLM(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.Format != VLLMMetrics || res.Fleet == nil {
-				t.Fatalf("format %s, fleet %v", res.Format, res.Fleet)
+			if res.Format != VLLMMetrics || res.FleetMetrics == nil {
+				t.Fatalf("format %s, fleet %v", res.Format, res.FleetMetrics)
 			}
-			got := *res.Fleet
+			got := *res.FleetMetrics
 			near(t, "prefix_cache_hit_rate", *got.PrefixCacheHitRate, hit)
 			near(t, "mean_ttft_ms", *got.MeanTTFTMs, ttft)
 			got.PrefixCacheHitRate, got.MeanTTFTMs = wantFleet.PrefixCacheHitRate, wantFleet.MeanTTFTMs
@@ -328,14 +328,14 @@ func TestVLLM(t *testing.T) {
 	})
 }
 
-func diffFleet(got, want Fleet) string {
+func diffFleet(got, want FleetMetrics) string {
 	if g, w := fleetString(got), fleetString(want); g != w || got.PromptTokens != want.PromptTokens || got.GenerationTokens != want.GenerationTokens {
 		return "fleet differs:\n got " + fleetString(got) + "\nwant " + fleetString(want)
 	}
 	return ""
 }
 
-func fleetString(f Fleet) string {
+func fleetString(f FleetMetrics) string {
 	b := &strings.Builder{}
 	writeFleet(b, &f)
 	return b.String()

@@ -20,8 +20,9 @@ import (
 // scrapes with resets read as a start from zero, as PromQL's increase()
 // does.
 
-// Fleet is the figures of vllm-metrics.
-type Fleet struct {
+// FleetMetrics is the figures of vllm-metrics: a fleet's measured load
+// (not inference.Fleet, the fleet sizing computes).
+type FleetMetrics struct {
 	Scrapes int `json:"scrapes"`
 	// IntervalSeconds is the time from the first scrape to the last.
 	IntervalSeconds float64 `json:"interval_seconds"`
@@ -119,7 +120,7 @@ func importVLLM(in *inputs, paths []string) error {
 	} else {
 		in.res.Period = Period{Days: round(secs/86400, 4)}
 	}
-	in.res.Fleet = fl
+	in.res.FleetMetrics = fl
 	return nil
 }
 
@@ -195,8 +196,8 @@ func orderScrapes(in *inputs, scrapes []*scrape) ([]*scrape, error) {
 
 // fleetRates derives the token rates, peaks, prefix-cache hit rate, TTFT
 // and KV-cache use from the counters and gauges of the scrapes.
-func fleetRates(scrapes []*scrape) *Fleet {
-	fl := &Fleet{Scrapes: len(scrapes), Models: []string{}, UnmappedModels: []string{}}
+func fleetRates(scrapes []*scrape) *FleetMetrics {
+	fl := &FleetMetrics{Scrapes: len(scrapes), Models: []string{}, UnmappedModels: []string{}}
 	first, last := scrapes[0], scrapes[len(scrapes)-1]
 	secs := last.at.Sub(first.at).Seconds()
 	fl.IntervalSeconds = secs
@@ -248,7 +249,7 @@ func fleetRates(scrapes []*scrape) *Fleet {
 }
 
 // fleetModels maps the served model names through the catalog.
-func fleetModels(fl *Fleet, scrapes []*scrape, opts Options) {
+func fleetModels(fl *FleetMetrics, scrapes []*scrape, opts Options) {
 	mapper := newModelMapper(opts.Catalog)
 	seen := map[string]bool{}
 	for _, sc := range scrapes {
