@@ -14,18 +14,21 @@ type Point struct {
 	Developers int
 	// Options maps an architecture to its monthly cost range. An option
 	// that cannot be priced (hybrid without both complexities, a
-	// self-hosted model that fits no GPU) is absent.
+	// self-hosted model that fits no GPU, a fleet above
+	// modelcatalog.MaxFleetGPUs at this team size or a smaller one) is
+	// absent.
 	Options map[string]Money
 }
 
 // Sweep re-prices the spec at each team size: developers set to exactly
 // that size, every other range kept, and the fleet re-sized. It prices the
 // options only — no breakeven search, no checklist — so a chart of a few
-// dozen sizes costs about as much as one Evaluate. A fixed fleet that
-// cannot carry the load is priced as the fleet that would, as the
-// breakeven compares it.
+// dozen sizes costs about as much as one Evaluate.
 func Sweep(s *spec.Spec, cat *modelcatalog.Catalog, date string, sizes []int) ([]Point, error) {
 	out := make([]Point, 0, len(sizes))
+	// over marks the options whose fleet went above the cap on one fleet's
+	// GPUs: the sweep stops pricing them there.
+	over := map[string]bool{}
 	for _, n := range sizes {
 		if n < 1 {
 			return nil, fmt.Errorf("sweep: team size %d is below 1", n)
@@ -38,7 +41,12 @@ func Sweep(s *spec.Spec, cat *modelcatalog.Catalog, date string, sizes []int) ([
 		}
 		p := Point{Developers: n, Options: map[string]Money{}}
 		for _, o := range opts {
-			p.Options[o.Architecture] = o.carrying()
+			if o.Sized != nil && o.Sized.OverLimit {
+				over[o.Architecture] = true
+			}
+			if !over[o.Architecture] {
+				p.Options[o.Architecture] = o.MonthlyUSD
+			}
 		}
 		out = append(out, p)
 	}
