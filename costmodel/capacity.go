@@ -56,7 +56,7 @@ func (m *model) withRequired(o *Option, a *assignment, f inference.Fleet) {
 		return
 	}
 	req, fleet, err := m.required(a)
-	if err != nil {
+	if err != nil || fleet.OverLimit {
 		return
 	}
 	gpus, usd := fleet.BilledGPUs, round(req.Expected, 2)
@@ -78,21 +78,28 @@ func (o *Option) carrying() Money {
 // carryingCost is the expected cost at scenario p of assignment a with a
 // fleet that carries the load: the fixed fleet while it can, then the
 // fleet sized for the load (never less than the fixed one, so the cost
-// does not fall as the load grows).
-func (m *model) carryingCost(a *assignment, p params, include bool) (float64, error) {
+// does not fall as the load grows). over is set, with no cost, when the
+// fleet is above the cap on one fleet's GPUs (modelcatalog.MaxFleetGPUs).
+func (m *model) carryingCost(a *assignment, p params, include bool) (cost float64, over bool, err error) {
 	ev, err := m.evaluate(a, p, false)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	cost := ev.total(include)
+	if ev.sized && ev.fleet.OverLimit {
+		return 0, true, nil
+	}
+	cost = ev.total(include)
 	if m.s.SelfHosted.GPUs <= 0 || !ev.sized || !overCapacity(ev.fleet) {
-		return cost, nil
+		return cost, false, nil
 	}
 	m.unfixed = true
 	defer func() { m.unfixed = false }()
 	ev, err = m.evaluate(a, p, false)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
-	return math.Max(cost, ev.total(include)), nil
+	if ev.sized && ev.fleet.OverLimit {
+		return 0, true, nil
+	}
+	return math.Max(cost, ev.total(include)), false, nil
 }
