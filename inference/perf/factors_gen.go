@@ -4,11 +4,11 @@ package perf
 
 // Fitted are the parameters fitted to testdata/calibration.json (docs/SIZING.md).
 var Fitted = Params{
-	Memory:      map[string]float64{"ada": 0.718, "ampere": 0.949, "blackwell": 0.395, "hopper": 0.848},
-	Compute:     map[string]float64{"ada": 0.514, "ampere": 0.477, "blackwell": 0.266, "hopper": 0.353},
-	EngineScale: map[string]float64{"sglang": 0.805, "tensorrt-llm": 1.216, "vllm": 1},
-	StepMs:      map[string]float64{"sglang": 3.189, "tensorrt-llm": 4.666, "vllm": 2.899},
-	RequestMs:   map[string]float64{"sglang": 18.522, "tensorrt-llm": 28.026, "vllm": 36.579},
-	EP:          map[string]float64{"sglang": 1, "tensorrt-llm": 3.393, "vllm": 1},
-	MoE:         1.661,
+	Memory:      map[string]float64{"ada": 0.695, "ampere": 0.911, "blackwell": 0.39, "hopper": 0.827},
+	Compute:     map[string]float64{"ada": 0.495, "ampere": 0.419, "blackwell": 0.252, "hopper": 0.338},
+	EngineScale: map[string]float64{"sglang": 0.978, "tensorrt-llm": 1.286, "vllm": 1},
+	StepMs:      map[string]float64{"sglang": 3.635, "tensorrt-llm": 4.767, "vllm": 3.502},
+	RequestMs:   map[string]float64{"sglang": 19.189, "tensorrt-llm": 28.18, "vllm": 36.248},
+	EP:          map[string]float64{"sglang": 1, "tensorrt-llm": 3.279, "vllm": 1},
+	MoE:         1.741,
 }
