@@ -49,6 +49,7 @@ const (
 	UsageDrift       = "usage.drift"
 	UsageBreakeven   = "usage.breakeven"
 	CapacityMeasured = "capacity.measured"
+	UsageGaps        = "usage.gaps"
 )
 
 // addUsage fills the plan's usage section and warns of drift and of a
@@ -60,6 +61,12 @@ func addUsage(p *Plan, s *spec.Spec, res *costmodel.Result, cat *modelcatalog.Ca
 	}
 	u := &Usage{Tokens: m.Tokens, Fleet: m.Fleet, Options: []UsageOption{}, Notes: []string{}}
 	p.Usage = u
+	for _, r := range []*usage.Result{m.Tokens, m.Fleet} {
+		if r != nil && len(r.Gaps) > 0 {
+			p.Warnings = append(p.Warnings, Finding{Policy: UsageGaps, Message: fmt.Sprintf(
+				"the measured usage leaves out what its exports are missing (read on with --usage-allow-gaps): %s", strings.Join(r.Gaps, "; "))})
+		}
+	}
 	if m.Tokens != nil && m.Tokens.Tokens != nil {
 		ms, notes := MeasuredSpec(s, m.Tokens.Tokens)
 		u.Notes = append(u.Notes, notes...)

@@ -30,8 +30,8 @@ type anthropicResult struct {
 	OutputTokens       count `json:"output_tokens"`
 }
 
-func readAnthropic(f *file, agg *aggregate) error {
-	return readPages(f, "starting_at", "ending_at", agg.cover, func(start, end time.Time, line int, r *anthropicResult) error {
+func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
+	return readPages(f, set, agg.cover, func(start, end time.Time, line int, r *anthropicResult) error {
 		if !r.UncachedInputTokens.Set || !r.OutputTokens.Set {
 			return f.invalid(line, "a usage result needs uncached_input_tokens and output_tokens (is this the messages usage report?)")
 		}

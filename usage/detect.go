@@ -2,6 +2,7 @@ package usage
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -26,6 +27,9 @@ func Detect(paths []string) (string, error) {
 			return "", fmt.Errorf("read %s: %w", p, rerr)
 		}
 		got, ok := sniff(head[:n])
+		if why := notAnExport(head[:n]); !ok && why != "" {
+			return "", fmt.Errorf("%s %s", p, why)
+		}
 		if !ok {
 			return "", fmt.Errorf("%s: cannot tell the format from the content; give it with --from (one of %s)", p, strings.Join(FormatNames, ", "))
 		}
@@ -74,4 +78,20 @@ func sniff(head []byte) (string, bool) {
 		return LiteLLMSpend, true
 	}
 	return "", false
+}
+
+// notAnExport says why a file that holds no format is not an export: it
+// is empty, or an API's error body saved in place of a page.
+func notAnExport(head []byte) string {
+	t := bytes.TrimSpace(bytes.TrimPrefix(head, []byte("\ufeff")))
+	if len(t) == 0 {
+		return "is empty: a page that was not fetched? Fetch it again, or leave it out and import with --allow-gaps and --from"
+	}
+	var body struct {
+		Error *apiError `json:"error"`
+	}
+	if t[0] == '{' && json.Unmarshal(t, &body) == nil && body.Error != nil {
+		return fmt.Sprintf("is an API error body (%s: %s), not an export: fetch the page again", first(body.Error.Type, fmt.Sprint(body.Error.Code)), body.Error.Message)
+	}
+	return ""
 }

@@ -26,8 +26,8 @@ type openAIResult struct {
 	OutputTokens          count `json:"output_tokens"`
 }
 
-func readOpenAI(f *file, agg *aggregate) error {
-	return readPages(f, "start_time", "end_time", agg.cover, func(start, end time.Time, line int, r *openAIResult) error {
+func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
+	return readPages(f, set, agg.cover, func(start, end time.Time, line int, r *openAIResult) error {
 		if !r.OutputTokens.Set || (!r.InputTokens.Set && !r.InputUncachedTokens.Set) {
 			return f.invalid(line, "a usage result needs input_tokens and output_tokens (is this the completions usage report?)")
 		}

@@ -16,8 +16,10 @@ import (
 // It stays one function: its nested readers (page, bucket, result) are
 // closures over one streaming decoder and its position, which split into
 // functions would each take the decoder, the callbacks and the line.
-func readPages[R any](f *file, startKey, endKey string, cover func(start, end time.Time), emit func(start, end time.Time, line int, r *R) error) error {
+func readPages[R any](f *file, set *pageSet, cover func(start, end time.Time), emit func(start, end time.Time, line int, r *R) error) error {
+	startKey, endKey := set.startKey, set.endKey
 	s := f.jsonStream()
+	var pg *pageInfo
 	type result struct {
 		line int
 		r    R
@@ -73,6 +75,7 @@ func readPages[R any](f *file, startKey, endKey string, cover func(start, end ti
 			return f.invalid(bline, "a time bucket ends (%s) before it starts (%s)", end.T.Format(time.RFC3339), start.T.Format(time.RFC3339))
 		}
 		cover(start.T, end.T)
+		pg.bucket(start.T, end.T)
 		for i := range rs {
 			if rs[i].bad != nil {
 				if err := f.in.invalid(rs[i].bad.(*RecordError)); err != nil {
@@ -87,14 +90,54 @@ func readPages[R any](f *file, startKey, endKey string, cover func(start, end ti
 		return nil
 	}
 	page := func(key string, line int) error {
-		if key != "data" {
-			return s.skip(line)
+		switch key {
+		case "data":
+			pg.data = true
+			return s.array("data", bucket)
+		case "has_more":
+			var more bool
+			if mal, fatal := s.decode(&more, line); fatal != nil || mal != nil {
+				return firstErr(fatal, mal)
+			}
+			pg.hasMore = more
+			return nil
+		case "error":
+			var e apiError
+			if mal, fatal := s.decode(&e, line); fatal != nil {
+				return fatal
+			} else if mal != nil {
+				e.Message = "(unreadable)"
+			}
+			pg.err = &e
+			return nil
 		}
-		return s.array("data", bucket)
+		return s.skip(line)
 	}
-	return s.topValues(f, func(int) error { return s.objectBody(page) },
-		func(int) error { return s.object("a page", page) },
+	pages := 0
+	onePage := func(line int, read func() error) error {
+		pages++
+		pg = &pageInfo{file: f.name, line: line}
+		if err := read(); err != nil {
+			return err
+		}
+		return set.add(f, pg)
+	}
+	err := s.topValues(f, func(line int) error { return onePage(line, func() error { return s.objectBody(page) }) },
+		func(line int) error { return onePage(line, func() error { return s.object("a page", page) }) },
 		"a usage report page must be a JSON object")
+	if err == nil && pages == 0 {
+		return set.missing(f.name, "is empty: a usage report page is a JSON object with a data array")
+	}
+	return err
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
 }
 
 // str is a JSON string that may be null or absent.

@@ -60,6 +60,11 @@ type Options struct {
 	// SkipInvalid counts malformed records and goes on, instead of failing
 	// at the first one.
 	SkipInvalid bool
+	// AllowGaps reads on past a usage report's missing pages (a gap
+	// between its buckets, a last page that says has_more, a file that is
+	// an API error body or empty) and states each in the result's Gaps,
+	// instead of refusing the page set.
+	AllowGaps bool
 	// Catalog maps API model ids to catalog ids; nil is the embedded one.
 	Catalog *modelcatalog.Catalog
 	// Progress, when set, receives a progress line, rewritten in place,
@@ -86,6 +91,9 @@ type Result struct {
 	Skipped        int64    `json:"skipped"`
 	SkippedReasons []string `json:"skipped_reasons,omitempty"`
 	Period         Period   `json:"period"`
+	// Gaps state the usage a page set lacks, read on under AllowGaps: its
+	// figures leave that usage out.
+	Gaps []string `json:"gaps,omitempty"`
 	// Tokens or FleetMetrics: their fields are written at the top level of the
 	// JSON, between the period and the notes.
 	*Tokens       `json:"-"`
@@ -277,16 +285,31 @@ func importTokens(in *inputs, paths []string) error {
 		agg = a
 	default:
 		agg = newAggregate(in.opts)
-		read := map[string]func(*file, *aggregate) error{
-			AnthropicUsage: readAnthropic,
-			OpenAIUsage:    readOpenAI,
-			LiteLLMSpend:   readLiteLLM,
-		}[in.res.Format]
+		var set *pageSet
+		var read func(*file) error
+		switch in.res.Format {
+		case AnthropicUsage:
+			set = newPageSet(in, "starting_at", "ending_at")
+			read = func(f *file) error { return readAnthropic(f, set, agg) }
+		case OpenAIUsage:
+			set = newPageSet(in, "start_time", "end_time")
+			read = func(f *file) error { return readOpenAI(f, set, agg) }
+		default:
+			read = func(f *file) error { return readLiteLLM(f, agg) }
+		}
 		for _, p := range paths {
-			if err := in.each(p, func(f *file) error { return read(f, agg) }); err != nil {
+			if err := in.each(p, read); err != nil {
 				return err
 			}
 		}
+		if set != nil {
+			if err := set.check(); err != nil {
+				return err
+			}
+		}
+	}
+	for _, g := range in.res.Gaps {
+		in.res.Notes = append(in.res.Notes, "missing usage, not counted: "+g)
 	}
 	return agg.finish(in.res)
 }

@@ -20,14 +20,16 @@ import (
 // driftFlags are plan's and check's --usage flags: measured usage that
 // adds a usage section and the drift warnings to each plan.
 type driftFlags struct {
-	files    []string
-	format   string
-	interval string
+	files     []string
+	format    string
+	interval  string
+	allowGaps bool
 }
 
 func (d *driftFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&d.files, "usage", nil, "measured usage export (repeatable; see costgate usage import): adds the plan's usage section and the usage.drift, usage.breakeven and capacity.measured warnings")
 	cmd.Flags().StringVar(&d.format, "usage-format", "", "format of every --usage file: "+strings.Join(usage.FormatNames, ", ")+" (default: detected per file; one token format, plus vllm-metrics scrapes)")
+	cmd.Flags().BoolVar(&d.allowGaps, "usage-allow-gaps", false, "read on past a usage report's missing pages (a bucket gap, has_more on the last page, an API error body) and state the gap, instead of refusing the files")
 	cmd.Flags().StringVar(&d.interval, "usage-interval", "", "time between consecutive vllm-metrics scrapes without timestamps, e.g. 60s")
 }
 
@@ -63,7 +65,7 @@ func (d *driftFlags) measuredFor(specs []*spec.Spec, cat *modelcatalog.Catalog, 
 		}
 		m := &plan.Measured{}
 		for format, files := range groups {
-			res, err := usage.Import(files, usage.Options{Format: format, Location: loc, Catalog: cat, Interval: interval})
+			res, err := usage.Import(files, usage.Options{Format: format, Location: loc, Catalog: cat, Interval: interval, AllowGaps: d.allowGaps})
 			if err != nil {
 				return nil, invalid(fmt.Errorf("--usage: %w", err))
 			}

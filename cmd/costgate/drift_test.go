@@ -218,3 +218,28 @@ func TestDriftErrors(t *testing.T) {
 		{"no usage in it", []string{"plan", driftSpec, "--usage", usageData + "vllm-metrics/stamped-1.prom"}, 2, "", "two or more scrapes"},
 	})
 }
+
+// TestDriftGaps: a page set with a page missing is refused by plan and
+// check naming the file; --usage-allow-gaps reads on and every output
+// says what is missing.
+func TestDriftGaps(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "rate-limited.json")
+	if err := os.WriteFile(bad, []byte(`{"type":"error","error":{"type":"rate_limit_error","message":"slow down"}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	args := []string{"check", driftSpec, "--usage", driftUsage, "--usage", bad, "--usage-format", "anthropic-usage", "--as-of", asOf}
+	code, _, stderr := runCLI(args...)
+	if code != 2 || !strings.Contains(stderr, bad+":1: is an API error body (rate_limit_error: slow down)") {
+		t.Errorf("exit %d, stderr %q: want 2 naming the error body", code, stderr)
+	}
+	for _, format := range []string{"text", "json", "github"} {
+		code, stdout, stderr := runCLI(append(args, "--usage-allow-gaps", "--format", format)...)
+		if code != 0 || !strings.Contains(stdout, "usage.gaps") || !strings.Contains(stdout, "rate_limit_error") {
+			t.Errorf("%s: exit %d, stderr %q, output lacks the gap:\n%s", format, code, stderr, stdout)
+		}
+	}
+	code, stdout, _ := runCLI("usage", "import", "--from", "anthropic-usage", "--allow-gaps", driftUsage, bad)
+	if code != 0 || !strings.Contains(stdout, "missing usage, not counted: "+bad) {
+		t.Errorf("usage import --allow-gaps: exit %d:\n%s", code, stdout)
+	}
+}

@@ -32,7 +32,7 @@ See docs/USAGE.md for how to obtain each export.`,
 // usageFlags are the flags every command that reads usage shares.
 type usageFlags struct {
 	from, since, until, timezone, interval, catalog string
-	skipInvalid                                     bool
+	skipInvalid, allowGaps                          bool
 }
 
 func (f *usageFlags) register(cmd *cobra.Command) {
@@ -42,13 +42,14 @@ func (f *usageFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.timezone, "timezone", "UTC", "IANA time zone of the working hours (Monday-Friday 09:00-17:00) the peak is measured against")
 	cmd.Flags().StringVar(&f.interval, "interval", "", "time between consecutive vllm-metrics scrapes whose samples carry no timestamps, e.g. 60s")
 	cmd.Flags().BoolVar(&f.skipInvalid, "skip-invalid", false, "count malformed records and go on, instead of stopping at the first")
+	cmd.Flags().BoolVar(&f.allowGaps, "allow-gaps", false, "read on past a usage report's missing pages (a gap between buckets, has_more on the last page, an API error body, an empty file) and state the gap in the output, instead of refusing the files")
 	cmd.Flags().StringVar(&f.catalog, "catalog", "", "price book (JSON) whose models extend the embedded catalog's for mapping model ids")
 }
 
 // options turns the flags into import options; progress goes to stderr
 // when it is a terminal.
 func (f *usageFlags) options(stderr io.Writer) (usage.Options, error) {
-	opts := usage.Options{Format: f.from, SkipInvalid: f.skipInvalid}
+	opts := usage.Options{Format: f.from, SkipInvalid: f.skipInvalid, AllowGaps: f.allowGaps}
 	var err error
 	if opts.Since, err = parseDay("--since", f.since); err != nil {
 		return opts, err

@@ -1,0 +1,144 @@
+package usage
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// A usage report is complete or refused: the responses do not echo the
+// cursor they answer, so what can be checked is continuity. A page set
+// whose buckets leave a gap, whose last page still says has_more, or one
+// of whose files is an API error body or empty, is missing usage: an
+// error naming the file and what is missing, or — under AllowGaps — a gap
+// stated in every output.
+
+// pageSet is what the pages of one import say about their completeness.
+type pageSet struct {
+	startKey, endKey string
+	in               *inputs
+	// buckets maps a bucket's start (Unix seconds) to its end and file.
+	buckets map[int64]bucketSeen
+	// last are the pages holding the latest bucket end seen so far.
+	lastEnd int64
+	last    []*pageInfo
+}
+
+type bucketSeen struct {
+	end  int64
+	file string
+}
+
+// pageInfo is one page object of a file.
+type pageInfo struct {
+	file     string
+	line     int
+	data     bool
+	hasMore  bool
+	err      *apiError
+	maxEnd   int64
+	nBuckets int
+	// pendingBuckets are the page's buckets, recorded once the page has
+	// read as a page (an error body has none).
+	pendingBuckets [][2]int64
+}
+
+// apiError is an error body: Anthropic's {"type":"error","error":{...}},
+// OpenAI's {"error":{...}}.
+type apiError struct {
+	Type    string `json:"type"`
+	Code    any    `json:"code"`
+	Message string `json:"message"`
+}
+
+func newPageSet(in *inputs, startKey, endKey string) *pageSet {
+	return &pageSet{in: in, startKey: startKey, endKey: endKey, buckets: map[int64]bucketSeen{}}
+}
+
+func (pg *pageInfo) bucket(start, end time.Time) {
+	pg.nBuckets++
+	pg.maxEnd = max(pg.maxEnd, end.Unix())
+	pg.pendingBuckets = append(pg.pendingBuckets, [2]int64{start.Unix(), end.Unix()})
+}
+
+// add records a page once it is read: an error body or a page without
+// data is missing usage.
+func (ps *pageSet) add(f *file, pg *pageInfo) error {
+	where := fmt.Sprintf("%s:%d", f.name, pg.line)
+	switch {
+	case pg.err != nil:
+		kind := pg.err.Type
+		if kind == "" && pg.err.Code != nil {
+			kind = fmt.Sprint(pg.err.Code)
+		}
+		return ps.missing(where, fmt.Sprintf("is an API error body (%s: %s), not a usage page: its buckets are missing; fetch the page again", kind, pg.err.Message))
+	case !pg.data:
+		return ps.missing(where, "is not a usage report page: it has no data array")
+	}
+	for _, b := range pg.pendingBuckets {
+		if _, ok := ps.buckets[b[0]]; !ok {
+			ps.buckets[b[0]] = bucketSeen{end: b[1], file: f.name}
+		}
+	}
+	pg.pendingBuckets = nil
+	switch {
+	case pg.nBuckets == 0:
+	case pg.maxEnd > ps.lastEnd:
+		ps.lastEnd, ps.last = pg.maxEnd, []*pageInfo{pg}
+	case pg.maxEnd == ps.lastEnd:
+		ps.last = append(ps.last, pg)
+	}
+	return nil
+}
+
+// missing is usage the page set lacks: invalid input, or under AllowGaps
+// a gap stated in the result.
+func (ps *pageSet) missing(where, what string) error {
+	msg := where + ": " + what
+	if !ps.in.opts.AllowGaps {
+		return &RecordError{File: where, Msg: strings.TrimSpace(what) + "; or read on with --allow-gaps"}
+	}
+	ps.in.res.Gaps = append(ps.in.res.Gaps, msg)
+	return nil
+}
+
+// check finds the buckets the set lacks: a gap between buckets in the
+// period, or a last page that says more follow.
+func (ps *pageSet) check() error {
+	opts := ps.in.opts
+	starts := make([]int64, 0, len(ps.buckets))
+	for s := range ps.buckets {
+		starts = append(starts, s)
+	}
+	sort.Slice(starts, func(i, j int) bool { return starts[i] < starts[j] })
+	inPeriod := func(from, to int64) bool {
+		return (opts.Since.IsZero() || to > opts.Since.Unix()) && (opts.Until.IsZero() || from < opts.Until.Unix())
+	}
+	var reach int64
+	var reachFile string
+	for i, s := range starts {
+		b := ps.buckets[s]
+		if i > 0 && s > reach && inPeriod(reach, s) {
+			what := fmt.Sprintf("no page holds the buckets from %s to %s (%s): a page between these two is missing",
+				stampText(reach), stampText(s), time.Duration(s-reach)*time.Second)
+			if err := ps.missing(reachFile+" and "+b.file, what); err != nil {
+				return err
+			}
+		}
+		if b.end > reach {
+			reach, reachFile = b.end, b.file
+		}
+	}
+	more := len(ps.last) > 0
+	for _, pg := range ps.last {
+		more = more && pg.hasMore
+	}
+	if more && inPeriod(ps.lastEnd, ps.lastEnd+1) {
+		pg := ps.last[0]
+		return ps.missing(fmt.Sprintf("%s:%d", pg.file, pg.line), fmt.Sprintf("holds the latest bucket (to %s) but says has_more: true: the pages after it are missing", stampText(ps.lastEnd)))
+	}
+	return nil
+}
+
+func stampText(unix int64) string { return time.Unix(unix, 0).UTC().Format("2006-01-02T15:04Z") }
