@@ -3,7 +3,6 @@ package modelcatalog
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 
 	"github.com/costgate/costgate/specfile"
@@ -18,7 +17,7 @@ func LoadFile(path string) (*Catalog, error) {
 	if _, err := specfile.Confine(path); err != nil {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}
-	data, err := os.ReadFile(path)
+	data, err := specfile.ReadRegular(path, specfile.MaxPriceBookBytes)
 	if err != nil {
 		return nil, fmt.Errorf("load catalog: %w", err)
 	}

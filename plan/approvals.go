@@ -6,11 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"slices"
 
 	"github.com/costgate/costgate/policies"
+	"github.com/costgate/costgate/specfile"
 )
 
 // Approvals are the identities that approved the change under review
@@ -39,7 +39,7 @@ var identity = regexp.MustCompile(`^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za
 // Every entry must be an email or an @login; unknown fields and duplicate
 // keys are errors, so a malformed file never counts as an approval.
 func LoadApprovals(path string) (*Approvals, error) {
-	f, err := os.Open(path)
+	f, err := specfile.OpenRegular(path)
 	if err != nil {
 		return nil, fmt.Errorf("read approvals: %w", err)
 	}

@@ -5,7 +5,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -57,7 +56,7 @@ type dataDoc struct {
 
 // maxPolicyFile bounds one policy or data file: policies are source code,
 // and a folder from a pull request must not make loading itself the attack.
-const maxPolicyFile = 1 << 20
+const maxPolicyFile = specfile.MaxPolicyBytes
 
 func newSources() *sources {
 	return &sources{modules: map[string]*ast.Module{}, data: map[string]any{}, dirOf: map[string]string{}}
@@ -215,19 +214,7 @@ func (s *sources) add(name string, raw []byte) error {
 
 // readBounded reads a policy file of at most maxPolicyFile bytes.
 func readBounded(p string) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, maxPolicyFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(raw) > maxPolicyFile {
-		return nil, fmt.Errorf("%s: larger than %d KiB; a policy file is source code", filepath.ToSlash(p), maxPolicyFile>>10)
-	}
-	return raw, nil
+	return specfile.ReadRegular(p, maxPolicyFile)
 }
 
 // deepCopy copies the objects of a JSON document, so that merging one

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -83,14 +82,11 @@ func (p *Parser) WriteDiagnostics(w io.Writer, diags hcl.Diagnostics) error {
 }
 
 // ParseFile reads and parses the spec at path. A path that is not a spec
-// file, or a symlink out of the repository, is refused unread
-// (specfile.Resolve), so that no diagnostic quotes another file.
+// file, a symlink out of the repository, or anything but a regular file,
+// is refused unread, and a spec past 1 MiB too (specfile.ReadSpec), so
+// that no diagnostic quotes another file and no read blocks or never ends.
 func (p *Parser) ParseFile(path string) (*Spec, hcl.Diagnostics) {
-	real, err := specfile.Resolve(path)
-	var src []byte
-	if err == nil {
-		src, err = os.ReadFile(real)
-	}
+	src, err := specfile.ReadSpec(path)
 	path = specfile.Display(path)
 	if err != nil {
 		start := hcl.Pos{Line: 1, Column: 1}

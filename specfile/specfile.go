@@ -1,5 +1,8 @@
 // Package specfile decides which paths may be read as specs: a spec is a
 // regular .hcl file, and a symlink may not lead out of the repository.
+// It also opens every other file costgate reads (policies, price books,
+// usage files, stack configurations): regular files only, read within a
+// bound.
 // A pull request can add a symlink named like a spec that points at a
 // secret on the CI runner (/etc/passwd, ~/.aws/credentials) or at a file
 // that is not a spec; reading it would quote its lines back in the
@@ -9,10 +12,12 @@ package specfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode"
 )
 
@@ -156,4 +161,100 @@ func Display(path string) string {
 	}
 	q := strconv.QuoteToGraphic(path)
 	return q[1 : len(q)-1]
+}
+
+// Bounds on what is read from one file: a spec, a policy file or a stack
+// configuration is source a person writes, a price book a generated
+// table (LiteLLM's is about 1 MiB). Usage files are read as streams.
+const (
+	MaxSpecBytes      = 1 << 20
+	MaxPolicyBytes    = 1 << 20
+	MaxStackBytes     = 1 << 20
+	MaxPriceBookBytes = 16 << 20
+)
+
+// OpenRegular opens path for reading if it is a regular file (or a
+// symlink to one). Anything else — a device that never ends (/dev/zero),
+// a FIFO or socket that would block, a directory — is refused before a
+// byte is read, naming the path. The file is opened without blocking and
+// checked again once open, so a file swapped for a FIFO in between is
+// refused too.
+func OpenRegular(path string) (*os.File, error) {
+	return openRegular(path, Display(path))
+}
+
+// openRegular is OpenRegular naming the file shown in its errors.
+func openRegular(path, shown string) (*os.File, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", shown, bare(err))
+	}
+	if !info.Mode().IsRegular() {
+		return nil, notRegular(shown, info.Mode())
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", shown, bare(err))
+	}
+	if info, err = f.Stat(); err != nil || !info.Mode().IsRegular() {
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", shown, bare(err))
+		}
+		return nil, notRegular(shown, info.Mode())
+	}
+	return f, nil
+}
+
+// ReadRegular reads the regular file at path (OpenRegular), refusing one
+// larger than limit bytes with an error naming the path and the limit.
+func ReadRegular(path string, limit int64) ([]byte, error) {
+	return readRegular(path, Display(path), limit)
+}
+
+// ReadSpec reads the spec at path: the file Resolve allows, at most
+// MaxSpecBytes. Errors name path as given.
+func ReadSpec(path string) ([]byte, error) {
+	real, err := Resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	return readRegular(real, Display(path), MaxSpecBytes)
+}
+
+func readRegular(path, shown string, limit int64) ([]byte, error) {
+	f, err := openRegular(path, shown)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", shown, bare(err))
+	}
+	if int64(len(raw)) > limit {
+		return nil, fmt.Errorf("%s is larger than %s, the most costgate reads of such a file", shown, size(limit))
+	}
+	return raw, nil
+}
+
+func notRegular(shown string, m os.FileMode) error {
+	return fmt.Errorf("%s is not a regular file (%s): it is not read", shown, kind(m))
+}
+
+// bare drops the path os puts in its errors: the caller names the path,
+// escaped (Display).
+func bare(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+func size(n int64) string {
+	if n%(1<<20) == 0 {
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	}
+	return strconv.FormatInt(n>>10, 10) + " KiB"
 }

@@ -3,11 +3,11 @@ package stacks
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
+	"github.com/costgate/costgate/specfile"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
 )
@@ -52,7 +52,7 @@ var secretKeys = map[string]func(*Config) *pulumi.StringInput{
 // every secure value stands in as "[secret]". Paths are relative to the
 // file's folder, the project root.
 func ReadStackConfig(path string) (Config, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := specfile.ReadRegular(path, specfile.MaxStackBytes)
 	if err != nil {
 		return Config{}, fmt.Errorf("read stack config: %w", err)
 	}

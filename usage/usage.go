@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/specfile"
 )
 
 // Formats an import reads.
@@ -346,9 +347,9 @@ func (in *inputs) invalid(e *RecordError) error {
 
 // openPlain opens a file for reading, naming it in the error.
 func openPlain(path string) (*os.File, error) {
-	f, err := os.Open(path)
+	f, err := specfile.OpenRegular(path)
 	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, fmt.Errorf("open %w", err)
 	}
 	return f, nil
 }

@@ -43,7 +43,7 @@ func headRules(f *planFlags) (sideRules, error) {
 			return r, invalid(fmt.Errorf("read price book: %w", err))
 		}
 		var err error
-		if raw, err = os.ReadFile(f.catalog); err != nil {
+		if raw, err = specfile.ReadRegular(f.catalog, specfile.MaxPriceBookBytes); err != nil {
 			return r, invalid(fmt.Errorf("read price book: %w", err))
 		}
 	}
@@ -64,7 +64,13 @@ func headRules(f *planFlags) (sideRules, error) {
 			if !policyFile(d.Name()) {
 				return nil
 			}
-			raw, err := os.ReadFile(p)
+			// As the policies read it: confined, regular, bounded.
+			if d.Type()&fs.ModeSymlink != 0 {
+				if _, err := specfile.Confine(p); err != nil {
+					return err
+				}
+			}
+			raw, err := specfile.ReadRegular(p, specfile.MaxPolicyBytes)
 			if err != nil {
 				return err
 			}

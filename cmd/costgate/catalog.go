@@ -12,6 +12,7 @@ import (
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/specfile"
 	"github.com/spf13/cobra"
 )
 
@@ -102,7 +103,7 @@ sold by its vendor's own LiteLLM provider. Pass the book to plan with
 			if err != nil {
 				return err
 			}
-			data, err := os.ReadFile(litellm)
+			data, err := specfile.ReadRegular(litellm, specfile.MaxPriceBookBytes)
 			if err != nil {
 				return invalid(fmt.Errorf("catalog import: %w", err))
 			}

@@ -80,7 +80,7 @@ func fmtOne(cmd *cobra.Command, path string, check bool) (bool, error) {
 		var info os.FileInfo
 		if info, err = os.Stat(path); err == nil {
 			mode = info.Mode().Perm()
-			src, err = os.ReadFile(path)
+			src, err = specfile.ReadRegular(path, specfile.MaxSpecBytes)
 		}
 	}
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/specfile"
 	"github.com/costgate/costgate/usage"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
@@ -189,7 +190,7 @@ changed and what was reported go to stderr.`,
 			if err != nil {
 				return invalid(fmt.Errorf("read %s: %w", path, err))
 			}
-			src, err := os.ReadFile(path)
+			src, err := specfile.ReadRegular(path, specfile.MaxSpecBytes)
 			if err != nil {
 				return invalid(fmt.Errorf("read %s: %w", path, err))
 			}
