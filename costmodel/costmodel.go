@@ -33,9 +33,11 @@ const SecondsPerHour = 3600
 // MaxDevelopers bounds the breakeven search.
 const MaxDevelopers = 100000
 
-// AlarmsPerFleet are the CloudWatch alarms a self-hosted fleet carries
-// (unhealthy hosts, 5xx, p95 latency).
-const AlarmsPerFleet = 3
+// AlarmsPerFleet are the CloudWatch alarm metrics a self-hosted fleet is
+// billed for: the outage alarm (healthy hosts against the group's desired
+// capacity, a metric-math alarm billed per metric: 2), the load balancer's
+// and the targets' 5xx, and p95 latency.
+const AlarmsPerFleet = 5
 
 // Money is a monthly cost range in USD. The plan shows it rounded to
 // cents; the cost model keeps every digit.

@@ -16,7 +16,7 @@ var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestCloudInitGolden(t *testing.T) {
 	base := []string{
-		"--model", "Qwen/Qwen3-Coder-30B-A3B-Instruct",
+		"Qwen/Qwen3-Coder-30B-A3B-Instruct",
 		"--served-model-name", "qwen3-coder-30b-a3b",
 		"--tensor-parallel-size", "1",
 		"--data-parallel-size", "8",
@@ -38,7 +38,7 @@ func TestCloudInitGolden(t *testing.T) {
 			Region:           "eu-west-1",
 			APIKeySecretARN:  "arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-vllm-api-key-AbCdEf",
 			HFTokenSecretARN: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:acme-hf-token-GhIjKl",
-			VLLMArgs: []string{"--model", "meta-llama/Llama-3.3-70B-Instruct", "--tensor-parallel-size", "2",
+			VLLMArgs: []string{"meta-llama/Llama-3.3-70B-Instruct", "--tensor-parallel-size", "2",
 				"--quantization", "fp8", "--served-model-name", "it's quoted"},
 		}},
 		{"lifecycle-hook-ecr", CloudInitArgs{
@@ -92,7 +92,7 @@ func TestCloudInitGolden(t *testing.T) {
 func TestCloudInitRejects(t *testing.T) {
 	ok := CloudInitArgs{
 		Image: VLLMImage, Region: "us-east-1", APIKeySecretARN: "arn:key",
-		VLLMArgs: []string{"--model", "org/model"},
+		VLLMArgs: []string{"org/model"},
 	}
 	tests := []struct {
 		name   string
@@ -104,7 +104,8 @@ func TestCloudInitRejects(t *testing.T) {
 		{"no region", func(a *CloudInitArgs) { a.Region = "" }, "region is empty"},
 		{"no key", func(a *CloudInitArgs) { a.APIKeySecretARN = "" }, "API key secret ARN is empty"},
 		{"no args", func(a *CloudInitArgs) { a.VLLMArgs = nil }, "no vLLM arguments"},
-		{"no model", func(a *CloudInitArgs) { a.VLLMArgs = []string{"--port", "8000"} }, "no --model"},
+		{"no model", func(a *CloudInitArgs) { a.VLLMArgs = []string{"--port", "8000"} }, "name no model"},
+		{"deprecated --model", func(a *CloudInitArgs) { a.VLLMArgs = []string{"--model", "org/model"} }, "--model is deprecated"},
 		{"api key flag", func(a *CloudInitArgs) { a.VLLMArgs = append(a.VLLMArgs, "--api-key", "x") }, "environment"},
 		{"newline", func(a *CloudInitArgs) { a.VLLMArgs = append(a.VLLMArgs, "a\nb") }, "control character"},
 		{"bad port", func(a *CloudInitArgs) { a.Port = 70000 }, "out of range"},
@@ -155,6 +156,8 @@ func TestVLLMArgsExistInPinnedParser(t *testing.T) {
 		BoolPair  []string `json:"bool_pair"`
 		StoreTrue []string `json:"store_true"`
 		Value     []string `json:"value"`
+		// Positional is `vllm serve`'s one positional argument.
+		Positional string `json:"positional"`
 	}
 	if err := json.Unmarshal(raw, &parser); err != nil {
 		t.Fatal(err)
@@ -175,8 +178,11 @@ func TestVLLMArgsExistInPinnedParser(t *testing.T) {
 	}
 	m := &modelcatalog.OpenModel{ID: "m", HFRepo: "org/m"}
 	args := VLLMArgs(m, Fleet{TensorParallel: 2, ReplicasPerInstance: 4, MaxModelLen: 8192, MaxNumSeqs: 64, Quantization: "fp8"})
+	if len(args) == 0 || args[0] != m.HFRepo || parser.Positional != "model_tag" {
+		t.Fatalf("args %v: want the model first, as vLLM %s's positional %q", args, parser.Version, parser.Positional)
+	}
 	seen := 0
-	for i := 0; i < len(args); i++ {
+	for i := 1; i < len(args); i++ {
 		f := args[i]
 		switch {
 		case takesValue[f]:
@@ -192,5 +198,30 @@ func TestVLLMArgsExistInPinnedParser(t *testing.T) {
 	}
 	if seen < 9 {
 		t.Errorf("checked %d flags of %v; the fleet generates at least 9", seen, args)
+	}
+}
+
+// TestHeartbeatsBeforeThePullAndStreamsDrain: the launch hook's heartbeats
+// start before vllm.service, whose start pulls the image (a cold pull may
+// outlast one heartbeat timeout), the ready unit is not ordered after it,
+// and a stop lets the longest agent stream finish.
+func TestHeartbeatsBeforeThePullAndStreamsDrain(t *testing.T) {
+	ud, err := CloudInit(CloudInitArgs{
+		Image: VLLMImage, Region: "us-east-1", APIKeySecretARN: "arn:key", VLLMArgs: []string{"org/model"},
+		LifecycleHook: "loaded", AutoScalingGroup: "g", LoadTimeoutSeconds: 3600,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ready := strings.Index(ud, "[systemctl, start, --no-block, costgate-ready.service]")
+	vllm := strings.Index(ud, "[systemctl, start, --no-block, vllm.service]")
+	if ready < 0 || vllm < 0 || ready > vllm || strings.Contains(ud, "enable, --now, vllm.service") {
+		t.Errorf("the ready unit (at %d) must start, without waiting, before vllm.service (at %d):\n%s", ready, vllm, ud)
+	}
+	if strings.Contains(readyUnit, "After=vllm.service") {
+		t.Errorf("the ready unit waits for vllm.service's start, which includes the pull")
+	}
+	if DefaultStopTimeoutSeconds < 300 || !strings.Contains(ud, "docker stop --time 900 vllm") || !strings.Contains(ud, "TimeoutStopSec=930") {
+		t.Errorf("a stop does not give streams %d s to finish:\n%s", DefaultStopTimeoutSeconds, ud)
 	}
 }

@@ -142,7 +142,7 @@ func TestThroughputScaling(t *testing.T) {
 func TestVLLMArgs(t *testing.T) {
 	f := Fleet{TensorParallel: 2, ReplicasPerInstance: 4, MaxModelLen: 8192, MaxNumSeqs: 64, Quantization: "fp8"}
 	want := []string{
-		"--model", "meta-llama/Llama-3.3-70B-Instruct", "--served-model-name", "llama-3.3-70b",
+		"meta-llama/Llama-3.3-70B-Instruct", "--served-model-name", "llama-3.3-70b",
 		"--tensor-parallel-size", "2", "--data-parallel-size", "4", "--max-model-len", "8192",
 		"--gpu-memory-utilization", "0.9", "--max-num-seqs", "64", "--quantization", "fp8",
 		"--enable-prefix-caching", "--port", "8000",

@@ -12,10 +12,12 @@ const VLLMPort = 8000
 // VLLMArgs returns the arguments of `vllm serve` (the vllm/vllm-openai
 // image's entrypoint) for one instance of the fleet: its replicas run as
 // vLLM data-parallel ranks. The API key comes from VLLM_API_KEY in the
-// environment, never from the command line.
+// environment, never from the command line. The model comes first, as
+// `vllm serve`'s positional model_tag: the --model flag is deprecated for
+// `vllm serve`.
 func VLLMArgs(m *modelcatalog.OpenModel, f Fleet) []string {
 	args := []string{
-		"--model", m.HFRepo,
+		m.HFRepo,
 		"--served-model-name", m.ID,
 		"--tensor-parallel-size", strconv.Itoa(f.TensorParallel),
 	}

@@ -298,6 +298,26 @@ deny := true
 	}
 }
 
+// alarmType is the CloudWatch alarm's type; alarmMetrics counts the metrics
+// its alarms are billed for.
+const (
+	alarmType    = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	alarmMetrics = "alarm metrics"
+)
+
+// alarmMetricCount is the number of metrics an alarm is billed for: one, or
+// each metric of its metric-math queries.
+func alarmMetricCount(r plan.Resource) int {
+	qs, _ := r.Properties["metricQueries"].([]any)
+	n := 0
+	for _, q := range qs {
+		if _, ok := q.(map[string]any)["metric"].(map[string]any); ok {
+			n++
+		}
+	}
+	return max(n, 1)
+}
+
 // TestPricedResourcesArePreviewed: what the plan charges for is what
 // pulumi up would register, for every example's decided option: each
 // priced secret, alarm, load balancer and NAT gateway is a previewed
@@ -335,6 +355,10 @@ func TestPricedResourcesArePreviewed(t *testing.T) {
 			previewed := map[string]int{}
 			for _, r := range p.Resources {
 				previewed[r.Type]++
+				if r.Type == alarmType {
+					// CloudWatch bills a metric-math alarm per metric.
+					previewed[alarmMetrics] += alarmMetricCount(r)
+				}
 			}
 			priced := func(name string) int {
 				for _, it := range o.LineItems {
@@ -348,7 +372,7 @@ func TestPricedResourcesArePreviewed(t *testing.T) {
 				item, resource string
 			}{
 				{"Secrets Manager secret", "aws:secretsmanager/secret:Secret"},
-				{"CloudWatch alarm", "aws:cloudwatch/metricAlarm:MetricAlarm"},
+				{"CloudWatch alarm", alarmMetrics},
 				{"application load balancer", "aws:lb/loadBalancer:LoadBalancer"},
 				{"NAT gateway and its public IPv4 address", "aws:ec2/natGateway:NatGateway"},
 			}

@@ -100,8 +100,9 @@ func TestBudgetAlertsThroughSNSBeyondTenRecipients(t *testing.T) {
 			if err != nil {
 				t.Fatalf("deploy: %v", err)
 			}
-			topics := ofType(rs, "aws:sns/topic:Topic")
-			subs := ofType(rs, "aws:sns/topicSubscription:TopicSubscription")
+			// The fleet's own alert topic has its subscriptions too.
+			topics := budgetOnly(ofType(rs, "aws:sns/topic:Topic"))
+			subs := budgetOnly(ofType(rs, "aws:sns/topicSubscription:TopicSubscription"))
 			budget := one(t, rs, "aws:budgets/budget:Budget")
 			notes, _ := budget.Properties["notifications"].([]any)
 			if len(notes) == 0 {
@@ -125,7 +126,7 @@ func TestBudgetAlertsThroughSNSBeyondTenRecipients(t *testing.T) {
 				t.Errorf("%d recipients: %d topics, %d subscriptions; want 1 and %d", n, len(topics), len(subs), n)
 			}
 			if n > MaxBudgetEmailSubscribers {
-				pol := one(t, rs, "aws:sns/topicPolicy:TopicPolicy")
+				pol := one(t, budgetOnly(rs), "aws:sns/topicPolicy:TopicPolicy")
 				if !strings.Contains(pol.Properties["policy"].(string), "budgets.amazonaws.com") {
 					t.Errorf("topic policy %v does not let AWS Budgets publish", pol.Properties["policy"])
 				}
@@ -354,6 +355,21 @@ func TestInstancesOnlyInZonesOfferingTheType(t *testing.T) {
 	})
 }
 
+// budgetOnly leaves out the fleet's alert topic and its subscriptions.
+func budgetOnly(rs []plan.Resource) []plan.Resource {
+	var out []plan.Resource
+	for _, r := range rs {
+		if !strings.Contains(r.Name, "-fleet-alerts") {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// TestLaunchFailuresReachTheAlarmTopic: EventBridge publishes failed
+// launches to a topic the program owns, whose policy grants
+// events.amazonaws.com for that rule only, with the spec's alert emails
+// subscribed; the alarms publish there and to costgate:alarmTopicArn.
 func TestLaunchFailuresReachTheAlarmTopic(t *testing.T) {
 	topic := "arn:aws:sns:us-east-1:123456789012:ops"
 	rs, _, err := run(t, examplePlan(t, "regulated"), Config{AlarmTopicARN: topic})
@@ -374,9 +390,53 @@ func TestLaunchFailuresReachTheAlarmTopic(t *testing.T) {
 	if !cmp.Equal(pattern.DetailType, []string{"EC2 Instance Launch Unsuccessful"}) || !cmp.Equal(pattern.Detail.AutoScalingGroupName, []string{asg.(string)}) {
 		t.Errorf("rule pattern %+v, want failed launches of %v", pattern, asg)
 	}
-	if got := one(t, rs, "aws:cloudwatch/eventTarget:EventTarget").Properties["arn"]; got != topic {
-		t.Errorf("launch failures go to %v, want %s", got, topic)
+	own := "arn:aws:sns:us-east-1:123456789012:topic/payments-core-fleet-alerts"
+	if got := one(t, rs, "aws:cloudwatch/eventTarget:EventTarget").Properties["arn"]; got != own {
+		t.Errorf("launch failures go to %v, want the fleet's topic %s", got, own)
 	}
+	var doc struct {
+		Statement []struct {
+			Principal map[string]string
+			Action    []string
+			Resource  []string
+			Condition map[string]map[string]string
+		}
+	}
+	pol := one(t, fleetAlerts(rs), "aws:sns/topicPolicy:TopicPolicy")
+	if err := json.Unmarshal([]byte(pol.Properties["policy"].(string)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	granted := false
+	for _, st := range doc.Statement {
+		if st.Principal["Service"] == "events.amazonaws.com" && cmp.Equal(st.Action, []string{"sns:Publish"}) &&
+			cmp.Equal(st.Resource, []string{own}) && st.Condition["ArnEquals"]["aws:SourceArn"] == "arn:aws:cloudwatch:us-east-1:123456789012:eventrule/payments-core-launch-failed" {
+			granted = true
+		}
+	}
+	if !granted {
+		t.Errorf("the fleet's topic policy does not let this rule publish: %s", pol.Properties["policy"])
+	}
+	p := examplePlan(t, "regulated")
+	emails := fleetAlerts(ofType(rs, "aws:sns/topicSubscription:TopicSubscription"))
+	if len(emails) != len(p.Inputs.Budget.AlertEmails) || len(emails) == 0 {
+		t.Errorf("%d subscriptions of the fleet's topic, want the spec's %d alert emails", len(emails), len(p.Inputs.Budget.AlertEmails))
+	}
+	for _, al := range ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm") {
+		if !cmp.Equal(al.Properties["alarmActions"], []any{own, topic}) {
+			t.Errorf("alarm %s notifies %v, want the fleet's topic and %s", al.Name, al.Properties["alarmActions"], topic)
+		}
+	}
+}
+
+// fleetAlerts keeps only the fleet's alert topic and its subscriptions.
+func fleetAlerts(rs []plan.Resource) []plan.Resource {
+	var out []plan.Resource
+	for _, r := range rs {
+		if strings.Contains(r.Name, "-fleet-alerts") {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // ecrPrefix is the syntax of an ECR repository prefix.
@@ -547,5 +607,51 @@ func TestNATPricedOnlyWhenTheProgramCreatesTheVPC(t *testing.T) {
 	}
 	if got := countTypes(given.Resources)["aws:ec2/natGateway:NatGateway"]; got != 0 {
 		t.Errorf("existing VPC previews %d NAT gateways", got)
+	}
+}
+
+// TestTwoStacksOfOneTeamShareNoName: every name the program fixes itself
+// (SSM parameters, log groups, secrets, ECR prefixes, target groups, load
+// balancers, groups, task families, inference profiles) differs between two
+// stacks of one team in one account. Names scoped to a parent (a group's
+// lifecycle hook) are left out.
+func TestTwoStacksOfOneTeamShareNoName(t *testing.T) {
+	names := func(stack string) map[string]string {
+		p := examplePlan(t, "enterprise-hybrid")
+		rec := &recorder{}
+		cfg := Config{DeployGateway: true, DockerHubCredentials: pulumi.String(`{"username":"u","accessToken":"t"}`)}
+		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := deploy(ctx, p, cfg)
+			return err
+		}, pulumi.WithMocks(PreviewProject, stack, rec))
+		if err != nil {
+			t.Fatalf("deploy %s: %v", stack, err)
+		}
+		out := map[string]string{}
+		for _, r := range rec.sorted() {
+			if r.Type == "aws:autoscaling/lifecycleHook:LifecycleHook" {
+				continue
+			}
+			// A named secret is deleted at once, so destroy then up works;
+			// autonamed ones get a new random suffix.
+			if _, named := r.Properties["name"].(string); named && r.Type == "aws:secretsmanager/secret:Secret" && r.Properties["recoveryWindowInDays"] != 0.0 {
+				t.Errorf("secret %s has a fixed name and a %v-day recovery window: up after destroy fails", r.Name, r.Properties["recoveryWindowInDays"])
+			}
+			for _, k := range []string{"name", "ecrRepositoryPrefix", "family"} {
+				if v, ok := r.Properties[k].(string); ok && v != "" {
+					out[r.Type+" "+k+" "+v] = r.Name
+				}
+			}
+		}
+		return out
+	}
+	prod, dev := names("prod"), names("dev")
+	if len(prod) < 8 {
+		t.Fatalf("only %d fixed names found: %v", len(prod), prod)
+	}
+	for k, r := range prod {
+		if _, ok := dev[k]; ok {
+			t.Errorf("%s (%s) is the same in stacks prod and dev", k, r)
+		}
 	}
 }

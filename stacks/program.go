@@ -259,6 +259,7 @@ func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Optio
 		Image:                cfg.VLLMImage,
 		DockerHubCredentials: cfg.DockerHubCredentials,
 		AlarmTopicARN:        cfg.AlarmTopicARN,
+		AlertEmails:          p.Inputs.Budget.AlertEmails,
 		LatencyTargetMs:      latencyTarget(opt.Routes),
 		APIKey:               cfg.VLLMAPIKey,
 		HFToken:              cfg.HFToken,
@@ -305,8 +306,11 @@ type RouteEntry struct {
 	MaxTTFTMs  *float64 `json:"max_ttft_ms"`
 }
 
-// RoutingParameterName is the SSM parameter holding a team's routing table.
-func RoutingParameterName(team string) string { return "/costgate/" + team + "/routes" }
+// RoutingParameterName is the SSM parameter holding the routing table of a
+// team's stack: two stacks of one team in one account never share it.
+func RoutingParameterName(stack, team string) string {
+	return "/costgate/" + team + "/" + stack + "/routes"
+}
 
 // MaxStandardParameterBytes is the size limit of a Standard-tier SSM
 // parameter value; a larger routing table is split into pages.
@@ -344,7 +348,7 @@ func RoutingPages(routes []plan.Route) ([][]plan.Route, error) {
 
 // routing writes the routing table to SSM and exports it with a LiteLLM
 // proxy model_list. A table that fits one Standard parameter is
-// RoutingParameterName(team); a larger one is split into pages under it
+// RoutingParameterName(stack, team); a larger one is split into pages under it
 // (".../routes/1", ".../routes/2", ...) and the parameter itself holds
 // {"pages": [names]}, all Standard tier (free, 4 KB each).
 func routing(ctx *pulumi.Context, team, costCenter string, routes []plan.Route, fleet *SelfHostedInference, profiles pulumi.StringMapOutput, cat *modelcatalog.Catalog, out pulumi.Map) error {
@@ -355,7 +359,7 @@ func routing(ctx *pulumi.Context, team, costCenter string, routes []plan.Route, 
 	if err != nil {
 		return err
 	}
-	base := RoutingParameterName(team)
+	base := RoutingParameterName(ctx.Stack(), team)
 	value := table
 	if len(pages) > 1 {
 		var names []string

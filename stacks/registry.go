@@ -47,9 +47,12 @@ func (f *fleet) pullCache() error {
 	}
 	f.cachePrefix = "costgate-" + nameHash(f.ctx.Stack(), a.Team, "docker-hub", "")
 	sec, err := secretsmanager.NewSecret(f.ctx, f.name+"-docker-hub", &secretsmanager.SecretArgs{
-		Name:                 pulumi.String(pullCacheSecretPrefix + f.cachePrefix),
-		Description:          pulumi.String("costgate " + a.Team + ": Docker Hub credentials of the ECR pull-through cache"),
-		RecoveryWindowInDays: pulumi.Int(7),
+		Name:        pulumi.String(pullCacheSecretPrefix + f.cachePrefix),
+		Description: pulumi.String("costgate " + a.Team + ": Docker Hub credentials of the ECR pull-through cache"),
+		// Its name is fixed (ECR requires the prefix): deleted at once on
+		// destroy, so that the stack can be created again the same week.
+		// The credentials are the stack configuration's.
+		RecoveryWindowInDays: pulumi.Int(0),
 		Tags:                 stringMap(f.tags),
 	}, f.parent)
 	if err != nil {

@@ -217,7 +217,7 @@ func (b *routerBuild) secrets() (routerSecrets, error) {
 func (b *routerBuild) taskDefinition(sec routerSecrets) (*ecs.TaskDefinition, error) {
 	ctx := b.ctx
 	logs, err := cloudwatch.NewLogGroup(ctx, b.name, &cloudwatch.LogGroupArgs{
-		Name:            pulumi.String("/costgate/" + b.a.Team + "/litellm"),
+		Name:            pulumi.String(RouterLogGroupName(ctx.Stack(), b.a.Team)),
 		RetentionInDays: pulumi.Int(30),
 		Tags:            stringMap(b.tags),
 	}, b.parent)
@@ -237,7 +237,7 @@ func (b *routerBuild) taskDefinition(sec routerSecrets) (*ecs.TaskDefinition, er
 		if err != nil {
 			return "", err
 		}
-		return routerContainers(config, v[2].(map[string]string), "/costgate/"+b.a.Team+"/litellm", region.Name)
+		return routerContainers(config, v[2].(map[string]string), RouterLogGroupName(ctx.Stack(), b.a.Team), region.Name)
 	}).(pulumi.StringOutput)
 	task, err := ecs.NewTaskDefinition(ctx, b.name, &ecs.TaskDefinitionArgs{
 		Family:                  pulumi.String(physicalName(ctx.Stack(), b.a.Team, "litellm", "", 255)),
@@ -383,4 +383,9 @@ func (b *routerBuild) service(task *ecs.TaskDefinition, sg *ec2.SecurityGroup, t
 		return fmt.Errorf("create router alarm: %w", err)
 	}
 	return nil
+}
+
+// RouterLogGroupName is the LiteLLM router's log group of a team's stack.
+func RouterLogGroupName(stack, team string) string {
+	return "/costgate/" + team + "/" + stack + "/litellm"
 }

@@ -28,7 +28,7 @@ func TestRouterOnFargateWithKeysFromSecretsManager(t *testing.T) {
 		"aws:cloudwatch/logGroup:LogGroup":       1,
 		"aws:lb/listener:Listener":               2,
 		"aws:lb/targetGroup:TargetGroup":         2,
-		"aws:cloudwatch/metricAlarm:MetricAlarm": 4,
+		"aws:cloudwatch/metricAlarm:MetricAlarm": 5,
 	} {
 		if got[typ] != n {
 			t.Errorf("%d × %s, want %d", got[typ], typ, n)

@@ -3,9 +3,11 @@ package stacks
 import (
 	"fmt"
 
+	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/plan"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -36,22 +38,38 @@ const (
 // The model loads while its instance waits in the launch lifecycle hook
 // (Pending:Wait), however long the download takes; the instance enters
 // service, and its health-check grace and warm-up start, only once vLLM
-// answers. AWS bounds the grace period and warm-ups (0–3600 s, 7200 s for
-// a heartbeat timeout), not the wait: heartbeats extend it up to 100
-// heartbeat timeouts or 48 hours.
+// answers. AWS bounds the grace period and warm-ups (0–3600 s), a hook's
+// heartbeat timeout (30–7200 s) and the wait: heartbeats extend it up to
+// 100 heartbeat timeouts or 48 hours, whichever is less.
 const (
 	// LifecycleHookName is the launch hook the instances complete.
 	LifecycleHookName = "costgate-model-loaded"
-	// hookHeartbeatTimeout is the hook's timeout between heartbeats; the
-	// instance sends one every inference.HookHeartbeatSeconds.
-	hookHeartbeatTimeout = 900
+	// MinHookTimeoutSeconds is the shortest heartbeat timeout of the hook:
+	// a cold start (image pull and model load) without one heartbeat
+	// getting through (the instance role still propagating) survives it.
+	MinHookTimeoutSeconds = 1800
+	// maxHookTimeoutSeconds is AWS's limit of a heartbeat timeout.
+	maxHookTimeoutSeconds = 7200
 	// ServiceWarmupSeconds is the health-check grace and every warm-up:
 	// two health checks of a loaded model, with room to spare.
 	ServiceWarmupSeconds = 300
 	// maxLoadSeconds caps the wait for the model: AWS abandons a lifecycle
-	// action after 100 heartbeat timeouts.
-	maxLoadSeconds = 100*hookHeartbeatTimeout - hookHeartbeatTimeout
+	// action after 48 hours (100 heartbeat timeouts of at least 1,800 s
+	// last longer), less one timeout of margin.
+	maxLoadSeconds = 48*3600 - maxHookTimeoutSeconds
+	// StreamDrainSeconds is the longest agent stream the spec's workloads
+	// imply (coding agents stream for 5 to 15 minutes): the target group's
+	// deregistration delay and the container's stop timeout.
+	StreamDrainSeconds = inference.DefaultStopTimeoutSeconds
 )
+
+// HookTimeoutSeconds is the launch hook's heartbeat timeout: the expected
+// cold start (GracePeriodSeconds), at least MinHookTimeoutSeconds, at most
+// what AWS allows. The instance sends a heartbeat every
+// inference.HookHeartbeatSeconds from boot, before the image pull.
+func HookTimeoutSeconds(weightsGB float64) int {
+	return min(max(GracePeriodSeconds(weightsGB), MinHookTimeoutSeconds), maxHookTimeoutSeconds)
+}
 
 // LoadTimeoutSeconds is how long an instance may take to load its model
 // before the launch is abandoned: twice the expected time, at least half
@@ -85,6 +103,9 @@ type SelfHostedInferenceArgs struct {
 	// on the ECR pull-through cache for a Docker Hub image.
 	DockerHubCredentials pulumi.StringInput
 	AlarmTopicARN        string
+	// AlertEmails are subscribed to the fleet's own alert topic, which
+	// the alarms and EventBridge's failed-launch events publish to.
+	AlertEmails []string
 	// LatencyTargetMs is the p95 response-time alarm threshold; 0 means
 	// defaultLatencyTargetMs.
 	LatencyTargetMs float64
@@ -203,6 +224,8 @@ type fleet struct {
 	// cachePrefix is the ECR pull-through cache's repository prefix; empty
 	// without one.
 	cachePrefix string
+	// topic is the fleet's alert topic.
+	topic *sns.Topic
 }
 
 // build registers the fleet section by section; each section's resources

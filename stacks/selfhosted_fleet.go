@@ -199,6 +199,7 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 			LifecycleHook:      LifecycleHookName,
 			AutoScalingGroup:   f.asgName,
 			LoadTimeoutSeconds: LoadTimeoutSeconds(a.Sizing.WeightsGB),
+			StopTimeoutSeconds: StreamDrainSeconds,
 		})
 		if err != nil {
 			return "", err
@@ -215,8 +216,10 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 		MetadataOptions: ec2.LaunchTemplateMetadataOptionsArgs{
 			HttpEndpoint: pulumi.String("enabled"),
 			HttpTokens:   pulumi.String("required"),
-			// 2 hops: the container reaches IMDS through the Docker bridge.
-			HttpPutResponseHopLimit: pulumi.Int(2),
+			// 1 hop: the host reads the secrets and starts the container;
+			// the container, one hop further behind the Docker bridge,
+			// never gets the instance role's credentials.
+			HttpPutResponseHopLimit: pulumi.Int(1),
 		},
 		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{ec2.LaunchTemplateBlockDeviceMappingArgs{
 			DeviceName: pulumi.String("/dev/sda1"),

@@ -27,10 +27,13 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		})
 	}
 	asg, err := autoscaling.NewGroup(ctx, name+"-vllm", &autoscaling.GroupArgs{
-		Name:            pulumi.String(f.asgName),
-		MinSize:         pulumi.Int(floor),
-		MaxSize:         pulumi.Int(s.PeakInstances),
-		DesiredCapacity: pulumi.Int(s.PeakInstances),
+		Name:    pulumi.String(f.asgName),
+		MinSize: pulumi.Int(floor),
+		MaxSize: pulumi.Int(s.PeakInstances),
+		// Created at its floor: the schedule (ahead of the working day)
+		// and target tracking raise it, so a group created on a Friday
+		// evening does not run at peak until Monday.
+		DesiredCapacity: pulumi.Int(floor),
 		LaunchTemplate: autoscaling.GroupLaunchTemplateArgs{
 			Id:      lt.ID(),
 			Version: lt.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput),
@@ -42,7 +45,7 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		InitialLifecycleHooks: autoscaling.GroupInitialLifecycleHookArray{autoscaling.GroupInitialLifecycleHookArgs{
 			Name:                pulumi.String(LifecycleHookName),
 			LifecycleTransition: pulumi.String("autoscaling:EC2_INSTANCE_LAUNCHING"),
-			HeartbeatTimeout:    pulumi.Int(hookHeartbeatTimeout),
+			HeartbeatTimeout:    pulumi.Int(HookTimeoutSeconds(s.WeightsGB)),
 			DefaultResult:       pulumi.String("ABANDON"),
 		}},
 		HealthCheckType:        pulumi.String("ELB"),
@@ -70,6 +73,9 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		return fmt.Errorf("create auto scaling group: %w", err)
 	}
 	c.AutoScalingGroupName = asg.Name
+	if err := f.launchHook(asg); err != nil {
+		return err
+	}
 	if err := f.launchFailures(); err != nil {
 		return err
 	}
@@ -77,6 +83,23 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		return err
 	}
 	return f.targetTracking(asg, lbs, floor)
+}
+
+// launchHook registers the launch lifecycle hook on its own as well: a
+// group's initial hooks apply only when it is created, so a group created
+// before the hook existed, or with another timeout, gets it this way.
+// PutLifecycleHook replaces a hook of the same name.
+func (f *fleet) launchHook(asg *autoscaling.Group) error {
+	if _, err := autoscaling.NewLifecycleHook(f.ctx, f.name+"-model-loaded", &autoscaling.LifecycleHookArgs{
+		AutoscalingGroupName: asg.Name,
+		Name:                 pulumi.String(LifecycleHookName),
+		LifecycleTransition:  pulumi.String("autoscaling:EC2_INSTANCE_LAUNCHING"),
+		HeartbeatTimeout:     pulumi.Int(HookTimeoutSeconds(f.a.Sizing.WeightsGB)),
+		DefaultResult:        pulumi.String("ABANDON"),
+	}, f.parent); err != nil {
+		return fmt.Errorf("create launch lifecycle hook: %w", err)
+	}
+	return nil
 }
 
 // targetTracking registers, between the schedule's floor and the peak, the
@@ -109,11 +132,20 @@ func (f *fleet) targetTracking(asg *autoscaling.Group, lbs balancer, floor int) 
 }
 
 // Business hours of the scheduled scaling: the article's 176 working hours
-// are 22 weekdays of 8 hours.
+// are 22 weekdays of 8 hours, from 09:00 to 17:00.
 const (
-	businessStart = "0 9 * * MON-FRI"
-	businessEnd   = "0 17 * * MON-FRI"
+	businessStartHour = 9
+	businessEnd       = "0 17 * * MON-FRI"
 )
+
+// BusinessStart is the cron expression of the scale-up before the working
+// day: early by the model's expected start (GracePeriodSeconds) rounded up
+// to 5 minutes, so that it serves at 09:00.
+func BusinessStart(weightsGB float64) string {
+	lead := (GracePeriodSeconds(weightsGB) + 299) / 300 * 5 // minutes
+	at := max(businessStartHour*60-lead, 0)
+	return fmt.Sprintf("%d %d * * MON-FRI", at%60, at/60)
+}
 
 // offHoursFloor is the group's size outside business hours: the baseline
 // (always_on) or nothing (business_hours).
@@ -137,7 +169,7 @@ func schedules(ctx *pulumi.Context, name string, asg *autoscaling.Group, s plan.
 		suffix, recurrence string
 		min, desired       int
 	}{
-		{"business-start", businessStart, s.PeakInstances, s.PeakInstances},
+		{"business-start", BusinessStart(s.WeightsGB), s.PeakInstances, s.PeakInstances},
 		{"business-end", businessEnd, floor, floor},
 	}
 	for _, a := range actions {

@@ -164,12 +164,14 @@ func TestDeployExamples(t *testing.T) {
 				"aws:ec2/securityGroup:SecurityGroup":               2,
 				"aws:ec2/launchTemplate:LaunchTemplate":             1,
 				"aws:autoscaling/group:Group":                       1,
+				"aws:autoscaling/lifecycleHook:LifecycleHook":       1,
+				"aws:sns/topic:Topic":                               1,
 				"aws:autoscaling/schedule:Schedule":                 2,
 				"aws:autoscaling/policy:Policy":                     1, // target tracking between night's 0 and the peak
 				"aws:lb/loadBalancer:LoadBalancer":                  1,
 				"aws:lb/targetGroup:TargetGroup":                    1,
 				"aws:lb/listener:Listener":                          1,
-				"aws:cloudwatch/metricAlarm:MetricAlarm":            3,
+				"aws:cloudwatch/metricAlarm:MetricAlarm":            4,
 				"aws:secretsmanager/secret:Secret":                  1,
 				"aws:secretsmanager/secretVersion:SecretVersion":    1,
 				"aws:iam/role:Role":                                 1,
@@ -340,8 +342,8 @@ func checkFleet(t *testing.T, rs []plan.Resource, opt *plan.Option, cfg Config) 
 		t.Errorf("image %v, want the AMI from SSM %s", got, previewAMI)
 	}
 	md, _ := lt.Properties["metadataOptions"].(map[string]any)
-	if md["httpTokens"] != "required" || md["httpPutResponseHopLimit"] != 2.0 {
-		t.Errorf("metadata options %v, want IMDSv2 required with hop limit 2", md)
+	if md["httpTokens"] != "required" || md["httpPutResponseHopLimit"] != 1.0 {
+		t.Errorf("metadata options %v, want IMDSv2 required with hop limit 1 (the host, not the container)", md)
 	}
 	bdm, _ := lt.Properties["blockDeviceMappings"].([]any)
 	if len(bdm) != 1 {
@@ -385,6 +387,7 @@ func checkFleet(t *testing.T, rs []plan.Resource, opt *plan.Option, cfg Config) 
 	if _, ok := asg.Properties["instanceRefresh"].(map[string]any); !ok {
 		t.Errorf("group has no instance refresh")
 	}
+	checkStaysUp(t, rs, s, floor)
 	for _, pol := range ofType(rs, "aws:autoscaling/policy:Policy") {
 		ttc, _ := pol.Properties["targetTrackingConfiguration"].(map[string]any)
 		if got := ttc["targetValue"]; got != s.TargetRequestsPerMinute {
@@ -464,6 +467,56 @@ func checkFleet(t *testing.T, rs []plan.Resource, opt *plan.Option, cfg Config) 
 		if len(st) != 1 || st[0].Effect != "Allow" ||
 			!cmp.Equal(st[0].Action, []string{"secretsmanager:GetSecretValue"}) || !cmp.Equal(got, secrets) {
 			t.Errorf("instance policy %+v, want GetSecretValue on exactly %v", st, secrets)
+		}
+	}
+}
+
+// checkStaysUp: the group is created at its floor; every launch waits in a
+// hook (on the group at creation and on its own, for groups created before
+// it) whose heartbeat timeout covers a cold start; deregistration lets
+// streams finish; an outage alarm breaches on missing data; the working
+// day's scale-up starts ahead of 09:00 by the model's start.
+func checkStaysUp(t *testing.T, rs []plan.Resource, s *plan.Sizing, floor int) {
+	t.Helper()
+	asg := one(t, rs, "aws:autoscaling/group:Group")
+	if asg.Properties["desiredCapacity"] != float64(floor) {
+		t.Errorf("group created at %v instances, want its floor %d", asg.Properties["desiredCapacity"], floor)
+	}
+	hooks, _ := asg.Properties["initialLifecycleHooks"].([]any)
+	hook := one(t, rs, "aws:autoscaling/lifecycleHook:LifecycleHook").Properties
+	if len(hooks) != 1 || hook["name"] != LifecycleHookName || hook["lifecycleTransition"] != "autoscaling:EC2_INSTANCE_LAUNCHING" {
+		t.Fatalf("launch hooks %v and %v, want %s on the group and on its own", hooks, hook, LifecycleHookName)
+	}
+	for _, h := range []any{hooks[0].(map[string]any)["heartbeatTimeout"], hook["heartbeatTimeout"]} {
+		if v, _ := h.(float64); v < 1800 || v > 7200 || v < float64(GracePeriodSeconds(s.WeightsGB)) && v < 7200 {
+			t.Errorf("hook heartbeat timeout %v, want at least 1,800 s and the cold start's %d s (AWS allows 7,200)", h, GracePeriodSeconds(s.WeightsGB))
+		}
+	}
+	if d := one(t, rs, "aws:lb/targetGroup:TargetGroup").Properties["deregistrationDelay"]; d.(float64) < 300 {
+		t.Errorf("deregistration delay %v s cuts agent streams of 5 to 15 minutes", d)
+	}
+	outage := false
+	for _, al := range ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm") {
+		qs, _ := al.Properties["metricQueries"].([]any)
+		var metrics []string
+		for _, q := range qs {
+			if m, ok := q.(map[string]any)["metric"].(map[string]any); ok {
+				metrics = append(metrics, m["metricName"].(string))
+			}
+		}
+		if cmp.Equal(metrics, []string{"GroupDesiredCapacity", "HealthyHostCount"}) && al.Properties["treatMissingData"] == "breaching" {
+			outage = true
+		}
+	}
+	if !outage {
+		t.Errorf("no alarm compares healthy hosts with the desired capacity, breaching on missing data")
+	}
+	for _, sch := range ofType(rs, "aws:autoscaling/schedule:Schedule") {
+		if strings.HasSuffix(sch.Name, "business-start") {
+			var m, h int
+			if _, err := fmt.Sscanf(sch.Properties["recurrence"].(string), "%d %d", &m, &h); err != nil || 9*3600-(h*3600+m*60) < GracePeriodSeconds(s.WeightsGB) {
+				t.Errorf("scale-up at %v: the model's %d s start does not end by 09:00", sch.Properties["recurrence"], GracePeriodSeconds(s.WeightsGB))
+			}
 		}
 	}
 }
