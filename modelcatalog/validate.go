@@ -25,6 +25,19 @@ var Complexities = []string{"simple", "complex"}
 // TensorParallelSizes are the tensor-parallel sizes the sizing considers.
 var TensorParallelSizes = []int{1, 2, 4, 8}
 
+// MaxFleetGPUs caps the GPUs of one self-hosted fleet. AWS publishes no
+// Region-wide limit on GPU instances: quotas are per account (vCPUs of P
+// and G instances, raised on request), so the cap is a choice. 20,000 is
+// the largest single cluster of one GPU AWS advertises (EC2 P5
+// UltraClusters of up to 20,000 H100 GPUs, aws.amazon.com/ec2/instance-types/p5,
+// 2023), and a multiple of the eight GPUs of the largest instances. A
+// spec's self_hosted.gpus above it is invalid; a fleet sized above it is
+// not one a pull request can provision, so the self-hosted option is
+// denied (capacity.fleet_limit) and the breakeven search stops there. It
+// also keeps every count of a fleet, and its cost, far inside the range
+// of an int and of a float64 whatever the spec's figures.
+const MaxFleetGPUs = 20000
+
 var (
 	statuses      = set("latest", "active", "legacy", "retired")
 	weightDTypes  = set("bf16", "fp8", "mxfp4")

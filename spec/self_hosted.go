@@ -3,6 +3,8 @@ package spec
 import (
 	"regexp"
 
+	"github.com/costgate/costgate/modelcatalog"
+
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
@@ -19,6 +21,12 @@ const AutoModel = "auto"
 // AutoGPU as self_hosted.gpu asks sizing to pick the cheapest GPU the
 // catalog sells in the region.
 const AutoGPU = "auto"
+
+// MinTargetUtilization is the lowest self_hosted.target_utilization: a
+// fleet sized for 10 % of its capacity at peak already buys ten times the
+// GPUs its load needs, and a lower target is a way to write a fleet size
+// (gpus and min_replicas say that directly), not a utilization.
+const MinTargetUtilization = 0.1
 
 // HoursPerMonth is the billed hours of an always-on fleet: 365 × 24 / 12.
 const HoursPerMonth = 730
@@ -101,12 +109,20 @@ func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHost
 	if r, ok := b.optRange("gpu_hour_usd", above(0).upTo(1e4)); ok {
 		s.GPUHourUSD = r
 	}
-	s.GPUs = b.integer("gpus", atLeast(1).upTo(1e5), 0)
+	// Compared as a float, so that no value converts to an int out of range.
+	switch g := b.number("gpus", atLeast(1).whole(), 0); {
+	case g > modelcatalog.MaxFleetGPUs:
+		d.errorf(b.syn.Attributes["gpus"].Expr.Range(), "Value out of range",
+			"self_hosted.gpus must be at most %d, the cap on one fleet's GPUs (the largest GPU cluster AWS advertises; quotas are per account); got %s.",
+			modelcatalog.MaxFleetGPUs, formatNumber(g))
+	default:
+		s.GPUs = int(g)
+	}
 	s.Schedule = b.oneOf("schedule", []string{AlwaysOn, BusinessHours}, s.Schedule)
 	s.HoursPerMonth = b.number("hours_per_month", aboveUpTo(0, maxHoursPerMonth), s.HoursPerMonth)
 	s.OpsUSDPerMonth = b.rng("ops_usd_per_month", atLeast(0).upTo(1e9), s.OpsUSDPerMonth)
 	s.MinReplicas = b.integer("min_replicas", atLeast(1).upTo(1e4), s.MinReplicas)
-	s.TargetUtilization = b.number("target_utilization", aboveUpTo(0, 1), s.TargetUtilization)
+	s.TargetUtilization = b.number("target_utilization", between(MinTargetUtilization, 1), s.TargetUtilization)
 	s.MinQuality = b.number("min_quality", between(0, 1), s.MinQuality)
 	if r, a, ok := b.str("region"); ok {
 		if awsRegion.MatchString(r) {
