@@ -91,20 +91,22 @@ func TestCalibration(t *testing.T) {
 	}
 }
 
-// TestCalibrationGoals holds the model to the goals on the
-// published measurements: median throughput error ≤ 20 %, TTFT ≤ 50 %, no
-// prediction off by more than 2.5×, and no point it says cannot run.
+// TestCalibrationGoals holds the model to its goals on the published
+// measurements: median throughput error ≤ 20 %, TTFT ≤ 40 %, TPOT ≤ 30 %,
+// no prediction off by more than 2.5×, and no point it says cannot run.
 func TestCalibrationGoals(t *testing.T) {
 	c, cat := loadCalibration(t)
 	s := Summarise(c.Evaluate(cat, Fitted))
 	if s.Misses > 0 {
 		t.Errorf("%d calibration points predicted not to fit", s.Misses)
 	}
-	if s.MedianThroughputErr > 0.20 {
-		t.Errorf("median throughput error %.0f %% > 20 %%", 100*s.MedianThroughputErr)
-	}
-	if s.MedianTTFTErr > 0.50 {
-		t.Errorf("median TTFT error %.0f %% > 50 %%", 100*s.MedianTTFTErr)
+	for _, g := range []struct {
+		name      string
+		got, goal float64
+	}{{"throughput", s.MedianThroughputErr, 0.20}, {"TTFT", s.MedianTTFTErr, 0.40}, {"TPOT", s.MedianTPOTErr, 0.30}} {
+		if g.got > g.goal {
+			t.Errorf("median %s error %.0f %% > %.0f %%", g.name, 100*g.got, 100*g.goal)
+		}
 	}
 	if s.WorstFactor > 2.5 {
 		t.Errorf("worst prediction off by %.2f× > 2.5×", s.WorstFactor)

@@ -31,20 +31,55 @@ func PredictAt(c Config, utilization float64) Result {
 }
 
 func predictAt(c Config, p Params, u float64) Result {
-	c.Concurrency = 0
-	d, r := newDeployment(c, p)
+	d, r, limit, capacity := saturation(c, p)
 	if !r.Fits {
 		return r
 	}
-	limit := d.batch(&r)
 	if u >= 1 {
-		d.serve(&r, limit, 0)
-		r.Notes = append(r.Notes, fmt.Sprintf("an offered load of %.2f× capacity queues without bound: TTFT grows until requests time out", u))
+		return d.overloaded(r, limit, u)
+	}
+	return d.atRate(r, limit, capacity, math.Max(u, 0)*capacity)
+}
+
+// predictRate is PredictAt at an arrival rate (requests a second across
+// the deployment) rather than a share of capacity: the same job on any
+// part.
+func predictRate(c Config, p Params, rate float64) Result {
+	d, r, limit, capacity := saturation(c, p)
+	if !r.Fits {
 		return r
 	}
-	sat := d.at(limit)
-	capacity := float64(limit) / sat.life // requests a second a group
-	lambda := math.Max(u, 0) * capacity
+	lambda := rate / float64(d.groups)
+	if lambda >= capacity {
+		return d.overloaded(r, limit, lambda/capacity)
+	}
+	return d.atRate(r, limit, capacity, lambda)
+}
+
+// saturation resolves the configuration at saturation: its deployment,
+// the Result of its layout and memory, the batch a group runs at most and
+// the requests a second a group completes there.
+func saturation(c Config, p Params) (deployment, Result, int, float64) {
+	c.Concurrency = 0
+	d, r := newDeployment(c, p)
+	if !r.Fits {
+		return d, r, 0, 0
+	}
+	limit := d.batch(&r)
+	return d, r, limit, float64(limit) / d.at(limit).life
+}
+
+// overloaded is the deployment at saturation with an offered load of u ×
+// its capacity: TTFT nil.
+func (d deployment) overloaded(r Result, limit int, u float64) Result {
+	d.serve(&r, limit, 0)
+	r.Notes = append(r.Notes, fmt.Sprintf("an offered load of %.2f× capacity queues without bound: TTFT grows until requests time out", u))
+	return r
+}
+
+// atRate is the deployment at lambda requests a second a group, below
+// its capacity (requests a second a group at saturation).
+func (d deployment) atRate(r Result, limit int, capacity, lambda float64) Result {
 	if lambda <= 0 {
 		d.c.Concurrency = 1
 	}
@@ -62,18 +97,17 @@ func predictAt(c Config, p Params, u float64) Result {
 	r.RunningSequences = lo * d.groups
 	d.serve(&r, lo, lambda)
 	if lambda > 0 {
-		out := float64(c.OutputTokens)
+		out := float64(d.c.OutputTokens)
 		r.OutputTokS = round2(lambda * out * float64(d.groups))
-		r.InputTokS = round2(r.OutputTokS * float64(c.InputTokens) / out)
+		r.InputTokS = round2(r.OutputTokS * float64(d.c.InputTokens) / out)
 	}
 	// Waiting for a slot: an M/M/s queue of the group's slots, each held
 	// for a request's life at saturation (Sakasegawa's approximation of
 	// the mean wait; its tail is exponential at rate s·μ − λ).
 	var wait, wait95 float64
 	if lambda > 0 {
-		slots := float64(limit)
-		drain := slots/sat.life - lambda
-		wait = math.Pow(u, math.Sqrt(2*(slots+1))) / (1 - u) / lambda
+		u, drain := lambda/capacity, capacity-lambda
+		wait = math.Pow(u, math.Sqrt(2*(float64(limit)+1))) / (1 - u) / lambda
 		if pWait := math.Min(wait*drain, 1); pWait > 0.05 {
 			wait95 = math.Log(pWait/0.05) / drain
 		}

@@ -130,13 +130,10 @@ const (
 	// linkEfficiency is the share of the interconnect's one-way bandwidth
 	// a collective reaches (NCCL's bus bandwidth on NVLink, PCIe alike).
 	linkEfficiency = 0.8
-	// pNorm blends the memory and compute time of a step: neither
-	// roofline is reached exactly where the two meet.
-	pNorm = 2
 )
 
 // Predict predicts the configuration with the fitted factors.
-func Predict(c Config) Result { return predict(c, Fitted) }
+func Predict(c Config) Result { return memoized(c) }
 
 // predict derives the prediction: the configuration checked, the
 // deployment's rates and memory, the decode batch, then throughput and
@@ -256,7 +253,11 @@ func newDeployment(c Config, p Params) (deployment, Result) {
 	if d.kvPrec == "fp8" && g.FP8TFLOPS > 0 {
 		attnPeak = g.FP8TFLOPS
 	}
-	d.attnFlops = attnPeak * 1e12 * p.factors(d.engine, g.Generation, g.Interconnect, "bf16").ComputeEfficiency
+	attnEff := d.f.ComputeEfficiency
+	if tc != "bf16" {
+		attnEff = p.factors(d.engine, g.Generation, g.Interconnect, "bf16").ComputeEfficiency
+	}
+	d.attnFlops = attnPeak * 1e12 * attnEff
 	d.link, d.lat = linkOf(g), d.f.AllReduceUs/1e6
 	d.chunk = chunkTokens(d.engine, g)
 	d.layout(&r)

@@ -53,9 +53,12 @@ func (d deployment) prefill(n, b, ctx float64) (latency, marginal float64) {
 	}
 	for done := n - fresh; done < n; {
 		ch := math.Min(budget, n-done)
-		latency += d.step(work{decode: others, ctx: ctx, prefill: ch, prefix: done}).total
-		shared := d.step(work{decode: others, ctx: ctx, prefill: ch * share, prefix: done}).total
-		marginal += (shared - base) / share
+		alone := d.step(work{decode: others, ctx: ctx, prefill: ch, prefix: done}).total
+		latency += alone
+		if share > 1 {
+			alone = d.step(work{decode: others, ctx: ctx, prefill: ch * share, prefix: done}).total
+		}
+		marginal += (alone - base) / share
 		done += ch
 	}
 	return latency, marginal

@@ -31,7 +31,8 @@ const (
 // and the prefill's prefix. Compute: 2 FLOPs a parameter a token and the
 // attention. Routed-expert work runs at the MoE efficiency: grouped GEMMs
 // over small per-expert batches lose time, they do not read more bytes.
-// The two blend (pNorm), then the fixed costs add.
+// The two blend as a 2-norm (neither roofline is reached where they
+// meet), then the fixed costs add.
 func (d deployment) step(w work) stepCost {
 	a := d.a
 	tp, ep := float64(d.tp), float64(d.ep)
@@ -44,7 +45,7 @@ func (d deployment) step(w work) stepCost {
 	attn := w.decode*a.attnFlops(w.ctx, d.tp) + a.prefillAttnFlops(w.prefix+w.prefill, d.tp) - a.prefillAttnFlops(w.prefix, d.tp)
 	tCmp := 2*tokens*a.denseActive/tp/d.flops + expert + attn/d.attnFlops
 	fixed := d.fixed(tokens)
-	core := math.Pow(math.Pow(tMem, pNorm)+math.Pow(tCmp, pNorm), 1.0/pNorm)
+	core := math.Sqrt(tMem*tMem + tCmp*tCmp)
 	return stepCost{total: core + fixed, mem: tMem, cmp: tCmp, fixed: fixed}
 }
 
