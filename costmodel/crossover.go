@@ -10,6 +10,7 @@ import (
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 )
 
 // breakeven returns the smallest team in [1, MaxDevelopers] at which the
@@ -127,8 +128,8 @@ func (m *model) checklist(managedExpected float64) []ChecklistItem {
 		latencyDetail = fmt.Sprintf("a workload targets a TTFT of %g ms", fastest)
 	}
 	return []ChecklistItem{
-		{ID: "managed_spend", Text: "Monthly managed API spend exceeds $10,000", Met: managedExpected > ManagedSpendThreshold,
-			Detail: fmt.Sprintf("managed expected $%.0f/month", managedExpected)},
+		{ID: "managed_spend", Text: "Monthly managed API spend exceeds " + units.USD(ManagedSpendThreshold).Whole(), Met: managedExpected > ManagedSpendThreshold,
+			Detail: fmt.Sprintf("managed expected %s/month", units.USD(managedExpected).Whole())},
 		{ID: "gpu_expertise", Text: "GPU infrastructure expertise in-house (MLOps/SRE team)", Met: s.Organization.GPUExpertise,
 			Detail: fmt.Sprintf("organization.gpu_expertise is %t", s.Organization.GPUExpertise)},
 		{ID: "compliance", Text: "Compliance prohibits sending code to external APIs", Met: !s.Compliance.CodeMayLeaveNetwork,

@@ -11,9 +11,6 @@ import (
 	"github.com/costgate/costgate/architecture"
 )
 
-// dateLayout is the catalog's date format (YYYY-MM-DD).
-const dateLayout = "2006-01-02"
-
 // StaleAfterDays is the age past which a catalog is stale: managed prices
 // move monthly, so half a year old is too old to decide on unreviewed.
 const StaleAfterDays = 180
@@ -366,7 +363,7 @@ func (v *validator) discounts(c *Catalog, managedIDs map[string]bool) {
 // AgeDays returns the whole days from the catalog's as_of to on. A catalog
 // whose as_of does not parse is as old as can be, so that it is always stale.
 func (c *Catalog) AgeDays(on time.Time) int {
-	asOf, err := time.Parse(dateLayout, c.AsOf)
+	asOf, err := time.Parse(time.DateOnly, c.AsOf)
 	if err != nil {
 		return math.MaxInt
 	}
@@ -436,7 +433,7 @@ func (v *validator) architecture(at string, m OpenModel) {
 }
 
 func (v *validator) date(at, field, s string) {
-	if _, err := time.Parse(dateLayout, s); err != nil {
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
 		v.add(at, "%s %q is not a YYYY-MM-DD date", field, s)
 	}
 }

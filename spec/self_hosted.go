@@ -4,6 +4,7 @@ import (
 	"regexp"
 
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/units"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -28,12 +29,9 @@ const AutoGPU = "auto"
 // (gpus and min_replicas say that directly), not a utilization.
 const MinTargetUtilization = 0.1
 
-// HoursPerMonth is the billed hours of an always-on fleet: 365 × 24 / 12.
-const HoursPerMonth = 730
-
 // awsRegion is the shape of an AWS region name, such as us-east-1 or
 // us-gov-west-1.
-var awsRegion = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+var awsRegion = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+\z`)
 
 // DefaultSelfHosted is the self_hosted block a spec gets when it has none,
 // and the defaults of each attribute it leaves out.
@@ -43,7 +41,7 @@ func DefaultSelfHosted() SelfHosted {
 		GPU:               "h100",
 		Pricing:           OnDemand,
 		Schedule:          AlwaysOn,
-		HoursPerMonth:     HoursPerMonth,
+		HoursPerMonth:     units.HoursPerMonth,
 		OpsUSDPerMonth:    Range{Low: 2000, High: 4000},
 		MinReplicas:       1,
 		TargetUtilization: 0.7,
