@@ -15,6 +15,7 @@ import (
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -69,7 +70,7 @@ func figureWarnings(s *spec.Spec, cat *modelcatalog.Catalog) []Finding {
 		}
 	}
 	if _, set := s.Ranges["self_hosted.hours_per_month"]; set {
-		c.off("self_hosted.hours_per_month", sh.HoursPerMonth, spec.HoursPerMonth, "AWS's month", "the fleet")
+		c.off("self_hosted.hours_per_month", sh.HoursPerMonth, units.HoursPerMonth, "AWS's month", "the fleet")
 	}
 	if _, set := s.Ranges["self_hosted.ops_usd_per_month"]; set {
 		def := spec.DefaultSelfHosted().OpsUSDPerMonth

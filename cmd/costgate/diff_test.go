@@ -19,6 +19,8 @@ const (
 	asOf     = "2026-11-26"
 	diffBase = "testdata/diff/base.hcl"
 	diffHead = "testdata/diff/head.hcl"
+	// diffReview approves the head's override and its loosening in review.
+	diffReview = "testdata/diff/approvals.json"
 )
 
 // TestGoldens pins the plan and diff outputs meant for people: text for a
@@ -33,9 +35,10 @@ func TestGoldens(t *testing.T) {
 		{"plan-enterprise.txt", []string{"plan", "../../examples/enterprise-hybrid.hcl"}, 0},
 		{"plan-enterprise.md", []string{"plan", "../../examples/enterprise-hybrid.hcl", "--format", "markdown"}, 0},
 		{"plan-two.md", []string{"plan", "../../examples/startup-10.hcl", "../../examples/regulated.hcl", "--format", "markdown"}, 0},
-		{"diff.txt", []string{"diff", diffBase, diffHead}, 0},
-		{"diff.md", []string{"diff", diffBase, diffHead, "--format", "markdown"}, 0},
-		{"diff.json", []string{"diff", diffBase, diffHead, "--format", "json"}, 0},
+		// The head raises a max_ttft_ms, a spec.loosened a reviewer approves.
+		{"diff.txt", []string{"diff", diffBase, diffHead, "--approvals", diffReview}, 0},
+		{"diff.md", []string{"diff", diffBase, diffHead, "--format", "markdown", "--approvals", diffReview}, 0},
+		{"diff.json", []string{"diff", diffBase, diffHead, "--format", "json", "--approvals", diffReview}, 0},
 		{"diff-none.md", []string{"diff", diffBase, diffBase, "--format", "markdown"}, 0},
 	}
 	for _, tt := range tests {
@@ -87,7 +90,7 @@ func TestDiffMarkdownStable(t *testing.T) {
 // TestDiffJSONAddsUp reads the attribution back from JSON: the inputs are
 // the ones edited between the two test specs, in order, and add up.
 func TestDiffJSONAddsUp(t *testing.T) {
-	code, stdout, stderr := runCLI("diff", diffBase, diffHead, "--format", "json", "--as-of", asOf)
+	code, stdout, stderr := runCLI("diff", diffBase, diffHead, "--format", "json", "--as-of", asOf, "--approvals", diffReview)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
