@@ -142,7 +142,7 @@ func TestDiffExitCodes(t *testing.T) {
 		{"rise above percent limit", append(rise, "--fail-on-increase-above", "10%"), 1, "", "above the limit of 10%"},
 		{"rise under limit", append(rise, "--fail-on-increase-above", "1000000"), 0, "", ""},
 		{"rise under percent limit", append(rise, "--fail-on-increase-above", "1000%"), 0, "", ""},
-		{"fall never fails", []string{"diff", diffBase, diffHead, "--as-of", asOf, "--fail-on-increase-above", "0"}, 0, "Decided cost down", ""},
+		{"fall never fails", []string{"diff", diffBase, diffHead, "--as-of", asOf, "--fail-on-increase-above", "0", "--approvals", diffReview}, 0, "Decided cost down", ""},
 		{"bad limit", append(rise, "--fail-on-increase-above", "ten"), 2, "", "--fail-on-increase-above"},
 		{"negative limit", append(rise, "--fail-on-increase-above", "-5"), 2, "", "--fail-on-increase-above"},
 		{"one file", []string{"diff", diffBase}, 2, "", "BASE and HEAD"},
@@ -197,9 +197,13 @@ func TestDiffBaseRef(t *testing.T) {
 	// A new team's spec (a spec of a team the base has is compared with
 	// that team's spec: TestDiffBaseRules).
 	write("teams/new.hcl", bytes.Replace(base, []byte(`team "enterprise-platform"`), []byte(`team "new-platform"`), 1))
+	review, err := filepath.Abs(diffReview)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Chdir(filepath.Join(dir, "teams"))
 
-	code, stdout, stderr := runCLI("diff", "--base-ref", "HEAD", "ent.hcl", "new.hcl", "--format", "markdown", "--as-of", asOf)
+	code, stdout, stderr := runCLI("diff", "--base-ref", "HEAD", "ent.hcl", "new.hcl", "--format", "markdown", "--as-of", asOf, "--approvals", review)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
