@@ -3,8 +3,8 @@ package spec
 import (
 	"time"
 
-	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/hashicorp/hcl/v2"
 )
 
