@@ -142,6 +142,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	for _, w := range cat.BookWarnings {
 		p.Warnings = append(p.Warnings, Finding{Policy: SuspiciousPricePolicy, Message: w.String()})
 	}
+	purchaseWarnings(p)
 	p.Loosened = Loosenings(opts.Base, s)
 	if len(p.Loosened) > 0 {
 		approveLoosening(p, rules, opts.Approvals)
