@@ -11,6 +11,7 @@ import (
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 )
 
 // assignment says what serves each workload under an option: the fleet,
@@ -107,7 +108,7 @@ func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, erro
 	hours := m.billedHours()
 	gpus := LineItem{Name: "GPU instances", Model: a.sh.ID, MonthlyUSD: Money{Expected: float64(f.BilledGPUs) * ev.gpuHourUSD * hours}}
 	if detail {
-		gpus.Note = fmt.Sprintf("%d × %s at $%.2f/GPU-h × %g h", f.BilledGPUs, m.gpu, ev.gpuHourUSD, hours)
+		gpus.Note = fmt.Sprintf("%d × %s at %s/GPU-h × %g h", f.BilledGPUs, m.gpu, units.USD(ev.gpuHourUSD).Cents(), hours)
 	}
 	ev.items = append(ev.items, gpus,
 		LineItem{Name: "operations (MLOps/SRE)", MonthlyUSD: Money{Expected: p.opsUSD}, Note: "monitoring, scaling, model updates, on-call"},
@@ -254,7 +255,7 @@ func (m *model) appendLineItems(out []LineItem, arch, per string, count int, det
 		}
 		note := li.Source.Source
 		if detail && (count != 1 || per != "") {
-			note = fmt.Sprintf("%d × $%.2f", count, li.MonthlyUSD)
+			note = fmt.Sprintf("%d × %s", count, units.USD(li.MonthlyUSD).Cents())
 		}
 		out = append(out, LineItem{Name: li.Name, Note: note, MonthlyUSD: Money{Expected: float64(count) * li.MonthlyUSD}})
 	}

@@ -93,6 +93,10 @@ type Sizing struct {
 	Instances      int
 	// ReplicasPerInstance is vLLM's data-parallel size on one instance.
 	ReplicasPerInstance int
+	// MaxGPUs is the cap on one fleet's GPUs (modelcatalog.MaxFleetGPUs):
+	// a fleet sized above it is denied (capacity.fleet_limit), and its
+	// counts stop just past the cap rather than at what the load needs.
+	MaxGPUs int
 	// Fixed is true when the spec set gpus: billed as given, not sized.
 	Fixed       bool
 	Pricing     string

@@ -10,11 +10,14 @@ import (
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 )
 
 // breakeven returns the smallest team in [1, MaxDevelopers] at which the
 // self-hosted option's expected cost is no more than the managed option's,
-// each keeping its routes, the fleet re-sized at each count, or nil.
+// each keeping its routes, the fleet re-sized at each count, or nil. It
+// stops at the first team whose every fleet is above the cap on one
+// fleet's GPUs (modelcatalog.MaxFleetGPUs): fleets only grow with the team.
 //
 // With model "auto" each team size gets the cheapest candidate: a minimum of
 // costs that never fall as the team grows never falls either, so the
@@ -39,16 +42,24 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 		return ev.total(include)
 	}
 	try := sh.clone()
-	selfHosted := func(d int) (float64, bool) {
+	// selfHosted is the cheapest fleet's cost at d developers; over is set
+	// when every model's fleet is above the cap on one fleet's GPUs, which
+	// no larger team brings back under.
+	selfHosted := func(d int) (cost float64, ok, over bool) {
 		shMid.developers = float64(d)
-		best, ok := math.Inf(1), false
+		best := math.Inf(1)
 		for _, om := range models {
 			try.sh = om
-			if ev, err := m.evaluate(try, shMid, false); err == nil {
+			ev, err := m.evaluate(try, shMid, false)
+			switch {
+			case err != nil:
+			case ev.sized && ev.fleet.OverLimit:
+				over = true
+			default:
 				best, ok = math.Min(best, ev.total(include)), true
 			}
 		}
-		return best, ok
+		return best, ok, over && !ok
 	}
 	// Managed cost is linear in developers, a + b·d, and self-hosted cost
 	// never falls as the team grows. So when the fleet for d developers
@@ -59,7 +70,10 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 	a := managed(0)
 	b := managed(1) - a
 	for d := 1; d <= MaxDevelopers; {
-		cost, ok := selfHosted(d)
+		cost, ok, over := selfHosted(d)
+		if over {
+			break
+		}
 		if ok && cost <= a+b*float64(d) {
 			return &d
 		}
@@ -114,8 +128,8 @@ func (m *model) checklist(managedExpected float64) []ChecklistItem {
 		latencyDetail = fmt.Sprintf("a workload targets a TTFT of %g ms", fastest)
 	}
 	return []ChecklistItem{
-		{ID: "managed_spend", Text: "Monthly managed API spend exceeds $10,000", Met: managedExpected > ManagedSpendThreshold,
-			Detail: fmt.Sprintf("managed expected $%.0f/month", managedExpected)},
+		{ID: "managed_spend", Text: "Monthly managed API spend exceeds " + units.USD(ManagedSpendThreshold).Whole(), Met: managedExpected > ManagedSpendThreshold,
+			Detail: fmt.Sprintf("managed expected %s/month", units.USD(managedExpected).Whole())},
 		{ID: "gpu_expertise", Text: "GPU infrastructure expertise in-house (MLOps/SRE team)", Met: s.Organization.GPUExpertise,
 			Detail: fmt.Sprintf("organization.gpu_expertise is %t", s.Organization.GPUExpertise)},
 		{ID: "compliance", Text: "Compliance prohibits sending code to external APIs", Met: !s.Compliance.CodeMayLeaveNetwork,

@@ -12,6 +12,7 @@ import (
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 )
 
 // evaluation is an option's cost at one scenario.
@@ -261,15 +262,15 @@ func gpuChoiceNote(gpu string, o Option, meetsTargets bool, others func(func(str
 	})
 	var runners []string
 	for _, g := range keys {
-		r := fmt.Sprintf("%s $%s", g, usd(cheapest[g]))
+		r := fmt.Sprintf("%s %s", g, units.USD(cheapest[g]).Cents())
 		if !meets[g] {
 			r += " (misses a TTFT target)"
 		}
 		runners = append(runners, r)
 	}
-	note := fmt.Sprintf("gpu choice: %s at $%s a month expected is the cheapest of %d GPUs meeting the load and the TTFT targets", gpu, usd(o.MonthlyUSD.Expected), n)
+	note := fmt.Sprintf("gpu choice: %s at %s a month expected is the cheapest of %d GPUs meeting the load and the TTFT targets", gpu, units.USD(o.MonthlyUSD.Expected).Cents(), n)
 	if !meetsTargets {
-		note = fmt.Sprintf("gpu choice: none of %d GPUs meets every TTFT target; %s at $%s a month expected is the cheapest", n, gpu, usd(o.MonthlyUSD.Expected))
+		note = fmt.Sprintf("gpu choice: none of %d GPUs meets every TTFT target; %s at %s a month expected is the cheapest", n, gpu, units.USD(o.MonthlyUSD.Expected).Cents())
 	}
 	if len(runners) > 0 {
 		note += "; runner-ups: " + strings.Join(runners, ", ")
@@ -306,8 +307,8 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 		return nil
 	}
 	return &Note{ID: "sizing.gpu", Message: fmt.Sprintf(
-		"%s on %s would cost $%s a month expected instead of $%s on %s, $%s less, for the same load within the workloads' TTFT targets (%s pricing from the catalog; throughput from the catalog or the performance model); self_hosted.gpu = \"auto\" would choose it",
-		a.sh.ID, bestGPU, usd(bestUSD), usd(chosen.MonthlyUSD.Expected), own, usd(chosen.MonthlyUSD.Expected-bestUSD), m.s.SelfHosted.Pricing)}
+		"%s on %s would cost %s a month expected instead of %s on %s, %s less, for the same load within the workloads' TTFT targets (%s pricing from the catalog; throughput from the catalog or the performance model); self_hosted.gpu = \"auto\" would choose it",
+		a.sh.ID, bestGPU, units.USD(bestUSD).Cents(), units.USD(chosen.MonthlyUSD.Expected).Cents(), own, units.USD(chosen.MonthlyUSD.Expected-bestUSD).Cents(), m.s.SelfHosted.Pricing)}
 }
 
 func (m *model) openModel(id string) *modelcatalog.OpenModel {

@@ -7,21 +7,18 @@ import (
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 )
 
 // PriceChangeHorizonDays is how far ahead of the plan's date a scheduled
 // price change (a new price, a promotion's or a discount's end) is warned
 // of: a plan approved today should not be surprised next quarter.
 const PriceChangeHorizonDays = 90
-
-// dateLayout is the plan's date format.
-const dateLayout = "2006-01-02"
 
 // priceNotes warns of scheduled price changes and legacy models among the
 // managed models the plan routes to: the managed option's, or, without
@@ -123,11 +120,11 @@ func (m *model) expectedTokenUSD(id string, rates func(i int) modelcatalog.Rates
 // promotion, a discount starting or ending — with its monthly effect on the
 // managed option at the expected inputs.
 func (m *model) scheduledChanges(id string) ([]Note, error) {
-	today, err := time.Parse(dateLayout, m.date)
+	today, err := time.Parse(time.DateOnly, m.date)
 	if err != nil {
 		return nil, fmt.Errorf("price managed: plan date %q: %w", m.date, err)
 	}
-	horizon := today.AddDate(0, 0, PriceChangeHorizonDays).Format(dateLayout)
+	horizon := today.AddDate(0, 0, PriceChangeHorizonDays).Format(time.DateOnly)
 	mm := m.refChoice(m.workloadOn(id)).model
 	var dates []string
 	add := func(d string) {
@@ -173,9 +170,9 @@ func (m *model) scheduledChanges(id string) ([]Note, error) {
 		}
 		first := m.workloadOn(id)
 		notes = append(notes, Note{ID: "price.scheduled_change", Message: fmt.Sprintf(
-			"%s's rates change on %s, in %s (%s): %s, was %s; at the expected usage the managed option's tokens on it (%s) %s by $%s a month, from $%s to $%s",
+			"%s's rates change on %s, in %s (%s): %s, was %s; at the expected usage the managed option's tokens on it (%s) %s by %s a month, from %s to %s",
 			id, d, inDays(days), after[first].Basis(), after[first].Describe(), before[first].Describe(), strings.Join(workloads, ", "),
-			riseOrFall(delta), usd(math.Abs(delta)), usd(was), usd(will))})
+			riseOrFall(delta), units.USD(math.Abs(delta)).Cents(), units.USD(was).Cents(), units.USD(will).Cents())})
 	}
 	return notes, nil
 }
@@ -235,13 +232,13 @@ func (m *model) legacyNote(id string) []Note {
 		return []Note{{ID: "model.legacy", Message: fmt.Sprintf("%s is %s; its successor is %s, which cannot be priced: %v", id, mm.Status, succ.ID, err)}}
 	}
 	save := now - then
-	effect := fmt.Sprintf("would save $%s a month", usd(save))
+	effect := fmt.Sprintf("would save %s a month", units.USD(save).Cents())
 	if save < 0 {
-		effect = fmt.Sprintf("would cost $%s a month more", usd(-save))
+		effect = fmt.Sprintf("would cost %s a month more", units.USD(-save).Cents())
 	}
 	return []Note{{ID: "model.legacy", Message: fmt.Sprintf(
-		"%s is %s; its successor is %s. Moving %s to it %s at the expected usage ($%s instead of $%s), on price alone",
-		id, mm.Status, succ.ID, strings.Join(workloads, ", "), effect, usd(then), usd(now))}}
+		"%s is %s; its successor is %s. Moving %s to it %s at the expected usage (%s instead of %s), on price alone",
+		id, mm.Status, succ.ID, strings.Join(workloads, ", "), effect, units.USD(then).Cents(), units.USD(now).Cents())}}
 }
 
 // workloadOn returns the index of the first workload the price notes'
@@ -269,56 +266,10 @@ func riseOrFall(delta float64) string {
 	return "fall"
 }
 
-// WholeUSD formats any float64 as whole dollars with thousands
-// separators, 12345.6 → "12,346": exactly in digits (strconv, not an int64
-// that overflows above 9.2e18), "unknown" for NaN, "∞" for infinities, and
-// no "-0". It is the one money formatter of the plan and the reports.
-func WholeUSD(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return "unknown"
-	case math.IsInf(v, 1):
-		return "∞"
-	case math.IsInf(v, -1):
-		return "-∞"
-	}
-	s := strconv.FormatFloat(math.Round(v), 'f', -1, 64)
-	sign := ""
-	if rest, neg := strings.CutPrefix(s, "-"); neg {
-		s = rest
-		if s != "0" {
-			sign = "-"
-		}
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return sign + s
-}
-
-// usd formats dollars with cents and thousands separators: 1234.5 → "1,234.50".
-func usd(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1e15 {
-		// Beyond 2^53 cents an int64 of them is no longer exact, and
-		// above 9.2e16 dollars it overflows: whole dollars say enough.
-		return WholeUSD(v)
-	}
-	cents := int64(math.Round(v * 100))
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	whole := fmt.Sprint(cents / 100)
-	for i := len(whole) - 3; i > 0; i -= 3 {
-		whole = whole[:i] + "," + whole[i:]
-	}
-	return fmt.Sprintf("%s%s.%02d", sign, whole, cents%100)
-}
-
 func mustDate(s string) time.Time {
-	t, _ := time.Parse(dateLayout, s)
+	t, _ := time.Parse(time.DateOnly, s)
 	return t
 }
 
-func nextDay(s string) string { return mustDate(s).AddDate(0, 0, 1).Format(dateLayout) }
-func prevDay(s string) string { return mustDate(s).AddDate(0, 0, -1).Format(dateLayout) }
+func nextDay(s string) string { return mustDate(s).AddDate(0, 0, 1).Format(time.DateOnly) }
+func prevDay(s string) string { return mustDate(s).AddDate(0, 0, -1).Format(time.DateOnly) }

@@ -36,7 +36,7 @@ func TestCurrentLineupGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.date, func(t *testing.T) {
-			at, _ := time.Parse("2006-01-02", tt.date)
+			at, _ := time.Parse(time.DateOnly, tt.date)
 			p, diags, err := plan.BuildFile(context.Background(), filepath.Join("..", "examples", "current-lineup.hcl"), plan.Options{AsOf: at, Policies: policies})
 			if diags.HasErrors() || err != nil {
 				t.Fatalf("build: %v %v", diags, err)

@@ -150,9 +150,13 @@ func (s *searcher) sizeAll(g *group) {
 	}
 }
 
-// unfitSized says why a sized fleet may not serve its workloads: a model
-// below a workload's min_quality, or a TTFT above its target.
+// unfitSized says why a sized fleet may not serve its workloads: more
+// GPUs than one fleet may have (capacity.fleet_limit), a model below a
+// workload's min_quality, or a TTFT above its target.
 func (m *model) unfitSized(a *assignment, ev evaluation) string {
+	if ev.sized && ev.fleet.OverLimit {
+		return fmt.Sprintf("fleet limit: the fleet needs more than %d GPUs", modelcatalog.MaxFleetGPUs)
+	}
 	for i, w := range m.s.Workloads {
 		if !a.fleet[i] {
 			continue

@@ -14,7 +14,9 @@ type Point struct {
 	Developers int
 	// Options maps an architecture to its monthly cost range. An option
 	// that cannot be priced (hybrid without both complexities, a
-	// self-hosted model that fits no GPU) is absent.
+	// self-hosted model that fits no GPU, a fleet above
+	// modelcatalog.MaxFleetGPUs at this team size or a smaller one) is
+	// absent.
 	Options map[string]Money
 }
 
@@ -24,6 +26,9 @@ type Point struct {
 // dozen sizes costs about as much as one Evaluate.
 func Sweep(s *spec.Spec, cat *modelcatalog.Catalog, date string, sizes []int) ([]Point, error) {
 	out := make([]Point, 0, len(sizes))
+	// over marks the options whose fleet went above the cap on one fleet's
+	// GPUs: the sweep stops pricing them there.
+	over := map[string]bool{}
 	for _, n := range sizes {
 		if n < 1 {
 			return nil, fmt.Errorf("sweep: team size %d is below 1", n)
@@ -36,7 +41,12 @@ func Sweep(s *spec.Spec, cat *modelcatalog.Catalog, date string, sizes []int) ([
 		}
 		p := Point{Developers: n, Options: map[string]Money{}}
 		for _, o := range opts {
-			p.Options[o.Architecture] = o.MonthlyUSD
+			if o.Sized != nil && o.Sized.OverLimit {
+				over[o.Architecture] = true
+			}
+			if !over[o.Architecture] {
+				p.Options[o.Architecture] = o.MonthlyUSD
+			}
 		}
 		out = append(out, p)
 	}

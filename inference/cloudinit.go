@@ -61,7 +61,7 @@ const DefaultStopTimeoutSeconds = 900
 const HookHeartbeatSeconds = 300
 
 // pinnedImage accepts repository:tag with an explicit tag (or a digest).
-var pinnedImage = regexp.MustCompile(`^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})$`)
+var pinnedImage = regexp.MustCompile(`^[a-z0-9][a-z0-9._/-]*(:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|@sha256:[a-f0-9]{64})\z`)
 
 // CloudInit returns the #cloud-config user data that starts vLLM on a GPU
 // instance: a systemd unit that reads the secrets with the instance role into

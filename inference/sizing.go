@@ -123,7 +123,12 @@ type Fleet struct {
 	// takes at the target utilization: the auto scaling group's target
 	// tracking value on the load balancer's request count per target.
 	TargetRequestsPerMinute float64
-	Notes                   []string
+	// OverLimit is set when the load needs more than
+	// modelcatalog.MaxFleetGPUs GPUs: the counts above then stand at the
+	// cap's edge, not at what the load needs, and the fleet is not one to
+	// provision (the policy capacity.fleet_limit denies it).
+	OverLimit bool
+	Notes     []string
 }
 
 // Size sizes the fleet. It returns an error when the model fits no
@@ -182,7 +187,14 @@ func Size(r Request) (Fleet, error) {
 		}
 		return Fleet{}, fmt.Errorf("size fleet: %s (%.0f GB of weights) with a %d-token context fits no tensor-parallel size up to %d %s GPUs", r.Model.ID, r.Model.WeightsGB, maxCtx, e.limit, r.GPU.ID)
 	}
-	return r.fleetOf(chosen, e), nil
+	f := r.fleetOf(chosen, e)
+	if f.BilledGPUs > modelcatalog.MaxFleetGPUs {
+		f.OverLimit = true
+		if r.Explain {
+			f.Notes = append(f.Notes, fmt.Sprintf("the load needs more than %d GPUs, the cap on one fleet (modelcatalog.MaxFleetGPUs): the counts shown stop at the cap", modelcatalog.MaxFleetGPUs))
+		}
+	}
+	return f, nil
 }
 
 // sizingEnv holds what every tensor-parallel size is sized against.
@@ -216,7 +228,7 @@ func (r Request) tryTP(size int, e sizingEnv) (c candidate, cost float64, why st
 	// A replica measured at concurrency C with utilization u has about
 	// C × u requests in flight; when its KV cache holds fewer, it runs
 	// proportionally slower.
-	c.maxSeqs = max(1, min(MaxNumSeqs, int(free/(e.mean*e.kvPerToken))))
+	c.maxSeqs = max(1, count(free/(e.mean*e.kvPerToken), MaxNumSeqs))
 	busy := busyReplicas(r.PeakInputTokS, r.PeakOutputTokS, c.tput)
 	replicas := r.replicas(busy, size, e.target, e.minReplicas)
 	inFlight := math.Ceil(float64(max(t.Concurrency, 1)) * math.Min(1, busy/float64(replicas)))
@@ -300,7 +312,7 @@ func (r Request) fleetOf(chosen candidate, e sizingEnv) Fleet {
 	f.PrefixHitRate = chosen.hit
 	busy := busyReplicas(r.prefill(chosen.hit), r.PeakOutputTokS, tput)
 	f.Replicas = r.replicas(busy, tp, e.target, e.minReplicas)
-	f.BaselineReplicas = min(f.Replicas, max(e.minReplicas, int(math.Ceil(busy/math.Max(r.PeakToAverage, 1)/e.target-1e-9))))
+	f.BaselineReplicas = min(f.Replicas, max(e.minReplicas, count(math.Ceil(busy/math.Max(r.PeakToAverage, 1)/e.target-1e-9), overLimit)))
 	f.PeakUtilization = busy / float64(f.Replicas)
 
 	pack := cheapestPacking(r.Instances, tp, f.Replicas)
@@ -398,13 +410,33 @@ func (r Request) prefixHit(c candidate, inFlight float64, replicas int, kvPerTok
 	return hit, note
 }
 
+// overLimit is the replica count that stands for any load above
+// modelcatalog.MaxFleetGPUs: each replica holds at least one GPU, so such a
+// fleet is over the cap whatever its tensor-parallel size, and no count
+// sizing computes can overflow.
+const overLimit = modelcatalog.MaxFleetGPUs + 1
+
+// count converts a non-negative count computed in floating point to an
+// int no larger than hi: NaN and anything above hi (+Inf included) give
+// hi, a negative value 0. A bare int() of a float out of range is
+// implementation-defined in Go, and wraps on amd64.
+func count(x float64, hi int) int {
+	switch {
+	case math.IsNaN(x) || x >= float64(hi):
+		return hi
+	case x <= 0:
+		return 0
+	}
+	return int(x)
+}
+
 // replicas is the replica count for the load: busy over the target
 // utilization, at least minReplicas; a fixed fleet has as many as fit it.
 func (r Request) replicas(busy float64, tp int, target float64, minReplicas int) int {
 	if r.FixedGPUs > 0 {
 		return max(1, r.FixedGPUs/tp)
 	}
-	return max(minReplicas, int(math.Ceil(busy/target-1e-9)))
+	return max(minReplicas, count(math.Ceil(busy/target-1e-9), overLimit))
 }
 
 // busyReplicas is how many replicas the load keeps fully busy.
@@ -479,10 +511,10 @@ const PredictedConcurrency = 64
 // and PredictedConcurrency requests (fewer if the KV cache holds fewer).
 // The reason is empty on success.
 func predictedThroughput(r Request, tp int) (modelcatalog.Throughput, string) {
-	in := max(1, int(math.Round(r.MeanContextTokens)))
+	in := max(1, count(math.Round(r.MeanContextTokens), math.MaxInt32))
 	out := max(1, in/10)
 	if r.PeakInputTokS > 0 && r.PeakOutputTokS > 0 {
-		out = max(1, int(math.Round(float64(in)*r.PeakOutputTokS/r.PeakInputTokS)))
+		out = max(1, count(math.Round(float64(in)*r.PeakOutputTokS/r.PeakInputTokS), math.MaxInt32))
 	}
 	most := 0
 	for _, pi := range r.Instances {
@@ -515,10 +547,10 @@ func predictedThroughput(r Request, tp int) (modelcatalog.Throughput, string) {
 // performance model at the load's request shape, and a note saying so;
 // false when the model cannot say. The note is written only when r.Explain.
 func expertParallelScale(r Request, tp, rpi int) (float64, string, bool) {
-	in := max(1, int(math.Round(r.MeanContextTokens)))
+	in := max(1, count(math.Round(r.MeanContextTokens), math.MaxInt32))
 	out := max(1, in/10)
 	if r.PeakInputTokS > 0 && r.PeakOutputTokS > 0 {
-		out = max(1, int(math.Round(float64(in)*r.PeakOutputTokS/r.PeakInputTokS)))
+		out = max(1, count(math.Round(float64(in)*r.PeakOutputTokS/r.PeakInputTokS), math.MaxInt32))
 	}
 	one := perf.Config{Model: r.Model, GPU: r.GPU, Engine: "vllm", Precision: r.Model.WeightsDType, TP: tp, InputTokens: in, OutputTokens: out}
 	sat := perf.Predict(one)

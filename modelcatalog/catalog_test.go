@@ -424,7 +424,7 @@ func TestPriceBookOverDefault(t *testing.T) {
 
 func TestAgeAndStale(t *testing.T) {
 	day := func(s string) time.Time {
-		d, err := time.Parse(dateLayout, s)
+		d, err := time.Parse(time.DateOnly, s)
 		if err != nil {
 			t.Fatal(err)
 		}

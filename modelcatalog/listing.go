@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/costgate/costgate/units"
 )
 
 // StaleEntryDays is the age past which a single figure is listed as stale
@@ -105,7 +107,7 @@ func (c *Catalog) Entries(date string) []Entry {
 	for _, in := range c.Instances {
 		for _, pm := range sortedKeys(in.GPUHourUSD) {
 			p := in.GPUHourUSD[pm]
-			v := "$" + FormatPerM(p.Low)
+			v := units.USD(p.Low).Rate()
 			if p.High != p.Low {
 				v += "–" + FormatPerM(p.High)
 			}
@@ -118,7 +120,7 @@ func (c *Catalog) Entries(date string) []Entry {
 			Value: fmt.Sprintf("%g prefill / %g decode tok/s, TTFT %g ms at %d in flight", t.PrefillTokS, t.DecodeTokS, t.TTFTMs, t.Concurrency), Source: t.Source})
 	}
 	for _, l := range c.FixedCosts {
-		v := fmt.Sprintf("$%s a month", FormatPerM(l.MonthlyUSD))
+		v := units.USD(l.MonthlyUSD).Rate() + " a month"
 		if l.Per != "" {
 			v += " per " + l.Per
 		}
@@ -134,14 +136,14 @@ func (c *Catalog) Entries(date string) []Entry {
 // before date (YYYY-MM-DD), in listing order; an unreadable as_of counts
 // as stale.
 func StaleEntries(entries []Entry, date string) []Entry {
-	on, err := time.Parse(dateLayout, date)
+	on, err := time.Parse(time.DateOnly, date)
 	if err != nil {
 		return nil
 	}
-	cutoff := on.AddDate(0, 0, -StaleEntryDays).Format(dateLayout)
+	cutoff := on.AddDate(0, 0, -StaleEntryDays).Format(time.DateOnly)
 	var out []Entry
 	for _, e := range entries {
-		if _, err := time.Parse(dateLayout, e.AsOf); err != nil || e.AsOf < cutoff {
+		if _, err := time.Parse(time.DateOnly, e.AsOf); err != nil || e.AsOf < cutoff {
 			out = append(out, e)
 		}
 	}
@@ -167,9 +169,9 @@ func DescribePrice(p Price) string {
 }
 
 func describeLines(in float64, read *float64, write map[string]float64, out float64) string {
-	parts := []string{"$" + FormatPerM(in) + " in"}
+	parts := []string{units.USD(in).Rate() + " in"}
 	if read != nil {
-		parts = append(parts, "$"+FormatPerM(*read)+" cache read")
+		parts = append(parts, units.USD(*read).Rate()+" cache read")
 	} else {
 		parts = append(parts, "cache read unknown")
 	}
@@ -181,10 +183,10 @@ func describeLines(in float64, read *float64, write map[string]float64, out floa
 		sort.Slice(ttls, func(i, j int) bool { return ttlMinutes[ttls[i]] < ttlMinutes[ttls[j]] })
 		var w []string
 		for _, t := range ttls {
-			w = append(w, fmt.Sprintf("$%s (%s)", FormatPerM(write[t]), t))
+			w = append(w, fmt.Sprintf("%s (%s)", units.USD(write[t]).Rate(), t))
 		}
 		parts = append(parts, "cache write "+strings.Join(w, ", "))
 	}
-	parts = append(parts, "$"+FormatPerM(out)+" out per M")
+	parts = append(parts, units.USD(out).Rate()+" out per M")
 	return strings.Join(parts, " / ")
 }

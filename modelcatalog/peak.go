@@ -36,7 +36,7 @@ func WorkingHoursPeakShare(windows []PeakWindow, timezone, date string) (float64
 	if err != nil {
 		return 0, fmt.Errorf("peak share: timezone %q: %w", timezone, err)
 	}
-	day, err := time.Parse(dateLayout, date)
+	day, err := time.Parse(time.DateOnly, date)
 	if err != nil {
 		return 0, fmt.Errorf("peak share: date %q: %w", date, err)
 	}

@@ -2,10 +2,10 @@ package modelcatalog
 
 import (
 	"fmt"
-	"math"
 	"slices"
-	"strconv"
 	"strings"
+
+	"github.com/costgate/costgate/units"
 )
 
 // Cache lifetimes: Anthropic sells 5-minute and 1-hour cache writes, OpenAI
@@ -288,12 +288,12 @@ func (d *Discount) scope() string {
 // Describe renders the rates, as a plan's line item shows them:
 // "$2 in / $0.1 cache read / $2.5 cache write (5m) / $10 out per M".
 func (r Rates) Describe() string {
-	write := "$" + FormatPerM(r.CacheWritePerM) + " cache write"
+	write := units.USD(r.CacheWritePerM).Rate() + " cache write"
 	if r.CacheTTL != "" {
 		write += " (" + r.CacheTTL + ")"
 	}
-	return fmt.Sprintf("$%s in / $%s cache read / %s / $%s out per M",
-		FormatPerM(r.InputPerM), FormatPerM(r.CacheReadPerM), write, FormatPerM(r.OutputPerM))
+	return fmt.Sprintf("%s in / %s cache read / %s / %s out per M",
+		units.USD(r.InputPerM).Rate(), units.USD(r.CacheReadPerM).Rate(), write, units.USD(r.OutputPerM).Rate())
 }
 
 // Basis says which price and adjustments the rates come from: "list price
@@ -325,6 +325,4 @@ func (r Rates) Basis() string {
 
 // FormatPerM prints a price with at most four decimals and no trailing
 // zeros, so that float noise (2.75 × 1.1) never reaches a report.
-func FormatPerM(v float64) string {
-	return strconv.FormatFloat(math.Round(v*1e4)/1e4, 'f', -1, 64)
-}
+func FormatPerM(v float64) string { return units.Decimal(v) }

@@ -11,9 +11,6 @@ import (
 	"github.com/costgate/costgate/architecture"
 )
 
-// dateLayout is the catalog's date format (YYYY-MM-DD).
-const dateLayout = "2006-01-02"
-
 // StaleAfterDays is the age past which a catalog is stale: managed prices
 // move monthly, so half a year old is too old to decide on unreviewed.
 const StaleAfterDays = 180
@@ -24,6 +21,19 @@ var Complexities = []string{"simple", "complex"}
 
 // TensorParallelSizes are the tensor-parallel sizes the sizing considers.
 var TensorParallelSizes = []int{1, 2, 4, 8}
+
+// MaxFleetGPUs caps the GPUs of one self-hosted fleet. AWS publishes no
+// Region-wide limit on GPU instances: quotas are per account (vCPUs of P
+// and G instances, raised on request), so the cap is a choice. 20,000 is
+// the largest single cluster of one GPU AWS advertises (EC2 P5
+// UltraClusters of up to 20,000 H100 GPUs, aws.amazon.com/ec2/instance-types/p5,
+// 2023), and a multiple of the eight GPUs of the largest instances. A
+// spec's self_hosted.gpus above it is invalid; a fleet sized above it is
+// not one a pull request can provision, so the self-hosted option is
+// denied (capacity.fleet_limit) and the breakeven search stops there. It
+// also keeps every count of a fleet, and its cost, far inside the range
+// of an int and of a float64 whatever the spec's figures.
+const MaxFleetGPUs = 20000
 
 var (
 	statuses      = set("latest", "active", "legacy", "retired")
@@ -356,7 +366,7 @@ func (v *validator) discounts(c *Catalog, managedIDs map[string]bool) {
 // AgeDays returns the whole days from the catalog's as_of to on. A catalog
 // whose as_of does not parse is as old as can be, so that it is always stale.
 func (c *Catalog) AgeDays(on time.Time) int {
-	asOf, err := time.Parse(dateLayout, c.AsOf)
+	asOf, err := time.Parse(time.DateOnly, c.AsOf)
 	if err != nil {
 		return math.MaxInt
 	}
@@ -426,7 +436,7 @@ func (v *validator) architecture(at string, m OpenModel) {
 }
 
 func (v *validator) date(at, field, s string) {
-	if _, err := time.Parse(dateLayout, s); err != nil {
+	if _, err := time.Parse(time.DateOnly, s); err != nil {
 		v.add(at, "%s %q is not a YYYY-MM-DD date", field, s)
 	}
 }

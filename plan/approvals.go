@@ -33,7 +33,7 @@ func (a *Approvals) Has(id string) bool {
 const maxApprovalsFile = 1 << 20
 
 // identity is an email address or a GitHub login with its @.
-var identity = regexp.MustCompile(`^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9._-]{1,100})?|[^@\s]{1,128}@[^@\s]{1,255})$`)
+var identity = regexp.MustCompile(`^(@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9._-]{1,100})?|[^@\s]{1,128}@[^@\s]{1,255})\z`)
 
 // LoadApprovals reads an approvals file: {"approved_by": ["cfo@acme.example", "@octocat"]}.
 // Every entry must be an email or an @login; unknown fields and duplicate

@@ -14,10 +14,8 @@ import (
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 )
-
-// DateLayout is how dates appear in specs, catalogs and plans.
-const DateLayout = "2006-01-02"
 
 // Evaluator runs the policies: the plan policies over the plan as JSON,
 // the resource policies over one planned resource (pulumi-policy-opa's
@@ -100,7 +98,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 		opts.Policies = ev
 	}
 	cat := opts.catalog().ForDeployment(opts.Deployment)
-	date := opts.date().Format(DateLayout)
+	date := opts.date().Format(time.DateOnly)
 	p := &Plan{
 		Spec:        s.Filename,
 		Team:        s.Team.Name,
@@ -322,8 +320,8 @@ func Decide(p *Plan) {
 		p.Decision = Decision{Architecture: architecture.Blocked, Reasons: reasons}
 		return
 	}
-	reasons := []string{fmt.Sprintf("%s is the cheapest allowed option at $%s/month expected (range $%s–$%s)",
-		best.Architecture, USD(best.MonthlyUSD.Expected), USD(best.MonthlyUSD.Low), USD(best.MonthlyUSD.High))}
+	reasons := []string{fmt.Sprintf("%s is the cheapest allowed option at %s/month expected (range %s–%s)",
+		best.Architecture, units.USD(best.MonthlyUSD.Expected).Whole(), units.USD(best.MonthlyUSD.Low).Whole(), units.USD(best.MonthlyUSD.High).Whole())}
 	for _, o := range p.Options {
 		if o.Architecture == best.Architecture {
 			continue
@@ -336,7 +334,7 @@ func Decide(p *Plan) {
 			reasons = append(reasons, fmt.Sprintf("%s is denied by %s", o.Architecture, strings.Join(ids, ", ")))
 			continue
 		}
-		reasons = append(reasons, fmt.Sprintf("%s would cost $%s/month expected", o.Architecture, USD(o.MonthlyUSD.Expected)))
+		reasons = append(reasons, fmt.Sprintf("%s would cost %s/month expected", o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole()))
 	}
 	p.Decision = Decision{Architecture: best.Architecture, Reasons: reasons}
 }
@@ -374,7 +372,7 @@ func inputs(s *spec.Spec, date string) Inputs {
 		in.Workloads = append(in.Workloads, wi)
 	}
 	for _, o := range s.Overrides {
-		exp := o.Expires.Format(DateLayout)
+		exp := o.Expires.Format(time.DateOnly)
 		in.Overrides = append(in.Overrides, Waiver{Name: o.Name, Policy: o.Policy, Approver: o.Approver, Reason: o.Reason,
 			Expires: exp, Expired: exp < date, Waived: []string{}})
 	}
@@ -397,6 +395,3 @@ func finiteCosts(p *Plan) error {
 	}
 	return nil
 }
-
-// USD formats whole dollars with thousands separators: 12345.6 → "12,346".
-func USD(v float64) string { return costmodel.WholeUSD(v) }

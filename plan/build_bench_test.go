@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/modelcatalog"
@@ -62,7 +63,7 @@ func BenchmarkSweep100k(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				pts, err := costmodel.Sweep(s, modelcatalog.Default(), fuzzDate.Format(plan.DateLayout), sizes)
+				pts, err := costmodel.Sweep(s, modelcatalog.Default(), fuzzDate.Format(time.DateOnly), sizes)
 				if err != nil || len(pts) != len(sizes) {
 					b.Fatalf("Sweep = %d points, %v", len(pts), err)
 				}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -54,9 +55,9 @@ func Loosenings(base, head *spec.Spec) []Loosening {
 		switch {
 		case b == nil:
 		case h == nil:
-			add(attr, "%s is removed (was $%s/month)", attr, USD(*b))
+			add(attr, "%s is removed (was %s/month)", attr, units.USD(*b).Whole())
 		case *h > *b:
-			add(attr, "%s rises from $%s to $%s/month", attr, USD(*b), USD(*h))
+			add(attr, "%s rises from %s to %s/month", attr, units.USD(*b).Whole(), units.USD(*h).Whole())
 		}
 	}
 	raised("budget.monthly_limit_usd", base.Budget.MonthlyLimitUSD, head.Budget.MonthlyLimitUSD)

@@ -135,6 +135,10 @@ type Sizing struct {
 	Instances      int    `json:"instances"`
 	// ReplicasPerInstance is vLLM's data-parallel size on one instance.
 	ReplicasPerInstance int `json:"replicas_per_instance"`
+	// MaxGPUs is the cap on one fleet's GPUs (modelcatalog.MaxFleetGPUs):
+	// a fleet sized above it is denied (capacity.fleet_limit), and its
+	// counts stop just past the cap rather than at what the load needs.
+	MaxGPUs int `json:"max_gpus"`
 	// Fixed is true when the spec set gpus: billed as given, not sized.
 	Fixed       bool       `json:"fixed"`
 	Pricing     string     `json:"pricing"`

@@ -180,7 +180,7 @@ func TestOverrides(t *testing.T) {
 			}
 			w := p.Waivers[0]
 			if w.Expired == tt.wantWaived {
-				t.Errorf("expired = %t on %s", w.Expired, tt.at.Format(plan.DateLayout))
+				t.Errorf("expired = %t on %s", w.Expired, tt.at.Format(time.DateOnly))
 			}
 			if tt.wantWaived {
 				if len(w.Waived) == 0 {
@@ -257,7 +257,7 @@ func TestBadPolicyDir(t *testing.T) {
 // date warns that prices may have moved; one priced within them does not.
 func TestStaleCatalog(t *testing.T) {
 	cat := modelcatalog.Default()
-	asOfCat, err := time.Parse(plan.DateLayout, cat.AsOf)
+	asOfCat, err := time.Parse(time.DateOnly, cat.AsOf)
 	if err != nil {
 		t.Fatal(err)
 	}

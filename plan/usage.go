@@ -9,6 +9,7 @@ import (
 	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 	"github.com/costgate/costgate/usage"
 )
 
@@ -140,14 +141,14 @@ func warnDrift(p *Plan, s, ms *spec.Spec, u *Usage) {
 	var how string
 	switch {
 	case got > hi:
-		how = fmt.Sprintf("%s above the plan's high of $%s", pct(got, hi), USD(hi))
+		how = fmt.Sprintf("%s above the plan's high of %s", pct(got, hi), units.USD(hi).Whole())
 	case got < lo:
-		how = fmt.Sprintf("%s below the plan's low of $%s", pct(got, lo), USD(lo))
+		how = fmt.Sprintf("%s below the plan's low of %s", pct(got, lo), units.USD(lo).Whole())
 	default:
 		return
 	}
 	moved := movedInputs(s, ms)
-	msg := fmt.Sprintf("at the measured usage the managed option costs $%s/month, %s (planned $%s–$%s)", USD(got), how, USD(lo), USD(hi))
+	msg := fmt.Sprintf("at the measured usage the managed option costs %s/month, %s (planned %s–%s)", units.USD(got).Whole(), how, units.USD(lo).Whole(), units.USD(hi).Whole())
 	if len(moved) > 0 {
 		msg += "; measured outside the spec: " + strings.Join(moved, "; ")
 	}
@@ -173,7 +174,7 @@ func movedInputs(s, ms *spec.Spec) []string {
 			out = append(out, fmt.Sprintf("%s %s (spec %s)", name, format(v), rangeOf(planned, format)))
 		}
 	}
-	whole := func(v float64) string { return USD(v) }
+	whole := units.Count
 	share := func(v float64) string { return fmt.Sprintf("%.3g", v) }
 	check("team.developers", s.Team.Developers, ms.Team.Developers, whole)
 	check("team.tokens_per_developer", s.Team.TokensPerDeveloper, ms.Team.TokensPerDeveloper, tokensText)
@@ -230,9 +231,9 @@ func warnBreakeven(p *Plan) {
 	}
 	t := u.Tokens.Tokens
 	p.Warnings = append(p.Warnings, Finding{Policy: UsageBreakeven, Message: fmt.Sprintf(
-		"at the measured usage (%d developers, %s tokens each a month, %s to %s) the decision would change: %s would cost $%s/month expected, %s $%s",
+		"at the measured usage (%d developers, %s tokens each a month, %s to %s) the decision would change: %s would cost %s/month expected, %s %s",
 		t.Developers, tokensText(t.TokensPerDeveloperMonth.Mean), u.Tokens.Period.Since, u.Tokens.Period.Until,
-		best.Architecture, USD(best.Measured.Expected), p.Decision.Architecture, USD(cur))})
+		best.Architecture, units.USD(best.Measured.Expected).Whole(), p.Decision.Architecture, units.USD(cur).Whole())})
 }
 
 func (p *Plan) findOption(arch string) *Option {

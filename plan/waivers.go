@@ -64,7 +64,7 @@ func refusal(w *Waiver, rules policies.WaiverRules, approvals *Approvals, date t
 	case approvals != nil && !approvals.Has(w.Approver):
 		return RefusedEvidence
 	}
-	if exp, err := time.Parse(DateLayout, w.Expires); err != nil || exp.Sub(date) > time.Duration(rule.MaxDays)*24*time.Hour {
+	if exp, err := time.Parse(time.DateOnly, w.Expires); err != nil || exp.Sub(date) > time.Duration(rule.MaxDays)*24*time.Hour {
 		return RefusedExpiry
 	}
 	return ""
@@ -88,7 +88,7 @@ func (w *Waiver) refusalDetail(rules policies.WaiverRules, date time.Time) strin
 	case RefusedEvidence:
 		return fmt.Sprintf("approval not evidenced: %s is not among the change's approvers (--approvals)", w.Approver)
 	case RefusedExpiry:
-		return fmt.Sprintf("expiry past the maximum: %s is more than %d days after %s", w.Expires, rule.MaxDays, date.Format(DateLayout))
+		return fmt.Sprintf("expiry past the maximum: %s is more than %d days after %s", w.Expires, rule.MaxDays, date.Format(time.DateOnly))
 	}
 	return w.Refused
 }

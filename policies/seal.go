@@ -237,7 +237,7 @@ func leafPaths(root ast.Ref, doc map[string]any) []ast.Ref {
 }
 
 // policyID is what a policy id looks like: dotted lowercase words.
-var policyID = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
+var policyID = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+\z`)
 
 // policyIDs collects every string in the modules that reads as a policy
 // id: the ids those policies can report. An override naming anything else

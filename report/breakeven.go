@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -12,6 +11,7 @@ import (
 	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 )
 
 // BreakevenOutputter renders costgate breakeven's table.
@@ -26,7 +26,7 @@ func (jsonFormat) Breakeven(w io.Writer, d ChartData) error { return breakevenJS
 // PlotSummary is the line costgate breakeven --plot prints.
 func PlotSummary(d ChartData, maxDevelopers int) string {
 	return fmt.Sprintf("%s over 1–%s developers, breakeven %s, team today %s",
-		strings.Join(optionNames(d.Points), ", "), plan.USD(float64(maxDevelopers)), breakevenSummary(d.Breakeven), teamText(d.Current))
+		strings.Join(optionNames(d.Points), ", "), units.Count(float64(maxDevelopers)), breakevenSummary(d.Breakeven), teamText(d.Current))
 }
 
 func optionNames(points []costmodel.Point) []string {
@@ -46,14 +46,14 @@ func breakevenSummary(be *int) string {
 	if be == nil {
 		return "none up to 100,000 developers"
 	}
-	return plan.USD(float64(*be)) + " developers"
+	return units.Count(float64(*be)) + " developers"
 }
 
 func teamText(r spec.Range) string {
 	if r.IsScalar() {
-		return plan.USD(r.Low)
+		return units.Count(r.Low)
 	}
-	return plan.USD(r.Low) + "–" + plan.USD(r.High)
+	return units.Count(r.Low) + "–" + units.Count(r.High)
 }
 
 func breakevenTable(w io.Writer, d ChartData) error {
@@ -69,14 +69,14 @@ func breakevenTable(w io.Writer, d ChartData) error {
 	}
 	fmt.Fprintln(tw, "\t")
 	for _, p := range d.Points {
-		fmt.Fprintf(tw, "%s\t", plan.USD(float64(p.Developers)))
+		fmt.Fprintf(tw, "%s\t", units.Count(float64(p.Developers)))
 		for _, a := range archs {
 			m, ok := p.Options[a]
 			if !ok {
 				fmt.Fprint(tw, "-\t-\t")
 				continue
 			}
-			fmt.Fprintf(tw, "$%s\t$%s–$%s\t", plan.USD(m.Expected), plan.USD(m.Low), plan.USD(m.High))
+			fmt.Fprintf(tw, "$%s\t$%s–$%s\t", units.Count(m.Expected), units.Count(m.Low), units.Count(m.High))
 		}
 		var marks []string
 		if p.Developers == team {
@@ -129,11 +129,9 @@ func breakevenJSON(w io.Writer, d ChartData) error {
 	for _, p := range d.Points {
 		pj := pointJSON{Developers: p.Developers, Options: map[string]plan.Money{}}
 		for a, m := range p.Options {
-			pj.Options[a] = plan.Money{Low: cents(m.Low), Expected: cents(m.Expected), High: cents(m.High)}
+			pj.Options[a] = plan.Money{Low: units.RoundCents(m.Low), Expected: units.RoundCents(m.Expected), High: units.RoundCents(m.High)}
 		}
 		points = append(points, pj)
 	}
 	return enc.Encode(breakevenJSONOut{Spec: path, Team: d.Team, AsOf: d.AsOf, Breakeven: d.Breakeven, Developers: d.Current, Points: points})
 }
-
-func cents(v float64) float64 { return math.Round(v*100) / 100 }

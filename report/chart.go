@@ -9,8 +9,8 @@ import (
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/costmodel"
-	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -102,7 +102,7 @@ func ChartSeries(c ChartData) []Series {
 	}
 	if c.Breakeven != nil {
 		x := float64(*c.Breakeven)
-		out = append(out, Series{Name: fmt.Sprintf("breakeven: %s developers", plan.USD(x)), Kind: SeriesMarker,
+		out = append(out, Series{Name: fmt.Sprintf("breakeven: %s developers", units.Count(x)), Kind: SeriesMarker,
 			XYs: plotter.XYs{{X: x, Y: lo}, {X: x, Y: hi}}})
 	}
 	if c.Current.High > 0 {
@@ -152,7 +152,7 @@ func chartAxes(c ChartData, series []Series) (*plot.Plot, bool) {
 	p.Title.Text = fmt.Sprintf("%s: monthly cost by team size (priced for %s)", c.Team, c.AsOf)
 	p.X.Label.Text = "team size (developers)"
 	p.Y.Label.Text = "monthly cost (USD/month)"
-	p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, relabel(plot.LogTicks{Prec: -1}, plan.USD)
+	p.X.Scale, p.X.Tick.Marker = plot.LogScale{}, relabel(plot.LogTicks{Prec: -1}, units.Count)
 	positive := true
 	for _, s := range series {
 		for _, xy := range s.XYs {
@@ -215,7 +215,7 @@ func drawSeries(p *plot.Plot, series []Series) error {
 	return nil
 }
 
-func dollars(v float64) string { return "$" + plan.USD(v) }
+func dollars(v float64) string { return units.USD(v).Whole() }
 
 // relabel keeps a ticker's ticks within the axis and writes each labelled one with format,
 // so that axes read 1,000 and $10,000 rather than 1000 and 1e+04.

@@ -12,6 +12,7 @@ import (
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/review"
+	"github.com/costgate/costgate/units"
 )
 
 // RuleChangeLines renders rule changes one line each, a price book's
@@ -152,22 +153,22 @@ func Headline(d *review.Diff) string {
 		}
 		return "Now blocked: no architecture is allowed, so pulumi up would fail."
 	case d.New:
-		return fmt.Sprintf("New spec: %s at $%s/month expected.", dc.Head, plan.USD(*dc.HeadUSD))
+		return fmt.Sprintf("New spec: %s at $%s/month expected.", dc.Head, units.Count(*dc.HeadUSD))
 	case dc.Base == architecture.Blocked:
-		return fmt.Sprintf("Unblocked: %s at $%s/month expected.", dc.Head, plan.USD(*dc.HeadUSD))
+		return fmt.Sprintf("Unblocked: %s at $%s/month expected.", dc.Head, units.Count(*dc.HeadUSD))
 	}
 	delta := *dc.DeltaUSD
 	what := "No change in the decided cost"
 	switch {
 	case math.Round(delta) > 0:
-		what = fmt.Sprintf("Decided cost up $%s/month%s", plan.USD(delta), pctText(dc.DeltaPct))
+		what = fmt.Sprintf("Decided cost up $%s/month%s", units.Count(delta), pctText(dc.DeltaPct))
 	case math.Round(delta) < 0:
-		what = fmt.Sprintf("Decided cost down $%s/month%s", plan.USD(-delta), pctText(dc.DeltaPct))
+		what = fmt.Sprintf("Decided cost down $%s/month%s", units.Count(-delta), pctText(dc.DeltaPct))
 	}
 	if dc.Changed() {
 		return fmt.Sprintf("%s: the decision moves from %s to %s.", what, dc.Base, dc.Head)
 	}
-	return fmt.Sprintf("%s: %s at $%s/month expected.", what, dc.Head, plan.USD(*dc.HeadUSD))
+	return fmt.Sprintf("%s: %s at $%s/month expected.", what, dc.Head, units.Count(*dc.HeadUSD))
 }
 
 func pctText(p *float64) string {
@@ -182,7 +183,7 @@ func decisionLine(dc review.DecisionChange) string {
 		if usd == nil {
 			return arch
 		}
-		return fmt.Sprintf("%s $%s", arch, plan.USD(*usd))
+		return fmt.Sprintf("%s $%s", arch, units.Count(*usd))
 	}
 	if dc.Base == "" {
 		return side(dc.Head, dc.HeadUSD)
@@ -209,14 +210,14 @@ func breakevenText(n *int) string {
 	if n == nil {
 		return "none"
 	}
-	return plan.USD(float64(*n)) + " developers"
+	return units.Count(float64(*n)) + " developers"
 }
 
 func moneyCell(m *plan.Money) string {
 	if m == nil {
 		return "-"
 	}
-	return "$" + plan.USD(m.Expected)
+	return units.USD(m.Expected).Whole()
 }
 
 func deltaCell(m *plan.Money, get func(plan.Money) float64) string {
@@ -226,17 +227,8 @@ func deltaCell(m *plan.Money, get func(plan.Money) float64) string {
 	return signed(get(*m))
 }
 
-// signed writes a dollar change with its sign: +$1,234, −$56, $0.
-func signed(v float64) string {
-	r := math.Round(v)
-	switch {
-	case r > 0:
-		return "+$" + plan.USD(v)
-	case r < 0:
-		return "-$" + plan.USD(-v)
-	}
-	return "$0"
-}
+// signed writes a dollar change with its sign: +$1,234, -$56, $0.
+func signed(v float64) string { return units.USD(v).Signed() }
 
 func signedPtr(v *float64) string {
 	if v == nil {

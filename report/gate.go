@@ -9,6 +9,7 @@ import (
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 )
 
 // Gated is one spec and its plan, what costgate check reports.
@@ -35,7 +36,7 @@ func gateText(w io.Writer, gs []Gated) error {
 	for _, pp := range gs {
 		p := pp.Plan
 		if c := p.Chosen(); c != nil {
-			fmt.Fprintf(b, "ALLOWED  %s: %s at $%s/month expected\n", plain(p.Spec), p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
+			fmt.Fprintf(b, "ALLOWED  %s: %s at $%s/month expected\n", plain(p.Spec), p.Decision.Architecture, units.Count(c.MonthlyUSD.Expected))
 		} else {
 			fmt.Fprintf(b, "BLOCKED  %s\n", plain(p.Spec))
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/review"
+	"github.com/costgate/costgate/units"
 )
 
 // FormatMarkdown renders GitHub-flavoured Markdown, for pull-request
@@ -48,7 +49,7 @@ func MarkdownPlans(w io.Writer, plans []*plan.Plan) error {
 func planShort(p *plan.Plan) string {
 	what := "BLOCKED"
 	if c := p.Chosen(); c != nil {
-		what = fmt.Sprintf("%s at $%s/month expected", p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
+		what = fmt.Sprintf("%s at $%s/month expected", p.Decision.Architecture, units.Count(c.MonthlyUSD.Expected))
 	}
 	return fmt.Sprintf("%s (team %s): %s", mdCode(p.Spec), mdCode(p.Team), what)
 }
@@ -69,7 +70,7 @@ func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
 // verdict line.
 func mdDecision(b *strings.Builder, p *plan.Plan, h string) {
 	if c := p.Chosen(); c != nil {
-		fmt.Fprintf(b, "%s costgate plan: %s — %s at $%s/month expected\n\n", h, mdCode(p.Team), p.Decision.Architecture, plan.USD(c.MonthlyUSD.Expected))
+		fmt.Fprintf(b, "%s costgate plan: %s — %s at $%s/month expected\n\n", h, mdCode(p.Team), p.Decision.Architecture, units.Count(c.MonthlyUSD.Expected))
 	} else {
 		fmt.Fprintf(b, "%s costgate plan: %s — BLOCKED\n\n", h, mdCode(p.Team))
 	}
@@ -88,18 +89,18 @@ func mdDecision(b *strings.Builder, p *plan.Plan, h string) {
 		}
 		gap := "-"
 		if o.QualityGapUSD.High > 0 {
-			gap = "$" + plan.USD(o.QualityGapUSD.Expected)
+			gap = units.USD(o.QualityGapUSD.Expected).Whole()
 			if !o.QualityIncluded {
 				gap += " (not in total)"
 			}
 		}
-		fmt.Fprintf(b, "| %s | $%s | $%s | $%s | %s | %s |\n", name, plan.USD(o.MonthlyUSD.Low), plan.USD(o.MonthlyUSD.Expected), plan.USD(o.MonthlyUSD.High), gap, status)
+		fmt.Fprintf(b, "| %s | $%s | $%s | $%s | %s | %s |\n", name, units.Count(o.MonthlyUSD.Low), units.Count(o.MonthlyUSD.Expected), units.Count(o.MonthlyUSD.High), gap, status)
 	}
 	b.WriteString("\nUSD per month.\n\n")
 
 	be := "none up to 100,000 developers"
 	if p.Breakeven.Developers != nil {
-		be = plan.USD(float64(*p.Breakeven.Developers)) + " developers"
+		be = units.Count(float64(*p.Breakeven.Developers)) + " developers"
 	}
 	fmt.Fprintf(b, "**Verdict** %s · **Breakeven** %s (team today: %s) · **Checklist** %d/5 met: %s\n\n",
 		p.Verdict.Text(), be, rangeText(p.Inputs.Developers.Low, p.Inputs.Developers.High), p.Checklist.Met, p.Checklist.Verdict)
@@ -154,7 +155,7 @@ func mdLineItemsAndChecklist(b *strings.Builder, p *plan.Plan) {
 	b.WriteString("<details><summary>Line items</summary>\n\n| Option | Item | Low | Expected | High | Note |\n|---|---|--:|--:|--:|---|\n")
 	for _, o := range p.Options {
 		for _, it := range o.LineItems {
-			fmt.Fprintf(b, "| %s | %s | $%s | $%s | $%s | %s |\n", o.Architecture, cell(it.Name), plan.USD(it.MonthlyUSD.Low), plan.USD(it.MonthlyUSD.Expected), plan.USD(it.MonthlyUSD.High), cell(it.Note))
+			fmt.Fprintf(b, "| %s | %s | $%s | $%s | $%s | %s |\n", o.Architecture, cell(it.Name), units.Count(it.MonthlyUSD.Low), units.Count(it.MonthlyUSD.Expected), units.Count(it.MonthlyUSD.High), cell(it.Note))
 		}
 	}
 	b.WriteString("\n</details>\n\n")
@@ -301,7 +302,7 @@ func mdDiffOptions(b *strings.Builder, d *review.Diff) {
 		}
 		rng := "-"
 		if o.Head != nil {
-			rng = "$" + plan.USD(o.Head.Low) + "–$" + plan.USD(o.Head.High)
+			rng = units.USD(o.Head.Low).Whole() + "–$" + units.Count(o.Head.High)
 		}
 		status, chosen := strings.CutSuffix(optionStatus(d, o), "  <- chosen")
 		status = cell(status)

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/units"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -49,7 +50,7 @@ func paretoText(b *strings.Builder, f *plan.Frontier) {
 		if p.Chosen {
 			mark = "  <- chosen"
 		}
-		fmt.Fprintf(b, "  %-11s  %-8.3f  %-12s  %s%s\n", "$"+plan.USD(p.MonthlyUSD), p.Quality, p.Option, pointLine(p), mark)
+		fmt.Fprintf(b, "  %-11s  %-8.3f  %-12s  %s%s\n", units.USD(p.MonthlyUSD).Whole(), p.Quality, p.Option, pointLine(p), mark)
 	}
 }
 

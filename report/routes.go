@@ -8,6 +8,7 @@ import (
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/review"
+	"github.com/costgate/costgate/units"
 )
 
 // Caps on the search's explanations, so that a spec with many workloads
@@ -106,7 +107,7 @@ func newSearchView(p *plan.Plan) *searchView {
 		if routes == "" {
 			routes = "the chosen routes on another fleet"
 		}
-		line := fmt.Sprintf("%s $%s (%s)", c.Option, plan.USD(c.MonthlyUSD), signed(c.MoreUSD))
+		line := fmt.Sprintf("%s $%s (%s)", c.Option, units.Count(c.MonthlyUSD), signed(c.MoreUSD))
 		if denied {
 			line += ", denied by " + strings.Join(c.DeniedBy, ", ")
 		}
@@ -136,12 +137,12 @@ func searchStats(s *plan.Search) string {
 	if !s.Exact {
 		how = "heuristic"
 		if s.GapBoundUSD != nil {
-			how += fmt.Sprintf(", the optimum is at most $%s/month cheaper", plan.USD(*s.GapBoundUSD))
+			how += fmt.Sprintf(", the optimum is at most $%s/month cheaper", units.Count(*s.GapBoundUSD))
 		}
 	}
 	line := fmt.Sprintf("%s auto workload(s), %s assignments: %s evaluated, %s sized, %s pruned, %s gated; %s",
-		plan.USD(float64(s.AutoWorkloads)), countText(s.Assignments), plan.USD(float64(s.Evaluated)),
-		plan.USD(float64(s.Sized)), plan.USD(float64(s.Pruned)), plan.USD(float64(s.Gated)), how)
+		units.Count(float64(s.AutoWorkloads)), countText(s.Assignments), units.Count(float64(s.Evaluated)),
+		units.Count(float64(s.Sized)), units.Count(float64(s.Pruned)), units.Count(float64(s.Gated)), how)
 	if s.TimeMS != nil {
 		line += fmt.Sprintf("; %.0f ms", *s.TimeMS)
 	}
@@ -184,7 +185,7 @@ func capJoin(parts []string, n int, sep string) string {
 // notation when too large to read.
 func countText(v float64) string {
 	if v < 1e15 && v == math.Trunc(v) {
-		return plan.USD(v)
+		return units.Count(v)
 	}
 	return fmt.Sprintf("%.3g", v)
 }

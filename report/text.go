@@ -9,6 +9,7 @@ import (
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/units"
 )
 
 // Text writes a plan for a person to take in at a glance: decision first,
@@ -41,7 +42,7 @@ func textDecision(b *strings.Builder, p *plan.Plan) {
 	}
 	be := "none up to 100,000 developers"
 	if p.Breakeven.Developers != nil {
-		be = fmt.Sprintf("%s developers", plan.USD(float64(*p.Breakeven.Developers)))
+		be = fmt.Sprintf("%s developers", units.Count(float64(*p.Breakeven.Developers)))
 	}
 	fmt.Fprintf(b, "VERDICT    %s (managed vs self-hosted)\nBREAKEVEN  %s (team today: %s)\n\n", p.Verdict.Text(), be, rangeText(p.Inputs.Developers.Low, p.Inputs.Developers.High))
 }
@@ -60,12 +61,12 @@ func textOptions(b *strings.Builder, p *plan.Plan) {
 		}
 		gap := "-"
 		if o.QualityGapUSD.High > 0 {
-			gap = "$" + plan.USD(o.QualityGapUSD.Expected)
+			gap = units.USD(o.QualityGapUSD.Expected).Whole()
 			if !o.QualityIncluded {
 				gap += " (not in total)"
 			}
 		}
-		fmt.Fprintf(tw, "%s\t$%s\t$%s\t$%s\t%s\t%s\n", o.Architecture, plan.USD(o.MonthlyUSD.Low), plan.USD(o.MonthlyUSD.Expected), plan.USD(o.MonthlyUSD.High), gap, status)
+		fmt.Fprintf(tw, "%s\t$%s\t$%s\t$%s\t%s\t%s\n", o.Architecture, units.Count(o.MonthlyUSD.Low), units.Count(o.MonthlyUSD.Expected), units.Count(o.MonthlyUSD.High), gap, status)
 	}
 	tw.Flush()
 	b.WriteString("(USD per month)\n")
@@ -177,9 +178,9 @@ func policyIDs(fs []plan.Finding) string {
 
 func rangeText(lo, hi float64) string {
 	if lo == hi {
-		return plan.USD(lo)
+		return units.Count(lo)
 	}
-	return plan.USD(lo) + "–" + plan.USD(hi)
+	return units.Count(lo) + "–" + units.Count(hi)
 }
 
 func rangeText2(lo, hi float64) string {

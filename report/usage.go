@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/units"
 	"github.com/costgate/costgate/usage"
 )
 
@@ -25,7 +26,7 @@ func usageText(b *strings.Builder, p *plan.Plan) {
 				if o.Architecture == u.Decision {
 					mark = "  <- cheapest allowed at measured usage"
 				}
-				fmt.Fprintf(b, "    %-12s $%s  [$%s–$%s]%s\n", o.Architecture, plan.USD(o.Measured.Expected), plan.USD(o.Planned.Low), plan.USD(o.Planned.High), mark)
+				fmt.Fprintf(b, "    %-12s $%s  [$%s–$%s]%s\n", o.Architecture, units.Count(o.Measured.Expected), units.Count(o.Planned.Low), units.Count(o.Planned.High), mark)
 			}
 		}
 	}
@@ -53,7 +54,7 @@ func usageMarkdown(b *strings.Builder, p *plan.Plan) {
 				if o.Architecture == u.Decision {
 					name = "**" + name + "** (cheapest allowed)"
 				}
-				fmt.Fprintf(b, "| %s | $%s–$%s | $%s |\n", name, plan.USD(o.Planned.Low), plan.USD(o.Planned.High), plan.USD(o.Measured.Expected))
+				fmt.Fprintf(b, "| %s | $%s–$%s | $%s |\n", name, units.Count(o.Planned.Low), units.Count(o.Planned.High), units.Count(o.Measured.Expected))
 			}
 			b.WriteString("\nUSD per month.\n\n")
 		}

@@ -12,11 +12,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
@@ -219,7 +221,7 @@ func CompareWith(ctx context.Context, base, head *spec.Spec, baseRules, headRule
 	d.Base, d.BaseSpec = bp, base.Filename
 	d.Decision = DecisionChange{Base: bp.Decision.Architecture, Head: hp.Decision.Architecture, BaseUSD: decidedUSD(bp), HeadUSD: decidedUSD(hp)}
 	if d.Decision.BaseUSD != nil && d.Decision.HeadUSD != nil {
-		delta := cents(*d.Decision.HeadUSD - *d.Decision.BaseUSD)
+		delta := units.RoundCents(*d.Decision.HeadUSD - *d.Decision.BaseUSD)
 		d.Decision.DeltaUSD = &delta
 		if *d.Decision.BaseUSD != 0 {
 			pct := delta / *d.Decision.BaseUSD * 100
@@ -274,7 +276,7 @@ func (d *Diff) attribute(ctx context.Context, base, head *spec.Spec, bp *plan.Pl
 			if !ok {
 				v = prevOpt[a]
 			}
-			step.OptionsUSD[a] = cents(v - prevOpt[a])
+			step.OptionsUSD[a] = units.RoundCents(v - prevOpt[a])
 			prevOpt[a] = v
 		}
 		if decided {
@@ -283,7 +285,7 @@ func (d *Diff) attribute(ctx context.Context, base, head *spec.Spec, bp *plan.Pl
 			if u := decidedUSD(p); u != nil {
 				v = *u
 			}
-			delta := cents(v - prevDecided)
+			delta := units.RoundCents(v - prevDecided)
 			step.DecisionUSD = &delta
 			prevDecided = v
 		}
@@ -335,14 +337,14 @@ func (d *Diff) total(archs []string, decided bool) {
 		for _, in := range d.Inputs {
 			sum += in.OptionsUSD[a]
 		}
-		d.Totals.OptionsUSD[a] = cents(sum)
+		d.Totals.OptionsUSD[a] = units.RoundCents(sum)
 	}
 	if decided {
 		sum := 0.0
 		for _, in := range d.Inputs {
 			sum += *in.DecisionUSD
 		}
-		sum = cents(sum)
+		sum = units.RoundCents(sum)
 		d.Totals.DecisionUSD = &sum
 	}
 }
@@ -364,7 +366,6 @@ func expectedByArch(p *plan.Plan) map[string]float64 {
 }
 
 // cents rounds to the cent, as the plan's figures are.
-func cents(v float64) float64 { return math.Round(v*100) / 100 }
 
 func optionChanges(bp, hp *plan.Plan) []OptionChange {
 	find := func(p *plan.Plan, arch string) *plan.Option {
@@ -395,7 +396,7 @@ func optionChanges(bp, hp *plan.Plan) []OptionChange {
 			oc.HeadDenials = denials(h.Violations)
 		}
 		if b != nil && h != nil {
-			oc.Delta = &plan.Money{Low: cents(h.MonthlyUSD.Low - b.MonthlyUSD.Low), Expected: cents(h.MonthlyUSD.Expected - b.MonthlyUSD.Expected), High: cents(h.MonthlyUSD.High - b.MonthlyUSD.High)}
+			oc.Delta = &plan.Money{Low: units.RoundCents(h.MonthlyUSD.Low - b.MonthlyUSD.Low), Expected: units.RoundCents(h.MonthlyUSD.Expected - b.MonthlyUSD.Expected), High: units.RoundCents(h.MonthlyUSD.High - b.MonthlyUSD.High)}
 		}
 		out = append(out, oc)
 	}
@@ -798,7 +799,7 @@ func value(v any) string {
 		if x == nil {
 			return "absent"
 		}
-		return fmt.Sprintf("waives %s until %s (%s)", x.Policy, x.Expires.Format(plan.DateLayout), x.Approver)
+		return fmt.Sprintf("waives %s until %s (%s)", x.Policy, x.Expires.Format(time.DateOnly), x.Approver)
 	case *modelDecl:
 		if x == nil {
 			return "absent"

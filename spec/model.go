@@ -41,11 +41,11 @@ var tensorParallelSizes = func() []float64 {
 }()
 
 // modelName is the syntax of a model block's name, the same as catalog ids.
-var modelName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}$`)
+var modelName = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{0,63}\z`)
 
 // hfRepo is a Hugging Face repository id, "org/name". It ends up in the
 // vLLM command line of the instances' user data, so nothing else passes.
-var hfRepo = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$`)
+var hfRepo = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}\z`)
 
 func (d *decoder) models(blocks []*hclsyntax.Block) ([]modelcatalog.OpenModel, []modelcatalog.Throughput) {
 	var models []modelcatalog.OpenModel

@@ -13,10 +13,7 @@ import (
 var overrideAttrs = []string{"policy", "approver", "reason", "expires"}
 
 // policyID is a dotted lowercase policy id such as spend.approval.
-var policyID = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$`)
-
-// dateLayout is the only date format of the spec language.
-const dateLayout = "2006-01-02"
+var policyID = regexp.MustCompile(`^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+\z`)
 
 func (d *decoder) overrides(blocks []*hclsyntax.Block) []Override {
 	var out []Override
@@ -69,7 +66,7 @@ func (b *body) date(name string) (time.Time, bool) {
 }
 
 func (d *decoder) parseDate(s string, at hcl.Range, what string) (time.Time, bool) {
-	t, err := time.Parse(dateLayout, s)
+	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		d.errorf(at, "Invalid date",
 			"%s must be a date written YYYY-MM-DD, such as \"2027-03-31\"; %q is not a valid date.", what, s)

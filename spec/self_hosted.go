@@ -3,6 +3,9 @@ package spec
 import (
 	"regexp"
 
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/units"
+
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
@@ -20,12 +23,15 @@ const AutoModel = "auto"
 // catalog sells in the region.
 const AutoGPU = "auto"
 
-// HoursPerMonth is the billed hours of an always-on fleet: 365 × 24 / 12.
-const HoursPerMonth = 730
+// MinTargetUtilization is the lowest self_hosted.target_utilization: a
+// fleet sized for 10 % of its capacity at peak already buys ten times the
+// GPUs its load needs, and a lower target is a way to write a fleet size
+// (gpus and min_replicas say that directly), not a utilization.
+const MinTargetUtilization = 0.1
 
 // awsRegion is the shape of an AWS region name, such as us-east-1 or
 // us-gov-west-1.
-var awsRegion = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+var awsRegion = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+\z`)
 
 // DefaultSelfHosted is the self_hosted block a spec gets when it has none,
 // and the defaults of each attribute it leaves out.
@@ -35,7 +41,7 @@ func DefaultSelfHosted() SelfHosted {
 		GPU:               "h100",
 		Pricing:           OnDemand,
 		Schedule:          AlwaysOn,
-		HoursPerMonth:     HoursPerMonth,
+		HoursPerMonth:     units.HoursPerMonth,
 		OpsUSDPerMonth:    Range{Low: 2000, High: 4000},
 		MinReplicas:       1,
 		TargetUtilization: 0.7,
@@ -101,12 +107,20 @@ func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHost
 	if r, ok := b.optRange("gpu_hour_usd", above(0).upTo(1e4)); ok {
 		s.GPUHourUSD = r
 	}
-	s.GPUs = b.integer("gpus", atLeast(1).upTo(1e5), 0)
+	// Compared as a float, so that no value converts to an int out of range.
+	switch g := b.number("gpus", atLeast(1).whole(), 0); {
+	case g > modelcatalog.MaxFleetGPUs:
+		d.errorf(b.syn.Attributes["gpus"].Expr.Range(), "Value out of range",
+			"self_hosted.gpus must be at most %d, the cap on one fleet's GPUs (the largest GPU cluster AWS advertises; quotas are per account); got %s.",
+			modelcatalog.MaxFleetGPUs, formatNumber(g))
+	default:
+		s.GPUs = int(g)
+	}
 	s.Schedule = b.oneOf("schedule", []string{AlwaysOn, BusinessHours}, s.Schedule)
 	s.HoursPerMonth = b.number("hours_per_month", aboveUpTo(0, maxHoursPerMonth), s.HoursPerMonth)
 	s.OpsUSDPerMonth = b.rng("ops_usd_per_month", atLeast(0).upTo(1e9), s.OpsUSDPerMonth)
 	s.MinReplicas = b.integer("min_replicas", atLeast(1).upTo(1e4), s.MinReplicas)
-	s.TargetUtilization = b.number("target_utilization", aboveUpTo(0, 1), s.TargetUtilization)
+	s.TargetUtilization = b.number("target_utilization", between(MinTargetUtilization, 1), s.TargetUtilization)
 	s.MinQuality = b.number("min_quality", between(0, 1), s.MinQuality)
 	if r, a, ok := b.str("region"); ok {
 		if awsRegion.MatchString(r) {

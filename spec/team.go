@@ -21,7 +21,7 @@ const DefaultTimezone = "UTC"
 
 // teamName is the team label's syntax: it names cloud resources, so it is
 // kept to what every AWS resource name accepts.
-var teamName = regexp.MustCompile(`^[a-z0-9-]{1,40}$`)
+var teamName = regexp.MustCompile(`^[a-z0-9-]{1,40}\z`)
 
 // maxHoursPerMonth is the longest month: 31 days of 24 hours.
 const maxHoursPerMonth = 744
@@ -85,4 +85,4 @@ func (d *decoder) team(blk *hclsyntax.Block) Team {
 }
 
 // tagValue is the character set AWS allows in tag values.
-var tagValue = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
+var tagValue = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*\z`)

@@ -15,7 +15,7 @@ var workloadAttrs = []string{"share", "complexity", "context_tokens", "max_ttft_
 
 // workloadName keeps workload names usable as keys of Ranges and of the
 // hybrid routing table.
-var workloadName = regexp.MustCompile(`^[a-z0-9_-]{1,40}$`)
+var workloadName = regexp.MustCompile(`^[a-z0-9_-]{1,40}\z`)
 
 // Default context of a request, per complexity: a completion carries a
 // file's neighbourhood, an agent step a larger slice of the repository.

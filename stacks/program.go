@@ -10,6 +10,7 @@ import (
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/units"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -507,8 +508,8 @@ func Summary(p *plan.Plan) []string {
 			}
 			status = "denied: " + strings.Join(ids, ", ")
 		}
-		lines = append(lines, fmt.Sprintf("  %-12s $%12.2f  [%.2f .. %.2f] per month  %s",
-			o.Architecture, o.MonthlyUSD.Expected, o.MonthlyUSD.Low, o.MonthlyUSD.High, status))
+		lines = append(lines, fmt.Sprintf("  %-12s %13s  [%.2f .. %.2f] per month  %s",
+			o.Architecture, units.USD(o.MonthlyUSD.Expected).Cents(), o.MonthlyUSD.Low, o.MonthlyUSD.High, status))
 		if s := o.Sizing; s != nil {
 			lines = append(lines, fmt.Sprintf("  %-12s %d x %s (%d %s), %s, TP %d, %d replicas, %d..%d instances, %s",
 				"", s.Instances, s.InstanceType, s.GPUs, s.GPU, s.Model, s.TensorParallel, s.Replicas,

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	"github.com/costgate/costgate/units"
 )
 
 // maxPeriodDays bounds a period: ten years of usage is a mistake in the
@@ -310,10 +312,10 @@ func (a *aggregate) finish(res *Result) error {
 	since, until := a.period()
 	hours := until.Sub(since).Hours()
 	if hours > maxPeriodDays*24 {
-		return fmt.Errorf("the period %s to %s spans %.0f days, more than %d: check the records' timestamps, or bound it with --since and --until", since.Format(DateLayout), until.Format(DateLayout), hours/24, maxPeriodDays)
+		return fmt.Errorf("the period %s to %s spans %.0f days, more than %d: check the records' timestamps, or bound it with --since and --until", since.Format(time.DateOnly), until.Format(time.DateOnly), hours/24, maxPeriodDays)
 	}
-	res.Period = Period{Since: since.Format(DateLayout), Until: until.Format(DateLayout), Days: round(hours/24, 4)}
-	scale := HoursPerMonth / hours
+	res.Period = Period{Since: since.Format(time.DateOnly), Until: until.Format(time.DateOnly), Days: round(hours/24, 4)}
+	scale := units.HoursPerMonth / hours
 
 	t := &Tokens{Timezone: a.loc.String(), Models: map[string]float64{}, UnmappedModels: map[string]float64{}}
 	t.Totals = a.total

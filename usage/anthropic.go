@@ -41,12 +41,16 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 		}
 		k := keyOf("a", start.Format(time.RFC3339), end.Format(time.RFC3339), r.AccountID.V, r.APIKeyID.V, r.Model.V,
 			r.WorkspaceID.V, r.ServiceAccountID.V, r.ServiceTier.V, r.ContextWindow.V, r.InferenceGeo.V, r.Speed.V)
+		dev := first(r.AccountID.V, r.APIKeyID.V)
+		if ok, err := f.identity(line, dev); !ok {
+			return err
+		}
 		if agg.duplicate(k) {
 			return nil
 		}
 		agg.add(record{
 			Start: start, Width: end.Sub(start), Bucket: true,
-			Developer: first(r.AccountID.V, r.APIKeyID.V),
+			Developer: dev,
 			Model:     r.Model.V,
 			Tokens:    Buckets{Uncached: r.UncachedInputTokens.V, CacheRead: r.CacheReadInput.V, CacheWrite: write, Output: r.OutputTokens.V},
 		})

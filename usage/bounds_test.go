@@ -34,7 +34,7 @@ func TestBoundedValues(t *testing.T) {
 		{"page 1e400", AnthropicUsage, page("1e400"), ":2: token count 1e400 is above"},
 		{"page 1e20 string", OpenAIUsage, strings.NewReplacer("starting_at", "start_time", "ending_at", "end_time", "account_id", "user_id", "uncached_input_tokens", "input_tokens").Replace(page(`"100000000000000000000"`)), `:2: token count "100000000000000000000" is above`},
 		{"csv fraction", LiteLLMSpend, "request_id,startTime,prompt_tokens,completion_tokens,user\na,2026-11-02 09:00:00,1000.5,1,u\n", `:2: prompt_tokens: token count "1000.5" is not a whole number`},
-		{"json NaN string", LiteLLMSpend, `[{"request_id":"a","startTime":"2026-11-02T09:00:00Z","prompt_tokens":"NaN","completion_tokens":1,"user":"u"}]`, `:1: token count "NaN" is not a number`},
+		{"json NaN string", LiteLLMSpend, `[{"request_id":"a","startTime":"2026-11-02T09:00:00Z","prompt_tokens":"NaN","completion_tokens":1,"user":"u"}]`, `:1: record 1: token count "NaN" is not a number`},
 	}
 	dir := t.TempDir()
 	for _, tt := range tests {

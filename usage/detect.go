@@ -1,8 +1,10 @@
 package usage
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -12,22 +14,36 @@ import (
 const sniffBytes = 64 << 10
 
 // Detect names the format of the files from their content: every file
-// must read as the same format.
+// must read as the same format. It cannot read standard input: Import
+// detects it.
 func Detect(paths []string) (string, error) {
+	for _, p := range paths {
+		if p == Stdin {
+			return "", errors.New("standard input (-): give its format with --from, or import it with usage import")
+		}
+	}
+	return detect(paths, func(p string) (*file, error) { return openFile(p, nil) })
+}
+
+func detect(paths []string, open func(string) (*file, error)) (string, error) {
 	format := ""
 	for _, p := range paths {
-		f, err := openFile(p, nil)
+		f, err := open(p)
 		if err != nil {
 			return "", err
 		}
-		head := make([]byte, sniffBytes)
-		n, rerr := io.ReadFull(f.r, head)
+		// Peek, not read: standard input is read once, detection first.
+		head, rerr := f.r.Peek(sniffBytes)
 		f.close()
-		if rerr != nil && rerr != io.EOF && rerr != io.ErrUnexpectedEOF {
+		var re *RecordError
+		switch {
+		case errors.As(rerr, &re):
+			return "", rerr
+		case rerr != nil && rerr != io.EOF && rerr != bufio.ErrBufferFull:
 			return "", fmt.Errorf("read %s: %w", p, rerr)
 		}
-		got, ok := sniff(head[:n])
-		if why := notAnExport(head[:n]); !ok && why != "" {
+		got, ok := sniff(head)
+		if why := notAnExport(head); !ok && why != "" {
 			return "", fmt.Errorf("%s %s", p, why)
 		}
 		if !ok {

@@ -4,9 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"errors"
 	"fmt"
 	"io"
-	"os"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/klauspost/compress/zstd"
 )
@@ -19,10 +21,20 @@ const maxLine = 256 << 20
 type file struct {
 	name    string
 	in      *inputs
-	raw     *os.File
 	r       *bufio.Reader
 	closers []func()
+	// rec is the 1-based index of the record being read in a one-line
+	// JSON array, else 0.
+	rec     int
+	recWhat string
+	recLine int
+	// keep is set on standard input: it is read once, by detection and
+	// then by the import, and closed by neither.
+	keep bool
 }
+
+// Stdin is the file name that reads standard input.
+const Stdin = "-"
 
 var (
 	gzipMagic = []byte{0x1f, 0x8b}
@@ -34,12 +46,23 @@ func openFile(path string, in *inputs) (*file, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &file{name: path, in: in, raw: raw}
-	f.closers = append(f.closers, func() { raw.Close() })
 	var src io.Reader = raw
 	if in != nil && in.prog != nil {
 		src = &countingReader{r: raw, p: in.prog}
 	}
+	f, err := newFile(path, src, in)
+	if err != nil {
+		raw.Close()
+		return nil, err
+	}
+	f.closers = append([]func(){func() { raw.Close() }}, f.closers...)
+	return f, nil
+}
+
+// newFile reads src, decompressed when it starts with a gzip or zstd
+// magic number, without its byte-order mark.
+func newFile(path string, src io.Reader, in *inputs) (*file, error) {
+	f := &file{name: path, in: in}
 	br := bufio.NewReaderSize(src, 256<<10)
 	head, _ := br.Peek(4)
 	switch {
@@ -50,7 +73,7 @@ func openFile(path string, in *inputs) (*file, error) {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
 		f.closers = append(f.closers, func() { zr.Close() })
-		br = bufio.NewReaderSize(zr, 256<<10)
+		br = bufio.NewReaderSize(&truncReader{r: zr, file: path, kind: "gzip"}, 256<<10)
 	case bytes.HasPrefix(head, zstdMagic):
 		zr, err := zstd.NewReader(br, zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(1<<30))
 		if err != nil {
@@ -58,21 +81,52 @@ func openFile(path string, in *inputs) (*file, error) {
 			return nil, fmt.Errorf("read %s: %w", path, err)
 		}
 		f.closers = append(f.closers, zr.Close)
-		br = bufio.NewReaderSize(zr, 256<<10)
+		br = bufio.NewReaderSize(&truncReader{r: zr, file: path, kind: "zstd"}, 256<<10)
+	}
+	// A byte-order mark (an export saved by a Windows tool) is not part
+	// of the content.
+	if head, _ := br.Peek(3); bytes.Equal(head, utf8BOM) {
+		br.Discard(3)
 	}
 	f.r = br
 	return f, nil
 }
 
+var utf8BOM = []byte{0xef, 0xbb, 0xbf}
+
 func (f *file) close() {
+	if f.keep {
+		return
+	}
 	for i := len(f.closers) - 1; i >= 0; i-- {
 		f.closers[i]()
 	}
 }
 
+// identity refuses a developer identity that is not UTF-8 text: Latin-1
+// bytes in an email (which encoding/json turns into U+FFFD) would make the
+// same person a second developer. ok is false when the record is to be
+// left out (under SkipInvalid).
+func (f *file) identity(line int, id string) (ok bool, err error) {
+	if utf8.ValidString(id) && !strings.ContainsRune(id, utf8.RuneError) {
+		return true, nil
+	}
+	return false, f.invalid(line, "developer identity %q is not UTF-8 text: re-export the file as UTF-8", strings.ReplaceAll(strings.ToValidUTF8(id, "?"), "\ufffd", "?"))
+}
+
 // errorf makes a RecordError at a line of the file.
 func (f *file) errorf(line int, format string, args ...any) *RecordError {
-	return &RecordError{File: f.name, Line: line, Msg: fmt.Sprintf(format, args...)}
+	rec, what := f.recAt(line)
+	return &RecordError{File: f.name, Line: line, Record: rec, What: what, Msg: fmt.Sprintf(format, args...)}
+}
+
+// recAt names the record being read when an error at the line is in it
+// and the line alone does not tell it from its neighbours.
+func (f *file) recAt(line int) (int, string) {
+	if f.rec > 0 && line == f.recLine {
+		return f.rec, f.recWhat
+	}
+	return 0, ""
 }
 
 // invalid reports a malformed record at a line: an error unless
@@ -165,4 +219,24 @@ func (p *posReader) lineAt(off int64) int {
 		break
 	}
 	return p.linesBefore + bytes.Count(p.kept[:d], []byte{'\n'}) + 1
+}
+
+// truncReader names a compressed file that ends before its stream does (a
+// copy cut short, a rotation caught mid-write): the decompressor's
+// unexpected EOF would otherwise read as malformed content.
+type truncReader struct {
+	r          io.Reader
+	file, kind string
+}
+
+func (t *truncReader) Read(b []byte) (int, error) {
+	n, err := t.r.Read(b)
+	if err != nil && err != io.EOF {
+		msg := fmt.Sprintf("the %s file is corrupt: %v", t.kind, err)
+		if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected EOF") {
+			msg = fmt.Sprintf("the %s file is truncated: it ends before its compressed stream does (copy it again)", t.kind)
+		}
+		return n, &RecordError{File: t.file, Msg: msg}
+	}
+	return n, err
 }

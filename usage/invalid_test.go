@@ -30,11 +30,11 @@ func TestMalformedRecords(t *testing.T) {
 		{"otel event without tokens", ClaudeCodeOTel, strings.Replace(strings.Replace(goodEvent, `"input_tokens"`, `"x"`, 1), `"output_tokens"`, `"y"`, 1), ":1: claude_code.api_request event carries none of"},
 		{"anthropic count not a number", AnthropicUsage, "{\n \"data\": [\n  {\"starting_at\": \"2026-11-02T09:00:00Z\", \"ending_at\": \"2026-11-02T10:00:00Z\",\n   \"results\": [\n    {\"uncached_input_tokens\": 1, \"output_tokens\": 1},\n    {\"uncached_input_tokens\": 1, \"output_tokens\": \"abc\"}\n   ]}\n ]\n}\n",
 			`:6: token count "abc" is not a number`},
-		{"anthropic result without tokens", AnthropicUsage, `{"data":[{"starting_at":"2026-11-02T09:00:00Z","ending_at":"2026-11-02T10:00:00Z","results":[{"model":"m"}]}]}`, ":1: a usage result needs uncached_input_tokens"},
-		{"anthropic bucket without times", AnthropicUsage, `{"data":[{"results":[{"uncached_input_tokens":1,"output_tokens":1}]}]}`, ":1: a time bucket needs starting_at and ending_at"},
+		{"anthropic result without tokens", AnthropicUsage, `{"data":[{"starting_at":"2026-11-02T09:00:00Z","ending_at":"2026-11-02T10:00:00Z","results":[{"model":"m"}]}]}`, ":1: bucket 1: a usage result needs uncached_input_tokens"},
+		{"anthropic bucket without times", AnthropicUsage, `{"data":[{"results":[{"uncached_input_tokens":1,"output_tokens":1}]}]}`, ":1: bucket 1: a time bucket needs starting_at and ending_at"},
 		{"anthropic truncated", AnthropicUsage, "{\"data\":[\n{\"starting_at\":", ":2: invalid JSON: the file ends inside a value"},
 		{"openai cache above input", OpenAIUsage, `{"data":[{"start_time":1793577600,"end_time":1793664000,"results":[` + "\n" + `{"input_tokens":10,"input_cached_tokens":20,"output_tokens":1,"user_id":"u"}]}]}`, ":2: input_tokens 10 is less than input_cached_tokens 20"},
-		{"openai bad time", OpenAIUsage, `{"data":[{"start_time":"yesterday","end_time":1793664000,"results":[{"input_tokens":10,"output_tokens":1}]}]}`, `:1: time "yesterday" is not RFC 3339`},
+		{"openai bad time", OpenAIUsage, `{"data":[{"start_time":"yesterday","end_time":1793664000,"results":[{"input_tokens":10,"output_tokens":1}]}]}`, `:1: bucket 1: time "yesterday" is not RFC 3339`},
 		{"litellm row without request_id", LiteLLMSpend, "[\n{\"request_id\":\"a\",\"startTime\":\"2026-11-02T09:00:00Z\",\"prompt_tokens\":1,\"completion_tokens\":1,\"user\":\"u\"},\n{\"startTime\":\"2026-11-02T09:00:00Z\",\"prompt_tokens\":1,\"completion_tokens\":1}\n]", ":3: a spend log row needs request_id"},
 		{"litellm csv bad count", LiteLLMSpend, "request_id,startTime,prompt_tokens,completion_tokens,user\na,2026-11-02 09:00:00,1,1,u\nb,2026-11-02 09:00:00,x,1,u\n", `:3: prompt_tokens: token count "x" is not a number`},
 		{"litellm csv missing column", LiteLLMSpend, "request_id,prompt_tokens,completion_tokens\n", ":1: spend logs CSV: the header has no startTime column"},
@@ -85,7 +85,7 @@ func TestNoUsage(t *testing.T) {
 	os.WriteFile(zeros, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[{"account_id":"a","uncached_input_tokens":0,"output_tokens":0}]}]}`), 0o644)
 	anon := filepath.Join(dir, "anon.json")
 	os.WriteFile(anon, []byte(`{"data":[{"starting_at":"2026-11-02T00:00:00Z","ending_at":"2026-11-03T00:00:00Z","results":[{"uncached_input_tokens":5,"output_tokens":5}]}]}`), 0o644)
-	later, _ := time.Parse(DateLayout, "2026-12-01")
+	later, _ := time.Parse(time.DateOnly, "2026-12-01")
 	tests := []struct {
 		name  string
 		files []string

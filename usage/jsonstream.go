@@ -65,7 +65,7 @@ func (s *jsonStream) topToken() (json.Token, error) {
 // topValues reads the file's top-level values to its end: an object (its
 // '{' read) goes to object, an array's elements one by one to elem, and
 // anything else is an error saying what the file should hold (want).
-func (s *jsonStream) topValues(f *file, object, elem func(line int) error, want string) error {
+func (s *jsonStream) topValues(f *file, object, elem func(line int) error, elemWhat, want string) error {
 	for {
 		line := s.line()
 		t, err := s.topToken()
@@ -79,7 +79,7 @@ func (s *jsonStream) topValues(f *file, object, elem func(line int) error, want 
 		case json.Delim('{'):
 			err = object(line)
 		case json.Delim('['):
-			err = s.arrayBody(elem)
+			err = s.records(elemWhat, elem)
 		default:
 			return f.errorf(line, "%s, not %s", want, describe(t))
 		}
@@ -141,8 +141,37 @@ func (s *jsonStream) arrayBody(fn func(line int) error) error {
 	return err
 }
 
+// records walks an array of records whose '[' was read, as arrayBody
+// does. Records that start on the array's own line (a one-line array, as
+// LiteLLM's /spend/logs and the usage APIs write) are named by their
+// index too (what, e.g. "record 57"): the line alone names all of them.
+func (s *jsonStream) records(what string, fn func(line int) error) error {
+	open := s.pos.lineAt(s.dec.InputOffset() - 1)
+	outerRec, outerWhat, outerLine := s.f.rec, s.f.recWhat, s.f.recLine
+	defer func() { s.f.rec, s.f.recWhat, s.f.recLine = outerRec, outerWhat, outerLine }()
+	for i := 1; s.dec.More(); i++ {
+		line := s.line()
+		s.f.rec, s.f.recWhat, s.f.recLine = 0, what, line
+		if line == open {
+			s.f.rec = i
+		}
+		if err := fn(line); err != nil {
+			return err
+		}
+	}
+	s.f.rec = outerRec
+	_, err := s.token()
+	return err
+}
+
 // array walks the next value, which must be an array (null is empty).
 func (s *jsonStream) array(what string, fn func(line int) error) error {
+	return s.arrayOf(what, "", fn)
+}
+
+// arrayOf walks the next value, an array (null is empty) whose elements
+// are records named rec when rec is not empty (see records).
+func (s *jsonStream) arrayOf(what, rec string, fn func(line int) error) error {
 	line := s.line()
 	t, err := s.token()
 	if err != nil {
@@ -153,6 +182,9 @@ func (s *jsonStream) array(what string, fn func(line int) error) error {
 	}
 	if t != json.Delim('[') {
 		return s.f.errorf(line, "%s must be a JSON array, not %s", what, describe(t))
+	}
+	if rec != "" {
+		return s.records(rec, fn)
 	}
 	return s.arrayBody(fn)
 }
@@ -171,6 +203,7 @@ func (s *jsonStream) decode(v any, line int) (malformed error, fatal error) {
 	var re *RecordError
 	if errors.As(err, &re) {
 		re.File, re.Line = s.f.name, line
+		re.Record, re.What = s.f.recAt(line)
 		return re, nil
 	}
 	var ve valueError
@@ -318,7 +351,7 @@ var timeLayouts = []string{
 	"2006-01-02 15:04:05.999999999-07",
 	"2006-01-02T15:04:05.999999999",
 	"2006-01-02 15:04:05.999999999",
-	"2006-01-02",
+	time.DateOnly,
 }
 
 // parseTime reads a timestamp in any of timeLayouts.

@@ -114,7 +114,7 @@ func (r *litellmReader) json(f *file) error {
 		}
 		return r.row(f, line, &row)
 	}
-	return s.topValues(f, func(line int) error { return r.object(f, s, line) }, row,
+	return s.topValues(f, func(line int) error { return r.object(f, s, line) }, row, "record",
 		"spend logs are JSON rows (objects) or an array of them")
 }
 
@@ -126,7 +126,7 @@ func (r *litellmReader) object(f *file, s *jsonStream, line int) error {
 	err := s.objectBody(func(key string, kline int) error {
 		if key == "data" {
 			isPage = true
-			return s.array("data", func(l int) error {
+			return s.arrayOf("data", "record", func(l int) error {
 				var row litellmRow
 				mal, fatal := s.decode(&row, l)
 				if fatal != nil {
@@ -303,12 +303,16 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 	default:
 		return f.invalid(line, "spend log row %q: prompt_tokens %s is less than its cache reads %s", row.RequestID.V, fmtCount(prompt), fmtCount(read.V))
 	}
+	dev := first(row.User.V, row.EndUser.V, row.APIKey.V)
+	if ok, err := f.identity(line, dev); !ok {
+		return err
+	}
 	if r.agg.duplicate(keyOf("l", row.RequestID.V)) {
 		return nil
 	}
 	r.agg.add(record{
 		Start:     row.StartTime.T,
-		Developer: first(row.User.V, row.EndUser.V, row.APIKey.V),
+		Developer: dev,
 		Model:     first(row.Model.V, row.ModelGroup.V),
 		Tokens:    Buckets{Uncached: uncached, CacheRead: read.V, CacheWrite: write.V, Output: row.CompletionTokens.V},
 	})

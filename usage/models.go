@@ -51,11 +51,11 @@ func newModelMapper(cat *modelcatalog.Catalog) *modelMapper {
 
 var (
 	// dateSuffix is a snapshot date: -20250929, -2026-03-05, @20250929.
-	dateSuffix = regexp.MustCompile(`(?:[-@]\d{8}|-\d{4}-\d{2}-\d{2})$`)
+	dateSuffix = regexp.MustCompile(`(?:[-@]\d{8}|-\d{4}-\d{2}-\d{2})\z`)
 	// versionSuffix is a Bedrock model version: -v1:0, -v2.
-	versionSuffix = regexp.MustCompile(`-v\d+(?::\d+)?$`)
+	versionSuffix = regexp.MustCompile(`-v\d+(?::\d+)?\z`)
 	// contextSuffix is Claude Code's context marker: [1m].
-	contextSuffix = regexp.MustCompile(`\[[^\]]*\]$`)
+	contextSuffix = regexp.MustCompile(`\[[^\]]*\]\z`)
 	// bedrockPrefix is a Bedrock profile's geography: us., eu., global.
 	bedrockPrefix = regexp.MustCompile(`^(?:global|us|eu|jp|apac|au|ca|us-gov)\.`)
 )

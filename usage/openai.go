@@ -42,12 +42,16 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 		}
 		k := keyOf("o", strconv.FormatInt(start.Unix(), 10), strconv.FormatInt(end.Unix(), 10), r.UserID.V, r.APIKeyID.V, r.ProjectID.V,
 			r.Model.V, r.Batch.V, r.ServiceTier.V, r.APISource.V)
+		dev := first(r.UserID.V, r.APIKeyID.V, r.ProjectID.V)
+		if ok, err := f.identity(line, dev); !ok {
+			return err
+		}
 		if agg.duplicate(k) {
 			return nil
 		}
 		agg.add(record{
 			Start: start, Width: end.Sub(start), Bucket: true,
-			Developer: first(r.UserID.V, r.APIKeyID.V, r.ProjectID.V),
+			Developer: dev,
 			Model:     r.Model.V,
 			Tokens:    Buckets{Uncached: uncached, CacheRead: read, CacheWrite: write, Output: r.OutputTokens.V},
 		})

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/costgate/costgate/units"
 )
 
 // otlpPointLine is one MetricsData line holding one token.usage point.
@@ -44,7 +46,7 @@ type teamTruth struct {
 }
 
 func (tt teamTruth) mean(days float64) float64 {
-	return tt.total / float64(len(tt.perDev)) * HoursPerMonth / (24 * days)
+	return tt.total / float64(len(tt.perDev)) * units.HoursPerMonth / (24 * days)
 }
 
 // peak is the busiest hour over the mean working hour of five weekdays.

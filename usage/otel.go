@@ -388,6 +388,12 @@ func (r *otelReader) metric(f *file, n int, m otlpMetric, res []otlpKV) error {
 			continue
 		}
 		meta := seriesMeta{developer: a.developer(), model: a.get("model"), bucket: bucket}
+		if ok, err := f.identity(n, meta.developer); !ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
 		r.nPoints++
 		if cumulative {
 			r.cumulative(series(m.Name, a), meta, dp, v.V)
@@ -464,6 +470,9 @@ func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
 		return f.invalid(n, "%s event has no time (event.timestamp, timeUnixNano)", otelEventName)
 	}
 	rec.Developer = a.developer()
+	if ok, err := f.identity(n, rec.Developer); !ok {
+		return err
+	}
 	rec.Model = a.get("model")
 	r.nEvents++
 	var k key

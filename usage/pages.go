@@ -93,7 +93,7 @@ func readPages[R any](f *file, set *pageSet, cover func(start, end time.Time), e
 		switch key {
 		case "data":
 			pg.data = true
-			return s.array("data", bucket)
+			return s.arrayOf("data", "bucket", bucket)
 		case "has_more":
 			var more bool
 			if mal, fatal := s.decode(&more, line); fatal != nil || mal != nil {
@@ -123,7 +123,7 @@ func readPages[R any](f *file, set *pageSet, cover func(start, end time.Time), e
 		return set.add(f, pg)
 	}
 	err := s.topValues(f, func(line int) error { return onePage(line, func() error { return s.objectBody(page) }) },
-		func(line int) error { return onePage(line, func() error { return s.object("a page", page) }) },
+		func(line int) error { return onePage(line, func() error { return s.object("a page", page) }) }, "page",
 		"a usage report page must be a JSON object")
 	if err == nil && pages == 0 {
 		return set.missing(f.name, "is empty: a usage report page is a JSON object with a data array")

@@ -36,13 +36,6 @@ const (
 // FormatNames lists the formats, in the order the help text gives them.
 var FormatNames = []string{ClaudeCodeOTel, AnthropicUsage, OpenAIUsage, LiteLLMSpend, VLLMMetrics}
 
-// HoursPerMonth is the month every per-month figure is scaled to: 8,760
-// hours a year over twelve, the same month the planner prices.
-const HoursPerMonth = 730
-
-// DateLayout is how the period's dates are written.
-const DateLayout = "2006-01-02"
-
 // maxReasons is how many reasons of skipped records a result keeps.
 const maxReasons = 5
 
@@ -68,6 +61,9 @@ type Options struct {
 	AllowGaps bool
 	// Catalog maps API model ids to catalog ids; nil is the embedded one.
 	Catalog *modelcatalog.Catalog
+	// Stdin is what the file name "-" reads; nil is the process's
+	// standard input. Lines are bounded as a file's are.
+	Stdin io.Reader
 	// Progress, when set, receives a progress line, rewritten in place,
 	// once reading has taken more than a second (a terminal's stderr).
 	Progress io.Writer
@@ -219,10 +215,17 @@ func (b Buckets) scale(f float64) Buckets {
 type RecordError struct {
 	File string
 	Line int
-	Msg  string
+	// Record is the record's 1-based index in a JSON array written on one
+	// line, where the line does not tell records apart; else 0.
+	Record int
+	What   string
+	Msg    string
 }
 
 func (e *RecordError) Error() string {
+	if e.Record > 0 {
+		return fmt.Sprintf("%s:%d: %s %d: %s", e.File, e.Line, e.What, e.Record, e.Msg)
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}
@@ -245,11 +248,18 @@ func Import(paths []string, opts Options) (*Result, error) {
 		opts.Catalog = modelcatalog.Default()
 	}
 	if !opts.Since.IsZero() && !opts.Until.IsZero() && !opts.Until.After(opts.Since) {
-		return nil, fmt.Errorf("the period is empty: --until %s is not after --since %s", opts.Until.Format(DateLayout), opts.Since.Format(DateLayout))
+		return nil, fmt.Errorf("the period is empty: --until %s is not after --since %s", opts.Until.Format(time.DateOnly), opts.Since.Format(time.DateOnly))
+	}
+	if n := countOf(paths, Stdin); n > 1 {
+		return nil, errors.New("standard input (-) can be read once: name it once")
 	}
 	res := &Result{Format: opts.Format, Files: paths, Notes: []string{}}
+	prog := newProgress(opts.Progress, paths)
+	defer prog.stop()
+	in := &inputs{opts: opts, res: res, prog: prog}
+	defer in.release()
 	if opts.Format == "" {
-		f, err := Detect(paths)
+		f, err := detect(paths, in.open)
 		if err != nil {
 			return nil, err
 		}
@@ -257,9 +267,6 @@ func Import(paths []string, opts Options) (*Result, error) {
 	} else if !slices.Contains(FormatNames, opts.Format) {
 		return nil, fmt.Errorf("unknown format %q: want one of %s", opts.Format, strings.Join(FormatNames, ", "))
 	}
-	prog := newProgress(opts.Progress, paths)
-	defer prog.stop()
-	in := &inputs{opts: opts, res: res, prog: prog}
 	var err error
 	switch res.Format {
 	case VLLMMetrics:
@@ -320,11 +327,42 @@ type inputs struct {
 	opts Options
 	res  *Result
 	prog *progress
+	// stdin is standard input once opened: detection peeks at it and the
+	// import reads it, as one stream.
+	stdin *file
+}
+
+// open opens a file, or standard input for "-".
+func (in *inputs) open(path string) (*file, error) {
+	if path != Stdin {
+		return openFile(path, in)
+	}
+	if in.stdin == nil {
+		src := in.opts.Stdin
+		if src == nil {
+			src = os.Stdin
+		}
+		f, err := newFile("stdin", src, in)
+		if err != nil {
+			return nil, err
+		}
+		f.keep = true
+		in.stdin = f
+	}
+	return in.stdin, nil
+}
+
+// release closes standard input's decompressor, if any.
+func (in *inputs) release() {
+	if in.stdin != nil {
+		in.stdin.keep = false
+		in.stdin.close()
+	}
 }
 
 // each opens the file, runs read over it and closes it.
 func (in *inputs) each(path string, read func(*file) error) error {
-	f, err := openFile(path, in)
+	f, err := in.open(path)
 	if err != nil {
 		return err
 	}
@@ -352,4 +390,14 @@ func openPlain(path string) (*os.File, error) {
 		return nil, fmt.Errorf("open %w", err)
 	}
 	return f, nil
+}
+
+func countOf(xs []string, x string) int {
+	n := 0
+	for _, v := range xs {
+		if v == x {
+			n++
+		}
+	}
+	return n
 }

@@ -10,12 +10,13 @@ import (
 	"time"
 
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/units"
 )
 
 // month scales a day's tokens to a 730-hour month: the fixtures' figures
 // below are written as the tokens counted by hand in the fixture, times
 // this factor over the period's days.
-func month(tokens, days float64) float64 { return tokens * HoursPerMonth / (24 * days) }
+func month(tokens, days float64) float64 { return tokens * units.HoursPerMonth / (24 * days) }
 
 // want is a fixture's hand-computed figures. Token figures are the
 // period's raw tokens; the test scales them to the month.
@@ -173,8 +174,8 @@ func TestImportFigures(t *testing.T) {
 				opts.Location = loc
 			}
 			if tt.period[0] != "" {
-				opts.Since, _ = time.Parse(DateLayout, tt.period[0])
-				opts.Until, _ = time.Parse(DateLayout, tt.period[1])
+				opts.Since, _ = time.Parse(time.DateOnly, tt.period[0])
+				opts.Until, _ = time.Parse(time.DateOnly, tt.period[1])
 			}
 			res, err := Import(tt.files, opts)
 			if err != nil {
@@ -320,7 +321,7 @@ func TestVLLM(t *testing.T) {
 		}
 	})
 	t.Run("the period keeps the scrapes inside it", func(t *testing.T) {
-		since, _ := time.Parse(DateLayout, "2026-11-03")
+		since, _ := time.Parse(time.DateOnly, "2026-11-03")
 		_, err := Import(stamped, Options{Since: since})
 		if !errors.Is(err, ErrNoUsage) {
 			t.Errorf("err %v, want ErrNoUsage", err)

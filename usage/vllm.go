@@ -1,9 +1,11 @@
 package usage
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"math"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -74,7 +76,12 @@ var (
 // scrape is what one file holds of the metrics the figures need: per
 // metric, series → value, and each series' created time when exposed.
 type scrape struct {
-	file    string
+	file string
+	// source is the scraped endpoint a plain scrape came from: the file's
+	// folder and name without its sequence number. Timestamped scrapes
+	// (Prometheus' federation) are one source whose labels name each
+	// instance.
+	source  string
 	at      time.Time
 	stamped bool
 	values  map[string]map[string]float64
@@ -93,12 +100,20 @@ func importVLLM(in *inputs, paths []string) error {
 	if len(scrapes) < 2 {
 		return fmt.Errorf("%w: rates need two or more scrapes in the period; got %d", ErrNoUsage, len(scrapes))
 	}
-	fl := fleetRates(scrapes)
+	fl := fleetRates(groupSources(scrapes))
 	if fl.PromptTokens+fl.GenerationTokens == 0 {
 		return fmt.Errorf("%w: no prompt or generation tokens were processed between the first scrape and the last (is this vLLM's /metrics?)", ErrNoUsage)
 	}
 	fleetModels(fl, scrapes, in.opts)
-	first, last := scrapes[0], scrapes[len(scrapes)-1]
+	first, last := scrapes[0], scrapes[0]
+	for _, sc := range scrapes {
+		if sc.at.Before(first.at) {
+			first = sc
+		}
+		if sc.at.After(last.at) {
+			last = sc
+		}
+	}
 	secs := last.at.Sub(first.at).Seconds()
 	if fl.CounterResets > 0 {
 		in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d counters started over between scrapes (a restart): each increase after a reset counts from zero", fl.CounterResets))
@@ -153,8 +168,8 @@ func readScrapes(in *inputs, paths []string) ([]*scrape, error) {
 }
 
 // orderScrapes puts the scrapes in time order: by their samples'
-// timestamps (kept within --since/--until), or --interval apart in the
-// order given.
+// timestamps (kept within --since/--until), or — plain scrapes — each
+// source's in the numeric-aware order of their names, --interval apart.
 func orderScrapes(in *inputs, scrapes []*scrape) ([]*scrape, error) {
 	opts := in.opts
 	stamped := 0
@@ -183,69 +198,212 @@ func orderScrapes(in *inputs, scrapes []*scrape) ([]*scrape, error) {
 	case stamped > 0:
 		return nil, errors.New("some scrapes carry sample timestamps and some do not: pass scrapes of one kind")
 	case opts.Interval <= 0:
-		return nil, errors.New("the scrapes' samples carry no timestamps: give the time between consecutive scrapes with --interval (for example --interval 60s); files are taken in the order given")
+		return nil, errors.New("the scrapes' samples carry no timestamps: give the time between consecutive scrapes with --interval (for example --interval 60s); each source's files are taken in the numeric order of their names (scrape-2 before scrape-10)")
 	case !opts.Since.IsZero() || !opts.Until.IsZero():
 		return nil, errors.New("--since and --until need scrapes whose samples carry timestamps")
 	default:
+		sort.SliceStable(scrapes, func(i, j int) bool {
+			a, b := scrapes[i], scrapes[j]
+			if a.source != b.source {
+				return a.source < b.source
+			}
+			return naturalLess(a.file, b.file)
+		})
+		n := 0
 		for i, sc := range scrapes {
-			sc.at = time.Unix(0, 0).UTC().Add(time.Duration(i) * opts.Interval)
+			if i > 0 && sc.source != scrapes[i-1].source {
+				n = 0
+			}
+			sc.at = time.Unix(0, 0).UTC().Add(time.Duration(n) * opts.Interval)
+			n++
+		}
+	}
+	for _, sc := range scrapes {
+		if sc.stamped {
+			sc.source = ""
 		}
 	}
 	return scrapes, nil
 }
 
+// scrapeSource is a plain scrape's source: its folder and name with the
+// last run of digits (its sequence number) taken out, so that a-001.prom
+// and a-002.prom are one replica and b-001.prom another.
+func scrapeSource(path string) string {
+	dir, base := filepath.Split(path)
+	end := strings.LastIndexAny(base, "0123456789")
+	if end < 0 {
+		return path
+	}
+	start := end
+	for start > 0 && base[start-1] >= '0' && base[start-1] <= '9' {
+		start--
+	}
+	return dir + base[:start] + "#" + base[end+1:]
+}
+
+// naturalLess orders names with their digit runs compared as numbers:
+// scrape-2 before scrape-10.
+func naturalLess(a, b string) bool {
+	for a != "" && b != "" {
+		da, db := digitRun(a), digitRun(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if len(na) != len(nb) {
+				return len(na) < len(nb)
+			}
+			if na != nb {
+				return na < nb
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if a[0] != b[0] {
+			return a[0] < b[0]
+		}
+		a, b = a[1:], b[1:]
+	}
+	return len(a) < len(b)
+}
+
+func digitRun(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
+
+// groupSources splits the ordered scrapes by source, each in time order.
+func groupSources(scrapes []*scrape) [][]*scrape {
+	idx := map[string]int{}
+	var out [][]*scrape
+	for _, sc := range scrapes {
+		i, ok := idx[sc.source]
+		if !ok {
+			i = len(out)
+			idx[sc.source] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], sc)
+	}
+	return out
+}
+
+// segment is one source's increase between two consecutive scrapes.
+type segment struct {
+	from, to    time.Time
+	prompt, gen float64
+}
+
 // fleetRates derives the token rates, peaks, prefix-cache hit rate, TTFT
-// and KV-cache use from the counters and gauges of the scrapes.
-func fleetRates(scrapes []*scrape) *FleetMetrics {
-	fl := &FleetMetrics{Scrapes: len(scrapes), Models: []string{}, UnmappedModels: []string{}}
-	first, last := scrapes[0], scrapes[len(scrapes)-1]
-	secs := last.at.Sub(first.at).Seconds()
+// and KV-cache use from the counters and gauges of each source's scrapes:
+// increases are taken within a source only, and the fleet's are their
+// sum. The busiest interval is where the sources' summed rates peak.
+func fleetRates(sources [][]*scrape) *FleetMetrics {
+	fl := &FleetMetrics{Models: []string{}, UnmappedModels: []string{}}
+	var first, last time.Time
+	var segs []segment
+	var queries, hits, ttftSum, ttftCount float64
+	var kvs []float64
+	for _, scrapes := range sources {
+		fl.Scrapes += len(scrapes)
+		if first.IsZero() || scrapes[0].at.Before(first) {
+			first = scrapes[0].at
+		}
+		if end := scrapes[len(scrapes)-1].at; end.After(last) {
+			last = end
+		}
+		if len(scrapes) < 2 {
+			continue
+		}
+		inc := func(names []string) (float64, []float64) {
+			total, per, resets := increases(scrapes, names)
+			fl.CounterResets += resets
+			return total, per
+		}
+		p, perPrompt := inc(vllmPrompt)
+		g, perGen := inc(vllmGeneration)
+		fl.PromptTokens += p
+		fl.GenerationTokens += g
+		for i := range perPrompt {
+			segs = append(segs, segment{scrapes[i].at, scrapes[i+1].at, perPrompt[i], perGen[i]})
+		}
+		q, _ := inc(vllmQueries)
+		h, _ := inc(vllmHits)
+		ts, _ := inc([]string{vllmTTFT + "_sum"})
+		tc, _ := inc([]string{vllmTTFT + "_count"})
+		queries, hits, ttftSum, ttftCount = queries+q, hits+h, ttftSum+ts, ttftCount+tc
+		end := scrapes[len(scrapes)-1]
+		fl.NumRequestsRunning += sumOf(end.values[vllmRunning])
+		fl.NumRequestsWaiting += sumOf(end.values[vllmWaiting])
+		if kv, ok := meanKV(end); ok {
+			kvs = append(kvs, kv)
+		}
+		for _, sc := range scrapes {
+			if kv, ok := meanKV(sc); ok && (fl.PeakKVCacheUsagePerc == nil || kv > *fl.PeakKVCacheUsagePerc) {
+				v := kv
+				fl.PeakKVCacheUsagePerc = &v
+			}
+		}
+	}
+	secs := last.Sub(first).Seconds()
 	fl.IntervalSeconds = secs
-	inc := func(names []string) (float64, []float64) {
-		total, per, resets := increases(scrapes, names)
-		fl.CounterResets += resets
-		return total, per
+	if secs > 0 {
+		fl.PromptTokS = fl.PromptTokens / secs
+		fl.GenerationTokS = fl.GenerationTokens / secs
 	}
-	var perPrompt, perGen []float64
-	fl.PromptTokens, perPrompt = inc(vllmPrompt)
-	fl.GenerationTokens, perGen = inc(vllmGeneration)
-	fl.PromptTokS = fl.PromptTokens / secs
-	fl.GenerationTokS = fl.GenerationTokens / secs
-	for i := range perPrompt {
-		d := scrapes[i+1].at.Sub(scrapes[i].at).Seconds()
-		fl.PeakTokS = math.Max(fl.PeakTokS, (perPrompt[i]+perGen[i])/d)
-		fl.PeakPromptTokS = math.Max(fl.PeakPromptTokS, perPrompt[i]/d)
-		fl.PeakGenerationTokS = math.Max(fl.PeakGenerationTokS, perGen[i]/d)
-	}
-	queries, _ := inc(vllmQueries)
-	hits, _ := inc(vllmHits)
+	fl.PeakTokS, fl.PeakPromptTokS, fl.PeakGenerationTokS = peakRates(segs)
 	if queries > 0 {
 		r := hits / queries
 		fl.PrefixCacheHitRate = &r
 	}
-	ttftSum, _ := inc([]string{vllmTTFT + "_sum"})
-	ttftCount, _ := inc([]string{vllmTTFT + "_count"})
 	if ttftCount > 0 {
 		ms := ttftSum / ttftCount * 1000
 		fl.MeanTTFTMs = &ms
 	}
-	fl.NumRequestsRunning = sumOf(last.values[vllmRunning])
-	fl.NumRequestsWaiting = sumOf(last.values[vllmWaiting])
-	for _, sc := range scrapes {
-		kv, ok := meanKV(sc)
-		if !ok {
-			continue
-		}
-		if fl.PeakKVCacheUsagePerc == nil || kv > *fl.PeakKVCacheUsagePerc {
-			v := kv
-			fl.PeakKVCacheUsagePerc = &v
-		}
-		if sc == last {
-			v := kv
-			fl.KVCacheUsagePerc = &v
-		}
+	if len(kvs) > 0 {
+		v := mean(kvs)
+		fl.KVCacheUsagePerc = &v
 	}
 	return fl
+}
+
+// peakRates sweeps the sources' segments in time order: between any two
+// consecutive scrape times of any source, the fleet's rate is the sum of
+// the rates of the segments covering it. It returns the highest total,
+// prompt and generation rates (the last two not necessarily at the same
+// time).
+func peakRates(segs []segment) (total, prompt, gen float64) {
+	type edge struct {
+		at     time.Time
+		p, g   float64
+		starts bool
+	}
+	edges := make([]edge, 0, 2*len(segs))
+	for _, s := range segs {
+		d := s.to.Sub(s.from).Seconds()
+		if d <= 0 {
+			continue
+		}
+		edges = append(edges, edge{s.from, s.prompt / d, s.gen / d, true}, edge{s.to, -s.prompt / d, -s.gen / d, false})
+	}
+	// Ends before starts at the same time: touching segments do not add.
+	sort.Slice(edges, func(i, j int) bool {
+		if !edges[i].at.Equal(edges[j].at) {
+			return edges[i].at.Before(edges[j].at)
+		}
+		return !edges[i].starts && edges[j].starts
+	})
+	var p, g float64
+	for i, e := range edges {
+		p, g = p+e.p, g+e.g
+		if i+1 < len(edges) && edges[i+1].at.Equal(e.at) {
+			continue
+		}
+		total, prompt, gen = math.Max(total, p+g), math.Max(prompt, p), math.Max(gen, g)
+	}
+	return total, prompt, gen
 }
 
 // fleetModels maps the served model names through the catalog.
@@ -345,6 +503,10 @@ func increases(scrapes []*scrape, names []string) (total float64, per []float64,
 	return total, per, resets
 }
 
+// maxCounter bounds a vLLM sample: a counter of a long-running fleet
+// stays far below it (10^15 tokens is years of a large fleet).
+const maxCounter = 1e15
+
 // wanted are the metric names a scrape keeps.
 var wanted = func() map[string]bool {
 	m := map[string]bool{vllmRunning: true, vllmWaiting: true}
@@ -358,7 +520,7 @@ var wanted = func() map[string]bool {
 
 func readScrape(f *file) (*scrape, error) {
 	parser := expfmt.NewTextParser(model.UTF8Validation)
-	fams, err := parser.TextToMetricFamilies(f.r)
+	fams, err := parser.TextToMetricFamilies(&crlfReader{r: f.r})
 	if err != nil {
 		var pe expfmt.ParseError
 		if errors.As(err, &pe) {
@@ -366,7 +528,7 @@ func readScrape(f *file) (*scrape, error) {
 		}
 		return nil, f.errorf(0, "Prometheus text format: %v", err)
 	}
-	sc := &scrape{file: f.name, values: map[string]map[string]float64{}, created: map[string]map[string]float64{}, models: map[string]bool{}}
+	sc := &scrape{file: f.name, source: scrapeSource(f.name), values: map[string]map[string]float64{}, created: map[string]map[string]float64{}, models: map[string]bool{}}
 	var latest int64
 	stamps, samples := 0, 0
 	put := func(into map[string]map[string]float64, name string, m *dto.Metric, v float64) {
@@ -377,17 +539,18 @@ func readScrape(f *file) (*scrape, error) {
 	}
 	for name, fam := range fams {
 		hist := name == vllmTTFT
+		// Prometheus' federation writes every family untyped: the
+		// histogram's _sum and _count arrive as families of their own.
+		histPart := name == vllmTTFT+"_sum" || name == vllmTTFT+"_count"
 		isCreated := strings.HasSuffix(name, "_created")
-		if !wanted[name] && !hist && !isCreated {
+		if !wanted[name] && !hist && !histPart && !isCreated {
 			continue
 		}
 		for _, m := range fam.GetMetric() {
 			samples++
 			if m.TimestampMs != nil {
 				stamps++
-				if *m.TimestampMs > latest {
-					latest = *m.TimestampMs
-				}
+				latest = max(latest, *m.TimestampMs)
 			}
 			for _, lp := range m.GetLabel() {
 				if lp.GetName() == "model_name" {
@@ -410,8 +573,8 @@ func readScrape(f *file) (*scrape, error) {
 				put(sc.created, base, m, v)
 			default:
 				v := value(m)
-				if math.IsNaN(v) || (v < 0 && fam.GetType() == dto.MetricType_COUNTER) {
-					return nil, f.errorf(0, "%s has the value %v", name, v)
+				if math.IsNaN(v) || math.IsInf(v, 0) || v > maxCounter || (v < 0 && (fam.GetType() != dto.MetricType_GAUGE)) {
+					return nil, f.errorf(0, "%s{%s} has the value %v: a count from 0 to %.0e", name, labelKey(m), v, maxCounter)
 				}
 				put(sc.values, name, m, v)
 			}
@@ -451,4 +614,50 @@ func labelKey(m *dto.Metric) string {
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ",")
+}
+
+// crlfReader drops the carriage return of CRLF line ends (a scrape saved
+// on Windows), which the Prometheus text parser would read as part of a
+// value or type.
+type crlfReader struct {
+	r       *bufio.Reader
+	pending bool // a '\r' held back: is a '\n' next?
+}
+
+func (c *crlfReader) Read(b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		ch, err := c.r.ReadByte()
+		if err != nil {
+			if c.pending {
+				b[n], c.pending = '\r', false
+				n++
+			}
+			if n > 0 {
+				return n, nil
+			}
+			return 0, err
+		}
+		switch {
+		case c.pending && ch == '\n':
+			c.pending = false
+		case c.pending:
+			c.pending = false
+			b[n] = '\r'
+			n++
+			if err := c.r.UnreadByte(); err != nil {
+				return n, err
+			}
+			continue
+		case ch == '\r':
+			c.pending = true
+			continue
+		}
+		b[n] = ch
+		n++
+		if ch == '\n' {
+			return n, nil
+		}
+	}
+	return n, nil
 }

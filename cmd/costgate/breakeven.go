@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/costgate/costgate/costmodel"
-	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/spec"
 	"github.com/spf13/cobra"
@@ -76,7 +75,7 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	if err != nil {
 		return err
 	}
-	date := asOf.Format(plan.DateLayout)
+	date := asOf.Format(time.DateOnly)
 	if asOf.IsZero() {
 		date = todayUTC()
 	}
@@ -174,5 +173,5 @@ func defaultMaxDevelopers(team spec.Range, be *int) int {
 }
 
 func todayUTC() string {
-	return time.Now().UTC().Format(plan.DateLayout)
+	return time.Now().UTC().Format(time.DateOnly)
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/costgate/costgate/modelcatalog"
-	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/specfile"
 	"github.com/spf13/cobra"
 )
@@ -165,7 +164,7 @@ func catalogDate(s string) (string, error) {
 	if t.IsZero() {
 		t = time.Now().UTC()
 	}
-	return t.Format(plan.DateLayout), nil
+	return t.Format(time.DateOnly), nil
 }
 
 var sectionTitles = map[string]string{

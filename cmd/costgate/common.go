@@ -86,7 +86,7 @@ func parseAsOf(s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse(plan.DateLayout, s)
+	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return time.Time{}, invalid(fmt.Errorf("--as-of %q: want a date like 2026-11-26", s))
 	}

@@ -8,14 +8,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/costgate/costgate/modelcatalog"
-	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/review"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 )
@@ -310,12 +309,11 @@ func parseIncreaseLimit(s string) (increaseLimit, error) {
 	if strings.HasSuffix(num, "%") {
 		l.percent, num = true, strings.TrimSuffix(num, "%")
 	}
-	num = strings.TrimPrefix(strings.ReplaceAll(num, ",", ""), "$")
-	v, err := strconv.ParseFloat(num, 64)
+	v, err := units.ParseUSD(num)
 	if err != nil || v < 0 {
 		return l, invalid(fmt.Errorf("--fail-on-increase-above %q: want an amount in USD per month such as 500, or a percentage such as 10%%", s))
 	}
-	l.value = v
+	l.value = float64(v)
 	return l, nil
 }
 
@@ -333,9 +331,9 @@ func (l increaseLimit) check(diffs []*review.Diff) error {
 		}
 		switch {
 		case l.percent && dc.DeltaPct != nil && *dc.DeltaPct > l.value:
-			over = append(over, fmt.Sprintf("%s: decided cost rises %.1f%% ($%s/month), above the limit of %g%%", d.Spec, *dc.DeltaPct, plan.USD(*dc.DeltaUSD), l.value))
+			over = append(over, fmt.Sprintf("%s: decided cost rises %.1f%% (%s/month), above the limit of %g%%", d.Spec, *dc.DeltaPct, units.USD(*dc.DeltaUSD).Whole(), l.value))
 		case !l.percent && *dc.DeltaUSD > l.value:
-			over = append(over, fmt.Sprintf("%s: decided cost rises $%s/month, above the limit of $%s", d.Spec, plan.USD(*dc.DeltaUSD), plan.USD(l.value)))
+			over = append(over, fmt.Sprintf("%s: decided cost rises %s/month, above the limit of %s", d.Spec, units.USD(*dc.DeltaUSD).Whole(), units.USD(l.value).Whole()))
 		}
 	}
 	if len(over) == 0 {

@@ -84,7 +84,7 @@ func parseDay(flag, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.Parse(usage.DateLayout, s)
+	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return time.Time{}, invalid(fmt.Errorf("%s %q: want a date like 2026-11-01", flag, s))
 	}
@@ -131,8 +131,8 @@ hit rate, mean time to first token and the latest gauges.
 
 Formats: claude-code-otel, anthropic-usage, openai-usage, litellm-spend,
 vllm-metrics; without --from the format is detected from the content.
-Duplicate records count once. A malformed record is an error naming its file
-and line; --skip-invalid counts such records instead. An export with no usage
+FILE - reads standard input (its format detected as a file's). Duplicate
+records count once. A malformed record is an error naming its file and line; --skip-invalid counts such records instead. An export with no usage
 in the period is an error. Exit code 2 on any error.`,
 		Example: `  costgate usage import otel/claude-code-*.jsonl --timezone Europe/Berlin
   costgate usage import --from anthropic-usage pages/*.json --since 2026-11-01 --until 2026-12-01

@@ -92,7 +92,7 @@ func TestUsageImportErrors(t *testing.T) {
 		{"no file", []string{"usage", "import"}, 2, "", "requires at least 1 arg"},
 		{"missing file", []string{"usage", "import", "testdata/usage/nope.json"}, 2, "", "nope.json"},
 		{"unknown format", []string{"usage", "import", "--from", "csv", usageData + "litellm-spend/logs.csv"}, 2, "", `unknown format "csv"`},
-		{"format mismatch", []string{"usage", "import", "--from", "anthropic-usage", usageData + "openai-usage/page1.json"}, 2, "", "page1.json:1: a time bucket needs starting_at and ending_at"},
+		{"format mismatch", []string{"usage", "import", "--from", "anthropic-usage", usageData + "openai-usage/page1.json"}, 2, "", "page1.json:1: bucket 1: a time bucket needs starting_at and ending_at"},
 		{"bad output format", []string{"usage", "import", "-f", "yaml", usageData + "litellm-spend/logs.csv"}, 2, "", "unknown format"},
 		{"bad since", []string{"usage", "import", "--since", "1/11/2026", usageData + "litellm-spend/logs.csv"}, 2, "", "--since"},
 		{"until before since", []string{"usage", "import", "--since", "2026-11-03", "--until", "2026-11-02", usageData + "litellm-spend/logs.csv"}, 2, "", "the period is empty"},
@@ -165,4 +165,20 @@ func TestUsageCalibrateErrors(t *testing.T) {
 		{"fleet metrics", []string{"usage", "calibrate", "../../examples/enterprise-hybrid.hcl", usageData + "vllm-metrics/stamped-1.prom", usageData + "vllm-metrics/stamped-2.prom"}, 2, "", "vllm-metrics has no per-developer tokens"},
 		{"no usage", []string{"usage", "calibrate", "../../examples/enterprise-hybrid.hcl", usageData + "litellm-spend/logs.csv", "--since", "2027-01-01"}, 2, "", "no usage"},
 	})
+}
+
+// TestUsageImportStdin: "-" reads standard input.
+func TestUsageImportStdin(t *testing.T) {
+	f, err := os.Open(usageData + "litellm-spend/logs.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	saved := os.Stdin
+	os.Stdin = f
+	defer func() { os.Stdin = saved }()
+	code, stdout, stderr := runCLI("usage", "import", "-")
+	if code != 0 || !strings.Contains(stdout, "litellm-spend (detected), 1 file(s)") || !strings.Contains(stdout, "DEVELOPERS  3") {
+		t.Errorf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/costgate/costgate/modelcatalog"
 )
@@ -135,6 +136,7 @@ type Row struct {
 	Predicted Result
 	// Ratios are predicted ÷ measured; 0 where nothing was measured.
 	Throughput, TTFT, TPOT float64
+	model                  *modelcatalog.OpenModel
 }
 
 // Evaluate predicts every point with the parameters.
@@ -146,7 +148,7 @@ func (c *Calibration) Evaluate(cat *modelcatalog.Catalog, p Params) []Row {
 			continue // LoadCalibration rules this out
 		}
 		res := predict(cfg, p)
-		row := Row{Point: pt, Predicted: res}
+		row := Row{Point: pt, Predicted: res, model: cfg.Model}
 		if res.Fits {
 			if pt.OutputTokS > 0 {
 				row.Throughput = res.OutputTokS / pt.OutputTokS
@@ -169,6 +171,9 @@ const (
 	wTTFT  = 0.5
 	wTPOT  = 0.3
 	wPrior = 0.05
+	// wGeneration pulls a generation's multiplier toward the shared
+	// efficiency: it deviates only as far as its points demand.
+	wGeneration = 1.0
 	// missPenalty is the cost of a point the model says cannot fit.
 	missPenalty = 5.0
 )
@@ -196,17 +201,21 @@ func (c *Calibration) objective(cat *modelcatalog.Catalog, p Params, skip string
 	return sum + priorPenalty(p)
 }
 
-// priorPenalty pulls each parameter toward its prior. An engine's step and
-// request overheads are pulled toward the other engines' (their geometric
-// mean), and that pool toward the prior: an engine whose source is
-// missing gets what the other engines' front ends and schedulers cost,
+// priorPenalty pulls each parameter toward its prior. An engine's step,
+// kernel and request overheads are pulled toward the other engines' (their
+// geometric mean), and that pool toward the prior: an engine whose source
+// is missing gets what the other engines' front ends and schedulers cost,
 // not the prior's guess.
 func priorPenalty(p Params) float64 {
 	sum := 0.0
 	for _, k := range knobs() {
+		w := k.prior
+		if w == 0 {
+			w = wPrior
+		}
 		pooled := pooledTable(k.name)
 		if pooled == nil {
-			sum += wPrior * sq(math.Log(k.get(p)/k.get(Prior)))
+			sum += w * sq(math.Log(k.get(p)/k.get(Prior)))
 			continue
 		}
 		others, n := 0.0, 0
@@ -216,12 +225,10 @@ func priorPenalty(p Params) float64 {
 				n++
 			}
 		}
-		sum += wPrior * sq(math.Log(k.get(p))-others/float64(n))
+		sum += w * sq(math.Log(k.get(p))-others/float64(n))
 	}
-	for _, pooled := range []func(Params) map[string]float64{
-		func(p Params) map[string]float64 { return p.StepMs },
-		func(p Params) map[string]float64 { return p.RequestMs },
-	} {
+	for _, name := range []string{"step.", "kernel.", "request."} {
+		pooled := pooledTable(name)
 		sum += wPrior * sq(math.Log(geomean(pooled(p))/geomean(pooled(Prior))))
 	}
 	return sum
@@ -232,6 +239,8 @@ func pooledTable(name string) func(Params) map[string]float64 {
 	switch {
 	case strings.HasPrefix(name, "step."):
 		return func(p Params) map[string]float64 { return p.StepMs }
+	case strings.HasPrefix(name, "kernel."):
+		return func(p Params) map[string]float64 { return p.KernelUs }
 	case strings.HasPrefix(name, "request."):
 		return func(p Params) map[string]float64 { return p.RequestMs }
 	}
@@ -250,12 +259,15 @@ func geomean(m map[string]float64) float64 {
 // (empty: all), by coordinate descent on each parameter's logarithm.
 func (c *Calibration) Fit(cat *modelcatalog.Catalog, skip string) Params {
 	p := Prior.clone()
-	const rounds, steps = 6, 24
+	const rounds, steps = 4, 18
 	phi := (math.Sqrt(5) - 1) / 2
 	for range rounds {
 		for _, k := range knobs() {
 			cur := k.get(p)
 			lo, hi := math.Log(math.Max(k.lo, cur/2)), math.Log(math.Min(k.hi, cur*2))
+			if hi <= lo {
+				continue
+			}
 			f := func(x float64) float64 {
 				k.set(&p, math.Exp(x))
 				return c.objective(cat, p, skip)
@@ -321,6 +333,7 @@ func Summarise(rows []Row) Stats {
 		}
 		if r.TPOT > 0 {
 			tpot = append(tpot, math.Abs(r.TPOT-1))
+			s.WorstFactor = math.Max(s.WorstFactor, off(r.TPOT))
 		}
 	}
 	s.Points, s.TTFTPoints, s.TPOTPoints = len(thr), len(ttft), len(tpot)
@@ -328,159 +341,86 @@ func Summarise(rows []Row) Stats {
 	return s
 }
 
-// LeaveOneOut predicts each source's points with parameters fitted
-// without that source.
-func (c *Calibration) LeaveOneOut(cat *modelcatalog.Catalog) map[string][]Row {
-	out := map[string][]Row{}
+// FitWithout fits the parameters once without each source, two sources
+// at a time in parallel.
+func (c *Calibration) FitWithout(cat *modelcatalog.Catalog) map[string]Params {
+	out := make(map[string]Params, len(c.Sources))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
 	for _, s := range c.Sources {
-		p := c.Fit(cat, s.ID)
-		for _, r := range c.Evaluate(cat, p) {
+		wg.Add(1)
+		go func(id string) {
+			defer wg.Done()
+			sem <- struct{}{}
+			p := c.Fit(cat, id)
+			<-sem
+			mu.Lock()
+			out[id] = p
+			mu.Unlock()
+		}(s.ID)
+	}
+	wg.Wait()
+	return out
+}
+
+// LeaveOneOut predicts each source's points with the parameters fitted
+// without that source: the rows line up with c.Points. A source missing
+// from without is predicted with the prior.
+func (c *Calibration) LeaveOneOut(cat *modelcatalog.Catalog, without map[string]Params) []Row {
+	out := make([]Row, len(c.Points))
+	for _, s := range c.Sources {
+		p, ok := without[s.ID]
+		if !ok {
+			p = Prior
+		}
+		for i, r := range c.Evaluate(cat, p) {
 			if r.Point.Source == s.ID {
-				out[s.ID] = append(out[s.ID], r)
+				out[i] = r
 			}
 		}
 	}
 	return out
 }
 
-// GoSource renders the fitted parameters as the Go file factors_gen.go.
-func GoSource(p Params) ([]byte, error) {
+// GoSource renders the fitted parameters as the Go file factors_gen.go:
+// Fitted, and FittedWithout, the parameters fitted without each source
+// (the leave-one-source-out fits the report's errors come from).
+func GoSource(p Params, without map[string]Params) ([]byte, error) {
 	var b bytes.Buffer
 	b.WriteString("// Code generated by go test -run TestCalibration -update; DO NOT EDIT.\n\n")
 	b.WriteString("package perf\n\n")
 	b.WriteString("// Fitted are the parameters fitted to testdata/calibration.json (docs/SIZING.md).\n")
-	b.WriteString("var Fitted = Params{\n")
-	for _, t := range []struct {
-		name string
-		m    map[string]float64
-	}{{"Memory", p.Memory}, {"Compute", p.Compute}, {"EngineScale", p.EngineScale}, {"StepMs", p.StepMs}, {"RequestMs", p.RequestMs}, {"EP", p.EP}} {
-		fmt.Fprintf(&b, "\t%s: map[string]float64{", t.name)
-		for i, k := range sortedKeys(t.m) {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			fmt.Fprintf(&b, "%q: %g", k, t.m[k])
-		}
-		b.WriteString("},\n")
+	b.WriteString("var Fitted = ")
+	writeParams(&b, p)
+	b.WriteString("\n\n// FittedWithout are the parameters fitted without each source's points.\n")
+	b.WriteString("var FittedWithout = map[string]Params{\n")
+	for _, k := range sortedKeys(without) {
+		fmt.Fprintf(&b, "%q: ", k)
+		writeParams(&b, without[k])
+		b.WriteString(",\n")
 	}
-	fmt.Fprintf(&b, "\tMoE: %g,\n", p.MoE)
 	b.WriteString("}\n")
 	return format.Source(b.Bytes())
 }
 
-// Report renders the calibration section of docs/SIZING.md: the factors,
-// the sources, the error table and the leave-one-source-out table.
-func (c *Calibration) Report(cat *modelcatalog.Catalog, p Params, loo map[string][]Row) string {
-	var b strings.Builder
-	rows := c.Evaluate(cat, p)
-	all := Summarise(rows)
-	fmt.Fprintf(&b, "### Fitted factors\n\n")
-	fmt.Fprintf(&b, "| engine | generation | memory efficiency | compute efficiency | step overhead (ms) | request overhead (ms) |\n|---|---|---|---|---|---|\n")
-	for _, e := range Engines {
-		for _, g := range Generations {
-			f := p.factors(e, g)
-			fmt.Fprintf(&b, "| %s | %s | %.3f | %.3f | %.2f | %.1f |\n", e, g, f.MemoryEfficiency, f.ComputeEfficiency, f.StepOverheadMs, f.RequestOverheadMs)
-		}
-	}
-	fmt.Fprintf(&b, "\nRouted-expert work (mixture of experts) takes %.2f× the dense rate's time; when the experts are spread beyond a tensor-parallel group (expert parallelism), that again × %.2f under vLLM, %.2f under SGLang and %.2f under TensorRT-LLM.\n",
-		p.MoE, p.EP["vllm"], p.EP["sglang"], p.EP["tensorrt-llm"])
-	fmt.Fprintf(&b, "\n### Sources\n\n| id | publication | read on | points |\n|---|---|---|---|\n")
-	for _, s := range c.Sources {
-		n := 0
-		for _, pt := range c.Points {
-			if pt.Source == s.ID {
-				n++
+func writeParams(b *bytes.Buffer, p Params) {
+	fmt.Fprintf(b, "Params{\nMemory: %g, Compute: %g,\n", p.Memory, p.Compute)
+	for _, t := range []struct {
+		name string
+		m    map[string]float64
+	}{{"MemoryGen", p.MemoryGen}, {"ComputeGen", p.ComputeGen}, {"EngineScale", p.EngineScale}, {"StepMs", p.StepMs},
+		{"KernelUs", p.KernelUs}, {"RequestMs", p.RequestMs}, {"AllReduceUs", p.AllReduceUs}, {"ComputePrec", p.ComputePrec}, {"MoE", p.MoE}} {
+		fmt.Fprintf(b, "%s: map[string]float64{", t.name)
+		for i, k := range sortedKeys(t.m) {
+			if i > 0 {
+				b.WriteString(", ")
 			}
+			fmt.Fprintf(b, "%q: %g", k, t.m[k])
 		}
-		fmt.Fprintf(&b, "| %s | [%s](%s)%s | %s | %d |\n", s.ID, s.Title, s.URL, noteSuffix(s.Note), s.AsOf, n)
+		b.WriteString("},\n")
 	}
-	fmt.Fprintf(&b, "\n### Every calibration point, predicted with the fitted factors\n\n")
-	fmt.Fprintf(&b, "In-sample: %d throughput points, median throughput error %.0f %%, median TTFT error %.0f %% (%d points), median TPOT error %.0f %%, worst factor off %.2f×, %d points the model says cannot run.\n\n",
-		all.Points, 100*all.MedianThroughputErr, 100*all.MedianTTFTErr, all.TTFTPoints, 100*all.MedianTPOTErr, all.WorstFactor, all.Misses)
-	fmt.Fprintf(&b, "| source | model | GPU × TP (GPUs) | precision | engine | in / out | concurrency | measured out tok/s | predicted | ratio | measured TTFT ms | predicted | ratio |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
-	for _, r := range rows {
-		b.WriteString(rowLine(r))
-	}
-	fmt.Fprintf(&b, "\n### Leave one source out\n\nEach source predicted by factors fitted without it: what the model knows about a publication it has not seen.\n\n")
-	fmt.Fprintf(&b, "| source | median throughput error (points) | median TTFT error (points) | median TPOT error (points) | worst factor off (throughput, TTFT) |\n|---|---|---|---|---|\n")
-	var pooled []Row
-	for _, s := range c.Sources {
-		st := Summarise(loo[s.ID])
-		pooled = append(pooled, loo[s.ID]...)
-		fmt.Fprintf(&b, "| %s | %s |\n", s.ID, looCells(st))
-	}
-	st := Summarise(pooled)
-	fmt.Fprintf(&b, "| **all, pooled** | %s |\n", looCells(st))
-	return b.String()
-}
-
-func rowLine(r Row) string {
-	pt := r.Point
-	gpus := ""
-	if pt.GPUs > pt.TP {
-		gpus = fmt.Sprintf(" (%d)", pt.GPUs)
-	}
-	conc := "max"
-	switch {
-	case pt.Burst > 0 && pt.VariedLengths:
-		conc = fmt.Sprintf("burst of %d, varied lengths", pt.Burst)
-	case pt.Burst > 0:
-		conc = fmt.Sprintf("burst of %d", pt.Burst)
-	case pt.Concurrency > 0:
-		conc = fmt.Sprint(pt.Concurrency)
-	}
-	if pt.Excluded != "" {
-		conc += " (excluded: " + pt.Excluded + ")"
-	}
-	kv := ""
-	if pt.KVPrecision != "" && pt.KVPrecision != "bf16" {
-		kv = ", KV " + pt.KVPrecision
-	}
-	pred, ratio, pTTFT, rTTFT := "does not fit", "—", "—", "—"
-	if r.Predicted.Fits {
-		pred = fmt.Sprintf("%.0f", r.Predicted.OutputTokS)
-		if r.Throughput > 0 {
-			ratio = fmt.Sprintf("%.2f", r.Throughput)
-		}
-		if r.Predicted.TTFTMs != nil && pt.TTFTMs > 0 {
-			pTTFT, rTTFT = fmt.Sprintf("%.0f", *r.Predicted.TTFTMs), fmt.Sprintf("%.2f", r.TTFT)
-		}
-	}
-	mTTFT, mThr := "—", "—"
-	if pt.TTFTMs > 0 {
-		mTTFT = fmt.Sprintf("%.0f", pt.TTFTMs)
-	}
-	if pt.OutputTokS > 0 {
-		mThr = fmt.Sprintf("%.0f", pt.OutputTokS)
-	}
-	return fmt.Sprintf("| %s | %s | %s × %d%s | %s%s | %s %s | %d / %d | %s | %s | %s | %s | %s | %s | %s |\n",
-		pt.Source, pt.Model, pt.GPU, pt.TP, gpus, pt.Precision, kv, pt.Engine, pt.EngineVersion, pt.InputTokens, pt.OutputTokens,
-		conc, mThr, pred, ratio, mTTFT, pTTFT, rTTFT)
-}
-
-// looCells renders a leave-one-out row's statistics; a source with no
-// throughput or TTFT point has no worst factor.
-func looCells(st Stats) string {
-	worst := "—"
-	if st.Points+st.TTFTPoints > 0 {
-		worst = fmt.Sprintf("%.2f×", st.WorstFactor)
-	}
-	return fmt.Sprintf("%s | %s | %s | %s", pct(st.MedianThroughputErr, st.Points), pct(st.MedianTTFTErr, st.TTFTPoints),
-		pct(st.MedianTPOTErr, st.TPOTPoints), worst)
-}
-
-func pct(x float64, n int) string {
-	if n == 0 {
-		return "—"
-	}
-	return fmt.Sprintf("%.0f %% (%d)", 100*x, n)
-}
-
-func noteSuffix(n string) string {
-	if n == "" {
-		return ""
-	}
-	return ": " + n
+	b.WriteString("}")
 }
 
 func off(ratio float64) float64 {
@@ -504,7 +444,7 @@ func median(xs []float64) float64 {
 
 func sq(x float64) float64 { return x * x }
 
-func sortedKeys(m map[string]float64) []string {
+func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

@@ -3,7 +3,6 @@ package perf
 import (
 	"bytes"
 	"flag"
-	"math"
 	"os"
 	"strings"
 	"testing"
@@ -34,18 +33,25 @@ func loadCalibration(t testing.TB) (*Calibration, *modelcatalog.Catalog) {
 	return c, cat
 }
 
-// TestCalibration refits the factors to the published measurements and
-// checks that factors_gen.go and docs/SIZING.md hold that fit and its error
-// tables; with -update it rewrites them.
+// TestCalibration checks that docs/SIZING.md's calibration section is the
+// report of the factors in factors_gen.go, that every source has its
+// leave-one-out fit there, and that the factors are a fit: no factor moved
+// by 2 % within its bounds lowers the objective by 1 %. With -update it refits
+// everything (a few seconds a fit) and rewrites both files.
 func TestCalibration(t *testing.T) {
 	c, cat := loadCalibration(t)
-	fit := c.Fit(cat, "")
-	loo := c.LeaveOneOut(cat)
-	src, err := GoSource(fit)
-	if err != nil {
-		t.Fatal(err)
+	fit, without := Fitted, FittedWithout
+	if *update {
+		fit, without = c.Fit(cat, ""), c.FitWithout(cat)
+		src, err := GoSource(fit, without)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile("factors_gen.go", src, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
-	report := c.Report(cat, fit, loo)
+	report := c.Report(cat, fit, c.LeaveOneOut(cat, without))
 	doc, err := os.ReadFile(sizingDoc)
 	if err != nil {
 		t.Fatal(err)
@@ -56,38 +62,51 @@ func TestCalibration(t *testing.T) {
 	}
 	newDoc := string(doc[:start+len(beginMarker)]) + report + string(doc[end:])
 	if *update {
-		if err := os.WriteFile("factors_gen.go", src, 0o644); err != nil {
-			t.Fatal(err)
-		}
 		if err := os.WriteFile(sizingDoc, []byte(newDoc), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
 	}
-	for _, k := range knobs() {
-		if got, want := k.get(Fitted), k.get(fit); math.Abs(got-want) > 1e-9 {
-			t.Errorf("factors_gen.go has %s = %g, the fit gives %g: run go generate ./inference/perf", k.name, got, want)
-		}
-	}
 	if string(doc) != newDoc {
 		t.Errorf("%s's calibration section is stale: run go generate ./inference/perf", sizingDoc)
 	}
+	for _, s := range c.Sources {
+		if _, ok := without[s.ID]; !ok {
+			t.Errorf("factors_gen.go has no fit without %s: run go generate ./inference/perf", s.ID)
+		}
+	}
+	base := c.objective(cat, fit, "")
+	for _, k := range knobs() {
+		for _, f := range []float64{1.02, 1 / 1.02} {
+			p := fit.clone()
+			v := k.get(fit) * f
+			if v < k.lo || v > k.hi {
+				continue
+			}
+			k.set(&p, v)
+			if o := c.objective(cat, p, ""); o < base*(1-1e-2) {
+				t.Errorf("%s × %.2f lowers the objective from %.4f to %.4f: factors_gen.go is not the fit; run go generate ./inference/perf", k.name, f, base, o)
+			}
+		}
+	}
 }
 
-// TestCalibrationGoals holds the model to the goals on the
-// published measurements: median throughput error ≤ 20 %, TTFT ≤ 50 %, no
-// prediction off by more than 2.5×, and no point it says cannot run.
+// TestCalibrationGoals holds the model to its goals on the published
+// measurements: median throughput error ≤ 20 %, TTFT ≤ 40 %, TPOT ≤ 30 %,
+// no prediction off by more than 2.5×, and no point it says cannot run.
 func TestCalibrationGoals(t *testing.T) {
 	c, cat := loadCalibration(t)
 	s := Summarise(c.Evaluate(cat, Fitted))
 	if s.Misses > 0 {
 		t.Errorf("%d calibration points predicted not to fit", s.Misses)
 	}
-	if s.MedianThroughputErr > 0.20 {
-		t.Errorf("median throughput error %.0f %% > 20 %%", 100*s.MedianThroughputErr)
-	}
-	if s.MedianTTFTErr > 0.50 {
-		t.Errorf("median TTFT error %.0f %% > 50 %%", 100*s.MedianTTFTErr)
+	for _, g := range []struct {
+		name      string
+		got, goal float64
+	}{{"throughput", s.MedianThroughputErr, 0.20}, {"TTFT", s.MedianTTFTErr, 0.40}, {"TPOT", s.MedianTPOTErr, 0.30}} {
+		if g.got > g.goal {
+			t.Errorf("median %s error %.0f %% > %.0f %%", g.name, 100*g.got, 100*g.goal)
+		}
 	}
 	if s.WorstFactor > 2.5 {
 		t.Errorf("worst prediction off by %.2f× > 2.5×", s.WorstFactor)

@@ -31,68 +31,90 @@ func PredictAt(c Config, utilization float64) Result {
 }
 
 func predictAt(c Config, p Params, u float64) Result {
-	sc := c
-	sc.Concurrency = 0
-	sat := predict(sc, p)
-	if !sat.Fits || sat.OutputTokS <= 0 {
-		return sat
+	d, r, limit, capacity := saturation(c, p)
+	if !r.Fits {
+		return r
 	}
 	if u >= 1 {
-		sat.Notes = append(sat.Notes, fmt.Sprintf("an offered load of %.2f× capacity queues without bound: TTFT grows until requests time out", u))
-		return sat
+		return d.overloaded(r, limit, u)
 	}
-	out := float64(c.OutputTokens)
-	slots := float64(sat.RunningSequences)
-	capacity := sat.OutputTokS / out // requests a second at saturation
-	lambda := math.Max(u, 0) * capacity
+	return d.atRate(r, limit, capacity, math.Max(u, 0)*capacity)
+}
 
-	// The batch the load keeps running: the fewest requests in flight
-	// whose completion rate meets the arrivals (throughput rises with the
-	// batch), found by bisection.
-	at := func(n int) Result {
-		cc := c
-		cc.Concurrency = n
-		return predict(cc, p)
+// predictRate is PredictAt at an arrival rate (requests a second across
+// the deployment) rather than a share of capacity: the same job on any
+// part.
+func predictRate(c Config, p Params, rate float64) Result {
+	d, r, limit, capacity := saturation(c, p)
+	if !r.Fits {
+		return r
 	}
-	lo, hi := 1, max(sat.RunningSequences, 1)
+	lambda := rate / float64(d.groups)
+	if lambda >= capacity {
+		return d.overloaded(r, limit, lambda/capacity)
+	}
+	return d.atRate(r, limit, capacity, lambda)
+}
+
+// saturation resolves the configuration at saturation: its deployment,
+// the Result of its layout and memory, the batch a group runs at most and
+// the requests a second a group completes there.
+func saturation(c Config, p Params) (deployment, Result, int, float64) {
+	c.Concurrency = 0
+	d, r := newDeployment(c, p)
+	if !r.Fits {
+		return d, r, 0, 0
+	}
+	limit := d.batch(&r)
+	return d, r, limit, float64(limit) / d.at(limit).life
+}
+
+// overloaded is the deployment at saturation with an offered load of u ×
+// its capacity: TTFT nil.
+func (d deployment) overloaded(r Result, limit int, u float64) Result {
+	d.serve(&r, limit, 0)
+	r.Notes = append(r.Notes, fmt.Sprintf("an offered load of %.2f× capacity queues without bound: TTFT grows until requests time out", u))
+	return r
+}
+
+// atRate is the deployment at lambda requests a second a group, below
+// its capacity (requests a second a group at saturation).
+func (d deployment) atRate(r Result, limit int, capacity, lambda float64) Result {
+	if lambda <= 0 {
+		d.c.Concurrency = 1
+	}
+	// The batch the load keeps running: the fewest requests in flight
+	// whose completion rate meets the arrivals (it rises with the batch).
+	lo, hi := 1, limit
 	for lo < hi {
 		mid := (lo + hi) / 2
-		if at(mid).OutputTokS/out >= lambda {
+		if float64(mid)/d.at(mid).life >= lambda {
 			hi = mid
 		} else {
 			lo = mid + 1
 		}
 	}
-	r := at(lo)
-	if !r.Fits {
-		return r
+	r.RunningSequences = lo * d.groups
+	d.serve(&r, lo, lambda)
+	if lambda > 0 {
+		out := float64(d.c.OutputTokens)
+		r.OutputTokS = round2(lambda * out * float64(d.groups))
+		r.InputTokS = round2(r.OutputTokS * float64(d.c.InputTokens) / out)
 	}
-	if u > 0 {
-		r.OutputTokS = round2(lambda * out)
-		r.InputTokS = round2(r.OutputTokS * float64(c.InputTokens) / out)
-	}
-
-	// Waiting for a slot: an M/M/s queue of `slots` servers, each holding a
-	// request for its whole life at saturation (Sakasegawa's
-	// approximation of the mean wait; its tail is exponential at rate
-	// s·μ − λ).
+	// Waiting for a slot: an M/M/s queue of the group's slots, each held
+	// for a request's life at saturation (Sakasegawa's approximation of
+	// the mean wait; its tail is exponential at rate s·μ − λ).
 	var wait, wait95 float64
-	if u > 0 {
-		service := slots / capacity
-		mu := 1 / service
-		lq := math.Pow(u, math.Sqrt(2*(slots+1))) / (1 - u)
-		wait = lq / lambda
-		pWait := math.Min(wait*(slots*mu-lambda), 1)
-		if pWait > 0.05 {
-			wait95 = math.Log(pWait/0.05) / (slots*mu - lambda)
+	if lambda > 0 {
+		u, drain := lambda/capacity, capacity-lambda
+		wait = math.Pow(u, math.Sqrt(2*(float64(limit)+1))) / (1 - u) / lambda
+		if pWait := math.Min(wait*drain, 1); pWait > 0.05 {
+			wait95 = math.Log(pWait/0.05) / drain
 		}
 		// Percentiles do not add: the p95 keeps at least the mean wait.
 		wait95 = math.Max(wait95, wait)
 	}
-	if r.TTFTMs != nil {
-		ttft := round2(*r.TTFTMs + wait*1e3)
-		p95 := round2(*r.TTFTP95Ms + wait95*1e3)
-		r.TTFTMs, r.TTFTP95Ms = &ttft, &p95
-	}
+	ttft, p95 := round2(*r.TTFTMs+wait*1e3), round2(*r.TTFTP95Ms+wait95*1e3)
+	r.TTFTMs, r.TTFTP95Ms = &ttft, &p95
 	return r
 }

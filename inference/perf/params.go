@@ -1,93 +1,134 @@
 package perf
 
-import "sort"
+import (
+	"math"
+	"sort"
+)
 
 // CalibratedOn is the day the calibration measurements were read.
 const CalibratedOn = "2026-12-01"
 
-// Generations are the GPU generations factors are fitted for.
-var Generations = []string{"ampere", "ada", "hopper", "blackwell"}
+// Generations are the GPU generations, oldest first; Interconnects the
+// links between an instance's GPUs.
+var (
+	Generations   = []string{"ampere", "ada", "hopper", "blackwell"}
+	Interconnects = []string{"nvlink", "pcie"}
+)
 
-// Params are the fitted parameters: a memory and a compute efficiency per
-// GPU generation, an efficiency scale per engine (vLLM is the reference,
-// 1), and a step overhead per engine. Factors for an engine on a
-// generation are the generation's efficiencies times the engine's scale.
+// Params are the fitted parameters. Memory and compute efficiency are one
+// value every GPU generation shares, times a per-generation multiplier
+// held near 1 (a regularised fit: a generation deviates only as far as its
+// data demand, and never so far that a part with more bandwidth and
+// compute predicts slower), times a per-engine scale (vLLM 1). Fixed
+// costs are per engine (a scheduler step, a kernel) and per interconnect
+// (a collective's latency), shared by every GPU generation.
 type Params struct {
-	Memory      map[string]float64 `json:"memory_efficiency"`
-	Compute     map[string]float64 `json:"compute_efficiency"`
+	Memory     float64            `json:"memory_efficiency"`
+	Compute    float64            `json:"compute_efficiency"`
+	MemoryGen  map[string]float64 `json:"memory_generation"`
+	ComputeGen map[string]float64 `json:"compute_generation"`
+	// EngineScale multiplies both efficiencies of an engine.
 	EngineScale map[string]float64 `json:"engine_scale"`
 	StepMs      map[string]float64 `json:"step_overhead_ms"`
+	KernelUs    map[string]float64 `json:"kernel_us"`
 	// RequestMs is the time a request spends in the engine's front end
 	// before its prefill (HTTP, chat template, tokenization, scheduling):
 	// part of every TTFT.
 	RequestMs map[string]float64 `json:"request_overhead_ms"`
-	// MoE scales the time of routed-expert work (reads and FLOPs): grouped
-	// GEMMs over small per-expert batches run below the dense rate.
-	MoE float64 `json:"moe_penalty"`
-	// EP scales routed-expert work again, per engine, when the experts are
-	// spread over more GPUs than a tensor-parallel group (expert
-	// parallelism): every step waits for the GPU holding the busiest
-	// experts, and engines balance and overlap this differently.
-	EP map[string]float64 `json:"ep_imbalance"`
+	// AllReduceUs is the latency of one collective a layer, by
+	// interconnect.
+	AllReduceUs map[string]float64 `json:"all_reduce_us"`
+	// ComputePrec is the share of its own tensor-core peak an FP8 or FP4
+	// GEMM reaches relative to a BF16 one (scaling and narrower tiles),
+	// the same on every generation that has those tensor cores.
+	ComputePrec map[string]float64 `json:"compute_precision"`
+	// MoE is the rate of routed-expert work relative to dense work (grouped
+	// GEMMs over small per-expert batches, routing), per engine: their
+	// time is divided by it.
+	MoE map[string]float64 `json:"moe_efficiency"`
 }
 
 // Prior is where the fit starts and what it is pulled toward where the
-// data say little: published decode kernels reach 60-80 % of memory
-// bandwidth, prefill 40-60 % of the tensor-core peak, and a scheduler
-// step costs a few milliseconds.
+// data say little: decode kernels reach 60-80 % of memory bandwidth,
+// prefill 40-60 % of the tensor-core peak; a scheduler step costs about a
+// millisecond, a kernel's fixed cost a few microseconds, an NVLink
+// all-reduce of a small message about 15 µs (NCCL's and the engines'
+// custom all-reduce latencies), over PCIe about 30 µs.
 var Prior = Params{
-	Memory:      map[string]float64{"ampere": 0.7, "ada": 0.7, "hopper": 0.7, "blackwell": 0.7},
-	Compute:     map[string]float64{"ampere": 0.5, "ada": 0.5, "hopper": 0.5, "blackwell": 0.5},
+	Memory: 0.75, Compute: 0.55,
+	MemoryGen:   map[string]float64{"ampere": 1, "ada": 1, "hopper": 1, "blackwell": 1},
+	ComputeGen:  map[string]float64{"ampere": 1, "ada": 1, "hopper": 1, "blackwell": 1},
 	EngineScale: map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
-	StepMs:      map[string]float64{"vllm": 2, "sglang": 2, "tensorrt-llm": 2},
+	StepMs:      map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
+	KernelUs:    map[string]float64{"vllm": 4, "sglang": 4, "tensorrt-llm": 4},
 	RequestMs:   map[string]float64{"vllm": 10, "sglang": 10, "tensorrt-llm": 10},
-	MoE:         1,
-	EP:          map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
+	AllReduceUs: map[string]float64{"nvlink": 15, "pcie": 30},
+	ComputePrec: map[string]float64{"fp8": 0.85, "fp4": 0.7},
+	MoE:         map[string]float64{"vllm": 0.7, "sglang": 0.7, "tensorrt-llm": 0.7},
 }
 
-// bounds keep every factor physical.
-var bounds = map[string][2]float64{
-	"memory": {0.3, 0.95}, "compute": {0.15, 0.9}, "scale": {0.5, 1.6}, "step": {0.1, 20}, "request": {0.5, 100}, "moe": {1, 4}, "ep": {1, 4},
+// Bounds keep every factor physical: an effective memory efficiency
+// between 0.5 and 0.92 and a compute efficiency between 0.2 and 0.8
+// (whatever the generation, engine and precision), a generation within
+// −20 % and +25 % of the shared value (so that B200's 8 TB/s never reads
+// slower than H200's 4.8), an engine within ±20 %.
+var Bounds = map[string][2]float64{
+	"memory": {0.5, 0.92}, "compute": {0.2, 0.8},
+	"generation": {0.8, 1.25}, "scale": {0.8, 1.2},
+	"step": {0.2, 8}, "kernel": {1, 10}, "request": {1, 100},
+	"all-reduce.nvlink": {5, 40}, "all-reduce.pcie": {10, 80},
+	"moe": {0.3, 1}, "precision": {0.5, 1},
 }
 
-// factors are the effective factors for an engine on a generation; an
-// unknown generation gets the mean of the known ones.
-func (p Params) factors(engine, gen string) Factors {
-	mem, okM := p.Memory[gen]
-	cmp, okC := p.Compute[gen]
-	if !okM || !okC {
-		mem, cmp = mean(p.Memory), mean(p.Compute)
-	}
-	scale, ok := p.EngineScale[engine]
+// factors are the effective factors for an engine on a generation over an
+// interconnect; an unknown generation takes the shared efficiencies.
+func (p Params) factors(engine, gen, link, prec string) Factors {
+	mg, ok := p.MemoryGen[gen]
 	if !ok {
-		scale = 1
+		mg = 1
 	}
-	step, ok := p.StepMs[engine]
+	cg, ok := p.ComputeGen[gen]
 	if !ok {
-		step = mean(p.StepMs)
+		cg = 1
 	}
-	req, ok := p.RequestMs[engine]
-	if !ok {
-		req = mean(p.RequestMs)
+	if link != "nvlink" {
+		link = "pcie"
+	}
+	scale := orMean(p.EngineScale, engine)
+	if m, ok := p.ComputePrec[prec]; ok {
+		cg *= m
 	}
 	return Factors{
 		Engine: engine, Generation: gen,
-		MemoryEfficiency:  round3(clamp(mem*scale, bounds["memory"])),
-		ComputeEfficiency: round3(clamp(cmp*scale, bounds["compute"])),
-		StepOverheadMs:    round3(step),
-		RequestOverheadMs: round3(req),
+		MemoryEfficiency:  round3(clamp(p.Memory*mg*scale, Bounds["memory"])),
+		ComputeEfficiency: round3(clamp(p.Compute*cg*scale, Bounds["compute"])),
+		StepOverheadMs:    round3(orMean(p.StepMs, engine)),
+		KernelUs:          round3(orMean(p.KernelUs, engine)),
+		AllReduceUs:       round3(orMean(p.AllReduceUs, link)),
+		MoEEfficiency:     round3(orMean(p.MoE, engine)),
+		RequestOverheadMs: round3(orMean(p.RequestMs, engine)),
 	}
 }
 
-// knob is one fitted parameter: a map entry of a Params and its bounds.
+// orMean is m[key], or the mean of m when it has no key.
+func orMean(m map[string]float64, key string) float64 {
+	if v, ok := m[key]; ok {
+		return v
+	}
+	return mean(m)
+}
+
+// knob is one fitted parameter: a map entry of a Params (or a scalar
+// field), its bounds and the weight of its pull toward the prior.
 type knob struct {
-	name  string
-	table func(Params) map[string]float64
-	key   string
-	lo    float64
-	hi    float64
+	name   string
+	table  func(Params) map[string]float64
+	key    string
+	lo, hi float64
 	// scalar, when set, is a field outside the maps.
 	scalar func(*Params) *float64
+	// prior weighs the pull toward the prior (wPrior when 0).
+	prior float64
 }
 
 func (k knob) get(p Params) float64 {
@@ -108,29 +149,29 @@ func (k knob) set(p *Params, v float64) {
 
 // knobs lists the parameters in a fixed order; vLLM's scale stays 1.
 func knobs() []knob {
-	mem := func(p Params) map[string]float64 { return p.Memory }
-	cmp := func(p Params) map[string]float64 { return p.Compute }
-	scale := func(p Params) map[string]float64 { return p.EngineScale }
-	step := func(p Params) map[string]float64 { return p.StepMs }
-	request := func(p Params) map[string]float64 { return p.RequestMs }
-	var ks []knob
-	for _, g := range Generations {
-		ks = append(ks,
-			knob{"memory." + g, mem, g, bounds["memory"][0], bounds["memory"][1], nil},
-			knob{"compute." + g, cmp, g, bounds["compute"][0], bounds["compute"][1], nil})
+	b := func(name string) (float64, float64) { return Bounds[name][0], Bounds[name][1] }
+	ks := []knob{
+		{name: "memory", lo: Bounds["memory"][0], hi: Bounds["memory"][1], scalar: func(p *Params) *float64 { return &p.Memory }},
+		{name: "compute", lo: Bounds["compute"][0], hi: Bounds["compute"][1], scalar: func(p *Params) *float64 { return &p.Compute }},
 	}
-	for _, e := range Engines {
-		if e != "vllm" {
-			ks = append(ks, knob{"scale." + e, scale, e, bounds["scale"][0], bounds["scale"][1], nil})
+	table := func(prefix, bound string, keys []string, m func(Params) map[string]float64, prior float64) {
+		lo, hi := b(bound)
+		for _, k := range keys {
+			ks = append(ks, knob{name: prefix + "." + k, table: m, key: k, lo: lo, hi: hi, prior: prior})
 		}
-		ks = append(ks, knob{"step." + e, step, e, bounds["step"][0], bounds["step"][1], nil},
-			knob{"request." + e, request, e, bounds["request"][0], bounds["request"][1], nil})
 	}
-	ep := func(p Params) map[string]float64 { return p.EP }
-	for _, e := range Engines {
-		ks = append(ks, knob{"ep." + e, ep, e, bounds["ep"][0], bounds["ep"][1], nil})
+	table("memory", "generation", Generations, func(p Params) map[string]float64 { return p.MemoryGen }, wGeneration)
+	table("compute", "generation", Generations, func(p Params) map[string]float64 { return p.ComputeGen }, wGeneration)
+	table("scale", "scale", Engines[1:], func(p Params) map[string]float64 { return p.EngineScale }, 0)
+	table("precision", "precision", []string{"fp8", "fp4"}, func(p Params) map[string]float64 { return p.ComputePrec }, 0)
+	table("moe", "moe", Engines, func(p Params) map[string]float64 { return p.MoE }, 0)
+	table("step", "step", Engines, func(p Params) map[string]float64 { return p.StepMs }, 0)
+	table("kernel", "kernel", Engines, func(p Params) map[string]float64 { return p.KernelUs }, 0)
+	table("request", "request", Engines, func(p Params) map[string]float64 { return p.RequestMs }, 0)
+	for _, l := range Interconnects {
+		lo, hi := b("all-reduce." + l)
+		ks = append(ks, knob{name: "all-reduce." + l, table: func(p Params) map[string]float64 { return p.AllReduceUs }, key: l, lo: lo, hi: hi})
 	}
-	ks = append(ks, knob{name: "moe", lo: bounds["moe"][0], hi: bounds["moe"][1], scalar: func(p *Params) *float64 { return &p.MoE }})
 	return ks
 }
 
@@ -142,7 +183,9 @@ func (p Params) clone() Params {
 		}
 		return out
 	}
-	return Params{Memory: cp(p.Memory), Compute: cp(p.Compute), EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), RequestMs: cp(p.RequestMs), MoE: p.MoE, EP: cp(p.EP)}
+	return Params{Memory: p.Memory, Compute: p.Compute, MemoryGen: cp(p.MemoryGen), ComputeGen: cp(p.ComputeGen),
+		EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), KernelUs: cp(p.KernelUs), RequestMs: cp(p.RequestMs),
+		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE)}
 }
 
 func mean(m map[string]float64) float64 {
@@ -163,4 +206,4 @@ func mean(m map[string]float64) float64 {
 
 func clamp(x float64, b [2]float64) float64 { return min(max(x, b[0]), b[1]) }
 
-func round3(x float64) float64 { return float64(int64(x*1000+0.5)) / 1000 }
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }

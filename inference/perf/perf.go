@@ -69,11 +69,20 @@ type Factors struct {
 	Generation string `json:"generation"`
 	// MemoryEfficiency is the share of peak memory bandwidth a decode step
 	// reaches; ComputeEfficiency the share of the tensor-core peak a
-	// prefill reaches; StepOverheadMs the fixed cost of a scheduler step
-	// (launch, sampling, bookkeeping).
+	// prefill reaches. Both are physically bounded (Bounds).
 	MemoryEfficiency  float64 `json:"memory_efficiency"`
 	ComputeEfficiency float64 `json:"compute_efficiency"`
-	StepOverheadMs    float64 `json:"step_overhead_ms"`
+	// StepOverheadMs is the fixed cost of a scheduler step (scheduling,
+	// sampling, bookkeeping); KernelUs the fixed cost of one kernel of a
+	// layer (launch and tail, under CUDA graphs); AllReduceUs the latency
+	// of one collective over the GPU's interconnect.
+	StepOverheadMs float64 `json:"step_overhead_ms"`
+	KernelUs       float64 `json:"kernel_us"`
+	AllReduceUs    float64 `json:"all_reduce_us"`
+	// MoEEfficiency is the rate of routed-expert work (grouped GEMMs over
+	// small per-expert batches) relative to dense work: their time is
+	// divided by it.
+	MoEEfficiency float64 `json:"moe_efficiency"`
 	// RequestOverheadMs is the front end's share of every TTFT.
 	RequestOverheadMs float64 `json:"request_overhead_ms"`
 }
@@ -118,206 +127,202 @@ const (
 	reserveGB = 1.0
 	// actBytes is the width of an activation on the wire (BF16).
 	actBytes = 2
-	// nvlinkLatency and pcieLatency are the fixed cost of one collective.
-	nvlinkLatency = 8e-6
-	pcieLatency   = 30e-6
-	// pNorm blends the memory and compute time of a decode step: neither
-	// roofline is reached exactly where the two meet.
-	pNorm = 3
+	// linkEfficiency is the share of the interconnect's one-way bandwidth
+	// a collective reaches (NCCL's bus bandwidth on NVLink, PCIe alike).
+	linkEfficiency = 0.8
 )
 
 // Predict predicts the configuration with the fitted factors.
-func Predict(c Config) Result { return predict(c, Fitted) }
+func Predict(c Config) Result { return memoized(c) }
 
-// predict is one derivation read top to bottom — the configuration
-// checked, memory and the KV cache, the decode batch, one decode step,
-// prefill, then throughput and latency — each step using the quantities
-// of the ones before it; split into functions it would pass a dozen of
-// them along, so it stays whole on purpose.
+// predict derives the prediction: the configuration checked, the
+// deployment's rates and memory, the decode batch, then throughput and
+// latency at that batch (serve.go).
 func predict(c Config, p Params) Result {
-	var r Result
+	d, r := newDeployment(c, p)
+	if !r.Fits {
+		return r
+	}
+	d.serve(&r, d.batch(&r), 0)
+	return r
+}
+
+// deployment is a configuration resolved: the model's shape at the
+// precision, the effective rates of one GPU, and the parallel layout.
+type deployment struct {
+	c                    Config
+	a                    shape
+	g                    *modelcatalog.GPU
+	engine, prec, kvPrec string
+	kvb                  float64 // bytes a KV value
+	tp, ep, groups       int
+	f                    Factors
+	// bw, flops and attnFlops are the effective memory bandwidth (B/s),
+	// GEMM rate and attention rate (FLOP/s) of one GPU.
+	bw, flops, attnFlops float64
+	// link is the effective one-way interconnect bandwidth (B/s), lat
+	// the latency of one collective (s).
+	link, lat float64
+	// chunk is the engine's token budget a step (chunked prefill).
+	chunk float64
+	// weightsGPU and kvGPU are the resident bytes a GPU; kvSeqs the
+	// sequences of the request's length a GPU's KV cache holds.
+	weightsGPU, kvGPU float64
+	kvSeqs            int
+}
+
+// resolve fills the configuration's defaults and says why it cannot be
+// asked, or "".
+func resolve(c *Config) string {
 	m, g := c.Model, c.GPU
 	if m == nil || g == nil {
-		r.Reason = "a model and a GPU are required"
-		return r
+		return "a model and a GPU are required"
 	}
-	engine := c.Engine
-	if engine == "" {
-		engine = "vllm"
+	if c.Engine == "" {
+		c.Engine = "vllm"
 	}
-	prec := c.Precision
-	if prec == "" {
-		prec = m.WeightsDType
+	if c.Precision == "" {
+		c.Precision = m.WeightsDType
 	}
-	kvPrec := c.KVPrecision
-	if kvPrec == "" {
-		kvPrec = "bf16"
+	if c.KVPrecision == "" {
+		c.KVPrecision = "bf16"
 	}
-	tp := max(c.TP, 1)
-	gpus := c.GPUs
-	if gpus <= 0 {
-		gpus = tp
-	}
-	r.Factors = p.factors(engine, g.Generation)
-	f := r.Factors
-	fail := func(format string, args ...any) Result {
-		r.Fits, r.Reason = false, fmt.Sprintf(format, args...)
-		return r
+	c.TP = max(c.TP, 1)
+	if c.GPUs <= 0 {
+		c.GPUs = c.TP
 	}
 	switch {
-	case !slices.Contains(Engines, engine):
-		return fail("engine %q is not one of %s", engine, strings.Join(Engines, ", "))
-	case !slices.Contains(Precisions, prec):
-		return fail("precision %q is not one of %s", prec, strings.Join(Precisions, ", "))
-	case !slices.Contains(KVPrecisions, kvPrec):
-		return fail("KV-cache precision %q is not one of %s", kvPrec, strings.Join(KVPrecisions, ", "))
-	case gpus%tp != 0:
-		return fail("%d GPUs do not divide into tensor-parallel groups of %d", gpus, tp)
-	case m.QHeads%tp != 0:
-		return fail("%s's %d attention heads do not split evenly over %d GPUs", m.ID, m.QHeads, tp)
+	case !slices.Contains(Engines, c.Engine):
+		return fmt.Sprintf("engine %q is not one of %s", c.Engine, strings.Join(Engines, ", "))
+	case !slices.Contains(Precisions, c.Precision):
+		return fmt.Sprintf("precision %q is not one of %s", c.Precision, strings.Join(Precisions, ", "))
+	case !slices.Contains(KVPrecisions, c.KVPrecision):
+		return fmt.Sprintf("KV-cache precision %q is not one of %s", c.KVPrecision, strings.Join(KVPrecisions, ", "))
+	case c.GPUs%c.TP != 0:
+		return fmt.Sprintf("%d GPUs do not divide into tensor-parallel groups of %d", c.GPUs, c.TP)
+	case m.QHeads%c.TP != 0:
+		return fmt.Sprintf("%s's %d attention heads do not split evenly over %d GPUs", m.ID, m.QHeads, c.TP)
 	case c.InputTokens < 1 || c.OutputTokens < 1:
-		return fail("input and output tokens must be at least 1")
+		return "input and output tokens must be at least 1"
 	case m.MaxContext > 0 && c.InputTokens+c.OutputTokens > m.MaxContext:
-		return fail("%d input + %d output tokens exceed %s's context of %d", c.InputTokens, c.OutputTokens, m.ID, m.MaxContext)
-	case c.MaxGPUsPerInstance > 0 && gpus > c.MaxGPUsPerInstance:
-		return fail("%d GPUs need more than one instance: the largest carries %d %s", gpus, c.MaxGPUsPerInstance, g.ID)
+		return fmt.Sprintf("%d input + %d output tokens exceed %s's context of %d", c.InputTokens, c.OutputTokens, m.ID, m.MaxContext)
+	case c.MaxGPUsPerInstance > 0 && c.GPUs > c.MaxGPUsPerInstance:
+		return fmt.Sprintf("%d GPUs need more than one instance: the largest carries %d %s", c.GPUs, c.MaxGPUsPerInstance, g.ID)
 	}
-	peak, note, ok := computePeak(g, engine, prec)
+	return ""
+}
+
+// newDeployment resolves the configuration into a deployment and a
+// Result holding its layout and memory; the Result's Fits is false, with
+// a reason, when it cannot serve.
+func newDeployment(c Config, p Params) (deployment, Result) {
+	var r Result
+	if why := resolve(&c); why != "" {
+		r.Reason = why
+		return deployment{}, r
+	}
+	g := c.GPU
+	d := deployment{c: c, g: g, engine: c.Engine, prec: c.Precision, kvPrec: c.KVPrecision, kvb: 2, tp: c.TP}
+	if d.kvPrec == "fp8" {
+		d.kvb = 1
+	}
+	peak, note, ok := computePeak(g, d.engine, d.prec)
+	// The precision's own tensor cores, or the BF16 ones (weight-only).
+	tc := d.prec
+	if peak == g.BF16TFLOPS {
+		tc = "bf16"
+	}
+	d.f = p.factors(d.engine, g.Generation, g.Interconnect, tc)
+	r.Factors = d.f
 	if !ok {
-		return fail("%s", note)
+		r.Reason = note
+		return d, r
 	}
 	if note != "" {
 		r.Notes = append(r.Notes, note)
 	}
 	if g.MemoryBandwidthGBs <= 0 || peak <= 0 {
-		return fail("the catalog has no memory bandwidth or tensor-core peak for %s", g.ID)
+		r.Reason = fmt.Sprintf("the catalog has no memory bandwidth or tensor-core peak for %s", g.ID)
+		return d, r
 	}
-
-	a := newShape(m, prec)
-	moe := a.expertTotal > 0
-	ep := tp
-	groups := gpus / tp
-	if moe && gpus > tp {
-		ep = gpus
-		r.ExpertParallel = ep
-		r.Notes = append(r.Notes, fmt.Sprintf("expert parallel over %d GPUs with %d data-parallel attention groups of TP %d; every step is synchronised across them", ep, groups, tp))
-	} else if moe {
-		r.ExpertParallel = tp
-	}
-	r.Replicas = groups
-
-	// Memory: weights, then the KV cache.
-	weightsGPU := a.denseBytes/float64(tp) + a.expertBytes/float64(ep)
-	r.WeightsGBPerGPU = round2(weightsGPU / 1e9)
-	usable := memoryFraction(engine)*g.MemoryGB*gib - reserveGB*1e9 - weightsGPU
-	if engine == "tensorrt-llm" {
-		usable = memoryFraction(engine)*(g.MemoryGB*gib-weightsGPU) - reserveGB*1e9
-	}
-	if usable <= 0 {
-		return fail("%.1f GB of %s weights a GPU leave no room in %s's %.0f GB at TP %d", weightsGPU/1e9, prec, g.ID, g.MemoryGB, tp)
-	}
-	r.KVCacheGBPerGPU = round2(usable / 1e9)
-	kvb := 2.0
-	if kvPrec == "fp8" {
-		kvb = 1
-	}
-	seqLen := c.InputTokens + c.OutputTokens
-	perSeq := a.kvBytes(seqLen, tp, kvb)
-	kvSeqs := int(usable / perSeq)
-	if kvSeqs < 1 {
-		return fail("%.1f GB of KV cache a GPU holds no %d-token sequence (%.2f GB each)", usable/1e9, seqLen, perSeq/1e9)
-	}
-	r.KVCacheSequences = kvSeqs * groups
-	r.Fits = true
-
-	// The decode batch of one group.
-	limit := min(kvSeqs, maxNumSeqs(engine, g))
-	batch := limit
-	saturated := c.Concurrency <= 0
-	if !saturated {
-		per := int(math.Ceil(float64(c.Concurrency) / float64(groups)))
-		if per > limit {
-			r.Notes = append(r.Notes, fmt.Sprintf("%d requests in flight exceed the %d sequences a group runs at once (KV cache or the engine's limit): the rest queue", c.Concurrency, limit*groups))
-		}
-		batch = min(per, limit)
-	}
-	r.RunningSequences = batch * groups
-
-	bw := g.MemoryBandwidthGBs * 1e9 * f.MemoryEfficiency
-	flops := peak * 1e12 * f.ComputeEfficiency
+	d.bw = g.MemoryBandwidthGBs * 1e9 * d.f.MemoryEfficiency
+	d.flops = peak * 1e12 * d.f.ComputeEfficiency
 	// Attention runs at BF16 (FP8 with an FP8 KV cache on GPUs that have
 	// FP8 tensor cores), whatever the weights' format.
 	attnPeak := g.BF16TFLOPS
-	if kvPrec == "fp8" && g.FP8TFLOPS > 0 {
+	if d.kvPrec == "fp8" && g.FP8TFLOPS > 0 {
 		attnPeak = g.FP8TFLOPS
 	}
-	attnFlops := attnPeak * 1e12 * f.ComputeEfficiency
-	link, lat := linkOf(g)
-	overhead := f.StepOverheadMs / 1e3
+	attnEff := d.f.ComputeEfficiency
+	if tc != "bf16" {
+		attnEff = p.factors(d.engine, g.Generation, g.Interconnect, "bf16").ComputeEfficiency
+	}
+	d.attnFlops = attnPeak * 1e12 * attnEff
+	d.link, d.lat = linkOf(g), d.f.AllReduceUs/1e6
+	d.chunk = chunkTokens(d.engine, g)
+	d.layout(&r)
+	d.memory(&r)
+	return d, r
+}
 
-	// One decode step of a group at the batch: every group steps together.
-	ctx := float64(c.InputTokens) + float64(c.OutputTokens)/2
-	b := float64(batch)
-	routed := b * float64(groups) // tokens through each expert layer per step
-	moePen := max(p.MoE, 1)
-	if ep > tp {
-		moePen *= max(p.EP[engine], 1)
-	}
-	readBytes := a.denseReadBytes/float64(tp) + moePen*a.expertBytes/float64(ep)*a.touched(routed) + b*a.kvBytes(int(ctx), tp, kvb)
-	tMem := readBytes / bw
-	work := 2*b*a.denseActive/float64(tp) + moePen*2*routed*a.expertActive/float64(ep)
-	tCmp := work/flops + b*a.attnFlops(ctx, tp)/attnFlops
-	tComm := allReduce(a, tp, b, link, lat) + allToAll(a, tp, ep, b, link, lat)
-	core := math.Cbrt(tMem*tMem*tMem + tCmp*tCmp*tCmp) // the pNorm (3) blend
-	step := core + tComm + overhead
-	r.DecodeBound = "memory"
-	if tCmp > tMem {
-		r.DecodeBound = "compute"
-	}
-
-	// Prefill of one request: its work (for throughput) and its latency
-	// when alone (a short prompt still reads every weight once).
-	cached := min(max(c.CachedInputShare, 0), 0.99)
-	prefill := func(n float64) float64 {
-		fresh := n * (1 - cached)
-		attn := a.prefillAttnFlops(n, tp) - a.prefillAttnFlops(n-fresh, tp)
-		return (2*fresh*a.denseActive/float64(tp)+moePen*2*fresh*a.expertActive/float64(ep))/flops + attn/attnFlops +
-			allReduce(a, tp, fresh, link, lat) + allToAll(a, tp, ep, fresh, link, lat)
-	}
-	n := float64(c.InputTokens)
-	pfWork := prefill(n)
-	pfSolo := math.Max(pfWork, weightsGPU/bw) + overhead
-	pfSolo95 := pfSolo
-	if c.InputTokensP95 > c.InputTokens {
-		pfSolo95 = math.Max(prefill(float64(c.InputTokensP95)), weightsGPU/bw) + overhead
-	}
-
-	// A group completes batch requests every cycle: their prefills and
-	// OutputTokens steps, the prefills stalling the decode batch.
-	out := float64(c.OutputTokens)
-	cycle := b*pfWork + out*step
-	perGroup := b * out / cycle
-	r.OutputTokS = round2(perGroup * float64(groups))
-	r.InputTokS = round2(r.OutputTokS * n / out)
-	r.TPOTMs = round2(cycle / out * 1e3)
-	if !saturated {
-		// Prefills of the other running requests arrive while this one
-		// waits: an M/D/1 queue of prefill work.
-		rho := math.Min((b-1)/cycle*pfWork, 0.95)
-		wait := rho * pfWork / (2 * (1 - rho))
-		front := f.RequestOverheadMs
-		if c.Offline {
-			front = 0
+// layout spreads the model: tensor-parallel groups, and for a mixture of
+// experts over more GPUs than a group, expert parallelism over all of
+// them with data-parallel attention.
+func (d *deployment) layout(r *Result) {
+	d.a = newShape(d.c.Model, d.prec)
+	d.ep, d.groups = d.tp, d.c.GPUs/d.tp
+	if d.a.expertTotal > 0 {
+		if d.c.GPUs > d.tp {
+			d.ep = d.c.GPUs
+			r.Notes = append(r.Notes, fmt.Sprintf("expert parallel over %d GPUs with %d data-parallel attention groups of TP %d; every step is synchronised across them", d.ep, d.groups, d.tp))
 		}
-		ttft := (pfSolo+step/2+wait)*1e3 + front
-		p95 := (pfSolo95+step+3*wait)*1e3 + front
-		ttft, p95 = round2(ttft), round2(p95)
-		r.TTFTMs, r.TTFTP95Ms = &ttft, &p95
+		r.ExpertParallel = d.ep
 	}
-	if tp > 1 && g.Interconnect == "pcie" {
-		r.Notes = append(r.Notes, fmt.Sprintf("tensor parallelism over PCIe: the all-reduces take %.1f ms of each %.1f ms decode step", tComm*1e3, step*1e3))
+	r.Replicas = d.groups
+}
+
+// memory places the weights and the KV cache on a GPU; Fits stays false
+// when no sequence fits.
+func (d *deployment) memory(r *Result) {
+	a, g := d.a, d.g
+	d.weightsGPU = a.denseBytes/float64(d.tp) + a.expertBytes/float64(d.ep)
+	r.WeightsGBPerGPU = round2(d.weightsGPU / 1e9)
+	frac := memoryFraction(d.engine)
+	usable := frac*g.MemoryGB*gib - reserveGB*1e9 - d.weightsGPU
+	if d.engine == "tensorrt-llm" {
+		usable = frac*(g.MemoryGB*gib-d.weightsGPU) - reserveGB*1e9
 	}
-	return r
+	if usable <= 0 {
+		r.Reason = fmt.Sprintf("%.1f GB of %s weights a GPU leave no room in %s's %.0f GB at TP %d", d.weightsGPU/1e9, d.prec, g.ID, g.MemoryGB, d.tp)
+		return
+	}
+	d.kvGPU = usable
+	r.KVCacheGBPerGPU = round2(usable / 1e9)
+	seqLen := d.c.InputTokens + d.c.OutputTokens
+	perSeq := a.kvBytes(seqLen, d.tp, d.kvb)
+	d.kvSeqs = int(usable / perSeq)
+	if d.kvSeqs < 1 {
+		r.Reason = fmt.Sprintf("%.1f GB of KV cache a GPU holds no %d-token sequence (%.2f GB each)", usable/1e9, seqLen, perSeq/1e9)
+		return
+	}
+	r.KVCacheSequences = d.kvSeqs * d.groups
+	r.Fits = true
+}
+
+// batch is the decode batch of one group at the configuration's
+// concurrency (the KV cache's or the engine's limit at saturation).
+func (d deployment) batch(r *Result) int {
+	limit := min(d.kvSeqs, maxNumSeqs(d.engine, d.g))
+	b := limit
+	if conc := d.c.Concurrency; conc > 0 {
+		per := (conc + d.groups - 1) / d.groups
+		if per > limit {
+			r.Notes = append(r.Notes, fmt.Sprintf("%d requests in flight exceed the %d sequences a group runs at once (KV cache or the engine's limit): the rest queue", conc, limit*d.groups))
+		}
+		b = min(per, limit)
+	}
+	r.RunningSequences = b * d.groups
+	return b
 }
 
 // computePeak is the tensor-core peak (TFLOPS) the engine runs the
@@ -376,36 +381,40 @@ func maxNumSeqs(engine string, g *modelcatalog.GPU) int {
 	}
 }
 
-// linkOf is the one-way bandwidth (bytes/s) and latency of a collective.
-func linkOf(g *modelcatalog.GPU) (float64, float64) {
+// linkOf is the effective one-way bandwidth (bytes/s) of a collective.
+func linkOf(g *modelcatalog.GPU) float64 {
 	bw := g.InterconnectGBs * 1e9
 	if bw <= 0 {
 		bw = 25e9
 	}
-	if g.Interconnect == "nvlink" {
-		return bw, nvlinkLatency
-	}
-	return bw, pcieLatency
+	return bw * linkEfficiency
 }
 
-// allReduce is the time of the two all-reduces per layer tensor
-// parallelism needs for tokens tokens (ring: 2(TP-1)/TP of the message).
-func allReduce(a shape, tp int, tokens, link, lat float64) float64 {
-	if tp <= 1 {
-		return 0
+// chunkTokens is the engine's default token budget a step, which chunked
+// prefill fills: vLLM's --max-num-batched-tokens for its API server (8192
+// on GPUs of 70 GiB and more other than A100, 2048 otherwise), SGLang's
+// --chunked-prefill-size (by GPU memory: 2048 under 35 GB, 4096 under 60,
+// 8192 under 160, 16384 above), TensorRT-LLM's max_num_tokens (8192).
+func chunkTokens(engine string, g *modelcatalog.GPU) float64 {
+	switch engine {
+	case "vllm":
+		if g.MemoryGB >= 70 && g.Generation != "ampere" {
+			return 8192
+		}
+		return 2048
+	case "sglang":
+		switch {
+		case g.MemoryGB < 35:
+			return 2048
+		case g.MemoryGB < 60:
+			return 4096
+		case g.MemoryGB < 160:
+			return 8192
+		}
+		return 16384
+	default:
+		return 8192
 	}
-	msg := tokens * a.hidden * actBytes
-	return 2 * a.layers * (lat + 2*float64(tp-1)/float64(tp)*msg/link)
-}
-
-// allToAll is the time of expert parallelism's dispatch and combine per
-// layer when the experts are spread beyond the tensor-parallel group.
-func allToAll(a shape, tp, ep int, tokens, link, lat float64) float64 {
-	if ep <= tp || a.expertTotal == 0 {
-		return 0
-	}
-	msg := tokens / float64(tp) * a.k * a.hidden * actBytes * float64(ep-1) / float64(ep)
-	return 2 * a.moeLayers * (lat + msg/link)
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }

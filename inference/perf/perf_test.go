@@ -232,7 +232,30 @@ func BenchmarkPredict(b *testing.B) {
 	g, _ := cat.GPU("h200")
 	c := Config{Model: m, GPU: g, Engine: "sglang", Precision: "fp8", TP: 8, InputTokens: 4000, OutputTokens: 500, Concurrency: 64}
 	for b.Loop() {
-		Predict(c)
+		predict(c, Fitted) // Predict would answer from its memo
+	}
+}
+
+// TestMemo: a remembered prediction is the computed one, each caller gets
+// its own notes and latencies, and a model edited in place is predicted
+// afresh.
+func TestMemo(t *testing.T) {
+	c := cfg(t, "qwen3-30b-a3b", "h100", 1)
+	c.GPUs = 4
+	want := predict(c, Fitted)
+	a := Predict(c)
+	a.Notes[0] = "edited"
+	*a.TTFTMs = -1
+	b := Predict(c)
+	if b.Notes[0] != want.Notes[0] || *b.TTFTMs != *want.TTFTMs || b.OutputTokS != want.OutputTokS {
+		t.Errorf("remembered %+v, want %+v", b, want)
+	}
+	m := *c.Model
+	c.Model = &m
+	before := Predict(c).OutputTokS
+	m.ActiveParamsB *= 2
+	if after := Predict(c).OutputTokS; after >= before {
+		t.Errorf("doubling the active parameters in place: %.0f tok/s, was %.0f", after, before)
 	}
 }
 

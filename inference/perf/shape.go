@@ -53,6 +53,12 @@ func newShape(m *modelcatalog.OpenModel, prec string) shape {
 		experts: float64(m.Experts), k: float64(m.ExpertsPerToken),
 		kvOverride: float64(m.KVBytesPerToken),
 	}
+	if m.DenseLayers > 0 && m.DenseLayers < m.Layers {
+		// Layers with a dense MLP (DeepSeek's first three, Llama 4
+		// Maverick's every other) run no experts: their MLPs, like shared
+		// experts, count in the dense part below.
+		a.moeLayers = float64(m.Layers - m.DenseLayers)
+	}
 	if a.hidden <= 0 {
 		a.hidden = a.qHeads * a.hd
 	}

@@ -1,0 +1,118 @@
+package perf
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+// hardwareOrder is a chain of parts each at least as fast as the one
+// before in memory bandwidth, every tensor-core peak and interconnect.
+var hardwareOrder = []string{"a100-80gb", "h100", "h200", "b200", "b300"}
+
+// TestMonotoneHardware: on a grid of models, precisions, request shapes
+// and concurrencies, a faster part never predicts a lower throughput, and
+// where both run the same batch never a longer TPOT; at the same request
+// rate (the same job: at the same concurrency a faster part serves more
+// requests a second) never a longer TTFT, mean or p95; a job that fits
+// the slower part fits the faster one.
+func TestMonotoneHardware(t *testing.T) {
+	cat := modelcatalog.Default()
+	var gpus []*modelcatalog.GPU
+	for _, id := range hardwareOrder {
+		g, ok := cat.GPU(id)
+		if !ok {
+			t.Fatalf("no GPU %q", id)
+		}
+		gpus = append(gpus, g)
+	}
+	for i := 1; i < len(gpus); i++ {
+		a, b := gpus[i-1], gpus[i]
+		if b.MemoryBandwidthGBs < a.MemoryBandwidthGBs || b.BF16TFLOPS < a.BF16TFLOPS || b.FP8TFLOPS < a.FP8TFLOPS || b.FP4TFLOPS < a.FP4TFLOPS || b.MemoryGB < a.MemoryGB {
+			t.Fatalf("%s is not at least %s on every figure", b.ID, a.ID)
+		}
+	}
+	type job struct {
+		model, prec string
+		tp, gpus    int
+	}
+	jobs := []job{
+		{"llama-3.1-8b", "bf16", 1, 1}, {"llama-3.1-8b", "fp8", 1, 1}, {"llama-3.3-70b", "fp8", 2, 2}, {"llama-3.3-70b", "bf16", 4, 4},
+		{"qwen3-30b-a3b", "bf16", 1, 1}, {"qwen3-30b-a3b", "fp8", 1, 4}, {"gpt-oss-120b", "mxfp4", 1, 1}, {"gpt-oss-120b", "mxfp4", 2, 2},
+		{"qwen3-235b-a22b", "fp8", 8, 8}, {"deepseek-r1", "fp8", 8, 8}, {"deepseek-r1", "fp4", 8, 8}, {"qwen3-32b", "fp8", 1, 1},
+	}
+	shapes := [][2]int{{200, 200}, {2000, 500}, {8000, 300}, {30000, 1000}}
+	checked, rated := 0, 0
+	for _, j := range jobs {
+		m, ok := cat.Architecture(j.model)
+		if !ok {
+			t.Fatalf("no model %q", j.model)
+		}
+		for _, engine := range Engines {
+			for _, sh := range shapes {
+				for _, conc := range []int{1, 8, 64, 256, 0} {
+					var prev, prevRate Result
+					var rate float64
+					for i, g := range gpus {
+						c := Config{Model: m, GPU: g, Engine: engine, Precision: j.prec, TP: j.tp, GPUs: j.gpus, InputTokens: sh[0], OutputTokens: sh[1], Concurrency: conc}
+						r := Predict(c)
+						var atRate Result
+						if conc == 0 {
+							// The slowest part's half load, on every part.
+							if i == 0 || !prevRate.Fits {
+								rate = r.OutputTokS / 2 / float64(sh[1])
+							}
+							atRate = predictRate(c, Fitted, rate)
+						}
+						name := fmt.Sprintf("%s %s TP%d/%d %s %d/%d c%d: %s vs %s", j.model, j.prec, j.tp, j.gpus, engine, sh[0], sh[1], conc, g.ID, hardwareOrder[max(i-1, 0)])
+						if i > 0 && prev.Fits {
+							checked++
+							monotone(t, name, prev, r)
+							if conc == 0 && prevRate.Fits {
+								rated++
+								monotone(t, name+fmt.Sprintf(" at %.2f requests/s", rate), prevRate, atRate)
+							}
+						}
+						prev, prevRate = r, atRate
+					}
+				}
+			}
+		}
+	}
+	if checked < 500 || rated < 100 {
+		t.Errorf("only %d comparisons, %d at a request rate", checked, rated)
+	}
+}
+
+// monotone checks the faster part's result r against the slower's s.
+func monotone(t *testing.T, name string, s, r Result) {
+	t.Helper()
+	const tol = 1e-6
+	if !r.Fits {
+		t.Errorf("%s: fits the slower part, not the faster: %s", name, r.Reason)
+		return
+	}
+	if r.OutputTokS < s.OutputTokS*(1-tol) {
+		t.Errorf("%s: %.1f output tok/s, slower than %.1f", name, r.OutputTokS, s.OutputTokS)
+	}
+	if s.TTFTMs != nil && strings.Contains(name, "requests/s") {
+		if r.TTFTMs == nil || *r.TTFTMs > *s.TTFTMs*(1+tol) || *r.TTFTP95Ms > *s.TTFTP95Ms*(1+tol) {
+			t.Errorf("%s: TTFT %v ms (p95 %v), above %.1f (p95 %.1f)", name, deref(r.TTFTMs), deref(r.TTFTP95Ms), *s.TTFTMs, *s.TTFTP95Ms)
+		}
+	}
+	if r.RunningSequences != s.RunningSequences {
+		return
+	}
+	if r.TPOTMs > s.TPOTMs*(1+tol) {
+		t.Errorf("%s: TPOT %.2f ms, above %.2f", name, r.TPOTMs, s.TPOTMs)
+	}
+}
+
+func deref(x *float64) float64 {
+	if x == nil {
+		return -1
+	}
+	return *x
+}

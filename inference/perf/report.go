@@ -1,0 +1,194 @@
+package perf
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+// lowConcurrency is the most requests in flight a point counts as low
+// concurrency in the report's slices.
+const lowConcurrency = 8
+
+// Report renders the calibration section of docs/SIZING.md: the factors
+// with their bounds, the sources, the errors in and out of sample by
+// slice, every point, and each source left out.
+func (c *Calibration) Report(cat *modelcatalog.Catalog, p Params, loo []Row) string {
+	var b strings.Builder
+	rows := c.Evaluate(cat, p)
+	factorTables(&b, p)
+	fmt.Fprintf(&b, "\n### Sources\n\n| id | publication | read on | points |\n|---|---|---|---|\n")
+	for _, s := range c.Sources {
+		n := 0
+		for _, pt := range c.Points {
+			if pt.Source == s.ID {
+				n++
+			}
+		}
+		fmt.Fprintf(&b, "| %s | [%s](%s)%s | %s | %d |\n", s.ID, s.Title, s.URL, noteSuffix(s.Note), s.AsOf, n)
+	}
+	sliceTable(&b, rows, loo)
+	all := Summarise(rows)
+	fmt.Fprintf(&b, "\n### Every calibration point\n\nIn-sample: %d throughput points, median throughput error %.0f %%, median TTFT error %.0f %% (%d points), median TPOT error %.0f %% (%d points), worst factor off %.2f×, %d points the model says cannot run. Ratios are predicted ÷ measured, in sample and with the point's source left out of the fit (LOO).\n\n",
+		all.Points, 100*all.MedianThroughputErr, 100*all.MedianTTFTErr, all.TTFTPoints, 100*all.MedianTPOTErr, all.TPOTPoints, all.WorstFactor, all.Misses)
+	fmt.Fprintf(&b, "| source | model | GPU × TP (GPUs) | precision | engine | in / out | concurrency | out tok/s measured | predicted | ratio (LOO) | TTFT ms measured | predicted | ratio (LOO) | TPOT ms measured | predicted | ratio (LOO) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for i, r := range rows {
+		b.WriteString(rowLine(r, loo[i]))
+	}
+	fmt.Fprintf(&b, "\n### Leave one source out\n\nEach source predicted by factors fitted without it: what the model knows about a publication it has not seen.\n\n")
+	fmt.Fprintf(&b, "| source | median throughput error (points) | median TTFT error (points) | median TPOT error (points) | worst factor off (throughput, TTFT) |\n|---|---|---|---|---|\n")
+	for _, s := range c.Sources {
+		var src []Row
+		for _, r := range loo {
+			if r.Point.Source == s.ID {
+				src = append(src, r)
+			}
+		}
+		fmt.Fprintf(&b, "| %s | %s |\n", s.ID, looCells(Summarise(src)))
+	}
+	fmt.Fprintf(&b, "| **all, pooled** | %s |\n", looCells(Summarise(loo)))
+	return b.String()
+}
+
+// factorTables renders the fitted parameters beside their bounds, then
+// the effective factors of every engine on every generation.
+func factorTables(b *strings.Builder, p Params) {
+	fmt.Fprintf(b, "### Fitted factors\n\n| factor | fitted | bounds | prior |\n|---|---|---|---|\n")
+	for _, k := range knobs() {
+		fmt.Fprintf(b, "| %s | %.3f | %g – %g | %g |\n", k.name, k.get(p), k.lo, k.hi, k.get(Prior))
+	}
+	fmt.Fprintf(b, "\nA generation's efficiency is the shared one × its multiplier × the engine's scale, held within %g – %g (memory) and %g – %g (compute).\n\n",
+		Bounds["memory"][0], Bounds["memory"][1], Bounds["compute"][0], Bounds["compute"][1])
+	fmt.Fprintf(b, "| engine | generation | memory efficiency | compute efficiency | step overhead (ms) | kernel (µs) | request overhead (ms) |\n|---|---|---|---|---|---|---|\n")
+	for _, e := range Engines {
+		for _, g := range Generations {
+			f := p.factors(e, g, "nvlink", "bf16")
+			fmt.Fprintf(b, "| %s | %s | %.3f | %.3f | %.2f | %.2f | %.1f |\n", e, g, f.MemoryEfficiency, f.ComputeEfficiency, f.StepOverheadMs, f.KernelUs, f.RequestOverheadMs)
+		}
+	}
+}
+
+// slice is a subset of the points the report summarises.
+type slice struct {
+	name string
+	in   func(Point, *modelcatalog.OpenModel) bool
+}
+
+// sliceTable renders the median errors in and out of sample by GPU,
+// engine, dense or mixture of experts, and low or high concurrency.
+func sliceTable(b *strings.Builder, rows, loo []Row) {
+	slices := []slice{{"all", func(Point, *modelcatalog.OpenModel) bool { return true }}}
+	gpus, engines := map[string]float64{}, map[string]float64{}
+	for _, r := range rows {
+		gpus[r.Point.GPU], engines[r.Point.Engine] = 0, 0
+	}
+	for _, g := range sortedKeys(gpus) {
+		slices = append(slices, slice{"GPU " + g, func(p Point, _ *modelcatalog.OpenModel) bool { return p.GPU == g }})
+	}
+	for _, e := range sortedKeys(engines) {
+		slices = append(slices, slice{"engine " + e, func(p Point, _ *modelcatalog.OpenModel) bool { return p.Engine == e }})
+	}
+	slices = append(slices,
+		slice{"dense", func(_ Point, m *modelcatalog.OpenModel) bool { return m != nil && m.Experts == 0 }},
+		slice{"mixture of experts", func(_ Point, m *modelcatalog.OpenModel) bool { return m != nil && m.Experts > 0 }},
+		slice{fmt.Sprintf("low concurrency (≤ %d)", lowConcurrency), func(p Point, _ *modelcatalog.OpenModel) bool {
+			return p.Concurrency > 0 && p.Concurrency <= lowConcurrency
+		}},
+		slice{fmt.Sprintf("high concurrency (> %d, bursts, saturation)", lowConcurrency), func(p Point, _ *modelcatalog.OpenModel) bool {
+			return p.Concurrency == 0 || p.Concurrency > lowConcurrency
+		}})
+	fmt.Fprintf(b, "\n### Errors by slice\n\nMedian absolute error, in sample and leave-one-source-out (LOO), with the number of points.\n\n")
+	fmt.Fprintf(b, "| slice | throughput | throughput LOO | TTFT | TTFT LOO | TPOT | TPOT LOO | worst off | worst off LOO |\n|---|---|---|---|---|---|---|---|---|\n")
+	for _, s := range slices {
+		var in, out []Row
+		for i, r := range rows {
+			if s.in(r.Point, r.model) {
+				in, out = append(in, r), append(out, loo[i])
+			}
+		}
+		a, l := Summarise(in), Summarise(out)
+		fmt.Fprintf(b, "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", s.name, pct(a.MedianThroughputErr, a.Points), pct(l.MedianThroughputErr, l.Points),
+			pct(a.MedianTTFTErr, a.TTFTPoints), pct(l.MedianTTFTErr, l.TTFTPoints), pct(a.MedianTPOTErr, a.TPOTPoints), pct(l.MedianTPOTErr, l.TPOTPoints),
+			worst(a), worst(l))
+	}
+}
+
+func rowLine(r, loo Row) string {
+	pt := r.Point
+	gpus := ""
+	if pt.GPUs > pt.TP {
+		gpus = fmt.Sprintf(" (%d)", pt.GPUs)
+	}
+	conc := "max"
+	switch {
+	case pt.Burst > 0 && pt.VariedLengths:
+		conc = fmt.Sprintf("burst of %d, varied lengths", pt.Burst)
+	case pt.Burst > 0:
+		conc = fmt.Sprintf("burst of %d", pt.Burst)
+	case pt.Concurrency > 0:
+		conc = fmt.Sprint(pt.Concurrency)
+	}
+	if pt.Excluded != "" {
+		conc += " (excluded: " + pt.Excluded + ")"
+	}
+	kv := ""
+	if pt.KVPrecision != "" && pt.KVPrecision != "bf16" {
+		kv = ", KV " + pt.KVPrecision
+	}
+	res := r.Predicted
+	pThr, pTTFT, pTPOT := "does not fit", "—", "—"
+	if res.Fits {
+		pThr, pTPOT = fmt.Sprintf("%.0f", res.OutputTokS), fmt.Sprintf("%.1f", res.TPOTMs)
+		if res.TTFTMs != nil {
+			pTTFT = fmt.Sprintf("%.0f", *res.TTFTMs)
+		}
+	}
+	return fmt.Sprintf("| %s | %s | %s × %d%s | %s%s | %s %s | %d / %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
+		pt.Source, pt.Model, pt.GPU, pt.TP, gpus, pt.Precision, kv, pt.Engine, pt.EngineVersion, pt.InputTokens, pt.OutputTokens, conc,
+		measured(pt.OutputTokS, "%.0f"), pThr, ratios(r.Throughput, loo.Throughput),
+		measured(pt.TTFTMs, "%.0f"), pTTFT, ratios(r.TTFT, loo.TTFT),
+		measured(pt.TPOTMs, "%.1f"), pTPOT, ratios(r.TPOT, loo.TPOT))
+}
+
+func measured(x float64, format string) string {
+	if x <= 0 {
+		return "—"
+	}
+	return fmt.Sprintf(format, x)
+}
+
+func ratios(in, loo float64) string {
+	if in <= 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f (%.2f)", in, loo)
+}
+
+func worst(st Stats) string {
+	if st.Points+st.TTFTPoints+st.TPOTPoints == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f×", st.WorstFactor)
+}
+
+// looCells renders a leave-one-out row's statistics; a source with no
+// point has no worst factor.
+func looCells(st Stats) string {
+	return fmt.Sprintf("%s | %s | %s | %s", pct(st.MedianThroughputErr, st.Points), pct(st.MedianTTFTErr, st.TTFTPoints),
+		pct(st.MedianTPOTErr, st.TPOTPoints), worst(st))
+}
+
+func pct(x float64, n int) string {
+	if n == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.0f %% (%d)", 100*x, n)
+}
+
+func noteSuffix(n string) string {
+	if n == "" {
+		return ""
+	}
+	return ": " + n
+}

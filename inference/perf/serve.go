@@ -1,0 +1,115 @@
+package perf
+
+import (
+	"fmt"
+	"math"
+)
+
+// operatingPoint is a group's timing at a decode batch.
+type operatingPoint struct {
+	b        float64  // requests in flight in the group
+	decode   stepCost // a decode step of the batch
+	tpot     float64  // s an output token, others' prefills included
+	prefill  float64  // s of one request's prefill with the batch running
+	marginal float64  // s one request's prefill adds to the group's steps
+	life     float64  // s a request holds its slot: prefill, then decode
+}
+
+// at is the group's operating point with b requests in flight.
+func (d deployment) at(b int) operatingPoint {
+	c := d.c
+	o := operatingPoint{b: float64(b)}
+	ctx := float64(c.InputTokens) + float64(c.OutputTokens)/2
+	out := float64(c.OutputTokens)
+	o.decode = d.step(work{decode: o.b, ctx: ctx})
+	o.prefill, o.marginal = d.prefill(float64(c.InputTokens), o.b, ctx)
+	// Each request's decode steps carry the prefills of the b−1 others
+	// that start during its life.
+	o.tpot = o.decode.total + (o.b-1)*o.marginal/out
+	o.life = o.decode.total/2 + o.prefill + out*o.tpot
+	return o
+}
+
+// prefill is the latency of one request's prompt of n tokens (its
+// uncached share) while the group decodes b−1 others, and the time it adds
+// to the group's steps. vLLM and TensorRT-LLM put prefill chunks into the
+// decode steps (chunked prefill within the token budget): a chunk costs
+// what it adds to the step. SGLang runs prefill batches between decode
+// steps: a chunk costs a whole step, shared by the prompts batched with it.
+func (d deployment) prefill(n, b, ctx float64) (latency, marginal float64) {
+	cached := min(max(d.c.CachedInputShare, 0), 0.99)
+	fresh := math.Max(1, math.Round(n*(1-cached)))
+	others, budget := b-1, d.chunk
+	if d.engine == "sglang" {
+		others = 0
+	} else {
+		budget = math.Max(d.chunk-others, d.chunk/8)
+	}
+	// Prompts shorter than the budget share a step with others arriving.
+	share := math.Max(1, math.Min(b, math.Floor(budget/fresh)))
+	var base float64
+	if others > 0 {
+		base = d.step(work{decode: others, ctx: ctx}).total
+	}
+	for done := n - fresh; done < n; {
+		ch := math.Min(budget, n-done)
+		alone := d.step(work{decode: others, ctx: ctx, prefill: ch, prefix: done}).total
+		latency += alone
+		if share > 1 {
+			alone = d.step(work{decode: others, ctx: ctx, prefill: ch * share, prefix: done}).total
+		}
+		marginal += (alone - base) / share
+		done += ch
+	}
+	return latency, marginal
+}
+
+// serve fills throughput, TPOT and TTFT at a decode batch of b a group.
+// A positive lambda is an open-loop arrival rate a group (requests/s);
+// 0 is a closed loop of b requests in flight, each sent when the last
+// returns (a benchmark's concurrency). At saturation (no Concurrency)
+// TTFT is queueing: nil.
+func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
+	c := d.c
+	o := d.at(b)
+	out := float64(c.OutputTokens)
+	groups := float64(d.groups)
+	r.OutputTokS = round2(o.b * out / o.life * groups)
+	r.InputTokS = round2(r.OutputTokS * float64(c.InputTokens) / out)
+	r.TPOTMs = round2(o.tpot * 1e3)
+	r.DecodeBound = "memory"
+	if o.decode.cmp > o.decode.mem {
+		r.DecodeBound = "compute"
+	}
+	if d.tp > 1 && d.g.Interconnect == "pcie" {
+		r.Notes = append(r.Notes, fmt.Sprintf("tensor parallelism over PCIe: fixed costs and all-reduces take %.1f ms of each %.1f ms decode step", o.decode.fixed*1e3, o.decode.total*1e3))
+	}
+	if c.Concurrency <= 0 && lambda <= 0 {
+		return o
+	}
+	front := d.f.RequestOverheadMs / 1e3
+	if c.Offline {
+		front = 0
+	}
+	// The others' prefills queue before this one's: an M/D/1 queue of
+	// prefill work at the rate the others arrive.
+	others := lambda
+	if others <= 0 {
+		others = (o.b - 1) / (o.life + front)
+	}
+	rho := math.Min(others*o.prefill, 0.95)
+	wait := rho * o.prefill / (2 * (1 - rho))
+	wait95 := wait
+	if rho > 0.05 {
+		wait95 = math.Max(wait, wait*math.Log(20*rho)/rho)
+	}
+	p95 := o.prefill
+	if c.InputTokensP95 > c.InputTokens {
+		p95, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2)
+	}
+	// Admission: a request waits for the step under way.
+	ttft := round2((front + o.decode.total/2 + o.prefill + wait) * 1e3)
+	ttft95 := round2((front + 0.95*o.decode.total + p95 + wait95) * 1e3)
+	r.TTFTMs, r.TTFTP95Ms = &ttft, &ttft95
+	return o
+}

@@ -1,0 +1,89 @@
+package perf
+
+import "math"
+
+// work is what one step of a group carries: the decode tokens of running
+// sequences at a mean context, and a prefill chunk of tokens after a
+// prefix already in the KV cache.
+type work struct{ decode, ctx, prefill, prefix float64 }
+
+// stepCost is one step's time (s) and its parts: the memory and compute
+// times it blends, and the fixed costs it adds.
+type stepCost struct{ total, mem, cmp, fixed float64 }
+
+// Kernels a layer runs in a step, each paying a fixed launch-and-tail cost
+// beside its work (CUDA graphs remove the CPU launch, not the GPU's).
+const (
+	// kernelsDense: two norms, QKV, rotary, attention, output projection,
+	// gate-up, activation, down.
+	kernelsDense = 9
+	// kernelsMLA: latent attention's down and up projections, the
+	// absorbed key and value products, their norms.
+	kernelsMLA = 6
+	// kernelsMoE: router, top-k, permute, two grouped GEMMs, activation,
+	// unpermute and combine.
+	kernelsMoE = 8
+)
+
+// step is the time of one step of a group. Memory: the dense weights
+// once, the routed experts the step's tokens touch (for expert
+// parallelism, every group's tokens), every decoding sequence's KV cache
+// and the prefill's prefix. Compute: 2 FLOPs a parameter a token and the
+// attention. Routed-expert work runs at the MoE efficiency: grouped GEMMs
+// over small per-expert batches lose time, they do not read more bytes.
+// The two blend as a 2-norm (neither roofline is reached where they
+// meet), then the fixed costs add.
+func (d deployment) step(w work) stepCost {
+	a := d.a
+	tp, ep := float64(d.tp), float64(d.ep)
+	tokens := w.decode + w.prefill
+	routed := tokens * float64(d.groups)
+	moe := d.f.MoEEfficiency
+	kv := w.decode*a.kvBytes(int(w.ctx), d.tp, d.kvb) + a.kvBytes(int(w.prefix), d.tp, d.kvb)
+	tMem := (a.denseReadBytes/tp+kv)/d.bw + a.expertBytes/ep*a.touched(routed)/d.bw/moe
+	expert := 2 * routed * a.expertActive / ep / d.flops / moe * d.imbalance(routed)
+	attn := w.decode*a.attnFlops(w.ctx, d.tp) + a.prefillAttnFlops(w.prefix+w.prefill, d.tp) - a.prefillAttnFlops(w.prefix, d.tp)
+	tCmp := 2*tokens*a.denseActive/tp/d.flops + expert + attn/d.attnFlops
+	fixed := d.fixed(tokens)
+	core := math.Sqrt(tMem*tMem + tCmp*tCmp)
+	return stepCost{total: core + fixed, mem: tMem, cmp: tCmp, fixed: fixed}
+}
+
+// fixed is a step's cost beyond its work: the scheduler's step overhead,
+// every kernel's fixed cost, and the collectives — tensor parallelism's
+// two all-reduces a layer (ring: 2(TP−1)/TP of tokens × hidden × 2 bytes
+// a rank), expert parallelism's dispatch and combine a MoE layer — each a
+// latency plus its bytes over the interconnect.
+func (d deployment) fixed(tokens float64) float64 {
+	a := d.a
+	kernels := a.layers * kernelsDense
+	if a.lora > 0 {
+		kernels += a.layers * kernelsMLA
+	}
+	if a.expertTotal > 0 {
+		kernels += a.moeLayers * kernelsMoE
+	}
+	t := d.f.StepOverheadMs/1e3 + kernels*d.f.KernelUs/1e6
+	if d.tp > 1 {
+		msg := tokens * a.hidden * actBytes
+		t += 2 * a.layers * (d.lat + 2*float64(d.tp-1)/float64(d.tp)*msg/d.link)
+	}
+	if d.ep > d.tp && a.expertTotal > 0 {
+		msg := tokens / float64(d.tp) * a.k * a.hidden * actBytes * float64(d.ep-1) / float64(d.ep)
+		t += 2 * a.moeLayers * (d.lat + msg/d.link)
+	}
+	return t
+}
+
+// imbalance is how far the busiest of the expert-parallel GPUs is above
+// the mean when routed tokens each pick k experts at random: m = tokens·k
+// assignments over n GPUs put about m/n + √(2 (m/n) ln n) on the busiest.
+// 1 without expert parallelism (every GPU holds a slice of every expert).
+func (d deployment) imbalance(routed float64) float64 {
+	if d.ep <= d.tp || d.a.k == 0 {
+		return 1
+	}
+	n := float64(d.ep)
+	m := routed * d.a.k
+	return min(1+math.Sqrt(2*n*math.Log(n)/m), n)
+}

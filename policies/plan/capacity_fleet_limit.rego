@@ -1,0 +1,28 @@
+# METADATA
+# title: capacity.fleet_limit
+# description: |
+#   Denies an option whose self-hosted fleet needs more GPUs than one fleet
+#   may have (sizing.max_gpus, modelcatalog.MaxFleetGPUs: the largest GPU
+#   cluster AWS advertises; quotas are per account). Such a fleet is not one
+#   a pull request can provision, and its counts stop at the cap rather
+#   than at what the load needs. The search never picks one when another
+#   assignment fits; unwaivable, as no override buys the GPUs.
+package costgate.fleet_limit
+
+import data.costgate.lib
+
+deny contains v if {
+	some o in input.options
+	is_number(o.sizing.gpus)
+	is_number(o.sizing.max_gpus)
+	o.sizing.gpus > o.sizing.max_gpus
+	v := {
+		"policy": "capacity.fleet_limit",
+		"attribute": "team.developers",
+		"option": o.architecture,
+		"msg": sprintf(
+			"The %s fleet would need more than %v GPUs, the cap on one fleet (AWS advertises no larger GPU cluster, and quotas are per account): the load cannot be served by one self-hosted fleet.",
+			[lib.label(o.architecture), o.sizing.max_gpus],
+		),
+	}
+}

@@ -1,0 +1,107 @@
+// Package units is the one home of the units every layer shares: money in
+// US dollars and how it is written, counts, dates, and the hours of a
+// month. No other package writes a "$" (report aside, which lays money out
+// in tables); TestDollarSignOnlyInUnitsAndReport keeps it so.
+package units
+
+import (
+	"math"
+	"strconv"
+	"strings"
+)
+
+// HoursPerMonth is the month every monthly figure is counted in: 8,760
+// hours a year over 12, the billed hours of an always-on fleet.
+const HoursPerMonth = 730
+
+// USD is an amount of US dollars.
+type USD float64
+
+// Whole writes whole dollars with thousands separators: 12345.6 →
+// "$12,346" (see Count for the number itself).
+func (v USD) Whole() string { return "$" + Count(float64(v)) }
+
+// Cents writes dollars and cents with thousands separators: 1234.5 →
+// "$1,234.50"; beyond a quadrillion dollars, where an int64 of cents is
+// no longer exact, whole dollars.
+func (v USD) Cents() string { return "$" + cents(float64(v)) }
+
+// Signed writes a change with its sign, in whole dollars: +$1,234, -$56,
+// $0.
+func (v USD) Signed() string {
+	r := math.Round(float64(v))
+	switch {
+	case r > 0:
+		return "+" + v.Whole()
+	case r < 0:
+		return "-" + (-v).Whole()
+	}
+	return "$0"
+}
+
+// Rate writes a unit price with up to four decimals and no trailing
+// zeros: 0.1 → "$0.1", 2.5 → "$2.5", 0.00125 → "$0.0013".
+func (v USD) Rate() string { return "$" + Decimal(float64(v)) }
+
+// Decimal writes a figure rounded to four decimals, without trailing
+// zeros.
+func Decimal(v float64) string {
+	return strconv.FormatFloat(math.Round(v*1e4)/1e4, 'f', -1, 64)
+}
+
+// Count writes any float64 rounded to a whole number with thousands
+// separators, 12345.6 → "12,346": exactly in digits (strconv, not an int64
+// that overflows above 9.2e18), "unknown" for NaN, "∞" for infinities, and
+// no "-0". Developer counts, tokens and whole dollars all use it.
+func Count(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return "unknown"
+	case math.IsInf(v, 1):
+		return "∞"
+	case math.IsInf(v, -1):
+		return "-∞"
+	}
+	s := strconv.FormatFloat(math.Round(v), 'f', -1, 64)
+	sign := ""
+	if rest, neg := strings.CutPrefix(s, "-"); neg {
+		s = rest
+		if s != "0" {
+			sign = "-"
+		}
+	}
+	return sign + group(s)
+}
+
+// cents writes v with cents and thousands separators: 1234.5 → "1,234.50".
+func cents(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) || math.Abs(v) >= 1e15 {
+		// Beyond 2^53 cents an int64 of them is no longer exact, and
+		// above 9.2e16 dollars it overflows: whole dollars say enough.
+		return Count(v)
+	}
+	c := int64(math.Round(v * 100))
+	sign := ""
+	if c < 0 {
+		sign, c = "-", -c
+	}
+	return sign + group(strconv.FormatInt(c/100, 10)) + "." + strconv.FormatInt(100+c%100, 10)[1:]
+}
+
+// group puts a comma between each three digits of a run of digits.
+func group(s string) string {
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// RoundCents rounds dollars to cents, as plans and reports show them.
+func RoundCents(v float64) float64 { return math.Round(v*100) / 100 }
+
+// ParseUSD reads an amount of dollars as people write it: "500", "$500",
+// "1,250.50".
+func ParseUSD(s string) (USD, error) {
+	v, err := strconv.ParseFloat(strings.TrimPrefix(strings.ReplaceAll(strings.TrimSpace(s), ",", ""), "$"), 64)
+	return USD(v), err
+}

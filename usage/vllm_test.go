@@ -1,0 +1,178 @@
+package usage
+
+import (
+	"fmt"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// replicaScrape is vLLM's /metrics of one replica after n intervals of
+// 60 s at the given rates: counters, their _created gauges, the TTFT
+// histogram (250 ms a request) and the gauges. ts, when not zero, stamps
+// every sample (milliseconds), as Prometheus' federation does; typed
+// false writes every family untyped, as federation does too.
+func replicaScrape(instance string, n int, prompt, gen float64, ts int64, typed bool) string {
+	var b strings.Builder
+	labels := fmt.Sprintf(`engine="0",model_name="Qwen/Qwen3-Coder-30B-A3B-Instruct"`)
+	if instance != "" {
+		labels += fmt.Sprintf(`,instance=%q,job="vllm"`, instance)
+	}
+	stamp := ""
+	if ts > 0 {
+		stamp = fmt.Sprint(" ", ts)
+	}
+	typ := func(name, t string) {
+		if !typed {
+			t = "untyped"
+		}
+		fmt.Fprintf(&b, "# TYPE %s %s\n", name, t)
+	}
+	sample := func(name, extra string, v float64) {
+		fmt.Fprintf(&b, "%s{%s%s} %g%s\n", name, labels, extra, v, stamp)
+	}
+	secs := float64(60 * n)
+	typ("vllm:prompt_tokens_total", "counter")
+	sample("vllm:prompt_tokens_total", "", 1e6+prompt*secs)
+	typ("vllm:prompt_tokens_created", "gauge")
+	sample("vllm:prompt_tokens_created", "", 1.7936e9)
+	typ("vllm:generation_tokens_total", "counter")
+	sample("vllm:generation_tokens_total", "", 2e5+gen*secs)
+	typ("vllm:generation_tokens_created", "gauge")
+	sample("vllm:generation_tokens_created", "", 1.7936e9)
+	requests := float64(100 * n)
+	if typed {
+		typ("vllm:time_to_first_token_seconds", "histogram")
+		sample("vllm:time_to_first_token_seconds_bucket", `,le="0.5"`, requests)
+		sample("vllm:time_to_first_token_seconds_bucket", `,le="+Inf"`, requests)
+		sample("vllm:time_to_first_token_seconds_sum", "", 0.25*requests)
+		sample("vllm:time_to_first_token_seconds_count", "", requests)
+	} else {
+		typ("vllm:time_to_first_token_seconds_bucket", "")
+		sample("vllm:time_to_first_token_seconds_bucket", `,le="0.5"`, requests)
+		sample("vllm:time_to_first_token_seconds_bucket", `,le="+Inf"`, requests)
+		typ("vllm:time_to_first_token_seconds_sum", "")
+		sample("vllm:time_to_first_token_seconds_sum", "", 0.25*requests)
+		typ("vllm:time_to_first_token_seconds_count", "")
+		sample("vllm:time_to_first_token_seconds_count", "", requests)
+	}
+	typ("vllm:num_requests_running", "gauge")
+	sample("vllm:num_requests_running", "", 3)
+	return b.String()
+}
+
+func writeScrape(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestVLLMReplicas: plain scrapes of two replicas (a at 4,000 + 1,000
+// tok/s, b at 2,500 + 750: 8,250 together) are two sources, never mixed,
+// in any order the files are given; unpadded sequence numbers are taken
+// in numeric order (scrape-2 before scrape-10), without false resets.
+func TestVLLMReplicas(t *testing.T) {
+	dir := t.TempDir()
+	var a, b []string
+	for i := 0; i < 12; i++ {
+		a = append(a, writeScrape(t, dir, fmt.Sprintf("a-%03d.prom", i), replicaScrape("", i, 4000, 1000, 0, true)))
+		b = append(b, writeScrape(t, dir, fmt.Sprintf("b-%03d.prom", i), replicaScrape("", i, 2500, 750, 0, true)))
+	}
+	var interleaved []string
+	for i := range a {
+		interleaved = append(interleaved, a[i], b[i])
+	}
+	shuffled := append([]string(nil), interleaved...)
+	rand.New(rand.NewSource(3)).Shuffle(len(shuffled), func(i, j int) { shuffled[i], shuffled[j] = shuffled[j], shuffled[i] })
+	for name, files := range map[string][]string{"a then b": append(append([]string(nil), a...), b...), "interleaved": interleaved, "shuffled": shuffled} {
+		t.Run(name, func(t *testing.T) {
+			res, err := Import(files, Options{Interval: time.Minute})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fl := res.FleetMetrics
+			near(t, "prompt_tok_s", fl.PromptTokS, 6500)
+			near(t, "generation_tok_s", fl.GenerationTokS, 1750)
+			near(t, "peak_tok_s", fl.PeakTokS, 8250)
+			near(t, "mean_ttft_ms", *fl.MeanTTFTMs, 250)
+			if fl.CounterResets != 0 || fl.NumRequestsRunning != 6 {
+				t.Errorf("resets %d, running %v; want 0 and 6 (3 on each replica)", fl.CounterResets, fl.NumRequestsRunning)
+			}
+		})
+	}
+	t.Run("unpadded names", func(t *testing.T) {
+		var files []string
+		for i := 12; i >= 1; i-- {
+			files = append(files, writeScrape(t, dir, fmt.Sprintf("scrape-%d.prom", i), replicaScrape("", i, 4000, 1250, 0, true)))
+		}
+		res, err := Import(files, Options{Interval: time.Minute})
+		if err != nil {
+			t.Fatal(err)
+		}
+		near(t, "tok/s", res.FleetMetrics.PromptTokS+res.FleetMetrics.GenerationTokS, 5250)
+		if res.FleetMetrics.CounterResets != 0 {
+			t.Errorf("%d resets, want none", res.FleetMetrics.CounterResets)
+		}
+	})
+}
+
+// TestVLLMFederation: Prometheus' /federate writes every family untyped
+// and stamps each sample; the instance label keeps two replicas apart in
+// one file, and the TTFT histogram's _sum and _count still give the mean
+// (250 ms).
+func TestVLLMFederation(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	start := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC).UnixMilli()
+	for i := 0; i < 5; i++ {
+		ts := start + int64(i)*60_000
+		body := replicaScrape("10.0.0.1:8000", i, 4000, 1000, ts, false) + replicaScrape("10.0.0.2:8000", i, 2500, 750, ts+250, false)
+		// Federation writes one TYPE line a family: drop the repeats.
+		seen := map[string]bool{}
+		var lines []string
+		for _, l := range strings.Split(body, "\n") {
+			if strings.HasPrefix(l, "# TYPE") {
+				if seen[l] {
+					continue
+				}
+				seen[l] = true
+			}
+			lines = append(lines, l)
+		}
+		files = append(files, writeScrape(t, dir, fmt.Sprintf("federate-%d.prom", i), strings.Join(lines, "\n")))
+	}
+	res, err := Import(files, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := res.FleetMetrics
+	if fl.MeanTTFTMs == nil {
+		t.Fatal("mean TTFT unknown from untyped _sum and _count")
+	}
+	near(t, "mean_ttft_ms", *fl.MeanTTFTMs, 250)
+	// A scrape's time is its latest sample's: 240 s from the first to the
+	// last.
+	near(t, "prompt_tok_s", fl.PromptTokS, 6500)
+	near(t, "peak_tok_s", fl.PeakTokS, 8250)
+	if fl.CounterResets != 0 {
+		t.Errorf("%d resets", fl.CounterResets)
+	}
+}
+
+// TestNaturalOrder: digit runs compare as numbers.
+func TestNaturalOrder(t *testing.T) {
+	for _, c := range [][2]string{{"scrape-2", "scrape-10"}, {"a-009", "a-010"}, {"s1-x", "s1-y"}, {"s", "s1"}, {"a-2.prom", "b-1.prom"}} {
+		if !naturalLess(c[0], c[1]) || naturalLess(c[1], c[0]) {
+			t.Errorf("%s should sort before %s", c[0], c[1])
+		}
+	}
+	if got := scrapeSource("dir/a-001.prom"); got != "dir/a-#.prom" {
+		t.Errorf("source %q", got)
+	}
+}
