@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 )
 
 // SavingsPlanWarning is the warning of an option priced at reserved rates:
@@ -28,10 +29,10 @@ func purchaseWarnings(p *Plan) {
 		}
 		low, high := float64(s.GPUs)*s.GPUHourUSD.Low, float64(s.GPUs)*s.GPUHourUSD.High
 		msg := fmt.Sprintf("%s is priced at reserved rates for %d × %s, %d GPU-hours an hour: the program launches on-demand instances, "+
-			"billed at on-demand rates until a Compute or EC2 Instance Savings Plan (or reserved instances) of %.2f-%.2f USD an hour "+
-			"covers them (docs/DEPLOY.md, Savings Plans); the commitment is billed all %d hours of the month, %s-%s USD",
-			o.Architecture, s.PeakInstances, s.InstanceType, s.GPUs, low, high, spec.HoursPerMonth,
-			USD(low*spec.HoursPerMonth), USD(high*spec.HoursPerMonth))
+			"billed at on-demand rates until a Compute or EC2 Instance Savings Plan (or reserved instances) of %s-%s an hour "+
+			"covers them (docs/DEPLOY.md, Savings Plans); the commitment is billed all %d hours of the month, %s-%s",
+			o.Architecture, s.PeakInstances, s.InstanceType, s.GPUs, units.USD(low).Cents(), units.USD(high).Cents(), units.HoursPerMonth,
+			units.USD(low*units.HoursPerMonth).Whole(), units.USD(high*units.HoursPerMonth).Whole())
 		if s.Schedule == spec.BusinessHours {
 			msg += ", though the business_hours schedule runs the fleet for fewer"
 		}
