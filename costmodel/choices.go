@@ -5,6 +5,7 @@ package costmodel
 
 import (
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/costgate/costgate/architecture"
@@ -19,6 +20,9 @@ type managedChoice struct {
 	provider string
 	price    modelcatalog.Price
 	rates    modelcatalog.Rates
+	// ttftMs is the p95 time to first token of the workload's prompt on
+	// this route (ManagedTTFT); nil when the catalog does not know it.
+	ttftMs *float64
 	// notes are the option warnings about how the model was priced.
 	notes []Note
 	// unfit says why the search may not pick this choice (a provider the
@@ -63,6 +67,7 @@ func (m *model) choicesFor(w spec.Workload) ([]managedChoice, error) {
 			return nil, fmt.Errorf("price managed: %w", err)
 		}
 		c.rates = r
+		c.ttftMs = m.managedTTFT(mm, c.provider, w)
 		for _, n := range r.Notices {
 			if note := (Note{ID: n.ID, Message: n.Message}); !slices.Contains(c.notes, note) {
 				c.notes = append(c.notes, note)
@@ -74,6 +79,20 @@ func (m *model) choicesFor(w spec.Workload) ([]managedChoice, error) {
 	return out, nil
 }
 
+// managedTTFT is mm's p95 time to first token on provider's route for
+// w's prompt: its context, less the share the provider's prompt cache
+// serves at the spec's lowest cached_input_share (the p95 side), rounded to
+// the millisecond; nil when the catalog does not know the model's figure.
+func (m *model) managedTTFT(mm *modelcatalog.ManagedModel, provider string, w spec.Workload) *float64 {
+	uncached := float64(w.ContextTokens) * (1 - m.s.Team.CachedInputShare.Low)
+	ms, _, ok := m.cat.ManagedTTFT(mm, provider, uncached)
+	if !ok {
+		return nil
+	}
+	ms = math.Round(ms)
+	return &ms
+}
+
 // unfitManaged says why a managed choice may not serve w, or "".
 func (m *model) unfitManaged(c *managedChoice, w spec.Workload) string {
 	comp := m.s.Compliance
@@ -82,10 +101,10 @@ func (m *model) unfitManaged(c *managedChoice, w spec.Workload) string {
 		return "compliance: code may not leave the network"
 	case comp.AllowedProviders != nil && !slices.Contains(comp.AllowedProviders, c.provider):
 		return fmt.Sprintf("compliance: provider %s is not allowed", c.provider)
-	case w.MaxTTFTMs > 0 && c.model.TTFTMs == nil:
+	case w.MaxTTFTMs > 0 && c.ttftMs == nil:
 		return fmt.Sprintf("latency: TTFT unknown, the target is %g ms", w.MaxTTFTMs)
-	case w.MaxTTFTMs > 0 && c.model.TTFTMs.Value > w.MaxTTFTMs:
-		return fmt.Sprintf("latency: TTFT %g ms is above the %g ms target", c.model.TTFTMs.Value, w.MaxTTFTMs)
+	case w.MaxTTFTMs > 0 && *c.ttftMs > w.MaxTTFTMs:
+		return fmt.Sprintf("latency: TTFT %g ms is above the %g ms target", *c.ttftMs, w.MaxTTFTMs)
 	}
 	if w.MinQuality > 0 {
 		if q, ok := c.quality(w.Complexity); !ok || q < w.MinQuality {

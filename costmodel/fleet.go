@@ -133,10 +133,7 @@ func (m *model) routes(a *assignment, f *inference.Fleet) []Route {
 		} else {
 			c := m.choice(a, i)
 			r.ServedBy, r.Model, r.Provider = architecture.Managed, c.model.ID, c.provider
-			if c.model.TTFTMs != nil {
-				v := c.model.TTFTMs.Value
-				r.TTFTMs = &v
-			}
+			r.TTFTMs = c.ttftMs
 			if q, ok := c.quality(w.Complexity); ok {
 				r.Quality = &q
 			}

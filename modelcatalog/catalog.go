@@ -39,6 +39,11 @@ type Catalog struct {
 	// Discounts are negotiated discounts off list prices; a price book adds
 	// them (the embedded catalog has none).
 	Discounts []Discount `json:"discounts,omitempty"`
+	// ManagedPromptMsPerToken is what each uncached prompt token adds to a
+	// managed API's p95 time to first token (its prefill), beyond the
+	// short-prompt figure a model's ttft_ms gives; nil in a price book that
+	// does not change it.
+	ManagedPromptMsPerToken *Figure `json:"managed_prompt_ms_per_token,omitempty"`
 
 	// BookWarnings are the figures of the price book merged by MergeBook
 	// that are valid but likely a mistake (a zero price, a 100 % discount,
@@ -104,9 +109,25 @@ type ManagedModel struct {
 	// Quality is the share of tasks completed at the first attempt, per
 	// complexity ("simple", "complex"), 0..1.
 	Quality map[string]Figure `json:"quality"`
-	// TTFTMs is the typical p95 time to first token of the vendor's API.
-	TTFTMs *Figure `json:"ttft_ms,omitempty"`
+	// TTFTMs is the p95 time to first token of the vendor's own API for a
+	// short prompt (what probes send); TTFTByProvider overrides it for a
+	// route where it differs (e.g. "bedrock"). A workload's prompt adds
+	// Catalog.ManagedPromptMsPerToken for each uncached token (TTFT).
+	TTFTMs         *Figure           `json:"ttft_ms,omitempty"`
+	TTFTByProvider map[string]Figure `json:"ttft_ms_by_provider,omitempty"`
 	Source
+}
+
+// ShortPromptTTFT is the p95 time to first token of a short prompt on the
+// provider's route, and whether it is known.
+func (m *ManagedModel) ShortPromptTTFT(provider string) (Figure, bool) {
+	if f, ok := m.TTFTByProvider[provider]; ok {
+		return f, true
+	}
+	if m.TTFTMs == nil {
+		return Figure{}, false
+	}
+	return *m.TTFTMs, true
 }
 
 // Price is a managed model's per-million-token price from a date on. Its

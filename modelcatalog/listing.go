@@ -83,8 +83,15 @@ func (c *Catalog) Entries(date string) []Entry {
 			out = append(out, Entry{Section: SectionQuality, ID: m.ID + " " + k, Value: fmt.Sprintf("%g", m.Quality[k].Value), Source: m.Quality[k].Source})
 		}
 		if m.TTFTMs != nil {
-			out = append(out, Entry{Section: SectionTTFT, ID: m.ID, Value: fmt.Sprintf("%g ms p95", m.TTFTMs.Value), Source: m.TTFTMs.Source})
+			out = append(out, Entry{Section: SectionTTFT, ID: m.ID, Value: fmt.Sprintf("%g ms p95, short prompt", m.TTFTMs.Value), Source: m.TTFTMs.Source})
 		}
+		for _, p := range sortedKeys(m.TTFTByProvider) {
+			f := m.TTFTByProvider[p]
+			out = append(out, Entry{Section: SectionTTFT, ID: m.ID + " via " + p, Value: fmt.Sprintf("%g ms p95, short prompt", f.Value), Source: f.Source})
+		}
+	}
+	if f := c.ManagedPromptMsPerToken; f != nil {
+		out = append(out, Entry{Section: SectionTTFT, ID: "each uncached prompt token", Value: fmt.Sprintf("+%g ms p95", f.Value), Source: f.Source})
 	}
 	for _, m := range c.OpenModels {
 		out = append(out, Entry{Section: SectionOpenModel, ID: m.ID, Value: fmt.Sprintf("%gB params (%gB active), %d layers, %d KV heads × %d, %s %g GB",

@@ -222,3 +222,21 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(keys)
 	return keys
 }
+
+// ManagedTTFT is m's p95 time to first token on the provider's route for a
+// prompt of uncachedTokens tokens the provider has not cached: the
+// short-prompt figure plus ManagedPromptMsPerToken for each such token. ok
+// is false when the short-prompt figure is unknown; estimate is true when
+// either figure is an estimate.
+func (c *Catalog) ManagedTTFT(m *ManagedModel, provider string, uncachedTokens float64) (ms float64, estimate, ok bool) {
+	base, ok := m.ShortPromptTTFT(provider)
+	if !ok {
+		return 0, false, false
+	}
+	ms, estimate = base.Value, base.Estimate
+	if f := c.ManagedPromptMsPerToken; f != nil && uncachedTokens > 0 {
+		ms += f.Value * uncachedTokens
+		estimate = estimate || f.Estimate
+	}
+	return ms, estimate, true
+}

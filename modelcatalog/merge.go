@@ -34,7 +34,7 @@ func LoadFile(path string) (*Catalog, error) {
 // id, instances by type and region, throughput by model, GPU and
 // tensor-parallel size, line items by name, tokens_per_task by complexity,
 // discounts by vendor, model, provider and effective_from, the Bedrock
-// terms when the override has them — and entries with new keys are appended in the override's order. The merged
+// terms and managed_prompt_ms_per_token when the override has them — and entries with new keys are appended in the override's order. The merged
 // as_of is the older of the two, because a plan can be no fresher than the
 // oldest figures it uses. A nil catalog counts as empty.
 func Merge(base, override *Catalog) *Catalog {
@@ -57,6 +57,9 @@ func Merge(base, override *Catalog) *Catalog {
 	}
 	if ov.Bedrock != nil {
 		out.Bedrock = ov.Bedrock
+	}
+	if ov.ManagedPromptMsPerToken != nil {
+		out.ManagedPromptMsPerToken = ov.ManagedPromptMsPerToken
 	}
 	out.Discounts = mergeBy(out.Discounts, ov.Discounts, discountKey)
 	out.AsOf = olderDate(out.AsOf, ov.AsOf)

@@ -3,6 +3,7 @@ package modelcatalog
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -114,6 +115,14 @@ func (v *validator) managed(c *Catalog) map[string]bool {
 		if m.TTFTMs != nil {
 			v.source(at+" ttft_ms", m.TTFTMs.Source)
 			v.positive(at, "ttft_ms", m.TTFTMs.Value)
+		}
+		for _, p := range slices.Sorted(maps.Keys(m.TTFTByProvider)) {
+			f := m.TTFTByProvider[p]
+			v.source(at+" ttft_ms_by_provider."+p, f.Source)
+			v.positive(at, "ttft_ms_by_provider."+p, f.Value)
+			if !slices.Contains(m.Providers, p) {
+				v.add(at, "ttft_ms_by_provider names %q, which does not sell the model", p)
+			}
 		}
 	}
 
@@ -320,6 +329,10 @@ func (v *validator) tokensPerTask(c *Catalog) {
 	if b := c.Bedrock; b != nil {
 		v.source("bedrock regional_surcharge_percent", b.RegionalSurchargePercent.Source)
 		v.nonNegative("bedrock", "regional_surcharge_percent", b.RegionalSurchargePercent.Value)
+	}
+	if f := c.ManagedPromptMsPerToken; f != nil {
+		v.source("managed_prompt_ms_per_token", f.Source)
+		v.nonNegative("managed_prompt_ms_per_token", "value", f.Value)
 	}
 }
 

@@ -57,6 +57,10 @@ type Options struct {
 	// change that loosens its compliance or budget is denied as
 	// spec.loosened unless an allowed approver approved it.
 	Base *spec.Spec
+	// Loosened are loosenings found outside the two specs (a deleted
+	// spec, a team that disappears while another appears: TeamLoosening),
+	// denied as spec.loosened like the spec's own.
+	Loosened []Loosening
 	// Deployment says which resources the stack's configuration creates
 	// (an existing VPC has no NAT gateway of the fleet's); the zero value
 	// is the program's default configuration.
@@ -141,7 +145,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 		p.Warnings = append(p.Warnings, Finding{Policy: SuspiciousPricePolicy, Message: w.String()})
 	}
 	purchaseWarnings(p)
-	p.Loosened = Loosenings(opts.Base, s)
+	p.Loosened = append(Loosenings(opts.Base, s), opts.Loosened...)
 	if len(p.Loosened) > 0 {
 		approveLoosening(p, rules, opts.Approvals)
 	}

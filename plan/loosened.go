@@ -65,6 +65,15 @@ func Loosenings(base, head *spec.Spec) []Loosening {
 	return out
 }
 
+// TeamLoosening is a loosening of the spec's identity (attribute "team"):
+// the spec is deleted, or its team replaces one that is no longer
+// specified. Either drops a compliance block and a budget that the base
+// enforced, so it needs a reviewer's approval like a loosened one.
+func TeamLoosening(s *spec.Spec, message string) Loosening {
+	rng := attrRange(s, "team")
+	return Loosening{Attribute: "team", Range: rng, Line: rng.Start.Line, Message: message}
+}
+
 // attrRange finds where head sets attr, else its block, else the team.
 func attrRange(s *spec.Spec, attr string) hcl.Range {
 	block, _, _ := strings.Cut(attr, ".")

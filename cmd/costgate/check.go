@@ -30,12 +30,26 @@ reported as unverified. With --base-ref, a change that loosens a spec's
 compliance block or raises its budget is denied as spec.loosened unless
 --approvals names an allowed approver.
 
+A spec's base is found by team, not by path: --spec-dir DIR (repeatable,
+with --base-ref) gates every spec in DIR (.hcl in any letter case) and
+compares each with the same team's spec in those folders at REF, else with
+the file at the same path. Two specs of one team, at REF or in the change,
+are invalid. A spec the change deletes, and a new team while a team of the
+base is gone, are spec.loosened (attribute team). Without --spec-dir the
+folders are those of the specs given, and deletions are not seen.
+
 Exit codes: 0 allowed, 1 blocked by a policy, 2 invalid spec or policy
 (including a policy that does not finish within --policy-timeout).`,
 		Example: `  costgate check teams/*.hcl
   costgate check teams/acme.hcl --format github --policy-dir policies/acme
-  costgate check --base-ref origin/main --approvals approvals.json -- teams/*.hcl`,
-		Args: cobra.MinimumNArgs(1),
+  costgate check --base-ref origin/main --approvals approvals.json -- teams/*.hcl
+  costgate check --base-ref origin/main --spec-dir teams --approvals approvals.json`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 && len(f.specDirs) == 0 && len(f.stackSpecs) == 0 && f.stackConfig == "" {
+				return invalid(fmt.Errorf("check takes one or more SPEC paths, --spec-dir, --stack-spec or --stack-config"))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkFormat(f.format, checkFormats); err != nil {
 				return err
@@ -59,6 +73,7 @@ Exit codes: 0 allowed, 1 blocked by a policy, 2 invalid spec or policy
 	}
 	f.register(cmd, strings.Join(checkFormats, "|"))
 	cmd.Flags().StringVar(&baseRef, "base-ref", "", "git revision the change is reviewed against: loosening a spec's compliance or budget since then needs an approval")
+	f.registerSpecDirs(cmd)
 	f.drift.register(cmd)
 	return cmd
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 	"runtime"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/specfile"
 	"github.com/costgate/costgate/stacks"
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
@@ -28,6 +30,13 @@ type planFlags struct {
 	// timings fills the search's time_ms (--timings).
 	timings bool
 	drift   driftFlags // --usage; registered by plan and check
+	// specDirs are the spec folders (--spec-dir; check and diff).
+	specDirs []string
+	// stackSpecs are stack configurations whose spec is gated
+	// (--stack-spec); stackConfig is one whose spec, price book, policy
+	// folders and deployment are used (--stack-config; check and diff).
+	stackSpecs  []string
+	stackConfig string
 	// stack is the stack configuration the resources are previewed with;
 	// the zero value is the program's default.
 	stack stacks.Config
@@ -41,6 +50,54 @@ func (f *planFlags) register(cmd *cobra.Command, formats string) {
 	cmd.Flags().StringVar(&f.approvals, "approvals", "", `JSON file of the identities that approved the change, {"approved_by": ["cfo@acme.example", "@octocat"]}: an override counts only if its approver is listed, and a loosened spec needs one (without the flag, overrides count but are marked unverified)`)
 	cmd.Flags().DurationVar(&f.policyTimeout, "policy-timeout", policies.DefaultTimeout, "deadline for evaluating the policies of one plan; a policy that runs longer is invalid input (exit 2)")
 	cmd.Flags().BoolVar(&f.timings, "timings", false, "report the search's wall time (search.time_ms); off by default so that the same spec gives the same bytes")
+}
+
+// registerSpecDirs adds --spec-dir, --stack-spec and --stack-config
+// (check and diff).
+func (f *planFlags) registerSpecDirs(cmd *cobra.Command) {
+	cmd.Flags().StringArrayVar(&f.specDirs, "spec-dir", nil, "folder of the specs (repeatable; with --base-ref): every .hcl file in it (any letter case) is gated, each spec's base is its team's spec in these folders at REF, and a spec deleted or replaced by a new team is spec.loosened")
+	cmd.Flags().StringArrayVar(&f.stackSpecs, "stack-spec", nil, "a stack's Pulumi.<stack>.yaml whose spec (costgate:spec) is gated too, wherever it lives (repeatable); its price book and policy folders are not used")
+	cmd.Flags().StringVar(&f.stackConfig, "stack-config", "", "a stack's Pulumi.<stack>.yaml: gate its spec with its price book, policy folders and deployment, as pulumi up will")
+}
+
+// stackSpecPaths adds to paths the spec of each --stack-spec and of
+// --stack-config, whose price book, policy folders and deployment it also
+// takes (a --catalog given as well is an error: which one pulumi up uses
+// is the stack's).
+func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
+	seen := map[string]bool{}
+	for _, p := range paths {
+		seen[filepath.Clean(p)] = true
+	}
+	add := func(p string) {
+		if !seen[filepath.Clean(p)] {
+			seen[filepath.Clean(p)] = true
+			paths = append(paths, p)
+		}
+	}
+	for _, file := range f.stackSpecs {
+		cfg, err := stacks.ReadStackConfig(file)
+		if err != nil {
+			return nil, invalid(err)
+		}
+		add(cfg.SpecPath)
+	}
+	if f.stackConfig != "" {
+		cfg, err := stacks.ReadStackConfig(f.stackConfig)
+		if err != nil {
+			return nil, invalid(err)
+		}
+		if cfg.CatalogPath != "" {
+			if f.catalog != "" && filepath.Clean(f.catalog) != filepath.Clean(cfg.CatalogPath) {
+				return nil, invalid(fmt.Errorf("--catalog %s and the stack's costgate:catalog %s differ: pulumi up prices with the stack's", specfile.Display(f.catalog), specfile.Display(cfg.CatalogPath)))
+			}
+			f.catalog = cfg.CatalogPath
+		}
+		f.stack = cfg
+		f.policyDirs = append(f.policyDirs, cfg.PolicyDirs...)
+		add(cfg.SpecPath)
+	}
+	return paths, nil
 }
 
 // evaluator compiles the built-in policies and the --policy-dir folders.
@@ -106,6 +163,22 @@ type planned struct {
 // is compared with its version at that revision, so that a loosened
 // compliance or budget block is denied unless approved.
 func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef string, stderr io.Writer) ([]planned, error) {
+	if err := specDirsFor(f.specDirs, baseRef); err != nil {
+		return nil, err
+	}
+	paths, err := f.stackSpecPaths(paths)
+	if err != nil {
+		return nil, err
+	}
+	if paths, err = withSpecDirs(paths, f.specDirs); err != nil {
+		return nil, err
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(paths) == 0 {
+		return nil, invalid(fmt.Errorf("no spec to check: give SPEC paths, or a --spec-dir with specs"))
+	}
 	cat, asOf, err := catalogAndDate(f.catalog, f.asOf)
 	if err != nil {
 		return nil, err
@@ -130,7 +203,7 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	if err != nil {
 		return nil, err
 	}
-	bases, err := baseSpecs(parser, baseRef, paths, specs, stderr)
+	rv, err := baseSpecs(parser, baseRef, f.specDirs, paths, specs, stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -143,14 +216,26 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 		return nil, err
 	}
 	ev := c.ev
+	// A deleted spec is gated on its deletion alone (spec.loosened): it
+	// will not be deployed, so no other policy runs on it.
+	heads := len(specs)
+	for _, d := range rv.deleted {
+		specs = append(specs, d.spec)
+		rv.bases = append(rv.bases, nil)
+		rv.extra = append(rv.extra, []plan.Loosening{d.loosening})
+		measured = append(measured, nil)
+	}
 	// Specs plan independently: one worker a CPU, results in input order.
 	out := make([]planned, len(specs))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, s := range specs {
 		g.Go(func() error {
-			opts := plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: bases[i],
+			opts := plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: rv.bases[i], Loosened: rv.extra[i],
 				Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack), Usage: measured[i], Timings: f.timings}
+			if i >= heads {
+				opts.Policies, opts.Gate = deletionOnly{ev}, nil
+			}
 			p, err := plan.Build(ctx, s, opts)
 			if err != nil {
 				return invalid(err)
@@ -189,33 +274,36 @@ func parseSpecs(parser *spec.Parser, paths []string, stderr io.Writer) ([]*spec.
 	return specs, nil
 }
 
-// baseSpecs reads each spec's version at baseRef (nil where it had none),
-// or only nils without a baseRef.
-func baseSpecs(parser *spec.Parser, baseRef string, paths []string, specs []*spec.Spec, stderr io.Writer) ([]*spec.Spec, error) {
-	bases := make([]*spec.Spec, len(specs))
+// baseSpecs pairs each spec with its base at baseRef (baseIndex.review):
+// with no baseRef, every base is nil and nothing is deleted.
+func baseSpecs(parser *spec.Parser, baseRef string, specDirs, paths []string, specs []*spec.Spec, stderr io.Writer) (reviewed, error) {
 	if baseRef == "" {
-		return bases, nil
+		return reviewed{bases: make([]*spec.Spec, len(specs)), extra: make([][]plan.Loosening, len(specs))}, nil
 	}
 	if err := gitVerify(baseRef); err != nil {
-		return nil, invalid(err)
+		return reviewed{}, invalid(err)
 	}
-	reader := newBaseReader(parser, baseRef)
-	for i, s := range specs {
-		base, diags, err := reader.base(paths[i], s)
-		if err != nil {
-			return nil, invalid(err)
-		}
-		if len(diags) > 0 {
-			if err := parser.WriteDiagnostics(stderr, diags); err != nil {
-				return nil, err
-			}
-		}
-		if diags.HasErrors() {
-			return nil, errReported
-		}
-		bases[i] = base
+	dirs, explicit := specDirs, len(specDirs) > 0
+	if !explicit {
+		dirs = headDirs(paths)
 	}
-	return bases, nil
+	idx, err := newBaseIndex(parser, baseRef, dirs, explicit)
+	if err != nil {
+		return reviewed{}, invalid(err)
+	}
+	rv, diags, err := idx.review(paths, specs)
+	if len(diags) > 0 {
+		if werr := parser.WriteDiagnostics(stderr, diags); werr != nil {
+			return reviewed{}, werr
+		}
+	}
+	if err != nil {
+		return reviewed{}, invalid(err)
+	}
+	if diags.HasErrors() {
+		return reviewed{}, errReported
+	}
+	return rv, nil
 }
 
 func plansOf(ps []planned) []*plan.Plan {

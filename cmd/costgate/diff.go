@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/review"
 	"github.com/costgate/costgate/spec"
@@ -48,7 +49,10 @@ REF, and the head with the working tree's, so the diff shows what the
 change would do once merged: a change to a price book or a policy folder is
 listed, and its effect on each spec is a row of the attribution ("price
 book", "policies") after the spec's own inputs. A change that loosens a
-spec's compliance block or raises its budget is reported as spec.loosened. --format markdown writes one pull-request comment for all the
+spec's compliance block or raises its budget is reported as spec.loosened;
+--spec-dir pairs specs by team as check does (a rename, a move or a change
+of letter case keeps the base; a deletion or a replaced team is
+spec.loosened). --format markdown writes one pull-request comment for all the
 specs, starting with the hidden marker <!-- costgate --> so that a CI bot
 can find and update its comment.
 
@@ -63,7 +67,7 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 			if baseRef == "" && len(args) != 2 {
 				return invalid(fmt.Errorf("diff takes BASE and HEAD spec files, or --base-ref REF and one or more specs; got %d argument(s)", len(args)))
 			}
-			if baseRef != "" && len(args) == 0 {
+			if baseRef != "" && len(args) == 0 && len(f.specDirs) == 0 && len(f.stackSpecs) == 0 && f.stackConfig == "" {
 				return invalid(errors.New("diff --base-ref takes one or more spec paths"))
 			}
 			return nil
@@ -84,6 +88,9 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 			if err != nil {
 				return err
 			}
+			if args, err = f.stackSpecPaths(args); err != nil {
+				return err
+			}
 			head, err := headRules(&f)
 			if err != nil {
 				return err
@@ -100,16 +107,24 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 					return err
 				}
 			}
-			pairs, err := diffInputs(head.cat, baseRef, args, cmd.ErrOrStderr())
+			if err := specDirsFor(f.specDirs, baseRef); err != nil {
+				return err
+			}
+			if args, err = withSpecDirs(args, f.specDirs); err != nil {
+				return err
+			}
+			pairs, err := diffInputs(head.cat, baseRef, f.specDirs, args, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
 			changes := ruleChanges(&f, base, head)
 			diffs := make([]*review.Diff, 0, len(pairs))
 			for _, p := range pairs {
+				headOpts := head.options(asOf, approvals, p.base)
+				headOpts.Loosened = p.extra
 				d, err := review.CompareWith(cmd.Context(), p.base, p.head,
 					review.Rules{Options: base.options(asOf, nil, nil), PriceBookID: base.bookID, PoliciesID: base.policiesID},
-					review.Rules{Options: head.options(asOf, approvals, p.base), PriceBookID: head.bookID, PoliciesID: head.policiesID})
+					review.Rules{Options: headOpts, PriceBookID: head.bookID, PoliciesID: head.policiesID})
 				if err != nil {
 					return invalid(err)
 				}
@@ -128,15 +143,20 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 	}
 	f.register(cmd, strings.Join(diffFormats, "|"))
 	cmd.Flags().StringVar(&baseRef, "base-ref", "", "git revision to read each spec's base from (git show REF:PATH); the arguments are then the head specs")
+	f.registerSpecDirs(cmd)
 	cmd.Flags().StringVar(&failAbove, "fail-on-increase-above", "", "exit 1 when the decided option's expected cost rises by more than this: USD per month (500) or percent (10%)")
 	return cmd
 }
 
-// specPair is one spec's base (nil when new) and head.
-type specPair struct{ base, head *spec.Spec }
+// specPair is one spec's base (nil when new) and head, and the loosenings
+// of its identity (a deletion, a replaced team).
+type specPair struct {
+	base, head *spec.Spec
+	extra      []plan.Loosening
+}
 
 // diffInputs parses the specs to compare; diagnostics go to stderr.
-func diffInputs(cat *modelcatalog.Catalog, baseRef string, args []string, stderr io.Writer) ([]specPair, error) {
+func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs, args []string, stderr io.Writer) ([]specPair, error) {
 	parser := spec.NewParser(cat)
 	failed := false
 	parse := func(s *spec.Spec, diags hcl.Diagnostics) *spec.Spec {
@@ -155,94 +175,31 @@ func diffInputs(cat *modelcatalog.Catalog, baseRef string, args []string, stderr
 	if baseRef == "" {
 		base := parse(parser.ParseFile(args[0]))
 		head := parse(parser.ParseFile(args[1]))
-		pairs = append(pairs, specPair{base, head})
+		pairs = append(pairs, specPair{base: base, head: head})
 	} else {
-		if err := gitVerify(baseRef); err != nil {
-			return nil, invalid(err)
-		}
-		bases := newBaseReader(parser, baseRef)
+		heads := make([]*spec.Spec, 0, len(args))
 		for _, path := range args {
-			head := parse(parser.ParseFile(path))
-			if head == nil {
-				continue
-			}
-			base, diags, err := bases.base(path, head)
-			if err != nil {
-				return nil, invalid(err)
-			}
-			if diags != nil {
-				base = parse(base, diags)
-			}
-			pairs = append(pairs, specPair{base, head})
+			heads = append(heads, parse(parser.ParseFile(path)))
+		}
+		if failed {
+			return nil, errReported
+		}
+		rv, err := baseSpecs(parser, baseRef, specDirs, args, heads, stderr)
+		if err != nil {
+			return nil, err
+		}
+		for i, h := range heads {
+			pairs = append(pairs, specPair{base: rv.bases[i], head: h, extra: rv.extra[i]})
+		}
+		// A deleted spec is shown against itself, with its deletion.
+		for _, d := range rv.deleted {
+			pairs = append(pairs, specPair{base: d.spec, head: d.spec, extra: []plan.Loosening{d.loosening}})
 		}
 	}
 	if failed {
 		return nil, errReported
 	}
 	return pairs, nil
-}
-
-// baseReader reads the base of each head spec at a revision.
-type baseReader struct {
-	parser *spec.Parser
-	ref    string
-	// byTeam maps a team name to its spec at ref, read once, when a head
-	// spec is new at ref.
-	byTeam map[string]*spec.Spec
-}
-
-func newBaseReader(parser *spec.Parser, ref string) *baseReader {
-	return &baseReader{parser: parser, ref: ref}
-}
-
-// base returns head's spec as it was at the revision: the same path, or,
-// for a path new there, the spec of the same team at any path (a renamed
-// or moved spec), so that moving a file cannot hide a loosened compliance
-// or budget block. It returns nil for a team new at the revision; diags
-// are the base's own when it is read from the same path.
-func (b *baseReader) base(path string, head *spec.Spec) (*spec.Spec, hcl.Diagnostics, error) {
-	src, found, err := gitShow(b.ref, path)
-	if err != nil {
-		return nil, nil, err
-	}
-	if found {
-		s, diags := b.parser.Parse(b.ref+":"+filepath.ToSlash(path), src)
-		return s, diags, nil
-	}
-	if b.byTeam == nil {
-		if b.byTeam, err = b.teams(); err != nil {
-			return nil, nil, err
-		}
-	}
-	return b.byTeam[head.Team.Name], nil, nil
-}
-
-// teams reads every .hcl file at the revision that parses as a spec, by
-// team name; the first path in order wins. Files that do not parse are
-// not specs of this team and are passed over.
-func (b *baseReader) teams() (map[string]*spec.Spec, error) {
-	out, err := git("ls-tree", "-r", "-z", "--full-name", "--name-only", b.ref)
-	if err != nil {
-		return nil, fmt.Errorf("list specs at %s: %w", b.ref, err)
-	}
-	byTeam := map[string]*spec.Spec{}
-	for _, p := range strings.Split(string(out), "\x00") {
-		if !strings.HasSuffix(p, ".hcl") {
-			continue
-		}
-		src, err := git("show", b.ref+":"+p)
-		if err != nil {
-			continue
-		}
-		s, diags := b.parser.Parse(b.ref+":"+p, src)
-		if diags.HasErrors() || s == nil {
-			continue
-		}
-		if _, seen := byTeam[s.Team.Name]; !seen {
-			byTeam[s.Team.Name] = s
-		}
-	}
-	return byTeam, nil
 }
 
 // gitVerify checks that ref names a commit.

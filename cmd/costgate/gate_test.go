@@ -266,3 +266,94 @@ func TestRoutesCannotOpenTheGate(t *testing.T) {
 	}
 	runCases(t, tests)
 }
+
+// TestSpecIdentityCannotOpenTheGate: pull requests that rename, move,
+// re-case or delete a spec, or swap its team for a new one, to drop a
+// compliance block the base enforced. With --spec-dir each is compared by
+// team and stays blocked unless approved.
+func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
+	raw, err := os.ReadFile("../../examples/startup-10.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	loose := string(raw)
+	strict := strings.Replace(loose, "team \"", "compliance {\n  code_may_leave_network = false\n}\n\nteam \"", 1)
+	renamed := func(s, team string) string { return strings.Replace(s, `team "startup"`, `team "`+team+`"`, 1) }
+	const asOf = "2026-11-26"
+	tests := []struct {
+		name         string
+		base, change map[string]string
+		args         []string // after check --base-ref HEAD --as-of
+		want         int
+		wantOut      []string
+	}{
+		{"letter case of the extension changed, compliance loosened",
+			map[string]string{"teams/acme.hcl": strict}, map[string]string{"teams/acme.hcl": "", "teams/acme.HCL": loose},
+			[]string{"--spec-dir", "teams"}, 1, []string{"teams/acme.HCL", "spec.loosened", "code_may_leave_network"}},
+		{"moved to a sub-folder, with a looser spec of the same team in examples/",
+			map[string]string{"teams/acme.hcl": strict, "examples/acme.hcl": loose}, map[string]string{"teams/acme.hcl": "", "teams/sub/moved.hcl": loose},
+			[]string{"--spec-dir", "teams"}, 1, []string{"spec.loosened", "code_may_leave_network"}},
+		{"moved without --spec-dir: the head's own folder is searched, not examples/",
+			map[string]string{"teams/acme.hcl": strict, "examples/acme.hcl": loose}, map[string]string{"teams/acme.hcl": "", "teams/moved.hcl": loose},
+			[]string{"--", "teams/moved.hcl"}, 1, []string{"spec.loosened", "code_may_leave_network"}},
+		{"deleted, and a new team with no compliance block added",
+			map[string]string{"teams/acme.hcl": strict}, map[string]string{"teams/acme.hcl": "", "teams/acme-next.hcl": renamed(loose, "startup-next")},
+			[]string{"--spec-dir", "teams"}, 1, []string{"team \"startup-next\" is new while team \"startup\" (teams/acme.hcl) is no longer specified", "the spec of team \"startup\" (teams/acme.hcl at HEAD) is deleted"}},
+		{"team renamed in place",
+			map[string]string{"teams/acme.hcl": strict}, map[string]string{"teams/acme.hcl": renamed(loose, "other")},
+			[]string{"--", "teams/acme.hcl"}, 1, []string{"team changes from \"startup\" to \"other\""}},
+		{"deleted outright",
+			map[string]string{"teams/acme.hcl": loose, "teams/b.hcl": renamed(loose, "b")}, map[string]string{"teams/acme.hcl": ""},
+			[]string{"--spec-dir", "teams"}, 1, []string{"BLOCKED  HEAD:teams/acme.hcl", "is deleted"}},
+		{"two head specs of one team",
+			map[string]string{"teams/acme.hcl": strict}, map[string]string{"teams/copy.hcl": loose},
+			[]string{"--spec-dir", "teams"}, 2, nil},
+		{"two base specs of one team",
+			map[string]string{"teams/a.hcl": strict, "teams/b.hcl": loose}, map[string]string{"teams/b.hcl": ""},
+			[]string{"--spec-dir", "teams"}, 2, nil},
+		{"one spec checked among several: nothing else is deleted",
+			map[string]string{"teams/acme.hcl": loose, "teams/b.hcl": renamed(loose, "b")}, nil,
+			[]string{"--", "teams/acme.hcl"}, 0, []string{"ALLOWED"}},
+		{"a stack's spec outside the spec folder, loosened",
+			map[string]string{"teams/b.hcl": renamed(loose, "b"), "deploy/acme.hcl": strict, "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme.hcl\n"},
+			map[string]string{"deploy/acme.hcl": loose},
+			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme.yaml"}, 1, []string{"ALLOWED  teams/b.hcl", "deploy/acme.hcl", "spec.loosened"}},
+		{"a stack config pointed at a new, looser spec of the same team",
+			map[string]string{"deploy/acme.hcl": strict, "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme.hcl\n"},
+			map[string]string{"Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme-v2.hcl\n", "deploy/acme-v2.hcl": loose},
+			[]string{"--stack-config", "Pulumi.acme.yaml"}, 1, []string{"deploy/acme-v2.hcl", "spec.loosened"}},
+		{"unchanged folder",
+			map[string]string{"teams/acme.hcl": loose, "teams/b.HCL": renamed(loose, "b")}, nil,
+			[]string{"--spec-dir", "teams"}, 0, []string{"ALLOWED  teams/acme.hcl", "ALLOWED  teams/b.HCL"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := gitRepo(t, tt.base, tt.change)
+			args := append([]string{"check", "--base-ref", "HEAD", "--as-of", asOf}, tt.args...)
+			code, out, stderr := inDir(t, repo, args...)
+			if code != tt.want {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tt.want, out, stderr)
+			}
+			for _, w := range tt.wantOut {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			if tt.want != 1 {
+				return
+			}
+			// A reviewer's approval is what lets it through.
+			writeFile(t, repo, "approvals.json", `{"approved_by": ["@octocat"]}`)
+			code, out, stderr = inDir(t, repo, append(args[:5:5], append([]string{"--approvals", "approvals.json"}, tt.args...)...)...)
+			if code != 0 {
+				t.Errorf("exit %d with an approval, want 0\nstdout: %s\nstderr: %s", code, out, stderr)
+			}
+			// diff shows the same loosening.
+			diffArgs := append([]string{"diff", "--base-ref", "HEAD", "--as-of", asOf}, tt.args...)
+			code, out, stderr = inDir(t, repo, diffArgs...)
+			if code != 0 || !strings.Contains(out, "LOOSENED") {
+				t.Errorf("diff exit %d, want 0 with LOOSENED:\n%s\n%s", code, out, stderr)
+			}
+		})
+	}
+}

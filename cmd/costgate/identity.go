@@ -1,0 +1,266 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/specfile"
+	"github.com/hashicorp/hcl/v2"
+)
+
+// A spec's identity is its team, not its path: a pull request can rename
+// a spec, change its letter case (acme.HCL), move it, or delete it and add
+// a new team, and none of these may drop the compliance block and budget
+// its base enforced. With --spec-dir, check and diff read every spec of
+// those folders, at REF and in the working tree, and pair them by team.
+
+// isSpecName reports whether a file name is a spec's: .hcl in any case.
+func isSpecName(name string) bool {
+	return strings.EqualFold(filepath.Ext(name), specfile.Ext)
+}
+
+// withSpecDirs adds to paths every spec (.hcl in any letter case, symlinks
+// included: specfile refuses those that leave the repository) under the
+// folders, in lexical order, that paths does not already name.
+func withSpecDirs(paths, dirs []string) ([]string, error) {
+	seen := map[string]bool{}
+	for _, p := range paths {
+		seen[filepath.Clean(p)] = true
+	}
+	out := append([]string(nil), paths...)
+	for _, dir := range dirs {
+		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() || !isSpecName(d.Name()) || seen[filepath.Clean(p)] {
+				return nil
+			}
+			seen[filepath.Clean(p)] = true
+			out = append(out, p)
+			return nil
+		})
+		if err != nil {
+			return nil, invalid(fmt.Errorf("--spec-dir %s: %w", specfile.Display(dir), bare(err)))
+		}
+	}
+	return out, nil
+}
+
+func bare(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+// baseSpec is one spec at REF.
+type baseSpec struct {
+	path string
+	spec *spec.Spec
+}
+
+// baseIndex is the specs of the spec folders at a revision, by team.
+type baseIndex struct {
+	parser *spec.Parser
+	ref    string
+	// dirs are the spec folders; explicit when given with --spec-dir
+	// (then the working tree's specs in them are all gated, and a team
+	// missing from them is deleted), else the head specs' own folders.
+	dirs     []string
+	explicit bool
+	byTeam   map[string]baseSpec
+}
+
+// newBaseIndex reads every .hcl file (any letter case) under the folders
+// at ref that parses as a spec. Two of one team are an error: which one
+// a head spec replaces would be a guess. Files that do not parse at ref
+// are passed over (they had no team there).
+func newBaseIndex(parser *spec.Parser, ref string, dirs []string, explicit bool) (*baseIndex, error) {
+	b := &baseIndex{parser: parser, ref: ref, dirs: dirs, explicit: explicit, byTeam: map[string]baseSpec{}}
+	if len(dirs) == 0 {
+		return b, nil
+	}
+	args := append([]string{"ls-tree", "-r", "-z", "--name-only", ref, "--"}, cleanDirs(dirs)...)
+	out, err := git(args...)
+	if err != nil {
+		return nil, fmt.Errorf("list specs at %s: %w", ref, err)
+	}
+	var paths []string
+	for _, p := range strings.Split(string(out), "\x00") {
+		if p != "" && isSpecName(p) {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		src, err := git("show", ref+":./"+p)
+		if err != nil {
+			continue
+		}
+		s, diags := parser.Parse(ref+":"+p, src)
+		if diags.HasErrors() || s == nil {
+			continue
+		}
+		if other, dup := b.byTeam[s.Team.Name]; dup {
+			return nil, fmt.Errorf("%s and %s at %s are both team %q: a team has one spec, so which one a change replaces would be a guess; keep one", specfile.Display(other.path), specfile.Display(p), ref, s.Team.Name)
+		}
+		b.byTeam[s.Team.Name] = baseSpec{path: p, spec: s}
+	}
+	return b, nil
+}
+
+// cleanDirs are the folders as git pathspecs relative to the working
+// directory ("./teams/"), so that a folder named like an option or with
+// glob characters is taken literally.
+func cleanDirs(dirs []string) []string {
+	out := make([]string, len(dirs))
+	for i, d := range dirs {
+		out[i] = ":(literal)./" + filepath.ToSlash(filepath.Clean(d)) + "/"
+	}
+	return out
+}
+
+// headDirs are the folders of the head specs, the spec folders when none
+// is given.
+func headDirs(paths []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range paths {
+		if d := filepath.Dir(p); !seen[d] {
+			seen[d] = true
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// reviewed is what a --base-ref review compares: each head's base (nil
+// when new) and the loosenings of its identity, and the specs the change
+// deletes.
+type reviewed struct {
+	bases   []*spec.Spec
+	extra   [][]plan.Loosening
+	deleted []deletedSpec
+}
+
+// deletedSpec is a spec at REF whose team no head spec has.
+type deletedSpec struct {
+	spec      *spec.Spec
+	loosening plan.Loosening
+}
+
+// review pairs each head spec with its base: the same team's spec in the
+// folders at REF, else the file at the same path at REF, else none. Two
+// head specs of one team are an error. A head whose team replaces another
+// (the base at its path had another team, or, with explicit folders, a
+// team of the base is gone while this one is new) loosens its identity;
+// with explicit folders, every base team that no head has is deleted.
+func (b *baseIndex) review(paths []string, heads []*spec.Spec) (reviewed, hcl.Diagnostics, error) {
+	r := reviewed{bases: make([]*spec.Spec, len(heads)), extra: make([][]plan.Loosening, len(heads))}
+	headTeam := map[string]string{}
+	for i, h := range heads {
+		if other, dup := headTeam[h.Team.Name]; dup {
+			return r, nil, fmt.Errorf("%s and %s are both team %q: a team has one spec; keep one", specfile.Display(other), specfile.Display(paths[i]), h.Team.Name)
+		}
+		headTeam[h.Team.Name] = paths[i]
+	}
+	var gone []string
+	for team := range b.byTeam {
+		if _, ok := headTeam[team]; !ok {
+			gone = append(gone, team)
+		}
+	}
+	sort.Strings(gone)
+	var diags hcl.Diagnostics
+	for i, h := range heads {
+		if bs, ok := b.byTeam[h.Team.Name]; ok {
+			r.bases[i] = bs.spec
+			continue
+		}
+		base, more, err := b.atPath(paths[i])
+		diags = append(diags, more...)
+		if err != nil || more.HasErrors() {
+			return r, diags, err
+		}
+		r.bases[i] = base
+		switch {
+		case base != nil && base.Team.Name != h.Team.Name:
+			r.extra[i] = append(r.extra[i], plan.TeamLoosening(h, fmt.Sprintf("team changes from %q to %q at %s: the spec of team %q is no longer reviewed against its base", base.Team.Name, h.Team.Name, specfile.Display(paths[i]), base.Team.Name)))
+		case b.explicit && len(gone) > 0:
+			r.extra[i] = append(r.extra[i], plan.TeamLoosening(h, fmt.Sprintf("team %q is new while %s no longer specified: a team that replaces another starts without its compliance block and budget", h.Team.Name, b.goneList(gone))))
+		}
+	}
+	if b.explicit {
+		for _, team := range gone {
+			bs := b.byTeam[team]
+			r.deleted = append(r.deleted, deletedSpec{spec: bs.spec, loosening: plan.TeamLoosening(bs.spec,
+				fmt.Sprintf("the spec of team %q (%s at %s) is deleted: its compliance block and budget go with it", team, specfile.Display(bs.path), b.ref))})
+		}
+	}
+	return r, diags, nil
+}
+
+// goneList names the base teams no head spec has.
+func (b *baseIndex) goneList(gone []string) string {
+	names := make([]string, len(gone))
+	for i, t := range gone {
+		names[i] = fmt.Sprintf("team %q (%s)", t, specfile.Display(b.byTeam[t].path))
+	}
+	verb := " is"
+	if len(names) > 1 {
+		verb = " are"
+	}
+	return strings.Join(names, ", ") + verb
+}
+
+// atPath reads the spec at path as it was at REF; nil when there was
+// none. Its diagnostics are the base's own.
+func (b *baseIndex) atPath(path string) (*spec.Spec, hcl.Diagnostics, error) {
+	src, found, err := gitShow(b.ref, path)
+	if err != nil || !found {
+		return nil, nil, err
+	}
+	s, diags := b.parser.Parse(b.ref+":"+filepath.ToSlash(path), src)
+	return s, diags, nil
+}
+
+// specDirsFor checks --spec-dir: each a folder; it needs --base-ref.
+func specDirsFor(dirs []string, baseRef string) error {
+	if len(dirs) == 0 {
+		return nil
+	}
+	if baseRef == "" {
+		return invalid(fmt.Errorf("--spec-dir needs --base-ref: it pairs each spec with its team's spec at that revision"))
+	}
+	for _, d := range dirs {
+		info, err := os.Stat(d)
+		if err != nil {
+			return invalid(fmt.Errorf("--spec-dir %s: %w", specfile.Display(d), bare(err)))
+		}
+		if !info.IsDir() {
+			return invalid(fmt.Errorf("--spec-dir %s is not a folder", specfile.Display(d)))
+		}
+	}
+	return nil
+}
+
+// deletionOnly evaluates no policy: a deleted spec's plan is gated on its
+// deletion alone (spec.loosened, which plan.Build adds), waived by the
+// waiver rules of the policies it wraps.
+type deletionOnly struct{ plan.Evaluator }
+
+func (deletionOnly) EvaluatePlan(context.Context, any) (deny, warn []plan.Finding, err error) {
+	return nil, nil, nil
+}
+
+func (deletionOnly) EvaluateResource(context.Context, map[string]any) (deny, warn []plan.Finding, err error) {
+	return nil, nil, nil
+}
