@@ -133,7 +133,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	memo := m.sized != nil && !detail
 	var key sizeKey
 	if memo {
-		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet)}
+		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed}
 		if r, ok := m.sized[key]; ok {
 			return r.fleet, r.err
 		}
@@ -167,7 +167,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 		PeakInputTokS: rate * p.inputShare, PeakOutputTokS: rate * (1 - p.inputShare), PeakToAverage: p.peakToAverage,
 		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx,
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
-		FixedGPUs: m.s.SelfHosted.GPUs, Explain: detail,
+		FixedGPUs: m.fixedGPUs(), Explain: detail,
 		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
 	})
 	if memo {
@@ -186,10 +186,11 @@ const maxSized = 1 << 16
 // sizeKey identifies one sizing: the fleet's workloads, model, GPU and
 // scenario.
 type sizeKey struct {
-	fleet string
-	model *modelcatalog.OpenModel
-	gpu   string
-	p     params
+	fleet   string
+	unfixed bool
+	model   *modelcatalog.OpenModel
+	gpu     string
+	p       params
 }
 
 type sizedFleet struct {

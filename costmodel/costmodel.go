@@ -107,10 +107,17 @@ type Sizing struct {
 	WeightsGB   float64
 	KVCacheGB   float64
 	// PeakUtilization is peak load over the fleet's capacity (0..); above
-	// the target it is a capacity warning.
-	PeakUtilization   float64
-	TargetUtilization float64
-	TTFTMs            *float64
+	// the target it is a capacity warning, above 1 a denial
+	// (capacity.exceeded).
+	PeakUtilization float64
+	// RequiredGPUs and RequiredMonthlyUSD are, for a fixed fleet running
+	// above its target utilization at peak, the GPUs of the fleet that
+	// would carry the load at the target (sized as without gpus) and the
+	// option's expected monthly cost with it; nil otherwise.
+	RequiredGPUs       *int
+	RequiredMonthlyUSD *float64
+	TargetUtilization  float64
+	TTFTMs             *float64
 	// BaselineInstances run outside peak hours; PeakInstances at peak.
 	BaselineInstances int
 	PeakInstances     int
@@ -133,6 +140,10 @@ type Option struct {
 	// with Sizing.
 	Sized  *inference.Fleet
 	Routes []Route
+	// Required is the cost of the fleet that would carry the load when the
+	// spec's fixed fleet runs above its capacity at peak (nil otherwise):
+	// the verdict and the breakeven compare it instead (capacity.go).
+	Required *Money
 	// assign is what serves each workload; denied is set when the gate
 	// allowed none of the option's assignments.
 	assign *assignment
@@ -253,11 +264,14 @@ func EvaluateWith(s *spec.Spec, cat *modelcatalog.Catalog, date string, cfg Conf
 	}
 	managed, sh := res.Option(architecture.Managed), res.Option(architecture.SelfHosted)
 	if managed != nil && sh != nil {
+		// A fixed fleet that cannot carry the load is compared as the
+		// fleet that would.
+		mt, st := managed.carrying(), sh.carrying()
 		res.Verdict = Close
 		switch {
-		case managed.MonthlyUSD.High < sh.MonthlyUSD.Low:
+		case mt.High < st.Low:
 			res.Verdict = ManagedWins
-		case sh.MonthlyUSD.High < managed.MonthlyUSD.Low:
+		case st.High < mt.Low:
 			res.Verdict = SelfHostedWins
 		}
 		res.Breakeven = m.breakeven(managed.assign, sh.assign)
@@ -340,6 +354,9 @@ type model struct {
 	// scratch is reused for the items of evaluations without detail, which
 	// their callers consume before the next evaluation.
 	scratch []LineItem
+	// unfixed sizes the fleet for the load even when the spec fixes its
+	// GPUs: the fleet that would carry the load (capacity.go).
+	unfixed bool
 	// priceRef[i] is the managed choice the plan-level price notes read
 	// for workload i; -1 when no option routes it to a managed model.
 	priceRef []int

@@ -18,6 +18,8 @@ import (
 // each keeping its routes, the fleet re-sized at each count, or nil. It
 // stops at the first team whose every fleet is above the cap on one
 // fleet's GPUs (modelcatalog.MaxFleetGPUs): fleets only grow with the team.
+// A fixed fleet counts as the fleet that would carry the load where it
+// cannot (carryingCost).
 //
 // With model "auto" each team size gets the cheapest candidate: a minimum of
 // costs that never fall as the team grows never falls either, so the
@@ -50,13 +52,13 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 		best := math.Inf(1)
 		for _, om := range models {
 			try.sh = om
-			ev, err := m.evaluate(try, shMid, false)
+			c, beyond, err := m.carryingCost(try, shMid, include)
 			switch {
 			case err != nil:
-			case ev.sized && ev.fleet.OverLimit:
+			case beyond:
 				over = true
 			default:
-				best, ok = math.Min(best, ev.total(include)), true
+				best, ok = math.Min(best, c), true
 			}
 		}
 		return best, ok, over && !ok

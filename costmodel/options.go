@@ -85,11 +85,12 @@ func (m *model) option(a *assignment) (Option, error) {
 	o.Notes = m.choiceNotes(a)
 	if exp.sized {
 		o.Sizing, o.Sized = m.fleetOf(a.sh, exp.fleet), &exp.fleet
-		if m.s.SelfHosted.GPUs > 0 && exp.fleet.GPUs != m.s.SelfHosted.GPUs {
+		if f := exp.fleet; m.s.SelfHosted.GPUs > 0 && f.GPUs != m.s.SelfHosted.GPUs {
 			o.Notes = append(o.Notes, Note{ID: "sizing.packing", Message: fmt.Sprintf(
-				"the fixed fleet of %d GPUs is billed as given, but its replicas (tensor-parallel size %d) run on %d × %s, %d GPUs: AWS sells %s one per p5.4xlarge or eight per p5.48xlarge, and a replica spanning GPUs needs the eight",
-				m.s.SelfHosted.GPUs, exp.fleet.TensorParallel, exp.fleet.Instances, exp.fleet.InstanceType, exp.fleet.GPUs, m.gpu)})
+				"the fixed fleet of %d GPUs runs at tensor-parallel size %d on %d × %s: AWS bills every one of its %d GPUs (it sells no instance of exactly %d %s), so all %d are priced and serve as %d replica(s)",
+				m.s.SelfHosted.GPUs, f.TensorParallel, f.Instances, f.InstanceType, f.GPUs, m.s.SelfHosted.GPUs, m.gpu, f.GPUs, f.Replicas)})
 		}
+		m.withRequired(&o, a, exp.fleet)
 	}
 	return o, nil
 }

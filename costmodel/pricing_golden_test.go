@@ -21,18 +21,20 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // before and the day Gemini 4 Carbon doubles, as `costgate plan --format
 // json --as-of DATE` prints it, and compares each with its golden file.
 // The first plan warns of the change; the second is priced at the new
-// rates, and its decision flips from managed to self_hosted.
+// rates, and its verdict moves from managed_wins to close. The decision
+// stays managed: the article's 4 H100s cannot carry this team's load
+// (capacity.exceeded), and the fleet that would costs more.
 func TestCurrentLineupGolden(t *testing.T) {
 	policies, err := plan.NewPolicies()
 	if err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
-		date, decision string
-		warns          bool
+		date, decision, verdict string
+		warns                   bool
 	}{
-		{"2026-11-30", "managed", true},
-		{"2026-12-01", "self_hosted", false},
+		{"2026-11-30", "managed", "managed_wins", true},
+		{"2026-12-01", "managed", "close", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.date, func(t *testing.T) {
@@ -41,8 +43,8 @@ func TestCurrentLineupGolden(t *testing.T) {
 			if diags.HasErrors() || err != nil {
 				t.Fatalf("build: %v %v", diags, err)
 			}
-			if p.Decision.Architecture != tt.decision {
-				t.Errorf("decision = %s, want %s", p.Decision.Architecture, tt.decision)
+			if p.Decision.Architecture != tt.decision || string(p.Verdict) != tt.verdict {
+				t.Errorf("decision = %s, verdict %s, want %s, %s", p.Decision.Architecture, p.Verdict, tt.decision, tt.verdict)
 			}
 			warned := false
 			for _, w := range p.Warnings {

@@ -152,7 +152,8 @@ func (s *searcher) sizeAll(g *group) {
 
 // unfitSized says why a sized fleet may not serve its workloads: more
 // GPUs than one fleet may have (capacity.fleet_limit), a model below a
-// workload's min_quality, or a TTFT above its target.
+// workload's min_quality, a fleet above its capacity at peak
+// (capacity.exceeded), or a TTFT above its target.
 func (m *model) unfitSized(a *assignment, ev evaluation) string {
 	if ev.sized && ev.fleet.OverLimit {
 		return fmt.Sprintf("fleet limit: the fleet needs more than %d GPUs", modelcatalog.MaxFleetGPUs)
@@ -163,6 +164,9 @@ func (m *model) unfitSized(a *assignment, ev evaluation) string {
 		}
 		if r := m.unfitFleet(a.sh, w); r != "" {
 			return r
+		}
+		if ev.sized && overCapacity(ev.fleet) {
+			return fmt.Sprintf("capacity: the fixed fleet runs at %.0f%% of its capacity at peak", 100*ev.fleet.PeakUtilization)
 		}
 		if w.MaxTTFTMs > 0 && ev.sized && ev.fleet.TTFTMs > w.MaxTTFTMs {
 			return fmt.Sprintf("latency: the fleet's TTFT %.0f ms is above %s's %g ms target", ev.fleet.TTFTMs, w.Name, w.MaxTTFTMs)

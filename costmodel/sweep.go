@@ -23,7 +23,9 @@ type Point struct {
 // Sweep re-prices the spec at each team size: developers set to exactly
 // that size, every other range kept, and the fleet re-sized. It prices the
 // options only — no breakeven search, no checklist — so a chart of a few
-// dozen sizes costs about as much as one Evaluate.
+// dozen sizes costs about as much as one Evaluate. A fixed fleet that
+// cannot carry the load is priced as the fleet that would, as the
+// breakeven compares it.
 func Sweep(s *spec.Spec, cat *modelcatalog.Catalog, date string, sizes []int) ([]Point, error) {
 	out := make([]Point, 0, len(sizes))
 	// over marks the options whose fleet went above the cap on one fleet's
@@ -45,7 +47,7 @@ func Sweep(s *spec.Spec, cat *modelcatalog.Catalog, date string, sizes []int) ([
 				over[o.Architecture] = true
 			}
 			if !over[o.Architecture] {
-				p.Options[o.Architecture] = o.MonthlyUSD
+				p.Options[o.Architecture] = o.carrying()
 			}
 		}
 		out = append(out, p)

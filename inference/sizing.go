@@ -102,8 +102,8 @@ type Fleet struct {
 	Instances           int
 	BaselineInstances   int
 	ReplicasPerInstance int
-	// GPUs are the GPUs of the instances, all billed; with a fixed fleet
-	// the spec's count is billed instead (see BilledGPUs).
+	// GPUs are the GPUs of the instances, all billed (BilledGPUs), a
+	// fixed fleet's too: AWS sells no part of an instance.
 	GPUs       int
 	BilledGPUs int
 	WeightsGB  float64
@@ -269,13 +269,14 @@ func (r Request) tryTP(size int, e sizingEnv) (c candidate, cost float64, why st
 			}
 		}
 	}
-	cost = float64(ceilDiv(replicas, pack.GPUs/size)*pack.GPUs) * pack.GPUHourUSD
+	billed := ceilDiv(replicas, pack.GPUs/size) * pack.GPUs
+	cost = float64(billed) * pack.GPUHourUSD
 	if r.FixedGPUs > 0 {
-		// A fixed fleet is billed as given at every size: prefer the
-		// size whose instances hold exactly that many GPUs (the fleet
-		// provisioned is the fleet priced), then the most capacity.
-		packed := ceilDiv(replicas, pack.GPUs/size) * pack.GPUs
-		cost = float64(packed-r.FixedGPUs)*1e6 + busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput)/float64(replicas)
+		// A fixed fleet runs on the instances its replicas need, every GPU
+		// of them billed and serving: the cheapest wins, then the one
+		// with the most capacity (the lowest peak utilization).
+		served := billed / size
+		cost += 1e-3 * busyReplicas(r.prefill(c.hit), r.PeakOutputTokS, c.tput) / float64(served)
 	}
 	return c, cost, "", true
 }
@@ -321,16 +322,11 @@ func (r Request) fleetOf(chosen candidate, e sizingEnv) Fleet {
 	f.Instances = ceilDiv(f.Replicas, f.ReplicasPerInstance)
 	f.BaselineInstances = ceilDiv(f.BaselineReplicas, f.ReplicasPerInstance)
 	f.GPUs = f.Instances * pack.GPUs
+	// AWS bills every GPU of an instance, so every GPU serves: the last
+	// instance's spare GPUs run extra data-parallel replicas at no extra
+	// cost. A fixed fleet of 4 H100s at TP 4 is a p5.48xlarge: 8 billed,
+	// 2 replicas.
 	f.BilledGPUs = f.GPUs
-	if r.FixedGPUs > 0 {
-		// The spec's count is billed; the instance runs only its replicas.
-		f.BilledGPUs = r.FixedGPUs
-		f.ReplicasPerInstance = min(f.ReplicasPerInstance, f.Replicas)
-		f.TargetRequestsPerMinute = targetRequests(r, tput, busy, e.target, e.mean, f.ReplicasPerInstance)
-		return f
-	}
-	// Every billed GPU serves: the last instance's spare GPUs run extra
-	// data-parallel replicas at no extra cost.
 	f.Replicas = f.Instances * f.ReplicasPerInstance
 	f.BaselineReplicas = min(f.Replicas, f.BaselineInstances*f.ReplicasPerInstance)
 	f.PeakUtilization = busy / float64(f.Replicas)

@@ -57,9 +57,9 @@ func TestSize(t *testing.T) {
 			want: Fleet{TensorParallel: 1, Replicas: 3, InstanceType: "p5.4xlarge", Instances: 3, ReplicasPerInstance: 1, GPUs: 3, BilledGPUs: 3, MaxModelLen: 8192},
 		},
 		{
-			name: "a fixed fleet of 4 GPUs is billed as given but packs onto 8",
+			name: "a fixed fleet of 4 GPUs packs onto 8, all billed and serving",
 			req:  Request{Model: llama, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, FixedGPUs: 4},
-			want: Fleet{TensorParallel: 2, Replicas: 2, InstanceType: "p5.48xlarge", Instances: 1, ReplicasPerInstance: 2, GPUs: 8, BilledGPUs: 4, Quantization: "fp8", MaxModelLen: 8192},
+			want: Fleet{TensorParallel: 2, Replicas: 4, InstanceType: "p5.48xlarge", Instances: 1, ReplicasPerInstance: 4, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: 8192},
 		},
 	}
 	for _, tt := range tests {

@@ -340,7 +340,35 @@ func Decide(p *Plan) {
 		}
 		reasons = append(reasons, fmt.Sprintf("%s would cost %s/month expected", o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole()))
 	}
-	p.Decision = Decision{Architecture: best.Architecture, Reasons: reasons}
+	p.Decision = Decision{Architecture: best.Architecture, Reasons: append(reasons, verdictReasons(p)...)}
+}
+
+// verdictReasons say in words what the verdict compared when it is not
+// the options as priced: a fixed fleet that cannot carry the load is
+// compared as the fleet that would, and a verdict that favours a denied
+// option says it is denied.
+func verdictReasons(p *Plan) []string {
+	var out []string
+	for _, o := range p.Options {
+		s := o.Sizing
+		if s == nil || !s.Fixed || s.PeakUtilization <= 1 || s.RequiredGPUs == nil || s.RequiredMonthlyUSD == nil {
+			continue
+		}
+		out = append(out, fmt.Sprintf("%s's fixed fleet of %d × %s runs at %.0f%% of its capacity at peak and cannot carry the load: the verdict and the breakeven compare the fleet that would, %d × %s at %s/month expected",
+			o.Architecture, s.GPUs, s.GPU, 100*s.PeakUtilization, *s.RequiredGPUs, s.GPU, units.USD(*s.RequiredMonthlyUSD).Whole()))
+	}
+	winner := map[Verdict]string{costmodel.ManagedWins: architecture.Managed, costmodel.SelfHostedWins: architecture.SelfHosted}[p.Verdict]
+	for _, o := range p.Options {
+		if o.Architecture != winner || o.Allowed {
+			continue
+		}
+		var ids []string
+		for _, v := range o.Violations {
+			ids = AppendUnique(ids, v.Policy)
+		}
+		out = append(out, fmt.Sprintf("the verdict (%s) compares cost only: %s is denied by %s", p.Verdict.Text(), o.Architecture, strings.Join(ids, ", ")))
+	}
+	return out
 }
 
 // Chosen returns the decided option, or nil when the plan is blocked.

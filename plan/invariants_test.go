@@ -47,8 +47,8 @@ func scale(r spec.Range, k float64) spec.Range { return spec.Range{Low: r.Low * 
 // costTolerance absorbs rounding to cents.
 const costTolerance = 0.011
 
-// TestMonotoneCosts: more developers, or more tokens per developer, never
-// make an option cheaper (see cheaper for model "auto"). Every bundled spec is scaled in each input by
+// TestMonotoneCosts: more developers or more tokens per developer never
+// make an allowed option or the decision cheaper (see cheaper for model "auto"). Every bundled spec is scaled in each input by
 // growing factors, and each option's low, expected and high costs must
 // not fall from one factor to the next. Every scaled plan also keeps the
 // promises FuzzBuild checks, among them that the decision is never a
@@ -102,11 +102,18 @@ func ceil(v float64) float64 {
 // expected cost is compared: the choice minimises expected cost, which
 // therefore never falls, while the new model's low and high may sit below
 // the old one's.
+//
+// An option the policies deny at the larger load is left out: it keeps
+// its own (cheapest) assignment and cost, which need not carry the load
+// (capacity.exceeded). The decided cost is compared too.
 func cheaper(a, b *plan.Plan) []string {
 	var out []string
+	if ca, cb := a.Chosen(), b.Chosen(); ca != nil && cb != nil && cb.MonthlyUSD.Expected < ca.MonthlyUSD.Expected-costTolerance {
+		out = append(out, fmt.Sprintf("the decided cost fell from %.2f (%s) to %.2f (%s)", ca.MonthlyUSD.Expected, ca.Architecture, cb.MonthlyUSD.Expected, cb.Architecture))
+	}
 	for _, oa := range a.Options {
 		for _, ob := range b.Options {
-			if oa.Architecture != ob.Architecture {
+			if oa.Architecture != ob.Architecture || !ob.Allowed {
 				continue
 			}
 			ma, mb := oa.MonthlyUSD, ob.MonthlyUSD

@@ -55,6 +55,19 @@ func (v Verdict) Text() string {
 	return strings.ReplaceAll(string(v), "_", " ")
 }
 
+// VerdictText is the verdict in words, saying so when the option it
+// favours is denied: the verdict compares cost only.
+func (p *Plan) VerdictText() string {
+	t := p.Verdict.Text()
+	winner := map[Verdict]string{"managed_wins": "managed", "self_hosted_wins": "self_hosted"}[p.Verdict]
+	for _, o := range p.Options {
+		if o.Architecture == winner && !o.Allowed {
+			return t + " on cost, but " + winner + " is denied"
+		}
+	}
+	return t
+}
+
 // MarshalJSON writes an empty verdict as null.
 func (v Verdict) MarshalJSON() ([]byte, error) {
 	if v == "" {
@@ -149,10 +162,17 @@ type Sizing struct {
 	WeightsGB   float64    `json:"weights_gb"`
 	KVCacheGB   float64    `json:"kv_cache_gb"`
 	// PeakUtilization is peak load over the fleet's capacity (0..); above
-	// the target it is a capacity warning.
-	PeakUtilization   float64  `json:"peak_utilization"`
-	TargetUtilization float64  `json:"target_utilization"`
-	TTFTMs            *float64 `json:"ttft_ms"`
+	// the target it is a capacity warning, above 1 a denial
+	// (capacity.exceeded).
+	PeakUtilization float64 `json:"peak_utilization"`
+	// RequiredGPUs and RequiredMonthlyUSD are, for a fixed fleet running
+	// above its target utilization at peak, the GPUs of the fleet that
+	// would carry the load at the target and the option's expected monthly
+	// cost with it (contract); null otherwise.
+	RequiredGPUs       *int     `json:"required_gpus"`
+	RequiredMonthlyUSD *float64 `json:"required_monthly_usd"`
+	TargetUtilization  float64  `json:"target_utilization"`
+	TTFTMs             *float64 `json:"ttft_ms"`
 	// BaselineInstances run outside peak hours; PeakInstances at peak.
 	BaselineInstances int `json:"baseline_instances"`
 	PeakInstances     int `json:"peak_instances"`

@@ -159,10 +159,10 @@ func TestEvaluatePlan(t *testing.T) {
 			edit: func(t *testing.T, plan map[string]any) {
 				option(t, plan, "self_hosted")["sizing"].(map[string]any)["peak_utilization"] = 1.42
 			},
-			wantDeny: []finding{},
-			wantWarn: []finding{
-				{Policy: "capacity.peak", Option: "self_hosted", Message: "The self-hosted fleet (4 x H100) would run at 142% of its capacity at peak, above the 70% target utilization; it cannot serve the peak load, so requests will queue.", Attribute: "self_hosted.target_utilization"},
+			wantDeny: []finding{
+				{Policy: "capacity.exceeded", Option: "self_hosted", Message: "The self-hosted fleet (4 x H100) would run at 142% of its capacity at peak: it cannot serve the load. No fleet the catalog can size would carry it.", Attribute: "self_hosted.gpus"},
 			},
+			wantWarn: []finding{},
 		},
 	}
 	e := engine(t)

@@ -103,7 +103,7 @@ func mdDecision(b *strings.Builder, p *plan.Plan, h string) {
 		be = units.Count(float64(*p.Breakeven.Developers)) + " developers"
 	}
 	fmt.Fprintf(b, "**Verdict** %s · **Breakeven** %s (team today: %s) · **Checklist** %d/5 met: %s\n\n",
-		p.Verdict.Text(), be, rangeText(p.Inputs.Developers.Low, p.Inputs.Developers.High), p.Checklist.Met, p.Checklist.Verdict)
+		p.VerdictText(), be, rangeText(p.Inputs.Developers.Low, p.Inputs.Developers.High), p.Checklist.Met, p.Checklist.Verdict)
 }
 
 // mdFindings lists the policy results, at most MaxFindings.

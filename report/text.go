@@ -44,7 +44,7 @@ func textDecision(b *strings.Builder, p *plan.Plan) {
 	if p.Breakeven.Developers != nil {
 		be = fmt.Sprintf("%s developers", units.Count(float64(*p.Breakeven.Developers)))
 	}
-	fmt.Fprintf(b, "VERDICT    %s (managed vs self-hosted)\nBREAKEVEN  %s (team today: %s)\n\n", p.Verdict.Text(), be, rangeText(p.Inputs.Developers.Low, p.Inputs.Developers.High))
+	fmt.Fprintf(b, "VERDICT    %s (managed vs self-hosted)\nBREAKEVEN  %s (team today: %s)\n\n", p.VerdictText(), be, rangeText(p.Inputs.Developers.Low, p.Inputs.Developers.High))
 }
 
 // textOptions writes the options table.

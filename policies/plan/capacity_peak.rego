@@ -1,6 +1,6 @@
 # capacity.peak: a self-hosted fleet that runs above its target utilization
-# at peak is a warning (queues and slower first tokens in the morning rush);
-# above 100% it cannot serve the peak at all, which the message says.
+# at peak, up to 100% of its capacity, is a warning (queues and slower first
+# tokens in the morning rush); above 100% capacity.exceeded denies it.
 package costgate.capacity
 
 import data.costgate.lib
@@ -12,13 +12,14 @@ warn contains v if {
 	is_number(peak)
 	is_number(target)
 	peak > target
+	peak <= 1
 	v := {
 		"policy": "capacity.peak",
 		"attribute": "self_hosted.target_utilization",
 		"option": o.architecture,
 		"msg": sprintf(
-			"The %s fleet%s would run at %s of its capacity at peak, above the %s target utilization; %s",
-			[lib.label(o.architecture), fleet(o.sizing), lib.percent(peak), lib.percent(target), consequence(peak)],
+			"The %s fleet%s would run at %s of its capacity at peak, above the %s target utilization; expect queueing and slower first tokens at peak.%s",
+			[lib.label(o.architecture), fleet(o.sizing), lib.percent(peak), lib.percent(target), required(o.sizing)],
 		),
 	}
 }
@@ -29,6 +30,11 @@ fleet(sizing) := sprintf(" (%v x %s)", [sizing.gpus, upper(sizing.gpu)]) if {
 	is_string(sizing.gpu)
 } else := ""
 
-consequence(peak) := "it cannot serve the peak load, so requests will queue." if peak > 1
-
-consequence(peak) := "expect queueing and slower first tokens at peak." if peak <= 1
+# required names the fleet that would run at the target, for a fixed fleet.
+required(sizing) := sprintf(
+	" The fleet that would carry the load at the target has %v GPUs, for %s a month expected.",
+	[sizing.required_gpus, lib.usd(sizing.required_monthly_usd)],
+) if {
+	is_number(sizing.required_gpus)
+	is_number(sizing.required_monthly_usd)
+} else := ""

@@ -16,13 +16,18 @@ test_peak_warns_above_target if {
 	}} with input as {"options": [{"architecture": "managed"}, option("self_hosted", 0.857, 0.7), option("hybrid", 0.5, 0.7)]}
 }
 
-test_peak_warns_over_capacity if {
+test_peak_quiet_over_capacity if {
+	# capacity.exceeded denies it instead.
+	count(capacity.warn) == 0 with input as {"options": [option("hybrid", 1.3, 0.7)]}
+}
+
+test_peak_names_required_fleet if {
 	capacity.warn == {{
 		"policy": "capacity.peak",
 		"attribute": "self_hosted.target_utilization",
-		"option": "hybrid",
-		"msg": "The hybrid fleet (4 x H100) would run at 130% of its capacity at peak, above the 70% target utilization; it cannot serve the peak load, so requests will queue.",
-	}} with input as {"options": [option("hybrid", 1.3, 0.7)]}
+		"option": "self_hosted",
+		"msg": "The self-hosted fleet (4 x H100) would run at 95% of its capacity at peak, above the 70% target utilization; expect queueing and slower first tokens at peak. The fleet that would carry the load at the target has 8 GPUs, for $20,000 a month expected.",
+	}} with input as {"options": [object.union(option("self_hosted", 0.95, 0.7), {"sizing": {"gpus": 4, "gpu": "h100", "peak_utilization": 0.95, "target_utilization": 0.7, "required_gpus": 8, "required_monthly_usd": 20000}})]}
 }
 
 test_peak_quiet_at_or_below_target if {

@@ -1,0 +1,105 @@
+package costmodel
+
+// Capacity: a fixed fleet that cannot carry the peak load, and the fleet
+// that would.
+
+import (
+	"math"
+
+	"github.com/costgate/costgate/inference"
+)
+
+// overCapacity reports whether a sized fleet runs above 100 % of its
+// capacity at peak, at the precision the plan shows (capacity.exceeded
+// reads that figure, and the search skips what it denies).
+func overCapacity(f inference.Fleet) bool { return round(f.PeakUtilization, 3) > 1 }
+
+// fixedGPUs is the spec's fixed fleet size, or 0 while the model sizes
+// the fleet that would carry the load.
+func (m *model) fixedGPUs() int {
+	if m.unfixed {
+		return 0
+	}
+	return m.s.SelfHosted.GPUs
+}
+
+// required prices assignment a with its fleet sized for the load at the
+// target utilization, as without self_hosted.gpus: the expected cost and
+// its range, and the fleet at the expected inputs.
+func (m *model) required(a *assignment) (Money, inference.Fleet, error) {
+	m.unfixed = true
+	defer func() { m.unfixed = false }()
+	include := m.s.Quality.IncludeInDecision
+	mid, corners := scenarios(m.axes(true, m.hasGap(a)))
+	ev, err := m.evaluate(a, mid, false)
+	if err != nil {
+		return Money{}, inference.Fleet{}, err
+	}
+	t := ev.total(include)
+	out, fleet := Money{Low: t, Expected: t, High: t}, ev.fleet
+	for _, p := range corners {
+		ev, err := m.evaluate(a, p, false)
+		if err != nil {
+			return Money{}, inference.Fleet{}, err
+		}
+		t := ev.total(include)
+		out.Low, out.High = math.Min(out.Low, t), math.Max(out.High, t)
+	}
+	return out, fleet, nil
+}
+
+// withRequired names, on a fixed fleet above its target utilization at
+// peak, the fleet that would carry the load; above its capacity the
+// option is compared at that fleet's cost (Required).
+func (m *model) withRequired(o *Option, a *assignment, f inference.Fleet) {
+	if m.s.SelfHosted.GPUs <= 0 || o.Sizing == nil || f.PeakUtilization <= o.Sizing.TargetUtilization+1e-9 {
+		return
+	}
+	req, fleet, err := m.required(a)
+	if err != nil || fleet.OverLimit {
+		return
+	}
+	gpus, usd := fleet.BilledGPUs, round(req.Expected, 2)
+	o.Sizing.RequiredGPUs, o.Sizing.RequiredMonthlyUSD = &gpus, &usd
+	if overCapacity(f) {
+		o.Required = &req
+	}
+}
+
+// carrying is the option's cost as the verdict compares it: the fleet
+// that carries the load.
+func (o *Option) carrying() Money {
+	if o.Required != nil {
+		return *o.Required
+	}
+	return o.MonthlyUSD
+}
+
+// carryingCost is the expected cost at scenario p of assignment a with a
+// fleet that carries the load: the fixed fleet while it can, then the
+// fleet sized for the load (never less than the fixed one, so the cost
+// does not fall as the load grows). over is set, with no cost, when the
+// fleet is above the cap on one fleet's GPUs (modelcatalog.MaxFleetGPUs).
+func (m *model) carryingCost(a *assignment, p params, include bool) (cost float64, over bool, err error) {
+	ev, err := m.evaluate(a, p, false)
+	if err != nil {
+		return 0, false, err
+	}
+	if ev.sized && ev.fleet.OverLimit {
+		return 0, true, nil
+	}
+	cost = ev.total(include)
+	if m.s.SelfHosted.GPUs <= 0 || !ev.sized || !overCapacity(ev.fleet) {
+		return cost, false, nil
+	}
+	m.unfixed = true
+	defer func() { m.unfixed = false }()
+	ev, err = m.evaluate(a, p, false)
+	if err != nil {
+		return 0, false, err
+	}
+	if ev.sized && ev.fleet.OverLimit {
+		return 0, true, nil
+	}
+	return math.Max(cost, ev.total(include)), false, nil
+}
