@@ -330,7 +330,7 @@ func (a *aggregate) finish(res *Result) error {
 		}
 	}
 	if len(per) == 0 {
-		return fmt.Errorf("%w: no record in the period names a developer (%s of %s tokens unattributed); export the usage grouped by person or API key", ErrNoUsage, fmtTokens(a.unattrib), fmtTokens(a.total.Total()))
+		return fmt.Errorf("%w: no record in the period names a developer (%s of %s tokens unattributed); export the usage grouped by person or API key", ErrNoUsage, units.Tokens(a.unattrib), units.Tokens(a.total.Total()))
 	}
 	slices.Sort(per)
 	t.Developers = len(per)
@@ -373,7 +373,7 @@ func (a *aggregate) finish(res *Result) error {
 		t.ModelBuckets[name] = mb
 	}
 	if a.unattrib > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("%s tokens came with no developer identity: they count in the shares, the peak and the models, not per developer", fmtTokens(a.unattrib)))
+		res.Notes = append(res.Notes, fmt.Sprintf("%s tokens came with no developer identity: they count in the shares, the peak and the models, not per developer", units.Tokens(a.unattrib)))
 	}
 	a.peak(t, since, until, res)
 	res.Tokens = t
@@ -446,20 +446,4 @@ func quantile(xs []float64, p float64) float64 {
 func round(v float64, n int) float64 {
 	p := math.Pow(10, float64(n))
 	return math.Round(v*p) / p
-}
-
-// fmtTokens writes a token count with an SI suffix.
-func fmtTokens(v float64) string {
-	switch a := math.Abs(v); {
-	case a >= 1e12:
-		return fmt.Sprintf("%.2fT", v/1e12)
-	case a >= 1e9:
-		return fmt.Sprintf("%.2fB", v/1e9)
-	case a >= 1e6:
-		return fmt.Sprintf("%.2fM", v/1e6)
-	case a >= 1e3:
-		return fmt.Sprintf("%.1fk", v/1e3)
-	default:
-		return fmt.Sprintf("%.0f", v)
-	}
 }

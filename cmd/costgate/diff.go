@@ -15,7 +15,6 @@ import (
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/review"
 	"github.com/costgate/costgate/spec"
-	"github.com/costgate/costgate/units"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 )
@@ -76,9 +75,9 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 			if err := checkFormat(f.format, diffFormats); err != nil {
 				return err
 			}
-			limit, err := parseIncreaseLimit(failAbove)
+			limit, err := review.ParseIncreaseLimit(failAbove)
 			if err != nil {
-				return err
+				return invalid(fmt.Errorf("--fail-on-increase-above %w", err))
 			}
 			asOf, err := parseAsOf(f.asOf)
 			if err != nil {
@@ -138,7 +137,10 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 			if err := out.Diffs(cmd.OutOrStdout(), diffs); err != nil {
 				return err
 			}
-			return limit.check(diffs)
+			if over := limit.Exceeded(diffs); len(over) > 0 {
+				return &exitError{code: exitBlocked, err: errors.New(strings.Join(over, "; "))}
+			}
+			return nil
 		},
 	}
 	f.register(cmd, strings.Join(diffFormats, "|"))
@@ -247,54 +249,4 @@ func git(args ...string) ([]byte, error) {
 		return nil, fmt.Errorf("git %s: %w", args[0], err)
 	}
 	return stdout.Bytes(), nil
-}
-
-// increaseLimit is --fail-on-increase-above: USD per month, or a percentage
-// of the base's decided cost.
-type increaseLimit struct {
-	set     bool
-	value   float64
-	percent bool
-}
-
-func parseIncreaseLimit(s string) (increaseLimit, error) {
-	if s == "" {
-		return increaseLimit{}, nil
-	}
-	l := increaseLimit{set: true}
-	num := strings.TrimSpace(s)
-	if strings.HasSuffix(num, "%") {
-		l.percent, num = true, strings.TrimSuffix(num, "%")
-	}
-	v, err := units.ParseUSD(num)
-	if err != nil || v < 0 {
-		return l, invalid(fmt.Errorf("--fail-on-increase-above %q: want an amount in USD per month such as 500, or a percentage such as 10%%", s))
-	}
-	l.value = float64(v)
-	return l, nil
-}
-
-// check fails when a diff's decided cost rose by more than the limit. A
-// side that is blocked has no decided cost to compare; check gates that.
-func (l increaseLimit) check(diffs []*review.Diff) error {
-	if !l.set {
-		return nil
-	}
-	var over []string
-	for _, d := range diffs {
-		dc := d.Decision
-		if dc.DeltaUSD == nil {
-			continue
-		}
-		switch {
-		case l.percent && dc.DeltaPct != nil && *dc.DeltaPct > l.value:
-			over = append(over, fmt.Sprintf("%s: decided cost rises %.1f%% (%s/month), above the limit of %g%%", d.Spec, *dc.DeltaPct, units.USD(*dc.DeltaUSD).Whole(), l.value))
-		case !l.percent && *dc.DeltaUSD > l.value:
-			over = append(over, fmt.Sprintf("%s: decided cost rises %s/month, above the limit of %s", d.Spec, units.USD(*dc.DeltaUSD).Whole(), units.USD(l.value).Whole()))
-		}
-	}
-	if len(over) == 0 {
-		return nil
-	}
-	return &exitError{code: exitBlocked, err: errors.New(strings.Join(over, "; "))}
 }
