@@ -236,9 +236,9 @@ func TestWorkflowRetargetCacheAndSecrets(t *testing.T) {
 	if preview.Environment == nil || preview.Environment.Name == nil || preview.Environment.Name.Value != "preview" {
 		t.Error("preview must run in the preview environment, whose token reaches only the preview stack")
 	}
-	for _, id := range []string{"preview", "policy-tests"} {
+	for _, id := range []string{"preview", "policy-tests", "deploy"} {
 		for _, r := range runs(w.Jobs[id]) {
-			if (strings.Contains(r, "pulumi preview") || strings.Contains(r, "go test")) && !strings.Contains(r, `echo "::stop-commands::$token"`) {
+			if (strings.Contains(r, "pulumi preview") || strings.Contains(r, "pulumi up") || strings.Contains(r, "go test")) && !strings.Contains(r, `echo "::stop-commands::$token"`) {
 				t.Errorf("job %s prints the pull request's output without ::stop-commands::: %q", id, r)
 			}
 		}

@@ -112,7 +112,7 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 			if args, err = withSpecDirs(args, f.specDirs); err != nil {
 				return err
 			}
-			pairs, err := diffInputs(head.cat, baseRef, f.specDirs, args, cmd.ErrOrStderr())
+			pairs, err := diffInputs(head.cat, baseRef, f.specDirs, f.stackOf, args, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -158,7 +158,7 @@ type specPair struct {
 }
 
 // diffInputs parses the specs to compare; diagnostics go to stderr.
-func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs, args []string, stderr io.Writer) ([]specPair, error) {
+func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs []string, stackOf map[string]string, args []string, stderr io.Writer) ([]specPair, error) {
 	parser := spec.NewParser(cat)
 	failed := false
 	parse := func(s *spec.Spec, diags hcl.Diagnostics) *spec.Spec {
@@ -186,7 +186,7 @@ func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs, args []stri
 		if failed {
 			return nil, errReported
 		}
-		rv, err := baseSpecs(parser, baseRef, specDirs, args, heads, stderr)
+		rv, err := baseSpecs(parser, baseRef, specDirs, stackOf, args, heads, stderr)
 		if err != nil {
 			return nil, err
 		}
