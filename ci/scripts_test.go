@@ -3,6 +3,7 @@ package ci
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -42,6 +43,8 @@ var hostileNames = []string{
 	"ünïcödé.hcl",
 	"sub dir/-nested.hcl",
 	"sub dir/$(id).hcl",
+	"UPPER.HCL",
+	"mixed.Hcl",
 }
 
 // fakeCostgate records its arguments, NUL-separated, in $ARGS_OUT.
@@ -142,10 +145,11 @@ func TestCostgateScriptHostileNames(t *testing.T) {
 		{"check takes every rule", []string{"check", "--base-ref", "abc123", "--format", "github"},
 			[]string{"COSTGATE_CATALOG=prices/acme.json", "COSTGATE_POLICY_DIRS=policies/acme\npolicies/with space\n\npolicies/$(touch pwned-dir)", "APPROVALS=/tmp/approvals file.json"},
 			[]string{"check", "--catalog", rules + "/prices/acme.json", "--policy-dir", rules + "/policies/acme", "--policy-dir", rules + "/policies/with space",
-				"--policy-dir", rules + "/policies/$(touch pwned-dir)", "--approvals", "/tmp/approvals file.json", "--base-ref", "abc123", "--format", "github"}},
+				"--policy-dir", rules + "/policies/$(touch pwned-dir)", "--approvals", "/tmp/approvals file.json", "--spec-dir", "teams", "--base-ref", "abc123", "--format", "github"}},
+		{"check without a base gets no --spec-dir", []string{"check", "--format", "github"}, nil, []string{"check", "--format", "github"}},
 		// diff reads each side's own rules: the paths stay relative.
 		{"diff", []string{"diff", "--base-ref", "abc123", "--format", "markdown"}, []string{"APPROVALS=a.json", "COSTGATE_CATALOG=prices/acme.json", "COSTGATE_POLICY_DIRS=policies/acme"},
-			[]string{"diff", "--catalog", "prices/acme.json", "--policy-dir", "policies/acme", "--approvals", "a.json", "--base-ref", "abc123", "--format", "markdown"}},
+			[]string{"diff", "--catalog", "prices/acme.json", "--policy-dir", "policies/acme", "--approvals", "a.json", "--spec-dir", "teams", "--base-ref", "abc123", "--format", "markdown"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -238,6 +242,13 @@ func TestCostgateScriptWithTheRealCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	dir := specTree(t, hostileNames, spec)
+	// One team a spec: two specs of one team are invalid with --spec-dir.
+	for i, s := range wantSpecs(hostileNames) {
+		team := strings.Replace(string(spec), `team "startup"`, fmt.Sprintf(`team "t%02d"`, i), 1)
+		if err := os.WriteFile(filepath.Join(dir, s), []byte(team), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// A git repository with the specs committed: the base of diff and
 	// check --base-ref, and the root costgate confines specs to.
 	for _, g := range [][]string{{"init", "-q"}, {"add", "-A"}, {"-c", "user.name=ci", "-c", "user.email=ci@example.invalid", "commit", "-q", "-m", "specs"}} {
@@ -277,7 +288,8 @@ func TestCostgateScriptWithTheRealCLI(t *testing.T) {
 }
 
 // TestApprovals runs .github/scripts/approvals.js, which the workflow
-// requires from the base branch, on reviews as GitHub lists them.
+// requires from the default branch, on reviews as GitHub lists them and
+// the reviewers' permissions as the collaborator-permission API gives them.
 func TestApprovals(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -288,6 +300,16 @@ func TestApprovals(t *testing.T) {
 	}
 	bot := review("renovate[bot]", "APPROVED", "head", "2026-12-01T10:00:00Z")
 	bot["user"].(map[string]any)["type"] = "Bot"
+	writers := map[string]any{
+		"octocat": map[string]any{"permission": "write", "role_name": "write"},
+		"alice":   map[string]any{"permission": "admin", "role_name": "admin"},
+		"zed":     map[string]any{"permission": "write", "role_name": "maintain"},
+		"author":  map[string]any{"permission": "admin", "role_name": "admin"},
+		"reader":  map[string]any{"permission": "read", "role_name": "read"},
+		"triager": map[string]any{"permission": "read", "role_name": "triage"},
+		"legacy":  map[string]any{"permission": "write"},
+		"nobody":  map[string]any{"permission": "none", "role_name": ""},
+	}
 	tests := []struct {
 		name    string
 		reviews []map[string]any
@@ -300,31 +322,79 @@ func TestApprovals(t *testing.T) {
 		{"changes requested, then approved", []map[string]any{review("octocat", "CHANGES_REQUESTED", "head", "2026-12-01T10:00:00Z"), review("octocat", "APPROVED", "head", "2026-12-01T11:00:00Z")}, []string{"@octocat"}},
 		{"a comment after an approval keeps it", []map[string]any{review("octocat", "APPROVED", "head", "2026-12-01T10:00:00Z"), review("octocat", "COMMENTED", "head", "2026-12-01T11:00:00Z")}, []string{"@octocat"}},
 		{"dismissed", []map[string]any{review("octocat", "APPROVED", "head", "2026-12-01T10:00:00Z"), review("octocat", "DISMISSED", "head", "2026-12-01T11:00:00Z")}, []string{}},
-		{"the author never counts", []map[string]any{review("Author", "APPROVED", "head", "2026-12-01T10:00:00Z")}, []string{}},
+		{"the author never counts, admin or not", []map[string]any{review("Author", "APPROVED", "head", "2026-12-01T10:00:00Z")}, []string{}},
 		{"bots never count", []map[string]any{bot}, []string{}},
 		{"pending reviews do not count", []map[string]any{review("octocat", "PENDING", "head", "")}, []string{}},
 		{"several, sorted, once each", []map[string]any{review("zed", "APPROVED", "head", "2026-12-01T10:00:00Z"), review("Alice", "APPROVED", "head", "2026-12-01T10:00:00Z"), review("alice", "APPROVED", "head", "2026-12-01T12:00:00Z")}, []string{"@alice", "@zed"}},
+		// A second account of the author's, on a public repository.
+		{"an account that is not a collaborator", []map[string]any{review("sockpuppet", "APPROVED", "head", "2026-12-01T10:00:00Z")}, []string{}},
+		{"an account with no permission", []map[string]any{review("nobody", "APPROVED", "head", "2026-12-01T10:00:00Z")}, []string{}},
+		{"read access", []map[string]any{review("reader", "APPROVED", "head", "2026-12-01T10:00:00Z")}, []string{}},
+		{"triage access", []map[string]any{review("triager", "APPROVED", "head", "2026-12-01T10:00:00Z")}, []string{}},
+		{"write in the legacy permission field", []map[string]any{review("legacy", "APPROVED", "head", "2026-12-01T10:00:00Z")}, []string{"@legacy"}},
+		{"a writer among outsiders", []map[string]any{review("sockpuppet", "APPROVED", "head", "2026-12-01T10:00:00Z"), review("reader", "APPROVED", "head", "2026-12-01T10:00:00Z"), review("octocat", "APPROVED", "head", "2026-12-01T10:00:00Z")}, []string{"@octocat"}},
 	}
+	abs, _ := filepath.Abs("../.github/scripts/approvals.js")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in, _ := json.Marshal(map[string]any{"reviews": tt.reviews, "headSha": "head", "author": "author"})
+			in, _ := json.Marshal(map[string]any{"reviews": tt.reviews, "headSha": "head", "author": "author", "permissions": writers})
 			script := `const {approvals} = require(process.argv[1]); let s = ''; process.stdin.on('data', d => s += d).on('end', () => process.stdout.write(JSON.stringify(approvals(JSON.parse(s)))));`
-			abs, _ := filepath.Abs("../.github/scripts/approvals.js")
-			cmd := exec.Command(node, "-e", script, abs)
-			cmd.Stdin = bytes.NewReader(in)
-			out, err := cmd.Output()
-			if err != nil {
-				t.Fatalf("node: %v", err)
-			}
-			var got struct {
-				ApprovedBy []string `json:"approved_by"`
-			}
-			if err := json.Unmarshal(out, &got); err != nil {
-				t.Fatalf("output %s: %v", out, err)
-			}
-			if !slices.Equal(got.ApprovedBy, tt.want) {
-				t.Errorf("approved_by %q, want %q", got.ApprovedBy, tt.want)
+			if got := runApprovals(t, node, script, abs, in); !slices.Equal(got, tt.want) {
+				t.Errorf("approved_by %q, want %q", got, tt.want)
 			}
 		})
 	}
+	// write asks the API for each approver's permission; an account it
+	// does not know as a collaborator (404) does not count.
+	t.Run("write with the GitHub client", func(t *testing.T) {
+		out := filepath.Join(t.TempDir(), "approvals.json")
+		in, _ := json.Marshal(map[string]any{"path": out, "reviews": []map[string]any{
+			review("octocat", "APPROVED", "head", "2026-12-01T10:00:00Z"),
+			review("sockpuppet", "APPROVED", "head", "2026-12-01T10:00:00Z"),
+			review("reader", "APPROVED", "head", "2026-12-01T10:00:00Z"),
+		}, "permissions": writers})
+		script := `const {write} = require(process.argv[1]); let s = ''; process.stdin.on('data', d => s += d).on('end', async () => {
+  const a = JSON.parse(s);
+  const github = {
+    paginate: async (fn, params) => fn === github.rest.pulls.listReviews && params.pull_number === 7 ? a.reviews : [],
+    rest: {
+      pulls: { listReviews: () => {} },
+      repos: { getCollaboratorPermissionLevel: async ({ owner, repo, username }) => {
+        const p = a.permissions[username.toLowerCase()];
+        if (owner !== 'o' || repo !== 'r' || !p) { const e = new Error('Not Found'); e.status = 404; throw e; }
+        return { data: p };
+      } },
+    },
+  };
+  const out = await write({ github, owner: 'o', repo: 'r', pull: { number: 7, head: { sha: 'head' }, user: { login: 'author' } }, path: a.path });
+  process.stdout.write(JSON.stringify(out));
+});`
+		got := runApprovals(t, node, script, abs, in)
+		if !slices.Equal(got, []string{"@octocat"}) {
+			t.Errorf("approved_by %q, want [@octocat]", got)
+		}
+		file, err := os.ReadFile(out)
+		if err != nil || string(file) != "{\"approved_by\":[\"@octocat\"]}\n" {
+			t.Errorf("approvals file %q (%v)", file, err)
+		}
+	})
+}
+
+// runApprovals runs script under node with approvals.js's path and in on
+// standard input, and returns approved_by.
+func runApprovals(t *testing.T, node, script, abs string, in []byte) []string {
+	t.Helper()
+	cmd := exec.Command(node, "-e", script, abs)
+	cmd.Stdin = bytes.NewReader(in)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node: %v", err)
+	}
+	var got struct {
+		ApprovedBy []string `json:"approved_by"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil {
+		t.Fatalf("output %s: %v", out, err)
+	}
+	return got.ApprovedBy
 }

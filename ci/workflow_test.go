@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -136,7 +137,7 @@ func TestWorkflowTrustModel(t *testing.T) {
 		writes := scope(j, "pull-requests") == "write" || scope(j, "contents") == "write" || scope(j, "id-token") == "write"
 		checksOutHead := false
 		for _, a := range uses(j) {
-			if strings.HasPrefix(a.Uses.Value, "actions/checkout@") && !strings.Contains(input(a, "ref"), "base.sha") {
+			if strings.HasPrefix(a.Uses.Value, "actions/checkout@") && !strings.Contains(input(a, "ref"), "default_branch") {
 				checksOutHead = true
 			}
 		}
@@ -168,11 +169,16 @@ func TestWorkflowTrustModel(t *testing.T) {
 	built := false
 	for _, s := range gate.Steps {
 		if r, ok := s.Exec.(*actionlint.ExecRun); ok && strings.Contains(r.Run.Value, "go build") {
-			built = r.WorkingDirectory != nil && r.WorkingDirectory.Value == "base"
+			built = r.WorkingDirectory != nil && r.WorkingDirectory.Value == "rules"
 		}
 	}
 	if !built {
-		t.Error("the gate must build costgate from the base branch's checkout (working-directory: base)")
+		t.Error("the gate must build costgate from the default branch's checkout (working-directory: rules)")
+	}
+	for _, a := range uses(gate) {
+		if strings.HasPrefix(a.Uses.Value, "actions/checkout@") && input(a, "path") == "rules" && input(a, "ref") != "${{ github.event.repository.default_branch }}" {
+			t.Errorf("the gate's rules come from %q, want the default branch (a pull request into another branch is gated the same way)", input(a, "ref"))
+		}
 	}
 	gateRuns := strings.Join(runs(gate), "\n")
 	for _, want := range []string{"costgate.sh\" check", "--base-ref \"$BASE_SHA\""} {
@@ -180,7 +186,87 @@ func TestWorkflowTrustModel(t *testing.T) {
 			t.Errorf("the gate job does not run %q", want)
 		}
 	}
-	if !strings.Contains(gate.Env.Vars["rules_dir"].Value.Value, "/base") || !strings.Contains(gate.Env.Vars["scripts"].Value.Value, "/base/") {
-		t.Error("the gate must take its rules and scripts from the base checkout")
+	if gate.Env.Vars["base_sha"].Value.Value != "${{ github.event.pull_request.base.sha }}" {
+		t.Error("the specs' base must be the pull request's base commit, which a retarget changes")
 	}
+	if !strings.Contains(gate.Env.Vars["rules_dir"].Value.Value, "/rules") || !strings.Contains(gate.Env.Vars["scripts"].Value.Value, "/rules/") {
+		t.Error("the gate must take its rules and scripts from the default branch's checkout")
+	}
+}
+
+// TestWorkflowRetargetCacheAndSecrets: the gate runs again when a pull
+// request is retargeted; no build that gates shares a Go cache with a job
+// that runs pull-request code; preview never holds the deployed stack's
+// token; deploy gates the stack's config against the commit before the
+// merge, with the history to read it; output of pull-request code cannot
+// act as workflow commands.
+func TestWorkflowRetargetCacheAndSecrets(t *testing.T) {
+	w := parseWorkflow(t)
+	var types []string
+	for _, e := range w.On {
+		if we, ok := e.(*actionlint.WebhookEvent); ok && we.Hook.Value == "pull_request" {
+			for _, ty := range we.Types {
+				types = append(types, ty.Value)
+			}
+		}
+	}
+	for _, want := range []string{"opened", "synchronize", "reopened", "edited"} {
+		if !slices.Contains(types, want) {
+			t.Errorf("pull_request types %q lack %q (a retargeted pull request must be gated again)", types, want)
+		}
+	}
+	for _, id := range []string{"gate", "deploy"} {
+		for _, a := range uses(w.Jobs[id]) {
+			if strings.HasPrefix(a.Uses.Value, "actions/setup-go@") && input(a, "cache") != "false" {
+				t.Errorf("job %s builds costgate with setup-go's cache on: a cache a pull request's job wrote could reach the gate's build", id)
+			}
+		}
+	}
+	preview := w.Jobs["preview"]
+	if preview == nil {
+		t.Fatal("no preview job")
+	}
+	src := readWorkflow(t)
+	job := src[strings.Index(src, "\n  preview:"):strings.Index(src, "\n  deploy:")]
+	for _, bad := range []string{"secrets.PULUMI_ACCESS_TOKEN", "vars.PULUMI_STACK ", "vars.PULUMI_STACK}", "AWS_ROLE_ARN }}"} {
+		if strings.Contains(job, bad) {
+			t.Errorf("preview references %s: it must never hold the deployed stack's credentials", bad)
+		}
+	}
+	if preview.Environment == nil || preview.Environment.Name == nil || preview.Environment.Name.Value != "preview" {
+		t.Error("preview must run in the preview environment, whose token reaches only the preview stack")
+	}
+	for _, id := range []string{"preview", "policy-tests", "deploy"} {
+		for _, r := range runs(w.Jobs[id]) {
+			if (strings.Contains(r, "pulumi preview") || strings.Contains(r, "pulumi up") || strings.Contains(r, "go test")) && !strings.Contains(r, `echo "::stop-commands::$token"`) {
+				t.Errorf("job %s prints the pull request's output without ::stop-commands::: %q", id, r)
+			}
+		}
+	}
+	deploy := w.Jobs["deploy"]
+	deep := false
+	for _, a := range uses(deploy) {
+		if strings.HasPrefix(a.Uses.Value, "actions/checkout@") && input(a, "fetch-depth") == "0" {
+			deep = true
+		}
+	}
+	if !deep {
+		t.Error("deploy must fetch the history --base-ref reads (fetch-depth: 0)")
+	}
+	deployRuns := strings.Join(runs(deploy), "\n")
+	if !strings.Contains(deployRuns, `check --base-ref "$BEFORE_SHA"`) || !strings.Contains(deployRuns, "STACK_CONFIG=") {
+		t.Error("deploy must gate the stack's config with --base-ref set to the commit before the merge")
+	}
+	if deploy.Env.Vars["before_sha"].Value.Value != "${{ github.event.before }}" {
+		t.Error("deploy's base must be the commit before the merge (github.event.before)")
+	}
+}
+
+func readWorkflow(t *testing.T) string {
+	t.Helper()
+	raw, err := os.ReadFile("../.github/workflows/costgate.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
 }

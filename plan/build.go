@@ -144,7 +144,8 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	for _, w := range cat.BookWarnings {
 		p.Warnings = append(p.Warnings, Finding{Policy: SuspiciousPricePolicy, Message: w.String()})
 	}
-	p.Loosened = append(Loosenings(opts.Base, s), opts.Loosened...)
+	p.Warnings = append(p.Warnings, figureWarnings(s, cat)...)
+	p.Loosened = append(append(Loosenings(opts.Base, s), figureLoosenings(opts.Base, s, cat)...), opts.Loosened...)
 	if len(p.Loosened) > 0 {
 		approveLoosening(p, rules, opts.Approvals)
 	}

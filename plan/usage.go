@@ -43,6 +43,8 @@ type UsageOption struct {
 	Architecture string `json:"architecture"`
 	Planned      Money  `json:"planned_usd"`
 	Measured     Money  `json:"measured_usd"`
+	// byModel is the measured models' share of the managed token cost.
+	byModel []modelCost
 }
 
 // Warning ids of measured usage.
@@ -75,10 +77,23 @@ func addUsage(p *Plan, s *spec.Spec, res *costmodel.Result, cat *modelcatalog.Ca
 		if err != nil {
 			return fmt.Errorf("price the measured usage: %w", err)
 		}
+		seen := map[string]bool{}
 		for i, o := range p.Options {
 			for _, mo := range mres.Options {
-				if mo.Architecture == o.Architecture {
-					u.Options = append(u.Options, UsageOption{Architecture: o.Architecture, Planned: p.Options[i].MonthlyUSD, Measured: money(mo.MonthlyUSD)})
+				if mo.Architecture != o.Architecture {
+					continue
+				}
+				pm, err := measuredByModel(ms, m.Tokens.Tokens, mo, cat, date)
+				if err != nil {
+					return err
+				}
+				measured := money(costmodel.Money{Low: mo.MonthlyUSD.Low + pm.delta, Expected: mo.MonthlyUSD.Expected + pm.delta, High: mo.MonthlyUSD.High + pm.delta})
+				u.Options = append(u.Options, UsageOption{Architecture: o.Architecture, Planned: p.Options[i].MonthlyUSD, Measured: measured, byModel: pm.models})
+				for _, n := range pm.notes {
+					if !seen[n] {
+						seen[n] = true
+						u.Notes = append(u.Notes, n)
+					}
 				}
 			}
 		}
@@ -148,7 +163,7 @@ func warnDrift(p *Plan, s, ms *spec.Spec, u *Usage) {
 		return
 	}
 	moved := movedInputs(s, ms)
-	msg := fmt.Sprintf("at the measured usage the managed option costs %s/month, %s (planned %s–%s)", units.USD(got).Whole(), how, units.USD(lo).Whole(), units.USD(hi).Whole())
+	msg := fmt.Sprintf("at the measured usage the managed option costs %s/month, %s (planned %s–%s)%s", units.USD(got).Whole(), how, units.USD(lo).Whole(), units.USD(hi).Whole(), driftModels(u))
 	if len(moved) > 0 {
 		msg += "; measured outside the spec: " + strings.Join(moved, "; ")
 	}

@@ -131,3 +131,121 @@ func TestUsageWarnings(t *testing.T) {
 		})
 	}
 }
+
+// perModelMeasured is a month of devs developers at 3M tokens each: 75 % of the tokens on
+// Sonnet with 4.2 % output, 25 % on Opus with 18.75 % output (an agent
+// writes more), and — with other — 5 % more on a model the spec does not
+// name.
+func perModelMeasured(other bool, devs int) *plan.Measured {
+	m := measured(devs, 3e6)
+	t := m.Tokens.Tokens
+	total := float64(devs) * 3e6
+	shape := func(tokens, out float64) usage.Buckets {
+		in := tokens * (1 - out)
+		return usage.Buckets{Uncached: in * 0.4, CacheRead: in * 0.55, CacheWrite: in * 0.05, Output: tokens * out}
+	}
+	t.ModelBuckets = map[string]usage.Buckets{
+		"claude-sonnet-4.6": shape(0.75*total, 0.042),
+		"claude-opus-4.8":   shape(0.25*total, 0.1875),
+	}
+	if other {
+		t.ModelBuckets["gpt-5.5"] = shape(0.05*total, 0.1)
+		t.Models["gpt-5.5"] = 0.05 * total
+	}
+	var all usage.Buckets
+	for _, b := range t.ModelBuckets {
+		all.Uncached, all.CacheRead, all.CacheWrite, all.Output = all.Uncached+b.Uncached, all.CacheRead+b.CacheRead, all.CacheWrite+b.CacheWrite, all.Output+b.Output
+	}
+	t.InputShare, t.CachedInputShare, t.CacheWriteShare = all.Input()/all.Total(), all.CacheRead/all.Input(), all.CacheWrite/all.Input()
+	per := all.Total() / float64(devs)
+	t.TokensPerDeveloperMonth = usage.Quantiles{Mean: per, P25: per, P50: per, P75: per}
+	return m
+}
+
+// TestMeasuredCostPerModel: each model's measured tokens are priced with
+// their own shares and rates, not one pooled output share; a model the
+// spec does not name is priced at its own rates and named.
+func TestMeasuredCostPerModel(t *testing.T) {
+	cat := modelcatalog.Default()
+	s, diags := spec.NewParser(cat).Parse("u.hcl", []byte(usageSpec))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	build := func(m *plan.Measured) *plan.Plan {
+		t.Helper()
+		p, err := plan.Build(context.Background(), s, plan.Options{AsOf: asOf, Policies: policies, Usage: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	managed := func(p *plan.Plan) float64 {
+		for _, o := range p.Usage.Options {
+			if o.Architecture == "managed" {
+				return o.Measured.Expected
+			}
+		}
+		t.Fatal("no managed option")
+		return 0
+	}
+	m := perModelMeasured(false, 40)
+	byModel := build(m)
+	pooledM := *m.Tokens
+	pooledT := *m.Tokens.Tokens
+	pooledT.ModelBuckets = nil
+	pooledM.Tokens = &pooledT
+	pooled := build(&plan.Measured{Tokens: &pooledM})
+
+	// The difference is each model's own-shape cost less its tokens at the
+	// pooled shape, by the catalog's rates.
+	tk := m.Tokens.Tokens
+	var want float64
+	for id, b := range tk.ModelBuckets {
+		mm, _ := cat.ManagedModel(id)
+		own, err := cat.Rates(mm, modelcatalog.Usage{Date: asOf.Format("2006-01-02"), CacheReadShare: b.CacheRead / b.Input(), CacheWriteShare: b.CacheWrite / b.Input(), BedrockProfile: modelcatalog.BedrockGlobal})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pool, _ := cat.Rates(mm, modelcatalog.Usage{Date: asOf.Format("2006-01-02"), CacheReadShare: tk.CachedInputShare, CacheWriteShare: tk.CacheWriteShare, BedrockProfile: modelcatalog.BedrockGlobal})
+		want += (b.Uncached*own.InputPerM + b.CacheRead*own.CacheReadPerM + b.CacheWrite*own.CacheWritePerM + b.Output*own.OutputPerM) / 1e6
+		want -= b.Total() * pool.PerM(tk.InputShare, tk.CachedInputShare, tk.CacheWriteShare) / 1e6
+	}
+	got := managed(byModel) - managed(pooled)
+	if diff := got - want; diff > 0.02 || diff < -0.02 {
+		t.Errorf("per-model less pooled: $%.2f, want $%.2f", got, want)
+	}
+	if rel := got / managed(pooled); rel < 0.03 {
+		t.Errorf("per-model pricing moved the managed cost by %.1f %%: the shares differ enough to move it more", rel*100)
+	}
+
+	other := build(perModelMeasured(true, 40))
+	notes := strings.Join(other.Usage.Notes, "\n")
+	if !strings.Contains(notes, "gpt-5.5 (measured, none of the option's models) is priced at its own catalog rates") {
+		t.Errorf("notes %q do not name gpt-5.5", notes)
+	}
+	if managed(other) <= managed(byModel) {
+		t.Errorf("gpt-5.5's tokens added nothing: $%.2f vs $%.2f", managed(other), managed(byModel))
+	}
+}
+
+// TestDriftNamesModels: the drift warning names the models behind the
+// measured managed cost.
+func TestDriftNamesModels(t *testing.T) {
+	s, diags := spec.NewParser(modelcatalog.Default()).Parse("u.hcl", []byte(usageSpec))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	p, err := plan.Build(context.Background(), s, plan.Options{AsOf: asOf, Policies: policies, Usage: perModelMeasured(false, 400)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range p.Warnings {
+		if w.Policy == plan.UsageDrift {
+			if !strings.Contains(w.Message, "by model: ") || !strings.Contains(w.Message, "claude-sonnet-4.6 $") || !strings.Contains(w.Message, "claude-opus-4.8 $") || !strings.Contains(w.Message, "(output 18.8 % of its tokens)") {
+				t.Errorf("drift %q does not name the models", w.Message)
+			}
+			return
+		}
+	}
+	t.Error("no drift warning")
+}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -122,9 +121,6 @@ type pointJSON struct {
 
 func breakevenJSON(w io.Writer, d ChartData) error {
 	path := d.Spec
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
 	points := make([]pointJSON, 0, len(d.Points))
 	for _, p := range d.Points {
 		pj := pointJSON{Developers: p.Developers, Options: map[string]plan.Money{}}
@@ -133,5 +129,5 @@ func breakevenJSON(w io.Writer, d ChartData) error {
 		}
 		points = append(points, pj)
 	}
-	return enc.Encode(breakevenJSONOut{Spec: path, Team: d.Team, AsOf: d.AsOf, Breakeven: d.Breakeven, Developers: d.Current, Points: points})
+	return writeJSON(w, breakevenJSONOut{Spec: path, Team: d.Team, AsOf: d.AsOf, Breakeven: d.Breakeven, Developers: d.Current, Points: points})
 }

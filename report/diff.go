@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -36,19 +35,7 @@ func RuleChangeLines(changes []review.RuleChange) []string {
 
 // DiffJSON writes the diffs as indented JSON: one object for one diff, an
 // array for several.
-func DiffJSON(w io.Writer, diffs []*review.Diff) error {
-	var v any = diffs
-	if len(diffs) == 1 {
-		v = diffs[0]
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("write json: %w", err)
-	}
-	return nil
-}
+func DiffJSON(w io.Writer, diffs []*review.Diff) error { return writeJSON(w, oneOrAll(diffs)) }
 
 // DiffText writes the diffs for a terminal.
 func DiffText(w io.Writer, diffs []*review.Diff) error {

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"github.com/costgate/costgate/architecture"
 	"image/color"
@@ -16,28 +15,27 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
-// WritePareto writes frontiers (costgate plan --pareto) as text or JSON.
-func WritePareto(w io.Writer, format string, fs []*plan.Frontier) error {
-	switch format {
-	case "json":
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		if len(fs) == 1 {
-			return enc.Encode(fs[0])
+// ParetoOutputter renders costgate plan --pareto: each plan's cost–quality
+// frontier.
+type ParetoOutputter interface {
+	Outputter
+	Pareto(w io.Writer, fs []*plan.Frontier) error
+}
+
+func (textFormat) Pareto(w io.Writer, fs []*plan.Frontier) error { return paretoTexts(w, fs) }
+func (jsonFormat) Pareto(w io.Writer, fs []*plan.Frontier) error { return writeJSON(w, oneOrAll(fs)) }
+
+// paretoTexts writes frontiers (costgate plan --pareto) for a person.
+func paretoTexts(w io.Writer, fs []*plan.Frontier) error {
+	var b strings.Builder
+	for i, f := range fs {
+		if i > 0 {
+			b.WriteString("\n")
 		}
-		return enc.Encode(fs)
-	case "text":
-		var b strings.Builder
-		for i, f := range fs {
-			if i > 0 {
-				b.WriteString("\n")
-			}
-			paretoText(&b, f)
-		}
-		_, err := io.WriteString(w, b.String())
-		return err
+		paretoText(&b, f)
 	}
-	return fmt.Errorf("--pareto writes text or json, not %q", format)
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // paretoText lists a frontier, cheapest first, one assignment a line.

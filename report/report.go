@@ -3,7 +3,6 @@
 package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 
@@ -45,16 +44,4 @@ func textPlans(w io.Writer, plans []*plan.Plan) error {
 }
 
 // JSON writes the plans as indented JSON, byte-identical for equal plans.
-func JSON(w io.Writer, plans []*plan.Plan) error {
-	var v any = plans
-	if len(plans) == 1 {
-		v = plans[0]
-	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("write json: %w", err)
-	}
-	return nil
-}
+func JSON(w io.Writer, plans []*plan.Plan) error { return writeJSON(w, oneOrAll(plans)) }

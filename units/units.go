@@ -105,3 +105,27 @@ func ParseUSD(s string) (USD, error) {
 	v, err := strconv.ParseFloat(strings.TrimPrefix(strings.ReplaceAll(strings.TrimSpace(s), ",", ""), "$"), 64)
 	return USD(v), err
 }
+
+// Tokens writes a token count with an SI suffix: 950, 12.5k, 3.20M,
+// 1.05B, 2.00T.
+func Tokens(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1e12:
+		return strconv.FormatFloat(v/1e12, 'f', 2, 64) + "T"
+	case a >= 1e9:
+		return strconv.FormatFloat(v/1e9, 'f', 2, 64) + "B"
+	case a >= 1e6:
+		return strconv.FormatFloat(v/1e6, 'f', 2, 64) + "M"
+	case a >= 1e3:
+		return strconv.FormatFloat(v/1e3, 'f', 1, 64) + "k"
+	}
+	return strconv.FormatFloat(v, 'f', 0, 64)
+}
+
+// Days writes a period's length: "1 day", "30 days", "0.0014 days".
+func Days(d float64) string {
+	if d == 1 {
+		return "1 day"
+	}
+	return strconv.FormatFloat(d, 'g', -1, 64) + " days"
+}

@@ -69,7 +69,7 @@ type aggregate struct {
 	hours map[int64]float64
 	// hourly is false once a record covers more than an hour.
 	hourly  bool
-	models  map[string]float64
+	models  map[string]Buckets
 	total   Buckets
 	records int64
 	dups    int64
@@ -90,7 +90,7 @@ func newAggregate(opts Options) *aggregate {
 		developers: map[string]float64{},
 		hours:      map[int64]float64{},
 		hourly:     true,
-		models:     map[string]float64{},
+		models:     map[string]Buckets{},
 		widths:     map[time.Duration]*span{},
 	}
 }
@@ -127,7 +127,9 @@ func (a *aggregate) add(r record) {
 	} else {
 		a.developers[r.Developer] += tot
 	}
-	a.models[r.Model] += tot
+	mb := a.models[r.Model]
+	mb.add(r.Tokens)
+	a.models[r.Model] = mb
 	if r.Bucket && r.Width > time.Hour {
 		a.hourly = false
 	}
@@ -328,7 +330,7 @@ func (a *aggregate) finish(res *Result) error {
 		}
 	}
 	if len(per) == 0 {
-		return fmt.Errorf("%w: no record in the period names a developer (%s of %s tokens unattributed); export the usage grouped by person or API key", ErrNoUsage, fmtTokens(a.unattrib), fmtTokens(a.total.Total()))
+		return fmt.Errorf("%w: no record in the period names a developer (%s of %s tokens unattributed); export the usage grouped by person or API key", ErrNoUsage, units.Tokens(a.unattrib), units.Tokens(a.total.Total()))
 	}
 	slices.Sort(per)
 	t.Developers = len(per)
@@ -339,6 +341,7 @@ func (a *aggregate) finish(res *Result) error {
 		t.CachedInputShare = round(a.total.CacheRead/in, shareDecimals)
 		t.CacheWriteShare = round(a.total.CacheWrite/in, shareDecimals)
 	}
+	t.ModelBuckets = map[string]Buckets{}
 	defer func() {
 		for k, v := range t.Models {
 			t.Models[k] = round(v, 0)
@@ -346,23 +349,31 @@ func (a *aggregate) finish(res *Result) error {
 		for k, v := range t.UnmappedModels {
 			t.UnmappedModels[k] = round(v, 0)
 		}
+		for k, v := range t.ModelBuckets {
+			t.ModelBuckets[k] = v.rounded()
+		}
 	}()
-	for raw, v := range a.models {
+	for raw, b := range a.models {
+		v := b.Total()
 		if v == 0 {
 			continue
 		}
+		name := raw
 		if id, ok := a.mapper.lookup(raw); ok {
 			t.Models[id] += v * scale
+			name = id
 		} else {
-			name := raw
 			if name == "" {
 				name = "(none)"
 			}
 			t.UnmappedModels[name] += v * scale
 		}
+		mb := t.ModelBuckets[name]
+		mb.add(b.scale(scale))
+		t.ModelBuckets[name] = mb
 	}
 	if a.unattrib > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("%s tokens came with no developer identity: they count in the shares, the peak and the models, not per developer", fmtTokens(a.unattrib)))
+		res.Notes = append(res.Notes, fmt.Sprintf("%s tokens came with no developer identity: they count in the shares, the peak and the models, not per developer", units.Tokens(a.unattrib)))
 	}
 	a.peak(t, since, until, res)
 	res.Tokens = t
@@ -435,20 +446,4 @@ func quantile(xs []float64, p float64) float64 {
 func round(v float64, n int) float64 {
 	p := math.Pow(10, float64(n))
 	return math.Round(v*p) / p
-}
-
-// fmtTokens writes a token count with an SI suffix.
-func fmtTokens(v float64) string {
-	switch a := math.Abs(v); {
-	case a >= 1e12:
-		return fmt.Sprintf("%.2fT", v/1e12)
-	case a >= 1e9:
-		return fmt.Sprintf("%.2fB", v/1e9)
-	case a >= 1e6:
-		return fmt.Sprintf("%.2fM", v/1e6)
-	case a >= 1e3:
-		return fmt.Sprintf("%.1fk", v/1e3)
-	default:
-		return fmt.Sprintf("%.0f", v)
-	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
@@ -151,9 +152,9 @@ func provenance(res *Result, mean float64, peakFrom, mix string) []string {
 	}
 	lines := []string{
 		fmt.Sprintf("Measured by `costgate usage calibrate` from %s (%s),", res.Format, strings.Join(files, ", ")),
-		fmt.Sprintf("period %s to %s (%s, UTC, until exclusive): developers are the", res.Period.Since, res.Period.Until, Days(res.Period.Days)),
+		fmt.Sprintf("period %s to %s (%s, UTC, until exclusive): developers are the", res.Period.Since, res.Period.Until, units.Days(res.Period.Days)),
 		fmt.Sprintf("people with usage (%s);", developerIdentity[res.Format]),
-		fmt.Sprintf("tokens_per_developer is p25 to p75 of tokens per developer-month (730 h), widened to the mean %s;", fmtTokens(mean)),
+		fmt.Sprintf("tokens_per_developer is p25 to p75 of tokens per developer-month (730 h), widened to the mean %s;", units.Tokens(mean)),
 		"the shares are of the measured token totals;",
 	}
 	if peakFrom != "" {
@@ -200,11 +201,11 @@ func WorkloadShares(s *spec.Spec, t *Tokens) (shares []float64, mix string, repo
 	var others []string
 	for id, v := range t.Models {
 		if id != simple && id != complexM {
-			others = append(others, fmt.Sprintf("%s (%s tokens a month, %.1f %%)", id, fmtTokens(v), 100*v/total))
+			others = append(others, fmt.Sprintf("%s (%s tokens a month, %.1f %%)", id, units.Tokens(v), 100*v/total))
 		}
 	}
 	for id, v := range t.UnmappedModels {
-		others = append(others, fmt.Sprintf("%s (%s tokens a month, %.1f %%, not in the catalog)", id, fmtTokens(v), 100*v/total))
+		others = append(others, fmt.Sprintf("%s (%s tokens a month, %.1f %%, not in the catalog)", id, units.Tokens(v), 100*v/total))
 	}
 	sort.Strings(others)
 	if len(others) > 0 {

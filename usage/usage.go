@@ -162,6 +162,10 @@ type Tokens struct {
 	// the catalog does not know.
 	Models         map[string]float64 `json:"models"`
 	UnmappedModels map[string]float64 `json:"unmapped_models"`
+	// ModelBuckets are each model's tokens per month by kind, under its
+	// catalog id (else its own name): each model's own input, cache and
+	// output shares, which pricing a model's tokens needs.
+	ModelBuckets map[string]Buckets `json:"model_buckets"`
 	// Totals are the period's tokens by kind; PerMonth the same scaled to
 	// a 730-hour month.
 	Totals   Buckets `json:"totals"`

@@ -2,6 +2,7 @@ package usage
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -336,10 +337,18 @@ func diffFleet(got, want FleetMetrics) string {
 	return ""
 }
 
+// fleetString writes the figures rounded as costgate usage import shows
+// them, so that float noise below that does not count as a difference.
 func fleetString(f FleetMetrics) string {
-	b := &strings.Builder{}
-	writeFleet(b, &f)
-	return b.String()
+	opt := func(v *float64) string {
+		if v == nil {
+			return "unknown"
+		}
+		return fmt.Sprintf("%.4f", *v)
+	}
+	return fmt.Sprintf("%d scrapes over %.0f s, %d resets; prompt %.1f, generation %.1f, busiest %.1f (%.1f, %.1f); hit rate %s, TTFT %s; %g running, %g waiting, KV %s (peak %s); models %v, unmapped %v",
+		f.Scrapes, f.IntervalSeconds, f.CounterResets, f.PromptTokS, f.GenerationTokS, f.PeakTokS, f.PeakPromptTokS, f.PeakGenerationTokS,
+		opt(f.PrefixCacheHitRate), opt(f.MeanTTFTMs), f.NumRequestsRunning, f.NumRequestsWaiting, opt(f.KVCacheUsagePerc), opt(f.PeakKVCacheUsagePerc), f.Models, f.UnmappedModels)
 }
 
 func TestQuantile(t *testing.T) {

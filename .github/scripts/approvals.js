@@ -4,15 +4,28 @@
 // A reviewer counts when their latest review that decides (approved,
 // changes requested or dismissed; a comment decides nothing) approves the
 // commit under review: an approval of an earlier push does not approve
-// what was pushed after it. The author, and bots, never count. GitHub
-// logins are unique and case-insensitive; they are written as GitHub
-// spells them, with "@". Teams are not listed: the workflow's token cannot
-// read team membership.
+// what was pushed after it. The author, and bots, never count. And only
+// an account that may write to the repository counts: its permission
+// (the collaborator-permission API) is write, maintain or admin. On a
+// public repository anyone can submit an approving review, so a second
+// account of the author's would otherwise approve the pull request. The
+// waiver rules' "*" therefore means "any account with write access".
+//
+// GitHub logins are unique and case-insensitive; they are written as
+// GitHub spells them, with "@". Teams are not listed and code owners are
+// not checked: the workflow's token cannot read team membership, so
+// "Require review from Code Owners" stays branch protection's job.
 'use strict';
 
 const DECIDING = new Set(['APPROVED', 'CHANGES_REQUESTED', 'DISMISSED']);
 
-function approvals({ reviews, headSha, author }) {
+// WRITERS are the permissions that count: role names (admin, maintain,
+// write) and the legacy permission field (admin, write).
+const WRITERS = new Set(['admin', 'maintain', 'write']);
+
+// candidates are the logins whose latest deciding review approves headSha,
+// the author and bots left out.
+function candidates({ reviews, headSha, author }) {
   const latest = new Map();
   for (const r of reviews || []) {
     if (!r || !r.user || typeof r.user.login !== 'string' || !DECIDING.has(r.state)) {
@@ -28,7 +41,7 @@ function approvals({ reviews, headSha, author }) {
       latest.set(key, r);
     }
   }
-  const by = [];
+  const out = [];
   for (const [key, r] of latest) {
     if (r.state !== 'APPROVED' || r.commit_id !== headSha) {
       continue;
@@ -36,22 +49,59 @@ function approvals({ reviews, headSha, author }) {
     if (author && key === String(author).toLowerCase()) {
       continue;
     }
-    by.push('@' + r.user.login);
+    out.push(r.user.login);
+  }
+  return out;
+}
+
+// canWrite reports whether a collaborator-permission answer
+// ({permission, role_name}) is write or above.
+function canWrite(perm) {
+  if (!perm) {
+    return false;
+  }
+  return WRITERS.has(String(perm.role_name || '').toLowerCase()) || WRITERS.has(String(perm.permission || '').toLowerCase());
+}
+
+// approvals lists the approvers who count. permissions maps a lowercase
+// login to its collaborator-permission answer; a login missing from it
+// does not count.
+function approvals({ reviews, headSha, author, permissions }) {
+  const by = [];
+  for (const login of candidates({ reviews, headSha, author })) {
+    if (canWrite((permissions || {})[login.toLowerCase()])) {
+      by.push('@' + login);
+    }
   }
   by.sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
   return { approved_by: by };
 }
 
 // write lists the pull request's reviews with the GitHub client of
-// actions/github-script and writes the approvals file.
+// actions/github-script, asks each approver's permission on the
+// repository, and writes the approvals file. An account the API does not
+// know as a collaborator (404) has no permission.
 async function write({ github, owner, repo, pull, path }) {
   const fs = require('fs');
   const reviews = await github.paginate(github.rest.pulls.listReviews, {
     owner, repo, pull_number: pull.number, per_page: 100,
   });
-  const out = approvals({ reviews, headSha: pull.head.sha, author: pull.user && pull.user.login });
+  const headSha = pull.head.sha;
+  const author = pull.user && pull.user.login;
+  const permissions = {};
+  for (const login of candidates({ reviews, headSha, author })) {
+    try {
+      const { data } = await github.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login });
+      permissions[login.toLowerCase()] = { permission: data.permission, role_name: data.role_name };
+    } catch (e) {
+      if (e.status !== 404) {
+        throw e;
+      }
+    }
+  }
+  const out = approvals({ reviews, headSha, author, permissions });
   fs.writeFileSync(path, JSON.stringify(out) + '\n');
   return out;
 }
 
-module.exports = { approvals, write };
+module.exports = { approvals, canWrite, write };

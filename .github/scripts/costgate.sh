@@ -10,8 +10,17 @@
 #
 # Environment:
 #   COSTGATE               the binary (default: costgate on PATH)
-#   SPEC_DIR               folder of the specs, searched for *.hcl (default teams)
+#   SPEC_DIR               folder of the specs, searched for *.hcl in any letter
+#                          case (default teams); check and diff with --base-ref
+#                          also get --spec-dir, so that each spec is paired
+#                          with its team's spec at the base and a deleted spec
+#                          is seen, and --stack-spec for every Pulumi.<stack>.yaml
+#                          of the working directory, whose spec is gated
+#                          wherever it lives
 #   SPEC_LIST              instead: a file of NUL-separated spec paths
+#   STACK_CONFIG           instead: a stack's Pulumi.<stack>.yaml, whose spec is
+#                          gated with its price book and policy folders
+#                          (--stack-config; the deploy job)
 #   RULES_DIR              checkout whose policy folders and price book apply
 #                          (the base branch's in a pull request; default .);
 #                          diff takes the paths as they are instead, and reads
@@ -40,7 +49,15 @@ relative() {
 }
 
 specs=()
-if [ -n "${SPEC_LIST:-}" ]; then
+gated=()
+base_ref=no
+for a in "$@"; do
+	case $a in --base-ref | --base-ref=*) base_ref=yes ;; esac
+done
+if [ -n "${STACK_CONFIG:-}" ]; then
+	relative "$STACK_CONFIG" STACK_CONFIG
+	gated=(--stack-config "$STACK_CONFIG")
+elif [ -n "${SPEC_LIST:-}" ]; then
 	mapfile -d '' specs <"$SPEC_LIST"
 else
 	dir=${SPEC_DIR:-teams}
@@ -50,10 +67,18 @@ else
 	trap 'rm -f "$list"' EXIT
 	# Symlinks too: costgate refuses those that leave the repository,
 	# loudly, instead of find skipping them silently.
-	find "$dir" \( -type f -o -type l \) -name '*.hcl' -print0 | LC_ALL=C sort -z >"$list"
+	find "$dir" \( -type f -o -type l \) -iname '*.hcl' -print0 | LC_ALL=C sort -z >"$list"
 	mapfile -d '' specs <"$list"
+	if [ "$base_ref" = yes ] && { [ "$sub" = check ] || [ "$sub" = diff ]; }; then
+		gated=(--spec-dir "$dir")
+		find . -maxdepth 1 -type f \( -name 'Pulumi.*.yaml' -o -name 'Pulumi.*.yml' \) -print0 | LC_ALL=C sort -z >"$list"
+		mapfile -d '' stacks <"$list"
+		for s in "${stacks[@]}"; do
+			gated+=(--stack-spec "$s")
+		done
+	fi
 fi
-[ "${#specs[@]}" -gt 0 ] || die "no spec (*.hcl) to check"
+[ "${#specs[@]}" -gt 0 ] || [ "${#gated[@]}" -gt 0 ] || die "no spec (*.hcl) to check"
 
 flags=()
 prefix=$rules/
@@ -62,7 +87,8 @@ if [ "$sub" = diff ]; then
 fi
 case $sub in
 validate | check | plan | diff)
-	if [ -n "${COSTGATE_CATALOG:-}" ]; then
+	# A stack config brings its own price book, the one pulumi up uses.
+	if [ -n "${COSTGATE_CATALOG:-}" ] && [ -z "${STACK_CONFIG:-}" ]; then
 		relative "$COSTGATE_CATALOG" COSTGATE_CATALOG
 		flags+=(--catalog "$prefix$COSTGATE_CATALOG")
 	fi
@@ -81,4 +107,4 @@ check | plan | diff)
 	;;
 esac
 
-exec "$bin" "$sub" "${flags[@]}" "$@" -- "${specs[@]}"
+exec "$bin" "$sub" "${flags[@]}" "${gated[@]}" "$@" -- "${specs[@]}"

@@ -1,27 +1,18 @@
 package main
 
 import (
-	"encoding/json"
+	"bytes"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/specfile"
 	"github.com/spf13/cobra"
 )
-
-// catalogListing is `costgate catalog --format json`.
-type catalogListing struct {
-	CatalogAsOf string               `json:"catalog_as_of"`
-	AsOf        string               `json:"as_of"`
-	Stale       bool                 `json:"stale_only"`
-	Entries     []modelcatalog.Entry `json:"entries"`
-}
 
 func newCatalogCmd() *cobra.Command {
 	var format, book, asOf string
@@ -42,8 +33,9 @@ source and the date it was true on.
   costgate catalog --stale --catalog prices/acme.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(format, []string{"text", "json"}); err != nil {
-				return err
+			o, err := report.Lookup[report.CatalogOutputter](format)
+			if err != nil {
+				return invalid(err)
 			}
 			cat, err := loadCatalog(book)
 			if err != nil {
@@ -57,19 +49,14 @@ source and the date it was true on.
 			if stale {
 				entries = modelcatalog.StaleEntries(entries, date)
 			}
-			l := catalogListing{CatalogAsOf: cat.AsOf, AsOf: date, Stale: stale, Entries: entries}
+			l := report.CatalogListing{CatalogAsOf: cat.AsOf, AsOf: date, Stale: stale, Entries: entries}
 			if l.Entries == nil {
 				l.Entries = []modelcatalog.Entry{}
 			}
-			if format == "json" {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(l)
-			}
-			return writeCatalogText(cmd.OutOrStdout(), l)
+			return o.Catalog(cmd.OutOrStdout(), l)
 		},
 	}
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text|json")
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: "+strings.Join(report.FormatsOf[report.CatalogOutputter](), "|"))
 	cmd.Flags().StringVar(&book, "catalog", "", "price book (JSON) that overrides or extends the embedded catalog")
 	cmd.Flags().StringVar(&asOf, "as-of", "", "date whose prices to list, YYYY-MM-DD (default today, UTC)")
 	cmd.Flags().BoolVar(&stale, "stale", false, "list only figures last reviewed more than 90 days before the date")
@@ -114,19 +101,18 @@ sold by its vendor's own LiteLLM provider. Pass the book to plan with
 			if err := modelcatalog.Merge(cat, res.Book).Validate(); err != nil {
 				return fmt.Errorf("catalog import: the price book would not validate: %w", err)
 			}
-			b, err := json.MarshalIndent(res.Book, "", "  ")
-			if err != nil {
-				return fmt.Errorf("catalog import: encode price book: %w", err)
-			}
-			b = append(b, '\n')
-			if out == "" || out == "-" {
-				if _, err := cmd.OutOrStdout().Write(b); err != nil {
-					return err
-				}
-			} else if err := os.WriteFile(out, b, 0o644); err != nil {
+			var buf bytes.Buffer
+			if err := report.PriceBook(&buf, res.Book); err != nil {
 				return fmt.Errorf("catalog import: %w", err)
 			}
-			writeImportSummary(cmd.ErrOrStderr(), res)
+			if out == "" || out == "-" {
+				if _, err := cmd.OutOrStdout().Write(buf.Bytes()); err != nil {
+					return err
+				}
+			} else if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+				return fmt.Errorf("catalog import: %w", err)
+			}
+			report.ImportSummary(cmd.ErrOrStderr(), res)
 			return nil
 		},
 	}
@@ -165,77 +151,4 @@ func catalogDate(s string) (string, error) {
 		t = time.Now().UTC()
 	}
 	return t.Format(time.DateOnly), nil
-}
-
-var sectionTitles = map[string]string{
-	modelcatalog.SectionManaged:      "MANAGED PRICES IN EFFECT",
-	modelcatalog.SectionScheduled:    "SCHEDULED PRICES",
-	modelcatalog.SectionDiscount:     "DISCOUNTS",
-	modelcatalog.SectionBedrock:      "AMAZON BEDROCK",
-	modelcatalog.SectionQuality:      "QUALITY (first-attempt success, 0..1)",
-	modelcatalog.SectionTTFT:         "MANAGED TTFT",
-	modelcatalog.SectionOpenModel:    "OPEN-WEIGHT MODELS",
-	modelcatalog.SectionArchitecture: "MORE MODEL ARCHITECTURES (costgate perf)",
-	modelcatalog.SectionGPU:          "GPUS",
-	modelcatalog.SectionGPUHour:      "GPU-HOUR PRICES",
-	modelcatalog.SectionThroughput:   "THROUGHPUT",
-	modelcatalog.SectionLineItem:     "LINE ITEMS",
-	modelcatalog.SectionTasks:        "TOKENS PER TASK",
-}
-
-// writeCatalogText renders the listing section by section, in the order
-// the entries come.
-func writeCatalogText(w io.Writer, l catalogListing) error {
-	head := fmt.Sprintf("costgate catalog of %s, prices in effect on %s", l.CatalogAsOf, l.AsOf)
-	if l.Stale {
-		head += fmt.Sprintf("; only figures last reviewed more than %d days before it (%d)", modelcatalog.StaleEntryDays, len(l.Entries))
-	}
-	if _, err := fmt.Fprintln(w, head); err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	section := ""
-	for _, e := range l.Entries {
-		if e.Section != section {
-			section = e.Section
-			fmt.Fprintf(tw, "\n%s\n", sectionTitles[section])
-		}
-		id := e.ID
-		if e.Status != "" {
-			id += " [" + e.Status
-			if e.Successor != "" {
-				id += " → " + e.Successor
-			}
-			id += "]"
-		}
-		when := ""
-		if e.EffectiveFrom != "" {
-			when = "from " + e.EffectiveFrom
-		}
-		if e.EffectiveUntil != "" {
-			when = strings.TrimSpace(when + " until " + e.EffectiveUntil)
-		}
-		src := e.Source.Source
-		if e.Estimate {
-			src = "estimate: " + src
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\tas of %s\t%s\n", id, e.Value, when, e.AsOf, src)
-	}
-	return tw.Flush()
-}
-
-// writeImportSummary says, on stderr, what the import changed.
-func writeImportSummary(w io.Writer, res *modelcatalog.ImportResult) {
-	for _, c := range res.Changes {
-		from := "none"
-		if c.From != nil {
-			from = modelcatalog.FormatPerM(*c.From)
-		}
-		fmt.Fprintf(w, "%s %s: %s → %s\n", c.Model, c.Line, from, modelcatalog.FormatPerM(c.To))
-	}
-	fmt.Fprintf(w, "%d models changed, %d unchanged, %d not in the LiteLLM table", len(res.Book.Managed), len(res.Unchanged), len(res.Missing))
-	if len(res.Missing) > 0 {
-		fmt.Fprintf(w, " (%s)", strings.Join(res.Missing, ", "))
-	}
-	fmt.Fprintln(w)
 }

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/costgate/costgate/report"
 )
 
 func TestCatalogList(t *testing.T) {
@@ -91,7 +93,7 @@ func TestCatalogJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var l catalogListing
+	var l report.CatalogListing
 	if err := json.Unmarshal([]byte(stdout), &l); err != nil {
 		t.Fatal(err)
 	}

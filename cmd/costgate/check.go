@@ -27,8 +27,10 @@ Overrides waive only what the waiver rules allow (policy data: which ids,
 which approvers, how many days). With --approvals, an override counts only
 when its approver approved the change; without it, overrides count but are
 reported as unverified. With --base-ref, a change that loosens a spec's
-compliance block or raises its budget is denied as spec.loosened unless
---approvals names an allowed approver.
+compliance block, raises its budget, lowers a cost through a figure the
+spec writes (gpu_hour_usd, hours_per_month, ops_usd_per_month,
+target_utilization, a model block) or relaxes min_quality or max_ttft_ms
+is denied as spec.loosened unless --approvals names an allowed approver.
 
 A spec's base is found by team, not by path: --spec-dir DIR (repeatable,
 with --base-ref) gates every spec in DIR (.hcl in any letter case) and

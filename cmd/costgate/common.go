@@ -37,6 +37,9 @@ type planFlags struct {
 	// folders and deployment are used (--stack-config; check and diff).
 	stackSpecs  []string
 	stackConfig string
+	// stackOf maps each stack spec's path (cleaned) to its stack
+	// configuration, filled by stackSpecPaths.
+	stackOf map[string]string
 	// stack is the stack configuration the resources are previewed with;
 	// the zero value is the program's default.
 	stack stacks.Config
@@ -69,7 +72,9 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 	for _, p := range paths {
 		seen[filepath.Clean(p)] = true
 	}
-	add := func(p string) {
+	f.stackOf = map[string]string{}
+	add := func(p, file string) {
+		f.stackOf[filepath.Clean(p)] = file
 		if !seen[filepath.Clean(p)] {
 			seen[filepath.Clean(p)] = true
 			paths = append(paths, p)
@@ -80,7 +85,7 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 		if err != nil {
 			return nil, invalid(err)
 		}
-		add(cfg.SpecPath)
+		add(cfg.SpecPath, file)
 	}
 	if f.stackConfig != "" {
 		cfg, err := stacks.ReadStackConfig(f.stackConfig)
@@ -95,7 +100,7 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 		}
 		f.stack = cfg
 		f.policyDirs = append(f.policyDirs, cfg.PolicyDirs...)
-		add(cfg.SpecPath)
+		add(cfg.SpecPath, f.stackConfig)
 	}
 	return paths, nil
 }
@@ -203,7 +208,7 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	if err != nil {
 		return nil, err
 	}
-	rv, err := baseSpecs(parser, baseRef, f.specDirs, paths, specs, stderr)
+	rv, err := baseSpecs(parser, baseRef, f.specDirs, f.stackOf, paths, specs, stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +281,7 @@ func parseSpecs(parser *spec.Parser, paths []string, stderr io.Writer) ([]*spec.
 
 // baseSpecs pairs each spec with its base at baseRef (baseIndex.review):
 // with no baseRef, every base is nil and nothing is deleted.
-func baseSpecs(parser *spec.Parser, baseRef string, specDirs, paths []string, specs []*spec.Spec, stderr io.Writer) (reviewed, error) {
+func baseSpecs(parser *spec.Parser, baseRef string, specDirs []string, stackOf map[string]string, paths []string, specs []*spec.Spec, stderr io.Writer) (reviewed, error) {
 	if baseRef == "" {
 		return reviewed{bases: make([]*spec.Spec, len(specs)), extra: make([][]plan.Loosening, len(specs))}, nil
 	}
@@ -291,7 +296,7 @@ func baseSpecs(parser *spec.Parser, baseRef string, specDirs, paths []string, sp
 	if err != nil {
 		return reviewed{}, invalid(err)
 	}
-	rv, diags, err := idx.review(paths, specs)
+	rv, diags, err := idx.review(paths, specs, stackOf)
 	if len(diags) > 0 {
 		if werr := parser.WriteDiagnostics(stderr, diags); werr != nil {
 			return reviewed{}, werr

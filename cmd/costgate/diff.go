@@ -15,7 +15,6 @@ import (
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/review"
 	"github.com/costgate/costgate/spec"
-	"github.com/costgate/costgate/units"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 )
@@ -76,9 +75,9 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 			if err := checkFormat(f.format, diffFormats); err != nil {
 				return err
 			}
-			limit, err := parseIncreaseLimit(failAbove)
+			limit, err := review.ParseIncreaseLimit(failAbove)
 			if err != nil {
-				return err
+				return invalid(fmt.Errorf("--fail-on-increase-above %w", err))
 			}
 			asOf, err := parseAsOf(f.asOf)
 			if err != nil {
@@ -113,7 +112,7 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 			if args, err = withSpecDirs(args, f.specDirs); err != nil {
 				return err
 			}
-			pairs, err := diffInputs(head.cat, baseRef, f.specDirs, args, cmd.ErrOrStderr())
+			pairs, err := diffInputs(head.cat, baseRef, f.specDirs, f.stackOf, args, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -138,7 +137,10 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 			if err := out.Diffs(cmd.OutOrStdout(), diffs); err != nil {
 				return err
 			}
-			return limit.check(diffs)
+			if over := limit.Exceeded(diffs); len(over) > 0 {
+				return &exitError{code: exitBlocked, err: errors.New(strings.Join(over, "; "))}
+			}
+			return nil
 		},
 	}
 	f.register(cmd, strings.Join(diffFormats, "|"))
@@ -156,7 +158,7 @@ type specPair struct {
 }
 
 // diffInputs parses the specs to compare; diagnostics go to stderr.
-func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs, args []string, stderr io.Writer) ([]specPair, error) {
+func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs []string, stackOf map[string]string, args []string, stderr io.Writer) ([]specPair, error) {
 	parser := spec.NewParser(cat)
 	failed := false
 	parse := func(s *spec.Spec, diags hcl.Diagnostics) *spec.Spec {
@@ -184,7 +186,7 @@ func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs, args []stri
 		if failed {
 			return nil, errReported
 		}
-		rv, err := baseSpecs(parser, baseRef, specDirs, args, heads, stderr)
+		rv, err := baseSpecs(parser, baseRef, specDirs, stackOf, args, heads, stderr)
 		if err != nil {
 			return nil, err
 		}
@@ -247,54 +249,4 @@ func git(args ...string) ([]byte, error) {
 		return nil, fmt.Errorf("git %s: %w", args[0], err)
 	}
 	return stdout.Bytes(), nil
-}
-
-// increaseLimit is --fail-on-increase-above: USD per month, or a percentage
-// of the base's decided cost.
-type increaseLimit struct {
-	set     bool
-	value   float64
-	percent bool
-}
-
-func parseIncreaseLimit(s string) (increaseLimit, error) {
-	if s == "" {
-		return increaseLimit{}, nil
-	}
-	l := increaseLimit{set: true}
-	num := strings.TrimSpace(s)
-	if strings.HasSuffix(num, "%") {
-		l.percent, num = true, strings.TrimSuffix(num, "%")
-	}
-	v, err := units.ParseUSD(num)
-	if err != nil || v < 0 {
-		return l, invalid(fmt.Errorf("--fail-on-increase-above %q: want an amount in USD per month such as 500, or a percentage such as 10%%", s))
-	}
-	l.value = float64(v)
-	return l, nil
-}
-
-// check fails when a diff's decided cost rose by more than the limit. A
-// side that is blocked has no decided cost to compare; check gates that.
-func (l increaseLimit) check(diffs []*review.Diff) error {
-	if !l.set {
-		return nil
-	}
-	var over []string
-	for _, d := range diffs {
-		dc := d.Decision
-		if dc.DeltaUSD == nil {
-			continue
-		}
-		switch {
-		case l.percent && dc.DeltaPct != nil && *dc.DeltaPct > l.value:
-			over = append(over, fmt.Sprintf("%s: decided cost rises %.1f%% (%s/month), above the limit of %g%%", d.Spec, *dc.DeltaPct, units.USD(*dc.DeltaUSD).Whole(), l.value))
-		case !l.percent && *dc.DeltaUSD > l.value:
-			over = append(over, fmt.Sprintf("%s: decided cost rises %s/month, above the limit of %s", d.Spec, units.USD(*dc.DeltaUSD).Whole(), units.USD(l.value).Whole()))
-		}
-	}
-	if len(over) == 0 {
-		return nil
-	}
-	return &exitError{code: exitBlocked, err: errors.New(strings.Join(over, "; "))}
 }

@@ -19,6 +19,8 @@ const (
 	asOf     = "2026-11-26"
 	diffBase = "testdata/diff/base.hcl"
 	diffHead = "testdata/diff/head.hcl"
+	// diffReview approves the head's override and its loosening in review.
+	diffReview = "testdata/diff/approvals.json"
 )
 
 // TestGoldens pins the plan and diff outputs meant for people: text for a
@@ -33,9 +35,10 @@ func TestGoldens(t *testing.T) {
 		{"plan-enterprise.txt", []string{"plan", "../../examples/enterprise-hybrid.hcl"}, 0},
 		{"plan-enterprise.md", []string{"plan", "../../examples/enterprise-hybrid.hcl", "--format", "markdown"}, 0},
 		{"plan-two.md", []string{"plan", "../../examples/startup-10.hcl", "../../examples/regulated.hcl", "--format", "markdown"}, 0},
-		{"diff.txt", []string{"diff", diffBase, diffHead}, 0},
-		{"diff.md", []string{"diff", diffBase, diffHead, "--format", "markdown"}, 0},
-		{"diff.json", []string{"diff", diffBase, diffHead, "--format", "json"}, 0},
+		// The head raises a max_ttft_ms, a spec.loosened a reviewer approves.
+		{"diff.txt", []string{"diff", diffBase, diffHead, "--approvals", diffReview}, 0},
+		{"diff.md", []string{"diff", diffBase, diffHead, "--format", "markdown", "--approvals", diffReview}, 0},
+		{"diff.json", []string{"diff", diffBase, diffHead, "--format", "json", "--approvals", diffReview}, 0},
 		{"diff-none.md", []string{"diff", diffBase, diffBase, "--format", "markdown"}, 0},
 	}
 	for _, tt := range tests {
@@ -87,7 +90,7 @@ func TestDiffMarkdownStable(t *testing.T) {
 // TestDiffJSONAddsUp reads the attribution back from JSON: the inputs are
 // the ones edited between the two test specs, in order, and add up.
 func TestDiffJSONAddsUp(t *testing.T) {
-	code, stdout, stderr := runCLI("diff", diffBase, diffHead, "--format", "json", "--as-of", asOf)
+	code, stdout, stderr := runCLI("diff", diffBase, diffHead, "--format", "json", "--as-of", asOf, "--approvals", diffReview)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -139,7 +142,7 @@ func TestDiffExitCodes(t *testing.T) {
 		{"rise above percent limit", append(rise, "--fail-on-increase-above", "10%"), 1, "", "above the limit of 10%"},
 		{"rise under limit", append(rise, "--fail-on-increase-above", "1000000"), 0, "", ""},
 		{"rise under percent limit", append(rise, "--fail-on-increase-above", "1000%"), 0, "", ""},
-		{"fall never fails", []string{"diff", diffBase, diffHead, "--as-of", asOf, "--fail-on-increase-above", "0"}, 0, "Decided cost down", ""},
+		{"fall never fails", []string{"diff", diffBase, diffHead, "--as-of", asOf, "--fail-on-increase-above", "0", "--approvals", diffReview}, 0, "Decided cost down", ""},
 		{"bad limit", append(rise, "--fail-on-increase-above", "ten"), 2, "", "--fail-on-increase-above"},
 		{"negative limit", append(rise, "--fail-on-increase-above", "-5"), 2, "", "--fail-on-increase-above"},
 		{"one file", []string{"diff", diffBase}, 2, "", "BASE and HEAD"},
@@ -194,9 +197,13 @@ func TestDiffBaseRef(t *testing.T) {
 	// A new team's spec (a spec of a team the base has is compared with
 	// that team's spec: TestDiffBaseRules).
 	write("teams/new.hcl", bytes.Replace(base, []byte(`team "enterprise-platform"`), []byte(`team "new-platform"`), 1))
+	review, err := filepath.Abs(diffReview)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Chdir(filepath.Join(dir, "teams"))
 
-	code, stdout, stderr := runCLI("diff", "--base-ref", "HEAD", "ent.hcl", "new.hcl", "--format", "markdown", "--as-of", asOf)
+	code, stdout, stderr := runCLI("diff", "--base-ref", "HEAD", "ent.hcl", "new.hcl", "--format", "markdown", "--as-of", asOf, "--approvals", review)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}

@@ -1,6 +1,9 @@
 package main
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestNumbersCannotOpenTheGate: pull requests that write a number the
 // arithmetic cannot carry — a utilization target that makes the sizer's
@@ -33,5 +36,107 @@ func TestNumbersCannotOpenTheGate(t *testing.T) {
 			1, "capacity.fleet_limit", ""},
 		{"the fleet cap waived", []string{"check", writeFile(t, dir, "waived.hcl", huge+workload+closed+override("x", "capacity.fleet_limit", "cfo@corp.example", "2026-12-15")), "--as-of", asOfFlag},
 			1, "refused override \"x\" for capacity.fleet_limit (not waivable", ""},
+	})
+}
+
+// figuresBase is a team whose code stays in the network and whose budget
+// cannot pay for its fleet at the catalog's GPU-hour price: blocked.
+const figuresBase = `team "acme" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share       = 1
+  complexity  = "complex"
+  max_ttft_ms = 2000
+  min_quality = 0.4
+}
+
+self_hosted {
+  model             = "auto"
+  gpu_hour_usd      = 6.88
+  ops_usd_per_month = [2000, 4000]
+}
+
+model "mine" {
+  hf_repo       = "acme/mine"
+  params_b      = 32
+  layers        = 64
+  q_heads       = 40
+  kv_heads      = 8
+  head_dim      = 128
+  max_context   = 131072
+  weights_dtype = "bf16"
+  weights_gb    = 64
+  quality       = { simple = 0.5, complex = 0.4 }
+  source        = "our own evaluation"
+  as_of         = "2026-11-01"
+}
+
+compliance {
+  code_may_leave_network = false
+}
+
+budget {
+  monthly_limit_usd = 5000
+}
+`
+
+// TestSpecFiguresAreLoosenings: figures written into the spec price the
+// head's options although the gate runs the base's price books, so a pull
+// request that makes them cheaper, or relaxes a threshold a sealed policy
+// reads from the spec, is spec.loosened: blocked until a reviewer
+// approves. Each change below once passed check --base-ref unremarked;
+// the first turned this blocked fleet into an allowed one at $0 a month.
+func TestSpecFiguresAreLoosenings(t *testing.T) {
+	edit := func(pairs ...string) string { return strings.NewReplacer(pairs...).Replace(figuresBase) }
+	tests := []struct {
+		name, head string
+		want       []string // in stdout; none: no spec.loosened
+	}{
+		{"a GPU-hour, hours and operations written down to nothing", edit(
+			"gpu_hour_usd      = 6.88", "gpu_hour_usd      = 1e-9\n  hours_per_month   = 1e-9",
+			"ops_usd_per_month = [2000, 4000]", "ops_usd_per_month = 0"),
+			[]string{"spec.loosened: self_hosted.gpu_hour_usd falls from $6.88 to $0.00 per GPU-hour", "self_hosted.hours_per_month falls from 730 to 1e-09",
+				"self_hosted.ops_usd_per_month falls from 2000 to 0", "spec.suspicious_figure: self_hosted.gpu_hour_usd (line 16)"}},
+		{"a higher utilization target", edit("ops_usd_per_month = [2000, 4000]", "ops_usd_per_month = [2000, 4000]\n  target_utilization = 1"),
+			[]string{"self_hosted.target_utilization rises from 0.7 to 1"}},
+		{"a lower quality floor", edit("min_quality = 0.4", "min_quality = 0.1"),
+			[]string{"workload.agent.min_quality falls from 0.4 to 0.1"}},
+		{"a slower first token allowed", edit("max_ttft_ms = 2000", "max_ttft_ms = 20000"),
+			[]string{"workload.agent.max_ttft_ms rises from 2000 to 20000"}},
+		{"the first-token target removed", edit("  max_ttft_ms = 2000\n", ""),
+			[]string{"workload.agent.max_ttft_ms is removed (was 2000 ms)"}},
+		{"a model block's quality raised", edit("quality       = { simple = 0.5, complex = 0.4 }", "quality       = { simple = 0.5, complex = 0.99 }"),
+			[]string{"model.mine.quality rises from 0.4 to 0.99", "spec.suspicious_figure: model.mine.quality (line 30): a complex quality of 0.99 is above the best catalog model's"}},
+		{"a model block's throughput added", edit("  as_of         = \"2026-11-01\"\n}", "  as_of         = \"2026-11-01\"\n  throughput \"h100\" {\n    tensor_parallel = 1\n    prefill_tok_s = 1e9\n    decode_tok_s = 1e9\n    ttft_ms = 10\n    concurrency = 64\n  }\n}"),
+			[]string{"a throughput block for h100 at tensor_parallel = 1 is new", "above the compute roofline"}},
+		{"a dearer GPU-hour is no loosening", edit("gpu_hour_usd      = 6.88", "gpu_hour_usd      = 8"), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := gitRepo(t, map[string]string{"team.hcl": figuresBase}, map[string]string{"team.hcl": tt.head})
+			code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--", "team.hcl")
+			if code != 1 {
+				t.Fatalf("exit %d, want 1 (blocked):\n%s%s", code, out, stderr)
+			}
+			if len(tt.want) == 0 && strings.Contains(out, "spec.loosened") {
+				t.Errorf("a costlier change is reported as loosened:\n%s", out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("check lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+	t.Run("approved in review, the cheaper fleet passes", func(t *testing.T) {
+		repo := gitRepo(t, map[string]string{"team.hcl": figuresBase}, map[string]string{"team.hcl": tests[0].head, "approvals.json": `{"approved_by": ["@octocat"]}`})
+		code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--approvals", "approvals.json", "--", "team.hcl")
+		if code != 0 || !strings.Contains(out, "approved in review by @octocat") {
+			t.Errorf("exit %d, want 0 with the approval:\n%s%s", code, out, stderr)
+		}
 	})
 }

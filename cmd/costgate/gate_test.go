@@ -322,6 +322,12 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 			map[string]string{"deploy/acme.hcl": strict, "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme.hcl\n"},
 			map[string]string{"Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme-v2.hcl\n", "deploy/acme-v2.hcl": loose},
 			[]string{"--stack-config", "Pulumi.acme.yaml"}, 1, []string{"deploy/acme-v2.hcl", "spec.loosened"}},
+		// Two specs swap contents: each team keeps its base, but the stack
+		// that deployed team a's $2,000 budget now deploys team b's $9,000.
+		{"two specs swap contents under a stack",
+			map[string]string{"teams/a.hcl": renamed(loose, "a"), "teams/b.hcl": strings.Replace(renamed(loose, "b"), "2000", "9000", 1), "Pulumi.a.yaml": "config:\n  costgate:spec: teams/a.hcl\n"},
+			map[string]string{"teams/a.hcl": strings.Replace(renamed(loose, "b"), "2000", "9000", 1), "teams/b.hcl": renamed(loose, "a")},
+			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.a.yaml"}, 1, []string{"stack Pulumi.a.yaml deployed team \"a\" (teams/a.hcl) at HEAD and now deploys team \"b\""}},
 		{"unchanged folder",
 			map[string]string{"teams/acme.hcl": loose, "teams/b.HCL": renamed(loose, "b")}, nil,
 			[]string{"--spec-dir", "teams"}, 0, []string{"ALLOWED  teams/acme.hcl", "ALLOWED  teams/b.HCL"}},

@@ -13,6 +13,7 @@ import (
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/specfile"
 	"github.com/hashicorp/hcl/v2"
+	"gopkg.in/yaml.v3"
 )
 
 // A spec's identity is its team, not its path: a pull request can rename
@@ -163,7 +164,7 @@ type deletedSpec struct {
 // (the base at its path had another team, or, with explicit folders, a
 // team of the base is gone while this one is new) loosens its identity;
 // with explicit folders, every base team that no head has is deleted.
-func (b *baseIndex) review(paths []string, heads []*spec.Spec) (reviewed, hcl.Diagnostics, error) {
+func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[string]string) (reviewed, hcl.Diagnostics, error) {
 	r := reviewed{bases: make([]*spec.Spec, len(heads)), extra: make([][]plan.Loosening, len(heads))}
 	headTeam := map[string]string{}
 	for i, h := range heads {
@@ -181,6 +182,15 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec) (reviewed, hcl.Di
 	sort.Strings(gone)
 	var diags hcl.Diagnostics
 	for i, h := range heads {
+		if file := stackOf[filepath.Clean(paths[i])]; file != "" {
+			l, err := b.stackTeamChange(file, h)
+			if err != nil {
+				return r, nil, err
+			}
+			if l != nil {
+				r.extra[i] = append(r.extra[i], *l)
+			}
+		}
 		if bs, ok := b.byTeam[h.Team.Name]; ok {
 			r.bases[i] = bs.spec
 			continue
@@ -263,4 +273,42 @@ func (deletionOnly) EvaluatePlan(context.Context, any) (deny, warn []plan.Findin
 
 func (deletionOnly) EvaluateResource(context.Context, map[string]any) (deny, warn []plan.Finding, err error) {
 	return nil, nil, nil
+}
+
+// stackTeamChange is the loosening of a stack that now deploys another
+// team's spec: the stack configuration at file named, at REF, a spec of
+// another team than head. Two specs swapping their contents keep their
+// teams' bases, but the stack that deployed one now deploys the other's
+// compliance and budget. Nil when the stack, its spec or its team is
+// unchanged or new.
+func (b *baseIndex) stackTeamChange(file string, head *spec.Spec) (*plan.Loosening, error) {
+	raw, found, err := gitShow(b.ref, file)
+	if err != nil || !found {
+		return nil, err
+	}
+	var cfg struct {
+		Config map[string]any `yaml:"config"`
+	}
+	if yaml.Unmarshal(raw, &cfg) != nil {
+		return nil, nil
+	}
+	rel, _ := cfg.Config["costgate:spec"].(string)
+	if rel == "" {
+		return nil, nil
+	}
+	path := rel
+	if !filepath.IsAbs(rel) {
+		path = filepath.Join(filepath.Dir(file), rel)
+	}
+	src, found, err := gitShow(b.ref, path)
+	if err != nil || !found {
+		return nil, err
+	}
+	was, diags := b.parser.Parse(b.ref+":"+filepath.ToSlash(path), src)
+	if diags.HasErrors() || was == nil || was.Team.Name == head.Team.Name {
+		return nil, nil
+	}
+	l := plan.TeamLoosening(head, fmt.Sprintf("stack %s deployed team %q (%s) at %s and now deploys team %q: the stack's compliance block and budget are no longer its team's",
+		specfile.Display(file), was.Team.Name, specfile.Display(filepath.ToSlash(path)), b.ref, head.Team.Name))
+	return &l, nil
 }

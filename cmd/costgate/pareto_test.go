@@ -16,7 +16,7 @@ func TestParetoFlags(t *testing.T) {
 	spec := "../../examples/routed-team.hcl"
 	runCases(t, []cliCase{
 		{"plot without pareto", []string{"plan", spec, "--plot", "x.svg"}, 2, "", "needs --pareto"},
-		{"pareto in markdown", []string{"plan", spec, "--pareto", "--format", "markdown"}, 2, "", "text or json"},
+		{"pareto in markdown", []string{"plan", spec, "--pareto", "--format", "markdown"}, 2, "", `--pareto: unknown format "markdown": want one of text, json`},
 		{"plot of an unknown kind", []string{"plan", spec, "--pareto", "--plot", "x.pdf"}, 2, "", ".svg or .png"},
 		{"pareto text", []string{"plan", spec, "--pareto", "--as-of", "2026-11-26"}, 0, "<- chosen", ""},
 	})

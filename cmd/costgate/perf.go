@@ -1,18 +1,17 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
 	"github.com/costgate/costgate/inference/perf"
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/report"
 	"github.com/spf13/cobra"
 )
 
-var perfFormats = []string{"text", "json"}
+var perfFormats = report.FormatsOf[report.PerfOutputter]()
 
 func newPerfCmd() *cobra.Command {
 	var q perf.Query
@@ -67,12 +66,11 @@ vLLM's "auto" gives). Exit code 2 when a flag is invalid.`,
 			if err != nil {
 				return invalid(err)
 			}
-			if format == "json" {
-				enc := json.NewEncoder(cmd.OutOrStdout())
-				enc.SetIndent("", "  ")
-				return enc.Encode(a)
+			o, err := report.Lookup[report.PerfOutputter](format)
+			if err != nil {
+				return invalid(err)
 			}
-			return perfText(cmd.OutOrStdout(), a)
+			return o.Perf(cmd.OutOrStdout(), a)
 		},
 	}
 	fl := cmd.Flags()
@@ -92,44 +90,4 @@ vLLM's "auto" gives). Exit code 2 when a flag is invalid.`,
 		_ = cmd.MarkFlagRequired(name)
 	}
 	return cmd
-}
-
-func perfText(w io.Writer, a perf.Answer) error {
-	b := &strings.Builder{}
-	conc := "max (saturation)"
-	if a.Concurrency != nil {
-		conc = fmt.Sprint(*a.Concurrency)
-	}
-	fmt.Fprintf(b, "%s (%s) on %d × %s, TP %d, %s weights, %s KV cache, %s\n", a.Model, a.HFRepo, a.GPUs, a.GPU, a.TP, a.Precision, a.KVPrecision, a.Engine)
-	fmt.Fprintf(b, "%d input / %d output tokens a request, concurrency %s\n\n", a.InputTokens, a.OutputTokens, conc)
-	if !a.Fits {
-		fmt.Fprintf(b, "does not fit: %s\n", a.Reason)
-	} else {
-		fmt.Fprintf(b, "output tokens/s (all GPUs)  %.0f\n", a.OutputTokS)
-		fmt.Fprintf(b, "input tokens/s (all GPUs)   %.0f\n", a.InputTokS)
-		if a.TTFTMs != nil {
-			fmt.Fprintf(b, "TTFT mean / p95             %.0f / %.0f ms\n", *a.TTFTMs, *a.TTFTP95Ms)
-		} else {
-			fmt.Fprintf(b, "TTFT                        queueing at saturation\n")
-		}
-		fmt.Fprintf(b, "TPOT mean                   %.1f ms\n", a.TPOTMs)
-		fmt.Fprintf(b, "KV cache                    %d sequences (%.1f GB a GPU beside %.1f GB of weights)\n", a.KVCacheSequences, a.KVCacheGBPerGPU, a.WeightsGBPerGPU)
-		fmt.Fprintf(b, "running sequences           %d over %d replica(s), decode %s-bound\n", a.RunningSequences, a.Replicas, a.DecodeBound)
-	}
-	f := a.Factors
-	fmt.Fprintf(b, "factors (%s on %s)       memory %.3f, compute %.3f, step %.2f ms, request %.1f ms\n",
-		f.Engine, f.Generation, f.MemoryEfficiency, f.ComputeEfficiency, f.StepOverheadMs, f.RequestOverheadMs)
-	for _, n := range a.Notes {
-		fmt.Fprintf(b, "note: %s\n", n)
-	}
-	for _, t := range a.Measured {
-		kind := "catalog benchmark"
-		if t.Estimate || t.DerivedFrom != "" {
-			kind = "catalog estimate"
-		}
-		fmt.Fprintf(b, "%s at TP %d: %.0f output tok/s a replica at concurrency %d, %d in / %d out (%s)\n",
-			kind, t.TensorParallel, t.DecodeTokS, t.Concurrency, t.InputTokens, t.OutputTokens, t.Source.Source)
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
 }

@@ -103,8 +103,8 @@ func paretoChartFormat(pareto bool, plotPath, format string) (string, error) {
 		}
 		return "", nil
 	}
-	if format != "text" && format != "json" {
-		return "", invalid(fmt.Errorf("--pareto writes text or json, not %q", format))
+	if _, err := report.Lookup[report.ParetoOutputter](format); err != nil {
+		return "", invalid(fmt.Errorf("--pareto: %w", err))
 	}
 	return chartFormatOf(plotPath)
 }
@@ -129,5 +129,9 @@ func writePareto(cmd *cobra.Command, ps []planned, format, plotPath, chart strin
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: %d non-dominated assignments\n", plotPath, len(fs[0].Points))
 	}
-	return report.WritePareto(cmd.OutOrStdout(), format, fs)
+	o, err := report.Lookup[report.ParetoOutputter](format)
+	if err != nil {
+		return invalid(err)
+	}
+	return o.Pareto(cmd.OutOrStdout(), fs)
 }

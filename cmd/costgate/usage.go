@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/specfile"
 	"github.com/costgate/costgate/usage"
@@ -139,21 +140,19 @@ in the period is an error. Exit code 2 on any error.`,
   costgate usage import --from vllm-metrics scrapes/*.prom --interval 60s --format json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, []string{"text", "json"}); err != nil {
-				return err
+			o, err := report.Lookup[report.UsageOutputter](format)
+			if err != nil {
+				return invalid(err)
 			}
 			res, err := importUsage(&f, args, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			if format == "json" {
-				return usage.WriteJSON(cmd.OutOrStdout(), res)
-			}
-			return usage.WriteText(cmd.OutOrStdout(), res)
+			return o.Usage(cmd.OutOrStdout(), res)
 		},
 	}
 	f.register(cmd)
-	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: text|json")
+	cmd.Flags().StringVarP(&format, "format", "f", "text", "output format: "+strings.Join(report.FormatsOf[report.UsageOutputter](), "|"))
 	return cmd
 }
 

@@ -60,6 +60,9 @@ type Point struct {
 	VariedLengths bool `json:"varied_lengths,omitempty"`
 	// Excluded, when set, says why the point is shown but not fitted.
 	Excluded string `json:"excluded,omitempty"`
+	// Prompts is the requests a closed-loop run sent in all (num_prompts;
+	// 0: not stated, or a warmed-up steady state).
+	Prompts int `json:"prompts,omitempty"`
 	// Offline marks an in-process benchmark (trtllm-bench, a session
 	// benchmark) with no API front end.
 	Offline bool `json:"offline,omitempty"`
@@ -127,7 +130,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 		}
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
-		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline}, nil
+		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Requests: p.Prompts}, nil
 }
 
 // Row is one point predicted.

@@ -61,6 +61,12 @@ type Config struct {
 	// Offline is an in-process benchmark with no API front end: its TTFT
 	// carries no request overhead.
 	Offline bool
+	// Requests is how many requests a closed-loop benchmark at Concurrency
+	// sends in all, when known. Its first Concurrency arrive together and
+	// queue for prefill, a wave whose wait the mean TTFT shares in
+	// proportion. 0: a steady state (a warmed-up benchmark, or the median
+	// request of a long one). Ignored by PredictAt.
+	Requests int
 }
 
 // Factors are the efficiency factors a prediction used.

@@ -107,9 +107,33 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	if c.InputTokensP95 > c.InputTokens {
 		p95, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2)
 	}
+	if lambda <= 0 {
+		wave := d.firstWave(o.b, o.prefill)
+		wait, wait95 = wait+wave, wait95+wave
+	}
 	// Admission: a request waits for the step under way.
 	ttft := round2((front + o.decode.total/2 + o.prefill + wait) * 1e3)
 	ttft95 := round2((front + 0.95*o.decode.total + p95 + wait95) * 1e3)
 	r.TTFTMs, r.TTFTP95Ms = &ttft, &ttft95
 	return o
+}
+
+// firstWave is the mean TTFT a closed-loop benchmark's first wave adds
+// over its steady state, shared by all its requests: the first b of a
+// group arrive at once and their prompts fill the token budget step after
+// step (pure prefill steps, no decode yet running), the i-th ready after
+// i of b's share of them. prefill is one request's steady-state prefill.
+func (d deployment) firstWave(b, prefill float64) float64 {
+	c := d.c
+	requests := float64(c.Requests)
+	if c.Requests <= 0 || b <= 1 {
+		return 0
+	}
+	cached := min(max(c.CachedInputShare, 0), 0.99)
+	tokens := b * math.Max(1, float64(c.InputTokens)*(1-cached))
+	full := d.step(work{prefill: d.chunk, prefix: float64(c.InputTokens) / 2}).total
+	steps := tokens / d.chunk
+	mean := (steps + 1) / 2 * math.Min(full, full*steps) // a wave under one budget takes one step
+	excess := math.Max(0, mean-prefill)
+	return excess * math.Min(1, float64(c.Concurrency)/requests)
 }

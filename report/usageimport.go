@@ -1,23 +1,26 @@
-package usage
+package report
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/costgate/costgate/units"
+	"github.com/costgate/costgate/usage"
 )
 
-// WriteJSON writes the result as indented JSON.
-func WriteJSON(w io.Writer, res *Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(res)
+// UsageOutputter renders costgate usage import.
+type UsageOutputter interface {
+	Outputter
+	Usage(w io.Writer, res *usage.Result) error
 }
 
-// WriteText writes the result for a person.
-func WriteText(w io.Writer, res *Result) error {
+func (textFormat) Usage(w io.Writer, res *usage.Result) error { return usageImportText(w, res) }
+func (jsonFormat) Usage(w io.Writer, res *usage.Result) error { return writeJSON(w, res) }
+
+// usageImportText writes costgate usage import's result for a person.
+func usageImportText(w io.Writer, res *usage.Result) error {
 	b := &strings.Builder{}
 	how := "given"
 	if res.Detected {
@@ -28,12 +31,12 @@ func WriteText(w io.Writer, res *Result) error {
 		fmt.Fprintf(b, "SOURCE      %s\n", res.Source)
 	}
 	switch {
-	case res.FleetMetrics != nil && res.Since() != "":
+	case res.FleetMetrics != nil && res.Period.Since != "":
 		fmt.Fprintf(b, "PERIOD      %s to %s, the first scrape to the last\n", res.Period.Since, res.Period.Until)
-	case res.Since() != "":
-		fmt.Fprintf(b, "PERIOD      %s to %s (%s, until exclusive)\n", res.Period.Since, res.Period.Until, Days(res.Period.Days))
+	case res.Period.Since != "":
+		fmt.Fprintf(b, "PERIOD      %s to %s (%s, until exclusive)\n", res.Period.Since, res.Period.Until, units.Days(res.Period.Days))
 	default:
-		fmt.Fprintf(b, "PERIOD      %s\n", Days(res.Period.Days))
+		fmt.Fprintf(b, "PERIOD      %s\n", units.Days(res.Period.Days))
 	}
 	fmt.Fprintf(b, "RECORDS     %d counted, %d duplicates dropped, %d outside the period", res.Records, res.Duplicates, res.OutsidePeriod)
 	if res.Skipped > 0 {
@@ -62,13 +65,10 @@ func WriteText(w io.Writer, res *Result) error {
 	return err
 }
 
-// Since is the period's first day, empty when the data has no dates.
-func (r *Result) Since() string { return r.Period.Since }
-
-func writeTokens(b *strings.Builder, t *Tokens) {
+func writeTokens(b *strings.Builder, t *usage.Tokens) {
 	q := t.TokensPerDeveloperMonth
 	fmt.Fprintf(b, "\nDEVELOPERS  %d\n", t.Developers)
-	fmt.Fprintf(b, "TOKENS PER DEVELOPER-MONTH (730 h)\n  mean %s   p25 %s   p50 %s   p75 %s\n", fmtTokens(q.Mean), fmtTokens(q.P25), fmtTokens(q.P50), fmtTokens(q.P75))
+	fmt.Fprintf(b, "TOKENS PER DEVELOPER-MONTH (730 h)\n  mean %s   p25 %s   p50 %s   p75 %s\n", units.Tokens(q.Mean), units.Tokens(q.P25), units.Tokens(q.P50), units.Tokens(q.P75))
 	fmt.Fprintf(b, "SHARES\n  input          %.4f of all tokens\n  cached input   %.4f of input\n  cache writes   %.4f of input\n", t.InputShare, t.CachedInputShare, t.CacheWriteShare)
 	if t.PeakToAverage != nil {
 		fmt.Fprintf(b, "PEAK        %.2f x the mean working hour (busiest hour %s, working hours Mon-Fri 09-17 %s)\n", *t.PeakToAverage, t.PeakHour, t.Timezone)
@@ -76,7 +76,7 @@ func writeTokens(b *strings.Builder, t *Tokens) {
 		b.WriteString("PEAK        unknown\n")
 	}
 	pm := t.PerMonth
-	fmt.Fprintf(b, "TOKENS PER MONTH\n  uncached input %s   cache reads %s   cache writes %s   output %s\n", fmtTokens(pm.Uncached), fmtTokens(pm.CacheRead), fmtTokens(pm.CacheWrite), fmtTokens(pm.Output))
+	fmt.Fprintf(b, "TOKENS PER MONTH\n  uncached input %s   cache reads %s   cache writes %s   output %s\n", units.Tokens(pm.Uncached), units.Tokens(pm.CacheRead), units.Tokens(pm.CacheWrite), units.Tokens(pm.Output))
 	writeModels(b, "MODELS (tokens per month)", t.Models)
 	writeModels(b, "UNMAPPED MODELS (not in the catalog)", t.UnmappedModels)
 }
@@ -97,11 +97,11 @@ func writeModels(b *strings.Builder, title string, m map[string]float64) {
 		return ids[i] < ids[j]
 	})
 	for _, id := range ids {
-		fmt.Fprintf(b, "  %-24s %s\n", id, fmtTokens(m[id]))
+		fmt.Fprintf(b, "  %-24s %s\n", id, units.Tokens(m[id]))
 	}
 }
 
-func writeFleet(b *strings.Builder, fl *FleetMetrics) {
+func writeFleet(b *strings.Builder, fl *usage.FleetMetrics) {
 	fmt.Fprintf(b, "\nSCRAPES     %d over %.0f s, %d counter resets\n", fl.Scrapes, fl.IntervalSeconds, fl.CounterResets)
 	fmt.Fprintf(b, "THROUGHPUT  prompt %.1f tok/s, generation %.1f tok/s\n", fl.PromptTokS, fl.GenerationTokS)
 	fmt.Fprintf(b, "BUSIEST     %.1f tok/s between two scrapes (prompt up to %.1f, generation up to %.1f)\n", fl.PeakTokS, fl.PeakPromptTokS, fl.PeakGenerationTokS)
@@ -121,12 +121,4 @@ func optional(v *float64, format string) string {
 		return "unknown"
 	}
 	return fmt.Sprintf(format, *v)
-}
-
-// Days writes a period's length: "1 day", "30 days", "0.0014 days".
-func Days(d float64) string {
-	if d == 1 {
-		return "1 day"
-	}
-	return fmt.Sprintf("%g days", d)
 }

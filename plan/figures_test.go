@@ -1,0 +1,102 @@
+package plan_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/internal/fixture"
+	"github.com/costgate/costgate/plan"
+)
+
+// TestSpecFigureWarnings: a spec figure that sets a price or a capacity
+// gets a price book's checks, as a plan warning naming the attribute and
+// its line; a figure within ten times of its reference is quiet.
+func TestSpecFigureWarnings(t *testing.T) {
+	acme := fixture.Example(t, "acme-platform.hcl")
+	tests := []struct {
+		name  string
+		edits []string
+		want  []string // substrings of spec.suspicious_figure warnings; none: no warning
+	}{
+		{"the example's own figures", nil, nil},
+		{"a GPU-hour price a hundredth of the catalog's", []string{"gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = [0.01, 3.5]"},
+			[]string{"self_hosted.gpu_hour_usd (line 35): 0.01 is 1/"}},
+		{"a GPU-hour price in cents", []string{"gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = [250, 350]"},
+			[]string{"self_hosted.gpu_hour_usd (line 35): 250 is", "self_hosted.gpu_hour_usd (line 35): 350 is"}},
+		{"a month of 50 hours", []string{"hours_per_month    = 730", "hours_per_month    = 50"},
+			[]string{"self_hosted.hours_per_month (line 37): 50 is 1/14.6 of AWS's month of 730"}},
+		{"a month of 80 hours", []string{"hours_per_month    = 730", "hours_per_month    = 80"}, nil},
+		{"free operations", []string{"ops_usd_per_month  = [2000, 4000]", "ops_usd_per_month  = [0, 4000]"},
+			[]string{"self_hosted.ops_usd_per_month (line 38): 0 makes operating the fleet free"}},
+		{"operations at ten times the default", []string{"ops_usd_per_month  = [2000, 4000]", "ops_usd_per_month  = [2000, 41000]"},
+			[]string{"self_hosted.ops_usd_per_month (line 38): 41000 is 10.2 times the default operations cost of 4000"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, tt.edits...))
+			p, err := plan.Build(context.Background(), s, fixture.Options())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, w := range p.Warnings {
+				if w.Policy == plan.SuspiciousFigurePolicy {
+					got = append(got, w.Attribute+" | "+w.Message)
+				}
+			}
+			joined := strings.Join(got, "\n")
+			if len(tt.want) != len(got) {
+				t.Errorf("%d warnings, want %d:\n%s", len(got), len(tt.want), joined)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(joined, w) {
+					t.Errorf("warnings lack %q:\n%s", w, joined)
+				}
+			}
+		})
+	}
+}
+
+// TestSpecFigureLoosenings: a change to a figure that lowers an option's
+// cost, or relaxes a threshold a sealed policy reads, is spec.loosened;
+// the opposite change is not, and neither is a figure the fleet cannot
+// use.
+func TestSpecFigureLoosenings(t *testing.T) {
+	acme := fixture.Example(t, "acme-platform.hcl")
+	base := fixture.Parse(t, "acme.hcl", acme)
+	model := "\nmodel \"mine\" {\n  hf_repo = \"acme/mine\"\n  params_b = 32\n  layers = 64\n  q_heads = 40\n  kv_heads = 8\n  head_dim = 128\n  max_context = 131072\n  weights_dtype = \"bf16\"\n  weights_gb = 64\n  quality = { simple = 0.5, complex = 0.4 }\n  source = \"ours\"\n  as_of = \"2026-11-01\"\n}\n"
+	tests := []struct {
+		name  string
+		edits []string
+		want  []string // attributes reported loosened
+	}{
+		{"operations cheaper", []string{"ops_usd_per_month  = [2000, 4000]", "ops_usd_per_month  = [2000, 3000]"}, []string{"self_hosted.ops_usd_per_month"}},
+		{"operations dearer", []string{"ops_usd_per_month  = [2000, 4000]", "ops_usd_per_month  = [2500, 5000]"}, nil},
+		{"GPU-hour price cheaper", []string{"gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = [2.5, 3]"}, []string{"self_hosted.gpu_hour_usd"}},
+		{"GPU-hour price left to the catalog", []string{"  gpu_hour_usd       = [2.5, 3.5]\n", ""}, nil},
+		{"fewer billed hours", []string{"hours_per_month    = 730", "hours_per_month    = 700"}, []string{"self_hosted.hours_per_month"}},
+		{"a lower utilization target", []string{"target_utilization = 0.7", "target_utilization = 0.6"}, nil},
+		{"a higher utilization target", []string{"target_utilization = 0.7", "target_utilization = 0.8"}, []string{"self_hosted.target_utilization"}},
+		{"a model block the fleet does not run", []string{"override \"q1-migration\"", model + "override \"q1-migration\""}, nil},
+		{"a model block the fleet runs", []string{"override \"q1-migration\"", model + "override \"q1-migration\"", "model              = \"qwen3-coder-30b-a3b\"", "model              = \"mine\""}, []string{"model.mine"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			head := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, tt.edits...))
+			opts := fixture.Options()
+			opts.Base = base
+			p, err := plan.Build(context.Background(), head, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range p.Loosened {
+				got = append(got, l.Attribute)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("loosened %v, want %v: %+v", got, tt.want, p.Loosened)
+			}
+		})
+	}
+}

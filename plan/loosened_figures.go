@@ -1,0 +1,178 @@
+package plan
+
+import (
+	"fmt"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// loosener gathers the loosenings of one change.
+type loosener struct {
+	head *spec.Spec
+	out  []Loosening
+}
+
+func (l *loosener) add(attr, format string, args ...any) {
+	rng := specRange(l.head, attr)
+	l.out = append(l.out, Loosening{Attribute: attr, Range: rng, Line: rng.Start.Line, Message: fmt.Sprintf(format, args...)})
+}
+
+// fell reports attr when its value falls from b to h; rose when it rises.
+func (l *loosener) fell(attr string, b, h float64, why string) {
+	if h < b {
+		l.add(attr, "%s falls from %g to %g: %s", attr, b, h, why)
+	}
+}
+
+func (l *loosener) rose(attr string, b, h float64, why string) {
+	if h > b {
+		l.add(attr, "%s rises from %g to %g: %s", attr, b, h, why)
+	}
+}
+
+// figureLoosenings lists how head changes a spec figure that sets a price
+// or a capacity so that an option costs less — a lower GPU-hour price
+// (against the base's own, or the catalog's where the base set none),
+// fewer billed hours, a lower operations cost, a higher utilization
+// target, a model block's figures made more favourable — and how it relaxes
+// a threshold a sealed policy reads from the spec: a lower min_quality
+// (a workload's or self_hosted's, quality.floor), a higher or removed
+// max_ttft_ms (latency.ttft). Each is spec.loosened, as a raised budget is.
+// A nil base (a new spec) loosens nothing.
+func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosening {
+	if base == nil || head == nil {
+		return nil
+	}
+	l := &loosener{head: head}
+	bs, hs := base.SelfHosted, head.SelfHosted
+	if h := hs.GPUHourUSD; h != nil {
+		b, ok := catalogGPUHour(cat, bs)
+		if bs.GPUHourUSD != nil {
+			b, ok = *bs.GPUHourUSD, true
+		}
+		if ok && (h.Low < b.Low || h.High < b.High) {
+			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from $%s to $%s per GPU-hour: every GPU of the fleet costs less", priceRange(b), priceRange(*h))
+		}
+	}
+	l.fell("self_hosted.hours_per_month", bs.HoursPerMonth, hs.HoursPerMonth, "the fleet is billed for fewer hours")
+	l.fell("self_hosted.ops_usd_per_month", bs.OpsUSDPerMonth.Low, hs.OpsUSDPerMonth.Low, "operating the fleet costs less")
+	if hs.OpsUSDPerMonth.Low >= bs.OpsUSDPerMonth.Low {
+		l.fell("self_hosted.ops_usd_per_month", bs.OpsUSDPerMonth.High, hs.OpsUSDPerMonth.High, "operating the fleet costs less")
+	}
+	l.rose("self_hosted.target_utilization", bs.TargetUtilization, hs.TargetUtilization, "the same load is sized onto fewer GPUs")
+	l.fell("self_hosted.min_quality", bs.MinQuality, hs.MinQuality, "a weaker model may serve the fleet's workloads (quality.floor)")
+	for _, hw := range head.Workloads {
+		for _, bw := range base.Workloads {
+			if bw.Name != hw.Name {
+				continue
+			}
+			path := "workload." + hw.Name
+			l.fell(path+".min_quality", bw.MinQuality, hw.MinQuality, "a weaker model may serve it (quality.floor)")
+			switch {
+			case bw.MaxTTFTMs > 0 && hw.MaxTTFTMs == 0:
+				l.add(path+".max_ttft_ms", "%s.max_ttft_ms is removed (was %g ms): any time to first token is allowed (latency.ttft)", path, bw.MaxTTFTMs)
+			case bw.MaxTTFTMs > 0:
+				l.rose(path+".max_ttft_ms", bw.MaxTTFTMs, hw.MaxTTFTMs, "a slower first token is allowed (latency.ttft)")
+			}
+		}
+	}
+	l.models(base, head)
+	return l.out
+}
+
+// priceRange prints a GPU-hour price or range: "2.50" or "2.50–3.50".
+func priceRange(r spec.Range) string {
+	if r.IsScalar() {
+		return fmt.Sprintf("%.2f", r.Low)
+	}
+	return fmt.Sprintf("%.2f–%.2f", r.Low, r.High)
+}
+
+// models compares the model blocks the fleet may run (self_hosted.model
+// names them, or is "auto"). A new one is a loosening: its figures are the
+// spec's own and the search only picks it when it is cheaper. In one the
+// base had, a figure moved the way that lowers the fleet's cost is: a
+// higher quality, throughput or context, a lower time to first token,
+// concurrency, weight size, KV cache or parameter count; and any change to
+// a figure the performance model reads, whose effect on cost has no one
+// direction.
+func (l *loosener) models(base, head *spec.Spec) {
+	old := map[string]*modelcatalog.OpenModel{}
+	for i := range base.Models {
+		old[base.Models[i].ID] = &base.Models[i]
+	}
+	for i := range head.Models {
+		h := &head.Models[i]
+		if m := head.SelfHosted.Model; m != h.ID && m != spec.AutoModel {
+			continue
+		}
+		path := "model." + h.ID
+		b, ok := old[h.ID]
+		if !ok {
+			l.add(path, "model %q is new and the fleet may run it: its throughput, quality and size are the spec's own figures", h.ID)
+			continue
+		}
+		for _, k := range []string{spec.Simple, spec.Complex} {
+			l.rose(path+".quality", b.Quality[k].Value, h.Quality[k].Value, k+" workloads count as better served")
+		}
+		l.fell(path+".weights_gb", b.WeightsGB, h.WeightsGB, "more of each GPU is left for the KV cache")
+		l.fell(path+".kv_bytes_per_token", float64(b.KVBytes()), float64(h.KVBytes()), "each GPU holds more sequences")
+		l.fell(path+".params_b", b.ParamsB, h.ParamsB, "the model counts as smaller")
+		l.fell(path+".active_params_b", b.ActiveParamsB, h.ActiveParamsB, "each token counts as cheaper to compute")
+		l.rose(path+".max_context", float64(b.MaxContext), float64(h.MaxContext), "it may serve longer contexts")
+		for _, f := range perfFigures(b, h) {
+			l.add(path+"."+f, "%s.%s changes: the performance model's prediction, and the fleet it sizes, move with it", path, f)
+		}
+		l.throughput(base, head, h.ID)
+	}
+}
+
+// perfFigures names the architecture figures of a model block that differ
+// between b and h.
+func perfFigures(b, h *modelcatalog.OpenModel) []string {
+	var out []string
+	for _, f := range []struct {
+		name string
+		b, h any
+	}{
+		{"layers", b.Layers, h.Layers}, {"q_heads", b.QHeads, h.QHeads}, {"kv_heads", b.KVHeads, h.KVHeads},
+		{"head_dim", b.HeadDim, h.HeadDim}, {"weights_dtype", b.WeightsDType, h.WeightsDType},
+		{"hidden_size", b.HiddenSize, h.HiddenSize}, {"vocab_size", b.VocabSize, h.VocabSize},
+		{"experts", b.Experts, h.Experts}, {"experts_per_token", b.ExpertsPerToken, h.ExpertsPerToken},
+		{"kv_lora_rank", b.KVLoraRank, h.KVLoraRank}, {"qk_rope_head_dim", b.QKRopeHeadDim, h.QKRopeHeadDim},
+		{"sliding_window", b.SlidingWindow, h.SlidingWindow}, {"sliding_window_layers", b.SlidingLayers, h.SlidingLayers},
+	} {
+		if f.b != f.h {
+			out = append(out, f.name)
+		}
+	}
+	return out
+}
+
+// throughput compares the throughput blocks of model id: a new one, or a
+// figure that makes a replica serve more.
+func (l *loosener) throughput(base, head *spec.Spec, id string) {
+	key := func(t modelcatalog.Throughput) string { return fmt.Sprintf("%s.tp%d", t.GPU, t.TensorParallel) }
+	old := map[string]modelcatalog.Throughput{}
+	for _, t := range base.ModelThroughput {
+		if t.Model == id {
+			old[key(t)] = t
+		}
+	}
+	for _, h := range head.ModelThroughput {
+		if h.Model != id {
+			continue
+		}
+		path := "model." + id + ".throughput." + key(h)
+		b, ok := old[key(h)]
+		if !ok {
+			l.add(path, "a throughput block for %s at tensor_parallel = %d is new: its figures are the spec's own", h.GPU, h.TensorParallel)
+			continue
+		}
+		l.rose(path+".prefill_tok_s", b.PrefillTokS, h.PrefillTokS, "a replica counts as serving more")
+		l.rose(path+".decode_tok_s", b.DecodeTokS, h.DecodeTokS, "a replica counts as serving more")
+		l.fell(path+".ttft_ms", b.TTFTMs, h.TTFTMs, "its first token counts as faster (latency.ttft)")
+		l.fell(path+".concurrency", float64(b.Concurrency), float64(h.Concurrency), "fewer requests in flight fit the KV cache more easily")
+	}
+}

@@ -1,0 +1,244 @@
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/costmodel"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
+	"github.com/costgate/costgate/usage"
+)
+
+// Measured usage is priced model by model: the measured spec (pooled
+// shares) sizes the fleets and prices everything but the managed tokens;
+// each managed token line is priced from the tokens of the model that
+// served its complexity, with that model's own input, cache and output
+// shares, at the line's rates. A measured model that is none of the spec's
+// is priced at its own catalog rates (for the part of the load the option
+// sends to managed APIs), and named.
+
+// modelCost is one measured model's share of an option's measured cost.
+type modelCost struct {
+	id     string
+	usd    float64
+	tokens usage.Buckets
+}
+
+// perModel is an option's managed token cost at the measured usage, model
+// by model.
+type perModel struct {
+	// delta is the per-model token cost less the pooled token lines.
+	delta  float64
+	models []modelCost
+	notes  []string
+}
+
+// measuredByModel prices an option's managed token lines per measured
+// model. o is the option as the measured spec priced it.
+func measuredByModel(s *spec.Spec, t *usage.Tokens, o costmodel.Option, cat *modelcatalog.Catalog, date string) (perModel, error) {
+	var pm perModel
+	if len(t.ModelBuckets) == 0 {
+		return pm, nil
+	}
+	byModel := map[string]*modelCost{}
+	add := func(id string, usd float64, b usage.Buckets) {
+		mc := byModel[id]
+		if mc == nil {
+			mc = &modelCost{id: id}
+			byModel[id] = mc
+		}
+		mc.usd += usd
+		mc.tokens.Uncached += b.Uncached
+		mc.tokens.CacheRead += b.CacheRead
+		mc.tokens.CacheWrite += b.CacheWrite
+		mc.tokens.Output += b.Output
+	}
+	served, split := servingModels(s, t)
+	cxShare := map[string]float64{}
+	var all float64
+	for _, w := range s.Workloads {
+		cxShare[w.Complexity] += w.Share
+		all += w.Share
+	}
+	routes := map[string]costmodel.Route{}
+	for _, r := range o.Routes {
+		routes[r.Workload] = r
+	}
+	var pooled, managedShare, lineUSD, lineTokens float64
+	for _, li := range o.LineItems {
+		w, ok := workload(s, li.Workload)
+		if !ok || li.Model == "" {
+			continue
+		}
+		pooled += li.MonthlyUSD.Expected
+		managedShare += w.Share / all
+		mm, ok := cat.ManagedModel(li.Model)
+		if !ok {
+			return pm, fmt.Errorf("price the measured usage: %s is not a managed model", li.Model)
+		}
+		for _, id := range served[w.Complexity] {
+			part := w.Share / cxShare[w.Complexity]
+			if !split {
+				part = w.Share / all // the models cannot tell the workloads apart
+			}
+			b := scaleBuckets(t.ModelBuckets[id], part)
+			r, err := measuredRates(cat, mm, routes[w.Name].Provider, s, w, b, date)
+			if err != nil {
+				return pm, err
+			}
+			usd := tokenUSD(b, r)
+			add(id, usd, b)
+			lineUSD, lineTokens = lineUSD+usd, lineTokens+b.Total()
+		}
+	}
+	if managedShare > 0 {
+		if err := pm.others(s, t, served, managedShare, lineUSD, lineTokens, cat, date, add); err != nil {
+			return pm, err
+		}
+	}
+	var total float64
+	for _, mc := range byModel {
+		total += mc.usd
+		pm.models = append(pm.models, *mc)
+	}
+	sort.Slice(pm.models, func(i, j int) bool { return pm.models[i].usd > pm.models[j].usd })
+	if pooled > 0 || total > 0 {
+		pm.delta = total - pooled
+	}
+	return pm, nil
+}
+
+// others prices the measured models the spec does not name, for the share
+// of the load the option sends to managed APIs: at their own catalog
+// rates (from their vendor), or — not in the catalog — at the mean rate
+// of the option's token lines.
+func (pm *perModel) others(s *spec.Spec, t *usage.Tokens, served map[string][]string, managedShare, lineUSD, lineTokens float64,
+	cat *modelcatalog.Catalog, date string, add func(string, float64, usage.Buckets)) error {
+	named := map[string]bool{}
+	for _, ids := range served {
+		for _, id := range ids {
+			named[id] = true
+		}
+	}
+	ids := make([]string, 0, len(t.ModelBuckets))
+	for id := range t.ModelBuckets {
+		if !named[id] {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		b := scaleBuckets(t.ModelBuckets[id], managedShare)
+		if b.Total() == 0 {
+			continue
+		}
+		mm, ok := cat.ManagedModel(id)
+		if !ok {
+			if lineTokens == 0 {
+				continue
+			}
+			add(id, b.Total()*lineUSD/lineTokens, b)
+			pm.notes = append(pm.notes, fmt.Sprintf("%s (measured, not in the catalog) is priced at the option's mean token rate", id))
+			continue
+		}
+		r, err := measuredRates(cat, mm, "", s, spec.Workload{}, b, date)
+		if err != nil {
+			return err
+		}
+		add(id, tokenUSD(b, r), b)
+		pm.notes = append(pm.notes, fmt.Sprintf("%s (measured, none of the option's models) is priced at its own catalog rates", id))
+	}
+	return nil
+}
+
+// servingModels are the measured models whose tokens each complexity's
+// workloads served: the spec's model for it (split), or — when the models
+// cannot tell the workloads apart — the spec's models that served tokens,
+// for every complexity.
+func servingModels(s *spec.Spec, t *usage.Tokens) (served map[string][]string, split bool) {
+	simple, complexM := s.Managed.SimpleModel, s.Managed.ComplexModel
+	has := func(id string) bool { return t.ModelBuckets[id].Total() > 0 }
+	if simple != complexM && has(simple) && has(complexM) {
+		return map[string][]string{spec.Simple: {simple}, spec.Complex: {complexM}}, true
+	}
+	var both []string
+	for _, id := range []string{simple, complexM} {
+		if has(id) && (len(both) == 0 || both[0] != id) {
+			both = append(both, id)
+		}
+	}
+	if len(both) == 0 {
+		return map[string][]string{}, false
+	}
+	return map[string][]string{spec.Simple: both, spec.Complex: both}, false
+}
+
+func workload(s *spec.Spec, name string) (spec.Workload, bool) {
+	for _, w := range s.Workloads {
+		if w.Name == name {
+			return w, true
+		}
+	}
+	return spec.Workload{}, false
+}
+
+func scaleBuckets(b usage.Buckets, f float64) usage.Buckets {
+	return usage.Buckets{Uncached: b.Uncached * f, CacheRead: b.CacheRead * f, CacheWrite: b.CacheWrite * f, Output: b.Output * f}
+}
+
+// tokenUSD is the monthly cost of the tokens at the rates.
+func tokenUSD(b usage.Buckets, r modelcatalog.Rates) float64 {
+	return (b.Uncached*r.InputPerM + b.CacheRead*r.CacheReadPerM + b.CacheWrite*r.CacheWritePerM + b.Output*r.OutputPerM) / 1e6
+}
+
+// measuredRates resolves a model's rates for tokens of the given shape,
+// as the cost model resolves a workload's (context tier, provider,
+// Bedrock profile, cache lifetime, working-hours peak share).
+func measuredRates(cat *modelcatalog.Catalog, mm *modelcatalog.ManagedModel, provider string, s *spec.Spec, w spec.Workload, b usage.Buckets, date string) (modelcatalog.Rates, error) {
+	profile := s.Managed.BedrockProfile
+	if profile == "" {
+		profile = modelcatalog.BedrockGlobal
+	}
+	u := modelcatalog.Usage{Date: date, ContextTokens: w.ContextTokens, Provider: provider, BedrockProfile: profile, CacheTTL: s.Team.CacheTTL}
+	if in := b.Input(); in > 0 {
+		u.CacheReadShare, u.CacheWriteShare = b.CacheRead/in, b.CacheWrite/in
+	}
+	if price, ok := mm.PriceOn(date); ok && price.Peak != nil {
+		tz := s.Team.Timezone
+		if tz == "" {
+			tz = spec.DefaultTimezone
+		}
+		share, err := modelcatalog.WorkingHoursPeakShare(price.Peak.WindowsUTC, tz, date)
+		if err != nil {
+			return modelcatalog.Rates{}, err
+		}
+		u.PeakShare = share
+	}
+	return cat.Rates(mm, u)
+}
+
+// driftModels names the models behind the managed option's measured cost,
+// with each one's output share (the share that prices a token most).
+func driftModels(u *Usage) string {
+	var parts []string
+	for _, o := range u.Options {
+		if o.Architecture != architecture.Managed {
+			continue
+		}
+		for _, m := range o.byModel {
+			out := 0.0
+			if tot := m.tokens.Total(); tot > 0 {
+				out = m.tokens.Output / tot
+			}
+			parts = append(parts, fmt.Sprintf("%s %s (output %.1f %% of its tokens)", m.id, units.USD(m.usd).Whole(), out*100))
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; by model: " + strings.Join(parts, ", ")
+}
