@@ -286,6 +286,10 @@ func (r Request) tryTP(size int, e sizingEnv) (c candidate, cost float64, why st
 func (r Request) fleetOf(chosen candidate, e sizingEnv) Fleet {
 	f := Fleet{WeightsGB: r.Model.WeightsGB, MaxModelLen: e.maxCtx}
 	if r.Model.WeightsDType == "fp8" {
+		// vLLM quantizes BF16 weights to FP8 on load; an FP8 checkpoint
+		// says the same in its config. The 4-bit formats (AWQ/GPTQ int4,
+		// NVFP4, MXFP4) come only as checkpoints, whose quantization_config
+		// vLLM reads: no flag (the spec holds hf_repo to such a checkpoint).
 		f.Quantization = "fp8"
 	}
 	tp := chosen.tp
@@ -588,8 +592,11 @@ func describe(t modelcatalog.Throughput) string {
 // compute: TP × peak FLOPS × PrefillMFU / (2 × active parameters).
 func withRoofline(t modelcatalog.Throughput, m *modelcatalog.OpenModel, g *modelcatalog.GPU, tp int) modelcatalog.Throughput {
 	peak := g.BF16TFLOPS
-	if m.WeightsDType == "fp8" && g.FP8TFLOPS > 0 {
+	switch {
+	case m.WeightsDType == "fp8" && g.FP8TFLOPS > 0:
 		peak = g.FP8TFLOPS
+	case m.WeightsDType == "fp4" && g.FP4TFLOPS > 0:
+		peak = g.FP4TFLOPS // NVFP4 on Blackwell's FP4 tensor cores
 	}
 	if m.ActiveParamsB <= 0 || peak <= 0 {
 		return t

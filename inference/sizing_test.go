@@ -325,3 +325,40 @@ func TestPublishedBesidePredicted(t *testing.T) {
 		t.Errorf("a figure at TP %d compared as published: %q", f.TensorParallel, f.Notes)
 	}
 }
+
+// TestSizeQuantizedCheckpoint: an int4 (AWQ) checkpoint is sized at its
+// 4-bit weights and served as the checkpoint it is — the repository, with
+// no --quantization flag (vLLM reads the checkpoint's own config) — while
+// a BF16 repository served at FP8 asks vLLM to quantize it.
+func TestSizeQuantizedCheckpoint(t *testing.T) {
+	cat := modelcatalog.Default()
+	base, _ := cat.Architecture("qwen2.5-72b")
+	l40s, _ := cat.GPU("l40s")
+	g6e := []PricedInstance{{Type: "g6e.12xlarge", GPUs: 4, GPUHourUSD: 2.62316}, {Type: "g6e.48xlarge", GPUs: 8, GPUHourUSD: 3.7664}}
+	size := func(m *modelcatalog.OpenModel) Fleet {
+		t.Helper()
+		f, err := Size(Request{Model: m, GPU: l40s, Instances: g6e, PeakInputTokS: 20000, PeakOutputTokS: 2000,
+			MaxContextTokens: 16384, MeanContextTokens: 4000, TargetUtilization: 0.7, MinReplicas: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	awq := *base
+	awq.ID, awq.HFRepo, awq.WeightsDType, awq.WeightsGB = "qwen2.5-72b-awq", "Qwen/Qwen2.5-72B-Instruct-AWQ", "int4", 41.6
+	fa := size(&awq)
+	args := VLLMArgs(&awq, fa)
+	if args[0] != "Qwen/Qwen2.5-72B-Instruct-AWQ" || slices.Contains(args, "--quantization") || fa.Quantization != "" {
+		t.Errorf("AWQ checkpoint: args %v, quantization %q", args, fa.Quantization)
+	}
+	fp8 := *base
+	fp8.WeightsDType, fp8.WeightsGB = "fp8", 72.7
+	f8 := size(&fp8)
+	if a := VLLMArgs(&fp8, f8); !slices.Contains(a, "--quantization") || f8.Quantization != "fp8" {
+		t.Errorf("FP8 on load: args %v", a)
+	}
+	// Four-bit weights leave more of each GPU to the KV cache than eight.
+	if fa.TensorParallel > f8.TensorParallel || (fa.TensorParallel == f8.TensorParallel && fa.KVCacheGB <= f8.KVCacheGB) {
+		t.Errorf("int4 TP %d KV %.1f GB, fp8 TP %d KV %.1f GB", fa.TensorParallel, fa.KVCacheGB, f8.TensorParallel, f8.KVCacheGB)
+	}
+}

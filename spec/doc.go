@@ -36,8 +36,11 @@
 //	model "NAME" {                      # a custom open-weight model
 //	  hf_repo, gated, params_b, active_params_b, layers, q_heads, kv_heads, head_dim,
 //	  max_context, weights_dtype, weights_gb, kv_bytes_per_token,
+//	                # weights_dtype: bf16 fp8 fp4 mxfp4 int4; fp4/int4 need an
+//	                # hf_repo quantized ahead of time (…-FP4, …-AWQ, …-GPTQ-Int4)
 //	  hidden_size, vocab_size, experts, experts_per_token,     # optional,
-//	  kv_lora_rank, qk_rope_head_dim,                          # for costgate perf
+//	  shared_experts, dense_layers,                            # for costgate perf
+//	  kv_lora_rank, qk_rope_head_dim,
 //	  sliding_window, sliding_window_layers,
 //	  quality = { simple = 0.8, complex = 0.4 }, source, as_of
 //	  throughput "h100" { tensor_parallel, prefill_tok_s, decode_tok_s, ttft_ms, concurrency }

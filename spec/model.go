@@ -19,7 +19,7 @@ var modelAttrs = []string{
 	"kv_heads", "head_dim", "max_context", "weights_dtype", "weights_gb",
 	"kv_bytes_per_token", "hidden_size", "vocab_size", "experts", "experts_per_token",
 	"kv_lora_rank", "qk_rope_head_dim", "sliding_window", "sliding_window_layers",
-	"quality", "source", "as_of", "estimate", "note",
+	"shared_experts", "dense_layers", "quality", "source", "as_of", "estimate", "note",
 }
 
 // throughputAttrs are the attributes of a model's throughput block.
@@ -28,8 +28,10 @@ var throughputAttrs = []string{
 	"derived_from", "source", "as_of", "estimate", "note",
 }
 
-// weightsDTypes are the weight formats vLLM serves that sizing knows.
-var weightsDTypes = []string{"bf16", "fp8", "mxfp4"}
+// weightsDTypes are the weight formats vLLM serves that sizing knows:
+// fp8 it can quantize to when it loads; fp4 (NVFP4), int4 (AWQ, GPTQ)
+// and mxfp4 come only in a checkpoint quantized ahead of time.
+var weightsDTypes = []string{"bf16", "fp8", "fp4", "mxfp4", "int4"}
 
 // tensorParallelSizes are the tensor-parallel sizes sizing considers.
 var tensorParallelSizes = func() []float64 {
@@ -91,6 +93,8 @@ func (d *decoder) architecture(b *body, m *modelcatalog.OpenModel) {
 	m.VocabSize = b.integer("vocab_size", atLeast(1).upTo(1e7), 0)
 	m.Experts = b.integer("experts", atLeast(1).upTo(1e5), 0)
 	m.ExpertsPerToken = b.integer("experts_per_token", atLeast(1).upTo(1e5), 0)
+	m.SharedExperts = b.integer("shared_experts", atLeast(0).upTo(1e3), 0)
+	m.DenseLayers = b.integer("dense_layers", atLeast(0).upTo(1000), 0)
 	m.KVLoraRank = b.integer("kv_lora_rank", atLeast(1).upTo(1e6), 0)
 	m.QKRopeHeadDim = b.integer("qk_rope_head_dim", atLeast(0).upTo(1e6), 0)
 	m.SlidingWindow = b.integer("sliding_window", atLeast(1).upTo(1e9), 0)
@@ -153,6 +157,7 @@ func (d *decoder) model(blk *hclsyntax.Block, name string, record bool) (modelca
 	m.HeadDim = b.integer("head_dim", atLeast(1).upTo(1e4), 0)
 	m.MaxContext = b.integer("max_context", atLeast(1).upTo(1e9), 0)
 	m.WeightsDType = b.oneOf("weights_dtype", weightsDTypes, "")
+	d.checkpointDType(b, m)
 	m.WeightsGB = b.number("weights_gb", above(0).upTo(1e5), 0)
 	m.KVBytesPerToken = b.integer("kv_bytes_per_token", atLeast(0).upTo(1e9), 0)
 	d.architecture(b, &m)
@@ -326,4 +331,24 @@ func sortedKeys(m map[string]cty.Value) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// checkpointDType holds weights_dtype to what hf_repo can serve: a
+// repository whose name states a quantization (…-FP8, …-AWQ, …-NVFP4)
+// holds those weights, and vLLM quantizes to FP8 on load but to no 4-bit
+// format, so fp4 and int4 need a checkpoint whose name says so.
+func (d *decoder) checkpointDType(b *body, m modelcatalog.OpenModel) {
+	attr, ok := b.syn.Attributes["weights_dtype"]
+	if !ok || m.WeightsDType == "" || m.HFRepo == "" {
+		return
+	}
+	_, named := modelcatalog.CheckpointPrecision(m.HFRepo)
+	switch {
+	case named != "" && named != m.WeightsDType:
+		d.errorf(attr.Expr.Range(), "Weights do not match the checkpoint",
+			"%s.hf_repo %q holds %s weights (its name says so), so weights_dtype must be %q; got %q.", b.path, m.HFRepo, named, named, m.WeightsDType)
+	case named == "" && (m.WeightsDType == "fp4" || m.WeightsDType == "int4"):
+		d.errorf(attr.Expr.Range(), "No quantized checkpoint",
+			"%s.weights_dtype %q needs a checkpoint quantized ahead of time (an NVFP4 \"…-FP4\" or an AWQ/GPTQ \"…-AWQ\", \"…-GPTQ-Int4\", \"…-quantized.w4a16\" repository): vLLM cannot quantize to it on load, and %q's name states no such format.", b.path, m.WeightsDType, m.HFRepo)
+	}
 }

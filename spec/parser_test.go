@@ -685,3 +685,51 @@ func TestGPUChoices(t *testing.T) {
 		}
 	}
 }
+
+// TestModelCheckpointDType: weights_dtype matches what hf_repo holds; the
+// 4-bit formats need a checkpoint quantized ahead of time.
+func TestModelCheckpointDType(t *testing.T) {
+	block := func(repo, dtype string) string {
+		return minimalSrc + `
+model "m" {
+  hf_repo       = "` + repo + `"
+  params_b      = 72
+  layers        = 80
+  q_heads       = 64
+  kv_heads      = 8
+  head_dim      = 128
+  max_context   = 32768
+  weights_dtype = "` + dtype + `"
+  weights_gb    = 40
+  shared_experts = 0
+  dense_layers   = 0
+  quality       = { simple = 0.7, complex = 0.3 }
+  source        = "s"
+  as_of         = "2026-01-01"
+}
+`
+	}
+	p := NewParser(modelcatalog.Default())
+	for _, tc := range []struct{ repo, dtype, want string }{
+		{"Qwen/Qwen2.5-72B-Instruct-AWQ", "int4", ""},
+		{"nvidia/Llama-3.3-70B-Instruct-FP4", "fp4", ""},
+		{"Qwen/Qwen2.5-72B-Instruct", "fp8", ""}, // vLLM quantizes to FP8 on load
+		{"Qwen/Qwen2.5-72B-Instruct", "bf16", ""},
+		{"openai/gpt-oss-120b", "mxfp4", ""},
+		{"Qwen/Qwen2.5-72B-Instruct", "int4", `needs a checkpoint quantized ahead of time`},
+		{"Qwen/Qwen2.5-72B-Instruct", "fp4", `needs a checkpoint quantized ahead of time`},
+		{"Qwen/Qwen2.5-72B-Instruct-AWQ", "bf16", `holds int4 weights (its name says so), so weights_dtype must be "int4"`},
+		{"zai-org/GLM-4.5-Air-FP8", "int4", `weights_dtype must be "fp8"`},
+		{"Qwen/Qwen2.5-72B-Instruct", "int8", "weights_dtype"},
+	} {
+		s, diags := p.Parse("m.hcl", []byte(block(tc.repo, tc.dtype)))
+		switch {
+		case tc.want == "" && diags.HasErrors():
+			t.Errorf("%s at %s: %v", tc.repo, tc.dtype, diags)
+		case tc.want == "" && s.Models[len(s.Models)-1].WeightsDType != tc.dtype:
+			t.Errorf("%s: weights_dtype %q, want %q", tc.repo, s.Models[len(s.Models)-1].WeightsDType, tc.dtype)
+		case tc.want != "" && (!diags.HasErrors() || !strings.Contains(diags.Error(), tc.want)):
+			t.Errorf("%s at %s: want an error saying %q, got %v", tc.repo, tc.dtype, tc.want, diags)
+		}
+	}
+}

@@ -168,16 +168,7 @@ type planned struct {
 // is compared with its version at that revision, so that a loosened
 // compliance or budget block is denied unless approved.
 func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef string, stderr io.Writer) ([]planned, error) {
-	if err := specDirsFor(f.specDirs, baseRef); err != nil {
-		return nil, err
-	}
-	paths, err := f.stackSpecPaths(paths)
-	if err != nil {
-		return nil, err
-	}
-	if paths, err = withSpecDirs(paths, f.specDirs); err != nil {
-		return nil, err
-	}
+	paths, err := gatedPaths(f, paths, baseRef)
 	if err != nil {
 		return nil, err
 	}
@@ -221,15 +212,8 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 		return nil, err
 	}
 	ev := c.ev
-	// A deleted spec is gated on its deletion alone (spec.loosened): it
-	// will not be deployed, so no other policy runs on it.
 	heads := len(specs)
-	for _, d := range rv.deleted {
-		specs = append(specs, d.spec)
-		rv.bases = append(rv.bases, nil)
-		rv.extra = append(rv.extra, []plan.Loosening{d.loosening})
-		measured = append(measured, nil)
-	}
+	specs, measured = rv.withDeleted(specs, measured)
 	// Specs plan independently: one worker a CPU, results in input order.
 	out := make([]planned, len(specs))
 	var g errgroup.Group

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
@@ -87,48 +89,21 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 			if err != nil {
 				return err
 			}
-			if args, err = f.stackSpecPaths(args); err != nil {
+			if args, err = gatedPaths(&f, args, baseRef); err != nil {
 				return err
 			}
-			head, err := headRules(&f)
+			base, head, cleanup, err := diffRules(&f, baseRef)
+			defer cleanup()
 			if err != nil {
-				return err
-			}
-			base := head
-			if baseRef != "" {
-				if err := gitVerify(baseRef); err != nil {
-					return invalid(err)
-				}
-				var cleanup func()
-				base, cleanup, err = baseRulesAt(&f, baseRef)
-				defer cleanup()
-				if err != nil {
-					return err
-				}
-			}
-			if err := specDirsFor(f.specDirs, baseRef); err != nil {
-				return err
-			}
-			if args, err = withSpecDirs(args, f.specDirs); err != nil {
 				return err
 			}
 			pairs, err := diffInputs(head.cat, baseRef, f.specDirs, f.stackOf, args, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			changes := ruleChanges(&f, base, head)
-			diffs := make([]*review.Diff, 0, len(pairs))
-			for _, p := range pairs {
-				headOpts := head.options(asOf, approvals, p.base)
-				headOpts.Loosened = p.extra
-				d, err := review.CompareWith(cmd.Context(), p.base, p.head,
-					review.Rules{Options: base.options(asOf, nil, nil), PriceBookID: base.bookID, PoliciesID: base.policiesID},
-					review.Rules{Options: headOpts, PriceBookID: head.bookID, PoliciesID: head.policiesID})
-				if err != nil {
-					return invalid(err)
-				}
-				d.RuleChanges = changes
-				diffs = append(diffs, d)
+			diffs, err := compareAll(cmd.Context(), pairs, base, head, asOf, approvals, ruleChanges(&f, base, head))
+			if err != nil {
+				return err
 			}
 			out, err := report.Lookup[report.DiffOutputter](f.format)
 			if err != nil {
@@ -148,6 +123,43 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 	f.registerSpecDirs(cmd)
 	cmd.Flags().StringVar(&failAbove, "fail-on-increase-above", "", "exit 1 when the decided option's expected cost rises by more than this: USD per month (500) or percent (10%)")
 	return cmd
+}
+
+// diffRules reads the head's price book and policies (the working tree's)
+// and the base's (as they were at baseRef; the head's without one). Call
+// cleanup when done, also after an error.
+func diffRules(f *planFlags, baseRef string) (base, head sideRules, cleanup func(), err error) {
+	cleanup = func() {}
+	if head, err = headRules(f); err != nil {
+		return base, head, cleanup, err
+	}
+	if baseRef == "" {
+		return head, head, cleanup, nil
+	}
+	if err := gitVerify(baseRef); err != nil {
+		return base, head, cleanup, invalid(err)
+	}
+	base, cleanup, err = baseRulesAt(f, baseRef)
+	return base, head, cleanup, err
+}
+
+// compareAll compares each pair, the base under the base's rules and the
+// head under the head's, with the rules' changes on every diff.
+func compareAll(ctx context.Context, pairs []specPair, base, head sideRules, asOf time.Time, approvals *plan.Approvals, changes []review.RuleChange) ([]*review.Diff, error) {
+	diffs := make([]*review.Diff, 0, len(pairs))
+	for _, p := range pairs {
+		headOpts := head.options(asOf, approvals, p.base)
+		headOpts.Loosened = p.extra
+		d, err := review.CompareWith(ctx, p.base, p.head,
+			review.Rules{Options: base.options(asOf, nil, nil), PriceBookID: base.bookID, PoliciesID: base.policiesID},
+			review.Rules{Options: headOpts, PriceBookID: head.bookID, PoliciesID: head.policiesID})
+		if err != nil {
+			return nil, invalid(err)
+		}
+		d.RuleChanges = changes
+		diffs = append(diffs, d)
+	}
+	return diffs, nil
 }
 
 // specPair is one spec's base (nil when new) and head, and the loosenings

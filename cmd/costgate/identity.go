@@ -152,6 +152,33 @@ type reviewed struct {
 	deleted []deletedSpec
 }
 
+// withDeleted appends the deleted specs to specs (with no measured usage)
+// and their loosenings to rv: a deleted spec is gated on its deletion
+// alone (spec.loosened, deletionOnly), as it will not be deployed.
+func (rv *reviewed) withDeleted(specs []*spec.Spec, measured []*plan.Measured) ([]*spec.Spec, []*plan.Measured) {
+	for _, d := range rv.deleted {
+		specs = append(specs, d.spec)
+		rv.bases = append(rv.bases, nil)
+		rv.extra = append(rv.extra, []plan.Loosening{d.loosening})
+		measured = append(measured, nil)
+	}
+	return specs, measured
+}
+
+// gatedPaths are the specs a review gates: paths, the spec of each
+// --stack-spec and --stack-config, and every spec in the --spec-dir
+// folders (which need baseRef).
+func gatedPaths(f *planFlags, paths []string, baseRef string) ([]string, error) {
+	if err := specDirsFor(f.specDirs, baseRef); err != nil {
+		return nil, err
+	}
+	paths, err := f.stackSpecPaths(paths)
+	if err != nil {
+		return nil, err
+	}
+	return withSpecDirs(paths, f.specDirs)
+}
+
 // deletedSpec is a spec at REF whose team no head spec has.
 type deletedSpec struct {
 	spec      *spec.Spec

@@ -22,7 +22,7 @@ model "my-coder" {
   kv_heads        = 40
   head_dim        = 128
   max_context     = 32768
-  weights_dtype   = "int4"
+  weights_dtype   = "int8"
   weights_gb      = 29
   quality         = { simple = 0.8, complx = 0.4 }
   source          = "internal benchmark"
