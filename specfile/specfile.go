@@ -253,6 +253,9 @@ func bare(err error) error {
 }
 
 func size(n int64) string {
+	if n < 1<<10 || n%(1<<10) != 0 {
+		return strconv.FormatInt(n, 10) + " bytes"
+	}
 	if n%(1<<20) == 0 {
 		return strconv.FormatInt(n>>20, 10) + " MiB"
 	}

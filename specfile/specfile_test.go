@@ -158,3 +158,59 @@ func TestConfine(t *testing.T) {
 		}
 	}
 }
+
+// TestReadRegular: a regular file (or a symlink to one) is read within its
+// bound; a directory, a FIFO, a socket, a device and symlinks to them are
+// refused before a byte is read, naming the path.
+func TestReadRegular(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "ok.json")
+	if err := os.WriteFile(file, []byte("0123456789"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(dir, "fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	sock := filepath.Join(dir, "sock")
+	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Skipf("socket: %v", err)
+	}
+	defer syscall.Close(fd)
+	if err := syscall.Bind(fd, &syscall.SockaddrUnix{Name: sock}); err != nil {
+		t.Skipf("bind: %v", err)
+	}
+	link := func(name, target string) string {
+		p := filepath.Join(dir, name)
+		if err := os.Symlink(target, p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tests := []struct {
+		path  string
+		limit int64
+		want  string // in the error; "" reads
+	}{
+		{file, 10, ""},
+		{link("to-file", file), 10, ""},
+		{file, 9, "ok.json is larger than 9 bytes"},
+		{dir, 10, "is not a regular file (a directory)"},
+		{fifo, 10, "fifo is not a regular file (a named pipe)"},
+		{link("to-fifo", fifo), 10, "to-fifo is not a regular file (a named pipe)"},
+		{sock, 10, "sock is not a regular file (a socket)"},
+		{"/dev/zero", 10, "/dev/zero is not a regular file (a device)"},
+		{link("to-zero", "/dev/zero"), 10, "to-zero is not a regular file (a device)"},
+		{filepath.Join(dir, "none"), 10, "none: no such file or directory"},
+	}
+	for _, tt := range tests {
+		raw, err := ReadRegular(tt.path, tt.limit)
+		switch {
+		case tt.want == "" && (err != nil || string(raw) != "0123456789"):
+			t.Errorf("ReadRegular(%s) = %q, %v; want the file", tt.path, raw, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("ReadRegular(%s): error %v, want %q", tt.path, err, tt.want)
+		}
+	}
+}

@@ -230,7 +230,7 @@ func priorPenalty(p Params) float64 {
 		}
 		sum += w * sq(math.Log(k.get(p))-others/float64(n))
 	}
-	for _, name := range []string{"step.", "kernel.", "request."} {
+	for _, name := range []string{"step.", "kernel.", "request.", "front-end."} {
 		pooled := pooledTable(name)
 		sum += wPrior * sq(math.Log(geomean(pooled(p))/geomean(pooled(Prior))))
 	}
@@ -246,6 +246,8 @@ func pooledTable(name string) func(Params) map[string]float64 {
 		return func(p Params) map[string]float64 { return p.KernelUs }
 	case strings.HasPrefix(name, "request."):
 		return func(p Params) map[string]float64 { return p.RequestMs }
+	case strings.HasPrefix(name, "front-end."):
+		return func(p Params) map[string]float64 { return p.FrontEndMs }
 	}
 	return nil
 }
@@ -413,7 +415,7 @@ func writeParams(b *bytes.Buffer, p Params) {
 		name string
 		m    map[string]float64
 	}{{"MemoryGen", p.MemoryGen}, {"ComputeGen", p.ComputeGen}, {"EngineScale", p.EngineScale}, {"StepMs", p.StepMs},
-		{"KernelUs", p.KernelUs}, {"RequestMs", p.RequestMs}, {"AllReduceUs", p.AllReduceUs}, {"ComputePrec", p.ComputePrec}, {"MoE", p.MoE}} {
+		{"KernelUs", p.KernelUs}, {"RequestMs", p.RequestMs}, {"FrontEndMs", p.FrontEndMs}, {"AllReduceUs", p.AllReduceUs}, {"ComputePrec", p.ComputePrec}, {"MoE", p.MoE}} {
 		fmt.Fprintf(b, "%s: map[string]float64{", t.name)
 		for i, k := range sortedKeys(t.m) {
 			if i > 0 {

@@ -66,7 +66,12 @@ func saturation(c Config, p Params) (deployment, Result, int, float64) {
 		return d, r, 0, 0
 	}
 	limit := d.batch(&r)
-	return d, r, limit, float64(limit) / d.at(limit).life
+	capacity := float64(limit) / d.at(limit).life
+	if d.f.FrontEndMs > 0 {
+		// One API server passes at most 1000 / FrontEndMs requests a second.
+		capacity = math.Min(capacity, 1e3/d.f.FrontEndMs/float64(d.groups))
+	}
+	return d, r, limit, capacity
 }
 
 // overloaded is the deployment at saturation with an offered load of u ×

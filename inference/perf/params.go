@@ -35,6 +35,11 @@ type Params struct {
 	// before its prefill (HTTP, chat template, tokenization, scheduling):
 	// part of every TTFT.
 	RequestMs map[string]float64 `json:"request_overhead_ms"`
+	// FrontEndMs is the front end's serial work a request (HTTP,
+	// tokenization, detokenization, its share of the scheduler), per
+	// engine: a deployment behind one API server completes at most
+	// 1000 / FrontEndMs requests a second, whatever its GPUs.
+	FrontEndMs map[string]float64 `json:"front_end_ms"`
 	// AllReduceUs is the latency of one collective a layer, by
 	// interconnect.
 	AllReduceUs map[string]float64 `json:"all_reduce_us"`
@@ -62,6 +67,7 @@ var Prior = Params{
 	StepMs:      map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
 	KernelUs:    map[string]float64{"vllm": 4, "sglang": 4, "tensorrt-llm": 4},
 	RequestMs:   map[string]float64{"vllm": 10, "sglang": 10, "tensorrt-llm": 10},
+	FrontEndMs:  map[string]float64{"vllm": 5, "sglang": 5, "tensorrt-llm": 5},
 	AllReduceUs: map[string]float64{"nvlink": 15, "pcie": 30},
 	ComputePrec: map[string]float64{"fp8": 0.85, "fp4": 0.7},
 	MoE:         map[string]float64{"vllm": 0.7, "sglang": 0.7, "tensorrt-llm": 0.7},
@@ -75,7 +81,7 @@ var Prior = Params{
 var Bounds = map[string][2]float64{
 	"memory": {0.5, 0.92}, "compute": {0.2, 0.8},
 	"generation": {0.8, 1.25}, "scale": {0.8, 1.2},
-	"step": {0.2, 8}, "kernel": {1, 10}, "request": {1, 100},
+	"step": {0.2, 8}, "kernel": {1, 10}, "request": {1, 100}, "front-end": {0.5, 30},
 	"all-reduce.nvlink": {5, 40}, "all-reduce.pcie": {10, 80},
 	"moe": {0.3, 1}, "precision": {0.5, 1},
 }
@@ -107,6 +113,7 @@ func (p Params) factors(engine, gen, link, prec string) Factors {
 		AllReduceUs:       round3(orMean(p.AllReduceUs, link)),
 		MoEEfficiency:     round3(orMean(p.MoE, engine)),
 		RequestOverheadMs: round3(orMean(p.RequestMs, engine)),
+		FrontEndMs:        round3(orMean(p.FrontEndMs, engine)),
 	}
 }
 
@@ -168,6 +175,7 @@ func knobs() []knob {
 	table("step", "step", Engines, func(p Params) map[string]float64 { return p.StepMs }, 0)
 	table("kernel", "kernel", Engines, func(p Params) map[string]float64 { return p.KernelUs }, 0)
 	table("request", "request", Engines, func(p Params) map[string]float64 { return p.RequestMs }, 0)
+	table("front-end", "front-end", Engines, func(p Params) map[string]float64 { return p.FrontEndMs }, 0)
 	for _, l := range Interconnects {
 		lo, hi := b("all-reduce." + l)
 		ks = append(ks, knob{name: "all-reduce." + l, table: func(p Params) map[string]float64 { return p.AllReduceUs }, key: l, lo: lo, hi: hi})
@@ -184,7 +192,7 @@ func (p Params) clone() Params {
 		return out
 	}
 	return Params{Memory: p.Memory, Compute: p.Compute, MemoryGen: cp(p.MemoryGen), ComputeGen: cp(p.ComputeGen),
-		EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), KernelUs: cp(p.KernelUs), RequestMs: cp(p.RequestMs),
+		EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), KernelUs: cp(p.KernelUs), RequestMs: cp(p.RequestMs), FrontEndMs: cp(p.FrontEndMs),
 		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE)}
 }
 

@@ -89,8 +89,11 @@ type Factors struct {
 	// small per-expert batches) relative to dense work: their time is
 	// divided by it.
 	MoEEfficiency float64 `json:"moe_efficiency"`
-	// RequestOverheadMs is the front end's share of every TTFT.
+	// RequestOverheadMs is the front end's share of every TTFT;
+	// FrontEndMs its serial work a request, which caps the requests a
+	// second one API server passes (none for in-process benchmarks).
 	RequestOverheadMs float64 `json:"request_overhead_ms"`
+	FrontEndMs        float64 `json:"front_end_ms"`
 }
 
 // Result is a prediction.

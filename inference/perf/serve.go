@@ -74,7 +74,11 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	o := d.at(b)
 	out := float64(c.OutputTokens)
 	groups := float64(d.groups)
-	r.OutputTokS = round2(o.b * out / o.life * groups)
+	rate := o.b / o.life * groups // requests a second
+	if !c.Offline && d.f.FrontEndMs > 0 {
+		rate = math.Min(rate, 1e3/d.f.FrontEndMs)
+	}
+	r.OutputTokS = round2(rate * out)
 	r.InputTokS = round2(r.OutputTokS * float64(c.InputTokens) / out)
 	r.TPOTMs = round2(o.tpot * 1e3)
 	r.DecodeBound = "memory"
