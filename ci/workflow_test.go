@@ -152,7 +152,7 @@ func TestWorkflowTrustModel(t *testing.T) {
 				t.Error("deploy must run in the production environment")
 			}
 		case id == "preview":
-			if j.Needs == nil || len(j.Needs) == 0 || j.Needs[0].Value != "gate" {
+			if len(j.Needs) == 0 || j.Needs[0].Value != "gate" {
 				t.Error("preview must wait for the gate")
 			}
 			if scope(j, "pull-requests") == "write" || scope(j, "contents") == "write" {

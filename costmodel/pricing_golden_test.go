@@ -3,19 +3,15 @@ package costmodel_test
 import (
 	"bytes"
 	"context"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/costgate/costgate/internal/golden"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
-	"github.com/google/go-cmp/cmp"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // TestCurrentLineupGolden plans examples/current-lineup.hcl on the day
 // before and the day Gemini 4 Carbon doubles, as `costgate plan --format
@@ -57,23 +53,7 @@ func TestCurrentLineupGolden(t *testing.T) {
 			if err := report.Write(&buf, "json", []*plan.Plan{p}); err != nil {
 				t.Fatal(err)
 			}
-			golden := filepath.Join("testdata", "current-lineup_"+tt.date+".json")
-			if *update {
-				if err := os.MkdirAll("testdata", 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test ./breakeven -run TestCurrentLineupGolden -update)", err)
-			}
-			if d := cmp.Diff(string(want), buf.String()); d != "" {
-				t.Errorf("%s differs (-want +got; rerun with -update if intended):\n%s", golden, d)
-			}
+			golden.Check(t, filepath.Join("testdata", "current-lineup_"+tt.date+".json"), buf.Bytes())
 			if !strings.Contains(buf.String(), "gemini-4-carbon via google, list price effective") {
 				t.Error("the token lines do not name the price they used")
 			}

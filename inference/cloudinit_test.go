@@ -2,17 +2,14 @@ package inference
 
 import (
 	"encoding/json"
-	"flag"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/internal/golden"
 	"github.com/costgate/costgate/modelcatalog"
-	"github.com/google/go-cmp/cmp"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestCloudInitGolden(t *testing.T) {
 	base := []string{
@@ -58,19 +55,7 @@ func TestCloudInitGolden(t *testing.T) {
 			if err != nil {
 				t.Fatalf("CloudInit: %v", err)
 			}
-			path := filepath.Join("testdata", "cloudinit", tt.name+".yaml")
-			if *update {
-				if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("read golden (run with -update): %v", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("user data differs from %s (-want +got):\n%s", path, diff)
-			}
+			golden.Check(t, filepath.Join("testdata", "cloudinit", tt.name+".yaml"), []byte(got))
 			// Properties a golden file could silently lose on -update.
 			for _, must := range []string{"#cloud-config\n", tt.args.Image, "--runtime nvidia", tt.args.APIKeySecretARN} {
 				if !strings.Contains(got, must) {

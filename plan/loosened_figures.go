@@ -5,6 +5,7 @@ import (
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 )
 
 // loosener gathers the loosenings of one change.
@@ -52,7 +53,7 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 			b, ok = *bs.GPUHourUSD, true
 		}
 		if ok && (h.Low < b.Low || h.High < b.High) {
-			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from $%s to $%s per GPU-hour: every GPU of the fleet costs less", priceRange(b), priceRange(*h))
+			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from %s to %s per GPU-hour: every GPU of the fleet costs less", priceRange(b), priceRange(*h))
 		}
 	}
 	l.fell("self_hosted.hours_per_month", bs.HoursPerMonth, hs.HoursPerMonth, "the fleet is billed for fewer hours")
@@ -84,9 +85,9 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 // priceRange prints a GPU-hour price or range: "2.50" or "2.50–3.50".
 func priceRange(r spec.Range) string {
 	if r.IsScalar() {
-		return fmt.Sprintf("%.2f", r.Low)
+		return units.USD(r.Low).Cents()
 	}
-	return fmt.Sprintf("%.2f–%.2f", r.Low, r.High)
+	return units.USD(r.Low).Cents() + "–" + units.USD(r.High).Cents()
 }
 
 // models compares the model blocks the fleet may run (self_hosted.model

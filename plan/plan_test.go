@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"github.com/costgate/costgate/internal/fixture"
 	"os"
 	"path/filepath"
@@ -14,15 +13,13 @@ import (
 	"time"
 
 	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/internal/golden"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	gate "github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/spec"
-	"github.com/google/go-cmp/cmp"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // asOf fixes the plan date so goldens and override expiry are stable.
 var asOf = fixture.AsOf
@@ -73,20 +70,7 @@ func TestGolden(t *testing.T) {
 				if err := report.Write(&buf, format, []*plan.Plan{p}); err != nil {
 					t.Fatal(err)
 				}
-				golden := filepath.Join("testdata", "golden", name+"."+format)
-				if *update {
-					if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-						t.Fatal(err)
-					}
-					continue
-				}
-				want, err := os.ReadFile(golden)
-				if err != nil {
-					t.Fatalf("%v (run go test ./plan -update)", err)
-				}
-				if diff := cmp.Diff(string(want), buf.String()); diff != "" {
-					t.Errorf("%s differs from its golden (-want +got; rerun with -update if intended):\n%s", golden, diff)
-				}
+				golden.Check(t, filepath.Join("testdata", "golden", name+"."+format), buf.Bytes())
 			}
 		})
 	}

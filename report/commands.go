@@ -65,7 +65,7 @@ func (c *CommandSafe) Flush() error {
 // escaped by the caller, ghEscape). A held unfinished line ends first.
 func (c *CommandSafe) Command(line string) error {
 	if !strings.HasPrefix(line, "::") || strings.ContainsAny(line, "\r\n") {
-		return errors.New("internal error: a workflow command is one line starting with ::")
+		return errors.New("internal error: a workflow command is one line starting with \"::\"")
 	}
 	if len(c.pending) > 0 {
 		c.pending = append(c.pending, '\n')

@@ -3,10 +3,8 @@ package report
 import (
 	"bytes"
 	"context"
-	"flag"
 	"github.com/costgate/costgate/internal/fixture"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,9 +13,9 @@ import (
 	"github.com/costgate/costgate/review"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files")
+	goldenfile "github.com/costgate/costgate/internal/golden"
+)
 
 func TestMarkdownGolden(t *testing.T) {
 	for _, name := range []string{"enterprise-hybrid.hcl", "acme-platform.hcl", "regulated.hcl"} {
@@ -37,19 +35,7 @@ func TestMarkdownGolden(t *testing.T) {
 
 func golden(t *testing.T, path string, got []byte) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to write it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got; rerun with -update if intended):\n%s", path, diff)
-	}
+	goldenfile.Check(t, path, got)
 }
 
 func TestWholeDollars(t *testing.T) {

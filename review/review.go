@@ -726,7 +726,7 @@ func unionNames(a, b []string) []string {
 }
 
 // optionalValue marks a zero that means "unset" in the spec.
-type optionalValue struct{ v any }
+type optionalValue struct{}
 
 func optional(v float64) any {
 	if v == 0 {

@@ -2,7 +2,6 @@ package review
 
 import (
 	"context"
-	"flag"
 	"github.com/costgate/costgate/internal/fixture"
 	"math"
 	"reflect"
@@ -15,8 +14,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // TestAttributionAddsUp: for each pair of specs, the inputs found are the
 // ones edited, in the fixed order, and the steps add up (within a cent) to

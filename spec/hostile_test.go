@@ -12,8 +12,8 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/costgate/costgate/internal/golden"
 	"github.com/costgate/costgate/modelcatalog"
-	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -167,21 +167,9 @@ func parseNoPanic(t *testing.T, p *Parser, filename string, src []byte) (s *Spec
 	return p.Parse(filename, src)
 }
 
-func compareGolden(t *testing.T, golden, got string) {
+func compareGolden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("read golden file (run go test ./spec -update to create it): %v", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("diagnostics differ from %s (-want +got):\n%s", golden, diff)
-	}
+	golden.Check(t, path, []byte(got))
 }
 
 // TestHostileGoldensHaveSpecs keeps testdata/hostile tidy: every golden

@@ -2,20 +2,17 @@ package spec
 
 import (
 	"bytes"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/internal/golden"
 	"github.com/costgate/costgate/modelcatalog"
-	"github.com/google/go-cmp/cmp"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // TestInvalidSpecs parses each spec under testdata/invalid and compares the
 // rendered diagnostics with the golden file beside it.
@@ -52,20 +49,7 @@ func TestInvalidSpecs(t *testing.T) {
 				}
 			}
 
-			golden := strings.TrimSuffix(path, ".hcl") + ".golden"
-			if *update {
-				if err := os.WriteFile(golden, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("read golden file (run go test ./spec -update to create it): %v", err)
-			}
-			if diff := cmp.Diff(string(want), got); diff != "" {
-				t.Errorf("diagnostics differ from %s (-want +got):\n%s", golden, diff)
-			}
+			golden.Check(t, strings.TrimSuffix(path, ".hcl")+".golden", buf.Bytes())
 		})
 	}
 }

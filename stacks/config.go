@@ -190,7 +190,9 @@ func sortedKeys[V any](m map[string]V) []string {
 // resolvePaths makes the configuration's file paths (spec, price book,
 // policy folders) relative to the project root.
 func (c *Config) resolvePaths(root string) {
-	c.SpecPath = underRoot(root, c.SpecPath)
+	if c.SpecPath != "" {
+		c.SpecPath = underRoot(root, c.SpecPath)
+	}
 	if c.CatalogPath != "" {
 		c.CatalogPath = underRoot(root, c.CatalogPath)
 	}

@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
@@ -47,6 +48,11 @@ var secretKeys = map[string]func(*Config) *pulumi.StringInput{
 	"dockerHubCredentials": func(c *Config) *pulumi.StringInput { return &c.DockerHubCredentials },
 }
 
+// ErrNoSpec says a stack file names no costgate:spec: ReadStackConfig
+// returns it with the rest of the configuration, for a caller given the
+// spec otherwise (costgate plan SPEC --stack-config F).
+var ErrNoSpec = errors.New("costgate:spec is not set")
+
 // ReadStackConfig reads a stack file (Pulumi.<stack>.yaml) the way the
 // program reads its configuration, without Pulumi and without decrypting:
 // every secure value stands in as "[secret]". Paths are relative to the
@@ -77,9 +83,6 @@ func ReadStackConfig(path string) (Config, error) {
 	if len(errs) > 0 {
 		return Config{}, fmt.Errorf("read stack config:\n  %s", strings.Join(errs, "\n  "))
 	}
-	if cfg.SpecPath == "" {
-		return Config{}, fmt.Errorf("read stack config %s: costgate:spec is not set", path)
-	}
 	root := filepath.Dir(path)
 	cfg.resolvePaths(root)
 	if cfg.VPCID != "" && len(cfg.SubnetIDs) == 0 {
@@ -87,6 +90,9 @@ func ReadStackConfig(path string) (Config, error) {
 	}
 	if cfg.catalog, err = cfg.Catalog(); err != nil {
 		return Config{}, fmt.Errorf("read stack config %s: %w", path, err)
+	}
+	if cfg.SpecPath == "" {
+		return cfg, fmt.Errorf("read stack config %s: %w", path, ErrNoSpec)
 	}
 	return cfg, nil
 }

@@ -98,9 +98,27 @@ func (ds *deltaSeries) insert(iv interval) insertion {
 		}
 		merged.from, merged.to = min(merged.from, s.from), max(merged.to, s.to)
 	}
-	out := append(sp[:i:i], merged)
-	ds.spans = append(out, sp[j:]...)
+	ds.spans = splice(sp, i, j, merged)
 	return res
+}
+
+// splice replaces sp[i:j] with iv, in place when it fits, else in a new
+// array a quarter larger: append's doubling would leave half of a long
+// series' spans unused, and a gigabyte of OTLP holds hundreds of thousands
+// of series.
+func splice(sp []interval, i, j int, iv interval) []interval {
+	n := len(sp) - (j - i) + 1
+	if n <= cap(sp) {
+		out := sp[:n]
+		copy(out[i+1:], sp[j:])
+		out[i] = iv
+		return out
+	}
+	out := make([]interval, n, n+n/4)
+	copy(out, sp[:i])
+	out[i] = iv
+	copy(out[i+1:], sp[j:])
+	return out
 }
 
 // cumulSeries is one cumulative counter (a series and a start time): its

@@ -17,7 +17,7 @@ import (
 // false writes every family untyped, as federation does too.
 func replicaScrape(instance string, n int, prompt, gen float64, ts int64, typed bool) string {
 	var b strings.Builder
-	labels := fmt.Sprintf(`engine="0",model_name="Qwen/Qwen3-Coder-30B-A3B-Instruct"`)
+	labels := `engine="0",model_name="Qwen/Qwen3-Coder-30B-A3B-Instruct"`
 	if instance != "" {
 		labels += fmt.Sprintf(`,instance=%q,job="vllm"`, instance)
 	}

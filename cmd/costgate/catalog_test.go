@@ -7,9 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/costgate/costgate/report"
+
+	goldenfile "github.com/costgate/costgate/internal/golden"
 )
 
 func TestCatalogList(t *testing.T) {
@@ -135,19 +135,7 @@ func TestCatalogImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "catalog", "litellm_book.json")
-	if *update {
-		if err := os.WriteFile(golden, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(string(want), string(got)); d != "" {
-		t.Errorf("price book differs from %s (-want +got; rerun with -update if intended):\n%s", golden, d)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", "catalog", "litellm_book.json"), got)
 
 	// The book plans: Sonnet 5.5 at the imported $2.20 input.
 	code, stdout, stderr = runCLI("plan", "../../examples/current-lineup.hcl", "--as-of", "2026-11-26", "--catalog", out, "--format", "json")

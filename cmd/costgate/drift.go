@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -40,9 +38,7 @@ func (d *driftFlags) measuredFor(specs []*spec.Spec, cat *modelcatalog.Catalog, 
 	if len(d.files) == 0 {
 		return out, nil
 	}
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(usageGCPercent))
-	}
+	defer readingUsage()()
 	groups, err := d.groups()
 	if err != nil {
 		return nil, err

@@ -106,7 +106,9 @@ this repository provisions that decision on AWS.
 Exit codes: 0 allowed (or success), 1 blocked by a policy, 2 invalid input or usage.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       version(),
 	}
+	root.SetVersionTemplate("costgate {{.Version}}\n")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.AddCommand(newPlanCmd(), newCheckCmd(), newDiffCmd(), newBreakevenCmd(), newFmtCmd(), newValidateCmd(), newCatalogCmd())

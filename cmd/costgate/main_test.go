@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/costgate/costgate/modelcatalog"
 )
 
 func runCLI(args ...string) (code int, stdout, stderr string) {
@@ -91,5 +93,18 @@ func TestCheckGitHub(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("annotations lack %q:\n%s", want, stdout)
 		}
+	}
+}
+
+// TestVersion: --version names the module version, the commit and the
+// embedded catalog's date.
+func TestVersion(t *testing.T) {
+	code, stdout, stderr := runCLI("--version")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want := "catalog " + modelcatalog.Default().AsOf + "\n"
+	if !strings.HasPrefix(stdout, "costgate ") || !strings.Contains(stdout, ", commit ") || !strings.HasSuffix(stdout, want) {
+		t.Errorf("--version printed %q, want costgate VERSION, commit C, %s", stdout, want)
 	}
 }

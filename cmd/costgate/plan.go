@@ -34,7 +34,8 @@ It needs no cloud account and prints the same bytes for the same spec and date
 (--timings adds the search's wall time, which does not repeat).
 With --stack-config it previews and prices what pulumi up creates for that
 stack (its VPC, certificate, keys; encrypted values shown as [secret], never
-decrypted), for the stack's costgate:spec when no SPEC is given.
+decrypted), for the stack's costgate:spec when no SPEC is given; a SPEC given
+wins, and then the stack file needs no costgate:spec.
 
 With --pareto it lists, instead of the plan, the assignments no other beats on
 both expected monthly cost and token-weighted quality (each workload's share
@@ -57,7 +58,7 @@ Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
 			}
 			if stackConfig != "" {
 				cfg, err := stacks.ReadStackConfig(stackConfig)
-				if err != nil {
+				if err != nil && !(errors.Is(err, stacks.ErrNoSpec) && len(args) > 0) {
 					return invalid(err)
 				}
 				f.stack = cfg

@@ -72,6 +72,10 @@ func TestPlanStackConfigErrors(t *testing.T) {
 	runCases(t, []cliCase{
 		{name: "no spec", args: []string{"plan"}, want: 2, wantStderr: "a SPEC, or --stack-config"},
 		{name: "missing file", args: []string{"plan", "--stack-config", "testdata/stack/none.yaml"}, want: 2, wantStderr: "none.yaml"},
+		{name: "stack without a spec", args: []string{"plan", "--stack-config", "testdata/stack/Pulumi.no-spec.yaml"}, want: 2,
+			wantStderr: "Pulumi.no-spec.yaml: costgate:spec is not set"},
+		{name: "stack without a spec, SPEC given", args: []string{"plan", "../../examples/regulated.hcl", "--stack-config", "testdata/stack/Pulumi.no-spec.yaml", "--as-of", "2026-11-27"}, want: 0,
+			wantStdout: "regulated"},
 		{name: "plain secret and typo", args: []string{"plan", "--stack-config", "testdata/stack/Pulumi.plain-secret.yaml"}, want: 2,
 			wantStderr: "Pulumi.plain-secret.yaml:3: costgate:hfToken: must be set with --secret"},
 	})

@@ -97,11 +97,34 @@ func parseDay(flag, s string) (time.Time, error) {
 // gigabyte's import grow past 200 MB (docs/PERFORMANCE.md).
 const usageGCPercent = 100
 
+// usageMemoryLimit is the collector's soft memory limit while usage is
+// read (GOMEMLIMIT in the environment wins): the delta series of a
+// gigabyte of OTLP keep tens of megabytes of intervals, and GOGC=100 alone
+// lets the heap grow to twice what is live (docs/PERFORMANCE.md).
+const usageMemoryLimit = 110 << 20
+
+// readingUsage sets the collector for reading usage and returns what
+// restores it.
+func readingUsage() func() {
+	restore := []func(){}
+	if os.Getenv("GOGC") == "" {
+		old := debug.SetGCPercent(usageGCPercent)
+		restore = append(restore, func() { debug.SetGCPercent(old) })
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		old := debug.SetMemoryLimit(usageMemoryLimit)
+		restore = append(restore, func() { debug.SetMemoryLimit(old) })
+	}
+	return func() {
+		for _, r := range restore {
+			r()
+		}
+	}
+}
+
 // importUsage reads the files, saying on stderr which format was detected.
 func importUsage(f *usageFlags, files []string, stderr io.Writer) (*usage.Result, error) {
-	if os.Getenv("GOGC") == "" {
-		defer debug.SetGCPercent(debug.SetGCPercent(usageGCPercent))
-	}
+	defer readingUsage()()
 	opts, err := f.options(stderr)
 	if err != nil {
 		return nil, err

@@ -2,15 +2,13 @@ package perf
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/internal/golden"
 	"github.com/costgate/costgate/modelcatalog"
 )
-
-var update = flag.Bool("update", false, "refit the factors and rewrite factors_gen.go and docs/SIZING.md")
 
 const (
 	sizingDoc   = "../../docs/SIZING.md"
@@ -41,7 +39,7 @@ func loadCalibration(t testing.TB) (*Calibration, *modelcatalog.Catalog) {
 func TestCalibration(t *testing.T) {
 	c, cat := loadCalibration(t)
 	fit, without := Fitted, FittedWithout
-	if *update {
+	if golden.Updating() {
 		fit, without = c.Fit(cat, ""), c.FitWithout(cat)
 		src, err := GoSource(fit, without)
 		if err != nil {
@@ -61,7 +59,7 @@ func TestCalibration(t *testing.T) {
 		t.Fatalf("%s has no %q … %q section", sizingDoc, strings.TrimSpace(beginMarker), strings.TrimSpace(endMarker))
 	}
 	newDoc := string(doc[:start+len(beginMarker)]) + report + string(doc[end:])
-	if *update {
+	if golden.Updating() {
 		if err := os.WriteFile(sizingDoc, []byte(newDoc), 0o644); err != nil {
 			t.Fatal(err)
 		}
