@@ -289,7 +289,34 @@ type Instance struct {
 	// GPUHourUSD is the price of one GPU-hour per pricing model
 	// ("on_demand", "reserved", "spot", "capacity_block"); a missing key is unknown.
 	GPUHourUSD map[string]PriceRange `json:"gpu_hour_usd"`
+	// Quotas name the EC2 Service Quotas (in vCPUs) its family runs
+	// under; empty names are unknown.
+	Quotas InstanceQuotas `json:"quotas"`
 	Source
+}
+
+// InstanceQuotas are the names of an instance family's vCPU quotas in
+// Service Quotas (service code "ec2"): P instances, or G and VT instances.
+type InstanceQuotas struct {
+	// OnDemand is the running on-demand quota, which reserved instances
+	// and Savings Plans use too.
+	OnDemand string `json:"on_demand"`
+	// Spot is the spot requests quota.
+	Spot string `json:"spot"`
+	Source
+}
+
+// QuotaName is the quota an instance bought with pricing (a spec
+// self_hosted.pricing) runs under; "" when a capacity block (its own
+// reservation, outside the running quotas) or unknown.
+func (in Instance) QuotaName(pricing string) string {
+	switch pricing {
+	case "spot":
+		return in.Quotas.Spot
+	case "capacity_block":
+		return ""
+	}
+	return in.Quotas.OnDemand
 }
 
 // PriceRange is a sourced price that may be a range.

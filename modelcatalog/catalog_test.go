@@ -599,3 +599,25 @@ func TestCheckpointResolves(t *testing.T) {
 		t.Errorf("a catalog id names its entry's repository, got %q", c.Repo)
 	}
 }
+
+// TestEveryInstanceNamesItsFamilysQuotas: P instances run under the P
+// quotas, G instances under the "G and VT" ones, by the names Service
+// Quotas gives them; a capacity block under neither.
+func TestEveryInstanceNamesItsFamilysQuotas(t *testing.T) {
+	for _, in := range Default().Instances {
+		family := "G and VT"
+		if strings.HasPrefix(in.Type, "p") {
+			family = "P"
+		}
+		want := InstanceQuotas{OnDemand: "Running On-Demand " + family + " instances", Spot: "All " + family + " Spot Instance Requests"}
+		if in.Quotas.OnDemand != want.OnDemand || in.Quotas.Spot != want.Spot {
+			t.Errorf("%s in %s: quotas %q / %q, want %q / %q", in.Type, in.Region, in.Quotas.OnDemand, in.Quotas.Spot, want.OnDemand, want.Spot)
+		}
+		if in.QuotaName("reserved") != want.OnDemand || in.QuotaName("spot") != want.Spot || in.QuotaName("capacity_block") != "" {
+			t.Errorf("%s: QuotaName by pricing is wrong", in.Type)
+		}
+		if in.VCPUs == 0 {
+			t.Errorf("%s: vCPUs unknown, so its quota need is", in.Type)
+		}
+	}
+}

@@ -240,6 +240,9 @@ func (v *validator) instances(c *Catalog, gpuIDs map[string]bool) {
 			v.add(at, "gpu %q is not in gpus", in.GPU)
 		}
 		v.positive(at, "gpus", float64(in.GPUs))
+		if in.Quotas != (InstanceQuotas{}) {
+			v.source(at+" quotas", in.Quotas.Source)
+		}
 		for _, pm := range sortedKeys(in.GPUHourUSD) {
 			p := in.GPUHourUSD[pm]
 			pat := at + " gpu_hour_usd." + pm

@@ -145,6 +145,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 		p.Warnings = append(p.Warnings, Finding{Policy: SuspiciousPricePolicy, Message: w.String()})
 	}
 	p.Warnings = append(p.Warnings, figureWarnings(s, cat)...)
+	purchaseWarnings(p)
 	p.Loosened = append(append(Loosenings(opts.Base, s), figureLoosenings(opts.Base, s, cat)...), opts.Loosened...)
 	if len(p.Loosened) > 0 {
 		approveLoosening(p, rules, opts.Approvals)

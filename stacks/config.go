@@ -69,6 +69,13 @@ type Config struct {
 	// DeployGateway runs the hybrid decision's LiteLLM router on ECS
 	// Fargate behind the fleet's load balancer.
 	DeployGateway bool
+	// Stack is true for a stack's configuration (ReadConfig,
+	// ReadStackConfig), false for a plan without one: only a stack's is
+	// checked for what it must configure (costgate:hfToken, providerKeys).
+	Stack bool
+	// Region is the stack file's aws:region; empty when unset or when
+	// the program runs (the provider knows it).
+	Region string
 }
 
 // ConfigKeys are the keys ReadConfig understands (README.md has the table).
@@ -94,6 +101,7 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 		TimeZone:           c.Get("timeZone"),
 		ConsumerExternalID: c.Get("consumerExternalId"),
 		DeployGateway:      c.GetBool("deployGateway"),
+		Stack:              true,
 	}
 	lists := []struct {
 		key string

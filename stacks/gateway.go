@@ -293,18 +293,7 @@ func rolePolicy(ctx *pulumi.Context, name string, role *iam.Role, arnList pulumi
 				Action: []string{"secretsmanager:GetSecretValue"}, Resource: arns,
 			})
 		}
-		if len(bedrockARNs) > 0 {
-			st = append(st, policyStatement{
-				Sid: "InvokeChosenModels", Effect: "Allow",
-				Action: BedrockActions, Resource: bedrockARNs,
-			})
-		}
-		if len(profiles) > 0 {
-			st = append(st, policyStatement{
-				Sid: "InvokeTeamProfiles", Effect: "Allow",
-				Action: BedrockActions, Resource: profiles,
-			})
-		}
+		st = append(st, bedrockStatements(bedrockARNs, profiles)...)
 		return policyDocument(st...)
 	}).(pulumi.StringOutput)
 	if _, err := iam.NewRolePolicy(ctx, name+"-gateway", &iam.RolePolicyArgs{
@@ -314,6 +303,25 @@ func rolePolicy(ctx *pulumi.Context, name string, role *iam.Role, arnList pulumi
 		return fmt.Errorf("create gateway policy: %w", err)
 	}
 	return nil
+}
+
+// bedrockStatements let a role invoke the team's application inference
+// profiles and, only through them (the bedrock:InferenceProfileArn
+// condition AWS documents), the chosen system profiles and foundation
+// models: a direct call to a model or system profile, which no budget tag
+// follows, is denied. Without profiles there is nothing to invoke.
+func bedrockStatements(modelARNs, profiles []string) []policyStatement {
+	if len(modelARNs) == 0 || len(profiles) == 0 {
+		return nil
+	}
+	return []policyStatement{{
+		Sid: "InvokeChosenModelsThroughTeamProfiles", Effect: "Allow",
+		Action: BedrockActions, Resource: modelARNs,
+		Condition: map[string]any{"StringEquals": map[string]any{"bedrock:InferenceProfileArn": profiles}},
+	}, {
+		Sid: "InvokeTeamProfiles", Effect: "Allow",
+		Action: BedrockActions, Resource: profiles,
+	}}
 }
 
 // inferenceProfiles registers one application inference profile per

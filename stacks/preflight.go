@@ -63,16 +63,19 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 	}
 	pf := &preflight{ctx: ctx, cfg: cfg, opt: opt}
 	pf.config()
-	if opt.Sizing != nil && (opt.Architecture == architecture.SelfHosted || opt.Architecture == architecture.Hybrid) {
+	cat, err := cfg.Catalog()
+	if err != nil {
+		pf.problems = append(pf.problems, err.Error())
+	}
+	if cat != nil && opt.Sizing != nil && (opt.Architecture == architecture.SelfHosted || opt.Architecture == architecture.Hybrid) {
 		pf.fleet(*opt.Sizing)
+		pf.bootLoops(*opt.Sizing, cat)
+		pf.quota(*opt.Sizing, cat)
 		pf.certificate()
 	}
-	if opt.Architecture == architecture.Managed || opt.Architecture == architecture.Hybrid {
-		if cat, err := cfg.Catalog(); err != nil {
-			pf.problems = append(pf.problems, err.Error())
-		} else {
-			pf.bedrock(cat)
-		}
+	if cat != nil && (opt.Architecture == architecture.Managed || opt.Architecture == architecture.Hybrid) {
+		pf.bedrock(cat)
+		pf.routerKeys(cat)
 	}
 	pf.budget(p)
 	if len(pf.problems) > 0 {
@@ -136,10 +139,9 @@ func (pf *preflight) fleet(s plan.Sizing) {
 			pf.problem("costgate:amiId %s is not an AMI this account can launch in the region: %v", pf.cfg.AMIID, err)
 		}
 	}
-	pf.remind("GPU quota: %d × %s at peak needs the account's \"Running On-Demand P instances\" vCPU quota (or the Spot/reserved one for your pricing) in the region; request it in Service Quotas before the first scale-out", s.PeakInstances, s.InstanceType)
 	pf.remind("capacity: %s is often scarce; a capacity reservation or an EC2 Capacity Block keeps the 09:00 scale-out from failing", s.InstanceType)
 	if pf.cfg.AlarmTopicARN == "" {
-		pf.remind("costgate:alarmTopicArn is unset: alarms and failed launches (insufficient capacity) notify nobody")
+		pf.remind("costgate:alarmTopicArn is unset: alarms and failed launches (insufficient capacity) reach only the fleet's own topic and the spec's alert_emails, each of which must confirm its subscription")
 	}
 	if pf.cfg.DockerHubCredentials == nil && pullThrough(pf.imageOf()) {
 		pf.remind("costgate:dockerHubCredentials is unset: every start pulls %s anonymously from Docker Hub (rate-limited per NAT address); set it to pull through the ECR cache", pf.imageOf())

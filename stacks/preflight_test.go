@@ -13,7 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/google/go-cmp/cmp"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -170,6 +172,104 @@ func TestPreflightPassesAndReminds(t *testing.T) {
 			}
 			if strings.Contains(logs.text(), "was not found by the name") {
 				t.Errorf("the covering wildcard certificate was not found:\n%s", logs.text())
+			}
+		})
+	}
+}
+
+// TestPreflightRefusesPaidBootLoops: what would launch instances that can
+// never serve, or a router that cannot start, is a preflight error with
+// nothing registered, checked in the stack configuration alone; a plan
+// without a stack configuration is not refused for it.
+func TestPreflightRefusesPaidBootLoops(t *testing.T) {
+	gated := func(p *plan.Plan) { p.Chosen().Sizing.Model = "llama-3.3-70b" }
+	tests := []struct {
+		name    string
+		example string
+		edit    func(*plan.Plan)
+		cfg     Config
+		want    string // "" means it deploys
+	}{
+		{"gated model without hfToken", "regulated", gated, Config{Stack: true}, "is gated and costgate:hfToken is unset"},
+		{"gated model with hfToken", "regulated", gated, Config{Stack: true, HFToken: pulumi.String("hf_x")}, ""},
+		{"gated model, plan without a stack", "regulated", gated, Config{}, ""},
+		{"another region", "regulated", func(p *plan.Plan) { p.Chosen().Sizing.Region = "eu-west-1" }, Config{Stack: true}, "aws:region is us-east-1 but the spec's self_hosted.region is eu-west-1"},
+		{"router without its provider's key", "enterprise-hybrid", nil, Config{Stack: true, DeployGateway: true}, `costgate:providerKeys has no "anthropic" key`},
+		{"router with encrypted keys", "enterprise-hybrid", nil, Config{Stack: true, DeployGateway: true, ProviderKeys: map[string]pulumi.StringInput{AnyProvider: pulumi.String(Secret)}}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := examplePlan(t, tt.example)
+			if tt.edit != nil {
+				tt.edit(p)
+			}
+			rs, _, err := runPreflight(t, p, tt.cfg, nil)
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("deploy: %v", err)
+				}
+				return
+			}
+			var pe *PreflightError
+			if !errors.As(err, &pe) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("error %v, want a preflight error saying %q", err, tt.want)
+			}
+			if len(rs) != 0 {
+				t.Errorf("%d resources registered", len(rs))
+			}
+		})
+	}
+}
+
+// TestPreflightReadsTheFamilysQuota: the quota read is the catalog's for
+// the instance family and pricing, and it must hold the peak (else an
+// error) and twice the peak for an instance refresh (else a reminder).
+func TestPreflightReadsTheFamilysQuota(t *testing.T) {
+	tests := []struct {
+		name, instance, pricing, wantQuota string
+		value                              func(peakVCPUs int) float64
+		problem, reminder                  string
+	}{
+		{"P on demand, room for a refresh", "p5.48xlarge", "on_demand", "Running On-Demand P instances", func(n int) float64 { return float64(2 * n) }, "", ""},
+		{"P spot, peak only", "p5.48xlarge", "spot", "All P Spot Instance Requests", func(n int) float64 { return float64(n) }, "", "an instance refresh (launch before terminate) needs"},
+		{"G and VT, below the peak", "g6e.12xlarge", "on_demand", "Running On-Demand G and VT instances", func(n int) float64 { return float64(n - 1) }, "request", ""},
+		{"reserved runs on demand", "g6e.12xlarge", "reserved", "Running On-Demand G and VT instances", func(n int) float64 { return float64(2 * n) }, "", ""},
+	}
+	cat := modelcatalog.Default()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := examplePlan(t, "regulated")
+			s := p.Chosen().Sizing
+			s.InstanceType, s.Pricing = tt.instance, tt.pricing
+			var inst modelcatalog.Instance
+			for _, in := range cat.Instances {
+				if in.Type == tt.instance && in.Region == s.Region {
+					inst = in
+				}
+			}
+			peak := s.PeakInstances * inst.VCPUs
+			var asked []string
+			answers := map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+				"aws:servicequotas/getServiceQuota:getServiceQuota": func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+					asked = append(asked, args.Args["serviceCode"].StringValue()+"/"+args.Args["quotaName"].StringValue())
+					return resource.NewPropertyMapFromMap(map[string]any{"value": tt.value(peak), "id": "q"}), nil
+				},
+			}
+			_, logs, err := runPreflight(t, p, Config{}, answers)
+			if !cmp.Equal(asked, []string{"ec2/" + tt.wantQuota}) {
+				t.Errorf("quotas read %v, want ec2/%s", asked, tt.wantQuota)
+			}
+			if tt.problem != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.problem) {
+					t.Errorf("error %v, want one saying %q", err, tt.problem)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("deploy: %v", err)
+			}
+			if got := strings.Contains(logs.text(), "instance refresh (launch before terminate)"); got != (tt.reminder != "") {
+				t.Errorf("refresh reminder %v, want %v:\n%s", got, tt.reminder != "", logs.text())
 			}
 		})
 	}

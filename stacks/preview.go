@@ -37,7 +37,7 @@ const Unknown = "[unknown]"
 // inputs shown as "[secret]". A blocked plan registers nothing and yields
 // no resources.
 func Preview(p *plan.Plan, cfg Config) ([]plan.Resource, error) {
-	rec := &recorder{}
+	rec := &recorder{region: cfg.Region}
 	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
 		return Deploy(ctx, p, cfg)
 	}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
@@ -57,6 +57,9 @@ type recorder struct {
 	resources []plan.Resource
 	// ignored holds each resource's ignoreChanges, by type and name.
 	ignored map[string][]string
+	// region answers getRegion: the stack file's aws:region, else
+	// previewRegion.
+	region string
 }
 
 func (r *recorder) sorted() []plan.Resource {
@@ -147,7 +150,11 @@ func arnParts(token string) (service, kind string) {
 func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	switch args.Token {
 	case "aws:index/getRegion:getRegion":
-		return resource.NewPropertyMapFromMap(map[string]any{"name": previewRegion, "id": previewRegion}), nil
+		region := r.region
+		if region == "" {
+			region = previewRegion
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"name": region, "id": region}), nil
 	case "aws:index/getPartition:getPartition":
 		return resource.NewPropertyMapFromMap(map[string]any{"partition": "aws", "dnsSuffix": "amazonaws.com", "id": "aws"}), nil
 	case "aws:index/getCallerIdentity:getCallerIdentity":
@@ -197,6 +204,10 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 			name = n.StringValue()
 		}
 		return resource.NewPropertyMapFromMap(map[string]any{"name": name, "value": previewAMI, "type": "String", "id": name}), nil
+	case "aws:servicequotas/getServiceQuota:getServiceQuota":
+		// A preview does not claim an account's quotas: the preflight
+		// reminds to check them.
+		return nil, fmt.Errorf("quotas are read when deploying")
 	case "aws:secretsmanager/getRandomPassword:getRandomPassword":
 		return resource.NewPropertyMapFromMap(map[string]any{"randomPassword": "generated-at-deploy", "id": "random"}), nil
 	}

@@ -323,10 +323,7 @@ func (b *routerBuild) roles(sec routerSecrets, logs *cloudwatch.LogGroup) (execR
 		for _, id := range sortedKeys(m) {
 			profiles = append(profiles, m[id])
 		}
-		return policyDocument(
-			policyStatement{Sid: "InvokeChosenModels", Effect: "Allow", Action: BedrockActions, Resource: b.a.BedrockARNs},
-			policyStatement{Sid: "InvokeTeamProfiles", Effect: "Allow", Action: BedrockActions, Resource: profiles},
-		)
+		return policyDocument(bedrockStatements(b.a.BedrockARNs, profiles)...)
 	}).(pulumi.StringOutput)
 	if _, err := iam.NewRolePolicy(ctx, b.name+"-task", &iam.RolePolicyArgs{Role: taskRole.ID(), Policy: taskDoc}, b.parent); err != nil {
 		return nil, nil, fmt.Errorf("create router task policy: %w", err)

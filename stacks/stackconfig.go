@@ -68,12 +68,15 @@ func ReadStackConfig(path string) (Config, error) {
 	if err := yaml.Unmarshal(raw, &file); err != nil {
 		return Config{}, fmt.Errorf("read stack config %s: %w", path, err)
 	}
-	var cfg Config
+	cfg := Config{Stack: true}
 	var errs []string
 	for _, full := range sortedKeys(file.Config) {
 		key, ok := strings.CutPrefix(full, "costgate:")
 		if !ok {
-			continue // aws:region and other namespaces
+			if n := file.Config[full]; full == "aws:region" && n.Kind == yaml.ScalarNode {
+				cfg.Region = n.Value
+			}
+			continue // other namespaces
 		}
 		node := file.Config[full]
 		if err := setStackKey(&cfg, key, &node); err != nil {

@@ -124,10 +124,11 @@ func secretARN(name string) string {
 }
 
 type statement struct {
-	Sid      string
-	Effect   string
-	Action   []string
-	Resource []string
+	Sid       string
+	Effect    string
+	Action    []string
+	Resource  []string
+	Condition map[string]map[string][]string `json:",omitempty"`
 }
 
 func statements(t *testing.T, r plan.Resource) []statement {
@@ -536,14 +537,16 @@ func checkGateway(t *testing.T, rs []plan.Resource, opt *plan.Option, cfg Config
 		want = append(want, statement{Sid: "ReadProviderKeys", Effect: "Allow", Action: []string{"secretsmanager:GetSecretValue"}, Resource: secrets})
 	}
 	if len(bedrockIDs) > 0 {
-		want = append(want, statement{Sid: "InvokeChosenModels", Effect: "Allow", Action: BedrockActions,
-			Resource: BedrockModelARNs("aws", previewRegion, previewAccount, bedrockIDs)})
-		// The team's application inference profiles, one per model.
+		// The team's application inference profiles, one per model; the
+		// models and system profiles only through them.
 		var profiles []string
 		for _, id := range bedrockIDs {
 			profiles = append(profiles, fmt.Sprintf("arn:aws:bedrock:%s:%s:application-inference-profile/%s",
 				previewRegion, previewAccount, InferenceProfileName(PreviewStack, teamOf(rs), id)))
 		}
+		want = append(want, statement{Sid: "InvokeChosenModelsThroughTeamProfiles", Effect: "Allow", Action: BedrockActions,
+			Resource:  BedrockModelARNs("aws", previewRegion, previewAccount, bedrockIDs),
+			Condition: map[string]map[string][]string{"StringEquals": {"bedrock:InferenceProfileArn": profiles}}})
 		want = append(want, statement{Sid: "InvokeTeamProfiles", Effect: "Allow", Action: BedrockActions, Resource: profiles})
 	}
 	rp := ofType(rs, "aws:iam/rolePolicy:RolePolicy")

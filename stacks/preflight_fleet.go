@@ -1,0 +1,100 @@
+package stacks
+
+import (
+	"fmt"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicequotas"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// RefreshFactor is the peak capacity an instance refresh needs: it
+// launches every replacement before terminating (200 % healthy maximum).
+const RefreshFactor = 2
+
+// bootLoops refuses what would start instances that can never serve, each
+// one billed until its launch is abandoned and the group starts another: a
+// gated model without costgate:hfToken (the secret read fails), and a
+// deployment into another region than the plan priced. Checked in the
+// stack configuration; no secret is read.
+// A plan without a stack configuration is not checked: it configures
+// nothing, and its preview knows no region.
+func (pf *preflight) bootLoops(s plan.Sizing, cat *modelcatalog.Catalog) {
+	if !pf.cfg.Stack {
+		return
+	}
+	if m, ok := cat.OpenModel(s.Model); ok && m.Gated && pf.cfg.HFToken == nil {
+		pf.problem("model %s (%s) is gated and costgate:hfToken is unset: every instance would fail to download it and be replaced, billed, in a loop; accept the license on Hugging Face and run `pulumi config set --secret costgate:hfToken hf_...`", s.Model, m.HFRepo)
+	}
+	region, err := aws.GetRegion(pf.ctx, nil)
+	switch {
+	case err != nil:
+		pf.problem("look up the region: %v", err)
+	case s.Region != "" && region.Name != s.Region:
+		pf.problem("aws:region is %s but the spec's self_hosted.region is %s: the plan priced and sized the fleet there; set aws:region or the spec's region so they agree", region.Name, s.Region)
+	}
+}
+
+// routerKeys refuses a router whose provider keys are not in the stack
+// configuration: an empty provider secret stops its tasks. Encrypted
+// providerKeys stand for every provider (AnyProvider).
+func (pf *preflight) routerKeys(cat *modelcatalog.Catalog) {
+	if !pf.cfg.Stack || !pf.cfg.DeployGateway || pf.opt.Architecture != architecture.Hybrid || pf.cfg.ProviderKeys[AnyProvider] != nil {
+		return
+	}
+	providers, _, err := managedNeeds(pf.opt.Routes, cat)
+	if err != nil {
+		pf.problem("%v", err)
+		return
+	}
+	for _, p := range providers {
+		if pf.cfg.ProviderKeys[p] == nil {
+			pf.problem("the router calls %s but costgate:providerKeys has no %q key: its tasks would not start; run `pulumi config set --secret --path 'costgate:providerKeys.%s' KEY`", p, p, p)
+		}
+	}
+}
+
+// quota reads the instance family's vCPU quota for the plan's pricing (the
+// catalog's quota name) and compares it with the peak, and with the peak
+// twice over that an instance refresh launches.
+func (pf *preflight) quota(s plan.Sizing, cat *modelcatalog.Catalog) {
+	var inst *modelcatalog.Instance
+	for i := range cat.Instances {
+		if in := &cat.Instances[i]; in.Type == s.InstanceType && (s.Region == "" || in.Region == s.Region) {
+			inst = in
+			break
+		}
+	}
+	if inst == nil {
+		pf.remind("GPU quota: the catalog has no %s in %s; check its vCPU quota in Service Quotas covers %d× the peak of %d instances", s.InstanceType, s.Region, RefreshFactor, s.PeakInstances)
+		return
+	}
+	name := inst.QuotaName(s.Pricing)
+	if name == "" {
+		pf.remind("GPU quota: a capacity block's instances run in its reservation, outside the running-instance quotas")
+		return
+	}
+	need := RefreshFactor * s.PeakInstances * inst.VCPUs
+	q, err := servicequotas.LookupServiceQuota(pf.ctx, &servicequotas.LookupServiceQuotaArgs{ServiceCode: "ec2", QuotaName: pulumi.StringRef(name)})
+	switch {
+	case err != nil:
+		pf.remind("GPU quota: could not read %q (%v); %d × %s at peak, twice that during an instance refresh, needs %s vCPUs of it", name, err, s.PeakInstances, s.InstanceType, vcpus(need))
+	case inst.VCPUs == 0:
+		pf.remind("GPU quota: %q is %.0f vCPUs; the catalog does not know %s's vCPUs to compare", name, q.Value, s.InstanceType)
+	case q.Value < float64(need/RefreshFactor):
+		pf.problem("GPU quota %q is %.0f vCPUs; %d × %s at peak needs %d and an instance refresh %d: request %d in Service Quotas before deploying", name, q.Value, s.PeakInstances, s.InstanceType, need/RefreshFactor, need, need)
+	case q.Value < float64(need):
+		pf.remind("GPU quota %q is %.0f vCPUs: the peak fits, but an instance refresh (launch before terminate) needs %d; request it before the next AMI or image change", name, q.Value, need)
+	}
+}
+
+// vcpus says a vCPU count, or that it is unknown.
+func vcpus(n int) string {
+	if n == 0 {
+		return "an unknown number of"
+	}
+	return fmt.Sprint(n)
+}
