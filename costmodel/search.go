@@ -420,7 +420,7 @@ func (st *stream) expandVector(n *node) {
 	st.s.stats.Evaluated++
 	if ev, err := m.evaluate(a, st.s.mid, false); err == nil {
 		cost := ev.total(st.s.include)
-		st.push(&node{cents: int64(math.Round(cost * 100)), exact: true, a: a.clone(), cost: cost, backends: m.backends(a), names: m.names(a)})
+		st.push(&node{cents: cents(math.Round(cost * 100)), exact: true, a: a.clone(), cost: cost, backends: m.backends(a), names: m.names(a)})
 	}
 	for i, on := range g.fleet {
 		if on || i < n.last || n.idx[i]+1 >= len(st.order[i]) {
@@ -476,7 +476,27 @@ func (m *model) short(a *assignment) []RouteShort {
 
 // floorCents is a lower bound in whole cents, a hair below so that float
 // noise never lifts a bound above the exact cost it bounds.
-func floorCents(v float64) int64 { return int64(math.Floor(v*100 - 1e-6)) }
+func floorCents(v float64) int64 { return cents(math.Floor(v*100 - 1e-6)) }
+
+// maxCents bounds the queue's keys: about 4.6e16 USD.
+const maxCents = 1 << 62
+
+// cents converts a whole number of cents to the queue's key, saturating at
+// ±maxCents. At the spec's limits (1e7 developers of 1e12 tokens, rework
+// hours and hourly costs at theirs) a quality gap reaches 1e23 USD, past
+// what an int64 of cents holds, and a bare conversion would wrap. Every
+// bound at the saturated key pops before an exact cost there (nodeQueue),
+// and exact costs there are ordered by their value, so the order stays
+// exact.
+func cents(c float64) int64 {
+	switch {
+	case math.IsNaN(c) || c >= maxCents:
+		return maxCents
+	case c <= -maxCents:
+		return -maxCents
+	}
+	return int64(c)
+}
 
 // nodeQueue orders nodes by cents; at equal cents a bound before an exact
 // cost (something behind it may tie), then fewer backends, then names,
@@ -493,6 +513,10 @@ func (q nodeQueue) Less(i, j int) bool {
 		return !a.exact
 	}
 	if a.exact {
+		if a.cents == maxCents && a.cost != b.cost {
+			// Past the keys' range, the costs themselves order.
+			return a.cost < b.cost
+		}
 		if a.backends != b.backends {
 			return a.backends < b.backends
 		}

@@ -3,6 +3,7 @@ package costmodel
 import (
 	"container/heap"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -104,6 +105,38 @@ func TestQueueOrder(t *testing.T) {
 	}
 	want := []int{4, 3, 5, 6, 2, 1}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("order %v, want %v", got, want)
+	}
+}
+
+// TestQueueKeysSaturate: a cost past an int64 of cents (a quality gap at
+// the spec's limits reaches 1e23 USD) saturates instead of wrapping to a
+// negative key, and exact costs past the keys' range order by value.
+func TestQueueKeysSaturate(t *testing.T) {
+	if got := cents(math.Round(2e23 * 100)); got != maxCents {
+		t.Errorf("cents of 2e23 USD = %d, want %d", got, int64(maxCents))
+	}
+	if got := floorCents(-2e23); got != -maxCents {
+		t.Errorf("floorCents of -2e23 USD = %d", got)
+	}
+	if got := cents(math.NaN()); got != maxCents {
+		t.Errorf("cents of NaN = %d", got)
+	}
+	nodes := []*node{
+		{cents: cents(3e25), exact: true, cost: 3e23, backends: 1, names: "a", seq: 1},
+		{cents: cents(2e25), exact: true, cost: 2e23, backends: 2, names: "b", seq: 2},
+		{cents: floorCents(1e23), seq: 3},
+		{cents: cents(1e18), exact: true, cost: 1e16, seq: 4},
+	}
+	var q nodeQueue
+	for _, n := range nodes {
+		heap.Push(&q, n)
+	}
+	var got []int
+	for q.Len() > 0 {
+		got = append(got, heap.Pop(&q).(*node).seq)
+	}
+	if want := []int{4, 3, 2, 1}; fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("order %v, want %v", got, want)
 	}
 }

@@ -19,13 +19,12 @@ import (
 func readPages[R any](f *file, set *pageSet, cover func(start, end time.Time), emit func(start, end time.Time, line int, r *R) error) error {
 	startKey, endKey := set.startKey, set.endKey
 	s := f.jsonStream()
-	var pg *pageInfo
 	type result struct {
 		line int
 		r    R
 		bad  error
 	}
-	bucket := func(bline int) error {
+	bucket := func(pg *pageInfo, bline int) error {
 		var start, end stamp
 		var bad error
 		var rs []result
@@ -89,46 +88,60 @@ func readPages[R any](f *file, set *pageSet, cover func(start, end time.Time), e
 		}
 		return nil
 	}
-	page := func(key string, line int) error {
-		switch key {
-		case "data":
+	return walkPages(f, s, set, func(pg *pageInfo, key string, line int) error {
+		if key == "data" {
 			pg.data = true
-			return s.arrayOf("data", "bucket", bucket)
-		case "has_more":
-			var more bool
-			if mal, fatal := s.decode(&more, line); fatal != nil || mal != nil {
-				return firstErr(fatal, mal)
-			}
-			pg.hasMore = more
-			return nil
-		case "error":
-			var e apiError
-			if mal, fatal := s.decode(&e, line); fatal != nil {
-				return fatal
-			} else if mal != nil {
-				e.Message = "(unreadable)"
-			}
-			pg.err = &e
-			return nil
+			return s.arrayOf("data", "bucket", func(bline int) error { return bucket(pg, bline) })
 		}
-		return s.skip(line)
-	}
+		return pageKey(s, pg, key, line)
+	})
+}
+
+// walkPages reads the file's page objects, each key of a page through
+// key, and records each page in the set; a file with no page is missing
+// usage.
+func walkPages(f *file, s *jsonStream, set *pageSet, key func(pg *pageInfo, key string, line int) error) error {
 	pages := 0
-	onePage := func(line int, read func() error) error {
+	onePage := func(line int, read func(func(string, int) error) error) error {
 		pages++
-		pg = &pageInfo{file: f.name, line: line}
-		if err := read(); err != nil {
+		pg := &pageInfo{file: f.name, line: line}
+		if err := read(func(k string, l int) error { return key(pg, k, l) }); err != nil {
 			return err
 		}
 		return set.add(f, pg)
 	}
-	err := s.topValues(f, func(line int) error { return onePage(line, func() error { return s.objectBody(page) }) },
-		func(line int) error { return onePage(line, func() error { return s.object("a page", page) }) }, "page",
-		"a usage report page must be a JSON object")
+	err := s.topValues(f, func(line int) error { return onePage(line, s.objectBody) },
+		func(line int) error {
+			return onePage(line, func(fn func(string, int) error) error { return s.object("a page", fn) })
+		}, "page", "a usage report page must be a JSON object")
 	if err == nil && pages == 0 {
 		return set.missing(f.name, "is empty: a usage report page is a JSON object with a data array")
 	}
 	return err
+}
+
+// pageKey reads a page's key other than data: has_more, an error body's
+// error, or one to skip.
+func pageKey(s *jsonStream, pg *pageInfo, key string, line int) error {
+	switch key {
+	case "has_more":
+		var more bool
+		if mal, fatal := s.decode(&more, line); fatal != nil || mal != nil {
+			return firstErr(fatal, mal)
+		}
+		pg.hasMore = more
+		return nil
+	case "error":
+		var e apiError
+		if mal, fatal := s.decode(&e, line); fatal != nil {
+			return fatal
+		} else if mal != nil {
+			e.Message = "(unreadable)"
+		}
+		pg.err = &e
+		return nil
+	}
+	return s.skip(line)
 }
 
 func firstErr(errs ...error) error {
