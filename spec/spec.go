@@ -3,6 +3,7 @@ package spec
 import (
 	"time"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -120,11 +121,12 @@ type Workload struct {
 	MinQuality float64
 }
 
-// Workload routes.
+// Workload routes: auto, or pinned to one of the architectures that serve
+// a workload (their names are architecture's).
 const (
 	RouteAuto       = "auto"
-	RouteManaged    = "managed"
-	RouteSelfHosted = "self_hosted"
+	RouteManaged    = architecture.Managed
+	RouteSelfHosted = architecture.SelfHosted
 )
 
 // Managed is the managed block.
