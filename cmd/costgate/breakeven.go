@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/costgate/costgate/costmodel"
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/spec"
 	"github.com/spf13/cobra"
@@ -88,6 +89,9 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	if diags.HasErrors() {
 		return errReported
 	}
+	// Priced as plan prices it without a stack configuration, so that the
+	// two agree to the cent at the team's size.
+	cat = cat.ForDeployment(modelcatalog.Deployment{})
 	perDecade := 3
 	if chartFormat != "" {
 		perDecade = 24
