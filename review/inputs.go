@@ -355,7 +355,9 @@ func selfHostedFields(field fieldFunc) {
 	field("self_hosted.gpus", func(s *spec.Spec) any { return optionalInt(sh(s).GPUs) }, func(d, s *spec.Spec) { sh(d).GPUs = sh(s).GPUs })
 	field("self_hosted.schedule", func(s *spec.Spec) any { return sh(s).Schedule }, func(d, s *spec.Spec) { sh(d).Schedule = sh(s).Schedule })
 	field("self_hosted.hours_per_month", func(s *spec.Spec) any { return sh(s).HoursPerMonth }, func(d, s *spec.Spec) { sh(d).HoursPerMonth = sh(s).HoursPerMonth })
-	field("self_hosted.ops_usd_per_month", func(s *spec.Spec) any { return sh(s).OpsUSDPerMonth }, func(d, s *spec.Spec) { sh(d).OpsUSDPerMonth = sh(s).OpsUSDPerMonth })
+	field("self_hosted.ops_usd_per_month", func(s *spec.Spec) any { return [2]any{sh(s).OpsUSDPerMonth, sh(s).OpsFromSpec} }, func(d, s *spec.Spec) {
+		sh(d).OpsUSDPerMonth, sh(d).OpsFromSpec = sh(s).OpsUSDPerMonth, sh(s).OpsFromSpec
+	})
 	field("self_hosted.min_replicas", func(s *spec.Spec) any { return sh(s).MinReplicas }, func(d, s *spec.Spec) { sh(d).MinReplicas = sh(s).MinReplicas })
 	field("self_hosted.target_utilization", func(s *spec.Spec) any { return sh(s).TargetUtilization }, func(d, s *spec.Spec) { sh(d).TargetUtilization = sh(s).TargetUtilization })
 	field("self_hosted.min_quality", func(s *spec.Spec) any { return sh(s).MinQuality }, func(d, s *spec.Spec) { sh(d).MinQuality = sh(s).MinQuality })
