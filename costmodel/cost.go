@@ -110,9 +110,11 @@ func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, erro
 	if detail {
 		gpus.Note = fmt.Sprintf("%d × %s at %s/GPU-h × %g h", f.BilledGPUs, m.gpu, units.USD(ev.gpuHourUSD).Cents(), hours)
 	}
-	ev.items = append(ev.items, gpus,
-		LineItem{Name: "operations (MLOps/SRE)", MonthlyUSD: Money{Expected: p.opsUSD}, Note: "monitoring, scaling, model updates, on-call"},
-	)
+	ops := LineItem{Name: "operations (MLOps/SRE)", MonthlyUSD: Money{Expected: m.opsUSD(p, f.BilledGPUs)}, Note: "monitoring, scaling, model updates, on-call"}
+	if detail && !m.s.SelfHosted.OpsFromSpec && f.BilledGPUs > OpsReferenceGPUs {
+		ops.Note = fmt.Sprintf("monitoring, scaling, model updates, on-call: the article's 10–20%% of an SRE for %d H100s, scaled to %d billed GPUs (an estimate; self_hosted.ops_usd_per_month overrides it)", OpsReferenceGPUs, f.BilledGPUs)
+	}
+	ev.items = append(ev.items, gpus, ops)
 	secrets++ // the vLLM API key
 	if a.sh.Gated {
 		secrets++ // the Hugging Face token
@@ -133,7 +135,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	memo := m.sized != nil && !detail
 	var key sizeKey
 	if memo {
-		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed}
+		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand}
 		if r, ok := m.sized[key]; ok {
 			return r.fleet, r.err
 		}
@@ -186,11 +188,12 @@ const maxSized = 1 << 16
 // sizeKey identifies one sizing: the fleet's workloads, model, GPU and
 // scenario.
 type sizeKey struct {
-	fleet   string
-	unfixed bool
-	model   *modelcatalog.OpenModel
-	gpu     string
-	p       params
+	fleet    string
+	unfixed  bool
+	onDemand bool
+	model    *modelcatalog.OpenModel
+	gpu      string
+	p        params
 }
 
 type sizedFleet struct {
@@ -263,9 +266,45 @@ func (m *model) appendLineItems(out []LineItem, arch, per string, count int, det
 	return out
 }
 
+// OpsReferenceGPUs is the fleet the default operations cost was
+// estimated for: the article's "10–20% of one SRE's time: $2,000–$4,000 a
+// month" for 2–4 H100s (shared/reference/000_be227b6682b04f46.txt), about
+// $500–1,000 a GPU. An estimate: operations work grows with the fleet,
+// and the article gives no other basis for how fast.
+const OpsReferenceGPUs = 4
+
+// opsUSD is the fleet's operations cost at scenario p: the spec's figure
+// when it sets one; by default the article's range for up to
+// OpsReferenceGPUs billed GPUs, growing in proportion beyond.
+func (m *model) opsUSD(p params, billedGPUs int) float64 {
+	if m.s.SelfHosted.OpsFromSpec || billedGPUs <= OpsReferenceGPUs {
+		return p.opsUSD
+	}
+	return p.opsUSD * float64(billedGPUs) / OpsReferenceGPUs
+}
+
+// billedHours is the hours a month the fleet's GPUs are billed: every
+// hour of the month under a commitment (a reservation, a Savings Plan or a
+// Capacity Block bills the hours it covers whether the fleet runs or
+// not), else the hours the schedule runs it.
 func (m *model) billedHours() float64 {
-	if m.s.SelfHosted.Schedule == spec.BusinessHours {
+	if m.s.SelfHosted.Schedule == spec.BusinessHours && !commitment(m.pricing()) {
 		return m.s.Team.WorkingHoursPerMonth
 	}
 	return m.s.SelfHosted.HoursPerMonth
+}
+
+// pricing is the pricing model the fleet is priced under: the spec's, or
+// on-demand while the model prices a commitment's alternative.
+func (m *model) pricing() string {
+	if m.onDemand {
+		return spec.OnDemand
+	}
+	return m.s.SelfHosted.Pricing
+}
+
+// commitment reports whether a pricing model bills every hour it covers
+// whatever the fleet's schedule: all but on-demand and spot.
+func commitment(pricing string) bool {
+	return pricing != spec.OnDemand && pricing != spec.Spot
 }

@@ -130,10 +130,13 @@ type Sizing struct {
 
 // Option is one priced architecture.
 type Option struct {
-	Architecture    string
-	MonthlyUSD      Money
-	LineItems       []LineItem
-	QualityGapUSD   Money
+	Architecture  string
+	MonthlyUSD    Money
+	LineItems     []LineItem
+	QualityGapUSD Money
+	// CashUSD is what the option bills: MonthlyUSD without the quality
+	// gap, which spend policies judge.
+	CashUSD         Money
 	QualityIncluded bool
 	Sizing          *Sizing
 	// Sized is the fleet as sizing computed it, every digit kept; nil
@@ -354,6 +357,9 @@ type model struct {
 	// scratch is reused for the items of evaluations without detail, which
 	// their callers consume before the next evaluation.
 	scratch []LineItem
+	// onDemand prices the fleet on demand whatever the spec's pricing: a
+	// commitment's alternative (idle.go).
+	onDemand bool
 	// unfixed sizes the fleet for the load even when the spec fixes its
 	// GPUs: the fleet that would carry the load (capacity.go).
 	unfixed bool

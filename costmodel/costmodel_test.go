@@ -5,12 +5,14 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 )
 
 const date = "2026-11-26"
@@ -44,46 +46,84 @@ func evaluate(t testing.TB, s *spec.Spec) *Result {
 
 func near(a, b float64) bool { return math.Abs(a-b) < 0.005 }
 
-// TestArticleTable reproduces the article's breakeven table from the seed
-// specs: each row's verdict, its managed range computed by hand from the
-// article's prices, and its $10,000–13,000 self-hosted TCO.
+// TestArticleTable checks docs/ARTICLE.md against the seed specs: every
+// costgate figure of its table (managed range, self-hosted range as AWS
+// bills it, the fleet that carries the load, the verdict) is recomputed,
+// and the article's own arithmetic is checked line by line: its managed
+// ranges by hand from its prices, and its self-hosted $8,640 of GPUs
+// beside costgate's $17,280 (AWS bills the p5.48xlarge's 8).
 func TestArticleTable(t *testing.T) {
+	doc := mustRead(t, filepath.Join("..", "docs", "ARTICLE.md"))
+	row := regexp.MustCompile("(?m)^\\| \\d \\| `([a-z0-9-]+\\.hcl)` \\|(.*)\\|$")
+	rows := row.FindAllStringSubmatch(doc, -1)
+	if len(rows) != 4 {
+		t.Fatalf("docs/ARTICLE.md has %d seed rows, want 4", len(rows))
+	}
 	// Blended $/M at 80 % input: Sonnet 0.8×3 + 0.2×15 = 5.4; Opus 0.8×5 + 0.2×25 = 9.
 	// One provider secret ($0.40) rides on every managed option.
-	tests := []struct {
-		file                    string
-		managedLow, managedHigh float64
-	}{
-		{"10-devs-sonnet.hcl", 10*2*5.4 + 0.4, 10*5*5.4 + 0.4},
-		{"50-devs-sonnet.hcl", 50*2*5.4 + 0.4, 50*5*5.4 + 0.4},
-		{"50-devs-opus.hcl", 50*15*9 + 0.4, 50*30*9 + 0.4},
-		{"200-devs-mixed.hcl", 200*10*(5.4+9)/2 + 0.4, 200*20*(5.4+9)/2 + 0.4},
+	byHand := map[string][2]float64{
+		"10-devs-sonnet.hcl": {10*2*5.4 + 0.4, 10*5*5.4 + 0.4},
+		"50-devs-sonnet.hcl": {50*2*5.4 + 0.4, 50*5*5.4 + 0.4},
+		"50-devs-opus.hcl":   {50*15*9 + 0.4, 50*30*9 + 0.4},
+		"200-devs-mixed.hcl": {200*10*(5.4+9)/2 + 0.4, 200*20*(5.4+9)/2 + 0.4},
 	}
-	for _, tt := range tests {
-		t.Run(tt.file, func(t *testing.T) {
-			r := evaluate(t, parseFile(t, filepath.Join("..", "examples", "seed", tt.file)))
-			m := r.Option(architecture.Managed)
-			if !near(m.MonthlyUSD.Low, tt.managedLow) || !near(m.MonthlyUSD.High, tt.managedHigh) {
-				t.Errorf("managed = $%.2f–%.2f, want $%.2f–%.2f", m.MonthlyUSD.Low, m.MonthlyUSD.High, tt.managedLow, tt.managedHigh)
+	for _, m := range rows {
+		file, cells := m[1], strings.Split(m[2], "|")
+		t.Run(file, func(t *testing.T) {
+			if len(cells) != 7 {
+				t.Fatalf("%d cells after the seed, want 7", len(cells))
 			}
-			sh := r.Option(architecture.SelfHosted)
+			r := evaluate(t, parseFile(t, filepath.Join("..", "examples", "seed", file)))
+			mg, sh := r.Option(architecture.Managed), r.Option(architecture.SelfHosted)
 			if sh == nil {
 				t.Fatalf("no self_hosted option: %v", r.Notes)
 			}
-			// The article's 4 GPUs at TP 4 run on a p5.48xlarge, and AWS
-			// bills its 8: 8 × $3/h × 720 h = $17,280, plus the article's
-			// $2,000–4,000 of SRE time.
+			if h := byHand[file]; !near(mg.MonthlyUSD.Low, h[0]) || !near(mg.MonthlyUSD.High, h[1]) {
+				t.Errorf("managed = $%.2f–%.2f, by hand $%.2f–%.2f", mg.MonthlyUSD.Low, mg.MonthlyUSD.High, h[0], h[1])
+			}
+			checkRange(t, "costgate: managed", cells[1], mg.MonthlyUSD)
+			checkRange(t, "costgate: self-hosted", cells[3], sh.MonthlyUSD)
+			carries := strings.TrimSpace(cells[4])
+			switch {
+			case sh.Required != nil:
+				gpus := fmt.Sprintf("%d × H100 at %s expected", *sh.Sizing.RequiredGPUs, units.USD(sh.Required.Expected).Whole())
+				if !strings.HasPrefix(carries, gpus) {
+					t.Errorf("the fleet that carries the load reads %q, want %q", carries, gpus)
+				}
+			default:
+				want := fmt.Sprintf("the same fleet, %.0f%% of capacity at peak", 100*sh.Sizing.PeakUtilization)
+				if carries != want {
+					t.Errorf("the fleet that carries the load reads %q, want %q", carries, want)
+				}
+			}
+			if got, want := strings.TrimSpace(cells[6]), strings.ReplaceAll(r.Verdict, "_", " "); got != strings.ReplaceAll(want, "self hosted", "self-hosted") {
+				t.Errorf("costgate verdict reads %q, want %q", got, want)
+			}
+			// The article's 4 GPUs: its $8,640 is 4 × $3 × 720 h; AWS bills
+			// the p5.48xlarge's 8, $17,280, plus the article's $2,000–4,000.
+			if !strings.Contains(cells[2], "4 × $3 × 720 h = $8,640") && !strings.Contains(cells[2], "the same $10,640–12,640") {
+				t.Errorf("the article's arithmetic is missing: %q", cells[2])
+			}
 			items := map[string]Money{}
 			for _, it := range sh.LineItems {
 				items[it.Name] = it.MonthlyUSD
 			}
-			if g := items["GPU instances"]; !near(g.Low, 17280) || !near(g.High, 17280) {
-				t.Errorf("GPU instances = %+v, want $17,280", g)
+			if g := items["GPU instances"]; !near(g.Low, 17280) || !near(g.High, 17280) || !near(4*3*720, 8640) {
+				t.Errorf("GPU instances = %+v, want 8 × $3 × 720 h = $17,280", g)
 			}
 			if o := items["operations (MLOps/SRE)"]; !near(o.Low, 2000) || !near(o.High, 4000) {
 				t.Errorf("operations = %+v, want $2,000–4,000", o)
 			}
 		})
+	}
+}
+
+// checkRange compares a "$low–$high" cell with a range, in whole dollars.
+func checkRange(t *testing.T, what, cell string, m Money) {
+	t.Helper()
+	want := units.USD(m.Low).Whole() + "–" + units.USD(m.High).Whole()
+	if got := strings.TrimSpace(cell); got != want {
+		t.Errorf("%s reads %q, want %q", what, got, want)
 	}
 }
 

@@ -15,7 +15,7 @@ import (
 // pricedInstances lists the instance types selling the GPU in the region
 // with a GPU-hour price for the pricing model, placed at pos in its range.
 func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error) {
-	key := pricedKey{m.gpu, pos}
+	key := pricedKey{m.gpu, pos, m.onDemand}
 	if out, ok := m.priced[key]; ok {
 		return out, nil
 	}
@@ -26,7 +26,7 @@ func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error)
 		var lo, hi float64
 		if override != nil {
 			lo, hi = override.Low, override.High
-		} else if pr, ok := in.GPUHourUSD[sh.Pricing]; ok {
+		} else if pr, ok := in.GPUHourUSD[m.pricing()]; ok {
 			lo, hi = pr.Low, pr.High
 		} else {
 			continue
@@ -37,7 +37,7 @@ func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error)
 		if len(m.cat.InstancesFor(m.gpu, sh.Region)) == 0 {
 			return nil, fmt.Errorf("the catalog has no instance type with %s GPUs in %s (a price book can add one)", m.gpu, sh.Region)
 		}
-		return nil, fmt.Errorf("the catalog has no %s price for %s instances in %s (set self_hosted.gpu_hour_usd)", sh.Pricing, m.gpu, sh.Region)
+		return nil, fmt.Errorf("the catalog has no %s price for %s instances in %s (set self_hosted.gpu_hour_usd)", m.pricing(), m.gpu, sh.Region)
 	}
 	m.priced[key] = out
 	return out, nil
@@ -45,15 +45,16 @@ func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error)
 
 // pricedKey is a GPU and a place in its price range.
 type pricedKey struct {
-	gpu string
-	pos float64
+	gpu      string
+	pos      float64
+	onDemand bool
 }
 
 // gpuHourOverride is the spec's gpu_hour_usd when it prices the GPU being
 // sized: it names the price of the spec's own GPU, not of the others sizing
 // may try.
 func (m *model) gpuHourOverride() *spec.Range {
-	if m.gpu == m.s.SelfHosted.GPU {
+	if m.gpu == m.s.SelfHosted.GPU && !m.onDemand {
 		return m.s.SelfHosted.GPUHourUSD
 	}
 	return nil

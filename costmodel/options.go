@@ -57,6 +57,8 @@ func (m *model) option(a *assignment) (Option, error) {
 	expTotal := exp.total(include)
 	o.MonthlyUSD = Money{Low: expTotal, Expected: expTotal, High: expTotal}
 	o.QualityGapUSD = Money{Low: exp.qualityGap, Expected: exp.qualityGap, High: exp.qualityGap}
+	cash := exp.total(false)
+	o.CashUSD = Money{Low: cash, Expected: cash, High: cash}
 	for _, p := range corners {
 		ev, err := m.evaluate(a, p, false)
 		if err != nil {
@@ -65,6 +67,8 @@ func (m *model) option(a *assignment) (Option, error) {
 		t := ev.total(include)
 		o.MonthlyUSD.Low, o.MonthlyUSD.High = math.Min(o.MonthlyUSD.Low, t), math.Max(o.MonthlyUSD.High, t)
 		o.QualityGapUSD.Low, o.QualityGapUSD.High = math.Min(o.QualityGapUSD.Low, ev.qualityGap), math.Max(o.QualityGapUSD.High, ev.qualityGap)
+		c := ev.total(false)
+		o.CashUSD.Low, o.CashUSD.High = math.Min(o.CashUSD.Low, c), math.Max(o.CashUSD.High, c)
 		for _, it := range ev.items {
 			for i := range o.LineItems {
 				if o.LineItems[i].Name == it.Name {
@@ -91,6 +95,9 @@ func (m *model) option(a *assignment) (Option, error) {
 				m.s.SelfHosted.GPUs, f.TensorParallel, f.Instances, f.InstanceType, f.GPUs, m.s.SelfHosted.GPUs, m.gpu, f.GPUs, f.Replicas)})
 		}
 		m.withRequired(&o, a, exp.fleet)
+		if n := m.idleCommitment(a, &o); n != nil {
+			o.Notes = append(o.Notes, *n)
+		}
 	}
 	return o, nil
 }

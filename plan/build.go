@@ -196,7 +196,9 @@ func gate(ctx context.Context, ev Evaluator, p *Plan) costmodel.Gate {
 		v := costmodel.Verdict{CostlierDenied: true}
 		for _, f := range one.Options[0].Violations {
 			v.Denied = AppendUnique(v.Denied, f.Policy)
-			v.CostlierDenied = v.CostlierDenied && costThresholds[f.Policy]
+			// The thresholds judge cash; the search orders by the total,
+			// which is the cash only when the quality gap is left out.
+			v.CostlierDenied = v.CostlierDenied && costThresholds[f.Policy] && !o.QualityIncluded
 		}
 		return v, nil
 	}

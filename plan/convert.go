@@ -14,6 +14,7 @@ func option(o costmodel.Option) Option {
 	out := Option{
 		Architecture:    o.Architecture,
 		MonthlyUSD:      money(o.MonthlyUSD),
+		CashUSD:         money(o.CashUSD),
 		QualityGapUSD:   money(o.QualityGapUSD),
 		QualityIncluded: o.QualityIncluded,
 		LineItems:       []LineItem{},

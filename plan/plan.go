@@ -88,6 +88,9 @@ type Option struct {
 	Architecture string     `json:"architecture"`
 	MonthlyUSD   Money      `json:"monthly_usd"`
 	LineItems    []LineItem `json:"line_items"`
+	// CashUSD is what the option bills a month: MonthlyUSD without the
+	// quality gap (contract). Spend policies judge it.
+	CashUSD Money `json:"cash_usd"`
 	// QualityGapUSD is the hidden cost of weaker models; included in
 	// MonthlyUSD only when QualityIncluded.
 	QualityGapUSD   Money   `json:"quality_gap_usd"`

@@ -126,7 +126,7 @@ func TestEvaluatePlan(t *testing.T) {
 			name: "expected cost missing under a budget",
 			plan: "allowed",
 			edit: func(t *testing.T, plan map[string]any) {
-				delete(option(t, plan, "hybrid")["monthly_usd"].(map[string]any), "expected")
+				delete(option(t, plan, "hybrid")["cash_usd"].(map[string]any), "expected")
 			},
 			wantDeny: []finding{
 				{Policy: "spend.unknown", Option: "hybrid", Message: "The hybrid option has no expected monthly cost, so it cannot be checked against the budget's approval threshold of $15,000 and monthly limit of $30,000.", Attribute: "budget"},
@@ -200,6 +200,9 @@ type planInput struct {
 		MonthlyUSD   struct {
 			Low, Expected, High float64
 		} `json:"monthly_usd"`
+		CashUSD struct {
+			Low, Expected, High float64
+		} `json:"cash_usd"`
 	} `json:"options"`
 }
 
@@ -212,7 +215,7 @@ func TestEvaluatePlanInputForms(t *testing.T) {
 	if err := json.Unmarshal(raw, &typed); err != nil {
 		t.Fatal(err)
 	}
-	// The typed form's MonthlyUSD fields marshal as Low/Expected/High, not
+	// The typed form's MonthlyUSD and CashUSD fields marshal as Low/Expected/High, not
 	// the contract's lowercase names, so its expected cost is unknown to
 	// the policies: the struct is seen through its JSON, tags and all.
 	wantTyped := []string{"spend.unknown/hybrid", "spend.unknown/managed", "spend.unknown/self_hosted"}

@@ -97,7 +97,7 @@ func TestParseValid(t *testing.T) {
 				s.Managed.Provider = "bedrock"
 				s.SelfHosted = SelfHosted{
 					Model: "qwen3-coder-30b-a3b", GPU: "h100", Pricing: "reserved", GPUHourUSD: &Range{2.5, 3.5},
-					GPUs: 4, Schedule: "always_on", HoursPerMonth: 730, OpsUSDPerMonth: Range{2000, 4000},
+					GPUs: 4, Schedule: "always_on", HoursPerMonth: 730, OpsUSDPerMonth: Range{2000, 4000}, OpsFromSpec: true,
 					MinReplicas: 1, TargetUtilization: 0.7, Region: "us-east-1",
 				}
 				s.Compliance = Compliance{CodeMayLeaveNetwork: true, AllowedProviders: []string{"bedrock"}}

@@ -118,7 +118,9 @@ func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHost
 	}
 	s.Schedule = b.oneOf("schedule", []string{AlwaysOn, BusinessHours}, s.Schedule)
 	s.HoursPerMonth = b.number("hours_per_month", aboveUpTo(0, maxHoursPerMonth), s.HoursPerMonth)
-	s.OpsUSDPerMonth = b.rng("ops_usd_per_month", atLeast(0).upTo(1e9), s.OpsUSDPerMonth)
+	if r, ok := b.optRange("ops_usd_per_month", atLeast(0).upTo(1e9)); ok {
+		s.OpsUSDPerMonth, s.OpsFromSpec = *r, true
+	}
 	s.MinReplicas = b.integer("min_replicas", atLeast(1).upTo(1e4), s.MinReplicas)
 	s.TargetUtilization = b.number("target_utilization", between(MinTargetUtilization, 1), s.TargetUtilization)
 	s.MinQuality = b.number("min_quality", between(0, 1), s.MinQuality)

@@ -3,6 +3,7 @@ package spec
 import (
 	"time"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/hashicorp/hcl/v2"
 )
@@ -120,11 +121,12 @@ type Workload struct {
 	MinQuality float64
 }
 
-// Workload routes.
+// Workload routes: auto, or pinned to one of the architectures that serve
+// a workload (their names are architecture's).
 const (
 	RouteAuto       = "auto"
-	RouteManaged    = "managed"
-	RouteSelfHosted = "self_hosted"
+	RouteManaged    = architecture.Managed
+	RouteSelfHosted = architecture.SelfHosted
 )
 
 // Managed is the managed block.
@@ -169,10 +171,14 @@ type SelfHosted struct {
 	Pricing    string // default OnDemand
 	GPUHourUSD *Range // nil: the catalog's price for Pricing
 	// GPUs, when above 0, is a fixed fleet: no sizing, billed as given.
-	GPUs              int
-	Schedule          string  // default AlwaysOn
-	HoursPerMonth     float64 // default 730
-	OpsUSDPerMonth    Range   // default [2000, 4000]
+	GPUs          int
+	Schedule      string  // default AlwaysOn
+	HoursPerMonth float64 // default 730
+	// OpsUSDPerMonth is the fleet's operations cost; by default (not
+	// OpsFromSpec) [2000, 4000] for up to 4 GPUs, growing with the billed
+	// GPUs beyond (the cost model's OpsReferenceGPUs).
+	OpsUSDPerMonth    Range
+	OpsFromSpec       bool
 	MinReplicas       int     // default 1
 	TargetUtilization float64 // default 0.7
 	MinQuality        float64 // default 0

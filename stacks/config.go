@@ -69,6 +69,12 @@ type Config struct {
 	// DeployGateway runs the hybrid decision's LiteLLM router on ECS
 	// Fargate behind the fleet's load balancer.
 	DeployGateway bool
+	// CapacityReservationID, CapacityBlockZone and CapacityBlockEnd
+	// (YYYY-MM-DD) name the EC2 Capacity Block a capacity_block fleet
+	// launches into: bought outside the program, which cannot delete it.
+	CapacityReservationID string
+	CapacityBlockZone     string
+	CapacityBlockEnd      string
 	// Stack is true for a stack's configuration (ReadConfig,
 	// ReadStackConfig), false for a plan without one: only a stack's is
 	// checked for what it must configure (costgate:hfToken, providerKeys).
@@ -83,6 +89,7 @@ var ConfigKeys = []string{
 	"spec", "policyDirs", "catalog", "vpcId", "subnetIds", "allowedCidrs", "certificateArn",
 	"dnsName", "hostedZoneId", "amiId", "vllmImage", "alarmTopicArn", "timeZone", "vllmApiKey", "hfToken", "dockerHubCredentials", "providerKeys",
 	"consumerPrincipals", "consumerExternalId", "deployGateway",
+	"capacityReservationId", "capacityBlockZone", "capacityBlockEnd",
 }
 
 // ReadConfig reads the costgate namespace of the stack configuration.
@@ -102,6 +109,10 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 		ConsumerExternalID: c.Get("consumerExternalId"),
 		DeployGateway:      c.GetBool("deployGateway"),
 		Stack:              true,
+
+		CapacityReservationID: c.Get("capacityReservationId"),
+		CapacityBlockZone:     c.Get("capacityBlockZone"),
+		CapacityBlockEnd:      c.Get("capacityBlockEnd"),
 	}
 	lists := []struct {
 		key string

@@ -71,6 +71,7 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 		pf.fleet(*opt.Sizing)
 		pf.bootLoops(*opt.Sizing, cat)
 		pf.quota(*opt.Sizing, cat)
+		pf.capacityBlock(*opt.Sizing)
 		pf.certificate()
 	}
 	if cat != nil && (opt.Architecture == architecture.Managed || opt.Architecture == architecture.Hybrid) {

@@ -6,6 +6,7 @@ import (
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicequotas"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -97,4 +98,26 @@ func vcpus(n int) string {
 		return "an unknown number of"
 	}
 	return fmt.Sprint(n)
+}
+
+// capacityBlock checks a capacity_block fleet's block: its reservation and
+// zone configured, the peak within a block's 64 instances, and its end
+// date said (plan.CapacityBlockEndsWarning): the instances stop then.
+func (pf *preflight) capacityBlock(s plan.Sizing) {
+	if s.Pricing != spec.CapacityBlock || !pf.cfg.Stack {
+		return
+	}
+	c := pf.cfg
+	if c.CapacityReservationID == "" || c.CapacityBlockZone == "" {
+		pf.problem("pricing = \"capacity_block\" needs the block bought for it: set costgate:capacityReservationId (cr-...) and costgate:capacityBlockZone (its Availability Zone); without them the group would launch on-demand instances the plan did not price")
+	}
+	if s.PeakInstances > MaxCapacityBlockInstances {
+		pf.problem("%d × %s at peak exceed the %d instances of one capacity block", s.PeakInstances, s.InstanceType, MaxCapacityBlockInstances)
+	}
+	switch {
+	case c.CapacityBlockEnd == "":
+		pf.remind("%s: costgate:capacityBlockEnd is unset: a capacity block's instances stop when it ends; set its end date and buy the next block before it", plan.CapacityBlockEndsWarning)
+	default:
+		pf.remind("%s: capacity block %s ends on %s: its instances stop then; buy the next block and set costgate:capacityReservationId before that day", plan.CapacityBlockEndsWarning, c.CapacityReservationID, c.CapacityBlockEnd)
+	}
 }

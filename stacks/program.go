@@ -10,6 +10,7 @@ import (
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/units"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -248,24 +249,31 @@ func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Optio
 	}
 	args := &SelfHostedInferenceArgs{
 		Team: team, CostCenter: p.Inputs.CostCenter,
-		Sizing:               *opt.Sizing,
-		Gated:                gated,
-		VPCID:                cfg.VPCID,
-		SubnetIDs:            cfg.SubnetIDs,
-		AllowedCIDRs:         cfg.AllowedCIDRs,
-		CertificateARN:       cfg.CertificateARN,
-		DNSName:              cfg.DNSName,
-		HostedZoneID:         cfg.HostedZoneID,
-		AMIID:                cfg.AMIID,
-		Image:                cfg.VLLMImage,
-		DockerHubCredentials: cfg.DockerHubCredentials,
-		AlarmTopicARN:        cfg.AlarmTopicARN,
-		AlertEmails:          p.Inputs.Budget.AlertEmails,
-		LatencyTargetMs:      latencyTarget(opt.Routes),
-		APIKey:               cfg.VLLMAPIKey,
-		HFToken:              cfg.HFToken,
-		TimeZone:             cfg.TimeZone,
-		Router:               cfg.DeployGateway && opt.Architecture == architecture.Hybrid,
+		Sizing:                *opt.Sizing,
+		Gated:                 gated,
+		VPCID:                 cfg.VPCID,
+		SubnetIDs:             cfg.SubnetIDs,
+		AllowedCIDRs:          cfg.AllowedCIDRs,
+		CertificateARN:        cfg.CertificateARN,
+		DNSName:               cfg.DNSName,
+		HostedZoneID:          cfg.HostedZoneID,
+		AMIID:                 cfg.AMIID,
+		Image:                 cfg.VLLMImage,
+		DockerHubCredentials:  cfg.DockerHubCredentials,
+		AlarmTopicARN:         cfg.AlarmTopicARN,
+		AlertEmails:           p.Inputs.Budget.AlertEmails,
+		LatencyTargetMs:       latencyTarget(opt.Routes),
+		APIKey:                cfg.VLLMAPIKey,
+		HFToken:               cfg.HFToken,
+		TimeZone:              cfg.TimeZone,
+		Router:                cfg.DeployGateway && opt.Architecture == architecture.Hybrid,
+		CapacityReservationID: cfg.CapacityReservationID,
+		CapacityBlockZone:     cfg.CapacityBlockZone,
+	}
+	if args.Sizing.Pricing == spec.CapacityBlock && args.CapacityReservationID == "" && !cfg.Stack {
+		// A plan without a stack configuration previews the block it
+		// would need; a stack must name it (preflight).
+		args.CapacityReservationID = Unknown
 	}
 	if opt.Architecture == architecture.SelfHosted {
 		args.Budget = budget

@@ -5,6 +5,7 @@ import (
 
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
@@ -78,6 +79,10 @@ func LoadTimeoutSeconds(weightsGB float64) int {
 	return min(max(2*GracePeriodSeconds(weightsGB), 1800), maxLoadSeconds)
 }
 
+// MaxCapacityBlockInstances is the most instances one EC2 Capacity Block
+// holds.
+const MaxCapacityBlockInstances = 64
+
 // SelfHostedInferenceArgs configure the vLLM fleet.
 type SelfHostedInferenceArgs struct {
 	Team       string
@@ -120,6 +125,10 @@ type SelfHostedInferenceArgs struct {
 	Budget *BudgetArgs
 	// Router opens the load balancer to the LiteLLM router (NewRouter).
 	Router bool
+	// CapacityReservationID and CapacityBlockZone are the capacity block
+	// the fleet launches into when the plan prices one.
+	CapacityReservationID string
+	CapacityBlockZone     string
 }
 
 // SelfHostedInference is a private, load-balanced vLLM fleet on GPU instances.
@@ -193,6 +202,10 @@ func (a *SelfHostedInferenceArgs) validate() error {
 		return fmt.Errorf("vpc %s given without subnets", a.VPCID)
 	case a.HostedZoneID != "" && a.DNSName == "":
 		return fmt.Errorf("hosted zone %s given without a DNS name", a.HostedZoneID)
+	case s.Pricing == spec.CapacityBlock && a.CapacityReservationID == "":
+		return fmt.Errorf("capacity block pricing needs the block's reservation id")
+	case s.Pricing == spec.CapacityBlock && s.PeakInstances > MaxCapacityBlockInstances:
+		return fmt.Errorf("%d instances exceed a capacity block's %d", s.PeakInstances, MaxCapacityBlockInstances)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/spec"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
@@ -231,7 +232,10 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 			},
 		}},
 		Monitoring: ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(true)},
-		UserData:   userData,
+		// A capacity block is launched into through its reservation.
+		InstanceMarketOptions:            f.capacityBlockMarket(),
+		CapacityReservationSpecification: f.capacityBlockTarget(),
+		UserData:                         userData,
 		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
 			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("instance"), Tags: withName(tags, name+"-vllm")},
 			ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: withName(tags, name+"-vllm")},
@@ -244,6 +248,28 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 	}
 
 	return lt, nil
+}
+
+// capacityBlockMarket is the capacity-block market type when the plan
+// prices a capacity block, else nil (on demand).
+func (f *fleet) capacityBlockMarket() ec2.LaunchTemplateInstanceMarketOptionsPtrInput {
+	if f.a.Sizing.Pricing != spec.CapacityBlock {
+		return nil
+	}
+	return ec2.LaunchTemplateInstanceMarketOptionsArgs{MarketType: pulumi.String("capacity-block")}
+}
+
+// capacityBlockTarget targets the capacity block's reservation
+// (costgate:capacityReservationId), else nil.
+func (f *fleet) capacityBlockTarget() ec2.LaunchTemplateCapacityReservationSpecificationPtrInput {
+	if f.a.Sizing.Pricing != spec.CapacityBlock {
+		return nil
+	}
+	return ec2.LaunchTemplateCapacityReservationSpecificationArgs{
+		CapacityReservationTarget: ec2.LaunchTemplateCapacityReservationSpecificationCapacityReservationTargetArgs{
+			CapacityReservationId: pulumi.String(f.a.CapacityReservationID),
+		},
+	}
 }
 
 // RootVolumeGB sizes the encrypted root volume for the AMI, the checkpoint

@@ -223,6 +223,10 @@ func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfH
 	if err != nil {
 		return network{}, err
 	}
+	if a.CapacityBlockZone != "" {
+		// A capacity block is in one zone: the instances go there only.
+		offered = map[string]bool{a.CapacityBlockZone: offered[a.CapacityBlockZone]}
+	}
 	if a.VPCID != "" {
 		vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Id: pulumi.StringRef(a.VPCID)})
 		if err != nil {

@@ -26,18 +26,14 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 			Key: pulumi.String(k), Value: pulumi.String(tags[k]), PropagateAtLaunch: pulumi.Bool(true),
 		})
 	}
-	asg, err := autoscaling.NewGroup(ctx, name+"-vllm", &autoscaling.GroupArgs{
+	args := &autoscaling.GroupArgs{
 		Name:    pulumi.String(f.asgName),
 		MinSize: pulumi.Int(floor),
 		MaxSize: pulumi.Int(s.PeakInstances),
 		// Created at its floor: the schedule (ahead of the working day)
 		// and target tracking raise it, so a group created on a Friday
 		// evening does not run at peak until Monday.
-		DesiredCapacity: pulumi.Int(floor),
-		LaunchTemplate: autoscaling.GroupLaunchTemplateArgs{
-			Id:      lt.ID(),
-			Version: lt.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput),
-		},
+		DesiredCapacity:    pulumi.Int(floor),
 		VpcZoneIdentifiers: net.instanceSubnets,
 		TargetGroupArns:    pulumi.StringArray{tg.Arn},
 		// Every launch, the first included, waits in the hook until its
@@ -68,7 +64,9 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		},
 		EnabledMetrics: pulumi.ToStringArray([]string{"GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances"}),
 		Tags:           asgTags,
-	}, parent, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
+	}
+	purchase(args, lt, s.Pricing)
+	asg, err := autoscaling.NewGroup(ctx, name+"-vllm", args, parent, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
 	if err != nil {
 		return fmt.Errorf("create auto scaling group: %w", err)
 	}
@@ -83,6 +81,34 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		return err
 	}
 	return f.targetTracking(asg, lbs, floor)
+}
+
+// purchase sets how the group buys its instances, as the plan priced them:
+// spot through a mixed-instances policy (no on-demand base, since every
+// instance is priced at spot rates; capacity-optimized; capacity
+// rebalancing replaces an instance at risk of interruption before it is
+// taken, its streams drained by the deregistration delay), everything else
+// (on demand; reserved, which a Savings Plan bills; a capacity block,
+// which the launch template targets) from the launch template.
+func purchase(args *autoscaling.GroupArgs, lt *ec2.LaunchTemplate, pricing string) {
+	version := lt.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput)
+	if pricing != spec.Spot {
+		args.LaunchTemplate = autoscaling.GroupLaunchTemplateArgs{Id: lt.ID(), Version: version}
+		return
+	}
+	args.CapacityRebalance = pulumi.Bool(true)
+	args.MixedInstancesPolicy = autoscaling.GroupMixedInstancesPolicyArgs{
+		InstancesDistribution: autoscaling.GroupMixedInstancesPolicyInstancesDistributionArgs{
+			OnDemandBaseCapacity:                pulumi.Int(0),
+			OnDemandPercentageAboveBaseCapacity: pulumi.Int(0),
+			SpotAllocationStrategy:              pulumi.String("capacity-optimized"),
+		},
+		LaunchTemplate: autoscaling.GroupMixedInstancesPolicyLaunchTemplateArgs{
+			LaunchTemplateSpecification: autoscaling.GroupMixedInstancesPolicyLaunchTemplateLaunchTemplateSpecificationArgs{
+				LaunchTemplateId: lt.ID(), Version: version,
+			},
+		},
+	}
 }
 
 // launchHook registers the launch lifecycle hook on its own as well: a

@@ -20,17 +20,20 @@ const AnyProvider = "*"
 
 // stringKeys are the plain string keys of the costgate namespace.
 var stringKeys = map[string]func(*Config) *string{
-	"spec":               func(c *Config) *string { return &c.SpecPath },
-	"catalog":            func(c *Config) *string { return &c.CatalogPath },
-	"vpcId":              func(c *Config) *string { return &c.VPCID },
-	"certificateArn":     func(c *Config) *string { return &c.CertificateARN },
-	"dnsName":            func(c *Config) *string { return &c.DNSName },
-	"hostedZoneId":       func(c *Config) *string { return &c.HostedZoneID },
-	"amiId":              func(c *Config) *string { return &c.AMIID },
-	"vllmImage":          func(c *Config) *string { return &c.VLLMImage },
-	"alarmTopicArn":      func(c *Config) *string { return &c.AlarmTopicARN },
-	"timeZone":           func(c *Config) *string { return &c.TimeZone },
-	"consumerExternalId": func(c *Config) *string { return &c.ConsumerExternalID },
+	"spec":                  func(c *Config) *string { return &c.SpecPath },
+	"catalog":               func(c *Config) *string { return &c.CatalogPath },
+	"vpcId":                 func(c *Config) *string { return &c.VPCID },
+	"certificateArn":        func(c *Config) *string { return &c.CertificateARN },
+	"dnsName":               func(c *Config) *string { return &c.DNSName },
+	"hostedZoneId":          func(c *Config) *string { return &c.HostedZoneID },
+	"amiId":                 func(c *Config) *string { return &c.AMIID },
+	"vllmImage":             func(c *Config) *string { return &c.VLLMImage },
+	"alarmTopicArn":         func(c *Config) *string { return &c.AlarmTopicARN },
+	"timeZone":              func(c *Config) *string { return &c.TimeZone },
+	"consumerExternalId":    func(c *Config) *string { return &c.ConsumerExternalID },
+	"capacityReservationId": func(c *Config) *string { return &c.CapacityReservationID },
+	"capacityBlockZone":     func(c *Config) *string { return &c.CapacityBlockZone },
+	"capacityBlockEnd":      func(c *Config) *string { return &c.CapacityBlockEnd },
 }
 
 // listKeys are the list keys of the costgate namespace.

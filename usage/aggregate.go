@@ -141,7 +141,13 @@ func (a *aggregate) add(r record) {
 			sp.start, sp.end = earlier(sp.start, r.Start), later(sp.end, end)
 		}
 	}
-	a.spread(r.Start, end, tot)
+	if r.Bucket && r.Width > time.Hour {
+		// The peak is unknown at this width: no hour needs the tokens
+		// spread (and a bucket of years would take years of hours).
+		a.hours[a.hourKey(r.Start)] += tot
+	} else {
+		a.spread(r.Start, end, tot)
+	}
 	start, _ := a.clip(r.Start, end)
 	if a.first.IsZero() || start.Before(a.first) {
 		a.first = start

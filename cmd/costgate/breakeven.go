@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/costgate/costgate/costmodel"
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/spec"
 	"github.com/spf13/cobra"
@@ -89,6 +90,9 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	if diags.HasErrors() {
 		return errReported
 	}
+	// Priced as plan prices it without a stack configuration, so that the
+	// two agree to the cent at the team's size.
+	cat = cat.ForDeployment(modelcatalog.Deployment{})
 	res, err := costmodel.Evaluate(s, cat, date)
 	if err != nil {
 		return invalid(fmt.Errorf("price %s: %w", path, err))

@@ -136,3 +136,55 @@ func TestBreakevenChartFiles(t *testing.T) {
 		})
 	}
 }
+
+// TestBreakevenAgreesWithPlan: at the team's size the breakeven command
+// prices every option to the cent as plan does (hybrid included, whose
+// router line only a stack configuration adds).
+func TestBreakevenAgreesWithPlan(t *testing.T) {
+	const spec = "../../examples/company-50.hcl"
+	code, be, stderr := runCLI("breakeven", spec, "--as-of", asOf, "--format", "json")
+	if code != 0 {
+		t.Fatalf("breakeven exit %d: %s", code, stderr)
+	}
+	code, pl, stderr := runCLI("plan", spec, "--as-of", asOf, "--format", "json")
+	if code != 0 {
+		t.Fatalf("plan exit %d: %s", code, stderr)
+	}
+	var points struct {
+		Points []struct {
+			Developers int `json:"developers"`
+			MonthlyUSD map[string]struct {
+				Expected float64 `json:"expected"`
+			} `json:"monthly_usd"`
+		} `json:"points"`
+	}
+	var p struct {
+		Options []struct {
+			Architecture string `json:"architecture"`
+			MonthlyUSD   struct {
+				Expected float64 `json:"expected"`
+			} `json:"monthly_usd"`
+		} `json:"options"`
+	}
+	if err := json.Unmarshal([]byte(be), &points); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(pl), &p); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, pt := range points.Points {
+		if pt.Developers != 50 {
+			continue
+		}
+		found = true
+		for _, o := range p.Options {
+			if got := pt.MonthlyUSD[o.Architecture].Expected; got != o.MonthlyUSD.Expected {
+				t.Errorf("%s at 50 developers: breakeven $%.2f, plan $%.2f", o.Architecture, got, o.MonthlyUSD.Expected)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no point at the team's 50 developers")
+	}
+}

@@ -10,7 +10,7 @@ deny contains v if {
 	threshold := input.inputs.budget.approval_above_usd
 	is_number(threshold)
 	some o in input.options
-	expected := o.monthly_usd.expected
+	expected := o.cash_usd.expected
 	is_number(expected)
 	expected > threshold
 	v := {

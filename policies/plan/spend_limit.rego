@@ -8,7 +8,7 @@ deny contains v if {
 	limit := input.inputs.budget.monthly_limit_usd
 	is_number(limit)
 	some o in input.options
-	expected := o.monthly_usd.expected
+	expected := o.cash_usd.expected
 	is_number(expected)
 	expected > limit
 	v := {

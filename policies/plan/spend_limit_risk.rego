@@ -9,8 +9,8 @@ warn contains v if {
 	limit := input.inputs.budget.monthly_limit_usd
 	is_number(limit)
 	some o in input.options
-	expected := o.monthly_usd.expected
-	high := o.monthly_usd.high
+	expected := o.cash_usd.expected
+	high := o.cash_usd.high
 	is_number(expected)
 	is_number(high)
 	expected <= limit

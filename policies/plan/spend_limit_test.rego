@@ -4,7 +4,11 @@ import data.costgate.spend
 
 # Fixtures shared by the spend policies' tests.
 
-option(arch, low, expected, high) := {"architecture": arch, "monthly_usd": {"low": low, "expected": expected, "high": high}}
+option(arch, low, expected, high) := {
+	"architecture": arch,
+	"monthly_usd": {"low": low, "expected": expected, "high": high},
+	"cash_usd": {"low": low, "expected": expected, "high": high},
+}
 
 options := [
 	option("managed", 14000, 18000, 26000),
@@ -23,6 +27,17 @@ test_limit_denies_option_above_limit if {
 		"option": "self_hosted",
 		"msg": "The self-hosted option's expected cost of $31,200 a month is above the budget's monthly limit of $30,000.",
 	}} with input as plan(30000, null)
+}
+
+test_limit_judges_cash_not_rework if {
+	# $20,000 of bills and $96,000 of estimated rework in the total: the
+	# spend is the bills.
+	reworked := {
+		"architecture": "self_hosted",
+		"monthly_usd": {"low": 110000, "expected": 116000, "high": 120000},
+		"cash_usd": {"low": 19000, "expected": 20000, "high": 21000},
+	}
+	count(findings(spend.deny, "spend.limit")) == 0 with input as object.union(plan(70000, null), {"options": [reworked]})
 }
 
 test_limit_allows_expected_equal_to_limit if {

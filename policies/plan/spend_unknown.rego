@@ -10,7 +10,7 @@ deny contains v if {
 
 	# object.get, not a plain ref: a missing field must count as unknown
 	# rather than make the whole rule undefined.
-	not is_number(object.get(o, ["monthly_usd", "expected"], null))
+	not is_number(object.get(o, ["cash_usd", "expected"], null))
 	count(budget_thresholds) > 0
 	v := {
 		"policy": "spend.unknown",

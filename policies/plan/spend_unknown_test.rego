@@ -5,7 +5,7 @@ import data.costgate.spend
 test_unknown_denies_missing_expected_cost if {
 	input_plan := {
 		"inputs": {"budget": {"monthly_limit_usd": 30000, "approval_above_usd": 15000}},
-		"options": [{"architecture": "hybrid", "monthly_usd": {"low": 1, "high": 2}}, option("managed", 1, 2, 3)],
+		"options": [{"architecture": "hybrid", "cash_usd": {"low": 1, "high": 2}}, option("managed", 1, 2, 3)],
 	}
 	findings(spend.deny, "spend.unknown") == {{
 		"policy": "spend.unknown",

@@ -1,0 +1,80 @@
+package costmodel
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/architecture"
+)
+
+// TestCommitmentBillsEveryHour: a reservation bills all of the month's
+// hours whatever the schedule, and warns with the on-demand alternative
+// on a part-time schedule; on demand bills the scheduled hours only.
+func TestCommitmentBillsEveryHour(t *testing.T) {
+	for _, tt := range []struct {
+		pricing string
+		hours   float64
+		warns   bool
+	}{
+		{"reserved", 730, true},
+		{"capacity_block", 730, true},
+		{"on_demand", 176, false},
+	} {
+		t.Run(tt.pricing, func(t *testing.T) {
+			src := strings.Replace(fmt.Sprintf(base, 100, 4e6), `pricing = "reserved"`, fmt.Sprintf("pricing = %q\n  schedule = \"business_hours\"\n  gpu_hour_usd = 3", tt.pricing), 1)
+			sh := evaluate(t, parse(t, "c.hcl", src)).Option(architecture.SelfHosted)
+			if sh.Sizing.BilledHours != tt.hours {
+				t.Errorf("billed hours %g, want %g", sh.Sizing.BilledHours, tt.hours)
+			}
+			var gpu LineItem
+			for _, it := range sh.LineItems {
+				if it.Name == "GPU instances" {
+					gpu = it
+				}
+			}
+			if want := float64(sh.Sizing.GPUs) * 3 * tt.hours; !near(gpu.MonthlyUSD.Expected, want) {
+				t.Errorf("GPU instances $%.2f, want %d GPUs × $3 × %g h = $%.2f", gpu.MonthlyUSD.Expected, sh.Sizing.GPUs, tt.hours, want)
+			}
+			warned := ""
+			for _, n := range sh.Notes {
+				if n.ID == "pricing.idle_commitment" {
+					warned = n.Message
+				}
+			}
+			if (warned != "") != tt.warns {
+				t.Errorf("pricing.idle_commitment %q, want a warning: %v", warned, tt.warns)
+			}
+			if tt.warns && !strings.Contains(warned, "on demand for the scheduled hours") {
+				t.Errorf("the warning names no on-demand alternative: %s", warned)
+			}
+		})
+	}
+}
+
+// TestOpsGrowWithFleet: the default operations cost is the article's range
+// up to 4 billed GPUs and grows in proportion beyond; a spec's figure wins.
+func TestOpsGrowWithFleet(t *testing.T) {
+	ops := func(src string) (float64, int) {
+		sh := evaluate(t, parse(t, "o.hcl", src)).Option(architecture.SelfHosted)
+		for _, it := range sh.LineItems {
+			if it.Name == "operations (MLOps/SRE)" {
+				return it.MonthlyUSD.Expected, sh.Sizing.GPUs
+			}
+		}
+		t.Fatal("no operations line")
+		return 0, 0
+	}
+	small, gpus := ops(fmt.Sprintf(base, 10, 1e6))
+	if gpus > OpsReferenceGPUs || !near(small, 3000) {
+		t.Errorf("%d GPUs: operations $%.2f, want the article's $3,000 expected", gpus, small)
+	}
+	large, gpus := ops(fmt.Sprintf(base, 3000, 2e7))
+	if want := 3000 * float64(gpus) / OpsReferenceGPUs; gpus <= OpsReferenceGPUs || !near(large, want) {
+		t.Errorf("%d GPUs: operations $%.2f, want $%.2f", gpus, large, want)
+	}
+	given, _ := ops(strings.Replace(fmt.Sprintf(base, 3000, 2e7), `pricing = "reserved"`, "pricing = \"reserved\"\n  ops_usd_per_month = 5000", 1))
+	if !near(given, 5000) {
+		t.Errorf("the spec's $5,000 gives operations $%.2f", given)
+	}
+}

@@ -1,0 +1,103 @@
+package stacks
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/spec"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// TestPurchaseOptionProvisionedAsPriced: for every pricing × schedule the
+// group launches what the plan priced: spot through a capacity-optimized
+// mixed-instances policy with no on-demand instances and capacity
+// rebalancing; a capacity block through the launch template's
+// capacity-block market targeting the configured reservation, in its zone
+// only; on demand and reserved (a Savings Plan bills them) plainly from
+// the launch template. The group's maximum is the priced peak, its
+// creation size the schedule's floor.
+func TestPurchaseOptionProvisionedAsPriced(t *testing.T) {
+	for _, pricing := range []string{spec.OnDemand, spec.Reserved, spec.Spot, spec.CapacityBlock} {
+		for _, schedule := range []string{spec.AlwaysOn, spec.BusinessHours} {
+			t.Run(pricing+"/"+schedule, func(t *testing.T) {
+				p := examplePlan(t, "regulated")
+				s := p.Chosen().Sizing
+				s.Pricing, s.Schedule, s.PeakInstances, s.BaselineInstances = pricing, schedule, 3, 1
+				cfg := Config{Stack: true, HFToken: secretInput(), CapacityReservationID: "cr-0123456789abcdef0", CapacityBlockZone: "us-east-1c", CapacityBlockEnd: "2027-01-15"}
+				rs, _, err := run(t, p, cfg)
+				if err != nil {
+					t.Fatalf("deploy: %v", err)
+				}
+				asg := one(t, rs, "aws:autoscaling/group:Group").Properties
+				lt := one(t, rs, "aws:ec2/launchTemplate:LaunchTemplate").Properties
+				floor := 1.0
+				if schedule == spec.BusinessHours {
+					floor = 0
+				}
+				if asg["maxSize"] != 3.0 || asg["desiredCapacity"] != floor {
+					t.Errorf("group max %v created at %v, want the priced peak 3 and the floor %v", asg["maxSize"], asg["desiredCapacity"], floor)
+				}
+				mip, _ := asg["mixedInstancesPolicy"].(map[string]any)
+				market, _ := lt["instanceMarketOptions"].(map[string]any)
+				reservation, _ := lt["capacityReservationSpecification"].(map[string]any)
+				switch pricing {
+				case spec.Spot:
+					dist, _ := mip["instancesDistribution"].(map[string]any)
+					if dist["spotAllocationStrategy"] != "capacity-optimized" || dist["onDemandBaseCapacity"] != 0.0 ||
+						dist["onDemandPercentageAboveBaseCapacity"] != 0.0 || asg["capacityRebalance"] != true || asg["launchTemplate"] != nil {
+						t.Errorf("spot group %v, want a capacity-optimized all-spot mixed-instances policy with capacity rebalancing", asg)
+					}
+				case spec.CapacityBlock:
+					target, _ := reservation["capacityReservationTarget"].(map[string]any)
+					if market["marketType"] != "capacity-block" || target["capacityReservationId"] != cfg.CapacityReservationID {
+						t.Errorf("launch template market %v reservation %v, want capacity-block into %s", market, reservation, cfg.CapacityReservationID)
+					}
+					var zones []any
+					for _, id := range asg["vpcZoneIdentifiers"].([]any) {
+						for _, sn := range ofType(rs, "aws:ec2/subnet:Subnet") {
+							if "subnet-"+sn.Name == id {
+								zones = append(zones, sn.Properties["availabilityZone"])
+							}
+						}
+					}
+					if fmt.Sprint(zones) != "["+cfg.CapacityBlockZone+"]" {
+						t.Errorf("capacity block group in zones %v, want the block's %s only", zones, cfg.CapacityBlockZone)
+					}
+				default:
+					if mip != nil || market != nil || reservation != nil || asg["launchTemplate"] == nil {
+						t.Errorf("%s group %v / template market %v, want plain launches from the template", pricing, mip, market)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestCapacityBlockNeedsItsBlock: a capacity_block stack without its
+// reservation, or above a block's 64 instances, is refused; the block's end
+// is said.
+func TestCapacityBlockNeedsItsBlock(t *testing.T) {
+	p := examplePlan(t, "regulated")
+	s := p.Chosen().Sizing
+	s.Pricing, s.PeakInstances = spec.CapacityBlock, MaxCapacityBlockInstances+1
+	rs, _, err := runPreflight(t, p, Config{Stack: true, HFToken: secretInput()}, nil)
+	var pe *PreflightError
+	if !errors.As(err, &pe) || len(rs) != 0 || !strings.Contains(err.Error(), "costgate:capacityReservationId") || !strings.Contains(err.Error(), "exceed the 64 instances") {
+		t.Fatalf("error %v with %d resources, want a preflight error naming the reservation and the 64-instance limit", err, len(rs))
+	}
+	s.PeakInstances = 2
+	_, logs, err := runPreflight(t, p, Config{Stack: true, HFToken: secretInput(), CapacityReservationID: "cr-1", CapacityBlockZone: "us-east-1b", CapacityBlockEnd: "2027-01-15"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.text(), "pricing.capacity_block_ends: capacity block cr-1 ends on 2027-01-15") {
+		t.Errorf("the block's end is not said:\n%s", logs.text())
+	}
+}
+
+// secretInput is a configured secret's stand-in.
+func secretInput() pulumi.StringInput {
+	return pulumi.ToSecret(pulumi.String("x")).(pulumi.StringOutput)
+}
