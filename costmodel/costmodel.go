@@ -20,11 +20,11 @@ import (
 	"github.com/costgate/costgate/spec"
 )
 
-// Verdicts.
+// Verdicts, named in architecture.
 const (
-	ManagedWins    = "managed_wins"
-	SelfHostedWins = "self_hosted_wins"
-	Close          = "close"
+	ManagedWins    = architecture.ManagedWins
+	SelfHostedWins = architecture.SelfHostedWins
+	Close          = architecture.Close
 )
 
 // SecondsPerHour converts the monthly token volume's working hours to seconds.
