@@ -65,7 +65,7 @@ type Route struct {
 	// ServedBy is architecture.Managed or architecture.SelfHosted.
 	ServedBy string
 	Model    string
-	// Provider is the managed provider ("anthropic", "bedrock", ...); empty when self-hosted.
+	// Provider is the managed provider (the vendor, or modelcatalog.ProviderBedrock, ...); empty when self-hosted.
 	Provider string
 	// TTFTMs is the expected p95 time to first token; null when unknown.
 	TTFTMs        *float64
