@@ -154,7 +154,7 @@ func provenance(res *Result, mean float64, peakFrom, mix string) []string {
 		fmt.Sprintf("Measured by `costgate usage calibrate` from %s (%s),", res.Format, strings.Join(files, ", ")),
 		fmt.Sprintf("period %s to %s (%s, UTC, until exclusive): developers are the", res.Period.Since, res.Period.Until, units.Days(res.Period.Days)),
 		fmt.Sprintf("people with usage (%s);", developerIdentity[res.Format]),
-		fmt.Sprintf("tokens_per_developer is p25 to p75 of tokens per developer-month (730 h), widened to the mean %s;", units.Tokens(mean)),
+		fmt.Sprintf("tokens_per_developer is p25 to p75 of tokens per developer-month (%d h), widened to the mean %s;", units.HoursPerMonth, units.Tokens(mean)),
 		"the shares are of the measured token totals;",
 	}
 	if peakFrom != "" {
