@@ -21,3 +21,12 @@ var All = []string{Managed, SelfHosted, Hybrid}
 func IsOption(s string) bool {
 	return s == Managed || s == SelfHosted || s == Hybrid
 }
+
+// Verdicts compare the managed and self_hosted options by cost: which is
+// cheaper over its whole range, or close when the ranges overlap. A plan
+// whose routes leave either option out has none.
+const (
+	ManagedWins    = "managed_wins"
+	SelfHostedWins = "self_hosted_wins"
+	Close          = "close"
+)

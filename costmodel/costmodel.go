@@ -20,11 +20,11 @@ import (
 	"github.com/costgate/costgate/spec"
 )
 
-// Verdicts.
+// Verdicts, named in architecture.
 const (
-	ManagedWins    = "managed_wins"
-	SelfHostedWins = "self_hosted_wins"
-	Close          = "close"
+	ManagedWins    = architecture.ManagedWins
+	SelfHostedWins = architecture.SelfHostedWins
+	Close          = architecture.Close
 )
 
 // SecondsPerHour converts the monthly token volume's working hours to seconds.
@@ -65,7 +65,7 @@ type Route struct {
 	// ServedBy is architecture.Managed or architecture.SelfHosted.
 	ServedBy string
 	Model    string
-	// Provider is the managed provider ("anthropic", "bedrock", ...); empty when self-hosted.
+	// Provider is the managed provider (the vendor, or modelcatalog.ProviderBedrock, ...); empty when self-hosted.
 	Provider string
 	// TTFTMs is the expected p95 time to first token; null when unknown.
 	TTFTMs        *float64

@@ -110,3 +110,51 @@ func roundSignificant(v float64, digits int) int {
 	scale := math.Pow(10, math.Floor(math.Log10(v))-float64(digits-1))
 	return int(math.Round(math.Round(v/scale) * scale))
 }
+
+// Chart is a breakeven table's or chart's data: the breakeven, each
+// option's cost at log-spaced team sizes up to MaxDevelopers, and the team
+// today (the spec's midpoint), which the sizes always include with the
+// breakeven when they are in range.
+type Chart struct {
+	Breakeven     *int
+	Points        []Point
+	MaxDevelopers int
+	TeamToday     int
+}
+
+// BreakevenChart prices the spec for costgate breakeven: maxDevelopers
+// bounds the sizes (0: the first power of ten at or above four times the
+// team and twice the breakeven), perDecade sizes a decade.
+func BreakevenChart(s *spec.Spec, cat *modelcatalog.Catalog, date string, maxDevelopers, perDecade int) (*Chart, error) {
+	res, err := Evaluate(s, cat, date)
+	if err != nil {
+		return nil, err
+	}
+	c := &Chart{Breakeven: res.Breakeven, MaxDevelopers: maxDevelopers, TeamToday: int(math.Round(s.Team.Developers.Mid()))}
+	if c.MaxDevelopers == 0 {
+		c.MaxDevelopers = defaultMaxDevelopers(s.Team.Developers, res.Breakeven)
+	}
+	extra := []int{}
+	if c.TeamToday <= c.MaxDevelopers {
+		extra = append(extra, c.TeamToday)
+	}
+	if be := res.Breakeven; be != nil && *be <= c.MaxDevelopers {
+		extra = append(extra, *be)
+	}
+	c.Points, err = Sweep(s, cat, date, WithSizes(LogSizes(c.MaxDevelopers, perDecade), extra...))
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// defaultMaxDevelopers is the first power of ten at or above four times the
+// team and twice the breakeven, so both sit well inside the sweep.
+func defaultMaxDevelopers(team spec.Range, be *int) int {
+	want := 4 * team.High
+	if be != nil {
+		want = math.Max(want, 2*float64(*be))
+	}
+	n := int(math.Pow(10, math.Ceil(math.Log10(math.Max(want, 100)))))
+	return min(n, MaxDevelopers)
+}

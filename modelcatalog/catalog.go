@@ -65,7 +65,7 @@ type BedrockTerms struct {
 // Discount is a negotiated percentage off list prices. Vendor, Model and
 // Provider narrow what it applies to; each one set must match. Provider
 // empty means bought from the vendor directly; a discount on Bedrock
-// billing names "bedrock".
+// billing names ProviderBedrock.
 type Discount struct {
 	Vendor   string `json:"vendor,omitempty"`
 	Model    string `json:"model,omitempty"`
@@ -92,7 +92,7 @@ type ManagedModel struct {
 	Vendor string `json:"vendor"` // anthropic | openai | google | deepseek
 	// APIID is the id the vendor's API takes.
 	APIID string `json:"api_id"`
-	// Providers that sell the model: the vendor itself and, e.g., "bedrock".
+	// Providers that sell the model: the vendor itself and, e.g., ProviderBedrock.
 	Providers []string `json:"providers"`
 	// BedrockID is the Bedrock model or inference-profile id; empty when
 	// Bedrock does not serve the model. For the Claude models it is the
@@ -111,7 +111,7 @@ type ManagedModel struct {
 	Quality map[string]Figure `json:"quality"`
 	// TTFTMs is the p95 time to first token of the vendor's own API for a
 	// short prompt (what probes send); TTFTByProvider overrides it for a
-	// route where it differs (e.g. "bedrock"). A workload's prompt adds
+	// route where it differs (e.g. ProviderBedrock). A workload's prompt adds
 	// Catalog.ManagedPromptMsPerToken for each uncached token (TTFT).
 	TTFTMs         *Figure           `json:"ttft_ms,omitempty"`
 	TTFTByProvider map[string]Figure `json:"ttft_ms_by_provider,omitempty"`

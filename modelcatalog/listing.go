@@ -19,7 +19,7 @@ const (
 	SectionManaged   = "managed"
 	SectionScheduled = "scheduled"
 	SectionDiscount  = "discount"
-	SectionBedrock   = "bedrock"
+	SectionBedrock   = ProviderBedrock
 	SectionQuality   = "quality"
 	SectionTTFT      = "ttft"
 	SectionOpenModel = "open_model"

@@ -328,7 +328,7 @@ func (v *validator) tokensPerTask(c *Catalog) {
 	}
 	if b := c.Bedrock; b != nil {
 		v.source("bedrock regional_surcharge_percent", b.RegionalSurchargePercent.Source)
-		v.nonNegative("bedrock", "regional_surcharge_percent", b.RegionalSurchargePercent.Value)
+		v.nonNegative(ProviderBedrock, "regional_surcharge_percent", b.RegionalSurchargePercent.Value)
 	}
 	if f := c.ManagedPromptMsPerToken; f != nil {
 		v.source("managed_prompt_ms_per_token", f.Source)

@@ -100,3 +100,19 @@ func TestSpecFigureLoosenings(t *testing.T) {
 		})
 	}
 }
+
+// TestSpecOpsSetOverTheDefault: the default operations cost grows with the
+// fleet's GPUs, so writing a fixed one where the base used the default is
+// a loosening, whatever its figure.
+func TestSpecOpsSetOverTheDefault(t *testing.T) {
+	acme := fixture.Example(t, "acme-platform.hcl")
+	opts := fixture.Options()
+	opts.Base = fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, "  ops_usd_per_month  = [2000, 4000]\n", ""))
+	p, err := plan.Build(context.Background(), fixture.Parse(t, "acme.hcl", acme), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Loosened) != 1 || p.Loosened[0].Attribute != "self_hosted.ops_usd_per_month" || !strings.Contains(p.Loosened[0].Message, "where the base used the default") {
+		t.Errorf("loosened %+v", p.Loosened)
+	}
+}

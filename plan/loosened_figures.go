@@ -57,9 +57,16 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 		}
 	}
 	l.fell("self_hosted.hours_per_month", bs.HoursPerMonth, hs.HoursPerMonth, "the fleet is billed for fewer hours")
-	l.fell("self_hosted.ops_usd_per_month", bs.OpsUSDPerMonth.Low, hs.OpsUSDPerMonth.Low, "operating the fleet costs less")
-	if hs.OpsUSDPerMonth.Low >= bs.OpsUSDPerMonth.Low {
-		l.fell("self_hosted.ops_usd_per_month", bs.OpsUSDPerMonth.High, hs.OpsUSDPerMonth.High, "operating the fleet costs less")
+	switch {
+	case hs.OpsFromSpec && !bs.OpsFromSpec:
+		// The default grows with the fleet's GPUs; a fixed figure does not.
+		l.add("self_hosted.ops_usd_per_month", "self_hosted.ops_usd_per_month is set to %s–%s a month where the base used the default, which grows with the fleet's GPUs: a large fleet's operations cost less",
+			units.USD(hs.OpsUSDPerMonth.Low).Whole(), units.USD(hs.OpsUSDPerMonth.High).Whole())
+	case hs.OpsFromSpec || bs.OpsFromSpec:
+		l.fell("self_hosted.ops_usd_per_month", bs.OpsUSDPerMonth.Low, hs.OpsUSDPerMonth.Low, "operating the fleet costs less")
+		if hs.OpsUSDPerMonth.Low >= bs.OpsUSDPerMonth.Low {
+			l.fell("self_hosted.ops_usd_per_month", bs.OpsUSDPerMonth.High, hs.OpsUSDPerMonth.High, "operating the fleet costs less")
+		}
 	}
 	l.rose("self_hosted.target_utilization", bs.TargetUtilization, hs.TargetUtilization, "the same load is sized onto fewer GPUs")
 	l.fell("self_hosted.min_quality", bs.MinQuality, hs.MinQuality, "a weaker model may serve the fleet's workloads (quality.floor)")

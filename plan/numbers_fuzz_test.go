@@ -27,7 +27,8 @@ import (
 func FuzzSpecNumbers(f *testing.F) {
 	// developers, tokens, peak_to_average, working hours, target
 	// utilization, gpu_hour_usd (0: the catalog's), hours_per_month,
-	// ops_usd_per_month, gpus (0: sized), min_replicas, model and GPU picks.
+	// ops_usd_per_month, gpus (0: sized), min_replicas, model and GPU picks
+	// (GPU 255: rework figures at their limits too).
 	f.Add(100.0, 5e6, 2.0, 176.0, 3e-19, 0.0, 730.0, 2000.0, uint16(0), uint16(1), uint8(1), uint8(0))
 	f.Add(100.0, 5e6, 2.0, 176.0, 1e-30, 0.0, 730.0, 2000.0, uint16(0), uint16(1), uint8(1), uint8(0))
 	f.Add(1e7, 1e12, 1e6, 1.0, 0.7, 0.0, 730.0, 2000.0, uint16(0), uint16(1), uint8(0), uint8(0))
@@ -35,6 +36,9 @@ func FuzzSpecNumbers(f *testing.F) {
 	f.Add(1e7, 1e12, 1e6, 1.0, 1.0, 1e4, 744.0, 1e9, uint16(20000), uint16(1), uint8(1), uint8(1))
 	f.Add(20.0, 3e6, 2.0, 176.0, 0.7, 1e-9, 1e-9, 0.0, uint16(4), uint16(1), uint8(1), uint8(0))
 	f.Add(20.0, 3e6, 2.0, 176.0, 0.7, 0.0, 730.0, 2000.0, uint16(0), uint16(10000), uint8(1), uint8(2))
+	// With the rework figures at their limits the quality gap reaches
+	// 1e23 USD, past an int64 of cents.
+	f.Add(1e7, 1e12, 1e6, 1.0, 0.7, 0.0, 730.0, 2000.0, uint16(0), uint16(1), uint8(0), uint8(255))
 	cat := modelcatalog.Default()
 	open := append([]string{spec.AutoModel}, cat.OpenModelIDs()...)
 	gpus := cat.GPUIDs()
@@ -42,8 +46,13 @@ func FuzzSpecNumbers(f *testing.F) {
 		fixed, minReplicas uint16, modelPick, gpuPick uint8) {
 		num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 		var b strings.Builder
-		fmt.Fprintf(&b, "team \"fuzz\" {\n  developers = %s\n  tokens_per_developer = %s\n  peak_to_average = %s\n  working_hours_per_month = %s\n  cost_center = \"fuzz\"\n}\n",
+		fmt.Fprintf(&b, "team \"fuzz\" {\n  developers = %s\n  tokens_per_developer = %s\n  peak_to_average = %s\n  working_hours_per_month = %s\n  cost_center = \"fuzz\"\n",
 			num(math.Round(developers)), num(tokens), num(peak), num(workingHours))
+		if gpuPick == 255 {
+			b.WriteString("  developer_hourly_usd = 1e6\n}\nquality {\n  rework_hours = 1000\n}\n")
+		} else {
+			b.WriteString("}\n")
+		}
 		b.WriteString("workload \"agent\" {\n  share = 0.7\n  complexity = \"complex\"\n}\nworkload \"chat\" {\n  share = 0.3\n  complexity = \"simple\"\n}\n")
 		fmt.Fprintf(&b, "self_hosted {\n  model = %q\n  gpu = %q\n  target_utilization = %s\n  hours_per_month = %s\n  ops_usd_per_month = %s\n  min_replicas = %d\n",
 			open[int(modelPick)%len(open)], gpus[int(gpuPick)%len(gpus)], num(target), num(hours), num(ops), minReplicas)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/spec"
 )
@@ -42,8 +43,8 @@ type Plan struct {
 	Resources []Resource `json:"resources"`
 }
 
-// Verdict compares the managed and self_hosted options ("managed_wins",
-// "self_hosted_wins", "close"); empty, null in JSON, when the spec's routes
+// Verdict compares the managed and self_hosted options (architecture's
+// ManagedWins, SelfHostedWins, Close); empty, null in JSON, when the spec's routes
 // leave either out.
 type Verdict string
 
@@ -59,7 +60,7 @@ func (v Verdict) Text() string {
 // favours is denied: the verdict compares cost only.
 func (p *Plan) VerdictText() string {
 	t := p.Verdict.Text()
-	winner := map[Verdict]string{"managed_wins": "managed", "self_hosted_wins": "self_hosted"}[p.Verdict]
+	winner := map[Verdict]string{architecture.ManagedWins: architecture.Managed, architecture.SelfHostedWins: architecture.SelfHosted}[p.Verdict]
 	for _, o := range p.Options {
 		if o.Architecture == winner && !o.Allowed {
 			return t + " on cost, but " + winner + " is denied"

@@ -20,7 +20,7 @@ const ManagedGatewayType = "costgate:stacks:ManagedGateway"
 
 // Bedrock is the provider name of Amazon Bedrock, which needs no API key:
 // the gateway role invokes the models with IAM.
-const Bedrock = "bedrock"
+const Bedrock = modelcatalog.ProviderBedrock
 
 // BedrockActions are the runtime actions the gateway role holds on the
 // chosen models; they also cover Converse and ConverseStream.
@@ -370,7 +370,7 @@ func InferenceProfileName(stack, team, modelID string) string {
 	if label == "" {
 		label = "costgate"
 	}
-	return label + "-" + nameHash(stack, team, "bedrock", modelID)
+	return label + "-" + nameHash(stack, team, Bedrock, modelID)
 }
 
 // bedrockProfilePrefix is the cross-region profile prefix of a Bedrock id,

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -93,38 +92,21 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	// Priced as plan prices it without a stack configuration, so that the
 	// two agree to the cent at the team's size.
 	cat = cat.ForDeployment(modelcatalog.Deployment{})
-	res, err := costmodel.Evaluate(s, cat, date)
-	if err != nil {
-		return invalid(fmt.Errorf("price %s: %w", path, err))
-	}
-	maxDevs := f.maxDevelopers
-	if maxDevs == 0 {
-		maxDevs = defaultMaxDevelopers(s.Team.Developers, res.Breakeven)
-	}
 	perDecade := 3
 	if chartFormat != "" {
 		perDecade = 24
 	}
-	team := int(math.Round(s.Team.Developers.Mid()))
-	extra := []int{}
-	if team <= maxDevs {
-		extra = append(extra, team)
-	}
-	if be := res.Breakeven; be != nil && *be <= maxDevs {
-		extra = append(extra, *be)
-	}
-	sizes := costmodel.WithSizes(costmodel.LogSizes(maxDevs, perDecade), extra...)
-	points, err := costmodel.Sweep(s, cat, date, sizes)
+	ch, err := costmodel.BreakevenChart(s, cat, date, f.maxDevelopers, perDecade)
 	if err != nil {
 		return invalid(fmt.Errorf("price %s: %w", path, err))
 	}
-	data := report.ChartData{Spec: path, Team: s.Team.Name, AsOf: date, Points: points, Breakeven: res.Breakeven, Current: s.Team.Developers, TeamToday: team}
+	data := report.ChartData{Spec: path, Team: s.Team.Name, AsOf: date, Points: ch.Points, Breakeven: ch.Breakeven, Current: s.Team.Developers, TeamToday: ch.TeamToday}
 	out := cmd.OutOrStdout()
 	if chartFormat != "" {
 		if err := writeOutputFile(f.plotPath, func(w io.Writer) error { return report.Chart(w, chartFormat, data) }); err != nil {
 			return err
 		}
-		_, err := fmt.Fprintf(out, "wrote %s: %s\n", f.plotPath, report.PlotSummary(data, maxDevs))
+		_, err := fmt.Fprintf(out, "wrote %s: %s\n", f.plotPath, report.PlotSummary(data, ch.MaxDevelopers))
 		return err
 	}
 	o, err := report.Lookup[report.BreakevenOutputter](f.format)
@@ -163,17 +145,6 @@ func writeOutputFile(path string, write func(io.Writer) error) (err error) {
 		}
 	}()
 	return write(file)
-}
-
-// defaultMaxDevelopers is the first power of ten at or above four times the
-// team and twice the breakeven, so both sit well inside the sweep.
-func defaultMaxDevelopers(team spec.Range, be *int) int {
-	want := 4 * team.High
-	if be != nil {
-		want = math.Max(want, 2*float64(*be))
-	}
-	n := int(math.Pow(10, math.Ceil(math.Log10(math.Max(want, 100)))))
-	return min(n, costmodel.MaxDevelopers)
 }
 
 func todayUTC() string {

@@ -8,10 +8,13 @@ import (
 // CalibratedOn is the day the calibration measurements were read.
 const CalibratedOn = "2026-12-01"
 
+// ampere is the oldest generation the model knows.
+const ampere = "ampere"
+
 // Generations are the GPU generations, oldest first; Interconnects the
 // links between an instance's GPUs.
 var (
-	Generations   = []string{"ampere", "ada", "hopper", "blackwell"}
+	Generations   = []string{ampere, "ada", "hopper", "blackwell"}
 	Interconnects = []string{"nvlink", "pcie"}
 )
 
@@ -61,8 +64,8 @@ type Params struct {
 // custom all-reduce latencies), over PCIe about 30 µs.
 var Prior = Params{
 	Memory: 0.75, Compute: 0.55,
-	MemoryGen:   map[string]float64{"ampere": 1, "ada": 1, "hopper": 1, "blackwell": 1},
-	ComputeGen:  map[string]float64{"ampere": 1, "ada": 1, "hopper": 1, "blackwell": 1},
+	MemoryGen:   map[string]float64{ampere: 1, "ada": 1, "hopper": 1, "blackwell": 1},
+	ComputeGen:  map[string]float64{ampere: 1, "ada": 1, "hopper": 1, "blackwell": 1},
 	EngineScale: map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
 	StepMs:      map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
 	KernelUs:    map[string]float64{"vllm": 4, "sglang": 4, "tensorrt-llm": 4},

@@ -379,7 +379,7 @@ func memoryFraction(engine string) float64 {
 func maxNumSeqs(engine string, g *modelcatalog.GPU) int {
 	switch engine {
 	case "vllm":
-		if g.MemoryGB >= 70 && g.Generation != "ampere" {
+		if g.MemoryGB >= 70 && g.Generation != ampere {
 			return 1024
 		}
 		return 256
@@ -407,7 +407,7 @@ func linkOf(g *modelcatalog.GPU) float64 {
 func chunkTokens(engine string, g *modelcatalog.GPU) float64 {
 	switch engine {
 	case "vllm":
-		if g.MemoryGB >= 70 && g.Generation != "ampere" {
+		if g.MemoryGB >= 70 && g.Generation != ampere {
 			return 8192
 		}
 		return 2048
