@@ -90,6 +90,10 @@ func TestArticleTable(t *testing.T) {
 				if !strings.HasPrefix(carries, gpus) {
 					t.Errorf("the fleet that carries the load reads %q, want %q", carries, gpus)
 				}
+				// Above its capacity no time to first token holds.
+				if sh.Sizing.TTFTMs != nil {
+					t.Errorf("TTFT %v ms at %.0f%% of capacity, want null", *sh.Sizing.TTFTMs, 100*sh.Sizing.PeakUtilization)
+				}
 			default:
 				want := fmt.Sprintf("the same fleet, %.0f%% of capacity at peak", 100*sh.Sizing.PeakUtilization)
 				if carries != want {

@@ -76,7 +76,9 @@ func (m *model) fleetOf(sh *modelcatalog.OpenModel, f inference.Fleet) *Sizing {
 		BaselineInstances: f.BaselineInstances, PeakInstances: f.Instances, TargetRequestsPerMinute: f.TargetRequestsPerMinute,
 		Notes: []string{},
 	}
-	if f.TTFTMs > 0 {
+	if f.TTFTMs > 0 && f.PeakUtilization < 1 {
+		// At or above its capacity the queue grows without bound: no
+		// time to first token holds (and capacity.exceeded denies it).
 		v := f.TTFTMs
 		fl.TTFTMs = &v
 	}
@@ -123,7 +125,7 @@ func (m *model) routes(a *assignment, f *inference.Fleet) []Route {
 		}
 		if a.fleet[i] {
 			r.ServedBy, r.Model = architecture.SelfHosted, a.sh.ID
-			if f != nil && f.TTFTMs > 0 {
+			if f != nil && f.TTFTMs > 0 && f.PeakUtilization < 1 {
 				v := f.TTFTMs
 				r.TTFTMs = &v
 			}
