@@ -53,6 +53,15 @@ type Entry struct {
 // throughput, line items and tokens per task — each with its source and
 // as_of.
 func (c *Catalog) Entries(date string) []Entry {
+	out := c.managedEntries(date)
+	out = append(out, c.openEntries()...)
+	return append(out, c.hardwareEntries()...)
+}
+
+// managedEntries lists the managed models' prices in effect on date, then
+// the prices scheduled after it, discounts, Bedrock terms, quality scores
+// and TTFTs.
+func (c *Catalog) managedEntries(date string) []Entry {
 	var out, scheduled []Entry
 	for _, m := range c.Managed {
 		e := Entry{Section: SectionManaged, ID: m.ID, Status: m.Status, Successor: m.Successor, APIID: m.APIID}
@@ -79,9 +88,7 @@ func (c *Catalog) Entries(date string) []Entry {
 			Value: fmt.Sprintf("+%g %% on every line for regional profiles", b.RegionalSurchargePercent.Value), Source: b.RegionalSurchargePercent.Source})
 	}
 	for _, m := range c.Managed {
-		for _, k := range sortedKeys(m.Quality) {
-			out = append(out, Entry{Section: SectionQuality, ID: m.ID + " " + k, Value: fmt.Sprintf("%g", m.Quality[k].Value), Source: m.Quality[k].Source})
-		}
+		out = append(out, qualityEntries(m.ID, m.Quality)...)
 		if m.TTFTMs != nil {
 			out = append(out, Entry{Section: SectionTTFT, ID: m.ID, Value: fmt.Sprintf("%g ms p95, short prompt", m.TTFTMs.Value), Source: m.TTFTMs.Source})
 		}
@@ -93,17 +100,38 @@ func (c *Catalog) Entries(date string) []Entry {
 	if f := c.ManagedPromptMsPerToken; f != nil {
 		out = append(out, Entry{Section: SectionTTFT, ID: "each uncached prompt token", Value: fmt.Sprintf("+%g ms p95", f.Value), Source: f.Source})
 	}
+	return out
+}
+
+// qualityEntries lists a model's quality score per complexity.
+func qualityEntries(id string, q map[string]Figure) []Entry {
+	var out []Entry
+	for _, k := range sortedKeys(q) {
+		out = append(out, Entry{Section: SectionQuality, ID: id + " " + k, Value: fmt.Sprintf("%g", q[k].Value), Source: q[k].Source})
+	}
+	return out
+}
+
+// openEntries lists the open models with their quality scores, then the
+// architecture-only entries.
+func (c *Catalog) openEntries() []Entry {
+	var out []Entry
 	for _, m := range c.OpenModels {
 		out = append(out, Entry{Section: SectionOpenModel, ID: m.ID, Value: fmt.Sprintf("%gB params (%gB active), %d layers, %d KV heads × %d, %s %g GB",
 			m.ParamsB, m.ActiveParamsB, m.Layers, m.KVHeads, m.HeadDim, m.WeightsDType, m.WeightsGB), Source: m.Source})
-		for _, k := range sortedKeys(m.Quality) {
-			out = append(out, Entry{Section: SectionQuality, ID: m.ID + " " + k, Value: fmt.Sprintf("%g", m.Quality[k].Value), Source: m.Quality[k].Source})
-		}
+		out = append(out, qualityEntries(m.ID, m.Quality)...)
 	}
 	for _, m := range c.Architectures {
 		out = append(out, Entry{Section: SectionArchitecture, ID: m.ID, Value: fmt.Sprintf("%s: %gB params (%gB active), %d layers, %d KV heads × %d, %s %g GB",
 			m.HFRepo, m.ParamsB, m.ActiveParamsB, m.Layers, m.KVHeads, m.HeadDim, m.WeightsDType, m.WeightsGB), Source: m.Source})
 	}
+	return out
+}
+
+// hardwareEntries lists GPUs, GPU-hour prices, throughput, line items and
+// tokens per task.
+func (c *Catalog) hardwareEntries() []Entry {
+	var out []Entry
 	for _, g := range c.GPUs {
 		v := fmt.Sprintf("%g GB", g.MemoryGB)
 		if g.MemoryBandwidthGBs > 0 {

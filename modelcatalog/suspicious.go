@@ -66,6 +66,15 @@ func CheckBook(base, book *Catalog, file string) []BookWarning {
 		base = &Catalog{}
 	}
 	c := bookChecker{file: file, pos: book.EntryPos}
+	c.prices(base, book)
+	c.figures(base, book)
+	c.discounts(book)
+	return c.out
+}
+
+// prices checks the book's managed prices, GPU-hour prices and line items
+// against base's.
+func (c *bookChecker) prices(base, book *Catalog) {
 	for i, m := range book.Managed {
 		bm, known := base.ManagedModel(m.ID)
 		for _, p := range m.Prices {
@@ -110,8 +119,12 @@ func CheckBook(base, book *Catalog, file string) []BookWarning {
 		}
 		c.figure(c.entry("line_items", i, l.Name), "monthly_usd", l.MonthlyUSD, ref, "this line item")
 	}
-	// Throughput and tokens per task are not prices, but ten times either
-	// makes self-hosting or every task ten times cheaper just the same.
+}
+
+// figures checks throughput and tokens per task: they are not prices, but
+// ten times either makes self-hosting or every task ten times cheaper just
+// the same.
+func (c *bookChecker) figures(base, book *Catalog) {
 	for i, tp := range book.Throughput {
 		entry := c.entry("throughput", i, throughputKey(tp))
 		var pre, dec *float64
@@ -130,6 +143,10 @@ func CheckBook(base, book *Catalog, file string) []BookWarning {
 		}
 		c.ratio("tokens_per_task."+k, "value", book.TokensPerTask[k].Value, ref)
 	}
+}
+
+// discounts warns of a discount that leaves a tenth of the price or less.
+func (c *bookChecker) discounts(book *Catalog) {
 	for i, d := range book.Discounts {
 		what := d.Model + d.Vendor + d.Provider
 		switch {
@@ -140,7 +157,6 @@ func CheckBook(base, book *Catalog, file string) []BookWarning {
 				d.PercentOff, 100/(100-d.PercentOff), SuspiciousDiscount))
 		}
 	}
-	return c.out
 }
 
 type bookChecker struct {
