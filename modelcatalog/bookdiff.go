@@ -61,7 +61,7 @@ func BookChanges(catalog, base, head *Catalog) []string {
 			}
 		}
 	}
-	for _, k := range []string{"tokens_per_task", "bedrock", "managed_prompt_ms_per_token"} {
+	for _, k := range []string{"tokens_per_task", "managed_prompt_ms_per_token"} {
 		if ch := leafChanges(k, db[k], dh[k], nil); len(ch) > 0 {
 			out = append(out, describeChanges(k, db[k], dh[k]))
 		}

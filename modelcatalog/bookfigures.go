@@ -10,6 +10,7 @@ var priceFields = map[string][]string{
 	"instances":  {"gpu_hour_usd"},
 	"line_items": {"monthly_usd"},
 	"discounts":  {"percent_off"},
+	"providers":  {"regional_surcharge_percent"},
 }
 
 // figures checks what the book changes that is not a price: every number

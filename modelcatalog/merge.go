@@ -35,10 +35,10 @@ func LoadFile(path string) (*Catalog, error) {
 // nested objects merge by key, a list (prices, providers) replaces the
 // base's whole, null removes a field; an entry with "replace": true
 // replaces the base entry whole. The keys: managed and open models,
-// architectures and GPUs by id, instances by type and region, throughput
+// architectures, GPUs and providers by id, instances by type and region, throughput
 // by model, GPU and tensor-parallel size, line items by name, discounts by
 // vendor, model, provider and effective_from. Entries with new keys are
-// appended in the book's order. tokens_per_task, bedrock and
+// appended in the book's order. tokens_per_task and
 // managed_prompt_ms_per_token merge by key the same way. The merged as_of
 // is the older of the two, because a plan can be no fresher than the
 // oldest figures it uses. A nil catalog counts as empty.

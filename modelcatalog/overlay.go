@@ -49,6 +49,8 @@ var bookSections = []bookSection{
 		keys: func(c *Catalog) []string { return keysOf(c.Throughput, throughputKey) }},
 	{name: "line_items", label: "line item", keyFields: []string{"name"},
 		keys: func(c *Catalog) []string { return keysOf(c.FixedCosts, func(l FixedCost) string { return l.Name }) }},
+	{name: "providers", label: "provider", keyFields: []string{"id"},
+		keys: func(c *Catalog) []string { return keysOf(c.Providers, func(p Provider) string { return p.ID }) }},
 	{name: "discounts", label: "discount", keyFields: []string{"vendor", "model", "provider", "effective_from"},
 		keys:  func(c *Catalog) []string { return keysOf(c.Discounts, discountKey) },
 		names: func(c *Catalog) []string { return keysOf(c.Discounts, discountLabel) }},

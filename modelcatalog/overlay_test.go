@@ -212,7 +212,7 @@ func FuzzMergeBook(f *testing.F) {
 	f.Add([]byte(`{"instances": [{"type": "p5.48xlarge", "region": "us-east-1", "gpu_hour_usd": {"reserved": {"low": 3.1, "source": "q", "as_of": "2026-11-12"}}}]}`))
 	f.Add([]byte(`{"instances": [{"replace": true, "type": "p5.48xlarge", "region": "us-east-1"}]}`))
 	f.Add([]byte(`{"managed": [{"id": "claude-sonnet-4.6", "ttft_ms": null, "quality": {"simple": null}}]}`))
-	f.Add([]byte(`{"gpus": [{"id": "h100", "memory_gb": 800}], "tokens_per_task": {"simple": {"value": 1}}, "bedrock": null}`))
+	f.Add([]byte(`{"gpus": [{"id": "h100", "memory_gb": 800}], "tokens_per_task": {"simple": {"value": 1}}, "providers": [{"id": "bedrock", "regional_surcharge_percent": null}]}`))
 	f.Add([]byte(`{"throughput": [{"model": "llama-3.3-70b", "gpu": "h100", "tensor_parallel": 2, "decode_tok_s": 1e6, "source": "x", "as_of": "2026-01-01"}]}`))
 	f.Add([]byte(`{"managed": [{"id": "new", "prices": [{"input_per_m": -1}]}], "discounts": [{"percent_off": 100}]}`))
 	before := jsonText(f, Default())
