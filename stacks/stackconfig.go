@@ -39,9 +39,9 @@ var stringKeys = map[string]func(*Config) *string{
 
 // listKeys are the list keys of the costgate namespace.
 var listKeys = map[string]func(*Config) *[]string{
-	"policyDirs":         func(c *Config) *[]string { return &c.PolicyDirs },
-	"subnetIds":          func(c *Config) *[]string { return &c.SubnetIDs },
-	"allowedCidrs":       func(c *Config) *[]string { return &c.AllowedCIDRs },
+	"policyDirs":                func(c *Config) *[]string { return &c.PolicyDirs },
+	"subnetIds":                 func(c *Config) *[]string { return &c.SubnetIDs },
+	"allowedCidrs":              func(c *Config) *[]string { return &c.AllowedCIDRs },
 	"consumerPrincipals":        func(c *Config) *[]string { return &c.ConsumerPrincipals },
 	"endpointServicePrincipals": func(c *Config) *[]string { return &c.EndpointServicePrincipals },
 	"consumerVpcIds":            func(c *Config) *[]string { return &c.ConsumerVPCs },
