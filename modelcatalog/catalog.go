@@ -397,8 +397,14 @@ type Deployment struct {
 	PrivateLink bool
 }
 
+// OptIn reports whether the line item is priced only for a deployment
+// that turns it on (ForDeployment): the router and the PrivateLink front.
+// The cost model leaves out every opt-in item no ForDeployment resolved.
+func (l FixedCost) OptIn() bool { return l.When == WhenGateway || l.When == WhenPrivateLink }
+
 // ForDeployment returns the catalog with the line items the deployment
-// does not create left out.
+// does not create left out, and those it turns on resolved (When cleared):
+// applying it again, with any deployment, keeps them.
 func (c *Catalog) ForDeployment(d Deployment) *Catalog {
 	keep := func(l FixedCost) bool {
 		return !(l.When == WhenOwnVPC && d.ExistingVPC) && !(l.When == WhenGateway && !d.Gateway) && !(l.When == WhenPrivateLink && !d.PrivateLink)
@@ -407,6 +413,9 @@ func (c *Catalog) ForDeployment(d Deployment) *Catalog {
 	out.FixedCosts = make([]FixedCost, 0, len(c.FixedCosts))
 	for _, l := range c.FixedCosts {
 		if keep(l) {
+			if l.OptIn() {
+				l.When = ""
+			}
 			out.FixedCosts = append(out.FixedCosts, l)
 		}
 	}
