@@ -33,9 +33,10 @@ type Catalog struct {
 	// TokensPerTask converts tokens to tasks for the quality-gap cost, per
 	// complexity ("simple", "complex").
 	TokensPerTask map[string]Figure `json:"tokens_per_task"`
-	// Bedrock holds Amazon Bedrock's billing terms that apply to every model
-	// it sells; nil in a price book that does not change them.
-	Bedrock *BedrockTerms `json:"bedrock,omitempty"`
+	// Providers are the routes managed models are sold through: the
+	// vendors' own APIs and the clouds that resell them (providers.go).
+	// A price book's entry replaces the catalog's with the same id.
+	Providers []Provider `json:"providers,omitempty"`
 	// Discounts are negotiated discounts off list prices; a price book adds
 	// them (the embedded catalog has none).
 	Discounts []Discount `json:"discounts,omitempty"`
@@ -52,14 +53,6 @@ type Catalog struct {
 	// EntryPos is where each entry of a book from ParseBook starts
 	// ("managed[2]" → "14:5").
 	EntryPos map[string]string `json:"-"`
-}
-
-// BedrockTerms are Amazon Bedrock's billing terms.
-type BedrockTerms struct {
-	// RegionalSurchargePercent is what a regional (us., eu., jp., apac.)
-	// inference profile or an in-region call adds to every price line over
-	// the global profile, which bills the vendor's list price.
-	RegionalSurchargePercent Figure `json:"regional_surcharge_percent"`
 }
 
 // Discount is a negotiated percentage off list prices. Vendor, Model and
@@ -92,7 +85,8 @@ type ManagedModel struct {
 	Vendor string `json:"vendor"` // anthropic | openai | google | deepseek
 	// APIID is the id the vendor's API takes.
 	APIID string `json:"api_id"`
-	// Providers that sell the model: the vendor itself and, e.g., ProviderBedrock.
+	// Providers that sell the model: ids of the catalog's providers, the
+	// vendor's own API and, e.g., Amazon Bedrock.
 	Providers []string `json:"providers"`
 	// BedrockID is the Bedrock model or inference-profile id; empty when
 	// Bedrock does not serve the model. For the Claude models it is the

@@ -211,7 +211,7 @@ func (b *routerBuild) secrets(dbURL pulumi.StringOutput) (routerSecrets, error) 
 	arns := pulumi.StringArray{master, salt, dbURL, b.a.Fleet.apiKey}
 	for _, p := range b.a.Gateway.providers {
 		arn := b.a.Gateway.secretARN[p]
-		env[strings.ToUpper(strings.ReplaceAll(LiteLLMProvider(p), "-", "_"))+"_API_KEY"] = arn
+		env[b.a.Gateway.keyEnv[p]] = arn
 		arns = append(arns, arn)
 	}
 	return routerSecrets{env: env, arns: arns}, nil
