@@ -361,17 +361,22 @@ type FixedCost struct {
 	// "alarm" (each CloudWatch alarm).
 	Per string `json:"per,omitempty"`
 	// When limits the item to one kind of deployment: "" always,
-	// WhenOwnVPC only when the program creates the fleet's VPC.
+	// WhenOwnVPC only when the program creates the fleet's VPC,
+	// WhenGateway only with the router, WhenPrivateLink only with the
+	// endpoint service.
 	When string `json:"when,omitempty"`
 	Source
 }
 
 // WhenOwnVPC marks a line item of the fleet's own VPC (its NAT gateway): an
 // existing VPC (costgate:vpcId) carries that cost already. WhenGateway
-// marks the LiteLLM router costgate:deployGateway runs.
+// marks the LiteLLM router costgate:deployGateway runs, and its database.
+// WhenPrivateLink marks the Network Load Balancer and endpoint service
+// costgate:endpointServicePrincipals creates.
 const (
-	WhenOwnVPC  = "own_vpc"
-	WhenGateway = "gateway"
+	WhenOwnVPC      = "own_vpc"
+	WhenGateway     = "gateway"
+	WhenPrivateLink = "privatelink"
 )
 
 // Deployment is what a stack's configuration decides about the resources,
@@ -381,18 +386,30 @@ type Deployment struct {
 	ExistingVPC bool
 	// Gateway is true when the program runs the LiteLLM router.
 	Gateway bool
+	// PrivateLink is true when the program publishes the fleet as a
+	// PrivateLink endpoint service.
+	PrivateLink bool
 }
 
+// OptIn reports whether the line item is priced only for a deployment
+// that turns it on (ForDeployment): the router and the PrivateLink front.
+// The cost model leaves out every opt-in item no ForDeployment resolved.
+func (l FixedCost) OptIn() bool { return l.When == WhenGateway || l.When == WhenPrivateLink }
+
 // ForDeployment returns the catalog with the line items the deployment
-// does not create left out.
+// does not create left out, and those it turns on resolved (When cleared):
+// applying it again, with any deployment, keeps them.
 func (c *Catalog) ForDeployment(d Deployment) *Catalog {
 	keep := func(l FixedCost) bool {
-		return !(l.When == WhenOwnVPC && d.ExistingVPC) && !(l.When == WhenGateway && !d.Gateway)
+		return !(l.When == WhenOwnVPC && d.ExistingVPC) && !(l.When == WhenGateway && !d.Gateway) && !(l.When == WhenPrivateLink && !d.PrivateLink)
 	}
 	out := *c
 	out.FixedCosts = make([]FixedCost, 0, len(c.FixedCosts))
 	for _, l := range c.FixedCosts {
 		if keep(l) {
+			if l.OptIn() {
+				l.When = ""
+			}
 			out.FixedCosts = append(out.FixedCosts, l)
 		}
 	}

@@ -301,8 +301,8 @@ func (v *validator) lineItems(c *Catalog) {
 		if !lineItemPers[l.Per] {
 			v.add(at, "per %q is not one of \"\", instance, secret, alarm", l.Per)
 		}
-		if l.When != "" && l.When != WhenOwnVPC && l.When != WhenGateway {
-			v.add(at, "when %q is not one of \"\", %s, %s", l.When, WhenOwnVPC, WhenGateway)
+		if l.When != "" && l.When != WhenOwnVPC && l.When != WhenGateway && l.When != WhenPrivateLink {
+			v.add(at, "when %q is not one of \"\", %s, %s, %s", l.When, WhenOwnVPC, WhenGateway, WhenPrivateLink)
 		}
 		for _, a := range l.Applies {
 			if !architectures[a] {

@@ -188,12 +188,14 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 			r, err := NewRouter(ctx, team, &RouterArgs{
 				Team: team, CostCenter: p.Inputs.CostCenter, Routes: opt.Routes,
 				Fleet: fleet, Gateway: gw, BedrockARNs: gw.bedrockARNs, AlarmTopicARN: cfg.AlarmTopicARN,
+				DBDeletionProtection: cfg.RouterDBDeletionProtection,
 			})
 			if err != nil {
 				return nil, err
 			}
 			out["routerUrl"] = r.URL
 			out["routerMasterKeySecretArn"] = r.MasterKeySecretARN
+			out["routerDatabaseEndpoint"] = r.DatabaseEndpoint
 		}
 	}
 	return out, nil
