@@ -176,16 +176,16 @@ func (m *model) unfitSized(a *assignment, ev evaluation) string {
 }
 
 // providers counts the API-key secrets of a's managed routes: one per
-// provider they call; Bedrock is called with the gateway role's IAM
-// credentials and keeps no key.
+// keyed provider they call; a provider called with the gateway role's IAM
+// credentials (Bedrock) keeps no key.
 func (m *model) providers(a *assignment) int {
 	seen := make([]string, 0, 8) // on the stack: evaluate's hot path
 	for i := range m.s.Workloads {
 		if a.fleet[i] {
 			continue
 		}
-		if p := m.choice(a, i).provider; p != modelcatalog.ProviderBedrock && !slices.Contains(seen, p) {
-			seen = append(seen, p)
+		if c := m.choice(a, i); c.keyed && !slices.Contains(seen, c.provider) {
+			seen = append(seen, c.provider)
 		}
 	}
 	return len(seen)

@@ -53,6 +53,7 @@ func BookChanges(base, head *Catalog) []string {
 	section("throughput", keyed(base.Throughput, throughputKey), keyed(head.Throughput, throughputKey))
 	section("line item", keyed(base.FixedCosts, func(l FixedCost) string { return l.Name }), keyed(head.FixedCosts, func(l FixedCost) string { return l.Name }))
 	section("discount", keyed(base.Discounts, discountLabel), keyed(head.Discounts, discountLabel))
+	section("provider", keyed(base.Providers, func(p Provider) string { return p.ID }), keyed(head.Providers, func(p Provider) string { return p.ID }))
 	tpt := func(c *Catalog) map[string]any {
 		out := map[string]any{}
 		for k, v := range c.TokensPerTask {
@@ -61,9 +62,6 @@ func BookChanges(base, head *Catalog) []string {
 		return out
 	}
 	section("tokens_per_task", tpt(base), tpt(head))
-	if !reflect.DeepEqual(generic(base.Bedrock), generic(head.Bedrock)) {
-		out = append(out, "bedrock terms changed")
-	}
 	return out
 }
 

@@ -33,10 +33,11 @@ func LoadFile(path string) (*Catalog, error) {
 // entry with the same key as a whole — managed and open models and GPUs by
 // id, instances by type and region, throughput by model, GPU and
 // tensor-parallel size, line items by name, tokens_per_task by complexity,
-// discounts by vendor, model, provider and effective_from, the Bedrock
-// terms and managed_prompt_ms_per_token when the override has them — and entries with new keys are appended in the override's order. The merged
-// as_of is the older of the two, because a plan can be no fresher than the
-// oldest figures it uses. A nil catalog counts as empty.
+// providers by id, discounts by vendor, model, provider and
+// effective_from, managed_prompt_ms_per_token when the override has it —
+// and entries with new keys are appended in the override's order. The
+// merged as_of is the older of the two, because a plan can be no fresher
+// than the oldest figures it uses. A nil catalog counts as empty.
 func Merge(base, override *Catalog) *Catalog {
 	out := clone(base)
 	if override == nil {
@@ -55,9 +56,7 @@ func Merge(base, override *Catalog) *Catalog {
 	for k, v := range ov.TokensPerTask {
 		out.TokensPerTask[k] = v
 	}
-	if ov.Bedrock != nil {
-		out.Bedrock = ov.Bedrock
-	}
+	out.Providers = mergeBy(out.Providers, ov.Providers, func(p Provider) string { return p.ID })
 	if ov.ManagedPromptMsPerToken != nil {
 		out.ManagedPromptMsPerToken = ov.ManagedPromptMsPerToken
 	}

@@ -51,12 +51,14 @@ var (
 // joined: each figure has a source and an as_of date (YYYY-MM-DD), and an
 // estimate a note saying how it was derived; ids are unique; prices and
 // counts are not negative; each managed model has at least one price;
-// successors, throughput models and GPUs, and instance GPUs exist; quality
-// scores lie in 0..1.
+// successors, providers (a model's, by id), throughput models and GPUs,
+// and instance GPUs exist; quality scores lie in 0..1.
 func (c *Catalog) Validate() error {
 	v := &validator{}
 	v.date("catalog", "as_of", c.AsOf)
-	managedIDs := v.managed(c)
+	providers := v.providers(c)
+	v.ttls = set(c.CacheTTLs()...)
+	managedIDs := v.managed(c, providers)
 	openIDs := v.openModels(c, managedIDs)
 	gpuIDs := v.gpus(c)
 	v.instances(c, gpuIDs)
@@ -71,7 +73,7 @@ func (c *Catalog) Validate() error {
 }
 
 // managed checks the managed models and returns their ids.
-func (v *validator) managed(c *Catalog) map[string]bool {
+func (v *validator) managed(c *Catalog, providers map[string]*Provider) map[string]bool {
 	managedIDs := map[string]bool{}
 	for _, m := range c.Managed {
 		managedIDs[m.ID] = true
@@ -86,6 +88,7 @@ func (v *validator) managed(c *Catalog) map[string]bool {
 		if len(m.Providers) == 0 {
 			v.add(at, "no providers")
 		}
+		v.modelProviders(at, m, providers)
 		if !statuses[m.Status] {
 			v.add(at, "status %q is not one of latest, active, legacy, retired", m.Status)
 		}
@@ -298,8 +301,8 @@ func (v *validator) lineItems(c *Catalog) {
 		if !lineItemPers[l.Per] {
 			v.add(at, "per %q is not one of \"\", instance, secret, alarm, %s, %s, %s, %s, %s", l.Per, PerVolumeGB, PerVolumeMiBps, PerVolumeIOPS, PerMirrorGB, PerMirrorFillGB)
 		}
-		if l.When != "" && l.When != WhenOwnVPC && l.When != WhenGateway {
-			v.add(at, "when %q is not one of \"\", %s, %s", l.When, WhenOwnVPC, WhenGateway)
+		if l.When != "" && l.When != WhenOwnVPC && l.When != WhenGateway && l.When != WhenPrivateLink {
+			v.add(at, "when %q is not one of \"\", %s, %s, %s", l.When, WhenOwnVPC, WhenGateway, WhenPrivateLink)
 		}
 		for _, a := range l.Applies {
 			if !architectures[a] {
@@ -310,7 +313,8 @@ func (v *validator) lineItems(c *Catalog) {
 
 }
 
-// tokensPerTask checks the tokens-per-task figures and the Bedrock terms.
+// tokensPerTask checks the tokens-per-task figures and the prompt's
+// per-token TTFT.
 func (v *validator) tokensPerTask(c *Catalog) {
 	for _, k := range sortedKeys(c.TokensPerTask) {
 		f := c.TokensPerTask[k]
@@ -325,10 +329,6 @@ func (v *validator) tokensPerTask(c *Catalog) {
 		if _, ok := c.TokensPerTask[k]; !ok {
 			v.add("tokens_per_task", "no %s entry", k)
 		}
-	}
-	if b := c.Bedrock; b != nil {
-		v.source("bedrock regional_surcharge_percent", b.RegionalSurchargePercent.Source)
-		v.nonNegative(ProviderBedrock, "regional_surcharge_percent", b.RegionalSurchargePercent.Value)
 	}
 	if f := c.ManagedPromptMsPerToken; f != nil {
 		v.source("managed_prompt_ms_per_token", f.Source)
@@ -393,7 +393,11 @@ func (c *Catalog) Stale(on time.Time) bool {
 	return c.AgeDays(on) > StaleAfterDays
 }
 
-type validator struct{ errs []error }
+type validator struct {
+	errs []error
+	// ttls are the cache lifetimes the providers sell.
+	ttls map[string]bool
+}
 
 func (v *validator) add(at, format string, args ...any) {
 	v.errs = append(v.errs, fmt.Errorf("%s: %s", at, fmt.Sprintf(format, args...)))
@@ -565,8 +569,8 @@ func (v *validator) priceStructure(at string, p Price) {
 
 func (v *validator) cacheWrites(at string, w map[string]float64) {
 	for _, ttl := range sortedKeys(w) {
-		if _, ok := ttlMinutes[ttl]; !ok {
-			v.add(at, "cache_write_per_m lifetime %q is not one of 5m, 30m, 1h, 12h", ttl)
+		if !v.ttls[ttl] {
+			v.add(at, "cache_write_per_m lifetime %q is not one any provider sells (its prompt_cache ttls)", ttl)
 		}
 		v.nonNegative(at, "cache_write_per_m."+ttl, w[ttl])
 	}

@@ -566,7 +566,7 @@ func TestBedrockSpendCarriesTheTeamsTags(t *testing.T) {
 			t.Errorf("bedrockProfileArns output %v", outs["bedrockProfileArns"])
 		}
 	}
-	routes := []plan.Route{{Workload: "review", Complexity: "complex", ServedBy: architecture.Managed, Model: "claude-sonnet-4.6", Provider: Bedrock}}
+	routes := []plan.Route{{Workload: "review", Complexity: "complex", ServedBy: architecture.Managed, Model: "claude-sonnet-4.6", Provider: modelcatalog.ProviderBedrock}}
 	m, _ := modelcatalog.Default().ManagedModel("claude-sonnet-4.6")
 	arn := "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc"
 	got, err := LiteLLMModelList(routes, "", modelcatalog.Default(), map[string]string{m.BedrockID: arn})

@@ -131,6 +131,12 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	case "aws:lb/targetGroup:TargetGroup":
 		set("arn", fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/0123456789abcdef", previewRegion, previewAccount, args.Name))
 		set("arnSuffix", "targetgroup/"+args.Name+"/0123456789abcdef")
+	case "aws:rds/instance:Instance":
+		ident := args.Name
+		if v, ok := state["identifier"]; ok && v.IsString() {
+			ident = v.StringValue()
+		}
+		set("address", ident+".c0abcdefghij."+previewRegion+".rds.amazonaws.com")
 	case "aws:autoscaling/group:Group", "aws:budgets/budget:Budget", "aws:ssm/parameter:Parameter":
 		if _, ok := state["name"]; !ok {
 			set("name", args.Name)
@@ -213,6 +219,10 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		// reminds to check them.
 		return nil, fmt.Errorf("quotas are read when deploying")
 	case "aws:secretsmanager/getRandomPassword:getRandomPassword":
+		if v, ok := args.Args["excludeUppercase"]; ok && v.IsBool() && v.BoolValue() {
+			// A name's random part (the database's final snapshot), not a key.
+			return resource.NewPropertyMapFromMap(map[string]any{"randomPassword": "a1b2c3d4", "id": "random"}), nil
+		}
 		return resource.NewPropertyMapFromMap(map[string]any{"randomPassword": "generated-at-deploy", "id": "random"}), nil
 	}
 	return nil, fmt.Errorf("preview: no mock for invoke %s", args.Token)

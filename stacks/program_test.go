@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/google/go-cmp/cmp"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -202,7 +203,7 @@ func TestBedrockModelARNs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
-			got := BedrockModelARNs("aws", "us-east-1", "123456789012", []string{tt.id})
+			got := BedrockModelARNs(modelcatalog.Default(), "aws", "us-east-1", "123456789012", []string{tt.id})
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("ARNs (-want +got):\n%s", diff)
 			}

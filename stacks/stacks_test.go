@@ -483,7 +483,7 @@ func checkGateway(t *testing.T, rs []plan.Resource, opt *plan.Option, cfg Config
 				previewRegion, previewAccount, InferenceProfileName(PreviewStack, teamOf(rs), id)))
 		}
 		want = append(want, statement{Sid: "InvokeChosenModelsThroughTeamProfiles", Effect: "Allow", Action: BedrockActions,
-			Resource:  BedrockModelARNs("aws", previewRegion, previewAccount, bedrockIDs),
+			Resource:  BedrockModelARNs(modelcatalog.Default(), "aws", previewRegion, previewAccount, bedrockIDs),
 			Condition: map[string]map[string][]string{"StringEquals": {"bedrock:InferenceProfileArn": profiles}}})
 		want = append(want, statement{Sid: "InvokeTeamProfiles", Effect: "Allow", Action: BedrockActions, Resource: profiles})
 	}
