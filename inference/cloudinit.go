@@ -162,11 +162,7 @@ func (a CloudInitArgs) stopTimeout() int {
 // vllmUnit is the systemd unit that runs the container; a stop gives the
 // streams in flight stop seconds before the container is killed.
 func (a CloudInitArgs) vllmUnit(stop int) string {
-	weights := "# no weights mirror: vLLM downloads the model itself"
-	if a.MirrorBucket != "" {
-		weights = "ExecStartPre=/opt/costgate/weights.sh"
-	}
-	return strings.Join([]string{
+	lines := []string{
 		"[Unit]",
 		"Description=vLLM OpenAI-compatible server (costgate)",
 		"After=docker.service network-online.target",
@@ -182,7 +178,12 @@ func (a CloudInitArgs) vllmUnit(stop int) string {
 		"ExecStartPre=-/usr/bin/docker rm -f vllm",
 		// A failed pull never stops a start when the image is present.
 		"ExecStartPre=/opt/costgate/vllm-pull.sh",
-		weights,
+	}
+	if a.MirrorBucket != "" {
+		// Without a mirror vLLM downloads the model itself.
+		lines = append(lines, "ExecStartPre=/opt/costgate/weights.sh")
+	}
+	return strings.Join(append(lines,
 		"ExecStart=/opt/costgate/vllm-run.sh",
 		fmt.Sprintf("ExecStop=/usr/bin/docker stop --time %d vllm", stop),
 		fmt.Sprintf("TimeoutStopSec=%d", stop+30),
@@ -190,7 +191,7 @@ func (a CloudInitArgs) vllmUnit(stop int) string {
 		"[Install]",
 		"WantedBy=multi-user.target",
 		"",
-	}, "\n")
+	), "\n")
 }
 
 // pullScript logs in to the ECR registry when there is one and pulls the
