@@ -50,9 +50,22 @@ type Catalog struct {
 	// that are valid but likely a mistake (a zero price, a 100 % discount,
 	// a price ten times off the embedded catalog's). Plans carry them.
 	BookWarnings []BookWarning `json:"-"`
-	// EntryPos is where each entry of a book from ParseBook starts
-	// ("managed[2]" → "14:5").
+	// EntryPos is where each object and array of a book from ParseBook
+	// starts ("managed[2]" → "14:5", "managed[2].prices[0]" → "16:7").
 	EntryPos map[string]string `json:"-"`
+	// File and Raw are the name and text of a book from ParseBook: Merge
+	// overlays the fields Raw writes, not the zero values of those it
+	// leaves out.
+	File string `json:"-"`
+	Raw  []byte `json:"-"`
+	// Origin maps each entry of a merged catalog that a price book wrote
+	// ("managed[12]") to where the book wrote it ("prices/acme.json:4:5"),
+	// for Validate's messages.
+	Origin map[string]string `json:"-"`
+	// BookProblems are what Merge found wrong in the price book that only
+	// the merge shows (a figure changed without its own source); Validate
+	// reports them.
+	BookProblems []string `json:"-"`
 }
 
 // Discount is a negotiated percentage off list prices. Vendor, Model and

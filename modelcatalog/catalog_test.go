@@ -229,7 +229,7 @@ func TestMerge(t *testing.T) {
 			t.Errorf("m1 input = %g, want the override's 1", p.InputPerM)
 		}
 		if len(m1.Prices) != 1 {
-			t.Errorf("m1 has %d prices, want the override's 1 (whole-entry replacement)", len(m1.Prices))
+			t.Errorf("m1 has %d prices, want the override's 1 (a list replaces the catalog's whole)", len(m1.Prices))
 		}
 	})
 	t.Run("throughput keyed by model, gpu and tp", func(t *testing.T) {

@@ -205,7 +205,7 @@ func (v *validator) providers(c *Catalog) map[string]*Provider {
 	seen := map[string]bool{}
 	for i := range c.Providers {
 		p := &c.Providers[i]
-		at := fmt.Sprintf("providers[%d] %s", i, p.ID)
+		at := v.entry("providers", i, p.ID)
 		v.id(at, "provider", p.ID, seen)
 		byID[p.ID] = p
 		if p.ID != "" && !providerIDPattern.MatchString(p.ID) {
