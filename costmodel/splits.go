@@ -242,7 +242,7 @@ func (s *searcher) fleetFloor(arch, gpu string) float64 {
 	}
 	m.useGPU(own)
 	if !math.IsInf(gpuHour, 1) {
-		v += gpuHour * m.billedHours() * float64(max(1, m.s.SelfHosted.GPUs))
+		v += gpuHour * m.billedHours(0) * float64(max(1, m.s.SelfHosted.GPUs))
 	}
 	s.floor[key] = v
 	return v
