@@ -87,8 +87,9 @@ type Team struct {
 	// (billed at the cache-write price); default 0. CachedInputShare plus
 	// CacheWriteShare is at most 1.
 	CacheWriteShare Range
-	// CacheTTL is the cache lifetime writes are bought for: "5m", "30m",
-	// "1h" or "12h"; empty means each model's shortest.
+	// CacheTTL is the cache lifetime writes are bought for, one the
+	// catalog's providers sell ("5m", "30m", "1h", "12h"); empty means
+	// each model's shortest.
 	CacheTTL             string
 	WorkingHoursPerMonth float64 // default 176
 	PeakToAverage        Range   // default 2

@@ -198,7 +198,7 @@ func (pf *preflight) bedrock(cat *modelcatalog.Catalog) {
 		return
 	}
 	for _, id := range ids {
-		if bedrockProfilePrefix(id) != "" {
+		if prefix, _ := cat.ProfilePrefix(id); prefix != "" {
 			if _, err := bedrock.LookupInferenceProfile(pf.ctx, &bedrock.LookupInferenceProfileArgs{InferenceProfileId: id}); err != nil {
 				pf.problem("Bedrock inference profile %s is not available in the region: %v", id, err)
 			}

@@ -110,6 +110,10 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		set("arn", fmt.Sprintf("arn:aws:iam::%s:instance-profile/%s", previewAccount, args.Name))
 	case "aws:bedrock/inferenceProfile:InferenceProfile":
 		set("arn", fmt.Sprintf("arn:aws:bedrock:%s:%s:application-inference-profile/%s", previewRegion, previewAccount, args.Name))
+	case "aws:s3/bucketV2:BucketV2":
+		id = MirrorBucketPrefix + "0123456789abcdef" // S3 adds a unique suffix
+		set("bucket", id)
+		set("arn", "arn:aws:s3:::"+id)
 	case "aws:ec2/vpc:Vpc":
 		id = "vpc-" + args.Name
 	case "aws:ec2/subnet:Subnet":
@@ -127,6 +131,12 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	case "aws:lb/targetGroup:TargetGroup":
 		set("arn", fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/0123456789abcdef", previewRegion, previewAccount, args.Name))
 		set("arnSuffix", "targetgroup/"+args.Name+"/0123456789abcdef")
+	case "aws:rds/instance:Instance":
+		ident := args.Name
+		if v, ok := state["identifier"]; ok && v.IsString() {
+			ident = v.StringValue()
+		}
+		set("address", ident+".c0abcdefghij."+previewRegion+".rds.amazonaws.com")
 	case "aws:autoscaling/group:Group", "aws:budgets/budget:Budget", "aws:ssm/parameter:Parameter":
 		if _, ok := state["name"]; !ok {
 			set("name", args.Name)
@@ -209,6 +219,10 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		// reminds to check them.
 		return nil, fmt.Errorf("quotas are read when deploying")
 	case "aws:secretsmanager/getRandomPassword:getRandomPassword":
+		if v, ok := args.Args["excludeUppercase"]; ok && v.IsBool() && v.BoolValue() {
+			// A name's random part (the database's final snapshot), not a key.
+			return resource.NewPropertyMapFromMap(map[string]any{"randomPassword": "a1b2c3d4", "id": "random"}), nil
+		}
 		return resource.NewPropertyMapFromMap(map[string]any{"randomPassword": "generated-at-deploy", "id": "random"}), nil
 	}
 	return nil, fmt.Errorf("preview: no mock for invoke %s", args.Token)

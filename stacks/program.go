@@ -188,12 +188,14 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 			r, err := NewRouter(ctx, team, &RouterArgs{
 				Team: team, CostCenter: p.Inputs.CostCenter, Routes: opt.Routes,
 				Fleet: fleet, Gateway: gw, BedrockARNs: gw.bedrockARNs, AlarmTopicARN: cfg.AlarmTopicARN,
+				DBDeletionProtection: cfg.RouterDBDeletionProtection,
 			})
 			if err != nil {
 				return nil, err
 			}
 			out["routerUrl"] = r.URL
 			out["routerMasterKeySecretArn"] = r.MasterKeySecretARN
+			out["routerDatabaseEndpoint"] = r.DatabaseEndpoint
 		}
 	}
 	return out, nil
@@ -445,8 +447,9 @@ type litellmEntry struct {
 
 // LiteLLMModelList renders a LiteLLM proxy model_list (JSON, which is also
 // YAML) with one entry per workload, named after it, so clients ask for
-// "autocomplete" and the gateway routes. Keys are environment references,
-// never values. A Bedrock model with an application inference profile in
+// "autocomplete" and the gateway routes. Model names and key variables
+// are the catalog providers' (litellm.prefix, api_key_env); keys are
+// environment references, never values. A Bedrock model with an application inference profile in
 // profiles (Bedrock id → ARN) is invoked through it (model_id), so its cost
 // carries the team's tags, while the model name keeps LiteLLM's pricing.
 func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Catalog, profiles map[string]string) (string, error) {
@@ -463,19 +466,15 @@ func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Ca
 			if !ok {
 				return "", fmt.Errorf("workload %s: model %q is not in the catalog", r.Workload, r.Model)
 			}
-			provider := r.Provider
-			if provider == "" {
-				provider = m.Vendor
+			p, err := cat.RouteProvider(m, r.Provider)
+			if err != nil {
+				return "", fmt.Errorf("workload %s: %w", r.Workload, err)
 			}
-			if provider == Bedrock {
-				params["model"] = "bedrock/" + m.BedrockID
-				if arn, ok := profiles[m.BedrockID]; ok {
-					params["model_id"] = arn
-				}
-			} else {
-				lp := LiteLLMProvider(provider)
-				params["model"] = lp + "/" + m.APIID
-				params["api_key"] = "os.environ/" + strings.ToUpper(strings.ReplaceAll(lp, "-", "_")) + "_API_KEY"
+			params["model"] = p.LiteLLMModel(m)
+			if p.KeyedByAPIKey() {
+				params["api_key"] = "os.environ/" + p.APIKeyEnv
+			} else if arn, ok := profiles[p.ModelID(m)]; ok {
+				params["model_id"] = arn
 			}
 		default:
 			return "", fmt.Errorf("workload %s: served by %q", r.Workload, r.ServedBy)
@@ -487,20 +486,6 @@ func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Ca
 		return "", fmt.Errorf("encode LiteLLM model list: %w", err)
 	}
 	return string(b), nil
-}
-
-// litellmProviderNames maps the catalog's vendors to LiteLLM's provider
-// prefixes where they differ: LiteLLM calls Google AI Studio "gemini"
-// (model "gemini/…", key GEMINI_API_KEY), as modelcatalog's LiteLLM import
-// does.
-var litellmProviderNames = map[string]string{"google": "gemini"}
-
-// LiteLLMProvider is LiteLLM's provider prefix for a catalog vendor.
-func LiteLLMProvider(vendor string) string {
-	if p, ok := litellmProviderNames[vendor]; ok {
-		return p
-	}
-	return vendor
 }
 
 // Summary is the one-screen account of the plan the program logs.
