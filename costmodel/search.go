@@ -107,7 +107,7 @@ type Search struct {
 
 // Candidate is one assignment the search looked at.
 type Candidate struct {
-	Option string
+	Option architecture.Name
 	Routes []RouteShort
 	// MonthlyUSD is its expected cost; MoreUSD what it costs over the
 	// cheapest allowed assignment.
@@ -119,14 +119,14 @@ type Candidate struct {
 // RouteShort is what serves one workload.
 type RouteShort struct {
 	Workload string
-	ServedBy string
+	ServedBy architecture.Name
 	Model    string
 }
 
 // Alternative is a backend that does not serve a workload, and why.
 type Alternative struct {
 	Workload string
-	ServedBy string
+	ServedBy architecture.Name
 	Model    string
 	// Reason is the rule it breaks; empty when only cost decided.
 	Reason string
@@ -188,7 +188,7 @@ func (m *model) newSearcher() *searcher {
 // stream yields one option's assignments in order of expected cost.
 type stream struct {
 	s       *searcher
-	arch    string
+	arch    architecture.Name
 	relaxed bool
 	// order[i] lists workload i's allowed managed choices, cheapest first.
 	order [][]int
@@ -224,7 +224,7 @@ type node struct {
 // stream starts the search of option arch. relaxed lifts the per-route
 // rules (unfit choices and fleets), for an option no fit assignment can
 // make.
-func (s *searcher) stream(arch string, relaxed bool) *stream {
+func (s *searcher) stream(arch architecture.Name, relaxed bool) *stream {
 	st := s.newStream(arch, relaxed)
 	for _, fleet := range s.splits(arch, st.fixed) {
 		st.pushSplit(fleet)
@@ -234,7 +234,7 @@ func (s *searcher) stream(arch string, relaxed bool) *stream {
 
 // newStream prepares a stream of option arch with nothing queued: each
 // workload's fixed side and its allowed choices, cheapest first.
-func (s *searcher) newStream(arch string, relaxed bool) *stream {
+func (s *searcher) newStream(arch architecture.Name, relaxed bool) *stream {
 	m := s.m
 	n := len(m.s.Workloads)
 	st := &stream{s: s, arch: arch, relaxed: relaxed, order: make([][]int, n)}
@@ -260,7 +260,7 @@ func (s *searcher) newStream(arch string, relaxed bool) *stream {
 // splits lists the fleet sets of option arch given each workload's fixed
 // side: every split of the free workloads up to MaxExactWorkloads, the
 // heuristic's prefixes above.
-func (s *searcher) splits(arch string, fixed []int) [][]bool {
+func (s *searcher) splits(arch architecture.Name, fixed []int) [][]bool {
 	var free []int
 	base := make([]bool, len(fixed))
 	for i, f := range fixed {
@@ -437,7 +437,7 @@ func (st *stream) expandVector(n *node) {
 func (m *model) backends(a *assignment) int {
 	var seen []string
 	for i := range m.s.Workloads {
-		b := architecture.SelfHosted
+		b := string(architecture.SelfHosted)
 		if !a.fleet[i] {
 			b = m.choice(a, i).model.ID
 		}
@@ -452,7 +452,7 @@ func (m *model) backends(a *assignment) int {
 func (m *model) names(a *assignment) string {
 	parts := make([]string, len(m.s.Workloads))
 	for i := range m.s.Workloads {
-		parts[i] = architecture.SelfHosted
+		parts[i] = string(architecture.SelfHosted)
 		if !a.fleet[i] {
 			parts[i] = m.choice(a, i).model.ID
 		}
