@@ -107,3 +107,28 @@ func TestNewProviderIsCatalogData(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderKeysAreCatalogProviders: costgate:providerKeys may name only
+// the catalog's providers that take a key.
+func TestProviderKeysAreCatalogProviders(t *testing.T) {
+	tests := []struct{ provider, want string }{
+		{"anthropic", ""},
+		{modelcatalog.ProviderBedrock, "bedrock takes no API key (the gateway role calls it with IAM)"},
+		{"azure", `costgate:providerKeys names "azure", which is not a provider in the catalog`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.provider, func(t *testing.T) {
+			err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+				_, err := NewManagedGateway(ctx, "gw", &ManagedGatewayArgs{Team: "t", CostCenter: "c",
+					ProviderKeys: map[string]pulumi.StringInput{tt.provider: pulumi.String("k")}})
+				return err
+			}, pulumi.WithMocks(PreviewProject, PreviewStack, &recorder{}))
+			if tt.want == "" && err != nil {
+				t.Fatalf("err = %v", err)
+			}
+			if tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
