@@ -148,9 +148,11 @@ type Option struct {
 	// the verdict and the breakeven compare it instead (capacity.go).
 	Required *Money
 	// assign is what serves each workload; denied is set when the gate
-	// allowed none of the option's assignments.
-	assign *assignment
-	denied bool
+	// allowed none of the option's assignments; relaxed when it breaks a
+	// per-route rule because no assignment the search tried keeps them.
+	assign  *assignment
+	denied  bool
+	relaxed bool
 	// Notes are warnings about how the option was priced.
 	Notes []Note
 }
@@ -295,7 +297,11 @@ func EvaluateWith(s *spec.Spec, cat *modelcatalog.Catalog, date string, cfg Conf
 // error. The searches share one searcher, so a fleet is sized once; it is
 // returned for explain.
 func (m *model) options(gate Gate) ([]Option, []Note, *searcher, error) {
-	s := m.newSearcher()
+	return m.optionsOn(m.newSearcher(), gate)
+}
+
+// optionsOn is options on searcher s (a test raises its exact limit).
+func (m *model) optionsOn(s *searcher, gate Gate) ([]Option, []Note, *searcher, error) {
 	var opts []Option
 	var notes, errs []string
 	for _, arch := range m.classes() {

@@ -172,7 +172,8 @@ func (m *model) searchOption(s *searcher, arch string, gate Gate) (Option, error
 		stopped = v.CostlierDenied
 		s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: v.Denied})
 	}
-	if first == nil {
+	relaxed := first == nil
+	if relaxed {
 		a, _, ok := s.stream(arch, true).next()
 		if !ok {
 			errs := slices.Clone(s.errs)
@@ -185,7 +186,7 @@ func (m *model) searchOption(s *searcher, arch string, gate Gate) (Option, error
 		first = a
 	}
 	o, err := m.finish(s, first)
-	o.denied = gate != nil
+	o.denied, o.relaxed = gate != nil, relaxed
 	if err == nil && gated == MaxGated && !stopped {
 		o.Notes = append(o.Notes, Note{ID: "search.gate_limit", Message: fmt.Sprintf(
 			"the policies denied the %d cheapest %s assignments; the cheapest is shown, denied", MaxGated, arch)})

@@ -46,8 +46,8 @@ func Pareto(s *spec.Spec, cat *modelcatalog.Catalog, date string) ([]ParetoPoint
 	var cands []paretoCand
 	for _, arch := range m.classes() {
 		st := sr.newStream(arch, false)
-		fixed := st.fixed
-		for _, fleet := range sr.splits(arch, fixed) {
+		fleets, _ := st.splits()
+		for _, fleet := range fleets {
 			if _, ok := st.managedBound(fleet); !ok {
 				continue
 			}

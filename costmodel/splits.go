@@ -22,10 +22,12 @@ type group struct {
 // fleetCfg is one fleet for a split: its model and GPU, a lower bound of
 // the fleet part of the cost before sizing, and once sized (sized) the
 // fleet part itself, whether it could be sized (ok) and why it breaks a
-// rule ("" when it does not).
+// rule ("" when it does not). ruled says before sizing that its model
+// may not serve a workload of the split (unfitFleet).
 type fleetCfg struct {
 	sh    *modelcatalog.OpenModel
 	gpu   string
+	ruled bool
 	bound float64
 	sized bool
 	ok    bool
@@ -93,9 +95,15 @@ func (s *searcher) group(fleet []bool) *group {
 	}
 	arch := (&assignment{fleet: fleet}).arch()
 	gap := s.fleetGaps(fleet)
+	ruled := make([]bool, len(s.models))
+	for i, on := range fleet {
+		for k := range ruled {
+			ruled[k] = ruled[k] || (on && !s.fleetFit[i][k])
+		}
+	}
 	for _, gpu := range s.gpus {
 		for k, sh := range s.models {
-			g.cfgs = append(g.cfgs, fleetCfg{sh: sh, gpu: gpu, bound: s.fleetFloor(arch, gpu) + gap[k]})
+			g.cfgs = append(g.cfgs, fleetCfg{sh: sh, gpu: gpu, ruled: ruled[k], bound: s.fleetFloor(arch, gpu) + gap[k]})
 		}
 	}
 	return g
@@ -234,7 +242,7 @@ func (s *searcher) fleetFloor(arch, gpu string) float64 {
 	}
 	m.useGPU(own)
 	if !math.IsInf(gpuHour, 1) {
-		v += gpuHour * m.billedHours() * float64(max(1, m.s.SelfHosted.GPUs))
+		v += gpuHour * m.billedHours(0) * float64(max(1, m.s.SelfHosted.GPUs))
 	}
 	s.floor[key] = v
 	return v
@@ -271,12 +279,22 @@ func (s *searcher) fleetGaps(fleet []bool) []float64 {
 }
 
 // fleetCandidates counts the fleets (a split, a model, a GPU) the options'
-// searches could have sized.
+// searches could have sized: every split's above the exact limit, the
+// splits the heuristic made.
 func (s *searcher) fleetCandidates() int {
 	n := 0
 	for _, arch := range s.m.classes() {
 		st := s.newStream(arch, true)
-		for _, fleet := range s.splits(arch, st.fixed) {
+		if st.free() > s.maxExact {
+			for _, g := range s.groups {
+				if st.admits(g.fleet) && slices.Contains(g.fleet, true) {
+					n += len(g.cfgs)
+				}
+			}
+			continue
+		}
+		fleets, _ := st.splits()
+		for _, fleet := range fleets {
 			if slices.Contains(fleet, true) {
 				n += len(s.models) * len(s.gpus)
 			}

@@ -50,9 +50,22 @@ type Catalog struct {
 	// that are valid but likely a mistake (a zero price, a 100 % discount,
 	// a price ten times off the embedded catalog's). Plans carry them.
 	BookWarnings []BookWarning `json:"-"`
-	// EntryPos is where each entry of a book from ParseBook starts
-	// ("managed[2]" → "14:5").
+	// EntryPos is where each object and array of a book from ParseBook
+	// starts ("managed[2]" → "14:5", "managed[2].prices[0]" → "16:7").
 	EntryPos map[string]string `json:"-"`
+	// File and Raw are the name and text of a book from ParseBook: Merge
+	// overlays the fields Raw writes, not the zero values of those it
+	// leaves out.
+	File string `json:"-"`
+	Raw  []byte `json:"-"`
+	// Origin maps each entry of a merged catalog that a price book wrote
+	// ("managed[12]") to where the book wrote it ("prices/acme.json:4:5"),
+	// for Validate's messages.
+	Origin map[string]string `json:"-"`
+	// BookProblems are what Merge found wrong in the price book that only
+	// the merge shows (a figure changed without its own source); Validate
+	// reports them.
+	BookProblems []string `json:"-"`
 }
 
 // Discount is a negotiated percentage off list prices. Vendor, Model and
@@ -357,8 +370,10 @@ type FixedCost struct {
 	Applies    []string `json:"applies"`
 	MonthlyUSD float64  `json:"monthly_usd"`
 	// Per says what MonthlyUSD is counted per: "" (once), "instance"
-	// (each GPU instance), "secret" (each Secrets Manager secret) or
-	// "alarm" (each CloudWatch alarm).
+	// (each GPU instance), "secret" (each Secrets Manager secret),
+	// "alarm" (each CloudWatch alarm), or a unit of the weights' storage
+	// (PerVolumeGB and the other Per constants): then MonthlyUSD is the
+	// unit's price.
 	Per string `json:"per,omitempty"`
 	// When limits the item to one kind of deployment: "" always,
 	// WhenOwnVPC only when the program creates the fleet's VPC,
@@ -367,6 +382,26 @@ type FixedCost struct {
 	When string `json:"when,omitempty"`
 	Source
 }
+
+// Units of the weights' storage a line item may be priced per. The
+// volume's units are counted per instance while it runs (a volume is
+// deleted with its instance); the mirror's once for the fleet.
+const (
+	// PerVolumeGB is a GB-month of an instance's gp3 root volume.
+	PerVolumeGB = "volume_gb"
+	// PerVolumeMiBps is a MiB/s-month of gp3 throughput provisioned above
+	// the included 125 MiB/s.
+	PerVolumeMiBps = "volume_mibps"
+	// PerVolumeIOPS is an IOPS-month provisioned above the included 3,000.
+	PerVolumeIOPS = "volume_iops"
+	// PerMirrorGB is a GB-month of the checkpoint in the S3 weights mirror.
+	PerMirrorGB = "mirror_gb"
+	// PerMirrorFillGB is a GB of the checkpoint downloaded once, through
+	// the NAT gateway, to fill the mirror: billed in the plan's month as
+	// if every month (an overstatement of a few dollars the first month
+	// carries alone).
+	PerMirrorFillGB = "mirror_fill_gb"
+)
 
 // WhenOwnVPC marks a line item of the fleet's own VPC (its NAT gateway): an
 // existing VPC (costgate:vpcId) carries that cost already. WhenGateway

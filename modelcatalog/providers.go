@@ -205,7 +205,7 @@ func (v *validator) providers(c *Catalog) map[string]*Provider {
 	seen := map[string]bool{}
 	for i := range c.Providers {
 		p := &c.Providers[i]
-		at := fmt.Sprintf("providers[%d] %s", i, p.ID)
+		at := v.entry("providers", i, p.ID)
 		v.id(at, "provider", p.ID, seen)
 		byID[p.ID] = p
 		if p.ID != "" && !providerIDPattern.MatchString(p.ID) {
@@ -274,9 +274,14 @@ func (v *validator) providerCache(at string, p *Provider) {
 	}
 }
 
-// modelProviders checks that a managed model's providers are in the
-// providers section, and that an IAM provider has its Bedrock id.
+// modelProviders checks that a managed model's providers and its vendor
+// (whom a route naming no provider buys from) are in the providers
+// section, and that a model sold through an IAM provider has its Bedrock
+// id.
 func (v *validator) modelProviders(at string, m ManagedModel, byID map[string]*Provider) {
+	if _, ok := byID[m.Vendor]; !ok && m.Vendor != "" {
+		v.add(at, "vendor %q is not in the catalog's providers: a route that names no provider buys from the vendor", m.Vendor)
+	}
 	for _, id := range m.Providers {
 		p, ok := byID[id]
 		switch {

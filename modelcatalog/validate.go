@@ -43,7 +43,7 @@ var (
 	interconnects = set("nvlink", "pcie")
 	pricingModels = set("on_demand", "reserved", "spot", "capacity_block")
 	architectures = set(architecture.All...)
-	lineItemPers  = set("", "instance", "secret", "alarm")
+	lineItemPers  = set("", "instance", "secret", "alarm", PerVolumeGB, PerVolumeMiBps, PerVolumeIOPS, PerMirrorGB, PerMirrorFillGB)
 	complexitySet = set(Complexities...)
 )
 
@@ -54,7 +54,10 @@ var (
 // successors, providers (a model's, by id), throughput models and GPUs,
 // and instance GPUs exist; quality scores lie in 0..1.
 func (c *Catalog) Validate() error {
-	v := &validator{}
+	v := &validator{origin: c.Origin}
+	for _, p := range c.BookProblems {
+		v.errs = append(v.errs, errors.New(p))
+	}
 	v.date("catalog", "as_of", c.AsOf)
 	providers := v.providers(c)
 	v.ttls = set(c.CacheTTLs()...)
@@ -80,7 +83,7 @@ func (v *validator) managed(c *Catalog, providers map[string]*Provider) map[stri
 	}
 	seen := map[string]bool{}
 	for i, m := range c.Managed {
-		at := fmt.Sprintf("managed[%d] %s", i, m.ID)
+		at := v.entry("managed", i, m.ID)
 		v.id(at, "managed", m.ID, seen)
 		v.source(at, m.Source)
 		v.nonEmpty(at, "vendor", m.Vendor)
@@ -137,7 +140,7 @@ func (v *validator) managed(c *Catalog, providers map[string]*Provider) map[stri
 func (v *validator) openModels(c *Catalog, managedIDs map[string]bool) map[string]bool {
 	openIDs := map[string]bool{}
 	for i, m := range c.OpenModels {
-		at := fmt.Sprintf("open_models[%d] %s", i, m.ID)
+		at := v.entry("open_models", i, m.ID)
 		v.id(at, "open model", m.ID, openIDs)
 		v.architecture(at, m)
 		v.quality(at, m.Quality)
@@ -152,7 +155,7 @@ func (v *validator) openModels(c *Catalog, managedIDs map[string]bool) map[strin
 		archIDs[id] = true
 	}
 	for i, m := range c.Architectures {
-		at := fmt.Sprintf("architectures[%d] %s", i, m.ID)
+		at := v.entry("architectures", i, m.ID)
 		v.id(at, "open model or architecture", m.ID, archIDs)
 		v.architecture(at, m)
 		if len(m.Quality) > 0 {
@@ -191,7 +194,7 @@ func (v *validator) sameArchitecture(c *Catalog) {
 		models []OpenModel
 	}{{"open_models", c.OpenModels}, {"architectures", c.Architectures}} {
 		for i, m := range list.models {
-			at := fmt.Sprintf("%s[%d] %s", list.name, i, m.ID)
+			at := v.entry(list.name, i, m.ID)
 			for _, r := range m.SameArchitecture {
 				if owner, name, ok := strings.Cut(r, "/"); !ok || owner == "" || name == "" || strings.Contains(name, "/") {
 					v.add(at, "same_architecture %q is not a Hugging Face owner/name", r)
@@ -212,7 +215,7 @@ func (v *validator) sameArchitecture(c *Catalog) {
 func (v *validator) gpus(c *Catalog) map[string]bool {
 	gpuIDs := map[string]bool{}
 	for i, g := range c.GPUs {
-		at := fmt.Sprintf("gpus[%d] %s", i, g.ID)
+		at := v.entry("gpus", i, g.ID)
 		v.id(at, "gpu", g.ID, gpuIDs)
 		v.source(at, g.Source)
 		v.positive(at, "memory_gb", g.MemoryGB)
@@ -235,7 +238,7 @@ func (v *validator) gpus(c *Catalog) map[string]bool {
 func (v *validator) instances(c *Catalog, gpuIDs map[string]bool) {
 	seen := map[string]bool{}
 	for i, in := range c.Instances {
-		at := fmt.Sprintf("instances[%d] %s", i, instanceKey(in))
+		at := v.entry("instances", i, instanceKey(in))
 		v.id(at, "instance", instanceKey(in), seen)
 		v.source(at, in.Source)
 		v.nonEmpty(at, "region", in.Region)
@@ -267,7 +270,7 @@ func (v *validator) instances(c *Catalog, gpuIDs map[string]bool) {
 func (v *validator) throughput(c *Catalog, openIDs, gpuIDs map[string]bool) {
 	seen := map[string]bool{}
 	for i, t := range c.Throughput {
-		at := fmt.Sprintf("throughput[%d] %s", i, throughputKey(t))
+		at := v.entry("throughput", i, throughputKey(t))
 		v.id(at, "throughput", throughputKey(t), seen)
 		v.source(at, t.Source)
 		if !openIDs[t.Model] {
@@ -294,12 +297,12 @@ func (v *validator) throughput(c *Catalog, openIDs, gpuIDs map[string]bool) {
 func (v *validator) lineItems(c *Catalog) {
 	seen := map[string]bool{}
 	for i, l := range c.FixedCosts {
-		at := fmt.Sprintf("line_items[%d] %s", i, l.Name)
+		at := v.entry("line_items", i, l.Name)
 		v.id(at, "line item", l.Name, seen)
 		v.source(at, l.Source)
 		v.nonNegative(at, "monthly_usd", l.MonthlyUSD)
 		if !lineItemPers[l.Per] {
-			v.add(at, "per %q is not one of \"\", instance, secret, alarm", l.Per)
+			v.add(at, "per %q is not one of \"\", instance, secret, alarm, %s, %s, %s, %s, %s", l.Per, PerVolumeGB, PerVolumeMiBps, PerVolumeIOPS, PerMirrorGB, PerMirrorFillGB)
 		}
 		if l.When != "" && l.When != WhenOwnVPC && l.When != WhenGateway && l.When != WhenPrivateLink {
 			v.add(at, "when %q is not one of \"\", %s, %s, %s", l.When, WhenOwnVPC, WhenGateway, WhenPrivateLink)
@@ -347,7 +350,7 @@ func (v *validator) discounts(c *Catalog, managedIDs map[string]bool) {
 		}
 	}
 	for i, d := range c.Discounts {
-		at := fmt.Sprintf("discounts[%d]", i)
+		at := v.entry("discounts", i, "")
 		v.source(at, d.Source)
 		if d.Vendor == "" && d.Model == "" && d.Provider == "" {
 			v.add(at, "names no vendor, model or provider to apply to")
@@ -395,8 +398,23 @@ func (c *Catalog) Stale(on time.Time) bool {
 
 type validator struct {
 	errs []error
+	// origin is Catalog.Origin: where a price book wrote an entry.
+	origin map[string]string
 	// ttls are the cache lifetimes the providers sell.
 	ttls map[string]bool
+}
+
+// entry names the i-th entry of a section, with the price book's
+// "file:line:col" when a book wrote it.
+func (v *validator) entry(section string, i int, id string) string {
+	at := fmt.Sprintf("%s[%d]", section, i)
+	if id != "" {
+		at += " " + id
+	}
+	if o, ok := v.origin[fmt.Sprintf("%s[%d]", section, i)]; ok {
+		at += " (" + o + ")"
+	}
+	return at
 }
 
 func (v *validator) add(at, format string, args ...any) {

@@ -110,6 +110,10 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		set("arn", fmt.Sprintf("arn:aws:iam::%s:instance-profile/%s", previewAccount, args.Name))
 	case "aws:bedrock/inferenceProfile:InferenceProfile":
 		set("arn", fmt.Sprintf("arn:aws:bedrock:%s:%s:application-inference-profile/%s", previewRegion, previewAccount, args.Name))
+	case "aws:s3/bucketV2:BucketV2":
+		id = MirrorBucketPrefix + "0123456789abcdef" // S3 adds a unique suffix
+		set("bucket", id)
+		set("arn", "arn:aws:s3:::"+id)
 	case "aws:ec2/vpc:Vpc":
 		id = "vpc-" + args.Name
 	case "aws:ec2/subnet:Subnet":

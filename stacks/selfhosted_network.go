@@ -357,6 +357,9 @@ type vpcBuild struct {
 	// cidr is the VPC's range, private and public its subnets'.
 	cidr            string
 	private, public []string
+	// privateRT is the private subnets' route table, which the S3 gateway
+	// endpoint routes.
+	privateRT pulumi.StringOutput
 }
 
 // create registers the VPC, its internet gateway, the public subnets with
@@ -404,7 +407,7 @@ func (v *vpcBuild) create() (network, error) {
 	if err != nil {
 		return network{}, err
 	}
-	return network{vpcID: vpc.ID().ToStringOutput(), cidr: vpc.CidrBlock, subnets: private}, nil
+	return network{vpcID: vpc.ID().ToStringOutput(), cidr: vpc.CidrBlock, subnets: private, routeTables: pulumi.StringArray{v.privateRT}}, nil
 }
 
 // subnets registers one route table of the kind ("public" or "private")
@@ -418,6 +421,9 @@ func (v *vpcBuild) subnets(vpc *ec2.Vpc, kind string, cidrs []string, route ec2.
 	}, parent)
 	if err != nil {
 		return nil, fmt.Errorf("create %s route table: %w", kind, err)
+	}
+	if kind == "private" {
+		v.privateRT = rt.ID().ToStringOutput()
 	}
 	var ids pulumi.StringArray
 	for i, cidr := range cidrs {
