@@ -180,25 +180,46 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 		out["bedrockProfileArns"] = gw.BedrockProfileARNs
 		profiles = gw.BedrockProfileARNs
 	}
+	var router *Router
 	if opt.Architecture == architecture.Hybrid {
 		if err := routing(ctx, team, p.Inputs.CostCenter, opt.Routes, fleet, profiles, cat, out); err != nil {
 			return nil, err
 		}
 		if cfg.DeployGateway {
-			r, err := NewRouter(ctx, team, &RouterArgs{
-				Team: team, CostCenter: p.Inputs.CostCenter, Routes: opt.Routes,
-				Fleet: fleet, Gateway: gw, BedrockARNs: gw.bedrockARNs, AlarmTopicARN: cfg.AlarmTopicARN,
-				DBDeletionProtection: cfg.RouterDBDeletionProtection,
-			})
-			if err != nil {
+			if router, err = deployRouter(ctx, team, p, opt, cfg, fleet, gw, out); err != nil {
 				return nil, err
 			}
-			out["routerUrl"] = r.URL
-			out["routerMasterKeySecretArn"] = r.MasterKeySecretARN
-			out["routerDatabaseEndpoint"] = r.DatabaseEndpoint
 		}
 	}
+	if fleet != nil && len(cfg.EndpointServicePrincipals) > 0 {
+		es, err := NewEndpointService(ctx, team, &EndpointServiceArgs{
+			Team: team, CostCenter: p.Inputs.CostCenter, Fleet: fleet, Router: router,
+			Principals: cfg.EndpointServicePrincipals, DNSName: cfg.DNSName,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out["endpointServiceName"] = es.ServiceName
+		out["endpointServiceDnsVerification"] = es.DNSVerification
+	}
 	return out, nil
+}
+
+// deployRouter registers the hybrid decision's router and adds its
+// outputs.
+func deployRouter(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Option, cfg Config, fleet *SelfHostedInference, gw *ManagedGateway, out pulumi.Map) (*Router, error) {
+	r, err := NewRouter(ctx, team, &RouterArgs{
+		Team: team, CostCenter: p.Inputs.CostCenter, Routes: opt.Routes,
+		Fleet: fleet, Gateway: gw, BedrockARNs: gw.bedrockARNs, AlarmTopicARN: cfg.AlarmTopicARN,
+		DBDeletionProtection: cfg.RouterDBDeletionProtection,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out["routerUrl"] = r.URL
+	out["routerMasterKeySecretArn"] = r.MasterKeySecretARN
+	out["routerDatabaseEndpoint"] = r.DatabaseEndpoint
+	return r, nil
 }
 
 // budgetOf is the option's budget: the spec's limit, or else the option's
@@ -271,6 +292,9 @@ func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Optio
 		Router:                cfg.DeployGateway && opt.Architecture == architecture.Hybrid,
 		CapacityReservationID: cfg.CapacityReservationID,
 		CapacityBlockZone:     cfg.CapacityBlockZone,
+		VPCCIDR:               cfg.VPCCIDR,
+		PrivateLink:           len(cfg.EndpointServicePrincipals) > 0,
+		ConsumerVPCs:          cfg.ConsumerVPCs,
 	}
 	if args.Sizing.Pricing == spec.CapacityBlock && args.CapacityReservationID == "" && !cfg.Stack {
 		// A plan without a stack configuration previews the block it
