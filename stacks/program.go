@@ -341,13 +341,13 @@ func latencyTarget(routes []plan.Route) float64 {
 
 // RouteEntry is one row of the hybrid routing table.
 type RouteEntry struct {
-	Workload   string   `json:"workload"`
-	Complexity string   `json:"complexity"`
-	ServedBy   string   `json:"served_by"`
-	Model      string   `json:"model"`
-	Provider   string   `json:"provider,omitempty"`
-	Endpoint   string   `json:"endpoint,omitempty"`
-	MaxTTFTMs  *float64 `json:"max_ttft_ms"`
+	Workload   string            `json:"workload"`
+	Complexity string            `json:"complexity"`
+	ServedBy   architecture.Name `json:"served_by"`
+	Model      string            `json:"model"`
+	Provider   string            `json:"provider,omitempty"`
+	Endpoint   string            `json:"endpoint,omitempty"`
+	MaxTTFTMs  *float64          `json:"max_ttft_ms"`
 }
 
 // RoutingParameterName is the SSM parameter holding the routing table of a
@@ -547,7 +547,7 @@ func Summary(p *plan.Plan) []string {
 		be = fmt.Sprintf("%d developers", *p.Breakeven.Developers)
 	}
 	lines = append(lines, fmt.Sprintf("  verdict %s, breakeven %s, checklist %d/5", p.Verdict, be, p.Checklist.Met))
-	lines = append(lines, "  decision: "+p.Decision.Architecture)
+	lines = append(lines, "  decision: "+string(p.Decision.Architecture))
 	for _, r := range p.Decision.Reasons {
 		lines = append(lines, "    "+r)
 	}
