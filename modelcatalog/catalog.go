@@ -370,8 +370,10 @@ type FixedCost struct {
 	Applies    []string `json:"applies"`
 	MonthlyUSD float64  `json:"monthly_usd"`
 	// Per says what MonthlyUSD is counted per: "" (once), "instance"
-	// (each GPU instance), "secret" (each Secrets Manager secret) or
-	// "alarm" (each CloudWatch alarm).
+	// (each GPU instance), "secret" (each Secrets Manager secret),
+	// "alarm" (each CloudWatch alarm), or a unit of the weights' storage
+	// (PerVolumeGB and the other Per constants): then MonthlyUSD is the
+	// unit's price.
 	Per string `json:"per,omitempty"`
 	// When limits the item to one kind of deployment: "" always,
 	// WhenOwnVPC only when the program creates the fleet's VPC,
@@ -380,6 +382,26 @@ type FixedCost struct {
 	When string `json:"when,omitempty"`
 	Source
 }
+
+// Units of the weights' storage a line item may be priced per. The
+// volume's units are counted per instance while it runs (a volume is
+// deleted with its instance); the mirror's once for the fleet.
+const (
+	// PerVolumeGB is a GB-month of an instance's gp3 root volume.
+	PerVolumeGB = "volume_gb"
+	// PerVolumeMiBps is a MiB/s-month of gp3 throughput provisioned above
+	// the included 125 MiB/s.
+	PerVolumeMiBps = "volume_mibps"
+	// PerVolumeIOPS is an IOPS-month provisioned above the included 3,000.
+	PerVolumeIOPS = "volume_iops"
+	// PerMirrorGB is a GB-month of the checkpoint in the S3 weights mirror.
+	PerMirrorGB = "mirror_gb"
+	// PerMirrorFillGB is a GB of the checkpoint downloaded once, through
+	// the NAT gateway, to fill the mirror: billed in the plan's month as
+	// if every month (an overstatement of a few dollars the first month
+	// carries alone).
+	PerMirrorFillGB = "mirror_fill_gb"
+)
 
 // WhenOwnVPC marks a line item of the fleet's own VPC (its NAT gateway): an
 // existing VPC (costgate:vpcId) carries that cost already. WhenGateway

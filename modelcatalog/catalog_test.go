@@ -307,6 +307,7 @@ func TestValidateReports(t *testing.T) {
 		{"no prices", func(c *Catalog) { c.Managed[0].Prices = nil }, "managed[0] m1: no prices"},
 		{"unknown successor", func(c *Catalog) { c.Managed[0].Successor = "nope" }, `successor "nope" is not a managed model`},
 		{"unknown provider", func(c *Catalog) { c.Managed[1].Providers = append(c.Managed[1].Providers, "azure") }, `managed[1] m2: provider "azure" is not in the catalog's providers`},
+		{"vendor not a provider", func(c *Catalog) { c.Managed[0].Vendor = "w" }, `managed[0] m1: vendor "w" is not in the catalog's providers`},
 		{"duplicate provider", func(c *Catalog) { c.Providers = append(c.Providers, c.Providers[0]) }, `duplicate provider "v"`},
 		{"provider auth", func(c *Catalog) { c.Providers[0].Auth = "oauth" }, `providers[0] v: auth "oauth" is not one of api_key, iam`},
 		{"api key without its variable", func(c *Catalog) { c.Providers[0].APIKeyEnv = "" }, `providers[0] v: api_key_env "" is not an environment variable name`},

@@ -194,9 +194,9 @@ func ttlMinutes(ttl string) int {
 }
 
 var (
-	providerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-	envPattern        = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
-	prefixPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*\.$`)
+	providerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*\z`)
+	envPattern        = regexp.MustCompile(`^[A-Z][A-Z0-9_]*\z`)
+	prefixPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*\.\z`)
 )
 
 // providers checks the providers section and returns the providers by id.
@@ -274,9 +274,14 @@ func (v *validator) providerCache(at string, p *Provider) {
 	}
 }
 
-// modelProviders checks that a managed model's providers are in the
-// providers section, and that an IAM provider has its Bedrock id.
+// modelProviders checks that a managed model's providers and its vendor
+// (whom a route naming no provider buys from) are in the providers
+// section, and that a model sold through an IAM provider has its Bedrock
+// id.
 func (v *validator) modelProviders(at string, m ManagedModel, byID map[string]*Provider) {
+	if _, ok := byID[m.Vendor]; !ok && m.Vendor != "" {
+		v.add(at, "vendor %q is not in the catalog's providers: a route that names no provider buys from the vendor", m.Vendor)
+	}
 	for _, id := range m.Providers {
 		p, ok := byID[id]
 		switch {

@@ -43,7 +43,7 @@ var (
 	interconnects = set("nvlink", "pcie")
 	pricingModels = set("on_demand", "reserved", "spot", "capacity_block")
 	architectures = set(architecture.All...)
-	lineItemPers  = set("", "instance", "secret", "alarm")
+	lineItemPers  = set("", "instance", "secret", "alarm", PerVolumeGB, PerVolumeMiBps, PerVolumeIOPS, PerMirrorGB, PerMirrorFillGB)
 	complexitySet = set(Complexities...)
 )
 
@@ -302,7 +302,7 @@ func (v *validator) lineItems(c *Catalog) {
 		v.source(at, l.Source)
 		v.nonNegative(at, "monthly_usd", l.MonthlyUSD)
 		if !lineItemPers[l.Per] {
-			v.add(at, "per %q is not one of \"\", instance, secret, alarm", l.Per)
+			v.add(at, "per %q is not one of \"\", instance, secret, alarm, %s, %s, %s, %s, %s", l.Per, PerVolumeGB, PerVolumeMiBps, PerVolumeIOPS, PerMirrorGB, PerMirrorFillGB)
 		}
 		if l.When != "" && l.When != WhenOwnVPC && l.When != WhenGateway && l.When != WhenPrivateLink {
 			v.add(at, "when %q is not one of \"\", %s, %s, %s", l.When, WhenOwnVPC, WhenGateway, WhenPrivateLink)
@@ -603,10 +603,10 @@ func validTP(tp int) bool {
 	return false
 }
 
-func set(items ...string) map[string]bool {
+func set[T ~string](items ...T) map[string]bool {
 	m := make(map[string]bool, len(items))
 	for _, s := range items {
-		m[s] = true
+		m[string(s)] = true
 	}
 	return m
 }

@@ -273,8 +273,8 @@ func TestModelLongerThanWarmupLimitComesUpHealthy(t *testing.T) {
 				t.Errorf("launch hook %v", hook)
 			}
 			// The wait the hook allows covers the load.
-			if limit := 100 * hook["heartbeatTimeout"].(float64); float64(LoadTimeoutSeconds(gb)) > limit || LoadTimeoutSeconds(gb) < GracePeriodSeconds(gb) && GracePeriodSeconds(gb) < int(limit) {
-				t.Errorf("load timeout %d s for %.0f GB (expected load %d s, hook limit %.0f s)", LoadTimeoutSeconds(gb), gb, GracePeriodSeconds(gb), limit)
+			if limit := 100 * hook["heartbeatTimeout"].(float64); float64(LoadTimeoutSeconds(gb)) > limit || LoadTimeoutSeconds(gb) < inference.HubStartSeconds(gb) && inference.HubStartSeconds(gb) < int(limit) {
+				t.Errorf("load timeout %d s for %.0f GB (expected load %d s, hook limit %.0f s)", LoadTimeoutSeconds(gb), gb, inference.HubStartSeconds(gb), limit)
 			}
 			asgName := asg.Properties["name"].(string)
 			ud := userData(t, rs)

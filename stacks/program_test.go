@@ -211,32 +211,6 @@ func TestBedrockModelARNs(t *testing.T) {
 	}
 }
 
-func TestRootVolumeAndGrace(t *testing.T) {
-	tests := []struct {
-		weights     float64
-		gb, seconds int
-	}{
-		{15.2, 200, 904},
-		{61.1, 310, 1822},
-		{70.6, 330, 2012},
-	}
-	for _, tt := range tests {
-		t.Run(jsonNumber(tt.weights), func(t *testing.T) {
-			if got := RootVolumeGB(tt.weights); got != tt.gb {
-				t.Errorf("RootVolumeGB(%v) = %d, want %d", tt.weights, got, tt.gb)
-			}
-			if got := GracePeriodSeconds(tt.weights); got != tt.seconds {
-				t.Errorf("GracePeriodSeconds(%v) = %d, want %d", tt.weights, got, tt.seconds)
-			}
-		})
-	}
-}
-
-func jsonNumber(v float64) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
 func TestSummary(t *testing.T) {
 	p := examplePlan(t, "enterprise-hybrid")
 	lines := Summary(p)
@@ -250,7 +224,7 @@ func TestSummary(t *testing.T) {
 		}
 	}
 	for _, o := range p.Options {
-		if !strings.Contains(text, o.Architecture) {
+		if !strings.Contains(text, string(o.Architecture)) {
 			t.Errorf("summary lacks option %s", o.Architecture)
 		}
 	}
