@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
@@ -112,7 +113,7 @@ func expand(kinds []heuristicKind, onFleet []int, perm func(int) []int) []proofW
 			ws[j] = kd.w
 			ws[j].name = fmt.Sprintf("k%dw%d", k, j)
 			if onFleet != nil {
-				ws[j].route = spec.RouteManaged
+				ws[j].route = string(architecture.Managed)
 			}
 		}
 		if onFleet != nil {
@@ -124,7 +125,7 @@ func expand(kinds []heuristicKind, onFleet []int, perm func(int) []int) []proofW
 				order = perm(kd.count)
 			}
 			for _, j := range order[:onFleet[k]] {
-				ws[j].route, ws[j].model = spec.RouteSelfHosted, ""
+				ws[j].route, ws[j].model = string(architecture.SelfHosted), ""
 			}
 		}
 		out = append(out, ws...)
@@ -269,10 +270,10 @@ budget {
 			fmt.Fprintf(&b, "workload \"%s%d\" {\n  share = %.9f\n  complexity = %q\n  %s\n", k.name, j, k.share/float64(k.n), k.complexity, k.rule)
 			switch pin := pins[k.complexity]; pin {
 			case "":
-			case spec.RouteSelfHosted:
+			case string(architecture.SelfHosted):
 				fmt.Fprintf(&b, "  route = %q\n", pin)
 			default:
-				fmt.Fprintf(&b, "  route = %q\n  model = %q\n", spec.RouteManaged, pin)
+				fmt.Fprintf(&b, "  route = %q\n  model = %q\n", string(architecture.Managed), pin)
 			}
 			b.WriteString("}\n")
 		}
@@ -284,7 +285,7 @@ budget {
 // workloads is decided no costlier than a known allowed assignment, simple
 // workloads on the fleet and complex ones on gpt-6.2-sol.
 func TestSplitTeamNoCostlierThanPinned(t *testing.T) {
-	pinned := proofPlan(t, splitTeam(map[string]string{spec.Simple: spec.RouteSelfHosted, spec.Complex: "gpt-6.2-sol"}))
+	pinned := proofPlan(t, splitTeam(map[string]string{spec.Simple: string(architecture.SelfHosted), spec.Complex: "gpt-6.2-sol"}))
 	if len(pinned.Options) != 1 || !pinned.Options[0].Allowed {
 		t.Fatalf("the pinned assignment is not one allowed option: %+v", pinned.Decision)
 	}
