@@ -29,7 +29,7 @@ type assignment struct {
 }
 
 // arch names the architecture the assignment uses.
-func (a *assignment) arch() string {
+func (a *assignment) arch() architecture.Name {
 	n := 0
 	for _, f := range a.fleet {
 		if f {
@@ -251,9 +251,9 @@ func (m *model) workloadGap(i int, q float64, known bool, monthly float64, p par
 
 // appendLineItems appends the catalog's line items for the architecture
 // counted per the unit, count times.
-func (m *model) appendLineItems(out []LineItem, arch, per string, count int, detail bool) []LineItem {
+func (m *model) appendLineItems(out []LineItem, arch architecture.Name, per string, count int, detail bool) []LineItem {
 	for _, li := range m.cat.FixedCosts {
-		if li.Per != per || !slices.Contains(li.Applies, arch) {
+		if li.Per != per || !slices.Contains(li.Applies, string(arch)) {
 			continue
 		}
 		note := li.Source.Source

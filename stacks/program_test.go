@@ -229,7 +229,7 @@ func TestSummary(t *testing.T) {
 		}
 	}
 	for _, o := range p.Options {
-		if !strings.Contains(text, o.Architecture) {
+		if !strings.Contains(text, string(o.Architecture)) {
 			t.Errorf("summary lacks option %s", o.Architecture)
 		}
 	}
