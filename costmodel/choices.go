@@ -18,8 +18,11 @@ import (
 type managedChoice struct {
 	model    *modelcatalog.ManagedModel
 	provider string
-	price    modelcatalog.Price
-	rates    modelcatalog.Rates
+	// keyed is true when the gateway keeps an API key for the provider
+	// (not when it calls it with IAM credentials, as Bedrock).
+	keyed bool
+	price modelcatalog.Price
+	rates modelcatalog.Rates
 	// ttftMs is the p95 time to first token of the workload's prompt on
 	// this route (ManagedTTFT); nil when the catalog does not know it.
 	ttftMs *float64
@@ -65,6 +68,9 @@ func (m *model) choicesFor(w spec.Workload) ([]managedChoice, error) {
 		r, err := m.ratesFor(mm, c.provider, w, m.date)
 		if err != nil {
 			return nil, fmt.Errorf("price managed: %w", err)
+		}
+		if p, ok := m.cat.Provider(c.provider); ok {
+			c.keyed = p.KeyedByAPIKey()
 		}
 		c.rates = r
 		c.ttftMs = m.managedTTFT(mm, c.provider, w)
@@ -174,19 +180,19 @@ func (m *model) referenceQuality() []float64 {
 }
 
 // mayBeManaged and mayBeOnFleet say what a workload's route allows.
-func mayBeManaged(w spec.Workload) bool { return w.Route != spec.RouteSelfHosted }
-func mayBeOnFleet(w spec.Workload) bool { return w.Route != spec.RouteManaged }
+func mayBeManaged(w spec.Workload) bool { return w.Route != architecture.SelfHosted }
+func mayBeOnFleet(w spec.Workload) bool { return w.Route != architecture.Managed }
 
 // classes lists the options the spec's routes allow, in the plan's order:
 // managed when no workload is pinned to the fleet, self_hosted when none
 // is pinned to managed, hybrid when the free workloads can be split.
-func (m *model) classes() []string {
+func (m *model) classes() []architecture.Name {
 	managed, fleet := true, true
 	for _, w := range m.s.Workloads {
 		managed = managed && mayBeManaged(w)
 		fleet = fleet && mayBeOnFleet(w)
 	}
-	var out []string
+	var out []architecture.Name
 	if managed {
 		out = append(out, architecture.Managed)
 	}

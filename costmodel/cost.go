@@ -29,7 +29,7 @@ type assignment struct {
 }
 
 // arch names the architecture the assignment uses.
-func (a *assignment) arch() string {
+func (a *assignment) arch() architecture.Name {
 	n := 0
 	for _, f := range a.fleet {
 		if f {
@@ -105,7 +105,7 @@ func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, erro
 			ev.gpuHourUSD = in.GPUHourUSD
 		}
 	}
-	hours := m.billedHours()
+	hours := m.billedHours(round(f.WeightsGB, 1))
 	gpus := LineItem{Name: "GPU instances", Model: a.sh.ID, MonthlyUSD: Money{Expected: float64(f.BilledGPUs) * ev.gpuHourUSD * hours}}
 	if detail {
 		gpus.Note = fmt.Sprintf("%d × %s at %s/GPU-h × %g h", f.BilledGPUs, m.gpu, units.USD(ev.gpuHourUSD).Cents(), hours)
@@ -121,6 +121,7 @@ func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, erro
 	}
 	ev.items = m.appendLineItems(ev.items, arch, "", 1, detail)
 	ev.items = m.appendLineItems(ev.items, arch, "instance", f.Instances, detail)
+	ev.items = m.appendStorageItems(ev.items, arch, f, detail)
 	ev.items = m.appendLineItems(ev.items, arch, "alarm", AlarmsPerFleet, detail)
 	ev.items = m.appendLineItems(ev.items, arch, "secret", secrets, detail)
 	ev.qualityGap = m.qualityGap(a, monthly, p)
@@ -252,9 +253,9 @@ func (m *model) workloadGap(i int, q float64, known bool, monthly float64, p par
 
 // appendLineItems appends the catalog's line items for the architecture
 // counted per the unit, count times.
-func (m *model) appendLineItems(out []LineItem, arch, per string, count int, detail bool) []LineItem {
+func (m *model) appendLineItems(out []LineItem, arch architecture.Name, per string, count int, detail bool) []LineItem {
 	for _, li := range m.cat.FixedCosts {
-		if li.Per != per || !slices.Contains(li.Applies, arch) {
+		if li.Per != per || !slices.Contains(li.Applies, string(arch)) {
 			continue
 		}
 		note := li.Source.Source
@@ -281,17 +282,6 @@ func (m *model) opsUSD(p params, billedGPUs int) float64 {
 		return p.opsUSD
 	}
 	return p.opsUSD * float64(billedGPUs) / OpsReferenceGPUs
-}
-
-// billedHours is the hours a month the fleet's GPUs are billed: every
-// hour of the month under a commitment (a reservation, a Savings Plan or a
-// Capacity Block bills the hours it covers whether the fleet runs or
-// not), else the hours the schedule runs it.
-func (m *model) billedHours() float64 {
-	if m.s.SelfHosted.Schedule == spec.BusinessHours && !commitment(m.pricing()) {
-		return m.s.Team.WorkingHoursPerMonth
-	}
-	return m.s.SelfHosted.HoursPerMonth
 }
 
 // pricing is the pricing model the fleet is priced under: the spec's, or

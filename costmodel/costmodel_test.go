@@ -100,7 +100,7 @@ func TestArticleTable(t *testing.T) {
 					t.Errorf("the fleet that carries the load reads %q, want %q", carries, want)
 				}
 			}
-			if got, want := strings.TrimSpace(cells[6]), strings.ReplaceAll(r.Verdict, "_", " "); got != strings.ReplaceAll(want, "self hosted", "self-hosted") {
+			if got, want := strings.TrimSpace(cells[6]), strings.ReplaceAll(string(r.Verdict), "_", " "); got != strings.ReplaceAll(want, "self hosted", "self-hosted") {
 				t.Errorf("costgate verdict reads %q, want %q", got, want)
 			}
 			// The article's 4 GPUs: its $8,640 is 4 × $3 × 720 h; AWS bills

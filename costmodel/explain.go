@@ -48,16 +48,13 @@ func (m *model) explain(s *searcher, opts []Option) *Search {
 		stats.Rejected[i].MoreUSD = stats.Rejected[i].MonthlyUSD - bestCost
 	}
 	if !stats.Exact {
-		if o := optionOf(opts, architecture.Hybrid); o != nil {
-			lb := s.leastFleetFloor(architecture.Hybrid)
-			for i, w := range m.s.Workloads {
-				if !mayBeOnFleet(w) {
-					lb += s.cheapest(i)
-				}
-			}
-			gap := math.Max(0, o.MonthlyUSD.Expected-lb)
-			stats.GapBoundUSD = &gap
-		}
+		// The decision's cost less a lower bound of the optimum's: of the
+		// fit hybrid assignments when one exists or an option is allowed,
+		// of all otherwise (docs/PRICING.md).
+		h := optionOf(opts, architecture.Hybrid)
+		fit := (h != nil && !h.relaxed) || (!best.denied && s.stats.Gated > 0)
+		gap := math.Max(0, bestCost-s.hybridFloor(fit))
+		stats.GapBoundUSD = &gap
 	}
 	stats.RunnerUps = m.runnerUps(s, best, bestCost)
 	stats.Alternatives = m.alternatives(s, best)

@@ -70,7 +70,7 @@ func (m *model) fleetOf(sh *modelcatalog.OpenModel, f inference.Fleet) *Sizing {
 	fl := &Sizing{
 		Model: sh.ID, GPU: m.gpu, Region: s.Region, GPUs: f.BilledGPUs, Replicas: f.Replicas, TensorParallel: f.TensorParallel,
 		InstanceType: f.InstanceType, Instances: f.Instances, ReplicasPerInstance: f.ReplicasPerInstance,
-		MaxGPUs: modelcatalog.MaxFleetGPUs, Fixed: s.GPUs > 0, Pricing: s.Pricing, BilledHours: m.billedHours(), Schedule: s.Schedule,
+		MaxGPUs: modelcatalog.MaxFleetGPUs, Fixed: s.GPUs > 0, Pricing: s.Pricing, BilledHours: m.billedHours(round(f.WeightsGB, 1)), Schedule: s.Schedule,
 		MaxModelLen: f.MaxModelLen, WeightsGB: round(f.WeightsGB, 1), KVCacheGB: round(f.KVCacheGB, 1),
 		PeakUtilization: round(f.PeakUtilization, 3), TargetUtilization: s.TargetUtilization,
 		BaselineInstances: f.BaselineInstances, PeakInstances: f.Instances, TargetRequestsPerMinute: f.TargetRequestsPerMinute,

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
@@ -141,7 +142,7 @@ func (m *model) hasGap(a *assignment) bool {
 // is then its cheapest assignment, denied. Without a fit assignment (every
 // one breaks a per-route rule, which are the sealed per-route policies) it
 // is the cheapest of all, which the policies deny and explain.
-func (m *model) searchOption(s *searcher, arch string, gate Gate) (Option, error) {
+func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Option, error) {
 	var first *assignment
 	gated, stopped := 0, false
 	st := s.stream(arch, false)
@@ -172,7 +173,8 @@ func (m *model) searchOption(s *searcher, arch string, gate Gate) (Option, error
 		stopped = v.CostlierDenied
 		s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: v.Denied})
 	}
-	if first == nil {
+	relaxed := first == nil
+	if relaxed {
 		a, _, ok := s.stream(arch, true).next()
 		if !ok {
 			errs := slices.Clone(s.errs)
@@ -185,7 +187,7 @@ func (m *model) searchOption(s *searcher, arch string, gate Gate) (Option, error
 		first = a
 	}
 	o, err := m.finish(s, first)
-	o.denied = gate != nil
+	o.denied, o.relaxed = gate != nil, relaxed
 	if err == nil && gated == MaxGated && !stopped {
 		o.Notes = append(o.Notes, Note{ID: "search.gate_limit", Message: fmt.Sprintf(
 			"the policies denied the %d cheapest %s assignments; the cheapest is shown, denied", MaxGated, arch)})

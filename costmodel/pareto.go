@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
 )
@@ -19,7 +20,7 @@ const MaxFrontier = 4096
 
 // ParetoPoint is one assignment on the frontier.
 type ParetoPoint struct {
-	Option string
+	Option architecture.Name
 	Routes []RouteShort
 	// Fleet is the fleet's model on its GPU ("" without a fleet).
 	Fleet string
@@ -46,8 +47,8 @@ func Pareto(s *spec.Spec, cat *modelcatalog.Catalog, date string) ([]ParetoPoint
 	var cands []paretoCand
 	for _, arch := range m.classes() {
 		st := sr.newStream(arch, false)
-		fixed := st.fixed
-		for _, fleet := range sr.splits(arch, fixed) {
+		fleets, _ := st.splits()
+		for _, fleet := range fleets {
 			if _, ok := st.managedBound(fleet); !ok {
 				continue
 			}

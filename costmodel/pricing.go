@@ -25,7 +25,7 @@ const PriceChangeHorizonDays = 90
 // one, the first option's that has managed routes.
 func (m *model) priceNotes(res *Result) ([]Note, error) {
 	m.priceRef = nil
-	for _, arch := range []string{architecture.Managed, architecture.Hybrid, architecture.SelfHosted} {
+	for _, arch := range []architecture.Name{architecture.Managed, architecture.Hybrid, architecture.SelfHosted} {
 		if o := res.Option(arch); o != nil && m.priceRef == nil {
 			m.priceRef = o.assign.pick
 		}
@@ -59,26 +59,37 @@ func (m *model) refChoice(i int) *managedChoice {
 // only.
 func (m *model) ratesFor(mm *modelcatalog.ManagedModel, provider string, w spec.Workload, date string) (modelcatalog.Rates, error) {
 	t := m.s.Team
-	profile := m.s.Managed.BedrockProfile
+	return WorkloadRates(m.cat, m.s, mm, provider, w, date, m.date, t.CachedInputShare.High, t.CacheWriteShare.High)
+}
+
+// WorkloadRates resolves the rates of workload w of spec s on managed model
+// mm via provider on date, with the shares of input read from and written
+// to the prompt cache; the peak share is the team's working hours placed in
+// peakDate's month. It is the one place a spec's workload meets the
+// catalog's rates: the plan's prices and the usage import's measured
+// costs both come from it.
+func WorkloadRates(cat *modelcatalog.Catalog, s *spec.Spec, mm *modelcatalog.ManagedModel, provider string, w spec.Workload, date, peakDate string, cacheRead, cacheWrite float64) (modelcatalog.Rates, error) {
+	t := s.Team
+	profile := s.Managed.BedrockProfile
 	if profile == "" {
 		profile = modelcatalog.BedrockGlobal
 	}
 	u := modelcatalog.Usage{
 		Date: date, ContextTokens: w.ContextTokens, Provider: provider, BedrockProfile: profile,
-		CacheTTL: t.CacheTTL, CacheReadShare: t.CachedInputShare.High, CacheWriteShare: t.CacheWriteShare.High,
+		CacheTTL: t.CacheTTL, CacheReadShare: cacheRead, CacheWriteShare: cacheWrite,
 	}
 	if price, ok := mm.PriceOn(date); ok && price.Peak != nil {
 		tz := t.Timezone
 		if tz == "" {
 			tz = spec.DefaultTimezone
 		}
-		share, err := modelcatalog.WorkingHoursPeakShare(price.Peak.WindowsUTC, tz, m.date)
+		share, err := modelcatalog.WorkingHoursPeakShare(price.Peak.WindowsUTC, tz, peakDate)
 		if err != nil {
 			return modelcatalog.Rates{}, err
 		}
 		u.PeakShare = share
 	}
-	return m.cat.Rates(mm, u)
+	return cat.Rates(mm, u)
 }
 
 // tokenNote names the prices a token line used: model, provider, the

@@ -33,10 +33,10 @@ package costmodel
 //     every key in the queue is a lower bound of the assignments behind it.
 //
 // Fleets whose bound is above the answer are never sized: that is the
-// pruning. Up to MaxExactWorkloads free workloads every F is considered;
-// above, only the prefixes of the free workloads ordered by their managed
-// cost (the costliest on managed APIs go to the fleet first), and the
-// option reports the gap to a lower bound of the true optimum.
+// pruning. A workload the per-route rules leave one side only is fixed to
+// it before any split is made. Up to MaxExactWorkloads free workloads
+// every F is considered; above, the heuristic's splits (heuristic.go), and
+// the search reports a bound on its gap to the true optimum.
 
 import (
 	"container/heap"
@@ -107,7 +107,7 @@ type Search struct {
 
 // Candidate is one assignment the search looked at.
 type Candidate struct {
-	Option string
+	Option architecture.Name
 	Routes []RouteShort
 	// MonthlyUSD is its expected cost; MoreUSD what it costs over the
 	// cheapest allowed assignment.
@@ -119,14 +119,14 @@ type Candidate struct {
 // RouteShort is what serves one workload.
 type RouteShort struct {
 	Workload string
-	ServedBy string
+	ServedBy architecture.Name
 	Model    string
 }
 
 // Alternative is a backend that does not serve a workload, and why.
 type Alternative struct {
 	Workload string
-	ServedBy string
+	ServedBy architecture.Name
 	Model    string
 	// Reason is the rule it breaks; empty when only cost decided.
 	Reason string
@@ -148,6 +148,9 @@ type searcher struct {
 	models []*modelcatalog.OpenModel
 	gpus   []string
 	groups map[string]*group
+	// fleetFit[i][k] says whether fleet model models[k] may serve
+	// workload i under the per-route rules (unfitFleet).
+	fleetFit [][]bool
 	// maxExact is MaxExactWorkloads (a test raises it to check the
 	// heuristic against the exact search).
 	maxExact int
@@ -182,13 +185,20 @@ func (m *model) newSearcher() *searcher {
 		}
 	}
 	s.models, s.gpus = m.fleetModels(), m.fleetGPUs()
+	s.fleetFit = make([][]bool, len(m.s.Workloads))
+	for i, w := range m.s.Workloads {
+		s.fleetFit[i] = make([]bool, len(s.models))
+		for k, sh := range s.models {
+			s.fleetFit[i][k] = m.unfitFleet(sh, w) == ""
+		}
+	}
 	return s
 }
 
 // stream yields one option's assignments in order of expected cost.
 type stream struct {
 	s       *searcher
-	arch    string
+	arch    architecture.Name
 	relaxed bool
 	// order[i] lists workload i's allowed managed choices, cheapest first.
 	order [][]int
@@ -224,17 +234,24 @@ type node struct {
 // stream starts the search of option arch. relaxed lifts the per-route
 // rules (unfit choices and fleets), for an option no fit assignment can
 // make.
-func (s *searcher) stream(arch string, relaxed bool) *stream {
+func (s *searcher) stream(arch architecture.Name, relaxed bool) *stream {
 	st := s.newStream(arch, relaxed)
-	for _, fleet := range s.splits(arch, st.fixed) {
+	splits, exact := st.splits()
+	if !exact {
+		s.stats.Exact = false
+	}
+	for _, fleet := range splits {
 		st.pushSplit(fleet)
 	}
 	return st
 }
 
 // newStream prepares a stream of option arch with nothing queued: each
-// workload's fixed side and its allowed choices, cheapest first.
-func (s *searcher) newStream(arch string, relaxed bool) *stream {
+// workload's fixed side and its allowed choices, cheapest first. Unless
+// relaxed, a workload only one side may serve under the per-route rules is
+// fixed to it, so that neither the exact search nor the heuristic spends a
+// split on a route a rule denies.
+func (s *searcher) newStream(arch architecture.Name, relaxed bool) *stream {
 	m := s.m
 	n := len(m.s.Workloads)
 	st := &stream{s: s, arch: arch, relaxed: relaxed, order: make([][]int, n)}
@@ -252,58 +269,73 @@ func (s *searcher) newStream(arch string, relaxed bool) *stream {
 			}
 		}
 		sort.SliceStable(st.order[i], func(a, b int) bool { return s.mcost[i][st.order[i][a]] < s.mcost[i][st.order[i][b]] })
+		if !relaxed && fixed[i] == 0 {
+			// The per-route rules, before any costing: a workload no
+			// managed choice may serve goes to the fleet, one no fleet
+			// model may serve stays managed.
+			switch {
+			case len(st.order[i]) == 0:
+				fixed[i] = 1
+			case !slices.Contains(s.fleetFit[i], true):
+				fixed[i] = -1
+			}
+		}
 	}
 	st.fixed = fixed
 	return st
 }
 
-// splits lists the fleet sets of option arch given each workload's fixed
-// side: every split of the free workloads up to MaxExactWorkloads, the
-// heuristic's prefixes above.
-func (s *searcher) splits(arch string, fixed []int) [][]bool {
-	var free []int
-	base := make([]bool, len(fixed))
-	for i, f := range fixed {
-		switch f {
-		case 1:
-			base[i] = true
-		case 0:
-			free = append(free, i)
-		}
+// splits lists the fleet sets of the stream's option given each
+// workload's fixed side: every split of the free workloads up to
+// maxExact, the heuristic's splits above (heuristic.go); exact is false
+// then.
+func (st *stream) splits() (out [][]bool, exact bool) {
+	free := st.freeWorkloads()
+	base := make([]bool, len(st.fixed))
+	for i, f := range st.fixed {
+		base[i] = f == 1
 	}
-	var out [][]bool
-	add := func(fleet []bool) {
-		on := slices.Contains(fleet, true)
-		off := slices.Contains(fleet, false)
-		if (arch == architecture.Hybrid && on && off) || (arch == architecture.Managed && !on) || (arch == architecture.SelfHosted && !off) {
+	if len(free) > st.s.maxExact {
+		return st.heuristicSplits(base, free), false
+	}
+	for mask := 0; mask < 1<<len(free); mask++ {
+		fleet := slices.Clone(base)
+		for j, i := range free {
+			fleet[i] = mask&(1<<j) != 0
+		}
+		if st.admits(fleet) {
 			out = append(out, fleet)
 		}
 	}
-	if len(free) <= s.maxExact {
-		for mask := 0; mask < 1<<len(free); mask++ {
-			fleet := slices.Clone(base)
-			for j, i := range free {
-				fleet[i] = mask&(1<<j) != 0
-			}
-			add(fleet)
-		}
-		return out
-	}
-	s.stats.Exact = false
-	// The costliest workloads on managed APIs first.
-	sort.SliceStable(free, func(a, b int) bool { return s.cheapest(free[a]) > s.cheapest(free[b]) })
-	fleet := slices.Clone(base)
-	add(slices.Clone(fleet))
-	for _, i := range free {
-		fleet[i] = true
-		add(slices.Clone(fleet))
-	}
-	return out
+	return out, true
 }
 
-// cheapest is workload i's cheapest managed part.
-func (s *searcher) cheapest(i int) float64 {
-	return slices.Min(s.mcost[i])
+// freeWorkloads lists the workloads the stream's search places.
+func (st *stream) freeWorkloads() []int {
+	var free []int
+	for i, f := range st.fixed {
+		if f == 0 {
+			free = append(free, i)
+		}
+	}
+	return free
+}
+
+// free counts the workloads the stream's search places.
+func (st *stream) free() int { return len(st.freeWorkloads()) }
+
+// admits says whether a split belongs to the stream's option: hybrid has
+// workloads on the fleet and off it, managed none on it, self_hosted all.
+func (st *stream) admits(fleet []bool) bool {
+	on := slices.Contains(fleet, true)
+	off := slices.Contains(fleet, false)
+	switch st.arch {
+	case architecture.Hybrid:
+		return on && off
+	case architecture.Managed:
+		return !on
+	}
+	return !off
 }
 
 // managedBound is the managed part of a split at each workload's cheapest
@@ -337,7 +369,12 @@ func (st *stream) pushSplit(fleet []bool) {
 		}
 		least := math.Inf(1)
 		for _, c := range g.cfgs {
-			least = math.Min(least, c.bound)
+			if st.relaxed || !c.ruled {
+				least = math.Min(least, c.bound)
+			}
+		}
+		if math.IsInf(least, 1) {
+			return
 		}
 		b += least
 	}
@@ -374,6 +411,9 @@ func (st *stream) expandSplit(fleet []bool) {
 	g := st.s.group(fleet)
 	b, _ := st.managedBound(fleet)
 	for k, c := range g.cfgs {
+		if c.ruled && !st.relaxed {
+			continue
+		}
 		if c.sized {
 			st.expandFleet(g, k)
 			continue
@@ -437,7 +477,7 @@ func (st *stream) expandVector(n *node) {
 func (m *model) backends(a *assignment) int {
 	var seen []string
 	for i := range m.s.Workloads {
-		b := architecture.SelfHosted
+		b := string(architecture.SelfHosted)
 		if !a.fleet[i] {
 			b = m.choice(a, i).model.ID
 		}
@@ -452,7 +492,7 @@ func (m *model) backends(a *assignment) int {
 func (m *model) names(a *assignment) string {
 	parts := make([]string, len(m.s.Workloads))
 	for i := range m.s.Workloads {
-		parts[i] = architecture.SelfHosted
+		parts[i] = string(architecture.SelfHosted)
 		if !a.fleet[i] {
 			parts[i] = m.choice(a, i).model.ID
 		}

@@ -6,9 +6,6 @@ import (
 	"math"
 	"strings"
 	"testing"
-
-	"github.com/costgate/costgate/architecture"
-	"github.com/costgate/costgate/modelcatalog"
 )
 
 // manyWorkloads is a spec of n auto workloads of alternating complexity
@@ -43,45 +40,6 @@ quality {
 		fmt.Fprintf(&b, "workload \"w%02d\" {\n  share = %.10f\n  complexity = %q\n  context_tokens = %d\n}\n", i, s, complexity, ctx)
 	}
 	return b.String()
-}
-
-// TestHeuristicReportsItsGap: above MaxExactWorkloads auto workloads the
-// hybrid search is a heuristic; its option is never cheaper than the exact
-// one, and the gap to the exact optimum is within the bound it reports.
-func TestHeuristicReportsItsGap(t *testing.T) {
-	s := parse(t, "many.hcl", manyWorkloads(MaxExactWorkloads+2))
-	m, err := newModel(s, modelcatalog.Default(), date)
-	if err != nil {
-		t.Fatal(err)
-	}
-	heurOpts, _, sr0, err := m.options(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	heur := m.explain(sr0, heurOpts)
-	if heur.Exact || heur.GapBoundUSD == nil {
-		t.Fatalf("search of %d auto workloads: exact %t, gap bound %v; want the heuristic and a bound", MaxExactWorkloads+2, heur.Exact, heur.GapBoundUSD)
-	}
-	hybrid := optionOf(heurOpts, architecture.Hybrid).MonthlyUSD.Expected
-
-	exact, err := newModel(s, modelcatalog.Default(), date)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sr := exact.newSearcher()
-	sr.maxExact = MaxExactWorkloads + 2
-	o, err := exact.searchOption(sr, architecture.Hybrid, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	best := o.MonthlyUSD.Expected
-	if hybrid < best-0.005 {
-		t.Errorf("heuristic hybrid $%.2f is cheaper than the exact optimum $%.2f", hybrid, best)
-	}
-	t.Logf("heuristic $%.2f, exact $%.2f, reported bound $%.2f", hybrid, best, *heur.GapBoundUSD)
-	if gap := hybrid - best; gap > *heur.GapBoundUSD+0.005 {
-		t.Errorf("heuristic is $%.2f above the optimum, beyond its bound $%.2f", gap, *heur.GapBoundUSD)
-	}
 }
 
 // TestQueueOrder: cheaper first; at equal cents a bound before an exact

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 )
 
@@ -22,10 +23,12 @@ type group struct {
 // fleetCfg is one fleet for a split: its model and GPU, a lower bound of
 // the fleet part of the cost before sizing, and once sized (sized) the
 // fleet part itself, whether it could be sized (ok) and why it breaks a
-// rule ("" when it does not).
+// rule ("" when it does not). ruled says before sizing that its model
+// may not serve a workload of the split (unfitFleet).
 type fleetCfg struct {
 	sh    *modelcatalog.OpenModel
 	gpu   string
+	ruled bool
 	bound float64
 	sized bool
 	ok    bool
@@ -93,9 +96,15 @@ func (s *searcher) group(fleet []bool) *group {
 	}
 	arch := (&assignment{fleet: fleet}).arch()
 	gap := s.fleetGaps(fleet)
+	ruled := make([]bool, len(s.models))
+	for i, on := range fleet {
+		for k := range ruled {
+			ruled[k] = ruled[k] || (on && !s.fleetFit[i][k])
+		}
+	}
 	for _, gpu := range s.gpus {
 		for k, sh := range s.models {
-			g.cfgs = append(g.cfgs, fleetCfg{sh: sh, gpu: gpu, bound: s.fleetFloor(arch, gpu) + gap[k]})
+			g.cfgs = append(g.cfgs, fleetCfg{sh: sh, gpu: gpu, ruled: ruled[k], bound: s.fleetFloor(arch, gpu) + gap[k]})
 		}
 	}
 	return g
@@ -176,26 +185,26 @@ func (m *model) unfitSized(a *assignment, ev evaluation) string {
 }
 
 // providers counts the API-key secrets of a's managed routes: one per
-// provider they call; Bedrock is called with the gateway role's IAM
-// credentials and keeps no key.
+// keyed provider they call; a provider called with the gateway role's IAM
+// credentials (Bedrock) keeps no key.
 func (m *model) providers(a *assignment) int {
 	seen := make([]string, 0, 8) // on the stack: evaluate's hot path
 	for i := range m.s.Workloads {
 		if a.fleet[i] {
 			continue
 		}
-		if p := m.choice(a, i).provider; p != modelcatalog.ProviderBedrock && !slices.Contains(seen, p) {
-			seen = append(seen, p)
+		if c := m.choice(a, i); c.keyed && !slices.Contains(seen, c.provider) {
+			seen = append(seen, c.provider)
 		}
 	}
 	return len(seen)
 }
 
 // secretUSD is one secret's monthly cost under arch.
-func (m *model) secretUSD(arch string) float64 {
+func (m *model) secretUSD(arch architecture.Name) float64 {
 	sum := 0.0
 	for _, li := range m.cat.FixedCosts {
-		if li.Per == "secret" && slices.Contains(li.Applies, arch) {
+		if li.Per == "secret" && slices.Contains(li.Applies, string(arch)) {
 			sum += li.MonthlyUSD
 		}
 	}
@@ -206,15 +215,15 @@ func (m *model) secretUSD(arch string) float64 {
 // arch with a fleet on gpu: operations, the fixed line items, one
 // instance, the alarms, one secret and the fewest GPU-hours the fleet
 // could bill at the GPU's cheapest instance price.
-func (s *searcher) fleetFloor(arch, gpu string) float64 {
-	key := arch + "\x00" + gpu
+func (s *searcher) fleetFloor(arch architecture.Name, gpu string) float64 {
+	key := string(arch) + "\x00" + gpu
 	if v, ok := s.floor[key]; ok {
 		return v
 	}
 	m := s.m
 	v := s.mid.opsUSD
 	for _, li := range m.cat.FixedCosts {
-		if !slices.Contains(li.Applies, arch) {
+		if !slices.Contains(li.Applies, string(arch)) {
 			continue
 		}
 		switch li.Per {
@@ -234,14 +243,14 @@ func (s *searcher) fleetFloor(arch, gpu string) float64 {
 	}
 	m.useGPU(own)
 	if !math.IsInf(gpuHour, 1) {
-		v += gpuHour * m.billedHours() * float64(max(1, m.s.SelfHosted.GPUs))
+		v += gpuHour * m.billedHours(0) * float64(max(1, m.s.SelfHosted.GPUs))
 	}
 	s.floor[key] = v
 	return v
 }
 
 // leastFleetFloor is the least fleetFloor over the fleet's GPUs.
-func (s *searcher) leastFleetFloor(arch string) float64 {
+func (s *searcher) leastFleetFloor(arch architecture.Name) float64 {
 	least := math.Inf(1)
 	for _, g := range s.gpus {
 		least = math.Min(least, s.fleetFloor(arch, g))
@@ -271,12 +280,22 @@ func (s *searcher) fleetGaps(fleet []bool) []float64 {
 }
 
 // fleetCandidates counts the fleets (a split, a model, a GPU) the options'
-// searches could have sized.
+// searches could have sized: every split's above the exact limit, the
+// splits the heuristic made.
 func (s *searcher) fleetCandidates() int {
 	n := 0
 	for _, arch := range s.m.classes() {
 		st := s.newStream(arch, true)
-		for _, fleet := range s.splits(arch, st.fixed) {
+		if st.free() > s.maxExact {
+			for _, g := range s.groups {
+				if st.admits(g.fleet) && slices.Contains(g.fleet, true) {
+					n += len(g.cfgs)
+				}
+			}
+			continue
+		}
+		fleets, _ := st.splits()
+		for _, fleet := range fleets {
 			if slices.Contains(fleet, true) {
 				n += len(s.models) * len(s.gpus)
 			}

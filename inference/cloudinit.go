@@ -46,6 +46,11 @@ type CloudInitArgs struct {
 	LifecycleHook      string
 	AutoScalingGroup   string
 	LoadTimeoutSeconds int
+	// MirrorBucket and MirrorPrefix name the fleet's S3 weights mirror
+	// ("models/<hf repo>"); empty means vLLM downloads the model from
+	// Hugging Face itself at every start.
+	MirrorBucket string
+	MirrorPrefix string
 	// StopTimeoutSeconds is how long a stopping container has to finish
 	// the streams it serves before it is killed; 0 means
 	// DefaultStopTimeoutSeconds.
@@ -100,9 +105,12 @@ func CloudInit(a CloudInitArgs) (string, error) {
 	run.WriteString("exec docker run --rm --name vllm --runtime nvidia --gpus all --ipc=host \\\n")
 	fmt.Fprintf(&run, "  -p %d:%d --env-file /run/costgate/vllm.env \\\n", port, port)
 	run.WriteString("  -v /opt/costgate/hf-cache:/root/.cache/huggingface \\\n")
+	if a.MirrorBucket != "" {
+		fmt.Fprintf(&run, "  -v %s:%s:ro \\\n", weightsDir, containerWeightsDir)
+	}
 	fmt.Fprintf(&run, "  %s", shellQuote(a.Image))
 	// One flag per line, with its value, so the unit reads like the vLLM docs.
-	for i, arg := range a.VLLMArgs {
+	for i, arg := range a.servedArgs() {
 		if i > 0 && !strings.HasPrefix(arg, "--") {
 			fmt.Fprintf(&run, " %s", shellQuote(arg))
 			continue
@@ -118,6 +126,9 @@ func CloudInit(a CloudInitArgs) (string, error) {
 	b.WriteString("write_files:\n")
 	writeFile(&b, "/opt/costgate/vllm-env.sh", "0700", env.String())
 	writeFile(&b, "/opt/costgate/vllm-pull.sh", "0700", a.pullScript())
+	if a.MirrorBucket != "" {
+		writeFile(&b, "/opt/costgate/weights.sh", "0700", a.weightsScript())
+	}
 	writeFile(&b, "/opt/costgate/vllm-run.sh", "0700", run.String())
 	writeFile(&b, "/etc/systemd/system/vllm.service", "0644", unit)
 	if a.LifecycleHook != "" {
@@ -151,7 +162,7 @@ func (a CloudInitArgs) stopTimeout() int {
 // vllmUnit is the systemd unit that runs the container; a stop gives the
 // streams in flight stop seconds before the container is killed.
 func (a CloudInitArgs) vllmUnit(stop int) string {
-	return strings.Join([]string{
+	lines := []string{
 		"[Unit]",
 		"Description=vLLM OpenAI-compatible server (costgate)",
 		"After=docker.service network-online.target",
@@ -167,6 +178,12 @@ func (a CloudInitArgs) vllmUnit(stop int) string {
 		"ExecStartPre=-/usr/bin/docker rm -f vllm",
 		// A failed pull never stops a start when the image is present.
 		"ExecStartPre=/opt/costgate/vllm-pull.sh",
+	}
+	if a.MirrorBucket != "" {
+		// Without a mirror vLLM downloads the model itself.
+		lines = append(lines, "ExecStartPre=/opt/costgate/weights.sh")
+	}
+	return strings.Join(append(lines,
 		"ExecStart=/opt/costgate/vllm-run.sh",
 		fmt.Sprintf("ExecStop=/usr/bin/docker stop --time %d vllm", stop),
 		fmt.Sprintf("TimeoutStopSec=%d", stop+30),
@@ -174,7 +191,7 @@ func (a CloudInitArgs) vllmUnit(stop int) string {
 		"[Install]",
 		"WantedBy=multi-user.target",
 		"",
-	}, "\n")
+	), "\n")
 }
 
 // pullScript logs in to the ECR registry when there is one and pulls the
@@ -282,6 +299,9 @@ func (a CloudInitArgs) validate() error {
 	}
 	if len(a.VLLMArgs) > 0 && (a.VLLMArgs[0] == "" || strings.HasPrefix(a.VLLMArgs[0], "-")) {
 		errs = append(errs, errors.New("vLLM arguments name no model: the first argument of `vllm serve` is the model"))
+	}
+	if (a.MirrorBucket == "") != (a.MirrorPrefix == "") || strings.ContainsAny(a.MirrorBucket+a.MirrorPrefix, " '\"\n\r\x00") {
+		errs = append(errs, fmt.Errorf("weights mirror s3://%s/%s needs a bucket and a prefix without quotes or spaces", a.MirrorBucket, a.MirrorPrefix))
 	}
 	if a.LifecycleHook != "" && (a.AutoScalingGroup == "" || a.LoadTimeoutSeconds <= 0) {
 		errs = append(errs, errors.New("a lifecycle hook needs its auto scaling group and a load timeout"))

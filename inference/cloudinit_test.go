@@ -48,6 +48,15 @@ func TestCloudInitGolden(t *testing.T) {
 			AutoScalingGroup:   "acme-vllm-0123abcd",
 			LoadTimeoutSeconds: 21600,
 		}},
+		{"weights-mirror", CloudInitArgs{
+			Image:            VLLMImage,
+			Region:           "us-east-1",
+			APIKeySecretARN:  "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-vllm-api-key-AbCdEf",
+			HFTokenSecretARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:acme-hf-token-GhIjKl",
+			VLLMArgs:         base,
+			MirrorBucket:     "costgate-weights-0123456789abcdef",
+			MirrorPrefix:     "models/Qwen/Qwen3-Coder-30B-A3B-Instruct",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

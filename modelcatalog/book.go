@@ -11,11 +11,14 @@ import (
 )
 
 // ParseBook decodes a private price book (or a whole catalog) read from
-// name, more strictly than Parse: a key repeated in any JSON object, and
+// name, more strictly than Parse: a key repeated in any JSON object, a key
+// the catalog does not have (matched exactly, not case-insensitively), and
 // two entries for the same model, instance, GPU, throughput, line item or
-// discount, are errors, because the later one would silently win. Errors
-// name the file, line and column. It does not validate the figures: merge
-// the book and call Validate.
+// discount, are errors, because the later one would silently win or be
+// ignored. An entry of a keyed section may say "replace": true. Errors name
+// the file, line and column. It does not validate the figures: merge the
+// book and call Validate. The result keeps the book's text (Raw), so that
+// Merge overlays only the fields the book writes.
 func ParseBook(name string, data []byte) (*Catalog, error) {
 	at, err := scanJSON(data)
 	if err != nil {
@@ -23,7 +26,8 @@ func ParseBook(name string, data []byte) (*Catalog, error) {
 	}
 	var c Catalog
 	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
+	// Unknown fields are refused by scanJSON, with their position; the
+	// decoder would refuse "replace" too.
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("%s:%s", name, decodeError(data, err))
 	}
@@ -36,7 +40,7 @@ func ParseBook(name string, data []byte) (*Catalog, error) {
 		}
 		return nil, errors.Join(errs...)
 	}
-	c.EntryPos = at
+	c.EntryPos, c.File, c.Raw = at, name, bytes.Clone(data)
 	return &c, nil
 }
 
@@ -56,7 +60,6 @@ func decodeError(data []byte, err error) string {
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return fmt.Sprintf("%d:%d: unexpected end of the price book", lineOf(data, len(data)), colOf(data, len(data)))
 	}
-	// Unknown fields and the like carry no offset.
 	return fmt.Sprintf(" %v", err)
 }
 
@@ -64,6 +67,12 @@ func decodeError(data []byte, err error) string {
 type jsonFrame struct {
 	object bool
 	path   string
+	// typ is the Go type the value decodes into; nil where it is not a
+	// struct, map or slice of the catalog (the decoder reports those).
+	typ reflect.Type
+	// entry is true for an element of a keyed section ("managed[2]"),
+	// which may say "replace".
+	entry bool
 	// keys maps each key seen in an object to the line it first appeared on.
 	keys map[string]int
 	// key is the object's key whose value comes next.
@@ -81,71 +90,102 @@ func (f *jsonFrame) describe() string {
 	return f.path
 }
 
+// jsonScan is the state of scanJSON.
+type jsonScan struct {
+	data  []byte
+	at    map[string]string
+	stack []*jsonFrame
+}
+
+func (s *jsonScan) pos(off int) string {
+	return fmt.Sprintf("%d:%d", lineOf(s.data, off), colOf(s.data, off))
+}
+
 // scanJSON walks every token of data, refusing a key that repeats within
-// one object, and returns the offset where each element of the top-level
-// arrays starts ("managed[2]" → "14:5", line and column), for error
-// messages.
+// one object or that the catalog's types do not have, and returns where
+// each object and array starts by path ("managed[2]" → "14:5",
+// "managed[2].prices[0]" → "16:7"; line and column), for error messages.
 func scanJSON(data []byte) (map[string]string, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	at := map[string]string{}
-	var stack []*jsonFrame
-	pos := func(off int) string { return fmt.Sprintf("%d:%d", lineOf(data, off), colOf(data, off)) }
+	s := &jsonScan{data: data, at: map[string]string{}}
 	for {
 		start := skipSpace(data, int(dec.InputOffset()))
 		tok, err := dec.Token()
 		if err == io.EOF {
-			if len(stack) > 0 {
-				return nil, fmt.Errorf("%s: unexpected end of the price book", pos(len(data)))
+			if len(s.stack) > 0 {
+				return nil, fmt.Errorf("%s: unexpected end of the price book", s.pos(len(data)))
 			}
-			return at, nil
+			return s.at, nil
 		}
 		if err != nil {
 			var syn *json.SyntaxError
 			if errors.As(err, &syn) {
-				return nil, fmt.Errorf("%s: %v", pos(int(syn.Offset)), syn)
+				return nil, fmt.Errorf("%s: %v", s.pos(int(syn.Offset)), syn)
 			}
-			return nil, fmt.Errorf("%s: %v", pos(start), err)
+			return nil, fmt.Errorf("%s: %v", s.pos(start), err)
 		}
-		var top *jsonFrame
-		if len(stack) > 0 {
-			top = stack[len(stack)-1]
-		}
-		if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
-			stack = stack[:len(stack)-1]
-			continue
-		}
-		if top != nil && top.object && top.wantKey {
-			key, _ := tok.(string)
-			if first, dup := top.keys[key]; dup {
-				return nil, fmt.Errorf("%s: key %q appears twice in %s (first on line %d): the second would silently replace the first", pos(start), key, top.describe(), first)
-			}
-			top.keys[key] = lineOf(data, start)
-			top.key, top.wantKey = key, false
-			continue
-		}
-		// tok is a value.
-		path := ""
-		if top != nil {
-			if top.object {
-				path = joinPath(top.path, top.key)
-				top.wantKey = true
-			} else {
-				path = fmt.Sprintf("%s[%d]", top.path, top.index)
-				if len(stack) == 2 {
-					at[path] = pos(start)
-				}
-				top.index++
-			}
-		}
-		if d, ok := tok.(json.Delim); ok {
-			f := &jsonFrame{object: d == '{', path: path}
-			if f.object {
-				f.keys, f.wantKey = map[string]int{}, true
-			}
-			stack = append(stack, f)
+		if err := s.token(tok, start); err != nil {
+			return nil, err
 		}
 	}
+}
+
+// token takes one token that starts at byte start.
+func (s *jsonScan) token(tok json.Token, start int) error {
+	var top *jsonFrame
+	if len(s.stack) > 0 {
+		top = s.stack[len(s.stack)-1]
+	}
+	if d, ok := tok.(json.Delim); ok && (d == '}' || d == ']') {
+		s.stack = s.stack[:len(s.stack)-1]
+		return nil
+	}
+	if top != nil && top.object && top.wantKey {
+		return s.key(top, tok.(string), start)
+	}
+	// tok is a value.
+	path, typ, entry := "", reflect.TypeOf(Catalog{}), false
+	if top != nil {
+		if top.object {
+			path, typ = joinPath(top.path, top.key), fieldType(top.typ, top.key)
+			top.wantKey = true
+			if top.entry && top.key == "replace" {
+				if _, ok := tok.(bool); !ok {
+					return fmt.Errorf("%s: \"replace\" in %s is true or false", s.pos(start), top.path)
+				}
+			}
+		} else {
+			path, typ = fmt.Sprintf("%s[%d]", top.path, top.index), elemType(top.typ)
+			top.index++
+			entry = len(s.stack) == 2 && isSection(top.path)
+			if entry && tok == nil {
+				return fmt.Errorf("%s: %s is null: an entry is an object", s.pos(start), path)
+			}
+		}
+	}
+	if d, ok := tok.(json.Delim); ok {
+		s.at[path] = s.pos(start)
+		f := &jsonFrame{object: d == '{', path: path, typ: typ, entry: entry}
+		if f.object {
+			f.keys, f.wantKey = map[string]int{}, true
+		}
+		s.stack = append(s.stack, f)
+	}
+	return nil
+}
+
+// key takes an object's key.
+func (s *jsonScan) key(top *jsonFrame, key string, start int) error {
+	if first, dup := top.keys[key]; dup {
+		return fmt.Errorf("%s: key %q appears twice in %s (first on line %d): the second would silently replace the first", s.pos(start), key, top.describe(), first)
+	}
+	if !knownField(top.typ, key) && !(top.entry && key == "replace") {
+		return fmt.Errorf("%s: unknown field %q in %s: a misspelt key would be ignored", s.pos(start), key, top.describe())
+	}
+	top.keys[key] = lineOf(s.data, start)
+	top.key, top.wantKey = key, false
+	return nil
 }
 
 func joinPath(parent, key string) string {

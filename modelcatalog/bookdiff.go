@@ -1,121 +1,89 @@
 package modelcatalog
 
 import (
-	"encoding/json"
 	"fmt"
-	"reflect"
-	"sort"
 	"strings"
 )
 
+// maxFieldChanges caps the fields BookChanges lists for one entry.
+const maxFieldChanges = 8
+
 // BookChanges lists, entry by entry, how the price book head differs from
-// base ("managed claude-sonnet-5.5: input_per_m changed", "instances
-// p5.48xlarge@us-east-1 added"), keyed as Merge keys them. Either may be
-// nil (no price book on that side).
-func BookChanges(base, head *Catalog) []string {
+// base in effect, each merged over catalog (the catalog both overlay),
+// field by field: "managed claude-sonnet-4.6: prices[0].input_per_m 3 →
+// 2.4", "instance p5.48xlarge@us-east-1 (now in the price book):
+// gpu_hour_usd.reserved.low 3.5 → 3.1", "throughput x/h100/tp2 added".
+// Entries are keyed as Merge keys them; a book or catalog may be nil (no
+// price book on that side).
+func BookChanges(catalog, base, head *Catalog) []string {
+	if catalog == nil {
+		catalog = &Catalog{}
+	}
 	if base == nil {
 		base = &Catalog{}
 	}
 	if head == nil {
 		head = &Catalog{}
 	}
+	mb, mh := Merge(catalog, base), Merge(catalog, head)
+	db, dh := toDoc(mb), toDoc(mh)
 	var out []string
-	section := func(name string, b, h map[string]any) {
-		keys := map[string]bool{}
-		for k := range b {
-			keys[k] = true
+	for _, s := range bookSections {
+		names := map[string]string{}
+		for _, c := range []*Catalog{base, head} {
+			keys, shown := s.keys(c), s.keys(c)
+			if s.names != nil {
+				shown = s.names(c)
+			}
+			for i, k := range keys {
+				names[k] = shown[i]
+			}
 		}
-		for k := range h {
-			keys[k] = true
-		}
-		sorted := make([]string, 0, len(keys))
-		for k := range keys {
-			sorted = append(sorted, k)
-		}
-		sort.Strings(sorted)
-		for _, k := range sorted {
-			bv, inBase := b[k]
-			hv, inHead := h[k]
+		before, after := entryDocs(db, s, mb), entryDocs(dh, s, mh)
+		rawBase, rawHead := entryDocs(bookDoc(base), s, base), entryDocs(bookDoc(head), s, head)
+		inBase, inHead := set(s.keys(base)...), set(s.keys(head)...)
+		for _, k := range sortedKeys(names) {
+			what := s.label + " " + names[k]
+			b, hadIt := before[k]
+			h, hasIt := after[k]
 			switch {
-			case !inBase:
-				out = append(out, fmt.Sprintf("%s %s added", name, k))
-			case !inHead:
-				out = append(out, fmt.Sprintf("%s %s removed", name, k))
-			case !reflect.DeepEqual(bv, hv):
-				out = append(out, fmt.Sprintf("%s %s: %s changed", name, k, changedFields(bv, hv)))
+			case !hadIt:
+				out = append(out, what+" added")
+			case !hasIt:
+				out = append(out, what+" removed")
+			case !inBase[k]:
+				out = append(out, describeChanges(what+" (now in the price book)", b, h))
+			case !inHead[k]:
+				out = append(out, describeChanges(what+" (no longer in the price book)", b, h))
+			case len(leafChanges("", b, h, nil)) > 0 || len(leafChanges("", rawBase[k], rawHead[k], nil)) > 0:
+				// The book's entry changed, in effect or only in words.
+				out = append(out, describeChanges(what, b, h))
 			}
 		}
 	}
-	section("managed", keyed(base.Managed, func(m ManagedModel) string { return m.ID }), keyed(head.Managed, func(m ManagedModel) string { return m.ID }))
-	section("open model", keyed(base.OpenModels, func(m OpenModel) string { return m.ID }), keyed(head.OpenModels, func(m OpenModel) string { return m.ID }))
-	section("gpu", keyed(base.GPUs, func(g GPU) string { return g.ID }), keyed(head.GPUs, func(g GPU) string { return g.ID }))
-	section("instance", keyed(base.Instances, instanceKey), keyed(head.Instances, instanceKey))
-	section("throughput", keyed(base.Throughput, throughputKey), keyed(head.Throughput, throughputKey))
-	section("line item", keyed(base.FixedCosts, func(l FixedCost) string { return l.Name }), keyed(head.FixedCosts, func(l FixedCost) string { return l.Name }))
-	section("discount", keyed(base.Discounts, discountLabel), keyed(head.Discounts, discountLabel))
-	tpt := func(c *Catalog) map[string]any {
-		out := map[string]any{}
-		for k, v := range c.TokensPerTask {
-			out[k] = generic(v)
+	for _, k := range []string{"tokens_per_task", "managed_prompt_ms_per_token"} {
+		if ch := leafChanges(k, db[k], dh[k], nil); len(ch) > 0 {
+			out = append(out, describeChanges(k, db[k], dh[k]))
 		}
-		return out
-	}
-	section("tokens_per_task", tpt(base), tpt(head))
-	if !reflect.DeepEqual(generic(base.Bedrock), generic(head.Bedrock)) {
-		out = append(out, "bedrock terms changed")
 	}
 	return out
 }
 
-// keyed maps entries to their JSON form by key.
-func keyed[T any](list []T, key func(T) string) map[string]any {
-	out := make(map[string]any, len(list))
-	for _, v := range list {
-		out[key(v)] = generic(v)
+// describeChanges is "what: field a → b, …" for the fields that differ
+// between two decoded entries, at most maxFieldChanges of them.
+func describeChanges(what string, b, h any) string {
+	changes := leafChanges("", b, h, nil)
+	if len(changes) == 0 {
+		return what + ": no change in effect"
 	}
-	return out
-}
-
-// generic is v as decoded JSON, for comparing field by field.
-func generic(v any) any {
-	raw, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
+	parts := make([]string, 0, min(len(changes), maxFieldChanges)+1)
+	for _, c := range changes[:min(len(changes), maxFieldChanges)] {
+		parts = append(parts, fmt.Sprintf("%s %s → %s", c.path, showLeaf(c.from), showLeaf(c.to)))
 	}
-	var out any
-	if err := json.Unmarshal(raw, &out); err != nil {
-		return string(raw)
+	if n := len(changes) - maxFieldChanges; n > 0 {
+		parts = append(parts, fmt.Sprintf("and %d more", n))
 	}
-	return out
-}
-
-// changedFields names the top-level fields that differ.
-func changedFields(b, h any) string {
-	bm, ok1 := b.(map[string]any)
-	hm, ok2 := h.(map[string]any)
-	if !ok1 || !ok2 {
-		return "value"
-	}
-	var names []string
-	for k := range bm {
-		if !reflect.DeepEqual(bm[k], hm[k]) {
-			names = append(names, k)
-		}
-	}
-	for k := range hm {
-		if _, ok := bm[k]; !ok {
-			names = append(names, k)
-		}
-	}
-	sort.Strings(names)
-	if len(names) == 0 {
-		return "value"
-	}
-	s := names[0]
-	for _, n := range names[1:] {
-		s += ", " + n
-	}
-	return s
+	return what + ": " + strings.Join(parts, ", ")
 }
 
 // discountLabel names a discount by what it applies to.

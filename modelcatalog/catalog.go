@@ -33,9 +33,10 @@ type Catalog struct {
 	// TokensPerTask converts tokens to tasks for the quality-gap cost, per
 	// complexity ("simple", "complex").
 	TokensPerTask map[string]Figure `json:"tokens_per_task"`
-	// Bedrock holds Amazon Bedrock's billing terms that apply to every model
-	// it sells; nil in a price book that does not change them.
-	Bedrock *BedrockTerms `json:"bedrock,omitempty"`
+	// Providers are the routes managed models are sold through: the
+	// vendors' own APIs and the clouds that resell them (providers.go).
+	// A price book's entry replaces the catalog's with the same id.
+	Providers []Provider `json:"providers,omitempty"`
 	// Discounts are negotiated discounts off list prices; a price book adds
 	// them (the embedded catalog has none).
 	Discounts []Discount `json:"discounts,omitempty"`
@@ -49,17 +50,22 @@ type Catalog struct {
 	// that are valid but likely a mistake (a zero price, a 100 % discount,
 	// a price ten times off the embedded catalog's). Plans carry them.
 	BookWarnings []BookWarning `json:"-"`
-	// EntryPos is where each entry of a book from ParseBook starts
-	// ("managed[2]" → "14:5").
+	// EntryPos is where each object and array of a book from ParseBook
+	// starts ("managed[2]" → "14:5", "managed[2].prices[0]" → "16:7").
 	EntryPos map[string]string `json:"-"`
-}
-
-// BedrockTerms are Amazon Bedrock's billing terms.
-type BedrockTerms struct {
-	// RegionalSurchargePercent is what a regional (us., eu., jp., apac.)
-	// inference profile or an in-region call adds to every price line over
-	// the global profile, which bills the vendor's list price.
-	RegionalSurchargePercent Figure `json:"regional_surcharge_percent"`
+	// File and Raw are the name and text of a book from ParseBook: Merge
+	// overlays the fields Raw writes, not the zero values of those it
+	// leaves out.
+	File string `json:"-"`
+	Raw  []byte `json:"-"`
+	// Origin maps each entry of a merged catalog that a price book wrote
+	// ("managed[12]") to where the book wrote it ("prices/acme.json:4:5"),
+	// for Validate's messages.
+	Origin map[string]string `json:"-"`
+	// BookProblems are what Merge found wrong in the price book that only
+	// the merge shows (a figure changed without its own source); Validate
+	// reports them.
+	BookProblems []string `json:"-"`
 }
 
 // Discount is a negotiated percentage off list prices. Vendor, Model and
@@ -92,7 +98,8 @@ type ManagedModel struct {
 	Vendor string `json:"vendor"` // anthropic | openai | google | deepseek
 	// APIID is the id the vendor's API takes.
 	APIID string `json:"api_id"`
-	// Providers that sell the model: the vendor itself and, e.g., ProviderBedrock.
+	// Providers that sell the model: ids of the catalog's providers, the
+	// vendor's own API and, e.g., Amazon Bedrock.
 	Providers []string `json:"providers"`
 	// BedrockID is the Bedrock model or inference-profile id; empty when
 	// Bedrock does not serve the model. For the Claude models it is the
@@ -363,21 +370,48 @@ type FixedCost struct {
 	Applies    []string `json:"applies"`
 	MonthlyUSD float64  `json:"monthly_usd"`
 	// Per says what MonthlyUSD is counted per: "" (once), "instance"
-	// (each GPU instance), "secret" (each Secrets Manager secret) or
-	// "alarm" (each CloudWatch alarm).
+	// (each GPU instance), "secret" (each Secrets Manager secret),
+	// "alarm" (each CloudWatch alarm), or a unit of the weights' storage
+	// (PerVolumeGB and the other Per constants): then MonthlyUSD is the
+	// unit's price.
 	Per string `json:"per,omitempty"`
 	// When limits the item to one kind of deployment: "" always,
-	// WhenOwnVPC only when the program creates the fleet's VPC.
+	// WhenOwnVPC only when the program creates the fleet's VPC,
+	// WhenGateway only with the router, WhenPrivateLink only with the
+	// endpoint service.
 	When string `json:"when,omitempty"`
 	Source
 }
 
+// Units of the weights' storage a line item may be priced per. The
+// volume's units are counted per instance while it runs (a volume is
+// deleted with its instance); the mirror's once for the fleet.
+const (
+	// PerVolumeGB is a GB-month of an instance's gp3 root volume.
+	PerVolumeGB = "volume_gb"
+	// PerVolumeMiBps is a MiB/s-month of gp3 throughput provisioned above
+	// the included 125 MiB/s.
+	PerVolumeMiBps = "volume_mibps"
+	// PerVolumeIOPS is an IOPS-month provisioned above the included 3,000.
+	PerVolumeIOPS = "volume_iops"
+	// PerMirrorGB is a GB-month of the checkpoint in the S3 weights mirror.
+	PerMirrorGB = "mirror_gb"
+	// PerMirrorFillGB is a GB of the checkpoint downloaded once, through
+	// the NAT gateway, to fill the mirror: billed in the plan's month as
+	// if every month (an overstatement of a few dollars the first month
+	// carries alone).
+	PerMirrorFillGB = "mirror_fill_gb"
+)
+
 // WhenOwnVPC marks a line item of the fleet's own VPC (its NAT gateway): an
 // existing VPC (costgate:vpcId) carries that cost already. WhenGateway
-// marks the LiteLLM router costgate:deployGateway runs.
+// marks the LiteLLM router costgate:deployGateway runs, and its database.
+// WhenPrivateLink marks the Network Load Balancer and endpoint service
+// costgate:endpointServicePrincipals creates.
 const (
-	WhenOwnVPC  = "own_vpc"
-	WhenGateway = "gateway"
+	WhenOwnVPC      = "own_vpc"
+	WhenGateway     = "gateway"
+	WhenPrivateLink = "privatelink"
 )
 
 // Deployment is what a stack's configuration decides about the resources,
@@ -387,18 +421,30 @@ type Deployment struct {
 	ExistingVPC bool
 	// Gateway is true when the program runs the LiteLLM router.
 	Gateway bool
+	// PrivateLink is true when the program publishes the fleet as a
+	// PrivateLink endpoint service.
+	PrivateLink bool
 }
 
+// OptIn reports whether the line item is priced only for a deployment
+// that turns it on (ForDeployment): the router and the PrivateLink front.
+// The cost model leaves out every opt-in item no ForDeployment resolved.
+func (l FixedCost) OptIn() bool { return l.When == WhenGateway || l.When == WhenPrivateLink }
+
 // ForDeployment returns the catalog with the line items the deployment
-// does not create left out.
+// does not create left out, and those it turns on resolved (When cleared):
+// applying it again, with any deployment, keeps them.
 func (c *Catalog) ForDeployment(d Deployment) *Catalog {
 	keep := func(l FixedCost) bool {
-		return !(l.When == WhenOwnVPC && d.ExistingVPC) && !(l.When == WhenGateway && !d.Gateway)
+		return !(l.When == WhenOwnVPC && d.ExistingVPC) && !(l.When == WhenGateway && !d.Gateway) && !(l.When == WhenPrivateLink && !d.PrivateLink)
 	}
 	out := *c
 	out.FixedCosts = make([]FixedCost, 0, len(c.FixedCosts))
 	for _, l := range c.FixedCosts {
 		if keep(l) {
+			if l.OptIn() {
+				l.When = ""
+			}
 			out.FixedCosts = append(out.FixedCosts, l)
 		}
 	}

@@ -229,7 +229,7 @@ func TestMerge(t *testing.T) {
 			t.Errorf("m1 input = %g, want the override's 1", p.InputPerM)
 		}
 		if len(m1.Prices) != 1 {
-			t.Errorf("m1 has %d prices, want the override's 1 (whole-entry replacement)", len(m1.Prices))
+			t.Errorf("m1 has %d prices, want the override's 1 (a list replaces the catalog's whole)", len(m1.Prices))
 		}
 	})
 	t.Run("throughput keyed by model, gpu and tp", func(t *testing.T) {
@@ -272,10 +272,12 @@ func TestMerge(t *testing.T) {
 		if d := cmp.Diff(before, base); d != "" {
 			t.Errorf("base modified (-before +after):\n%s", d)
 		}
+		was := got.Managed[1].Providers[0]
 		got.Managed[1].Providers[0] = "changed"
 		if base.Managed[1].Providers[0] == "changed" {
 			t.Error("merged catalog shares slices with base")
 		}
+		got.Managed[1].Providers[0] = was
 	})
 	t.Run("merged validates", func(t *testing.T) {
 		if err := got.Validate(); err != nil {
@@ -304,6 +306,22 @@ func TestValidateReports(t *testing.T) {
 		{"negative cache price", func(c *Catalog) { x := -0.1; c.Managed[0].Prices[0].CacheReadPerM = &x }, "cache_read_per_m -0.1 is negative"},
 		{"no prices", func(c *Catalog) { c.Managed[0].Prices = nil }, "managed[0] m1: no prices"},
 		{"unknown successor", func(c *Catalog) { c.Managed[0].Successor = "nope" }, `successor "nope" is not a managed model`},
+		{"unknown provider", func(c *Catalog) { c.Managed[1].Providers = append(c.Managed[1].Providers, "azure") }, `managed[1] m2: provider "azure" is not in the catalog's providers`},
+		{"vendor not a provider", func(c *Catalog) { c.Managed[0].Vendor = "w" }, `managed[0] m1: vendor "w" is not in the catalog's providers`},
+		{"duplicate provider", func(c *Catalog) { c.Providers = append(c.Providers, c.Providers[0]) }, `duplicate provider "v"`},
+		{"provider auth", func(c *Catalog) { c.Providers[0].Auth = "oauth" }, `providers[0] v: auth "oauth" is not one of api_key, iam`},
+		{"api key without its variable", func(c *Catalog) { c.Providers[0].APIKeyEnv = "" }, `providers[0] v: api_key_env "" is not an environment variable name`},
+		{"no litellm prefix", func(c *Catalog) { c.Providers[0].LiteLLM.Prefix = "" }, `providers[0] v: litellm.prefix "" is not lowercase`},
+		{"iam route without a bedrock id", func(c *Catalog) { c.Managed[1].BedrockID = "" }, "managed[1] m2: sold through bedrock, which calls models by bedrock_id, but has no bedrock_id"},
+		{"cache lifetime not a duration", func(c *Catalog) {
+			c.Providers[0].PromptCache = &PromptCache{TTLs: []string{"5 min"}, Source: src}
+		}, `providers[0] v: prompt_cache ttl "5 min" is not a whole number of minutes`},
+		{"litellm cache lifetime not sold", func(c *Catalog) { c.Providers[0].LiteLLM.CacheWriteTTL = "5m" }, `providers[0] v: litellm.cache_write_ttl "5m" is not one of its prompt_cache ttls`},
+		{"cache write for a lifetime nobody sells", func(c *Catalog) {
+			c.Managed[0].Prices[0].CacheWritePerM = map[string]float64{"2h": 1}
+		}, `cache_write_per_m lifetime "2h" is not one any provider sells`},
+		{"profile prefix", func(c *Catalog) { c.Providers[1].InferenceProfiles.RegionalPrefixes = []string{"EU"} }, `providers[1] bedrock: inference profile prefix "EU" is not`},
+		{"surcharge without a source", func(c *Catalog) { c.Providers[1].RegionalSurchargePercent = &Figure{Value: 10} }, "providers[1] bedrock regional_surcharge_percent: no source"},
 		{"quality above 1", func(c *Catalog) {
 			q := c.OpenModels[0].Quality["complex"]
 			q.Value = 1.2
@@ -471,7 +489,7 @@ func testCatalog() *Catalog {
 		Managed: []ManagedModel{
 			{ID: "m1", Vendor: "v", APIID: "m1", Providers: []string{"v"}, Status: "legacy", Successor: "m2",
 				Prices: []Price{{EffectiveFrom: "2026-01-01", InputPerM: 3, OutputPerM: 15, Source: src}}, Quality: testQuality(), Source: src},
-			{ID: "m2", Vendor: "v", APIID: "m2", Providers: []string{"v", "bedrock"}, Status: "latest",
+			{ID: "m2", Vendor: "v", APIID: "m2", Providers: []string{"v", "bedrock"}, BedrockID: "global.v.m2", Status: "latest",
 				Prices: []Price{{EffectiveFrom: "2026-01-01", InputPerM: 2, OutputPerM: 10, Source: src}}, Quality: testQuality(), Source: src},
 		},
 		OpenModels: []OpenModel{{ID: "o1", HFRepo: "x/o1", ParamsB: 7, ActiveParamsB: 7, Layers: 28, QHeads: 28, KVHeads: 4, HeadDim: 128,
@@ -482,6 +500,11 @@ func testCatalog() *Catalog {
 		Throughput:    []Throughput{{Model: "o1", GPU: "g1", TensorParallel: 1, PrefillTokS: 1000, DecodeTokS: 100, TTFTMs: 100, Concurrency: 10, Source: src}},
 		FixedCosts:    []FixedCost{{Name: "lb", Applies: []string{"self_hosted"}, MonthlyUSD: 20, Source: src}},
 		TokensPerTask: map[string]Figure{"simple": {Value: 10, Source: src}, "complex": {Value: 100, Source: src}},
+		Providers: []Provider{
+			{ID: "v", Name: "V API", Auth: AuthAPIKey, APIKeyEnv: "V_API_KEY", LiteLLM: LiteLLMRoute{Prefix: "v"}, Source: src},
+			{ID: "bedrock", Name: "Amazon Bedrock", Auth: AuthIAM, LiteLLM: LiteLLMRoute{Prefix: "bedrock"}, Source: src,
+				InferenceProfiles: &InferenceProfiles{GlobalPrefixes: []string{"global."}, RegionalPrefixes: []string{"us."}, Source: src}},
+		},
 	}
 }
 

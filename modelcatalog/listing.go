@@ -19,7 +19,7 @@ const (
 	SectionManaged   = "managed"
 	SectionScheduled = "scheduled"
 	SectionDiscount  = "discount"
-	SectionBedrock   = ProviderBedrock
+	SectionProvider  = "provider"
 	SectionQuality   = "quality"
 	SectionTTFT      = "ttft"
 	SectionOpenModel = "open_model"
@@ -48,7 +48,7 @@ type Entry struct {
 }
 
 // Entries lists the catalog's figures for date: each managed model's price
-// in effect (and the prices scheduled after it), discounts, Bedrock terms,
+// in effect (and the prices scheduled after it), discounts, providers,
 // quality scores and TTFTs, open models, GPUs, GPU-hour prices,
 // throughput, line items and tokens per task — each with its source and
 // as_of.
@@ -59,7 +59,7 @@ func (c *Catalog) Entries(date string) []Entry {
 }
 
 // managedEntries lists the managed models' prices in effect on date, then
-// the prices scheduled after it, discounts, Bedrock terms, quality scores
+// the prices scheduled after it, discounts, providers, quality scores
 // and TTFTs.
 func (c *Catalog) managedEntries(date string) []Entry {
 	var out, scheduled []Entry
@@ -83,10 +83,7 @@ func (c *Catalog) managedEntries(date string) []Entry {
 		out = append(out, Entry{Section: SectionDiscount, ID: d.scope(), Value: fmt.Sprintf("%g %% off", d.PercentOff),
 			EffectiveFrom: d.EffectiveFrom, EffectiveUntil: d.EffectiveUntil, Source: d.Source})
 	}
-	if b := c.Bedrock; b != nil {
-		out = append(out, Entry{Section: SectionBedrock, ID: "regional_surcharge_percent",
-			Value: fmt.Sprintf("+%g %% on every line for regional profiles", b.RegionalSurchargePercent.Value), Source: b.RegionalSurchargePercent.Source})
-	}
+	out = append(out, c.providerEntries()...)
 	for _, m := range c.Managed {
 		out = append(out, qualityEntries(m.ID, m.Quality)...)
 		if m.TTFTMs != nil {
@@ -215,7 +212,7 @@ func describeLines(in float64, read *float64, write map[string]float64, out floa
 		for k := range write {
 			ttls = append(ttls, k)
 		}
-		sort.Slice(ttls, func(i, j int) bool { return ttlMinutes[ttls[i]] < ttlMinutes[ttls[j]] })
+		sort.Slice(ttls, func(i, j int) bool { return ttlMinutes(ttls[i]) < ttlMinutes(ttls[j]) })
 		var w []string
 		for _, t := range ttls {
 			w = append(w, fmt.Sprintf("%s (%s)", units.USD(write[t]).Rate(), t))
@@ -224,4 +221,33 @@ func describeLines(in float64, read *float64, write map[string]float64, out floa
 	}
 	parts = append(parts, units.USD(out).Rate()+" out per M")
 	return strings.Join(parts, " / ")
+}
+
+// providerEntries lists each provider's route (LiteLLM prefix and
+// credentials), its cache lifetimes, regional surcharge and inference
+// profiles.
+func (c *Catalog) providerEntries() []Entry {
+	var out []Entry
+	for _, p := range c.Providers {
+		route := fmt.Sprintf("%s: LiteLLM %s/<model>, ", p.Name, p.LiteLLM.Prefix)
+		if p.KeyedByAPIKey() {
+			route += "API key in " + p.APIKeyEnv
+		} else {
+			route += "the gateway role's IAM credentials"
+		}
+		out = append(out, Entry{Section: SectionProvider, ID: p.ID, Value: route, Source: p.Source})
+		if pc := p.PromptCache; pc != nil {
+			out = append(out, Entry{Section: SectionProvider, ID: p.ID + " prompt_cache",
+				Value: "cache writes for " + strings.Join(pc.TTLs, ", "), Source: pc.Source})
+		}
+		if f := p.RegionalSurchargePercent; f != nil {
+			out = append(out, Entry{Section: SectionProvider, ID: p.ID + " regional_surcharge_percent",
+				Value: fmt.Sprintf("+%g %% on every line for regional profiles", f.Value), Source: f.Source})
+		}
+		if ip := p.InferenceProfiles; ip != nil {
+			out = append(out, Entry{Section: SectionProvider, ID: p.ID + " inference_profiles",
+				Value: fmt.Sprintf("global %s; regional %s", strings.Join(ip.GlobalPrefixes, " "), strings.Join(ip.RegionalPrefixes, " ")), Source: ip.Source})
+		}
+	}
+	return out
 }

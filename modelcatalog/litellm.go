@@ -25,19 +25,6 @@ type LiteLLMEntry struct {
 	Mode                        string   `json:"mode"`
 }
 
-// litellmProviders are the litellm_provider values that sell a vendor's
-// models at the vendor's list price, preferred first.
-var litellmProviders = map[string][]string{
-	"anthropic": {"anthropic"},
-	"openai":    {"openai"},
-	"google":    {"gemini", "vertex_ai-language-models"},
-	"deepseek":  {"deepseek"},
-}
-
-// vendorCacheTTL is the lifetime LiteLLM's single cache-creation price is
-// for: each vendor's default (shortest) cache.
-var vendorCacheTTL = map[string]string{"anthropic": CacheTTL5m, "openai": CacheTTL30m}
-
 // ImportChange is one price line an import changed.
 type ImportChange struct {
 	Model, Line string
@@ -61,7 +48,8 @@ type ImportResult struct {
 // ImportLiteLLM reads LiteLLM's price table and returns a price book for
 // the models cat knows: an entry matches a model when its key, with any
 // "provider/" prefix removed, is the model's API id, and its
-// litellm_provider sells at the vendor's list price. A model whose
+// litellm_provider is one of the price_table_providers of the vendor's
+// own provider entry (which sell at the vendor's list price). A model whose
 // LiteLLM price differs from the catalog's price in effect on asOf gets a
 // new price effective asOf. The price book repeats the model's entry as a
 // whole (Merge replaces entries whole) with every older price kept, and
@@ -88,7 +76,12 @@ func ImportLiteLLM(cat *Catalog, data []byte, asOf, source string) (*ImportResul
 	}
 	res := &ImportResult{Book: &Catalog{AsOf: asOf}}
 	for _, m := range cat.Managed {
-		e, key, err := pickLiteLLM(table, byAPIID[m.APIID], litellmProviders[m.Vendor])
+		// The vendor's own API sells at its list price.
+		var route LiteLLMRoute
+		if direct, ok := cat.Provider(m.Vendor); ok {
+			route = direct.LiteLLM
+		}
+		e, key, err := pickLiteLLM(table, byAPIID[m.APIID], route.PriceTableProviders)
 		if err != nil {
 			return nil, fmt.Errorf("import litellm: %w", err)
 		}
@@ -99,7 +92,7 @@ func ImportLiteLLM(cat *Catalog, data []byte, asOf, source string) (*ImportResul
 		if err := checkLiteLLMCosts(key, *e); err != nil {
 			return nil, fmt.Errorf("import litellm: %w", err)
 		}
-		price, changes, ok := importedPrice(m, *e, key, asOf, source)
+		price, changes, ok := importedPrice(m, *e, key, asOf, source, route.CacheWriteTTL)
 		if !ok {
 			res.Unchanged = append(res.Unchanged, m.ID)
 			continue
@@ -139,8 +132,9 @@ func pickLiteLLM(table map[string]json.RawMessage, keys []string, providers []st
 }
 
 // importedPrice builds the price LiteLLM's entry gives, on the catalog's
-// price in effect on asOf, and reports whether any line changed.
-func importedPrice(m ManagedModel, e LiteLLMEntry, key, asOf, source string) (Price, []ImportChange, bool) {
+// price in effect on asOf, and reports whether any line changed. writeTTL
+// is the cache lifetime the entry's cache-creation cost is for; "" skips it.
+func importedPrice(m ManagedModel, e LiteLLMEntry, key, asOf, source, writeTTL string) (Price, []ImportChange, bool) {
 	cur, had := m.PriceOn(asOf)
 	p := cur
 	p.EffectiveFrom, p.EffectiveUntil = asOf, ""
@@ -167,7 +161,7 @@ func importedPrice(m ManagedModel, e LiteLLMEntry, key, asOf, source string) (Pr
 		fields = append(fields, "cache read")
 	}
 	if e.CacheCreationInputTokenCost != nil {
-		if ttl := vendorCacheTTL[m.Vendor]; ttl != "" {
+		if ttl := writeTTL; ttl != "" {
 			v := perMillion(*e.CacheCreationInputTokenCost)
 			var from *float64
 			if old, ok := cur.CacheWritePerM[ttl]; ok {

@@ -104,17 +104,12 @@ func (c *Catalog) GPUIDs() []string {
 	return ids
 }
 
-// Providers lists every managed provider any model is sold through, sorted.
-func (c *Catalog) Providers() []string {
-	seen := map[string]bool{}
-	for _, m := range c.Managed {
-		for _, p := range m.Providers {
-			seen[p] = true
-		}
-	}
-	out := make([]string, 0, len(seen))
-	for p := range seen {
-		out = append(out, p)
+// ProviderIDs lists the ids of the catalog's providers, sorted: what a
+// spec's managed.provider and compliance.allowed_providers may name.
+func (c *Catalog) ProviderIDs() []string {
+	out := make([]string, 0, len(c.Providers))
+	for _, p := range c.Providers {
+		out = append(out, p.ID)
 	}
 	sort.Strings(out)
 	return out

@@ -3,6 +3,7 @@ package modelcatalog
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/costgate/costgate/specfile"
@@ -29,41 +30,59 @@ func LoadFile(path string) (*Catalog, error) {
 }
 
 // Merge overlays override (a private price book) on base and returns a new
-// catalog; neither input is modified. An override entry replaces the base
-// entry with the same key as a whole — managed and open models and GPUs by
-// id, instances by type and region, throughput by model, GPU and
-// tensor-parallel size, line items by name, tokens_per_task by complexity,
-// discounts by vendor, model, provider and effective_from, the Bedrock
-// terms and managed_prompt_ms_per_token when the override has them — and entries with new keys are appended in the override's order. The merged
-// as_of is the older of the two, because a plan can be no fresher than the
+// catalog; neither input is modified. A book entry whose key matches a base
+// entry overlays it field by field, as a JSON merge patch (RFC 7386):
+// nested objects merge by key, a list (prices, providers) replaces the
+// base's whole, null removes a field; an entry with "replace": true
+// replaces the base entry whole. The keys: managed and open models,
+// architectures, GPUs and providers by id, instances by type and region, throughput
+// by model, GPU and tensor-parallel size, line items by name, discounts by
+// vendor, model, provider and effective_from. Entries with new keys are
+// appended in the book's order. tokens_per_task and
+// managed_prompt_ms_per_token merge by key the same way. The merged as_of
+// is the older of the two, because a plan can be no fresher than the
 // oldest figures it uses. A nil catalog counts as empty.
+//
+// The book is what ParseBook read (Raw), or, for one built in Go, its
+// JSON encoding. The result's Origin names the book's line of each entry
+// it touched, and its BookProblems the figures it changes without a
+// source; Validate reports both.
 func Merge(base, override *Catalog) *Catalog {
-	out := clone(base)
+	if base == nil {
+		base = &Catalog{}
+	}
 	if override == nil {
-		return out
+		return clone(base)
 	}
-	ov := clone(override)
-	out.Managed = mergeBy(out.Managed, ov.Managed, func(m ManagedModel) string { return m.ID })
-	out.OpenModels = mergeBy(out.OpenModels, ov.OpenModels, func(m OpenModel) string { return m.ID })
-	out.GPUs = mergeBy(out.GPUs, ov.GPUs, func(g GPU) string { return g.ID })
-	out.Instances = mergeBy(out.Instances, ov.Instances, instanceKey)
-	out.Throughput = mergeBy(out.Throughput, ov.Throughput, throughputKey)
-	out.FixedCosts = mergeBy(out.FixedCosts, ov.FixedCosts, func(l FixedCost) string { return l.Name })
-	if len(ov.TokensPerTask) > 0 && out.TokensPerTask == nil {
-		out.TokensPerTask = map[string]Figure{}
+	doc, book := toDoc(base), bookDoc(override)
+	o := &overlay{file: override.File, pos: override.EntryPos, origin: map[string]string{}}
+	for k, v := range base.Origin {
+		o.origin[k] = v
 	}
-	for k, v := range ov.TokensPerTask {
-		out.TokensPerTask[k] = v
+	for _, s := range bookSections {
+		doc[s.name] = o.section(s, doc[s.name], book[s.name], s.keys(base), s.keys(override))
 	}
-	if ov.Bedrock != nil {
-		out.Bedrock = ov.Bedrock
+	for _, k := range sortedKeys(book) {
+		// A top-level null leaves the catalog's value, as decoding does.
+		if v := book[k]; v != nil && !isSection(k) && k != "as_of" {
+			doc[k] = o.patch(k, doc[k], v, nil)
+		}
 	}
-	if ov.ManagedPromptMsPerToken != nil {
-		out.ManagedPromptMsPerToken = ov.ManagedPromptMsPerToken
+	doc["as_of"] = olderDate(base.AsOf, override.AsOf)
+	data, err := json.Marshal(doc)
+	if err != nil {
+		panic(fmt.Sprintf("merge catalog: %v", err))
 	}
-	out.Discounts = mergeBy(out.Discounts, ov.Discounts, discountKey)
-	out.AsOf = olderDate(out.AsOf, ov.AsOf)
-	return out
+	var out Catalog
+	if err := json.Unmarshal(data, &out); err != nil {
+		// Every value comes from a catalog or a book that decoded.
+		panic(fmt.Sprintf("merge catalog: %v", err))
+	}
+	if len(o.origin) > 0 {
+		out.Origin = o.origin
+	}
+	out.BookProblems = append(slices.Clip(base.BookProblems), o.problems...)
+	return &out
 }
 
 func discountKey(d Discount) string {
@@ -74,25 +93,6 @@ func instanceKey(in Instance) string { return in.Type + "@" + in.Region }
 
 func throughputKey(t Throughput) string {
 	return t.Model + "/" + t.GPU + "/tp" + strconv.Itoa(t.TensorParallel)
-}
-
-// mergeBy replaces the entries of base whose key an override entry shares,
-// in place, and appends the rest of override.
-func mergeBy[T any](base, override []T, key func(T) string) []T {
-	at := make(map[string]int, len(base))
-	for i, b := range base {
-		at[key(b)] = i
-	}
-	for _, o := range override {
-		k := key(o)
-		if i, ok := at[k]; ok {
-			base[i] = o
-			continue
-		}
-		at[k] = len(base)
-		base = append(base, o)
-	}
-	return base
 }
 
 // olderDate returns the earlier of two YYYY-MM-DD dates; an empty date

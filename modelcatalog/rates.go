@@ -8,21 +8,8 @@ import (
 	"github.com/costgate/costgate/units"
 )
 
-// Cache lifetimes: Anthropic sells 5-minute and 1-hour cache writes, OpenAI
-// 30-minute and 12-hour ones.
-const (
-	CacheTTL5m  = "5m"
-	CacheTTL1h  = "1h"
-	CacheTTL30m = "30m"
-	CacheTTL12h = "12h"
-)
-
-// CacheTTLs lists the cache lifetimes a spec may ask for, shortest first.
-var CacheTTLs = []string{CacheTTL5m, CacheTTL30m, CacheTTL1h, CacheTTL12h}
-
-var ttlMinutes = map[string]int{CacheTTL5m: 5, CacheTTL30m: 30, CacheTTL1h: 60, CacheTTL12h: 720}
-
-// ProviderBedrock is Amazon Bedrock's provider id.
+// ProviderBedrock is Amazon Bedrock's provider id (its facts are in the
+// catalog's providers section).
 const ProviderBedrock = "bedrock"
 
 // Bedrock inference-profile kinds: the global cross-region profile bills
@@ -142,19 +129,19 @@ func (c *Catalog) Rates(m *ManagedModel, u Usage) (Rates, error) {
 		r.CacheWritePerM, r.OutputPerM = blend(r.CacheWritePerM, write), blend(r.OutputPerM, out)
 	}
 
-	provider := u.Provider
-	if provider == "" {
-		provider = m.Vendor
+	p, err := c.RouteProvider(m, u.Provider)
+	if err != nil {
+		return Rates{}, err
 	}
 	factor := 1.0
-	if provider == ProviderBedrock && u.BedrockProfile == BedrockRegional {
-		if c.Bedrock == nil {
-			return Rates{}, fmt.Errorf("price %s on a Bedrock regional profile: the catalog has no Bedrock regional surcharge", m.ID)
+	if p.InferenceProfiles != nil && u.BedrockProfile == BedrockRegional {
+		if p.RegionalSurchargePercent == nil {
+			return Rates{}, fmt.Errorf("price %s on a regional inference profile of %s: the catalog has no regional surcharge for it", m.ID, p.Name)
 		}
-		r.SurchargePercent = c.Bedrock.RegionalSurchargePercent.Value
+		r.SurchargePercent = p.RegionalSurchargePercent.Value
 		factor *= 1 + r.SurchargePercent/100
 	}
-	d, notices := c.discountFor(m, provider, u.Date)
+	d, notices := c.discountFor(m, p.ID, u.Date)
 	r.Notices = append(r.Notices, notices...)
 	if d != nil {
 		r.Discount = d
@@ -208,12 +195,12 @@ func chooseTTL(id string, write map[string]float64, want string, writes bool) (s
 	for k := range write {
 		ttls = append(ttls, k)
 	}
-	slices.SortFunc(ttls, func(a, b string) int { return ttlMinutes[a] - ttlMinutes[b] })
+	slices.SortFunc(ttls, func(a, b string) int { return ttlMinutes(a) - ttlMinutes(b) })
 	if want == "" {
 		return ttls[0], nil
 	}
 	for _, t := range ttls {
-		if ttlMinutes[t] >= ttlMinutes[want] {
+		if ttlMinutes(t) >= ttlMinutes(want) {
 			if t != want && writes {
 				return t, []Notice{{ID: "price.cache_ttl", Message: fmt.Sprintf(
 					"%s sells no %s cache; writes are priced at its %s lifetime, the shortest that lasts as long", id, want, t)}}

@@ -135,13 +135,16 @@ func TestRatesErrors(t *testing.T) {
 		want        string
 	}{
 		{"before launch", "gemini-4-carbon", nil, Usage{Date: "2026-11-09"}, "no price in effect on 2026-11-09"},
-		{"regional without Bedrock terms", "claude-sonnet-5.5", &Catalog{}, Usage{Date: "2026-11-26", Provider: "bedrock", BedrockProfile: "regional"}, "no Bedrock regional surcharge"},
+		{"regional without a surcharge", "claude-sonnet-5.5", &Catalog{}, Usage{Date: "2026-11-26", Provider: "bedrock", BedrockProfile: "regional"}, "regional inference profile of Amazon Bedrock: the catalog has no regional surcharge"},
+		{"unknown provider", "claude-sonnet-5.5", nil, Usage{Date: "2026-11-26", Provider: "azure"}, `provider "azure" is not in the catalog's providers`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cat := Default()
 			if tt.cat != nil {
-				cat = &Catalog{Managed: Default().Managed}
+				cat = clone(Default())
+				p, _ := cat.Provider(ProviderBedrock)
+				p.RegionalSurchargePercent = nil
 			}
 			m, _ := cat.ManagedModel(tt.model)
 			if _, err := cat.Rates(m, tt.u); err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -279,8 +282,8 @@ func TestMergeDiscounts(t *testing.T) {
 	if d := cmp.Diff([]Discount{b, c}, got.Discounts); d != "" {
 		t.Errorf("discounts (-want +got):\n%s", d)
 	}
-	if got.Bedrock == nil || got.Bedrock.RegionalSurchargePercent.Value != 10 {
-		t.Errorf("Bedrock terms lost in the merge: %+v", got.Bedrock)
+	if p, ok := got.Provider(ProviderBedrock); !ok || p.RegionalSurchargePercent == nil || p.RegionalSurchargePercent.Value != 10 {
+		t.Errorf("Bedrock's terms lost in the merge: %+v", p)
 	}
 	if err := got.Validate(); err != nil {
 		t.Error(err)

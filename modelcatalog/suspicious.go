@@ -45,40 +45,57 @@ func MergeBook(base, book *Catalog, file string) *Catalog {
 	if base != nil {
 		out.BookWarnings = append(out.BookWarnings, base.BookWarnings...)
 	}
-	out.BookWarnings = append(out.BookWarnings, CheckBook(base, book, file)...)
+	if book != nil {
+		out.BookWarnings = append(out.BookWarnings, checkBook(base, book, out, file)...)
+	}
 	return out
 }
 
 // CheckBook returns the figures of book that validate but are likely a
-// mistake: a price of zero, a discount of SuspiciousDiscount % or more
-// (a tenth of the list price or less, the same factor as below), or a price more
-// than SuspiciousFactor times above or below base's for the same entry
-// (the same model's price in effect on the book price's date, the same
-// instance and pricing model, the same line item); and a throughput or a
-// tokens-per-task figure that far off base's. A figure equal to
-// base's is never suspicious. Book entries with no counterpart in base are
-// checked for zero only.
+// mistake, judged on what the book changes once merged over base (a field
+// the book leaves out is base's, never suspicious): a price of zero, a
+// discount of SuspiciousDiscount % or more (a tenth of the list price or
+// less, the same factor as below), or a price more than SuspiciousFactor
+// times above or below base's for the same entry (the same model's price
+// in effect on the book price's date, the same instance and pricing model,
+// the same line item); a tokens-per-task figure that far off base's; and
+// every figure that is not a price (a time to first token, a quality
+// score, a throughput, a GPU's memory or bandwidth, a model's size) that
+// the book changes or removes: a book is there to say what the
+// organisation pays, and a pull request that edits one is hostile input.
+// A figure equal to base's is never suspicious. Book entries with no
+// counterpart in base are checked for zero prices only.
 func CheckBook(base, book *Catalog, file string) []BookWarning {
 	if book == nil {
 		return nil
 	}
+	return checkBook(base, book, Merge(base, book), file)
+}
+
+// checkBook is CheckBook with the merged catalog at hand.
+func checkBook(base, book, merged *Catalog, file string) []BookWarning {
 	if base == nil {
 		base = &Catalog{}
 	}
 	c := bookChecker{file: file, pos: book.EntryPos}
-	c.prices(base, book)
-	c.figures(base, book)
-	c.discounts(book)
+	c.managedPrices(base, book, merged)
+	c.hourPrices(base, book, merged)
+	c.figures(base, book, merged)
+	c.discounts(book, merged)
 	return c.out
 }
 
-// prices checks the book's managed prices, GPU-hour prices and line items
-// against base's.
-func (c *bookChecker) prices(base, book *Catalog) {
-	for i, m := range book.Managed {
-		bm, known := base.ManagedModel(m.ID)
+// managedPrices checks the prices of the managed models the book writes,
+// as merged, against base's.
+func (c *bookChecker) managedPrices(base, book, merged *Catalog) {
+	for i, bk := range book.Managed {
+		m, _ := merged.ManagedModel(bk.ID)
+		bm, known := base.ManagedModel(bk.ID)
+		if m == nil {
+			continue
+		}
 		for _, p := range m.Prices {
-			entry := c.entry("managed", i, m.ID) + " price from " + p.EffectiveFrom
+			entry := c.entry("managed", i, bk.ID) + " price from " + p.EffectiveFrom
 			var ref *Price
 			if known {
 				if bp, ok := bm.PriceOn(p.EffectiveFrom); ok {
@@ -90,14 +107,25 @@ func (c *bookChecker) prices(base, book *Catalog) {
 			c.price(entry, p, ref)
 		}
 	}
-	for i, in := range book.Instances {
-		var ref *Instance
-		for j := range base.Instances {
-			if instanceKey(base.Instances[j]) == instanceKey(in) {
-				ref = &base.Instances[j]
+}
+
+// hourPrices checks the GPU-hour prices and line items the book writes, as
+// merged, against base's.
+func (c *bookChecker) hourPrices(base, book, merged *Catalog) {
+	find := func(list []Instance, key string) *Instance {
+		for j := range list {
+			if instanceKey(list[j]) == key {
+				return &list[j]
 			}
 		}
-		entry := c.entry("instances", i, instanceKey(in))
+		return nil
+	}
+	for i, bk := range book.Instances {
+		in, ref := find(merged.Instances, instanceKey(bk)), find(base.Instances, instanceKey(bk))
+		if in == nil {
+			continue
+		}
+		entry := c.entry("instances", i, instanceKey(bk))
 		for _, pm := range sortedKeys(in.GPUHourUSD) {
 			r := in.GPUHourUSD[pm]
 			var low, high *float64
@@ -110,44 +138,30 @@ func (c *bookChecker) prices(base, book *Catalog) {
 			c.figure(entry, "gpu_hour_usd."+pm+".high", r.High, high, "every GPU-hour")
 		}
 	}
-	for i, l := range book.FixedCosts {
-		var ref *float64
-		for j := range base.FixedCosts {
-			if base.FixedCosts[j].Name == l.Name {
-				ref = &base.FixedCosts[j].MonthlyUSD
+	monthly := func(list []FixedCost, name string) *float64 {
+		for j := range list {
+			if list[j].Name == name {
+				return &list[j].MonthlyUSD
 			}
 		}
-		c.figure(c.entry("line_items", i, l.Name), "monthly_usd", l.MonthlyUSD, ref, "this line item")
+		return nil
 	}
-}
-
-// figures checks throughput and tokens per task: they are not prices, but
-// ten times either makes self-hosting or every task ten times cheaper just
-// the same.
-func (c *bookChecker) figures(base, book *Catalog) {
-	for i, tp := range book.Throughput {
-		entry := c.entry("throughput", i, throughputKey(tp))
-		var pre, dec *float64
-		for j := range base.Throughput {
-			if throughputKey(base.Throughput[j]) == throughputKey(tp) {
-				pre, dec = &base.Throughput[j].PrefillTokS, &base.Throughput[j].DecodeTokS
-			}
+	for i, bk := range book.FixedCosts {
+		if v := monthly(merged.FixedCosts, bk.Name); v != nil {
+			c.figure(c.entry("line_items", i, bk.Name), "monthly_usd", *v, monthly(base.FixedCosts, bk.Name), "this line item")
 		}
-		c.ratio(entry, "prefill_tok_s", tp.PrefillTokS, pre)
-		c.ratio(entry, "decode_tok_s", tp.DecodeTokS, dec)
-	}
-	for _, k := range sortedKeys(book.TokensPerTask) {
-		var ref *float64
-		if f, ok := base.TokensPerTask[k]; ok {
-			ref = &f.Value
-		}
-		c.ratio("tokens_per_task."+k, "value", book.TokensPerTask[k].Value, ref)
 	}
 }
 
 // discounts warns of a discount that leaves a tenth of the price or less.
-func (c *bookChecker) discounts(book *Catalog) {
-	for i, d := range book.Discounts {
+func (c *bookChecker) discounts(book, merged *Catalog) {
+	for i, bk := range book.Discounts {
+		d := bk
+		for _, m := range merged.Discounts {
+			if discountKey(m) == discountKey(bk) {
+				d = m
+			}
+		}
 		what := d.Model + d.Vendor + d.Provider
 		switch {
 		case d.PercentOff >= 100:

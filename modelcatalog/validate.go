@@ -43,7 +43,7 @@ var (
 	interconnects = set("nvlink", "pcie")
 	pricingModels = set("on_demand", "reserved", "spot", "capacity_block")
 	architectures = set(architecture.All...)
-	lineItemPers  = set("", "instance", "secret", "alarm")
+	lineItemPers  = set("", "instance", "secret", "alarm", PerVolumeGB, PerVolumeMiBps, PerVolumeIOPS, PerMirrorGB, PerMirrorFillGB)
 	complexitySet = set(Complexities...)
 )
 
@@ -51,12 +51,17 @@ var (
 // joined: each figure has a source and an as_of date (YYYY-MM-DD), and an
 // estimate a note saying how it was derived; ids are unique; prices and
 // counts are not negative; each managed model has at least one price;
-// successors, throughput models and GPUs, and instance GPUs exist; quality
-// scores lie in 0..1.
+// successors, providers (a model's, by id), throughput models and GPUs,
+// and instance GPUs exist; quality scores lie in 0..1.
 func (c *Catalog) Validate() error {
-	v := &validator{}
+	v := &validator{origin: c.Origin}
+	for _, p := range c.BookProblems {
+		v.errs = append(v.errs, errors.New(p))
+	}
 	v.date("catalog", "as_of", c.AsOf)
-	managedIDs := v.managed(c)
+	providers := v.providers(c)
+	v.ttls = set(c.CacheTTLs()...)
+	managedIDs := v.managed(c, providers)
 	openIDs := v.openModels(c, managedIDs)
 	gpuIDs := v.gpus(c)
 	v.instances(c, gpuIDs)
@@ -71,14 +76,14 @@ func (c *Catalog) Validate() error {
 }
 
 // managed checks the managed models and returns their ids.
-func (v *validator) managed(c *Catalog) map[string]bool {
+func (v *validator) managed(c *Catalog, providers map[string]*Provider) map[string]bool {
 	managedIDs := map[string]bool{}
 	for _, m := range c.Managed {
 		managedIDs[m.ID] = true
 	}
 	seen := map[string]bool{}
 	for i, m := range c.Managed {
-		at := fmt.Sprintf("managed[%d] %s", i, m.ID)
+		at := v.entry("managed", i, m.ID)
 		v.id(at, "managed", m.ID, seen)
 		v.source(at, m.Source)
 		v.nonEmpty(at, "vendor", m.Vendor)
@@ -86,6 +91,7 @@ func (v *validator) managed(c *Catalog) map[string]bool {
 		if len(m.Providers) == 0 {
 			v.add(at, "no providers")
 		}
+		v.modelProviders(at, m, providers)
 		if !statuses[m.Status] {
 			v.add(at, "status %q is not one of latest, active, legacy, retired", m.Status)
 		}
@@ -134,7 +140,7 @@ func (v *validator) managed(c *Catalog) map[string]bool {
 func (v *validator) openModels(c *Catalog, managedIDs map[string]bool) map[string]bool {
 	openIDs := map[string]bool{}
 	for i, m := range c.OpenModels {
-		at := fmt.Sprintf("open_models[%d] %s", i, m.ID)
+		at := v.entry("open_models", i, m.ID)
 		v.id(at, "open model", m.ID, openIDs)
 		v.architecture(at, m)
 		v.quality(at, m.Quality)
@@ -149,7 +155,7 @@ func (v *validator) openModels(c *Catalog, managedIDs map[string]bool) map[strin
 		archIDs[id] = true
 	}
 	for i, m := range c.Architectures {
-		at := fmt.Sprintf("architectures[%d] %s", i, m.ID)
+		at := v.entry("architectures", i, m.ID)
 		v.id(at, "open model or architecture", m.ID, archIDs)
 		v.architecture(at, m)
 		if len(m.Quality) > 0 {
@@ -188,7 +194,7 @@ func (v *validator) sameArchitecture(c *Catalog) {
 		models []OpenModel
 	}{{"open_models", c.OpenModels}, {"architectures", c.Architectures}} {
 		for i, m := range list.models {
-			at := fmt.Sprintf("%s[%d] %s", list.name, i, m.ID)
+			at := v.entry(list.name, i, m.ID)
 			for _, r := range m.SameArchitecture {
 				if owner, name, ok := strings.Cut(r, "/"); !ok || owner == "" || name == "" || strings.Contains(name, "/") {
 					v.add(at, "same_architecture %q is not a Hugging Face owner/name", r)
@@ -209,7 +215,7 @@ func (v *validator) sameArchitecture(c *Catalog) {
 func (v *validator) gpus(c *Catalog) map[string]bool {
 	gpuIDs := map[string]bool{}
 	for i, g := range c.GPUs {
-		at := fmt.Sprintf("gpus[%d] %s", i, g.ID)
+		at := v.entry("gpus", i, g.ID)
 		v.id(at, "gpu", g.ID, gpuIDs)
 		v.source(at, g.Source)
 		v.positive(at, "memory_gb", g.MemoryGB)
@@ -232,7 +238,7 @@ func (v *validator) gpus(c *Catalog) map[string]bool {
 func (v *validator) instances(c *Catalog, gpuIDs map[string]bool) {
 	seen := map[string]bool{}
 	for i, in := range c.Instances {
-		at := fmt.Sprintf("instances[%d] %s", i, instanceKey(in))
+		at := v.entry("instances", i, instanceKey(in))
 		v.id(at, "instance", instanceKey(in), seen)
 		v.source(at, in.Source)
 		v.nonEmpty(at, "region", in.Region)
@@ -264,7 +270,7 @@ func (v *validator) instances(c *Catalog, gpuIDs map[string]bool) {
 func (v *validator) throughput(c *Catalog, openIDs, gpuIDs map[string]bool) {
 	seen := map[string]bool{}
 	for i, t := range c.Throughput {
-		at := fmt.Sprintf("throughput[%d] %s", i, throughputKey(t))
+		at := v.entry("throughput", i, throughputKey(t))
 		v.id(at, "throughput", throughputKey(t), seen)
 		v.source(at, t.Source)
 		if !openIDs[t.Model] {
@@ -291,15 +297,15 @@ func (v *validator) throughput(c *Catalog, openIDs, gpuIDs map[string]bool) {
 func (v *validator) lineItems(c *Catalog) {
 	seen := map[string]bool{}
 	for i, l := range c.FixedCosts {
-		at := fmt.Sprintf("line_items[%d] %s", i, l.Name)
+		at := v.entry("line_items", i, l.Name)
 		v.id(at, "line item", l.Name, seen)
 		v.source(at, l.Source)
 		v.nonNegative(at, "monthly_usd", l.MonthlyUSD)
 		if !lineItemPers[l.Per] {
-			v.add(at, "per %q is not one of \"\", instance, secret, alarm", l.Per)
+			v.add(at, "per %q is not one of \"\", instance, secret, alarm, %s, %s, %s, %s, %s", l.Per, PerVolumeGB, PerVolumeMiBps, PerVolumeIOPS, PerMirrorGB, PerMirrorFillGB)
 		}
-		if l.When != "" && l.When != WhenOwnVPC && l.When != WhenGateway {
-			v.add(at, "when %q is not one of \"\", %s, %s", l.When, WhenOwnVPC, WhenGateway)
+		if l.When != "" && l.When != WhenOwnVPC && l.When != WhenGateway && l.When != WhenPrivateLink {
+			v.add(at, "when %q is not one of \"\", %s, %s, %s", l.When, WhenOwnVPC, WhenGateway, WhenPrivateLink)
 		}
 		for _, a := range l.Applies {
 			if !architectures[a] {
@@ -310,7 +316,8 @@ func (v *validator) lineItems(c *Catalog) {
 
 }
 
-// tokensPerTask checks the tokens-per-task figures and the Bedrock terms.
+// tokensPerTask checks the tokens-per-task figures and the prompt's
+// per-token TTFT.
 func (v *validator) tokensPerTask(c *Catalog) {
 	for _, k := range sortedKeys(c.TokensPerTask) {
 		f := c.TokensPerTask[k]
@@ -325,10 +332,6 @@ func (v *validator) tokensPerTask(c *Catalog) {
 		if _, ok := c.TokensPerTask[k]; !ok {
 			v.add("tokens_per_task", "no %s entry", k)
 		}
-	}
-	if b := c.Bedrock; b != nil {
-		v.source("bedrock regional_surcharge_percent", b.RegionalSurchargePercent.Source)
-		v.nonNegative(ProviderBedrock, "regional_surcharge_percent", b.RegionalSurchargePercent.Value)
 	}
 	if f := c.ManagedPromptMsPerToken; f != nil {
 		v.source("managed_prompt_ms_per_token", f.Source)
@@ -347,7 +350,7 @@ func (v *validator) discounts(c *Catalog, managedIDs map[string]bool) {
 		}
 	}
 	for i, d := range c.Discounts {
-		at := fmt.Sprintf("discounts[%d]", i)
+		at := v.entry("discounts", i, "")
 		v.source(at, d.Source)
 		if d.Vendor == "" && d.Model == "" && d.Provider == "" {
 			v.add(at, "names no vendor, model or provider to apply to")
@@ -393,7 +396,26 @@ func (c *Catalog) Stale(on time.Time) bool {
 	return c.AgeDays(on) > StaleAfterDays
 }
 
-type validator struct{ errs []error }
+type validator struct {
+	errs []error
+	// origin is Catalog.Origin: where a price book wrote an entry.
+	origin map[string]string
+	// ttls are the cache lifetimes the providers sell.
+	ttls map[string]bool
+}
+
+// entry names the i-th entry of a section, with the price book's
+// "file:line:col" when a book wrote it.
+func (v *validator) entry(section string, i int, id string) string {
+	at := fmt.Sprintf("%s[%d]", section, i)
+	if id != "" {
+		at += " " + id
+	}
+	if o, ok := v.origin[fmt.Sprintf("%s[%d]", section, i)]; ok {
+		at += " (" + o + ")"
+	}
+	return at
+}
 
 func (v *validator) add(at, format string, args ...any) {
 	v.errs = append(v.errs, fmt.Errorf("%s: %s", at, fmt.Sprintf(format, args...)))
@@ -565,8 +587,8 @@ func (v *validator) priceStructure(at string, p Price) {
 
 func (v *validator) cacheWrites(at string, w map[string]float64) {
 	for _, ttl := range sortedKeys(w) {
-		if _, ok := ttlMinutes[ttl]; !ok {
-			v.add(at, "cache_write_per_m lifetime %q is not one of 5m, 30m, 1h, 12h", ttl)
+		if !v.ttls[ttl] {
+			v.add(at, "cache_write_per_m lifetime %q is not one any provider sells (its prompt_cache ttls)", ttl)
 		}
 		v.nonNegative(at, "cache_write_per_m."+ttl, w[ttl])
 	}
@@ -581,10 +603,10 @@ func validTP(tp int) bool {
 	return false
 }
 
-func set(items ...string) map[string]bool {
+func set[T ~string](items ...T) map[string]bool {
 	m := make(map[string]bool, len(items))
 	for _, s := range items {
-		m[s] = true
+		m[string(s)] = true
 	}
 	return m
 }

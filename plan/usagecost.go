@@ -196,29 +196,14 @@ func tokenUSD(b usage.Buckets, r modelcatalog.Rates) float64 {
 }
 
 // measuredRates resolves a model's rates for tokens of the given shape,
-// as the cost model resolves a workload's (context tier, provider,
+// through the cost model's costmodel.WorkloadRates (context tier, provider,
 // Bedrock profile, cache lifetime, working-hours peak share).
 func measuredRates(cat *modelcatalog.Catalog, mm *modelcatalog.ManagedModel, provider string, s *spec.Spec, w spec.Workload, b usage.Buckets, date string) (modelcatalog.Rates, error) {
-	profile := s.Managed.BedrockProfile
-	if profile == "" {
-		profile = modelcatalog.BedrockGlobal
-	}
-	u := modelcatalog.Usage{Date: date, ContextTokens: w.ContextTokens, Provider: provider, BedrockProfile: profile, CacheTTL: s.Team.CacheTTL}
+	var read, write float64
 	if in := b.Input(); in > 0 {
-		u.CacheReadShare, u.CacheWriteShare = b.CacheRead/in, b.CacheWrite/in
+		read, write = b.CacheRead/in, b.CacheWrite/in
 	}
-	if price, ok := mm.PriceOn(date); ok && price.Peak != nil {
-		tz := s.Team.Timezone
-		if tz == "" {
-			tz = spec.DefaultTimezone
-		}
-		share, err := modelcatalog.WorkingHoursPeakShare(price.Peak.WindowsUTC, tz, date)
-		if err != nil {
-			return modelcatalog.Rates{}, err
-		}
-		u.PeakShare = share
-	}
-	return cat.Rates(mm, u)
+	return costmodel.WorkloadRates(cat, s, mm, provider, w, date, date, read, write)
 }
 
 // driftModels names the models behind the managed option's measured cost,

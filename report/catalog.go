@@ -36,7 +36,7 @@ var sectionTitles = map[string]string{
 	modelcatalog.SectionManaged:      "MANAGED PRICES IN EFFECT",
 	modelcatalog.SectionScheduled:    "SCHEDULED PRICES",
 	modelcatalog.SectionDiscount:     "DISCOUNTS",
-	modelcatalog.SectionBedrock:      "AMAZON BEDROCK",
+	modelcatalog.SectionProvider:     "PROVIDERS",
 	modelcatalog.SectionQuality:      "QUALITY (first-attempt success, 0..1)",
 	modelcatalog.SectionTTFT:         "MANAGED TTFT",
 	modelcatalog.SectionOpenModel:    "OPEN-WEIGHT MODELS",

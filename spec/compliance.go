@@ -20,7 +20,7 @@ func (d *decoder) compliance(blk *hclsyntax.Block) Compliance {
 	if !ok {
 		return c
 	}
-	allowed := d.catalogIDs("compliance.allowed_providers", list, ranges, "managed provider", "managed providers", d.cat.Providers())
+	allowed := d.catalogIDs("compliance.allowed_providers", list, ranges, "managed provider", "managed providers", d.cat.ProviderIDs())
 	// An empty list is kept non-nil: it allows no provider at all, which is
 	// different from having no allow-list.
 	c.AllowedProviders = allowed

@@ -1,6 +1,8 @@
 package spec
 
 import (
+	"strings"
+
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -25,11 +27,12 @@ func (d *decoder) managed(blk *hclsyntax.Block) Managed {
 	b.check(managedAttrs, nil)
 	m.SimpleModel = b.catalogID("simple_model", "managed model", d.cat.ManagedIDs(), m.SimpleModel)
 	m.ComplexModel = b.catalogID("complex_model", "managed model", d.cat.ManagedIDs(), m.ComplexModel)
-	m.Provider = b.catalogID("provider", "managed provider", d.cat.Providers(), "")
+	m.Provider = b.catalogID("provider", "managed provider", d.cat.ProviderIDs(), "")
 	m.BedrockProfile = b.oneOf("bedrock_profile", []string{modelcatalog.BedrockGlobal, modelcatalog.BedrockRegional}, m.BedrockProfile)
-	if a := b.syn.Attributes["bedrock_profile"]; a != nil && m.Provider != modelcatalog.ProviderBedrock {
+	if a := b.syn.Attributes["bedrock_profile"]; a != nil && !d.sellsProfiles(m.Provider) {
 		d.warnf(a.Expr.Range(), "Attribute has no effect",
-			"managed.bedrock_profile prices Amazon Bedrock's inference profiles, but managed.provider is not \"bedrock\", so it changes nothing.")
+			"managed.bedrock_profile prices a provider's inference profiles, but managed.provider names none that has them (%s), so it changes nothing.",
+			strings.Join(d.profileProviders(), ", "))
 	}
 	m.Candidates = d.candidates(b)
 	return m
@@ -65,4 +68,22 @@ func (b *body) catalogID(name, noun string, ids []string, def string) string {
 		"%s.%s must be a %s in the catalog; %q is not one.%s Run \"costgate catalog\" to list them.",
 		b.path, name, noun, s, didYouMean(s, ids))
 	return def
+}
+
+// sellsProfiles reports whether the provider has inference profiles (a
+// global and regional pricing) in the catalog.
+func (d *decoder) sellsProfiles(provider string) bool {
+	p, ok := d.cat.Provider(provider)
+	return ok && p.InferenceProfiles != nil
+}
+
+// profileProviders lists the catalog's providers with inference profiles.
+func (d *decoder) profileProviders() []string {
+	var out []string
+	for _, id := range d.cat.ProviderIDs() {
+		if d.sellsProfiles(id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }

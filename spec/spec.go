@@ -87,8 +87,9 @@ type Team struct {
 	// (billed at the cache-write price); default 0. CachedInputShare plus
 	// CacheWriteShare is at most 1.
 	CacheWriteShare Range
-	// CacheTTL is the cache lifetime writes are bought for: "5m", "30m",
-	// "1h" or "12h"; empty means each model's shortest.
+	// CacheTTL is the cache lifetime writes are bought for, one the
+	// catalog's providers sell ("5m", "30m", "1h", "12h"); empty means
+	// each model's shortest.
 	CacheTTL             string
 	WorkingHoursPerMonth float64 // default 176
 	PeakToAverage        Range   // default 2
@@ -111,9 +112,10 @@ type Workload struct {
 	// half an hour); nil means the quality block's rework_hours.
 	ReworkHours *Range
 	// Route is RouteAuto (default: the search chooses the fleet or a
-	// managed candidate), RouteManaged or RouteSelfHosted; a pinned route
-	// holds in every option.
-	Route string
+	// managed candidate), or the architecture the workload is pinned to,
+	// architecture.Managed or SelfHosted; a pinned route holds in every
+	// option.
+	Route architecture.Name
 	// Model, when set, pins the managed model of a managed or auto route.
 	Model string
 	// MinQuality is the lowest quality score (for the workload's
@@ -121,13 +123,9 @@ type Workload struct {
 	MinQuality float64
 }
 
-// Workload routes: auto, or pinned to one of the architectures that serve
-// a workload (their names are architecture's).
-const (
-	RouteAuto       = "auto"
-	RouteManaged    = architecture.Managed
-	RouteSelfHosted = architecture.SelfHosted
-)
+// RouteAuto is a workload route the search chooses; the others are the
+// architectures that serve a workload, by their names.
+const RouteAuto architecture.Name = "auto"
 
 // Managed is the managed block.
 type Managed struct {

@@ -4,8 +4,6 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/costgate/costgate/modelcatalog"
-
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
@@ -53,7 +51,7 @@ func (d *decoder) team(blk *hclsyntax.Block) Team {
 				formatNumber(t.CachedInputShare.High), formatNumber(t.CacheWriteShare.High))
 		}
 	}
-	t.CacheTTL = b.oneOf("cache_ttl", modelcatalog.CacheTTLs, "")
+	t.CacheTTL = b.oneOf("cache_ttl", d.cat.CacheTTLs(), "")
 	t.Timezone = DefaultTimezone
 	if tz, a, ok := b.str("timezone"); ok {
 		// time.LoadLocation also takes "" and "Local", which name no

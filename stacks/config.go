@@ -67,8 +67,24 @@ type Config struct {
 	// other accounts must present.
 	ConsumerExternalID string
 	// DeployGateway runs the hybrid decision's LiteLLM router on ECS
-	// Fargate behind the fleet's load balancer.
+	// Fargate behind the fleet's load balancer, with its PostgreSQL
+	// database on RDS.
 	DeployGateway bool
+	// RouterDBDeletionProtection protects the router's database from
+	// deletion; nil means on (DefaultRouterDBDeletionProtection).
+	RouterDBDeletionProtection *bool
+	// VPCCIDR is the range of the VPC the program creates (RFC 1918,
+	// /16 to /24); empty means DefaultVPCCIDR.
+	VPCCIDR string
+	// EndpointServicePrincipals may connect interface endpoints to the
+	// fleet's PrivateLink endpoint service; empty means no endpoint
+	// service (and no Network Load Balancer).
+	EndpointServicePrincipals []string
+	// ConsumerVPCs are associated with the private hosted zone
+	// HostedZoneID ("vpc-…" of this account, "ACCOUNT/vpc-…" of another,
+	// which is authorized and associates itself; "@region" when the VPC
+	// is in another region).
+	ConsumerVPCs []string
 	// CapacityReservationID, CapacityBlockZone and CapacityBlockEnd
 	// (YYYY-MM-DD) name the EC2 Capacity Block a capacity_block fleet
 	// launches into: bought outside the program, which cannot delete it.
@@ -90,6 +106,7 @@ var ConfigKeys = []string{
 	"dnsName", "hostedZoneId", "amiId", "vllmImage", "alarmTopicArn", "timeZone", "vllmApiKey", "hfToken", "dockerHubCredentials", "providerKeys",
 	"consumerPrincipals", "consumerExternalId", "deployGateway",
 	"capacityReservationId", "capacityBlockZone", "capacityBlockEnd",
+	"routerDbDeletionProtection", "vpcCidr", "endpointServicePrincipals", "consumerVpcIds",
 }
 
 // ReadConfig reads the costgate namespace of the stack configuration.
@@ -106,6 +123,7 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 		VLLMImage:          c.Get("vllmImage"),
 		AlarmTopicARN:      c.Get("alarmTopicArn"),
 		TimeZone:           c.Get("timeZone"),
+		VPCCIDR:            c.Get("vpcCidr"),
 		ConsumerExternalID: c.Get("consumerExternalId"),
 		DeployGateway:      c.GetBool("deployGateway"),
 		Stack:              true,
@@ -122,11 +140,16 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 		{"subnetIds", &cfg.SubnetIDs},
 		{"allowedCidrs", &cfg.AllowedCIDRs},
 		{"consumerPrincipals", &cfg.ConsumerPrincipals},
+		{"endpointServicePrincipals", &cfg.EndpointServicePrincipals},
+		{"consumerVpcIds", &cfg.ConsumerVPCs},
 	}
 	for _, l := range lists {
 		if err := optionalObject(c, l.key, l.dst); err != nil {
 			return Config{}, err
 		}
+	}
+	if v, err := c.TryBool("routerDbDeletionProtection"); err == nil {
+		cfg.RouterDBDeletionProtection = &v
 	}
 	// The program may run from its own folder (Pulumi.yaml's main); paths
 	// in the config are relative to the project root.
@@ -173,9 +196,11 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 }
 
 // Deployment is what the configuration decides about the priced
-// resources: with costgate:vpcId the fleet has no NAT gateway of its own.
+// resources: with costgate:vpcId the fleet has no NAT gateway of its own,
+// with costgate:deployGateway it has the router and its database, with
+// costgate:endpointServicePrincipals a Network Load Balancer.
 func (c Config) Deployment() modelcatalog.Deployment {
-	return modelcatalog.Deployment{ExistingVPC: c.VPCID != "", Gateway: c.DeployGateway}
+	return modelcatalog.Deployment{ExistingVPC: c.VPCID != "", Gateway: c.DeployGateway, PrivateLink: len(c.EndpointServicePrincipals) > 0}
 }
 
 func underRoot(root, p string) string {

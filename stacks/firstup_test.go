@@ -273,8 +273,8 @@ func TestModelLongerThanWarmupLimitComesUpHealthy(t *testing.T) {
 				t.Errorf("launch hook %v", hook)
 			}
 			// The wait the hook allows covers the load.
-			if limit := 100 * hook["heartbeatTimeout"].(float64); float64(LoadTimeoutSeconds(gb)) > limit || LoadTimeoutSeconds(gb) < GracePeriodSeconds(gb) && GracePeriodSeconds(gb) < int(limit) {
-				t.Errorf("load timeout %d s for %.0f GB (expected load %d s, hook limit %.0f s)", LoadTimeoutSeconds(gb), gb, GracePeriodSeconds(gb), limit)
+			if limit := 100 * hook["heartbeatTimeout"].(float64); float64(LoadTimeoutSeconds(gb)) > limit || LoadTimeoutSeconds(gb) < inference.HubStartSeconds(gb) && inference.HubStartSeconds(gb) < int(limit) {
+				t.Errorf("load timeout %d s for %.0f GB (expected load %d s, hook limit %.0f s)", LoadTimeoutSeconds(gb), gb, inference.HubStartSeconds(gb), limit)
 			}
 			asgName := asg.Properties["name"].(string)
 			ud := userData(t, rs)
@@ -566,7 +566,7 @@ func TestBedrockSpendCarriesTheTeamsTags(t *testing.T) {
 			t.Errorf("bedrockProfileArns output %v", outs["bedrockProfileArns"])
 		}
 	}
-	routes := []plan.Route{{Workload: "review", Complexity: "complex", ServedBy: architecture.Managed, Model: "claude-sonnet-4.6", Provider: Bedrock}}
+	routes := []plan.Route{{Workload: "review", Complexity: "complex", ServedBy: architecture.Managed, Model: "claude-sonnet-4.6", Provider: modelcatalog.ProviderBedrock}}
 	m, _ := modelcatalog.Default().ManagedModel("claude-sonnet-4.6")
 	arn := "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc"
 	got, err := LiteLLMModelList(routes, "", modelcatalog.Default(), map[string]string{m.BedrockID: arn})

@@ -18,16 +18,9 @@ import (
 // ManagedGatewayType is the component's type token (contract).
 const ManagedGatewayType = "costgate:stacks:ManagedGateway"
 
-// Bedrock is the provider name of Amazon Bedrock, which needs no API key:
-// the gateway role invokes the models with IAM.
-const Bedrock = modelcatalog.ProviderBedrock
-
 // BedrockActions are the runtime actions the gateway role holds on the
 // chosen models; they also cover Converse and ConverseStream.
 var BedrockActions = []string{"bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"}
-
-// bedrockProfilePrefixes mark cross-region inference profile ids.
-var bedrockProfilePrefixes = []string{"global.", "us.", "eu.", "apac.", "jp.", "au.", "ca.", "us-gov."}
 
 // ManagedGatewayArgs configure the managed-API credentials.
 type ManagedGatewayArgs struct {
@@ -66,9 +59,11 @@ type ManagedGateway struct {
 	BedrockProfileARNs pulumi.StringMapOutput `pulumi:"bedrockProfileArns"`
 
 	// providers and secretARN are the keyed providers and their secrets,
-	// for a router beside the gateway.
+	// for a router beside the gateway; keyEnv the variable LiteLLM reads
+	// each key from (the catalog's api_key_env).
 	providers []string
 	secretARN map[string]pulumi.StringOutput
+	keyEnv    map[string]string
 	// bedrockARNs are the models the role invokes.
 	bedrockARNs []string
 }
@@ -93,8 +88,12 @@ func NewManagedGateway(ctx *pulumi.Context, name string, args *ManagedGatewayArg
 		if p == AnyProvider {
 			continue
 		}
-		if p == Bedrock {
-			return nil, fmt.Errorf("create managed gateway %s: bedrock takes no API key; remove it from costgate:providerKeys", name)
+		pr, ok := cat.Provider(p)
+		if !ok {
+			return nil, fmt.Errorf("create managed gateway %s: costgate:providerKeys names %q, which is not a provider in the catalog (%s)", name, p, strings.Join(cat.ProviderIDs(), ", "))
+		}
+		if !pr.KeyedByAPIKey() {
+			return nil, fmt.Errorf("create managed gateway %s: %s takes no API key (the gateway role calls it with IAM); remove it from costgate:providerKeys", name, p)
 		}
 		providers = plan.AppendUnique(providers, p)
 	}
@@ -104,7 +103,7 @@ func NewManagedGateway(ctx *pulumi.Context, name string, args *ManagedGatewayArg
 	if err := ctx.RegisterComponentResource(ManagedGatewayType, name, g, opts...); err != nil {
 		return nil, fmt.Errorf("register %s: %w", name, err)
 	}
-	if err := g.build(ctx, name, args, providers, bedrockIDs); err != nil {
+	if err := g.build(ctx, name, args, cat, providers, bedrockIDs); err != nil {
 		return nil, fmt.Errorf("create managed gateway %s: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(g, pulumi.Map{
@@ -119,7 +118,8 @@ func NewManagedGateway(ctx *pulumi.Context, name string, args *ManagedGatewayArg
 }
 
 // managedNeeds lists the providers that need an API key and the Bedrock
-// ids of the models the managed routes use.
+// ids of the models the managed routes call with IAM (the catalog's
+// providers say which is which).
 func managedNeeds(routes []plan.Route, cat *modelcatalog.Catalog) (providers, bedrockIDs []string, err error) {
 	for _, r := range routes {
 		if r.ServedBy != architecture.Managed {
@@ -129,24 +129,25 @@ func managedNeeds(routes []plan.Route, cat *modelcatalog.Catalog) (providers, be
 		if !ok {
 			return nil, nil, fmt.Errorf("workload %s: model %q is not in the catalog", r.Workload, r.Model)
 		}
-		p := r.Provider
-		if p == "" {
-			p = m.Vendor
+		p, err := cat.RouteProvider(m, r.Provider)
+		if err != nil {
+			return nil, nil, fmt.Errorf("workload %s: %w", r.Workload, err)
 		}
-		if p != Bedrock {
-			providers = plan.AppendUnique(providers, p)
+		if p.KeyedByAPIKey() {
+			providers = plan.AppendUnique(providers, p.ID)
 			continue
 		}
-		if m.BedrockID == "" {
-			return nil, nil, fmt.Errorf("workload %s: Bedrock does not serve %s", r.Workload, r.Model)
+		id := p.ModelID(m)
+		if id == "" {
+			return nil, nil, fmt.Errorf("workload %s: %s does not serve %s", r.Workload, p.Name, r.Model)
 		}
-		bedrockIDs = plan.AppendUnique(bedrockIDs, m.BedrockID)
+		bedrockIDs = plan.AppendUnique(bedrockIDs, id)
 	}
 	sort.Strings(bedrockIDs)
 	return providers, bedrockIDs, nil
 }
 
-func (g *ManagedGateway) build(ctx *pulumi.Context, name string, a *ManagedGatewayArgs, providers, bedrockIDs []string) error {
+func (g *ManagedGateway) build(ctx *pulumi.Context, name string, a *ManagedGatewayArgs, cat *modelcatalog.Catalog, providers, bedrockIDs []string) error {
 	parent := pulumi.Parent(g)
 	tags := Tags(a.Team, a.CostCenter)
 
@@ -163,7 +164,7 @@ func (g *ManagedGateway) build(ctx *pulumi.Context, name string, a *ManagedGatew
 		return fmt.Errorf("look up region: %w", err)
 	}
 
-	arnList, err := g.providerSecrets(ctx, name, a, providers, tags)
+	arnList, err := g.providerSecrets(ctx, name, a, cat, providers, tags)
 	if err != nil {
 		return err
 	}
@@ -171,9 +172,9 @@ func (g *ManagedGateway) build(ctx *pulumi.Context, name string, a *ManagedGatew
 	if err != nil {
 		return err
 	}
-	bedrockARNs := BedrockModelARNs(part.Partition, region.Name, ident.AccountId, bedrockIDs)
+	bedrockARNs := BedrockModelARNs(cat, part.Partition, region.Name, ident.AccountId, bedrockIDs)
 	g.bedrockARNs = bedrockARNs
-	profileARNs, err := g.inferenceProfiles(ctx, a, bedrockIDs, part.Partition, region.Name, ident.AccountId, tags)
+	profileARNs, err := g.inferenceProfiles(ctx, a, cat, bedrockIDs, part.Partition, region.Name, ident.AccountId, tags)
 	if err != nil {
 		return err
 	}
@@ -194,7 +195,7 @@ func (g *ManagedGateway) build(ctx *pulumi.Context, name string, a *ManagedGatew
 
 // providerSecrets registers one secret per provider, with a version when
 // its key is configured, and returns their ARNs in provider order.
-func (g *ManagedGateway) providerSecrets(ctx *pulumi.Context, name string, a *ManagedGatewayArgs, providers []string, tags map[string]string) (pulumi.StringArray, error) {
+func (g *ManagedGateway) providerSecrets(ctx *pulumi.Context, name string, a *ManagedGatewayArgs, cat *modelcatalog.Catalog, providers []string, tags map[string]string) (pulumi.StringArray, error) {
 	parent := pulumi.Parent(g)
 	secretARNs := pulumi.StringMap{}
 	var arnList pulumi.StringArray
@@ -229,6 +230,12 @@ func (g *ManagedGateway) providerSecrets(ctx *pulumi.Context, name string, a *Ma
 			g.secretARN = map[string]pulumi.StringOutput{}
 		}
 		g.secretARN[p] = sec.Arn
+		if pr, ok := cat.Provider(p); ok {
+			if g.keyEnv == nil {
+				g.keyEnv = map[string]string{}
+			}
+			g.keyEnv[p] = pr.APIKeyEnv
+		}
 	}
 	g.SecretARNs = secretARNs.ToStringMapOutput()
 	return arnList, nil
@@ -330,12 +337,12 @@ func bedrockStatements(modelARNs, profiles []string) []policyStatement {
 // cost to tags only through application profiles, so invocations through
 // them reach the team's cost_center budget. The role invokes them and the
 // LiteLLM model list points at them.
-func (g *ManagedGateway) inferenceProfiles(ctx *pulumi.Context, a *ManagedGatewayArgs, ids []string, partition, region, account string, tags map[string]string) (pulumi.StringArray, error) {
+func (g *ManagedGateway) inferenceProfiles(ctx *pulumi.Context, a *ManagedGatewayArgs, cat *modelcatalog.Catalog, ids []string, partition, region, account string, tags map[string]string) (pulumi.StringArray, error) {
 	arns := pulumi.StringMap{}
 	var list pulumi.StringArray
 	for _, id := range ids {
 		source := fmt.Sprintf("arn:%s:bedrock:%s::foundation-model/%s", partition, region, id)
-		if bedrockProfilePrefix(id) != "" {
+		if prefix, _ := cat.ProfilePrefix(id); prefix != "" {
 			source = fmt.Sprintf("arn:%s:bedrock:%s:%s:inference-profile/%s", partition, region, account, id)
 		}
 		name := InferenceProfileName(ctx.Stack(), a.Team, id)
@@ -370,18 +377,7 @@ func InferenceProfileName(stack, team, modelID string) string {
 	if label == "" {
 		label = "costgate"
 	}
-	return label + "-" + nameHash(stack, team, Bedrock, modelID)
-}
-
-// bedrockProfilePrefix is the cross-region profile prefix of a Bedrock id,
-// or "".
-func bedrockProfilePrefix(id string) string {
-	for _, p := range bedrockProfilePrefixes {
-		if strings.HasPrefix(id, p) {
-			return p
-		}
-	}
-	return ""
+	return label + "-" + nameHash(stack, team, modelcatalog.ProviderBedrock, modelID)
 }
 
 // ValidatePrincipals rejects a consumer principal with a wildcard: "*" or
@@ -427,18 +423,13 @@ func SplitPrincipals(principals []string, account string) (own, foreign []string
 
 // BedrockModelARNs lists the resources the gateway role may invoke for each
 // Bedrock id: the foundation model in the region, and for a cross-region
-// inference profile the profile and the model in its destination regions
-// (every region for a global profile, written region-less as AWS documents).
-func BedrockModelARNs(partition, region, account string, ids []string) []string {
+// inference profile (its prefix one of the catalog's) the profile and the
+// model in its destination regions (every region for a global profile,
+// written region-less as AWS documents).
+func BedrockModelARNs(cat *modelcatalog.Catalog, partition, region, account string, ids []string) []string {
 	var out []string
 	for _, id := range ids {
-		prefix := ""
-		for _, p := range bedrockProfilePrefixes {
-			if strings.HasPrefix(id, p) {
-				prefix = p
-				break
-			}
-		}
+		prefix, global := cat.ProfilePrefix(id)
 		model := strings.TrimPrefix(id, prefix)
 		if prefix == "" {
 			out = append(out, fmt.Sprintf("arn:%s:bedrock:%s::foundation-model/%s", partition, region, id))
@@ -447,7 +438,7 @@ func BedrockModelARNs(partition, region, account string, ids []string) []string 
 		out = append(out,
 			fmt.Sprintf("arn:%s:bedrock:%s:%s:inference-profile/%s", partition, region, account, id),
 			fmt.Sprintf("arn:%s:bedrock:%s::foundation-model/%s", partition, region, model))
-		if prefix == "global." {
+		if global {
 			out = append(out, fmt.Sprintf("arn:%s:bedrock:::foundation-model/%s", partition, model))
 		} else {
 			// A geographic profile routes within its geography; the

@@ -110,6 +110,10 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		set("arn", fmt.Sprintf("arn:aws:iam::%s:instance-profile/%s", previewAccount, args.Name))
 	case "aws:bedrock/inferenceProfile:InferenceProfile":
 		set("arn", fmt.Sprintf("arn:aws:bedrock:%s:%s:application-inference-profile/%s", previewRegion, previewAccount, args.Name))
+	case "aws:s3/bucketV2:BucketV2":
+		id = MirrorBucketPrefix + "0123456789abcdef" // S3 adds a unique suffix
+		set("bucket", id)
+		set("arn", "arn:aws:s3:::"+id)
 	case "aws:ec2/vpc:Vpc":
 		id = "vpc-" + args.Name
 	case "aws:ec2/subnet:Subnet":
@@ -127,6 +131,12 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	case "aws:lb/targetGroup:TargetGroup":
 		set("arn", fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/0123456789abcdef", previewRegion, previewAccount, args.Name))
 		set("arnSuffix", "targetgroup/"+args.Name+"/0123456789abcdef")
+	case "aws:rds/instance:Instance":
+		ident := args.Name
+		if v, ok := state["identifier"]; ok && v.IsString() {
+			ident = v.StringValue()
+		}
+		set("address", ident+".c0abcdefghij."+previewRegion+".rds.amazonaws.com")
 	case "aws:autoscaling/group:Group", "aws:budgets/budget:Budget", "aws:ssm/parameter:Parameter":
 		if _, ok := state["name"]; !ok {
 			set("name", args.Name)
@@ -192,6 +202,13 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 	case "aws:bedrockfoundation/getModel:getModel":
 		id := args.Args["modelId"].StringValue()
 		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "modelId": id}), nil
+	case "aws:route53/getZone:getZone":
+		// A private zone, as a team's internal name usually is.
+		id := ""
+		if v, ok := args.Args["zoneId"]; ok && v.IsString() {
+			id = v.StringValue()
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "zoneId": id, "name": "acme.example.", "privateZone": true}), nil
 	case "aws:ec2/getVpc:getVpc":
 		out := map[string]any{"cidrBlock": "10.0.0.0/16"}
 		if id, ok := args.Args["id"]; ok && id.IsString() {
@@ -209,6 +226,10 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		// reminds to check them.
 		return nil, fmt.Errorf("quotas are read when deploying")
 	case "aws:secretsmanager/getRandomPassword:getRandomPassword":
+		if v, ok := args.Args["excludeUppercase"]; ok && v.IsBool() && v.BoolValue() {
+			// A name's random part (the database's final snapshot), not a key.
+			return resource.NewPropertyMapFromMap(map[string]any{"randomPassword": "a1b2c3d4", "id": "random"}), nil
+		}
 		return resource.NewPropertyMapFromMap(map[string]any{"randomPassword": "generated-at-deploy", "id": "random"}), nil
 	}
 	return nil, fmt.Errorf("preview: no mock for invoke %s", args.Token)

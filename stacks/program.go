@@ -180,23 +180,46 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 		out["bedrockProfileArns"] = gw.BedrockProfileARNs
 		profiles = gw.BedrockProfileARNs
 	}
+	var router *Router
 	if opt.Architecture == architecture.Hybrid {
 		if err := routing(ctx, team, p.Inputs.CostCenter, opt.Routes, fleet, profiles, cat, out); err != nil {
 			return nil, err
 		}
 		if cfg.DeployGateway {
-			r, err := NewRouter(ctx, team, &RouterArgs{
-				Team: team, CostCenter: p.Inputs.CostCenter, Routes: opt.Routes,
-				Fleet: fleet, Gateway: gw, BedrockARNs: gw.bedrockARNs, AlarmTopicARN: cfg.AlarmTopicARN,
-			})
-			if err != nil {
+			if router, err = deployRouter(ctx, team, p, opt, cfg, fleet, gw, out); err != nil {
 				return nil, err
 			}
-			out["routerUrl"] = r.URL
-			out["routerMasterKeySecretArn"] = r.MasterKeySecretARN
 		}
 	}
+	if fleet != nil && len(cfg.EndpointServicePrincipals) > 0 {
+		es, err := NewEndpointService(ctx, team, &EndpointServiceArgs{
+			Team: team, CostCenter: p.Inputs.CostCenter, Fleet: fleet, Router: router,
+			Principals: cfg.EndpointServicePrincipals, DNSName: cfg.DNSName,
+		})
+		if err != nil {
+			return nil, err
+		}
+		out["endpointServiceName"] = es.ServiceName
+		out["endpointServiceDnsVerification"] = es.DNSVerification
+	}
 	return out, nil
+}
+
+// deployRouter registers the hybrid decision's router and adds its
+// outputs.
+func deployRouter(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Option, cfg Config, fleet *SelfHostedInference, gw *ManagedGateway, out pulumi.Map) (*Router, error) {
+	r, err := NewRouter(ctx, team, &RouterArgs{
+		Team: team, CostCenter: p.Inputs.CostCenter, Routes: opt.Routes,
+		Fleet: fleet, Gateway: gw, BedrockARNs: gw.bedrockARNs, AlarmTopicARN: cfg.AlarmTopicARN,
+		DBDeletionProtection: cfg.RouterDBDeletionProtection,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out["routerUrl"] = r.URL
+	out["routerMasterKeySecretArn"] = r.MasterKeySecretARN
+	out["routerDatabaseEndpoint"] = r.DatabaseEndpoint
+	return r, nil
 }
 
 // budgetOf is the option's budget: the spec's limit, or else the option's
@@ -269,6 +292,9 @@ func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Optio
 		Router:                cfg.DeployGateway && opt.Architecture == architecture.Hybrid,
 		CapacityReservationID: cfg.CapacityReservationID,
 		CapacityBlockZone:     cfg.CapacityBlockZone,
+		VPCCIDR:               cfg.VPCCIDR,
+		PrivateLink:           len(cfg.EndpointServicePrincipals) > 0,
+		ConsumerVPCs:          cfg.ConsumerVPCs,
 	}
 	if args.Sizing.Pricing == spec.CapacityBlock && args.CapacityReservationID == "" && !cfg.Stack {
 		// A plan without a stack configuration previews the block it
@@ -306,13 +332,13 @@ func latencyTarget(routes []plan.Route) float64 {
 
 // RouteEntry is one row of the hybrid routing table.
 type RouteEntry struct {
-	Workload   string   `json:"workload"`
-	Complexity string   `json:"complexity"`
-	ServedBy   string   `json:"served_by"`
-	Model      string   `json:"model"`
-	Provider   string   `json:"provider,omitempty"`
-	Endpoint   string   `json:"endpoint,omitempty"`
-	MaxTTFTMs  *float64 `json:"max_ttft_ms"`
+	Workload   string            `json:"workload"`
+	Complexity string            `json:"complexity"`
+	ServedBy   architecture.Name `json:"served_by"`
+	Model      string            `json:"model"`
+	Provider   string            `json:"provider,omitempty"`
+	Endpoint   string            `json:"endpoint,omitempty"`
+	MaxTTFTMs  *float64          `json:"max_ttft_ms"`
 }
 
 // RoutingParameterName is the SSM parameter holding the routing table of a
@@ -445,8 +471,9 @@ type litellmEntry struct {
 
 // LiteLLMModelList renders a LiteLLM proxy model_list (JSON, which is also
 // YAML) with one entry per workload, named after it, so clients ask for
-// "autocomplete" and the gateway routes. Keys are environment references,
-// never values. A Bedrock model with an application inference profile in
+// "autocomplete" and the gateway routes. Model names and key variables
+// are the catalog providers' (litellm.prefix, api_key_env); keys are
+// environment references, never values. A Bedrock model with an application inference profile in
 // profiles (Bedrock id → ARN) is invoked through it (model_id), so its cost
 // carries the team's tags, while the model name keeps LiteLLM's pricing.
 func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Catalog, profiles map[string]string) (string, error) {
@@ -463,19 +490,15 @@ func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Ca
 			if !ok {
 				return "", fmt.Errorf("workload %s: model %q is not in the catalog", r.Workload, r.Model)
 			}
-			provider := r.Provider
-			if provider == "" {
-				provider = m.Vendor
+			p, err := cat.RouteProvider(m, r.Provider)
+			if err != nil {
+				return "", fmt.Errorf("workload %s: %w", r.Workload, err)
 			}
-			if provider == Bedrock {
-				params["model"] = "bedrock/" + m.BedrockID
-				if arn, ok := profiles[m.BedrockID]; ok {
-					params["model_id"] = arn
-				}
-			} else {
-				lp := LiteLLMProvider(provider)
-				params["model"] = lp + "/" + m.APIID
-				params["api_key"] = "os.environ/" + strings.ToUpper(strings.ReplaceAll(lp, "-", "_")) + "_API_KEY"
+			params["model"] = p.LiteLLMModel(m)
+			if p.KeyedByAPIKey() {
+				params["api_key"] = "os.environ/" + p.APIKeyEnv
+			} else if arn, ok := profiles[p.ModelID(m)]; ok {
+				params["model_id"] = arn
 			}
 		default:
 			return "", fmt.Errorf("workload %s: served by %q", r.Workload, r.ServedBy)
@@ -487,20 +510,6 @@ func LiteLLMModelList(routes []plan.Route, endpoint string, cat *modelcatalog.Ca
 		return "", fmt.Errorf("encode LiteLLM model list: %w", err)
 	}
 	return string(b), nil
-}
-
-// litellmProviderNames maps the catalog's vendors to LiteLLM's provider
-// prefixes where they differ: LiteLLM calls Google AI Studio "gemini"
-// (model "gemini/…", key GEMINI_API_KEY), as modelcatalog's LiteLLM import
-// does.
-var litellmProviderNames = map[string]string{"google": "gemini"}
-
-// LiteLLMProvider is LiteLLM's provider prefix for a catalog vendor.
-func LiteLLMProvider(vendor string) string {
-	if p, ok := litellmProviderNames[vendor]; ok {
-		return p
-	}
-	return vendor
 }
 
 // Summary is the one-screen account of the plan the program logs.
@@ -529,7 +538,7 @@ func Summary(p *plan.Plan) []string {
 		be = fmt.Sprintf("%d developers", *p.Breakeven.Developers)
 	}
 	lines = append(lines, fmt.Sprintf("  verdict %s, breakeven %s, checklist %d/5", p.Verdict, be, p.Checklist.Met))
-	lines = append(lines, "  decision: "+p.Decision.Architecture)
+	lines = append(lines, "  decision: "+string(p.Decision.Architecture))
 	for _, r := range p.Decision.Reasons {
 		lines = append(lines, "    "+r)
 	}

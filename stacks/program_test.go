@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/google/go-cmp/cmp"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -202,30 +203,9 @@ func TestBedrockModelARNs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.id, func(t *testing.T) {
-			got := BedrockModelARNs("aws", "us-east-1", "123456789012", []string{tt.id})
+			got := BedrockModelARNs(modelcatalog.Default(), "aws", "us-east-1", "123456789012", []string{tt.id})
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("ARNs (-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestRootVolumeAndGrace(t *testing.T) {
-	tests := []struct {
-		weights     float64
-		gb, seconds int
-	}{
-		{15.2, 200, 904},
-		{61.1, 310, 1822},
-		{70.6, 330, 2012},
-	}
-	for _, tt := range tests {
-		t.Run(jsonNumber(tt.weights), func(t *testing.T) {
-			if got := RootVolumeGB(tt.weights); got != tt.gb {
-				t.Errorf("RootVolumeGB(%v) = %d, want %d", tt.weights, got, tt.gb)
-			}
-			if got := GracePeriodSeconds(tt.weights); got != tt.seconds {
-				t.Errorf("GracePeriodSeconds(%v) = %d, want %d", tt.weights, got, tt.seconds)
 			}
 		})
 	}
@@ -249,7 +229,7 @@ func TestSummary(t *testing.T) {
 		}
 	}
 	for _, o := range p.Options {
-		if !strings.Contains(text, o.Architecture) {
+		if !strings.Contains(text, string(o.Architecture)) {
 			t.Errorf("summary lacks option %s", o.Architecture)
 		}
 	}

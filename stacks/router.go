@@ -45,6 +45,9 @@ type RouterArgs struct {
 	// gateway's application profiles).
 	BedrockARNs   []string
 	AlarmTopicARN string
+	// DBDeletionProtection protects the database; nil means
+	// DefaultRouterDBDeletionProtection.
+	DBDeletionProtection *bool
 }
 
 // Router is the LiteLLM proxy on ECS Fargate behind the fleet's internal
@@ -53,8 +56,14 @@ type Router struct {
 	pulumi.ResourceState
 	// URL is the router's OpenAI-compatible base URL.
 	URL pulumi.StringOutput `pulumi:"url"`
-	// MasterKeySecretARN holds the key clients present to the router.
+	// MasterKeySecretARN holds the router's admin key, which creates the
+	// developers' virtual keys.
 	MasterKeySecretARN pulumi.StringOutput `pulumi:"masterKeySecretArn"`
+	// DatabaseEndpoint is the database's host name (private).
+	DatabaseEndpoint pulumi.StringOutput `pulumi:"databaseEndpoint"`
+
+	// listener is the router's listener on the fleet's load balancer.
+	listener *lb.Listener
 }
 
 // routerBuild carries what the router's sections share.
@@ -67,11 +76,12 @@ type routerBuild struct {
 	tags   map[string]string
 }
 
-// NewRouter registers the router: a security group, a target group and
-// listener on the fleet's load balancer, a log group, the master key, the
-// execution and task roles, the cluster, task definition and service (its
-// keys injected from Secrets Manager by the task definition, never as plain
-// environment values), and an unhealthy-task alarm.
+// NewRouter registers the router: a security group, its PostgreSQL
+// database (router_db.go), a target group and listener on the fleet's load
+// balancer, a log group, the master and salt keys, the execution and task
+// roles, the cluster, task definition and service (its keys and
+// DATABASE_URL injected from Secrets Manager by the task definition, never
+// as plain environment values), and an unhealthy-task alarm.
 func NewRouter(ctx *pulumi.Context, name string, a *RouterArgs, opts ...pulumi.ResourceOption) (*Router, error) {
 	r := &Router{}
 	if err := ctx.RegisterComponentResource(RouterType, name, r, opts...); err != nil {
@@ -81,7 +91,7 @@ func NewRouter(ctx *pulumi.Context, name string, a *RouterArgs, opts ...pulumi.R
 	if err := b.build(); err != nil {
 		return nil, fmt.Errorf("create router %s: %w", name, err)
 	}
-	if err := ctx.RegisterResourceOutputs(r, pulumi.Map{"url": r.URL, "masterKeySecretArn": r.MasterKeySecretARN}); err != nil {
+	if err := ctx.RegisterResourceOutputs(r, pulumi.Map{"url": r.URL, "masterKeySecretArn": r.MasterKeySecretARN, "databaseEndpoint": r.DatabaseEndpoint}); err != nil {
 		return nil, fmt.Errorf("register outputs of %s: %w", name, err)
 	}
 	return r, nil
@@ -105,17 +115,25 @@ func (b *routerBuild) build() error {
 				Description: pulumi.String("the vLLM endpoint on the load balancer"), Protocol: pulumi.String("tcp"),
 				FromPort: pulumi.Int(fl.listener), ToPort: pulumi.Int(fl.listener), CidrBlocks: pulumi.StringArray{fl.net.cidr},
 			},
+			ec2.SecurityGroupEgressArgs{
+				Description: pulumi.String("the router's PostgreSQL database"), Protocol: pulumi.String("tcp"),
+				FromPort: pulumi.Int(routerDBPort), ToPort: pulumi.Int(routerDBPort), CidrBlocks: pulumi.StringArray{fl.net.cidr},
+			},
 		},
 		Tags: withName(b.tags, b.name),
 	}, b.parent)
 	if err != nil {
 		return fmt.Errorf("create router security group: %w", err)
 	}
+	dbURL, err := b.database(sg)
+	if err != nil {
+		return err
+	}
 	tg, err := b.listener()
 	if err != nil {
 		return err
 	}
-	secrets, err := b.secrets()
+	secrets, err := b.secrets(dbURL)
 	if err != nil {
 		return err
 	}
@@ -160,9 +178,11 @@ func (b *routerBuild) listener() (*lb.TargetGroup, error) {
 		args.CertificateArn = fl.certificateARN
 		args.SslPolicy = pulumi.String("ELBSecurityPolicy-TLS13-1-2-2021-06")
 	}
-	if _, err := lb.NewListener(ctx, b.name, args, b.parent); err != nil {
+	l, err := lb.NewListener(ctx, b.name, args, b.parent)
+	if err != nil {
 		return nil, fmt.Errorf("create router listener: %w", err)
 	}
+	b.r.listener = l
 	b.r.URL = fl.Endpoint.ApplyT(func(ep string) string {
 		host := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(ep, "https://"), "http://"), "/v1")
 		return fmt.Sprintf("%s://%s:%d/v1", scheme, host, RouterListenerPort)
@@ -177,39 +197,57 @@ type routerSecrets struct {
 	arns pulumi.StringArray
 }
 
-// secrets registers the router's master key (generated once) and gathers
-// the vLLM key and provider keys under the names the model list reads.
-func (b *routerBuild) secrets() (routerSecrets, error) {
+// secrets registers the router's master key and salt key (each generated
+// once) and gathers them, DATABASE_URL, the vLLM key and the provider keys
+// under the names the config reads. The master key is the admin's: it
+// creates the developers' virtual keys. The salt key encrypts the
+// credentials LiteLLM stores in its database, so it never changes.
+func (b *routerBuild) secrets(dbURL pulumi.StringOutput) (routerSecrets, error) {
+	master, err := b.generatedKey("-master-key", "master key of the LiteLLM router")
+	if err != nil {
+		return routerSecrets{}, err
+	}
+	salt, err := b.generatedKey("-salt-key", "salt key of the LiteLLM router's stored credentials (never change it)")
+	if err != nil {
+		return routerSecrets{}, err
+	}
+	b.r.MasterKeySecretARN = master
+	env := pulumi.StringMap{"LITELLM_MASTER_KEY": master, "LITELLM_SALT_KEY": salt, "DATABASE_URL": dbURL, "VLLM_API_KEY": b.a.Fleet.apiKey}
+	arns := pulumi.StringArray{master, salt, dbURL, b.a.Fleet.apiKey}
+	for _, p := range b.a.Gateway.providers {
+		arn := b.a.Gateway.secretARN[p]
+		env[b.a.Gateway.keyEnv[p]] = arn
+		arns = append(arns, arn)
+	}
+	return routerSecrets{env: env, arns: arns}, nil
+}
+
+// generatedKey registers a secret holding "sk-" and 48 random
+// alphanumerics, generated at the first deployment and kept (ignoreChanges),
+// and returns its ARN.
+func (b *routerBuild) generatedKey(suffix, desc string) (pulumi.StringOutput, error) {
 	ctx := b.ctx
-	master, err := secretsmanager.NewSecret(ctx, b.name+"-master-key", &secretsmanager.SecretArgs{
-		Description:          pulumi.String("costgate " + b.a.Team + ": master key of the LiteLLM router"),
+	secret, err := secretsmanager.NewSecret(ctx, b.name+suffix, &secretsmanager.SecretArgs{
+		Description:          pulumi.String("costgate " + b.a.Team + ": " + desc),
 		RecoveryWindowInDays: pulumi.Int(7),
 		Tags:                 stringMap(b.tags),
 	}, b.parent)
 	if err != nil {
-		return routerSecrets{}, fmt.Errorf("create router master key secret: %w", err)
+		return pulumi.StringOutput{}, fmt.Errorf("create router %s secret: %w", strings.TrimPrefix(suffix, "-"), err)
 	}
 	pw, err := secretsmanager.GetRandomPassword(ctx, &secretsmanager.GetRandomPasswordArgs{
 		PasswordLength: pulumi.IntRef(48), ExcludePunctuation: pulumi.BoolRef(true),
 	})
 	if err != nil {
-		return routerSecrets{}, fmt.Errorf("generate router master key: %w", err)
+		return pulumi.StringOutput{}, fmt.Errorf("generate router %s: %w", strings.TrimPrefix(suffix, "-"), err)
 	}
-	if _, err := secretsmanager.NewSecretVersion(ctx, b.name+"-master-key", &secretsmanager.SecretVersionArgs{
-		SecretId:     master.ID(),
+	if _, err := secretsmanager.NewSecretVersion(ctx, b.name+suffix, &secretsmanager.SecretVersionArgs{
+		SecretId:     secret.ID(),
 		SecretString: pulumi.ToSecret(pulumi.String("sk-" + pw.RandomPassword)).(pulumi.StringOutput),
 	}, b.parent, pulumi.IgnoreChanges([]string{"secretString"})); err != nil {
-		return routerSecrets{}, fmt.Errorf("store router master key: %w", err)
+		return pulumi.StringOutput{}, fmt.Errorf("store router %s: %w", strings.TrimPrefix(suffix, "-"), err)
 	}
-	b.r.MasterKeySecretARN = master.Arn
-	env := pulumi.StringMap{"LITELLM_MASTER_KEY": master.Arn, "VLLM_API_KEY": b.a.Fleet.apiKey}
-	arns := pulumi.StringArray{master.Arn, b.a.Fleet.apiKey}
-	for _, p := range b.a.Gateway.providers {
-		arn := b.a.Gateway.secretARN[p]
-		env[strings.ToUpper(strings.ReplaceAll(LiteLLMProvider(p), "-", "_"))+"_API_KEY"] = arn
-		arns = append(arns, arn)
-	}
-	return routerSecrets{env: env, arns: arns}, nil
+	return secret.Arn, nil
 }
 
 // taskDefinition registers the log group, the two roles and the Fargate
@@ -233,7 +271,11 @@ func (b *routerBuild) taskDefinition(sec routerSecrets) (*ecs.TaskDefinition, er
 		return nil, fmt.Errorf("look up region: %w", err)
 	}
 	defs := pulumi.All(b.a.Fleet.Endpoint, b.a.Gateway.BedrockProfileARNs, sec.env.ToStringMapOutput()).ApplyT(func(v []any) (string, error) {
-		config, err := LiteLLMModelList(b.a.Routes, v[0].(string), modelcatalog.Default(), v[1].(map[string]string))
+		list, err := LiteLLMModelList(b.a.Routes, v[0].(string), modelcatalog.Default(), v[1].(map[string]string))
+		if err != nil {
+			return "", err
+		}
+		config, err := routerConfig(list)
 		if err != nil {
 			return "", err
 		}
@@ -256,9 +298,29 @@ func (b *routerBuild) taskDefinition(sec routerSecrets) (*ecs.TaskDefinition, er
 	return task, nil
 }
 
+// routerConfig is the proxy's config file: the model list, and the
+// settings that make it keep state: the admin's master key and the
+// database (virtual keys, budgets, spend), both read from the environment.
+func routerConfig(modelList string) (string, error) {
+	var config map[string]any
+	if err := json.Unmarshal([]byte(modelList), &config); err != nil {
+		return "", fmt.Errorf("read LiteLLM model list: %w", err)
+	}
+	config["general_settings"] = map[string]any{
+		"master_key":   "os.environ/LITELLM_MASTER_KEY",
+		"database_url": "os.environ/DATABASE_URL",
+	}
+	b, err := json.MarshalIndent(config, "", "  ")
+	if err != nil {
+		return "", fmt.Errorf("encode LiteLLM config: %w", err)
+	}
+	return string(b), nil
+}
+
 // routerContainers renders the task's container definitions: the config
-// as an environment value (the model list holds environment references,
-// never keys) and every key as a Secrets Manager reference.
+// and STORE_MODEL_IN_DB as environment values (the config holds
+// environment references, never keys) and every key, and DATABASE_URL, as
+// a Secrets Manager reference.
 func routerContainers(config string, secrets map[string]string, logGroup, region string) (string, error) {
 	var refs []map[string]string
 	for _, k := range sortedKeys(secrets) {
@@ -272,7 +334,7 @@ func routerContainers(config string, secrets map[string]string, logGroup, region
 		"entryPoint":   []string{"sh", "-c"},
 		"command":      []string{fmt.Sprintf(`printf '%%s' "$LITELLM_CONFIG" > /tmp/config.yaml && exec litellm --config /tmp/config.yaml --port %d`, LiteLLMPort)},
 		"portMappings": []map[string]any{{"containerPort": LiteLLMPort, "protocol": "tcp"}},
-		"environment":  []map[string]string{{"name": "LITELLM_CONFIG", "value": config}},
+		"environment":  []map[string]string{{"name": "LITELLM_CONFIG", "value": config}, {"name": "STORE_MODEL_IN_DB", "value": "True"}},
 		"secrets":      refs,
 		"logConfiguration": map[string]any{"logDriver": "awslogs", "options": map[string]string{
 			"awslogs-group": logGroup, "awslogs-region": region, "awslogs-stream-prefix": "litellm",
@@ -351,7 +413,8 @@ func (b *routerBuild) service(task *ecs.TaskDefinition, sg *ec2.SecurityGroup, t
 		LoadBalancers: ecs.ServiceLoadBalancerArray{ecs.ServiceLoadBalancerArgs{
 			TargetGroupArn: tg.Arn, ContainerName: pulumi.String("litellm"), ContainerPort: pulumi.Int(LiteLLMPort),
 		}},
-		HealthCheckGracePeriodSeconds: pulumi.Int(120),
+		// The first start applies LiteLLM's schema to the database.
+		HealthCheckGracePeriodSeconds: pulumi.Int(300),
 		DeploymentCircuitBreaker:      ecs.ServiceDeploymentCircuitBreakerArgs{Enable: pulumi.Bool(true), Rollback: pulumi.Bool(true)},
 		PropagateTags:                 pulumi.String("SERVICE"),
 		Tags:                          stringMap(b.tags),

@@ -1,39 +1,83 @@
 package stacks
 
 import (
-	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/plan"
 )
 
+// TestRouterOnFargateWithKeysFromSecretsManager: the router runs with its
+// keys and DATABASE_URL from Secrets Manager, never in its plain
+// environment, and with its database: PostgreSQL on RDS, encrypted, not
+// public, in the fleet's private subnets, reachable from the router's tasks
+// only, backed up, its deletion protection as configured (on by default)
+// and a final snapshot on destroy.
 func TestRouterOnFargateWithKeysFromSecretsManager(t *testing.T) {
-	p := examplePlan(t, "enterprise-hybrid")
-	cfg := Config{DeployGateway: true, ProviderKeys: nil, AlarmTopicARN: "arn:aws:sns:us-east-1:123456789012:ops"}
-	rs, outs, err := run(t, p, cfg)
-	if err != nil {
-		t.Fatalf("deploy: %v", err)
+	off := false
+	for _, tt := range []struct {
+		name    string
+		protect *bool
+		want    bool
+	}{{"default protection", nil, true}, {"protection off", &off, false}} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := examplePlan(t, "enterprise-hybrid")
+			cfg := Config{DeployGateway: true, AlarmTopicARN: "arn:aws:sns:us-east-1:123456789012:ops", RouterDBDeletionProtection: tt.protect}
+			rs, outs, err := run(t, p, cfg)
+			if err != nil {
+				t.Fatalf("deploy: %v", err)
+			}
+			got := countTypes(rs)
+			for typ, n := range map[string]int{
+				RouterType: 1, "aws:ecs/cluster:Cluster": 1, "aws:ecs/service:Service": 1, "aws:ecs/taskDefinition:TaskDefinition": 1,
+				"aws:cloudwatch/logGroup:LogGroup": 1, "aws:lb/listener:Listener": 2, "aws:lb/targetGroup:TargetGroup": 2,
+				"aws:cloudwatch/metricAlarm:MetricAlarm": 5, "aws:rds/instance:Instance": 1, "aws:rds/subnetGroup:SubnetGroup": 1,
+			} {
+				if got[typ] != n {
+					t.Errorf("%d × %s, want %d", got[typ], typ, n)
+				}
+			}
+			checkRouterTask(t, rs)
+			checkRouterDatabase(t, rs, tt.want)
+			for k, v := range outs {
+				if s := fmt.Sprint(v); strings.Contains(s, "postgresql://") || strings.Contains(s, "generated-at-deploy") {
+					t.Errorf("output %s shows a credential: %s", k, s)
+				}
+			}
+			if url, _ := outs["routerUrl"].(string); !strings.HasSuffix(url, ":4000/v1") {
+				t.Errorf("routerUrl = %q", outs["routerUrl"])
+			}
+			opened := false
+			for _, sg := range ofType(rs, "aws:ec2/securityGroup:SecurityGroup") {
+				if !strings.HasSuffix(sg.Name, "-alb") {
+					continue
+				}
+				for _, in := range sg.Properties["ingress"].([]any) {
+					if in.(map[string]any)["fromPort"] == float64(RouterListenerPort) {
+						opened = true
+					}
+				}
+			}
+			if !opened {
+				t.Error("the load balancer does not accept the router's listener port")
+			}
+			checkSecretsHidden(t, rs)
+			checkTags(t, rs, p.Inputs.CostCenter)
+			checkResourcePolicies(t, rs)
+		})
 	}
-	got := countTypes(rs)
-	for typ, n := range map[string]int{
-		RouterType:                               1,
-		"aws:ecs/cluster:Cluster":                1,
-		"aws:ecs/service:Service":                1,
-		"aws:ecs/taskDefinition:TaskDefinition":  1,
-		"aws:cloudwatch/logGroup:LogGroup":       1,
-		"aws:lb/listener:Listener":               2,
-		"aws:lb/targetGroup:TargetGroup":         2,
-		"aws:cloudwatch/metricAlarm:MetricAlarm": 5,
-	} {
-		if got[typ] != n {
-			t.Errorf("%d × %s, want %d", got[typ], typ, n)
-		}
-	}
+}
+
+// checkRouterTask: the task's plain environment is the config and
+// STORE_MODEL_IN_DB; every key and DATABASE_URL come from Secrets Manager,
+// and every environment reference of the config is injected.
+func checkRouterTask(t *testing.T, rs []plan.Resource) {
+	t.Helper()
 	var defs []struct {
 		Environment []struct{ Name, Value string }
 		Secrets     []struct{ Name, ValueFrom string }
@@ -42,8 +86,9 @@ func TestRouterOnFargateWithKeysFromSecretsManager(t *testing.T) {
 	if err := json.Unmarshal([]byte(td.Properties["containerDefinitions"].(string)), &defs); err != nil {
 		t.Fatal(err)
 	}
-	if len(defs) != 1 || len(defs[0].Environment) != 1 || defs[0].Environment[0].Name != "LITELLM_CONFIG" {
-		t.Fatalf("container environment %+v, want only the config", defs)
+	if len(defs) != 1 || len(defs[0].Environment) != 2 || defs[0].Environment[0].Name != "LITELLM_CONFIG" ||
+		defs[0].Environment[1] != (struct{ Name, Value string }{"STORE_MODEL_IN_DB", "True"}) {
+		t.Fatalf("container environment %+v, want only the config and STORE_MODEL_IN_DB", defs)
 	}
 	fromSecrets := map[string]bool{}
 	for _, s := range defs[0].Secrets {
@@ -55,63 +100,73 @@ func TestRouterOnFargateWithKeysFromSecretsManager(t *testing.T) {
 	config := defs[0].Environment[0].Value
 	for _, m := range regexp.MustCompile(`os\.environ/([A-Z0-9_]+)`).FindAllStringSubmatch(config, -1) {
 		if !fromSecrets[m[1]] {
-			t.Errorf("the model list reads %s, which the task definition does not inject", m[1])
+			t.Errorf("the config reads %s, which the task definition does not inject", m[1])
 		}
 	}
-	if !fromSecrets["LITELLM_MASTER_KEY"] || strings.Contains(config, "vllm-key") || strings.Contains(config, "generated-at-deploy") {
-		t.Errorf("master key not injected, or a key in the config:\n%s", config)
-	}
-	if url, _ := outs["routerUrl"].(string); !strings.HasSuffix(url, ":4000/v1") {
-		t.Errorf("routerUrl = %q", outs["routerUrl"])
-	}
-	opened := false
-	for _, sg := range ofType(rs, "aws:ec2/securityGroup:SecurityGroup") {
-		if !strings.HasSuffix(sg.Name, "-alb") {
-			continue
-		}
-		for _, in := range sg.Properties["ingress"].([]any) {
-			if in.(map[string]any)["fromPort"] == float64(RouterListenerPort) {
-				opened = true
-			}
+	for _, k := range []string{"LITELLM_MASTER_KEY", "LITELLM_SALT_KEY", "DATABASE_URL"} {
+		if !fromSecrets[k] {
+			t.Errorf("%s is not injected from Secrets Manager", k)
 		}
 	}
-	if !opened {
-		t.Error("the load balancer does not accept the router's listener port")
+	if !strings.Contains(config, `"database_url": "os.environ/DATABASE_URL"`) || !strings.Contains(config, `"master_key": "os.environ/LITELLM_MASTER_KEY"`) {
+		t.Errorf("the config does not read the master key and the database from the environment:\n%s", config)
 	}
-	checkSecretsHidden(t, rs)
-	checkTags(t, rs, p.Inputs.CostCenter)
-	checkResourcePolicies(t, rs)
+	if strings.Contains(config, "vllm-key") || strings.Contains(config, "generated-at-deploy") || strings.Contains(config, "postgresql://") {
+		t.Errorf("a key or the database URL in the config:\n%s", config)
+	}
 }
 
-func TestRouterPricedOnlyWhenDeployed(t *testing.T) {
-	spec := filepath.Join("..", "examples", "enterprise-hybrid.hcl")
-	routerItem := func(cfg Config) (bool, float64) {
-		cfg.SpecPath = spec
-		p, err := buildPlan(context.Background(), cfg, planDate)
-		if err != nil {
-			t.Fatal(err)
+// awsDBIdentifier is RDS's rule for instance and snapshot identifiers.
+var awsDBIdentifier = regexp.MustCompile(`^[a-z](-?[a-z0-9])*$`)
+
+// checkRouterDatabase holds the router's RDS instance to what the router
+// needs and AWS allows.
+func checkRouterDatabase(t *testing.T, rs []plan.Resource, protect bool) {
+	t.Helper()
+	db := one(t, rs, "aws:rds/instance:Instance").Properties
+	group := one(t, rs, "aws:rds/subnetGroup:SubnetGroup").Properties
+	for k, want := range map[string]any{
+		"engine": "postgres", "instanceClass": RouterDBInstanceClass, "allocatedStorage": float64(RouterDBStorageGB), "storageType": "gp3",
+		"storageEncrypted": true, "publiclyAccessible": false, "skipFinalSnapshot": false, "deletionProtection": protect,
+		"password": Secret, "dbSubnetGroupName": group["name"], "backupRetentionPeriod": float64(RouterDBBackupDays),
+	} {
+		if db[k] != want {
+			t.Errorf("database %s = %v, want %v", k, db[k], want)
 		}
-		for _, o := range p.Options {
-			if o.Architecture != architecture.Hybrid {
-				continue
-			}
-			for _, it := range o.LineItems {
-				if strings.HasPrefix(it.Name, "LiteLLM router") {
-					return true, o.MonthlyUSD.Expected
-				}
-			}
-			return false, o.MonthlyUSD.Expected
+	}
+	for _, k := range []string{"identifier", "finalSnapshotIdentifier"} {
+		if id, _ := db[k].(string); !awsDBIdentifier.MatchString(id) || len(id) > MaxDBIdentifier {
+			t.Errorf("database %s %q breaks RDS's rule", k, id)
 		}
-		t.Fatal("no hybrid option")
-		return false, 0
 	}
-	on, usdOn := routerItem(Config{DeployGateway: true})
-	off, usdOff := routerItem(Config{})
-	if !on || off {
-		t.Errorf("router line item with deployGateway %v, without %v", on, off)
+	if n, _ := db["backupRetentionPeriod"].(float64); n < 1 || n > 35 {
+		t.Errorf("backup retention %v days, RDS allows 1 to 35", n)
 	}
-	if d := usdOn - usdOff; d < 36.5 || d > 36.6 {
-		t.Errorf("the router adds $%.2f a month, want $36.54", d)
+	// The subnet group spans the fleet's private subnets (RDS needs two zones).
+	private := map[any]bool{}
+	for _, sn := range ofType(rs, "aws:ec2/subnet:Subnet") {
+		if strings.Contains(sn.Name, "-private-") {
+			private["subnet-"+sn.Name] = true
+		}
+	}
+	ids, _ := group["subnetIds"].([]any)
+	for _, id := range ids {
+		if !private[id] {
+			t.Errorf("database subnet %v is not a private subnet of the fleet", id)
+		}
+	}
+	if len(ids) < 2 {
+		t.Errorf("database subnet group %v spans fewer than two zones", ids)
+	}
+	var dbSG plan.Resource
+	for _, sg := range ofType(rs, "aws:ec2/securityGroup:SecurityGroup") {
+		if sg.Name == strings.TrimPrefix(fmt.Sprint(db["vpcSecurityGroupIds"].([]any)[0]), "sg-") {
+			dbSG = sg
+		}
+	}
+	in, _ := dbSG.Properties["ingress"].([]any)
+	if len(in) != 1 || fmt.Sprint(in[0].(map[string]any)["securityGroups"]) != "[sg-enterprise-platform-router]" || in[0].(map[string]any)["cidrBlocks"] != nil {
+		t.Errorf("database security group %s admits %v, want the router's tasks only", dbSG.Name, in)
 	}
 }
 

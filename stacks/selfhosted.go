@@ -20,21 +20,9 @@ const SelfHostedInferenceType = "costgate:stacks:SelfHostedInference"
 // carries the NVIDIA driver, Docker and the NVIDIA container runtime.
 const DeepLearningAMIParameter = "/aws/service/deeplearning/ami/x86_64/base-oss-nvidia-driver-gpu-ubuntu-22.04/latest/ami-id"
 
-// Root volume sizing. The AMI's own snapshot needs about 75 GB; the
-// checkpoint may be downloaded at twice the resident size (a BF16 checkpoint
-// served as FP8); the vLLM image unpacks to about 25 GB.
-const (
-	amiBaseGB      = 100
-	imageGB        = 30
-	volumeHeadroom = 1.2
-	// Boot, image pull and model load before the health check counts:
-	// a fixed part plus the download at about 100 MB/s.
-	bootSeconds  = 600
-	secondsPerGB = 10
-	// defaultLatencyTargetMs is the p95 alarm threshold when no
-	// self-hosted workload sets max_ttft_ms.
-	defaultLatencyTargetMs = 2000
-)
+// defaultLatencyTargetMs is the p95 alarm threshold when no self-hosted
+// workload sets max_ttft_ms.
+const defaultLatencyTargetMs = 2000
 
 // The model loads while its instance waits in the launch lifecycle hook
 // (Pending:Wait), however long the download takes; the instance enters
@@ -65,18 +53,19 @@ const (
 )
 
 // HookTimeoutSeconds is the launch hook's heartbeat timeout: the expected
-// cold start (GracePeriodSeconds), at least MinHookTimeoutSeconds, at most
+// cold start (inference.HubStartSeconds: the first instance fills the
+// weights mirror from Hugging Face), at least MinHookTimeoutSeconds, at most
 // what AWS allows. The instance sends a heartbeat every
 // inference.HookHeartbeatSeconds from boot, before the image pull.
 func HookTimeoutSeconds(weightsGB float64) int {
-	return min(max(GracePeriodSeconds(weightsGB), MinHookTimeoutSeconds), maxHookTimeoutSeconds)
+	return min(max(inference.HubStartSeconds(weightsGB), MinHookTimeoutSeconds), maxHookTimeoutSeconds)
 }
 
 // LoadTimeoutSeconds is how long an instance may take to load its model
 // before the launch is abandoned: twice the expected time, at least half
 // an hour, at most what a lifecycle action can last.
 func LoadTimeoutSeconds(weightsGB float64) int {
-	return min(max(2*GracePeriodSeconds(weightsGB), 1800), maxLoadSeconds)
+	return min(max(2*inference.HubStartSeconds(weightsGB), 1800), maxLoadSeconds)
 }
 
 // MaxCapacityBlockInstances is the most instances one EC2 Capacity Block
@@ -129,6 +118,15 @@ type SelfHostedInferenceArgs struct {
 	// the fleet launches into when the plan prices one.
 	CapacityReservationID string
 	CapacityBlockZone     string
+	// VPCCIDR is the range of the VPC the fleet creates; empty means
+	// DefaultVPCCIDR.
+	VPCCIDR string
+	// PrivateLink admits the PrivateLink front's Network Load Balancer
+	// (NewEndpointService) to the load balancer.
+	PrivateLink bool
+	// ConsumerVPCs are associated with the private hosted zone
+	// HostedZoneID (costgate:consumerVpcIds).
+	ConsumerVPCs []string
 }
 
 // SelfHostedInference is a private, load-balanced vLLM fleet on GPU instances.
@@ -156,6 +154,8 @@ type SelfHostedInference struct {
 	apiKey         pulumi.StringOutput
 	listener       int
 	certificateARN pulumi.StringPtrInput
+	// nlbSG is the PrivateLink front's security group; nil without one.
+	nlbSG *ec2.SecurityGroup
 }
 
 // NewSelfHostedInference registers the fleet: network (or the given one),
@@ -218,6 +218,9 @@ type network struct {
 	subnets pulumi.StringArrayInput
 	// instanceSubnets are those in zones that offer the instance type.
 	instanceSubnets pulumi.StringArrayInput
+	// routeTables are the instance subnets' route tables when the program
+	// creates the VPC (the S3 gateway endpoint's); nil in a given VPC.
+	routeTables pulumi.StringArrayInput
 }
 
 // fleet carries what the sections of SelfHostedInference.build share.
@@ -272,14 +275,18 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 	if err != nil {
 		return err
 	}
-	if err := f.pullCache(); err != nil {
-		return err
-	}
-	profile, err := f.instanceRole(sec)
+	mirror, err := f.weightsMirror(net)
 	if err != nil {
 		return err
 	}
-	lt, err := f.launchTemplate(instSG, profile, sec)
+	if err := f.pullCache(); err != nil {
+		return err
+	}
+	profile, err := f.instanceRole(sec, mirror)
+	if err != nil {
+		return err
+	}
+	lt, err := f.launchTemplate(instSG, profile, sec, mirror)
 	if err != nil {
 		return err
 	}
@@ -306,6 +313,15 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		c.BudgetName = b.Name
 	}
 	return nil
+}
+
+// publishedPorts are the load balancer's listener ports: the vLLM
+// endpoint's, and the router's with one.
+func (a *SelfHostedInferenceArgs) publishedPorts() []int {
+	if a.Router {
+		return []int{a.listenerPort(), RouterListenerPort}
+	}
+	return []int{a.listenerPort()}
 }
 
 // listenerPort is 443 with a certificate, 80 without.

@@ -3,6 +3,7 @@ package stacks
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/costgate/costgate/inference"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
@@ -157,7 +158,7 @@ func (f *fleet) metricAlarm(lbs balancer, al alarmSpec, actions pulumi.Array) er
 // stay below the desired capacity before the outage alarm fires: a new
 // instance's cold start and warm-up, so a scale-out is not an outage.
 func OutageEvaluationPeriods(weightsGB float64) int {
-	return (GracePeriodSeconds(weightsGB)+ServiceWarmupSeconds+299)/300 + 1
+	return (inference.HubStartSeconds(weightsGB)+ServiceWarmupSeconds+299)/300 + 1
 }
 
 // outageAlarm registers the alarm on healthy hosts below the group's

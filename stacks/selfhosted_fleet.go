@@ -3,7 +3,6 @@ package stacks
 import (
 	"encoding/base64"
 	"fmt"
-	"math"
 
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/spec"
@@ -91,7 +90,7 @@ func (f *fleet) secrets() (fleetSecrets, error) {
 
 // instanceRole registers the instance role: SSM Session Manager instead of
 // SSH, and read access to exactly its own secrets.
-func (f *fleet) instanceRole(sec fleetSecrets) (*iam.InstanceProfile, error) {
+func (f *fleet) instanceRole(sec fleetSecrets, mirror weightsMirror) (*iam.InstanceProfile, error) {
 	ctx, a, name, c, parent, tags := f.ctx, f.a, f.name, f.c, f.parent, f.tags
 	secretARNs := sec.arns
 	assume, err := policyDocument(policyStatement{
@@ -134,6 +133,15 @@ func (f *fleet) instanceRole(sec fleetSecrets) (*iam.InstanceProfile, error) {
 	if err := f.instancePolicy(role); err != nil {
 		return nil, err
 	}
+	readMirror := mirror.bucket.Arn.ApplyT(func(arn string) (string, error) {
+		return policyDocument(f.mirrorStatements(arn, mirror.prefix)...)
+	}).(pulumi.StringOutput)
+	if _, err := iam.NewRolePolicy(ctx, name+"-weights-mirror", &iam.RolePolicyArgs{
+		Role:   role.ID(),
+		Policy: readMirror,
+	}, parent); err != nil {
+		return nil, fmt.Errorf("create weights mirror policy: %w", err)
+	}
 	profile, err := iam.NewInstanceProfile(ctx, name+"-instance", &iam.InstanceProfileArgs{
 		Role: role.Name,
 		Tags: stringMap(tags),
@@ -172,7 +180,7 @@ func (f *fleet) instancePolicy(role *iam.Role) error {
 
 // launchTemplate registers the instances' template: AMI, type, role,
 // IMDSv2, encrypted root volume and the cloud-init that starts vLLM.
-func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceProfile, sec fleetSecrets) (*ec2.LaunchTemplate, error) {
+func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceProfile, sec fleetSecrets, mirror weightsMirror) (*ec2.LaunchTemplate, error) {
 	ctx, a, name, parent, tags := f.ctx, f.a, f.name, f.parent, f.tags
 	keySecret, hfARN := sec.key, sec.hfARN
 	// The AMI is resolved once: a looked-up id is held (ignoreChanges)
@@ -189,7 +197,8 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 		ltOpts = append(ltOpts, pulumi.IgnoreChanges([]string{"imageId"}))
 	}
 	image, registry := f.image()
-	userData := pulumi.All(keySecret.Arn, hfARN).ApplyT(func(v []any) (string, error) {
+	vol := inference.VolumeFor(a.Sizing.WeightsGB)
+	userData := pulumi.All(keySecret.Arn, hfARN, mirror.bucket.Bucket).ApplyT(func(v []any) (string, error) {
 		ud, err := inference.CloudInit(inference.CloudInitArgs{
 			Image:              image,
 			Region:             f.region,
@@ -201,6 +210,8 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 			AutoScalingGroup:   f.asgName,
 			LoadTimeoutSeconds: LoadTimeoutSeconds(a.Sizing.WeightsGB),
 			StopTimeoutSeconds: StreamDrainSeconds,
+			MirrorBucket:       v[2].(string),
+			MirrorPrefix:       mirror.prefix,
 		})
 		if err != nil {
 			return "", err
@@ -225,8 +236,10 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{ec2.LaunchTemplateBlockDeviceMappingArgs{
 			DeviceName: pulumi.String("/dev/sda1"),
 			Ebs: ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
-				VolumeSize:          pulumi.Int(RootVolumeGB(a.Sizing.WeightsGB)),
+				VolumeSize:          pulumi.Int(vol.GB),
 				VolumeType:          pulumi.String("gp3"),
+				Throughput:          pulumi.Int(vol.MiBps),
+				Iops:                pulumi.Int(vol.IOPS),
 				Encrypted:           pulumi.String("true"),
 				DeleteOnTermination: pulumi.String("true"),
 			},
@@ -270,17 +283,4 @@ func (f *fleet) capacityBlockTarget() ec2.LaunchTemplateCapacityReservationSpeci
 			CapacityReservationId: pulumi.String(f.a.CapacityReservationID),
 		},
 	}
-}
-
-// RootVolumeGB sizes the encrypted root volume for the AMI, the checkpoint
-// download, the image and headroom, rounded up to 10 GB.
-func RootVolumeGB(weightsGB float64) int {
-	gb := (amiBaseGB + 2*weightsGB + imageGB) * volumeHeadroom
-	return int(math.Ceil(gb/10) * 10)
-}
-
-// GracePeriodSeconds is how long a new instance has to boot, pull the image
-// and load the model before the load balancer's health check counts.
-func GracePeriodSeconds(weightsGB float64) int {
-	return bootSeconds + int(math.Ceil(2*weightsGB*secondsPerGB))
 }

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -157,19 +159,16 @@ func (f *fleet) targetTracking(asg *autoscaling.Group, lbs balancer, floor int) 
 	return nil
 }
 
-// Business hours of the scheduled scaling: the article's 176 working hours
-// are 22 weekdays of 8 hours, from 09:00 to 17:00.
-const (
-	businessStartHour = 9
-	businessEnd       = "0 17 * * MON-FRI"
-)
+// businessEnd is the scale-down at the end of the working day
+// (units.BusinessDayStartHour + units.BusinessDayHours).
+var businessEnd = fmt.Sprintf("0 %d * * MON-FRI", units.BusinessDayStartHour+units.BusinessDayHours)
 
 // BusinessStart is the cron expression of the scale-up before the working
-// day: early by the model's expected start (GracePeriodSeconds) rounded up
-// to 5 minutes, so that it serves at 09:00.
+// day: early by the model's start from the weights mirror
+// (inference.ScaleUpLeadMinutes), so that it serves at the day's start;
+// the plan bills those minutes.
 func BusinessStart(weightsGB float64) string {
-	lead := (GracePeriodSeconds(weightsGB) + 299) / 300 * 5 // minutes
-	at := max(businessStartHour*60-lead, 0)
+	at := max(units.BusinessDayStartHour*60-inference.ScaleUpLeadMinutes(weightsGB), 0)
 	return fmt.Sprintf("%d %d * * MON-FRI", at%60, at/60)
 }
 

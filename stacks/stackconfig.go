@@ -34,14 +34,23 @@ var stringKeys = map[string]func(*Config) *string{
 	"capacityReservationId": func(c *Config) *string { return &c.CapacityReservationID },
 	"capacityBlockZone":     func(c *Config) *string { return &c.CapacityBlockZone },
 	"capacityBlockEnd":      func(c *Config) *string { return &c.CapacityBlockEnd },
+	"vpcCidr":               func(c *Config) *string { return &c.VPCCIDR },
 }
 
 // listKeys are the list keys of the costgate namespace.
 var listKeys = map[string]func(*Config) *[]string{
-	"policyDirs":         func(c *Config) *[]string { return &c.PolicyDirs },
-	"subnetIds":          func(c *Config) *[]string { return &c.SubnetIDs },
-	"allowedCidrs":       func(c *Config) *[]string { return &c.AllowedCIDRs },
-	"consumerPrincipals": func(c *Config) *[]string { return &c.ConsumerPrincipals },
+	"policyDirs":                func(c *Config) *[]string { return &c.PolicyDirs },
+	"subnetIds":                 func(c *Config) *[]string { return &c.SubnetIDs },
+	"allowedCidrs":              func(c *Config) *[]string { return &c.AllowedCIDRs },
+	"consumerPrincipals":        func(c *Config) *[]string { return &c.ConsumerPrincipals },
+	"endpointServicePrincipals": func(c *Config) *[]string { return &c.EndpointServicePrincipals },
+	"consumerVpcIds":            func(c *Config) *[]string { return &c.ConsumerVPCs },
+}
+
+// boolKeys are the boolean keys of the costgate namespace.
+var boolKeys = map[string]func(*Config, bool){
+	"deployGateway":              func(c *Config, v bool) { c.DeployGateway = v },
+	"routerDbDeletionProtection": func(c *Config, v bool) { c.RouterDBDeletionProtection = &v },
 }
 
 // secretKeys are the keys that must be set with --secret.
@@ -119,11 +128,11 @@ func setStackKey(cfg *Config, key string, node *yaml.Node) error {
 		cfg.ProviderKeys = map[string]pulumi.StringInput{AnyProvider: pulumi.ToSecret(pulumi.String(Secret)).(pulumi.StringOutput)}
 	case secure:
 		return fmt.Errorf("is encrypted, but costgate reads it as plain configuration")
-	case key == "deployGateway":
+	case boolKeys[key] != nil:
 		if node.Kind != yaml.ScalarNode || (node.Value != "true" && node.Value != "false") {
 			return fmt.Errorf("want true or false")
 		}
-		cfg.DeployGateway = node.Value == "true"
+		boolKeys[key](cfg, node.Value == "true")
 	case stringKeys[key] != nil:
 		if node.Kind != yaml.ScalarNode {
 			return fmt.Errorf("want a string")

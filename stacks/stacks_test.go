@@ -151,7 +151,7 @@ func TestDeployExamples(t *testing.T) {
 	}
 	tests := []struct {
 		name     string
-		decision string
+		decision architecture.Name
 		cfg      Config
 		counts   map[string]int
 	}{
@@ -176,7 +176,9 @@ func TestDeployExamples(t *testing.T) {
 				"aws:secretsmanager/secret:Secret":                  1,
 				"aws:secretsmanager/secretVersion:SecretVersion":    1,
 				"aws:iam/role:Role":                                 1,
-				"aws:iam/rolePolicy:RolePolicy":                     2, // secrets; lifecycle hook
+				"aws:iam/rolePolicy:RolePolicy":                     3, // secrets; lifecycle hook; weights mirror
+				"aws:s3/bucketV2:BucketV2":                          1,
+				"aws:ec2/vpcEndpoint:VpcEndpoint":                   1, // S3 gateway
 				"aws:iam/rolePolicyAttachment:RolePolicyAttachment": 1,
 				"aws:iam/instanceProfile:InstanceProfile":           1,
 				"aws:budgets/budget:Budget":                         1,
@@ -216,7 +218,9 @@ func TestDeployExamples(t *testing.T) {
 				"aws:secretsmanager/secret:Secret":               2,
 				"aws:secretsmanager/secretVersion:SecretVersion": 2,
 				"aws:iam/role:Role":                              2,
-				"aws:iam/rolePolicy:RolePolicy":                  3,
+				"aws:iam/rolePolicy:RolePolicy":                  4,
+				"aws:s3/bucketV2:BucketV2":                       1,
+				"aws:ec2/vpcEndpoint:VpcEndpoint":                0, // the given VPC's to add
 				"aws:budgets/budget:Budget":                      1,
 				"aws:ssm/parameter:Parameter":                    1,
 			},
@@ -260,7 +264,7 @@ func TestDeployExamples(t *testing.T) {
 func checkOutputs(t *testing.T, p *plan.Plan, opt *plan.Option, outs map[string]any) {
 	t.Helper()
 	want := map[string]any{
-		"decision":           p.Decision.Architecture,
+		"decision":           string(p.Decision.Architecture),
 		"monthlyUsdLow":      opt.MonthlyUSD.Low,
 		"monthlyUsdExpected": opt.MonthlyUSD.Expected,
 		"monthlyUsdHigh":     opt.MonthlyUSD.High,
@@ -332,12 +336,15 @@ func checkFleet(t *testing.T, rs []plan.Resource, opt *plan.Option, cfg Config) 
 		t.Fatalf("block device mappings %v", bdm)
 	}
 	ebs := bdm[0].(map[string]any)["ebs"].(map[string]any)
-	if ebs["encrypted"] != "true" || ebs["volumeType"] != "gp3" || ebs["volumeSize"] != float64(RootVolumeGB(s.WeightsGB)) {
-		t.Errorf("root volume %v, want encrypted gp3 of %d GB", ebs, RootVolumeGB(s.WeightsGB))
+	vol := inference.VolumeFor(s.WeightsGB)
+	if ebs["encrypted"] != "true" || ebs["volumeType"] != "gp3" || ebs["volumeSize"] != float64(vol.GB) ||
+		ebs["throughput"] != float64(vol.MiBps) || ebs["iops"] != float64(vol.IOPS) {
+		t.Errorf("root volume %v, want encrypted gp3 of %+v", ebs, vol)
 	}
-	if float64(RootVolumeGB(s.WeightsGB)) < 2*s.WeightsGB+amiBaseGB {
-		t.Errorf("root volume %d GB cannot hold the AMI and %.0f GB of weights twice", RootVolumeGB(s.WeightsGB), s.WeightsGB)
+	if float64(vol.GB) < 2*s.WeightsGB+100 {
+		t.Errorf("root volume %d GB cannot hold the AMI and %.0f GB of weights twice", vol.GB, s.WeightsGB)
 	}
+	checkVolumePriced(t, opt, vol)
 	raw, err := base64.StdEncoding.DecodeString(lt.Properties["userData"].(string))
 	if err != nil {
 		t.Fatalf("user data is not base64: %v", err)
@@ -476,7 +483,7 @@ func checkGateway(t *testing.T, rs []plan.Resource, opt *plan.Option, cfg Config
 				previewRegion, previewAccount, InferenceProfileName(PreviewStack, teamOf(rs), id)))
 		}
 		want = append(want, statement{Sid: "InvokeChosenModelsThroughTeamProfiles", Effect: "Allow", Action: BedrockActions,
-			Resource:  BedrockModelARNs("aws", previewRegion, previewAccount, bedrockIDs),
+			Resource:  BedrockModelARNs(modelcatalog.Default(), "aws", previewRegion, previewAccount, bedrockIDs),
 			Condition: map[string]map[string][]string{"StringEquals": {"bedrock:InferenceProfileArn": profiles}}})
 		want = append(want, statement{Sid: "InvokeTeamProfiles", Effect: "Allow", Action: BedrockActions, Resource: profiles})
 	}

@@ -6,7 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -27,8 +31,8 @@ func checkStaysUp(t *testing.T, rs []plan.Resource, s *plan.Sizing, floor int) {
 		t.Fatalf("launch hooks %v and %v, want %s on the group and on its own", hooks, hook, LifecycleHookName)
 	}
 	for _, h := range []any{hooks[0].(map[string]any)["heartbeatTimeout"], hook["heartbeatTimeout"]} {
-		if v, _ := h.(float64); v < 1800 || v > 7200 || v < float64(GracePeriodSeconds(s.WeightsGB)) && v < 7200 {
-			t.Errorf("hook heartbeat timeout %v, want at least 1,800 s and the cold start's %d s (AWS allows 7,200)", h, GracePeriodSeconds(s.WeightsGB))
+		if v, _ := h.(float64); v < 1800 || v > 7200 || v < float64(inference.HubStartSeconds(s.WeightsGB)) && v < 7200 {
+			t.Errorf("hook heartbeat timeout %v, want at least 1,800 s and the cold start's %d s (AWS allows 7,200)", h, inference.HubStartSeconds(s.WeightsGB))
 		}
 	}
 	if d := one(t, rs, "aws:lb/targetGroup:TargetGroup").Properties["deregistrationDelay"]; d.(float64) < 300 {
@@ -53,8 +57,8 @@ func checkStaysUp(t *testing.T, rs []plan.Resource, s *plan.Sizing, floor int) {
 	for _, sch := range ofType(rs, "aws:autoscaling/schedule:Schedule") {
 		if strings.HasSuffix(sch.Name, "business-start") {
 			var m, h int
-			if _, err := fmt.Sscanf(sch.Properties["recurrence"].(string), "%d %d", &m, &h); err != nil || 9*3600-(h*3600+m*60) < GracePeriodSeconds(s.WeightsGB) {
-				t.Errorf("scale-up at %v: the model's %d s start does not end by 09:00", sch.Properties["recurrence"], GracePeriodSeconds(s.WeightsGB))
+			if _, err := fmt.Sscanf(sch.Properties["recurrence"].(string), "%d %d", &m, &h); err != nil || 9*3600-(h*3600+m*60) < inference.MirrorStartSeconds(s.WeightsGB) {
+				t.Errorf("scale-up at %v: the model's %d s start from the mirror does not end by 09:00", sch.Properties["recurrence"], inference.MirrorStartSeconds(s.WeightsGB))
 			}
 		}
 	}
@@ -75,6 +79,42 @@ func checkSecretsHidden(t *testing.T, rs []plan.Resource) {
 	for _, leak := range []string{"sk-openai", "sk-ant", "vllm-key", "generated-at-deploy"} {
 		if strings.Contains(string(b), leak) {
 			t.Errorf("recorded resources contain the secret %q", leak)
+		}
+	}
+}
+
+// checkVolumePriced: the plan's volume line items price the volume the
+// launch template provisions (its GB, and its throughput and IOPS above
+// gp3's baseline), for each peak instance while it runs.
+func checkVolumePriced(t *testing.T, opt *plan.Option, vol inference.Volume) {
+	t.Helper()
+	s := opt.Sizing
+	if s.Schedule == spec.BusinessHours && s.Pricing != spec.OnDemand && s.Pricing != spec.Spot {
+		return // billed hours are the commitment's, not the running ones
+	}
+	running := float64(s.PeakInstances) * s.BilledHours / units.HoursPerMonth
+	want := map[string]float64{
+		modelcatalog.PerVolumeGB:    running * float64(vol.GB),
+		modelcatalog.PerVolumeMiBps: running * float64(vol.MiBps-inference.GP3BaselineMiBps),
+		modelcatalog.PerVolumeIOPS:  running * float64(vol.IOPS-inference.GP3BaselineIOPS),
+		modelcatalog.PerMirrorGB:    inference.CheckpointGB(s.WeightsGB),
+	}
+	for _, li := range modelcatalog.Default().FixedCosts {
+		q, ok := want[li.Per]
+		if !ok {
+			continue
+		}
+		found := false
+		for _, it := range opt.LineItems {
+			if it.Name == li.Name {
+				found = true
+				if d := it.MonthlyUSD.Expected - q*li.MonthlyUSD; d > 0.01 || d < -0.01 {
+					t.Errorf("%s priced $%.2f, want $%.2f for %+v", it.Name, it.MonthlyUSD.Expected, q*li.MonthlyUSD, vol)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("plan has no %q line item", li.Name)
 		}
 	}
 }

@@ -14,6 +14,14 @@ import (
 // hours a year over 12, the billed hours of an always-on fleet.
 const HoursPerMonth = 730
 
+// The working day of a business-hours fleet's schedule: the article's 176
+// working hours a month are 22 weekdays of 8 hours, from 09:00 to 17:00
+// (the stack's time zone).
+const (
+	BusinessDayStartHour = 9
+	BusinessDayHours     = 8
+)
+
 // USD is an amount of US dollars.
 type USD float64
 

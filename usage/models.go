@@ -13,6 +13,9 @@ import (
 type modelMapper struct {
 	ids   map[string]string
 	cache map[string]mapped
+	// profilePrefixes are the catalog providers' inference-profile
+	// prefixes ("global.", "us."), longest first.
+	profilePrefixes []string
 }
 
 type mapped struct {
@@ -21,7 +24,7 @@ type mapped struct {
 }
 
 func newModelMapper(cat *modelcatalog.Catalog) *modelMapper {
-	m := &modelMapper{ids: map[string]string{}, cache: map[string]mapped{}}
+	m := &modelMapper{ids: map[string]string{}, cache: map[string]mapped{}, profilePrefixes: cat.ProfilePrefixes()}
 	put := func(k, id string) {
 		if k = strings.ToLower(k); k != "" {
 			if _, taken := m.ids[k]; !taken {
@@ -56,8 +59,6 @@ var (
 	versionSuffix = regexp.MustCompile(`-v\d+(?::\d+)?\z`)
 	// contextSuffix is Claude Code's context marker: [1m].
 	contextSuffix = regexp.MustCompile(`\[[^\]]*\]\z`)
-	// bedrockPrefix is a Bedrock profile's geography: us., eu., global.
-	bedrockPrefix = regexp.MustCompile(`^(?:global|us|eu|jp|apac|au|ca|us-gov)\.`)
 )
 
 // lookup returns the catalog id of an export's model id.
@@ -102,7 +103,13 @@ func (m *modelMapper) try(s string) (string, bool) {
 		return id, true
 	}
 	// A Bedrock id: [geo.]vendor.model.
-	b := bedrockPrefix.ReplaceAllString(s, "")
+	b := s
+	for _, p := range m.profilePrefixes {
+		if strings.HasPrefix(b, p) {
+			b = b[len(p):]
+			break
+		}
+	}
 	if id, ok := m.ids[b]; ok {
 		return id, true
 	}

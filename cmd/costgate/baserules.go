@@ -164,9 +164,10 @@ func (r *sideRules) setBook(name string, raw []byte) error {
 	if raw == nil {
 		return nil
 	}
-	b, err := modelcatalog.Parse(raw)
+	// ParseBook keeps the book's text: Merge overlays only what it writes.
+	b, err := modelcatalog.ParseBook(name, raw)
 	if err != nil {
-		return invalid(fmt.Errorf("price book %s: %w", name, err))
+		return invalid(fmt.Errorf("price book: %w", err))
 	}
 	r.book, r.bookID = b, digest(raw)
 	r.cat = modelcatalog.Merge(r.cat, b)
@@ -246,7 +247,7 @@ func filesID(files map[string]string) string {
 func ruleChanges(f *planFlags, base, head sideRules) []review.RuleChange {
 	var out []review.RuleChange
 	if base.bookID != head.bookID {
-		c := review.RuleChange{Kind: "price book", File: f.catalog, Change: "modified", Details: modelcatalog.BookChanges(base.book, head.book)}
+		c := review.RuleChange{Kind: "price book", File: f.catalog, Change: "modified", Details: modelcatalog.BookChanges(modelcatalog.Default(), base.book, head.book)}
 		switch {
 		case base.book == nil:
 			c.Change = "added"

@@ -22,7 +22,7 @@ func newCatalogCmd() *cobra.Command {
 		Short: "List the catalog's prices and figures with their sources and dates",
 		Long: `catalog lists every figure costgate prices and sizes with: each managed model's
 price in effect on the date (with its tiers, peak rates and cache writes), the
-prices scheduled after it, negotiated discounts, Bedrock's terms, quality
+prices scheduled after it, negotiated discounts, the providers' terms, quality
 scores, open models, GPU-hour prices, throughput and line items, each with its
 source and the date it was true on.
 

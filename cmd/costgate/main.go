@@ -63,7 +63,7 @@ func main() {
 // own annotations (docs/CI.md).
 func run(args []string, stdout, stderr io.Writer) int {
 	out, errs := report.NewCommandSafe(stdout), report.NewCommandSafe(stderr)
-	code := runCommand(args, out, errs)
+	code := guarded(func() int { return runCommand(args, out, errs) }, errs)
 	if err := out.Flush(); err != nil && code == exitOK {
 		code = exitInvalid
 	}
@@ -71,6 +71,20 @@ func run(args []string, stdout, stderr io.Writer) int {
 		code = exitInvalid
 	}
 	return code
+}
+
+// guarded runs f and turns a panic on its goroutine into a message on
+// stderr and exitInvalid. Go's own panic report would go to the process's
+// stderr directly, around report.CommandSafe, and could echo hostile input
+// (a spec value in an error) where a runner reads workflow commands.
+func guarded(f func() int, stderr io.Writer) (code int) {
+	defer func() {
+		if v := recover(); v != nil {
+			fmt.Fprintf(stderr, "costgate: internal error (a bug; please report it with the input): %v\n%s", v, debug.Stack())
+			code = exitInvalid
+		}
+	}()
+	return f()
 }
 
 // runCommand executes the CLI and returns its exit code.

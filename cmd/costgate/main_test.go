@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/report"
 )
 
 func runCLI(args ...string) (code int, stdout, stderr string) {
@@ -106,5 +107,27 @@ func TestVersion(t *testing.T) {
 	want := "catalog " + modelcatalog.Default().AsOf + "\n"
 	if !strings.HasPrefix(stdout, "costgate ") || !strings.Contains(stdout, ", commit ") || !strings.HasSuffix(stdout, want) {
 		t.Errorf("--version printed %q, want costgate VERSION, commit C, %s", stdout, want)
+	}
+}
+
+// A panic is reported through the escaping writer and exits 2, never 0 or 1.
+func TestPanicReportedSafely(t *testing.T) {
+	var b bytes.Buffer
+	errs := report.NewCommandSafe(&b)
+	code := guarded(func() int { panic("::add-mask::x\n::error::forged") }, errs)
+	if err := errs.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if code != exitInvalid {
+		t.Errorf("exit %d, want %d", code, exitInvalid)
+	}
+	out := b.String()
+	if !strings.Contains(out, "internal error") {
+		t.Errorf("no internal error message: %q", out)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "::") {
+			t.Errorf("live workflow command in panic report: %q", line)
+		}
 	}
 }

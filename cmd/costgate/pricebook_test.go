@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -30,8 +31,28 @@ func TestPriceBookAttacks(t *testing.T) {
 			wantStderr: `testdata/pricebook/duplicate_entry.json:6:5: discounts "anthropic|||" is listed twice`},
 		{name: "repeated entry in validate", args: []string{"validate", spec, "--catalog", book("duplicate_entry.json")}, want: exitInvalid,
 			wantStderr: "duplicate_entry.json:6:5"},
+		{name: "a book of one price is valid and quiet", args: []string{"validate", spec, "--catalog", book("one_price.json")},
+			wantStdout: "valid"},
+		{name: "a faster TTFT warns", args: []string{"check", spec, "--as-of", "2026-11-26", "--catalog", book("faster_ttft.json")},
+			wantStdout: `catalog.suspicious_price: price book testdata/pricebook/faster_ttft.json, managed[0] "claude-sonnet-4.6" (line 2), ttft_ms.value: overrides the catalog's 500 with 50`},
+		{name: "a price without its source", args: []string{"plan", spec, "--catalog", book("unsourced.json")}, want: exitInvalid,
+			wantStderr: "testdata/pricebook/unsourced.json:2:79: instances[0].gpu_hour_usd.reserved changes high without its own source and as_of"},
 		{name: "negative figure", args: []string{"plan", spec, "--catalog", book("negative.json")}, want: exitInvalid,
 			wantStderr: "price book testdata/pricebook/negative.json: invalid catalog: line_items[",
 		},
 	})
+}
+
+// TestPriceBookOfOnePrice: a book that says only one model's price plans
+// at that price without a warning, inheriting the rest of the entry.
+func TestPriceBookOfOnePrice(t *testing.T) {
+	args := []string{"plan", "../../examples/enterprise-hybrid.hcl", "--as-of", "2026-11-26", "--format", "json"}
+	code, stdout, stderr := runCLI(append(args, "--catalog", "testdata/pricebook/one_price.json")...)
+	if code != 0 || strings.Contains(stdout, "catalog.suspicious_price") {
+		t.Fatalf("exit %d, stdout:\n%s\nstderr: %s", code, stdout, stderr)
+	}
+	_, list, _ := runCLI(args...)
+	if stdout == list {
+		t.Error("the price book's price changed nothing in the plan")
+	}
 }

@@ -1,0 +1,204 @@
+package costmodel
+
+// The search above MaxExactWorkloads free workloads: the splits it tries
+// instead of all of them, and the lower bound of the true optimum that
+// makes its reported gap a bound (docs/PRICING.md, "The search above the
+// exact limit", gives the argument).
+
+import (
+	"math"
+	"slices"
+	"sort"
+
+	"github.com/costgate/costgate/architecture"
+)
+
+// heuristicSplits lists the splits the search tries when more than
+// maxExact workloads are free: for each order of the free workloads
+// (heuristicOrders), every prefix of it on the fleet and the rest off it,
+// each split once. The per-route rules have already fixed the workloads
+// only one side may serve (newStream), so every split is made of routes
+// the rules allow, and each fleet model's order holds only the workloads
+// that model may serve.
+func (st *stream) heuristicSplits(base []bool, free []int) [][]bool {
+	seen := map[string]bool{}
+	var out [][]bool
+	add := func(fleet []bool) {
+		key := fleetMask(fleet)
+		if seen[key] || !st.admits(fleet) {
+			return
+		}
+		seen[key] = true
+		out = append(out, slices.Clone(fleet))
+	}
+	for _, order := range st.heuristicOrders(free) {
+		fleet := slices.Clone(base)
+		add(fleet)
+		for _, i := range order {
+			fleet[i] = true
+			add(fleet)
+		}
+	}
+	st.improve(slices.Clone(out), free, add)
+	return out
+}
+
+// improve descends from the cheapest of the splits found so far: while
+// moving one free workload to the other side makes a cheaper split
+// (splitCost: the fleets sized), it takes the best such move. Every split
+// it prices is added (add), so the stream orders them all by their exact
+// costs and the policies see them cheapest first.
+func (st *stream) improve(out [][]bool, free []int, add func([]bool)) {
+	best, bestCost := []bool(nil), math.Inf(1)
+	for _, fleet := range out {
+		if c := st.splitCost(fleet); c < bestCost {
+			best, bestCost = fleet, c
+		}
+	}
+	for step := 0; best != nil && step < len(free); step++ {
+		var next []bool
+		for _, i := range free {
+			fleet := slices.Clone(best)
+			fleet[i] = !fleet[i]
+			if !st.admits(fleet) {
+				continue
+			}
+			add(fleet)
+			if c := st.splitCost(fleet); c < bestCost {
+				next, bestCost = fleet, c
+			}
+		}
+		if next == nil {
+			break
+		}
+		best = next
+	}
+}
+
+// splitCost is the least expected cost of a split's assignments the
+// stream may use, but for the managed routes' secrets: its cheapest fit
+// fleet, sized, and each managed workload's cheapest allowed choice; +Inf
+// when nothing can serve it.
+func (st *stream) splitCost(fleet []bool) float64 {
+	b, ok := st.managedBound(fleet)
+	if !ok {
+		return math.Inf(1)
+	}
+	g := st.s.group(fleet)
+	ks := make([]int, 0, len(g.cfgs))
+	for k := range g.cfgs {
+		if st.relaxed || !g.cfgs[k].ruled {
+			ks = append(ks, k)
+		}
+	}
+	// Cheapest bound first: a fleet whose bound is above the least cost
+	// found is not sized.
+	sort.SliceStable(ks, func(a, b int) bool { return g.cfgs[ks[a]].bound < g.cfgs[ks[b]].bound })
+	least := math.Inf(1)
+	for _, k := range ks {
+		if g.cfgs[k].bound >= least {
+			break
+		}
+		if c := st.s.size(g, k); c.ok && (st.relaxed || c.unfit == "") {
+			least = math.Min(least, c.cost)
+		}
+	}
+	return b + least
+}
+
+// heuristicOrders are the orders in which the heuristic moves free
+// workloads to the fleet, the ones that gain most first: by the managed
+// cost a move saves (each workload's cheapest allowed choice), by that
+// saving per token (a fleet's cost grows with the tokens it serves), and,
+// for each fleet model, by the saving less the quality gap the model adds,
+// per token, over the workloads that model may serve.
+func (st *stream) heuristicOrders(free []int) [][]int {
+	s := st.s
+	saving := make([]float64, len(st.order))
+	for _, i := range free {
+		saving[i] = math.Inf(1) // no allowed managed choice: the fleet first
+		if len(st.order[i]) > 0 {
+			saving[i] = s.mcost[i][st.order[i][0]]
+		}
+	}
+	share := func(i int) float64 { return math.Max(s.m.s.Workloads[i].Share, 1e-9) }
+	byDesc := func(ids []int, key func(int) float64) []int {
+		ids = slices.Clone(ids)
+		sort.SliceStable(ids, func(a, b int) bool { return key(ids[a]) > key(ids[b]) })
+		return ids
+	}
+	orders := [][]int{
+		byDesc(free, func(i int) float64 { return saving[i] }),
+		byDesc(free, func(i int) float64 { return saving[i] / share(i) }),
+	}
+	for k := range s.models {
+		var fit []int
+		for _, i := range free {
+			if st.relaxed || s.fleetFit[i][k] {
+				fit = append(fit, i)
+			}
+		}
+		orders = append(orders, byDesc(fit, func(i int) float64 { return (saving[i] - s.gapOn(i, k)) / share(i) }))
+	}
+	return orders
+}
+
+// gapOn is workload i's quality gap on fleet model models[k] when the
+// decision includes the gap, zero otherwise.
+func (s *searcher) gapOn(i, k int) float64 {
+	if !s.include {
+		return 0
+	}
+	m := s.m
+	q, ok := s.models[k].Quality[m.s.Workloads[i].Complexity]
+	return m.workloadGap(i, q.Value, ok, s.mid.developers*s.mid.tokens, s.mid)
+}
+
+// hybridFloor is a lower bound of the expected cost of every hybrid
+// assignment, or with fit of every one the per-route rules allow: the
+// least over fleet models of the fleet's floor (fleetFloor, at the
+// cheapest GPU) plus, per workload, the cheaper of its side's least part
+// (its cheapest managed choice off the fleet; its quality gap on the
+// model on it), with one workload on each side. It relaxes the sized
+// fleet to its floor, shared by every split, and each workload's side to
+// its own best; +Inf when no hybrid assignment (fit) exists.
+func (s *searcher) hybridFloor(fit bool) float64 {
+	m := s.m
+	least := math.Inf(1)
+	for k := range s.models {
+		sum, toFleet, toManaged := 0.0, math.Inf(1), math.Inf(1)
+		on, off := 0, 0
+		for i, w := range m.s.Workloads {
+			managed, fleet := math.Inf(1), math.Inf(1)
+			if mayBeManaged(w) {
+				for c := range m.choices[i] {
+					if !fit || m.choices[i][c].unfit == "" {
+						managed = math.Min(managed, s.mcost[i][c])
+					}
+				}
+			}
+			if mayBeOnFleet(w) && (!fit || s.fleetFit[i][k]) {
+				fleet = s.gapOn(i, k)
+			}
+			if math.IsInf(managed, 1) && math.IsInf(fleet, 1) {
+				sum = math.Inf(1) // nothing serves workload i
+				break
+			}
+			if fleet <= managed {
+				sum, on = sum+fleet, on+1
+				toManaged = math.Min(toManaged, managed-fleet)
+			} else {
+				sum, off = sum+managed, off+1
+				toFleet = math.Min(toFleet, fleet-managed)
+			}
+		}
+		switch {
+		case off == 0:
+			sum += toManaged
+		case on == 0:
+			sum += toFleet
+		}
+		least = math.Min(least, sum)
+	}
+	return least + s.leastFleetFloor(architecture.Hybrid)
+}

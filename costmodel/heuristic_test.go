@@ -1,0 +1,197 @@
+package costmodel
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+// heuristicManaged are the managed models a generated workload is pinned
+// to: with route "auto" it has two choices, that model or the fleet.
+var heuristicManaged = []string{"claude-sonnet-5.5", "claude-haiku-5.5", "gpt-6.2-sol", "gpt-6-luna", "deepseek-v4-pro", "gemini-4-hydrogen"}
+
+// heuristicSpec draws a spec of n auto workloads, each pinned to one
+// managed model, some with a TTFT target (tight ones no managed route
+// meets), some with a quality floor, and a budget (0: none) that the
+// test's gate applies as spend.limit does. The fleet's model or its GPU
+// may be "auto" (never both) at 13 workloads only, so that the exact
+// search stays small enough to run.
+func heuristicSpec(r *rand.Rand, n int) (src string, budget float64) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "team \"h\" {\n  developers = %d\n  tokens_per_developer = %g\n  cost_center = \"x\"\n}\n", 100+r.IntN(1900), float64(6+r.IntN(14))*1e6)
+	model, gpu := []string{"qwen3-coder-30b-a3b", "gpt-oss-120b", "llama-3.3-70b"}[r.IntN(3)], "h100"
+	switch r.IntN(4) {
+	case 0:
+		model = "auto"
+	case 1:
+		gpu = "auto"
+	}
+	if n > MaxExactWorkloads+1 {
+		// The exact search sizes up to 2^n fleets per model and GPU.
+		model, gpu = []string{"qwen3-coder-30b-a3b", "gpt-oss-120b", "llama-3.3-70b"}[r.IntN(3)], "h100"
+	}
+	fmt.Fprintf(&b, "self_hosted {\n  model = %q\n  gpu = %q\n}\n", model, gpu)
+	if r.IntN(2) == 0 {
+		b.WriteString("quality {\n  include_in_decision = false\n}\n")
+	}
+	weights := make([]float64, n)
+	sum := 0.0
+	for i := range weights {
+		weights[i] = 0.1 + r.Float64()*r.Float64()*3
+		sum += weights[i]
+	}
+	left := 1.0
+	for i := range n {
+		share := weights[i] / sum
+		if i == n-1 {
+			share = left
+		}
+		left -= share
+		complexity := []string{"simple", "complex"}[r.IntN(2)]
+		fmt.Fprintf(&b, "workload \"w%02d\" {\n  share = %.12f\n  complexity = %q\n  context_tokens = %d\n  model = %q\n",
+			i, share, complexity, 2048*(1+r.IntN(8)), heuristicManaged[r.IntN(len(heuristicManaged))])
+		switch r.IntN(12) {
+		case 0:
+			b.WriteString("  max_ttft_ms = 800\n") // below every managed route's TTFT
+		case 1:
+			fmt.Fprintf(&b, "  max_ttft_ms = %d\n", []int{1500, 2000, 3000}[r.IntN(3)])
+		}
+		if r.IntN(10) == 0 {
+			fmt.Fprintf(&b, "  min_quality = %.1f\n", 0.3+float64(r.IntN(5))/10)
+		}
+		b.WriteString("}\n")
+	}
+	if r.IntN(3) == 0 {
+		budget = float64(2+r.IntN(40)) * 1000
+	}
+	return b.String(), budget
+}
+
+// budgetGate denies an option whose expected cost is above budget, and
+// says every costlier one is denied too, as spend.limit does; none with
+// budget 0.
+func budgetGate(budget float64) Gate {
+	return func(o Option) (Verdict, error) {
+		if budget > 0 && o.MonthlyUSD.Expected > budget {
+			return Verdict{Denied: []string{"spend.limit"}, CostlierDenied: true}, nil
+		}
+		return Verdict{}, nil
+	}
+}
+
+// decided is a search's decision: the cheapest allowed option, or the
+// cheapest of all when none is allowed, as explain chooses.
+type decided struct {
+	cost    float64
+	allowed bool
+	arch    architecture.Name
+	search  *Search
+}
+
+// decide plans spec src under the budget gate, with the search's exact
+// limit at maxExact.
+func decide(t *testing.T, src string, budget float64, maxExact int) decided {
+	t.Helper()
+	m, err := newModel(parse(t, "h.hcl", src), modelcatalog.Default(), date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr := m.newSearcher()
+	sr.maxExact = maxExact
+	opts, _, _, err := m.optionsOn(sr, budgetGate(budget))
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	st := m.explain(sr, opts)
+	d := decided{cost: math.Inf(1), search: st}
+	for _, o := range opts {
+		allowed := !o.denied
+		if (allowed && !d.allowed) || (allowed == d.allowed && o.MonthlyUSD.Expected < d.cost) {
+			d = decided{cost: o.MonthlyUSD.Expected, allowed: allowed, arch: o.Architecture, search: st}
+		}
+	}
+	return d
+}
+
+// TestHeuristicAgainstExact plans generated specs of 13 to 16 auto
+// workloads, two choices each, with the heuristic and with the exact
+// search (its limit raised), which plan/search_proof_test.go proves
+// against brute force: the heuristic's decision is never cheaper than the
+// exact one, never more than its gap bound dearer, and allowed whenever
+// the exact one is.
+func TestHeuristicAgainstExact(t *testing.T) {
+	specs := 16
+	if testing.Short() {
+		specs = 3
+	}
+	r := rand.New(rand.NewPCG(20261205, 4))
+	heuristic, worse := 0, 0
+	for k := range specs {
+		n := MaxExactWorkloads + 1 + k%4
+		src, budget := heuristicSpec(r, n)
+		t.Run(fmt.Sprintf("spec%02d_%dw", k, n), func(t *testing.T) {
+			h := decide(t, src, budget, MaxExactWorkloads)
+			e := decide(t, src, budget, 64)
+			if !e.search.Exact {
+				t.Fatalf("the search with its limit raised is not exact")
+			}
+			if h.search.Exact {
+				return // the per-route rules left at most MaxExactWorkloads free
+			}
+			heuristic++
+			gap := *h.search.GapBoundUSD
+			switch {
+			case e.allowed && !h.allowed:
+				t.Errorf("the exact search allows %s at $%.2f; the heuristic's decision is denied\n%s", e.arch, e.cost, src)
+			case h.allowed == e.allowed && h.cost < e.cost-0.005:
+				t.Errorf("heuristic %s $%.2f is cheaper than the exact %s $%.2f\n%s", h.arch, h.cost, e.arch, e.cost, src)
+			case h.allowed == e.allowed && h.cost-gap > e.cost+0.005:
+				t.Errorf("heuristic %s $%.2f less its gap bound $%.2f is above the exact %s $%.2f\n%s", h.arch, h.cost, gap, e.arch, e.cost, src)
+			}
+			if h.cost > e.cost+0.005 {
+				worse++
+			}
+			t.Logf("heuristic %s $%.2f (bound $%.2f, %d sized), exact %s $%.2f (%d sized), budget %g", h.arch, h.cost, gap, h.search.Sized, e.arch, e.cost, e.search.Sized, budget)
+		})
+	}
+	t.Logf("%d of %d specs ran the heuristic; it was dearer on %d", heuristic, specs, worse)
+	if heuristic < specs/3 {
+		t.Errorf("only %d of %d specs ran the heuristic", heuristic, specs)
+	}
+}
+
+// TestHeuristicReportsItsGap: above MaxExactWorkloads auto workloads the
+// hybrid search is a heuristic, and it says so with a bound; its hybrid
+// option is never cheaper than the exact one.
+func TestHeuristicReportsItsGap(t *testing.T) {
+	src := manyWorkloads(MaxExactWorkloads + 2)
+	h := decide(t, src, 0, MaxExactWorkloads)
+	if h.search.Exact || h.search.GapBoundUSD == nil {
+		t.Fatalf("search of %d auto workloads: exact %t, gap bound %v; want the heuristic and a bound", MaxExactWorkloads+2, h.search.Exact, h.search.GapBoundUSD)
+	}
+	e := decide(t, src, 0, 64)
+	if h.cost < e.cost-0.005 || h.cost-*h.search.GapBoundUSD > e.cost+0.005 {
+		t.Errorf("heuristic $%.2f (bound $%.2f), exact $%.2f", h.cost, *h.search.GapBoundUSD, e.cost)
+	}
+	hybrid := func(maxExact int) float64 {
+		m, err := newModel(parse(t, "many.hcl", src), modelcatalog.Default(), date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sr := m.newSearcher()
+		sr.maxExact = maxExact
+		o, err := m.searchOption(sr, architecture.Hybrid, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o.MonthlyUSD.Expected
+	}
+	if hh, he := hybrid(MaxExactWorkloads), hybrid(64); hh < he-0.005 {
+		t.Errorf("heuristic hybrid $%.2f is cheaper than the exact optimum $%.2f", hh, he)
+	}
+}

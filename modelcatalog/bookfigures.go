@@ -1,0 +1,76 @@
+package modelcatalog
+
+import "fmt"
+
+// priceFields are, per section, the fields that are prices (checked by
+// bookChecker.price and figure): every other number a book changes is a
+// figure a book is not there to change.
+var priceFields = map[string][]string{
+	"managed":    {"prices"},
+	"instances":  {"gpu_hour_usd"},
+	"line_items": {"monthly_usd"},
+	"discounts":  {"percent_off"},
+	"providers":  {"regional_surcharge_percent"},
+}
+
+// figures checks what the book changes that is not a price: every number
+// of an entry the book overlays or replaces (a TTFT, a quality score, a
+// throughput, a GPU's memory or bandwidth, a model's size), the prompt
+// TTFT, and tokens per task, which must stay within SuspiciousFactor of
+// base's.
+func (c *bookChecker) figures(base, book, merged *Catalog) {
+	bdoc, mdoc := toDoc(base), toDoc(merged)
+	for _, s := range bookSections {
+		before, after := entryDocs(bdoc, s, base), entryDocs(mdoc, s, merged)
+		names := s.keys(book)
+		if s.names != nil {
+			names = s.names(book)
+		}
+		for i, k := range s.keys(book) {
+			b, known := before[k]
+			if !known {
+				continue
+			}
+			entry := c.entry(s.name, i, names[i])
+			for _, ch := range leafChanges("", b, after[k], nil) {
+				if !under(ch.path, priceFields[s.name]...) {
+					c.figureChange(entry, ch)
+				}
+			}
+		}
+	}
+	if book.ManagedPromptMsPerToken != nil {
+		for _, ch := range leafChanges("", bdoc["managed_prompt_ms_per_token"], mdoc["managed_prompt_ms_per_token"], nil) {
+			c.figureChange("managed_prompt_ms_per_token", ch)
+		}
+	}
+	for _, k := range sortedKeys(book.TokensPerTask) {
+		var ref *float64
+		if f, ok := base.TokensPerTask[k]; ok {
+			ref = &f.Value
+		}
+		c.ratio("tokens_per_task."+k, "value", merged.TokensPerTask[k].Value, ref)
+	}
+}
+
+// figureChange warns of a number of base's the book changes or removes.
+func (c *bookChecker) figureChange(entry string, ch leafChange) {
+	const why = "a price book that changes a figure that is not a price changes every plan's sizing, latency or quality: check its source"
+	from, isNum := number(ch.from)
+	to, ok := number(ch.to)
+	switch {
+	case !isNum && !ok:
+		return
+	case !isNum:
+		c.add(entry, ch.path, fmt.Sprintf("sets %s where the catalog has %s: %s", showLeaf(ch.to), showLeaf(ch.from), why))
+		return
+	case !ok:
+		c.add(entry, ch.path, fmt.Sprintf("removes the catalog's %s, which becomes %s: %s", showLeaf(ch.from), showLeaf(ch.to), why))
+		return
+	}
+	msg := fmt.Sprintf("overrides the catalog's %s with %s: %s", showLeaf(ch.from), showLeaf(ch.to), why)
+	if from > 0 && to > 0 && (to > from*SuspiciousFactor || to < from/SuspiciousFactor) {
+		msg += fmt.Sprintf(" (%.3g times the catalog's, more than %d× off: check the unit)", to/from, SuspiciousFactor)
+	}
+	c.add(entry, ch.path, msg)
+}

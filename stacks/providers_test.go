@@ -1,0 +1,134 @@
+package stacks
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// newProviderBook adds a fictional direct-API provider and one model it
+// sells: a catalog change and nothing else.
+const newProviderBook = `{
+  "as_of": "2026-11-26",
+  "providers": [
+    {"id": "mistral", "name": "Mistral API", "auth": "api_key", "api_key_env": "MISTRAL_API_KEY",
+     "litellm": {"prefix": "mistral", "price_table_providers": ["mistral"]},
+     "source": "test", "as_of": "2026-11-26"}
+  ],
+  "managed": [
+    {"id": "devstral-2", "name": "Devstral 2", "vendor": "mistral", "api_id": "devstral-2-2512", "providers": ["mistral"], "status": "latest",
+     "prices": [{"effective_from": "2026-11-01", "input_per_m": 0.4, "output_per_m": 2, "source": "test", "as_of": "2026-11-26"}],
+     "quality": {"simple": {"value": 0.9, "source": "test", "as_of": "2026-11-26"}, "complex": {"value": 0.7, "source": "test", "as_of": "2026-11-26"}},
+     "source": "test", "as_of": "2026-11-26"}
+  ]
+}`
+
+const newProviderSpec = `team "newprov" {
+  developers           = 50
+  tokens_per_developer = 4e6
+  cost_center          = "platform"
+}
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+}
+managed {
+  simple_model  = "devstral-2"
+  complex_model = "devstral-2"
+  provider      = "mistral"
+}
+self_hosted {
+  model = "auto"
+}
+compliance {
+  allowed_providers = ["mistral"]
+}
+`
+
+// TestNewProviderIsCatalogData plans, previews and routes a spec whose
+// model is sold by a provider that exists only in a price book: its key
+// secret, the gateway role and the LiteLLM model name and key variable
+// all come from the provider's entry.
+func TestNewProviderIsCatalogData(t *testing.T) {
+	book, err := modelcatalog.ParseBook("book.json", []byte(newProviderBook))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := modelcatalog.Merge(modelcatalog.Default(), book)
+	if err := cat.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s, diags := spec.NewParser(cat).Parse("newprov.hcl", []byte(newProviderSpec))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	p, err := plan.Build(context.Background(), s, plan.Options{Catalog: cat, AsOf: planDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := p.Chosen()
+	if p.Decision.Architecture != architecture.Managed || len(opt.Routes) != 1 || opt.Routes[0].Provider != "mistral" {
+		t.Fatalf("decision %s, routes %+v; want managed through mistral", p.Decision.Architecture, opt.Routes)
+	}
+	var keyLine bool
+	for _, li := range opt.LineItems {
+		keyLine = keyLine || strings.HasPrefix(li.Name, "Secrets Manager secret") && li.MonthlyUSD.Expected > 0
+	}
+	if !keyLine {
+		t.Errorf("line items %+v: no secret for the provider's API key", opt.LineItems)
+	}
+	cfg := Config{ProviderKeys: map[string]pulumi.StringInput{"mistral": pulumi.String("sk-mistral")}, catalog: cat}
+	rs, _, err := run(t, p, cfg)
+	if err != nil {
+		t.Fatalf("deploy: %v", err)
+	}
+	var secret bool
+	for _, r := range rs {
+		if r.Type == "aws:secretsmanager/secret:Secret" && strings.Contains(r.Name, "-mistral-api-key") {
+			secret = true
+		}
+	}
+	if !secret {
+		t.Errorf("no secret for mistral's key among %d resources", len(rs))
+	}
+	list, err := LiteLLMModelList(opt.Routes, "http://fleet", cat, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"model": "mistral/devstral-2-2512"`, `"api_key": "os.environ/MISTRAL_API_KEY"`} {
+		if !strings.Contains(list, want) {
+			t.Errorf("LiteLLM model list lacks %s:\n%s", want, list)
+		}
+	}
+}
+
+// TestProviderKeysAreCatalogProviders: costgate:providerKeys may name only
+// the catalog's providers that take a key.
+func TestProviderKeysAreCatalogProviders(t *testing.T) {
+	tests := []struct{ provider, want string }{
+		{"anthropic", ""},
+		{modelcatalog.ProviderBedrock, "bedrock takes no API key (the gateway role calls it with IAM)"},
+		{"azure", `costgate:providerKeys names "azure", which is not a provider in the catalog`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.provider, func(t *testing.T) {
+			err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+				_, err := NewManagedGateway(ctx, "gw", &ManagedGatewayArgs{Team: "t", CostCenter: "c",
+					ProviderKeys: map[string]pulumi.StringInput{tt.provider: pulumi.String("k")}})
+				return err
+			}, pulumi.WithMocks(PreviewProject, PreviewStack, &recorder{}))
+			if tt.want == "" && err != nil {
+				t.Fatalf("err = %v", err)
+			}
+			if tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("err = %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
