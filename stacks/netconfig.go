@@ -84,7 +84,7 @@ type consumerVPC struct {
 }
 
 // consumerVPCRe is an entry's syntax: [ACCOUNT/]vpc-ID[@REGION].
-var consumerVPCRe = regexp.MustCompile(`^(?:([0-9]{12})/)?(vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?)(?:@([a-z]{2}(?:-[a-z]+)+-[0-9]))?$`)
+var consumerVPCRe = regexp.MustCompile(`^(?:([0-9]{12})/)?(vpc-[0-9a-f]{8}(?:[0-9a-f]{9})?)(?:@([a-z]{2}(?:-[a-z]+)+-[0-9]))?\z`)
 
 // parseConsumerVPC reads one costgate:consumerVpcIds entry.
 func parseConsumerVPC(s string) (consumerVPC, error) {

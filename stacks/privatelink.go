@@ -245,3 +245,36 @@ func (f *fleet) zoneAssociations(net network) error {
 	}
 	return nil
 }
+
+// routerAndEndpointRules are the load balancer's rules beyond the vLLM
+// endpoint's: the router's listener for the allowed CIDRs and the way to
+// its tasks; with PrivateLink, every published port for the Network Load
+// Balancer's security group (registered here, before the load balancer's).
+func (f *fleet) routerAndEndpointRules(net network, allowed pulumi.StringArrayInput) (ec2.SecurityGroupIngressArray, ec2.SecurityGroupEgressArray, error) {
+	var ingress ec2.SecurityGroupIngressArray
+	var egress ec2.SecurityGroupEgressArray
+	if f.a.Router {
+		ingress = append(ingress, ec2.SecurityGroupIngressArgs{
+			Description: pulumi.String("clients of the LiteLLM router"), Protocol: pulumi.String("tcp"),
+			FromPort: pulumi.Int(RouterListenerPort), ToPort: pulumi.Int(RouterListenerPort), CidrBlocks: allowed,
+		})
+		egress = append(egress, ec2.SecurityGroupEgressArgs{
+			Description: pulumi.String("LiteLLM router tasks"), Protocol: pulumi.String("tcp"),
+			FromPort: pulumi.Int(LiteLLMPort), ToPort: pulumi.Int(LiteLLMPort), CidrBlocks: pulumi.StringArray{net.cidr},
+		})
+	}
+	if !f.a.PrivateLink {
+		return ingress, egress, nil
+	}
+	nlbSG, err := f.endpointSecurityGroup(net)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, port := range f.a.publishedPorts() {
+		ingress = append(ingress, ec2.SecurityGroupIngressArgs{
+			Description: pulumi.String(fmt.Sprintf("PrivateLink consumers on port %d, through the Network Load Balancer", port)), Protocol: pulumi.String("tcp"),
+			FromPort: pulumi.Int(port), ToPort: pulumi.Int(port), SecurityGroups: pulumi.StringArray{nlbSG.ID()},
+		})
+	}
+	return ingress, egress, nil
+}

@@ -192,17 +192,26 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 		}
 	}
 	if fleet != nil && len(cfg.EndpointServicePrincipals) > 0 {
-		es, err := NewEndpointService(ctx, team, &EndpointServiceArgs{
-			Team: team, CostCenter: p.Inputs.CostCenter, Fleet: fleet, Router: router,
-			Principals: cfg.EndpointServicePrincipals, DNSName: cfg.DNSName,
-		})
-		if err != nil {
+		if err := deployEndpointService(ctx, team, p, cfg, fleet, router, out); err != nil {
 			return nil, err
 		}
-		out["endpointServiceName"] = es.ServiceName
-		out["endpointServiceDnsVerification"] = es.DNSVerification
 	}
 	return out, nil
+}
+
+// deployEndpointService publishes the fleet (and the router) through
+// PrivateLink and adds the outputs consumers need.
+func deployEndpointService(ctx *pulumi.Context, team string, p *plan.Plan, cfg Config, fleet *SelfHostedInference, router *Router, out pulumi.Map) error {
+	es, err := NewEndpointService(ctx, team, &EndpointServiceArgs{
+		Team: team, CostCenter: p.Inputs.CostCenter, Fleet: fleet, Router: router,
+		Principals: cfg.EndpointServicePrincipals, DNSName: cfg.DNSName,
+	})
+	if err != nil {
+		return err
+	}
+	out["endpointServiceName"] = es.ServiceName
+	out["endpointServiceDnsVerification"] = es.DNSVerification
+	return nil
 }
 
 // deployRouter registers the hybrid decision's router and adds its

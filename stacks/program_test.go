@@ -211,11 +211,6 @@ func TestBedrockModelARNs(t *testing.T) {
 	}
 }
 
-func jsonNumber(v float64) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
 func TestSummary(t *testing.T) {
 	p := examplePlan(t, "enterprise-hybrid")
 	lines := Summary(p)

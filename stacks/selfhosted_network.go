@@ -35,40 +35,11 @@ func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, e
 		ToPort:      pulumi.Int(inference.VLLMPort),
 		CidrBlocks:  pulumi.StringArray{net.cidr},
 	}}
-	if a.Router {
-		// The LiteLLM router's listener, and its tasks in the VPC.
-		ingress = append(ingress, ec2.SecurityGroupIngressArgs{
-			Description: pulumi.String("clients of the LiteLLM router"),
-			Protocol:    pulumi.String("tcp"),
-			FromPort:    pulumi.Int(RouterListenerPort),
-			ToPort:      pulumi.Int(RouterListenerPort),
-			CidrBlocks:  allowed,
-		})
-		egress = append(egress, ec2.SecurityGroupEgressArgs{
-			Description: pulumi.String("LiteLLM router tasks"),
-			Protocol:    pulumi.String("tcp"),
-			FromPort:    pulumi.Int(LiteLLMPort),
-			ToPort:      pulumi.Int(LiteLLMPort),
-			CidrBlocks:  pulumi.StringArray{net.cidr},
-		})
+	moreIn, moreOut, err := f.routerAndEndpointRules(net, allowed)
+	if err != nil {
+		return nil, nil, err
 	}
-	if a.PrivateLink {
-		// The PrivateLink front: the Network Load Balancer forwards the
-		// consumers' connections on the published ports.
-		nlbSG, err := f.endpointSecurityGroup(net)
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, port := range a.publishedPorts() {
-			ingress = append(ingress, ec2.SecurityGroupIngressArgs{
-				Description:    pulumi.String(fmt.Sprintf("PrivateLink consumers on port %d, through the Network Load Balancer", port)),
-				Protocol:       pulumi.String("tcp"),
-				FromPort:       pulumi.Int(port),
-				ToPort:         pulumi.Int(port),
-				SecurityGroups: pulumi.StringArray{nlbSG.ID()},
-			})
-		}
-	}
+	ingress, egress = append(ingress, moreIn...), append(egress, moreOut...)
 	albSG, err = ec2.NewSecurityGroup(ctx, name+"-alb", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("costgate " + a.Team + ": inference endpoint, reachable from the allowed CIDRs only"),
 		VpcId:       net.vpcID,
