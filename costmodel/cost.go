@@ -142,10 +142,12 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 		}
 	}
 	share, maxCtx, meanCtx, turns := 0.0, 0, 0.0, 0.0
+	var work []inference.Workload
 	for i, w := range m.s.Workloads {
 		if !a.fleet[i] {
 			continue
 		}
+		work = append(work, inference.Workload{Name: w.Name, ContextTokens: w.ContextTokens, MaxTTFTMs: w.MaxTTFTMs})
 		share += w.Share
 		maxCtx = max(maxCtx, w.ContextTokens)
 		meanCtx += w.Share * float64(w.ContextTokens)
@@ -168,7 +170,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	f, err := inference.Size(inference.Request{
 		Model: a.sh, GPU: gpu, Throughput: m.throughput, Instances: priced,
 		PeakInputTokS: rate * p.inputShare, PeakOutputTokS: rate * (1 - p.inputShare), PeakToAverage: p.peakToAverage,
-		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx,
+		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx, Workloads: work,
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
 		FixedGPUs: m.fixedGPUs(), Explain: detail,
 		CachedInputShare: p.cachedShare, TurnsPerSession: turns,

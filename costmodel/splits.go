@@ -177,8 +177,11 @@ func (m *model) unfitSized(a *assignment, ev evaluation) string {
 		if ev.sized && overCapacity(ev.fleet) {
 			return fmt.Sprintf("capacity: the fixed fleet runs at %.0f%% of its capacity at peak", 100*ev.fleet.PeakUtilization)
 		}
-		if w.MaxTTFTMs > 0 && ev.sized && ev.fleet.TTFTMs > w.MaxTTFTMs {
-			return fmt.Sprintf("latency: the fleet's TTFT %.0f ms is above %s's %g ms target", ev.fleet.TTFTMs, w.Name, w.MaxTTFTMs)
+		if rt, ok := ev.fleet.Route(w.Name); w.MaxTTFTMs > 0 && ev.sized && ok && !rt.Meets {
+			if rt.TTFTMs <= 0 {
+				return fmt.Sprintf("latency: the fleet has no TTFT at its peak load, %s's target is %g ms", w.Name, w.MaxTTFTMs)
+			}
+			return fmt.Sprintf("latency: the fleet's TTFT %.0f ms is above %s's %g ms target", rt.TTFTMs, w.Name, w.MaxTTFTMs)
 		}
 	}
 	return ""
