@@ -1,32 +1,73 @@
-// Package architecture names the architectures costgate prices: the one place
-// every layer (catalog, cost model, policies, plan, reports, stacks) takes
-// them from. The policies receive them in their input.
+// Package architecture names the architectures costgate prices, and the
+// verdicts that compare them: the one place every layer (catalog, cost
+// model, policies, plan, reports, stacks, spec) takes them from. The
+// policies receive them in their input.
 package architecture
+
+import (
+	"encoding/json"
+	"strings"
+)
+
+// Name is an architecture of an option ("managed", "self_hosted",
+// "hybrid"), or the decision Blocked; in JSON, the string.
+type Name string
 
 // Architectures of an option, and the decision when none is allowed.
 const (
-	Managed    = "managed"
-	SelfHosted = "self_hosted"
-	Hybrid     = "hybrid"
+	Managed    Name = "managed"
+	SelfHosted Name = "self_hosted"
+	Hybrid     Name = "hybrid"
 	// Blocked is the decision when no option is allowed; it is not an
 	// option.
-	Blocked = "blocked"
+	Blocked Name = "blocked"
 )
 
 // All are the options of every plan, in the order they are listed and
 // tie-broken.
-var All = []string{Managed, SelfHosted, Hybrid}
+var All = []Name{Managed, SelfHosted, Hybrid}
 
 // IsOption reports whether s names an option.
 func IsOption(s string) bool {
-	return s == Managed || s == SelfHosted || s == Hybrid
+	n := Name(s)
+	return n == Managed || n == SelfHosted || n == Hybrid
 }
 
-// Verdicts compare the managed and self_hosted options by cost: which is
+// Verdict compares the managed and self_hosted options by cost: which is
 // cheaper over its whole range, or close when the ranges overlap. A plan
-// whose routes leave either option out has none.
+// whose routes leave either option out has none: empty, null in JSON.
+type Verdict string
+
+// The verdicts.
 const (
-	ManagedWins    = "managed_wins"
-	SelfHostedWins = "self_hosted_wins"
-	Close          = "close"
+	ManagedWins    Verdict = "managed_wins"
+	SelfHostedWins Verdict = "self_hosted_wins"
+	Close          Verdict = "close"
 )
+
+// Text is the verdict in words: "managed wins", or "none" with the reason.
+func (v Verdict) Text() string {
+	if v == "" {
+		return "none, the routes rule out one side"
+	}
+	return strings.ReplaceAll(string(v), "_", " ")
+}
+
+// Winner is the option the verdict favours; "" when close or none.
+func (v Verdict) Winner() Name {
+	switch v {
+	case ManagedWins:
+		return Managed
+	case SelfHostedWins:
+		return SelfHosted
+	}
+	return ""
+}
+
+// MarshalJSON writes an empty verdict as null.
+func (v Verdict) MarshalJSON() ([]byte, error) {
+	if v == "" {
+		return []byte("null"), nil
+	}
+	return json.Marshal(string(v))
+}

@@ -180,19 +180,19 @@ func (m *model) referenceQuality() []float64 {
 }
 
 // mayBeManaged and mayBeOnFleet say what a workload's route allows.
-func mayBeManaged(w spec.Workload) bool { return w.Route != spec.RouteSelfHosted }
-func mayBeOnFleet(w spec.Workload) bool { return w.Route != spec.RouteManaged }
+func mayBeManaged(w spec.Workload) bool { return w.Route != architecture.SelfHosted }
+func mayBeOnFleet(w spec.Workload) bool { return w.Route != architecture.Managed }
 
 // classes lists the options the spec's routes allow, in the plan's order:
 // managed when no workload is pinned to the fleet, self_hosted when none
 // is pinned to managed, hybrid when the free workloads can be split.
-func (m *model) classes() []string {
+func (m *model) classes() []architecture.Name {
 	managed, fleet := true, true
 	for _, w := range m.s.Workloads {
 		managed = managed && mayBeManaged(w)
 		fleet = fleet && mayBeOnFleet(w)
 	}
-	var out []string
+	var out []architecture.Name
 	if managed {
 		out = append(out, architecture.Managed)
 	}

@@ -29,7 +29,7 @@ type assignment struct {
 }
 
 // arch names the architecture the assignment uses.
-func (a *assignment) arch() string {
+func (a *assignment) arch() architecture.Name {
 	n := 0
 	for _, f := range a.fleet {
 		if f {
@@ -142,10 +142,12 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 		}
 	}
 	share, maxCtx, meanCtx, turns := 0.0, 0, 0.0, 0.0
+	var work []inference.Workload
 	for i, w := range m.s.Workloads {
 		if !a.fleet[i] {
 			continue
 		}
+		work = append(work, inference.Workload{Name: w.Name, ContextTokens: w.ContextTokens, MaxTTFTMs: w.MaxTTFTMs})
 		share += w.Share
 		maxCtx = max(maxCtx, w.ContextTokens)
 		meanCtx += w.Share * float64(w.ContextTokens)
@@ -168,7 +170,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	f, err := inference.Size(inference.Request{
 		Model: a.sh, GPU: gpu, Throughput: m.throughput, Instances: priced,
 		PeakInputTokS: rate * p.inputShare, PeakOutputTokS: rate * (1 - p.inputShare), PeakToAverage: p.peakToAverage,
-		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx,
+		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx, Workloads: work,
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
 		FixedGPUs: m.fixedGPUs(), Explain: detail,
 		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
@@ -253,9 +255,9 @@ func (m *model) workloadGap(i int, q float64, known bool, monthly float64, p par
 
 // appendLineItems appends the catalog's line items for the architecture
 // counted per the unit, count times.
-func (m *model) appendLineItems(out []LineItem, arch, per string, count int, detail bool) []LineItem {
+func (m *model) appendLineItems(out []LineItem, arch architecture.Name, per string, count int, detail bool) []LineItem {
 	for _, li := range m.cat.FixedCosts {
-		if li.Per != per || !slices.Contains(li.Applies, arch) {
+		if li.Per != per || !slices.Contains(li.Applies, string(arch)) {
 			continue
 		}
 		note := li.Source.Source

@@ -20,13 +20,6 @@ import (
 	"github.com/costgate/costgate/spec"
 )
 
-// Verdicts, named in architecture.
-const (
-	ManagedWins    = architecture.ManagedWins
-	SelfHostedWins = architecture.SelfHostedWins
-	Close          = architecture.Close
-)
-
 // SecondsPerHour converts the monthly token volume's working hours to seconds.
 const SecondsPerHour = 3600
 
@@ -63,7 +56,7 @@ type Route struct {
 	Complexity string
 	Share      float64
 	// ServedBy is architecture.Managed or architecture.SelfHosted.
-	ServedBy string
+	ServedBy architecture.Name
 	Model    string
 	// Provider is the managed provider (the vendor, or modelcatalog.ProviderBedrock, ...); empty when self-hosted.
 	Provider string
@@ -130,7 +123,7 @@ type Sizing struct {
 
 // Option is one priced architecture.
 type Option struct {
-	Architecture  string
+	Architecture  architecture.Name
 	MonthlyUSD    Money
 	LineItems     []LineItem
 	QualityGapUSD Money
@@ -180,7 +173,7 @@ const ManagedSpendThreshold = 10000
 // Result is the priced spec.
 type Result struct {
 	Options   []Option
-	Verdict   string
+	Verdict   architecture.Verdict
 	Breakeven *int
 	Checklist []ChecklistItem
 	// Search is what the search over assignments did.
@@ -191,7 +184,7 @@ type Result struct {
 }
 
 // Option returns the option of the architecture, or nil.
-func (r *Result) Option(arch string) *Option {
+func (r *Result) Option(arch architecture.Name) *Option {
 	for i := range r.Options {
 		if r.Options[i].Architecture == arch {
 			return &r.Options[i]
@@ -272,12 +265,12 @@ func EvaluateWith(s *spec.Spec, cat *modelcatalog.Catalog, date string, cfg Conf
 		// A fixed fleet that cannot carry the load is compared as the
 		// fleet that would.
 		mt, st := managed.carrying(), sh.carrying()
-		res.Verdict = Close
+		res.Verdict = architecture.Close
 		switch {
 		case mt.High < st.Low:
-			res.Verdict = ManagedWins
+			res.Verdict = architecture.ManagedWins
 		case st.High < mt.Low:
-			res.Verdict = SelfHostedWins
+			res.Verdict = architecture.SelfHostedWins
 		}
 		res.Breakeven = m.breakeven(managed.assign, sh.assign)
 	}
@@ -311,7 +304,7 @@ func (m *model) optionsOn(s *searcher, gate Gate) ([]Option, []Note, *searcher, 
 			return nil, nil, nil, ge.err
 		}
 		if err != nil {
-			notes = append(notes, arch)
+			notes = append(notes, string(arch))
 			errs = append(errs, err.Error())
 			continue
 		}
@@ -331,7 +324,7 @@ func (m *model) optionsOn(s *searcher, gate Gate) ([]Option, []Note, *searcher, 
 	return opts, out, s, nil
 }
 
-func optionOf(opts []Option, arch string) *Option {
+func optionOf(opts []Option, arch architecture.Name) *Option {
 	for i := range opts {
 		if opts[i].Architecture == arch {
 			return &opts[i]

@@ -100,7 +100,7 @@ func TestArticleTable(t *testing.T) {
 					t.Errorf("the fleet that carries the load reads %q, want %q", carries, want)
 				}
 			}
-			if got, want := strings.TrimSpace(cells[6]), strings.ReplaceAll(r.Verdict, "_", " "); got != strings.ReplaceAll(want, "self hosted", "self-hosted") {
+			if got, want := strings.TrimSpace(cells[6]), strings.ReplaceAll(string(r.Verdict), "_", " "); got != strings.ReplaceAll(want, "self hosted", "self-hosted") {
 				t.Errorf("costgate verdict reads %q, want %q", got, want)
 			}
 			// The article's 4 GPUs: its $8,640 is 4 × $3 × 720 h; AWS bills
@@ -211,9 +211,11 @@ func TestMonotone(t *testing.T) {
 // TestBreakeven: at the breakeven team self-hosting costs no more than
 // managed, and one developer fewer it still costs more. The spec's fixed
 // fleet cannot carry the load at its team size, so it is compared as the
-// fleet that would (carrying).
+// fleet that would (carrying). At the example's $3 a GPU-hour no team size
+// breaks even; at $2 one does.
 func TestBreakeven(t *testing.T) {
 	src := mustRead(t, filepath.Join("..", "examples", "article-lineup.hcl"))
+	src = strings.Replace(src, "gpu_hour_usd      = 3", "gpu_hour_usd      = 2", 1)
 	r := evaluate(t, parse(t, "b.hcl", src))
 	if r.Breakeven == nil {
 		t.Fatal("no breakeven")

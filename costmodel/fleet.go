@@ -125,9 +125,11 @@ func (m *model) routes(a *assignment, f *inference.Fleet) []Route {
 		}
 		if a.fleet[i] {
 			r.ServedBy, r.Model = architecture.SelfHosted, a.sh.ID
-			if f != nil && f.TTFTMs > 0 && f.PeakUtilization < 1 {
-				v := f.TTFTMs
-				r.TTFTMs = &v
+			if f != nil && f.PeakUtilization < 1 {
+				if rt, ok := f.Route(w.Name); ok && rt.TTFTMs > 0 {
+					v := rt.TTFTMs
+					r.TTFTMs = &v
+				}
 			}
 			if q, ok := a.sh.Quality[w.Complexity]; ok {
 				v := q.Value

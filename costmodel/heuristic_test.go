@@ -89,7 +89,7 @@ func budgetGate(budget float64) Gate {
 type decided struct {
 	cost    float64
 	allowed bool
-	arch    string
+	arch    architecture.Name
 	search  *Search
 }
 

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
@@ -141,7 +142,7 @@ func (m *model) hasGap(a *assignment) bool {
 // is then its cheapest assignment, denied. Without a fit assignment (every
 // one breaks a per-route rule, which are the sealed per-route policies) it
 // is the cheapest of all, which the policies deny and explain.
-func (m *model) searchOption(s *searcher, arch string, gate Gate) (Option, error) {
+func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Option, error) {
 	var first *assignment
 	gated, stopped := 0, false
 	st := s.stream(arch, false)

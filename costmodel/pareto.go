@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
 )
@@ -19,7 +20,7 @@ const MaxFrontier = 4096
 
 // ParetoPoint is one assignment on the frontier.
 type ParetoPoint struct {
-	Option string
+	Option architecture.Name
 	Routes []RouteShort
 	// Fleet is the fleet's model on its GPU ("" without a fleet).
 	Fleet string

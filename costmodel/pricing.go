@@ -25,7 +25,7 @@ const PriceChangeHorizonDays = 90
 // one, the first option's that has managed routes.
 func (m *model) priceNotes(res *Result) ([]Note, error) {
 	m.priceRef = nil
-	for _, arch := range []string{architecture.Managed, architecture.Hybrid, architecture.SelfHosted} {
+	for _, arch := range []architecture.Name{architecture.Managed, architecture.Hybrid, architecture.SelfHosted} {
 		if o := res.Option(arch); o != nil && m.priceRef == nil {
 			m.priceRef = o.assign.pick
 		}

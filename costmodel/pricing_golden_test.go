@@ -39,7 +39,7 @@ func TestCurrentLineupGolden(t *testing.T) {
 			if diags.HasErrors() || err != nil {
 				t.Fatalf("build: %v %v", diags, err)
 			}
-			if p.Decision.Architecture != tt.decision || string(p.Verdict) != tt.verdict {
+			if string(p.Decision.Architecture) != tt.decision || string(p.Verdict) != tt.verdict {
 				t.Errorf("decision = %s, verdict %s, want %s, %s", p.Decision.Architecture, p.Verdict, tt.decision, tt.verdict)
 			}
 			warned := false

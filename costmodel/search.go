@@ -107,7 +107,7 @@ type Search struct {
 
 // Candidate is one assignment the search looked at.
 type Candidate struct {
-	Option string
+	Option architecture.Name
 	Routes []RouteShort
 	// MonthlyUSD is its expected cost; MoreUSD what it costs over the
 	// cheapest allowed assignment.
@@ -119,14 +119,14 @@ type Candidate struct {
 // RouteShort is what serves one workload.
 type RouteShort struct {
 	Workload string
-	ServedBy string
+	ServedBy architecture.Name
 	Model    string
 }
 
 // Alternative is a backend that does not serve a workload, and why.
 type Alternative struct {
 	Workload string
-	ServedBy string
+	ServedBy architecture.Name
 	Model    string
 	// Reason is the rule it breaks; empty when only cost decided.
 	Reason string
@@ -198,7 +198,7 @@ func (m *model) newSearcher() *searcher {
 // stream yields one option's assignments in order of expected cost.
 type stream struct {
 	s       *searcher
-	arch    string
+	arch    architecture.Name
 	relaxed bool
 	// order[i] lists workload i's allowed managed choices, cheapest first.
 	order [][]int
@@ -234,7 +234,7 @@ type node struct {
 // stream starts the search of option arch. relaxed lifts the per-route
 // rules (unfit choices and fleets), for an option no fit assignment can
 // make.
-func (s *searcher) stream(arch string, relaxed bool) *stream {
+func (s *searcher) stream(arch architecture.Name, relaxed bool) *stream {
 	st := s.newStream(arch, relaxed)
 	splits, exact := st.splits()
 	if !exact {
@@ -251,7 +251,7 @@ func (s *searcher) stream(arch string, relaxed bool) *stream {
 // relaxed, a workload only one side may serve under the per-route rules is
 // fixed to it, so that neither the exact search nor the heuristic spends a
 // split on a route a rule denies.
-func (s *searcher) newStream(arch string, relaxed bool) *stream {
+func (s *searcher) newStream(arch architecture.Name, relaxed bool) *stream {
 	m := s.m
 	n := len(m.s.Workloads)
 	st := &stream{s: s, arch: arch, relaxed: relaxed, order: make([][]int, n)}
@@ -477,7 +477,7 @@ func (st *stream) expandVector(n *node) {
 func (m *model) backends(a *assignment) int {
 	var seen []string
 	for i := range m.s.Workloads {
-		b := architecture.SelfHosted
+		b := string(architecture.SelfHosted)
 		if !a.fleet[i] {
 			b = m.choice(a, i).model.ID
 		}
@@ -492,7 +492,7 @@ func (m *model) backends(a *assignment) int {
 func (m *model) names(a *assignment) string {
 	parts := make([]string, len(m.s.Workloads))
 	for i := range m.s.Workloads {
-		parts[i] = architecture.SelfHosted
+		parts[i] = string(architecture.SelfHosted)
 		if !a.fleet[i] {
 			parts[i] = m.choice(a, i).model.ID
 		}

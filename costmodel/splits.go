@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 )
 
@@ -176,8 +177,11 @@ func (m *model) unfitSized(a *assignment, ev evaluation) string {
 		if ev.sized && overCapacity(ev.fleet) {
 			return fmt.Sprintf("capacity: the fixed fleet runs at %.0f%% of its capacity at peak", 100*ev.fleet.PeakUtilization)
 		}
-		if w.MaxTTFTMs > 0 && ev.sized && ev.fleet.TTFTMs > w.MaxTTFTMs {
-			return fmt.Sprintf("latency: the fleet's TTFT %.0f ms is above %s's %g ms target", ev.fleet.TTFTMs, w.Name, w.MaxTTFTMs)
+		if rt, ok := ev.fleet.Route(w.Name); w.MaxTTFTMs > 0 && ev.sized && ok && !rt.Meets {
+			if rt.TTFTMs <= 0 {
+				return fmt.Sprintf("latency: the fleet has no TTFT at its peak load, %s's target is %g ms", w.Name, w.MaxTTFTMs)
+			}
+			return fmt.Sprintf("latency: the fleet's TTFT %.0f ms is above %s's %g ms target", rt.TTFTMs, w.Name, w.MaxTTFTMs)
 		}
 	}
 	return ""
@@ -200,10 +204,10 @@ func (m *model) providers(a *assignment) int {
 }
 
 // secretUSD is one secret's monthly cost under arch.
-func (m *model) secretUSD(arch string) float64 {
+func (m *model) secretUSD(arch architecture.Name) float64 {
 	sum := 0.0
 	for _, li := range m.cat.FixedCosts {
-		if li.Per == "secret" && slices.Contains(li.Applies, arch) {
+		if li.Per == "secret" && slices.Contains(li.Applies, string(arch)) {
 			sum += li.MonthlyUSD
 		}
 	}
@@ -214,15 +218,15 @@ func (m *model) secretUSD(arch string) float64 {
 // arch with a fleet on gpu: operations, the fixed line items, one
 // instance, the alarms, one secret and the fewest GPU-hours the fleet
 // could bill at the GPU's cheapest instance price.
-func (s *searcher) fleetFloor(arch, gpu string) float64 {
-	key := arch + "\x00" + gpu
+func (s *searcher) fleetFloor(arch architecture.Name, gpu string) float64 {
+	key := string(arch) + "\x00" + gpu
 	if v, ok := s.floor[key]; ok {
 		return v
 	}
 	m := s.m
 	v := s.mid.opsUSD
 	for _, li := range m.cat.FixedCosts {
-		if !slices.Contains(li.Applies, arch) {
+		if !slices.Contains(li.Applies, string(arch)) {
 			continue
 		}
 		switch li.Per {
@@ -249,7 +253,7 @@ func (s *searcher) fleetFloor(arch, gpu string) float64 {
 }
 
 // leastFleetFloor is the least fleetFloor over the fleet's GPUs.
-func (s *searcher) leastFleetFloor(arch string) float64 {
+func (s *searcher) leastFleetFloor(arch architecture.Name) float64 {
 	least := math.Inf(1)
 	for _, g := range s.gpus {
 		least = math.Min(least, s.fleetFloor(arch, g))

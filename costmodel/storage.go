@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
@@ -47,7 +48,7 @@ func (m *model) billedHours(weightsGB float64) float64 {
 // mirror's checkpoint, and its one download through the NAT gateway. The
 // weights are the plan's (rounded as the stack reads them), so the
 // volume priced is the one the launch template provisions.
-func (m *model) appendStorageItems(out []LineItem, arch string, f inference.Fleet, detail bool) []LineItem {
+func (m *model) appendStorageItems(out []LineItem, arch architecture.Name, f inference.Fleet, detail bool) []LineItem {
 	weights := round(f.WeightsGB, 1)
 	v := inference.VolumeFor(weights)
 	hours := m.runningHours(weights)
@@ -68,7 +69,7 @@ func (m *model) appendStorageItems(out []LineItem, arch string, f inference.Flee
 		default:
 			continue
 		}
-		if !slices.Contains(li.Applies, arch) {
+		if !slices.Contains(li.Applies, string(arch)) {
 			continue
 		}
 		it := LineItem{Name: li.Name, MonthlyUSD: Money{Expected: qty * li.MonthlyUSD}}

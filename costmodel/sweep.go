@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
 )
@@ -17,7 +18,7 @@ type Point struct {
 	// self-hosted model that fits no GPU, a fleet above
 	// modelcatalog.MaxFleetGPUs at this team size or a smaller one) is
 	// absent.
-	Options map[string]Money
+	Options map[architecture.Name]Money
 }
 
 // Sweep re-prices the spec at each team size: developers set to exactly
@@ -30,7 +31,7 @@ func Sweep(s *spec.Spec, cat *modelcatalog.Catalog, date string, sizes []int) ([
 	out := make([]Point, 0, len(sizes))
 	// over marks the options whose fleet went above the cap on one fleet's
 	// GPUs: the sweep stops pricing them there.
-	over := map[string]bool{}
+	over := map[architecture.Name]bool{}
 	for _, n := range sizes {
 		if n < 1 {
 			return nil, fmt.Errorf("sweep: team size %d is below 1", n)
@@ -41,7 +42,7 @@ func Sweep(s *spec.Spec, cat *modelcatalog.Catalog, date string, sizes []int) ([
 		if err != nil {
 			return nil, fmt.Errorf("sweep at %d developers: %w", n, err)
 		}
-		p := Point{Developers: n, Options: map[string]Money{}}
+		p := Point{Developers: n, Options: map[architecture.Name]Money{}}
 		for _, o := range opts {
 			if o.Sized != nil && o.Sized.OverLimit {
 				over[o.Architecture] = true

@@ -17,10 +17,10 @@ func TestSweepMatchesEvaluate(t *testing.T) {
 	tests := []struct {
 		file  string
 		sizes []int
-		archs []string
+		archs []architecture.Name
 	}{
-		{"acme-platform.hcl", []int{1, 40, 200, 3000}, []string{architecture.Managed, architecture.SelfHosted, architecture.Hybrid}},
-		{"enterprise-hybrid.hcl", []int{5, 600}, []string{architecture.Managed, architecture.SelfHosted, architecture.Hybrid}},
+		{"acme-platform.hcl", []int{1, 40, 200, 3000}, architecture.All},
+		{"enterprise-hybrid.hcl", []int{5, 600}, architecture.All},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -44,7 +44,7 @@ func TestSweepMatchesEvaluate(t *testing.T) {
 				at := *s
 				at.Team.Developers = spec.Scalar(float64(n))
 				want := evaluate(t, &at)
-				got := map[string]Money{}
+				got := map[architecture.Name]Money{}
 				for _, o := range want.Options {
 					got[o.Architecture] = o.MonthlyUSD
 				}

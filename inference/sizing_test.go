@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/inference/perf"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/google/go-cmp/cmp"
 )
@@ -17,96 +18,114 @@ var (
 		WeightsGB: 70.6, Layers: 80, KVHeads: 8, HeadDim: 128, MaxContext: 131072}
 	qwen = &modelcatalog.OpenModel{ID: "qwen3-coder-30b-a3b", HFRepo: "Qwen/Qwen3-Coder-30B-A3B-Instruct", WeightsDType: "bf16",
 		WeightsGB: 61, Layers: 48, KVHeads: 4, HeadDim: 128, MaxContext: 262144}
-	throughput = []modelcatalog.Throughput{
-		{Model: "llama-3.3-70b", GPU: "h100", TensorParallel: 2, PrefillTokS: 8140, DecodeTokS: 814, TTFTMs: 835, Concurrency: 50},
-		{Model: "qwen3-coder-30b-a3b", GPU: "h100", TensorParallel: 1, PrefillTokS: 20000, DecodeTokS: 2000, TTFTMs: 300, Concurrency: 50},
-	}
 	p5 = []PricedInstance{{Type: "p5.4xlarge", GPUs: 1, GPUHourUSD: 6.88}, {Type: "p5.48xlarge", GPUs: 8, GPUHourUSD: 6.88}}
+	p4 = []PricedInstance{{Type: "p4d.24xlarge", GPUs: 8, GPUHourUSD: 2.7447}}
 )
 
+// catalogPair returns a catalog model and GPU with every figure the
+// performance model reads.
+func catalogPair(t testing.TB, model, gpu string) (*modelcatalog.OpenModel, *modelcatalog.GPU) {
+	t.Helper()
+	cat := modelcatalog.Default()
+	m, ok := cat.OpenModel(model)
+	g, ok2 := cat.GPU(gpu)
+	if !ok || !ok2 {
+		t.Fatalf("catalog has no %s or %s", model, gpu)
+	}
+	return m, g
+}
+
+func mustSize(t testing.TB, r Request) Fleet {
+	t.Helper()
+	f, err := Size(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 func TestSize(t *testing.T) {
+	l70, h := catalogPair(t, "llama-3.3-70b", "h100")
+	q30, _ := catalogPair(t, "qwen3-coder-30b-a3b", "h100")
 	tests := []struct {
 		name string
 		req  Request
-		want Fleet // only the fields compared below
+		// want holds the fields compared: TensorParallel 0 is not compared.
+		want Fleet
 	}{
 		{
-			// 1.4 GB left after FP8 weights on one H100 hold 4.3k tokens, under one 8k context.
-			name: "llama 70B needs TP 2 for an 8k context and packs onto one p5.48xlarge",
-			req:  Request{Model: llama, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1},
-			// Decode is the busier: 442 / 814 = 0.54 of a replica, under the 0.7 target;
-			// the p5.48xlarge that one TP 2 replica needs runs four.
-			want: Fleet{TensorParallel: 2, Replicas: 4, InstanceType: "p5.48xlarge", Instances: 1, ReplicasPerInstance: 4, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: 8192},
+			// 70.6 GB of FP8 weights leave one H100 no room for an 8k context.
+			name: "llama 70B needs TP 2 or more and packs onto a p5.48xlarge",
+			req:  Request{Model: l70, GPU: h, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1},
+			want: Fleet{InstanceType: "p5.48xlarge", Instances: 1, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: 8192},
 		},
 		{
-			name: "qwen3 30B fits one H100: replicas go on p5.4xlarge",
-			req:  Request{Model: qwen, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: 40000, PeakOutputTokS: 4000, MaxContextTokens: 8192, MeanContextTokens: 1024, TargetUtilization: 0.7, MinReplicas: 1},
-			// 40,000 / 20,000 prefill = 2 replicas busy; 2 / 0.7 → 3.
-			want: Fleet{TensorParallel: 1, Replicas: 3, InstanceType: "p5.4xlarge", Instances: 3, ReplicasPerInstance: 1, GPUs: 3, BilledGPUs: 3, MaxModelLen: 8192},
-		},
-		{
-			// 11 GB of KV room hold 27 sequences of 4k tokens, under the 34 in flight:
-			// throughput × 27/34, so 2 / 0.794 / 0.7 → 4 replicas.
-			name: "a KV-bound replica serves proportionally less",
-			req:  Request{Model: qwen, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: 40000, PeakOutputTokS: 4000, MaxContextTokens: 8192, MeanContextTokens: 4096, TargetUtilization: 0.7, MinReplicas: 1},
-			want: Fleet{TensorParallel: 1, Replicas: 4, InstanceType: "p5.4xlarge", Instances: 4, ReplicasPerInstance: 1, GPUs: 4, BilledGPUs: 4, MaxModelLen: 8192},
+			name: "qwen3 30B at a light load fits one H100 on a p5.4xlarge",
+			req:  Request{Model: q30, GPU: h, Instances: p5, PeakInputTokS: 4000, PeakOutputTokS: 400, MaxContextTokens: 8192, MeanContextTokens: 1024, TargetUtilization: 0.7, MinReplicas: 1},
+			want: Fleet{TensorParallel: 1, InstanceType: "p5.4xlarge", Instances: 1, GPUs: 1, BilledGPUs: 1, MaxModelLen: 8192},
 		},
 		{
 			name: "min replicas hold at no load",
-			req:  Request{Model: qwen, GPU: h100, Throughput: throughput, Instances: p5, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 3},
-			want: Fleet{TensorParallel: 1, Replicas: 3, InstanceType: "p5.4xlarge", Instances: 3, ReplicasPerInstance: 1, GPUs: 3, BilledGPUs: 3, MaxModelLen: 8192},
+			req:  Request{Model: q30, GPU: h, Instances: p5, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 3},
+			want: Fleet{TensorParallel: 1, InstanceType: "p5.4xlarge", Instances: 3, GPUs: 3, BilledGPUs: 3, MaxModelLen: 8192},
 		},
 		{
 			name: "a fixed fleet of 4 GPUs packs onto 8, all billed and serving",
-			req:  Request{Model: llama, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, FixedGPUs: 4},
-			want: Fleet{TensorParallel: 2, Replicas: 4, InstanceType: "p5.48xlarge", Instances: 1, ReplicasPerInstance: 4, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: 8192},
+			req:  Request{Model: l70, GPU: h, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, FixedGPUs: 4},
+			want: Fleet{InstanceType: "p5.48xlarge", Instances: 1, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: 8192},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Size(tt.req)
-			if err != nil {
-				t.Fatal(err)
+			got := mustSize(t, tt.req)
+			pick := Fleet{TensorParallel: got.TensorParallel, InstanceType: got.InstanceType, Instances: got.Instances,
+				GPUs: got.GPUs, BilledGPUs: got.BilledGPUs, Quantization: got.Quantization, MaxModelLen: got.MaxModelLen}
+			if tt.want.TensorParallel == 0 {
+				pick.TensorParallel = 0
 			}
-			pick := func(f Fleet) Fleet {
-				return Fleet{TensorParallel: f.TensorParallel, Replicas: f.Replicas, InstanceType: f.InstanceType, Instances: f.Instances,
-					ReplicasPerInstance: f.ReplicasPerInstance, GPUs: f.GPUs, BilledGPUs: f.BilledGPUs, Quantization: f.Quantization, MaxModelLen: f.MaxModelLen}
-			}
-			if diff := cmp.Diff(tt.want, pick(got)); diff != "" {
+			if diff := cmp.Diff(tt.want, pick); diff != "" {
 				t.Errorf("fleet (-want +got):\n%s", diff)
+			}
+			if got.Replicas != got.Instances*got.ReplicasPerInstance || got.ReplicasPerInstance*got.TensorParallel > got.GPUs/max(got.Instances, 1) {
+				t.Errorf("%d replicas of TP %d on %d instances (%d an instance)", got.Replicas, got.TensorParallel, got.Instances, got.ReplicasPerInstance)
 			}
 		})
 	}
 }
 
 func TestSizeErrors(t *testing.T) {
+	l70, h := catalogPair(t, "llama-3.3-70b", "h100")
+	q30, _ := catalogPair(t, "qwen3-coder-30b-a3b", "h100")
 	tests := []struct {
 		name string
 		req  Request
+		want string
 	}{
-		{"context above the model's maximum", Request{Model: qwen, GPU: h100, Throughput: throughput, Instances: p5, MaxContextTokens: 300000}},
-		{"no throughput figure", Request{Model: qwen, GPU: h100, Instances: p5, MaxContextTokens: 8192}},
-		{"no instances", Request{Model: qwen, GPU: h100, Throughput: throughput, MaxContextTokens: 8192}},
-		{"fixed fleet too small for one replica", Request{Model: llama, GPU: h100, Throughput: throughput, Instances: p5, MaxContextTokens: 8192, FixedGPUs: 1}},
+		{"context above the model's maximum", Request{Model: q30, GPU: h, Instances: p5, MaxContextTokens: 300000}, "above"},
+		{"no instances", Request{Model: q30, GPU: h, MaxContextTokens: 8192}, "no priced instance"},
+		{"fixed fleet too small for one replica", Request{Model: l70, GPU: h, Instances: p5, MaxContextTokens: 8192, FixedGPUs: 1}, "fits no tensor-parallel size"},
+		{"a GPU the performance model has no figures for", Request{Model: q30, GPU: &modelcatalog.GPU{ID: "x", MemoryGB: 80}, Instances: p5, MaxContextTokens: 8192}, "cannot predict"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := Size(tt.req); err == nil {
-				t.Fatal("Size succeeded, want an error")
+			if _, err := Size(tt.req); err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Size: %v, want an error saying %q", err, tt.want)
 			}
 		})
 	}
 }
 
 // TestSizeProperties checks, over a grid of loads and contexts, that the
-// chosen tensor-parallel size holds the weights and one full context, and
-// that replicas carry peak load at the target utilization.
+// chosen tensor-parallel size holds the weights and one full context, that
+// the fleet carries the peak at the target utilization (or is over the
+// cap), and that its utilization is the load over its capacity.
 func TestSizeProperties(t *testing.T) {
-	for _, m := range []*modelcatalog.OpenModel{llama, qwen} {
+	for _, id := range []string{"llama-3.3-70b", "qwen3-coder-30b-a3b"} {
+		m, h := catalogPair(t, id, "h100")
 		for _, ctx := range []int{2048, 8192, 32768, 131072} {
 			for _, load := range []float64{0, 100, 1e3, 1e4, 1e5, 1e6} {
 				name := fmt.Sprintf("%s/ctx=%d/load=%g", m.ID, ctx, load)
-				req := Request{Model: m, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: load * 0.8, PeakOutputTokS: load * 0.2,
+				req := Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: load * 0.8, PeakOutputTokS: load * 0.2,
 					MaxContextTokens: ctx, MeanContextTokens: float64(ctx) / 2, TargetUtilization: 0.7, MinReplicas: 1}
 				f, err := Size(req)
 				if err != nil {
@@ -114,14 +133,18 @@ func TestSizeProperties(t *testing.T) {
 					continue
 				}
 				need := m.WeightsGB + float64(ctx)*float64(m.KVBytes())/1e9
-				if have := float64(f.TensorParallel) * h100.MemoryGB * GPUMemoryUtilization; need > have {
+				if have := float64(f.TensorParallel) * h.MemoryGB * GPUMemoryUtilization; need > have {
 					t.Errorf("%s: TP %d holds %.1f GB, needs %.1f", name, f.TensorParallel, have, need)
 				}
-				busy := busyReplicas(req.PeakInputTokS, req.PeakOutputTokS, f.Throughput)
-				if busy > float64(f.Replicas)*req.TargetUtilization+1e-9 {
-					t.Errorf("%s: %d replicas carry %.2f replicas of load above the 0.7 target", name, f.Replicas, busy)
+				if f.PeakUtilization > req.TargetUtilization+1e-9 && !f.OverLimit {
+					t.Errorf("%s: peak utilization %.3f above the 0.7 target", name, f.PeakUtilization)
 				}
-				if f.Instances*f.ReplicasPerInstance < f.Replicas || f.GPUs != f.Instances*map[string]int{"p5.4xlarge": 1, "p5.48xlarge": 8}[f.InstanceType] {
+				r := float64(f.Replicas)
+				u := math.Max(req.PeakInputTokS/(r*f.Throughput.PrefillTokS), req.PeakOutputTokS/(r*f.Throughput.DecodeTokS))
+				if math.Abs(u-f.PeakUtilization) > 1e-9 {
+					t.Errorf("%s: utilization %.4f, the load over the capacity gives %.4f", name, f.PeakUtilization, u)
+				}
+				if f.GPUs != f.Instances*map[string]int{"p5.4xlarge": 1, "p5.48xlarge": 8}[f.InstanceType] || f.Replicas != f.Instances*f.ReplicasPerInstance {
 					t.Errorf("%s: %d replicas packed onto %d × %s (%d GPUs)", name, f.Replicas, f.Instances, f.InstanceType, f.GPUs)
 				}
 			}
@@ -129,13 +152,200 @@ func TestSizeProperties(t *testing.T) {
 	}
 }
 
-func TestThroughputScaling(t *testing.T) {
-	got, err := throughputAt("llama-3.3-70b", "h100", 4, throughput, true)
-	if err != nil {
-		t.Fatal(err)
+// TestSearchIsExact compares the sizer with a brute force over every
+// tensor-parallel size, instance type and instance count up to a bound:
+// the sizer's fleet costs no more than the cheapest that carries the load
+// at the target and meets every TTFT target, and meets them itself when
+// one does.
+func TestSearchIsExact(t *testing.T) {
+	q30, a100 := catalogPair(t, "qwen3-coder-30b-a3b", "a100-40gb")
+	l70, h := catalogPair(t, "llama-3.3-70b", "h100")
+	gpt, _ := catalogPair(t, "gpt-oss-120b", "h100")
+	cases := []Request{
+		{Model: q30, GPU: a100, Instances: p4, PeakInputTokS: 60000, PeakOutputTokS: 15000, MeanContextTokens: 8192, MaxContextTokens: 8192, CachedInputShare: 0.3,
+			Workloads: []Workload{{Name: "autocomplete", ContextTokens: 8192, MaxTTFTMs: 400}}},
+		{Model: q30, GPU: a100, Instances: p4, PeakInputTokS: 200000, PeakOutputTokS: 20000, MeanContextTokens: 8192, MaxContextTokens: 8192,
+			Workloads: []Workload{{Name: "autocomplete", ContextTokens: 8192, MaxTTFTMs: 300}}},
+		{Model: l70, GPU: h, Instances: p5, PeakInputTokS: 100000, PeakOutputTokS: 10000, MeanContextTokens: 12000, MaxContextTokens: 32768,
+			Workloads: []Workload{{Name: "chat", ContextTokens: 4096, MaxTTFTMs: 250}, {Name: "agent", ContextTokens: 32768}}},
+		{Model: gpt, GPU: h, Instances: p5, PeakInputTokS: 300000, PeakOutputTokS: 30000, MeanContextTokens: 8192, MaxContextTokens: 8192, CachedInputShare: 0.5,
+			Workloads: []Workload{{Name: "autocomplete", ContextTokens: 8192, MaxTTFTMs: 200}}},
 	}
-	if want := 814 * TPScaling; math.Abs(got.DecodeTokS-want) > 1e-9 || !got.Estimate {
-		t.Errorf("TP 4 decode = %v (estimate %t), want %v scaled from TP 2 and marked an estimate", got.DecodeTokS, got.Estimate, want)
+	for i, req := range cases {
+		req.TargetUtilization, req.MinReplicas = 0.7, 1
+		t.Run(fmt.Sprint(i), func(t *testing.T) {
+			f := mustSize(t, req)
+			price := map[string]float64{}
+			for _, in := range req.Instances {
+				price[in.Type] = in.GPUHourUSD
+			}
+			got := float64(f.BilledGPUs) * price[f.InstanceType]
+			best, meets := bruteForce(t, req, 64)
+			if meets && (!f.MeetsTTFT || got > best+1e-9) {
+				t.Errorf("sizer: %d × %s TP %d at $%.2f/h (meets %v); brute force finds $%.2f/h meeting every target", f.Instances, f.InstanceType, f.TensorParallel, got, f.MeetsTTFT, best)
+			}
+			if !meets && f.MeetsTTFT {
+				t.Errorf("sizer meets every target at $%.2f/h where no fleet of up to 64 instances does", got)
+			}
+		})
+	}
+}
+
+// bruteForce is the least cost an hour of any fleet of up to maxN
+// instances that carries req's peak at the target and meets every TTFT
+// target, and whether one does.
+func bruteForce(t *testing.T, req Request, maxN int) (float64, bool) {
+	e := req.env(req.MaxContextTokens)
+	best, found := math.Inf(1), false
+	for _, tp := range modelcatalog.TensorParallelSizes {
+		free := float64(tp)*req.GPU.MemoryGB*GPUMemoryUtilization - req.Model.WeightsGB
+		if free < float64(e.maxCtx)*e.kvPerToken {
+			continue
+		}
+		for _, in := range req.Instances {
+			if in.GPUs < tp {
+				continue
+			}
+			o, why := req.place(tp, in, free, e)
+			if why != "" {
+				t.Fatalf("place TP %d on %s: %s", tp, in.Type, why)
+			}
+			for n := 1; n <= maxN; n++ {
+				try := o
+				try.n = n
+				if req.settle(&try, e) != "" || try.u > e.target+1e-9 {
+					continue
+				}
+				if _, ok := req.latency(&try, e, true); ok {
+					cost := float64(n*in.GPUs) * in.GPUHourUSD
+					if cost < best {
+						best, found = cost, true
+					}
+					break
+				}
+			}
+		}
+	}
+	return best, found
+}
+
+// TestTTFTRisesWithLoad: on a fixed fleet every workload's p95 TTFT rises
+// with the load, each at its own prompt (a longer prompt waits longer),
+// and none holds at or above the fleet's capacity.
+func TestTTFTRisesWithLoad(t *testing.T) {
+	m, h := catalogPair(t, "qwen3-coder-30b-a3b", "h100")
+	work := []Workload{{Name: "autocomplete", ContextTokens: 4096, MaxTTFTMs: 500}, {Name: "agent", ContextTokens: 32768}}
+	prev := []float64{0, 0}
+	saturated := false
+	for _, load := range []float64{1e3, 1e4, 3e4, 6e4, 1e5, 2e5, 4e5, 8e5, 2e6} {
+		f := mustSize(t, Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: load, PeakOutputTokS: load / 10, MaxContextTokens: 32768,
+			MeanContextTokens: 12000, Workloads: work, TargetUtilization: 0.7, FixedGPUs: 8, Explain: true})
+		if f.PeakUtilization >= 1 {
+			saturated = true
+			if f.TTFTMs != 0 || f.Routes[0].TTFTMs != 0 || f.Routes[0].Meets || f.MeetsTTFT {
+				t.Errorf("load %g at %.0f%% of capacity: TTFT %v, routes %+v; want none and the target missed", load, 100*f.PeakUtilization, f.TTFTMs, f.Routes)
+			}
+			continue
+		}
+		for i, rt := range f.Routes {
+			if rt.TTFTMs <= prev[i] {
+				t.Errorf("load %g: %s TTFT %.2f ms, not above %.2f ms at the lower load", load, rt.Workload, rt.TTFTMs, prev[i])
+			}
+			prev[i] = rt.TTFTMs
+		}
+		if f.Routes[1].TTFTMs <= f.Routes[0].TTFTMs || f.TTFTMs != f.Routes[1].TTFTMs {
+			t.Errorf("load %g: routes %+v, fleet TTFT %v: the 32k prompt should be the slowest", load, f.Routes, f.TTFTMs)
+		}
+		if f.Routes[0].Meets != (f.Routes[0].TTFTMs <= 500) {
+			t.Errorf("load %g: route %+v", load, f.Routes[0])
+		}
+	}
+	if !saturated {
+		t.Error("no load saturated the fleet")
+	}
+}
+
+// TestTTFTTargetSizesTheFleet: a target the fleet sized for the load
+// misses is met by more instances or another tensor-parallel size, at a
+// higher cost; a target no fleet can meet leaves the fleet sized for the
+// load, marked and explained.
+func TestTTFTTargetSizesTheFleet(t *testing.T) {
+	m, a100 := catalogPair(t, "qwen3-coder-30b-a3b", "a100-40gb")
+	req := Request{Model: m, GPU: a100, Instances: p4, PeakInputTokS: 300000, PeakOutputTokS: 30000, MaxContextTokens: 8192,
+		MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1, Explain: true,
+		Workloads: []Workload{{Name: "autocomplete", ContextTokens: 8192}}}
+	free := mustSize(t, req)
+	tight := free.Routes[0].TTFTMs * 0.8
+	req.Workloads[0].MaxTTFTMs = tight
+	f := mustSize(t, req)
+	if !f.MeetsTTFT || f.Routes[0].TTFTMs > tight || f.BilledGPUs < free.BilledGPUs || (f.BilledGPUs == free.BilledGPUs && f.TensorParallel == free.TensorParallel) {
+		t.Errorf("target %.0f ms: %d GPUs TP %d, TTFT %.0f ms (meets %v); without it %d GPUs TP %d at %.0f ms",
+			tight, f.BilledGPUs, f.TensorParallel, f.Routes[0].TTFTMs, f.MeetsTTFT, free.BilledGPUs, free.TensorParallel, free.Routes[0].TTFTMs)
+	}
+	req.Workloads[0].MaxTTFTMs = 1
+	f = mustSize(t, req)
+	if f.MeetsTTFT || f.Routes[0].Meets || f.BilledGPUs != free.BilledGPUs || !strings.Contains(strings.Join(f.Notes, " "), "meets every target") {
+		t.Errorf("a 1 ms target: meets %v, %d GPUs (%d for the load), notes %q", f.MeetsTTFT, f.BilledGPUs, free.BilledGPUs, f.Notes)
+	}
+}
+
+// TestCalibration: published rows of the same model on the same GPU
+// correct the performance model by the geometric mean of measured over
+// predicted at their own operating points, and the fleet shows each beside
+// its prediction; rows of another model or derived from another
+// measurement change nothing.
+func TestCalibration(t *testing.T) {
+	cat := modelcatalog.Default()
+	l70, h := catalogPair(t, "llama-3.3-70b", "h100")
+	rows := cat.ThroughputFor(l70.ID, h.ID)
+	req := Request{Model: l70, GPU: h, Instances: p5, PeakInputTokS: 8000, PeakOutputTokS: 800, MaxContextTokens: 8192,
+		MeanContextTokens: 5000, TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: 8, Explain: true}
+	bare := mustSize(t, req)
+	req.Throughput = append(slices.Clone(rows), cat.Throughput...)
+	f := mustSize(t, req)
+	logSum, n := 0.0, 0
+	for _, row := range f.Calibration {
+		if row.Model != l70.ID || row.GPU != h.ID || row.DerivedFrom != "" {
+			t.Errorf("calibrated by %s on %s (derived from %q)", row.Model, row.GPU, row.DerivedFrom)
+		}
+		p := perf.Predict(perf.Config{Model: l70, GPU: h, Engine: engineOf(row.Engine), TP: row.TensorParallel,
+			InputTokens: row.InputTokens, OutputTokens: row.OutputTokens, Concurrency: row.Concurrency})
+		logSum += math.Log(row.DecodeTokS / p.OutputTokS)
+		n++
+	}
+	if n == 0 {
+		t.Fatal("no published row calibrated llama-3.3-70b on h100")
+	}
+	want := min(max(math.Exp(logSum/float64(n)), CalibrationBounds[0]), CalibrationBounds[1])
+	if math.Abs(f.CalibrationFactor-want) > 1e-9 || f.TensorParallel != bare.TensorParallel ||
+		math.Abs(f.Throughput.DecodeTokS/bare.Throughput.DecodeTokS-want) > 1e-6 {
+		t.Errorf("factor %v (want %v), capacity %v vs %v uncalibrated", f.CalibrationFactor, want, f.Throughput.DecodeTokS, bare.Throughput.DecodeTokS)
+	}
+	if notes := strings.Join(f.Notes, " "); !strings.Contains(notes, "measured") || !strings.Contains(notes, "predicted") {
+		t.Errorf("notes do not show the rows beside the prediction: %q", f.Notes)
+	}
+
+	// Every catalog row of qwen3-coder-30b-a3b is derived from gpt-oss-120b's.
+	q30, _ := catalogPair(t, "qwen3-coder-30b-a3b", "h100")
+	req = Request{Model: q30, GPU: h, Instances: p5, PeakInputTokS: 80000, PeakOutputTokS: 8000, MaxContextTokens: 8192,
+		MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1}
+	without := mustSize(t, req)
+	req.Throughput = cat.Throughput
+	with := mustSize(t, req)
+	if len(with.Calibration) != 0 || with.CalibrationFactor != 1 || !cmp.Equal(with, without) {
+		t.Errorf("another model's rows changed the fleet: %+v vs %+v", with, without)
+	}
+}
+
+// TestTargetRequests: an instance at the target takes its saturated
+// request rate (input capacity over the mean prompt) × the target.
+func TestTargetRequests(t *testing.T) {
+	l70, h := catalogPair(t, "llama-3.3-70b", "h100")
+	f := mustSize(t, Request{Model: l70, GPU: h, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442,
+		MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1})
+	want := math.Round(f.Throughput.PrefillTokS * float64(f.ReplicasPerInstance) / 8192 * 0.7 * 60)
+	if f.TargetRequestsPerMinute != want || want <= 0 {
+		t.Errorf("target = %v requests a minute per instance, want %v", f.TargetRequestsPerMinute, want)
 	}
 }
 
@@ -155,58 +365,6 @@ func TestVLLMArgs(t *testing.T) {
 		if a == "--data-parallel-size" || a == "--quantization" {
 			t.Errorf("one BF16 replica per instance should not pass %s: %v", a, single)
 		}
-	}
-}
-
-// TestTargetRequests: 1,768 input tok/s of 8,192-token requests is 0.216
-// requests/s. At TP 2 the KV cache holds 27 of the 28 sequences in flight
-// (50 × 0.543), so decode runs at 814 × 27/28 = 785 tok/s and 442 output
-// tok/s keep 0.563 of a replica busy. One replica at 0.7 takes
-// 0.216 / 0.563 × 0.7 = 0.268 requests/s; the p5.48xlarge's four replicas
-// take 0.268 × 4 × 60 ≈ 64 a minute.
-func TestTargetRequests(t *testing.T) {
-	f, err := Size(Request{Model: llama, GPU: h100, Throughput: throughput, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442,
-		MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.TargetRequestsPerMinute != 64 {
-		t.Errorf("target = %v requests a minute per instance, want 64", f.TargetRequestsPerMinute)
-	}
-}
-
-// TestSizePredicted: a model with no published figure on a GPU is sized on
-// the performance model's prediction, and the fleet says so.
-func TestSizePredicted(t *testing.T) {
-	cat := modelcatalog.Default()
-	m, _ := cat.OpenModel("qwen2.5-coder-7b")
-	l40s, _ := cat.GPU("l40s")
-	g6e := []PricedInstance{{Type: "g6e.xlarge", GPUs: 1, GPUHourUSD: 1.861}, {Type: "g6e.12xlarge", GPUs: 4, GPUHourUSD: 2.62316}}
-	req := Request{Model: m, GPU: l40s, Instances: g6e, PeakInputTokS: 20000, PeakOutputTokS: 2000,
-		MaxContextTokens: 16384, MeanContextTokens: 4000, TargetUtilization: 0.7, MinReplicas: 1, Explain: true}
-	f, err := Size(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.TensorParallel != 1 || f.InstanceType != "g6e.xlarge" || f.Replicas < 1 || !f.Throughput.Estimate || f.Throughput.InputTokens != 4000 || f.Throughput.OutputTokens != 400 {
-		t.Errorf("fleet %+v, throughput %+v", f, f.Throughput)
-	}
-	if len(f.Notes) == 0 || !strings.Contains(f.Notes[0], "predicted by the performance model") {
-		t.Errorf("notes %q do not say the throughput is predicted", f.Notes)
-	}
-	// More load needs proportionally more replicas of the same prediction.
-	req.PeakInputTokS, req.PeakOutputTokS = 80000, 8000
-	f4, err := Size(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f4.Replicas < 3*f.Replicas {
-		t.Errorf("4× the load: %d replicas, was %d", f4.Replicas, f.Replicas)
-	}
-	// A GPU without the figures the model needs cannot be predicted.
-	req.GPU = &modelcatalog.GPU{ID: "x", MemoryGB: 48}
-	if _, err := Size(req); err == nil || !strings.Contains(err.Error(), "cannot predict") {
-		t.Errorf("want a cannot-predict error, got %v", err)
 	}
 }
 
@@ -232,97 +390,55 @@ func TestExpertParallel(t *testing.T) {
 		}
 	}
 
-	cat := modelcatalog.Default()
-	m, _ := cat.OpenModel("qwen3-coder-30b-a3b")
-	g, _ := cat.GPU("h100")
+	// Sized on the only 8-GPU instance, qwen3-coder's ranks run as one
+	// group, predicted as such.
+	m, g := catalogPair(t, "qwen3-coder-30b-a3b", "h100")
 	only8 := []PricedInstance{{Type: "p5.48xlarge", GPUs: 8, GPUHourUSD: 6.88}}
-	req := Request{Model: m, GPU: g, Throughput: cat.ThroughputFor(m.ID, g.ID), Instances: only8, PeakInputTokS: 200000, PeakOutputTokS: 20000,
+	req := Request{Model: m, GPU: g, Instances: only8, PeakInputTokS: 200000, PeakOutputTokS: 20000,
 		MaxContextTokens: 32768, MeanContextTokens: 8000, TargetUtilization: 0.7, MinReplicas: 1, Explain: true}
-	f, err := Size(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	f := mustSize(t, req)
 	if f.ReplicasPerInstance < 2 || !strings.Contains(strings.Join(f.Notes, " "), "expert-parallel group") {
 		t.Fatalf("fleet %d ranks an instance, notes %q", f.ReplicasPerInstance, f.Notes)
 	}
-	base, _ := throughputAt(m.ID, g.ID, f.TensorParallel, req.Throughput, false)
-	base = withRoofline(base, m, g, f.TensorParallel)
-	if f.Throughput.DecodeTokS == base.DecodeTokS {
-		t.Errorf("the expert-parallel figure %v was not scaled from the replica figure %v", f.Throughput.DecodeTokS, base.DecodeTokS)
+	e := req.env(32768)
+	group := req.ask(f.TensorParallel, 8, e.shape, f.PrefixHitRate, -1)
+	if math.Abs(f.Throughput.DecodeTokS*float64(f.ReplicasPerInstance)-group.outTokS) > 1e-6 {
+		t.Errorf("capacity %v a replica × %d is not the group's %v", f.Throughput.DecodeTokS, f.ReplicasPerInstance, group.outTokS)
 	}
 }
 
 // TestPrefixCaching: cached input skips prefill, so a prefill-bound load
-// needs fewer replicas — as long as the KV cache has room to keep idle
+// needs less capacity — as long as the KV cache has room to keep idle
 // sessions' prefixes, and less so the more replicas a round-robin load
 // balancer spreads a session over. The plan says which hit rate it took.
 func TestPrefixCaching(t *testing.T) {
-	roomy := &modelcatalog.OpenModel{ID: "small", HFRepo: "org/small", WeightsDType: "bf16", WeightsGB: 16, Layers: 32, KVHeads: 8, HeadDim: 128, MaxContext: 131072}
-	figure := []modelcatalog.Throughput{{Model: "small", GPU: "h100", TensorParallel: 1, PrefillTokS: 20000, DecodeTokS: 500, TTFTMs: 300, Concurrency: 8}}
-	req := Request{Model: roomy, GPU: h100, Throughput: figure, Instances: p5, PeakInputTokS: 200000, PeakOutputTokS: 1000,
+	m, h := catalogPair(t, "qwen2.5-coder-7b", "h100")
+	req := Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: 400000, PeakOutputTokS: 2000,
 		MaxContextTokens: 16384, MeanContextTokens: 8000, TargetUtilization: 0.7, MinReplicas: 1, TurnsPerSession: 40, Explain: true}
-	cold, err := Size(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cold := mustSize(t, req)
 	req.CachedInputShare = 0.9
-	warm, err := Size(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if warm.PrefixHitRate <= 0 || warm.PrefixHitRate >= 0.9 || warm.Replicas >= cold.Replicas {
-		t.Errorf("90%% cached: hit rate %.2f, %d replicas (uncached %d)", warm.PrefixHitRate, warm.Replicas, cold.Replicas)
+	warm := mustSize(t, req)
+	if warm.PrefixHitRate <= 0 || warm.PrefixHitRate >= 0.9 || warm.BilledGPUs > cold.BilledGPUs || warm.Throughput.PrefillTokS <= cold.Throughput.PrefillTokS {
+		t.Errorf("90%% cached: hit rate %.2f, %d GPUs at %.0f prefill tok/s a replica (uncached %d at %.0f)",
+			warm.PrefixHitRate, warm.BilledGPUs, warm.Throughput.PrefillTokS, cold.BilledGPUs, cold.Throughput.PrefillTokS)
 	}
 	if !strings.Contains(strings.Join(warm.Notes, " "), "round-robin load balancer") {
 		t.Errorf("notes do not say which hit rate and routing were assumed: %q", warm.Notes)
 	}
 	// Short sessions over many replicas lose more to round-robin routing.
 	req.TurnsPerSession = 3
-	short, err := Size(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	short := mustSize(t, req)
 	if short.PrefixHitRate >= warm.PrefixHitRate {
 		t.Errorf("3-request sessions hit %.2f, 40-request sessions %.2f", short.PrefixHitRate, warm.PrefixHitRate)
 	}
-	// A replica whose KV cache is full of running sequences keeps no prefix.
+	// A replica whose KV cache is full of running sequences (sized to run
+	// at its capacity) keeps no prefix.
+	l70, _ := catalogPair(t, "llama-3.3-70b", "h100")
 	full := req
-	full.Model = llama
-	full.Throughput = throughput
-	full.MeanContextTokens, full.MaxContextTokens = 8192, 8192
-	f, err := Size(full)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.PrefixHitRate > 0.05 {
+	full.Model, full.FixedGPUs, full.TargetUtilization = l70, 2, 1
+	full.MeanContextTokens, full.MaxContextTokens = 16384, 16384
+	if f := mustSize(t, full); f.PrefixHitRate > 0.05 {
 		t.Errorf("a KV-bound replica is taken to serve %.2f from its prefix cache", f.PrefixHitRate)
-	}
-}
-
-// TestPublishedBesidePredicted: where a published figure exists for the
-// configuration, sizing uses it and the fleet shows the performance
-// model's prediction beside it; a scaled figure draws no comparison.
-func TestPublishedBesidePredicted(t *testing.T) {
-	cat := modelcatalog.Default()
-	m, _ := cat.OpenModel("llama-3.3-70b")
-	g, _ := cat.GPU("h100")
-	req := Request{Model: m, GPU: g, Throughput: cat.ThroughputFor(m.ID, g.ID), Instances: p5, PeakInputTokS: 8000, PeakOutputTokS: 800,
-		MaxContextTokens: 8192, MeanContextTokens: 5000, TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: 2, Explain: true}
-	f, err := Size(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	notes := strings.Join(f.Notes, " ")
-	if f.TensorParallel != 2 || !strings.Contains(notes, "the figure used (814 output tok/s") || !strings.Contains(notes, "is published; the performance model predicts") {
-		t.Errorf("TP %d, figure %v, notes %q", f.TensorParallel, f.Throughput.DecodeTokS, f.Notes)
-	}
-	req.FixedGPUs = 8
-	f, err = Size(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if f.TensorParallel != 2 && strings.Contains(strings.Join(f.Notes, " "), "is published") {
-		t.Errorf("a figure at TP %d compared as published: %q", f.TensorParallel, f.Notes)
 	}
 }
 

@@ -194,9 +194,9 @@ func ttlMinutes(ttl string) int {
 }
 
 var (
-	providerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
-	envPattern        = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
-	prefixPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*\.$`)
+	providerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*\z`)
+	envPattern        = regexp.MustCompile(`^[A-Z][A-Z0-9_]*\z`)
+	prefixPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*\.\z`)
 )
 
 // providers checks the providers section and returns the providers by id.

@@ -603,10 +603,10 @@ func validTP(tp int) bool {
 	return false
 }
 
-func set(items ...string) map[string]bool {
+func set[T ~string](items ...T) map[string]bool {
 	m := make(map[string]bool, len(items))
 	for _, s := range items {
-		m[s] = true
+		m[string(s)] = true
 	}
 	return m
 }

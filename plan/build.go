@@ -128,7 +128,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
 	}
-	p.Verdict, p.Breakeven, p.Checklist, p.Search = Verdict(res.Verdict), Breakeven{Developers: res.Breakeven}, checklist(res), search(res.Search)
+	p.Verdict, p.Breakeven, p.Checklist, p.Search = res.Verdict, Breakeven{Developers: res.Breakeven}, checklist(res), search(res.Search)
 	for _, o := range res.Options {
 		p.Options = append(p.Options, option(o))
 	}
@@ -256,7 +256,7 @@ func (p *Plan) attach(o *Option, findings, list []Finding) []Finding {
 		}
 		f := Finding{Policy: d.Policy, Option: o.Architecture, Message: d.Message, Attribute: d.Attribute}
 		if w := waiverFor(p, d.Policy); w != nil {
-			w.Waived = AppendUnique(w.Waived, o.Architecture)
+			w.Waived = AppendUnique(w.Waived, string(o.Architecture))
 			f.Message += w.waivedBy()
 			o.Waived = append(o.Waived, f)
 			continue
@@ -360,9 +360,9 @@ func verdictReasons(p *Plan) []string {
 		out = append(out, fmt.Sprintf("%s's fixed fleet of %d × %s runs at %.0f%% of its capacity at peak and cannot carry the load: the verdict and the breakeven compare the fleet that would, %d × %s at %s/month expected",
 			o.Architecture, s.GPUs, s.GPU, 100*s.PeakUtilization, *s.RequiredGPUs, s.GPU, units.USD(*s.RequiredMonthlyUSD).Whole()))
 	}
-	winner := map[Verdict]string{costmodel.ManagedWins: architecture.Managed, costmodel.SelfHostedWins: architecture.SelfHosted}[p.Verdict]
+	winner := p.Verdict.Winner()
 	for _, o := range p.Options {
-		if o.Architecture != winner || o.Allowed {
+		if winner == "" || o.Architecture != winner || o.Allowed {
 			continue
 		}
 		var ids []string

@@ -88,10 +88,10 @@ func checkPlan(p *plan.Plan) error {
 	anyAllowed := false
 	for _, o := range p.Options {
 		anyAllowed = anyAllowed || o.Allowed
-		if err := checkMoney(o.Architecture+" monthly_usd", o.MonthlyUSD); err != nil {
+		if err := checkMoney(string(o.Architecture)+" monthly_usd", o.MonthlyUSD); err != nil {
 			return err
 		}
-		if err := checkMoney(o.Architecture+" quality_gap_usd", o.QualityGapUSD); err != nil {
+		if err := checkMoney(string(o.Architecture)+" quality_gap_usd", o.QualityGapUSD); err != nil {
 			return err
 		}
 		for _, it := range o.LineItems {

@@ -3,14 +3,15 @@ package plan
 import (
 	"fmt"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/spec"
 )
 
 // ParetoPoint is one assignment on the cost–quality frontier.
 type ParetoPoint struct {
-	Option string       `json:"option"`
-	Routes []RouteShort `json:"routes"`
+	Option architecture.Name `json:"option"`
+	Routes []RouteShort      `json:"routes"`
 	// Fleet is the fleet's model on its GPU ("" without a fleet).
 	Fleet string `json:"fleet,omitempty"`
 	// MonthlyUSD is the expected monthly cost, quality gap included when
@@ -31,7 +32,7 @@ type Frontier struct {
 	Points []ParetoPoint `json:"points"`
 	// Decision is the plan's decided option, or blocked; a point is
 	// marked chosen when it routes every workload as the decision does.
-	Decision string `json:"decision"`
+	Decision architecture.Name `json:"decision"`
 }
 
 // Pareto lists the non-dominated assignments of the spec p was built from,

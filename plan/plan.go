@@ -3,9 +3,6 @@
 package plan
 
 import (
-	"encoding/json"
-	"strings"
-
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/spec"
@@ -19,12 +16,12 @@ type Plan struct {
 	// AsOf is the date the plan is computed for (prices, override expiry).
 	AsOf string `json:"as_of"`
 	// Inputs is the spec as the policies see it.
-	Inputs    Inputs    `json:"inputs"`
-	Options   []Option  `json:"options"`
-	Decision  Decision  `json:"decision"`
-	Verdict   Verdict   `json:"verdict"`
-	Breakeven Breakeven `json:"breakeven"`
-	Checklist Checklist `json:"checklist"`
+	Inputs    Inputs               `json:"inputs"`
+	Options   []Option             `json:"options"`
+	Decision  Decision             `json:"decision"`
+	Verdict   architecture.Verdict `json:"verdict"`
+	Breakeven Breakeven            `json:"breakeven"`
+	Checklist Checklist            `json:"checklist"`
 	// Search is what the search over assignments did: its statistics,
 	// runner-ups, rejected assignments and per-workload alternatives.
 	Search *Search `json:"search"`
@@ -43,38 +40,17 @@ type Plan struct {
 	Resources []Resource `json:"resources"`
 }
 
-// Verdict compares the managed and self_hosted options (architecture's
-// ManagedWins, SelfHostedWins, Close); empty, null in JSON, when the spec's routes
-// leave either out.
-type Verdict string
-
-// Text is the verdict in words: "managed wins", or "none" with the reason.
-func (v Verdict) Text() string {
-	if v == "" {
-		return "none, the routes rule out one side"
-	}
-	return strings.ReplaceAll(string(v), "_", " ")
-}
-
 // VerdictText is the verdict in words, saying so when the option it
 // favours is denied: the verdict compares cost only.
 func (p *Plan) VerdictText() string {
 	t := p.Verdict.Text()
-	winner := map[Verdict]string{architecture.ManagedWins: architecture.Managed, architecture.SelfHostedWins: architecture.SelfHosted}[p.Verdict]
+	winner := p.Verdict.Winner()
 	for _, o := range p.Options {
 		if o.Architecture == winner && !o.Allowed {
-			return t + " on cost, but " + winner + " is denied"
+			return t + " on cost, but " + string(winner) + " is denied"
 		}
 	}
 	return t
-}
-
-// MarshalJSON writes an empty verdict as null.
-func (v Verdict) MarshalJSON() ([]byte, error) {
-	if v == "" {
-		return []byte("null"), nil
-	}
-	return json.Marshal(string(v))
 }
 
 // Money is a monthly cost range in USD, rounded to cents.
@@ -86,9 +62,9 @@ type Money struct {
 
 // Option is one priced architecture.
 type Option struct {
-	Architecture string     `json:"architecture"`
-	MonthlyUSD   Money      `json:"monthly_usd"`
-	LineItems    []LineItem `json:"line_items"`
+	Architecture architecture.Name `json:"architecture"`
+	MonthlyUSD   Money             `json:"monthly_usd"`
+	LineItems    []LineItem        `json:"line_items"`
 	// CashUSD is what the option bills a month: MonthlyUSD without the
 	// quality gap (contract). Spend policies judge it.
 	CashUSD Money `json:"cash_usd"`
@@ -122,8 +98,8 @@ type Route struct {
 	Complexity string  `json:"complexity"`
 	Share      float64 `json:"share"`
 	// ServedBy is architecture.Managed or architecture.SelfHosted.
-	ServedBy string `json:"served_by"`
-	Model    string `json:"model"`
+	ServedBy architecture.Name `json:"served_by"`
+	Model    string            `json:"model"`
 	// Provider is the managed provider; empty when self-hosted.
 	Provider string `json:"provider,omitempty"`
 	// TTFTMs is the expected p95 time to first token; null when unknown.
@@ -192,8 +168,8 @@ type Finding = policies.Finding
 
 // Decision is the chosen architecture, or blocked.
 type Decision struct {
-	Architecture string   `json:"architecture"`
-	Reasons      []string `json:"reasons"`
+	Architecture architecture.Name `json:"architecture"`
+	Reasons      []string          `json:"reasons"`
 }
 
 // Breakeven is the smallest team at which self-hosting costs no more.

@@ -1,5 +1,7 @@
 package plan
 
+import "github.com/costgate/costgate/architecture"
+
 // Search is what the search over assignments did and why it chose what it
 // chose.
 type Search struct {
@@ -35,8 +37,8 @@ type Search struct {
 
 // Candidate is one assignment the search looked at.
 type Candidate struct {
-	Option string       `json:"option"`
-	Routes []RouteShort `json:"routes"`
+	Option architecture.Name `json:"option"`
+	Routes []RouteShort      `json:"routes"`
 	// MonthlyUSD is its expected cost; MoreUSD what it costs over the
 	// cheapest allowed assignment.
 	MonthlyUSD float64  `json:"monthly_usd"`
@@ -46,16 +48,16 @@ type Candidate struct {
 
 // RouteShort is what serves one workload.
 type RouteShort struct {
-	Workload string `json:"workload"`
-	ServedBy string `json:"served_by"`
-	Model    string `json:"model"`
+	Workload string            `json:"workload"`
+	ServedBy architecture.Name `json:"served_by"`
+	Model    string            `json:"model"`
 }
 
 // Alternative is a backend that does not serve a workload, and why.
 type Alternative struct {
-	Workload string `json:"workload"`
-	ServedBy string `json:"served_by"`
-	Model    string `json:"model"`
+	Workload string            `json:"workload"`
+	ServedBy architecture.Name `json:"served_by"`
+	Model    string            `json:"model"`
 	// Reason is the rule it breaks; empty when only cost decided.
 	Reason string `json:"reason,omitempty"`
 	// MoreUSD is what moving the workload there costs a month more (less

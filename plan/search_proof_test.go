@@ -221,7 +221,7 @@ func proveSearch(t *testing.T, qualityGap bool, seed uint64) {
 		specs = 8
 	}
 	r := rand.New(rand.NewPCG(20261126, seed))
-	decided := map[string]int{}
+	decided := map[architecture.Name]int{}
 	defer func() { t.Logf("decisions over %d specs: %v", specs, decided) }()
 	for k := range specs {
 		p := randomSpec(r)
@@ -251,9 +251,9 @@ func proveSearch(t *testing.T, qualityGap bool, seed uint64) {
 				copy(q.workloads, p.workloads)
 				for i, c := range pick {
 					if c < 0 {
-						q.workloads[i].route = spec.RouteSelfHosted
+						q.workloads[i].route = string(architecture.SelfHosted)
 					} else {
-						q.workloads[i].route = spec.RouteManaged
+						q.workloads[i].route = string(architecture.Managed)
 						q.workloads[i].model = p.candidates[c]
 					}
 				}
@@ -311,7 +311,7 @@ func assignment(p proofSpec) string {
 func routesOf(o *plan.Option) string {
 	parts := make([]string, len(o.Routes))
 	for i, r := range o.Routes {
-		v := r.ServedBy
+		v := string(r.ServedBy)
 		if r.ServedBy == architecture.Managed {
 			v = r.Model
 		}
@@ -338,21 +338,21 @@ func TestPinnedSpecHasOneOption(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
 		routes [2]string // "self_hosted" or a managed model
-		want   string
+		want   architecture.Name
 	}{
 		{"managed", [2]string{"gpt-6.2-sol", "claude-sonnet-5.5"}, architecture.Managed},
-		{"self_hosted", [2]string{spec.RouteSelfHosted, spec.RouteSelfHosted}, architecture.SelfHosted},
-		{"hybrid", [2]string{spec.RouteSelfHosted, "claude-sonnet-5.5"}, architecture.Hybrid},
-		{"hybrid_reversed", [2]string{"gpt-6.2-sol", spec.RouteSelfHosted}, architecture.Hybrid},
+		{"self_hosted", [2]string{string(architecture.SelfHosted), string(architecture.SelfHosted)}, architecture.SelfHosted},
+		{"hybrid", [2]string{string(architecture.SelfHosted), "claude-sonnet-5.5"}, architecture.Hybrid},
+		{"hybrid_reversed", [2]string{"gpt-6.2-sol", string(architecture.SelfHosted)}, architecture.Hybrid},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := base
 			p.workloads = append([]proofWorkload(nil), base.workloads...)
 			for i, rt := range tc.routes {
-				if rt == spec.RouteSelfHosted {
+				if rt == string(architecture.SelfHosted) {
 					p.workloads[i].route = rt
 				} else {
-					p.workloads[i].route, p.workloads[i].model = spec.RouteManaged, rt
+					p.workloads[i].route, p.workloads[i].model = string(architecture.Managed), rt
 				}
 			}
 			got := proofPlan(t, p.hcl())

@@ -32,7 +32,7 @@ type Usage struct {
 	Options []UsageOption `json:"options"`
 	// Decision is the cheapest option the plan allows at the measured
 	// usage; empty when the plan is blocked or nothing was priced.
-	Decision string `json:"decision,omitempty"`
+	Decision architecture.Name `json:"decision,omitempty"`
 	// Notes say what the measurement could not settle.
 	Notes []string `json:"notes"`
 }
@@ -40,9 +40,9 @@ type Usage struct {
 // UsageOption is one architecture's cost at the planned and the measured
 // usage.
 type UsageOption struct {
-	Architecture string `json:"architecture"`
-	Planned      Money  `json:"planned_usd"`
-	Measured     Money  `json:"measured_usd"`
+	Architecture architecture.Name `json:"architecture"`
+	Planned      Money             `json:"planned_usd"`
+	Measured     Money             `json:"measured_usd"`
 	// byModel is the measured models' share of the managed token cost.
 	byModel []modelCost
 }
@@ -251,7 +251,7 @@ func warnBreakeven(p *Plan) {
 		best.Architecture, units.USD(best.Measured.Expected).Whole(), p.Decision.Architecture, units.USD(cur).Whole())})
 }
 
-func (p *Plan) findOption(arch string) *Option {
+func (p *Plan) findOption(arch architecture.Name) *Option {
 	for i := range p.Options {
 		if p.Options[i].Architecture == arch {
 			return &p.Options[i]

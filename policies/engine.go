@@ -59,7 +59,7 @@ type Finding struct {
 	// Option is the architecture a plan finding applies to ("managed",
 	// "self_hosted", "hybrid", or "*" for every option); empty for resource
 	// findings.
-	Option string `json:"option,omitempty"`
+	Option architecture.Name `json:"option,omitempty"`
 	// Message is the rule's msg, a sentence with the figures.
 	Message string `json:"message"`
 	// Attribute is the spec attribute the finding is about, such as
@@ -501,9 +501,11 @@ func (q *query) findings(ref ast.Ref, doc any) ([]Finding, error) {
 			}
 		}
 		if q.withOption {
-			if f.Option, ok = obj["option"].(string); !ok || !planOption(f.Option) {
+			opt, ok := obj["option"].(string)
+			if !ok || !planOption(opt) {
 				return nil, fmt.Errorf("%s: finding of %s has option %s, want \"*\", \"managed\", \"self_hosted\" or \"hybrid\"", ref, f.Policy, describe(obj["option"]))
 			}
+			f.Option = architecture.Name(opt)
 		}
 		out = append(out, f)
 	}

@@ -247,7 +247,7 @@ func TestEvaluatePlanInputForms(t *testing.T) {
 func ids(fs []finding) []string {
 	out := []string{}
 	for _, f := range fs {
-		out = append(out, f.Policy+"/"+f.Option)
+		out = append(out, f.Policy+"/"+string(f.Option))
 	}
 	return out
 }

@@ -25,12 +25,12 @@ func (jsonFormat) Breakeven(w io.Writer, d ChartData) error { return breakevenJS
 // PlotSummary is the line costgate breakeven --plot prints.
 func PlotSummary(d ChartData, maxDevelopers int) string {
 	return fmt.Sprintf("%s over 1–%s developers, breakeven %s, team today %s",
-		strings.Join(optionNames(d.Points), ", "), units.Count(float64(maxDevelopers)), breakevenSummary(d.Breakeven), teamText(d.Current))
+		strings.Join(names(optionNames(d.Points)), ", "), units.Count(float64(maxDevelopers)), breakevenSummary(d.Breakeven), teamText(d.Current))
 }
 
-func optionNames(points []costmodel.Point) []string {
-	var out []string
-	for _, a := range []string{architecture.Managed, architecture.SelfHosted, architecture.Hybrid} {
+func optionNames(points []costmodel.Point) []architecture.Name {
+	var out []architecture.Name
+	for _, a := range architecture.All {
 		for _, p := range points {
 			if _, ok := p.Options[a]; ok {
 				out = append(out, a)
@@ -64,7 +64,7 @@ func breakevenTable(w io.Writer, d ChartData) error {
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprint(tw, "DEVELOPERS\t")
 	for _, a := range archs {
-		fmt.Fprintf(tw, "%s\t%s LOW–HIGH\t", strings.ToUpper(a), strings.ToUpper(a))
+		fmt.Fprintf(tw, "%s\t%s LOW–HIGH\t", strings.ToUpper(string(a)), strings.ToUpper(string(a)))
 	}
 	fmt.Fprintln(tw, "\t")
 	for _, p := range d.Points {
@@ -115,19 +115,28 @@ type breakevenJSONOut struct {
 
 // pointJSON is one team size's costs, in the plan's money shape.
 type pointJSON struct {
-	Developers int                   `json:"developers"`
-	Options    map[string]plan.Money `json:"monthly_usd"`
+	Developers int                              `json:"developers"`
+	Options    map[architecture.Name]plan.Money `json:"monthly_usd"`
 }
 
 func breakevenJSON(w io.Writer, d ChartData) error {
 	path := d.Spec
 	points := make([]pointJSON, 0, len(d.Points))
 	for _, p := range d.Points {
-		pj := pointJSON{Developers: p.Developers, Options: map[string]plan.Money{}}
+		pj := pointJSON{Developers: p.Developers, Options: map[architecture.Name]plan.Money{}}
 		for a, m := range p.Options {
 			pj.Options[a] = plan.Money{Low: units.RoundCents(m.Low), Expected: units.RoundCents(m.Expected), High: units.RoundCents(m.High)}
 		}
 		points = append(points, pj)
 	}
 	return writeJSON(w, breakevenJSONOut{Spec: path, Team: d.Team, AsOf: d.AsOf, Breakeven: d.Breakeven, Developers: d.Current, Points: points})
+}
+
+// names are the architectures' names as strings.
+func names(archs []architecture.Name) []string {
+	out := make([]string, len(archs))
+	for i, a := range archs {
+		out[i] = string(a)
+	}
+	return out
 }

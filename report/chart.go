@@ -55,12 +55,12 @@ type Series struct {
 	// to left) or SeriesMarker (a vertical line).
 	Kind string
 	// Architecture is the option a line or band belongs to; "" for markers.
-	Architecture string
+	Architecture architecture.Name
 	XYs          plotter.XYs
 }
 
 // optionStyle colours each architecture (colour-blind-safe Tableau hues).
-var optionStyle = map[string]color.NRGBA{
+var optionStyle = map[architecture.Name]color.NRGBA{
 	architecture.Managed:    {R: 0x1f, G: 0x77, B: 0xb4, A: 0xff},
 	architecture.SelfHosted: {R: 0xff, G: 0x7f, B: 0x0e, A: 0xff},
 	architecture.Hybrid:     {R: 0x2c, G: 0xa0, B: 0x2c, A: 0xff},
@@ -94,8 +94,8 @@ func ChartSeries(c ChartData) []Series {
 			band = append(band, high[i])
 		}
 		out = append(out,
-			Series{Name: arch + " low–high", Kind: SeriesBand, Architecture: arch, XYs: band},
-			Series{Name: arch + " expected", Kind: SeriesExpected, Architecture: arch, XYs: exp})
+			Series{Name: string(arch) + " low–high", Kind: SeriesBand, Architecture: arch, XYs: band},
+			Series{Name: string(arch) + " expected", Kind: SeriesExpected, Architecture: arch, XYs: exp})
 	}
 	if math.IsInf(lo, 1) {
 		return out
@@ -173,7 +173,7 @@ func chartAxes(c ChartData, series []Series) (*plot.Plot, bool) {
 // drawSeries adds the low–high bands first, so that every line is drawn
 // over them, then the expected lines and the dashed markers.
 func drawSeries(p *plot.Plot, series []Series) error {
-	bands := map[string]*plotter.Polygon{}
+	bands := map[architecture.Name]*plotter.Polygon{}
 	for _, s := range series {
 		if s.Kind != SeriesBand {
 			continue
@@ -199,7 +199,7 @@ func drawSeries(p *plot.Plot, series []Series) error {
 			}
 			line.Color, line.Width = optionStyle[s.Architecture], vg.Points(2)
 			p.Add(line)
-			p.Legend.Add(s.Architecture+": expected, low–high band", bands[s.Architecture], line)
+			p.Legend.Add(string(s.Architecture)+": expected, low–high band", bands[s.Architecture], line)
 		case SeriesMarker:
 			line, err := plotter.NewLine(s.XYs)
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/spec"
 	"github.com/google/go-cmp/cmp"
@@ -21,9 +22,9 @@ func chartData() ChartData {
 	return ChartData{
 		Team: "seed", AsOf: "2026-11-26", Breakeven: &be, Current: spec.Range{Low: 40, High: 60},
 		Points: []costmodel.Point{
-			{Developers: 1, Options: map[string]costmodel.Money{"managed": m(100, 200, 300), "self_hosted": m(10000, 11000, 12000)}},
-			{Developers: 10, Options: map[string]costmodel.Money{"managed": m(1000, 2000, 3000), "self_hosted": m(10000, 11000, 12000)}},
-			{Developers: 100, Options: map[string]costmodel.Money{"managed": m(10000, 20000, 30000), "self_hosted": m(10500, 11500, 12500)}},
+			{Developers: 1, Options: map[architecture.Name]costmodel.Money{"managed": m(100, 200, 300), "self_hosted": m(10000, 11000, 12000)}},
+			{Developers: 10, Options: map[architecture.Name]costmodel.Money{"managed": m(1000, 2000, 3000), "self_hosted": m(10000, 11000, 12000)}},
+			{Developers: 100, Options: map[architecture.Name]costmodel.Money{"managed": m(10000, 20000, 30000), "self_hosted": m(10500, 11500, 12500)}},
 		},
 	}
 }

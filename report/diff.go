@@ -110,14 +110,14 @@ func diffText(b *strings.Builder, d *review.Diff) {
 	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "#\tINPUT\tBASE\tHEAD\tDECIDED")
 	for _, a := range archs {
-		fmt.Fprintf(tw, "\t%s", strings.ToUpper(a))
+		fmt.Fprintf(tw, "\t%s", strings.ToUpper(string(a)))
 	}
 	fmt.Fprintln(tw)
 	cols := attributionColumns(d)
 	for i, in := range d.Inputs {
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s", in.Step, plain(in.Input), plain(in.Base), plain(in.Head), cellAt(cols["decided"], i))
 		for _, a := range archs {
-			fmt.Fprintf(tw, "\t%s", cellAt(cols[a], i))
+			fmt.Fprintf(tw, "\t%s", cellAt(cols[string(a)], i))
 		}
 		fmt.Fprintln(tw)
 	}
@@ -166,9 +166,9 @@ func pctText(p *float64) string {
 }
 
 func decisionLine(dc review.DecisionChange) string {
-	side := func(arch string, usd *float64) string {
+	side := func(arch architecture.Name, usd *float64) string {
 		if usd == nil {
-			return arch
+			return string(arch)
 		}
 		return fmt.Sprintf("%s $%s", arch, units.Count(*usd))
 	}
@@ -251,8 +251,8 @@ func optionStatus(d *review.Diff, o review.OptionChange) string {
 }
 
 // attributedArchs lists the options with an attribution, in order.
-func attributedArchs(d *review.Diff) []string {
-	var out []string
+func attributedArchs(d *review.Diff) []architecture.Name {
+	var out []architecture.Name
 	for _, a := range architecture.All {
 		if _, ok := d.Totals.OptionsUSD[a]; ok {
 			out = append(out, a)
@@ -287,7 +287,7 @@ func attributionColumns(d *review.Diff) map[string][]string {
 		for i, in := range d.Inputs {
 			vals[i] = in.OptionsUSD[a]
 		}
-		col(a, vals, d.Totals.OptionsUSD[a])
+		col(string(a), vals, d.Totals.OptionsUSD[a])
 	}
 	return out
 }

@@ -64,7 +64,7 @@ func gateGitHub(w io.Writer, gs []Gated) error {
 				if blocked {
 					level = "error"
 				}
-				a.at(level, p.Spec, policyRange(pp.Spec, v), v.Policy+" ("+o.Architecture+")", v.Message)
+				a.at(level, p.Spec, policyRange(pp.Spec, v), v.Policy+" ("+string(o.Architecture)+")", v.Message)
 			}
 		}
 		for _, w := range p.Waivers {

@@ -221,13 +221,13 @@ func planFindings(p *plan.Plan) (out []string, total int) {
 	}
 	for _, o := range p.Options {
 		for _, v := range o.Violations {
-			add("**deny**", v, o.Architecture)
+			add("**deny**", v, string(o.Architecture))
 		}
 		for _, v := range o.Waived {
-			add("**waived**", v, o.Architecture)
+			add("**waived**", v, string(o.Architecture))
 		}
 		for _, v := range o.Warnings {
-			add("warn", v, o.Architecture)
+			add("warn", v, string(o.Architecture))
 		}
 	}
 	for _, v := range p.Warnings {
@@ -348,7 +348,7 @@ func mdAttribution(b *strings.Builder, d *review.Diff) {
 	} else {
 		b.WriteString("| # | Input | Base | Head | Decided")
 		for _, a := range archs {
-			b.WriteString(" | " + a)
+			b.WriteString(" | " + string(a))
 		}
 		b.WriteString(" |\n|--:|---|---|---|--:")
 		b.WriteString(strings.Repeat("|--:", len(archs)))
@@ -357,7 +357,7 @@ func mdAttribution(b *strings.Builder, d *review.Diff) {
 		for i, in := range d.Inputs {
 			fmt.Fprintf(b, "| %d | %s | %s | %s | %s", in.Step, mdCode(in.Input), code(in.Base), code(in.Head), cellAt(cols["decided"], i))
 			for _, a := range archs {
-				b.WriteString(" | " + cellAt(cols[a], i))
+				b.WriteString(" | " + cellAt(cols[string(a)], i))
 			}
 			b.WriteString(" |\n")
 		}

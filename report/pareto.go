@@ -40,7 +40,7 @@ func paretoTexts(w io.Writer, fs []*plan.Frontier) error {
 
 // paretoText lists a frontier, cheapest first, one assignment a line.
 func paretoText(b *strings.Builder, f *plan.Frontier) {
-	fmt.Fprintf(b, "costgate plan --pareto: team %s (%s), priced for %s; decision %s\n", f.Team, f.Spec, f.AsOf, strings.ToUpper(f.Decision))
+	fmt.Fprintf(b, "costgate plan --pareto: team %s (%s), priced for %s; decision %s\n", f.Team, f.Spec, f.AsOf, strings.ToUpper(string(f.Decision)))
 	fmt.Fprintf(b, "%d assignments no other beats on both expected monthly cost and token-weighted quality (policies not applied):\n\n", len(f.Points))
 	fmt.Fprintf(b, "  %-11s  %-8s  %-12s  %s\n", "MONTHLY", "QUALITY", "OPTION", "ROUTES")
 	for _, p := range f.Points {

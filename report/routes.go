@@ -23,7 +23,7 @@ const (
 
 // routeText is how one workload is served: "self-hosted MODEL" or "MODEL
 // via PROVIDER".
-func routeText(servedBy, model, provider string) string {
+func routeText(servedBy architecture.Name, model, provider string) string {
 	if servedBy == architecture.SelfHosted {
 		if model == "" {
 			return "self-hosted"
@@ -92,13 +92,13 @@ func newSearchView(p *plan.Plan) *searchView {
 		v.vsChosen = true
 		chosen = map[string]string{}
 		for _, r := range c.Routes {
-			chosen[r.Workload] = r.ServedBy + ":" + r.Model
+			chosen[r.Workload] = string(r.ServedBy) + ":" + r.Model
 		}
 	}
 	candidate := func(c plan.Candidate, denied bool) string {
 		var parts []string
 		for _, r := range c.Routes {
-			if chosen != nil && chosen[r.Workload] == r.ServedBy+":"+r.Model {
+			if chosen != nil && chosen[r.Workload] == string(r.ServedBy)+":"+r.Model {
 				continue
 			}
 			parts = append(parts, r.Workload+" → "+routeText(r.ServedBy, r.Model, ""))
@@ -250,7 +250,7 @@ func mdRoutes(b *strings.Builder, p *plan.Plan) {
 		return
 	}
 	var workloads []string
-	cells := map[string]map[string]string{}
+	cells := map[architecture.Name]map[string]string{}
 	for _, o := range opts {
 		cells[o.Architecture] = map[string]string{}
 		for _, r := range o.Routes {
@@ -265,7 +265,7 @@ func mdRoutes(b *strings.Builder, p *plan.Plan) {
 		if o.Architecture == p.Decision.Architecture {
 			fmt.Fprintf(b, " | **%s** (chosen)", o.Architecture)
 		} else {
-			b.WriteString(" | " + o.Architecture)
+			b.WriteString(" | " + string(o.Architecture))
 		}
 	}
 	b.WriteString(" |\n|---" + strings.Repeat("|---", len(opts)) + "|\n")
@@ -323,7 +323,7 @@ const maxRouteChanges = 30
 // routeChangeLines are a diff's route changes, one line each, at most
 // maxRouteChanges, and how many were left out.
 func routeChangeLines(d *review.Diff) (lines []string, more int) {
-	side := func(s *string, decision string) string {
+	side := func(s *string, decision architecture.Name) string {
 		if s == nil {
 			if decision == architecture.Blocked {
 				return "none (blocked)"
@@ -331,7 +331,7 @@ func routeChangeLines(d *review.Diff) (lines []string, more int) {
 			return "absent"
 		}
 		servedBy, model, _ := strings.Cut(*s, ":")
-		return routeText(servedBy, model, "")
+		return routeText(architecture.Name(servedBy), model, "")
 	}
 	for i, rc := range d.Routes {
 		if i == maxRouteChanges {
@@ -347,7 +347,7 @@ func decidedMove(d *review.Diff) string {
 	if d.New || !d.Decision.Changed() {
 		return ""
 	}
-	return ", " + d.Decision.Base + " → " + d.Decision.Head
+	return ", " + string(d.Decision.Base) + " → " + string(d.Decision.Head)
 }
 
 // textRouteChanges writes the workloads whose route under the decided

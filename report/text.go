@@ -36,7 +36,7 @@ func Text(w io.Writer, p *plan.Plan) error {
 func textDecision(b *strings.Builder, p *plan.Plan) {
 	fmt.Fprintf(b, "costgate plan: team %s (%s), priced for %s with the catalog of %s\n\n", plain(p.Team), plain(p.Spec), p.AsOf, p.CatalogAsOf)
 
-	fmt.Fprintf(b, "DECISION   %s\n", strings.ToUpper(p.Decision.Architecture))
+	fmt.Fprintf(b, "DECISION   %s\n", strings.ToUpper(string(p.Decision.Architecture)))
 	for _, r := range p.Decision.Reasons {
 		fmt.Fprintf(b, "           - %s\n", plain(r))
 	}

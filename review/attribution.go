@@ -16,7 +16,7 @@ func (d *Diff) attribute(ctx context.Context, base, head *spec.Spec, bp *plan.Pl
 	changes, stepOpts := steps(base, head, baseRules, headRules)
 
 	// Both sides' options: each is attributed only when priced on both.
-	var archs []string
+	var archs []architecture.Name
 	for _, oc := range d.Options {
 		if oc.Base != nil && oc.Head != nil {
 			archs = append(archs, oc.Architecture)
@@ -38,7 +38,7 @@ func (d *Diff) attribute(ctx context.Context, base, head *spec.Spec, bp *plan.Pl
 				return fmt.Errorf("compare: re-plan with %s changed: %w", c.input, err)
 			}
 		}
-		step := InputChange{Step: i + 1, Input: c.input, Base: c.base, Head: c.head, OptionsUSD: map[string]float64{}, Decision: p.Decision.Architecture}
+		step := InputChange{Step: i + 1, Input: c.input, Base: c.base, Head: c.head, OptionsUSD: map[architecture.Name]float64{}, Decision: p.Decision.Architecture}
 		now := expectedByArch(p)
 		for _, a := range archs {
 			// An option that cannot be priced part way keeps its last cost;
@@ -102,7 +102,7 @@ func steps(base, head *spec.Spec, baseRules, headRules Rules) ([]inputChange, []
 }
 
 // total sums the steps, which add up to the whole change.
-func (d *Diff) total(archs []string, decided bool) {
+func (d *Diff) total(archs []architecture.Name, decided bool) {
 	for _, a := range archs {
 		sum := 0.0
 		for _, in := range d.Inputs {
@@ -128,8 +128,8 @@ func decidedUSD(p *plan.Plan) *float64 {
 	return nil
 }
 
-func expectedByArch(p *plan.Plan) map[string]float64 {
-	out := map[string]float64{}
+func expectedByArch(p *plan.Plan) map[architecture.Name]float64 {
+	out := map[architecture.Name]float64{}
 	for _, o := range p.Options {
 		out[o.Architecture] = o.MonthlyUSD.Expected
 	}
@@ -137,7 +137,7 @@ func expectedByArch(p *plan.Plan) map[string]float64 {
 }
 
 func optionChanges(bp, hp *plan.Plan) []OptionChange {
-	find := func(p *plan.Plan, arch string) *plan.Option {
+	find := func(p *plan.Plan, arch architecture.Name) *plan.Option {
 		if p == nil {
 			return nil
 		}

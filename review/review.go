@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/units"
@@ -58,7 +59,7 @@ func CompareWith(ctx context.Context, base, head *spec.Spec, baseRules, headRule
 		return nil, fmt.Errorf("compare: plan head: %w", err)
 	}
 	d := &Diff{Spec: head.Filename, Team: hp.Team, AsOf: hp.AsOf, Head: hp, Order: AttributionOrder,
-		Policies: []PolicyChange{}, Inputs: []InputChange{}, Totals: AttributionTotal{OptionsUSD: map[string]float64{}}}
+		Policies: []PolicyChange{}, Inputs: []InputChange{}, Totals: AttributionTotal{OptionsUSD: map[architecture.Name]float64{}}}
 	if base == nil {
 		d.New = true
 		d.Decision = DecisionChange{Head: hp.Decision.Architecture, HeadUSD: decidedUSD(hp)}
@@ -110,7 +111,7 @@ func RouteChanges(bp, hp *plan.Plan) []RouteChange {
 		}
 		if c := p.Chosen(); c != nil {
 			for _, r := range c.Routes {
-				by[r.Workload] = r.ServedBy + ":" + r.Model
+				by[r.Workload] = string(r.ServedBy) + ":" + r.Model
 				if !slices.Contains(names, r.Workload) {
 					names = append(names, r.Workload)
 				}
@@ -168,9 +169,9 @@ func policyChanges(bp, hp *plan.Plan) []PolicyChange {
 			return nil, msgs
 		}
 		for _, o := range p.Options {
-			add("deny", o.Architecture, o.Violations)
-			add("waived", o.Architecture, o.Waived)
-			add("warn", o.Architecture, o.Warnings)
+			add("deny", string(o.Architecture), o.Violations)
+			add("waived", string(o.Architecture), o.Waived)
+			add("warn", string(o.Architecture), o.Warnings)
 		}
 		add("warn", "plan", p.Warnings)
 		return keys, msgs

@@ -164,7 +164,7 @@ func TestAttributionSteps(t *testing.T) {
 	if !d.Decision.Changed() {
 		t.Error("the decision did not change")
 	}
-	wantCleared := PolicyChange{Change: Cleared, Kind: "deny", Option: architecture.Managed, Policy: "latency.ttft"}
+	wantCleared := PolicyChange{Change: Cleared, Kind: "deny", Option: string(architecture.Managed), Policy: "latency.ttft"}
 	found := false
 	for _, pc := range d.Policies {
 		pc.Message = ""

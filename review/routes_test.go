@@ -12,7 +12,7 @@ import (
 // routedPlan is a plan deciding arch, whose decided option routes each
 // workload as routes says ("self_hosted:MODEL" or "managed:MODEL"); an
 // empty arch is a blocked plan.
-func routedPlan(arch string, routes ...[2]string) *plan.Plan {
+func routedPlan(arch architecture.Name, routes ...[2]string) *plan.Plan {
 	p := &plan.Plan{Decision: plan.Decision{Architecture: architecture.Blocked}}
 	o := plan.Option{Architecture: architecture.Hybrid}
 	for _, r := range routes {

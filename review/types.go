@@ -1,6 +1,7 @@
 package review
 
 import (
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 )
 
@@ -56,8 +57,8 @@ type RuleChange struct {
 // cost on each side.
 type DecisionChange struct {
 	// Base and Head are an architecture or "blocked"; Base is "" for a new spec.
-	Base string `json:"base"`
-	Head string `json:"head"`
+	Base architecture.Name `json:"base"`
+	Head architecture.Name `json:"head"`
 	// BaseUSD and HeadUSD are the decided option's expected monthly cost;
 	// null when blocked (or absent).
 	BaseUSD *float64 `json:"base_usd"`
@@ -72,7 +73,7 @@ func (d DecisionChange) Changed() bool { return d.Base != d.Head }
 
 // OptionChange is one option's monthly cost on each side.
 type OptionChange struct {
-	Architecture string `json:"architecture"`
+	Architecture architecture.Name `json:"architecture"`
 	// Base or Head is null when the option was not priced on that side.
 	Base *plan.Money `json:"base"`
 	Head *plan.Money `json:"head"`
@@ -128,13 +129,13 @@ type InputChange struct {
 	DecisionUSD *float64 `json:"decision_usd"`
 	// OptionsUSD is the change in each option's expected cost this input
 	// explains, for the options priced on both sides.
-	OptionsUSD map[string]float64 `json:"options_usd"`
+	OptionsUSD map[architecture.Name]float64 `json:"options_usd"`
 	// Decision is the decision once this input (and those before it) moved.
-	Decision string `json:"decision"`
+	Decision architecture.Name `json:"decision"`
 }
 
 // AttributionTotal is what the input rows add up to.
 type AttributionTotal struct {
-	DecisionUSD *float64           `json:"decision_usd"`
-	OptionsUSD  map[string]float64 `json:"options_usd"`
+	DecisionUSD *float64                      `json:"decision_usd"`
+	OptionsUSD  map[architecture.Name]float64 `json:"options_usd"`
 }

@@ -112,9 +112,10 @@ type Workload struct {
 	// half an hour); nil means the quality block's rework_hours.
 	ReworkHours *Range
 	// Route is RouteAuto (default: the search chooses the fleet or a
-	// managed candidate), RouteManaged or RouteSelfHosted; a pinned route
-	// holds in every option.
-	Route string
+	// managed candidate), or the architecture the workload is pinned to,
+	// architecture.Managed or SelfHosted; a pinned route holds in every
+	// option.
+	Route architecture.Name
 	// Model, when set, pins the managed model of a managed or auto route.
 	Model string
 	// MinQuality is the lowest quality score (for the workload's
@@ -122,13 +123,9 @@ type Workload struct {
 	MinQuality float64
 }
 
-// Workload routes: auto, or pinned to one of the architectures that serve
-// a workload (their names are architecture's).
-const (
-	RouteAuto       = "auto"
-	RouteManaged    = architecture.Managed
-	RouteSelfHosted = architecture.SelfHosted
-)
+// RouteAuto is a workload route the search chooses; the others are the
+// architectures that serve a workload, by their names.
+const RouteAuto architecture.Name = "auto"
 
 // Managed is the managed block.
 type Managed struct {

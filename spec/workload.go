@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -113,9 +114,9 @@ func (d *decoder) workload(b *body, name string) Workload {
 		r := b.rng("rework_hours", atLeast(0).upTo(1000), Range{})
 		w.ReworkHours = &r
 	}
-	w.Route = b.oneOf("route", []string{RouteAuto, RouteManaged, RouteSelfHosted}, RouteAuto)
+	w.Route = architecture.Name(b.oneOf("route", []string{string(RouteAuto), string(architecture.Managed), string(architecture.SelfHosted)}, string(RouteAuto)))
 	w.Model = b.catalogID("model", "managed model", d.cat.ManagedIDs(), "")
-	if a := b.syn.Attributes["model"]; a != nil && w.Model != "" && w.Route == RouteSelfHosted {
+	if a := b.syn.Attributes["model"]; a != nil && w.Model != "" && w.Route == architecture.SelfHosted {
 		d.errorf(a.Expr.Range(), "Model of a self-hosted workload",
 			"workload %q has route = \"self_hosted\", so the fleet's model (self_hosted.model) serves it; model pins the managed model of a managed or auto route. Remove model, or set route to \"managed\" or \"auto\".", name)
 		w.Model = ""

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 )
 
@@ -52,7 +53,7 @@ func Gate(ctx context.Context, p *plan.Plan, engine plan.Evaluator, cfg Config) 
 }
 
 // checkResources evaluates every resource policy on every resource.
-func checkResources(ctx context.Context, engine plan.Evaluator, arch string, res []plan.Resource) (deny, warn []plan.Finding, err error) {
+func checkResources(ctx context.Context, engine plan.Evaluator, arch architecture.Name, res []plan.Resource) (deny, warn []plan.Finding, err error) {
 	for _, r := range res {
 		d, w, err := engine.EvaluateResource(ctx, PolicyInput(r))
 		if err != nil {

@@ -92,7 +92,7 @@ func TestGateHonoursOverrides(t *testing.T) {
 	if len(o.Waived) == 0 || !strings.Contains(o.Waived[0].Message, "ciso@payments.example") {
 		t.Errorf("waived findings %v, want the public ingress waived by the CISO's override", o.Waived)
 	}
-	if w := p.Waivers[len(p.Waivers)-1]; len(w.Waived) != 1 || w.Waived[0] != architecture.SelfHosted {
+	if w := p.Waivers[len(p.Waivers)-1]; len(w.Waived) != 1 || w.Waived[0] != string(architecture.SelfHosted) {
 		t.Errorf("override records %v, want self_hosted", w.Waived)
 	}
 }

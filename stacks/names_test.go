@@ -25,6 +25,9 @@ func FuzzPhysicalName(f *testing.F) {
 		if len(name) > MaxLoadBalancerName || !awsLBName.MatchString(name) || strings.HasPrefix(name, "internal-") {
 			t.Errorf("physicalName(%q, %q) = %q breaks AWS's rule", team, kind, name)
 		}
+		if id := dbIdentifier(stack, team, kind); len(id) > MaxDBIdentifier || !awsDBIdentifier.MatchString(id) {
+			t.Errorf("dbIdentifier(%q, %q) = %q breaks RDS's rule", team, kind, id)
+		}
 		if p := InferenceProfileName(stack, team, kind); len(p) > MaxInferenceProfileName || !awsProfileName.MatchString(p) {
 			t.Errorf("InferenceProfileName(%q) = %q breaks Bedrock's rule", team, p)
 		}

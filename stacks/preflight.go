@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrock"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrockfoundation"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -73,6 +74,7 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 		pf.quota(*opt.Sizing, cat)
 		pf.capacityBlock(*opt.Sizing)
 		pf.certificate()
+		pf.zone()
 	}
 	if cat != nil && (opt.Architecture == architecture.Managed || opt.Architecture == architecture.Hybrid) {
 		pf.bedrock(cat)
@@ -100,11 +102,56 @@ func (pf *preflight) config() {
 	if err := ValidatePrincipals(c.ConsumerPrincipals); err != nil {
 		pf.problem("%v", err)
 	}
+	pf.reach()
 	switch {
 	case c.DeployGateway && pf.opt.Architecture == architecture.Managed:
 		pf.problem("costgate:deployGateway runs the router behind the fleet's load balancer; the managed decision has no fleet: unset it, and run LiteLLM with the exported gateway role")
 	case c.DeployGateway && pf.opt.Architecture == architecture.SelfHosted:
 		pf.remind("costgate:deployGateway is set but the decision is self_hosted: clients call the vLLM endpoint directly, no router is deployed")
+	}
+}
+
+// reach checks how consumers reach the fleet: the VPC's range, the
+// endpoint service's principals, the consumer VPCs and their zone.
+func (pf *preflight) reach() {
+	c := pf.cfg
+	switch {
+	case c.VPCCIDR != "" && c.VPCID != "":
+		pf.problem("costgate:vpcCidr is the range of the VPC the program creates; with costgate:vpcId the fleet uses that VPC's own range: unset one")
+	case c.VPCCIDR != "":
+		if err := ValidateVPCCIDR(c.VPCCIDR); err != nil {
+			pf.problem("%v", err)
+		}
+	}
+	if err := ValidateEndpointPrincipals(c.EndpointServicePrincipals); err != nil {
+		pf.problem("%v", err)
+	}
+	if len(c.EndpointServicePrincipals) > 0 && pf.opt.Architecture == architecture.Managed {
+		pf.problem("costgate:endpointServicePrincipals publishes the fleet through PrivateLink; the managed decision has no fleet: unset it")
+	}
+	for _, v := range c.ConsumerVPCs {
+		if _, err := parseConsumerVPC(v); err != nil {
+			pf.problem("%v", err)
+		}
+	}
+	if len(c.ConsumerVPCs) > 0 && c.HostedZoneID == "" {
+		pf.problem("costgate:consumerVpcIds are associated with the private hosted zone of costgate:hostedZoneId, which is not set")
+	}
+}
+
+// zone checks that a hosted zone consumer VPCs are associated with is
+// private (a public zone resolves everywhere and takes no association).
+func (pf *preflight) zone() {
+	c := pf.cfg
+	if c.HostedZoneID == "" || len(c.ConsumerVPCs) == 0 {
+		return
+	}
+	zone, err := route53.LookupZone(pf.ctx, &route53.LookupZoneArgs{ZoneId: pulumi.StringRef(c.HostedZoneID)})
+	switch {
+	case err != nil:
+		pf.problem("costgate:hostedZoneId %s: %v", c.HostedZoneID, err)
+	case zone.PrivateZone == nil || !*zone.PrivateZone:
+		pf.problem("costgate:hostedZoneId %s is a public zone: its names resolve in every VPC already, so costgate:consumerVpcIds has nothing to associate; unset it", c.HostedZoneID)
 	}
 }
 

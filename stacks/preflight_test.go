@@ -105,6 +105,22 @@ func TestPreflightListsEveryProblemBeforeAnyResource(t *testing.T) {
 			want: []string{"certificateArn needs costgate:dnsName", "hostedZoneId needs costgate:dnsName"},
 		},
 		{
+			name: "reachability", example: "regulated",
+			cfg: Config{VPCCIDR: "172.32.0.0/16", EndpointServicePrincipals: []string{"*"}, ConsumerVPCs: []string{"vpc-xyz"}},
+			want: []string{"costgate:vpcCidr \"172.32.0.0/16\" is not a private range", "costgate:endpointServicePrincipals \"*\"",
+				"entry \"vpc-xyz\" is not [ACCOUNT/]vpc-ID[@REGION]", "costgate:hostedZoneId, which is not set"},
+		},
+		{
+			name: "public zone", example: "regulated",
+			cfg: Config{VPCCIDR: "10.0.0.0/25", HostedZoneID: "Z1", DNSName: "llm.acme.example", ConsumerVPCs: []string{"vpc-0a1b2c3d"}},
+			answers: map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+				"aws:route53/getZone:getZone": func(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+					return resource.NewPropertyMapFromMap(map[string]any{"id": "Z1", "zoneId": "Z1", "name": "acme.example.", "privateZone": false}), nil
+				},
+			},
+			want: []string{"is a /25: a VPC of the program's is /16 to /24", "Z1 is a public zone"},
+		},
+		{
 			name: "bedrock", example: "company-50",
 			cfg: Config{ConsumerPrincipals: []string{"*"}},
 			answers: map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){

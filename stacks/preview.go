@@ -202,6 +202,13 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 	case "aws:bedrockfoundation/getModel:getModel":
 		id := args.Args["modelId"].StringValue()
 		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "modelId": id}), nil
+	case "aws:route53/getZone:getZone":
+		// A private zone, as a team's internal name usually is.
+		id := ""
+		if v, ok := args.Args["zoneId"]; ok && v.IsString() {
+			id = v.StringValue()
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "zoneId": id, "name": "acme.example.", "privateZone": true}), nil
 	case "aws:ec2/getVpc:getVpc":
 		out := map[string]any{"cidrBlock": "10.0.0.0/16"}
 		if id, ok := args.Args["id"]; ok && id.IsString() {

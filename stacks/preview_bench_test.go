@@ -14,7 +14,7 @@ import (
 func BenchmarkPreview(b *testing.B) {
 	for _, name := range []string{"company-50", "regulated", "enterprise-hybrid"} {
 		p := benchPlan(b, name)
-		b.Run(name+"/"+p.Decision.Architecture, func(b *testing.B) {
+		b.Run(name+"/"+string(p.Decision.Architecture), func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				res, err := Preview(p, Config{})

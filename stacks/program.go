@@ -180,25 +180,55 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 		out["bedrockProfileArns"] = gw.BedrockProfileARNs
 		profiles = gw.BedrockProfileARNs
 	}
+	var router *Router
 	if opt.Architecture == architecture.Hybrid {
 		if err := routing(ctx, team, p.Inputs.CostCenter, opt.Routes, fleet, profiles, cat, out); err != nil {
 			return nil, err
 		}
 		if cfg.DeployGateway {
-			r, err := NewRouter(ctx, team, &RouterArgs{
-				Team: team, CostCenter: p.Inputs.CostCenter, Routes: opt.Routes,
-				Fleet: fleet, Gateway: gw, BedrockARNs: gw.bedrockARNs, AlarmTopicARN: cfg.AlarmTopicARN,
-				DBDeletionProtection: cfg.RouterDBDeletionProtection,
-			})
-			if err != nil {
+			if router, err = deployRouter(ctx, team, p, opt, cfg, fleet, gw, out); err != nil {
 				return nil, err
 			}
-			out["routerUrl"] = r.URL
-			out["routerMasterKeySecretArn"] = r.MasterKeySecretARN
-			out["routerDatabaseEndpoint"] = r.DatabaseEndpoint
+		}
+	}
+	if fleet != nil && len(cfg.EndpointServicePrincipals) > 0 {
+		if err := deployEndpointService(ctx, team, p, cfg, fleet, router, out); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// deployEndpointService publishes the fleet (and the router) through
+// PrivateLink and adds the outputs consumers need.
+func deployEndpointService(ctx *pulumi.Context, team string, p *plan.Plan, cfg Config, fleet *SelfHostedInference, router *Router, out pulumi.Map) error {
+	es, err := NewEndpointService(ctx, team, &EndpointServiceArgs{
+		Team: team, CostCenter: p.Inputs.CostCenter, Fleet: fleet, Router: router,
+		Principals: cfg.EndpointServicePrincipals, DNSName: cfg.DNSName,
+	})
+	if err != nil {
+		return err
+	}
+	out["endpointServiceName"] = es.ServiceName
+	out["endpointServiceDnsVerification"] = es.DNSVerification
+	return nil
+}
+
+// deployRouter registers the hybrid decision's router and adds its
+// outputs.
+func deployRouter(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Option, cfg Config, fleet *SelfHostedInference, gw *ManagedGateway, out pulumi.Map) (*Router, error) {
+	r, err := NewRouter(ctx, team, &RouterArgs{
+		Team: team, CostCenter: p.Inputs.CostCenter, Routes: opt.Routes,
+		Fleet: fleet, Gateway: gw, BedrockARNs: gw.bedrockARNs, AlarmTopicARN: cfg.AlarmTopicARN,
+		DBDeletionProtection: cfg.RouterDBDeletionProtection,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out["routerUrl"] = r.URL
+	out["routerMasterKeySecretArn"] = r.MasterKeySecretARN
+	out["routerDatabaseEndpoint"] = r.DatabaseEndpoint
+	return r, nil
 }
 
 // budgetOf is the option's budget: the spec's limit, or else the option's
@@ -271,6 +301,9 @@ func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Optio
 		Router:                cfg.DeployGateway && opt.Architecture == architecture.Hybrid,
 		CapacityReservationID: cfg.CapacityReservationID,
 		CapacityBlockZone:     cfg.CapacityBlockZone,
+		VPCCIDR:               cfg.VPCCIDR,
+		PrivateLink:           len(cfg.EndpointServicePrincipals) > 0,
+		ConsumerVPCs:          cfg.ConsumerVPCs,
 	}
 	if args.Sizing.Pricing == spec.CapacityBlock && args.CapacityReservationID == "" && !cfg.Stack {
 		// A plan without a stack configuration previews the block it
@@ -308,13 +341,13 @@ func latencyTarget(routes []plan.Route) float64 {
 
 // RouteEntry is one row of the hybrid routing table.
 type RouteEntry struct {
-	Workload   string   `json:"workload"`
-	Complexity string   `json:"complexity"`
-	ServedBy   string   `json:"served_by"`
-	Model      string   `json:"model"`
-	Provider   string   `json:"provider,omitempty"`
-	Endpoint   string   `json:"endpoint,omitempty"`
-	MaxTTFTMs  *float64 `json:"max_ttft_ms"`
+	Workload   string            `json:"workload"`
+	Complexity string            `json:"complexity"`
+	ServedBy   architecture.Name `json:"served_by"`
+	Model      string            `json:"model"`
+	Provider   string            `json:"provider,omitempty"`
+	Endpoint   string            `json:"endpoint,omitempty"`
+	MaxTTFTMs  *float64          `json:"max_ttft_ms"`
 }
 
 // RoutingParameterName is the SSM parameter holding the routing table of a
@@ -514,7 +547,7 @@ func Summary(p *plan.Plan) []string {
 		be = fmt.Sprintf("%d developers", *p.Breakeven.Developers)
 	}
 	lines = append(lines, fmt.Sprintf("  verdict %s, breakeven %s, checklist %d/5", p.Verdict, be, p.Checklist.Met))
-	lines = append(lines, "  decision: "+p.Decision.Architecture)
+	lines = append(lines, "  decision: "+string(p.Decision.Architecture))
 	for _, r := range p.Decision.Reasons {
 		lines = append(lines, "    "+r)
 	}

@@ -211,11 +211,6 @@ func TestBedrockModelARNs(t *testing.T) {
 	}
 }
 
-func jsonNumber(v float64) string {
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
 func TestSummary(t *testing.T) {
 	p := examplePlan(t, "enterprise-hybrid")
 	lines := Summary(p)
@@ -229,7 +224,7 @@ func TestSummary(t *testing.T) {
 		}
 	}
 	for _, o := range p.Options {
-		if !strings.Contains(text, o.Architecture) {
+		if !strings.Contains(text, string(o.Architecture)) {
 			t.Errorf("summary lacks option %s", o.Architecture)
 		}
 	}

@@ -61,6 +61,9 @@ type Router struct {
 	MasterKeySecretARN pulumi.StringOutput `pulumi:"masterKeySecretArn"`
 	// DatabaseEndpoint is the database's host name (private).
 	DatabaseEndpoint pulumi.StringOutput `pulumi:"databaseEndpoint"`
+
+	// listener is the router's listener on the fleet's load balancer.
+	listener *lb.Listener
 }
 
 // routerBuild carries what the router's sections share.
@@ -175,9 +178,11 @@ func (b *routerBuild) listener() (*lb.TargetGroup, error) {
 		args.CertificateArn = fl.certificateARN
 		args.SslPolicy = pulumi.String("ELBSecurityPolicy-TLS13-1-2-2021-06")
 	}
-	if _, err := lb.NewListener(ctx, b.name, args, b.parent); err != nil {
+	l, err := lb.NewListener(ctx, b.name, args, b.parent)
+	if err != nil {
 		return nil, fmt.Errorf("create router listener: %w", err)
 	}
+	b.r.listener = l
 	b.r.URL = fl.Endpoint.ApplyT(func(ep string) string {
 		host := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(ep, "https://"), "http://"), "/v1")
 		return fmt.Sprintf("%s://%s:%d/v1", scheme, host, RouterListenerPort)

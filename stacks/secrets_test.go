@@ -154,7 +154,7 @@ func checkNoLeak(t *testing.T, run *secretRun, wantSecretVersions int) {
 func TestSecretsThroughConfig(t *testing.T) {
 	tests := []struct {
 		example string
-		arch    string
+		arch    architecture.Name
 		// versions is the number of secret values written: the vLLM key
 		// and the Hugging Face token on a fleet, one per configured
 		// provider key (two) on the gateway.

@@ -118,6 +118,15 @@ type SelfHostedInferenceArgs struct {
 	// the fleet launches into when the plan prices one.
 	CapacityReservationID string
 	CapacityBlockZone     string
+	// VPCCIDR is the range of the VPC the fleet creates; empty means
+	// DefaultVPCCIDR.
+	VPCCIDR string
+	// PrivateLink admits the PrivateLink front's Network Load Balancer
+	// (NewEndpointService) to the load balancer.
+	PrivateLink bool
+	// ConsumerVPCs are associated with the private hosted zone
+	// HostedZoneID (costgate:consumerVpcIds).
+	ConsumerVPCs []string
 }
 
 // SelfHostedInference is a private, load-balanced vLLM fleet on GPU instances.
@@ -145,6 +154,8 @@ type SelfHostedInference struct {
 	apiKey         pulumi.StringOutput
 	listener       int
 	certificateARN pulumi.StringPtrInput
+	// nlbSG is the PrivateLink front's security group; nil without one.
+	nlbSG *ec2.SecurityGroup
 }
 
 // NewSelfHostedInference registers the fleet: network (or the given one),
@@ -302,6 +313,15 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 		c.BudgetName = b.Name
 	}
 	return nil
+}
+
+// publishedPorts are the load balancer's listener ports: the vLLM
+// endpoint's, and the router's with one.
+func (a *SelfHostedInferenceArgs) publishedPorts() []int {
+	if a.Router {
+		return []int{a.listenerPort(), RouterListenerPort}
+	}
+	return []int{a.listenerPort()}
 }
 
 // listenerPort is 443 with a certificate, 80 without.

@@ -12,16 +12,6 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Network ranges of the VPC the component creates when none is given.
-const (
-	vpcCIDR = "10.42.0.0/16"
-)
-
-var (
-	privateCIDRs = []string{"10.42.0.0/20", "10.42.16.0/20"}
-	publicCIDRs  = []string{"10.42.128.0/24", "10.42.129.0/24"}
-)
-
 // securityGroups registers clients → load balancer → instances, nothing
 // else in.
 func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, err error) {
@@ -45,23 +35,11 @@ func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, e
 		ToPort:      pulumi.Int(inference.VLLMPort),
 		CidrBlocks:  pulumi.StringArray{net.cidr},
 	}}
-	if a.Router {
-		// The LiteLLM router's listener, and its tasks in the VPC.
-		ingress = append(ingress, ec2.SecurityGroupIngressArgs{
-			Description: pulumi.String("clients of the LiteLLM router"),
-			Protocol:    pulumi.String("tcp"),
-			FromPort:    pulumi.Int(RouterListenerPort),
-			ToPort:      pulumi.Int(RouterListenerPort),
-			CidrBlocks:  allowed,
-		})
-		egress = append(egress, ec2.SecurityGroupEgressArgs{
-			Description: pulumi.String("LiteLLM router tasks"),
-			Protocol:    pulumi.String("tcp"),
-			FromPort:    pulumi.Int(LiteLLMPort),
-			ToPort:      pulumi.Int(LiteLLMPort),
-			CidrBlocks:  pulumi.StringArray{net.cidr},
-		})
+	moreIn, moreOut, err := f.routerAndEndpointRules(net, allowed)
+	if err != nil {
+		return nil, nil, err
 	}
+	ingress, egress = append(ingress, moreIn...), append(egress, moreOut...)
 	albSG, err = ec2.NewSecurityGroup(ctx, name+"-alb", &ec2.SecurityGroupArgs{
 		Description: pulumi.String("costgate " + a.Team + ": inference endpoint, reachable from the allowed CIDRs only"),
 		VpcId:       net.vpcID,
@@ -100,10 +78,12 @@ func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, e
 	return albSG, instSG, nil
 }
 
-// balancer is the fleet's internal load balancer and target group.
+// balancer is the fleet's internal load balancer, target group and
+// listener.
 type balancer struct {
-	alb *lb.LoadBalancer
-	tg  *lb.TargetGroup
+	alb      *lb.LoadBalancer
+	tg       *lb.TargetGroup
+	listener *lb.Listener
 }
 
 // loadBalancer registers the internal load balancer, its target group and
@@ -174,13 +154,17 @@ func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, e
 		listener.CertificateArn = pulumi.String(a.CertificateARN)
 		listener.SslPolicy = pulumi.String("ELBSecurityPolicy-TLS13-1-2-2021-06")
 	}
-	if _, err := lb.NewListener(ctx, name+"-vllm", listener, parent); err != nil {
+	l, err := lb.NewListener(ctx, name+"-vllm", listener, parent)
+	if err != nil {
 		return balancer{}, fmt.Errorf("create listener: %w", err)
 	}
 	if err := f.endpoint(alb, scheme); err != nil {
 		return balancer{}, err
 	}
-	return balancer{alb: alb, tg: tg}, nil
+	if err := f.zoneAssociations(net); err != nil {
+		return balancer{}, err
+	}
+	return balancer{alb: alb, tg: tg, listener: l}, nil
 }
 
 // endpoint sets the fleet's endpoint: at costgate:dnsName when given (with
@@ -256,11 +240,19 @@ func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfH
 	if err != nil {
 		return network{}, fmt.Errorf("look up availability zones: %w", err)
 	}
-	zones, err := pickZones(avail.Names, offered, len(privateCIDRs))
+	cidr := a.VPCCIDR
+	if cidr == "" {
+		cidr = DefaultVPCCIDR
+	}
+	private, public, err := subnetCIDRs(cidr)
+	if err != nil {
+		return network{}, err
+	}
+	zones, err := pickZones(avail.Names, offered, len(private))
 	if err != nil {
 		return network{}, fmt.Errorf("%s: %w", a.Sizing.InstanceType, err)
 	}
-	v := &vpcBuild{ctx: ctx, name: name, tags: tags, parent: pulumi.Parent(c), zones: zones}
+	v := &vpcBuild{ctx: ctx, name: name, tags: tags, parent: pulumi.Parent(c), zones: zones, cidr: cidr, private: private, public: public}
 	net, err := v.create()
 	if err != nil {
 		return network{}, err
@@ -333,6 +325,9 @@ type vpcBuild struct {
 	tags   map[string]string
 	parent pulumi.ResourceOption
 	zones  []string
+	// cidr is the VPC's range, private and public its subnets'.
+	cidr            string
+	private, public []string
 	// privateRT is the private subnets' route table, which the S3 gateway
 	// endpoint routes.
 	privateRT pulumi.StringOutput
@@ -343,7 +338,7 @@ type vpcBuild struct {
 func (v *vpcBuild) create() (network, error) {
 	ctx, name, tags, parent := v.ctx, v.name, v.tags, v.parent
 	vpc, err := ec2.NewVpc(ctx, name, &ec2.VpcArgs{
-		CidrBlock:          pulumi.String(vpcCIDR),
+		CidrBlock:          pulumi.String(v.cidr),
 		EnableDnsHostnames: pulumi.Bool(true),
 		EnableDnsSupport:   pulumi.Bool(true),
 		Tags:               withName(tags, name),
@@ -358,7 +353,7 @@ func (v *vpcBuild) create() (network, error) {
 	if err != nil {
 		return network{}, fmt.Errorf("create internet gateway: %w", err)
 	}
-	publicIDs, err := v.subnets(vpc, "public", publicCIDRs, ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: igw.ID()})
+	publicIDs, err := v.subnets(vpc, "public", v.public, ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), GatewayId: igw.ID()})
 	if err != nil {
 		return network{}, err
 	}
@@ -379,7 +374,7 @@ func (v *vpcBuild) create() (network, error) {
 	if err != nil {
 		return network{}, fmt.Errorf("create NAT gateway: %w", err)
 	}
-	private, err := v.subnets(vpc, "private", privateCIDRs, ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: nat.ID()})
+	private, err := v.subnets(vpc, "private", v.private, ec2.RouteTableRouteArgs{CidrBlock: pulumi.String("0.0.0.0/0"), NatGatewayId: nat.ID()})
 	if err != nil {
 		return network{}, err
 	}

@@ -151,7 +151,7 @@ func TestDeployExamples(t *testing.T) {
 	}
 	tests := []struct {
 		name     string
-		decision string
+		decision architecture.Name
 		cfg      Config
 		counts   map[string]int
 	}{
@@ -264,7 +264,7 @@ func TestDeployExamples(t *testing.T) {
 func checkOutputs(t *testing.T, p *plan.Plan, opt *plan.Option, outs map[string]any) {
 	t.Helper()
 	want := map[string]any{
-		"decision":           p.Decision.Architecture,
+		"decision":           string(p.Decision.Architecture),
 		"monthlyUsdLow":      opt.MonthlyUSD.Low,
 		"monthlyUsdExpected": opt.MonthlyUSD.Expected,
 		"monthlyUsdHigh":     opt.MonthlyUSD.High,

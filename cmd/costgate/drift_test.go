@@ -56,8 +56,8 @@ func TestDriftPlanJSON(t *testing.T) {
 	if raw.Usage.Tokens["developers"] != 100.0 || raw.Usage.Tokens["format"] != "anthropic-usage" {
 		t.Errorf("usage.tokens: developers %v format %v", raw.Usage.Tokens["developers"], raw.Usage.Tokens["format"])
 	}
-	if p.Decision.Architecture != architecture.Managed || p.Usage.Decision != architecture.SelfHosted {
-		t.Errorf("decision %s, at measured usage %s; want managed then self_hosted", p.Decision.Architecture, p.Usage.Decision)
+	if p.Decision.Architecture != architecture.Managed || p.Usage.Decision != architecture.Hybrid {
+		t.Errorf("decision %s, at measured usage %s; want managed then hybrid", p.Decision.Architecture, p.Usage.Decision)
 	}
 	ids := map[string]string{}
 	for _, w := range p.Warnings {
@@ -65,7 +65,7 @@ func TestDriftPlanJSON(t *testing.T) {
 	}
 	for id, want := range map[string]string{
 		plan.UsageDrift:     "above the plan's high",
-		plan.UsageBreakeven: "the decision would change: self_hosted",
+		plan.UsageBreakeven: "the decision would change: hybrid",
 	} {
 		if !strings.Contains(ids[id], want) {
 			t.Errorf("warning %s = %q, want it to say %q", id, ids[id], want)
@@ -162,19 +162,22 @@ deny contains v if {
 }
 
 // TestCapacityMeasured compares the vLLM scrapes' busiest interval with
-// the drift spec's one-replica fleet: the usage fixture's 500 prompt and
-// 50 generation tok/s keep it far under half its 70 % target; a minute at
+// the drift spec's one-replica fleet: a minute at 100 prompt and 10
+// generation tok/s keeps it far under half its 70 % target; a minute at
 // 50 million prompt tokens is far above it.
 func TestCapacityMeasured(t *testing.T) {
-	low := []string{usageData + "vllm-metrics/stamped-1.prom", usageData + "vllm-metrics/stamped-2.prom"}
 	dir := t.TempDir()
-	var high []string
-	for i, v := range []float64{1e6, 51e6} {
-		p := filepath.Join(dir, fmt.Sprintf("s%d.prom", i))
-		os.WriteFile(p, []byte(fmt.Sprintf("vllm:prompt_tokens_total{engine=\"0\",model_name=\"qwen\"} %g %d\nvllm:generation_tokens_total{engine=\"0\",model_name=\"qwen\"} %g %d\n",
-			v, 1793620800000+int64(i)*60000, v/10, 1793620800000+int64(i)*60000)), 0o644)
-		high = append(high, p)
+	scrapes := func(name string, counts ...float64) []string {
+		var out []string
+		for i, v := range counts {
+			p := filepath.Join(dir, fmt.Sprintf("%s%d.prom", name, i))
+			os.WriteFile(p, []byte(fmt.Sprintf("vllm:prompt_tokens_total{engine=\"0\",model_name=\"qwen\"} %g %d\nvllm:generation_tokens_total{engine=\"0\",model_name=\"qwen\"} %g %d\n",
+				v, 1793620800000+int64(i)*60000, v/10, 1793620800000+int64(i)*60000)), 0o644)
+			out = append(out, p)
+		}
+		return out
 	}
+	low, high := scrapes("low", 1e6, 1e6+6000), scrapes("high", 1e6, 51e6)
 	for _, tt := range []struct {
 		name  string
 		files []string

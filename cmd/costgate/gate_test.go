@@ -191,6 +191,19 @@ func TestDiffBaseRules(t *testing.T) {
 			t.Errorf("diff hides the price change:\n%s", out)
 		}
 	})
+	t.Run("a price book's change is listed field by field", func(t *testing.T) {
+		reserved := func(low string) string {
+			return `{"as_of": "2026-11-20", "instances": [{"type": "p5.48xlarge", "region": "us-east-1", "gpu_hour_usd": {"reserved": {"low": ` + low + `, "high": 3.5, "source": "quote", "as_of": "2026-11-12"}}}]}`
+		}
+		repo := gitRepo(t, map[string]string{"team.hcl": string(spec), "prices.json": reserved("3.1")}, map[string]string{"prices.json": reserved("2.9")})
+		code, out, stderr := inDir(t, repo, "diff", "--base-ref", "HEAD", "--catalog", "prices.json", "--as-of", "2026-11-26", "--", "team.hcl")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if want := "instance p5.48xlarge@us-east-1: gpu_hour_usd.reserved.low 3.1 → 2.9"; !strings.Contains(out, want) {
+			t.Errorf("diff lacks %q:\n%s", want, out)
+		}
+	})
 	t.Run("a new policy folder is gated on the base's policies", func(t *testing.T) {
 		deny := "package costgate.acme\n\ndeny contains {\"policy\": \"acme.no\", \"option\": \"*\", \"msg\": \"no\"} if true\n"
 		repo := gitRepo(t, map[string]string{"team.hcl": string(spec), "policies/acme/keep.rego": "package costgate.acme\n\nx := 1\n"}, map[string]string{"policies/acme/deny.rego": deny})

@@ -54,7 +54,7 @@ func TestPlanAndProgramDecideAlike(t *testing.T) {
 				costs := func(p *plan.Plan) map[string]plan.Money {
 					out := map[string]plan.Money{}
 					for _, o := range p.Options {
-						out[o.Architecture] = o.MonthlyUSD
+						out[string(o.Architecture)] = o.MonthlyUSD
 					}
 					return out
 				}

@@ -78,6 +78,9 @@ func TestPlanStackConfigErrors(t *testing.T) {
 			wantStdout: "regulated"},
 		{name: "plain secret and typo", args: []string{"plan", "--stack-config", "testdata/stack/Pulumi.plain-secret.yaml"}, want: 2,
 			wantStderr: "Pulumi.plain-secret.yaml:3: costgate:hfToken: must be set with --secret"},
+		{name: "VPC range not private", args: []string{"plan", "--stack-config", "testdata/stack/Pulumi.bad-cidr.yaml", "--as-of", "2026-11-27"}, want: 2,
+			wantStderr: `found 1 problem(s); no resource was changed
+  - costgate:vpcCidr "100.64.0.0/16" is not a private range`},
 	})
 	_, _, stderr := runCLI("plan", "--stack-config", "testdata/stack/Pulumi.plain-secret.yaml")
 	if strings.Contains(stderr, "hf_plaintext_token") {

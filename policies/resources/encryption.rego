@@ -32,3 +32,10 @@ warn contains {"policy": "resources.encryption", "msg": msg} if {
 	count(object.get(props, "blockDeviceMappings", [])) == 0
 	msg := sprintf("%s %s maps no volume: encryption depends on the AMI and the account's EBS default", [rtype, rname])
 }
+
+# The router's database holds the virtual keys and every request's spend.
+deny contains {"policy": "resources.encryption", "msg": msg} if {
+	rtype == "aws:rds/instance:Instance"
+	not encrypted(object.get(props, "storageEncrypted", false))
+	msg := sprintf("%s %s stores its data unencrypted: set storageEncrypted", [rtype, rname])
+}

@@ -23,3 +23,11 @@ test_encryption_allows_encrypted_bool if {
 test_encryption_warns_without_mappings if {
 	"resources.encryption" in ids(warn) with input as launch_template({})
 }
+
+test_encryption_denies_unencrypted_database if {
+	"resources.encryption" in ids(deny) with input as {"__type": "aws:rds/instance:Instance", "__name": "db", "properties": {"engine": "postgres"}}
+}
+
+test_encryption_allows_encrypted_database if {
+	not "resources.encryption" in ids(deny) with input as {"__type": "aws:rds/instance:Instance", "__name": "db", "properties": {"storageEncrypted": true}}
+}

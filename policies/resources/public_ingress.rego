@@ -41,3 +41,11 @@ deny contains {"policy": "resources.public_ingress", "msg": msg} if {
 	public(cidr)
 	msg := sprintf("%s %s accepts ports %v-%v from %s: allow only the clients' CIDRs (costgate:allowedCidrs)", [rtype, rname, rule.from, rule.to, cidr])
 }
+
+# A database with a public address answers the internet as soon as a
+# security group lets it: the router's stays private.
+deny contains {"policy": "resources.public_ingress", "msg": msg} if {
+	rtype == "aws:rds/instance:Instance"
+	object.get(props, "publiclyAccessible", false) == true
+	msg := sprintf("%s %s is publicly accessible: set publiclyAccessible to false", [rtype, rname])
+}

@@ -51,3 +51,11 @@ test_public_ingress_denies_split_halves_of_the_internet if {
 test_public_ingress_allows_a_private_network if {
 	not "resources.public_ingress" in ids(deny) with input as sg([{"protocol": "tcp", "fromPort": 8000, "toPort": 8000, "cidrBlocks": ["10.0.0.0/8"]}])
 }
+
+test_public_ingress_denies_public_database if {
+	"resources.public_ingress" in ids(deny) with input as {"__type": "aws:rds/instance:Instance", "__name": "db", "properties": {"publiclyAccessible": true}}
+}
+
+test_public_ingress_allows_private_database if {
+	not "resources.public_ingress" in ids(deny) with input as {"__type": "aws:rds/instance:Instance", "__name": "db", "properties": {"publiclyAccessible": false}}
+}

@@ -48,3 +48,12 @@ has_external_id(s) if {
 	startswith(op, "StringEquals")
 	cond["sts:ExternalId"]
 }
+
+# An endpoint service allowing "*" lets any AWS account connect an
+# interface endpoint to the fleet.
+deny contains {"policy": "resources.wildcard_principal", "msg": msg} if {
+	rtype == "aws:ec2/vpcEndpointService:VpcEndpointService"
+	some p in object.get(props, "allowedPrincipals", [])
+	contains(p, "*")
+	msg := sprintf("%s %s lets principal %q connect, which matches any AWS account: name the consumers in costgate:endpointServicePrincipals", [rtype, rname, p])
+}

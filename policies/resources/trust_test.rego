@@ -39,3 +39,13 @@ test_foreign_trust_quiet_for_one_account if {
 test_trust_ignores_service_principals if {
 	count({f | some f in deny; f.policy == "resources.wildcard_principal"}) == 0 with input as trust({"Principal": {"Service": "ec2.amazonaws.com"}})
 }
+
+endpoint_service(principals) := {"__type": "aws:ec2/vpcEndpointService:VpcEndpointService", "__name": "acme-privatelink", "properties": {"allowedPrincipals": principals}}
+
+test_wildcard_principal_denies_endpoint_service_star if {
+	"resources.wildcard_principal" in ids(deny) with input as endpoint_service(["*"])
+}
+
+test_wildcard_principal_allows_named_endpoint_principals if {
+	not "resources.wildcard_principal" in ids(deny) with input as endpoint_service(["arn:aws:iam::210987654321:root"])
+}

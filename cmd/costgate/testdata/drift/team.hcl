@@ -21,8 +21,9 @@ managed {
 }
 
 self_hosted {
-  model   = "qwen3-coder-30b-a3b"
-  pricing = "reserved"
+  model        = "qwen3-coder-30b-a3b"
+  pricing      = "reserved"
+  gpu_hour_usd = 1.5
 }
 
 quality {

@@ -1,0 +1,254 @@
+package inference
+
+// The sizer's search: every tensor-parallel size × instance type × number
+// of instances, for the least billed cost that carries the peak at the
+// target utilization and meets every workload's TTFT target.
+
+import (
+	"cmp"
+	"math"
+	"slices"
+
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+// option is one fleet the sizer considers: a tensor-parallel size packed
+// on an instance type, with a number of instances.
+type option struct {
+	tp   int
+	inst PricedInstance
+	rpi  int // replicas an instance
+	// unit is the GPUs the performance model predicts as one deployment:
+	// a replica, or for a mixture of experts with several ranks an
+	// instance's expert-parallel group; units is how many an instance runs.
+	unit, units int
+	kvGB        float64
+	maxSeqs     int
+	room        float64 // the prefix cache's room factor (prefixHit)
+	n           int     // instances
+	capN        int     // instances the load needs at the target utilization
+	hit         float64
+	sat         answer  // the unit's saturated prediction at hit
+	capIn       float64 // an instance's capacity, calibrated
+	capOut      float64
+	u           float64
+	routes      []RouteTTFT
+	meets       bool
+	over        bool
+	cost        float64 // USD an hour
+}
+
+// search sizes every tensor-parallel size that holds the weights and one
+// full context on every instance type that holds it for the load, then
+// checks the TTFT targets in order of cost, cheapest first, until no
+// option left can beat the best that meets them (adding instances for
+// latency only adds cost). why says why the performance model could not
+// predict an option, when none was found.
+func (r Request) search(e sizingEnv) (best option, why string, found bool) {
+	var opts []option
+	for _, tp := range modelcatalog.TensorParallelSizes {
+		if tp > e.limit {
+			break
+		}
+		free := float64(tp)*r.GPU.MemoryGB*GPUMemoryUtilization - r.Model.WeightsGB
+		if free < float64(e.maxCtx)*e.kvPerToken {
+			continue
+		}
+		for _, in := range r.Instances {
+			if in.GPUs < tp {
+				continue
+			}
+			o, reason := r.place(tp, in, free, e)
+			if reason != "" {
+				why = reason
+				continue
+			}
+			opts = append(opts, o)
+		}
+	}
+	fixed := r.FixedGPUs > 0
+	slices.SortStableFunc(opts, func(a, b option) int {
+		switch {
+		case a.over != b.over:
+			return cmpBool(a.over, b.over)
+		case math.Abs(a.cost-b.cost) > 1e-9:
+			return cmp.Compare(a.cost, b.cost)
+		}
+		return cmp.Compare(a.u, b.u)
+	})
+	for _, o := range opts {
+		if found && (best.meets || fixed) && (o.over && !best.over || o.cost > best.cost+1e-9) {
+			break
+		}
+		o.routes, o.meets = r.latency(&o, e, true)
+		if !fixed && !o.over && !o.meets {
+			r.meetTTFT(&o, modelcatalog.MaxFleetGPUs/o.inst.GPUs, e)
+			o.cost = float64(o.n*o.inst.GPUs) * o.inst.GPUHourUSD
+		}
+		if !found || o.better(best, fixed) {
+			best, found = o, true
+		}
+	}
+	return best, why, found
+}
+
+func cmpBool(a, b bool) int {
+	if a == b {
+		return 0
+	}
+	if a {
+		return 1
+	}
+	return -1
+}
+
+// better orders options: within the GPU cap first; then, for a fleet sized
+// for the load, meeting every TTFT target; then the least cost; a fixed
+// fleet (whose size the spec sets) then prefers meeting the targets; then
+// the most headroom (the lowest utilization), then the smaller
+// tensor-parallel size (the order tried).
+func (a option) better(b option, fixed bool) bool {
+	if a.over != b.over {
+		return !a.over
+	}
+	if !fixed && a.meets != b.meets {
+		return a.meets
+	}
+	if math.Abs(a.cost-b.cost) > 1e-9 {
+		return a.cost < b.cost
+	}
+	if a.meets != b.meets {
+		return a.meets
+	}
+	return a.u < b.u-1e-12
+}
+
+// place sizes tensor-parallel size tp on instance type in for the load:
+// a fixed fleet's instances, or the fewest that carry the peak at the
+// target utilization. The TTFT targets are search's.
+func (r Request) place(tp int, in PricedInstance, free float64, e sizingEnv) (option, string) {
+	o := option{tp: tp, inst: in, rpi: in.GPUs / tp, kvGB: free, unit: tp}
+	o.units = o.rpi
+	if r.Model.Experts > 0 && o.rpi > 1 {
+		// vLLM runs a mixture of experts' data-parallel ranks on an
+		// instance as one expert-parallel group (--enable-expert-parallel):
+		// the performance model predicts the group.
+		o.unit, o.units = tp*o.rpi, 1
+	}
+	o.maxSeqs = max(1, count(free/(e.mean*e.kvPerToken), MaxNumSeqs))
+	sat := r.ask(tp, o.unit, e.shape, r.CachedInputShare, -1)
+	if !sat.ok {
+		return o, sat.reason
+	}
+	// At utilization u a replica runs at most u × its saturated batch
+	// (Little's law: requests live shorter in a smaller batch), so the
+	// prefix cache's room is taken at that bound, the conservative side.
+	o.room = r.room(o, e.target*float64(sat.running)*float64(tp)/float64(o.unit), e)
+	if r.FixedGPUs > 0 {
+		o.n = ceilDiv(max(1, r.FixedGPUs/tp), o.rpi)
+	} else {
+		o.n = ceilDiv(e.minReplicas, o.rpi)
+	}
+	minN, maxN := o.n, modelcatalog.MaxFleetGPUs/in.GPUs
+	// Each pass needs at least as many instances as the last (more
+	// replicas keep fewer of a session's prefixes), so the count settles
+	// from below on the fewest that carry the load.
+	for pass := 0; ; pass++ {
+		if why := r.settle(&o, e); why != "" {
+			return o, why
+		}
+		need := max(minN, count(math.Ceil(o.u*float64(o.n)/e.target-1e-9), overLimit))
+		if r.FixedGPUs > 0 || need <= o.n || pass == 32 {
+			break
+		}
+		if need > maxN {
+			o.n, o.over = maxN+1, true
+			if why := r.settle(&o, e); why != "" {
+				return o, why
+			}
+			break
+		}
+		o.n = need
+	}
+	o.capN = o.n
+	o.cost = float64(o.n*in.GPUs) * in.GPUHourUSD
+	return o, ""
+}
+
+// meetTTFT adds instances to o, which misses a TTFT target, until every
+// target is met: a lower utilization queues less. When even maxN
+// instances miss, o stays sized for the load (and misses its targets);
+// else it gallops up from o.n and bisects back to the fewest that meet.
+func (r Request) meetTTFT(o *option, maxN int, e sizingEnv) {
+	probe := func(n int) (option, bool) {
+		try := *o
+		try.n = n
+		if r.settle(&try, e) != "" {
+			return try, false
+		}
+		try.routes, try.meets = r.latency(&try, e, true)
+		return try, try.meets
+	}
+	if o.n >= maxN {
+		return
+	}
+	hi, ok := probe(maxN)
+	if !ok {
+		return
+	}
+	lo := o.n
+	for step := 1; lo+step < hi.n; step *= 2 {
+		try, ok := probe(lo + step)
+		if ok {
+			hi = try
+			break
+		}
+		lo = try.n
+	}
+	for hi.n-lo > 1 {
+		try, ok := probe((lo + hi.n) / 2)
+		if ok {
+			hi = try
+		} else {
+			lo = try.n
+		}
+	}
+	*o = hi
+}
+
+// settle predicts o at its instance count: the prefix cache's hit rate,
+// the instances' capacity, the peak utilization and every workload's TTFT.
+func (r Request) settle(o *option, e sizingEnv) string {
+	o.hit = float64(hitPercent(r.prefixHit(o.n*o.rpi, o.room))) / 100
+	sat := r.ask(o.tp, o.unit, e.shape, o.hit, -1)
+	if !sat.ok {
+		return sat.reason
+	}
+	o.sat = sat
+	k := e.cal.factor * float64(o.units)
+	o.capOut, o.capIn = k*sat.outTokS, k*sat.inTokS
+	n := float64(o.n)
+	o.u = math.Max(r.PeakOutputTokS/(n*o.capOut), r.PeakInputTokS/(n*o.capIn))
+	return ""
+}
+
+// latency is each workload's p95 TTFT on o at its peak utilization and
+// the workload's own prompt, and whether every target is met; targets
+// leaves out (TTFTMs 0) the workloads without a target.
+func (r Request) latency(o *option, e sizingEnv, targets bool) ([]RouteTTFT, bool) {
+	routes := make([]RouteTTFT, len(e.work))
+	meets := true
+	for i, w := range e.work {
+		rt := RouteTTFT{Workload: w.Name, MaxTTFTMs: w.MaxTTFTMs, Meets: true}
+		if o.u < 1 && (!targets || w.MaxTTFTMs > 0) {
+			if a := r.ask(o.tp, o.unit, e.shapes[i], o.hit, o.u); a.ok {
+				rt.TTFTMs = a.ttftMs
+			}
+		}
+		if w.MaxTTFTMs > 0 && (rt.TTFTMs <= 0 || rt.TTFTMs > w.MaxTTFTMs) {
+			rt.Meets, meets = false, false
+		}
+		routes[i] = rt
+	}
+	return routes, meets
+}

@@ -1,0 +1,199 @@
+package inference
+
+// What sizing asks the performance model: a unit's saturated capacity and
+// a workload's TTFT at a utilization, remembered; and the calibration of
+// the model by published rows of the same model on the same GPU.
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+
+	"github.com/costgate/costgate/inference/perf"
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+// perfSource names the performance model as a throughput figure's source.
+const perfSource = "inference/perf prediction (docs/SIZING.md)"
+
+// CalibrationBounds bound the correction published rows may apply to the
+// performance model's throughput for one model on one GPU: the model's
+// error on points it was not fitted on runs to about 2× (docs/SIZING.md),
+// and a row taken at another engine or setup says no more than that.
+var CalibrationBounds = [2]float64{0.5, 2}
+
+// shape is a request shape: prompt tokens, output tokens and the 95th
+// percentile of the prompts (0: all alike).
+type shape struct{ in, out, p95 int }
+
+// shapeOf is the shape of a request of ctx prompt tokens at the load's
+// output/input ratio (0.1 without load), within the model's context.
+func (r Request) shapeOf(ctx, p95 int) shape {
+	ratio := 0.1
+	if r.PeakInputTokS > 0 && r.PeakOutputTokS > 0 {
+		ratio = r.PeakOutputTokS / r.PeakInputTokS
+	}
+	s := shape{in: max(1, ctx), p95: p95}
+	s.out = max(1, count(math.Round(float64(s.in)*ratio), math.MaxInt32))
+	if mc := r.Model.MaxContext; mc > 1 && s.in+s.out > mc {
+		s.in = min(s.in, mc-1)
+		s.out = max(1, mc-s.in)
+	}
+	if s.p95 <= s.in {
+		s.p95 = 0
+	}
+	return s
+}
+
+// askKey is one question to the performance model. Models and GPUs are
+// keyed by address and the figures that tell edited copies apart: the
+// catalog's and the spec's are not edited once parsed.
+type askKey struct {
+	model          *modelcatalog.OpenModel
+	gpu            *modelcatalog.GPU
+	modelID, dtype string
+	weightsGB, mem float64
+	tp, gpus       int
+	s              shape
+	// hit is the cached share in per cent (floored); u the utilization in
+	// per mille (rounded up), -1 for the saturated capacity.
+	hit, u int
+}
+
+// answer is what sizing keeps of a prediction.
+type answer struct {
+	ok      bool
+	reason  string
+	outTokS float64 // the unit's saturated output rate, or at u
+	inTokS  float64
+	ttftMs  float64 // p95; 0 when none holds (u ≥ 1)
+	kvSeqs  int
+	running int
+	factors perf.Factors
+	notes   []string
+}
+
+// memoCap bounds the remembered answers; the memo starts over when full.
+const memoCap = 1 << 15
+
+var asked = struct {
+	sync.Mutex
+	m map[askKey]answer
+}{m: map[askKey]answer{}}
+
+// ask predicts a unit of gpus GPUs at TP tp serving shape s with hit of its
+// input from the prefix cache: saturated when u < 0, else at utilization
+// u (per mille, rounded up: TTFT never under the load's).
+func (r Request) ask(tp, gpus int, s shape, hit float64, u float64) answer {
+	k := askKey{model: r.Model, gpu: r.GPU, modelID: r.Model.ID, dtype: r.Model.WeightsDType, weightsGB: r.Model.WeightsGB,
+		mem: r.GPU.MemoryGB, tp: tp, gpus: gpus, s: s, hit: hitPercent(hit), u: -1}
+	if u >= 0 {
+		k.u = count(math.Ceil(u*1000-1e-9), 1000)
+	}
+	asked.Lock()
+	a, ok := asked.m[k]
+	asked.Unlock()
+	if ok {
+		return a
+	}
+	a = predictKey(k)
+	asked.Lock()
+	if len(asked.m) >= memoCap {
+		clear(asked.m)
+	}
+	asked.m[k] = a
+	asked.Unlock()
+	return a
+}
+
+// hitPercent is a cached share in whole per cent, rounded down (a smaller
+// share is the conservative side: more prefill).
+func hitPercent(h float64) int { return count(math.Floor(h*100+1e-9), 99) }
+
+func predictKey(k askKey) answer {
+	c := perf.Config{Model: k.model, GPU: k.gpu, Engine: "vllm", Precision: k.model.WeightsDType, TP: k.tp, GPUs: k.gpus,
+		InputTokens: k.s.in, OutputTokens: k.s.out, InputTokensP95: k.s.p95, CachedInputShare: float64(k.hit) / 100}
+	var p perf.Result
+	if k.u < 0 {
+		p = perf.Predict(c)
+	} else {
+		p = perf.PredictAt(c, float64(k.u)/1000)
+	}
+	a := answer{ok: p.Fits, reason: p.Reason, outTokS: p.OutputTokS, inTokS: p.InputTokS, kvSeqs: p.KVCacheSequences,
+		running: p.RunningSequences, factors: p.Factors, notes: p.Notes}
+	if p.Fits && (p.OutputTokS <= 0 || p.InputTokS <= 0) {
+		a.ok, a.reason = false, "it predicts no throughput"
+	}
+	if p.TTFTP95Ms != nil && k.u >= 0 && k.u < 1000 {
+		a.ttftMs = *p.TTFTP95Ms
+	}
+	return a
+}
+
+// calibration is the correction published rows of the model on the GPU
+// give the performance model's throughput.
+type calibration struct {
+	factor float64
+	rows   []modelcatalog.Throughput
+	// predicted[i] is the model's output rate at rows[i]'s own operating
+	// point (engine, tensor-parallel size, request shape, concurrency).
+	predicted []float64
+}
+
+// calibrate compares each published row of this model on this GPU with
+// the performance model at the row's own operating point: the correction
+// is the geometric mean of measured over predicted, within
+// CalibrationBounds. Rows of another model or GPU, rows derived from
+// another measurement, and rows without a stated request shape and
+// concurrency calibrate nothing.
+func (r Request) calibrate() calibration {
+	c := calibration{factor: 1}
+	logSum := 0.0
+	for _, t := range r.Throughput {
+		if t.Model != r.Model.ID || t.GPU != r.GPU.ID || t.DerivedFrom != "" || t.DecodeTokS <= 0 ||
+			t.InputTokens <= 0 || t.OutputTokens <= 0 || t.Concurrency <= 0 {
+			continue
+		}
+		p := perf.Predict(perf.Config{Model: r.Model, GPU: r.GPU, Engine: engineOf(t.Engine), Precision: r.Model.WeightsDType,
+			TP: t.TensorParallel, InputTokens: t.InputTokens, OutputTokens: t.OutputTokens, Concurrency: t.Concurrency})
+		if !p.Fits || p.OutputTokS <= 0 {
+			continue
+		}
+		c.rows = append(c.rows, t)
+		c.predicted = append(c.predicted, p.OutputTokS)
+		logSum += math.Log(t.DecodeTokS / p.OutputTokS)
+	}
+	if len(c.rows) > 0 {
+		c.factor = min(max(math.Exp(logSum/float64(len(c.rows))), CalibrationBounds[0]), CalibrationBounds[1])
+	}
+	return c
+}
+
+// engineOf maps a row's engine ("vLLM 0.10.2", "NIM 1.8.0", "SGLang
+// 0.5") to the performance model's: NIM serves through TensorRT-LLM; an
+// unknown engine is taken as vLLM.
+func engineOf(s string) string {
+	l := strings.ToLower(s)
+	switch {
+	case strings.HasPrefix(l, "sglang"):
+		return "sglang"
+	case strings.HasPrefix(l, "nim"), strings.HasPrefix(l, "tensorrt"), strings.HasPrefix(l, "trt"):
+		return "tensorrt-llm"
+	}
+	return "vllm"
+}
+
+// note says how the rows calibrated the prediction, each beside it.
+func (c calibration) note(model, gpu string) string {
+	if len(c.rows) == 0 {
+		return fmt.Sprintf("no published throughput of %s on %s calibrates the performance model: its prediction stands uncorrected", model, gpu)
+	}
+	var each []string
+	for i, t := range c.rows {
+		each = append(each, fmt.Sprintf("TP %d, %d in / %d out, %d in flight on %s: %.0f output tok/s measured, %.0f predicted (%s)",
+			t.TensorParallel, t.InputTokens, t.OutputTokens, t.Concurrency, t.Engine, t.DecodeTokS, c.predicted[i], t.Source.Source))
+	}
+	return fmt.Sprintf("calibration: the published rows of %s on %s measure ×%.2f the performance model's throughput at their own operating points (geometric mean, held within %g–%g), applied to the fleet's capacity: %s",
+		model, gpu, c.factor, CalibrationBounds[0], CalibrationBounds[1], strings.Join(each, "; "))
+}
