@@ -62,7 +62,10 @@ func NewEndpointService(ctx *pulumi.Context, name string, a *EndpointServiceArgs
 		LoadBalancerType:             pulumi.String("network"),
 		Subnets:                      fl.net.subnets,
 		SecurityGroups:               pulumi.StringArray{fl.nlbSG.ID()},
-		EnableCrossZoneLoadBalancing: pulumi.Bool(true),
+		// Cross-zone balancing stays off (it bills inter-zone transfer):
+		// each zone's node forwards to the application load balancer's
+		// node in its own zone.
+		EnableCrossZoneLoadBalancing: pulumi.Bool(false),
 		// Consumers are admitted by the service's principals; the
 		// security group governs the balancer's own traffic.
 		EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: pulumi.String("off"),
