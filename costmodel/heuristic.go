@@ -39,19 +39,25 @@ func (st *stream) heuristicSplits(base []bool, free []int) [][]bool {
 			add(fleet)
 		}
 	}
-	st.improve(slices.Clone(out), free, add)
+	st.improve(slices.Clone(out), free, add, false)
+	if st.s.include {
+		// The spend thresholds judge cash, which the quality gap the
+		// order follows is not part of: the splits cheapest in cash too.
+		st.improve(slices.Clone(out), free, add, true)
+	}
 	return out
 }
 
 // improve descends from the cheapest of the splits found so far: while
 // moving one free workload to the other side makes a cheaper split
-// (splitCost: the fleets sized), it takes the best such move. Every split
-// it prices is added (add), so the stream orders them all by their exact
-// costs and the policies see them cheapest first.
-func (st *stream) improve(out [][]bool, free []int, add func([]bool)) {
+// (splitCost: the fleets sized; in cash, without the quality gap, when
+// cash is set), it takes the best such move. Every split it prices is
+// added (add), so the stream orders them all by their exact costs and the
+// policies see them cheapest first.
+func (st *stream) improve(out [][]bool, free []int, add func([]bool), cash bool) {
 	best, bestCost := []bool(nil), math.Inf(1)
 	for _, fleet := range out {
-		if c := st.splitCost(fleet); c < bestCost {
+		if c := st.splitCost(fleet, cash); c < bestCost {
 			best, bestCost = fleet, c
 		}
 	}
@@ -64,7 +70,7 @@ func (st *stream) improve(out [][]bool, free []int, add func([]bool)) {
 				continue
 			}
 			add(fleet)
-			if c := st.splitCost(fleet); c < bestCost {
+			if c := st.splitCost(fleet, cash); c < bestCost {
 				next, bestCost = fleet, c
 			}
 		}
@@ -77,14 +83,26 @@ func (st *stream) improve(out [][]bool, free []int, add func([]bool)) {
 
 // splitCost is the least expected cost of a split's assignments the
 // stream may use, but for the managed routes' secrets: its cheapest fit
-// fleet, sized, and each managed workload's cheapest allowed choice; +Inf
-// when nothing can serve it.
-func (st *stream) splitCost(fleet []bool) float64 {
+// fleet, sized, and each managed workload's cheapest allowed choice; in
+// cash, both without the quality gap, when cash is set; +Inf when nothing
+// can serve it.
+func (st *stream) splitCost(fleet []bool, cash bool) float64 {
+	s := st.s
 	b, ok := st.managedBound(fleet)
-	if !ok {
+	if !ok || !slices.Contains(fleet, true) {
 		return math.Inf(1)
 	}
-	g := st.s.group(fleet)
+	gaps := make([]float64, len(s.models))
+	if cash {
+		gaps = s.fleetGaps(fleet)
+		b = 0
+		for i, on := range fleet {
+			if !on {
+				b += slices.Min(st.cashOf(i))
+			}
+		}
+	}
+	g := s.group(fleet)
 	ks := make([]int, 0, len(g.cfgs))
 	for k := range g.cfgs {
 		if st.relaxed || !g.cfgs[k].ruled {
@@ -93,17 +111,27 @@ func (st *stream) splitCost(fleet []bool) float64 {
 	}
 	// Cheapest bound first: a fleet whose bound is above the least cost
 	// found is not sized.
-	sort.SliceStable(ks, func(a, b int) bool { return g.cfgs[ks[a]].bound < g.cfgs[ks[b]].bound })
+	floor := func(k int) float64 { return g.cfgs[k].bound - gaps[k%len(s.models)] }
+	sort.SliceStable(ks, func(a, b int) bool { return floor(ks[a]) < floor(ks[b]) })
 	least := math.Inf(1)
 	for _, k := range ks {
-		if g.cfgs[k].bound >= least {
+		if floor(k) >= least {
 			break
 		}
-		if c := st.s.size(g, k); c.ok && (st.relaxed || c.unfit == "") {
-			least = math.Min(least, c.cost)
+		if c := s.size(g, k); c.ok && (st.relaxed || c.unfit == "") {
+			least = math.Min(least, c.cost-gaps[k%len(s.models)])
 		}
 	}
 	return b + least
+}
+
+// cashOf lists workload i's allowed managed choices' cash parts.
+func (st *stream) cashOf(i int) []float64 {
+	out := make([]float64, len(st.order[i]))
+	for j, k := range st.order[i] {
+		out[j] = st.s.mcash[i][k]
+	}
+	return out
 }
 
 // heuristicOrders are the orders in which the heuristic moves free

@@ -138,15 +138,19 @@ func (m *model) hasGap(a *assignment) bool {
 
 // searchOption finds option arch: its cheapest assignment the gate
 // allows. It stops early when the gate says every costlier assignment is
-// denied too (a spend threshold), and after MaxGated denials; the option
+// denied too (a spend threshold), skips without gating those whose cash
+// is at least that of one the cash thresholds alone denied (the order is
+// by the total, which the quality gap may hold), and stops after MaxGated
+// denials or maxSkipped skips; the option
 // is then its cheapest assignment, denied. Without a fit assignment (every
 // one breaks a per-route rule, which are the sealed per-route policies) it
 // is the cheapest of all, which the policies deny and explain.
 func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Option, error) {
 	var first *assignment
 	gated, stopped := 0, false
+	cashLimit, skipped, cashDenied := math.Inf(1), 0, []string(nil)
 	st := s.stream(arch, false)
-	for gated < MaxGated && !stopped {
+	for gated < MaxGated && !stopped && skipped < maxSkipped {
 		a, cost, ok := st.next()
 		if !ok {
 			break
@@ -156,6 +160,12 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 		}
 		if gate == nil {
 			return m.finish(s, a)
+		}
+		if m.cash(s, a) >= cashLimit {
+			// Denied by the same cash thresholds: not gated.
+			skipped++
+			s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: cashDenied})
+			continue
 		}
 		o, err := m.finish(s, a)
 		if err != nil {
@@ -171,6 +181,9 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 			return o, nil
 		}
 		stopped = v.CostlierDenied
+		if v.CashDenied && o.CashUSD.Expected < cashLimit {
+			cashLimit, cashDenied = o.CashUSD.Expected, v.Denied
+		}
 		s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: v.Denied})
 	}
 	relaxed := first == nil
@@ -193,6 +206,20 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 			"the policies denied the %d cheapest %s assignments; the cheapest is shown, denied", MaxGated, arch)})
 	}
 	return o, err
+}
+
+// maxSkipped bounds the assignments an option's search passes over
+// without gating because the cash thresholds deny them.
+const maxSkipped = 64 * MaxGated
+
+// cash is a's expected cost without the quality gap: what the spend
+// thresholds judge.
+func (m *model) cash(s *searcher, a *assignment) float64 {
+	ev, err := m.evaluate(a, s.mid, false)
+	if err != nil {
+		return math.Inf(-1)
+	}
+	return ev.total(false)
 }
 
 // gateError is a gate that failed: it stops the plan.

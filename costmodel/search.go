@@ -70,6 +70,10 @@ type Verdict struct {
 	// denied too (the denials are thresholds on the expected cost), so
 	// the search may stop.
 	CostlierDenied bool
+	// CashDenied says the denials are thresholds on the expected cash
+	// alone: every assignment of the option whose cash is at least this
+	// one's is denied too, so the search need not gate it.
+	CashDenied bool
 }
 
 // Search is what the search did and why it chose what it chose.
@@ -142,8 +146,10 @@ type searcher struct {
 	m       *model
 	mid     params
 	include bool
-	// mcost[i][k] is workload i's managed part on choice k at mid.
+	// mcost[i][k] is workload i's managed part on choice k at mid; mcash
+	// the same without the quality gap.
 	mcost [][]float64
+	mcash [][]float64
 	// models are the fleet's candidate models, gpus its candidate GPUs.
 	models []*modelcatalog.OpenModel
 	gpus   []string
@@ -169,11 +175,14 @@ func (m *model) newSearcher() *searcher {
 	}
 	monthly := mid.developers * mid.tokens
 	s.mcost = make([][]float64, len(m.s.Workloads))
+	s.mcash = make([][]float64, len(m.s.Workloads))
 	for i, w := range m.s.Workloads {
 		s.mcost[i] = make([]float64, len(m.choices[i]))
+		s.mcash[i] = make([]float64, len(m.choices[i]))
 		for k := range m.choices[i] {
 			c := &m.choices[i][k]
 			v := monthly * w.Share * c.rates.PerM(mid.inputShare, mid.cachedShare, mid.cacheWriteShare) / 1e6
+			s.mcash[i][k] = v
 			if s.include {
 				q, ok := c.quality(w.Complexity)
 				v += m.workloadGap(i, q, ok, monthly, mid)

@@ -193,13 +193,15 @@ func gate(ctx context.Context, ev Evaluator, p *Plan) costmodel.Gate {
 			return costmodel.Verdict{}, err
 		}
 		one.Apply(deny, nil)
-		v := costmodel.Verdict{CostlierDenied: true}
+		v := costmodel.Verdict{CashDenied: true}
 		for _, f := range one.Options[0].Violations {
 			v.Denied = AppendUnique(v.Denied, f.Policy)
-			// The thresholds judge cash; the search orders by the total,
-			// which is the cash only when the quality gap is left out.
-			v.CostlierDenied = v.CostlierDenied && costThresholds[f.Policy] && !o.QualityIncluded
+			v.CashDenied = v.CashDenied && costThresholds[f.Policy]
 		}
+		v.CashDenied = v.CashDenied && len(v.Denied) > 0
+		// The thresholds judge cash; the search orders by the total,
+		// which is the cash only when the quality gap is left out.
+		v.CostlierDenied = v.CashDenied && !o.QualityIncluded
 		return v, nil
 	}
 }

@@ -66,6 +66,11 @@ type Point struct {
 	// Offline marks an in-process benchmark (trtllm-bench, a session
 	// benchmark) with no API front end.
 	Offline bool `json:"offline,omitempty"`
+	// StreamInterval, when above 1, is a server that streams tokens in
+	// chunks of that many (TensorRT-LLM's stream_interval): the client
+	// sees its first token when the first chunk fills, StreamInterval − 1
+	// output tokens after the first.
+	StreamInterval int `json:"stream_interval,omitempty"`
 	// OutputTokS is the measured output tokens/s of the whole deployment;
 	// TTFTMs and TPOTMs the mean latencies where published (0: not).
 	OutputTokS float64 `json:"output_tok_s"`
@@ -157,7 +162,7 @@ func (c *Calibration) Evaluate(cat *modelcatalog.Catalog, p Params) []Row {
 				row.Throughput = res.OutputTokS / pt.OutputTokS
 			}
 			if pt.TTFTMs > 0 && res.TTFTMs != nil && pt.Burst == 0 {
-				row.TTFT = *res.TTFTMs / pt.TTFTMs
+				row.TTFT = (*res.TTFTMs + float64(max(pt.StreamInterval-1, 0))*res.TPOTMs) / pt.TTFTMs
 			}
 			if pt.TPOTMs > 0 {
 				row.TPOT = res.TPOTMs / pt.TPOTMs
@@ -230,7 +235,7 @@ func priorPenalty(p Params) float64 {
 		}
 		sum += w * sq(math.Log(k.get(p))-others/float64(n))
 	}
-	for _, name := range []string{"step.", "kernel.", "request.", "front-end."} {
+	for _, name := range []string{"step.", "kernel.", "prefill-kernel.", "prefill-moe.", "request.", "front-end."} {
 		pooled := pooledTable(name)
 		sum += wPrior * sq(math.Log(geomean(pooled(p))/geomean(pooled(Prior))))
 	}
@@ -244,6 +249,10 @@ func pooledTable(name string) func(Params) map[string]float64 {
 		return func(p Params) map[string]float64 { return p.StepMs }
 	case strings.HasPrefix(name, "kernel."):
 		return func(p Params) map[string]float64 { return p.KernelUs }
+	case strings.HasPrefix(name, "prefill-kernel."):
+		return func(p Params) map[string]float64 { return p.PrefillKernelUs }
+	case strings.HasPrefix(name, "prefill-moe."):
+		return func(p Params) map[string]float64 { return p.PrefillMoEUs }
 	case strings.HasPrefix(name, "request."):
 		return func(p Params) map[string]float64 { return p.RequestMs }
 	case strings.HasPrefix(name, "front-end."):
@@ -415,7 +424,7 @@ func writeParams(b *bytes.Buffer, p Params) {
 		name string
 		m    map[string]float64
 	}{{"MemoryGen", p.MemoryGen}, {"ComputeGen", p.ComputeGen}, {"EngineScale", p.EngineScale}, {"StepMs", p.StepMs},
-		{"KernelUs", p.KernelUs}, {"RequestMs", p.RequestMs}, {"FrontEndMs", p.FrontEndMs}, {"AllReduceUs", p.AllReduceUs}, {"ComputePrec", p.ComputePrec}, {"MoE", p.MoE}} {
+		{"KernelUs", p.KernelUs}, {"PrefillKernelUs", p.PrefillKernelUs}, {"PrefillMoEUs", p.PrefillMoEUs}, {"RequestMs", p.RequestMs}, {"FrontEndMs", p.FrontEndMs}, {"AllReduceUs", p.AllReduceUs}, {"ComputePrec", p.ComputePrec}, {"MoE", p.MoE}, {"MoECompute", p.MoECompute}} {
 		fmt.Fprintf(b, "%s: map[string]float64{", t.name)
 		for i, k := range sortedKeys(t.m) {
 			if i > 0 {

@@ -6,7 +6,7 @@ import (
 )
 
 // CalibratedOn is the day the calibration measurements were read.
-const CalibratedOn = "2026-12-01"
+const CalibratedOn = "2026-12-05"
 
 // ampere is the oldest generation the model knows.
 const ampere = "ampere"
@@ -34,6 +34,16 @@ type Params struct {
 	EngineScale map[string]float64 `json:"engine_scale"`
 	StepMs      map[string]float64 `json:"step_overhead_ms"`
 	KernelUs    map[string]float64 `json:"kernel_us"`
+	// PrefillKernelUs is what a kernel costs more in a step that carries
+	// a prefill chunk: such a step runs eagerly (its token count is past
+	// the CUDA graphs an engine captures), so every kernel pays its CPU
+	// launch, per engine.
+	PrefillKernelUs map[string]float64 `json:"prefill_kernel_us"`
+	// PrefillMoEUs is what a MoE layer costs more in such a step, per
+	// engine: routing a prompt's tokens to their experts sorts and counts
+	// them and sizes the grouped GEMMs on the host (a synchronisation a
+	// layer), which decode's captured graphs avoid.
+	PrefillMoEUs map[string]float64 `json:"prefill_moe_us"`
 	// RequestMs is the time a request spends in the engine's front end
 	// before its prefill (HTTP, chat template, tokenization, scheduling):
 	// part of every TTFT.
@@ -54,6 +64,10 @@ type Params struct {
 	// GEMMs over small per-expert batches, routing), per engine: their
 	// time is divided by it.
 	MoE map[string]float64 `json:"moe_efficiency"`
+	// MoECompute is the same rate for the routed experts' FLOPs where a
+	// step's tokens fill their GEMMs (large batches and prefill), per
+	// engine: it divides their compute time, MoE their reads.
+	MoECompute map[string]float64 `json:"moe_compute_efficiency"`
 }
 
 // Prior is where the fit starts and what it is pulled toward where the
@@ -69,11 +83,16 @@ var Prior = Params{
 	EngineScale: map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
 	StepMs:      map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
 	KernelUs:    map[string]float64{"vllm": 4, "sglang": 4, "tensorrt-llm": 4},
-	RequestMs:   map[string]float64{"vllm": 10, "sglang": 10, "tensorrt-llm": 10},
-	FrontEndMs:  map[string]float64{"vllm": 5, "sglang": 5, "tensorrt-llm": 5},
-	AllReduceUs: map[string]float64{"nvlink": 15, "pcie": 30},
-	ComputePrec: map[string]float64{"fp8": 0.85, "fp4": 0.7},
-	MoE:         map[string]float64{"vllm": 0.7, "sglang": 0.7, "tensorrt-llm": 0.7},
+	// An eager kernel launch from Python costs about 5-20 µs of CPU.
+	PrefillKernelUs: map[string]float64{"vllm": 10, "sglang": 10, "tensorrt-llm": 10},
+	// A host synchronisation drains the GPU's queue: some 100 µs.
+	PrefillMoEUs: map[string]float64{"vllm": 100, "sglang": 100, "tensorrt-llm": 100},
+	RequestMs:    map[string]float64{"vllm": 10, "sglang": 10, "tensorrt-llm": 10},
+	FrontEndMs:   map[string]float64{"vllm": 5, "sglang": 5, "tensorrt-llm": 5},
+	AllReduceUs:  map[string]float64{"nvlink": 15, "pcie": 30},
+	ComputePrec:  map[string]float64{"fp8": 0.85, "fp4": 0.7},
+	MoE:          map[string]float64{"vllm": 0.7, "sglang": 0.7, "tensorrt-llm": 0.7},
+	MoECompute:   map[string]float64{"vllm": 0.7, "sglang": 0.7, "tensorrt-llm": 0.7},
 }
 
 // Bounds keep every factor physical: an effective memory efficiency
@@ -84,9 +103,9 @@ var Prior = Params{
 var Bounds = map[string][2]float64{
 	"memory": {0.5, 0.92}, "compute": {0.2, 0.8},
 	"generation": {0.8, 1.25}, "scale": {0.8, 1.2},
-	"step": {0.2, 8}, "kernel": {1, 10}, "request": {1, 100}, "front-end": {0.5, 30},
+	"step": {0.2, 8}, "kernel": {1, 10}, "prefill-kernel": {1, 60}, "prefill-moe": {10, 3000}, "request": {1, 100}, "front-end": {0.5, 30},
 	"all-reduce.nvlink": {5, 40}, "all-reduce.pcie": {10, 80},
-	"moe": {0.3, 1}, "precision": {0.5, 1},
+	"moe": {0.3, 1}, "moe-compute": {0.1, 1}, "precision": {0.5, 1},
 }
 
 // factors are the effective factors for an engine on a generation over an
@@ -113,8 +132,11 @@ func (p Params) factors(engine, gen, link, prec string) Factors {
 		ComputeEfficiency: round3(clamp(p.Compute*cg*scale, Bounds["compute"])),
 		StepOverheadMs:    round3(orMean(p.StepMs, engine)),
 		KernelUs:          round3(orMean(p.KernelUs, engine)),
+		PrefillKernelUs:   round3(orMean(p.PrefillKernelUs, engine)),
+		PrefillMoEUs:      round3(orMean(p.PrefillMoEUs, engine)),
 		AllReduceUs:       round3(orMean(p.AllReduceUs, link)),
 		MoEEfficiency:     round3(orMean(p.MoE, engine)),
+		MoECompute:        round3(orMean(p.MoECompute, engine)),
 		RequestOverheadMs: round3(orMean(p.RequestMs, engine)),
 		FrontEndMs:        round3(orMean(p.FrontEndMs, engine)),
 	}
@@ -175,8 +197,11 @@ func knobs() []knob {
 	table("scale", "scale", Engines[1:], func(p Params) map[string]float64 { return p.EngineScale }, 0)
 	table("precision", "precision", []string{"fp8", "fp4"}, func(p Params) map[string]float64 { return p.ComputePrec }, 0)
 	table("moe", "moe", Engines, func(p Params) map[string]float64 { return p.MoE }, 0)
+	table("moe-compute", "moe-compute", Engines, func(p Params) map[string]float64 { return p.MoECompute }, 0)
 	table("step", "step", Engines, func(p Params) map[string]float64 { return p.StepMs }, 0)
 	table("kernel", "kernel", Engines, func(p Params) map[string]float64 { return p.KernelUs }, 0)
+	table("prefill-kernel", "prefill-kernel", Engines, func(p Params) map[string]float64 { return p.PrefillKernelUs }, 0)
+	table("prefill-moe", "prefill-moe", Engines, func(p Params) map[string]float64 { return p.PrefillMoEUs }, 0)
 	table("request", "request", Engines, func(p Params) map[string]float64 { return p.RequestMs }, 0)
 	table("front-end", "front-end", Engines, func(p Params) map[string]float64 { return p.FrontEndMs }, 0)
 	for _, l := range Interconnects {
@@ -195,8 +220,8 @@ func (p Params) clone() Params {
 		return out
 	}
 	return Params{Memory: p.Memory, Compute: p.Compute, MemoryGen: cp(p.MemoryGen), ComputeGen: cp(p.ComputeGen),
-		EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), KernelUs: cp(p.KernelUs), RequestMs: cp(p.RequestMs), FrontEndMs: cp(p.FrontEndMs),
-		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE)}
+		EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), KernelUs: cp(p.KernelUs), PrefillKernelUs: cp(p.PrefillKernelUs), PrefillMoEUs: cp(p.PrefillMoEUs), RequestMs: cp(p.RequestMs), FrontEndMs: cp(p.FrontEndMs),
+		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE), MoECompute: cp(p.MoECompute)}
 }
 
 func mean(m map[string]float64) float64 {

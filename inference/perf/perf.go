@@ -84,11 +84,20 @@ type Factors struct {
 	// of one collective over the GPU's interconnect.
 	StepOverheadMs float64 `json:"step_overhead_ms"`
 	KernelUs       float64 `json:"kernel_us"`
-	AllReduceUs    float64 `json:"all_reduce_us"`
+	// PrefillKernelUs is a kernel's extra cost in a step with a prefill
+	// chunk (run eagerly, each kernel launched from the CPU).
+	PrefillKernelUs float64 `json:"prefill_kernel_us"`
+	// PrefillMoEUs is a MoE layer's extra cost in such a step (routing's
+	// host synchronisation).
+	PrefillMoEUs float64 `json:"prefill_moe_us"`
+	AllReduceUs  float64 `json:"all_reduce_us"`
 	// MoEEfficiency is the rate of routed-expert work (grouped GEMMs over
 	// small per-expert batches) relative to dense work: their time is
 	// divided by it.
 	MoEEfficiency float64 `json:"moe_efficiency"`
+	// MoECompute divides the routed experts' FLOPs as MoEEfficiency
+	// divides their reads.
+	MoECompute float64 `json:"moe_compute_efficiency"`
 	// RequestOverheadMs is the front end's share of every TTFT;
 	// FrontEndMs its serial work a request, which caps the requests a
 	// second one API server passes (none for in-process benchmarks).

@@ -60,11 +60,12 @@ func factorTables(b *strings.Builder, p Params) {
 	}
 	fmt.Fprintf(b, "\nA generation's efficiency is the shared one × its multiplier × the engine's scale, held within %g – %g (memory) and %g – %g (compute).\n\n",
 		Bounds["memory"][0], Bounds["memory"][1], Bounds["compute"][0], Bounds["compute"][1])
-	fmt.Fprintf(b, "| engine | generation | memory efficiency | compute efficiency | step overhead (ms) | kernel (µs) | request overhead (ms) |\n|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(b, "| engine | generation | memory efficiency | compute efficiency | step overhead (ms) | kernel (µs) | eager kernel (µs) | MoE reads / FLOPs | request overhead (ms) |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, e := range Engines {
 		for _, g := range Generations {
 			f := p.factors(e, g, "nvlink", "bf16")
-			fmt.Fprintf(b, "| %s | %s | %.3f | %.3f | %.2f | %.2f | %.1f |\n", e, g, f.MemoryEfficiency, f.ComputeEfficiency, f.StepOverheadMs, f.KernelUs, f.RequestOverheadMs)
+			fmt.Fprintf(b, "| %s | %s | %.3f | %.3f | %.2f | %.2f | %.1f | %.2f / %.2f | %.1f |\n", e, g, f.MemoryEfficiency, f.ComputeEfficiency,
+				f.StepOverheadMs, f.KernelUs, f.KernelUs+f.PrefillKernelUs, f.MoEEfficiency, f.MoECompute, f.RequestOverheadMs)
 		}
 	}
 }
@@ -129,6 +130,9 @@ func rowLine(r, loo Row) string {
 	case pt.Concurrency > 0:
 		conc = fmt.Sprint(pt.Concurrency)
 	}
+	if pt.StreamInterval > 1 {
+		conc += fmt.Sprintf(", streamed %d tokens at a time", pt.StreamInterval)
+	}
 	if pt.Excluded != "" {
 		conc += " (excluded: " + pt.Excluded + ")"
 	}
@@ -141,7 +145,7 @@ func rowLine(r, loo Row) string {
 	if res.Fits {
 		pThr, pTPOT = fmt.Sprintf("%.0f", res.OutputTokS), fmt.Sprintf("%.1f", res.TPOTMs)
 		if res.TTFTMs != nil {
-			pTTFT = fmt.Sprintf("%.0f", *res.TTFTMs)
+			pTTFT = fmt.Sprintf("%.0f", *res.TTFTMs+float64(max(pt.StreamInterval-1, 0))*res.TPOTMs)
 		}
 	}
 	return fmt.Sprintf("| %s | %s | %s × %d%s | %s%s | %s %s | %d / %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",

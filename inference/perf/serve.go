@@ -36,6 +36,9 @@ func (d deployment) at(b int) operatingPoint {
 // decode steps (chunked prefill within the token budget): a chunk costs
 // what it adds to the step. SGLang runs prefill batches between decode
 // steps: a chunk costs a whole step, shared by the prompts batched with it.
+// A step with prefill tokens runs eagerly: its latency pays that in full
+// for each chunk, and the group pays it in proportion to the budget the
+// prompt fills (prompts from many requests pack into the same steps).
 func (d deployment) prefill(n, b, ctx float64) (latency, marginal float64) {
 	cached := min(max(d.c.CachedInputShare, 0), 0.99)
 	fresh := math.Max(1, math.Round(n*(1-cached)))
@@ -53,15 +56,17 @@ func (d deployment) prefill(n, b, ctx float64) (latency, marginal float64) {
 	}
 	for done := n - fresh; done < n; {
 		ch := math.Min(budget, n-done)
-		alone := d.step(work{decode: others, ctx: ctx, prefill: ch, prefix: done}).total
-		latency += alone
+		w := work{decode: others, ctx: ctx, prefill: ch, prefix: done, graphed: true}
+		alone := d.step(w).total
+		latency += alone + d.eager()
 		if share > 1 {
-			alone = d.step(work{decode: others, ctx: ctx, prefill: ch * share, prefix: done}).total
+			w.prefill = ch * share
+			alone = d.step(w).total
 		}
 		marginal += (alone - base) / share
 		done += ch
 	}
-	return latency, marginal
+	return latency, marginal + d.eager()*math.Min(1, fresh/budget)
 }
 
 // serve fills throughput, TPOT and TTFT at a decode batch of b a group.

@@ -4,8 +4,12 @@ import "math"
 
 // work is what one step of a group carries: the decode tokens of running
 // sequences at a mean context, and a prefill chunk of tokens after a
-// prefix already in the KV cache.
-type work struct{ decode, ctx, prefill, prefix float64 }
+// prefix already in the KV cache. graphed leaves out the eager launch
+// cost a step with a prefill chunk pays (prefill charges it apart).
+type work struct {
+	decode, ctx, prefill, prefix float64
+	graphed                      bool
+}
 
 // stepCost is one step's time (s) and its parts: the memory and compute
 // times it blends, and the fixed costs it adds.
@@ -29,13 +33,12 @@ const (
 // once, the routed experts the step's tokens touch (for expert
 // parallelism, every group's tokens), every decoding sequence's KV cache
 // and the prefill's prefix. Compute: 2 FLOPs a parameter a token and the
-// attention. Routed-expert work — its reads and its FLOPs — runs at the
-// MoE efficiency: grouped GEMMs over many small per-expert matrices reach
-// less of the bandwidth and the peak than one dense GEMM. It is time, not
-// bytes: the experts touched are read once. (Applied to the FLOPs alone,
-// the fit's median TPOT error doubles: the data say the reads are slow.)
-// The two blend as a 2-norm (neither roofline is reached where they
-// meet), then the fixed costs add.
+// attention. Routed-expert work runs at the engine's MoE efficiencies:
+// one for its reads, one for its FLOPs (grouped GEMMs pad each expert's
+// few rows to a whole tile and reach less of the peak than one dense
+// GEMM). It is time, not bytes: the experts touched are read once. The
+// two blend as a 2-norm (neither roofline is reached where they meet),
+// then the fixed costs add.
 func (d deployment) step(w work) stepCost {
 	a := d.a
 	tp, ep := float64(d.tp), float64(d.ep)
@@ -44,29 +47,26 @@ func (d deployment) step(w work) stepCost {
 	moe := d.f.MoEEfficiency
 	kv := w.decode*a.kvBytes(int(w.ctx), d.tp, d.kvb) + a.kvBytes(int(w.prefix), d.tp, d.kvb)
 	tMem := (a.denseReadBytes/tp+kv)/d.bw + a.expertBytes/ep*a.touched(routed)/d.bw/moe
-	expert := 2 * routed * a.expertActive / ep / d.flops / moe * d.imbalance(routed)
+	expert := 2 * routed * a.expertActive / ep / d.flops / d.f.MoECompute * d.imbalance(routed)
 	attn := w.decode*a.attnFlops(w.ctx, d.tp) + a.prefillAttnFlops(w.prefix+w.prefill, d.tp) - a.prefillAttnFlops(w.prefix, d.tp)
 	tCmp := 2*tokens*a.denseActive/tp/d.flops + expert + attn/d.attnFlops
-	fixed := d.fixed(tokens)
+	fixed := d.fixed(tokens, w.prefill > 0 && !w.graphed)
 	core := math.Sqrt(tMem*tMem + tCmp*tCmp)
 	return stepCost{total: core + fixed, mem: tMem, cmp: tCmp, fixed: fixed}
 }
 
 // fixed is a step's cost beyond its work: the scheduler's step overhead,
-// every kernel's fixed cost, and the collectives — tensor parallelism's
+// every kernel's fixed cost (more in an eager step, one carrying a
+// prefill chunk: its CPU launch), and the collectives — tensor parallelism's
 // two all-reduces a layer (ring: 2(TP−1)/TP of tokens × hidden × 2 bytes
 // a rank), expert parallelism's dispatch and combine a MoE layer — each a
 // latency plus its bytes over the interconnect.
-func (d deployment) fixed(tokens float64) float64 {
+func (d deployment) fixed(tokens float64, eager bool) float64 {
 	a := d.a
-	kernels := a.layers * kernelsDense
-	if a.lora > 0 {
-		kernels += a.layers * kernelsMLA
+	t := d.f.StepOverheadMs/1e3 + d.kernels()*d.f.KernelUs/1e6
+	if eager {
+		t += d.eager()
 	}
-	if a.expertTotal > 0 {
-		kernels += a.moeLayers * kernelsMoE
-	}
-	t := d.f.StepOverheadMs/1e3 + kernels*d.f.KernelUs/1e6
 	if d.tp > 1 {
 		msg := tokens * a.hidden * actBytes
 		t += 2 * a.layers * (d.lat + 2*float64(d.tp-1)/float64(d.tp)*msg/d.link)
@@ -76,6 +76,31 @@ func (d deployment) fixed(tokens float64) float64 {
 		t += 2 * a.moeLayers * (d.lat + msg/d.link)
 	}
 	return t
+}
+
+// eager is what a step carrying a prefill chunk costs more than a
+// graphed one: every kernel's CPU launch, and each MoE layer's routing
+// synchronisation.
+func (d deployment) eager() float64 {
+	t := d.kernels() * d.f.PrefillKernelUs / 1e6
+	if d.a.expertTotal > 0 {
+		t += d.a.moeLayers * d.f.PrefillMoEUs / 1e6
+	}
+	return t
+}
+
+// kernels is the kernels a step runs: every layer's, latent attention's,
+// and the MoE layers'.
+func (d deployment) kernels() float64 {
+	a := d.a
+	k := a.layers * kernelsDense
+	if a.lora > 0 {
+		k += a.layers * kernelsMLA
+	}
+	if a.expertTotal > 0 {
+		k += a.moeLayers * kernelsMoE
+	}
+	return k
 }
 
 // imbalance is how far the busiest of the expert-parallel GPUs is above
