@@ -110,3 +110,40 @@ func TestParseBookHugeBooks(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckBookWarnsOfFacts: a book that changes a fact that is not a
+// price but moves what a plan costs or deploys — how a provider is called,
+// the Bedrock surcharge, which architectures a line item is billed to, a
+// model's status — warns on every plan, like a changed figure; a new name
+// or source alone does not.
+func TestCheckBookWarnsOfFacts(t *testing.T) {
+	tests := []struct {
+		name, book string
+		warns      []string
+	}{
+		{"auth swapped to avoid the key's secret", `{"providers": [{"id": "anthropic", "auth": "iam", "api_key_env": null}]}`,
+			[]string{`providers[0] "anthropic" (line 1), api_key_env: removes the catalog's "ANTHROPIC_API_KEY"`, `auth: sets "iam" where the catalog has "api_key"`}},
+		{"surcharge removed", `{"providers": [{"id": "bedrock", "regional_surcharge_percent": null}]}`,
+			[]string{`providers[0] "bedrock" (line 1), regional_surcharge_percent.value: removes the catalog's 10`}},
+		{"surcharge zeroed", `{"providers": [{"id": "bedrock", "regional_surcharge_percent": {"value": 0, "source": "x", "as_of": "2026-11-01"}}]}`,
+			[]string{`regional_surcharge_percent.value: overrides the catalog's 10 with 0`}},
+		{"cache lifetimes changed", `{"providers": [{"id": "bedrock", "prompt_cache": {"ttls": ["5m"], "source": "x", "as_of": "2026-11-01"}}]}`,
+			[]string{`prompt_cache.ttls[1]: removes the catalog's "1h"`}},
+		{"line item billed nowhere", `{"line_items": [{"name": "application load balancer", "applies": []}]}`,
+			[]string{`applies[0]: removes the catalog's "self_hosted"`}},
+		{"line item made opt-in", `{"line_items": [{"name": "application load balancer", "when": "gateway"}]}`,
+			[]string{`when: sets "gateway" where the catalog has (none)`}},
+		{"legacy model made latest", `{"managed": [{"id": "claude-sonnet-4.6", "status": "latest"}]}`,
+			[]string{`status: sets "latest" where the catalog has "legacy"`}},
+		{"a new name is quiet", `{"providers": [{"id": "bedrock", "name": "AWS Bedrock"}]}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			book, err := ParseBook("book.json", []byte(tt.book))
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertWarnings(t, MergeBook(Default(), book, "book.json").BookWarnings, tt.warns)
+		})
+	}
+}
