@@ -147,3 +147,48 @@ func TestCheckBookWarnsOfFacts(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateRefusesShadowProviders: a provider a book adds may not take
+// another's key variable (two providers' keys in one secret), LiteLLM
+// prefix (calls to one would go to the other) or inference-profile prefix
+// (usage and the role would read another provider's profiles as its own),
+// and cache lifetimes are positive whole minutes up to a month.
+func TestValidateRefusesShadowProviders(t *testing.T) {
+	const src = `"source": "x", "as_of": "2026-11-01"`
+	provider := func(fields string) string {
+		return `{"providers": [{"id": "acme", "name": "Acme", ` + fields + `, ` + src + `}]}`
+	}
+	tests := []struct {
+		name, book, want string
+	}{
+		{"another's key variable", provider(`"auth": "api_key", "api_key_env": "ANTHROPIC_API_KEY", "litellm": {"prefix": "acme"}`),
+			`api_key_env "ANTHROPIC_API_KEY" is already anthropic's`},
+		{"another's LiteLLM prefix", provider(`"auth": "api_key", "api_key_env": "ACME_API_KEY", "litellm": {"prefix": "anthropic"}`),
+			`litellm.prefix "anthropic" is already anthropic's`},
+		{"another's profile prefix", provider(`"auth": "iam", "litellm": {"prefix": "acme"}, "inference_profiles": {"global_prefixes": ["global."], "regional_prefixes": [], ` + src + `}`),
+			`inference profile prefix "global." is already bedrock's`},
+		{"a cache lifetime of 1e9 hours", `{"providers": [{"id": "bedrock", "prompt_cache": {"ttls": ["5m", "1000000000h"], ` + src + `}}]}`,
+			`prompt_cache ttl "1000000000h"`},
+		{"a cache lifetime of a year", `{"providers": [{"id": "bedrock", "prompt_cache": {"ttls": ["5m", "8760h"], ` + src + `}}]}`,
+			`prompt_cache ttl "8760h" is longer than 744h`},
+		{"a negative cache lifetime", `{"providers": [{"id": "bedrock", "prompt_cache": {"ttls": ["-5m"], ` + src + `}}]}`,
+			`prompt_cache ttl "-5m" is not a whole number of minutes`},
+		{"a zero cache lifetime", `{"providers": [{"id": "bedrock", "prompt_cache": {"ttls": ["0s"], ` + src + `}}]}`,
+			`prompt_cache ttl "0s" is not a whole number of minutes`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			book, err := ParseBook("book.json", []byte(tt.book))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = Merge(Default(), book).Validate()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Validate = %v, want it to contain %q", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), "(book.json:1:") {
+				t.Errorf("error does not name the book's line: %v", err)
+			}
+		})
+	}
+}
