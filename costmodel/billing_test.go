@@ -7,6 +7,7 @@ import (
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/modelcatalog"
 )
 
 // TestCommitmentBillsEveryHour: a reservation bills all of the month's
@@ -82,5 +83,51 @@ func TestOpsGrowWithFleet(t *testing.T) {
 	given, _ := ops(strings.Replace(fmt.Sprintf(base, 3000, 2e7), `pricing = "reserved"`, "pricing = \"reserved\"\n  ops_usd_per_month = 5000", 1))
 	if !near(given, 5000) {
 		t.Errorf("the spec's $5,000 gives operations $%.2f", given)
+	}
+}
+
+// TestSpotOnDemandBaseBilledOnDemand: a spot fleet's on-demand base (at
+// most the fleet) is billed at the catalog's on-demand rate of the same
+// instance type, the rest at the spot rate; the plan carries the base the
+// stack provisions, and its longest stream; with another pricing the base
+// is moot.
+func TestSpotOnDemandBaseBilledOnDemand(t *testing.T) {
+	for _, tt := range []struct {
+		pricing string
+		base    int
+	}{
+		{"spot", 0}, {"spot", 1}, {"spot", 1000}, {"on_demand", 1},
+	} {
+		t.Run(fmt.Sprintf("%s/%d", tt.pricing, tt.base), func(t *testing.T) {
+			src := strings.Replace(fmt.Sprintf(base, 100, 4e6), `pricing = "reserved"`, fmt.Sprintf("pricing = %q\n  on_demand_base = %d", tt.pricing, tt.base), 1)
+			sh := evaluate(t, parse(t, "b.hcl", src)).Option(architecture.SelfHosted)
+			s := sh.Sizing
+			want := 0
+			if tt.pricing == "spot" {
+				want = min(tt.base, s.Instances)
+			}
+			if s.OnDemandBase != want || s.StreamSeconds < inference.MinStreamSeconds || s.StreamSeconds > inference.MaxStreamSeconds {
+				t.Fatalf("on-demand base %d, stream %d s; want %d and 300–3,600 s", s.OnDemandBase, s.StreamSeconds, want)
+			}
+			items := map[string]LineItem{}
+			for _, it := range sh.LineItems {
+				items[it.Name] = it
+			}
+			perInstance := s.GPUs / s.Instances
+			var odRate, rate float64
+			for _, in := range modelcatalog.Default().InstancesFor(s.GPU, s.Region) {
+				if in.Type == s.InstanceType {
+					od, pr := in.GPUHourUSD["on_demand"], in.GPUHourUSD[tt.pricing]
+					odRate, rate = (od.Low+od.High)/2, (pr.Low+pr.High)/2
+				}
+			}
+			base, ok := items["GPU instances (on-demand base)"]
+			if ok != (want > 0) || ok && !near(base.MonthlyUSD.Expected, float64(want*perInstance)*odRate*s.BilledHours) {
+				t.Errorf("base line %v (present %v), want %d × %d GPUs at $%.2f × %g h", base, ok, want, perInstance, odRate, s.BilledHours)
+			}
+			if rest := items["GPU instances"].MonthlyUSD.Expected; !near(rest, float64(s.GPUs-want*perInstance)*rate*s.BilledHours) {
+				t.Errorf("GPU instances $%.2f, want %d GPUs at $%.2f × %g h", rest, s.GPUs-want*perInstance, rate, s.BilledHours)
+			}
+		})
 	}
 }

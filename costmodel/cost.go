@@ -105,16 +105,14 @@ func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, erro
 			ev.gpuHourUSD = in.GPUHourUSD
 		}
 	}
-	hours := m.billedHours(round(f.WeightsGB, 1))
-	gpus := LineItem{Name: "GPU instances", Model: a.sh.ID, MonthlyUSD: Money{Expected: float64(f.BilledGPUs) * ev.gpuHourUSD * hours}}
-	if detail {
-		gpus.Note = fmt.Sprintf("%d × %s at %s/GPU-h × %g h", f.BilledGPUs, m.gpu, units.USD(ev.gpuHourUSD).Cents(), hours)
+	if ev.items, err = m.appendGPUItems(ev.items, a, f, ev.gpuHourUSD, p.gpuPricePos, detail); err != nil {
+		return ev, err
 	}
 	ops := LineItem{Name: "operations (MLOps/SRE)", MonthlyUSD: Money{Expected: m.opsUSD(p, f.BilledGPUs)}, Note: "monitoring, scaling, model updates, on-call"}
 	if detail && !m.s.SelfHosted.OpsFromSpec && f.BilledGPUs > OpsReferenceGPUs {
 		ops.Note = fmt.Sprintf("monitoring, scaling, model updates, on-call: the article's 10–20%% of an SRE for %d H100s, scaled to %d billed GPUs (an estimate; self_hosted.ops_usd_per_month overrides it)", OpsReferenceGPUs, f.BilledGPUs)
 	}
-	ev.items = append(ev.items, gpus, ops)
+	ev.items = append(ev.items, ops)
 	secrets++ // the vLLM API key
 	if a.sh.Gated {
 		secrets++ // the Hugging Face token

@@ -117,8 +117,13 @@ type Sizing struct {
 	// TargetRequestsPerMinute is one instance's request rate at the target
 	// utilization, the auto scaling group's target-tracking value.
 	TargetRequestsPerMinute float64
-	VLLMArgs                []string
-	Notes                   []string
+	// StreamSeconds is the longest stream the fleet expects
+	// (inference.StreamSeconds).
+	StreamSeconds int
+	// OnDemandBase is how many of a spot fleet's instances run on demand.
+	OnDemandBase int
+	VLLMArgs     []string
+	Notes        []string
 }
 
 // Option is one priced architecture.

@@ -137,9 +137,10 @@ func (st *stream) cashOf(i int) []float64 {
 // heuristicOrders are the orders in which the heuristic moves free
 // workloads to the fleet, the ones that gain most first: by the managed
 // cost a move saves (each workload's cheapest allowed choice), by that
-// saving per token (a fleet's cost grows with the tokens it serves), and,
-// for each fleet model, by the saving less the quality gap the model adds,
-// per token, over the workloads that model may serve.
+// saving per token (a fleet's cost grows with the tokens it serves), the
+// same two in cash when the decision includes the quality gap, and, for
+// each fleet model, by the saving less the quality gap the model adds, per
+// token, over the workloads that model may serve.
 func (st *stream) heuristicOrders(free []int) [][]int {
 	s := st.s
 	saving := make([]float64, len(st.order))
@@ -158,6 +159,17 @@ func (st *stream) heuristicOrders(free []int) [][]int {
 	orders := [][]int{
 		byDesc(free, func(i int) float64 { return saving[i] }),
 		byDesc(free, func(i int) float64 { return saving[i] / share(i) }),
+	}
+	if s.include {
+		// In cash, for the spend thresholds: the quality gap left out.
+		cash := make([]float64, len(st.order))
+		for _, i := range free {
+			cash[i] = math.Inf(1)
+			if len(st.order[i]) > 0 {
+				cash[i] = slices.Min(st.cashOf(i))
+			}
+		}
+		orders = append(orders, byDesc(free, func(i int) float64 { return cash[i] }), byDesc(free, func(i int) float64 { return cash[i] / share(i) }))
 	}
 	for k := range s.models {
 		var fit []int

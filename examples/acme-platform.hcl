@@ -37,6 +37,7 @@ self_hosted {
   hours_per_month    = 730
   ops_usd_per_month  = [2000, 4000]
   min_replicas       = 1
+  on_demand_base     = 0 # spot only: instances on demand under the spot ones
   target_utilization = 0.7
   region             = "us-east-1"
 }

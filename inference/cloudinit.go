@@ -51,6 +51,11 @@ type CloudInitArgs struct {
 	// Hugging Face itself at every start.
 	MirrorBucket string
 	MirrorPrefix string
+	// TargetGroupARN and DrainHook, both set, add the drain on a spot
+	// interruption notice or a scale-in (drainScript): the instance leaves
+	// the target group and completes the DrainHook termination hook.
+	TargetGroupARN string
+	DrainHook      string
 	// StopTimeoutSeconds is how long a stopping container has to finish
 	// the streams it serves before it is killed; 0 means
 	// DefaultStopTimeoutSeconds.
@@ -131,10 +136,21 @@ func CloudInit(a CloudInitArgs) (string, error) {
 	}
 	writeFile(&b, "/opt/costgate/vllm-run.sh", "0700", run.String())
 	writeFile(&b, "/etc/systemd/system/vllm.service", "0644", unit)
+	if a.DrainHook != "" {
+		writeFile(&b, "/opt/costgate/drain.sh", "0700", a.drainScript(port))
+		writeFile(&b, "/etc/systemd/system/costgate-drain.service", "0644", drainUnit)
+	}
 	if a.LifecycleHook != "" {
 		writeFile(&b, "/opt/costgate/ready.sh", "0700", a.readyScript(port))
 		writeFile(&b, "/etc/systemd/system/costgate-ready.service", "0644", readyUnit)
 	}
+	a.runcmd(&b)
+	return b.String(), nil
+}
+
+// runcmd appends the commands that start the units: the hook's
+// heartbeats and the drain before vLLM, whose start includes the pull.
+func (a CloudInitArgs) runcmd(b *strings.Builder) {
 	b.WriteString("runcmd:\n")
 	// The Deep Learning Base AMI ships the AWS CLI; install it when a custom AMI lacks it.
 	b.WriteString("  - [bash, -c, \"command -v aws >/dev/null || snap install aws-cli --classic\"]\n")
@@ -146,9 +162,12 @@ func CloudInit(a CloudInitArgs) (string, error) {
 		b.WriteString("  - [systemctl, enable, costgate-ready.service]\n")
 		b.WriteString("  - [systemctl, start, --no-block, costgate-ready.service]\n")
 	}
+	if a.DrainHook != "" {
+		b.WriteString("  - [systemctl, enable, costgate-drain.service]\n")
+		b.WriteString("  - [systemctl, start, --no-block, costgate-drain.service]\n")
+	}
 	b.WriteString("  - [systemctl, enable, vllm.service]\n")
 	b.WriteString("  - [systemctl, start, --no-block, vllm.service]\n")
-	return b.String(), nil
 }
 
 // stopTimeout is StopTimeoutSeconds or its default.
@@ -305,6 +324,9 @@ func (a CloudInitArgs) validate() error {
 	}
 	if a.LifecycleHook != "" && (a.AutoScalingGroup == "" || a.LoadTimeoutSeconds <= 0) {
 		errs = append(errs, errors.New("a lifecycle hook needs its auto scaling group and a load timeout"))
+	}
+	if (a.DrainHook == "") != (a.TargetGroupARN == "") || a.DrainHook != "" && a.AutoScalingGroup == "" {
+		errs = append(errs, errors.New("the drain needs its termination hook, target group and auto scaling group"))
 	}
 	if a.Port < 0 || a.Port > 65535 {
 		errs = append(errs, fmt.Errorf("port %d out of range", a.Port))

@@ -90,15 +90,42 @@ func (f *jsonFrame) describe() string {
 	return f.path
 }
 
+// maxBookDepth is how deep a price book's objects and arrays may nest:
+// the catalog's deepest path (managed[0].prices[0].peak.windows_utc[0].days)
+// is seven levels. A deeper book is refused before its paths, which grow
+// with the depth, take memory quadratic in it.
+const maxBookDepth = 32
+
 // jsonScan is the state of scanJSON.
 type jsonScan struct {
 	data  []byte
 	at    map[string]string
 	stack []*jsonFrame
+	// cur is the last offset pos was asked for, line its line and
+	// lineStart the offset that line starts at: offsets come in order,
+	// so each byte is counted once, not once a token.
+	cur, line, lineStart int
 }
 
+// pos is the "line:col" of the byte offset off.
 func (s *jsonScan) pos(off int) string {
-	return fmt.Sprintf("%d:%d", lineOf(s.data, off), colOf(s.data, off))
+	line, col := s.lineCol(off)
+	return fmt.Sprintf("%d:%d", line, col)
+}
+
+// lineCol returns the 1-based line and column (in bytes) of off.
+func (s *jsonScan) lineCol(off int) (int, int) {
+	off = min(max(off, 0), len(s.data))
+	if off < s.cur || s.line == 0 {
+		s.cur, s.line, s.lineStart = 0, 1, 0
+	}
+	for i := s.cur; i < off; i++ {
+		if s.data[i] == '\n' {
+			s.line, s.lineStart = s.line+1, i+1
+		}
+	}
+	s.cur = off
+	return s.line, off - s.lineStart + 1
 }
 
 // scanJSON walks every token of data, refusing a key that repeats within
@@ -159,18 +186,41 @@ func (s *jsonScan) token(tok json.Token, start int) error {
 			path, typ = fmt.Sprintf("%s[%d]", top.path, top.index), elemType(top.typ)
 			top.index++
 			entry = len(s.stack) == 2 && isSection(top.path)
-			if entry && tok == nil {
-				return fmt.Errorf("%s: %s is null: an entry is an object", s.pos(start), path)
-			}
+		}
+	}
+	if tok == nil {
+		if err := s.null(top, path, entry); err != nil {
+			return fmt.Errorf("%s: %w", s.pos(start), err)
 		}
 	}
 	if d, ok := tok.(json.Delim); ok {
+		if len(s.stack) >= maxBookDepth {
+			return fmt.Errorf("%s: %s is nested deeper than %d levels: no catalog field is", s.pos(start), path, maxBookDepth)
+		}
 		s.at[path] = s.pos(start)
 		f := &jsonFrame{object: d == '{', path: path, typ: typ, entry: entry}
 		if f.object {
 			f.keys, f.wantKey = map[string]int{}, true
 		}
 		s.stack = append(s.stack, f)
+	}
+	return nil
+}
+
+// null refuses a null at path, inside top, where it would not remove an
+// optional field but read as a zero value: a price of 0, an empty status
+// or source, an empty element of a list, a tokens-per-task figure every
+// catalog needs. entry is true for an element of a keyed section.
+func (s *jsonScan) null(top *jsonFrame, path string, entry bool) error {
+	switch {
+	case top == nil:
+		return nil
+	case entry:
+		return fmt.Errorf("%s is null: an entry is an object", path)
+	case !top.object:
+		return fmt.Errorf("%s is null: a list holds no nulls (write the list without it)", path)
+	case top.path == "tokens_per_task", requiredScalar(top.typ, top.key) && len(s.stack) > 1:
+		return fmt.Errorf("%s is null: the field is required, and null would leave it 0 or empty (a free price, a missing name) instead of removing it; write its value, or leave the key out to keep the catalog's", path)
 	}
 	return nil
 }
@@ -183,7 +233,7 @@ func (s *jsonScan) key(top *jsonFrame, key string, start int) error {
 	if !knownField(top.typ, key) && !(top.entry && key == "replace") {
 		return fmt.Errorf("%s: unknown field %q in %s: a misspelt key would be ignored", s.pos(start), key, top.describe())
 	}
-	top.keys[key] = lineOf(s.data, start)
+	top.keys[key], _ = s.lineCol(start)
 	top.key, top.wantKey = key, false
 	return nil
 }
@@ -220,31 +270,24 @@ func colOf(data []byte, off int) int {
 }
 
 // duplicateEntries lists the entries of a book that share their key with
-// an earlier entry of the same section.
+// an earlier entry of the same section, in every keyed section.
 func duplicateEntries(c *Catalog, at map[string]string) []error {
 	var errs []error
-	check := func(section string, n int, key func(int) string) {
+	for _, s := range bookSections {
 		first := map[string]int{}
-		for i := 0; i < n; i++ {
-			k := key(i)
-			if j, dup := first[k]; dup {
-				where := fmt.Sprintf("%s[%d]", section, i)
-				pos, ok := at[where]
-				if !ok {
-					pos = "1:1"
-				}
-				errs = append(errs, fmt.Errorf("%s: %s %q is listed twice (%s[%d] and %s): the later entry would silently replace the earlier", pos, section, k, section, j, where))
+		for i, k := range s.keys(c) {
+			j, dup := first[k]
+			if !dup {
+				first[k] = i
 				continue
 			}
-			first[k] = i
+			where := fmt.Sprintf("%s[%d]", s.name, i)
+			pos, ok := at[where]
+			if !ok {
+				pos = "1:1"
+			}
+			errs = append(errs, fmt.Errorf("%s: %s %q is listed twice (%s[%d] and %s): the later entry would silently replace the earlier", pos, s.name, k, s.name, j, where))
 		}
 	}
-	check("managed", len(c.Managed), func(i int) string { return c.Managed[i].ID })
-	check("open_models", len(c.OpenModels), func(i int) string { return c.OpenModels[i].ID })
-	check("gpus", len(c.GPUs), func(i int) string { return c.GPUs[i].ID })
-	check("instances", len(c.Instances), func(i int) string { return instanceKey(c.Instances[i]) })
-	check("throughput", len(c.Throughput), func(i int) string { return throughputKey(c.Throughput[i]) })
-	check("line_items", len(c.FixedCosts), func(i int) string { return c.FixedCosts[i].Name })
-	check("discounts", len(c.Discounts), func(i int) string { return discountKey(c.Discounts[i]) })
 	return errs
 }

@@ -167,6 +167,10 @@ func FuzzParseBook(f *testing.F) {
 	f.Add([]byte(`{"line_items": [{"name": "x", "monthly_usd": 1e999}]}`))
 	f.Add([]byte(`{"tokens_per_task": {"simple": {"value": -1}}}`))
 	f.Add([]byte("{\"managed\": [{\"prices\": [{\"input_per_m\": 0}]}]}\n"))
+	f.Add([]byte(`{"managed": [{"id": "claude-sonnet-4.6", "prices": [{"input_per_m": null}], "status": null}]}`))
+	f.Add([]byte(`{"providers": [{"id": "bedrock"}, {"id": "bedrock"}], "architectures": [{"id": "a"}, {"id": "a"}]}`))
+	f.Add([]byte(`{"managed": [{"name": [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}]}`))
+	f.Add([]byte(`{"providers": [{"id": "anthropic", "auth": "iam", "api_key_env": null, "prompt_cache": {"ttls": ["0s", "-5m", "1e9h"]}}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseBook("fuzz.json", data)
 		if err != nil {

@@ -2,6 +2,7 @@ package modelcatalog
 
 import (
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -9,18 +10,26 @@ import (
 // The JSON fields of the catalog's struct types, as encoding/json names
 // them (embedded structs promoted), for refusing unknown keys exactly
 // where the decoder would match them case-insensitively or ignore them.
-var jsonFieldCache sync.Map // reflect.Type → map[string]reflect.Type
+var jsonFieldCache sync.Map // reflect.Type → map[string]jsonField
+
+// jsonField is one JSON field of a struct: its type, and whether the
+// catalog may leave it out (omitempty, or a pointer: absent means unknown
+// or none).
+type jsonField struct {
+	typ      reflect.Type
+	optional bool
+}
 
 // jsonFields returns the fields of struct type t by JSON name.
-func jsonFields(t reflect.Type) map[string]reflect.Type {
+func jsonFields(t reflect.Type) map[string]jsonField {
 	if v, ok := jsonFieldCache.Load(t); ok {
-		return v.(map[string]reflect.Type)
+		return v.(map[string]jsonField)
 	}
-	out := map[string]reflect.Type{}
+	out := map[string]jsonField{}
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		tag := f.Tag.Get("json")
-		name, _, _ := strings.Cut(tag, ",")
+		name, opts, _ := strings.Cut(tag, ",")
 		if tag == "-" || (!f.IsExported() && !f.Anonymous) {
 			continue
 		}
@@ -35,7 +44,7 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 		if name == "" {
 			name = f.Name
 		}
-		out[name] = f.Type
+		out[name] = jsonField{typ: f.Type, optional: f.Type.Kind() == reflect.Pointer || slices.Contains(strings.Split(opts, ","), "omitempty")}
 	}
 	jsonFieldCache.Store(t, out)
 	return out
@@ -69,11 +78,32 @@ func fieldType(t reflect.Type, key string) reflect.Type {
 	case t == nil:
 		return nil
 	case t.Kind() == reflect.Struct:
-		return jsonFields(t)[key]
+		return jsonFields(t)[key].typ
 	case t.Kind() == reflect.Map:
 		return t.Elem()
 	}
 	return nil
+}
+
+// requiredScalar reports whether key of an object decoding into the
+// struct type t is a field the catalog always has whose null would decode
+// as a zero value: a number, a string, a boolean or an object (a price of
+// 0, an empty status, an empty LiteLLM route), not a list or a map, which
+// Validate finds empty, nor an optional field, which null removes.
+func requiredScalar(t reflect.Type, key string) bool {
+	t = deref(t)
+	if t == nil || t.Kind() != reflect.Struct {
+		return false
+	}
+	f, ok := jsonFields(t)[key]
+	if !ok || f.optional {
+		return false
+	}
+	switch f.typ.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Array, reflect.Interface:
+		return false
+	}
+	return true
 }
 
 // elemType is the type of an element of an array decoding into t.

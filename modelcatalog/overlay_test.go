@@ -215,6 +215,9 @@ func FuzzMergeBook(f *testing.F) {
 	f.Add([]byte(`{"gpus": [{"id": "h100", "memory_gb": 800}], "tokens_per_task": {"simple": {"value": 1}}, "providers": [{"id": "bedrock", "regional_surcharge_percent": null}]}`))
 	f.Add([]byte(`{"throughput": [{"model": "llama-3.3-70b", "gpu": "h100", "tensor_parallel": 2, "decode_tok_s": 1e6, "source": "x", "as_of": "2026-01-01"}]}`))
 	f.Add([]byte(`{"managed": [{"id": "new", "prices": [{"input_per_m": -1}]}], "discounts": [{"percent_off": 100}]}`))
+	f.Add([]byte(`{"providers": [{"id": "anthropic", "auth": "iam", "api_key_env": null}, {"id": "bedrock", "prompt_cache": {"ttls": ["1e9h"], "source": "x", "as_of": "2026-01-01"}}]}`))
+	f.Add([]byte(`{"providers": [{"id": "acme", "name": "Acme", "auth": "api_key", "api_key_env": "ANTHROPIC_API_KEY", "litellm": {"prefix": "anthropic"}, "source": "x", "as_of": "2026-01-01"}]}`))
+	f.Add([]byte(`{"instances": [{"type": "p5.48xlarge", "region": "us-east-1", "gpu_hour_usd": {"on_demand": {"low": null}}}]}`))
 	before := jsonText(f, Default())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		book, err := ParseBook("fuzz.json", data)

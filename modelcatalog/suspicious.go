@@ -85,19 +85,32 @@ func checkBook(base, book, merged *Catalog, file string) []BookWarning {
 	return c.out
 }
 
+// byKey indexes list by key, the first entry of each key winning (as
+// the catalog's own lookups do), so that a book of many entries is
+// checked in linear time.
+func byKey[T any](list []T, key func(T) string) map[string]*T {
+	out := make(map[string]*T, len(list))
+	for i := range list {
+		if k := key(list[i]); out[k] == nil {
+			out[k] = &list[i]
+		}
+	}
+	return out
+}
+
 // managedPrices checks the prices of the managed models the book writes,
 // as merged, against base's.
 func (c *bookChecker) managedPrices(base, book, merged *Catalog) {
+	mergedByID, baseByID := byKey(merged.Managed, modelID), byKey(base.Managed, modelID)
 	for i, bk := range book.Managed {
-		m, _ := merged.ManagedModel(bk.ID)
-		bm, known := base.ManagedModel(bk.ID)
+		m, bm := mergedByID[bk.ID], baseByID[bk.ID]
 		if m == nil {
 			continue
 		}
 		for _, p := range m.Prices {
 			entry := c.entry("managed", i, bk.ID) + " price from " + p.EffectiveFrom
 			var ref *Price
-			if known {
+			if bm != nil {
 				if bp, ok := bm.PriceOn(p.EffectiveFrom); ok {
 					ref = &bp
 				} else if len(bm.Prices) > 0 {
@@ -112,16 +125,9 @@ func (c *bookChecker) managedPrices(base, book, merged *Catalog) {
 // hourPrices checks the GPU-hour prices and line items the book writes, as
 // merged, against base's.
 func (c *bookChecker) hourPrices(base, book, merged *Catalog) {
-	find := func(list []Instance, key string) *Instance {
-		for j := range list {
-			if instanceKey(list[j]) == key {
-				return &list[j]
-			}
-		}
-		return nil
-	}
+	mergedIn, baseIn := byKey(merged.Instances, instanceKey), byKey(base.Instances, instanceKey)
 	for i, bk := range book.Instances {
-		in, ref := find(merged.Instances, instanceKey(bk)), find(base.Instances, instanceKey(bk))
+		in, ref := mergedIn[instanceKey(bk)], baseIn[instanceKey(bk)]
 		if in == nil {
 			continue
 		}
@@ -138,29 +144,26 @@ func (c *bookChecker) hourPrices(base, book, merged *Catalog) {
 			c.figure(entry, "gpu_hour_usd."+pm+".high", r.High, high, "every GPU-hour")
 		}
 	}
-	monthly := func(list []FixedCost, name string) *float64 {
-		for j := range list {
-			if list[j].Name == name {
-				return &list[j].MonthlyUSD
-			}
-		}
-		return nil
-	}
+	name := func(l FixedCost) string { return l.Name }
+	mergedItems, baseItems := byKey(merged.FixedCosts, name), byKey(base.FixedCosts, name)
 	for i, bk := range book.FixedCosts {
-		if v := monthly(merged.FixedCosts, bk.Name); v != nil {
-			c.figure(c.entry("line_items", i, bk.Name), "monthly_usd", *v, monthly(base.FixedCosts, bk.Name), "this line item")
+		if l := mergedItems[bk.Name]; l != nil {
+			var ref *float64
+			if b := baseItems[bk.Name]; b != nil {
+				ref = &b.MonthlyUSD
+			}
+			c.figure(c.entry("line_items", i, bk.Name), "monthly_usd", l.MonthlyUSD, ref, "this line item")
 		}
 	}
 }
 
 // discounts warns of a discount that leaves a tenth of the price or less.
 func (c *bookChecker) discounts(book, merged *Catalog) {
+	mergedByKey := byKey(merged.Discounts, discountKey)
 	for i, bk := range book.Discounts {
 		d := bk
-		for _, m := range merged.Discounts {
-			if discountKey(m) == discountKey(bk) {
-				d = m
-			}
+		if m := mergedByKey[discountKey(bk)]; m != nil {
+			d = *m
 		}
 		what := d.Model + d.Vendor + d.Provider
 		switch {

@@ -158,9 +158,16 @@ type Sizing struct {
 	PeakInstances     int `json:"peak_instances"`
 	// TargetRequestsPerMinute is one instance's request rate at the target
 	// utilization, the auto scaling group's target-tracking value.
-	TargetRequestsPerMinute float64  `json:"target_requests_per_minute"`
-	VLLMArgs                []string `json:"vllm_args"`
-	Notes                   []string `json:"notes"`
+	TargetRequestsPerMinute float64 `json:"target_requests_per_minute"`
+	// StreamSeconds is the longest stream the fleet expects
+	// (inference.StreamSeconds): the target group's deregistration delay
+	// and the container's stop timeout.
+	StreamSeconds int `json:"stream_seconds"`
+	// OnDemandBase is how many of a spot fleet's instances run, and are
+	// billed, on demand (self_hosted.on_demand_base, at most the peak).
+	OnDemandBase int      `json:"on_demand_base"`
+	VLLMArgs     []string `json:"vllm_args"`
+	Notes        []string `json:"notes"`
 }
 
 // Finding is one policy result.

@@ -26,7 +26,10 @@
 //	managed { simple_model, complex_model, provider, bedrock_profile,
 //	          candidates }  # candidates: the managed models workloads may be routed to
 //	self_hosted { model, gpu, pricing, gpu_hour_usd, gpus, schedule, hours_per_month,
-//	              ops_usd_per_month, min_replicas, target_utilization, min_quality, region }
+//	              ops_usd_per_month, min_replicas, target_utilization, min_quality, region,
+//	              on_demand_base }
+//	              # on_demand_base: with pricing = "spot", instances that run (and are
+//	              # billed) on demand under the spot ones; 0..10000, default 0
 //	              # gpu: one catalog GPU, "auto", or a list such as ["h100", "l40s"]
 //	compliance { code_may_leave_network, allowed_providers }
 //	organization { gpu_expertise, latency_over_quality }

@@ -530,7 +530,9 @@ func TestMootSettingsWarn(t *testing.T) {
 		{"min_quality with auto", "model = \"auto\"\n  min_quality = 0.5", nil},
 		{"hours_per_month on business hours", "schedule = \"business_hours\"\n  hours_per_month = 700", []string{"hours_per_month"}},
 		{"min_replicas with a fixed fleet", "gpus = 4\n  min_replicas = 2", []string{"min_replicas"}},
-		{"defaults restated", "model = \"qwen3-coder-30b-a3b\"\n  gpus = 4\n  min_replicas = 1\n  min_quality = 0", nil},
+		{"on_demand_base without spot", "pricing = \"on_demand\"\n  on_demand_base = 1", []string{"on_demand_base"}},
+		{"on_demand_base with spot", "pricing = \"spot\"\n  on_demand_base = 2", nil},
+		{"defaults restated", "model = \"qwen3-coder-30b-a3b\"\n  gpus = 4\n  min_replicas = 1\n  min_quality = 0\n  on_demand_base = 0", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

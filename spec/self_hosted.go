@@ -13,6 +13,7 @@ import (
 var selfHostedAttrs = []string{
 	"model", "gpu", "pricing", "gpu_hour_usd", "gpus", "schedule", "hours_per_month",
 	"ops_usd_per_month", "min_replicas", "target_utilization", "min_quality", "region",
+	"on_demand_base",
 }
 
 // AutoModel as self_hosted.model asks sizing to pick the cheapest open model
@@ -122,6 +123,7 @@ func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHost
 		s.OpsUSDPerMonth, s.OpsFromSpec = *r, true
 	}
 	s.MinReplicas = b.integer("min_replicas", atLeast(1).upTo(1e4), s.MinReplicas)
+	s.OnDemandBase = b.integer("on_demand_base", atLeast(0).upTo(1e4), s.OnDemandBase)
 	s.TargetUtilization = b.number("target_utilization", between(MinTargetUtilization, 1), s.TargetUtilization)
 	s.MinQuality = b.number("min_quality", between(0, 1), s.MinQuality)
 	if r, a, ok := b.str("region"); ok {
@@ -145,6 +147,9 @@ func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHost
 	}
 	if s.Schedule == BusinessHours {
 		moot("hours_per_month", s.HoursPerMonth == def.HoursPerMonth, "with schedule = \"business_hours\": the fleet is billed for team.working_hours_per_month")
+	}
+	if s.Pricing != Spot {
+		moot("on_demand_base", s.OnDemandBase == def.OnDemandBase, "unless pricing = \"spot\": it is how many of a spot fleet's instances run on demand")
 	}
 	if s.GPUs > 0 {
 		moot("min_replicas", s.MinReplicas == def.MinReplicas, "when gpus fixes the fleet")

@@ -175,9 +175,13 @@ type SelfHosted struct {
 	// OpsUSDPerMonth is the fleet's operations cost; by default (not
 	// OpsFromSpec) [2000, 4000] for up to 4 GPUs, growing with the billed
 	// GPUs beyond (the cost model's OpsReferenceGPUs).
-	OpsUSDPerMonth    Range
-	OpsFromSpec       bool
-	MinReplicas       int     // default 1
+	OpsUSDPerMonth Range
+	OpsFromSpec    bool
+	MinReplicas    int // default 1
+	// OnDemandBase is how many of a spot fleet's instances run on demand
+	// (the group's on-demand base capacity), billed at on-demand rates;
+	// default 0.
+	OnDemandBase      int
 	TargetUtilization float64 // default 0.7
 	MinQuality        float64 // default 0
 	Region            string  // default "us-east-1"

@@ -1,11 +1,13 @@
 package stacks
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/spec"
 )
 
 // TestWeightsMirror: the fleet has a private, encrypted S3 mirror of its
@@ -80,6 +82,72 @@ func TestWeightsMirror(t *testing.T) {
 			}
 			if v := inference.VolumeFor(s.WeightsGB); v.MiBps <= inference.GP3BaselineMiBps {
 				t.Errorf("volume %+v not provisioned above gp3's baseline for %.0f GB of weights", v, s.WeightsGB)
+			}
+		})
+	}
+}
+
+// TestSpotBaseAndDrain: a spot group runs the plan's on-demand base (at
+// most its peak) under capacity-optimized spot with capacity rebalancing;
+// its instances may leave only their own target group, and drain into a
+// termination hook that waits for the longest stream; other pricings have
+// neither the base nor the drain.
+func TestSpotBaseAndDrain(t *testing.T) {
+	for _, tt := range []struct {
+		pricing        string
+		base, wantBase int
+	}{
+		{spec.Spot, 0, 0},
+		{spec.Spot, 1, 1},
+		{spec.Spot, 5, 3},
+		{spec.OnDemand, 0, -1},
+	} {
+		t.Run(fmt.Sprintf("%s/%d", tt.pricing, tt.base), func(t *testing.T) {
+			p := examplePlan(t, "regulated")
+			s := p.Chosen().Sizing
+			s.Pricing, s.PeakInstances, s.OnDemandBase = tt.pricing, 3, tt.base
+			rs, _, err := run(t, p, Config{HFToken: secretInput()})
+			if err != nil {
+				t.Fatalf("deploy: %v", err)
+			}
+			asg := one(t, rs, "aws:autoscaling/group:Group").Properties
+			mip, _ := asg["mixedInstancesPolicy"].(map[string]any)
+			dist, _ := mip["instancesDistribution"].(map[string]any)
+			var hooks []map[string]any
+			for _, h := range ofType(rs, "aws:autoscaling/lifecycleHook:LifecycleHook") {
+				if h.Properties["name"] == DrainHookName {
+					hooks = append(hooks, h.Properties)
+				}
+			}
+			ud := userData(t, rs)
+			tg := one(t, rs, "aws:lb/targetGroup:TargetGroup").Properties["name"].(string)
+			var leave []string
+			for _, st := range instancePolicy(t, rs) {
+				if slices.Contains(st.Action, "elasticloadbalancing:DeregisterTargets") {
+					leave = append(leave, st.Resource...)
+				}
+			}
+			if tt.wantBase < 0 {
+				if mip != nil || len(hooks) != 0 || strings.Contains(ud, "drain.sh") || len(leave) != 0 {
+					t.Errorf("%s group has a mixed policy %v, drain hooks %v or a drain", tt.pricing, mip, hooks)
+				}
+				return
+			}
+			if dist["onDemandBaseCapacity"] != float64(tt.wantBase) || dist["onDemandPercentageAboveBaseCapacity"] != 0.0 || asg["capacityRebalance"] != true {
+				t.Errorf("distribution %v, rebalance %v; want an on-demand base of %d and spot above it", dist, asg["capacityRebalance"], tt.wantBase)
+			}
+			if len(hooks) != 1 || hooks[0]["lifecycleTransition"] != "autoscaling:EC2_INSTANCE_TERMINATING" ||
+				hooks[0]["defaultResult"] != "CONTINUE" || hooks[0]["heartbeatTimeout"] != float64(StreamDrainSeconds(*s)+120) {
+				t.Errorf("drain hooks %v, want one termination hook waiting the longest stream", hooks)
+			}
+			want := fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/*", previewRegion, previewAccount, tg)
+			if !slices.Equal(leave, []string{want}) {
+				t.Errorf("instances may deregister from %v, want only %s", leave, want)
+			}
+			for _, w := range []string{"/opt/costgate/drain.sh", "spot/instance-action", "deregister-targets", "--lifecycle-hook-name " + DrainHookName} {
+				if !strings.Contains(ud, w) {
+					t.Errorf("user data lacks %q", w)
+				}
 			}
 		})
 	}

@@ -137,6 +137,12 @@ func (pf *preflight) reach() {
 	if len(c.ConsumerVPCs) > 0 && c.HostedZoneID == "" {
 		pf.problem("costgate:consumerVpcIds are associated with the private hosted zone of costgate:hostedZoneId, which is not set")
 	}
+	if len(c.EndpointServicePrincipals) > 0 && c.DNSName != "" {
+		pf.remind("PrivateLink: prove %s for the endpoint service's private DNS name with the TXT record of the output endpointServiceDnsVerification (in the domain's public zone); until then consumers call the endpoint's own name", c.DNSName)
+	}
+	if c.DeployGateway && (c.RouterDBDeletionProtection == nil || *c.RouterDBDeletionProtection) {
+		pf.remind("the router's database has deletion protection: before pulumi destroy, set costgate:routerDbDeletionProtection false and pulumi up")
+	}
 }
 
 // zone checks that a hosted zone consumer VPCs are associated with is

@@ -57,12 +57,15 @@ func NewEndpointService(ctx *pulumi.Context, name string, a *EndpointServiceArgs
 	}
 	parent, tags, res := pulumi.Parent(es), Tags(a.Team, a.CostCenter), name+"-privatelink"
 	nlb, err := lb.NewLoadBalancer(ctx, res, &lb.LoadBalancerArgs{
-		Name:                         pulumi.String(physicalName(ctx.Stack(), a.Team, "pl", "", MaxLoadBalancerName)),
-		Internal:                     pulumi.Bool(true),
-		LoadBalancerType:             pulumi.String("network"),
-		Subnets:                      fl.net.subnets,
-		SecurityGroups:               pulumi.StringArray{fl.nlbSG.ID()},
-		EnableCrossZoneLoadBalancing: pulumi.Bool(true),
+		Name:             pulumi.String(physicalName(ctx.Stack(), a.Team, "pl", "", MaxLoadBalancerName)),
+		Internal:         pulumi.Bool(true),
+		LoadBalancerType: pulumi.String("network"),
+		Subnets:          fl.net.subnets,
+		SecurityGroups:   pulumi.StringArray{fl.nlbSG.ID()},
+		// Cross-zone balancing stays off (it bills inter-zone transfer):
+		// each zone's node forwards to the application load balancer's
+		// node in its own zone.
+		EnableCrossZoneLoadBalancing: pulumi.Bool(false),
 		// Consumers are admitted by the service's principals; the
 		// security group governs the balancer's own traffic.
 		EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: pulumi.String("off"),

@@ -46,11 +46,23 @@ const (
 	// action after 48 hours (100 heartbeat timeouts of at least 1,800 s
 	// last longer), less one timeout of margin.
 	maxLoadSeconds = 48*3600 - maxHookTimeoutSeconds
-	// StreamDrainSeconds is the longest agent stream the spec's workloads
-	// imply (coding agents stream for 5 to 15 minutes): the target group's
-	// deregistration delay and the container's stop timeout.
-	StreamDrainSeconds = inference.DefaultStopTimeoutSeconds
+	// DrainHookName is the termination hook a spot fleet's instances
+	// complete once drained (inference's drain script).
+	DrainHookName = "costgate-drained"
 )
+
+// StreamDrainSeconds is the longest stream the plan's fleet expects
+// (plan.Sizing.StreamSeconds, inference.StreamSeconds: its context at one
+// sequence's decode rate, 300 to 3,600 s): the target group's
+// deregistration delay and the container's stop timeout both. A plan
+// without it (written before it existed) drains for
+// inference.DefaultStopTimeoutSeconds.
+func StreamDrainSeconds(s plan.Sizing) int {
+	if s.StreamSeconds > 0 {
+		return s.StreamSeconds
+	}
+	return inference.DefaultStopTimeoutSeconds
+}
 
 // HookTimeoutSeconds is the launch hook's heartbeat timeout: the expected
 // cold start (inference.HubStartSeconds: the first instance fills the
@@ -286,11 +298,11 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 	if err != nil {
 		return err
 	}
-	lt, err := f.launchTemplate(instSG, profile, sec, mirror)
+	lbs, err := f.loadBalancer(net, albSG)
 	if err != nil {
 		return err
 	}
-	lbs, err := f.loadBalancer(net, albSG)
+	lt, err := f.launchTemplate(instSG, profile, sec, mirror, lbs.tg)
 	if err != nil {
 		return err
 	}

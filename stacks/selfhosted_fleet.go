@@ -8,6 +8,7 @@ import (
 	"github.com/costgate/costgate/spec"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -164,6 +165,16 @@ func (f *fleet) instancePolicy(role *iam.Role) error {
 		Resource: []string{fmt.Sprintf("arn:%s:autoscaling:%s:%s:autoScalingGroup:*:autoScalingGroupName/%s",
 			f.part, f.region, f.account, f.asgName)},
 	}}
+	if f.a.Sizing.Pricing == spec.Spot {
+		// The drain takes the instance out of its target group at once.
+		st = append(st, policyStatement{
+			Sid:    "LeaveOwnTargetGroup",
+			Effect: "Allow",
+			Action: []string{"elasticloadbalancing:DeregisterTargets"},
+			Resource: []string{fmt.Sprintf("arn:%s:elasticloadbalancing:%s:%s:targetgroup/%s/*",
+				f.part, f.region, f.account, targetGroupName(f.ctx, f.a))},
+		})
+	}
 	st = append(st, f.pullStatements()...)
 	doc, err := policyDocument(st...)
 	if err != nil {
@@ -180,7 +191,7 @@ func (f *fleet) instancePolicy(role *iam.Role) error {
 
 // launchTemplate registers the instances' template: AMI, type, role,
 // IMDSv2, encrypted root volume and the cloud-init that starts vLLM.
-func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceProfile, sec fleetSecrets, mirror weightsMirror) (*ec2.LaunchTemplate, error) {
+func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceProfile, sec fleetSecrets, mirror weightsMirror, tg *lb.TargetGroup) (*ec2.LaunchTemplate, error) {
 	ctx, a, name, parent, tags := f.ctx, f.a, f.name, f.parent, f.tags
 	keySecret, hfARN := sec.key, sec.hfARN
 	// The AMI is resolved once: a looked-up id is held (ignoreChanges)
@@ -198,7 +209,11 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 	}
 	image, registry := f.image()
 	vol := inference.VolumeFor(a.Sizing.WeightsGB)
-	userData := pulumi.All(keySecret.Arn, hfARN, mirror.bucket.Bucket).ApplyT(func(v []any) (string, error) {
+	userData := pulumi.All(keySecret.Arn, hfARN, mirror.bucket.Bucket, tg.Arn).ApplyT(func(v []any) (string, error) {
+		drainTG, drainHook := "", ""
+		if a.Sizing.Pricing == spec.Spot {
+			drainTG, drainHook = v[3].(string), DrainHookName
+		}
 		ud, err := inference.CloudInit(inference.CloudInitArgs{
 			Image:              image,
 			Region:             f.region,
@@ -209,9 +224,11 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 			LifecycleHook:      LifecycleHookName,
 			AutoScalingGroup:   f.asgName,
 			LoadTimeoutSeconds: LoadTimeoutSeconds(a.Sizing.WeightsGB),
-			StopTimeoutSeconds: StreamDrainSeconds,
+			StopTimeoutSeconds: StreamDrainSeconds(a.Sizing),
 			MirrorBucket:       v[2].(string),
 			MirrorPrefix:       mirror.prefix,
+			TargetGroupARN:     drainTG,
+			DrainHook:          drainHook,
 		})
 		if err != nil {
 			return "", err

@@ -96,13 +96,13 @@ func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, e
 	// VPC replaces it, and the replacement is created before the old one
 	// goes.
 	tg, err := lb.NewTargetGroup(ctx, name+"-vllm", &lb.TargetGroupArgs{
-		Name:       pulumi.String(physicalName(ctx.Stack(), a.Team, "vllm", a.VPCID, MaxTargetGroupName)),
+		Name:       pulumi.String(targetGroupName(ctx, a)),
 		Port:       pulumi.Int(inference.VLLMPort),
 		Protocol:   pulumi.String("HTTP"),
 		TargetType: pulumi.String("instance"),
 		VpcId:      net.vpcID,
 		// A deregistered instance finishes the streams it serves.
-		DeregistrationDelay: pulumi.Int(StreamDrainSeconds),
+		DeregistrationDelay: pulumi.Int(StreamDrainSeconds(a.Sizing)),
 		HealthCheck: lb.TargetGroupHealthCheckArgs{
 			Enabled: pulumi.Bool(true),
 			// /v1/models answers only once the model is loaded (/health

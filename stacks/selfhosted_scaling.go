@@ -67,13 +67,16 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		EnabledMetrics: pulumi.ToStringArray([]string{"GroupDesiredCapacity", "GroupInServiceInstances", "GroupPendingInstances"}),
 		Tags:           asgTags,
 	}
-	purchase(args, lt, s.Pricing)
+	purchase(args, lt, s)
 	asg, err := autoscaling.NewGroup(ctx, name+"-vllm", args, parent, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
 	if err != nil {
 		return fmt.Errorf("create auto scaling group: %w", err)
 	}
 	c.AutoScalingGroupName = asg.Name
 	if err := f.launchHook(asg); err != nil {
+		return err
+	}
+	if err := f.drainHook(asg); err != nil {
 		return err
 	}
 	if err := f.launchFailures(); err != nil {
@@ -86,22 +89,23 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 }
 
 // purchase sets how the group buys its instances, as the plan priced them:
-// spot through a mixed-instances policy (no on-demand base, since every
-// instance is priced at spot rates; capacity-optimized; capacity
-// rebalancing replaces an instance at risk of interruption before it is
-// taken, its streams drained by the deregistration delay), everything else
-// (on demand; reserved, which a Savings Plan bills; a capacity block,
-// which the launch template targets) from the launch template.
-func purchase(args *autoscaling.GroupArgs, lt *ec2.LaunchTemplate, pricing string) {
+// spot through a mixed-instances policy (the on-demand base the spec
+// states, which the plan bills at on-demand rates, and spot above it;
+// capacity-optimized; capacity rebalancing replaces an instance at risk of
+// interruption before it is taken, and an interrupted one drains within
+// its notice), everything else (on demand; reserved, which a Savings Plan
+// bills; a capacity block, which the launch template targets) from the
+// launch template.
+func purchase(args *autoscaling.GroupArgs, lt *ec2.LaunchTemplate, s plan.Sizing) {
 	version := lt.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput)
-	if pricing != spec.Spot {
+	if s.Pricing != spec.Spot {
 		args.LaunchTemplate = autoscaling.GroupLaunchTemplateArgs{Id: lt.ID(), Version: version}
 		return
 	}
 	args.CapacityRebalance = pulumi.Bool(true)
 	args.MixedInstancesPolicy = autoscaling.GroupMixedInstancesPolicyArgs{
 		InstancesDistribution: autoscaling.GroupMixedInstancesPolicyInstancesDistributionArgs{
-			OnDemandBaseCapacity:                pulumi.Int(0),
+			OnDemandBaseCapacity:                pulumi.Int(min(s.OnDemandBase, s.PeakInstances)),
 			OnDemandPercentageAboveBaseCapacity: pulumi.Int(0),
 			SpotAllocationStrategy:              pulumi.String("capacity-optimized"),
 		},

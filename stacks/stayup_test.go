@@ -35,8 +35,12 @@ func checkStaysUp(t *testing.T, rs []plan.Resource, s *plan.Sizing, floor int) {
 			t.Errorf("hook heartbeat timeout %v, want at least 1,800 s and the cold start's %d s (AWS allows 7,200)", h, inference.HubStartSeconds(s.WeightsGB))
 		}
 	}
-	if d := one(t, rs, "aws:lb/targetGroup:TargetGroup").Properties["deregistrationDelay"]; d.(float64) < 300 {
-		t.Errorf("deregistration delay %v s cuts agent streams of 5 to 15 minutes", d)
+	drain := StreamDrainSeconds(*s)
+	if d := one(t, rs, "aws:lb/targetGroup:TargetGroup").Properties["deregistrationDelay"]; d.(float64) < 300 || d.(float64) != float64(drain) || drain != s.StreamSeconds {
+		t.Errorf("deregistration delay %v s, want the plan's longest stream %d s (at least 300)", d, s.StreamSeconds)
+	}
+	if ud := userData(t, rs); !strings.Contains(ud, fmt.Sprintf("docker stop --time %d vllm", drain)) {
+		t.Errorf("the container's stop timeout is not the longest stream's %d s", drain)
 	}
 	outage := false
 	for _, al := range ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm") {

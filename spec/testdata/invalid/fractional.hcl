@@ -13,4 +13,5 @@ workload "chat" {
 self_hosted {
   gpus         = 2.5
   min_replicas = 1.5
+  on_demand_base = 0.5
 }

@@ -24,6 +24,7 @@ self_hosted {
   min_replicas       = 0
   target_utilization = 0
   min_quality        = 2
+  on_demand_base     = -1
 }
 
 quality {

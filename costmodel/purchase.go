@@ -1,0 +1,56 @@
+package costmodel
+
+// The fleet's GPU line items: every instance at the pricing's rate, except
+// a spot fleet's on-demand base, billed at the on-demand rate.
+
+import (
+	"fmt"
+
+	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
+)
+
+// onDemandBase is how many of the fleet's instances run on demand: under
+// spot pricing the spec's on_demand_base, at most the fleet; else none
+// (every instance is bought as the pricing says).
+func (m *model) onDemandBase(f inference.Fleet) int {
+	if m.pricing() != spec.Spot {
+		return 0
+	}
+	return min(m.s.SelfHosted.OnDemandBase, f.Instances)
+}
+
+// appendGPUItems appends the GPU line items of fleet f for its billed
+// hours: the instances at rate (the pricing's GPU-hour price) and, for a
+// spot fleet with an on-demand base, the base's GPUs at the catalog's
+// on-demand price of the same instance type, placed at pos in its range.
+// The catalog not pricing the type on demand is an error: the base cannot
+// be priced.
+func (m *model) appendGPUItems(out []LineItem, a *assignment, f inference.Fleet, rate, pos float64, detail bool) ([]LineItem, error) {
+	hours := m.billedHours(round(f.WeightsGB, 1))
+	item := func(name string, gpus int, rate float64) LineItem {
+		it := LineItem{Name: name, Model: a.sh.ID, MonthlyUSD: Money{Expected: float64(gpus) * rate * hours}}
+		if detail {
+			it.Note = fmt.Sprintf("%d × %s at %s/GPU-h × %g h", gpus, m.gpu, units.USD(rate).Cents(), hours)
+		}
+		return it
+	}
+	base := m.onDemandBase(f)
+	if base == 0 {
+		return append(out, item("GPU instances", f.BilledGPUs, rate)), nil
+	}
+	perInstance := f.BilledGPUs / max(f.Instances, 1)
+	onDemand, ok := 0.0, false
+	for _, in := range m.cat.InstancesFor(m.gpu, m.s.SelfHosted.Region) {
+		if pr, has := in.GPUHourUSD[spec.OnDemand]; has && in.Type == f.InstanceType {
+			onDemand, ok = pr.Low+pos*(pr.High-pr.Low), true
+		}
+	}
+	if !ok {
+		return out, fmt.Errorf("the catalog has no on-demand price for %s, which self_hosted.on_demand_base bills", f.InstanceType)
+	}
+	return append(out,
+		item("GPU instances", f.BilledGPUs-base*perInstance, rate),
+		item("GPU instances (on-demand base)", base*perInstance, onDemand)), nil
+}
