@@ -110,3 +110,85 @@ func TestParseBookHugeBooks(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckBookWarnsOfFacts: a book that changes a fact that is not a
+// price but moves what a plan costs or deploys — how a provider is called,
+// the Bedrock surcharge, which architectures a line item is billed to, a
+// model's status — warns on every plan, like a changed figure; a new name
+// or source alone does not.
+func TestCheckBookWarnsOfFacts(t *testing.T) {
+	tests := []struct {
+		name, book string
+		warns      []string
+	}{
+		{"auth swapped to avoid the key's secret", `{"providers": [{"id": "anthropic", "auth": "iam", "api_key_env": null}]}`,
+			[]string{`providers[0] "anthropic" (line 1), api_key_env: removes the catalog's "ANTHROPIC_API_KEY"`, `auth: sets "iam" where the catalog has "api_key"`}},
+		{"surcharge removed", `{"providers": [{"id": "bedrock", "regional_surcharge_percent": null}]}`,
+			[]string{`providers[0] "bedrock" (line 1), regional_surcharge_percent.value: removes the catalog's 10`}},
+		{"surcharge zeroed", `{"providers": [{"id": "bedrock", "regional_surcharge_percent": {"value": 0, "source": "x", "as_of": "2026-11-01"}}]}`,
+			[]string{`regional_surcharge_percent.value: overrides the catalog's 10 with 0`}},
+		{"cache lifetimes changed", `{"providers": [{"id": "bedrock", "prompt_cache": {"ttls": ["5m"], "source": "x", "as_of": "2026-11-01"}}]}`,
+			[]string{`prompt_cache.ttls[1]: removes the catalog's "1h"`}},
+		{"line item billed nowhere", `{"line_items": [{"name": "application load balancer", "applies": []}]}`,
+			[]string{`applies[0]: removes the catalog's "self_hosted"`}},
+		{"line item made opt-in", `{"line_items": [{"name": "application load balancer", "when": "gateway"}]}`,
+			[]string{`when: sets "gateway" where the catalog has (none)`}},
+		{"legacy model made latest", `{"managed": [{"id": "claude-sonnet-4.6", "status": "latest"}]}`,
+			[]string{`status: sets "latest" where the catalog has "legacy"`}},
+		{"a new name is quiet", `{"providers": [{"id": "bedrock", "name": "AWS Bedrock"}]}`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			book, err := ParseBook("book.json", []byte(tt.book))
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertWarnings(t, MergeBook(Default(), book, "book.json").BookWarnings, tt.warns)
+		})
+	}
+}
+
+// TestValidateRefusesShadowProviders: a provider a book adds may not take
+// another's key variable (two providers' keys in one secret), LiteLLM
+// prefix (calls to one would go to the other) or inference-profile prefix
+// (usage and the role would read another provider's profiles as its own),
+// and cache lifetimes are positive whole minutes up to a month.
+func TestValidateRefusesShadowProviders(t *testing.T) {
+	const src = `"source": "x", "as_of": "2026-11-01"`
+	provider := func(fields string) string {
+		return `{"providers": [{"id": "acme", "name": "Acme", ` + fields + `, ` + src + `}]}`
+	}
+	tests := []struct {
+		name, book, want string
+	}{
+		{"another's key variable", provider(`"auth": "api_key", "api_key_env": "ANTHROPIC_API_KEY", "litellm": {"prefix": "acme"}`),
+			`api_key_env "ANTHROPIC_API_KEY" is already anthropic's`},
+		{"another's LiteLLM prefix", provider(`"auth": "api_key", "api_key_env": "ACME_API_KEY", "litellm": {"prefix": "anthropic"}`),
+			`litellm.prefix "anthropic" is already anthropic's`},
+		{"another's profile prefix", provider(`"auth": "iam", "litellm": {"prefix": "acme"}, "inference_profiles": {"global_prefixes": ["global."], "regional_prefixes": [], ` + src + `}`),
+			`inference profile prefix "global." is already bedrock's`},
+		{"a cache lifetime of 1e9 hours", `{"providers": [{"id": "bedrock", "prompt_cache": {"ttls": ["5m", "1000000000h"], ` + src + `}}]}`,
+			`prompt_cache ttl "1000000000h"`},
+		{"a cache lifetime of a year", `{"providers": [{"id": "bedrock", "prompt_cache": {"ttls": ["5m", "8760h"], ` + src + `}}]}`,
+			`prompt_cache ttl "8760h" is longer than 744h`},
+		{"a negative cache lifetime", `{"providers": [{"id": "bedrock", "prompt_cache": {"ttls": ["-5m"], ` + src + `}}]}`,
+			`prompt_cache ttl "-5m" is not a whole number of minutes`},
+		{"a zero cache lifetime", `{"providers": [{"id": "bedrock", "prompt_cache": {"ttls": ["0s"], ` + src + `}}]}`,
+			`prompt_cache ttl "0s" is not a whole number of minutes`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			book, err := ParseBook("book.json", []byte(tt.book))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = Merge(Default(), book).Validate()
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Validate = %v, want it to contain %q", err, tt.want)
+			}
+			if !strings.Contains(err.Error(), "(book.json:1:") {
+				t.Errorf("error does not name the book's line: %v", err)
+			}
+		})
+	}
+}

@@ -88,7 +88,7 @@ func TestPreflightListsEveryProblemBeforeAnyResource(t *testing.T) {
 					return resource.NewPropertyMapFromMap(map[string]any{"arn": certARN, "id": certARN, "certificate": otherName, "domain": "llm.acme.example"}), nil
 				},
 			},
-			want: []string{"no subnet of costgate:subnetIds is in a zone offering", "costgate:amiId ami-0gone", "does not cover costgate:dnsName"},
+			want: []string{"no subnet of costgate:subnetIds is in a zone offering", "costgate:subnetIds span one zone (us-east-1a)", "costgate:amiId ami-0gone", "does not cover costgate:dnsName"},
 		},
 		{
 			name: "type offered nowhere", example: "regulated",
