@@ -1,6 +1,9 @@
 package modelcatalog
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // priceFields are, per section, the fields that are prices (checked by
 // bookChecker.price and figure): every other number a book changes is a
@@ -10,7 +13,20 @@ var priceFields = map[string][]string{
 	"instances":  {"gpu_hour_usd"},
 	"line_items": {"monthly_usd"},
 	"discounts":  {"percent_off"},
-	"providers":  {"regional_surcharge_percent"},
+}
+
+// describes reports whether a leaf only describes a figure (its name,
+// source, date, estimate flag or note): a book may change those quietly.
+func describes(path string) bool {
+	last := path
+	if i := strings.LastIndexByte(path, '.'); i >= 0 {
+		last = path[i+1:]
+	}
+	switch last {
+	case "name", "source", "as_of", "estimate", "note":
+		return true
+	}
+	return false
 }
 
 // figures checks what the book changes that is not a price: every number
@@ -33,7 +49,7 @@ func (c *bookChecker) figures(base, book, merged *Catalog) {
 			}
 			entry := c.entry(s.name, i, names[i])
 			for _, ch := range leafChanges("", b, after[k], nil) {
-				if !under(ch.path, priceFields[s.name]...) {
+				if !under(ch.path, priceFields[s.name]...) && !describes(ch.path) {
 					c.figureChange(entry, ch)
 				}
 			}
@@ -53,19 +69,18 @@ func (c *bookChecker) figures(base, book, merged *Catalog) {
 	}
 }
 
-// figureChange warns of a number of base's the book changes or removes.
+// figureChange warns of a figure or fact of base's the book changes or
+// removes.
 func (c *bookChecker) figureChange(entry string, ch leafChange) {
-	const why = "a price book that changes a figure that is not a price changes every plan's sizing, latency or quality: check its source"
+	const why = "a price book that changes a figure or fact that is not a price changes how every plan prices, sizes, scores or deploys: check its source"
 	from, isNum := number(ch.from)
 	to, ok := number(ch.to)
 	switch {
-	case !isNum && !ok:
-		return
-	case !isNum:
-		c.add(entry, ch.path, fmt.Sprintf("sets %s where the catalog has %s: %s", showLeaf(ch.to), showLeaf(ch.from), why))
-		return
-	case !ok:
+	case ch.from != absent && (ch.to == absent || ch.to == nil):
 		c.add(entry, ch.path, fmt.Sprintf("removes the catalog's %s, which becomes %s: %s", showLeaf(ch.from), showLeaf(ch.to), why))
+		return
+	case !isNum || !ok:
+		c.add(entry, ch.path, fmt.Sprintf("sets %s where the catalog has %s: %s", showLeaf(ch.to), showLeaf(ch.from), why))
 		return
 	}
 	msg := fmt.Sprintf("overrides the catalog's %s with %s: %s", showLeaf(ch.from), showLeaf(ch.to), why)

@@ -183,6 +183,10 @@ func (c *Catalog) CacheTTLs() []string {
 	return out
 }
 
+// maxCacheTTLMinutes is the longest cache lifetime a provider may sell:
+// the longest month, the span a plan prices.
+const maxCacheTTLMinutes = 744 * 60
+
 // ttlMinutes is a cache lifetime ("5m", "1h", "12h") in whole minutes; -1
 // when it is not a positive Go duration of whole minutes.
 func ttlMinutes(ttl string) int {
@@ -203,11 +207,13 @@ var (
 func (v *validator) providers(c *Catalog) map[string]*Provider {
 	byID := map[string]*Provider{}
 	seen := map[string]bool{}
+	owners := map[string]string{}
 	for i := range c.Providers {
 		p := &c.Providers[i]
 		at := v.entry("providers", i, p.ID)
 		v.id(at, "provider", p.ID, seen)
 		byID[p.ID] = p
+		v.providerClaims(at, p, owners)
 		if p.ID != "" && !providerIDPattern.MatchString(p.ID) {
 			v.add(at, "id %q is not lowercase letters, digits, _ and -", p.ID)
 		}
@@ -237,6 +243,31 @@ func (v *validator) providers(c *Catalog) map[string]*Provider {
 	return byID
 }
 
+// providerClaims checks that p names no other provider's key variable,
+// LiteLLM prefix or inference-profile prefix (owners maps each claimed one
+// to its provider): two providers sharing a key variable would read one
+// secret, calls on one LiteLLM prefix would go to the other, and usage and
+// the gateway's role would take another's profiles for p's.
+func (v *validator) providerClaims(at string, p *Provider, owners map[string]string) {
+	claim := func(what, value string) {
+		if value == "" {
+			return
+		}
+		if owner, taken := owners[what+" "+value]; taken && owner != p.ID {
+			v.add(at, "%s %q is already %s's: a provider's routes, keys and profiles are its own", what, value, owner)
+			return
+		}
+		owners[what+" "+value] = p.ID
+	}
+	claim("api_key_env", p.APIKeyEnv)
+	claim("litellm.prefix", p.LiteLLM.Prefix)
+	if ip := p.InferenceProfiles; ip != nil {
+		for _, x := range append(slices.Clone(ip.GlobalPrefixes), ip.RegionalPrefixes...) {
+			claim("inference profile prefix", x)
+		}
+	}
+}
+
 // providerAuth checks a provider's auth kind and its key variable.
 func (v *validator) providerAuth(at string, p *Provider) {
 	switch p.Auth {
@@ -263,8 +294,11 @@ func (v *validator) providerCache(at string, p *Provider) {
 			v.add(at, "prompt_cache lists no ttls")
 		}
 		for _, t := range pc.TTLs {
-			if ttlMinutes(t) < 0 {
+			switch m := ttlMinutes(t); {
+			case m < 0:
 				v.add(at, "prompt_cache ttl %q is not a whole number of minutes (\"5m\", \"1h\")", t)
+			case m > maxCacheTTLMinutes:
+				v.add(at, "prompt_cache ttl %q is longer than %dh: a plan prices a month, and no provider sells a cache that outlives it", t, maxCacheTTLMinutes/60)
 			}
 		}
 		ttls = pc.TTLs

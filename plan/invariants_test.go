@@ -103,10 +103,10 @@ func ceil(v float64) float64 {
 }
 
 // cheaper lists every cost of b below the same cost of a, per option.
-// When model "auto" picks a different model for the two plans, only the
-// expected cost is compared: the choice minimises expected cost, which
-// therefore never falls, while the new model's low and high may sit below
-// the old one's.
+// When model or gpu "auto" picks a different model or GPU for the two
+// plans, only the expected cost is compared: the choice minimises
+// expected cost, which therefore never falls, while the new fleet's low
+// and high may sit below the old one's.
 //
 // An option the policies deny at the larger load is left out: it keeps
 // its own (cheapest) assignment and cost, which need not carry the load
@@ -126,7 +126,7 @@ func cheaper(a, b *plan.Plan) []string {
 				name   string
 				va, vb float64
 			}{{"low", ma.Low, mb.Low}, {"expected", ma.Expected, mb.Expected}, {"high", ma.High, mb.High}} {
-				if c.name != "expected" && oa.Sizing != nil && ob.Sizing != nil && oa.Sizing.Model != ob.Sizing.Model {
+				if c.name != "expected" && oa.Sizing != nil && ob.Sizing != nil && (oa.Sizing.Model != ob.Sizing.Model || oa.Sizing.GPU != ob.Sizing.GPU) {
 					continue
 				}
 				if c.vb < c.va-costTolerance {

@@ -637,7 +637,7 @@ func TestTwoStacksOfOneTeamShareNoName(t *testing.T) {
 			if _, named := r.Properties["name"].(string); named && r.Type == "aws:secretsmanager/secret:Secret" && r.Properties["recoveryWindowInDays"] != 0.0 {
 				t.Errorf("secret %s has a fixed name and a %v-day recovery window: up after destroy fails", r.Name, r.Properties["recoveryWindowInDays"])
 			}
-			for _, k := range []string{"name", "ecrRepositoryPrefix", "family"} {
+			for _, k := range []string{"name", "ecrRepositoryPrefix", "family", "identifier"} {
 				if v, ok := r.Properties[k].(string); ok && v != "" {
 					out[r.Type+" "+k+" "+v] = r.Name
 				}

@@ -176,10 +176,15 @@ func (pf *preflight) fleet(s plan.Sizing) {
 			break
 		}
 		var in []string
+		spanned := map[string]bool{}
 		for _, id := range pf.cfg.SubnetIDs {
+			spanned[zones[id]] = true
 			if offered[zones[id]] {
 				in = append(in, id)
 			}
+		}
+		if len(spanned) < 2 {
+			pf.problem("costgate:subnetIds span one zone (%s): the load balancer, and the router's database, need subnets in two zones or more", strings.Join(sortedKeys(spanned), ", "))
 		}
 		if len(in) == 0 {
 			pf.problem("no subnet of costgate:subnetIds is in a zone offering %s (offered in %s)", s.InstanceType, strings.Join(sortedKeys(offered), ", "))

@@ -244,6 +244,11 @@ func checkPrivateLink(t *testing.T, rs []plan.Resource, ports []float64) {
 		if tg.Properties["protocol"] != "TCP" || albListeners[port] == "" {
 			t.Errorf("alb target group %s: %v, want TCP on a port the application load balancer listens on", tg.Name, tg.Properties)
 		}
+		// An alb target group checks over HTTP or HTTPS, the listener's.
+		check, _ := tg.Properties["healthCheck"].(map[string]any)
+		if want := map[bool]string{true: "HTTPS", false: "HTTP"}[ports[0] == 443]; check["protocol"] != want {
+			t.Errorf("alb target group %s checks over %v, want %s", tg.Name, check["protocol"], want)
+		}
 		if name, _ := tg.Properties["name"].(string); !awsLBName.MatchString(name) || len(name) > MaxTargetGroupName {
 			t.Errorf("target group name %q breaks AWS's rule", name)
 		}

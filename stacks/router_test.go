@@ -177,20 +177,36 @@ func TestDeployGatewayNeedsAFleet(t *testing.T) {
 	}
 }
 
-func TestStackFileDeployGateway(t *testing.T) {
+// TestStackFileKeys: the stack file's boolean, string and list keys of the
+// router and of reachability read as the program reads them.
+func TestStackFileKeys(t *testing.T) {
 	for _, tt := range []struct {
-		value string
-		want  bool
-		err   bool
-	}{{"true", true, false}, {"false", false, false}, {"yes", false, true}} {
+		line string
+		want func(Config) bool
+		err  bool
+	}{
+		{"costgate:deployGateway: true", func(c Config) bool { return c.DeployGateway }, false},
+		{"costgate:deployGateway: false", func(c Config) bool { return !c.DeployGateway }, false},
+		{"costgate:deployGateway: yes", nil, true},
+		{"costgate:routerDbDeletionProtection: false", func(c Config) bool {
+			return c.RouterDBDeletionProtection != nil && !*c.RouterDBDeletionProtection
+		}, false},
+		{"costgate:vpcCidr: 172.20.0.0/22", func(c Config) bool { return c.VPCCIDR == "172.20.0.0/22" }, false},
+		{`costgate:endpointServicePrincipals: '["arn:aws:iam::210987654321:root"]'`, func(c Config) bool {
+			return fmt.Sprint(c.EndpointServicePrincipals) == "[arn:aws:iam::210987654321:root]" && c.Deployment().PrivateLink
+		}, false},
+		{"costgate:consumerVpcIds: [vpc-0a1b2c3d, 210987654321/vpc-0a1b2c3e]", func(c Config) bool {
+			return fmt.Sprint(c.ConsumerVPCs) == "[vpc-0a1b2c3d 210987654321/vpc-0a1b2c3e]"
+		}, false},
+	} {
 		path := filepath.Join(t.TempDir(), "Pulumi.s.yaml")
-		text := "config:\n  costgate:spec: s.hcl\n  costgate:deployGateway: " + tt.value + "\n"
+		text := "config:\n  costgate:spec: s.hcl\n  " + tt.line + "\n"
 		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		cfg, err := ReadStackConfig(path)
-		if (err != nil) != tt.err || cfg.DeployGateway != tt.want {
-			t.Errorf("deployGateway: %s gives %v, %v", tt.value, cfg.DeployGateway, err)
+		if (err != nil) != tt.err || (err == nil && !tt.want(cfg)) {
+			t.Errorf("%s gives %+v, %v", tt.line, cfg, err)
 		}
 	}
 }
