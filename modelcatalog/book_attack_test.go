@@ -147,3 +147,35 @@ func TestValidateRefusesShadowProviders(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckBookWarnsOfNearFreeNewModels: a model a book adds (on a
+// provider it adds, say) has no catalog price to compare with; a price
+// ten times below the cheapest the catalog lists for that line warns, as
+// a zero does, and an ordinary one stays quiet.
+func TestCheckBookWarnsOfNearFreeNewModels(t *testing.T) {
+	const src = `"source": "x", "as_of": "2026-11-01"`
+	book := func(in, out string) string {
+		return `{"providers": [{"id": "acme", "name": "Acme", "auth": "api_key", "api_key_env": "ACME_API_KEY", "litellm": {"prefix": "acme"}, ` + src + `}],
+ "managed": [{"id": "acme-coder", "name": "Acme Coder", "vendor": "acme", "api_id": "coder", "providers": ["acme"], "status": "active",
+   "prices": [{"effective_from": "2026-01-01", "input_per_m": ` + in + `, "output_per_m": ` + out + `, ` + src + `}],
+   "quality": {"simple": {"value": 0.9, ` + src + `}, "complex": {"value": 0.8, ` + src + `}}, ` + src + `}]}`
+	}
+	for _, tt := range []struct {
+		in, out string
+		warns   []string
+	}{
+		{"0.000001", "0.000004", []string{`managed[0] "acme-coder" (line 2) price from 2026-01-01, input_per_m: 1e-06 is 1/`, "output_per_m: 4e-06 is 1/"}},
+		{"0", "4", []string{"input_per_m: a price of 0 makes every input token free"}},
+		{"1", "4", nil},
+	} {
+		b, err := ParseBook("book.json", []byte(book(tt.in, tt.out)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		merged := MergeBook(Default(), b, "book.json")
+		if err := merged.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		assertWarnings(t, merged.BookWarnings, tt.warns)
+	}
+}
