@@ -107,13 +107,16 @@ func (d deployment) atRate(r Result, limit int, capacity, lambda float64) Result
 		r.InputTokS = round2(r.OutputTokS * float64(d.c.InputTokens) / out)
 	}
 	// Waiting for a slot: an M/M/s queue of the group's slots, each held
-	// for a request's life at saturation (Sakasegawa's approximation of
-	// the mean wait; its tail is exponential at rate s·μ − λ).
+	// for a request's life at saturation. A request waits with the
+	// Erlang C probability, then for an exponential time at rate s·μ − λ:
+	// the mean wait is C/(s·μ − λ), the p95 the time at which C·e^(−(s·μ−λ)t)
+	// falls to 5 %.
 	var wait, wait95 float64
 	if lambda > 0 {
-		u, drain := lambda/capacity, capacity-lambda
-		wait = math.Pow(u, math.Sqrt(2*(float64(limit)+1))) / (1 - u) / lambda
-		if pWait := math.Min(wait*drain, 1); pWait > 0.05 {
+		drain := capacity - lambda
+		pWait := erlangC(limit, float64(limit)*lambda/capacity)
+		wait = pWait / drain
+		if pWait > 0.05 {
 			wait95 = math.Log(pWait/0.05) / drain
 		}
 		// Percentiles do not add: the p95 keeps at least the mean wait.
@@ -122,4 +125,24 @@ func (d deployment) atRate(r Result, limit int, capacity, lambda float64) Result
 	ttft, p95 := round2(*r.TTFTMs+wait*1e3), round2(*r.TTFTP95Ms+wait95*1e3)
 	r.TTFTMs, r.TTFTP95Ms = &ttft, &p95
 	return r
+}
+
+// erlangC is the probability that an arrival waits in an M/M/s queue
+// offered a erlangs (a < s): Erlang B by its stable recursion
+// B(k) = a·B(k−1) / (k + a·B(k−1)), then C = B / (1 − (a/s)(1 − B)).
+// It takes s steps, and never overflows where the textbook sum of a^k/k!
+// would.
+func erlangC(s int, a float64) float64 {
+	if s <= 0 || a <= 0 {
+		return 0
+	}
+	rho := a / float64(s)
+	if rho >= 1 {
+		return 1
+	}
+	b := 1.0
+	for k := 1; k <= s; k++ {
+		b = a * b / (float64(k) + a*b)
+	}
+	return b / (1 - rho*(1-b))
 }

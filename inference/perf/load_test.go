@@ -48,3 +48,33 @@ func TestPredictAt(t *testing.T) {
 		}
 	}
 }
+
+// TestErlangC checks the queue's waiting probability against the textbook
+// sum, C = (a^s/s!)(s/(s−a)) / (Σ_{k<s} a^k/k! + (a^s/s!)(s/(s−a))), and its
+// edges.
+func TestErlangC(t *testing.T) {
+	tests := []struct {
+		s    int
+		a    float64
+		want float64
+	}{
+		{1, 0.5, 0.5}, // M/M/1: the utilization
+		{2, 1, 1.0 / 3},
+		{3, 0.81, 0.053702064449631666},
+		{10, 7, 0.22173121588381545},
+		{100, 90, 0.21694048090636636},
+		{4, 0, 0},
+		{4, 4, 1}, // at capacity every arrival waits
+		{0, 1, 0},
+	}
+	for _, tt := range tests {
+		if got := erlangC(tt.s, tt.a); math.Abs(got-tt.want) > 1e-9 {
+			t.Errorf("erlangC(%d, %g) = %.12f, want %.12f", tt.s, tt.a, got, tt.want)
+		}
+	}
+	// Thousands of slots: no overflow, and a load well below them waits
+	// almost never.
+	if got := erlangC(5000, 4000); got < 0 || got > 1e-9 {
+		t.Errorf("erlangC(5000, 4000) = %g, want ~0", got)
+	}
+}
