@@ -39,6 +39,7 @@ func (st *stream) heuristicSplits(base []bool, free []int) [][]bool {
 			add(fleet)
 		}
 	}
+	st.probe = st.probeFleets(base, free)
 	st.improve(slices.Clone(out), free, add, false)
 	if st.s.include {
 		// The spend thresholds judge cash, which the quality gap the
@@ -105,7 +106,7 @@ func (st *stream) splitCost(fleet []bool, cash bool) float64 {
 	g := s.group(fleet)
 	ks := make([]int, 0, len(g.cfgs))
 	for k := range g.cfgs {
-		if st.relaxed || !g.cfgs[k].ruled {
+		if (st.relaxed || !g.cfgs[k].ruled) && (st.probe == nil || st.probe[k]) {
 			ks = append(ks, k)
 		}
 	}
@@ -123,6 +124,48 @@ func (st *stream) splitCost(fleet []bool, cash bool) float64 {
 		}
 	}
 	return b + least
+}
+
+// probeFleets picks the fleets (a model on a GPU, by their index in a
+// split's fleets) the heuristic sizes while it chooses splits: each model
+// sized on the split of every free workload it may serve, the four
+// cheapest of those and each model's cheapest GPU. The stream itself
+// still considers every fleet of the splits chosen.
+func (st *stream) probeFleets(base []bool, free []int) []bool {
+	s := st.s
+	nm := len(s.models)
+	if nm == 0 {
+		return nil
+	}
+	probe := make([]bool, nm*len(s.gpus))
+	cost := make([]float64, len(probe))
+	for k := range s.models {
+		fleet := slices.Clone(base)
+		for _, i := range free {
+			fleet[i] = fleet[i] || st.relaxed || s.fleetFit[i][k]
+		}
+		g := s.group(fleet)
+		best := -1
+		for j := k; j < len(g.cfgs); j += nm {
+			cost[j] = math.Inf(1)
+			if c := s.size(g, j); c.ok {
+				cost[j] = c.cost
+			}
+			if best < 0 || cost[j] < cost[best] {
+				best = j
+			}
+		}
+		probe[best] = true
+	}
+	idx := make([]int, len(cost))
+	for j := range idx {
+		idx[j] = j
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return cost[idx[a]] < cost[idx[b]] })
+	for _, j := range idx[:min(4, len(idx))] {
+		probe[j] = true
+	}
+	return probe
 }
 
 // cashOf lists workload i's allowed managed choices' cash parts.

@@ -161,7 +161,7 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 		if gate == nil {
 			return m.finish(s, a)
 		}
-		if m.cash(s, a) >= cashLimit {
+		if !math.IsInf(cashLimit, 1) && m.cash(s, a) >= cashLimit {
 			// Denied by the same cash thresholds: not gated.
 			skipped++
 			s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: cashDenied})

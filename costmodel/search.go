@@ -216,6 +216,9 @@ type stream struct {
 	fixed []int
 	queue nodeQueue
 	seq   int
+	// probe, when set, lists the fleets the heuristic sizes while it
+	// chooses splits (probeFleets).
+	probe []bool
 }
 
 // node is a queue entry, at a lower bound unless exact: a split whose

@@ -58,28 +58,32 @@ func deref(t reflect.Type) reflect.Type {
 	return t
 }
 
+// structField returns key's field when t (pointers stripped) is a
+// struct; isStruct is false for anything else.
+func structField(t reflect.Type, key string) (f jsonField, ok, isStruct bool) {
+	t = deref(t)
+	if t == nil || t.Kind() != reflect.Struct {
+		return jsonField{}, false, false
+	}
+	f, ok = jsonFields(t)[key]
+	return f, ok, true
+}
+
 // knownField reports whether an object decoding into t may have key: a
 // struct only its JSON fields; a map any key. Where t is not an object
 // (nil, or a scalar the decoder will refuse an object for) it says yes.
 func knownField(t reflect.Type, key string) bool {
-	t = deref(t)
-	if t == nil || t.Kind() != reflect.Struct {
-		return true
-	}
-	_, ok := jsonFields(t)[key]
-	return ok
+	_, ok, isStruct := structField(t, key)
+	return ok || !isStruct
 }
 
 // fieldType is the type of key's value in an object decoding into t; nil
 // when not known.
 func fieldType(t reflect.Type, key string) reflect.Type {
-	t = deref(t)
-	switch {
-	case t == nil:
-		return nil
-	case t.Kind() == reflect.Struct:
-		return jsonFields(t)[key].typ
-	case t.Kind() == reflect.Map:
+	if f, _, isStruct := structField(t, key); isStruct {
+		return f.typ
+	}
+	if t = deref(t); t != nil && t.Kind() == reflect.Map {
 		return t.Elem()
 	}
 	return nil
@@ -91,11 +95,7 @@ func fieldType(t reflect.Type, key string) reflect.Type {
 // 0, an empty status, an empty LiteLLM route), not a list or a map, which
 // Validate finds empty, nor an optional field, which null removes.
 func requiredScalar(t reflect.Type, key string) bool {
-	t = deref(t)
-	if t == nil || t.Kind() != reflect.Struct {
-		return false
-	}
-	f, ok := jsonFields(t)[key]
+	f, ok, _ := structField(t, key)
 	if !ok || f.optional {
 		return false
 	}

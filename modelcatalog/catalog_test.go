@@ -310,7 +310,7 @@ func TestValidateReports(t *testing.T) {
 		{"vendor not a provider", func(c *Catalog) { c.Managed[0].Vendor = "w" }, `managed[0] m1: vendor "w" is not in the catalog's providers`},
 		{"duplicate provider", func(c *Catalog) { c.Providers = append(c.Providers, c.Providers[0]) }, `duplicate provider "v"`},
 		{"provider auth", func(c *Catalog) { c.Providers[0].Auth = "oauth" }, `providers[0] v: auth "oauth" is not one of api_key, iam`},
-		{"api key without its variable", func(c *Catalog) { c.Providers[0].APIKeyEnv = "" }, `providers[0] v: api_key_env "" is not an environment variable name`},
+		{"api key without its variable", func(c *Catalog) { c.Providers[0].APIKeyEnv = "" }, `providers[0] v: api_key_env "" is not a provider key's name`},
 		{"no litellm prefix", func(c *Catalog) { c.Providers[0].LiteLLM.Prefix = "" }, `providers[0] v: litellm.prefix "" is not lowercase`},
 		{"iam route without a bedrock id", func(c *Catalog) { c.Managed[1].BedrockID = "" }, "managed[1] m2: sold through bedrock, which calls models by bedrock_id, but has no bedrock_id"},
 		{"cache lifetime not a duration", func(c *Catalog) {

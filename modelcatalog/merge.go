@@ -69,20 +69,13 @@ func Merge(base, override *Catalog) *Catalog {
 		}
 	}
 	doc["as_of"] = olderDate(base.AsOf, override.AsOf)
-	data, err := json.Marshal(doc)
-	if err != nil {
-		panic(fmt.Sprintf("merge catalog: %v", err))
-	}
-	var out Catalog
-	if err := json.Unmarshal(data, &out); err != nil {
-		// Every value comes from a catalog or a book that decoded.
-		panic(fmt.Sprintf("merge catalog: %v", err))
-	}
+	// Every value comes from a catalog or a book that decoded.
+	out := recode(doc, "merge catalog")
 	if len(o.origin) > 0 {
 		out.Origin = o.origin
 	}
 	out.BookProblems = append(slices.Clip(base.BookProblems), o.problems...)
-	return &out
+	return out
 }
 
 func discountKey(d Discount) string {
@@ -116,14 +109,20 @@ func clone(c *Catalog) *Catalog {
 	if c == nil {
 		return &Catalog{}
 	}
-	data, err := json.Marshal(c)
+	return recode(c, "clone catalog")
+}
+
+// recode is v (a catalog, or its decoded JSON) encoded and decoded as a
+// new Catalog. Catalog holds only strings, numbers, slices and maps, so
+// it always encodes and decodes: a failure is a bug, and panics.
+func recode(v any, what string) *Catalog {
+	data, err := json.Marshal(v)
 	if err != nil {
-		// Catalog holds only strings, numbers, slices and maps: it always encodes.
-		panic(fmt.Sprintf("clone catalog: %v", err))
+		panic(fmt.Sprintf("%s: %v", what, err))
 	}
 	var out Catalog
 	if err := json.Unmarshal(data, &out); err != nil {
-		panic(fmt.Sprintf("clone catalog: %v", err))
+		panic(fmt.Sprintf("%s: %v", what, err))
 	}
 	return &out
 }

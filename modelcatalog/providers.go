@@ -199,8 +199,11 @@ func ttlMinutes(ttl string) int {
 
 var (
 	providerIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*\z`)
-	envPattern        = regexp.MustCompile(`^[A-Z][A-Z0-9_]*\z`)
-	prefixPattern     = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*\.\z`)
+	// envPattern is a provider key's variable: a name ending in _API_KEY,
+	// which no variable the router sets for itself (LITELLM_*,
+	// DATABASE_URL) or a process reads (PATH, LD_PRELOAD, AWS_*) is.
+	envPattern    = regexp.MustCompile(`^[A-Z][A-Z0-9_]*_API_KEY\z`)
+	prefixPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*\.\z`)
 )
 
 // providers checks the providers section and returns the providers by id.
@@ -227,6 +230,9 @@ func (v *validator) providers(c *Catalog) map[string]*Provider {
 		if f := p.RegionalSurchargePercent; f != nil {
 			v.source(at+" regional_surcharge_percent", f.Source)
 			v.nonNegative(at, "regional_surcharge_percent", f.Value)
+			if f.Value > 100 {
+				v.add(at, "regional_surcharge_percent %g is above 100: a surcharge that more than doubles every line is a typo", f.Value)
+			}
 		}
 		if ip := p.InferenceProfiles; ip != nil {
 			v.source(at+" inference_profiles", ip.Source)
@@ -268,12 +274,15 @@ func (v *validator) providerClaims(at string, p *Provider, owners map[string]str
 	}
 }
 
+// fleetKeyEnv is the variable the router reads the vLLM fleet's key from.
+const fleetKeyEnv = "VLLM_API_KEY"
+
 // providerAuth checks a provider's auth kind and its key variable.
 func (v *validator) providerAuth(at string, p *Provider) {
 	switch p.Auth {
 	case AuthAPIKey:
-		if !envPattern.MatchString(p.APIKeyEnv) {
-			v.add(at, "api_key_env %q is not an environment variable name (A-Z, 0-9, _)", p.APIKeyEnv)
+		if !envPattern.MatchString(p.APIKeyEnv) || p.APIKeyEnv == fleetKeyEnv {
+			v.add(at, "api_key_env %q is not a provider key's name (A-Z, 0-9 and _, ending in _API_KEY, not %s): the router's container shares one environment with its own keys and database URL", p.APIKeyEnv, fleetKeyEnv)
 		}
 	case AuthIAM:
 		if p.APIKeyEnv != "" {

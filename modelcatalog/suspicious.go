@@ -64,7 +64,8 @@ func MergeBook(base, book *Catalog, file string) *Catalog {
 // the book changes or removes: a book is there to say what the
 // organisation pays, and a pull request that edits one is hostile input.
 // A figure equal to base's is never suspicious. Book entries with no
-// counterpart in base are checked for zero prices only.
+// counterpart in base are checked for zero prices, and a new model's
+// prices against the cheapest the catalog lists: ten times below it warns.
 func CheckBook(base, book *Catalog, file string) []BookWarning {
 	if book == nil {
 		return nil
@@ -102,6 +103,7 @@ func byKey[T any](list []T, key func(T) string) map[string]*T {
 // as merged, against base's.
 func (c *bookChecker) managedPrices(base, book, merged *Catalog) {
 	mergedByID, baseByID := byKey(merged.Managed, modelID), byKey(base.Managed, modelID)
+	floorIn, floorOut := cheapestRates(base)
 	for i, bk := range book.Managed {
 		m, bm := mergedByID[bk.ID], baseByID[bk.ID]
 		if m == nil {
@@ -109,6 +111,11 @@ func (c *bookChecker) managedPrices(base, book, merged *Catalog) {
 		}
 		for _, p := range m.Prices {
 			entry := c.entry("managed", i, bk.ID) + " price from " + p.EffectiveFrom
+			if bm == nil {
+				// A new model has no price of its own to compare with.
+				c.floor(entry, "input_per_m", p.InputPerM, floorIn)
+				c.floor(entry, "output_per_m", p.OutputPerM, floorOut)
+			}
 			var ref *Price
 			if bm != nil {
 				if bp, ok := bm.PriceOn(p.EffectiveFrom); ok {
@@ -119,6 +126,33 @@ func (c *bookChecker) managedPrices(base, book, merged *Catalog) {
 			}
 			c.price(entry, p, ref)
 		}
+	}
+}
+
+// cheapestRates are the lowest positive input and output prices any
+// managed model of c has ever listed; 0 when it lists none.
+func cheapestRates(c *Catalog) (in, out float64) {
+	low := func(cur, v float64) float64 {
+		if v > 0 && (cur == 0 || v < cur) {
+			return v
+		}
+		return cur
+	}
+	for _, m := range c.Managed {
+		for _, p := range m.Prices {
+			in, out = low(in, p.InputPerM), low(out, p.OutputPerM)
+		}
+	}
+	return in, out
+}
+
+// floor warns when v, a new model's price, is more than SuspiciousFactor
+// times below floor, the catalog's cheapest for the same line (zero is
+// price's to warn of).
+func (c *bookChecker) floor(entry, field string, v, floor float64) {
+	if v > 0 && floor > 0 && v < floor/SuspiciousFactor {
+		c.add(entry, field, fmt.Sprintf("%g is 1/%.3g of the cheapest %s in the embedded catalog (%g; less than a %dth): check the unit",
+			v, floor/v, field, floor, SuspiciousFactor))
 	}
 }
 

@@ -19,7 +19,7 @@ func (c Config) Catalog() (*modelcatalog.Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("costgate:catalog: %w", err)
 	}
-	cat := modelcatalog.Merge(modelcatalog.Default(), book)
+	cat := modelcatalog.MergeBook(modelcatalog.Default(), book, c.CatalogPath)
 	if err := cat.Validate(); err != nil {
 		return nil, fmt.Errorf("costgate:catalog %s: %w", c.CatalogPath, err)
 	}

@@ -60,7 +60,8 @@ func (pf *preflight) routerKeys(cat *modelcatalog.Catalog) {
 
 // quota reads the instance family's vCPU quota for the plan's pricing (the
 // catalog's quota name) and compares it with the peak, and with the peak
-// twice over that an instance refresh launches.
+// twice over that an instance refresh launches. A spot fleet's on-demand
+// base counts against the on-demand quota, the rest against the spot one.
 func (pf *preflight) quota(s plan.Sizing, cat *modelcatalog.Catalog) {
 	var inst *modelcatalog.Instance
 	for i := range cat.Instances {
@@ -73,20 +74,35 @@ func (pf *preflight) quota(s plan.Sizing, cat *modelcatalog.Catalog) {
 		pf.remind("GPU quota: the catalog has no %s in %s; check its vCPU quota in Service Quotas covers %d× the peak of %d instances", s.InstanceType, s.Region, RefreshFactor, s.PeakInstances)
 		return
 	}
-	name := inst.QuotaName(s.Pricing)
+	base := 0
+	if s.Pricing == spec.Spot {
+		base = min(s.OnDemandBase, s.PeakInstances)
+	}
+	if base > 0 {
+		pf.familyQuota(inst, spec.OnDemand, base)
+	}
+	if base < s.PeakInstances {
+		pf.familyQuota(inst, s.Pricing, s.PeakInstances-base)
+	}
+}
+
+// familyQuota compares the quota of inst's family for a pricing with n
+// instances at peak and twice n.
+func (pf *preflight) familyQuota(inst *modelcatalog.Instance, pricing string, n int) {
+	name := inst.QuotaName(pricing)
 	if name == "" {
 		pf.remind("GPU quota: a capacity block's instances run in its reservation, outside the running-instance quotas")
 		return
 	}
-	need := RefreshFactor * s.PeakInstances * inst.VCPUs
+	need := RefreshFactor * n * inst.VCPUs
 	q, err := servicequotas.LookupServiceQuota(pf.ctx, &servicequotas.LookupServiceQuotaArgs{ServiceCode: "ec2", QuotaName: pulumi.StringRef(name)})
 	switch {
 	case err != nil:
-		pf.remind("GPU quota: could not read %q (%v); %d × %s at peak, twice that during an instance refresh, needs %s vCPUs of it", name, err, s.PeakInstances, s.InstanceType, vcpus(need))
+		pf.remind("GPU quota: could not read %q (%v); %d × %s at peak, twice that during an instance refresh, needs %s vCPUs of it", name, err, n, inst.Type, vcpus(need))
 	case inst.VCPUs == 0:
-		pf.remind("GPU quota: %q is %.0f vCPUs; the catalog does not know %s's vCPUs to compare", name, q.Value, s.InstanceType)
+		pf.remind("GPU quota: %q is %.0f vCPUs; the catalog does not know %s's vCPUs to compare", name, q.Value, inst.Type)
 	case q.Value < float64(need/RefreshFactor):
-		pf.problem("GPU quota %q is %.0f vCPUs; %d × %s at peak needs %d and an instance refresh %d: request %d in Service Quotas before deploying", name, q.Value, s.PeakInstances, s.InstanceType, need/RefreshFactor, need, need)
+		pf.problem("GPU quota %q is %.0f vCPUs; %d × %s at peak needs %d and an instance refresh %d: request %d in Service Quotas before deploying", name, q.Value, n, inst.Type, need/RefreshFactor, need, need)
 	case q.Value < float64(need):
 		pf.remind("GPU quota %q is %.0f vCPUs: the peak fits, but an instance refresh (launch before terminate) needs %d; request it before the next AMI or image change", name, q.Value, need)
 	}

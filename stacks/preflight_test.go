@@ -245,18 +245,24 @@ func TestPreflightReadsTheFamilysQuota(t *testing.T) {
 		name, instance, pricing, wantQuota string
 		value                              func(peakVCPUs int) float64
 		problem, reminder                  string
+		// base is the spot fleet's on-demand base, read from the
+		// on-demand quota (baseQuota) before the spot one.
+		base      int
+		baseQuota string
 	}{
-		{"P on demand, room for a refresh", "p5.48xlarge", "on_demand", "Running On-Demand P instances", func(n int) float64 { return float64(2 * n) }, "", ""},
-		{"P spot, peak only", "p5.48xlarge", "spot", "All P Spot Instance Requests", func(n int) float64 { return float64(n) }, "", "an instance refresh (launch before terminate) needs"},
-		{"G and VT, below the peak", "g6e.12xlarge", "on_demand", "Running On-Demand G and VT instances", func(n int) float64 { return float64(n - 1) }, "request", ""},
-		{"reserved runs on demand", "g6e.12xlarge", "reserved", "Running On-Demand G and VT instances", func(n int) float64 { return float64(2 * n) }, "", ""},
+		{"P on demand, room for a refresh", "p5.48xlarge", "on_demand", "Running On-Demand P instances", func(n int) float64 { return float64(2 * n) }, "", "", 0, ""},
+		{"P spot, peak only", "p5.48xlarge", "spot", "All P Spot Instance Requests", func(n int) float64 { return float64(n) }, "", "an instance refresh (launch before terminate) needs", 0, ""},
+		{"G and VT, below the peak", "g6e.12xlarge", "on_demand", "Running On-Demand G and VT instances", func(n int) float64 { return float64(n - 1) }, "request", "", 0, ""},
+		{"reserved runs on demand", "g6e.12xlarge", "reserved", "Running On-Demand G and VT instances", func(n int) float64 { return float64(2 * n) }, "", "", 0, ""},
+		{"spot with an on-demand base", "p5.48xlarge", "spot", "All P Spot Instance Requests", func(n int) float64 { return float64(2 * n) }, "", "", 1, "Running On-Demand P instances"},
+		{"an on-demand base above the peak", "p5.48xlarge", "spot", "", func(n int) float64 { return float64(2 * n) }, "", "", 9, "Running On-Demand P instances"},
 	}
 	cat := modelcatalog.Default()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := examplePlan(t, "regulated")
 			s := p.Chosen().Sizing
-			s.InstanceType, s.Pricing = tt.instance, tt.pricing
+			s.InstanceType, s.Pricing, s.OnDemandBase = tt.instance, tt.pricing, tt.base
 			var inst modelcatalog.Instance
 			for _, in := range cat.Instances {
 				if in.Type == tt.instance && in.Region == s.Region {
@@ -272,8 +278,14 @@ func TestPreflightReadsTheFamilysQuota(t *testing.T) {
 				},
 			}
 			_, logs, err := runPreflight(t, p, Config{}, answers)
-			if !cmp.Equal(asked, []string{"ec2/" + tt.wantQuota}) {
-				t.Errorf("quotas read %v, want ec2/%s", asked, tt.wantQuota)
+			var want []string
+			for _, q := range []string{tt.baseQuota, tt.wantQuota} {
+				if q != "" {
+					want = append(want, "ec2/"+q)
+				}
+			}
+			if !cmp.Equal(asked, want) {
+				t.Errorf("quotas read %v, want %v", asked, want)
 			}
 			if tt.problem != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.problem) {

@@ -84,7 +84,7 @@ func TestProgram(t *testing.T) {
 		{
 			name:    "blocked spec registers nothing",
 			program: NewProgram(fixedDatePlanner),
-			config:  map[string]string{"costgate:spec": "examples/acme-platform.hcl"},
+			config:  map[string]string{"costgate:spec": "stacks/testdata/blocked.hcl"},
 			wantErr: "is blocked; no resource was changed",
 		},
 		{

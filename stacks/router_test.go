@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"testing"
 
@@ -107,6 +108,26 @@ func checkRouterTask(t *testing.T, rs []plan.Resource) {
 		if !fromSecrets[k] {
 			t.Errorf("%s is not injected from Secrets Manager", k)
 		}
+	}
+	// The execution role reads exactly the secrets the task injects, or
+	// the task cannot start.
+	var injected, readable []string
+	for _, sec := range defs[0].Secrets {
+		injected = append(injected, sec.ValueFrom)
+	}
+	for _, rp := range ofType(rs, "aws:iam/rolePolicy:RolePolicy") {
+		if strings.HasSuffix(rp.Name, "-router-exec") {
+			for _, st := range statements(t, rp) {
+				if st.Sid == "ReadRouterKeys" {
+					readable = append(readable, st.Resource...)
+				}
+			}
+		}
+	}
+	sort.Strings(injected)
+	sort.Strings(readable)
+	if fmt.Sprint(injected) != fmt.Sprint(readable) {
+		t.Errorf("the execution role reads %v, the task injects %v", readable, injected)
 	}
 	if !strings.Contains(config, `"database_url": "os.environ/DATABASE_URL"`) || !strings.Contains(config, `"master_key": "os.environ/LITELLM_MASTER_KEY"`) {
 		t.Errorf("the config does not read the master key and the database from the environment:\n%s", config)

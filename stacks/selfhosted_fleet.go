@@ -193,7 +193,6 @@ func (f *fleet) instancePolicy(role *iam.Role) error {
 // IMDSv2, encrypted root volume and the cloud-init that starts vLLM.
 func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceProfile, sec fleetSecrets, mirror weightsMirror, tg *lb.TargetGroup) (*ec2.LaunchTemplate, error) {
 	ctx, a, name, parent, tags := f.ctx, f.a, f.name, f.parent, f.tags
-	keySecret, hfARN := sec.key, sec.hfARN
 	// The AMI is resolved once: a looked-up id is held (ignoreChanges)
 	// until costgate:amiId names another, so a Deep Learning AMI release
 	// never starts an instance refresh by itself.
@@ -207,34 +206,8 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 		ami = pulumi.String(p.Value)
 		ltOpts = append(ltOpts, pulumi.IgnoreChanges([]string{"imageId"}))
 	}
-	image, registry := f.image()
 	vol := inference.VolumeFor(a.Sizing.WeightsGB)
-	userData := pulumi.All(keySecret.Arn, hfARN, mirror.bucket.Bucket, tg.Arn).ApplyT(func(v []any) (string, error) {
-		drainTG, drainHook := "", ""
-		if a.Sizing.Pricing == spec.Spot {
-			drainTG, drainHook = v[3].(string), DrainHookName
-		}
-		ud, err := inference.CloudInit(inference.CloudInitArgs{
-			Image:              image,
-			Region:             f.region,
-			APIKeySecretARN:    v[0].(string),
-			HFTokenSecretARN:   v[1].(string),
-			VLLMArgs:           a.Sizing.VLLMArgs,
-			RegistryLogin:      registry,
-			LifecycleHook:      LifecycleHookName,
-			AutoScalingGroup:   f.asgName,
-			LoadTimeoutSeconds: LoadTimeoutSeconds(a.Sizing.WeightsGB),
-			StopTimeoutSeconds: StreamDrainSeconds(a.Sizing),
-			MirrorBucket:       v[2].(string),
-			MirrorPrefix:       mirror.prefix,
-			TargetGroupARN:     drainTG,
-			DrainHook:          drainHook,
-		})
-		if err != nil {
-			return "", err
-		}
-		return base64.StdEncoding.EncodeToString([]byte(ud)), nil
-	}).(pulumi.StringOutput)
+	userData := f.userData(sec, mirror, tg)
 	lt, err := ec2.NewLaunchTemplate(ctx, name+"-vllm", &ec2.LaunchTemplateArgs{
 		Description:          pulumi.String("costgate " + a.Team + ": " + a.Sizing.Model + " on " + a.Sizing.InstanceType),
 		ImageId:              ami,
@@ -278,6 +251,40 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 	}
 
 	return lt, nil
+}
+
+// userData is the launch template's cloud-init, base64: the secrets'
+// ARNs, the weights mirror and, on a spot fleet, what the drain needs
+// (the target group to leave and the termination hook to complete).
+func (f *fleet) userData(sec fleetSecrets, mirror weightsMirror, tg *lb.TargetGroup) pulumi.StringOutput {
+	a := f.a
+	image, registry := f.image()
+	return pulumi.All(sec.key.Arn, sec.hfARN, mirror.bucket.Bucket, tg.Arn).ApplyT(func(v []any) (string, error) {
+		drainTG, drainHook := "", ""
+		if a.Sizing.Pricing == spec.Spot {
+			drainTG, drainHook = v[3].(string), DrainHookName
+		}
+		ud, err := inference.CloudInit(inference.CloudInitArgs{
+			Image:              image,
+			Region:             f.region,
+			APIKeySecretARN:    v[0].(string),
+			HFTokenSecretARN:   v[1].(string),
+			VLLMArgs:           a.Sizing.VLLMArgs,
+			RegistryLogin:      registry,
+			LifecycleHook:      LifecycleHookName,
+			AutoScalingGroup:   f.asgName,
+			LoadTimeoutSeconds: LoadTimeoutSeconds(a.Sizing.WeightsGB),
+			StopTimeoutSeconds: StreamDrainSeconds(a.Sizing),
+			MirrorBucket:       v[2].(string),
+			MirrorPrefix:       mirror.prefix,
+			TargetGroupARN:     drainTG,
+			DrainHook:          drainHook,
+		})
+		if err != nil {
+			return "", err
+		}
+		return base64.StdEncoding.EncodeToString([]byte(ud)), nil
+	}).(pulumi.StringOutput)
 }
 
 // capacityBlockMarket is the capacity-block market type when the plan

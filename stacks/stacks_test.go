@@ -673,7 +673,10 @@ func TestResourceRegoTests(t *testing.T) {
 }
 
 func TestBlockedPlanRegistersNothing(t *testing.T) {
-	p := examplePlan(t, "acme-platform")
+	p, diags, err := plan.BuildFile(context.Background(), filepath.Join("testdata", "blocked.hcl"), plan.Options{AsOf: planDate})
+	if err != nil || diags.HasErrors() {
+		t.Fatalf("build: %v %v", err, diags)
+	}
 	if p.Decision.Architecture != architecture.Blocked {
 		t.Fatalf("example decides %s, want blocked", p.Decision.Architecture)
 	}

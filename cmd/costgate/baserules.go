@@ -170,7 +170,9 @@ func (r *sideRules) setBook(name string, raw []byte) error {
 		return invalid(fmt.Errorf("price book: %w", err))
 	}
 	r.book, r.bookID = b, digest(raw)
-	r.cat = modelcatalog.Merge(r.cat, b)
+	// MergeBook, not Merge: the book's suspicious figures are warnings on
+	// this side's plans, as plan and check show them.
+	r.cat = modelcatalog.MergeBook(r.cat, b, name)
 	if err := r.cat.Validate(); err != nil {
 		return invalid(fmt.Errorf("price book %s: %w", name, err))
 	}

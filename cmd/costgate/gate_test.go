@@ -204,6 +204,22 @@ func TestDiffBaseRules(t *testing.T) {
 			t.Errorf("diff lacks %q:\n%s", want, out)
 		}
 	})
+	t.Run("a suspicious figure of the head's book warns in the review", func(t *testing.T) {
+		free, err := os.ReadFile("testdata/pricebook/zero_price.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		repo := gitRepo(t, map[string]string{"team.hcl": string(spec), "prices.json": `{"as_of": "2026-11-20"}`}, map[string]string{"prices.json": string(free)})
+		for _, format := range []string{"text", "markdown"} {
+			code, out, stderr := inDir(t, repo, "diff", "--base-ref", "HEAD", "--catalog", "prices.json", "--as-of", "2026-11-26", "--format", format, "--", "team.hcl")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if !strings.Contains(out, "catalog.suspicious_price") || !strings.Contains(out, "a discount of 100 % makes every token it covers free") {
+				t.Errorf("%s: the review hides the head book's 100 %% discount:\n%s", format, out)
+			}
+		}
+	})
 	t.Run("a new policy folder is gated on the base's policies", func(t *testing.T) {
 		deny := "package costgate.acme\n\ndeny contains {\"policy\": \"acme.no\", \"option\": \"*\", \"msg\": \"no\"} if true\n"
 		repo := gitRepo(t, map[string]string{"team.hcl": string(spec), "policies/acme/keep.rego": "package costgate.acme\n\nx := 1\n"}, map[string]string{"policies/acme/deny.rego": deny})
