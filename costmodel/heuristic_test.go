@@ -195,3 +195,63 @@ func TestHeuristicReportsItsGap(t *testing.T) {
 		t.Errorf("heuristic hybrid $%.2f is cheaper than the exact optimum $%.2f", hh, he)
 	}
 }
+
+// TestPerRouteRulesFixSides: before any split is made, a workload no
+// managed route may serve (a TTFT target below every managed route's) is
+// fixed to the fleet and one no fleet model may serve (a quality floor
+// above the fleet model's) stays managed; only the others count toward
+// the exact limit, so a team of 14 auto workloads with four so fixed is
+// searched exactly.
+func TestPerRouteRulesFixSides(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`team "fixed" {
+  developers           = 300
+  tokens_per_developer = 8e6
+  cost_center          = "x"
+}
+managed {
+  candidates = ["claude-sonnet-5.5", "gpt-6.2-sol"]
+}
+self_hosted {
+  model = "qwen3-coder-30b-a3b"
+}
+`)
+	for i := range 14 {
+		fmt.Fprintf(&b, "workload \"w%02d\" {\n  share = %.10f\n  complexity = %q\n", i, 1.0/14, []string{"simple", "complex"}[i%2])
+		switch i {
+		case 0, 2, 4:
+			b.WriteString("  max_ttft_ms = 800\n")
+		case 1:
+			b.WriteString("  min_quality = 0.8\n")
+		}
+		b.WriteString("}\n")
+	}
+	m, err := newModel(parse(t, "fixed.hcl", b.String()), modelcatalog.Default(), date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr := m.newSearcher()
+	st := sr.newStream(architecture.Hybrid, false)
+	want := map[int]int{0: 1, 2: 1, 4: 1, 1: -1}
+	for i, f := range st.fixed {
+		if f != want[i] {
+			t.Errorf("w%02d is fixed to %d, want %d (1: the fleet, -1: managed, 0: free)", i, f, want[i])
+		}
+	}
+	if relaxed := sr.newStream(architecture.Hybrid, true); relaxed.free() != 14 {
+		t.Errorf("the relaxed stream leaves %d workloads free, want all 14", relaxed.free())
+	}
+	opts, _, _, err := m.optionsOn(sr, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := m.explain(sr, opts); !st.Exact || st.GapBoundUSD != nil {
+		t.Errorf("search of 10 free workloads: exact %t, gap bound %v; want exact", st.Exact, st.GapBoundUSD)
+	}
+	h := optionOf(opts, architecture.Hybrid)
+	for i, on := range h.assign.fleet {
+		if want[i] != 0 && on != (want[i] == 1) {
+			t.Errorf("the hybrid option serves w%02d on the fleet: %t", i, on)
+		}
+	}
+}

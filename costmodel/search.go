@@ -84,8 +84,10 @@ type Search struct {
 	// cover (each workload on the fleet or one of its candidates).
 	Assignments float64
 	// Exact is false when the hybrid search used the heuristic (more
-	// than MaxExactWorkloads auto workloads); GapBoundUSD then bounds how
-	// much cheaper the true optimum could be.
+	// than MaxExactWorkloads free auto workloads once the per-route rules
+	// fixed those one side only may serve); GapBoundUSD then bounds how
+	// much cheaper the exact search's decision could be than this one
+	// (docs/SEARCH.md; 0: provably the same).
 	Exact       bool
 	GapBoundUSD *float64
 	// Evaluated counts assignments priced exactly, Sized the fleets (a

@@ -11,7 +11,8 @@ type Search struct {
 	// cover (each workload on the fleet or one of its candidates).
 	Assignments float64 `json:"assignments"`
 	// Exact is false when the hybrid search used the heuristic; GapBoundUSD
-	// then bounds how much cheaper the true optimum could be.
+	// then bounds how much cheaper the exact search's decision could be
+	// (docs/SEARCH.md).
 	Exact       bool     `json:"exact"`
 	GapBoundUSD *float64 `json:"gap_bound_usd"`
 	// Evaluated counts assignments priced exactly, Sized the fleets sized,

@@ -359,8 +359,8 @@ func selfHostedFields(field fieldFunc) {
 		sh(d).OpsUSDPerMonth, sh(d).OpsFromSpec = sh(s).OpsUSDPerMonth, sh(s).OpsFromSpec
 	})
 	field("self_hosted.min_replicas", func(s *spec.Spec) any { return sh(s).MinReplicas }, func(d, s *spec.Spec) { sh(d).MinReplicas = sh(s).MinReplicas })
-	field("self_hosted.on_demand_base", func(s *spec.Spec) any { return sh(s).OnDemandBase }, func(d, s *spec.Spec) { sh(d).OnDemandBase = sh(s).OnDemandBase })
 	field("self_hosted.target_utilization", func(s *spec.Spec) any { return sh(s).TargetUtilization }, func(d, s *spec.Spec) { sh(d).TargetUtilization = sh(s).TargetUtilization })
 	field("self_hosted.min_quality", func(s *spec.Spec) any { return sh(s).MinQuality }, func(d, s *spec.Spec) { sh(d).MinQuality = sh(s).MinQuality })
 	field("self_hosted.region", func(s *spec.Spec) any { return sh(s).Region }, func(d, s *spec.Spec) { sh(d).Region = sh(s).Region })
+	field("self_hosted.on_demand_base", func(s *spec.Spec) any { return sh(s).OnDemandBase }, func(d, s *spec.Spec) { sh(d).OnDemandBase = sh(s).OnDemandBase })
 }

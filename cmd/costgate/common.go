@@ -43,6 +43,9 @@ type planFlags struct {
 	// stack is the stack configuration the resources are previewed with;
 	// the zero value is the program's default.
 	stack stacks.Config
+	// deployments are the deployments of the --stack-spec stacks, by
+	// their spec's path (cleaned), filled by stackSpecPaths.
+	deployments map[string]modelcatalog.Deployment
 }
 
 func (f *planFlags) register(cmd *cobra.Command, formats string) {
@@ -59,7 +62,7 @@ func (f *planFlags) register(cmd *cobra.Command, formats string) {
 // (check and diff).
 func (f *planFlags) registerSpecDirs(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.specDirs, "spec-dir", nil, "folder of the specs (repeatable; with --base-ref): every .hcl file in it (any letter case) is gated, each spec's base is its team's spec in these folders at REF, and a spec deleted or replaced by a new team is spec.loosened")
-	cmd.Flags().StringArrayVar(&f.stackSpecs, "stack-spec", nil, "a stack's Pulumi.<stack>.yaml whose spec (costgate:spec) is gated too, wherever it lives (repeatable); its price book and policy folders are not used")
+	cmd.Flags().StringArrayVar(&f.stackSpecs, "stack-spec", nil, "a stack's Pulumi.<stack>.yaml whose spec (costgate:spec) is gated too, wherever it lives, priced with the line items its deployment turns on (repeatable); its price book and policy folders are not used")
 	cmd.Flags().StringVar(&f.stackConfig, "stack-config", "", "a stack's Pulumi.<stack>.yaml: gate its spec with its price book, policy folders and deployment, as pulumi up will")
 }
 
@@ -80,12 +83,14 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 			paths = append(paths, p)
 		}
 	}
+	f.deployments = map[string]modelcatalog.Deployment{}
 	for _, file := range f.stackSpecs {
 		cfg, err := stacks.ReadStackConfig(file)
 		if err != nil {
 			return nil, invalid(err)
 		}
 		add(cfg.SpecPath, file)
+		f.addDeployment(cfg.SpecPath, cfg.Deployment())
 	}
 	if f.stackConfig != "" {
 		cfg, err := stacks.ReadStackConfig(f.stackConfig)
@@ -101,8 +106,31 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 		f.stack = cfg
 		f.policyDirs = append(f.policyDirs, cfg.PolicyDirs...)
 		add(cfg.SpecPath, f.stackConfig)
+		f.addDeployment(cfg.SpecPath, cfg.Deployment())
 	}
 	return paths, nil
+}
+
+// addDeployment records that a --stack-spec stack deploys the spec at
+// path so. Of two stacks deploying one spec the gate prices the costlier
+// deployment: every opt-in line item either turns on, and the VPC's own
+// NAT gateway unless both use an existing VPC.
+func (f *planFlags) addDeployment(path string, d modelcatalog.Deployment) {
+	key := filepath.Clean(path)
+	if prev, ok := f.deployments[key]; ok {
+		d = modelcatalog.Deployment{ExistingVPC: prev.ExistingVPC && d.ExistingVPC, Gateway: prev.Gateway || d.Gateway, PrivateLink: prev.PrivateLink || d.PrivateLink}
+	}
+	f.deployments[key] = d
+}
+
+// deployment is the deployment the spec at path is priced for: that of
+// the stacks (--stack-spec, --stack-config) deploying it, else
+// --stack-config's (the program's default without one).
+func (f *planFlags) deployment(path string) modelcatalog.Deployment {
+	if d, ok := f.deployments[filepath.Clean(path)]; ok {
+		return d
+	}
+	return f.stack.Deployment()
 }
 
 // evaluator compiles the built-in policies and the --policy-dir folders.
@@ -224,6 +252,8 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 				Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack), Usage: measured[i], Timings: f.timings}
 			if i >= heads {
 				opts.Policies, opts.Gate = deletionOnly{ev}, nil
+			} else {
+				opts.Deployment = f.deployment(paths[i])
 			}
 			p, err := plan.Build(ctx, s, opts)
 			if err != nil {

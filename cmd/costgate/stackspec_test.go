@@ -1,0 +1,43 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestStackSpecPricesTheStacksDeployment: the pull request's gate
+// (--stack-spec) prices a stack's spec with the line items its deployment
+// turns on (the router and its database), as the deploy job's gate
+// (--stack-config) and pulumi up do; without them a spec just under its
+// budget would pass the pull request and be blocked after the merge.
+func TestStackSpecPricesTheStacksDeployment(t *testing.T) {
+	specPath, err := filepath.Abs("../../examples/enterprise-hybrid.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	stack := filepath.Join(t.TempDir(), "Pulumi.gw.yaml")
+	cfg := "config:\n  aws:region: us-east-1\n  costgate:spec: " + specPath + "\n  costgate:deployGateway: true\n  costgate:providerKeys:\n    secure: v1:c2VudGluZWw=:AAAASENTINEL\n"
+	if err := os.WriteFile(stack, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	headline := func(args ...string) string {
+		t.Helper()
+		code, out, stderr := runCLI(append([]string{"check", "--as-of", "2026-11-26"}, args...)...)
+		if code != 0 {
+			t.Fatalf("check %v: exit %d: %s", args, code, stderr)
+		}
+		line, _, _ := strings.Cut(out, "\n")
+		return line
+	}
+	deployed := headline("--stack-config", stack)
+	gated := headline("--stack-spec", stack)
+	alone := headline(specPath)
+	if gated != deployed {
+		t.Errorf("--stack-spec prices %q, the deploy gate %q", gated, deployed)
+	}
+	if alone == deployed {
+		t.Errorf("the router is not priced on the stack at all: %q", deployed)
+	}
+}
