@@ -45,7 +45,7 @@ type option struct {
 // latency only adds cost). why says why the performance model could not
 // predict an option, when none was found.
 func (r Request) search(e sizingEnv) (best option, why string, found bool) {
-	var opts []option
+	opts := make([]option, 0, 2*len(modelcatalog.TensorParallelSizes)*len(r.Instances))
 	for _, tp := range modelcatalog.TensorParallelSizes {
 		if tp > e.limit {
 			break
@@ -136,14 +136,10 @@ func (r Request) place(tp int, in PricedInstance, free float64, e sizingEnv) (op
 		o.unit, o.units = tp*o.rpi, 1
 	}
 	o.maxSeqs = max(1, count(free/(e.mean*e.kvPerToken), MaxNumSeqs))
-	sat := r.ask(tp, o.unit, e.shape, r.CachedInputShare, -1)
-	if !sat.ok {
-		return o, sat.reason
-	}
-	// At utilization u a replica runs at most u × its saturated batch
-	// (Little's law: requests live shorter in a smaller batch), so the
-	// prefix cache's room is taken at that bound, the conservative side.
-	o.room = r.room(o, e.target*float64(sat.running)*float64(tp)/float64(o.unit), e)
+	// At utilization u a replica runs at most u × the batch its KV cache
+	// holds (Little's law: requests live shorter in a smaller batch), so
+	// the prefix cache's room is taken at that bound, the conservative side.
+	o.room = r.room(o, e.target*float64(o.maxSeqs), e)
 	if r.FixedGPUs > 0 {
 		o.n = ceilDiv(max(1, r.FixedGPUs/tp), o.rpi)
 	} else {
@@ -166,6 +162,13 @@ func (r Request) place(tp int, in PricedInstance, free float64, e sizingEnv) (op
 			if why := r.settle(&o, e); why != "" {
 				return o, why
 			}
+			break
+		}
+		if r.hitAt(need, &o) == o.hit {
+			// The same hit rate, the same capacity an instance: the
+			// load spreads over more instances, nothing else moves.
+			o.u *= float64(o.n) / float64(need)
+			o.n = need
 			break
 		}
 		o.n = need
@@ -219,7 +222,7 @@ func (r Request) meetTTFT(o *option, maxN int, e sizingEnv) {
 // settle predicts o at its instance count: the prefix cache's hit rate,
 // the instances' capacity, the peak utilization and every workload's TTFT.
 func (r Request) settle(o *option, e sizingEnv) string {
-	o.hit = float64(hitPercent(r.prefixHit(o.n*o.rpi, o.room))) / 100
+	o.hit = r.hitAt(o.n, o)
 	sat := r.ask(o.tp, o.unit, e.shape, o.hit, -1)
 	if !sat.ok {
 		return sat.reason
@@ -251,4 +254,10 @@ func (r Request) latency(o *option, e sizingEnv, targets bool) ([]RouteTTFT, boo
 		routes[i] = rt
 	}
 	return routes, meets
+}
+
+// hitAt is the prefix cache's hit rate, in whole per cent, of o on n
+// instances.
+func (r Request) hitAt(n int, o *option) float64 {
+	return float64(hitPercent(r.prefixHit(n*o.rpi, o.room))) / 100
 }

@@ -57,7 +57,7 @@ type askKey struct {
 	tp, gpus       int
 	s              shape
 	// hit is the cached share in per cent (floored); u the utilization in
-	// per mille (rounded up), -1 for the saturated capacity.
+	// per cent (rounded up), -1 for the saturated capacity.
 	hit, u int
 }
 
@@ -84,12 +84,13 @@ var asked = struct {
 
 // ask predicts a unit of gpus GPUs at TP tp serving shape s with hit of its
 // input from the prefix cache: saturated when u < 0, else at utilization
-// u (per mille, rounded up: TTFT never under the load's).
+// u rounded up to the per cent (TTFT never under the load's, and sizing's
+// many loads share few predictions).
 func (r Request) ask(tp, gpus int, s shape, hit float64, u float64) answer {
 	k := askKey{model: r.Model, gpu: r.GPU, modelID: r.Model.ID, dtype: r.Model.WeightsDType, weightsGB: r.Model.WeightsGB,
 		mem: r.GPU.MemoryGB, tp: tp, gpus: gpus, s: s, hit: hitPercent(hit), u: -1}
 	if u >= 0 {
-		k.u = count(math.Ceil(u*1000-1e-9), 1000)
+		k.u = count(math.Ceil(u*100-1e-9), 100)
 	}
 	asked.Lock()
 	a, ok := asked.m[k]
@@ -118,14 +119,14 @@ func predictKey(k askKey) answer {
 	if k.u < 0 {
 		p = perf.Predict(c)
 	} else {
-		p = perf.PredictAt(c, float64(k.u)/1000)
+		p = perf.PredictAt(c, float64(k.u)/100)
 	}
 	a := answer{ok: p.Fits, reason: p.Reason, outTokS: p.OutputTokS, inTokS: p.InputTokS, kvSeqs: p.KVCacheSequences,
 		running: p.RunningSequences, factors: p.Factors, notes: p.Notes}
 	if p.Fits && (p.OutputTokS <= 0 || p.InputTokS <= 0) {
 		a.ok, a.reason = false, "it predicts no throughput"
 	}
-	if p.TTFTP95Ms != nil && k.u >= 0 && k.u < 1000 {
+	if p.TTFTP95Ms != nil && k.u >= 0 && k.u < 100 {
 		a.ttftMs = *p.TTFTP95Ms
 	}
 	return a

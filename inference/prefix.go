@@ -13,8 +13,7 @@ import (
 // requests a session waits on tools and on the model, so as many sessions
 // sit idle as run (IdleSessionsPerRunning); keeping an idle session's
 // prefix takes as much room as a running one's context. running is the
-// sequences a replica runs at the target utilization (the performance
-// model's batch there).
+// sequences a replica runs at the target utilization.
 func (r Request) room(o option, running float64, e sizingEnv) float64 {
 	if r.CachedInputShare <= 0 || e.kvPerToken <= 0 {
 		return 0
