@@ -155,6 +155,8 @@ func TestCheckBook(t *testing.T) {
 		{"throughput within ten times", throughputBook(2), []string{"decode_tok_s: overrides the catalog's"}},
 		{"throughput restated", throughputBook(1), nil},
 		{"tokens per task a hundredth", `{"tokens_per_task": {"complex": {"value": ` + fmt.Sprint(base.TokensPerTask["complex"].Value/100) + `, "source": "x", "as_of": "2026-11-01"}}}`, []string{"tokens_per_task.complex, value", "less than a 10th"}},
+		{"tokens per task nine times", `{"tokens_per_task": {"complex": {"value": ` + fmt.Sprint(base.TokensPerTask["complex"].Value*9) + `, "source": "x", "as_of": "2026-11-01"}}}`, []string{"tokens_per_task.complex, value: overrides the catalog's"}},
+		{"tokens per task restated", `{"tokens_per_task": {"complex": {"value": ` + fmt.Sprint(base.TokensPerTask["complex"].Value) + `, "source": "x", "as_of": "2026-11-01"}}}`, nil},
 		{"new model at zero", `{"managed": [{"id": "acme-internal", "prices": [{"effective_from": "2026-01-01", "input_per_m": 0, "output_per_m": 1}]}]}`, []string{`managed[0] "acme-internal"`, "input_per_m: a price of 0"}},
 	}
 	for _, tt := range tests {

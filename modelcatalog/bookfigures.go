@@ -1,7 +1,9 @@
 package modelcatalog
 
 import (
+	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -30,10 +32,10 @@ func describes(path string) bool {
 }
 
 // figures checks what the book changes that is not a price: every number
-// of an entry the book overlays or replaces (a TTFT, a quality score, a
-// throughput, a GPU's memory or bandwidth, a model's size), the prompt
-// TTFT, and tokens per task, which must stay within SuspiciousFactor of
-// base's.
+// and fact of an entry the book overlays or replaces (a TTFT, a quality
+// score, a throughput, a GPU's memory or bandwidth, a model's size, a
+// provider's auth), the prompt TTFT, and tokens per task (any change
+// warns, SuspiciousFactor off says so).
 func (c *bookChecker) figures(base, book, merged *Catalog) {
 	bdoc, mdoc := toDoc(base), toDoc(merged)
 	for _, s := range bookSections {
@@ -61,11 +63,19 @@ func (c *bookChecker) figures(base, book, merged *Catalog) {
 		}
 	}
 	for _, k := range sortedKeys(book.TokensPerTask) {
-		var ref *float64
-		if f, ok := base.TokensPerTask[k]; ok {
-			ref = &f.Value
+		f, ok := base.TokensPerTask[k]
+		if !ok {
+			continue
 		}
-		c.ratio("tokens_per_task."+k, "value", merged.TokensPerTask[k].Value, ref)
+		// Tokens per task divide the quality gap: any change moves it.
+		from, to := f.Value, merged.TokensPerTask[k].Value
+		if from > 0 && to > 0 && to <= from*SuspiciousFactor && to >= from/SuspiciousFactor {
+			if to != from {
+				c.figureChange("tokens_per_task."+k, leafChange{path: "value", from: numberLeaf(from), to: numberLeaf(to)})
+			}
+			continue
+		}
+		c.ratio("tokens_per_task."+k, "value", to, &from)
 	}
 }
 
@@ -88,4 +98,9 @@ func (c *bookChecker) figureChange(entry string, ch leafChange) {
 		msg += fmt.Sprintf(" (%.3g times the catalog's, more than %d× off: check the unit)", to/from, SuspiciousFactor)
 	}
 	c.add(entry, ch.path, msg)
+}
+
+// numberLeaf is a number as a decoded JSON leaf.
+func numberLeaf(v float64) json.Number {
+	return json.Number(strconv.FormatFloat(v, 'g', -1, 64))
 }
