@@ -162,9 +162,12 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 			return m.finish(s, a)
 		}
 		if !math.IsInf(cashLimit, 1) && m.cash(s, a) >= cashLimit {
-			// Denied by the same cash thresholds: not gated.
+			// Denied by the same cash thresholds: not gated, and listed
+			// as the gated denials are, up to as many.
 			skipped++
-			s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: cashDenied})
+			if skipped <= MaxGated {
+				s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: cashDenied})
+			}
 			continue
 		}
 		o, err := m.finish(s, a)

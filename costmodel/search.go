@@ -103,7 +103,9 @@ type Search struct {
 	// RunnerUps are the next cheapest assignments after the cheapest
 	// allowed one, ungated.
 	RunnerUps []Candidate
-	// Rejected are the cheaper assignments the policies denied.
+	// Rejected are the cheaper assignments the policies denied: those
+	// gated, and up to MaxGated per option of those passed over because
+	// the cash thresholds that denied a cheaper one in cash deny them.
 	Rejected []Candidate
 	// Alternatives say, for each workload and each backend that does not
 	// serve it under the cheapest allowed option, why: the rule it

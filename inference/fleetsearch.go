@@ -136,10 +136,14 @@ func (r Request) place(tp int, in PricedInstance, free float64, e sizingEnv) (op
 		o.unit, o.units = tp*o.rpi, 1
 	}
 	o.maxSeqs = max(1, count(free/(e.mean*e.kvPerToken), MaxNumSeqs))
-	// At utilization u a replica runs at most u × the batch its KV cache
-	// holds (Little's law: requests live shorter in a smaller batch), so
-	// the prefix cache's room is taken at that bound, the conservative side.
-	o.room = r.room(o, e.target*float64(o.maxSeqs), e)
+	sat := r.ask(tp, o.unit, e.shape, r.CachedInputShare, -1)
+	if !sat.ok {
+		return o, sat.reason
+	}
+	// At utilization u a replica runs at most u × its saturated batch
+	// (Little's law: requests live shorter in a smaller batch), so the
+	// prefix cache's room is taken at that bound, the conservative side.
+	o.room = r.room(o, e.target*float64(sat.running)*float64(tp)/float64(o.unit), e)
 	if r.FixedGPUs > 0 {
 		o.n = ceilDiv(max(1, r.FixedGPUs/tp), o.rpi)
 	} else {
