@@ -269,10 +269,9 @@ func (m *model) gpuChoice(s *searcher, a *assignment, o Option) string {
 	if own < 0 {
 		return fmt.Sprintf("gpu choice: %s", a.gpu)
 	}
-	meets := g.cfgs[own].unfit == ""
-	return gpuChoiceNote(a.gpu, o, meets, func(yield func(string, float64, bool) bool) {
+	return gpuChoiceNote(a.gpu, o, g.cfgs[own].unfit, func(yield func(string, float64, string) bool) {
 		for _, c := range g.cfgs {
-			if c.ok && c.gpu != a.gpu && !yield(c.gpu, o.MonthlyUSD.Expected-g.cfgs[own].cost+c.cost, c.unfit == "") {
+			if c.ok && c.gpu != a.gpu && !yield(c.gpu, o.MonthlyUSD.Expected-g.cfgs[own].cost+c.cost, c.unfit) {
 				return
 			}
 		}
@@ -280,13 +279,14 @@ func (m *model) gpuChoice(s *searcher, a *assignment, o Option) string {
 }
 
 // gpuChoiceNote says which GPU won and what the runner-ups (the cheapest
-// option on each other GPU) would cost.
-func gpuChoiceNote(gpu string, o Option, meetsTargets bool, others func(func(string, float64, bool) bool), n int) string {
+// option on each other GPU) would cost, each unfit one with its reason
+// (unfitSized's, "" when fit); unfit is the winner's own.
+func gpuChoiceNote(gpu string, o Option, unfit string, others func(func(string, float64, string) bool), n int) string {
 	cheapest := map[string]float64{}
-	meets := map[string]bool{}
-	others(func(g string, total float64, ok bool) bool {
+	why := map[string]string{}
+	others(func(g string, total float64, reason string) bool {
 		if c, seen := cheapest[g]; !seen || total < c {
-			cheapest[g], meets[g] = total, ok
+			cheapest[g], why[g] = total, reason
 		}
 		return true
 	})
@@ -303,19 +303,39 @@ func gpuChoiceNote(gpu string, o Option, meetsTargets bool, others func(func(str
 	var runners []string
 	for _, g := range keys {
 		r := fmt.Sprintf("%s %s", g, units.USD(cheapest[g]).Cents())
-		if !meets[g] {
-			r += " (misses a TTFT target)"
+		if why[g] != "" {
+			r += " (" + unfitLabel(why[g]) + ")"
 		}
 		runners = append(runners, r)
 	}
 	note := fmt.Sprintf("gpu choice: %s at %s a month expected is the cheapest of %d GPUs meeting the load and the TTFT targets", gpu, units.USD(o.MonthlyUSD.Expected).Cents(), n)
-	if !meetsTargets {
+	switch {
+	case unfit == "":
+	case strings.HasPrefix(unfit, "latency:"):
 		note = fmt.Sprintf("gpu choice: none of %d GPUs meets every TTFT target; %s at %s a month expected is the cheapest", n, gpu, units.USD(o.MonthlyUSD.Expected).Cents())
+	default:
+		note = fmt.Sprintf("gpu choice: none of %d GPUs is fit; %s at %s a month expected is the cheapest (%s)", n, gpu, units.USD(o.MonthlyUSD.Expected).Cents(), unfitLabel(unfit))
 	}
 	if len(runners) > 0 {
 		note += "; runner-ups: " + strings.Join(runners, ", ")
 	}
 	return note
+}
+
+// unfitLabel names, in a few words, the reason unfitSized gave for a fleet
+// the search may not pick.
+func unfitLabel(unfit string) string {
+	switch {
+	case strings.HasPrefix(unfit, "latency:"):
+		return "misses a TTFT target"
+	case strings.HasPrefix(unfit, "quality:"):
+		return "below min_quality"
+	case strings.HasPrefix(unfit, "fleet limit:"):
+		return fmt.Sprintf("over the %d-GPU fleet limit", modelcatalog.MaxFleetGPUs)
+	case strings.HasPrefix(unfit, "capacity:"):
+		return "over its capacity at peak"
+	}
+	return unfit
 }
 
 // cheaperGPU warns when another GPU the catalog sells in the region would
