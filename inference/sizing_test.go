@@ -13,7 +13,6 @@ import (
 )
 
 var (
-	h100  = &modelcatalog.GPU{ID: "h100", MemoryGB: 80}
 	llama = &modelcatalog.OpenModel{ID: "llama-3.3-70b", HFRepo: "meta-llama/Llama-3.3-70B-Instruct", WeightsDType: "fp8",
 		WeightsGB: 70.6, Layers: 80, KVHeads: 8, HeadDim: 128, MaxContext: 131072}
 	qwen = &modelcatalog.OpenModel{ID: "qwen3-coder-30b-a3b", HFRepo: "Qwen/Qwen3-Coder-30B-A3B-Instruct", WeightsDType: "bf16",

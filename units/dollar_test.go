@@ -23,6 +23,10 @@ var notMoney = map[string]string{
 	"stacks/common.go " + strconv.Quote("$"): "Cost Explorer tag filter",
 	// The lifecycle hook's shell function passes its first argument, $1.
 	`inference/cloudinit.go "hook() { aws autoscaling \"$1\" --region %s --auto-scaling-group-name %s --lifecycle-hook-name %s --instance-id \"$id\" \"${@:2}\"; }\n"`: "shell",
+	// The drain script's shell and awk arguments.
+	`inference/drain.go "md() { tok=$(curl -sf -X PUT \"$imds/api/token\" -H 'X-aws-ec2-metadata-token-ttl-seconds: 60') && curl -sf -H \"X-aws-ec2-metadata-token: $tok\" \"$imds/meta-data/$1\"; }\n"`: "shell",
+	// The drain script's shell and awk arguments.
+	`inference/drain.go "  running=$(curl -s http://127.0.0.1:%d/metrics | awk '/^vllm:num_requests_running/ {n += $2} END {print n + 0}')\n"`: "shell",
 }
 
 // TestDollarSignOnlyInUnitsAndReport keeps money's writing in one place:
