@@ -35,7 +35,7 @@ func RuleChangeLines(changes []review.RuleChange) []string {
 
 // DiffJSON writes the diffs as indented JSON: one object for one diff, an
 // array for several.
-func DiffJSON(w io.Writer, diffs []*review.Diff) error { return writeJSON(w, oneOrAll(diffs)) }
+func DiffJSON(w io.Writer, diffs []*review.Diff) error { return writeJSONList(w, diffs) }
 
 // DiffText writes the diffs for a terminal.
 func DiffText(w io.Writer, diffs []*review.Diff) error {

@@ -105,5 +105,5 @@ func gateJSON(w io.Writer, gs []Gated) error {
 		}
 		out = append(out, r)
 	}
-	return writeJSON(w, out)
+	return writeJSONArray(w, out)
 }

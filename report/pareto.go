@@ -23,7 +23,7 @@ type ParetoOutputter interface {
 }
 
 func (textFormat) Pareto(w io.Writer, fs []*plan.Frontier) error { return paretoTexts(w, fs) }
-func (jsonFormat) Pareto(w io.Writer, fs []*plan.Frontier) error { return writeJSON(w, oneOrAll(fs)) }
+func (jsonFormat) Pareto(w io.Writer, fs []*plan.Frontier) error { return writeJSONList(w, fs) }
 
 // paretoTexts writes frontiers (costgate plan --pareto) for a person.
 func paretoTexts(w io.Writer, fs []*plan.Frontier) error {

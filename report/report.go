@@ -44,4 +44,4 @@ func textPlans(w io.Writer, plans []*plan.Plan) error {
 }
 
 // JSON writes the plans as indented JSON, byte-identical for equal plans.
-func JSON(w io.Writer, plans []*plan.Plan) error { return writeJSON(w, oneOrAll(plans)) }
+func JSON(w io.Writer, plans []*plan.Plan) error { return writeJSONList(w, plans) }

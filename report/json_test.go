@@ -1,0 +1,53 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+)
+
+type jsonItem struct {
+	Name  string         `json:"name"`
+	HTML  string         `json:"html"`
+	Tags  []string       `json:"tags"`
+	Inner map[string]any `json:"inner,omitempty"`
+	Empty []int          `json:"empty"`
+}
+
+// TestWriteJSONListAsOneEncode holds the chunked, concurrent writer to the
+// bytes one encoder writes for the whole value, at every length around a
+// chunk's edges, nil and empty lists included.
+func TestWriteJSONListAsOneEncode(t *testing.T) {
+	for _, n := range []int{0, 1, 2, listChunk - 1, listChunk, listChunk + 1, 2*listChunk + 3} {
+		vs := make([]jsonItem, n)
+		for i := range vs {
+			vs[i] = jsonItem{Name: fmt.Sprint("item-", i), HTML: "<a & b>", Tags: []string{"x", "y"}, Inner: map[string]any{"n": i, "deep": []any{map[string]any{"k": "v"}}}}
+		}
+		var want, got, wantArr, gotArr bytes.Buffer
+		if n == 1 {
+			_ = writeJSON(&want, vs[0])
+		} else {
+			_ = writeJSON(&want, vs)
+		}
+		if err := writeJSONList(&got, vs); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%d elements: writeJSONList differs from one encode:\n%s\nwant\n%s", n, got.String(), want.String())
+		}
+		_ = writeJSON(&wantArr, vs)
+		if err := writeJSONArray(&gotArr, vs); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(gotArr.Bytes(), wantArr.Bytes()) {
+			t.Errorf("%d elements: writeJSONArray differs from one encode", n)
+		}
+	}
+	var got, want bytes.Buffer
+	var none []jsonItem
+	_ = writeJSON(&want, none)
+	_ = writeJSONArray(&got, none)
+	if got.String() != want.String() || got.String() != "null\n" {
+		t.Errorf("nil list: got %q, want %q", got.String(), want.String())
+	}
+}
