@@ -45,7 +45,7 @@ type option struct {
 // latency only adds cost). why says why the performance model could not
 // predict an option, when none was found.
 func (r Request) search(e sizingEnv) (best option, why string, found bool) {
-	opts := make([]option, 0, 2*len(modelcatalog.TensorParallelSizes)*len(r.Instances))
+	opts := make([]option, 0, len(modelcatalog.TensorParallelSizes)*len(r.Instances))
 	for _, tp := range modelcatalog.TensorParallelSizes {
 		if tp > e.limit {
 			break
