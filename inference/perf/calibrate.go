@@ -71,6 +71,10 @@ type Point struct {
 	// sees its first token when the first chunk fills, StreamInterval − 1
 	// output tokens after the first.
 	StreamInterval int `json:"stream_interval,omitempty"`
+	// SchedulerRecvInterval is SGLang's --scheduler-recv-interval where a
+	// recipe sets it: the scheduler polls for new requests once every that
+	// many decode steps (Config.SchedulerRecvInterval).
+	SchedulerRecvInterval int `json:"scheduler_recv_interval,omitempty"`
 	// OutputTokS is the measured output tokens/s of the whole deployment;
 	// TTFTMs and TPOTMs the mean latencies where published (0: not).
 	OutputTokS float64 `json:"output_tok_s"`
@@ -135,7 +139,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 		}
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
-		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Requests: p.Prompts}, nil
+		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval}, nil
 }
 
 // Row is one point predicted.

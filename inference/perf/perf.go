@@ -61,6 +61,11 @@ type Config struct {
 	// Offline is an in-process benchmark with no API front end: its TTFT
 	// carries no request overhead.
 	Offline bool
+	// SchedulerRecvInterval is how many decode steps the engine's
+	// scheduler runs between polls for new requests (SGLang's
+	// --scheduler-recv-interval; 0 or 1: every step): a request arriving
+	// at random waits half of them on average before its prefill.
+	SchedulerRecvInterval int
 	// Requests is how many requests a closed-loop benchmark at Concurrency
 	// sends in all, when known. Its first Concurrency arrive together and
 	// queue for prefill, a wave whose wait the mean TTFT shares in

@@ -133,6 +133,9 @@ func rowLine(r, loo Row) string {
 	if pt.StreamInterval > 1 {
 		conc += fmt.Sprintf(", streamed %d tokens at a time", pt.StreamInterval)
 	}
+	if pt.SchedulerRecvInterval > 1 {
+		conc += fmt.Sprintf(", new requests taken every %d steps", pt.SchedulerRecvInterval)
+	}
 	if pt.Excluded != "" {
 		conc += " (excluded: " + pt.Excluded + ")"
 	}

@@ -13,6 +13,7 @@ type operatingPoint struct {
 	prefill  float64  // s of one request's prefill with the batch running
 	marginal float64  // s one request's prefill adds to the group's steps
 	life     float64  // s a request holds its slot: prefill, then decode
+	admit    float64  // s between the scheduler's polls for new requests
 }
 
 // at is the group's operating point with b requests in flight.
@@ -26,7 +27,8 @@ func (d deployment) at(b int) operatingPoint {
 	// Each request's decode steps carry the prefills of the b−1 others
 	// that start during its life.
 	o.tpot = o.decode.total + (o.b-1)*o.marginal/out
-	o.life = o.decode.total/2 + o.prefill + out*o.tpot
+	o.admit = float64(max(c.SchedulerRecvInterval, 1)) * o.decode.total
+	o.life = o.admit/2 + o.prefill + out*o.tpot
 	return o
 }
 
@@ -120,9 +122,10 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 		wave := d.firstWave(o.b, o.prefill)
 		wait, wait95 = wait+wave, wait95+wave
 	}
-	// Admission: a request waits for the step under way.
-	ttft := round2((front + o.decode.total/2 + o.prefill + wait) * 1e3)
-	ttft95 := round2((front + 0.95*o.decode.total + p95 + wait95) * 1e3)
+	// Admission: a request waits for the scheduler's next poll (the step
+	// under way, or the polling interval's remainder).
+	ttft := round2((front + o.admit/2 + o.prefill + wait) * 1e3)
+	ttft95 := round2((front + 0.95*o.admit + p95 + wait95) * 1e3)
 	r.TTFTMs, r.TTFTP95Ms = &ttft, &ttft95
 	return o
 }
