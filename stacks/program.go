@@ -186,7 +186,7 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 			return nil, err
 		}
 		if cfg.DeployGateway {
-			if router, err = deployRouter(ctx, team, p, opt, cfg, fleet, gw, out); err != nil {
+			if router, err = deployRouter(ctx, team, p, opt, cfg, cat, fleet, gw, out); err != nil {
 				return nil, err
 			}
 		}
@@ -216,9 +216,9 @@ func deployEndpointService(ctx *pulumi.Context, team string, p *plan.Plan, cfg C
 
 // deployRouter registers the hybrid decision's router and adds its
 // outputs.
-func deployRouter(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Option, cfg Config, fleet *SelfHostedInference, gw *ManagedGateway, out pulumi.Map) (*Router, error) {
+func deployRouter(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Option, cfg Config, cat *modelcatalog.Catalog, fleet *SelfHostedInference, gw *ManagedGateway, out pulumi.Map) (*Router, error) {
 	r, err := NewRouter(ctx, team, &RouterArgs{
-		Team: team, CostCenter: p.Inputs.CostCenter, Routes: opt.Routes,
+		Team: team, CostCenter: p.Inputs.CostCenter, Routes: opt.Routes, Catalog: cat,
 		Fleet: fleet, Gateway: gw, BedrockARNs: gw.bedrockARNs, AlarmTopicARN: cfg.AlarmTopicARN,
 		DBDeletionProtection: cfg.RouterDBDeletionProtection,
 	})

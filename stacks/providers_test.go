@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -130,5 +131,50 @@ func TestProviderKeysAreCatalogProviders(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestRouterRoutesThroughTheStacksCatalog: a hybrid stack's router builds
+// its model list from the catalog the plan was priced with, so a managed
+// route to a model and provider that only a price book (costgate:catalog)
+// adds reaches LiteLLM under the provider's model name, with its key
+// injected from Secrets Manager.
+func TestRouterRoutesThroughTheStacksCatalog(t *testing.T) {
+	book, err := modelcatalog.ParseBook("book.json", []byte(newProviderBook))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := modelcatalog.Merge(modelcatalog.Default(), book)
+	if err := cat.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	p := examplePlan(t, "enterprise-hybrid")
+	opt := p.Chosen()
+	managed := 0
+	for i, r := range opt.Routes {
+		if r.ServedBy == architecture.Managed {
+			opt.Routes[i].Model, opt.Routes[i].Provider = "devstral-2", "mistral"
+			managed++
+		}
+	}
+	if p.Decision.Architecture != architecture.Hybrid || managed == 0 {
+		t.Fatalf("enterprise-hybrid decides %s with %d managed routes; want hybrid with some", p.Decision.Architecture, managed)
+	}
+	cfg := Config{DeployGateway: true, catalog: cat, ProviderKeys: map[string]pulumi.StringInput{"mistral": pulumi.String("sk-mistral")}}
+	rs, _, err := run(t, p, cfg)
+	if err != nil {
+		t.Fatalf("deploy: %v", err)
+	}
+	checkRouterTask(t, rs)
+	var defs []struct{ Environment []struct{ Name, Value string } }
+	td := one(t, rs, "aws:ecs/taskDefinition:TaskDefinition")
+	if err := json.Unmarshal([]byte(td.Properties["containerDefinitions"].(string)), &defs); err != nil {
+		t.Fatal(err)
+	}
+	config := defs[0].Environment[0].Value
+	for _, want := range []string{"mistral/devstral-2-2512", "os.environ/MISTRAL_API_KEY"} {
+		if !strings.Contains(config, want) {
+			t.Errorf("the router's config lacks %s:\n%s", want, config)
+		}
 	}
 }

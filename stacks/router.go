@@ -39,8 +39,12 @@ const (
 type RouterArgs struct {
 	Team, CostCenter string
 	Routes           []plan.Route
-	Fleet            *SelfHostedInference
-	Gateway          *ManagedGateway
+	// Catalog names each managed route's provider, LiteLLM model and key
+	// variable: the catalog the plan was priced with (price book
+	// included); nil means the embedded catalog.
+	Catalog *modelcatalog.Catalog
+	Fleet   *SelfHostedInference
+	Gateway *ManagedGateway
 	// BedrockARNs are the models the task role may invoke (with the
 	// gateway's application profiles).
 	BedrockARNs   []string
@@ -95,6 +99,14 @@ func NewRouter(ctx *pulumi.Context, name string, a *RouterArgs, opts ...pulumi.R
 		return nil, fmt.Errorf("register outputs of %s: %w", name, err)
 	}
 	return r, nil
+}
+
+// catalog is the catalog the router's model list is built from.
+func (b *routerBuild) catalog() *modelcatalog.Catalog {
+	if b.a.Catalog != nil {
+		return b.a.Catalog
+	}
+	return modelcatalog.Default()
 }
 
 func (b *routerBuild) build() error {
@@ -271,7 +283,7 @@ func (b *routerBuild) taskDefinition(sec routerSecrets) (*ecs.TaskDefinition, er
 		return nil, fmt.Errorf("look up region: %w", err)
 	}
 	defs := pulumi.All(b.a.Fleet.Endpoint, b.a.Gateway.BedrockProfileARNs, sec.env.ToStringMapOutput()).ApplyT(func(v []any) (string, error) {
-		list, err := LiteLLMModelList(b.a.Routes, v[0].(string), modelcatalog.Default(), v[1].(map[string]string))
+		list, err := LiteLLMModelList(b.a.Routes, v[0].(string), b.catalog(), v[1].(map[string]string))
 		if err != nil {
 			return "", err
 		}
