@@ -166,7 +166,9 @@ func TestRouterRoutesThroughTheStacksCatalog(t *testing.T) {
 		t.Fatalf("deploy: %v", err)
 	}
 	checkRouterTask(t, rs)
-	var defs []struct{ Environment []struct{ Name, Value string } }
+	var defs []struct {
+		Environment []struct{ Name, Value string }
+	}
 	td := one(t, rs, "aws:ecs/taskDefinition:TaskDefinition")
 	if err := json.Unmarshal([]byte(td.Properties["containerDefinitions"].(string)), &defs); err != nil {
 		t.Fatal(err)
