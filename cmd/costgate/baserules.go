@@ -286,8 +286,9 @@ func ruleChanges(f *planFlags, base, head sideRules) []review.RuleChange {
 }
 
 // options are the plan options of this side; base is the spec before the
-// change, for spec.loosened (nil on the base side).
-func (r sideRules) options(asOf time.Time, approvals *plan.Approvals, base *spec.Spec) plan.Options {
+// change, for spec.loosened (nil on the base side); the spec is priced for
+// deployment dep and its resources previewed with stack.
+func (r sideRules) options(asOf time.Time, approvals *plan.Approvals, base *spec.Spec, dep modelcatalog.Deployment, stack stacks.Config) plan.Options {
 	return plan.Options{Catalog: r.cat, AsOf: asOf, Policies: r.ev, Approvals: approvals, Base: base,
-		Gate: stacks.GateWith(r.ev, stacks.Config{})}
+		Deployment: dep, Gate: stacks.GateWith(r.ev, stack)}
 }

@@ -53,7 +53,9 @@ book", "policies") after the spec's own inputs. A change that loosens a
 spec's compliance block or raises its budget is reported as spec.loosened;
 --spec-dir pairs specs by team as check does (a rename, a move or a change
 of letter case keeps the base; a deletion or a replaced team is
-spec.loosened). --format markdown writes one pull-request comment for all the
+spec.loosened). With --stack-spec or --stack-config both sides are priced
+for the stack's deployment (its router and database, PrivateLink, an
+existing VPC), as check prices them. --format markdown writes one pull-request comment for all the
 specs, starting with the hidden marker <!-- costgate --> so that a CI bot
 can find and update its comment.
 
@@ -101,7 +103,7 @@ exits 1. Invalid specs, policies or flags exit 2.`,
 			if err != nil {
 				return err
 			}
-			diffs, err := compareAll(cmd.Context(), pairs, base, head, asOf, approvals, ruleChanges(&f, base, head))
+			diffs, err := compareAll(cmd.Context(), &f, pairs, base, head, asOf, approvals, ruleChanges(&f, base, head))
 			if err != nil {
 				return err
 			}
@@ -144,14 +146,19 @@ func diffRules(f *planFlags, baseRef string) (base, head sideRules, cleanup func
 }
 
 // compareAll compares each pair, the base under the base's rules and the
-// head under the head's, with the rules' changes on every diff.
-func compareAll(ctx context.Context, pairs []specPair, base, head sideRules, asOf time.Time, approvals *plan.Approvals, changes []review.RuleChange) ([]*review.Diff, error) {
+// head under the head's, with the rules' changes on every diff. Both sides
+// are priced for the deployment the head's stacks give the spec
+// (--stack-spec, --stack-config: the router, PrivateLink, an existing
+// VPC), and previewed with --stack-config's configuration, as check
+// prices and gates them.
+func compareAll(ctx context.Context, f *planFlags, pairs []specPair, base, head sideRules, asOf time.Time, approvals *plan.Approvals, changes []review.RuleChange) ([]*review.Diff, error) {
 	diffs := make([]*review.Diff, 0, len(pairs))
 	for _, p := range pairs {
-		headOpts := head.options(asOf, approvals, p.base)
+		dep := f.deployment(p.head.Filename)
+		headOpts := head.options(asOf, approvals, p.base, dep, f.stack)
 		headOpts.Loosened = p.extra
 		d, err := review.CompareWith(ctx, p.base, p.head,
-			review.Rules{Options: base.options(asOf, nil, nil), PriceBookID: base.bookID, PoliciesID: base.policiesID},
+			review.Rules{Options: base.options(asOf, nil, nil, dep, f.stack), PriceBookID: base.bookID, PoliciesID: base.policiesID},
 			review.Rules{Options: headOpts, PriceBookID: head.bookID, PoliciesID: head.policiesID})
 		if err != nil {
 			return nil, invalid(err)

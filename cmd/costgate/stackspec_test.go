@@ -1,10 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/costgate/costgate/units"
 )
 
 // TestStackSpecPricesTheStacksDeployment: the pull request's gate
@@ -39,5 +42,26 @@ func TestStackSpecPricesTheStacksDeployment(t *testing.T) {
 	}
 	if alone == deployed {
 		t.Errorf("the router is not priced on the stack at all: %q", deployed)
+	}
+	// diff prices both sides for the stack's deployment too: the decided
+	// cost it reports is the one check gates.
+	for _, flag := range []string{"--stack-config", "--stack-spec"} {
+		code, out, stderr := runCLI("diff", specPath, specPath, flag, stack, "--as-of", "2026-11-26", "--format", "json")
+		if code != 0 {
+			t.Fatalf("diff %s: exit %d: %s", flag, code, stderr)
+		}
+		var d struct {
+			Decision struct {
+				BaseUSD float64 `json:"base_usd"`
+				HeadUSD float64 `json:"head_usd"`
+			} `json:"decision"`
+		}
+		if err := json.Unmarshal([]byte(out), &d); err != nil {
+			t.Fatal(err)
+		}
+		want := units.USD(d.Decision.HeadUSD).Whole()
+		if !strings.Contains(deployed, want) || d.Decision.BaseUSD != d.Decision.HeadUSD {
+			t.Errorf("diff %s: base %v, head %v (%s); check prices the stack at %q", flag, d.Decision.BaseUSD, d.Decision.HeadUSD, want, deployed)
+		}
 	}
 }
