@@ -1,12 +1,15 @@
 package stacks
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 )
 
@@ -84,6 +87,66 @@ func TestWeightsMirror(t *testing.T) {
 				t.Errorf("volume %+v not provisioned above gp3's baseline for %.0f GB of weights", v, s.WeightsGB)
 			}
 		})
+	}
+}
+
+// TestWeightsMirrorPassesPublicBucket: the mirror's S3 resources, as a
+// self-hosted plan's preview records them, pass resources.public_bucket,
+// and the same resources weakened one property at a time are denied: the
+// policy reads the program's real types and property names.
+func TestWeightsMirrorPassesPublicBucket(t *testing.T) {
+	rs, err := Preview(examplePlan(t, "regulated"), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const (
+		bucketType = "aws:s3/bucketV2:BucketV2"
+		blockType  = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+		sseType    = "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	)
+	en := resourceEngine(t)
+	denied := func(r plan.Resource) []string {
+		t.Helper()
+		res, err := en.EvaluateResource(context.Background(), PolicyInput(r))
+		if err != nil {
+			t.Fatalf("evaluate %s %s: %v", r.Type, r.Name, err)
+		}
+		var msgs []string
+		for _, f := range res.Deny {
+			if f.Policy == "resources.public_bucket" {
+				msgs = append(msgs, f.Message)
+			}
+		}
+		return msgs
+	}
+	with := func(r plan.Resource, k string, v any) plan.Resource {
+		props := maps.Clone(r.Properties)
+		if v == nil {
+			delete(props, k)
+		} else {
+			props[k] = v
+		}
+		r.Properties = props
+		return r
+	}
+	for _, typ := range []string{bucketType, blockType, sseType} {
+		if msgs := denied(one(t, rs, typ)); len(msgs) != 0 {
+			t.Errorf("the program's %s denied: %q", typ, msgs)
+		}
+	}
+	block := one(t, rs, blockType)
+	weakened := []plan.Resource{
+		with(one(t, rs, bucketType), "acl", "public-read"),
+		with(one(t, rs, sseType), "rules", []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "none"}}}),
+	}
+	for _, flag := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		weakened = append(weakened, with(block, flag, false), with(block, flag, nil))
+	}
+	for _, r := range weakened {
+		msgs := denied(r)
+		if len(msgs) != 1 || !strings.Contains(msgs[0], r.Type+" "+r.Name+" ") {
+			t.Errorf("%s %s with %v: denials %q, want one naming the resource", r.Type, r.Name, r.Properties, msgs)
+		}
 	}
 }
 

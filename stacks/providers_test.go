@@ -52,11 +52,9 @@ compliance {
 }
 `
 
-// TestNewProviderIsCatalogData plans, previews and routes a spec whose
-// model is sold by a provider that exists only in a price book: its key
-// secret, the gateway role and the LiteLLM model name and key variable
-// all come from the provider's entry.
-func TestNewProviderIsCatalogData(t *testing.T) {
+// newProviderCatalog is the embedded catalog with newProviderBook merged.
+func newProviderCatalog(t *testing.T) *modelcatalog.Catalog {
+	t.Helper()
 	book, err := modelcatalog.ParseBook("book.json", []byte(newProviderBook))
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +63,15 @@ func TestNewProviderIsCatalogData(t *testing.T) {
 	if err := cat.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	return cat
+}
+
+// TestNewProviderIsCatalogData plans, previews and routes a spec whose
+// model is sold by a provider that exists only in a price book: its key
+// secret, the gateway role and the LiteLLM model name and key variable
+// all come from the provider's entry.
+func TestNewProviderIsCatalogData(t *testing.T) {
+	cat := newProviderCatalog(t)
 	s, diags := spec.NewParser(cat).Parse("newprov.hcl", []byte(newProviderSpec))
 	if diags.HasErrors() {
 		t.Fatal(diags)
@@ -140,14 +147,7 @@ func TestProviderKeysAreCatalogProviders(t *testing.T) {
 // adds reaches LiteLLM under the provider's model name, with its key
 // injected from Secrets Manager.
 func TestRouterRoutesThroughTheStacksCatalog(t *testing.T) {
-	book, err := modelcatalog.ParseBook("book.json", []byte(newProviderBook))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat := modelcatalog.Merge(modelcatalog.Default(), book)
-	if err := cat.Validate(); err != nil {
-		t.Fatal(err)
-	}
+	cat := newProviderCatalog(t)
 	p := examplePlan(t, "enterprise-hybrid")
 	opt := p.Chosen()
 	managed := 0
@@ -166,7 +166,9 @@ func TestRouterRoutesThroughTheStacksCatalog(t *testing.T) {
 		t.Fatalf("deploy: %v", err)
 	}
 	checkRouterTask(t, rs)
-	var defs []struct{ Environment []struct{ Name, Value string } }
+	var defs []struct {
+		Environment []struct{ Name, Value string }
+	}
 	td := one(t, rs, "aws:ecs/taskDefinition:TaskDefinition")
 	if err := json.Unmarshal([]byte(td.Properties["containerDefinitions"].(string)), &defs); err != nil {
 		t.Fatal(err)
