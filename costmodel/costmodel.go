@@ -120,6 +120,9 @@ type Sizing struct {
 	// StreamSeconds is the longest stream the fleet expects
 	// (inference.StreamSeconds).
 	StreamSeconds int
+	// IdleTimeoutSeconds is the load balancer's idle timeout
+	// (inference.IdleTimeoutSeconds).
+	IdleTimeoutSeconds int
 	// OnDemandBase is how many of a spot fleet's instances run on demand.
 	OnDemandBase int
 	VLLMArgs     []string

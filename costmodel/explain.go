@@ -167,7 +167,7 @@ func (m *model) moveCost(s *searcher, move *assignment, baseCost float64) (fleet
 			}
 		}
 		if best < 0 {
-			return "", "no fleet serves it within its capacity, the TTFT targets and the min_quality of the workloads it would serve", nil
+			return "", "no fleet serves it within its capacity, the TTFT targets, the load balancer's idle timeout and the min_quality of the workloads it would serve", nil
 		}
 		move.sh, move.gpu = g.cfgs[best].sh, g.cfgs[best].gpu
 	}

@@ -74,7 +74,7 @@ func (m *model) fleetOf(sh *modelcatalog.OpenModel, f inference.Fleet) *Sizing {
 		MaxModelLen: f.MaxModelLen, WeightsGB: round(f.WeightsGB, 1), KVCacheGB: round(f.KVCacheGB, 1),
 		PeakUtilization: round(f.PeakUtilization, 3), TargetUtilization: s.TargetUtilization,
 		BaselineInstances: f.BaselineInstances, PeakInstances: f.Instances, TargetRequestsPerMinute: f.TargetRequestsPerMinute,
-		StreamSeconds: inference.StreamSeconds(f.MaxModelLen, f.Throughput), OnDemandBase: m.onDemandBase(f),
+		StreamSeconds: inference.StreamSeconds(f.MaxModelLen, f.Throughput), IdleTimeoutSeconds: inference.IdleTimeoutSeconds, OnDemandBase: m.onDemandBase(f),
 		Notes: []string{},
 	}
 	if f.TTFTMs > 0 && f.PeakUtilization < 1 {

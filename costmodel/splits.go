@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 )
 
@@ -162,7 +163,8 @@ func (s *searcher) sizeAll(g *group) {
 // unfitSized says why a sized fleet may not serve its workloads: more
 // GPUs than one fleet may have (capacity.fleet_limit), a model below a
 // workload's min_quality, a fleet above its capacity at peak
-// (capacity.exceeded), or a TTFT above its target.
+// (capacity.exceeded), or a TTFT above its target (latency.ttft) or the
+// load balancer's idle timeout (latency.timeout).
 func (m *model) unfitSized(a *assignment, ev evaluation) string {
 	if ev.sized && ev.fleet.OverLimit {
 		return fmt.Sprintf("fleet limit: the fleet needs more than %d GPUs", modelcatalog.MaxFleetGPUs)
@@ -177,11 +179,14 @@ func (m *model) unfitSized(a *assignment, ev evaluation) string {
 		if ev.sized && overCapacity(ev.fleet) {
 			return fmt.Sprintf("capacity: the fixed fleet runs at %.0f%% of its capacity at peak", 100*ev.fleet.PeakUtilization)
 		}
-		if rt, ok := ev.fleet.Route(w.Name); w.MaxTTFTMs > 0 && ev.sized && ok && !rt.Meets {
-			if rt.TTFTMs <= 0 {
+		if rt, ok := ev.fleet.Route(w.Name); ev.sized && ok && !rt.Meets {
+			switch {
+			case rt.TTFTMs <= 0:
 				return fmt.Sprintf("latency: the fleet has no TTFT at its peak load, %s's target is %g ms", w.Name, w.MaxTTFTMs)
+			case w.MaxTTFTMs > 0 && rt.TTFTMs > w.MaxTTFTMs:
+				return fmt.Sprintf("latency: the fleet's TTFT %.0f ms is above %s's %g ms target", rt.TTFTMs, w.Name, w.MaxTTFTMs)
 			}
-			return fmt.Sprintf("latency: the fleet's TTFT %.0f ms is above %s's %g ms target", rt.TTFTMs, w.Name, w.MaxTTFTMs)
+			return fmt.Sprintf("timeout: the fleet's TTFT %.0f ms for %s is above the load balancer's %d s idle timeout", rt.TTFTMs, w.Name, inference.IdleTimeoutSeconds)
 		}
 	}
 	return ""

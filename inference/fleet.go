@@ -35,7 +35,7 @@ func (r Request) fleetOf(o option, e sizingEnv) Fleet {
 	if r.Explain {
 		// Sweeps and searches read only whether the targets are met (the
 		// search's TTFT of the workloads with one).
-		o.routes, o.meets = r.latency(&o, e, false)
+		o.routes, o.meets = r.latency(&o, e)
 	}
 	f.Routes, f.MeetsTTFT = o.routes, o.meets
 	if o.u < 1 {
@@ -108,9 +108,9 @@ func latencyNote(o option, e sizingEnv, fixed bool) string {
 	note := fmt.Sprintf("p95 time to first token from the performance model at the peak's %.1f%% of capacity: %s", 100*o.u, strings.Join(each, "; "))
 	switch {
 	case o.n > o.capN:
-		note += fmt.Sprintf("; the load needs %d instance(s) at the target utilization, %d are sized so that every workload meets its max_ttft_ms", o.capN, o.n)
+		note += fmt.Sprintf("; the load needs %d instance(s) at the target utilization, %d are sized so that every workload meets its max_ttft_ms and the load balancer's %d s idle timeout", o.capN, o.n, IdleTimeoutSeconds)
 	case !o.meets && fixed:
-		note += "; the fixed fleet misses a TTFT target at this load"
+		note += fmt.Sprintf("; the fixed fleet misses a TTFT target or the load balancer's %d s idle timeout at this load", IdleTimeoutSeconds)
 	case !o.meets:
 		note += fmt.Sprintf("; no tensor-parallel size, instance type and instance count within %d GPUs meets every target: the fleet is sized for the load and misses it", modelcatalog.MaxFleetGPUs)
 	}

@@ -80,7 +80,7 @@ func (r Request) search(e sizingEnv) (best option, why string, found bool) {
 		if found && (best.meets || fixed) && (o.over && !best.over || o.cost > best.cost+1e-9) {
 			break
 		}
-		o.routes, o.meets = r.latency(&o, e, true)
+		o.routes, o.meets = r.latency(&o, e)
 		if !fixed && !o.over && !o.meets {
 			r.meetTTFT(&o, modelcatalog.MaxFleetGPUs/o.inst.GPUs, e)
 			o.cost = float64(o.n*o.inst.GPUs) * o.inst.GPUHourUSD
@@ -193,7 +193,7 @@ func (r Request) meetTTFT(o *option, maxN int, e sizingEnv) {
 		if r.settle(&try, e) != "" {
 			return try, false
 		}
-		try.routes, try.meets = r.latency(&try, e, true)
+		try.routes, try.meets = r.latency(&try, e)
 		return try, try.meets
 	}
 	if o.n >= maxN {
@@ -240,24 +240,41 @@ func (r Request) settle(o *option, e sizingEnv) string {
 }
 
 // latency is each workload's p95 TTFT on o at its peak utilization and
-// the workload's own prompt, and whether every target is met; targets
-// leaves out (TTFTMs 0) the workloads without a target.
-func (r Request) latency(o *option, e sizingEnv, targets bool) ([]RouteTTFT, bool) {
+// the workload's own prompt, and whether every workload's requests stay
+// within their limits (ttftLimit).
+func (r Request) latency(o *option, e sizingEnv) ([]RouteTTFT, bool) {
 	routes := make([]RouteTTFT, len(e.work))
 	meets := true
 	for i, w := range e.work {
 		rt := RouteTTFT{Workload: w.Name, MaxTTFTMs: w.MaxTTFTMs, Meets: true}
-		if o.u < 1 && (!targets || w.MaxTTFTMs > 0) {
+		// At or above capacity (also once the load rounds up to it) the
+		// queue grows without bound: no TTFT holds, and every request
+		// eventually waits past the idle timeout.
+		saturated := o.u >= 1
+		if !saturated {
 			if a := r.ask(o.tp, o.unit, e.shapes[i], o.hit, o.u); a.ok {
-				rt.TTFTMs = a.ttftMs
+				rt.TTFTMs, saturated = a.ttftMs, a.ttftMs <= 0
 			}
 		}
-		if w.MaxTTFTMs > 0 && (rt.TTFTMs <= 0 || rt.TTFTMs > w.MaxTTFTMs) {
+		// An unknown TTFT cannot meet a target; without one, only a
+		// saturated fleet or a TTFT above the idle timeout fails.
+		if saturated || w.MaxTTFTMs > 0 && rt.TTFTMs <= 0 || rt.TTFTMs > ttftLimit(w) {
 			rt.Meets, meets = false, false
 		}
 		routes[i] = rt
 	}
 	return routes, meets
+}
+
+// ttftLimit is the p95 time to first token w's requests must stay within:
+// its target, and in any case the load balancer's idle timeout, after
+// which a request still waiting for its first token is closed.
+func ttftLimit(w Workload) float64 {
+	limit := float64(IdleTimeoutSeconds) * 1000
+	if w.MaxTTFTMs > 0 {
+		return math.Min(w.MaxTTFTMs, limit)
+	}
+	return limit
 }
 
 // hitAt is the prefix cache's hit rate, in whole per cent, of o on n

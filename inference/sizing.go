@@ -136,8 +136,9 @@ type Fleet struct {
 	Routes []RouteTTFT
 	TTFTMs float64
 	// MeetsTTFT is false when a workload's TTFT is above its target (or
-	// unknown): no tensor-parallel size, packing and replica count within
-	// the GPU cap met it, or a fixed fleet does not.
+	// unknown) or the idle timeout, or the fleet is at its capacity: no
+	// tensor-parallel size, packing and replica count within the GPU cap
+	// met them, or a fixed fleet does not.
 	MeetsTTFT bool
 	// PrefixHitRate is the share of input the fleet's prefix caches are
 	// taken to serve (see prefixHit).
@@ -161,8 +162,10 @@ type RouteTTFT struct {
 	// its capacity, where the queue grows without bound.
 	TTFTMs    float64
 	MaxTTFTMs float64
-	// Meets is true when the workload has no target or TTFTMs is known
-	// and within it.
+	// Meets is true when the fleet is below its capacity and TTFTMs is
+	// within the workload's target (when it has one; an unknown TTFT
+	// meets none) and the load balancer's idle timeout
+	// (IdleTimeoutSeconds).
 	Meets bool
 }
 

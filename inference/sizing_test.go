@@ -216,7 +216,7 @@ func bruteForce(t *testing.T, req Request, maxN int) (float64, bool) {
 				if req.settle(&try, e) != "" || try.u > e.target+1e-9 {
 					continue
 				}
-				if _, ok := req.latency(&try, e, true); ok {
+				if _, ok := req.latency(&try, e); ok {
 					cost := float64(n*in.GPUs) * in.GPUHourUSD
 					if cost < best {
 						best, found = cost, true
@@ -476,5 +476,39 @@ func TestSizeQuantizedCheckpoint(t *testing.T) {
 	// Four-bit weights leave more of each GPU to the KV cache than eight.
 	if fa.TensorParallel > f8.TensorParallel || (fa.TensorParallel == f8.TensorParallel && fa.KVCacheGB <= f8.KVCacheGB) {
 		t.Errorf("int4 TP %d KV %.1f GB, fp8 TP %d KV %.1f GB", fa.TensorParallel, fa.KVCacheGB, f8.TensorParallel, f8.KVCacheGB)
+	}
+}
+
+// TestIdleTimeoutBoundsEveryWorkload: a workload without a TTFT target is
+// still held within the load balancer's idle timeout. A fixed fleet whose
+// queue holds a long prompt longer than that misses it (Meets false, for
+// latency.timeout); the sizer, at the same load, adds instances until the
+// p95 is within it.
+func TestIdleTimeoutBoundsEveryWorkload(t *testing.T) {
+	m, h := catalogPair(t, "llama-3.3-70b", "h100")
+	limit := float64(IdleTimeoutSeconds) * 1000
+	work := []Workload{{Name: "complex", ContextTokens: 32768}}
+	req := Request{Model: m, GPU: h, Instances: p5, MaxContextTokens: 32768, MeanContextTokens: 32768,
+		Workloads: work, TargetUtilization: 0.95, MinReplicas: 1}
+	found := false
+	for load := 2000.0; load < 2e5 && !found; load *= 1.02 {
+		req.PeakInputTokS, req.PeakOutputTokS, req.FixedGPUs = load, load/4, 8
+		fixed := mustSize(t, req)
+		if fixed.PeakUtilization >= 1 || fixed.Routes[0].TTFTMs <= limit {
+			continue
+		}
+		found = true
+		if fixed.Routes[0].Meets || fixed.MeetsTTFT {
+			t.Errorf("load %.0f: the fixed fleet's p95 TTFT %.0f ms is above the %d s idle timeout, yet it meets: %+v", load, fixed.Routes[0].TTFTMs, IdleTimeoutSeconds, fixed.Routes[0])
+		}
+		req.FixedGPUs = 0
+		sized := mustSize(t, req)
+		if rt := sized.Routes[0]; rt.TTFTMs <= 0 || rt.TTFTMs > limit || !rt.Meets || sized.BilledGPUs <= fixed.BilledGPUs {
+			t.Errorf("load %.0f: the sized fleet has %d GPUs (the fixed one %d) at a p95 TTFT of %.0f ms (meets %v); want more GPUs and within %.0f ms",
+				load, sized.BilledGPUs, fixed.BilledGPUs, rt.TTFTMs, rt.Meets, limit)
+		}
+	}
+	if !found {
+		t.Fatal("no load put the fixed fleet's p95 TTFT above the idle timeout below its capacity")
 	}
 }

@@ -163,6 +163,11 @@ type Sizing struct {
 	// (inference.StreamSeconds): the target group's deregistration delay
 	// and the container's stop timeout.
 	StreamSeconds int `json:"stream_seconds"`
+	// IdleTimeoutSeconds is the load balancer's idle timeout
+	// (inference.IdleTimeoutSeconds): a request still waiting for its
+	// first token after it fails, so every route's ttft_ms must stay
+	// within it (latency.timeout).
+	IdleTimeoutSeconds int `json:"idle_timeout_s"`
 	// OnDemandBase is how many of a spot fleet's instances run, and are
 	// billed, on demand (self_hosted.on_demand_base, at most the peak).
 	OnDemandBase int      `json:"on_demand_base"`

@@ -130,8 +130,10 @@ func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, e
 		Subnets:                  net.subnets,
 		DropInvalidHeaderFields:  pulumi.Bool(true),
 		EnableDeletionProtection: pulumi.Bool(false),
-		// Long generations stream for minutes.
-		IdleTimeout: pulumi.Int(600),
+		// Long generations stream for minutes; a request still queued
+		// for its first token after this long fails (the sizer keeps the
+		// p95 time to first token within it).
+		IdleTimeout: pulumi.Int(inference.IdleTimeoutSeconds),
 		Tags:        stringMap(tags),
 	}, parent)
 	if err != nil {

@@ -23,15 +23,8 @@ import (
 
 var diffFormats = report.FormatsOf[report.DiffOutputter]()
 
-// newDiffCmd is long for its help text, which teaches the attribution;
-// the work is in diffInputs, baseRulesAt and review.CompareWith.
-func newDiffCmd() *cobra.Command {
-	var f planFlags
-	var baseRef, failAbove string
-	cmd := &cobra.Command{
-		Use:   "diff BASE HEAD | diff --base-ref REF SPEC...",
-		Short: "Explain how a spec change moves each option's cost and the decision",
-		Long: `diff plans two versions of a spec and shows what changed: each option's
+// diffLong is diff's --help.
+const diffLong = `diff plans two versions of a spec and shows what changed: each option's
 monthly cost (expected, low, high), the decision, the policy results that
 appeared or cleared, and which inputs moved the cost.
 
@@ -62,7 +55,17 @@ can find and update its comment.
 The diff is informational and exits 0, unless --fail-on-increase-above is
 given and the decided option's expected cost rises by more than it: an
 amount in USD per month (500) or a percentage of the base (10%); then it
-exits 1. Invalid specs, policies or flags exit 2.`,
+exits 1. Invalid specs, policies or flags exit 2.`
+
+// newDiffCmd is long for its help text, which teaches the attribution;
+// the work is in diffInputs, baseRulesAt and review.CompareWith.
+func newDiffCmd() *cobra.Command {
+	var f planFlags
+	var baseRef, failAbove string
+	cmd := &cobra.Command{
+		Use:   "diff BASE HEAD | diff --base-ref REF SPEC...",
+		Short: "Explain how a spec change moves each option's cost and the decision",
+		Long:  diffLong,
 		Example: `  costgate diff teams/acme.hcl teams/acme-next.hcl
   costgate diff --base-ref origin/main teams/*.hcl --format markdown > comment.md
   costgate diff old.hcl new.hcl --fail-on-increase-above 10% --as-of 2026-11-26`,

@@ -19,7 +19,7 @@ warn contains v if {
 		"option": o.architecture,
 		"msg": sprintf(
 			"The %s fleet%s would run at %s of its capacity at peak, above the %s target utilization; expect queueing and slower first tokens at peak.%s",
-			[lib.label(o.architecture), fleet(o.sizing), lib.percent(peak), lib.percent(target), required(o.sizing)],
+			[lib.label(o.architecture), fleet(o.sizing), lib.percent(peak), lib.percent(target), lib.required_fleet(o.sizing)],
 		),
 	}
 }
@@ -28,13 +28,4 @@ warn contains v if {
 fleet(sizing) := sprintf(" (%v x %s)", [sizing.gpus, upper(sizing.gpu)]) if {
 	is_number(sizing.gpus)
 	is_string(sizing.gpu)
-} else := ""
-
-# required names the fleet that would run at the target, for a fixed fleet.
-required(sizing) := sprintf(
-	" The fleet that would carry the load at the target has %v GPUs, for %s a month expected.",
-	[sizing.required_gpus, lib.usd(sizing.required_monthly_usd)],
-) if {
-	is_number(sizing.required_gpus)
-	is_number(sizing.required_monthly_usd)
 } else := ""

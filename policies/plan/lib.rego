@@ -22,3 +22,14 @@ percent(x) := sprintf("%v%%", [round(x * 100)])
 
 # label names an architecture the way messages read.
 label(arch) := object.get({"managed": "managed", "self_hosted": "self-hosted", "hybrid": "hybrid"}, arch, arch)
+
+# required_fleet names, for a fixed fleet, the fleet the sizer would size
+# to carry the load at the target utilization (sizing.required_gpus and
+# sizing.required_monthly_usd); "" when the sizing gives none.
+required_fleet(sizing) := sprintf(
+	" The fleet that would carry the load at the target has %v GPUs, for %s a month expected.",
+	[sizing.required_gpus, usd(sizing.required_monthly_usd)],
+) if {
+	is_number(sizing.required_gpus)
+	is_number(sizing.required_monthly_usd)
+} else := ""

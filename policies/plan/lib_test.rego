@@ -32,3 +32,12 @@ test_label if {
 	lib.label("self_hosted") == "self-hosted"
 	lib.label("managed") == "managed"
 }
+
+test_required_fleet_names_gpus_and_cost if {
+	lib.required_fleet({"required_gpus": 16, "required_monthly_usd": 45849.22}) == " The fleet that would carry the load at the target has 16 GPUs, for $45,849 a month expected."
+}
+
+test_required_fleet_empty_without_one if {
+	lib.required_fleet({"required_gpus": null, "required_monthly_usd": null}) == ""
+	lib.required_fleet({}) == ""
+}
