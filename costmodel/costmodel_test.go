@@ -90,6 +90,9 @@ func TestArticleTable(t *testing.T) {
 				if !strings.HasPrefix(carries, gpus) {
 					t.Errorf("the fleet that carries the load reads %q, want %q", carries, gpus)
 				}
+				if peak := fmt.Sprintf("runs at %.0f%% of capacity at peak", 100*sh.Sizing.PeakUtilization); !strings.Contains(carries, peak) {
+					t.Errorf("the fleet that carries the load reads %q, want it to say the fixed fleet %s", carries, peak)
+				}
 				// Above its capacity no time to first token holds.
 				if sh.Sizing.TTFTMs != nil {
 					t.Errorf("TTFT %v ms at %.0f%% of capacity, want null", *sh.Sizing.TTFTMs, 100*sh.Sizing.PeakUtilization)

@@ -1,0 +1,59 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestReadmeTourIsTheOutput keeps the README's tour true: every line of
+// its plan output, in order, is a line costgate prints for that spec
+// today, or (ending in " ...") the start of one; a "..." line skips any
+// number of lines, as does the start of the tour.
+func TestReadmeTourIsTheOutput(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const prompt = "$ go run ./cmd/costgate plan "
+	readme := string(b)
+	start := strings.Index(readme, prompt)
+	if start < 0 {
+		t.Fatal("README.md has no tour of costgate plan")
+	}
+	block := readme[start+len(prompt):]
+	block = block[:strings.Index(block, "```")]
+	lines := strings.Split(strings.TrimRight(block, "\n"), "\n")
+	spec := strings.TrimSpace(lines[0])
+	code, out, stderr := runCLI("plan", filepath.Join("..", "..", spec), "--as-of", "2026-11-26")
+	if code > 1 {
+		t.Fatalf("plan %s: exit %d: %s", spec, code, stderr)
+	}
+	got := strings.Split(out, "\n")
+	// The tour leaves out the header line above the decision.
+	at, skip := 0, true
+	for _, want := range lines[1:] {
+		if want == "..." {
+			skip = true
+			continue
+		}
+		prefix, cut := strings.CutSuffix(want, " ...")
+		found := false
+		for ; at < len(got); at++ {
+			line := got[at]
+			if line == want || cut && strings.HasPrefix(line, prefix) {
+				found = true
+				at++
+				break
+			}
+			if !skip {
+				break
+			}
+		}
+		if !found {
+			t.Fatalf("README.md's tour prints %q, which costgate plan %s does not print at that place:\n%s", want, spec, out)
+		}
+		skip = false
+	}
+}
