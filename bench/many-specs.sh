@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # many-specs.sh — generate N varied specs into a temporary folder and time
-# one `costgate plan --format json` over all of them, with its peak
+# one `costgate plan --format json` over all of them, with its user CPU
+# time (comparable on a shared machine, where wall time is not) and peak
 # resident memory (/usr/bin/time -v).
 #
 #   bench/many-specs.sh [N...]
@@ -56,7 +57,7 @@ generate() {
 	}'
 }
 
-printf '%6s  %9s  %9s  %9s  %s\n' specs wall_s peak_mb ms/spec exit
+printf '%6s  %9s  %9s  %9s  %9s  %s\n' specs wall_s user_s peak_mb ms/spec exit
 for n in "${sizes[@]}"; do
 	dir="${KEEP:-$tmp}/specs-$n"
 	generate "$n" "$dir"
@@ -72,7 +73,8 @@ for n in "${sizes[@]}"; do
 	fi
 	wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s}' "$tmp/time-$n.txt")
 	rss=$(awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$tmp/time-$n.txt")
+	user=$(awk -F': ' '/User time \(seconds\)/ {print $2}' "$tmp/time-$n.txt")
 	plans=$(grep -c '"spec":' "$tmp/out-$n.json" || true)
 	[ "$plans" -eq "$n" ] || { echo "got $plans plans for $n specs" >&2; exit 1; }
-	printf '%6d  %9.2f  %9d  %9.2f  %d\n' "$n" "$wall" "$rss" "$(echo "$wall * 1000 / $n" | bc -l)" "$rc"
+	printf '%6d  %9.2f  %9.2f  %9d  %9.2f  %d\n' "$n" "$wall" "$user" "$rss" "$(echo "$wall * 1000 / $n" | bc -l)" "$rc"
 done
