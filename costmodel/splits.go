@@ -181,8 +181,10 @@ func (m *model) unfitSized(a *assignment, ev evaluation) string {
 		}
 		if rt, ok := ev.fleet.Route(w.Name); ev.sized && ok && !rt.Meets {
 			switch {
-			case rt.TTFTMs <= 0:
+			case rt.TTFTMs <= 0 && w.MaxTTFTMs > 0:
 				return fmt.Sprintf("latency: the fleet has no TTFT at its peak load, %s's target is %g ms", w.Name, w.MaxTTFTMs)
+			case rt.TTFTMs <= 0:
+				return fmt.Sprintf("timeout: at %.0f%% of its capacity at peak the fleet's queue has no bound, past the load balancer's %d s idle timeout", 100*ev.fleet.PeakUtilization, inference.IdleTimeoutSeconds)
 			case w.MaxTTFTMs > 0 && rt.TTFTMs > w.MaxTTFTMs:
 				return fmt.Sprintf("latency: the fleet's TTFT %.0f ms is above %s's %g ms target", rt.TTFTMs, w.Name, w.MaxTTFTMs)
 			}

@@ -59,6 +59,10 @@ type askKey struct {
 	// hit is the cached share in per cent (floored); u the utilization in
 	// per cent (rounded up), -1 for the saturated capacity.
 	hit, u int
+	// near is the utilization itself when it rounds up to 100 % but is
+	// below 1: the queue is long but finite there, and its TTFT is
+	// predicted at the load, not taken as unbounded.
+	near float64
 }
 
 // answer is what sizing keeps of a prediction.
@@ -91,6 +95,9 @@ func (r Request) ask(tp, gpus int, s shape, hit float64, u float64) answer {
 		mem: r.GPU.MemoryGB, tp: tp, gpus: gpus, s: s, hit: hitPercent(hit), u: -1}
 	if u >= 0 {
 		k.u = count(math.Ceil(u*100-1e-9), 100)
+		if k.u == 100 && u < 1 {
+			k.near = u
+		}
 	}
 	asked.Lock()
 	a, ok := asked.m[k]
@@ -116,9 +123,12 @@ func predictKey(k askKey) answer {
 	c := perf.Config{Model: k.model, GPU: k.gpu, Engine: "vllm", Precision: k.model.WeightsDType, TP: k.tp, GPUs: k.gpus,
 		InputTokens: k.s.in, OutputTokens: k.s.out, InputTokensP95: k.s.p95, CachedInputShare: float64(k.hit) / 100}
 	var p perf.Result
-	if k.u < 0 {
+	switch {
+	case k.u < 0:
 		p = perf.Predict(c)
-	} else {
+	case k.near > 0:
+		p = perf.PredictAt(c, k.near)
+	default:
 		p = perf.PredictAt(c, float64(k.u)/100)
 	}
 	a := answer{ok: p.Fits, reason: p.Reason, outTokS: p.OutputTokS, inTokS: p.InputTokS, kvSeqs: p.KVCacheSequences,
@@ -126,7 +136,7 @@ func predictKey(k askKey) answer {
 	if p.Fits && (p.OutputTokS <= 0 || p.InputTokS <= 0) {
 		a.ok, a.reason = false, "it predicts no throughput"
 	}
-	if p.TTFTP95Ms != nil && k.u >= 0 && k.u < 100 {
+	if p.TTFTP95Ms != nil && k.u >= 0 && (k.u < 100 || k.near > 0) {
 		a.ttftMs = *p.TTFTP95Ms
 	}
 	return a

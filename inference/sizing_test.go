@@ -512,3 +512,32 @@ func TestIdleTimeoutBoundsEveryWorkload(t *testing.T) {
 		t.Fatal("no load put the fixed fleet's p95 TTFT above the idle timeout below its capacity")
 	}
 }
+
+// TestTTFTNearCapacityIsPredicted: between 99 % and 100 % of its capacity
+// a fleet's queue is long but finite; its TTFT is predicted at the load
+// (not taken for unbounded by rounding the load up to 100 %), and keeps
+// rising with it.
+func TestTTFTNearCapacityIsPredicted(t *testing.T) {
+	m, h := catalogPair(t, "llama-3.3-70b", "h100")
+	req := Request{Model: m, GPU: h, Instances: p5, MaxContextTokens: 32768, MeanContextTokens: 32768, FixedGPUs: 8,
+		Workloads: []Workload{{Name: "complex", ContextTokens: 32768}}, TargetUtilization: 0.7, MinReplicas: 1}
+	near, prev := 0, 0.0
+	for load := 3500.0; load < 4000; load *= 1.0005 {
+		req.PeakInputTokS, req.PeakOutputTokS = load, load/4
+		f := mustSize(t, req)
+		if f.PeakUtilization >= 1 {
+			continue
+		}
+		rt := f.Routes[0]
+		if rt.TTFTMs <= 0 || rt.TTFTMs < prev {
+			t.Fatalf("load %.1f at %.2f%% of capacity: TTFT %.0f ms, %.0f ms at the lower load", load, 100*f.PeakUtilization, rt.TTFTMs, prev)
+		}
+		prev = rt.TTFTMs
+		if f.PeakUtilization > 0.99 {
+			near++
+		}
+	}
+	if near == 0 {
+		t.Fatal("no load put the fleet between 99 % and 100 % of its capacity")
+	}
+}
