@@ -247,9 +247,9 @@ func (r Request) latency(o *option, e sizingEnv) ([]RouteTTFT, bool) {
 	meets := true
 	for i, w := range e.work {
 		rt := RouteTTFT{Workload: w.Name, MaxTTFTMs: w.MaxTTFTMs, Meets: true}
-		// At or above capacity (also once the load rounds up to it) the
-		// queue grows without bound: no TTFT holds, and every request
-		// eventually waits past the idle timeout.
+		// At or above capacity the queue grows without bound: no TTFT
+		// holds, and every request eventually waits past the idle timeout
+		// (a prediction without a TTFT is taken the same way).
 		saturated := o.u >= 1
 		if !saturated {
 			if a := r.ask(o.tp, o.unit, e.shapes[i], o.hit, o.u); a.ok {
