@@ -86,6 +86,9 @@ func gateGitHub(w io.Writer, gs []Gated) error {
 					fmt.Sprintf("Waives %s for %s until %s, approved by %s: %s.", w.Policy, strings.Join(w.Waived, ", "), w.Expires, w.Approver, w.Reason))
 			}
 		}
+		for _, v := range ChosenWarnings(p) {
+			a.at("warning", p.Spec, policyRange(pp.Spec, v), v.Policy+" ("+string(p.Decision.Architecture)+")", v.Message)
+		}
 		for _, v := range PlanWarnings(p) {
 			a.at("warning", p.Spec, policyRange(pp.Spec, v), v.Policy, v.Message)
 		}

@@ -18,7 +18,8 @@ func newCheckCmd() *cobra.Command {
 		Use:   "check SPEC...",
 		Short: "The CI gate: exit 0 when every spec's plan is allowed, 1 when one is blocked",
 		Long: `check plans each spec and reports only the gate: the decision, every denial
-and waiver. Use it as the pull-request gate.
+and waiver, and the warnings of the plan and of the decided option (what
+the change would deploy). Use it as the pull-request gate.
 
 Formats: text; json (one object per spec); github (workflow commands
 "::error file=…,line=…::…" that annotate the spec line behind each denial).
