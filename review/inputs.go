@@ -39,41 +39,7 @@ func inputChanges(base, head *spec.Spec) []inputChange {
 	}
 	teamFields(field)
 
-	// Workload membership and shares move together, so that every
-	// intermediate spec's shares still sum to 1.
-	add("workloads", workloadShares(base), workloadShares(head), func(dst *spec.Spec) {
-		var ws []spec.Workload
-		for _, hw := range head.Workloads {
-			w := hw
-			if i := workloadIndex(dst, hw.Name); i >= 0 {
-				w = dst.Workloads[i]
-				w.Share = hw.Share
-			}
-			ws = append(ws, w)
-		}
-		dst.Workloads = ws
-	})
-	for _, bw := range base.Workloads {
-		hi := workloadIndex(head, bw.Name)
-		if hi < 0 {
-			continue
-		}
-		hw := head.Workloads[hi]
-		wl := func(input string, get func(spec.Workload) any, set func(dst *spec.Workload, src spec.Workload)) {
-			add("workload."+bw.Name+"."+input, get(bw), get(hw), func(dst *spec.Spec) {
-				if i := workloadIndex(dst, bw.Name); i >= 0 {
-					set(&dst.Workloads[i], hw)
-				}
-			})
-		}
-		wl("complexity", func(w spec.Workload) any { return w.Complexity }, func(d *spec.Workload, s spec.Workload) { d.Complexity = s.Complexity })
-		wl("context_tokens", func(w spec.Workload) any { return w.ContextTokens }, func(d *spec.Workload, s spec.Workload) { d.ContextTokens = s.ContextTokens })
-		wl("max_ttft_ms", func(w spec.Workload) any { return optional(w.MaxTTFTMs) }, func(d *spec.Workload, s spec.Workload) { d.MaxTTFTMs = s.MaxTTFTMs })
-		wl("rework_hours", func(w spec.Workload) any { return w.ReworkHours }, func(d *spec.Workload, s spec.Workload) { d.ReworkHours = s.ReworkHours })
-		wl("route", func(w spec.Workload) any { return w.Route }, func(d *spec.Workload, s spec.Workload) { d.Route = s.Route })
-		wl("model", func(w spec.Workload) any { return w.Model }, func(d *spec.Workload, s spec.Workload) { d.Model = s.Model })
-		wl("min_quality", func(w spec.Workload) any { return w.MinQuality }, func(d *spec.Workload, s spec.Workload) { d.MinQuality = s.MinQuality })
-	}
+	workloadFields(add, base, head)
 
 	m := func(s *spec.Spec) *spec.Managed { return &s.Managed }
 	field("managed.simple_model", func(s *spec.Spec) any { return m(s).SimpleModel }, func(d, s *spec.Spec) { m(d).SimpleModel = m(s).SimpleModel })
@@ -118,6 +84,47 @@ func inputChanges(base, head *spec.Spec) []inputChange {
 		})
 	}
 	return out
+}
+
+// workloadFields adds the workload lines of inputChanges: membership and
+// shares together, then each workload both specs have, attribute by
+// attribute.
+func workloadFields(add func(input string, b, h any, apply func(dst *spec.Spec)), base, head *spec.Spec) {
+	// Workload membership and shares move together, so that every
+	// intermediate spec's shares still sum to 1.
+	add("workloads", workloadShares(base), workloadShares(head), func(dst *spec.Spec) {
+		var ws []spec.Workload
+		for _, hw := range head.Workloads {
+			w := hw
+			if i := workloadIndex(dst, hw.Name); i >= 0 {
+				w = dst.Workloads[i]
+				w.Share = hw.Share
+			}
+			ws = append(ws, w)
+		}
+		dst.Workloads = ws
+	})
+	for _, bw := range base.Workloads {
+		hi := workloadIndex(head, bw.Name)
+		if hi < 0 {
+			continue
+		}
+		hw := head.Workloads[hi]
+		wl := func(input string, get func(spec.Workload) any, set func(dst *spec.Workload, src spec.Workload)) {
+			add("workload."+bw.Name+"."+input, get(bw), get(hw), func(dst *spec.Spec) {
+				if i := workloadIndex(dst, bw.Name); i >= 0 {
+					set(&dst.Workloads[i], hw)
+				}
+			})
+		}
+		wl("complexity", func(w spec.Workload) any { return w.Complexity }, func(d *spec.Workload, s spec.Workload) { d.Complexity = s.Complexity })
+		wl("context_tokens", func(w spec.Workload) any { return w.ContextTokens }, func(d *spec.Workload, s spec.Workload) { d.ContextTokens = s.ContextTokens })
+		wl("max_ttft_ms", func(w spec.Workload) any { return optional(w.MaxTTFTMs) }, func(d *spec.Workload, s spec.Workload) { d.MaxTTFTMs = s.MaxTTFTMs })
+		wl("rework_hours", func(w spec.Workload) any { return w.ReworkHours }, func(d *spec.Workload, s spec.Workload) { d.ReworkHours = s.ReworkHours })
+		wl("route", func(w spec.Workload) any { return w.Route }, func(d *spec.Workload, s spec.Workload) { d.Route = s.Route })
+		wl("model", func(w spec.Workload) any { return w.Model }, func(d *spec.Workload, s spec.Workload) { d.Model = s.Model })
+		wl("min_quality", func(w spec.Workload) any { return w.MinQuality }, func(d *spec.Workload, s spec.Workload) { d.MinQuality = s.MinQuality })
+	}
 }
 
 // cloneSpec copies a spec deeply enough that applying input changes to the
