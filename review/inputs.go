@@ -23,8 +23,9 @@ type inputChange struct {
 
 // inputChanges lists the inputs that differ, in attribution order. It is a
 // table, one line per spec attribute in the spec language's order, which
-// TestInputChangesCoverEveryField keeps complete; the team and self_hosted
-// blocks' lines are in teamFields and selfHostedFields, called in order.
+// TestInputChangesCoverEveryField keeps complete; the team, workload and
+// self_hosted blocks' lines are in teamFields, workloadFields and
+// selfHostedFields, called in order.
 func inputChanges(base, head *spec.Spec) []inputChange {
 	var out []inputChange
 	add := func(input string, b, h any, apply func(dst *spec.Spec)) {
