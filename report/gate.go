@@ -30,11 +30,11 @@ func PlanWarnings(p *plan.Plan) []plan.Finding {
 	return out
 }
 
-// ChosenWarnings are the warnings of the option the plan decided on: what
+// chosenWarnings are the warnings of the option the plan decided on: what
 // the change would deploy (a fleet above its target utilization, a first
 // token that waits minutes, a listener on plain HTTP), which a reviewer
 // reads beside the denials of the others.
-func ChosenWarnings(p *plan.Plan) []plan.Finding {
+func chosenWarnings(p *plan.Plan) []plan.Finding {
 	if c := p.Chosen(); c != nil {
 		return c.Warnings
 	}
@@ -68,7 +68,7 @@ func gateText(w io.Writer, gs []Gated) error {
 				fmt.Fprintf(b, "  unverified override %q for %s (approved by %s, not evidenced: no --approvals)\n", w.Name, plain(w.Policy), plain(w.Approver))
 			}
 		}
-		for _, f := range ChosenWarnings(p) {
+		for _, f := range chosenWarnings(p) {
 			fmt.Fprintf(b, "  warn    %s %s: %s\n", p.Decision.Architecture, plain(f.Policy), plain(f.Message))
 		}
 		for _, f := range PlanWarnings(p) {
@@ -95,7 +95,7 @@ type checkResult struct {
 	// (--usage), suspicious price-book and spec figures, a stale catalog,
 	// scheduled price changes.
 	Warnings []plan.Finding `json:"warnings,omitempty"`
-	// ChosenWarnings are the decided option's warnings (ChosenWarnings).
+	// ChosenWarnings are the decided option's warnings (chosenWarnings).
 	ChosenWarnings []plan.Finding `json:"chosen_warnings,omitempty"`
 }
 
@@ -115,7 +115,7 @@ func gateJSON(w io.Writer, gs []Gated) error {
 				r.Warnings = append(r.Warnings, w)
 			}
 		}
-		r.ChosenWarnings = ChosenWarnings(p)
+		r.ChosenWarnings = chosenWarnings(p)
 		for _, o := range p.Options {
 			r.Violations = append(r.Violations, o.Violations...)
 			r.Waived = append(r.Waived, o.Waived...)

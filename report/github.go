@@ -86,7 +86,7 @@ func gateGitHub(w io.Writer, gs []Gated) error {
 					fmt.Sprintf("Waives %s for %s until %s, approved by %s: %s.", w.Policy, strings.Join(w.Waived, ", "), w.Expires, w.Approver, w.Reason))
 			}
 		}
-		for _, v := range ChosenWarnings(p) {
+		for _, v := range chosenWarnings(p) {
 			a.at("warning", p.Spec, policyRange(pp.Spec, v), v.Policy+" ("+string(p.Decision.Architecture)+")", v.Message)
 		}
 		for _, v := range PlanWarnings(p) {
