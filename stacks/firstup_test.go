@@ -655,3 +655,47 @@ func TestTwoStacksOfOneTeamShareNoName(t *testing.T) {
 		}
 	}
 }
+
+// TestScheduledSizesBelongToTheSchedules: a scheduled action sets the
+// group's minimum, maximum and desired capacity when it runs ("the new
+// desired capacity, and optionally a new minimum capacity and a new
+// maximum capacity", docs.aws.amazon.com/autoscaling/ec2/userguide/
+// schedule_time.html). During the working day the group's minimum is the
+// peak, not the program's floor: a `pulumi refresh` reads it, and the next
+// `pulumi up` would put the floor back mid-day (letting target tracking
+// take the fleet below the peak the plan bills), or fail on a lowered peak
+// (a maximum below the minimum the schedule set). Where schedules exist
+// they own the sizes they set, which carry the plan's; the group holds
+// them from its creation. Without schedules the program owns them.
+func TestScheduledSizesBelongToTheSchedules(t *testing.T) {
+	for _, ex := range []string{"regulated", "enterprise-hybrid"} {
+		t.Run(ex, func(t *testing.T) {
+			p := examplePlan(t, ex)
+			s := p.Chosen().Sizing
+			rec := runRecorder(t, p, Config{})
+			rs := rec.sorted()
+			asg := one(t, rs, "aws:autoscaling/group:Group")
+			ignored := rec.ignored[asg.Type+"::"+asg.Name]
+			scheds := ofType(rs, "aws:autoscaling/schedule:Schedule")
+			set := map[string]bool{"desiredCapacity": true}
+			for _, sch := range scheds {
+				for _, k := range []string{"minSize", "maxSize", "desiredCapacity"} {
+					if _, ok := sch.Properties[k]; ok {
+						set[k] = true
+					}
+				}
+				if sch.Properties["maxSize"] != float64(s.PeakInstances) {
+					t.Errorf("schedule %s sets maximum %v, want the plan's peak %d", sch.Name, sch.Properties["maxSize"], s.PeakInstances)
+				}
+			}
+			for _, k := range []string{"minSize", "maxSize", "desiredCapacity"} {
+				if held := slices.Contains(ignored, k); held != set[k] {
+					t.Errorf("%d schedules: group's %s held by ignoreChanges = %v, want %v (ignoreChanges %v)", len(scheds), k, held, set[k], ignored)
+				}
+			}
+			if asg.Properties["minSize"] != float64(offHoursFloor(*s)) || asg.Properties["maxSize"] != float64(s.PeakInstances) {
+				t.Errorf("group created with sizes %v-%v, want %d-%d", asg.Properties["minSize"], asg.Properties["maxSize"], offHoursFloor(*s), s.PeakInstances)
+			}
+		})
+	}
+}

@@ -68,7 +68,7 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		Tags:           asgTags,
 	}
 	purchase(args, lt, s)
-	asg, err := autoscaling.NewGroup(ctx, name+"-vllm", args, parent, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
+	asg, err := autoscaling.NewGroup(ctx, name+"-vllm", args, parent, pulumi.IgnoreChanges(sizesOwnedElsewhere(s, floor)))
 	if err != nil {
 		return fmt.Errorf("create auto scaling group: %w", err)
 	}
@@ -161,6 +161,21 @@ func (f *fleet) targetTracking(asg *autoscaling.Group, lbs balancer, floor int) 
 	}
 
 	return nil
+}
+
+// sizesOwnedElsewhere are the group's sizes the program sets only when it
+// creates the group. Target tracking and the schedules move the desired
+// capacity. Where schedules exist they set the minimum and maximum too (the
+// peak's all day, the floor at night, each with the plan's maximum): an
+// update would put the floor back in the working day, after a refresh read
+// the schedule's minimum, or fail on a maximum lowered below it. The
+// schedules carry a new plan's sizes from their next run. Without them the
+// program owns the minimum and maximum.
+func sizesOwnedElsewhere(s plan.Sizing, floor int) []string {
+	if floor == s.PeakInstances {
+		return []string{"desiredCapacity"}
+	}
+	return []string{"desiredCapacity", "minSize", "maxSize"}
 }
 
 // businessEnd is the scale-down at the end of the working day
