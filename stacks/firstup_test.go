@@ -15,6 +15,7 @@ import (
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
 	"github.com/google/go-cmp/cmp"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -695,6 +696,56 @@ func TestScheduledSizesBelongToTheSchedules(t *testing.T) {
 			}
 			if asg.Properties["minSize"] != float64(offHoursFloor(*s)) || asg.Properties["maxSize"] != float64(s.PeakInstances) {
 				t.Errorf("group created with sizes %v-%v, want %d-%d", asg.Properties["minSize"], asg.Properties["maxSize"], offHoursFloor(*s), s.PeakInstances)
+			}
+		})
+	}
+}
+
+// groupReplacedOn are the group's properties whose change replaces it
+// (pulumi-aws's Group, from the Terraform provider's aws_autoscaling_group:
+// name and namePrefix, and every field of initialLifecycleHooks since
+// hashicorp/terraform-provider-aws#34260). The group's name is fixed, so a
+// replacement, created before the old group is deleted, fails on it
+// (AlreadyExists); it would also relaunch the whole fleet.
+var groupReplacedOn = []string{"name", "namePrefix", "initialLifecycleHooks"}
+
+// TestNewPlanKeepsTheGroup: another model (its load time sets the launch
+// hook's heartbeat timeout), another pricing or another peak updates the
+// group in place; what would replace it is unchanged or held by
+// ignoreChanges. The hook's resource of its own carries the new timeout
+// (PutLifecycleHook updates the hook of that name).
+func TestNewPlanKeepsTheGroup(t *testing.T) {
+	group := func(t *testing.T, edit func(*plan.Sizing)) (plan.Resource, []string, plan.Resource) {
+		t.Helper()
+		p := examplePlan(t, "regulated")
+		edit(p.Chosen().Sizing)
+		rec := runRecorder(t, p, Config{})
+		rs := rec.sorted()
+		asg := one(t, rs, "aws:autoscaling/group:Group")
+		var launch plan.Resource
+		for _, h := range ofType(rs, "aws:autoscaling/lifecycleHook:LifecycleHook") {
+			if h.Properties["lifecycleTransition"] == "autoscaling:EC2_INSTANCE_LAUNCHING" {
+				launch = h
+			}
+		}
+		return asg, rec.ignored[asg.Type+"::"+asg.Name], launch
+	}
+	before, _, _ := group(t, func(s *plan.Sizing) {})
+	for name, edit := range map[string]func(*plan.Sizing){
+		"larger model": func(s *plan.Sizing) { s.WeightsGB *= 8 },
+		"spot":         func(s *plan.Sizing) { s.Pricing = spec.Spot },
+		"higher peak":  func(s *plan.Sizing) { s.PeakInstances++ },
+	} {
+		t.Run(name, func(t *testing.T) {
+			after, ignored, hook := group(t, edit)
+			for _, k := range groupReplacedOn {
+				if !cmp.Equal(before.Properties[k], after.Properties[k]) && !slices.Contains(ignored, k) {
+					t.Errorf("%s changes from %v to %v: the group would be replaced (ignoreChanges %v)", k, before.Properties[k], after.Properties[k], ignored)
+				}
+			}
+			initial := after.Properties["initialLifecycleHooks"].([]any)[0].(map[string]any)
+			if hook.Properties["heartbeatTimeout"] != initial["heartbeatTimeout"] {
+				t.Errorf("hook resource's timeout %v, want the plan's %v", hook.Properties["heartbeatTimeout"], initial["heartbeatTimeout"])
 			}
 		})
 	}
