@@ -186,6 +186,15 @@ const (
 	// wGeneration pulls a generation's multiplier toward the shared
 	// efficiency: it deviates only as far as its points demand.
 	wGeneration = 1.0
+	// wEngines pulls an engine's eager kernel launch and request overhead
+	// toward the other engines' as firmly: launching a kernel from Python,
+	// and an OpenAI server's HTTP, chat template, tokenization and
+	// scheduling of a request, are the same CPU work whichever engine does
+	// them (all three serve PyTorch models behind a Python front end), so
+	// an engine deviates only as far as its own points demand, and the
+	// latency of a model it has no dense point for (the engine's cost a
+	// prompt) is not put on every request.
+	wEngines = 1.0
 	// missPenalty is the cost of a point the model says cannot fit.
 	missPenalty = 5.0
 )

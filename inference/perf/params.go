@@ -200,9 +200,9 @@ func knobs() []knob {
 	table("moe-compute", "moe-compute", Engines, func(p Params) map[string]float64 { return p.MoECompute }, 0)
 	table("step", "step", Engines, func(p Params) map[string]float64 { return p.StepMs }, 0)
 	table("kernel", "kernel", Engines, func(p Params) map[string]float64 { return p.KernelUs }, 0)
-	table("prefill-kernel", "prefill-kernel", Engines, func(p Params) map[string]float64 { return p.PrefillKernelUs }, 0)
+	table("prefill-kernel", "prefill-kernel", Engines, func(p Params) map[string]float64 { return p.PrefillKernelUs }, wEngines)
 	table("prefill-moe", "prefill-moe", Engines, func(p Params) map[string]float64 { return p.PrefillMoEUs }, 0)
-	table("request", "request", Engines, func(p Params) map[string]float64 { return p.RequestMs }, 0)
+	table("request", "request", Engines, func(p Params) map[string]float64 { return p.RequestMs }, wEngines)
 	table("front-end", "front-end", Engines, func(p Params) map[string]float64 { return p.FrontEndMs }, 0)
 	for _, l := range Interconnects {
 		lo, hi := b("all-reduce." + l)
