@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 
+	"github.com/costgate/costgate/plan"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -51,9 +52,6 @@ func writeJSONArray[T any](w io.Writer, vs []T) error {
 	if len(vs) == 0 {
 		return writeJSON(w, vs)
 	}
-	if _, err := io.WriteString(w, "[\n"); err != nil {
-		return err
-	}
 	bufs := make([]bytes.Buffer, min(len(vs), listChunk))
 	for start := 0; start < len(vs); start += listChunk {
 		chunk := vs[start:min(start+listChunk, len(vs))]
@@ -62,24 +60,79 @@ func writeJSONArray[T any](w io.Writer, vs []T) error {
 		for i, v := range chunk {
 			g.Go(func() error {
 				bufs[i].Reset()
-				bufs[i].WriteString("  ")
-				return encodeJSON(&bufs[i], v, "  ")
+				return encodeElement(&bufs[i], v, true)
 			})
 		}
 		if err := g.Wait(); err != nil {
 			return err
 		}
 		for i := range chunk {
-			b := bufs[i].Bytes()
-			b = b[:len(b)-1] // the encoder's newline
-			if start+i < len(vs)-1 {
-				b = append(b, ",\n"...)
-			} else {
-				b = append(b, "\n]\n"...)
-			}
-			if _, err := w.Write(b); err != nil {
+			if err := writeElement(w, bufs[i].Bytes(), start+i, len(vs), true); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// encodeElement appends v to buf as writeJSONList writes it alone
+// (inList false) or as an element of a list of several: indented, and
+// without the encoder's final newline.
+func encodeElement(buf *bytes.Buffer, v any, inList bool) error {
+	prefix := ""
+	if inList {
+		prefix = "  "
+		buf.WriteString(prefix)
+	}
+	if err := encodeJSON(buf, v, prefix); err != nil {
+		return err
+	}
+	buf.Truncate(buf.Len() - 1) // the encoder's newline
+	return nil
+}
+
+// writeElement writes element i of n, encoded by encodeElement, with the
+// list's brackets and separators around it (inList) or alone.
+func writeElement(w io.Writer, b []byte, i, n int, inList bool) error {
+	if inList && i == 0 {
+		if _, err := io.WriteString(w, "[\n"); err != nil {
+			return err
+		}
+	}
+	if _, err := w.Write(b); err != nil {
+		return err
+	}
+	end := "\n"
+	switch {
+	case inList && i < n-1:
+		end = ",\n"
+	case inList:
+		end = "\n]\n"
+	}
+	_, err := io.WriteString(w, end)
+	return err
+}
+
+// EncodePlan returns p's JSON as the json format writes it among n plans
+// (alone when n is 1), for WriteEncodedPlans. A command that plans many
+// specs encodes each as it is built and keeps the bytes, not the plan.
+func EncodePlan(p *plan.Plan, n int) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := encodeElement(&buf, p, n > 1); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// WriteEncodedPlans writes plans encoded by EncodePlan, byte for byte as
+// the json format writes the plans themselves.
+func WriteEncodedPlans(w io.Writer, encoded [][]byte) error {
+	if len(encoded) == 0 {
+		return writeJSON(w, []*plan.Plan{})
+	}
+	for i, b := range encoded {
+		if err := writeElement(w, b, i, len(encoded), len(encoded) > 1); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+
+	"github.com/costgate/costgate/plan"
 )
 
 type jsonItem struct {
@@ -49,5 +51,32 @@ func TestWriteJSONListAsOneEncode(t *testing.T) {
 	_ = writeJSONArray(&got, none)
 	if got.String() != want.String() || got.String() != "null\n" {
 		t.Errorf("nil list: got %q, want %q", got.String(), want.String())
+	}
+}
+
+// TestEncodedPlansAsJSON holds plans encoded one by one (EncodePlan) and
+// written together to the bytes the json format writes for the plans.
+func TestEncodedPlansAsJSON(t *testing.T) {
+	for _, n := range []int{1, 2, listChunk + 1} {
+		plans := make([]*plan.Plan, n)
+		encoded := make([][]byte, n)
+		for i := range plans {
+			plans[i] = &plan.Plan{Spec: fmt.Sprintf("team-%d.hcl", i), Resources: []plan.Resource{{Type: "aws:ec2/vpc:Vpc", Name: "v", Properties: map[string]any{"cidrBlock": "10.0.0.0/16", "tags": map[string]any{"a": "<b>"}}}}}
+			b, err := EncodePlan(plans[i], n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			encoded[i] = b
+		}
+		var want, got bytes.Buffer
+		if err := JSON(&want, plans); err != nil {
+			t.Fatal(err)
+		}
+		if err := WriteEncodedPlans(&got, encoded); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("%d plans: encoded one by one differs from the json format:\n%s\nwant\n%s", n, got.String(), want.String())
+		}
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
 	"github.com/google/go-cmp/cmp"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -653,5 +654,99 @@ func TestTwoStacksOfOneTeamShareNoName(t *testing.T) {
 		if _, ok := dev[k]; ok {
 			t.Errorf("%s (%s) is the same in stacks prod and dev", k, r)
 		}
+	}
+}
+
+// TestScheduledSizesBelongToTheSchedules: a scheduled action sets the
+// group's minimum, maximum and desired capacity when it runs ("the new
+// desired capacity, and optionally a new minimum capacity and a new
+// maximum capacity", docs.aws.amazon.com/autoscaling/ec2/userguide/
+// schedule_time.html). During the working day the group's minimum is the
+// peak, not the program's floor: a `pulumi refresh` reads it, and the next
+// `pulumi up` would put the floor back mid-day (letting target tracking
+// take the fleet below the peak the plan bills), or fail on a lowered peak
+// (a maximum below the minimum the schedule set). Where schedules exist
+// they own the sizes they set, which carry the plan's; the group holds
+// them from its creation. Without schedules the program owns them.
+func TestScheduledSizesBelongToTheSchedules(t *testing.T) {
+	for _, ex := range []string{"regulated", "enterprise-hybrid"} {
+		t.Run(ex, func(t *testing.T) {
+			p := examplePlan(t, ex)
+			s := p.Chosen().Sizing
+			rec := runRecorder(t, p, Config{})
+			rs := rec.sorted()
+			asg := one(t, rs, "aws:autoscaling/group:Group")
+			ignored := rec.ignored[asg.Type+"::"+asg.Name]
+			scheds := ofType(rs, "aws:autoscaling/schedule:Schedule")
+			set := map[string]bool{"desiredCapacity": true}
+			for _, sch := range scheds {
+				for _, k := range []string{"minSize", "maxSize", "desiredCapacity"} {
+					if _, ok := sch.Properties[k]; ok {
+						set[k] = true
+					}
+				}
+				if sch.Properties["maxSize"] != float64(s.PeakInstances) {
+					t.Errorf("schedule %s sets maximum %v, want the plan's peak %d", sch.Name, sch.Properties["maxSize"], s.PeakInstances)
+				}
+			}
+			for _, k := range []string{"minSize", "maxSize", "desiredCapacity"} {
+				if held := slices.Contains(ignored, k); held != set[k] {
+					t.Errorf("%d schedules: group's %s held by ignoreChanges = %v, want %v (ignoreChanges %v)", len(scheds), k, held, set[k], ignored)
+				}
+			}
+			if asg.Properties["minSize"] != float64(offHoursFloor(*s)) || asg.Properties["maxSize"] != float64(s.PeakInstances) {
+				t.Errorf("group created with sizes %v-%v, want %d-%d", asg.Properties["minSize"], asg.Properties["maxSize"], offHoursFloor(*s), s.PeakInstances)
+			}
+		})
+	}
+}
+
+// groupReplacedOn are the group's properties whose change replaces it
+// (pulumi-aws's Group, from the Terraform provider's aws_autoscaling_group:
+// name and namePrefix, and every field of initialLifecycleHooks since
+// hashicorp/terraform-provider-aws#34260). The group's name is fixed, so a
+// replacement, created before the old group is deleted, fails on it
+// (AlreadyExists); it would also relaunch the whole fleet.
+var groupReplacedOn = []string{"name", "namePrefix", "initialLifecycleHooks"}
+
+// TestNewPlanKeepsTheGroup: another model (its load time sets the launch
+// hook's heartbeat timeout), another pricing or another peak updates the
+// group in place; what would replace it is unchanged or held by
+// ignoreChanges. The hook's resource of its own carries the new timeout
+// (PutLifecycleHook updates the hook of that name).
+func TestNewPlanKeepsTheGroup(t *testing.T) {
+	group := func(t *testing.T, edit func(*plan.Sizing)) (plan.Resource, []string, plan.Resource) {
+		t.Helper()
+		p := examplePlan(t, "regulated")
+		edit(p.Chosen().Sizing)
+		rec := runRecorder(t, p, Config{})
+		rs := rec.sorted()
+		asg := one(t, rs, "aws:autoscaling/group:Group")
+		var launch plan.Resource
+		for _, h := range ofType(rs, "aws:autoscaling/lifecycleHook:LifecycleHook") {
+			if h.Properties["lifecycleTransition"] == "autoscaling:EC2_INSTANCE_LAUNCHING" {
+				launch = h
+			}
+		}
+		return asg, rec.ignored[asg.Type+"::"+asg.Name], launch
+	}
+	before, _, _ := group(t, func(s *plan.Sizing) {})
+	for name, edit := range map[string]func(*plan.Sizing){
+		"larger model": func(s *plan.Sizing) { s.WeightsGB *= 8 },
+		"spot":         func(s *plan.Sizing) { s.Pricing = spec.Spot },
+		"higher peak":  func(s *plan.Sizing) { s.PeakInstances++ },
+	} {
+		t.Run(name, func(t *testing.T) {
+			after, ignored, hook := group(t, edit)
+			for _, k := range groupReplacedOn {
+				if !cmp.Equal(before.Properties[k], after.Properties[k]) && !slices.Contains(ignored, k) {
+					t.Errorf("%s changes from %v to %v: the group would be replaced (ignoreChanges %v)", k, before.Properties[k], after.Properties[k], ignored)
+				}
+			}
+			initial := after.Properties["initialLifecycleHooks"].([]any)[0].(map[string]any)
+			if hook.Properties["heartbeatTimeout"] != initial["heartbeatTimeout"] {
+				t.Errorf("hook resource's timeout %v, want the plan's %v", hook.Properties["heartbeatTimeout"], initial["heartbeatTimeout"])
+			}
+		})
 	}
 }

@@ -68,7 +68,7 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		Tags:           asgTags,
 	}
 	purchase(args, lt, s)
-	asg, err := autoscaling.NewGroup(ctx, name+"-vllm", args, parent, pulumi.IgnoreChanges([]string{"desiredCapacity"}))
+	asg, err := autoscaling.NewGroup(ctx, name+"-vllm", args, parent, pulumi.IgnoreChanges(heldAfterCreation(s, floor)))
 	if err != nil {
 		return fmt.Errorf("create auto scaling group: %w", err)
 	}
@@ -119,7 +119,8 @@ func purchase(args *autoscaling.GroupArgs, lt *ec2.LaunchTemplate, s plan.Sizing
 
 // launchHook registers the launch lifecycle hook on its own as well: a
 // group's initial hooks apply only when it is created, so a group created
-// before the hook existed, or with another timeout, gets it this way.
+// before the hook existed, or with another timeout, gets it this way (the
+// group holds its initial hooks as created: heldAfterCreation).
 // PutLifecycleHook replaces a hook of the same name.
 func (f *fleet) launchHook(asg *autoscaling.Group) error {
 	if _, err := autoscaling.NewLifecycleHook(f.ctx, f.name+"-model-loaded", &autoscaling.LifecycleHookArgs{
@@ -161,6 +162,26 @@ func (f *fleet) targetTracking(asg *autoscaling.Group, lbs balancer, floor int) 
 	}
 
 	return nil
+}
+
+// heldAfterCreation are the group's properties the program sets only when
+// it creates the group. Its initial lifecycle hooks apply at creation only,
+// and any change to them replaces the group (pulumi-aws's Group), which,
+// under its fixed name, fails (AlreadyExists) and would relaunch the fleet:
+// another model's heartbeat timeout reaches the hook through its resource
+// of its own. Target tracking and the schedules move the desired
+// capacity. Where schedules exist they set the minimum and maximum too (the
+// peak's all day, the floor at night, each with the plan's maximum): an
+// update would put the floor back in the working day, after a refresh read
+// the schedule's minimum, or fail on a maximum lowered below it. The
+// schedules carry a new plan's sizes from their next run. Without them the
+// program owns the minimum and maximum.
+func heldAfterCreation(s plan.Sizing, floor int) []string {
+	held := []string{"initialLifecycleHooks", "desiredCapacity"}
+	if floor == s.PeakInstances {
+		return held
+	}
+	return append(held, "minSize", "maxSize")
 }
 
 // businessEnd is the scale-down at the end of the working day

@@ -12,6 +12,7 @@ import (
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/policies"
+	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/specfile"
 	"github.com/costgate/costgate/stacks"
@@ -46,6 +47,12 @@ type planFlags struct {
 	// deployments are the deployments of the --stack-spec stacks, by
 	// their spec's path (cleaned), filled by stackSpecPaths.
 	deployments map[string]modelcatalog.Deployment
+	// encodeJSON has each plan encoded as the json format writes it as
+	// soon as it is built, keeping the bytes and the decision instead of
+	// the plan (planned.json): a thousand plans' resources and line items
+	// would otherwise stay live, and collected again and again, until the
+	// last is done (docs/PERFORMANCE.md).
+	encodeJSON bool
 }
 
 func (f *planFlags) register(cmd *cobra.Command, formats string) {
@@ -186,9 +193,15 @@ func parseAsOf(s string) (time.Time, error) {
 // planned is one spec and its plan.
 type planned struct {
 	spec *spec.Spec
+	// plan is nil when json holds it (planFlags.encodeJSON).
 	plan *plan.Plan
 	// opts are the options it was built with.
 	opts plan.Options
+	// json is the plan as report.EncodePlan encodes it, with
+	// planFlags.encodeJSON.
+	json []byte
+	// blocked is whether the plan's decision is blocked.
+	blocked bool
 }
 
 // buildPlans parses every spec, then plans each; invalid input writes
@@ -259,7 +272,13 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 			if err != nil {
 				return invalid(err)
 			}
-			out[i] = planned{spec: s, plan: p, opts: opts}
+			out[i] = planned{spec: s, plan: p, opts: opts, blocked: p.Decision.Architecture == architecture.Blocked}
+			if f.encodeJSON {
+				if out[i].json, err = report.EncodePlan(p, len(specs)); err != nil {
+					return err
+				}
+				out[i].plan = nil
+			}
 			return nil
 		})
 	}
@@ -333,9 +352,17 @@ func plansOf(ps []planned) []*plan.Plan {
 	return out
 }
 
+func encodedOf(ps []planned) [][]byte {
+	out := make([][]byte, len(ps))
+	for i, p := range ps {
+		out[i] = p.json
+	}
+	return out
+}
+
 func anyBlocked(ps []planned) bool {
 	for _, p := range ps {
-		if p.plan.Decision.Architecture == architecture.Blocked {
+		if p.blocked {
 			return true
 		}
 	}

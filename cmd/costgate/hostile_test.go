@@ -274,3 +274,35 @@ func TestPlanIgnoresPulumiSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestPlanJSONListIsEachPlan: plan's JSON for several specs is the array
+// of each spec's own JSON plan, indented one level, byte for byte, and
+// its exit code is that of the most severe plan.
+func TestPlanJSONListIsEachPlan(t *testing.T) {
+	specs := []string{"../../examples/startup-10.hcl", "../../examples/seed/200-devs-mixed.hcl", "../../examples/regulated.hcl", "../../examples/enterprise-hybrid.hcl"}
+	want := "[\n"
+	wantCode := exitOK
+	for i, s := range specs {
+		code, out, stderr := runCLI("plan", s, "--format", "json", "--as-of", "2026-11-26")
+		if code > exitBlocked {
+			t.Fatalf("plan %s: exit %d: %s", s, code, stderr)
+		}
+		wantCode = max(wantCode, code)
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		for j := range lines {
+			lines[j] = "  " + lines[j]
+		}
+		want += strings.Join(lines, "\n")
+		if i < len(specs)-1 {
+			want += ",\n"
+		}
+	}
+	want += "\n]\n"
+	code, got, stderr := runCLI(append(append([]string{"plan"}, specs...), "--format", "json", "--as-of", "2026-11-26")...)
+	if code != wantCode {
+		t.Errorf("exit %d, want %d: %s", code, wantCode, stderr)
+	}
+	if got != want {
+		t.Errorf("the list differs from each plan's own JSON (%d against %d bytes)", len(got), len(want))
+	}
+}

@@ -70,11 +70,16 @@ Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
 			if len(args) == 0 {
 				return invalid(errors.New("plan requires at least 1 arg(s), a SPEC, or --stack-config"))
 			}
+			f.encodeJSON = f.format == report.FormatJSON && !pareto
 			ps, err := buildPlans(cmd.Context(), &f, args, "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			if pareto {
+			if f.encodeJSON {
+				if err := report.WriteEncodedPlans(cmd.OutOrStdout(), encodedOf(ps)); err != nil {
+					return err
+				}
+			} else if pareto {
 				if err := writePareto(cmd, ps, f.format, plotPath, chart); err != nil {
 					return err
 				}
