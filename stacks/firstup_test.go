@@ -750,3 +750,84 @@ func TestNewPlanKeepsTheGroup(t *testing.T) {
 		})
 	}
 }
+
+// awsSGText is EC2's character set of a security group's description and
+// of its rules' descriptions ("a-z, A-Z, 0-9, spaces, and
+// ._-:/()#,@[]+=&;{}!$*", CreateSecurityGroup's Description; a rule with
+// another character is refused: "Invalid rule description").
+var awsSGText = regexp.MustCompile(`^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{0,255}$`)
+
+// TestSecurityGroupTextInEC2sCharacterSet: every security group the program
+// creates, in every configuration (router, PrivateLink, an existing VPC,
+// TLS), and any team label, describes itself and its rules in EC2's
+// character set: an apostrophe makes CreateSecurityGroup or its rules fail
+// at the first pulumi up.
+func TestSecurityGroupTextInEC2sCharacterSet(t *testing.T) {
+	cfgs := map[string]Config{
+		"router and PrivateLink": {DeployGateway: true, EndpointServicePrincipals: []string{"arn:aws:iam::210987654321:root"}},
+		"existing VPC and TLS": {VPCID: "vpc-existing", SubnetIDs: []string{"subnet-b", "subnet-c"}, CertificateARN: "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+			DNSName: "llm.acme.example", EndpointServicePrincipals: []string{"arn:aws:iam::210987654321:root"}},
+	}
+	for name, cfg := range cfgs {
+		for _, team := range []string{"", strings.Repeat("z", 40), "a--b"} {
+			t.Run(name+"/"+team, func(t *testing.T) {
+				p := examplePlan(t, "enterprise-hybrid")
+				if team != "" {
+					p.Team = team
+				}
+				rs, _, err := run(t, p, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				groups := ofType(rs, "aws:ec2/securityGroup:SecurityGroup")
+				if len(groups) < 3 {
+					t.Fatalf("%d security groups", len(groups))
+				}
+				for _, sg := range groups {
+					if d, _ := sg.Properties["description"].(string); !awsSGText.MatchString(d) {
+						t.Errorf("security group %s description %q is outside EC2's character set", sg.Name, d)
+					}
+					for _, dir := range []string{"ingress", "egress"} {
+						rules, _ := sg.Properties[dir].([]any)
+						for _, r := range rules {
+							if d, _ := r.(map[string]any)["description"].(string); !awsSGText.MatchString(d) {
+								t.Errorf("security group %s %s rule description %q is outside EC2's character set", sg.Name, dir, d)
+							}
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// awsProfileDescription is Bedrock's rule for an inference profile's
+// description (CreateInferenceProfile: 1 to 200 characters,
+// ^([0-9a-zA-Z:.][ _-]?)+$).
+var awsProfileDescription = regexp.MustCompile(`^([0-9a-zA-Z:.][ _-]?)+$`)
+
+// TestInferenceProfileDescriptionFitsBedrock: CreateInferenceProfile
+// refuses a description with a comma, an apostrophe or two separators in a
+// row, for any team label and model.
+func TestInferenceProfileDescriptionFitsBedrock(t *testing.T) {
+	for _, team := range []string{"", strings.Repeat("x-", 20), "--a--b--", strings.Repeat("q", 40)} {
+		p := examplePlan(t, "company-50")
+		if team != "" {
+			p.Team = team
+		}
+		rs, _, err := run(t, p, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		profiles := ofType(rs, "aws:bedrock/inferenceProfile:InferenceProfile")
+		if len(profiles) == 0 {
+			t.Fatal("no inference profile")
+		}
+		for _, pr := range profiles {
+			d, _ := pr.Properties["description"].(string)
+			if len(d) > 200 || !awsProfileDescription.MatchString(d) {
+				t.Errorf("team %q: profile %s description %q breaks Bedrock's rule", p.Team, pr.Name, d)
+			}
+		}
+	}
+}

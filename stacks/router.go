@@ -128,7 +128,7 @@ func (b *routerBuild) build() error {
 				FromPort: pulumi.Int(fl.listener), ToPort: pulumi.Int(fl.listener), CidrBlocks: pulumi.StringArray{fl.net.cidr},
 			},
 			ec2.SecurityGroupEgressArgs{
-				Description: pulumi.String("the router's PostgreSQL database"), Protocol: pulumi.String("tcp"),
+				Description: pulumi.String("PostgreSQL database of the router"), Protocol: pulumi.String("tcp"),
 				FromPort: pulumi.Int(routerDBPort), ToPort: pulumi.Int(routerDBPort), CidrBlocks: pulumi.StringArray{fl.net.cidr},
 			},
 		},
