@@ -64,20 +64,59 @@ deny contains {"policy": "resources.public_bucket", "msg": msg} if {
 	s.Effect == "Allow"
 	any_principal(s)
 	count(object.get(s, "Condition", {})) == 0
-	msg := sprintf("%s %s allows %v to principal \"*\" without a Condition: name the principals, or add a Condition (aws:SourceVpce, aws:PrincipalAccount)", [rtype, rname, object.get(s, "Action", object.get(s, "NotAction", []))])
+	msg := sprintf("%s %s allows %v to principal \"*\" (or to all but a NotPrincipal) without a Condition: name the principals, or add a Condition (aws:SourceVpce, aws:PrincipalAccount)", [rtype, rname, object.get(s, "Action", object.get(s, "NotAction", []))])
 }
 
 any_principal(s) if s.Principal == "*"
+
+# "NotPrincipal" with "Allow" grants every principal but those named,
+# anonymous users included (IAM User Guide, "AWS JSON policy elements:
+# NotPrincipal").
+any_principal(s) if object.get(s, "NotPrincipal", null) != null
 
 any_principal(s) if "*" in as_array(object.get(s, ["Principal", "AWS"], []))
 
 # Server-side encryption with S3's keys (AES256) or KMS keys.
 sse_algorithms := {"AES256", "aws:kms", "aws:kms:dsse"}
 
-deny contains {"policy": "resources.public_bucket", "msg": msg} if {
+# The algorithms of a stack's encryption settings: the configuration
+# resource's rules, a bucket's inline (legacy) configuration in the
+# provider's two shapes.
+sse_settings contains alg if {
 	rtype == "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
 	some rule in object.get(props, "rules", [])
 	alg := object.get(rule, ["applyServerSideEncryptionByDefault", "sseAlgorithm"], "unset")
+}
+
+sse_settings contains alg if {
+	some defaults in inline_sse_defaults
+	count(defaults) == 0
+	alg := "unset"
+}
+
+sse_settings contains alg if {
+	some defaults in inline_sse_defaults
+	some d in defaults
+	alg := object.get(d, "sseAlgorithm", "unset")
+}
+
+# A BucketV2's inline rules, each its list of defaults.
+inline_sse_defaults contains defaults if {
+	rtype == "aws:s3/bucketV2:BucketV2"
+	some conf in object.get(props, "serverSideEncryptionConfigurations", [])
+	some rule in object.get(conf, "rules", [])
+	defaults := object.get(rule, "applyServerSideEncryptionByDefaults", [])
+}
+
+sse_settings contains alg if {
+	rtype == "aws:s3/bucket:Bucket"
+	conf := object.get(props, "serverSideEncryptionConfiguration", null)
+	conf != null
+	alg := object.get(conf, ["rule", "applyServerSideEncryptionByDefault", "sseAlgorithm"], "unset")
+}
+
+deny contains {"policy": "resources.public_bucket", "msg": msg} if {
+	some alg in sse_settings
 	not alg in sse_algorithms
 	msg := sprintf("%s %s has applyServerSideEncryptionByDefault.sseAlgorithm %v: set it to \"AES256\", \"aws:kms\" or \"aws:kms:dsse\"", [rtype, rname, alg])
 }

@@ -196,3 +196,34 @@ test_public_bucket_denies_any_bad_rule if {
 test_public_bucket_denies_rule_without_algorithm if {
 	"resources.public_bucket" in ids(deny) with input as sse_config([{"bucketKeyEnabled": true}])
 }
+
+test_public_bucket_denies_not_principal_allow if {
+	"resources.public_bucket" in ids(deny) with input as bucket_policy(public_statement({"NotPrincipal": {"AWS": "arn:aws:iam::123456789012:root"}}))
+}
+
+test_public_bucket_allows_not_principal_deny if {
+	count(public_bucket_denials) == 0 with input as bucket_policy(public_statement({"Effect": "Deny", "NotPrincipal": {"AWS": "arn:aws:iam::123456789012:role/acme-vllm"}}))
+}
+
+test_public_bucket_allows_not_principal_with_condition if {
+	count(public_bucket_denials) == 0 with input as bucket_policy(public_statement({"NotPrincipal": {"AWS": "arn:aws:iam::123456789012:root"}, "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}}}))
+}
+
+inline_sse_v2(defaults) := {"__type": "aws:s3/bucketV2:BucketV2", "__name": "b", "properties": {"serverSideEncryptionConfigurations": [{"rules": [{"applyServerSideEncryptionByDefaults": defaults}]}]}}
+
+test_public_bucket_inline_sse_v2 if {
+	count(public_bucket_denials) == 0 with input as inline_sse_v2([{"sseAlgorithm": "aws:kms"}])
+	"resources.public_bucket" in ids(deny) with input as inline_sse_v2([{"sseAlgorithm": "none"}])
+	"resources.public_bucket" in ids(deny) with input as inline_sse_v2([{"sseAlgorithm": "AES256"}, {"sseAlgorithm": "aes256"}])
+	"resources.public_bucket" in ids(deny) with input as inline_sse_v2([])
+	"resources.public_bucket" in ids(deny) with input as inline_sse_v2([{"kmsMasterKeyId": "k"}])
+}
+
+inline_sse_legacy(conf) := {"__type": "aws:s3/bucket:Bucket", "__name": "b", "properties": {"serverSideEncryptionConfiguration": conf}}
+
+test_public_bucket_inline_sse_legacy if {
+	count(public_bucket_denials) == 0 with input as inline_sse_legacy({"rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}})
+	count(public_bucket_denials) == 0 with input as {"__type": "aws:s3/bucket:Bucket", "__name": "b", "properties": {}}
+	"resources.public_bucket" in ids(deny) with input as inline_sse_legacy({"rule": {"applyServerSideEncryptionByDefault": {"sseAlgorithm": "DES"}}})
+	"resources.public_bucket" in ids(deny) with input as inline_sse_legacy({"rule": {}})
+}
