@@ -17,6 +17,7 @@ import (
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 	"github.com/google/go-cmp/cmp"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -829,5 +830,69 @@ func TestInferenceProfileDescriptionFitsBedrock(t *testing.T) {
 				t.Errorf("team %q: profile %s description %q breaks Bedrock's rule", p.Team, pr.Name, d)
 			}
 		}
+	}
+}
+
+// heldZones answers for the program's subnets with the zones a stack's
+// state holds (where they were created), whatever zone the run asks for.
+type heldZones struct {
+	*recorder
+	zone map[string]string
+}
+
+func (h heldZones) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	id, state, err := h.recorder.NewResource(args)
+	if z, ok := h.zone[args.Name]; ok && args.TypeToken == "aws:ec2/subnet:Subnet" {
+		state["availabilityZone"] = resource.NewStringProperty(z)
+	}
+	return id, state, err
+}
+
+// TestSubnetsStayInTheirZones: a subnet's zone cannot change (a new zone
+// replaces the subnet, and the replacement, created first with the same
+// CIDR in the same VPC, fails: InvalidSubnet.Conflict). The zones the
+// program picks follow the instance type's offerings, which another model
+// or AWS's new capacity move, so the subnets keep the zones they were
+// created in, and the instances go to those of them whose zone offers the
+// type now.
+func TestSubnetsStayInTheirZones(t *testing.T) {
+	deploy := func(t *testing.T, zone map[string]string) (*recorder, error) {
+		rec := &recorder{}
+		p := examplePlan(t, "regulated")
+		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := deploy(ctx, p, Config{})
+			return err
+		}, pulumi.WithMocks(PreviewProject, PreviewStack, heldZones{rec, zone}))
+		return rec, err
+	}
+	rec, err := deploy(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subnets := ofType(rec.sorted(), "aws:ec2/subnet:Subnet")
+	if len(subnets) < 4 {
+		t.Fatalf("%d subnets", len(subnets))
+	}
+	for _, sn := range subnets {
+		if !slices.Contains(rec.ignored[sn.Type+"::"+sn.Name], "availabilityZone") {
+			t.Errorf("subnet %s does not hold its zone (ignoreChanges %v)", sn.Name, rec.ignored[sn.Type+"::"+sn.Name])
+		}
+	}
+	// Created when another type was offered in zones a and b; this one is
+	// offered in b and c.
+	p := examplePlan(t, "regulated")
+	name := p.Team + "-private-"
+	rec, err = deploy(t, map[string]string{name + "1": previewRegion + "a", name + "2": previewRegion + "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := one(t, rec.sorted(), "aws:autoscaling/group:Group").Properties["vpcZoneIdentifiers"]
+	if !cmp.Equal(ids, []any{"subnet-" + name + "2"}) {
+		t.Errorf("instance subnets %v, want only %s2, in the one zone of the two that offers the type", ids, name)
+	}
+	// Offered in neither: the error names the zones.
+	_, err = deploy(t, map[string]string{name + "1": previewRegion + "a", name + "2": previewRegion + "d"})
+	if err == nil || !strings.Contains(err.Error(), previewRegion+"a") || !strings.Contains(err.Error(), "pulumi destroy") {
+		t.Errorf("type offered in none of the subnets' zones: error %v, want the zones and what to do", err)
 	}
 }
