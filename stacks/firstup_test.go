@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/costgate/costgate/architecture"
@@ -894,5 +895,54 @@ func TestSubnetsStayInTheirZones(t *testing.T) {
 	_, err = deploy(t, map[string]string{name + "1": previewRegion + "a", name + "2": previewRegion + "d"})
 	if err == nil || !strings.Contains(err.Error(), previewRegion+"a") || !strings.Contains(err.Error(), "pulumi destroy") {
 		t.Errorf("type offered in none of the subnets' zones: error %v, want the zones and what to do", err)
+	}
+}
+
+// depsRecorder records each resource's dependencies (URNs) beside it.
+type depsRecorder struct {
+	*recorder
+	mu   *sync.Mutex
+	deps map[string][]string
+}
+
+func (d depsRecorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	d.mu.Lock()
+	d.deps[args.TypeToken+"::"+args.Name] = args.RegisterRPC.GetDependencies()
+	d.mu.Unlock()
+	return d.recorder.NewResource(args)
+}
+
+// TestServiceWaitsForItsListener: ECS refuses to create a service whose
+// target group no listener forwards to yet ("The target group ... does not
+// have an associated load balancer", InvalidParameterException), so the
+// router's service depends on the listener of its target group, which the
+// load balancer's creation (minutes) delays.
+func TestServiceWaitsForItsListener(t *testing.T) {
+	rec := depsRecorder{&recorder{}, &sync.Mutex{}, map[string][]string{}}
+	p := examplePlan(t, "enterprise-hybrid")
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := deploy(ctx, p, Config{DeployGateway: true})
+		return err
+	}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := rec.sorted()
+	svc := one(t, rs, "aws:ecs/service:Service")
+	tg := svc.Properties["loadBalancers"].([]any)[0].(map[string]any)["targetGroupArn"]
+	var listener string
+	for _, l := range ofType(rs, "aws:lb/listener:Listener") {
+		if l.Properties["defaultActions"].([]any)[0].(map[string]any)["targetGroupArn"] == tg {
+			listener = l.Name
+		}
+	}
+	if listener == "" {
+		t.Fatalf("no listener forwards to the service's target group %v", tg)
+	}
+	deps := rec.deps[svc.Type+"::"+svc.Name]
+	if !slices.ContainsFunc(deps, func(urn string) bool {
+		return strings.HasSuffix(urn, "aws:lb/listener:Listener::"+listener)
+	}) {
+		t.Errorf("service %s does not wait for listener %s: depends on %v", svc.Name, listener, deps)
 	}
 }
