@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/costgate/costgate/architecture"
@@ -17,6 +18,7 @@ import (
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 	"github.com/google/go-cmp/cmp"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -748,5 +750,199 @@ func TestNewPlanKeepsTheGroup(t *testing.T) {
 				t.Errorf("hook resource's timeout %v, want the plan's %v", hook.Properties["heartbeatTimeout"], initial["heartbeatTimeout"])
 			}
 		})
+	}
+}
+
+// awsSGText is EC2's character set of a security group's description and
+// of its rules' descriptions ("a-z, A-Z, 0-9, spaces, and
+// ._-:/()#,@[]+=&;{}!$*", CreateSecurityGroup's Description; a rule with
+// another character is refused: "Invalid rule description").
+var awsSGText = regexp.MustCompile(`^[A-Za-z0-9 ._\-:/()#,@\[\]+=&;{}!$*]{0,255}$`)
+
+// TestSecurityGroupTextInEC2sCharacterSet: every security group the program
+// creates, in every configuration (router, PrivateLink, an existing VPC,
+// TLS), and any team label, describes itself and its rules in EC2's
+// character set: an apostrophe makes CreateSecurityGroup or its rules fail
+// at the first pulumi up.
+func TestSecurityGroupTextInEC2sCharacterSet(t *testing.T) {
+	cfgs := map[string]Config{
+		"router and PrivateLink": {DeployGateway: true, EndpointServicePrincipals: []string{"arn:aws:iam::210987654321:root"}},
+		"existing VPC and TLS": {VPCID: "vpc-existing", SubnetIDs: []string{"subnet-b", "subnet-c"}, CertificateARN: "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+			DNSName: "llm.acme.example", EndpointServicePrincipals: []string{"arn:aws:iam::210987654321:root"}},
+	}
+	for name, cfg := range cfgs {
+		for _, team := range []string{"", strings.Repeat("z", 40), "a--b"} {
+			t.Run(name+"/"+team, func(t *testing.T) {
+				p := examplePlan(t, "enterprise-hybrid")
+				if team != "" {
+					p.Team = team
+				}
+				rs, _, err := run(t, p, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				groups := ofType(rs, "aws:ec2/securityGroup:SecurityGroup")
+				if len(groups) < 3 {
+					t.Fatalf("%d security groups", len(groups))
+				}
+				for _, sg := range groups {
+					if d, _ := sg.Properties["description"].(string); !awsSGText.MatchString(d) {
+						t.Errorf("security group %s description %q is outside EC2's character set", sg.Name, d)
+					}
+					for _, dir := range []string{"ingress", "egress"} {
+						rules, _ := sg.Properties[dir].([]any)
+						for _, r := range rules {
+							if d, _ := r.(map[string]any)["description"].(string); !awsSGText.MatchString(d) {
+								t.Errorf("security group %s %s rule description %q is outside EC2's character set", sg.Name, dir, d)
+							}
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// awsProfileDescription is Bedrock's rule for an inference profile's
+// description (CreateInferenceProfile: 1 to 200 characters,
+// ^([0-9a-zA-Z:.][ _-]?)+$).
+var awsProfileDescription = regexp.MustCompile(`^([0-9a-zA-Z:.][ _-]?)+$`)
+
+// TestInferenceProfileDescriptionFitsBedrock: CreateInferenceProfile
+// refuses a description with a comma, an apostrophe or two separators in a
+// row, for any team label and model.
+func TestInferenceProfileDescriptionFitsBedrock(t *testing.T) {
+	for _, team := range []string{"", strings.Repeat("x-", 20), "--a--b--", strings.Repeat("q", 40)} {
+		p := examplePlan(t, "company-50")
+		if team != "" {
+			p.Team = team
+		}
+		rs, _, err := run(t, p, Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		profiles := ofType(rs, "aws:bedrock/inferenceProfile:InferenceProfile")
+		if len(profiles) == 0 {
+			t.Fatal("no inference profile")
+		}
+		for _, pr := range profiles {
+			d, _ := pr.Properties["description"].(string)
+			if len(d) > 200 || !awsProfileDescription.MatchString(d) {
+				t.Errorf("team %q: profile %s description %q breaks Bedrock's rule", p.Team, pr.Name, d)
+			}
+		}
+	}
+}
+
+// heldZones answers for the program's subnets with the zones a stack's
+// state holds (where they were created), whatever zone the run asks for.
+type heldZones struct {
+	*recorder
+	zone map[string]string
+}
+
+func (h heldZones) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	id, state, err := h.recorder.NewResource(args)
+	if z, ok := h.zone[args.Name]; ok && args.TypeToken == "aws:ec2/subnet:Subnet" {
+		state["availabilityZone"] = resource.NewStringProperty(z)
+	}
+	return id, state, err
+}
+
+// TestSubnetsStayInTheirZones: a subnet's zone cannot change (a new zone
+// replaces the subnet, and the replacement, created first with the same
+// CIDR in the same VPC, fails: InvalidSubnet.Conflict). The zones the
+// program picks follow the instance type's offerings, which another model
+// or AWS's new capacity move, so the subnets keep the zones they were
+// created in, and the instances go to those of them whose zone offers the
+// type now.
+func TestSubnetsStayInTheirZones(t *testing.T) {
+	deploy := func(t *testing.T, zone map[string]string) (*recorder, error) {
+		rec := &recorder{}
+		p := examplePlan(t, "regulated")
+		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := deploy(ctx, p, Config{})
+			return err
+		}, pulumi.WithMocks(PreviewProject, PreviewStack, heldZones{rec, zone}))
+		return rec, err
+	}
+	rec, err := deploy(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subnets := ofType(rec.sorted(), "aws:ec2/subnet:Subnet")
+	if len(subnets) < 4 {
+		t.Fatalf("%d subnets", len(subnets))
+	}
+	for _, sn := range subnets {
+		if !slices.Contains(rec.ignored[sn.Type+"::"+sn.Name], "availabilityZone") {
+			t.Errorf("subnet %s does not hold its zone (ignoreChanges %v)", sn.Name, rec.ignored[sn.Type+"::"+sn.Name])
+		}
+	}
+	// Created when another type was offered in zones a and b; this one is
+	// offered in b and c.
+	p := examplePlan(t, "regulated")
+	name := p.Team + "-private-"
+	rec, err = deploy(t, map[string]string{name + "1": previewRegion + "a", name + "2": previewRegion + "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := one(t, rec.sorted(), "aws:autoscaling/group:Group").Properties["vpcZoneIdentifiers"]
+	if !cmp.Equal(ids, []any{"subnet-" + name + "2"}) {
+		t.Errorf("instance subnets %v, want only %s2, in the one zone of the two that offers the type", ids, name)
+	}
+	// Offered in neither: the error names the zones.
+	_, err = deploy(t, map[string]string{name + "1": previewRegion + "a", name + "2": previewRegion + "d"})
+	if err == nil || !strings.Contains(err.Error(), previewRegion+"a") || !strings.Contains(err.Error(), "pulumi destroy") {
+		t.Errorf("type offered in none of the subnets' zones: error %v, want the zones and what to do", err)
+	}
+}
+
+// depsRecorder records each resource's dependencies (URNs) beside it.
+type depsRecorder struct {
+	*recorder
+	mu   *sync.Mutex
+	deps map[string][]string
+}
+
+func (d depsRecorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	d.mu.Lock()
+	d.deps[args.TypeToken+"::"+args.Name] = args.RegisterRPC.GetDependencies()
+	d.mu.Unlock()
+	return d.recorder.NewResource(args)
+}
+
+// TestServiceWaitsForItsListener: ECS refuses to create a service whose
+// target group no listener forwards to yet ("The target group ... does not
+// have an associated load balancer", InvalidParameterException), so the
+// router's service depends on the listener of its target group, which the
+// load balancer's creation (minutes) delays.
+func TestServiceWaitsForItsListener(t *testing.T) {
+	rec := depsRecorder{&recorder{}, &sync.Mutex{}, map[string][]string{}}
+	p := examplePlan(t, "enterprise-hybrid")
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := deploy(ctx, p, Config{DeployGateway: true})
+		return err
+	}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := rec.sorted()
+	svc := one(t, rs, "aws:ecs/service:Service")
+	tg := svc.Properties["loadBalancers"].([]any)[0].(map[string]any)["targetGroupArn"]
+	var listener string
+	for _, l := range ofType(rs, "aws:lb/listener:Listener") {
+		if l.Properties["defaultActions"].([]any)[0].(map[string]any)["targetGroupArn"] == tg {
+			listener = l.Name
+		}
+	}
+	if listener == "" {
+		t.Fatalf("no listener forwards to the service's target group %v", tg)
+	}
+	deps := rec.deps[svc.Type+"::"+svc.Name]
+	if !slices.ContainsFunc(deps, func(urn string) bool {
+		return strings.HasSuffix(urn, "aws:lb/listener:Listener::"+listener)
+	}) {
+		t.Errorf("service %s does not wait for listener %s: depends on %v", svc.Name, listener, deps)
 	}
 }

@@ -348,7 +348,7 @@ func (g *ManagedGateway) inferenceProfiles(ctx *pulumi.Context, a *ManagedGatewa
 		name := InferenceProfileName(ctx.Stack(), a.Team, id)
 		p, err := bedrock.NewInferenceProfile(ctx, name, &bedrock.InferenceProfileArgs{
 			Name:        pulumi.String(name),
-			Description: pulumi.String("costgate " + a.Team + ": " + id + ", tagged for the team's budget"),
+			Description: pulumi.String(profileDescription(a.Team, id)),
 			ModelSource: bedrock.InferenceProfileModelSourceArgs{CopyFrom: pulumi.String(source)},
 			Tags:        stringMap(tags),
 		}, pulumi.Parent(g))
@@ -361,6 +361,35 @@ func (g *ManagedGateway) inferenceProfiles(ctx *pulumi.Context, a *ManagedGatewa
 	g.BedrockProfileARNs = arns.ToStringMapOutput()
 	return list, nil
 }
+
+// profileDescription describes a team's inference profile in Bedrock's
+// syntax (CreateInferenceProfile: at most 200 characters, each letter,
+// digit, ':' or '.' followed by at most one space, '_' or '-').
+func profileDescription(team, modelID string) string {
+	var b strings.Builder
+	sep := true // no separator first
+	for _, r := range "costgate " + team + " " + modelID + " tagged for the budget of the team" {
+		switch {
+		case r >= '0' && r <= '9', r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == ':', r == '.':
+			b.WriteRune(r)
+			sep = false
+		case !sep:
+			if r != '_' && r != '-' {
+				r = ' '
+			}
+			b.WriteRune(r)
+			sep = true
+		}
+	}
+	out := b.String()
+	if len(out) > maxProfileDescription {
+		out = out[:maxProfileDescription]
+	}
+	return strings.TrimRight(out, " _-")
+}
+
+// maxProfileDescription is Bedrock's limit of a profile's description.
+const maxProfileDescription = 200
 
 // InferenceProfileName is the name of a team's application inference
 // profile for a Bedrock model: letters, digits and single hyphens, at most

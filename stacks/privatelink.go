@@ -182,7 +182,7 @@ func (f *fleet) endpointSecurityGroup(net network) (*ec2.SecurityGroup, error) {
 	var egress ec2.SecurityGroupEgressArray
 	for _, port := range f.a.publishedPorts() {
 		egress = append(egress, ec2.SecurityGroupEgressArgs{
-			Description: pulumi.String(fmt.Sprintf("the load balancer's port %d", port)), Protocol: pulumi.String("tcp"),
+			Description: pulumi.String(fmt.Sprintf("port %d of the load balancer", port)), Protocol: pulumi.String("tcp"),
 			FromPort: pulumi.Int(port), ToPort: pulumi.Int(port), CidrBlocks: pulumi.StringArray{net.cidr},
 		})
 	}

@@ -70,7 +70,7 @@ func (b *routerBuild) database(routerSG *ec2.SecurityGroup) (pulumi.StringOutput
 		return pulumi.StringOutput{}, fmt.Errorf("create router database subnet group: %w", err)
 	}
 	sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
-		Description: pulumi.String("costgate " + b.a.Team + ": the LiteLLM router's database, reachable from the router tasks only"),
+		Description: pulumi.String("costgate " + b.a.Team + ": PostgreSQL of the LiteLLM router, reachable from the router tasks only"),
 		VpcId:       fl.net.vpcID,
 		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
 			Description: pulumi.String("PostgreSQL from the LiteLLM router tasks"), Protocol: pulumi.String("tcp"),
