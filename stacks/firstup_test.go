@@ -1001,3 +1001,24 @@ func TestSecondRunRegistersTheSameInputs(t *testing.T) {
 		}
 	}
 }
+
+// TestSchedulesInACanonicalTimeZone: a scheduled action's time zone is
+// one of "the canonical names of the IANA time zones" (EC2 Auto Scaling's
+// PutScheduledUpdateGroupAction); UTC's is Etc/UTC ("UTC" is a link).
+func TestSchedulesInACanonicalTimeZone(t *testing.T) {
+	for tz, want := range map[string]string{"": "Etc/UTC", "Europe/Berlin": "Europe/Berlin"} {
+		rs, _, err := run(t, examplePlan(t, "regulated"), Config{TimeZone: tz})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scheds := ofType(rs, "aws:autoscaling/schedule:Schedule")
+		if len(scheds) != 2 {
+			t.Fatalf("%d schedules", len(scheds))
+		}
+		for _, s := range scheds {
+			if s.Properties["timeZone"] != want {
+				t.Errorf("costgate:timeZone %q: schedule %s in %v, want %s", tz, s.Name, s.Properties["timeZone"], want)
+			}
+		}
+	}
+}
