@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/costgate/costgate/architecture"
@@ -944,5 +945,80 @@ func TestServiceWaitsForItsListener(t *testing.T) {
 		return strings.HasSuffix(urn, "aws:lb/listener:Listener::"+listener)
 	}) {
 		t.Errorf("service %s does not wait for listener %s: depends on %v", svc.Name, listener, deps)
+	}
+}
+
+// freshRandom answers every getRandomPassword with a value never given
+// before, as each run of the program gets from AWS.
+type freshRandom struct {
+	*recorder
+	n *atomic.Int64
+}
+
+func (f freshRandom) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	out, err := f.recorder.Call(args)
+	if args.Token == "aws:secretsmanager/getRandomPassword:getRandomPassword" && err == nil {
+		out["randomPassword"] = resource.NewStringProperty(fmt.Sprintf("r%07d", f.n.Add(1)))
+	}
+	return out, err
+}
+
+// TestSecondRunRegistersTheSameInputs: a second pulumi up with the same
+// configuration registers every resource with the same inputs, however
+// AWS answers getRandomPassword; a random value (a key, a password, the
+// final snapshot's suffix) sits only in a property the resource holds
+// (ignoreChanges), else each run would update or replace the resource.
+func TestSecondRunRegistersTheSameInputs(t *testing.T) {
+	n := &atomic.Int64{}
+	cfg := Config{DeployGateway: true, EndpointServicePrincipals: []string{"arn:aws:iam::210987654321:root"},
+		DockerHubCredentials: pulumi.String(`{"username":"u","accessToken":"t"}`), HFToken: pulumi.String("hf")}
+	runOnce := func() *recorder {
+		rec := &recorder{}
+		p := examplePlan(t, "enterprise-hybrid")
+		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := deploy(ctx, p, cfg)
+			return err
+		}, pulumi.WithMocks(PreviewProject, PreviewStack, freshRandom{rec, n}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec
+	}
+	first, second := runOnce(), runOnce()
+	a, b := first.sorted(), second.sorted()
+	if len(a) != len(b) || len(a) < 50 {
+		t.Fatalf("%d then %d resources", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].Type != b[i].Type || a[i].Name != b[i].Name {
+			t.Fatalf("resource %d: %s %s then %s %s", i, a[i].Type, a[i].Name, b[i].Type, b[i].Name)
+		}
+		held := second.ignored[b[i].Type+"::"+b[i].Name]
+		for k, v := range b[i].Properties {
+			if !slices.Contains(held, k) && !cmp.Equal(a[i].Properties[k], v) {
+				t.Errorf("%s %s: %s changes between runs (%v, then %v)", b[i].Type, b[i].Name, k, a[i].Properties[k], v)
+			}
+		}
+	}
+}
+
+// TestSchedulesInACanonicalTimeZone: a scheduled action's time zone is
+// one of "the canonical names of the IANA time zones" (EC2 Auto Scaling's
+// PutScheduledUpdateGroupAction); UTC's is Etc/UTC ("UTC" is a link).
+func TestSchedulesInACanonicalTimeZone(t *testing.T) {
+	for tz, want := range map[string]string{"": "Etc/UTC", "Europe/Berlin": "Europe/Berlin"} {
+		rs, _, err := run(t, examplePlan(t, "regulated"), Config{TimeZone: tz})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scheds := ofType(rs, "aws:autoscaling/schedule:Schedule")
+		if len(scheds) != 2 {
+			t.Fatalf("%d schedules", len(scheds))
+		}
+		for _, s := range scheds {
+			if s.Properties["timeZone"] != want {
+				t.Errorf("costgate:timeZone %q: schedule %s in %v, want %s", tz, s.Name, s.Properties["timeZone"], want)
+			}
+		}
 	}
 }
