@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/costgate/costgate/architecture"
@@ -17,6 +19,7 @@ import (
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 	"github.com/google/go-cmp/cmp"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -827,6 +830,194 @@ func TestInferenceProfileDescriptionFitsBedrock(t *testing.T) {
 			d, _ := pr.Properties["description"].(string)
 			if len(d) > 200 || !awsProfileDescription.MatchString(d) {
 				t.Errorf("team %q: profile %s description %q breaks Bedrock's rule", p.Team, pr.Name, d)
+			}
+		}
+	}
+}
+
+// heldZones answers for the program's subnets with the zones a stack's
+// state holds (where they were created), whatever zone the run asks for.
+type heldZones struct {
+	*recorder
+	zone map[string]string
+}
+
+func (h heldZones) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	id, state, err := h.recorder.NewResource(args)
+	if z, ok := h.zone[args.Name]; ok && args.TypeToken == "aws:ec2/subnet:Subnet" {
+		state["availabilityZone"] = resource.NewStringProperty(z)
+	}
+	return id, state, err
+}
+
+// TestSubnetsStayInTheirZones: a subnet's zone cannot change (a new zone
+// replaces the subnet, and the replacement, created first with the same
+// CIDR in the same VPC, fails: InvalidSubnet.Conflict). The zones the
+// program picks follow the instance type's offerings, which another model
+// or AWS's new capacity move, so the subnets keep the zones they were
+// created in, and the instances go to those of them whose zone offers the
+// type now.
+func TestSubnetsStayInTheirZones(t *testing.T) {
+	deploy := func(t *testing.T, zone map[string]string) (*recorder, error) {
+		rec := &recorder{}
+		p := examplePlan(t, "regulated")
+		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := deploy(ctx, p, Config{})
+			return err
+		}, pulumi.WithMocks(PreviewProject, PreviewStack, heldZones{rec, zone}))
+		return rec, err
+	}
+	rec, err := deploy(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subnets := ofType(rec.sorted(), "aws:ec2/subnet:Subnet")
+	if len(subnets) < 4 {
+		t.Fatalf("%d subnets", len(subnets))
+	}
+	for _, sn := range subnets {
+		if !slices.Contains(rec.ignored[sn.Type+"::"+sn.Name], "availabilityZone") {
+			t.Errorf("subnet %s does not hold its zone (ignoreChanges %v)", sn.Name, rec.ignored[sn.Type+"::"+sn.Name])
+		}
+	}
+	// Created when another type was offered in zones a and b; this one is
+	// offered in b and c.
+	p := examplePlan(t, "regulated")
+	name := p.Team + "-private-"
+	rec, err = deploy(t, map[string]string{name + "1": previewRegion + "a", name + "2": previewRegion + "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := one(t, rec.sorted(), "aws:autoscaling/group:Group").Properties["vpcZoneIdentifiers"]
+	if !cmp.Equal(ids, []any{"subnet-" + name + "2"}) {
+		t.Errorf("instance subnets %v, want only %s2, in the one zone of the two that offers the type", ids, name)
+	}
+	// Offered in neither: the error names the zones.
+	_, err = deploy(t, map[string]string{name + "1": previewRegion + "a", name + "2": previewRegion + "d"})
+	if err == nil || !strings.Contains(err.Error(), previewRegion+"a") || !strings.Contains(err.Error(), "pulumi destroy") {
+		t.Errorf("type offered in none of the subnets' zones: error %v, want the zones and what to do", err)
+	}
+}
+
+// depsRecorder records each resource's dependencies (URNs) beside it.
+type depsRecorder struct {
+	*recorder
+	mu   *sync.Mutex
+	deps map[string][]string
+}
+
+func (d depsRecorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	d.mu.Lock()
+	d.deps[args.TypeToken+"::"+args.Name] = args.RegisterRPC.GetDependencies()
+	d.mu.Unlock()
+	return d.recorder.NewResource(args)
+}
+
+// TestServiceWaitsForItsListener: ECS refuses to create a service whose
+// target group no listener forwards to yet ("The target group ... does not
+// have an associated load balancer", InvalidParameterException), so the
+// router's service depends on the listener of its target group, which the
+// load balancer's creation (minutes) delays.
+func TestServiceWaitsForItsListener(t *testing.T) {
+	rec := depsRecorder{&recorder{}, &sync.Mutex{}, map[string][]string{}}
+	p := examplePlan(t, "enterprise-hybrid")
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := deploy(ctx, p, Config{DeployGateway: true})
+		return err
+	}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := rec.sorted()
+	svc := one(t, rs, "aws:ecs/service:Service")
+	tg := svc.Properties["loadBalancers"].([]any)[0].(map[string]any)["targetGroupArn"]
+	var listener string
+	for _, l := range ofType(rs, "aws:lb/listener:Listener") {
+		if l.Properties["defaultActions"].([]any)[0].(map[string]any)["targetGroupArn"] == tg {
+			listener = l.Name
+		}
+	}
+	if listener == "" {
+		t.Fatalf("no listener forwards to the service's target group %v", tg)
+	}
+	deps := rec.deps[svc.Type+"::"+svc.Name]
+	if !slices.ContainsFunc(deps, func(urn string) bool {
+		return strings.HasSuffix(urn, "aws:lb/listener:Listener::"+listener)
+	}) {
+		t.Errorf("service %s does not wait for listener %s: depends on %v", svc.Name, listener, deps)
+	}
+}
+
+// freshRandom answers every getRandomPassword with a value never given
+// before, as each run of the program gets from AWS.
+type freshRandom struct {
+	*recorder
+	n *atomic.Int64
+}
+
+func (f freshRandom) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	out, err := f.recorder.Call(args)
+	if args.Token == "aws:secretsmanager/getRandomPassword:getRandomPassword" && err == nil {
+		out["randomPassword"] = resource.NewStringProperty(fmt.Sprintf("r%07d", f.n.Add(1)))
+	}
+	return out, err
+}
+
+// TestSecondRunRegistersTheSameInputs: a second pulumi up with the same
+// configuration registers every resource with the same inputs, however
+// AWS answers getRandomPassword; a random value (a key, a password, the
+// final snapshot's suffix) sits only in a property the resource holds
+// (ignoreChanges), else each run would update or replace the resource.
+func TestSecondRunRegistersTheSameInputs(t *testing.T) {
+	n := &atomic.Int64{}
+	cfg := Config{DeployGateway: true, EndpointServicePrincipals: []string{"arn:aws:iam::210987654321:root"},
+		DockerHubCredentials: pulumi.String(`{"username":"u","accessToken":"t"}`), HFToken: pulumi.String("hf")}
+	runOnce := func() *recorder {
+		rec := &recorder{}
+		p := examplePlan(t, "enterprise-hybrid")
+		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := deploy(ctx, p, cfg)
+			return err
+		}, pulumi.WithMocks(PreviewProject, PreviewStack, freshRandom{rec, n}))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rec
+	}
+	first, second := runOnce(), runOnce()
+	a, b := first.sorted(), second.sorted()
+	if len(a) != len(b) || len(a) < 50 {
+		t.Fatalf("%d then %d resources", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].Type != b[i].Type || a[i].Name != b[i].Name {
+			t.Fatalf("resource %d: %s %s then %s %s", i, a[i].Type, a[i].Name, b[i].Type, b[i].Name)
+		}
+		held := second.ignored[b[i].Type+"::"+b[i].Name]
+		for k, v := range b[i].Properties {
+			if !slices.Contains(held, k) && !cmp.Equal(a[i].Properties[k], v) {
+				t.Errorf("%s %s: %s changes between runs (%v, then %v)", b[i].Type, b[i].Name, k, a[i].Properties[k], v)
+			}
+		}
+	}
+}
+
+// TestSchedulesInACanonicalTimeZone: a scheduled action's time zone is
+// one of "the canonical names of the IANA time zones" (EC2 Auto Scaling's
+// PutScheduledUpdateGroupAction); UTC's is Etc/UTC ("UTC" is a link).
+func TestSchedulesInACanonicalTimeZone(t *testing.T) {
+	for tz, want := range map[string]string{"": "Etc/UTC", "Europe/Berlin": "Europe/Berlin"} {
+		rs, _, err := run(t, examplePlan(t, "regulated"), Config{TimeZone: tz})
+		if err != nil {
+			t.Fatal(err)
+		}
+		scheds := ofType(rs, "aws:autoscaling/schedule:Schedule")
+		if len(scheds) != 2 {
+			t.Fatalf("%d schedules", len(scheds))
+		}
+		for _, s := range scheds {
+			if s.Properties["timeZone"] != want {
+				t.Errorf("costgate:timeZone %q: schedule %s in %v, want %s", tz, s.Name, s.Properties["timeZone"], want)
 			}
 		}
 	}

@@ -414,6 +414,8 @@ func (b *routerBuild) service(task *ecs.TaskDefinition, sg *ec2.SecurityGroup, t
 	if err != nil {
 		return fmt.Errorf("create router cluster: %w", err)
 	}
+	// The service waits for its listener: ECS refuses a target group no
+	// listener forwards to yet.
 	if _, err := ecs.NewService(ctx, b.name, &ecs.ServiceArgs{
 		Cluster:        cluster.Arn,
 		TaskDefinition: task.Arn,
@@ -430,7 +432,7 @@ func (b *routerBuild) service(task *ecs.TaskDefinition, sg *ec2.SecurityGroup, t
 		DeploymentCircuitBreaker:      ecs.ServiceDeploymentCircuitBreakerArgs{Enable: pulumi.Bool(true), Rollback: pulumi.Bool(true)},
 		PropagateTags:                 pulumi.String("SERVICE"),
 		Tags:                          stringMap(b.tags),
-	}, b.parent); err != nil {
+	}, b.parent, pulumi.DependsOn([]pulumi.Resource{b.r.listener})); err != nil {
 		return fmt.Errorf("create router service: %w", err)
 	}
 	var actions pulumi.Array

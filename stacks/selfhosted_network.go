@@ -2,7 +2,9 @@ package stacks
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/costgate/costgate/inference"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -259,14 +261,40 @@ func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfH
 	if err != nil {
 		return network{}, err
 	}
-	var inst pulumi.StringArray
-	for i, id := range net.subnets.(pulumi.StringArray) {
-		if offered[zones[i]] {
-			inst = append(inst, id)
-		}
-	}
-	net.instanceSubnets = inst
+	net.instanceSubnets = offeredSubnets(net.subnets.(pulumi.StringArray), v.privateZones, offered, a.Sizing.InstanceType)
 	return net, nil
+}
+
+// offeredSubnets are the subnets whose zone offers the instance type. A
+// subnet keeps the zone it was created in (ignoreChanges: a new zone would
+// replace it, and the replacement, with the same CIDR in the same VPC,
+// fails), which an earlier instance type chose: the zones are the
+// subnets' own, not those this run would pick.
+func offeredSubnets(ids pulumi.StringArray, zones []pulumi.StringOutput, offered map[string]bool, instanceType string) pulumi.StringArrayOutput {
+	var args []any
+	for i := range ids {
+		args = append(args, ids[i], zones[i])
+	}
+	return pulumi.All(args...).ApplyT(func(vs []any) ([]string, error) {
+		var inst, in []string
+		for i := 0; i < len(vs); i += 2 {
+			id, zone := vs[i].(string), vs[i+1].(string)
+			if offered[zone] {
+				inst = append(inst, id)
+			}
+			in = append(in, zone)
+		}
+		if len(inst) == 0 {
+			var where []string
+			for z := range offered {
+				where = append(where, z)
+			}
+			sort.Strings(where)
+			return nil, fmt.Errorf("%s is offered in none of the zones of the fleet's subnets (%s), which keep the zones they were created in; it is offered in %s: pulumi destroy, then pulumi up creates the network in zones offering it",
+				instanceType, strings.Join(in, ", "), strings.Join(where, ", "))
+		}
+		return inst, nil
+	}).(pulumi.StringArrayOutput)
 }
 
 // pickZones chooses n available zones, those offering the instance type
@@ -333,6 +361,8 @@ type vpcBuild struct {
 	// privateRT is the private subnets' route table, which the S3 gateway
 	// endpoint routes.
 	privateRT pulumi.StringOutput
+	// privateZones are the private subnets' zones, as created.
+	privateZones []pulumi.StringOutput
 }
 
 // create registers the VPC, its internet gateway, the public subnets with
@@ -410,7 +440,9 @@ func (v *vpcBuild) subnets(vpc *ec2.Vpc, kind string, cidrs []string, route ec2.
 		if kind == "public" {
 			args.MapPublicIpOnLaunch = pulumi.Bool(false)
 		}
-		sn, err := ec2.NewSubnet(ctx, sub, args, parent)
+		// The zone is the one the subnet was created in: the zones this run
+		// picks follow the type's offerings, which change.
+		sn, err := ec2.NewSubnet(ctx, sub, args, parent, pulumi.IgnoreChanges([]string{"availabilityZone"}))
 		if err != nil {
 			return nil, fmt.Errorf("create %s subnet: %w", kind, err)
 		}
@@ -420,6 +452,9 @@ func (v *vpcBuild) subnets(vpc *ec2.Vpc, kind string, cidrs []string, route ec2.
 			return nil, fmt.Errorf("associate %s subnet: %w", kind, err)
 		}
 		ids = append(ids, sn.ID().ToStringOutput())
+		if kind == "private" {
+			v.privateZones = append(v.privateZones, sn.AvailabilityZone)
+		}
 	}
 	return ids, nil
 }

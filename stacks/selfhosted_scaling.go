@@ -213,7 +213,7 @@ func schedules(ctx *pulumi.Context, name string, asg *autoscaling.Group, s plan.
 		return nil // nothing to change during the day
 	}
 	if tz == "" {
-		tz = "UTC"
+		tz = "Etc/UTC" // the canonical name (AWS takes those only)
 	}
 	actions := []struct {
 		suffix, recurrence string

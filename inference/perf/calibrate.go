@@ -75,6 +75,10 @@ type Point struct {
 	// recipe sets it: the scheduler polls for new requests once every that
 	// many decode steps (Config.SchedulerRecvInterval).
 	SchedulerRecvInterval int `json:"scheduler_recv_interval,omitempty"`
+	// TTFTStat is "median" where the source publishes the median TTFT
+	// rather than the mean (the default): the median request does not
+	// wait behind another's prefill unless most do.
+	TTFTStat string `json:"ttft_stat,omitempty"`
 	// OutputTokS is the measured output tokens/s of the whole deployment;
 	// TTFTMs and TPOTMs the mean latencies where published (0: not).
 	OutputTokS float64 `json:"output_tok_s"`
@@ -105,6 +109,9 @@ func LoadCalibration(r io.Reader, cat *modelcatalog.Catalog) (*Calibration, erro
 		}
 		if _, err := c.config(p, cat); err != nil {
 			return nil, fmt.Errorf("calibration: points[%d]: %w", i, err)
+		}
+		if p.TTFTStat != "" && p.TTFTStat != "median" {
+			return nil, fmt.Errorf("calibration: points[%d]: ttft_stat %q is not \"median\" (or empty: the mean)", i, p.TTFTStat)
 		}
 		if p.OutputTokS < 0 || p.TTFTMs < 0 || p.TPOTMs < 0 || p.OutputTokS+p.TTFTMs+p.TPOTMs == 0 {
 			return nil, fmt.Errorf("calibration: points[%d]: needs a positive output_tok_s, ttft_ms or tpot_ms", i)
@@ -166,7 +173,11 @@ func (c *Calibration) Evaluate(cat *modelcatalog.Catalog, p Params) []Row {
 				row.Throughput = res.OutputTokS / pt.OutputTokS
 			}
 			if pt.TTFTMs > 0 && res.TTFTMs != nil && pt.Burst == 0 {
-				row.TTFT = (*res.TTFTMs + float64(max(pt.StreamInterval-1, 0))*res.TPOTMs) / pt.TTFTMs
+				ttft := *res.TTFTMs
+				if pt.TTFTStat == "median" {
+					ttft = res.ttftMedianMs
+				}
+				row.TTFT = (ttft + float64(max(pt.StreamInterval-1, 0))*res.TPOTMs) / pt.TTFTMs
 			}
 			if pt.TPOTMs > 0 {
 				row.TPOT = res.TPOTMs / pt.TPOTMs

@@ -140,6 +140,9 @@ type Result struct {
 	DecodeBound string   `json:"decode_bound,omitempty"`
 	Factors     Factors  `json:"factors"`
 	Notes       []string `json:"notes,omitempty"`
+	// ttftMedianMs is the median TTFT under the same load (calibration
+	// points that publish a median are held to it).
+	ttftMedianMs float64
 }
 
 // Fixed physical constants of the model (not fitted).

@@ -133,6 +133,9 @@ func rowLine(r, loo Row) string {
 	if pt.StreamInterval > 1 {
 		conc += fmt.Sprintf(", streamed %d tokens at a time", pt.StreamInterval)
 	}
+	if pt.TTFTStat == "median" {
+		conc += ", median TTFT"
+	}
 	if pt.SchedulerRecvInterval > 1 {
 		conc += fmt.Sprintf(", new requests taken every %d steps", pt.SchedulerRecvInterval)
 	}
@@ -148,7 +151,11 @@ func rowLine(r, loo Row) string {
 	if res.Fits {
 		pThr, pTPOT = fmt.Sprintf("%.0f", res.OutputTokS), fmt.Sprintf("%.1f", res.TPOTMs)
 		if res.TTFTMs != nil {
-			pTTFT = fmt.Sprintf("%.0f", *res.TTFTMs+float64(max(pt.StreamInterval-1, 0))*res.TPOTMs)
+			ttft := *res.TTFTMs
+			if pt.TTFTStat == "median" {
+				ttft = res.ttftMedianMs
+			}
+			pTTFT = fmt.Sprintf("%.0f", ttft+float64(max(pt.StreamInterval-1, 0))*res.TPOTMs)
 		}
 	}
 	return fmt.Sprintf("| %s | %s | %s × %d%s | %s%s | %s %s | %d / %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",

@@ -118,8 +118,9 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	if c.InputTokensP95 > c.InputTokens {
 		p95, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2)
 	}
+	wait0, wave := wait, 0.0
 	if lambda <= 0 {
-		wave := d.firstWave(o.b, o.prefill)
+		wave = d.firstWave(o.b, o.prefill)
 		wait, wait95 = wait+wave, wait95+wave
 	}
 	// Admission: a request waits for the scheduler's next poll (the step
@@ -127,6 +128,18 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	ttft := round2((front + o.admit/2 + o.prefill + wait) * 1e3)
 	ttft95 := round2((front + 0.95*o.admit + p95 + wait95) * 1e3)
 	r.TTFTMs, r.TTFTP95Ms = &ttft, &ttft95
+	// The median request waits behind another's prefill only when more
+	// than half of them do (the wait's tail ρ·e^(−tρ/W) of mean W), and a
+	// benchmark's first wave reaches the median only when it is half the
+	// requests.
+	waitMedian := 0.0
+	if rho > 0.5 {
+		waitMedian = wait0 / rho * math.Log(2*rho)
+	}
+	if lambda <= 0 && c.Requests > 0 && 2*c.Concurrency >= c.Requests {
+		waitMedian += wave
+	}
+	r.ttftMedianMs = round2((front + o.admit/2 + o.prefill + waitMedian) * 1e3)
 	return o
 }
 
