@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
@@ -1053,5 +1054,50 @@ func TestPrivateLinkKeepsQueuedRequestsAsLongAsTheLoadBalancer(t *testing.T) {
 	}
 	if tcp != 2 || alb != float64(inference.IdleTimeoutSeconds) {
 		t.Errorf("%d TCP listeners, load balancer idle timeout %v", tcp, alb)
+	}
+}
+
+// timeoutsRecorder records each resource's custom delete timeout.
+type timeoutsRecorder struct {
+	*recorder
+	mu     *sync.Mutex
+	delete map[string]string
+}
+
+func (d timeoutsRecorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	d.mu.Lock()
+	if ct := args.RegisterRPC.GetCustomTimeouts(); ct != nil {
+		d.delete[args.TypeToken+"::"+args.Name] = ct.GetDelete()
+	}
+	d.mu.Unlock()
+	return d.recorder.NewResource(args)
+}
+
+// TestDestroyWaitsForTheFleetsStreams: deleting the group first drains it
+// (the provider sets its sizes to 0 and waits, within the delete timeout,
+// 10 minutes unless set, for its instances to go), and each instance
+// leaves its target group only after the deregistration delay, the
+// plan's longest stream, up to an hour. The group's delete timeout covers
+// that delay and ten minutes more, so pulumi destroy under load does not
+// fail half-way.
+func TestDestroyWaitsForTheFleetsStreams(t *testing.T) {
+	for _, stream := range []int{300, 1800, 3600} {
+		rec := timeoutsRecorder{&recorder{}, &sync.Mutex{}, map[string]string{}}
+		p := examplePlan(t, "regulated")
+		p.Chosen().Sizing.StreamSeconds = stream
+		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := deploy(ctx, p, Config{})
+			return err
+		}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs := rec.sorted()
+		asg := one(t, rs, "aws:autoscaling/group:Group")
+		delay := one(t, rs, "aws:lb/targetGroup:TargetGroup").Properties["deregistrationDelay"].(float64)
+		d, err := time.ParseDuration(rec.delete[asg.Type+"::"+asg.Name])
+		if err != nil || d < time.Duration(delay)*time.Second+10*time.Minute {
+			t.Errorf("stream %d s: group's delete timeout %q (%v), want the %v s deregistration delay and 10 minutes more", stream, rec.delete[asg.Type+"::"+asg.Name], err, delay)
+		}
 	}
 }
