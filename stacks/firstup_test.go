@@ -1022,3 +1022,36 @@ func TestSchedulesInACanonicalTimeZone(t *testing.T) {
 		}
 	}
 }
+
+// TestPrivateLinkKeepsQueuedRequestsAsLongAsTheLoadBalancer: a Network
+// Load Balancer closes a TCP flow idle for 350 s unless its listener says
+// otherwise (tcp.idle_timeout.seconds, 60 to 6,000 s: docs.aws.amazon.com/
+// elasticloadbalancing/latest/network/update-idle-timeout.html), and a
+// request waits for its first token without a byte; the sizer holds the
+// p95 wait within the application load balancer's idle timeout, so the
+// PrivateLink front keeps a flow at least that long.
+func TestPrivateLinkKeepsQueuedRequestsAsLongAsTheLoadBalancer(t *testing.T) {
+	rs, _, err := run(t, examplePlan(t, "enterprise-hybrid"), Config{DeployGateway: true, EndpointServicePrincipals: []string{"arn:aws:iam::210987654321:root"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var alb float64
+	for _, l := range ofType(rs, "aws:lb/loadBalancer:LoadBalancer") {
+		if l.Properties["loadBalancerType"] == "application" {
+			alb = l.Properties["idleTimeout"].(float64)
+		}
+	}
+	tcp := 0
+	for _, l := range ofType(rs, "aws:lb/listener:Listener") {
+		if l.Properties["protocol"] != "TCP" {
+			continue
+		}
+		tcp++
+		if v, _ := l.Properties["tcpIdleTimeoutSeconds"].(float64); v < alb || v > 6000 {
+			t.Errorf("PrivateLink listener %s closes idle flows after %v s; the load balancer keeps them %v s", l.Name, l.Properties["tcpIdleTimeoutSeconds"], alb)
+		}
+	}
+	if tcp != 2 || alb != float64(inference.IdleTimeoutSeconds) {
+		t.Errorf("%d TCP listeners, load balancer idle timeout %v", tcp, alb)
+	}
+}
