@@ -10,6 +10,35 @@ import (
 	"github.com/costgate/costgate/modelcatalog"
 )
 
+// TestCommitmentBillsAWSMonth: a commitment on an always-on fleet bills
+// AWS's 730-hour month whatever hours_per_month says (the article's 720 h
+// is a 30-day month, not what a reservation bills); on demand and spot
+// bill the hours the spec says the fleet runs.
+func TestCommitmentBillsAWSMonth(t *testing.T) {
+	for _, tt := range []struct {
+		pricing string
+		hours   float64
+	}{
+		{"reserved", 730},
+		{"capacity_block", 730},
+		{"on_demand", 720},
+		{"spot", 720},
+	} {
+		t.Run(tt.pricing, func(t *testing.T) {
+			src := strings.Replace(fmt.Sprintf(base, 100, 4e6), `pricing = "reserved"`, fmt.Sprintf("pricing = %q\n  hours_per_month = 720\n  gpu_hour_usd = 3", tt.pricing), 1)
+			sh := evaluate(t, parse(t, "c.hcl", src)).Option(architecture.SelfHosted)
+			if !near(sh.Sizing.BilledHours, tt.hours) {
+				t.Errorf("billed hours %g, want %g", sh.Sizing.BilledHours, tt.hours)
+			}
+			for _, it := range sh.LineItems {
+				if it.Name == "GPU instances" && !near(it.MonthlyUSD.Expected, float64(sh.Sizing.GPUs)*3*tt.hours) {
+					t.Errorf("GPU instances $%.2f, want %d GPUs × $3 × %g h", it.MonthlyUSD.Expected, sh.Sizing.GPUs, tt.hours)
+				}
+			}
+		})
+	}
+}
+
 // TestCommitmentBillsEveryHour: a reservation bills all of the month's
 // hours whatever the schedule, and warns with the on-demand alternative
 // on a part-time schedule; on demand bills the scheduled hours only.

@@ -292,9 +292,3 @@ func (m *model) pricing() string {
 	}
 	return m.s.SelfHosted.Pricing
 }
-
-// commitment reports whether a pricing model bills every hour it covers
-// whatever the fleet's schedule: all but on-demand and spot.
-func commitment(pricing string) bool {
-	return pricing != spec.OnDemand && pricing != spec.Spot
-}

@@ -107,7 +107,8 @@ func TestArticleTable(t *testing.T) {
 				t.Errorf("costgate verdict reads %q, want %q", got, want)
 			}
 			// The article's 4 GPUs: its $8,640 is 4 × $3 × 720 h; AWS bills
-			// the p5.48xlarge's 8, $17,280, plus the article's $2,000–4,000.
+			// the p5.48xlarge's 8, and a reservation every hour of its
+			// 730-hour month: $17,520, plus the article's $2,000–4,000.
 			if !strings.Contains(cells[2], "4 × $3 × 720 h = $8,640") && !strings.Contains(cells[2], "the same $10,640–12,640") {
 				t.Errorf("the article's arithmetic is missing: %q", cells[2])
 			}
@@ -115,8 +116,8 @@ func TestArticleTable(t *testing.T) {
 			for _, it := range sh.LineItems {
 				items[it.Name] = it.MonthlyUSD
 			}
-			if g := items["GPU instances"]; !near(g.Low, 17280) || !near(g.High, 17280) || !near(4*3*720, 8640) {
-				t.Errorf("GPU instances = %+v, want 8 × $3 × 720 h = $17,280", g)
+			if g := items["GPU instances"]; !near(g.Low, 17520) || !near(g.High, 17520) || !near(4*3*720, 8640) {
+				t.Errorf("GPU instances = %+v, want 8 × $3 × 730 h = $17,520", g)
 			}
 			if o := items["operations (MLOps/SRE)"]; !near(o.Low, 2000) || !near(o.High, 4000) {
 				t.Errorf("operations = %+v, want $2,000–4,000", o)

@@ -17,7 +17,7 @@ import (
 // scheduled hours. nil when it does not apply or on-demand has no price.
 func (m *model) idleCommitment(a *assignment, o *Option) *Note {
 	sh := m.s.SelfHosted
-	if sh.Schedule != spec.BusinessHours || !commitment(sh.Pricing) || o.Sizing == nil {
+	if sh.Schedule != spec.BusinessHours || !spec.Commitment(sh.Pricing) || o.Sizing == nil {
 		return nil
 	}
 	m.onDemand = true
@@ -30,5 +30,5 @@ func (m *model) idleCommitment(a *assignment, o *Option) *Note {
 	alt := ev.total(m.s.Quality.IncludeInDecision)
 	return &Note{ID: "pricing.idle_commitment", Message: fmt.Sprintf(
 		"%s pricing bills all %g hours of the month, but the %s schedule runs the fleet %g hours: the %s option is priced at %s a month expected for hours it leaves idle; on demand for the scheduled hours it would cost %s a month expected (the catalog's on-demand price)",
-		sh.Pricing, sh.HoursPerMonth, sh.Schedule, m.runningHours(o.Sizing.WeightsGB), o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole(), units.USD(alt).Whole())}
+		sh.Pricing, float64(units.HoursPerMonth), sh.Schedule, m.runningHours(o.Sizing.WeightsGB), o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole(), units.USD(alt).Whole())}
 }

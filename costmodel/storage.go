@@ -18,10 +18,14 @@ import (
 
 // runningHours is the hours a month the fleet's instances run: the
 // schedule's working hours plus its scale-up ahead of each working day by
-// the model's start from the mirror (inference.ScaleUpLeadMinutes), or the
-// spec's hours_per_month for an always-on fleet.
+// the model's start from the mirror (inference.ScaleUpLeadMinutes), or,
+// always on, the spec's hours_per_month — AWS's 730-hour month under a
+// commitment, which bills every hour whatever a spec says a month is.
 func (m *model) runningHours(weightsGB float64) float64 {
 	if m.s.SelfHosted.Schedule != spec.BusinessHours {
+		if spec.Commitment(m.pricing()) {
+			return units.HoursPerMonth
+		}
 		return m.s.SelfHosted.HoursPerMonth
 	}
 	work := m.s.Team.WorkingHoursPerMonth
@@ -31,13 +35,13 @@ func (m *model) runningHours(weightsGB float64) float64 {
 }
 
 // billedHours is the hours a month the fleet's GPUs are billed: every
-// hour of the month under a commitment (a reservation, a Savings Plan or a
-// Capacity Block bills the hours it covers whether the fleet runs or
-// not), else the hours it runs. A weight of 0 gives the least (the search's
-// lower bound).
+// hour of AWS's 730-hour month under a commitment (a reservation, a
+// Savings Plan or a Capacity Block bills the hours it covers whether the
+// fleet runs or not, 8,760 a year), else the hours it runs. A weight of 0
+// gives the least (the search's lower bound).
 func (m *model) billedHours(weightsGB float64) float64 {
-	if commitment(m.pricing()) {
-		return m.s.SelfHosted.HoursPerMonth
+	if spec.Commitment(m.pricing()) {
+		return units.HoursPerMonth
 	}
 	return m.runningHours(weightsGB)
 }

@@ -56,7 +56,14 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from %s to %s per GPU-hour: every GPU of the fleet costs less", priceRange(b), priceRange(*h))
 		}
 	}
-	l.fell("self_hosted.hours_per_month", bs.HoursPerMonth, hs.HoursPerMonth, "the fleet is billed for fewer hours")
+	// A commitment bills AWS's month whatever hours_per_month says.
+	monthOf := func(s spec.SelfHosted) float64 {
+		if spec.Commitment(s.Pricing) {
+			return units.HoursPerMonth
+		}
+		return s.HoursPerMonth
+	}
+	l.fell("self_hosted.hours_per_month", monthOf(bs), monthOf(hs), "the fleet is billed for fewer hours")
 	switch {
 	case hs.OpsFromSpec && !bs.OpsFromSpec:
 		// The default grows with the fleet's GPUs; a fixed figure does not.

@@ -33,6 +33,12 @@ type CommandSafe struct {
 // NewCommandSafe returns a CommandSafe writing to w.
 func NewCommandSafe(w io.Writer) *CommandSafe { return &CommandSafe{w: w} }
 
+// Underlying returns the writer c escapes for. Only text costgate composes
+// from its own counts, never from input (a progress line on a terminal,
+// rewritten in place with "\r", which CommandSafe would hold until a
+// newline), may be written to it directly.
+func (c *CommandSafe) Underlying() io.Writer { return c.w }
+
 // Write escapes every complete line of p and holds the rest.
 func (c *CommandSafe) Write(p []byte) (int, error) {
 	c.pending = append(c.pending, p...)

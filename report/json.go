@@ -29,11 +29,6 @@ func encodeJSON(w io.Writer, v any, prefix string) error {
 	return nil
 }
 
-// listChunk is how many elements of a list are encoded before they are
-// written: enough to keep every CPU busy, few enough that the output is
-// never held whole.
-const listChunk = 64
-
 // writeJSONList writes vs as writeJSON would write the one element or the whole
 // list, byte for byte: a command given one file writes one object, given
 // several an array (writeJSONArray).
@@ -45,31 +40,28 @@ func writeJSONList[T any](w io.Writer, vs []T) error {
 }
 
 // writeJSONArray writes vs as writeJSON writes it, byte for byte. The
-// elements are encoded concurrently, a chunk at a time, and written in
-// order as each chunk is done, so that a thousand plans are neither
-// encoded on one CPU nor buffered whole.
+// elements are encoded concurrently, each into its own buffer, and
+// written only when every one has encoded: an element that cannot be
+// encoded (a NaN) fails the command before anything is written, never
+// after half an array. A thousand plans do not come through here: plan
+// encodes each as it is built (EncodePlan); the lists that do (check
+// results, diffs, frontiers) are a few kilobytes an element.
 func writeJSONArray[T any](w io.Writer, vs []T) error {
 	if len(vs) == 0 {
 		return writeJSON(w, vs)
 	}
-	bufs := make([]bytes.Buffer, min(len(vs), listChunk))
-	for start := 0; start < len(vs); start += listChunk {
-		chunk := vs[start:min(start+listChunk, len(vs))]
-		var g errgroup.Group
-		g.SetLimit(runtime.GOMAXPROCS(0))
-		for i, v := range chunk {
-			g.Go(func() error {
-				bufs[i].Reset()
-				return encodeElement(&bufs[i], v, true)
-			})
-		}
-		if err := g.Wait(); err != nil {
+	bufs := make([]bytes.Buffer, len(vs))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, v := range vs {
+		g.Go(func() error { return encodeElement(&bufs[i], v, true) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	for i := range bufs {
+		if err := writeElement(w, bufs[i].Bytes(), i, len(vs), true); err != nil {
 			return err
-		}
-		for i := range chunk {
-			if err := writeElement(w, bufs[i].Bytes(), start+i, len(vs), true); err != nil {
-				return err
-			}
 		}
 	}
 	return nil

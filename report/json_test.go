@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/costgate/costgate/plan"
@@ -20,7 +21,7 @@ type jsonItem struct {
 // bytes one encoder writes for the whole value, at every length around a
 // chunk's edges, nil and empty lists included.
 func TestWriteJSONListAsOneEncode(t *testing.T) {
-	for _, n := range []int{0, 1, 2, listChunk - 1, listChunk, listChunk + 1, 2*listChunk + 3} {
+	for _, n := range []int{0, 1, 2, 63, 64, 65, 131} {
 		vs := make([]jsonItem, n)
 		for i := range vs {
 			vs[i] = jsonItem{Name: fmt.Sprint("item-", i), HTML: "<a & b>", Tags: []string{"x", "y"}, Inner: map[string]any{"n": i, "deep": []any{map[string]any{"k": "v"}}}}
@@ -57,7 +58,7 @@ func TestWriteJSONListAsOneEncode(t *testing.T) {
 // TestEncodedPlansAsJSON holds plans encoded one by one (EncodePlan) and
 // written together to the bytes the json format writes for the plans.
 func TestEncodedPlansAsJSON(t *testing.T) {
-	for _, n := range []int{1, 2, listChunk + 1} {
+	for _, n := range []int{1, 2, 65} {
 		plans := make([]*plan.Plan, n)
 		encoded := make([][]byte, n)
 		for i := range plans {
@@ -78,5 +79,19 @@ func TestEncodedPlansAsJSON(t *testing.T) {
 		if !bytes.Equal(got.Bytes(), want.Bytes()) {
 			t.Errorf("%d plans: encoded one by one differs from the json format:\n%s\nwant\n%s", n, got.String(), want.String())
 		}
+	}
+}
+
+// TestWriteJSONListFailsWhole: an element that cannot be encoded fails the
+// list before any of it is written.
+func TestWriteJSONListFailsWhole(t *testing.T) {
+	vs := make([]map[string]any, 100)
+	for i := range vs {
+		vs[i] = map[string]any{"n": float64(i)}
+	}
+	vs[70]["n"] = math.NaN()
+	var b bytes.Buffer
+	if err := writeJSONList(&b, vs); err == nil || b.Len() != 0 {
+		t.Errorf("err %v, wrote %d bytes; want an error and nothing written", err, b.Len())
 	}
 }

@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"fmt"
 	"regexp"
 
 	"github.com/costgate/costgate/modelcatalog"
@@ -145,7 +146,10 @@ func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHost
 	if s.Model != AutoModel {
 		moot("min_quality", s.MinQuality == def.MinQuality, "unless model = \"auto\": it is the floor for choosing a model")
 	}
-	if s.Schedule == BusinessHours {
+	switch {
+	case Commitment(s.Pricing):
+		moot("hours_per_month", s.HoursPerMonth == def.HoursPerMonth, fmt.Sprintf("with pricing = %q: a commitment bills every hour of AWS's 730-hour month (8,760 a year), and the plan prices 730", s.Pricing))
+	case s.Schedule == BusinessHours:
 		moot("hours_per_month", s.HoursPerMonth == def.HoursPerMonth, "with schedule = \"business_hours\": the fleet is billed for team.working_hours_per_month")
 	}
 	if s.Pricing != Spot {

@@ -38,6 +38,13 @@ const (
 	CapacityBlock = "capacity_block"
 )
 
+// Commitment reports whether a pricing model commits to GPUs (a
+// reservation or Savings Plan, a Capacity Block): AWS bills every hour it
+// covers, 730 a month, whatever the fleet's schedule and hours_per_month.
+func Commitment(pricing string) bool {
+	return pricing != OnDemand && pricing != Spot
+}
+
 // Schedules of the self-hosted fleet.
 const (
 	AlwaysOn      = "always_on"

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
@@ -1019,6 +1020,84 @@ func TestSchedulesInACanonicalTimeZone(t *testing.T) {
 			if s.Properties["timeZone"] != want {
 				t.Errorf("costgate:timeZone %q: schedule %s in %v, want %s", tz, s.Name, s.Properties["timeZone"], want)
 			}
+		}
+	}
+}
+
+// TestPrivateLinkKeepsQueuedRequestsAsLongAsTheLoadBalancer: a Network
+// Load Balancer closes a TCP flow idle for 350 s unless its listener says
+// otherwise (tcp.idle_timeout.seconds, 60 to 6,000 s: docs.aws.amazon.com/
+// elasticloadbalancing/latest/network/update-idle-timeout.html), and a
+// request waits for its first token without a byte; the sizer holds the
+// p95 wait within the application load balancer's idle timeout, so the
+// PrivateLink front keeps a flow at least that long.
+func TestPrivateLinkKeepsQueuedRequestsAsLongAsTheLoadBalancer(t *testing.T) {
+	rs, _, err := run(t, examplePlan(t, "enterprise-hybrid"), Config{DeployGateway: true, EndpointServicePrincipals: []string{"arn:aws:iam::210987654321:root"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var alb float64
+	for _, l := range ofType(rs, "aws:lb/loadBalancer:LoadBalancer") {
+		if l.Properties["loadBalancerType"] == "application" {
+			alb = l.Properties["idleTimeout"].(float64)
+		}
+	}
+	tcp := 0
+	for _, l := range ofType(rs, "aws:lb/listener:Listener") {
+		if l.Properties["protocol"] != "TCP" {
+			continue
+		}
+		tcp++
+		if v, _ := l.Properties["tcpIdleTimeoutSeconds"].(float64); v < alb || v > 6000 {
+			t.Errorf("PrivateLink listener %s closes idle flows after %v s; the load balancer keeps them %v s", l.Name, l.Properties["tcpIdleTimeoutSeconds"], alb)
+		}
+	}
+	if tcp != 2 || alb != float64(inference.IdleTimeoutSeconds) {
+		t.Errorf("%d TCP listeners, load balancer idle timeout %v", tcp, alb)
+	}
+}
+
+// timeoutsRecorder records each resource's custom delete timeout.
+type timeoutsRecorder struct {
+	*recorder
+	mu     *sync.Mutex
+	delete map[string]string
+}
+
+func (d timeoutsRecorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
+	d.mu.Lock()
+	if ct := args.RegisterRPC.GetCustomTimeouts(); ct != nil {
+		d.delete[args.TypeToken+"::"+args.Name] = ct.GetDelete()
+	}
+	d.mu.Unlock()
+	return d.recorder.NewResource(args)
+}
+
+// TestDestroyWaitsForTheFleetsStreams: deleting the group first drains it
+// (the provider sets its sizes to 0 and waits, within the delete timeout,
+// 10 minutes unless set, for its instances to go), and each instance
+// leaves its target group only after the deregistration delay, the
+// plan's longest stream, up to an hour. The group's delete timeout covers
+// that delay and ten minutes more, so pulumi destroy under load does not
+// fail half-way.
+func TestDestroyWaitsForTheFleetsStreams(t *testing.T) {
+	for _, stream := range []int{300, 1800, 3600} {
+		rec := timeoutsRecorder{&recorder{}, &sync.Mutex{}, map[string]string{}}
+		p := examplePlan(t, "regulated")
+		p.Chosen().Sizing.StreamSeconds = stream
+		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+			_, err := deploy(ctx, p, Config{})
+			return err
+		}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs := rec.sorted()
+		asg := one(t, rs, "aws:autoscaling/group:Group")
+		delay := one(t, rs, "aws:lb/targetGroup:TargetGroup").Properties["deregistrationDelay"].(float64)
+		d, err := time.ParseDuration(rec.delete[asg.Type+"::"+asg.Name])
+		if err != nil || d < time.Duration(delay)*time.Second+10*time.Minute {
+			t.Errorf("stream %d s: group's delete timeout %q (%v), want the %v s deregistration delay and 10 minutes more", stream, rec.delete[asg.Type+"::"+asg.Name], err, delay)
 		}
 	}
 }

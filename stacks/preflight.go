@@ -72,6 +72,7 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 		pf.fleet(*opt.Sizing)
 		pf.bootLoops(*opt.Sizing, cat)
 		pf.quota(*opt.Sizing, cat)
+		pf.networkQuotas()
 		pf.capacityBlock(*opt.Sizing)
 		pf.certificate()
 		pf.zone()

@@ -8,6 +8,7 @@ import (
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicequotas"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -83,6 +84,50 @@ func (pf *preflight) quota(s plan.Sizing, cat *modelcatalog.Catalog) {
 	}
 	if base < s.PeakInstances {
 		pf.familyQuota(inst, s.Pricing, s.PeakInstances-base)
+	}
+}
+
+// networkQuotas reads the region's VPCs and Elastic IP addresses against
+// their quotas (VPCs per Region, L-F678F1CE; EC2-VPC Elastic IPs,
+// L-0263D0A3; 5 each by default, the default VPC counted) when the program
+// creates the fleet's VPC, which takes one of each (the NAT's address): at
+// the quota, the first pulumi up of a stack fails creating them. A stack
+// whose VPC exists already is among those counted, so this is a reminder.
+// It says nothing when it cannot read a count or a quota.
+func (pf *preflight) networkQuotas() {
+	if pf.cfg.VPCID != "" {
+		return
+	}
+	counts := []struct {
+		what, service, code string
+		count               func() (int, error)
+	}{
+		{"VPCs", "vpc", "L-F678F1CE", func() (int, error) {
+			r, err := ec2.GetVpcs(pf.ctx, &ec2.GetVpcsArgs{})
+			if err != nil {
+				return 0, err
+			}
+			return len(r.Ids), nil
+		}},
+		{"Elastic IP addresses", "ec2", "L-0263D0A3", func() (int, error) {
+			r, err := ec2.GetEips(pf.ctx, &ec2.GetEipsArgs{})
+			if err != nil {
+				return 0, err
+			}
+			return len(r.AllocationIds), nil
+		}},
+	}
+	for _, c := range counts {
+		n, err := c.count()
+		if err != nil {
+			continue
+		}
+		q, err := servicequotas.LookupServiceQuota(pf.ctx, &servicequotas.LookupServiceQuotaArgs{ServiceCode: c.service, QuotaCode: pulumi.StringRef(c.code)})
+		if err != nil || float64(n) < q.Value {
+			continue
+		}
+		pf.remind("%s in %s: %d of the quota's %.0f are in use, and the fleet's own VPC takes one more unless this stack created it already: request more in Service Quotas (%s %s), or set costgate:vpcId and costgate:subnetIds",
+			c.what, pf.opt.Sizing.Region, n, q.Value, c.service, c.code)
 	}
 }
 

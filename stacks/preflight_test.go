@@ -8,7 +8,9 @@ import (
 	"crypto/x509/pkix"
 	"encoding/pem"
 	"errors"
+	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -298,6 +300,70 @@ func TestPreflightReadsTheFamilysQuota(t *testing.T) {
 			}
 			if got := strings.Contains(logs.text(), "instance refresh (launch before terminate)"); got != (tt.reminder != "") {
 				t.Errorf("refresh reminder %v, want %v:\n%s", got, tt.reminder != "", logs.text())
+			}
+		})
+	}
+}
+
+// TestPreflightRemindsOfTheRegionsNetworkQuotas: the program's own VPC
+// takes one of the region's VPCs (quota L-F678F1CE, 5 by default, the
+// default VPC among them) and one Elastic IP (the NAT's, L-0263D0A3, 5):
+// at the quota, a stack whose VPC does not exist yet fails at the first
+// pulumi up (VpcLimitExceeded, AddressLimitExceeded). The preflight reads
+// both and reminds; with costgate:vpcId it reads neither.
+func TestPreflightRemindsOfTheRegionsNetworkQuotas(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		vpcs, eips int
+		cfg        Config
+		want       []string
+	}{
+		{"room for both", 3, 2, Config{}, nil},
+		{"VPCs at the quota", 5, 2, Config{}, []string{"VPCs"}},
+		{"addresses at the quota", 1, 5, Config{}, []string{"Elastic IP addresses"}},
+		{"an existing VPC", 5, 5, Config{VPCID: "vpc-existing", SubnetIDs: []string{"subnet-b", "subnet-c"}}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			ids := func(n int, prefix string) []any {
+				var out []any
+				for i := range n {
+					out = append(out, fmt.Sprintf("%s-%d", prefix, i))
+				}
+				return out
+			}
+			var asked []string
+			answers := map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+				"aws:ec2/getVpcs:getVpcs": func(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+					return resource.NewPropertyMapFromMap(map[string]any{"ids": ids(tt.vpcs, "vpc"), "id": "r"}), nil
+				},
+				"aws:ec2/getEips:getEips": func(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+					return resource.NewPropertyMapFromMap(map[string]any{"allocationIds": ids(tt.eips, "eipalloc"), "publicIps": ids(tt.eips, "ip"), "id": "r"}), nil
+				},
+				"aws:servicequotas/getServiceQuota:getServiceQuota": func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+					value := 10000.0 // the GPU quota, by name
+					if v, ok := args.Args["quotaCode"]; ok && v.IsString() {
+						asked = append(asked, args.Args["serviceCode"].StringValue()+"/"+v.StringValue())
+						value = 5
+					}
+					return resource.NewPropertyMapFromMap(map[string]any{"value": value, "id": "q"}), nil
+				},
+			}
+			_, logs, err := runPreflight(t, examplePlan(t, "regulated"), tt.cfg, answers)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, w := range []string{"VPCs", "Elastic IP addresses"} {
+				got := strings.Contains(logs.text(), w+" in "+previewRegion)
+				if got != slices.Contains(tt.want, w) {
+					t.Errorf("%s reminder %v, want %v:\n%s", w, got, !got, logs.text())
+				}
+			}
+			want := []string{"vpc/L-F678F1CE", "ec2/L-0263D0A3"}
+			if tt.cfg.VPCID != "" {
+				want = nil
+			}
+			if !cmp.Equal(asked, want) {
+				t.Errorf("quotas read %v, want %v", asked, want)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package stacks
 import (
 	"fmt"
 
+	"github.com/costgate/costgate/inference"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
@@ -149,7 +150,11 @@ func publish(ctx *pulumi.Context, res, team string, nlb *lb.LoadBalancer, fl *Se
 		Port:            pulumi.Int(t.port),
 		Protocol:        pulumi.String("TCP"),
 		DefaultActions:  lb.ListenerDefaultActionArray{lb.ListenerDefaultActionArgs{Type: pulumi.String("forward"), TargetGroupArn: tg.Arn}},
-		Tags:            stringMap(tags),
+		// A request queued for its first token sends no byte: the flow
+		// stays open as long as the application load balancer's
+		// connection (the default closes it after 350 s).
+		TcpIdleTimeoutSeconds: pulumi.Int(inference.IdleTimeoutSeconds),
+		Tags:                  stringMap(tags),
 	}, parent); err != nil {
 		return fmt.Errorf("create PrivateLink listener on port %d: %w", t.port, err)
 	}

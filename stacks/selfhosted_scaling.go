@@ -68,7 +68,8 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		Tags:           asgTags,
 	}
 	purchase(args, lt, s)
-	asg, err := autoscaling.NewGroup(ctx, name+"-vllm", args, parent, pulumi.IgnoreChanges(heldAfterCreation(s, floor)))
+	asg, err := autoscaling.NewGroup(ctx, name+"-vllm", args, parent, pulumi.IgnoreChanges(heldAfterCreation(s, floor)),
+		pulumi.Timeouts(&pulumi.CustomTimeouts{Delete: groupDeleteTimeout(s)}))
 	if err != nil {
 		return fmt.Errorf("create auto scaling group: %w", err)
 	}
@@ -162,6 +163,16 @@ func (f *fleet) targetTracking(asg *autoscaling.Group, lbs balancer, floor int) 
 	}
 
 	return nil
+}
+
+// groupDeleteTimeout is how long pulumi destroy waits for the group: the
+// provider drains it first (sizes to 0, then waits for its instances to
+// go), and each instance leaves only after its target group's
+// deregistration delay, the plan's longest stream (up to an hour), when
+// it still serves one; then 15 minutes for its termination (the
+// provider's default, 10 minutes, would fail a destroy under load).
+func groupDeleteTimeout(s plan.Sizing) string {
+	return fmt.Sprintf("%dm", (StreamDrainSeconds(s)+59)/60+15)
 }
 
 // heldAfterCreation are the group's properties the program sets only when

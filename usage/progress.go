@@ -4,83 +4,48 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"sync/atomic"
 	"time"
+
+	progressline "github.com/costgate/costgate/internal/progress"
 )
 
-// progressDelay is how long reading runs before progress is shown: a
-// quick import prints nothing.
-const progressDelay = time.Second
-
-// progress writes "read 312 MB of 1.0 GB (30 %)" to a terminal, rewriting
-// the line in place, from a second into the import until it ends.
+// progress counts what an import has read and shows "read 312 MB of
+// 1.0 GB (30 %)" on a terminal (internal/progress) until it ends.
 type progress struct {
-	w     io.Writer
 	total int64
 	done  atomic.Int64
-	quit  chan struct{}
-	wg    sync.WaitGroup
-	shown bool
+	line  *progressline.Line
 }
 
 // newProgress starts reporting to w; a nil w reports nothing.
 func newProgress(w io.Writer, paths []string) *progress {
-	p := &progress{w: w, quit: make(chan struct{})}
-	if w == nil {
-		return p
-	}
-	for _, path := range paths {
-		if st, err := os.Stat(path); err == nil {
-			p.total += st.Size()
-		}
-	}
-	p.wg.Add(1)
-	go p.loop()
-	return p
-}
-
-func (p *progress) loop() {
-	defer p.wg.Done()
-	start := time.Now()
-	tick := time.NewTicker(200 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-p.quit:
-			return
-		case now := <-tick.C:
-			if now.Sub(start) >= progressDelay {
-				p.print(now.Sub(start))
+	p := &progress{}
+	if w != nil {
+		for _, path := range paths {
+			if st, err := os.Stat(path); err == nil {
+				p.total += st.Size()
 			}
 		}
 	}
+	p.line = progressline.Start(w, p.text)
+	return p
 }
 
-func (p *progress) print(elapsed time.Duration) {
+func (p *progress) text(elapsed time.Duration) string {
 	done := p.done.Load()
-	line := fmt.Sprintf("\rreading usage: %s of %s", fmtBytes(done), fmtBytes(p.total))
+	line := fmt.Sprintf("reading usage: %s of %s", fmtBytes(done), fmtBytes(p.total))
 	if p.total > 0 {
 		line += fmt.Sprintf(" (%d %%)", done*100/p.total)
 	}
 	if s := elapsed.Seconds(); s > 0 {
 		line += fmt.Sprintf(", %s/s", fmtBytes(int64(float64(done)/s)))
 	}
-	fmt.Fprint(p.w, line+"\x1b[K")
-	p.shown = true
+	return line
 }
 
 // stop ends the reporting and clears the line.
-func (p *progress) stop() {
-	if p.w == nil {
-		return
-	}
-	close(p.quit)
-	p.wg.Wait()
-	if p.shown {
-		fmt.Fprint(p.w, "\r\x1b[K")
-	}
-}
+func (p *progress) stop() { p.line.Stop() }
 
 // countingReader adds what it reads to a progress.
 type countingReader struct {

@@ -6,9 +6,11 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/internal/progress"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/policies"
@@ -257,6 +259,13 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	specs, measured = rv.withDeleted(specs, measured)
 	// Specs plan independently: one worker a CPU, results in input order.
 	out := make([]planned, len(specs))
+	var done atomic.Int64
+	if len(specs) > 1 {
+		line := progress.Start(progressWriter(stderr), func(time.Duration) string {
+			return fmt.Sprintf("planning: %d of %d specs", done.Load(), len(specs))
+		})
+		defer line.Stop()
+	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, s := range specs {
@@ -279,6 +288,7 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 				}
 				out[i].plan = nil
 			}
+			done.Add(1)
 			return nil
 		})
 	}

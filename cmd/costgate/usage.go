@@ -13,7 +13,6 @@ import (
 	"github.com/costgate/costgate/specfile"
 	"github.com/costgate/costgate/usage"
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 )
 
 func newUsageCmd() *cobra.Command {
@@ -75,9 +74,7 @@ func (f *usageFlags) options(stderr io.Writer) (usage.Options, error) {
 	if opts.Catalog, err = loadCatalog(f.catalog); err != nil {
 		return opts, err
 	}
-	if file, ok := stderr.(*os.File); ok && term.IsTerminal(int(file.Fd())) {
-		opts.Progress = stderr
-	}
+	opts.Progress = progressWriter(stderr)
 	return opts, nil
 }
 
