@@ -617,46 +617,59 @@ func TestNATPricedOnlyWhenTheProgramCreatesTheVPC(t *testing.T) {
 
 // TestTwoStacksOfOneTeamShareNoName: every name the program fixes itself
 // (SSM parameters, log groups, secrets, ECR prefixes, target groups, load
-// balancers, groups, task families, inference profiles) differs between two
-// stacks of one team in one account. Names scoped to a parent (a group's
-// lifecycle hook) are left out.
+// balancers with PrivateLink's, groups, task families, the database and its
+// subnet group, Bedrock's inference profiles) differs between two stacks of
+// one team in one account. Names scoped to a parent (a group's lifecycle
+// hook) are left out.
 func TestTwoStacksOfOneTeamShareNoName(t *testing.T) {
 	names := func(stack string) map[string]string {
-		p := examplePlan(t, "enterprise-hybrid")
-		rec := &recorder{}
-		cfg := Config{DeployGateway: true, DockerHubCredentials: pulumi.String(`{"username":"u","accessToken":"t"}`)}
-		err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-			_, err := deploy(ctx, p, cfg)
-			return err
-		}, pulumi.WithMocks(PreviewProject, stack, rec))
-		if err != nil {
-			t.Fatalf("deploy %s: %v", stack, err)
-		}
 		out := map[string]string{}
-		for _, r := range rec.sorted() {
-			if r.Type == "aws:autoscaling/lifecycleHook:LifecycleHook" {
-				continue
+		for ex, cfg := range map[string]Config{
+			"enterprise-hybrid": {DeployGateway: true, DockerHubCredentials: pulumi.String(`{"username":"u","accessToken":"t"}`),
+				EndpointServicePrincipals: []string{"arn:aws:iam::210987654321:root"}},
+			"company-50": {}, // Bedrock's inference profiles
+		} {
+			p := examplePlan(t, ex)
+			rec := &recorder{}
+			err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+				_, err := deploy(ctx, p, cfg)
+				return err
+			}, pulumi.WithMocks(PreviewProject, stack, rec))
+			if err != nil {
+				t.Fatalf("deploy %s: %v", stack, err)
 			}
-			// A named secret is deleted at once, so destroy then up works;
-			// autonamed ones get a new random suffix.
-			if _, named := r.Properties["name"].(string); named && r.Type == "aws:secretsmanager/secret:Secret" && r.Properties["recoveryWindowInDays"] != 0.0 {
-				t.Errorf("secret %s has a fixed name and a %v-day recovery window: up after destroy fails", r.Name, r.Properties["recoveryWindowInDays"])
-			}
-			for _, k := range []string{"name", "ecrRepositoryPrefix", "family", "identifier"} {
-				if v, ok := r.Properties[k].(string); ok && v != "" {
-					out[r.Type+" "+k+" "+v] = r.Name
-				}
-			}
+			namesOf(t, rec, out)
 		}
 		return out
 	}
 	prod, dev := names("prod"), names("dev")
-	if len(prod) < 8 {
+	if len(prod) < 12 {
 		t.Fatalf("only %d fixed names found: %v", len(prod), prod)
 	}
 	for k, r := range prod {
 		if _, ok := dev[k]; ok {
 			t.Errorf("%s (%s) is the same in stacks prod and dev", k, r)
+		}
+	}
+}
+
+// namesOf adds the names a run fixed itself to out, and checks that a
+// secret it names is deleted at once.
+func namesOf(t *testing.T, rec *recorder, out map[string]string) {
+	t.Helper()
+	for _, r := range rec.sorted() {
+		if r.Type == "aws:autoscaling/lifecycleHook:LifecycleHook" {
+			continue
+		}
+		// A named secret is deleted at once, so destroy then up works;
+		// autonamed ones get a new random suffix.
+		if _, named := r.Properties["name"].(string); named && r.Type == "aws:secretsmanager/secret:Secret" && r.Properties["recoveryWindowInDays"] != 0.0 {
+			t.Errorf("secret %s has a fixed name and a %v-day recovery window: up after destroy fails", r.Name, r.Properties["recoveryWindowInDays"])
+		}
+		for _, k := range []string{"name", "ecrRepositoryPrefix", "family", "identifier"} {
+			if v, ok := r.Properties[k].(string); ok && v != "" {
+				out[r.Type+" "+k+" "+v] = r.Name
+			}
 		}
 	}
 }
