@@ -7,6 +7,7 @@ package costmodel
 import (
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/costgate/costgate/architecture"
 )
@@ -153,6 +154,28 @@ func (m *model) alternatives(s *searcher, best *Option) []Alternative {
 	return out
 }
 
+// noFleetReason says why no fleet of a split serves its workloads: the
+// one rule every sized fleet breaks, or what kept every fleet from being
+// sized (no price, no instance), else the rules in general.
+func noFleetReason(g *group) string {
+	var unfit, errs []string
+	for _, c := range g.cfgs {
+		switch {
+		case c.ok && c.unfit != "" && !slices.Contains(unfit, c.unfit):
+			unfit = append(unfit, c.unfit)
+		case c.sized && !c.ok && c.err != "" && !slices.Contains(errs, c.err):
+			errs = append(errs, c.err)
+		}
+	}
+	switch {
+	case len(unfit) == 0 && len(errs) > 0:
+		return "no fleet can be sized: " + strings.Join(errs, "; ")
+	case len(unfit) == 1 && len(errs) == 0:
+		return "no fleet serves it: " + unfit[0]
+	}
+	return "no fleet serves it within its capacity, the TTFT targets, the load balancer's idle timeout and the min_quality of the workloads it would serve"
+}
+
 // moveCost prices a one-workload move from the chosen assignment: the
 // fleet's model, the rule the moved assignment breaks (its fleet's TTFT
 // or quality), or what it costs more.
@@ -167,7 +190,7 @@ func (m *model) moveCost(s *searcher, move *assignment, baseCost float64) (fleet
 			}
 		}
 		if best < 0 {
-			return "", "no fleet serves it within its capacity, the TTFT targets, the load balancer's idle timeout and the min_quality of the workloads it would serve", nil
+			return "", noFleetReason(g), nil
 		}
 		move.sh, move.gpu = g.cfgs[best].sh, g.cfgs[best].gpu
 	}

@@ -35,6 +35,8 @@ type fleetCfg struct {
 	ok    bool
 	cost  float64
 	unfit string
+	// err is why it could not be sized (not ok): no price, no instance.
+	err string
 }
 
 // fleetModels lists the open models the fleet may run: the spec's, or
@@ -134,6 +136,7 @@ func (s *searcher) size(g *group, k int) *fleetCfg {
 		if len(s.gpus) > 1 {
 			msg = c.gpu + ": " + msg
 		}
+		c.err = msg
 		if !slices.Contains(s.errs, msg) {
 			s.errs = append(s.errs, msg)
 		}
