@@ -75,6 +75,16 @@ type Point struct {
 	// recipe sets it: the scheduler polls for new requests once every that
 	// many decode steps (Config.SchedulerRecvInterval).
 	SchedulerRecvInterval int `json:"scheduler_recv_interval,omitempty"`
+	// BatchWaitIters is TensorRT-LLM's batch_wait_timeout_iters where a
+	// recipe sets it (with batch_wait_max_tokens_ratio) and the prompts in
+	// flight never fill that share of the token budget: a new prompt is
+	// held that many iterations before its prefill, so the client sees
+	// its first token BatchWaitIters − 1 decode steps later than the model's
+	// admission (which counts the first).
+	BatchWaitIters int `json:"batch_wait_iters,omitempty"`
+	// MaxNumTokens is the engine's token budget a step where the recipe
+	// sets it (Config.MaxNumTokens; 0: the engine's default).
+	MaxNumTokens int `json:"max_num_tokens,omitempty"`
 	// TTFTStat is "median" where the source publishes the median TTFT
 	// rather than the mean (the default): the median request does not
 	// wait behind another's prefill unless most do.
@@ -85,6 +95,13 @@ type Point struct {
 	TTFTMs     float64 `json:"ttft_ms,omitempty"`
 	TPOTMs     float64 `json:"tpot_ms,omitempty"`
 	Note       string  `json:"note,omitempty"`
+}
+
+// heldSteps is the decode steps a point's client waits for its first
+// token beyond the model's TTFT: a stream's first chunk, or TensorRT-LLM's
+// batch wait.
+func (p Point) heldSteps() int {
+	return max(p.StreamInterval-1, 0) + max(p.BatchWaitIters-1, 0)
 }
 
 // LoadCalibration decodes a calibration file and checks that every point
@@ -146,7 +163,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 		}
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
-		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval}, nil
+		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens}, nil
 }
 
 // Row is one point predicted.
@@ -177,7 +194,7 @@ func (c *Calibration) Evaluate(cat *modelcatalog.Catalog, p Params) []Row {
 				if pt.TTFTStat == "median" {
 					ttft = res.ttftMedianMs
 				}
-				row.TTFT = (ttft + float64(max(pt.StreamInterval-1, 0))*res.TPOTMs) / pt.TTFTMs
+				row.TTFT = (ttft + float64(pt.heldSteps())*res.TPOTMs) / pt.TTFTMs
 			}
 			if pt.TPOTMs > 0 {
 				row.TPOT = res.TPOTMs / pt.TPOTMs

@@ -66,6 +66,10 @@ type Config struct {
 	// --scheduler-recv-interval; 0 or 1: every step): a request arriving
 	// at random waits half of them on average before its prefill.
 	SchedulerRecvInterval int
+	// MaxNumTokens is the engine's token budget a step where it is set
+	// (vLLM's --max-num-batched-tokens, SGLang's --chunked-prefill-size,
+	// TensorRT-LLM's max_num_tokens); 0: the engine's default.
+	MaxNumTokens int
 	// Requests is how many requests a closed-loop benchmark at Concurrency
 	// sends in all, when known. Its first Concurrency arrive together and
 	// queue for prefill, a wave whose wait the mean TTFT shares in
@@ -286,6 +290,9 @@ func newDeployment(c Config, p Params) (deployment, Result) {
 	d.attnFlops = attnPeak * 1e12 * attnEff
 	d.link, d.lat = linkOf(g), d.f.AllReduceUs/1e6
 	d.chunk = chunkTokens(d.engine, g)
+	if c.MaxNumTokens > 0 {
+		d.chunk = float64(c.MaxNumTokens)
+	}
 	d.layout(&r)
 	d.memory(&r)
 	return d, r

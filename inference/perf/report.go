@@ -133,6 +133,12 @@ func rowLine(r, loo Row) string {
 	if pt.StreamInterval > 1 {
 		conc += fmt.Sprintf(", streamed %d tokens at a time", pt.StreamInterval)
 	}
+	if pt.BatchWaitIters > 1 {
+		conc += fmt.Sprintf(", prompts held %d steps to batch", pt.BatchWaitIters)
+	}
+	if pt.MaxNumTokens > 0 {
+		conc += fmt.Sprintf(", %d tokens a step", pt.MaxNumTokens)
+	}
 	if pt.TTFTStat == "median" {
 		conc += ", median TTFT"
 	}
@@ -155,7 +161,7 @@ func rowLine(r, loo Row) string {
 			if pt.TTFTStat == "median" {
 				ttft = res.ttftMedianMs
 			}
-			pTTFT = fmt.Sprintf("%.0f", ttft+float64(max(pt.StreamInterval-1, 0))*res.TPOTMs)
+			pTTFT = fmt.Sprintf("%.0f", ttft+float64(pt.heldSteps())*res.TPOTMs)
 		}
 	}
 	return fmt.Sprintf("| %s | %s | %s × %d%s | %s%s | %s %s | %d / %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n",
