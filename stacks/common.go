@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/budgets"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/secretsmanager"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sns"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -182,4 +183,14 @@ func budgetTopic(ctx *pulumi.Context, name string, emails []string, tags map[str
 		}
 	}
 	return topic, nil
+}
+
+// storedARN is the secret's ARN once its version is stored: whatever names
+// it (a task's secrets, user data, a pull-through cache rule) then waits
+// for its value. A secret without a value cannot be read (no AWSCURRENT
+// version), and its readers start as soon as they exist: the router's
+// first tasks, failing, trip the deployment circuit breaker, which stops
+// the service; an instance fails its boot.
+func storedARN(secret *secretsmanager.Secret, version *secretsmanager.SecretVersion) pulumi.StringOutput {
+	return pulumi.All(secret.Arn, version.ID()).ApplyT(func(v []any) string { return v[0].(string) }).(pulumi.StringOutput)
 }

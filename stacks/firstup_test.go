@@ -1114,3 +1114,56 @@ func TestDestroyWaitsForTheFleetsStreams(t *testing.T) {
 		}
 	}
 }
+
+// secretName matches the preview's secret ARNs: the secret's resource name.
+var secretName = regexp.MustCompile(`:secret:([A-Za-z0-9-]+)-AbCdEf`)
+
+// TestReadersWaitForTheSecretsValues: a secret without a value cannot be
+// read (Secrets Manager has no AWSCURRENT version yet). The router's task
+// reads its keys and DATABASE_URL at start (ECS stops a service whose
+// first tasks fail: the deployment circuit breaker turns the deployment
+// failed and launches no more tasks, while pulumi up reports success),
+// and DATABASE_URL gets its value only once the database exists, minutes
+// later; the instances read theirs at boot. So the task definition, the
+// launch template and the pull-through cache rule depend on the version
+// of every secret they name.
+func TestReadersWaitForTheSecretsValues(t *testing.T) {
+	rec := depsRecorder{&recorder{}, &sync.Mutex{}, map[string][]string{}}
+	p := examplePlan(t, "enterprise-hybrid")
+	cfg := Config{DeployGateway: true, HFToken: pulumi.String("hf"), DockerHubCredentials: pulumi.String(`{"username":"u","accessToken":"t"}`),
+		ProviderKeys: map[string]pulumi.StringInput{AnyProvider: pulumi.String("sk")}}
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		_, err := deploy(ctx, p, cfg)
+		return err
+	}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := rec.sorted()
+	versions := map[string]bool{}
+	for _, v := range ofType(rs, "aws:secretsmanager/secretVersion:SecretVersion") {
+		versions[v.Name] = true
+	}
+	for _, typ := range []string{"aws:ecs/taskDefinition:TaskDefinition", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ecr/pullThroughCacheRule:PullThroughCacheRule"} {
+		r := one(t, rs, typ)
+		text := fmt.Sprint(r.Properties)
+		if typ == "aws:ec2/launchTemplate:LaunchTemplate" {
+			text = userData(t, rs)
+		}
+		named := secretName.FindAllStringSubmatch(text, -1)
+		if len(named) == 0 {
+			t.Fatalf("%s names no secret", r.Name)
+		}
+		deps := rec.deps[r.Type+"::"+r.Name]
+		for _, m := range named {
+			if !versions[m[1]] {
+				continue // no value configured (the preflight says so)
+			}
+			if !slices.ContainsFunc(deps, func(urn string) bool {
+				return strings.HasSuffix(urn, "aws:secretsmanager/secretVersion:SecretVersion::"+m[1])
+			}) {
+				t.Errorf("%s %s reads secret %s before its value is stored", typ, r.Name, m[1])
+			}
+		}
+	}
+}

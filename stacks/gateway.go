@@ -212,24 +212,27 @@ func (g *ManagedGateway) providerSecrets(ctx *pulumi.Context, name string, a *Ma
 		if !ok {
 			key, ok = a.ProviderKeys[AnyProvider]
 		}
+		arn := sec.Arn
 		if ok {
-			if _, err := secretsmanager.NewSecretVersion(ctx, name+"-"+p+"-api-key", &secretsmanager.SecretVersionArgs{
+			v, err := secretsmanager.NewSecretVersion(ctx, name+"-"+p+"-api-key", &secretsmanager.SecretVersionArgs{
 				SecretId:     sec.ID(),
 				SecretString: pulumi.ToSecret(key).(pulumi.StringOutput),
-			}, parent); err != nil {
+			}, parent)
+			if err != nil {
 				return nil, fmt.Errorf("store %s key: %w", p, err)
 			}
+			arn = storedARN(sec, v)
 		} else {
 			_ = ctx.Log.Warn("no key for provider "+p+" in costgate:providerKeys: "+
 				"the secret is created empty; put the key into it before use", &pulumi.LogArgs{Resource: g})
 		}
-		secretARNs[p] = sec.Arn
-		arnList = append(arnList, sec.Arn)
+		secretARNs[p] = arn
+		arnList = append(arnList, arn)
 		g.providers = append(g.providers, p)
 		if g.secretARN == nil {
 			g.secretARN = map[string]pulumi.StringOutput{}
 		}
-		g.secretARN[p] = sec.Arn
+		g.secretARN[p] = arn
 		if pr, ok := cat.Provider(p); ok {
 			if g.keyEnv == nil {
 				g.keyEnv = map[string]string{}

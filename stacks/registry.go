@@ -58,16 +58,17 @@ func (f *fleet) pullCache() error {
 	if err != nil {
 		return fmt.Errorf("create Docker Hub credentials secret: %w", err)
 	}
-	if _, err := secretsmanager.NewSecretVersion(f.ctx, f.name+"-docker-hub", &secretsmanager.SecretVersionArgs{
+	v, err := secretsmanager.NewSecretVersion(f.ctx, f.name+"-docker-hub", &secretsmanager.SecretVersionArgs{
 		SecretId:     sec.ID(),
 		SecretString: pulumi.ToSecret(a.DockerHubCredentials).(pulumi.StringOutput),
-	}, f.parent); err != nil {
+	}, f.parent)
+	if err != nil {
 		return fmt.Errorf("store Docker Hub credentials: %w", err)
 	}
 	if _, err := ecr.NewPullThroughCacheRule(f.ctx, f.name+"-docker-hub", &ecr.PullThroughCacheRuleArgs{
 		EcrRepositoryPrefix: pulumi.String(f.cachePrefix),
 		UpstreamRegistryUrl: pulumi.String(DockerHubRegistry),
-		CredentialArn:       sec.Arn,
+		CredentialArn:       storedARN(sec, v),
 	}, f.parent); err != nil {
 		return fmt.Errorf("create ECR pull-through cache rule: %w", err)
 	}

@@ -253,13 +253,14 @@ func (b *routerBuild) generatedKey(suffix, desc string) (pulumi.StringOutput, er
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("generate router %s: %w", strings.TrimPrefix(suffix, "-"), err)
 	}
-	if _, err := secretsmanager.NewSecretVersion(ctx, b.name+suffix, &secretsmanager.SecretVersionArgs{
+	v, err := secretsmanager.NewSecretVersion(ctx, b.name+suffix, &secretsmanager.SecretVersionArgs{
 		SecretId:     secret.ID(),
 		SecretString: pulumi.ToSecret(pulumi.String("sk-" + pw.RandomPassword)).(pulumi.StringOutput),
-	}, b.parent, pulumi.IgnoreChanges([]string{"secretString"})); err != nil {
+	}, b.parent, pulumi.IgnoreChanges([]string{"secretString"}))
+	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("store router %s: %w", strings.TrimPrefix(suffix, "-"), err)
 	}
-	return secret.Arn, nil
+	return storedARN(secret, v), nil
 }
 
 // taskDefinition registers the log group, the two roles and the Fargate

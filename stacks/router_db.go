@@ -162,11 +162,13 @@ func (b *routerBuild) databaseURL(db *rds.Instance) (pulumi.StringOutput, error)
 		}
 		return fmt.Sprintf("postgresql://%s:%s@%s:%d/%s?sslmode=require", routerDBUser, *pw, v[1].(string), routerDBPort, routerDBName)
 	}).(pulumi.StringOutput)
-	if _, err := secretsmanager.NewSecretVersion(ctx, b.name+"-database-url", &secretsmanager.SecretVersionArgs{
+	v, err := secretsmanager.NewSecretVersion(ctx, b.name+"-database-url", &secretsmanager.SecretVersionArgs{
 		SecretId:     secret.ID(),
 		SecretString: pulumi.ToSecret(url).(pulumi.StringOutput),
-	}, b.parent); err != nil {
+	}, b.parent)
+	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("store router database URL: %w", err)
 	}
-	return secret.Arn, nil
+	// The task starts once the URL is stored, so once the database exists.
+	return storedARN(secret, v), nil
 }

@@ -306,7 +306,7 @@ func (c *SelfHostedInference) build(ctx *pulumi.Context, name string, a *SelfHos
 	if err != nil {
 		return err
 	}
-	c.net, c.albSG, c.lbs, c.apiKey, c.listener = net, albSG, lbs, sec.key.Arn, a.listenerPort()
+	c.net, c.albSG, c.lbs, c.apiKey, c.listener = net, albSG, lbs, sec.keyARN, a.listenerPort()
 	if a.CertificateARN != "" {
 		c.certificateARN = pulumi.String(a.CertificateARN)
 	}

@@ -17,9 +17,10 @@ import (
 // fleetSecrets are the fleet's secrets: the vLLM API key, and the Hugging
 // Face token for gated models (hfARN empty without one).
 type fleetSecrets struct {
-	key   *secretsmanager.Secret
-	arns  pulumi.StringArray
-	hfARN pulumi.StringInput
+	// keyARN is the vLLM API key's secret, once stored.
+	keyARN pulumi.StringOutput
+	arns   pulumi.StringArray
+	hfARN  pulumi.StringInput
 }
 
 // secrets registers the vLLM API key and, for gated models, the Hugging
@@ -51,13 +52,15 @@ func (f *fleet) secrets() (fleetSecrets, error) {
 		key = pulumi.String(pw.RandomPassword)
 		keyOpts = append(keyOpts, pulumi.IgnoreChanges([]string{"secretString"}))
 	}
-	if _, err := secretsmanager.NewSecretVersion(ctx, name+"-vllm-api-key", &secretsmanager.SecretVersionArgs{
+	keyVersion, err := secretsmanager.NewSecretVersion(ctx, name+"-vllm-api-key", &secretsmanager.SecretVersionArgs{
 		SecretId:     keySecret.ID(),
 		SecretString: pulumi.ToSecret(key).(pulumi.StringOutput),
-	}, keyOpts...); err != nil {
+	}, keyOpts...)
+	if err != nil {
 		return fleetSecrets{}, fmt.Errorf("store API key: %w", err)
 	}
-	secretARNs := pulumi.StringArray{keySecret.Arn}
+	keyARN := storedARN(keySecret, keyVersion)
+	secretARNs := pulumi.StringArray{keyARN}
 	c.HFTokenSecretARN = pulumi.String("").ToStringOutput()
 	var hfARN pulumi.StringInput = pulumi.String("")
 	if a.Gated || a.HFToken != nil {
@@ -69,24 +72,27 @@ func (f *fleet) secrets() (fleetSecrets, error) {
 		if err != nil {
 			return fleetSecrets{}, fmt.Errorf("create Hugging Face token secret: %w", err)
 		}
+		arn := hfSecret.Arn
 		if a.HFToken != nil {
-			if _, err := secretsmanager.NewSecretVersion(ctx, name+"-hf-token", &secretsmanager.SecretVersionArgs{
+			v, err := secretsmanager.NewSecretVersion(ctx, name+"-hf-token", &secretsmanager.SecretVersionArgs{
 				SecretId:     hfSecret.ID(),
 				SecretString: pulumi.ToSecret(a.HFToken).(pulumi.StringOutput),
-			}, parent); err != nil {
+			}, parent)
+			if err != nil {
 				return fleetSecrets{}, fmt.Errorf("store Hugging Face token: %w", err)
 			}
+			arn = storedARN(hfSecret, v)
 		} else {
 			_ = ctx.Log.Warn("model "+a.Sizing.Model+" is gated and costgate:hfToken is unset: "+
 				"put the token into the secret before the instances start", &pulumi.LogArgs{Resource: c})
 		}
-		secretARNs = append(secretARNs, hfSecret.Arn)
-		c.HFTokenSecretARN = hfSecret.Arn
-		hfARN = hfSecret.Arn
+		secretARNs = append(secretARNs, arn)
+		c.HFTokenSecretARN = arn
+		hfARN = arn
 	}
 
-	c.APIKeySecretARN = keySecret.Arn
-	return fleetSecrets{key: keySecret, arns: secretARNs, hfARN: hfARN}, nil
+	c.APIKeySecretARN = keyARN
+	return fleetSecrets{keyARN: keyARN, arns: secretARNs, hfARN: hfARN}, nil
 }
 
 // instanceRole registers the instance role: SSM Session Manager instead of
@@ -259,7 +265,7 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 func (f *fleet) userData(sec fleetSecrets, mirror weightsMirror, tg *lb.TargetGroup) pulumi.StringOutput {
 	a := f.a
 	image, registry := f.image()
-	return pulumi.All(sec.key.Arn, sec.hfARN, mirror.bucket.Bucket, tg.Arn).ApplyT(func(v []any) (string, error) {
+	return pulumi.All(sec.keyARN, sec.hfARN, mirror.bucket.Bucket, tg.Arn).ApplyT(func(v []any) (string, error) {
 		drainTG, drainHook := "", ""
 		if a.Sizing.Pricing == spec.Spot {
 			drainTG, drainHook = v[3].(string), DrainHookName
