@@ -82,7 +82,7 @@ func (r Request) notes(o option, e sizingEnv, f Fleet) []string {
 	}
 	out = append(out, latencyNote(o, e, r.FixedGPUs > 0))
 	if f.OverLimit {
-		out = append(out, fmt.Sprintf("the load needs more than %d GPUs, the cap on one fleet (modelcatalog.MaxFleetGPUs): the counts shown stop at the cap", modelcatalog.MaxFleetGPUs))
+		out = append(out, fmt.Sprintf("the load needs more than %d GPUs, the cap on one fleet (modelcatalog.MaxFleetGPUs): the counts shown are those of the first fleet past the cap (a whole number of instances), not what the load needs", modelcatalog.MaxFleetGPUs))
 	}
 	return out
 }
