@@ -44,7 +44,7 @@ func writeJSONList[T any](w io.Writer, vs []T) error {
 // written only when every one has encoded: an element that cannot be
 // encoded (a NaN) fails the command before anything is written, never
 // after half an array. A thousand plans do not come through here: plan
-// encodes each as it is built (EncodePlan); the lists that do (check
+// encodes each as it is built (PlanEncoder); the lists that do (check
 // results, diffs, frontiers) are a few kilobytes an element.
 func writeJSONArray[T any](w io.Writer, vs []T) error {
 	if len(vs) == 0 {
@@ -105,10 +105,9 @@ func writeElement(w io.Writer, b []byte, i, n int, inList bool) error {
 	return err
 }
 
-// EncodePlan returns p's JSON as the json format writes it among n plans
-// (alone when n is 1), for WriteEncodedPlans. A command that plans many
-// specs encodes each as it is built and keeps the bytes, not the plan.
-func EncodePlan(p *plan.Plan, n int) ([]byte, error) {
+// encodePlanJSON returns p's JSON as the json format writes it among n
+// plans (alone when n is 1), for writeEncodedJSON (PlanEncoder).
+func encodePlanJSON(p *plan.Plan, n int) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := encodeElement(&buf, p, n > 1); err != nil {
 		return nil, err
@@ -116,9 +115,9 @@ func EncodePlan(p *plan.Plan, n int) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// WriteEncodedPlans writes plans encoded by EncodePlan, byte for byte as
-// the json format writes the plans themselves.
-func WriteEncodedPlans(w io.Writer, encoded [][]byte) error {
+// writeEncodedJSON writes plans encoded by encodePlanJSON, byte for byte
+// as the json format writes the plans themselves.
+func writeEncodedJSON(w io.Writer, encoded [][]byte) error {
 	if len(encoded) == 0 {
 		return writeJSON(w, []*plan.Plan{})
 	}

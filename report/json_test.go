@@ -2,10 +2,12 @@ package report
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"math"
 	"testing"
 
+	"github.com/costgate/costgate/internal/fixture"
 	"github.com/costgate/costgate/plan"
 )
 
@@ -55,29 +57,51 @@ func TestWriteJSONListAsOneEncode(t *testing.T) {
 	}
 }
 
-// TestEncodedPlansAsJSON holds plans encoded one by one (EncodePlan) and
-// written together to the bytes the json format writes for the plans.
-func TestEncodedPlansAsJSON(t *testing.T) {
-	for _, n := range []int{1, 2, 65} {
-		plans := make([]*plan.Plan, n)
-		encoded := make([][]byte, n)
-		for i := range plans {
-			plans[i] = &plan.Plan{Spec: fmt.Sprintf("team-%d.hcl", i), Resources: []plan.Resource{{Type: "aws:ec2/vpc:Vpc", Name: "v", Properties: map[string]any{"cidrBlock": "10.0.0.0/16", "tags": map[string]any{"a": "<b>"}}}}}
-			b, err := EncodePlan(plans[i], n)
-			if err != nil {
+// TestEncodedPlansAsPlans holds every PlanEncoder format (json, text) to
+// its own Plans: plans rendered one by one and written together are the
+// bytes the format writes for the plans, for one plan and for several,
+// real plans of the bundled examples included.
+func TestEncodedPlansAsPlans(t *testing.T) {
+	var real []*plan.Plan
+	for _, name := range []string{"startup-10.hcl", "enterprise-hybrid.hcl", "regulated.hcl"} {
+		p, err := plan.Build(context.Background(), fixture.Parse(t, name, fixture.Example(t, name)), fixture.Options())
+		if err != nil {
+			t.Fatal(err)
+		}
+		real = append(real, p)
+	}
+	formats := FormatsOf[PlanEncoder]()
+	if len(formats) < 2 {
+		t.Fatalf("plan encoders %v, want json and text at least", formats)
+	}
+	for _, format := range formats {
+		enc, _ := Lookup[PlanEncoder](format)
+		for _, n := range []int{1, 2, 65} {
+			plans := make([]*plan.Plan, n)
+			for i := range plans {
+				plans[i] = &plan.Plan{Spec: fmt.Sprintf("team-%d.hcl", i), Resources: []plan.Resource{{Type: "aws:ec2/vpc:Vpc", Name: "v", Properties: map[string]any{"cidrBlock": "10.0.0.0/16", "tags": map[string]any{"a": "<b>"}}}}}
+				if i < len(real) {
+					plans[i] = real[i]
+				}
+			}
+			encoded := make([][]byte, n)
+			for i, p := range plans {
+				b, err := enc.EncodePlan(p, n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				encoded[i] = b
+			}
+			var want, got bytes.Buffer
+			if err := enc.Plans(&want, plans); err != nil {
 				t.Fatal(err)
 			}
-			encoded[i] = b
-		}
-		var want, got bytes.Buffer
-		if err := JSON(&want, plans); err != nil {
-			t.Fatal(err)
-		}
-		if err := WriteEncodedPlans(&got, encoded); err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got.Bytes(), want.Bytes()) {
-			t.Errorf("%d plans: encoded one by one differs from the json format:\n%s\nwant\n%s", n, got.String(), want.String())
+			if err := enc.WriteEncoded(&got, encoded); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("%s, %d plans: rendered one by one differs from the format's own output", format, n)
+			}
 		}
 	}
 }

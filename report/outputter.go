@@ -24,6 +24,18 @@ type PlanOutputter interface {
 	Plans(w io.Writer, plans []*plan.Plan) error
 }
 
+// PlanEncoder is a PlanOutputter that renders each plan on its own, so
+// that a command planning many specs renders each as soon as it is built
+// and keeps its bytes rather than the plan: EncodePlan renders plan p of n
+// and WriteEncoded writes them, byte for byte as Plans writes the plans.
+// A format whose output depends on every plan at once (markdown's comment
+// budget) is not one.
+type PlanEncoder interface {
+	PlanOutputter
+	EncodePlan(p *plan.Plan, n int) ([]byte, error)
+	WriteEncoded(w io.Writer, encoded [][]byte) error
+}
+
 // GateOutputter renders costgate check: the decision, every denial and
 // waiver, per spec.
 type GateOutputter interface {
@@ -64,15 +76,23 @@ func FormatsOf[T Outputter]() []string {
 
 type textFormat struct{}
 
-func (textFormat) Name() string                                  { return FormatText }
-func (textFormat) Plans(w io.Writer, plans []*plan.Plan) error   { return textPlans(w, plans) }
+func (textFormat) Name() string                                   { return FormatText }
+func (textFormat) Plans(w io.Writer, plans []*plan.Plan) error    { return textPlans(w, plans) }
+func (textFormat) EncodePlan(p *plan.Plan, _ int) ([]byte, error) { return encodeText(p) }
+func (textFormat) WriteEncoded(w io.Writer, encoded [][]byte) error {
+	return writeEncodedText(w, encoded)
+}
 func (textFormat) Gate(w io.Writer, gs []Gated) error            { return gateText(w, gs) }
 func (textFormat) Diffs(w io.Writer, diffs []*review.Diff) error { return DiffText(w, diffs) }
 
 type jsonFormat struct{}
 
-func (jsonFormat) Name() string                                  { return FormatJSON }
-func (jsonFormat) Plans(w io.Writer, plans []*plan.Plan) error   { return JSON(w, plans) }
+func (jsonFormat) Name() string                                   { return FormatJSON }
+func (jsonFormat) Plans(w io.Writer, plans []*plan.Plan) error    { return JSON(w, plans) }
+func (jsonFormat) EncodePlan(p *plan.Plan, n int) ([]byte, error) { return encodePlanJSON(p, n) }
+func (jsonFormat) WriteEncoded(w io.Writer, encoded [][]byte) error {
+	return writeEncodedJSON(w, encoded)
+}
 func (jsonFormat) Gate(w io.Writer, gs []Gated) error            { return gateJSON(w, gs) }
 func (jsonFormat) Diffs(w io.Writer, diffs []*review.Diff) error { return DiffJSON(w, diffs) }
 

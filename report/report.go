@@ -3,6 +3,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 
@@ -37,6 +38,31 @@ func textPlans(w io.Writer, plans []*plan.Plan) error {
 			}
 		}
 		if err := Text(w, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// encodeText renders one plan as text (PlanEncoder).
+func encodeText(p *plan.Plan) ([]byte, error) {
+	var b bytes.Buffer
+	if err := Text(&b, p); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// writeEncodedText writes plans rendered by encodeText as textPlans writes
+// the plans: a blank line between.
+func writeEncodedText(w io.Writer, encoded [][]byte) error {
+	for i, b := range encoded {
+		if i > 0 {
+			if _, err := fmt.Fprintln(w); err != nil {
+				return err
+			}
+		}
+		if _, err := w.Write(b); err != nil {
 			return err
 		}
 	}

@@ -49,12 +49,12 @@ type planFlags struct {
 	// deployments are the deployments of the --stack-spec stacks, by
 	// their spec's path (cleaned), filled by stackSpecPaths.
 	deployments map[string]modelcatalog.Deployment
-	// encodeJSON has each plan encoded as the json format writes it as
-	// soon as it is built, keeping the bytes and the decision instead of
-	// the plan (planned.json): a thousand plans' resources and line items
-	// would otherwise stay live, and collected again and again, until the
-	// last is done (docs/PERFORMANCE.md).
-	encodeJSON bool
+	// encoder, when set, renders each plan as soon as it is built, and
+	// the plan's bytes and decision are kept instead of the plan
+	// (planned.rendered): a thousand plans' resources and line items would
+	// otherwise stay live, and be marked by the collector again and again,
+	// until the last is done (docs/PERFORMANCE.md).
+	encoder report.PlanEncoder
 }
 
 func (f *planFlags) register(cmd *cobra.Command, formats string) {
@@ -195,13 +195,12 @@ func parseAsOf(s string) (time.Time, error) {
 // planned is one spec and its plan.
 type planned struct {
 	spec *spec.Spec
-	// plan is nil when json holds it (planFlags.encodeJSON).
+	// plan is nil when rendered holds it (planFlags.encoder).
 	plan *plan.Plan
 	// opts are the options it was built with.
 	opts plan.Options
-	// json is the plan as report.EncodePlan encodes it, with
-	// planFlags.encodeJSON.
-	json []byte
+	// rendered is the plan as planFlags.encoder renders it.
+	rendered []byte
 	// blocked is whether the plan's decision is blocked.
 	blocked bool
 }
@@ -282,8 +281,8 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 				return invalid(err)
 			}
 			out[i] = planned{spec: s, plan: p, opts: opts, blocked: p.Decision.Architecture == architecture.Blocked}
-			if f.encodeJSON {
-				if out[i].json, err = report.EncodePlan(p, len(specs)); err != nil {
+			if f.encoder != nil {
+				if out[i].rendered, err = f.encoder.EncodePlan(p, len(specs)); err != nil {
 					return err
 				}
 				out[i].plan = nil
@@ -362,10 +361,10 @@ func plansOf(ps []planned) []*plan.Plan {
 	return out
 }
 
-func encodedOf(ps []planned) [][]byte {
+func renderedOf(ps []planned) [][]byte {
 	out := make([][]byte, len(ps))
 	for i, p := range ps {
-		out[i] = p.json
+		out[i] = p.rendered
 	}
 	return out
 }

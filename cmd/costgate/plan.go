@@ -70,13 +70,15 @@ Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
 			if len(args) == 0 {
 				return invalid(errors.New("plan requires at least 1 arg(s), a SPEC, or --stack-config"))
 			}
-			f.encodeJSON = f.format == report.FormatJSON && !pareto
+			if out, err := report.Lookup[report.PlanOutputter](f.format); err == nil && !pareto {
+				f.encoder, _ = out.(report.PlanEncoder)
+			}
 			ps, err := buildPlans(cmd.Context(), &f, args, "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			if f.encodeJSON {
-				if err := report.WriteEncodedPlans(cmd.OutOrStdout(), encodedOf(ps)); err != nil {
+			if f.encoder != nil {
+				if err := f.encoder.WriteEncoded(cmd.OutOrStdout(), renderedOf(ps)); err != nil {
 					return err
 				}
 			} else if pareto {
