@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"strings"
@@ -43,40 +44,52 @@ func chosenWarnings(p *plan.Plan) []plan.Finding {
 
 func gateText(w io.Writer, gs []Gated) error {
 	b := &strings.Builder{}
-	for _, pp := range gs {
-		p := pp.Plan
-		if c := p.Chosen(); c != nil {
-			fmt.Fprintf(b, "ALLOWED  %s: %s at $%s/month expected\n", plain(p.Spec), p.Decision.Architecture, units.Count(c.MonthlyUSD.Expected))
-		} else {
-			fmt.Fprintf(b, "BLOCKED  %s\n", plain(p.Spec))
-		}
-		for _, o := range p.Options {
-			for _, v := range o.Violations {
-				fmt.Fprintf(b, "  deny    %s %s: %s\n", o.Architecture, plain(v.Policy), plain(v.Message))
-			}
-			for _, v := range o.Waived {
-				fmt.Fprintf(b, "  waived  %s %s: %s\n", o.Architecture, plain(v.Policy), plain(v.Message))
-			}
-		}
-		for _, w := range p.Waivers {
-			switch {
-			case w.Expired:
-				fmt.Fprintf(b, "  expired override %q for %s (expired %s, approved by %s)\n", w.Name, plain(w.Policy), plain(w.Expires), plain(w.Approver))
-			case w.Refused != "":
-				fmt.Fprintf(b, "  refused override %q for %s (%s; approved by %s, until %s)\n", w.Name, plain(w.Policy), plain(w.Refused), plain(w.Approver), plain(w.Expires))
-			case w.Unverified():
-				fmt.Fprintf(b, "  unverified override %q for %s (approved by %s, not evidenced: no --approvals)\n", w.Name, plain(w.Policy), plain(w.Approver))
-			}
-		}
-		for _, f := range chosenWarnings(p) {
-			fmt.Fprintf(b, "  warn    %s %s: %s\n", p.Decision.Architecture, plain(f.Policy), plain(f.Message))
-		}
-		for _, f := range PlanWarnings(p) {
-			fmt.Fprintf(b, "  warn    %s: %s\n", plain(f.Policy), plain(f.Message))
-		}
+	for _, g := range gs {
+		writeGateText(b, g)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// encodeGateText renders one spec's gate result as gateText does
+// (GateEncoder).
+func encodeGateText(g Gated) []byte {
+	b := &strings.Builder{}
+	writeGateText(b, g)
+	return []byte(b.String())
+}
+
+func writeGateText(b *strings.Builder, pp Gated) {
+	p := pp.Plan
+	if c := p.Chosen(); c != nil {
+		fmt.Fprintf(b, "ALLOWED  %s: %s at $%s/month expected\n", plain(p.Spec), p.Decision.Architecture, units.Count(c.MonthlyUSD.Expected))
+	} else {
+		fmt.Fprintf(b, "BLOCKED  %s\n", plain(p.Spec))
+	}
+	for _, o := range p.Options {
+		for _, v := range o.Violations {
+			fmt.Fprintf(b, "  deny    %s %s: %s\n", o.Architecture, plain(v.Policy), plain(v.Message))
+		}
+		for _, v := range o.Waived {
+			fmt.Fprintf(b, "  waived  %s %s: %s\n", o.Architecture, plain(v.Policy), plain(v.Message))
+		}
+	}
+	for _, w := range p.Waivers {
+		switch {
+		case w.Expired:
+			fmt.Fprintf(b, "  expired override %q for %s (expired %s, approved by %s)\n", w.Name, plain(w.Policy), plain(w.Expires), plain(w.Approver))
+		case w.Refused != "":
+			fmt.Fprintf(b, "  refused override %q for %s (%s; approved by %s, until %s)\n", w.Name, plain(w.Policy), plain(w.Refused), plain(w.Approver), plain(w.Expires))
+		case w.Unverified():
+			fmt.Fprintf(b, "  unverified override %q for %s (approved by %s, not evidenced: no --approvals)\n", w.Name, plain(w.Policy), plain(w.Approver))
+		}
+	}
+	for _, f := range chosenWarnings(p) {
+		fmt.Fprintf(b, "  warn    %s %s: %s\n", p.Decision.Architecture, plain(f.Policy), plain(f.Message))
+	}
+	for _, f := range PlanWarnings(p) {
+		fmt.Fprintf(b, "  warn    %s: %s\n", plain(f.Policy), plain(f.Message))
+	}
 }
 
 // checkResult is one spec's gate result in JSON.
@@ -101,26 +114,40 @@ type checkResult struct {
 
 func gateJSON(w io.Writer, gs []Gated) error {
 	out := make([]checkResult, 0, len(gs))
-	for _, pp := range gs {
-		p := pp.Plan
-		r := checkResult{Spec: p.Spec, Decision: p.Decision, Allowed: p.Decision.Architecture != architecture.Blocked,
-			Violations: []plan.Finding{}, Waived: []plan.Finding{}, Waivers: p.Waivers, Loosened: p.Loosened, Overrides: []plan.Finding{}}
-		if r.Loosened == nil {
-			r.Loosened = []plan.Loosening{}
-		}
-		for _, w := range p.Warnings {
-			if strings.HasPrefix(w.Policy, "override.") {
-				r.Overrides = append(r.Overrides, w)
-			} else {
-				r.Warnings = append(r.Warnings, w)
-			}
-		}
-		r.ChosenWarnings = chosenWarnings(p)
-		for _, o := range p.Options {
-			r.Violations = append(r.Violations, o.Violations...)
-			r.Waived = append(r.Waived, o.Waived...)
-		}
-		out = append(out, r)
+	for _, g := range gs {
+		out = append(out, checkResultOf(g))
 	}
 	return writeJSONArray(w, out)
+}
+
+// encodeGateJSON renders one spec's gate result as an element of gateJSON's
+// array (GateEncoder): check writes an array whatever the count.
+func encodeGateJSON(g Gated) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := encodeElement(&buf, checkResultOf(g), true); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func checkResultOf(pp Gated) checkResult {
+	p := pp.Plan
+	r := checkResult{Spec: p.Spec, Decision: p.Decision, Allowed: p.Decision.Architecture != architecture.Blocked,
+		Violations: []plan.Finding{}, Waived: []plan.Finding{}, Waivers: p.Waivers, Loosened: p.Loosened, Overrides: []plan.Finding{}}
+	if r.Loosened == nil {
+		r.Loosened = []plan.Loosening{}
+	}
+	for _, w := range p.Warnings {
+		if strings.HasPrefix(w.Policy, "override.") {
+			r.Overrides = append(r.Overrides, w)
+		} else {
+			r.Warnings = append(r.Warnings, w)
+		}
+	}
+	r.ChosenWarnings = chosenWarnings(p)
+	for _, o := range p.Options {
+		r.Violations = append(r.Violations, o.Violations...)
+		r.Waived = append(r.Waived, o.Waived...)
+	}
+	return r
 }

@@ -115,6 +115,21 @@ func encodePlanJSON(p *plan.Plan, n int) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// writeEncodedJSONArray writes elements encoded for a list (encodeElement
+// in a list) as writeJSONArray writes the values.
+func writeEncodedJSONArray(w io.Writer, encoded [][]byte) error {
+	if len(encoded) == 0 {
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	for i, b := range encoded {
+		if err := writeElement(w, b, i, len(encoded), true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // writeEncodedJSON writes plans encoded by encodePlanJSON, byte for byte
 // as the json format writes the plans themselves.
 func writeEncodedJSON(w io.Writer, encoded [][]byte) error {

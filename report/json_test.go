@@ -96,11 +96,53 @@ func TestEncodedPlansAsPlans(t *testing.T) {
 			if err := enc.Plans(&want, plans); err != nil {
 				t.Fatal(err)
 			}
-			if err := enc.WriteEncoded(&got, encoded); err != nil {
+			if err := enc.WriteEncodedPlans(&got, encoded); err != nil {
 				t.Fatal(err)
 			}
 			if !bytes.Equal(got.Bytes(), want.Bytes()) {
 				t.Errorf("%s, %d plans: rendered one by one differs from the format's own output", format, n)
+			}
+		}
+	}
+}
+
+// TestEncodedGatesAsGate holds every GateEncoder format (json, text) to
+// its own Gate: each spec's result rendered on its own and written
+// together are the bytes the format writes for all of them.
+func TestEncodedGatesAsGate(t *testing.T) {
+	var gs []Gated
+	for _, name := range []string{"startup-10.hcl", "enterprise-hybrid.hcl", "regulated.hcl", "seed/200-devs-mixed.hcl"} {
+		s := fixture.Parse(t, name, fixture.Example(t, name))
+		p, err := plan.Build(context.Background(), s, fixture.Options())
+		if err != nil {
+			t.Fatal(err)
+		}
+		gs = append(gs, Gated{Spec: s, Plan: p})
+	}
+	formats := FormatsOf[GateEncoder]()
+	if len(formats) < 2 {
+		t.Fatalf("gate encoders %v, want json and text at least", formats)
+	}
+	for _, format := range formats {
+		enc, _ := Lookup[GateEncoder](format)
+		for _, n := range []int{1, len(gs)} {
+			encoded := make([][]byte, n)
+			for i, g := range gs[:n] {
+				b, err := enc.EncodeGate(g, n)
+				if err != nil {
+					t.Fatal(err)
+				}
+				encoded[i] = b
+			}
+			var want, got bytes.Buffer
+			if err := enc.Gate(&want, gs[:n]); err != nil {
+				t.Fatal(err)
+			}
+			if err := enc.WriteEncodedGates(&got, encoded); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Errorf("%s, %d specs: rendered one by one differs from the format's own output:\n%s\nwant\n%s", format, n, got.String(), want.String())
 			}
 		}
 	}

@@ -27,13 +27,23 @@ type PlanOutputter interface {
 // PlanEncoder is a PlanOutputter that renders each plan on its own, so
 // that a command planning many specs renders each as soon as it is built
 // and keeps its bytes rather than the plan: EncodePlan renders plan p of n
-// and WriteEncoded writes them, byte for byte as Plans writes the plans.
+// and WriteEncodedPlans writes them, byte for byte as Plans writes the
+// plans.
 // A format whose output depends on every plan at once (markdown's comment
 // budget) is not one.
 type PlanEncoder interface {
 	PlanOutputter
 	EncodePlan(p *plan.Plan, n int) ([]byte, error)
-	WriteEncoded(w io.Writer, encoded [][]byte) error
+	WriteEncodedPlans(w io.Writer, encoded [][]byte) error
+}
+
+// GateEncoder is a GateOutputter that renders each spec's gate result on
+// its own, as PlanEncoder does for plans (github's annotation budget
+// spans every spec: it is not one).
+type GateEncoder interface {
+	GateOutputter
+	EncodeGate(g Gated, n int) ([]byte, error)
+	WriteEncodedGates(w io.Writer, encoded [][]byte) error
 }
 
 // GateOutputter renders costgate check: the decision, every denial and
@@ -79,8 +89,12 @@ type textFormat struct{}
 func (textFormat) Name() string                                   { return FormatText }
 func (textFormat) Plans(w io.Writer, plans []*plan.Plan) error    { return textPlans(w, plans) }
 func (textFormat) EncodePlan(p *plan.Plan, _ int) ([]byte, error) { return encodeText(p) }
-func (textFormat) WriteEncoded(w io.Writer, encoded [][]byte) error {
+func (textFormat) WriteEncodedPlans(w io.Writer, encoded [][]byte) error {
 	return writeEncodedText(w, encoded)
+}
+func (textFormat) EncodeGate(g Gated, _ int) ([]byte, error) { return encodeGateText(g), nil }
+func (textFormat) WriteEncodedGates(w io.Writer, encoded [][]byte) error {
+	return writeConcatenated(w, encoded)
 }
 func (textFormat) Gate(w io.Writer, gs []Gated) error            { return gateText(w, gs) }
 func (textFormat) Diffs(w io.Writer, diffs []*review.Diff) error { return DiffText(w, diffs) }
@@ -90,8 +104,12 @@ type jsonFormat struct{}
 func (jsonFormat) Name() string                                   { return FormatJSON }
 func (jsonFormat) Plans(w io.Writer, plans []*plan.Plan) error    { return JSON(w, plans) }
 func (jsonFormat) EncodePlan(p *plan.Plan, n int) ([]byte, error) { return encodePlanJSON(p, n) }
-func (jsonFormat) WriteEncoded(w io.Writer, encoded [][]byte) error {
+func (jsonFormat) WriteEncodedPlans(w io.Writer, encoded [][]byte) error {
 	return writeEncodedJSON(w, encoded)
+}
+func (jsonFormat) EncodeGate(g Gated, _ int) ([]byte, error) { return encodeGateJSON(g) }
+func (jsonFormat) WriteEncodedGates(w io.Writer, encoded [][]byte) error {
+	return writeEncodedJSONArray(w, encoded)
 }
 func (jsonFormat) Gate(w io.Writer, gs []Gated) error            { return gateJSON(w, gs) }
 func (jsonFormat) Diffs(w io.Writer, diffs []*review.Diff) error { return DiffJSON(w, diffs) }

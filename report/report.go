@@ -69,5 +69,15 @@ func writeEncodedText(w io.Writer, encoded [][]byte) error {
 	return nil
 }
 
+// writeConcatenated writes rendered parts one after another.
+func writeConcatenated(w io.Writer, encoded [][]byte) error {
+	for _, b := range encoded {
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // JSON writes the plans as indented JSON, byte-identical for equal plans.
 func JSON(w io.Writer, plans []*plan.Plan) error { return writeJSONList(w, plans) }

@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
+	"github.com/costgate/costgate/spec"
 	"github.com/spf13/cobra"
 )
 
@@ -57,15 +59,26 @@ Exit codes: 0 allowed, 1 blocked by a policy, 2 invalid spec or policy
 			if err := checkFormat(f.format, checkFormats); err != nil {
 				return err
 			}
-			ps, err := buildPlans(cmd.Context(), &f, args, baseRef, cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
 			out, err := report.Lookup[report.GateOutputter](f.format)
 			if err != nil {
 				return invalid(err)
 			}
-			if err := out.Gate(cmd.OutOrStdout(), gated(ps)); err != nil {
+			enc, encodes := lookupEncoder[report.GateEncoder](f.format)
+			if encodes {
+				f.render = func(s *spec.Spec, p *plan.Plan, n int) ([]byte, error) {
+					return enc.EncodeGate(report.Gated{Spec: s, Plan: p}, n)
+				}
+			}
+			ps, err := buildPlans(cmd.Context(), &f, args, baseRef, cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			if encodes {
+				err = enc.WriteEncodedGates(cmd.OutOrStdout(), renderedOf(ps))
+			} else {
+				err = out.Gate(cmd.OutOrStdout(), gated(ps))
+			}
+			if err != nil {
 				return err
 			}
 			if anyBlocked(ps) {

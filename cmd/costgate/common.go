@@ -49,12 +49,13 @@ type planFlags struct {
 	// deployments are the deployments of the --stack-spec stacks, by
 	// their spec's path (cleaned), filled by stackSpecPaths.
 	deployments map[string]modelcatalog.Deployment
-	// encoder, when set, renders each plan as soon as it is built, and
-	// the plan's bytes and decision are kept instead of the plan
-	// (planned.rendered): a thousand plans' resources and line items would
-	// otherwise stay live, and be marked by the collector again and again,
-	// until the last is done (docs/PERFORMANCE.md).
-	encoder report.PlanEncoder
+	// render, when set, renders each spec's plan (plan's PlanEncoder,
+	// check's GateEncoder) as soon as it is built, and the bytes and the
+	// decision are kept instead of the plan (planned.rendered): a thousand
+	// plans' resources and line items would otherwise stay live, and be
+	// marked by the collector again and again, until the last is done
+	// (docs/PERFORMANCE.md). n is the number of specs.
+	render func(s *spec.Spec, p *plan.Plan, n int) ([]byte, error)
 }
 
 func (f *planFlags) register(cmd *cobra.Command, formats string) {
@@ -195,11 +196,11 @@ func parseAsOf(s string) (time.Time, error) {
 // planned is one spec and its plan.
 type planned struct {
 	spec *spec.Spec
-	// plan is nil when rendered holds it (planFlags.encoder).
+	// plan is nil when rendered holds it (planFlags.render).
 	plan *plan.Plan
 	// opts are the options it was built with.
 	opts plan.Options
-	// rendered is the plan as planFlags.encoder renders it.
+	// rendered is the plan as planFlags.render renders it.
 	rendered []byte
 	// blocked is whether the plan's decision is blocked.
 	blocked bool
@@ -281,8 +282,8 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 				return invalid(err)
 			}
 			out[i] = planned{spec: s, plan: p, opts: opts, blocked: p.Decision.Architecture == architecture.Blocked}
-			if f.encoder != nil {
-				if out[i].rendered, err = f.encoder.EncodePlan(p, len(specs)); err != nil {
+			if f.render != nil {
+				if out[i].rendered, err = f.render(s, p, len(specs)); err != nil {
 					return err
 				}
 				out[i].plan = nil
@@ -359,6 +360,13 @@ func plansOf(ps []planned) []*plan.Plan {
 		out[i] = p.plan
 	}
 	return out
+}
+
+// lookupEncoder returns the format's encoder of kind T (report.PlanEncoder,
+// report.GateEncoder), if it has one.
+func lookupEncoder[T report.Outputter](format string) (T, bool) {
+	enc, err := report.Lookup[T](format)
+	return enc, err == nil
 }
 
 func renderedOf(ps []planned) [][]byte {

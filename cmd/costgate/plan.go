@@ -9,6 +9,7 @@ import (
 	"github.com/costgate/costgate/plan"
 
 	"github.com/costgate/costgate/report"
+	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/stacks"
 	"github.com/spf13/cobra"
 )
@@ -70,15 +71,19 @@ Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
 			if len(args) == 0 {
 				return invalid(errors.New("plan requires at least 1 arg(s), a SPEC, or --stack-config"))
 			}
-			if out, err := report.Lookup[report.PlanOutputter](f.format); err == nil && !pareto {
-				f.encoder, _ = out.(report.PlanEncoder)
+			enc, encodes := report.PlanEncoder(nil), false
+			if !pareto {
+				enc, encodes = lookupEncoder[report.PlanEncoder](f.format)
+			}
+			if encodes {
+				f.render = func(_ *spec.Spec, p *plan.Plan, n int) ([]byte, error) { return enc.EncodePlan(p, n) }
 			}
 			ps, err := buildPlans(cmd.Context(), &f, args, "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			if f.encoder != nil {
-				if err := f.encoder.WriteEncoded(cmd.OutOrStdout(), renderedOf(ps)); err != nil {
+			if encodes {
+				if err := enc.WriteEncodedPlans(cmd.OutOrStdout(), renderedOf(ps)); err != nil {
 					return err
 				}
 			} else if pareto {
