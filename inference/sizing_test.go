@@ -521,8 +521,17 @@ func TestTTFTNearCapacityIsPredicted(t *testing.T) {
 	m, h := catalogPair(t, "llama-3.3-70b", "h100")
 	req := Request{Model: m, GPU: h, Instances: p5, MaxContextTokens: 32768, MeanContextTokens: 32768, FixedGPUs: 8,
 		Workloads: []Workload{{Name: "complex", ContextTokens: 32768}}, TargetUtilization: 0.7, MinReplicas: 1}
+	// A fixed fleet's utilization is proportional to the load: find the
+	// load at capacity, then scan 97–101 % of it (a refit of the
+	// performance model moves the capacity, not the test's window).
+	req.PeakInputTokS, req.PeakOutputTokS = 1000, 250
+	u := mustSize(t, req).PeakUtilization
+	if u <= 0 {
+		t.Fatalf("utilization %g at a load of 1000 tok/s", u)
+	}
+	full := 1000 / u
 	near, prev := 0, 0.0
-	for load := 3500.0; load < 4000; load *= 1.0005 {
+	for load := 0.97 * full; load < 1.01*full; load *= 1.0005 {
 		req.PeakInputTokS, req.PeakOutputTokS = load, load/4
 		f := mustSize(t, req)
 		if f.PeakUtilization >= 1 {
