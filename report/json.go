@@ -50,21 +50,21 @@ func writeJSONArray[T any](w io.Writer, vs []T) error {
 	if len(vs) == 0 {
 		return writeJSON(w, vs)
 	}
-	bufs := make([]bytes.Buffer, len(vs))
+	encoded := make([][]byte, len(vs))
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, v := range vs {
-		g.Go(func() error { return encodeElement(&bufs[i], v, true) })
+		g.Go(func() error {
+			var buf bytes.Buffer
+			err := encodeElement(&buf, v, true)
+			encoded[i] = buf.Bytes()
+			return err
+		})
 	}
 	if err := g.Wait(); err != nil {
 		return err
 	}
-	for i := range bufs {
-		if err := writeElement(w, bufs[i].Bytes(), i, len(vs), true); err != nil {
-			return err
-		}
-	}
-	return nil
+	return writeEncoded(w, encoded, true)
 }
 
 // encodeElement appends v to buf as writeJSONList writes it alone
@@ -106,7 +106,7 @@ func writeElement(w io.Writer, b []byte, i, n int, inList bool) error {
 }
 
 // encodePlanJSON returns p's JSON as the json format writes it among n
-// plans (alone when n is 1), for writeEncodedJSON (PlanEncoder).
+// plans (alone when n is 1), for writeEncoded (PlanEncoder).
 func encodePlanJSON(p *plan.Plan, n int) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := encodeElement(&buf, p, n > 1); err != nil {
@@ -115,29 +115,16 @@ func encodePlanJSON(p *plan.Plan, n int) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// writeEncodedJSONArray writes elements encoded for a list (encodeElement
-// in a list) as writeJSONArray writes the values.
-func writeEncodedJSONArray(w io.Writer, encoded [][]byte) error {
+// writeEncoded writes elements encoded by encodeElement (in a list, or
+// the one alone when inList is false) with the list's brackets and
+// separators: "[]" when there are none.
+func writeEncoded(w io.Writer, encoded [][]byte, inList bool) error {
 	if len(encoded) == 0 {
 		_, err := io.WriteString(w, "[]\n")
 		return err
 	}
 	for i, b := range encoded {
-		if err := writeElement(w, b, i, len(encoded), true); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// writeEncodedJSON writes plans encoded by encodePlanJSON, byte for byte
-// as the json format writes the plans themselves.
-func writeEncodedJSON(w io.Writer, encoded [][]byte) error {
-	if len(encoded) == 0 {
-		return writeJSON(w, []*plan.Plan{})
-	}
-	for i, b := range encoded {
-		if err := writeElement(w, b, i, len(encoded), len(encoded) > 1); err != nil {
+		if err := writeElement(w, b, i, len(encoded), inList); err != nil {
 			return err
 		}
 	}

@@ -128,7 +128,7 @@ func TestEncodedGatesAsGate(t *testing.T) {
 		for _, n := range []int{1, len(gs)} {
 			encoded := make([][]byte, n)
 			for i, g := range gs[:n] {
-				b, err := enc.EncodeGate(g, n)
+				b, err := enc.EncodeGate(g)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -42,7 +42,7 @@ type PlanEncoder interface {
 // spans every spec: it is not one).
 type GateEncoder interface {
 	GateOutputter
-	EncodeGate(g Gated, n int) ([]byte, error)
+	EncodeGate(g Gated) ([]byte, error)
 	WriteEncodedGates(w io.Writer, encoded [][]byte) error
 }
 
@@ -92,7 +92,7 @@ func (textFormat) EncodePlan(p *plan.Plan, _ int) ([]byte, error) { return encod
 func (textFormat) WriteEncodedPlans(w io.Writer, encoded [][]byte) error {
 	return writeEncodedText(w, encoded)
 }
-func (textFormat) EncodeGate(g Gated, _ int) ([]byte, error) { return encodeGateText(g), nil }
+func (textFormat) EncodeGate(g Gated) ([]byte, error) { return encodeGateText(g), nil }
 func (textFormat) WriteEncodedGates(w io.Writer, encoded [][]byte) error {
 	return writeConcatenated(w, encoded)
 }
@@ -105,11 +105,11 @@ func (jsonFormat) Name() string                                   { return Forma
 func (jsonFormat) Plans(w io.Writer, plans []*plan.Plan) error    { return JSON(w, plans) }
 func (jsonFormat) EncodePlan(p *plan.Plan, n int) ([]byte, error) { return encodePlanJSON(p, n) }
 func (jsonFormat) WriteEncodedPlans(w io.Writer, encoded [][]byte) error {
-	return writeEncodedJSON(w, encoded)
+	return writeEncoded(w, encoded, len(encoded) != 1)
 }
-func (jsonFormat) EncodeGate(g Gated, _ int) ([]byte, error) { return encodeGateJSON(g) }
+func (jsonFormat) EncodeGate(g Gated) ([]byte, error) { return encodeGateJSON(g) }
 func (jsonFormat) WriteEncodedGates(w io.Writer, encoded [][]byte) error {
-	return writeEncodedJSONArray(w, encoded)
+	return writeEncoded(w, encoded, true) // check writes an array whatever the count
 }
 func (jsonFormat) Gate(w io.Writer, gs []Gated) error            { return gateJSON(w, gs) }
 func (jsonFormat) Diffs(w io.Writer, diffs []*review.Diff) error { return DiffJSON(w, diffs) }

@@ -65,8 +65,8 @@ Exit codes: 0 allowed, 1 blocked by a policy, 2 invalid spec or policy
 			}
 			enc, encodes := lookupEncoder[report.GateEncoder](f.format)
 			if encodes {
-				f.render = func(s *spec.Spec, p *plan.Plan, n int) ([]byte, error) {
-					return enc.EncodeGate(report.Gated{Spec: s, Plan: p}, n)
+				f.render = func(s *spec.Spec, p *plan.Plan, _ int) ([]byte, error) {
+					return enc.EncodeGate(report.Gated{Spec: s, Plan: p})
 				}
 			}
 			ps, err := buildPlans(cmd.Context(), &f, args, baseRef, cmd.ErrOrStderr())

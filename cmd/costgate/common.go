@@ -254,10 +254,30 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	if err != nil {
 		return nil, err
 	}
-	ev := c.ev
 	heads := len(specs)
 	specs, measured = rv.withDeleted(specs, measured)
-	// Specs plan independently: one worker a CPU, results in input order.
+	run := planRun{f: f, cat: cat, asOf: asOf, ev: c.ev, approvals: approvals, rv: rv, measured: measured, paths: paths, heads: heads}
+	return run.planAll(ctx, specs, stderr)
+}
+
+// planRun is what one command plans every spec with.
+type planRun struct {
+	f         *planFlags
+	cat       *modelcatalog.Catalog
+	asOf      time.Time
+	ev        plan.Evaluator
+	approvals *plan.Approvals
+	rv        reviewed
+	measured  []*plan.Measured
+	// paths are the head specs' paths; specs past heads are the base's
+	// deleted ones, gated on their deletion alone.
+	paths []string
+	heads int
+}
+
+// planAll plans the specs on one worker a CPU, results in input order,
+// with a progress line on a terminal.
+func (r planRun) planAll(ctx context.Context, specs []*spec.Spec, stderr io.Writer) ([]planned, error) {
 	out := make([]planned, len(specs))
 	var done atomic.Int64
 	if len(specs) > 1 {
@@ -270,30 +290,39 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, s := range specs {
 		g.Go(func() error {
-			opts := plan.Options{Catalog: cat, AsOf: asOf, Policies: ev, Approvals: approvals, Base: rv.bases[i], Loosened: rv.extra[i],
-				Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack), Usage: measured[i], Timings: f.timings}
-			if i >= heads {
-				opts.Policies, opts.Gate = deletionOnly{ev}, nil
-			} else {
-				opts.Deployment = f.deployment(paths[i])
-			}
-			p, err := plan.Build(ctx, s, opts)
-			if err != nil {
-				return invalid(err)
-			}
-			out[i] = planned{spec: s, plan: p, opts: opts, blocked: p.Decision.Architecture == architecture.Blocked}
-			if f.render != nil {
-				if out[i].rendered, err = f.render(s, p, len(specs)); err != nil {
-					return err
-				}
-				out[i].plan = nil
-			}
+			p, err := r.plan(ctx, i, s, len(specs))
+			out[i] = p
 			done.Add(1)
-			return nil
+			return err
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// plan plans spec i of n, rendered at once when the command renders plans
+// as they are built (planFlags.render).
+func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned, error) {
+	f, ev := r.f, r.ev
+	opts := plan.Options{Catalog: r.cat, AsOf: r.asOf, Policies: ev, Approvals: r.approvals, Base: r.rv.bases[i], Loosened: r.rv.extra[i],
+		Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack), Usage: r.measured[i], Timings: f.timings}
+	if i >= r.heads {
+		opts.Policies, opts.Gate = deletionOnly{ev}, nil
+	} else {
+		opts.Deployment = f.deployment(r.paths[i])
+	}
+	p, err := plan.Build(ctx, s, opts)
+	if err != nil {
+		return planned{}, invalid(err)
+	}
+	out := planned{spec: s, plan: p, opts: opts, blocked: p.Decision.Architecture == architecture.Blocked}
+	if f.render != nil {
+		if out.rendered, err = f.render(s, p, n); err != nil {
+			return planned{}, err
+		}
+		out.plan = nil
 	}
 	return out, nil
 }

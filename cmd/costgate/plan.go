@@ -14,14 +14,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newPlanCmd() *cobra.Command {
-	var f planFlags
-	var stackConfig, plotPath string
-	var pareto bool
-	cmd := &cobra.Command{
-		Use:   "plan [SPEC...]",
-		Short: "Price every architecture, run the policies and show the decision",
-		Long: `plan prices managed, self-hosted and hybrid inference for each spec, sizes the
+// planLong is plan's --help text.
+const planLong = `plan prices managed, self-hosted and hybrid inference for each spec, sizes the
 self-hosted fleet, runs the policy gate and shows the decision, the breakeven
 team size, the article's checklist and the resources pulumi up would create.
 
@@ -43,7 +37,16 @@ both expected monthly cost and token-weighted quality (each workload's share
 times its model's quality score), cheapest first, marking the decided one;
 --plot FILE.svg|.png draws them. The frontier is not gated: a point may be one
 the policies deny.
-Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
+Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`
+
+func newPlanCmd() *cobra.Command {
+	var f planFlags
+	var stackConfig, plotPath string
+	var pareto bool
+	cmd := &cobra.Command{
+		Use:   "plan [SPEC...]",
+		Short: "Price every architecture, run the policies and show the decision",
+		Long:  planLong,
 		Example: `  costgate plan examples/enterprise-hybrid.hcl
   costgate plan examples/seed/*.hcl --format json
   costgate plan teams/acme.hcl --policy-dir policies/acme --as-of 2026-12-01
@@ -71,26 +74,23 @@ Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`,
 			if len(args) == 0 {
 				return invalid(errors.New("plan requires at least 1 arg(s), a SPEC, or --stack-config"))
 			}
-			enc, encodes := report.PlanEncoder(nil), false
-			if !pareto {
-				enc, encodes = lookupEncoder[report.PlanEncoder](f.format)
-			}
-			if encodes {
+			enc, encodes := lookupEncoder[report.PlanEncoder](f.format)
+			if encodes = encodes && !pareto; encodes {
 				f.render = func(_ *spec.Spec, p *plan.Plan, n int) ([]byte, error) { return enc.EncodePlan(p, n) }
 			}
 			ps, err := buildPlans(cmd.Context(), &f, args, "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
-			if encodes {
-				if err := enc.WriteEncodedPlans(cmd.OutOrStdout(), renderedOf(ps)); err != nil {
-					return err
-				}
-			} else if pareto {
-				if err := writePareto(cmd, ps, f.format, plotPath, chart); err != nil {
-					return err
-				}
-			} else if err := report.Write(cmd.OutOrStdout(), f.format, plansOf(ps)); err != nil {
+			switch {
+			case encodes:
+				err = enc.WriteEncodedPlans(cmd.OutOrStdout(), renderedOf(ps))
+			case pareto:
+				err = writePareto(cmd, ps, f.format, plotPath, chart)
+			default:
+				err = report.Write(cmd.OutOrStdout(), f.format, plansOf(ps))
+			}
+			if err != nil {
 				return err
 			}
 			if anyBlocked(ps) {
