@@ -138,6 +138,12 @@ func TestWeightsMirrorPassesPublicBucket(t *testing.T) {
 	weakened := []plan.Resource{
 		with(one(t, rs, bucketType), "acl", "public-read"),
 		with(one(t, rs, sseType), "rules", []any{map[string]any{"applyServerSideEncryptionByDefault": map[string]any{"sseAlgorithm": "none"}}}),
+		// A change that opens the mirror past the earlier rules: an Allow
+		// to everyone but one account (NotPrincipal), and encryption
+		// switched off inline on the bucket instead of in its
+		// configuration resource.
+		with(one(t, rs, bucketType), "policy", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::costgate-weights/*"}]}`),
+		with(one(t, rs, bucketType), "serverSideEncryptionConfigurations", []any{map[string]any{"rules": []any{map[string]any{"applyServerSideEncryptionByDefaults": []any{map[string]any{"sseAlgorithm": "none"}}}}}}),
 	}
 	for _, flag := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
 		weakened = append(weakened, with(block, flag, false), with(block, flag, nil))
