@@ -167,7 +167,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	rate := monthly * share / (m.s.Team.WorkingHoursPerMonth * SecondsPerHour) * p.peakToAverage
 	f, err := inference.Size(inference.Request{
 		Model: a.sh, GPU: gpu, Throughput: m.throughput, Instances: priced,
-		PeakInputTokS: rate * p.inputShare, PeakOutputTokS: rate * (1 - p.inputShare), PeakToAverage: p.peakToAverage,
+		PeakInputTokS: rate * p.inputShare, PeakOutputTokS: rate * (1 - p.inputShare),
 		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx, Workloads: work,
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
 		FixedGPUs: m.fixedGPUs(), Explain: detail,

@@ -1,6 +1,6 @@
 package costmodel
 
-// The weights' storage and the hours the schedules run the fleet: each
+// The weights' storage and the hours a schedule runs the fleet: each
 // instance's gp3 volume, sized and provisioned as the launch template
 // provisions it, the S3 weights mirror, and the working day's early start.
 
@@ -26,55 +26,41 @@ func (m *model) dayHours(weightsGB float64) float64 {
 	return math.Min(math.Round((work+early)*100)/100, units.HoursPerMonth)
 }
 
-// runningHours is the hours a month the stack's schedules run the fleet
-// at its peak count and at its baseline count (baseline): business_hours
-// the working day's hours at the peak and none outside; always_on the
-// working day's at the peak and the rest of the month at the baseline, a
-// month being AWS's 730 hours under a commitment and the spec's
-// hours_per_month otherwise.
-func (m *model) runningHours(weightsGB float64) (peak, offPeak float64) {
-	day := m.dayHours(weightsGB)
-	if m.s.SelfHosted.Schedule == spec.BusinessHours {
-		return day, 0
+// runningHours is the hours a month the fleet's instances run: the
+// business_hours schedule's working day, or always on the spec's
+// hours_per_month — AWS's 730-hour month under a commitment, which bills
+// every hour whatever a spec says a month is. An always_on fleet runs its
+// peak count all month (the stack keeps it: no schedule).
+func (m *model) runningHours(weightsGB float64) float64 {
+	switch {
+	case m.s.SelfHosted.Schedule == spec.BusinessHours:
+		return m.dayHours(weightsGB)
+	case spec.Commitment(m.pricing()):
+		return units.HoursPerMonth
 	}
-	month := m.s.SelfHosted.HoursPerMonth
-	if spec.Commitment(m.pricing()) {
-		month = units.HoursPerMonth
-	}
-	day = math.Min(day, month)
-	return day, month - day
+	return m.s.SelfHosted.HoursPerMonth
 }
 
-// billedHours is the hours a month AWS bills the fleet's GPUs at its peak
-// count and at its baseline count: under a commitment every hour of AWS's
-// 730-hour month at the peak (a reservation, a Savings Plan or a Capacity
-// Block bills the hours it covers whether the fleet runs or not), else
-// the hours it runs. A weight of 0 gives the least (the search's lower
-// bound).
-func (m *model) billedHours(weightsGB float64) (peak, offPeak float64) {
+// billedHours is the hours a month the fleet's GPUs are billed: every
+// hour of AWS's 730-hour month under a commitment (a reservation, a
+// Savings Plan or a Capacity Block bills the hours it covers whether the
+// fleet runs or not, 8,760 a year), else the hours it runs. A weight of 0
+// gives the least (the search's lower bound).
+func (m *model) billedHours(weightsGB float64) float64 {
 	if spec.Commitment(m.pricing()) {
-		return units.HoursPerMonth, 0
+		return units.HoursPerMonth
 	}
 	return m.runningHours(weightsGB)
 }
 
-// baseline is the instances fleet f runs outside the working day under
-// always_on: its baseline, or under a commitment, which bills the peak's
-// every hour anyway, its peak.
+// baseline is the instances the fleet runs outside the working day, as
+// the stack's group keeps them: none on business_hours, every one always
+// on.
 func (m *model) baseline(f inference.Fleet) int {
-	if spec.Commitment(m.pricing()) && m.s.SelfHosted.Schedule != spec.BusinessHours {
-		return f.Instances
-	}
-	return f.BaselineInstances
-}
-
-// offHours is the instances fleet f runs outside the working day: none
-// on business_hours, else its baseline (baseline).
-func (m *model) offHours(f inference.Fleet) int {
 	if m.s.SelfHosted.Schedule == spec.BusinessHours {
 		return 0
 	}
-	return m.baseline(f)
+	return f.Instances
 }
 
 // workingDays is the working days a month: the working hours over a
@@ -84,16 +70,9 @@ func (m *model) workingDays() float64 {
 }
 
 // starts is the instance starts a month: the working day's scale-out
-// starts the peak less the off-hours count every working day.
+// starts the peak less the instances kept outside it, every working day.
 func (m *model) starts(f inference.Fleet) float64 {
-	return float64(f.Instances-m.offHours(f)) * m.workingDays()
-}
-
-// instanceHours is the instance-hours a month fleet f runs: its peak
-// count for the working day's hours and its baseline for the others.
-func (m *model) instanceHours(f inference.Fleet) float64 {
-	peak, off := m.runningHours(round(f.WeightsGB, 1))
-	return float64(f.Instances)*peak + float64(m.baseline(f))*off
+	return float64(f.Instances-m.baseline(f)) * m.workingDays()
 }
 
 // appendStorageItems appends the catalog's line items priced per unit of
@@ -105,7 +84,7 @@ func (m *model) instanceHours(f inference.Fleet) float64 {
 func (m *model) appendStorageItems(out []LineItem, arch architecture.Name, f inference.Fleet, detail bool) []LineItem {
 	weights := round(f.WeightsGB, 1)
 	v := inference.VolumeFor(weights)
-	instHours := m.instanceHours(f)
+	instHours := float64(f.Instances) * m.runningHours(weights)
 	inst := instHours / units.HoursPerMonth
 	ckpt := inference.CheckpointGB(weights)
 	for _, li := range m.cat.FixedCosts {
@@ -147,7 +126,7 @@ func (m *model) storageNote(li modelcatalog.FixedCost, v inference.Volume, f inf
 		return fmt.Sprintf("%s GB downloaded once at %s/GB", units.Decimal(ckptGB), price)
 	case modelcatalog.PerImagePullGB:
 		return fmt.Sprintf("%s starts a month (%d instances each of %s working days) × %s GB at %s/GB",
-			units.Decimal(m.starts(f)), f.Instances-m.offHours(f), units.Decimal(m.workingDays()), units.Decimal(inference.ImagePullGB), price)
+			units.Decimal(m.starts(f)), f.Instances-m.baseline(f), units.Decimal(m.workingDays()), units.Decimal(inference.ImagePullGB), price)
 	case modelcatalog.PerVolumeGB:
 		what = fmt.Sprintf("%d GB at %s/GB-month", v.GB, price)
 	case modelcatalog.PerVolumeMiBps:

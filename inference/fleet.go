@@ -12,9 +12,8 @@ import (
 	"github.com/costgate/costgate/modelcatalog"
 )
 
-// fleetOf is the fleet of the chosen option: its counts and packing, the
-// baseline for the average load, a replica's capacity, each workload's
-// TTFT and the target-tracking rate.
+// fleetOf is the fleet of the chosen option: its counts and packing, a
+// replica's capacity, each workload's TTFT and the target-tracking rate.
 func (r Request) fleetOf(o option, e sizingEnv) Fleet {
 	f := Fleet{
 		TensorParallel: o.tp, WeightsGB: r.Model.WeightsGB, KVCacheGB: o.kvGB, MaxModelLen: e.maxCtx, MaxNumSeqs: o.maxSeqs,
@@ -43,8 +42,6 @@ func (r Request) fleetOf(o option, e sizingEnv) Fleet {
 			f.TTFTMs = math.Max(f.TTFTMs, rt.TTFTMs)
 		}
 	}
-	f.BaselineInstances = r.baseline(o, e)
-	f.BaselineReplicas = min(f.Replicas, f.BaselineInstances*o.rpi)
 	per := float64(o.rpi)
 	f.Throughput = modelcatalog.Throughput{
 		Model: r.Model.ID, GPU: r.GPU.ID, TensorParallel: o.tp, PrefillTokS: o.capIn / per, DecodeTokS: o.capOut / per,

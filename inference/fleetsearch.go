@@ -182,22 +182,13 @@ func (r Request) place(tp int, in PricedInstance, free float64, e sizingEnv) (op
 	return o, ""
 }
 
-// baseline is the instances of o that carry the average working-hour
-// load at the target utilization (at least the minimum replicas, at most
-// the peak's): the count the fleet runs outside the working day.
-func (r Request) baseline(o option, e sizingEnv) int {
-	busy := o.u * float64(o.n*o.rpi) // replicas the peak keeps busy
-	replicas := min(o.n*o.rpi, max(e.minReplicas, count(math.Ceil(busy/math.Max(r.PeakToAverage, 1)/e.target-1e-9), overLimit)))
-	return ceilDiv(replicas, o.rpi)
-}
-
 // cost is what AWS bills for o a month (Request.Bill), or its peak's
 // hourly GPU price when the request has no bill.
 func (r Request) cost(o option, e sizingEnv) float64 {
 	if r.Bill == nil {
 		return float64(o.n*o.inst.GPUs) * o.inst.GPUHourUSD
 	}
-	return r.Bill(Packing{Instance: o.inst, Instances: o.n, Baseline: r.baseline(o, e)})
+	return r.Bill(Packing{Instance: o.inst, Instances: o.n})
 }
 
 // meetTTFT adds instances to o, which misses a TTFT target, until every

@@ -50,9 +50,6 @@ type Request struct {
 	// PeakInputTokS and PeakOutputTokS are the fleet's peak-hour load.
 	PeakInputTokS  float64
 	PeakOutputTokS float64
-	// PeakToAverage is the peak-hour load over the average working-hour
-	// load; the baseline fleet carries the average.
-	PeakToAverage float64
 	// MaxContextTokens is the longest context a request carries; one full
 	// context must fit a replica's KV cache.
 	MaxContextTokens int
@@ -85,11 +82,10 @@ type Request struct {
 }
 
 // Packing is a fleet's instances as the bill counts them: the instance
-// type with its GPU-hour price, the instances at the peak and those the
-// fleet keeps outside the working day.
+// type with its GPU-hour price, and how many.
 type Packing struct {
-	Instance            PricedInstance
-	Instances, Baseline int
+	Instance  PricedInstance
+	Instances int
 }
 
 // Workload is one workload the fleet serves.
@@ -114,13 +110,10 @@ type PricedInstance struct {
 
 // Fleet is a sized fleet.
 type Fleet struct {
-	TensorParallel int
-	Replicas       int
-	// BaselineReplicas carry the average working-hour load.
-	BaselineReplicas    int
+	TensorParallel      int
+	Replicas            int
 	InstanceType        string
 	Instances           int
-	BaselineInstances   int
 	ReplicasPerInstance int
 	// GPUs are the GPUs of the instances, all billed (BilledGPUs), a
 	// fixed fleet's too: AWS sells no part of an instance.

@@ -170,15 +170,14 @@ func TestSearchIsExact(t *testing.T) {
 		{Model: gpt, GPU: h, Instances: p5, PeakInputTokS: 300000, PeakOutputTokS: 30000, MeanContextTokens: 8192, MaxContextTokens: 8192, CachedInputShare: 0.5,
 			Workloads: []Workload{{Name: "autocomplete", ContextTokens: 8192, MaxTTFTMs: 200}}},
 	}
-	// A bill as the cost model's: the peak's GPUs in the working day, the
-	// baseline's the rest of the month, and what every instance adds (its
-	// volume, its image pulls), which favours fewer, larger instances.
+	// A bill as the cost model's: the GPUs for the month, and what every
+	// instance adds (its volume, its image pulls), which favours fewer,
+	// larger instances.
 	bill := func(pk Packing) float64 {
-		perInstance := float64(pk.Instance.GPUs) * pk.Instance.GPUHourUSD
-		return perInstance*(float64(pk.Instances)*181.5+float64(pk.Baseline)*548.5) + 400*float64(pk.Instances)
+		return float64(pk.Instances*pk.Instance.GPUs)*pk.Instance.GPUHourUSD*730 + 400*float64(pk.Instances)
 	}
 	for i, req := range cases {
-		req.TargetUtilization, req.MinReplicas, req.PeakToAverage = 0.7, 1, 3
+		req.TargetUtilization, req.MinReplicas = 0.7, 1
 		for _, billed := range []bool{false, true} {
 			if billed {
 				req.Bill = bill
@@ -193,7 +192,7 @@ func TestSearchIsExact(t *testing.T) {
 				}
 				got := float64(f.BilledGPUs) * in.GPUHourUSD
 				if billed {
-					got = bill(Packing{Instance: in, Instances: f.Instances, Baseline: f.BaselineInstances})
+					got = bill(Packing{Instance: in, Instances: f.Instances})
 				}
 				// The brute force reaches the sizer's own fleet when that is larger.
 				best, meets := bruteForce(t, req, max(64, f.Instances))

@@ -402,8 +402,8 @@ const (
 	// carries alone).
 	PerMirrorFillGB = "mirror_fill_gb"
 	// PerImagePullGB is a GB of the vLLM image an instance pulls at its
-	// start (inference.ImagePullGB a start): the working day's scale-out
-	// starts the peak less the off-hours count every working day.
+	// start (inference.ImagePullGB a start): a business_hours fleet starts
+	// every instance each working day.
 	PerImagePullGB = "image_pull_gb"
 )
 

@@ -76,13 +76,9 @@ func textOptions(b *strings.Builder, p *plan.Plan) {
 func textFleets(b *strings.Builder, p *plan.Plan) {
 	for _, o := range p.Options {
 		if s := o.Sizing; s != nil {
-			hours := fmt.Sprintf("%g h/month", s.BilledHours)
-			if s.OffPeakHours > 0 {
-				hours = fmt.Sprintf("%g h/month at the peak, %d instance(s) the other %g h", s.BilledHours, s.BaselineInstances, s.OffPeakHours)
-			}
-			fmt.Fprintf(b, "\nFLEET %s: %s on %d × %s (%d × %s billed), TP %d, %d replica(s) (%d per instance), %s, %s at $%s/GPU-h, %s\n",
+			fmt.Fprintf(b, "\nFLEET %s: %s on %d × %s (%d × %s billed), TP %d, %d replica(s) (%d per instance), %s, %s at $%s/GPU-h, %g h/month\n",
 				o.Architecture, s.Model, s.Instances, s.InstanceType, s.GPUs, s.GPU, s.TensorParallel, s.Replicas, s.ReplicasPerInstance,
-				s.Schedule, s.Pricing, rangeText2(s.GPUHourUSD.Low, s.GPUHourUSD.High), hours)
+				s.Schedule, s.Pricing, rangeText2(s.GPUHourUSD.Low, s.GPUHourUSD.High), s.BilledHours)
 			ttft := "unknown"
 			if s.TTFTMs != nil {
 				ttft = fmt.Sprintf("%g ms", *s.TTFTMs)

@@ -10,18 +10,21 @@ import (
 	"github.com/costgate/costgate/plan"
 )
 
-// TestSchedulesRunWhatIsBilled: an always_on fleet on demand runs its
-// peak in the working day and its baseline outside it, and the plan bills
-// exactly those hours; under a commitment, which bills the peak's every
-// hour whatever runs, the fleet keeps its peak all month (no schedule).
+// TestSchedulesRunWhatIsBilled: the group runs what the plan bills. An
+// always_on fleet keeps its peak every hour (no schedule), as its bill
+// counts every GPU for hours_per_month; a business_hours fleet runs its
+// peak from the working day's start and none after it, billed for those
+// hours on demand (a commitment bills all 730 whatever runs).
 func TestSchedulesRunWhatIsBilled(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join("..", "examples", "routed-team.hcl"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, pricing := range []string{"on_demand", "reserved"} {
-		t.Run(pricing, func(t *testing.T) {
-			text := strings.Replace(string(src), "self_hosted {", "self_hosted {\n  pricing = \""+pricing+"\"", 1)
+	for _, tt := range []struct{ pricing, schedule string }{
+		{"on_demand", "always_on"}, {"reserved", "always_on"}, {"on_demand", "business_hours"}, {"reserved", "business_hours"},
+	} {
+		t.Run(tt.pricing+"/"+tt.schedule, func(t *testing.T) {
+			text := strings.Replace(string(src), "self_hosted {", "self_hosted {\n  pricing = \""+tt.pricing+"\"\n  schedule = \""+tt.schedule+"\"", 1)
 			path := filepath.Join(t.TempDir(), "team.hcl")
 			if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
 				t.Fatal(err)
@@ -35,30 +38,28 @@ func TestSchedulesRunWhatIsBilled(t *testing.T) {
 				t.Fatalf("decision %s has no fleet", p.Decision.Architecture)
 			}
 			s := o.Sizing
-			if s.Pricing != pricing {
-				t.Fatalf("pricing %s, want %s", s.Pricing, pricing)
-			}
 			rs := runRecorder(t, p, Config{}).sorted()
 			asg := one(t, rs, "aws:autoscaling/group:Group")
 			scheds := ofType(rs, "aws:autoscaling/schedule:Schedule")
-			if pricing == "reserved" {
-				if s.BaselineInstances != s.PeakInstances || s.OffPeakHours != 0 || s.BilledHours != 730 {
-					t.Errorf("reserved: baseline %d of %d instances, %g h + %g off-peak; want the peak all 730 h", s.BaselineInstances, s.PeakInstances, s.BilledHours, s.OffPeakHours)
-				}
-				if len(scheds) != 0 || asg.Properties["minSize"] != float64(s.PeakInstances) {
-					t.Errorf("reserved: %d schedules, group minimum %v; want none and the peak %d", len(scheds), asg.Properties["minSize"], s.PeakInstances)
-				}
-				return
-			}
-			if s.BaselineInstances >= s.PeakInstances || s.OffPeakHours <= 0 || s.BilledHours+s.OffPeakHours != 730 {
-				t.Fatalf("on demand: baseline %d of %d instances, %g h + %g off-peak; want a smaller baseline the rest of 730 h", s.BaselineInstances, s.PeakInstances, s.BilledHours, s.OffPeakHours)
-			}
 			sizes := map[string]any{}
 			for _, sch := range scheds {
 				sizes[sch.Name[strings.LastIndex(sch.Name, "business-"):]] = sch.Properties["desiredCapacity"]
 			}
-			if sizes["business-start"] != float64(s.PeakInstances) || sizes["business-end"] != float64(s.BaselineInstances) {
-				t.Errorf("schedules set %v, want the peak %d from the working day's start and the billed baseline %d after it", sizes, s.PeakInstances, s.BaselineInstances)
+			running := s.BilledHours
+			if tt.schedule == "always_on" {
+				if s.BaselineInstances != s.PeakInstances || len(scheds) != 0 || asg.Properties["minSize"] != float64(s.PeakInstances) {
+					t.Errorf("always on: baseline %d of %d instances, %d schedules, group minimum %v; want the peak kept, no schedule", s.BaselineInstances, s.PeakInstances, len(scheds), asg.Properties["minSize"])
+				}
+			} else {
+				if s.BaselineInstances != 0 || sizes["business-start"] != float64(s.PeakInstances) || sizes["business-end"] != float64(0) {
+					t.Errorf("business hours: baseline %d, schedules %v; want the peak %d from the working day's start and none after", s.BaselineInstances, sizes, s.PeakInstances)
+				}
+				if tt.pricing == "reserved" && s.BilledHours != 730 {
+					t.Errorf("reserved on business hours billed %g h, want all 730", s.BilledHours)
+				}
+				if tt.pricing == "on_demand" && (running < 176 || running > 200) {
+					t.Errorf("on demand on business hours billed %g h, want the working day's 176 h and the early starts", running)
+				}
 			}
 			var gpuUSD float64
 			for _, it := range o.LineItems {
@@ -66,10 +67,9 @@ func TestSchedulesRunWhatIsBilled(t *testing.T) {
 					gpuUSD = it.MonthlyUSD.Expected
 				}
 			}
-			perInstance := float64(s.GPUs / s.PeakInstances)
 			mid := (s.GPUHourUSD.Low + s.GPUHourUSD.High) / 2
-			if want := mid * perInstance * (float64(s.PeakInstances)*s.BilledHours + float64(s.BaselineInstances)*s.OffPeakHours); gpuUSD < want*0.999 || gpuUSD > want*1.001 {
-				t.Errorf("GPU instances $%.2f, want $%.2f: the peak for %g h and the baseline for %g h", gpuUSD, want, s.BilledHours, s.OffPeakHours)
+			if want := mid * float64(s.GPUs) * s.BilledHours; gpuUSD < want*0.999 || gpuUSD > want*1.001 {
+				t.Errorf("GPU instances $%.2f, want $%.2f: every GPU for %g h", gpuUSD, want, s.BilledHours)
 			}
 		})
 	}
