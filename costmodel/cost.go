@@ -172,7 +172,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
 		FixedGPUs: m.fixedGPUs(), Explain: detail,
 		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
-		Bill: func(pk inference.Packing) float64 { return m.bill(a, pk, p) },
+		Bill: m.biller(a, p),
 	})
 	if memo {
 		if len(m.sized) >= maxSized {

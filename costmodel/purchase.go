@@ -56,28 +56,43 @@ func (m *model) appendGPUItems(out []LineItem, a *assignment, f inference.Fleet,
 		item("GPU instances (on-demand base)", base*perInstance, onDemand)), nil
 }
 
-// bill is what packing pk of a's fleet costs a month at scenario p, as
-// the option's line items count what grows with the fleet: the GPU
-// instances (appendGPUItems), the operations that grow with the billed
-// GPUs, the items per instance and the storage (appendStorageItems: the
-// volumes for the hours the instances run, the image's pulls at the
-// working day's starts). The sizer chooses the packing with the least; the items that
-// do not depend on the packing are left out. A packing the catalog cannot
-// price (a spot fleet's on-demand base) costs +Inf.
-func (m *model) bill(a *assignment, pk inference.Packing, p params) float64 {
-	gpus := pk.Instances * pk.Instance.GPUs
-	f := inference.Fleet{InstanceType: pk.Instance.Type, Instances: pk.Instances, GPUs: gpus, BilledGPUs: gpus, WeightsGB: a.sh.WeightsGB}
-	items, err := m.appendGPUItems(m.billItems[:0], a, f, pk.Instance.GPUHourUSD, p.gpuPricePos, false)
-	if err != nil {
-		return math.Inf(1)
-	}
+// biller prices packings of a's fleet at scenario p, as the option's
+// line items count what grows with the fleet: the GPU instances
+// (appendGPUItems), the operations that grow with the billed GPUs, the
+// items per instance and the storage (appendStorageItems: the volumes for
+// the hours the instances run, the image's pulls at the working day's
+// starts). Those last grow by the same amount with each instance, so they
+// are counted once, for none and for one instance. The sizer chooses the
+// packing with the least bill.
+func (m *model) biller(a *assignment, p params) func(inference.Packing) float64 {
 	arch := a.arch()
-	items = m.appendLineItems(items, arch, "instance", f.Instances, false)
-	items = m.appendStorageItems(items, arch, f, false)
-	sum := m.opsUSD(p, gpus)
-	for _, it := range items {
-		sum += it.MonthlyUSD.Expected
+	other := func(n int) float64 {
+		f := inference.Fleet{Instances: n, WeightsGB: a.sh.WeightsGB}
+		items := m.appendLineItems(m.billItems[:0], arch, "instance", n, false)
+		items = m.appendStorageItems(items, arch, f, false)
+		sum := 0.0
+		for _, it := range items {
+			sum += it.MonthlyUSD.Expected
+		}
+		m.billItems = items[:0]
+		return sum
 	}
-	m.billItems = items[:0]
-	return sum
+	fixed := other(0)
+	perInstance := other(1) - fixed
+	return func(pk inference.Packing) float64 {
+		gpus := pk.Instances * pk.Instance.GPUs
+		f := inference.Fleet{InstanceType: pk.Instance.Type, Instances: pk.Instances, GPUs: gpus, BilledGPUs: gpus, WeightsGB: a.sh.WeightsGB}
+		items, err := m.appendGPUItems(m.billItems[:0], a, f, pk.Instance.GPUHourUSD, p.gpuPricePos, false)
+		if err != nil {
+			// A packing the catalog cannot price (a spot fleet's
+			// on-demand base) is never the cheapest.
+			return math.Inf(1)
+		}
+		sum := m.opsUSD(p, gpus) + fixed + float64(pk.Instances)*perInstance
+		for _, it := range items {
+			sum += it.MonthlyUSD.Expected
+		}
+		m.billItems = items[:0]
+		return sum
+	}
 }
