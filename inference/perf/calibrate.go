@@ -313,7 +313,11 @@ func geomean(m map[string]float64) float64 {
 // Fit fits the parameters to every point except those of source skip
 // (empty: all), by coordinate descent on each parameter's logarithm.
 func (c *Calibration) Fit(cat *modelcatalog.Catalog, skip string) Params {
-	p := Prior.clone()
+	return c.fitFrom(cat, Prior.clone(), skip)
+}
+
+// fitFrom fits from the parameters p.
+func (c *Calibration) fitFrom(cat *modelcatalog.Catalog, p Params, skip string) Params {
 	const rounds, steps = 4, 18
 	phi := (math.Sqrt(5) - 1) / 2
 	for range rounds {
@@ -460,7 +464,7 @@ func GoSource(p Params, without map[string]Params) ([]byte, error) {
 }
 
 func writeParams(b *bytes.Buffer, p Params) {
-	fmt.Fprintf(b, "Params{\nMemory: %g, Compute: %g,\n", p.Memory, p.Compute)
+	fmt.Fprintf(b, "Params{\nMemory: %g, Compute: %g, MoEWidth: %g,\n", p.Memory, p.Compute, p.MoEWidth)
 	for _, t := range []struct {
 		name string
 		m    map[string]float64
