@@ -27,12 +27,17 @@ func TestCommitmentBillsAWSMonth(t *testing.T) {
 		t.Run(tt.pricing, func(t *testing.T) {
 			src := strings.Replace(fmt.Sprintf(base, 100, 4e6), `pricing = "reserved"`, fmt.Sprintf("pricing = %q\n  hours_per_month = 720\n  gpu_hour_usd = 3", tt.pricing), 1)
 			sh := evaluate(t, parse(t, "c.hcl", src)).Option(architecture.SelfHosted)
-			if !near(sh.Sizing.BilledHours, tt.hours) {
-				t.Errorf("billed hours %g, want %g", sh.Sizing.BilledHours, tt.hours)
+			s := sh.Sizing
+			// A commitment bills the peak every hour of AWS's month; on
+			// demand the peak the working day and the baseline the rest of
+			// the spec's month.
+			if !near(s.BilledHours+s.OffPeakHours, tt.hours) || (tt.hours == 730) != (s.OffPeakHours == 0) {
+				t.Errorf("billed hours %g + %g off-peak, want %g in all", s.BilledHours, s.OffPeakHours, tt.hours)
 			}
+			baseGPUs := s.BaselineInstances * s.GPUs / s.Instances
 			for _, it := range sh.LineItems {
-				if it.Name == "GPU instances" && !near(it.MonthlyUSD.Expected, float64(sh.Sizing.GPUs)*3*tt.hours) {
-					t.Errorf("GPU instances $%.2f, want %d GPUs × $3 × %g h", it.MonthlyUSD.Expected, sh.Sizing.GPUs, tt.hours)
+				if it.Name == "GPU instances" && !near(it.MonthlyUSD.Expected, 3*(float64(s.GPUs)*s.BilledHours+float64(baseGPUs)*s.OffPeakHours)) {
+					t.Errorf("GPU instances $%.2f, want %d GPUs × $3 × %g h + %d × %g h", it.MonthlyUSD.Expected, s.GPUs, s.BilledHours, baseGPUs, s.OffPeakHours)
 				}
 			}
 		})
@@ -135,6 +140,12 @@ func TestSpotOnDemandBaseBilledOnDemand(t *testing.T) {
 			if tt.pricing == "spot" {
 				want = min(tt.base, s.Instances)
 			}
+			// Outside the working day the baseline runs, its first
+			// instances on demand.
+			offWant := min(want, s.BaselineInstances)
+			if s.OffPeakHours <= 0 || s.BaselineInstances < 1 || s.BaselineInstances > s.Instances {
+				t.Fatalf("always_on at %g h and %g off-peak h with baseline %d of %d instances", s.BilledHours, s.OffPeakHours, s.BaselineInstances, s.Instances)
+			}
 			if s.OnDemandBase != want || s.StreamSeconds < inference.MinStreamSeconds || s.StreamSeconds > inference.MaxStreamSeconds {
 				t.Fatalf("on-demand base %d, stream %d s; want %d and 300–3,600 s", s.OnDemandBase, s.StreamSeconds, want)
 			}
@@ -150,12 +161,15 @@ func TestSpotOnDemandBaseBilledOnDemand(t *testing.T) {
 					odRate, rate = (od.Low+od.High)/2, (pr.Low+pr.High)/2
 				}
 			}
-			base, ok := items["GPU instances (on-demand base)"]
-			if ok != (want > 0) || ok && !near(base.MonthlyUSD.Expected, float64(want*perInstance)*odRate*s.BilledHours) {
-				t.Errorf("base line %v (present %v), want %d × %d GPUs at $%.2f × %g h", base, ok, want, perInstance, odRate, s.BilledHours)
+			gpuHours := func(peak, off int) float64 {
+				return float64(perInstance) * (float64(peak)*s.BilledHours + float64(off)*s.OffPeakHours)
 			}
-			if rest := items["GPU instances"].MonthlyUSD.Expected; !near(rest, float64(s.GPUs-want*perInstance)*rate*s.BilledHours) {
-				t.Errorf("GPU instances $%.2f, want %d GPUs at $%.2f × %g h", rest, s.GPUs-want*perInstance, rate, s.BilledHours)
+			base, ok := items["GPU instances (on-demand base)"]
+			if ok != (want > 0) || ok && !near(base.MonthlyUSD.Expected, gpuHours(want, offWant)*odRate) {
+				t.Errorf("base line %v (present %v), want %d and %d instances of %d GPUs at $%.2f", base, ok, want, offWant, perInstance, odRate)
+			}
+			if rest := items["GPU instances"].MonthlyUSD.Expected; !near(rest, gpuHours(s.Instances-want, s.BaselineInstances-offWant)*rate) {
+				t.Errorf("GPU instances $%.2f, want %d and %d instances of %d GPUs at $%.2f", rest, s.Instances-want, s.BaselineInstances-offWant, perInstance, rate)
 			}
 		})
 	}

@@ -91,14 +91,18 @@ type Sizing struct {
 	// counts stop just past the cap rather than at what the load needs.
 	MaxGPUs int
 	// Fixed is true when the spec set gpus: billed as given, not sized.
-	Fixed       bool
-	Pricing     string
-	GPUHourUSD  spec.Range
-	BilledHours float64
-	Schedule    string
-	MaxModelLen int
-	WeightsGB   float64
-	KVCacheGB   float64
+	Fixed      bool
+	Pricing    string
+	GPUHourUSD spec.Range
+	// BilledHours are the hours a month AWS bills the fleet at its peak
+	// count; OffPeakHours those it bills only the baseline (always_on
+	// outside the working day).
+	BilledHours  float64
+	OffPeakHours float64
+	Schedule     string
+	MaxModelLen  int
+	WeightsGB    float64
+	KVCacheGB    float64
 	// PeakUtilization is peak load over the fleet's capacity (0..); above
 	// the target it is a capacity warning, above 1 a denial
 	// (capacity.exceeded).

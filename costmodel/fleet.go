@@ -70,13 +70,15 @@ func (m *model) fleetOf(sh *modelcatalog.OpenModel, f inference.Fleet) *Sizing {
 	fl := &Sizing{
 		Model: sh.ID, GPU: m.gpu, Region: s.Region, GPUs: f.BilledGPUs, Replicas: f.Replicas, TensorParallel: f.TensorParallel,
 		InstanceType: f.InstanceType, Instances: f.Instances, ReplicasPerInstance: f.ReplicasPerInstance,
-		MaxGPUs: modelcatalog.MaxFleetGPUs, Fixed: s.GPUs > 0, Pricing: s.Pricing, BilledHours: m.billedHours(round(f.WeightsGB, 1)), Schedule: s.Schedule,
+		MaxGPUs: modelcatalog.MaxFleetGPUs, Fixed: s.GPUs > 0, Pricing: s.Pricing, Schedule: s.Schedule,
 		MaxModelLen: f.MaxModelLen, WeightsGB: round(f.WeightsGB, 1), KVCacheGB: round(f.KVCacheGB, 1),
 		PeakUtilization: round(f.PeakUtilization, 3), TargetUtilization: s.TargetUtilization,
 		BaselineInstances: f.BaselineInstances, PeakInstances: f.Instances, TargetRequestsPerMinute: f.TargetRequestsPerMinute,
 		StreamSeconds: inference.StreamSeconds(f.MaxModelLen, f.Throughput), IdleTimeoutSeconds: inference.IdleTimeoutSeconds, OnDemandBase: m.onDemandBase(f),
 		Notes: []string{},
 	}
+	fl.BilledHours, fl.OffPeakHours = m.billedHours(round(f.WeightsGB, 1))
+	fl.BaselineInstances = m.baseline(f)
 	if f.TTFTMs > 0 && f.PeakUtilization < 1 {
 		// At or above its capacity the queue grows without bound: no
 		// time to first token holds (and capacity.exceeded denies it).

@@ -30,5 +30,5 @@ func (m *model) idleCommitment(a *assignment, o *Option) *Note {
 	alt := ev.total(m.s.Quality.IncludeInDecision)
 	return &Note{ID: "pricing.idle_commitment", Message: fmt.Sprintf(
 		"%s pricing bills all %g hours of the month, but the %s schedule runs the fleet %g hours: the %s option is priced at %s a month expected for hours it leaves idle; on demand for the scheduled hours it would cost %s a month expected (the catalog's on-demand price)",
-		sh.Pricing, float64(units.HoursPerMonth), sh.Schedule, m.runningHours(o.Sizing.WeightsGB), o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole(), units.USD(alt).Whole())}
+		sh.Pricing, float64(units.HoursPerMonth), sh.Schedule, m.dayHours(o.Sizing.WeightsGB), o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole(), units.USD(alt).Whole())}
 }

@@ -22,25 +22,31 @@ func (m *model) onDemandBase(f inference.Fleet) int {
 }
 
 // appendGPUItems appends the GPU line items of fleet f for its billed
-// hours: the instances at rate (the pricing's GPU-hour price) and, for a
-// spot fleet with an on-demand base, the base's GPUs at the catalog's
-// on-demand price of the same instance type, placed at pos in its range.
-// The catalog not pricing the type on demand is an error: the base cannot
-// be priced.
+// hours (billedHours): the instances at rate (the pricing's GPU-hour price)
+// and, for a spot fleet with an on-demand base, the base's GPUs at the
+// catalog's on-demand price of the same instance type, placed at pos in its
+// range. Outside the working day an always_on fleet runs its baseline, of
+// which the on-demand base is the first instances. The catalog not pricing
+// the type on demand is an error: the base cannot be priced.
 func (m *model) appendGPUItems(out []LineItem, a *assignment, f inference.Fleet, rate, pos float64, detail bool) ([]LineItem, error) {
-	hours := m.billedHours(round(f.WeightsGB, 1))
-	item := func(name string, gpus int, rate float64) LineItem {
-		it := LineItem{Name: name, Model: a.sh.ID, MonthlyUSD: Money{Expected: float64(gpus) * rate * hours}}
+	peakH, offH := m.billedHours(round(f.WeightsGB, 1))
+	perInstance := f.BilledGPUs / max(f.Instances, 1)
+	item := func(name string, peak, off int, rate float64) LineItem {
+		gpuHours := float64(perInstance) * (float64(peak)*peakH + float64(off)*offH)
+		it := LineItem{Name: name, Model: a.sh.ID, MonthlyUSD: Money{Expected: gpuHours * rate}}
 		if detail {
-			it.Note = fmt.Sprintf("%d × %s at %s/GPU-h × %g h", gpus, m.gpu, units.USD(rate).Cents(), hours)
+			it.Note = fmt.Sprintf("%d × %s at %s/GPU-h × %g h", peak*perInstance, m.gpu, units.USD(rate).Cents(), peakH)
+			if offH > 0 {
+				it.Note = fmt.Sprintf("%d × %s × %g h at the peak and %d × %g h at the baseline, at %s/GPU-h",
+					peak*perInstance, m.gpu, peakH, off*perInstance, offH, units.USD(rate).Cents())
+			}
 		}
 		return it
 	}
 	base := m.onDemandBase(f)
 	if base == 0 {
-		return append(out, item("GPU instances", f.BilledGPUs, rate)), nil
+		return append(out, item("GPU instances", f.Instances, m.baseline(f), rate)), nil
 	}
-	perInstance := f.BilledGPUs / max(f.Instances, 1)
 	onDemand, ok := 0.0, false
 	for _, in := range m.cat.InstancesFor(m.gpu, m.s.SelfHosted.Region) {
 		if pr, has := in.GPUHourUSD[spec.OnDemand]; has && in.Type == f.InstanceType {
@@ -50,7 +56,8 @@ func (m *model) appendGPUItems(out []LineItem, a *assignment, f inference.Fleet,
 	if !ok {
 		return out, fmt.Errorf("the catalog has no on-demand price for %s, which self_hosted.on_demand_base bills", f.InstanceType)
 	}
+	offBase := min(base, m.baseline(f))
 	return append(out,
-		item("GPU instances", f.BilledGPUs-base*perInstance, rate),
-		item("GPU instances (on-demand base)", base*perInstance, onDemand)), nil
+		item("GPU instances", f.Instances-base, m.baseline(f)-offBase, rate),
+		item("GPU instances (on-demand base)", base, offBase, onDemand)), nil
 }

@@ -256,7 +256,10 @@ func (s *searcher) fleetFloor(arch architecture.Name, gpu string) float64 {
 	}
 	m.useGPU(own)
 	if !math.IsInf(gpuHour, 1) {
-		v += gpuHour * m.billedHours(0) * float64(max(1, m.s.SelfHosted.GPUs))
+		// At least the fixed fleet's GPUs (one without gpus) at the peak,
+		// and one instance's GPU at the baseline.
+		peak, off := m.billedHours(0)
+		v += gpuHour * (peak*float64(max(1, m.s.SelfHosted.GPUs)) + off)
 	}
 	s.floor[key] = v
 	return v

@@ -1,6 +1,6 @@
 package costmodel
 
-// The weights' storage and the hours a schedule runs the fleet: each
+// The weights' storage and the hours the schedules run the fleet: each
 // instance's gp3 volume, sized and provisioned as the launch template
 // provisions it, the S3 weights mirror, and the working day's early start.
 
@@ -16,34 +16,64 @@ import (
 	"github.com/costgate/costgate/units"
 )
 
-// runningHours is the hours a month the fleet's instances run: the
-// schedule's working hours plus its scale-up ahead of each working day by
-// the model's start from the mirror (inference.ScaleUpLeadMinutes), or,
-// always on, the spec's hours_per_month — AWS's 730-hour month under a
-// commitment, which bills every hour whatever a spec says a month is.
-func (m *model) runningHours(weightsGB float64) float64 {
-	if m.s.SelfHosted.Schedule != spec.BusinessHours {
-		if spec.Commitment(m.pricing()) {
-			return units.HoursPerMonth
-		}
-		return m.s.SelfHosted.HoursPerMonth
-	}
+// dayHours is the hours a month the schedules run the fleet at its peak:
+// the working hours plus the scale-up ahead of each working day by the
+// model's start from the mirror (inference.ScaleUpLeadMinutes), at most
+// AWS's month.
+func (m *model) dayHours(weightsGB float64) float64 {
 	work := m.s.Team.WorkingHoursPerMonth
 	days := work / units.BusinessDayHours
 	early := days * float64(inference.ScaleUpLeadMinutes(weightsGB)) / 60
 	return math.Min(math.Round((work+early)*100)/100, units.HoursPerMonth)
 }
 
-// billedHours is the hours a month the fleet's GPUs are billed: every
-// hour of AWS's 730-hour month under a commitment (a reservation, a
-// Savings Plan or a Capacity Block bills the hours it covers whether the
-// fleet runs or not, 8,760 a year), else the hours it runs. A weight of 0
-// gives the least (the search's lower bound).
-func (m *model) billedHours(weightsGB float64) float64 {
+// runningHours is the hours a month the stack's schedules run the fleet
+// at its peak count and at its baseline count (baseline): business_hours
+// the working day's hours at the peak and none outside; always_on the
+// working day's at the peak and the rest of the month at the baseline, a
+// month being AWS's 730 hours under a commitment and the spec's
+// hours_per_month otherwise.
+func (m *model) runningHours(weightsGB float64) (peak, offPeak float64) {
+	day := m.dayHours(weightsGB)
+	if m.s.SelfHosted.Schedule == spec.BusinessHours {
+		return day, 0
+	}
+	month := m.s.SelfHosted.HoursPerMonth
 	if spec.Commitment(m.pricing()) {
-		return units.HoursPerMonth
+		month = units.HoursPerMonth
+	}
+	day = math.Min(day, month)
+	return day, month - day
+}
+
+// billedHours is the hours a month AWS bills the fleet's GPUs at its peak
+// count and at its baseline count: under a commitment every hour of AWS's
+// 730-hour month at the peak (a reservation, a Savings Plan or a Capacity
+// Block bills the hours it covers whether the fleet runs or not), else
+// the hours it runs. A weight of 0 gives the least (the search's lower
+// bound).
+func (m *model) billedHours(weightsGB float64) (peak, offPeak float64) {
+	if spec.Commitment(m.pricing()) {
+		return units.HoursPerMonth, 0
 	}
 	return m.runningHours(weightsGB)
+}
+
+// baseline is the instances fleet f runs outside the working day under
+// always_on: its baseline, or under a commitment, which bills the peak's
+// every hour anyway, its peak.
+func (m *model) baseline(f inference.Fleet) int {
+	if spec.Commitment(m.pricing()) && m.s.SelfHosted.Schedule != spec.BusinessHours {
+		return f.Instances
+	}
+	return f.BaselineInstances
+}
+
+// instanceHours is the instance-hours a month fleet f runs: its peak
+// count for the working day's hours and its baseline for the others.
+func (m *model) instanceHours(f inference.Fleet) float64 {
+	peak, off := m.runningHours(round(f.WeightsGB, 1))
+	return float64(f.Instances)*peak + float64(m.baseline(f))*off
 }
 
 // appendStorageItems appends the catalog's line items priced per unit of
@@ -55,8 +85,8 @@ func (m *model) billedHours(weightsGB float64) float64 {
 func (m *model) appendStorageItems(out []LineItem, arch architecture.Name, f inference.Fleet, detail bool) []LineItem {
 	weights := round(f.WeightsGB, 1)
 	v := inference.VolumeFor(weights)
-	hours := m.runningHours(weights)
-	inst := float64(f.Instances) * hours / units.HoursPerMonth
+	instHours := m.instanceHours(f)
+	inst := instHours / units.HoursPerMonth
 	ckpt := inference.CheckpointGB(weights)
 	for _, li := range m.cat.FixedCosts {
 		var qty float64
@@ -78,7 +108,7 @@ func (m *model) appendStorageItems(out []LineItem, arch architecture.Name, f inf
 		}
 		it := LineItem{Name: li.Name, MonthlyUSD: Money{Expected: qty * li.MonthlyUSD}}
 		if detail {
-			it.Note = storageNote(li, what, f.Instances, hours, ckpt)
+			it.Note = storageNote(li, what, instHours, ckpt)
 		}
 		out = append(out, it)
 	}
@@ -86,7 +116,7 @@ func (m *model) appendStorageItems(out []LineItem, arch architecture.Name, f inf
 }
 
 // storageNote writes how a storage line item was counted.
-func storageNote(li modelcatalog.FixedCost, what string, instances int, hours, ckptGB float64) string {
+func storageNote(li modelcatalog.FixedCost, what string, instanceHours, ckptGB float64) string {
 	price := units.USD(li.MonthlyUSD).Rate()
 	switch li.Per {
 	case modelcatalog.PerMirrorGB:
@@ -94,5 +124,5 @@ func storageNote(li modelcatalog.FixedCost, what string, instances int, hours, c
 	case modelcatalog.PerMirrorFillGB:
 		return fmt.Sprintf("%s GB downloaded once at %s/GB", units.Decimal(ckptGB), price)
 	}
-	return fmt.Sprintf("%d × %s, for the %s of %d h the instances run", instances, what, units.Decimal(hours), units.HoursPerMonth)
+	return fmt.Sprintf("%s, for the %s instance-hours the fleet runs of %d h", what, units.Decimal(instanceHours), units.HoursPerMonth)
 }

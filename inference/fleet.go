@@ -43,9 +43,7 @@ func (r Request) fleetOf(o option, e sizingEnv) Fleet {
 			f.TTFTMs = math.Max(f.TTFTMs, rt.TTFTMs)
 		}
 	}
-	busy := o.u * float64(f.Replicas) // replicas the peak keeps busy
-	f.BaselineReplicas = min(f.Replicas, max(e.minReplicas, count(math.Ceil(busy/math.Max(r.PeakToAverage, 1)/e.target-1e-9), overLimit)))
-	f.BaselineInstances = ceilDiv(f.BaselineReplicas, o.rpi)
+	f.BaselineInstances = r.baseline(o, e)
 	f.BaselineReplicas = min(f.Replicas, f.BaselineInstances*o.rpi)
 	per := float64(o.rpi)
 	f.Throughput = modelcatalog.Throughput{

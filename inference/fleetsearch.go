@@ -35,7 +35,7 @@ type option struct {
 	routes      []RouteTTFT
 	meets       bool
 	over        bool
-	cost        float64 // USD an hour
+	cost        float64 // what AWS bills (Request.cost)
 }
 
 // search sizes every tensor-parallel size that holds the weights and one
@@ -83,7 +83,7 @@ func (r Request) search(e sizingEnv) (best option, why string, found bool) {
 		o.routes, o.meets = r.latency(&o, e)
 		if !fixed && !o.over && !o.meets {
 			r.meetTTFT(&o, modelcatalog.MaxFleetGPUs/o.inst.GPUs, e)
-			o.cost = float64(o.n*o.inst.GPUs) * o.inst.GPUHourUSD
+			o.cost = r.cost(o, e)
 		}
 		if !found || o.better(best, fixed) {
 			best, found = o, true
@@ -178,8 +178,29 @@ func (r Request) place(tp int, in PricedInstance, free float64, e sizingEnv) (op
 		o.n = need
 	}
 	o.capN = o.n
-	o.cost = float64(o.n*in.GPUs) * in.GPUHourUSD
+	o.cost = r.cost(o, e)
 	return o, ""
+}
+
+// baseline is the instances of o that carry the average working-hour
+// load at the target utilization (at least the minimum replicas, at most
+// the peak's): the count the fleet runs outside the working day.
+func (r Request) baseline(o option, e sizingEnv) int {
+	busy := o.u * float64(o.n*o.rpi) // replicas the peak keeps busy
+	replicas := min(o.n*o.rpi, max(e.minReplicas, count(math.Ceil(busy/math.Max(r.PeakToAverage, 1)/e.target-1e-9), overLimit)))
+	return ceilDiv(replicas, o.rpi)
+}
+
+// cost is what AWS bills for o: its GPUs at the instance's price for the
+// hours it runs at its peak count, and its baseline's for the hours it
+// runs at that (a month); the peak's hourly price when the request states
+// no hours.
+func (r Request) cost(o option, e sizingEnv) float64 {
+	perInstance := float64(o.inst.GPUs) * o.inst.GPUHourUSD
+	if r.PeakHours <= 0 && r.OffPeakHours <= 0 {
+		return float64(o.n) * perInstance
+	}
+	return perInstance * (float64(o.n)*r.PeakHours + float64(r.baseline(o, e))*r.OffPeakHours)
 }
 
 // meetTTFT adds instances to o, which misses a TTFT target, until every

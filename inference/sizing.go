@@ -75,6 +75,11 @@ type Request struct {
 	// makes; 0 takes DefaultTurnsPerSession.
 	CachedInputShare float64
 	TurnsPerSession  float64
+	// PeakHours and OffPeakHours are the hours a month the fleet runs
+	// (and AWS bills) at its peak count and at its baseline count: the
+	// sizer chooses the packing with the least bill over both. Both 0
+	// compares packings by their peak's hourly price.
+	PeakHours, OffPeakHours float64
 	// Explain asks for Notes; sweeps leave it off.
 	Explain bool
 }

@@ -133,14 +133,18 @@ type Sizing struct {
 	// counts stop just past the cap rather than at what the load needs.
 	MaxGPUs int `json:"max_gpus"`
 	// Fixed is true when the spec set gpus: billed as given, not sized.
-	Fixed       bool       `json:"fixed"`
-	Pricing     string     `json:"pricing"`
-	GPUHourUSD  spec.Range `json:"gpu_hour_usd"`
-	BilledHours float64    `json:"billed_hours"`
-	Schedule    string     `json:"schedule"`
-	MaxModelLen int        `json:"max_model_len"`
-	WeightsGB   float64    `json:"weights_gb"`
-	KVCacheGB   float64    `json:"kv_cache_gb"`
+	Fixed      bool       `json:"fixed"`
+	Pricing    string     `json:"pricing"`
+	GPUHourUSD spec.Range `json:"gpu_hour_usd"`
+	// BilledHours are the hours a month AWS bills the fleet at its peak
+	// count (peak_instances); OffPeakHours those it bills only the
+	// baseline (baseline_instances): always_on outside the working day.
+	BilledHours  float64 `json:"billed_hours"`
+	OffPeakHours float64 `json:"off_peak_hours"`
+	Schedule     string  `json:"schedule"`
+	MaxModelLen  int     `json:"max_model_len"`
+	WeightsGB    float64 `json:"weights_gb"`
+	KVCacheGB    float64 `json:"kv_cache_gb"`
 	// PeakUtilization is peak load over the fleet's capacity (0..); above
 	// the target it is a capacity warning, above 1 a denial
 	// (capacity.exceeded).

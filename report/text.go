@@ -76,9 +76,13 @@ func textOptions(b *strings.Builder, p *plan.Plan) {
 func textFleets(b *strings.Builder, p *plan.Plan) {
 	for _, o := range p.Options {
 		if s := o.Sizing; s != nil {
-			fmt.Fprintf(b, "\nFLEET %s: %s on %d × %s (%d × %s billed), TP %d, %d replica(s) (%d per instance), %s, %s at $%s/GPU-h, %g h/month\n",
+			hours := fmt.Sprintf("%g h/month", s.BilledHours)
+			if s.OffPeakHours > 0 {
+				hours = fmt.Sprintf("%g h/month at the peak, %d instance(s) the other %g h", s.BilledHours, s.BaselineInstances, s.OffPeakHours)
+			}
+			fmt.Fprintf(b, "\nFLEET %s: %s on %d × %s (%d × %s billed), TP %d, %d replica(s) (%d per instance), %s, %s at $%s/GPU-h, %s\n",
 				o.Architecture, s.Model, s.Instances, s.InstanceType, s.GPUs, s.GPU, s.TensorParallel, s.Replicas, s.ReplicasPerInstance,
-				s.Schedule, s.Pricing, rangeText2(s.GPUHourUSD.Low, s.GPUHourUSD.High), s.BilledHours)
+				s.Schedule, s.Pricing, rangeText2(s.GPUHourUSD.Low, s.GPUHourUSD.High), hours)
 			ttft := "unknown"
 			if s.TTFTMs != nil {
 				ttft = fmt.Sprintf("%g ms", *s.TTFTMs)
