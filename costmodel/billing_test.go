@@ -174,3 +174,55 @@ func TestSpotOnDemandBaseBilledOnDemand(t *testing.T) {
 		})
 	}
 }
+
+// TestImagePullsThroughNAT: every instance the working day's scale-out
+// starts pulls the vLLM image from Docker Hub through the NAT gateway,
+// which bills each GB: the peak less the off-hours count, every working
+// day. A commitment's always_on fleet keeps its peak (no start); an image
+// in ECR comes through the S3 gateway endpoint (no line).
+func TestImagePullsThroughNAT(t *testing.T) {
+	for _, tt := range []struct {
+		name, edit string
+		ecr        bool
+	}{
+		{"on_demand business_hours", "pricing = \"on_demand\"\n  schedule = \"business_hours\"", false},
+		{"on_demand always_on", "pricing = \"on_demand\"", false},
+		{"spot always_on", "pricing = \"spot\"", false},
+		{"reserved always_on", "pricing = \"reserved\"", false},
+		{"on_demand from ECR", "pricing = \"on_demand\"\n  schedule = \"business_hours\"", true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := parse(t, "i.hcl", strings.Replace(fmt.Sprintf(base, 2000, 2e7), `pricing = "reserved"`, tt.edit, 1))
+			cat := modelcatalog.Default().ForDeployment(modelcatalog.Deployment{ImageFromECR: tt.ecr})
+			r, err := Evaluate(s, cat, date)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sh := r.Option(architecture.SelfHosted)
+			z := sh.Sizing
+			var got *LineItem
+			for i, it := range sh.LineItems {
+				if it.Name == "vLLM image pulls through NAT" {
+					got = &sh.LineItems[i]
+				}
+			}
+			if tt.ecr {
+				if got != nil {
+					t.Fatalf("image from ECR, but %v", *got)
+				}
+				return
+			}
+			off := z.BaselineInstances
+			if z.Schedule == "business_hours" {
+				off = 0
+			}
+			starts := float64(z.PeakInstances-off) * 176 / 8
+			if got == nil || !near(got.MonthlyUSD.Expected, starts*inference.ImagePullGB*0.045) {
+				t.Fatalf("image pulls %v, want %g starts (%d peak, %d off hours) × %g GB × $0.045", got, starts, z.PeakInstances, off, inference.ImagePullGB)
+			}
+			if (z.Pricing == "reserved") != (starts == 0) {
+				t.Errorf("%s: %g starts a month (peak %d, off hours %d)", z.Pricing, starts, z.PeakInstances, off)
+			}
+		})
+	}
+}

@@ -22,8 +22,7 @@ import (
 // AWS's month.
 func (m *model) dayHours(weightsGB float64) float64 {
 	work := m.s.Team.WorkingHoursPerMonth
-	days := work / units.BusinessDayHours
-	early := days * float64(inference.ScaleUpLeadMinutes(weightsGB)) / 60
+	early := m.workingDays() * float64(inference.ScaleUpLeadMinutes(weightsGB)) / 60
 	return math.Min(math.Round((work+early)*100)/100, units.HoursPerMonth)
 }
 
@@ -69,6 +68,27 @@ func (m *model) baseline(f inference.Fleet) int {
 	return f.BaselineInstances
 }
 
+// offHours is the instances fleet f runs outside the working day: none
+// on business_hours, else its baseline (baseline).
+func (m *model) offHours(f inference.Fleet) int {
+	if m.s.SelfHosted.Schedule == spec.BusinessHours {
+		return 0
+	}
+	return m.baseline(f)
+}
+
+// workingDays is the working days a month: the working hours over a
+// working day's.
+func (m *model) workingDays() float64 {
+	return m.s.Team.WorkingHoursPerMonth / units.BusinessDayHours
+}
+
+// starts is the instance starts a month: the working day's scale-out
+// starts the peak less the off-hours count every working day.
+func (m *model) starts(f inference.Fleet) float64 {
+	return float64(f.Instances-m.offHours(f)) * m.workingDays()
+}
+
 // instanceHours is the instance-hours a month fleet f runs: its peak
 // count for the working day's hours and its baseline for the others.
 func (m *model) instanceHours(f inference.Fleet) float64 {
@@ -100,6 +120,9 @@ func (m *model) appendStorageItems(out []LineItem, arch architecture.Name, f inf
 			qty, what = inst*float64(v.IOPS-inference.GP3BaselineIOPS), fmt.Sprintf("%s IOPS above the included %s at %s/IOPS-month", units.Count(float64(v.IOPS-inference.GP3BaselineIOPS)), units.Count(inference.GP3BaselineIOPS), units.USD(li.MonthlyUSD).Rate())
 		case modelcatalog.PerMirrorGB, modelcatalog.PerMirrorFillGB:
 			qty = ckpt
+		case modelcatalog.PerImagePullGB:
+			qty = m.starts(f) * inference.ImagePullGB
+			what = fmt.Sprintf("%s starts a month (%d instances each of %s working days) × %s GB", units.Decimal(m.starts(f)), f.Instances-m.offHours(f), units.Decimal(m.workingDays()), units.Decimal(inference.ImagePullGB))
 		default:
 			continue
 		}
@@ -123,6 +146,8 @@ func storageNote(li modelcatalog.FixedCost, what string, instanceHours, ckptGB f
 		return fmt.Sprintf("%s GB checkpoint at %s/GB-month", units.Decimal(ckptGB), price)
 	case modelcatalog.PerMirrorFillGB:
 		return fmt.Sprintf("%s GB downloaded once at %s/GB", units.Decimal(ckptGB), price)
+	case modelcatalog.PerImagePullGB:
+		return fmt.Sprintf("%s at %s/GB", what, price)
 	}
 	return fmt.Sprintf("%s, for the %s instance-hours the fleet runs of %d h", what, units.Decimal(instanceHours), units.HoursPerMonth)
 }

@@ -39,6 +39,14 @@ const (
 	mib               = 1 << 20
 )
 
+// ImagePullGB is what an instance start downloads of the vLLM image
+// (compressed layers): about 12.6 GB for the CUDA images of 2025-2026
+// (github.com/vllm-project/vllm/issues/27154, "around 12 GB" for
+// vllm/vllm-openai:latest, 2025-10-18; the linked discuss.vllm.ai thread
+// "current vLLM docker image size is 12.64GB"). An estimate: the pinned
+// tag's own size is not published; imageGB is its unpacked size on disk.
+const ImagePullGB = 12.6
+
 // CheckpointGB is the most a model's checkpoint takes to download, mirror
 // and store: twice its resident weights (a BF16 checkpoint served as FP8).
 func CheckpointGB(weightsGB float64) float64 {

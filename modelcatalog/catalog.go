@@ -401,6 +401,10 @@ const (
 	// if every month (an overstatement of a few dollars the first month
 	// carries alone).
 	PerMirrorFillGB = "mirror_fill_gb"
+	// PerImagePullGB is a GB of the vLLM image an instance pulls at its
+	// start (inference.ImagePullGB a start): the working day's scale-out
+	// starts the peak less the off-hours count every working day.
+	PerImagePullGB = "image_pull_gb"
 )
 
 // WhenOwnVPC marks a line item of the fleet's own VPC (its NAT gateway): an
@@ -412,6 +416,9 @@ const (
 	WhenOwnVPC      = "own_vpc"
 	WhenGateway     = "gateway"
 	WhenPrivateLink = "privatelink"
+	// WhenImageViaNAT marks what the vLLM image's pulls cost through the
+	// NAT gateway: not with the image in ECR (Deployment.ImageFromECR).
+	WhenImageViaNAT = "image_via_nat"
 )
 
 // Deployment is what a stack's configuration decides about the resources,
@@ -424,6 +431,11 @@ type Deployment struct {
 	// PrivateLink is true when the program publishes the fleet as a
 	// PrivateLink endpoint service.
 	PrivateLink bool
+	// ImageFromECR is true when the instances pull the vLLM image from ECR
+	// (the pull-through cache costgate:dockerHubCredentials turns on, or an
+	// ECR costgate:vllmImage): its layers come from S3 through the VPC's
+	// gateway endpoint, not through the NAT gateway.
+	ImageFromECR bool
 }
 
 // OptIn reports whether the line item is priced only for a deployment
@@ -436,7 +448,8 @@ func (l FixedCost) OptIn() bool { return l.When == WhenGateway || l.When == When
 // applying it again, with any deployment, keeps them.
 func (c *Catalog) ForDeployment(d Deployment) *Catalog {
 	keep := func(l FixedCost) bool {
-		return !(l.When == WhenOwnVPC && d.ExistingVPC) && !(l.When == WhenGateway && !d.Gateway) && !(l.When == WhenPrivateLink && !d.PrivateLink)
+		return !(l.When == WhenOwnVPC && d.ExistingVPC) && !(l.When == WhenGateway && !d.Gateway) && !(l.When == WhenPrivateLink && !d.PrivateLink) &&
+			!(l.When == WhenImageViaNAT && d.ImageFromECR)
 	}
 	out := *c
 	out.FixedCosts = make([]FixedCost, 0, len(c.FixedCosts))

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"sort"
 
+	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
@@ -198,9 +199,28 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 // Deployment is what the configuration decides about the priced
 // resources: with costgate:vpcId the fleet has no NAT gateway of its own,
 // with costgate:deployGateway it has the router and its database, with
-// costgate:endpointServicePrincipals a Network Load Balancer.
+// costgate:endpointServicePrincipals a Network Load Balancer, with the
+// image in ECR no image pulls through the NAT gateway.
 func (c Config) Deployment() modelcatalog.Deployment {
-	return modelcatalog.Deployment{ExistingVPC: c.VPCID != "", Gateway: c.DeployGateway, PrivateLink: len(c.EndpointServicePrincipals) > 0}
+	return modelcatalog.Deployment{ExistingVPC: c.VPCID != "", Gateway: c.DeployGateway, PrivateLink: len(c.EndpointServicePrincipals) > 0,
+		ImageFromECR: c.imageFromECR()}
+}
+
+// image is the vLLM image the instances run: costgate:vllmImage, else
+// the pinned one.
+func (c Config) image() string {
+	if c.VLLMImage != "" {
+		return c.VLLMImage
+	}
+	return inference.VLLMImage
+}
+
+// imageFromECR reports whether the instances pull the image from ECR: an
+// ECR image, or Docker Hub's through the pull-through cache that
+// costgate:dockerHubCredentials turns on.
+func (c Config) imageFromECR() bool {
+	img := c.image()
+	return ecrHost(img) != "" || c.DockerHubCredentials != nil && pullThrough(img)
 }
 
 func underRoot(root, p string) string {

@@ -203,17 +203,25 @@ func (pf *preflight) fleet(s plan.Sizing) {
 	if pf.cfg.AlarmTopicARN == "" {
 		pf.remind("costgate:alarmTopicArn is unset: alarms and failed launches (insufficient capacity) reach only the fleet's own topic and the spec's alert_emails, each of which must confirm its subscription")
 	}
-	if pf.cfg.DockerHubCredentials == nil && pullThrough(pf.imageOf()) {
-		pf.remind("costgate:dockerHubCredentials is unset: every start pulls %s anonymously from Docker Hub (rate-limited per NAT address); set it to pull through the ECR cache", pf.imageOf())
+	if img := pf.cfg.image(); pf.cfg.DockerHubCredentials == nil && pullThrough(img) {
+		// Docker Hub lets an anonymous address pull 10 images an hour
+		// (docs.docker.com/docker-hub/usage/, since 2025-04-01); the
+		// fleet's own VPC has one NAT address.
+		starts := s.PeakInstances - offHoursFloor(s)
+		switch {
+		case starts > dockerHubAnonymousPulls && pf.cfg.VPCID == "" && pf.cfg.Stack:
+			pf.problem("the working day's scale-out starts %d instances behind the NAT gateway's one address, and Docker Hub lets an anonymous address pull %s %d times an hour: the rest would fail to start; set costgate:dockerHubCredentials (the ECR pull-through cache) or costgate:vllmImage to an image in ECR", starts, img, dockerHubAnonymousPulls)
+		case starts > dockerHubAnonymousPulls:
+			pf.remind("the working day's scale-out starts %d instances, and Docker Hub lets an anonymous address pull %s %d times an hour: unless the NAT gateways have enough addresses, set costgate:dockerHubCredentials (the ECR pull-through cache) or costgate:vllmImage to an image in ECR", starts, img, dockerHubAnonymousPulls)
+		default:
+			pf.remind("costgate:dockerHubCredentials is unset: every start pulls %s anonymously from Docker Hub (%d pulls an hour per NAT address) through the NAT gateway, which bills every GB; set it to pull through the ECR cache", img, dockerHubAnonymousPulls)
+		}
 	}
 }
 
-func (pf *preflight) imageOf() string {
-	if pf.cfg.VLLMImage != "" {
-		return pf.cfg.VLLMImage
-	}
-	return (&fleet{a: &SelfHostedInferenceArgs{}}).baseImage()
-}
+// dockerHubAnonymousPulls is how many pulls an hour Docker Hub allows an
+// unauthenticated IPv4 address (docs.docker.com/docker-hub/usage/).
+const dockerHubAnonymousPulls = 10
 
 // certificate checks that the certificate covers the DNS name, from its
 // PEM, when ACM finds it by that name (or the name's wildcard).

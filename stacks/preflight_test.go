@@ -201,6 +201,10 @@ func TestPreflightPassesAndReminds(t *testing.T) {
 // without a stack configuration is not refused for it.
 func TestPreflightRefusesPaidBootLoops(t *testing.T) {
 	gated := func(p *plan.Plan) { p.Chosen().Sizing.Model = "llama-3.3-70b" }
+	eleven := func(p *plan.Plan) {
+		s := p.Chosen().Sizing
+		s.PeakInstances, s.Instances, s.GPUs = 11, 11, 11*s.GPUs/s.Instances
+	}
 	tests := []struct {
 		name    string
 		example string
@@ -214,6 +218,13 @@ func TestPreflightRefusesPaidBootLoops(t *testing.T) {
 		{"another region", "regulated", func(p *plan.Plan) { p.Chosen().Sizing.Region = "eu-west-1" }, Config{Stack: true}, "aws:region is us-east-1 but the spec's self_hosted.region is eu-west-1"},
 		{"router without its provider's key", "enterprise-hybrid", nil, Config{Stack: true, DeployGateway: true}, `costgate:providerKeys has no "anthropic" key`},
 		{"router with encrypted keys", "enterprise-hybrid", nil, Config{Stack: true, DeployGateway: true, ProviderKeys: map[string]pulumi.StringInput{AnyProvider: pulumi.String(Secret)}}, ""},
+		// Docker Hub lets the NAT gateway's one address pull 10 times an
+		// hour: an eleventh start at 09:00 fails.
+		{"11 starts from Docker Hub", "regulated", eleven, Config{Stack: true}, "starts 11 instances behind the NAT gateway's one address"},
+		{"11 starts, plan without a stack", "regulated", eleven, Config{}, ""},
+		{"11 starts through the ECR cache", "regulated", eleven, Config{Stack: true, DockerHubCredentials: pulumi.String("{}")}, ""},
+		{"11 starts of an ECR image", "regulated", eleven, Config{Stack: true, VLLMImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:v1"}, ""},
+		{"10 starts from Docker Hub", "regulated", func(p *plan.Plan) { eleven(p); p.Chosen().Sizing.PeakInstances = 10 }, Config{Stack: true}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
