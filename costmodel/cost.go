@@ -164,7 +164,6 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 		return inference.Fleet{}, err
 	}
 	gpu, _ := m.cat.GPU(m.gpu)
-	peakH, offH := m.billedHours(round(a.sh.WeightsGB, 1))
 	rate := monthly * share / (m.s.Team.WorkingHoursPerMonth * SecondsPerHour) * p.peakToAverage
 	f, err := inference.Size(inference.Request{
 		Model: a.sh, GPU: gpu, Throughput: m.throughput, Instances: priced,
@@ -173,7 +172,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
 		FixedGPUs: m.fixedGPUs(), Explain: detail,
 		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
-		PeakHours: peakH, OffPeakHours: offH,
+		Bill: func(pk inference.Packing) float64 { return m.bill(a, pk, p) },
 	})
 	if memo {
 		if len(m.sized) >= maxSized {

@@ -368,6 +368,9 @@ type model struct {
 	// scratch is reused for the items of evaluations without detail, which
 	// their callers consume before the next evaluation.
 	scratch []LineItem
+	// billItems is reused by bill, which the sizer calls inside an
+	// evaluation (whose items hold scratch).
+	billItems []LineItem
 	// onDemand prices the fleet on demand whatever the spec's pricing: a
 	// commitment's alternative (idle.go).
 	onDemand bool

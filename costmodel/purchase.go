@@ -5,6 +5,7 @@ package costmodel
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/spec"
@@ -60,4 +61,31 @@ func (m *model) appendGPUItems(out []LineItem, a *assignment, f inference.Fleet,
 	return append(out,
 		item("GPU instances", f.Instances-base, m.baseline(f)-offBase, rate),
 		item("GPU instances (on-demand base)", base, offBase, onDemand)), nil
+}
+
+// bill is what packing pk of a's fleet costs a month at scenario p, as
+// the option's line items count what grows with the fleet: the GPU
+// instances (appendGPUItems), the operations that grow with the billed
+// GPUs, the items per instance and the storage (appendStorageItems: the
+// volumes for the hours the instances run, the image's pulls at their
+// starts). The sizer chooses the packing with the least; the items that
+// do not depend on the packing are left out. A packing the catalog cannot
+// price (a spot fleet's on-demand base) costs +Inf.
+func (m *model) bill(a *assignment, pk inference.Packing, p params) float64 {
+	gpus := pk.Instances * pk.Instance.GPUs
+	f := inference.Fleet{InstanceType: pk.Instance.Type, Instances: pk.Instances, BaselineInstances: pk.Baseline,
+		GPUs: gpus, BilledGPUs: gpus, WeightsGB: a.sh.WeightsGB}
+	items, err := m.appendGPUItems(m.billItems[:0], a, f, pk.Instance.GPUHourUSD, p.gpuPricePos, false)
+	if err != nil {
+		return math.Inf(1)
+	}
+	arch := a.arch()
+	items = m.appendLineItems(items, arch, "instance", f.Instances, false)
+	items = m.appendStorageItems(items, arch, f, false)
+	sum := m.opsUSD(p, gpus)
+	for _, it := range items {
+		sum += it.MonthlyUSD.Expected
+	}
+	m.billItems = items[:0]
+	return sum
 }

@@ -110,19 +110,17 @@ func (m *model) appendStorageItems(out []LineItem, arch architecture.Name, f inf
 	ckpt := inference.CheckpointGB(weights)
 	for _, li := range m.cat.FixedCosts {
 		var qty float64
-		var what string
 		switch li.Per {
 		case modelcatalog.PerVolumeGB:
-			qty, what = inst*float64(v.GB), fmt.Sprintf("%d GB at %s/GB-month", v.GB, units.USD(li.MonthlyUSD).Rate())
+			qty = inst * float64(v.GB)
 		case modelcatalog.PerVolumeMiBps:
-			qty, what = inst*float64(v.MiBps-inference.GP3BaselineMiBps), fmt.Sprintf("%d MiB/s above the included %d at %s/MiB/s-month", v.MiBps-inference.GP3BaselineMiBps, inference.GP3BaselineMiBps, units.USD(li.MonthlyUSD).Rate())
+			qty = inst * float64(v.MiBps-inference.GP3BaselineMiBps)
 		case modelcatalog.PerVolumeIOPS:
-			qty, what = inst*float64(v.IOPS-inference.GP3BaselineIOPS), fmt.Sprintf("%s IOPS above the included %s at %s/IOPS-month", units.Count(float64(v.IOPS-inference.GP3BaselineIOPS)), units.Count(inference.GP3BaselineIOPS), units.USD(li.MonthlyUSD).Rate())
+			qty = inst * float64(v.IOPS-inference.GP3BaselineIOPS)
 		case modelcatalog.PerMirrorGB, modelcatalog.PerMirrorFillGB:
 			qty = ckpt
 		case modelcatalog.PerImagePullGB:
 			qty = m.starts(f) * inference.ImagePullGB
-			what = fmt.Sprintf("%s starts a month (%d instances each of %s working days) × %s GB", units.Decimal(m.starts(f)), f.Instances-m.offHours(f), units.Decimal(m.workingDays()), units.Decimal(inference.ImagePullGB))
 		default:
 			continue
 		}
@@ -131,7 +129,7 @@ func (m *model) appendStorageItems(out []LineItem, arch architecture.Name, f inf
 		}
 		it := LineItem{Name: li.Name, MonthlyUSD: Money{Expected: qty * li.MonthlyUSD}}
 		if detail {
-			it.Note = storageNote(li, what, instHours, ckpt)
+			it.Note = m.storageNote(li, v, f, instHours, ckpt)
 		}
 		out = append(out, it)
 	}
@@ -139,15 +137,23 @@ func (m *model) appendStorageItems(out []LineItem, arch architecture.Name, f inf
 }
 
 // storageNote writes how a storage line item was counted.
-func storageNote(li modelcatalog.FixedCost, what string, instanceHours, ckptGB float64) string {
+func (m *model) storageNote(li modelcatalog.FixedCost, v inference.Volume, f inference.Fleet, instanceHours, ckptGB float64) string {
 	price := units.USD(li.MonthlyUSD).Rate()
+	var what string
 	switch li.Per {
 	case modelcatalog.PerMirrorGB:
 		return fmt.Sprintf("%s GB checkpoint at %s/GB-month", units.Decimal(ckptGB), price)
 	case modelcatalog.PerMirrorFillGB:
 		return fmt.Sprintf("%s GB downloaded once at %s/GB", units.Decimal(ckptGB), price)
 	case modelcatalog.PerImagePullGB:
-		return fmt.Sprintf("%s at %s/GB", what, price)
+		return fmt.Sprintf("%s starts a month (%d instances each of %s working days) × %s GB at %s/GB",
+			units.Decimal(m.starts(f)), f.Instances-m.offHours(f), units.Decimal(m.workingDays()), units.Decimal(inference.ImagePullGB), price)
+	case modelcatalog.PerVolumeGB:
+		what = fmt.Sprintf("%d GB at %s/GB-month", v.GB, price)
+	case modelcatalog.PerVolumeMiBps:
+		what = fmt.Sprintf("%d MiB/s above the included %d at %s/MiB/s-month", v.MiBps-inference.GP3BaselineMiBps, inference.GP3BaselineMiBps, price)
+	case modelcatalog.PerVolumeIOPS:
+		what = fmt.Sprintf("%s IOPS above the included %s at %s/IOPS-month", units.Count(float64(v.IOPS-inference.GP3BaselineIOPS)), units.Count(inference.GP3BaselineIOPS), price)
 	}
 	return fmt.Sprintf("%s, for the %s instance-hours the fleet runs of %d h", what, units.Decimal(instanceHours), units.HoursPerMonth)
 }

@@ -191,16 +191,13 @@ func (r Request) baseline(o option, e sizingEnv) int {
 	return ceilDiv(replicas, o.rpi)
 }
 
-// cost is what AWS bills for o: its GPUs at the instance's price for the
-// hours it runs at its peak count, and its baseline's for the hours it
-// runs at that (a month); the peak's hourly price when the request states
-// no hours.
+// cost is what AWS bills for o a month (Request.Bill), or its peak's
+// hourly GPU price when the request has no bill.
 func (r Request) cost(o option, e sizingEnv) float64 {
-	perInstance := float64(o.inst.GPUs) * o.inst.GPUHourUSD
-	if r.PeakHours <= 0 && r.OffPeakHours <= 0 {
-		return float64(o.n) * perInstance
+	if r.Bill == nil {
+		return float64(o.n*o.inst.GPUs) * o.inst.GPUHourUSD
 	}
-	return perInstance * (float64(o.n)*r.PeakHours + float64(r.baseline(o, e))*r.OffPeakHours)
+	return r.Bill(Packing{Instance: o.inst, Instances: o.n, Baseline: r.baseline(o, e)})
 }
 
 // meetTTFT adds instances to o, which misses a TTFT target, until every

@@ -75,13 +75,21 @@ type Request struct {
 	// makes; 0 takes DefaultTurnsPerSession.
 	CachedInputShare float64
 	TurnsPerSession  float64
-	// PeakHours and OffPeakHours are the hours a month the fleet runs
-	// (and AWS bills) at its peak count and at its baseline count: the
-	// sizer chooses the packing with the least bill over both. Both 0
-	// compares packings by their peak's hourly price.
-	PeakHours, OffPeakHours float64
+	// Bill, when set, is what AWS bills a month for a packing (its GPUs for
+	// the hours they run or are committed, and whatever else grows with
+	// its instances): the sizer chooses the packing with the least. Unset,
+	// packings compare by their peak's hourly GPU price.
+	Bill func(Packing) float64
 	// Explain asks for Notes; sweeps leave it off.
 	Explain bool
+}
+
+// Packing is a fleet's instances as the bill counts them: the instance
+// type with its GPU-hour price, the instances at the peak and those the
+// fleet keeps outside the working day.
+type Packing struct {
+	Instance            PricedInstance
+	Instances, Baseline int
 }
 
 // Workload is one workload the fleet serves.

@@ -170,28 +170,45 @@ func TestSearchIsExact(t *testing.T) {
 		{Model: gpt, GPU: h, Instances: p5, PeakInputTokS: 300000, PeakOutputTokS: 30000, MeanContextTokens: 8192, MaxContextTokens: 8192, CachedInputShare: 0.5,
 			Workloads: []Workload{{Name: "autocomplete", ContextTokens: 8192, MaxTTFTMs: 200}}},
 	}
+	// A bill as the cost model's: the peak's GPUs in the working day, the
+	// baseline's the rest of the month, and what every instance adds (its
+	// volume, its image pulls), which favours fewer, larger instances.
+	bill := func(pk Packing) float64 {
+		perInstance := float64(pk.Instance.GPUs) * pk.Instance.GPUHourUSD
+		return perInstance*(float64(pk.Instances)*181.5+float64(pk.Baseline)*548.5) + 400*float64(pk.Instances)
+	}
 	for i, req := range cases {
-		req.TargetUtilization, req.MinReplicas = 0.7, 1
-		t.Run(fmt.Sprint(i), func(t *testing.T) {
-			f := mustSize(t, req)
-			price := map[string]float64{}
-			for _, in := range req.Instances {
-				price[in.Type] = in.GPUHourUSD
+		req.TargetUtilization, req.MinReplicas, req.PeakToAverage = 0.7, 1, 3
+		for _, billed := range []bool{false, true} {
+			if billed {
+				req.Bill = bill
 			}
-			got := float64(f.BilledGPUs) * price[f.InstanceType]
-			// The brute force reaches the sizer's own fleet when that is larger.
-			best, meets := bruteForce(t, req, max(64, f.Instances))
-			if meets && (!f.MeetsTTFT || got > best+1e-9) {
-				t.Errorf("sizer: %d × %s TP %d at $%.2f/h (meets %v); brute force finds $%.2f/h meeting every target", f.Instances, f.InstanceType, f.TensorParallel, got, f.MeetsTTFT, best)
-			}
-			if !meets && f.MeetsTTFT {
-				t.Errorf("sizer meets every target at $%.2f/h where no fleet of up to %d instances does", got, max(64, f.Instances))
-			}
-		})
+			t.Run(fmt.Sprintf("%d/bill=%v", i, billed), func(t *testing.T) {
+				f := mustSize(t, req)
+				var in PricedInstance
+				for _, c := range req.Instances {
+					if c.Type == f.InstanceType {
+						in = c
+					}
+				}
+				got := float64(f.BilledGPUs) * in.GPUHourUSD
+				if billed {
+					got = bill(Packing{Instance: in, Instances: f.Instances, Baseline: f.BaselineInstances})
+				}
+				// The brute force reaches the sizer's own fleet when that is larger.
+				best, meets := bruteForce(t, req, max(64, f.Instances))
+				if meets && (!f.MeetsTTFT || got > best+1e-9) {
+					t.Errorf("sizer: %d × %s TP %d at $%.2f (meets %v); brute force finds $%.2f meeting every target", f.Instances, f.InstanceType, f.TensorParallel, got, f.MeetsTTFT, best)
+				}
+				if !meets && f.MeetsTTFT {
+					t.Errorf("sizer meets every target at $%.2f where no fleet of up to %d instances does", got, max(64, f.Instances))
+				}
+			})
+		}
 	}
 }
 
-// bruteForce is the least cost an hour of any fleet of up to maxN
+// bruteForce is the least cost (Request.cost) of any fleet of up to maxN
 // instances that carries req's peak at the target and meets every TTFT
 // target, and whether one does.
 func bruteForce(t *testing.T, req Request, maxN int) (float64, bool) {
@@ -217,7 +234,7 @@ func bruteForce(t *testing.T, req Request, maxN int) (float64, bool) {
 					continue
 				}
 				if _, ok := req.latency(&try, e); ok {
-					cost := float64(n*in.GPUs) * in.GPUHourUSD
+					cost := req.cost(try, e)
 					if cost < best {
 						best, found = cost, true
 					}
