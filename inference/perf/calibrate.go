@@ -63,6 +63,9 @@ type Point struct {
 	// Prompts is the requests a closed-loop run sent in all (num_prompts;
 	// 0: not stated, or a warmed-up steady state).
 	Prompts int `json:"prompts,omitempty"`
+	// Compiled marks TensorRT-LLM running a compiled TensorRT engine (its
+	// releases before the PyTorch backend): Config.Compiled.
+	Compiled bool `json:"compiled,omitempty"`
 	// Offline marks an in-process benchmark (trtllm-bench, a session
 	// benchmark) with no API front end.
 	Offline bool `json:"offline,omitempty"`
@@ -163,7 +166,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 		}
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
-		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens}, nil
+		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled, Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens}, nil
 }
 
 // Row is one point predicted.

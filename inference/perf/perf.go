@@ -58,6 +58,12 @@ type Config struct {
 	// MaxGPUsPerInstance is the most GPUs one instance type carries; a
 	// deployment that needs more does not fit one instance. 0: no limit.
 	MaxGPUsPerInstance int
+	// Compiled is an engine that runs a compiled TensorRT engine
+	// (TensorRT-LLM before its PyTorch backend, v0.18 and earlier): its C++
+	// runtime enqueues a prefill step's kernels as it does a decode
+	// step's, and its MoE plugins route on the GPU, so a step carrying a
+	// prefill chunk pays no eager launch or routing synchronisation.
+	Compiled bool
 	// Offline is an in-process benchmark with no API front end: its TTFT
 	// carries no request overhead.
 	Offline bool

@@ -82,6 +82,9 @@ func (d deployment) fixed(tokens float64, eager bool) float64 {
 // graphed one: every kernel's CPU launch, and each MoE layer's routing
 // synchronisation.
 func (d deployment) eager() float64 {
+	if d.c.Compiled {
+		return 0
+	}
 	t := d.kernels() * d.f.PrefillKernelUs / 1e6
 	if d.a.expertTotal > 0 {
 		t += d.a.moeLayers * d.f.PrefillMoEUs / 1e6
