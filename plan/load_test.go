@@ -61,7 +61,7 @@ func TestRoutedTeamPeakSweep(t *testing.T) {
 // target on p4d.24xlarge instances and is allowed. (On one instance
 // qwen3-coder-30b-a3b's 8k-token prompt is predicted just above 400 ms at
 // the peak's load, TP 8 splitting each expert into 96-column slices: the
-// fleet is three instances at TP 4, 395 ms.)
+// fleet is three instances at TP 4, 398 ms.)
 func TestPinnedGPUMeetsTTFT(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join("..", "examples", "routed-team.hcl"))
 	if err != nil {
