@@ -192,9 +192,14 @@ func (r Request) cost(o option, e sizingEnv) float64 {
 }
 
 // meetTTFT adds instances to o, which misses a TTFT target, until every
-// target is met: a lower utilization queues less. When even maxN
-// instances miss, o stays sized for the load (and misses its targets);
-// else it gallops up from o.n and bisects back to the fewest that meet.
+// target is met: a lower utilization queues less. When no count up to
+// maxN meets them, o stays sized for the load (and misses its targets).
+// TTFT falls as instances are added only while the prefix cache's hit
+// rate holds: more replicas keep fewer of a session's prefixes, so where
+// the hit rate drops TTFT can rise. The counts are searched a hit rate at
+// a time (it never rises with the count), fewest instances first: the
+// first run of counts whose largest meets the targets holds the fewest
+// that do, found by bisection within it.
 func (r Request) meetTTFT(o *option, maxN int, e sizingEnv) {
 	probe := func(n int) (option, bool) {
 		try := *o
@@ -205,31 +210,33 @@ func (r Request) meetTTFT(o *option, maxN int, e sizingEnv) {
 		try.routes, try.meets = r.latency(&try, e)
 		return try, try.meets
 	}
-	if o.n >= maxN {
+	for lo := o.n; lo < maxN; {
+		// The last count with the hit rate of lo + 1.
+		h, end := r.hitAt(lo+1, o), maxN
+		for a := lo + 1; a < end; {
+			mid := (a + end + 1) / 2
+			if r.hitAt(mid, o) == h {
+				a = mid
+			} else {
+				end = mid - 1
+			}
+		}
+		hi, ok := probe(end)
+		if !ok {
+			lo = end
+			continue
+		}
+		for hi.n-lo > 1 {
+			try, ok := probe((lo + hi.n) / 2)
+			if ok {
+				hi = try
+			} else {
+				lo = try.n
+			}
+		}
+		*o = hi
 		return
 	}
-	hi, ok := probe(maxN)
-	if !ok {
-		return
-	}
-	lo := o.n
-	for step := 1; lo+step < hi.n; step *= 2 {
-		try, ok := probe(lo + step)
-		if ok {
-			hi = try
-			break
-		}
-		lo = try.n
-	}
-	for hi.n-lo > 1 {
-		try, ok := probe((lo + hi.n) / 2)
-		if ok {
-			hi = try
-		} else {
-			lo = try.n
-		}
-	}
-	*o = hi
 }
 
 // settle predicts o at its instance count: the prefix cache's hit rate,

@@ -63,6 +63,9 @@ type Point struct {
 	// Prompts is the requests a closed-loop run sent in all (num_prompts;
 	// 0: not stated, or a warmed-up steady state).
 	Prompts int `json:"prompts,omitempty"`
+	// Compiled marks TensorRT-LLM running a compiled TensorRT engine (its
+	// releases before the PyTorch backend): Config.Compiled.
+	Compiled bool `json:"compiled,omitempty"`
 	// Offline marks an in-process benchmark (trtllm-bench, a session
 	// benchmark) with no API front end.
 	Offline bool `json:"offline,omitempty"`
@@ -163,7 +166,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 		}
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
-		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens}, nil
+		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled, Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens}, nil
 }
 
 // Row is one point predicted.
@@ -313,7 +316,11 @@ func geomean(m map[string]float64) float64 {
 // Fit fits the parameters to every point except those of source skip
 // (empty: all), by coordinate descent on each parameter's logarithm.
 func (c *Calibration) Fit(cat *modelcatalog.Catalog, skip string) Params {
-	p := Prior.clone()
+	return c.fitFrom(cat, Prior.clone(), skip)
+}
+
+// fitFrom fits from the parameters p.
+func (c *Calibration) fitFrom(cat *modelcatalog.Catalog, p Params, skip string) Params {
 	const rounds, steps = 4, 18
 	phi := (math.Sqrt(5) - 1) / 2
 	for range rounds {
@@ -460,7 +467,7 @@ func GoSource(p Params, without map[string]Params) ([]byte, error) {
 }
 
 func writeParams(b *bytes.Buffer, p Params) {
-	fmt.Fprintf(b, "Params{\nMemory: %g, Compute: %g,\n", p.Memory, p.Compute)
+	fmt.Fprintf(b, "Params{\nMemory: %g, Compute: %g, MoEWidth: %g,\n", p.Memory, p.Compute, p.MoEWidth)
 	for _, t := range []struct {
 		name string
 		m    map[string]float64

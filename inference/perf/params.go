@@ -68,6 +68,12 @@ type Params struct {
 	// step's tokens fill their GEMMs (large batches and prefill), per
 	// engine: it divides their compute time, MoE their reads.
 	MoECompute map[string]float64 `json:"moe_compute_efficiency"`
+	// MoEWidth is the width (columns a GPU) at which a routed expert's
+	// GEMM reaches half its rate: an expert's GEMM of w columns a GPU runs
+	// at w / (w + MoEWidth) of MoECompute's rate, so thin expert slices
+	// (DeepSeek's 2048 columns split over 8 GPUs) fill fewer of the GPU's
+	// multiprocessors than Mixtral's 14336.
+	MoEWidth float64 `json:"moe_width"`
 }
 
 // Prior is where the fit starts and what it is pulled toward where the
@@ -93,6 +99,7 @@ var Prior = Params{
 	ComputePrec:  map[string]float64{"fp8": 0.85, "fp4": 0.7},
 	MoE:          map[string]float64{"vllm": 0.7, "sglang": 0.7, "tensorrt-llm": 0.7},
 	MoECompute:   map[string]float64{"vllm": 0.7, "sglang": 0.7, "tensorrt-llm": 0.7},
+	MoEWidth:     256,
 }
 
 // Bounds keep every factor physical: an effective memory efficiency
@@ -105,7 +112,7 @@ var Bounds = map[string][2]float64{
 	"generation": {0.8, 1.25}, "scale": {0.8, 1.2},
 	"step": {0.2, 8}, "kernel": {1, 10}, "prefill-kernel": {1, 60}, "prefill-moe": {10, 3000}, "request": {1, 100}, "front-end": {0.5, 30},
 	"all-reduce.nvlink": {5, 40}, "all-reduce.pcie": {10, 80},
-	"moe": {0.3, 1}, "moe-compute": {0.1, 1}, "precision": {0.5, 1},
+	"moe": {0.3, 1}, "moe-compute": {0.1, 1}, "moe-width": {16, 4096}, "precision": {0.5, 1},
 }
 
 // factors are the effective factors for an engine on a generation over an
@@ -137,6 +144,7 @@ func (p Params) factors(engine, gen, link, prec string) Factors {
 		AllReduceUs:       round3(orMean(p.AllReduceUs, link)),
 		MoEEfficiency:     round3(orMean(p.MoE, engine)),
 		MoECompute:        round3(orMean(p.MoECompute, engine)),
+		MoEWidth:          round3(p.MoEWidth),
 		RequestOverheadMs: round3(orMean(p.RequestMs, engine)),
 		FrontEndMs:        round3(orMean(p.FrontEndMs, engine)),
 	}
@@ -185,6 +193,7 @@ func knobs() []knob {
 	ks := []knob{
 		{name: "memory", lo: Bounds["memory"][0], hi: Bounds["memory"][1], scalar: func(p *Params) *float64 { return &p.Memory }},
 		{name: "compute", lo: Bounds["compute"][0], hi: Bounds["compute"][1], scalar: func(p *Params) *float64 { return &p.Compute }},
+		{name: "moe-width", lo: Bounds["moe-width"][0], hi: Bounds["moe-width"][1], scalar: func(p *Params) *float64 { return &p.MoEWidth }},
 	}
 	table := func(prefix, bound string, keys []string, m func(Params) map[string]float64, prior float64) {
 		lo, hi := b(bound)
@@ -221,7 +230,7 @@ func (p Params) clone() Params {
 	}
 	return Params{Memory: p.Memory, Compute: p.Compute, MemoryGen: cp(p.MemoryGen), ComputeGen: cp(p.ComputeGen),
 		EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), KernelUs: cp(p.KernelUs), PrefillKernelUs: cp(p.PrefillKernelUs), PrefillMoEUs: cp(p.PrefillMoEUs), RequestMs: cp(p.RequestMs), FrontEndMs: cp(p.FrontEndMs),
-		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE), MoECompute: cp(p.MoECompute)}
+		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE), MoECompute: cp(p.MoECompute), MoEWidth: p.MoEWidth}
 }
 
 func mean(m map[string]float64) float64 {

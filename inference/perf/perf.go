@@ -58,6 +58,12 @@ type Config struct {
 	// MaxGPUsPerInstance is the most GPUs one instance type carries; a
 	// deployment that needs more does not fit one instance. 0: no limit.
 	MaxGPUsPerInstance int
+	// Compiled is an engine that runs a compiled TensorRT engine
+	// (TensorRT-LLM before its PyTorch backend, v0.18 and earlier): its C++
+	// runtime enqueues a prefill step's kernels as it does a decode
+	// step's, and its MoE plugins route on the GPU, so a step carrying a
+	// prefill chunk pays no eager launch or routing synchronisation.
+	Compiled bool
 	// Offline is an in-process benchmark with no API front end: its TTFT
 	// carries no request overhead.
 	Offline bool
@@ -107,6 +113,9 @@ type Factors struct {
 	// MoECompute divides the routed experts' FLOPs as MoEEfficiency
 	// divides their reads.
 	MoECompute float64 `json:"moe_compute_efficiency"`
+	// MoEWidth is the columns a GPU at which a routed expert's GEMM
+	// reaches half of MoECompute's rate.
+	MoEWidth float64 `json:"moe_width"`
 	// RequestOverheadMs is the front end's share of every TTFT;
 	// FrontEndMs its serial work a request, which caps the requests a
 	// second one API server passes (none for in-process benchmarks).
@@ -343,18 +352,42 @@ func (d *deployment) memory(r *Result) {
 }
 
 // batch is the decode batch of one group at the configuration's
-// concurrency (the KV cache's or the engine's limit at saturation).
+// concurrency; at saturation the KV cache's or the engine's limit, or a
+// smaller batch where that serves more (saturated).
 func (d deployment) batch(r *Result) int {
 	limit := min(d.kvSeqs, maxNumSeqs(d.engine, d.g))
-	b := limit
+	var b int
 	if conc := d.c.Concurrency; conc > 0 {
 		per := (conc + d.groups - 1) / d.groups
 		if per > limit {
 			r.Notes = append(r.Notes, fmt.Sprintf("%d requests in flight exceed the %d sequences a group runs at once (KV cache or the engine's limit): the rest queue", conc, limit*d.groups))
 		}
 		b = min(per, limit)
+	} else {
+		b = d.saturated(limit)
 	}
 	r.RunningSequences = b * d.groups
+	return b
+}
+
+// saturated is the batch a group runs at saturation: the limit, unless
+// a smaller batch completes more requests a second. Past the batch where
+// a step is bound by compute, more sequences decoding take more of the
+// step's token budget from the prompts waiting, each prefill paying more
+// eager steps, and the rate falls; a deployment sized for throughput caps
+// its batch there (max_batch_size, --max-num-seqs), so more memory never
+// serves less.
+func (d deployment) saturated(limit int) int {
+	rate := func(b int) float64 { return float64(b) / d.at(b).life }
+	b, best := limit, rate(limit)
+	for b > 1 {
+		nb := b * 4 / 5
+		r := rate(nb)
+		if r <= best {
+			break
+		}
+		b, best = nb, r
+	}
 	return b
 }
 

@@ -20,6 +20,7 @@ type shape struct {
 	denseTotal, denseActive float64 // parameters
 	expertTotal             float64 // parameters of all routed experts
 	expertActive            float64 // routed-expert parameters a token uses
+	expertInter             float64 // an expert's intermediate size (gated MLP)
 	denseBytes, expertBytes float64 // resident bytes at the precision
 	denseReadBytes          float64 // dense bytes a decode step reads
 	kvOverride              float64 // catalog KV bytes a token at BF16
@@ -67,6 +68,8 @@ func newShape(m *modelcatalog.OpenModel, prec string) shape {
 		perExpert := (total - active) / (a.experts - a.k)
 		a.expertTotal = perExpert * a.experts
 		a.expertActive = perExpert * a.k
+		// A gated MLP expert holds three hidden × intermediate matrices.
+		a.expertInter = perExpert / a.moeLayers / (3 * a.hidden)
 	}
 	a.denseTotal = total - a.expertTotal
 	a.denseActive = active - a.expertActive

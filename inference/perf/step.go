@@ -47,7 +47,7 @@ func (d deployment) step(w work) stepCost {
 	moe := d.f.MoEEfficiency
 	kv := w.decode*a.kvBytes(int(w.ctx), d.tp, d.kvb) + a.kvBytes(int(w.prefix), d.tp, d.kvb)
 	tMem := (a.denseReadBytes/tp+kv)/d.bw + a.expertBytes/ep*a.touched(routed)/d.bw/moe
-	expert := 2 * routed * a.expertActive / ep / d.flops / d.f.MoECompute * d.imbalance(routed)
+	expert := 2 * routed * a.expertActive / ep / d.flops / d.f.MoECompute * d.imbalance(routed) / d.width()
 	attn := w.decode*a.attnFlops(w.ctx, d.tp) + a.prefillAttnFlops(w.prefix+w.prefill, d.tp) - a.prefillAttnFlops(w.prefix, d.tp)
 	tCmp := 2*tokens*a.denseActive/tp/d.flops + expert + attn/d.attnFlops
 	fixed := d.fixed(tokens, w.prefill > 0 && !w.graphed)
@@ -82,6 +82,9 @@ func (d deployment) fixed(tokens float64, eager bool) float64 {
 // graphed one: every kernel's CPU launch, and each MoE layer's routing
 // synchronisation.
 func (d deployment) eager() float64 {
+	if d.c.Compiled {
+		return 0
+	}
 	t := d.kernels() * d.f.PrefillKernelUs / 1e6
 	if d.a.expertTotal > 0 {
 		t += d.a.moeLayers * d.f.PrefillMoEUs / 1e6
@@ -114,4 +117,20 @@ func (d deployment) imbalance(routed float64) float64 {
 	n := float64(d.ep)
 	m := routed * d.a.k
 	return min(1+math.Sqrt(2*n*math.Log(n)/m), n)
+}
+
+// width is the share of MoECompute's rate a routed expert's GEMM reaches
+// at its width on a GPU: w / (w + MoEWidth) of w columns, the expert's
+// intermediate size split over the tensor-parallel group (whole experts
+// under expert parallelism), relative to a wide GEMM's.
+func (d deployment) width() float64 {
+	a := d.a
+	if a.experts == 0 || d.f.MoEWidth <= 0 {
+		return 1
+	}
+	w := a.expertInter
+	if d.ep <= d.tp {
+		w /= float64(d.tp)
+	}
+	return w / (w + d.f.MoEWidth)
 }
