@@ -207,11 +207,17 @@ func TestImagePullsThroughNAT(t *testing.T) {
 				t.Errorf("%s: baseline %d instances, want %d", z.Schedule, z.BaselineInstances, off)
 			}
 			starts := float64(z.PeakInstances-off) * 176 / 8
+			if (z.Schedule == "always_on") != (starts == 0) {
+				t.Fatalf("%s: %g starts a month (peak %d, off hours %d)", z.Schedule, starts, z.PeakInstances, off)
+			}
+			if starts == 0 {
+				if got != nil {
+					t.Errorf("%s starts nothing, but %v", z.Schedule, *got)
+				}
+				return
+			}
 			if got == nil || !near(got.MonthlyUSD.Expected, starts*inference.ImagePullGB*0.045) {
 				t.Fatalf("image pulls %v, want %g starts (%d peak, %d off hours) × %g GB × $0.045", got, starts, z.PeakInstances, off, inference.ImagePullGB)
-			}
-			if (z.Schedule == "always_on") != (starts == 0) {
-				t.Errorf("%s: %g starts a month (peak %d, off hours %d)", z.Schedule, starts, z.PeakInstances, off)
 			}
 		})
 	}

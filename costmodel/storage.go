@@ -99,7 +99,10 @@ func (m *model) appendStorageItems(out []LineItem, arch architecture.Name, f inf
 		case modelcatalog.PerMirrorGB, modelcatalog.PerMirrorFillGB:
 			qty = ckpt
 		case modelcatalog.PerImagePullGB:
-			qty = m.starts(f) * inference.ImagePullGB
+			// A fleet that keeps its instances starts none: no line.
+			if qty = m.starts(f) * inference.ImagePullGB; qty == 0 {
+				continue
+			}
 		default:
 			continue
 		}
@@ -125,8 +128,13 @@ func (m *model) storageNote(li modelcatalog.FixedCost, v inference.Volume, f inf
 	case modelcatalog.PerMirrorFillGB:
 		return fmt.Sprintf("%s GB downloaded once at %s/GB", units.Decimal(ckptGB), price)
 	case modelcatalog.PerImagePullGB:
-		return fmt.Sprintf("%s starts a month (%d instances each of %s working days) × %s GB at %s/GB",
-			units.Decimal(m.starts(f)), f.Instances-m.baseline(f), units.Decimal(m.workingDays()), units.Decimal(inference.ImagePullGB), price)
+		n := f.Instances - m.baseline(f)
+		noun := "instances"
+		if n == 1 {
+			noun = "instance"
+		}
+		return fmt.Sprintf("%s starts a month (%d %s × %s working days) × %s GB at %s/GB",
+			units.Decimal(m.starts(f)), n, noun, units.Decimal(m.workingDays()), units.Decimal(inference.ImagePullGB), price)
 	case modelcatalog.PerVolumeGB:
 		what = fmt.Sprintf("%d GB at %s/GB-month", v.GB, price)
 	case modelcatalog.PerVolumeMiBps:
