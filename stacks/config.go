@@ -160,6 +160,22 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	if cfg.VPCID != "" && len(cfg.SubnetIDs) == 0 {
 		return Config{}, fmt.Errorf("read config: costgate:vpcId needs costgate:subnetIds")
 	}
+	if err := readSecrets(ctx, c, &cfg); err != nil {
+		return Config{}, err
+	}
+	cat, err := cfg.Catalog()
+	if err != nil {
+		return Config{}, fmt.Errorf("read config: %w", err)
+	}
+	cfg.catalog = cat
+	return cfg, nil
+}
+
+// readSecrets reads the secret keys into cfg: each must have been set
+// with --secret, and the provider keys' names must be known while the
+// program runs (one secret each), so their values are wrapped as secrets
+// at once.
+func readSecrets(ctx *pulumi.Context, c *config.Config, cfg *Config) error {
 	for _, k := range []struct {
 		key string
 		dst *pulumi.StringInput
@@ -169,31 +185,24 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 			continue
 		}
 		if !ctx.IsConfigSecret("costgate:" + k.key) {
-			return Config{}, fmt.Errorf("read config: costgate:%s must be set with --secret", k.key)
+			return fmt.Errorf("read config: costgate:%s must be set with --secret", k.key)
 		}
 		*k.dst = v
 	}
-	// The provider names must be known while the program runs (one secret
-	// each); the values are wrapped as secrets at once.
 	var keys map[string]string
 	if err := optionalObject(c, "providerKeys", &keys); err != nil {
-		return Config{}, err
+		return err
 	}
 	if len(keys) > 0 {
 		if !ctx.IsConfigSecret("costgate:providerKeys") {
-			return Config{}, fmt.Errorf("read config: costgate:providerKeys must be set with --secret")
+			return fmt.Errorf("read config: costgate:providerKeys must be set with --secret")
 		}
 		cfg.ProviderKeys = map[string]pulumi.StringInput{}
 		for _, p := range sortedKeys(keys) {
 			cfg.ProviderKeys[p] = pulumi.ToSecret(pulumi.String(keys[p])).(pulumi.StringOutput)
 		}
 	}
-	cat, err := cfg.Catalog()
-	if err != nil {
-		return Config{}, fmt.Errorf("read config: %w", err)
-	}
-	cfg.catalog = cat
-	return cfg, nil
+	return nil
 }
 
 // Deployment is what the configuration decides about the priced
@@ -215,12 +224,17 @@ func (c Config) image() string {
 	return inference.VLLMImage
 }
 
-// imageFromECR reports whether the instances pull the image from ECR: an
-// ECR image, or Docker Hub's through the pull-through cache that
-// costgate:dockerHubCredentials turns on.
+// imageFromECR reports whether the instances pull the image from ECR in
+// their own region, whose layers come through the VPC's S3 gateway
+// endpoint: an ECR image of the stack's region, or Docker Hub's through
+// the pull-through cache that costgate:dockerHubCredentials turns on. An
+// image of another region's ECR crosses the NAT gateway like any other.
 func (c Config) imageFromECR() bool {
 	img := c.image()
-	return ecrHost(img) != "" || c.DockerHubCredentials != nil && pullThrough(img)
+	if _, _, region, ok := ecrRegistry(img); ok {
+		return c.Region == "" || region == c.Region
+	}
+	return c.DockerHubCredentials != nil && pullThrough(img)
 }
 
 func underRoot(root, p string) string {

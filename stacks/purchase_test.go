@@ -24,7 +24,13 @@ func TestPurchaseOptionProvisionedAsPriced(t *testing.T) {
 			t.Run(pricing+"/"+schedule, func(t *testing.T) {
 				p := examplePlan(t, "regulated")
 				s := p.Chosen().Sizing
-				s.Pricing, s.Schedule, s.PeakInstances, s.BaselineInstances = pricing, schedule, 3, 1
+				// The baseline the cost model bills: every instance always
+				// on, none outside business hours.
+				s.Pricing, s.Schedule, s.PeakInstances, s.BaselineInstances = pricing, schedule, 3, 3
+				floor := 3.0
+				if schedule == spec.BusinessHours {
+					floor, s.BaselineInstances = 0, 0
+				}
 				cfg := Config{Stack: true, HFToken: secretInput(), CapacityReservationID: "cr-0123456789abcdef0", CapacityBlockZone: "us-east-1c", CapacityBlockEnd: "2027-01-15"}
 				rs, _, err := run(t, p, cfg)
 				if err != nil {
@@ -32,10 +38,6 @@ func TestPurchaseOptionProvisionedAsPriced(t *testing.T) {
 				}
 				asg := one(t, rs, "aws:autoscaling/group:Group").Properties
 				lt := one(t, rs, "aws:ec2/launchTemplate:LaunchTemplate").Properties
-				floor := 1.0
-				if schedule == spec.BusinessHours {
-					floor = 0
-				}
 				if asg["maxSize"] != 3.0 || asg["desiredCapacity"] != floor {
 					t.Errorf("group max %v created at %v, want the priced peak 3 and the floor %v", asg["maxSize"], asg["desiredCapacity"], floor)
 				}

@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/costgate/costgate/inference"
@@ -25,13 +26,27 @@ func pullThrough(image string) bool {
 	return !found || !(strings.ContainsAny(first, ".:") || first == "localhost")
 }
 
+// ecrRegistryHost is a private ECR registry's host: the account, the
+// region, AWS's domain (docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html).
+// A host that only contains ".dkr.ecr." (123456789012.dkr.ecr.us-east-1.amazonaws.com.example.net)
+// is another registry.
+var ecrRegistryHost = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$`)
+
+// ecrRegistry is a private ECR image's registry host, account and region;
+// ok is false for an image of any other registry.
+func ecrRegistry(image string) (host, account, region string, ok bool) {
+	host, _, found := strings.Cut(image, "/")
+	m := ecrRegistryHost.FindStringSubmatch(host)
+	if !found || m == nil {
+		return "", "", "", false
+	}
+	return host, m[1], m[2], true
+}
+
 // ecrHost is the registry host of a private ECR image, or "".
 func ecrHost(image string) string {
-	host, _, _ := strings.Cut(image, "/")
-	if strings.Contains(host, ".dkr.ecr.") {
-		return host
-	}
-	return ""
+	host, _, _, _ := ecrRegistry(image)
+	return host
 }
 
 // pullCache registers the ECR pull-through cache for Docker Hub: the
@@ -107,9 +122,7 @@ func (f *fleet) pullStatements() []policyStatement {
 	case f.cachePrefix != "":
 		repos = []string{fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s/*", f.part, f.region, f.account, f.cachePrefix)}
 	case ecrHost(img) != "":
-		host := ecrHost(img)
-		account, _, _ := strings.Cut(host, ".")
-		region := strings.TrimSuffix(strings.SplitN(host, ".dkr.ecr.", 2)[1], ".amazonaws.com")
+		_, account, region, _ := ecrRegistry(img)
 		repo, _, _ := strings.Cut(strings.SplitN(img, "/", 2)[1], ":")
 		repo, _, _ = strings.Cut(repo, "@")
 		repos = []string{fmt.Sprintf("arn:%s:ecr:%s:%s:repository/%s", f.part, region, account, repo)}

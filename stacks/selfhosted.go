@@ -206,8 +206,10 @@ func (a *SelfHostedInferenceArgs) validate() error {
 		return fmt.Errorf("sizing has no instance type")
 	case s.PeakInstances < 1:
 		return fmt.Errorf("sizing has %d peak instances", s.PeakInstances)
-	case s.BaselineInstances < 0 || s.BaselineInstances > s.PeakInstances:
-		return fmt.Errorf("baseline instances %d outside [0, %d]", s.BaselineInstances, s.PeakInstances)
+	case s.Schedule == spec.BusinessHours && s.BaselineInstances != 0:
+		return fmt.Errorf("baseline instances %d on business_hours: the plan bills none outside the working day", s.BaselineInstances)
+	case s.Schedule != spec.BusinessHours && s.BaselineInstances != s.PeakInstances:
+		return fmt.Errorf("baseline instances %d of %d always on: the plan bills every instance all month", s.BaselineInstances, s.PeakInstances)
 	case len(s.VLLMArgs) == 0:
 		return fmt.Errorf("sizing has no vLLM arguments")
 	case a.VPCID != "" && len(a.SubnetIDs) == 0:

@@ -208,12 +208,10 @@ func BusinessStart(weightsGB float64) string {
 	return fmt.Sprintf("%d %d * * MON-FRI", at%60, at/60)
 }
 
-// offHoursFloor is the group's size outside business hours: the baseline
-// (always_on) or nothing (business_hours).
+// offHoursFloor is the group's size outside business hours: the plan's
+// baseline, which the cost model bills (every instance always_on, none on
+// business_hours; the program refuses a plan saying otherwise).
 func offHoursFloor(s plan.Sizing) int {
-	if s.Schedule == spec.BusinessHours {
-		return 0
-	}
 	return s.BaselineInstances
 }
 

@@ -1,0 +1,62 @@
+package stacks
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/costgate/costgate/costmodel"
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// TestImageFromECRCannotBeFaked is the change that would drop the image's
+// pulls through NAT from the bill while the instances still pull through
+// it: a stack file naming a registry that only looks like ECR, or an ECR
+// of another region (whose layers do not come through the VPC's S3
+// gateway endpoint). Only a private ECR registry of the stack's own
+// region, or the pull-through cache, prices no pulls.
+func TestImageFromECRCannotBeFaked(t *testing.T) {
+	s, diags := spec.NewParser(modelcatalog.Default()).ParseFile(filepath.Join("..", "examples", "regulated.hcl"))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	for _, tt := range []struct {
+		lines string
+		ecr   bool
+	}{
+		{"costgate:vllmImage: 123456789012.dkr.ecr.us-east-1.amazonaws.com.example.net/vllm:v1", false},
+		{"costgate:vllmImage: evil.example.net/123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:v1", false},
+		{"costgate:vllmImage: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/vllm:v1", false},
+		{"costgate:vllmImage: 12345.dkr.ecr.us-east-1.amazonaws.com/vllm:v1", false},
+		{"costgate:vllmImage: 123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:v1", true},
+		{"costgate:dockerHubCredentials:\n    secure: v1:abc", true},
+		{"costgate:dockerHubCredentials:\n    secure: v1:abc\n  costgate:vllmImage: ghcr.io/acme/vllm:v1", false},
+	} {
+		path := filepath.Join(t.TempDir(), "Pulumi.s.yaml")
+		text := "config:\n  aws:region: us-east-1\n  costgate:spec: s.hcl\n  " + tt.lines + "\n"
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := ReadStackConfig(path)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.lines, err)
+		}
+		d := cfg.Deployment()
+		if d.ImageFromECR != tt.ecr {
+			t.Errorf("%s: image from ECR %v, want %v", tt.lines, d.ImageFromECR, tt.ecr)
+		}
+		r, err := costmodel.Evaluate(s, modelcatalog.Default().ForDeployment(d), planDate.Format(time.DateOnly))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pulls := false
+		for _, it := range r.Option("self_hosted").LineItems {
+			pulls = pulls || it.Name == "vLLM image pulls through NAT"
+		}
+		if pulls == tt.ecr {
+			t.Errorf("%s: image pulls through NAT priced %v, want %v", tt.lines, pulls, !tt.ecr)
+		}
+	}
+}
