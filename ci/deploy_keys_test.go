@@ -29,8 +29,9 @@ func stacksKeys(t *testing.T) (program, stack, declared []string) {
 		for _, d := range f.Decls {
 			switch d := d.(type) {
 			case *ast.FuncDecl:
-				if d.Name.Name == "ReadConfig" {
-					program = keyLiterals(d.Body, false)
+				// ReadConfig and readSecrets, which reads its secret keys.
+				if d.Name.Name == "ReadConfig" || d.Name.Name == "readSecrets" {
+					program = append(program, keyLiterals(d.Body, false)...)
 				}
 			case *ast.GenDecl:
 				for _, s := range d.Specs {

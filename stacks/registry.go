@@ -30,7 +30,7 @@ func pullThrough(image string) bool {
 // region, AWS's domain (docs.aws.amazon.com/AmazonECR/latest/userguide/Registries.html).
 // A host that only contains ".dkr.ecr." (123456789012.dkr.ecr.us-east-1.amazonaws.com.example.net)
 // is another registry.
-var ecrRegistryHost = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$`)
+var ecrRegistryHost = regexp.MustCompile(`^([0-9]{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?\z`)
 
 // ecrRegistry is a private ECR image's registry host, account and region;
 // ok is false for an image of any other registry.
