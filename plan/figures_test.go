@@ -117,3 +117,39 @@ func TestSpecOpsSetOverTheDefault(t *testing.T) {
 		t.Errorf("loosened %+v", p.Loosened)
 	}
 }
+
+// TestModelBlockNewToTheFleet: a model block the base already had but its
+// fleet did not run was never compared, so pointing self_hosted.model at
+// it is spec.loosened as a new block is; a block the base's fleet ran,
+// unchanged, is not.
+func TestModelBlockNewToTheFleet(t *testing.T) {
+	acme := fixture.Example(t, "acme-platform.hcl")
+	model := "\nmodel \"mine\" {\n  hf_repo = \"acme/mine\"\n  params_b = 1\n  layers = 4\n  q_heads = 8\n  kv_heads = 8\n  head_dim = 64\n  max_context = 131072\n  weights_dtype = \"bf16\"\n  weights_gb = 2\n  quality = { simple = 0.9, complex = 0.7 }\n  source = \"ours\"\n  as_of = \"2026-11-01\"\n}\n"
+	withBlock := []string{"override \"q1-migration\"", model + "override \"q1-migration\""}
+	runs := []string{"model              = \"qwen3-coder-30b-a3b\"", "model              = \"mine\""}
+	tests := []struct {
+		name        string
+		base, edits []string
+		want        []string
+	}{
+		{"a block the base's fleet did not run", withBlock, append(append([]string{}, withBlock...), runs...), []string{"model.mine"}},
+		{"a block the base's fleet ran", append(append([]string{}, withBlock...), runs...), append(append([]string{}, withBlock...), runs...), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := fixture.Options()
+			opts.Base = fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, tt.base...))
+			p, err := plan.Build(context.Background(), fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, tt.edits...)), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range p.Loosened {
+				got = append(got, l.Attribute)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("loosened %v, want %v: %+v", got, tt.want, p.Loosened)
+			}
+		})
+	}
+}

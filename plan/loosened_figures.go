@@ -128,6 +128,12 @@ func (l *loosener) models(base, head *spec.Spec) {
 			l.add(path, "model %q is new and the fleet may run it: its throughput, quality and size are the spec's own figures", h.ID)
 			continue
 		}
+		// A block the base's fleet could not run was never compared: its
+		// figures, however favourable, went in unchecked.
+		if m := base.SelfHosted.Model; m != h.ID && m != spec.AutoModel {
+			l.add(path, "model %q, which the base's fleet did not run (it ran %q), may now run it: its throughput, quality and size are the spec's own figures", h.ID, m)
+			continue
+		}
 		for _, k := range []string{spec.Simple, spec.Complex} {
 			l.rose(path+".quality", b.Quality[k].Value, h.Quality[k].Value, k+" workloads count as better served")
 		}
