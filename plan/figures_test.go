@@ -153,3 +153,51 @@ func TestModelBlockNewToTheFleet(t *testing.T) {
 		})
 	}
 }
+
+// TestThresholdsFollowTheWorkload: a workload's max_ttft_ms and min_quality
+// are gone when the workload is, so removing or renaming a workload that
+// carries one is spec.loosened, unless a new workload keeps a target as
+// tight.
+func TestThresholdsFollowTheWorkload(t *testing.T) {
+	acme := fixture.Example(t, "acme-platform.hcl")
+	floor := []string{"  complexity = \"complex\"\n", "  complexity = \"complex\"\n  min_quality = 0.5\n"}
+	tests := []struct {
+		name        string
+		base, edits []string
+		want        []string // attributes reported loosened
+	}{
+		{"a workload renamed, its target dropped", nil,
+			[]string{"workload \"autocomplete\"", "workload \"completion\"", "  max_ttft_ms    = 200\n", ""},
+			[]string{"workload.autocomplete.max_ttft_ms"}},
+		{"a workload renamed, its target raised", nil,
+			[]string{"workload \"autocomplete\"", "workload \"completion\"", "max_ttft_ms    = 200", "max_ttft_ms    = 5000"},
+			[]string{"workload.autocomplete.max_ttft_ms"}},
+		{"a workload renamed, its target kept", nil,
+			[]string{"workload \"autocomplete\"", "workload \"completion\""}, nil},
+		{"a workload renamed, its target tightened", nil,
+			[]string{"workload \"autocomplete\"", "workload \"completion\"", "max_ttft_ms    = 200", "max_ttft_ms    = 150"}, nil},
+		{"a workload with a quality floor renamed without it", floor,
+			[]string{"workload \"agent\"", "workload \"coder\""},
+			[]string{"workload.agent.min_quality"}},
+		{"a workload with a quality floor renamed with it", floor,
+			append([]string{"workload \"agent\"", "workload \"coder\""}, floor...), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := fixture.Options()
+			opts.Base = fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, tt.base...))
+			head := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, tt.edits...))
+			p, err := plan.Build(context.Background(), head, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range p.Loosened {
+				got = append(got, l.Attribute)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("loosened %v, want %v: %+v", got, tt.want, p.Loosened)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
@@ -92,8 +93,41 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 			}
 		}
 	}
+	l.goneWorkloads(base, head)
 	l.models(base, head)
 	return l.out
+}
+
+// goneWorkloads reports a base workload with a max_ttft_ms or a
+// min_quality that the head no longer has under its name — removed, or
+// renamed so that the name-by-name comparison never sees its target go —
+// unless a workload new in the head keeps a target as tight (a renamed
+// workload that keeps its target loosens nothing).
+func (l *loosener) goneWorkloads(base, head *spec.Spec) {
+	inBase := map[string]bool{}
+	for _, w := range base.Workloads {
+		inBase[w.Name] = true
+	}
+	var added []spec.Workload
+	inHead := map[string]bool{}
+	for _, w := range head.Workloads {
+		inHead[w.Name] = true
+		if !inBase[w.Name] {
+			added = append(added, w)
+		}
+	}
+	for _, bw := range base.Workloads {
+		if inHead[bw.Name] {
+			continue
+		}
+		path := "workload." + bw.Name
+		if bw.MaxTTFTMs > 0 && !slices.ContainsFunc(added, func(w spec.Workload) bool { return w.MaxTTFTMs > 0 && w.MaxTTFTMs <= bw.MaxTTFTMs }) {
+			l.add(path+".max_ttft_ms", "workload %s, whose max_ttft_ms of %g ms gated the plan, is gone (removed or renamed) and no new workload keeps a target as tight: any time to first token is allowed (latency.ttft)", bw.Name, bw.MaxTTFTMs)
+		}
+		if bw.MinQuality > 0 && !slices.ContainsFunc(added, func(w spec.Workload) bool { return w.Complexity == bw.Complexity && w.MinQuality >= bw.MinQuality }) {
+			l.add(path+".min_quality", "workload %s, whose min_quality of %g gated the plan, is gone (removed or renamed) and no new %s workload keeps a floor as high: a weaker model may serve its tasks (quality.floor)", bw.Name, bw.MinQuality, bw.Complexity)
+		}
+	}
 }
 
 // priceRange prints a GPU-hour price or range: "2.50" or "2.50–3.50".
