@@ -157,7 +157,8 @@ func TestModelBlockNewToTheFleet(t *testing.T) {
 // TestThresholdsFollowTheWorkload: a workload's max_ttft_ms and min_quality
 // are gone when the workload is, so removing or renaming a workload that
 // carries one is spec.loosened, unless a new workload keeps a target as
-// tight.
+// tight; a complex workload with a quality floor made simple is read on
+// the easier scale, a loosening too.
 func TestThresholdsFollowTheWorkload(t *testing.T) {
 	acme := fixture.Example(t, "acme-platform.hcl")
 	floor := []string{"  complexity = \"complex\"\n", "  complexity = \"complex\"\n  min_quality = 0.5\n"}
@@ -181,6 +182,11 @@ func TestThresholdsFollowTheWorkload(t *testing.T) {
 			[]string{"workload.agent.min_quality"}},
 		{"a workload with a quality floor renamed with it", floor,
 			append([]string{"workload \"agent\"", "workload \"coder\""}, floor...), nil},
+		{"a complex workload with a quality floor made simple", floor,
+			append(append([]string{}, floor...), "  complexity = \"complex\"\n", "  complexity = \"simple\"\n"),
+			[]string{"workload.agent.complexity"}},
+		{"a complex workload without a floor made simple", nil,
+			[]string{"  complexity = \"complex\"\n", "  complexity = \"simple\"\n"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -91,6 +91,13 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 			case bw.MaxTTFTMs > 0:
 				l.rose(path+".max_ttft_ms", bw.MaxTTFTMs, hw.MaxTTFTMs, "a slower first token is allowed (latency.ttft)")
 			}
+			// A quality floor is a score for the workload's complexity: the
+			// same model scores higher on simple tasks (HumanEval) than on
+			// complex ones (SWE-bench Verified), so a complex workload made
+			// simple passes a floor its model failed.
+			if floor := max(bw.MinQuality, bs.MinQuality); floor > 0 && bw.Complexity == spec.Complex && hw.Complexity == spec.Simple {
+				l.add(path+".complexity", "%s.complexity changes from complex to simple: its quality floor of %g is now read against simple-task scores, which every model reaches more easily than complex-task ones (quality.floor)", path, floor)
+			}
 		}
 	}
 	l.goneWorkloads(base, head)
