@@ -35,9 +35,10 @@ func (l *loosener) rose(attr string, b, h float64, why string) {
 
 // figureLoosenings lists how head changes a spec figure that sets a price
 // or a capacity so that an option costs less — a lower GPU-hour price
-// (against the base's own, or the catalog's where the base set none),
-// fewer billed hours, a lower operations cost, a higher utilization
-// target, a model block's figures made more favourable — and how it relaxes
+// (against the base's own for the same GPU, pricing and region, else the
+// catalog's for the head's), fewer billed hours, a lower operations cost,
+// a higher utilization target, a model block's figures made more
+// favourable — and how it relaxes
 // a threshold a sealed policy reads from the spec: a lower min_quality
 // (a workload's or self_hosted's, quality.floor), a higher or removed
 // max_ttft_ms (latency.ttft). Each is spec.loosened, as a raised budget is.
@@ -49,8 +50,13 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 	l := &loosener{head: head}
 	bs, hs := base.SelfHosted, head.SelfHosted
 	if h := hs.GPUHourUSD; h != nil {
-		b, ok := catalogGPUHour(cat, bs)
-		if bs.GPUHourUSD != nil {
+		// The base's own figure priced the base's GPU, pricing model and
+		// region: once any of them changes, the head's figure is weighed
+		// against the catalog's price for what the head runs (a spot
+		// price carried over to on-demand, an L4's to an H100, would
+		// otherwise pass as unchanged).
+		b, ok := catalogGPUHour(cat, hs)
+		if bs.GPUHourUSD != nil && (!ok || bs.GPU == hs.GPU && bs.Pricing == hs.Pricing && bs.Region == hs.Region) {
 			b, ok = *bs.GPUHourUSD, true
 		}
 		if ok && (h.Low < b.Low || h.High < b.High) {
