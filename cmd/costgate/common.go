@@ -192,6 +192,11 @@ func parseAsOf(s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, invalid(fmt.Errorf("--as-of %q: want a date like 2026-11-26", s))
 	}
+	if t.IsZero() {
+		// The zero time stands for "not given" (today): the date itself
+		// would be priced as today's, silently.
+		return time.Time{}, invalid(fmt.Errorf("--as-of %q: no price is dated in year 1; want a date like 2026-11-26", s))
+	}
 	return t, nil
 }
 
