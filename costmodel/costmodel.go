@@ -115,7 +115,8 @@ type Sizing struct {
 	BaselineInstances int
 	PeakInstances     int
 	// TargetRequestsPerMinute is one instance's request rate at the target
-	// utilization, the auto scaling group's target-tracking value.
+	// utilization (informational: the stack's schedules size the group as
+	// the plan bills it, and nothing scales it on load).
 	TargetRequestsPerMinute float64
 	// StreamSeconds is the longest stream the fleet expects
 	// (inference.StreamSeconds).

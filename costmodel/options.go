@@ -355,6 +355,9 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 		}
 		try := a.clone()
 		try.gpu = g
+		if least := m.leastBill(try, mid); least >= bestUSD-0.5 && !math.IsInf(least, 1) {
+			continue // no fleet of g costs less than what is found
+		}
 		ev, err := m.evaluate(try, mid, false)
 		if err != nil || !ev.sized || m.unfitSized(try, ev) != "" {
 			continue
@@ -369,6 +372,26 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 	return &Note{ID: "sizing.gpu", Message: fmt.Sprintf(
 		"%s on %s would cost %s a month expected instead of %s on %s, %s less, for the same load within the workloads' TTFT targets (%s pricing from the catalog; throughput from the catalog or the performance model); self_hosted.gpu = \"auto\" would choose it",
 		a.sh.ID, bestGPU, units.USD(bestUSD).Cents(), units.USD(chosen.MonthlyUSD.Expected).Cents(), own, units.USD(chosen.MonthlyUSD.Expected-bestUSD).Cents(), m.s.SelfHosted.Pricing)}
+}
+
+// leastBill is the least any fleet of a's GPU is billed at scenario p:
+// one instance of its cheapest type, as the sizer's bill counts it
+// (biller). A sized fleet launches at least one instance, its bill only
+// grows with more, and an option's total holds its fleet's bill and
+// other costs that are never negative: no option on the GPU costs less.
+// +Inf when no instance of the GPU can be priced.
+func (m *model) leastBill(a *assignment, p params) float64 {
+	m.useGPU(a.gpu)
+	priced, err := m.pricedInstances(p.gpuPricePos)
+	if err != nil {
+		return math.Inf(1)
+	}
+	bill := m.biller(a, p)
+	least := math.Inf(1)
+	for _, in := range priced {
+		least = min(least, bill(inference.Packing{Instance: in, Instances: 1}))
+	}
+	return least
 }
 
 func (m *model) openModel(id string) *modelcatalog.OpenModel {

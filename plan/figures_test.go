@@ -75,7 +75,10 @@ func TestSpecFigureLoosenings(t *testing.T) {
 		{"operations dearer", []string{"ops_usd_per_month  = [2000, 4000]", "ops_usd_per_month  = [2500, 5000]"}, nil},
 		{"GPU-hour price cheaper", []string{"gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = [2.5, 3]"}, []string{"self_hosted.gpu_hour_usd"}},
 		{"GPU-hour price left to the catalog", []string{"  gpu_hour_usd       = [2.5, 3.5]\n", ""}, nil},
-		{"fewer billed hours", []string{"hours_per_month    = 730", "hours_per_month    = 700", "pricing            = \"reserved\"", "pricing            = \"on_demand\""}, []string{"self_hosted.hours_per_month"}},
+		{"a reserved GPU-hour price kept on demand", []string{"pricing            = \"reserved\"", "pricing            = \"on_demand\""}, []string{"self_hosted.gpu_hour_usd"}},
+		{"an on-demand GPU-hour price on demand", []string{"pricing            = \"reserved\"", "pricing            = \"on_demand\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 6.88"}, nil},
+		{"a GPU-hour price kept for another GPU", []string{"pricing            = \"reserved\"", "pricing            = \"on_demand\"", "gpu                = \"h100\"", "gpu                = \"h200\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 6.88"}, []string{"self_hosted.gpu_hour_usd"}},
+		{"fewer billed hours", []string{"hours_per_month    = 730", "hours_per_month    = 700", "pricing            = \"reserved\"", "pricing            = \"on_demand\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 6.88"}, []string{"self_hosted.hours_per_month"}},
 		{"fewer hours under a reservation, which bills 730", []string{"hours_per_month    = 730", "hours_per_month    = 700"}, nil},
 		{"a lower utilization target", []string{"target_utilization = 0.7", "target_utilization = 0.6"}, nil},
 		{"a higher utilization target", []string{"target_utilization = 0.7", "target_utilization = 0.8"}, []string{"self_hosted.target_utilization"}},
@@ -115,5 +118,95 @@ func TestSpecOpsSetOverTheDefault(t *testing.T) {
 	}
 	if len(p.Loosened) != 1 || p.Loosened[0].Attribute != "self_hosted.ops_usd_per_month" || !strings.Contains(p.Loosened[0].Message, "where the base used the default") {
 		t.Errorf("loosened %+v", p.Loosened)
+	}
+}
+
+// TestModelBlockNewToTheFleet: a model block the base already had but its
+// fleet did not run was never compared, so pointing self_hosted.model at
+// it is spec.loosened as a new block is; a block the base's fleet ran,
+// unchanged, is not.
+func TestModelBlockNewToTheFleet(t *testing.T) {
+	acme := fixture.Example(t, "acme-platform.hcl")
+	model := "\nmodel \"mine\" {\n  hf_repo = \"acme/mine\"\n  params_b = 1\n  layers = 4\n  q_heads = 8\n  kv_heads = 8\n  head_dim = 64\n  max_context = 131072\n  weights_dtype = \"bf16\"\n  weights_gb = 2\n  quality = { simple = 0.9, complex = 0.7 }\n  source = \"ours\"\n  as_of = \"2026-11-01\"\n}\n"
+	withBlock := []string{"override \"q1-migration\"", model + "override \"q1-migration\""}
+	runs := []string{"model              = \"qwen3-coder-30b-a3b\"", "model              = \"mine\""}
+	tests := []struct {
+		name        string
+		base, edits []string
+		want        []string
+	}{
+		{"a block the base's fleet did not run", withBlock, append(append([]string{}, withBlock...), runs...), []string{"model.mine"}},
+		{"a block the base's fleet ran", append(append([]string{}, withBlock...), runs...), append(append([]string{}, withBlock...), runs...), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := fixture.Options()
+			opts.Base = fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, tt.base...))
+			p, err := plan.Build(context.Background(), fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, tt.edits...)), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range p.Loosened {
+				got = append(got, l.Attribute)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("loosened %v, want %v: %+v", got, tt.want, p.Loosened)
+			}
+		})
+	}
+}
+
+// TestThresholdsFollowTheWorkload: a workload's max_ttft_ms and min_quality
+// are gone when the workload is, so removing or renaming a workload that
+// carries one is spec.loosened, unless a new workload keeps a target as
+// tight; a complex workload with a quality floor made simple is read on
+// the easier scale, a loosening too.
+func TestThresholdsFollowTheWorkload(t *testing.T) {
+	acme := fixture.Example(t, "acme-platform.hcl")
+	floor := []string{"  complexity = \"complex\"\n", "  complexity = \"complex\"\n  min_quality = 0.5\n"}
+	tests := []struct {
+		name        string
+		base, edits []string
+		want        []string // attributes reported loosened
+	}{
+		{"a workload renamed, its target dropped", nil,
+			[]string{"workload \"autocomplete\"", "workload \"completion\"", "  max_ttft_ms    = 200\n", ""},
+			[]string{"workload.autocomplete.max_ttft_ms"}},
+		{"a workload renamed, its target raised", nil,
+			[]string{"workload \"autocomplete\"", "workload \"completion\"", "max_ttft_ms    = 200", "max_ttft_ms    = 5000"},
+			[]string{"workload.autocomplete.max_ttft_ms"}},
+		{"a workload renamed, its target kept", nil,
+			[]string{"workload \"autocomplete\"", "workload \"completion\""}, nil},
+		{"a workload renamed, its target tightened", nil,
+			[]string{"workload \"autocomplete\"", "workload \"completion\"", "max_ttft_ms    = 200", "max_ttft_ms    = 150"}, nil},
+		{"a workload with a quality floor renamed without it", floor,
+			[]string{"workload \"agent\"", "workload \"coder\""},
+			[]string{"workload.agent.min_quality"}},
+		{"a workload with a quality floor renamed with it", floor,
+			append([]string{"workload \"agent\"", "workload \"coder\""}, floor...), nil},
+		{"a complex workload with a quality floor made simple", floor,
+			append(append([]string{}, floor...), "  complexity = \"complex\"\n", "  complexity = \"simple\"\n"),
+			[]string{"workload.agent.complexity"}},
+		{"a complex workload without a floor made simple", nil,
+			[]string{"  complexity = \"complex\"\n", "  complexity = \"simple\"\n"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := fixture.Options()
+			opts.Base = fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, tt.base...))
+			head := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, tt.edits...))
+			p, err := plan.Build(context.Background(), head, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range p.Loosened {
+				got = append(got, l.Attribute)
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("loosened %v, want %v: %+v", got, tt.want, p.Loosened)
+			}
+		})
 	}
 }

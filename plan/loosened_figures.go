@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
@@ -34,9 +35,10 @@ func (l *loosener) rose(attr string, b, h float64, why string) {
 
 // figureLoosenings lists how head changes a spec figure that sets a price
 // or a capacity so that an option costs less — a lower GPU-hour price
-// (against the base's own, or the catalog's where the base set none),
-// fewer billed hours, a lower operations cost, a higher utilization
-// target, a model block's figures made more favourable — and how it relaxes
+// (against the base's own for the same GPU, pricing and region, else the
+// catalog's for the head's), fewer billed hours, a lower operations cost,
+// a higher utilization target, a model block's figures made more
+// favourable — and how it relaxes
 // a threshold a sealed policy reads from the spec: a lower min_quality
 // (a workload's or self_hosted's, quality.floor), a higher or removed
 // max_ttft_ms (latency.ttft). Each is spec.loosened, as a raised budget is.
@@ -48,8 +50,13 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 	l := &loosener{head: head}
 	bs, hs := base.SelfHosted, head.SelfHosted
 	if h := hs.GPUHourUSD; h != nil {
-		b, ok := catalogGPUHour(cat, bs)
-		if bs.GPUHourUSD != nil {
+		// The base's own figure priced the base's GPU, pricing model and
+		// region: once any of them changes, the head's figure is weighed
+		// against the catalog's price for what the head runs (a spot
+		// price carried over to on-demand, an L4's to an H100, would
+		// otherwise pass as unchanged).
+		b, ok := catalogGPUHour(cat, hs)
+		if bs.GPUHourUSD != nil && (!ok || bs.GPU == hs.GPU && bs.Pricing == hs.Pricing && bs.Region == hs.Region) {
 			b, ok = *bs.GPUHourUSD, true
 		}
 		if ok && (h.Low < b.Low || h.High < b.High) {
@@ -90,10 +97,50 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 			case bw.MaxTTFTMs > 0:
 				l.rose(path+".max_ttft_ms", bw.MaxTTFTMs, hw.MaxTTFTMs, "a slower first token is allowed (latency.ttft)")
 			}
+			// A quality floor is a score for the workload's complexity: the
+			// same model scores higher on simple tasks (HumanEval) than on
+			// complex ones (SWE-bench Verified), so a complex workload made
+			// simple passes a floor its model failed.
+			if floor := max(bw.MinQuality, bs.MinQuality); floor > 0 && bw.Complexity == spec.Complex && hw.Complexity == spec.Simple {
+				l.add(path+".complexity", "%s.complexity changes from complex to simple: its quality floor of %g is now read against simple-task scores, which every model reaches more easily than complex-task ones (quality.floor)", path, floor)
+			}
 		}
 	}
+	l.goneWorkloads(base, head)
 	l.models(base, head)
 	return l.out
+}
+
+// goneWorkloads reports a base workload with a max_ttft_ms or a
+// min_quality that the head no longer has under its name — removed, or
+// renamed so that the name-by-name comparison never sees its target go —
+// unless a workload new in the head keeps a target as tight (a renamed
+// workload that keeps its target loosens nothing).
+func (l *loosener) goneWorkloads(base, head *spec.Spec) {
+	inBase := map[string]bool{}
+	for _, w := range base.Workloads {
+		inBase[w.Name] = true
+	}
+	var added []spec.Workload
+	inHead := map[string]bool{}
+	for _, w := range head.Workloads {
+		inHead[w.Name] = true
+		if !inBase[w.Name] {
+			added = append(added, w)
+		}
+	}
+	for _, bw := range base.Workloads {
+		if inHead[bw.Name] {
+			continue
+		}
+		path := "workload." + bw.Name
+		if bw.MaxTTFTMs > 0 && !slices.ContainsFunc(added, func(w spec.Workload) bool { return w.MaxTTFTMs > 0 && w.MaxTTFTMs <= bw.MaxTTFTMs }) {
+			l.add(path+".max_ttft_ms", "workload %s, whose max_ttft_ms of %g ms gated the plan, is gone (removed or renamed) and no new workload keeps a target as tight: any time to first token is allowed (latency.ttft)", bw.Name, bw.MaxTTFTMs)
+		}
+		if bw.MinQuality > 0 && !slices.ContainsFunc(added, func(w spec.Workload) bool { return w.Complexity == bw.Complexity && w.MinQuality >= bw.MinQuality }) {
+			l.add(path+".min_quality", "workload %s, whose min_quality of %g gated the plan, is gone (removed or renamed) and no new %s workload keeps a floor as high: a weaker model may serve its tasks (quality.floor)", bw.Name, bw.MinQuality, bw.Complexity)
+		}
+	}
 }
 
 // priceRange prints a GPU-hour price or range: "2.50" or "2.50–3.50".
@@ -126,6 +173,12 @@ func (l *loosener) models(base, head *spec.Spec) {
 		b, ok := old[h.ID]
 		if !ok {
 			l.add(path, "model %q is new and the fleet may run it: its throughput, quality and size are the spec's own figures", h.ID)
+			continue
+		}
+		// A block the base's fleet could not run was never compared: its
+		// figures, however favourable, went in unchecked.
+		if m := base.SelfHosted.Model; m != h.ID && m != spec.AutoModel {
+			l.add(path, "model %q, which the base's fleet did not run (it ran %q), may now run it: its throughput, quality and size are the spec's own figures", h.ID, m)
 			continue
 		}
 		for _, k := range []string{spec.Simple, spec.Complex} {

@@ -157,7 +157,8 @@ type Sizing struct {
 	BaselineInstances int `json:"baseline_instances"`
 	PeakInstances     int `json:"peak_instances"`
 	// TargetRequestsPerMinute is one instance's request rate at the target
-	// utilization, the auto scaling group's target-tracking value.
+	// utilization (informational: the stack's schedules size the group as
+	// the plan bills it, and nothing scales it on load).
 	TargetRequestsPerMinute float64 `json:"target_requests_per_minute"`
 	// StreamSeconds is the longest stream the fleet expects
 	// (inference.StreamSeconds): the target group's deregistration delay

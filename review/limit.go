@@ -2,6 +2,7 @@ package review
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/costgate/costgate/units"
@@ -27,7 +28,9 @@ func ParseIncreaseLimit(s string) (IncreaseLimit, error) {
 		l.percent, num = true, strings.TrimSuffix(num, "%")
 	}
 	v, err := units.ParseUSD(num)
-	if err != nil || v < 0 {
+	// NaN compares false with every increase and an infinity is above
+	// them all: either would let every change through.
+	if err != nil || v < 0 || math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
 		return l, fmt.Errorf("%q: want an amount in USD per month such as 500, or a percentage such as 10%%", s)
 	}
 	l.value = float64(v)

@@ -255,9 +255,6 @@ func TestModelLongerThanWarmupLimitComesUpHealthy(t *testing.T) {
 			if ir, ok := asg.Properties["instanceRefresh"].(map[string]any); ok {
 				warmups["instanceRefresh.instanceWarmup"] = ir["preferences"].(map[string]any)["instanceWarmup"]
 			}
-			for _, pol := range ofType(rs, "aws:autoscaling/policy:Policy") {
-				warmups["estimatedInstanceWarmup"] = pol.Properties["estimatedInstanceWarmup"]
-			}
 			for k, v := range warmups {
 				n, ok := v.(float64)
 				if str, isStr := v.(string); isStr {

@@ -33,6 +33,10 @@ func TestImageFromECRCannotBeFaked(t *testing.T) {
 		{"costgate:vllmImage: 123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:v1", true},
 		{"costgate:dockerHubCredentials:\n    secure: v1:abc", true},
 		{"costgate:dockerHubCredentials:\n    secure: v1:abc\n  costgate:vllmImage: ghcr.io/acme/vllm:v1", false},
+		// Docker Hub named by its host goes through the cache too.
+		{"costgate:dockerHubCredentials:\n    secure: v1:abc\n  costgate:vllmImage: docker.io/vllm/vllm-openai:v0.11.0", true},
+		{"costgate:vllmImage: docker.io/vllm/vllm-openai:v0.11.0", false},
+		{"costgate:dockerHubCredentials:\n    secure: v1:abc\n  costgate:vllmImage: docker.io.example.net/vllm/vllm-openai:v0.11.0", false},
 	} {
 		path := filepath.Join(t.TempDir(), "Pulumi.s.yaml")
 		text := "config:\n  aws:region: us-east-1\n  costgate:spec: s.hcl\n  " + tt.lines + "\n"

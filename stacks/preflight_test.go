@@ -223,6 +223,12 @@ func TestPreflightRefusesPaidBootLoops(t *testing.T) {
 		{"11 starts from Docker Hub", "regulated", eleven, Config{Stack: true}, "starts 11 instances behind the NAT gateway's one address"},
 		{"11 starts, plan without a stack", "regulated", eleven, Config{}, ""},
 		{"11 starts through the ECR cache", "regulated", eleven, Config{Stack: true, DockerHubCredentials: pulumi.String("{}")}, ""},
+		// Docker Hub by its host names is Docker Hub all the same.
+		{"11 starts from docker.io", "regulated", eleven, Config{Stack: true, VLLMImage: "docker.io/vllm/vllm-openai:v0.11.0"}, "starts 11 instances behind the NAT gateway's one address"},
+		{"11 starts from registry-1.docker.io", "regulated", eleven, Config{Stack: true, VLLMImage: "registry-1.docker.io/vllm/vllm-openai:v0.11.0"}, "starts 11 instances behind the NAT gateway's one address"},
+		{"11 starts from index.docker.io", "regulated", eleven, Config{Stack: true, VLLMImage: "INDEX.DOCKER.IO/vllm/vllm-openai:v0.11.0"}, "starts 11 instances behind the NAT gateway's one address"},
+		{"11 starts from docker.io through the ECR cache", "regulated", eleven, Config{Stack: true, VLLMImage: "docker.io/vllm/vllm-openai:v0.11.0", DockerHubCredentials: pulumi.String("{}")}, ""},
+		{"11 starts from another registry", "regulated", eleven, Config{Stack: true, VLLMImage: "ghcr.io/acme/vllm:v1"}, ""},
 		{"11 starts of an ECR image", "regulated", eleven, Config{Stack: true, VLLMImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:v1"}, ""},
 		{"10 starts from Docker Hub", "regulated", func(p *plan.Plan) { eleven(p); p.Chosen().Sizing.PeakInstances = 10 }, Config{Stack: true}, ""},
 	}

@@ -3,6 +3,7 @@ package stacks
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/costgate/costgate/inference"
@@ -18,12 +19,38 @@ const DockerHubRegistry = "registry-1.docker.io"
 // holding a pull-through cache rule's upstream credentials.
 const pullCacheSecretPrefix = "ecr-pullthroughcache/"
 
-// pullThrough reports whether the image comes from Docker Hub (no registry
-// host in its name), and so through the pull-through cache when Docker Hub
-// credentials are configured.
+// dockerHubHosts are the names Docker Hub's registry goes by in an image
+// reference: Docker itself normalizes all three to the same registry
+// (github.com/distribution/reference: docker.io is the default domain,
+// index.docker.io its legacy name, registry-1.docker.io the endpoint).
+var dockerHubHosts = []string{"docker.io", "index.docker.io", "registry-1.docker.io"}
+
+// dockerHubRepo returns the Docker Hub repository (and tag or digest) of
+// an image that comes from Docker Hub — one without a registry host in
+// its name, or naming Docker Hub's host — with the host taken off and an
+// official image under library/; ok is false for any other registry.
+func dockerHubRepo(image string) (repo string, ok bool) {
+	first, rest, found := strings.Cut(image, "/")
+	switch {
+	case !found:
+		return "library/" + image, true
+	case slices.Contains(dockerHubHosts, strings.ToLower(first)):
+		if !strings.Contains(rest, "/") {
+			rest = "library/" + rest
+		}
+		return rest, rest != "library/"
+	case strings.ContainsAny(first, ".:") || first == "localhost":
+		return "", false
+	}
+	return image, true
+}
+
+// pullThrough reports whether the image comes from Docker Hub, and so
+// through the pull-through cache when Docker Hub credentials are
+// configured.
 func pullThrough(image string) bool {
-	first, _, found := strings.Cut(image, "/")
-	return !found || !(strings.ContainsAny(first, ".:") || first == "localhost")
+	_, ok := dockerHubRepo(image)
+	return ok
 }
 
 // ecrRegistryHost is a private ECR registry's host: the account, the
@@ -106,10 +133,8 @@ func (f *fleet) image() (image, registry string) {
 		return img, ecrHost(img)
 	}
 	registry = fmt.Sprintf("%s.dkr.ecr.%s.amazonaws.com", f.account, f.region)
-	if !strings.Contains(img, "/") {
-		img = "library/" + img // Docker Hub's official images
-	}
-	return registry + "/" + f.cachePrefix + "/" + img, registry
+	repo, _ := dockerHubRepo(img)
+	return registry + "/" + f.cachePrefix + "/" + repo, registry
 }
 
 // pullStatements let the instances pull from ECR: through the cache (which

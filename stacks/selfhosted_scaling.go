@@ -83,10 +83,11 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 	if err := f.launchFailures(); err != nil {
 		return err
 	}
-	if err := schedules(ctx, name, asg, s, floor, a.TimeZone, parent); err != nil {
-		return err
-	}
-	return f.targetTracking(asg, lbs, floor)
+	// The schedules alone size the group: the plan bills the peak for the
+	// whole working day and nothing outside it, so a policy that scaled on
+	// load would only run instances the plan does not bill (and its
+	// CloudWatch alarms, which it does not bill either).
+	return schedules(ctx, name, asg, s, floor, a.TimeZone, parent)
 }
 
 // purchase sets how the group buys its instances, as the plan priced them:
@@ -133,35 +134,6 @@ func (f *fleet) launchHook(asg *autoscaling.Group) error {
 	}, f.parent); err != nil {
 		return fmt.Errorf("create launch lifecycle hook: %w", err)
 	}
-	return nil
-}
-
-// targetTracking registers, between the schedule's floor and the peak, the
-// policy that tracks the load balancer's requests per instance at the rate
-// sizing found for the target utilization.
-func (f *fleet) targetTracking(asg *autoscaling.Group, lbs balancer, floor int) error {
-	ctx, s, name, parent := f.ctx, f.a.Sizing, f.name, f.parent
-	alb, tg := lbs.alb, lbs.tg
-	// Between the schedule's floor and the peak, the group tracks the load
-	// balancer's requests per instance at the rate sizing found for the
-	// target utilization.
-	if s.TargetRequestsPerMinute > 0 && floor < s.PeakInstances {
-		if _, err := autoscaling.NewPolicy(ctx, name+"-requests", &autoscaling.PolicyArgs{
-			AutoscalingGroupName:    asg.Name,
-			PolicyType:              pulumi.String("TargetTrackingScaling"),
-			EstimatedInstanceWarmup: pulumi.Int(ServiceWarmupSeconds),
-			TargetTrackingConfiguration: autoscaling.PolicyTargetTrackingConfigurationArgs{
-				PredefinedMetricSpecification: autoscaling.PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs{
-					PredefinedMetricType: pulumi.String("ALBRequestCountPerTarget"),
-					ResourceLabel:        pulumi.Sprintf("%s/%s", alb.ArnSuffix, tg.ArnSuffix),
-				},
-				TargetValue: pulumi.Float64(s.TargetRequestsPerMinute),
-			},
-		}, parent); err != nil {
-			return fmt.Errorf("create target tracking policy: %w", err)
-		}
-	}
-
 	return nil
 }
 

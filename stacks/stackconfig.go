@@ -162,3 +162,27 @@ func isSecure(node *yaml.Node) bool {
 	}
 	return node.Content[0].Value == "secure"
 }
+
+// StackRules reads, from a stack file's text, the price book and policy
+// folders it names (costgate:catalog, costgate:policyDirs), resolved
+// against root (the stack file's folder, the project root) as
+// ReadStackConfig resolves them; the rest of the file is not checked. The
+// gate reads a stack file as it was at a base revision with it.
+func StackRules(raw []byte, root string) (catalog string, policyDirs []string, err error) {
+	var file struct {
+		Config map[string]yaml.Node `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(raw, &file); err != nil {
+		return "", nil, err
+	}
+	var cfg Config
+	for _, key := range []string{"catalog", "policyDirs"} {
+		if node, ok := file.Config["costgate:"+key]; ok {
+			if err := setStackKey(&cfg, key, &node); err != nil {
+				return "", nil, fmt.Errorf("costgate:%s: %w", key, err)
+			}
+		}
+	}
+	cfg.resolvePaths(root)
+	return cfg.CatalogPath, cfg.PolicyDirs, nil
+}

@@ -168,7 +168,7 @@ func TestDeployExamples(t *testing.T) {
 				"aws:autoscaling/lifecycleHook:LifecycleHook":       1,
 				"aws:sns/topic:Topic":                               1,
 				"aws:autoscaling/schedule:Schedule":                 2,
-				"aws:autoscaling/policy:Policy":                     1, // target tracking between night's 0 and the peak
+				"aws:autoscaling/policy:Policy":                     0, // the schedules size it: the plan bills nothing else
 				"aws:lb/loadBalancer:LoadBalancer":                  1,
 				"aws:lb/targetGroup:TargetGroup":                    1,
 				"aws:lb/listener:Listener":                          1,
@@ -214,7 +214,7 @@ func TestDeployExamples(t *testing.T) {
 				"aws:ec2/securityGroup:SecurityGroup":            2,
 				"aws:ec2/launchTemplate:LaunchTemplate":          1,
 				"aws:autoscaling/schedule:Schedule":              0, // one p5.48xlarge is baseline and peak: nothing to schedule
-				"aws:autoscaling/policy:Policy":                  0, // nor to track
+				"aws:autoscaling/policy:Policy":                  0, // nor to scale on load
 				"aws:secretsmanager/secret:Secret":               2,
 				"aws:secretsmanager/secretVersion:SecretVersion": 2,
 				"aws:iam/role:Role":                              2,
@@ -377,15 +377,10 @@ func checkFleet(t *testing.T, rs []plan.Resource, opt *plan.Option, cfg Config) 
 		t.Errorf("group has no instance refresh")
 	}
 	checkStaysUp(t, rs, s, floor)
-	for _, pol := range ofType(rs, "aws:autoscaling/policy:Policy") {
-		ttc, _ := pol.Properties["targetTrackingConfiguration"].(map[string]any)
-		if got := ttc["targetValue"]; got != s.TargetRequestsPerMinute {
-			t.Errorf("target tracking value %v, want sizing's %v requests a minute", got, s.TargetRequestsPerMinute)
-		}
-		metric, _ := ttc["predefinedMetricSpecification"].(map[string]any)
-		if metric["predefinedMetricType"] != "ALBRequestCountPerTarget" {
-			t.Errorf("target tracking metric %v, want ALBRequestCountPerTarget", metric["predefinedMetricType"])
-		}
+	// A scaling policy would run instances the plan does not bill: the
+	// plan bills the peak for the working day and the floor outside it.
+	if pols := ofType(rs, "aws:autoscaling/policy:Policy"); len(pols) != 0 {
+		t.Errorf("%d scaling policies, want none: the schedules alone size the group as the plan bills it", len(pols))
 	}
 	for _, sch := range ofType(rs, "aws:autoscaling/schedule:Schedule") {
 		want := float64(s.PeakInstances)

@@ -51,33 +51,7 @@ func headRules(f *planFlags) (sideRules, error) {
 		return r, err
 	}
 	for _, dir := range f.policyDirs {
-		err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if p != dir && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if !policyFile(d.Name()) {
-				return nil
-			}
-			// As the policies read it: confined, regular, bounded.
-			if d.Type()&fs.ModeSymlink != 0 {
-				if _, err := specfile.Confine(p); err != nil {
-					return err
-				}
-			}
-			raw, err := specfile.ReadRegular(p, specfile.MaxPolicyBytes)
-			if err != nil {
-				return err
-			}
-			r.policyFiles[filepath.ToSlash(p)] = digest(raw)
-			return nil
-		})
-		if err != nil {
+		if err := policyDigests(dir, r.policyFiles); err != nil {
 			return r, invalid(fmt.Errorf("read policy folder %s: %w", dir, err))
 		}
 	}
@@ -88,6 +62,37 @@ func headRules(f *planFlags) (sideRules, error) {
 	}
 	r.ev = ev
 	return r, nil
+}
+
+// policyDigests digests each policy file the engine loads from dir in
+// the working tree, keyed by its slash path.
+func policyDigests(dir string, into map[string]string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != dir && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !policyFile(d.Name()) {
+			return nil
+		}
+		// As the policies read it: confined, regular, bounded.
+		if d.Type()&fs.ModeSymlink != 0 {
+			if _, err := specfile.Confine(p); err != nil {
+				return err
+			}
+		}
+		raw, err := specfile.ReadRegular(p, specfile.MaxPolicyBytes)
+		if err != nil {
+			return err
+		}
+		into[filepath.ToSlash(p)] = digest(raw)
+		return nil
+	})
 }
 
 // baseRulesAt reads the price book and policy folders as they were at ref

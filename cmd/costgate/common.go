@@ -72,7 +72,7 @@ func (f *planFlags) register(cmd *cobra.Command, formats string) {
 // (check and diff).
 func (f *planFlags) registerSpecDirs(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.specDirs, "spec-dir", nil, "folder of the specs (repeatable; with --base-ref): every .hcl file in it (any letter case) is gated, each spec's base is its team's spec in these folders at REF, and a spec deleted or replaced by a new team is spec.loosened")
-	cmd.Flags().StringArrayVar(&f.stackSpecs, "stack-spec", nil, "a stack's Pulumi.<stack>.yaml whose spec (costgate:spec) is gated too, wherever it lives, priced with the line items its deployment turns on (repeatable); its price book and policy folders are not used")
+	cmd.Flags().StringArrayVar(&f.stackSpecs, "stack-spec", nil, "a stack's Pulumi.<stack>.yaml whose spec (costgate:spec) is gated too, wherever it lives, priced with the line items its deployment turns on (repeatable); its price book and policy folders are not used, and with --base-ref a change to them is spec.loosened")
 	cmd.Flags().StringVar(&f.stackConfig, "stack-config", "", "a stack's Pulumi.<stack>.yaml: gate its spec with its price book, policy folders and deployment, as pulumi up will")
 }
 
@@ -191,6 +191,11 @@ func parseAsOf(s string) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return time.Time{}, invalid(fmt.Errorf("--as-of %q: want a date like 2026-11-26", s))
+	}
+	if t.IsZero() {
+		// The zero time stands for "not given" (today): the date itself
+		// would be priced as today's, silently.
+		return time.Time{}, invalid(fmt.Errorf("--as-of %q: no price is dated in year 1; want a date like 2026-11-26", s))
 	}
 	return t, nil
 }

@@ -308,6 +308,13 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 	loose := string(raw)
 	strict := strings.Replace(loose, "team \"", "compliance {\n  code_may_leave_network = false\n}\n\nteam \"", 1)
 	renamed := func(s, team string) string { return strings.Replace(s, `team "startup"`, `team "`+team+`"`, 1) }
+	book, err := os.ReadFile("testdata/catalog/discount_book.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cheapBook := string(book)
+	const stackWithRules = "config:\n  costgate:spec: teams/acme.hcl\n  costgate:catalog: deploy/prices.json\n  costgate:policyDirs:\n    - deploy/rules\n"
+	const acmeRule = "package costgate.acme\n\nwarn contains v if {\n\tinput.inputs.team == \"nobody\"\n\tv := {\"policy\": \"acme.note\", \"option\": \"*\", \"msg\": \"a note\"}\n}\n"
 	const asOf = "2026-11-26"
 	tests := []struct {
 		name         string
@@ -357,6 +364,24 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 			map[string]string{"teams/a.hcl": renamed(loose, "a"), "teams/b.hcl": strings.Replace(renamed(loose, "b"), "2000", "9000", 1), "Pulumi.a.yaml": "config:\n  costgate:spec: teams/a.hcl\n"},
 			map[string]string{"teams/a.hcl": strings.Replace(renamed(loose, "b"), "2000", "9000", 1), "teams/b.hcl": renamed(loose, "a")},
 			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.a.yaml"}, 1, []string{"stack Pulumi.a.yaml deployed team \"a\" (teams/a.hcl) at HEAD and now deploys team \"b\""}},
+		// A stack's price book and policy folders may live outside the
+		// reviewed price and policy folders; pulumi up decides with them,
+		// the pull request's gate with the default branch's rules.
+		{"a stack's price book edited",
+			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "Pulumi.acme.yaml": stackWithRules},
+			map[string]string{"deploy/prices.json": cheapBook},
+			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme.yaml"}, 1, []string{"stack Pulumi.acme.yaml deploys with rules that change since HEAD (its price book deploy/prices.json changes)"}},
+		{"a stack's price book swapped for another",
+			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.acme.yaml": stackWithRules},
+			map[string]string{"deploy/cheap.json": cheapBook, "Pulumi.acme.yaml": strings.Replace(stackWithRules, "prices.json", "cheap.json", 1)},
+			[]string{"--stack-config", "Pulumi.acme.yaml"}, 1, []string{"its price book changes from deploy/prices.json to deploy/cheap.json"}},
+		{"a stack's policy file edited",
+			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.acme.yaml": stackWithRules},
+			map[string]string{"deploy/rules/acme.rego": strings.Replace(acmeRule, "nobody", "somebody", 1)},
+			[]string{"--stack-config", "Pulumi.acme.yaml"}, 1, []string{"its policy file deploy/rules/acme.rego changes"}},
+		{"a stack's rules unchanged",
+			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.acme.yaml": stackWithRules}, nil,
+			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme.yaml"}, 0, []string{"ALLOWED  teams/acme.hcl"}},
 		{"unchanged folder",
 			map[string]string{"teams/acme.hcl": loose, "teams/b.HCL": renamed(loose, "b")}, nil,
 			[]string{"--spec-dir", "teams"}, 0, []string{"ALLOWED  teams/acme.hcl", "ALLOWED  teams/b.HCL"}},

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/specfile"
+	"github.com/costgate/costgate/stacks"
 	"github.com/hashicorp/hcl/v2"
 	"gopkg.in/yaml.v3"
 )
@@ -217,6 +219,12 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 			if l != nil {
 				r.extra[i] = append(r.extra[i], *l)
 			}
+			if l, err = b.stackRulesChange(file, h); err != nil {
+				return r, nil, err
+			}
+			if l != nil {
+				r.extra[i] = append(r.extra[i], *l)
+			}
 		}
 		if bs, ok := b.byTeam[h.Team.Name]; ok {
 			r.bases[i] = bs.spec
@@ -338,4 +346,94 @@ func (b *baseIndex) stackTeamChange(file string, head *spec.Spec) (*plan.Looseni
 	l := plan.TeamLoosening(head, fmt.Sprintf("stack %s deployed team %q (%s) at %s and now deploys team %q: the stack's compliance block and budget are no longer its team's",
 		specfile.Display(file), was.Team.Name, specfile.Display(filepath.ToSlash(path)), b.ref, head.Team.Name))
 	return &l, nil
+}
+
+// stackRulesChange is the loosening of a stack whose price book or policy
+// folders (costgate:catalog, costgate:policyDirs) change since REF:
+// another book or folder named, the book's text changed, a folder dropped,
+// or one of its policy files removed or changed. pulumi up decides with
+// them, while the pull request's gate runs the default branch's rules, so
+// without this a stack's book kept outside the reviewed price folders
+// could be edited to change what is deployed with no denial. Nil when
+// they are unchanged, or the stack is new.
+func (b *baseIndex) stackRulesChange(file string, head *spec.Spec) (*plan.Loosening, error) {
+	raw, found, err := gitShow(b.ref, file)
+	if err != nil || !found {
+		return nil, err
+	}
+	root := filepath.Dir(file)
+	wasBook, wasDirs, err := stacks.StackRules(raw, root)
+	if err != nil {
+		return nil, nil // the base's file does not parse: nothing to compare
+	}
+	cfg, err := stacks.ReadStackConfig(file)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	var changes []string
+	switch {
+	case filepath.Clean(wasBook) != filepath.Clean(cfg.CatalogPath):
+		changes = append(changes, fmt.Sprintf("its price book changes from %s to %s", bookName(wasBook), bookName(cfg.CatalogPath)))
+	case cfg.CatalogPath != "":
+		was, found, err := gitShow(b.ref, cfg.CatalogPath)
+		if err != nil {
+			return nil, invalid(err)
+		}
+		now, err := specfile.ReadRegular(cfg.CatalogPath, specfile.MaxPriceBookBytes)
+		if err != nil {
+			return nil, invalid(fmt.Errorf("read price book: %w", err))
+		}
+		if !found || !bytes.Equal(was, now) {
+			changes = append(changes, fmt.Sprintf("its price book %s changes", specfile.Display(filepath.ToSlash(cfg.CatalogPath))))
+		}
+	}
+	headDirs := map[string]bool{}
+	for _, d := range cfg.PolicyDirs {
+		headDirs[filepath.Clean(d)] = true
+	}
+	for _, dir := range wasDirs {
+		if !headDirs[filepath.Clean(dir)] {
+			changes = append(changes, fmt.Sprintf("its policy folder %s is dropped", specfile.Display(filepath.ToSlash(dir))))
+			continue
+		}
+		files, err := gitTree(b.ref, dir)
+		if err != nil {
+			return nil, invalid(err)
+		}
+		now := map[string]string{}
+		if err := policyDigests(dir, now); err != nil && !os.IsNotExist(err) {
+			return nil, invalid(fmt.Errorf("read policy folder %s: %w", dir, err))
+		}
+		for _, f := range files {
+			was, err := git("cat-file", "blob", f.object)
+			if err != nil {
+				return nil, invalid(fmt.Errorf("read %s at %s: %w", f.path, b.ref, err))
+			}
+			rel, err := filepath.Rel(filepath.Clean(dir), filepath.FromSlash(f.path))
+			if err != nil || strings.HasPrefix(rel, "..") {
+				return nil, invalid(fmt.Errorf("read %s at %s: outside %s", f.path, b.ref, dir))
+			}
+			key := filepath.ToSlash(filepath.Join(dir, rel))
+			switch d, ok := now[key]; {
+			case !ok:
+				changes = append(changes, fmt.Sprintf("its policy file %s is removed", specfile.Display(key)))
+			case d != digest(was):
+				changes = append(changes, fmt.Sprintf("its policy file %s changes", specfile.Display(key)))
+			}
+		}
+	}
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	l := plan.TeamLoosening(head, fmt.Sprintf("stack %s deploys with rules that change since %s (%s): pulumi up decides with them, and a change to them needs a reviewer's approval as a loosened spec does",
+		specfile.Display(file), b.ref, strings.Join(changes, "; ")))
+	return &l, nil
+}
+
+// bookName names a stack's price book, or says it has none.
+func bookName(path string) string {
+	if path == "" {
+		return "none (the embedded catalog)"
+	}
+	return specfile.Display(filepath.ToSlash(path))
 }

@@ -56,6 +56,10 @@ func TestExitCodes(t *testing.T) {
 		{"plan without a spec", []string{"plan"}, 2, "", "requires at least 1 arg"},
 		{"plan unknown format", []string{"plan", "../../examples/startup-10.hcl", "--format", "yaml"}, 2, "", "unknown format"},
 		{"plan bad date", []string{"plan", "../../examples/startup-10.hcl", "--as-of", "26/11/2026"}, 2, "", "--as-of"},
+		// The zero time means "today" inside: year 1 must not be priced as today.
+		{"plan on the first day of year 1", []string{"plan", "../../examples/startup-10.hcl", "--as-of", "0001-01-01"}, 2, "", "--as-of \"0001-01-01\""},
+		{"usage since the first day of year 1", []string{"usage", "import", "../../usage/testdata/claude-code-otel/events.jsonl", "--since", "0001-01-01"}, 2, "", "--since \"0001-01-01\""},
+		{"usage until the first day of year 1", []string{"usage", "import", "../../usage/testdata/claude-code-otel/events.jsonl", "--until", "0001-01-01"}, 2, "", "--until \"0001-01-01\""},
 		{"plan missing policy dir", []string{"plan", "../../examples/startup-10.hcl", "--policy-dir", "testdata/no-such-dir"}, 2, "", "no-such-dir"},
 		{"unknown command", []string{"deploy"}, 2, "", "unknown command"},
 		{"check allowed", []string{"check", "../../examples/regulated.hcl", "--as-of", "2026-11-26"}, 0, "ALLOWED", ""},

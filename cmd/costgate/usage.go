@@ -86,6 +86,11 @@ func parseDay(flag, s string) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, invalid(fmt.Errorf("%s %q: want a date like 2026-11-01", flag, s))
 	}
+	if t.IsZero() {
+		// The zero time stands for "not given" (the data's own bound):
+		// the date itself would be ignored, silently.
+		return time.Time{}, invalid(fmt.Errorf("%s %q: no usage is recorded in year 1; want a date like 2026-11-01", flag, s))
+	}
 	return t, nil
 }
 
