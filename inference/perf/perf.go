@@ -119,6 +119,9 @@ type Factors struct {
 	// MoECompute divides the routed experts' FLOPs as MoEEfficiency
 	// divides their reads.
 	MoECompute float64 `json:"moe_compute_efficiency"`
+	// MoEComputeEP further divides them under expert parallelism across
+	// data-parallel groups.
+	MoEComputeEP float64 `json:"moe_compute_ep_efficiency"`
 	// MoEWidth is the columns a GPU at which a routed expert's GEMM
 	// reaches half of MoECompute's rate.
 	MoEWidth float64 `json:"moe_width"`
