@@ -247,12 +247,14 @@ func bruteForce(t *testing.T, req Request, maxN int) (float64, bool) {
 
 // TestTTFTRisesWithLoad: on a fixed fleet every workload's p95 TTFT rises
 // with the load, each at its own prompt (a longer prompt waits longer),
-// and none holds at or above the fleet's capacity.
+// and none holds at or above the fleet's capacity. Where a target moves
+// the fleet to another tensor-parallel size, the rise is counted from
+// there.
 func TestTTFTRisesWithLoad(t *testing.T) {
 	m, h := catalogPair(t, "qwen3-coder-30b-a3b", "h100")
 	work := []Workload{{Name: "autocomplete", ContextTokens: 4096, MaxTTFTMs: 500}, {Name: "agent", ContextTokens: 32768}}
 	prev := []float64{0, 0}
-	saturated := false
+	saturated, tp := false, 0
 	for _, load := range []float64{1e3, 1e4, 3e4, 6e4, 1e5, 2e5, 4e5, 8e5, 2e6} {
 		f := mustSize(t, Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: load, PeakOutputTokS: load / 10, MaxContextTokens: 32768,
 			MeanContextTokens: 12000, Workloads: work, TargetUtilization: 0.7, FixedGPUs: 8, Explain: true})
@@ -262,6 +264,9 @@ func TestTTFTRisesWithLoad(t *testing.T) {
 				t.Errorf("load %g at %.0f%% of capacity: TTFT %v, routes %+v; want none and the target missed", load, 100*f.PeakUtilization, f.TTFTMs, f.Routes)
 			}
 			continue
+		}
+		if f.TensorParallel != tp {
+			prev, tp = []float64{0, 0}, f.TensorParallel
 		}
 		for i, rt := range f.Routes {
 			if rt.TTFTMs <= prev[i] {

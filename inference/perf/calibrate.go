@@ -88,6 +88,9 @@ type Point struct {
 	// MaxNumTokens is the engine's token budget a step where the recipe
 	// sets it (Config.MaxNumTokens; 0: the engine's default).
 	MaxNumTokens int `json:"max_num_tokens,omitempty"`
+	// CUDAGraphTokens is vLLM's max_cudagraph_capture_size where a recipe
+	// sets it (Config.GraphTokens).
+	CUDAGraphTokens int `json:"cuda_graph_tokens,omitempty"`
 	// TTFTStat is "median" where the source publishes the median TTFT
 	// rather than the mean (the default): the median request does not
 	// wait behind another's prefill unless most do.
@@ -166,7 +169,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 		}
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
-		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled, Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens}, nil
+		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled, Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens, GraphTokens: p.CUDAGraphTokens}, nil
 }
 
 // Row is one point predicted.

@@ -60,9 +60,12 @@ type Params struct {
 	// GEMM reaches relative to a BF16 one (scaling and narrower tiles),
 	// the same on every generation that has those tensor cores.
 	ComputePrec map[string]float64 `json:"compute_precision"`
-	// MoE is the rate of routed-expert work relative to dense work (grouped
-	// GEMMs over small per-expert batches, routing), per engine: their
-	// time is divided by it.
+	// MoE is the rate of the routed experts' reads under expert
+	// parallelism across data-parallel attention groups relative to a
+	// dense read, per engine: their time is divided by it (the expert
+	// GEMMs wait on every group's dispatch, and the GPUs' loads differ).
+	// Without expert parallelism each GPU streams a slice of every expert
+	// touched like a dense weight, at the memory efficiency.
 	MoE map[string]float64 `json:"moe_efficiency"`
 	// MoECompute is the same rate for the routed experts' FLOPs where a
 	// step's tokens fill their GEMMs (large batches and prefill), per
@@ -81,7 +84,8 @@ type Params struct {
 // prefill 40-60 % of the tensor-core peak; a scheduler step costs about a
 // millisecond, a kernel's fixed cost a few microseconds, an NVLink
 // all-reduce of a small message about 15 µs (NCCL's and the engines'
-// custom all-reduce latencies), over PCIe about 30 µs.
+// custom all-reduce latencies), over PCIe about 30 µs; expert
+// parallelism's reads are taken at the dense rate until measured.
 var Prior = Params{
 	Memory: 0.75, Compute: 0.55,
 	MemoryGen:   map[string]float64{ampere: 1, "ada": 1, "hopper": 1, "blackwell": 1},
@@ -97,7 +101,7 @@ var Prior = Params{
 	FrontEndMs:   map[string]float64{"vllm": 5, "sglang": 5, "tensorrt-llm": 5},
 	AllReduceUs:  map[string]float64{"nvlink": 15, "pcie": 30},
 	ComputePrec:  map[string]float64{"fp8": 0.85, "fp4": 0.7},
-	MoE:          map[string]float64{"vllm": 0.7, "sglang": 0.7, "tensorrt-llm": 0.7},
+	MoE:          map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
 	MoECompute:   map[string]float64{"vllm": 0.7, "sglang": 0.7, "tensorrt-llm": 0.7},
 	MoEWidth:     256,
 }

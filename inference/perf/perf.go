@@ -76,6 +76,12 @@ type Config struct {
 	// (vLLM's --max-num-batched-tokens, SGLang's --chunked-prefill-size,
 	// TensorRT-LLM's max_num_tokens); 0: the engine's default.
 	MaxNumTokens int
+	// GraphTokens is the most tokens a step runs under the engine's
+	// piecewise CUDA graphs (vLLM's max_cudagraph_capture_size): a step
+	// carrying a prefill chunk within it launches only its attention from
+	// the CPU. 0: the engine's default (graphTokens); negative: none (a
+	// deployment that captures decode steps only).
+	GraphTokens int
 	// Requests is how many requests a closed-loop benchmark at Concurrency
 	// sends in all, when known. Its first Concurrency arrive together and
 	// queue for prefill, a wave whose wait the mean TTFT shares in
@@ -106,9 +112,9 @@ type Factors struct {
 	// host synchronisation).
 	PrefillMoEUs float64 `json:"prefill_moe_us"`
 	AllReduceUs  float64 `json:"all_reduce_us"`
-	// MoEEfficiency is the rate of routed-expert work (grouped GEMMs over
-	// small per-expert batches) relative to dense work: their time is
-	// divided by it.
+	// MoEEfficiency is the rate of routed-expert reads under expert
+	// parallelism across data-parallel groups relative to a dense read:
+	// their time is divided by it (1 without expert parallelism).
 	MoEEfficiency float64 `json:"moe_efficiency"`
 	// MoECompute divides the routed experts' FLOPs as MoEEfficiency
 	// divides their reads.
@@ -204,6 +210,9 @@ type deployment struct {
 	link, lat float64
 	// chunk is the engine's token budget a step (chunked prefill).
 	chunk float64
+	// graphTokens is the most tokens a step runs under piecewise CUDA
+	// graphs.
+	graphTokens int
 	// weightsGPU and kvGPU are the resident bytes a GPU; kvSeqs the
 	// sequences of the request's length a GPU's KV cache holds.
 	weightsGPU, kvGPU float64
@@ -301,6 +310,10 @@ func newDeployment(c Config, p Params) (deployment, Result) {
 	d.chunk = chunkTokens(d.engine, g)
 	if c.MaxNumTokens > 0 {
 		d.chunk = float64(c.MaxNumTokens)
+	}
+	d.graphTokens = c.GraphTokens
+	if c.GraphTokens == 0 {
+		d.graphTokens = graphTokens(d.engine, g, d.chunk)
 	}
 	d.layout(&r)
 	d.memory(&r)
@@ -445,6 +458,18 @@ func maxNumSeqs(engine string, g *modelcatalog.GPU) int {
 	default:
 		return 2048
 	}
+}
+
+// graphTokens is the engine's default for the most tokens a step runs
+// under piecewise CUDA graphs: vLLM's V1 engine captures everything but
+// attention for steps of up to min(2 × max_num_seqs, 512) tokens (and no
+// more than its token budget: VllmConfig._set_cudagraph_sizes); SGLang and
+// TensorRT-LLM's PyTorch backend capture decode batches only by default.
+func graphTokens(engine string, g *modelcatalog.GPU, chunk float64) int {
+	if engine != "vllm" {
+		return 0
+	}
+	return int(min(float64(min(2*maxNumSeqs(engine, g), 512)), chunk))
 }
 
 // linkOf is the effective one-way bandwidth (bytes/s) of a collective.

@@ -60,7 +60,7 @@ func (d deployment) prefill(n, b, ctx float64) (latency, marginal float64) {
 		ch := math.Min(budget, n-done)
 		w := work{decode: others, ctx: ctx, prefill: ch, prefix: done, graphed: true}
 		alone := d.step(w).total
-		latency += alone + d.eager()
+		latency += alone + d.eager(others+ch)
 		if share > 1 {
 			w.prefill = ch * share
 			alone = d.step(w).total
@@ -68,7 +68,7 @@ func (d deployment) prefill(n, b, ctx float64) (latency, marginal float64) {
 		marginal += (alone - base) / share
 		done += ch
 	}
-	return latency, marginal + d.eager()*math.Min(1, fresh/budget)
+	return latency, marginal + d.eager(others+math.Min(budget, fresh*share))*math.Min(1, fresh/budget)
 }
 
 // serve fills throughput, TPOT and TTFT at a decode batch of b a group.

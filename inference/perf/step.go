@@ -27,6 +27,9 @@ const (
 	// kernelsMoE: router, top-k, permute, two grouped GEMMs, activation,
 	// unpermute and combine.
 	kernelsMoE = 8
+	// kernelsPiecewise: the kernels a layer launches outside piecewise
+	// CUDA graphs (the KV-cache write and the attention).
+	kernelsPiecewise = 2
 )
 
 // step is the time of one step of a group. Memory: the dense weights
@@ -34,9 +37,11 @@ const (
 // parallelism, every group's tokens), every decoding sequence's KV cache
 // and the prefill's prefix. Compute: 2 FLOPs a parameter a token and the
 // attention. Routed-expert work runs at the engine's MoE efficiencies:
-// one for its reads, one for its FLOPs (grouped GEMMs pad each expert's
-// few rows to a whole tile and reach less of the peak than one dense
-// GEMM). It is time, not bytes: the experts touched are read once. The
+// one for its reads under expert parallelism across data-parallel groups
+// (without it a GPU streams its slice of each expert touched like a dense
+// weight), one for its FLOPs (grouped GEMMs pad each expert's few rows to
+// a whole tile and reach less of the peak than one dense GEMM). It is
+// time, not bytes: the experts touched are read once. The
 // two blend as a 2-norm (neither roofline is reached where they meet),
 // then the fixed costs add.
 func (d deployment) step(w work) stepCost {
@@ -45,6 +50,9 @@ func (d deployment) step(w work) stepCost {
 	tokens := w.decode + w.prefill
 	routed := tokens * float64(d.groups)
 	moe := d.f.MoEEfficiency
+	if d.ep <= d.tp {
+		moe = 1 // a slice of every expert, streamed as a dense weight
+	}
 	kv := w.decode*a.kvBytes(int(w.ctx), d.tp, d.kvb) + a.kvBytes(int(w.prefix), d.tp, d.kvb)
 	tMem := (a.denseReadBytes/tp+kv)/d.bw + a.expertBytes/ep*a.touched(routed)/d.bw/moe
 	expert := 2 * routed * a.expertActive / ep / d.flops / d.f.MoECompute * d.imbalance(routed) / d.width()
@@ -65,7 +73,7 @@ func (d deployment) fixed(tokens float64, eager bool) float64 {
 	a := d.a
 	t := d.f.StepOverheadMs/1e3 + d.kernels()*d.f.KernelUs/1e6
 	if eager {
-		t += d.eager()
+		t += d.eager(tokens)
 	}
 	if d.tp > 1 {
 		msg := tokens * a.hidden * actBytes
@@ -78,12 +86,18 @@ func (d deployment) fixed(tokens float64, eager bool) float64 {
 	return t
 }
 
-// eager is what a step carrying a prefill chunk costs more than a
-// graphed one: every kernel's CPU launch, and each MoE layer's routing
-// synchronisation.
-func (d deployment) eager() float64 {
+// eager is what a step of tokens carrying a prefill chunk costs more than
+// a graphed one: every kernel's CPU launch, and each MoE layer's routing
+// synchronisation. A step within the engine's piecewise CUDA graphs
+// (Config.GraphTokens) launches only its attention kernels from the CPU
+// (the KV-cache write and the attention a layer run outside the graphs)
+// and routes on the GPU.
+func (d deployment) eager(tokens float64) float64 {
 	if d.c.Compiled {
 		return 0
+	}
+	if tokens <= float64(d.graphTokens) {
+		return d.a.layers * kernelsPiecewise * d.f.PrefillKernelUs / 1e6
 	}
 	t := d.kernels() * d.f.PrefillKernelUs / 1e6
 	if d.a.expertTotal > 0 {
