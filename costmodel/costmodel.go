@@ -381,7 +381,7 @@ type model struct {
 
 func newModel(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*model, error) {
 	// A catalog no deployment resolved prices the default one: no router,
-	// no PrivateLink front.
+	// no PrivateLink front, no pull-through cache.
 	cat = cat.ForDeployment(modelcatalog.Deployment{})
 	m := &model{s: s, cat: cat, date: date, gpu: s.SelfHosted.GPU, priced: map[pricedKey][]inference.PricedInstance{}}
 	m.throughput = append(slices.Clone(cat.Throughput), s.ModelThroughput...)

@@ -98,6 +98,8 @@ func (m *model) appendStorageItems(out []LineItem, arch architecture.Name, f inf
 			qty = inst * float64(v.IOPS-inference.GP3BaselineIOPS)
 		case modelcatalog.PerMirrorGB, modelcatalog.PerMirrorFillGB:
 			qty = ckpt
+		case modelcatalog.PerImageGB:
+			qty = inference.ImagePullGB
 		case modelcatalog.PerImagePullGB:
 			// A fleet that keeps its instances starts none: no line.
 			if qty = m.starts(f) * inference.ImagePullGB; qty == 0 {
@@ -127,6 +129,8 @@ func (m *model) storageNote(li modelcatalog.FixedCost, v inference.Volume, f inf
 		return fmt.Sprintf("%s GB checkpoint at %s/GB-month", units.Decimal(ckptGB), price)
 	case modelcatalog.PerMirrorFillGB:
 		return fmt.Sprintf("%s GB downloaded once at %s/GB", units.Decimal(ckptGB), price)
+	case modelcatalog.PerImageGB:
+		return fmt.Sprintf("%s GB image at %s/GB-month", units.Decimal(inference.ImagePullGB), price)
 	case modelcatalog.PerImagePullGB:
 		n := f.Instances - m.baseline(f)
 		noun := "instances"

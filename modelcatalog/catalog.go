@@ -405,6 +405,9 @@ const (
 	// start (inference.ImagePullGB a start): a business_hours fleet starts
 	// every instance each working day.
 	PerImagePullGB = "image_pull_gb"
+	// PerImageGB is a GB-month of the vLLM image kept in ECR by the
+	// pull-through cache (inference.ImagePullGB, its compressed layers).
+	PerImageGB = "image_gb"
 )
 
 // WhenOwnVPC marks a line item of the fleet's own VPC (its NAT gateway): an
@@ -419,6 +422,10 @@ const (
 	// WhenImageViaNAT marks what the vLLM image's pulls cost through the
 	// NAT gateway: not with the image in ECR (Deployment.ImageFromECR).
 	WhenImageViaNAT = "image_via_nat"
+	// WhenPullCache marks what the ECR pull-through cache for Docker Hub
+	// costs (Deployment.PullCache): its credentials secret and the image
+	// it keeps.
+	WhenPullCache = "pull_cache"
 )
 
 // Deployment is what a stack's configuration decides about the resources,
@@ -436,12 +443,19 @@ type Deployment struct {
 	// ECR costgate:vllmImage): its layers come from S3 through the VPC's
 	// gateway endpoint, not through the NAT gateway.
 	ImageFromECR bool
+	// PullCache is true when the program runs the ECR pull-through cache
+	// for a Docker Hub image (costgate:dockerHubCredentials): a secret
+	// holds the credentials and ECR keeps the image.
+	PullCache bool
 }
 
 // OptIn reports whether the line item is priced only for a deployment
-// that turns it on (ForDeployment): the router and the PrivateLink front.
-// The cost model leaves out every opt-in item no ForDeployment resolved.
-func (l FixedCost) OptIn() bool { return l.When == WhenGateway || l.When == WhenPrivateLink }
+// that turns it on (ForDeployment): the router, the PrivateLink front and
+// the pull-through cache. The cost model leaves out every opt-in item no
+// ForDeployment resolved.
+func (l FixedCost) OptIn() bool {
+	return l.When == WhenGateway || l.When == WhenPrivateLink || l.When == WhenPullCache
+}
 
 // ForDeployment returns the catalog with the line items the deployment
 // does not create left out, and those it turns on resolved (When cleared):
@@ -449,7 +463,7 @@ func (l FixedCost) OptIn() bool { return l.When == WhenGateway || l.When == When
 func (c *Catalog) ForDeployment(d Deployment) *Catalog {
 	keep := func(l FixedCost) bool {
 		return !(l.When == WhenOwnVPC && d.ExistingVPC) && !(l.When == WhenGateway && !d.Gateway) && !(l.When == WhenPrivateLink && !d.PrivateLink) &&
-			!(l.When == WhenImageViaNAT && d.ImageFromECR)
+			!(l.When == WhenImageViaNAT && d.ImageFromECR) && !(l.When == WhenPullCache && !d.PullCache)
 	}
 	out := *c
 	out.FixedCosts = make([]FixedCost, 0, len(c.FixedCosts))

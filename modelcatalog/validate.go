@@ -43,7 +43,7 @@ var (
 	interconnects = set("nvlink", "pcie")
 	pricingModels = set("on_demand", "reserved", "spot", "capacity_block")
 	architectures = set(architecture.All...)
-	lineItemPers  = set("", "instance", "secret", "alarm", PerVolumeGB, PerVolumeMiBps, PerVolumeIOPS, PerMirrorGB, PerMirrorFillGB, PerImagePullGB)
+	lineItemPers  = set("", "instance", "secret", "alarm", PerVolumeGB, PerVolumeMiBps, PerVolumeIOPS, PerMirrorGB, PerMirrorFillGB, PerImagePullGB, PerImageGB)
 	complexitySet = set(Complexities...)
 )
 
@@ -302,10 +302,10 @@ func (v *validator) lineItems(c *Catalog) {
 		v.source(at, l.Source)
 		v.nonNegative(at, "monthly_usd", l.MonthlyUSD)
 		if !lineItemPers[l.Per] {
-			v.add(at, "per %q is not one of \"\", instance, secret, alarm, %s, %s, %s, %s, %s, %s", l.Per, PerVolumeGB, PerVolumeMiBps, PerVolumeIOPS, PerMirrorGB, PerMirrorFillGB, PerImagePullGB)
+			v.add(at, "per %q is not one of \"\", instance, secret, alarm, %s, %s, %s, %s, %s, %s, %s", l.Per, PerVolumeGB, PerVolumeMiBps, PerVolumeIOPS, PerMirrorGB, PerMirrorFillGB, PerImagePullGB, PerImageGB)
 		}
-		if l.When != "" && l.When != WhenOwnVPC && l.When != WhenGateway && l.When != WhenPrivateLink && l.When != WhenImageViaNAT {
-			v.add(at, "when %q is not one of \"\", %s, %s, %s, %s", l.When, WhenOwnVPC, WhenGateway, WhenPrivateLink, WhenImageViaNAT)
+		if l.When != "" && l.When != WhenOwnVPC && l.When != WhenGateway && l.When != WhenPrivateLink && l.When != WhenImageViaNAT && l.When != WhenPullCache {
+			v.add(at, "when %q is not one of \"\", %s, %s, %s, %s, %s", l.When, WhenOwnVPC, WhenGateway, WhenPrivateLink, WhenImageViaNAT, WhenPullCache)
 		}
 		for _, a := range l.Applies {
 			if !architectures[a] {

@@ -2,7 +2,6 @@ package plan
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
@@ -114,8 +113,10 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 // goneWorkloads reports a base workload with a max_ttft_ms or a
 // min_quality that the head no longer has under its name — removed, or
 // renamed so that the name-by-name comparison never sees its target go —
-// unless a workload new in the head keeps a target as tight (a renamed
-// workload that keeps its target loosens nothing).
+// unless a workload new in the head carries it: the same complexity, at
+// least its share of the tokens and its context, and targets as tight. Each
+// new workload carries one gone workload at most, so a small decoy with a
+// target cannot stand in for the traffic that lost one.
 func (l *loosener) goneWorkloads(base, head *spec.Spec) {
 	inBase := map[string]bool{}
 	for _, w := range base.Workloads {
@@ -129,16 +130,29 @@ func (l *loosener) goneWorkloads(base, head *spec.Spec) {
 			added = append(added, w)
 		}
 	}
+	used := make([]bool, len(added))
 	for _, bw := range base.Workloads {
-		if inHead[bw.Name] {
+		if inHead[bw.Name] || (bw.MaxTTFTMs == 0 && bw.MinQuality == 0) {
+			continue
+		}
+		carried := false
+		for i, w := range added {
+			if used[i] || w.Complexity != bw.Complexity || w.Share < bw.Share || w.ContextTokens < bw.ContextTokens ||
+				(bw.MaxTTFTMs > 0 && (w.MaxTTFTMs == 0 || w.MaxTTFTMs > bw.MaxTTFTMs)) || w.MinQuality < bw.MinQuality {
+				continue
+			}
+			used[i], carried = true, true
+			break
+		}
+		if carried {
 			continue
 		}
 		path := "workload." + bw.Name
-		if bw.MaxTTFTMs > 0 && !slices.ContainsFunc(added, func(w spec.Workload) bool { return w.MaxTTFTMs > 0 && w.MaxTTFTMs <= bw.MaxTTFTMs }) {
-			l.add(path+".max_ttft_ms", "workload %s, whose max_ttft_ms of %g ms gated the plan, is gone (removed or renamed) and no new workload keeps a target as tight: any time to first token is allowed (latency.ttft)", bw.Name, bw.MaxTTFTMs)
+		if bw.MaxTTFTMs > 0 {
+			l.add(path+".max_ttft_ms", "workload %s, whose max_ttft_ms of %g ms gated the plan, is gone (removed or renamed) and no new workload of its complexity, share and context keeps a target as tight: any time to first token is allowed (latency.ttft)", bw.Name, bw.MaxTTFTMs)
 		}
-		if bw.MinQuality > 0 && !slices.ContainsFunc(added, func(w spec.Workload) bool { return w.Complexity == bw.Complexity && w.MinQuality >= bw.MinQuality }) {
-			l.add(path+".min_quality", "workload %s, whose min_quality of %g gated the plan, is gone (removed or renamed) and no new %s workload keeps a floor as high: a weaker model may serve its tasks (quality.floor)", bw.Name, bw.MinQuality, bw.Complexity)
+		if bw.MinQuality > 0 {
+			l.add(path+".min_quality", "workload %s, whose min_quality of %g gated the plan, is gone (removed or renamed) and no new workload of its complexity, share and context keeps a floor as high: a weaker model may serve its tasks (quality.floor)", bw.Name, bw.MinQuality)
 		}
 	}
 }

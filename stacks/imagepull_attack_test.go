@@ -25,18 +25,22 @@ func TestImageFromECRCannotBeFaked(t *testing.T) {
 	for _, tt := range []struct {
 		lines string
 		ecr   bool
+		// cache is set when the stack runs the pull-through cache, whose
+		// secret and stored image the plan then bills.
+		cache bool
 	}{
-		{"costgate:vllmImage: 123456789012.dkr.ecr.us-east-1.amazonaws.com.example.net/vllm:v1", false},
-		{"costgate:vllmImage: evil.example.net/123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:v1", false},
-		{"costgate:vllmImage: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/vllm:v1", false},
-		{"costgate:vllmImage: 12345.dkr.ecr.us-east-1.amazonaws.com/vllm:v1", false},
-		{"costgate:vllmImage: 123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:v1", true},
-		{"costgate:dockerHubCredentials:\n    secure: v1:abc", true},
-		{"costgate:dockerHubCredentials:\n    secure: v1:abc\n  costgate:vllmImage: ghcr.io/acme/vllm:v1", false},
+		{"costgate:vllmImage: 123456789012.dkr.ecr.us-east-1.amazonaws.com.example.net/vllm:v1", false, false},
+		{"costgate:vllmImage: evil.example.net/123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:v1", false, false},
+		{"costgate:vllmImage: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/vllm:v1", false, false},
+		{"costgate:vllmImage: 12345.dkr.ecr.us-east-1.amazonaws.com/vllm:v1", false, false},
+		{"costgate:vllmImage: 123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:v1", true, false},
+		{"costgate:dockerHubCredentials:\n    secure: v1:abc", true, true},
+		{"costgate:dockerHubCredentials:\n    secure: v1:abc\n  costgate:vllmImage: ghcr.io/acme/vllm:v1", false, false},
 		// Docker Hub named by its host goes through the cache too.
-		{"costgate:dockerHubCredentials:\n    secure: v1:abc\n  costgate:vllmImage: docker.io/vllm/vllm-openai:v0.11.0", true},
-		{"costgate:vllmImage: docker.io/vllm/vllm-openai:v0.11.0", false},
-		{"costgate:dockerHubCredentials:\n    secure: v1:abc\n  costgate:vllmImage: docker.io.example.net/vllm/vllm-openai:v0.11.0", false},
+		{"costgate:dockerHubCredentials:\n    secure: v1:abc\n  costgate:vllmImage: docker.io/vllm/vllm-openai:v0.11.0", true, true},
+		{"costgate:vllmImage: docker.io/vllm/vllm-openai:v0.11.0", false, false},
+		{"costgate:dockerHubCredentials:\n    secure: v1:abc\n  costgate:vllmImage: docker.io.example.net/vllm/vllm-openai:v0.11.0", false, false},
+		{"costgate:dockerHubCredentials:\n    secure: v1:abc\n  costgate:vllmImage: 123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:v1", true, false},
 	} {
 		path := filepath.Join(t.TempDir(), "Pulumi.s.yaml")
 		text := "config:\n  aws:region: us-east-1\n  costgate:spec: s.hcl\n  " + tt.lines + "\n"
@@ -55,12 +59,17 @@ func TestImageFromECRCannotBeFaked(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		pulls := false
+		pulls, secret, stored := false, false, false
 		for _, it := range r.Option("self_hosted").LineItems {
 			pulls = pulls || it.Name == "vLLM image pulls through NAT"
+			secret = secret || it.Name == "Docker Hub credentials for the ECR pull-through cache"
+			stored = stored || it.Name == "vLLM image cached in ECR"
 		}
 		if pulls == tt.ecr {
 			t.Errorf("%s: image pulls through NAT priced %v, want %v", tt.lines, pulls, !tt.ecr)
+		}
+		if d.PullCache != tt.cache || secret != tt.cache || stored != tt.cache {
+			t.Errorf("%s: pull-through cache %v, its secret priced %v, its image %v; want %v", tt.lines, d.PullCache, secret, stored, tt.cache)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -75,10 +76,17 @@ func ReadStackConfig(path string) (Config, error) {
 		return Config{}, fmt.Errorf("read stack config: %w", err)
 	}
 	var file struct {
-		Config map[string]yaml.Node `yaml:"config"`
+		Config      map[string]yaml.Node `yaml:"config"`
+		Environment yaml.Node            `yaml:"environment"`
 	}
 	if err := yaml.Unmarshal(raw, &file); err != nil {
 		return Config{}, fmt.Errorf("read stack config %s: %w", path, err)
+	}
+	if file.Environment.Kind != 0 {
+		return Config{}, fmt.Errorf("read stack config %s:%d: the stack imports a Pulumi ESC environment, whose pulumiConfig pulumi up reads and costgate cannot (it would price and gate another price book, policy folders or spec than the ones deployed); set the stack's costgate keys in this file", path, file.Environment.Line)
+	}
+	if err := projectConfigOutside(path, file.Config); err != nil {
+		return Config{}, err
 	}
 	cfg := Config{Stack: true}
 	var errs []string
@@ -185,4 +193,64 @@ func StackRules(raw []byte, root string) (catalog string, policyDirs []string, e
 	}
 	cfg.resolvePaths(root)
 	return cfg.CatalogPath, cfg.PolicyDirs, nil
+}
+
+// projectConfigOutside refuses a project file (Pulumi.yaml beside the
+// stack file) that would make pulumi up read configuration this stack
+// file does not hold: a stackConfigDir elsewhere (pulumi reads the stacks'
+// files from there, not this one), or a costgate key with a value in the
+// project's own config that the stack file does not set (pulumi up takes
+// the project's value, which costgate would never see).
+func projectConfigOutside(path string, stack map[string]yaml.Node) error {
+	root := filepath.Dir(path)
+	project := filepath.Join(root, "Pulumi.yaml")
+	if _, err := os.Lstat(project); err != nil {
+		project = filepath.Join(root, "Pulumi.yml")
+		if _, err := os.Lstat(project); err != nil {
+			return nil // no project file beside it: nothing but this file
+		}
+	}
+	raw, err := specfile.ReadRegular(project, specfile.MaxStackBytes)
+	if err != nil {
+		return fmt.Errorf("read stack config %s: %w", path, err)
+	}
+	var file struct {
+		Name           string               `yaml:"name"`
+		StackConfigDir string               `yaml:"stackConfigDir"`
+		Config         map[string]yaml.Node `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(raw, &file); err != nil {
+		return fmt.Errorf("read project %s: %w", project, err)
+	}
+	if d := file.StackConfigDir; d != "" && filepath.Clean(d) != "." {
+		return fmt.Errorf("read stack config %s: %s sets stackConfigDir %q: pulumi reads each stack's configuration from there, not from this file", path, project, d)
+	}
+	for _, key := range sortedKeys(file.Config) {
+		full := key
+		if !strings.Contains(key, ":") {
+			full = file.Name + ":" + key
+		}
+		if !strings.HasPrefix(full, "costgate:") {
+			continue
+		}
+		if _, set := stack[full]; set {
+			continue // the stack's own value wins
+		}
+		node := file.Config[key]
+		if node.Kind == yaml.MappingNode && !hasKey(&node, "default") && !hasKey(&node, "value") {
+			continue // a declaration (type, description) without a value
+		}
+		return fmt.Errorf("read stack config %s: %s:%d gives %s a value in the project's configuration and this stack file does not set it: pulumi up reads that value, costgate does not; set it in the stack file", path, project, node.Line, full)
+	}
+	return nil
+}
+
+// hasKey reports whether a YAML mapping holds key.
+func hasKey(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
 }

@@ -123,14 +123,15 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 
 // addDeployment records that a --stack-spec stack deploys the spec at
 // path so. Of two stacks deploying one spec the gate prices the costlier
-// deployment: every opt-in line item either turns on, the VPC's own NAT
-// gateway unless both use an existing VPC, and the image's pulls through
-// NAT unless both pull it from ECR.
+// deployment: every opt-in line item either turns on (the router, the
+// PrivateLink front, the pull-through cache), the VPC's own NAT gateway
+// unless both use an existing VPC, and the image's pulls through NAT
+// unless both pull it from ECR.
 func (f *planFlags) addDeployment(path string, d modelcatalog.Deployment) {
 	key := filepath.Clean(path)
 	if prev, ok := f.deployments[key]; ok {
 		d = modelcatalog.Deployment{ExistingVPC: prev.ExistingVPC && d.ExistingVPC, Gateway: prev.Gateway || d.Gateway, PrivateLink: prev.PrivateLink || d.PrivateLink,
-			ImageFromECR: prev.ImageFromECR && d.ImageFromECR}
+			ImageFromECR: prev.ImageFromECR && d.ImageFromECR, PullCache: prev.PullCache || d.PullCache}
 	}
 	f.deployments[key] = d
 }

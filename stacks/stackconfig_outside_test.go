@@ -1,0 +1,54 @@
+package stacks
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestStackConfigFromElsewhere: pulumi up reads a stack's configuration
+// from more than its Pulumi.<stack>.yaml — an imported ESC environment,
+// the project's own config in Pulumi.yaml, a stackConfigDir — while
+// costgate reads only that file. Each way a costgate key could reach the
+// program unseen is refused, naming where it comes from; a project
+// declaration without a value, or one the stack file sets itself, is not.
+func TestStackConfigFromElsewhere(t *testing.T) {
+	const stack = "config:\n  aws:region: us-east-1\n  costgate:spec: teams/acme.hcl\n"
+	tests := []struct {
+		name           string
+		project, stack string
+		want           string // "" when the stack file is read
+	}{
+		{"no project file", "", stack, ""},
+		{"the repository's project file", "name: costgate\nruntime: go\nmain: cmd/costgate-pulumi\n", stack, ""},
+		{"an ESC environment imported", "name: costgate\n", "environment:\n  - prices\n" + stack, "imports a Pulumi ESC environment"},
+		{"a price book in the project's config", "name: costgate\nconfig:\n  costgate:catalog: teams/cheap.json\n", stack, "gives costgate:catalog a value in the project's configuration"},
+		{"policy folders by default, under the project's namespace", "name: costgate\nconfig:\n  policyDirs:\n    default: []\n", stack, "gives costgate:policyDirs a value"},
+		{"a declaration without a value", "name: costgate\nconfig:\n  catalog:\n    type: string\n", stack, ""},
+		{"a project value the stack file sets", "name: costgate\nconfig:\n  costgate:spec:\n    default: teams/other.hcl\n", stack, ""},
+		{"another namespace", "name: costgate\nconfig:\n  aws:profile: dev\n", stack, ""},
+		{"stack files kept elsewhere", "name: costgate\nstackConfigDir: stacks/\n", stack, "sets stackConfigDir"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if tt.project != "" {
+				if err := os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), []byte(tt.project), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			path := filepath.Join(dir, "Pulumi.prod.yaml")
+			if err := os.WriteFile(path, []byte(tt.stack), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ReadStackConfig(path)
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("error %v, want one saying %q", err, tt.want)
+			}
+		})
+	}
+}
