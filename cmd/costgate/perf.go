@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/costgate/costgate/inference/perf"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/report"
+	"github.com/costgate/costgate/specfile"
 	"github.com/spf13/cobra"
 )
 
@@ -50,7 +50,7 @@ vLLM's "auto" gives). Exit code 2 when a flag is invalid.`,
 				return err
 			}
 			if configFile != "" {
-				data, err := os.ReadFile(configFile)
+				data, err := specfile.ReadRegular(configFile, specfile.MaxModelConfigBytes)
 				if err != nil {
 					return invalid(fmt.Errorf("--model-config: %w", err))
 				}
