@@ -49,6 +49,10 @@ vLLM's "auto" gives). Exit code 2 when a flag is invalid.`,
 			if err := checkFormat(format, perfFormats); err != nil {
 				return err
 			}
+			// --gpus 0 would read as the flag unset (--tp GPUs).
+			if cmd.Flags().Changed("gpus") && q.GPUs < 1 {
+				return invalid(fmt.Errorf("--gpus %d: want at least 1", q.GPUs))
+			}
 			if configFile != "" {
 				data, err := specfile.ReadRegular(configFile, specfile.MaxModelConfigBytes)
 				if err != nil {
