@@ -24,6 +24,10 @@ func ParseBook(name string, data []byte) (*Catalog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s:%w", name, err)
 	}
+	// null decodes into nothing: a book read as the embedded catalog.
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return nil, fmt.Errorf("%s:1:1: the price book is null, not an object such as {\"as_of\": \"2026-11-20\", \"discounts\": [...]}", name)
+	}
 	var c Catalog
 	dec := json.NewDecoder(bytes.NewReader(data))
 	// Unknown fields are refused by scanJSON, with their position; the

@@ -171,6 +171,9 @@ const (
 	MaxPolicyBytes    = 1 << 20
 	MaxStackBytes     = 1 << 20
 	MaxPriceBookBytes = 16 << 20
+	// MaxModelConfigBytes bounds a Hugging Face config.json (perf
+	// --model-config): a few kilobytes in practice.
+	MaxModelConfigBytes = 1 << 20
 )
 
 // OpenRegular opens path for reading if it is a regular file (or a

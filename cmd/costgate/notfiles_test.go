@@ -67,8 +67,8 @@ func notFilesRepo(t *testing.T) string {
 }
 
 // TestOnlyRegularFiles: every file costgate reads — specs, policy files,
-// price books, usage files, stack configurations, LiteLLM tables and
-// approvals — that is a FIFO (which would block the run), a device
+// price books, usage files, stack configurations, LiteLLM tables,
+// approvals and perf's model config.json — that is a FIFO (which would block the run), a device
 // (/dev/zero never ends) or a symlink to one is refused before it is
 // read, naming the path, and a file past its bound is refused naming the
 // bound. Each run has a deadline: a FIFO opened for reading would hang.
@@ -97,6 +97,8 @@ func TestOnlyRegularFiles(t *testing.T) {
 		{"stack config FIFO", []string{"plan", "--stack-config", "fifo.yaml"}, "fifo.yaml is not a regular file (a named pipe)"},
 		{"LiteLLM table /dev/zero", []string{"catalog", "import", "--litellm", "/dev/zero"}, "/dev/zero is not a regular file"},
 		{"approvals FIFO", []string{"check", "--approvals", "fifo.json", "team.hcl"}, "fifo.json is not a regular file"},
+		{"model config FIFO", perfArgs("x/y", "h100", "1", "bf16", "vllm", "1000", "100", "8", "--model-config", "fifo.json"), "fifo.json is not a regular file (a named pipe)"},
+		{"model config /dev/zero", perfArgs("x/y", "h100", "1", "bf16", "vllm", "1000", "100", "8", "--model-config", "/dev/zero"), "/dev/zero is not a regular file (a device)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

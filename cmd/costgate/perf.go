@@ -2,12 +2,12 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/costgate/costgate/inference/perf"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/report"
+	"github.com/costgate/costgate/specfile"
 	"github.com/spf13/cobra"
 )
 
@@ -49,8 +49,12 @@ vLLM's "auto" gives). Exit code 2 when a flag is invalid.`,
 			if err := checkFormat(format, perfFormats); err != nil {
 				return err
 			}
+			// --gpus 0 would read as the flag unset (--tp GPUs).
+			if cmd.Flags().Changed("gpus") && q.GPUs < 1 {
+				return invalid(fmt.Errorf("--gpus %d: want at least 1", q.GPUs))
+			}
 			if configFile != "" {
-				data, err := os.ReadFile(configFile)
+				data, err := specfile.ReadRegular(configFile, specfile.MaxModelConfigBytes)
 				if err != nil {
 					return invalid(fmt.Errorf("--model-config: %w", err))
 				}

@@ -120,6 +120,8 @@ func TestPerfInvalid(t *testing.T) {
 		{"unknown precision", perfArgs("qwen3-8b", "h100", "1", "int3", "vllm", "10", "10", "1"), "--precision \"int3\""},
 		{"bad concurrency", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "lots"), "--concurrency \"lots\""},
 		{"zero tokens", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "0", "10", "1"), "--input-tokens 0"},
+		// 0 is the flag's unset value inside (--gpus defaults to --tp): given, it is no deployment.
+		{"zero GPUs", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--gpus", "0"), "--gpus 0"},
 		{"bad KV precision", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--kv-precision", "int4"), "--kv-precision \"int4\""},
 		{"bad format", append(perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1"), "--format", "xml"), "unknown format"},
 		{"missing flag", []string{"perf", "--model", "qwen3-8b"}, "required flag"},

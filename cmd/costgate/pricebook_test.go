@@ -41,6 +41,10 @@ func TestPriceBookAttacks(t *testing.T) {
 			wantStderr: "testdata/pricebook/null_price.json:3:42: instances[0].gpu_hour_usd.on_demand.low is null: the field is required"},
 		{name: "a null price in github format", args: []string{"check", spec, "--catalog", book("null_price.json"), "--format", "github"}, want: exitInvalid,
 			wantStderr: "null_price.json:3:42:"},
+		// A book that is null (a jq path that matched nothing) would price
+		// with the embedded catalog as if it had been read.
+		{name: "a null book", args: []string{"check", spec, "--catalog", book("null_book.json")}, want: exitInvalid,
+			wantStderr: "testdata/pricebook/null_book.json:1:1: the price book is null"},
 		{name: "negative figure", args: []string{"plan", spec, "--catalog", book("negative.json")}, want: exitInvalid,
 			wantStderr: "price book testdata/pricebook/negative.json: invalid catalog: line_items[",
 		},
