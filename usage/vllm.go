@@ -115,6 +115,12 @@ func importVLLM(in *inputs, paths []string) error {
 		}
 	}
 	secs := last.at.Sub(first.at).Seconds()
+	// Prometheus stamps samples in milliseconds: a scrape stamped in
+	// seconds reads as January 1970, decades before the next, and every
+	// rate as nearly nothing.
+	if secs > maxPeriodDays*86400 {
+		return fmt.Errorf("the scrapes from %s (%s) to %s (%s) span %.0f days, more than %d: check the samples' timestamps (Prometheus writes milliseconds since 1970) or --interval", first.at.UTC().Format(time.RFC3339), first.file, last.at.UTC().Format(time.RFC3339), last.file, secs/86400, maxPeriodDays)
+	}
 	if fl.CounterResets > 0 {
 		in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d counters started over between scrapes (a restart): each increase after a reset counts from zero", fl.CounterResets))
 	}
@@ -180,6 +186,15 @@ func orderScrapes(in *inputs, scrapes []*scrape) ([]*scrape, error) {
 	}
 	switch {
 	case stamped == len(scrapes):
+		// Prometheus stamps samples in milliseconds since 1970: seconds
+		// read as January 1970 and microseconds as tens of millennia
+		// ahead, and the rates between two such scrapes are a thousand
+		// times off.
+		for _, sc := range scrapes {
+			if y := sc.at.UTC().Year(); y < 2000 || y > 2200 {
+				return nil, fmt.Errorf("%s: its samples are stamped %s: Prometheus writes milliseconds since 1970, and these read as seconds or microseconds", sc.file, sc.at.UTC().Format(time.RFC3339Nano))
+			}
+		}
 		sort.SliceStable(scrapes, func(i, j int) bool { return scrapes[i].at.Before(scrapes[j].at) })
 		for i := 1; i < len(scrapes); i++ {
 			if scrapes[i].at.Equal(scrapes[i-1].at) {

@@ -176,3 +176,55 @@ func TestNaturalOrder(t *testing.T) {
 		t.Errorf("source %q", got)
 	}
 }
+
+// TestVLLMTimestampsInSeconds: Prometheus stamps samples in milliseconds;
+// scrapes stamped in seconds read as January 1970 (and in microseconds
+// as tens of millennia ahead), with rates a thousand times off, or of
+// nearly 0 tok/s over decades when one scrape is stamped right. A stamp
+// outside 2000–2200 is refused, naming the file, and so is a span longer
+// than any measured period (3,660 days, as for the other formats) that
+// --interval stretches plain scrapes to.
+func TestVLLMTimestampsInSeconds(t *testing.T) {
+	dir := t.TempDir()
+	ms := int64(1793620800000)
+	seconds := []string{
+		writeScrape(t, dir, "s-1.prom", replicaScrape("", 1, 4000, 1000, ms/1000, true)),
+		writeScrape(t, dir, "s-2.prom", replicaScrape("", 2, 4000, 1000, ms+60000, true)),
+	}
+	if _, err := Import(seconds, Options{}); err == nil || !strings.Contains(err.Error(), "s-1.prom: its samples are stamped 1970-01-21") {
+		t.Errorf("a scrape stamped in seconds: %v, want a refusal naming s-1.prom", err)
+	}
+	// Both in seconds: a minute reads as 60 ms, every rate a thousand
+	// times too high.
+	both := []string{
+		writeScrape(t, dir, "b-1.prom", replicaScrape("", 1, 4000, 1000, ms/1000, true)),
+		writeScrape(t, dir, "b-2.prom", replicaScrape("", 2, 4000, 1000, ms/1000+60, true)),
+	}
+	if _, err := Import(both, Options{}); err == nil || !strings.Contains(err.Error(), "read as seconds") {
+		t.Errorf("two scrapes stamped in seconds: %v, want a refusal", err)
+	}
+	micro := []string{
+		writeScrape(t, dir, "u-1.prom", replicaScrape("", 1, 4000, 1000, ms*1000, true)),
+		writeScrape(t, dir, "u-2.prom", replicaScrape("", 2, 4000, 1000, (ms+60000)*1000, true)),
+	}
+	if _, err := Import(micro, Options{}); err == nil || !strings.Contains(err.Error(), "microseconds") {
+		t.Errorf("two scrapes stamped in microseconds: %v, want a refusal", err)
+	}
+	stamped := []string{
+		writeScrape(t, dir, "m-1.prom", replicaScrape("", 1, 4000, 1000, ms, true)),
+		writeScrape(t, dir, "m-2.prom", replicaScrape("", 2, 4000, 1000, ms+60000, true)),
+	}
+	if _, err := Import(stamped, Options{}); err != nil {
+		t.Errorf("two scrapes a minute apart in milliseconds: %v", err)
+	}
+	plain := []string{
+		writeScrape(t, dir, "p-1.prom", replicaScrape("", 1, 4000, 1000, 0, true)),
+		writeScrape(t, dir, "p-2.prom", replicaScrape("", 2, 4000, 1000, 0, true)),
+	}
+	if _, err := Import(plain, Options{Interval: 100000 * time.Hour}); err == nil || !strings.Contains(err.Error(), "more than 3660") {
+		t.Errorf("--interval 100000h: %v, want a refusal", err)
+	}
+	if _, err := Import(plain, Options{Interval: time.Minute}); err != nil {
+		t.Errorf("a minute apart: %v", err)
+	}
+}
