@@ -63,13 +63,9 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from %s to %s per GPU-hour: every GPU of the fleet costs less", priceRange(b), priceRange(*h))
 		}
 	}
-	// A commitment bills AWS's month whatever hours_per_month says.
-	monthOf := func(s spec.SelfHosted) float64 {
-		if spec.Commitment(s.Pricing) {
-			return units.HoursPerMonth
-		}
-		return s.HoursPerMonth
-	}
+	// A commitment, or a figure fewer than any month has, bills AWS's
+	// month whatever hours_per_month says.
+	monthOf := func(s spec.SelfHosted) float64 { return spec.AlwaysOnHours(s.Pricing, s.HoursPerMonth) }
 	l.fell("self_hosted.hours_per_month", monthOf(bs), monthOf(hs), "the fleet is billed for fewer hours")
 	switch {
 	case hs.OpsFromSpec && !bs.OpsFromSpec:
