@@ -13,19 +13,27 @@ import (
 // TestCommitmentBillsAWSMonth: a commitment on an always-on fleet bills
 // AWS's 730-hour month whatever hours_per_month says (the article's 720 h
 // is a 30-day month, not what a reservation bills); on demand and spot
-// bill the hours the spec says the fleet runs.
+// bill the month the spec prices, but never fewer hours than a month has:
+// the group keeps every instance all month, and AWS bills each hour.
 func TestCommitmentBillsAWSMonth(t *testing.T) {
 	for _, tt := range []struct {
 		pricing string
-		hours   float64
+		month   float64 // hours_per_month
+		hours   float64 // billed
 	}{
-		{"reserved", 730},
-		{"capacity_block", 730},
-		{"on_demand", 720},
-		{"spot", 720},
+		{"reserved", 720, 730},
+		{"capacity_block", 720, 730},
+		{"on_demand", 720, 720},
+		{"spot", 720, 720},
+		{"on_demand", 744, 744},
+		{"on_demand", 672, 672},
+		{"on_demand", 671, 730},
+		{"on_demand", 300, 730},
+		{"spot", 1, 730},
+		{"reserved", 300, 730},
 	} {
-		t.Run(tt.pricing, func(t *testing.T) {
-			src := strings.Replace(fmt.Sprintf(base, 100, 4e6), `pricing = "reserved"`, fmt.Sprintf("pricing = %q\n  hours_per_month = 720\n  gpu_hour_usd = 3", tt.pricing), 1)
+		t.Run(fmt.Sprint(tt.pricing, tt.month), func(t *testing.T) {
+			src := strings.Replace(fmt.Sprintf(base, 100, 4e6), `pricing = "reserved"`, fmt.Sprintf("pricing = %q\n  hours_per_month = %g\n  gpu_hour_usd = 3", tt.pricing, tt.month), 1)
 			sh := evaluate(t, parse(t, "c.hcl", src)).Option(architecture.SelfHosted)
 			if !near(sh.Sizing.BilledHours, tt.hours) {
 				t.Errorf("billed hours %g, want %g", sh.Sizing.BilledHours, tt.hours)

@@ -27,18 +27,14 @@ func (m *model) dayHours(weightsGB float64) float64 {
 }
 
 // runningHours is the hours a month the fleet's instances run: the
-// business_hours schedule's working day, or always on the spec's
-// hours_per_month — AWS's 730-hour month under a commitment, which bills
-// every hour whatever a spec says a month is. An always_on fleet runs its
-// peak count all month (the stack keeps it: no schedule).
+// business_hours schedule's working day, or always on the month
+// spec.AlwaysOnHours bills (an always_on fleet runs its peak count all
+// month: the stack keeps it, no schedule).
 func (m *model) runningHours(weightsGB float64) float64 {
-	switch {
-	case m.s.SelfHosted.Schedule == spec.BusinessHours:
+	if m.s.SelfHosted.Schedule == spec.BusinessHours {
 		return m.dayHours(weightsGB)
-	case spec.Commitment(m.pricing()):
-		return units.HoursPerMonth
 	}
-	return m.s.SelfHosted.HoursPerMonth
+	return spec.AlwaysOnHours(m.pricing(), m.s.SelfHosted.HoursPerMonth)
 }
 
 // billedHours is the hours a month the fleet's GPUs are billed: every

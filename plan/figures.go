@@ -2,7 +2,8 @@ package plan
 
 // Spec figures that set a price or a capacity: the self_hosted block's
 // gpu_hour_usd, hours_per_month, ops_usd_per_month and target_utilization,
-// and every figure of a model block. They are spec attributes, but they
+// every figure of a model block, and the team's developer_hourly_usd (the
+// price of the quality gap's engineer time). They are spec attributes, but they
 // price an option as a price book does, so they get a price book's checks
 // (figureWarnings) and a change that lowers a cost is a loosening
 // (figureLoosenings, loosened_figures.go).
@@ -77,6 +78,16 @@ func figureWarnings(s *spec.Spec, cat *modelcatalog.Catalog) []Finding {
 		c.off("self_hosted.ops_usd_per_month", sh.OpsUSDPerMonth.Low, def.Low, "the default operations cost", "operating the fleet")
 		if sh.OpsUSDPerMonth.High != sh.OpsUSDPerMonth.Low {
 			c.off("self_hosted.ops_usd_per_month", sh.OpsUSDPerMonth.High, def.High, "the default operations cost", "operating the fleet")
+		}
+	}
+	// An engineer hour prices the quality gap, which the decision counts:
+	// an annual salary written for it (150000) makes every weaker model's
+	// gap a thousand times too dear.
+	if _, set := s.Ranges["team.developer_hourly_usd"]; set {
+		r := s.Team.DeveloperHourlyUSD
+		c.off("team.developer_hourly_usd", r.Low, spec.DefaultDeveloperHourlyUSD, "the default engineer hour", "the quality gap's engineer time")
+		if r.High != r.Low {
+			c.off("team.developer_hourly_usd", r.High, spec.DefaultDeveloperHourlyUSD, "the default engineer hour", "the quality gap's engineer time")
 		}
 	}
 	best := bestQuality(cat)

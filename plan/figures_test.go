@@ -29,6 +29,9 @@ func TestSpecFigureWarnings(t *testing.T) {
 		{"a month of 80 hours", []string{"hours_per_month    = 730", "hours_per_month    = 80"}, nil},
 		{"free operations", []string{"ops_usd_per_month  = [2000, 4000]", "ops_usd_per_month  = [0, 4000]"},
 			[]string{"self_hosted.ops_usd_per_month (line 38): 0 makes operating the fleet free"}},
+		{"an annual salary for an hourly rate", []string{"developer_hourly_usd    = 100", "developer_hourly_usd    = 150000"},
+			[]string{"team.developer_hourly_usd (line 9): 150000 is 1.5e+03 times the default engineer hour of 100"}},
+		{"an engineer hour of 250", []string{"developer_hourly_usd    = 100", "developer_hourly_usd    = 250"}, nil},
 		{"operations at ten times the default", []string{"ops_usd_per_month  = [2000, 4000]", "ops_usd_per_month  = [2000, 41000]"},
 			[]string{"self_hosted.ops_usd_per_month (line 38): 41000 is 10.2 times the default operations cost of 4000"}},
 	}

@@ -37,11 +37,12 @@ func (l *loosener) rose(attr string, b, h float64, why string) {
 // (against the base's own for the same GPU, pricing and region, else the
 // catalog's for the head's), fewer billed hours, a lower operations cost,
 // a higher utilization target, a model block's figures made more
-// favourable — and how it relaxes
-// a threshold a sealed policy reads from the spec: a lower min_quality
-// (a workload's or self_hosted's, quality.floor), a higher or removed
-// max_ttft_ms (latency.ttft). Each is spec.loosened, as a raised budget is.
-// A nil base (a new spec) loosens nothing.
+// favourable — and how it relaxes a threshold a sealed policy reads from
+// the spec: a lower min_quality (a workload's or self_hosted's,
+// quality.floor), a higher or removed max_ttft_ms (latency.ttft), either
+// gone with its workload, a quality floor read on the simple scale. Each
+// is spec.loosened, as a raised budget is. A nil base (a new spec)
+// loosens nothing.
 func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosening {
 	if base == nil || head == nil {
 		return nil
@@ -62,13 +63,9 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from %s to %s per GPU-hour: every GPU of the fleet costs less", priceRange(b), priceRange(*h))
 		}
 	}
-	// A commitment bills AWS's month whatever hours_per_month says.
-	monthOf := func(s spec.SelfHosted) float64 {
-		if spec.Commitment(s.Pricing) {
-			return units.HoursPerMonth
-		}
-		return s.HoursPerMonth
-	}
+	// A commitment, or a figure fewer than any month has, bills AWS's
+	// month whatever hours_per_month says.
+	monthOf := func(s spec.SelfHosted) float64 { return spec.AlwaysOnHours(s.Pricing, s.HoursPerMonth) }
 	l.fell("self_hosted.hours_per_month", monthOf(bs), monthOf(hs), "the fleet is billed for fewer hours")
 	switch {
 	case hs.OpsFromSpec && !bs.OpsFromSpec:

@@ -558,6 +558,42 @@ func TestMootSettingsWarn(t *testing.T) {
 	}
 }
 
+// TestFewerHoursThanAMonth: an always_on fleet runs every hour of the
+// month, so an hours_per_month below any month's is a warning at its
+// line saying the plan prices AWS's month; a month's length is quiet.
+func TestFewerHoursThanAMonth(t *testing.T) {
+	for _, tt := range []struct {
+		block string
+		want  int
+	}{
+		{"hours_per_month = 300", 1},
+		{"pricing = \"spot\"\n  hours_per_month = 671", 1},
+		{"hours_per_month = 672", 0},
+		{"hours_per_month = 744", 0},
+		{"schedule = \"always_on\"", 0},
+		{"pricing = \"reserved\"\n  hours_per_month = 300", 0}, // moot instead
+		{"schedule = \"business_hours\"\n  hours_per_month = 300", 0},
+	} {
+		src := minimalSrc + "\nself_hosted {\n  " + tt.block + "\n}\n"
+		s, diags := NewParser(modelcatalog.Default()).Parse("h.hcl", []byte(src))
+		if diags.HasErrors() || s == nil {
+			t.Fatalf("%s: errors: %v", tt.block, diags)
+		}
+		got := 0
+		for _, d := range diags {
+			if d.Severity == hcl.DiagWarning && d.Summary == "Fewer hours than a month" {
+				got++
+				if d.Subject == nil || !strings.Contains(d.Detail, "AWS's 730-hour month") {
+					t.Errorf("%s: warning %q at %v, want the attribute's range and the month priced", tt.block, d.Detail, d.Subject)
+				}
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%s: %d warnings, want %d", tt.block, got, tt.want)
+		}
+	}
+}
+
 // TestContextLongerThanModel: a workload the chosen model cannot read is a
 // warning at its context_tokens; "auto" and a long-enough model are quiet.
 func TestContextLongerThanModel(t *testing.T) {

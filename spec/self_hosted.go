@@ -151,6 +151,12 @@ func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHost
 		moot("hours_per_month", s.HoursPerMonth == def.HoursPerMonth, fmt.Sprintf("with pricing = %q: a commitment bills every hour of AWS's 730-hour month (8,760 a year), and the plan prices 730", s.Pricing))
 	case s.Schedule == BusinessHours:
 		moot("hours_per_month", s.HoursPerMonth == def.HoursPerMonth, "with schedule = \"business_hours\": the fleet is billed for team.working_hours_per_month")
+	case s.HoursPerMonth < ShortestMonthHours:
+		if a := b.syn.Attributes["hours_per_month"]; a != nil {
+			d.warnf(a.Expr.Range(), "Fewer hours than a month",
+				"self_hosted.hours_per_month = %s is fewer hours than any month has (%d in February): an always_on fleet keeps every instance all month and AWS bills every hour it runs, so the plan prices AWS's %d-hour month. For a fleet that runs only the working day, set schedule = \"business_hours\".",
+				formatNumber(s.HoursPerMonth), ShortestMonthHours, units.HoursPerMonth)
+		}
 	}
 	if s.Pricing != Spot {
 		moot("on_demand_base", s.OnDemandBase == def.OnDemandBase, "unless pricing = \"spot\": it is how many of a spot fleet's instances run on demand")

@@ -5,6 +5,7 @@ import (
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/units"
 	"github.com/hashicorp/hcl/v2"
 )
 
@@ -43,6 +44,22 @@ const (
 // covers, 730 a month, whatever the fleet's schedule and hours_per_month.
 func Commitment(pricing string) bool {
 	return pricing != OnDemand && pricing != Spot
+}
+
+// ShortestMonthHours is the fewest hours a month has: February's 28 days.
+const ShortestMonthHours = 28 * 24
+
+// AlwaysOnHours is the hours a month an always_on fleet bought at pricing
+// is billed, for the spec's hours_per_month: AWS's 730-hour month under a
+// commitment, which bills every hour it covers whatever the spec says a
+// month is, and for a figure fewer than any month has (the group keeps
+// every instance all month, and AWS bills every hour an instance runs);
+// else hours_per_month, the month the team prices (672 to 744 hours).
+func AlwaysOnHours(pricing string, hoursPerMonth float64) float64 {
+	if Commitment(pricing) || hoursPerMonth < ShortestMonthHours {
+		return units.HoursPerMonth
+	}
+	return hoursPerMonth
 }
 
 // Schedules of the self-hosted fleet.

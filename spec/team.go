@@ -65,7 +65,7 @@ func (d *decoder) team(blk *hclsyntax.Block) Team {
 	}
 	t.WorkingHoursPerMonth = b.number("working_hours_per_month", atLeast(1).upTo(maxHoursPerMonth), 176)
 	t.PeakToAverage = b.rng("peak_to_average", atLeast(1).upTo(1e6), Scalar(2))
-	t.DeveloperHourlyUSD = b.rng("developer_hourly_usd", atLeast(0).upTo(1e6), Scalar(100))
+	t.DeveloperHourlyUSD = b.rng("developer_hourly_usd", atLeast(0).upTo(1e6), Scalar(DefaultDeveloperHourlyUSD))
 	if cc, a, ok := b.str("cost_center"); ok {
 		switch {
 		case cc == "":
@@ -84,3 +84,7 @@ func (d *decoder) team(blk *hclsyntax.Block) Team {
 
 // tagValue is the character set AWS allows in tag values.
 var tagValue = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*\z`)
+
+// DefaultDeveloperHourlyUSD is team.developer_hourly_usd unless the spec
+// sets it: the loaded cost of an engineer hour the quality gap counts.
+const DefaultDeveloperHourlyUSD = 100

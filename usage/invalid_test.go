@@ -27,6 +27,10 @@ func TestMalformedRecords(t *testing.T) {
 		{"otel neither metrics nor logs", ClaudeCodeOTel, `{"resourceSpans":[]}`, ":1: an OTLP JSON line holds resourceMetrics or resourceLogs"},
 		{"otel unknown token type", ClaudeCodeOTel, badType, `:1: claude_code.token.usage point with type "bogus"`},
 		{"otel negative tokens", ClaudeCodeOTel, goodEvent + "\n" + strings.Replace(goodEvent, `"intValue":"10"`, `"intValue":"-10"`, 1), ":2: claude_code.api_request input_tokens: token count \"-10\" is negative"},
+		// OTLP times are nanoseconds; milliseconds read as January 1970 and
+		// collapse the period (and every hour) into one.
+		{"otel event time in milliseconds", ClaudeCodeOTel, strings.Replace(goodEvent, `"1793614500000000000"`, `"1793614500000"`, 1), ":1: claude_code.api_request event's timeUnixNano reads as 1970-01-01T00:29:53.6145Z"},
+		{"otel point time in milliseconds", ClaudeCodeOTel, strings.Replace(strings.Replace(badType, `"bogus"`, `"input"`, 1), `"timeUnixNano":"1"`, `"timeUnixNano":"1793614500000"`, 1), ":1: claude_code.token.usage point has timeUnixNano 1793614500000"},
 		{"otel event without tokens", ClaudeCodeOTel, strings.Replace(strings.Replace(goodEvent, `"input_tokens"`, `"x"`, 1), `"output_tokens"`, `"y"`, 1), ":1: claude_code.api_request event carries none of"},
 		{"anthropic count not a number", AnthropicUsage, "{\n \"data\": [\n  {\"starting_at\": \"2026-11-02T09:00:00Z\", \"ending_at\": \"2026-11-02T10:00:00Z\",\n   \"results\": [\n    {\"uncached_input_tokens\": 1, \"output_tokens\": 1},\n    {\"uncached_input_tokens\": 1, \"output_tokens\": \"abc\"}\n   ]}\n ]\n}\n",
 			`:6: token count "abc" is not a number`},

@@ -378,6 +378,8 @@ func (r *otelReader) metric(f *file, n int, m otlpMetric, res []otlpKV) error {
 			bad = "has neither asInt nor asDouble"
 		case t == 0:
 			bad = "has no timeUnixNano"
+		case !plausibleNanos(t) || (st > 0 && !plausibleNanos(st)):
+			bad = fmt.Sprintf("has timeUnixNano %d (startTimeUnixNano %d), which reads as %s: OTLP times are nanoseconds since 1970, and these look like seconds, milliseconds or microseconds", t, st, time.Unix(0, t).UTC().Format(time.RFC3339Nano))
 		case st > 0 && t-st > int64(maxInterval):
 			bad = fmt.Sprintf("covers %s from startTimeUnixNano to timeUnixNano, more than %s", time.Duration(t-st).Round(time.Hour), maxInterval)
 		}
@@ -469,6 +471,9 @@ func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
 	default:
 		return f.invalid(n, "%s event has no time (event.timestamp, timeUnixNano)", otelEventName)
 	}
+	if a.get("event.timestamp") == "" && !plausibleNanos(rec.Start.UnixNano()) {
+		return f.invalid(n, "%s event's timeUnixNano reads as %s: OTLP times are nanoseconds since 1970, and this one looks like seconds, milliseconds or microseconds", otelEventName, rec.Start.Format(time.RFC3339Nano))
+	}
 	rec.Developer = a.developer()
 	if ok, err := f.identity(n, rec.Developer); !ok {
 		return err
@@ -490,4 +495,14 @@ func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
 	}
 	r.events.add(rec)
 	return nil
+}
+
+// plausibleNanos reports whether a time in nanoseconds since 1970 lies in
+// 2000–2200: a time written in seconds, milliseconds or microseconds by
+// mistake reads as January 1970, collapsing the period to a day and the
+// hours of a month into one (or, for larger units written as
+// nanoseconds, cannot be held at all).
+func plausibleNanos(ns int64) bool {
+	const from, to = 946684800 * int64(time.Second), 7258118400 * int64(time.Second) // 2000-01-01, 2200-01-01
+	return ns >= from && ns < to
 }

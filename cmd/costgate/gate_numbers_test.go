@@ -96,10 +96,12 @@ func TestSpecFiguresAreLoosenings(t *testing.T) {
 		name, head string
 		want       []string // in stdout; none: no spec.loosened
 	}{
+		// hours_per_month bills no fewer hours than a month has (1e-9 is
+		// priced as AWS's 730): February's 672 is the shortest month.
 		{"a GPU-hour, hours and operations written down to nothing", edit(
-			"gpu_hour_usd      = 6.88", "gpu_hour_usd      = 1e-9\n  hours_per_month   = 1e-9",
+			"gpu_hour_usd      = 6.88", "gpu_hour_usd      = 1e-9\n  hours_per_month   = 672",
 			"ops_usd_per_month = [2000, 4000]", "ops_usd_per_month = 0"),
-			[]string{"spec.loosened: self_hosted.gpu_hour_usd falls from $6.88 to $0.00 per GPU-hour", "self_hosted.hours_per_month falls from 730 to 1e-09",
+			[]string{"spec.loosened: self_hosted.gpu_hour_usd falls from $6.88 to $0.00 per GPU-hour", "self_hosted.hours_per_month falls from 730 to 672",
 				"self_hosted.ops_usd_per_month falls from 2000 to 0", "spec.suspicious_figure: self_hosted.gpu_hour_usd (line 16)"}},
 		{"a higher utilization target", edit("ops_usd_per_month = [2000, 4000]", "ops_usd_per_month = [2000, 4000]\n  target_utilization = 1"),
 			[]string{"self_hosted.target_utilization rises from 0.7 to 1"}},
@@ -114,6 +116,7 @@ func TestSpecFiguresAreLoosenings(t *testing.T) {
 		{"a model block's throughput added", edit("  as_of         = \"2026-11-01\"\n}", "  as_of         = \"2026-11-01\"\n  throughput \"h100\" {\n    tensor_parallel = 1\n    prefill_tok_s = 1e9\n    decode_tok_s = 1e9\n    ttft_ms = 10\n    concurrency = 64\n  }\n}"),
 			[]string{"a throughput block for h100 at tensor_parallel = 1 is new", "above the compute roofline"}},
 		{"a dearer GPU-hour is no loosening", edit("gpu_hour_usd      = 6.88", "gpu_hour_usd      = 8"), nil},
+		{"fewer hours than a month bill AWS's month: no loosening", edit("gpu_hour_usd      = 6.88", "gpu_hour_usd      = 8\n  hours_per_month   = 1e-9"), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
