@@ -232,10 +232,12 @@ func deployRouter(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Opti
 }
 
 // budgetOf is the option's budget: the spec's limit, or else the option's
-// expected cost, with the spec's alert addresses and approval threshold.
+// expected bill (cash_usd: its monthly_usd less the quality gap, rework
+// AWS never bills, which would put every alert above the real spend), with
+// the spec's alert addresses and approval threshold.
 func budgetOf(p *plan.Plan, opt *plan.Option) *BudgetArgs {
 	budget := &BudgetArgs{
-		LimitUSD:    opt.MonthlyUSD.Expected,
+		LimitUSD:    opt.CashUSD.Expected,
 		CostCenter:  p.Inputs.CostCenter,
 		AlertEmails: p.Inputs.Budget.AlertEmails,
 	}
