@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -244,6 +245,10 @@ func budgetOf(p *plan.Plan, opt *plan.Option) *BudgetArgs {
 	if l := p.Inputs.Budget.MonthlyLimitUSD; l != nil {
 		budget.LimitUSD = *l
 	}
+	// AWS Budgets takes a limit in cents above zero: a bill (or a limit)
+	// under half a cent, written 0.00, would fail the deployment and
+	// every plan's preview.
+	budget.LimitUSD = math.Max(budget.LimitUSD, 0.01)
 	if a := p.Inputs.Budget.ApprovalAboveUSD; a != nil {
 		budget.ApprovalUSD = *a
 	}

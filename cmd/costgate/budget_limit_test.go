@@ -73,3 +73,22 @@ func TestBudgetLimitIsTheBill(t *testing.T) {
 		t.Fatalf("no budget among the resources")
 	}
 }
+
+// TestBudgetLimitOfNearlyNothing: a team whose bill rounds to 0.00 (one
+// developer, 1,000 tokens a month on Bedrock, which needs no key secret)
+// still plans: the budget's limit is a cent, the least AWS Budgets takes,
+// where a limit of 0.00 failed the preview and so the plan (exit 2).
+func TestBudgetLimitOfNearlyNothing(t *testing.T) {
+	spec := "team \"tiny\" {\n  developers           = 1\n  tokens_per_developer = 1000\n  cost_center          = \"x\"\n}\n\nworkload \"a\" {\n  share      = 1\n  complexity = \"simple\"\n}\n\nmanaged {\n  simple_model  = \"claude-haiku-5.5\"\n  complex_model = \"claude-sonnet-4.6\"\n  provider      = \"bedrock\"\n}\n"
+	path := filepath.Join(t.TempDir(), "tiny.hcl")
+	if err := os.WriteFile(path, []byte(spec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI("plan", path, "--as-of", "2026-11-26", "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(out, `"limitAmount": "0.01"`) {
+		t.Errorf("no budget of a cent in the plan:\n%s", out)
+	}
+}
