@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -232,16 +233,22 @@ func deployRouter(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Opti
 }
 
 // budgetOf is the option's budget: the spec's limit, or else the option's
-// expected cost, with the spec's alert addresses and approval threshold.
+// expected bill (cash_usd: its monthly_usd less the quality gap, rework
+// AWS never bills, which would put every alert above the real spend), with
+// the spec's alert addresses and approval threshold.
 func budgetOf(p *plan.Plan, opt *plan.Option) *BudgetArgs {
 	budget := &BudgetArgs{
-		LimitUSD:    opt.MonthlyUSD.Expected,
+		LimitUSD:    opt.CashUSD.Expected,
 		CostCenter:  p.Inputs.CostCenter,
 		AlertEmails: p.Inputs.Budget.AlertEmails,
 	}
 	if l := p.Inputs.Budget.MonthlyLimitUSD; l != nil {
 		budget.LimitUSD = *l
 	}
+	// AWS Budgets takes a limit in cents above zero: a bill (or a limit)
+	// under half a cent, written 0.00, would fail the deployment and
+	// every plan's preview.
+	budget.LimitUSD = math.Max(budget.LimitUSD, 0.01)
 	if a := p.Inputs.Budget.ApprovalAboveUSD; a != nil {
 		budget.ApprovalUSD = *a
 	}

@@ -109,7 +109,15 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 		set(tb, "team.peak_to_average", "peak_to_average", tm.PeakToAverage, cty.NumberFloatVal(p), num(p))
 		peakFrom = fmt.Sprintf("peak_to_average is the busiest hour over the mean working hour (Monday-Friday 09:00-17:00 %s)", t.Timezone)
 	} else {
-		c.Reports = append(c.Reports, "peak_to_average is unknown from this export (it needs hourly records): kept at "+rangeText(tm.PeakToAverage))
+		// The import's note says why: buckets wider than an hour, or no
+		// token in a working hour of the period.
+		why := "it needs hourly records"
+		for _, n := range res.Notes {
+			if r, ok := strings.CutPrefix(n, "peak_to_average is unknown: "); ok {
+				why = r
+			}
+		}
+		c.Reports = append(c.Reports, "peak_to_average is unknown from this export ("+why+"): kept at "+rangeText(tm.PeakToAverage))
 	}
 	mix := calibrateWorkloads(s, t, workloads, c)
 

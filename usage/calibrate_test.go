@@ -87,3 +87,27 @@ func TestSignificant(t *testing.T) {
 		}
 	}
 }
+
+// TestCalibrateSaysWhyThePeakIsUnknown: an hourly export can leave the
+// peak unknown too (no token in a working hour of the period): the report
+// gives the import's reason, not "it needs hourly records".
+func TestCalibrateSaysWhyThePeakIsUnknown(t *testing.T) {
+	src := []byte(strings.Replace(calibrateSpec, "SIMPLE", "claude-sonnet-4.6", 1))
+	cat := modelcatalog.Default()
+	s, diags := spec.NewParser(cat).Parse("t.hcl", src)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	res := &Result{Format: ClaudeCodeOTel, Files: []string{"weekend.jsonl"}, Period: Period{"2026-11-07", "2026-11-09", 2},
+		Notes: []string{"peak_to_average is unknown: no token was used in a working hour (Monday-Friday 09:00-17:00 UTC) of the period"},
+		Tokens: &Tokens{Developers: 2, TokensPerDeveloperMonth: Quantiles{Mean: 16729, P25: 16729, P50: 16729, P75: 16729},
+			InputShare: 0.9, Timezone: "UTC", Models: map[string]float64{"claude-sonnet-4.6": 1, "claude-opus-4.8": 1}, UnmappedModels: map[string]float64{}}}
+	c, err := Calibrate("t.hcl", src, s, res, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reports := strings.Join(c.Reports, "\n")
+	if !strings.Contains(reports, "peak_to_average is unknown from this export (no token was used in a working hour") || strings.Contains(reports, "hourly records") {
+		t.Errorf("reports %q: want the import's reason", c.Reports)
+	}
+}
