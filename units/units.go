@@ -54,7 +54,13 @@ func (v USD) Rate() string { return "$" + Decimal(float64(v)) }
 // Decimal writes a figure rounded to four decimals, without trailing
 // zeros.
 func Decimal(v float64) string {
-	return strconv.FormatFloat(math.Round(v*1e4)/1e4, 'f', -1, 64)
+	r := math.Round(v*1e4) / 1e4
+	if math.IsInf(r, 0) && !math.IsInf(v, 0) {
+		// v*1e4 overflows above 1.8e304: a finite figure shown as +Inf.
+		// Four decimals are moot at that size.
+		r = v
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
 }
 
 // Count writes any float64 rounded to a whole number with thousands

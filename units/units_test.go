@@ -77,3 +77,23 @@ func TestRate(t *testing.T) {
 		}
 	}
 }
+
+// TestDecimalExtremes: a figure too large to scale by 10^4 is still shown
+// as the finite number it is (a price book's 1e306 per million tokens was
+// summarised as +Inf), and four decimals stay four decimals.
+func TestDecimalExtremes(t *testing.T) {
+	for _, tt := range []struct {
+		v    float64
+		want string
+	}{
+		{2.4, "2.4"},
+		{0.123456, "0.1235"},
+		{1e306, "1" + strings.Repeat("0", 306)},
+		{-1e306, "-1" + strings.Repeat("0", 306)},
+		{math.Inf(1), "+Inf"},
+	} {
+		if got := Decimal(tt.v); got != tt.want {
+			t.Errorf("Decimal(%g) = %.40q, want %.40q", tt.v, got, tt.want)
+		}
+	}
+}
