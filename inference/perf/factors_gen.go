@@ -23,6 +23,23 @@ var Fitted = Params{
 
 // FittedWithout are the parameters fitted without each source's points.
 var FittedWithout = map[string]Params{
+	"datacrunch-h200-sglang": Params{
+		Memory: 0.622, Compute: 0.551, MoEWidth: 295.213,
+		MemoryGen:       map[string]float64{"ada": 1.004, "ampere": 1.01, "blackwell": 0.989, "hopper": 1.021},
+		ComputeGen:      map[string]float64{"ada": 0.802, "ampere": 1.199, "blackwell": 0.841, "hopper": 1.032},
+		EngineScale:     map[string]float64{"sglang": 1.072, "tensorrt-llm": 1.051, "vllm": 1},
+		StepMs:          map[string]float64{"sglang": 0.398, "tensorrt-llm": 0.385, "vllm": 0.343},
+		KernelUs:        map[string]float64{"sglang": 3.39, "tensorrt-llm": 2.669, "vllm": 3.071},
+		PrefillKernelUs: map[string]float64{"sglang": 46.407, "tensorrt-llm": 38.046, "vllm": 45.643},
+		PrefillMoEUs:    map[string]float64{"sglang": 637.166, "tensorrt-llm": 608.424, "vllm": 176.742},
+		RequestMs:       map[string]float64{"sglang": 16.984, "tensorrt-llm": 14.414, "vllm": 20.64},
+		FrontEndMs:      map[string]float64{"sglang": 5, "tensorrt-llm": 5, "vllm": 5},
+		AllReduceUs:     map[string]float64{"nvlink": 11.67, "pcie": 79.995},
+		ComputePrec:     map[string]float64{"fp4": 0.771, "fp8": 0.965},
+		MoE:             map[string]float64{"sglang": 0.926, "tensorrt-llm": 0.384, "vllm": 1},
+		MoECompute:      map[string]float64{"sglang": 0.492, "tensorrt-llm": 0.524, "vllm": 0.421},
+		MoEComputeEP:    map[string]float64{"sglang": 0.994, "tensorrt-llm": 0.587, "vllm": 1},
+	},
 	"gpustack-deepseek-r1-h200": Params{
 		Memory: 0.629, Compute: 0.553, MoEWidth: 271.198,
 		MemoryGen:       map[string]float64{"ada": 0.993, "ampere": 1.009, "blackwell": 0.972, "hopper": 1.012},
