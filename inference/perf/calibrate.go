@@ -475,7 +475,7 @@ func writeParams(b *bytes.Buffer, p Params) {
 		name string
 		m    map[string]float64
 	}{{"MemoryGen", p.MemoryGen}, {"ComputeGen", p.ComputeGen}, {"EngineScale", p.EngineScale}, {"StepMs", p.StepMs},
-		{"KernelUs", p.KernelUs}, {"PrefillKernelUs", p.PrefillKernelUs}, {"PrefillMoEUs", p.PrefillMoEUs}, {"RequestMs", p.RequestMs}, {"FrontEndMs", p.FrontEndMs}, {"AllReduceUs", p.AllReduceUs}, {"ComputePrec", p.ComputePrec}, {"MoE", p.MoE}, {"MoECompute", p.MoECompute}} {
+		{"KernelUs", p.KernelUs}, {"PrefillKernelUs", p.PrefillKernelUs}, {"PrefillMoEUs", p.PrefillMoEUs}, {"RequestMs", p.RequestMs}, {"FrontEndMs", p.FrontEndMs}, {"AllReduceUs", p.AllReduceUs}, {"ComputePrec", p.ComputePrec}, {"MoE", p.MoE}, {"MoECompute", p.MoECompute}, {"MoEComputeEP", p.MoEComputeEP}} {
 		fmt.Fprintf(b, "%s: map[string]float64{", t.name)
 		for i, k := range sortedKeys(t.m) {
 			if i > 0 {

@@ -71,6 +71,9 @@ type Params struct {
 	// step's tokens fill their GEMMs (large batches and prefill), per
 	// engine: it divides their compute time, MoE their reads.
 	MoECompute map[string]float64 `json:"moe_compute_efficiency"`
+	// MoEComputeEP further divides the routed experts' FLOPs under expert
+	// parallelism across data-parallel groups, per engine.
+	MoEComputeEP map[string]float64 `json:"moe_compute_ep_efficiency"`
 	// MoEWidth is the width (columns a GPU) at which a routed expert's
 	// GEMM reaches half its rate: an expert's GEMM of w columns a GPU runs
 	// at w / (w + MoEWidth) of MoECompute's rate, so thin expert slices
@@ -103,6 +106,7 @@ var Prior = Params{
 	ComputePrec:  map[string]float64{"fp8": 0.85, "fp4": 0.7},
 	MoE:          map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
 	MoECompute:   map[string]float64{"vllm": 0.7, "sglang": 0.7, "tensorrt-llm": 0.7},
+	MoEComputeEP: map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
 	MoEWidth:     256,
 }
 
@@ -116,7 +120,7 @@ var Bounds = map[string][2]float64{
 	"generation": {0.8, 1.25}, "scale": {0.8, 1.2},
 	"step": {0.2, 8}, "kernel": {1, 10}, "prefill-kernel": {1, 60}, "prefill-moe": {10, 3000}, "request": {1, 100}, "front-end": {0.5, 30},
 	"all-reduce.nvlink": {5, 40}, "all-reduce.pcie": {10, 80},
-	"moe": {0.3, 1}, "moe-compute": {0.1, 1}, "moe-width": {16, 4096}, "precision": {0.5, 1},
+	"moe": {0.3, 1}, "moe-compute": {0.1, 1}, "moe-compute-ep": {0.3, 1}, "moe-width": {16, 4096}, "precision": {0.5, 1},
 }
 
 // factors are the effective factors for an engine on a generation over an
@@ -148,6 +152,7 @@ func (p Params) factors(engine, gen, link, prec string) Factors {
 		AllReduceUs:       round3(orMean(p.AllReduceUs, link)),
 		MoEEfficiency:     round3(orMean(p.MoE, engine)),
 		MoECompute:        round3(orMean(p.MoECompute, engine)),
+		MoEComputeEP:      round3(orMean(p.MoEComputeEP, engine)),
 		MoEWidth:          round3(p.MoEWidth),
 		RequestOverheadMs: round3(orMean(p.RequestMs, engine)),
 		FrontEndMs:        round3(orMean(p.FrontEndMs, engine)),
@@ -211,6 +216,7 @@ func knobs() []knob {
 	table("precision", "precision", []string{"fp8", "fp4"}, func(p Params) map[string]float64 { return p.ComputePrec }, 0)
 	table("moe", "moe", Engines, func(p Params) map[string]float64 { return p.MoE }, 0)
 	table("moe-compute", "moe-compute", Engines, func(p Params) map[string]float64 { return p.MoECompute }, 0)
+	table("moe-compute-ep", "moe-compute-ep", Engines, func(p Params) map[string]float64 { return p.MoEComputeEP }, 0)
 	table("step", "step", Engines, func(p Params) map[string]float64 { return p.StepMs }, 0)
 	table("kernel", "kernel", Engines, func(p Params) map[string]float64 { return p.KernelUs }, 0)
 	table("prefill-kernel", "prefill-kernel", Engines, func(p Params) map[string]float64 { return p.PrefillKernelUs }, wEngines)
@@ -234,7 +240,7 @@ func (p Params) clone() Params {
 	}
 	return Params{Memory: p.Memory, Compute: p.Compute, MemoryGen: cp(p.MemoryGen), ComputeGen: cp(p.ComputeGen),
 		EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), KernelUs: cp(p.KernelUs), PrefillKernelUs: cp(p.PrefillKernelUs), PrefillMoEUs: cp(p.PrefillMoEUs), RequestMs: cp(p.RequestMs), FrontEndMs: cp(p.FrontEndMs),
-		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE), MoECompute: cp(p.MoECompute), MoEWidth: p.MoEWidth}
+		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE), MoECompute: cp(p.MoECompute), MoEComputeEP: cp(p.MoEComputeEP), MoEWidth: p.MoEWidth}
 }
 
 func mean(m map[string]float64) float64 {

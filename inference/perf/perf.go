@@ -119,6 +119,9 @@ type Factors struct {
 	// MoECompute divides the routed experts' FLOPs as MoEEfficiency
 	// divides their reads.
 	MoECompute float64 `json:"moe_compute_efficiency"`
+	// MoEComputeEP further divides them under expert parallelism across
+	// data-parallel groups.
+	MoEComputeEP float64 `json:"moe_compute_ep_efficiency"`
 	// MoEWidth is the columns a GPU at which a routed expert's GEMM
 	// reaches half of MoECompute's rate.
 	MoEWidth float64 `json:"moe_width"`
@@ -313,7 +316,7 @@ func newDeployment(c Config, p Params) (deployment, Result) {
 	}
 	d.graphTokens = c.GraphTokens
 	if c.GraphTokens == 0 {
-		d.graphTokens = graphTokens(d.engine, g, d.chunk)
+		d.graphTokens = graphTokens(d.engine, g, c.Model, d.chunk)
 	}
 	d.layout(&r)
 	d.memory(&r)
@@ -463,13 +466,24 @@ func maxNumSeqs(engine string, g *modelcatalog.GPU) int {
 // graphTokens is the engine's default for the most tokens a step runs
 // under piecewise CUDA graphs: vLLM's V1 engine captures everything but
 // attention for steps of up to min(2 × max_num_seqs, 512) tokens (and no
-// more than its token budget: VllmConfig._set_cudagraph_sizes); SGLang and
-// TensorRT-LLM's PyTorch backend capture decode batches only by default.
-func graphTokens(engine string, g *modelcatalog.GPU, chunk float64) int {
+// more than its token budget: VllmConfig._set_cudagraph_sizes), 1,024 for
+// gpt-oss (GptOssForCausalLMConfig raises it "for performance" unless the
+// deployment sets its own); SGLang and TensorRT-LLM's PyTorch backend
+// capture decode batches only by default.
+func graphTokens(engine string, g *modelcatalog.GPU, m *modelcatalog.OpenModel, chunk float64) int {
 	if engine != "vllm" {
 		return 0
 	}
-	return int(min(float64(min(2*maxNumSeqs(engine, g), 512)), chunk))
+	n := min(2*maxNumSeqs(engine, g), 512)
+	if isGptOss(m) {
+		n = 1024
+	}
+	return int(min(float64(n), chunk))
+}
+
+// isGptOss says the model is OpenAI's gpt-oss architecture.
+func isGptOss(m *modelcatalog.OpenModel) bool {
+	return strings.HasPrefix(m.ID, "gpt-oss") || strings.HasPrefix(strings.ToLower(m.HFRepo), "openai/gpt-oss")
 }
 
 // linkOf is the effective one-way bandwidth (bytes/s) of a collective.

@@ -56,6 +56,9 @@ func (d deployment) step(w work) stepCost {
 	kv := w.decode*a.kvBytes(int(w.ctx), d.tp, d.kvb) + a.kvBytes(int(w.prefix), d.tp, d.kvb)
 	tMem := (a.denseReadBytes/tp+kv)/d.bw + a.expertBytes/ep*a.touched(routed)/d.bw/moe
 	expert := 2 * routed * a.expertActive / ep / d.flops / d.f.MoECompute * d.imbalance(routed) / d.width()
+	if d.ep > d.tp {
+		expert /= d.f.MoEComputeEP
+	}
 	attn := w.decode*a.attnFlops(w.ctx, d.tp) + a.prefillAttnFlops(w.prefix+w.prefill, d.tp) - a.prefillAttnFlops(w.prefix, d.tp)
 	tCmp := 2*tokens*a.denseActive/tp/d.flops + expert + attn/d.attnFlops
 	fixed := d.fixed(tokens, w.prefill > 0 && !w.graphed)
