@@ -40,9 +40,9 @@ type planFlags struct {
 	// folders and deployment are used (--stack-config; check and diff).
 	stackSpecs  []string
 	stackConfig string
-	// stackOf maps each stack spec's path (cleaned) to its stack
-	// configuration, filled by stackSpecPaths.
-	stackOf map[string]string
+	// stackOf maps each stack spec's path (cleaned) to every stack
+	// configuration deploying it, filled by stackSpecPaths.
+	stackOf map[string][]string
 	// stack is the stack configuration the resources are previewed with;
 	// the zero value is the program's default.
 	stack stacks.Config
@@ -85,9 +85,9 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 	for _, p := range paths {
 		seen[filepath.Clean(p)] = true
 	}
-	f.stackOf = map[string]string{}
+	f.stackOf = map[string][]string{}
 	add := func(p, file string) {
-		f.stackOf[filepath.Clean(p)] = file
+		f.stackOf[filepath.Clean(p)] = append(f.stackOf[filepath.Clean(p)], file)
 		if !seen[filepath.Clean(p)] {
 			seen[filepath.Clean(p)] = true
 			paths = append(paths, p)
@@ -361,7 +361,7 @@ func parseSpecs(parser *spec.Parser, paths []string, stderr io.Writer) ([]*spec.
 
 // baseSpecs pairs each spec with its base at baseRef (baseIndex.review):
 // with no baseRef, every base is nil and nothing is deleted.
-func baseSpecs(parser *spec.Parser, baseRef string, specDirs []string, stackOf map[string]string, paths []string, specs []*spec.Spec, stderr io.Writer) (reviewed, error) {
+func baseSpecs(parser *spec.Parser, baseRef string, specDirs []string, stackOf map[string][]string, paths []string, specs []*spec.Spec, stderr io.Writer) (reviewed, error) {
 	if baseRef == "" {
 		return reviewed{bases: make([]*spec.Spec, len(specs)), extra: make([][]plan.Loosening, len(specs))}, nil
 	}

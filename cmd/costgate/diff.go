@@ -180,7 +180,7 @@ type specPair struct {
 }
 
 // diffInputs parses the specs to compare; diagnostics go to stderr.
-func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs []string, stackOf map[string]string, args []string, stderr io.Writer) ([]specPair, error) {
+func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs []string, stackOf map[string][]string, args []string, stderr io.Writer) ([]specPair, error) {
 	parser := spec.NewParser(cat)
 	failed := false
 	parse := func(s *spec.Spec, diags hcl.Diagnostics) *spec.Spec {

@@ -379,6 +379,11 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.acme.yaml": stackWithRules},
 			map[string]string{"deploy/rules/acme.rego": strings.Replace(acmeRule, "nobody", "somebody", 1)},
 			[]string{"--stack-config", "Pulumi.acme.yaml"}, 1, []string{"its policy file deploy/rules/acme.rego changes"}},
+		// Two stacks deploy one spec: each is compared, not only the last.
+		{"the first of two stacks deploying a spec has its price book edited",
+			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "Pulumi.a.yaml": stackWithRules, "Pulumi.b.yaml": "config:\n  costgate:spec: teams/acme.hcl\n"},
+			map[string]string{"deploy/prices.json": cheapBook},
+			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.a.yaml", "--stack-spec", "Pulumi.b.yaml"}, 1, []string{"stack Pulumi.a.yaml deploys with rules that change since HEAD (its price book deploy/prices.json changes)"}},
 		{"a stack's rules unchanged",
 			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.acme.yaml": stackWithRules}, nil,
 			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme.yaml"}, 0, []string{"ALLOWED  teams/acme.hcl"}},

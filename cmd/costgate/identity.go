@@ -193,7 +193,7 @@ type deletedSpec struct {
 // (the base at its path had another team, or, with explicit folders, a
 // team of the base is gone while this one is new) loosens its identity;
 // with explicit folders, every base team that no head has is deleted.
-func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[string]string) (reviewed, hcl.Diagnostics, error) {
+func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[string][]string) (reviewed, hcl.Diagnostics, error) {
 	r := reviewed{bases: make([]*spec.Spec, len(heads)), extra: make([][]plan.Loosening, len(heads))}
 	headTeam := map[string]string{}
 	for i, h := range heads {
@@ -211,7 +211,9 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 	sort.Strings(gone)
 	var diags hcl.Diagnostics
 	for i, h := range heads {
-		if file := stackOf[filepath.Clean(paths[i])]; file != "" {
+		// Every stack deploying this spec: of two, the one named first
+		// would otherwise go uncompared.
+		for _, file := range stackOf[filepath.Clean(paths[i])] {
 			l, err := b.stackTeamChange(file, h)
 			if err != nil {
 				return r, nil, err
