@@ -41,7 +41,7 @@ func (f *usageFlags) register(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&f.since, "since", "", "first day of the period, YYYY-MM-DD (UTC; default: the data's first day)")
 	cmd.Flags().StringVar(&f.until, "until", "", "day after the period, YYYY-MM-DD (UTC, exclusive; default: the day after the data's last)")
 	cmd.Flags().StringVar(&f.timezone, "timezone", "UTC", "IANA time zone of the working hours (Monday-Friday 09:00-17:00) the peak is measured against")
-	cmd.Flags().StringVar(&f.interval, "interval", "", "time between consecutive vllm-metrics scrapes whose samples carry no timestamps, e.g. 60s")
+	cmd.Flags().StringVar(&f.interval, "interval", "", "time between consecutive vllm-metrics scrapes whose samples carry no timestamps, from 1s to 24h, e.g. 60s")
 	cmd.Flags().BoolVar(&f.skipInvalid, "skip-invalid", false, "count malformed records and go on, instead of stopping at the first")
 	cmd.Flags().BoolVar(&f.allowGaps, "allow-gaps", false, "read on past a usage report's missing pages (a gap between buckets, has_more on the last page, an API error body, an empty file) and state the gap in the output, instead of refusing the files")
 	cmd.Flags().StringVar(&f.catalog, "catalog", "", "price book (JSON) whose models extend the embedded catalog's for mapping model ids")
@@ -68,6 +68,12 @@ func (f *usageFlags) options(stderr io.Writer) (usage.Options, error) {
 		d, err := time.ParseDuration(f.interval)
 		if err != nil || d <= 0 {
 			return opts, invalid(fmt.Errorf("--interval %q: want a duration such as 60s or 5m", f.interval))
+		}
+		// Prometheus scrapes every few seconds to minutes: a figure outside
+		// a second to a day is a typo (1ns, or ms read as s) that would
+		// scale every rate by its error.
+		if d < time.Second || d > 24*time.Hour {
+			return opts, invalid(fmt.Errorf("--interval %s: want a scrape interval from 1s to 24h", f.interval))
 		}
 		opts.Interval = d
 	}

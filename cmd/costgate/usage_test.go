@@ -98,6 +98,10 @@ func TestUsageImportErrors(t *testing.T) {
 		{"until before since", []string{"usage", "import", "--since", "2026-11-03", "--until", "2026-11-02", usageData + "litellm-spend/logs.csv"}, 2, "", "the period is empty"},
 		{"bad timezone", []string{"usage", "import", "--timezone", "Mars/Olympus", usageData + "litellm-spend/logs.csv"}, 2, "", "--timezone"},
 		{"bad interval", []string{"usage", "import", "--interval", "soon", usageData + "vllm-metrics/plain-1.prom"}, 2, "", "--interval"},
+		// A scrape interval below a second reads counters' growth as
+		// thousands of times the rate (1ns: 1.8e13 tok/s).
+		{"interval below a second", []string{"usage", "import", "--interval", "1ns", usageData + "vllm-metrics/plain-1.prom"}, 2, "", "from 1s to 24h"},
+		{"interval above a day", []string{"usage", "import", "--interval", "25h", usageData + "vllm-metrics/plain-1.prom"}, 2, "", "from 1s to 24h"},
 		{"no usage in the period", []string{"usage", "import", "--since", "2026-12-01", usageData + "litellm-spend/logs.csv"}, 2, "", "no usage"},
 		{"malformed line", []string{"usage", "import", bad}, 2, "", bad + ":2: not an OTLP JSON line"},
 		{"skip invalid", []string{"usage", "import", "--skip-invalid", bad}, 0, "1 malformed skipped", ""},
