@@ -348,6 +348,18 @@ func (b bound) String() string {
 	return noun
 }
 
+// checkNumber is check on the number as written: a whole-number bound
+// also refuses a fraction too small for float64 to hold
+// (200.0000000000000001 converts to 200), which check alone would pass.
+func (b bound) checkNumber(d *decoder, v cty.Value, f float64, subject hcl.Range, what string) bool {
+	if b.integer && !v.AsBigFloat().IsInt() {
+		d.errorf(subject, "Whole number required",
+			"%s must be %s; %s has a fractional part.", what, b, v.AsBigFloat().Text('g', -1))
+		return false
+	}
+	return b.check(d, f, subject, what)
+}
+
 // check reports whether v is in the bound, and if not, a diagnostic.
 func (b bound) check(d *decoder, v float64, subject hcl.Range, what string) bool {
 	if b.integer && v != math.Trunc(v) {
@@ -401,7 +413,7 @@ func (b *body) number(name string, bnd bound, def float64) float64 {
 		return def
 	}
 	f, ok := b.d.toFloat(v, a.Expr.Range(), what)
-	if !ok || !bnd.check(b.d, f, a.Expr.Range(), what) {
+	if !ok || !bnd.checkNumber(b.d, v, f, a.Expr.Range(), what) {
 		return def
 	}
 	return f
@@ -452,7 +464,7 @@ func (b *body) optRange(name string, bnd bound) (*Range, bool) {
 	switch {
 	case ty == cty.Number:
 		f, ok := b.d.toFloat(v, a.Expr.Range(), what)
-		if !ok || !bnd.check(b.d, f, a.Expr.Range(), what) {
+		if !ok || !bnd.checkNumber(b.d, v, f, a.Expr.Range(), what) {
 			return nil, false
 		}
 		r := Scalar(f)
@@ -480,7 +492,7 @@ func (b *body) optRange(name string, bnd bound) (*Range, bool) {
 				continue
 			}
 			f, fok := b.d.toFloat(ev, sub, what)
-			if !fok || !bnd.check(b.d, f, sub, what) {
+			if !fok || !bnd.checkNumber(b.d, ev, f, sub, what) {
 				ok = false
 				continue
 			}

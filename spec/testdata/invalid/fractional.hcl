@@ -1,5 +1,5 @@
 team "acme" {
-  developers           = [10.5, 200]
+  developers           = [10.5, 200.0000000000000001]
   tokens_per_developer = 2e6
   cost_center          = "platform"
 }
