@@ -69,7 +69,7 @@ func diffText(b *strings.Builder, d *review.Diff) {
 		fmt.Fprintf(b, "LOOSENED   %s (line %d): %s\n", l.Attribute, l.Line, l.Message)
 	}
 	if !d.New {
-		fmt.Fprintf(b, "VERDICT    %s\n", change(strings.ReplaceAll(d.Verdict[0], "_", " "), strings.ReplaceAll(d.Verdict[1], "_", " ")))
+		fmt.Fprintf(b, "VERDICT    %s\n", change(architecture.Verdict(d.Verdict[0]).Text(), architecture.Verdict(d.Verdict[1]).Text()))
 		fmt.Fprintf(b, "BREAKEVEN  %s\n", change(breakevenText(d.Breakeven[0]), breakevenText(d.Breakeven[1])))
 	}
 	b.WriteString("\n")

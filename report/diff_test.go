@@ -90,3 +90,29 @@ func TestCompareNewSpec(t *testing.T) {
 		t.Errorf("markdown does not start with the marker:\n%s", b.String())
 	}
 }
+
+// TestDiffPinnedVerdict: a spec whose routes pin every workload has no
+// verdict, and the diff says why rather than printing an empty one.
+func TestDiffPinnedVerdict(t *testing.T) {
+	src := strings.Replace(fixture.Example(t, "company-50.hcl"), "complexity", "route = \"managed\"\n  complexity", -1)
+	base := fixture.Parse(t, "base.hcl", src)
+	head := fixture.Parse(t, "head.hcl", src)
+	d, err := review.Compare(context.Background(), base, head, fixture.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Verdict != [2]string{"", ""} {
+		t.Fatalf("verdicts %q, want none on either side", d.Verdict)
+	}
+	var text, md bytes.Buffer
+	if err := DiffText(&text, []*review.Diff{d}); err != nil {
+		t.Fatal(err)
+	}
+	if err := DiffMarkdown(&md, []*review.Diff{d}); err != nil {
+		t.Fatal(err)
+	}
+	want := "none, the routes rule out one side (unchanged)"
+	if !strings.Contains(text.String(), "VERDICT    "+want) || !strings.Contains(md.String(), "self-hosted): "+want) {
+		t.Errorf("verdict line missing %q:\n%s\n%s", want, text.String(), md.String())
+	}
+}
