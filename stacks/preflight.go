@@ -73,6 +73,7 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 		pf.bootLoops(*opt.Sizing, cat)
 		pf.quota(*opt.Sizing, cat)
 		pf.networkQuotas()
+		pf.securityGroupRules()
 		pf.capacityBlock(*opt.Sizing)
 		pf.certificate()
 		pf.zone()
