@@ -150,3 +150,73 @@ func TestAllowedCIDRsFitTheSecurityGroupRulesQuota(t *testing.T) {
 		})
 	}
 }
+
+// TestGatewayTrustPolicyFitsIAMsQuota: IAM refuses a role whose trust
+// policy is longer than the account's quota "Role trust policy length"
+// (2,048 characters by default, 4,096 at most), and every
+// costgate:consumerPrincipals entry adds its ARN to the gateway role's.
+// The preflight measures the policy the program writes against the quota.
+func TestGatewayTrustPolicyFitsIAMsQuota(t *testing.T) {
+	tests := []struct {
+		name       string
+		principals int
+		quota      float64 // 0: the quota cannot be read
+		refuse     bool
+	}{
+		{"10 principals", 10, 2048, false},
+		{"40 principals, default quota", 40, 2048, true},
+		{"40 principals, raised quota", 40, 4096, false},
+		{"40 principals, quota unread", 40, 0, false},
+		{"90 principals, beyond the most IAM allows", 90, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := examplePlan(t, "company-50")
+			cfg := Config{ConsumerExternalID: "agreed-external-id"}
+			for i := range tt.principals {
+				acct := "210987654321"
+				if i%2 == 0 {
+					acct = previewAccount
+				}
+				cfg.ConsumerPrincipals = append(cfg.ConsumerPrincipals, fmt.Sprintf("arn:aws:iam::%s:role/litellm-consumer-%03d", acct, i))
+			}
+			answer := fails("NoSuchResourceException")
+			if tt.quota > 0 {
+				answer = func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+					if args.Args["serviceCode"].StringValue() != "iam" {
+						return nil, errors.New("not this quota")
+					}
+					return resource.NewPropertyMapFromMap(map[string]any{"value": tt.quota, "id": "q"}), nil
+				}
+			}
+			rs, logs, err := runPreflight(t, p, cfg, map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+				"aws:servicequotas/getServiceQuota:getServiceQuota": answer,
+			})
+			var pe *PreflightError
+			switch {
+			case tt.refuse && (!errors.As(err, &pe) || !strings.Contains(err.Error(), "trust policy")):
+				t.Fatalf("error %v, want a preflight problem about the trust policy's length", err)
+			case tt.refuse:
+				return
+			case err != nil:
+				t.Fatalf("deploy: %v", err)
+			}
+			var doc string
+			for _, r := range ofType(rs, "aws:iam/role:Role") {
+				if strings.HasSuffix(r.Name, "-gateway") {
+					doc, _ = r.Properties["assumeRolePolicy"].(string)
+				}
+			}
+			limit := tt.quota
+			if limit == 0 {
+				limit = MaxRoleTrustPolicyLength
+			}
+			if doc == "" || float64(len(doc)) > limit {
+				t.Errorf("gateway trust policy of %d characters, quota %.0f", len(doc), limit)
+			}
+			if tt.quota == 0 && len(doc) > DefaultRoleTrustPolicyLength && !strings.Contains(strings.Join(logs.lines, "\n"), "trust policy") {
+				t.Errorf("no reminder of the trust policy's %d characters among %v", len(doc), logs.lines)
+			}
+		})
+	}
+}
