@@ -220,3 +220,43 @@ func TestGatewayTrustPolicyFitsIAMsQuota(t *testing.T) {
 		})
 	}
 }
+
+// TestRouterTaskDefinitionFitsECS: the router's task definition carries
+// the LiteLLM config, one entry per workload, and ECS refuses a task
+// definition above its size limit (RegisterTaskDefinition). A spec with
+// hundreds of workloads is refused by the preflight, before anything is
+// created, rather than by ECS halfway through the first pulumi up.
+func TestRouterTaskDefinitionFitsECS(t *testing.T) {
+	for _, tt := range []struct {
+		workloads int
+		refuse    bool
+	}{{3, false}, {100, false}, {300, true}} {
+		t.Run(fmt.Sprint(tt.workloads), func(t *testing.T) {
+			p := examplePlan(t, "enterprise-hybrid")
+			opt := p.Chosen()
+			base := opt.Routes
+			var routes []plan.Route
+			for i := range tt.workloads {
+				r := base[i%len(base)]
+				r.Workload = fmt.Sprintf("%s-%03d-%s", r.Workload, i, strings.Repeat("w", 24))
+				routes = append(routes, r)
+			}
+			opt.Routes = routes
+			cfg := Config{DeployGateway: true, ProviderKeys: map[string]pulumi.StringInput{"anthropic": pulumi.String("sk-ant")}}
+			rs, _, err := run(t, p, cfg)
+			var pe *PreflightError
+			switch {
+			case tt.refuse && (!errors.As(err, &pe) || !strings.Contains(err.Error(), "task definition")):
+				t.Fatalf("error %v, want a preflight problem about the router's task definition", err)
+			case tt.refuse:
+				return
+			case err != nil:
+				t.Fatalf("deploy: %v", err)
+			}
+			td := one(t, rs, "aws:ecs/taskDefinition:TaskDefinition")
+			if n := len(td.Properties["containerDefinitions"].(string)); n > MaxTaskDefinitionBytes {
+				t.Errorf("container definitions of %d bytes; ECS takes %d", n, MaxTaskDefinitionBytes)
+			}
+		})
+	}
+}

@@ -84,6 +84,7 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 		pf.bedrock(cat)
 		pf.routerKeys(cat)
 		pf.trustPolicyLength()
+		pf.routerTaskSize(cat)
 	}
 	pf.budget(p)
 	if len(pf.problems) > 0 {

@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
@@ -226,4 +227,62 @@ func (pf *preflight) securityGroupRules() {
 		pf.problem("the load balancer's security group needs %d inbound rules (%s), and the quota %q is %.0f: merge costgate:allowedCidrs into fewer, wider ranges, or request %d in Service Quotas (vpc)",
 			rules, why, securityGroupRuleQuotaName, q.Value, rules)
 	}
+}
+
+// MaxTaskDefinitionBytes is Amazon ECS's limit on a task definition's
+// size ("Task definition size", 64 KiB, not adjustable).
+const MaxTaskDefinitionBytes = 64 << 10
+
+// routerTaskSize renders the router's container definitions as the
+// program will, with the longest values AWS gives the names it does not
+// know yet (the load balancer's DNS name, Bedrock profile and secret
+// ARNs), and refuses them above ECS's limit: the LiteLLM config they carry
+// grows with every workload, and RegisterTaskDefinition would refuse it
+// halfway through the first pulumi up.
+func (pf *preflight) routerTaskSize(cat *modelcatalog.Catalog) {
+	if !pf.cfg.DeployGateway || pf.opt.Architecture != architecture.Hybrid {
+		return
+	}
+	region := "us-east-1"
+	if s := pf.opt.Sizing; s != nil && s.Region != "" {
+		region = s.Region
+	}
+	endpoint := "http://internal-" + strings.Repeat("x", MaxLoadBalancerName) + "-1234567890." + region + ".elb.amazonaws.com/v1"
+	if pf.cfg.DNSName != "" {
+		endpoint = "https://" + pf.cfg.DNSName + "/v1"
+	}
+	arn := func(kind string) string {
+		return "arn:aws:" + kind + ":" + region + ":123456789012:" + strings.Repeat("x", 80)
+	}
+	profiles := map[string]string{}
+	for _, r := range pf.opt.Routes {
+		if r.ServedBy != architecture.Managed {
+			continue
+		}
+		if m, ok := cat.ManagedModel(r.Model); ok {
+			if p, err := cat.RouteProvider(m, r.Provider); err == nil && !p.KeyedByAPIKey() {
+				profiles[p.ModelID(m)] = arn("bedrock")
+			}
+		}
+	}
+	list, err := LiteLLMModelList(pf.opt.Routes, endpoint, cat, profiles)
+	if err != nil {
+		return // the program reports it
+	}
+	config, err := routerConfig(list)
+	if err != nil {
+		return
+	}
+	secrets := map[string]string{"LITELLM_MASTER_KEY": arn("secretsmanager"), "LITELLM_SALT_KEY": arn("secretsmanager"),
+		"DATABASE_URL": arn("secretsmanager"), "VLLM_API_KEY": arn("secretsmanager")}
+	providers, _, _ := managedNeeds(pf.opt.Routes, cat)
+	for _, p := range providers {
+		secrets[strings.ToUpper(p)+"_API_KEY"] = arn("secretsmanager")
+	}
+	defs, err := routerContainers(config, secrets, "/costgate/"+strings.Repeat("x", 40)+"/"+strings.Repeat("x", 100)+"/litellm", region)
+	if err != nil || len(defs) <= MaxTaskDefinitionBytes {
+		return
+	}
+	pf.problem("the router's task definition would be about %d KiB with the LiteLLM config of %d workloads, and ECS takes %d KiB: route fewer workloads through the router (merge workloads that share a model), or unset costgate:deployGateway and run LiteLLM with the exported gateway role",
+		(len(defs)+1023)>>10, len(pf.opt.Routes), MaxTaskDefinitionBytes>>10)
 }
