@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // AWS name limits of the resources costgate names itself (pulumi-aws's
@@ -57,4 +59,18 @@ func physicalName(stack, team, kind, salt string, max int) string {
 func nameHash(stack, team, kind, salt string) string {
 	sum := sha256.Sum256([]byte(stack + "\x00" + team + "\x00" + kind + "\x00" + salt))
 	return hex.EncodeToString(sum[:])[:nameHashLen]
+}
+
+// securityGroupName names a security group whose autoname (the logical
+// name, a hyphen and seven random characters) would begin with "sg-",
+// which CreateSecurityGroup refuses: a team label such as "sg-platform",
+// or "sg" itself ("sg-alb"). Every other group keeps its autoname (nil),
+// so that no deployed group is replaced. The description is in the hash:
+// a new description replaces the group, and the replacement, created
+// before the old one goes, needs a name of its own in the VPC.
+func securityGroupName(stack, logical, description string) pulumi.StringPtrInput {
+	if !strings.HasPrefix(strings.ToLower(logical), "sg-") {
+		return nil
+	}
+	return pulumi.String("cg-" + logical + "-" + nameHash(stack, logical, "sg", description))
 }

@@ -191,8 +191,10 @@ func (f *fleet) endpointSecurityGroup(net network) (*ec2.SecurityGroup, error) {
 			FromPort: pulumi.Int(port), ToPort: pulumi.Int(port), CidrBlocks: pulumi.StringArray{net.cidr},
 		})
 	}
+	desc := "costgate " + f.a.Team + ": PrivateLink front of the inference endpoint"
 	sg, err := ec2.NewSecurityGroup(f.ctx, f.name+"-privatelink", &ec2.SecurityGroupArgs{
-		Description: pulumi.String("costgate " + f.a.Team + ": PrivateLink front of the inference endpoint"),
+		Name:        securityGroupName(f.ctx.Stack(), f.name+"-privatelink", desc),
+		Description: pulumi.String(desc),
 		VpcId:       net.vpcID,
 		Egress:      egress,
 		Tags:        withName(f.tags, f.name+"-privatelink"),

@@ -111,8 +111,10 @@ func (b *routerBuild) catalog() *modelcatalog.Catalog {
 
 func (b *routerBuild) build() error {
 	fl := b.a.Fleet
+	desc := "costgate " + b.a.Team + ": LiteLLM router tasks, reachable from the load balancer only"
 	sg, err := ec2.NewSecurityGroup(b.ctx, b.name, &ec2.SecurityGroupArgs{
-		Description: pulumi.String("costgate " + b.a.Team + ": LiteLLM router tasks, reachable from the load balancer only"),
+		Name:        securityGroupName(b.ctx.Stack(), b.name, desc),
+		Description: pulumi.String(desc),
 		VpcId:       fl.net.vpcID,
 		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
 			Description: pulumi.String("LiteLLM from the load balancer"), Protocol: pulumi.String("tcp"),

@@ -69,8 +69,10 @@ func (b *routerBuild) database(routerSG *ec2.SecurityGroup) (pulumi.StringOutput
 	if err != nil {
 		return pulumi.StringOutput{}, fmt.Errorf("create router database subnet group: %w", err)
 	}
+	desc := "costgate " + b.a.Team + ": PostgreSQL of the LiteLLM router, reachable from the router tasks only"
 	sg, err := ec2.NewSecurityGroup(ctx, name, &ec2.SecurityGroupArgs{
-		Description: pulumi.String("costgate " + b.a.Team + ": PostgreSQL of the LiteLLM router, reachable from the router tasks only"),
+		Name:        securityGroupName(ctx.Stack(), name, desc),
+		Description: pulumi.String(desc),
 		VpcId:       fl.net.vpcID,
 		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
 			Description: pulumi.String("PostgreSQL from the LiteLLM router tasks"), Protocol: pulumi.String("tcp"),

@@ -42,8 +42,10 @@ func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, e
 		return nil, nil, err
 	}
 	ingress, egress = append(ingress, moreIn...), append(egress, moreOut...)
+	albDesc := "costgate " + a.Team + ": inference endpoint, reachable from the allowed CIDRs only"
 	albSG, err = ec2.NewSecurityGroup(ctx, name+"-alb", &ec2.SecurityGroupArgs{
-		Description: pulumi.String("costgate " + a.Team + ": inference endpoint, reachable from the allowed CIDRs only"),
+		Name:        securityGroupName(ctx.Stack(), name+"-alb", albDesc),
+		Description: pulumi.String(albDesc),
 		VpcId:       net.vpcID,
 		Ingress:     ingress,
 		Egress:      egress,
@@ -52,8 +54,10 @@ func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, e
 	if err != nil {
 		return nil, nil, fmt.Errorf("create load balancer security group: %w", err)
 	}
+	instDesc := "costgate " + a.Team + ": vLLM instances, reachable from the load balancer only"
 	instSG, err = ec2.NewSecurityGroup(ctx, name+"-instances", &ec2.SecurityGroupArgs{
-		Description: pulumi.String("costgate " + a.Team + ": vLLM instances, reachable from the load balancer only"),
+		Name:        securityGroupName(ctx.Stack(), name+"-instances", instDesc),
+		Description: pulumi.String(instDesc),
 		VpcId:       net.vpcID,
 		Ingress: ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
 			Description:    pulumi.String("vLLM from the load balancer"),
