@@ -1,8 +1,14 @@
 package stacks
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/costgate/costgate/plan"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 // securityGroupPhysicalName is the name EC2 gets for a recorded security
@@ -58,6 +64,158 @@ func TestSecurityGroupNamesNeverBeginWithSG(t *testing.T) {
 				if _, named := sg.Properties["name"]; named == tt.autonamed {
 					t.Errorf("security group %s has name %v; want the autoname %v", sg.Name, sg.Properties["name"], tt.autonamed)
 				}
+			}
+		})
+	}
+}
+
+// albInboundRules counts the load balancer group's inbound rules as EC2
+// does: one per CIDR block and one per group referenced.
+func albInboundRules(t *testing.T, rs []plan.Resource) int {
+	t.Helper()
+	for _, sg := range ofType(rs, "aws:ec2/securityGroup:SecurityGroup") {
+		if !strings.HasSuffix(sg.Name, "-alb") {
+			continue
+		}
+		n := 0
+		for _, raw := range sg.Properties["ingress"].([]any) {
+			rule := raw.(map[string]any)
+			cidrs, _ := rule["cidrBlocks"].([]any)
+			groups, _ := rule["securityGroups"].([]any)
+			n += len(cidrs) + len(groups)
+		}
+		return n
+	}
+	t.Fatal("no load balancer security group")
+	return 0
+}
+
+// TestAllowedCIDRsFitTheSecurityGroupRulesQuota: every costgate:allowedCidrs
+// entry is an inbound rule of the load balancer's group for each listener
+// (the router's too), and EC2 refuses a group's 61st inbound rule unless
+// the account's quota ("Inbound or outbound rules per security group", 60
+// by default) was raised. The preflight counts them against the quota, so
+// that pulumi up never stops with the load balancer's group half made.
+func TestAllowedCIDRsFitTheSecurityGroupRulesQuota(t *testing.T) {
+	front := Config{DeployGateway: true, EndpointServicePrincipals: []string{"arn:aws:iam::210987654321:root"}}
+	tests := []struct {
+		name   string
+		cidrs  int
+		cfg    Config
+		quota  float64 // 0: the quota cannot be read
+		rules  int
+		refuse bool
+	}{
+		{"60 CIDRs, one listener", 60, Config{}, 60, 60, false},
+		{"61 CIDRs, one listener", 61, Config{}, 60, 61, true},
+		{"29 CIDRs, router and PrivateLink", 29, front, 60, 60, false},
+		{"30 CIDRs, router and PrivateLink", 30, front, 60, 62, true},
+		{"30 CIDRs, a raised quota", 30, front, 100, 62, false},
+		{"61 CIDRs, quota unread", 61, Config{}, 0, 61, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := examplePlan(t, "enterprise-hybrid")
+			cfg := tt.cfg
+			for i := range tt.cidrs {
+				cfg.AllowedCIDRs = append(cfg.AllowedCIDRs, fmt.Sprintf("10.%d.0.0/16", 100+i))
+			}
+			answer := fails("AccessDeniedException")
+			if tt.quota > 0 {
+				answer = func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+					if args.Args["serviceCode"].StringValue() != "vpc" {
+						return nil, errors.New("not this quota")
+					}
+					return resource.NewPropertyMapFromMap(map[string]any{"value": tt.quota, "id": "q"}), nil
+				}
+			}
+			rs, logs, err := runPreflight(t, p, cfg, map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+				"aws:servicequotas/getServiceQuota:getServiceQuota": answer,
+			})
+			var pe *PreflightError
+			switch {
+			case tt.refuse && (!errors.As(err, &pe) || !strings.Contains(err.Error(), fmt.Sprintf("%d inbound rules", tt.rules))):
+				t.Fatalf("error %v, want a preflight problem naming %d inbound rules", err, tt.rules)
+			case tt.refuse:
+				return
+			case err != nil:
+				t.Fatalf("deploy: %v", err)
+			}
+			if got := albInboundRules(t, rs); got != tt.rules {
+				t.Errorf("the load balancer's group has %d inbound rules, want %d", got, tt.rules)
+			}
+			if tt.quota == 0 && tt.rules > DefaultSecurityGroupRules && !strings.Contains(strings.Join(logs.lines, "\n"), fmt.Sprintf("%d inbound rules", tt.rules)) {
+				t.Errorf("no reminder of the %d inbound rules among %v", tt.rules, logs.lines)
+			}
+		})
+	}
+}
+
+// TestGatewayTrustPolicyFitsIAMsQuota: IAM refuses a role whose trust
+// policy is longer than the account's quota "Role trust policy length"
+// (2,048 characters by default, 4,096 at most), and every
+// costgate:consumerPrincipals entry adds its ARN to the gateway role's.
+// The preflight measures the policy the program writes against the quota.
+func TestGatewayTrustPolicyFitsIAMsQuota(t *testing.T) {
+	tests := []struct {
+		name       string
+		principals int
+		quota      float64 // 0: the quota cannot be read
+		refuse     bool
+	}{
+		{"10 principals", 10, 2048, false},
+		{"40 principals, default quota", 40, 2048, true},
+		{"40 principals, raised quota", 40, 4096, false},
+		{"40 principals, quota unread", 40, 0, false},
+		{"90 principals, beyond the most IAM allows", 90, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := examplePlan(t, "company-50")
+			cfg := Config{ConsumerExternalID: "agreed-external-id"}
+			for i := range tt.principals {
+				acct := "210987654321"
+				if i%2 == 0 {
+					acct = previewAccount
+				}
+				cfg.ConsumerPrincipals = append(cfg.ConsumerPrincipals, fmt.Sprintf("arn:aws:iam::%s:role/litellm-consumer-%03d", acct, i))
+			}
+			answer := fails("NoSuchResourceException")
+			if tt.quota > 0 {
+				answer = func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+					if args.Args["serviceCode"].StringValue() != "iam" {
+						return nil, errors.New("not this quota")
+					}
+					return resource.NewPropertyMapFromMap(map[string]any{"value": tt.quota, "id": "q"}), nil
+				}
+			}
+			rs, logs, err := runPreflight(t, p, cfg, map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+				"aws:servicequotas/getServiceQuota:getServiceQuota": answer,
+			})
+			var pe *PreflightError
+			switch {
+			case tt.refuse && (!errors.As(err, &pe) || !strings.Contains(err.Error(), "trust policy")):
+				t.Fatalf("error %v, want a preflight problem about the trust policy's length", err)
+			case tt.refuse:
+				return
+			case err != nil:
+				t.Fatalf("deploy: %v", err)
+			}
+			var doc string
+			for _, r := range ofType(rs, "aws:iam/role:Role") {
+				if strings.HasSuffix(r.Name, "-gateway") {
+					doc, _ = r.Properties["assumeRolePolicy"].(string)
+				}
+			}
+			limit := tt.quota
+			if limit == 0 {
+				limit = MaxRoleTrustPolicyLength
+			}
+			if doc == "" || float64(len(doc)) > limit {
+				t.Errorf("gateway trust policy of %d characters, quota %.0f", len(doc), limit)
+			}
+			if tt.quota == 0 && len(doc) > DefaultRoleTrustPolicyLength && !strings.Contains(strings.Join(logs.lines, "\n"), "trust policy") {
+				t.Errorf("no reminder of the trust policy's %d characters among %v", len(doc), logs.lines)
 			}
 		})
 	}

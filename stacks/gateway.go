@@ -258,20 +258,7 @@ func (g *ManagedGateway) role(ctx *pulumi.Context, name string, a *ManagedGatewa
 				"set costgate:consumerExternalId to the ID agreed with that account", &pulumi.LogArgs{Resource: g})
 		}
 	}
-	var st []policyStatement
-	if len(own) > 0 {
-		st = append(st, policyStatement{
-			Sid: "OwnAccount", Effect: "Allow", Principal: map[string]any{"AWS": own}, Action: []string{"sts:AssumeRole"},
-		})
-	}
-	if len(foreign) > 0 {
-		s := policyStatement{Sid: "OtherAccounts", Effect: "Allow", Principal: map[string]any{"AWS": foreign}, Action: []string{"sts:AssumeRole"}}
-		if a.ConsumerExternalID != "" {
-			s.Condition = map[string]any{"StringEquals": map[string]any{"sts:ExternalId": a.ConsumerExternalID}}
-		}
-		st = append(st, s)
-	}
-	assume, err := policyDocument(st...)
+	assume, err := trustPolicy(own, foreign, a.ConsumerExternalID)
 	if err != nil {
 		return nil, err
 	}
@@ -286,6 +273,26 @@ func (g *ManagedGateway) role(ctx *pulumi.Context, name string, a *ManagedGatewa
 	}
 	g.RoleARN = role.Arn
 	return role, nil
+}
+
+// trustPolicy is the gateway role's trust policy: the principals of the
+// role's own account in one statement, those of other accounts in another,
+// under the sts:ExternalId condition when one is agreed.
+func trustPolicy(own, foreign []string, externalID string) (string, error) {
+	var st []policyStatement
+	if len(own) > 0 {
+		st = append(st, policyStatement{
+			Sid: "OwnAccount", Effect: "Allow", Principal: map[string]any{"AWS": own}, Action: []string{"sts:AssumeRole"},
+		})
+	}
+	if len(foreign) > 0 {
+		s := policyStatement{Sid: "OtherAccounts", Effect: "Allow", Principal: map[string]any{"AWS": foreign}, Action: []string{"sts:AssumeRole"}}
+		if externalID != "" {
+			s.Condition = map[string]any{"StringEquals": map[string]any{"sts:ExternalId": externalID}}
+		}
+		st = append(st, s)
+	}
+	return policyDocument(st...)
 }
 
 // rolePolicy grants the gateway role exactly the provider secrets and the

@@ -9,11 +9,13 @@ import (
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrock"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrockfoundation"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicequotas"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -73,6 +75,7 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 		pf.bootLoops(*opt.Sizing, cat)
 		pf.quota(*opt.Sizing, cat)
 		pf.networkQuotas()
+		pf.securityGroupRules()
 		pf.capacityBlock(*opt.Sizing)
 		pf.certificate()
 		pf.zone()
@@ -80,6 +83,7 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 	if cat != nil && (opt.Architecture == architecture.Managed || opt.Architecture == architecture.Hybrid) {
 		pf.bedrock(cat)
 		pf.routerKeys(cat)
+		pf.trustPolicyLength()
 	}
 	pf.budget(p)
 	if len(pf.problems) > 0 {
@@ -283,5 +287,50 @@ func (pf *preflight) budget(p *plan.Plan) {
 	pf.remind("cost allocation tag: activate %q in Billing → Cost allocation tags once per payer account, or the budget filter sees no spend", CostCenterTag)
 	if n := len(p.Inputs.Budget.AlertEmails); n > MaxBudgetEmailSubscribers {
 		pf.remind("%d budget recipients exceed the %d a notification takes: they are subscribed to an SNS topic, and each must confirm the subscription email AWS sends", n, MaxBudgetEmailSubscribers)
+	}
+}
+
+// IAM's quota "Role trust policy length": 2,048 characters by default, and
+// at most 4,096 however far it is raised.
+const (
+	DefaultRoleTrustPolicyLength = 2048
+	MaxRoleTrustPolicyLength     = 4096
+	roleTrustPolicyQuotaName     = "Role trust policy length"
+)
+
+// trustPolicyLength measures the gateway role's trust policy, which lists
+// every costgate:consumerPrincipals entry, against IAM's quota: CreateRole
+// refuses a longer one, and pulumi up stops at the role. Beyond the
+// default the quota is read; beyond the most IAM allows nothing helps but
+// fewer principals (an account's root, or a role they all assume).
+func (pf *preflight) trustPolicyLength() {
+	c := pf.cfg
+	if len(c.ConsumerPrincipals) == 0 {
+		return
+	}
+	ident, err := aws.GetCallerIdentity(pf.ctx, nil)
+	if err != nil {
+		return
+	}
+	own, foreign := SplitPrincipals(c.ConsumerPrincipals, ident.AccountId)
+	doc, err := trustPolicy(own, foreign, c.ConsumerExternalID)
+	if err != nil || len(doc) <= DefaultRoleTrustPolicyLength {
+		return
+	}
+	n := len(doc)
+	fewer := "name fewer costgate:consumerPrincipals (an account as arn:aws:iam::ACCOUNT:root, or one role the consumers assume)"
+	if n > MaxRoleTrustPolicyLength {
+		pf.problem("the gateway role's trust policy is %d characters for %d costgate:consumerPrincipals, and IAM's %q is at most %d: %s",
+			n, len(c.ConsumerPrincipals), roleTrustPolicyQuotaName, MaxRoleTrustPolicyLength, fewer)
+		return
+	}
+	q, err := servicequotas.LookupServiceQuota(pf.ctx, &servicequotas.LookupServiceQuotaArgs{ServiceCode: "iam", QuotaName: pulumi.StringRef(roleTrustPolicyQuotaName)})
+	switch {
+	case err != nil:
+		pf.remind("the gateway role's trust policy is %d characters for %d costgate:consumerPrincipals; IAM's %q is %d unless raised, and could not be read (%v): check it in Service Quotas (us-east-1) before deploying",
+			n, len(c.ConsumerPrincipals), roleTrustPolicyQuotaName, DefaultRoleTrustPolicyLength, err)
+	case float64(n) > q.Value:
+		pf.problem("the gateway role's trust policy is %d characters for %d costgate:consumerPrincipals, and IAM's %q is %.0f: request %d in Service Quotas (up to %d), or %s",
+			n, len(c.ConsumerPrincipals), roleTrustPolicyQuotaName, q.Value, n, MaxRoleTrustPolicyLength, fewer)
 	}
 }

@@ -182,3 +182,48 @@ func (pf *preflight) capacityBlock(s plan.Sizing) {
 		pf.remind("%s: capacity block %s ends on %s: its instances stop then; buy the next block and set costgate:capacityReservationId before that day", plan.CapacityBlockEndsWarning, c.CapacityReservationID, c.CapacityBlockEnd)
 	}
 }
+
+// DefaultSecurityGroupRules is Amazon VPC's default quota of inbound (and
+// of outbound) rules per security group, "Inbound or outbound rules per
+// security group"; each CIDR block and each referenced group of a rule
+// counts as one.
+const DefaultSecurityGroupRules = 60
+
+// securityGroupRuleQuotaName is that quota's name in Service Quotas.
+const securityGroupRuleQuotaName = "Inbound or outbound rules per security group"
+
+// securityGroupRules counts the load balancer group's inbound rules: each
+// costgate:allowedCidrs entry (the VPC's range without one) on the
+// endpoint's listener and, with the router, on its listener too, and with
+// PrivateLink one rule per published port for its front's group. EC2
+// refuses the rule beyond the account's quota, and pulumi up stops with
+// the group half made; beyond the default, the quota is read.
+func (pf *preflight) securityGroupRules() {
+	c := pf.cfg
+	router := c.DeployGateway && pf.opt.Architecture == architecture.Hybrid
+	cidrs := max(len(c.AllowedCIDRs), 1)
+	listeners := 1
+	if router {
+		listeners = 2
+	}
+	rules := cidrs * listeners
+	if len(c.EndpointServicePrincipals) > 0 {
+		rules += listeners
+	}
+	if rules <= DefaultSecurityGroupRules {
+		return
+	}
+	why := fmt.Sprintf("%d costgate:allowedCidrs × %d listeners", cidrs, listeners)
+	if len(c.EndpointServicePrincipals) > 0 {
+		why += ", and PrivateLink's front on each"
+	}
+	q, err := servicequotas.LookupServiceQuota(pf.ctx, &servicequotas.LookupServiceQuotaArgs{ServiceCode: "vpc", QuotaName: pulumi.StringRef(securityGroupRuleQuotaName)})
+	switch {
+	case err != nil:
+		pf.remind("the load balancer's security group needs %d inbound rules (%s); the quota %q is %d unless raised, and could not be read (%v): check it in Service Quotas before deploying",
+			rules, why, securityGroupRuleQuotaName, DefaultSecurityGroupRules, err)
+	case float64(rules) > q.Value:
+		pf.problem("the load balancer's security group needs %d inbound rules (%s), and the quota %q is %.0f: merge costgate:allowedCidrs into fewer, wider ranges, or request %d in Service Quotas (vpc)",
+			rules, why, securityGroupRuleQuotaName, q.Value, rules)
+	}
+}
