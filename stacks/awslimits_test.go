@@ -260,3 +260,33 @@ func TestRouterTaskDefinitionFitsECS(t *testing.T) {
 		})
 	}
 }
+
+// TestAllowedCIDRsListedTwiceMakeOneRule: EC2 refuses a rule naming one
+// CIDR block twice ("The same permission must not appear multiple
+// times"), after the load balancer's group exists; a range repeated in
+// costgate:allowedCidrs (two teams' lists joined) is one rule per listener.
+func TestAllowedCIDRsListedTwiceMakeOneRule(t *testing.T) {
+	cfg := Config{DeployGateway: true, AllowedCIDRs: []string{"10.1.0.0/16", "10.2.0.0/16", "10.1.0.0/16", " 10.2.0.0/16"}}
+	rs, _, err := run(t, examplePlan(t, "enterprise-hybrid"), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sg := range ofType(rs, "aws:ec2/securityGroup:SecurityGroup") {
+		if !strings.HasSuffix(sg.Name, "-alb") {
+			continue
+		}
+		for _, raw := range sg.Properties["ingress"].([]any) {
+			cidrs, _ := raw.(map[string]any)["cidrBlocks"].([]any)
+			if len(cidrs) == 0 {
+				continue
+			}
+			got := fmt.Sprint(cidrs)
+			if got != "[10.1.0.0/16 10.2.0.0/16]" {
+				t.Errorf("rule on port %v names %s, want each range once", raw.(map[string]any)["fromPort"], got)
+			}
+		}
+	}
+	if got := albInboundRules(t, rs); got != 4 {
+		t.Errorf("%d inbound rules, want 2 ranges on 2 listeners", got)
+	}
+}

@@ -110,3 +110,21 @@ func ValidateEndpointPrincipals(principals []string) error {
 	}
 	return nil
 }
+
+// uniqueCIDRs is costgate:allowedCidrs as the load balancer's rules name
+// it: each range once, without surrounding spaces, in the order given.
+// EC2 refuses a rule that names one range twice ("The same permission must
+// not appear multiple times") once the group exists.
+func uniqueCIDRs(cidrs []string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, c := range cidrs {
+		c = strings.TrimSpace(c)
+		if c == "" || seen[c] {
+			continue
+		}
+		seen[c] = true
+		out = append(out, c)
+	}
+	return out
+}

@@ -202,7 +202,7 @@ const securityGroupRuleQuotaName = "Inbound or outbound rules per security group
 func (pf *preflight) securityGroupRules() {
 	c := pf.cfg
 	router := c.DeployGateway && pf.opt.Architecture == architecture.Hybrid
-	cidrs := max(len(c.AllowedCIDRs), 1)
+	cidrs := max(len(uniqueCIDRs(c.AllowedCIDRs)), 1)
 	listeners := 1
 	if router {
 		listeners = 2

@@ -18,8 +18,9 @@ import (
 // else in.
 func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, err error) {
 	ctx, a, name, parent, tags := f.ctx, f.a, f.name, f.parent, f.tags
-	allowed := pulumi.StringArrayInput(pulumi.ToStringArray(a.AllowedCIDRs))
-	if len(a.AllowedCIDRs) == 0 {
+	cidrs := uniqueCIDRs(a.AllowedCIDRs)
+	allowed := pulumi.StringArrayInput(pulumi.ToStringArray(cidrs))
+	if len(cidrs) == 0 {
 		allowed = pulumi.StringArray{net.cidr}
 	}
 	listenerPort := a.listenerPort()
