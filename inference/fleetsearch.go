@@ -105,8 +105,11 @@ func cmpBool(a, b bool) int {
 // better orders options: within the GPU cap first; then, for a fleet sized
 // for the load, meeting every TTFT target; then the least cost; a fixed
 // fleet (whose size the spec sets) then prefers meeting the targets; then
-// the most headroom (the lowest utilization), then the smaller
-// tensor-parallel size (the order tried).
+// the first token soonest (the slowest route's p95, more than 1 % apart:
+// at the same bill a workload without a target still waits for it, and
+// 32 replicas at TP 1 can queue a long prompt for minutes where 8 at TP 4
+// of the same GPUs answer in seconds); then the most headroom (the lowest
+// utilization), then the smaller tensor-parallel size (the order tried).
 func (a option) better(b option, fixed bool) bool {
 	if a.over != b.over {
 		return !a.over
@@ -120,7 +123,23 @@ func (a option) better(b option, fixed bool) bool {
 	if a.meets != b.meets {
 		return a.meets
 	}
+	if ta, tb := a.slowestTTFT(), b.slowestTTFT(); ta < tb/1.01 || tb < ta/1.01 {
+		return ta < tb
+	}
 	return a.u < b.u-1e-12
+}
+
+// slowestTTFT is the longest p95 time to first token of the option's
+// routes; +Inf when one has none (at or above capacity).
+func (a option) slowestTTFT() float64 {
+	worst := 0.0
+	for _, r := range a.routes {
+		if r.TTFTMs <= 0 {
+			return math.Inf(1)
+		}
+		worst = max(worst, r.TTFTMs)
+	}
+	return worst
 }
 
 // place sizes tensor-parallel size tp on instance type in for the load:

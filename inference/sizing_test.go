@@ -571,3 +571,67 @@ func TestTTFTNearCapacityIsPredicted(t *testing.T) {
 		t.Fatal("no load put the fleet between 99 % and 100 % of its capacity")
 	}
 }
+
+// TestEqualBillsFavourTheFirstToken: of the fleets the search weighs that
+// bill the same and meet the same targets, the sizer keeps the one whose
+// slowest route answers first (within 1 %): 32 H100s as 32 replicas of
+// TP 1 queued a 64k-token prompt for minutes where 8 of TP 4 answer it in
+// seconds, for the same bill and about 1 % less headroom.
+func TestEqualBillsFavourTheFirstToken(t *testing.T) {
+	q30, h := catalogPair(t, "qwen3-coder-30b-a3b", "h100")
+	l70, _ := catalogPair(t, "llama-3.3-70b", "h100")
+	work := []Workload{{Name: "autocomplete", ContextTokens: 4096, MaxTTFTMs: 500}, {Name: "architecture", ContextTokens: 65536}}
+	cases := []Request{
+		{Model: q30, GPU: h, Instances: p5, PeakInputTokS: 150000, PeakOutputTokS: 37500, MeanContextTokens: 22938, MaxContextTokens: 65536, CachedInputShare: 0.2, Workloads: work, FixedGPUs: 32},
+		{Model: q30, GPU: h, Instances: p5, PeakInputTokS: 150000, PeakOutputTokS: 37500, MeanContextTokens: 22938, MaxContextTokens: 65536, CachedInputShare: 0.2, Workloads: work},
+		{Model: q30, GPU: h, Instances: p5, PeakInputTokS: 20000, PeakOutputTokS: 5000, MeanContextTokens: 18000, MaxContextTokens: 32768, Workloads: []Workload{{Name: "agent", ContextTokens: 32768}}, FixedGPUs: 8},
+		{Model: l70, GPU: h, Instances: p5, PeakInputTokS: 50000, PeakOutputTokS: 5000, MeanContextTokens: 12000, MaxContextTokens: 32768, Workloads: []Workload{{Name: "agent", ContextTokens: 32768}}, FixedGPUs: 16},
+	}
+	for i, req := range cases {
+		req.TargetUtilization, req.MinReplicas = 0.7, 1
+		f := mustSize(t, req)
+		slowest := func(rs []RouteTTFT) float64 {
+			w := 0.0
+			for _, r := range rs {
+				if r.TTFTMs <= 0 {
+					return math.Inf(1)
+				}
+				w = max(w, r.TTFTMs)
+			}
+			return w
+		}
+		got := slowest(f.Routes)
+		e := req.env(req.MaxContextTokens)
+		var chosen *option
+		var others []option
+		for _, tp := range modelcatalog.TensorParallelSizes {
+			free := float64(tp)*req.GPU.MemoryGB*GPUMemoryUtilization - req.Model.WeightsGB
+			if free < float64(e.maxCtx)*e.kvPerToken {
+				continue
+			}
+			for _, in := range req.Instances {
+				if in.GPUs < tp {
+					continue
+				}
+				o, why := req.place(tp, in, free, e)
+				if why != "" || o.over {
+					continue
+				}
+				o.routes, o.meets = req.latency(&o, e)
+				o.cost = req.cost(o, e)
+				if tp == f.TensorParallel && in.Type == f.InstanceType && o.n == f.Instances {
+					chosen = &o
+				}
+				others = append(others, o)
+			}
+		}
+		if chosen == nil {
+			t.Fatalf("case %d: the sizer's fleet (%d × %s, TP %d) is not among the placements", i, f.Instances, f.InstanceType, f.TensorParallel)
+		}
+		for _, o := range others {
+			if math.Abs(o.cost-chosen.cost) <= 1e-9 && o.meets == chosen.meets && slowest(o.routes) < got/1.01 {
+				t.Errorf("case %d: %d × %s TP %d bills the same and answers in %.0f ms; the sizer's TP %d in %.0f ms", i, o.n, o.inst.Type, o.tp, slowest(o.routes), f.TensorParallel, got)
+			}
+		}
+	}
+}
