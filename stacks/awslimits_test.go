@@ -290,3 +290,32 @@ func TestAllowedCIDRsListedTwiceMakeOneRule(t *testing.T) {
 		t.Errorf("%d inbound rules, want 2 ranges on 2 listeners", got)
 	}
 }
+
+// TestConsumerVPCListedTwiceIsAssociatedOnce: one VPC written twice in
+// costgate:consumerVpcIds (bare, and with this account or region) was two
+// associations of one name: Pulumi refuses the second resource of one URN,
+// and Route 53 the second association of the VPC with the zone.
+func TestConsumerVPCListedTwiceIsAssociatedOnce(t *testing.T) {
+	cfg := Config{HostedZoneID: "Z0123456789ABC", DNSName: "llm.acme.example",
+		ConsumerVPCs: []string{"vpc-0a1b2c3d", previewAccount + "/vpc-0a1b2c3d", "vpc-0a1b2c3d@" + previewRegion, "vpc-0e1f2a3b"}}
+	rs, _, err := run(t, examplePlan(t, "regulated"), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := map[string]int{}
+	vpcs := map[string]int{}
+	for _, r := range ofType(rs, "aws:route53/zoneAssociation:ZoneAssociation") {
+		names[r.Name]++
+		if v, _ := r.Properties["vpcId"].(string); v != "" && v != Unknown {
+			vpcs[v]++
+		}
+	}
+	for n, c := range names {
+		if c > 1 {
+			t.Errorf("%d zone associations named %s", c, n)
+		}
+	}
+	if vpcs["vpc-0a1b2c3d"] != 1 || vpcs["vpc-0e1f2a3b"] != 1 {
+		t.Errorf("associations by VPC %v, want each consumer VPC once", vpcs)
+	}
+}

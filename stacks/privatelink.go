@@ -230,11 +230,19 @@ func (f *fleet) zoneAssociations(net network) error {
 			return fmt.Errorf("associate the hosted zone with the fleet's VPC: %w", err)
 		}
 	}
+	// A VPC written twice (bare, and with its account or region) is
+	// associated once: a second resource of one name is refused, and so
+	// is a second association of the VPC with the zone.
+	seen := map[string]bool{}
 	for _, entry := range a.ConsumerVPCs {
 		v, err := parseConsumerVPC(entry)
 		if err != nil {
 			return err
 		}
+		if seen[v.id] {
+			continue
+		}
+		seen[v.id] = true
 		var region pulumi.StringPtrInput
 		if v.region != "" {
 			region = pulumi.String(v.region)
