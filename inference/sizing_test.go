@@ -213,6 +213,30 @@ func TestSearchIsExact(t *testing.T) {
 func bruteForce(t *testing.T, req Request, maxN int) (float64, bool) {
 	e := req.env(req.MaxContextTokens)
 	best, found := math.Inf(1), false
+	for _, o := range placements(t, req, e) {
+		for n := 1; n <= maxN; n++ {
+			try := o
+			try.n = n
+			if req.settle(&try, e) != "" || try.u > e.target+1e-9 {
+				continue
+			}
+			if _, ok := req.latency(&try, e); ok {
+				cost := req.cost(try, e)
+				if cost < best {
+					best, found = cost, true
+				}
+				break
+			}
+		}
+	}
+	return best, found
+}
+
+// placements are every tensor-parallel size that holds the weights and
+// one full context on every instance type that holds it, each placed for
+// req's load as the search places it.
+func placements(t *testing.T, req Request, e sizingEnv) []option {
+	var out []option
 	for _, tp := range modelcatalog.TensorParallelSizes {
 		free := float64(tp)*req.GPU.MemoryGB*GPUMemoryUtilization - req.Model.WeightsGB
 		if free < float64(e.maxCtx)*e.kvPerToken {
@@ -226,23 +250,10 @@ func bruteForce(t *testing.T, req Request, maxN int) (float64, bool) {
 			if why != "" {
 				t.Fatalf("place TP %d on %s: %s", tp, in.Type, why)
 			}
-			for n := 1; n <= maxN; n++ {
-				try := o
-				try.n = n
-				if req.settle(&try, e) != "" || try.u > e.target+1e-9 {
-					continue
-				}
-				if _, ok := req.latency(&try, e); ok {
-					cost := req.cost(try, e)
-					if cost < best {
-						best, found = cost, true
-					}
-					break
-				}
-			}
+			out = append(out, o)
 		}
 	}
-	return best, found
+	return out
 }
 
 // TestTTFTRisesWithLoad: on a fixed fleet every workload's p95 TTFT rises
@@ -604,26 +615,16 @@ func TestEqualBillsFavourTheFirstToken(t *testing.T) {
 		e := req.env(req.MaxContextTokens)
 		var chosen *option
 		var others []option
-		for _, tp := range modelcatalog.TensorParallelSizes {
-			free := float64(tp)*req.GPU.MemoryGB*GPUMemoryUtilization - req.Model.WeightsGB
-			if free < float64(e.maxCtx)*e.kvPerToken {
+		for _, o := range placements(t, req, e) {
+			if o.over {
 				continue
 			}
-			for _, in := range req.Instances {
-				if in.GPUs < tp {
-					continue
-				}
-				o, why := req.place(tp, in, free, e)
-				if why != "" || o.over {
-					continue
-				}
-				o.routes, o.meets = req.latency(&o, e)
-				o.cost = req.cost(o, e)
-				if tp == f.TensorParallel && in.Type == f.InstanceType && o.n == f.Instances {
-					chosen = &o
-				}
-				others = append(others, o)
+			o.routes, o.meets = req.latency(&o, e)
+			o.cost = req.cost(o, e)
+			if o.tp == f.TensorParallel && o.inst.Type == f.InstanceType && o.n == f.Instances {
+				chosen = &o
 			}
+			others = append(others, o)
 		}
 		if chosen == nil {
 			t.Fatalf("case %d: the sizer's fleet (%d × %s, TP %d) is not among the placements", i, f.Instances, f.InstanceType, f.TensorParallel)
