@@ -76,11 +76,7 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 	c := &Calibration{}
 	tb := team.Body()
 	tm := s.Team
-	set := func(body *hclwrite.Body, path, attr string, from spec.Range, to cty.Value, text string) {
-		body.SetAttributeValue(attr, to)
-		c.Changes = append(c.Changes, fmt.Sprintf("%s: %s → %s", path, rangeText(from), text))
-	}
-	set(tb, "team.developers", "developers", tm.Developers, cty.NumberIntVal(int64(t.Developers)), strconv.Itoa(t.Developers))
+	c.set(tb, "team.developers", "developers", tm.Developers, cty.NumberIntVal(int64(t.Developers)), strconv.Itoa(t.Developers))
 
 	q := t.TokensPerDeveloperMonth
 	lo, hi := sig(math.Min(q.P25, q.Mean), 4), sig(math.Max(q.P75, q.Mean), 4)
@@ -88,37 +84,19 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 		return nil, errors.New("the measured tokens per developer are zero")
 	}
 	if lo == hi {
-		set(tb, "team.tokens_per_developer", "tokens_per_developer", tm.TokensPerDeveloper, cty.NumberFloatVal(lo), num(lo))
+		c.set(tb, "team.tokens_per_developer", "tokens_per_developer", tm.TokensPerDeveloper, cty.NumberFloatVal(lo), num(lo))
 	} else {
-		set(tb, "team.tokens_per_developer", "tokens_per_developer", tm.TokensPerDeveloper,
+		c.set(tb, "team.tokens_per_developer", "tokens_per_developer", tm.TokensPerDeveloper,
 			cty.TupleVal([]cty.Value{cty.NumberFloatVal(lo), cty.NumberFloatVal(hi)}), "["+num(lo)+", "+num(hi)+"]")
 	}
 	in, cached, write := round(t.InputShare, 4), round(t.CachedInputShare, 4), round(t.CacheWriteShare, 4)
 	if cached+write > 1 {
 		write = round(1-cached, 4)
 	}
-	set(tb, "team.input_share", "input_share", tm.InputShare, cty.NumberFloatVal(in), num(in))
-	set(tb, "team.cached_input_share", "cached_input_share", tm.CachedInputShare, cty.NumberFloatVal(cached), num(cached))
-	set(tb, "team.cache_write_share", "cache_write_share", tm.CacheWriteShare, cty.NumberFloatVal(write), num(write))
-	peakFrom := ""
-	if t.PeakToAverage != nil {
-		p := math.Max(1, round(*t.PeakToAverage, 2))
-		if *t.PeakToAverage < 1 {
-			c.Reports = append(c.Reports, fmt.Sprintf("the measured peak_to_average %.2f is below 1 (no hour above the working-hour mean): written as 1", *t.PeakToAverage))
-		}
-		set(tb, "team.peak_to_average", "peak_to_average", tm.PeakToAverage, cty.NumberFloatVal(p), num(p))
-		peakFrom = fmt.Sprintf("peak_to_average is the busiest hour over the mean working hour (Monday-Friday 09:00-17:00 %s)", t.Timezone)
-	} else {
-		// The import's note says why: buckets wider than an hour, or no
-		// token in a working hour of the period.
-		why := "it needs hourly records"
-		for _, n := range res.Notes {
-			if r, ok := strings.CutPrefix(n, "peak_to_average is unknown: "); ok {
-				why = r
-			}
-		}
-		c.Reports = append(c.Reports, "peak_to_average is unknown from this export ("+why+"): kept at "+rangeText(tm.PeakToAverage))
-	}
+	c.set(tb, "team.input_share", "input_share", tm.InputShare, cty.NumberFloatVal(in), num(in))
+	c.set(tb, "team.cached_input_share", "cached_input_share", tm.CachedInputShare, cty.NumberFloatVal(cached), num(cached))
+	c.set(tb, "team.cache_write_share", "cache_write_share", tm.CacheWriteShare, cty.NumberFloatVal(write), num(write))
+	peakFrom := c.peak(tb, tm.PeakToAverage, t, res)
 	mix := calibrateWorkloads(s, t, workloads, c)
 
 	lines := provenance(res, q.Mean, peakFrom, mix)
@@ -129,6 +107,36 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 	}
 	c.Output = out
 	return c, nil
+}
+
+// set writes one attribute of the spec and records the change.
+func (c *Calibration) set(body *hclwrite.Body, path, attr string, from spec.Range, to cty.Value, text string) {
+	body.SetAttributeValue(attr, to)
+	c.Changes = append(c.Changes, fmt.Sprintf("%s: %s → %s", path, rangeText(from), text))
+}
+
+// peak writes the measured peak_to_average into the team block, or
+// reports why the export cannot measure it; it returns the provenance
+// line saying how it was measured ("" when it was not).
+func (c *Calibration) peak(tb *hclwrite.Body, was spec.Range, t *Tokens, res *Result) string {
+	if t.PeakToAverage == nil {
+		// The import's note says why: buckets wider than an hour, or no
+		// token in a working hour of the period.
+		why := "it needs hourly records"
+		for _, n := range res.Notes {
+			if r, ok := strings.CutPrefix(n, "peak_to_average is unknown: "); ok {
+				why = r
+			}
+		}
+		c.Reports = append(c.Reports, "peak_to_average is unknown from this export ("+why+"): kept at "+rangeText(was))
+		return ""
+	}
+	p := math.Max(1, round(*t.PeakToAverage, 2))
+	if *t.PeakToAverage < 1 {
+		c.Reports = append(c.Reports, fmt.Sprintf("the measured peak_to_average %.2f is below 1 (no hour above the working-hour mean): written as 1", *t.PeakToAverage))
+	}
+	c.set(tb, "team.peak_to_average", "peak_to_average", was, cty.NumberFloatVal(p), num(p))
+	return fmt.Sprintf("peak_to_average is the busiest hour over the mean working hour (Monday-Friday 09:00-17:00 %s)", t.Timezone)
 }
 
 // finiteFigures refuses figures no spec can hold: an import refuses the

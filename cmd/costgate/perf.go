@@ -45,37 +45,7 @@ vLLM's "auto" gives). Exit code 2 when a flag is invalid.`,
   costgate perf --model qwen3-coder-30b-a3b --gpu l40s --tp 1 --precision bf16 --engine sglang \
     --input-tokens 2000 --output-tokens 200 --concurrency max --format json`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := checkFormat(format, perfFormats); err != nil {
-				return err
-			}
-			// --gpus 0 would read as the flag unset (--tp GPUs).
-			if cmd.Flags().Changed("gpus") && q.GPUs < 1 {
-				return invalid(fmt.Errorf("--gpus %d: want at least 1", q.GPUs))
-			}
-			if configFile != "" {
-				data, err := specfile.ReadRegular(configFile, specfile.MaxModelConfigBytes)
-				if err != nil {
-					return invalid(fmt.Errorf("--model-config: %w", err))
-				}
-				m, err := modelcatalog.ParseHFConfig(data, configFile)
-				if err != nil {
-					return invalid(fmt.Errorf("--model-config %w", err))
-				}
-				q.Config = &m
-			} else if q.Model == "" {
-				return invalid(fmt.Errorf("--model or --model-config is required"))
-			}
-			a, err := perf.Ask(modelcatalog.Default(), q)
-			if err != nil {
-				return invalid(err)
-			}
-			o, err := report.Lookup[report.PerfOutputter](format)
-			if err != nil {
-				return invalid(err)
-			}
-			return o.Perf(cmd.OutOrStdout(), a)
-		},
+		RunE: func(cmd *cobra.Command, _ []string) error { return runPerf(cmd, q, format, configFile) },
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&q.Model, "model", "", "catalog model id or Hugging Face repository (a quantized or vendor checkpoint too)")
@@ -94,4 +64,38 @@ vLLM's "auto" gives). Exit code 2 when a flag is invalid.`,
 		_ = cmd.MarkFlagRequired(name)
 	}
 	return cmd
+}
+
+// runPerf answers one perf query: --model-config's architecture, else
+// --model's, in the format asked.
+func runPerf(cmd *cobra.Command, q perf.Query, format, configFile string) error {
+	if err := checkFormat(format, perfFormats); err != nil {
+		return err
+	}
+	// --gpus 0 would read as the flag unset (--tp GPUs).
+	if cmd.Flags().Changed("gpus") && q.GPUs < 1 {
+		return invalid(fmt.Errorf("--gpus %d: want at least 1", q.GPUs))
+	}
+	if configFile != "" {
+		data, err := specfile.ReadRegular(configFile, specfile.MaxModelConfigBytes)
+		if err != nil {
+			return invalid(fmt.Errorf("--model-config: %w", err))
+		}
+		m, err := modelcatalog.ParseHFConfig(data, configFile)
+		if err != nil {
+			return invalid(fmt.Errorf("--model-config %w", err))
+		}
+		q.Config = &m
+	} else if q.Model == "" {
+		return invalid(fmt.Errorf("--model or --model-config is required"))
+	}
+	a, err := perf.Ask(modelcatalog.Default(), q)
+	if err != nil {
+		return invalid(err)
+	}
+	o, err := report.Lookup[report.PerfOutputter](format)
+	if err != nil {
+		return invalid(err)
+	}
+	return o.Perf(cmd.OutOrStdout(), a)
 }
