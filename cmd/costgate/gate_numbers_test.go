@@ -36,6 +36,14 @@ func TestNumbersCannotOpenTheGate(t *testing.T) {
 			1, "capacity.fleet_limit", ""},
 		{"the fleet cap waived", []string{"check", writeFile(t, dir, "waived.hcl", huge+workload+closed+override("x", "capacity.fleet_limit", "cfo@corp.example", "2026-12-15")), "--as-of", asOfFlag},
 			1, "refused override \"x\" for capacity.fleet_limit (not waivable", ""},
+		// An always_on fleet priced at the working day's hours: the group
+		// runs all month, so the plan bills AWS's 730 hours and the
+		// budget still denies it (priced at 176 hours it passed, exit 0).
+		{"an always-on fleet priced at 176 hours a month", []string{"check", writeFile(t, dir, "hours.hcl",
+			"team \"acme\" {\n  developers = 20\n  tokens_per_developer = 3e6\n  cost_center = \"research\"\n}\n"+workload+closed+
+				"self_hosted {\n  model = \"qwen3-coder-30b-a3b\"\n  gpu = \"h100\"\n  gpus = 1\n  pricing = \"on_demand\"\n  hours_per_month = 176\n}\n"+
+				"budget {\n  monthly_limit_usd = 6000\n}\n"), "--as-of", asOfFlag},
+			1, "spend.limit: The self-hosted option's expected cost of $8,143 a month", "Fewer hours than a month"},
 	})
 }
 
