@@ -212,7 +212,7 @@ func readSecrets(ctx *pulumi.Context, c *config.Config, cfg *Config) error {
 // image in ECR no image pulls through the NAT gateway.
 func (c Config) Deployment() modelcatalog.Deployment {
 	return modelcatalog.Deployment{ExistingVPC: c.VPCID != "", Gateway: c.DeployGateway, PrivateLink: len(c.EndpointServicePrincipals) > 0,
-		ImageFromECR: c.imageFromECR(), PullCache: c.DockerHubCredentials != nil && pullThrough(c.image())}
+		ImageFromECR: c.imageFromECR(), PullCache: c.pullCache()}
 }
 
 // image is the vLLM image the instances run: costgate:vllmImage, else
@@ -234,7 +234,13 @@ func (c Config) imageFromECR() bool {
 	if _, _, region, ok := ecrRegistry(img); ok {
 		return c.Region == "" || region == c.Region
 	}
-	return c.DockerHubCredentials != nil && pullThrough(img)
+	return c.pullCache()
+}
+
+// pullCache reports whether the stack runs the ECR pull-through cache:
+// Docker Hub credentials for a Docker Hub image (fleet.pullCache).
+func (c Config) pullCache() bool {
+	return c.DockerHubCredentials != nil && pullThrough(c.image())
 }
 
 func underRoot(root, p string) string {
