@@ -120,15 +120,7 @@ func TestAllowedCIDRsFitTheSecurityGroupRulesQuota(t *testing.T) {
 			for i := range tt.cidrs {
 				cfg.AllowedCIDRs = append(cfg.AllowedCIDRs, fmt.Sprintf("10.%d.0.0/16", 100+i))
 			}
-			answer := fails("AccessDeniedException")
-			if tt.quota > 0 {
-				answer = func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-					if args.Args["serviceCode"].StringValue() != "vpc" {
-						return nil, errors.New("not this quota")
-					}
-					return resource.NewPropertyMapFromMap(map[string]any{"value": tt.quota, "id": "q"}), nil
-				}
-			}
+			answer := quotaAnswer("vpc", tt.quota, "AccessDeniedException")
 			rs, logs, err := runPreflight(t, p, cfg, map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
 				"aws:servicequotas/getServiceQuota:getServiceQuota": answer,
 			})
@@ -180,15 +172,7 @@ func TestGatewayTrustPolicyFitsIAMsQuota(t *testing.T) {
 				}
 				cfg.ConsumerPrincipals = append(cfg.ConsumerPrincipals, fmt.Sprintf("arn:aws:iam::%s:role/litellm-consumer-%03d", acct, i))
 			}
-			answer := fails("NoSuchResourceException")
-			if tt.quota > 0 {
-				answer = func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
-					if args.Args["serviceCode"].StringValue() != "iam" {
-						return nil, errors.New("not this quota")
-					}
-					return resource.NewPropertyMapFromMap(map[string]any{"value": tt.quota, "id": "q"}), nil
-				}
-			}
+			answer := quotaAnswer("iam", tt.quota, "NoSuchResourceException")
 			rs, logs, err := runPreflight(t, p, cfg, map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
 				"aws:servicequotas/getServiceQuota:getServiceQuota": answer,
 			})
@@ -317,5 +301,20 @@ func TestConsumerVPCListedTwiceIsAssociatedOnce(t *testing.T) {
 	}
 	if vpcs["vpc-0a1b2c3d"] != 1 || vpcs["vpc-0e1f2a3b"] != 1 {
 		t.Errorf("associations by VPC %v, want each consumer VPC once", vpcs)
+	}
+}
+
+// quotaAnswer answers getServiceQuota with value for the service's
+// quotas (an error for another service's), or, when value is 0, fails
+// with code: the quota cannot be read.
+func quotaAnswer(service string, value float64, code string) func(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	if value <= 0 {
+		return fails(code)
+	}
+	return func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+		if args.Args["serviceCode"].StringValue() != service {
+			return nil, errors.New("not this quota")
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"value": value, "id": "q"}), nil
 	}
 }
