@@ -142,22 +142,38 @@ func (p *Plan) denied(deny []Finding) map[denial]bool {
 	return out
 }
 
-// clearedText says what was denied: "self_hosted was denied by
-// capacity.exceeded and latency.ttft, hybrid by spend.limit".
+// clearedText says what was denied, options denied by the same policies
+// together: "managed and hybrid were denied by latency.ttft, self_hosted
+// by capacity.exceeded and latency.ttft".
 func clearedText(ds []denial) string {
+	var archs []architecture.Name
+	ids := map[architecture.Name][]string{}
+	for _, d := range ds {
+		if ids[d.arch] == nil {
+			archs = append(archs, d.arch)
+		}
+		ids[d.arch] = append(ids[d.arch], d.policy)
+	}
 	var parts []string
-	for i := 0; i < len(ds); {
-		j := i
-		var ids []string
-		for ; j < len(ds) && ds[j].arch == ds[i].arch; j++ {
-			ids = append(ids, ds[j].policy)
+	done := map[architecture.Name]bool{}
+	for _, a := range archs {
+		if done[a] {
+			continue
+		}
+		var same []string
+		for _, b := range archs {
+			if !done[b] && slices.Equal(ids[a], ids[b]) {
+				same, done[b] = append(same, string(b)), true
+			}
 		}
 		verb := " by "
-		if len(parts) == 0 {
+		switch {
+		case len(parts) == 0 && len(same) > 1:
+			verb = " were denied by "
+		case len(parts) == 0:
 			verb = " was denied by "
 		}
-		parts = append(parts, string(ds[i].arch)+verb+andList(ids))
-		i = j
+		parts = append(parts, andList(same)+verb+andList(ids[a]))
 	}
 	return strings.Join(parts, ", ")
 }
