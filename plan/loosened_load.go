@@ -211,24 +211,42 @@ func teamLoadChanges(base, head *spec.Spec) []loadChange {
 	return out
 }
 
-// workloadLoadChanges lists the share and context_tokens head changes in
-// the workloads both specs name.
+// workloadLoadChanges lists the workloads' load head changes: in the
+// workloads both specs name, the share, complexity (a simple task is
+// served by a cheaper model and scored on an easier scale) and
+// context_tokens; and the workloads themselves, a workload new in the head
+// and one of the base the head no longer names (removed or renamed), whose
+// share the others carry.
 func workloadLoadChanges(base, head *spec.Spec) []loadChange {
 	var out []loadChange
 	for _, hw := range head.Workloads {
+		path := "workload." + hw.Name
 		bw, ok := workloadNamed(base, hw.Name)
 		if !ok {
+			out = append(out, loadChange{attr: path, moved: fmt.Sprintf("is new, with a share of %g", hw.Share)})
 			continue
 		}
-		path := "workload." + hw.Name
 		if bw.Share != hw.Share {
 			out = append(out, loadChange{attr: path + ".share", moved: moved(spec.Scalar(bw.Share), spec.Scalar(hw.Share))})
+		}
+		if bw.Complexity != hw.Complexity {
+			out = append(out, loadChange{attr: path + ".complexity", moved: changed(bw.Complexity, hw.Complexity)})
 		}
 		if bw.ContextTokens != hw.ContextTokens {
 			out = append(out, loadChange{attr: path + ".context_tokens", moved: moved(spec.Scalar(float64(bw.ContextTokens)), spec.Scalar(float64(hw.ContextTokens)))})
 		}
 	}
+	for _, bw := range base.Workloads {
+		if _, ok := workloadNamed(head, bw.Name); !ok {
+			out = append(out, loadChange{attr: "workload." + bw.Name, moved: fmt.Sprintf("is removed or renamed (it had a share of %g)", bw.Share)})
+		}
+	}
 	return out
+}
+
+// changed says how a named value changed: "changes from complex to simple".
+func changed(b, h string) string {
+	return fmt.Sprintf("changes from %s to %s", b, h)
 }
 
 func workloadNamed(s *spec.Spec, name string) (spec.Workload, bool) {
@@ -262,16 +280,13 @@ func figure(r spec.Range) string {
 }
 
 // atBaseLoad is head with base's load figures: the team's always; with
-// workloads, each workload's share and context_tokens by name.
-//
-// When both specs name the same workloads, each takes the base's figures.
-// When they do not, the base's shares do not sum to one over the head's
-// workloads: a workload both name takes the base's context_tokens and the
-// base's share, scaled so that those workloads together keep what the
-// head's new workloads (which keep their own figures) leave them — the
-// base's split of the load among the workloads it had. A base workload the
-// head removed or renamed is compared by its targets (goneWorkloads), not
-// here; with no workload in common only the team's figures are taken.
+// workloads, the base's workloads, each with its share, complexity and
+// context_tokens, under the head's rules (max_ttft_ms, min_quality, route,
+// model, rework_hours) where the head names it; a workload the head
+// removed or renamed keeps its load and none of its rules (its targets
+// are compared by goneWorkloads); a workload new in the head is left out,
+// its share being part of the change. A rename, a split or a removal that
+// moves load to a lighter workload is compared like a lower figure.
 func atBaseLoad(base, head *spec.Spec, workloads bool) *spec.Spec {
 	cf := *head
 	b, t := base.Team, &cf.Team
@@ -281,30 +296,14 @@ func atBaseLoad(base, head *spec.Spec, workloads bool) *spec.Spec {
 	if !workloads {
 		return &cf
 	}
-	common, added := 0.0, 0.0
-	for _, hw := range head.Workloads {
-		if bw, ok := workloadNamed(base, hw.Name); ok {
-			common += bw.Share
-		} else {
-			added += hw.Share
+	cf.Workloads = make([]spec.Workload, 0, len(base.Workloads))
+	for _, bw := range base.Workloads {
+		w := spec.Workload{Name: bw.Name, Route: spec.RouteAuto}
+		if hw, ok := workloadNamed(head, bw.Name); ok {
+			w = hw
 		}
-	}
-	scale := 1.0
-	if added > 0 || len(base.Workloads) != len(head.Workloads) {
-		scale = (1 - added) / common
-	}
-	shares := common > 0 && scale > 0
-	cf.Workloads = slices.Clone(head.Workloads)
-	for i := range cf.Workloads {
-		w := &cf.Workloads[i]
-		bw, ok := workloadNamed(base, w.Name)
-		if !ok {
-			continue
-		}
-		w.ContextTokens = bw.ContextTokens
-		if shares {
-			w.Share = bw.Share * scale
-		}
+		w.Share, w.Complexity, w.ContextTokens = bw.Share, bw.Complexity, bw.ContextTokens
+		cf.Workloads = append(cf.Workloads, w)
 	}
 	return &cf
 }

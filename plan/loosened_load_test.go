@@ -9,6 +9,7 @@ import (
 	"github.com/costgate/costgate/internal/fixture"
 	"github.com/costgate/costgate/plan"
 	policyengine "github.com/costgate/costgate/policies"
+	"github.com/costgate/costgate/spec"
 )
 
 // loadCapacity is a team whose fixed fleet of one H100 runs at 109 % of
@@ -90,6 +91,37 @@ budget {
 }
 `
 
+// loadTwo is loadCapacity's team with half its tokens on a light chat
+// workload: the fleet still cannot serve it at peak.
+const loadTwo = `team "acme" {
+  developers           = 80
+  tokens_per_developer = 3e6
+  peak_to_average      = 3
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 0.5
+  complexity = "complex"
+}
+
+workload "chat" {
+  share          = 0.5
+  complexity     = "simple"
+  context_tokens = 2048
+}
+
+self_hosted {
+  model = "qwen3-coder-30b-a3b"
+  gpu   = "h100"
+  gpus  = 1
+}
+
+compliance {
+  code_may_leave_network = false
+}
+`
+
 // TestLoadFiguresThatOpenTheGate: a lower load is a measurement, not a
 // loosening, unless it clears a denial the base's load had: then each
 // changed load figure is spec.loosened, naming what it cleared. Before
@@ -131,15 +163,29 @@ func TestLoadFiguresThatOpenTheGate(t *testing.T) {
 		{"share moved from the targeted workload to a new one", loadLatency,
 			[]string{"share          = 0.5\n  complexity     = \"complex\"", "share          = 0.1\n  complexity     = \"complex\"",
 				"self_hosted {", "workload \"lint\" {\n  share      = 0.4\n  complexity = \"simple\"\n  context_tokens = 2048\n}\n\nself_hosted {"},
-			[]string{"workload.chat.share"}, "workload.chat.share falls from 0.5 to 0.1: at the base's load self_hosted was denied by latency.ttft"},
+			[]string{"workload.chat.share", "workload.lint"}, "at the base's load self_hosted was denied by latency.ttft; the new figures (workload.chat.share, workload.lint) clear it"},
 		{"context_tokens lowered beside a new workload", loadLatency,
 			[]string{"share          = 0.5\n  complexity     = \"simple\"", "share          = 0.3\n  complexity     = \"simple\"",
 				"context_tokens = 32768", "context_tokens = 8192",
 				"self_hosted {", "workload \"lint\" {\n  share      = 0.2\n  complexity = \"simple\"\n}\n\nself_hosted {"},
-			[]string{"workload.chat.context_tokens", "workload.tab.share"}, "self_hosted and hybrid were denied by latency.ttft"},
+			[]string{"workload.chat.context_tokens", "workload.tab.share", "workload.lint"}, "self_hosted and hybrid were denied by latency.ttft"},
 		{"cached_input_share raised, clearing spend.limit", loadSpend,
 			[]string{"cached_input_share   = 0", "cached_input_share   = 0.8"},
 			[]string{"team.cached_input_share"}, "team.cached_input_share rises from 0 to 0.8: at the base's load managed was denied by spend.limit"},
+		// A workload renamed, removed or split keeps no figure to compare
+		// by name: the base's workloads are the base's load.
+		{"a workload renamed with a smaller context", loadCapacity,
+			[]string{"workload \"agent\" {", "workload \"agent2\" {", "complexity = \"complex\"", "complexity = \"complex\"\n  context_tokens = 4096"},
+			[]string{"workload.agent2", "workload.agent"}, "at the base's load self_hosted was denied by capacity.exceeded; the new figures (workload.agent2, workload.agent) clear it"},
+		{"the heavier workload removed", loadTwo,
+			[]string{"workload \"agent\" {\n  share      = 0.5\n  complexity = \"complex\"\n}\n\n", "", "share          = 0.5", "share          = 1"},
+			[]string{"workload.chat.share", "workload.agent"}, "at the base's load self_hosted was denied by"},
+		{"load split off to a new, lighter workload", loadCapacity,
+			[]string{"share      = 1", "share      = 0.3", "self_hosted {", "workload \"lite\" {\n  share          = 0.7\n  complexity     = \"simple\"\n  context_tokens = 1024\n}\n\nself_hosted {"},
+			[]string{"workload.agent.share", "workload.lite"}, "at the base's load self_hosted was denied by capacity.exceeded; the new figures (workload.agent.share, workload.lite) clear it"},
+		{"a complex workload made simple, no quality floor", strings.Replace(loadSpend, "complexity = \"complex\"", "complexity = \"complex\"\n  context_tokens = 16384", 1),
+			[]string{"complexity = \"complex\"", "complexity = \"simple\""},
+			[]string{"workload.agent.complexity"}, "workload.agent.complexity changes from complex to simple: at the base's load managed was denied by spend.limit"},
 		{"more input, less output, clearing spend.limit", loadSpend,
 			[]string{"input_share          = 0.9", "input_share          = 0.95"},
 			[]string{"team.input_share"}, "team.input_share rises from 0.9 to 0.95: at the base's load managed was denied by spend.limit"},
@@ -155,6 +201,9 @@ func TestLoadFiguresThatOpenTheGate(t *testing.T) {
 		{"peak lowered as far as more developers raise the load", loadCapacity,
 			[]string{"developers              = 80", "developers              = 160", "peak_to_average         = 3", "peak_to_average         = 1.5"}, nil, ""},
 		{"no load figure changed", loadCapacity, []string{"gpus  = 1", "gpus  = 2"}, nil, ""},
+		{"a workload renamed", loadCapacity, []string{"workload \"agent\" {", "workload \"agent2\" {"}, nil, ""},
+		{"a heavier workload added", loadCapacity,
+			[]string{"share      = 1", "share      = 0.5", "self_hosted {", "workload \"review\" {\n  share          = 0.5\n  complexity     = \"complex\"\n  context_tokens = 65536\n}\n\nself_hosted {"}, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,8 +220,8 @@ func TestLoadFiguresThatOpenTheGate(t *testing.T) {
 				if !strings.Contains(l.Message, tt.says) {
 					t.Errorf("%s's message lacks %q: %s", l.Attribute, tt.says, l.Message)
 				}
-				if want := head.Ranges[l.Attribute].Start.Line; l.Line != want || want == 0 {
-					t.Errorf("%s at line %d, want %d (where the head sets it)", l.Attribute, l.Line, want)
+				if want := lineOf(head, l.Attribute); l.Line != want || want == 0 {
+					t.Errorf("%s at line %d, want %d (where the head sets it, or the team's for a workload it no longer has)", l.Attribute, l.Line, want)
 				}
 			}
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
@@ -189,6 +238,15 @@ func TestLoadFiguresThatOpenTheGate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// lineOf is where head sets attr, else the team's line: a workload the
+// head no longer has is reported there.
+func lineOf(head *spec.Spec, attr string) int {
+	if r, ok := head.Ranges[attr]; ok {
+		return r.Start.Line
+	}
+	return head.Ranges["team"].Start.Line
 }
 
 // TestLoadLooseningApproved: a load change that clears a denial blocks

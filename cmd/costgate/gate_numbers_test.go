@@ -183,7 +183,8 @@ compliance {
 // approval: peak_to_average from 3 to 1.5 takes the fleet from 109 % of
 // its capacity to 55 %. A load change that clears a denial the base's
 // load had is spec.loosened; one that clears nothing, as a calibration
-// usually does, needs no approval.
+// usually does, needs no approval. A workload renamed, removed or split
+// carries its load with it: the base's workloads are the base's load.
 func TestLoadCannotOpenTheGate(t *testing.T) {
 	edit := func(pairs ...string) string { return strings.NewReplacer(pairs...).Replace(loadBase) }
 	lowered := edit("peak_to_average      = 3", "peak_to_average      = 1.5")
@@ -200,6 +201,10 @@ func TestLoadCannotOpenTheGate(t *testing.T) {
 			"waived  self_hosted spec.loosened: team.peak_to_average falls from 3 to 1.5", "deny    self_hosted"},
 		{"a lower peak that leaves the fleet overloaded", loadBase, edit("peak_to_average      = 3", "peak_to_average      = 2.9"), "", 1,
 			"capacity.exceeded", "spec.loosened"},
+		// Renamed, its figures had no name to be compared by: exit 0.
+		{"the workload renamed with a smaller context", loadBase,
+			edit("workload \"agent\" {", "workload \"agent2\" {", "complexity = \"complex\"", "complexity     = \"complex\"\n  context_tokens = 4096"), "", 1,
+			"deny    self_hosted spec.loosened: workload.agent is removed or renamed (it had a share of 1): at the base's load self_hosted was denied by capacity.exceeded", "ALLOWED"},
 		{"a calibration that lowers the load of an allowed fleet", edit("developers           = 80", "developers           = 20"),
 			edit("developers           = 80", "developers           = 10"), "", 0, "ALLOWED", "spec.loosened"},
 	}
