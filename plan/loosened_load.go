@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/costgate/costgate/architecture"
@@ -187,8 +188,11 @@ func andList(s []string) string {
 }
 
 // teamLoadChanges lists the team's load figures head changes: its size,
-// tokens, input share (the rest is output), cache shares, working hours
-// (the month's tokens fall in them) and peak-to-average ratio.
+// tokens, input share (the rest is output), cache shares and the cache
+// lifetime they were measured with (a shorter one buys cheaper writes),
+// working hours (the month's tokens fall in them), peak-to-average ratio
+// and time zone (when the working day falls, which a provider's peak and
+// off-peak prices read).
 func teamLoadChanges(base, head *spec.Spec) []loadChange {
 	b, h := base.Team, head.Team
 	var out []loadChange
@@ -208,7 +212,23 @@ func teamLoadChanges(base, head *spec.Spec) []loadChange {
 			out = append(out, loadChange{attr: "team." + f.name, moved: moved(f.b, f.h)})
 		}
 	}
+	for _, f := range []struct{ name, b, h string }{
+		{"cache_ttl", b.CacheTTL, h.CacheTTL},
+		{"timezone", b.Timezone, h.Timezone},
+	} {
+		if f.b != f.h {
+			out = append(out, loadChange{attr: "team." + f.name, moved: changed(setting(f.b), setting(f.h))})
+		}
+	}
 	return out
+}
+
+// setting prints a named setting: "\"1h\"", or "unset".
+func setting(v string) string {
+	if v == "" {
+		return "unset"
+	}
+	return strconv.Quote(v)
 }
 
 // workloadLoadChanges lists the workloads' load head changes: in the
@@ -293,6 +313,7 @@ func atBaseLoad(base, head *spec.Spec, workloads bool) *spec.Spec {
 	t.Developers, t.TokensPerDeveloper, t.InputShare = b.Developers, b.TokensPerDeveloper, b.InputShare
 	t.CachedInputShare, t.CacheWriteShare = b.CachedInputShare, b.CacheWriteShare
 	t.WorkingHoursPerMonth, t.PeakToAverage = b.WorkingHoursPerMonth, b.PeakToAverage
+	t.CacheTTL, t.Timezone = b.CacheTTL, b.Timezone
 	if !workloads {
 		return &cf
 	}

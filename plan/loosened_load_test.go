@@ -122,6 +122,49 @@ compliance {
 }
 `
 
+// loadCache is a team that writes most of its input to a one-hour prompt
+// cache: its managed option costs about $385 a month against a limit of
+// $350 (about $320 with five-minute writes).
+const loadCache = `team "acme" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  cached_input_share   = 0.2
+  cache_write_share    = 0.6
+  cache_ttl            = "1h"
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+}
+
+budget {
+  monthly_limit_usd = 350
+}
+`
+
+// loadPeak is a team whose working day in Shanghai falls mostly in
+// DeepSeek's peak hours (weekdays 01:00-04:00 and 06:00-10:00 UTC): its
+// managed option costs about $99 a month against a limit of $80.
+const loadPeak = `team "acme" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  timezone             = "Asia/Shanghai"
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+  model      = "deepseek-v4-pro"
+}
+
+budget {
+  monthly_limit_usd = 80
+}
+`
+
 // TestLoadFiguresThatOpenTheGate: a lower load is a measurement, not a
 // loosening, unless it clears a denial the base's load had: then each
 // changed load figure is spec.loosened, naming what it cleared. Before
@@ -186,6 +229,15 @@ func TestLoadFiguresThatOpenTheGate(t *testing.T) {
 		{"a complex workload made simple, no quality floor", strings.Replace(loadSpend, "complexity = \"complex\"", "complexity = \"complex\"\n  context_tokens = 16384", 1),
 			[]string{"complexity = \"complex\"", "complexity = \"simple\""},
 			[]string{"workload.agent.complexity"}, "workload.agent.complexity changes from complex to simple: at the base's load managed was denied by spend.limit"},
+		// Team figures that price the managed tokens without being
+		// numbers of them: the cache lifetime the shares were measured
+		// with, and the time zone the working day falls in.
+		{"a shorter cache lifetime, clearing spend.limit", loadCache,
+			[]string{"cache_ttl            = \"1h\"", "cache_ttl            = \"5m\""},
+			[]string{"team.cache_ttl"}, "team.cache_ttl changes from \"1h\" to \"5m\": at the base's load managed was denied by spend.limit"},
+		{"the working day moved out of a provider's peak hours, clearing spend.limit", loadPeak,
+			[]string{"Asia/Shanghai", "America/Los_Angeles"},
+			[]string{"team.timezone"}, "team.timezone changes from \"Asia/Shanghai\" to \"America/Los_Angeles\": at the base's load managed was denied by spend.limit"},
 		{"more input, less output, clearing spend.limit", loadSpend,
 			[]string{"input_share          = 0.9", "input_share          = 0.95"},
 			[]string{"team.input_share"}, "team.input_share rises from 0.9 to 0.95: at the base's load managed was denied by spend.limit"},

@@ -178,6 +178,26 @@ compliance {
 }
 `
 
+// peakBase is a team working in Shanghai, mostly in DeepSeek's peak
+// hours: $99 a month against a limit of $80, blocked.
+const peakBase = `team "acme" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  timezone             = "Asia/Shanghai"
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+  model      = "deepseek-v4-pro"
+}
+
+budget {
+  monthly_limit_usd = 80
+}
+`
+
 // TestLoadCannotOpenTheGate: a pull request that lowers the team's load
 // until a denied fleet fits passed check --base-ref with exit 0 and no
 // approval: peak_to_average from 3 to 1.5 takes the fleet from 109 % of
@@ -205,6 +225,10 @@ func TestLoadCannotOpenTheGate(t *testing.T) {
 		{"the workload renamed with a smaller context", loadBase,
 			edit("workload \"agent\" {", "workload \"agent2\" {", "complexity = \"complex\"", "complexity     = \"complex\"\n  context_tokens = 4096"), "", 1,
 			"deny    self_hosted spec.loosened: workload.agent is removed or renamed (it had a share of 1): at the base's load self_hosted was denied by capacity.exceeded", "ALLOWED"},
+		// The working day moved out of DeepSeek's peak hours: its
+		// off-peak prices took the managed option under its budget.
+		{"the time zone moved off a provider's peak hours", peakBase, strings.Replace(peakBase, "Asia/Shanghai", "America/Los_Angeles", 1), "", 1,
+			"deny    managed spec.loosened: team.timezone changes from \"Asia/Shanghai\" to \"America/Los_Angeles\": at the base's load managed was denied by spend.limit", "ALLOWED"},
 		{"a calibration that lowers the load of an allowed fleet", edit("developers           = 80", "developers           = 20"),
 			edit("developers           = 80", "developers           = 10"), "", 0, "ALLOWED", "spec.loosened"},
 	}
