@@ -192,7 +192,9 @@ func andList(s []string) string {
 // lifetime they were measured with (a shorter one buys cheaper writes),
 // working hours (the month's tokens fall in them), peak-to-average ratio
 // and time zone (when the working day falls, which a provider's peak and
-// off-peak prices read).
+// off-peak prices read); and the figures that price the quality gap a
+// policy may read (quality_gap_usd, monthly_usd): the engineer hour and
+// the quality block's rework hours.
 func teamLoadChanges(base, head *spec.Spec) []loadChange {
 	b, h := base.Team, head.Team
 	var out []loadChange
@@ -200,16 +202,18 @@ func teamLoadChanges(base, head *spec.Spec) []loadChange {
 		name string
 		b, h spec.Range
 	}{
-		{"developers", b.Developers, h.Developers},
-		{"tokens_per_developer", b.TokensPerDeveloper, h.TokensPerDeveloper},
-		{"input_share", b.InputShare, h.InputShare},
-		{"cached_input_share", b.CachedInputShare, h.CachedInputShare},
-		{"cache_write_share", b.CacheWriteShare, h.CacheWriteShare},
-		{"working_hours_per_month", spec.Scalar(b.WorkingHoursPerMonth), spec.Scalar(h.WorkingHoursPerMonth)},
-		{"peak_to_average", b.PeakToAverage, h.PeakToAverage},
+		{"team.developers", b.Developers, h.Developers},
+		{"team.tokens_per_developer", b.TokensPerDeveloper, h.TokensPerDeveloper},
+		{"team.input_share", b.InputShare, h.InputShare},
+		{"team.cached_input_share", b.CachedInputShare, h.CachedInputShare},
+		{"team.cache_write_share", b.CacheWriteShare, h.CacheWriteShare},
+		{"team.working_hours_per_month", spec.Scalar(b.WorkingHoursPerMonth), spec.Scalar(h.WorkingHoursPerMonth)},
+		{"team.peak_to_average", b.PeakToAverage, h.PeakToAverage},
+		{"team.developer_hourly_usd", b.DeveloperHourlyUSD, h.DeveloperHourlyUSD},
+		{"quality.rework_hours", base.Quality.ReworkHours, head.Quality.ReworkHours},
 	} {
 		if f.b != f.h {
-			out = append(out, loadChange{attr: "team." + f.name, moved: moved(f.b, f.h)})
+			out = append(out, loadChange{attr: f.name, moved: moved(f.b, f.h)})
 		}
 	}
 	for _, f := range []struct{ name, b, h string }{
@@ -233,10 +237,10 @@ func setting(v string) string {
 
 // workloadLoadChanges lists the workloads' load head changes: in the
 // workloads both specs name, the share, complexity (a simple task is
-// served by a cheaper model and scored on an easier scale) and
-// context_tokens; and the workloads themselves, a workload new in the head
-// and one of the base the head no longer names (removed or renamed), whose
-// share the others carry.
+// served by a cheaper model and scored on an easier scale), context_tokens
+// and rework hours; and the workloads themselves, a workload new in the
+// head and one of the base the head no longer names (removed or renamed),
+// whose share the others carry.
 func workloadLoadChanges(base, head *spec.Spec) []loadChange {
 	var out []loadChange
 	for _, hw := range head.Workloads {
@@ -255,6 +259,11 @@ func workloadLoadChanges(base, head *spec.Spec) []loadChange {
 		if bw.ContextTokens != hw.ContextTokens {
 			out = append(out, loadChange{attr: path + ".context_tokens", moved: moved(spec.Scalar(float64(bw.ContextTokens)), spec.Scalar(float64(hw.ContextTokens)))})
 		}
+		// A workload without its own takes the quality block's, compared
+		// as the team's.
+		if b, h := reworkOf(base, bw), reworkOf(head, hw); (bw.ReworkHours != nil || hw.ReworkHours != nil) && b != h {
+			out = append(out, loadChange{attr: path + ".rework_hours", moved: moved(b, h)})
+		}
 	}
 	for _, bw := range base.Workloads {
 		if _, ok := workloadNamed(head, bw.Name); !ok {
@@ -262,6 +271,15 @@ func workloadLoadChanges(base, head *spec.Spec) []loadChange {
 		}
 	}
 	return out
+}
+
+// reworkOf is workload w's rework hours in s: its own, else the quality
+// block's.
+func reworkOf(s *spec.Spec, w spec.Workload) spec.Range {
+	if w.ReworkHours != nil {
+		return *w.ReworkHours
+	}
+	return s.Quality.ReworkHours
 }
 
 // changed says how a named value changed: "changes from complex to simple".
@@ -300,9 +318,9 @@ func figure(r spec.Range) string {
 }
 
 // atBaseLoad is head with base's load figures: the team's always; with
-// workloads, the base's workloads, each with its share, complexity and
-// context_tokens, under the head's rules (max_ttft_ms, min_quality, route,
-// model, rework_hours) where the head names it; a workload the head
+// workloads, the base's workloads, each with its share, complexity,
+// context_tokens and rework_hours, under the head's rules (max_ttft_ms,
+// min_quality, route, model) where the head names it; a workload the head
 // removed or renamed keeps its load and none of its rules (its targets
 // are compared by goneWorkloads); a workload new in the head is left out,
 // its share being part of the change. A rename, a split or a removal that
@@ -314,6 +332,7 @@ func atBaseLoad(base, head *spec.Spec, workloads bool) *spec.Spec {
 	t.CachedInputShare, t.CacheWriteShare = b.CachedInputShare, b.CacheWriteShare
 	t.WorkingHoursPerMonth, t.PeakToAverage = b.WorkingHoursPerMonth, b.PeakToAverage
 	t.CacheTTL, t.Timezone = b.CacheTTL, b.Timezone
+	t.DeveloperHourlyUSD, cf.Quality.ReworkHours = b.DeveloperHourlyUSD, base.Quality.ReworkHours
 	if !workloads {
 		return &cf
 	}
@@ -323,7 +342,7 @@ func atBaseLoad(base, head *spec.Spec, workloads bool) *spec.Spec {
 		if hw, ok := workloadNamed(head, bw.Name); ok {
 			w = hw
 		}
-		w.Share, w.Complexity, w.ContextTokens = bw.Share, bw.Complexity, bw.ContextTokens
+		w.Share, w.Complexity, w.ContextTokens, w.ReworkHours = bw.Share, bw.Complexity, bw.ContextTokens, bw.ReworkHours
 		cf.Workloads = append(cf.Workloads, w)
 	}
 	return &cf

@@ -2,6 +2,8 @@ package plan_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -287,6 +289,89 @@ func TestLoadFiguresThatOpenTheGate(t *testing.T) {
 			}
 			if denied != (len(tt.want) > 0) {
 				t.Errorf("spec.loosened denies: %v, want %v", denied, len(tt.want) > 0)
+			}
+		})
+	}
+}
+
+// qualityGap is a team whose code stays in the network: its fleet's
+// weaker model leaves a quality gap of about $1,474 a month, which
+// gapPolicy denies above $1,000.
+const qualityGap = `team "acme" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  developer_hourly_usd = 100
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share        = 1
+  complexity   = "complex"
+  rework_hours = 0.5
+}
+
+quality {
+  rework_hours = 0.5
+}
+
+compliance {
+  code_may_leave_network = false
+}
+`
+
+// gapPolicy is an organisation's policy on the quality gap.
+const gapPolicy = `package costgate.finance
+
+deny contains v if {
+	some o in input.options
+	o.quality_gap_usd.expected > 1000
+	v := {"policy": "finance.quality_gap", "option": o.architecture, "msg": "the quality gap is above $1,000 a month"}
+}
+`
+
+// TestQualityGapFiguresThatOpenTheGate: the figures that price the
+// quality gap, which a policy folder may judge, are compared like the
+// load: lowering one until the folder's denial clears is spec.loosened
+// (each passed with no approval before).
+func TestQualityGapFiguresThatOpenTheGate(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "finance.rego"), []byte(gapPolicy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := plan.NewPolicies(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noOwn := strings.Replace(qualityGap, "  rework_hours = 0.5\n}\n\nquality", "}\n\nquality", 1)
+	tests := []struct {
+		name, base string
+		edits      []string
+		want       string // the attribute reported loosened; none: nothing
+	}{
+		{"the engineer hour lowered", qualityGap, []string{"developer_hourly_usd = 100", "developer_hourly_usd = 50"}, "team.developer_hourly_usd"},
+		{"a workload's rework hours lowered", qualityGap, []string{"rework_hours = 0.5\n}\n\nquality", "rework_hours = 0.2\n}\n\nquality"}, "workload.agent.rework_hours"},
+		{"the quality block's rework hours lowered", noOwn, []string{"quality {\n  rework_hours = 0.5", "quality {\n  rework_hours = 0.2"}, "quality.rework_hours"},
+		{"the engineer hour raised", qualityGap, []string{"developer_hourly_usd = 100", "developer_hourly_usd = 150"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := tt.base
+			opts := fixture.Options()
+			opts.Policies = ev
+			opts.Base = fixture.Parse(t, "team.hcl", base)
+			p, err := plan.Build(context.Background(), fixture.Parse(t, "team.hcl", fixture.Edit(t, base, tt.edits...)), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range p.Loosened {
+				got = append(got, l.Attribute)
+			}
+			if want := []string{tt.want}; strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("loosened %v, want %v: %+v", got, tt.want, p.Loosened)
+			}
+			if tt.want != "" && len(p.Loosened) > 0 && !strings.Contains(p.Loosened[0].Message, "self_hosted was denied by finance.quality_gap") {
+				t.Errorf("the loosening does not name what it cleared: %s", p.Loosened[0].Message)
 			}
 		})
 	}
