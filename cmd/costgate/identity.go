@@ -104,7 +104,7 @@ func newBaseIndex(parser *spec.Parser, ref string, dirs []string, explicit bool)
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		src, err := git("show", ref+":./"+p)
+		src, _, err := gitShow(ref, p)
 		if err != nil {
 			continue
 		}
