@@ -366,6 +366,12 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 		{"a symlinked spec unchanged",
 			map[string]string{"examples/acme.hcl": loose, "teams/acme.hcl": "-> ../examples/acme.hcl"}, nil,
 			[]string{"--spec-dir", "teams"}, 0, []string{"ALLOWED  teams/acme.hcl"}},
+		// A spec the base's folder holds but today's costgate cannot
+		// parse (a model the catalog retired, a rule made stricter) has
+		// no team at the base: moved and loosened, it was a new team.
+		{"a spec that no longer parses at the base, moved and loosened",
+			map[string]string{"teams/acme.hcl": strings.Replace(strict, "team \"", "retired = true\n\nteam \"", 1)}, map[string]string{"teams/acme.hcl": "", "teams/acme-next.hcl": loose},
+			[]string{"--spec-dir", "teams"}, 1, []string{"team \"startup\" is new while teams/acme.hcl at HEAD does not parse, so its team is unknown"}},
 		{"team renamed in place",
 			map[string]string{"teams/acme.hcl": strict}, map[string]string{"teams/acme.hcl": renamed(loose, "other")},
 			[]string{"--", "teams/acme.hcl"}, 1, []string{"team changes from \"startup\" to \"other\""}},
