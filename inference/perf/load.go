@@ -67,8 +67,9 @@ func saturation(c Config, p Params) (deployment, Result, int, float64) {
 	}
 	limit := d.batch(&r)
 	capacity := float64(limit) / d.at(limit).life
-	if d.f.FrontEndMs > 0 {
-		// One API server passes at most 1000 / FrontEndMs requests a second.
+	if !c.Offline && d.f.FrontEndMs > 0 {
+		// One API server passes at most 1000 / FrontEndMs requests a second
+		// (an in-process harness has none: serve's rate likewise).
 		capacity = math.Min(capacity, 1e3/d.f.FrontEndMs/float64(d.groups))
 	}
 	return d, r, limit, capacity
@@ -111,7 +112,7 @@ func (d deployment) atRate(r Result, limit int, capacity, lambda float64) Result
 	// Erlang C probability, then for an exponential time at rate s·μ − λ:
 	// the mean wait is C/(s·μ − λ), the p95 the time at which C·e^(−(s·μ−λ)t)
 	// falls to 5 %.
-	var wait, wait95 float64
+	var wait, wait95, wait99 float64
 	if lambda > 0 {
 		drain := capacity - lambda
 		pWait := erlangC(limit, float64(limit)*lambda/capacity)
@@ -119,11 +120,16 @@ func (d deployment) atRate(r Result, limit int, capacity, lambda float64) Result
 		if pWait > 0.05 {
 			wait95 = math.Log(pWait/0.05) / drain
 		}
-		// Percentiles do not add: the p95 keeps at least the mean wait.
-		wait95 = math.Max(wait95, wait)
+		// The p99 likewise, where C·e^(−(s·μ−λ)t) falls to 1 %.
+		if pWait > 0.01 {
+			wait99 = math.Log(pWait/0.01) / drain
+		}
+		// Percentiles do not add: the p95 and p99 keep at least the mean wait.
+		wait95, wait99 = math.Max(wait95, wait), math.Max(wait99, wait)
 	}
 	ttft, p95 := round2(*r.TTFTMs+wait*1e3), round2(*r.TTFTP95Ms+wait95*1e3)
 	r.TTFTMs, r.TTFTP95Ms = &ttft, &p95
+	r.ttftP99Ms = round2(r.ttftP99Ms + wait99*1e3)
 	return r
 }
 
