@@ -61,7 +61,11 @@ type Route struct {
 	// Provider is the managed provider (the vendor, or modelcatalog.ProviderBedrock, ...); empty when self-hosted.
 	Provider string
 	// TTFTMs is the expected p95 time to first token; null when unknown.
-	TTFTMs        *float64
+	TTFTMs *float64
+	// TTFTTailMs is a fleet route's p99.9 (one request in a thousand
+	// waits longer), which the load balancer's idle timeout bounds; null
+	// on a managed route.
+	TTFTTailMs    *float64
 	MaxTTFTMs     *float64
 	ContextTokens int
 	// Quality is the serving model's quality score for the workload's

@@ -128,8 +128,8 @@ func (m *model) routes(a *assignment, f *inference.Fleet) []Route {
 			r.ServedBy, r.Model = architecture.SelfHosted, a.sh.ID
 			if f != nil && f.PeakUtilization < 1 {
 				if rt, ok := f.Route(w.Name); ok && rt.TTFTMs > 0 {
-					v := rt.TTFTMs
-					r.TTFTMs = &v
+					v, tail := rt.TTFTMs, rt.TailMs
+					r.TTFTMs, r.TTFTTailMs = &v, &tail
 				}
 			}
 			if q, ok := a.sh.Quality[w.Complexity]; ok {

@@ -191,7 +191,7 @@ func (m *model) unfitSized(a *assignment, ev evaluation) string {
 			case w.MaxTTFTMs > 0 && rt.TTFTMs > w.MaxTTFTMs:
 				return fmt.Sprintf("latency: the fleet's TTFT %.0f ms is above %s's %g ms target", rt.TTFTMs, w.Name, w.MaxTTFTMs)
 			}
-			return fmt.Sprintf("timeout: the fleet's TTFT %.0f ms for %s is above the load balancer's %d s idle timeout", rt.TTFTMs, w.Name, inference.IdleTimeoutSeconds)
+			return fmt.Sprintf("timeout: the fleet's p99.9 TTFT %.0f ms for %s is above the load balancer's %d s idle timeout", rt.TailMs, w.Name, inference.IdleTimeoutSeconds)
 		}
 	}
 	return ""

@@ -276,7 +276,8 @@ func (r Request) settle(o *option, e sizingEnv) string {
 
 // latency is each workload's p95 TTFT on o at its peak utilization and
 // the workload's own prompt, and whether every workload's requests stay
-// within their limits (ttftLimit).
+// within their limits: the p95 within the workload's target, the p99.9
+// within the load balancer's idle timeout.
 func (r Request) latency(o *option, e sizingEnv) ([]RouteTTFT, bool) {
 	routes := make([]RouteTTFT, len(e.work))
 	meets := true
@@ -288,28 +289,17 @@ func (r Request) latency(o *option, e sizingEnv) ([]RouteTTFT, bool) {
 		saturated := o.u >= 1
 		if !saturated {
 			if a := r.ask(o.tp, o.unit, e.shapes[i], o.hit, o.u); a.ok {
-				rt.TTFTMs, saturated = a.ttftMs, a.ttftMs <= 0
+				rt.TTFTMs, rt.TailMs, saturated = a.ttftMs, a.tailMs, a.ttftMs <= 0
 			}
 		}
 		// An unknown TTFT cannot meet a target; without one, only a
-		// saturated fleet or a TTFT above the idle timeout fails.
-		if saturated || w.MaxTTFTMs > 0 && rt.TTFTMs <= 0 || rt.TTFTMs > ttftLimit(w) {
+		// saturated fleet or a tail above the idle timeout fails.
+		if saturated || w.MaxTTFTMs > 0 && (rt.TTFTMs <= 0 || rt.TTFTMs > w.MaxTTFTMs) || rt.TailMs > IdleTimeoutMs {
 			rt.Meets, meets = false, false
 		}
 		routes[i] = rt
 	}
 	return routes, meets
-}
-
-// ttftLimit is the p95 time to first token w's requests must stay within:
-// its target, and in any case the load balancer's idle timeout, after
-// which a request still waiting for its first token is closed.
-func ttftLimit(w Workload) float64 {
-	limit := float64(IdleTimeoutSeconds) * 1000
-	if w.MaxTTFTMs > 0 {
-		return math.Min(w.MaxTTFTMs, limit)
-	}
-	return limit
 }
 
 // hitAt is the prefix cache's hit rate, in whole per cent, of o on n

@@ -72,6 +72,7 @@ type answer struct {
 	outTokS float64 // the unit's saturated output rate, or at u
 	inTokS  float64
 	ttftMs  float64 // p95; 0 when none holds (u ≥ 1)
+	tailMs  float64 // p99.9 (perf.TailShare); 0 when none holds
 	kvSeqs  int
 	running int
 	factors perf.Factors
@@ -137,7 +138,7 @@ func predictKey(k askKey) answer {
 		a.ok, a.reason = false, "it predicts no throughput"
 	}
 	if p.TTFTP95Ms != nil && k.u >= 0 && (k.u < 100 || k.near > 0) {
-		a.ttftMs = *p.TTFTP95Ms
+		a.ttftMs, a.tailMs = *p.TTFTP95Ms, *p.TTFTP999Ms
 	}
 	return a
 }

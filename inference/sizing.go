@@ -165,13 +165,16 @@ type Fleet struct {
 type RouteTTFT struct {
 	Workload string
 	// TTFTMs is the p95 at the fleet's peak utilization; 0 at or above
-	// its capacity, where the queue grows without bound.
+	// its capacity, where the queue grows without bound. TailMs is the
+	// p99.9 (perf.TailShare): one request in a thousand waits longer.
 	TTFTMs    float64
+	TailMs    float64
 	MaxTTFTMs float64
-	// Meets is true when the fleet is below its capacity and TTFTMs is
+	// Meets is true when the fleet is below its capacity, TTFTMs is
 	// within the workload's target (when it has one; an unknown TTFT
-	// meets none) and the load balancer's idle timeout
-	// (IdleTimeoutSeconds).
+	// meets none) and TailMs within the load balancer's idle timeout
+	// (IdleTimeoutSeconds): at peak, fewer than one request in a
+	// thousand fails for want of a first token.
 	Meets bool
 }
 

@@ -103,7 +103,11 @@ type Route struct {
 	// Provider is the managed provider; empty when self-hosted.
 	Provider string `json:"provider,omitempty"`
 	// TTFTMs is the expected p95 time to first token; null when unknown.
-	TTFTMs        *float64 `json:"ttft_ms"`
+	TTFTMs *float64 `json:"ttft_ms"`
+	// TTFTTailMs is a fleet route's p99.9 time to first token (one
+	// request in a thousand waits longer), which the load balancer's idle
+	// timeout bounds (latency.timeout); absent on a managed route.
+	TTFTTailMs    *float64 `json:"ttft_p999_ms,omitempty"`
 	MaxTTFTMs     *float64 `json:"max_ttft_ms"`
 	ContextTokens int      `json:"context_tokens"`
 	// Quality is the serving model's quality score for the workload's

@@ -32,7 +32,7 @@ func perfText(w io.Writer, a perf.Answer) error {
 		fmt.Fprintf(b, "output tokens/s (all GPUs)  %.0f\n", a.OutputTokS)
 		fmt.Fprintf(b, "input tokens/s (all GPUs)   %.0f\n", a.InputTokS)
 		if a.TTFTMs != nil {
-			fmt.Fprintf(b, "TTFT mean / p95             %.0f / %.0f ms\n", *a.TTFTMs, *a.TTFTP95Ms)
+			fmt.Fprintf(b, "TTFT mean / p95 / p99.9     %.0f / %.0f / %.0f ms\n", *a.TTFTMs, *a.TTFTP95Ms, *a.TTFTP999Ms)
 		} else {
 			fmt.Fprintf(b, "TTFT                        queueing at saturation\n")
 		}

@@ -110,21 +110,29 @@ func (d deployment) atRate(r Result, limit int, capacity, lambda float64) Result
 	// for a request's life at saturation. A request waits with the
 	// Erlang C probability, then for an exponential time at rate s·μ − λ:
 	// the mean wait is C/(s·μ − λ), the p95 the time at which C·e^(−(s·μ−λ)t)
-	// falls to 5 %.
-	var wait, wait95 float64
+	// falls to 5 %, the p99.9 where it falls to 0.1 %.
+	var wait, wait95, wait999 float64
 	if lambda > 0 {
 		drain := capacity - lambda
 		pWait := erlangC(limit, float64(limit)*lambda/capacity)
 		wait = pWait / drain
-		if pWait > 0.05 {
-			wait95 = math.Log(pWait/0.05) / drain
-		}
-		// Percentiles do not add: the p95 keeps at least the mean wait.
-		wait95 = math.Max(wait95, wait)
+		// Percentiles do not add: each keeps at least the mean wait.
+		wait95 = math.Max(slotWait(pWait, drain, 0.05), wait)
+		wait999 = math.Max(slotWait(pWait, drain, TailShare), wait)
 	}
-	ttft, p95 := round2(*r.TTFTMs+wait*1e3), round2(*r.TTFTP95Ms+wait95*1e3)
-	r.TTFTMs, r.TTFTP95Ms = &ttft, &p95
+	ttft, p95, p999 := round2(*r.TTFTMs+wait*1e3), round2(*r.TTFTP95Ms+wait95*1e3), round2(*r.TTFTP999Ms+wait999*1e3)
+	r.TTFTMs, r.TTFTP95Ms, r.TTFTP999Ms = &ttft, &p95, &p999
 	return r
+}
+
+// slotWait is the wait for a slot that only a share q of arrivals
+// exceeds: the time at which C·e^(−drain·t) falls to q; none when fewer
+// than q wait at all.
+func slotWait(pWait, drain, q float64) float64 {
+	if pWait <= q {
+		return 0
+	}
+	return math.Log(pWait/q) / drain
 }
 
 // erlangC is the probability that an arrival waits in an M/M/s queue

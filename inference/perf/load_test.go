@@ -7,7 +7,8 @@ import (
 
 // TestPredictAt: TTFT rises with the offered load and is nil at capacity;
 // the throughput is the load served; a cached prefix and shorter prompts
-// shorten TTFT; the p95 is never under the mean.
+// shorten TTFT; the p95 is never under the mean, nor the p99.9 under the
+// p95, and the p99.9 rises with the load too.
 func TestPredictAt(t *testing.T) {
 	for _, tc := range []struct{ model, gpu string }{{"llama-3.1-8b", "h100"}, {"qwen3-30b-a3b", "h100"}, {"llama-3.3-70b", "h200"}} {
 		c := cfg(t, tc.model, tc.gpu, 1)
@@ -15,7 +16,7 @@ func TestPredictAt(t *testing.T) {
 		sc := c
 		sc.Concurrency = 0
 		sat := Predict(sc)
-		var prev float64
+		var prev, prevTail float64
 		for _, u := range []float64{0, 0.1, 0.3, 0.5, 0.7, 0.9, 0.97} {
 			r := PredictAt(c, u)
 			if !r.Fits || r.TTFTMs == nil || r.TTFTP95Ms == nil {
@@ -24,6 +25,13 @@ func TestPredictAt(t *testing.T) {
 			if *r.TTFTP95Ms < *r.TTFTMs {
 				t.Errorf("%s u=%.2f: p95 %.0f ms under the mean %.0f", tc.model, u, *r.TTFTP95Ms, *r.TTFTMs)
 			}
+			if r.TTFTP999Ms == nil || *r.TTFTP999Ms < *r.TTFTP95Ms {
+				t.Errorf("%s u=%.2f: p99.9 %v ms under the p95 %.0f", tc.model, u, deref(r.TTFTP999Ms), *r.TTFTP95Ms)
+			}
+			if *r.TTFTP999Ms < prevTail {
+				t.Errorf("%s u=%.2f: p99.9 TTFT %.0f ms fell from %.0f", tc.model, u, *r.TTFTP999Ms, prevTail)
+			}
+			prevTail = *r.TTFTP999Ms
 			if *r.TTFTMs < prev {
 				t.Errorf("%s u=%.2f: TTFT %.0f ms fell from %.0f", tc.model, u, *r.TTFTMs, prev)
 			}

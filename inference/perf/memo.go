@@ -65,8 +65,8 @@ func memoized(c Config) Result {
 	}
 	r.Notes = append([]string(nil), r.Notes...)
 	if r.TTFTMs != nil {
-		ttft, p95 := *r.TTFTMs, *r.TTFTP95Ms
-		r.TTFTMs, r.TTFTP95Ms = &ttft, &p95
+		ttft, p95, p999 := *r.TTFTMs, *r.TTFTP95Ms, *r.TTFTP999Ms
+		r.TTFTMs, r.TTFTP95Ms, r.TTFTP999Ms = &ttft, &p95, &p999
 	}
 	return r
 }

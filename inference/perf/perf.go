@@ -141,9 +141,13 @@ type Result struct {
 	OutputTokS float64 `json:"output_tok_s_total"`
 	InputTokS  float64 `json:"input_tok_s_total"`
 	// TTFTMs is the mean time to first token without queueing; nil at
-	// saturation. TTFTP95Ms is its 95th percentile under the same load.
-	TTFTMs    *float64 `json:"ttft_ms"`
-	TTFTP95Ms *float64 `json:"ttft_p95_ms"`
+	// saturation. TTFTP95Ms is its 95th percentile under the same load,
+	// TTFTP999Ms its 99.9th: the wait one request in a thousand still
+	// has, which a load balancer's idle timeout must exceed for the
+	// fleet not to fail requests at that load (TailShare).
+	TTFTMs     *float64 `json:"ttft_ms"`
+	TTFTP95Ms  *float64 `json:"ttft_p95_ms"`
+	TTFTP999Ms *float64 `json:"ttft_p999_ms"`
 	// TPOTMs is the mean time per output token after the first, prefills
 	// of other requests included.
 	TPOTMs float64 `json:"tpot_ms"`
@@ -166,6 +170,10 @@ type Result struct {
 	// points that publish a median are held to it).
 	ttftMedianMs float64
 }
+
+// TailShare is the share of requests whose time to first token
+// TTFTP999Ms bounds: one in a thousand waits longer.
+const TailShare = 0.001
 
 // Fixed physical constants of the model (not fitted).
 const (

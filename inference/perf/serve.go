@@ -110,10 +110,7 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	}
 	rho := math.Min(others*o.prefill, 0.95)
 	wait := rho * o.prefill / (2 * (1 - rho))
-	wait95 := wait
-	if rho > 0.05 {
-		wait95 = math.Max(wait, wait*math.Log(20*rho)/rho)
-	}
+	wait95, wait999 := tailWait(wait, rho, 0.05), tailWait(wait, rho, TailShare)
 	p95 := o.prefill
 	if c.InputTokensP95 > c.InputTokens {
 		p95, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2)
@@ -121,13 +118,16 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	wait0, wave := wait, 0.0
 	if lambda <= 0 {
 		wave = d.firstWave(o.b, o.prefill)
-		wait, wait95 = wait+wave, wait95+wave
+		wait, wait95, wait999 = wait+wave, wait95+wave, wait999+wave
 	}
 	// Admission: a request waits for the scheduler's next poll (the step
-	// under way, or the polling interval's remainder).
+	// under way, or the polling interval's remainder). The tail takes the
+	// p95 prompt's prefill (a longer prompt's length is not known) and the
+	// whole admission delay.
 	ttft := round2((front + o.admit/2 + o.prefill + wait) * 1e3)
 	ttft95 := round2((front + 0.95*o.admit + p95 + wait95) * 1e3)
-	r.TTFTMs, r.TTFTP95Ms = &ttft, &ttft95
+	ttft999 := round2((front + o.admit + p95 + wait999) * 1e3)
+	r.TTFTMs, r.TTFTP95Ms, r.TTFTP999Ms = &ttft, &ttft95, &ttft999
 	// The median request waits behind another's prefill only when more
 	// than half of them do (the wait's tail ρ·e^(−tρ/W) of mean W), and a
 	// benchmark's first wave reaches the median only when it is half the
@@ -141,6 +141,16 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	}
 	r.ttftMedianMs = round2((front + o.admit/2 + o.prefill + waitMedian) * 1e3)
 	return o
+}
+
+// tailWait is the wait in an M/D/1 queue of mean wait w at load rho that
+// only a share q of arrivals exceeds, from its tail ρ·e^(−tρ/w); never
+// below the mean.
+func tailWait(w, rho, q float64) float64 {
+	if rho <= q {
+		return w
+	}
+	return math.Max(w, w*math.Log(rho/q)/rho)
 }
 
 // firstWave is the mean TTFT a closed-loop benchmark's first wave adds
