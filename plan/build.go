@@ -54,8 +54,11 @@ type Options struct {
 	// and a loosened spec stays blocked.
 	Approvals *Approvals
 	// Base is the spec before the change under review, when known: a
-	// change that loosens its compliance or budget is denied as
-	// spec.loosened unless an allowed approver approved it.
+	// change that loosens its compliance or budget, lowers a cost through
+	// a figure the spec writes, relaxes a threshold, or changes the team's
+	// load so that a denial the base's load had is cleared
+	// (loadLoosenings), is denied as spec.loosened unless an allowed
+	// approver approved it.
 	Base *spec.Spec
 	// Loosened are loosenings found outside the two specs (a deleted
 	// spec, a team that disappears while another appears: TeamLoosening),
@@ -156,6 +159,18 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	}
 
 	deny, warn, err := evaluate(ctx, opts.Policies, p)
+	if err == nil {
+		// A change of the team's load is judged by what it clears, which
+		// takes the head's own denials: found, its loosenings join the
+		// plan, which the policies then see whole.
+		if load := loadLoosenings(ctx, s, p, deny, opts); len(load) > 0 {
+			if len(p.Loosened) == 0 {
+				approveLoosening(p, rules, opts.Approvals)
+			}
+			p.Loosened = append(p.Loosened, load...)
+			deny, warn, err = evaluate(ctx, opts.Policies, p)
+		}
+	}
 	if IsLimit(err) {
 		return nil, fmt.Errorf("evaluate policies for %s: %w", s.Filename, err)
 	}

@@ -28,8 +28,9 @@ type Plan struct {
 	// Waivers are the spec's overrides and what each waived, and a review's
 	// approval of a loosened spec.
 	Waivers []Waiver `json:"waivers"`
-	// Loosened lists how the change relaxes the base spec's compliance or
-	// budget (only when a base is known: diff, check --base-ref).
+	// Loosened lists how the change relaxes the base spec's compliance,
+	// budget, figures or thresholds, or changes its load so that a denial
+	// clears (only when a base is known: diff, check --base-ref).
 	Loosened []Loosening `json:"loosened,omitempty"`
 	// Warnings are plan-level notes (stale catalog, estimated figures).
 	Warnings []Finding `json:"warnings"`

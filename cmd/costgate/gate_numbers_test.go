@@ -151,3 +151,77 @@ func TestSpecFiguresAreLoosenings(t *testing.T) {
 		}
 	})
 }
+
+// loadBase is a team whose fleet of one H100 runs at 109 % of its
+// capacity at peak (capacity.exceeded) and whose code stays in the
+// network: blocked.
+const loadBase = `team "acme" {
+  developers           = 80
+  tokens_per_developer = 3e6
+  peak_to_average      = 3
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+}
+
+self_hosted {
+  model = "qwen3-coder-30b-a3b"
+  gpu   = "h100"
+  gpus  = 1
+}
+
+compliance {
+  code_may_leave_network = false
+}
+`
+
+// TestLoadCannotOpenTheGate: a pull request that lowers the team's load
+// until a denied fleet fits passed check --base-ref with exit 0 and no
+// approval: peak_to_average from 3 to 1.5 takes the fleet from 109 % of
+// its capacity to 55 %. A load change that clears a denial the base's
+// load had is spec.loosened; one that clears nothing, as a calibration
+// usually does, needs no approval.
+func TestLoadCannotOpenTheGate(t *testing.T) {
+	edit := func(pairs ...string) string { return strings.NewReplacer(pairs...).Replace(loadBase) }
+	lowered := edit("peak_to_average      = 3", "peak_to_average      = 1.5")
+	tests := []struct {
+		name       string
+		base, head string
+		approvals  string
+		code       int
+		want, not  string
+	}{
+		{"peak_to_average lowered until the fleet fits", loadBase, lowered, "", 1,
+			"deny    self_hosted spec.loosened: team.peak_to_average falls from 3 to 1.5: at the base's load self_hosted was denied by capacity.exceeded; the new figure clears it (line 4)", "ALLOWED"},
+		{"approved in review, the lowered load passes", loadBase, lowered, `{"approved_by": ["@octocat"]}`, 0,
+			"waived  self_hosted spec.loosened: team.peak_to_average falls from 3 to 1.5", "deny    self_hosted"},
+		{"a lower peak that leaves the fleet overloaded", loadBase, edit("peak_to_average      = 3", "peak_to_average      = 2.9"), "", 1,
+			"capacity.exceeded", "spec.loosened"},
+		{"a calibration that lowers the load of an allowed fleet", edit("developers           = 80", "developers           = 20"),
+			edit("developers           = 80", "developers           = 10"), "", 0, "ALLOWED", "spec.loosened"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			change := map[string]string{"team.hcl": tt.head}
+			args := []string{"check", "--base-ref", "HEAD", "--as-of", "2026-11-26"}
+			if tt.approvals != "" {
+				change["approvals.json"] = tt.approvals
+				args = append(args, "--approvals", "approvals.json")
+			}
+			repo := gitRepo(t, map[string]string{"team.hcl": tt.base}, change)
+			code, out, stderr := inDir(t, repo, append(args, "--", "team.hcl")...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d:\n%s%s", code, tt.code, out, stderr)
+			}
+			if !strings.Contains(out, tt.want) {
+				t.Errorf("check lacks %q:\n%s", tt.want, out)
+			}
+			if strings.Contains(out, tt.not) {
+				t.Errorf("check has %q:\n%s", tt.not, out)
+			}
+		})
+	}
+}

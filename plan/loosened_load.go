@@ -1,0 +1,310 @@
+package plan
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/spec"
+)
+
+// Load figures are measurements of the team's usage that teams update
+// often (costgate usage calibrate writes most of them), so a lower figure
+// alone is no loosening. A change of them is spec.loosened when it opens
+// the gate: the head spec planned at the base's load (its own rules,
+// prices, policies and overrides) has a denial that the head's plan does
+// not. Each changed load figure is then a loosening naming what the change
+// cleared, denied and approved like any other.
+
+// loadChange is one load figure the head changes from the base.
+type loadChange struct {
+	// attr is the figure's attribute, such as "team.developers" or
+	// "workload.agent.share".
+	attr string
+	// moved says how it changed: "falls from 3 to 1.5".
+	moved string
+}
+
+// denial is one policy denying one option.
+type denial struct {
+	arch   architecture.Name
+	policy string
+}
+
+// loadLoosenings compares the head plan p, whose plan policies denied
+// deny, with the head planned at the base's load, and returns a loosening
+// for each changed load figure when the base's load had a denial p has
+// not. Nothing is planned unless a base is known and a load figure
+// differs; the plan at the base's load has no base (so no loosenings of
+// its own), no resource gate and no measured usage.
+func loadLoosenings(ctx context.Context, head *spec.Spec, p *Plan, deny []Finding, opts Options) []Loosening {
+	base := opts.Base
+	if base == nil || head == nil {
+		return nil
+	}
+	team, work := teamLoadChanges(base, head), workloadLoadChanges(base, head)
+	if len(team)+len(work) == 0 {
+		return nil
+	}
+	now := headDenials{options: map[architecture.Name]bool{}, denied: p.denied(deny)}
+	for _, o := range p.Options {
+		now.options[o.Architecture] = true
+	}
+	l := &loosener{head: head}
+	changes := append(slices.Clip(team), work...)
+	cleared, err := clearedAt(ctx, atBaseLoad(base, head, true), now, opts)
+	if err != nil {
+		// The workloads' figures could not be compared: each is reported
+		// as not compared, and the team's are compared alone.
+		l.uncompared(work, err)
+		changes = team
+		if len(team) == 0 {
+			return l.out
+		}
+		if cleared, err = clearedAt(ctx, atBaseLoad(base, head, false), now, opts); err != nil {
+			l.uncompared(team, err)
+			return l.out
+		}
+	}
+	if len(cleared) == 0 {
+		return l.out
+	}
+	what := clearedText(cleared)
+	by := "the new figure clears"
+	if len(changes) > 1 {
+		names := make([]string, len(changes))
+		for i, c := range changes {
+			names[i] = c.attr
+		}
+		by = "the new figures (" + strings.Join(names, ", ") + ") clear"
+	}
+	pronoun := "it"
+	if len(cleared) > 1 {
+		pronoun = "them"
+	}
+	for _, c := range changes {
+		l.add(c.attr, "%s %s: at the base's load %s; %s %s", c.attr, c.moved, what, by, pronoun)
+	}
+	return l.out
+}
+
+// uncompared reports each change as a loosening the plan at the base's
+// load could not judge: a change that cannot be shown to clear nothing
+// does not pass unremarked.
+func (l *loosener) uncompared(changes []loadChange, err error) {
+	for _, c := range changes {
+		l.add(c.attr, "%s %s, and the plan at the base's load, which would show what the change clears, could not be built: %v", c.attr, c.moved, err)
+	}
+}
+
+// headDenials are the head plan's options and their denials.
+type headDenials struct {
+	options map[architecture.Name]bool
+	denied  map[denial]bool
+}
+
+// clearedAt plans cf, the head at the base's load, and returns the
+// denials it has on an option of the head that the head's plan has not,
+// in the plan's order. An option the head does not price is allowed by
+// nothing.
+func clearedAt(ctx context.Context, cf *spec.Spec, now headDenials, opts Options) ([]denial, error) {
+	cp, err := Build(ctx, cf, Options{Catalog: opts.Catalog, AsOf: opts.date(), Policies: opts.Policies,
+		Approvals: opts.Approvals, Deployment: opts.Deployment})
+	if err != nil {
+		return nil, err
+	}
+	var out []denial
+	for _, o := range cp.Options {
+		for _, v := range o.Violations {
+			d := denial{o.Architecture, v.Policy}
+			if now.options[d.arch] && !now.denied[d] && v.Policy != PolicyLoosened && !slices.Contains(out, d) {
+				out = append(out, d)
+			}
+		}
+	}
+	return out, nil
+}
+
+// denied lists the denials of the policy findings deny on p's options
+// that no active waiver lifts, as Apply would attach them, spec.loosened
+// aside.
+func (p *Plan) denied(deny []Finding) map[denial]bool {
+	out := map[denial]bool{}
+	for _, o := range p.Options {
+		for _, d := range deny {
+			if (d.Option == o.Architecture || d.Option == "*") && d.Policy != PolicyLoosened && waiverFor(p, d.Policy) == nil {
+				out[denial{o.Architecture, d.Policy}] = true
+			}
+		}
+	}
+	return out
+}
+
+// clearedText says what was denied, options denied by the same policies
+// together: "managed and hybrid were denied by latency.ttft, self_hosted
+// by capacity.exceeded and latency.ttft".
+func clearedText(ds []denial) string {
+	var archs []architecture.Name
+	ids := map[architecture.Name][]string{}
+	for _, d := range ds {
+		if ids[d.arch] == nil {
+			archs = append(archs, d.arch)
+		}
+		ids[d.arch] = append(ids[d.arch], d.policy)
+	}
+	var parts []string
+	done := map[architecture.Name]bool{}
+	for _, a := range archs {
+		if done[a] {
+			continue
+		}
+		var same []string
+		for _, b := range archs {
+			if !done[b] && slices.Equal(ids[a], ids[b]) {
+				same, done[b] = append(same, string(b)), true
+			}
+		}
+		verb := " by "
+		switch {
+		case len(parts) == 0 && len(same) > 1:
+			verb = " were denied by "
+		case len(parts) == 0:
+			verb = " was denied by "
+		}
+		parts = append(parts, andList(same)+verb+andList(ids[a]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// andList joins "a", "a and b", "a, b and c".
+func andList(s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// teamLoadChanges lists the team's load figures head changes: its size,
+// tokens, input share (the rest is output), cache shares, working hours
+// (the month's tokens fall in them) and peak-to-average ratio.
+func teamLoadChanges(base, head *spec.Spec) []loadChange {
+	b, h := base.Team, head.Team
+	var out []loadChange
+	for _, f := range []struct {
+		name string
+		b, h spec.Range
+	}{
+		{"developers", b.Developers, h.Developers},
+		{"tokens_per_developer", b.TokensPerDeveloper, h.TokensPerDeveloper},
+		{"input_share", b.InputShare, h.InputShare},
+		{"cached_input_share", b.CachedInputShare, h.CachedInputShare},
+		{"cache_write_share", b.CacheWriteShare, h.CacheWriteShare},
+		{"working_hours_per_month", spec.Scalar(b.WorkingHoursPerMonth), spec.Scalar(h.WorkingHoursPerMonth)},
+		{"peak_to_average", b.PeakToAverage, h.PeakToAverage},
+	} {
+		if f.b != f.h {
+			out = append(out, loadChange{attr: "team." + f.name, moved: moved(f.b, f.h)})
+		}
+	}
+	return out
+}
+
+// workloadLoadChanges lists the share and context_tokens head changes in
+// the workloads both specs name.
+func workloadLoadChanges(base, head *spec.Spec) []loadChange {
+	var out []loadChange
+	for _, hw := range head.Workloads {
+		bw, ok := workloadNamed(base, hw.Name)
+		if !ok {
+			continue
+		}
+		path := "workload." + hw.Name
+		if bw.Share != hw.Share {
+			out = append(out, loadChange{attr: path + ".share", moved: moved(spec.Scalar(bw.Share), spec.Scalar(hw.Share))})
+		}
+		if bw.ContextTokens != hw.ContextTokens {
+			out = append(out, loadChange{attr: path + ".context_tokens", moved: moved(spec.Scalar(float64(bw.ContextTokens)), spec.Scalar(float64(hw.ContextTokens)))})
+		}
+	}
+	return out
+}
+
+func workloadNamed(s *spec.Spec, name string) (spec.Workload, bool) {
+	for _, w := range s.Workloads {
+		if w.Name == name {
+			return w, true
+		}
+	}
+	return spec.Workload{}, false
+}
+
+// moved says how a figure changed: "falls from 3 to 1.5", "rises from
+// 10 to 20", "changes from 2e+06–5e+06 to 1e+06–8e+06".
+func moved(b, h spec.Range) string {
+	verb := "changes"
+	switch {
+	case h.Low <= b.Low && h.High <= b.High:
+		verb = "falls"
+	case h.Low >= b.Low && h.High >= b.High:
+		verb = "rises"
+	}
+	return fmt.Sprintf("%s from %s to %s", verb, figure(b), figure(h))
+}
+
+// figure prints a figure or range: "1.5" or "2e+06–5e+06".
+func figure(r spec.Range) string {
+	if r.IsScalar() {
+		return fmt.Sprintf("%g", r.Low)
+	}
+	return fmt.Sprintf("%g–%g", r.Low, r.High)
+}
+
+// atBaseLoad is head with base's load figures: the team's always; with
+// workloads, each workload's share and context_tokens by name.
+//
+// When both specs name the same workloads, each takes the base's figures.
+// When they do not, the base's shares do not sum to one over the head's
+// workloads: a workload both name takes the base's context_tokens and the
+// base's share, scaled so that those workloads together keep what the
+// head's new workloads (which keep their own figures) leave them — the
+// base's split of the load among the workloads it had. A base workload the
+// head removed or renamed is compared by its targets (goneWorkloads), not
+// here; with no workload in common only the team's figures are taken.
+func atBaseLoad(base, head *spec.Spec, workloads bool) *spec.Spec {
+	cf := *head
+	b, t := base.Team, &cf.Team
+	t.Developers, t.TokensPerDeveloper, t.InputShare = b.Developers, b.TokensPerDeveloper, b.InputShare
+	t.CachedInputShare, t.CacheWriteShare = b.CachedInputShare, b.CacheWriteShare
+	t.WorkingHoursPerMonth, t.PeakToAverage = b.WorkingHoursPerMonth, b.PeakToAverage
+	if !workloads {
+		return &cf
+	}
+	common, added := 0.0, 0.0
+	for _, hw := range head.Workloads {
+		if bw, ok := workloadNamed(base, hw.Name); ok {
+			common += bw.Share
+		} else {
+			added += hw.Share
+		}
+	}
+	scale := 1.0
+	if added > 0 || len(base.Workloads) != len(head.Workloads) {
+		scale = (1 - added) / common
+	}
+	shares := common > 0 && scale > 0
+	cf.Workloads = slices.Clone(head.Workloads)
+	for i := range cf.Workloads {
+		w := &cf.Workloads[i]
+		bw, ok := workloadNamed(base, w.Name)
+		if !ok {
+			continue
+		}
+		w.ContextTokens = bw.ContextTokens
+		if shares {
+			w.Share = bw.Share * scale
+		}
+	}
+	return &cf
+}

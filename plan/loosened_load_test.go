@@ -1,0 +1,270 @@
+package plan_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/internal/fixture"
+	"github.com/costgate/costgate/plan"
+	policyengine "github.com/costgate/costgate/policies"
+)
+
+// loadCapacity is a team whose fixed fleet of one H100 runs at 109 % of
+// its capacity at peak (capacity.exceeded) and whose code stays in the
+// network (the managed option is denied by compliance.external_api).
+const loadCapacity = `team "acme" {
+  developers              = 80
+  tokens_per_developer    = 3e6
+  working_hours_per_month = 176
+  peak_to_average         = 3
+  cost_center             = "research"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+}
+
+self_hosted {
+  model = "qwen3-coder-30b-a3b"
+  gpu   = "h100"
+  gpus  = 1
+}
+
+compliance {
+  code_may_leave_network = false
+}
+`
+
+// loadLatency is a team whose fleet of one H100 misses the chat
+// workload's first-token target at peak (latency.ttft on self_hosted).
+const loadLatency = `team "acme" {
+  developers           = 80
+  tokens_per_developer = 3e6
+  cost_center          = "research"
+}
+
+workload "chat" {
+  share          = 0.5
+  complexity     = "complex"
+  context_tokens = 32768
+  max_ttft_ms    = 4000
+}
+
+workload "tab" {
+  share          = 0.5
+  complexity     = "simple"
+  context_tokens = 2048
+}
+
+self_hosted {
+  model = "qwen3-coder-30b-a3b"
+  gpu   = "h100"
+  gpus  = 1
+}
+
+compliance {
+  code_may_leave_network = false
+}
+`
+
+// loadSpend is a team whose managed option costs about $1,260 a month
+// against a limit of $1,200 (spend.limit), as does its fleet.
+const loadSpend = `team "acme" {
+  developers           = 100
+  tokens_per_developer = 3e6
+  input_share          = 0.9
+  cached_input_share   = 0
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+}
+
+budget {
+  monthly_limit_usd = 1200
+}
+`
+
+// TestLoadFiguresThatOpenTheGate: a lower load is a measurement, not a
+// loosening, unless it clears a denial the base's load had: then each
+// changed load figure is spec.loosened, naming what it cleared. Before
+// the comparison each change below that clears a denial passed with no
+// approval.
+func TestLoadFiguresThatOpenTheGate(t *testing.T) {
+	tests := []struct {
+		name  string
+		base  string
+		edits []string
+		want  []string // attributes reported loosened, in order
+		says  string   // in every loosening's message
+	}{
+		{"peak_to_average lowered, clearing capacity.exceeded", loadCapacity,
+			[]string{"peak_to_average         = 3", "peak_to_average         = 1.5"},
+			[]string{"team.peak_to_average"}, "team.peak_to_average falls from 3 to 1.5: at the base's load self_hosted was denied by capacity.exceeded; the new figure clears it"},
+		{"developers lowered, clearing capacity.exceeded", loadCapacity,
+			[]string{"developers              = 80", "developers              = 40"},
+			[]string{"team.developers"}, "team.developers falls from 80 to 40: at the base's load self_hosted was denied by capacity.exceeded"},
+		{"developers as a range reaching lower", loadCapacity,
+			[]string{"developers              = 80", "developers              = [40, 80]"},
+			[]string{"team.developers"}, "team.developers falls from 80 to 40–80"},
+		{"tokens_per_developer lowered, clearing capacity.exceeded", loadCapacity,
+			[]string{"tokens_per_developer    = 3e6", "tokens_per_developer    = 1.5e6"},
+			[]string{"team.tokens_per_developer"}, "team.tokens_per_developer falls from 3e+06 to 1.5e+06"},
+		{"working hours raised, spreading the load", loadCapacity,
+			[]string{"working_hours_per_month = 176", "working_hours_per_month = 352"},
+			[]string{"team.working_hours_per_month"}, "team.working_hours_per_month rises from 176 to 352"},
+		{"two figures lowered together", loadCapacity,
+			[]string{"developers              = 80", "developers              = 70", "peak_to_average         = 3", "peak_to_average         = 2"},
+			[]string{"team.developers", "team.peak_to_average"}, "the new figures (team.developers, team.peak_to_average) clear it"},
+		{"context_tokens lowered, clearing latency.ttft", loadLatency,
+			[]string{"context_tokens = 32768", "context_tokens = 8192"},
+			[]string{"workload.chat.context_tokens"}, "workload.chat.context_tokens falls from 32768 to 8192: at the base's load managed, self_hosted and hybrid were denied by latency.ttft; the new figure clears them"},
+		{"share moved from the targeted workload to the other", loadLatency,
+			[]string{"share          = 0.5\n  complexity     = \"complex\"", "share          = 0.1\n  complexity     = \"complex\"",
+				"share          = 0.5\n  complexity     = \"simple\"", "share          = 0.9\n  complexity     = \"simple\""},
+			[]string{"workload.chat.share", "workload.tab.share"}, "at the base's load self_hosted and hybrid were denied by latency.ttft; the new figures (workload.chat.share, workload.tab.share) clear them"},
+		{"share moved from the targeted workload to a new one", loadLatency,
+			[]string{"share          = 0.5\n  complexity     = \"complex\"", "share          = 0.1\n  complexity     = \"complex\"",
+				"self_hosted {", "workload \"lint\" {\n  share      = 0.4\n  complexity = \"simple\"\n  context_tokens = 2048\n}\n\nself_hosted {"},
+			[]string{"workload.chat.share"}, "workload.chat.share falls from 0.5 to 0.1: at the base's load self_hosted was denied by latency.ttft"},
+		{"context_tokens lowered beside a new workload", loadLatency,
+			[]string{"share          = 0.5\n  complexity     = \"simple\"", "share          = 0.3\n  complexity     = \"simple\"",
+				"context_tokens = 32768", "context_tokens = 8192",
+				"self_hosted {", "workload \"lint\" {\n  share      = 0.2\n  complexity = \"simple\"\n}\n\nself_hosted {"},
+			[]string{"workload.chat.context_tokens", "workload.tab.share"}, "self_hosted and hybrid were denied by latency.ttft"},
+		{"cached_input_share raised, clearing spend.limit", loadSpend,
+			[]string{"cached_input_share   = 0", "cached_input_share   = 0.8"},
+			[]string{"team.cached_input_share"}, "team.cached_input_share rises from 0 to 0.8: at the base's load managed was denied by spend.limit"},
+		{"more input, less output, clearing spend.limit", loadSpend,
+			[]string{"input_share          = 0.9", "input_share          = 0.95"},
+			[]string{"team.input_share"}, "team.input_share rises from 0.9 to 0.95: at the base's load managed was denied by spend.limit"},
+
+		{"peak_to_average raised", loadCapacity, []string{"peak_to_average         = 3", "peak_to_average         = 4"}, nil, ""},
+		{"developers raised", loadSpend, []string{"developers           = 100", "developers           = 200"}, nil, ""},
+		{"context_tokens raised", loadLatency, []string{"context_tokens = 2048", "context_tokens = 4096"}, nil, ""},
+		{"share moved to the targeted workload", loadLatency,
+			[]string{"share          = 0.5\n  complexity     = \"complex\"", "share          = 0.6\n  complexity     = \"complex\"",
+				"share          = 0.5\n  complexity     = \"simple\"", "share          = 0.4\n  complexity     = \"simple\""}, nil, ""},
+		{"developers lowered, clearing nothing", loadSpend, []string{"developers           = 100", "developers           = 99"}, nil, ""},
+		{"peak lowered, still above the fleet's capacity", loadCapacity, []string{"peak_to_average         = 3", "peak_to_average         = 2.9"}, nil, ""},
+		{"peak lowered as far as more developers raise the load", loadCapacity,
+			[]string{"developers              = 80", "developers              = 160", "peak_to_average         = 3", "peak_to_average         = 1.5"}, nil, ""},
+		{"no load figure changed", loadCapacity, []string{"gpus  = 1", "gpus  = 2"}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			head := fixture.Parse(t, "team.hcl", fixture.Edit(t, tt.base, tt.edits...))
+			opts := fixture.Options()
+			opts.Base = fixture.Parse(t, "team.hcl", tt.base)
+			p, err := plan.Build(context.Background(), head, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range p.Loosened {
+				got = append(got, l.Attribute)
+				if !strings.Contains(l.Message, tt.says) {
+					t.Errorf("%s's message lacks %q: %s", l.Attribute, tt.says, l.Message)
+				}
+				if want := head.Ranges[l.Attribute].Start.Line; l.Line != want || want == 0 {
+					t.Errorf("%s at line %d, want %d (where the head sets it)", l.Attribute, l.Line, want)
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
+				t.Errorf("loosened %v, want %v: %+v", got, tt.want, p.Loosened)
+			}
+			denied := false
+			for _, o := range p.Options {
+				for _, v := range o.Violations {
+					denied = denied || v.Policy == plan.PolicyLoosened
+				}
+			}
+			if denied != (len(tt.want) > 0) {
+				t.Errorf("spec.loosened denies: %v, want %v", denied, len(tt.want) > 0)
+			}
+		})
+	}
+}
+
+// TestLoadLooseningApproved: a load change that clears a denial blocks
+// the plan until a reviewer approves it, like any loosening.
+func TestLoadLooseningApproved(t *testing.T) {
+	head := fixture.Parse(t, "team.hcl", fixture.Edit(t, loadCapacity, "peak_to_average         = 3", "peak_to_average         = 1.5"))
+	for _, approvals := range []*plan.Approvals{nil, {ApprovedBy: []string{"@octocat"}}} {
+		opts := fixture.Options()
+		opts.Base = fixture.Parse(t, "team.hcl", loadCapacity)
+		opts.Approvals = approvals
+		p, err := plan.Build(context.Background(), head, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := architecture.Blocked
+		if approvals != nil {
+			want = architecture.SelfHosted
+		}
+		if len(p.Loosened) != 1 || p.Decision.Architecture != want {
+			t.Errorf("approvals %v: decision %s, want %s; loosened %+v", approvals, p.Decision.Architecture, want, p.Loosened)
+		}
+	}
+}
+
+// failingAt is the built-in policies, failing (a policy past its limit)
+// on any plan whose inputs match: the head planned at the base's load
+// cannot be built.
+type failingAt struct {
+	plan.Evaluator
+	match func(*plan.Plan) bool
+}
+
+func (f failingAt) EvaluatePlan(ctx context.Context, input any) ([]plan.Finding, []plan.Finding, error) {
+	if p, ok := input.(*plan.Plan); ok && f.match(p) {
+		return nil, nil, &policyengine.LimitError{Policies: "test", Limit: "its deadline"}
+	}
+	return f.Evaluator.EvaluatePlan(ctx, input)
+}
+
+// TestLoadUncompared: when the head cannot be planned at the base's load,
+// the changed load figures are spec.loosened, saying the comparison could
+// not be made; with the workloads' figures the culprit, the team's are
+// compared alone.
+func TestLoadUncompared(t *testing.T) {
+	base := fixture.Parse(t, "team.hcl", loadLatency)
+	head := fixture.Parse(t, "team.hcl", fixture.Edit(t, loadLatency,
+		"developers           = 80", "developers           = 20", "context_tokens = 32768", "context_tokens = 30000"))
+	tests := []struct {
+		name  string
+		match func(*plan.Plan) bool
+		want  []string // attribute | message substring
+	}{
+		{"the workloads' figures", func(p *plan.Plan) bool { return p.Inputs.Workloads[0].ContextTokens == 32768 },
+			[]string{"workload.chat.context_tokens | could not be built: evaluate policies for team.hcl: test did not finish",
+				"team.developers | team.developers falls from 80 to 20: at the base's load self_hosted was denied by latency.ttft"}},
+		{"every figure", func(p *plan.Plan) bool { return p.Inputs.Developers.Low == 80 },
+			[]string{"workload.chat.context_tokens | could not be built", "team.developers | team.developers falls from 80 to 20, and the plan at the base's load"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := fixture.Options()
+			opts.Base = base
+			opts.Policies = failingAt{Evaluator: opts.Policies, match: tt.match}
+			p, err := plan.Build(context.Background(), head, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.Loosened) != len(tt.want) {
+				t.Fatalf("loosened %+v, want %d", p.Loosened, len(tt.want))
+			}
+			for i, w := range tt.want {
+				attr, says, _ := strings.Cut(w, " | ")
+				if l := p.Loosened[i]; l.Attribute != attr || !strings.Contains(l.Message, says) {
+					t.Errorf("loosening %d is %s: %q, want %s: %q", i, l.Attribute, l.Message, attr, says)
+				}
+			}
+		})
+	}
+}
