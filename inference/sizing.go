@@ -121,7 +121,9 @@ type Fleet struct {
 	BilledGPUs int
 	WeightsGB  float64
 	// KVCacheGB is the memory a replica has left for the KV cache.
-	KVCacheGB    float64
+	KVCacheGB float64
+	// MaxModelLen is vLLM's --max-model-len: the longest request's prompt
+	// and its output together, which vLLM refuses a request above.
 	MaxModelLen  int
 	MaxNumSeqs   int
 	Quantization string // "fp8" when vLLM quantizes the weights on load
@@ -214,13 +216,15 @@ func Size(r Request) (Fleet, error) {
 		if why != "" {
 			return Fleet{}, fmt.Errorf("size fleet: the performance model cannot predict %s on %s: %s", r.Model.ID, r.GPU.ID, why)
 		}
-		return Fleet{}, fmt.Errorf("size fleet: %s (%.0f GB of weights) with a %d-token context fits no tensor-parallel size up to %d %s GPUs", r.Model.ID, r.Model.WeightsGB, maxCtx, e.limit, r.GPU.ID)
+		return Fleet{}, fmt.Errorf("size fleet: %s (%.0f GB of weights) with a %d-token request (a %d-token prompt and its output) fits no tensor-parallel size up to %d %s GPUs", r.Model.ID, r.Model.WeightsGB, e.maxCtx, maxCtx, e.limit, r.GPU.ID)
 	}
 	return r.fleetOf(best, e), nil
 }
 
 // sizingEnv holds what every candidate fleet is sized against.
 type sizingEnv struct {
+	// maxCtx is the longest request in tokens, prompt and output: the
+	// fleet's --max-model-len, one of which a replica's KV cache holds.
 	maxCtx      int
 	kvPerToken  float64 // GB per token of KV cache
 	mean        float64 // mean context tokens of a request
@@ -238,8 +242,11 @@ type sizingEnv struct {
 // env resolves the request's defaults: target utilization, workloads,
 // request shapes and the calibration.
 func (r Request) env(maxCtx int) sizingEnv {
+	// The longest request is the longest prompt with its output: vLLM
+	// refuses one whose prompt and max_tokens exceed --max-model-len.
+	longest := r.shapeOf(maxCtx, 0)
 	e := sizingEnv{
-		maxCtx:      maxCtx,
+		maxCtx:      longest.in + longest.out,
 		kvPerToken:  float64(r.Model.KVBytes()) / 1e9, // GB per token
 		mean:        math.Max(r.MeanContextTokens, 1),
 		target:      r.TargetUtilization,

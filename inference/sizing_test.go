@@ -54,24 +54,34 @@ func TestSize(t *testing.T) {
 	}{
 		{
 			// 70.6 GB of FP8 weights leave one H100 no room for an 8k context.
+			// --max-model-len holds the 8,192-token prompt and its 2,048
+			// tokens of output (a quarter of the input, as the load's).
 			name: "llama 70B needs TP 2 or more and packs onto a p5.48xlarge",
 			req:  Request{Model: l70, GPU: h, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1},
-			want: Fleet{InstanceType: "p5.48xlarge", Instances: 1, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: 8192},
+			want: Fleet{InstanceType: "p5.48xlarge", Instances: 1, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: 10240},
 		},
 		{
 			name: "qwen3 30B at a light load fits one H100 on a p5.4xlarge",
 			req:  Request{Model: q30, GPU: h, Instances: p5, PeakInputTokS: 4000, PeakOutputTokS: 400, MaxContextTokens: 8192, MeanContextTokens: 1024, TargetUtilization: 0.7, MinReplicas: 1},
-			want: Fleet{TensorParallel: 1, InstanceType: "p5.4xlarge", Instances: 1, GPUs: 1, BilledGPUs: 1, MaxModelLen: 8192},
+			want: Fleet{TensorParallel: 1, InstanceType: "p5.4xlarge", Instances: 1, GPUs: 1, BilledGPUs: 1, MaxModelLen: 8192 + 819},
 		},
 		{
 			name: "min replicas hold at no load",
+			// Without a load, output is taken as a tenth of the input.
 			req:  Request{Model: q30, GPU: h, Instances: p5, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 3},
-			want: Fleet{TensorParallel: 1, InstanceType: "p5.4xlarge", Instances: 3, GPUs: 3, BilledGPUs: 3, MaxModelLen: 8192},
+			want: Fleet{TensorParallel: 1, InstanceType: "p5.4xlarge", Instances: 3, GPUs: 3, BilledGPUs: 3, MaxModelLen: 8192 + 819},
 		},
 		{
 			name: "a fixed fleet of 4 GPUs packs onto 8, all billed and serving",
 			req:  Request{Model: l70, GPU: h, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, FixedGPUs: 4},
-			want: Fleet{InstanceType: "p5.48xlarge", Instances: 1, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: 8192},
+			want: Fleet{InstanceType: "p5.48xlarge", Instances: 1, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: 10240},
+		},
+		{
+			// A prompt and output beyond the model's context are held to it:
+			// --max-model-len never exceeds what the model supports.
+			name: "the model's context bounds the longest request",
+			req:  Request{Model: l70, GPU: h, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MaxContextTokens: l70.MaxContext - 100, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1},
+			want: Fleet{InstanceType: "p5.48xlarge", Instances: 1, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: l70.MaxContext},
 		},
 	}
 	for _, tt := range tests {
@@ -643,5 +653,25 @@ func TestEqualBillsFavourTheFirstToken(t *testing.T) {
 				t.Errorf("case %d: %d × %s TP %d bills the same and answers in %.0f ms; the sizer's TP %d in %.0f ms", i, o.n, o.inst.Type, o.tp, slowest(o.routes), f.TensorParallel, got)
 			}
 		}
+	}
+}
+
+// TestMaxModelLenHoldsEveryRequest: vLLM refuses a request whose prompt
+// and max_tokens exceed --max-model-len (HTTP 400), so the fleet's
+// MaxModelLen holds every workload's prompt with its output, not the
+// prompt alone.
+func TestMaxModelLenHoldsEveryRequest(t *testing.T) {
+	m, h := catalogPair(t, "qwen3-coder-30b-a3b", "h100")
+	work := []Workload{{Name: "autocomplete", ContextTokens: 8192}, {Name: "agent", ContextTokens: 32768}}
+	req := Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: 20000, PeakOutputTokS: 5000, MaxContextTokens: 32768,
+		MeanContextTokens: 20480, Workloads: work, TargetUtilization: 0.7, MinReplicas: 1}
+	f := mustSize(t, req)
+	for _, w := range work {
+		if out := w.ContextTokens / 4; w.ContextTokens+out > f.MaxModelLen {
+			t.Errorf("%s: a %d-token prompt with its %d output tokens is above --max-model-len %d", w.Name, w.ContextTokens, out, f.MaxModelLen)
+		}
+	}
+	if f.MaxModelLen != 32768+8192 {
+		t.Errorf("--max-model-len %d, want the longest request, %d", f.MaxModelLen, 32768+8192)
 	}
 }
