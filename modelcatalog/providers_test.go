@@ -60,6 +60,7 @@ func withProvider(t *testing.T) *Catalog {
 	m := *mustManaged(t, "gpt-5.4-mini")
 	m.ID, m.Name, m.Vendor, m.APIID, m.Providers, m.Successor = "devstral-2", "Devstral 2", "mistral", "devstral-2-2512", []string{"mistral"}, ""
 	m.Prices = []Price{{EffectiveFrom: "2026-11-01", InputPerM: 0.4, OutputPerM: 2, CacheWritePerM: map[string]float64{"10m": 0.5}, Source: src}}
+	m.RateLimits = nil // another provider's
 	cat.Managed = append(cat.Managed, m)
 	if err := cat.Validate(); err != nil {
 		t.Fatalf("catalog with a new provider: %v", err)
