@@ -6,11 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/policies"
+	"github.com/costgate/costgate/stacks"
 )
 
 // BenchmarkEvaluatePlan measures one evaluation of every built-in plan
@@ -98,4 +100,50 @@ func BenchmarkCompile(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// resourceInputs captures the input of every resource policy evaluation.
+type resourceInputs struct {
+	plan.Evaluator
+	inputs []map[string]any
+}
+
+func (r *resourceInputs) EvaluateResource(ctx context.Context, in map[string]any) (deny, warn []plan.Finding, err error) {
+	r.inputs = append(r.inputs, in)
+	return r.Evaluator.EvaluateResource(ctx, in)
+}
+
+// BenchmarkEvaluateResource evaluates the resource policies on every
+// resource `costgate plan` previews for three example specs (about 100
+// resources of 36 types), one evaluation a resource as the gate runs them.
+// OPA's rule index keeps the rules of other types from running
+// (TestResourceRulesIndexedByType).
+func BenchmarkEvaluateResource(b *testing.B) {
+	ev, err := plan.NewPolicies()
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	rec := &resourceInputs{Evaluator: ev}
+	for _, name := range []string{"company-50", "regulated", "enterprise-hybrid"} {
+		p, diags, err := plan.BuildFile(ctx, filepath.Join("..", "examples", name+".hcl"), plan.Options{AsOf: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)})
+		if err != nil || diags.HasErrors() {
+			b.Fatalf("build %s: %v %v", name, err, diags)
+		}
+		if err := stacks.Gate(ctx, p, rec, stacks.Config{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if len(rec.inputs) < 50 {
+		b.Fatalf("previewed %d resources, want the examples' 100 or so", len(rec.inputs))
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, in := range rec.inputs {
+			if _, _, err := ev.EvaluateResource(ctx, in); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(rec.inputs)), "ns/resource")
 }

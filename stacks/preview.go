@@ -291,7 +291,11 @@ func plainValue(v resource.PropertyValue) any {
 
 // PolicyInput builds the input of a resource policy from a recorded
 // resource, in pulumi-policy-opa's shape: the properties at the top level
-// and under "properties", with the type, name and URN beside them.
+// and under "properties", with the type, name and URN beside them. The
+// collision-safe __type, __name and __urn are always set, and win over any
+// property: the built-in resource policies lead each rule with a test of
+// input.__type, which OPA's rule index uses to skip the rules of other
+// types (policies/resources/README.md).
 func PolicyInput(r plan.Resource) map[string]any {
 	urn := fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", PreviewStack, PreviewProject, r.Type, r.Name)
 	in := make(map[string]any, len(r.Properties)+7)

@@ -65,6 +65,16 @@ func TestPolicyInput(t *testing.T) {
 				"urn":    "urn:pulumi:preview::costgate::aws:ssm/parameter:Parameter::acme-routes", "__urn": "urn:pulumi:preview::costgate::aws:ssm/parameter:Parameter::acme-routes",
 			},
 		},
+		{
+			name: "a property cannot hide the metadata",
+			r:    plan.Resource{Type: "aws:sns/topic:Topic", Name: "alerts", Properties: map[string]any{"__type": "aws:s3/bucketV2:BucketV2", "__name": "x"}},
+			want: map[string]any{
+				"__type": "aws:sns/topic:Topic", "__name": "alerts",
+				"properties": map[string]any{"__type": "aws:s3/bucketV2:BucketV2", "__name": "x"},
+				"type":       "aws:sns/topic:Topic", "name": "alerts",
+				"urn": "urn:pulumi:preview::costgate::aws:sns/topic:Topic::alerts", "__urn": "urn:pulumi:preview::costgate::aws:sns/topic:Topic::alerts",
+			},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -101,6 +101,24 @@ type Point struct {
 	TTFTMs     float64 `json:"ttft_ms,omitempty"`
 	TPOTMs     float64 `json:"tpot_ms,omitempty"`
 	Note       string  `json:"note,omitempty"`
+	// Kind is the kind of measurement: empty for the above, or an MLPerf
+	// Inference result (KindMLPerfOffline, KindMLPerfServer).
+	Kind string `json:"kind,omitempty"`
+	// TTFTBoundMs and TPOTBoundMs are an MLPerf Server run's bounds on
+	// its p99 TTFT and p99 TPOT.
+	TTFTBoundMs float64 `json:"ttft_bound_ms,omitempty"`
+	TPOTBoundMs float64 `json:"tpot_bound_ms,omitempty"`
+	// TTFTP99Ms and TPOTP99Ms are the p99 latencies an MLPerf Server run
+	// logged at its load (shown, not fitted).
+	TTFTP99Ms float64 `json:"ttft_p99_ms,omitempty"`
+	TPOTP99Ms float64 `json:"tpot_p99_ms,omitempty"`
+	// Benchmark, System, Submitter and ResultURL name an MLPerf result:
+	// the benchmark and scenario as the results table names them, the
+	// system under test, who submitted it and its results directory.
+	Benchmark string `json:"benchmark,omitempty"`
+	System    string `json:"system,omitempty"`
+	Submitter string `json:"submitter,omitempty"`
+	ResultURL string `json:"result_url,omitempty"`
 }
 
 // heldSteps is the decode steps a point's client waits for its first
@@ -129,6 +147,9 @@ func LoadCalibration(r io.Reader, cat *modelcatalog.Catalog) (*Calibration, erro
 	for i, p := range c.Points {
 		if !sources[p.Source] {
 			return nil, fmt.Errorf("calibration: points[%d]: unknown source %q", i, p.Source)
+		}
+		if err := p.checkKind(); err != nil {
+			return nil, fmt.Errorf("calibration: points[%d] (%s: %s on %s): %w", i, p.Source, p.Model, p.GPU, err)
 		}
 		if _, err := c.config(p, cat); err != nil {
 			return nil, fmt.Errorf("calibration: points[%d]: %w", i, err)
@@ -178,19 +199,37 @@ type Row struct {
 	Predicted Result
 	// Ratios are predicted ÷ measured; 0 where nothing was measured.
 	Throughput, TTFT, TPOT float64
-	model                  *modelcatalog.OpenModel
+	// Within is false for an MLPerf Server point at no load of which the
+	// model meets the bounds.
+	Within bool
+	model  *modelcatalog.OpenModel
 }
 
 // Evaluate predicts every point with the parameters.
 func (c *Calibration) Evaluate(cat *modelcatalog.Catalog, p Params) []Row {
+	return c.evaluate(cat, p, false)
+}
+
+// evaluate predicts the points, only those the fit uses if fitOnly.
+func (c *Calibration) evaluate(cat *modelcatalog.Catalog, p Params, fitOnly bool) []Row {
 	rows := make([]Row, 0, len(c.Points))
 	for _, pt := range c.Points {
+		if fitOnly && !pt.fitted() {
+			continue
+		}
 		cfg, err := c.config(pt, cat)
 		if err != nil {
 			continue // LoadCalibration rules this out
 		}
-		res := predict(cfg, p)
-		row := Row{Point: pt, Predicted: res, model: cfg.Model}
+		res, within := predictPoint(cfg, pt, p)
+		row := Row{Point: pt, Predicted: res, model: cfg.Model, Within: within}
+		if pt.mlperf() {
+			if res.Fits && within {
+				row.Throughput = res.OutputTokS / pt.OutputTokS
+			}
+			rows = append(rows, row)
+			continue
+		}
 		if res.Fits {
 			if pt.OutputTokS > 0 {
 				row.Throughput = res.OutputTokS / pt.OutputTokS
@@ -235,8 +274,8 @@ const (
 
 func (c *Calibration) objective(cat *modelcatalog.Catalog, p Params, skip string) float64 {
 	sum := 0.0
-	for _, r := range c.Evaluate(cat, p) {
-		if r.Point.Source == skip || r.Point.Excluded != "" {
+	for _, r := range c.evaluate(cat, p, true) {
+		if r.Point.Source == skip {
 			continue
 		}
 		if !r.Predicted.Fits {
@@ -376,12 +415,14 @@ type Stats struct {
 	Misses                         int
 }
 
-// Summarise computes the statistics of rows.
+// Summarise computes the statistics of the rows the fit uses: the
+// excluded and the MLPerf points are shown, not summarised here
+// (SummariseMLPerf).
 func Summarise(rows []Row) Stats {
 	var thr, ttft, tpot []float64
 	s := Stats{WorstFactor: 1}
 	for _, r := range rows {
-		if r.Point.Excluded != "" {
+		if !r.Point.fitted() {
 			continue
 		}
 		if !r.Predicted.Fits {

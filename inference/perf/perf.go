@@ -169,6 +169,10 @@ type Result struct {
 	// ttftMedianMs is the median TTFT under the same load (calibration
 	// points that publish a median are held to it).
 	ttftMedianMs float64
+	// ttftP99Ms is the 99th percentile TTFT under the same load, derived
+	// as the p95 is with the tails at 1 % (an MLPerf Server point's bound
+	// is on the p99).
+	ttftP99Ms float64
 }
 
 // TailShare is the share of requests whose time to first token

@@ -2,6 +2,7 @@ package perf
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/costgate/costgate/modelcatalog"
@@ -30,12 +31,15 @@ func (c *Calibration) Report(cat *modelcatalog.Catalog, p Params, loo []Row) str
 	}
 	sliceTable(&b, rows, loo)
 	all := Summarise(rows)
-	fmt.Fprintf(&b, "\n### Every calibration point\n\nIn-sample: %d throughput points, median throughput error %.0f %%, median TTFT error %.0f %% (%d points), median TPOT error %.0f %% (%d points), worst factor off %.2f×, %d points the model says cannot run. Ratios are predicted ÷ measured, in sample and with the point's source left out of the fit (LOO).\n\n",
+	fmt.Fprintf(&b, "\n### Every calibration point\n\nThese summaries, the slices above and the leave-one-source-out table below leave out the MLPerf Inference points (their own table follows this one). In-sample: %d throughput points, median throughput error %.0f %%, median TTFT error %.0f %% (%d points), median TPOT error %.0f %% (%d points), worst factor off %.2f×, %d points the model says cannot run. Ratios are predicted ÷ measured, in sample and with the point's source left out of the fit (LOO).\n\n",
 		all.Points, 100*all.MedianThroughputErr, 100*all.MedianTTFTErr, all.TTFTPoints, 100*all.MedianTPOTErr, all.TPOTPoints, all.WorstFactor, all.Misses)
 	fmt.Fprintf(&b, "| source | model | GPU × TP (GPUs) | precision | engine | in / out | concurrency | out tok/s measured | predicted | ratio (LOO) | TTFT ms measured | predicted | ratio (LOO) | TPOT ms measured | predicted | ratio (LOO) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for i, r := range rows {
-		b.WriteString(rowLine(r, loo[i]))
+		if !r.Point.mlperf() {
+			b.WriteString(rowLine(r, loo[i]))
+		}
 	}
+	c.mlperfTable(&b, cat, p, rows, loo)
 	fmt.Fprintf(&b, "\n### Leave one source out\n\nEach source predicted by factors fitted without it: what the model knows about a publication it has not seen.\n\n")
 	fmt.Fprintf(&b, "| source | median throughput error (points) | median TTFT error (points) | median TPOT error (points) | worst factor off (throughput, TTFT) |\n|---|---|---|---|---|\n")
 	for _, s := range c.Sources {
@@ -211,4 +215,73 @@ func noteSuffix(n string) string {
 		return ""
 	}
 	return ": " + n
+}
+
+// mlperfTable renders the MLPerf Inference points: a dataset's length mix
+// at saturation (Offline) or at the highest load within p99 latency
+// bounds (Server), shown beside the fit, not in it.
+func (c *Calibration) mlperfTable(b *strings.Builder, cat *modelcatalog.Catalog, p Params, rows, loo []Row) {
+	var in, out []Row
+	for i, r := range rows {
+		if r.Point.mlperf() {
+			in, out = append(in, r), append(out, loo[i])
+		}
+	}
+	if len(in) == 0 {
+		return
+	}
+	a, l := SummariseMLPerf(in), SummariseMLPerf(out)
+	fmt.Fprintf(b, "\n### MLPerf Inference points (shown, not fitted)\n\nA kind of point of its own: a dataset's length mix served by the submission's harness, predicted at the mix's mean lengths (one prediction at the means, not a weighted mix; where the results publish no mean input it is an estimate, and the predictions at half and twice it show how far the answer rests on it). Offline is the saturated rate; Server the highest Poisson load, searched in steps of 1/%d of capacity, whose predicted p99 TTFT and mean TPOT stay within the benchmark's p99 bounds. %d points: median throughput error %.0f %% (LOO %.0f %%), worst factor off %s (LOO %s), %d with no answer; not in the fit or the summaries above.\n\n",
+		serverSteps, len(in), 100*a.MedianThroughputErr, 100*l.MedianThroughputErr, worst(a), worst(l), a.Misses)
+	fmt.Fprintf(b, "| source | benchmark | system (submitter) | model | GPU × TP (GPUs) | precision | engine | mean in / out | p99 bounds TTFT / TPOT ms | out tok/s measured | predicted | ratio (LOO) | at ½× / 2× the mean input | p99 TTFT ms measured | predicted | TPOT ms p99 measured | predicted (mean) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for i, r := range in {
+		pt, res := r.Point, r.Predicted
+		gpus := ""
+		if pt.GPUs > pt.TP {
+			gpus = fmt.Sprintf(" (%d)", pt.GPUs)
+		}
+		kv := ""
+		if pt.KVPrecision != "" && pt.KVPrecision != "bf16" {
+			kv = ", KV " + pt.KVPrecision
+		}
+		bounds, pThr, pTTFT, pTPOT := "—", "does not fit", "—", "—"
+		if pt.Kind == KindMLPerfServer {
+			bounds = fmt.Sprintf("%.0f / %.0f", pt.TTFTBoundMs, pt.TPOTBoundMs)
+		}
+		if res.Fits {
+			pThr = fmt.Sprintf("%.0f", res.OutputTokS)
+			if pt.Kind == KindMLPerfServer {
+				pTTFT, pTPOT = fmt.Sprintf("%.0f", res.ttftP99Ms), fmt.Sprintf("%.1f", res.TPOTMs)
+				if !r.Within {
+					pThr = "no load within the bounds"
+				}
+			}
+		}
+		half, double := c.inputSensitivity(cat, p, pt)
+		fmt.Fprintf(b, "| %s | %s | %s (%s) | %s | %s × %d%s | %s%s | %s %s | %d / %d | %s | %.0f | %s | %s | %s / %s | %s | %s | %s | %s |\n",
+			pt.Source, pt.Benchmark, pt.System, pt.Submitter, pt.Model, pt.GPU, pt.TP, gpus, pt.Precision, kv, pt.Engine, pt.EngineVersion,
+			pt.InputTokens, pt.OutputTokens, bounds, pt.OutputTokS, pThr, ratios(r.Throughput, out[i].Throughput), measured(half, "%.0f"), measured(double, "%.0f"),
+			measured(pt.TTFTP99Ms, "%.0f"), pTTFT, measured(pt.TPOTP99Ms, "%.1f"), pTPOT)
+	}
+}
+
+// SummariseMLPerf computes the throughput statistics of the MLPerf
+// points among rows; a Server point with no load within its bounds is a
+// miss.
+func SummariseMLPerf(rows []Row) Stats {
+	var thr []float64
+	s := Stats{WorstFactor: 1}
+	for _, r := range rows {
+		if !r.Point.mlperf() {
+			continue
+		}
+		if !r.Predicted.Fits || !r.Within || r.Throughput <= 0 {
+			s.Misses++
+			continue
+		}
+		thr = append(thr, math.Abs(r.Throughput-1))
+		s.WorstFactor = math.Max(s.WorstFactor, off(r.Throughput))
+	}
+	s.Points, s.MedianThroughputErr = len(thr), median(thr)
+	return s
 }

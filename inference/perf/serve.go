@@ -110,7 +110,7 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	}
 	rho := math.Min(others*o.prefill, 0.95)
 	wait := rho * o.prefill / (2 * (1 - rho))
-	wait95, wait999 := tailWait(wait, rho, 0.05), tailWait(wait, rho, TailShare)
+	wait95, wait99, wait999 := tailWait(wait, rho, 0.05), tailWait(wait, rho, 0.01), tailWait(wait, rho, TailShare)
 	p95 := o.prefill
 	if c.InputTokensP95 > c.InputTokens {
 		p95, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2)
@@ -118,7 +118,7 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	wait0, wave := wait, 0.0
 	if lambda <= 0 {
 		wave = d.firstWave(o.b, o.prefill)
-		wait, wait95, wait999 = wait+wave, wait95+wave, wait999+wave
+		wait, wait95, wait99, wait999 = wait+wave, wait95+wave, wait99+wave, wait999+wave
 	}
 	// Admission: a request waits for the scheduler's next poll (the step
 	// under way, or the polling interval's remainder). The tail takes the
@@ -128,6 +128,7 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	ttft95 := round2((front + 0.95*o.admit + p95 + wait95) * 1e3)
 	ttft999 := round2((front + o.admit + p95 + wait999) * 1e3)
 	r.TTFTMs, r.TTFTP95Ms, r.TTFTP999Ms = &ttft, &ttft95, &ttft999
+	r.ttftP99Ms = round2((front + o.admit + p95 + wait99) * 1e3)
 	// The median request waits behind another's prefill only when more
 	// than half of them do (the wait's tail ρ·e^(−tρ/W) of mean W), and a
 	// benchmark's first wave reaches the median only when it is half the

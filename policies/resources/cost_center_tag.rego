@@ -40,11 +40,13 @@ has_cost_center(tags) if {
 	tags.cost_center != ""
 }
 
+# Every AWS resource: the one resource rule OPA's rule index cannot skip
+# (TestResourceRulesIndexedByType's anyTypeRules).
 deny contains {"policy": "resources.cost_center_tag", "msg": msg} if {
-	startswith(rtype, "aws:")
-	rtype != "aws:autoscaling/group:Group"
+	startswith(input.__type, "aws:")
+	input.__type != "aws:autoscaling/group:Group"
 	tags := object.get(props, "tags", null)
-	any_tags(rtype, tags)
+	any_tags(input.__type, tags)
 	not has_cost_center(tags)
 	msg := sprintf("%s %s has no cost_center tag", [rtype, rname])
 }
@@ -56,7 +58,7 @@ any_tags(t, _) if t in taggable
 any_tags(_, tags) if is_object(tags)
 
 deny contains {"policy": "resources.cost_center_tag", "msg": msg} if {
-	rtype == "aws:autoscaling/group:Group"
+	input.__type == "aws:autoscaling/group:Group"
 	not propagated_cost_center
 	msg := sprintf("%s %s does not propagate a cost_center tag to its instances", [rtype, rname])
 }
@@ -69,7 +71,7 @@ propagated_cost_center if {
 }
 
 deny contains {"policy": "resources.cost_center_tag", "msg": msg} if {
-	rtype == "aws:ec2/launchTemplate:LaunchTemplate"
+	input.__type == "aws:ec2/launchTemplate:LaunchTemplate"
 	some kind in launched_kinds
 	not launch_tagged(kind)
 	msg := sprintf("%s %s does not tag the %ss it launches with cost_center", [rtype, rname, kind])

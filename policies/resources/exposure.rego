@@ -4,7 +4,7 @@ package costgate.resources
 # load balancer speaks plain HTTP inside the VPC, so the vLLM API key
 # crosses the network unencrypted.
 warn contains {"policy": "resources.http_listener", "msg": msg} if {
-	rtype == "aws:lb/listener:Listener"
+	input.__type == "aws:lb/listener:Listener"
 	props.protocol == "HTTP"
 	msg := sprintf("%s %s listens on plain HTTP port %v: the API key crosses the VPC unencrypted; set costgate:certificateArn for HTTPS", [rtype, rname, props.port])
 }
@@ -13,7 +13,7 @@ warn contains {"policy": "resources.http_listener", "msg": msg} if {
 # assume (the gateway role without costgate:consumerPrincipals) hands the
 # provider keys to whoever holds sts:AssumeRole.
 warn contains {"policy": "resources.account_trust", "msg": msg} if {
-	rtype == "aws:iam/role:Role"
+	input.__type == "aws:iam/role:Role"
 	doc := parse_document(props.assumeRolePolicy)
 	some s in as_array_statement(doc.Statement)
 	s.Effect == "Allow"

@@ -9,12 +9,12 @@ guarded_services := {"secretsmanager", "bedrock"}
 
 # Policy documents of a resource, parsed when given as JSON text.
 documents contains doc if {
-	rtype in {"aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"}
+	input.__type in {"aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"}
 	doc := parse_document(props.policy)
 }
 
 documents contains doc if {
-	rtype == "aws:iam/role:Role"
+	input.__type == "aws:iam/role:Role"
 	some inline in object.get(props, "inlinePolicies", [])
 	doc := parse_document(inline.policy)
 }
@@ -46,13 +46,25 @@ guarded(action) if action == "*"
 guarded(action) if service(action) in guarded_services
 
 deny contains {"policy": "resources.iam_wildcard", "msg": msg} if {
+	# The types documents reads.
+	input.__type in {
+		"aws:iam/role:Role",
+		"aws:iam/rolePolicy:RolePolicy",
+		"aws:iam/policy:Policy",
+		"aws:iam/userPolicy:UserPolicy",
+		"aws:iam/groupPolicy:GroupPolicy",
+	}
+	some msg in wildcard_messages
+}
+
+wildcard_messages contains msg if {
 	some s in allow_statements
 	some action in as_array(object.get(s, "Action", []))
 	contains(action, "*")
 	msg := sprintf("%s %s allows action %q: name the exact actions", [rtype, rname, action])
 }
 
-deny contains {"policy": "resources.iam_wildcard", "msg": msg} if {
+wildcard_messages contains msg if {
 	some s in allow_statements
 	some action in as_array(object.get(s, "Action", []))
 	guarded(action)
@@ -61,7 +73,7 @@ deny contains {"policy": "resources.iam_wildcard", "msg": msg} if {
 	msg := sprintf("%s %s allows %s on %q: name the exact secret or model ARNs", [rtype, rname, action, res])
 }
 
-deny contains {"policy": "resources.iam_wildcard", "msg": msg} if {
+wildcard_messages contains msg if {
 	some s in allow_statements
 	object.get(s, "NotAction", null) != null
 	msg := sprintf("%s %s allows NotAction: list the allowed actions instead", [rtype, rname])

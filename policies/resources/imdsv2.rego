@@ -4,10 +4,8 @@ package costgate.resources
 # server-side request forgery in the serving stack cannot read the instance
 # role's credentials.
 
-metadata_types := {"aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance"}
-
 deny contains {"policy": "resources.imdsv2", "msg": msg} if {
-	rtype in metadata_types
+	input.__type in {"aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/instance:Instance"}
 	tokens := object.get(props, ["metadataOptions", "httpTokens"], "optional")
 	tokens != "required"
 	msg := sprintf("%s %s has metadataOptions.httpTokens %q: set it to \"required\" (IMDSv2)", [rtype, rname, tokens])

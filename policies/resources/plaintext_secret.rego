@@ -5,7 +5,7 @@ package costgate.resources
 # never on an instance's command line.
 
 deny contains {"policy": "resources.plaintext_secret", "msg": msg} if {
-	rtype == "aws:secretsmanager/secretVersion:SecretVersion"
+	input.__type == "aws:secretsmanager/secretVersion:SecretVersion"
 	some key in ["secretString", "secretBinary"]
 	v := props[key]
 	is_string(v)
@@ -14,7 +14,7 @@ deny contains {"policy": "resources.plaintext_secret", "msg": msg} if {
 }
 
 deny contains {"policy": "resources.plaintext_secret", "msg": msg} if {
-	rtype == "aws:ssm/parameter:Parameter"
+	input.__type == "aws:ssm/parameter:Parameter"
 	props.type == "SecureString"
 	is_string(props.value)
 	not is_secret(props.value)
@@ -22,7 +22,7 @@ deny contains {"policy": "resources.plaintext_secret", "msg": msg} if {
 }
 
 deny contains {"policy": "resources.plaintext_secret", "msg": msg} if {
-	rtype == "aws:ssm/parameter:Parameter"
+	input.__type == "aws:ssm/parameter:Parameter"
 	is_string(object.get(props, "insecureValue", null))
 
 	# The last segment of the parameter's path says what it holds.
@@ -32,7 +32,7 @@ deny contains {"policy": "resources.plaintext_secret", "msg": msg} if {
 }
 
 deny contains {"policy": "resources.plaintext_secret", "msg": msg} if {
-	rtype == "aws:ec2/launchTemplate:LaunchTemplate"
+	input.__type == "aws:ec2/launchTemplate:LaunchTemplate"
 	is_string(props.userData)
 	not is_secret(props.userData)
 	base64.is_valid(props.userData)

@@ -10,7 +10,7 @@ package costgate.resources
 public_access_flags := ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]
 
 deny contains {"policy": "resources.public_bucket", "msg": msg} if {
-	rtype == "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+	input.__type == "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 	some flag in public_access_flags
 	v := object.get(props, flag, "unset")
 	v != true
@@ -26,10 +26,8 @@ public_group_uris := {
 	"http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
 }
 
-acl_types := {"aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket", "aws:s3/bucketAclV2:BucketAclV2"}
-
 deny contains {"policy": "resources.public_bucket", "msg": msg} if {
-	rtype in acl_types
+	input.__type in {"aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket", "aws:s3/bucketAclV2:BucketAclV2"}
 	props.acl in public_canned_acls
 	msg := sprintf("%s %s has acl %q, which grants the public: set acl to \"private\" or remove it", [rtype, rname, props.acl])
 }
@@ -37,16 +35,17 @@ deny contains {"policy": "resources.public_bucket", "msg": msg} if {
 # Grants as {permission, uri}: an ACL resource's access control policy, or
 # a bucket's inline grants.
 acl_grants contains {"permission": object.get(g, "permission", ""), "uri": object.get(g, ["grantee", "uri"], "")} if {
-	rtype == "aws:s3/bucketAclV2:BucketAclV2"
+	input.__type == "aws:s3/bucketAclV2:BucketAclV2"
 	some g in object.get(props, ["accessControlPolicy", "grants"], [])
 }
 
 acl_grants contains {"permission": object.get(g, "permissions", []), "uri": object.get(g, "uri", "")} if {
-	rtype in {"aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket"}
+	input.__type in {"aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket"}
 	some g in object.get(props, "grants", [])
 }
 
 deny contains {"policy": "resources.public_bucket", "msg": msg} if {
+	input.__type in {"aws:s3/bucketAclV2:BucketAclV2", "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket"} # the types acl_grants reads
 	some g in acl_grants
 	g.uri in public_group_uris
 	msg := sprintf("%s %s grants %v to %s: grant named accounts or canonical users only", [rtype, rname, g.permission, g.uri])
@@ -54,11 +53,12 @@ deny contains {"policy": "resources.public_bucket", "msg": msg} if {
 
 # Bucket policy documents: the policy resource's, or a bucket's inline one.
 bucket_policy_documents contains doc if {
-	rtype in {"aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket"}
+	input.__type in {"aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket"}
 	doc := parse_document(props.policy)
 }
 
 deny contains {"policy": "resources.public_bucket", "msg": msg} if {
+	input.__type in {"aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketV2:BucketV2", "aws:s3/bucket:Bucket"} # the types bucket_policy_documents reads
 	some doc in bucket_policy_documents
 	some s in as_array_statement(doc.Statement)
 	s.Effect == "Allow"
@@ -83,7 +83,7 @@ sse_algorithms := {"AES256", "aws:kms", "aws:kms:dsse"}
 # resource's rules, a bucket's inline (legacy) configuration in the
 # provider's two shapes.
 sse_settings contains alg if {
-	rtype == "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
+	input.__type == "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2"
 	some rule in object.get(props, "rules", [])
 	alg := object.get(rule, ["applyServerSideEncryptionByDefault", "sseAlgorithm"], "unset")
 }
@@ -102,20 +102,26 @@ sse_settings contains alg if {
 
 # A BucketV2's inline rules, each its list of defaults.
 inline_sse_defaults contains defaults if {
-	rtype == "aws:s3/bucketV2:BucketV2"
+	input.__type == "aws:s3/bucketV2:BucketV2"
 	some conf in object.get(props, "serverSideEncryptionConfigurations", [])
 	some rule in object.get(conf, "rules", [])
 	defaults := object.get(rule, "applyServerSideEncryptionByDefaults", [])
 }
 
 sse_settings contains alg if {
-	rtype == "aws:s3/bucket:Bucket"
+	input.__type == "aws:s3/bucket:Bucket"
 	conf := object.get(props, "serverSideEncryptionConfiguration", null)
 	conf != null
 	alg := object.get(conf, ["rule", "applyServerSideEncryptionByDefault", "sseAlgorithm"], "unset")
 }
 
 deny contains {"policy": "resources.public_bucket", "msg": msg} if {
+	# The types sse_settings reads.
+	input.__type in {
+		"aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2",
+		"aws:s3/bucketV2:BucketV2",
+		"aws:s3/bucket:Bucket",
+	}
 	some alg in sse_settings
 	not alg in sse_algorithms
 	msg := sprintf("%s %s has applyServerSideEncryptionByDefault.sseAlgorithm %v: set it to \"AES256\", \"aws:kms\" or \"aws:kms:dsse\"", [rtype, rname, alg])

@@ -19,23 +19,29 @@ public(cidr) if {
 
 # Ingress rules in one shape: {from, to, cidrs}.
 ingress contains {"from": r.fromPort, "to": r.toPort, "cidrs": cidrs} if {
-	rtype == "aws:ec2/securityGroup:SecurityGroup"
+	input.__type == "aws:ec2/securityGroup:SecurityGroup"
 	some r in object.get(props, "ingress", [])
 	cidrs := array.concat(object.get(r, "cidrBlocks", []), object.get(r, "ipv6CidrBlocks", []))
 }
 
 ingress contains {"from": props.fromPort, "to": props.toPort, "cidrs": cidrs} if {
-	rtype == "aws:ec2/securityGroupRule:SecurityGroupRule"
+	input.__type == "aws:ec2/securityGroupRule:SecurityGroupRule"
 	props.type == "ingress"
 	cidrs := array.concat(object.get(props, "cidrBlocks", []), object.get(props, "ipv6CidrBlocks", []))
 }
 
 ingress contains {"from": object.get(props, "fromPort", -1), "to": object.get(props, "toPort", -1), "cidrs": cidrs} if {
-	rtype == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	input.__type == "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 	cidrs := [c | some k in ["cidrIpv4", "cidrIpv6"]; c := props[k]]
 }
 
 deny contains {"policy": "resources.public_ingress", "msg": msg} if {
+	# The types ingress reads.
+	input.__type in {
+		"aws:ec2/securityGroup:SecurityGroup",
+		"aws:ec2/securityGroupRule:SecurityGroupRule",
+		"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+	}
 	some rule in ingress
 	some cidr in rule.cidrs
 	public(cidr)
@@ -45,7 +51,7 @@ deny contains {"policy": "resources.public_ingress", "msg": msg} if {
 # A database with a public address answers the internet as soon as a
 # security group lets it: the router's stays private.
 deny contains {"policy": "resources.public_ingress", "msg": msg} if {
-	rtype == "aws:rds/instance:Instance"
+	input.__type == "aws:rds/instance:Instance"
 	object.get(props, "publiclyAccessible", false) == true
 	msg := sprintf("%s %s is publicly accessible: set publiclyAccessible to false", [rtype, rname])
 }

@@ -4,6 +4,7 @@ package costgate.resources
 # ARN with a wildcard account) may be assumed by any AWS account in the
 # world: the gateway role would hand every provider key to anyone.
 deny contains {"policy": "resources.wildcard_principal", "msg": msg} if {
+	input.__type == "aws:iam/role:Role" # the type trust_statements reads
 	some s in trust_statements
 	some p in trusted_principals(s)
 	contains(p, "*")
@@ -16,6 +17,7 @@ deny contains {"policy": "resources.wildcard_principal", "msg": msg} if {
 # external ID agreed with it (costgate:consumerExternalId). The Pulumi
 # program, which knows its own account, also warns on a single foreign one.
 warn contains {"policy": "resources.foreign_trust", "msg": msg} if {
+	input.__type == "aws:iam/role:Role" # the type trust_statements reads
 	some s in trust_statements
 	not has_external_id(s)
 	accounts := {a | some p in trusted_principals(s); a := principal_account(p)}
@@ -24,7 +26,7 @@ warn contains {"policy": "resources.foreign_trust", "msg": msg} if {
 }
 
 trust_statements contains s if {
-	rtype == "aws:iam/role:Role"
+	input.__type == "aws:iam/role:Role"
 	doc := parse_document(props.assumeRolePolicy)
 	some s in as_array_statement(doc.Statement)
 	s.Effect == "Allow"
@@ -52,7 +54,7 @@ has_external_id(s) if {
 # An endpoint service allowing "*" lets any AWS account connect an
 # interface endpoint to the fleet.
 deny contains {"policy": "resources.wildcard_principal", "msg": msg} if {
-	rtype == "aws:ec2/vpcEndpointService:VpcEndpointService"
+	input.__type == "aws:ec2/vpcEndpointService:VpcEndpointService"
 	some p in object.get(props, "allowedPrincipals", [])
 	contains(p, "*")
 	msg := sprintf("%s %s lets principal %q connect, which matches any AWS account: name the consumers in costgate:endpointServicePrincipals", [rtype, rname, p])
