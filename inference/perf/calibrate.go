@@ -115,6 +115,11 @@ type Point struct {
 	// Benchmark, System, Submitter and ResultURL name an MLPerf result:
 	// the benchmark and scenario as the results table names them, the
 	// system under test, who submitted it and its results directory.
+	// OutputMix is an MLPerf Offline point's output lengths as classes of
+	// equal weight (the means of the deciles of a sample of the run's
+	// answers): the prediction serves their mix, not one mean request
+	// (predictMix).
+	OutputMix []int  `json:"output_mix,omitempty"`
 	Benchmark string `json:"benchmark,omitempty"`
 	System    string `json:"system,omitempty"`
 	Submitter string `json:"submitter,omitempty"`

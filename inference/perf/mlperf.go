@@ -2,6 +2,7 @@ package perf
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/costgate/costgate/modelcatalog"
 )
@@ -36,8 +37,11 @@ func (p Point) fitted() bool {
 func (p Point) checkKind() error {
 	switch p.Kind {
 	case "":
-		if p.TTFTBoundMs != 0 || p.TPOTBoundMs != 0 {
-			return fmt.Errorf("latency bounds belong to kind %q only", KindMLPerfServer)
+		if p.TTFTBoundMs != 0 || p.TPOTBoundMs != 0 || p.TTFTP99Ms != 0 || p.TPOTP99Ms != 0 {
+			return fmt.Errorf("latency bounds and p99 latencies belong to kind %q only", KindMLPerfServer)
+		}
+		if len(p.OutputMix) > 0 {
+			return fmt.Errorf("output_mix needs positive lengths on a point of kind %q", KindMLPerfOffline)
 		}
 		return nil
 	case KindMLPerfOffline, KindMLPerfServer:
@@ -52,6 +56,14 @@ func (p Point) checkKind() error {
 	}
 	if p.TTFTMs != 0 || p.TPOTMs != 0 {
 		return fmt.Errorf("kind %q states its latencies as ttft_p99_ms and tpot_p99_ms", p.Kind)
+	}
+	for _, n := range p.OutputMix {
+		if n <= 0 || p.Kind != KindMLPerfOffline {
+			return fmt.Errorf("output_mix needs positive lengths on a point of kind %q", KindMLPerfOffline)
+		}
+	}
+	if len(p.OutputMix) == 1 {
+		return fmt.Errorf("output_mix of one class: state it as output_tokens")
 	}
 	if p.Kind == KindMLPerfOffline {
 		if p.TTFTBoundMs != 0 || p.TPOTBoundMs != 0 || p.TTFTP99Ms != 0 || p.TPOTP99Ms != 0 {
@@ -110,7 +122,45 @@ func predictPoint(cfg Config, pt Point, p Params) (Result, bool) {
 	if pt.Kind == KindMLPerfServer {
 		return maxLoadWithin(cfg, p, pt.TTFTBoundMs, pt.TPOTBoundMs)
 	}
+	if len(pt.OutputMix) > 1 {
+		return predictMix(cfg, pt.OutputMix, p), true
+	}
 	return predict(cfg, p), true
+}
+
+// predictMix is the saturated rate of a mix of requests whose outputs are
+// the equal-weight classes mix, scaled to the mean c.OutputTokens. A
+// request holds the deployment's KV cache and steps in proportion to its
+// own length, so the classes share the deployment as a linear resource:
+// the mix completes n / Σ 1/R_k requests a second, R_k the rate of class k
+// served alone. Long answers hold the cache longest: the mix serves fewer
+// tokens than one request of the mean lengths where the lengths spread
+// widely. The Result is the mean request's with the mix's rates.
+func predictMix(c Config, mix []int, p Params) Result {
+	r := predict(c, p)
+	if !r.Fits {
+		return r
+	}
+	sum := 0
+	for _, n := range mix {
+		sum += n
+	}
+	scale := float64(c.OutputTokens) * float64(len(mix)) / float64(sum)
+	inv := 0.0
+	for _, n := range mix {
+		k := c
+		k.OutputTokens = max(int(math.Round(float64(n)*scale)), 1)
+		rk := predict(k, p)
+		if !rk.Fits || rk.OutputTokS <= 0 {
+			return rk
+		}
+		inv += float64(k.OutputTokens) / rk.OutputTokS
+	}
+	rate := float64(len(mix)) / inv
+	r.OutputTokS = round2(rate * float64(c.OutputTokens))
+	r.InputTokS = round2(rate * float64(c.InputTokens))
+	r.Notes = append(r.Notes, fmt.Sprintf("a mix of %d output-length classes", len(mix)))
+	return r
 }
 
 // inputSensitivity is the predicted output rate of an MLPerf point at

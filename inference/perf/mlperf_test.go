@@ -27,10 +27,16 @@ func TestLoadCalibrationKinds(t *testing.T) {
 		{"server without its TPOT bound", map[string]any{"kind": KindMLPerfServer, "ttft_bound_ms": 2000.0}, "needs positive ttft_bound_ms and tpot_bound_ms"},
 		{"server with a negative bound", map[string]any{"kind": KindMLPerfServer, "ttft_bound_ms": -1.0, "tpot_bound_ms": 200.0}, "needs positive"},
 		{"offline with bounds", map[string]any{"kind": KindMLPerfOffline, "ttft_bound_ms": 2000.0, "tpot_bound_ms": 200.0}, "has no latency bounds"},
-		{"bounds on a plain point", map[string]any{"ttft_bound_ms": 2000.0}, "latency bounds belong to kind"},
+		{"bounds on a plain point", map[string]any{"ttft_bound_ms": 2000.0}, "latency bounds and p99 latencies belong to kind"},
+		{"a p99 on a plain point", map[string]any{"tpot_p99_ms": 40.0}, "latency bounds and p99 latencies belong to kind"},
 		{"mlperf at a concurrency", map[string]any{"kind": KindMLPerfOffline, "concurrency": 64}, "no concurrency or burst"},
 		{"mlperf in a burst", map[string]any{"kind": KindMLPerfOffline, "burst": 1000}, "no concurrency or burst"},
 		{"mlperf with a mean TTFT", map[string]any{"kind": KindMLPerfOffline, "ttft_ms": 300.0}, "ttft_p99_ms"},
+		{"offline with an output mix", map[string]any{"kind": KindMLPerfOffline, "output_mix": []int{60, 250, 700}}, ""},
+		{"output mix on a server point", map[string]any{"kind": KindMLPerfServer, "ttft_bound_ms": 2000.0, "tpot_bound_ms": 200.0, "output_mix": []int{60, 700}}, "output_mix needs positive lengths on a point of kind"},
+		{"output mix on a plain point", map[string]any{"output_mix": []int{60, 700}}, "output_mix needs positive lengths"},
+		{"output mix with an empty class", map[string]any{"kind": KindMLPerfOffline, "output_mix": []int{0, 700}}, "output_mix needs positive lengths"},
+		{"output mix of one class", map[string]any{"kind": KindMLPerfOffline, "output_mix": []int{274}}, "output_mix of one class"},
 		{"mlperf without a result", map[string]any{"kind": KindMLPerfOffline, "output_tok_s": 0.0, "tpot_ms": 0.0}, "needs the result's output_tok_s"},
 	}
 	for _, tt := range tests {
@@ -122,5 +128,29 @@ func TestServerSearch(t *testing.T) {
 	}
 	if _, ok := maxLoadWithin(c, Fitted, 1, 1); ok {
 		t.Error("a 1 ms TTFT bound met")
+	}
+}
+
+// TestOutputMix: a mix of one length is that length's prediction, and a
+// wider spread of outputs around the same mean serves fewer tokens a
+// second (long answers hold the KV cache longest), never more than the
+// mean request.
+func TestOutputMix(t *testing.T) {
+	c := mlperfServerConfig(t)
+	c.Model, c.InputTokens, c.OutputTokens = cfg(t, "deepseek-r1", "b200", 1).Model, 350, 3700
+	mean := predict(c, Fitted)
+	if same := predictMix(c, []int{3700, 3700}, Fitted); same.OutputTokS != mean.OutputTokS {
+		t.Errorf("a mix of equal classes serves %.0f tok/s, the mean request %.0f", same.OutputTokS, mean.OutputTokS)
+	}
+	prev := mean.OutputTokS
+	for _, mix := range [][]int{{3000, 4400}, {1700, 5700}, {500, 1000, 2000, 4000, 11000}, {100, 100, 100, 100, 18100}} {
+		r := predictMix(c, mix, Fitted)
+		if !r.Fits || r.OutputTokS > prev {
+			t.Errorf("mix %v: %.0f tok/s, want at most %.0f (the narrower mix's)", mix, r.OutputTokS, prev)
+		}
+		prev = r.OutputTokS
+	}
+	if prev > 0.8*mean.OutputTokS {
+		t.Errorf("the widest mix serves %.0f tok/s, not clearly under the mean request's %.0f", prev, mean.OutputTokS)
 	}
 }

@@ -231,7 +231,7 @@ func (c *Calibration) mlperfTable(b *strings.Builder, cat *modelcatalog.Catalog,
 		return
 	}
 	a, l := SummariseMLPerf(in), SummariseMLPerf(out)
-	fmt.Fprintf(b, "\n### MLPerf Inference points (shown, not fitted)\n\nA kind of point of its own: a dataset's length mix served by the submission's harness, predicted at the mix's mean lengths (one prediction at the means, not a weighted mix; where the results publish no mean input it is an estimate, and the predictions at half and twice it show how far the answer rests on it). Offline is the saturated rate; Server the highest Poisson load, searched in steps of 1/%d of capacity, whose predicted p99 TTFT and mean TPOT stay within the benchmark's p99 bounds. %d points: median throughput error %.0f %% (LOO %.0f %%), worst factor off %s (LOO %s), %d with no answer; not in the fit or the summaries above.\n\n",
+	fmt.Fprintf(b, "\n### MLPerf Inference points (shown, not fitted)\n\nA kind of point of its own: a dataset's length mix served by the submission's harness, predicted at the mix's mean lengths, or, for an Offline point whose output lengths are sampled, at the mix of their deciles (the rate at the means beside it); where the results publish no mean input it is an estimate, and the predictions at half and twice it show how far the answer rests on it. Offline is the saturated rate; Server the highest Poisson load, searched in steps of 1/%d of capacity, whose predicted p99 TTFT and mean TPOT stay within the benchmark's p99 bounds. %d points: median throughput error %.0f %% (LOO %.0f %%), worst factor off %s (LOO %s), %d with no answer; not in the fit or the summaries above.\n\n",
 		serverSteps, len(in), 100*a.MedianThroughputErr, 100*l.MedianThroughputErr, worst(a), worst(l), a.Misses)
 	fmt.Fprintf(b, "| source | benchmark | system (submitter) | model | GPU × TP (GPUs) | precision | engine | mean in / out | p99 bounds TTFT / TPOT ms | out tok/s measured | predicted | ratio (LOO) | at ½× / 2× the mean input | p99 TTFT ms measured | predicted | TPOT ms p99 measured | predicted (mean) |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for i, r := range in {
@@ -248,8 +248,17 @@ func (c *Calibration) mlperfTable(b *strings.Builder, cat *modelcatalog.Catalog,
 		if pt.Kind == KindMLPerfServer {
 			bounds = fmt.Sprintf("%.0f / %.0f", pt.TTFTBoundMs, pt.TPOTBoundMs)
 		}
+		lengths := fmt.Sprintf("%d / %d", pt.InputTokens, pt.OutputTokens)
+		if len(pt.OutputMix) > 1 {
+			lengths += fmt.Sprintf(" (outputs a mix of %d: %s)", len(pt.OutputMix), joinInts(pt.OutputMix))
+		}
 		if res.Fits {
 			pThr = fmt.Sprintf("%.0f", res.OutputTokS)
+			if len(pt.OutputMix) > 1 {
+				if cfg, err := c.config(pt, cat); err == nil {
+					pThr += fmt.Sprintf(" (at the means %.0f)", predict(cfg, p).OutputTokS)
+				}
+			}
 			if pt.Kind == KindMLPerfServer {
 				pTTFT, pTPOT = fmt.Sprintf("%.0f", res.ttftP99Ms), fmt.Sprintf("%.1f", res.TPOTMs)
 				if !r.Within {
@@ -258,9 +267,9 @@ func (c *Calibration) mlperfTable(b *strings.Builder, cat *modelcatalog.Catalog,
 			}
 		}
 		half, double := c.inputSensitivity(cat, p, pt)
-		fmt.Fprintf(b, "| %s | %s | %s (%s) | %s | %s × %d%s | %s%s | %s %s | %d / %d | %s | %.0f | %s | %s | %s / %s | %s | %s | %s | %s |\n",
+		fmt.Fprintf(b, "| %s | %s | %s (%s) | %s | %s × %d%s | %s%s | %s %s | %s | %s | %.0f | %s | %s | %s / %s | %s | %s | %s | %s |\n",
 			pt.Source, pt.Benchmark, pt.System, pt.Submitter, pt.Model, pt.GPU, pt.TP, gpus, pt.Precision, kv, pt.Engine, pt.EngineVersion,
-			pt.InputTokens, pt.OutputTokens, bounds, pt.OutputTokS, pThr, ratios(r.Throughput, out[i].Throughput), measured(half, "%.0f"), measured(double, "%.0f"),
+			lengths, bounds, pt.OutputTokS, pThr, ratios(r.Throughput, out[i].Throughput), measured(half, "%.0f"), measured(double, "%.0f"),
 			measured(pt.TTFTP99Ms, "%.0f"), pTTFT, measured(pt.TPOTP99Ms, "%.1f"), pTPOT)
 	}
 }
@@ -284,4 +293,12 @@ func SummariseMLPerf(rows []Row) Stats {
 	}
 	s.Points, s.MedianThroughputErr = len(thr), median(thr)
 	return s
+}
+
+func joinInts(xs []int) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		parts[i] = fmt.Sprint(x)
+	}
+	return strings.Join(parts, ", ")
 }
