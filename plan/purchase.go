@@ -32,12 +32,16 @@ func purchaseWarnings(p *Plan) {
 		if s == nil || s.Pricing != spec.Reserved {
 			continue
 		}
-		low, high := float64(s.GPUs)*s.GPUHourUSD.Low, float64(s.GPUs)*s.GPUHourUSD.High
-		msg := fmt.Sprintf("%s is priced at reserved rates for %d × %s, %d GPU-hours an hour: the program launches on-demand instances, "+
-			"billed at on-demand rates until a Compute or EC2 Instance Savings Plan (or reserved instances) of %s-%s an hour "+
-			"covers them (docs/DEPLOY.md, Savings Plans); the commitment is billed all %d hours of the month, %s-%s",
-			o.Architecture, s.PeakInstances, s.InstanceType, s.GPUs, units.USD(low).Cents(), units.USD(high).Cents(), units.HoursPerMonth,
-			units.USD(low*units.HoursPerMonth).Whole(), units.USD(high*units.HoursPerMonth).Whole())
+		hourly := spec.Range{Low: float64(s.GPUs) * s.GPUHourUSD.Low, High: float64(s.GPUs) * s.GPUHourUSD.High}
+		monthly := spec.Range{Low: hourly.Low * units.HoursPerMonth, High: hourly.High * units.HoursPerMonth}
+		gpuHours := "GPU-hours"
+		if s.GPUs == 1 {
+			gpuHours = "GPU-hour"
+		}
+		msg := fmt.Sprintf("%s is priced at reserved rates for %d × %s, %d %s an hour: the program launches on-demand instances, "+
+			"billed at on-demand rates until a Compute or EC2 Instance Savings Plan (or reserved instances) of %s an hour "+
+			"covers them (docs/DEPLOY.md, Savings Plans); the commitment is billed all %d hours of the month, %s",
+			o.Architecture, s.PeakInstances, s.InstanceType, s.GPUs, gpuHours, rangeOf(hourly, usdCents), units.HoursPerMonth, rangeOf(monthly, usdWhole))
 		if s.Schedule == spec.BusinessHours {
 			msg += ", though the business_hours schedule runs the fleet for fewer"
 		}
@@ -83,3 +87,7 @@ func spotWarnings(p *Plan) {
 		o.Warnings = append(o.Warnings, Finding{Policy: SpotInterruptionWarning, Option: o.Architecture, Message: msg})
 	}
 }
+
+func usdCents(v float64) string { return units.USD(v).Cents() }
+
+func usdWhole(v float64) string { return units.USD(v).Whole() }
