@@ -122,7 +122,70 @@ type ManagedModel struct {
 	// Catalog.ManagedPromptMsPerToken for each uncached token (TTFT).
 	TTFTMs         *Figure           `json:"ttft_ms,omitempty"`
 	TTFTByProvider map[string]Figure `json:"ttft_ms_by_provider,omitempty"`
+	// RateLimits are the rates each provider accepts for the model from
+	// one account by default, by provider id (RateLimit).
+	RateLimits map[string]RateLimit `json:"rate_limits,omitempty"`
 	Source
+}
+
+// RateLimit is what a provider accepts of one model per minute from one
+// organisation or account before it answers HTTP 429: for a vendor's own
+// API its highest self-serve tier, for Amazon Bedrock the account's
+// default Service Quotas quota. A limit left out is unknown, never none.
+type RateLimit struct {
+	// Tier names the tier the figures are for ("Scale", "Tier 5"), or
+	// "default" for a quota.
+	Tier string `json:"tier"`
+	// InputTPM and OutputTPM are separate limits on input and output
+	// tokens per minute (Anthropic).
+	InputTPM  *float64 `json:"input_tpm,omitempty"`
+	OutputTPM *float64 `json:"output_tpm,omitempty"`
+	// TPM is one limit on the tokens Counts names, counted together
+	// (OpenAI: input and output; Google: input; Bedrock: input and
+	// output, the output weighted by OutputWeight).
+	TPM *float64 `json:"tpm,omitempty"`
+	// Counts is what TPM counts: "input" or "input_output".
+	Counts string `json:"counts,omitempty"`
+	// OutputWeight is how many tokens of TPM one output token takes
+	// (Bedrock's burndown rate for Claude: 5); 0 means 1.
+	OutputWeight float64 `json:"output_weight,omitempty"`
+	// CacheReadsCount is true when tokens read from the prompt cache count
+	// toward the input limit (they do not for current Claude models on
+	// Anthropic's API).
+	CacheReadsCount bool `json:"cache_reads_count"`
+	// QuotaName is the Service Quotas quota of the route's global
+	// cross-Region profile (Bedrock), RegionalQuotaName that of its
+	// geography-bound profiles; ServiceCode their service ("bedrock").
+	QuotaName         string `json:"quota_name,omitempty"`
+	RegionalQuotaName string `json:"regional_quota_name,omitempty"`
+	ServiceCode       string `json:"service_code,omitempty"`
+	// Raise says how to get more: the tier or form that lifts the limit.
+	Raise string `json:"raise"`
+	Source
+}
+
+// Counted limits.
+const (
+	CountsInput       = "input"
+	CountsInputOutput = "input_output"
+)
+
+// Known is true when any limit is known.
+func (r RateLimit) Known() bool { return r.InputTPM != nil || r.OutputTPM != nil || r.TPM != nil }
+
+// Weight is the output weight of TPM: OutputWeight, or 1.
+func (r RateLimit) Weight() float64 {
+	if r.OutputWeight > 0 {
+		return r.OutputWeight
+	}
+	return 1
+}
+
+// RateLimit is the provider's limit on the model, and whether the catalog
+// has an entry for it.
+func (m *ManagedModel) RateLimit(provider string) (RateLimit, bool) {
+	r, ok := m.RateLimits[provider]
+	return r, ok
 }
 
 // ShortPromptTTFT is the p95 time to first token of a short prompt on the

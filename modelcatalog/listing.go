@@ -22,6 +22,8 @@ const (
 	SectionProvider  = "provider"
 	SectionQuality   = "quality"
 	SectionTTFT      = "ttft"
+	// SectionRateLimit lists each provider's default rate limit on a model.
+	SectionRateLimit = "rate_limit"
 	SectionOpenModel = "open_model"
 	// SectionArchitecture lists the models costgate perf sizes but plans
 	// do not choose (no quality scores).
@@ -92,6 +94,10 @@ func (c *Catalog) managedEntries(date string) []Entry {
 		for _, p := range sortedKeys(m.TTFTByProvider) {
 			f := m.TTFTByProvider[p]
 			out = append(out, Entry{Section: SectionTTFT, ID: m.ID + " via " + p, Value: fmt.Sprintf("%g ms p95, short prompt", f.Value), Source: f.Source})
+		}
+		for _, p := range sortedKeys(m.RateLimits) {
+			r := m.RateLimits[p]
+			out = append(out, Entry{Section: SectionRateLimit, ID: m.ID + " via " + p, Value: r.Describe(), Source: r.Source})
 		}
 	}
 	if f := c.ManagedPromptMsPerToken; f != nil {
@@ -250,4 +256,41 @@ func (c *Catalog) providerEntries() []Entry {
 		}
 	}
 	return out
+}
+
+// Describe says a rate limit in one line: "Scale: 4,000,000 input and
+// 800,000 output tokens/min, cache reads not counted".
+func (r RateLimit) Describe() string {
+	var parts []string
+	if r.InputTPM != nil {
+		parts = append(parts, fmt.Sprintf("%s input", units.Count(*r.InputTPM)))
+	}
+	if r.OutputTPM != nil {
+		parts = append(parts, fmt.Sprintf("%s output", units.Count(*r.OutputTPM)))
+	}
+	if r.TPM != nil {
+		what := "input and output"
+		if r.Counts == CountsInput {
+			what = "input"
+		}
+		if r.Weight() != 1 {
+			what = fmt.Sprintf("input and %g × output", r.Weight())
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s)", units.Count(*r.TPM), what))
+	}
+	limit := "limit unknown"
+	if len(parts) > 0 {
+		limit = strings.Join(parts, " and ") + " tokens/min"
+	} else if r.OutputWeight > 0 {
+		limit = fmt.Sprintf("limit unknown (counts input and %g × output)", r.Weight())
+	}
+	cache := "cache reads not counted"
+	if r.CacheReadsCount {
+		cache = "cache reads counted"
+	}
+	s := fmt.Sprintf("%s: %s, %s", r.Tier, limit, cache)
+	if r.QuotaName != "" {
+		s += fmt.Sprintf("; quota %q", r.QuotaName)
+	}
+	return s
 }

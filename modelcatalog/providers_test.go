@@ -60,6 +60,7 @@ func withProvider(t *testing.T) *Catalog {
 	m := *mustManaged(t, "gpt-5.4-mini")
 	m.ID, m.Name, m.Vendor, m.APIID, m.Providers, m.Successor = "devstral-2", "Devstral 2", "mistral", "devstral-2-2512", []string{"mistral"}, ""
 	m.Prices = []Price{{EffectiveFrom: "2026-11-01", InputPerM: 0.4, OutputPerM: 2, CacheWritePerM: map[string]float64{"10m": 0.5}, Source: src}}
+	m.RateLimits = nil // another provider's
 	cat.Managed = append(cat.Managed, m)
 	if err := cat.Validate(); err != nil {
 		t.Fatalf("catalog with a new provider: %v", err)
@@ -92,5 +93,42 @@ func TestNewProviderIsData(t *testing.T) {
 	p := res.Book.Managed[0].Prices[len(res.Book.Managed[0].Prices)-1]
 	if p.InputPerM != 0.5 || p.CacheWritePerM["10m"] != 0.6 {
 		t.Errorf("imported price = %+v, want 0.5 in and a 0.6 write for 10m", p)
+	}
+}
+
+// TestRateLimitValidation: a rate limit is sourced, for a provider that
+// sells the model, and a combined limit says what it counts.
+func TestRateLimitValidation(t *testing.T) {
+	tpm := 1e6
+	for _, tt := range []struct {
+		name, provider, want string
+		edit                 func(*RateLimit)
+	}{
+		{"valid", "openai", "", func(*RateLimit) {}},
+		{"provider not selling it", "anthropic", `names "anthropic", which does not sell the model`, func(*RateLimit) {}},
+		{"tpm without counts", "openai", "tpm needs counts", func(r *RateLimit) { r.Counts = "" }},
+		{"no source", "openai", "source", func(r *RateLimit) { r.Source = Source{} }},
+		{"zero limit", "openai", "tpm", func(r *RateLimit) { zero := 0.0; r.TPM = &zero }},
+		{"quota without service", "openai", "service_code", func(r *RateLimit) { r.QuotaName = "x" }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cat := clone(Default())
+			var m *ManagedModel
+			for i := range cat.Managed {
+				if cat.Managed[i].ID == "gpt-6.2-sol" {
+					m = &cat.Managed[i]
+				}
+			}
+			r := RateLimit{Tier: "Tier 5", TPM: &tpm, Counts: CountsInputOutput, Raise: "ask", Source: src}
+			tt.edit(&r)
+			m.RateLimits = map[string]RateLimit{tt.provider: r}
+			err := cat.Validate()
+			switch {
+			case tt.want == "" && err != nil:
+				t.Fatalf("Validate: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("Validate: %v, want an error saying %q", err, tt.want)
+			}
+		})
 	}
 }

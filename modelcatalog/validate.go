@@ -130,6 +130,9 @@ func (v *validator) managed(c *Catalog, providers map[string]*Provider) map[stri
 				v.add(at, "ttft_ms_by_provider names %q, which does not sell the model", p)
 			}
 		}
+		for _, p := range slices.Sorted(maps.Keys(m.RateLimits)) {
+			v.rateLimit(at+" rate_limits."+p, m, p, m.RateLimits[p])
+		}
 	}
 
 	return managedIDs
@@ -609,4 +612,33 @@ func set[T ~string](items ...T) map[string]bool {
 		m[string(s)] = true
 	}
 	return m
+}
+
+// rateLimit checks one provider's rate limit on a model: sourced, for a
+// provider that sells it, positive limits, and a combined limit that says
+// what it counts.
+func (v *validator) rateLimit(at string, m ManagedModel, provider string, r RateLimit) {
+	v.source(at, r.Source)
+	if !slices.Contains(m.Providers, provider) {
+		v.add(at, "names %q, which does not sell the model", provider)
+	}
+	v.nonEmpty(at, "tier", r.Tier)
+	v.nonEmpty(at, "raise", r.Raise)
+	for name, x := range map[string]*float64{"input_tpm": r.InputTPM, "output_tpm": r.OutputTPM, "tpm": r.TPM} {
+		if x != nil {
+			v.positive(at, name, *x)
+		}
+	}
+	switch {
+	case r.TPM != nil && r.Counts != CountsInput && r.Counts != CountsInputOutput:
+		v.add(at, "tpm needs counts %q or %q", CountsInput, CountsInputOutput)
+	case r.TPM == nil && r.Counts != "":
+		v.add(at, "counts %q without a tpm", r.Counts)
+	}
+	if r.OutputWeight < 0 {
+		v.add(at, "output_weight %g is negative", r.OutputWeight)
+	}
+	if (r.QuotaName != "" || r.RegionalQuotaName != "") && r.ServiceCode == "" {
+		v.add(at, "a quota name needs its service_code")
+	}
 }

@@ -150,6 +150,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	p.Warnings = append(p.Warnings, figureWarnings(s, cat)...)
 	purchaseWarnings(p)
 	spotWarnings(p)
+	rateLimitWarnings(p, s, cat)
 	p.Loosened = append(append(Loosenings(opts.Base, s), figureLoosenings(opts.Base, s, cat)...), opts.Loosened...)
 	if len(p.Loosened) > 0 {
 		approveLoosening(p, rules, opts.Approvals)

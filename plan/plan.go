@@ -81,6 +81,10 @@ type Option struct {
 	Warnings   []Finding `json:"warnings"`
 	// Waived are denials an unexpired override lifted.
 	Waived []Finding `json:"waived"`
+	// RoutePeaks are the managed routes' loads at peak, per model and
+	// provider, which the rate-limit warning and the deployment's
+	// preflight compare with the providers' limits.
+	RoutePeaks []RoutePeak `json:"-"`
 }
 
 // LineItem is one component of an option's cost.

@@ -39,6 +39,7 @@ var sectionTitles = map[string]string{
 	modelcatalog.SectionProvider:     "PROVIDERS",
 	modelcatalog.SectionQuality:      "QUALITY (first-attempt success, 0..1)",
 	modelcatalog.SectionTTFT:         "MANAGED TTFT",
+	modelcatalog.SectionRateLimit:    "MANAGED RATE LIMITS (tokens per minute, one organisation or account)",
 	modelcatalog.SectionOpenModel:    "OPEN-WEIGHT MODELS",
 	modelcatalog.SectionArchitecture: "MORE MODEL ARCHITECTURES (costgate perf)",
 	modelcatalog.SectionGPU:          "GPUS",

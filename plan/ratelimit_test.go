@@ -1,0 +1,89 @@
+package plan_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/costgate/costgate/plan"
+)
+
+// rateLimitSpec is a team of developers whose workloads (share each, one
+// managed model through provider) each send 1e7 tokens a month per
+// developer over 176 working hours at peak_to_average 2: 1,893.9 tokens a
+// minute per developer at peak, input_share of them input.
+func rateLimitSpec(developers int, inputShare, cached float64, provider string, models ...string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "team \"rl\" {\n  developers = %d\n  tokens_per_developer = 1e7\n  input_share = %g\n  cached_input_share = %g\n  peak_to_average = 2\n  cost_center = \"platform\"\n}\n",
+		developers, inputShare, cached)
+	for i, m := range models {
+		fmt.Fprintf(&b, "workload \"w%d\" {\n  share = %g\n  complexity = \"complex\"\n  route = \"managed\"\n  model = %q\n}\n", i, 1/float64(len(models)), m)
+	}
+	fmt.Fprintf(&b, "managed {\n  provider = %q\n}\n", provider)
+	return b.String()
+}
+
+// TestRateLimitWarning: a managed route whose peak tokens a minute (summed
+// over the workloads sharing its model and provider) exceed the catalog's
+// limit for that provider warns managed.rate_limit on the option, with the
+// peak, the limit and the multiple; at the limit, below it, or with no
+// known limit it says nothing. Anthropic counts no cache reads toward its
+// input limit, OpenAI counts them.
+func TestRateLimitWarning(t *testing.T) {
+	at := time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
+	// Claude Sonnet 5.5 on Anthropic: 4,000,000 input and 800,000 output
+	// tokens a minute (Scale). Output per developer at peak is
+	// 1e7 × 2 × 0.2 / 10,560 = 378.79: 800,000 at 2,112 developers.
+	tests := []struct {
+		name string
+		src  string
+		want []string // substrings of the one warning; nil: none
+	}{
+		{"below the output limit", rateLimitSpec(2000, 0.8, 0, "anthropic", "claude-sonnet-5.5"), nil},
+		{"at the output limit", rateLimitSpec(2112, 0.8, 0, "anthropic", "claude-sonnet-5.5"), nil},
+		{"above the output limit", rateLimitSpec(2113, 0.8, 0, "anthropic", "claude-sonnet-5.5"),
+			[]string{"1 workload (w0) to claude-sonnet-5.5 through Anthropic API", "800,379 output tokens a minute against the Scale tier's 800,000 (1.00×)", "Custom tier"}},
+		{"two workloads on one route are summed", rateLimitSpec(2113, 0.8, 0, "anthropic", "claude-sonnet-5.5", "claude-sonnet-5.5"),
+			[]string{"2 workloads (w0, w1) to claude-sonnet-5.5", "800,379 output tokens"}},
+		{"two routes are not summed", rateLimitSpec(2113, 0.8, 0, "anthropic", "claude-sonnet-5.5", "claude-opus-5.5"), nil},
+		// 3,000 developers at input share 0.95: 5,397,727 input tokens a
+		// minute, over 4,000,000; half of them read from the cache.
+		{"input above the limit", rateLimitSpec(3000, 0.95, 0, "anthropic", "claude-sonnet-5.5"),
+			[]string{"5,397,727 input (cache reads not counted) tokens a minute against the Scale tier's 4,000,000 (1.35×)"}},
+		{"cache reads not counted by Anthropic", rateLimitSpec(3000, 0.95, 0.5, "anthropic", "claude-sonnet-5.5"), nil},
+		// GPT-6.2 Sol on OpenAI: 40,000,000 tokens a minute, input and
+		// output, cache reads counted: 25,000 developers need 47,348,485.
+		{"cache reads counted by OpenAI", rateLimitSpec(25000, 0.95, 0.5, "openai", "gpt-6.2-sol"),
+			[]string{"47,348,485 input and output tokens a minute against the Tier 5 tier's 40,000,000 (1.18×)"}},
+		{"no token limit (DeepSeek)", rateLimitSpec(100000, 0.8, 0, "deepseek", "deepseek-v4-pro"), nil},
+		{"unknown default (Bedrock)", rateLimitSpec(100000, 0.8, 0, "bedrock", "claude-sonnet-5.5"), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := buildSource(t, tt.src, at)
+			var got []plan.Finding
+			for _, o := range p.Options {
+				for _, w := range o.Warnings {
+					if w.Policy == plan.RateLimitWarning {
+						got = append(got, w)
+					}
+				}
+			}
+			if tt.want == nil {
+				if len(got) > 0 {
+					t.Fatalf("warnings %v, want none", got)
+				}
+				return
+			}
+			if len(got) != 1 {
+				t.Fatalf("%d rate-limit warnings %v, want 1", len(got), got)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(got[0].Message, w) {
+					t.Errorf("warning %q\nlacks %q", got[0].Message, w)
+				}
+			}
+		})
+	}
+}
