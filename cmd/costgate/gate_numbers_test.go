@@ -123,6 +123,8 @@ func TestSpecFiguresAreLoosenings(t *testing.T) {
 			[]string{"model.mine.quality rises from 0.4 to 0.99", "spec.suspicious_figure: model.mine.quality (line 30): a complex quality of 0.99 is above the best catalog model's"}},
 		{"a model block's throughput added", edit("  as_of         = \"2026-11-01\"\n}", "  as_of         = \"2026-11-01\"\n  throughput \"h100\" {\n    tensor_parallel = 1\n    prefill_tok_s = 1e9\n    decode_tok_s = 1e9\n    ttft_ms = 10\n    concurrency = 64\n  }\n}"),
 			[]string{"a throughput block for h100 at tensor_parallel = 1 is new", "above the compute roofline"}},
+		{"a model block's weights swapped under its figures", edit("hf_repo       = \"acme/mine\"", "hf_repo       = \"acme/tiny\""),
+			[]string{"spec.loosened: model.mine.hf_repo changes from \"acme/mine\" to \"acme/tiny\""}},
 		{"a dearer GPU-hour is no loosening", edit("gpu_hour_usd      = 6.88", "gpu_hour_usd      = 8"), nil},
 		{"fewer hours than a month bill AWS's month: no loosening", edit("gpu_hour_usd      = 6.88", "gpu_hour_usd      = 8\n  hours_per_month   = 1e-9"), nil},
 	}
