@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -37,12 +38,14 @@ func TestPreflightReadsBedrockTokenQuota(t *testing.T) {
 	for _, tt := range []struct {
 		name     string
 		quota    float64 // × need; 0: unreadable; below 1 refused
+		unnamed  bool    // a price book removes the quota's names
 		reminder string
 	}{
-		{"above the peak", 2, ""},
-		{"at the peak", 1, ""},
-		{"below the peak", 0.5, ""},
-		{"unreadable", 0, "Bedrock quota: could not read"},
+		{"above the peak", 2, false, ""},
+		{"at the peak", 1, false, ""},
+		{"below the peak", 0.5, false, ""},
+		{"unreadable", 0, false, "Bedrock quota: could not read"},
+		{"unnamed", 2, true, "Bedrock quota: the catalog names no tokens-per-minute quota for global.anthropic.claude-sonnet-4-6 for 2 workloads (review, agent)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var asked []string
@@ -55,8 +58,23 @@ func TestPreflightReadsBedrockTokenQuota(t *testing.T) {
 					return resource.NewPropertyMapFromMap(map[string]any{"value": tt.quota * need, "id": "q"}), nil
 				},
 			}
-			_, logs, err := runPreflight(t, p, Config{}, answers)
-			if len(asked) != 1 || asked[0] != "bedrock/"+name {
+			cfg := Config{}
+			if tt.unnamed {
+				book, err := modelcatalog.ParseBook("book.json", []byte(`{"as_of": "2026-12-01", "managed": [
+ {"id": "claude-sonnet-4.6", "rate_limits": {"bedrock": {"quota_name": null, "regional_quota_name": null}}}]}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				cfg.catalog = modelcatalog.Merge(modelcatalog.Default(), book)
+				if err := cfg.catalog.Validate(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, logs, err := runPreflight(t, p, cfg, answers)
+			switch {
+			case tt.unnamed && len(asked) != 0:
+				t.Errorf("quotas read %v, want none", asked)
+			case !tt.unnamed && (len(asked) != 1 || asked[0] != "bedrock/"+name):
 				t.Errorf("quotas read %v, want [bedrock/%s]", asked, name)
 			}
 			if tt.quota > 0 && tt.quota < 1 {
