@@ -284,11 +284,13 @@ func (r RateLimit) Describe() string {
 	} else if r.OutputWeight > 0 {
 		limit = fmt.Sprintf("limit unknown (counts input and %g × output)", r.Weight())
 	}
-	cache := "cache reads not counted"
-	if r.CacheReadsCount {
-		cache = "cache reads counted"
+	s := r.Tier + ": " + limit
+	switch {
+	case r.CacheReadsCount:
+		s += ", cache reads counted"
+	case r.Known() || r.OutputWeight > 0:
+		s += ", cache reads not counted"
 	}
-	s := fmt.Sprintf("%s: %s, %s", r.Tier, limit, cache)
 	if r.QuotaName != "" {
 		s += fmt.Sprintf("; quota %q", r.QuotaName)
 	}

@@ -116,10 +116,14 @@ func rateLimitMessage(arch architecture.Name, r RoutePeak, cat *modelcatalog.Cat
 		return ""
 	}
 	var over []string
+	tier := "the " + l.Tier + " tier's"
+	if l.Tier == "default" {
+		tier = "the default quota's"
+	}
 	check := func(what string, need float64, limit *float64) {
 		if limit != nil && need > *limit {
-			over = append(over, fmt.Sprintf("%s %s tokens a minute against the %s tier's %s (%s×)",
-				units.Count(need), what, l.Tier, units.Count(*limit), multiple(need / *limit)))
+			over = append(over, fmt.Sprintf("%s %s tokens a minute against %s %s (%s×)",
+				units.Count(need), what, tier, units.Count(*limit), multiple(need / *limit)))
 		}
 	}
 	reads := "cache reads not counted"

@@ -1,11 +1,13 @@
 package plan_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 )
 
@@ -85,5 +87,46 @@ func TestRateLimitWarning(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRateLimitWarningBedrockBook: the catalog knows no default Bedrock
+// quota, so a Bedrock route warns only under a price book that sets one;
+// Bedrock counts input and output together, Claude's output at 5 ×, and
+// the warning names the quota to request.
+func TestRateLimitWarningBedrockBook(t *testing.T) {
+	book, err := modelcatalog.ParseBook("book.json", []byte(`{"as_of": "2026-12-01", "managed": [
+ {"id": "claude-sonnet-5.5", "rate_limits": {"bedrock": {"tpm": 2000000, "counts": "input_output", "source": "Service Quotas, account 123456789012", "as_of": "2026-12-01"}}}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat := modelcatalog.Merge(modelcatalog.Default(), book)
+	if err := cat.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	// 1,000 developers: 1,515,152 input and 378,788 output tokens a minute,
+	// 3,409,091 as Bedrock counts them (input + 5 × output).
+	s := parseSource(t, "rl.hcl", rateLimitSpec(1000, 0.8, 0, "bedrock", "claude-sonnet-5.5"))
+	p, err := plan.Build(context.Background(), s, plan.Options{AsOf: time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), Policies: policies, Catalog: cat})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, o := range p.Options {
+		for _, w := range o.Warnings {
+			if w.Policy == plan.RateLimitWarning {
+				got = append(got, w.Message)
+			}
+		}
+	}
+	want := []string{"3,409,091 input and 5 × output tokens a minute against the default quota's 2,000,000 (1.70×)",
+		`quota "Global cross-Region model inference tokens per minute for Anthropic Claude Sonnet 5.5", bedrock`}
+	if len(got) != 1 {
+		t.Fatalf("rate-limit warnings %q, want 1", got)
+	}
+	for _, w := range want {
+		if !strings.Contains(got[0], w) {
+			t.Errorf("warning %q\nlacks %q", got[0], w)
+		}
 	}
 }

@@ -82,6 +82,7 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 	}
 	if cat != nil && (opt.Architecture == architecture.Managed || opt.Architecture == architecture.Hybrid) {
 		pf.bedrock(cat)
+		pf.bedrockQuotas(cat)
 		pf.routerKeys(cat)
 		pf.trustPolicyLength()
 		pf.routerTaskSize(cat)
