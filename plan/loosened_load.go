@@ -193,8 +193,9 @@ func andList(s []string) string {
 // working hours (the month's tokens fall in them), peak-to-average ratio
 // and time zone (when the working day falls, which a provider's peak and
 // off-peak prices read); and the figures that price the quality gap a
-// policy may read (quality_gap_usd, monthly_usd): the engineer hour and
-// the quality block's rework hours.
+// policy may read (quality_gap_usd, monthly_usd): the engineer hour, the
+// quality block's rework hours, and whether the gap is in monthly_usd
+// (include_in_decision).
 func teamLoadChanges(base, head *spec.Spec) []loadChange {
 	b, h := base.Team, head.Team
 	var out []loadChange
@@ -223,6 +224,9 @@ func teamLoadChanges(base, head *spec.Spec) []loadChange {
 		if f.b != f.h {
 			out = append(out, loadChange{attr: "team." + f.name, moved: changed(setting(f.b), setting(f.h))})
 		}
+	}
+	if bi, hi := base.Quality.IncludeInDecision, head.Quality.IncludeInDecision; bi != hi {
+		out = append(out, loadChange{attr: "quality.include_in_decision", moved: changed(strconv.FormatBool(bi), strconv.FormatBool(hi))})
 	}
 	return out
 }
@@ -332,7 +336,7 @@ func atBaseLoad(base, head *spec.Spec, workloads bool) *spec.Spec {
 	t.CachedInputShare, t.CacheWriteShare = b.CachedInputShare, b.CacheWriteShare
 	t.WorkingHoursPerMonth, t.PeakToAverage = b.WorkingHoursPerMonth, b.PeakToAverage
 	t.CacheTTL, t.Timezone = b.CacheTTL, b.Timezone
-	t.DeveloperHourlyUSD, cf.Quality.ReworkHours = b.DeveloperHourlyUSD, base.Quality.ReworkHours
+	t.DeveloperHourlyUSD, cf.Quality = b.DeveloperHourlyUSD, base.Quality
 	if !workloads {
 		return &cf
 	}
