@@ -17,29 +17,7 @@ import (
 // loadCapacity is a team whose fixed fleet of one H100 runs at 109 % of
 // its capacity at peak (capacity.exceeded) and whose code stays in the
 // network (the managed option is denied by compliance.external_api).
-const loadCapacity = `team "acme" {
-  developers              = 80
-  tokens_per_developer    = 3e6
-  working_hours_per_month = 176
-  peak_to_average         = 3
-  cost_center             = "research"
-}
-
-workload "agent" {
-  share      = 1
-  complexity = "complex"
-}
-
-self_hosted {
-  model = "qwen3-coder-30b-a3b"
-  gpu   = "h100"
-  gpus  = 1
-}
-
-compliance {
-  code_may_leave_network = false
-}
-`
+var loadCapacity = fixture.Load("capacity.hcl")
 
 // loadLatency is a team whose fleet of one H100 misses the chat
 // workload's first-token target at peak (latency.ttft on self_hosted).
@@ -149,23 +127,7 @@ budget {
 // loadPeak is a team whose working day in Shanghai falls mostly in
 // DeepSeek's peak hours (weekdays 01:00-04:00 and 06:00-10:00 UTC): its
 // managed option costs about $99 a month against a limit of $80.
-const loadPeak = `team "acme" {
-  developers           = 20
-  tokens_per_developer = 3e6
-  timezone             = "Asia/Shanghai"
-  cost_center          = "research"
-}
-
-workload "agent" {
-  share      = 1
-  complexity = "complex"
-  model      = "deepseek-v4-pro"
-}
-
-budget {
-  monthly_limit_usd = 80
-}
-`
+var loadPeak = fixture.Load("peak.hcl")
 
 // TestLoadFiguresThatOpenTheGate: a lower load is a measurement, not a
 // loosening, unless it clears a denial the base's load had: then each

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/costgate/costgate/internal/fixture"
 )
 
 // TestNumbersCannotOpenTheGate: pull requests that write a number the
@@ -157,48 +159,11 @@ func TestSpecFiguresAreLoosenings(t *testing.T) {
 // loadBase is a team whose fleet of one H100 runs at 109 % of its
 // capacity at peak (capacity.exceeded) and whose code stays in the
 // network: blocked.
-const loadBase = `team "acme" {
-  developers           = 80
-  tokens_per_developer = 3e6
-  peak_to_average      = 3
-  cost_center          = "research"
-}
-
-workload "agent" {
-  share      = 1
-  complexity = "complex"
-}
-
-self_hosted {
-  model = "qwen3-coder-30b-a3b"
-  gpu   = "h100"
-  gpus  = 1
-}
-
-compliance {
-  code_may_leave_network = false
-}
-`
+var loadBase = fixture.Load("capacity.hcl")
 
 // peakBase is a team working in Shanghai, mostly in DeepSeek's peak
 // hours: $99 a month against a limit of $80, blocked.
-const peakBase = `team "acme" {
-  developers           = 20
-  tokens_per_developer = 3e6
-  timezone             = "Asia/Shanghai"
-  cost_center          = "research"
-}
-
-workload "agent" {
-  share      = 1
-  complexity = "complex"
-  model      = "deepseek-v4-pro"
-}
-
-budget {
-  monthly_limit_usd = 80
-}
-`
+var peakBase = fixture.Load("peak.hcl")
 
 // TestLoadCannotOpenTheGate: a pull request that lowers the team's load
 // until a denied fleet fits passed check --base-ref with exit 0 and no
@@ -209,7 +174,7 @@ budget {
 // carries its load with it: the base's workloads are the base's load.
 func TestLoadCannotOpenTheGate(t *testing.T) {
 	edit := func(pairs ...string) string { return strings.NewReplacer(pairs...).Replace(loadBase) }
-	lowered := edit("peak_to_average      = 3", "peak_to_average      = 1.5")
+	lowered := edit("peak_to_average         = 3", "peak_to_average         = 1.5")
 	tests := []struct {
 		name       string
 		base, head string
@@ -218,10 +183,10 @@ func TestLoadCannotOpenTheGate(t *testing.T) {
 		want, not  string
 	}{
 		{"peak_to_average lowered until the fleet fits", loadBase, lowered, "", 1,
-			"deny    self_hosted spec.loosened: team.peak_to_average falls from 3 to 1.5: at the base's load self_hosted was denied by capacity.exceeded; the new figure clears it (line 4)", "ALLOWED"},
+			"deny    self_hosted spec.loosened: team.peak_to_average falls from 3 to 1.5: at the base's load self_hosted was denied by capacity.exceeded; the new figure clears it (line 5)", "ALLOWED"},
 		{"approved in review, the lowered load passes", loadBase, lowered, `{"approved_by": ["@octocat"]}`, 0,
 			"waived  self_hosted spec.loosened: team.peak_to_average falls from 3 to 1.5", "deny    self_hosted"},
-		{"a lower peak that leaves the fleet overloaded", loadBase, edit("peak_to_average      = 3", "peak_to_average      = 2.9"), "", 1,
+		{"a lower peak that leaves the fleet overloaded", loadBase, edit("peak_to_average         = 3", "peak_to_average         = 2.9"), "", 1,
 			"capacity.exceeded", "spec.loosened"},
 		// Renamed, its figures had no name to be compared by: exit 0.
 		{"the workload renamed with a smaller context", loadBase,
@@ -231,8 +196,8 @@ func TestLoadCannotOpenTheGate(t *testing.T) {
 		// off-peak prices took the managed option under its budget.
 		{"the time zone moved off a provider's peak hours", peakBase, strings.Replace(peakBase, "Asia/Shanghai", "America/Los_Angeles", 1), "", 1,
 			"deny    managed spec.loosened: team.timezone changes from \"Asia/Shanghai\" to \"America/Los_Angeles\": at the base's load managed was denied by spend.limit", "ALLOWED"},
-		{"a calibration that lowers the load of an allowed fleet", edit("developers           = 80", "developers           = 20"),
-			edit("developers           = 80", "developers           = 10"), "", 0, "ALLOWED", "spec.loosened"},
+		{"a calibration that lowers the load of an allowed fleet", edit("developers              = 80", "developers              = 20"),
+			edit("developers              = 80", "developers              = 10"), "", 0, "ALLOWED", "spec.loosened"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
