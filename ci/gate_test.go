@@ -60,6 +60,10 @@ func TestCostgateScriptStackSpecs(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A stack file may be a symlink: pulumi up follows it.
+	if err := os.Symlink("Pulumi.prod.yaml", filepath.Join(dir, "Pulumi.stage.yaml")); err != nil {
+		t.Fatal(err)
+	}
 	fake := filepath.Join(t.TempDir(), "costgate")
 	if err := os.WriteFile(fake, []byte(fakeCostgate), 0o755); err != nil {
 		t.Fatal(err)
@@ -67,7 +71,7 @@ func TestCostgateScriptStackSpecs(t *testing.T) {
 	env := []string{"COSTGATE=" + fake, "SPEC_DIR=teams", "COSTGATE_CATALOG=prices/a.json", "COSTGATE_POLICY_DIRS=policies/acme", "APPROVALS="}
 	code, argv, stderr := scriptRun{dir: dir, args: []string{"check", "--base-ref", "abc"}, env: env}.run(t)
 	want := []string{"check", "--catalog", "./prices/a.json", "--policy-dir", "./policies/acme", "--spec-dir", "teams",
-		"--stack-spec", "./Pulumi.dev.yml", "--stack-spec", "./Pulumi.prod.yaml", "--base-ref", "abc", "--", "teams/B.HCL", "teams/a.hcl"}
+		"--stack-spec", "./Pulumi.dev.yml", "--stack-spec", "./Pulumi.prod.yaml", "--stack-spec", "./Pulumi.stage.yaml", "--base-ref", "abc", "--", "teams/B.HCL", "teams/a.hcl"}
 	if code != 0 || !slices.Equal(argv, want) {
 		t.Errorf("exit %d, argv\n%q\nwant\n%q\n%s", code, argv, want, stderr)
 	}
@@ -158,6 +162,28 @@ func TestGateMovesCaseAndRetargets(t *testing.T) {
 			}
 		})
 	}
+	// The stack file replaced by a symlink to a file that deploys another
+	// team's spec: find -type f passed it over, so the stack's spec went
+	// ungated (exit 0) while pulumi up follows the link.
+	t.Run("a stack file made a symlink to one deploying another team", func(t *testing.T) {
+		dir := t.TempDir()
+		write(t, dir, map[string]string{"teams/acme.hcl": loose, "Pulumi.prod.yaml": "config:\n  costgate:spec: teams/acme.hcl\n"})
+		gitIn(t, dir, "init", "-q")
+		gitIn(t, dir, "add", "-A")
+		gitIn(t, dir, "commit", "-q", "-m", "base")
+		base := gitIn(t, dir, "rev-parse", "HEAD")
+		write(t, dir, map[string]string{"Pulumi.prod.yaml": "", "deploy/prod.yaml": "config:\n  costgate:spec: deploy/other.hcl\n",
+			"deploy/other.hcl": strings.Replace(loose, `team "startup"`, `team "other"`, 1)})
+		if err := os.Symlink("deploy/prod.yaml", filepath.Join(dir, "Pulumi.prod.yaml")); err != nil {
+			t.Fatal(err)
+		}
+		gitIn(t, dir, "add", "-A")
+		gitIn(t, dir, "commit", "-q", "-m", "change")
+		code, out := gate(t, dir, base)
+		if code != 1 || !strings.Contains(out, `stack ./Pulumi.prod.yaml deployed team "startup" (teams/acme.hcl)`) {
+			t.Errorf("exit %d, want 1 with the stack's new team loosened:\n%s", code, out)
+		}
+	})
 	// A pull request opened against a loose branch is allowed; retargeted
 	// to main, whose spec is strict, the workflow runs again (edited) with
 	// the new base.sha, and the same head is blocked.

@@ -140,6 +140,10 @@ func TestModelBlockNewToTheFleet(t *testing.T) {
 	}{
 		{"a block the base's fleet did not run", withBlock, append(append([]string{}, withBlock...), runs...), []string{"model.mine"}},
 		{"a block the base's fleet ran", append(append([]string{}, withBlock...), runs...), append(append([]string{}, withBlock...), runs...), nil},
+		// Its figures stay, the weights they describe change: a weaker
+		// model would pass the quality floor on the old one's score.
+		{"the weights of a block the base's fleet ran swapped", append(append([]string{}, withBlock...), runs...),
+			append(append([]string{}, withBlock...), append(append([]string{}, runs...), "hf_repo = \"acme/mine\"", "hf_repo = \"acme/tiny\"")...), []string{"model.mine.hf_repo"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

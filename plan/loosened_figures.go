@@ -165,7 +165,8 @@ func priceRange(r spec.Range) string {
 // models compares the model blocks the fleet may run (self_hosted.model
 // names them, or is "auto"). A new one is a loosening: its figures are the
 // spec's own and the search only picks it when it is cheaper. In one the
-// base had, a figure moved the way that lowers the fleet's cost is: a
+// base had, other weights (hf_repo) are, and a figure moved the way that
+// lowers the fleet's cost is: a
 // higher quality, throughput or context, a lower time to first token,
 // concurrency, weight size, KV cache or parameter count; and any change to
 // a figure the performance model reads, whose effect on cost has no one
@@ -191,6 +192,12 @@ func (l *loosener) models(base, head *spec.Spec) {
 		if m := base.SelfHosted.Model; m != h.ID && m != spec.AutoModel {
 			l.add(path, "model %q, which the base's fleet did not run (it ran %q), may now run it: its throughput, quality and size are the spec's own figures", h.ID, m)
 			continue
+		}
+		// The block's figures were written for the weights it loads: with
+		// other weights, its quality, size and throughput describe a
+		// model the fleet no longer runs.
+		if b.HFRepo != h.HFRepo {
+			l.add(path+".hf_repo", "%s.hf_repo changes from %q to %q: the fleet loads other weights, which the block's quality, size and throughput figures were not written for (quality.floor)", path, b.HFRepo, h.HFRepo)
 		}
 		for _, k := range []string{spec.Simple, spec.Complex} {
 			l.rose(path+".quality", b.Quality[k].Value, h.Quality[k].Value, k+" workloads count as better served")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/costgate/costgate/architecture"
@@ -187,8 +188,14 @@ func andList(s []string) string {
 }
 
 // teamLoadChanges lists the team's load figures head changes: its size,
-// tokens, input share (the rest is output), cache shares, working hours
-// (the month's tokens fall in them) and peak-to-average ratio.
+// tokens, input share (the rest is output), cache shares and the cache
+// lifetime they were measured with (a shorter one buys cheaper writes),
+// working hours (the month's tokens fall in them), peak-to-average ratio
+// and time zone (when the working day falls, which a provider's peak and
+// off-peak prices read); and the figures that price the quality gap a
+// policy may read (quality_gap_usd, monthly_usd): the engineer hour, the
+// quality block's rework hours, and whether the gap is in monthly_usd
+// (include_in_decision).
 func teamLoadChanges(base, head *spec.Spec) []loadChange {
 	b, h := base.Team, head.Team
 	var out []loadChange
@@ -196,39 +203,92 @@ func teamLoadChanges(base, head *spec.Spec) []loadChange {
 		name string
 		b, h spec.Range
 	}{
-		{"developers", b.Developers, h.Developers},
-		{"tokens_per_developer", b.TokensPerDeveloper, h.TokensPerDeveloper},
-		{"input_share", b.InputShare, h.InputShare},
-		{"cached_input_share", b.CachedInputShare, h.CachedInputShare},
-		{"cache_write_share", b.CacheWriteShare, h.CacheWriteShare},
-		{"working_hours_per_month", spec.Scalar(b.WorkingHoursPerMonth), spec.Scalar(h.WorkingHoursPerMonth)},
-		{"peak_to_average", b.PeakToAverage, h.PeakToAverage},
+		{"team.developers", b.Developers, h.Developers},
+		{"team.tokens_per_developer", b.TokensPerDeveloper, h.TokensPerDeveloper},
+		{"team.input_share", b.InputShare, h.InputShare},
+		{"team.cached_input_share", b.CachedInputShare, h.CachedInputShare},
+		{"team.cache_write_share", b.CacheWriteShare, h.CacheWriteShare},
+		{"team.working_hours_per_month", spec.Scalar(b.WorkingHoursPerMonth), spec.Scalar(h.WorkingHoursPerMonth)},
+		{"team.peak_to_average", b.PeakToAverage, h.PeakToAverage},
+		{"team.developer_hourly_usd", b.DeveloperHourlyUSD, h.DeveloperHourlyUSD},
+		{"quality.rework_hours", base.Quality.ReworkHours, head.Quality.ReworkHours},
 	} {
 		if f.b != f.h {
-			out = append(out, loadChange{attr: "team." + f.name, moved: moved(f.b, f.h)})
+			out = append(out, loadChange{attr: f.name, moved: moved(f.b, f.h)})
+		}
+	}
+	for _, f := range []struct{ name, b, h string }{
+		{"cache_ttl", b.CacheTTL, h.CacheTTL},
+		{"timezone", b.Timezone, h.Timezone},
+	} {
+		if f.b != f.h {
+			out = append(out, loadChange{attr: "team." + f.name, moved: changed(setting(f.b), setting(f.h))})
+		}
+	}
+	if bi, hi := base.Quality.IncludeInDecision, head.Quality.IncludeInDecision; bi != hi {
+		out = append(out, loadChange{attr: "quality.include_in_decision", moved: changed(strconv.FormatBool(bi), strconv.FormatBool(hi))})
+	}
+	return out
+}
+
+// setting prints a named setting: "\"1h\"", or "unset".
+func setting(v string) string {
+	if v == "" {
+		return "unset"
+	}
+	return strconv.Quote(v)
+}
+
+// workloadLoadChanges lists the workloads' load head changes: in the
+// workloads both specs name, the share, complexity (a simple task is
+// served by a cheaper model and scored on an easier scale), context_tokens
+// and rework hours; and the workloads themselves, a workload new in the
+// head and one of the base the head no longer names (removed or renamed),
+// whose share the others carry.
+func workloadLoadChanges(base, head *spec.Spec) []loadChange {
+	var out []loadChange
+	for _, hw := range head.Workloads {
+		path := "workload." + hw.Name
+		bw, ok := workloadNamed(base, hw.Name)
+		if !ok {
+			out = append(out, loadChange{attr: path, moved: fmt.Sprintf("is new, with a share of %g", hw.Share)})
+			continue
+		}
+		if bw.Share != hw.Share {
+			out = append(out, loadChange{attr: path + ".share", moved: moved(spec.Scalar(bw.Share), spec.Scalar(hw.Share))})
+		}
+		if bw.Complexity != hw.Complexity {
+			out = append(out, loadChange{attr: path + ".complexity", moved: changed(bw.Complexity, hw.Complexity)})
+		}
+		if bw.ContextTokens != hw.ContextTokens {
+			out = append(out, loadChange{attr: path + ".context_tokens", moved: moved(spec.Scalar(float64(bw.ContextTokens)), spec.Scalar(float64(hw.ContextTokens)))})
+		}
+		// A workload without its own takes the quality block's, compared
+		// as the team's.
+		if b, h := reworkOf(base, bw), reworkOf(head, hw); (bw.ReworkHours != nil || hw.ReworkHours != nil) && b != h {
+			out = append(out, loadChange{attr: path + ".rework_hours", moved: moved(b, h)})
+		}
+	}
+	for _, bw := range base.Workloads {
+		if _, ok := workloadNamed(head, bw.Name); !ok {
+			out = append(out, loadChange{attr: "workload." + bw.Name, moved: fmt.Sprintf("is removed or renamed (it had a share of %g)", bw.Share)})
 		}
 	}
 	return out
 }
 
-// workloadLoadChanges lists the share and context_tokens head changes in
-// the workloads both specs name.
-func workloadLoadChanges(base, head *spec.Spec) []loadChange {
-	var out []loadChange
-	for _, hw := range head.Workloads {
-		bw, ok := workloadNamed(base, hw.Name)
-		if !ok {
-			continue
-		}
-		path := "workload." + hw.Name
-		if bw.Share != hw.Share {
-			out = append(out, loadChange{attr: path + ".share", moved: moved(spec.Scalar(bw.Share), spec.Scalar(hw.Share))})
-		}
-		if bw.ContextTokens != hw.ContextTokens {
-			out = append(out, loadChange{attr: path + ".context_tokens", moved: moved(spec.Scalar(float64(bw.ContextTokens)), spec.Scalar(float64(hw.ContextTokens)))})
-		}
+// reworkOf is workload w's rework hours in s: its own, else the quality
+// block's.
+func reworkOf(s *spec.Spec, w spec.Workload) spec.Range {
+	if w.ReworkHours != nil {
+		return *w.ReworkHours
 	}
-	return out
+	return s.Quality.ReworkHours
+}
+
+// changed says how a named value changed: "changes from complex to simple".
+func changed(b, h string) string {
+	return fmt.Sprintf("changes from %s to %s", b, h)
 }
 
 func workloadNamed(s *spec.Spec, name string) (spec.Workload, bool) {
@@ -262,49 +322,32 @@ func figure(r spec.Range) string {
 }
 
 // atBaseLoad is head with base's load figures: the team's always; with
-// workloads, each workload's share and context_tokens by name.
-//
-// When both specs name the same workloads, each takes the base's figures.
-// When they do not, the base's shares do not sum to one over the head's
-// workloads: a workload both name takes the base's context_tokens and the
-// base's share, scaled so that those workloads together keep what the
-// head's new workloads (which keep their own figures) leave them — the
-// base's split of the load among the workloads it had. A base workload the
-// head removed or renamed is compared by its targets (goneWorkloads), not
-// here; with no workload in common only the team's figures are taken.
+// workloads, the base's workloads, each with its share, complexity,
+// context_tokens and rework_hours, under the head's rules (max_ttft_ms,
+// min_quality, route, model) where the head names it; a workload the head
+// removed or renamed keeps its load and none of its rules (its targets
+// are compared by goneWorkloads); a workload new in the head is left out,
+// its share being part of the change. A rename, a split or a removal that
+// moves load to a lighter workload is compared like a lower figure.
 func atBaseLoad(base, head *spec.Spec, workloads bool) *spec.Spec {
 	cf := *head
 	b, t := base.Team, &cf.Team
 	t.Developers, t.TokensPerDeveloper, t.InputShare = b.Developers, b.TokensPerDeveloper, b.InputShare
 	t.CachedInputShare, t.CacheWriteShare = b.CachedInputShare, b.CacheWriteShare
 	t.WorkingHoursPerMonth, t.PeakToAverage = b.WorkingHoursPerMonth, b.PeakToAverage
+	t.CacheTTL, t.Timezone = b.CacheTTL, b.Timezone
+	t.DeveloperHourlyUSD, cf.Quality = b.DeveloperHourlyUSD, base.Quality
 	if !workloads {
 		return &cf
 	}
-	common, added := 0.0, 0.0
-	for _, hw := range head.Workloads {
-		if bw, ok := workloadNamed(base, hw.Name); ok {
-			common += bw.Share
-		} else {
-			added += hw.Share
+	cf.Workloads = make([]spec.Workload, 0, len(base.Workloads))
+	for _, bw := range base.Workloads {
+		w := spec.Workload{Name: bw.Name, Route: spec.RouteAuto}
+		if hw, ok := workloadNamed(head, bw.Name); ok {
+			w = hw
 		}
-	}
-	scale := 1.0
-	if added > 0 || len(base.Workloads) != len(head.Workloads) {
-		scale = (1 - added) / common
-	}
-	shares := common > 0 && scale > 0
-	cf.Workloads = slices.Clone(head.Workloads)
-	for i := range cf.Workloads {
-		w := &cf.Workloads[i]
-		bw, ok := workloadNamed(base, w.Name)
-		if !ok {
-			continue
-		}
-		w.ContextTokens = bw.ContextTokens
-		if shares {
-			w.Share = bw.Share * scale
-		}
+		w.Share, w.Complexity, w.ContextTokens, w.ReworkHours = bw.Share, bw.Complexity, bw.ContextTokens, bw.ReworkHours
+		cf.Workloads = append(cf.Workloads, w)
 	}
 	return &cf
 }

@@ -2,6 +2,8 @@ package plan_test
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/costgate/costgate/internal/fixture"
 	"github.com/costgate/costgate/plan"
 	policyengine "github.com/costgate/costgate/policies"
+	"github.com/costgate/costgate/spec"
 )
 
 // loadCapacity is a team whose fixed fleet of one H100 runs at 109 % of
@@ -90,6 +93,80 @@ budget {
 }
 `
 
+// loadTwo is loadCapacity's team with half its tokens on a light chat
+// workload: the fleet still cannot serve it at peak.
+const loadTwo = `team "acme" {
+  developers           = 80
+  tokens_per_developer = 3e6
+  peak_to_average      = 3
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 0.5
+  complexity = "complex"
+}
+
+workload "chat" {
+  share          = 0.5
+  complexity     = "simple"
+  context_tokens = 2048
+}
+
+self_hosted {
+  model = "qwen3-coder-30b-a3b"
+  gpu   = "h100"
+  gpus  = 1
+}
+
+compliance {
+  code_may_leave_network = false
+}
+`
+
+// loadCache is a team that writes most of its input to a one-hour prompt
+// cache: its managed option costs about $385 a month against a limit of
+// $350 (about $320 with five-minute writes).
+const loadCache = `team "acme" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  cached_input_share   = 0.2
+  cache_write_share    = 0.6
+  cache_ttl            = "1h"
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+}
+
+budget {
+  monthly_limit_usd = 350
+}
+`
+
+// loadPeak is a team whose working day in Shanghai falls mostly in
+// DeepSeek's peak hours (weekdays 01:00-04:00 and 06:00-10:00 UTC): its
+// managed option costs about $99 a month against a limit of $80.
+const loadPeak = `team "acme" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  timezone             = "Asia/Shanghai"
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+  model      = "deepseek-v4-pro"
+}
+
+budget {
+  monthly_limit_usd = 80
+}
+`
+
 // TestLoadFiguresThatOpenTheGate: a lower load is a measurement, not a
 // loosening, unless it clears a denial the base's load had: then each
 // changed load figure is spec.loosened, naming what it cleared. Before
@@ -131,15 +208,38 @@ func TestLoadFiguresThatOpenTheGate(t *testing.T) {
 		{"share moved from the targeted workload to a new one", loadLatency,
 			[]string{"share          = 0.5\n  complexity     = \"complex\"", "share          = 0.1\n  complexity     = \"complex\"",
 				"self_hosted {", "workload \"lint\" {\n  share      = 0.4\n  complexity = \"simple\"\n  context_tokens = 2048\n}\n\nself_hosted {"},
-			[]string{"workload.chat.share"}, "workload.chat.share falls from 0.5 to 0.1: at the base's load self_hosted was denied by latency.ttft"},
+			[]string{"workload.chat.share", "workload.lint"}, "at the base's load self_hosted was denied by latency.ttft; the new figures (workload.chat.share, workload.lint) clear it"},
 		{"context_tokens lowered beside a new workload", loadLatency,
 			[]string{"share          = 0.5\n  complexity     = \"simple\"", "share          = 0.3\n  complexity     = \"simple\"",
 				"context_tokens = 32768", "context_tokens = 8192",
 				"self_hosted {", "workload \"lint\" {\n  share      = 0.2\n  complexity = \"simple\"\n}\n\nself_hosted {"},
-			[]string{"workload.chat.context_tokens", "workload.tab.share"}, "self_hosted and hybrid were denied by latency.ttft"},
+			[]string{"workload.chat.context_tokens", "workload.tab.share", "workload.lint"}, "self_hosted and hybrid were denied by latency.ttft"},
 		{"cached_input_share raised, clearing spend.limit", loadSpend,
 			[]string{"cached_input_share   = 0", "cached_input_share   = 0.8"},
 			[]string{"team.cached_input_share"}, "team.cached_input_share rises from 0 to 0.8: at the base's load managed was denied by spend.limit"},
+		// A workload renamed, removed or split keeps no figure to compare
+		// by name: the base's workloads are the base's load.
+		{"a workload renamed with a smaller context", loadCapacity,
+			[]string{"workload \"agent\" {", "workload \"agent2\" {", "complexity = \"complex\"", "complexity = \"complex\"\n  context_tokens = 4096"},
+			[]string{"workload.agent2", "workload.agent"}, "at the base's load self_hosted was denied by capacity.exceeded; the new figures (workload.agent2, workload.agent) clear it"},
+		{"the heavier workload removed", loadTwo,
+			[]string{"workload \"agent\" {\n  share      = 0.5\n  complexity = \"complex\"\n}\n\n", "", "share          = 0.5", "share          = 1"},
+			[]string{"workload.chat.share", "workload.agent"}, "at the base's load self_hosted was denied by"},
+		{"load split off to a new, lighter workload", loadCapacity,
+			[]string{"share      = 1", "share      = 0.3", "self_hosted {", "workload \"lite\" {\n  share          = 0.7\n  complexity     = \"simple\"\n  context_tokens = 1024\n}\n\nself_hosted {"},
+			[]string{"workload.agent.share", "workload.lite"}, "at the base's load self_hosted was denied by capacity.exceeded; the new figures (workload.agent.share, workload.lite) clear it"},
+		{"a complex workload made simple, no quality floor", strings.Replace(loadSpend, "complexity = \"complex\"", "complexity = \"complex\"\n  context_tokens = 16384", 1),
+			[]string{"complexity = \"complex\"", "complexity = \"simple\""},
+			[]string{"workload.agent.complexity"}, "workload.agent.complexity changes from complex to simple: at the base's load managed was denied by spend.limit"},
+		// Team figures that price the managed tokens without being
+		// numbers of them: the cache lifetime the shares were measured
+		// with, and the time zone the working day falls in.
+		{"a shorter cache lifetime, clearing spend.limit", loadCache,
+			[]string{"cache_ttl            = \"1h\"", "cache_ttl            = \"5m\""},
+			[]string{"team.cache_ttl"}, "team.cache_ttl changes from \"1h\" to \"5m\": at the base's load managed was denied by spend.limit"},
+		{"the working day moved out of a provider's peak hours, clearing spend.limit", loadPeak,
+			[]string{"Asia/Shanghai", "America/Los_Angeles"},
+			[]string{"team.timezone"}, "team.timezone changes from \"Asia/Shanghai\" to \"America/Los_Angeles\": at the base's load managed was denied by spend.limit"},
 		{"more input, less output, clearing spend.limit", loadSpend,
 			[]string{"input_share          = 0.9", "input_share          = 0.95"},
 			[]string{"team.input_share"}, "team.input_share rises from 0.9 to 0.95: at the base's load managed was denied by spend.limit"},
@@ -155,6 +255,9 @@ func TestLoadFiguresThatOpenTheGate(t *testing.T) {
 		{"peak lowered as far as more developers raise the load", loadCapacity,
 			[]string{"developers              = 80", "developers              = 160", "peak_to_average         = 3", "peak_to_average         = 1.5"}, nil, ""},
 		{"no load figure changed", loadCapacity, []string{"gpus  = 1", "gpus  = 2"}, nil, ""},
+		{"a workload renamed", loadCapacity, []string{"workload \"agent\" {", "workload \"agent2\" {"}, nil, ""},
+		{"a heavier workload added", loadCapacity,
+			[]string{"share      = 1", "share      = 0.5", "self_hosted {", "workload \"review\" {\n  share          = 0.5\n  complexity     = \"complex\"\n  context_tokens = 65536\n}\n\nself_hosted {"}, nil, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -171,8 +274,8 @@ func TestLoadFiguresThatOpenTheGate(t *testing.T) {
 				if !strings.Contains(l.Message, tt.says) {
 					t.Errorf("%s's message lacks %q: %s", l.Attribute, tt.says, l.Message)
 				}
-				if want := head.Ranges[l.Attribute].Start.Line; l.Line != want || want == 0 {
-					t.Errorf("%s at line %d, want %d (where the head sets it)", l.Attribute, l.Line, want)
+				if want := lineOf(head, l.Attribute); l.Line != want || want == 0 {
+					t.Errorf("%s at line %d, want %d (where the head sets it, or the team's for a workload it no longer has)", l.Attribute, l.Line, want)
 				}
 			}
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
@@ -189,6 +292,107 @@ func TestLoadFiguresThatOpenTheGate(t *testing.T) {
 			}
 		})
 	}
+}
+
+// qualityGap is a team whose code stays in the network: its fleet's
+// weaker model leaves a quality gap of about $1,474 a month, which
+// gapPolicy denies above $1,000.
+const qualityGap = `team "acme" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  developer_hourly_usd = 100
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share        = 1
+  complexity   = "complex"
+  rework_hours = 0.5
+}
+
+quality {
+  rework_hours = 0.5
+}
+
+compliance {
+  code_may_leave_network = false
+}
+`
+
+// gapPolicy is an organisation's policy on the quality gap, and on the
+// total it is in (about $9,622 a month for the fleet).
+const gapPolicy = `package costgate.finance
+
+deny contains v if {
+	some o in input.options
+	o.quality_gap_usd.expected > 1000
+	v := {"policy": "finance.quality_gap", "option": o.architecture, "msg": "the quality gap is above $1,000 a month"}
+}
+
+deny contains v if {
+	some o in input.options
+	o.monthly_usd.expected > 9000
+	v := {"policy": "finance.total", "option": o.architecture, "msg": "the total is above $9,000 a month"}
+}
+`
+
+// TestQualityGapFiguresThatOpenTheGate: the figures that price the
+// quality gap, which a policy folder may judge, are compared like the
+// load: lowering one until the folder's denial clears, or leaving the gap
+// out of the total, is spec.loosened (each passed with no approval
+// before).
+func TestQualityGapFiguresThatOpenTheGate(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "finance.rego"), []byte(gapPolicy), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ev, err := plan.NewPolicies(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	noOwn := strings.Replace(qualityGap, "  rework_hours = 0.5\n}\n\nquality", "}\n\nquality", 1)
+	tests := []struct {
+		name, base string
+		edits      []string
+		want       string // the attribute reported loosened; none: nothing
+	}{
+		{"the engineer hour lowered", qualityGap, []string{"developer_hourly_usd = 100", "developer_hourly_usd = 50"}, "team.developer_hourly_usd"},
+		{"a workload's rework hours lowered", qualityGap, []string{"rework_hours = 0.5\n}\n\nquality", "rework_hours = 0.2\n}\n\nquality"}, "workload.agent.rework_hours"},
+		{"the quality block's rework hours lowered", noOwn, []string{"quality {\n  rework_hours = 0.5", "quality {\n  rework_hours = 0.2"}, "quality.rework_hours"},
+		{"the gap left out of the total", qualityGap, []string{"rework_hours = 0.5\n}\n\ncompliance", "rework_hours = 0.5\n  include_in_decision = false\n}\n\ncompliance"}, "quality.include_in_decision"},
+		{"the engineer hour raised", qualityGap, []string{"developer_hourly_usd = 100", "developer_hourly_usd = 150"}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := tt.base
+			opts := fixture.Options()
+			opts.Policies = ev
+			opts.Base = fixture.Parse(t, "team.hcl", base)
+			p, err := plan.Build(context.Background(), fixture.Parse(t, "team.hcl", fixture.Edit(t, base, tt.edits...)), opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range p.Loosened {
+				got = append(got, l.Attribute)
+			}
+			if want := []string{tt.want}; strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("loosened %v, want %v: %+v", got, tt.want, p.Loosened)
+			}
+			if tt.want != "" && len(p.Loosened) > 0 && !strings.Contains(p.Loosened[0].Message, "self_hosted was denied by finance.") {
+				t.Errorf("the loosening does not name what it cleared: %s", p.Loosened[0].Message)
+			}
+		})
+	}
+}
+
+// lineOf is where head sets attr, else the team's line: a workload the
+// head no longer has is reported there.
+func lineOf(head *spec.Spec, attr string) int {
+	if r, ok := head.Ranges[attr]; ok {
+		return r.Start.Line
+	}
+	return head.Ranges["team"].Start.Line
 }
 
 // TestLoadLooseningApproved: a load change that clears a denial blocks

@@ -60,6 +60,9 @@ func CompareWith(ctx context.Context, base, head *spec.Spec, baseRules, headRule
 	}
 	d := &Diff{Spec: head.Filename, Team: hp.Team, AsOf: hp.AsOf, Head: hp, Order: AttributionOrder,
 		Policies: []PolicyChange{}, Inputs: []InputChange{}, Totals: AttributionTotal{OptionsUSD: map[architecture.Name]float64{}}}
+	// A new spec has no base to loosen, but its identity can: a new team
+	// while another is gone (plan.TeamLoosening).
+	d.Loosened = hp.Loosened
 	if base == nil {
 		d.New = true
 		d.Decision = DecisionChange{Head: hp.Decision.Architecture, HeadUSD: decidedUSD(hp)}
@@ -74,7 +77,6 @@ func CompareWith(ctx context.Context, base, head *spec.Spec, baseRules, headRule
 	if err != nil {
 		return nil, fmt.Errorf("compare: plan base: %w", err)
 	}
-	d.Loosened = hp.Loosened
 	d.Base, d.BaseSpec = bp, base.Filename
 	d.Decision = DecisionChange{Base: bp.Decision.Architecture, Head: hp.Decision.Architecture, BaseUSD: decidedUSD(bp), HeadUSD: decidedUSD(hp)}
 	if d.Decision.BaseUSD != nil && d.Decision.HeadUSD != nil {

@@ -71,6 +71,11 @@ var ErrNoSpec = errors.New("costgate:spec is not set")
 // every secure value stands in as "[secret]". Paths are relative to the
 // file's folder, the project root.
 func ReadStackConfig(path string) (Config, error) {
+	// A stack file linked out of the repository is refused unread: its
+	// lines would be quoted in a parse error.
+	if _, err := specfile.Confine(path); err != nil {
+		return Config{}, fmt.Errorf("read stack config: %w", err)
+	}
 	raw, err := specfile.ReadRegular(path, specfile.MaxStackBytes)
 	if err != nil {
 		return Config{}, fmt.Errorf("read stack config: %w", err)

@@ -71,7 +71,9 @@ else
 	mapfile -d '' specs <"$list"
 	if [ "$base_ref" = yes ] && { [ "$sub" = check ] || [ "$sub" = diff ]; }; then
 		gated=(--spec-dir "$dir")
-		find . -maxdepth 1 -type f \( -name 'Pulumi.*.yaml' -o -name 'Pulumi.*.yml' \) -print0 | LC_ALL=C sort -z >"$list"
+		# Symlinks too: pulumi up follows them, and costgate refuses those
+		# that leave the repository.
+		find . -maxdepth 1 \( -type f -o -type l \) \( -name 'Pulumi.*.yaml' -o -name 'Pulumi.*.yml' \) -print0 | LC_ALL=C sort -z >"$list"
 		mapfile -d '' stacks <"$list"
 		for s in "${stacks[@]}"; do
 			gated+=(--stack-spec "$s")

@@ -33,7 +33,10 @@ reported as unverified. With --base-ref, a change that loosens a spec's
 compliance block, raises its budget, lowers a cost through a figure the
 spec writes (gpu_hour_usd, hours_per_month, ops_usd_per_month,
 target_utilization, a model block) or relaxes min_quality or max_ttft_ms
-is denied as spec.loosened unless --approvals names an allowed approver.
+is denied as spec.loosened unless --approvals names an allowed approver;
+so is a change of the team's load (its figures, time zone, cache lifetime,
+workloads, the figures that price the quality gap) that clears a denial
+the base's load had.
 
 A spec's base is found by team, not by path: --spec-dir DIR (repeatable,
 with --base-ref) gates every spec in DIR (.hcl in any letter case) and

@@ -139,17 +139,19 @@ func TestDoubleDashSpecs(t *testing.T) {
 	}
 }
 
-// TestRulesConfinedToTheRepository: a policy file or a price book linked
-// to a file outside the repository is refused unread, so that its lines
-// never reach a parse error; a link inside the repository is followed.
+// TestRulesConfinedToTheRepository: a policy file, a price book or a stack
+// file linked to a file outside the repository is refused unread, so that
+// its lines never reach a parse error; a link inside the repository is
+// followed.
 func TestRulesConfinedToTheRepository(t *testing.T) {
 	hostileRepo(t)
 	outside := filepath.Join(filepath.Dir(mustGetwd(t)), "outside")
 	files := map[string]string{
-		filepath.Join(outside, "evil.rego"): "package costgate.acme\n\n" + canary + " := {\n",
-		filepath.Join(outside, "book.json"): `{"` + canary + `": 1}`,
-		"policies/acme/deny.rego":           "package costgate.acme\n\nwarn contains {\"policy\": \"acme.note\", \"option\": \"*\", \"msg\": \"noted\"} if true\n",
-		"prices/inside.json":                `{"as_of": "2026-11-20"}`,
+		filepath.Join(outside, "evil.rego"):  "package costgate.acme\n\n" + canary + " := {\n",
+		filepath.Join(outside, "book.json"):  `{"` + canary + `": 1}`,
+		filepath.Join(outside, "stack.yaml"): canary + "\n",
+		"policies/acme/deny.rego":            "package costgate.acme\n\nwarn contains {\"policy\": \"acme.note\", \"option\": \"*\", \"msg\": \"noted\"} if true\n",
+		"prices/inside.json":                 `{"as_of": "2026-11-20"}`,
 	}
 	for p, s := range files {
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -163,6 +165,7 @@ func TestRulesConfinedToTheRepository(t *testing.T) {
 		"policies/linked/evil.rego": filepath.Join(outside, "evil.rego"),
 		"prices/book.json":          filepath.Join(outside, "book.json"),
 		"prices/alias.json":         "inside.json",
+		"Pulumi.evil.yaml":          filepath.Join(outside, "stack.yaml"),
 	}
 	for name, target := range links {
 		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
@@ -180,6 +183,8 @@ func TestRulesConfinedToTheRepository(t *testing.T) {
 		{[]string{"plan", "teams/ok.hcl", "--catalog", "prices/book.json"}, exitInvalid},
 		{[]string{"validate", "teams/ok.hcl", "--catalog", "prices/book.json"}, exitInvalid},
 		{[]string{"diff", "teams/ok.hcl", "teams/ok.hcl", "--catalog", "prices/book.json"}, exitInvalid},
+		{[]string{"check", "--stack-spec", "Pulumi.evil.yaml", "teams/ok.hcl"}, exitInvalid},
+		{[]string{"plan", "teams/ok.hcl", "--stack-config", "Pulumi.evil.yaml"}, exitInvalid},
 		{[]string{"check", "teams/ok.hcl", "--as-of", "2026-11-26", "--policy-dir", "policies/acme", "--catalog", "prices/alias.json"}, exitOK},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {

@@ -17,6 +17,7 @@ import (
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/review"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/specfile"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/spf13/cobra"
 )
@@ -235,7 +236,9 @@ func gitVerify(ref string) error {
 }
 
 // gitShow reads path as it was at ref; found is false when the file did
-// not exist there.
+// not exist there. A symlink is followed as a checkout follows it, inside
+// the repository: a spec kept as a link to another file is read as that
+// file at ref, not as the link's text.
 func gitShow(ref, path string) (src []byte, found bool, err error) {
 	rel := path
 	if filepath.IsAbs(path) {
@@ -247,17 +250,52 @@ func gitShow(ref, path string) (src []byte, found bool, err error) {
 			return nil, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
 		}
 	}
-	// "./" makes git resolve the path from the working directory rather
-	// than the repository root.
-	obj := ref + ":./" + filepath.ToSlash(filepath.Clean(rel))
-	if _, err := git("cat-file", "-e", obj); err != nil {
-		return nil, false, nil
+	for hops := 0; ; hops++ {
+		// "./" makes git resolve the path from the working directory
+		// rather than the repository root.
+		obj := ref + ":./" + filepath.ToSlash(filepath.Clean(rel))
+		if _, err := git("cat-file", "-e", obj); err != nil {
+			return nil, false, nil
+		}
+		out, err := git("show", obj)
+		if err != nil {
+			return nil, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
+		}
+		link, err := gitIsLink(ref, rel)
+		if err != nil {
+			return nil, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
+		}
+		if !link {
+			return out, true, nil
+		}
+		rel = filepath.Join(filepath.Dir(rel), filepath.FromSlash(string(out)))
+		if filepath.IsAbs(string(out)) || hops == maxLinkHops || !inRepository(rel) {
+			return nil, false, fmt.Errorf("read %s at %s: a symlink to %s, which does not stay in the repository", path, ref, specfile.Display(string(out)))
+		}
 	}
-	out, err := git("show", obj)
+}
+
+// inRepository reports whether path, relative to the working directory,
+// stays inside the repository's top level.
+func inRepository(path string) bool {
+	prefix, err := git("rev-parse", "--show-prefix")
 	if err != nil {
-		return nil, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
+		return false
 	}
-	return out, true, nil
+	p := filepath.Clean(filepath.Join(filepath.FromSlash(strings.TrimSpace(string(prefix))), path))
+	return p != ".." && !strings.HasPrefix(p, ".."+string(filepath.Separator))
+}
+
+// maxLinkHops bounds the symlinks gitShow follows from one path.
+const maxLinkHops = 8
+
+// gitIsLink reports whether path is a symlink in ref's tree.
+func gitIsLink(ref, path string) (bool, error) {
+	out, err := git("ls-tree", "-z", ref, "--", ":(literal)./"+filepath.ToSlash(filepath.Clean(path)))
+	if err != nil {
+		return false, err
+	}
+	return bytes.HasPrefix(out, []byte("120000 ")), nil
 }
 
 func git(args ...string) ([]byte, error) {

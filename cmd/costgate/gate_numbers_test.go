@@ -123,6 +123,8 @@ func TestSpecFiguresAreLoosenings(t *testing.T) {
 			[]string{"model.mine.quality rises from 0.4 to 0.99", "spec.suspicious_figure: model.mine.quality (line 30): a complex quality of 0.99 is above the best catalog model's"}},
 		{"a model block's throughput added", edit("  as_of         = \"2026-11-01\"\n}", "  as_of         = \"2026-11-01\"\n  throughput \"h100\" {\n    tensor_parallel = 1\n    prefill_tok_s = 1e9\n    decode_tok_s = 1e9\n    ttft_ms = 10\n    concurrency = 64\n  }\n}"),
 			[]string{"a throughput block for h100 at tensor_parallel = 1 is new", "above the compute roofline"}},
+		{"a model block's weights swapped under its figures", edit("hf_repo       = \"acme/mine\"", "hf_repo       = \"acme/tiny\""),
+			[]string{"spec.loosened: model.mine.hf_repo changes from \"acme/mine\" to \"acme/tiny\""}},
 		{"a dearer GPU-hour is no loosening", edit("gpu_hour_usd      = 6.88", "gpu_hour_usd      = 8"), nil},
 		{"fewer hours than a month bill AWS's month: no loosening", edit("gpu_hour_usd      = 6.88", "gpu_hour_usd      = 8\n  hours_per_month   = 1e-9"), nil},
 	}
@@ -178,12 +180,33 @@ compliance {
 }
 `
 
+// peakBase is a team working in Shanghai, mostly in DeepSeek's peak
+// hours: $99 a month against a limit of $80, blocked.
+const peakBase = `team "acme" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  timezone             = "Asia/Shanghai"
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+  model      = "deepseek-v4-pro"
+}
+
+budget {
+  monthly_limit_usd = 80
+}
+`
+
 // TestLoadCannotOpenTheGate: a pull request that lowers the team's load
 // until a denied fleet fits passed check --base-ref with exit 0 and no
 // approval: peak_to_average from 3 to 1.5 takes the fleet from 109 % of
 // its capacity to 55 %. A load change that clears a denial the base's
 // load had is spec.loosened; one that clears nothing, as a calibration
-// usually does, needs no approval.
+// usually does, needs no approval. A workload renamed, removed or split
+// carries its load with it: the base's workloads are the base's load.
 func TestLoadCannotOpenTheGate(t *testing.T) {
 	edit := func(pairs ...string) string { return strings.NewReplacer(pairs...).Replace(loadBase) }
 	lowered := edit("peak_to_average      = 3", "peak_to_average      = 1.5")
@@ -200,6 +223,14 @@ func TestLoadCannotOpenTheGate(t *testing.T) {
 			"waived  self_hosted spec.loosened: team.peak_to_average falls from 3 to 1.5", "deny    self_hosted"},
 		{"a lower peak that leaves the fleet overloaded", loadBase, edit("peak_to_average      = 3", "peak_to_average      = 2.9"), "", 1,
 			"capacity.exceeded", "spec.loosened"},
+		// Renamed, its figures had no name to be compared by: exit 0.
+		{"the workload renamed with a smaller context", loadBase,
+			edit("workload \"agent\" {", "workload \"agent2\" {", "complexity = \"complex\"", "complexity     = \"complex\"\n  context_tokens = 4096"), "", 1,
+			"deny    self_hosted spec.loosened: workload.agent is removed or renamed (it had a share of 1): at the base's load self_hosted was denied by capacity.exceeded", "ALLOWED"},
+		// The working day moved out of DeepSeek's peak hours: its
+		// off-peak prices took the managed option under its budget.
+		{"the time zone moved off a provider's peak hours", peakBase, strings.Replace(peakBase, "Asia/Shanghai", "America/Los_Angeles", 1), "", 1,
+			"deny    managed spec.loosened: team.timezone changes from \"Asia/Shanghai\" to \"America/Los_Angeles\": at the base's load managed was denied by spend.limit", "ALLOWED"},
 		{"a calibration that lowers the load of an allowed fleet", edit("developers           = 80", "developers           = 20"),
 			edit("developers           = 80", "developers           = 10"), "", 0, "ALLOWED", "spec.loosened"},
 	}

@@ -133,7 +133,7 @@ func gitRepo(t *testing.T, base, change map[string]string) string {
 	}
 	dir := t.TempDir()
 	for n, b := range base {
-		writeFile(t, dir, n, b)
+		writeEntry(t, dir, n, b)
 	}
 	for _, args := range [][]string{{"init", "-q"}, {"add", "-A"}, {"-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "-m", "base"}} {
 		c := exec.Command("git", args...)
@@ -147,9 +147,27 @@ func gitRepo(t *testing.T, base, change map[string]string) string {
 			os.Remove(filepath.Join(dir, n))
 			continue
 		}
-		writeFile(t, dir, n, b)
+		writeEntry(t, dir, n, b)
 	}
 	return dir
+}
+
+// writeEntry writes a file, or a symlink to TARGET for a body "-> TARGET".
+func writeEntry(t *testing.T, dir, name, body string) {
+	t.Helper()
+	target, link := strings.CutPrefix(body, "-> ")
+	if !link {
+		writeFile(t, dir, name, body)
+		return
+	}
+	p := filepath.Join(dir, name)
+	os.Remove(p)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, p); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // inDir runs the CLI from dir (git reads the repository there).
@@ -335,6 +353,25 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 		{"deleted, and a new team with no compliance block added",
 			map[string]string{"teams/acme.hcl": strict}, map[string]string{"teams/acme.hcl": "", "teams/acme-next.hcl": renamed(loose, "startup-next")},
 			[]string{"--spec-dir", "teams"}, 1, []string{"team \"startup-next\" is new while team \"startup\" (teams/acme.hcl) is no longer specified", "the spec of team \"startup\" (teams/acme.hcl at HEAD) is deleted"}},
+		// A spec kept as a symlink was read at the base as the link's
+		// text, which is no spec: its team was unknown there, so moving
+		// it to a regular file left it no base (exit 0), and leaving it
+		// alone failed every review (exit 2).
+		{"a symlinked spec replaced by a looser regular file of its team",
+			map[string]string{"examples/acme.hcl": strict, "teams/acme.hcl": "-> ../examples/acme.hcl"}, map[string]string{"teams/acme.hcl": "", "teams/acme-next.hcl": loose},
+			[]string{"--spec-dir", "teams"}, 1, []string{"teams/acme-next.hcl", "spec.loosened", "code_may_leave_network"}},
+		{"a symlinked spec's target loosened",
+			map[string]string{"examples/acme.hcl": strict, "teams/acme.hcl": "-> ../examples/acme.hcl"}, map[string]string{"examples/acme.hcl": loose},
+			[]string{"--spec-dir", "teams"}, 1, []string{"spec.loosened", "code_may_leave_network"}},
+		{"a symlinked spec unchanged",
+			map[string]string{"examples/acme.hcl": loose, "teams/acme.hcl": "-> ../examples/acme.hcl"}, nil,
+			[]string{"--spec-dir", "teams"}, 0, []string{"ALLOWED  teams/acme.hcl"}},
+		// A spec the base's folder holds but today's costgate cannot
+		// parse (a model the catalog retired, a rule made stricter) has
+		// no team at the base: moved and loosened, it was a new team.
+		{"a spec that no longer parses at the base, moved and loosened",
+			map[string]string{"teams/acme.hcl": strings.Replace(strict, "team \"", "retired = true\n\nteam \"", 1)}, map[string]string{"teams/acme.hcl": "", "teams/acme-next.hcl": loose},
+			[]string{"--spec-dir", "teams"}, 1, []string{"team \"startup\" is new while teams/acme.hcl at HEAD does not parse, so its team is unknown"}},
 		{"team renamed in place",
 			map[string]string{"teams/acme.hcl": strict}, map[string]string{"teams/acme.hcl": renamed(loose, "other")},
 			[]string{"--", "teams/acme.hcl"}, 1, []string{"team changes from \"startup\" to \"other\""}},

@@ -80,12 +80,16 @@ type baseIndex struct {
 	dirs     []string
 	explicit bool
 	byTeam   map[string]baseSpec
+	// unparsed are the files of the folders at ref that are no spec
+	// there (they do not parse, with today's catalog and rules): their
+	// teams are unknown, so a new team may be one of them.
+	unparsed []string
 }
 
 // newBaseIndex reads every .hcl file (any letter case) under the folders
 // at ref that parses as a spec. Two of one team are an error: which one
 // a head spec replaces would be a guess. Files that do not parse at ref
-// are passed over (they had no team there).
+// have no team there; they are kept as unparsed.
 func newBaseIndex(parser *spec.Parser, ref string, dirs []string, explicit bool) (*baseIndex, error) {
 	b := &baseIndex{parser: parser, ref: ref, dirs: dirs, explicit: explicit, byTeam: map[string]baseSpec{}}
 	if len(dirs) == 0 {
@@ -104,12 +108,14 @@ func newBaseIndex(parser *spec.Parser, ref string, dirs []string, explicit bool)
 	}
 	sort.Strings(paths)
 	for _, p := range paths {
-		src, err := git("show", ref+":./"+p)
+		src, _, err := gitShow(ref, p)
 		if err != nil {
+			b.unparsed = append(b.unparsed, p)
 			continue
 		}
 		s, diags := parser.Parse(ref+":"+p, src)
 		if diags.HasErrors() || s == nil {
+			b.unparsed = append(b.unparsed, p)
 			continue
 		}
 		if other, dup := b.byTeam[s.Team.Name]; dup {
@@ -243,6 +249,8 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 			r.extra[i] = append(r.extra[i], plan.TeamLoosening(h, fmt.Sprintf("team changes from %q to %q at %s: the spec of team %q is no longer reviewed against its base", base.Team.Name, h.Team.Name, specfile.Display(paths[i]), base.Team.Name)))
 		case b.explicit && len(gone) > 0:
 			r.extra[i] = append(r.extra[i], plan.TeamLoosening(h, fmt.Sprintf("team %q is new while %s no longer specified: a team that replaces another starts without its compliance block and budget", h.Team.Name, b.goneList(gone))))
+		case b.explicit && base == nil && len(b.unparsed) > 0:
+			r.extra[i] = append(r.extra[i], plan.TeamLoosening(h, fmt.Sprintf("team %q is new while %s at %s does not parse, so its team is unknown: a team that replaces another starts without its compliance block and budget", h.Team.Name, displayList(b.unparsed), b.ref)))
 		}
 	}
 	if b.explicit {
@@ -253,6 +261,18 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 		}
 	}
 	return r, diags, nil
+}
+
+// displayList names files: "teams/a.hcl", "teams/a.hcl and teams/b.hcl".
+func displayList(paths []string) string {
+	names := make([]string, len(paths))
+	for i, p := range paths {
+		names[i] = specfile.Display(p)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
 // goneList names the base teams no head spec has.
