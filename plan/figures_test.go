@@ -87,12 +87,21 @@ func TestSpecFigureLoosenings(t *testing.T) {
 		{"a higher utilization target", []string{"target_utilization = 0.7", "target_utilization = 0.8"}, []string{"self_hosted.target_utilization"}},
 		{"a model block the fleet does not run", []string{"override \"q1-migration\"", model + "override \"q1-migration\""}, nil},
 		{"a model block the fleet runs", []string{"override \"q1-migration\"", model + "override \"q1-migration\"", "model              = \"qwen3-coder-30b-a3b\"", "model              = \"mine\""}, []string{"model.mine"}},
+		// Bedrock's profiles: a regional one keeps requests in one
+		// geography, the global one (the default) does not.
+		{"Bedrock's regional profile made global", []string{"provider      = \"bedrock\"", "provider      = \"bedrock\"\n  bedrock_profile = \"global\""}, []string{"managed.bedrock_profile"}},
+		{"Bedrock's regional profile left to the default", nil, []string{"managed.bedrock_profile"}},
+		{"Bedrock's regional profile kept", []string{"provider      = \"bedrock\"", "provider      = \"bedrock\"\n  bedrock_profile = \"regional\""}, nil},
 	}
+	regional := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, "provider      = \"bedrock\"", "provider      = \"bedrock\"\n  bedrock_profile = \"regional\""))
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			head := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, tt.edits...))
 			opts := fixture.Options()
 			opts.Base = base
+			if strings.HasPrefix(tt.name, "Bedrock") {
+				opts.Base = regional
+			}
 			p, err := plan.Build(context.Background(), head, opts)
 			if err != nil {
 				t.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/units"
 	"github.com/hashicorp/hcl/v2"
@@ -21,8 +22,8 @@ type Loosening struct {
 	Message string    `json:"message"`
 }
 
-// Loosenings lists how head relaxes base's compliance block or raises its
-// budget limits. A nil base (a new spec) loosens nothing.
+// Loosenings lists how head relaxes base's compliance block, lets Bedrock
+// serve beyond a geography, or raises its budget limits. A nil base (a new spec) loosens nothing.
 func Loosenings(base, head *spec.Spec) []Loosening {
 	if base == nil || head == nil {
 		return nil
@@ -50,6 +51,13 @@ func Loosenings(base, head *spec.Spec) []Loosening {
 				add("compliance.allowed_providers", "compliance.allowed_providers adds %s", strings.Join(added, ", "))
 			}
 		}
+	}
+	// A regional (geographic) inference profile keeps Bedrock's requests,
+	// and the code in them, in the Regions of one geography; a global one
+	// sends them to any commercial Region.
+	if base.Managed.BedrockProfile == modelcatalog.BedrockRegional && head.Managed.BedrockProfile != modelcatalog.BedrockRegional {
+		add("managed.bedrock_profile", "managed.bedrock_profile changes from %s to %s: Bedrock may now serve the team's requests, and the code in them, in any commercial Region worldwide, not only those of the fleet's geography",
+			base.Managed.BedrockProfile, head.Managed.BedrockProfile)
 	}
 	raised := func(attr string, b, h *float64) {
 		switch {
