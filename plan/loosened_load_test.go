@@ -21,108 +21,20 @@ var loadCapacity = fixture.Load("capacity.hcl")
 
 // loadLatency is a team whose fleet of one H100 misses the chat
 // workload's first-token target at peak (latency.ttft on self_hosted).
-const loadLatency = `team "acme" {
-  developers           = 80
-  tokens_per_developer = 3e6
-  cost_center          = "research"
-}
-
-workload "chat" {
-  share          = 0.5
-  complexity     = "complex"
-  context_tokens = 32768
-  max_ttft_ms    = 4000
-}
-
-workload "tab" {
-  share          = 0.5
-  complexity     = "simple"
-  context_tokens = 2048
-}
-
-self_hosted {
-  model = "qwen3-coder-30b-a3b"
-  gpu   = "h100"
-  gpus  = 1
-}
-
-compliance {
-  code_may_leave_network = false
-}
-`
+var loadLatency = fixture.Load("latency.hcl")
 
 // loadSpend is a team whose managed option costs about $1,260 a month
 // against a limit of $1,200 (spend.limit), as does its fleet.
-const loadSpend = `team "acme" {
-  developers           = 100
-  tokens_per_developer = 3e6
-  input_share          = 0.9
-  cached_input_share   = 0
-  cost_center          = "research"
-}
-
-workload "agent" {
-  share      = 1
-  complexity = "complex"
-}
-
-budget {
-  monthly_limit_usd = 1200
-}
-`
+var loadSpend = fixture.Load("spend.hcl")
 
 // loadTwo is loadCapacity's team with half its tokens on a light chat
 // workload: the fleet still cannot serve it at peak.
-const loadTwo = `team "acme" {
-  developers           = 80
-  tokens_per_developer = 3e6
-  peak_to_average      = 3
-  cost_center          = "research"
-}
-
-workload "agent" {
-  share      = 0.5
-  complexity = "complex"
-}
-
-workload "chat" {
-  share          = 0.5
-  complexity     = "simple"
-  context_tokens = 2048
-}
-
-self_hosted {
-  model = "qwen3-coder-30b-a3b"
-  gpu   = "h100"
-  gpus  = 1
-}
-
-compliance {
-  code_may_leave_network = false
-}
-`
+var loadTwo = fixture.Load("two.hcl")
 
 // loadCache is a team that writes most of its input to a one-hour prompt
 // cache: its managed option costs about $385 a month against a limit of
 // $350 (about $320 with five-minute writes).
-const loadCache = `team "acme" {
-  developers           = 20
-  tokens_per_developer = 3e6
-  cached_input_share   = 0.2
-  cache_write_share    = 0.6
-  cache_ttl            = "1h"
-  cost_center          = "research"
-}
-
-workload "agent" {
-  share      = 1
-  complexity = "complex"
-}
-
-budget {
-  monthly_limit_usd = 350
-}
-`
+var loadCache = fixture.Load("cache.hcl")
 
 // loadPeak is a team whose working day in Shanghai falls mostly in
 // DeepSeek's peak hours (weekdays 01:00-04:00 and 06:00-10:00 UTC): its
