@@ -9,6 +9,7 @@ import (
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 )
 
 // Load figures are measurements of the team's usage that teams update
@@ -174,17 +175,9 @@ func clearedText(ds []denial) string {
 		case len(parts) == 0:
 			verb = " was denied by "
 		}
-		parts = append(parts, andList(same)+verb+andList(ids[a]))
+		parts = append(parts, units.AndList(same)+verb+units.AndList(ids[a]))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// andList joins "a", "a and b", "a, b and c".
-func andList(s []string) string {
-	if len(s) < 2 {
-		return strings.Join(s, "")
-	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
 }
 
 // teamLoadChanges lists the team's load figures head changes: its size,

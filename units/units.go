@@ -143,3 +143,12 @@ func Days(d float64) string {
 	}
 	return strconv.FormatFloat(d, 'g', -1, 64) + " days"
 }
+
+// AndList writes items as a sentence lists them: "a", "a and b",
+// "a, b and c".
+func AndList(items []string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+}

@@ -97,3 +97,19 @@ func TestDecimalExtremes(t *testing.T) {
 		}
 	}
 }
+
+func TestAndList(t *testing.T) {
+	for _, tt := range []struct {
+		in   []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"a"}, "a"},
+		{[]string{"a", "b"}, "a and b"},
+		{[]string{"a", "b", "c"}, "a, b and c"},
+	} {
+		if got := AndList(tt.in); got != tt.want {
+			t.Errorf("AndList(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

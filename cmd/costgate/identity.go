@@ -14,6 +14,7 @@ import (
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/specfile"
 	"github.com/costgate/costgate/stacks"
+	"github.com/costgate/costgate/units"
 	"github.com/hashicorp/hcl/v2"
 	"gopkg.in/yaml.v3"
 )
@@ -269,10 +270,7 @@ func displayList(paths []string) string {
 	for i, p := range paths {
 		names[i] = specfile.Display(p)
 	}
-	if len(names) < 2 {
-		return strings.Join(names, "")
-	}
-	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+	return units.AndList(names)
 }
 
 // goneList names the base teams no head spec has.
