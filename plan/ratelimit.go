@@ -123,7 +123,7 @@ func rateLimitMessage(arch architecture.Name, r RoutePeak, cat *modelcatalog.Cat
 	check := func(what string, need float64, limit *float64) {
 		if limit != nil && need > *limit {
 			over = append(over, fmt.Sprintf("%s %s tokens a minute against %s %s (%s×)",
-				units.Count(need), what, tier, units.Count(*limit), multiple(need / *limit)))
+				units.Count(need), what, tier, units.Count(*limit), units.Multiple(need / *limit)))
 		}
 	}
 	reads := "cache reads not counted"
@@ -150,33 +150,13 @@ func rateLimitMessage(arch architecture.Name, r RoutePeak, cat *modelcatalog.Cat
 		basis += ", an estimate"
 	}
 	quota := l.QuotaName
-	if profile == "regional" && l.RegionalQuotaName != "" {
+	if profile == modelcatalog.BedrockRegional && l.RegionalQuotaName != "" {
 		quota = l.RegionalQuotaName
 	}
 	if quota != "" {
 		quota = fmt.Sprintf(" (quota %q, %s)", quota, l.ServiceCode)
 	}
 	return fmt.Sprintf("%s routes %s (%s) to %s through %s, which at the team's peak needs %s (%s): expect HTTP 429 at peak from the first day; %s raises limits on request: %s%s",
-		arch, plural(len(r.Workloads), "workload"), strings.Join(r.Workloads, ", "), r.Model, prov.Name, strings.Join(over, " and "),
+		arch, units.Plural(len(r.Workloads), "workload"), units.AndList(r.Workloads), r.Model, prov.Name, strings.Join(over, " and "),
 		basis, prov.Name, l.Raise, quota)
-}
-
-// multiple writes a ratio to two decimals below 10, one below 100, whole
-// above.
-func multiple(x float64) string {
-	switch {
-	case x >= 100:
-		return units.Count(x)
-	case x >= 10:
-		return fmt.Sprintf("%.1f", x)
-	}
-	return fmt.Sprintf("%.2f", x)
-}
-
-// plural counts a noun: "1 workload", "2 workloads".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

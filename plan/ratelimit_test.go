@@ -47,7 +47,7 @@ func TestRateLimitWarning(t *testing.T) {
 		{"above the output limit", rateLimitSpec(2113, 0.8, 0, "anthropic", "claude-sonnet-5.5"),
 			[]string{"1 workload (w0) to claude-sonnet-5.5 through Anthropic API", "800,379 output tokens a minute against the Scale tier's 800,000 (1.00×)", "Custom tier"}},
 		{"two workloads on one route are summed", rateLimitSpec(2113, 0.8, 0, "anthropic", "claude-sonnet-5.5", "claude-sonnet-5.5"),
-			[]string{"2 workloads (w0, w1) to claude-sonnet-5.5", "800,379 output tokens"}},
+			[]string{"2 workloads (w0 and w1) to claude-sonnet-5.5", "800,379 output tokens"}},
 		{"two routes are not summed", rateLimitSpec(2113, 0.8, 0, "anthropic", "claude-sonnet-5.5", "claude-opus-5.5"), nil},
 		// 3,000 developers at input share 0.95: 5,397,727 input tokens a
 		// minute, over 4,000,000; half of them read from the cache.

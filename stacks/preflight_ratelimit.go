@@ -2,7 +2,6 @@ package stacks
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/units"
@@ -37,7 +36,7 @@ func (pf *preflight) bedrockQuotas(cat *modelcatalog.Catalog) {
 		}
 		need := r.InputTPM(l.CacheReadsCount) + l.Weight()*r.OutputTPM
 		counted := fmt.Sprintf("input %s, and %g × output", cacheReads(l.CacheReadsCount), l.Weight())
-		route := fmt.Sprintf("%s for %s (%s)", id, plural(len(r.Workloads), "workload"), strings.Join(r.Workloads, ", "))
+		route := fmt.Sprintf("%s for %s (%s)", id, units.Plural(len(r.Workloads), "workload"), units.AndList(r.Workloads))
 		if name == "" {
 			pf.remind("Bedrock quota: the catalog names no tokens-per-minute quota for %s; the plan's peak needs %s tokens a minute of it (%s): check it in Service Quotas (Amazon Bedrock) before traffic",
 				route, units.Count(need), counted)
@@ -51,7 +50,7 @@ func (pf *preflight) bedrockQuotas(cat *modelcatalog.Catalog) {
 				name, err, route, units.Count(need), counted, service)
 		case q.Value < need:
 			pf.problem("Bedrock quota %q is %s tokens a minute; %s needs %s at peak (%s), %s× the quota: the gateway's calls would be throttled (ThrottlingException) at peak; request %s in Service Quotas (%s) before deploying",
-				name, units.Count(q.Value), route, units.Count(need), counted, ratio(need/q.Value), units.Count(need), service)
+				name, units.Count(q.Value), route, units.Count(need), counted, units.Multiple(need/q.Value), units.Count(need), service)
 		}
 	}
 }
@@ -62,20 +61,4 @@ func cacheReads(counted bool) string {
 		return "cache reads included"
 	}
 	return "less cache reads"
-}
-
-// ratio writes a multiple to two decimals below 10, whole above.
-func ratio(x float64) string {
-	if x >= 10 {
-		return units.Count(x)
-	}
-	return fmt.Sprintf("%.2f", x)
-}
-
-// plural counts a noun: "1 workload", "2 workloads".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

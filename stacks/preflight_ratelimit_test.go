@@ -45,7 +45,7 @@ func TestPreflightReadsBedrockTokenQuota(t *testing.T) {
 		{"at the peak", 1, false, ""},
 		{"below the peak", 0.5, false, ""},
 		{"unreadable", 0, false, "Bedrock quota: could not read"},
-		{"unnamed", 2, true, "Bedrock quota: the catalog names no tokens-per-minute quota for global.anthropic.claude-sonnet-4-6 for 2 workloads (review, agent)"},
+		{"unnamed", 2, true, "Bedrock quota: the catalog names no tokens-per-minute quota for global.anthropic.claude-sonnet-4-6 for 2 workloads (review and agent)"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var asked []string
@@ -79,7 +79,7 @@ func TestPreflightReadsBedrockTokenQuota(t *testing.T) {
 			}
 			if tt.quota > 0 && tt.quota < 1 {
 				if err == nil || !strings.Contains(err.Error(), "Bedrock quota \""+name+"\"") || !strings.Contains(err.Error(), "2.00× the quota") ||
-					!strings.Contains(err.Error(), "for 2 workloads (review, agent)") {
+					!strings.Contains(err.Error(), "for 2 workloads (review and agent)") {
 					t.Fatalf("error %v, want the quota refused at 2.00× for both workloads", err)
 				}
 				return

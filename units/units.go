@@ -152,3 +152,23 @@ func AndList(items []string) string {
 	}
 	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
 }
+
+// Plural counts a noun: "1 workload", "2 workloads".
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return strconv.Itoa(n) + " " + noun + "s"
+}
+
+// Multiple writes a ratio such as a load over its limit: two decimals
+// below 10 (1.24), one below 100 (12.5), whole above (1,250).
+func Multiple(x float64) string {
+	switch {
+	case x >= 100:
+		return Count(x)
+	case x >= 10:
+		return strconv.FormatFloat(x, 'f', 1, 64)
+	}
+	return strconv.FormatFloat(x, 'f', 2, 64)
+}

@@ -113,3 +113,17 @@ func TestAndList(t *testing.T) {
 		}
 	}
 }
+
+func TestPluralAndMultiple(t *testing.T) {
+	if got := Plural(1, "workload") + "; " + Plural(2, "workload") + "; " + Plural(0, "route"); got != "1 workload; 2 workloads; 0 routes" {
+		t.Errorf("Plural: %q", got)
+	}
+	for _, tt := range []struct {
+		x    float64
+		want string
+	}{{1.2345, "1.23"}, {9.999, "10.00"}, {12.345, "12.3"}, {99.96, "100.0"}, {1250.4, "1,250"}} {
+		if got := Multiple(tt.x); got != tt.want {
+			t.Errorf("Multiple(%g) = %q, want %q", tt.x, got, tt.want)
+		}
+	}
+}
