@@ -40,9 +40,12 @@ func perfText(w io.Writer, a perf.Answer) error {
 		fmt.Fprintf(b, "KV cache                    %d sequences (%.1f GB a GPU beside %.1f GB of weights)\n", a.KVCacheSequences, a.KVCacheGBPerGPU, a.WeightsGBPerGPU)
 		fmt.Fprintf(b, "running sequences           %d over %d replica(s), decode %s-bound\n", a.RunningSequences, a.Replicas, a.DecodeBound)
 	}
-	f := a.Factors
-	fmt.Fprintf(b, "factors (%s on %s)       memory %.3f, compute %.3f, step %.2f ms, request %.1f ms\n",
-		f.Engine, f.Generation, f.MemoryEfficiency, f.ComputeEfficiency, f.StepOverheadMs, f.RequestOverheadMs)
+	// A deployment refused before its factors were chosen (more GPUs than
+	// an instance holds) has none to show.
+	if f := a.Factors; f.Engine != "" {
+		fmt.Fprintf(b, "factors (%s on %s)       memory %.3f, compute %.3f, step %.2f ms, request %.1f ms\n",
+			f.Engine, f.Generation, f.MemoryEfficiency, f.ComputeEfficiency, f.StepOverheadMs, f.RequestOverheadMs)
+	}
 	for _, n := range a.Notes {
 		fmt.Fprintf(b, "note: %s\n", n)
 	}

@@ -108,6 +108,20 @@ func TestPerfText(t *testing.T) {
 	}
 }
 
+// TestPerfTextRefusedBeforeFactors: a deployment refused before its
+// factors are chosen (more GPUs than one instance holds) says why and
+// shows no line of empty factors.
+func TestPerfTextRefusedBeforeFactors(t *testing.T) {
+	args := perfArgs("deepseek-v3", "h100", "8", "fp8", "vllm", "128", "128", "1")
+	code, stdout, stderr := runCLI(append(args[:len(args)-2], "--gpus", "16")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "more than one instance") || strings.Contains(stdout, "factors (") {
+		t.Errorf("text output:\n%s", stdout)
+	}
+}
+
 func TestPerfInvalid(t *testing.T) {
 	for _, tc := range []struct {
 		name string
