@@ -138,19 +138,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	if err := finiteCosts(p); err != nil {
 		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
 	}
-	for _, n := range res.Notes {
-		p.Warnings = append(p.Warnings, Finding{Policy: n.ID, Message: n.Message})
-	}
-	if cat.Stale(opts.date()) {
-		p.Warnings = append(p.Warnings, Finding{Policy: "catalog.stale", Message: fmt.Sprintf("the catalog is %d days old (as of %s); prices may have moved", cat.AgeDays(opts.date()), cat.AsOf)})
-	}
-	for _, w := range cat.BookWarnings {
-		p.Warnings = append(p.Warnings, Finding{Policy: SuspiciousPricePolicy, Message: w.String()})
-	}
-	p.Warnings = append(p.Warnings, figureWarnings(s, cat)...)
-	purchaseWarnings(p)
-	spotWarnings(p)
-	rateLimitWarnings(p, s, cat)
+	planWarnings(p, s, res, cat, opts.date())
 	p.Loosened = append(append(Loosenings(opts.Base, s), figureLoosenings(opts.Base, s, cat)...), opts.Loosened...)
 	if len(p.Loosened) > 0 {
 		approveLoosening(p, rules, opts.Approvals)
@@ -159,19 +147,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
 	}
 
-	deny, warn, err := evaluate(ctx, opts.Policies, p)
-	if err == nil {
-		// A change of the team's load is judged by what it clears, which
-		// takes the head's own denials: found, its loosenings join the
-		// plan, which the policies then see whole.
-		if load := loadLoosenings(ctx, s, p, deny, opts); len(load) > 0 {
-			if len(p.Loosened) == 0 {
-				approveLoosening(p, rules, opts.Approvals)
-			}
-			p.Loosened = append(p.Loosened, load...)
-			deny, warn, err = evaluate(ctx, opts.Policies, p)
-		}
-	}
+	deny, warn, err := judge(ctx, s, p, rules, opts)
 	if IsLimit(err) {
 		return nil, fmt.Errorf("evaluate policies for %s: %w", s.Filename, err)
 	}
@@ -189,6 +165,44 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	}
 	warnBreakeven(p)
 	return p, nil
+}
+
+// planWarnings adds the plan's warnings that no policy computes: the cost
+// model's notes, a stale catalog, a suspicious price book or spec figure,
+// and the purchase, spot and rate-limit warnings of each option.
+func planWarnings(p *Plan, s *spec.Spec, res *costmodel.Result, cat *modelcatalog.Catalog, day time.Time) {
+	for _, n := range res.Notes {
+		p.Warnings = append(p.Warnings, Finding{Policy: n.ID, Message: n.Message})
+	}
+	if cat.Stale(day) {
+		p.Warnings = append(p.Warnings, Finding{Policy: "catalog.stale", Message: fmt.Sprintf("the catalog is %d days old (as of %s); prices may have moved", cat.AgeDays(day), cat.AsOf)})
+	}
+	for _, w := range cat.BookWarnings {
+		p.Warnings = append(p.Warnings, Finding{Policy: SuspiciousPricePolicy, Message: w.String()})
+	}
+	p.Warnings = append(p.Warnings, figureWarnings(s, cat)...)
+	purchaseWarnings(p)
+	spotWarnings(p)
+	rateLimitWarnings(p, s, cat)
+}
+
+// judge evaluates the plan policies on p. A change of the team's load is
+// judged by what it clears, which takes the head's own denials: found,
+// its loosenings join the plan, which the policies then see whole.
+func judge(ctx context.Context, s *spec.Spec, p *Plan, rules policies.WaiverRules, opts Options) (deny, warn []Finding, err error) {
+	deny, warn, err = evaluate(ctx, opts.Policies, p)
+	if err != nil {
+		return deny, warn, err
+	}
+	load := loadLoosenings(ctx, s, p, deny, opts)
+	if len(load) == 0 {
+		return deny, warn, nil
+	}
+	if len(p.Loosened) == 0 {
+		approveLoosening(p, rules, opts.Approvals)
+	}
+	p.Loosened = append(p.Loosened, load...)
+	return evaluate(ctx, opts.Policies, p)
 }
 
 // gate runs the plan policies on one option the search found, in a plan

@@ -91,6 +91,8 @@ func TestSpecFigureLoosenings(t *testing.T) {
 		// geography, the global one (the default) does not.
 		{"Bedrock's regional profile made global", []string{"provider      = \"bedrock\"", "provider      = \"bedrock\"\n  bedrock_profile = \"global\""}, []string{"managed.bedrock_profile"}},
 		{"Bedrock's regional profile left to the default", nil, []string{"managed.bedrock_profile"}},
+		// Leaving Bedrock for the vendors' own APIs leaves the geography too.
+		{"Bedrock's regional profile left for the vendors' APIs", []string{"  provider      = \"bedrock\"\n", ""}, []string{"managed.bedrock_profile"}},
 		{"Bedrock's regional profile kept", []string{"provider      = \"bedrock\"", "provider      = \"bedrock\"\n  bedrock_profile = \"regional\""}, nil},
 	}
 	regional := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, "provider      = \"bedrock\"", "provider      = \"bedrock\"\n  bedrock_profile = \"regional\""))
@@ -112,6 +114,9 @@ func TestSpecFigureLoosenings(t *testing.T) {
 			}
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 				t.Errorf("loosened %v, want %v: %+v", got, tt.want, p.Loosened)
+			}
+			if strings.HasSuffix(tt.name, "vendors' APIs") && (len(p.Loosened) != 1 || !strings.Contains(p.Loosened[0].Message, "leave Bedrock's regional profile for the vendors' own APIs")) {
+				t.Errorf("leaving Bedrock: %+v", p.Loosened)
 			}
 		})
 	}

@@ -55,7 +55,12 @@ func Loosenings(base, head *spec.Spec) []Loosening {
 	// A regional (geographic) inference profile keeps Bedrock's requests,
 	// and the code in them, in the Regions of one geography; a global one
 	// sends them to any commercial Region.
-	if base.Managed.BedrockProfile == modelcatalog.BedrockRegional && head.Managed.BedrockProfile != modelcatalog.BedrockRegional {
+	switch {
+	case base.Managed.BedrockProfile != modelcatalog.BedrockRegional || head.Managed.BedrockProfile == modelcatalog.BedrockRegional:
+	case head.Managed.Provider != modelcatalog.ProviderBedrock:
+		add("managed.bedrock_profile", "managed routes leave Bedrock's regional profile for %s: the team's requests, and the code in them, may now be served anywhere the provider runs, not only in the Regions of the fleet's geography",
+			providerName(head.Managed.Provider))
+	default:
 		add("managed.bedrock_profile", "managed.bedrock_profile changes from %s to %s: Bedrock may now serve the team's requests, and the code in them, in any commercial Region worldwide, not only those of the fleet's geography",
 			base.Managed.BedrockProfile, head.Managed.BedrockProfile)
 	}
@@ -80,6 +85,15 @@ func Loosenings(base, head *spec.Spec) []Loosening {
 func TeamLoosening(s *spec.Spec, message string) Loosening {
 	rng := attrRange(s, "team")
 	return Loosening{Attribute: "team", Range: rng, Line: rng.Start.Line, Message: message}
+}
+
+// providerName names a spec's managed provider: the vendors' own APIs
+// when it sets none.
+func providerName(id string) string {
+	if id == "" {
+		return "the vendors' own APIs"
+	}
+	return id
 }
 
 // attrRange finds where head sets attr, else its block, else the team.

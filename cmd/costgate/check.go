@@ -13,13 +13,9 @@ import (
 
 var checkFormats = report.FormatsOf[report.GateOutputter]()
 
-func newCheckCmd() *cobra.Command {
-	var f planFlags
-	var baseRef string
-	cmd := &cobra.Command{
-		Use:   "check SPEC...",
-		Short: "The CI gate: exit 0 when every spec's plan is allowed, 1 when one is blocked",
-		Long: `check plans each spec and reports only the gate: the decision, every denial
+// checkLong is check's --help: what the gate denies and how a spec finds
+// its base.
+const checkLong = `check plans each spec and reports only the gate: the decision, every denial
 and waiver, and the warnings of the plan and of the decided option (what
 the change would deploy). Use it as the pull-request gate.
 
@@ -32,9 +28,10 @@ when its approver approved the change; without it, overrides count but are
 reported as unverified. With --base-ref, a change that loosens a spec's
 compliance block, raises its budget, lowers a cost through a figure the
 spec writes (gpu_hour_usd, hours_per_month, ops_usd_per_month,
-target_utilization, a model block) or relaxes min_quality or max_ttft_ms
-is denied as spec.loosened unless --approvals names an allowed approver;
-so is a change of the team's load (its figures, time zone, cache lifetime,
+target_utilization, a model block), relaxes min_quality or max_ttft_ms,
+or moves Bedrock from a regional to the global inference profile is
+denied as spec.loosened unless --approvals names an allowed approver; so
+is a change of the team's load (its figures, time zone, cache lifetime,
 workloads, the figures that price the quality gap) that clears a denial
 the base's load had.
 
@@ -47,7 +44,15 @@ base is gone, are spec.loosened (attribute team). Without --spec-dir the
 folders are those of the specs given, and deletions are not seen.
 
 Exit codes: 0 allowed, 1 blocked by a policy, 2 invalid spec or policy
-(including a policy that does not finish within --policy-timeout).`,
+(including a policy that does not finish within --policy-timeout).`
+
+func newCheckCmd() *cobra.Command {
+	var f planFlags
+	var baseRef string
+	cmd := &cobra.Command{
+		Use:   "check SPEC...",
+		Short: "The CI gate: exit 0 when every spec's plan is allowed, 1 when one is blocked",
+		Long:  checkLong,
 		Example: `  costgate check teams/*.hcl
   costgate check teams/acme.hcl --format github --policy-dir policies/acme
   costgate check --base-ref origin/main --approvals approvals.json -- teams/*.hcl
