@@ -60,7 +60,7 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 			b, ok = *bs.GPUHourUSD, true
 		}
 		if ok && (h.Low < b.Low || h.High < b.High) {
-			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from %s to %s per GPU-hour: every GPU of the fleet costs less", priceRange(b), priceRange(*h))
+			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from %s to %s per GPU-hour: every GPU of the fleet costs less", rangeOf(b, usdCents), rangeOf(*h, usdCents))
 		}
 	}
 	// A commitment, or a figure fewer than any month has, bills AWS's
@@ -152,14 +152,6 @@ func (l *loosener) goneWorkloads(base, head *spec.Spec) {
 			l.add(path+".min_quality", "workload %s, whose min_quality of %g gated the plan, is gone (removed or renamed) and no new workload of its complexity, share and context keeps a floor as high: a weaker model may serve its tasks (quality.floor)", bw.Name, bw.MinQuality)
 		}
 	}
-}
-
-// priceRange prints a GPU-hour price or range: "2.50" or "2.50–3.50".
-func priceRange(r spec.Range) string {
-	if r.IsScalar() {
-		return units.USD(r.Low).Cents()
-	}
-	return units.USD(r.Low).Cents() + "–" + units.USD(r.High).Cents()
 }
 
 // models compares the model blocks the fleet may run (self_hosted.model

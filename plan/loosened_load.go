@@ -303,15 +303,7 @@ func moved(b, h spec.Range) string {
 	case h.Low >= b.Low && h.High >= b.High:
 		verb = "rises"
 	}
-	return fmt.Sprintf("%s from %s to %s", verb, figure(b), figure(h))
-}
-
-// figure prints a figure or range: "1.5" or "2e+06–5e+06".
-func figure(r spec.Range) string {
-	if r.IsScalar() {
-		return fmt.Sprintf("%g", r.Low)
-	}
-	return fmt.Sprintf("%g–%g", r.Low, r.High)
+	return fmt.Sprintf("%s from %s to %s", verb, rangeOf(b, general), rangeOf(h, general))
 }
 
 // atBaseLoad is head with base's load figures: the team's always; with

@@ -3,6 +3,7 @@ package plan
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/units"
@@ -88,6 +89,10 @@ func spotWarnings(p *Plan) {
 	}
 }
 
+// usdCents, usdWhole and general are rangeOf's formats: dollars and
+// cents, whole dollars, and a spec figure as written (%g).
 func usdCents(v float64) string { return units.USD(v).Cents() }
 
 func usdWhole(v float64) string { return units.USD(v).Whole() }
+
+func general(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }

@@ -205,6 +205,7 @@ func movedInputs(s, ms *spec.Spec) []string {
 	return out
 }
 
+// rangeOf writes a figure or range with format: "2.50" or "2.50–3.50".
 func rangeOf(r spec.Range, format func(float64) string) string {
 	if r.IsScalar() {
 		return format(r.Low)
