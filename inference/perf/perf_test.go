@@ -280,3 +280,18 @@ func BenchmarkCalibrate(b *testing.B) {
 		c.Fit(cat, "")
 	}
 }
+
+// TestFewerRequestsThanGroups: one request in flight over data-parallel
+// attention groups keeps one group busy, not all of them.
+func TestFewerRequestsThanGroups(t *testing.T) {
+	c := cfg(t, "kimi-k2", "b200", 2)
+	c.Engine, c.Precision, c.GPUs, c.Concurrency = "sglang", "fp8", 8, 1
+	c.InputTokens, c.OutputTokens = 200, 300
+	r := predict(c, Fitted)
+	if !r.Fits {
+		t.Fatal(r.Reason)
+	}
+	if perRequest := 1e3 / r.TPOTMs; r.OutputTokS > perRequest {
+		t.Errorf("one request decodes at most %.0f tok/s (TPOT %.2f ms), got %.0f", perRequest, r.TPOTMs, r.OutputTokS)
+	}
+}

@@ -80,8 +80,9 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	c := d.c
 	o := d.at(b)
 	out := float64(c.OutputTokens)
-	groups := float64(d.groups)
-	rate := o.b / o.life * groups // requests a second
+	// Requests a second: every group's batch, or the requests in flight
+	// where fewer than the groups (the rest idle).
+	rate := d.inflight(o.b) / o.life
 	if !c.Offline && d.f.FrontEndMs > 0 {
 		rate = math.Min(rate, 1e3/d.f.FrontEndMs)
 	}
@@ -142,6 +143,16 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	}
 	r.ttftMedianMs = round2((front + o.admit/2 + o.prefill + waitMedian) * 1e3)
 	return o
+}
+
+// inflight is the requests a deployment of groups running b each has in
+// flight: all of them, or the configuration's concurrency where fewer.
+func (d deployment) inflight(b float64) float64 {
+	n := b * float64(d.groups)
+	if c := d.c.Concurrency; c > 0 {
+		n = math.Min(n, float64(c))
+	}
+	return n
 }
 
 // tailWait is the wait in an M/D/1 queue of mean wait w at load rho that

@@ -48,7 +48,7 @@ func (d deployment) step(w work) stepCost {
 	a := d.a
 	tp, ep := float64(d.tp), float64(d.ep)
 	tokens := w.decode + w.prefill
-	routed := tokens * float64(d.groups)
+	routed := tokens * d.inflight(1)
 	moe := d.f.MoEEfficiency
 	if d.ep <= d.tp {
 		moe = 1 // a slice of every expert, streamed as a dense weight
