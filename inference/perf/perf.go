@@ -388,7 +388,7 @@ func (d deployment) batch(r *Result) int {
 	if conc := d.c.Concurrency; conc > 0 {
 		per := (conc + d.groups - 1) / d.groups
 		if per > limit {
-			r.Notes = append(r.Notes, fmt.Sprintf("%d requests in flight exceed the %d sequences a group runs at once (KV cache or the engine's limit): the rest queue", conc, limit*d.groups))
+			r.Notes = append(r.Notes, fmt.Sprintf("%d requests in flight exceed the %d sequences a group runs at once (KV cache or the engine's limit): the rest wait for a slot, and TTFT includes that wait", conc, limit*d.groups))
 		}
 		b = min(per, limit)
 	} else {
