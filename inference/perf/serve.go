@@ -119,10 +119,10 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	if c.InputTokensP95 > c.InputTokens {
 		p95, _, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2)
 	}
-	wait0, wave := wait, 0.0
+	wait0, wave, slot := wait, 0.0, 0.0
 	if lambda <= 0 {
-		wave = d.firstWave(o.b, o.prefill) + slotWait
-		wait, wait95, wait99, wait999 = wait+wave, wait95+wave, wait99+wave, wait999+wave
+		wave, slot = d.firstWave(o.b, o.prefill), slotWait
+		wait, wait95, wait99, wait999 = wait+wave+slot, wait95+wave+slot, wait99+wave+slot, wait999+wave+slot
 	}
 	// Admission: a request waits for the scheduler's next poll (the step
 	// under way, or the polling interval's remainder). The tail takes the
@@ -144,6 +144,7 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	if lambda <= 0 && c.Requests > 0 && 2*c.Concurrency >= c.Requests {
 		waitMedian += wave
 	}
+	waitMedian += slot
 	r.ttftMedianMs = round2((front + o.admit/2 + o.prefill + waitMedian) * 1e3)
 	return o
 }
