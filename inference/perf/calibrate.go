@@ -14,7 +14,7 @@ import (
 	"github.com/costgate/costgate/modelcatalog"
 )
 
-//go:generate go test -run TestCalibration -update .
+//go:generate go test -timeout 60m -run TestCalibration -update .
 
 // Calibration is the published measurements the factors are fitted to.
 type Calibration struct {
