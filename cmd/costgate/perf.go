@@ -20,8 +20,9 @@ func newPerfCmd() *cobra.Command {
 		Use:   "perf",
 		Short: "Predict how fast a model serves on a GPU",
 		Long: `perf asks the performance model (docs/SIZING.md) how an open-weight model
-serves on a GPU: output tokens/s for the whole deployment, mean TTFT (without
-queueing; null at --concurrency max) and its p95, mean TPOT, the KV cache in
+serves on a GPU: output tokens/s for the whole deployment, mean TTFT (null at
+--concurrency max; past the KV cache, with the wait for a slot) and its p95,
+mean TPOT, the KV cache in
 sequences, and whether it fits at all — with the reason when it does not and
 the efficiency factors the prediction used. It runs offline on the embedded
 catalog.

@@ -70,7 +70,9 @@ type Point struct {
 	// block. The mean TTFT averages the two (cachedPromptsTTFT).
 	CachedPrompts int `json:"cached_prompts,omitempty"`
 	// Compiled marks TensorRT-LLM running a compiled TensorRT engine (its
-	// releases before the PyTorch backend): Config.Compiled.
+	// releases before the PyTorch backend): Config.Compiled. A point of
+	// NVIDIA NIM 1.x's TensorRT-LLM profiles runs one whether or not it
+	// says so (nimEngine).
 	Compiled bool `json:"compiled,omitempty"`
 	// Offline marks an in-process benchmark (trtllm-bench, a session
 	// benchmark) with no API front end.
@@ -130,6 +132,15 @@ type Point struct {
 	System    string `json:"system,omitempty"`
 	Submitter string `json:"submitter,omitempty"`
 	ResultURL string `json:"result_url,omitempty"`
+}
+
+// nimEngine says the point measured a TensorRT-LLM profile of NVIDIA NIM
+// 1.x (an engine version "NIM 1.…"), which runs TensorRT engines, pre-built
+// or built locally (NIM for LLMs 1.3.0's release notes: local-build
+// profiles "enable the use of the TensorRT-LLM runtime on GPUs without
+// pre-built optimized engines"), not the PyTorch backend.
+func (p Point) nimEngine() bool {
+	return p.Engine == "tensorrt-llm" && strings.HasPrefix(p.EngineVersion, "NIM 1.")
 }
 
 // heldSteps is the decode steps a point's client waits for its first
@@ -204,7 +215,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 		}
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
-		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled, Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens, GraphTokens: p.CUDAGraphTokens}, nil
+		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled || p.nimEngine(), Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens, GraphTokens: p.CUDAGraphTokens}, nil
 }
 
 // Row is one point predicted.

@@ -110,3 +110,29 @@ func TestCalibrationGoals(t *testing.T) {
 		t.Errorf("worst prediction off by %.2f× > 2.5×", s.WorstFactor)
 	}
 }
+
+// TestNIMEngineCompiled checks that a point of NIM 1.x's TensorRT-LLM
+// profiles runs a compiled engine whether or not it says so.
+func TestNIMEngineCompiled(t *testing.T) {
+	c, cat := loadCalibration(t)
+	for _, tc := range []struct {
+		engine, version string
+		compiled, want  bool
+	}{
+		{"tensorrt-llm", "NIM 1.8.0", false, true},
+		{"tensorrt-llm", "NIM 1.3.0", true, true},
+		{"tensorrt-llm", "1.0.0", false, false},
+		{"tensorrt-llm", "0.17.0", true, true},
+		{"vllm", "NIM 1.8.0", false, false},
+	} {
+		pt := Point{Source: c.Sources[0].ID, Model: "llama-3.1-8b", GPU: "h100", Engine: tc.engine, EngineVersion: tc.version, TP: 1,
+			Precision: "fp8", InputTokens: 200, OutputTokens: 200, Concurrency: 1, Compiled: tc.compiled}
+		cfg, err := c.config(pt, cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Compiled != tc.want {
+			t.Errorf("%s %s (compiled %v): Config.Compiled %v, want %v", tc.engine, tc.version, tc.compiled, cfg.Compiled, tc.want)
+		}
+	}
+}

@@ -143,8 +143,9 @@ type Result struct {
 	// OutputTokS and InputTokS are the whole deployment's rates.
 	OutputTokS float64 `json:"output_tok_s_total"`
 	InputTokS  float64 `json:"input_tok_s_total"`
-	// TTFTMs is the mean time to first token without queueing; nil at
-	// saturation. TTFTP95Ms is its 95th percentile under the same load,
+	// TTFTMs is the mean time to first token; nil at saturation. A
+	// closed loop with more requests in flight than the KV cache holds
+	// includes their wait for a slot (slotQueue). TTFTP95Ms is its 95th percentile under the same load,
 	// TTFTP999Ms its 99.9th: the wait one request in a thousand still
 	// has, which a load balancer's idle timeout must exceed for the
 	// fleet not to fail requests at that load (TailShare).
@@ -391,7 +392,7 @@ func (d deployment) batch(r *Result) int {
 	if conc := d.c.Concurrency; conc > 0 {
 		per := (conc + d.groups - 1) / d.groups
 		if per > limit {
-			r.Notes = append(r.Notes, fmt.Sprintf("%d requests in flight exceed the %d sequences a group runs at once (KV cache or the engine's limit): the rest queue", conc, limit*d.groups))
+			r.Notes = append(r.Notes, fmt.Sprintf("%d requests in flight exceed the %d sequences a group runs at once (KV cache or the engine's limit): the rest wait for a slot, in the TTFT", conc, limit*d.groups))
 		}
 		b = min(per, limit)
 	} else {

@@ -280,3 +280,40 @@ func BenchmarkCalibrate(b *testing.B) {
 		c.Fit(cat, "")
 	}
 }
+
+// TestSlotQueue checks a closed loop past the batch the KV cache holds:
+// the requests beyond it wait for a slot, first in first out, (N − B) / X
+// by Little's law, on top of the TTFT at the limit; the rates stay those
+// of the full batch, and within the limit nothing waits for a slot.
+func TestSlotQueue(t *testing.T) {
+	c := cfg(t, "llama-3.3-70b", "h100", 2)
+	c.Engine, c.Precision, c.KVPrecision, c.InputTokens, c.OutputTokens = "tensorrt-llm", "fp8", "fp8", 5000, 500
+	c.Concurrency = 0
+	limit := Predict(c).RunningSequences
+	if limit < 10 {
+		t.Fatalf("the KV cache holds %d sequences: too few for the test", limit)
+	}
+	c.Concurrency = limit
+	at := Predict(c)
+	for _, n := range []int{limit + 1, 2 * limit, 3 * limit} {
+		c.Concurrency = n
+		over := Predict(c)
+		if over.OutputTokS != at.OutputTokS || over.TPOTMs != at.TPOTMs {
+			t.Errorf("%d in flight: %.1f tok/s, TPOT %.2f ms; want the full batch's %.1f, %.2f", n, over.OutputTokS, over.TPOTMs, at.OutputTokS, at.TPOTMs)
+		}
+		rate := over.OutputTokS / float64(c.OutputTokens)
+		slot := 1e3 * float64(n-limit) / rate
+		for _, q := range []struct {
+			name       string
+			got, under float64
+		}{{"mean", *over.TTFTMs, *at.TTFTMs}, {"p95", *over.TTFTP95Ms, *at.TTFTP95Ms}, {"p99.9", *over.TTFTP999Ms, *at.TTFTP999Ms}} {
+			if want := q.under + slot; math.Abs(q.got-want) > 0.01*want {
+				t.Errorf("%d in flight: %s TTFT %.0f ms, want %.0f (%.0f at the limit + %.0f waiting for a slot)", n, q.name, q.got, want, q.under, slot)
+			}
+		}
+	}
+	c.Concurrency = limit - 1
+	if r := Predict(c); *r.TTFTMs > *at.TTFTMs {
+		t.Errorf("within the limit: TTFT %.0f ms at %d in flight above %.0f at %d", *r.TTFTMs, limit-1, *at.TTFTMs, limit)
+	}
+}

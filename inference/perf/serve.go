@@ -120,10 +120,11 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	if c.InputTokensP95 > c.InputTokens {
 		p95, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2)
 	}
-	wait0, wave := wait, 0.0
+	wait0, wave, slot := wait, 0.0, 0.0
 	if lambda <= 0 {
 		wave = d.firstWave(o.b, o.prefill)
-		wait, wait95, wait99, wait999 = wait+wave, wait95+wave, wait99+wave, wait999+wave
+		slot = d.slotQueue(o.b, rate/groups)
+		wait, wait95, wait99, wait999 = wait+wave+slot, wait95+wave+slot, wait99+wave+slot, wait999+wave+slot
 	}
 	// Admission: a request waits for the scheduler's next poll (the step
 	// under way, or the polling interval's remainder). The tail takes the
@@ -145,8 +146,24 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	if lambda <= 0 && c.Requests > 0 && 2*c.Concurrency >= c.Requests {
 		waitMedian += wave
 	}
+	waitMedian += slot
 	r.ttftMedianMs = round2((front + o.admit/2 + o.prefill + waitMedian) * 1e3)
 	return o
+}
+
+// slotQueue is the mean wait for a slot in a closed loop that keeps more
+// requests in flight than a group runs at once (the KV cache's or the
+// engine's limit, b): the others queue, first in first out, and by
+// Little's law on that queue each waits the requests queued over the rate
+// a group completes them, (N − b) / X. With every request of the same
+// length they all wait about as long, so it shifts the median and the
+// tails alike. 0 within the limit.
+func (d deployment) slotQueue(b, rate float64) float64 {
+	per := float64(d.c.Concurrency) / float64(d.groups)
+	if per <= b || rate <= 0 {
+		return 0
+	}
+	return (per - b) / rate
 }
 
 // tailWait is the wait in an M/D/1 queue of mean wait w at load rho that
