@@ -145,7 +145,7 @@ type Result struct {
 	InputTokS  float64 `json:"input_tok_s_total"`
 	// TTFTMs is the mean time to first token; nil at saturation. A
 	// closed loop with more requests in flight than the KV cache holds
-	// includes their wait for a slot (slotQueue). TTFTP95Ms is its 95th percentile under the same load,
+	// includes their wait for a slot (closedLoop). TTFTP95Ms is its 95th percentile under the same load,
 	// TTFTP999Ms its 99.9th: the wait one request in a thousand still
 	// has, which a load balancer's idle timeout must exceed for the
 	// fleet not to fail requests at that load (TailShare).

@@ -284,7 +284,9 @@ func BenchmarkCalibrate(b *testing.B) {
 // TestSlotQueue checks a closed loop past the batch the KV cache holds:
 // the requests beyond it wait for a slot, first in first out, (N − B) / X
 // by Little's law, on top of the TTFT at the limit; the rates stay those
-// of the full batch, and within the limit nothing waits for a slot.
+// of the full batch (within the front end's share of a request's time in
+// flight: past the limit a freed slot is taken at once by a request
+// already through it), and within the limit nothing waits for a slot.
 func TestSlotQueue(t *testing.T) {
 	c := cfg(t, "llama-3.3-70b", "h100", 2)
 	c.Engine, c.Precision, c.KVPrecision, c.InputTokens, c.OutputTokens = "tensorrt-llm", "fp8", "fp8", 5000, 500
@@ -298,7 +300,7 @@ func TestSlotQueue(t *testing.T) {
 	for _, n := range []int{limit + 1, 2 * limit, 3 * limit} {
 		c.Concurrency = n
 		over := Predict(c)
-		if over.OutputTokS != at.OutputTokS || over.TPOTMs != at.TPOTMs {
+		if math.Abs(over.OutputTokS/at.OutputTokS-1) > 0.01 || over.TPOTMs != at.TPOTMs {
 			t.Errorf("%d in flight: %.1f tok/s, TPOT %.2f ms; want the full batch's %.1f, %.2f", n, over.OutputTokS, over.TPOTMs, at.OutputTokS, at.TPOTMs)
 		}
 		rate := over.OutputTokS / float64(c.OutputTokens)

@@ -12,6 +12,7 @@ type operatingPoint struct {
 	tpot     float64  // s an output token, others' prefills included
 	prefill  float64  // s of one request's prefill with the batch running
 	marginal float64  // s one request's prefill adds to the group's steps
+	service  float64  // s one request's prefill holds the group's prefill
 	life     float64  // s a request holds its slot: prefill, then decode
 	admit    float64  // s between the scheduler's polls for new requests
 }
@@ -23,7 +24,7 @@ func (d deployment) at(b int) operatingPoint {
 	ctx := float64(c.InputTokens) + float64(c.OutputTokens)/2
 	out := float64(c.OutputTokens)
 	o.decode = d.step(work{decode: o.b, ctx: ctx})
-	o.prefill, o.marginal = d.prefill(float64(c.InputTokens), o.b, ctx)
+	o.prefill, o.marginal, o.service = d.prefill(float64(c.InputTokens), o.b, ctx)
 	// Each request's decode steps carry the prefills of the b−1 others
 	// that start during its life.
 	o.tpot = o.decode.total + (o.b-1)*o.marginal/out
@@ -38,15 +39,17 @@ func (d deployment) at(b int) operatingPoint {
 }
 
 // prefill is the latency of one request's prompt of n tokens (its
-// uncached share) while the group decodes b−1 others, and the time it adds
-// to the group's steps. vLLM and TensorRT-LLM put prefill chunks into the
+// uncached share) while the group decodes b−1 others, the time it adds
+// to the group's steps, and the time it holds the group's prefill: the
+// steps that carry its chunks, shared with the prompts batched in them,
+// which the prompts behind it wait for. vLLM and TensorRT-LLM put prefill chunks into the
 // decode steps (chunked prefill within the token budget): a chunk costs
 // what it adds to the step. SGLang runs prefill batches between decode
 // steps: a chunk costs a whole step, shared by the prompts batched with it.
 // A step with prefill tokens runs eagerly: its latency pays that in full
 // for each chunk, and the group pays it in proportion to the budget the
 // prompt fills (prompts from many requests pack into the same steps).
-func (d deployment) prefill(n, b, ctx float64) (latency, marginal float64) {
+func (d deployment) prefill(n, b, ctx float64) (latency, marginal, service float64) {
 	cached := min(max(d.c.CachedInputShare, 0), 0.99)
 	fresh := math.Max(1, math.Round(n*(1-cached)))
 	others, budget := b-1, d.chunk
@@ -71,9 +74,10 @@ func (d deployment) prefill(n, b, ctx float64) (latency, marginal float64) {
 			alone = d.step(w).total
 		}
 		marginal += (alone - base) / share
+		service += (alone + d.eager(others+w.prefill)) / share
 		done += ch
 	}
-	return latency, marginal + d.eager(others+math.Min(budget, fresh*share))*math.Min(1, fresh/budget)
+	return latency, marginal + d.eager(others+math.Min(budget, fresh*share))*math.Min(1, fresh/budget), service
 }
 
 // serve fills throughput, TPOT and TTFT at a decode batch of b a group.
@@ -87,6 +91,12 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	out := float64(c.OutputTokens)
 	groups := float64(d.groups)
 	rate := o.b / o.life * groups // requests a second
+	var slotWait float64
+	if c.Concurrency > 0 && lambda <= 0 {
+		var perGroup float64
+		perGroup, slotWait = d.closedLoop(o)
+		rate = perGroup * groups
+	}
 	if !c.Offline && d.f.FrontEndMs > 0 {
 		rate = math.Min(rate, 1e3/d.f.FrontEndMs)
 	}
@@ -103,27 +113,20 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	if c.Concurrency <= 0 && lambda <= 0 {
 		return o
 	}
-	front := d.f.RequestOverheadMs / 1e3
-	if c.Offline {
-		front = 0
-	}
+	front := d.frontEnd()
 	// The others' prefills queue before this one's: an M/D/1 queue of
-	// prefill work at the rate the others arrive.
-	others := lambda
-	if others <= 0 {
-		others = (o.b - 1) / (o.life + front)
-	}
-	rho := math.Min(others*o.prefill, 0.95)
-	wait := rho * o.prefill / (2 * (1 - rho))
+	// prefill work at the rate the others arrive, each holding the
+	// group's prefill for its service time (a long prompt the steps of its
+	// chunks, a short one its share of a step it fills with others).
+	rho, wait := d.prefillQueue(o, lambda, front)
 	wait95, wait99, wait999 := tailWait(wait, rho, 0.05), tailWait(wait, rho, 0.01), tailWait(wait, rho, TailShare)
 	p95 := o.prefill
 	if c.InputTokensP95 > c.InputTokens {
-		p95, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2)
+		p95, _, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2)
 	}
 	wait0, wave, slot := wait, 0.0, 0.0
 	if lambda <= 0 {
-		wave = d.firstWave(o.b, o.prefill)
-		slot = d.slotQueue(o.b, rate/groups)
+		wave, slot = d.firstWave(o.b, o.prefill), slotWait
 		wait, wait95, wait99, wait999 = wait+wave+slot, wait95+wave+slot, wait99+wave+slot, wait999+wave+slot
 	}
 	// Admission: a request waits for the scheduler's next poll (the step
@@ -151,19 +154,41 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	return o
 }
 
-// slotQueue is the mean wait for a slot in a closed loop that keeps more
-// requests in flight than a group runs at once (the KV cache's or the
-// engine's limit, b): the others queue, first in first out, and by
-// Little's law on that queue each waits the requests queued over the rate
-// a group completes them, (N − b) / X. With every request of the same
-// length they all wait about as long, so it shifts the median and the
-// tails alike. 0 within the limit.
-func (d deployment) slotQueue(b, rate float64) float64 {
-	per := float64(d.c.Concurrency) / float64(d.groups)
-	if per <= b || rate <= 0 {
+// frontEnd is the API server's time a request (s): none in process.
+func (d deployment) frontEnd() float64 {
+	if d.c.Offline {
 		return 0
 	}
-	return (per - b) / rate
+	return d.f.RequestOverheadMs / 1e3
+}
+
+// prefillQueue is the load and mean wait of the M/D/1 queue of prefills
+// at lambda requests a second, or, in a closed loop (lambda 0), at the
+// rate the b−1 others come back: each one's life and its own wait apart,
+// so the wait slows the arrivals that make it (a closed loop never queues
+// more than its requests in flight). The wait, which rises with the rate
+// that falls with it, is found by bisection.
+func (d deployment) prefillQueue(o operatingPoint, lambda, front float64) (rho, wait float64) {
+	mdl := func(rate float64) (float64, float64) {
+		rho := math.Min(rate*o.service, 0.95)
+		return rho, rho * o.service / (2 * (1 - rho))
+	}
+	if lambda > 0 {
+		return mdl(lambda)
+	}
+	if o.b <= 1 {
+		return 0, 0
+	}
+	lo, hi := 0.0, (o.b-1)*o.service
+	for range 40 {
+		mid := (lo + hi) / 2
+		if _, w := mdl((o.b - 1) / (o.life + front + mid)); w > mid {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return mdl((o.b - 1) / (o.life + front + hi))
 }
 
 // tailWait is the wait in an M/D/1 queue of mean wait w at load rho that
@@ -174,6 +199,27 @@ func tailWait(w, rho, q float64) float64 {
 		return w
 	}
 	return math.Max(w, w*math.Log(rho/q)/rho)
+}
+
+// closedLoop is a closed loop's completion rate a group (requests/s) and
+// the wait for a slot each request has before its prefill. A request
+// holds a slot (a running sequence) from its admission: its wait for the
+// prefills queued before its own, its prefill and its decode. With no more
+// requests in flight than a group runs at once, each is in flight for the
+// front end's time and that (Little's law: b requests over that time);
+// with more (per of them, b running), the slots are the bottleneck: b
+// complete every slot time, and each request waits for a slot, first come
+// first served, for what its time in flight, per / rate, leaves.
+func (d deployment) closedLoop(o operatingPoint) (rate, slotWait float64) {
+	front := d.frontEnd()
+	_, w := d.prefillQueue(o, 0, front)
+	held := o.life + w
+	per := float64((d.c.Concurrency + d.groups - 1) / d.groups)
+	if per <= o.b {
+		return o.b / (front + held), 0
+	}
+	rate = o.b / held
+	return rate, math.Max(0, per/rate-front-held)
 }
 
 // firstWave is the mean TTFT a closed-loop benchmark's first wave adds
