@@ -50,8 +50,10 @@ func TestPerfJSON(t *testing.T) {
 			model: "llama-3.1-8b", fits: true, ttft: true, note: "weight-only", minTokS: 100, maxTokS: 5000, minSeqs: 100},
 		{name: "BF16 70B does not fit one GPU", args: perfArgs("llama-3.1-70b", "l40s", "1", "bf16", "vllm", "1000", "100", "1"),
 			model: "llama-3.1-70b", reason: "leave no room"},
-		{name: "more GPUs than an instance", args: perfArgs("deepseek-v3", "h200", "8", "fp8", "sglang", "1000", "100", "8", "--gpus", "16"),
-			model: "deepseek-v3", reason: "more than one instance"},
+		{name: "tensor parallel over two instances", args: perfArgs("deepseek-v3", "h100", "16", "fp8", "sglang", "1000", "100", "8", "--gpus", "16"),
+			model: "deepseek-v3", fits: true, ttft: true, note: "2 instances of 8 h100", minTokS: 50, maxTokS: 5000, minSeqs: 8},
+		{name: "GPUs that do not fill whole instances", args: perfArgs("deepseek-v3", "h200", "4", "fp8", "sglang", "1000", "100", "8", "--gpus", "12"),
+			model: "deepseek-v3", reason: "do not fill whole instances"},
 		{name: "MoE expert parallel", args: perfArgs("Qwen/Qwen3-30B-A3B", "h100", "1", "bf16", "vllm", "1000", "200", "64", "--gpus", "2"),
 			model: "qwen3-30b-a3b", fits: true, ttft: true, note: "expert parallel", minTokS: 500, maxTokS: 50000, minSeqs: 100},
 		{name: "PCIe tensor parallel", args: perfArgs("qwen3-32b", "l40s", "4", "bf16", "vllm", "2000", "200", "16", "--kv-precision", "fp8"),
@@ -109,15 +111,15 @@ func TestPerfText(t *testing.T) {
 }
 
 // TestPerfTextRefusedBeforeFactors: a deployment refused before its
-// factors are chosen (more GPUs than one instance holds) says why and
+// factors are chosen (GPUs that do not fill whole instances) says why and
 // shows no line of empty factors.
 func TestPerfTextRefusedBeforeFactors(t *testing.T) {
-	args := perfArgs("deepseek-v3", "h100", "8", "fp8", "vllm", "128", "128", "1")
-	code, stdout, stderr := runCLI(append(args[:len(args)-2], "--gpus", "16")...)
+	args := perfArgs("deepseek-v3", "h100", "4", "fp8", "vllm", "128", "128", "1")
+	code, stdout, stderr := runCLI(append(args[:len(args)-2], "--gpus", "12")...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	if !strings.Contains(stdout, "more than one instance") || strings.Contains(stdout, "factors (") {
+	if !strings.Contains(stdout, "do not fill whole instances") || strings.Contains(stdout, "factors (") {
 		t.Errorf("text output:\n%s", stdout)
 	}
 }

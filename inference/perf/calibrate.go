@@ -99,6 +99,12 @@ type Point struct {
 	// CUDAGraphTokens is vLLM's max_cudagraph_capture_size where a recipe
 	// sets it (Config.GraphTokens).
 	CUDAGraphTokens int `json:"cuda_graph_tokens,omitempty"`
+	// GPUsPerInstance is the GPUs a server of a multi-node deployment
+	// carries (Config.GPUsPerInstance; 0: every GPU in one server), and
+	// NetworkGbps its network to the others where the source states it
+	// (Config.NetworkGbps; 0: networkGbps's figure).
+	GPUsPerInstance int     `json:"gpus_per_instance,omitempty"`
+	NetworkGbps     float64 `json:"network_gbps,omitempty"`
 	// TTFTStat is "median" where the source publishes the median TTFT
 	// rather than the mean (the default): the median request does not
 	// wait behind another's prefill unless most do.
@@ -215,7 +221,8 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 		}
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
-		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled || p.nimEngine(), Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens, GraphTokens: p.CUDAGraphTokens}, nil
+		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled || p.nimEngine(), Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens, GraphTokens: p.CUDAGraphTokens,
+		GPUsPerInstance: p.GPUsPerInstance, NetworkGbps: p.NetworkGbps}, nil
 }
 
 // Row is one point predicted.

@@ -2,6 +2,7 @@ package perf
 
 import (
 	"math"
+	"slices"
 	"sort"
 )
 
@@ -17,6 +18,10 @@ var (
 	Generations   = []string{ampere, "ada", "hopper", "blackwell"}
 	Interconnects = []string{"nvlink", "pcie"}
 )
+
+// network is the AllReduceUs key of a collective that crosses the network
+// between instances.
+const network = "network"
 
 // Params are the fitted parameters. Memory and compute efficiency are one
 // value every GPU generation shares, times a per-generation multiplier
@@ -93,7 +98,11 @@ type Params struct {
 // prefill 40-60 % of the tensor-core peak; a scheduler step costs about a
 // millisecond, a kernel's fixed cost a few microseconds, an NVLink
 // all-reduce of a small message about 15 µs (NCCL's and the engines'
-// custom all-reduce latencies), over PCIe about 30 µs; expert
+// custom all-reduce latencies), over PCIe about 30 µs, across the network
+// between two instances about 30 µs (NCCL's own latency model,
+// src/graph/tuning.cc: 27.5 µs for a tree and 32.7 µs for a ring of 16
+// GPUs on two nodes with its low-latency protocol, 10.2 µs for a ring of
+// 8 on NVLink, which the fitted NVLink latency matches); expert
 // parallelism's reads are taken at the dense rate until measured.
 var Prior = Params{
 	Memory: 0.75, Compute: 0.55,
@@ -108,7 +117,7 @@ var Prior = Params{
 	PrefillMoEUs: map[string]float64{"vllm": 100, "sglang": 100, "tensorrt-llm": 100},
 	RequestMs:    map[string]float64{"vllm": 10, "sglang": 10, "tensorrt-llm": 10},
 	FrontEndMs:   map[string]float64{"vllm": 5, "sglang": 5, "tensorrt-llm": 5},
-	AllReduceUs:  map[string]float64{"nvlink": 15, "pcie": 30},
+	AllReduceUs:  map[string]float64{"nvlink": 15, "pcie": 30, network: 30},
 	ComputePrec:  map[string]float64{"fp8": 0.85, "fp4": 0.7},
 	MoE:          map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
 	MoECompute:   map[string]float64{"vllm": 0.7, "sglang": 0.7, "tensorrt-llm": 0.7},
@@ -128,7 +137,11 @@ var Bounds = map[string][2]float64{
 	"generation": {0.8, 1.25}, "scale": {0.8, 1.2},
 	"step": {0.2, 8}, "kernel": {1, 10}, "prefill-kernel": {1, 60}, "prefill-moe": {10, 3000}, "request": {1, 100}, "front-end": {0.5, 30},
 	"all-reduce.nvlink": {5, 40}, "all-reduce.pcie": {10, 80},
-	"moe": {0.3, 1}, "moe-compute": {0.1, 1}, "moe-compute-ep": {0.3, 1}, "moe-width": {16, 4096}, "precision": {0.5, 1}, "int4-moe": {1, 1000},
+	// Between instances: from NCCL's low-latency tree of 16 GPUs on two
+	// nodes (27.5 µs) less a margin, to its Simple-protocol ring (122.8 µs:
+	// 8.4 + 28 × 3.4 + 2 × 9.6, tuning.cc's base and per-hop latencies).
+	"all-reduce.network": {20, 125},
+	"moe":                {0.3, 1}, "moe-compute": {0.1, 1}, "moe-compute-ep": {0.3, 1}, "moe-width": {16, 4096}, "precision": {0.5, 1}, "int4-moe": {1, 1000},
 }
 
 // factors are the effective factors for an engine on a generation over an
@@ -158,6 +171,7 @@ func (p Params) factors(engine, gen, link, prec string) Factors {
 		PrefillKernelUs:   round3(orMean(p.PrefillKernelUs, engine)),
 		PrefillMoEUs:      round3(orMean(p.PrefillMoEUs, engine)),
 		AllReduceUs:       round3(orMean(p.AllReduceUs, link)),
+		NetworkUs:         round3(p.networkUs()),
 		MoEEfficiency:     round3(orMean(p.MoE, engine)),
 		MoECompute:        round3(orMean(p.MoECompute, engine)),
 		MoEComputeEP:      round3(orMean(p.MoEComputeEP, engine)),
@@ -166,6 +180,15 @@ func (p Params) factors(engine, gen, link, prec string) Factors {
 		RequestOverheadMs: round3(orMean(p.RequestMs, engine)),
 		FrontEndMs:        round3(orMean(p.FrontEndMs, engine)),
 	}
+}
+
+// networkUs is the fitted latency of a collective between instances, or
+// the prior's where a Params has none.
+func (p Params) networkUs() float64 {
+	if v, ok := p.AllReduceUs[network]; ok {
+		return v
+	}
+	return Prior.AllReduceUs[network]
 }
 
 // orMean is m[key], or the mean of m when it has no key.
@@ -233,7 +256,7 @@ func knobs() []knob {
 	table("prefill-moe", "prefill-moe", Engines, func(p Params) map[string]float64 { return p.PrefillMoEUs }, 0)
 	table("request", "request", Engines, func(p Params) map[string]float64 { return p.RequestMs }, wEngines)
 	table("front-end", "front-end", Engines, func(p Params) map[string]float64 { return p.FrontEndMs }, 0)
-	for _, l := range Interconnects {
+	for _, l := range append(slices.Clone(Interconnects), network) {
 		lo, hi := b("all-reduce." + l)
 		ks = append(ks, knob{name: "all-reduce." + l, table: func(p Params) map[string]float64 { return p.AllReduceUs }, key: l, lo: lo, hi: hi})
 	}

@@ -55,9 +55,18 @@ type Config struct {
 	// Concurrency is the number of requests in flight across the
 	// deployment; 0 or less means saturation (all requests queued).
 	Concurrency int
-	// MaxGPUsPerInstance is the most GPUs one instance type carries; a
-	// deployment that needs more does not fit one instance. 0: no limit.
-	MaxGPUsPerInstance int
+	// GPUsPerInstance is the GPUs one instance carries, joined by its
+	// NVLink or PCIe. A deployment of more GPUs spans GPUs / GPUsPerInstance
+	// instances joined by their network (NetworkGbps): the collectives
+	// that cross it (a tensor-parallel group's all-reduces where TP
+	// exceeds an instance, expert parallelism's dispatch and combine)
+	// pay the network's latency and bandwidth. 0: every GPU in one
+	// instance.
+	GPUsPerInstance int
+	// NetworkGbps is an instance's network to the others (Gbit/s each
+	// way, all its adapters together); 0: the figure of the AWS instance
+	// that carries the GPU (networkGbps).
+	NetworkGbps float64
 	// Compiled is an engine that runs a compiled TensorRT engine
 	// (TensorRT-LLM before its PyTorch backend, v0.18 and earlier): its C++
 	// runtime enqueues a prefill step's kernels as it does a decode
@@ -112,6 +121,9 @@ type Factors struct {
 	// host synchronisation).
 	PrefillMoEUs float64 `json:"prefill_moe_us"`
 	AllReduceUs  float64 `json:"all_reduce_us"`
+	// NetworkUs is the latency of a collective that crosses the network
+	// between instances (a deployment of more GPUs than an instance).
+	NetworkUs float64 `json:"network_us,omitempty"`
 	// MoEEfficiency is the rate of routed-expert reads under expert
 	// parallelism across data-parallel groups relative to a dense read:
 	// their time is divided by it (1 without expert parallelism).
@@ -227,6 +239,12 @@ type deployment struct {
 	// link is the effective one-way interconnect bandwidth (B/s), lat
 	// the latency of one collective (s).
 	link, lat float64
+	// instances is how many instances the deployment spans, perInstance
+	// the GPUs of each; net is the effective one-way network bandwidth of
+	// an instance (B/s, all its adapters) and netLat the latency of a
+	// collective that crosses it (s).
+	instances, perInstance int
+	net, netLat            float64
 	// chunk is the engine's token budget a step (chunked prefill).
 	chunk float64
 	// graphTokens is the most tokens a step runs under piecewise CUDA
@@ -273,8 +291,10 @@ func resolve(c *Config) string {
 		return "input and output tokens must be at least 1"
 	case m.MaxContext > 0 && c.InputTokens+c.OutputTokens > m.MaxContext:
 		return fmt.Sprintf("%d input + %d output tokens exceed %s's context of %d", c.InputTokens, c.OutputTokens, m.ID, m.MaxContext)
-	case c.MaxGPUsPerInstance > 0 && c.GPUs > c.MaxGPUsPerInstance:
-		return fmt.Sprintf("%d GPUs need more than one instance: the largest carries %d %s", c.GPUs, c.MaxGPUsPerInstance, g.ID)
+	case c.GPUsPerInstance > 0 && c.GPUs > c.GPUsPerInstance && c.GPUs%c.GPUsPerInstance != 0:
+		return fmt.Sprintf("%d GPUs do not fill whole instances of %d %s", c.GPUs, c.GPUsPerInstance, g.ID)
+	case c.GPUsPerInstance > 0 && c.TP > c.GPUsPerInstance && c.TP%c.GPUsPerInstance != 0:
+		return fmt.Sprintf("a tensor-parallel group of %d does not span whole instances of %d %s", c.TP, c.GPUsPerInstance, g.ID)
 	}
 	return ""
 }
@@ -326,6 +346,16 @@ func newDeployment(c Config, p Params) (deployment, Result) {
 	}
 	d.attnFlops = attnPeak * 1e12 * attnEff
 	d.link, d.lat = linkOf(g), d.f.AllReduceUs/1e6
+	d.instances, d.perInstance = 1, c.GPUs
+	if c.GPUsPerInstance > 0 && c.GPUs > c.GPUsPerInstance {
+		d.instances, d.perInstance = c.GPUs/c.GPUsPerInstance, c.GPUsPerInstance
+		gbps := c.NetworkGbps
+		if gbps <= 0 {
+			gbps = networkGbps(g)
+		}
+		d.net, d.netLat = gbps/8*1e9*linkEfficiency, d.f.NetworkUs/1e6
+		r.Notes = append(r.Notes, fmt.Sprintf("%d instances of %d %s joined by %.0f Gbit/s of network: the collectives that cross it pay its latency and bandwidth", d.instances, d.perInstance, g.ID, gbps))
+	}
 	d.chunk = chunkTokens(d.engine, g)
 	if c.MaxNumTokens > 0 {
 		d.chunk = float64(c.MaxNumTokens)
@@ -509,6 +539,26 @@ func linkOf(g *modelcatalog.GPU) float64 {
 		bw = 25e9
 	}
 	return bw * linkEfficiency
+}
+
+// networkGbps is the network (Gbit/s each way) of the AWS instance that
+// carries eight of the GPU (or the most), for the collectives between
+// instances: p5.48xlarge (H100) and p5en.48xlarge (H200) 3,200 Gbps of
+// EFA, p6-b200.48xlarge 3,200 and p6-b300.48xlarge 6,400; p4d.24xlarge
+// and p4de.24xlarge (A100) 400; g6e.48xlarge (L40S) 400; g6.48xlarge (L4)
+// and g5.48xlarge (A10G) 100 (aws.amazon.com/ec2/instance-types: p5, p6,
+// p4, g6e, g6, g5). Eight 400 Gbit/s InfiniBand adapters, one a GPU (an
+// HGX H100 server's), are the same 3,200.
+func networkGbps(g *modelcatalog.GPU) float64 {
+	switch g.ID {
+	case "b300":
+		return 6400
+	case "h100", "h200", "b200":
+		return 3200
+	case "a100-80gb", "a100-40gb", "l40s":
+		return 400
+	}
+	return 100
 }
 
 // chunkTokens is the engine's default token budget a step, which chunked

@@ -40,7 +40,7 @@ func TestFitsAndReasons(t *testing.T) {
 		{"context too long", func(c *Config) { c.InputTokens = 41000 }, "qwen3-8b", "h100", 1, "exceed qwen3-8b's context"},
 		{"FP4 under TensorRT-LLM on Hopper", func(c *Config) { c.Precision, c.Engine = "fp4", "tensorrt-llm" }, "llama-3.1-8b", "h100", 1, "only on Blackwell"},
 		{"FP8 under TensorRT-LLM on A100", func(c *Config) { c.Precision, c.Engine = "fp8", "tensorrt-llm" }, "llama-3.1-8b", "a100-80gb", 1, "no FP8 tensor cores"},
-		{"more GPUs than an instance", func(c *Config) { c.GPUs, c.MaxGPUsPerInstance = 16, 8 }, "llama-3.1-8b", "h100", 1, "more than one instance"},
+		{"more GPUs than an instance", func(c *Config) { c.GPUs, c.GPUsPerInstance = 12, 8 }, "llama-3.1-8b", "h100", 1, "do not fill whole instances"},
 		{"GPUs not a multiple of TP", func(c *Config) { c.GPUs = 3 }, "llama-3.1-8b", "h100", 2, "do not divide"},
 		{"a long context fills the KV cache", func(c *Config) { c.InputTokens, c.Precision = 120000, "fp8" }, "llama-3.3-70b", "h100", 1, "holds no"},
 		{"unknown engine", func(c *Config) { c.Engine = "ollama" }, "llama-3.1-8b", "h100", 1, "engine \"ollama\""},
@@ -278,6 +278,68 @@ func BenchmarkCalibrate(b *testing.B) {
 	c, cat := loadCalibration(b)
 	for b.Loop() {
 		c.Fit(cat, "")
+	}
+}
+
+// TestMultiInstance: a deployment of more GPUs than an instance carries
+// spans several, and only the collectives that cross the network pay it:
+// a tensor-parallel group over two instances pays the network's latency
+// on every all-reduce, expert parallelism over two its dispatch and
+// combine, replicas of a dense model nothing; a slower network costs a
+// long prompt's all-reduces more.
+func TestMultiInstance(t *testing.T) {
+	dsr1 := func(tp, gpus, in, conc int) func(*testing.T) Config {
+		return func(t *testing.T) Config {
+			c := cfg(t, "deepseek-r1", "h100", tp)
+			c.Engine, c.Precision, c.GPUs, c.InputTokens, c.OutputTokens, c.Concurrency = "sglang", "fp8", gpus, in, 128, conc
+			return c
+		}
+	}
+	llama := func(t *testing.T) Config {
+		c := cfg(t, "llama-3.1-8b", "h100", 1)
+		c.GPUs, c.Concurrency = 16, 16
+		return c
+	}
+	for _, tc := range []struct {
+		name string
+		base func(*testing.T) Config
+		// edit turns the base (every GPU in one instance) into the
+		// deployment compared with it.
+		edit func(*Config)
+		// tpot and ttft: +1 the edited deployment is slower, 0 the same.
+		tpot, ttft int
+		note       string
+	}{
+		{"TP 16 over two instances", dsr1(16, 16, 128, 1), func(c *Config) { c.GPUsPerInstance = 8 }, 1, 1, "2 instances of 8 h100"},
+		{"expert parallel over two instances", dsr1(8, 16, 1024, 2), func(c *Config) { c.GPUsPerInstance = 8 }, 1, 1, "2 instances of 8 h100"},
+		{"dense replicas over two instances", llama, func(c *Config) { c.GPUsPerInstance = 8 }, 0, 0, "2 instances of 8 h100"},
+		{"a slower network", dsr1(16, 16, 8192, 1), func(c *Config) { c.GPUsPerInstance, c.NetworkGbps = 8, 400 }, 1, 1, "400 Gbit/s"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			base := tc.base(t)
+			if tc.name == "a slower network" {
+				base.GPUsPerInstance = 8
+			}
+			edited := base
+			tc.edit(&edited)
+			rb, re := Predict(base), Predict(edited)
+			if !rb.Fits || !re.Fits || rb.TTFTMs == nil || re.TTFTMs == nil {
+				t.Fatalf("want both to fit: %q / %q", rb.Reason, re.Reason)
+			}
+			cmp := func(what string, b, e float64, want int) {
+				switch {
+				case want > 0 && !(e > b*1.001):
+					t.Errorf("%s %.2f, want above %.2f", what, e, b)
+				case want == 0 && math.Abs(e-b) > 1e-9*b:
+					t.Errorf("%s %.4f, want %.4f", what, e, b)
+				}
+			}
+			cmp("TPOT", rb.TPOTMs, re.TPOTMs, tc.tpot)
+			cmp("TTFT", *rb.TTFTMs, *re.TTFTMs, tc.ttft)
+			if !strings.Contains(strings.Join(re.Notes, " "), tc.note) {
+				t.Errorf("notes %q, want one saying %q", re.Notes, tc.note)
+			}
+		})
 	}
 }
 

@@ -104,7 +104,7 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 		}
 	}
 	c := Config{Model: m, GPU: g, Engine: q.Engine, Precision: q.Precision, KVPrecision: kv, TP: q.TP, GPUs: gpus,
-		InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, MaxGPUsPerInstance: most}
+		InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, GPUsPerInstance: most}
 	if conc != nil {
 		c.Concurrency = *conc
 	}

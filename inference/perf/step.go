@@ -85,11 +85,27 @@ func (d deployment) fixed(tokens float64, eager bool) float64 {
 	}
 	if d.tp > 1 {
 		msg := tokens * a.hidden * actBytes
-		t += 2 * a.layers * (d.lat + 2*float64(d.tp-1)/float64(d.tp)*msg/d.link)
+		lat, link := d.lat, d.link
+		if d.tp > d.perInstance {
+			// A ring over instances crosses the network at every
+			// instance's boundary, one ring a network adapter: a GPU's
+			// share of the traffic runs at the instance's network
+			// bandwidth where that is below the NVLink's.
+			lat, link = d.netLat, min(d.link, d.net)
+		}
+		t += 2 * a.layers * (lat + 2*float64(d.tp-1)/float64(d.tp)*msg/link)
 	}
 	if d.ep > d.tp && a.expertTotal > 0 {
 		msg := tokens / float64(d.tp) * a.k * a.hidden * actBytes * float64(d.ep-1) / float64(d.ep)
-		t += 2 * a.moeLayers * (d.lat + msg/d.link)
+		lat, dt := d.lat, msg/d.link
+		if d.instances > 1 {
+			// The tokens bound for experts on other instances leave
+			// through the GPU's share of its instance's network.
+			per, ep := float64(d.perInstance), float64(d.ep)
+			remote := (ep - per) / (ep - 1)
+			lat, dt = d.netLat, max(msg*(1-remote)/d.link, msg*remote/(d.net/per))
+		}
+		t += 2 * a.moeLayers * (lat + dt)
 	}
 	return t
 }
