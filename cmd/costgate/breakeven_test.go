@@ -21,7 +21,7 @@ func TestBreakevenExitCodes(t *testing.T) {
 	dir := t.TempDir()
 	tests := []cliCase{
 		{"table", []string{"breakeven", opusSeed, "--as-of", asOf}, 0, "<- breakeven", ""},
-		{"svg", []string{"breakeven", opusSeed, "--as-of", asOf, "--plot", filepath.Join(dir, "c.svg")}, 0, "breakeven 60 developers", ""},
+		{"svg", []string{"breakeven", opusSeed, "--as-of", asOf, "--plot", filepath.Join(dir, "c.svg")}, 0, "breakeven 102 developers", ""},
 		{"png", []string{"breakeven", opusSeed, "--as-of", asOf, "--plot", filepath.Join(dir, "c.PNG")}, 0, "wrote", ""},
 		{"bad plot extension", []string{"breakeven", opusSeed, "--plot", filepath.Join(dir, "c.gif")}, 2, "", ".svg or .png"},
 		{"plot folder missing", []string{"breakeven", opusSeed, "--plot", filepath.Join(dir, "no", "c.svg")}, 2, "", "create chart"},
@@ -52,10 +52,10 @@ func TestBreakevenTable(t *testing.T) {
 			marked = append(marked, f[0]+" "+line[strings.Index(line, "<-"):])
 		}
 	}
-	if got, want := strings.Join(sizes, " "), "1 2 5 10 20 50 60 100 200"; got != want {
+	if got, want := strings.Join(sizes, " "), "1 2 5 10 20 50 100 102 200"; got != want {
 		t.Errorf("sizes %q, want %q", got, want)
 	}
-	if got, want := strings.Join(marked, "; "), "50 <- team today; 60 <- breakeven"; got != want {
+	if got, want := strings.Join(marked, "; "), "50 <- team today; 102 <- breakeven"; got != want {
 		t.Errorf("marks %q, want %q", got, want)
 	}
 }
@@ -79,8 +79,8 @@ func TestBreakevenJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
 		t.Fatal(err)
 	}
-	if out.Breakeven == nil || *out.Breakeven != 60 || out.Developers.Low != 50 {
-		t.Errorf("breakeven %v, team %v; want 60 and 50", out.Breakeven, out.Developers)
+	if out.Breakeven == nil || *out.Breakeven != 102 || out.Developers.Low != 50 {
+		t.Errorf("breakeven %v, team %v; want 102 and 50", out.Breakeven, out.Developers)
 	}
 	for _, p := range out.Points {
 		m, s := p.MonthlyUSD["managed"], p.MonthlyUSD["self_hosted"]
@@ -90,7 +90,7 @@ func TestBreakevenJSON(t *testing.T) {
 		// At the breakeven self-hosting is no dearer; before it, it is.
 		// Past it the fleet grows in steps of instances and may be dearer
 		// again for a while.
-		if cheaper := s.Expected <= m.Expected; p.Developers <= 60 && cheaper != (p.Developers == 60) {
+		if cheaper := s.Expected <= m.Expected; p.Developers <= 102 && cheaper != (p.Developers == 102) {
 			t.Errorf("%d developers: self-hosted %.2f vs managed %.2f", p.Developers, s.Expected, m.Expected)
 		}
 	}

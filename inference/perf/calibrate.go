@@ -63,6 +63,12 @@ type Point struct {
 	// Prompts is the requests a closed-loop run sent in all (num_prompts;
 	// 0: not stated, or a warmed-up steady state).
 	Prompts int `json:"prompts,omitempty"`
+	// CachedPrompts is how many of the run's Prompts the engine served
+	// from its prefix cache: vLLM's benchmark client sends the first
+	// prompt once as a test before the timed run, and an engine caching
+	// prefixes (vLLM's V1 engine by default) then prefills only its last
+	// block. The mean TTFT averages the two (cachedPromptsTTFT).
+	CachedPrompts int `json:"cached_prompts,omitempty"`
 	// Compiled marks TensorRT-LLM running a compiled TensorRT engine (its
 	// releases before the PyTorch backend): Config.Compiled. A point of
 	// NVIDIA NIM 1.x's TensorRT-LLM profiles runs one whether or not it
@@ -175,6 +181,9 @@ func LoadCalibration(r io.Reader, cat *modelcatalog.Catalog) (*Calibration, erro
 		}
 		if _, err := c.config(p, cat); err != nil {
 			return nil, fmt.Errorf("calibration: points[%d]: %w", i, err)
+		}
+		if p.CachedPrompts < 0 || p.CachedPrompts > p.Prompts {
+			return nil, fmt.Errorf("calibration: points[%d]: cached_prompts %d is not within the run's %d prompts", i, p.CachedPrompts, p.Prompts)
 		}
 		if p.TTFTStat != "" && p.TTFTStat != "median" {
 			return nil, fmt.Errorf("calibration: points[%d]: ttft_stat %q is not \"median\" (or empty: the mean)", i, p.TTFTStat)
@@ -534,7 +543,7 @@ func GoSource(p Params, without map[string]Params) ([]byte, error) {
 }
 
 func writeParams(b *bytes.Buffer, p Params) {
-	fmt.Fprintf(b, "Params{\nMemory: %g, Compute: %g, MoEWidth: %g,\n", p.Memory, p.Compute, p.MoEWidth)
+	fmt.Fprintf(b, "Params{\nMemory: %g, Compute: %g, MoEWidth: %g, Int4MoEUs: %g,\n", p.Memory, p.Compute, p.MoEWidth, p.Int4MoEUs)
 	for _, t := range []struct {
 		name string
 		m    map[string]float64

@@ -125,7 +125,30 @@ func predictPoint(cfg Config, pt Point, p Params) (Result, bool) {
 	if len(pt.OutputMix) > 1 {
 		return predictMix(cfg, pt.OutputMix, p), true
 	}
-	return predict(cfg, p), true
+	return cachedPromptsTTFT(predict(cfg, p), cfg, pt, p), true
+}
+
+// cacheBlockTokens is the prefix cache's block (vLLM's default block
+// size): a prompt served from the cache still prefills its last block.
+const cacheBlockTokens = 16
+
+// cachedPromptsTTFT is r with its mean TTFT over a run whose
+// pt.CachedPrompts of pt.Prompts prompts the prefix cache served: those
+// prefill only their last block.
+func cachedPromptsTTFT(r Result, cfg Config, pt Point, p Params) Result {
+	if pt.CachedPrompts <= 0 || pt.Prompts <= 0 || !r.Fits || r.TTFTMs == nil || cfg.InputTokens <= cacheBlockTokens {
+		return r
+	}
+	c := cfg
+	c.CachedInputShare = 1 - float64(cacheBlockTokens)/float64(cfg.InputTokens)
+	hit := predict(c, p)
+	if !hit.Fits || hit.TTFTMs == nil {
+		return r
+	}
+	k, n := float64(pt.CachedPrompts), float64(pt.Prompts)
+	mean := round2(((n-k)**r.TTFTMs + k**hit.TTFTMs) / n)
+	r.TTFTMs = &mean
+	return r
 }
 
 // predictMix is the saturated rate of a mix of requests whose outputs are

@@ -42,6 +42,7 @@ func TestMonotoneHardware(t *testing.T) {
 		{"llama-3.1-8b", "bf16", 1, 1}, {"llama-3.1-8b", "fp8", 1, 1}, {"llama-3.3-70b", "fp8", 2, 2}, {"llama-3.3-70b", "bf16", 4, 4},
 		{"qwen3-30b-a3b", "bf16", 1, 1}, {"qwen3-30b-a3b", "fp8", 1, 4}, {"gpt-oss-120b", "mxfp4", 1, 1}, {"gpt-oss-120b", "mxfp4", 2, 2},
 		{"qwen3-235b-a22b", "fp8", 8, 8}, {"deepseek-r1", "fp8", 8, 8}, {"deepseek-r1", "fp4", 8, 8}, {"qwen3-32b", "fp8", 1, 1},
+		{"deepseek-r1", "int4", 8, 8}, {"llama-3.3-70b", "int4", 2, 2}, {"qwen3-30b-a3b", "int4", 1, 1},
 	}
 	shapes := [][2]int{{200, 200}, {2000, 500}, {8000, 300}, {30000, 1000}}
 	checked, rated := 0, 0

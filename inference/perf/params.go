@@ -85,6 +85,12 @@ type Params struct {
 	// (DeepSeek's 2048 columns split over 8 GPUs) fill fewer of the GPU's
 	// multiprocessors than Mixtral's 14336.
 	MoEWidth float64 `json:"moe_width"`
+	// Int4MoEUs is what a mixture-of-experts layer of INT4 weights
+	// (AWQ, GPTQ: W4A16) costs a step beyond its bytes and FLOPs: the
+	// fused Marlin MoE kernels' floor (sorting the tokens' expert blocks
+	// and running each expert's thin dequantizing GEMMs on a few of the
+	// GPU's multiprocessors), shared by every engine and GPU.
+	Int4MoEUs float64 `json:"int4_moe_us"`
 }
 
 // Prior is where the fit starts and what it is pulled toward where the
@@ -117,6 +123,8 @@ var Prior = Params{
 	MoECompute:   map[string]float64{"vllm": 0.7, "sglang": 0.7, "tensorrt-llm": 0.7},
 	MoEComputeEP: map[string]float64{"vllm": 1, "sglang": 1, "tensorrt-llm": 1},
 	MoEWidth:     256,
+	// A grouped GEMM's floor of a few tens of µs a layer.
+	Int4MoEUs: 30,
 }
 
 // Bounds keep every factor physical: an effective memory efficiency
@@ -133,7 +141,7 @@ var Bounds = map[string][2]float64{
 	// nodes (27.5 µs) less a margin, to its Simple-protocol ring (122.8 µs:
 	// 8.4 + 28 × 3.4 + 2 × 9.6, tuning.cc's base and per-hop latencies).
 	"all-reduce.network": {20, 125},
-	"moe":                {0.3, 1}, "moe-compute": {0.1, 1}, "moe-compute-ep": {0.3, 1}, "moe-width": {16, 4096}, "precision": {0.5, 1},
+	"moe":                {0.3, 1}, "moe-compute": {0.1, 1}, "moe-compute-ep": {0.3, 1}, "moe-width": {16, 4096}, "precision": {0.5, 1}, "int4-moe": {1, 1000},
 }
 
 // factors are the effective factors for an engine on a generation over an
@@ -168,6 +176,7 @@ func (p Params) factors(engine, gen, link, prec string) Factors {
 		MoECompute:        round3(orMean(p.MoECompute, engine)),
 		MoEComputeEP:      round3(orMean(p.MoEComputeEP, engine)),
 		MoEWidth:          round3(p.MoEWidth),
+		Int4MoEUs:         round3(p.Int4MoEUs),
 		RequestOverheadMs: round3(orMean(p.RequestMs, engine)),
 		FrontEndMs:        round3(orMean(p.FrontEndMs, engine)),
 	}
@@ -226,6 +235,7 @@ func knobs() []knob {
 		{name: "memory", lo: Bounds["memory"][0], hi: Bounds["memory"][1], scalar: func(p *Params) *float64 { return &p.Memory }},
 		{name: "compute", lo: Bounds["compute"][0], hi: Bounds["compute"][1], scalar: func(p *Params) *float64 { return &p.Compute }},
 		{name: "moe-width", lo: Bounds["moe-width"][0], hi: Bounds["moe-width"][1], scalar: func(p *Params) *float64 { return &p.MoEWidth }},
+		{name: "int4-moe", lo: Bounds["int4-moe"][0], hi: Bounds["int4-moe"][1], scalar: func(p *Params) *float64 { return &p.Int4MoEUs }},
 	}
 	table := func(prefix, bound string, keys []string, m func(Params) map[string]float64, prior float64) {
 		lo, hi := b(bound)
@@ -263,7 +273,7 @@ func (p Params) clone() Params {
 	}
 	return Params{Memory: p.Memory, Compute: p.Compute, MemoryGen: cp(p.MemoryGen), ComputeGen: cp(p.ComputeGen),
 		EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), KernelUs: cp(p.KernelUs), PrefillKernelUs: cp(p.PrefillKernelUs), PrefillMoEUs: cp(p.PrefillMoEUs), RequestMs: cp(p.RequestMs), FrontEndMs: cp(p.FrontEndMs),
-		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE), MoECompute: cp(p.MoECompute), MoEComputeEP: cp(p.MoEComputeEP), MoEWidth: p.MoEWidth}
+		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE), MoECompute: cp(p.MoECompute), MoEComputeEP: cp(p.MoEComputeEP), MoEWidth: p.MoEWidth, Int4MoEUs: p.Int4MoEUs}
 }
 
 func mean(m map[string]float64) float64 {

@@ -137,6 +137,9 @@ type Factors struct {
 	// MoEWidth is the columns a GPU at which a routed expert's GEMM
 	// reaches half of MoECompute's rate.
 	MoEWidth float64 `json:"moe_width"`
+	// Int4MoEUs is a MoE layer's fixed cost a step with INT4 (W4A16)
+	// experts: the fused Marlin MoE kernels' floor.
+	Int4MoEUs float64 `json:"int4_moe_us,omitempty"`
 	// RequestOverheadMs is the front end's share of every TTFT;
 	// FrontEndMs its serial work a request, which caps the requests a
 	// second one API server passes (none for in-process benchmarks).

@@ -29,6 +29,11 @@ func (d deployment) at(b int) operatingPoint {
 	// that start during its life.
 	o.tpot = o.decode.total + (o.b-1)*o.marginal/out
 	o.admit = float64(max(c.SchedulerRecvInterval, 1)) * o.decode.total
+	if o.b <= 1 {
+		// One request in flight: it arrives at an idle engine, with no
+		// step under way and no polling interval to wait out.
+		o.admit = 0
+	}
 	o.life = o.admit/2 + o.prefill + out*o.tpot
 	return o
 }

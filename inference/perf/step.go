@@ -75,6 +75,11 @@ func (d deployment) step(w work) stepCost {
 func (d deployment) fixed(tokens float64, eager bool) float64 {
 	a := d.a
 	t := d.f.StepOverheadMs/1e3 + d.kernels()*d.f.KernelUs/1e6
+	if d.prec == "int4" && a.expertTotal > 0 {
+		// Marlin's fused W4A16 MoE kernels have a floor a layer beyond
+		// their bytes and FLOPs (Params.Int4MoEUs).
+		t += a.moeLayers * d.f.Int4MoEUs / 1e6
+	}
 	if eager {
 		t += d.eager(tokens)
 	}
