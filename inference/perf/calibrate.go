@@ -222,7 +222,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
 		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled || p.nimEngine(), Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens, GraphTokens: p.CUDAGraphTokens,
-		GPUsPerInstance: p.GPUsPerInstance, NetworkGbps: p.NetworkGbps}, nil
+		GPUsPerInstance: p.GPUsPerInstance, NetworkGbps: p.NetworkGbps, burst: p.Burst > 0}, nil
 }
 
 // Row is one point predicted.

@@ -97,6 +97,9 @@ type Config struct {
 	// proportion. 0: a steady state (a warmed-up benchmark, or the median
 	// request of a long one). Ignored by PredictAt.
 	Requests int
+	// burst is a benchmark that queues all its requests at once (a
+	// calibration point's Burst): their prompts wait together.
+	burst bool
 }
 
 // Factors are the efficiency factors a prediction used.

@@ -396,3 +396,31 @@ func TestSlotQueue(t *testing.T) {
 		t.Errorf("within the limit: TTFT %.0f ms at %d in flight above %.0f at %d", *r.TTFTMs, limit-1, *at.TTFTMs, limit)
 	}
 }
+
+// TestSGLangStaggeredBatches: a closed loop's prompts reach SGLang one by
+// one, so a prefill batch holds the few that arrive meanwhile, not as many
+// as the token budget packs; a burst's wait together and do pack.
+func TestSGLangStaggeredBatches(t *testing.T) {
+	c := cfg(t, "qwen3-235b-a22b", "b200", 8)
+	c.Engine, c.Precision, c.InputTokens, c.OutputTokens, c.Concurrency = "sglang", "bf16", 500, 500, 100
+	d, r := newDeployment(c, Fitted)
+	if !r.Fits {
+		t.Fatal(r.Reason)
+	}
+	o := d.at(d.batch(&r))
+	packed := math.Min(o.b, math.Floor(d.chunk/500))
+	if o.batch < 1 || o.batch >= packed {
+		t.Errorf("staggered batch %.2f prompts, want at least 1 and below the %.0f the budget packs", o.batch, packed)
+	}
+	// A prompt's prefill costs the decoding batch its share of its batch's
+	// step, more than its share of a packed one.
+	c.burst = true
+	d, r = newDeployment(c, Fitted)
+	packedAt := d.at(d.batch(&r))
+	if packedAt.batch != 0 {
+		t.Errorf("a burst's prompts pack the budget, got a staggered batch of %.2f", packedAt.batch)
+	}
+	if o.marginal <= packedAt.marginal || o.service <= packedAt.service {
+		t.Errorf("staggered prefill costs %.2f ms (service %.2f ms), packed %.2f ms (%.2f ms): want more staggered", o.marginal*1e3, o.service*1e3, packedAt.marginal*1e3, packedAt.service*1e3)
+	}
+}

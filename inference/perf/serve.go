@@ -15,6 +15,9 @@ type operatingPoint struct {
 	service  float64  // s one request's prefill holds the group's prefill
 	life     float64  // s a request holds its slot: prefill, then decode
 	admit    float64  // s between the scheduler's polls for new requests
+	// batch is the prompts a staggered group's prefill batch holds (0:
+	// as many as the token budget packs: staggered).
+	batch float64
 }
 
 // at is the group's operating point with b requests in flight.
@@ -24,7 +27,7 @@ func (d deployment) at(b int) operatingPoint {
 	ctx := float64(c.InputTokens) + float64(c.OutputTokens)/2
 	out := float64(c.OutputTokens)
 	o.decode = d.step(work{decode: o.b, ctx: ctx})
-	o.prefill, o.marginal, o.service = d.prefill(float64(c.InputTokens), o.b, ctx)
+	o.prefill, o.marginal, o.service = d.prefill(float64(c.InputTokens), o.b, ctx, 0)
 	// Each request's decode steps carry the prefills of the b−1 others
 	// that start during its life.
 	o.tpot = o.decode.total + (o.b-1)*o.marginal/out
@@ -35,7 +38,35 @@ func (d deployment) at(b int) operatingPoint {
 		o.admit = 0
 	}
 	o.life = o.admit/2 + o.prefill + out*o.tpot
+	if d.staggered(b) {
+		// SGLang's prefill batch holds the prompts waiting when the
+		// scheduler turns to it: the one that found it idle and those
+		// arriving, at the others' rate, while it finished the batch
+		// before and waited for its next poll. A fixed point: the batch
+		// sets the lives, which set the arrivals.
+		for range 4 {
+			lambda := (o.b - 1) / (o.life + d.frontEnd())
+			o.batch = 1 + lambda*(o.prefill+o.admit/2)
+			o.prefill, o.marginal, o.service = d.prefill(float64(c.InputTokens), o.b, ctx, o.batch)
+			o.tpot = o.decode.total + (o.b-1)*o.marginal/out
+			o.life = o.admit/2 + o.prefill + out*o.tpot
+		}
+	}
 	return o
+}
+
+// staggered says the group's b requests in flight arrive one by one (a
+// closed loop's requests each sent as another returns) rather than
+// queued together (saturation, a burst, more requests than the group
+// runs), under an engine whose prefill batches take the prompts waiting
+// when they start (SGLang): the batch is as many as arrive meanwhile, not
+// as many as its token budget holds.
+func (d deployment) staggered(b int) bool {
+	c := d.c
+	if d.engine != "sglang" || c.Concurrency <= 0 || c.burst || b <= 1 {
+		return false
+	}
+	return (c.Concurrency+d.groups-1)/d.groups <= b
 }
 
 // prefill is the latency of one request's prompt of n tokens (its
@@ -49,7 +80,7 @@ func (d deployment) at(b int) operatingPoint {
 // A step with prefill tokens runs eagerly: its latency pays that in full
 // for each chunk, and the group pays it in proportion to the budget the
 // prompt fills (prompts from many requests pack into the same steps).
-func (d deployment) prefill(n, b, ctx float64) (latency, marginal, service float64) {
+func (d deployment) prefill(n, b, ctx, batch float64) (latency, marginal, service float64) {
 	cached := min(max(d.c.CachedInputShare, 0), 0.99)
 	fresh := math.Max(1, math.Round(n*(1-cached)))
 	others, budget := b-1, d.chunk
@@ -58,8 +89,12 @@ func (d deployment) prefill(n, b, ctx float64) (latency, marginal, service float
 	} else {
 		budget = math.Max(d.chunk-others, d.chunk/8)
 	}
-	// Prompts shorter than the budget share a step with others arriving.
+	// Prompts shorter than the budget share a step with others arriving:
+	// as many as it packs, or a staggered group's batch.
 	share := math.Max(1, math.Min(b, math.Floor(budget/fresh)))
+	if batch > 0 {
+		share = math.Max(1, math.Min(share, batch))
+	}
 	var base float64
 	if others > 0 {
 		base = d.step(work{decode: others, ctx: ctx}).total
@@ -68,16 +103,26 @@ func (d deployment) prefill(n, b, ctx float64) (latency, marginal, service float
 		ch := math.Min(budget, n-done)
 		w := work{decode: others, ctx: ctx, prefill: ch, prefix: done, graphed: true}
 		alone := d.step(w).total
-		latency += alone + d.eager(others+ch)
+		if batch <= 0 {
+			latency += alone + d.eager(others+ch)
+		}
 		if share > 1 {
-			w.prefill = ch * share
+			w.prefill = math.Min(ch*share, budget)
 			alone = d.step(w).total
+		}
+		if batch > 0 {
+			// The prompt waits for its whole batch.
+			latency += alone + d.eager(others+ch)
 		}
 		marginal += (alone - base) / share
 		service += (alone + d.eager(others+w.prefill)) / share
 		done += ch
 	}
-	return latency, marginal + d.eager(others+math.Min(budget, fresh*share))*math.Min(1, fresh/budget), service
+	eagerShare := math.Min(1, fresh/budget)
+	if batch > 0 {
+		eagerShare = 1 / share
+	}
+	return latency, marginal + d.eager(others+math.Min(budget, fresh*share))*eagerShare, service
 }
 
 // serve fills throughput, TPOT and TTFT at a decode batch of b a group.
@@ -123,7 +168,7 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	wait95, wait99, wait999 := tailWait(wait, rho, 0.05), tailWait(wait, rho, 0.01), tailWait(wait, rho, TailShare)
 	p95 := o.prefill
 	if c.InputTokensP95 > c.InputTokens {
-		p95, _, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2)
+		p95, _, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2, o.batch)
 	}
 	wait0, wave, slot := wait, 0.0, 0.0
 	if lambda <= 0 {
