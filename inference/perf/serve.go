@@ -137,10 +137,10 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	// Requests a second: every group's batch, or the requests in flight
 	// where fewer than the groups (the rest idle).
 	rate := d.inflight(o.b) / o.life
-	var slotWait float64
+	var slot float64 // a closed loop's wait for a slot
 	if c.Concurrency > 0 && lambda <= 0 {
 		var perGroup float64
-		perGroup, slotWait = d.closedLoop(o)
+		perGroup, slot = d.closedLoop(o)
 		rate = perGroup * d.inflight(o.b) / o.b
 	}
 	if !c.Offline && d.f.FrontEndMs > 0 {
@@ -170,9 +170,9 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	if c.InputTokensP95 > c.InputTokens {
 		p95, _, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2, o.batch)
 	}
-	wait0, wave, slot := wait, 0.0, 0.0
+	wait0, wave := wait, 0.0
 	if lambda <= 0 {
-		wave, slot = d.firstWave(o.b, o.prefill), slotWait
+		wave = d.firstWave(o.b, o.prefill)
 		wait, wait95, wait99, wait999 = wait+wave+slot, wait95+wave+slot, wait99+wave+slot, wait999+wave+slot
 	}
 	// Admission: a request waits for the scheduler's next poll (the step
