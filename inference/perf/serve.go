@@ -42,10 +42,17 @@ func (d deployment) at(b int) operatingPoint {
 		// SGLang's prefill batch holds the prompts waiting when the
 		// scheduler turns to it: the one that found it idle and those
 		// arriving, at the others' rate, while it finished the batch
-		// before and waited for its next poll. A fixed point: the batch
+		// before and waited for its next poll. Past the group's slots a
+		// prompt waits in the queue for one to free, and the slots free
+		// one by one as requests complete: the batch holds the prompts
+		// admitted to the slots freed meanwhile. A fixed point: the batch
 		// sets the lives, which set the arrivals.
+		queued := (c.Concurrency+d.groups-1)/d.groups > b
 		for range 4 {
 			lambda := (o.b - 1) / (o.life + d.frontEnd())
+			if queued {
+				lambda = o.b / o.life
+			}
 			o.batch = 1 + lambda*(o.prefill+o.admit/2)
 			o.prefill, o.marginal, o.service = d.prefill(float64(c.InputTokens), o.b, ctx, o.batch)
 			o.tpot = o.decode.total + (o.b-1)*o.marginal/out
@@ -55,18 +62,15 @@ func (d deployment) at(b int) operatingPoint {
 	return o
 }
 
-// staggered says the group's b requests in flight arrive one by one (a
-// closed loop's requests each sent as another returns) rather than
-// queued together (saturation, a burst, more requests than the group
-// runs), under an engine whose prefill batches take the prompts waiting
-// when they start (SGLang): the batch is as many as arrive meanwhile, not
-// as many as its token budget holds.
+// staggered says the group's b requests in flight start one by one (a
+// closed loop's requests each sent as another returns, or admitted from
+// the queue as a slot frees) rather than together (saturation, a burst),
+// under an engine whose prefill batches take the prompts waiting when
+// they start (SGLang): the batch is as many as arrive meanwhile, not as
+// many as its token budget holds.
 func (d deployment) staggered(b int) bool {
 	c := d.c
-	if d.engine != "sglang" || c.Concurrency <= 0 || c.burst || b <= 1 {
-		return false
-	}
-	return (c.Concurrency+d.groups-1)/d.groups <= b
+	return d.engine == "sglang" && c.Concurrency > 0 && !c.burst && b > 1
 }
 
 // prefill is the latency of one request's prompt of n tokens (its
