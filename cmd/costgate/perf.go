@@ -36,7 +36,12 @@ For any other model, --model-config FILE reads its Hugging Face config.json
 (--model then only names it). --gpus defaults to --tp;
 more GPUs than --tp run data-parallel replicas of a dense model and expert
 parallelism for a mixture of experts. --kv-precision defaults to bf16 (what
-vLLM's "auto" gives). Exit code 2 when a flag is invalid.`,
+vLLM's "auto" gives). --engine tensorrt-llm is today's TensorRT-LLM (its
+PyTorch backend: prefill steps launch their kernels from the CPU); --engine
+nim is TensorRT-LLM running a compiled TensorRT engine, as NVIDIA NIM's
+TensorRT-LLM profiles and TensorRT-LLM's releases before the PyTorch backend
+do (a short prompt's first token comes sooner). Exit code 2 when a flag is
+invalid.`,
 		Example: `  costgate perf --model meta-llama/Llama-3.1-70B-Instruct --gpu h100 --tp 2 --precision fp8 \
     --engine vllm --input-tokens 5000 --output-tokens 500 --concurrency 50
   costgate perf --model nvidia/Llama-3.3-70B-Instruct-FP8 --gpu b300 --tp 1 --engine vllm \
@@ -44,7 +49,9 @@ vLLM's "auto" gives). Exit code 2 when a flag is invalid.`,
   costgate perf --model my-org/my-model --model-config config.json --gpu l4 --tp 1 --engine vllm \
     --input-tokens 1000 --output-tokens 100 --concurrency 8
   costgate perf --model qwen3-coder-30b-a3b --gpu l40s --tp 1 --precision bf16 --engine sglang \
-    --input-tokens 2000 --output-tokens 200 --concurrency max --format json`,
+    --input-tokens 2000 --output-tokens 200 --concurrency max --format json
+  costgate perf --model meta-llama/Llama-3.1-8B-Instruct --gpu h100 --tp 1 --precision fp8 --engine nim \
+    --input-tokens 200 --output-tokens 200 --concurrency 1`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPerf(cmd, q, format, configFile) },
 	}
@@ -56,7 +63,7 @@ vLLM's "auto" gives). Exit code 2 when a flag is invalid.`,
 	fl.IntVar(&q.GPUs, "gpus", 0, "GPUs in the deployment (default: --tp)")
 	fl.StringVar(&q.Precision, "precision", "", "weights: "+strings.Join(perf.Precisions, " ")+" (default: the checkpoint's)")
 	fl.StringVar(&q.KVPrecision, "kv-precision", "bf16", "KV cache: "+strings.Join(perf.KVPrecisions, " "))
-	fl.StringVar(&q.Engine, "engine", "", "engine: "+strings.Join(perf.Engines, " "))
+	fl.StringVar(&q.Engine, "engine", "", "engine: "+strings.Join(perf.QueryEngines, " ")+" (nim: TensorRT-LLM running a compiled engine, as NIM does)")
 	fl.IntVar(&q.InputTokens, "input-tokens", 0, "mean input tokens a request")
 	fl.IntVar(&q.OutputTokens, "output-tokens", 0, "mean output tokens a request")
 	fl.StringVar(&q.Concurrency, "concurrency", "", "requests in flight, or max for saturation")

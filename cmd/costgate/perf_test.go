@@ -97,6 +97,39 @@ func TestPerfJSON(t *testing.T) {
 	}
 }
 
+// TestPerfNIM: --engine nim is TensorRT-LLM running a compiled engine, as
+// NIM 1.x's profiles (and the calibration's NIM points) do: the same
+// decode as a plain tensorrt-llm query, a short prompt's first token
+// sooner (no prefill step launches its kernels from the CPU), and the
+// answer names the engine asked.
+func TestPerfNIM(t *testing.T) {
+	ask := func(engine string) perfJSON {
+		t.Helper()
+		code, stdout, stderr := runCLI(perfArgs("meta-llama/Llama-3.1-8B-Instruct", "h100", "1", "fp8", engine, "200", "200", "1")...)
+		if code != 0 {
+			t.Fatalf("--engine %s: exit %d: %s", engine, code, stderr)
+		}
+		if !strings.Contains(stdout, `"engine": "`+engine+`"`) {
+			t.Errorf("--engine %s: the answer does not name it:\n%s", engine, stdout)
+		}
+		var got perfJSON
+		if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.TTFTMs == nil || got.TPOTMs == nil {
+			t.Fatalf("--engine %s: no TTFT or TPOT: %s", engine, stdout)
+		}
+		return got
+	}
+	nim, trt := ask("nim"), ask("tensorrt-llm")
+	if *nim.TPOTMs != *trt.TPOTMs {
+		t.Errorf("TPOT %v ms under nim, %v under tensorrt-llm: a decode step is graphed under both", *nim.TPOTMs, *trt.TPOTMs)
+	}
+	if *nim.TTFTMs >= *trt.TTFTMs*0.8 {
+		t.Errorf("TTFT %v ms under nim, %v under tensorrt-llm: a compiled engine's prefill launches no kernels from the CPU", *nim.TTFTMs, *trt.TTFTMs)
+	}
+}
+
 func TestPerfText(t *testing.T) {
 	args := perfArgs("qwen2.5-coder-7b", "l4", "1", "bf16", "vllm", "1500", "150", "4")
 	code, stdout, stderr := runCLI(args[:len(args)-2]...)

@@ -30,6 +30,17 @@ type Query struct {
 	Concurrency string
 }
 
+// EngineNIM names NVIDIA NIM to a query: TensorRT-LLM running a compiled
+// TensorRT engine (Config.Compiled), as NIM 1.x's TensorRT-LLM profiles
+// do. Its prefill steps launch no kernels from the CPU: a short prompt's
+// first token comes two to three times sooner than a plain tensorrt-llm
+// query (the PyTorch backend, eager prefill) predicts (docs/SIZING.md).
+const EngineNIM = "nim"
+
+// QueryEngines are the engines a query names: the performance model's
+// and NIM.
+var QueryEngines = append(slices.Clone(Engines), EngineNIM)
+
 // Answer is a prediction with the configuration it answers.
 type Answer struct {
 	Model        string `json:"model"`
@@ -64,8 +75,12 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 	if !ok {
 		return Answer{}, fmt.Errorf("--gpu %q is not a catalog GPU; known: %s", q.GPU, strings.Join(cat.GPUIDs(), ", "))
 	}
-	if !slices.Contains(Engines, q.Engine) {
-		return Answer{}, fmt.Errorf("--engine %q: want one of %s", q.Engine, strings.Join(Engines, ", "))
+	if !slices.Contains(QueryEngines, q.Engine) {
+		return Answer{}, fmt.Errorf("--engine %q: want one of %s", q.Engine, strings.Join(QueryEngines, ", "))
+	}
+	engine, compiled := q.Engine, false
+	if engine == EngineNIM {
+		engine, compiled = "tensorrt-llm", true
 	}
 	if !slices.Contains(Precisions, q.Precision) {
 		return Answer{}, fmt.Errorf("--precision %q: want one of %s", q.Precision, strings.Join(Precisions, ", "))
@@ -103,7 +118,7 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 			most = max(most, in.GPUs)
 		}
 	}
-	c := Config{Model: m, GPU: g, Engine: q.Engine, Precision: q.Precision, KVPrecision: kv, TP: q.TP, GPUs: gpus,
+	c := Config{Model: m, GPU: g, Engine: engine, Compiled: compiled, Precision: q.Precision, KVPrecision: kv, TP: q.TP, GPUs: gpus,
 		InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, GPUsPerInstance: most}
 	if conc != nil {
 		c.Concurrency = *conc
