@@ -423,4 +423,15 @@ func TestSGLangStaggeredBatches(t *testing.T) {
 	if o.marginal <= packedAt.marginal || o.service <= packedAt.service {
 		t.Errorf("staggered prefill costs %.2f ms (service %.2f ms), packed %.2f ms (%.2f ms): want more staggered", o.marginal*1e3, o.service*1e3, packedAt.marginal*1e3, packedAt.service*1e3)
 	}
+	// More requests than the group runs: the rest queue, but the slots
+	// free one by one, so the batches stay staggered.
+	c.burst, c.Concurrency = false, 100000
+	d, r = newDeployment(c, Fitted)
+	limit := d.batch(&r)
+	if limit*d.groups >= c.Concurrency {
+		t.Fatalf("%d requests fit the %d running: want a queue", c.Concurrency, limit*d.groups)
+	}
+	if q := d.at(limit); q.batch < 1 || q.batch >= math.Min(q.b, math.Floor(d.chunk/500)) {
+		t.Errorf("a closed loop past its slots: batch %.2f prompts, want staggered (at least 1, below what the budget packs)", q.batch)
+	}
 }

@@ -16,7 +16,7 @@ type operatingPoint struct {
 	life     float64  // s a request holds its slot: prefill, then decode
 	admit    float64  // s between the scheduler's polls for new requests
 	// batch is the prompts a staggered group's prefill batch holds (0:
-	// as many as the token budget packs: staggered).
+	// not staggered, as many as the token budget packs).
 	batch float64
 }
 
