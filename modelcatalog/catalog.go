@@ -362,6 +362,13 @@ type Instance struct {
 	// Quotas name the EC2 Service Quotas (in vCPUs) its family runs
 	// under; empty names are unknown.
 	Quotas InstanceQuotas `json:"quotas"`
+	// NetworkGbps is the instance's network to the other instances of a
+	// deployment that spans several: Gbit/s each way, all its network
+	// cards together, as AWS's instance-type specifications give it. The
+	// performance model (inference/perf) charges it to the collectives
+	// that cross instances. nil is unknown; the embedded catalog gives it
+	// for every type of more than one GPU.
+	NetworkGbps *Figure `json:"network_gbps,omitempty"`
 	Source
 }
 

@@ -192,6 +192,61 @@ func TestInstancesFor(t *testing.T) {
 	}
 }
 
+// TestInstanceNetwork checks that every instance type of more than one GPU
+// carries its network, with a source and a date, the same in every region
+// it is sold in (a deployment that spans instances pays it), that
+// LargestInstance finds the type a spanning deployment runs on, and that
+// Validate refuses a network figure without a source or above zero.
+func TestInstanceNetwork(t *testing.T) {
+	c := Default()
+	byType := map[string]float64{}
+	for _, in := range c.Instances {
+		if in.GPUs < 2 {
+			continue
+		}
+		at := in.Type + "@" + in.Region
+		f := in.NetworkGbps
+		if f == nil {
+			t.Errorf("%s: no network_gbps", at)
+			continue
+		}
+		if !(f.Value > 0) || f.Source.Source == "" {
+			t.Errorf("%s: network_gbps %g from %q: want a positive value with its source", at, f.Value, f.Source.Source)
+		}
+		if _, err := time.Parse(time.DateOnly, f.AsOf); err != nil {
+			t.Errorf("%s: network_gbps as_of %q: %v", at, f.AsOf, err)
+		}
+		if v, ok := byType[in.Type]; ok && v != f.Value {
+			t.Errorf("%s: network_gbps %g, another region %g", at, f.Value, v)
+		}
+		byType[in.Type] = f.Value
+	}
+	for gpu, want := range map[string]string{"h100": "p5.48xlarge", "h200": "p5en.48xlarge", "b300": "p6-b300.48xlarge", "l4": "g6.48xlarge"} {
+		if in, ok := c.LargestInstance(gpu); !ok || in.Type != want {
+			t.Errorf("LargestInstance(%q) = %q, %v; want %q", gpu, in.Type, ok, want)
+		}
+	}
+	if in, ok := c.LargestInstance("tpu"); ok {
+		t.Errorf("LargestInstance(tpu) = %q, want none", in.Type)
+	}
+	for name, f := range map[string]Figure{
+		"no source": {Value: 400, Source: Source{AsOf: "2026-12-05"}},
+		"no date":   {Value: 400, Source: Source{Source: "aws"}},
+		"zero":      {Value: 0, Source: Source{Source: "aws", AsOf: "2026-12-05"}},
+	} {
+		bad := clone(c)
+		for i := range bad.Instances {
+			if bad.Instances[i].NetworkGbps != nil {
+				bad.Instances[i].NetworkGbps = &f
+				break
+			}
+		}
+		if err := bad.Validate(); err == nil || !strings.Contains(err.Error(), "network_gbps") {
+			t.Errorf("%s: Validate() = %v, want a network_gbps problem", name, err)
+		}
+	}
+}
+
 func TestMerge(t *testing.T) {
 	base := testCatalog()
 	before := clone(base)

@@ -128,6 +128,21 @@ func (c *Catalog) InstancesFor(gpu, region string) []Instance {
 	return out
 }
 
+// LargestInstance returns the instance type that carries the most of the
+// GPU (the first listed of those that carry as many), false when none
+// does: a deployment of more GPUs than it holds spans several of it,
+// joined by its network.
+func (c *Catalog) LargestInstance(gpu string) (Instance, bool) {
+	var out Instance
+	found := false
+	for _, in := range c.Instances {
+		if in.GPU == gpu && (!found || in.GPUs > out.GPUs) {
+			out, found = in, true
+		}
+	}
+	return out, found
+}
+
 // ThroughputFor returns the catalog's throughput entries for the model on
 // the GPU, smallest tensor-parallel size first.
 func (c *Catalog) ThroughputFor(model, gpu string) []Throughput {

@@ -252,6 +252,10 @@ func (v *validator) instances(c *Catalog, gpuIDs map[string]bool) {
 		if in.Quotas != (InstanceQuotas{}) {
 			v.source(at+" quotas", in.Quotas.Source)
 		}
+		if f := in.NetworkGbps; f != nil {
+			v.source(at+" network_gbps", f.Source)
+			v.positive(at+" network_gbps", "value", f.Value)
+		}
 		for _, pm := range sortedKeys(in.GPUHourUSD) {
 			p := in.GPUHourUSD[pm]
 			pat := at + " gpu_hour_usd." + pm
