@@ -102,7 +102,8 @@ type Point struct {
 	// GPUsPerInstance is the GPUs a server of a multi-node deployment
 	// carries (Config.GPUsPerInstance; 0: every GPU in one server), and
 	// NetworkGbps its network to the others where the source states it
-	// (Config.NetworkGbps; 0: networkGbps's figure).
+	// (Config.NetworkGbps; 0: the catalog's figure for the instance type
+	// that carries the most of the GPU).
 	GPUsPerInstance int     `json:"gpus_per_instance,omitempty"`
 	NetworkGbps     float64 `json:"network_gbps,omitempty"`
 	// TTFTStat is "median" where the source publishes the median TTFT
@@ -220,9 +221,13 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 			conc = int(math.Round(float64(p.Burst) / math.Log(float64(p.Burst))))
 		}
 	}
+	gbps := p.NetworkGbps
+	if p.GPUsPerInstance > 0 && gbps == 0 {
+		_, gbps = instanceOf(cat, g.ID)
+	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
 		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled || p.nimEngine(), Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens, GraphTokens: p.CUDAGraphTokens,
-		GPUsPerInstance: p.GPUsPerInstance, NetworkGbps: p.NetworkGbps, burst: p.Burst > 0}, nil
+		GPUsPerInstance: p.GPUsPerInstance, NetworkGbps: gbps, burst: p.Burst > 0}, nil
 }
 
 // Row is one point predicted.

@@ -64,8 +64,9 @@ type Config struct {
 	// instance.
 	GPUsPerInstance int
 	// NetworkGbps is an instance's network to the others (Gbit/s each
-	// way, all its adapters together); 0: the figure of the AWS instance
-	// that carries the GPU (networkGbps).
+	// way, all its adapters together): the catalog's figure for the
+	// instance type (modelcatalog.Instance.NetworkGbps). A deployment
+	// that spans instances needs it.
 	NetworkGbps float64
 	// Compiled is an engine that runs a compiled TensorRT engine
 	// (TensorRT-LLM before its PyTorch backend, v0.18 and earlier): its C++
@@ -298,6 +299,8 @@ func resolve(c *Config) string {
 		return fmt.Sprintf("%d GPUs do not fill whole instances of %d %s", c.GPUs, c.GPUsPerInstance, g.ID)
 	case c.GPUsPerInstance > 0 && c.TP > c.GPUsPerInstance && c.TP%c.GPUsPerInstance != 0:
 		return fmt.Sprintf("a tensor-parallel group of %d does not span whole instances of %d %s", c.TP, c.GPUsPerInstance, g.ID)
+	case c.GPUsPerInstance > 0 && c.GPUs > c.GPUsPerInstance && !(c.NetworkGbps > 0):
+		return fmt.Sprintf("%d GPUs span %d instances of %d %s, whose network is unknown", c.GPUs, c.GPUs/c.GPUsPerInstance, c.GPUsPerInstance, g.ID)
 	}
 	return ""
 }
@@ -352,12 +355,8 @@ func newDeployment(c Config, p Params) (deployment, Result) {
 	d.instances, d.perInstance = 1, c.GPUs
 	if c.GPUsPerInstance > 0 && c.GPUs > c.GPUsPerInstance {
 		d.instances, d.perInstance = c.GPUs/c.GPUsPerInstance, c.GPUsPerInstance
-		gbps := c.NetworkGbps
-		if gbps <= 0 {
-			gbps = networkGbps(g)
-		}
-		d.net, d.netLat = gbps/8*1e9*linkEfficiency, d.f.NetworkUs/1e6
-		r.Notes = append(r.Notes, fmt.Sprintf("%d instances of %d %s joined by %.0f Gbit/s of network: the collectives that cross it pay its latency and bandwidth", d.instances, d.perInstance, g.ID, gbps))
+		d.net, d.netLat = c.NetworkGbps/8*1e9*linkEfficiency, d.f.NetworkUs/1e6
+		r.Notes = append(r.Notes, fmt.Sprintf("%d instances of %d %s joined by %.0f Gbit/s of network: the collectives that cross it pay its latency and bandwidth", d.instances, d.perInstance, g.ID, c.NetworkGbps))
 	}
 	d.chunk = chunkTokens(d.engine, g)
 	if c.MaxNumTokens > 0 {
@@ -542,26 +541,6 @@ func linkOf(g *modelcatalog.GPU) float64 {
 		bw = 25e9
 	}
 	return bw * linkEfficiency
-}
-
-// networkGbps is the network (Gbit/s each way) of the AWS instance that
-// carries eight of the GPU (or the most), for the collectives between
-// instances: p5.48xlarge (H100) and p5en.48xlarge (H200) 3,200 Gbps of
-// EFA, p6-b200.48xlarge 3,200 and p6-b300.48xlarge 6,400; p4d.24xlarge
-// and p4de.24xlarge (A100) 400; g6e.48xlarge (L40S) 400; g6.48xlarge (L4)
-// and g5.48xlarge (A10G) 100 (aws.amazon.com/ec2/instance-types: p5, p6,
-// p4, g6e, g6, g5). Eight 400 Gbit/s InfiniBand adapters, one a GPU (an
-// HGX H100 server's), are the same 3,200.
-func networkGbps(g *modelcatalog.GPU) float64 {
-	switch g.ID {
-	case "b300":
-		return 6400
-	case "h100", "h200", "b200":
-		return 3200
-	case "a100-80gb", "a100-40gb", "l40s":
-		return 400
-	}
-	return 100
 }
 
 // chunkTokens is the engine's default token budget a step, which chunked

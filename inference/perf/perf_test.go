@@ -2,6 +2,7 @@ package perf
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -41,6 +42,7 @@ func TestFitsAndReasons(t *testing.T) {
 		{"FP4 under TensorRT-LLM on Hopper", func(c *Config) { c.Precision, c.Engine = "fp4", "tensorrt-llm" }, "llama-3.1-8b", "h100", 1, "only on Blackwell"},
 		{"FP8 under TensorRT-LLM on A100", func(c *Config) { c.Precision, c.Engine = "fp8", "tensorrt-llm" }, "llama-3.1-8b", "a100-80gb", 1, "no FP8 tensor cores"},
 		{"more GPUs than an instance", func(c *Config) { c.GPUs, c.GPUsPerInstance = 12, 8 }, "llama-3.1-8b", "h100", 1, "do not fill whole instances"},
+		{"instances without their network", func(c *Config) { c.GPUs, c.GPUsPerInstance = 16, 8 }, "llama-3.1-8b", "h100", 1, "2 instances of 8 h100, whose network is unknown"},
 		{"GPUs not a multiple of TP", func(c *Config) { c.GPUs = 3 }, "llama-3.1-8b", "h100", 2, "do not divide"},
 		{"a long context fills the KV cache", func(c *Config) { c.InputTokens, c.Precision = 120000, "fp8" }, "llama-3.3-70b", "h100", 1, "holds no"},
 		{"unknown engine", func(c *Config) { c.Engine = "ollama" }, "llama-3.1-8b", "h100", 1, "engine \"ollama\""},
@@ -315,6 +317,14 @@ func TestMultiInstance(t *testing.T) {
 		c.GPUs, c.Concurrency = 16, 16
 		return c
 	}
+	// p5 spreads the deployment over the catalog's p5.48xlarge.
+	p5 := func(c *Config) {
+		in, ok := modelcatalog.Default().LargestInstance("h100")
+		if !ok || in.NetworkGbps == nil {
+			t.Fatal("no h100 instance with its network in the catalog")
+		}
+		c.GPUsPerInstance, c.NetworkGbps = in.GPUs, in.NetworkGbps.Value
+	}
 	for _, tc := range []struct {
 		name string
 		base func(*testing.T) Config
@@ -325,15 +335,15 @@ func TestMultiInstance(t *testing.T) {
 		tpot, ttft int
 		note       string
 	}{
-		{"TP 16 over two instances", dsr1(16, 16, 128, 1), func(c *Config) { c.GPUsPerInstance = 8 }, 1, 1, "2 instances of 8 h100"},
-		{"expert parallel over two instances", dsr1(8, 16, 1024, 2), func(c *Config) { c.GPUsPerInstance = 8 }, 1, 1, "2 instances of 8 h100"},
-		{"dense replicas over two instances", llama, func(c *Config) { c.GPUsPerInstance = 8 }, 0, 0, "2 instances of 8 h100"},
+		{"TP 16 over two instances", dsr1(16, 16, 128, 1), p5, 1, 1, "2 instances of 8 h100 joined by 3200 Gbit/s"},
+		{"expert parallel over two instances", dsr1(8, 16, 1024, 2), p5, 1, 1, "2 instances of 8 h100"},
+		{"dense replicas over two instances", llama, p5, 0, 0, "2 instances of 8 h100"},
 		{"a slower network", dsr1(16, 16, 8192, 1), func(c *Config) { c.GPUsPerInstance, c.NetworkGbps = 8, 400 }, 1, 1, "400 Gbit/s"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			base := tc.base(t)
 			if tc.name == "a slower network" {
-				base.GPUsPerInstance = 8
+				p5(&base)
 			}
 			edited := base
 			tc.edit(&edited)
@@ -355,6 +365,58 @@ func TestMultiInstance(t *testing.T) {
 				t.Errorf("notes %q, want one saying %q", re.Notes, tc.note)
 			}
 		})
+	}
+}
+
+// TestAskInstanceNetwork checks that a query over more GPUs than an
+// instance holds takes the instance's network from the catalog: the
+// p5.48xlarge's 3,200 Gbit/s, and, with the catalog's figure lowered, a
+// slower prediction that names the lower figure; a type without its
+// network makes the deployment unpredictable, not silently fast.
+func TestAskInstanceNetwork(t *testing.T) {
+	q := Query{Model: "deepseek-r1", GPU: "h100", TP: 16, GPUs: 16, Precision: "fp8", Engine: "sglang",
+		InputTokens: 8192, OutputTokens: 128, Concurrency: "1"}
+	ask := func(gbps *float64) Answer {
+		t.Helper()
+		cat := modelcatalog.Default()
+		if gbps != nil {
+			edited := *cat
+			edited.Instances, cat = slices.Clone(cat.Instances), &edited
+			for i, in := range cat.Instances {
+				if in.GPU == "h100" && in.NetworkGbps != nil {
+					f := *in.NetworkGbps
+					f.Value = *gbps
+					cat.Instances[i].NetworkGbps = &f
+					if *gbps == 0 {
+						cat.Instances[i].NetworkGbps = nil
+					}
+				}
+			}
+		}
+		a, err := Ask(cat, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	notes := func(a Answer) string { return strings.Join(a.Notes, " ") }
+	slow, none := 400.0, 0.0
+	base, lowered, unknown := ask(nil), ask(&slow), ask(&none)
+	if !base.Fits || !lowered.Fits || base.TTFTMs == nil || lowered.TTFTMs == nil {
+		t.Fatalf("want both to fit: %q / %q", base.Reason, lowered.Reason)
+	}
+	if !strings.Contains(notes(base), "2 instances of 8 h100 joined by 3200 Gbit/s") {
+		t.Errorf("notes %q, want the p5.48xlarge's 3200 Gbit/s", notes(base))
+	}
+	if !strings.Contains(notes(lowered), "joined by 400 Gbit/s") {
+		t.Errorf("notes %q, want the lowered 400 Gbit/s", notes(lowered))
+	}
+	if !(lowered.TPOTMs > base.TPOTMs*1.001) || !(*lowered.TTFTMs > *base.TTFTMs*1.001) {
+		t.Errorf("400 Gbit/s: TPOT %.2f ms, TTFT %.1f ms; want both above 3200's %.2f ms, %.1f ms",
+			lowered.TPOTMs, *lowered.TTFTMs, base.TPOTMs, *base.TTFTMs)
+	}
+	if unknown.Fits || !strings.Contains(unknown.Reason, "whose network is unknown") {
+		t.Errorf("no network figure: fits=%v reason %q, want no prediction", unknown.Fits, unknown.Reason)
 	}
 }
 

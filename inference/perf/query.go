@@ -112,14 +112,9 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 		}
 		conc = &n
 	}
-	most := 0
-	for _, in := range cat.Instances {
-		if in.GPU == g.ID {
-			most = max(most, in.GPUs)
-		}
-	}
 	c := Config{Model: m, GPU: g, Engine: engine, Compiled: compiled, Precision: q.Precision, KVPrecision: kv, TP: q.TP, GPUs: gpus,
-		InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, GPUsPerInstance: most}
+		InputTokens: q.InputTokens, OutputTokens: q.OutputTokens}
+	c.GPUsPerInstance, c.NetworkGbps = instanceOf(cat, g.ID)
 	if conc != nil {
 		c.Concurrency = *conc
 	}
@@ -174,4 +169,19 @@ func resolveModel(cat *modelcatalog.Catalog, q Query) (m *modelcatalog.OpenModel
 		return nil, "", "", "", fmt.Errorf("--precision %s contradicts %s, which holds %s weights; leave --precision out or name the unquantized repository", prec, repo, named)
 	}
 	return m, repo, prec, note, nil
+}
+
+// instanceOf is the instance a deployment of the GPU runs on when it
+// needs more than one: the catalog's type carrying the most of it, and
+// that type's network (0: unknown). No type at all is 0, 0: every GPU in
+// one instance.
+func instanceOf(cat *modelcatalog.Catalog, gpu string) (gpus int, gbps float64) {
+	in, ok := cat.LargestInstance(gpu)
+	if !ok {
+		return 0, 0
+	}
+	if in.NetworkGbps != nil {
+		gbps = in.NetworkGbps.Value
+	}
+	return in.GPUs, gbps
 }
