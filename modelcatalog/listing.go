@@ -30,9 +30,11 @@ const (
 	SectionArchitecture = "architecture"
 	SectionGPU          = "gpu"
 	SectionGPUHour      = "gpu_hour"
-	SectionThroughput   = "throughput"
-	SectionLineItem     = "line_item"
-	SectionTasks        = "tokens_per_task"
+	// SectionNetwork lists each instance type's network to the others.
+	SectionNetwork    = "instance_network"
+	SectionThroughput = "throughput"
+	SectionLineItem   = "line_item"
+	SectionTasks      = "tokens_per_task"
 )
 
 // Entry is one sourced figure of the catalog, as a listing shows it.
@@ -51,9 +53,9 @@ type Entry struct {
 
 // Entries lists the catalog's figures for date: each managed model's price
 // in effect (and the prices scheduled after it), discounts, providers,
-// quality scores and TTFTs, open models, GPUs, GPU-hour prices,
-// throughput, line items and tokens per task — each with its source and
-// as_of.
+// quality scores and TTFTs, open models, GPUs, GPU-hour prices, instance
+// networks, throughput, line items and tokens per task — each with its
+// source and as_of.
 func (c *Catalog) Entries(date string) []Entry {
 	out := c.managedEntries(date)
 	out = append(out, c.openEntries()...)
@@ -131,8 +133,8 @@ func (c *Catalog) openEntries() []Entry {
 	return out
 }
 
-// hardwareEntries lists GPUs, GPU-hour prices, throughput, line items and
-// tokens per task.
+// hardwareEntries lists GPUs, GPU-hour prices, instance networks,
+// throughput, line items and tokens per task.
 func (c *Catalog) hardwareEntries() []Entry {
 	var out []Entry
 	for _, g := range c.GPUs {
@@ -151,6 +153,12 @@ func (c *Catalog) hardwareEntries() []Entry {
 			}
 			out = append(out, Entry{Section: SectionGPUHour, ID: fmt.Sprintf("%s %s %s", in.Type, in.Region, pm),
 				Value: v + " per GPU-hour", Source: p.Source})
+		}
+	}
+	for _, in := range c.Instances {
+		if f := in.NetworkGbps; f != nil {
+			out = append(out, Entry{Section: SectionNetwork, ID: in.Type + " " + in.Region,
+				Value: fmt.Sprintf("%g Gbit/s each way", f.Value), Source: f.Source})
 		}
 	}
 	for _, t := range c.Throughput {

@@ -366,6 +366,9 @@ func TestEntries(t *testing.T) {
 	if find(SectionScheduled, "claude-sonnet-5.5") != nil {
 		t.Error("a past price is listed as scheduled")
 	}
+	if e := find(SectionNetwork, "p5.48xlarge us-east-1"); e == nil || e.Value != "3200 Gbit/s each way" || e.Source.Source == "" || e.AsOf == "" {
+		t.Errorf("p5.48xlarge's network entry = %+v", e)
+	}
 	stale := StaleEntries(es, "2026-11-26")
 	if len(stale) == 0 {
 		t.Fatal("no stale entries; the capacity-block price is from 2024")

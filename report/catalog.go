@@ -44,6 +44,7 @@ var sectionTitles = map[string]string{
 	modelcatalog.SectionArchitecture: "MORE MODEL ARCHITECTURES (costgate perf)",
 	modelcatalog.SectionGPU:          "GPUS",
 	modelcatalog.SectionGPUHour:      "GPU-HOUR PRICES",
+	modelcatalog.SectionNetwork:      "INSTANCE NETWORK (to the other instances of a deployment that spans several)",
 	modelcatalog.SectionThroughput:   "THROUGHPUT",
 	modelcatalog.SectionLineItem:     "LINE ITEMS",
 	modelcatalog.SectionTasks:        "TOKENS PER TASK",
