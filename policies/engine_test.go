@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/policies"
 )
 
@@ -219,6 +220,13 @@ func TestEvaluatePlanInputForms(t *testing.T) {
 	// the contract's lowercase names, so its expected cost is unknown to
 	// the policies: the struct is seen through its JSON, tags and all.
 	wantTyped := []string{"spend.unknown/hybrid", "spend.unknown/managed", "spend.unknown/self_hosted"}
+	// The product's own plan (what `costgate plan` hands the policies)
+	// writes every field of its contract, zero or not: the fixture must be
+	// a plan it could write, or a zero the JSON lacks trips a policy.
+	var product plan.Plan
+	if err := json.Unmarshal(raw, &product); err != nil {
+		t.Fatal(err)
+	}
 	want := []string{"spend.approval/managed", "spend.approval/self_hosted", "spend.limit/managed"}
 	tests := []struct {
 		name  string
@@ -229,6 +237,7 @@ func TestEvaluatePlanInputForms(t *testing.T) {
 		{"JSON bytes", raw, want},
 		{"json.RawMessage", json.RawMessage(raw), want},
 		{"struct", typed, wantTyped},
+		{"plan.Plan", &product, want},
 	}
 	e := engine(t)
 	for _, tt := range tests {
