@@ -91,6 +91,14 @@ type Params struct {
 	// and running each expert's thin dequantizing GEMMs on a few of the
 	// GPU's multiprocessors), shared by every engine and GPU.
 	Int4MoEUs float64 `json:"int4_moe_us"`
+	// AllReduceHalfMB is the message (MB a rank) at which an all-reduce
+	// over NVLink reaches half its bandwidth: NCCL and the engines' custom
+	// all-reduces move a message of m bytes at m / (m + half) of the
+	// link's rate (their low-latency protocols trade bandwidth for
+	// latency, and a ring's steps each pay a hop), so a step's all-reduce
+	// of m costs the link time of m + half. The more ranks a ring, the
+	// more of its hops (2(TP−1)/TP of it).
+	AllReduceHalfMB float64 `json:"all_reduce_half_mb"`
 }
 
 // Prior is where the fit starts and what it is pulled toward where the
@@ -125,6 +133,9 @@ var Prior = Params{
 	MoEWidth:     256,
 	// A grouped GEMM's floor of a few tens of µs a layer.
 	Int4MoEUs: 30,
+	// nccl-tests' all_reduce_perf on eight NVLink GPUs reaches half its
+	// bus bandwidth near a megabyte.
+	AllReduceHalfMB: 1,
 }
 
 // Bounds keep every factor physical: an effective memory efficiency
@@ -142,6 +153,7 @@ var Bounds = map[string][2]float64{
 	// 8.4 + 28 × 3.4 + 2 × 9.6, tuning.cc's base and per-hop latencies).
 	"all-reduce.network": {20, 125},
 	"moe":                {0.3, 1}, "moe-compute": {0.1, 1}, "moe-compute-ep": {0.3, 1}, "moe-width": {16, 4096}, "precision": {0.5, 1}, "int4-moe": {1, 1000},
+	"all-reduce-half": {0, 16},
 }
 
 // factors are the effective factors for an engine on a generation over an
@@ -177,6 +189,7 @@ func (p Params) factors(engine, gen, link, prec string) Factors {
 		MoEComputeEP:      round3(orMean(p.MoEComputeEP, engine)),
 		MoEWidth:          round3(p.MoEWidth),
 		Int4MoEUs:         round3(p.Int4MoEUs),
+		AllReduceHalfMB:   round3(p.AllReduceHalfMB),
 		RequestOverheadMs: round3(orMean(p.RequestMs, engine)),
 		FrontEndMs:        round3(orMean(p.FrontEndMs, engine)),
 	}
@@ -236,6 +249,7 @@ func knobs() []knob {
 		{name: "compute", lo: Bounds["compute"][0], hi: Bounds["compute"][1], scalar: func(p *Params) *float64 { return &p.Compute }},
 		{name: "moe-width", lo: Bounds["moe-width"][0], hi: Bounds["moe-width"][1], scalar: func(p *Params) *float64 { return &p.MoEWidth }},
 		{name: "int4-moe", lo: Bounds["int4-moe"][0], hi: Bounds["int4-moe"][1], scalar: func(p *Params) *float64 { return &p.Int4MoEUs }},
+		{name: "all-reduce-half", lo: Bounds["all-reduce-half"][0], hi: Bounds["all-reduce-half"][1], scalar: func(p *Params) *float64 { return &p.AllReduceHalfMB }},
 	}
 	table := func(prefix, bound string, keys []string, m func(Params) map[string]float64, prior float64) {
 		lo, hi := b(bound)
@@ -273,7 +287,7 @@ func (p Params) clone() Params {
 	}
 	return Params{Memory: p.Memory, Compute: p.Compute, MemoryGen: cp(p.MemoryGen), ComputeGen: cp(p.ComputeGen),
 		EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), KernelUs: cp(p.KernelUs), PrefillKernelUs: cp(p.PrefillKernelUs), PrefillMoEUs: cp(p.PrefillMoEUs), RequestMs: cp(p.RequestMs), FrontEndMs: cp(p.FrontEndMs),
-		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE), MoECompute: cp(p.MoECompute), MoEComputeEP: cp(p.MoEComputeEP), MoEWidth: p.MoEWidth, Int4MoEUs: p.Int4MoEUs}
+		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE), MoECompute: cp(p.MoECompute), MoEComputeEP: cp(p.MoEComputeEP), MoEWidth: p.MoEWidth, Int4MoEUs: p.Int4MoEUs, AllReduceHalfMB: p.AllReduceHalfMB}
 }
 
 func mean(m map[string]float64) float64 {

@@ -144,6 +144,9 @@ type Factors struct {
 	// Int4MoEUs is a MoE layer's fixed cost a step with INT4 (W4A16)
 	// experts: the fused Marlin MoE kernels' floor.
 	Int4MoEUs float64 `json:"int4_moe_us,omitempty"`
+	// AllReduceHalfMB is the message (MB a rank) at which an NVLink
+	// all-reduce reaches half its bandwidth.
+	AllReduceHalfMB float64 `json:"all_reduce_half_mb,omitempty"`
 	// RequestOverheadMs is the front end's share of every TTFT;
 	// FrontEndMs its serial work a request, which caps the requests a
 	// second one API server passes (none for in-process benchmarks).

@@ -86,12 +86,17 @@ func (d deployment) fixed(tokens float64, eager bool) float64 {
 	if d.tp > 1 {
 		msg := tokens * a.hidden * actBytes
 		lat, link := d.lat, d.link
-		if d.tp > d.perInstance {
+		switch {
+		case d.tp > d.perInstance:
 			// A ring over instances crosses the network at every
 			// instance's boundary, one ring a network adapter: a GPU's
 			// share of the traffic runs at the instance's network
 			// bandwidth where that is below the NVLink's.
 			lat, link = d.netLat, min(d.link, d.net)
+		case d.g.Interconnect == "nvlink":
+			// Below its half-bandwidth message an all-reduce runs at a
+			// fraction of the link's rate (Params.AllReduceHalfMB).
+			msg += d.f.AllReduceHalfMB * 1e6
 		}
 		t += 2 * a.layers * (lat + 2*float64(d.tp-1)/float64(d.tp)*msg/link)
 	}
