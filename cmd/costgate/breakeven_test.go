@@ -5,10 +5,13 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
+	"fmt"
 	"image/png"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -19,9 +22,10 @@ const opusSeed = "testdata/breakeven-opus.hcl"
 
 func TestBreakevenExitCodes(t *testing.T) {
 	dir := t.TempDir()
+	n := opusBreakeven(t)
 	tests := []cliCase{
 		{"table", []string{"breakeven", opusSeed, "--as-of", asOf}, 0, "<- breakeven", ""},
-		{"svg", []string{"breakeven", opusSeed, "--as-of", asOf, "--plot", filepath.Join(dir, "c.svg")}, 0, "breakeven 102 developers", ""},
+		{"svg", []string{"breakeven", opusSeed, "--as-of", asOf, "--plot", filepath.Join(dir, "c.svg")}, 0, fmt.Sprintf("breakeven %d developers", n), ""},
 		{"png", []string{"breakeven", opusSeed, "--as-of", asOf, "--plot", filepath.Join(dir, "c.PNG")}, 0, "wrote", ""},
 		{"bad plot extension", []string{"breakeven", opusSeed, "--plot", filepath.Join(dir, "c.gif")}, 2, "", ".svg or .png"},
 		{"plot folder missing", []string{"breakeven", opusSeed, "--plot", filepath.Join(dir, "no", "c.svg")}, 2, "", "create chart"},
@@ -37,6 +41,7 @@ func TestBreakevenExitCodes(t *testing.T) {
 // TestBreakevenTable: the team today and the breakeven are rows of the
 // table, marked, between the log-spaced sizes.
 func TestBreakevenTable(t *testing.T) {
+	n := opusBreakeven(t)
 	code, stdout, stderr := runCLI("breakeven", opusSeed, "--as-of", asOf, "--max-developers", "200")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
@@ -52,48 +57,96 @@ func TestBreakevenTable(t *testing.T) {
 			marked = append(marked, f[0]+" "+line[strings.Index(line, "<-"):])
 		}
 	}
-	if got, want := strings.Join(sizes, " "), "1 2 5 10 20 50 100 102 200"; got != want {
-		t.Errorf("sizes %q, want %q", got, want)
+	rows := []int{1, 2, 5, 10, 20, 50, 100, 200}
+	if !slices.Contains(rows, n) {
+		rows = append(rows, n)
+		slices.Sort(rows)
 	}
-	if got, want := strings.Join(marked, "; "), "50 <- team today; 102 <- breakeven"; got != want {
+	var want []string
+	for _, r := range rows {
+		want = append(want, strconv.Itoa(r))
+	}
+	if got := strings.Join(sizes, " "); got != strings.Join(want, " ") {
+		t.Errorf("sizes %q, want %q", got, strings.Join(want, " "))
+	}
+	if got, want := strings.Join(marked, "; "), fmt.Sprintf("50 <- team today; %d <- breakeven", n); got != want {
 		t.Errorf("marks %q, want %q", got, want)
 	}
 }
 
-// TestBreakevenJSON: the points are the sweep's, the breakeven the plan's.
-func TestBreakevenJSON(t *testing.T) {
+// opusBreakeven is the breakeven `breakeven --format json` reports for the
+// Opus seed (up to 200 developers), held to what its points say: the
+// first size at which self-hosting is no dearer than managed, above the
+// team today. Its managed and self-hosted curves run close over that
+// range, so where they cross moves with the performance model's fitted
+// factors (between 60 and 102 developers as they were refitted); the
+// tests hold every output to the same crossing rather than to a number.
+func opusBreakeven(t *testing.T) int {
+	t.Helper()
+	out := opusBreakevenJSON(t)
+	if out.Breakeven == nil || out.Developers.Low != 50 {
+		t.Fatalf("breakeven %v, team %v; want a breakeven and a team of 50", out.Breakeven, out.Developers)
+	}
+	n := *out.Breakeven
+	if n <= 50 || n > 200 {
+		t.Fatalf("breakeven %d developers: want one above the team's 50 and within 200", n)
+	}
+	found := false
+	for _, p := range out.Points {
+		m, s := p.MonthlyUSD["managed"], p.MonthlyUSD["self_hosted"]
+		// At the breakeven self-hosting is no dearer; before it, it is.
+		// Past it the fleet grows in steps of instances and may be dearer
+		// again for a while.
+		if cheaper := s.Expected <= m.Expected; p.Developers <= n && cheaper != (p.Developers == n) {
+			t.Errorf("%d developers: self-hosted %.2f vs managed %.2f, breakeven %d", p.Developers, s.Expected, m.Expected, n)
+		}
+		found = found || p.Developers == n
+	}
+	if !found {
+		t.Errorf("no point at the breakeven's %d developers", n)
+	}
+	return n
+}
+
+// breakevenJSON is the part of `breakeven --format json` the tests read.
+type breakevenJSON struct {
+	Breakeven  *int       `json:"breakeven_developers"`
+	Developers spec.Range `json:"developers"`
+	Points     []struct {
+		Developers int `json:"developers"`
+		MonthlyUSD map[string]struct {
+			Low, Expected, High float64
+		} `json:"monthly_usd"`
+	} `json:"points"`
+}
+
+func opusBreakevenJSON(t *testing.T) breakevenJSON {
+	t.Helper()
 	code, stdout, stderr := runCLI("breakeven", opusSeed, "--as-of", asOf, "--format", "json", "--max-developers", "200")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var out struct {
-		Breakeven  *int       `json:"breakeven_developers"`
-		Developers spec.Range `json:"developers"`
-		Points     []struct {
-			Developers int `json:"developers"`
-			MonthlyUSD map[string]struct {
-				Low, Expected, High float64
-			} `json:"monthly_usd"`
-		} `json:"points"`
-	}
+	var out breakevenJSON
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
 		t.Fatal(err)
 	}
-	if out.Breakeven == nil || *out.Breakeven != 102 || out.Developers.Low != 50 {
-		t.Errorf("breakeven %v, team %v; want 102 and 50", out.Breakeven, out.Developers)
+	return out
+}
+
+// TestBreakevenJSON: the points are the sweep's, each option's range
+// ordered, and the breakeven where they cross (opusBreakeven).
+func TestBreakevenJSON(t *testing.T) {
+	out := opusBreakevenJSON(t)
+	if len(out.Points) == 0 {
+		t.Fatal("no points")
 	}
 	for _, p := range out.Points {
 		m, s := p.MonthlyUSD["managed"], p.MonthlyUSD["self_hosted"]
 		if !(m.Low <= m.Expected && m.Expected <= m.High) || s.Expected == 0 {
 			t.Errorf("%d developers: managed %+v self-hosted %+v", p.Developers, m, s)
 		}
-		// At the breakeven self-hosting is no dearer; before it, it is.
-		// Past it the fleet grows in steps of instances and may be dearer
-		// again for a while.
-		if cheaper := s.Expected <= m.Expected; p.Developers <= 102 && cheaper != (p.Developers == 102) {
-			t.Errorf("%d developers: self-hosted %.2f vs managed %.2f", p.Developers, s.Expected, m.Expected)
-		}
 	}
+	opusBreakeven(t)
 }
 
 // TestBreakevenChartFiles: --plot writes a PNG that decodes and an SVG that

@@ -133,8 +133,8 @@ var Prior = Params{
 	MoEWidth:     256,
 	// A grouped GEMM's floor of a few tens of µs a layer.
 	Int4MoEUs: 30,
-	// nccl-tests' all_reduce_perf on eight NVLink GPUs reaches half its
-	// bus bandwidth near a megabyte.
+	// An assumption, left to the fit: the collectives turn from latency-
+	// to bandwidth-bound near a megabyte a rank.
 	AllReduceHalfMB: 1,
 }
 
