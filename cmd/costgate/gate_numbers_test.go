@@ -156,8 +156,8 @@ func TestSpecFiguresAreLoosenings(t *testing.T) {
 	})
 }
 
-// loadBase is a team whose fleet of one H100 runs just over its
-// capacity at peak (102 %, capacity.exceeded) and whose code stays in the
+// loadBase is a team whose fleet of one H100 runs over its capacity at
+// peak (111 %, capacity.exceeded) and whose code stays in the
 // network: blocked.
 var loadBase = fixture.Load("capacity.hcl")
 
@@ -167,8 +167,8 @@ var peakBase = fixture.Load("peak.hcl")
 
 // TestLoadCannotOpenTheGate: a pull request that lowers the team's load
 // until a denied fleet fits passed check --base-ref with exit 0 and no
-// approval: peak_to_average from 3 to 1.5 takes the fleet from just over
-// its capacity (102 %) to half of it. A load change that clears a denial the base's
+// approval: peak_to_average from 3 to 1.5 takes the fleet from 111 % of
+// its capacity to 56 %. A load change that clears a denial the base's
 // load had is spec.loosened; one that clears nothing, as a calibration
 // usually does, needs no approval. A workload renamed, removed or split
 // carries its load with it: the base's workloads are the base's load.
@@ -186,10 +186,7 @@ func TestLoadCannotOpenTheGate(t *testing.T) {
 			"deny    self_hosted spec.loosened: team.peak_to_average falls from 3 to 1.5: at the base's load self_hosted was denied by capacity.exceeded; the new figure clears it (line 5)", "ALLOWED"},
 		{"approved in review, the lowered load passes", loadBase, lowered, `{"approved_by": ["@octocat"]}`, 0,
 			"waived  self_hosted spec.loosened: team.peak_to_average falls from 3 to 1.5", "deny    self_hosted"},
-		// 90 developers: the fleet runs well over its capacity (about
-		// 115 %), and 3 % less peak leaves it over.
-		{"a lower peak that leaves the fleet overloaded", edit("developers              = 80", "developers              = 90"),
-			edit("developers              = 80", "developers              = 90", "peak_to_average         = 3", "peak_to_average         = 2.9"), "", 1,
+		{"a lower peak that leaves the fleet overloaded", loadBase, edit("peak_to_average         = 3", "peak_to_average         = 2.9"), "", 1,
 			"capacity.exceeded", "spec.loosened"},
 		// Renamed, its figures had no name to be compared by: exit 0.
 		{"the workload renamed with a smaller context", loadBase,
@@ -199,8 +196,8 @@ func TestLoadCannotOpenTheGate(t *testing.T) {
 		// off-peak prices took the managed option under its budget.
 		{"the time zone moved off a provider's peak hours", peakBase, strings.Replace(peakBase, "Asia/Shanghai", "America/Los_Angeles", 1), "", 1,
 			"deny    managed spec.loosened: team.timezone changes from \"Asia/Shanghai\" to \"America/Los_Angeles\": at the base's load managed was denied by spend.limit", "ALLOWED"},
-		{"a calibration that lowers the load of an allowed fleet", edit("developers              = 80", "developers              = 20"),
-			edit("developers              = 80", "developers              = 10"), "", 0, "ALLOWED", "spec.loosened"},
+		{"a calibration that lowers the load of an allowed fleet", edit("developers              = 90", "developers              = 20"),
+			edit("developers              = 90", "developers              = 10"), "", 0, "ALLOWED", "spec.loosened"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -99,6 +99,11 @@ type Params struct {
 	// of m costs the link time of m + half. The more ranks a ring, the
 	// more of its hops (2(TP−1)/TP of it).
 	AllReduceHalfMB float64 `json:"all_reduce_half_mb"`
+	// SequenceUs is a step's cost for each sequence it decodes beyond
+	// its bytes and FLOPs: the scheduler's and the sampler's bookkeeping
+	// a running request (its blocks, its logits, its token's output),
+	// which no tensor-parallel rank shares.
+	SequenceUs float64 `json:"sequence_us"`
 }
 
 // Prior is where the fit starts and what it is pulled toward where the
@@ -136,6 +141,8 @@ var Prior = Params{
 	// An assumption, left to the fit: the collectives turn from latency-
 	// to bandwidth-bound near a megabyte a rank.
 	AllReduceHalfMB: 1,
+	// A few µs of host work a running request a step.
+	SequenceUs: 5,
 }
 
 // Bounds keep every factor physical: an effective memory efficiency
@@ -153,7 +160,7 @@ var Bounds = map[string][2]float64{
 	// 8.4 + 28 × 3.4 + 2 × 9.6, tuning.cc's base and per-hop latencies).
 	"all-reduce.network": {20, 125},
 	"moe":                {0.3, 1}, "moe-compute": {0.1, 1}, "moe-compute-ep": {0.3, 1}, "moe-width": {16, 4096}, "precision": {0.5, 1}, "int4-moe": {1, 1000},
-	"all-reduce-half": {0, 16},
+	"all-reduce-half": {0, 16}, "sequence": {0, 100},
 }
 
 // factors are the effective factors for an engine on a generation over an
@@ -190,6 +197,7 @@ func (p Params) factors(engine, gen, link, prec string) Factors {
 		MoEWidth:          round3(p.MoEWidth),
 		Int4MoEUs:         round3(p.Int4MoEUs),
 		AllReduceHalfMB:   round3(p.AllReduceHalfMB),
+		SequenceUs:        round3(p.SequenceUs),
 		RequestOverheadMs: round3(orMean(p.RequestMs, engine)),
 		FrontEndMs:        round3(orMean(p.FrontEndMs, engine)),
 	}
@@ -250,6 +258,7 @@ func knobs() []knob {
 		{name: "moe-width", lo: Bounds["moe-width"][0], hi: Bounds["moe-width"][1], scalar: func(p *Params) *float64 { return &p.MoEWidth }},
 		{name: "int4-moe", lo: Bounds["int4-moe"][0], hi: Bounds["int4-moe"][1], scalar: func(p *Params) *float64 { return &p.Int4MoEUs }},
 		{name: "all-reduce-half", lo: Bounds["all-reduce-half"][0], hi: Bounds["all-reduce-half"][1], scalar: func(p *Params) *float64 { return &p.AllReduceHalfMB }},
+		{name: "sequence", lo: Bounds["sequence"][0], hi: Bounds["sequence"][1], scalar: func(p *Params) *float64 { return &p.SequenceUs }},
 	}
 	table := func(prefix, bound string, keys []string, m func(Params) map[string]float64, prior float64) {
 		lo, hi := b(bound)
@@ -287,7 +296,7 @@ func (p Params) clone() Params {
 	}
 	return Params{Memory: p.Memory, Compute: p.Compute, MemoryGen: cp(p.MemoryGen), ComputeGen: cp(p.ComputeGen),
 		EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), KernelUs: cp(p.KernelUs), PrefillKernelUs: cp(p.PrefillKernelUs), PrefillMoEUs: cp(p.PrefillMoEUs), RequestMs: cp(p.RequestMs), FrontEndMs: cp(p.FrontEndMs),
-		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE), MoECompute: cp(p.MoECompute), MoEComputeEP: cp(p.MoEComputeEP), MoEWidth: p.MoEWidth, Int4MoEUs: p.Int4MoEUs, AllReduceHalfMB: p.AllReduceHalfMB}
+		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE), MoECompute: cp(p.MoECompute), MoEComputeEP: cp(p.MoEComputeEP), MoEWidth: p.MoEWidth, Int4MoEUs: p.Int4MoEUs, AllReduceHalfMB: p.AllReduceHalfMB, SequenceUs: p.SequenceUs}
 }
 
 func mean(m map[string]float64) float64 {

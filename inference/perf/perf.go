@@ -147,6 +147,8 @@ type Factors struct {
 	// AllReduceHalfMB is the message (MB a rank) at which an NVLink
 	// all-reduce reaches half its bandwidth.
 	AllReduceHalfMB float64 `json:"all_reduce_half_mb,omitempty"`
+	// SequenceUs is a step's host work for each sequence it decodes.
+	SequenceUs float64 `json:"sequence_us,omitempty"`
 	// RequestOverheadMs is the front end's share of every TTFT;
 	// FrontEndMs its serial work a request, which caps the requests a
 	// second one API server passes (none for in-process benchmarks).

@@ -61,7 +61,7 @@ func (d deployment) step(w work) stepCost {
 	}
 	attn := w.decode*a.attnFlops(w.ctx, d.tp) + a.prefillAttnFlops(w.prefix+w.prefill, d.tp) - a.prefillAttnFlops(w.prefix, d.tp)
 	tCmp := 2*tokens*a.denseActive/tp/d.flops + expert + attn/d.attnFlops
-	fixed := d.fixed(tokens, w.prefill > 0 && !w.graphed)
+	fixed := d.fixed(tokens, w.prefill > 0 && !w.graphed) + w.decode*d.f.SequenceUs/1e6
 	core := math.Sqrt(tMem*tMem + tCmp*tCmp)
 	return stepCost{total: core + fixed, mem: tMem, cmp: tCmp, fixed: fixed}
 }

@@ -1,5 +1,5 @@
 team "acme" {
-  developers              = 80
+  developers              = 90
   tokens_per_developer    = 3e6
   working_hours_per_month = 176
   peak_to_average         = 3
