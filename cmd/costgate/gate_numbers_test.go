@@ -188,6 +188,12 @@ func TestLoadCannotOpenTheGate(t *testing.T) {
 			"waived  self_hosted spec.loosened: team.peak_to_average falls from 3 to 1.5", "deny    self_hosted"},
 		{"a lower peak that leaves the fleet overloaded", loadBase, edit("peak_to_average         = 3", "peak_to_average         = 2.9"), "", 1,
 			"capacity.exceeded", "spec.loosened"},
+		// 80 developers take the fleet just under its capacity (99 %),
+		// where the agent's slowest requests still queue past the idle
+		// timeout: the figure clears capacity.exceeded, so the change is a
+		// loosening even though latency.timeout still denies the fleet.
+		{"developers lowered to just under the fleet's capacity", loadBase, edit("developers              = 90", "developers              = 80"), "", 1,
+			"deny    self_hosted spec.loosened: team.developers falls from 90 to 80: at the base's load self_hosted was denied by capacity.exceeded; the new figure clears it", "ALLOWED"},
 		// Renamed, its figures had no name to be compared by: exit 0.
 		{"the workload renamed with a smaller context", loadBase,
 			edit("workload \"agent\" {", "workload \"agent2\" {", "complexity = \"complex\"", "complexity     = \"complex\"\n  context_tokens = 4096"), "", 1,
