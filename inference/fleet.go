@@ -14,7 +14,7 @@ import (
 
 // fleetOf is the fleet of the chosen option: its counts and packing, a
 // replica's capacity, each workload's TTFT and the target-tracking rate.
-func (r Request) fleetOf(o option, e sizingEnv) Fleet {
+func (r *Request) fleetOf(o option, e *sizingEnv) Fleet {
 	f := Fleet{
 		TensorParallel: o.tp, WeightsGB: r.Model.WeightsGB, KVCacheGB: o.kvGB, MaxModelLen: e.maxCtx, MaxNumSeqs: o.maxSeqs,
 		InstanceType: o.inst.Type, Instances: o.n, ReplicasPerInstance: o.rpi, Replicas: o.n * o.rpi, GPUs: o.n * o.inst.GPUs,
@@ -63,7 +63,7 @@ func (r Request) fleetOf(o option, e sizingEnv) Fleet {
 
 // notes say how the fleet was sized: capacity, calibration, expert
 // parallelism, the prefix cache, latency, and the fleet cap.
-func (r Request) notes(o option, e sizingEnv, f Fleet) []string {
+func (r *Request) notes(o option, e *sizingEnv, f Fleet) []string {
 	fac := o.sat.factors
 	unit := "a replica"
 	if o.units == 1 && o.rpi > 1 {
@@ -84,7 +84,7 @@ func (r Request) notes(o option, e sizingEnv, f Fleet) []string {
 
 // latencyNote gives each workload's TTFT at the peak and what the search
 // did to meet the targets.
-func latencyNote(o option, e sizingEnv, fixed bool) string {
+func latencyNote(o option, e *sizingEnv, fixed bool) string {
 	if o.u >= 1 {
 		return fmt.Sprintf("at %.0f%% of its capacity at peak the fleet's queue grows without bound: no time to first token holds", 100*o.u)
 	}

@@ -44,7 +44,7 @@ type option struct {
 // option left can beat the best that meets them (adding instances for
 // latency only adds cost). why says why the performance model could not
 // predict an option, when none was found.
-func (r Request) search(e sizingEnv) (best option, why string, found bool) {
+func (r *Request) search(e *sizingEnv) (best option, why string, found bool) {
 	opts := make([]option, 0, len(modelcatalog.TensorParallelSizes)*len(r.Instances))
 	for _, tp := range modelcatalog.TensorParallelSizes {
 		if tp > e.limit {
@@ -145,7 +145,7 @@ func (a option) slowestTTFT() float64 {
 // place sizes tensor-parallel size tp on instance type in for the load:
 // a fixed fleet's instances, or the fewest that carry the peak at the
 // target utilization. The TTFT targets are search's.
-func (r Request) place(tp int, in PricedInstance, free float64, e sizingEnv) (option, string) {
+func (r *Request) place(tp int, in PricedInstance, free float64, e *sizingEnv) (option, string) {
 	o := option{tp: tp, inst: in, rpi: in.GPUs / tp, kvGB: free, unit: tp}
 	o.units = o.rpi
 	if r.Model.Experts > 0 && o.rpi > 1 {
@@ -203,7 +203,7 @@ func (r Request) place(tp int, in PricedInstance, free float64, e sizingEnv) (op
 
 // cost is what AWS bills for o a month (Request.Bill), or its peak's
 // hourly GPU price when the request has no bill.
-func (r Request) cost(o option, e sizingEnv) float64 {
+func (r *Request) cost(o option, e *sizingEnv) float64 {
 	if r.Bill == nil {
 		return float64(o.n*o.inst.GPUs) * o.inst.GPUHourUSD
 	}
@@ -219,7 +219,7 @@ func (r Request) cost(o option, e sizingEnv) float64 {
 // a time (it never rises with the count), fewest instances first: the
 // first run of counts whose largest meets the targets holds the fewest
 // that do, found by bisection within it.
-func (r Request) meetTTFT(o *option, maxN int, e sizingEnv) {
+func (r *Request) meetTTFT(o *option, maxN int, e *sizingEnv) {
 	probe := func(n int) (option, bool) {
 		try := *o
 		try.n = n
@@ -260,7 +260,7 @@ func (r Request) meetTTFT(o *option, maxN int, e sizingEnv) {
 
 // settle predicts o at its instance count: the prefix cache's hit rate,
 // the instances' capacity, the peak utilization and every workload's TTFT.
-func (r Request) settle(o *option, e sizingEnv) string {
+func (r *Request) settle(o *option, e *sizingEnv) string {
 	o.hit = r.hitAt(o.n, o)
 	sat := r.ask(o.tp, o.unit, e.shape, o.hit, -1)
 	if !sat.ok {
@@ -278,7 +278,7 @@ func (r Request) settle(o *option, e sizingEnv) string {
 // the workload's own prompt, and whether every workload's requests stay
 // within their limits: the p95 within the workload's target, the p99.9
 // within the load balancer's idle timeout.
-func (r Request) latency(o *option, e sizingEnv) ([]RouteTTFT, bool) {
+func (r *Request) latency(o *option, e *sizingEnv) ([]RouteTTFT, bool) {
 	routes := make([]RouteTTFT, len(e.work))
 	meets := true
 	for i, w := range e.work {
@@ -304,6 +304,6 @@ func (r Request) latency(o *option, e sizingEnv) ([]RouteTTFT, bool) {
 
 // hitAt is the prefix cache's hit rate, in whole per cent, of o on n
 // instances.
-func (r Request) hitAt(n int, o *option) float64 {
+func (r *Request) hitAt(n int, o *option) float64 {
 	return float64(hitPercent(r.prefixHit(n*o.rpi, o.room))) / 100
 }

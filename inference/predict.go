@@ -29,7 +29,7 @@ type shape struct{ in, out, p95 int }
 
 // shapeOf is the shape of a request of ctx prompt tokens at the load's
 // output/input ratio (0.1 without load), within the model's context.
-func (r Request) shapeOf(ctx, p95 int) shape {
+func (r *Request) shapeOf(ctx, p95 int) shape {
 	ratio := 0.1
 	if r.PeakInputTokS > 0 && r.PeakOutputTokS > 0 {
 		ratio = r.PeakOutputTokS / r.PeakInputTokS
@@ -91,7 +91,7 @@ var asked = struct {
 // input from the prefix cache: saturated when u < 0, else at utilization
 // u rounded up to the per cent (TTFT never under the load's, and sizing's
 // many loads share few predictions).
-func (r Request) ask(tp, gpus int, s shape, hit float64, u float64) answer {
+func (r *Request) ask(tp, gpus int, s shape, hit float64, u float64) answer {
 	k := askKey{model: r.Model, gpu: r.GPU, modelID: r.Model.ID, dtype: r.Model.WeightsDType, weightsGB: r.Model.WeightsGB,
 		mem: r.GPU.MemoryGB, tp: tp, gpus: gpus, s: s, hit: hitPercent(hit), u: -1}
 	if u >= 0 {
@@ -159,7 +159,7 @@ type calibration struct {
 // CalibrationBounds. Rows of another model or GPU, rows derived from
 // another measurement, and rows without a stated request shape and
 // concurrency calibrate nothing.
-func (r Request) calibrate() calibration {
+func (r *Request) calibrate() calibration {
 	c := calibration{factor: 1}
 	logSum := 0.0
 	for _, t := range r.Throughput {

@@ -14,7 +14,7 @@ import (
 // sit idle as run (IdleSessionsPerRunning); keeping an idle session's
 // prefix takes as much room as a running one's context. running is the
 // sequences a replica runs at the target utilization.
-func (r Request) room(o option, running float64, e sizingEnv) float64 {
+func (r *Request) room(o option, running float64, e *sizingEnv) float64 {
 	if r.CachedInputShare <= 0 || e.kvPerToken <= 0 {
 		return 0
 	}
@@ -37,7 +37,7 @@ func (r Request) room(o option, running float64, e sizingEnv) float64 {
 //
 // The share falls as replicas are added, so a fleet's capacity per replica
 // does too.
-func (r Request) prefixHit(replicas int, room float64) float64 {
+func (r *Request) prefixHit(replicas int, room float64) float64 {
 	if r.CachedInputShare <= 0 || room <= 0 {
 		return 0
 	}
@@ -47,7 +47,7 @@ func (r Request) prefixHit(replicas int, room float64) float64 {
 
 // locality is the requests a session makes, the replicas it visits and
 // the locality factor of prefixHit.
-func (r Request) locality(replicas int) (turns, visited, locality float64) {
+func (r *Request) locality(replicas int) (turns, visited, locality float64) {
 	turns = r.TurnsPerSession
 	if turns < 2 {
 		turns = DefaultTurnsPerSession
@@ -58,7 +58,7 @@ func (r Request) locality(replicas int) (turns, visited, locality float64) {
 }
 
 // prefixNote says which hit rate the fleet was sized at and why.
-func (r Request) prefixNote(o option) string {
+func (r *Request) prefixNote(o option) string {
 	if r.CachedInputShare <= 0 {
 		return ""
 	}

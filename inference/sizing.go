@@ -211,14 +211,14 @@ func Size(r Request) (Fleet, error) {
 		return Fleet{}, fmt.Errorf("size fleet: a workload needs %d context tokens, above %s's maximum of %d", maxCtx, r.Model.ID, r.Model.MaxContext)
 	}
 	e := r.env(maxCtx)
-	best, why, ok := r.search(e)
+	best, why, ok := r.search(&e)
 	if !ok {
 		if why != "" {
 			return Fleet{}, fmt.Errorf("size fleet: the performance model cannot predict %s on %s: %s", r.Model.ID, r.GPU.ID, why)
 		}
 		return Fleet{}, fmt.Errorf("size fleet: %s (%.0f GB of weights) with a %d-token request (a %d-token prompt and its output) fits no tensor-parallel size up to %d %s GPUs", r.Model.ID, r.Model.WeightsGB, e.maxCtx, maxCtx, e.limit, r.GPU.ID)
 	}
-	return r.fleetOf(best, e), nil
+	return r.fleetOf(best, &e), nil
 }
 
 // sizingEnv holds what every candidate fleet is sized against.
@@ -241,7 +241,7 @@ type sizingEnv struct {
 
 // env resolves the request's defaults: target utilization, workloads,
 // request shapes and the calibration.
-func (r Request) env(maxCtx int) sizingEnv {
+func (r *Request) env(maxCtx int) sizingEnv {
 	// The longest request is the longest prompt with its output: vLLM
 	// refuses one whose prompt and max_tokens exceed --max-model-len.
 	longest := r.shapeOf(maxCtx, 0)

@@ -221,7 +221,8 @@ func TestSearchIsExact(t *testing.T) {
 // instances that carries req's peak at the target and meets every TTFT
 // target, and whether one does.
 func bruteForce(t *testing.T, req Request, maxN int) (float64, bool) {
-	e := req.env(req.MaxContextTokens)
+	env := req.env(req.MaxContextTokens)
+	e := &env
 	best, found := math.Inf(1), false
 	for _, o := range placements(t, req, e) {
 		for n := 1; n <= maxN; n++ {
@@ -245,7 +246,7 @@ func bruteForce(t *testing.T, req Request, maxN int) (float64, bool) {
 // placements are every tensor-parallel size that holds the weights and
 // one full context on every instance type that holds it, each placed for
 // req's load as the search places it.
-func placements(t *testing.T, req Request, e sizingEnv) []option {
+func placements(t *testing.T, req Request, e *sizingEnv) []option {
 	var out []option
 	for _, tp := range modelcatalog.TensorParallelSizes {
 		free := float64(tp)*req.GPU.MemoryGB*GPUMemoryUtilization - req.Model.WeightsGB
@@ -631,7 +632,8 @@ func TestEqualBillsFavourTheFirstToken(t *testing.T) {
 			return w
 		}
 		got := slowest(f.Routes)
-		e := req.env(req.MaxContextTokens)
+		env := req.env(req.MaxContextTokens)
+		e := &env
 		var chosen *option
 		var others []option
 		for _, o := range placements(t, req, e) {

@@ -77,7 +77,7 @@ func saturation(c Config, p Params) (deployment, Result, int, float64) {
 
 // overloaded is the deployment at saturation with an offered load of u ×
 // its capacity: TTFT nil.
-func (d deployment) overloaded(r Result, limit int, u float64) Result {
+func (d *deployment) overloaded(r Result, limit int, u float64) Result {
 	d.serve(&r, limit, 0)
 	r.Notes = append(r.Notes, fmt.Sprintf("an offered load of %.2f× capacity queues without bound: TTFT grows until requests time out", u))
 	return r
@@ -85,9 +85,11 @@ func (d deployment) overloaded(r Result, limit int, u float64) Result {
 
 // atRate is the deployment at lambda requests a second a group, below
 // its capacity (requests a second a group at saturation).
-func (d deployment) atRate(r Result, limit int, capacity, lambda float64) Result {
+func (d *deployment) atRate(r Result, limit int, capacity, lambda float64) Result {
 	if lambda <= 0 {
-		d.c.Concurrency = 1
+		alone := *d
+		alone.c.Concurrency = 1
+		d = &alone
 	}
 	// The batch the load keeps running: the fewest requests in flight
 	// whose completion rate meets the arrivals (it rises with the batch).

@@ -423,7 +423,7 @@ func (d *deployment) memory(r *Result) {
 // batch is the decode batch of one group at the configuration's
 // concurrency; at saturation the KV cache's or the engine's limit, or a
 // smaller batch where that serves more (saturated).
-func (d deployment) batch(r *Result) int {
+func (d *deployment) batch(r *Result) int {
 	limit := min(d.kvSeqs, maxNumSeqs(d.engine, d.g))
 	var b int
 	if conc := d.c.Concurrency; conc > 0 {
@@ -446,7 +446,7 @@ func (d deployment) batch(r *Result) int {
 // eager steps, and the rate falls; a deployment sized for throughput caps
 // its batch there (max_batch_size, --max-num-seqs), so more memory never
 // serves less.
-func (d deployment) saturated(limit int) int {
+func (d *deployment) saturated(limit int) int {
 	rate := func(b int) float64 { return float64(b) / d.at(b).life }
 	b, best := limit, rate(limit)
 	for b > 1 {

@@ -21,7 +21,7 @@ type operatingPoint struct {
 }
 
 // at is the group's operating point with b requests in flight.
-func (d deployment) at(b int) operatingPoint {
+func (d *deployment) at(b int) operatingPoint {
 	c := d.c
 	o := operatingPoint{b: float64(b)}
 	ctx := float64(c.InputTokens) + float64(c.OutputTokens)/2
@@ -68,7 +68,7 @@ func (d deployment) at(b int) operatingPoint {
 // under an engine whose prefill batches take the prompts waiting when
 // they start (SGLang): the batch is as many as arrive meanwhile, not as
 // many as its token budget holds.
-func (d deployment) staggered(b int) bool {
+func (d *deployment) staggered(b int) bool {
 	c := d.c
 	return d.engine == "sglang" && c.Concurrency > 0 && !c.burst && b > 1
 }
@@ -84,7 +84,7 @@ func (d deployment) staggered(b int) bool {
 // A step with prefill tokens runs eagerly: its latency pays that in full
 // for each chunk, and the group pays it in proportion to the budget the
 // prompt fills (prompts from many requests pack into the same steps).
-func (d deployment) prefill(n, b, ctx, batch float64) (latency, marginal, service float64) {
+func (d *deployment) prefill(n, b, ctx, batch float64) (latency, marginal, service float64) {
 	cached := min(max(d.c.CachedInputShare, 0), 0.99)
 	fresh := math.Max(1, math.Round(n*(1-cached)))
 	others, budget := b-1, d.chunk
@@ -134,7 +134,7 @@ func (d deployment) prefill(n, b, ctx, batch float64) (latency, marginal, servic
 // 0 is a closed loop of b requests in flight, each sent when the last
 // returns (a benchmark's concurrency). At saturation (no Concurrency)
 // TTFT is queueing: nil.
-func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
+func (d *deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	c := d.c
 	o := d.at(b)
 	out := float64(c.OutputTokens)
@@ -206,7 +206,7 @@ func (d deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 
 // inflight is the requests a deployment of groups running b each has in
 // flight: all of them, or the configuration's concurrency where fewer.
-func (d deployment) inflight(b float64) float64 {
+func (d *deployment) inflight(b float64) float64 {
 	n := b * float64(d.groups)
 	if c := d.c.Concurrency; c > 0 {
 		n = math.Min(n, float64(c))
@@ -215,7 +215,7 @@ func (d deployment) inflight(b float64) float64 {
 }
 
 // frontEnd is the API server's time a request (s): none in process.
-func (d deployment) frontEnd() float64 {
+func (d *deployment) frontEnd() float64 {
 	if d.c.Offline {
 		return 0
 	}
@@ -228,7 +228,7 @@ func (d deployment) frontEnd() float64 {
 // so the wait slows the arrivals that make it (a closed loop never queues
 // more than its requests in flight). The wait, which rises with the rate
 // that falls with it, is found by bisection.
-func (d deployment) prefillQueue(o operatingPoint, lambda, front float64) (rho, wait float64) {
+func (d *deployment) prefillQueue(o operatingPoint, lambda, front float64) (rho, wait float64) {
 	mdl := func(rate float64) (float64, float64) {
 		rho := math.Min(rate*o.service, 0.95)
 		return rho, rho * o.service / (2 * (1 - rho))
@@ -270,7 +270,7 @@ func tailWait(w, rho, q float64) float64 {
 // with more (per of them, b running), the slots are the bottleneck: b
 // complete every slot time, and each request waits for a slot, first come
 // first served, for what its time in flight, per / rate, leaves.
-func (d deployment) closedLoop(o operatingPoint) (rate, slotWait float64) {
+func (d *deployment) closedLoop(o operatingPoint) (rate, slotWait float64) {
 	front := d.frontEnd()
 	_, w := d.prefillQueue(o, 0, front)
 	held := o.life + w
@@ -287,7 +287,7 @@ func (d deployment) closedLoop(o operatingPoint) (rate, slotWait float64) {
 // group arrive at once and their prompts fill the token budget step after
 // step (pure prefill steps, no decode yet running), the i-th ready after
 // i of b's share of them. prefill is one request's steady-state prefill.
-func (d deployment) firstWave(b, prefill float64) float64 {
+func (d *deployment) firstWave(b, prefill float64) float64 {
 	c := d.c
 	requests := float64(c.Requests)
 	if c.Requests <= 0 || b <= 1 {

@@ -98,7 +98,7 @@ func newShape(m *modelcatalog.OpenModel, prec string) shape {
 
 // touched is the share of a layer's experts that tokens routed tokens
 // reach, each picking k of the experts at random.
-func (a shape) touched(tokens float64) float64 {
+func (a *shape) touched(tokens float64) float64 {
 	if a.experts == 0 {
 		return 1
 	}
@@ -110,7 +110,7 @@ func (a shape) touched(tokens float64) float64 {
 // keeps the whole latent on every rank; grouped-query attention splits
 // the KV heads (a head is replicated when tp exceeds them); windowed
 // layers keep at most their window.
-func (a shape) kvBytes(seq, tp int, kvb float64) float64 {
+func (a *shape) kvBytes(seq, tp int, kvb float64) float64 {
 	n := float64(seq)
 	if a.lora > 0 {
 		return a.layers * (a.lora + a.rope) * kvb * n
@@ -125,7 +125,7 @@ func (a shape) kvBytes(seq, tp int, kvb float64) float64 {
 
 // attnFlops is the attention work of one decoded token at context ctx on
 // one GPU of the group: QKᵀ and AV over every cached position.
-func (a shape) attnFlops(ctx float64, tp int) float64 {
+func (a *shape) attnFlops(ctx float64, tp int) float64 {
 	heads := a.qHeads / float64(tp)
 	if a.lora > 0 {
 		// Absorbed MLA: scores over the latent and rotary key, values
@@ -138,7 +138,7 @@ func (a shape) attnFlops(ctx float64, tp int) float64 {
 
 // prefillAttnFlops is the attention work of a causal prefill of n tokens
 // on one GPU of the group.
-func (a shape) prefillAttnFlops(n float64, tp int) float64 {
+func (a *shape) prefillAttnFlops(n float64, tp int) float64 {
 	heads := a.qHeads / float64(tp)
 	if a.lora > 0 {
 		return a.layers * heads * (2*a.hd + a.rope) * n * n

@@ -44,7 +44,7 @@ const (
 // time, not bytes: the experts touched are read once. The
 // two blend as a 2-norm (neither roofline is reached where they meet),
 // then the fixed costs add.
-func (d deployment) step(w work) stepCost {
+func (d *deployment) step(w work) stepCost {
 	a := d.a
 	tp, ep := float64(d.tp), float64(d.ep)
 	tokens := w.decode + w.prefill
@@ -72,7 +72,7 @@ func (d deployment) step(w work) stepCost {
 // two all-reduces a layer (ring: 2(TP−1)/TP of tokens × hidden × 2 bytes
 // a rank), expert parallelism's dispatch and combine a MoE layer — each a
 // latency plus its bytes over the interconnect.
-func (d deployment) fixed(tokens float64, eager bool) float64 {
+func (d *deployment) fixed(tokens float64, eager bool) float64 {
 	a := d.a
 	t := d.f.StepOverheadMs/1e3 + d.kernels()*d.f.KernelUs/1e6
 	if d.prec == "int4" && a.expertTotal > 0 {
@@ -121,7 +121,7 @@ func (d deployment) fixed(tokens float64, eager bool) float64 {
 // (Config.GraphTokens) launches only its attention kernels from the CPU
 // (the KV-cache write and the attention a layer run outside the graphs)
 // and routes on the GPU.
-func (d deployment) eager(tokens float64) float64 {
+func (d *deployment) eager(tokens float64) float64 {
 	if d.c.Compiled {
 		return 0
 	}
@@ -137,7 +137,7 @@ func (d deployment) eager(tokens float64) float64 {
 
 // kernels is the kernels a step runs: every layer's, latent attention's,
 // and the MoE layers'.
-func (d deployment) kernels() float64 {
+func (d *deployment) kernels() float64 {
 	a := d.a
 	k := a.layers * kernelsDense
 	if a.lora > 0 {
@@ -153,7 +153,7 @@ func (d deployment) kernels() float64 {
 // the mean when routed tokens each pick k experts at random: m = tokens·k
 // assignments over n GPUs put about m/n + √(2 (m/n) ln n) on the busiest.
 // 1 without expert parallelism (every GPU holds a slice of every expert).
-func (d deployment) imbalance(routed float64) float64 {
+func (d *deployment) imbalance(routed float64) float64 {
 	if d.ep <= d.tp || d.a.k == 0 {
 		return 1
 	}
@@ -166,7 +166,7 @@ func (d deployment) imbalance(routed float64) float64 {
 // at its width on a GPU: w / (w + MoEWidth) of w columns, the expert's
 // intermediate size split over the tensor-parallel group (whole experts
 // under expert parallelism), relative to a wide GEMM's.
-func (d deployment) width() float64 {
+func (d *deployment) width() float64 {
 	a := d.a
 	if a.experts == 0 || d.f.MoEWidth <= 0 {
 		return 1
