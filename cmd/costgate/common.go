@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,7 +20,6 @@ import (
 	"github.com/costgate/costgate/specfile"
 	"github.com/costgate/costgate/stacks"
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 )
 
 // planFlags are the flags every planning command shares.
@@ -294,18 +294,26 @@ func (r planRun) planAll(ctx context.Context, specs []*spec.Spec, stderr io.Writ
 		})
 		defer line.Stop()
 	}
-	var g errgroup.Group
-	g.SetLimit(runtime.GOMAXPROCS(0))
-	for i, s := range specs {
-		g.Go(func() error {
-			p, err := r.plan(ctx, i, s, len(specs))
-			out[i] = p
-			done.Add(1)
-			return err
+	// A worker a processor takes the specs in turn: its stack, grown deep
+	// by the sizer, the policies and the Pulumi program, serves the next
+	// spec instead of a fresh goroutine's growing again for each.
+	errs := make([]error, len(specs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(specs)) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(specs); i = int(next.Add(1) - 1) {
+				out[i], errs[i] = r.plan(ctx, i, specs[i], len(specs))
+				done.Add(1)
+			}
 		})
 	}
-	if err := g.Wait(); err != nil {
-		return nil, err
+	wg.Wait()
+	// The first spec's error in the order given, whichever failed first.
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
 	return out, nil
 }
