@@ -231,12 +231,17 @@ type sizingEnv struct {
 	target      float64 // target utilization
 	minReplicas int
 	limit       int // most GPUs one instance (or the fixed fleet) holds
-	// shape is the mean request the capacity is predicted at, work each
-	// workload's own.
-	shape  shape
-	work   []Workload
-	shapes []shape
-	cal    calibration
+	// shape is the mean request the capacity is predicted at; work the
+	// workloads, prompts each one's prompt (within the model's context)
+	// and shapes the mean request with that prompt as the one whose TTFT
+	// is asked: one fleet serves the mix, and a workload's prompt is
+	// prefilled among the mix's decoding requests and behind the mix's
+	// queued prefills, at the mix's utilization.
+	shape   shape
+	work    []Workload
+	prompts []int
+	shapes  []shape
+	cal     calibration
 }
 
 // env resolves the request's defaults: target utilization, workloads,
@@ -267,7 +272,17 @@ func (r *Request) env(maxCtx int) sizingEnv {
 	}
 	e.shape = r.shapeOf(count(math.Round(e.mean), math.MaxInt32), 0)
 	for _, w := range e.work {
-		e.shapes = append(e.shapes, r.shapeOf(w.ContextTokens, w.ContextTokensP95))
+		prompt := max(w.ContextTokens, w.ContextTokensP95, 1)
+		if mc := r.Model.MaxContext; mc > 1 {
+			prompt = min(prompt, mc-1)
+		}
+		at := e.shape
+		at.p95 = prompt
+		if prompt == at.in {
+			at.p95 = 0
+		}
+		e.prompts = append(e.prompts, min(max(w.ContextTokens, 1), prompt))
+		e.shapes = append(e.shapes, at)
 	}
 	e.cal = r.calibrate()
 	return e

@@ -8,22 +8,23 @@ import (
 
 // TestCheckShowsTheDecidedOptionsWarnings: the gate shows a reviewer the
 // warnings of what the change would deploy — here the regulated team's
-// self-hosted fleet, whose agent requests wait over a minute for a first
-// token at peak and whose listener speaks plain HTTP — in every format.
+// self-hosted fleet, reserved for every hour of the month though it
+// serves business hours, whose listener speaks plain HTTP — in every
+// format.
 func TestCheckShowsTheDecidedOptionsWarnings(t *testing.T) {
 	args := []string{"check", "../../examples/regulated.hcl", "--as-of", "2026-11-26"}
 	code, text, stderr := runCLI(args...)
 	if code != 0 {
 		t.Fatalf("check: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"\n  warn    self_hosted latency.unbounded: ", "\n  warn    self_hosted resources.http_listener: "} {
+	for _, want := range []string{"\n  warn    self_hosted pricing.idle_commitment: ", "\n  warn    self_hosted resources.http_listener: "} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
 		}
 	}
 	_, gh, _ := runCLI(append(args, "--format", "github")...)
-	if !strings.Contains(gh, "title=latency.unbounded (self_hosted)::") {
-		t.Errorf("github lacks the decided option's latency.unbounded:\n%s", gh)
+	if !strings.Contains(gh, "title=pricing.idle_commitment (self_hosted)::") {
+		t.Errorf("github lacks the decided option's pricing.idle_commitment:\n%s", gh)
 	}
 	_, out, _ := runCLI(append(args, "--format", "json")...)
 	var res struct {
@@ -38,9 +39,9 @@ func TestCheckShowsTheDecidedOptionsWarnings(t *testing.T) {
 	}
 	found := false
 	for _, w := range res.ChosenWarnings {
-		found = found || w.Policy == "latency.unbounded" && w.Option == "self_hosted"
+		found = found || w.Policy == "pricing.idle_commitment" && w.Option == "self_hosted"
 	}
 	if !found {
-		t.Errorf("chosen_warnings %+v lacks the self-hosted option's latency.unbounded", res.ChosenWarnings)
+		t.Errorf("chosen_warnings %+v lacks the self-hosted option's pricing.idle_commitment", res.ChosenWarnings)
 	}
 }

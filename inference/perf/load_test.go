@@ -86,3 +86,52 @@ func TestErlangC(t *testing.T) {
 		t.Errorf("erlangC(5000, 4000) = %g, want ~0", got)
 	}
 }
+
+// TestPromptWithinTheMix: a workload's prompt asked within a fleet's mix
+// (InputTokensP95) waits behind the mix's queued prefills and decodes
+// beside its batch. A short prompt among long ones waits longer than in
+// a fleet of short prompts alone at the same utilization (the long
+// prompts' chunks hold the step's token budget first come, first
+// served), and a long prompt among short ones less than in a fleet of
+// long prompts alone (whose queue is all long prefills); within the mix
+// the mean prompt falls between them, and each rises with the load.
+func TestPromptWithinTheMix(t *testing.T) {
+	const short, long = 2048, 32768
+	c := cfg(t, "qwen3-30b-a3b", "h100", 1)
+	mix := c
+	mix.InputTokens, mix.OutputTokens = (short+long)/2, 1000
+	alone := func(in int) Config {
+		a := c
+		a.InputTokens, a.OutputTokens = in, 1000
+		return a
+	}
+	p95 := func(c Config, u float64) float64 {
+		r := PredictAt(c, u)
+		if !r.Fits || r.TTFTP95Ms == nil {
+			t.Fatalf("%d/%d in the mix at u=%.2f: no TTFT: %+v", c.InputTokensP95, c.InputTokens, u, r)
+		}
+		return *r.TTFTP95Ms
+	}
+	var prevShort, prevLong float64
+	for _, u := range []float64{0.2, 0.4, 0.6} {
+		s, l := mix, mix
+		s.InputTokensP95, l.InputTokensP95 = short, long
+		ms, ml := p95(s, u), p95(l, u)
+		if as := p95(alone(short), u); ms <= as {
+			t.Errorf("u=%.1f: a %d-token prompt among %d-token ones waits %.0f ms at the p95, no longer than alone (%.0f ms)", u, short, long, ms, as)
+		}
+		if al := p95(alone(long), u); ml >= al {
+			t.Errorf("u=%.1f: a %d-token prompt among %d-token ones waits %.0f ms at the p95, no shorter than among its own kind (%.0f ms)", u, long, short, ml, al)
+		}
+		if own := p95(mix, u); ms >= own || ml <= own {
+			t.Errorf("u=%.1f: the mix's own %d-token prompt waits %.0f ms at the p95; its %d-token one %.0f ms and its %d-token one %.0f ms should fall either side", u, mix.InputTokens, own, short, ms, long, ml)
+		}
+		if ml < ms {
+			t.Errorf("u=%.1f: the %d-token prompt's p95 %.0f ms is under the %d-token one's %.0f ms", u, long, ml, short, ms)
+		}
+		if ms < prevShort || ml < prevLong {
+			t.Errorf("u=%.1f: the p95 fell with the load: short %.0f -> %.0f ms, long %.0f -> %.0f ms", u, prevShort, ms, prevLong, ml)
+		}
+		prevShort, prevLong = ms, ml
+	}
+}

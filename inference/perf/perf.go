@@ -45,8 +45,11 @@ type Config struct {
 	TP, GPUs int
 	// InputTokens and OutputTokens are the mean request shape.
 	InputTokens, OutputTokens int
-	// InputTokensP95 is the 95th percentile of the prompt lengths, for the
-	// p95 TTFT (0: every prompt is InputTokens long).
+	// InputTokensP95 is the prompt the p95 and tail TTFT are taken at: the
+	// 95th percentile of the prompt lengths, or one workload's prompt
+	// among a mix whose mean is InputTokens (shorter or longer), prefilled
+	// beside the mix's decode batch and queued behind its prefills (0:
+	// every prompt is InputTokens long).
 	InputTokensP95 int
 	// CachedInputShare is the share of input tokens served from the
 	// prefix cache (an agent's growing conversation): they take KV-cache

@@ -171,7 +171,7 @@ func (d *deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	rho, wait := d.prefillQueue(o, lambda, front)
 	wait95, wait99, wait999 := tailWait(wait, rho, 0.05), tailWait(wait, rho, 0.01), tailWait(wait, rho, TailShare)
 	p95 := o.prefill
-	if c.InputTokensP95 > c.InputTokens {
+	if c.InputTokensP95 > 0 && c.InputTokensP95 != c.InputTokens {
 		p95, _, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2, o.batch)
 	}
 	wait0, wave := wait, 0.0

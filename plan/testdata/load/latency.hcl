@@ -1,5 +1,5 @@
 team "acme" {
-  developers           = 80
+  developers           = 100
   tokens_per_developer = 3e6
   cost_center          = "research"
 }

@@ -1,5 +1,5 @@
 team "acme" {
-  developers           = 100
+  developers           = 115
   tokens_per_developer = 3e6
   peak_to_average      = 3
   cost_center          = "research"
