@@ -238,8 +238,9 @@ func (d *decoder) file(filename string, syn *hclsyntax.Body) *Spec {
 }
 
 // contextFits warns of a workload whose context the chosen open model
-// cannot read: the self-hosted option would be left out of the plan, and
-// the reviewer should hear it at the line that causes it.
+// cannot read (the self-hosted option would be left out of the plan) or
+// fills, leaving no room for an answer, and the reviewer should hear it
+// at the line that causes it.
 func (d *decoder) contextFits(s *Spec) {
 	var m *modelcatalog.OpenModel
 	for i := range s.Models {
@@ -254,12 +255,18 @@ func (d *decoder) contextFits(s *Spec) {
 		return
 	}
 	for _, w := range s.Workloads {
-		if w.ContextTokens <= m.MaxContext {
+		if w.ContextTokens < m.MaxContext {
 			continue
 		}
 		at, ok := d.ranges[blockWorkload+"."+w.Name+".context_tokens"]
 		if !ok {
 			at = d.ranges[blockWorkload+"."+w.Name]
+		}
+		if w.ContextTokens == m.MaxContext {
+			d.warnf(at, "Context fills the model's window",
+				"Workload %q carries %d context tokens, the whole of %s's window: nothing is left for its answers (vLLM refuses a request whose prompt and max_tokens exceed the window; the fleet's max_model_len is the window, which holds a prompt one token shorter and a one-token answer). Set context_tokens to the prompts' real length, or choose a model with a longer context.",
+				w.Name, w.ContextTokens, m.ID)
+			continue
 		}
 		d.warnf(at, "Context longer than the model reads",
 			"Workload %q carries %d context tokens, but %s reads at most %d: the self-hosted option cannot serve it and is left out of the plan (hybrid too, if the workload is simple). Choose a model with a longer context, or model = \"auto\".",

@@ -211,7 +211,7 @@ model "my-coder-14b" {
   q_heads         = 40
   kv_heads        = 8
   head_dim        = 128
-  max_context     = 32768
+  max_context     = 131072
   weights_dtype   = "bf16"
   weights_gb      = 29.5
   quality         = { simple = 0.8, complex = 0.4 }
@@ -250,7 +250,7 @@ self_hosted {
 				s.Models = []modelcatalog.OpenModel{{
 					ID: "my-coder-14b", Name: "My Coder 14B", HFRepo: "Qwen/Qwen2.5-Coder-14B-Instruct", Gated: true,
 					ParamsB: 14.7, ActiveParamsB: 14.7, Layers: 48, QHeads: 40, KVHeads: 8, HeadDim: 128,
-					MaxContext: 32768, WeightsDType: "bf16", WeightsGB: 29.5,
+					MaxContext: 131072, WeightsDType: "bf16", WeightsGB: 29.5,
 					Quality: map[string]modelcatalog.Figure{
 						"simple":  {Value: 0.8, Source: src},
 						"complex": {Value: 0.4, Source: src},
@@ -618,6 +618,39 @@ func TestContextLongerThanModel(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("%s: %d warnings, want %d", tt.model, got, tt.want)
+		}
+	}
+}
+
+// TestContextFillsTheWindow: a workload whose context is the model's whole
+// window (the complex default, 32768, on a 32K model) leaves its answers
+// no room: a warning at the workload, not the longer-context one; a
+// context one token shorter is quiet.
+func TestContextFillsTheWindow(t *testing.T) {
+	for _, tt := range []struct {
+		context string // "" for the complex default
+		want    int
+	}{{"", 1}, {"\n  context_tokens = 32768", 1}, {"\n  context_tokens = 32767", 0}} {
+		src := strings.Replace(minimalSrc, `complexity = "complex"`, "complexity = \"complex\""+tt.context, 1) +
+			"\nself_hosted {\n  model = \"qwen2.5-coder-7b\"\n}\n"
+		s, diags := NewParser(modelcatalog.Default()).Parse("c.hcl", []byte(src))
+		if diags.HasErrors() || s == nil {
+			t.Fatalf("%q: %v", tt.context, diags)
+		}
+		got := 0
+		for _, d := range diags {
+			if d.Summary == "Context longer than the model reads" {
+				t.Errorf("%q: %s", tt.context, d.Detail)
+			}
+			if d.Summary == "Context fills the model's window" {
+				got++
+				if !strings.Contains(d.Detail, "32768") || !strings.Contains(d.Detail, "qwen2.5-coder-7b") {
+					t.Errorf("%q: detail %q names neither the context nor the model", tt.context, d.Detail)
+				}
+			}
+		}
+		if got != tt.want {
+			t.Errorf("%q: %d warnings, want %d", tt.context, got, tt.want)
 		}
 	}
 }
