@@ -15,24 +15,24 @@ import (
 )
 
 // loadCapacity is a team whose fixed fleet of one H100 runs over its
-// capacity at peak (111 %, capacity.exceeded) and whose code stays in the
+// capacity at peak (112 %, capacity.exceeded) and whose code stays in the
 // network (the managed option is denied by compliance.external_api).
 var loadCapacity = fixture.Load("capacity.hcl")
 
 // loadLatency is a team whose fleet of one H100 misses the chat
 // workload's first-token target at peak (latency.ttft on self_hosted: at
-// 52 % of capacity its 32K-token prompts queue behind each other's
-// prefills, p95 about 19 s against 4 s).
+// 50 % of capacity its 32K-token prompts queue behind each other's
+// prefills, p95 about 11 s against 4 s).
 var loadLatency = fixture.Load("latency.hcl")
 
 // loadSpend is a team whose managed option costs about $1,260 a month
 // against a limit of $1,200 (spend.limit), as does its fleet.
 var loadSpend = fixture.Load("spend.hcl")
 
-// loadTwo is loadCapacity's team, 115 developers, with half its tokens on
-// a light chat workload: the fleet carries the load at peak (about 90 %)
+// loadTwo is loadCapacity's team, 125 developers, with half its tokens on
+// a light chat workload: the fleet carries the load at peak (about 94 %)
 // but both workloads' slowest requests queue past the idle timeout behind
-// the agent's long prefills (p99.9 about 15 minutes against 10:
+// the agent's long prefills (p99.9 about 21 minutes against 10:
 // latency.timeout).
 var loadTwo = fixture.Load("two.hcl")
 

@@ -548,7 +548,7 @@ func GoSource(p Params, without map[string]Params) ([]byte, error) {
 }
 
 func writeParams(b *bytes.Buffer, p Params) {
-	fmt.Fprintf(b, "Params{\nMemory: %g, Compute: %g, MoEWidth: %g, Int4MoEUs: %g, AllReduceHalfMB: %g, SequenceUs: %g,\n", p.Memory, p.Compute, p.MoEWidth, p.Int4MoEUs, p.AllReduceHalfMB, p.SequenceUs)
+	fmt.Fprintf(b, "Params{\nMemory: %g, Compute: %g, MoEWidth: %g, Int4MoEUs: %g, AllReduceHalfMB: %g, SequenceUs: %g, RoutingExp: %g,\n", p.Memory, p.Compute, p.MoEWidth, p.Int4MoEUs, p.AllReduceHalfMB, p.SequenceUs, p.RoutingExp)
 	for _, t := range []struct {
 		name string
 		m    map[string]float64

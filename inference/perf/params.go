@@ -104,6 +104,13 @@ type Params struct {
 	// a running request (its blocks, its logits, its token's output),
 	// which no tensor-parallel rank shares.
 	SequenceUs float64 `json:"sequence_us"`
+	// RoutingExp is how far a batch's tokens route alike: B tokens touch
+	// the distinct experts that B^RoutingExp tokens routed independently
+	// would (1: every token picks its k experts at random; below 1, the
+	// tokens of a batch share experts more than chance, as a request's
+	// neighbouring tokens and one domain's requests do). One token is
+	// one token either way, and a large batch still reaches every expert.
+	RoutingExp float64 `json:"routing_exp"`
 }
 
 // Prior is where the fit starts and what it is pulled toward where the
@@ -143,6 +150,8 @@ var Prior = Params{
 	AllReduceHalfMB: 1,
 	// A few µs of host work a running request a step.
 	SequenceUs: 5,
+	// Tokens routed independently until measured.
+	RoutingExp: 1,
 }
 
 // Bounds keep every factor physical: an effective memory efficiency
@@ -160,7 +169,7 @@ var Bounds = map[string][2]float64{
 	// 8.4 + 28 × 3.4 + 2 × 9.6, tuning.cc's base and per-hop latencies).
 	"all-reduce.network": {20, 125},
 	"moe":                {0.3, 1}, "moe-compute": {0.1, 1}, "moe-compute-ep": {0.3, 1}, "moe-width": {16, 4096}, "precision": {0.5, 1}, "int4-moe": {1, 1000},
-	"all-reduce-half": {0, 16}, "sequence": {0, 100},
+	"all-reduce-half": {0, 16}, "sequence": {0, 100}, "routing": {0.5, 1},
 }
 
 // factors are the effective factors for an engine on a generation over an
@@ -198,9 +207,19 @@ func (p Params) factors(engine, gen, link, prec string) Factors {
 		Int4MoEUs:         round3(p.Int4MoEUs),
 		AllReduceHalfMB:   round3(p.AllReduceHalfMB),
 		SequenceUs:        round3(p.SequenceUs),
+		RoutingExp:        round3(p.routingExp()),
 		RequestOverheadMs: round3(orMean(p.RequestMs, engine)),
 		FrontEndMs:        round3(orMean(p.FrontEndMs, engine)),
 	}
+}
+
+// routingExp is the fitted RoutingExp, or 1 (independent tokens) where a
+// Params has none.
+func (p Params) routingExp() float64 {
+	if p.RoutingExp > 0 {
+		return p.RoutingExp
+	}
+	return 1
 }
 
 // networkUs is the fitted latency of a collective between instances, or
@@ -259,6 +278,7 @@ func knobs() []knob {
 		{name: "int4-moe", lo: Bounds["int4-moe"][0], hi: Bounds["int4-moe"][1], scalar: func(p *Params) *float64 { return &p.Int4MoEUs }},
 		{name: "all-reduce-half", lo: Bounds["all-reduce-half"][0], hi: Bounds["all-reduce-half"][1], scalar: func(p *Params) *float64 { return &p.AllReduceHalfMB }},
 		{name: "sequence", lo: Bounds["sequence"][0], hi: Bounds["sequence"][1], scalar: func(p *Params) *float64 { return &p.SequenceUs }},
+		{name: "routing", lo: Bounds["routing"][0], hi: Bounds["routing"][1], scalar: func(p *Params) *float64 { return &p.RoutingExp }},
 	}
 	table := func(prefix, bound string, keys []string, m func(Params) map[string]float64, prior float64) {
 		lo, hi := b(bound)
@@ -296,7 +316,7 @@ func (p Params) clone() Params {
 	}
 	return Params{Memory: p.Memory, Compute: p.Compute, MemoryGen: cp(p.MemoryGen), ComputeGen: cp(p.ComputeGen),
 		EngineScale: cp(p.EngineScale), StepMs: cp(p.StepMs), KernelUs: cp(p.KernelUs), PrefillKernelUs: cp(p.PrefillKernelUs), PrefillMoEUs: cp(p.PrefillMoEUs), RequestMs: cp(p.RequestMs), FrontEndMs: cp(p.FrontEndMs),
-		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE), MoECompute: cp(p.MoECompute), MoEComputeEP: cp(p.MoEComputeEP), MoEWidth: p.MoEWidth, Int4MoEUs: p.Int4MoEUs, AllReduceHalfMB: p.AllReduceHalfMB, SequenceUs: p.SequenceUs}
+		AllReduceUs: cp(p.AllReduceUs), ComputePrec: cp(p.ComputePrec), MoE: cp(p.MoE), MoECompute: cp(p.MoECompute), MoEComputeEP: cp(p.MoEComputeEP), MoEWidth: p.MoEWidth, Int4MoEUs: p.Int4MoEUs, AllReduceHalfMB: p.AllReduceHalfMB, SequenceUs: p.SequenceUs, RoutingExp: p.RoutingExp}
 }
 
 func mean(m map[string]float64) float64 {

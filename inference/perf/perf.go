@@ -152,6 +152,9 @@ type Factors struct {
 	AllReduceHalfMB float64 `json:"all_reduce_half_mb,omitempty"`
 	// SequenceUs is a step's host work for each sequence it decodes.
 	SequenceUs float64 `json:"sequence_us,omitempty"`
+	// RoutingExp: a batch of B tokens touches the experts B^RoutingExp
+	// independent tokens would.
+	RoutingExp float64 `json:"routing_exp,omitempty"`
 	// RequestOverheadMs is the front end's share of every TTFT;
 	// FrontEndMs its serial work a request, which caps the requests a
 	// second one API server passes (none for in-process benchmarks).

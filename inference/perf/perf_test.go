@@ -135,8 +135,13 @@ func TestShapes(t *testing.T) {
 	if got := (a.denseBytes + a.expertBytes) / 1e9; math.Abs(got-m.WeightsGB) > 1e-6 {
 		t.Errorf("resident %g GB, want the catalog's %g", got, m.WeightsGB)
 	}
-	if a.touched(1) != 8.0/128 || a.touched(1e6) < 0.999 {
-		t.Errorf("one token touches %g of the experts (want 8/128); a million touch %g", a.touched(1), a.touched(1e6))
+	if a.touched(1, 1) != 8.0/128 || a.touched(1e6, 1) < 0.999 {
+		t.Errorf("one token touches %g of the experts (want 8/128); a million touch %g", a.touched(1, 1), a.touched(1e6, 1))
+	}
+	// Tokens that route alike touch fewer experts than as many routed at
+	// random, but one token is one token and enough reach every expert.
+	if a.touched(1, 0.8) != 8.0/128 || a.touched(64, 0.8) >= a.touched(64, 1) || a.touched(1e6, 0.8) < 0.999 {
+		t.Errorf("routing exponent 0.8: one token %g, 64 tokens %g (at random %g), a million %g", a.touched(1, 0.8), a.touched(64, 0.8), a.touched(64, 1), a.touched(1e6, 0.8))
 	}
 	oss, _ := cat.Architecture("gpt-oss-120b")
 	o := newShape(oss, "bf16")

@@ -97,10 +97,15 @@ func newShape(m *modelcatalog.OpenModel, prec string) shape {
 }
 
 // touched is the share of a layer's experts that tokens routed tokens
-// reach, each picking k of the experts at random.
-func (a *shape) touched(tokens float64) float64 {
+// reach, each picking k of the experts at random, as tokens^exp
+// independent ones would (Params.RoutingExp: a batch's tokens route more
+// alike than chance).
+func (a *shape) touched(tokens, exp float64) float64 {
 	if a.experts == 0 {
 		return 1
+	}
+	if tokens > 1 && exp != 1 {
+		tokens = math.Pow(tokens, exp)
 	}
 	return 1 - math.Pow(1-a.k/a.experts, tokens)
 }

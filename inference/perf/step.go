@@ -54,7 +54,7 @@ func (d *deployment) step(w work) stepCost {
 		moe = 1 // a slice of every expert, streamed as a dense weight
 	}
 	kv := w.decode*a.kvBytes(int(w.ctx), d.tp, d.kvb) + a.kvBytes(int(w.prefix), d.tp, d.kvb)
-	tMem := (a.denseReadBytes/tp+kv)/d.bw + a.expertBytes/ep*a.touched(routed)/d.bw/moe
+	tMem := (a.denseReadBytes/tp+kv)/d.bw + a.expertBytes/ep*a.touched(routed, d.f.RoutingExp)/d.bw/moe
 	expert := 2 * routed * a.expertActive / ep / d.flops / d.f.MoECompute * d.imbalance(routed) / d.width()
 	if d.ep > d.tp {
 		expert /= d.f.MoEComputeEP

@@ -1,5 +1,5 @@
 team "acme" {
-  developers           = 115
+  developers           = 125
   tokens_per_developer = 3e6
   peak_to_average      = 3
   cost_center          = "research"
