@@ -17,6 +17,7 @@ type shape struct {
 	lora, rope              float64
 	window, windowLayers    float64
 	experts, k              float64
+	logMiss                 float64 // ln(1 − k/experts): a token missing a given expert
 	denseTotal, denseActive float64 // parameters
 	expertTotal             float64 // parameters of all routed experts
 	expertActive            float64 // routed-expert parameters a token uses
@@ -64,6 +65,9 @@ func newShape(m *modelcatalog.OpenModel, prec string) shape {
 		a.hidden = a.qHeads * a.hd
 	}
 	total, active := m.ParamsB*1e9, m.ActiveParamsB*1e9
+	if a.experts > 0 {
+		a.logMiss = math.Log1p(-a.k / a.experts)
+	}
 	if a.experts > a.k && a.k > 0 && total > active {
 		perExpert := (total - active) / (a.experts - a.k)
 		a.expertTotal = perExpert * a.experts
@@ -105,9 +109,11 @@ func (a *shape) touched(tokens, exp float64) float64 {
 		return 1
 	}
 	if tokens > 1 && exp != 1 {
-		tokens = math.Pow(tokens, exp)
+		tokens = math.Exp(exp * math.Log(tokens))
 	}
-	return 1 - math.Pow(1-a.k/a.experts, tokens)
+	// 1 − (1 − k/E)^tokens, without math.Pow's general path (the sizer
+	// asks it of every step).
+	return -math.Expm1(tokens * a.logMiss)
 }
 
 // kvBytes is one sequence's KV cache of seq tokens on one GPU of a
