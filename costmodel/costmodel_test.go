@@ -281,11 +281,54 @@ func mustRead(t testing.TB, path string) string {
 // sells in the region and takes the cheapest that meets the TTFT targets,
 // naming the runner-ups; a list narrows the choice; a single GPU keeps the
 // spec's and warns when another would serve the same load for less.
+// TestPromptFillingTheWindow: a workload whose prompt is a model's whole
+// window leaves its answers no room (vLLM refuses a request whose prompt
+// and max_tokens exceed --max-model-len), so no fleet of that model serves
+// it: pinned, the self-hosted option is left out with the reason, and the
+// hybrid keeps the fleet for the workloads it can serve; with "auto", the
+// fleet runs a model with a longer window. startup-10's agent carries the
+// complex default, 32768 tokens; qwen2.5-coder-7b reads 32768.
+func TestPromptFillingTheWindow(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "examples", "startup-10.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q7, ok := modelcatalog.Default().OpenModel("qwen2.5-coder-7b")
+	if !ok || q7.MaxContext != 32768 {
+		t.Fatalf("qwen2.5-coder-7b reads %d tokens, the test wants 32768", q7.MaxContext)
+	}
+	pinned := evaluate(t, parse(t, "s.hcl", string(src)+"\nself_hosted {\n  model = \"qwen2.5-coder-7b\"\n  gpu = \"h100\"\n}\n"))
+	if o := pinned.Option(architecture.SelfHosted); o != nil {
+		t.Errorf("self_hosted priced at $%.0f on a fleet that can serve none of the agent's prompts", o.MonthlyUSD.Expected)
+	}
+	var said bool
+	for _, n := range pinned.Notes {
+		said = said || n.ID == "option.unpriced" && strings.Contains(n.Message, "fills qwen2.5-coder-7b's whole window of 32768 tokens")
+	}
+	if !said {
+		t.Errorf("no note says why self_hosted is left out: %+v", pinned.Notes)
+	}
+	if h := pinned.Option(architecture.Hybrid); h == nil || h.Sizing == nil || h.Sizing.Model != "qwen2.5-coder-7b" {
+		t.Errorf("hybrid = %+v, want the autocomplete (8192 tokens) on qwen2.5-coder-7b", h)
+	}
+	auto := evaluate(t, parse(t, "s.hcl", string(src)+"\nself_hosted {\n  model = \"auto\"\n  gpu = \"h100\"\n}\n"))
+	o := auto.Option(architecture.SelfHosted)
+	if o == nil || o.Sizing == nil {
+		t.Fatalf("auto: no sized self_hosted option: %+v", auto.Notes)
+	}
+	if m, ok := modelcatalog.Default().OpenModel(o.Sizing.Model); !ok || m.MaxContext <= 32768 {
+		t.Errorf("auto runs %s (window %d) for a 32768-token prompt", o.Sizing.Model, m.MaxContext)
+	}
+}
+
 func TestGPUChoice(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join("..", "examples", "startup-10.hcl"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The agent's prompts within the 7B model's 32K window: the complex
+	// default, 32768, would fill it and leave no fleet to size.
+	src = []byte(strings.Replace(string(src), `complexity = "complex"`, "complexity = \"complex\"\n  context_tokens = 16384", 1))
 	withGPU := func(gpu string) *spec.Spec {
 		return parse(t, "s.hcl", string(src)+"\nself_hosted {\n  model = \"qwen2.5-coder-7b\"\n  gpu = "+gpu+"\n}\n")
 	}

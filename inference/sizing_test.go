@@ -111,6 +111,10 @@ func TestSizeErrors(t *testing.T) {
 		want string
 	}{
 		{"context above the model's maximum", Request{Model: q30, GPU: h, Instances: p5, MaxContextTokens: 300000}, "above"},
+		// A prompt of the whole window leaves no room for one output token:
+		// vLLM refuses every such request (prompt + max_tokens > window).
+		{"a workload's prompt fills the window", Request{Model: q30, GPU: h, Instances: p5, MaxContextTokens: 8192,
+			Workloads: []Workload{{Name: "agent", ContextTokens: q30.MaxContext}}}, "fills qwen3-coder-30b-a3b's whole window"},
 		{"no instances", Request{Model: q30, GPU: h, MaxContextTokens: 8192}, "no priced instance"},
 		{"fixed fleet too small for one replica", Request{Model: l70, GPU: h, Instances: p5, MaxContextTokens: 8192, FixedGPUs: 1}, "fits no tensor-parallel size"},
 		{"a GPU the performance model has no figures for", Request{Model: q30, GPU: &modelcatalog.GPU{ID: "x", MemoryGB: 80}, Instances: p5, MaxContextTokens: 8192}, "cannot predict"},
@@ -131,7 +135,7 @@ func TestSizeErrors(t *testing.T) {
 func TestSizeProperties(t *testing.T) {
 	for _, id := range []string{"llama-3.3-70b", "qwen3-coder-30b-a3b"} {
 		m, h := catalogPair(t, id, "h100")
-		for _, ctx := range []int{2048, 8192, 32768, 131072} {
+		for _, ctx := range []int{2048, 8192, 32768, 131000} { // 131000: a prompt within Llama's 131072-token window
 			for _, load := range []float64{0, 100, 1e3, 1e4, 1e5, 1e6} {
 				name := fmt.Sprintf("%s/ctx=%d/load=%g", m.ID, ctx, load)
 				req := Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: load * 0.8, PeakOutputTokS: load * 0.2,

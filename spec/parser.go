@@ -238,9 +238,9 @@ func (d *decoder) file(filename string, syn *hclsyntax.Body) *Spec {
 }
 
 // contextFits warns of a workload whose context the chosen open model
-// cannot read (the self-hosted option would be left out of the plan) or
-// fills, leaving no room for an answer, and the reviewer should hear it
-// at the line that causes it.
+// cannot read or fills, leaving no room for an answer (either way the
+// self-hosted option is left out of the plan), and the reviewer should
+// hear it at the line that causes it.
 func (d *decoder) contextFits(s *Spec) {
 	var m *modelcatalog.OpenModel
 	for i := range s.Models {
@@ -264,7 +264,7 @@ func (d *decoder) contextFits(s *Spec) {
 		}
 		if w.ContextTokens == m.MaxContext {
 			d.warnf(at, "Context fills the model's window",
-				"Workload %q carries %d context tokens, the whole of %s's window: nothing is left for its answers (vLLM refuses a request whose prompt and max_tokens exceed the window; the fleet's max_model_len is the window, which holds a prompt one token shorter and a one-token answer). Set context_tokens to the prompts' real length, or choose a model with a longer context.",
+				"Workload %q carries %d context tokens, the whole of %s's window: nothing is left for its answers (vLLM refuses a request whose prompt and max_tokens exceed the window), so the self-hosted option cannot serve it and is left out of the plan (hybrid too, if the workload is simple). Set context_tokens to the prompts' real length, or choose a model with a longer context, or model = \"auto\".",
 				w.Name, w.ContextTokens, m.ID)
 			continue
 		}
