@@ -63,7 +63,8 @@ func (m *model) explain(s *searcher, opts []Option) *Search {
 }
 
 // runnerUps are the three cheapest fit assignments after best, over every
-// option, ungated.
+// option, that the search does not know the policies deny (denials); the
+// others are not gated.
 func (m *model) runnerUps(s *searcher, best *Option, bestCost float64) []Candidate {
 	var streams []*stream
 	for _, arch := range m.classes() {
@@ -78,6 +79,7 @@ func (m *model) runnerUps(s *searcher, best *Option, bestCost float64) []Candida
 	for i, st := range streams {
 		heads[i].a, heads[i].cost, heads[i].ok = st.next()
 	}
+	skipped := make([]int, len(streams))
 	out := []Candidate{}
 	for len(out) < 3 {
 		k := -1
@@ -92,6 +94,16 @@ func (m *model) runnerUps(s *searcher, best *Option, bestCost float64) []Candida
 		a, cost := heads[k].a, heads[k].cost
 		heads[k].a, heads[k].cost, heads[k].ok = streams[k].next()
 		if same(a, best.assign) {
+			continue
+		}
+		if dn := s.denied[streams[k].arch]; dn.knows(s, a, cost) {
+			// Listed in rejected, or denied by the threshold that
+			// denied a cheaper one: not an alternative. The stream
+			// ends where every costlier assignment is denied, or
+			// after as many skips as the option's search allows.
+			if skipped[k]++; cost >= dn.costFrom || skipped[k] >= maxSkipped {
+				heads[k].ok = false
+			}
 			continue
 		}
 		out = append(out, Candidate{Option: a.arch(), Routes: m.short(a), MonthlyUSD: cost, MoreUSD: cost - bestCost})

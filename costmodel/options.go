@@ -149,6 +149,9 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 	var first *assignment
 	gated, stopped := 0, false
 	cashLimit, skipped, cashDenied := math.Inf(1), 0, []string(nil)
+	dn := &denials{cashFrom: math.Inf(1), costFrom: math.Inf(1)}
+	s.denied[arch] = dn
+	defer func() { dn.cashFrom = cashLimit }()
 	st := s.stream(arch, false)
 	for gated < MaxGated && !stopped && skipped < maxSkipped {
 		a, cost, ok := st.next()
@@ -184,6 +187,10 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 			return o, nil
 		}
 		stopped = v.CostlierDenied
+		dn.gated = append(dn.gated, a)
+		if stopped {
+			dn.costFrom = cost
+		}
 		if v.CashDenied && o.CashUSD.Expected < cashLimit {
 			cashLimit, cashDenied = o.CashUSD.Expected, v.Denied
 		}

@@ -169,11 +169,35 @@ type searcher struct {
 	floor map[string]float64
 	stats *Search
 	errs  []string
+	// denied is what the gate taught each option's search (searchOption):
+	// runnerUps leaves out what it knows the policies deny.
+	denied map[architecture.Name]*denials
+}
+
+// denials are the assignments of one option the policies are known to
+// deny: those gated and denied, those whose cash is at least cashFrom
+// (the cash thresholds denied one at that cash, searchOption's skips),
+// and, when a threshold on the total denied every costlier assignment,
+// those at least costFrom.
+type denials struct {
+	gated              []*assignment
+	cashFrom, costFrom float64
+}
+
+// knows says whether the policies are known to deny a, which costs cost.
+func (d *denials) knows(s *searcher, a *assignment, cost float64) bool {
+	if d == nil {
+		return false
+	}
+	if cost >= d.costFrom || slices.ContainsFunc(d.gated, func(g *assignment) bool { return same(a, g) }) {
+		return true
+	}
+	return !math.IsInf(d.cashFrom, 1) && s.m.cash(s, a) >= d.cashFrom
 }
 
 func (m *model) newSearcher() *searcher {
 	mid, _ := scenarios(m.axes(true, true))
-	s := &searcher{m: m, mid: mid, include: m.s.Quality.IncludeInDecision, groups: map[string]*group{}, maxExact: MaxExactWorkloads, floor: map[string]float64{}, stats: &Search{Exact: true, Rejected: []Candidate{}}}
+	s := &searcher{m: m, mid: mid, include: m.s.Quality.IncludeInDecision, groups: map[string]*group{}, maxExact: MaxExactWorkloads, floor: map[string]float64{}, stats: &Search{Exact: true, Rejected: []Candidate{}}, denied: map[architecture.Name]*denials{}}
 	if m.sized == nil {
 		m.sized = map[sizeKey]sizedFleet{}
 	}

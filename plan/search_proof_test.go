@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -391,5 +393,54 @@ func TestPinnedSpecHasOneOption(t *testing.T) {
 				t.Errorf("breakeven at %d developers, want none", *got.Breakeven.Developers)
 			}
 		})
+	}
+}
+
+// TestRunnerUpsAreNotRejected: the runner-ups are alternatives to the
+// decision, so none is an assignment the search knows the policies deny —
+// one listed in rejected, or one the cash thresholds that denied a cheaper
+// one deny too (startup-10 had its denied hybrid, and two costlier ones,
+// as runner-ups beside the same hybrid in rejected). Over the examples and
+// random specs with budgets.
+func TestRunnerUpsAreNotRejected(t *testing.T) {
+	var srcs []string
+	paths, _ := filepath.Glob(filepath.Join("..", "examples", "*.hcl"))
+	for _, path := range paths {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, string(b))
+	}
+	r := rand.New(rand.NewPCG(20261205, 3))
+	n := 40
+	if testing.Short() {
+		n = 10
+	}
+	for range n {
+		srcs = append(srcs, randomSpec(r).hcl())
+	}
+	withRejected := 0
+	for i, src := range srcs {
+		p := proofPlan(t, src)
+		if p.Search == nil {
+			continue
+		}
+		key := func(c plan.Candidate) string { return fmt.Sprint(c.Option, c.Routes) }
+		rejected := map[string]bool{}
+		for _, c := range p.Search.Rejected {
+			rejected[key(c)] = true
+		}
+		if len(rejected) > 0 {
+			withRejected++
+		}
+		for _, c := range p.Search.RunnerUps {
+			if rejected[key(c)] {
+				t.Errorf("spec %d: runner-up %s $%.2f is in rejected\n%s", i, key(c), c.MonthlyUSD, src)
+			}
+		}
+	}
+	if withRejected < 3 {
+		t.Errorf("only %d of %d specs reject an assignment: the test checks nothing", withRejected, len(srcs))
 	}
 }
