@@ -36,11 +36,14 @@ For any other model, --model-config FILE reads its Hugging Face config.json
 (--model then only names it). --gpus defaults to --tp;
 more GPUs than --tp run data-parallel replicas of a dense model and expert
 parallelism for a mixture of experts. --kv-precision defaults to bf16 (what
-vLLM's "auto" gives). --engine tensorrt-llm is today's TensorRT-LLM (its
-PyTorch backend: prefill steps launch their kernels from the CPU); --engine
-nim is TensorRT-LLM running a compiled TensorRT engine, as NVIDIA NIM's
-TensorRT-LLM profiles and TensorRT-LLM's releases before the PyTorch backend
-do (a short prompt's first token comes sooner). Exit code 2 when a flag is
+vLLM's "auto" gives). TensorRT-LLM has two runtimes that publish under one
+name: --engine tensorrt-llm-pytorch is its PyTorch backend (the 1.x default,
+and the only one for today's mixtures of experts: prefill steps launch their
+kernels from the CPU); --engine nim is a compiled TensorRT engine, as NVIDIA
+NIM's TensorRT-LLM profiles and the releases before 1.0 run (a short
+prompt's first token comes up to three times sooner). --engine tensorrt-llm
+is the PyTorch backend for a mixture of experts and, for a dense model, the
+geometric mean of the two (a note gives both). Exit code 2 when a flag is
 invalid.`,
 		Example: `  costgate perf --model meta-llama/Llama-3.1-70B-Instruct --gpu h100 --tp 2 --precision fp8 \
     --engine vllm --input-tokens 5000 --output-tokens 500 --concurrency 50
@@ -63,7 +66,7 @@ invalid.`,
 	fl.IntVar(&q.GPUs, "gpus", 0, "GPUs in the deployment (default: --tp)")
 	fl.StringVar(&q.Precision, "precision", "", "weights: "+strings.Join(perf.Precisions, " ")+" (default: the checkpoint's)")
 	fl.StringVar(&q.KVPrecision, "kv-precision", "bf16", "KV cache: "+strings.Join(perf.KVPrecisions, " "))
-	fl.StringVar(&q.Engine, "engine", "", "engine: "+strings.Join(perf.QueryEngines, " ")+" (nim: TensorRT-LLM running a compiled engine, as NIM does)")
+	fl.StringVar(&q.Engine, "engine", "", "engine: "+strings.Join(perf.QueryEngines, " ")+" (nim: TensorRT-LLM running a compiled engine, as NIM does; tensorrt-llm-pytorch: its PyTorch backend; tensorrt-llm: between the two for a dense model)")
 	fl.IntVar(&q.InputTokens, "input-tokens", 0, "mean input tokens a request")
 	fl.IntVar(&q.OutputTokens, "output-tokens", 0, "mean output tokens a request")
 	fl.StringVar(&q.Concurrency, "concurrency", "", "requests in flight, or max for saturation")

@@ -2,6 +2,7 @@ package perf
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,9 +38,14 @@ type Query struct {
 // query (the PyTorch backend, eager prefill) predicts (docs/SIZING.md).
 const EngineNIM = "nim"
 
-// QueryEngines are the engines a query names: the performance model's
-// and NIM.
-var QueryEngines = append(slices.Clone(Engines), EngineNIM)
+// EnginePyTorch names TensorRT-LLM's PyTorch backend alone: its 1.x
+// releases' default, and the only runtime that serves today's mixtures of
+// experts (gpt-oss, DeepSeek-R1, Qwen3's).
+const EnginePyTorch = "tensorrt-llm-pytorch"
+
+// QueryEngines are the engines a query names: the performance model's,
+// NIM and TensorRT-LLM's PyTorch backend.
+var QueryEngines = append(slices.Clone(Engines), EngineNIM, EnginePyTorch)
 
 // Answer is a prediction with the configuration it answers.
 type Answer struct {
@@ -78,9 +84,14 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 	if !slices.Contains(QueryEngines, q.Engine) {
 		return Answer{}, fmt.Errorf("--engine %q: want one of %s", q.Engine, strings.Join(QueryEngines, ", "))
 	}
-	engine, compiled := q.Engine, false
-	if engine == EngineNIM {
+	engine, compiled, between := q.Engine, false, false
+	switch q.Engine {
+	case EngineNIM:
 		engine, compiled = "tensorrt-llm", true
+	case EnginePyTorch:
+		engine = "tensorrt-llm"
+	case "tensorrt-llm":
+		between = m.Experts == 0
 	}
 	if !slices.Contains(Precisions, q.Precision) {
 		return Answer{}, fmt.Errorf("--precision %q: want one of %s", q.Precision, strings.Join(Precisions, ", "))
@@ -118,8 +129,13 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 	if conc != nil {
 		c.Concurrency = *conc
 	}
+	res := Predict(c)
+	if between {
+		c.Compiled = true
+		res = runtimes(res, Predict(c))
+	}
 	a := Answer{Model: m.ID, HFRepo: repo, GPU: g.ID, TP: q.TP, GPUs: gpus, Precision: q.Precision, KVPrecision: kv,
-		Engine: q.Engine, InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, Concurrency: conc, Result: Predict(c)}
+		Engine: q.Engine, InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, Concurrency: conc, Result: res}
 	if note != "" {
 		a.Notes = append([]string{note}, a.Notes...)
 	}
@@ -129,6 +145,41 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 		}
 	}
 	return a, nil
+}
+
+// runtimes answers a dense model's tensorrt-llm query, which names two
+// runtimes: the PyTorch backend (pytorch: prefill steps launch their
+// kernels from the CPU) and a compiled TensorRT engine (compiled: NIM's
+// TensorRT-LLM profiles, the releases before 1.0). Both publish as
+// "TensorRT-LLM"; they decode alike but a short prompt's first token comes
+// up to three times sooner compiled. The answer is their geometric mean,
+// the one point within the least factor of either (docs/SIZING.md,
+// "Which TensorRT-LLM"); the factors are the PyTorch backend's.
+func runtimes(pytorch, compiled Result) Result {
+	if !pytorch.Fits || !compiled.Fits {
+		return pytorch
+	}
+	gm := func(a, b float64) float64 { return math.Sqrt(a * b) }
+	gmp := func(a, b *float64) *float64 {
+		if a == nil || b == nil {
+			return nil
+		}
+		v := round2(gm(*a, *b))
+		return &v
+	}
+	r := pytorch
+	r.OutputTokS, r.InputTokS = round2(gm(pytorch.OutputTokS, compiled.OutputTokS)), round2(gm(pytorch.InputTokS, compiled.InputTokS))
+	r.TTFTMs, r.TTFTP95Ms, r.TTFTP999Ms = gmp(pytorch.TTFTMs, compiled.TTFTMs), gmp(pytorch.TTFTP95Ms, compiled.TTFTP95Ms), gmp(pytorch.TTFTP999Ms, compiled.TTFTP999Ms)
+	r.TPOTMs = round2(gm(pytorch.TPOTMs, compiled.TPOTMs))
+	r.ttftMedianMs, r.ttftP99Ms = gm(pytorch.ttftMedianMs, compiled.ttftMedianMs), gm(pytorch.ttftP99Ms, compiled.ttftP99Ms)
+	note := "tensorrt-llm names two runtimes that serve a dense model and publish under one name: the geometric mean of the PyTorch backend's prediction"
+	if pytorch.TTFTMs != nil && compiled.TTFTMs != nil {
+		note += fmt.Sprintf(" (mean TTFT %.2f ms) and a compiled TensorRT engine's (%.2f ms, as NIM's TensorRT-LLM profiles run)", *pytorch.TTFTMs, *compiled.TTFTMs)
+	} else {
+		note += " and a compiled TensorRT engine's (as NIM's TensorRT-LLM profiles run)"
+	}
+	r.Notes = append(slices.Clone(pytorch.Notes), note+"; --engine "+EnginePyTorch+" or --engine "+EngineNIM+" asks one")
+	return r
 }
 
 // resolveModel finds the architecture a query asks about and the weight
