@@ -35,7 +35,8 @@ func IsOption(s string) bool {
 
 // Verdict compares the managed and self_hosted options by cost: which is
 // cheaper over its whole range, or close when the ranges overlap. A plan
-// whose routes leave either option out has none: empty, null in JSON.
+// without either option (its routes leave it out, or it cannot be priced)
+// has none: empty, null in JSON.
 type Verdict string
 
 // The verdicts.
@@ -45,10 +46,13 @@ const (
 	Close          Verdict = "close"
 )
 
-// Text is the verdict in words: "managed wins", or "none" with the reason.
+// Text is the verdict in words: "managed wins", or "none" with the reason:
+// pinned routes leave one side out, or it cannot be priced (a workload's
+// context no fleet of its model serves, no instance in the region; the
+// plan's option.unpriced warning says which).
 func (v Verdict) Text() string {
 	if v == "" {
-		return "none, the routes rule out one side"
+		return "none, one side is not in the plan"
 	}
 	return strings.ReplaceAll(string(v), "_", " ")
 }

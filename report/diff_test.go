@@ -111,7 +111,7 @@ func TestDiffPinnedVerdict(t *testing.T) {
 	if err := DiffMarkdown(&md, []*review.Diff{d}); err != nil {
 		t.Fatal(err)
 	}
-	want := "none, the routes rule out one side (unchanged)"
+	want := "none, one side is not in the plan (unchanged)"
 	if !strings.Contains(text.String(), "VERDICT    "+want) || !strings.Contains(md.String(), "self-hosted): "+want) {
 		t.Errorf("verdict line missing %q:\n%s\n%s", want, text.String(), md.String())
 	}
