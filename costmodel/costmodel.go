@@ -298,6 +298,10 @@ func EvaluateWith(s *spec.Spec, cat *modelcatalog.Catalog, date string, cfg Conf
 	return res, nil
 }
 
+// UnpricedNote is the id of the note that an option cannot be priced: the
+// plan lacks it (a fleet no instance or window serves, no price).
+const UnpricedNote = "option.unpriced"
+
 // options searches every option the spec's routes allow. An option that
 // cannot be priced is left out with a note; with none left the spec is in
 // error. The searches share one searcher, so a fleet is sized once; it is
@@ -325,7 +329,7 @@ func (m *model) optionsOn(s *searcher, gate Gate) ([]Option, []Note, *searcher, 
 	}
 	var out []Note
 	for i, arch := range notes {
-		out = append(out, Note{ID: "option.unpriced", Message: fmt.Sprintf("%s cannot be priced: %s", arch, errs[i])})
+		out = append(out, Note{ID: UnpricedNote, Message: fmt.Sprintf("%s cannot be priced: %s", arch, errs[i])})
 	}
 	if len(opts) == 0 {
 		return nil, nil, nil, fmt.Errorf("no option can be priced: %s", strings.Join(errs, "; "))

@@ -357,7 +357,7 @@ func Decide(p *Plan) {
 				reasons = append(reasons, fmt.Sprintf("%s denied by %s: %s", o.Architecture, v.Policy, v.Message))
 			}
 		}
-		p.Decision = Decision{Architecture: architecture.Blocked, Reasons: reasons}
+		p.Decision = Decision{Architecture: architecture.Blocked, Reasons: append(reasons, unpriced(p)...)}
 		return
 	}
 	reasons := []string{fmt.Sprintf("%s is the cheapest allowed option at %s/month expected (range %s–%s)",
@@ -376,7 +376,20 @@ func Decide(p *Plan) {
 		}
 		reasons = append(reasons, fmt.Sprintf("%s would cost %s/month expected", o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole()))
 	}
-	p.Decision = Decision{Architecture: best.Architecture, Reasons: append(reasons, verdictReasons(p)...)}
+	p.Decision = Decision{Architecture: best.Architecture, Reasons: append(append(reasons, unpriced(p)...), verdictReasons(p)...)}
+}
+
+// unpriced says which options the plan lacks because they cannot be
+// priced (the cost model's option.unpriced notes), so that a decision's
+// reasons account for every option.
+func unpriced(p *Plan) []string {
+	var out []string
+	for _, w := range p.Warnings {
+		if w.Policy == costmodel.UnpricedNote {
+			out = append(out, w.Message)
+		}
+	}
+	return out
 }
 
 // verdictReasons say in words what the verdict compared when it is not

@@ -262,3 +262,43 @@ func TestStaleCatalog(t *testing.T) {
 		}
 	}
 }
+
+// TestDecisionNamesUnpricedOptions: an option the plan lacks because it
+// cannot be priced is in the decision's reasons, blocked or not, and the
+// verdict's "none" does not blame the routes. startup-10's agent carries
+// the complex default, 32,768 tokens, the whole of qwen2.5-coder-7b's
+// window: no fleet of it can serve the agent.
+func TestDecisionNamesUnpricedOptions(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "examples", "startup-10.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pinned := string(src) + "\nself_hosted {\n  model = \"qwen2.5-coder-7b\"\n}\n"
+	for _, tt := range []struct {
+		name, src string
+		want      architecture.Name
+	}{
+		{"allowed", pinned, architecture.Managed},
+		{"blocked", pinned + "\ncompliance {\n  code_may_leave_network = false\n}\n", architecture.Blocked},
+	} {
+		p := buildSource(t, tt.src, asOf)
+		if p.Decision.Architecture != tt.want {
+			t.Fatalf("%s: decided %s, want %s: %v", tt.name, p.Decision.Architecture, tt.want, p.Decision.Reasons)
+		}
+		for _, o := range p.Options {
+			if o.Architecture == architecture.SelfHosted {
+				t.Fatalf("%s: self_hosted is in the plan", tt.name)
+			}
+		}
+		var said bool
+		for _, r := range p.Decision.Reasons {
+			said = said || strings.HasPrefix(r, "self_hosted cannot be priced: ") && strings.Contains(r, "fills qwen2.5-coder-7b's whole window")
+		}
+		if !said {
+			t.Errorf("%s: the reasons do not say self_hosted cannot be priced: %q", tt.name, p.Decision.Reasons)
+		}
+		if got := p.Verdict.Text(); strings.Contains(got, "routes") {
+			t.Errorf("%s: verdict %q blames the routes", tt.name, got)
+		}
+	}
+}
