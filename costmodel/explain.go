@@ -96,7 +96,7 @@ func (m *model) runnerUps(s *searcher, best *Option, bestCost float64) []Candida
 		if same(a, best.assign) {
 			continue
 		}
-		if dn := s.denied[streams[k].arch]; dn.knows(s, a, cost) {
+		if dn := s.denied[streams[k].arch]; dn.knows(s, a, cost) != nil {
 			// Listed in rejected, or denied by the threshold that
 			// denied a cheaper one: not an alternative. The stream
 			// ends where every costlier assignment is denied, or
@@ -138,6 +138,7 @@ func (m *model) alternatives(s *searcher, best *Option) []Alternative {
 				move := chosen.clone()
 				move.fleet[i], move.pick[i] = true, -1
 				alt.Model, alt.Reason, alt.MoreUSD = m.moveCost(s, move, baseCost)
+				alt.DeniedBy = s.deniedMove(move, alt, baseCost)
 			}
 			out = append(out, alt)
 		}
@@ -159,11 +160,22 @@ func (m *model) alternatives(s *searcher, best *Option) []Alternative {
 					move.sh, move.gpu = nil, ""
 				}
 				_, alt.Reason, alt.MoreUSD = m.moveCost(s, move, baseCost)
+				alt.DeniedBy = s.deniedMove(move, alt, baseCost)
 			}
 			out = append(out, alt)
 		}
 	}
 	return out
+}
+
+// deniedMove is the policies the search learned deny a priced move (alt
+// without a rule it breaks), whose total is baseCost plus what it costs
+// more; nil when none is known to.
+func (s *searcher) deniedMove(move *assignment, alt Alternative, baseCost float64) []string {
+	if alt.Reason != "" || alt.MoreUSD == nil {
+		return nil
+	}
+	return slices.Clone(s.denied[move.arch()].knows(s, move, baseCost+*alt.MoreUSD))
 }
 
 // noFleetReason says why no fleet of a split serves its workloads: the

@@ -151,7 +151,7 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 	cashLimit, skipped, cashDenied := math.Inf(1), 0, []string(nil)
 	dn := &denials{cashFrom: math.Inf(1), costFrom: math.Inf(1)}
 	s.denied[arch] = dn
-	defer func() { dn.cashFrom = cashLimit }()
+	defer func() { dn.cashFrom, dn.cashBy = cashLimit, cashDenied }()
 	st := s.stream(arch, false)
 	for gated < MaxGated && !stopped && skipped < maxSkipped {
 		a, cost, ok := st.next()
@@ -187,9 +187,9 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 			return o, nil
 		}
 		stopped = v.CostlierDenied
-		dn.gated = append(dn.gated, a)
+		dn.gated = append(dn.gated, gatedDenial{a: a, by: v.Denied})
 		if stopped {
-			dn.costFrom = cost
+			dn.costFrom, dn.costBy = cost, v.Denied
 		}
 		if v.CashDenied && o.CashUSD.Expected < cashLimit {
 			cashLimit, cashDenied = o.CashUSD.Expected, v.Denied

@@ -142,6 +142,9 @@ type Alternative struct {
 	// when negative: a move the policies or the search's ties ruled out),
 	// every other route kept and the fleet re-sized; null with a Reason.
 	MoreUSD *float64
+	// DeniedBy are the policies the search learned deny the moved
+	// assignment (denials); empty when it did not gate it.
+	DeniedBy []string
 }
 
 // searcher holds what every stream of one spec shares: the managed costs
@@ -175,24 +178,38 @@ type searcher struct {
 }
 
 // denials are the assignments of one option the policies are known to
-// deny: those gated and denied, those whose cash is at least cashFrom
-// (the cash thresholds denied one at that cash, searchOption's skips),
-// and, when a threshold on the total denied every costlier assignment,
-// those at least costFrom.
+// deny, with the policies that deny them: those gated and denied, those
+// whose cash is at least cashFrom (the cash thresholds cashBy denied one
+// at that cash, searchOption's skips), and, when a threshold on the total
+// (costBy) denied every costlier assignment, those at least costFrom.
 type denials struct {
-	gated              []*assignment
+	gated              []gatedDenial
 	cashFrom, costFrom float64
+	cashBy, costBy     []string
 }
 
-// knows says whether the policies are known to deny a, which costs cost.
-func (d *denials) knows(s *searcher, a *assignment, cost float64) bool {
+// gatedDenial is an assignment the gate denied and the policies that did.
+type gatedDenial struct {
+	a  *assignment
+	by []string
+}
+
+// knows returns the policies known to deny a, which costs cost; nil when
+// none is known to.
+func (d *denials) knows(s *searcher, a *assignment, cost float64) []string {
 	if d == nil {
-		return false
+		return nil
 	}
-	if cost >= d.costFrom || slices.ContainsFunc(d.gated, func(g *assignment) bool { return same(a, g) }) {
-		return true
+	if i := slices.IndexFunc(d.gated, func(g gatedDenial) bool { return same(a, g.a) }); i >= 0 {
+		return d.gated[i].by
 	}
-	return !math.IsInf(d.cashFrom, 1) && s.m.cash(s, a) >= d.cashFrom
+	if cost >= d.costFrom {
+		return d.costBy
+	}
+	if !math.IsInf(d.cashFrom, 1) && s.m.cash(s, a) >= d.cashFrom {
+		return d.cashBy
+	}
+	return nil
 }
 
 func (m *model) newSearcher() *searcher {

@@ -65,4 +65,8 @@ type Alternative struct {
 	// when negative), every other route kept and the fleet re-sized; null
 	// with a Reason.
 	MoreUSD *float64 `json:"more_usd"`
+	// DeniedBy are the policies the search learned deny the move (a
+	// cheaper move is always one of these); omitted when it did not
+	// gate it.
+	DeniedBy []string `json:"denied_by,omitempty"`
 }

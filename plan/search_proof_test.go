@@ -400,8 +400,10 @@ func TestPinnedSpecHasOneOption(t *testing.T) {
 // decision, so none is an assignment the search knows the policies deny —
 // one listed in rejected, or one the cash thresholds that denied a cheaper
 // one deny too (startup-10 had its denied hybrid, and two costlier ones,
-// as runner-ups beside the same hybrid in rejected). Over the examples and
-// random specs with budgets.
+// as runner-ups beside the same hybrid in rejected); and a one-workload
+// move cheaper than the decision names the policies that deny it (a plan
+// read "agent: gpt-5.5 → -$13,569 a month" beside a decision that cost
+// more). Over the examples and random specs with budgets.
 func TestRunnerUpsAreNotRejected(t *testing.T) {
 	var srcs []string
 	paths, _ := filepath.Glob(filepath.Join("..", "examples", "*.hcl"))
@@ -412,6 +414,44 @@ func TestRunnerUpsAreNotRejected(t *testing.T) {
 		}
 		srcs = append(srcs, string(b))
 	}
+	// A cash threshold denies the hybrid that the quality gap makes the
+	// cheapest in total: self_hosted, allowed, is decided, and moving the
+	// agent to gpt-5.5 costs $13,569 less (a spec of bench/many-specs.sh).
+	srcs = append(srcs, `team "t" {
+  developers           = 171
+  tokens_per_developer = [5000000, 5000000]
+  cached_input_share   = 0.22
+  peak_to_average      = [2, 2.1]
+  cost_center          = "cc"
+}
+
+workload "autocomplete" {
+  share       = 0.42
+  complexity  = "simple"
+  max_ttft_ms = 220
+}
+
+workload "agent" {
+  share          = 0.58
+  complexity     = "complex"
+  context_tokens = 32768
+}
+
+managed {
+  simple_model  = "gpt-5.4-mini"
+  complex_model = "gpt-5.5"
+}
+
+self_hosted {
+  model    = "gpt-oss-120b"
+  schedule = "business_hours"
+}
+
+budget {
+  monthly_limit_usd  = 30868
+  approval_above_usd = 18520
+}
+`)
 	r := rand.New(rand.NewPCG(20261205, 3))
 	n := 40
 	if testing.Short() {
@@ -420,7 +460,7 @@ func TestRunnerUpsAreNotRejected(t *testing.T) {
 	for range n {
 		srcs = append(srcs, randomSpec(r).hcl())
 	}
-	withRejected := 0
+	withRejected, cheaperMoves := 0, 0
 	for i, src := range srcs {
 		p := proofPlan(t, src)
 		if p.Search == nil {
@@ -439,8 +479,19 @@ func TestRunnerUpsAreNotRejected(t *testing.T) {
 				t.Errorf("spec %d: runner-up %s $%.2f is in rejected\n%s", i, key(c), c.MonthlyUSD, src)
 			}
 		}
+		// An exact search chose the cheapest allowed assignment, so a
+		// one-workload move that costs less is one the policies deny,
+		// and the alternative says which.
+		for _, a := range p.Search.Alternatives {
+			if p.Search.Exact && a.MoreUSD != nil && *a.MoreUSD < 0 {
+				cheaperMoves++
+			}
+			if p.Search.Exact && a.MoreUSD != nil && *a.MoreUSD < 0 && len(a.DeniedBy) == 0 {
+				t.Errorf("spec %d: moving %s to %s %s saves $%.2f and names no policy that denies it\n%s", i, a.Workload, a.ServedBy, a.Model, -*a.MoreUSD, src)
+			}
+		}
 	}
-	if withRejected < 3 {
-		t.Errorf("only %d of %d specs reject an assignment: the test checks nothing", withRejected, len(srcs))
+	if withRejected < 3 || cheaperMoves == 0 {
+		t.Errorf("%d of %d specs reject an assignment, %d cheaper moves: the test checks nothing", withRejected, len(srcs), cheaperMoves)
 	}
 }

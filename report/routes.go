@@ -161,6 +161,9 @@ func (v *searchView) alternatives(s *plan.Search) {
 		why := a.Reason
 		if why == "" && a.MoreUSD != nil {
 			why = signed(*a.MoreUSD) + " a month"
+			if len(a.DeniedBy) > 0 {
+				why += ", denied by " + strings.Join(a.DeniedBy, ", ")
+			}
 		}
 		byWorkload[a.Workload] = append(byWorkload[a.Workload], routeText(a.ServedBy, a.Model, "")+" → "+why)
 	}
