@@ -183,11 +183,7 @@ func randomSpec(r *rand.Rand) proofSpec {
 // proofPlan parses src and plans it with the shared policies.
 func proofPlan(t *testing.T, src string) *plan.Plan {
 	t.Helper()
-	s, diags := spec.NewParser(modelcatalog.Default()).Parse("proof.hcl", []byte(src))
-	if diags.HasErrors() {
-		t.Fatalf("parse: %v\n%s", diags, src)
-	}
-	p, err := plan.Build(context.Background(), s, plan.Options{AsOf: asOf, Policies: policies})
+	p, err := proofBuild(t, src)
 	if err != nil {
 		t.Fatalf("build: %v\n%s", err, src)
 	}
@@ -200,11 +196,7 @@ func proofPlan(t *testing.T, src string) *plan.Plan {
 // search cannot choose either.
 func proofPinned(t *testing.T, src string) *plan.Plan {
 	t.Helper()
-	s, diags := spec.NewParser(modelcatalog.Default()).Parse("proof.hcl", []byte(src))
-	if diags.HasErrors() {
-		t.Fatalf("parse: %v\n%s", diags, src)
-	}
-	p, err := plan.Build(context.Background(), s, plan.Options{AsOf: asOf, Policies: policies})
+	p, err := proofBuild(t, src)
 	if err != nil && strings.Contains(err.Error(), "no option can be priced") {
 		return nil
 	}
@@ -212,6 +204,15 @@ func proofPinned(t *testing.T, src string) *plan.Plan {
 		t.Fatalf("build: %v\n%s", err, src)
 	}
 	return p
+}
+
+func proofBuild(t *testing.T, src string) (*plan.Plan, error) {
+	t.Helper()
+	s, diags := spec.NewParser(modelcatalog.Default()).Parse("proof.hcl", []byte(src))
+	if diags.HasErrors() {
+		t.Fatalf("parse: %v\n%s", diags, src)
+	}
+	return plan.Build(context.Background(), s, plan.Options{AsOf: asOf, Policies: policies})
 }
 
 func cents(x float64) int64 { return int64(math.Round(x * 100)) }
