@@ -106,9 +106,9 @@ func TestEvaluatePlan(t *testing.T) {
 			name: "over the limit and the approval threshold",
 			plan: "over_budget",
 			wantDeny: []finding{
-				{Policy: "spend.approval", Option: "managed", Message: "The managed option's expected cost of $42,000 a month is above the $15,000 that needs approval; an unexpired override for spend.approval allows it.", Attribute: "budget.approval_above_usd"},
-				{Policy: "spend.approval", Option: "self_hosted", Message: "The self-hosted option's expected cost of $18,000 a month is above the $15,000 that needs approval; an unexpired override for spend.approval allows it.", Attribute: "budget.approval_above_usd"},
-				{Policy: "spend.limit", Option: "managed", Message: "The managed option's expected cost of $42,000 a month is above the budget's monthly limit of $30,000.", Attribute: "budget.monthly_limit_usd"},
+				{Policy: "spend.approval", Option: "managed", Message: "The managed option's expected cash cost of $42,000 a month (its bill, the quality gap left out) is above the $15,000 that needs approval; an unexpired override for spend.approval allows it.", Attribute: "budget.approval_above_usd"},
+				{Policy: "spend.approval", Option: "self_hosted", Message: "The self-hosted option's expected cash cost of $18,000 a month (its bill, the quality gap left out) is above the $15,000 that needs approval; an unexpired override for spend.approval allows it.", Attribute: "budget.approval_above_usd"},
+				{Policy: "spend.limit", Option: "managed", Message: "The managed option's expected cash cost of $42,000 a month (its bill, the quality gap left out) is above the budget's monthly limit of $30,000.", Attribute: "budget.monthly_limit_usd"},
 			},
 			wantWarn: []finding{
 				{Policy: "spend.limit_risk", Option: "self_hosted", Message: "The self-hosted option is expected to cost $18,000 a month, within the budget's monthly limit of $30,000, but its high estimate of $31,000 is above it.", Attribute: "budget.monthly_limit_usd"},

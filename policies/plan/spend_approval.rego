@@ -18,7 +18,7 @@ deny contains v if {
 		"attribute": "budget.approval_above_usd",
 		"option": o.architecture,
 		"msg": sprintf(
-			"The %s option's expected cost of %s a month is above the %s that needs approval; an unexpired override for spend.approval allows it.",
+			"The %s option's expected cash cost of %s a month (its bill, the quality gap left out) is above the %s that needs approval; an unexpired override for spend.approval allows it.",
 			[lib.label(o.architecture), lib.usd(expected), lib.usd(threshold)],
 		),
 	}

@@ -1,4 +1,4 @@
-# spend.limit: an option whose expected monthly cost is above the budget's
+# spend.limit: an option whose expected monthly cash cost is above the budget's
 # monthly limit is denied.
 package costgate.spend
 
@@ -16,7 +16,7 @@ deny contains v if {
 		"attribute": "budget.monthly_limit_usd",
 		"option": o.architecture,
 		"msg": sprintf(
-			"The %s option's expected cost of %s a month is above the budget's monthly limit of %s.",
+			"The %s option's expected cash cost of %s a month (its bill, the quality gap left out) is above the budget's monthly limit of %s.",
 			[lib.label(o.architecture), lib.usd(expected), lib.usd(limit)],
 		),
 	}

@@ -25,7 +25,7 @@ test_limit_denies_option_above_limit if {
 		"policy": "spend.limit",
 		"attribute": "budget.monthly_limit_usd",
 		"option": "self_hosted",
-		"msg": "The self-hosted option's expected cost of $31,200 a month is above the budget's monthly limit of $30,000.",
+		"msg": "The self-hosted option's expected cash cost of $31,200 a month (its bill, the quality gap left out) is above the budget's monthly limit of $30,000.",
 	}} with input as plan(30000, null)
 }
 
