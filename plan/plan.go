@@ -82,9 +82,11 @@ type Option struct {
 	// Waived are denials an unexpired override lifted.
 	Waived []Finding `json:"waived"`
 	// RoutePeaks are the managed routes' loads at peak, per model and
-	// provider, which the rate-limit warning and the deployment's
-	// preflight compare with the providers' limits.
-	RoutePeaks []RoutePeak `json:"-"`
+	// provider, in tokens a minute, which the rate-limit warning and the
+	// deployment's preflight compare with the providers' limits (and a
+	// reviewer with the limits the organisation has); none without a
+	// managed route.
+	RoutePeaks []RoutePeak `json:"route_peaks,omitempty"`
 }
 
 // LineItem is one component of an option's cost.

@@ -5,7 +5,9 @@ package plan
 // team routed to one model at peak can need many times the default.
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -26,12 +28,13 @@ const RateLimitWarning = "managed.rate_limit"
 // input is split as it is priced: uncached, read from and written to the
 // prompt cache.
 type RoutePeak struct {
-	Model, Provider  string
-	Workloads        []string
-	UncachedInputTPM float64
-	CacheReadTPM     float64
-	CacheWriteTPM    float64
-	OutputTPM        float64
+	Model            string   `json:"model"`
+	Provider         string   `json:"provider"`
+	Workloads        []string `json:"workloads"`
+	UncachedInputTPM float64  `json:"uncached_input_tpm"`
+	CacheReadTPM     float64  `json:"cache_read_tpm"`
+	CacheWriteTPM    float64  `json:"cache_write_tpm"`
+	OutputTPM        float64  `json:"output_tpm"`
 }
 
 // InputTPM is the input a limit counts: uncached and written tokens, and
@@ -83,6 +86,14 @@ func routePeaks(routes []Route, s *spec.Spec) []RoutePeak {
 		p.OutputTPM += rate * (1 - in)
 	}
 	return out
+}
+
+// MarshalJSON writes the rates in whole tokens a minute.
+func (r RoutePeak) MarshalJSON() ([]byte, error) {
+	type whole RoutePeak
+	w := whole(r)
+	w.UncachedInputTPM, w.CacheReadTPM, w.CacheWriteTPM, w.OutputTPM = math.Round(r.UncachedInputTPM), math.Round(r.CacheReadTPM), math.Round(r.CacheWriteTPM), math.Round(r.OutputTPM)
+	return json.Marshal(w)
 }
 
 // rateLimitWarnings fills each option's managed route peaks and warns

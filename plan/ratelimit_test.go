@@ -2,13 +2,18 @@ package plan_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
 )
 
 // rateLimitSpec is a team of developers whose workloads (share each, one
@@ -127,6 +132,72 @@ func TestRateLimitWarningBedrockBook(t *testing.T) {
 	for _, w := range want {
 		if !strings.Contains(got[0], w) {
 			t.Errorf("warning %q\nlacks %q", got[0], w)
+		}
+	}
+}
+
+// TestRoutePeaksInJSON: each option's managed routes carry their peak load
+// in the plan's JSON (route_peaks), in whole tokens a minute, one entry a
+// model and provider over the workloads it serves, summing to the team's
+// peak tokens a minute over the managed workloads' shares: what a reviewer
+// compares with the rate limits the organisation has.
+func TestRoutePeaksInJSON(t *testing.T) {
+	path := filepath.Join("..", "examples", "routed-team.hcl")
+	s, diags := spec.NewParser(modelcatalog.Default()).ParseFile(path)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	p := build(t, path, asOf)
+	raw, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Options []struct {
+			Architecture string `json:"architecture"`
+			Routes       []struct {
+				Workload string  `json:"workload"`
+				ServedBy string  `json:"served_by"`
+				Share    float64 `json:"share"`
+			} `json:"routes"`
+			RoutePeaks []map[string]any `json:"route_peaks"`
+		} `json:"options"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	team := s.Team
+	perMinute := team.Developers.Mid() * team.TokensPerDeveloper.Mid() / (team.WorkingHoursPerMonth * 60) * team.PeakToAverage.Mid()
+	for _, o := range doc.Options {
+		var managed []string
+		share := 0.0
+		for _, r := range o.Routes {
+			if r.ServedBy == "managed" {
+				managed = append(managed, r.Workload)
+				share += r.Share
+			}
+		}
+		var served []string
+		total := 0.0
+		for _, rp := range o.RoutePeaks {
+			for _, w := range rp["workloads"].([]any) {
+				served = append(served, w.(string))
+			}
+			for _, k := range []string{"uncached_input_tpm", "cache_read_tpm", "cache_write_tpm", "output_tpm"} {
+				v := rp[k].(float64)
+				if v != math.Round(v) {
+					t.Errorf("%s: %s %v is not whole tokens a minute", o.Architecture, k, v)
+				}
+				total += v
+			}
+		}
+		slices.Sort(managed)
+		slices.Sort(served)
+		if !slices.Equal(managed, served) {
+			t.Errorf("%s: route_peaks cover %v, the managed routes are %v", o.Architecture, served, managed)
+		}
+		if want := perMinute * share; math.Abs(total-want) > 4 {
+			t.Errorf("%s: route_peaks sum to %.0f tokens a minute, the managed workloads' peak is %.0f", o.Architecture, total, want)
 		}
 	}
 }
