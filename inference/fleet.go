@@ -94,7 +94,7 @@ func latencyNote(o option, e *sizingEnv, fixed bool) string {
 		if name == "" {
 			name = "a request"
 		}
-		s := fmt.Sprintf("%s (%d-token prompt) %.0f ms", name, e.prompts[i], rt.TTFTMs)
+		s := fmt.Sprintf("%s (%d-token prompt) %.0f ms", name, max(e.work[i].ContextTokens, 1), rt.TTFTMs)
 		if rt.MaxTTFTMs > 0 {
 			s += fmt.Sprintf(", target %g ms", rt.MaxTTFTMs)
 		}

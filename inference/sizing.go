@@ -91,11 +91,8 @@ type Packing struct {
 // Workload is one workload the fleet serves.
 type Workload struct {
 	Name string
-	// ContextTokens is its prompt (its context); ContextTokensP95 the 95th
-	// percentile of its prompts when known (0: every prompt is
-	// ContextTokens long).
-	ContextTokens    int
-	ContextTokensP95 int
+	// ContextTokens is its prompt (its context).
+	ContextTokens int
 	// MaxTTFTMs is its p95 time-to-first-token target; 0 means none.
 	MaxTTFTMs float64
 }
@@ -238,16 +235,14 @@ type sizingEnv struct {
 	minReplicas int
 	limit       int // most GPUs one instance (or the fixed fleet) holds
 	// shape is the mean request the capacity is predicted at; work the
-	// workloads, prompts each one's prompt (within the model's context)
-	// and shapes the mean request with that prompt as the one whose TTFT
-	// is asked: one fleet serves the mix, and a workload's prompt is
-	// prefilled among the mix's decoding requests and behind the mix's
-	// queued prefills, at the mix's utilization.
-	shape   shape
-	work    []Workload
-	prompts []int
-	shapes  []shape
-	cal     calibration
+	// workloads, and shapes the mean request with each one's prompt as
+	// the one whose TTFT is asked: one fleet serves the mix, and a
+	// workload's prompt is prefilled among the mix's decoding requests
+	// and behind the mix's queued prefills, at the mix's utilization.
+	shape  shape
+	work   []Workload
+	shapes []shape
+	cal    calibration
 }
 
 // env resolves the request's defaults: target utilization, workloads,
@@ -278,16 +273,12 @@ func (r *Request) env(maxCtx int) sizingEnv {
 	}
 	e.shape = r.shapeOf(count(math.Round(e.mean), math.MaxInt32), 0)
 	for _, w := range e.work {
-		prompt := max(w.ContextTokens, w.ContextTokensP95, 1)
-		if mc := r.Model.MaxContext; mc > 1 {
-			prompt = min(prompt, mc-1)
-		}
+		// Within the model's window: Size refuses a prompt that fills it.
 		at := e.shape
-		at.p95 = prompt
-		if prompt == at.in {
+		at.p95 = max(w.ContextTokens, 1)
+		if at.p95 == at.in {
 			at.p95 = 0
 		}
-		e.prompts = append(e.prompts, min(max(w.ContextTokens, 1), prompt))
 		e.shapes = append(e.shapes, at)
 	}
 	e.cal = r.calibrate()
