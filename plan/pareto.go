@@ -2,6 +2,8 @@ package plan
 
 import (
 	"fmt"
+	"math"
+	"slices"
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/costmodel"
@@ -22,6 +24,11 @@ type ParetoPoint struct {
 	Quality float64 `json:"quality"`
 	// Chosen marks the plan's decision.
 	Chosen bool `json:"chosen"`
+	// DeniedBy are the policies that deny it where the plan found them:
+	// one of its options, or an assignment its search gated (rejected);
+	// the frontier itself applies no policy, so an unmarked point may be
+	// denied too.
+	DeniedBy []string `json:"denied_by,omitempty"`
 }
 
 // Frontier is a plan's cost–quality frontier (costgate plan --pareto).
@@ -50,7 +57,35 @@ func Pareto(p *Plan, s *spec.Spec, opts Options) (*Frontier, error) {
 			f.Points[i].Chosen = routesMatch(f.Points[i], o)
 		}
 	}
+	for i := range f.Points {
+		f.Points[i].DeniedBy = knownDenial(p, f.Points[i])
+	}
 	return f, nil
+}
+
+// knownDenial is the policies p found denying the assignment pt: an
+// option of p, or an assignment its search rejected, routed and costed
+// as pt is (to the cent: the fleet's GPU is not in a candidate's routes).
+func knownDenial(p *Plan, pt ParetoPoint) []string {
+	sameCost := func(usd float64) bool { return math.Abs(usd-pt.MonthlyUSD) < 0.005 }
+	for _, o := range p.Options {
+		if !o.Allowed && routesMatch(pt, &o) && sameCost(o.MonthlyUSD.Expected) {
+			var ids []string
+			for _, v := range o.Violations {
+				ids = AppendUnique(ids, v.Policy)
+			}
+			return ids
+		}
+	}
+	if p.Search == nil {
+		return nil
+	}
+	for _, c := range p.Search.Rejected {
+		if c.Option == pt.Option && slices.Equal(c.Routes, pt.Routes) && sameCost(c.MonthlyUSD) {
+			return slices.Clone(c.DeniedBy)
+		}
+	}
+	return nil
 }
 
 // routesMatch says whether a point routes every workload as o does, the

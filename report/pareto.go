@@ -41,12 +41,15 @@ func paretoTexts(w io.Writer, fs []*plan.Frontier) error {
 // paretoText lists a frontier, cheapest first, one assignment a line.
 func paretoText(b *strings.Builder, f *plan.Frontier) {
 	fmt.Fprintf(b, "costgate plan --pareto: team %s (%s), priced for %s; decision %s\n", f.Team, f.Spec, f.AsOf, strings.ToUpper(string(f.Decision)))
-	fmt.Fprintf(b, "%d assignments no other beats on both expected monthly cost and token-weighted quality (policies not applied):\n\n", len(f.Points))
+	fmt.Fprintf(b, "%d assignments no other beats on both expected monthly cost and token-weighted quality (policies not applied; marked where the plan found one denied):\n\n", len(f.Points))
 	fmt.Fprintf(b, "  %-11s  %-8s  %-12s  %s\n", "MONTHLY", "QUALITY", "OPTION", "ROUTES")
 	for _, p := range f.Points {
 		mark := ""
 		if p.Chosen {
 			mark = "  <- chosen"
+		}
+		if len(p.DeniedBy) > 0 {
+			mark += "  denied by " + strings.Join(p.DeniedBy, ", ")
 		}
 		fmt.Fprintf(b, "  %-11s  %-8.3f  %-12s  %s%s\n", units.USD(p.MonthlyUSD).Whole(), p.Quality, p.Option, pointLine(p), mark)
 	}

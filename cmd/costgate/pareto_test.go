@@ -70,3 +70,77 @@ func TestTimings(t *testing.T) {
 		}
 	}
 }
+
+// TestParetoMarksKnownDenials: the frontier applies no policy, but a point
+// the plan found denied — one of its options, or an assignment its search
+// rejected — says by what. Here a spend.approval on cash denies the hybrid
+// that dominates the decided self-hosted option, the frontier's only
+// point (it had stood unmarked beside a self_hosted decision).
+func TestParetoMarksKnownDenials(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "team.hcl")
+	src := `team "t" {
+  developers           = 171
+  tokens_per_developer = [5000000, 5000000]
+  cached_input_share   = 0.22
+  peak_to_average      = [2, 2.1]
+  cost_center          = "cc"
+}
+
+workload "autocomplete" {
+  share       = 0.42
+  complexity  = "simple"
+  max_ttft_ms = 220
+}
+
+workload "agent" {
+  share          = 0.58
+  complexity     = "complex"
+  context_tokens = 32768
+}
+
+managed {
+  simple_model  = "gpt-5.4-mini"
+  complex_model = "gpt-5.5"
+}
+
+self_hosted {
+  model    = "gpt-oss-120b"
+  schedule = "business_hours"
+}
+
+budget {
+  monthly_limit_usd  = 30868
+  approval_above_usd = 18520
+}
+`
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI("plan", path, "--pareto", "--format", "json", "--as-of", "2026-12-05")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var f plan.Frontier
+	if err := json.Unmarshal([]byte(stdout), &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Decision != "self_hosted" {
+		t.Fatalf("decision %s, want self_hosted", f.Decision)
+	}
+	var marked bool
+	for _, p := range f.Points {
+		if p.Option == "hybrid" {
+			marked = strings.Join(p.DeniedBy, ",") == "spend.approval"
+		}
+		if p.Chosen && len(p.DeniedBy) > 0 {
+			t.Errorf("the chosen point is marked denied by %v", p.DeniedBy)
+		}
+	}
+	if !marked {
+		t.Errorf("the hybrid point is not marked denied by spend.approval: %s", stdout)
+	}
+	_, text, _ := runCLI("plan", path, "--pareto", "--as-of", "2026-12-05")
+	if !strings.Contains(text, "denied by spend.approval") {
+		t.Errorf("the text frontier does not say the hybrid is denied:\n%s", text)
+	}
+}
