@@ -268,6 +268,47 @@ compliance {
 	}
 }
 
+// TestChecklistManagedSpendIsCash: "Monthly managed API spend exceeds
+// $10,000" reads what the providers bill, not the quality gap's rework: an
+// agent pinned to claude-haiku-5.5 beside claude-opus-4.8 costs $10,260 a
+// month in total, of which $45 is API spend (the item was met).
+func TestChecklistManagedSpendIsCash(t *testing.T) {
+	src := `team "g" {
+  developers           = 50
+  tokens_per_developer = 5e6
+  cost_center          = "cc"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+  model      = "claude-haiku-5.5"
+}
+
+managed {
+  candidates = ["claude-opus-4.8"]
+}
+`
+	r := evaluate(t, parse(t, "g.hcl", src))
+	o := r.Option(architecture.Managed)
+	if o == nil || o.QualityGapUSD.Expected < 10000 || o.CashUSD.Expected > 100 {
+		t.Fatalf("managed option %+v: the test wants a quality gap above $10,000 on under $100 of API spend", o)
+	}
+	for _, it := range r.Checklist {
+		if it.ID != "managed_spend" {
+			continue
+		}
+		if it.Met {
+			t.Errorf("%q met on $%.2f of API spend: %s", it.Text, o.CashUSD.Expected, it.Detail)
+		}
+		if !strings.Contains(it.Detail, units.USD(o.CashUSD.Expected).Whole()) {
+			t.Errorf("detail %q does not give the API spend %s", it.Detail, units.USD(o.CashUSD.Expected).Whole())
+		}
+		return
+	}
+	t.Fatal("no managed_spend item")
+}
+
 func mustRead(t testing.TB, path string) string {
 	t.Helper()
 	b, err := os.ReadFile(path)
@@ -277,10 +318,6 @@ func mustRead(t testing.TB, path string) string {
 	return string(b)
 }
 
-// TestGPUChoice: gpu = "auto" sizes the fleet on every GPU the catalog
-// sells in the region and takes the cheapest that meets the TTFT targets,
-// naming the runner-ups; a list narrows the choice; a single GPU keeps the
-// spec's and warns when another would serve the same load for less.
 // TestPromptFillingTheWindow: a workload whose prompt is a model's whole
 // window leaves its answers no room (vLLM refuses a request whose prompt
 // and max_tokens exceed --max-model-len), so no fleet of that model serves
@@ -321,6 +358,10 @@ func TestPromptFillingTheWindow(t *testing.T) {
 	}
 }
 
+// TestGPUChoice: gpu = "auto" sizes the fleet on every GPU the catalog
+// sells in the region and takes the cheapest that meets the TTFT targets,
+// naming the runner-ups; a list narrows the choice; a single GPU keeps the
+// spec's and warns when another would serve the same load for less.
 func TestGPUChoice(t *testing.T) {
 	src, err := os.ReadFile(filepath.Join("..", "examples", "startup-10.hcl"))
 	if err != nil {

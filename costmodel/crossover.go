@@ -93,18 +93,19 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 	return nil
 }
 
-// managedSpend is the managed API spend the checklist reads: the managed
-// option's expected cost, or, when the routes leave that option out, the
+// managedSpend is the managed API spend the checklist reads: what the
+// providers bill, the managed option's expected cash (a quality gap is
+// rework, not API spend), or, when the routes leave that option out, the
 // cheapest all-managed assignment's.
 func (m *model) managedSpend(res *Result) float64 {
 	for _, o := range res.Options {
 		if o.Architecture == architecture.Managed {
-			return o.MonthlyUSD.Expected
+			return o.CashUSD.Expected
 		}
 	}
 	s := m.newSearcher()
-	if _, cost, ok := s.stream(architecture.Managed, true).next(); ok {
-		return cost
+	if a, _, ok := s.stream(architecture.Managed, true).next(); ok {
+		return max(m.cash(s, a), 0)
 	}
 	return 0
 }
@@ -131,7 +132,7 @@ func (m *model) checklist(managedExpected float64) []ChecklistItem {
 	}
 	return []ChecklistItem{
 		{ID: "managed_spend", Text: "Monthly managed API spend exceeds " + units.USD(ManagedSpendThreshold).Whole(), Met: managedExpected > ManagedSpendThreshold,
-			Detail: fmt.Sprintf("managed expected %s/month", units.USD(managedExpected).Whole())},
+			Detail: fmt.Sprintf("managed API spend %s/month expected, the quality gap left out", units.USD(managedExpected).Whole())},
 		{ID: "gpu_expertise", Text: "GPU infrastructure expertise in-house (MLOps/SRE team)", Met: s.Organization.GPUExpertise,
 			Detail: fmt.Sprintf("organization.gpu_expertise is %t", s.Organization.GPUExpertise)},
 		{ID: "compliance", Text: "Compliance prohibits sending code to external APIs", Met: !s.Compliance.CodeMayLeaveNetwork,
