@@ -256,13 +256,19 @@ func budgetOf(p *plan.Plan, opt *plan.Option) *BudgetArgs {
 }
 
 // costOutputs are the stack outputs every decision exports: the decision,
-// its monthly cost range and the breakeven.
+// its monthly cost range (the decision's total), its cash (the bill) and
+// the breakeven.
 func costOutputs(p *plan.Plan, opt *plan.Option) pulumi.Map {
 	out := pulumi.Map{}
 	out["decision"] = pulumi.String(p.Decision.Architecture)
 	out["monthlyUsdLow"] = pulumi.Float64(opt.MonthlyUSD.Low)
 	out["monthlyUsdExpected"] = pulumi.Float64(opt.MonthlyUSD.Expected)
 	out["monthlyUsdHigh"] = pulumi.Float64(opt.MonthlyUSD.High)
+	// What AWS and the providers bill: the total less the quality gap's
+	// estimated rework, which the budget's alerts watch too.
+	out["cashUsdLow"] = pulumi.Float64(opt.CashUSD.Low)
+	out["cashUsdExpected"] = pulumi.Float64(opt.CashUSD.Expected)
+	out["cashUsdHigh"] = pulumi.Float64(opt.CashUSD.High)
 	if d := p.Breakeven.Developers; d != nil {
 		out["breakevenDevelopers"] = pulumi.Int(*d)
 	} else {

@@ -268,6 +268,9 @@ func checkOutputs(t *testing.T, p *plan.Plan, opt *plan.Option, outs map[string]
 		"monthlyUsdLow":      opt.MonthlyUSD.Low,
 		"monthlyUsdExpected": opt.MonthlyUSD.Expected,
 		"monthlyUsdHigh":     opt.MonthlyUSD.High,
+		"cashUsdLow":         opt.CashUSD.Low,
+		"cashUsdExpected":    opt.CashUSD.Expected,
+		"cashUsdHigh":        opt.CashUSD.High,
 	}
 	be := -1
 	if p.Breakeven.Developers != nil {
