@@ -111,7 +111,7 @@ func TestEvaluatePlan(t *testing.T) {
 				{Policy: "spend.limit", Option: "managed", Message: "The managed option's expected cash cost of $42,000 a month (its bill, the quality gap left out) is above the budget's monthly limit of $30,000.", Attribute: "budget.monthly_limit_usd"},
 			},
 			wantWarn: []finding{
-				{Policy: "spend.limit_risk", Option: "self_hosted", Message: "The self-hosted option is expected to cost $18,000 a month, within the budget's monthly limit of $30,000, but its high estimate of $31,000 is above it.", Attribute: "budget.monthly_limit_usd"},
+				{Policy: "spend.limit_risk", Option: "self_hosted", Message: "The self-hosted option is expected to bill $18,000 a month (its cash, the quality gap left out), within the budget's monthly limit of $30,000, but its high estimate of $31,000 is above it.", Attribute: "budget.monthly_limit_usd"},
 			},
 		},
 		{
@@ -130,7 +130,7 @@ func TestEvaluatePlan(t *testing.T) {
 				delete(option(t, plan, "hybrid")["cash_usd"].(map[string]any), "expected")
 			},
 			wantDeny: []finding{
-				{Policy: "spend.unknown", Option: "hybrid", Message: "The hybrid option has no expected monthly cost, so it cannot be checked against the budget's approval threshold of $15,000 and monthly limit of $30,000.", Attribute: "budget"},
+				{Policy: "spend.unknown", Option: "hybrid", Message: "The hybrid option has no expected monthly cash cost, so it cannot be checked against the budget's approval threshold of $15,000 and monthly limit of $30,000.", Attribute: "budget"},
 			},
 			wantWarn: []finding{},
 		},

@@ -20,7 +20,7 @@ warn contains v if {
 		"attribute": "budget.monthly_limit_usd",
 		"option": o.architecture,
 		"msg": sprintf(
-			"The %s option is expected to cost %s a month, within the budget's monthly limit of %s, but its high estimate of %s is above it.",
+			"The %s option is expected to bill %s a month (its cash, the quality gap left out), within the budget's monthly limit of %s, but its high estimate of %s is above it.",
 			[lib.label(o.architecture), lib.usd(expected), lib.usd(limit), lib.usd(high)],
 		),
 	}

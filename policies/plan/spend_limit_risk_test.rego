@@ -7,7 +7,7 @@ test_limit_risk_warns_when_high_exceeds_limit if {
 		"policy": "spend.limit_risk",
 		"attribute": "budget.monthly_limit_usd",
 		"option": "managed",
-		"msg": "The managed option is expected to cost $18,000 a month, within the budget's monthly limit of $25,000, but its high estimate of $26,000 is above it.",
+		"msg": "The managed option is expected to bill $18,000 a month (its cash, the quality gap left out), within the budget's monthly limit of $25,000, but its high estimate of $26,000 is above it.",
 	}} with input as plan(25000, null)
 }
 

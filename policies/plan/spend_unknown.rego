@@ -17,7 +17,7 @@ deny contains v if {
 		"attribute": "budget",
 		"option": o.architecture,
 		"msg": sprintf(
-			"The %s option has no expected monthly cost, so it cannot be checked against the budget's %s.",
+			"The %s option has no expected monthly cash cost, so it cannot be checked against the budget's %s.",
 			[lib.label(o.architecture), concat(" and ", sort(budget_thresholds))],
 		),
 	}

@@ -11,7 +11,7 @@ test_unknown_denies_missing_expected_cost if {
 		"policy": "spend.unknown",
 		"attribute": "budget",
 		"option": "hybrid",
-		"msg": "The hybrid option has no expected monthly cost, so it cannot be checked against the budget's approval threshold of $15,000 and monthly limit of $30,000.",
+		"msg": "The hybrid option has no expected monthly cash cost, so it cannot be checked against the budget's approval threshold of $15,000 and monthly limit of $30,000.",
 	}} with input as input_plan
 }
 
