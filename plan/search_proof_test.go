@@ -415,44 +415,12 @@ func TestRunnerUpsAreNotRejected(t *testing.T) {
 		}
 		srcs = append(srcs, string(b))
 	}
-	// A cash threshold denies the hybrid that the quality gap makes the
-	// cheapest in total: self_hosted, allowed, is decided, and moving the
-	// agent to gpt-5.5 costs $13,569 less (a spec of bench/many-specs.sh).
-	srcs = append(srcs, `team "t" {
-  developers           = 171
-  tokens_per_developer = [5000000, 5000000]
-  cached_input_share   = 0.22
-  peak_to_average      = [2, 2.1]
-  cost_center          = "cc"
-}
-
-workload "autocomplete" {
-  share       = 0.42
-  complexity  = "simple"
-  max_ttft_ms = 220
-}
-
-workload "agent" {
-  share          = 0.58
-  complexity     = "complex"
-  context_tokens = 32768
-}
-
-managed {
-  simple_model  = "gpt-5.4-mini"
-  complex_model = "gpt-5.5"
-}
-
-self_hosted {
-  model    = "gpt-oss-120b"
-  schedule = "business_hours"
-}
-
-budget {
-  monthly_limit_usd  = 30868
-  approval_above_usd = 18520
-}
-`)
+	// A cash threshold denies the hybrid the quality gap makes cheapest.
+	b, err := os.ReadFile(filepath.Join("testdata", "cash-denied-hybrid.hcl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs = append(srcs, string(b))
 	r := rand.New(rand.NewPCG(20261205, 3))
 	n := 40
 	if testing.Short() {

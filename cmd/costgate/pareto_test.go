@@ -77,45 +77,7 @@ func TestTimings(t *testing.T) {
 // that dominates the decided self-hosted option, the frontier's only
 // point (it had stood unmarked beside a self_hosted decision).
 func TestParetoMarksKnownDenials(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "team.hcl")
-	src := `team "t" {
-  developers           = 171
-  tokens_per_developer = [5000000, 5000000]
-  cached_input_share   = 0.22
-  peak_to_average      = [2, 2.1]
-  cost_center          = "cc"
-}
-
-workload "autocomplete" {
-  share       = 0.42
-  complexity  = "simple"
-  max_ttft_ms = 220
-}
-
-workload "agent" {
-  share          = 0.58
-  complexity     = "complex"
-  context_tokens = 32768
-}
-
-managed {
-  simple_model  = "gpt-5.4-mini"
-  complex_model = "gpt-5.5"
-}
-
-self_hosted {
-  model    = "gpt-oss-120b"
-  schedule = "business_hours"
-}
-
-budget {
-  monthly_limit_usd  = 30868
-  approval_above_usd = 18520
-}
-`
-	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	path := filepath.Join("..", "..", "plan", "testdata", "cash-denied-hybrid.hcl")
 	code, stdout, stderr := runCLI("plan", path, "--pareto", "--format", "json", "--as-of", "2026-12-05")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
