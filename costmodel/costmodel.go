@@ -167,6 +167,9 @@ type Option struct {
 type Note struct {
 	ID      string
 	Message string
+	// Option is the option the note is about, when it is about one (an
+	// option that cannot be priced, UnpricedNote).
+	Option architecture.Name
 }
 
 // ChecklistItem is one of the article's five checklist items.
@@ -329,7 +332,7 @@ func (m *model) optionsOn(s *searcher, gate Gate) ([]Option, []Note, *searcher, 
 	}
 	var out []Note
 	for i, arch := range notes {
-		out = append(out, Note{ID: UnpricedNote, Message: fmt.Sprintf("%s cannot be priced: %s", arch, errs[i])})
+		out = append(out, Note{ID: UnpricedNote, Message: fmt.Sprintf("%s cannot be priced: %s", arch, errs[i]), Option: architecture.Name(arch)})
 	}
 	if len(opts) == 0 {
 		return nil, nil, nil, fmt.Errorf("no option can be priced: %s", strings.Join(errs, "; "))

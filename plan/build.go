@@ -135,6 +135,11 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	for _, o := range res.Options {
 		p.Options = append(p.Options, option(o))
 	}
+	for _, n := range res.Notes {
+		if n.ID == costmodel.UnpricedNote {
+			p.unpriced = append(p.unpriced, n.Option)
+		}
+	}
 	if err := finiteCosts(p); err != nil {
 		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
 	}

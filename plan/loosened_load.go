@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/units"
 )
@@ -50,9 +51,9 @@ func loadLoosenings(ctx context.Context, head *spec.Spec, p *Plan, deny []Findin
 	if len(team)+len(work) == 0 {
 		return nil
 	}
-	now := headDenials{options: map[architecture.Name]bool{}, denied: p.denied(deny)}
+	now := headDenials{denied: p.denied(deny)}
 	for _, o := range p.Options {
-		now.options[o.Architecture] = true
+		now.options = append(now.options, o.Architecture)
 	}
 	l := &loosener{head: head}
 	changes := append(slices.Clip(team), work...)
@@ -103,7 +104,7 @@ func (l *loosener) uncompared(changes []loadChange, err error) {
 
 // headDenials are the head plan's options and their denials.
 type headDenials struct {
-	options map[architecture.Name]bool
+	options []architecture.Name
 	denied  map[denial]bool
 }
 
@@ -121,9 +122,17 @@ func clearedAt(ctx context.Context, cf *spec.Spec, now headDenials, opts Options
 	for _, o := range cp.Options {
 		for _, v := range o.Violations {
 			d := denial{o.Architecture, v.Policy}
-			if now.options[d.arch] && !now.denied[d] && v.Policy != PolicyLoosened && !slices.Contains(out, d) {
+			if slices.Contains(now.options, d.arch) && !now.denied[d] && v.Policy != PolicyLoosened && !slices.Contains(out, d) {
 				out = append(out, d)
 			}
+		}
+	}
+	// An option the base's load could not price (a prompt no fleet of the
+	// model serves) that the head's prices was ruled out at that load as
+	// surely as by a policy.
+	for _, o := range now.options {
+		if slices.Contains(cp.unpriced, o) {
+			out = append(out, denial{o, costmodel.UnpricedNote})
 		}
 	}
 	return out, nil

@@ -29,6 +29,10 @@ var loadLatency = fixture.Load("latency.hcl")
 // against a limit of $1,200 (spend.limit), as does its fleet.
 var loadSpend = fixture.Load("spend.hcl")
 
+// loadUnpriced is a blocked team whose self-hosted option cannot be
+// priced: its agent's prompts fill the pinned model's window.
+var loadUnpriced = fixture.Load("unpriced.hcl")
+
 // loadTwo is loadCapacity's team, 125 developers, with half its tokens on
 // a light chat workload: the fleet carries the load at peak (about 94 %)
 // but both workloads' slowest requests queue past the idle timeout behind
@@ -126,6 +130,12 @@ func TestLoadFiguresThatOpenTheGate(t *testing.T) {
 		{"the working day moved out of a provider's peak hours, clearing spend.limit", loadPeak,
 			[]string{"Asia/Shanghai", "America/Los_Angeles"},
 			[]string{"team.timezone"}, "team.timezone changes from \"Asia/Shanghai\" to \"America/Los_Angeles\": at the base's load managed was denied by spend.limit"},
+		// The base's prompts fill the pinned model's window, so its
+		// self-hosted option cannot be priced and the plan is blocked; a
+		// shorter context makes a fleet that passes every policy.
+		{"context_tokens lowered, making an unpriced option priced", loadUnpriced,
+			[]string{"complexity = \"complex\"", "complexity     = \"complex\"\n  context_tokens = 16384"},
+			[]string{"workload.agent.context_tokens"}, "workload.agent.context_tokens falls from 32768 to 16384: at the base's load self_hosted was denied by option.unpriced"},
 		{"more input, less output, clearing spend.limit", loadSpend,
 			[]string{"input_share          = 0.9", "input_share          = 0.95"},
 			[]string{"team.input_share"}, "team.input_share rises from 0.9 to 0.95: at the base's load managed was denied by spend.limit"},

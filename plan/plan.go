@@ -39,6 +39,10 @@ type Plan struct {
 	Usage *Usage `json:"usage,omitempty"`
 	// Resources are what `pulumi up` would register for the decision.
 	Resources []Resource `json:"resources"`
+	// unpriced are the options the cost model could not price (its
+	// option.unpriced notes, in Warnings): a load change that makes one
+	// priced clears what ruled it out (loadLoosenings).
+	unpriced []architecture.Name
 }
 
 // VerdictText is the verdict in words, saying so when the option it
