@@ -39,7 +39,8 @@ A spec's base is found by team, not by path: --spec-dir DIR (repeatable,
 with --base-ref) gates every spec in DIR (.hcl in any letter case) and
 compares each with the same team's spec in those folders at REF, else with
 the file at the same path. Two specs of one team, at REF or in the change,
-are invalid. A spec the change deletes, and a new team while a team of the
+are invalid (with or without --base-ref: each would be gated as the team's
+whole load); a file named twice is gated once. A spec the change deletes, and a new team while a team of the
 base is gone, are spec.loosened (attribute team). Without --spec-dir the
 folders are those of the specs given, and deletions are not seen.
 

@@ -219,7 +219,7 @@ type planned struct {
 // is compared with its version at that revision, so that a loosened
 // compliance or budget block is denied unless approved.
 func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef string, stderr io.Writer) ([]planned, error) {
-	paths, err := gatedPaths(f, paths, baseRef)
+	paths, err := gatedPaths(f, distinct(paths), baseRef)
 	if err != nil {
 		return nil, err
 	}
@@ -249,6 +249,9 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	specs, err := parseSpecs(parser, paths, stderr)
 	if err != nil {
 		return nil, err
+	}
+	if err := oneSpecATeam(paths, specs); err != nil {
+		return nil, invalid(err)
 	}
 	rv, err := baseSpecs(parser, baseRef, f.specDirs, f.stackOf, paths, specs, stderr)
 	if err != nil {

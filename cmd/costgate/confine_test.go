@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,12 +106,14 @@ func TestDoubleDashSpecs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"-x.hcl", "a b.hcl", "--policy-dir=.hcl", "-"} {
+	for i, name := range []string{"-x.hcl", "a b.hcl", "--policy-dir=.hcl", "-"} {
 		target := name
 		if name == "-" {
 			target = "-.hcl"
 		}
-		if err := os.WriteFile(target, valid, 0o644); err != nil {
+		// Each file its own team: a team has one spec.
+		own := strings.Replace(string(valid), `team "startup"`, fmt.Sprintf(`team "startup-%d"`, i), 1)
+		if err := os.WriteFile(target, []byte(own), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

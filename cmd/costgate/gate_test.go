@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -318,6 +319,45 @@ func TestRoutesCannotOpenTheGate(t *testing.T) {
 // re-case or delete a spec, or swap its team for a new one, to drop a
 // compliance block the base enforced. With --spec-dir each is compared by
 // team and stays blocked unless approved.
+// TestOneSpecATeam: a team whose whole load its budget denies, split into
+// two files of half the developers each, was two allowed plans (exit 0):
+// each half was gated as if it were the team. Two specs of one team are
+// invalid in every plan and check, with or without a base; the same file
+// named twice is planned once.
+func TestOneSpecATeam(t *testing.T) {
+	raw, err := os.ReadFile("../../examples/startup-10.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tight := strings.Replace(string(raw), "monthly_limit_usd  = 2000", "monthly_limit_usd  = 100", 1)
+	tight = strings.Replace(tight, "approval_above_usd = 1000", "approval_above_usd = 90", 1)
+	half := strings.Replace(tight, "developers           = 10", "developers           = 5", 1)
+	dir := t.TempDir()
+	whole := writeFile(t, dir, "whole.hcl", tight)
+	a, b := writeFile(t, dir, "a.hcl", half), writeFile(t, dir, "b.hcl", half)
+	if code, out, stderr := runCLI("check", "--as-of", "2026-11-26", whole); code != exitBlocked {
+		t.Fatalf("the whole team: exit %d, want %d (its budget denies every option)\n%s%s", code, exitBlocked, out, stderr)
+	}
+	if code, out, _ := runCLI("check", "--as-of", "2026-11-26", a); code != exitOK {
+		t.Fatalf("half the team alone: exit %d, want %d (the attack needs each half allowed)\n%s", code, exitOK, out)
+	}
+	for _, cmd := range []string{"check", "plan"} {
+		code, out, stderr := runCLI(cmd, "--as-of", "2026-11-26", a, b)
+		if code != exitInvalid || !strings.Contains(stderr, `both team "startup"`) || !strings.Contains(stderr, "a.hcl") || !strings.Contains(stderr, "b.hcl") {
+			t.Errorf("%s of two halves of one team: exit %d, want %d naming both files\nstdout: %s\nstderr: %s", cmd, code, exitInvalid, out, stderr)
+		}
+	}
+	// Named twice, under two spellings: one plan.
+	code, out, stderr := runCLI("plan", "--as-of", "2026-11-26", "--format", "json", whole, whole, filepath.Join(dir, ".", "whole.hcl"))
+	if code != exitBlocked {
+		t.Fatalf("plan of one file named thrice: exit %d\n%s", code, stderr)
+	}
+	var one map[string]any
+	if err := json.Unmarshal([]byte(out), &one); err != nil {
+		t.Errorf("plan of one file named thrice is not one plan object: %v\n%.300s", err, out)
+	}
+}
+
 func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 	raw, err := os.ReadFile("../../examples/startup-10.hcl")
 	if err != nil {

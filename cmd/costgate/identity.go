@@ -188,6 +188,36 @@ func gatedPaths(f *planFlags, paths []string, baseRef string) ([]string, error) 
 	return withSpecDirs(paths, f.specDirs)
 }
 
+// distinct drops a path given again (the same file once cleaned: "a.hcl"
+// and "./a.hcl"), keeping the first: a spec is planned and gated once
+// however often it is named.
+func distinct(paths []string) []string {
+	seen := make(map[string]bool, len(paths))
+	out := paths[:0:0]
+	for _, p := range paths {
+		if !seen[filepath.Clean(p)] {
+			seen[filepath.Clean(p)] = true
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// oneSpecATeam refuses two specs of one team in one run, with or without a
+// base: a team has one spec, one stack and one budget, and two files of
+// it — each under the budget's limit, or one with another compliance
+// block — would each be gated as if it were the team's whole load.
+func oneSpecATeam(paths []string, specs []*spec.Spec) error {
+	first := make(map[string]string, len(specs))
+	for i, s := range specs {
+		if other, dup := first[s.Team.Name]; dup {
+			return fmt.Errorf("%s and %s are both team %q: a team has one spec (one stack, one budget), so each would be gated as the team's whole load; keep one, or give the other its own team name", specfile.Display(other), specfile.Display(paths[i]), s.Team.Name)
+		}
+		first[s.Team.Name] = paths[i]
+	}
+	return nil
+}
+
 // deletedSpec is a spec at REF whose team no head spec has.
 type deletedSpec struct {
 	spec      *spec.Spec
@@ -195,8 +225,8 @@ type deletedSpec struct {
 }
 
 // review pairs each head spec with its base: the same team's spec in the
-// folders at REF, else the file at the same path at REF, else none. Two
-// head specs of one team are an error. A head whose team replaces another
+// folders at REF, else the file at the same path at REF, else none (two
+// head specs of one team were refused before: oneSpecATeam). A head whose team replaces another
 // (the base at its path had another team, or, with explicit folders, a
 // team of the base is gone while this one is new) loosens its identity;
 // with explicit folders, every base team that no head has is deleted.
@@ -204,9 +234,6 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 	r := reviewed{bases: make([]*spec.Spec, len(heads)), extra: make([][]plan.Loosening, len(heads))}
 	headTeam := map[string]string{}
 	for i, h := range heads {
-		if other, dup := headTeam[h.Team.Name]; dup {
-			return r, nil, fmt.Errorf("%s and %s are both team %q: a team has one spec; keep one", specfile.Display(other), specfile.Display(paths[i]), h.Team.Name)
-		}
 		headTeam[h.Team.Name] = paths[i]
 	}
 	var gone []string

@@ -37,6 +37,8 @@ both expected monthly cost and token-weighted quality (each workload's share
 times its model's quality score), cheapest first, marking the decided one;
 --plot FILE.svg|.png draws them. The frontier is not gated: a point may be one
 the policies deny.
+A team has one spec: two specs of one team are invalid, and a file named
+twice is planned once.
 Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`
 
 func newPlanCmd() *cobra.Command {
