@@ -4,6 +4,7 @@ package costmodel
 // monthly cost and token-weighted quality.
 
 import (
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -30,15 +31,34 @@ type ParetoPoint struct {
 	// Quality is the token-weighted quality score: each workload's share
 	// times its model's score for its complexity (unknown counts 0).
 	Quality float64
+	// DeniedBy are the policies that deny the assignment (ParetoWith's
+	// gate); none: allowed, or not gated.
+	DeniedBy []string
+	a        *assignment
 }
 
+// MaxParetoGates bounds the policy evaluations of a gated frontier: each
+// assignment that would extend the allowed frontier is gated, cheapest
+// first, and a frontier that needs more is refused rather than cut short.
+const MaxParetoGates = 10000
+
 // Pareto lists the non-dominated fit assignments of the spec (each
-// workload on a backend its per-route rules allow), cheapest first. It
+// workload on a backend its per-route rules allow), cheapest first, with
+// no policy applied (ParetoWith without a gate).
+func Pareto(s *spec.Spec, cat *modelcatalog.Catalog, date string) ([]ParetoPoint, error) {
+	return ParetoWith(s, cat, date, nil)
+}
+
+// ParetoWith lists the frontier of the spec's fit assignments the gate
+// allows: cheapest first, each one no other allowed assignment beats on
+// both cost and quality, and, marked with DeniedBy, the denied ones that
+// would have beaten them (each beating the points listed before it). It
 // prices every split of the fleet's workloads (the heuristic's splits
 // above MaxExactWorkloads auto workloads) and, per split and fleet, merges
-// the workloads' managed choices frontier by frontier. The policies do not
-// run: a point may be one the gate would deny.
-func Pareto(s *spec.Spec, cat *modelcatalog.Catalog, date string) ([]ParetoPoint, error) {
+// the workloads' managed choices frontier by frontier; then it gates, as
+// the search does, only the assignments that would extend the allowed
+// frontier. Without a gate every point is allowed.
+func ParetoWith(s *spec.Spec, cat *modelcatalog.Catalog, date string, gate Gate) ([]ParetoPoint, error) {
 	m, err := newModel(s, cat, date)
 	if err != nil {
 		return nil, err
@@ -62,13 +82,72 @@ func Pareto(s *spec.Spec, cat *modelcatalog.Catalog, date string) ([]ParetoPoint
 		if err != nil {
 			continue
 		}
-		p := ParetoPoint{Option: c.a.arch(), Routes: m.short(c.a), MonthlyUSD: ev.total(sr.include), Quality: c.quality}
+		p := ParetoPoint{Option: c.a.arch(), Routes: m.short(c.a), MonthlyUSD: ev.total(sr.include), Quality: c.quality, a: c.a}
 		if c.a.onFleet() {
 			p.Fleet = c.a.sh.ID + " on " + c.a.gpu
 		}
 		out = append(out, p)
 	}
-	return frontier(out), nil
+	if gate == nil {
+		return frontier(out), nil
+	}
+	return m.gatedFrontier(out, gate)
+}
+
+// gatedFrontier walks the points cheapest first (of equal cost the better
+// first) and gates each that beats the allowed frontier so far: allowed,
+// it extends the frontier; denied, it is listed when it also beats every
+// denied point listed. A denial of every costlier assignment of an option
+// (a cost threshold, Verdict.CostlierDenied) is carried to them ungated.
+func (m *model) gatedFrontier(pts []ParetoPoint, gate Gate) ([]ParetoPoint, error) {
+	sortPoints(pts)
+	out := []ParetoPoint{}
+	allowed, listed := math.Inf(-1), math.Inf(-1)
+	costlier := map[architecture.Name]Verdict{}
+	gates := 0
+	for _, p := range pts {
+		if p.Quality <= allowed+1e-12 {
+			continue
+		}
+		v, known := costlier[p.Option]
+		if !known {
+			if gates++; gates > MaxParetoGates {
+				return nil, fmt.Errorf("the frontier needs more than %d policy evaluations: narrow managed.candidates or the workloads' routes", MaxParetoGates)
+			}
+			o, err := m.option(p.a)
+			if err != nil {
+				return nil, err
+			}
+			if v, err = gate(o); err != nil {
+				return nil, err
+			}
+			if v.CostlierDenied {
+				costlier[p.Option] = v
+			}
+		}
+		switch {
+		case len(v.Denied) == 0:
+			out = append(out, p)
+			allowed, listed = p.Quality, math.Max(listed, p.Quality)
+		case p.Quality > listed+1e-12:
+			p.DeniedBy = slices.Clone(v.Denied)
+			out = append(out, p)
+			listed = p.Quality
+		}
+	}
+	return out, nil
+}
+
+// sortPoints orders points cheapest first (to the cent), of equal cost
+// the better first, stably.
+func sortPoints(pts []ParetoPoint) {
+	sort.SliceStable(pts, func(i, j int) bool {
+		a, b := pts[i], pts[j]
+		if ca, cb := math.Round(a.MonthlyUSD*100), math.Round(b.MonthlyUSD*100); ca != cb {
+			return ca < cb
+		}
+		return a.Quality > b.Quality
+	})
 }
 
 // paretoCand is an assignment and its quality.
@@ -149,13 +228,7 @@ func (m *model) splitFrontier(sr *searcher, st *stream, fleet []bool) []paretoCa
 // frontier keeps the points no other point beats on cost and quality,
 // cheapest first; of equal points the first in the order given.
 func frontier(pts []ParetoPoint) []ParetoPoint {
-	sort.SliceStable(pts, func(i, j int) bool {
-		a, b := pts[i], pts[j]
-		if ca, cb := math.Round(a.MonthlyUSD*100), math.Round(b.MonthlyUSD*100); ca != cb {
-			return ca < cb
-		}
-		return a.Quality > b.Quality
-	})
+	sortPoints(pts)
 	out := []ParetoPoint{}
 	best := math.Inf(-1)
 	for _, p := range pts {

@@ -97,7 +97,7 @@ func paretoPoints(pts []costmodel.ParetoPoint) []ParetoPoint {
 	}
 	out := make([]ParetoPoint, len(pts))
 	for i, p := range pts {
-		out[i] = ParetoPoint{Option: p.Option, Routes: routeShorts(p.Routes), Fleet: p.Fleet, MonthlyUSD: p.MonthlyUSD, Quality: p.Quality}
+		out[i] = ParetoPoint{Option: p.Option, Routes: routeShorts(p.Routes), Fleet: p.Fleet, MonthlyUSD: p.MonthlyUSD, Quality: p.Quality, DeniedBy: p.DeniedBy}
 	}
 	return out
 }

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"slices"
@@ -24,10 +25,10 @@ type ParetoPoint struct {
 	Quality float64 `json:"quality"`
 	// Chosen marks the plan's decision.
 	Chosen bool `json:"chosen"`
-	// DeniedBy are the policies that deny it where the plan found them:
-	// one of its options, or an assignment its search gated (rejected);
-	// the frontier itself applies no policy, so an unmarked point may be
-	// denied too.
+	// DeniedBy are the policies that deny it: the plan policies, gated as
+	// the search gates an option, and the resource policies where they
+	// denied the plan's option of these routes. A denied point is listed
+	// only where it would beat the allowed ones.
 	DeniedBy []string `json:"denied_by,omitempty"`
 }
 
@@ -42,12 +43,32 @@ type Frontier struct {
 	Decision architecture.Name `json:"decision"`
 }
 
-// Pareto lists the non-dominated assignments of the spec p was built from,
-// by expected monthly cost and token-weighted quality, with the same
-// catalog, deployment and date, and marks the one p decided.
-func Pareto(p *Plan, s *spec.Spec, opts Options) (*Frontier, error) {
+// Pareto lists the frontier of the spec p was built from, by expected
+// monthly cost and token-weighted quality, with the same catalog,
+// deployment, date and policies: the assignments the policies allow that
+// no other allowed one beats, and the denied ones that would (DeniedBy);
+// it marks the one p decided. The plan policies judge each point as the
+// search judges an option (with p's overrides); the resource policies,
+// which run on the decided option's resources only, deny a point where
+// they denied p's option of the same routes. Without opts.Policies no
+// policy is applied.
+func Pareto(ctx context.Context, p *Plan, s *spec.Spec, opts Options) (*Frontier, error) {
 	cat := opts.catalog().ForDeployment(opts.Deployment)
-	pts, err := costmodel.Pareto(s, cat, p.AsOf)
+	var g costmodel.Gate
+	if opts.Policies != nil {
+		plans := gate(ctx, opts.Policies, p)
+		g = func(o costmodel.Option) (costmodel.Verdict, error) {
+			v, err := plans(o)
+			if err != nil {
+				return v, err
+			}
+			for _, id := range knownDenial(p, paretoPoint(o)) {
+				v.Denied = AppendUnique(v.Denied, id)
+			}
+			return v, nil
+		}
+	}
+	pts, err := costmodel.ParetoWith(s, cat, p.AsOf, g)
 	if err != nil {
 		return nil, fmt.Errorf("pareto of %s: %w", s.Filename, err)
 	}
@@ -57,10 +78,26 @@ func Pareto(p *Plan, s *spec.Spec, opts Options) (*Frontier, error) {
 			f.Points[i].Chosen = routesMatch(f.Points[i], o)
 		}
 	}
-	for i := range f.Points {
-		f.Points[i].DeniedBy = knownDenial(p, f.Points[i])
+	if g == nil {
+		for i := range f.Points {
+			f.Points[i].DeniedBy = knownDenial(p, f.Points[i])
+		}
 	}
 	return f, nil
+}
+
+// paretoPoint is the frontier point of an option's assignment: its
+// routes, fleet and expected cost.
+func paretoPoint(o costmodel.Option) ParetoPoint {
+	po := option(o)
+	pt := ParetoPoint{Option: po.Architecture, MonthlyUSD: po.MonthlyUSD.Expected}
+	for _, r := range po.Routes {
+		pt.Routes = append(pt.Routes, RouteShort{Workload: r.Workload, ServedBy: r.ServedBy, Model: r.Model})
+	}
+	if po.Sizing != nil {
+		pt.Fleet = po.Sizing.Model + " on " + po.Sizing.GPU
+	}
+	return pt
 }
 
 // knownDenial is the policies p found denying the assignment pt: an

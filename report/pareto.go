@@ -41,7 +41,17 @@ func paretoTexts(w io.Writer, fs []*plan.Frontier) error {
 // paretoText lists a frontier, cheapest first, one assignment a line.
 func paretoText(b *strings.Builder, f *plan.Frontier) {
 	fmt.Fprintf(b, "costgate plan --pareto: team %s (%s), priced for %s; decision %s\n", f.Team, f.Spec, f.AsOf, strings.ToUpper(string(f.Decision)))
-	fmt.Fprintf(b, "%d assignments no other beats on both expected monthly cost and token-weighted quality (policies not applied; marked where the plan found one denied):\n\n", len(f.Points))
+	denied := 0
+	for _, p := range f.Points {
+		if len(p.DeniedBy) > 0 {
+			denied++
+		}
+	}
+	fmt.Fprintf(b, "%s the policies allow that no other allowed one beats on both expected monthly cost and token-weighted quality", units.Plural(len(f.Points)-denied, "assignment"))
+	if denied > 0 {
+		fmt.Fprintf(b, ", and %s that would, marked", units.Plural(denied, "denied one"))
+	}
+	b.WriteString(":\n\n")
 	fmt.Fprintf(b, "  %-11s  %-8s  %-12s  %s\n", "MONTHLY", "QUALITY", "OPTION", "ROUTES")
 	for _, p := range f.Points {
 		mark := ""
@@ -69,8 +79,9 @@ func pointLine(p plan.ParetoPoint) string {
 }
 
 // ParetoChart draws a frontier as SVG or PNG: monthly cost against
-// token-weighted quality, the frontier as a step line through its points,
-// the chosen assignment ringed.
+// token-weighted quality, the allowed frontier as a step line through its
+// points, the denied points that would beat it as crosses, the chosen
+// assignment ringed.
 func ParetoChart(w io.Writer, format string, f *plan.Frontier) error {
 	if format != ChartSVG && format != ChartPNG {
 		return fmt.Errorf("draw pareto chart: unknown format %q (want svg or png)", format)
@@ -84,23 +95,38 @@ func ParetoChart(w io.Writer, format string, f *plan.Frontier) error {
 	p.Y.Label.Text = "token-weighted quality score"
 	p.X.Tick.Marker = relabel(plot.DefaultTicks{}, dollars)
 	p.Add(plotter.NewGrid())
-	xys := make(plotter.XYs, len(f.Points))
-	var chosen plotter.XYs
-	for i, pt := range f.Points {
-		xys[i].X, xys[i].Y = pt.MonthlyUSD, pt.Quality
+	var xys, denied, chosen plotter.XYs
+	for _, pt := range f.Points {
+		xy := plotter.XY{X: pt.MonthlyUSD, Y: pt.Quality}
+		if len(pt.DeniedBy) > 0 {
+			denied = append(denied, xy)
+			continue
+		}
+		xys = append(xys, xy)
 		if pt.Chosen {
-			chosen = append(chosen, xys[i])
+			chosen = append(chosen, xy)
 		}
 	}
-	line, points, err := plotter.NewLinePoints(xys)
-	if err != nil {
-		return fmt.Errorf("draw pareto chart: %w", err)
+	if len(xys) > 0 {
+		line, points, err := plotter.NewLinePoints(xys)
+		if err != nil {
+			return fmt.Errorf("draw pareto chart: %w", err)
+		}
+		line.StepStyle = plotter.PostStep
+		line.Color = optionStyle[architecture.Hybrid]
+		points.Shape, points.Color = draw.CircleGlyph{}, line.Color
+		p.Add(line, points)
+		p.Legend.Add("allowed, non-dominated", line, points)
 	}
-	line.StepStyle = plotter.PostStep
-	line.Color = optionStyle[architecture.Hybrid]
-	points.Shape, points.Color = draw.CircleGlyph{}, line.Color
-	p.Add(line, points)
-	p.Legend.Add("non-dominated assignments", line, points)
+	if len(denied) > 0 {
+		cross, err := plotter.NewScatter(denied)
+		if err != nil {
+			return fmt.Errorf("draw pareto chart: %w", err)
+		}
+		cross.Shape, cross.Radius, cross.Color = draw.CrossGlyph{}, vg.Points(4), color.Gray{Y: 128}
+		p.Add(cross)
+		p.Legend.Add("denied by a policy", cross)
+	}
 	if len(chosen) > 0 {
 		ring, err := plotter.NewScatter(chosen)
 		if err != nil {

@@ -71,11 +71,12 @@ func TestTimings(t *testing.T) {
 	}
 }
 
-// TestParetoMarksKnownDenials: the frontier applies no policy, but a point
-// the plan found denied — one of its options, or an assignment its search
-// rejected — says by what. Here a spend.approval on cash denies the hybrid
-// that dominates the decided self-hosted option, the frontier's only
-// point (it had stood unmarked beside a self_hosted decision).
+// TestParetoMarksKnownDenials: a point the policies deny says by what,
+// and the frontier is the allowed one.
+// Here a spend.approval on cash denies the hybrid that dominates the
+// decided self-hosted option: it was the frontier's only point (unmarked
+// beside a self_hosted decision, then marked), and the decision, which it
+// dominates, was missing from the frontier.
 func TestParetoMarksKnownDenials(t *testing.T) {
 	path := filepath.Join("..", "..", "plan", "testdata", "cash-denied-hybrid.hcl")
 	code, stdout, stderr := runCLI("plan", path, "--pareto", "--format", "json", "--as-of", "2026-12-05")
@@ -89,7 +90,7 @@ func TestParetoMarksKnownDenials(t *testing.T) {
 	if f.Decision != "self_hosted" {
 		t.Fatalf("decision %s, want self_hosted", f.Decision)
 	}
-	var marked bool
+	var marked, chosen bool
 	for _, p := range f.Points {
 		if p.Option == "hybrid" {
 			marked = strings.Join(p.DeniedBy, ",") == "spend.approval"
@@ -97,9 +98,19 @@ func TestParetoMarksKnownDenials(t *testing.T) {
 		if p.Chosen && len(p.DeniedBy) > 0 {
 			t.Errorf("the chosen point is marked denied by %v", p.DeniedBy)
 		}
+		// The frontier is the allowed one: its cheapest allowed point is
+		// the decision (it had held only the denied hybrid).
+		if len(p.DeniedBy) == 0 && !chosen {
+			if chosen = p.Chosen; !chosen {
+				t.Errorf("the cheapest allowed point %s at $%.2f is not the decision", p.Option, p.MonthlyUSD)
+			}
+		}
 	}
 	if !marked {
 		t.Errorf("the hybrid point is not marked denied by spend.approval: %s", stdout)
+	}
+	if !chosen {
+		t.Errorf("the frontier has no allowed point, the decided one included: %s", stdout)
 	}
 	_, text, _ := runCLI("plan", path, "--pareto", "--as-of", "2026-12-05")
 	if !strings.Contains(text, "denied by spend.approval") {

@@ -32,11 +32,12 @@ stack (its VPC, certificate, keys; encrypted values shown as [secret], never
 decrypted), for the stack's costgate:spec when no SPEC is given; a SPEC given
 wins, and then the stack file needs no costgate:spec.
 
-With --pareto it lists, instead of the plan, the assignments no other beats on
-both expected monthly cost and token-weighted quality (each workload's share
-times its model's quality score), cheapest first, marking the decided one;
---plot FILE.svg|.png draws them. The frontier is not gated: a point may be one
-the policies deny.
+With --pareto it lists, instead of the plan, the assignments the policies
+allow that no other allowed one beats on both expected monthly cost and
+token-weighted quality (each workload's share times its model's quality
+score), cheapest first, marking the decided one, and the denied assignments
+that would beat them, with the policies that deny them; --plot
+FILE.svg|.png draws them.
 A team has one spec: two specs of one team are invalid, and a file named
 twice is planned once.
 Exit code 1 when a plan is blocked, 2 when a spec or policy is invalid.`
@@ -129,7 +130,7 @@ func paretoChartFormat(pareto bool, plotPath, format string) (string, error) {
 func writePareto(cmd *cobra.Command, ps []planned, format, plotPath, chart string) error {
 	fs := make([]*plan.Frontier, len(ps))
 	for i, p := range ps {
-		f, err := plan.Pareto(p.plan, p.spec, p.opts)
+		f, err := plan.Pareto(cmd.Context(), p.plan, p.spec, p.opts)
 		if err != nil {
 			return invalid(err)
 		}
