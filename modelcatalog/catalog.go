@@ -159,6 +159,10 @@ type RateLimit struct {
 	QuotaName         string `json:"quota_name,omitempty"`
 	RegionalQuotaName string `json:"regional_quota_name,omitempty"`
 	ServiceCode       string `json:"service_code,omitempty"`
+	// RPM is the limit on requests a minute, beside the token limits
+	// (a team of many short requests reaches it first); nil when unknown
+	// or none (Bedrock's quotas count tokens only).
+	RPM *float64 `json:"rpm,omitempty"`
 	// Raise says how to get more: the tier or form that lifts the limit.
 	Raise string `json:"raise"`
 	Source
@@ -171,7 +175,9 @@ const (
 )
 
 // Known is true when any limit is known.
-func (r RateLimit) Known() bool { return r.InputTPM != nil || r.OutputTPM != nil || r.TPM != nil }
+func (r RateLimit) Known() bool {
+	return r.InputTPM != nil || r.OutputTPM != nil || r.TPM != nil || r.RPM != nil
+}
 
 // Weight is the output weight of TPM: OutputWeight, or 1.
 func (r RateLimit) Weight() float64 {

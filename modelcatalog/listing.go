@@ -286,17 +286,26 @@ func (r RateLimit) Describe() string {
 		}
 		parts = append(parts, fmt.Sprintf("%s (%s)", units.Count(*r.TPM), what))
 	}
+	tokens := r.InputTPM != nil || r.OutputTPM != nil || r.TPM != nil
 	limit := "limit unknown"
-	if len(parts) > 0 {
+	if tokens {
 		limit = strings.Join(parts, " and ") + " tokens/min"
 	} else if r.OutputWeight > 0 {
 		limit = fmt.Sprintf("limit unknown (counts input and %g × output)", r.Weight())
+	}
+	if r.RPM != nil {
+		requests := units.Count(*r.RPM) + " requests/min"
+		if tokens {
+			limit += " and " + requests
+		} else {
+			limit = requests + ", tokens " + limit
+		}
 	}
 	s := r.Tier + ": " + limit
 	switch {
 	case r.CacheReadsCount:
 		s += ", cache reads counted"
-	case r.Known() || r.OutputWeight > 0:
+	case tokens || r.OutputWeight > 0:
 		s += ", cache reads not counted"
 	}
 	if r.QuotaName != "" {

@@ -628,7 +628,7 @@ func (v *validator) rateLimit(at string, m ManagedModel, provider string, r Rate
 	}
 	v.nonEmpty(at, "tier", r.Tier)
 	v.nonEmpty(at, "raise", r.Raise)
-	for name, x := range map[string]*float64{"input_tpm": r.InputTPM, "output_tpm": r.OutputTPM, "tpm": r.TPM} {
+	for name, x := range map[string]*float64{"input_tpm": r.InputTPM, "output_tpm": r.OutputTPM, "tpm": r.TPM, "rpm": r.RPM} {
 		if x != nil {
 			v.positive(at, name, *x)
 		}

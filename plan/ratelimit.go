@@ -1,8 +1,9 @@
 package plan
 
 // Managed routes against their providers' rate limits: a provider caps the
-// tokens a minute one organisation or account may send a model, and a
-// team routed to one model at peak can need many times the default.
+// tokens and the requests a minute one organisation or account may send a
+// model, and a team routed to one model at peak can need many times the
+// default.
 
 import (
 	"encoding/json"
@@ -35,6 +36,10 @@ type RoutePeak struct {
 	CacheReadTPM     float64  `json:"cache_read_tpm"`
 	CacheWriteTPM    float64  `json:"cache_write_tpm"`
 	OutputTPM        float64  `json:"output_tpm"`
+	// RequestsPerMinute is the requests a minute at peak: each workload's
+	// input over its context_tokens, the input a request carries (as the
+	// fleet is sized).
+	RequestsPerMinute float64 `json:"requests_per_minute"`
 }
 
 // InputTPM is the input a limit counts: uncached and written tokens, and
@@ -59,7 +64,8 @@ func (r RoutePeak) Counted(l modelcatalog.RateLimit) float64 {
 
 // routePeaks sums each managed route's peak over the workloads sharing
 // its model and provider: the team's monthly tokens over its working
-// minutes, times peak_to_average, split by input share and cache shares.
+// minutes, times peak_to_average, split by input share and cache shares;
+// its requests are each workload's input over its context.
 func routePeaks(routes []Route, s *spec.Spec) []RoutePeak {
 	t := s.Team
 	if t.WorkingHoursPerMonth <= 0 {
@@ -84,15 +90,20 @@ func routePeaks(routes []Route, s *spec.Spec) []RoutePeak {
 		p.CacheReadTPM += rate * in * read
 		p.CacheWriteTPM += rate * in * write
 		p.OutputTPM += rate * (1 - in)
+		if w, ok := workloadNamed(s, r.Workload); ok && w.ContextTokens > 0 {
+			p.RequestsPerMinute += rate * in / float64(w.ContextTokens)
+		}
 	}
 	return out
 }
 
-// MarshalJSON writes the rates in whole tokens a minute.
+// MarshalJSON writes the rates in whole tokens a minute, the requests to
+// a tenth.
 func (r RoutePeak) MarshalJSON() ([]byte, error) {
 	type whole RoutePeak
 	w := whole(r)
 	w.UncachedInputTPM, w.CacheReadTPM, w.CacheWriteTPM, w.OutputTPM = math.Round(r.UncachedInputTPM), math.Round(r.CacheReadTPM), math.Round(r.CacheWriteTPM), math.Round(r.OutputTPM)
+	w.RequestsPerMinute = math.Round(r.RequestsPerMinute*10) / 10
 	return json.Marshal(w)
 }
 
@@ -152,6 +163,10 @@ func rateLimitMessage(arch architecture.Name, r RoutePeak, cat *modelcatalog.Cat
 			what = fmt.Sprintf("input and %g × output", l.Weight())
 		}
 		check(what, r.Counted(l), l.TPM)
+	}
+	if l.RPM != nil && r.RequestsPerMinute > *l.RPM {
+		over = append(over, fmt.Sprintf("%s requests a minute against %s %s (%s×)",
+			units.Count(r.RequestsPerMinute), tier, units.Count(*l.RPM), units.Multiple(r.RequestsPerMinute / *l.RPM)))
 	}
 	if len(over) == 0 {
 		return ""

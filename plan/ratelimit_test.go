@@ -201,3 +201,92 @@ func TestRoutePeaksInJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitRequests: a provider limits requests a minute too, and a
+// team of short requests reaches that limit long before its tokens. GPT-6
+// Luna on OpenAI takes 30,000 requests and 180,000,000 tokens a minute
+// (Tier 5, the gpt-5-mini class); at 1,000 tokens of context a request,
+// each developer sends 1,515.15 input tokens, 1.515 requests, a minute at
+// peak, so 19,800 developers send 30,000 requests and 37.5 M tokens. The
+// warning names the requests and leaves the tokens out.
+func TestRateLimitRequests(t *testing.T) {
+	at := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+	src := func(developers, context int) string {
+		return fmt.Sprintf(`team "rl" {
+  developers = %d
+  tokens_per_developer = 1e7
+  input_share = 0.8
+  peak_to_average = 2
+  cost_center = "platform"
+}
+workload "complete" {
+  share = 1
+  complexity = "simple"
+  context_tokens = %d
+  route = "managed"
+  model = "gpt-6-luna"
+}
+managed {
+  provider = "openai"
+}
+`, developers, context)
+	}
+	tests := []struct {
+		name       string
+		developers int
+		context    int
+		want       []string // substrings of the one warning; nil: none
+		requests   float64  // the route's requests a minute in the JSON
+	}{
+		{"at the limit", 19800, 1000, nil, 30000},
+		{"above the limit", 19801, 1000, []string{"30,002 requests a minute against the Tier 5 tier's 30,000 (1.00×)"}, 30001.5},
+		{"longer requests, fewer of them", 19801, 2000, nil, 15000.8},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := buildSource(t, src(tt.developers, tt.context), at)
+			var got []string
+			var peaks []plan.RoutePeak
+			for _, o := range p.Options {
+				peaks = append(peaks, o.RoutePeaks...)
+				for _, w := range o.Warnings {
+					if w.Policy == plan.RateLimitWarning {
+						got = append(got, w.Message)
+					}
+				}
+			}
+			if len(peaks) == 0 {
+				t.Fatal("no managed route peak")
+			}
+			raw, err := json.Marshal(peaks[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back struct {
+				RequestsPerMinute float64 `json:"requests_per_minute"`
+			}
+			if err := json.Unmarshal(raw, &back); err != nil || back.RequestsPerMinute != tt.requests {
+				t.Errorf("route peak JSON %s: requests_per_minute %v, want %v", raw, back.RequestsPerMinute, tt.requests)
+			}
+			if tt.want == nil {
+				if len(got) > 0 {
+					t.Fatalf("warnings %q, want none", got)
+				}
+				return
+			}
+			if len(got) == 0 {
+				t.Fatal("no rate-limit warning")
+			}
+			for _, m := range got {
+				for _, w := range tt.want {
+					if !strings.Contains(m, w) {
+						t.Errorf("warning %q\nlacks %q", m, w)
+					}
+				}
+				if strings.Contains(m, "tokens a minute against") {
+					t.Errorf("warning %q names the tokens, under their limit", m)
+				}
+			}
+		})
+	}
+}

@@ -21,7 +21,7 @@ func TestCatalogList(t *testing.T) {
 		wantStderr string
 	}{
 		{name: "text", args: []string{"catalog", "--as-of", "2026-11-30"}, wantStdout: []string{
-			"costgate catalog of 2026-12-05, prices in effect on 2026-11-30",
+			"costgate catalog of 2026-12-06, prices in effect on 2026-11-30",
 			"claude-sonnet-4.6 [legacy → claude-sonnet-5.5]",
 			"SCHEDULED PRICES",
 			"gemini-4-carbon | $4 in / $0.2 cache read / $20 out per M | from 2026-12-01",
@@ -97,7 +97,7 @@ func TestCatalogJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &l); err != nil {
 		t.Fatal(err)
 	}
-	if l.AsOf != "2026-11-30" || l.CatalogAsOf != "2026-12-05" || len(l.Entries) < 100 {
+	if l.AsOf != "2026-11-30" || l.CatalogAsOf != "2026-12-06" || len(l.Entries) < 100 {
 		t.Fatalf("listing: as_of %s, catalog %s, %d entries", l.AsOf, l.CatalogAsOf, len(l.Entries))
 	}
 	for _, e := range l.Entries {
