@@ -54,7 +54,13 @@ func (m *model) explain(s *searcher, opts []Option) *Search {
 		// of all otherwise (docs/PRICING.md).
 		h := optionOf(opts, architecture.Hybrid)
 		fit := (h != nil && !h.relaxed) || (!best.denied && s.stats.Gated > 0)
-		gap := math.Max(0, bestCost-s.hybridFloor(fit))
+		floor := s.hybridFloor(fit)
+		if s.shortOf {
+			// A managed or self_hosted search stopped short too: the
+			// optimum may be of any option.
+			floor = min(floor, s.anyFloor())
+		}
+		gap := math.Max(0, bestCost-floor)
 		stats.GapBoundUSD = &gap
 	}
 	stats.RunnerUps = m.runnerUps(s, best, bestCost)

@@ -285,3 +285,40 @@ func (s *searcher) hybridFloor(fit bool) float64 {
 	}
 	return least + s.leastFleetFloor(architecture.Hybrid)
 }
+
+// anyFloor is a lower bound of the expected cost of every assignment the
+// per-route rules allow, of any option: the least of hybridFloor, the
+// managed floor (each workload's cheapest allowed managed part) and the
+// self-hosted floor (the fleet's floor and each workload's quality gap on
+// the model, for the model with the least). The gap bound uses it once a
+// search of managed or self_hosted stopped short (underCash), when the
+// decided option may not be that option's cheapest allowed assignment.
+func (s *searcher) anyFloor() float64 {
+	m := s.m
+	managed := 0.0
+	for i, w := range m.s.Workloads {
+		least := math.Inf(1)
+		if mayBeManaged(w) {
+			for c := range m.choices[i] {
+				if m.choices[i][c].unfit == "" {
+					least = math.Min(least, s.mcost[i][c])
+				}
+			}
+		}
+		managed += least
+	}
+	selfHosted := math.Inf(1)
+	for k := range s.models {
+		sum := 0.0
+		for i, w := range m.s.Workloads {
+			if !mayBeOnFleet(w) || !s.fleetFit[i][k] {
+				sum = math.Inf(1)
+				break
+			}
+			sum += s.gapOn(i, k)
+		}
+		selfHosted = math.Min(selfHosted, sum)
+	}
+	selfHosted += s.leastFleetFloor(architecture.SelfHosted)
+	return min(managed, selfHosted, s.hybridFloor(true))
+}

@@ -147,7 +147,7 @@ func (m *model) hasGap(a *assignment) bool {
 // is the cheapest of all, which the policies deny and explain.
 func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Option, error) {
 	var first *assignment
-	gated, stopped := 0, false
+	gated, stopped, short := 0, false, false
 	cashLimit, skipped, cashDenied := math.Inf(1), 0, []string(nil)
 	dn := &denials{cashFrom: math.Inf(1), costFrom: math.Inf(1)}
 	s.denied[arch] = dn
@@ -196,6 +196,15 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 		}
 		s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: v.Denied})
 	}
+	if gate != nil && !stopped && gated < MaxGated && skipped >= maxSkipped {
+		// The cash thresholds deny every assignment this far in the order
+		// of the total: look for one under them in the order of cash.
+		o, found, whole, err := m.underCash(s, arch, gate, dn, &cashLimit, &cashDenied, &gated)
+		if err != nil || found {
+			return o, err
+		}
+		short = !whole
+	}
 	relaxed := first == nil
 	if relaxed {
 		a, _, ok := s.stream(arch, true).next()
@@ -211,16 +220,104 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 	}
 	o, err := m.finish(s, first)
 	o.denied, o.relaxed = gate != nil, relaxed
-	if err == nil && gated == MaxGated && !stopped {
+	switch {
+	case err != nil:
+	case gated == MaxGated && !stopped:
 		o.Notes = append(o.Notes, Note{ID: "search.gate_limit", Message: fmt.Sprintf(
 			"the policies denied the %d cheapest %s assignments; the cheapest is shown, denied", MaxGated, arch)})
+	case short:
+		o.Notes = append(o.Notes, Note{ID: "search.gate_limit", Message: fmt.Sprintf(
+			"the spend thresholds deny the %s cheapest %s assignments by expected cost, and none of the %s with the least cash that the search listed is allowed; the cheapest is shown, denied, and an allowed one may remain: the search is not exact", units.Count(maxSkipped), arch, units.Count(maxSkipped))})
 	}
 	return o, err
 }
 
 // maxSkipped bounds the assignments an option's search passes over
-// without gating because the cash thresholds deny them.
+// without gating because the cash thresholds deny them, and those it then
+// lists in the order of cash (underCash).
 const maxSkipped = 64 * MaxGated
+
+// underCash looks for an allowed assignment of option arch among those
+// whose cash is under the cash thresholds' limit, once the search in the
+// order of the total has passed over maxSkipped assignments those
+// thresholds deny: a quality gap in the total puts assignments of much cash
+// and a small gap first, and one of little cash and a large gap may come
+// after millions. It lists the assignments in the order of cash up to the
+// limit, at most maxSkipped of them, and gates them in the order of the
+// total. When the list is whole (every assignment not on it is at the
+// limit or above, which the same thresholds deny, and the cash order was
+// exact) the first allowed is the option's cheapest allowed assignment,
+// and none allowed is an exact answer; otherwise the search is marked not
+// exact, and an allowed one found says so in a note. found is false when
+// none on the list is allowed.
+func (m *model) underCash(s *searcher, arch architecture.Name, gate Gate, dn *denials, cashLimit *float64, cashBy *[]string, gated *int) (o Option, found, whole bool, err error) {
+	c := m.newSearcher()
+	c.maxExact = s.maxExact
+	c.include, c.mcost = false, c.mcash
+	st := c.stream(arch, false)
+	type cand struct {
+		a           *assignment
+		cash, total float64
+	}
+	var cands []cand
+	for len(cands) < maxSkipped {
+		a, cash, ok := st.next()
+		if !ok || cash >= *cashLimit {
+			whole = true
+			break
+		}
+		ev, err := m.evaluate(a, s.mid, false)
+		if err != nil {
+			continue
+		}
+		cands = append(cands, cand{a: a, cash: cash, total: ev.total(s.include)})
+	}
+	s.stats.Evaluated += c.stats.Evaluated
+	s.stats.Sized += c.stats.Sized
+	s.stats.Pruned += c.stats.Pruned
+	whole = whole && c.stats.Exact
+	defer func() {
+		if !whole {
+			s.stats.Exact, s.shortOf = false, true
+		}
+	}()
+	sort.SliceStable(cands, func(i, j int) bool { return cands[i].total < cands[j].total })
+	for _, k := range cands {
+		if k.cash >= *cashLimit {
+			continue // denied by the thresholds a cheaper one met
+		}
+		if *gated >= MaxGated {
+			whole = false
+			break
+		}
+		o, err := m.finish(s, k.a)
+		if err != nil {
+			return Option{}, false, whole, err
+		}
+		v, err := gate(o)
+		*gated++
+		s.stats.Gated++
+		if err != nil {
+			return Option{}, false, whole, &gateError{err}
+		}
+		if len(v.Denied) == 0 {
+			if !whole {
+				o.Notes = append(o.Notes, Note{ID: "search.cash_order", Message: fmt.Sprintf(
+					"the spend thresholds deny the %s cheapest %s assignments by expected cost (much cash, a small quality gap); this one was found among the %s with the least cash, and a cheaper allowed one may remain: the search is not exact", units.Count(maxSkipped), arch, units.Count(float64(len(cands))))})
+			}
+			return o, true, whole, nil
+		}
+		dn.gated = append(dn.gated, gatedDenial{a: k.a, by: v.Denied})
+		if v.CashDenied && o.CashUSD.Expected < *cashLimit {
+			*cashLimit, *cashBy = o.CashUSD.Expected, v.Denied
+		}
+		s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(k.a), MonthlyUSD: k.total, DeniedBy: v.Denied})
+		if v.CostlierDenied {
+			break
+		}
+	}
+	return Option{}, false, whole, nil
+}
 
 // cash is a's expected cost without the quality gap: what the spend
 // thresholds judge.

@@ -175,6 +175,9 @@ type searcher struct {
 	// denied is what the gate taught each option's search (searchOption):
 	// runnerUps leaves out what it knows the policies deny.
 	denied map[architecture.Name]*denials
+	// shortOf is set when an option's search stopped short of a whole
+	// list (underCash): the gap bound then covers every option (anyFloor).
+	shortOf bool
 }
 
 // denials are the assignments of one option the policies are known to
