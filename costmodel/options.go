@@ -204,6 +204,9 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 			return o, err
 		}
 		short = !whole
+		if short {
+			s.stats.Exact, s.shortOf = false, true
+		}
 	}
 	relaxed := first == nil
 	if relaxed {
@@ -223,8 +226,9 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 	switch {
 	case err != nil:
 	case gated == MaxGated && !stopped:
+		s.stats.Exact, s.shortOf = false, true
 		o.Notes = append(o.Notes, Note{ID: "search.gate_limit", Message: fmt.Sprintf(
-			"the policies denied the %d cheapest %s assignments; the cheapest is shown, denied", MaxGated, arch)})
+			"the policies denied the %d cheapest %s assignments; the cheapest is shown, denied, and an allowed one may remain: the search is not exact", MaxGated, arch)})
 	case short:
 		o.Notes = append(o.Notes, Note{ID: "search.gate_limit", Message: fmt.Sprintf(
 			"the spend thresholds deny the %s cheapest %s assignments by expected cost, and none of the %s with the least cash that the search listed is allowed; the cheapest is shown, denied, and an allowed one may remain: the search is not exact", units.Count(maxSkipped), arch, units.Count(maxSkipped))})
