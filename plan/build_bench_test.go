@@ -2,7 +2,6 @@ package plan_test
 
 import (
 	"context"
-	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -150,35 +149,7 @@ func BenchmarkSearch8x4(b *testing.B) {
 // fleet free to pick its model and GPU, with TTFT targets, quality floors
 // and a budget.
 func search16() string {
-	var b strings.Builder
-	b.WriteString(`team "search16" {
-  developers           = 600
-  tokens_per_developer = [6e6, 12e6]
-  cost_center          = "bench"
-}
-managed {
-  candidates = ["claude-sonnet-5.5", "claude-haiku-5.5", "gpt-6.2-sol", "gpt-6-luna"]
-}
-self_hosted {
-  model = "auto"
-  gpu   = "auto"
-}
-budget {
-  monthly_limit_usd = 90000
-}
-`)
-	for i := range 16 {
-		complexity := []string{"simple", "complex"}[i%2]
-		fmt.Fprintf(&b, "workload \"w%02d\" {\n  share = 0.0625\n  complexity = %q\n  context_tokens = %d\n", i, complexity, 4096*(1+i%4))
-		switch i {
-		case 0, 5:
-			b.WriteString("  max_ttft_ms = 2500\n")
-		case 3, 10:
-			b.WriteString("  min_quality = 0.7\n")
-		}
-		b.WriteString("}\n")
-	}
-	return b.String()
+	return autoTeam("search16", 16, 90000, "auto", "auto", nil)
 }
 
 // BenchmarkSearch16 plans search16 with the policies compiled once: the

@@ -9,15 +9,14 @@ import (
 	"github.com/costgate/costgate/architecture"
 )
 
-// cashTeam is twelve workloads (every search exact) of a 600-developer
-// team whose budget allows $13,000 a month of cash, with the quality gap
-// in the decision: the cheapest assignments by total (strong managed
-// models, a small gap) bill more than the budget, and those it allows (a
-// weak fleet, or cheap models) carry a gap of $100,000 and more. pin, when
-// set, routes every workload as it says: "fleet" or a managed model id.
-func cashTeam(pin func(i int) string, model, gpu string) string {
+// autoTeam is a team of n workloads of equal shares, alternately simple
+// and complex, with longer contexts every fourth, two with a TTFT target
+// and two with a quality floor, four managed candidates and the fleet's
+// model and GPU as given, under a monthly budget (0: none). pin, when set,
+// routes every workload as it says: "fleet" or a managed model id.
+func autoTeam(name string, n int, budget float64, model, gpu string, pin func(i int) string) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, `team "cash" {
+	fmt.Fprintf(&b, `team %q {
   developers           = 600
   tokens_per_developer = [6e6, 12e6]
   cost_center          = "bench"
@@ -29,12 +28,12 @@ self_hosted {
   model = %q
   gpu   = %q
 }
-budget {
-  monthly_limit_usd = 13000
-}
-`, model, gpu)
-	for i := range 12 {
-		fmt.Fprintf(&b, "workload \"w%02d\" {\n  share = %g\n  complexity = %q\n  context_tokens = %d\n", i, 1.0/12, []string{"simple", "complex"}[i%2], 4096*(1+i%4))
+`, name, model, gpu)
+	if budget > 0 {
+		fmt.Fprintf(&b, "budget {\n  monthly_limit_usd = %g\n}\n", budget)
+	}
+	for i := range n {
+		fmt.Fprintf(&b, "workload \"w%02d\" {\n  share = %g\n  complexity = %q\n  context_tokens = %d\n", i, 1/float64(n), []string{"simple", "complex"}[i%2], 4096*(1+i%4))
 		switch i {
 		case 0, 5:
 			b.WriteString("  max_ttft_ms = 2500\n")
@@ -51,6 +50,15 @@ budget {
 		b.WriteString("}\n")
 	}
 	return b.String()
+}
+
+// cashTeam is autoTeam's twelve workloads (every search exact) under a
+// budget of $13,000 a month of cash, with the quality gap in the
+// decision: the cheapest assignments by total (strong managed models, a
+// small gap) bill more than the budget, and those it allows (a weak
+// fleet, or cheap models) carry a gap of $100,000 and more.
+func cashTeam(pin func(i int) string, model, gpu string) string {
+	return autoTeam("cash", 12, 13000, model, gpu, pin)
 }
 
 // TestCashThresholdsDoNotHideAllowedAssignments: a search in the order of
