@@ -204,13 +204,11 @@ func Size(r Request) (Fleet, error) {
 	for _, w := range r.Workloads {
 		maxCtx = max(maxCtx, w.ContextTokens)
 	}
-	if r.Model.MaxContext > 0 && maxCtx > r.Model.MaxContext {
+	switch r.Model.Window(maxCtx) {
+	case modelcatalog.WindowExceeded:
 		return Fleet{}, fmt.Errorf("size fleet: a workload needs %d context tokens, above %s's maximum of %d", maxCtx, r.Model.ID, r.Model.MaxContext)
-	}
-	if r.Model.MaxContext > 0 && maxCtx == r.Model.MaxContext {
-		// vLLM refuses a request whose prompt and max_tokens exceed
-		// --max-model-len: a prompt of the whole window has no room for
-		// one output token, so the fleet could serve none of them.
+	case modelcatalog.WindowFilled:
+		// The fleet could serve none of its requests.
 		return Fleet{}, fmt.Errorf("size fleet: a workload's %d-token prompt fills %s's whole window of %d tokens, leaving no room for its answer", maxCtx, r.Model.ID, r.Model.MaxContext)
 	}
 	e := r.env(maxCtx)

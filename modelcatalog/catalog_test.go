@@ -699,3 +699,26 @@ func TestEveryInstanceNamesItsFamilysQuotas(t *testing.T) {
 		}
 	}
 }
+
+// TestWindow: the window rule the spec's warning and the sizer share. A
+// prompt under the window leaves room for an answer; one of the whole
+// window leaves none (vLLM refuses prompt + max_tokens above
+// --max-model-len); a longer one does not fit; an unknown window refuses
+// nothing.
+func TestWindow(t *testing.T) {
+	m := &OpenModel{MaxContext: 32768}
+	for _, tt := range []struct {
+		model  *OpenModel
+		tokens int
+		want   WindowFit
+	}{
+		{m, 32767, WindowFits},
+		{m, 32768, WindowFilled},
+		{m, 32769, WindowExceeded},
+		{&OpenModel{}, 1 << 30, WindowFits},
+	} {
+		if got := tt.model.Window(tt.tokens); got != tt.want {
+			t.Errorf("window %d, prompt %d: %d, want %d", tt.model.MaxContext, tt.tokens, got, tt.want)
+		}
+	}
+}

@@ -187,6 +187,33 @@ func (m *OpenModel) KVBytes() int {
 	return 2 * m.Layers * m.KVHeads * m.HeadDim * 2
 }
 
+// WindowFit is how a prompt sits in a model's context window.
+type WindowFit int
+
+// How a prompt sits in a model's context window.
+const (
+	// WindowFits leaves room for an answer (or the window is unknown).
+	WindowFits WindowFit = iota
+	// WindowFilled is a prompt of the whole window: vLLM refuses a
+	// request whose prompt and max_tokens exceed --max-model-len, so not
+	// one output token fits after it.
+	WindowFilled
+	// WindowExceeded is a prompt longer than the window.
+	WindowExceeded
+)
+
+// Window says how a prompt of tokens sits in the model's context window:
+// the one rule the spec's warning and the sizer both apply.
+func (m *OpenModel) Window(tokens int) WindowFit {
+	switch {
+	case m.MaxContext <= 0 || tokens < m.MaxContext:
+		return WindowFits
+	case tokens == m.MaxContext:
+		return WindowFilled
+	}
+	return WindowExceeded
+}
+
 // Architecture returns the open model or architecture whose id or Hugging
 // Face repository (any case) is ref.
 func (c *Catalog) Architecture(ref string) (*OpenModel, bool) {

@@ -255,14 +255,15 @@ func (d *decoder) contextFits(s *Spec) {
 		return
 	}
 	for _, w := range s.Workloads {
-		if w.ContextTokens < m.MaxContext {
+		fit := m.Window(w.ContextTokens)
+		if fit == modelcatalog.WindowFits {
 			continue
 		}
 		at, ok := d.ranges[blockWorkload+"."+w.Name+".context_tokens"]
 		if !ok {
 			at = d.ranges[blockWorkload+"."+w.Name]
 		}
-		if w.ContextTokens == m.MaxContext {
+		if fit == modelcatalog.WindowFilled {
 			d.warnf(at, "Context fills the model's window",
 				"Workload %q carries %d context tokens, the whole of %s's window: nothing is left for its answers (vLLM refuses a request whose prompt and max_tokens exceed the window), so the self-hosted option cannot serve it and is left out of the plan (hybrid too, if the workload is simple). Set context_tokens to the prompts' real length, or choose a model with a longer context, or model = \"auto\".",
 				w.Name, w.ContextTokens, m.ID)
