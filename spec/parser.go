@@ -251,7 +251,7 @@ func (d *decoder) contextFits(s *Spec) {
 	if m == nil {
 		m, _ = d.cat.OpenModel(s.SelfHosted.Model)
 	}
-	if m == nil || m.MaxContext <= 0 {
+	if m == nil {
 		return
 	}
 	for _, w := range s.Workloads {
