@@ -347,8 +347,12 @@ func TestOneSpecATeam(t *testing.T) {
 			t.Errorf("%s of two halves of one team: exit %d, want %d naming both files\nstdout: %s\nstderr: %s", cmd, code, exitInvalid, out, stderr)
 		}
 	}
-	// Named twice, under two spellings: one plan.
-	code, out, stderr := runCLI("plan", "--as-of", "2026-11-26", "--format", "json", whole, whole, filepath.Join(dir, ".", "whole.hcl"))
+	// Named thrice, under three spellings: one plan.
+	rel, err := filepath.Rel(mustGetwd(t), whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := runCLI("plan", "--as-of", "2026-11-26", "--format", "json", whole, rel, filepath.Join(dir, ".", "whole.hcl"))
 	if code != exitBlocked {
 		t.Fatalf("plan of one file named thrice: exit %d\n%s", code, stderr)
 	}

@@ -188,15 +188,19 @@ func gatedPaths(f *planFlags, paths []string, baseRef string) ([]string, error) 
 	return withSpecDirs(paths, f.specDirs)
 }
 
-// distinct drops a path given again (the same file once cleaned: "a.hcl"
-// and "./a.hcl"), keeping the first: a spec is planned and gated once
-// however often it is named.
+// distinct drops a path given again (the same file once made absolute:
+// "a.hcl", "./a.hcl" and "$PWD/a.hcl"), keeping the first: a spec is
+// planned and gated once however often it is named.
 func distinct(paths []string) []string {
 	seen := make(map[string]bool, len(paths))
 	out := paths[:0:0]
 	for _, p := range paths {
-		if !seen[filepath.Clean(p)] {
-			seen[filepath.Clean(p)] = true
+		key, err := filepath.Abs(p)
+		if err != nil {
+			key = filepath.Clean(p)
+		}
+		if !seen[key] {
+			seen[key] = true
 			out = append(out, p)
 		}
 	}
