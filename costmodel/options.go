@@ -236,6 +236,83 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 	return o, err
 }
 
+// descend improves an allowed assignment a of option arch (its total
+// total) found under the cash thresholds' limit (underCash): while moving
+// one workload to another of its allowed managed choices, or a hybrid's
+// workload between the fleet and the managed side, lowers the total and
+// keeps the cash under the limit and the fleet fit, it gates the best such
+// move and takes it when allowed (a denied one is not tried again). It
+// shares underCash's MaxGated gates. ok is false when no move was taken.
+func (m *model) descend(s *searcher, arch architecture.Name, a *assignment, total float64, gate Gate, dn *denials, cashLimit *float64, cashBy *[]string, gated *int) (best Option, ok bool, err error) {
+	st := s.newStream(arch, false)
+	model := slices.Index(s.models, a.sh)
+	var tried []*assignment
+	for *gated < MaxGated {
+		var next *assignment
+		nextTotal := total - 0.005
+		try := func(b *assignment) {
+			if b.arch() != arch || slices.ContainsFunc(tried, func(t *assignment) bool { return same(t, b) }) {
+				return
+			}
+			ev, err := m.evaluate(b, s.mid, false)
+			if err != nil || ev.total(false) >= *cashLimit {
+				return
+			}
+			if t := ev.total(s.include); t < nextTotal && (!b.onFleet() || m.unfitSized(b, ev) == "") {
+				next, nextTotal = b.clone(), t
+			}
+		}
+		for i := range a.fleet {
+			if !a.fleet[i] {
+				for _, k := range st.order[i] {
+					if k != a.pick[i] {
+						b := a.clone()
+						b.pick[i] = k
+						try(b)
+					}
+				}
+				if arch == architecture.Hybrid && st.fixed[i] != -1 && model >= 0 && s.fleetFit[i][model] {
+					b := a.clone()
+					b.fleet[i], b.pick[i] = true, -1
+					try(b)
+				}
+				continue
+			}
+			if arch == architecture.Hybrid && st.fixed[i] != 1 {
+				for _, k := range st.order[i] {
+					b := a.clone()
+					b.fleet[i], b.pick[i] = false, k
+					try(b)
+				}
+			}
+		}
+		if next == nil {
+			return best, ok, nil
+		}
+		o, err := m.finish(s, next)
+		if err != nil {
+			return Option{}, false, err
+		}
+		v, err := gate(o)
+		*gated++
+		s.stats.Gated++
+		if err != nil {
+			return Option{}, false, &gateError{err}
+		}
+		if len(v.Denied) > 0 {
+			tried = append(tried, next)
+			dn.gated = append(dn.gated, gatedDenial{a: next, by: v.Denied})
+			if v.CashDenied && o.CashUSD.Expected < *cashLimit {
+				*cashLimit, *cashBy = o.CashUSD.Expected, v.Denied
+			}
+			s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(next), MonthlyUSD: nextTotal, DeniedBy: v.Denied})
+			continue
+		}
+		a, total, best, ok = next, nextTotal, o, true
+	}
+	return best, ok, nil
+}
+
 // maxSkipped bounds the assignments an option's search passes over
 // without gating because the cash thresholds deny them, and those it then
 // lists in the order of cash (underCash).
@@ -306,8 +383,13 @@ func (m *model) underCash(s *searcher, arch architecture.Name, gate Gate, dn *de
 		}
 		if len(v.Denied) == 0 {
 			if !whole {
+				if better, ok, err := m.descend(s, arch, k.a, k.total, gate, dn, cashLimit, cashBy, gated); err != nil {
+					return Option{}, false, whole, err
+				} else if ok {
+					o = better
+				}
 				o.Notes = append(o.Notes, Note{ID: "search.cash_order", Message: fmt.Sprintf(
-					"the spend thresholds deny the %s cheapest %s assignments by expected cost (much cash, a small quality gap); this one was found among the %s with the least cash, and a cheaper allowed one may remain: the search is not exact", units.Count(maxSkipped), arch, units.Count(float64(len(cands))))})
+					"the spend thresholds deny the %s cheapest %s assignments by expected cost (much cash, a small quality gap); this one was found from the %s with the least cash by one-workload moves that lower the cost under the thresholds, and a cheaper allowed one may remain: the search is not exact", units.Count(maxSkipped), arch, units.Count(float64(len(cands))))})
 			}
 			return o, true, whole, nil
 		}

@@ -66,10 +66,11 @@ func cashTeam(pin func(i int) string, model, gpu string) string {
 // in cash and stopped, and the plan read BLOCKED, "exact", while every
 // workload but w03 on a gpt-oss-20b fleet (w03 on GPT-6.2 Sol) is allowed
 // at $12,316 of cash. The search now lists the assignments under the
-// budget in the order of cash: the plan decides an allowed option no
-// costlier than that one, and where the list it gated was not whole it
-// says the search is not exact, with a gap bound that the known allowed
-// assignment does not break.
+// budget in the order of cash and improves the first allowed by
+// one-workload moves: the plan decides an allowed option no costlier than
+// that one, and cheaper than the allowed assignment of the least cash, and
+// where the list it gated was not whole it says the search is not exact,
+// with a gap bound that the known allowed assignment does not break.
 func TestCashThresholdsDoNotHideAllowedAssignments(t *testing.T) {
 	if testing.Short() {
 		t.Skip("plans a 12-workload team under a tight budget (seconds)")
@@ -92,6 +93,22 @@ func TestCashThresholdsDoNotHideAllowedAssignments(t *testing.T) {
 	}
 	if o.MonthlyUSD.Expected > known.MonthlyUSD.Expected+0.01 {
 		t.Errorf("decided %s at $%.2f, over the allowed pinned hybrid's $%.2f", o.Architecture, o.MonthlyUSD.Expected, known.MonthlyUSD.Expected)
+	}
+	// The assignment of the least cash the policies allow (w03, whose
+	// quality floor GPT-6 Luna misses, on GPT-6.2 Sol, the rest on Luna)
+	// is what the list in the order of cash finds first; the budget left
+	// buys a smaller quality gap, which the one-workload moves take.
+	leastCash := buildSource(t, cashTeam(func(i int) string {
+		if i == 3 {
+			return "gpt-6.2-sol"
+		}
+		return "gpt-6-luna"
+	}, "auto", "auto"), at).Chosen()
+	if leastCash == nil {
+		t.Fatal("the least-cash managed assignment is not allowed")
+	}
+	if o.MonthlyUSD.Expected >= leastCash.MonthlyUSD.Expected-0.01 {
+		t.Errorf("decided %s at $%.2f, no cheaper than the allowed assignment of the least cash ($%.2f): the budget's room was not spent on the quality gap", o.Architecture, o.MonthlyUSD.Expected, leastCash.MonthlyUSD.Expected)
 	}
 	if !p.Search.Exact {
 		if p.Search.GapBoundUSD == nil || o.MonthlyUSD.Expected-*p.Search.GapBoundUSD > known.MonthlyUSD.Expected+0.01 {
