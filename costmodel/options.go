@@ -153,7 +153,7 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 	s.denied[arch] = dn
 	defer func() { dn.cashFrom, dn.cashBy = cashLimit, cashDenied }()
 	st := s.stream(arch, false)
-	for gated < MaxGated && !stopped && skipped < maxSkipped {
+	for gated < MaxGated && !stopped && skipped < s.maxSkipped {
 		a, cost, ok := st.next()
 		if !ok {
 			break
@@ -196,7 +196,7 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 		}
 		s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: v.Denied})
 	}
-	if gate != nil && !stopped && gated < MaxGated && skipped >= maxSkipped {
+	if gate != nil && !stopped && gated < MaxGated && skipped >= s.maxSkipped {
 		// The cash thresholds deny every assignment this far in the order
 		// of the total: look for one under them in the order of cash.
 		o, found, whole, err := m.underCash(s, arch, gate, dn, &cashLimit, &cashDenied, &gated)
@@ -231,7 +231,7 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 			"the policies denied the %d cheapest %s assignments; the cheapest is shown, denied, and an allowed one may remain: the search is not exact", MaxGated, arch)})
 	case short:
 		o.Notes = append(o.Notes, Note{ID: "search.gate_limit", Message: fmt.Sprintf(
-			"the spend thresholds deny the %s cheapest %s assignments by expected cost, and none of the %s with the least cash that the search listed is allowed; the cheapest is shown, denied, and an allowed one may remain: the search is not exact", units.Count(maxSkipped), arch, units.Count(maxSkipped))})
+			"the spend thresholds deny the %s cheapest %s assignments by expected cost, and none of the %s with the least cash that the search listed is allowed; the cheapest is shown, denied, and an allowed one may remain: the search is not exact", units.Count(float64(s.maxSkipped)), arch, units.Count(float64(s.maxSkipped)))})
 	}
 	return o, err
 }
@@ -333,7 +333,7 @@ const maxSkipped = 64 * MaxGated
 // none on the list is allowed.
 func (m *model) underCash(s *searcher, arch architecture.Name, gate Gate, dn *denials, cashLimit *float64, cashBy *[]string, gated *int) (o Option, found, whole bool, err error) {
 	c := m.newSearcher()
-	c.maxExact = s.maxExact
+	c.maxExact, c.maxSkipped = s.maxExact, s.maxSkipped
 	c.include, c.mcost = false, c.mcash
 	st := c.stream(arch, false)
 	type cand struct {
@@ -341,7 +341,7 @@ func (m *model) underCash(s *searcher, arch architecture.Name, gate Gate, dn *de
 		cash, total float64
 	}
 	var cands []cand
-	for len(cands) < maxSkipped {
+	for len(cands) < s.maxSkipped {
 		a, cash, ok := st.next()
 		if !ok || cash >= *cashLimit {
 			whole = true
@@ -389,7 +389,7 @@ func (m *model) underCash(s *searcher, arch architecture.Name, gate Gate, dn *de
 					o = better
 				}
 				o.Notes = append(o.Notes, Note{ID: "search.cash_order", Message: fmt.Sprintf(
-					"the spend thresholds deny the %s cheapest %s assignments by expected cost (much cash, a small quality gap); this one was found from the %s with the least cash by one-workload moves that lower the cost under the thresholds, and a cheaper allowed one may remain: the search is not exact", units.Count(maxSkipped), arch, units.Count(float64(len(cands))))})
+					"the spend thresholds deny the %s cheapest %s assignments by expected cost (much cash, a small quality gap); this one was found from the %s with the least cash by one-workload moves that lower the cost under the thresholds, and a cheaper allowed one may remain: the search is not exact", units.Count(float64(s.maxSkipped)), arch, units.Count(float64(len(cands))))})
 			}
 			return o, true, whole, nil
 		}

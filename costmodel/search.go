@@ -165,8 +165,10 @@ type searcher struct {
 	// workload i under the per-route rules (unfitFleet).
 	fleetFit [][]bool
 	// maxExact is MaxExactWorkloads (a test raises it to check the
-	// heuristic against the exact search).
-	maxExact int
+	// heuristic against the exact search); maxSkipped is maxSkipped (a
+	// test lowers it to check underCash against brute force).
+	maxExact   int
+	maxSkipped int
 	// floor[arch+"\x00"+gpu] is a lower bound of any fleet part under
 	// arch on gpu (fleetFloor).
 	floor map[string]float64
@@ -217,7 +219,7 @@ func (d *denials) knows(s *searcher, a *assignment, cost float64) []string {
 
 func (m *model) newSearcher() *searcher {
 	mid, _ := scenarios(m.axes(true, true))
-	s := &searcher{m: m, mid: mid, include: m.s.Quality.IncludeInDecision, groups: map[string]*group{}, maxExact: MaxExactWorkloads, floor: map[string]float64{}, stats: &Search{Exact: true, Rejected: []Candidate{}}, denied: map[architecture.Name]*denials{}}
+	s := &searcher{m: m, mid: mid, include: m.s.Quality.IncludeInDecision, groups: map[string]*group{}, maxExact: MaxExactWorkloads, maxSkipped: maxSkipped, floor: map[string]float64{}, stats: &Search{Exact: true, Rejected: []Candidate{}}, denied: map[architecture.Name]*denials{}}
 	if m.sized == nil {
 		m.sized = map[sizeKey]sizedFleet{}
 	}
