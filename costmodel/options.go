@@ -140,14 +140,13 @@ func (m *model) hasGap(a *assignment) bool {
 // allows. It stops early when the gate says every costlier assignment is
 // denied too (a spend threshold), skips without gating those whose cash
 // is at least that of one the cash thresholds alone denied (the order is
-// by the total, which the quality gap may hold), and stops after MaxGated
-// denials or maxSkipped skips; the option
-// is then its cheapest assignment, denied. Without a fit assignment (every
-// one breaks a per-route rule, which are the sealed per-route policies) it
-// is the cheapest of all, which the policies deny and explain.
+// by the total, which the quality gap may hold), and after maxSkipped
+// skips looks under those thresholds in the order of cash (underCash). It
+// stops after MaxGated denials; the option is then its cheapest
+// assignment, denied (deniedOption).
 func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Option, error) {
 	var first *assignment
-	gated, stopped, short := 0, false, false
+	gated, stopped := 0, false
 	cashLimit, skipped, cashDenied := math.Inf(1), 0, []string(nil)
 	dn := &denials{cashFrom: math.Inf(1), costFrom: math.Inf(1)}
 	s.denied[arch] = dn
@@ -196,6 +195,7 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 		}
 		s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: v.Denied})
 	}
+	why := "" // why an allowed assignment may remain unseen
 	if gate != nil && !stopped && gated < MaxGated && skipped >= s.maxSkipped {
 		// The cash thresholds deny every assignment this far in the order
 		// of the total: look for one under them in the order of cash.
@@ -203,11 +203,25 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 		if err != nil || found {
 			return o, err
 		}
-		short = !whole
-		if short {
-			s.stats.Exact, s.shortOf = false, true
+		if !whole {
+			why = fmt.Sprintf("the spend thresholds deny the %s cheapest %s assignments by expected cost, and none of the %s with the least cash that the search listed is allowed",
+				units.Count(float64(s.maxSkipped)), arch, units.Count(float64(s.maxSkipped)))
 		}
 	}
+	if gate != nil && gated == MaxGated && !stopped {
+		s.stats.Exact, s.shortOf = false, true
+		why = fmt.Sprintf("the policies denied the %d cheapest %s assignments", MaxGated, arch)
+	}
+	return m.deniedOption(s, arch, first, gate != nil, why)
+}
+
+// deniedOption is option arch when its search found no allowed
+// assignment: the first it met, denied when gated, or without a fit
+// assignment (every one breaks a per-route rule, which are the sealed
+// per-route policies) the cheapest of all, which the policies deny and
+// explain. why, when set, says why an allowed one may remain unseen (a
+// note; the search is then not exact).
+func (m *model) deniedOption(s *searcher, arch architecture.Name, first *assignment, gated bool, why string) (Option, error) {
 	relaxed := first == nil
 	if relaxed {
 		a, _, ok := s.stream(arch, true).next()
@@ -222,16 +236,9 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 		first = a
 	}
 	o, err := m.finish(s, first)
-	o.denied, o.relaxed = gate != nil, relaxed
-	switch {
-	case err != nil:
-	case gated == MaxGated && !stopped:
-		s.stats.Exact, s.shortOf = false, true
-		o.Notes = append(o.Notes, Note{ID: "search.gate_limit", Message: fmt.Sprintf(
-			"the policies denied the %d cheapest %s assignments; the cheapest is shown, denied, and an allowed one may remain: the search is not exact", MaxGated, arch)})
-	case short:
-		o.Notes = append(o.Notes, Note{ID: "search.gate_limit", Message: fmt.Sprintf(
-			"the spend thresholds deny the %s cheapest %s assignments by expected cost, and none of the %s with the least cash that the search listed is allowed; the cheapest is shown, denied, and an allowed one may remain: the search is not exact", units.Count(float64(s.maxSkipped)), arch, units.Count(float64(s.maxSkipped)))})
+	o.denied, o.relaxed = gated, relaxed
+	if err == nil && why != "" {
+		o.Notes = append(o.Notes, Note{ID: "search.gate_limit", Message: why + "; the cheapest is shown, denied, and an allowed one may remain: the search is not exact"})
 	}
 	return o, err
 }
