@@ -87,15 +87,15 @@ func Pareto(ctx context.Context, p *Plan, s *spec.Spec, opts Options) (*Frontier
 }
 
 // paretoPoint is the frontier point of an option's assignment: its
-// routes, fleet and expected cost.
+// routes, fleet and expected cost in cents, as the plan's options show
+// theirs (the gate converts the whole option once already).
 func paretoPoint(o costmodel.Option) ParetoPoint {
-	po := option(o)
-	pt := ParetoPoint{Option: po.Architecture, MonthlyUSD: po.MonthlyUSD.Expected}
-	for _, r := range po.Routes {
+	pt := ParetoPoint{Option: o.Architecture, MonthlyUSD: money(o.MonthlyUSD).Expected}
+	for _, r := range o.Routes {
 		pt.Routes = append(pt.Routes, RouteShort{Workload: r.Workload, ServedBy: r.ServedBy, Model: r.Model})
 	}
-	if po.Sizing != nil {
-		pt.Fleet = po.Sizing.Model + " on " + po.Sizing.GPU
+	if o.Sizing != nil {
+		pt.Fleet = o.Sizing.Model + " on " + o.Sizing.GPU
 	}
 	return pt
 }
