@@ -146,13 +146,12 @@ func (m *model) hasGap(a *assignment) bool {
 // assignment, denied (deniedOption).
 func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Option, error) {
 	var first *assignment
-	gated, stopped := 0, false
-	cashLimit, skipped, cashDenied := math.Inf(1), 0, []string(nil)
-	dn := &denials{cashFrom: math.Inf(1), costFrom: math.Inf(1)}
-	s.denied[arch] = dn
-	defer func() { dn.cashFrom, dn.cashBy = cashLimit, cashDenied }()
+	stopped, skipped := false, 0
+	q := &optionSearch{m: m, s: s, arch: arch, gate: gate, dn: &denials{cashFrom: math.Inf(1), costFrom: math.Inf(1)}, cashLimit: math.Inf(1)}
+	s.denied[arch] = q.dn
+	defer func() { q.dn.cashFrom, q.dn.cashBy = q.cashLimit, q.cashBy }()
 	st := s.stream(arch, false)
-	for gated < MaxGated && !stopped && skipped < s.maxSkipped {
+	for q.gated < MaxGated && !stopped && skipped < s.maxSkipped {
 		a, cost, ok := st.next()
 		if !ok {
 			break
@@ -163,43 +162,28 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 		if gate == nil {
 			return m.finish(s, a)
 		}
-		if !math.IsInf(cashLimit, 1) && m.cash(s, a) >= cashLimit {
+		if !math.IsInf(q.cashLimit, 1) && m.cash(s, a) >= q.cashLimit {
 			// Denied by the same cash thresholds: not gated, and listed
 			// as the gated denials are, up to as many.
 			skipped++
 			if skipped <= MaxGated {
-				s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: cashDenied})
+				s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: q.cashBy})
 			}
 			continue
 		}
-		o, err := m.finish(s, a)
-		if err != nil {
-			return Option{}, err
+		o, v, err := q.try(a, cost)
+		if err != nil || len(v.Denied) == 0 {
+			return o, err
 		}
-		v, err := gate(o)
-		gated++
-		s.stats.Gated++
-		if err != nil {
-			return Option{}, &gateError{err}
+		if stopped = v.CostlierDenied; stopped {
+			q.dn.costFrom, q.dn.costBy = cost, v.Denied
 		}
-		if len(v.Denied) == 0 {
-			return o, nil
-		}
-		stopped = v.CostlierDenied
-		dn.gated = append(dn.gated, gatedDenial{a: a, by: v.Denied})
-		if stopped {
-			dn.costFrom, dn.costBy = cost, v.Denied
-		}
-		if v.CashDenied && o.CashUSD.Expected < cashLimit {
-			cashLimit, cashDenied = o.CashUSD.Expected, v.Denied
-		}
-		s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: v.Denied})
 	}
 	why := "" // why an allowed assignment may remain unseen
-	if gate != nil && !stopped && gated < MaxGated && skipped >= s.maxSkipped {
+	if gate != nil && !stopped && q.gated < MaxGated && skipped >= s.maxSkipped {
 		// The cash thresholds deny every assignment this far in the order
 		// of the total: look for one under them in the order of cash.
-		o, found, whole, err := m.underCash(s, arch, gate, dn, &cashLimit, &cashDenied, &gated)
+		o, found, whole, err := q.underCash()
 		if err != nil || found {
 			return o, err
 		}
@@ -208,11 +192,49 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 				units.Count(float64(s.maxSkipped)), arch, units.Count(float64(s.maxSkipped)))
 		}
 	}
-	if gate != nil && gated == MaxGated && !stopped {
+	if gate != nil && q.gated == MaxGated && !stopped {
 		s.stats.Exact, s.shortOf = false, true
 		why = fmt.Sprintf("the policies denied the %d cheapest %s assignments", MaxGated, arch)
 	}
 	return m.deniedOption(s, arch, first, gate != nil, why)
+}
+
+// optionSearch is one option's search under the gate, shared by
+// searchOption, underCash and descend: the gates sent and what they
+// taught (denials), the cash from which the cash thresholds deny.
+type optionSearch struct {
+	m         *model
+	s         *searcher
+	arch      architecture.Name
+	gate      Gate
+	dn        *denials
+	gated     int
+	cashLimit float64
+	cashBy    []string
+}
+
+// try gates assignment a, which costs cost: allowed, it returns its
+// option; denied, it learns the denial — kept in dn, listed as rejected,
+// and its cash taken as the limit when the cash thresholds alone deny it.
+func (q *optionSearch) try(a *assignment, cost float64) (Option, Verdict, error) {
+	o, err := q.m.finish(q.s, a)
+	if err != nil {
+		return Option{}, Verdict{}, err
+	}
+	v, err := q.gate(o)
+	q.gated++
+	q.s.stats.Gated++
+	if err != nil {
+		return Option{}, Verdict{}, &gateError{err}
+	}
+	if len(v.Denied) > 0 {
+		q.dn.gated = append(q.dn.gated, gatedDenial{a: a, by: v.Denied})
+		if v.CashDenied && o.CashUSD.Expected < q.cashLimit {
+			q.cashLimit, q.cashBy = o.CashUSD.Expected, v.Denied
+		}
+		q.s.stats.Rejected = append(q.s.stats.Rejected, Candidate{Option: q.arch, Routes: q.m.short(a), MonthlyUSD: cost, DeniedBy: v.Denied})
+	}
+	return o, v, nil
 }
 
 // deniedOption is option arch when its search found no allowed
@@ -250,11 +272,12 @@ func (m *model) deniedOption(s *searcher, arch architecture.Name, first *assignm
 // keeps the cash under the limit and the fleet fit, it gates the best such
 // move and takes it when allowed (a denied one is not tried again). It
 // shares underCash's MaxGated gates. ok is false when no move was taken.
-func (m *model) descend(s *searcher, arch architecture.Name, a *assignment, total float64, gate Gate, dn *denials, cashLimit *float64, cashBy *[]string, gated *int) (best Option, ok bool, err error) {
+func (q *optionSearch) descend(a *assignment, total float64) (best Option, ok bool, err error) {
+	m, s, arch := q.m, q.s, q.arch
 	st := s.newStream(arch, false)
 	model := slices.Index(s.models, a.sh)
 	var tried []*assignment
-	for *gated < MaxGated {
+	for q.gated < MaxGated {
 		var next *assignment
 		nextTotal := total - 0.005
 		try := func(b *assignment) {
@@ -262,7 +285,7 @@ func (m *model) descend(s *searcher, arch architecture.Name, a *assignment, tota
 				return
 			}
 			ev, err := m.evaluate(b, s.mid, false)
-			if err != nil || ev.total(false) >= *cashLimit {
+			if err != nil || ev.total(false) >= q.cashLimit {
 				return
 			}
 			if t := ev.total(s.include); t < nextTotal && (!b.onFleet() || m.unfitSized(b, ev) == "") {
@@ -296,23 +319,12 @@ func (m *model) descend(s *searcher, arch architecture.Name, a *assignment, tota
 		if next == nil {
 			return best, ok, nil
 		}
-		o, err := m.finish(s, next)
+		o, v, err := q.try(next, nextTotal)
 		if err != nil {
 			return Option{}, false, err
 		}
-		v, err := gate(o)
-		*gated++
-		s.stats.Gated++
-		if err != nil {
-			return Option{}, false, &gateError{err}
-		}
 		if len(v.Denied) > 0 {
 			tried = append(tried, next)
-			dn.gated = append(dn.gated, gatedDenial{a: next, by: v.Denied})
-			if v.CashDenied && o.CashUSD.Expected < *cashLimit {
-				*cashLimit, *cashBy = o.CashUSD.Expected, v.Denied
-			}
-			s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(next), MonthlyUSD: nextTotal, DeniedBy: v.Denied})
 			continue
 		}
 		a, total, best, ok = next, nextTotal, o, true
@@ -338,7 +350,8 @@ const maxSkipped = 64 * MaxGated
 // and none allowed is an exact answer; otherwise the search is marked not
 // exact, and an allowed one found says so in a note. found is false when
 // none on the list is allowed.
-func (m *model) underCash(s *searcher, arch architecture.Name, gate Gate, dn *denials, cashLimit *float64, cashBy *[]string, gated *int) (o Option, found, whole bool, err error) {
+func (q *optionSearch) underCash() (o Option, found, whole bool, err error) {
+	m, s, arch := q.m, q.s, q.arch
 	c := m.newSearcher()
 	c.maxExact, c.maxSkipped = s.maxExact, s.maxSkipped
 	c.include, c.mcost = false, c.mcash
@@ -350,7 +363,7 @@ func (m *model) underCash(s *searcher, arch architecture.Name, gate Gate, dn *de
 	var cands []cand
 	for len(cands) < s.maxSkipped {
 		a, cash, ok := st.next()
-		if !ok || cash >= *cashLimit {
+		if !ok || cash >= q.cashLimit {
 			whole = true
 			break
 		}
@@ -371,26 +384,20 @@ func (m *model) underCash(s *searcher, arch architecture.Name, gate Gate, dn *de
 	}()
 	sort.SliceStable(cands, func(i, j int) bool { return cands[i].total < cands[j].total })
 	for _, k := range cands {
-		if k.cash >= *cashLimit {
+		if k.cash >= q.cashLimit {
 			continue // denied by the thresholds a cheaper one met
 		}
-		if *gated >= MaxGated {
+		if q.gated >= MaxGated {
 			whole = false
 			break
 		}
-		o, err := m.finish(s, k.a)
+		o, v, err := q.try(k.a, k.total)
 		if err != nil {
 			return Option{}, false, whole, err
 		}
-		v, err := gate(o)
-		*gated++
-		s.stats.Gated++
-		if err != nil {
-			return Option{}, false, whole, &gateError{err}
-		}
 		if len(v.Denied) == 0 {
 			if !whole {
-				if better, ok, err := m.descend(s, arch, k.a, k.total, gate, dn, cashLimit, cashBy, gated); err != nil {
+				if better, ok, err := q.descend(k.a, k.total); err != nil {
 					return Option{}, false, whole, err
 				} else if ok {
 					o = better
@@ -400,11 +407,6 @@ func (m *model) underCash(s *searcher, arch architecture.Name, gate Gate, dn *de
 			}
 			return o, true, whole, nil
 		}
-		dn.gated = append(dn.gated, gatedDenial{a: k.a, by: v.Denied})
-		if v.CashDenied && o.CashUSD.Expected < *cashLimit {
-			*cashLimit, *cashBy = o.CashUSD.Expected, v.Denied
-		}
-		s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(k.a), MonthlyUSD: k.total, DeniedBy: v.Denied})
 		if v.CostlierDenied {
 			break
 		}
