@@ -175,9 +175,10 @@ const (
 )
 
 // Known is true when any limit is known.
-func (r RateLimit) Known() bool {
-	return r.InputTPM != nil || r.OutputTPM != nil || r.TPM != nil || r.RPM != nil
-}
+func (r RateLimit) Known() bool { return r.TokensKnown() || r.RPM != nil }
+
+// TokensKnown is true when a limit on tokens is known.
+func (r RateLimit) TokensKnown() bool { return r.InputTPM != nil || r.OutputTPM != nil || r.TPM != nil }
 
 // Weight is the output weight of TPM: OutputWeight, or 1.
 func (r RateLimit) Weight() float64 {

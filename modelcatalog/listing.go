@@ -286,7 +286,7 @@ func (r RateLimit) Describe() string {
 		}
 		parts = append(parts, fmt.Sprintf("%s (%s)", units.Count(*r.TPM), what))
 	}
-	tokens := r.InputTPM != nil || r.OutputTPM != nil || r.TPM != nil
+	tokens := r.TokensKnown()
 	limit := "limit unknown"
 	if tokens {
 		limit = strings.Join(parts, " and ") + " tokens/min"

@@ -43,6 +43,17 @@ type Frontier struct {
 	Decision architecture.Name `json:"decision"`
 }
 
+// Allowed counts the frontier's points the policies allow.
+func (f *Frontier) Allowed() int {
+	n := 0
+	for _, p := range f.Points {
+		if len(p.DeniedBy) == 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // Pareto lists the frontier of the spec p was built from, by expected
 // monthly cost and token-weighted quality, with the same catalog,
 // deployment, date and policies: the assignments the policies allow that

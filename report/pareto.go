@@ -41,13 +41,8 @@ func paretoTexts(w io.Writer, fs []*plan.Frontier) error {
 // paretoText lists a frontier, cheapest first, one assignment a line.
 func paretoText(b *strings.Builder, f *plan.Frontier) {
 	fmt.Fprintf(b, "costgate plan --pareto: team %s (%s), priced for %s; decision %s\n", f.Team, f.Spec, f.AsOf, strings.ToUpper(string(f.Decision)))
-	denied := 0
-	for _, p := range f.Points {
-		if len(p.DeniedBy) > 0 {
-			denied++
-		}
-	}
-	fmt.Fprintf(b, "%s the policies allow that no other allowed one beats on both expected monthly cost and token-weighted quality", units.Plural(len(f.Points)-denied, "assignment"))
+	denied := len(f.Points) - f.Allowed()
+	fmt.Fprintf(b, "%s the policies allow that no other allowed one beats on both expected monthly cost and token-weighted quality", units.Plural(f.Allowed(), "assignment"))
 	if denied > 0 {
 		fmt.Fprintf(b, ", and %s that would, marked", units.Plural(denied, "denied one"))
 	}

@@ -113,7 +113,14 @@ func TestParetoMarksKnownDenials(t *testing.T) {
 		t.Errorf("the frontier has no allowed point, the decided one included: %s", stdout)
 	}
 	_, text, _ := runCLI("plan", path, "--pareto", "--as-of", "2026-12-05")
-	if !strings.Contains(text, "denied by spend.approval") {
-		t.Errorf("the text frontier does not say the hybrid is denied:\n%s", text)
+	if !strings.Contains(text, "denied by spend.approval") || !strings.Contains(text, "1 assignment the policies allow") {
+		t.Errorf("the text frontier does not count the allowed point and say the hybrid is denied:\n%s", text)
+	}
+	// The chart draws the denied point apart from the allowed frontier.
+	svg := filepath.Join(t.TempDir(), "frontier.svg")
+	code, _, stderr = runCLI("plan", path, "--pareto", "--plot", svg, "--as-of", "2026-12-05")
+	b, err := os.ReadFile(svg)
+	if code != 0 || err != nil || !strings.Contains(string(b), "denied by a policy") || !strings.Contains(stderr, "1 allowed non-dominated assignment\n") {
+		t.Errorf("plot: exit %d, %v, stderr %q; want a legend for the denied point", code, err, stderr)
 	}
 }

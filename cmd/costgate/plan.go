@@ -11,6 +11,7 @@ import (
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/stacks"
+	"github.com/costgate/costgate/units"
 	"github.com/spf13/cobra"
 )
 
@@ -143,7 +144,7 @@ func writePareto(cmd *cobra.Command, ps []planned, format, plotPath, chart strin
 		if err := writeOutputFile(plotPath, func(w io.Writer) error { return report.ParetoChart(w, chart, fs[0]) }); err != nil {
 			return err
 		}
-		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: %d non-dominated assignments\n", plotPath, len(fs[0].Points))
+		fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s: %s\n", plotPath, units.Plural(fs[0].Allowed(), "allowed non-dominated assignment"))
 	}
 	o, err := report.Lookup[report.ParetoOutputter](format)
 	if err != nil {
