@@ -323,7 +323,8 @@ func TestRoutesCannotOpenTheGate(t *testing.T) {
 // two files of half the developers each, was two allowed plans (exit 0):
 // each half was gated as if it were the team. Two specs of one team are
 // invalid in every plan and check, with or without a base; the same file
-// named twice is planned once.
+// named twice is planned once. Split under two team names in a pull
+// request, the team's lighter spec is spec.loosened.
 func TestOneSpecATeam(t *testing.T) {
 	raw, err := os.ReadFile("../../examples/startup-10.hcl")
 	if err != nil {
@@ -347,12 +348,22 @@ func TestOneSpecATeam(t *testing.T) {
 			t.Errorf("%s of two halves of one team: exit %d, want %d naming both files\nstdout: %s\nstderr: %s", cmd, code, exitInvalid, out, stderr)
 		}
 	}
+	// The same split under another team name for the second half, as a
+	// pull request: the halves are two teams now, but the team's own spec
+	// lost half its load, which cleared its budget's denial at the base:
+	// spec.loosened (the load rule) until a reviewer approves.
+	other := strings.Replace(half, `team "startup"`, `team "startup-b"`, 1)
+	repo := gitRepo(t, map[string]string{"teams/startup.hcl": tight}, map[string]string{"teams/startup.hcl": half, "teams/startup-b.hcl": other})
+	code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--spec-dir", "teams")
+	if code != exitBlocked || !strings.Contains(out, "spec.loosened") {
+		t.Errorf("a team split in two under two names: exit %d, want %d with spec.loosened\nstdout: %s\nstderr: %s", code, exitBlocked, out, stderr)
+	}
 	// Named thrice, under three spellings: one plan.
 	rel, err := filepath.Rel(mustGetwd(t), whole)
 	if err != nil {
 		t.Fatal(err)
 	}
-	code, out, stderr := runCLI("plan", "--as-of", "2026-11-26", "--format", "json", whole, rel, filepath.Join(dir, ".", "whole.hcl"))
+	code, out, stderr = runCLI("plan", "--as-of", "2026-11-26", "--format", "json", whole, rel, filepath.Join(dir, ".", "whole.hcl"))
 	if code != exitBlocked {
 		t.Fatalf("plan of one file named thrice: exit %d\n%s", code, stderr)
 	}
