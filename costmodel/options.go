@@ -554,8 +554,11 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 		}
 		try := a.clone()
 		try.gpu = g
-		if least := m.leastBill(try, mid); least >= bestUSD-0.5 && !math.IsInf(least, 1) {
-			continue // no fleet of g costs less than what is found
+		// No fleet of g costs less than what is found, or none can be
+		// priced (+Inf: the catalog has no price for g under the spec's
+		// pricing model, and the evaluation would fail on it).
+		if m.leastBill(try, mid) >= bestUSD-0.5 {
+			continue
 		}
 		ev, err := m.evaluate(try, mid, false)
 		if err != nil || !ev.sized || m.unfitSized(try, ev) != "" {
