@@ -134,7 +134,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	memo := m.sized != nil && !detail
 	var key sizeKey
 	if memo {
-		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand}
+		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand, corner: m.corner}
 		if r, ok := m.sized[key]; ok {
 			return r.fleet, r.err
 		}
@@ -170,7 +170,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 		PeakInputTokS: rate * p.inputShare, PeakOutputTokS: rate * (1 - p.inputShare),
 		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx, Workloads: work,
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
-		FixedGPUs: m.fixedGPUs(), Explain: detail,
+		FixedGPUs: m.fixedGPUs(), MaxInstances: m.maxInstances(), Explain: detail,
 		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
 		Bill: m.biller(a, p),
 	})
@@ -193,6 +193,7 @@ type sizeKey struct {
 	fleet    string
 	unfixed  bool
 	onDemand bool
+	corner   bool
 	model    *modelcatalog.OpenModel
 	gpu      string
 	p        params

@@ -94,6 +94,10 @@ type Sizing struct {
 	// a fleet sized above it is denied (capacity.fleet_limit), and its
 	// counts stop just past the cap rather than at what the load needs.
 	MaxGPUs int
+	// MaxInstances is the cap on its instances where one is lower than the
+	// GPU cap's (a fleet on one capacity block: at most
+	// modelcatalog.MaxCapacityBlockInstances); nil when none.
+	MaxInstances *int
 	// Fixed is true when the spec set gpus: billed as given, not sized.
 	Fixed       bool
 	Pricing     string
@@ -385,6 +389,11 @@ type model struct {
 	// unfixed sizes the fleet for the load even when the spec fixes its
 	// GPUs: the fleet that would carry the load (capacity.go).
 	unfixed bool
+	// corner sizes a corner of an option's range: the fleet that carries
+	// the corner's load, past one capacity block's instances if need be.
+	// The cap judges the expected fleet, the one the stack launches; a
+	// range's high end past it is what carrying that load would cost.
+	corner bool
 	// priceRef[i] is the managed choice the plan-level price notes read
 	// for workload i; -1 when no option routes it to a managed model.
 	priceRef []int

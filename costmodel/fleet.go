@@ -77,6 +77,9 @@ func (m *model) fleetOf(sh *modelcatalog.OpenModel, f inference.Fleet) *Sizing {
 		StreamSeconds: inference.StreamSeconds(f.MaxModelLen, f.Throughput), IdleTimeoutSeconds: inference.IdleTimeoutSeconds, OnDemandBase: m.onDemandBase(f),
 		Notes: []string{},
 	}
+	if n := m.maxInstances(); n > 0 {
+		fl.MaxInstances = &n
+	}
 	if f.TTFTMs > 0 && f.PeakUtilization < 1 {
 		// At or above its capacity the queue grows without bound: no
 		// time to first token holds (and capacity.exceeded denies it).
@@ -147,4 +150,15 @@ func (m *model) routes(a *assignment, f *inference.Fleet) []Route {
 		out = append(out, r)
 	}
 	return out
+}
+
+// maxInstances caps the fleet's instances below the GPU cap's: one
+// capacity block's modelcatalog.MaxCapacityBlockInstances for a fleet
+// priced on capacity blocks (the stack reserves one block), else 0 (none);
+// 0 too for a corner of the range (model.corner).
+func (m *model) maxInstances() int {
+	if m.s.SelfHosted.Pricing == spec.CapacityBlock && !m.corner {
+		return modelcatalog.MaxCapacityBlockInstances
+	}
+	return 0
 }

@@ -60,9 +60,11 @@ func (m *model) option(a *assignment) (Option, error) {
 	o.QualityGapUSD = Money{Low: exp.qualityGap, Expected: exp.qualityGap, High: exp.qualityGap}
 	cash := exp.total(false)
 	o.CashUSD = Money{Low: cash, Expected: cash, High: cash}
+	m.corner = true
 	for _, p := range corners {
 		ev, err := m.evaluate(a, p, false)
 		if err != nil {
+			m.corner = false
 			return Option{}, err
 		}
 		t := ev.total(include)
@@ -79,6 +81,7 @@ func (m *model) option(a *assignment) (Option, error) {
 			}
 		}
 	}
+	m.corner = false
 	if include && (o.QualityGapUSD.High > 0) {
 		o.LineItems = append(o.LineItems, LineItem{Name: "quality gap (rework)", MonthlyUSD: o.QualityGapUSD, Note: "developer time lost to weaker models' failed attempts"})
 	}
@@ -529,6 +532,8 @@ func unfitLabel(unfit string) string {
 		return "misses a TTFT target"
 	case strings.HasPrefix(unfit, "quality:"):
 		return "below min_quality"
+	case strings.HasPrefix(unfit, "fleet limit:") && strings.Contains(unfit, "Capacity Block"):
+		return fmt.Sprintf("over one capacity block's %d instances", modelcatalog.MaxCapacityBlockInstances)
 	case strings.HasPrefix(unfit, "fleet limit:"):
 		return fmt.Sprintf("over the %d-GPU fleet limit", modelcatalog.MaxFleetGPUs)
 	case strings.HasPrefix(unfit, "capacity:"):

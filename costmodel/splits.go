@@ -170,6 +170,9 @@ func (s *searcher) sizeAll(g *group) {
 // load balancer's idle timeout (latency.timeout).
 func (m *model) unfitSized(a *assignment, ev evaluation) string {
 	if ev.sized && ev.fleet.OverLimit {
+		if n := m.maxInstances(); n > 0 && ev.fleet.Instances > n {
+			return fmt.Sprintf("fleet limit: the fleet has more than %d instances, the most one EC2 Capacity Block holds", n)
+		}
 		return fmt.Sprintf("fleet limit: the fleet needs more than %d GPUs", modelcatalog.MaxFleetGPUs)
 	}
 	for i, w := range m.s.Workloads {

@@ -52,9 +52,7 @@ func (r *Request) fleetOf(o option, e *sizingEnv) Fleet {
 	// A request carries about the mean context as input: an instance at
 	// the target takes its saturated request rate × the target.
 	f.TargetRequestsPerMinute = math.Round(o.capIn / e.mean * e.target * 60)
-	if f.BilledGPUs > modelcatalog.MaxFleetGPUs {
-		f.OverLimit = true
-	}
+	f.OverLimit = o.over || f.BilledGPUs > modelcatalog.MaxFleetGPUs
 	if r.Explain {
 		f.Notes = r.notes(o, e, f)
 	}
@@ -75,16 +73,20 @@ func (r *Request) notes(o option, e *sizingEnv, f Fleet) []string {
 	if n := r.prefixNote(o); n != "" {
 		out = append(out, n)
 	}
-	out = append(out, latencyNote(o, e, r.FixedGPUs > 0))
-	if f.OverLimit {
-		out = append(out, fmt.Sprintf("the load needs more than %d GPUs, the cap on one fleet (modelcatalog.MaxFleetGPUs): the counts shown are those of the first fleet past the cap (a whole number of instances), not what the load needs", modelcatalog.MaxFleetGPUs))
+	out = append(out, r.latencyNote(o, e))
+	switch {
+	case f.OverLimit && r.FixedGPUs > 0:
+		out = append(out, fmt.Sprintf("the fixed fleet's %d instances are more than %s: the stack would not launch it", f.Instances, r.limitText()))
+	case f.OverLimit:
+		out = append(out, fmt.Sprintf("the load needs more than %s: the counts shown are those of the first fleet past the cap (a whole number of instances), not what the load needs", r.limitText()))
 	}
 	return out
 }
 
 // latencyNote gives each workload's TTFT at the peak and what the search
 // did to meet the targets.
-func latencyNote(o option, e *sizingEnv, fixed bool) string {
+func (r *Request) latencyNote(o option, e *sizingEnv) string {
+	fixed := r.FixedGPUs > 0
 	if o.u >= 1 {
 		return fmt.Sprintf("at %.0f%% of its capacity at peak the fleet's queue grows without bound: no time to first token holds", 100*o.u)
 	}
@@ -107,7 +109,7 @@ func latencyNote(o option, e *sizingEnv, fixed bool) string {
 	case !o.meets && fixed:
 		note += fmt.Sprintf("; the fixed fleet misses a TTFT target or the load balancer's %d s idle timeout at this load", IdleTimeoutSeconds)
 	case !o.meets:
-		note += fmt.Sprintf("; no tensor-parallel size, instance type and instance count within %d GPUs meets every target: the fleet is sized for the load and misses it", modelcatalog.MaxFleetGPUs)
+		note += fmt.Sprintf("; no tensor-parallel size, instance type and instance count within %s meets every target: the fleet is sized for the load and misses it", r.limitText())
 	}
 	return note
 }

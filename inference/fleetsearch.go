@@ -82,7 +82,7 @@ func (r *Request) search(e *sizingEnv) (best option, why string, found bool) {
 		}
 		o.routes, o.meets = r.latency(&o, e)
 		if !fixed && !o.over && !o.meets {
-			r.meetTTFT(&o, modelcatalog.MaxFleetGPUs/o.inst.GPUs, e)
+			r.meetTTFT(&o, r.instanceCap(o.inst), e)
 			o.cost = r.cost(o, e)
 		}
 		if !found || o.better(best, fixed) {
@@ -168,7 +168,10 @@ func (r *Request) place(tp int, in PricedInstance, free float64, e *sizingEnv) (
 	} else {
 		o.n = ceilDiv(e.minReplicas, o.rpi)
 	}
-	minN, maxN := o.n, modelcatalog.MaxFleetGPUs/in.GPUs
+	minN, maxN := o.n, r.instanceCap(in)
+	if r.FixedGPUs > 0 && o.n > maxN {
+		o.over = true
+	}
 	// Each pass needs at least as many instances as the last (more
 	// replicas keep fewer of a session's prefixes), so the count settles
 	// from below on the fewest that carry the load.

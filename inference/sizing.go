@@ -65,6 +65,11 @@ type Request struct {
 	// FixedGPUs, when above 0, is the spec's fixed fleet: replicas follow
 	// from it rather than from load.
 	FixedGPUs int
+	// MaxInstances, when above 0, caps the fleet's instances below the
+	// GPU cap (modelcatalog.MaxFleetGPUs): one capacity block's
+	// modelcatalog.MaxCapacityBlockInstances. A fleet that needs more is
+	// over the limit (Fleet.OverLimit), as one above the GPU cap is.
+	MaxInstances int
 	// CachedInputShare is the share of input tokens that re-read a prefix
 	// the same session sent before (the spec's team.cached_input_share):
 	// vLLM's prefix cache (--enable-prefix-caching) serves what it still
@@ -153,9 +158,10 @@ type Fleet struct {
 	// tracking value on the load balancer's request count per target.
 	TargetRequestsPerMinute float64
 	// OverLimit is set when the load needs more than
-	// modelcatalog.MaxFleetGPUs GPUs: the counts above then stand at the
-	// cap's edge, not at what the load needs, and the fleet is not one to
-	// provision (the policy capacity.fleet_limit denies it).
+	// modelcatalog.MaxFleetGPUs GPUs, or more instances than
+	// Request.MaxInstances (a fixed fleet too): the counts above then stand
+	// at the cap's edge, not at what the load needs, and the fleet is not
+	// one to provision (the policy capacity.fleet_limit denies it).
 	OverLimit bool
 	Notes     []string
 }
@@ -308,4 +314,24 @@ func ceilDiv(a, b int) int {
 		return 0
 	}
 	return (a + b - 1) / b
+}
+
+// instanceCap is the most instances of type in the fleet may launch: the
+// GPU cap's, or Request.MaxInstances where lower.
+func (r *Request) instanceCap(in PricedInstance) int {
+	n := modelcatalog.MaxFleetGPUs / in.GPUs
+	if r.MaxInstances > 0 {
+		n = min(n, r.MaxInstances)
+	}
+	return n
+}
+
+// limitText names the cap on the fleet: its instances where
+// Request.MaxInstances sets one (the GPU cap is then far above it), else
+// its GPUs.
+func (r *Request) limitText() string {
+	if r.MaxInstances > 0 {
+		return fmt.Sprintf("%d instances (the most one EC2 Capacity Block holds)", r.MaxInstances)
+	}
+	return fmt.Sprintf("%d GPUs (the cap on one fleet)", modelcatalog.MaxFleetGPUs)
 }

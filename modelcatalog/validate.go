@@ -36,6 +36,15 @@ var TensorParallelSizes = []int{1, 2, 4, 8}
 // of an int and of a float64 whatever the spec's figures.
 const MaxFleetGPUs = 20000
 
+// MaxCapacityBlockInstances is the most instances one EC2 Capacity Block
+// for ML holds (a block is bought for 1 to 64 instances of one type:
+// docs.aws.amazon.com/AWSEC2/latest/UserGuide/ec2-capacity-blocks.html,
+// read 2026-12-06). The stack targets one block's reservation, so a fleet
+// priced on capacity blocks has at most this many instances: one that
+// needs more is denied (capacity.fleet_limit), as the program would refuse
+// to launch it.
+const MaxCapacityBlockInstances = 64
+
 var (
 	statuses      = set("latest", "active", "legacy", "retired")
 	weightDTypes  = set("bf16", "fp8", "mxfp4")

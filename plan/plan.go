@@ -147,6 +147,12 @@ type Sizing struct {
 	// a fleet sized above it is denied (capacity.fleet_limit), and its
 	// counts stop just past the cap rather than at what the load needs.
 	MaxGPUs int `json:"max_gpus"`
+	// MaxInstances is the cap on its instances where one is lower than the
+	// GPU cap's: one EC2 Capacity Block holds at most
+	// modelcatalog.MaxCapacityBlockInstances, and the stack targets one
+	// block. A fleet that needs more is denied (capacity.fleet_limit). Null
+	// for other pricing.
+	MaxInstances *int `json:"max_instances"`
 	// Fixed is true when the spec set gpus: billed as given, not sized.
 	Fixed       bool       `json:"fixed"`
 	Pricing     string     `json:"pricing"`

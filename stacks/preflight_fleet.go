@@ -173,8 +173,8 @@ func (pf *preflight) capacityBlock(s plan.Sizing) {
 	if c.CapacityReservationID == "" || c.CapacityBlockZone == "" {
 		pf.problem("pricing = \"capacity_block\" needs the block bought for it: set costgate:capacityReservationId (cr-...) and costgate:capacityBlockZone (its Availability Zone); without them the group would launch on-demand instances the plan did not price")
 	}
-	if s.PeakInstances > MaxCapacityBlockInstances {
-		pf.problem("%d × %s at peak exceed the %d instances of one capacity block", s.PeakInstances, s.InstanceType, MaxCapacityBlockInstances)
+	if s.PeakInstances > modelcatalog.MaxCapacityBlockInstances {
+		pf.problem("%d × %s at peak exceed the %d instances of one capacity block", s.PeakInstances, s.InstanceType, modelcatalog.MaxCapacityBlockInstances)
 	}
 	switch {
 	case c.CapacityBlockEnd == "":

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -83,7 +84,7 @@ func TestPurchaseOptionProvisionedAsPriced(t *testing.T) {
 func TestCapacityBlockNeedsItsBlock(t *testing.T) {
 	p := examplePlan(t, "regulated")
 	s := p.Chosen().Sizing
-	s.Pricing, s.PeakInstances = spec.CapacityBlock, MaxCapacityBlockInstances+1
+	s.Pricing, s.PeakInstances = spec.CapacityBlock, modelcatalog.MaxCapacityBlockInstances+1
 	rs, _, err := runPreflight(t, p, Config{Stack: true, HFToken: secretInput()}, nil)
 	var pe *PreflightError
 	if !errors.As(err, &pe) || len(rs) != 0 || !strings.Contains(err.Error(), "costgate:capacityReservationId") || !strings.Contains(err.Error(), "exceed the 64 instances") {

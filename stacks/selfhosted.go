@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -79,10 +80,6 @@ func HookTimeoutSeconds(weightsGB float64) int {
 func LoadTimeoutSeconds(weightsGB float64) int {
 	return min(max(2*inference.HubStartSeconds(weightsGB), 1800), maxLoadSeconds)
 }
-
-// MaxCapacityBlockInstances is the most instances one EC2 Capacity Block
-// holds.
-const MaxCapacityBlockInstances = 64
 
 // SelfHostedInferenceArgs configure the vLLM fleet.
 type SelfHostedInferenceArgs struct {
@@ -218,8 +215,8 @@ func (a *SelfHostedInferenceArgs) validate() error {
 		return fmt.Errorf("hosted zone %s given without a DNS name", a.HostedZoneID)
 	case s.Pricing == spec.CapacityBlock && a.CapacityReservationID == "":
 		return fmt.Errorf("capacity block pricing needs the block's reservation id")
-	case s.Pricing == spec.CapacityBlock && s.PeakInstances > MaxCapacityBlockInstances:
-		return fmt.Errorf("%d instances exceed a capacity block's %d", s.PeakInstances, MaxCapacityBlockInstances)
+	case s.Pricing == spec.CapacityBlock && s.PeakInstances > modelcatalog.MaxCapacityBlockInstances:
+		return fmt.Errorf("%d instances exceed a capacity block's %d", s.PeakInstances, modelcatalog.MaxCapacityBlockInstances)
 	}
 	return nil
 }

@@ -24,3 +24,18 @@ test_fleet_limit_ignores_options_without_sizing if {
 test_fleet_limit_needs_the_cap if {
 	count(fleet_limit.deny) == 0 with input as {"options": [{"architecture": "self_hosted", "sizing": {"gpus": 1e9}}]}
 }
+
+block(arch, instances) := {"architecture": arch, "sizing": {"gpus": 8 * instances, "max_gpus": 20000, "peak_instances": instances, "max_instances": 64}}
+
+test_fleet_limit_denies_past_one_capacity_block if {
+	fleet_limit.deny == {{
+		"policy": "capacity.fleet_limit",
+		"attribute": "self_hosted.pricing",
+		"option": "hybrid",
+		"msg": "The hybrid fleet would need more than 64 instances, the most one EC2 Capacity Block holds (the stack reserves one block and would refuse to launch more): price the fleet on demand, reserved or spot, or lower the load it serves.",
+	}} with input as {"options": [block("self_hosted", 64), block("hybrid", 65)]}
+}
+
+test_fleet_limit_instances_uncapped_without_a_block if {
+	count(fleet_limit.deny) == 0 with input as {"options": [{"architecture": "self_hosted", "sizing": {"gpus": 800, "max_gpus": 20000, "peak_instances": 100, "max_instances": null}}]}
+}
