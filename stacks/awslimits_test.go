@@ -318,3 +318,54 @@ func quotaAnswer(service string, value float64, code string) func(pulumi.MockCal
 		return resource.NewPropertyMapFromMap(map[string]any{"value": value, "id": "q"}), nil
 	}
 }
+
+// TestLoadBalancerTargetsQuota: every instance of the fleet is a target of
+// the load balancer's target group, and Elastic Load Balancing registers
+// at most "Targets per Application Load Balancer" (1,000 by default) of
+// them; an instance refresh registers twice the peak. The preflight
+// refuses a peak past the quota and reminds of a refresh past it.
+func TestLoadBalancerTargetsQuota(t *testing.T) {
+	tests := []struct {
+		name   string
+		peak   int
+		quota  float64 // 0: the quota cannot be read
+		refuse bool
+		remind string // "" : no reminder about targets
+	}{
+		{"a refresh within the default", 500, 0, false, ""},
+		{"a refresh past the default", 600, 1000, false, "an instance refresh registers 1200"},
+		{"a peak past the quota", 1200, 1000, true, ""},
+		{"a raised quota", 1200, 3000, false, ""},
+		{"a peak past the default, quota unread", 1200, 0, false, "request 2400 in Service Quotas"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := examplePlan(t, "regulated")
+			s := p.Chosen().Sizing
+			s.PeakInstances = tt.peak
+			if s.BaselineInstances > 0 {
+				s.BaselineInstances = tt.peak
+			}
+			answer := quotaAnswer("elasticloadbalancing", tt.quota, "NoSuchResourceException")
+			_, logs, err := runPreflight(t, p, Config{}, map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+				"aws:servicequotas/getServiceQuota:getServiceQuota": answer,
+			})
+			var pe *PreflightError
+			switch {
+			case tt.refuse && (!errors.As(err, &pe) || !strings.Contains(err.Error(), "load balancer targets")):
+				t.Fatalf("error %v, want a preflight problem about the load balancer's targets", err)
+			case tt.refuse:
+				return
+			case err != nil:
+				t.Fatalf("deploy: %v", err)
+			}
+			said := strings.Contains(logs.text(), "load balancer targets")
+			switch {
+			case tt.remind == "" && said:
+				t.Errorf("an unneeded reminder:\n%s", logs.text())
+			case tt.remind != "" && !strings.Contains(logs.text(), tt.remind):
+				t.Errorf("no reminder saying %q:\n%s", tt.remind, logs.text())
+			}
+		})
+	}
+}

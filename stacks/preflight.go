@@ -74,6 +74,7 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 		pf.fleet(*opt.Sizing)
 		pf.bootLoops(*opt.Sizing, cat)
 		pf.quota(*opt.Sizing, cat)
+		pf.loadBalancerTargets(*opt.Sizing)
 		pf.networkQuotas()
 		pf.securityGroupRules()
 		pf.capacityBlock(*opt.Sizing)

@@ -286,3 +286,38 @@ func (pf *preflight) routerTaskSize(cat *modelcatalog.Catalog) {
 	pf.problem("the router's task definition would be about %d KiB with the LiteLLM config of %d workloads, and ECS takes %d KiB: route fewer workloads through the router (merge workloads that share a model), or unset costgate:deployGateway and run LiteLLM with the exported gateway role",
 		(len(defs)+1023)>>10, len(pf.opt.Routes), MaxTaskDefinitionBytes>>10)
 }
+
+// DefaultALBTargets is Elastic Load Balancing's default quota of targets
+// per Application Load Balancer, and of targets per target group
+// ("Targets per Application Load Balancer", "Targets per Target Group per
+// Region (instances or IP addresses)": 1,000 each, adjustable;
+// docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html,
+// read 2026-12-06). Every instance of the fleet is a target of the load
+// balancer's one target group.
+const DefaultALBTargets = 1000
+
+// albTargetsQuotaName is that quota's name in Service Quotas.
+const albTargetsQuotaName = "Targets per Application Load Balancer"
+
+// loadBalancerTargets compares the fleet's instances at peak, and twice
+// that during an instance refresh (launch before terminate), with the
+// load balancer's targets quota: past it, Elastic Load Balancing refuses
+// to register the rest, and the group's instances beyond it serve nothing
+// (and fail their health checks). Nothing to say within the default.
+func (pf *preflight) loadBalancerTargets(s plan.Sizing) {
+	peak := s.PeakInstances
+	if RefreshFactor*peak <= DefaultALBTargets {
+		return
+	}
+	q, err := servicequotas.LookupServiceQuota(pf.ctx, &servicequotas.LookupServiceQuotaArgs{ServiceCode: "elasticloadbalancing", QuotaName: pulumi.StringRef(albTargetsQuotaName)})
+	switch {
+	case err != nil && peak > DefaultALBTargets:
+		pf.remind("load balancer targets: could not read %q (%v); its default is %d, and the fleet's %d × %s at peak are each a target (%d during an instance refresh): request %d in Service Quotas (and as many \"Targets per Target Group per Region\") before deploying", albTargetsQuotaName, err, DefaultALBTargets, peak, s.InstanceType, RefreshFactor*peak, RefreshFactor*peak)
+	case err != nil:
+		pf.remind("load balancer targets: could not read %q (%v); its default %d holds the peak's %d × %s, but an instance refresh registers %d: request that many (and as many \"Targets per Target Group per Region\") before the next AMI or image change", albTargetsQuotaName, err, DefaultALBTargets, peak, s.InstanceType, RefreshFactor*peak)
+	case q.Value < float64(peak):
+		pf.problem("load balancer targets: %q is %.0f; the fleet's %d × %s at peak are each a target of its target group, and an instance refresh registers %d: request %d in Service Quotas (and as many \"Targets per Target Group per Region\") before deploying", albTargetsQuotaName, q.Value, peak, s.InstanceType, RefreshFactor*peak, RefreshFactor*peak)
+	case q.Value < float64(RefreshFactor*peak):
+		pf.remind("load balancer targets: %q is %.0f: the peak's %d × %s fit, but an instance refresh registers %d; request it (and as many \"Targets per Target Group per Region\") before the next AMI or image change", albTargetsQuotaName, q.Value, peak, s.InstanceType, RefreshFactor*peak)
+	}
+}
