@@ -145,8 +145,17 @@ func CloudInit(a CloudInitArgs) (string, error) {
 		writeFile(&b, "/etc/systemd/system/costgate-ready.service", "0644", readyUnit)
 	}
 	a.runcmd(&b)
+	if b.Len() > MaxUserDataBytes {
+		return "", fmt.Errorf("build cloud-init: %d bytes of user data, above the %d EC2 accepts (16 KB before base64 encoding): the launch template would be refused at pulumi up", b.Len(), MaxUserDataBytes)
+	}
 	return b.String(), nil
 }
+
+// MaxUserDataBytes is the most user data EC2 accepts for an instance or a
+// launch template: "User data is limited to 16 KB, in raw form, before it
+// is base64-encoded" (EC2 User Guide, "Run commands when you launch an EC2
+// instance with user data input", read 2026-12-06).
+const MaxUserDataBytes = 16 << 10
 
 // runcmd appends the commands that start the units: the hook's
 // heartbeats and the drain before vLLM, whose start includes the pull.

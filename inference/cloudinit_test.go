@@ -2,6 +2,7 @@ package inference
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -217,5 +218,45 @@ func TestHeartbeatsBeforeThePullAndStreamsDrain(t *testing.T) {
 	}
 	if DefaultStopTimeoutSeconds < 300 || !strings.Contains(ud, "docker stop --time 900 vllm") || !strings.Contains(ud, "TimeoutStopSec=930") {
 		t.Errorf("a stop does not give streams %d s to finish:\n%s", DefaultStopTimeoutSeconds, ud)
+	}
+}
+
+// TestCloudInitFitsEC2UserData: EC2 refuses user data above 16 KB before
+// base64 encoding. The largest the program writes — every part on (the
+// Hugging Face token, an ECR login, the lifecycle hook, the weights mirror,
+// a spot fleet's drain), each name at the longest AWS allows it (a secret's
+// name 512 characters, an Auto Scaling group's and a lifecycle hook's 255,
+// a target group's 32, a bucket's 63) and the sizer's longest argument list
+// — fits, and anything past the limit is refused when it is built, not when
+// pulumi up creates the launch template.
+func TestCloudInitFitsEC2UserData(t *testing.T) {
+	long := func(prefix string, n int) string { return prefix + strings.Repeat("a", n-len(prefix)) }
+	all := CloudInitArgs{
+		Image:              "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com/costgate-docker-1a2b3c4d/vllm/vllm-openai:v" + VLLMVersion + "-cu129",
+		Region:             "ap-southeast-1",
+		APIKeySecretARN:    "arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:" + long("s", 512) + "-AbCdEf",
+		HFTokenSecretARN:   "arn:aws:secretsmanager:ap-southeast-1:123456789012:secret:" + long("s", 512) + "-AbCdEf",
+		VLLMArgs:           []string{long("org/", 96), "--served-model-name", long("m", 64), "--tensor-parallel-size", "8", "--data-parallel-size", "1", "--max-model-len", "262144", "--gpu-memory-utilization", "0.9", "--max-num-seqs", "256", "--quantization", "fp8", "--kv-cache-dtype", "fp8", "--enable-prefix-caching", "--enable-expert-parallel", "--port", "8000"},
+		RegistryLogin:      "123456789012.dkr.ecr.ap-southeast-1.amazonaws.com",
+		LifecycleHook:      long("h", 255),
+		AutoScalingGroup:   long("g", 255),
+		LoadTimeoutSeconds: 7200,
+		StopTimeoutSeconds: 900,
+		MirrorBucket:       long("b", 63),
+		MirrorPrefix:       long("models/", 7+96+1+40),
+		TargetGroupARN:     "arn:aws:elasticloadbalancing:ap-southeast-1:123456789012:targetgroup/" + long("t", 32) + "/0123456789abcdef",
+		DrainHook:          long("d", 255),
+	}
+	ud, err := CloudInit(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("the largest user data: %d bytes of EC2's %d", len(ud), MaxUserDataBytes)
+	over := all
+	for len(over.VLLMArgs) < 2000 {
+		over.VLLMArgs = append(over.VLLMArgs, "--flag-"+fmt.Sprint(len(over.VLLMArgs)))
+	}
+	if _, err := CloudInit(over); err == nil || !strings.Contains(err.Error(), "16 KB before base64") {
+		t.Errorf("CloudInit of %d arguments: error %v, want one naming EC2's 16 KB limit", len(over.VLLMArgs), err)
 	}
 }
