@@ -1,7 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/costgate/costgate/modelcatalog"
@@ -16,7 +19,16 @@ func TestCapacityBlockLimit(t *testing.T) {
 	runCases(t, []cliCase{
 		{"past one block", []string{"plan", "testdata/capacity-block.hcl", "--as-of", "2026-11-26"}, 1, "capacity.fleet_limit: The self-hosted fleet would need more than 64 instances, the most one EC2 Capacity Block holds", ""},
 	})
-	code, stdout, stderr := runCLI("plan", "testdata/capacity-block-auto.hcl", "--as-of", "2026-11-26", "--format", "json")
+	// The same team with model "auto": a smaller model's fleet fits one block.
+	src, err := os.ReadFile("testdata/capacity-block.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	auto := filepath.Join(t.TempDir(), "capacity-block-auto.hcl")
+	if err := os.WriteFile(auto, bytes.Replace(src, []byte(`model    = "llama-3.3-70b"`), []byte(`model    = "auto"`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI("plan", auto, "--as-of", "2026-11-26", "--format", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
