@@ -61,11 +61,15 @@ func (m *model) option(a *assignment) (Option, error) {
 	cash := exp.total(false)
 	o.CashUSD = Money{Low: cash, Expected: cash, High: cash}
 	m.corner = true
+	cornerInstances := 0
 	for _, p := range corners {
 		ev, err := m.evaluate(a, p, false)
 		if err != nil {
 			m.corner = false
 			return Option{}, err
+		}
+		if ev.sized {
+			cornerInstances = max(cornerInstances, ev.fleet.Instances)
 		}
 		t := ev.total(include)
 		o.MonthlyUSD.Low, o.MonthlyUSD.High = math.Min(o.MonthlyUSD.Low, t), math.Max(o.MonthlyUSD.High, t)
@@ -97,6 +101,11 @@ func (m *model) option(a *assignment) (Option, error) {
 			o.Notes = append(o.Notes, Note{ID: "sizing.packing", Message: fmt.Sprintf(
 				"the fixed fleet of %d GPUs runs at tensor-parallel size %d on %d × %s: AWS bills every one of its %d GPUs (it sells no instance of exactly %d %s), so all %d are priced and serve as %d replica(s)",
 				m.s.SelfHosted.GPUs, f.TensorParallel, f.Instances, f.InstanceType, f.GPUs, m.s.SelfHosted.GPUs, m.gpu, f.GPUs, f.Replicas)})
+		}
+		if n := m.maxInstances(); n > 0 && exp.fleet.Instances <= n && cornerInstances > n {
+			o.Notes = append(o.Notes, Note{ID: "sizing.capacity_block_range", Message: fmt.Sprintf(
+				"at the high end of its range the fleet needs %d × %s, more than one capacity block's %d: the stack reserves one block and launches the expected fleet of %d; the range's high end prices the load as if a second block were bought for it, which pulumi up does not do",
+				cornerInstances, exp.fleet.InstanceType, n, exp.fleet.Instances)})
 		}
 		m.withRequired(&o, a, exp.fleet)
 		if n := m.idleCommitment(a, &o); n != nil {

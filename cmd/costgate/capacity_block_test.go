@@ -37,6 +37,7 @@ func TestCapacityBlockLimit(t *testing.T) {
 		Options  []struct {
 			Architecture string
 			Allowed      bool
+			Warnings     []struct{ Policy string }
 			Sizing       *struct {
 				PeakInstances int  `json:"peak_instances"`
 				MaxInstances  *int `json:"max_instances"`
@@ -58,6 +59,15 @@ func TestCapacityBlockLimit(t *testing.T) {
 		}
 		if o.Allowed && o.Sizing.PeakInstances > modelcatalog.MaxCapacityBlockInstances {
 			t.Errorf("%s is allowed on %d instances of one capacity block", o.Architecture, o.Sizing.PeakInstances)
+		}
+		// The range's high end (28 M tokens a developer against the
+		// expected 20 M) needs more than the block: it says so.
+		warned := false
+		for _, w := range o.Warnings {
+			warned = warned || w.Policy == "sizing.capacity_block_range"
+		}
+		if o.Architecture == "self_hosted" && !warned {
+			t.Errorf("self_hosted: no sizing.capacity_block_range warning for a range past one block")
 		}
 	}
 }
