@@ -37,6 +37,10 @@ func (m *model) required(a *assignment) (Money, inference.Fleet, error) {
 	}
 	t := ev.total(include)
 	out, fleet := Money{Low: t, Expected: t, High: t}, ev.fleet
+	// The corners price the fleet that carries their load, as an
+	// option's do (model.corner).
+	m.corner = true
+	defer func() { m.corner = false }()
 	for _, p := range corners {
 		ev, err := m.evaluate(a, p, false)
 		if err != nil {

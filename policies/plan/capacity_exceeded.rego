@@ -35,4 +35,9 @@ required(sizing) := sprintf(
 	is_number(sizing.required_gpus)
 	is_number(sizing.required_monthly_usd)
 	is_number(sizing.target_utilization)
+} else := sprintf(
+	"No fleet within one capacity block's %v instances would carry it (on_demand, reserved and spot fleets have no such cap).",
+	[sizing.max_instances],
+) if {
+	is_number(sizing.max_instances)
 } else := "No fleet the catalog can size would carry it."

@@ -35,3 +35,12 @@ test_exceeded_without_required_fleet if {
 test_exceeded_ignores_options_without_sizing if {
 	count(capacity_exceeded.deny) == 0 with input as {"options": [{"architecture": "managed", "sizing": null}, {"architecture": "managed"}]}
 }
+
+test_exceeded_past_one_capacity_block if {
+	capacity_exceeded.deny == {{
+		"policy": "capacity.exceeded",
+		"attribute": "self_hosted.gpus",
+		"option": "self_hosted",
+		"msg": "The self-hosted fleet (600 x H100) would run at 341% of its capacity at peak: it cannot serve the load. No fleet within one capacity block's 64 instances would carry it (on_demand, reserved and spot fleets have no such cap).",
+	}} with input as {"options": [{"architecture": "self_hosted", "sizing": {"gpus": 600, "gpu": "h100", "peak_utilization": 3.41, "target_utilization": 0.7, "required_gpus": null, "required_monthly_usd": null, "max_instances": 64}}]}
+}
