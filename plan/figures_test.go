@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -230,6 +231,40 @@ func TestThresholdsFollowTheWorkload(t *testing.T) {
 			}
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 				t.Errorf("loosened %v, want %v: %+v", got, tt.want, p.Loosened)
+			}
+		})
+	}
+}
+
+// TestModelArchitectureLoosenings: every architecture figure of a model
+// block the fleet runs is compared with the base's, the mixture of
+// experts' too: more dense layers predict faster steps and an earlier
+// first token, enough to clear a latency.ttft denial unseen.
+func TestModelArchitectureLoosenings(t *testing.T) {
+	acme := fixture.Example(t, "acme-platform.hcl")
+	model := "\nmodel \"mine\" {\n  hf_repo = \"acme/mine\"\n  params_b = 106\n  active_params_b = 12\n  layers = 46\n  q_heads = 96\n  kv_heads = 8\n  head_dim = 128\n  hidden_size = 4096\n  experts = 128\n  experts_per_token = 8\n  shared_experts = 1\n  dense_layers = 1\n  max_context = 131072\n  weights_dtype = \"bf16\"\n  weights_gb = 212\n  quality = { simple = 0.5, complex = 0.4 }\n  source = \"ours\"\n  as_of = \"2026-11-01\"\n}\n"
+	runs := []string{"override \"q1-migration\"", model + "override \"q1-migration\"", "model              = \"qwen3-coder-30b-a3b\"", "model              = \"mine\""}
+	base := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, runs...))
+	for _, tt := range []struct{ from, to, want string }{
+		{"dense_layers = 1", "dense_layers = 45", "model.mine.dense_layers"},
+		{"shared_experts = 1", "shared_experts = 2", "model.mine.shared_experts"},
+		{"experts_per_token = 8", "experts_per_token = 4", "model.mine.experts_per_token"},
+		{"hidden_size = 4096", "hidden_size = 2048", "model.mine.hidden_size"},
+	} {
+		t.Run(tt.want, func(t *testing.T) {
+			head := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, append(runs, tt.from, tt.to)...))
+			opts := fixture.Options()
+			opts.Base = base
+			p, err := plan.Build(context.Background(), head, opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, l := range p.Loosened {
+				got = append(got, l.Attribute)
+			}
+			if !slices.Contains(got, tt.want) {
+				t.Errorf("loosened %v, want %s among them", got, tt.want)
 			}
 		})
 	}

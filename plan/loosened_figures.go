@@ -2,6 +2,9 @@ package plan
 
 import (
 	"fmt"
+	"reflect"
+	"slices"
+	"strings"
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
@@ -206,26 +209,46 @@ func (l *loosener) models(base, head *spec.Spec) {
 	}
 }
 
-// perfFigures names the architecture figures of a model block that differ
-// between b and h.
+// perfFigures names the figures of a model block that differ between b
+// and h, whichever way they move: every field of modelcatalog.OpenModel
+// but those models compares by direction (directionalFigures) and those
+// that are no figure (notFigures). A field added to the model block is
+// compared without a change here (TestEveryModelFieldIsCompared).
 func perfFigures(b, h *modelcatalog.OpenModel) []string {
 	var out []string
-	for _, f := range []struct {
-		name string
-		b, h any
-	}{
-		{"layers", b.Layers, h.Layers}, {"q_heads", b.QHeads, h.QHeads}, {"kv_heads", b.KVHeads, h.KVHeads},
-		{"head_dim", b.HeadDim, h.HeadDim}, {"weights_dtype", b.WeightsDType, h.WeightsDType},
-		{"hidden_size", b.HiddenSize, h.HiddenSize}, {"vocab_size", b.VocabSize, h.VocabSize},
-		{"experts", b.Experts, h.Experts}, {"experts_per_token", b.ExpertsPerToken, h.ExpertsPerToken},
-		{"kv_lora_rank", b.KVLoraRank, h.KVLoraRank}, {"qk_rope_head_dim", b.QKRopeHeadDim, h.QKRopeHeadDim},
-		{"sliding_window", b.SlidingWindow, h.SlidingWindow}, {"sliding_window_layers", b.SlidingLayers, h.SlidingLayers},
-	} {
-		if f.b != f.h {
-			out = append(out, f.name)
+	bv, hv := reflect.ValueOf(b).Elem(), reflect.ValueOf(h).Elem()
+	for i, f := range comparedFields {
+		if !reflect.DeepEqual(bv.Field(f).Interface(), hv.Field(f).Interface()) {
+			out = append(out, comparedNames[i])
 		}
 	}
 	return out
+}
+
+// directionalFigures are the model block's figures models compares by the
+// way they move (only a change that favours the fleet counts).
+var directionalFigures = []string{"hf_repo", "quality", "weights_gb", "kv_bytes_per_token", "params_b", "active_params_b", "max_context"}
+
+// notFigures are the model block's fields that no prediction, price or
+// policy reads as a figure: its names, the token it needs to download,
+// and the other repositories a lookup finds it by.
+var notFigures = []string{"id", "name", "gated", "same_architecture"}
+
+// comparedFields and comparedNames are the indexes and JSON names of
+// modelcatalog.OpenModel's fields that perfFigures compares.
+var comparedFields, comparedNames = modelFigures()
+
+func modelFigures() (idx []int, names []string) {
+	t := reflect.TypeFor[modelcatalog.OpenModel]()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if f.Anonymous || name == "" || name == "-" || slices.Contains(directionalFigures, name) || slices.Contains(notFigures, name) {
+			continue
+		}
+		idx, names = append(idx, i), append(names, name)
+	}
+	return idx, names
 }
 
 // throughput compares the throughput blocks of model id: a new one, or a
