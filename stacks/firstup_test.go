@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -1013,12 +1014,39 @@ func TestSecondRunRegistersTheSameInputs(t *testing.T) {
 	}
 }
 
-// TestSchedulesInACanonicalTimeZone: a scheduled action's time zone is
-// one of "the canonical names of the IANA time zones" (EC2 Auto Scaling's
-// PutScheduledUpdateGroupAction); UTC's is Etc/UTC ("UTC" is a link).
+// TestSchedulesInACanonicalTimeZone: a business_hours fleet starts and
+// stops in the spec's team.timezone, whose working hours the plan prices,
+// unless costgate:timeZone names the same zone; a stack zone that differs
+// is refused before any resource. A scheduled action's zone is one of "the
+// canonical names of the IANA time zones" (EC2 Auto Scaling's
+// PutScheduledUpdateGroupAction): UTC's is Etc/UTC ("UTC" is a link).
 func TestSchedulesInACanonicalTimeZone(t *testing.T) {
-	for tz, want := range map[string]string{"": "Etc/UTC", "Europe/Berlin": "Europe/Berlin"} {
-		rs, _, err := run(t, examplePlan(t, "regulated"), Config{TimeZone: tz})
+	tests := []struct {
+		team, stack string
+		want        string // "": refused
+	}{
+		{"UTC", "", "Etc/UTC"},
+		{"", "", "Etc/UTC"},
+		{"UTC", "Etc/UTC", "Etc/UTC"},
+		{"Europe/Berlin", "", "Europe/Berlin"},
+		{"America/Los_Angeles", "", "America/Los_Angeles"},
+		{"Europe/Berlin", "Europe/Berlin", "Europe/Berlin"},
+		{"US/Pacific", "", "America/Los_Angeles"},
+		{"US/Pacific", "America/Los_Angeles", "America/Los_Angeles"},
+		{"America/Los_Angeles", "Etc/UTC", ""},
+		{"UTC", "Europe/Berlin", ""},
+	}
+	for _, tt := range tests {
+		p := examplePlan(t, "regulated")
+		p.Inputs.Timezone = tt.team
+		rs, _, err := run(t, p, Config{TimeZone: tt.stack})
+		if tt.want == "" {
+			var pe *PreflightError
+			if !errors.As(err, &pe) || !strings.Contains(err.Error(), "differs from the spec's team.timezone") {
+				t.Errorf("team %q, costgate:timeZone %q: error %v, want a preflight problem", tt.team, tt.stack, err)
+			}
+			continue
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -1027,8 +1055,8 @@ func TestSchedulesInACanonicalTimeZone(t *testing.T) {
 			t.Fatalf("%d schedules", len(scheds))
 		}
 		for _, s := range scheds {
-			if s.Properties["timeZone"] != want {
-				t.Errorf("costgate:timeZone %q: schedule %s in %v, want %s", tz, s.Name, s.Properties["timeZone"], want)
+			if s.Properties["timeZone"] != tt.want {
+				t.Errorf("team %q, costgate:timeZone %q: schedule %s in %v, want %s", tt.team, tt.stack, s.Name, s.Properties["timeZone"], tt.want)
 			}
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrock"
@@ -78,6 +79,7 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 		pf.networkQuotas()
 		pf.securityGroupRules()
 		pf.capacityBlock(*opt.Sizing)
+		pf.scheduleZone(*opt.Sizing, p.Inputs.Timezone)
 		pf.certificate()
 		pf.zone()
 	}
@@ -336,4 +338,18 @@ func (pf *preflight) trustPolicyLength() {
 		pf.problem("the gateway role's trust policy is %d characters for %d costgate:consumerPrincipals, and IAM's %q is %.0f: request %d in Service Quotas (up to %d), or %s",
 			n, len(c.ConsumerPrincipals), roleTrustPolicyQuotaName, q.Value, n, MaxRoleTrustPolicyLength, fewer)
 	}
+}
+
+// scheduleZone refuses a business_hours fleet whose costgate:timeZone
+// differs from the spec's team.timezone: the plan prices the team's
+// working hours, and the schedule would start the fleet in another zone's
+// morning (a team in America/Los_Angeles on a UTC schedule would find it
+// down from 09:00 to 17:00 its time, every day). The same instant in two
+// names (UTC and Etc/UTC) is one zone.
+func (pf *preflight) scheduleZone(s plan.Sizing, team string) {
+	stack := pf.cfg.TimeZone
+	if s.Schedule != spec.BusinessHours || stack == "" || canonicalZone(stack) == canonicalZone(team) {
+		return
+	}
+	pf.problem("costgate:timeZone %q differs from the spec's team.timezone %q: the plan prices the team's working hours, and the business_hours schedule would start and stop the fleet in another zone's; unset costgate:timeZone (the schedule then follows the spec) or change team.timezone", stack, canonicalZone(team))
 }

@@ -310,7 +310,7 @@ func deployFleet(ctx *pulumi.Context, team string, p *plan.Plan, opt *plan.Optio
 		LatencyTargetMs:       latencyTarget(opt.Routes),
 		APIKey:                cfg.VLLMAPIKey,
 		HFToken:               cfg.HFToken,
-		TimeZone:              cfg.TimeZone,
+		TimeZone:              ScheduleZone(cfg.TimeZone, p.Inputs.Timezone),
 		Router:                cfg.DeployGateway && opt.Architecture == architecture.Hybrid,
 		CapacityReservationID: cfg.CapacityReservationID,
 		CapacityBlockZone:     cfg.CapacityBlockZone,

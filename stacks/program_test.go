@@ -58,7 +58,7 @@ func TestProgram(t *testing.T) {
 				"costgate:spec":         "examples/regulated.hcl",
 				"costgate:vllmApiKey":   "configured-key",
 				"costgate:allowedCidrs": `["10.1.0.0/16","10.2.0.0/16"]`,
-				"costgate:timeZone":     "Europe/Berlin",
+				"costgate:timeZone":     "Etc/UTC", // the spec's UTC, canonical
 			},
 			secret: []string{"costgate:vllmApiKey"},
 			check: func(t *testing.T, rs []plan.Resource) {
@@ -72,7 +72,7 @@ func TestProgram(t *testing.T) {
 					}
 				}
 				for _, s := range ofType(rs, "aws:autoscaling/schedule:Schedule") {
-					if s.Properties["timeZone"] != "Europe/Berlin" {
+					if s.Properties["timeZone"] != "Etc/UTC" {
 						t.Errorf("schedule %s in %v", s.Name, s.Properties["timeZone"])
 					}
 				}

@@ -193,9 +193,7 @@ func schedules(ctx *pulumi.Context, name string, asg *autoscaling.Group, s plan.
 	if floor == s.PeakInstances {
 		return nil // nothing to change during the day
 	}
-	if tz == "" {
-		tz = "Etc/UTC" // the canonical name (AWS takes those only)
-	}
+	tz = canonicalZone(tz)
 	actions := []struct {
 		suffix, recurrence string
 		min, desired       int
@@ -217,4 +215,28 @@ func schedules(ctx *pulumi.Context, name string, asg *autoscaling.Group, s plan.
 		}
 	}
 	return nil
+}
+
+// ScheduleZone is the time zone of a business_hours fleet's schedule: the
+// stack's costgate:timeZone where set, else the spec's team.timezone —
+// the zone whose working hours the plan prices (the preflight refuses a
+// stack zone that differs from it).
+func ScheduleZone(stack, team string) string {
+	if stack != "" {
+		return stack
+	}
+	return team
+}
+
+// canonicalZone is the canonical IANA name EC2 Auto Scaling takes for a
+// zone ("the canonical names of the IANA time zones"): a link (US/Pacific,
+// UTC, Asia/Calcutta) becomes the zone it names (zoneLinks); empty is UTC.
+func canonicalZone(tz string) string {
+	if tz == "" {
+		return "Etc/UTC"
+	}
+	if c, ok := zoneLinks[tz]; ok {
+		return c
+	}
+	return tz
 }

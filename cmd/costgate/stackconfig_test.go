@@ -76,6 +76,10 @@ func TestPlanStackConfigErrors(t *testing.T) {
 			wantStderr: "Pulumi.no-spec.yaml: costgate:spec is not set"},
 		{name: "stack without a spec, SPEC given", args: []string{"plan", "../../examples/regulated.hcl", "--stack-config", "testdata/stack/Pulumi.no-spec.yaml", "--as-of", "2026-11-27"}, want: 0,
 			wantStdout: "regulated"},
+		// regulated's team works in UTC: a fleet scheduled in Berlin's
+		// working day would not be the one the plan prices.
+		{name: "stack zone other than the team's", args: []string{"plan", "../../examples/regulated.hcl", "--stack-config", "testdata/stack/Pulumi.berlin.yaml", "--as-of", "2026-11-27"}, want: 2,
+			wantStderr: `costgate:timeZone "Europe/Berlin" differs from the spec's team.timezone "Etc/UTC"`},
 		{name: "plain secret and typo", args: []string{"plan", "--stack-config", "testdata/stack/Pulumi.plain-secret.yaml"}, want: 2,
 			wantStderr: "Pulumi.plain-secret.yaml:3: costgate:hfToken: must be set with --secret"},
 		{name: "VPC range not private", args: []string{"plan", "--stack-config", "testdata/stack/Pulumi.bad-cidr.yaml", "--as-of", "2026-11-27"}, want: 2,
