@@ -2,12 +2,14 @@ package costmodel
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/units"
 )
 
 // TestCommitmentBillsAWSMonth: a commitment on an always-on fleet bills
@@ -58,17 +60,18 @@ func TestCommitmentBillsEveryHour(t *testing.T) {
 	}{
 		{"reserved", 730, true},
 		{"capacity_block", 730, true},
-		// The working hours and the scale-up ahead of each of the 22
-		// working days by the model's start from the mirror.
+		// The schedule's 09:00-17:00 on every weekday of the month
+		// (units.WeekdaysPerMonth) and the scale-up ahead of each by the
+		// model's start from the mirror.
 		{"on_demand", -1, false},
 	} {
 		t.Run(tt.pricing, func(t *testing.T) {
 			src := strings.Replace(fmt.Sprintf(base, 100, 4e6), `pricing = "reserved"`, fmt.Sprintf("pricing = %q\n  schedule = \"business_hours\"\n  gpu_hour_usd = 3", tt.pricing), 1)
 			sh := evaluate(t, parse(t, "c.hcl", src)).Option(architecture.SelfHosted)
 			if tt.hours < 0 {
-				tt.hours = 176 + 22*float64(inference.ScaleUpLeadMinutes(sh.Sizing.WeightsGB))/60
+				tt.hours = math.Round(units.WeekdaysPerMonth*(8+float64(inference.ScaleUpLeadMinutes(sh.Sizing.WeightsGB))/60)*100) / 100
 			}
-			if !near(sh.Sizing.BilledHours, tt.hours) || tt.hours <= 176 {
+			if !near(sh.Sizing.BilledHours, tt.hours) || tt.hours <= units.WeekdaysPerMonth*8 {
 				t.Errorf("billed hours %g, want %g", sh.Sizing.BilledHours, tt.hours)
 			}
 			var gpu LineItem
@@ -214,7 +217,7 @@ func TestImagePullsThroughNAT(t *testing.T) {
 			if z.BaselineInstances != off {
 				t.Errorf("%s: baseline %d instances, want %d", z.Schedule, z.BaselineInstances, off)
 			}
-			starts := float64(z.PeakInstances-off) * 176 / 8
+			starts := float64(z.PeakInstances-off) * units.WeekdaysPerMonth
 			if (z.Schedule == "always_on") != (starts == 0) {
 				t.Fatalf("%s: %g starts a month (peak %d, off hours %d)", z.Schedule, starts, z.PeakInstances, off)
 			}

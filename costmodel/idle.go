@@ -6,6 +6,8 @@ package costmodel
 import (
 	"fmt"
 
+	"github.com/costgate/costgate/architecture"
+
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/units"
 )
@@ -31,4 +33,20 @@ func (m *model) idleCommitment(a *assignment, o *Option) *Note {
 	return &Note{ID: "pricing.idle_commitment", Message: fmt.Sprintf(
 		"%s pricing bills all %g hours of the month, but the %s schedule runs the fleet %g hours: the %s option is priced at %s a month expected for hours it leaves idle; on demand for the scheduled hours it would cost %s a month expected (the catalog's on-demand price)",
 		sh.Pricing, float64(units.HoursPerMonth), sh.Schedule, m.runningHours(o.Sizing.WeightsGB), o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole(), units.USD(alt).Whole())}
+}
+
+// uncoveredHours warns (schedule.uncovered) when a business_hours fleet's
+// schedule — 09:00-17:00 on weekdays, units.WeekdaysPerMonth × 8 hours —
+// leaves more than a working day of the team's working_hours_per_month
+// outside it: the plan places the month's tokens in the team's hours, and
+// those outside the schedule find the fleet at zero. nil otherwise.
+func (m *model) uncoveredHours(arch architecture.Name) *Note {
+	scheduled := units.WeekdaysPerMonth * units.BusinessDayHours
+	work := m.s.Team.WorkingHoursPerMonth
+	if m.s.SelfHosted.Schedule != spec.BusinessHours || work-scheduled <= units.BusinessDayHours {
+		return nil
+	}
+	return &Note{ID: "schedule.uncovered", Message: fmt.Sprintf(
+		"the business_hours schedule runs the %s option's fleet 09:00-17:00 on weekdays, %.0f hours a month, and team.working_hours_per_month is %s: %.0f of the team's working hours find the fleet at zero (the stack schedules no more); choose schedule = \"always_on\", or working hours the schedule covers",
+		arch, scheduled, units.Decimal(work), work-scheduled)}
 }

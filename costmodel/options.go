@@ -111,6 +111,9 @@ func (m *model) option(a *assignment) (Option, error) {
 		if n := m.idleCommitment(a, &o); n != nil {
 			o.Notes = append(o.Notes, *n)
 		}
+		if n := m.uncoveredHours(o.Architecture); n != nil {
+			o.Notes = append(o.Notes, *n)
+		}
 	}
 	return o, nil
 }

@@ -17,11 +17,12 @@ import (
 )
 
 // dayHours is the hours a month the schedules run the fleet at its peak:
-// the working hours plus the scale-up ahead of each working day by the
-// model's start from the mirror (inference.ScaleUpLeadMinutes), at most
-// AWS's month.
+// 09:00-17:00 on every weekday (the stack's MON-FRI actions, whatever the
+// team's working_hours_per_month: those place the load, not the
+// schedule), plus the scale-up ahead of each by the model's start from
+// the mirror (inference.ScaleUpLeadMinutes), at most AWS's month.
 func (m *model) dayHours(weightsGB float64) float64 {
-	work := m.s.Team.WorkingHoursPerMonth
+	work := m.workingDays() * units.BusinessDayHours
 	early := m.workingDays() * float64(inference.ScaleUpLeadMinutes(weightsGB)) / 60
 	return math.Min(math.Round((work+early)*100)/100, units.HoursPerMonth)
 }
@@ -59,10 +60,10 @@ func (m *model) baseline(f inference.Fleet) int {
 	return f.Instances
 }
 
-// workingDays is the working days a month: the working hours over a
-// working day's.
+// workingDays is the days a month the business-hours schedule starts the
+// fleet: every weekday (units.WeekdaysPerMonth).
 func (m *model) workingDays() float64 {
-	return m.s.Team.WorkingHoursPerMonth / units.BusinessDayHours
+	return units.WeekdaysPerMonth
 }
 
 // starts is the instance starts a month: the working day's scale-out

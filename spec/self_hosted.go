@@ -150,7 +150,7 @@ func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHost
 	case Commitment(s.Pricing):
 		moot("hours_per_month", s.HoursPerMonth == def.HoursPerMonth, fmt.Sprintf("with pricing = %q: a commitment bills every hour of AWS's 730-hour month (8,760 a year), and the plan prices 730", s.Pricing))
 	case s.Schedule == BusinessHours:
-		moot("hours_per_month", s.HoursPerMonth == def.HoursPerMonth, "with schedule = \"business_hours\": the fleet is billed for team.working_hours_per_month")
+		moot("hours_per_month", s.HoursPerMonth == def.HoursPerMonth, "with schedule = \"business_hours\": the fleet is billed for the hours its schedule runs it, 09:00-17:00 on weekdays")
 	case s.HoursPerMonth < ShortestMonthHours:
 		if a := b.syn.Attributes["hours_per_month"]; a != nil {
 			d.warnf(a.Expr.Range(), "Fewer hours than a month",

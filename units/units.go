@@ -22,6 +22,12 @@ const (
 	BusinessDayHours     = 8
 )
 
+// WeekdaysPerMonth is the weekdays of the month every monthly figure is
+// counted in (365 days a year, 5 of each 7, over 12: 21.73), the days the
+// business-hours schedule's MON-FRI actions start the fleet whatever a
+// team's working hours: 173.8 hours of 09:00-17:00 a month.
+const WeekdaysPerMonth = 365.0 * 5 / 7 / 12
+
 // USD is an amount of US dollars.
 type USD float64
 
