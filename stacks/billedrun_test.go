@@ -74,3 +74,23 @@ func TestSchedulesRunWhatIsBilled(t *testing.T) {
 		})
 	}
 }
+
+// TestNoDetailedMonitoring: detailed EC2 monitoring bills every instance's
+// metrics (about $2.10 an instance-month), which no line item prices and
+// no alarm or scaling policy reads; the launch template keeps the free
+// 5-minute metrics.
+func TestNoDetailedMonitoring(t *testing.T) {
+	rs, _, err := run(t, examplePlan(t, "regulated"), Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lt := one(t, rs, "aws:ec2/launchTemplate:LaunchTemplate")
+	if m, _ := lt.Properties["monitoring"].(map[string]any); m == nil || m["enabled"] != false {
+		t.Errorf("launch template monitoring %v, want enabled false", lt.Properties["monitoring"])
+	}
+	for _, a := range ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm") {
+		if a.Properties["namespace"] == "AWS/EC2" {
+			t.Errorf("alarm %s reads AWS/EC2 metrics, which basic monitoring gives at 5 minutes only", a.Name)
+		}
+	}
+}

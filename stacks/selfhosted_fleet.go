@@ -240,7 +240,12 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 				DeleteOnTermination: pulumi.String("true"),
 			},
 		}},
-		Monitoring: ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(true)},
+		// Basic (5-minute) EC2 metrics, which are free: detailed
+		// monitoring bills each instance's metrics (about $2.10 an
+		// instance-month) and nothing reads them — the alarms and the
+		// scaling read the load balancer's and the group's metrics — so
+		// the plan prices none.
+		Monitoring: ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(false)},
 		// A capacity block is launched into through its reservation.
 		InstanceMarketOptions:            f.capacityBlockMarket(),
 		CapacityReservationSpecification: f.capacityBlockTarget(),
