@@ -114,8 +114,8 @@ func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, erro
 	}
 	ev.items = append(ev.items, ops)
 	secrets++ // the vLLM API key
-	if a.sh.Gated {
-		secrets++ // the Hugging Face token
+	if a.sh.Gated || m.cat.Deployment.HFToken {
+		secrets++ // the Hugging Face token: a gated model's, or one the stack holds
 	}
 	ev.items = m.appendLineItems(ev.items, arch, "", 1, detail)
 	ev.items = m.appendLineItems(ev.items, arch, "instance", f.Instances, detail)

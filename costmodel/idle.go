@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/inference"
+	"github.com/costgate/costgate/modelcatalog"
 
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/units"
@@ -49,4 +51,28 @@ func (m *model) uncoveredHours(arch architecture.Name) *Note {
 	return &Note{ID: "schedule.uncovered", Message: fmt.Sprintf(
 		"the business_hours schedule runs the %s option's fleet 09:00-17:00 on weekdays, %.0f hours a month, and team.working_hours_per_month is %s: %.0f of the team's working hours find the fleet at zero (the stack schedules no more); choose schedule = \"always_on\", or working hours the schedule covers",
 		arch, scheduled, units.Decimal(work), work-scheduled)}
+}
+
+// vpcWeightsNote warns (sizing.vpc_weights) when the fleet goes into a
+// given VPC (costgate:vpcId) and starts instances every working day: the
+// program adds the S3 gateway endpoint only to the VPC it creates, so in
+// a given VPC without one each start copies the weights from the mirror
+// through its NAT gateway, which no line item prices (the VPC's own
+// endpoints are not known to the plan). It says what that would cost.
+// nil when it does not apply.
+func (m *model) vpcWeightsNote(arch architecture.Name, f inference.Fleet) *Note {
+	starts := m.starts(f)
+	if !m.cat.Deployment.ExistingVPC || starts == 0 {
+		return nil
+	}
+	gbUSD := 0.0
+	for _, li := range m.cat.FixedCosts {
+		if li.Per == modelcatalog.PerMirrorFillGB {
+			gbUSD = li.MonthlyUSD
+		}
+	}
+	gb := starts * inference.CheckpointGB(round(f.WeightsGB, 1))
+	return &Note{ID: "sizing.vpc_weights", Message: fmt.Sprintf(
+		"the %s fleet goes into costgate:vpcId's VPC, where the program adds no S3 gateway endpoint: unless that VPC has one, its %.0f instance starts a month copy %.0f GB of weights from the mirror through the VPC's NAT gateway, %s a month at %s/GB that the plan does not price; add an S3 gateway endpoint to the VPC's route tables",
+		arch, starts, gb, units.USD(gb*gbUSD).Whole(), units.USD(gbUSD).Rate())}
 }

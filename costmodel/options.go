@@ -114,6 +114,9 @@ func (m *model) option(a *assignment) (Option, error) {
 		if n := m.uncoveredHours(o.Architecture); n != nil {
 			o.Notes = append(o.Notes, *n)
 		}
+		if n := m.vpcWeightsNote(o.Architecture, exp.fleet); n != nil {
+			o.Notes = append(o.Notes, *n)
+		}
 	}
 	return o, nil
 }

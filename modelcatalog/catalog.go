@@ -66,6 +66,11 @@ type Catalog struct {
 	// the merge shows (a figure changed without its own source); Validate
 	// reports them.
 	BookProblems []string `json:"-"`
+	// Deployment is what ForDeployment resolved the catalog for (the zero
+	// Deployment for one it never resolved): the cost model reads there
+	// what no line item's When says, the Hugging Face token's secret and
+	// a given VPC.
+	Deployment Deployment `json:"-"`
 }
 
 // Discount is a negotiated percentage off list prices. Vendor, Model and
@@ -524,6 +529,15 @@ type Deployment struct {
 	// for a Docker Hub image (costgate:dockerHubCredentials): a secret
 	// holds the credentials and ECR keeps the image.
 	PullCache bool
+	// HFToken is true when the stack holds a Hugging Face token
+	// (costgate:hfToken): its secret exists for an open model too.
+	HFToken bool
+}
+
+// or is the deployment that creates what either d or e does.
+func (d Deployment) or(e Deployment) Deployment {
+	return Deployment{ExistingVPC: d.ExistingVPC || e.ExistingVPC, Gateway: d.Gateway || e.Gateway, PrivateLink: d.PrivateLink || e.PrivateLink,
+		ImageFromECR: d.ImageFromECR || e.ImageFromECR, PullCache: d.PullCache || e.PullCache, HFToken: d.HFToken || e.HFToken}
 }
 
 // OptIn reports whether the line item is priced only for a deployment
@@ -543,6 +557,7 @@ func (c *Catalog) ForDeployment(d Deployment) *Catalog {
 			!(l.When == WhenImageViaNAT && d.ImageFromECR) && !(l.When == WhenPullCache && !d.PullCache)
 	}
 	out := *c
+	out.Deployment = c.Deployment.or(d)
 	out.FixedCosts = make([]FixedCost, 0, len(c.FixedCosts))
 	for _, l := range c.FixedCosts {
 		if keep(l) {

@@ -212,7 +212,7 @@ func readSecrets(ctx *pulumi.Context, c *config.Config, cfg *Config) error {
 // image in ECR no image pulls through the NAT gateway.
 func (c Config) Deployment() modelcatalog.Deployment {
 	return modelcatalog.Deployment{ExistingVPC: c.VPCID != "", Gateway: c.DeployGateway, PrivateLink: len(c.EndpointServicePrincipals) > 0,
-		ImageFromECR: c.imageFromECR(), PullCache: c.pullCache()}
+		ImageFromECR: c.imageFromECR(), PullCache: c.pullCache(), HFToken: c.HFToken != nil}
 }
 
 // image is the vLLM image the instances run: costgate:vllmImage, else
