@@ -8,6 +8,7 @@ import (
 
 	"github.com/costgate/costgate/internal/fixture"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/spec"
 )
 
 // TestSpecFigureWarnings: a spec figure that sets a price or a capacity
@@ -100,19 +101,11 @@ func TestSpecFigureLoosenings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			head := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, tt.edits...))
-			opts := fixture.Options()
-			opts.Base = base
+			against := base
 			if strings.HasPrefix(tt.name, "Bedrock") {
-				opts.Base = regional
+				against = regional
 			}
-			p, err := plan.Build(context.Background(), head, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, l := range p.Loosened {
-				got = append(got, l.Attribute)
-			}
+			p, got := loosenedAgainst(t, head, against)
 			if strings.Join(got, ",") != strings.Join(tt.want, ",") {
 				t.Errorf("loosened %v, want %v: %+v", got, tt.want, p.Loosened)
 			}
@@ -253,19 +246,26 @@ func TestModelArchitectureLoosenings(t *testing.T) {
 	} {
 		t.Run(tt.want, func(t *testing.T) {
 			head := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, append(runs, tt.from, tt.to)...))
-			opts := fixture.Options()
-			opts.Base = base
-			p, err := plan.Build(context.Background(), head, opts)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []string
-			for _, l := range p.Loosened {
-				got = append(got, l.Attribute)
-			}
-			if !slices.Contains(got, tt.want) {
+			if _, got := loosenedAgainst(t, head, base); !slices.Contains(got, tt.want) {
 				t.Errorf("loosened %v, want %s among them", got, tt.want)
 			}
 		})
 	}
+}
+
+// loosenedAgainst plans head with base as its pull request's base and
+// returns the plan and the attributes it reports loosened.
+func loosenedAgainst(t *testing.T, head, base *spec.Spec) (*plan.Plan, []string) {
+	t.Helper()
+	opts := fixture.Options()
+	opts.Base = base
+	p, err := plan.Build(context.Background(), head, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, l := range p.Loosened {
+		got = append(got, l.Attribute)
+	}
+	return p, got
 }
