@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -95,7 +96,12 @@ func NewManagedGateway(ctx *pulumi.Context, name string, args *ManagedGatewayArg
 		if !pr.KeyedByAPIKey() {
 			return nil, fmt.Errorf("create managed gateway %s: %s takes no API key (the gateway role calls it with IAM); remove it from costgate:providerKeys", name, p)
 		}
-		providers = plan.AppendUnique(providers, p)
+		// The plan prices a secret for each provider a route calls: a key
+		// for one no route calls would be a secret nobody pays for in
+		// the plan and nothing reads.
+		if !slices.Contains(providers, p) {
+			_ = ctx.Log.Warn(fmt.Sprintf("costgate:providerKeys holds a key for %s, which no route of the decision calls: it is not stored (a secret the plan does not price and nothing reads)", p), nil)
+		}
 	}
 	sort.Strings(providers)
 

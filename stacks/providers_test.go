@@ -180,3 +180,34 @@ func TestRouterRoutesThroughTheStacksCatalog(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderKeysOnlyForRoutedProviders: the plan prices a secret for
+// each provider a route of the decision calls; a configured key for one no
+// route calls is not stored (a secret nobody pays for in the plan and
+// nothing reads) and the log says so.
+func TestProviderKeysOnlyForRoutedProviders(t *testing.T) {
+	p := examplePlan(t, "company-50")
+	cfg := Config{ProviderKeys: map[string]pulumi.StringInput{"openai": pulumi.String("sk-o"), "anthropic": pulumi.String("sk-a")}}
+	rs, logs, err := runPreflight(t, p, cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	routed := map[string]bool{}
+	for _, r := range p.Chosen().Routes {
+		if r.Provider != "" {
+			routed[r.Provider] = true
+		}
+	}
+	for _, prov := range []string{"openai", "anthropic"} {
+		stored := false
+		for _, r := range ofType(rs, "aws:secretsmanager/secret:Secret") {
+			stored = stored || strings.Contains(r.Name, "-"+prov+"-api-key")
+		}
+		if stored != routed[prov] {
+			t.Errorf("%s: key stored %v, routed %v", prov, stored, routed[prov])
+		}
+		if said := strings.Contains(logs.text(), "holds a key for "+prov+", which no route"); said == routed[prov] {
+			t.Errorf("%s: routed %v, warned %v:\n%s", prov, routed[prov], said, logs.text())
+		}
+	}
+}
