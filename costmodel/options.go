@@ -97,28 +97,33 @@ func (m *model) option(a *assignment) (Option, error) {
 	o.Notes = m.choiceNotes(a)
 	if exp.sized {
 		o.Sizing, o.Sized = m.fleetOf(a.sh, exp.fleet), &exp.fleet
-		if f := exp.fleet; m.s.SelfHosted.GPUs > 0 && f.GPUs != m.s.SelfHosted.GPUs {
-			o.Notes = append(o.Notes, Note{ID: "sizing.packing", Message: fmt.Sprintf(
-				"the fixed fleet of %d GPUs runs at tensor-parallel size %d on %d × %s: AWS bills every one of its %d GPUs (it sells no instance of exactly %d %s), so all %d are priced and serve as %d replica(s)",
-				m.s.SelfHosted.GPUs, f.TensorParallel, f.Instances, f.InstanceType, f.GPUs, m.s.SelfHosted.GPUs, m.gpu, f.GPUs, f.Replicas)})
-		}
-		if n := m.maxInstances(); n > 0 && exp.fleet.Instances <= n && cornerInstances > n {
-			o.Notes = append(o.Notes, Note{ID: "sizing.capacity_block_range", Message: fmt.Sprintf(
-				"at the high end of its range the fleet needs %d × %s, more than one capacity block's %d: the stack reserves one block and launches the expected fleet of %d; the range's high end prices the load as if a second block were bought for it, which pulumi up does not do",
-				cornerInstances, exp.fleet.InstanceType, n, exp.fleet.Instances)})
-		}
 		m.withRequired(&o, a, exp.fleet)
-		if n := m.idleCommitment(a, &o); n != nil {
-			o.Notes = append(o.Notes, *n)
-		}
-		if n := m.uncoveredHours(o.Architecture); n != nil {
-			o.Notes = append(o.Notes, *n)
-		}
-		if n := m.vpcWeightsNote(o.Architecture, exp.fleet); n != nil {
+		m.fleetNotes(&o, a, exp.fleet, cornerInstances)
+	}
+	return o, nil
+}
+
+// fleetNotes adds the warnings about option o's fleet f: the fixed
+// fleet's packing, a capacity block's range, a commitment on a part-time
+// schedule, working hours the schedule leaves out, and the weights a given
+// VPC would carry through its NAT; cornerInstances is the most instances
+// a corner of the range needs.
+func (m *model) fleetNotes(o *Option, a *assignment, f inference.Fleet, cornerInstances int) {
+	if m.s.SelfHosted.GPUs > 0 && f.GPUs != m.s.SelfHosted.GPUs {
+		o.Notes = append(o.Notes, Note{ID: "sizing.packing", Message: fmt.Sprintf(
+			"the fixed fleet of %d GPUs runs at tensor-parallel size %d on %d × %s: AWS bills every one of its %d GPUs (it sells no instance of exactly %d %s), so all %d are priced and serve as %d replica(s)",
+			m.s.SelfHosted.GPUs, f.TensorParallel, f.Instances, f.InstanceType, f.GPUs, m.s.SelfHosted.GPUs, m.gpu, f.GPUs, f.Replicas)})
+	}
+	if n := m.maxInstances(); n > 0 && f.Instances <= n && cornerInstances > n {
+		o.Notes = append(o.Notes, Note{ID: "sizing.capacity_block_range", Message: fmt.Sprintf(
+			"at the high end of its range the fleet needs %d × %s, more than one capacity block's %d: the stack reserves one block and launches the expected fleet of %d; the range's high end prices the load as if a second block were bought for it, which pulumi up does not do",
+			cornerInstances, f.InstanceType, n, f.Instances)})
+	}
+	for _, n := range []*Note{m.idleCommitment(a, o), m.uncoveredHours(o.Architecture), m.vpcWeightsNote(o.Architecture, f)} {
+		if n != nil {
 			o.Notes = append(o.Notes, *n)
 		}
 	}
-	return o, nil
 }
 
 // choiceNotes gathers the warnings about how the managed models of a were
