@@ -32,7 +32,13 @@ func inputChanges(base, head *spec.Spec) []inputChange {
 		if reflect.DeepEqual(b, h) {
 			return
 		}
-		out = append(out, inputChange{input: input, base: value(b), head: value(h), apply: apply})
+		bs, hs := value(b), value(h)
+		if bm, ok := b.(*modelDecl); ok && bm != nil {
+			if hm, ok := h.(*modelDecl); ok && hm != nil {
+				bs, hs = modelChange(bm, hm)
+			}
+		}
+		out = append(out, inputChange{input: input, base: bs, head: hs, apply: apply})
 	}
 	// field compares one attribute reached by get and moves it to head's value.
 	field := func(input string, get func(*spec.Spec) any, set func(dst, src *spec.Spec)) {
@@ -181,6 +187,48 @@ func modelBlock(s *spec.Spec, name string) *modelDecl {
 		}
 	}
 	return nil
+}
+
+// modelChange shows a model block present on both sides by the fields
+// that differ, each as its JSON name and value ("mine: dense_layers 1" →
+// "mine: dense_layers 45"): the block's name and size alone would read
+// the same on both sides. Throughput rows that differ are counted.
+func modelChange(b, h *modelDecl) (string, string) {
+	var bs, hs []string
+	bv, hv := reflect.ValueOf(b.Model), reflect.ValueOf(h.Model)
+	t := bv.Type()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if t.Field(i).Anonymous {
+			name = "source"
+		}
+		if name == "" || name == "-" || reflect.DeepEqual(bv.Field(i).Interface(), hv.Field(i).Interface()) {
+			continue
+		}
+		bs = append(bs, name+" "+fieldValue(bv.Field(i)))
+		hs = append(hs, name+" "+fieldValue(hv.Field(i)))
+	}
+	if !reflect.DeepEqual(b.Throughput, h.Throughput) {
+		bs = append(bs, fmt.Sprintf("%d throughput rows", len(b.Throughput)))
+		hs = append(hs, fmt.Sprintf("%d throughput rows (changed)", len(h.Throughput)))
+	}
+	return b.Model.ID + ": " + strings.Join(bs, ", "), h.Model.ID + ": " + strings.Join(hs, ", ")
+}
+
+// fieldValue writes one model field: a figure as a spec would, anything
+// else (quality scores, the source) briefly.
+func fieldValue(v reflect.Value) string {
+	switch v.Kind() {
+	case reflect.Int:
+		return strconv.FormatInt(v.Int(), 10)
+	case reflect.Float64:
+		return number(v.Float())
+	case reflect.String:
+		return strconv.Quote(v.String())
+	case reflect.Bool:
+		return strconv.FormatBool(v.Bool())
+	}
+	return "changed"
 }
 
 func modelNames(s *spec.Spec) []string {

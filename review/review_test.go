@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -295,4 +296,18 @@ func perturb(v reflect.Value) bool {
 		return false
 	}
 	return true
+}
+
+// TestModelChangeNamesTheFields: a model block on both sides shows the
+// fields that changed, which its name and size alone would not (a pull
+// request raising dense_layers read "mine, 212 GB → mine, 212 GB").
+func TestModelChangeNamesTheFields(t *testing.T) {
+	b := &modelDecl{Model: modelcatalog.OpenModel{ID: "mine", WeightsGB: 212, Layers: 46, DenseLayers: 1}}
+	h := &modelDecl{Model: b.Model}
+	h.Model.DenseLayers = 45
+	h.Throughput = []modelcatalog.Throughput{{Model: "mine", GPU: "h100", TensorParallel: 8}}
+	bs, hs := modelChange(b, h)
+	if bs != "mine: dense_layers 1, 0 throughput rows" || hs != "mine: dense_layers 45, 1 throughput rows (changed)" {
+		t.Errorf("shown as %q → %q", bs, hs)
+	}
 }
