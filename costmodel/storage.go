@@ -22,8 +22,8 @@ import (
 // schedule), plus the scale-up ahead of each by the model's start from
 // the mirror (inference.ScaleUpLeadMinutes), at most AWS's month.
 func (m *model) dayHours(weightsGB float64) float64 {
-	work := m.workingDays() * units.BusinessDayHours
-	early := m.workingDays() * float64(inference.ScaleUpLeadMinutes(weightsGB)) / 60
+	work := units.WeekdaysPerMonth * units.BusinessDayHours
+	early := units.WeekdaysPerMonth * float64(inference.ScaleUpLeadMinutes(weightsGB)) / 60
 	return math.Min(math.Round((work+early)*100)/100, units.HoursPerMonth)
 }
 
@@ -60,16 +60,10 @@ func (m *model) baseline(f inference.Fleet) int {
 	return f.Instances
 }
 
-// workingDays is the days a month the business-hours schedule starts the
-// fleet: every weekday (units.WeekdaysPerMonth).
-func (m *model) workingDays() float64 {
-	return units.WeekdaysPerMonth
-}
-
-// starts is the instance starts a month: the working day's scale-out
-// starts the peak less the instances kept outside it, every working day.
+// starts is the instance starts a month: the schedule's weekday scale-out
+// starts the peak less the instances kept outside it, every weekday.
 func (m *model) starts(f inference.Fleet) float64 {
-	return float64(f.Instances-m.baseline(f)) * m.workingDays()
+	return float64(f.Instances-m.baseline(f)) * units.WeekdaysPerMonth
 }
 
 // appendStorageItems appends the catalog's line items priced per unit of
@@ -134,8 +128,8 @@ func (m *model) storageNote(li modelcatalog.FixedCost, v inference.Volume, f inf
 		if n == 1 {
 			noun = "instance"
 		}
-		return fmt.Sprintf("%s starts a month (%d %s × %s working days) × %s GB at %s/GB",
-			units.Decimal(m.starts(f)), n, noun, units.Decimal(m.workingDays()), units.Decimal(inference.ImagePullGB), price)
+		return fmt.Sprintf("%s starts a month (%d %s × %s weekdays) × %s GB at %s/GB",
+			units.Decimal(m.starts(f)), n, noun, units.Decimal(units.WeekdaysPerMonth), units.Decimal(inference.ImagePullGB), price)
 	case modelcatalog.PerVolumeGB:
 		what = fmt.Sprintf("%d GB at %s/GB-month", v.GB, price)
 	case modelcatalog.PerVolumeMiBps:
