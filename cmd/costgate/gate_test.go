@@ -514,3 +514,36 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 		})
 	}
 }
+
+// TestModelFiguresCannotOpenTheGate: the pull request that raised
+// dense_layers in the model block its fleet runs (1 → 45) predicted a first
+// token 1,241 → 832 ms and cleared an unwaivable latency.ttft denial with
+// exit 0, unseen: the loosener compared a hand-kept list of architecture
+// fields. Every figure of the block is compared with the base's now.
+func TestModelFiguresCannotOpenTheGate(t *testing.T) {
+	raw, err := os.ReadFile("testdata/gate/own-model.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := string(raw)
+	code, out, _ := runCLI("check", "testdata/gate/own-model.hcl", "--as-of", "2026-11-26")
+	if code != 1 || !strings.Contains(out, "latency.ttft") {
+		t.Fatalf("the base spec: exit %d, want 1 with latency.ttft:\n%s", code, out)
+	}
+	for _, edit := range [][2]string{
+		{"dense_layers      = 1\n", "dense_layers      = 45\n"},
+		{"shared_experts    = 1\n", "shared_experts    = 0\n"},
+		{"hidden_size       = 4096\n", "hidden_size       = 2048\n"},
+	} {
+		if !strings.Contains(base, edit[0]) {
+			t.Fatalf("the spec lacks %q", edit[0])
+		}
+		head := strings.Replace(base, edit[0], edit[1], 1)
+		repo := gitRepo(t, map[string]string{"teams/acme.hcl": base}, map[string]string{"teams/acme.hcl": head})
+		code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--spec-dir", "teams", "--as-of", "2026-11-26", "--", "teams/acme.hcl")
+		attr := "model.mine." + strings.Fields(edit[0])[0]
+		if code != 1 || !strings.Contains(out, "spec.loosened: "+attr) {
+			t.Errorf("%s: exit %d, want 1 with spec.loosened on %s:\n%s%s", strings.TrimSpace(edit[1]), code, attr, out, stderr)
+		}
+	}
+}
