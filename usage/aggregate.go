@@ -62,7 +62,11 @@ type aggregate struct {
 	loc          *time.Location
 	mapper       *modelMapper
 
-	seen       map[key]struct{}
+	seen map[key]seenRecord
+	// files names the files records were read from, by the index a
+	// seenRecord keeps.
+	files      []string
+	fileIdx    map[string]int32
 	developers map[string]float64
 	unattrib   float64
 	// hours maps the start of a local hour (as a Unix second) to tokens.
@@ -86,7 +90,8 @@ func newAggregate(opts Options) *aggregate {
 	return &aggregate{
 		since: opts.Since, until: opts.Until, loc: opts.Location,
 		mapper:     newModelMapper(opts.Catalog),
-		seen:       map[key]struct{}{},
+		seen:       map[key]seenRecord{},
+		fileIdx:    map[string]int32{},
 		developers: map[string]float64{},
 		hours:      map[int64]float64{},
 		hourly:     true,
@@ -95,18 +100,57 @@ func newAggregate(opts Options) *aggregate {
 	}
 }
 
+// seenRecord is what a deduplicated record's key remembers: a hash of
+// its tokens and where it was read, so that a repeat which disagrees is
+// refused rather than counted as whichever came first.
+type seenRecord struct {
+	tokens     uint64
+	file, line int32
+}
+
+// tokenHash hashes a record's token counts (a zero of either sign alike).
+func tokenHash(t Buckets) uint64 {
+	h := uint64(14695981039346656037)
+	for _, v := range [...]float64{t.Uncached, t.CacheRead, t.CacheWrite, t.Output} {
+		h ^= math.Float64bits(v + 0)
+		h *= 1099511628211
+		h ^= h >> 29
+	}
+	return h
+}
+
+// at is the index of a file in a.files.
+func (a *aggregate) at(name string) int32 {
+	i, ok := a.fileIdx[name]
+	if !ok {
+		i = int32(len(a.files))
+		a.files = append(a.files, name)
+		a.fileIdx[name] = i
+	}
+	return i
+}
+
 // duplicate reports whether a record with the key was added before, and
-// remembers it.
-func (a *aggregate) duplicate(k key) bool {
+// remembers it. A repeat whose tokens differ from the first's is an
+// error: the same record exported twice with other counts (a report
+// exported before its late usage arrived, and again after) would
+// otherwise count as whichever file came first. what names the record's
+// identity ("request", "usage report bucket").
+func (a *aggregate) duplicate(k key, t Buckets, f *file, line int, what string) (bool, error) {
 	if k == (key{}) {
-		return false
+		return false, nil
 	}
-	if _, ok := a.seen[k]; ok {
+	h := tokenHash(t)
+	if s, ok := a.seen[k]; ok {
+		if s.tokens != h {
+			return true, f.errorf(line, "this %s was read before, at %s:%d, with other token counts (here %s): two exports of the same usage disagree, and the figures would depend on the order of the files; if one was exported before late usage arrived, give only the later one",
+				what, a.files[s.file], s.line, t.describe())
+		}
 		a.dups++
-		return true
+		return true, nil
 	}
-	a.seen[k] = struct{}{}
-	return false
+	a.seen[k] = seenRecord{tokens: h, file: a.at(f.name), line: int32(min(line, math.MaxInt32))}
+	return false, nil
 }
 
 // add counts a record: the part of its interval inside the period (all

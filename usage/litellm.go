@@ -307,14 +307,10 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 	if ok, err := f.identity(line, dev); !ok {
 		return err
 	}
-	if r.agg.duplicate(keyOf("l", row.RequestID.V)) {
-		return nil
+	t := Buckets{Uncached: uncached, CacheRead: read.V, CacheWrite: write.V, Output: row.CompletionTokens.V}
+	if dup, err := r.agg.duplicate(keyOf("l", row.RequestID.V), t, f, line, "request_id"); dup {
+		return err
 	}
-	r.agg.add(record{
-		Start:     row.StartTime.T,
-		Developer: dev,
-		Model:     first(row.Model.V, row.ModelGroup.V),
-		Tokens:    Buckets{Uncached: uncached, CacheRead: read.V, CacheWrite: write.V, Output: row.CompletionTokens.V},
-	})
+	r.agg.add(record{Start: row.StartTime.T, Developer: dev, Model: first(row.Model.V, row.ModelGroup.V), Tokens: t})
 	return nil
 }

@@ -46,15 +46,11 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 		if ok, err := f.identity(line, dev); !ok {
 			return err
 		}
-		if agg.duplicate(k) {
-			return nil
+		t := Buckets{Uncached: uncached, CacheRead: read, CacheWrite: write, Output: r.OutputTokens.V}
+		if dup, err := agg.duplicate(k, t, f, line, "bucket and group"); dup {
+			return err
 		}
-		agg.add(record{
-			Start: start, Width: end.Sub(start), Bucket: true,
-			Developer: dev,
-			Model:     r.Model.V,
-			Tokens:    Buckets{Uncached: uncached, CacheRead: read, CacheWrite: write, Output: r.OutputTokens.V},
-		})
+		agg.add(record{Start: start, Width: end.Sub(start), Bucket: true, Developer: dev, Model: r.Model.V, Tokens: t})
 		return nil
 	})
 }

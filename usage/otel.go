@@ -189,7 +189,9 @@ func readOTel(in *inputs, paths []string) (*aggregate, error) {
 			return nil, err
 		}
 	}
-	r.flushCumulative()
+	if err := r.flushCumulative(); err != nil {
+		return nil, err
+	}
 	switch {
 	case r.nEvents > 0:
 		in.res.Source = SourceEvents
@@ -398,7 +400,7 @@ func (r *otelReader) metric(f *file, n int, m otlpMetric, res []otlpKV) error {
 		}
 		r.nPoints++
 		if cumulative {
-			r.cumulative(series(m.Name, a), meta, dp, v.V)
+			r.cumulative(f, n, series(m.Name, a), meta, dp, v.V)
 		} else {
 			r.delta(series(m.Name, a), meta, dp, v.V)
 		}
@@ -490,8 +492,8 @@ func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
 		k = keyOf("t", strconv.FormatInt(rec.Start.UnixNano(), 10), rec.Developer, rec.Model,
 			fmt.Sprint(rec.Tokens.Uncached, rec.Tokens.CacheRead, rec.Tokens.CacheWrite, rec.Tokens.Output))
 	}
-	if r.events.duplicate(k) {
-		return nil
+	if dup, err := r.events.duplicate(k, rec.Tokens, f, n, "request"); dup {
+		return err
 	}
 	r.events.add(rec)
 	return nil

@@ -1,6 +1,8 @@
 package usage
 
 import (
+	"fmt"
+	"math"
 	"sort"
 	"time"
 )
@@ -14,7 +16,7 @@ import (
 // intervals it has counted, merged where they touch (a series' exports
 // follow one another, so this is one span or a few), and a point whose
 // interval is already covered is a repeat. Cumulative points are kept per
-// counter (16 bytes a point) and differenced in time order at the end.
+// counter (24 bytes a point) and differenced in time order at the end.
 
 // seriesMeta is what a series' points count as.
 type seriesMeta struct {
@@ -130,11 +132,12 @@ type cumulSeries struct {
 }
 
 type cumulPoint struct {
-	t int64
-	v float64
+	t          int64
+	v          float64
+	file, line int32
 }
 
-func (r *otelReader) cumulative(k key, meta seriesMeta, dp otlpPoint, v float64) {
+func (r *otelReader) cumulative(f *file, n int, k key, meta seriesMeta, dp otlpPoint, v float64) {
 	// A new start time is a new counter.
 	k[0] ^= uint64(dp.StartTimeUnixNano)
 	cs := r.cumul[k]
@@ -142,15 +145,16 @@ func (r *otelReader) cumulative(k key, meta seriesMeta, dp otlpPoint, v float64)
 		cs = &cumulSeries{meta: meta, start: int64(dp.StartTimeUnixNano)}
 		r.cumul[k] = cs
 	}
-	cs.pts = append(cs.pts, cumulPoint{int64(dp.TimeUnixNano), v})
+	cs.pts = append(cs.pts, cumulPoint{int64(dp.TimeUnixNano), v, r.metrics.at(f.name), int32(min(n, math.MaxInt32))})
 }
 
 // flushCumulative differences each counter's points in time order: the
 // first counts its value from the counter's start, each later one its
 // increase over the one before (its value after a reset, as PromQL's
 // increase() reads a restart); a point at a time already read is a
-// repeat.
-func (r *otelReader) flushCumulative() {
+// repeat, and one that reads another value there an error: two exports
+// of the same counter disagree, and whichever came first would count.
+func (r *otelReader) flushCumulative() error {
 	keys := make([]key, 0, len(r.cumul))
 	for k := range r.cumul {
 		keys = append(keys, k)
@@ -172,6 +176,10 @@ func (r *otelReader) flushCumulative() {
 					from = time.Unix(0, cs.start).UTC()
 				}
 				r.metrics.add(cs.meta.record(from, at, p.v))
+			case p.t == pts[i-1].t && p.v != pts[i-1].v:
+				q := pts[i-1]
+				return fmt.Errorf("%s:%d: %s point reads %s at %s, and %s at the same time in %s:%d: two exports of the same counter disagree, and the figures would depend on the order of the files",
+					r.metrics.files[p.file], p.line, otelTokenMetric, fmtCount(p.v), at.Format(time.RFC3339Nano), fmtCount(q.v), r.metrics.files[q.file], q.line)
 			case p.t == pts[i-1].t:
 				r.metrics.dups++
 			case p.v < pts[i-1].v:
@@ -183,4 +191,5 @@ func (r *otelReader) flushCumulative() {
 		}
 		delete(r.cumul, k)
 	}
+	return nil
 }

@@ -197,6 +197,12 @@ func (b Buckets) Input() float64 { return b.Uncached + b.CacheRead + b.CacheWrit
 // Total is every token.
 func (b Buckets) Total() float64 { return b.Input() + b.Output }
 
+// describe writes the counts for a message.
+func (b Buckets) describe() string {
+	return fmt.Sprintf("uncached input %s, cache reads %s, cache writes %s, output %s",
+		fmtCount(b.Uncached), fmtCount(b.CacheRead), fmtCount(b.CacheWrite), fmtCount(b.Output))
+}
+
 func (b *Buckets) add(o Buckets) {
 	b.Uncached += o.Uncached
 	b.CacheRead += o.CacheRead

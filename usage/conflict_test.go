@@ -1,0 +1,50 @@
+package usage
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestRepeatsThatDisagree: the same record (a report's bucket and group, a
+// request id, a counter's point at one time) in two files with other
+// token counts is an error in either order, naming both places; the same
+// file twice is a repeat, counted once. Before, whichever file came first
+// counted: an Anthropic bucket exported before its late usage arrived (100
+// tokens) and after (900) gave 100 or 900 by the order of the arguments.
+func TestRepeatsThatDisagree(t *testing.T) {
+	dir := filepath.Join("testdata", "conflict")
+	for _, tc := range []struct{ name, a, b string }{
+		{"anthropic bucket", "anthropic-early.json", "anthropic-late.json"},
+		{"openai bucket", "openai-early.json", "openai-late.json"},
+		{"litellm request id", "litellm-a.json", "litellm-b.json"},
+		{"claude code request id", "otel-ev-a.jsonl", "otel-ev-b.jsonl"},
+		{"claude code cumulative point", "otel-cum-a.jsonl", "otel-cum-b.jsonl"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a, b := filepath.Join(dir, tc.a), filepath.Join(dir, tc.b)
+			for _, order := range [][]string{{a, b}, {b, a}} {
+				_, err := Import(order, Options{})
+				if err == nil {
+					t.Fatalf("Import(%v) succeeded; want the disagreement refused", order)
+				}
+				for _, want := range []string{tc.a, tc.b, "disagree"} {
+					if !strings.Contains(err.Error(), want) {
+						t.Errorf("Import(%v): %v; want it to name %q", order, err, want)
+					}
+				}
+			}
+			one, err := Import([]string{a}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			twice, err := Import([]string{a, a}, Options{})
+			if err != nil {
+				t.Fatalf("the same file twice: %v", err)
+			}
+			if twice.Tokens.Totals != one.Tokens.Totals || twice.Duplicates == 0 {
+				t.Errorf("the same file twice: tokens %+v, %d duplicates; want %+v and the repeats counted", twice.Tokens.Totals, twice.Duplicates, one.Tokens.Totals)
+			}
+		})
+	}
+}
