@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -17,7 +18,6 @@ import (
 	"github.com/costgate/costgate/review"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/specfile"
-	"github.com/costgate/costgate/stacks"
 )
 
 // sideRules are the price book and policy folders one side of a diff is
@@ -292,8 +292,8 @@ func ruleChanges(f *planFlags, base, head sideRules) []review.RuleChange {
 
 // options are the plan options of this side; base is the spec before the
 // change, for spec.loosened (nil on the base side); the spec is priced for
-// deployment dep and its resources previewed with stack.
-func (r sideRules) options(asOf time.Time, approvals *plan.Approvals, base *spec.Spec, dep modelcatalog.Deployment, stack stacks.Config) plan.Options {
+// deployment dep and its resources previewed by gate (planFlags.gate).
+func (r sideRules) options(asOf time.Time, approvals *plan.Approvals, base *spec.Spec, dep modelcatalog.Deployment, gate func(plan.Evaluator) func(context.Context, *plan.Plan) error) plan.Options {
 	return plan.Options{Catalog: r.cat, AsOf: asOf, Policies: r.ev, Approvals: approvals, Base: base,
-		Deployment: dep, Gate: stacks.GateWith(r.ev, stack)}
+		Deployment: dep, Gate: gate(r.ev)}
 }

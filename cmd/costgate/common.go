@@ -49,6 +49,10 @@ type planFlags struct {
 	// deployments are the deployments of the --stack-spec stacks, by
 	// their spec's path (cleaned), filled by stackSpecPaths.
 	deployments map[string]modelcatalog.Deployment
+	// stacks are the configurations of the --stack-spec and --stack-config
+	// stacks deploying each spec, by its path (cleaned): its resources are
+	// previewed with each, as each stack's pulumi up registers them.
+	stacks map[string][]stacks.Config
 	// render, when set, renders each spec's plan (plan's PlanEncoder,
 	// check's GateEncoder) as soon as it is built, and the bytes and the
 	// decision are kept instead of the plan (planned.rendered): a thousand
@@ -72,7 +76,7 @@ func (f *planFlags) register(cmd *cobra.Command, formats string) {
 // (check and diff).
 func (f *planFlags) registerSpecDirs(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.specDirs, "spec-dir", nil, "folder of the specs (repeatable; with --base-ref): every .hcl file in it (any letter case) is gated, each spec's base is its team's spec in these folders at REF, and a spec deleted or replaced by a new team is spec.loosened")
-	cmd.Flags().StringArrayVar(&f.stackSpecs, "stack-spec", nil, "a stack's Pulumi.<stack>.yaml whose spec (costgate:spec) is gated too, wherever it lives, priced with the line items its deployment turns on (repeatable); its price book and policy folders are not used, and with --base-ref a change to them is spec.loosened")
+	cmd.Flags().StringArrayVar(&f.stackSpecs, "stack-spec", nil, "a stack's Pulumi.<stack>.yaml whose spec (costgate:spec) is gated too, wherever it lives, priced with the line items its deployment turns on and its resources previewed with its configuration (repeatable); its price book and policy folders are not used, and with --base-ref a change to them is spec.loosened")
 	cmd.Flags().StringVar(&f.stackConfig, "stack-config", "", "a stack's Pulumi.<stack>.yaml: gate its spec with its price book, policy folders and deployment, as pulumi up will")
 }
 
@@ -94,6 +98,7 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 		}
 	}
 	f.deployments = map[string]modelcatalog.Deployment{}
+	f.stacks = map[string][]stacks.Config{}
 	for _, file := range f.stackSpecs {
 		cfg, err := stacks.ReadStackConfig(file)
 		if err != nil {
@@ -101,6 +106,7 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 		}
 		add(cfg.SpecPath, file)
 		f.addDeployment(cfg.SpecPath, cfg.Deployment())
+		f.stacks[filepath.Clean(cfg.SpecPath)] = append(f.stacks[filepath.Clean(cfg.SpecPath)], cfg)
 	}
 	if f.stackConfig != "" {
 		cfg, err := stacks.ReadStackConfig(f.stackConfig)
@@ -117,8 +123,20 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 		f.policyDirs = append(f.policyDirs, cfg.PolicyDirs...)
 		add(cfg.SpecPath, f.stackConfig)
 		f.addDeployment(cfg.SpecPath, cfg.Deployment())
+		f.stacks[filepath.Clean(cfg.SpecPath)] = append(f.stacks[filepath.Clean(cfg.SpecPath)], cfg)
 	}
 	return paths, nil
+}
+
+// gate is the resource gate of the spec at path: the resources of every
+// stack deploying it (--stack-spec, --stack-config), each with its own
+// configuration (its allowed CIDRs, VPC, schedule zone), else those of
+// --stack-config's configuration or the program's default.
+func (f *planFlags) gate(ev plan.Evaluator, path string) func(context.Context, *plan.Plan) error {
+	if cfgs := f.stacks[filepath.Clean(path)]; len(cfgs) > 0 {
+		return stacks.GateWith(ev, cfgs[0], cfgs[1:]...)
+	}
+	return stacks.GateWith(ev, f.stack)
 }
 
 // addDeployment records that a --stack-spec stack deploys the spec at
@@ -331,6 +349,7 @@ func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned,
 		opts.Policies, opts.Gate = deletionOnly{ev}, nil
 	} else {
 		opts.Deployment = f.deployment(r.paths[i])
+		opts.Gate = f.gate(ev, r.paths[i])
 	}
 	p, err := plan.Build(ctx, s, opts)
 	if err != nil {

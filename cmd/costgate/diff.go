@@ -153,16 +153,17 @@ func diffRules(f *planFlags, baseRef string) (base, head sideRules, cleanup func
 // head under the head's, with the rules' changes on every diff. Both sides
 // are priced for the deployment the head's stacks give the spec
 // (--stack-spec, --stack-config: the router, PrivateLink, an existing
-// VPC), and previewed with --stack-config's configuration, as check
-// prices and gates them.
+// VPC), and previewed with the configuration of each stack deploying it
+// (else --stack-config's), as check prices and gates them.
 func compareAll(ctx context.Context, f *planFlags, pairs []specPair, base, head sideRules, asOf time.Time, approvals *plan.Approvals, changes []review.RuleChange) ([]*review.Diff, error) {
 	diffs := make([]*review.Diff, 0, len(pairs))
 	for _, p := range pairs {
 		dep := f.deployment(p.head.Filename)
-		headOpts := head.options(asOf, approvals, p.base, dep, f.stack)
+		gate := func(ev plan.Evaluator) func(context.Context, *plan.Plan) error { return f.gate(ev, p.head.Filename) }
+		headOpts := head.options(asOf, approvals, p.base, dep, gate)
 		headOpts.Loosened = p.extra
 		d, err := review.CompareWith(ctx, p.base, p.head,
-			review.Rules{Options: base.options(asOf, nil, nil, dep, f.stack), PriceBookID: base.bookID, PoliciesID: base.policiesID},
+			review.Rules{Options: base.options(asOf, nil, nil, dep, gate), PriceBookID: base.bookID, PoliciesID: base.policiesID},
 			review.Rules{Options: headOpts, PriceBookID: head.bookID, PoliciesID: head.policiesID})
 		if err != nil {
 			return nil, invalid(err)

@@ -65,3 +65,54 @@ func TestStackSpecPricesTheStacksDeployment(t *testing.T) {
 		}
 	}
 }
+
+// TestStackSpecGatesTheStacksResources: the pull request's gate previews a
+// --stack-spec stack's resources with that stack's own configuration, as
+// the deploy job's gate does. A pull request that only opened the load
+// balancer to the world (costgate:allowedCidrs: 0.0.0.0/0) passed it (the
+// resources were previewed with the default configuration) and was blocked
+// only after the merge, by resources.public_ingress.
+func TestStackSpecGatesTheStacksResources(t *testing.T) {
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "research.hcl")
+	sp := `team "research" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+}
+
+compliance {
+  code_may_leave_network = false
+}
+`
+	if err := os.WriteFile(specPath, []byte(sp), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		cidrs string
+		code  int
+	}{
+		{"", 0},
+		{"  costgate:allowedCidrs: [\"10.0.0.0/8\"]\n", 0},
+		{"  costgate:allowedCidrs: [\"0.0.0.0/0\"]\n", 1},
+	} {
+		stack := filepath.Join(dir, "Pulumi.prod.yaml")
+		if err := os.WriteFile(stack, []byte("config:\n  costgate:spec: "+specPath+"\n"+tc.cidrs), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, flag := range []string{"--stack-spec", "--stack-config"} {
+			code, out, stderr := runCLI("check", flag, stack, "--as-of", "2026-11-26")
+			if code != tc.code {
+				t.Errorf("%q: check %s: exit %d, want %d\n%s%s", tc.cidrs, flag, code, tc.code, out, stderr)
+			}
+			if tc.code == 1 && !strings.Contains(out, "resources.public_ingress") {
+				t.Errorf("%q: check %s: no resources.public_ingress:\n%s", tc.cidrs, flag, out)
+			}
+		}
+	}
+}
