@@ -450,6 +450,18 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 			map[string]string{"deploy/acme.hcl": strict, "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme.hcl\n"},
 			map[string]string{"Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme-v2.hcl\n", "deploy/acme-v2.hcl": loose},
 			[]string{"--stack-config", "Pulumi.acme.yaml"}, 1, []string{"deploy/acme-v2.hcl", "spec.loosened"}},
+		// A stack's spec that lives outside the spec folders, moved and
+		// loosened with the stack pointed at it: the base was looked for by
+		// team in teams/ and at the same path only, so it was a new spec
+		// (exit 0, and the deploy job's gate passed too).
+		{"a stack's spec outside the spec folder moved, loosened, the stack repointed",
+			map[string]string{"teams/b.hcl": renamed(loose, "b"), "deploy/acme.hcl": strict, "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme.hcl\n"},
+			map[string]string{"deploy/acme.hcl": "", "deploy-v2/acme.hcl": loose, "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy-v2/acme.hcl\n"},
+			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme.yaml"}, 1, []string{"deploy-v2/acme.hcl", "spec.loosened", "code_may_leave_network"}},
+		{"a stack's spec outside the spec folder moved, loosened, the stack renamed",
+			map[string]string{"teams/b.hcl": renamed(loose, "b"), "deploy/acme.hcl": strict, "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme.hcl\n"},
+			map[string]string{"deploy/acme.hcl": "", "Pulumi.acme.yaml": "", "deploy-v2/acme.hcl": loose, "Pulumi.acme2.yaml": "config:\n  costgate:spec: deploy-v2/acme.hcl\n"},
+			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme2.yaml"}, 1, []string{"deploy-v2/acme.hcl", "spec.loosened", "code_may_leave_network"}},
 		// Two specs swap contents: each team keeps its base, but the stack
 		// that deployed team a's $2,000 budget now deploys team b's $9,000.
 		{"two specs swap contents under a stack",

@@ -229,7 +229,8 @@ type deletedSpec struct {
 }
 
 // review pairs each head spec with its base: the same team's spec in the
-// folders at REF, else the file at the same path at REF, else none (two
+// folders at REF, else the spec a stack deployed for that team at REF
+// (stackBases), else the file at the same path at REF, else none (two
 // head specs of one team were refused before: oneSpecATeam). A head whose team replaces another
 // (the base at its path had another team, or, with explicit folders, a
 // team of the base is gone while this one is new) loosens its identity;
@@ -247,6 +248,10 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 		}
 	}
 	sort.Strings(gone)
+	deployed, err := b.stackBases(stackOf)
+	if err != nil {
+		return r, nil, err
+	}
 	var diags hcl.Diagnostics
 	for i, h := range heads {
 		// Every stack deploying this spec: of two, the one named first
@@ -267,6 +272,10 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 			}
 		}
 		if bs, ok := b.byTeam[h.Team.Name]; ok {
+			r.bases[i] = bs.spec
+			continue
+		}
+		if bs, ok := deployed[h.Team.Name]; ok {
 			r.bases[i] = bs.spec
 			continue
 		}
@@ -368,19 +377,32 @@ func (deletionOnly) EvaluateResource(context.Context, map[string]any) (deny, war
 // compliance and budget. Nil when the stack, its spec or its team is
 // unchanged or new.
 func (b *baseIndex) stackTeamChange(file string, head *spec.Spec) (*plan.Loosening, error) {
+	was, path, err := b.stackSpecAt(file)
+	if err != nil || was == nil || was.Team.Name == head.Team.Name {
+		return nil, err
+	}
+	l := plan.TeamLoosening(head, fmt.Sprintf("stack %s deployed team %q (%s) at %s and now deploys team %q: the stack's compliance block and budget are no longer its team's",
+		specfile.Display(file), was.Team.Name, specfile.Display(filepath.ToSlash(path)), b.ref, head.Team.Name))
+	return &l, nil
+}
+
+// stackSpecAt is the spec the stack configuration at file named at REF,
+// and its path; nil when the stack, its costgate:spec or the spec did not
+// exist or parse there.
+func (b *baseIndex) stackSpecAt(file string) (*spec.Spec, string, error) {
 	raw, found, err := gitShow(b.ref, file)
 	if err != nil || !found {
-		return nil, err
+		return nil, "", err
 	}
 	var cfg struct {
 		Config map[string]any `yaml:"config"`
 	}
 	if yaml.Unmarshal(raw, &cfg) != nil {
-		return nil, nil
+		return nil, "", nil
 	}
 	rel, _ := cfg.Config["costgate:spec"].(string)
 	if rel == "" {
-		return nil, nil
+		return nil, "", nil
 	}
 	path := rel
 	if !filepath.IsAbs(rel) {
@@ -388,15 +410,59 @@ func (b *baseIndex) stackTeamChange(file string, head *spec.Spec) (*plan.Looseni
 	}
 	src, found, err := gitShow(b.ref, path)
 	if err != nil || !found {
-		return nil, err
+		return nil, "", err
 	}
 	was, diags := b.parser.Parse(b.ref+":"+filepath.ToSlash(path), src)
-	if diags.HasErrors() || was == nil || was.Team.Name == head.Team.Name {
-		return nil, nil
+	if diags.HasErrors() || was == nil {
+		return nil, "", nil
 	}
-	l := plan.TeamLoosening(head, fmt.Sprintf("stack %s deployed team %q (%s) at %s and now deploys team %q: the stack's compliance block and budget are no longer its team's",
-		specfile.Display(file), was.Team.Name, specfile.Display(filepath.ToSlash(path)), b.ref, head.Team.Name))
-	return &l, nil
+	return was, path, nil
+}
+
+// stackBases are the specs the stack configurations at REF deployed, by
+// team: every Pulumi.<stack>.yaml at REF in the folders of the stacks
+// given now. A spec a stack deploys is gated wherever it lives, so a
+// pull request that moves it out of the spec folders (and points the
+// stack, or a renamed stack, at the new path) is still compared with it.
+// Of two stacks deploying specs of one team, the first by path counts.
+func (b *baseIndex) stackBases(stackOf map[string][]string) (map[string]baseSpec, error) {
+	out := map[string]baseSpec{}
+	seen := map[string]bool{}
+	var dirs []string
+	for _, files := range stackOf {
+		for _, f := range files {
+			if d := filepath.Dir(f); !seen[d] {
+				seen[d] = true
+				dirs = append(dirs, d)
+			}
+		}
+	}
+	sort.Strings(dirs)
+	for _, d := range dirs {
+		ls, err := git("ls-tree", "-z", "--name-only", b.ref, "--", ":(literal)./"+filepath.ToSlash(filepath.Clean(d))+"/")
+		if err != nil {
+			return nil, fmt.Errorf("list stacks at %s: %w", b.ref, err)
+		}
+		names := strings.Split(string(ls), "\x00")
+		sort.Strings(names)
+		for _, n := range names {
+			base := filepath.Base(n)
+			if !strings.HasPrefix(base, "Pulumi.") || !(strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) || base == "Pulumi.yaml" || base == "Pulumi.yml" {
+				continue
+			}
+			s, path, err := b.stackSpecAt(n)
+			if err != nil {
+				return nil, err
+			}
+			if s == nil {
+				continue
+			}
+			if _, ok := out[s.Team.Name]; !ok {
+				out[s.Team.Name] = baseSpec{path: path, spec: s}
+			}
+		}
+	}
+	return out, nil
 }
 
 // stackRulesChange is the loosening of a stack whose price book or policy
