@@ -83,6 +83,11 @@ func TestSpecFigureLoosenings(t *testing.T) {
 		{"a reserved GPU-hour price kept on demand", []string{"pricing            = \"reserved\"", "pricing            = \"on_demand\""}, []string{"self_hosted.gpu_hour_usd"}},
 		{"an on-demand GPU-hour price on demand", []string{"pricing            = \"reserved\"", "pricing            = \"on_demand\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 6.88"}, nil},
 		{"a GPU-hour price kept for another GPU", []string{"pricing            = \"reserved\"", "pricing            = \"on_demand\"", "gpu                = \"h100\"", "gpu                = \"h200\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 6.88"}, []string{"self_hosted.gpu_hour_usd"}},
+		// The catalog sells no reserved L40S: a price written for it was
+		// compared with nothing, and a reserved L40S at $0.05 an hour
+		// passed.
+		{"a GPU-hour price for a GPU and pricing the catalog does not price", []string{"gpu                = \"h100\"", "gpu                = \"l40s\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 0.05"}, []string{"self_hosted.gpu_hour_usd"}},
+		{"the base's GPU-hour price kept for a GPU the catalog does not price so", []string{"gpu                = \"h100\"", "gpu                = \"l40s\""}, []string{"self_hosted.gpu_hour_usd"}},
 		{"fewer billed hours", []string{"hours_per_month    = 730", "hours_per_month    = 700", "pricing            = \"reserved\"", "pricing            = \"on_demand\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 6.88"}, []string{"self_hosted.hours_per_month"}},
 		{"fewer hours under a reservation, which bills 730", []string{"hours_per_month    = 730", "hours_per_month    = 700"}, nil},
 		{"a lower utilization target", []string{"target_utilization = 0.7", "target_utilization = 0.6"}, nil},
@@ -260,4 +265,29 @@ func loosenedAgainst(t *testing.T, head, base *spec.Spec) (*plan.Plan, []string)
 		got = append(got, l.Attribute)
 	}
 	return p, got
+}
+
+// TestUncheckedGPUHourPrice: a base that left the price to the catalog,
+// and a head that runs a GPU and pricing the catalog does not price at a
+// figure of its own (a reserved L40S at $0.05 an hour, the catalog's on
+// demand price $1.86): nothing checked the figure, and the head passed.
+func TestUncheckedGPUHourPrice(t *testing.T) {
+	acme := fixture.Example(t, "acme-platform.hcl")
+	base := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, "  gpu_hour_usd       = [2.5, 3.5]\n", ""))
+	for _, tt := range []struct {
+		name  string
+		edits []string
+		want  string
+	}{
+		{"unpriced by the catalog", []string{"gpu                = \"h100\"", "gpu                = \"l40s\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 0.05"}, "self_hosted.gpu_hour_usd"},
+		{"priced by the catalog, above its price", []string{"gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = [2.5, 3.5]"}, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			head := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, tt.edits...))
+			p, got := loosenedAgainst(t, head, base)
+			if strings.Join(got, ",") != tt.want {
+				t.Errorf("loosened %v, want %q: %+v", got, tt.want, p.Loosened)
+			}
+		})
+	}
 }

@@ -40,7 +40,8 @@ func (l *loosener) rose(attr string, b, h float64, why string) {
 // (against the base's own for the same GPU, pricing and region, else the
 // catalog's for the head's), fewer billed hours, a lower operations cost,
 // a higher utilization target, a model block's figures made more
-// favourable — and how it relaxes a threshold a sealed policy reads from
+// favourable, a GPU-hour price nothing can check (no catalog price, no
+// base figure for the same GPU, pricing and region) — and how it relaxes a threshold a sealed policy reads from
 // the spec: a lower min_quality (a workload's or self_hosted's,
 // quality.floor), a higher or removed max_ttft_ms (latency.ttft), either
 // gone with its workload, a quality floor read on the simple scale. Each
@@ -58,11 +59,17 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 		// against the catalog's price for what the head runs (a spot
 		// price carried over to on-demand, an L4's to an H100, would
 		// otherwise pass as unchanged).
+		// With no catalog price for what the head runs, and no base
+		// figure for the same, nothing checks the head's figure: it is a
+		// price the change wrote itself (a reserved L40S at $0.05).
 		b, ok := catalogGPUHour(cat, hs)
-		if bs.GPUHourUSD != nil && (!ok || bs.GPU == hs.GPU && bs.Pricing == hs.Pricing && bs.Region == hs.Region) {
+		if bs.GPUHourUSD != nil && bs.GPU == hs.GPU && bs.Pricing == hs.Pricing && bs.Region == hs.Region {
 			b, ok = *bs.GPUHourUSD, true
 		}
-		if ok && (h.Low < b.Low || h.High < b.High) {
+		switch {
+		case !ok:
+			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd is %s per GPU-hour for %s %s in %s, which the catalog has no price for and the base did not price: nothing checks the figure the change wrote", rangeOf(*h, usdCents), hs.Pricing, hs.GPU, hs.Region)
+		case h.Low < b.Low || h.High < b.High:
 			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from %s to %s per GPU-hour: every GPU of the fleet costs less", rangeOf(b, usdCents), rangeOf(*h, usdCents))
 		}
 	}
