@@ -118,7 +118,11 @@ type Sizing struct {
 	RequiredGPUs       *int
 	RequiredMonthlyUSD *float64
 	TargetUtilization  float64
-	TTFTMs             *float64
+	// UncoveredHours are the team's working hours a month that a
+	// business_hours fleet's schedule does not run, where they exceed a
+	// working day (uncoveredHours); 0 otherwise.
+	UncoveredHours float64
+	TTFTMs         *float64
 	// BaselineInstances run outside peak hours; PeakInstances at peak.
 	BaselineInstances int
 	PeakInstances     int

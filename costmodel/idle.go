@@ -37,20 +37,20 @@ func (m *model) idleCommitment(a *assignment, o *Option) *Note {
 		sh.Pricing, float64(units.HoursPerMonth), sh.Schedule, m.runningHours(o.Sizing.WeightsGB), o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole(), units.USD(alt).Whole())}
 }
 
-// uncoveredHours warns (schedule.uncovered) when a business_hours fleet's
-// schedule — 09:00-17:00 on weekdays, units.WeekdaysPerMonth × 8 hours —
-// leaves more than a working day of the team's working_hours_per_month
-// outside it: the plan places the month's tokens in the team's hours, and
-// those outside the schedule find the fleet at zero. nil otherwise.
-func (m *model) uncoveredHours(arch architecture.Name) *Note {
+// uncoveredHours are the team's working hours a month that a
+// business_hours fleet's schedule — 09:00-17:00 on weekdays,
+// units.WeekdaysPerMonth × 8 hours — leaves out, when they exceed a
+// working day (the fleet starts before 09:00, and a team's figure of
+// 176 hours is a working month); 0 otherwise. The plan places the
+// month's tokens in the team's hours, and those outside the schedule
+// find the fleet at zero, so the option is denied (schedule.uncovered).
+func (m *model) uncoveredHours() float64 {
 	scheduled := units.WeekdaysPerMonth * units.BusinessDayHours
 	work := m.s.Team.WorkingHoursPerMonth
 	if m.s.SelfHosted.Schedule != spec.BusinessHours || work-scheduled <= units.BusinessDayHours {
-		return nil
+		return 0
 	}
-	return &Note{ID: "schedule.uncovered", Message: fmt.Sprintf(
-		"the business_hours schedule runs the %s option's fleet 09:00-17:00 on weekdays, %.0f hours a month, and team.working_hours_per_month is %s: %.0f of the team's working hours find the fleet at zero (the stack schedules no more); choose schedule = \"always_on\", or working hours the schedule covers",
-		arch, scheduled, units.Decimal(work), work-scheduled)}
+	return round(work-scheduled, 1)
 }
 
 // vpcWeightsNote warns (sizing.vpc_weights) when the fleet goes into a

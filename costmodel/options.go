@@ -105,7 +105,7 @@ func (m *model) option(a *assignment) (Option, error) {
 
 // fleetNotes adds the warnings about option o's fleet f: the fixed
 // fleet's packing, a capacity block's range, a commitment on a part-time
-// schedule, working hours the schedule leaves out, and the weights a given
+// schedule, and the weights a given
 // VPC would carry through its NAT; cornerInstances is the most instances
 // a corner of the range needs.
 func (m *model) fleetNotes(o *Option, a *assignment, f inference.Fleet, cornerInstances int) {
@@ -119,7 +119,7 @@ func (m *model) fleetNotes(o *Option, a *assignment, f inference.Fleet, cornerIn
 			"at the high end of its range the fleet needs %d × %s, more than one capacity block's %d: the stack reserves one block and launches the expected fleet of %d; the range's high end prices the load as if a second block were bought for it, which pulumi up does not do",
 			cornerInstances, f.InstanceType, n, f.Instances)})
 	}
-	for _, n := range []*Note{m.idleCommitment(a, o), m.uncoveredHours(o.Architecture), m.vpcWeightsNote(o.Architecture, f)} {
+	for _, n := range []*Note{m.idleCommitment(a, o), m.vpcWeightsNote(o.Architecture, f)} {
 		if n != nil {
 			o.Notes = append(o.Notes, *n)
 		}

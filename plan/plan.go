@@ -173,7 +173,13 @@ type Sizing struct {
 	RequiredGPUs       *int     `json:"required_gpus"`
 	RequiredMonthlyUSD *float64 `json:"required_monthly_usd"`
 	TargetUtilization  float64  `json:"target_utilization"`
-	TTFTMs             *float64 `json:"ttft_ms"`
+	// UncoveredHours are the team's working hours a month that a
+	// business_hours fleet's schedule (09:00-17:00 on weekdays) does not
+	// run, where they exceed a working day; 0 otherwise. The plan places
+	// the month's tokens in the team's hours, so those hours' tokens find
+	// no fleet: the option is denied (schedule.uncovered).
+	UncoveredHours float64  `json:"uncovered_hours"`
+	TTFTMs         *float64 `json:"ttft_ms"`
 	// BaselineInstances run outside peak hours; PeakInstances at peak.
 	BaselineInstances int `json:"baseline_instances"`
 	PeakInstances     int `json:"peak_instances"`
