@@ -60,6 +60,14 @@ type Options struct {
 	// (loadLoosenings), is denied as spec.loosened unless an allowed
 	// approver approved it.
 	Base *spec.Spec
+	// NewSpec marks a spec new in the change under review (a review, and
+	// no base): its figures that set a price or a capacity are compared
+	// with what the default branch's rules would use without them — the
+	// catalog's GPU-hour price, AWS's month, the default operations cost
+	// and utilization target, no model block (figureBase) — since no
+	// reviewer has seen them: a new team's gpu_hour_usd of $0.90 for an
+	// H100 on demand ($6.88) would otherwise price its fleet unchecked.
+	NewSpec bool
 	// Loosened are loosenings found outside the two specs (a deleted
 	// spec, a team that disappears while another appears: TeamLoosening),
 	// denied as spec.loosened like the spec's own.
@@ -144,7 +152,11 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 		return nil, fmt.Errorf("build plan for %s: %w", s.Filename, err)
 	}
 	planWarnings(p, s, res, cat, opts.date())
-	p.Loosened = append(append(Loosenings(opts.Base, s), figureLoosenings(opts.Base, s, cat)...), opts.Loosened...)
+	figures := opts.Base
+	if figures == nil && opts.NewSpec {
+		figures = figureBase(s)
+	}
+	p.Loosened = append(append(Loosenings(opts.Base, s), figureLoosenings(figures, s, cat)...), opts.Loosened...)
 	if len(p.Loosened) > 0 {
 		approveLoosening(p, rules, opts.Approvals)
 	}

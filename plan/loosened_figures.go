@@ -117,6 +117,23 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 	return l.out
 }
 
+// figureBase is what a new spec's figures are compared with: the spec
+// itself with the figures that set a price or a capacity as the default
+// branch's rules set them when the spec leaves them out — the catalog's
+// GPU-hour price, AWS's month, the default operations cost and
+// utilization target, and no model block of its own. Its load,
+// thresholds, compliance and budget are the spec's: a new team's are its
+// own to state.
+func figureBase(head *spec.Spec) *spec.Spec {
+	b := *head
+	def := spec.DefaultSelfHosted()
+	sh := &b.SelfHosted
+	sh.GPUHourUSD, sh.HoursPerMonth = nil, def.HoursPerMonth
+	sh.OpsUSDPerMonth, sh.OpsFromSpec, sh.TargetUtilization = def.OpsUSDPerMonth, false, def.TargetUtilization
+	b.Models, b.ModelThroughput = nil, nil
+	return &b
+}
+
 // goneWorkloads reports a base workload with a max_ttft_ms or a
 // min_quality that the head no longer has under its name — removed, or
 // renamed so that the name-by-name comparison never sees its target go —

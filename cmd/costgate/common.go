@@ -343,7 +343,7 @@ func (r planRun) planAll(ctx context.Context, specs []*spec.Spec, stderr io.Writ
 // as they are built (planFlags.render).
 func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned, error) {
 	f, ev := r.f, r.ev
-	opts := plan.Options{Catalog: r.cat, AsOf: r.asOf, Policies: ev, Approvals: r.approvals, Base: r.rv.bases[i], Loosened: r.rv.extra[i],
+	opts := plan.Options{Catalog: r.cat, AsOf: r.asOf, Policies: ev, Approvals: r.approvals, Base: r.rv.bases[i], NewSpec: r.rv.isNew(i), Loosened: r.rv.extra[i],
 		Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack), Usage: r.measured[i], Timings: f.timings}
 	if i >= r.heads {
 		opts.Policies, opts.Gate = deletionOnly{ev}, nil

@@ -161,7 +161,7 @@ func compareAll(ctx context.Context, f *planFlags, pairs []specPair, base, head 
 		dep := f.deployment(p.head.Filename)
 		gate := func(ev plan.Evaluator) func(context.Context, *plan.Plan) error { return f.gate(ev, p.head.Filename) }
 		headOpts := head.options(asOf, approvals, p.base, dep, gate)
-		headOpts.Loosened = p.extra
+		headOpts.Loosened, headOpts.NewSpec = p.extra, p.fresh
 		d, err := review.CompareWith(ctx, p.base, p.head,
 			review.Rules{Options: base.options(asOf, nil, nil, dep, gate), PriceBookID: base.bookID, PoliciesID: base.policiesID},
 			review.Rules{Options: headOpts, PriceBookID: head.bookID, PoliciesID: head.policiesID})
@@ -178,7 +178,9 @@ func compareAll(ctx context.Context, f *planFlags, pairs []specPair, base, head 
 // of its identity (a deletion, a replaced team).
 type specPair struct {
 	base, head *spec.Spec
-	extra      []plan.Loosening
+	// fresh: the head is new in the change under review (NewSpec).
+	fresh bool
+	extra []plan.Loosening
 }
 
 // diffInputs parses the specs to compare; diagnostics go to stderr.
@@ -215,7 +217,7 @@ func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs []string, st
 			return nil, err
 		}
 		for i, h := range heads {
-			pairs = append(pairs, specPair{base: rv.bases[i], head: h, extra: rv.extra[i]})
+			pairs = append(pairs, specPair{base: rv.bases[i], head: h, fresh: rv.isNew(i), extra: rv.extra[i]})
 		}
 		// A deleted spec is shown against itself, with its deletion.
 		for _, d := range rv.deleted {

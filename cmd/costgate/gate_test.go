@@ -462,6 +462,15 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 			map[string]string{"teams/b.hcl": renamed(loose, "b"), "deploy/acme.hcl": strict, "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme.hcl\n"},
 			map[string]string{"deploy/acme.hcl": "", "Pulumi.acme.yaml": "", "deploy-v2/acme.hcl": loose, "Pulumi.acme2.yaml": "config:\n  costgate:spec: deploy-v2/acme.hcl\n"},
 			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme2.yaml"}, 1, []string{"deploy-v2/acme.hcl", "spec.loosened", "code_may_leave_network"}},
+		// A new team's spec has no base, so its own price figures were
+		// compared with nothing: an H100 on demand at $0.90 an hour (the
+		// catalog's $6.88) priced its fleet unchecked.
+		{"a new team with its own GPU-hour price",
+			map[string]string{"teams/acme.hcl": loose}, map[string]string{"teams/fresh.hcl": renamed(loose, "fresh") + "\nself_hosted {\n  gpu_hour_usd = 0.9\n}\n"},
+			[]string{"--spec-dir", "teams"}, 1, []string{"teams/fresh.hcl", "spec.loosened", "gpu_hour_usd falls from $6.88 to $0.90"}},
+		{"a new team at the catalog's prices",
+			map[string]string{"teams/acme.hcl": loose}, map[string]string{"teams/fresh.hcl": renamed(loose, "fresh")},
+			[]string{"--spec-dir", "teams"}, 0, []string{"ALLOWED  teams/fresh.hcl"}},
 		// Two specs swap contents: each team keeps its base, but the stack
 		// that deployed team a's $2,000 budget now deploys team b's $9,000.
 		{"two specs swap contents under a stack",

@@ -156,10 +156,17 @@ func headDirs(paths []string) []string {
 // when new) and the loosenings of its identity, and the specs the change
 // deletes.
 type reviewed struct {
-	bases   []*spec.Spec
+	bases []*spec.Spec
+	// fresh marks a head with no base in a review: a spec new in the
+	// change, whose figures are compared with the defaults
+	// (plan.Options.NewSpec). Nil outside a review.
+	fresh   []bool
 	extra   [][]plan.Loosening
 	deleted []deletedSpec
 }
+
+// isNew reports whether spec i is new in the change under review.
+func (rv *reviewed) isNew(i int) bool { return i < len(rv.fresh) && rv.fresh[i] }
 
 // withDeleted appends the deleted specs to specs (with no measured usage)
 // and their loosenings to rv: a deleted spec is gated on its deletion
@@ -168,6 +175,9 @@ func (rv *reviewed) withDeleted(specs []*spec.Spec, measured []*plan.Measured) (
 	for _, d := range rv.deleted {
 		specs = append(specs, d.spec)
 		rv.bases = append(rv.bases, nil)
+		if rv.fresh != nil {
+			rv.fresh = append(rv.fresh, false)
+		}
 		rv.extra = append(rv.extra, []plan.Loosening{d.loosening})
 		measured = append(measured, nil)
 	}
@@ -236,7 +246,7 @@ type deletedSpec struct {
 // team of the base is gone while this one is new) loosens its identity;
 // with explicit folders, every base team that no head has is deleted.
 func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[string][]string) (reviewed, hcl.Diagnostics, error) {
-	r := reviewed{bases: make([]*spec.Spec, len(heads)), extra: make([][]plan.Loosening, len(heads))}
+	r := reviewed{bases: make([]*spec.Spec, len(heads)), fresh: make([]bool, len(heads)), extra: make([][]plan.Loosening, len(heads))}
 	headTeam := map[string]string{}
 	for i, h := range heads {
 		headTeam[h.Team.Name] = paths[i]
@@ -284,7 +294,7 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 		if err != nil || more.HasErrors() {
 			return r, diags, err
 		}
-		r.bases[i] = base
+		r.bases[i], r.fresh[i] = base, base == nil
 		switch {
 		case base != nil && base.Team.Name != h.Team.Name:
 			r.extra[i] = append(r.extra[i], plan.TeamLoosening(h, fmt.Sprintf("team changes from %q to %q at %s: the spec of team %q is no longer reviewed against its base", base.Team.Name, h.Team.Name, specfile.Display(paths[i]), base.Team.Name)))
