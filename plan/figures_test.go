@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -287,6 +288,49 @@ func TestUncheckedGPUHourPrice(t *testing.T) {
 			p, got := loosenedAgainst(t, head, base)
 			if strings.Join(got, ",") != tt.want {
 				t.Errorf("loosened %v, want %q: %+v", got, tt.want, p.Loosened)
+			}
+		})
+	}
+}
+
+// TestFixedFleetLoosenings: a fixed fleet (self_hosted.gpus) the change
+// sets, or makes smaller, that runs above its target utilization at peak
+// carries the load on fewer GPUs than the target sizes, as a higher
+// target_utilization would: spec.loosened. A pull request that fixed 80
+// GPUs where the base sized 92 cleared spend.limit with warnings only.
+func TestFixedFleetLoosenings(t *testing.T) {
+	// Twenty times the team: a fleet of several instances, not one.
+	acme := fixture.Edit(t, fixture.Example(t, "acme-platform.hcl"), "developers              = 200", "developers              = 4000")
+	base := fixture.Parse(t, "acme.hcl", acme)
+	withGPUs := func(n int) string {
+		return fixture.Edit(t, acme, "target_utilization = 0.7", fmt.Sprintf("target_utilization = 0.7\n  gpus = %d", n))
+	}
+	// The base sizes 64 GPUs (the 200 ms autocomplete target sizes them:
+	// 20 % at peak); 16 run at 79 %, above the 70 % target, 32 at 40 %.
+	fixedBase := fixture.Parse(t, "acme.hcl", withGPUs(32))
+	for _, tt := range []struct {
+		name string
+		base *spec.Spec
+		gpus int
+		want string
+	}{
+		{"a fleet above its target where the base sized one", base, 16, "self_hosted.gpus"},
+		{"a fleet within its target where the base sized one", base, 32, ""},
+		{"a larger fleet than the base sized", base, 128, ""},
+		{"a fixed fleet made smaller, above its target", fixedBase, 16, "self_hosted.gpus"},
+		{"a fixed fleet made smaller, within its target", fixedBase, 24, ""},
+		{"a fixed fleet made larger", fixedBase, 64, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			head := fixture.Parse(t, "acme.hcl", withGPUs(tt.gpus))
+			p, got := loosenedAgainst(t, head, tt.base)
+			if strings.Join(got, ",") != tt.want {
+				t.Errorf("loosened %v, want %q: %+v", got, tt.want, p.Loosened)
+			}
+			for _, o := range p.Options {
+				if o.Architecture == "self_hosted" && (o.Sizing.PeakUtilization > o.Sizing.TargetUtilization) != (tt.gpus == 16) {
+					t.Errorf("%d GPUs run at %g of their capacity: the case's premise is wrong", tt.gpus, o.Sizing.PeakUtilization)
+				}
 			}
 		})
 	}

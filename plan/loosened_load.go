@@ -93,6 +93,40 @@ func loadLoosenings(ctx context.Context, head *spec.Spec, p *Plan, deny []Findin
 	return l.out
 }
 
+// fixedFleetLoosenings reports a fixed fleet (self_hosted.gpus) the change
+// sets, or makes smaller, that runs above its target utilization at peak:
+// the same load carried on fewer GPUs than the target sizes, as a higher
+// target_utilization would carry it (spec.loosened there too). A pull
+// request that fixed 80 GPUs where the base sized 92 at 70 % ran them at
+// 78 % and cleared spend.limit. A fixed fleet made larger, or one within
+// its target, loosens nothing.
+func fixedFleetLoosenings(base, head *spec.Spec, p *Plan) []Loosening {
+	if base == nil || head == nil {
+		return nil
+	}
+	bg, hg := base.SelfHosted.GPUs, head.SelfHosted.GPUs
+	if hg == 0 || hg == bg || (bg > 0 && hg > bg) {
+		return nil
+	}
+	var worst *Sizing
+	for _, o := range p.Options {
+		if s := o.Sizing; s != nil && s.Fixed && s.PeakUtilization > s.TargetUtilization && (worst == nil || s.PeakUtilization > worst.PeakUtilization) {
+			worst = s
+		}
+	}
+	if worst == nil {
+		return nil
+	}
+	was := "sized at the target"
+	if bg > 0 {
+		was = fmt.Sprintf("fixed at %d", bg)
+	}
+	l := &loosener{head: head}
+	l.add("self_hosted.gpus", "self_hosted.gpus is %d (the base's fleet was %s): the fleet runs at %s of its capacity at peak, above the %s target utilization, so the same load is carried on fewer GPUs than the target sizes",
+		hg, was, fmt.Sprintf("%.0f%%", 100*worst.PeakUtilization), fmt.Sprintf("%.0f%%", 100*worst.TargetUtilization))
+	return l.out
+}
+
 // uncompared reports each change as a loosening the plan at the base's
 // load could not judge: a change that cannot be shown to clear nothing
 // does not pass unremarked.
