@@ -38,6 +38,14 @@ func TestMalformedRecords(t *testing.T) {
 		{"anthropic bucket without times", AnthropicUsage, `{"data":[{"results":[{"uncached_input_tokens":1,"output_tokens":1}]}]}`, ":1: bucket 1: a time bucket needs starting_at and ending_at"},
 		{"anthropic truncated", AnthropicUsage, "{\"data\":[\n{\"starting_at\":", ":2: invalid JSON: the file ends inside a value"},
 		{"openai cache above input", OpenAIUsage, `{"data":[{"start_time":1793577600,"end_time":1793664000,"results":[` + "\n" + `{"input_tokens":10,"input_cached_tokens":20,"output_tokens":1,"user_id":"u"}]}]}`, ":2: input_tokens 10 is less than input_cached_tokens 20"},
+		// input_uncached_tokens was taken as written even when the three
+		// parts came to more than input_tokens, which includes them all.
+		{"openai parts above input", OpenAIUsage, `{"data":[{"start_time":1793577600,"end_time":1793664000,"results":[` + "\n" + `{"input_tokens":1000,"input_cached_tokens":800,"input_uncached_tokens":900,"output_tokens":1,"user_id":"u"}]}]}`, ":2: input_uncached_tokens 900, input_cached_tokens 800 and input_cache_write_tokens 0 add up to more than input_tokens 1000"},
+		// ParseFloat reads hexadecimal: 0x1p4 was 16 tokens.
+		{"litellm csv hexadecimal count", LiteLLMSpend, "request_id,startTime,prompt_tokens,completion_tokens,user\na,2026-11-02 09:00:00,0x1p4,1,u\n", `:2: prompt_tokens: token count "0x1p4" is not a number`},
+		// A CSV cut inside its last row's last count read as a smaller
+		// number (25100 output became 125).
+		{"litellm csv cut short", LiteLLMSpend, "request_id,startTime,prompt_tokens,user,completion_tokens\na,2026-11-02 09:00:00,1,u,1\nb,2026-11-02 09:00:00,1,u,25", ":3: spend logs CSV: the file ends inside this row"},
 		{"openai bad time", OpenAIUsage, `{"data":[{"start_time":"yesterday","end_time":1793664000,"results":[{"input_tokens":10,"output_tokens":1}]}]}`, `:1: bucket 1: time "yesterday" is not RFC 3339`},
 		{"litellm row without request_id", LiteLLMSpend, "[\n{\"request_id\":\"a\",\"startTime\":\"2026-11-02T09:00:00Z\",\"prompt_tokens\":1,\"completion_tokens\":1,\"user\":\"u\"},\n{\"startTime\":\"2026-11-02T09:00:00Z\",\"prompt_tokens\":1,\"completion_tokens\":1}\n]", ":3: a spend log row needs request_id"},
 		{"litellm csv bad count", LiteLLMSpend, "request_id,startTime,prompt_tokens,completion_tokens,user\na,2026-11-02 09:00:00,1,1,u\nb,2026-11-02 09:00:00,x,1,u\n", `:3: prompt_tokens: token count "x" is not a number`},

@@ -305,6 +305,11 @@ func (c *count) UnmarshalJSON(b []byte) error {
 // parseCount reads a token count, saying what is wrong with one that is
 // not.
 func parseCount(s string) (float64, error) {
+	// ParseFloat also reads hexadecimal (0x1p4), Inf and NaN, which no
+	// export writes: a corrupt field, not a count.
+	if strings.IndexFunc(s, func(r rune) bool { return !(r >= '0' && r <= '9' || strings.ContainsRune(".eE+-", r)) }) >= 0 {
+		return 0, errors.New("is not a number")
+	}
 	v, err := strconv.ParseFloat(s, 64)
 	switch {
 	case err != nil && !errors.Is(err, strconv.ErrRange), math.IsNaN(v):

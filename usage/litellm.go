@@ -159,8 +159,24 @@ func (r *litellmReader) object(f *file, s *jsonStream, line int) error {
 // csvColumns are the columns a CSV export must have.
 var csvColumns = []string{"request_id", "startTime", "prompt_tokens", "completion_tokens"}
 
+// tailReader remembers the last byte read: a CSV file cut inside its
+// last row ends without a line end, and the row reads as a smaller count.
+type tailReader struct {
+	r    io.Reader
+	last byte
+}
+
+func (t *tailReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	if n > 0 {
+		t.last = p[n-1]
+	}
+	return n, err
+}
+
 func (r *litellmReader) csv(f *file) error {
-	cr := csv.NewReader(f.r)
+	tail := &tailReader{r: f.r}
+	cr := csv.NewReader(tail)
 	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
@@ -175,9 +191,13 @@ func (r *litellmReader) csv(f *file) error {
 			return f.errorf(1, "spend logs CSV: the header has no %s column (want the LiteLLM_SpendLogs columns: %s, ...)", c, strings.Join(csvColumns, ", "))
 		}
 	}
+	lastLine := 1
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
+			if tail.last != '\n' && tail.last != '\r' {
+				return f.errorf(lastLine, "spend logs CSV: the file ends inside this row, with no line end after it: it looks cut short (a count cut there reads as a smaller number); re-export it, or end the file with a newline if the row is whole")
+			}
 			return nil
 		}
 		if err != nil {
@@ -193,6 +213,7 @@ func (r *litellmReader) csv(f *file) error {
 			continue
 		}
 		line, _ := cr.FieldPos(0)
+		lastLine = line
 		get := func(name string) string {
 			if i, ok := col[name]; ok && i < len(rec) {
 				return rec[i]

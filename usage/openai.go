@@ -33,6 +33,10 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 		}
 		read, write := r.InputCachedTokens.V, r.InputCacheWriteTokens.V
 		uncached := r.InputUncachedTokens.V
+		if r.InputUncachedTokens.Set && r.InputTokens.Set && uncached+read+write > r.InputTokens.V {
+			return f.invalid(line, "input_uncached_tokens %s, input_cached_tokens %s and input_cache_write_tokens %s add up to more than input_tokens %s, which includes all three",
+				fmtCount(uncached), fmtCount(read), fmtCount(write), fmtCount(r.InputTokens.V))
+		}
 		if !r.InputUncachedTokens.Set {
 			uncached = r.InputTokens.V - read - write
 			if uncached < 0 {
