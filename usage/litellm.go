@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/costgate/costgate/units"
 )
 
 // LiteLLM's spend logs: rows of the LiteLLM_SpendLogs table, one a
@@ -72,15 +75,73 @@ func (m *litellmMetaF) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// uiPages are the pages of /spend/logs/ui (/spend/logs/v2) the files
+// hold, by number, from each page's "page" and "total_pages": a page set
+// with one missing would count a part of the rows as the whole.
+type uiPages struct {
+	in    *inputs
+	total int
+	// seen names the file holding each page.
+	seen map[int]string
+}
+
+// add records a page; the fields are the page object's other than data.
+func (u *uiPages) add(f *file, line int, fields map[string]json.RawMessage) error {
+	var page, total int
+	if json.Unmarshal(fields["page"], &page) != nil || json.Unmarshal(fields["total_pages"], &total) != nil || fields["page"] == nil || fields["total_pages"] == nil {
+		return nil // not a numbered page: nothing to check
+	}
+	if page < 1 || total < 1 || page > total {
+		return f.invalid(line, "spend logs page %d of %d: a page number runs from 1 to total_pages", page, total)
+	}
+	u.total = max(u.total, total)
+	if _, ok := u.seen[page]; !ok {
+		u.seen[page] = f.name
+	}
+	return nil
+}
+
+// check finds the pages missing from 1 to the largest total_pages.
+func (u *uiPages) check() error {
+	if u.total == 0 {
+		return nil
+	}
+	var missing []string
+	for p := 1; p <= u.total; p++ {
+		if _, ok := u.seen[p]; !ok {
+			missing = append(missing, strconv.Itoa(p))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	files := make([]string, 0, len(u.seen))
+	for p := 1; p <= u.total; p++ {
+		if name, ok := u.seen[p]; ok && !slices.Contains(files, name) {
+			files = append(files, name)
+		}
+	}
+	what := fmt.Sprintf("the spend log pages say total_pages %d, and page %s is not among the files: its rows are missing", u.total, missing[0])
+	if len(missing) > 1 {
+		what = fmt.Sprintf("the spend log pages say total_pages %d, and pages %s are not among the files: their rows are missing", u.total, units.AndList(missing))
+	}
+	if !u.in.opts.AllowGaps {
+		return &RecordError{File: strings.Join(files, ", "), Msg: what + "; or read on with --allow-gaps"}
+	}
+	u.in.res.Gaps = append(u.in.res.Gaps, strings.Join(files, ", ")+": "+what)
+	return nil
+}
+
 // litellmReader counts rows into an aggregation.
 type litellmReader struct {
+	ui        *uiPages
 	agg       *aggregate
 	cacheHits int64
 	older     int64
 }
 
-func readLiteLLM(f *file, agg *aggregate) error {
-	r := &litellmReader{agg: agg}
+func readLiteLLM(f *file, agg *aggregate, ui *uiPages) error {
+	r := &litellmReader{agg: agg, ui: ui}
 	head, _ := f.r.Peek(64)
 	var err error
 	if t := bytes.TrimLeft(head, " \t\r\n\ufeff"); len(t) > 0 && (t[0] == '[' || t[0] == '{') {
@@ -145,8 +206,11 @@ func (r *litellmReader) object(f *file, s *jsonStream, line int) error {
 		fields[key] = raw
 		return nil
 	})
-	if err != nil || isPage {
+	if err != nil {
 		return err
+	}
+	if isPage {
+		return r.ui.add(f, line, fields)
 	}
 	b, _ := json.Marshal(fields)
 	var row litellmRow

@@ -303,27 +303,27 @@ func importTokens(in *inputs, paths []string) error {
 		agg = a
 	default:
 		agg = newAggregate(in.opts)
-		var set *pageSet
+		// check finds what the files' pages lack once every file is read.
+		var check func() error
 		var read func(*file) error
 		switch in.res.Format {
 		case AnthropicUsage:
-			set = newPageSet(in, "starting_at", "ending_at")
-			read = func(f *file) error { return readAnthropic(f, set, agg) }
+			set := newPageSet(in, "starting_at", "ending_at")
+			read, check = func(f *file) error { return readAnthropic(f, set, agg) }, set.check
 		case OpenAIUsage:
-			set = newPageSet(in, "start_time", "end_time")
-			read = func(f *file) error { return readOpenAI(f, set, agg) }
+			set := newPageSet(in, "start_time", "end_time")
+			read, check = func(f *file) error { return readOpenAI(f, set, agg) }, set.check
 		default:
-			read = func(f *file) error { return readLiteLLM(f, agg) }
+			ui := &uiPages{in: in, seen: map[int]string{}}
+			read, check = func(f *file) error { return readLiteLLM(f, agg, ui) }, ui.check
 		}
 		for _, p := range paths {
 			if err := in.each(p, read); err != nil {
 				return err
 			}
 		}
-		if set != nil {
-			if err := set.check(); err != nil {
-				return err
-			}
+		if err := check(); err != nil {
+			return err
 		}
 	}
 	for _, g := range in.res.Gaps {
