@@ -130,6 +130,24 @@ func (ps *pageSet) check() error {
 			reach, reachFile = b.end, b.file
 		}
 	}
+	// A report lists every bucket of its range, empty ones too: a stated
+	// period past its buckets is usage the files do not hold, which would
+	// count as none and thin every figure a month.
+	if len(starts) > 0 {
+		first := ps.buckets[starts[0]]
+		if !opts.Since.IsZero() && opts.Since.Unix() < starts[0] {
+			what := fmt.Sprintf("--since %s is before the first bucket (from %s): no page holds the usage between them", stampText(opts.Since.Unix()), stampText(starts[0]))
+			if err := ps.missing(first.file, what); err != nil {
+				return err
+			}
+		}
+		if !opts.Until.IsZero() && opts.Until.Unix() > reach {
+			what := fmt.Sprintf("--until %s is after the last bucket (to %s): no page holds the usage between them", stampText(opts.Until.Unix()), stampText(reach))
+			if err := ps.missing(reachFile, what); err != nil {
+				return err
+			}
+		}
+	}
 	more := len(ps.last) > 0
 	for _, pg := range ps.last {
 		more = more && pg.hasMore

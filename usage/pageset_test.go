@@ -117,6 +117,23 @@ func TestPageSetComplete(t *testing.T) {
 			}
 		})
 	}
+	// A stated period past the report's buckets (2026-11-02 to 11-16) is
+	// usage no page holds: it counted as none, thinning every figure a
+	// month (three hours of data over a stated week: 56 times).
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
+	for _, tt := range []struct {
+		since, until time.Time
+		want         string
+	}{
+		{day(1), time.Time{}, "--since 2026-11-01T00:00Z is before the first bucket (from 2026-11-02T00:00Z)"},
+		{time.Time{}, day(20), "--until 2026-11-20T00:00Z is after the last bucket (to 2026-11-16T00:00Z)"},
+		{day(3), day(10), ""},
+	} {
+		_, err := Import(pages, Options{Format: AnthropicUsage, Since: tt.since, Until: tt.until})
+		if (err == nil) != (tt.want == "") || (err != nil && !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("period %s to %s: %v, want %q", tt.since, tt.until, err, tt.want)
+		}
+	}
 	// Without --from, detection names the error body and the empty file.
 	for _, f := range []string{rateLimited, empty} {
 		if _, err := Detect([]string{f}); err == nil || !strings.Contains(err.Error(), f+" is ") {

@@ -24,7 +24,7 @@ func TestUsageImportGoldens(t *testing.T) {
 		{"otel-delta", []string{"--from", "claude-code-otel", usageData + "claude-code-otel/delta-a.jsonl", usageData + "claude-code-otel/delta-b.jsonl"}},
 		{"otel-cumulative", []string{usageData + "claude-code-otel/cumulative.jsonl"}},
 		{"anthropic", []string{usageData + "anthropic-usage/page1.json", usageData + "anthropic-usage/page2.json"}},
-		{"openai", []string{usageData + "openai-usage/page1.json", usageData + "openai-usage/page1-again.json", "--since", "2026-11-01", "--until", "2026-12-01"}},
+		{"openai", []string{usageData + "openai-usage/page1.json", usageData + "openai-usage/page1-again.json", "--since", "2026-11-02", "--until", "2026-11-04"}},
 		{"litellm-csv", []string{"--from", "litellm-spend", usageData + "litellm-spend/logs.csv"}},
 		{"vllm", []string{usageData + "vllm-metrics/stamped-1.prom", usageData + "vllm-metrics/stamped-2.prom", usageData + "vllm-metrics/stamped-3.prom"}},
 	}
