@@ -30,6 +30,9 @@ type anthropicResult struct {
 	OutputTokens       count `json:"output_tokens"`
 }
 
+// anthropicGroups are the report's group_by fields, in groupShape's order.
+var anthropicGroups = []string{"account_id", "api_key_id", "model", "workspace_id", "service_account_id", "service_tier", "context_window", "inference_geo", "speed"}
+
 func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 	return readPages(f, set, agg.cover, func(start, end time.Time, line int, r *anthropicResult) error {
 		if !r.UncachedInputTokens.Set || !r.OutputTokens.Set {
@@ -41,6 +44,7 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 		}
 		k := keyOf("a", start.Format(time.RFC3339), end.Format(time.RFC3339), r.AccountID.V, r.APIKeyID.V, r.Model.V,
 			r.WorkspaceID.V, r.ServiceAccountID.V, r.ServiceTier.V, r.ContextWindow.V, r.InferenceGeo.V, r.Speed.V)
+		set.grouped(f.name, start, end, groupShape(r.AccountID, r.APIKeyID, r.Model, r.WorkspaceID, r.ServiceAccountID, r.ServiceTier, r.ContextWindow, r.InferenceGeo, r.Speed))
 		dev := first(r.AccountID.V, r.APIKeyID.V)
 		if ok, err := f.identity(line, dev); !ok {
 			return err

@@ -48,3 +48,28 @@ func TestRepeatsThatDisagree(t *testing.T) {
 		})
 	}
 }
+
+// TestTwoGroupings: the same hours exported with two group_by settings
+// (account and model; account, key and model) hold the same usage under
+// keys that never match: 4,000 tokens counted as 6,000, no note. Refused
+// in either order, naming both files and both groupings.
+func TestTwoGroupings(t *testing.T) {
+	a := filepath.Join("testdata", "conflict", "anthropic-by-account.json")
+	b := filepath.Join("testdata", "conflict", "anthropic-by-account-and-key.json")
+	for _, order := range [][]string{{a, b}, {b, a}} {
+		_, err := Import(order, Options{})
+		if err == nil {
+			t.Fatalf("Import(%v) succeeded; want two groupings refused", order)
+		}
+		for _, want := range []string{a, b, "account_id, model", "account_id, api_key_id, model"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("Import(%v): %v; want %q named", order, err, want)
+			}
+		}
+	}
+	for _, f := range []string{a, b} {
+		if _, err := Import([]string{f, f}, Options{}); err != nil {
+			t.Errorf("one grouping, twice: %v", err)
+		}
+	}
+}

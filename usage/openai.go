@@ -26,6 +26,9 @@ type openAIResult struct {
 	OutputTokens          count `json:"output_tokens"`
 }
 
+// openAIGroups are the report's group_by fields, in groupShape's order.
+var openAIGroups = []string{"user_id", "api_key_id", "project_id", "model", "batch", "service_tier", "api_source"}
+
 func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 	return readPages(f, set, agg.cover, func(start, end time.Time, line int, r *openAIResult) error {
 		if !r.OutputTokens.Set || (!r.InputTokens.Set && !r.InputUncachedTokens.Set) {
@@ -46,6 +49,7 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 		}
 		k := keyOf("o", strconv.FormatInt(start.Unix(), 10), strconv.FormatInt(end.Unix(), 10), r.UserID.V, r.APIKeyID.V, r.ProjectID.V,
 			r.Model.V, r.Batch.V, r.ServiceTier.V, r.APISource.V)
+		set.grouped(f.name, start, end, groupShape(r.UserID, r.APIKeyID, r.ProjectID, r.Model, r.Batch, r.ServiceTier, r.APISource))
 		dev := first(r.UserID.V, r.APIKeyID.V, r.ProjectID.V)
 		if ok, err := f.identity(line, dev); !ok {
 			return err

@@ -23,6 +23,83 @@ type pageSet struct {
 	// last are the pages holding the latest bucket end seen so far.
 	lastEnd int64
 	last    []*pageInfo
+	// groupNames are the report's group_by fields, in the order of the
+	// bits of a grouping; groupings are each file's, by name.
+	groupNames []string
+	groupings  map[string]*grouping
+}
+
+// grouping is the group_by fields a file's results carry (a bit each,
+// set where any result has the field) and the span of its buckets: two
+// files that group the same hours by other fields hold the same usage
+// twice, under keys that never match.
+type grouping struct {
+	fields   uint32
+	from, to int64
+	// width is the file's bucket width in seconds, -1 if it has several:
+	// files of two widths over the same hours are refused as such
+	// (aggregate.overlappingWidths).
+	width int64
+}
+
+// grouped records that a result of a file's bucket carries the fields.
+func (ps *pageSet) grouped(file string, start, end time.Time, fields uint32) {
+	g := ps.groupings[file]
+	w := end.Unix() - start.Unix()
+	if g == nil {
+		g = &grouping{from: start.Unix(), to: end.Unix(), width: w}
+		ps.groupings[file] = g
+	}
+	if g.width != w {
+		g.width = -1
+	}
+	g.fields |= fields
+	g.from, g.to = min(g.from, start.Unix()), max(g.to, end.Unix())
+}
+
+// groupShape is the grouping bits of a result's group fields: bit i is
+// set when the i-th is given.
+func groupShape(fields ...str) uint32 {
+	var b uint32
+	for i, f := range fields {
+		if f.Set && f.V != "" {
+			b |= 1 << i
+		}
+	}
+	return b
+}
+
+// fieldNames names a grouping's fields.
+func (ps *pageSet) fieldNames(bits uint32) string {
+	var out []string
+	for i, n := range ps.groupNames {
+		if bits&(1<<i) != 0 {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return "no field"
+	}
+	return strings.Join(out, ", ")
+}
+
+// mixedGroupings refuses two files that group overlapping hours by other
+// fields: the same usage under two groupings counts twice.
+func (ps *pageSet) mixedGroupings() error {
+	files := make([]string, 0, len(ps.groupings))
+	for f := range ps.groupings {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	for i, a := range files {
+		for _, b := range files[i+1:] {
+			ga, gb := ps.groupings[a], ps.groupings[b]
+			if ga.fields != gb.fields && ga.width == gb.width && ga.width > 0 && ga.from < gb.to && gb.from < ga.to {
+				return &RecordError{File: a + " and " + b, Msg: fmt.Sprintf("group the same hours by other fields (%s; %s): each holds the same usage under keys the other's never match, so both would count it; import the pages of one group_by", ps.fieldNames(ga.fields), ps.fieldNames(gb.fields))}
+			}
+		}
+	}
+	return nil
 }
 
 type bucketSeen struct {
@@ -52,8 +129,8 @@ type apiError struct {
 	Message string `json:"message"`
 }
 
-func newPageSet(in *inputs, startKey, endKey string) *pageSet {
-	return &pageSet{in: in, startKey: startKey, endKey: endKey, buckets: map[int64]bucketSeen{}}
+func newPageSet(in *inputs, startKey, endKey string, groupNames ...string) *pageSet {
+	return &pageSet{in: in, startKey: startKey, endKey: endKey, buckets: map[int64]bucketSeen{}, groupNames: groupNames, groupings: map[string]*grouping{}}
 }
 
 func (pg *pageInfo) bucket(start, end time.Time) {
@@ -106,6 +183,9 @@ func (ps *pageSet) missing(where, what string) error {
 // check finds the buckets the set lacks: a gap between buckets in the
 // period, or a last page that says more follow.
 func (ps *pageSet) check() error {
+	if err := ps.mixedGroupings(); err != nil {
+		return err
+	}
 	opts := ps.in.opts
 	starts := make([]int64, 0, len(ps.buckets))
 	for s := range ps.buckets {

@@ -308,10 +308,10 @@ func importTokens(in *inputs, paths []string) error {
 		var read func(*file) error
 		switch in.res.Format {
 		case AnthropicUsage:
-			set := newPageSet(in, "starting_at", "ending_at")
+			set := newPageSet(in, "starting_at", "ending_at", anthropicGroups...)
 			read, check = func(f *file) error { return readAnthropic(f, set, agg) }, set.check
 		case OpenAIUsage:
-			set := newPageSet(in, "start_time", "end_time")
+			set := newPageSet(in, "start_time", "end_time", openAIGroups...)
 			read, check = func(f *file) error { return readOpenAI(f, set, agg) }, set.check
 		default:
 			ui := &uiPages{in: in, seen: map[int]string{}}
