@@ -7,6 +7,7 @@ import (
 	"math"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -217,20 +218,8 @@ func orderScrapes(in *inputs, scrapes []*scrape) ([]*scrape, error) {
 	case !opts.Since.IsZero() || !opts.Until.IsZero():
 		return nil, errors.New("--since and --until need scrapes whose samples carry timestamps")
 	default:
-		sort.SliceStable(scrapes, func(i, j int) bool {
-			a, b := scrapes[i], scrapes[j]
-			if a.source != b.source {
-				return a.source < b.source
-			}
-			return naturalLess(a.file, b.file)
-		})
-		n := 0
-		for i, sc := range scrapes {
-			if i > 0 && sc.source != scrapes[i-1].source {
-				n = 0
-			}
-			sc.at = time.Unix(0, 0).UTC().Add(time.Duration(n) * opts.Interval)
-			n++
+		if err := plainTimes(in, scrapes); err != nil {
+			return nil, err
 		}
 	}
 	for _, sc := range scrapes {
@@ -243,18 +232,123 @@ func orderScrapes(in *inputs, scrapes []*scrape) ([]*scrape, error) {
 
 // scrapeSource is a plain scrape's source: its folder and name with the
 // last run of digits (its sequence number) taken out, so that a-001.prom
-// and a-002.prom are one replica and b-001.prom another.
+// and a-002.prom are one replica and b-001.prom another. A compressed
+// file's suffix (.gz, .zst) is not part of the name: logrotate's
+// a-002.prom.gz is a-002.prom.
 func scrapeSource(path string) string {
+	src, _, _ := scrapeName(path)
+	return src
+}
+
+// scrapeName is a plain scrape's source and sequence number (ok false
+// when the name has no digits: the path is its source).
+func scrapeName(path string) (source string, seq uint64, ok bool) {
 	dir, base := filepath.Split(path)
+	for _, ext := range []string{".gz", ".zst"} {
+		base = strings.TrimSuffix(base, ext)
+	}
 	end := strings.LastIndexAny(base, "0123456789")
 	if end < 0 {
-		return path
+		return dir + base, 0, false
 	}
 	start := end
 	for start > 0 && base[start-1] >= '0' && base[start-1] <= '9' {
 		start--
 	}
-	return dir + base[:start] + "#" + base[end+1:]
+	n, err := strconv.ParseUint(base[start:end+1], 10, 64)
+	return dir + base[:start] + "#" + base[end+1:], n, err == nil
+}
+
+// plainTimes places each source's plain scrapes --interval apart by their
+// sequence numbers: a number given twice (the same file twice, a-2 and
+// a-02) is refused, and a number skipped (a scrape lost) is refused too,
+// or under AllowGaps spans its missing intervals, noted. A source
+// of one scrape gives no rate, and sources whose names differ only in
+// digits may be one replica's scrapes named by time: both are noted.
+func plainTimes(in *inputs, scrapes []*scrape) error {
+	opts := in.opts
+	sort.SliceStable(scrapes, func(i, j int) bool {
+		a, b := scrapes[i], scrapes[j]
+		if a.source != b.source {
+			return a.source < b.source
+		}
+		return naturalLess(a.file, b.file)
+	})
+	var single []string
+	sources := 0
+	for i := 0; i < len(scrapes); {
+		sources++
+		j := i
+		for j < len(scrapes) && scrapes[j].source == scrapes[i].source {
+			j++
+		}
+		group := scrapes[i:j]
+		if len(group) == 1 && len(scrapes) > 1 {
+			single = append(single, group[0].file)
+		}
+		_, first, numbered := scrapeName(group[0].file)
+		prev := first
+		for k, sc := range group {
+			_, n, _ := scrapeName(sc.file)
+			switch {
+			case !numbered:
+				n = first + uint64(k)
+			case k > 0 && n == prev:
+				return fmt.Errorf("%s and %s are the same scrape of %s (number %d): pass each scrape once", group[k-1].file, sc.file, strings.ReplaceAll(sc.source, "#", "N"), n)
+			case k > 0 && n > prev+1:
+				what := fmt.Sprintf("%s and %s: the scrapes numbered %d to %d are missing, so the time between these two is not one --interval", group[k-1].file, sc.file, prev+1, n-1)
+				if !opts.AllowGaps {
+					return fmt.Errorf("%s; pass every scrape, or read on with --allow-gaps (the gap then spans %d intervals)", what, n-prev)
+				}
+				in.res.Notes = append(in.res.Notes, what+fmt.Sprintf(": read as %d intervals (the counters' increase over them counts; the peak within them is not seen)", n-prev))
+			}
+			sc.at = time.Unix(0, 0).UTC().Add(time.Duration(n-first) * opts.Interval)
+			prev = n
+		}
+		i = j
+	}
+	if len(single) > 1 && len(single) == sources {
+		return fmt.Errorf("each of the %d scrapes is a source of its own (%s): a source is the file name without its last number (a-001.prom and a-002.prom are one replica), and names whose last number is a time's seconds or minutes differ elsewhere too; name one replica's scrapes with one sequence number, or give the samples timestamps", len(single), displayNames(single))
+	}
+	if len(single) > 0 {
+		in.res.Notes = append(in.res.Notes, fmt.Sprintf("%s: a source of one scrape has no rate, so %s not counted (a source is the file name without its last number: a-001.prom and a-002.prom are one replica)", displayNames(single), map[bool]string{true: "it is", false: "they are"}[len(single) == 1]))
+	}
+	if alike := digitAlike(scrapes); alike != "" {
+		in.res.Notes = append(in.res.Notes, alike)
+	}
+	return nil
+}
+
+// displayNames lists up to three file names and how many more.
+func displayNames(names []string) string {
+	if len(names) <= 3 {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:3], ", "), len(names)-3)
+}
+
+// digitAlike notes sources whose names differ only in their digits
+// (m-20261102-#.prom and m-20261103-#.prom): replicas numbered so, or one
+// replica's scrapes named by date and time, which would count as two
+// replicas and add their rates. Empty when there are none.
+func digitAlike(scrapes []*scrape) string {
+	strip := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	seen := map[string]string{}
+	for _, sc := range scrapes {
+		k := strip(sc.source)
+		if other, ok := seen[k]; ok && other != sc.source {
+			return fmt.Sprintf("sources %s and %s differ only in digits: each is taken as a replica of its own and their rates are added; if they are one replica's scrapes named by date or time, give the samples timestamps (a federation scrape) or name them with one sequence number", strings.ReplaceAll(other, "#", "N"), strings.ReplaceAll(sc.source, "#", "N"))
+		}
+		seen[k] = sc.source
+	}
+	return ""
 }
 
 // naturalLess orders names with their digit runs compared as numbers:

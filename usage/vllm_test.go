@@ -1,6 +1,8 @@
 package usage
 
 import (
+	"bytes"
+	"compress/gzip"
 	"fmt"
 	"math/rand"
 	"os"
@@ -226,5 +228,60 @@ func TestVLLMTimestampsInSeconds(t *testing.T) {
 	}
 	if _, err := Import(plain, Options{Interval: time.Minute}); err != nil {
 		t.Errorf("a minute apart: %v", err)
+	}
+}
+
+// TestVLLMPlainScrapeNames: plain scrapes take their time from their
+// sequence numbers. The same number twice (the file given twice, a-2 and
+// a-02) gave 200 tok/s for 300; a number skipped (s-1, s-4: two scrapes
+// lost) read three intervals as one, 3× too high; a logrotate-compressed
+// middle scrape (a-2.prom.gz) was a source of its own, dropped unnoted.
+// Each is now refused, read as what it is, or noted.
+func TestVLLMPlainScrapeNames(t *testing.T) {
+	dir := t.TempDir()
+	s := func(name string, n int) string { return writeScrape(t, dir, name, replicaScrape("", n, 4000, 1000, 0, true)) }
+	one, two, three, four := s("a-1.prom", 1), s("a-2.prom", 2), s("a-3.prom", 3), s("a-4.prom", 4)
+	padded := s("a-02.prom", 2)
+	opts := Options{Interval: time.Minute}
+	if _, err := Import([]string{one, two, three, two}, opts); err == nil || !strings.Contains(err.Error(), "are the same scrape") {
+		t.Errorf("a scrape given twice: %v", err)
+	}
+	if _, err := Import([]string{one, two, padded, three}, opts); err == nil || !strings.Contains(err.Error(), "are the same scrape") {
+		t.Errorf("a-2 and a-02: %v", err)
+	}
+	if _, err := Import([]string{one, four}, opts); err == nil || !strings.Contains(err.Error(), "the scrapes numbered 2 to 3 are missing") {
+		t.Errorf("a-1 and a-4: %v", err)
+	}
+	gap, err := Import([]string{one, four}, Options{Interval: time.Minute, AllowGaps: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "tok/s over the gap", gap.FleetMetrics.PromptTokS+gap.FleetMetrics.GenerationTokS, 5000)
+	// The same scrape compressed is the same source.
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write([]byte(replicaScrape("", 2, 4000, 1000, 0, true)))
+	zw.Close()
+	gz := writeScrape(t, dir, "b-2.prom.gz", buf.String())
+	res, err := Import([]string{s("b-1.prom", 1), gz, s("b-3.prom", 3)}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.FleetMetrics.Scrapes != 3 {
+		t.Errorf("%d scrapes counted, want the compressed one among them", res.FleetMetrics.Scrapes)
+	}
+	near(t, "tok/s with a compressed scrape", res.FleetMetrics.PromptTokS+res.FleetMetrics.GenerationTokS, 5000)
+	// Names by date and time: each scrape its own source.
+	stamped := []string{s("m-12:00:05.prom", 1), s("m-12:01:05.prom", 2)}
+	if _, err := Import(stamped, opts); err == nil || !strings.Contains(err.Error(), "is a source of its own") {
+		t.Errorf("names by time: %v", err)
+	}
+	// Sources alike but for digits are noted.
+	alike, err := Import([]string{s("d-20261102-2358.prom", 1), s("d-20261102-2359.prom", 2), s("d-20261103-0000.prom", 3), s("d-20261103-0001.prom", 4)}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(alike.Notes, "\n"), "differ only in digits") {
+		t.Errorf("notes %q: want sources alike but for digits noted", alike.Notes)
 	}
 }
