@@ -36,7 +36,7 @@ func TestCatalogList(t *testing.T) {
 		}},
 		{name: "stale", args: []string{"catalog", "--as-of", "2026-11-26", "--stale"}, wantStdout: []string{
 			"only figures last reviewed more than 90 days before it",
-			"p5.48xlarge us-east-1 capacity_block",
+			"p5.48xlarge us-east-1 reserved",
 		}},
 		{name: "price book discounts", args: []string{"catalog", "--as-of", "2026-11-26", "--catalog", "testdata/catalog/discount_book.json"}, wantStdout: []string{
 			"DISCOUNTS",
