@@ -61,7 +61,7 @@ func (m *model) option(a *assignment) (Option, error) {
 	cash := exp.total(false)
 	o.CashUSD = Money{Low: cash, Expected: cash, High: cash}
 	m.corner = true
-	cornerInstances := 0
+	cornerInstances, cornerUtil := 0, 0.0
 	for _, p := range corners {
 		ev, err := m.evaluate(a, p, false)
 		if err != nil {
@@ -70,6 +70,7 @@ func (m *model) option(a *assignment) (Option, error) {
 		}
 		if ev.sized {
 			cornerInstances = max(cornerInstances, ev.fleet.Instances)
+			cornerUtil = max(cornerUtil, ev.fleet.PeakUtilization)
 		}
 		t := ev.total(include)
 		o.MonthlyUSD.Low, o.MonthlyUSD.High = math.Min(o.MonthlyUSD.Low, t), math.Max(o.MonthlyUSD.High, t)
@@ -98,7 +99,7 @@ func (m *model) option(a *assignment) (Option, error) {
 	if exp.sized {
 		o.Sizing, o.Sized = m.fleetOf(a.sh, exp.fleet), &exp.fleet
 		m.withRequired(&o, a, exp.fleet)
-		m.fleetNotes(&o, a, exp.fleet, cornerInstances)
+		m.fleetNotes(&o, a, exp.fleet, cornerInstances, cornerUtil)
 	}
 	return o, nil
 }
@@ -107,8 +108,14 @@ func (m *model) option(a *assignment) (Option, error) {
 // fleet's packing, a capacity block's range, a commitment on a part-time
 // schedule, and the weights a given
 // VPC would carry through its NAT; cornerInstances is the most instances
-// a corner of the range needs.
-func (m *model) fleetNotes(o *Option, a *assignment, f inference.Fleet, cornerInstances int) {
+// a corner of the range needs, cornerUtil the highest peak utilization
+// of the corners' fleets.
+func (m *model) fleetNotes(o *Option, a *assignment, f inference.Fleet, cornerInstances int, cornerUtil float64) {
+	if m.s.SelfHosted.GPUs > 0 && f.PeakUtilization <= 1 && cornerUtil > 1 {
+		o.Notes = append(o.Notes, Note{ID: "capacity.range", Message: fmt.Sprintf(
+			"at the high end of the spec's ranges (tokens, developers, peak) the fixed fleet of %d GPUs would run at %.0f%% of its capacity at peak: it could not serve that load, though the range's high cost is this fleet's; set gpus for the high end, or leave the fleet to be sized",
+			f.GPUs, 100*cornerUtil)})
+	}
 	if m.s.SelfHosted.GPUs > 0 && f.GPUs != m.s.SelfHosted.GPUs {
 		o.Notes = append(o.Notes, Note{ID: "sizing.packing", Message: fmt.Sprintf(
 			"the fixed fleet of %d GPUs runs at tensor-parallel size %d on %d × %s: AWS bills every one of its %d GPUs (it sells no instance of exactly %d %s), so all %d are priced and serve as %d replica(s)",

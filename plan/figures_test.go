@@ -335,3 +335,34 @@ func TestFixedFleetLoosenings(t *testing.T) {
 		})
 	}
 }
+
+// TestFixedFleetRangeWarns: a fixed fleet that carries the expected peak
+// but not the high end of the spec's own ranges warns capacity.range: its
+// range's high cost is the same fleet's, which could not serve that load.
+// It was allowed with no word (4 GPUs at 75 %, 129 % at the top of the
+// token range).
+func TestFixedFleetRangeWarns(t *testing.T) {
+	acme := fixture.Edit(t, fixture.Example(t, "acme-platform.hcl"), "developers              = 200", "developers              = 4000")
+	for _, tt := range []struct {
+		gpus int
+		want bool
+	}{{16, true}, {24, false}} {
+		s := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, "target_utilization = 0.7", fmt.Sprintf("target_utilization = 0.7\n  gpus = %d", tt.gpus)))
+		p, err := plan.Build(context.Background(), s, fixture.Options())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range p.Options {
+			if o.Architecture != "self_hosted" {
+				continue
+			}
+			warned := false
+			for _, w := range o.Warnings {
+				warned = warned || w.Policy == "capacity.range"
+			}
+			if warned != tt.want || o.Sizing.PeakUtilization > 1 {
+				t.Errorf("%d GPUs at %g of capacity: capacity.range %v, want %v", tt.gpus, o.Sizing.PeakUtilization, warned, tt.want)
+			}
+		}
+	}
+}
