@@ -75,21 +75,13 @@ func TestStackSpecPricesTheStacksDeployment(t *testing.T) {
 func TestStackSpecGatesTheStacksResources(t *testing.T) {
 	dir := t.TempDir()
 	specPath := filepath.Join(dir, "research.hcl")
-	sp := `team "research" {
-  developers           = 20
-  tokens_per_developer = 3e6
-  cost_center          = "research"
-}
-
-workload "agent" {
-  share      = 1
-  complexity = "complex"
-}
-
-compliance {
-  code_may_leave_network = false
-}
-`
+	// testdata/blocked.hcl without its budget: code stays in the network,
+	// so only the fleet is allowed, and its resources decide.
+	raw, err := os.ReadFile("testdata/blocked.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp, _, _ := strings.Cut(string(raw), "budget {")
 	if err := os.WriteFile(specPath, []byte(sp), 0o600); err != nil {
 		t.Fatal(err)
 	}
