@@ -72,4 +72,26 @@ func TestTwoGroupings(t *testing.T) {
 			t.Errorf("one grouping, twice: %v", err)
 		}
 	}
+	// Two groupings in one file (cat a.json b.json) count twice as well.
+	one := filepath.Join("testdata", "conflict", "anthropic-two-groupings-one-file.jsonl")
+	if _, err := Import([]string{one}, Options{}); err == nil || !strings.Contains(err.Error(), "grouped by other fields") {
+		t.Errorf("two groupings in one file: %v", err)
+	}
+	// One grouping exported twice over overlapping hours, where a group
+	// field is null on some rows (a Workbench row has no API key, a key's
+	// row no account): the same grouping, counted once. Compared file by
+	// file, the two unions of fields differed and it was refused.
+	early := filepath.Join("testdata", "conflict", "anthropic-export-0900-1200.json")
+	late := filepath.Join("testdata", "conflict", "anthropic-export-1000-1200.json")
+	res, err := Import([]string{early, late}, Options{})
+	if err != nil {
+		t.Fatalf("one grouping exported twice: %v", err)
+	}
+	alone, err := Import([]string{early}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Tokens.Totals != alone.Tokens.Totals {
+		t.Errorf("one grouping exported twice: %+v, want the first export's %+v", res.Tokens.Totals, alone.Tokens.Totals)
+	}
 }

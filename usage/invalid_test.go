@@ -39,8 +39,9 @@ func TestMalformedRecords(t *testing.T) {
 		{"anthropic truncated", AnthropicUsage, "{\"data\":[\n{\"starting_at\":", ":2: invalid JSON: the file ends inside a value"},
 		{"openai cache above input", OpenAIUsage, `{"data":[{"start_time":1793577600,"end_time":1793664000,"results":[` + "\n" + `{"input_tokens":10,"input_cached_tokens":20,"output_tokens":1,"user_id":"u"}]}]}`, ":2: input_tokens 10 is less than input_cached_tokens 20"},
 		// input_uncached_tokens was taken as written even when the three
-		// parts came to more than input_tokens, which includes them all.
-		{"openai parts above input", OpenAIUsage, `{"data":[{"start_time":1793577600,"end_time":1793664000,"results":[` + "\n" + `{"input_tokens":1000,"input_cached_tokens":800,"input_uncached_tokens":900,"output_tokens":1,"user_id":"u"}]}]}`, ":2: input_uncached_tokens 900, input_cached_tokens 800 and input_cache_write_tokens 0 add up to more than input_tokens 1000"},
+		// parts did not come to input_tokens, which they divide.
+		{"openai parts above input", OpenAIUsage, `{"data":[{"start_time":1793577600,"end_time":1793664000,"results":[` + "\n" + `{"input_tokens":1000,"input_cached_tokens":800,"input_uncached_tokens":900,"output_tokens":1,"user_id":"u"}]}]}`, ":2: input_uncached_tokens 900, input_cached_tokens 800 and input_cache_write_tokens 0 add up to 1700, not input_tokens 1000"},
+		{"openai parts below input", OpenAIUsage, `{"data":[{"start_time":1793577600,"end_time":1793664000,"results":[` + "\n" + `{"input_tokens":10000,"input_cached_tokens":200,"input_uncached_tokens":300,"output_tokens":1,"user_id":"u"}]}]}`, ":2: input_uncached_tokens 300, input_cached_tokens 200 and input_cache_write_tokens 0 add up to 500, not input_tokens 10000"},
 		// ParseFloat reads hexadecimal: 0x1p4 was 16 tokens.
 		{"litellm csv hexadecimal count", LiteLLMSpend, "request_id,startTime,prompt_tokens,completion_tokens,user\na,2026-11-02 09:00:00,0x1p4,1,u\n", `:2: prompt_tokens: token count "0x1p4" is not a number`},
 		// A CSV cut inside its last row's last count read as a smaller

@@ -77,7 +77,9 @@ func (m *litellmMetaF) UnmarshalJSON(b []byte) error {
 
 // uiPages are the pages of /spend/logs/ui (/spend/logs/v2) the files
 // hold, by number, from each page's "page" and "total_pages": a page set
-// with one missing would count a part of the rows as the whole.
+// with one missing would count a part of the rows as the whole. (Pages of
+// two queries, two windows fetched apart, are not told apart: a page of
+// one stands in for the same page of the other.)
 type uiPages struct {
 	in    *inputs
 	total int
@@ -85,16 +87,25 @@ type uiPages struct {
 	seen map[int]string
 }
 
-// add records a page; the fields are the page object's other than data.
-func (u *uiPages) add(f *file, line int, fields map[string]json.RawMessage) error {
+// add records a page; the fields are the page object's other than data,
+// rows how many rows its data held.
+func (u *uiPages) add(f *file, line, rows int, fields map[string]json.RawMessage) error {
 	var page, total int
-	if json.Unmarshal(fields["page"], &page) != nil || json.Unmarshal(fields["total_pages"], &total) != nil || fields["page"] == nil || fields["total_pages"] == nil {
+	if fields["page"] == nil || fields["total_pages"] == nil || json.Unmarshal(fields["page"], &page) != nil || json.Unmarshal(fields["total_pages"], &total) != nil {
 		return nil // not a numbered page: nothing to check
 	}
-	if page < 1 || total < 1 || page > total {
-		return f.invalid(line, "spend logs page %d of %d: a page number runs from 1 to total_pages", page, total)
+	switch {
+	case rows == 0 && (total == 0 || page > total):
+		// An empty window (LiteLLM says total_pages 0), or a page asked
+		// past the last (the rows shifted while paging): no rows to count.
+		return nil
+	case page < 1 || page > total:
+		return f.invalid(line, "spend logs page %d of %d holds %d rows: a page number runs from 1 to total_pages", page, total, rows)
 	}
 	u.total = max(u.total, total)
+	if u.seen == nil {
+		u.seen = map[int]string{}
+	}
 	if _, ok := u.seen[page]; !ok {
 		u.seen[page] = f.name
 	}
@@ -106,20 +117,17 @@ func (u *uiPages) check() error {
 	if u.total == 0 {
 		return nil
 	}
-	var missing []string
+	var missing, files []string
 	for p := 1; p <= u.total; p++ {
-		if _, ok := u.seen[p]; !ok {
+		name, ok := u.seen[p]
+		if !ok {
 			missing = append(missing, strconv.Itoa(p))
+		} else if !slices.Contains(files, name) {
+			files = append(files, name)
 		}
 	}
 	if len(missing) == 0 {
 		return nil
-	}
-	files := make([]string, 0, len(u.seen))
-	for p := 1; p <= u.total; p++ {
-		if name, ok := u.seen[p]; ok && !slices.Contains(files, name) {
-			files = append(files, name)
-		}
 	}
 	what := fmt.Sprintf("the spend log pages say total_pages %d, and page %s is not among the files: its rows are missing", u.total, missing[0])
 	if len(missing) > 1 {
@@ -183,11 +191,12 @@ func (r *litellmReader) json(f *file) error {
 // rows, or one row.
 func (r *litellmReader) object(f *file, s *jsonStream, line int) error {
 	fields := map[string]json.RawMessage{}
-	isPage := false
+	isPage, rows := false, 0
 	err := s.objectBody(func(key string, kline int) error {
 		if key == "data" {
 			isPage = true
 			return s.arrayOf("data", "record", func(l int) error {
+				rows++
 				var row litellmRow
 				mal, fatal := s.decode(&row, l)
 				if fatal != nil {
@@ -210,7 +219,7 @@ func (r *litellmReader) object(f *file, s *jsonStream, line int) error {
 		return err
 	}
 	if isPage {
-		return r.ui.add(f, line, fields)
+		return r.ui.add(f, line, rows, fields)
 	}
 	b, _ := json.Marshal(fields)
 	var row litellmRow

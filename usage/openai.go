@@ -36,9 +36,9 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 		}
 		read, write := r.InputCachedTokens.V, r.InputCacheWriteTokens.V
 		uncached := r.InputUncachedTokens.V
-		if r.InputUncachedTokens.Set && r.InputTokens.Set && uncached+read+write > r.InputTokens.V {
-			return f.invalid(line, "input_uncached_tokens %s, input_cached_tokens %s and input_cache_write_tokens %s add up to more than input_tokens %s, which includes all three",
-				fmtCount(uncached), fmtCount(read), fmtCount(write), fmtCount(r.InputTokens.V))
+		if r.InputUncachedTokens.Set && r.InputTokens.Set && uncached+read+write != r.InputTokens.V {
+			return f.invalid(line, "input_uncached_tokens %s, input_cached_tokens %s and input_cache_write_tokens %s add up to %s, not input_tokens %s, which they divide",
+				fmtCount(uncached), fmtCount(read), fmtCount(write), fmtCount(uncached+read+write), fmtCount(r.InputTokens.V))
 		}
 		if !r.InputUncachedTokens.Set {
 			uncached = r.InputTokens.V - read - write
@@ -49,7 +49,7 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 		}
 		k := keyOf("o", strconv.FormatInt(start.Unix(), 10), strconv.FormatInt(end.Unix(), 10), r.UserID.V, r.APIKeyID.V, r.ProjectID.V,
 			r.Model.V, r.Batch.V, r.ServiceTier.V, r.APISource.V)
-		set.grouped(f.name, start, end, groupShape(r.UserID, r.APIKeyID, r.ProjectID, r.Model, r.Batch, r.ServiceTier, r.APISource))
+		set.grouped(groupShape(r.UserID, r.APIKeyID, r.ProjectID, r.Model, r.Batch, r.ServiceTier, r.APISource))
 		dev := first(r.UserID.V, r.APIKeyID.V, r.ProjectID.V)
 		if ok, err := f.identity(line, dev); !ok {
 			return err

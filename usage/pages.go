@@ -86,6 +86,7 @@ func readPages[R any](f *file, set *pageSet, cover func(start, end time.Time), e
 				return err
 			}
 		}
+		set.bucketDone(f.name, bline, start.T, end.T)
 		return nil
 	}
 	return walkPages(f, s, set, func(pg *pageInfo, key string, line int) error {

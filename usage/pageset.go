@@ -24,37 +24,42 @@ type pageSet struct {
 	lastEnd int64
 	last    []*pageInfo
 	// groupNames are the report's group_by fields, in the order of the
-	// bits of a grouping; groupings are each file's, by name.
+	// bits of a grouping; cur gathers the bits of the bucket being read,
+	// and groupings holds each bucket's, by its start.
 	groupNames []string
-	groupings  map[string]*grouping
+	cur        uint32
+	groupings  map[int64][]bucketGrouping
 }
 
-// grouping is the group_by fields a file's results carry (a bit each,
-// set where any result has the field) and the span of its buckets: two
-// files that group the same hours by other fields hold the same usage
+// bucketGrouping is the group_by fields one page's bucket carries (a bit
+// each, set where any of its results has the field) and where it is: the
+// same bucket in two pages grouped by other fields holds the same usage
 // twice, under keys that never match.
-type grouping struct {
-	fields   uint32
-	from, to int64
-	// width is the file's bucket width in seconds, -1 if it has several:
-	// files of two widths over the same hours are refused as such
-	// (aggregate.overlappingWidths).
-	width int64
+type bucketGrouping struct {
+	fields uint32
+	end    int64
+	where  string
 }
 
-// grouped records that a result of a file's bucket carries the fields.
-func (ps *pageSet) grouped(file string, start, end time.Time, fields uint32) {
-	g := ps.groupings[file]
-	w := end.Unix() - start.Unix()
-	if g == nil {
-		g = &grouping{from: start.Unix(), to: end.Unix(), width: w}
-		ps.groupings[file] = g
+// grouped records that a result of the bucket being read carries the
+// fields.
+func (ps *pageSet) grouped(fields uint32) { ps.cur |= fields }
+
+// bucketDone records the grouping of the bucket just read (at the line of
+// the file) once its results are in.
+func (ps *pageSet) bucketDone(file string, line int, start, end time.Time) {
+	fields := ps.cur
+	ps.cur = 0
+	if ps.groupNames == nil || fields == 0 {
+		return
 	}
-	if g.width != w {
-		g.width = -1
+	k := start.Unix()
+	for _, g := range ps.groupings[k] {
+		if g.fields == fields && g.end == end.Unix() {
+			return
+		}
 	}
-	g.fields |= fields
-	g.from, g.to = min(g.from, start.Unix()), max(g.to, end.Unix())
+	ps.groupings[k] = append(ps.groupings[k], bucketGrouping{fields: fields, end: end.Unix(), where: fmt.Sprintf("%s:%d", file, line)})
 }
 
 // groupShape is the grouping bits of a result's group fields: bit i is
@@ -83,19 +88,22 @@ func (ps *pageSet) fieldNames(bits uint32) string {
 	return strings.Join(out, ", ")
 }
 
-// mixedGroupings refuses two files that group overlapping hours by other
-// fields: the same usage under two groupings counts twice.
+// mixedGroupings refuses a bucket that two pages group by other fields:
+// the same usage under two groupings counts twice. (Two widths over the
+// same hours are refused as such: aggregate.overlappingWidths.)
 func (ps *pageSet) mixedGroupings() error {
-	files := make([]string, 0, len(ps.groupings))
-	for f := range ps.groupings {
-		files = append(files, f)
+	starts := make([]int64, 0, len(ps.groupings))
+	for k := range ps.groupings {
+		starts = append(starts, k)
 	}
-	sort.Strings(files)
-	for i, a := range files {
-		for _, b := range files[i+1:] {
-			ga, gb := ps.groupings[a], ps.groupings[b]
-			if ga.fields != gb.fields && ga.width == gb.width && ga.width > 0 && ga.from < gb.to && gb.from < ga.to {
-				return &RecordError{File: a + " and " + b, Msg: fmt.Sprintf("group the same hours by other fields (%s; %s): each holds the same usage under keys the other's never match, so both would count it; import the pages of one group_by", ps.fieldNames(ga.fields), ps.fieldNames(gb.fields))}
+	sort.Slice(starts, func(i, j int) bool { return starts[i] < starts[j] })
+	for _, k := range starts {
+		gs := ps.groupings[k]
+		for i, a := range gs {
+			for _, b := range gs[i+1:] {
+				if a.end == b.end && a.fields != b.fields {
+					return &RecordError{File: a.where + " and " + b.where, Msg: fmt.Sprintf("the bucket from %s is grouped by other fields in each (%s; %s): each holds the same usage under keys the other's never match, so both would count it; import the pages of one group_by", stampText(k), ps.fieldNames(a.fields), ps.fieldNames(b.fields))}
+				}
 			}
 		}
 	}
@@ -130,7 +138,7 @@ type apiError struct {
 }
 
 func newPageSet(in *inputs, startKey, endKey string, groupNames ...string) *pageSet {
-	return &pageSet{in: in, startKey: startKey, endKey: endKey, buckets: map[int64]bucketSeen{}, groupNames: groupNames, groupings: map[string]*grouping{}}
+	return &pageSet{in: in, startKey: startKey, endKey: endKey, buckets: map[int64]bucketSeen{}, groupNames: groupNames, groupings: map[int64][]bucketGrouping{}}
 }
 
 func (pg *pageInfo) bucket(start, end time.Time) {

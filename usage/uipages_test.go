@@ -13,7 +13,10 @@ import (
 // counts every row once.
 func TestLiteLLMPagesComplete(t *testing.T) {
 	page := func(n string) string { return filepath.Join("testdata", "litellm-ui", "ui-page-"+n+".json") }
-	whole, err := Import([]string{page("3"), page("1"), page("2"), page("1")}, Options{})
+	// An empty window's page (total_pages 0, LiteLLM's answer when no
+	// row matches) is no page of a set: it was refused as page 1 of 0.
+	empty := filepath.Join("testdata", "litellm-ui", "ui-empty-window.json")
+	whole, err := Import([]string{page("3"), page("1"), empty, page("2"), page("1")}, Options{Format: LiteLLMSpend})
 	if err != nil {
 		t.Fatal(err)
 	}

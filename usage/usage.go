@@ -314,7 +314,7 @@ func importTokens(in *inputs, paths []string) error {
 			set := newPageSet(in, "start_time", "end_time", openAIGroups...)
 			read, check = func(f *file) error { return readOpenAI(f, set, agg) }, set.check
 		default:
-			ui := &uiPages{in: in, seen: map[int]string{}}
+			ui := &uiPages{in: in}
 			read, check = func(f *file) error { return readLiteLLM(f, agg, ui) }, ui.check
 		}
 		for _, p := range paths {

@@ -260,13 +260,12 @@ func scrapeName(path string) (source string, seq uint64, ok bool) {
 }
 
 // plainTimes places each source's plain scrapes --interval apart by their
-// sequence numbers: a number given twice (the same file twice, a-2 and
-// a-02) is refused, and a number skipped (a scrape lost) is refused too,
-// or under AllowGaps spans its missing intervals, noted. A source
+// sequence numbers (placeSource): a number given twice (the same file
+// twice, a-2 and a-02) is refused, and a number skipped (a scrape lost) is
+// refused too, or under AllowGaps spans its missing intervals, noted. A source
 // of one scrape gives no rate, and sources whose names differ only in
 // digits may be one replica's scrapes named by time: both are noted.
 func plainTimes(in *inputs, scrapes []*scrape) error {
-	opts := in.opts
 	sort.SliceStable(scrapes, func(i, j int) bool {
 		a, b := scrapes[i], scrapes[j]
 		if a.source != b.source {
@@ -286,24 +285,8 @@ func plainTimes(in *inputs, scrapes []*scrape) error {
 		if len(group) == 1 && len(scrapes) > 1 {
 			single = append(single, group[0].file)
 		}
-		_, first, numbered := scrapeName(group[0].file)
-		prev := first
-		for k, sc := range group {
-			_, n, _ := scrapeName(sc.file)
-			switch {
-			case !numbered:
-				n = first + uint64(k)
-			case k > 0 && n == prev:
-				return fmt.Errorf("%s and %s are the same scrape of %s (number %d): pass each scrape once", group[k-1].file, sc.file, strings.ReplaceAll(sc.source, "#", "N"), n)
-			case k > 0 && n > prev+1:
-				what := fmt.Sprintf("%s and %s: the scrapes numbered %d to %d are missing, so the time between these two is not one --interval", group[k-1].file, sc.file, prev+1, n-1)
-				if !opts.AllowGaps {
-					return fmt.Errorf("%s; pass every scrape, or read on with --allow-gaps (the gap then spans %d intervals)", what, n-prev)
-				}
-				in.res.Notes = append(in.res.Notes, what+fmt.Sprintf(": read as %d intervals (the counters' increase over them counts; the peak within them is not seen)", n-prev))
-			}
-			sc.at = time.Unix(0, 0).UTC().Add(time.Duration(n-first) * opts.Interval)
-			prev = n
+		if err := placeSource(in, group); err != nil {
+			return err
 		}
 		i = j
 	}
@@ -317,6 +300,61 @@ func plainTimes(in *inputs, scrapes []*scrape) error {
 		in.res.Notes = append(in.res.Notes, alike)
 	}
 	return nil
+}
+
+// placeSource places one source's scrapes, in the order of their
+// numbers, by those numbers: the step between consecutive scrapes is the
+// greatest common divisor of the numbers' differences (1 for a sequence,
+// 60 for names in seconds since 1970 a minute apart) where three scrapes
+// or more show it, else 1, and a difference of several steps is scrapes
+// lost.
+func placeSource(in *inputs, group []*scrape) error {
+	opts := in.opts
+	nums := make([]uint64, len(group))
+	for k, sc := range group {
+		_, n, numbered := scrapeName(sc.file)
+		if !numbered {
+			n = uint64(k)
+		}
+		nums[k] = n
+	}
+	var step uint64
+	for k := 1; k < len(nums); k++ {
+		if nums[k] == nums[k-1] {
+			return fmt.Errorf("%s and %s are the same scrape of %s (number %d): pass each scrape once", group[k-1].file, group[k].file, strings.ReplaceAll(group[k].source, "#", "N"), nums[k])
+		}
+		step = gcd(step, nums[k]-nums[k-1])
+	}
+	// A step of several is taken only where three scrapes or more show it
+	// (a-60, a-120, a-240: one lost): a-1 and a-4 alone are scrapes lost,
+	// not a step.
+	if step > 1 && len(nums) < 3 {
+		step = 1
+	}
+	for k, sc := range group {
+		if k > 0 {
+			if d := (nums[k] - nums[k-1]) / step; d > 1 {
+				what := fmt.Sprintf("%s and %s are %d steps of %d apart in their numbers where the others are one: the scrapes between are missing (or the numbers are clock times, HHMM, that jump at the hour), so the time between these two is not one --interval", group[k-1].file, sc.file, d, step)
+				if !opts.AllowGaps {
+					return fmt.Errorf("%s; pass every scrape, name them with a sequence number or seconds since 1970, or read on with --allow-gaps (the gap then spans %d intervals)", what, d)
+				}
+				in.res.Notes = append(in.res.Notes, what+fmt.Sprintf(": read as %d intervals (the counters' increase over them counts; the peak within them is not seen)", d))
+			}
+		}
+		var n uint64
+		if step > 0 {
+			n = (nums[k] - nums[0]) / step
+		}
+		sc.at = time.Unix(0, 0).UTC().Add(time.Duration(n) * opts.Interval)
+	}
+	return nil
+}
+
+func gcd(a, b uint64) uint64 {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // displayNames lists up to three file names and how many more.

@@ -239,7 +239,9 @@ func TestVLLMTimestampsInSeconds(t *testing.T) {
 // Each is now refused, read as what it is, or noted.
 func TestVLLMPlainScrapeNames(t *testing.T) {
 	dir := t.TempDir()
-	s := func(name string, n int) string { return writeScrape(t, dir, name, replicaScrape("", n, 4000, 1000, 0, true)) }
+	s := func(name string, n int) string {
+		return writeScrape(t, dir, name, replicaScrape("", n, 4000, 1000, 0, true))
+	}
 	one, two, three, four := s("a-1.prom", 1), s("a-2.prom", 2), s("a-3.prom", 3), s("a-4.prom", 4)
 	padded := s("a-02.prom", 2)
 	opts := Options{Interval: time.Minute}
@@ -249,7 +251,7 @@ func TestVLLMPlainScrapeNames(t *testing.T) {
 	if _, err := Import([]string{one, two, padded, three}, opts); err == nil || !strings.Contains(err.Error(), "are the same scrape") {
 		t.Errorf("a-2 and a-02: %v", err)
 	}
-	if _, err := Import([]string{one, four}, opts); err == nil || !strings.Contains(err.Error(), "the scrapes numbered 2 to 3 are missing") {
+	if _, err := Import([]string{one, four}, opts); err == nil || !strings.Contains(err.Error(), "3 steps of 1 apart") {
 		t.Errorf("a-1 and a-4: %v", err)
 	}
 	gap, err := Import([]string{one, four}, Options{Interval: time.Minute, AllowGaps: true})
@@ -283,5 +285,26 @@ func TestVLLMPlainScrapeNames(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(alike.Notes, "\n"), "differ only in digits") {
 		t.Errorf("notes %q: want sources alike but for digits noted", alike.Notes)
+	}
+}
+
+// TestVLLMScrapesNamedBySeconds: names in seconds since 1970 a minute
+// apart (date +%s) step by 60, one --interval each: they were refused as
+// 59 scrapes lost, and read 60 times too low under --allow-gaps. One lost
+// scrape among them is still two intervals.
+func TestVLLMScrapesNamedBySeconds(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for i := 0; i < 4; i++ {
+		files = append(files, writeScrape(t, dir, fmt.Sprintf("m-%d.prom", 1793620800+60*i), replicaScrape("", i, 4000, 1000, 0, true)))
+	}
+	res, err := Import(files, Options{Interval: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "tok/s", res.FleetMetrics.PromptTokS+res.FleetMetrics.GenerationTokS, 5000)
+	lost := []string{files[0], files[1], files[3]}
+	if _, err := Import(lost, Options{Interval: time.Minute}); err == nil || !strings.Contains(err.Error(), "2 steps of 60 apart") {
+		t.Errorf("a scrape lost: %v", err)
 	}
 }
