@@ -211,7 +211,7 @@ func judge(ctx context.Context, s *spec.Spec, p *Plan, rules policies.WaiverRule
 	if err != nil {
 		return deny, warn, err
 	}
-	load := append(loadLoosenings(ctx, s, p, deny, opts), fixedFleetLoosenings(opts.Base, s, p)...)
+	load := append(append(loadLoosenings(ctx, s, p, deny, opts), fixedFleetLoosenings(ctx, s, p, opts)...), newSpecOps(s, p, opts)...)
 	if len(load) == 0 {
 		return deny, warn, nil
 	}

@@ -366,3 +366,55 @@ func TestFixedFleetRangeWarns(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedFleetHotterThanTheBase: a fixed fleet running above its target
+// is spec.loosened when it runs hotter than the base's, whatever the
+// change did: the base's fixed fleet kept while the load rises, another
+// GPU type with more of them, a new spec's fixed fleet. One trimmed as the
+// load falls, no hotter than the base's, is not (it was, against the
+// target alone).
+func TestFixedFleetHotterThanTheBase(t *testing.T) {
+	acme := fixture.Example(t, "acme-platform.hcl")
+	at := func(devs, gpus int) string {
+		return fixture.Edit(t, acme, "developers              = 200", fmt.Sprintf("developers              = %d", devs),
+			"target_utilization = 0.7", fmt.Sprintf("target_utilization = 0.7\n  gpus = %d", gpus))
+	}
+	// 16 H100s at 4,000 developers run at 79 % (TestFixedFleetLoosenings).
+	base := fixture.Parse(t, "acme.hcl", at(4000, 16))
+	for _, tt := range []struct {
+		name string
+		head string
+		want bool // self_hosted.gpus among the loosenings
+	}{
+		{"the fleet kept, the load raised", at(4400, 16), true},
+		// 8 H100s (one instance) for 1,900 developers run cooler than 16
+		// for 4,000: the fleet is not loosened (the load's fall is, as at
+		// the base's load 8 GPUs cannot carry it).
+		{"the fleet trimmed as the load falls", at(1900, 8), false},
+		{"the fleet and the load kept", at(4000, 16), false},
+		// 8 H200s for 3,400 developers: 87 %, hotter than the base's 79 %.
+		{"another GPU, fewer of them, hotter", fixture.Edit(t, at(3400, 8), `gpu                = "h100"`, `gpu                = "h200"`), true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, got := loosenedAgainst(t, fixture.Parse(t, "acme.hcl", tt.head), base)
+			if slices.Contains(got, "self_hosted.gpus") != tt.want {
+				t.Errorf("loosened %v, want self_hosted.gpus %v: %+v", got, tt.want, p.Loosened)
+			}
+		})
+	}
+	// A new spec's fixed fleet above its target: no base to be hotter
+	// than, so its figures meet the defaults, which size at the target.
+	opts := fixture.Options()
+	opts.NewSpec = true
+	p, err := plan.Build(context.Background(), base, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, l := range p.Loosened {
+		found = found || l.Attribute == "self_hosted.gpus" && strings.Contains(l.Message, "in a new spec")
+	}
+	if !found {
+		t.Errorf("a new spec's hot fixed fleet: %+v", p.Loosened)
+	}
+}

@@ -2,10 +2,12 @@ package plan
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
 
+	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/units"
@@ -69,7 +71,9 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 		switch {
 		case !ok:
 			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd is %s per GPU-hour for %s %s in %s, which the catalog has no price for and the base did not price: nothing checks the figure the change wrote", rangeOf(*h, usdCents), hs.Pricing, hs.GPU, hs.Region)
-		case h.Low < b.Low || h.High < b.High:
+		case h.Low < b.Low || h.Low+h.High < b.Low+b.High-1e-9:
+			// A lower low end, or a lower expected price: a point inside
+			// the catalog's range (3.00 in 2.50–3.50) lowers neither.
 			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from %s to %s per GPU-hour: every GPU of the fleet costs less", rangeOf(b, usdCents), rangeOf(*h, usdCents))
 		}
 	}
@@ -120,18 +124,45 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 // figureBase is what a new spec's figures are compared with: the spec
 // itself with the figures that set a price or a capacity as the default
 // branch's rules set them when the spec leaves them out — the catalog's
-// GPU-hour price, AWS's month, the default operations cost and
-// utilization target, and no model block of its own. Its load,
+// GPU-hour price, AWS's month, the default utilization target, and no
+// model block of its own. Its operations cost is compared with the
+// default at its fleet's size once the fleet is sized (newSpecOps). Its load,
 // thresholds, compliance and budget are the spec's: a new team's are its
 // own to state.
 func figureBase(head *spec.Spec) *spec.Spec {
 	b := *head
 	def := spec.DefaultSelfHosted()
 	sh := &b.SelfHosted
-	sh.GPUHourUSD, sh.HoursPerMonth = nil, def.HoursPerMonth
-	sh.OpsUSDPerMonth, sh.OpsFromSpec, sh.TargetUtilization = def.OpsUSDPerMonth, false, def.TargetUtilization
+	sh.GPUHourUSD, sh.HoursPerMonth, sh.TargetUtilization = nil, def.HoursPerMonth, def.TargetUtilization
 	b.Models, b.ModelThroughput = nil, nil
 	return &b
+}
+
+// newSpecOps is the loosening of a new spec's own operations cost below
+// the default for its fleet: the default grows with the billed GPUs
+// (costmodel.OpsReferenceGPUs), so the figure is compared with the
+// default at the plan's largest fleet; one at or above it loosens nothing.
+func newSpecOps(head *spec.Spec, p *Plan, opts Options) []Loosening {
+	sh := head.SelfHosted
+	if !opts.NewSpec || opts.Base != nil || !sh.OpsFromSpec {
+		return nil
+	}
+	gpus := 0
+	for _, o := range p.Options {
+		if o.Sizing != nil {
+			gpus = max(gpus, o.Sizing.GPUs)
+		}
+	}
+	def := spec.DefaultSelfHosted().OpsUSDPerMonth
+	scale := math.Max(1, float64(gpus)/costmodel.OpsReferenceGPUs)
+	low, high := def.Low*scale, def.High*scale
+	if sh.OpsUSDPerMonth.Low >= low && sh.OpsUSDPerMonth.High >= high {
+		return nil
+	}
+	l := &loosener{head: head}
+	l.add("self_hosted.ops_usd_per_month", "self_hosted.ops_usd_per_month is %s–%s a month in a new spec, below the default for its fleet of %d GPUs (%s–%s: the default grows with the fleet): operating the fleet costs less",
+		units.USD(sh.OpsUSDPerMonth.Low).Whole(), units.USD(sh.OpsUSDPerMonth.High).Whole(), gpus, units.USD(low).Whole(), units.USD(high).Whole())
+	return l.out
 }
 
 // goneWorkloads reports a base workload with a max_ttft_ms or a
