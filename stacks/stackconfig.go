@@ -200,6 +200,30 @@ func StackRules(raw []byte, root string) (catalog string, policyDirs []string, e
 	return cfg.CatalogPath, cfg.PolicyDirs, nil
 }
 
+// StackSpec is the spec a stack file names (costgate:spec), resolved
+// against root as ReadStackConfig resolves it, reading the file as
+// ReadStackConfig does (a value of another namespace that YAML cannot
+// type is no matter); "" when it names none. The gate reads a stack file
+// as it was at a base revision with it.
+func StackSpec(raw []byte, root string) (string, error) {
+	var file struct {
+		Config map[string]yaml.Node `yaml:"config"`
+	}
+	if err := yaml.Unmarshal(raw, &file); err != nil {
+		return "", err
+	}
+	node, ok := file.Config["costgate:spec"]
+	if !ok {
+		return "", nil
+	}
+	var cfg Config
+	if err := setStackKey(&cfg, "spec", &node); err != nil {
+		return "", fmt.Errorf("costgate:spec: %w", err)
+	}
+	cfg.resolvePaths(root)
+	return cfg.SpecPath, nil
+}
+
 // projectConfigOutside refuses a project file (Pulumi.yaml beside the
 // stack file) that would make pulumi up read configuration this stack
 // file does not hold: a stackConfigDir elsewhere (pulumi reads the stacks'

@@ -471,6 +471,19 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 		{"a new team at the catalog's prices",
 			map[string]string{"teams/acme.hcl": loose}, map[string]string{"teams/fresh.hcl": renamed(loose, "fresh")},
 			[]string{"--spec-dir", "teams"}, 0, []string{"ALLOWED  teams/fresh.hcl"}},
+		// A stack deleted with its spec loosened in place: the spec was not
+		// gated at all (no stack names it, no spec folder holds it).
+		{"a stack deleted, its spec outside the spec folder loosened",
+			map[string]string{"teams/b.hcl": renamed(loose, "b"), "deploy/acme.hcl": strict, "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme.hcl\n"},
+			map[string]string{"Pulumi.acme.yaml": "", "deploy/acme.hcl": loose},
+			[]string{"--spec-dir", "teams"}, 1, []string{"BLOCKED  HEAD:deploy/acme.hcl", "is deleted"}},
+		// A value of another namespace that YAML cannot type (!!int hello)
+		// made the base's stack file read as deploying nothing, so the
+		// moved spec had no base.
+		{"a stack file with an untypable value elsewhere, its spec moved and loosened",
+			map[string]string{"teams/b.hcl": renamed(loose, "b"), "deploy/acme.hcl": strict, "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme.hcl\n  other:note: !!int hello\n"},
+			map[string]string{"deploy/acme.hcl": "", "deploy-v2/acme.hcl": loose, "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy-v2/acme.hcl\n  other:note: !!int hello\n"},
+			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme.yaml"}, 1, []string{"deploy-v2/acme.hcl", "spec.loosened", "code_may_leave_network"}},
 		// Two specs swap contents: each team keeps its base, but the stack
 		// that deployed team a's $2,000 budget now deploys team b's $9,000.
 		{"two specs swap contents under a stack",

@@ -16,7 +16,6 @@ import (
 	"github.com/costgate/costgate/stacks"
 	"github.com/costgate/costgate/units"
 	"github.com/hashicorp/hcl/v2"
-	"gopkg.in/yaml.v3"
 )
 
 // A spec's identity is its team, not its path: a pull request can rename
@@ -251,6 +250,19 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 	for i, h := range heads {
 		headTeam[h.Team.Name] = paths[i]
 	}
+	// The specs the stacks deployed at REF are bases as the folders' are
+	// (a team's spec in the folders first): one moved anywhere keeps its
+	// base, and a team no head spec has is gone (its stack deleted, or
+	// pointed at nothing gated now).
+	deployed, unknownStacks, err := b.stackBases(stackOf)
+	if err != nil {
+		return r, nil, err
+	}
+	for team, bs := range deployed {
+		if _, ok := b.byTeam[team]; !ok {
+			b.byTeam[team] = bs
+		}
+	}
 	var gone []string
 	for team := range b.byTeam {
 		if _, ok := headTeam[team]; !ok {
@@ -258,10 +270,6 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 		}
 	}
 	sort.Strings(gone)
-	deployed, err := b.stackBases(stackOf)
-	if err != nil {
-		return r, nil, err
-	}
 	var diags hcl.Diagnostics
 	for i, h := range heads {
 		// Every stack deploying this spec: of two, the one named first
@@ -285,10 +293,6 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 			r.bases[i] = bs.spec
 			continue
 		}
-		if bs, ok := deployed[h.Team.Name]; ok {
-			r.bases[i] = bs.spec
-			continue
-		}
 		base, more, err := b.atPath(paths[i])
 		diags = append(diags, more...)
 		if err != nil || more.HasErrors() {
@@ -302,6 +306,8 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 			r.extra[i] = append(r.extra[i], plan.TeamLoosening(h, fmt.Sprintf("team %q is new while %s no longer specified: a team that replaces another starts without its compliance block and budget", h.Team.Name, b.goneList(gone))))
 		case b.explicit && base == nil && len(b.unparsed) > 0:
 			r.extra[i] = append(r.extra[i], plan.TeamLoosening(h, fmt.Sprintf("team %q is new while %s at %s does not parse, so its team is unknown: a team that replaces another starts without its compliance block and budget", h.Team.Name, displayList(b.unparsed), b.ref)))
+		case base == nil && len(unknownStacks) > 0:
+			r.extra[i] = append(r.extra[i], plan.TeamLoosening(h, fmt.Sprintf("team %q is new while %s, so the team it deployed is unknown: a team that replaces another starts without its compliance block and budget", h.Team.Name, units.AndList(unknownStacks))))
 		}
 	}
 	if b.explicit {
@@ -387,7 +393,11 @@ func (deletionOnly) EvaluateResource(context.Context, map[string]any) (deny, war
 // compliance and budget. Nil when the stack, its spec or its team is
 // unchanged or new.
 func (b *baseIndex) stackTeamChange(file string, head *spec.Spec) (*plan.Loosening, error) {
-	was, path, err := b.stackSpecAt(file)
+	was, path, unreadable, err := b.stackSpecAt(file)
+	if unreadable != "" {
+		l := plan.TeamLoosening(head, unreadable+": the team it deployed, whose compliance block and budget a change may not drop, is unknown")
+		return &l, nil
+	}
 	if err != nil || was == nil || was.Team.Name == head.Team.Name {
 		return nil, err
 	}
@@ -397,48 +407,46 @@ func (b *baseIndex) stackTeamChange(file string, head *spec.Spec) (*plan.Looseni
 }
 
 // stackSpecAt is the spec the stack configuration at file named at REF,
-// and its path; nil when the stack, its costgate:spec or the spec did not
-// exist or parse there.
-func (b *baseIndex) stackSpecAt(file string) (*spec.Spec, string, error) {
+// and its path; nil when the stack or its costgate:spec did not exist
+// there. A stack file, or the spec it named, that cannot be read at REF
+// is unreadable (a reason): its team there is unknown, so a head spec
+// cannot be shown not to be it.
+func (b *baseIndex) stackSpecAt(file string) (s *spec.Spec, path, unreadable string, err error) {
 	raw, found, err := gitShow(b.ref, file)
 	if err != nil || !found {
-		return nil, "", err
+		return nil, "", "", err
 	}
-	var cfg struct {
-		Config map[string]any `yaml:"config"`
+	path, perr := stacks.StackSpec(raw, filepath.Dir(file))
+	if perr != nil {
+		return nil, "", fmt.Sprintf("stack %s at %s does not read (%v)", specfile.Display(file), b.ref, perr), nil
 	}
-	if yaml.Unmarshal(raw, &cfg) != nil {
-		return nil, "", nil
-	}
-	rel, _ := cfg.Config["costgate:spec"].(string)
-	if rel == "" {
-		return nil, "", nil
-	}
-	path := rel
-	if !filepath.IsAbs(rel) {
-		path = filepath.Join(filepath.Dir(file), rel)
+	if path == "" {
+		return nil, "", "", nil
 	}
 	src, found, err := gitShow(b.ref, path)
 	if err != nil || !found {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	was, diags := b.parser.Parse(b.ref+":"+filepath.ToSlash(path), src)
 	if diags.HasErrors() || was == nil {
-		return nil, "", nil
+		return nil, "", fmt.Sprintf("%s, which stack %s deployed at %s, does not parse", specfile.Display(filepath.ToSlash(path)), specfile.Display(file), b.ref), nil
 	}
-	return was, path, nil
+	return was, path, "", nil
 }
 
 // stackBases are the specs the stack configurations at REF deployed, by
-// team: every Pulumi.<stack>.yaml at REF in the folders of the stacks
-// given now. A spec a stack deploys is gated wherever it lives, so a
-// pull request that moves it out of the spec folders (and points the
-// stack, or a renamed stack, at the new path) is still compared with it.
-// Of two stacks deploying specs of one team, the first by path counts.
-func (b *baseIndex) stackBases(stackOf map[string][]string) (map[string]baseSpec, error) {
-	out := map[string]baseSpec{}
-	seen := map[string]bool{}
-	var dirs []string
+// team: every Pulumi.<stack>.yaml at REF in the repository's root and in
+// the folders of the stacks given now. A spec a stack deploys is gated
+// wherever it lives, so a pull request that moves it out of the spec
+// folders (and points the stack, or a renamed stack, at the new path) is
+// still compared with it, and one that deletes the stack is seen. Of two
+// stacks deploying specs of one team, the first by path counts. Stacks
+// that do not read at REF, or whose spec does not parse there, are
+// unknown: their teams may be any head's.
+func (b *baseIndex) stackBases(stackOf map[string][]string) (deployed map[string]baseSpec, unknown []string, err error) {
+	deployed = map[string]baseSpec{}
+	seen := map[string]bool{".": true}
+	dirs := []string{"."}
 	for _, files := range stackOf {
 		for _, f := range files {
 			if d := filepath.Dir(f); !seen[d] {
@@ -451,7 +459,7 @@ func (b *baseIndex) stackBases(stackOf map[string][]string) (map[string]baseSpec
 	for _, d := range dirs {
 		ls, err := git("ls-tree", "-z", "--name-only", b.ref, "--", ":(literal)./"+filepath.ToSlash(filepath.Clean(d))+"/")
 		if err != nil {
-			return nil, fmt.Errorf("list stacks at %s: %w", b.ref, err)
+			return nil, nil, fmt.Errorf("list stacks at %s: %w", b.ref, err)
 		}
 		names := strings.Split(string(ls), "\x00")
 		sort.Strings(names)
@@ -460,19 +468,23 @@ func (b *baseIndex) stackBases(stackOf map[string][]string) (map[string]baseSpec
 			if !strings.HasPrefix(base, "Pulumi.") || !(strings.HasSuffix(base, ".yaml") || strings.HasSuffix(base, ".yml")) || base == "Pulumi.yaml" || base == "Pulumi.yml" {
 				continue
 			}
-			s, path, err := b.stackSpecAt(n)
+			s, path, unreadable, err := b.stackSpecAt(n)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
+			}
+			if unreadable != "" {
+				unknown = append(unknown, unreadable)
+				continue
 			}
 			if s == nil {
 				continue
 			}
-			if _, ok := out[s.Team.Name]; !ok {
-				out[s.Team.Name] = baseSpec{path: path, spec: s}
+			if _, ok := deployed[s.Team.Name]; !ok {
+				deployed[s.Team.Name] = baseSpec{path: path, spec: s}
 			}
 		}
 	}
-	return out, nil
+	return deployed, unknown, nil
 }
 
 // stackRulesChange is the loosening of a stack whose price book or policy
