@@ -43,8 +43,9 @@ func TestMonotoneHardware(t *testing.T) {
 		{"qwen3-30b-a3b", "bf16", 1, 1}, {"qwen3-30b-a3b", "fp8", 1, 4}, {"gpt-oss-120b", "mxfp4", 1, 1}, {"gpt-oss-120b", "mxfp4", 2, 2},
 		{"qwen3-235b-a22b", "fp8", 8, 8}, {"deepseek-r1", "fp8", 8, 8}, {"deepseek-r1", "fp4", 8, 8}, {"qwen3-32b", "fp8", 1, 1},
 		{"deepseek-r1", "int4", 8, 8}, {"llama-3.3-70b", "int4", 2, 2}, {"qwen3-30b-a3b", "int4", 1, 1},
+		{"gpt-oss-20b", "bf16", 8, 8}, {"gpt-oss-120b", "bf16", 8, 8}, {"qwen2.5-coder-7b", "bf16", 1, 1},
 	}
-	shapes := [][2]int{{200, 200}, {2000, 500}, {8000, 300}, {30000, 1000}}
+	shapes := [][2]int{{200, 200}, {2000, 500}, {8000, 300}, {30000, 1000}, {32000, 200}}
 	checked, rated := 0, 0
 	for _, j := range jobs {
 		m, ok := cat.Architecture(j.model)
@@ -53,7 +54,7 @@ func TestMonotoneHardware(t *testing.T) {
 		}
 		for _, engine := range Engines {
 			for _, sh := range shapes {
-				for _, conc := range []int{1, 8, 64, 256, 0} {
+				for _, conc := range []int{1, 8, 64, 256, 512, 0} {
 					var prev, prevRate Result
 					var rate float64
 					for i, g := range gpus {
@@ -89,11 +90,14 @@ func TestMonotoneHardware(t *testing.T) {
 
 // closedLoopTTFTSlack bounds how much longer a faster part's TTFT may be
 // at the same concurrency: its greater request rate puts more prefills in
-// each one's way (30 % at most on the grid: gpt-oss-120b on two H200s
+// each one's way (30 % at most on the first grid: gpt-oss-120b on two H200s
 // against two H100s at 64 requests of 30,000 tokens, where the H200s,
 // with the H100s' compute and more bandwidth, decode faster and prefill
-// no faster).
-const closedLoopTTFTSlack = 1.35
+// no faster; 72 % once gpt-oss at TP 8 in BF16 joined it: eight H200s
+// against eight H100s at 256 requests of 30,000 tokens under SGLang, 2.99
+// s against 1.74 s, the H200s completing more requests a second). At the
+// same request rate, the same job, TTFT is held to no slack at all.
+const closedLoopTTFTSlack = 1.75
 
 // monotone checks the faster part's result r against the slower's s.
 func monotone(t *testing.T, name string, s, r Result) {

@@ -18,10 +18,16 @@ type operatingPoint struct {
 	// batch is the prompts a staggered group's prefill batch holds (0:
 	// not staggered, as many as the token budget packs).
 	batch float64
+	// decoding is the requests that decode at once where fewer than b
+	// (prefillBound); 0 where all b do.
+	decoding int
 }
 
 // at is the group's operating point with b requests in flight.
 func (d *deployment) at(b int) operatingPoint {
+	if nd, ok := d.prefillBound(b); ok {
+		return d.bound(b, nd)
+	}
 	c := d.c
 	o := operatingPoint{b: float64(b)}
 	ctx := float64(c.InputTokens) + float64(c.OutputTokens)/2
@@ -59,6 +65,44 @@ func (d *deployment) at(b int) operatingPoint {
 			o.life = o.admit/2 + o.prefill + out*o.tpot
 		}
 	}
+	return o
+}
+
+// prefillBound says whether b requests in flight are more than chunked
+// prefill lets decode at once, and how many do: each step runs the
+// decoding requests' tokens and prompt chunks within the token budget B,
+// and a request needs its P fresh prompt tokens for its out decode steps,
+// so in a steady state at most nd = B·out/(P+out) requests decode at
+// once; the rest wait for their prompts' turn. SGLang runs prefill in
+// steps of its own (prefill), and a staggered group is SGLang's.
+func (d *deployment) prefillBound(b int) (nd int, ok bool) {
+	c := d.c
+	if d.engine == "sglang" || b <= 1 {
+		return 0, false
+	}
+	cached := min(max(c.CachedInputShare, 0), 0.99)
+	fresh := math.Max(1, math.Round(float64(c.InputTokens)*(1-cached)))
+	out := float64(c.OutputTokens)
+	nd = max(1, int(d.chunk*out/(fresh+out)))
+	return nd, b > nd
+}
+
+// bound is the operating point of b requests in flight when only nd
+// decode at once (prefillBound): the group runs as with nd in flight and
+// completes requests at that rate, and the others wait for their prompts'
+// turn, before their first token. Counting all b decoding in every step
+// charged steps the group never runs at the cost of a decode-only step
+// subtracted, and a part with faster memory (a cheaper decode step, so a
+// larger marginal prefill cost under the blended roofline) predicted less
+// throughput than a slower one at the same job (gpt-oss-20b, 32,000
+// tokens in, 512 in flight: eight H200s 979 output tok/s, eight H100s
+// 1,051).
+func (d *deployment) bound(b, nd int) operatingPoint {
+	o := d.at(nd)
+	wait := float64(b)*o.life/o.b - o.life
+	o.b, o.decoding = float64(b), nd
+	o.life += wait
+	o.prefill += wait
 	return o
 }
 
@@ -153,6 +197,12 @@ func (d *deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	r.OutputTokS = round2(rate * out)
 	r.InputTokS = round2(r.OutputTokS * float64(c.InputTokens) / out)
 	r.TPOTMs = round2(o.tpot * 1e3)
+	if o.decoding > 0 {
+		// The decode batch is what decodes at once; the other requests in
+		// flight wait for their prompts' turn.
+		r.RunningSequences = o.decoding * d.groups
+		r.Notes = append(r.Notes, fmt.Sprintf("the prompts need more of the %.0f-token step budget than %.0f requests in flight leave them: %d decode at once, and the rest wait for their prompts' turn (in the TTFT)", d.chunk, o.b, o.decoding))
+	}
 	r.DecodeBound = "memory"
 	if o.decode.cmp > o.decode.mem {
 		r.DecodeBound = "compute"
