@@ -98,7 +98,12 @@ sold by its vendor's own LiteLLM provider. Pass the book to plan with
 			if err != nil {
 				return invalid(err)
 			}
-			if err := modelcatalog.Merge(cat, res.Book).Validate(); err != nil {
+			name := out
+			if name == "" || name == "-" {
+				name = "(the imported book)"
+			}
+			merged := modelcatalog.MergeBook(cat, res.Book, name)
+			if err := merged.Validate(); err != nil {
 				return fmt.Errorf("catalog import: the price book would not validate: %w", err)
 			}
 			var buf bytes.Buffer
@@ -113,6 +118,12 @@ sold by its vendor's own LiteLLM provider. Pass the book to plan with
 				return fmt.Errorf("catalog import: %w", err)
 			}
 			report.ImportSummary(cmd.ErrOrStderr(), res)
+			// The figures plan would warn about (catalog.suspicious_price),
+			// said before the book is reviewed and used: a per-token price
+			// written per million tokens, a price of zero.
+			for _, w := range merged.BookWarnings {
+				fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s\n", w)
+			}
 			return nil
 		},
 	}

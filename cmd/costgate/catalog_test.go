@@ -146,3 +146,18 @@ func TestCatalogImport(t *testing.T) {
 		t.Errorf("plan does not carry the book's date")
 	}
 }
+
+// TestCatalogImportWarnsOfSuspiciousPrices: an import whose table writes a
+// per-token price per million tokens (input_cost_per_token: 3, a million
+// times the real one) wrote the book with only its change summary; plan
+// warned once the book was used. The import now says so too.
+func TestCatalogImportWarnsOfSuspiciousPrices(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "book.json")
+	code, _, stderr := runCLI("catalog", "import", "--litellm", "testdata/catalog/litellm-per-million.json", "-o", out, "--as-of", "2026-12-06")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "warning: price book "+out) || !strings.Contains(stderr, "input_per_m: 3e+06") || !strings.Contains(stderr, "check the unit") {
+		t.Errorf("stderr lacks the suspicious price:\n%s", stderr)
+	}
+}
