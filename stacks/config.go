@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
+	"time"
 
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
@@ -160,6 +161,11 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	if cfg.VPCID != "" && len(cfg.SubnetIDs) == 0 {
 		return Config{}, fmt.Errorf("read config: costgate:vpcId needs costgate:subnetIds")
 	}
+	for _, kv := range [][2]string{{"timeZone", cfg.TimeZone}, {"capacityBlockEnd", cfg.CapacityBlockEnd}} {
+		if err := checkValue(kv[0], kv[1]); err != nil {
+			return Config{}, fmt.Errorf("read config: costgate:%s: %w", kv[0], err)
+		}
+	}
 	if err := readSecrets(ctx, c, &cfg); err != nil {
 		return Config{}, err
 	}
@@ -169,6 +175,29 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	}
 	cfg.catalog = cat
 	return cfg, nil
+}
+
+// checkValue refuses a value of a key that has a form of its own, when
+// the stack file is read rather than when the value is used: a time zone
+// EC2 Auto Scaling's schedules cannot take (Mars/Olympus) would otherwise
+// pass every gate of a fleet on another schedule, and a capacity block's
+// end date that is no date (2026-02-30, next tuesday) is said in every
+// reminder as written. Empty is unset.
+func checkValue(key, v string) error {
+	if v == "" {
+		return nil
+	}
+	switch key {
+	case "timeZone":
+		if _, err := time.LoadLocation(v); err != nil || v == "Local" {
+			return fmt.Errorf("%q is not an IANA time zone (America/Los_Angeles, Europe/Berlin, UTC)", v)
+		}
+	case "capacityBlockEnd":
+		if _, err := time.Parse(time.DateOnly, v); err != nil {
+			return fmt.Errorf("%q is not a date, YYYY-MM-DD (the block's end, as the console shows it)", v)
+		}
+	}
+	return nil
 }
 
 // readSecrets reads the secret keys into cfg: each must have been set

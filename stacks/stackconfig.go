@@ -150,6 +150,9 @@ func setStackKey(cfg *Config, key string, node *yaml.Node) error {
 		if node.Kind != yaml.ScalarNode {
 			return fmt.Errorf("want a string")
 		}
+		if err := checkValue(key, node.Value); err != nil {
+			return err
+		}
 		*stringKeys[key](cfg) = node.Value
 	case listKeys[key] != nil:
 		var list []string
