@@ -211,7 +211,7 @@ func judge(ctx context.Context, s *spec.Spec, p *Plan, rules policies.WaiverRule
 	if err != nil {
 		return deny, warn, err
 	}
-	load := append(append(loadLoosenings(ctx, s, p, deny, opts), fixedFleetLoosenings(ctx, s, p, opts)...), newSpecOps(s, p, opts)...)
+	load := append(loadLoosenings(ctx, s, p, deny, opts), newPlanChecks(ctx, s, p, deny, rules, opts.catalog(), opts).loosenings()...)
 	if len(load) == 0 {
 		return deny, warn, nil
 	}

@@ -84,11 +84,11 @@ func TestSpecFigureLoosenings(t *testing.T) {
 		{"a reserved GPU-hour price kept on demand", []string{"pricing            = \"reserved\"", "pricing            = \"on_demand\""}, []string{"self_hosted.gpu_hour_usd"}},
 		{"an on-demand GPU-hour price on demand", []string{"pricing            = \"reserved\"", "pricing            = \"on_demand\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 6.88"}, nil},
 		{"a GPU-hour price kept for another GPU", []string{"pricing            = \"reserved\"", "pricing            = \"on_demand\"", "gpu                = \"h100\"", "gpu                = \"h200\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 6.88"}, []string{"self_hosted.gpu_hour_usd"}},
-		// The catalog sells no reserved L40S: a price written for it was
-		// compared with nothing, and a reserved L40S at $0.05 an hour
-		// passed.
-		{"a GPU-hour price for a GPU and pricing the catalog does not price", []string{"gpu                = \"h100\"", "gpu                = \"l40s\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 0.05"}, []string{"self_hosted.gpu_hour_usd"}},
-		{"the base's GPU-hour price kept for a GPU the catalog does not price so", []string{"gpu                = \"h100\"", "gpu                = \"l40s\""}, []string{"self_hosted.gpu_hour_usd"}},
+		// The catalog sells no reserved H200 (nor L40S): a price written
+		// for it was compared with nothing, and a reserved L40S at $0.05
+		// an hour passed.
+		{"a GPU-hour price for a GPU and pricing the catalog does not price", []string{"gpu                = \"h100\"", "gpu                = \"h200\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 0.05"}, []string{"self_hosted.gpu_hour_usd"}},
+		{"the base's GPU-hour price kept for a GPU the catalog does not price so", []string{"gpu                = \"h100\"", "gpu                = \"h200\""}, []string{"self_hosted.gpu_hour_usd"}},
 		{"fewer billed hours", []string{"hours_per_month    = 730", "hours_per_month    = 700", "pricing            = \"reserved\"", "pricing            = \"on_demand\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 6.88"}, []string{"self_hosted.hours_per_month"}},
 		{"fewer hours under a reservation, which bills 730", []string{"hours_per_month    = 730", "hours_per_month    = 700"}, nil},
 		{"a lower utilization target", []string{"target_utilization = 0.7", "target_utilization = 0.6"}, nil},
@@ -280,7 +280,7 @@ func TestUncheckedGPUHourPrice(t *testing.T) {
 		edits []string
 		want  string
 	}{
-		{"unpriced by the catalog", []string{"gpu                = \"h100\"", "gpu                = \"l40s\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 0.05"}, "self_hosted.gpu_hour_usd"},
+		{"unpriced by the catalog", []string{"gpu                = \"h100\"", "gpu                = \"h200\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 0.05"}, "self_hosted.gpu_hour_usd"},
 		{"priced by the catalog, above its price", []string{"gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = [2.5, 3.5]"}, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -299,14 +299,15 @@ func TestUncheckedGPUHourPrice(t *testing.T) {
 // target_utilization would: spec.loosened. A pull request that fixed 80
 // GPUs where the base sized 92 cleared spend.limit with warnings only.
 func TestFixedFleetLoosenings(t *testing.T) {
-	// Twenty times the team: a fleet of several instances, not one.
-	acme := fixture.Edit(t, fixture.Example(t, "acme-platform.hcl"), "developers              = 200", "developers              = 4000")
+	// Twenty times the team: a fleet of several instances, not one; no
+	// TTFT target, which would deny the hot fleets by a sealed policy
+	// (then nothing a figure does opens them).
+	acme := fixture.Edit(t, fixture.Example(t, "acme-platform.hcl"), "developers              = 200", "developers              = 4000", "  max_ttft_ms    = 200\n", "")
 	base := fixture.Parse(t, "acme.hcl", acme)
 	withGPUs := func(n int) string {
 		return fixture.Edit(t, acme, "target_utilization = 0.7", fmt.Sprintf("target_utilization = 0.7\n  gpus = %d", n))
 	}
-	// The base sizes 64 GPUs (the 200 ms autocomplete target sizes them:
-	// 20 % at peak); 16 run at 79 %, above the 70 % target, 32 at 40 %.
+	// 16 GPUs run at 79 %, above the 70 % target, 32 at 40 %.
 	fixedBase := fixture.Parse(t, "acme.hcl", withGPUs(32))
 	for _, tt := range []struct {
 		name string
@@ -374,7 +375,7 @@ func TestFixedFleetRangeWarns(t *testing.T) {
 // load falls, no hotter than the base's, is not (it was, against the
 // target alone).
 func TestFixedFleetHotterThanTheBase(t *testing.T) {
-	acme := fixture.Example(t, "acme-platform.hcl")
+	acme := fixture.Edit(t, fixture.Example(t, "acme-platform.hcl"), "  max_ttft_ms    = 200\n", "")
 	at := func(devs, gpus int) string {
 		return fixture.Edit(t, acme, "developers              = 200", fmt.Sprintf("developers              = %d", devs),
 			"target_utilization = 0.7", fmt.Sprintf("target_utilization = 0.7\n  gpus = %d", gpus))
@@ -416,5 +417,38 @@ func TestFixedFleetHotterThanTheBase(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("a new spec's hot fixed fleet: %+v", p.Loosened)
+	}
+}
+
+// TestGPUHourAgainstTheInstance: a GPU-hour price is weighed against the
+// catalog's price of the instance type the fleet runs on, not a range over
+// every instance type selling the GPU (L40S on demand: $1.861 on a
+// g6e.xlarge to $3.7664 a GPU on a g6e.48xlarge), inside which 2.82 passed
+// for a fleet on the dearer one.
+func TestGPUHourAgainstTheInstance(t *testing.T) {
+	acme := fixture.Edit(t, fixture.Example(t, "acme-platform.hcl"), "  max_ttft_ms    = 200\n", "")
+	base := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, "  gpu_hour_usd       = [2.5, 3.5]\n", ""))
+	head := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, `gpu                = "h100"`, `gpu                = "l40s"`, `pricing            = "reserved"`, `pricing            = "on_demand"`, "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 2.82"))
+	p, got := loosenedAgainst(t, head, base)
+	var s *plan.Sizing
+	for _, o := range p.Options {
+		if o.Architecture == "self_hosted" {
+			s = o.Sizing
+		}
+	}
+	if s == nil {
+		t.Fatal("no self-hosted fleet")
+	}
+	ref := 0.0
+	for _, in := range fixture.Options().Catalog.InstancesFor("l40s", s.Region) {
+		if in.Type == s.InstanceType {
+			ref = in.GPUHourUSD["on_demand"].Low
+		}
+	}
+	if want := ref > 2.82; slices.Contains(got, "self_hosted.gpu_hour_usd") != want {
+		t.Errorf("the fleet runs on %s at %g a GPU-hour: loosened %v, want gpu_hour_usd %v", s.InstanceType, ref, got, want)
+	}
+	if ref <= 2.82 {
+		t.Fatalf("the fleet runs on %s at %g: the case needs the dearer instance", s.InstanceType, ref)
 	}
 }

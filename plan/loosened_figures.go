@@ -2,12 +2,10 @@ package plan
 
 import (
 	"fmt"
-	"math"
 	"reflect"
 	"slices"
 	"strings"
 
-	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/units"
@@ -60,21 +58,12 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 		// region: once any of them changes, the head's figure is weighed
 		// against the catalog's price for what the head runs (a spot
 		// price carried over to on-demand, an L4's to an H100, would
-		// otherwise pass as unchanged).
-		// With no catalog price for what the head runs, and no base
-		// figure for the same, nothing checks the head's figure: it is a
-		// price the change wrote itself (a reserved L40S at $0.05).
-		b, ok := catalogGPUHour(cat, hs)
-		if bs.GPUHourUSD != nil && bs.GPU == hs.GPU && bs.Pricing == hs.Pricing && bs.Region == hs.Region {
-			b, ok = *bs.GPUHourUSD, true
-		}
-		switch {
-		case !ok:
-			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd is %s per GPU-hour for %s %s in %s, which the catalog has no price for and the base did not price: nothing checks the figure the change wrote", rangeOf(*h, usdCents), hs.Pricing, hs.GPU, hs.Region)
-		case h.Low < b.Low || h.Low+h.High < b.Low+b.High-1e-9:
-			// A lower low end, or a lower expected price: a point inside
-			// the catalog's range (3.00 in 2.50–3.50) lowers neither.
-			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from %s to %s per GPU-hour: every GPU of the fleet costs less", rangeOf(b, usdCents), rangeOf(*h, usdCents))
+		// otherwise pass as unchanged). Against the base's own figure for the same GPU, pricing and
+		// region; any other is weighed once the fleet is sized, against
+		// the catalog's price of the instance it runs on
+		// (planChecks.gpuHour).
+		if b := bs.GPUHourUSD; b != nil && bs.GPU == hs.GPU && bs.Pricing == hs.Pricing && bs.Region == hs.Region && priceFell(*b, *h) {
+			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from %s to %s per GPU-hour: every GPU of the fleet costs less", rangeOf(*b, usdCents), rangeOf(*h, usdCents))
 		}
 	}
 	// A commitment, or a figure fewer than any month has, bills AWS's
@@ -121,6 +110,13 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 	return l.out
 }
 
+// priceFell reports whether a price range h is cheaper than b: a lower low
+// end, or a lower midpoint (a point inside b, 3.00 in 2.50–3.50, is
+// neither).
+func priceFell(b, h spec.Range) bool {
+	return h.Low < b.Low || h.Low+h.High < b.Low+b.High-1e-9
+}
+
 // figureBase is what a new spec's figures are compared with: the spec
 // itself with the figures that set a price or a capacity as the default
 // branch's rules set them when the spec leaves them out — the catalog's
@@ -136,33 +132,6 @@ func figureBase(head *spec.Spec) *spec.Spec {
 	sh.GPUHourUSD, sh.HoursPerMonth, sh.TargetUtilization = nil, def.HoursPerMonth, def.TargetUtilization
 	b.Models, b.ModelThroughput = nil, nil
 	return &b
-}
-
-// newSpecOps is the loosening of a new spec's own operations cost below
-// the default for its fleet: the default grows with the billed GPUs
-// (costmodel.OpsReferenceGPUs), so the figure is compared with the
-// default at the plan's largest fleet; one at or above it loosens nothing.
-func newSpecOps(head *spec.Spec, p *Plan, opts Options) []Loosening {
-	sh := head.SelfHosted
-	if !opts.NewSpec || opts.Base != nil || !sh.OpsFromSpec {
-		return nil
-	}
-	gpus := 0
-	for _, o := range p.Options {
-		if o.Sizing != nil {
-			gpus = max(gpus, o.Sizing.GPUs)
-		}
-	}
-	def := spec.DefaultSelfHosted().OpsUSDPerMonth
-	scale := math.Max(1, float64(gpus)/costmodel.OpsReferenceGPUs)
-	low, high := def.Low*scale, def.High*scale
-	if sh.OpsUSDPerMonth.Low >= low && sh.OpsUSDPerMonth.High >= high {
-		return nil
-	}
-	l := &loosener{head: head}
-	l.add("self_hosted.ops_usd_per_month", "self_hosted.ops_usd_per_month is %s–%s a month in a new spec, below the default for its fleet of %d GPUs (%s–%s: the default grows with the fleet): operating the fleet costs less",
-		units.USD(sh.OpsUSDPerMonth.Low).Whole(), units.USD(sh.OpsUSDPerMonth.High).Whole(), gpus, units.USD(low).Whole(), units.USD(high).Whole())
-	return l.out
 }
 
 // goneWorkloads reports a base workload with a max_ttft_ms or a

@@ -3,7 +3,6 @@ package plan
 import (
 	"context"
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -92,67 +91,6 @@ func loadLoosenings(ctx context.Context, head *spec.Spec, p *Plan, deny []Findin
 		l.add(c.attr, "%s %s: at the base's load %s; %s %s", c.attr, c.moved, what, by, pronoun)
 	}
 	return l.out
-}
-
-// fixedFleetLoosenings reports a fixed fleet (self_hosted.gpus) that runs
-// above its target utilization at peak, hotter than the base ran: the
-// same load carried on fewer GPUs than the target sizes, as a higher
-// target_utilization would carry it (spec.loosened there too). Hotter
-// than the base means: the base sized its fleet at the target, or is new
-// (a new spec's figures are compared with the defaults), or fixed one that
-// ran cooler at its own load — whatever the change did to the count, the
-// GPU or the load (80 GPUs where the base sized 92; the base's 92 kept
-// while the load rose; 8 H100s made 28 L40S). A fixed fleet trimmed as the
-// load fell, no hotter than the base's, loosens nothing.
-func fixedFleetLoosenings(ctx context.Context, head *spec.Spec, p *Plan, opts Options) []Loosening {
-	if head == nil || head.SelfHosted.GPUs == 0 || (opts.Base == nil && !opts.NewSpec) {
-		return nil
-	}
-	// A fleet above its capacity is denied by capacity.exceeded, sealed:
-	// only one that can pass is judged.
-	hot := hottestFixed(p, 1)
-	if hot == nil || hot.PeakUtilization <= hot.TargetUtilization {
-		return nil
-	}
-	pct := func(u float64) string { return fmt.Sprintf("%.0f%%", 100*u) }
-	l := &loosener{head: head}
-	base := opts.Base
-	switch {
-	case base == nil:
-		l.add("self_hosted.gpus", "self_hosted.gpus is %d in a new spec: the fleet runs at %s of its capacity at peak, above the %s target utilization, so the load is carried on fewer GPUs than the target sizes",
-			head.SelfHosted.GPUs, pct(hot.PeakUtilization), pct(hot.TargetUtilization))
-	case base.SelfHosted.GPUs == 0:
-		l.add("self_hosted.gpus", "self_hosted.gpus is %d (the base's fleet was sized at the target): the fleet runs at %s of its capacity at peak, above the %s target utilization, so the load is carried on fewer GPUs than the target sizes",
-			head.SelfHosted.GPUs, pct(hot.PeakUtilization), pct(hot.TargetUtilization))
-	default:
-		bp, err := Build(ctx, base, Options{Catalog: opts.Catalog, AsOf: opts.date(), Policies: opts.Policies, Deployment: opts.Deployment})
-		if err != nil {
-			l.add("self_hosted.gpus", "self_hosted.gpus is %d, running at %s of its capacity at peak, above the %s target, and the base's plan, which would show how hot its fixed fleet ran, could not be built: %v",
-				head.SelfHosted.GPUs, pct(hot.PeakUtilization), pct(hot.TargetUtilization), err)
-			break
-		}
-		if was := hottestFixed(bp, math.Inf(1)); was == nil || hot.PeakUtilization > was.PeakUtilization+1e-9 {
-			ran := "its fleet had no fixed sizing to compare"
-			if was != nil {
-				ran = fmt.Sprintf("its %d × %s ran at %s", was.GPUs, strings.ToUpper(was.GPU), pct(was.PeakUtilization))
-			}
-			l.add("self_hosted.gpus", "self_hosted.gpus is %d: the fleet (%d × %s) runs at %s of its capacity at peak, above the %s target utilization and hotter than the base (%s), so the load is carried on fewer GPUs than before",
-				head.SelfHosted.GPUs, hot.GPUs, strings.ToUpper(hot.GPU), pct(hot.PeakUtilization), pct(hot.TargetUtilization), ran)
-		}
-	}
-	return l.out
-}
-
-// hottestFixed is the fixed fleet of p's options that runs hottest at
-// peak, at most at utilization up to; nil when no option has one.
-func hottestFixed(p *Plan, upTo float64) *Sizing {
-	var worst *Sizing
-	for _, o := range p.Options {
-		if s := o.Sizing; s != nil && s.Fixed && s.PeakUtilization <= upTo && (worst == nil || s.PeakUtilization > worst.PeakUtilization) {
-			worst = s
-		}
-	}
-	return worst
 }
 
 // uncompared reports each change as a loosening the plan at the base's

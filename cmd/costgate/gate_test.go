@@ -467,7 +467,7 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 		// catalog's $6.88) priced its fleet unchecked.
 		{"a new team with its own GPU-hour price",
 			map[string]string{"teams/acme.hcl": loose}, map[string]string{"teams/fresh.hcl": renamed(loose, "fresh") + "\nself_hosted {\n  gpu_hour_usd = 0.9\n}\n"},
-			[]string{"--spec-dir", "teams"}, 1, []string{"teams/fresh.hcl", "spec.loosened", "gpu_hour_usd falls from $6.88 to $0.90"}},
+			[]string{"--spec-dir", "teams"}, 1, []string{"teams/fresh.hcl", "spec.loosened", "gpu_hour_usd falls from $6.88 (the catalog", "to $0.90 per GPU-hour"}},
 		{"a new team at the catalog's prices",
 			map[string]string{"teams/acme.hcl": loose}, map[string]string{"teams/fresh.hcl": renamed(loose, "fresh")},
 			[]string{"--spec-dir", "teams"}, 0, []string{"ALLOWED  teams/fresh.hcl"}},
