@@ -625,26 +625,53 @@ func increases(scrapes []*scrape, names []string) (total float64, per []float64,
 	if name == "" {
 		return 0, per, 0
 	}
+	// Each series is differenced against its own last sample, as PromQL's
+	// increase() reads a series across the scrapes it is missing from (a
+	// federation leaves out a target whose scrapes failed): differencing
+	// adjacent scrapes only, a series back after a gap counted nothing of
+	// its increase over it. That increase is spread over the gap's
+	// intervals by their length.
+	type seen struct {
+		v, created float64
+		hasCreated bool
+		at         int
+	}
+	last := map[string]seen{}
+	for s, v := range scrapes[0].values[name] {
+		c, hasC := scrapes[0].created[name][s]
+		last[s] = seen{v, c, hasC, 0}
+	}
 	for i := 1; i < len(scrapes); i++ {
 		prev, cur := scrapes[i-1], scrapes[i]
 		for s, v := range cur.values[name] {
-			pv, had := prev.values[name][s]
-			pc, hadC := prev.created[name][s]
+			was, had := last[s]
 			cc, hasC := cur.created[name][s]
+			last[s] = seen{v, cc, hasC, i}
 			var d float64
 			switch {
 			case !had:
 				if hasC && cc >= float64(prev.at.Unix()) && prev.stamped {
 					d = v
 				}
-			case v < pv || (hadC && hasC && cc != pc):
+			case v < was.v || (was.hasCreated && hasC && cc != was.created):
 				d = v
 				resets++
 			default:
-				d = v - pv
+				d = v - was.v
 			}
-			per[i-1] += d
 			total += d
+			from := was.at
+			if !had {
+				from = i - 1
+			}
+			span := cur.at.Sub(scrapes[from].at).Seconds()
+			for k := from; k < i; k++ {
+				share := 1.0 / float64(i-from)
+				if span > 0 {
+					share = scrapes[k+1].at.Sub(scrapes[k].at).Seconds() / span
+				}
+				per[k] += d * share
+			}
 		}
 	}
 	return total, per, resets

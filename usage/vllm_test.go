@@ -308,3 +308,43 @@ func TestVLLMScrapesNamedBySeconds(t *testing.T) {
 		t.Errorf("a scrape lost: %v", err)
 	}
 }
+
+// TestVLLMFederationGap: /federate leaves out a target whose scrapes
+// failed; a series back after such a gap is differenced against its own
+// last sample, as PromQL's increase() reads it. Differencing adjacent
+// dumps only, instance b's increase over its gap was lost (140 tok/s for
+// 200 in the attack's files).
+func TestVLLMFederationGap(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	start := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC).UnixMilli()
+	for i := 0; i < 6; i++ {
+		ts := start + int64(i)*60_000
+		body := replicaScrape("10.0.0.1:8000", i, 4000, 1000, ts, false)
+		if i != 2 && i != 3 {
+			body += replicaScrape("10.0.0.2:8000", i, 2500, 750, ts, false)
+		}
+		var lines []string
+		seen := map[string]bool{}
+		for _, l := range strings.Split(body, "\n") {
+			if strings.HasPrefix(l, "# TYPE") {
+				if seen[l] {
+					continue
+				}
+				seen[l] = true
+			}
+			lines = append(lines, l)
+		}
+		files = append(files, writeScrape(t, dir, fmt.Sprintf("federate-%d.prom", i), strings.Join(lines, "\n")))
+	}
+	res, err := Import(files, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fl := res.FleetMetrics
+	near(t, "prompt_tok_s", fl.PromptTokS, 6500)
+	near(t, "peak_tok_s", fl.PeakTokS, 8250)
+	if fl.CounterResets != 0 {
+		t.Errorf("%d resets", fl.CounterResets)
+	}
+}
