@@ -87,7 +87,11 @@ type scrape struct {
 	stamped bool
 	values  map[string]map[string]float64
 	created map[string]map[string]float64
-	models  map[string]bool
+	// times are each sample's own timestamp (Unix ms) where the scrape is
+	// stamped: a federation repeats a target's last sample until the
+	// target is scraped again.
+	times  map[string]map[string]int64
+	models map[string]bool
 }
 
 func importVLLM(in *inputs, paths []string) error {
@@ -645,6 +649,10 @@ func increases(scrapes []*scrape, names []string) (total float64, per []float64,
 		prev, cur := scrapes[i-1], scrapes[i]
 		for s, v := range cur.values[name] {
 			was, had := last[s]
+			if t, ok := cur.times[name][s]; ok && had && t == scrapes[was.at].times[name][s] {
+				// The same sample again: the target was not scraped since.
+				continue
+			}
 			cc, hasC := cur.created[name][s]
 			last[s] = seen{v, cc, hasC, i}
 			var d float64
@@ -702,7 +710,7 @@ func readScrape(f *file) (*scrape, error) {
 		}
 		return nil, f.errorf(0, "Prometheus text format: %v", err)
 	}
-	sc := &scrape{file: f.name, source: scrapeSource(f.name), values: map[string]map[string]float64{}, created: map[string]map[string]float64{}, models: map[string]bool{}}
+	sc := &scrape{file: f.name, source: scrapeSource(f.name), values: map[string]map[string]float64{}, created: map[string]map[string]float64{}, times: map[string]map[string]int64{}, models: map[string]bool{}}
 	var latest int64
 	stamps, samples := 0, 0
 	put := func(into map[string]map[string]float64, name string, m *dto.Metric, v float64) {
@@ -710,6 +718,15 @@ func readScrape(f *file) (*scrape, error) {
 			into[name] = map[string]float64{}
 		}
 		into[name][labelKey(m)] = v
+	}
+	stamp := func(name string, m *dto.Metric) {
+		if m.TimestampMs == nil {
+			return
+		}
+		if sc.times[name] == nil {
+			sc.times[name] = map[string]int64{}
+		}
+		sc.times[name][labelKey(m)] = *m.TimestampMs
 	}
 	for name, fam := range fams {
 		hist := name == vllmTTFT
@@ -735,6 +752,8 @@ func readScrape(f *file) (*scrape, error) {
 			case hist && m.Histogram != nil:
 				put(sc.values, vllmTTFT+"_sum", m, m.Histogram.GetSampleSum())
 				put(sc.values, vllmTTFT+"_count", m, float64(m.Histogram.GetSampleCount()))
+				stamp(vllmTTFT+"_sum", m)
+				stamp(vllmTTFT+"_count", m)
 			case isCreated:
 				v := value(m)
 				if name == vllmTTFT+"_created" {
@@ -751,6 +770,7 @@ func readScrape(f *file) (*scrape, error) {
 					return nil, f.errorf(0, "%s{%s} has the value %v: a count from 0 to %.0e", name, labelKey(m), v, maxCounter)
 				}
 				put(sc.values, name, m, v)
+				stamp(name, m)
 			}
 		}
 	}

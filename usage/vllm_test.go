@@ -348,3 +348,37 @@ func TestVLLMFederationGap(t *testing.T) {
 		t.Errorf("%d resets", fl.CounterResets)
 	}
 }
+
+// TestVLLMFederationSlowTarget: a target Prometheus scrapes every five
+// minutes appears in every minute's /federate dump with its last sample,
+// stamped when it was taken. Its increase lands in the dump where the
+// stamp moves, and counted there it made the fleet's peak three times its
+// rate (660 tok/s for 220); a sample seen again is no new sample, and the
+// increase spreads over the five minutes it covers.
+func TestVLLMFederationSlowTarget(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	start := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC).UnixMilli()
+	for i := 0; i <= 10; i++ {
+		j := i / 5 * 5 // b's last sample
+		body := replicaScrape("10.0.0.1:8000", i, 4000, 1000, start+int64(i)*60_000, false) + replicaScrape("10.0.0.2:8000", j, 2500, 750, start+int64(j)*60_000, false)
+		var lines []string
+		seen := map[string]bool{}
+		for _, l := range strings.Split(body, "\n") {
+			if strings.HasPrefix(l, "# TYPE") {
+				if seen[l] {
+					continue
+				}
+				seen[l] = true
+			}
+			lines = append(lines, l)
+		}
+		files = append(files, writeScrape(t, dir, fmt.Sprintf("federate-%02d.prom", i), strings.Join(lines, "\n")))
+	}
+	res, err := Import(files, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "prompt_tok_s", res.FleetMetrics.PromptTokS, 6500)
+	near(t, "peak_tok_s", res.FleetMetrics.PeakTokS, 8250)
+}
