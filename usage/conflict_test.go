@@ -95,3 +95,23 @@ func TestTwoGroupings(t *testing.T) {
 		t.Errorf("one grouping exported twice: %+v, want the first export's %+v", res.Tokens.Totals, alone.Tokens.Totals)
 	}
 }
+
+// TestCumulativeThroughTwoCollectors: a cumulative counter whose exports
+// alternate between two collectors, each adding a resource attribute of
+// its own (collector.instance), is one counter: split in two by the
+// collectors' attributes, each half counted its first point whole from the
+// counter's start (19,000 tokens for 10,000).
+func TestCumulativeThroughTwoCollectors(t *testing.T) {
+	dir := filepath.Join("testdata", "conflict")
+	one, err := Import([]string{filepath.Join(dir, "otel-cum-one-collector.jsonl")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := Import([]string{filepath.Join(dir, "otel-cum-collector-0.jsonl"), filepath.Join(dir, "otel-cum-collector-1.jsonl")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if two.Tokens.Totals != one.Tokens.Totals {
+		t.Errorf("through two collectors %+v, through one %+v", two.Tokens.Totals, one.Tokens.Totals)
+	}
+}

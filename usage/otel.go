@@ -142,6 +142,30 @@ func (a attrs) developer() string {
 	return ""
 }
 
+// processAttrs are the resource attributes Claude Code's own process
+// sets (its standard attributes and its SDK's): a cumulative counter's
+// identity, with its point's attributes and start time. A collector adds
+// others (collector.instance, host.name, k8s.*), which would split one
+// counter sent through two collectors into two, each counted from zero.
+var processAttrs = map[string]bool{
+	"user.id": true, "user.email": true, "user.account_id": true, "organization.id": true, "session.id": true,
+	"terminal.type": true, "app.version": true, "service.name": true, "service.version": true,
+	"os.type": true, "os.version": true, "host.arch": true,
+}
+
+// counterSeries identifies a cumulative counter's series: its name, the
+// point's attributes and the process's resource attributes
+// (processAttrs), in any order; the start time makes it one counter.
+func counterSeries(name string, a attrs) key {
+	own := attrs{own: a.own}
+	for _, kv := range a.res {
+		if processAttrs[kv.Key] {
+			own.res = append(own.res, kv)
+		}
+	}
+	return series(name, own)
+}
+
 // series identifies a metric's time series: its name and every attribute
 // of the point and the resource, in any order.
 func series(name string, a attrs) key {
@@ -400,7 +424,7 @@ func (r *otelReader) metric(f *file, n int, m otlpMetric, res []otlpKV) error {
 		}
 		r.nPoints++
 		if cumulative {
-			r.cumulative(f, n, series(m.Name, a), meta, dp, v.V)
+			r.cumulative(f, n, counterSeries(m.Name, a), meta, dp, v.V)
 		} else {
 			r.delta(series(m.Name, a), meta, dp, v.V)
 		}
