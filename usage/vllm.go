@@ -713,21 +713,6 @@ func readScrape(f *file) (*scrape, error) {
 	sc := &scrape{file: f.name, source: scrapeSource(f.name), values: map[string]map[string]float64{}, created: map[string]map[string]float64{}, times: map[string]map[string]int64{}, models: map[string]bool{}}
 	var latest int64
 	stamps, samples := 0, 0
-	put := func(into map[string]map[string]float64, name string, m *dto.Metric, v float64) {
-		if into[name] == nil {
-			into[name] = map[string]float64{}
-		}
-		into[name][labelKey(m)] = v
-	}
-	stamp := func(name string, m *dto.Metric) {
-		if m.TimestampMs == nil {
-			return
-		}
-		if sc.times[name] == nil {
-			sc.times[name] = map[string]int64{}
-		}
-		sc.times[name][labelKey(m)] = *m.TimestampMs
-	}
 	for name, fam := range fams {
 		hist := name == vllmTTFT
 		// Prometheus' federation writes every family untyped: the
@@ -752,8 +737,8 @@ func readScrape(f *file) (*scrape, error) {
 			case hist && m.Histogram != nil:
 				put(sc.values, vllmTTFT+"_sum", m, m.Histogram.GetSampleSum())
 				put(sc.values, vllmTTFT+"_count", m, float64(m.Histogram.GetSampleCount()))
-				stamp(vllmTTFT+"_sum", m)
-				stamp(vllmTTFT+"_count", m)
+				sc.stamp(vllmTTFT+"_sum", m)
+				sc.stamp(vllmTTFT+"_count", m)
 			case isCreated:
 				v := value(m)
 				if name == vllmTTFT+"_created" {
@@ -770,7 +755,7 @@ func readScrape(f *file) (*scrape, error) {
 					return nil, f.errorf(0, "%s{%s} has the value %v: a count from 0 to %.0e", name, labelKey(m), v, maxCounter)
 				}
 				put(sc.values, name, m, v)
-				stamp(name, m)
+				sc.stamp(name, m)
 			}
 		}
 	}
@@ -784,6 +769,25 @@ func readScrape(f *file) (*scrape, error) {
 		sc.at, sc.stamped = time.UnixMilli(latest).UTC(), true
 	}
 	return sc, nil
+}
+
+// put records a sample's value under its metric and series.
+func put(into map[string]map[string]float64, name string, m *dto.Metric, v float64) {
+	if into[name] == nil {
+		into[name] = map[string]float64{}
+	}
+	into[name][labelKey(m)] = v
+}
+
+// stamp records a sample's own timestamp, where it has one.
+func (sc *scrape) stamp(name string, m *dto.Metric) {
+	if m.TimestampMs == nil {
+		return
+	}
+	if sc.times[name] == nil {
+		sc.times[name] = map[string]int64{}
+	}
+	sc.times[name][labelKey(m)] = *m.TimestampMs
 }
 
 // value is a sample's value whatever its family's type.
