@@ -348,6 +348,26 @@ func (a *aggregate) period() (since, until time.Time) {
 	return since, until
 }
 
+// uncoveredNote says when a usage report's buckets cover less of the
+// period than its whole days (an export from 09:00 to 12:00 in a period of
+// one day): the period is whole days, and the hours no bucket covers count
+// as no usage. Empty when the buckets reach the period's ends, or the
+// records are no report's.
+func (a *aggregate) uncoveredNote(since, until time.Time) string {
+	// a.first and a.lastEnd cover every bucket of the reports, empty ones
+	// too (cover).
+	from, to := a.first, a.lastEnd
+	if len(a.widths) == 0 || from.IsZero() || to.IsZero() {
+		return ""
+	}
+	before, after := from.Sub(since), until.Sub(to)
+	if before < time.Hour && after < time.Hour {
+		return ""
+	}
+	return fmt.Sprintf("the reports' buckets cover %s to %s, %.0f of the period's %.0f hours (whole days, %s to %s): the other hours count as no usage; export whole days (a report lists every bucket of its range, empty ones too)",
+		from.UTC().Format("2006-01-02T15:04Z"), to.UTC().Format("2006-01-02T15:04Z"), to.Sub(from).Hours(), until.Sub(since).Hours(), since.Format(time.DateOnly), until.Format(time.DateOnly))
+}
+
 // finish computes the figures into res.
 func (a *aggregate) finish(res *Result) error {
 	res.Records, res.Duplicates, res.OutsidePeriod = a.records, a.dups, a.outside
@@ -367,6 +387,9 @@ func (a *aggregate) finish(res *Result) error {
 		return fmt.Errorf("the period %s to %s spans %.0f days, more than %d: check the records' timestamps, or bound it with --since and --until", since.Format(time.DateOnly), until.Format(time.DateOnly), hours/24, maxPeriodDays)
 	}
 	res.Period = Period{Since: since.Format(time.DateOnly), Until: until.Format(time.DateOnly), Days: round(hours/24, 4)}
+	if n := a.uncoveredNote(since, until); n != "" {
+		res.Notes = append(res.Notes, n)
+	}
 	scale := units.HoursPerMonth / hours
 
 	t := &Tokens{Timezone: a.loc.String(), Models: map[string]float64{}, UnmappedModels: map[string]float64{}}

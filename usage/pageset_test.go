@@ -174,3 +174,25 @@ func TestOpenAIPageSet(t *testing.T) {
 		t.Errorf("gap outside the period: %v", err)
 	}
 }
+
+// TestReportHoursOutsideTheBuckets: the period is whole days, so a report
+// whose buckets cover part of a day counts the other hours as no usage;
+// the import says so. Two weeks of whole days say nothing.
+func TestReportHoursOutsideTheBuckets(t *testing.T) {
+	dir := t.TempDir()
+	pages, _ := reportPages(t, dir)
+	whole, err := Import(pages, Options{Format: AnthropicUsage})
+	if err != nil {
+		t.Fatal(err)
+	}
+	part, err := Import([]string{filepath.Join("testdata", "anthropic-usage", "page1.json"), filepath.Join("testdata", "anthropic-usage", "page2.json")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(r *Result) bool {
+		return strings.Contains(strings.Join(r.Notes, "\n"), "the reports' buckets cover")
+	}
+	if has(whole) || !has(part) {
+		t.Errorf("whole days noted %v (notes %q), three hours noted %v (notes %q)", has(whole), whole.Notes, has(part), part.Notes)
+	}
+}
