@@ -300,7 +300,11 @@ func plainTimes(in *inputs, scrapes []*scrape) error {
 	if len(single) > 0 {
 		in.res.Notes = append(in.res.Notes, fmt.Sprintf("%s: a source of one scrape has no rate, so %s not counted (a source is the file name without its last number: a-001.prom and a-002.prom are one replica)", displayNames(single), map[bool]string{true: "it is", false: "they are"}[len(single) == 1]))
 	}
-	if alike := digitAlike(scrapes); alike != "" {
+	alike, byDate := digitAlike(scrapes)
+	if byDate {
+		return errors.New(alike)
+	}
+	if alike != "" {
 		in.res.Notes = append(in.res.Notes, alike)
 	}
 	return nil
@@ -373,7 +377,7 @@ func displayNames(names []string) string {
 // (m-20261102-#.prom and m-20261103-#.prom): replicas numbered so, or one
 // replica's scrapes named by date and time, which would count as two
 // replicas and add their rates. Empty when there are none.
-func digitAlike(scrapes []*scrape) string {
+func digitAlike(scrapes []*scrape) (msg string, byDate bool) {
 	strip := func(s string) string {
 		return strings.Map(func(r rune) rune {
 			if r >= '0' && r <= '9' {
@@ -386,11 +390,55 @@ func digitAlike(scrapes []*scrape) string {
 	for _, sc := range scrapes {
 		k := strip(sc.source)
 		if other, ok := seen[k]; ok && other != sc.source {
-			return fmt.Sprintf("sources %s and %s differ only in digits: each is taken as a replica of its own and their rates are added; if they are one replica's scrapes named by date or time, give the samples timestamps (a federation scrape) or name them with one sequence number", strings.ReplaceAll(other, "#", "N"), strings.ReplaceAll(sc.source, "#", "N"))
+			a, b := strings.ReplaceAll(other, "#", "N"), strings.ReplaceAll(sc.source, "#", "N")
+			if d1, d2, ok := datesApart(other, sc.source); ok {
+				return fmt.Sprintf("sources %s and %s differ only in a date (%s, %s): one replica's scrapes named by date and time would count as two replicas and add their rates; name each replica's scrapes with one sequence number, or give the samples timestamps (a federation scrape)", a, b, d1, d2), true
+			}
+			return fmt.Sprintf("sources %s and %s differ only in digits: each is taken as a replica of its own and their rates are added; if they are one replica's scrapes named by date or time, give the samples timestamps (a federation scrape) or name them with one sequence number", a, b), false
 		}
 		seen[k] = sc.source
 	}
-	return ""
+	return "", false
+}
+
+// datesApart reports whether two names alike but for digits differ in
+// one run of digits that is a date in both (YYYYMMDD, YYYY-MM-DD's parts
+// aside): m-20261102-N and m-20261103-N.
+func datesApart(a, b string) (string, string, bool) {
+	runs := func(s string) []string {
+		var out []string
+		for i := 0; i < len(s); {
+			if n := digitRun(s[i:]); n > 0 {
+				out = append(out, s[i:i+n])
+				i += n
+				continue
+			}
+			i++
+		}
+		return out
+	}
+	ra, rb := runs(a), runs(b)
+	if len(ra) != len(rb) {
+		return "", "", false
+	}
+	var da, db string
+	for i := range ra {
+		if ra[i] == rb[i] {
+			continue
+		}
+		if da != "" {
+			return "", "", false // more than one run differs
+		}
+		da, db = ra[i], rb[i]
+	}
+	isDate := func(s string) bool {
+		if len(s) != 8 {
+			return false
+		}
+		_, err := time.Parse("20060102", s)
+		return err == nil
+	}
+	return da, db, isDate(da) && isDate(db)
 }
 
 // naturalLess orders names with their digit runs compared as numbers:

@@ -278,8 +278,13 @@ func TestVLLMPlainScrapeNames(t *testing.T) {
 	if _, err := Import(stamped, opts); err == nil || !strings.Contains(err.Error(), "is a source of its own") {
 		t.Errorf("names by time: %v", err)
 	}
-	// Sources alike but for digits are noted.
-	alike, err := Import([]string{s("d-20261102-2358.prom", 1), s("d-20261102-2359.prom", 2), s("d-20261103-0000.prom", 3), s("d-20261103-0001.prom", 4)}, opts)
+	// Sources alike but for a date are one replica named by date and time:
+	// two replicas' rates added (2×, with a note only, before).
+	if _, err := Import([]string{s("d-20261102-2358.prom", 1), s("d-20261102-2359.prom", 2), s("d-20261103-0000.prom", 3), s("d-20261103-0001.prom", 4)}, opts); err == nil || !strings.Contains(err.Error(), "differ only in a date (20261102, 20261103)") {
+		t.Errorf("names by date: %v", err)
+	}
+	// Sources alike but for other digits (replicas numbered) are noted.
+	alike, err := Import([]string{s("vllm-0-001.prom", 1), s("vllm-0-002.prom", 2), s("vllm-1-001.prom", 1), s("vllm-1-002.prom", 2)}, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
