@@ -102,6 +102,12 @@ func TestSpecFigureLoosenings(t *testing.T) {
 		// Leaving Bedrock for the vendors' own APIs leaves the geography too.
 		{"Bedrock's regional profile left for the vendors' APIs", []string{"  provider      = \"bedrock\"\n", ""}, []string{"managed.bedrock_profile"}},
 		{"Bedrock's regional profile kept", []string{"provider      = \"bedrock\"", "provider      = \"bedrock\"\n  bedrock_profile = \"regional\""}, nil},
+		// The profile line kept while the provider changes: it has no
+		// effect off Bedrock, and the loosening was not reported.
+		{"Bedrock's regional profile kept in words, the provider changed", []string{"provider      = \"bedrock\"", "provider      = \"anthropic\"\n  bedrock_profile = \"regional\""}, []string{"managed.bedrock_profile"}},
+		// A model Bedrock does not sell goes to its vendor's API whatever
+		// the managed block says.
+		{"Bedrock's regional profile kept, a model Bedrock does not sell", []string{"provider      = \"bedrock\"", "provider      = \"bedrock\"\n  bedrock_profile = \"regional\"", "complex_model = \"claude-sonnet-4.6\"", "complex_model = \"gpt-5.5\""}, []string{"managed.bedrock_profile"}},
 	}
 	regional := fixture.Parse(t, "acme.hcl", fixture.Edit(t, acme, "provider      = \"bedrock\"", "provider      = \"bedrock\"\n  bedrock_profile = \"regional\""))
 	for _, tt := range tests {

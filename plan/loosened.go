@@ -56,10 +56,12 @@ func Loosenings(base, head *spec.Spec) []Loosening {
 	// and the code in them, in the Regions of one geography; a global one
 	// sends them to any commercial Region.
 	switch {
-	case base.Managed.BedrockProfile != modelcatalog.BedrockRegional || head.Managed.BedrockProfile == modelcatalog.BedrockRegional:
+	case base.Managed.BedrockProfile != modelcatalog.BedrockRegional:
 	case head.Managed.Provider != modelcatalog.ProviderBedrock:
+		// Whatever bedrock_profile still says: it has no effect off Bedrock.
 		add("managed.bedrock_profile", "managed routes leave Bedrock's regional profile for %s: the team's requests, and the code in them, may now be served anywhere the provider runs, not only in the Regions of the fleet's geography",
 			providerName(head.Managed.Provider))
+	case head.Managed.BedrockProfile == modelcatalog.BedrockRegional:
 	default:
 		add("managed.bedrock_profile", "managed.bedrock_profile changes from %s to %s: Bedrock may now serve the team's requests, and the code in them, in any commercial Region worldwide, not only those of the fleet's geography",
 			base.Managed.BedrockProfile, head.Managed.BedrockProfile)

@@ -69,7 +69,45 @@ func (c *planChecks) loosenings() []Loosening {
 	if c.head == nil || !c.reviewed() {
 		return nil
 	}
-	return slices.Concat(c.fixedFleet(), c.gpuHour(), c.ops())
+	return slices.Concat(c.fixedFleet(), c.gpuHour(), c.ops(), c.bedrockRoutes())
+}
+
+// bedrockRoutes reports a managed route that leaves Bedrock's regional
+// profile the base kept its requests in: a model Bedrock does not sell
+// goes to its vendor's own API, and a workload may pin one, whatever the
+// managed block's provider and profile say (Loosenings compares those).
+func (c *planChecks) bedrockRoutes() []Loosening {
+	base := c.opts.Base
+	if base == nil || base.Managed.Provider != modelcatalog.ProviderBedrock || base.Managed.BedrockProfile != modelcatalog.BedrockRegional ||
+		c.head.Managed.Provider != modelcatalog.ProviderBedrock {
+		return nil
+	}
+	// A workload the base already sent off Bedrock (a model Bedrock does
+	// not sell, reviewed then) is no change.
+	outside := map[string]bool{}
+	if bp, err := c.base(); err == nil {
+		for _, o := range bp.Options {
+			for _, r := range o.Routes {
+				if r.ServedBy == architecture.Managed && r.Provider != modelcatalog.ProviderBedrock {
+					outside[r.Workload] = true
+				}
+			}
+		}
+	}
+	l := &loosener{head: c.head}
+	for _, o := range c.p.Options {
+		if c.sealed[o.Architecture] {
+			continue
+		}
+		for _, r := range o.Routes {
+			if r.ServedBy == architecture.Managed && r.Provider != modelcatalog.ProviderBedrock && !outside[r.Workload] {
+				l.add("managed.bedrock_profile", "workload %s goes to %s through %s under the %s option, outside Bedrock's regional profile the base kept the team's requests in: they, and the code in them, may now be served anywhere that provider runs",
+					r.Workload, r.Model, providerName(r.Provider), o.Architecture)
+				return l.out
+			}
+		}
+	}
+	return nil
 }
 
 // pct writes a utilization.
