@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -310,12 +311,13 @@ func plainTimes(in *inputs, scrapes []*scrape) error {
 	return nil
 }
 
-// placeSource places one source's scrapes, in the order of their
-// numbers, by those numbers: the step between consecutive scrapes is the
-// greatest common divisor of the numbers' differences (1 for a sequence,
-// 60 for names in seconds since 1970 a minute apart) where three scrapes
-// or more show it, else 1, and a difference of several steps is scrapes
-// lost.
+// placeSource places one source's scrapes in the order of their numbers,
+// --interval apart. The step between consecutive scrapes is the median of
+// the numbers' differences (1 for a sequence; 15 or 16 for names in
+// seconds since 1970 from a loop that sleeps 15 seconds and drifts), and a
+// difference of twice the step or more is scrapes lost. A step above 1 in
+// numbers too small to be seconds since 1970 is noted: if they count
+// scrapes, some are missing throughout (s-1, s-3, s-5).
 func placeSource(in *inputs, group []*scrape) error {
 	opts := in.opts
 	nums := make([]uint64, len(group))
@@ -326,43 +328,42 @@ func placeSource(in *inputs, group []*scrape) error {
 		}
 		nums[k] = n
 	}
-	var step uint64
+	diffs := make([]uint64, 0, len(nums))
 	for k := 1; k < len(nums); k++ {
 		if nums[k] == nums[k-1] {
 			return fmt.Errorf("%s and %s are the same scrape of %s (number %d): pass each scrape once", group[k-1].file, group[k].file, strings.ReplaceAll(group[k].source, "#", "N"), nums[k])
 		}
-		step = gcd(step, nums[k]-nums[k-1])
+		diffs = append(diffs, nums[k]-nums[k-1])
 	}
-	// A step of several is taken only where three scrapes or more show it
-	// (a-60, a-120, a-240: one lost): a-1 and a-4 alone are scrapes lost,
-	// not a step.
-	if step > 1 && len(nums) < 3 {
-		step = 1
+	step := uint64(1)
+	if len(diffs) > 0 {
+		sorted := slices.Clone(diffs)
+		slices.Sort(sorted)
+		step = sorted[(len(sorted)-1)/2] // the lower median
 	}
+	if step > 1 && nums[0] < 1e6 {
+		in.res.Notes = append(in.res.Notes, fmt.Sprintf("the numbers of %s's scrapes step by %d: each step is read as one --interval; if the numbers count scrapes, the ones between were lost and the rates are %d times too high", strings.ReplaceAll(group[0].source, "#", "N"), step, step))
+	}
+	at := time.Duration(0)
 	for k, sc := range group {
 		if k > 0 {
-			if d := (nums[k] - nums[k-1]) / step; d > 1 {
-				what := fmt.Sprintf("%s and %s are %d steps of %d apart in their numbers where the others are one: the scrapes between are missing (or the numbers are clock times, HHMM, that jump at the hour), so the time between these two is not one --interval", group[k-1].file, sc.file, d, step)
-				if !opts.AllowGaps {
-					return fmt.Errorf("%s; pass every scrape, name them with a sequence number or seconds since 1970, or read on with --allow-gaps (the gap then spans %d intervals)", what, d)
-				}
-				in.res.Notes = append(in.res.Notes, what+fmt.Sprintf(": read as %d intervals (the counters' increase over them counts; the peak within them is not seen)", d))
+			d := diffs[k-1]
+			steps := uint64(1)
+			if d >= 2*step {
+				steps = (d + step/2) / step
 			}
+			if steps > 1 {
+				what := fmt.Sprintf("%s and %s are %d steps of %d apart in their numbers: the scrapes between are missing (or the numbers are clock times, HHMM, that jump at the hour), so the time between these two is not one --interval", group[k-1].file, sc.file, steps, step)
+				if !opts.AllowGaps {
+					return fmt.Errorf("%s; pass every scrape, name them with a sequence number or seconds since 1970, or read on with --allow-gaps (the gap then spans %d intervals)", what, steps)
+				}
+				in.res.Notes = append(in.res.Notes, what+fmt.Sprintf(": read as %d intervals (the counters' increase over them counts; the peak within them is not seen)", steps))
+			}
+			at += time.Duration(steps) * opts.Interval
 		}
-		var n uint64
-		if step > 0 {
-			n = (nums[k] - nums[0]) / step
-		}
-		sc.at = time.Unix(0, 0).UTC().Add(time.Duration(n) * opts.Interval)
+		sc.at = time.Unix(0, 0).UTC().Add(at)
 	}
 	return nil
-}
-
-func gcd(a, b uint64) uint64 {
-	for b != 0 {
-		a, b = b, a%b
-	}
-	return a
 }
 
 // displayNames lists up to three file names and how many more.

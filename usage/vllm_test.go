@@ -251,14 +251,23 @@ func TestVLLMPlainScrapeNames(t *testing.T) {
 	if _, err := Import([]string{one, two, padded, three}, opts); err == nil || !strings.Contains(err.Error(), "are the same scrape") {
 		t.Errorf("a-2 and a-02: %v", err)
 	}
-	if _, err := Import([]string{one, four}, opts); err == nil || !strings.Contains(err.Error(), "3 steps of 1 apart") {
-		t.Errorf("a-1 and a-4: %v", err)
+	if _, err := Import([]string{one, two, four}, opts); err == nil || !strings.Contains(err.Error(), "2 steps of 1 apart") {
+		t.Errorf("a-1, a-2 and a-4: %v", err)
 	}
-	gap, err := Import([]string{one, four}, Options{Interval: time.Minute, AllowGaps: true})
+	gap, err := Import([]string{one, two, four}, Options{Interval: time.Minute, AllowGaps: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	near(t, "tok/s over the gap", gap.FleetMetrics.PromptTokS+gap.FleetMetrics.GenerationTokS, 5000)
+	// Two scrapes alone do not show their step: a-1 and a-4 are read as
+	// one interval apart, and the step is noted.
+	pair, err := Import([]string{one, four}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(pair.Notes, "\n"), "step by 3") {
+		t.Errorf("a-1 and a-4: notes %q, want the step of 3 noted", pair.Notes)
+	}
 	// The same scrape compressed is the same source.
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
@@ -312,6 +321,19 @@ func TestVLLMScrapesNamedBySeconds(t *testing.T) {
 	if _, err := Import(lost, Options{Interval: time.Minute}); err == nil || !strings.Contains(err.Error(), "2 steps of 60 apart") {
 		t.Errorf("a scrape lost: %v", err)
 	}
+	// A loop that sleeps 15 seconds drifts: names 15 or 16 apart are one
+	// interval each (their common difference, 1, read them as 15 lost).
+	var drift []string
+	at := 1793620800
+	for i := 0; i < 6; i++ {
+		drift = append(drift, writeScrape(t, dir, fmt.Sprintf("d-%d.prom", at), replicaScrape("", i, 4000, 1000, 0, true)))
+		at += 15 + i%2
+	}
+	res, err = Import(drift, Options{Interval: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "tok/s, drifting names", res.FleetMetrics.PromptTokS+res.FleetMetrics.GenerationTokS, 5000)
 }
 
 // TestVLLMFederationGap: /federate leaves out a target whose scrapes
