@@ -721,6 +721,14 @@ func increases(scrapes []*scrape, names []string) (total float64, per []float64,
 			if !had {
 				from = i - 1
 			}
+			t0, ok0 := scrapes[from].times[name][s]
+			t1, ok1 := cur.times[name][s]
+			if had && ok0 && ok1 && t1 > t0 {
+				// Stamped samples: the increase happened between the
+				// samples' own times, which a federation dump lags.
+				spreadOver(per, scrapes, time.UnixMilli(t0), time.UnixMilli(t1), d)
+				continue
+			}
 			span := cur.at.Sub(scrapes[from].at).Seconds()
 			for k := from; k < i; k++ {
 				share := 1.0 / float64(i-from)
@@ -732,6 +740,21 @@ func increases(scrapes []*scrape, names []string) (total float64, per []float64,
 		}
 	}
 	return total, per, resets
+}
+
+// spreadOver adds an increase d that happened from t0 to t1 to the
+// intervals between consecutive scrapes, in proportion to the time each
+// shares with it (the peak's rates; the total counts d whole). What falls
+// before the first scrape or after the last is in no interval.
+func spreadOver(per []float64, scrapes []*scrape, t0, t1 time.Time, d float64) {
+	whole := t1.Sub(t0).Seconds()
+	for k := range per {
+		from, to := scrapes[k].at, scrapes[k+1].at
+		lo, hi := later(from, t0), earlier(to, t1)
+		if hi.After(lo) {
+			per[k] += d * hi.Sub(lo).Seconds() / whole
+		}
+	}
 }
 
 // maxCounter bounds a vLLM sample: a counter of a long-running fleet

@@ -383,12 +383,22 @@ func TestVLLMFederationGap(t *testing.T) {
 // rate (660 tok/s for 220); a sample seen again is no new sample, and the
 // increase spreads over the five minutes it covers.
 func TestVLLMFederationSlowTarget(t *testing.T) {
+	for _, offset := range []int{0, 3} {
+		t.Run(fmt.Sprint("offset ", offset), func(t *testing.T) { slowTarget(t, offset) })
+	}
+}
+
+// slowTarget is TestVLLMFederationSlowTarget with the target's samples
+// taken offset minutes before the dumps' five-minute marks: its increase is
+// spread by the samples' own times, not by the dumps they appear in (the
+// dumps starting mid-cycle made a 1.6× peak).
+func slowTarget(t *testing.T, offset int) {
 	dir := t.TempDir()
 	var files []string
 	start := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC).UnixMilli()
 	for i := 0; i <= 10; i++ {
-		j := i / 5 * 5 // b's last sample
-		body := replicaScrape("10.0.0.1:8000", i, 4000, 1000, start+int64(i)*60_000, false) + replicaScrape("10.0.0.2:8000", j, 2500, 750, start+int64(j)*60_000, false)
+		j := (i+offset)/5*5 - offset // b's last sample
+		body := replicaScrape("10.0.0.1:8000", i, 4000, 1000, start+int64(i)*60_000, false) + replicaScrape("10.0.0.2:8000", j+5, 2500, 750, start+int64(j)*60_000, false)
 		var lines []string
 		seen := map[string]bool{}
 		for _, l := range strings.Split(body, "\n") {
