@@ -44,7 +44,7 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 		}
 		k := keyOf("a", start.Format(time.RFC3339), end.Format(time.RFC3339), r.AccountID.V, r.APIKeyID.V, r.Model.V,
 			r.WorkspaceID.V, r.ServiceAccountID.V, r.ServiceTier.V, r.ContextWindow.V, r.InferenceGeo.V, r.Speed.V)
-		set.grouped(groupShape(r.AccountID, r.APIKeyID, r.Model, r.WorkspaceID, r.ServiceAccountID, r.ServiceTier, r.ContextWindow, r.InferenceGeo, r.Speed))
+		set.grouped(groupShape(r.AccountID, r.APIKeyID, r.Model, r.WorkspaceID, r.ServiceAccountID, r.ServiceTier, r.ContextWindow, r.InferenceGeo, r.Speed), k)
 		dev := first(r.AccountID.V, r.APIKeyID.V)
 		if ok, err := f.identity(line, dev); !ok {
 			return err

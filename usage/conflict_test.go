@@ -94,6 +94,24 @@ func TestTwoGroupings(t *testing.T) {
 	if res.Tokens.Totals != alone.Tokens.Totals {
 		t.Errorf("one grouping exported twice: %+v, want the first export's %+v", res.Tokens.Totals, alone.Tokens.Totals)
 	}
+	// The same grouping exported before and after late rows arrived: in the
+	// early export an hour held only a Workbench row (no api_key_id), in the
+	// later one that row and keyed rows too. The fields set in each differ,
+	// but the buckets share a row: one grouping, and the later export's
+	// figures (it was refused as two groupings).
+	earlier := filepath.Join("testdata", "conflict", "anthropic-late-early.json")
+	later := filepath.Join("testdata", "conflict", "anthropic-late-later.json")
+	both, err := Import([]string{earlier, later}, Options{})
+	if err != nil {
+		t.Fatalf("an export and its later re-export: %v", err)
+	}
+	last, err := Import([]string{later}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if both.Tokens.Totals != last.Tokens.Totals {
+		t.Errorf("an export and its later re-export: %+v, want the later one's %+v", both.Tokens.Totals, last.Tokens.Totals)
+	}
 }
 
 // TestCumulativeThroughTwoCollectors: a cumulative counter whose exports

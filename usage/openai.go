@@ -49,7 +49,7 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 		}
 		k := keyOf("o", strconv.FormatInt(start.Unix(), 10), strconv.FormatInt(end.Unix(), 10), r.UserID.V, r.APIKeyID.V, r.ProjectID.V,
 			r.Model.V, r.Batch.V, r.ServiceTier.V, r.APISource.V)
-		set.grouped(groupShape(r.UserID, r.APIKeyID, r.ProjectID, r.Model, r.Batch, r.ServiceTier, r.APISource))
+		set.grouped(groupShape(r.UserID, r.APIKeyID, r.ProjectID, r.Model, r.Batch, r.ServiceTier, r.APISource), k)
 		dev := first(r.UserID.V, r.APIKeyID.V, r.ProjectID.V)
 		if ok, err := f.identity(line, dev); !ok {
 			return err

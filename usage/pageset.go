@@ -2,6 +2,7 @@ package usage
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -28,6 +29,7 @@ type pageSet struct {
 	// and groupings holds each bucket's, by its start.
 	groupNames []string
 	cur        uint32
+	curKeys    []uint64
 	groupings  map[int64][]bucketGrouping
 }
 
@@ -39,17 +41,24 @@ type bucketGrouping struct {
 	fields uint32
 	end    int64
 	where  string
+	// keys are its results' identities (the first half of each key): two
+	// exports of one grouping share rows, a row that arrived late aside;
+	// two groupings' never match.
+	keys []uint64
 }
 
 // grouped records that a result of the bucket being read carries the
-// fields.
-func (ps *pageSet) grouped(fields uint32) { ps.cur |= fields }
+// fields, under its identity k.
+func (ps *pageSet) grouped(fields uint32, k key) {
+	ps.cur |= fields
+	ps.curKeys = append(ps.curKeys, k[0])
+}
 
 // bucketDone records the grouping of the bucket just read (at the line of
 // the file) once its results are in.
 func (ps *pageSet) bucketDone(file string, line int, start, end time.Time) {
-	fields := ps.cur
-	ps.cur = 0
+	fields, keys := ps.cur, ps.curKeys
+	ps.cur, ps.curKeys = 0, nil
 	if ps.groupNames == nil || fields == 0 {
 		return
 	}
@@ -59,7 +68,24 @@ func (ps *pageSet) bucketDone(file string, line int, start, end time.Time) {
 			return
 		}
 	}
-	ps.groupings[k] = append(ps.groupings[k], bucketGrouping{fields: fields, end: end.Unix(), where: fmt.Sprintf("%s:%d", file, line)})
+	slices.Sort(keys)
+	ps.groupings[k] = append(ps.groupings[k], bucketGrouping{fields: fields, end: end.Unix(), where: fmt.Sprintf("%s:%d", file, line), keys: keys})
+}
+
+// shareRow reports whether two buckets hold a result of the same
+// identity (their keys sorted).
+func shareRow(a, b []uint64) bool {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			return true
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return false
 }
 
 // groupShape is the grouping bits of a result's group fields: bit i is
@@ -88,8 +114,8 @@ func (ps *pageSet) fieldNames(bits uint32) string {
 	return strings.Join(out, ", ")
 }
 
-// mixedGroupings refuses a bucket that two pages group by other fields:
-// the same usage under two groupings counts twice. (Two widths over the
+// mixedGroupings refuses a bucket that two pages group by other fields,
+// sharing no row: the same usage under two groupings counts twice. (Two widths over the
 // same hours are refused as such: aggregate.overlappingWidths.)
 func (ps *pageSet) mixedGroupings() error {
 	starts := make([]int64, 0, len(ps.groupings))
@@ -101,7 +127,9 @@ func (ps *pageSet) mixedGroupings() error {
 		gs := ps.groupings[k]
 		for i, a := range gs {
 			for _, b := range gs[i+1:] {
-				if a.end == b.end && a.fields != b.fields {
+				// One grouping exported twice shares rows even where a late
+				// row brings a field the first export's rows all left null.
+				if a.end == b.end && a.fields != b.fields && !shareRow(a.keys, b.keys) {
 					return &RecordError{File: a.where + " and " + b.where, Msg: fmt.Sprintf("the bucket from %s is grouped by other fields in each (%s; %s): each holds the same usage under keys the other's never match, so both would count it; import the pages of one group_by", stampText(k), ps.fieldNames(a.fields), ps.fieldNames(b.fields))}
 				}
 			}
