@@ -1,9 +1,11 @@
 package usage
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestRepeatsThatDisagree: the same record (a report's bucket and group, a
@@ -131,5 +133,35 @@ func TestCumulativeThroughTwoCollectors(t *testing.T) {
 	}
 	if two.Tokens.Totals != one.Tokens.Totals {
 		t.Errorf("through two collectors %+v, through one %+v", two.Tokens.Totals, one.Tokens.Totals)
+	}
+}
+
+// TestDeltaPointsWithoutSessions: delta points without a session.id
+// (OTEL_METRICS_INCLUDE_SESSION_ID=false) put two sessions of one developer
+// on one model in one series, where a point inside another's interval is
+// dropped as a repeat; the import says so.
+func TestDeltaPointsWithoutSessions(t *testing.T) {
+	start := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	line := otlpPointLine("a@x", "claude-sonnet-4-6", "output", start, start.Add(time.Minute), 100, 1)
+	without := strings.Replace(line, `,{"key":"session.id","value":{"stringValue":"s-a@x"}}`, "", 1)
+	if without == line {
+		t.Fatal("the point has no session.id to take out")
+	}
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		content string
+		noted   bool
+	}{{line, false}, {without, true}} {
+		p := filepath.Join(dir, "m.jsonl")
+		if err := os.WriteFile(p, []byte(tc.content+"\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		res, err := Import([]string{p}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(strings.Join(res.Notes, "\n"), "carry no session.id"); got != tc.noted {
+			t.Errorf("session.id taken out %v: noted %v (%q)", tc.noted, got, res.Notes)
+		}
 	}
 }

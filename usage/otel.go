@@ -199,8 +199,10 @@ type otelReader struct {
 	cumul   map[key]*cumulSeries
 	resets  int64
 	overlap int64
-	nEvents int64
-	nPoints int64
+	// noSession counts delta points without a session.id.
+	noSession int64
+	nEvents   int64
+	nPoints   int64
 }
 
 // readOTel reads the files, in any order, and returns the aggregation
@@ -227,6 +229,9 @@ func readOTel(in *inputs, paths []string) (*aggregate, error) {
 		in.res.Source = SourceMetrics
 		if r.resets > 0 {
 			in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d cumulative counters went down (a restart) and were read as starting over", r.resets))
+		}
+		if r.noSession > 0 {
+			in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d delta token.usage points carry no session.id (OTEL_METRICS_INCLUDE_SESSION_ID=false): two sessions of one developer on one model then write one series, and a point that falls inside another session's reported interval is dropped as a repeat; keep session ids in the metrics, or import the api_request events", r.noSession))
 		}
 		if r.overlap > 0 {
 			in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d delta points overlapped part of an interval their series had already reported: counted, but the exports disagree", r.overlap))
@@ -426,6 +431,9 @@ func (r *otelReader) metric(f *file, n int, m otlpMetric, res []otlpKV) error {
 		if cumulative {
 			r.cumulative(f, n, counterSeries(m.Name, a), meta, dp, v.V)
 		} else {
+			if a.get("session.id") == "" {
+				r.noSession++
+			}
 			r.delta(series(m.Name, a), meta, dp, v.V)
 		}
 	}
@@ -511,7 +519,9 @@ func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
 	case id != "":
 		k = keyOf("r", id)
 	case sess != "" && seq != "":
-		k = keyOf("s", sess, seq)
+		// With the event's time: a session resumed in a new process may
+		// number its events from the start again.
+		k = keyOf("s", sess, seq, strconv.FormatInt(rec.Start.UnixNano(), 10))
 	default:
 		k = keyOf("t", strconv.FormatInt(rec.Start.UnixNano(), 10), rec.Developer, rec.Model,
 			fmt.Sprint(rec.Tokens.Uncached, rec.Tokens.CacheRead, rec.Tokens.CacheWrite, rec.Tokens.Output))
