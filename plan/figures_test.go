@@ -90,6 +90,11 @@ func TestSpecFigureLoosenings(t *testing.T) {
 		{"a GPU-hour price for a GPU and pricing the catalog does not price", []string{"gpu                = \"h100\"", "gpu                = \"h200\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 0.05"}, []string{"self_hosted.gpu_hour_usd"}},
 		{"the base's GPU-hour price kept for a GPU the catalog does not price so", []string{"gpu                = \"h100\"", "gpu                = \"h200\""}, []string{"self_hosted.gpu_hour_usd"}},
 		{"fewer billed hours", []string{"hours_per_month    = 730", "hours_per_month    = 700", "pricing            = \"reserved\"", "pricing            = \"on_demand\"", "gpu_hour_usd       = [2.5, 3.5]", "gpu_hour_usd       = 6.88"}, []string{"self_hosted.hours_per_month"}},
+		// The budget's alerts: an address dropped no longer hears of the
+		// spend (it passed as no change); one added is no loosening.
+		{"an alert address dropped", []string{"alert_emails       = [\"finops@acme.example\"]", "alert_emails       = []"}, []string{"budget.alert_emails"}},
+		{"an alert address added", []string{"alert_emails       = [\"finops@acme.example\"]", "alert_emails       = [\"finops@acme.example\", \"cfo@acme.example\"]"}, nil},
+		{"an alert address in other letter case", []string{"alert_emails       = [\"finops@acme.example\"]", "alert_emails       = [\"FinOps@acme.example\"]"}, nil},
 		{"fewer hours under a reservation, which bills 730", []string{"hours_per_month    = 730", "hours_per_month    = 700"}, nil},
 		{"a lower utilization target", []string{"target_utilization = 0.7", "target_utilization = 0.6"}, nil},
 		{"a higher utilization target", []string{"target_utilization = 0.7", "target_utilization = 0.8"}, []string{"self_hosted.target_utilization"}},

@@ -77,6 +77,17 @@ func Loosenings(base, head *spec.Spec) []Loosening {
 	}
 	raised("budget.monthly_limit_usd", base.Budget.MonthlyLimitUSD, head.Budget.MonthlyLimitUSD)
 	raised("budget.approval_above_usd", base.Budget.ApprovalAboveUSD, head.Budget.ApprovalAboveUSD)
+	// The budget's alerts (AWS Budgets notifications) are a control too:
+	// an address dropped no longer hears of the spend.
+	var dropped []string
+	for _, e := range base.Budget.AlertEmails {
+		if !slices.ContainsFunc(head.Budget.AlertEmails, func(h string) bool { return strings.EqualFold(h, e) }) {
+			dropped = append(dropped, e)
+		}
+	}
+	if len(dropped) > 0 {
+		add("budget.alert_emails", "budget.alert_emails drops %s: the budget's alerts no longer reach %s", strings.Join(dropped, ", "), map[bool]string{true: "it", false: "them"}[len(dropped) == 1])
+	}
 	return out
 }
 
