@@ -368,6 +368,21 @@ func (a *aggregate) uncoveredNote(since, until time.Time) string {
 		from.UTC().Format("2006-01-02T15:04Z"), to.UTC().Format("2006-01-02T15:04Z"), to.Sub(from).Hours(), until.Sub(since).Hours(), since.Format(time.DateOnly), until.Format(time.DateOnly))
 }
 
+// setPeriod fills res's period, and notes a report's hours outside its
+// buckets; a period past maxPeriodDays is an error.
+func (a *aggregate) setPeriod(res *Result) (since, until time.Time, err error) {
+	since, until = a.period()
+	hours := until.Sub(since).Hours()
+	if hours > maxPeriodDays*24 {
+		return since, until, fmt.Errorf("the period %s to %s spans %.0f days, more than %d: check the records' timestamps, or bound it with --since and --until", since.Format(time.DateOnly), until.Format(time.DateOnly), hours/24, maxPeriodDays)
+	}
+	res.Period = Period{Since: since.Format(time.DateOnly), Until: until.Format(time.DateOnly), Days: round(hours/24, 4)}
+	if n := a.uncoveredNote(since, until); n != "" {
+		res.Notes = append(res.Notes, n)
+	}
+	return since, until, nil
+}
+
 // finish computes the figures into res.
 func (a *aggregate) finish(res *Result) error {
 	res.Records, res.Duplicates, res.OutsidePeriod = a.records, a.dups, a.outside
@@ -381,15 +396,11 @@ func (a *aggregate) finish(res *Result) error {
 	if err := a.overlappingWidths(); err != nil {
 		return err
 	}
-	since, until := a.period()
+	since, until, err := a.setPeriod(res)
+	if err != nil {
+		return err
+	}
 	hours := until.Sub(since).Hours()
-	if hours > maxPeriodDays*24 {
-		return fmt.Errorf("the period %s to %s spans %.0f days, more than %d: check the records' timestamps, or bound it with --since and --until", since.Format(time.DateOnly), until.Format(time.DateOnly), hours/24, maxPeriodDays)
-	}
-	res.Period = Period{Since: since.Format(time.DateOnly), Until: until.Format(time.DateOnly), Days: round(hours/24, 4)}
-	if n := a.uncoveredNote(since, until); n != "" {
-		res.Notes = append(res.Notes, n)
-	}
 	scale := units.HoursPerMonth / hours
 
 	t := &Tokens{Timezone: a.loc.String(), Models: map[string]float64{}, UnmappedModels: map[string]float64{}}

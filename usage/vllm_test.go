@@ -135,19 +135,7 @@ func TestVLLMFederation(t *testing.T) {
 	for i := 0; i < 5; i++ {
 		ts := start + int64(i)*60_000
 		body := replicaScrape("10.0.0.1:8000", i, 4000, 1000, ts, false) + replicaScrape("10.0.0.2:8000", i, 2500, 750, ts+250, false)
-		// Federation writes one TYPE line a family: drop the repeats.
-		seen := map[string]bool{}
-		var lines []string
-		for _, l := range strings.Split(body, "\n") {
-			if strings.HasPrefix(l, "# TYPE") {
-				if seen[l] {
-					continue
-				}
-				seen[l] = true
-			}
-			lines = append(lines, l)
-		}
-		files = append(files, writeScrape(t, dir, fmt.Sprintf("federate-%d.prom", i), strings.Join(lines, "\n")))
+		files = append(files, writeScrape(t, dir, fmt.Sprintf("federate-%d.prom", i), federated(body)))
 	}
 	res, err := Import(files, Options{})
 	if err != nil {
@@ -351,18 +339,7 @@ func TestVLLMFederationGap(t *testing.T) {
 		if i != 2 && i != 3 {
 			body += replicaScrape("10.0.0.2:8000", i, 2500, 750, ts, false)
 		}
-		var lines []string
-		seen := map[string]bool{}
-		for _, l := range strings.Split(body, "\n") {
-			if strings.HasPrefix(l, "# TYPE") {
-				if seen[l] {
-					continue
-				}
-				seen[l] = true
-			}
-			lines = append(lines, l)
-		}
-		files = append(files, writeScrape(t, dir, fmt.Sprintf("federate-%d.prom", i), strings.Join(lines, "\n")))
+		files = append(files, writeScrape(t, dir, fmt.Sprintf("federate-%d.prom", i), federated(body)))
 	}
 	res, err := Import(files, Options{})
 	if err != nil {
@@ -399,18 +376,7 @@ func slowTarget(t *testing.T, offset int) {
 	for i := 0; i <= 10; i++ {
 		j := (i+offset)/5*5 - offset // b's last sample
 		body := replicaScrape("10.0.0.1:8000", i, 4000, 1000, start+int64(i)*60_000, false) + replicaScrape("10.0.0.2:8000", j+5, 2500, 750, start+int64(j)*60_000, false)
-		var lines []string
-		seen := map[string]bool{}
-		for _, l := range strings.Split(body, "\n") {
-			if strings.HasPrefix(l, "# TYPE") {
-				if seen[l] {
-					continue
-				}
-				seen[l] = true
-			}
-			lines = append(lines, l)
-		}
-		files = append(files, writeScrape(t, dir, fmt.Sprintf("federate-%02d.prom", i), strings.Join(lines, "\n")))
+		files = append(files, writeScrape(t, dir, fmt.Sprintf("federate-%02d.prom", i), federated(body)))
 	}
 	res, err := Import(files, Options{})
 	if err != nil {
@@ -418,4 +384,21 @@ func slowTarget(t *testing.T, offset int) {
 	}
 	near(t, "prompt_tok_s", res.FleetMetrics.PromptTokS, 6500)
 	near(t, "peak_tok_s", res.FleetMetrics.PeakTokS, 8250)
+}
+
+// federated is the text of several replicas' scrapes as /federate writes
+// it: one TYPE line a family.
+func federated(body string) string {
+	var lines []string
+	seen := map[string]bool{}
+	for _, l := range strings.Split(body, "\n") {
+		if strings.HasPrefix(l, "# TYPE") {
+			if seen[l] {
+				continue
+			}
+			seen[l] = true
+		}
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, "\n")
 }
