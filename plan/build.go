@@ -156,7 +156,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	if figures == nil && opts.NewSpec {
 		figures = figureBase(s)
 	}
-	p.Loosened = append(append(Loosenings(opts.Base, s), figureLoosenings(figures, s, cat)...), opts.Loosened...)
+	p.Loosened = append(append(Loosenings(opts.Base, s), figureLoosenings(figures, s)...), opts.Loosened...)
 	if len(p.Loosened) > 0 {
 		approveLoosening(p, rules, opts.Approvals)
 	}

@@ -37,17 +37,17 @@ func (l *loosener) rose(attr string, b, h float64, why string) {
 
 // figureLoosenings lists how head changes a spec figure that sets a price
 // or a capacity so that an option costs less — a lower GPU-hour price
-// (against the base's own for the same GPU, pricing and region, else the
-// catalog's for the head's), fewer billed hours, a lower operations cost,
-// a higher utilization target, a model block's figures made more
-// favourable, a GPU-hour price nothing can check (no catalog price, no
-// base figure for the same GPU, pricing and region) — and how it relaxes a threshold a sealed policy reads from
+// (against the base's own for the same GPU, pricing and region; against
+// the catalog's once the fleet is sized, planChecks.gpuHour), fewer billed
+// hours, a lower operations cost, a higher utilization target, a model
+// block's figures made more favourable — and how it relaxes a threshold a
+// sealed policy reads from
 // the spec: a lower min_quality (a workload's or self_hosted's,
 // quality.floor), a higher or removed max_ttft_ms (latency.ttft), either
 // gone with its workload, a quality floor read on the simple scale. Each
 // is spec.loosened, as a raised budget is. A nil base (a new spec)
 // loosens nothing.
-func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosening {
+func figureLoosenings(base, head *spec.Spec) []Loosening {
 	if base == nil || head == nil {
 		return nil
 	}
@@ -55,13 +55,10 @@ func figureLoosenings(base, head *spec.Spec, cat *modelcatalog.Catalog) []Loosen
 	bs, hs := base.SelfHosted, head.SelfHosted
 	if h := hs.GPUHourUSD; h != nil {
 		// The base's own figure priced the base's GPU, pricing model and
-		// region: once any of them changes, the head's figure is weighed
-		// against the catalog's price for what the head runs (a spot
-		// price carried over to on-demand, an L4's to an H100, would
-		// otherwise pass as unchanged). Against the base's own figure for the same GPU, pricing and
-		// region; any other is weighed once the fleet is sized, against
-		// the catalog's price of the instance it runs on
-		// (planChecks.gpuHour).
+		// region: while they stay, the head's is weighed against it; once
+		// any changes (a spot price carried over to on-demand, an L4's to
+		// an H100), against the catalog's price of the instance the fleet
+		// runs on, when it is sized (planChecks.gpuHour).
 		if b := bs.GPUHourUSD; b != nil && bs.GPU == hs.GPU && bs.Pricing == hs.Pricing && bs.Region == hs.Region && priceFell(*b, *h) {
 			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from %s to %s per GPU-hour: every GPU of the fleet costs less", rangeOf(*b, usdCents), rangeOf(*h, usdCents))
 		}
@@ -122,7 +119,7 @@ func priceFell(b, h spec.Range) bool {
 // branch's rules set them when the spec leaves them out — the catalog's
 // GPU-hour price, AWS's month, the default utilization target, and no
 // model block of its own. Its operations cost is compared with the
-// default at its fleet's size once the fleet is sized (newSpecOps). Its load,
+// default at its fleet's size once the fleet is sized (planChecks.ops). Its load,
 // thresholds, compliance and budget are the spec's: a new team's are its
 // own to state.
 func figureBase(head *spec.Spec) *spec.Spec {

@@ -110,7 +110,7 @@ func (c *planChecks) bedrockRoutes() []Loosening {
 	return nil
 }
 
-// pct writes a utilization.
+// utilPct writes a utilization.
 func utilPct(u float64) string { return fmt.Sprintf("%.0f%%", 100*u) }
 
 // fixedSizing is option arch's fixed fleet in p that can carry its peak
@@ -142,8 +142,8 @@ func (c *planChecks) fixedFleet() []Loosening {
 	}
 	l := &loosener{head: c.head}
 	for _, o := range c.p.Options {
-		hot := fixedSizing(c.p, o.Architecture)
-		if hot == nil || hot.PeakUtilization <= hot.TargetUtilization || c.sealed[o.Architecture] {
+		hot := o.Sizing
+		if hot == nil || !hot.Fixed || hot.PeakUtilization > 1 || hot.PeakUtilization <= hot.TargetUtilization || c.sealed[o.Architecture] {
 			continue
 		}
 		base := c.opts.Base

@@ -84,6 +84,8 @@ type baseIndex struct {
 	// there (they do not parse, with today's catalog and rules): their
 	// teams are unknown, so a new team may be one of them.
 	unparsed []string
+	// stacks are the stack files read at ref (stackSpecAt).
+	stacks map[string]stackAt
 }
 
 // newBaseIndex reads every .hcl file (any letter case) under the folders
@@ -406,12 +408,34 @@ func (b *baseIndex) stackTeamChange(file string, head *spec.Spec) (*plan.Looseni
 	return &l, nil
 }
 
+// stackAt is what a stack file named at REF (stackSpecAt).
+type stackAt struct {
+	spec             *spec.Spec
+	path, unreadable string
+}
+
 // stackSpecAt is the spec the stack configuration at file named at REF,
 // and its path; nil when the stack or its costgate:spec did not exist
 // there. A stack file, or the spec it named, that cannot be read at REF
 // is unreadable (a reason): its team there is unknown, so a head spec
-// cannot be shown not to be it.
+// cannot be shown not to be it. Each file is read once a review (a head's
+// stack is asked by stackTeamChange and by stackBases).
 func (b *baseIndex) stackSpecAt(file string) (s *spec.Spec, path, unreadable string, err error) {
+	if at, ok := b.stacks[file]; ok {
+		return at.spec, at.path, at.unreadable, nil
+	}
+	s, path, unreadable, err = b.readStackAt(file)
+	if err == nil {
+		if b.stacks == nil {
+			b.stacks = map[string]stackAt{}
+		}
+		b.stacks[file] = stackAt{s, path, unreadable}
+	}
+	return s, path, unreadable, err
+}
+
+// readStackAt reads and parses what stackSpecAt returns.
+func (b *baseIndex) readStackAt(file string) (s *spec.Spec, path, unreadable string, err error) {
 	raw, found, err := gitShow(b.ref, file)
 	if err != nil || !found {
 		return nil, "", "", err
