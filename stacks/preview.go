@@ -38,9 +38,33 @@ const Unknown = "[unknown]"
 // no resources.
 func Preview(p *plan.Plan, cfg Config) ([]plan.Resource, error) {
 	rec := &recorder{region: cfg.Region}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		return Deploy(ctx, p, cfg)
-	}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+	// The program runs on a goroutine of its own: the SDK walks the whole
+	// stack of every resource it registers (its source position and
+	// stack trace), and the caller's frames (a plan built among many, a
+	// gate) are no part of the program. A panic there is raised again
+	// here, where the command's guard recovers it.
+	type outcome struct {
+		err      error
+		panicked any
+	}
+	done := make(chan outcome, 1)
+	go func() {
+		var o outcome
+		defer func() {
+			if v := recover(); v != nil {
+				o.panicked = v
+			}
+			done <- o
+		}()
+		o.err = pulumi.RunErr(func(ctx *pulumi.Context) error {
+			return Deploy(ctx, p, cfg)
+		}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+	}()
+	o := <-done
+	if o.panicked != nil {
+		panic(o.panicked)
+	}
+	err := o.err
 	var be *BlockedError
 	if errors.As(err, &be) {
 		return []plan.Resource{}, nil
