@@ -106,7 +106,10 @@ type Sizing struct {
 	Schedule    string
 	MaxModelLen int
 	WeightsGB   float64
-	KVCacheGB   float64
+	// CheckpointGB is what the checkpoint downloads, mirrors and stores:
+	// the volumes and start times are sized on it.
+	CheckpointGB float64
+	KVCacheGB    float64
 	// PeakUtilization is peak load over the fleet's capacity (0..); above
 	// the target it is a capacity warning, above 1 a denial
 	// (capacity.exceeded).

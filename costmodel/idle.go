@@ -34,7 +34,7 @@ func (m *model) idleCommitment(a *assignment, o *Option) *Note {
 	alt := ev.total(m.s.Quality.IncludeInDecision)
 	return &Note{ID: "pricing.idle_commitment", Message: fmt.Sprintf(
 		"%s pricing bills all %g hours of the month, but the %s schedule runs the fleet %g hours: the %s option is priced at %s a month expected for hours it leaves idle; on demand for the scheduled hours it would cost %s a month expected (the catalog's on-demand price)",
-		sh.Pricing, float64(units.HoursPerMonth), sh.Schedule, m.runningHours(o.Sizing.WeightsGB), o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole(), units.USD(alt).Whole())}
+		sh.Pricing, float64(units.HoursPerMonth), sh.Schedule, m.runningHours(o.Sizing.CheckpointGB), o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole(), units.USD(alt).Whole())}
 }
 
 // uncoveredHours are the team's working hours a month that a
@@ -71,7 +71,7 @@ func (m *model) vpcWeightsNote(arch architecture.Name, f inference.Fleet) *Note 
 			gbUSD = li.MonthlyUSD
 		}
 	}
-	gb := starts * inference.CheckpointGB(round(f.WeightsGB, 1))
+	gb := starts * round(f.CheckpointGB, 1)
 	return &Note{ID: "sizing.vpc_weights", Message: fmt.Sprintf(
 		"the %s fleet goes into costgate:vpcId's VPC, where the program adds no S3 gateway endpoint: unless that VPC has one, its %.0f instance starts a month copy %.0f GB of weights from the mirror through the VPC's NAT gateway, %s a month at %s/GB that the plan does not price; add an S3 gateway endpoint to the VPC's route tables",
 		arch, starts, gb, units.USD(gb*gbUSD).Whole(), units.USD(gbUSD).Rate())}

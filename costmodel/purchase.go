@@ -29,7 +29,7 @@ func (m *model) onDemandBase(f inference.Fleet) int {
 // The catalog not pricing the type on demand is an error: the base cannot
 // be priced.
 func (m *model) appendGPUItems(out []LineItem, a *assignment, f inference.Fleet, rate, pos float64, detail bool) ([]LineItem, error) {
-	hours := m.billedHours(round(f.WeightsGB, 1))
+	hours := m.billedHours(round(f.CheckpointGB, 1))
 	item := func(name string, gpus int, rate float64) LineItem {
 		it := LineItem{Name: name, Model: a.sh.ID, MonthlyUSD: Money{Expected: float64(gpus) * rate * hours}}
 		if detail {
@@ -67,7 +67,7 @@ func (m *model) appendGPUItems(out []LineItem, a *assignment, f inference.Fleet,
 func (m *model) biller(a *assignment, p params) func(inference.Packing) float64 {
 	arch := a.arch()
 	other := func(n int) float64 {
-		f := inference.Fleet{Instances: n, WeightsGB: a.sh.WeightsGB}
+		f := inference.Fleet{Instances: n, WeightsGB: a.sh.WeightsGB, CheckpointGB: a.sh.CheckpointGB()}
 		items := m.appendLineItems(m.billItems[:0], arch, "instance", n, false)
 		items = m.appendStorageItems(items, arch, f, false)
 		sum := 0.0
@@ -81,7 +81,7 @@ func (m *model) biller(a *assignment, p params) func(inference.Packing) float64 
 	perInstance := other(1) - fixed
 	return func(pk inference.Packing) float64 {
 		gpus := pk.Instances * pk.Instance.GPUs
-		f := inference.Fleet{InstanceType: pk.Instance.Type, Instances: pk.Instances, GPUs: gpus, BilledGPUs: gpus, WeightsGB: a.sh.WeightsGB}
+		f := inference.Fleet{InstanceType: pk.Instance.Type, Instances: pk.Instances, GPUs: gpus, BilledGPUs: gpus, WeightsGB: a.sh.WeightsGB, CheckpointGB: a.sh.CheckpointGB()}
 		items, err := m.appendGPUItems(m.billItems[:0], a, f, pk.Instance.GPUHourUSD, p.gpuPricePos, false)
 		if err != nil {
 			// A packing the catalog cannot price (a spot fleet's

@@ -21,9 +21,9 @@ import (
 // team's working_hours_per_month: those place the load, not the
 // schedule), plus the scale-up ahead of each by the model's start from
 // the mirror (inference.ScaleUpLeadMinutes), at most AWS's month.
-func (m *model) dayHours(weightsGB float64) float64 {
+func (m *model) dayHours(checkpointGB float64) float64 {
 	work := units.WeekdaysPerMonth * units.BusinessDayHours
-	early := units.WeekdaysPerMonth * float64(inference.ScaleUpLeadMinutes(weightsGB)) / 60
+	early := units.WeekdaysPerMonth * float64(inference.ScaleUpLeadMinutes(checkpointGB)) / 60
 	return math.Min(math.Round((work+early)*100)/100, units.HoursPerMonth)
 }
 
@@ -31,9 +31,9 @@ func (m *model) dayHours(weightsGB float64) float64 {
 // business_hours schedule's working day, or always on the month
 // spec.AlwaysOnHours bills (an always_on fleet runs its peak count all
 // month: the stack keeps it, no schedule).
-func (m *model) runningHours(weightsGB float64) float64 {
+func (m *model) runningHours(checkpointGB float64) float64 {
 	if m.s.SelfHosted.Schedule == spec.BusinessHours {
-		return m.dayHours(weightsGB)
+		return m.dayHours(checkpointGB)
 	}
 	return spec.AlwaysOnHours(m.pricing(), m.s.SelfHosted.HoursPerMonth)
 }
@@ -43,11 +43,11 @@ func (m *model) runningHours(weightsGB float64) float64 {
 // Savings Plan or a Capacity Block bills the hours it covers whether the
 // fleet runs or not, 8,760 a year), else the hours it runs. A weight of 0
 // gives the least (the search's lower bound).
-func (m *model) billedHours(weightsGB float64) float64 {
+func (m *model) billedHours(checkpointGB float64) float64 {
 	if spec.Commitment(m.pricing()) {
 		return units.HoursPerMonth
 	}
-	return m.runningHours(weightsGB)
+	return m.runningHours(checkpointGB)
 }
 
 // baseline is the instances the fleet runs outside the working day, as
@@ -73,11 +73,10 @@ func (m *model) starts(f inference.Fleet) float64 {
 // weights are the plan's (rounded as the stack reads them), so the
 // volume priced is the one the launch template provisions.
 func (m *model) appendStorageItems(out []LineItem, arch architecture.Name, f inference.Fleet, detail bool) []LineItem {
-	weights := round(f.WeightsGB, 1)
-	v := inference.VolumeFor(weights)
-	instHours := float64(f.Instances) * m.runningHours(weights)
+	ckpt := round(f.CheckpointGB, 1)
+	v := inference.VolumeFor(ckpt)
+	instHours := float64(f.Instances) * m.runningHours(ckpt)
 	inst := instHours / units.HoursPerMonth
-	ckpt := inference.CheckpointGB(weights)
 	for _, li := range m.cat.FixedCosts {
 		var qty float64
 		switch li.Per {

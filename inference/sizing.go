@@ -122,6 +122,10 @@ type Fleet struct {
 	GPUs       int
 	BilledGPUs int
 	WeightsGB  float64
+	// CheckpointGB is what the model's checkpoint downloads, mirrors and
+	// stores (modelcatalog.OpenModel.CheckpointGB): the volumes, the
+	// mirror and the instances' start times follow it.
+	CheckpointGB float64
 	// KVCacheGB is the memory a replica has left for the KV cache.
 	KVCacheGB float64
 	// MaxModelLen is vLLM's --max-model-len: the longest request's prompt

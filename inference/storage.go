@@ -47,12 +47,6 @@ const (
 // tag's own size is not published; imageGB is its unpacked size on disk.
 const ImagePullGB = 12.6
 
-// CheckpointGB is the most a model's checkpoint takes to download, mirror
-// and store: twice its resident weights (a BF16 checkpoint served as FP8).
-func CheckpointGB(weightsGB float64) float64 {
-	return 2 * weightsGB
-}
-
 // Volume is an instance's encrypted gp3 root volume.
 type Volume struct {
 	GB    int
@@ -60,15 +54,16 @@ type Volume struct {
 	IOPS  int
 }
 
-// VolumeFor sizes the root volume for the AMI, the checkpoint, the image
+// VolumeFor sizes the root volume for the AMI, the checkpoint of
+// checkpointGB (modelcatalog.OpenModel.CheckpointGB), the image
 // and headroom (rounded up to 10 GB), and provisions the throughput that
 // writes the checkpoint from the mirror and reads it back into the GPUs
 // within loadTargetSeconds (rounded up to 25 MiB/s, between gp3's baseline
 // and its maximum), with the IOPS that throughput needs. The launch
 // template and the plan's volume line items both use it.
-func VolumeFor(weightsGB float64) Volume {
-	gb := (amiBaseGB + CheckpointGB(weightsGB) + imageGB) * volumeHeadroom
-	need := 2 * checkpointMiB(weightsGB) / loadTargetSeconds
+func VolumeFor(checkpointGB float64) Volume {
+	gb := (amiBaseGB + checkpointGB + imageGB) * volumeHeadroom
+	need := 2 * checkpointMiB(checkpointGB) / loadTargetSeconds
 	mibps := int(math.Ceil(need/25) * 25)
 	mibps = min(max(mibps, GP3BaselineMiBps), GP3MaxMiBps)
 	iops := int(math.Ceil(float64(mibps) / gp3MiBpsPerIOPS))
@@ -80,32 +75,32 @@ func VolumeFor(weightsGB float64) Volume {
 }
 
 // checkpointMiB is the checkpoint in MiB.
-func checkpointMiB(weightsGB float64) float64 {
-	return CheckpointGB(weightsGB) * 1e9 / mib
+func checkpointMiB(checkpointGB float64) float64 {
+	return checkpointGB * 1e9 / mib
 }
 
 // MirrorStartSeconds is how long an instance takes to serve when the
 // fleet's S3 mirror holds the weights: boot, the checkpoint written to the
 // volume and read back at its provisioned throughput (the S3 gateway
 // endpoint delivers faster than a gp3 volume writes).
-func MirrorStartSeconds(weightsGB float64) int {
-	v := VolumeFor(weightsGB)
-	return bootSeconds + int(math.Ceil(2*checkpointMiB(weightsGB)/float64(v.MiBps)))
+func MirrorStartSeconds(checkpointGB float64) int {
+	v := VolumeFor(checkpointGB)
+	return bootSeconds + int(math.Ceil(2*checkpointMiB(checkpointGB)/float64(v.MiBps)))
 }
 
 // HubStartSeconds is how long the first instance takes to serve, filling
 // the mirror: boot, the download from Hugging Face through the NAT
 // gateway, the upload to the mirror and the load, the last two at the
 // volume's throughput.
-func HubStartSeconds(weightsGB float64) int {
-	v := VolumeFor(weightsGB)
-	download := CheckpointGB(weightsGB) * 1e3 / hubMBps
-	return bootSeconds + int(math.Ceil(download+2*checkpointMiB(weightsGB)/float64(v.MiBps)))
+func HubStartSeconds(checkpointGB float64) int {
+	v := VolumeFor(checkpointGB)
+	download := checkpointGB * 1e3 / hubMBps
+	return bootSeconds + int(math.Ceil(download+2*checkpointMiB(checkpointGB)/float64(v.MiBps)))
 }
 
 // ScaleUpLeadMinutes is how long before the working day a business-hours
 // fleet scales up so that it serves at its start: the start from the
 // mirror, rounded up to 5 minutes.
-func ScaleUpLeadMinutes(weightsGB float64) int {
-	return (MirrorStartSeconds(weightsGB) + 299) / 300 * 5
+func ScaleUpLeadMinutes(checkpointGB float64) int {
+	return (MirrorStartSeconds(checkpointGB) + 299) / 300 * 5
 }

@@ -12,25 +12,25 @@ import (
 // scale-up lead covers it.
 func TestVolumeAndStartTimes(t *testing.T) {
 	tests := []struct {
-		weights           float64
+		checkpoint        float64
 		want              Volume
 		mirror, hub, lead int
 	}{
-		{15.2, Volume{GB: 200, MiBps: 200, IOPS: 3000}, 890, 1194, 15},
-		{70.6, Volume{GB: 330, MiBps: 900, IOPS: 3600}, 900, 2312, 15},
-		{480, Volume{GB: 1310, MiBps: 1000, IOPS: 4000}, 2432, 12032, 45},
+		{30.4, Volume{GB: 200, MiBps: 200, IOPS: 3000}, 890, 1194, 15},
+		{141.2, Volume{GB: 330, MiBps: 900, IOPS: 3600}, 900, 2312, 15},
+		{960, Volume{GB: 1310, MiBps: 1000, IOPS: 4000}, 2432, 12032, 45},
 	}
 	for _, tt := range tests {
-		t.Run(fmt.Sprint(tt.weights), func(t *testing.T) {
-			v := VolumeFor(tt.weights)
+		t.Run(fmt.Sprint(tt.checkpoint), func(t *testing.T) {
+			v := VolumeFor(tt.checkpoint)
 			if v != tt.want {
-				t.Errorf("VolumeFor(%v) = %+v, want %+v", tt.weights, v, tt.want)
+				t.Errorf("VolumeFor(%v) = %+v, want %+v", tt.checkpoint, v, tt.want)
 			}
-			if float64(v.GB) < amiBaseGB+CheckpointGB(tt.weights)+imageGB || float64(v.MiBps) > float64(v.IOPS)*gp3MiBpsPerIOPS ||
+			if float64(v.GB) < amiBaseGB+tt.checkpoint+imageGB || float64(v.MiBps) > float64(v.IOPS)*gp3MiBpsPerIOPS ||
 				v.MiBps < GP3BaselineMiBps || v.MiBps > GP3MaxMiBps || v.IOPS < GP3BaselineIOPS || v.IOPS > GP3MaxIOPS {
-				t.Errorf("volume %+v outside gp3's limits or too small for %v GB", v, tt.weights)
+				t.Errorf("volume %+v outside gp3's limits or too small for %v GB", v, tt.checkpoint)
 			}
-			m, h, l := MirrorStartSeconds(tt.weights), HubStartSeconds(tt.weights), ScaleUpLeadMinutes(tt.weights)
+			m, h, l := MirrorStartSeconds(tt.checkpoint), HubStartSeconds(tt.checkpoint), ScaleUpLeadMinutes(tt.checkpoint)
 			if m != tt.mirror || h != tt.hub || l != tt.lead {
 				t.Errorf("starts %d s from the mirror, %d s from the hub, lead %d min; want %d, %d, %d", m, h, l, tt.mirror, tt.hub, tt.lead)
 			}

@@ -293,6 +293,11 @@ type OpenModel struct {
 	WeightsDType string `json:"weights_dtype"`
 	// WeightsGB is the resident size of the weights at WeightsDType, in GB (1e9 bytes).
 	WeightsGB float64 `json:"weights_gb"`
+	// CheckpointDType is the format hf_repo's files hold, where it is not
+	// the one its name states or, for FP8 weights without one, BF16
+	// (CheckpointFormat): "fp8" for a repository that ships FP8 without
+	// saying so in its name, as DeepSeek's do.
+	CheckpointDType string `json:"checkpoint_dtype,omitempty"`
 	// KVBytesPerToken is the KV cache per token at BF16; 0 means derive it
 	// as 2 × layers × kv_heads × head_dim × 2 bytes.
 	KVBytesPerToken int `json:"kv_bytes_per_token,omitempty"`

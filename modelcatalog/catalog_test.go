@@ -722,3 +722,52 @@ func TestWindow(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckpointGB: what a fleet downloads, mirrors and stores is the
+// repository's files — twice the resident weights only for a BF16
+// checkpoint vLLM quantizes to FP8 on load.
+func TestCheckpointGB(t *testing.T) {
+	cat := Default()
+	byID := func(id string) OpenModel {
+		t.Helper()
+		m, ok := cat.OpenModel(id)
+		if !ok {
+			m, ok = cat.Architecture(id)
+		}
+		if !ok {
+			t.Fatalf("no model %q", id)
+		}
+		return *m
+	}
+	fp8Repo := byID("llama-3.3-70b")
+	fp8Repo.HFRepo = "nvidia/Llama-3.3-70B-Instruct-FP8"
+	tests := []struct {
+		name   string
+		m      OpenModel
+		format string
+		gb     float64
+	}{
+		{"BF16 repository served as FP8", byID("llama-3.3-70b"), "bf16", 141.2},
+		{"FP8 repository by its name", fp8Repo, "fp8", 70.6},
+		{"BF16 served as BF16", byID("qwen2.5-coder-32b"), "bf16", 65.5},
+		{"MXFP4 as shipped", byID("gpt-oss-120b"), "mxfp4", 65},
+		{"FP8 shipped without saying so in its name", byID("deepseek-v3"), "fp8", 690},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if f, gb := tt.m.CheckpointFormat(), tt.m.CheckpointGB(); f != tt.format || gb != tt.gb {
+				t.Errorf("%s: checkpoint %s %v GB, want %s %v GB", tt.m.HFRepo, f, gb, tt.format, tt.gb)
+			}
+		})
+	}
+	c := *cat
+	c.OpenModels = append([]OpenModel(nil), cat.OpenModels...)
+	for i := range c.OpenModels {
+		if c.OpenModels[i].ID == "qwen2.5-coder-32b" {
+			c.OpenModels[i].CheckpointDType = "fp8" // FP8 files cannot serve BF16 weights
+		}
+	}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "checkpoint_dtype") {
+		t.Errorf("Validate() = %v, want a checkpoint_dtype error", err)
+	}
+}

@@ -134,3 +134,31 @@ func containsFold(list []string, s string) bool {
 	}
 	return false
 }
+
+// CheckpointFormat is the weight format hf_repo's files hold: the
+// model's checkpoint_dtype, else the format the repository's name states,
+// else BF16 for FP8 weights (vLLM quantizes a BF16 checkpoint to FP8 when
+// it loads: meta-llama/Llama-3.3-70B-Instruct served as FP8), else the
+// weights' own format.
+func (m *OpenModel) CheckpointFormat() string {
+	if m.CheckpointDType != "" {
+		return m.CheckpointDType
+	}
+	if _, named := CheckpointPrecision(m.HFRepo); named != "" {
+		return named
+	}
+	if m.WeightsDType == "fp8" {
+		return "bf16"
+	}
+	return m.WeightsDType
+}
+
+// CheckpointGB is what the checkpoint takes to download, mirror and
+// store, in GB: the resident weights, or twice them for a BF16 checkpoint
+// served as FP8.
+func (m *OpenModel) CheckpointGB() float64 {
+	if m.WeightsDType == "fp8" && m.CheckpointFormat() == "bf16" {
+		return 2 * m.WeightsGB
+	}
+	return m.WeightsGB
+}

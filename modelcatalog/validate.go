@@ -465,6 +465,9 @@ func (v *validator) architecture(at string, m OpenModel) {
 		v.add(at, "weights_dtype %q is not one of bf16, fp8, mxfp4", m.WeightsDType)
 	}
 	v.positive(at, "weights_gb", m.WeightsGB)
+	if c := m.CheckpointDType; c != "" && c != m.WeightsDType && (c != "bf16" || m.WeightsDType != "fp8") {
+		v.add(at, "checkpoint_dtype %q cannot serve weights_dtype %q: a checkpoint holds the weights' own format, or BF16 that vLLM quantizes to FP8", c, m.WeightsDType)
+	}
 	for _, f := range []struct {
 		name string
 		x    int

@@ -161,7 +161,12 @@ type Sizing struct {
 	Schedule    string     `json:"schedule"`
 	MaxModelLen int        `json:"max_model_len"`
 	WeightsGB   float64    `json:"weights_gb"`
-	KVCacheGB   float64    `json:"kv_cache_gb"`
+	// CheckpointGB is what the model's checkpoint downloads, mirrors and
+	// stores: the resident weights, or twice them for a BF16 checkpoint
+	// vLLM quantizes to FP8 on load. The instances' volumes and start
+	// times are sized on it.
+	CheckpointGB float64 `json:"checkpoint_gb"`
+	KVCacheGB    float64 `json:"kv_cache_gb"`
 	// PeakUtilization is peak load over the fleet's capacity (0..); above
 	// the target it is a capacity warning, above 1 a denial
 	// (capacity.exceeded).

@@ -70,15 +70,15 @@ func StreamDrainSeconds(s plan.Sizing) int {
 // weights mirror from Hugging Face), at least MinHookTimeoutSeconds, at most
 // what AWS allows. The instance sends a heartbeat every
 // inference.HookHeartbeatSeconds from boot, before the image pull.
-func HookTimeoutSeconds(weightsGB float64) int {
-	return min(max(inference.HubStartSeconds(weightsGB), MinHookTimeoutSeconds), maxHookTimeoutSeconds)
+func HookTimeoutSeconds(checkpointGB float64) int {
+	return min(max(inference.HubStartSeconds(checkpointGB), MinHookTimeoutSeconds), maxHookTimeoutSeconds)
 }
 
 // LoadTimeoutSeconds is how long an instance may take to load its model
 // before the launch is abandoned: twice the expected time, at least half
 // an hour, at most what a lifecycle action can last.
-func LoadTimeoutSeconds(weightsGB float64) int {
-	return min(max(2*inference.HubStartSeconds(weightsGB), 1800), maxLoadSeconds)
+func LoadTimeoutSeconds(checkpointGB float64) int {
+	return min(max(2*inference.HubStartSeconds(checkpointGB), 1800), maxLoadSeconds)
 }
 
 // SelfHostedInferenceArgs configure the vLLM fleet.

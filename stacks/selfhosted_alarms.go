@@ -157,8 +157,8 @@ func (f *fleet) metricAlarm(lbs balancer, al alarmSpec, actions pulumi.Array) er
 // OutageEvaluationPeriods is how many 5-minute periods healthy hosts may
 // stay below the desired capacity before the outage alarm fires: a new
 // instance's cold start and warm-up, so a scale-out is not an outage.
-func OutageEvaluationPeriods(weightsGB float64) int {
-	return (inference.HubStartSeconds(weightsGB)+ServiceWarmupSeconds+299)/300 + 1
+func OutageEvaluationPeriods(checkpointGB float64) int {
+	return (inference.HubStartSeconds(checkpointGB)+ServiceWarmupSeconds+299)/300 + 1
 }
 
 // outageAlarm registers the alarm on healthy hosts below the group's
@@ -182,7 +182,7 @@ func (f *fleet) outageAlarm(lbs balancer, actions pulumi.Array) error {
 			cloudwatch.MetricAlarmMetricQueryArgs{Id: pulumi.String("missing"), Expression: pulumi.String("desired - FILL(healthy, 0)"),
 				Label: pulumi.String("healthy hosts missing"), ReturnData: pulumi.Bool(true)},
 		},
-		EvaluationPeriods:  pulumi.Int(OutageEvaluationPeriods(f.a.Sizing.WeightsGB)),
+		EvaluationPeriods:  pulumi.Int(OutageEvaluationPeriods(f.a.Sizing.CheckpointGB)),
 		ComparisonOperator: pulumi.String("GreaterThanThreshold"),
 		Threshold:          pulumi.Float64(0),
 		TreatMissingData:   pulumi.String("breaching"),

@@ -212,7 +212,7 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 		ami = pulumi.String(p.Value)
 		ltOpts = append(ltOpts, pulumi.IgnoreChanges([]string{"imageId"}))
 	}
-	vol := inference.VolumeFor(a.Sizing.WeightsGB)
+	vol := inference.VolumeFor(a.Sizing.CheckpointGB)
 	userData := f.userData(sec, mirror, tg)
 	lt, err := ec2.NewLaunchTemplate(ctx, name+"-vllm", &ec2.LaunchTemplateArgs{
 		Description:          pulumi.String("costgate " + a.Team + ": " + a.Sizing.Model + " on " + a.Sizing.InstanceType),
@@ -284,7 +284,7 @@ func (f *fleet) userData(sec fleetSecrets, mirror weightsMirror, tg *lb.TargetGr
 			RegistryLogin:      registry,
 			LifecycleHook:      LifecycleHookName,
 			AutoScalingGroup:   f.asgName,
-			LoadTimeoutSeconds: LoadTimeoutSeconds(a.Sizing.WeightsGB),
+			LoadTimeoutSeconds: LoadTimeoutSeconds(a.Sizing.CheckpointGB),
 			StopTimeoutSeconds: StreamDrainSeconds(a.Sizing),
 			MirrorBucket:       v[2].(string),
 			MirrorPrefix:       mirror.prefix,

@@ -43,7 +43,7 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		InitialLifecycleHooks: autoscaling.GroupInitialLifecycleHookArray{autoscaling.GroupInitialLifecycleHookArgs{
 			Name:                pulumi.String(LifecycleHookName),
 			LifecycleTransition: pulumi.String("autoscaling:EC2_INSTANCE_LAUNCHING"),
-			HeartbeatTimeout:    pulumi.Int(HookTimeoutSeconds(s.WeightsGB)),
+			HeartbeatTimeout:    pulumi.Int(HookTimeoutSeconds(s.CheckpointGB)),
 			DefaultResult:       pulumi.String("ABANDON"),
 		}},
 		HealthCheckType:        pulumi.String("ELB"),
@@ -129,7 +129,7 @@ func (f *fleet) launchHook(asg *autoscaling.Group) error {
 		AutoscalingGroupName: asg.Name,
 		Name:                 pulumi.String(LifecycleHookName),
 		LifecycleTransition:  pulumi.String("autoscaling:EC2_INSTANCE_LAUNCHING"),
-		HeartbeatTimeout:     pulumi.Int(HookTimeoutSeconds(f.a.Sizing.WeightsGB)),
+		HeartbeatTimeout:     pulumi.Int(HookTimeoutSeconds(f.a.Sizing.CheckpointGB)),
 		DefaultResult:        pulumi.String("ABANDON"),
 	}, f.parent); err != nil {
 		return fmt.Errorf("create launch lifecycle hook: %w", err)
@@ -175,8 +175,8 @@ var businessEnd = fmt.Sprintf("0 %d * * MON-FRI", units.BusinessDayStartHour+uni
 // day: early by the model's start from the weights mirror
 // (inference.ScaleUpLeadMinutes), so that it serves at the day's start;
 // the plan bills those minutes.
-func BusinessStart(weightsGB float64) string {
-	at := max(units.BusinessDayStartHour*60-inference.ScaleUpLeadMinutes(weightsGB), 0)
+func BusinessStart(checkpointGB float64) string {
+	at := max(units.BusinessDayStartHour*60-inference.ScaleUpLeadMinutes(checkpointGB), 0)
 	return fmt.Sprintf("%d %d * * MON-FRI", at%60, at/60)
 }
 
@@ -198,7 +198,7 @@ func schedules(ctx *pulumi.Context, name string, asg *autoscaling.Group, s plan.
 		suffix, recurrence string
 		min, desired       int
 	}{
-		{"business-start", BusinessStart(s.WeightsGB), s.PeakInstances, s.PeakInstances},
+		{"business-start", BusinessStart(s.CheckpointGB), s.PeakInstances, s.PeakInstances},
 		{"business-end", businessEnd, floor, floor},
 	}
 	for _, a := range actions {

@@ -101,7 +101,7 @@ func checkVolumePriced(t *testing.T, opt *plan.Option, vol inference.Volume) {
 		modelcatalog.PerVolumeGB:    running * float64(vol.GB),
 		modelcatalog.PerVolumeMiBps: running * float64(vol.MiBps-inference.GP3BaselineMiBps),
 		modelcatalog.PerVolumeIOPS:  running * float64(vol.IOPS-inference.GP3BaselineIOPS),
-		modelcatalog.PerMirrorGB:    inference.CheckpointGB(s.WeightsGB),
+		modelcatalog.PerMirrorGB:    s.CheckpointGB,
 	}
 	for _, li := range modelcatalog.Default().FixedCosts {
 		q, ok := want[li.Per]

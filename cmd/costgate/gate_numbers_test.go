@@ -45,7 +45,7 @@ func TestNumbersCannotOpenTheGate(t *testing.T) {
 			"team \"acme\" {\n  developers = 20\n  tokens_per_developer = 3e6\n  cost_center = \"research\"\n}\n"+workload+closed+
 				"self_hosted {\n  model = \"qwen3-coder-30b-a3b\"\n  gpu = \"h100\"\n  gpus = 1\n  pricing = \"on_demand\"\n  hours_per_month = 176\n}\n"+
 				"budget {\n  monthly_limit_usd = 6000\n}\n"), "--as-of", asOfFlag},
-			1, "spend.limit: The self-hosted option's expected cash cost of $8,143 a month", "Fewer hours than a month"},
+			1, "spend.limit: The self-hosted option's expected cash cost of $8,116 a month", "Fewer hours than a month"},
 	})
 }
 
