@@ -463,3 +463,69 @@ func TestGPUHourAgainstTheInstance(t *testing.T) {
 		t.Fatalf("the fleet runs on %s at %g: the case needs the dearer instance", s.InstanceType, ref)
 	}
 }
+
+// TestKeptGPUHourOnAnotherInstance: a GPU-hour price the base wrote at
+// the catalog's figure for the instance its fleet ran on, kept while a
+// model change moves the fleet to a dearer instance type of the same GPU
+// (g6e.12xlarge at 2.6232 to g6e.48xlarge at 3.7664), prices every GPU of
+// the new fleet below what AWS bills for it: spec.loosened. Kept on the
+// same instance, it is not.
+func TestKeptGPUHourOnAnotherInstance(t *testing.T) {
+	team := func(model, price string) string {
+		return `team "research" {
+  developers           = 300
+  tokens_per_developer = 3e6
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+}
+
+self_hosted {
+  model   = "` + model + `"
+  gpu     = "l40s"
+  pricing = "on_demand"
+` + price + `
+}
+`
+	}
+	fleet := func(p *plan.Plan) *plan.Sizing {
+		t.Helper()
+		for _, o := range p.Options {
+			if o.Architecture == "self_hosted" && o.Sizing != nil {
+				return o.Sizing
+			}
+		}
+		t.Fatal("no self-hosted fleet")
+		return nil
+	}
+	price := func(s *plan.Sizing) float64 {
+		for _, in := range fixture.Options().Catalog.InstancesFor("l40s", s.Region) {
+			if in.Type == s.InstanceType {
+				return in.GPUHourUSD["on_demand"].Low
+			}
+		}
+		t.Fatalf("no catalog price for %s", s.InstanceType)
+		return 0
+	}
+	// The base's fleet and the catalog's price of its instance.
+	probe, _ := loosenedAgainst(t, fixture.Parse(t, "research.hcl", team("qwen3-coder-30b-a3b", "")), nil)
+	was := fleet(probe)
+	written := fmt.Sprintf("  gpu_hour_usd = %g", price(was))
+	base := fixture.Parse(t, "research.hcl", team("qwen3-coder-30b-a3b", written))
+
+	p, got := loosenedAgainst(t, fixture.Parse(t, "research.hcl", team("qwen3-coder-30b-a3b", written)), base)
+	if slices.Contains(got, "self_hosted.gpu_hour_usd") {
+		t.Errorf("the price kept on %s, the instance it was written for: loosened %v", fleet(p).InstanceType, got)
+	}
+	p, got = loosenedAgainst(t, fixture.Parse(t, "research.hcl", team("llama-3.3-70b", written)), base)
+	now := fleet(p)
+	if now.InstanceType == was.InstanceType || price(now) <= price(was) {
+		t.Fatalf("the case needs a dearer instance: %s at %g, then %s at %g", was.InstanceType, price(was), now.InstanceType, price(now))
+	}
+	if !slices.Contains(got, "self_hosted.gpu_hour_usd") {
+		t.Errorf("%g written for %s, kept for %s at %g: loosened %v, want self_hosted.gpu_hour_usd", price(was), was.InstanceType, now.InstanceType, price(now), got)
+	}
+}

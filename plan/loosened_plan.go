@@ -194,7 +194,7 @@ func instancePrice(cat *modelcatalog.Catalog, s *Sizing) (spec.Range, bool) {
 // the catalog's for the instance its fleet runs on (its low end or its
 // midpoint), or that nothing prices: the catalog has no price for that
 // instance under its pricing and the base did not write one for the same
-// GPU, pricing and region (figureLoosenings compares that). A range over
+// GPU, pricing and region on the same instance (keptPriceInstances). A range over
 // every instance type selling the GPU let 2.82 pass for a fleet on
 // g6e.48xlarge at 3.7664, inside L40S's 1.861–3.7664.
 func (c *planChecks) gpuHour() []Loosening {
@@ -202,19 +202,17 @@ func (c *planChecks) gpuHour() []Loosening {
 	if h == nil {
 		return nil
 	}
-	if b := c.opts.Base; b != nil && b.SelfHosted.GPUHourUSD != nil && b.SelfHosted.GPU == c.head.SelfHosted.GPU && b.SelfHosted.Pricing == c.head.SelfHosted.Pricing && b.SelfHosted.Region == c.head.SelfHosted.Region {
-		return nil
-	}
+	kept := c.keptPriceInstances()
 	l := &loosener{head: c.head}
 	for _, o := range c.p.Options {
 		s := o.Sizing
-		if s == nil || c.sealed[o.Architecture] {
+		if s == nil || c.sealed[o.Architecture] || (kept != nil && kept[o.Architecture] == s.InstanceType) {
 			continue
 		}
 		ref, ok := instancePrice(c.cat, s)
 		switch {
 		case !ok:
-			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd is %s per GPU-hour for %s %s in %s, which the catalog has no price for and the base did not price: nothing checks the figure the change wrote",
+			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd is %s per GPU-hour for %s %s in %s, which the catalog has no price for and the base did not price it on: nothing checks the figure the change wrote",
 				rangeOf(*h, usdCents), s.Pricing, s.InstanceType, s.Region)
 		case priceFell(ref, *h):
 			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from %s (the catalog's %s %s in %s, which the %s fleet runs on) to %s per GPU-hour: every GPU of the fleet costs less",
@@ -225,6 +223,32 @@ func (c *planChecks) gpuHour() []Loosening {
 		return l.out
 	}
 	return nil
+}
+
+// keptPriceInstances are, where the base wrote its GPU-hour price for the
+// head's GPU, pricing and region, the instance type each option's fleet
+// ran on at the base: a price kept on the instance it was written for is
+// figureLoosenings' to compare, while the same figure carried to another
+// instance type (a model change moving the fleet from g6e.12xlarge at
+// 2.6232 to g6e.48xlarge at 3.7664) is weighed against that one's catalog
+// price. Nil when the base wrote no such price; empty when its plan does
+// not build (every option is weighed then).
+func (c *planChecks) keptPriceInstances() map[architecture.Name]string {
+	b := c.opts.Base
+	if b == nil || b.SelfHosted.GPUHourUSD == nil || b.SelfHosted.GPU != c.head.SelfHosted.GPU || b.SelfHosted.Pricing != c.head.SelfHosted.Pricing || b.SelfHosted.Region != c.head.SelfHosted.Region {
+		return nil
+	}
+	kept := map[architecture.Name]string{}
+	bp, err := c.base()
+	if err != nil {
+		return kept
+	}
+	for _, o := range bp.Options {
+		if o.Sizing != nil {
+			kept[o.Architecture] = o.Sizing.InstanceType
+		}
+	}
+	return kept
 }
 
 // opsDefault is the default operations cost for a plan's largest fleet:

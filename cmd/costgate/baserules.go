@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -187,28 +188,44 @@ func (r *sideRules) setBook(name string, raw []byte) error {
 // treeFile is one file of a folder at a revision.
 type treeFile struct{ path, object string }
 
-// gitTree lists the policy files below dir at ref (regular files only:
-// a symlink in the tree is not followed).
+// gitTree lists the policy files below dir at ref as the engine loads
+// them from a checkout: the folder found through any symlinks on its
+// path, a file that is a link read as what it links to, and a hidden or
+// testdata folder below dir skipped (dir's own name and its parents do
+// not count, as they do not for the engine). None when dir is not a
+// folder at ref.
 func gitTree(ref, dir string) ([]treeFile, error) {
-	out, err := git("ls-tree", "-r", "-z", ref, "--", "./"+filepath.ToSlash(filepath.Clean(dir))+"/")
+	tree, found, err := gitResolve(ref, dir)
+	if err != nil || !found || tree.kind != "tree" {
+		return nil, err
+	}
+	out, err := git("ls-tree", "-r", "-z", tree.id)
 	if err != nil {
 		return nil, fmt.Errorf("list %s at %s: %w", dir, ref, err)
 	}
 	var files []treeFile
 	for _, entry := range bytes.Split(out, []byte{0}) {
-		meta, path, ok := bytes.Cut(entry, []byte{'\t'})
+		meta, rel, ok := bytes.Cut(entry, []byte{'\t'})
 		if !ok {
 			continue
 		}
 		fields := strings.Fields(string(meta))
-		if len(fields) != 3 || fields[1] != "blob" || (fields[0] != "100644" && fields[0] != "100755") {
+		if len(fields) != 3 || fields[1] != "blob" || !policyFile(path.Base(string(rel))) || hiddenOrTestdata(string(rel)) {
 			continue
 		}
-		p := string(path)
-		if !policyFile(filepath.Base(p)) || hiddenOrTestdata(p) {
-			continue
+		p := filepath.ToSlash(filepath.Join(dir, filepath.FromSlash(string(rel))))
+		switch fields[0] {
+		case "100644", "100755":
+			files = append(files, treeFile{path: p, object: fields[2]})
+		case "120000":
+			obj, found, err := gitResolve(ref, p)
+			if err != nil {
+				return nil, err
+			}
+			if found && obj.kind == "blob" {
+				files = append(files, treeFile{path: p, object: obj.id})
+			}
 		}
-		files = append(files, treeFile{path: p, object: fields[2]})
 	}
 	return files, nil
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -120,12 +121,23 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 			f.catalog = cfg.CatalogPath
 		}
 		f.stack = cfg
-		f.policyDirs = append(f.policyDirs, cfg.PolicyDirs...)
+		f.addPolicyDirs(cfg.PolicyDirs)
 		add(cfg.SpecPath, f.stackConfig)
 		f.addDeployment(cfg.SpecPath, cfg.Deployment())
 		f.stacks[filepath.Clean(cfg.SpecPath)] = append(f.stacks[filepath.Clean(cfg.SpecPath)], cfg)
 	}
 	return paths, nil
+}
+
+// addPolicyDirs adds a stack's policy folders to --policy-dir's, each
+// once: CI names the stack's folders in COSTGATE_POLICY_DIRS too, as
+// docs/CI.md asks, and a folder loaded twice is refused.
+func (f *planFlags) addPolicyDirs(dirs []string) {
+	for _, d := range dirs {
+		if !slices.ContainsFunc(f.policyDirs, func(have string) bool { return filepath.Clean(have) == filepath.Clean(d) }) {
+			f.policyDirs = append(f.policyDirs, d)
+		}
+	}
 }
 
 // gate is the resource gate of the spec at path: the resources of every

@@ -239,43 +239,68 @@ func gitVerify(ref string) error {
 }
 
 // gitShow reads path as it was at ref; found is false when the file did
-// not exist there. A symlink is followed as a checkout follows it, inside
-// the repository: a spec kept as a link to another file is read as that
-// file at ref, not as the link's text.
+// not exist there. Symlinks are followed as a checkout follows them, in
+// every component of the path and inside the repository: a spec kept as a
+// link to another file, or in a folder that is a link to another folder,
+// is read as that file at ref, not as the link's text or as missing.
 func gitShow(ref, path string) (src []byte, found bool, err error) {
+	obj, found, err := gitResolve(ref, path)
+	if err != nil || !found {
+		return nil, false, err
+	}
+	if obj.kind != "blob" {
+		return nil, false, fmt.Errorf("read %s at %s: a %s, not a file", path, ref, obj.kind)
+	}
+	out, err := git("cat-file", "blob", obj.id)
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
+	}
+	return out, true, nil
+}
+
+// gitObject is an object of a revision's tree: its id and kind ("blob",
+// "tree").
+type gitObject struct{ id, kind string }
+
+// gitResolve finds path, relative to the working directory, in ref's tree
+// as a checkout reads it: git cat-file --follow-symlinks follows a link in
+// any component of the path while it stays in the tree. found is false
+// when nothing is there (a link to a missing path included); a link that
+// leaves the repository, or loops, is an error.
+func gitResolve(ref, path string) (obj gitObject, found bool, err error) {
 	rel := path
 	if filepath.IsAbs(path) {
 		wd, err := os.Getwd()
 		if err != nil {
-			return nil, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
+			return obj, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
 		}
 		if rel, err = filepath.Rel(wd, path); err != nil {
-			return nil, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
+			return obj, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
 		}
 	}
-	for hops := 0; ; hops++ {
-		// "./" makes git resolve the path from the working directory
-		// rather than the repository root.
-		obj := ref + ":./" + filepath.ToSlash(filepath.Clean(rel))
-		if _, err := git("cat-file", "-e", obj); err != nil {
-			return nil, false, nil
-		}
-		out, err := git("show", obj)
-		if err != nil {
-			return nil, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
-		}
-		link, err := gitIsLink(ref, rel)
-		if err != nil {
-			return nil, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
-		}
-		if !link {
-			return out, true, nil
-		}
-		rel = filepath.Join(filepath.Dir(rel), filepath.FromSlash(string(out)))
-		if filepath.IsAbs(string(out)) || hops == maxLinkHops || !inRepository(rel) {
-			return nil, false, fmt.Errorf("read %s at %s: a symlink to %s, which does not stay in the repository", path, ref, specfile.Display(string(out)))
-		}
+	rel = filepath.ToSlash(filepath.Clean(rel))
+	if strings.ContainsAny(rel, "\n\r") || !inRepository(rel) {
+		return obj, false, fmt.Errorf("read %s at %s: not a path in the repository", specfile.Display(path), ref)
 	}
+	// "./" makes git resolve the path from the working directory rather
+	// than the repository root.
+	out, err := gitInput(ref+":./"+rel+"\n", "cat-file", "--batch-check", "--follow-symlinks")
+	if err != nil {
+		return obj, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
+	}
+	head, rest, _ := strings.Cut(string(out), "\n")
+	fields := strings.Fields(head)
+	switch {
+	case strings.HasSuffix(head, " missing"), len(fields) == 2 && (fields[0] == "dangling" || fields[0] == "notdir"):
+		return obj, false, nil
+	case len(fields) == 3 && fields[0] != "symlink":
+		return gitObject{id: fields[0], kind: fields[1]}, true, nil
+	case len(fields) == 2 && fields[0] == "symlink":
+		return obj, false, fmt.Errorf("read %s at %s: a symlink to %s, which does not stay in the repository", path, ref, specfile.Display(strings.TrimSpace(rest)))
+	case len(fields) == 2 && fields[0] == "loop":
+		return obj, false, fmt.Errorf("read %s at %s: its symlinks loop", path, ref)
+	}
+	return obj, false, fmt.Errorf("read %s at %s: git cat-file answered %q", path, ref, head)
 }
 
 // inRepository reports whether path, relative to the working directory,
@@ -289,21 +314,13 @@ func inRepository(path string) bool {
 	return p != ".." && !strings.HasPrefix(p, ".."+string(filepath.Separator))
 }
 
-// maxLinkHops bounds the symlinks gitShow follows from one path.
-const maxLinkHops = 8
+func git(args ...string) ([]byte, error) { return gitInput("", args...) }
 
-// gitIsLink reports whether path is a symlink in ref's tree.
-func gitIsLink(ref, path string) (bool, error) {
-	out, err := git("ls-tree", "-z", ref, "--", ":(literal)./"+filepath.ToSlash(filepath.Clean(path)))
-	if err != nil {
-		return false, err
-	}
-	return bytes.HasPrefix(out, []byte("120000 ")), nil
-}
-
-func git(args ...string) ([]byte, error) {
+// gitInput runs git with stdin as its standard input.
+func gitInput(stdin string, args ...string) ([]byte, error) {
 	var stdout, stderr bytes.Buffer
 	c := exec.Command("git", args...)
+	c.Stdin = strings.NewReader(stdin)
 	c.Stdout, c.Stderr = &stdout, &stderr
 	if err := c.Run(); err != nil {
 		if msg := strings.TrimSpace(stderr.String()); msg != "" {

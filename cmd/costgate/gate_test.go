@@ -505,6 +505,41 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.acme.yaml": stackWithRules},
 			map[string]string{"deploy/rules/acme.rego": strings.Replace(acmeRule, "nobody", "somebody", 1)},
 			[]string{"--stack-config", "Pulumi.acme.yaml"}, 1, []string{"its policy file deploy/rules/acme.rego changes"}},
+		// A file added to a stack's policy folder can switch a rule off: a
+		// later data.json overrides the folder's values, a rule its
+		// package's default. Only removed and changed files counted.
+		{"a file added to a stack's policy folder",
+			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.acme.yaml": stackWithRules},
+			map[string]string{"deploy/rules/zz/data.json": `{"costgate": {"acme": {"off": true}}}`},
+			[]string{"--stack-config", "Pulumi.acme.yaml"}, 1, []string{"its policy file deploy/rules/zz/data.json is added"}},
+		{"a policy folder added to a stack",
+			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.acme.yaml": stackWithRules},
+			map[string]string{"deploy/more/acme.rego": acmeRule, "Pulumi.acme.yaml": stackWithRules + "    - deploy/more\n"},
+			[]string{"--stack-config", "Pulumi.acme.yaml"}, 1, []string{"its policy folder deploy/more is added"}},
+		// The base's files of a folder with a hidden name were filtered
+		// out as hidden, so no edit there was ever a change.
+		{"a stack's policy file edited in a hidden folder",
+			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, ".costgate/rules/acme.rego": acmeRule, "Pulumi.acme.yaml": strings.Replace(stackWithRules, "deploy/rules", ".costgate/rules", 1)},
+			map[string]string{".costgate/rules/acme.rego": strings.Replace(acmeRule, "nobody", "somebody", 1)},
+			[]string{"--stack-config", "Pulumi.acme.yaml"}, 1, []string{"its policy file .costgate/rules/acme.rego changes"}},
+		// A folder that is a symlink at the base: git found nothing through
+		// it, so a spec or policy file reached through it had no base.
+		{"a stack's spec reached through a symlinked folder, loosened",
+			map[string]string{"teams/b.hcl": renamed(loose, "b"), "real/acme.hcl": strict, "deploy": "-> real", "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme.hcl\n"},
+			map[string]string{"real/acme.hcl": loose},
+			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme.yaml"}, 1, []string{"deploy/acme.hcl", "spec.loosened", "code_may_leave_network"}},
+		{"a stack's policy file reached through a symlinked folder, edited",
+			map[string]string{"teams/acme.hcl": loose, "real/prices.json": `{"as_of": "2026-11-20"}`, "real/rules/acme.rego": acmeRule, "deploy": "-> real", "Pulumi.acme.yaml": stackWithRules},
+			map[string]string{"real/rules/acme.rego": strings.Replace(acmeRule, "nobody", "somebody", 1)},
+			[]string{"--stack-config", "Pulumi.acme.yaml"}, 1, []string{"its policy file deploy/rules/acme.rego changes"}},
+		{"a stack's rules reached through a symlinked folder, unchanged",
+			map[string]string{"teams/acme.hcl": loose, "real/prices.json": `{"as_of": "2026-11-20"}`, "real/rules/acme.rego": acmeRule, "deploy": "-> real", "Pulumi.acme.yaml": stackWithRules}, nil,
+			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme.yaml"}, 0, []string{"ALLOWED  teams/acme.hcl"}},
+		// docs/CI.md names a stack's folders in COSTGATE_POLICY_DIRS too:
+		// the folder was loaded twice and every deploy exited 2.
+		{"a stack's policy folder named by --policy-dir too",
+			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.acme.yaml": stackWithRules}, nil,
+			[]string{"--stack-config", "Pulumi.acme.yaml", "--policy-dir", "./deploy/rules"}, 0, []string{"ALLOWED  teams/acme.hcl"}},
 		// Two stacks deploy one spec: each is compared, not only the last.
 		{"the first of two stacks deploying a spec has its price book edited",
 			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "Pulumi.a.yaml": stackWithRules, "Pulumi.b.yaml": "config:\n  costgate:spec: teams/acme.hcl\n"},

@@ -5,8 +5,10 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -513,8 +515,8 @@ func (b *baseIndex) stackBases(stackOf map[string][]string) (deployed map[string
 
 // stackRulesChange is the loosening of a stack whose price book or policy
 // folders (costgate:catalog, costgate:policyDirs) change since REF:
-// another book or folder named, the book's text changed, a folder dropped,
-// or one of its policy files removed or changed. pulumi up decides with
+// another book named, the book's text changed, a folder dropped or added,
+// or one of its policy files removed, changed or added (policyFolderChanges). pulumi up decides with
 // them, while the pull request's gate runs the default branch's rules, so
 // without this a stack's book kept outside the reviewed price folders
 // could be edited to change what is deployed with no denial. Nil when
@@ -550,47 +552,73 @@ func (b *baseIndex) stackRulesChange(file string, head *spec.Spec) (*plan.Loosen
 			changes = append(changes, fmt.Sprintf("its price book %s changes", specfile.Display(filepath.ToSlash(cfg.CatalogPath))))
 		}
 	}
-	headDirs := map[string]bool{}
-	for _, d := range cfg.PolicyDirs {
-		headDirs[filepath.Clean(d)] = true
+	folders, err := b.policyFolderChanges(wasDirs, cfg.PolicyDirs)
+	if err != nil {
+		return nil, err
 	}
-	for _, dir := range wasDirs {
-		if !headDirs[filepath.Clean(dir)] {
-			changes = append(changes, fmt.Sprintf("its policy folder %s is dropped", specfile.Display(filepath.ToSlash(dir))))
-			continue
-		}
-		files, err := gitTree(b.ref, dir)
-		if err != nil {
-			return nil, invalid(err)
-		}
-		now := map[string]string{}
-		if err := policyDigests(dir, now); err != nil && !os.IsNotExist(err) {
-			return nil, invalid(fmt.Errorf("read policy folder %s: %w", dir, err))
-		}
-		for _, f := range files {
-			was, err := git("cat-file", "blob", f.object)
-			if err != nil {
-				return nil, invalid(fmt.Errorf("read %s at %s: %w", f.path, b.ref, err))
-			}
-			rel, err := filepath.Rel(filepath.Clean(dir), filepath.FromSlash(f.path))
-			if err != nil || strings.HasPrefix(rel, "..") {
-				return nil, invalid(fmt.Errorf("read %s at %s: outside %s", f.path, b.ref, dir))
-			}
-			key := filepath.ToSlash(filepath.Join(dir, rel))
-			switch d, ok := now[key]; {
-			case !ok:
-				changes = append(changes, fmt.Sprintf("its policy file %s is removed", specfile.Display(key)))
-			case d != digest(was):
-				changes = append(changes, fmt.Sprintf("its policy file %s changes", specfile.Display(key)))
-			}
-		}
-	}
+	changes = append(changes, folders...)
 	if len(changes) == 0 {
 		return nil, nil
 	}
 	l := plan.TeamLoosening(head, fmt.Sprintf("stack %s deploys with rules that change since %s (%s): pulumi up decides with them, and a change to them needs a reviewer's approval as a loosened spec does",
 		specfile.Display(file), b.ref, strings.Join(changes, "; ")))
 	return &l, nil
+}
+
+// policyFolderChanges lists how a stack's policy folders differ from
+// REF's: a folder dropped or added, and in a folder at both a policy file
+// removed, changed or added. An added file is a change like the others:
+// within a folder a later data.json overrides an earlier one's values, and
+// a rule overrides its package's default, so a new file can switch an
+// organisation rule off; a new folder can do the same to another's.
+func (b *baseIndex) policyFolderChanges(wasDirs, nowDirs []string) ([]string, error) {
+	was, now := map[string]bool{}, map[string]bool{}
+	for _, d := range wasDirs {
+		was[filepath.Clean(d)] = true
+	}
+	for _, d := range nowDirs {
+		now[filepath.Clean(d)] = true
+	}
+	var changes []string
+	for _, dir := range slices.Sorted(maps.Keys(was)) {
+		if !now[dir] {
+			changes = append(changes, fmt.Sprintf("its policy folder %s is dropped", specfile.Display(filepath.ToSlash(dir))))
+		}
+	}
+	for _, dir := range slices.Sorted(maps.Keys(now)) {
+		if !was[dir] {
+			changes = append(changes, fmt.Sprintf("its policy folder %s is added", specfile.Display(filepath.ToSlash(dir))))
+			continue
+		}
+		files, err := gitTree(b.ref, dir)
+		if err != nil {
+			return nil, invalid(err)
+		}
+		head := map[string]string{}
+		if err := policyDigests(dir, head); err != nil && !os.IsNotExist(err) {
+			return nil, invalid(fmt.Errorf("read policy folder %s: %w", dir, err))
+		}
+		seen := map[string]bool{}
+		for _, f := range files {
+			raw, err := git("cat-file", "blob", f.object)
+			if err != nil {
+				return nil, invalid(fmt.Errorf("read %s at %s: %w", f.path, b.ref, err))
+			}
+			seen[f.path] = true
+			switch d, ok := head[f.path]; {
+			case !ok:
+				changes = append(changes, fmt.Sprintf("its policy file %s is removed", specfile.Display(f.path)))
+			case d != digest(raw):
+				changes = append(changes, fmt.Sprintf("its policy file %s changes", specfile.Display(f.path)))
+			}
+		}
+		for _, p := range slices.Sorted(maps.Keys(head)) {
+			if !seen[p] {
+				changes = append(changes, fmt.Sprintf("its policy file %s is added", specfile.Display(p)))
+			}
+		}
+	}
+	return changes, nil
 }
 
 // bookName names a stack's price book, or says it has none.

@@ -70,7 +70,7 @@ func newPlanCmd() *cobra.Command {
 					return invalid(err)
 				}
 				f.stack = cfg
-				f.policyDirs = append(f.policyDirs, cfg.PolicyDirs...)
+				f.addPolicyDirs(cfg.PolicyDirs)
 				if len(args) == 0 {
 					args = []string{cfg.SpecPath}
 				}
