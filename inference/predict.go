@@ -143,31 +143,39 @@ func predictKey(k askKey) answer {
 	return a
 }
 
-// calibration is the correction published rows of the model on the GPU
-// give the performance model's throughput.
+// calibration is the correction published rows of the model give the
+// performance model's throughput.
 type calibration struct {
 	factor float64
 	rows   []modelcatalog.Throughput
 	// predicted[i] is the model's output rate at rows[i]'s own operating
-	// point (engine, tensor-parallel size, request shape, concurrency).
+	// point (GPU, engine, tensor-parallel size, request shape,
+	// concurrency).
 	predicted []float64
 }
 
-// calibrate compares each published row of this model on this GPU with
-// the performance model at the row's own operating point: the correction
-// is the geometric mean of measured over predicted, within
-// CalibrationBounds. Rows of another model or GPU, rows derived from
-// another measurement, and rows without a stated request shape and
-// concurrency calibrate nothing.
+// calibrate compares each published row of this model, on whatever GPU
+// it was measured, with the performance model at the row's own operating
+// point: the correction is the geometric mean of measured over predicted,
+// within CalibrationBounds, and it scales every GPU's prediction alike.
+// What the rows measure is the model's and the engine's (its kernels, its
+// experts' routing), not one part's: corrected on the GPU it was measured
+// on and not on the others, gpt-oss-120b's ×0.59 on H100 ranked an
+// uncorrected A100 above the corrected H100, and gpu = "auto" chose a
+// fleet the rows say runs above its capacity. Rows of another model, rows
+// derived from another measurement, rows on a GPU the catalog does not
+// list, and rows without a stated request shape and concurrency calibrate
+// nothing.
 func (r *Request) calibrate() calibration {
 	c := calibration{factor: 1}
 	logSum := 0.0
 	for _, t := range r.Throughput {
-		if t.Model != r.Model.ID || t.GPU != r.GPU.ID || t.DerivedFrom != "" || t.DecodeTokS <= 0 ||
+		gpu := r.rowGPU(t.GPU)
+		if t.Model != r.Model.ID || gpu == nil || t.DerivedFrom != "" || t.DecodeTokS <= 0 ||
 			t.InputTokens <= 0 || t.OutputTokens <= 0 || t.Concurrency <= 0 {
 			continue
 		}
-		p := perf.Predict(perf.Config{Model: r.Model, GPU: r.GPU, Engine: engineOf(t.Engine), Precision: r.Model.WeightsDType,
+		p := perf.Predict(perf.Config{Model: r.Model, GPU: gpu, Engine: engineOf(t.Engine), Precision: r.Model.WeightsDType,
 			TP: t.TensorParallel, InputTokens: t.InputTokens, OutputTokens: t.OutputTokens, Concurrency: t.Concurrency})
 		if !p.Fits || p.OutputTokS <= 0 {
 			continue
@@ -180,6 +188,20 @@ func (r *Request) calibrate() calibration {
 		c.factor = min(max(math.Exp(logSum/float64(len(c.rows))), CalibrationBounds[0]), CalibrationBounds[1])
 	}
 	return c
+}
+
+// rowGPU is the GPU a published row was measured on: the request's, or
+// the catalog's of that id; nil when neither is.
+func (r *Request) rowGPU(id string) *modelcatalog.GPU {
+	if id == r.GPU.ID {
+		return r.GPU
+	}
+	for i := range r.GPUs {
+		if r.GPUs[i].ID == id {
+			return &r.GPUs[i]
+		}
+	}
+	return nil
 }
 
 // engineOf maps a row's engine ("vLLM 0.10.2", "NIM 1.8.0", "SGLang
@@ -199,13 +221,13 @@ func engineOf(s string) string {
 // note says how the rows calibrated the prediction, each beside it.
 func (c calibration) note(model, gpu string) string {
 	if len(c.rows) == 0 {
-		return fmt.Sprintf("no published throughput of %s on %s calibrates the performance model: its prediction stands uncorrected", model, gpu)
+		return fmt.Sprintf("no published throughput of %s calibrates the performance model: its prediction on %s stands uncorrected", model, gpu)
 	}
 	var each []string
 	for i, t := range c.rows {
-		each = append(each, fmt.Sprintf("TP %d, %d in / %d out, %d in flight on %s: %.0f output tok/s measured, %.0f predicted (%s)",
-			t.TensorParallel, t.InputTokens, t.OutputTokens, t.Concurrency, t.Engine, t.DecodeTokS, c.predicted[i], t.Source.Source))
+		each = append(each, fmt.Sprintf("%s, TP %d, %d in / %d out, %d in flight on %s: %.0f output tok/s measured, %.0f predicted (%s)",
+			t.GPU, t.TensorParallel, t.InputTokens, t.OutputTokens, t.Concurrency, t.Engine, t.DecodeTokS, c.predicted[i], t.Source.Source))
 	}
-	return fmt.Sprintf("calibration: the published rows of %s on %s measure ×%.2f the performance model's throughput at their own operating points (geometric mean, held within %g–%g), applied to the fleet's capacity: %s",
-		model, gpu, c.factor, CalibrationBounds[0], CalibrationBounds[1], strings.Join(each, "; "))
+	return fmt.Sprintf("calibration: the published rows of %s measure ×%.2f the performance model's throughput at their own operating points (geometric mean, held within %g–%g), applied to the capacity of the fleet on %s as to every GPU's, so that the parts keep the model's order: %s",
+		model, c.factor, CalibrationBounds[0], CalibrationBounds[1], gpu, strings.Join(each, "; "))
 }

@@ -40,10 +40,13 @@ type Request struct {
 	Model *modelcatalog.OpenModel
 	GPU   *modelcatalog.GPU
 	// Throughput lists the catalog's (and the spec's) published figures.
-	// Only rows measured on this model and this GPU (no derived_from) are
-	// read, to calibrate the performance model (calibrate); any other row
-	// is ignored.
+	// Only rows measured on this model (no derived_from), on this GPU or
+	// another of GPUs, are read, to calibrate the performance model
+	// (calibrate); any other row is ignored.
 	Throughput []modelcatalog.Throughput
+	// GPUs are the catalog's GPUs: a row measured on one of them is
+	// predicted on it.
+	GPUs []modelcatalog.GPU
 	// Instances are the instance types selling the GPU in the region, each
 	// with a price for the pricing model.
 	Instances []PricedInstance

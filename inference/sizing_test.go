@@ -384,6 +384,39 @@ func TestCalibration(t *testing.T) {
 	}
 }
 
+// TestCalibrationCorrectsEveryGPU: gpt-oss-120b's published rows are on
+// H100 and measure the model at about 0.6× its prediction. Corrected on
+// H100 alone, a fixed 8-GPU fleet of A100-80GB (0.61× the H100's
+// bandwidth, a third of its compute) ran cooler than 8 H100s at the same
+// load, and gpu = "auto" chose a fleet the rows say cannot carry its
+// peak. The rows correct every GPU's prediction alike: the H100 fleet
+// runs cooler, and the A100's notes name the H100 rows.
+func TestCalibrationCorrectsEveryGPU(t *testing.T) {
+	cat := modelcatalog.Default()
+	m, h100 := catalogPair(t, "gpt-oss-120b", "h100")
+	_, a100 := catalogPair(t, "gpt-oss-120b", "a100-80gb")
+	size := func(g *modelcatalog.GPU, inst []PricedInstance) Fleet {
+		return mustSize(t, Request{Model: m, GPU: g, Throughput: cat.Throughput, GPUs: cat.GPUs, Instances: inst,
+			PeakInputTokS: 30000, PeakOutputTokS: 1500, MaxContextTokens: 32768, MeanContextTokens: 32768,
+			TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: 8, Explain: true})
+	}
+	h := size(h100, []PricedInstance{{Type: "p5.48xlarge", GPUs: 8, GPUHourUSD: 6.88}})
+	a := size(a100, []PricedInstance{{Type: "p4de.24xlarge", GPUs: 8, GPUHourUSD: 3.43}})
+	if h.CalibrationFactor >= 1 || len(h.Calibration) == 0 {
+		t.Fatalf("the H100 rows calibrate by ×%.2f (%d rows): the case needs the model over-predicted", h.CalibrationFactor, len(h.Calibration))
+	}
+	if a.CalibrationFactor != h.CalibrationFactor || len(a.Calibration) != len(h.Calibration) {
+		t.Errorf("A100 calibrated ×%.2f by %d rows, H100 ×%.2f by %d: the model's rows correct every GPU alike",
+			a.CalibrationFactor, len(a.Calibration), h.CalibrationFactor, len(h.Calibration))
+	}
+	if a.PeakUtilization < h.PeakUtilization {
+		t.Errorf("8 A100-80GB at %.3f of capacity, 8 H100 at %.3f, at the same load: the slower part runs cooler", a.PeakUtilization, h.PeakUtilization)
+	}
+	if notes := strings.Join(a.Notes, " "); !strings.Contains(notes, "h100, TP") {
+		t.Errorf("the A100 fleet's notes do not show the H100 rows that correct it: %q", a.Notes)
+	}
+}
+
 // TestTargetRequests: an instance at the target takes its saturated
 // request rate (input capacity over the mean prompt) × the target.
 func TestTargetRequests(t *testing.T) {

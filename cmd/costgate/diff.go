@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -279,29 +280,42 @@ func gitResolve(ref, path string) (obj gitObject, found bool, err error) {
 		}
 	}
 	rel = filepath.ToSlash(filepath.Clean(rel))
-	if strings.ContainsAny(rel, "\n\r") || !inRepository(rel) {
+	if strings.ContainsRune(rel, 0) || !inRepository(rel) {
 		return obj, false, fmt.Errorf("read %s at %s: not a path in the repository", specfile.Display(path), ref)
 	}
 	// "./" makes git resolve the path from the working directory rather
-	// than the repository root.
-	out, err := gitInput(ref+":./"+rel+"\n", "cat-file", "--batch-check", "--follow-symlinks")
+	// than the repository root; -z takes a name that holds a newline.
+	out, err := gitInput(ref+":./"+rel+"\x00", "cat-file", "--batch-check", "--follow-symlinks", "-z")
 	if err != nil {
 		return obj, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
 	}
 	head, rest, _ := strings.Cut(string(out), "\n")
 	fields := strings.Fields(head)
-	switch {
-	case strings.HasSuffix(head, " missing"), len(fields) == 2 && (fields[0] == "dangling" || fields[0] == "notdir"):
-		return obj, false, nil
-	case len(fields) == 3 && fields[0] != "symlink":
+	if len(fields) == 3 && objectID.MatchString(fields[0]) {
 		return gitObject{id: fields[0], kind: fields[1]}, true, nil
-	case len(fields) == 2 && fields[0] == "symlink":
-		return obj, false, fmt.Errorf("read %s at %s: a symlink to %s, which does not stay in the repository", path, ref, specfile.Display(strings.TrimSpace(rest)))
-	case len(fields) == 2 && fields[0] == "loop":
-		return obj, false, fmt.Errorf("read %s at %s: its symlinks loop", path, ref)
+	}
+	if len(fields) == 2 && objectSize.MatchString(fields[1]) {
+		switch fields[0] {
+		case "dangling", "notdir":
+			return obj, false, nil
+		case "symlink":
+			return obj, false, fmt.Errorf("read %s at %s: a symlink to %s, which does not stay in the repository", path, ref, specfile.Display(strings.TrimSpace(rest)))
+		case "loop":
+			return obj, false, fmt.Errorf("read %s at %s: its symlinks loop", path, ref)
+		}
+	}
+	if strings.HasSuffix(strings.TrimSuffix(string(out), "\n"), " missing") {
+		return obj, false, nil
 	}
 	return obj, false, fmt.Errorf("read %s at %s: git cat-file answered %q", path, ref, head)
 }
+
+// objectID and objectSize are how git cat-file --batch-check writes an
+// object's id (SHA-1 or SHA-256) and a size.
+var (
+	objectID   = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
+	objectSize = regexp.MustCompile(`^[0-9]+$`)
+)
 
 // inRepository reports whether path, relative to the working directory,
 // stays inside the repository's top level.
