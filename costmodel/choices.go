@@ -26,6 +26,9 @@ type managedChoice struct {
 	// ttftMs is the p95 time to first token of the workload's prompt on
 	// this route (ManagedTTFT); nil when the catalog does not know it.
 	ttftMs *float64
+	// maxInput is the most input a request may carry on this route
+	// (ManagedModel.MaxInput); nil when the catalog does not know it.
+	maxInput *int
 	// notes are the option warnings about how the model was priced.
 	notes []Note
 	// unfit says why the search may not pick this choice (a provider the
@@ -74,6 +77,9 @@ func (m *model) choicesFor(w spec.Workload) ([]managedChoice, error) {
 		}
 		c.rates = r
 		c.ttftMs = m.managedTTFT(mm, c.provider, w)
+		if n, ok := mm.MaxInput(c.provider); ok {
+			c.maxInput = &n
+		}
 		for _, n := range r.Notices {
 			if note := (Note{ID: n.ID, Message: n.Message}); !slices.Contains(c.notes, note) {
 				c.notes = append(c.notes, note)
@@ -107,6 +113,8 @@ func (m *model) unfitManaged(c *managedChoice, w spec.Workload) string {
 		return "compliance: code may not leave the network"
 	case comp.AllowedProviders != nil && !slices.Contains(comp.AllowedProviders, c.provider):
 		return fmt.Sprintf("compliance: provider %s is not allowed", c.provider)
+	case c.maxInput != nil && w.ContextTokens > *c.maxInput:
+		return fmt.Sprintf("context: a %d-token prompt is above the %d tokens %s takes through %s", w.ContextTokens, *c.maxInput, c.model.ID, c.provider)
 	case w.MaxTTFTMs > 0 && c.ttftMs == nil:
 		return fmt.Sprintf("latency: TTFT unknown, the target is %g ms", w.MaxTTFTMs)
 	case w.MaxTTFTMs > 0 && *c.ttftMs > w.MaxTTFTMs:

@@ -68,6 +68,10 @@ type Route struct {
 	TTFTTailMs    *float64
 	MaxTTFTMs     *float64
 	ContextTokens int
+	// MaxInputTokens is the most input a request may carry on a managed
+	// route (its model's window through its provider); nil when unknown
+	// or self-hosted.
+	MaxInputTokens *int
 	// Quality is the serving model's quality score for the workload's
 	// complexity; null when unknown.
 	Quality *float64

@@ -142,7 +142,7 @@ func (m *model) routes(a *assignment, f *inference.Fleet) []Route {
 		} else {
 			c := m.choice(a, i)
 			r.ServedBy, r.Model, r.Provider = architecture.Managed, c.model.ID, c.provider
-			r.TTFTMs = c.ttftMs
+			r.TTFTMs, r.MaxInputTokens = c.ttftMs, c.maxInput
 			if q, ok := c.quality(w.Complexity); ok {
 				r.Quality = &q
 			}

@@ -103,6 +103,10 @@ type ManagedModel struct {
 	Vendor string `json:"vendor"` // anthropic | openai | google | deepseek
 	// APIID is the id the vendor's API takes.
 	APIID string `json:"api_id"`
+	// FormerAPIIDs are ids the vendor's API took before and retired: the
+	// router never calls them, and usage exports of that time still name
+	// the model by them.
+	FormerAPIIDs []string `json:"former_api_ids,omitempty"`
 	// Providers that sell the model: ids of the catalog's providers, the
 	// vendor's own API and, e.g., Amazon Bedrock.
 	Providers []string `json:"providers"`
@@ -127,6 +131,12 @@ type ManagedModel struct {
 	// Catalog.ManagedPromptMsPerToken for each uncached token (TTFT).
 	TTFTMs         *Figure           `json:"ttft_ms,omitempty"`
 	TTFTByProvider map[string]Figure `json:"ttft_ms_by_provider,omitempty"`
+	// MaxInputTokens is the most input one request may carry on the
+	// vendor's own API (its context window less nothing: a prompt above it
+	// is refused); MaxInputByProvider overrides it for a route where it
+	// differs. Nil when the catalog does not know it.
+	MaxInputTokens     *Figure           `json:"max_input_tokens,omitempty"`
+	MaxInputByProvider map[string]Figure `json:"max_input_tokens_by_provider,omitempty"`
 	// RateLimits are the rates each provider accepts for the model from
 	// one account by default, by provider id (RateLimit).
 	RateLimits map[string]RateLimit `json:"rate_limits,omitempty"`

@@ -277,3 +277,17 @@ func (c *Catalog) ManagedTTFT(m *ManagedModel, provider string, uncachedTokens f
 	}
 	return ms, estimate, true
 }
+
+// MaxInput is the most input tokens one request to m through provider may
+// carry, and whether the catalog knows it: the provider's own figure, else
+// the vendor API's (a provider that serves the model serves its window
+// unless the catalog says otherwise).
+func (m *ManagedModel) MaxInput(provider string) (int, bool) {
+	if f, ok := m.MaxInputByProvider[provider]; ok {
+		return int(f.Value), true
+	}
+	if m.MaxInputTokens != nil {
+		return int(m.MaxInputTokens.Value), true
+	}
+	return 0, false
+}

@@ -142,6 +142,7 @@ func (v *validator) managed(c *Catalog, providers map[string]*Provider) map[stri
 		for _, p := range slices.Sorted(maps.Keys(m.RateLimits)) {
 			v.rateLimit(at+" rate_limits."+p, m, p, m.RateLimits[p])
 		}
+		v.maxInput(at, m)
 	}
 
 	return managedIDs
@@ -656,5 +657,25 @@ func (v *validator) rateLimit(at string, m ManagedModel, provider string, r Rate
 	}
 	if (r.QuotaName != "" || r.RegionalQuotaName != "") && r.ServiceCode == "" {
 		v.add(at, "a quota name needs its service_code")
+	}
+}
+
+// maxInput checks a managed model's input limits: whole, positive token
+// counts, each sourced, by providers that sell the model.
+func (v *validator) maxInput(at string, m ManagedModel) {
+	check := func(field string, f Figure) {
+		v.source(at+" "+field, f.Source)
+		if f.Value <= 0 || f.Value != math.Trunc(f.Value) {
+			v.add(at, "%s %g is not a whole number of tokens above 0", field, f.Value)
+		}
+	}
+	if m.MaxInputTokens != nil {
+		check("max_input_tokens", *m.MaxInputTokens)
+	}
+	for _, p := range slices.Sorted(maps.Keys(m.MaxInputByProvider)) {
+		check("max_input_tokens_by_provider."+p, m.MaxInputByProvider[p])
+		if !slices.Contains(m.Providers, p) {
+			v.add(at, "max_input_tokens_by_provider names %q, which does not sell the model", p)
+		}
 	}
 }

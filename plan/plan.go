@@ -121,6 +121,11 @@ type Route struct {
 	TTFTTailMs    *float64 `json:"ttft_p999_ms,omitempty"`
 	MaxTTFTMs     *float64 `json:"max_ttft_ms"`
 	ContextTokens int      `json:"context_tokens"`
+	// MaxInputTokens is the most input a request may carry on a managed
+	// route: its model's context window through its provider, which
+	// refuses a longer prompt (managed.context_window); null when the
+	// catalog does not know it, and on a fleet route.
+	MaxInputTokens *int `json:"max_input_tokens"`
 	// Quality is the serving model's quality score for the workload's
 	// complexity; null when unknown.
 	Quality *float64 `json:"quality"`

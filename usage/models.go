@@ -41,6 +41,9 @@ func newModelMapper(cat *modelcatalog.Catalog) *modelMapper {
 	}
 	for _, mm := range cat.Managed {
 		put(mm.APIID, mm.ID)
+		for _, id := range mm.FormerAPIIDs {
+			put(id, mm.ID)
+		}
 		put(mm.BedrockID, mm.ID)
 		for _, r := range mm.BedrockRegionalIDs {
 			put(r, mm.ID)

@@ -9,7 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -291,10 +291,10 @@ func gitResolve(ref, path string) (obj gitObject, found bool, err error) {
 	}
 	head, rest, _ := strings.Cut(string(out), "\n")
 	fields := strings.Fields(head)
-	if len(fields) == 3 && objectID.MatchString(fields[0]) {
+	if len(fields) == 3 && isObjectID(fields[0]) {
 		return gitObject{id: fields[0], kind: fields[1]}, true, nil
 	}
-	if len(fields) == 2 && objectSize.MatchString(fields[1]) {
+	if _, err := strconv.ParseUint(fieldAt(fields, 1), 10, 64); len(fields) == 2 && err == nil {
 		switch fields[0] {
 		case "dangling", "notdir":
 			return obj, false, nil
@@ -310,12 +310,22 @@ func gitResolve(ref, path string) (obj gitObject, found bool, err error) {
 	return obj, false, fmt.Errorf("read %s at %s: git cat-file answered %q", path, ref, head)
 }
 
-// objectID and objectSize are how git cat-file --batch-check writes an
-// object's id (SHA-1 or SHA-256) and a size.
-var (
-	objectID   = regexp.MustCompile(`^[0-9a-f]{40}([0-9a-f]{24})?$`)
-	objectSize = regexp.MustCompile(`^[0-9]+$`)
-)
+// isObjectID reports whether s is how git writes an object's id: 40
+// (SHA-1) or 64 (SHA-256) lowercase hex digits.
+func isObjectID(s string) bool {
+	if len(s) != 40 && len(s) != 64 {
+		return false
+	}
+	return strings.Trim(s, "0123456789abcdef") == ""
+}
+
+// fieldAt is fields[i], or "" past its end.
+func fieldAt(fields []string, i int) string {
+	if i < len(fields) {
+		return fields[i]
+	}
+	return ""
+}
 
 // inRepository reports whether path, relative to the working directory,
 // stays inside the repository's top level.

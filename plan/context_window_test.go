@@ -1,0 +1,96 @@
+package plan_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/internal/fixture"
+)
+
+// TestManagedContextWindow: a managed model's API refuses a prompt above
+// its window, so an option that sends one there is denied
+// (managed.context_window, unwaivable), and the route search never picks
+// such a model for an "auto" workload. 600,000-token prompts on GPT-5.4
+// mini (272,000 input tokens) and 2,000,000 on Claude Sonnet 4.6 (1M) were
+// priced and allowed with exit 0.
+func TestManagedContextWindow(t *testing.T) {
+	team := func(managed, ctx string) string {
+		return `team "long" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share          = 1
+  complexity     = "complex"
+  context_tokens = ` + ctx + `
+}
+
+managed {
+` + managed + `
+}
+
+compliance {
+  code_may_leave_network = true
+}
+`
+	}
+	build := func(src string) *plan.Plan {
+		t.Helper()
+		p, err := plan.Build(context.Background(), fixture.Parse(t, "long.hcl", src), fixture.Options())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	managed := func(p *plan.Plan) *plan.Option {
+		t.Helper()
+		for i := range p.Options {
+			if p.Options[i].Architecture == "managed" {
+				return &p.Options[i]
+			}
+		}
+		t.Fatal("no managed option")
+		return nil
+	}
+	denied := func(o *plan.Option) string {
+		for _, f := range o.Violations {
+			if f.Policy == "managed.context_window" {
+				return f.Message
+			}
+		}
+		return ""
+	}
+
+	// One model, too short a window: denied, and no override waives it.
+	o := managed(build(team(`  simple_model  = "gpt-5.4-mini"
+  complex_model = "gpt-5.4-mini"`, "600000")))
+	if msg := denied(o); o.Allowed || !strings.Contains(msg, "600000-token prompts to gpt-5.4-mini") || !strings.Contains(msg, "at most 272000 input tokens") {
+		t.Errorf("600K prompts on gpt-5.4-mini: allowed %v, denial %q", o.Allowed, msg)
+	}
+	if r := o.Routes[0]; r.MaxInputTokens == nil || *r.MaxInputTokens != 272000 {
+		t.Errorf("the route's max_input_tokens = %v, want 272000", r.MaxInputTokens)
+	}
+
+	// Candidates: the search routes the workload to one whose window holds it.
+	o = managed(build(team(`  candidates = ["gpt-5.4-mini", "claude-sonnet-5.5"]`, "600000")))
+	if r := o.Routes[0]; !o.Allowed || r.Model != "claude-sonnet-5.5" || denied(o) != "" {
+		t.Errorf("candidates: %s allowed %v (%q)", r.Model, o.Allowed, denied(o))
+	}
+
+	// No model takes 2M tokens: every candidate is refused.
+	o = managed(build(team(`  candidates = ["gpt-5.4-mini", "claude-sonnet-4.6"]`, "2000000")))
+	if o.Allowed || denied(o) == "" {
+		t.Errorf("2M prompts: allowed %v, routed to %s", o.Allowed, o.Routes[0].Model)
+	}
+
+	// Within the window: no denial.
+	o = managed(build(team(`  simple_model  = "gpt-5.4-mini"
+  complex_model = "gpt-5.4-mini"`, "200000")))
+	if msg := denied(o); msg != "" {
+		t.Errorf("200K prompts on gpt-5.4-mini: %q", msg)
+	}
+}
