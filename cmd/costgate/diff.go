@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	pathpkg "path"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -289,19 +290,18 @@ func gitResolve(ref, path string) (obj gitObject, found bool, err error) {
 	if err != nil {
 		return obj, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
 	}
-	head, rest, _ := strings.Cut(string(out), "\n")
+	head, _, _ := strings.Cut(string(out), "\n")
 	fields := strings.Fields(head)
 	if len(fields) == 3 && isObjectID(fields[0]) {
 		return gitObject{id: fields[0], kind: fields[1]}, true, nil
 	}
 	if _, err := strconv.ParseUint(fieldAt(fields, 1), 10, 64); len(fields) == 2 && err == nil {
 		switch fields[0] {
-		case "dangling", "notdir":
-			return obj, false, nil
-		case "symlink":
-			return obj, false, fmt.Errorf("read %s at %s: a symlink to %s, which does not stay in the repository", path, ref, specfile.Display(strings.TrimSpace(rest)))
-		case "loop":
-			return obj, false, fmt.Errorf("read %s at %s: its symlinks loop", path, ref)
+		case "dangling", "notdir", "symlink", "loop":
+			// git does not clean a link's target ("./real" is dangling to
+			// it), where the operating system and pulumi up follow it: a
+			// link on the path is resolved as they resolve it.
+			return gitWalk(ref, path, rel)
 		}
 	}
 	if strings.HasSuffix(strings.TrimSuffix(string(out), "\n"), " missing") {
@@ -309,6 +309,70 @@ func gitResolve(ref, path string) (obj gitObject, found bool, err error) {
 	}
 	return obj, false, fmt.Errorf("read %s at %s: git cat-file answered %q", path, ref, head)
 }
+
+// gitWalk resolves rel, relative to the working directory, in ref's tree
+// one component at a time as the operating system does: a symlink's
+// target is joined to the link's folder and cleaned ("./real",
+// "../real/./x"), and the rest of the path follows from there. A link out
+// of the repository, or more than maxLinkHops links, is an error.
+func gitWalk(ref, path, rel string) (obj gitObject, found bool, err error) {
+	prefix, err := git("rev-parse", "--show-prefix")
+	if err != nil {
+		return obj, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
+	}
+	parts := splitPath(pathpkg.Join(strings.TrimSpace(string(prefix)), rel))
+	cur := ""
+	for hops := 0; len(parts) > 0; {
+		next := pathpkg.Join(cur, parts[0])
+		parts = parts[1:]
+		out, err := git("ls-tree", "-z", ref, "--", ":(top,literal)"+next)
+		if err != nil {
+			return obj, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
+		}
+		meta, _, ok := strings.Cut(string(out), "\t")
+		fields := strings.Fields(meta)
+		if !ok || len(fields) != 3 {
+			return obj, false, nil // nothing there
+		}
+		if fields[0] == "120000" {
+			if hops++; hops > maxLinkHops {
+				return obj, false, fmt.Errorf("read %s at %s: more than %d symlinks on its path (a loop?)", path, ref, maxLinkHops)
+			}
+			target, err := git("cat-file", "blob", fields[2])
+			if err != nil {
+				return obj, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
+			}
+			joined := pathpkg.Join(pathpkg.Dir(next), string(target))
+			if pathpkg.IsAbs(string(target)) || joined == ".." || strings.HasPrefix(joined, "../") {
+				return obj, false, fmt.Errorf("read %s at %s: a symlink to %s, which does not stay in the repository", path, ref, specfile.Display(string(target)))
+			}
+			parts, cur = append(splitPath(joined), parts...), ""
+			continue
+		}
+		if len(parts) == 0 {
+			return gitObject{id: fields[2], kind: fields[1]}, true, nil
+		}
+		if fields[1] != "tree" {
+			return obj, false, nil // a file where a folder would be
+		}
+		cur = next
+	}
+	return obj, false, nil
+}
+
+// splitPath is a slash path's components, without empty and "." ones.
+func splitPath(p string) []string {
+	var out []string
+	for _, c := range strings.Split(p, "/") {
+		if c != "" && c != "." {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// maxLinkHops bounds the symlinks gitWalk follows on one path.
+const maxLinkHops = 40
 
 // isObjectID reports whether s is how git writes an object's id: 40
 // (SHA-1) or 64 (SHA-256) lowercase hex digits.

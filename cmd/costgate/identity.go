@@ -450,8 +450,13 @@ func (b *baseIndex) readStackAt(file string) (s *spec.Spec, path, unreadable str
 		return nil, "", "", nil
 	}
 	src, found, err := gitShow(b.ref, path)
-	if err != nil || !found {
+	if err != nil {
 		return nil, "", "", err
+	}
+	if !found {
+		// The stack deployed a spec the base's tree does not hold where
+		// it names it: its team is unknown, never new.
+		return nil, "", fmt.Sprintf("%s, which stack %s deployed at %s, is not there", specfile.Display(filepath.ToSlash(path)), specfile.Display(file), b.ref), nil
 	}
 	was, diags := b.parser.Parse(b.ref+":"+filepath.ToSlash(path), src)
 	if diags.HasErrors() || was == nil {
