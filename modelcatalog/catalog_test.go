@@ -95,7 +95,8 @@ func TestPriceOn(t *testing.T) {
 		{"sonnet 5.5 day of cache cut", "claude-sonnet-5.5", "2026-10-07", true, 2, 10, f(0.10)},
 		{"flash promo last day", "gemini-3.8-flash", "2026-12-31", true, 0.75, 3.75, f(0.075)},
 		{"flash after promo: cache read unknown", "gemini-3.8-flash", "2027-01-01", true, 1.5, 7.5, nil},
-		{"deepseek v4 flash has no cache price", "deepseek-v4-flash", "2026-11-26", true, 0.1, 0.2, nil},
+		{"deepseek v4 flash has no cache price", "deepseek-v4-flash", "2026-09-09", true, 0.1, 0.2, nil},
+		{"deepseek v4 flash ids bill v4.1 flash since it serves them", "deepseek-v4-flash", "2026-09-10", true, 0.15, 0.6, f(0.003)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

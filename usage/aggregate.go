@@ -155,6 +155,16 @@ func (a *aggregate) duplicate(k key, t Buckets, f *file, line int, what string) 
 
 // add counts a record: the part of its interval inside the period (all
 // of it for an instant inside the period).
+// amend adds tokens to what a record already counted (its time,
+// developer and model), as no record of its own.
+func (a *aggregate) amend(r record) {
+	if a.inside(r) <= 0 {
+		return
+	}
+	a.add(r)
+	a.records--
+}
+
 func (a *aggregate) add(r record) {
 	if f := a.inside(r); f < 1 {
 		if f <= 0 {

@@ -2,14 +2,17 @@ package usage
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/costgate/costgate/units"
 )
@@ -32,6 +35,7 @@ type litellmRow struct {
 	PromptTokens     count        `json:"prompt_tokens"`
 	CompletionTokens count        `json:"completion_tokens"`
 	CacheHit         str          `json:"cache_hit"`
+	CallType         str          `json:"call_type"`
 	Metadata         litellmMetaF `json:"metadata"`
 }
 
@@ -146,10 +150,44 @@ type litellmReader struct {
 	agg       *aggregate
 	cacheHits int64
 	older     int64
+	// others counts the rows of calls that are no chat (embeddings,
+	// images, ...), by call_type: not the team's coding tokens.
+	others map[string]int64
+	// split sums the cache writes of the rows whose prompt_tokens may or
+	// may not include them (no text_tokens, room for both readings),
+	// counted as the current LiteLLM writes them: at the file's end they
+	// are added to the uncached input where the file's other rows show
+	// an older LiteLLM, which leaves them out. Keyed by the quarter hour
+	// (every zone's hours start on one), developer and model.
+	split     map[splitKey]float64
+	splitRows int64
+}
+
+type splitKey struct {
+	at         time.Time
+	dev, model string
+}
+
+// nonChatCalls are the call_type prefixes of LiteLLM calls that are no
+// chat or completion (each also comes as "a"+name, its async form):
+// their tokens are not coding tokens and their bursts no coding peak
+// (an editor embedding the repository every morning).
+var nonChatCalls = []string{"embedding", "image", "moderation", "transcription", "speech", "rerank", "ocr", "create_batch", "retrieve_batch", "file", "create_file", "fine_tuning", "vector_store", "search", "video"}
+
+// chatCall reports whether a row's call_type is a chat or completion
+// call, or unknown (counted).
+func chatCall(callType string) bool {
+	c := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(callType)), "_")
+	for _, p := range nonChatCalls {
+		if strings.HasPrefix(c, p) || strings.HasPrefix(c, "a"+p) {
+			return false
+		}
+	}
+	return true
 }
 
 func readLiteLLM(f *file, agg *aggregate, ui *uiPages) error {
-	r := &litellmReader{agg: agg, ui: ui}
+	r := &litellmReader{agg: agg, ui: ui, others: map[string]int64{}, split: map[splitKey]float64{}}
 	head, _ := f.r.Peek(64)
 	var err error
 	if t := bytes.TrimLeft(head, " \t\r\n\ufeff"); len(t) > 0 && (t[0] == '[' || t[0] == '{') {
@@ -160,12 +198,16 @@ func readLiteLLM(f *file, agg *aggregate, ui *uiPages) error {
 	if err != nil {
 		return err
 	}
+	r.flushSplit()
 	res := f.in.res
+	for _, c := range slices.Sorted(maps.Keys(r.others)) {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows were %s calls, no chat or completion: their tokens are not counted", f.name, r.others[c], c))
+	}
 	if r.cacheHits > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows were LiteLLM response-cache hits (cache_hit True): no model served them, so they are not counted", f.name, r.cacheHits))
 	}
 	if r.older > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows had prompt_tokens below cache reads plus cache writes (an older LiteLLM that left cache writes out of prompt_tokens): their uncached input is prompt_tokens less cache reads", f.name, r.older))
+		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows had prompt_tokens below cache reads plus cache writes (an older LiteLLM that left cache writes out of prompt_tokens): their uncached input is prompt_tokens less cache reads, and so is that of the file's %d other rows with cache writes (one proxy writes one way)", f.name, r.older, r.splitRows))
 	}
 	return nil
 }
@@ -359,6 +401,10 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 		r.cacheHits++
 		return nil
 	}
+	if row.CallType.V != "" && !chatCall(row.CallType.V) {
+		r.others[row.CallType.V]++
+		return nil
+	}
 	var read, write, text count
 	for _, u := range []*litellmUsage{row.Metadata.AdditionalUsageValues, row.Metadata.UsageObject} {
 		if u == nil {
@@ -384,6 +430,7 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 	}
 	prompt := row.PromptTokens.V
 	var uncached float64
+	ambiguous := false
 	switch {
 	case text.Set && (text.V+read.V+write.V == prompt || text.V+read.V == prompt):
 		// text_tokens is the uncached input whichever convention
@@ -391,6 +438,7 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 		uncached = text.V
 	case prompt-read.V-write.V >= 0:
 		uncached = prompt - read.V - write.V
+		ambiguous = write.V > 0
 	case prompt-read.V >= 0:
 		uncached = prompt - read.V
 		r.older++
@@ -405,6 +453,28 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 	if dup, err := r.agg.duplicate(keyOf("l", row.RequestID.V), t, f, line, "request_id"); dup {
 		return err
 	}
-	r.agg.add(record{Start: row.StartTime.T, Developer: dev, Model: first(row.Model.V, row.ModelGroup.V), Tokens: t})
+	rec := record{Start: row.StartTime.T, Developer: dev, Model: first(row.Model.V, row.ModelGroup.V), Tokens: t}
+	r.agg.add(rec)
+	if ambiguous {
+		r.split[splitKey{rec.Start.Truncate(15 * time.Minute), rec.Developer, rec.Model}] += write.V
+		r.splitRows++
+	}
 	return nil
+}
+
+// flushSplit reads the rows whose prompt_tokens may or may not include
+// their cache writes as the file's other rows say its LiteLLM writes
+// them: one proxy writes one way, and a row whose cache exceeds its
+// prompt_tokens shows an older LiteLLM that leaves writes out, so its
+// neighbours' prompt_tokens leave them out too (their writes are
+// uncached input the current reading took away).
+func (r *litellmReader) flushSplit() {
+	if r.older > 0 {
+		for _, k := range slices.SortedFunc(maps.Keys(r.split), func(a, b splitKey) int {
+			return cmp.Or(a.at.Compare(b.at), strings.Compare(a.dev, b.dev), strings.Compare(a.model, b.model))
+		}) {
+			r.agg.amend(record{Start: k.at, Developer: k.dev, Model: k.model, Tokens: Buckets{Uncached: r.split[k]}})
+		}
+	}
+	r.split = nil
 }

@@ -1,0 +1,78 @@
+package usage
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeTemp(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestLiteLLMNonChatCalls: an editor embedding the repository through the
+// same proxy every morning (call_type aembedding, 2M tokens) counted as
+// coding tokens: twelve times the tokens a developer and a peak of 91.
+// Calls that are no chat or completion are left out, and the notes count
+// them.
+func TestLiteLLMNonChatCalls(t *testing.T) {
+	rows := `[
+ {"request_id": "c1", "startTime": "2026-11-02T10:00:00Z", "model": "claude-sonnet-4.6", "user": "alice", "prompt_tokens": 1000, "completion_tokens": 100, "call_type": "acompletion"},
+ {"request_id": "c2", "startTime": "2026-11-02T11:00:00Z", "model": "claude-sonnet-4.6", "user": "alice", "prompt_tokens": 1000, "completion_tokens": 100, "call_type": "anthropic_messages"},
+ {"request_id": "e1", "startTime": "2026-11-02T08:00:00Z", "model": "text-embedding-3-large", "user": "alice", "prompt_tokens": 2000000, "completion_tokens": 0, "call_type": "aembedding"},
+ {"request_id": "e2", "startTime": "2026-11-02T08:01:00Z", "model": "text-embedding-3-large", "user": "bob", "prompt_tokens": 2000000, "completion_tokens": 0, "call_type": "embedding"},
+ {"request_id": "i1", "startTime": "2026-11-02T09:00:00Z", "model": "gpt-image-1", "user": "bob", "prompt_tokens": 50, "completion_tokens": 4000, "call_type": "image_generation"}
+]`
+	res, err := Import([]string{writeTemp(t, "spend.json", rows)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := res.Tokens
+	if tok.Developers != 1 || tok.Totals.Total() != 2200 || tok.Totals.Uncached != 2000 {
+		t.Errorf("developers %d, tokens %+v: want alice's two chat calls only (2,200)", tok.Developers, tok.Totals)
+	}
+	notes := strings.Join(res.Notes, "\n")
+	for _, want := range []string{"1 rows were aembedding calls", "1 rows were embedding calls", "1 rows were image_generation calls"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes lack %q:\n%s", want, notes)
+		}
+	}
+}
+
+// TestLiteLLMFileReadOneWay: one proxy writes prompt_tokens one way. A
+// row whose cache exceeds its prompt_tokens shows an older LiteLLM that
+// leaves cache writes out; a row of the same file whose cache fits was
+// read the current way and lost its writes from the uncached input
+// (15,008 instead of 20,008). Order in the file does not matter.
+func TestLiteLLMFileReadOneWay(t *testing.T) {
+	older := `{"request_id": "r1", "startTime": "2026-11-02T10:00:00Z", "model": "claude-sonnet-4.6", "user": "alice", "prompt_tokens": 118251, "completion_tokens": 10, "metadata": {"additional_usage_values": {"cache_read_input_tokens": 118243, "cache_creation_input_tokens": 9254}}}`
+	fits := `{"request_id": "r2", "startTime": "2026-11-02T11:00:00Z", "model": "claude-sonnet-4.6", "user": "alice", "prompt_tokens": 70000, "completion_tokens": 10, "metadata": {"additional_usage_values": {"cache_read_input_tokens": 50000, "cache_creation_input_tokens": 5000}}}`
+	for name, body := range map[string]string{"older first": "[" + older + ",\n" + fits + "]", "older last": "[" + fits + ",\n" + older + "]"} {
+		t.Run(name, func(t *testing.T) {
+			res, err := Import([]string{writeTemp(t, "spend.json", body)}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Tokens.Totals.Uncached; got != 20008 {
+				t.Errorf("uncached %v, want 20,008 (8 + 20,000: both rows read as the older LiteLLM writes them)", got)
+			}
+			if !strings.Contains(strings.Join(res.Notes, "\n"), "and so is that of the file's 1 other rows with cache writes") {
+				t.Errorf("notes: %q", res.Notes)
+			}
+		})
+	}
+	// Alone, the fitting row is read the current way.
+	res, err := Import([]string{writeTemp(t, "spend.json", "["+fits+"]")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Tokens.Totals.Uncached; got != 15000 {
+		t.Errorf("uncached %v, want 15,000", got)
+	}
+}
