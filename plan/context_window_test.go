@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/internal/fixture"
+	"github.com/costgate/costgate/plan"
 )
 
 // TestManagedContextWindow: a managed model's API refuses a prompt above
