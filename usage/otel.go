@@ -1,11 +1,15 @@
 package usage
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"hash/maphash"
+	"maps"
 	"runtime"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -203,13 +207,17 @@ type otelReader struct {
 	noSession int64
 	nEvents   int64
 	nPoints   int64
+	// spans are the times each developer's events ([0]) and metric points
+	// ([1]) cover in the period: events count the same requests as the
+	// metrics only where both were exported (coverage).
+	spans [2]map[string]*span
 }
 
 // readOTel reads the files, in any order, and returns the aggregation
 // that counts.
 func readOTel(in *inputs, paths []string) (*aggregate, error) {
 	r := &otelReader{in: in, events: newAggregate(in.opts), metrics: newAggregate(in.opts),
-		deltas: map[key]*deltaSeries{}, cumul: map[key]*cumulSeries{}}
+		deltas: map[key]*deltaSeries{}, cumul: map[key]*cumulSeries{}, spans: [2]map[string]*span{{}, {}}}
 	for _, p := range paths {
 		if err := in.each(p, r.file); err != nil {
 			return nil, err
@@ -221,6 +229,9 @@ func readOTel(in *inputs, paths []string) (*aggregate, error) {
 	switch {
 	case r.nEvents > 0:
 		in.res.Source = SourceEvents
+		if err := r.coverage(); err != nil {
+			return nil, err
+		}
 		if r.nPoints > 0 {
 			in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d token.usage metric points were not counted: the api_request events count the same requests", r.nPoints))
 		}
@@ -529,8 +540,62 @@ func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
 	if dup, err := r.events.duplicate(k, rec.Tokens, f, n, "request"); dup {
 		return err
 	}
+	r.track(0, rec)
 	r.events.add(rec)
 	return nil
+}
+
+// addPoint counts a metric point's record.
+func (r *otelReader) addPoint(rec record) {
+	r.track(1, rec)
+	r.metrics.add(rec)
+}
+
+// track widens the span developer's records of a kind cover in the period.
+func (r *otelReader) track(kind int, rec record) {
+	if r.metrics.inside(rec) <= 0 {
+		return
+	}
+	end := rec.Start.Add(rec.Width)
+	if sp := r.spans[kind][rec.Developer]; sp == nil {
+		r.spans[kind][rec.Developer] = &span{rec.Start, end}
+	} else {
+		sp.start, sp.end = earlier(sp.start, rec.Start), later(sp.end, end)
+	}
+}
+
+// coverageSlack is how far a developer's metric points may reach past
+// their events: an export interval, and a delta point's start at the
+// export before the first request.
+const coverageSlack = time.Hour
+
+// coverage refuses files whose metric points reach developers or hours
+// no api_request event covers: events and metrics count the same
+// requests only where both were exported, and counting the events alone
+// would drop the rest (a machine without OTEL_LOGS_EXPORTER, logs
+// switched on later in the week) as if the events had counted them.
+func (r *otelReader) coverage() error {
+	var missing []string
+	for _, dev := range slices.Sorted(maps.Keys(r.spans[1])) {
+		m, name := r.spans[1][dev], cmp.Or(dev, "(no developer)")
+		e, ok := r.spans[0][dev]
+		switch {
+		case !ok:
+			missing = append(missing, name+" has metric points and no event")
+		case m.start.Before(e.start.Add(-coverageSlack)) || m.end.After(e.end.Add(coverageSlack)):
+			missing = append(missing, fmt.Sprintf("%s has metric points from %s to %s and events from %s to %s", name,
+				m.start.Format(time.RFC3339), m.end.Format(time.RFC3339), e.start.Format(time.RFC3339), e.end.Format(time.RFC3339)))
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	more := ""
+	if len(missing) > 3 {
+		more = fmt.Sprintf(", and %d developers more", len(missing)-3)
+		missing = missing[:3]
+	}
+	return fmt.Errorf("the files hold %s events and %s metrics, which count the same requests only where both were exported, and the metrics reach further: %s%s. Counting the events would drop the rest; import the metrics alone (they count every request the events do; a collector's file holds one record a line, and grep -v '\"resourceLogs\"' FILE keeps its metrics), or events from every developer for the whole period", otelEventName, otelTokenMetric, strings.Join(missing, "; "), more)
 }
 
 // plausibleNanos reports whether a time in nanoseconds since 1970 lies in

@@ -64,10 +64,10 @@ func (r *otelReader) delta(k key, meta seriesMeta, dp otlpPoint, v float64) {
 	}
 	if instant {
 		t := time.Unix(0, iv.to).UTC()
-		r.metrics.add(meta.record(t, t, v))
+		r.addPoint(meta.record(t, t, v))
 		return
 	}
-	r.metrics.add(meta.record(time.Unix(0, iv.from).UTC(), time.Unix(0, iv.to).UTC(), v))
+	r.addPoint(meta.record(time.Unix(0, iv.from).UTC(), time.Unix(0, iv.to).UTC(), v))
 }
 
 type insertion int
@@ -175,7 +175,7 @@ func (r *otelReader) flushCumulative() error {
 				if cs.start > 0 && cs.start < p.t {
 					from = time.Unix(0, cs.start).UTC()
 				}
-				r.metrics.add(cs.meta.record(from, at, p.v))
+				r.addPoint(cs.meta.record(from, at, p.v))
 			case p.t == pts[i-1].t && p.v != pts[i-1].v:
 				q := pts[i-1]
 				return fmt.Errorf("%s:%d: %s point reads %s at %s, and %s at the same time in %s:%d: two exports of the same counter disagree, and the figures would depend on the order of the files",
@@ -184,9 +184,9 @@ func (r *otelReader) flushCumulative() error {
 				r.metrics.dups++
 			case p.v < pts[i-1].v:
 				r.resets++
-				r.metrics.add(cs.meta.record(time.Unix(0, pts[i-1].t).UTC(), at, p.v))
+				r.addPoint(cs.meta.record(time.Unix(0, pts[i-1].t).UTC(), at, p.v))
 			default:
-				r.metrics.add(cs.meta.record(time.Unix(0, pts[i-1].t).UTC(), at, p.v-pts[i-1].v))
+				r.addPoint(cs.meta.record(time.Unix(0, pts[i-1].t).UTC(), at, p.v-pts[i-1].v))
 			}
 		}
 		delete(r.cumul, k)

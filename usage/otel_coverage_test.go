@@ -1,0 +1,52 @@
+package usage
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+)
+
+// otlpEvent and otlpPoint write one api_request event and one delta
+// token.usage point of a developer at t, as a collector's file exporter
+// writes them.
+func otlpEvent(dev, id string, t time.Time) string {
+	return fmt.Sprintf(`{"resourceLogs":[{"resource":{"attributes":[]},"scopeLogs":[{"scope":{"name":"com.anthropic.claude_code"},"logRecords":[{"timeUnixNano":"%d","body":{"stringValue":"claude_code.api_request"},"attributes":[{"key":"event.name","value":{"stringValue":"api_request"}},{"key":"model","value":{"stringValue":"claude-sonnet-4-6"}},{"key":"input_tokens","value":{"intValue":"100"}},{"key":"output_tokens","value":{"intValue":"50"}},{"key":"user.email","value":{"stringValue":"%s"}},{"key":"request_id","value":{"stringValue":"%s"}}]}]}]}]}`, t.UnixNano(), dev, id)
+}
+
+func otlpUsagePoint(dev string, t time.Time) string {
+	return fmt.Sprintf(`{"resourceMetrics":[{"resource":{"attributes":[]},"scopeMetrics":[{"scope":{"name":"com.anthropic.claude_code"},"metrics":[{"name":"claude_code.token.usage","sum":{"dataPoints":[{"attributes":[{"key":"type","value":{"stringValue":"input"}},{"key":"model","value":{"stringValue":"claude-sonnet-4-6"}},{"key":"session.id","value":{"stringValue":"s-%s"}},{"key":"user.email","value":{"stringValue":"%s"}}],"startTimeUnixNano":"%d","timeUnixNano":"%d","asInt":"100"}],"aggregationTemporality":1,"isMonotonic":true}}]}]}]}`, dev, dev, t.Add(-time.Minute).UnixNano(), t.UnixNano())
+}
+
+// TestEventsCoverTheMetrics: events and metrics count the same requests
+// only where both were exported. Alice's machine exported both, Bob's the
+// metrics only: the events alone counted one developer of two, and the
+// note said the metrics' points were the events' requests. Files whose
+// metrics reach a developer or an hour no event covers are refused; where
+// the events cover them, the events count.
+func TestEventsCoverTheMetrics(t *testing.T) {
+	day := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	var both, bobToo, laterLogs []string
+	for h := range 8 {
+		at := day.Add(time.Duration(h) * time.Hour)
+		both = append(both, otlpEvent("alice@x.com", fmt.Sprint("a", h), at), otlpUsagePoint("alice@x.com", at))
+		bobToo = append(bobToo, otlpEvent("alice@x.com", fmt.Sprint("a", h), at), otlpUsagePoint("alice@x.com", at), otlpUsagePoint("bob@x.com", at))
+		if h >= 6 {
+			laterLogs = append(laterLogs, otlpEvent("alice@x.com", fmt.Sprint("a", h), at))
+		}
+		laterLogs = append(laterLogs, otlpUsagePoint("alice@x.com", at))
+	}
+	res, err := Import([]string{writeTemp(t, "both.jsonl", strings.Join(both, "\n")+"\n")}, Options{})
+	if err != nil {
+		t.Fatalf("events and metrics of the same requests: %v", err)
+	}
+	if res.Source != SourceEvents || res.Tokens.Developers != 1 || res.Tokens.Totals.Uncached != 800 {
+		t.Errorf("source %q, %d developers, %+v: want the events, 8 × 100 input", res.Source, res.Tokens.Developers, res.Tokens.Totals)
+	}
+	for name, lines := range map[string][]string{"a machine without logs": bobToo, "logs switched on later": laterLogs} {
+		_, err := Import([]string{writeTemp(t, "x.jsonl", strings.Join(lines, "\n")+"\n")}, Options{})
+		if err == nil || !strings.Contains(err.Error(), "the metrics reach further") {
+			t.Errorf("%s: %v, want a refusal naming what the events do not cover", name, err)
+		}
+	}
+}
