@@ -211,13 +211,60 @@ type otelReader struct {
 	// ([1]) cover in the period: events count the same requests as the
 	// metrics only where both were exported (coverage).
 	spans [2]map[string]*span
+	// installs are the emails and account ids each user.id (one install
+	// of Claude Code) came with: a record of it without one (an API key
+	// used instead of the OAuth login) is that person's (sameInstall).
+	installs map[string]map[string]bool
+}
+
+// developer is a record's developer (attrs.developer), noting which
+// user.id it came with.
+func (r *otelReader) developer(a attrs) string {
+	dev := a.developer()
+	if id := a.get("user.id"); id != "" && dev != id {
+		if r.installs[id] == nil {
+			r.installs[id] = map[string]bool{}
+		}
+		r.installs[id][dev] = true
+	}
+	return dev
+}
+
+// person is the developer a record's identity stands for: the one email
+// or account id its install (user.id) came with elsewhere, else itself.
+func (r *otelReader) person(dev string) string {
+	if people := r.installs[dev]; len(people) == 1 {
+		for p := range people {
+			return p
+		}
+	}
+	return dev
+}
+
+// sameInstall counts the records of an install that carried only its
+// user.id as its one person's, whose email or account id its other
+// records carry: one developer on OAuth in the morning and an API key in
+// the afternoon was two. An install seen with two people stays apart.
+func (r *otelReader) sameInstall(a *aggregate) {
+	merged := 0
+	for _, id := range slices.Sorted(maps.Keys(r.installs)) {
+		tok, ok := a.developers[id]
+		if person := r.person(id); ok && person != id {
+			a.developers[person] += tok
+			delete(a.developers, id)
+			merged++
+		}
+	}
+	if merged > 0 {
+		r.in.res.Notes = append(r.in.res.Notes, fmt.Sprintf("%d installs (user.id) sent records without the email or account id their other records carry (an API key instead of the login): counted as that developer's", merged))
+	}
 }
 
 // readOTel reads the files, in any order, and returns the aggregation
 // that counts.
 func readOTel(in *inputs, paths []string) (*aggregate, error) {
 	r := &otelReader{in: in, events: newAggregate(in.opts), metrics: newAggregate(in.opts),
-		deltas: map[key]*deltaSeries{}, cumul: map[key]*cumulSeries{}, spans: [2]map[string]*span{{}, {}}}
+		deltas: map[key]*deltaSeries{}, cumul: map[key]*cumulSeries{}, spans: [2]map[string]*span{{}, {}}, installs: map[string]map[string]bool{}}
 	for _, p := range paths {
 		if err := in.each(p, r.file); err != nil {
 			return nil, err
@@ -235,6 +282,7 @@ func readOTel(in *inputs, paths []string) (*aggregate, error) {
 		if r.nPoints > 0 {
 			in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d token.usage metric points were not counted: the api_request events count the same requests", r.nPoints))
 		}
+		r.sameInstall(r.events)
 		return r.events, nil
 	case r.nPoints > 0:
 		in.res.Source = SourceMetrics
@@ -247,6 +295,7 @@ func readOTel(in *inputs, paths []string) (*aggregate, error) {
 		if r.overlap > 0 {
 			in.res.Notes = append(in.res.Notes, fmt.Sprintf("%d delta points overlapped part of an interval their series had already reported: counted, but the exports disagree", r.overlap))
 		}
+		r.sameInstall(r.metrics)
 		return r.metrics, nil
 	}
 	return nil, fmt.Errorf("%w: the files hold neither %s metrics nor %s events", ErrNoUsage, otelTokenMetric, otelEventName)
@@ -431,7 +480,7 @@ func (r *otelReader) metric(f *file, n int, m otlpMetric, res []otlpKV) error {
 			}
 			continue
 		}
-		meta := seriesMeta{developer: a.developer(), model: a.get("model"), bucket: bucket}
+		meta := seriesMeta{developer: r.developer(a), model: a.get("model"), bucket: bucket}
 		if ok, err := f.identity(n, meta.developer); !ok {
 			if err != nil {
 				return err
@@ -519,7 +568,7 @@ func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
 	if a.get("event.timestamp") == "" && !plausibleNanos(rec.Start.UnixNano()) {
 		return f.invalid(n, "%s event's timeUnixNano reads as %s: OTLP times are nanoseconds since 1970, and this one looks like seconds, milliseconds or microseconds", otelEventName, rec.Start.Format(time.RFC3339Nano))
 	}
-	rec.Developer = a.developer()
+	rec.Developer = r.developer(a)
 	if ok, err := f.identity(n, rec.Developer); !ok {
 		return err
 	}
@@ -575,10 +624,22 @@ const coverageSlack = time.Hour
 // would drop the rest (a machine without OTEL_LOGS_EXPORTER, logs
 // switched on later in the week) as if the events had counted them.
 func (r *otelReader) coverage() error {
+	var by [2]map[string]*span
+	for kind, spans := range r.spans {
+		by[kind] = map[string]*span{}
+		for dev, sp := range spans {
+			p := r.person(dev)
+			if have := by[kind][p]; have == nil {
+				by[kind][p] = &span{sp.start, sp.end}
+			} else {
+				have.start, have.end = earlier(have.start, sp.start), later(have.end, sp.end)
+			}
+		}
+	}
 	var missing []string
-	for _, dev := range slices.Sorted(maps.Keys(r.spans[1])) {
-		m, name := r.spans[1][dev], cmp.Or(dev, "(no developer)")
-		e, ok := r.spans[0][dev]
+	for _, dev := range slices.Sorted(maps.Keys(by[1])) {
+		m, name := by[1][dev], cmp.Or(dev, "(no developer)")
+		e, ok := by[0][dev]
 		switch {
 		case !ok:
 			missing = append(missing, name+" has metric points and no event")

@@ -50,3 +50,43 @@ func TestEventsCoverTheMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestOneInstallOnePerson: records of one install (user.id) carry the
+// login's email in the morning and none in the afternoon (an API key):
+// they counted as two developers, halving the tokens per developer. An
+// install seen with two people's emails stays two.
+func TestOneInstallOnePerson(t *testing.T) {
+	event := func(email, install, id string, at time.Time) string {
+		attrs := fmt.Sprintf(`{"key":"user.id","value":{"stringValue":"%s"}}`, install)
+		if email != "" {
+			attrs += fmt.Sprintf(`,{"key":"user.email","value":{"stringValue":"%s"}}`, email)
+		}
+		return fmt.Sprintf(`{"resourceLogs":[{"resource":{"attributes":[]},"scopeLogs":[{"scope":{"name":"com.anthropic.claude_code"},"logRecords":[{"timeUnixNano":"%d","body":{"stringValue":"claude_code.api_request"},"attributes":[{"key":"event.name","value":{"stringValue":"api_request"}},{"key":"model","value":{"stringValue":"claude-sonnet-4-6"}},{"key":"input_tokens","value":{"intValue":"100"}},{"key":"output_tokens","value":{"intValue":"50"}},{"key":"request_id","value":{"stringValue":"%s"}},%s]}]}]}]}`, at.UnixNano(), id, attrs)
+	}
+	day := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	var one, shared []string
+	for h := range 8 {
+		at := day.Add(time.Duration(h) * time.Hour)
+		email := "alice@x.com"
+		if h >= 4 {
+			email = ""
+		}
+		one = append(one, event(email, "anon-a", fmt.Sprint("r", h), at))
+		who := []string{"alice@x.com", "bob@x.com", ""}[h%3]
+		shared = append(shared, event(who, "anon-shared", fmt.Sprint("s", h), at))
+	}
+	res, err := Import([]string{writeTemp(t, "one.jsonl", strings.Join(one, "\n")+"\n")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Tokens.Developers != 1 {
+		t.Errorf("one install, one person: %d developers", res.Tokens.Developers)
+	}
+	res, err = Import([]string{writeTemp(t, "shared.jsonl", strings.Join(shared, "\n")+"\n")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Tokens.Developers != 3 {
+		t.Errorf("an install two people used: %d developers, want alice, bob and the install apart", res.Tokens.Developers)
+	}
+}
