@@ -33,6 +33,12 @@ type record struct {
 	Developer string
 	Model     string
 	Tokens    Buckets
+	// Write1h is the part of Tokens.CacheWrite written for an hour, where
+	// the export tells cache lifetimes apart (WriteTTLs).
+	Write1h float64
+	// WriteTTLs is true when the export tells the cache writes' lifetimes
+	// apart: Write1h at one hour, the rest at five minutes.
+	WriteTTLs bool
 }
 
 // key identifies a record for deduplication: two 64-bit hashes of its
@@ -72,12 +78,16 @@ type aggregate struct {
 	// hours maps the start of a local hour (as a Unix second) to tokens.
 	hours map[int64]float64
 	// hourly is false once a record covers more than an hour.
-	hourly  bool
-	models  map[string]Buckets
-	total   Buckets
-	records int64
-	dups    int64
-	outside int64
+	hourly bool
+	models map[string]Buckets
+	// models1h are each model's cache writes for an hour; ttls is false
+	// once a record with cache writes did not tell their lifetimes.
+	models1h map[string]float64
+	ttls     bool
+	total    Buckets
+	records  int64
+	dups     int64
+	outside  int64
 	// widths holds the span each bucket width covers: reports of two
 	// widths over the same time count the same usage twice.
 	widths   map[time.Duration]*span
@@ -96,6 +106,8 @@ func newAggregate(opts Options) *aggregate {
 		hours:      map[int64]float64{},
 		hourly:     true,
 		models:     map[string]Buckets{},
+		models1h:   map[string]float64{},
+		ttls:       true,
 		widths:     map[time.Duration]*span{},
 	}
 }
@@ -172,8 +184,13 @@ func (a *aggregate) add(r record) {
 			return
 		}
 		r.Tokens = r.Tokens.scale(f)
+		r.Write1h *= f
 	}
 	a.records++
+	if r.Tokens.CacheWrite > 0 && !r.WriteTTLs {
+		a.ttls = false
+	}
+	a.models1h[r.Model] += r.Write1h
 	tot := r.Tokens.Total()
 	a.total.add(r.Tokens)
 	if r.Developer == "" {
@@ -465,6 +482,15 @@ func (a *aggregate) finish(res *Result) error {
 		mb := t.ModelBuckets[name]
 		mb.add(b.scale(scale))
 		t.ModelBuckets[name] = mb
+		if a.ttls && a.total.CacheWrite > 0 {
+			if t.ModelCacheWrite1h == nil {
+				t.ModelCacheWrite1h = map[string]float64{}
+			}
+			t.ModelCacheWrite1h[name] += a.models1h[raw] * scale
+		}
+	}
+	for k, v := range t.ModelCacheWrite1h {
+		t.ModelCacheWrite1h[k] = round(v, 0)
 	}
 	if a.unattrib > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s tokens came with no developer identity: they count in the shares, the peak and the models, not per developer", units.Tokens(a.unattrib)))

@@ -39,7 +39,8 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 			return f.invalid(line, "a usage result needs uncached_input_tokens and output_tokens (is this the messages usage report?)")
 		}
 		write := r.CacheCreation.Ephemeral1h.V + r.CacheCreation.Ephemeral5m.V
-		if !r.CacheCreation.Ephemeral1h.Set && !r.CacheCreation.Ephemeral5m.Set {
+		ttls := r.CacheCreation.Ephemeral1h.Set || r.CacheCreation.Ephemeral5m.Set
+		if !ttls {
 			write = r.CacheCreationInput.V
 		}
 		k := keyOf("a", start.Format(time.RFC3339), end.Format(time.RFC3339), r.AccountID.V, r.APIKeyID.V, r.Model.V,
@@ -53,7 +54,8 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 		if dup, err := agg.duplicate(k, t, f, line, "bucket and group"); dup {
 			return err
 		}
-		agg.add(record{Start: start, Width: end.Sub(start), Bucket: true, Developer: dev, Model: r.Model.V, Tokens: t})
+		agg.add(record{Start: start, Width: end.Sub(start), Bucket: true, Developer: dev, Model: r.Model.V, Tokens: t,
+			Write1h: r.CacheCreation.Ephemeral1h.V, WriteTTLs: ttls})
 		return nil
 	})
 }

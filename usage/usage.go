@@ -166,6 +166,11 @@ type Tokens struct {
 	// catalog id (else its own name): each model's own input, cache and
 	// output shares, which pricing a model's tokens needs.
 	ModelBuckets map[string]Buckets `json:"model_buckets"`
+	// ModelCacheWrite1h are, where the files tell cache lifetimes apart
+	// (Anthropic's usage report: ephemeral_1h and ephemeral_5m), each
+	// model's cache writes per month bought for an hour; the rest of its
+	// cache_write is for five minutes. Nil when they do not.
+	ModelCacheWrite1h map[string]float64 `json:"model_cache_write_1h,omitempty"`
 	// Totals are the period's tokens by kind; PerMonth the same scaled to
 	// a 730-hour month.
 	Totals   Buckets `json:"totals"`

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -244,5 +245,69 @@ func TestDriftGaps(t *testing.T) {
 	code, stdout, _ := runCLI("usage", "import", "--from", "anthropic-usage", "--allow-gaps", driftUsage, bad)
 	if code != 0 || !strings.Contains(stdout, "missing usage, not counted: "+bad) {
 		t.Errorf("usage import --allow-gaps: exit %d:\n%s", code, stdout)
+	}
+}
+
+// TestDriftOneHourWrites: the export tells its cache writes' lifetimes
+// apart, and writes bought for an hour bill the one-hour rate (Claude: 2×
+// input, against 1.25× for five minutes). Every write moved to the hour
+// made the same measured cost as five minutes: $820 a month low on this
+// team. The managed option's measured cost now rises by the writes at
+// the difference of the two rates.
+func TestDriftOneHourWrites(t *testing.T) {
+	raw, err := os.ReadFile(driftUsage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hour := regexp.MustCompile(`"ephemeral_5m_input_tokens":(\d+),"ephemeral_1h_input_tokens":0`).
+		ReplaceAllString(string(raw), `"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":${1}`)
+	if hour == string(raw) {
+		t.Fatal("the fixture's writes were not moved")
+	}
+	hourFile := filepath.Join(t.TempDir(), "hour.json")
+	if err := os.WriteFile(hourFile, []byte(hour), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	measured := func(usage string) (float64, map[string]float64) {
+		t.Helper()
+		code, stdout, stderr := runCLI("plan", driftSpec, "--usage", usage, "--format", "json", "--as-of", asOf)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var p plan.Plan
+		if err := json.Unmarshal([]byte(stdout), &p); err != nil {
+			t.Fatal(err)
+		}
+		var raw struct {
+			Usage struct {
+				Tokens struct {
+					ModelBuckets map[string]struct {
+						CacheWrite float64 `json:"cache_write"`
+					} `json:"model_buckets"`
+				} `json:"tokens"`
+			} `json:"usage"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &raw); err != nil {
+			t.Fatal(err)
+		}
+		writes := map[string]float64{}
+		for id, b := range raw.Usage.Tokens.ModelBuckets {
+			writes[id] = b.CacheWrite
+		}
+		for _, o := range p.Usage.Options {
+			if o.Architecture == architecture.Managed {
+				return o.Measured.Expected, writes
+			}
+		}
+		t.Fatal("no managed option at the measured usage")
+		return 0, nil
+	}
+	five, _ := measured(driftUsage)
+	one, writes := measured(hourFile)
+	// Claude Sonnet 4.6 $3 input: $3.75 five minutes, $6 an hour; Opus
+	// 4.8 $5: $6.25 and $10.
+	want := (writes["claude-sonnet-4.6"]*(6-3.75) + writes["claude-opus-4.8"]*(10-6.25)) / 1e6
+	if d := one - five; want <= 0 || d < want*0.99 || d > want*1.01 {
+		t.Errorf("measured managed $%.2f with one-hour writes, $%.2f with five-minute: +$%.2f, want +$%.2f", one, five, d, want)
 	}
 }
