@@ -154,7 +154,11 @@ func (r *Request) place(tp int, in PricedInstance, free float64, e *sizingEnv) (
 		// the performance model predicts the group.
 		o.unit, o.units = tp*o.rpi, 1
 	}
-	o.maxSeqs = max(1, count(free/(e.mean*e.kvPerToken), MaxNumSeqs))
+	// vLLM's --max-num-seqs: the sequences whose KV the cache holds to
+	// their last token (the mean prompt and its output), as the
+	// performance model batches them; at the prompt alone it admitted a
+	// fifth more than the cache finishes, and vLLM preempts the rest.
+	o.maxSeqs = max(1, count(free/(float64(e.shape.in+e.shape.out)*e.kvPerToken), MaxNumSeqs))
 	sat := r.ask(tp, o.unit, e.shape, r.CachedInputShare, -1)
 	if !sat.ok {
 		return o, sat.reason

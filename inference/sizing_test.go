@@ -714,3 +714,21 @@ func TestMaxModelLenHoldsEveryRequest(t *testing.T) {
 		t.Errorf("--max-model-len %d, want the longest request, %d", f.MaxModelLen, 32768+8192)
 	}
 }
+
+// TestMaxNumSeqsFitTheCache: --max-num-seqs is the sequences whose KV the
+// cache holds to their last token (the mean prompt and its output), as
+// the performance model batches them; counted at the prompt alone it let
+// vLLM admit more than the cache finishes, and preempt the rest.
+func TestMaxNumSeqsFitTheCache(t *testing.T) {
+	for _, model := range []string{"llama-3.3-70b", "qwen3-coder-30b-a3b", "gpt-oss-120b"} {
+		m, h := catalogPair(t, model, "h100")
+		for _, ctx := range []int{2048, 16384, 65536} {
+			f := mustSize(t, Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: 200000, PeakOutputTokS: 40000,
+				MaxContextTokens: ctx, MeanContextTokens: float64(ctx), TargetUtilization: 0.7, MinReplicas: 1})
+			seq := float64(f.Throughput.InputTokens+f.Throughput.OutputTokens) * float64(m.KVBytes()) / 1e9
+			if f.MaxNumSeqs < MaxNumSeqs && (float64(f.MaxNumSeqs)*seq > f.KVCacheGB+1e-6 || float64(f.MaxNumSeqs+1)*seq <= f.KVCacheGB) {
+				t.Errorf("%s at %d tokens: --max-num-seqs %d of %.1f GB sequences, the cache %.1f GB", model, ctx, f.MaxNumSeqs, seq, f.KVCacheGB)
+			}
+		}
+	}
+}
