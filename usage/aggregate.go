@@ -452,6 +452,19 @@ func (a *aggregate) finish(res *Result) error {
 		t.CachedInputShare = round(a.total.CacheRead/in, shareDecimals)
 		t.CacheWriteShare = round(a.total.CacheWrite/in, shareDecimals)
 	}
+	a.modelTokens(t, scale)
+	if a.unattrib > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s tokens came with no developer identity: they count in the shares, the peak and the models, not per developer", units.Tokens(a.unattrib)))
+	}
+	a.peak(t, since, until, res)
+	res.Tokens = t
+	return nil
+}
+
+// modelTokens fills each model's tokens a month: by catalog id (else the
+// export's name, unmapped), by kind, and the one-hour cache writes where
+// the files tell lifetimes apart.
+func (a *aggregate) modelTokens(t *Tokens, scale float64) {
 	t.ModelBuckets = map[string]Buckets{}
 	defer func() {
 		for k, v := range t.Models {
@@ -492,12 +505,6 @@ func (a *aggregate) finish(res *Result) error {
 	for k, v := range t.ModelCacheWrite1h {
 		t.ModelCacheWrite1h[k] = round(v, 0)
 	}
-	if a.unattrib > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("%s tokens came with no developer identity: they count in the shares, the peak and the models, not per developer", units.Tokens(a.unattrib)))
-	}
-	a.peak(t, since, until, res)
-	res.Tokens = t
-	return nil
 }
 
 // peak sets the peak-to-average ratio: the busiest local hour over the
