@@ -45,6 +45,11 @@ type Catalog struct {
 	// short-prompt figure a model's ttft_ms gives; nil in a price book that
 	// does not change it.
 	ManagedPromptMsPerToken *Figure `json:"managed_prompt_ms_per_token,omitempty"`
+	// ManagedPromptExponent is how the prompt term grows beyond the
+	// PromptLinearTokens its per-token figures were measured at: as
+	// (n / PromptLinearTokens) to this power (providers' prefill is
+	// sub-linear in long prompts); nil keeps it linear.
+	ManagedPromptExponent *Figure `json:"managed_prompt_exponent,omitempty"`
 
 	// BookWarnings are the figures of the price book merged by MergeBook
 	// that are valid but likely a mistake (a zero price, a 100 % discount,
@@ -131,6 +136,9 @@ type ManagedModel struct {
 	// Catalog.ManagedPromptMsPerToken for each uncached token (TTFT).
 	TTFTMs         *Figure           `json:"ttft_ms,omitempty"`
 	TTFTByProvider map[string]Figure `json:"ttft_ms_by_provider,omitempty"`
+	// PromptMsPerToken is the model's own prompt term, where it was
+	// measured, in place of Catalog.ManagedPromptMsPerToken.
+	PromptMsPerToken *Figure `json:"prompt_ms_per_token,omitempty"`
 	// MaxInputTokens is the most input one request may carry on the
 	// vendor's own API (its context window less nothing: a prompt above it
 	// is refused); MaxInputByProvider overrides it for a route where it

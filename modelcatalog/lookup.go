@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 	"sync"
@@ -271,11 +272,34 @@ func (c *Catalog) ManagedTTFT(m *ManagedModel, provider string, uncachedTokens f
 		return 0, false, false
 	}
 	ms, estimate = base.Value, base.Estimate
-	if f := c.ManagedPromptMsPerToken; f != nil && uncachedTokens > 0 {
-		ms += f.Value * uncachedTokens
+	f := c.ManagedPromptMsPerToken
+	if m.PromptMsPerToken != nil {
+		f = m.PromptMsPerToken
+	}
+	if f != nil && uncachedTokens > 0 {
+		ms += c.promptMs(f.Value, uncachedTokens)
 		estimate = estimate || f.Estimate
 	}
 	return ms, estimate, true
+}
+
+// PromptLinearTokens is the longest uncached prompt the per-token prompt
+// figures were measured at (managed_prompt_ms_per_token's sources: a
+// 50,000-token Claude prefix): beyond it the term grows as
+// ManagedPromptExponent says.
+const PromptLinearTokens = 50_000
+
+// promptMs is what n uncached prompt tokens add to a managed model's
+// time to first token at rate ms a token: linear to PromptLinearTokens,
+// then as (n / PromptLinearTokens)^ManagedPromptExponent. Measured up to
+// 1M tokens, providers' prefill is sub-linear: the linear rate put a
+// 200,000-token prompt to GPT-5.4 mini at 48 s, where its measured floor
+// at 250,000 is 3.4 s.
+func (c *Catalog) promptMs(rate, n float64) float64 {
+	if n <= PromptLinearTokens || c.ManagedPromptExponent == nil {
+		return rate * n
+	}
+	return rate * PromptLinearTokens * math.Pow(n/PromptLinearTokens, c.ManagedPromptExponent.Value)
 }
 
 // MaxInput is the most input tokens one request to m through provider may

@@ -80,7 +80,7 @@ func TestManagedTTFTRisesWithPrompt(t *testing.T) {
 	for _, m := range c.Managed {
 		for _, p := range m.Providers {
 			prev := -1.0
-			for _, n := range []float64{0, 1000, 8192, 32768, 200000} {
+			for _, n := range []float64{0, 1000, 8192, 32768, PromptLinearTokens, PromptLinearTokens + 1, 200000, 1e6} {
 				got, _, ok := c.ManagedTTFT(&m, p, n)
 				if !ok {
 					break
@@ -91,5 +91,40 @@ func TestManagedTTFTRisesWithPrompt(t *testing.T) {
 				prev = got
 			}
 		}
+	}
+}
+
+// TestLongPromptTTFT: the prompt term is the per-token figure up to the
+// PromptLinearTokens it was measured at, then grows sub-linearly, as
+// providers' prefill was measured to up to 1M tokens: continuous at the
+// knee, slower than linear past it. GPT-5.4 mini, whose long prompts were
+// measured, stays within 1–3× its published floor at 250,000 tokens (the
+// linear term put a 200,000-token prompt at 48 s).
+func TestLongPromptTTFT(t *testing.T) {
+	c := Default()
+	sonnet, _ := c.ManagedModel("claude-sonnet-5.5")
+	at := func(m *ManagedModel, n float64) float64 {
+		t.Helper()
+		ms, _, ok := c.ManagedTTFT(m, m.Vendor, n)
+		if !ok {
+			t.Fatalf("%s has no TTFT", m.ID)
+		}
+		return ms
+	}
+	per := c.ManagedPromptMsPerToken.Value
+	if d := at(sonnet, PromptLinearTokens) - at(sonnet, 0); math.Abs(d-per*PromptLinearTokens) > 1e-6 {
+		t.Errorf("at the knee the prompt term is %g ms, want the linear %g", d, per*PromptLinearTokens)
+	}
+	if d := at(sonnet, PromptLinearTokens+1) - at(sonnet, PromptLinearTokens); d <= 0 || d > per+1e-9 {
+		t.Errorf("one token past the knee adds %g ms (linear: %g)", d, per)
+	}
+	long := at(sonnet, 4*PromptLinearTokens) - at(sonnet, 0)
+	if long >= 4*per*PromptLinearTokens || long <= per*PromptLinearTokens {
+		t.Errorf("four times the knee adds %g ms: want sub-linear, above the knee's %g", long, per*PromptLinearTokens)
+	}
+	mini, _ := c.ManagedModel("gpt-5.4-mini")
+	const floor = 3353 // ms at about 250,000 tokens, the study's minimum
+	if got := at(mini, 250000); got < floor || got > 3*floor {
+		t.Errorf("gpt-5.4-mini at 250,000 tokens: %g ms, want within 1-3x the measured floor of %d", got, floor)
 	}
 }

@@ -143,6 +143,10 @@ func (v *validator) managed(c *Catalog, providers map[string]*Provider) map[stri
 			v.rateLimit(at+" rate_limits."+p, m, p, m.RateLimits[p])
 		}
 		v.maxInput(at, m)
+		if f := m.PromptMsPerToken; f != nil {
+			v.source(at+" prompt_ms_per_token", f.Source)
+			v.nonNegative(at, "prompt_ms_per_token", f.Value)
+		}
 	}
 
 	return managedIDs
@@ -353,6 +357,12 @@ func (v *validator) tokensPerTask(c *Catalog) {
 	if f := c.ManagedPromptMsPerToken; f != nil {
 		v.source("managed_prompt_ms_per_token", f.Source)
 		v.nonNegative("managed_prompt_ms_per_token", "value", f.Value)
+	}
+	if f := c.ManagedPromptExponent; f != nil {
+		v.source("managed_prompt_exponent", f.Source)
+		if f.Value <= 0 || f.Value > 1 {
+			v.add("managed_prompt_exponent", "value %g is outside (0, 1]: a prompt's prefill grows no faster than linearly in the term", f.Value)
+		}
 	}
 }
 
