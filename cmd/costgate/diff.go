@@ -312,19 +312,31 @@ func gitResolve(ref, path string) (obj gitObject, found bool, err error) {
 
 // gitWalk resolves rel, relative to the working directory, in ref's tree
 // one component at a time as the operating system does: a symlink's
-// target is joined to the link's folder and cleaned ("./real",
-// "../real/./x"), and the rest of the path follows from there. A link out
-// of the repository, or more than maxLinkHops links, is an error.
+// target is read from the link's folder, its ".." steps up from where the
+// walk has really got to (never taken off the text before it: "sub/.."
+// through a link sub is the link's target's parent), and the rest of the
+// path follows from there. A link out of the repository, or more than
+// maxLinkHops links, is an error.
 func gitWalk(ref, path, rel string) (obj gitObject, found bool, err error) {
 	prefix, err := git("rev-parse", "--show-prefix")
 	if err != nil {
 		return obj, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
 	}
 	parts := splitPath(pathpkg.Join(strings.TrimSpace(string(prefix)), rel))
-	cur := ""
+	cur := "" // the folder reached, with no link in it
 	for hops := 0; len(parts) > 0; {
-		next := pathpkg.Join(cur, parts[0])
+		name := parts[0]
 		parts = parts[1:]
+		if name == ".." {
+			if cur == "" {
+				return obj, false, fmt.Errorf("read %s at %s: a symlink on its path leads out of the repository", path, ref)
+			}
+			if cur = pathpkg.Dir(cur); cur == "." {
+				cur = ""
+			}
+			continue
+		}
+		next := pathpkg.Join(cur, name)
 		out, err := git("ls-tree", "-z", ref, "--", ":(top,literal)"+next)
 		if err != nil {
 			return obj, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
@@ -342,11 +354,10 @@ func gitWalk(ref, path, rel string) (obj gitObject, found bool, err error) {
 			if err != nil {
 				return obj, false, fmt.Errorf("read %s at %s: %w", path, ref, err)
 			}
-			joined := pathpkg.Join(pathpkg.Dir(next), string(target))
-			if pathpkg.IsAbs(string(target)) || joined == ".." || strings.HasPrefix(joined, "../") {
+			if pathpkg.IsAbs(string(target)) {
 				return obj, false, fmt.Errorf("read %s at %s: a symlink to %s, which does not stay in the repository", path, ref, specfile.Display(string(target)))
 			}
-			parts, cur = append(splitPath(joined), parts...), ""
+			parts = append(splitPath(string(target)), parts...) // from the link's folder, cur
 			continue
 		}
 		if len(parts) == 0 {
@@ -360,7 +371,8 @@ func gitWalk(ref, path, rel string) (obj gitObject, found bool, err error) {
 	return obj, false, nil
 }
 
-// splitPath is a slash path's components, without empty and "." ones.
+// splitPath is a slash path's components, without empty and "." ones
+// (".." kept: gitWalk steps up for it).
 func splitPath(p string) []string {
 	var out []string
 	for _, c := range strings.Split(p, "/") {

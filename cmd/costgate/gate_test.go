@@ -538,6 +538,14 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 			map[string]string{"teams/b.hcl": renamed(loose, "b"), "real/acme.hcl": strict, "deploy/acme.hcl": "-> ../real/./acme.hcl", "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme.hcl\n"},
 			map[string]string{"real/acme.hcl": loose},
 			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme.yaml"}, 1, []string{"deploy/acme.hcl", "spec.loosened", "code_may_leave_network"}},
+		// The walk took "sub/.." off the link's text, where the operating
+		// system steps up from where sub leads: a decoy beside the real
+		// spec was the base.
+		{"a stack's spec linked through sub/.. where sub is a link, loosened",
+			map[string]string{"teams/b.hcl": renamed(loose, "b"), "store/a/b/keep.txt": "x", "store/other/acme.hcl": strict, "other/acme.hcl": loose,
+				"deploy/sub": "-> ../store/a/b", "deploy/acme.hcl": "-> ./sub/../../other/acme.hcl", "Pulumi.acme.yaml": "config:\n  costgate:spec: deploy/acme.hcl\n"},
+			map[string]string{"store/other/acme.hcl": loose},
+			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme.yaml"}, 1, []string{"deploy/acme.hcl", "spec.loosened", "code_may_leave_network"}},
 		{"a stack's rules reached through a folder linked as ./real, unchanged",
 			map[string]string{"teams/acme.hcl": loose, "real/prices.json": `{"as_of": "2026-11-20"}`, "real/rules/acme.rego": acmeRule, "deploy": "-> ./real", "Pulumi.acme.yaml": stackWithRules}, nil,
 			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme.yaml"}, 0, []string{"ALLOWED  teams/acme.hcl"}},
