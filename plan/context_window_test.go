@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -92,5 +93,52 @@ compliance {
   complex_model = "gpt-5.4-mini"`, "200000")))
 	if msg := denied(o); msg != "" {
 		t.Errorf("200K prompts on gpt-5.4-mini: %q", msg)
+	}
+}
+
+// TestMovedLoadKeepsItsDenial: a workload pinned to GPT-5.4 mini at
+// 600,000-token prompts is denied (managed.context_window). Renamed with
+// its pin at 200,000, or 99 % of it split off to a new workload pinned
+// there, the base's load was re-planned with the new workload left out
+// (its share part of the change) and the gone one unpinned: nothing was
+// cleared, and the change passed. The new workload is planned on the load
+// the old one gave up, under its own rules: spec.loosened.
+func TestMovedLoadKeepsItsDenial(t *testing.T) {
+	team := func(workloads string) string {
+		return `team "long" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  cost_center          = "research"
+}
+` + workloads + `
+compliance {
+  code_may_leave_network = true
+}
+`
+	}
+	pinned := func(name string, share float64, ctx int, model string) string {
+		return fmt.Sprintf("\nworkload %q {\n  share          = %g\n  complexity     = \"complex\"\n  context_tokens = %d\n  route          = \"managed\"\n  model          = %q\n}\n", name, share, ctx, model)
+	}
+	base := fixture.Parse(t, "long.hcl", team(pinned("agent", 1, 600000, "gpt-5.4-mini")))
+	for _, tt := range []struct{ name, head string }{
+		{"renamed", team(pinned("agent2", 1, 200000, "gpt-5.4-mini"))},
+		{"split", team(pinned("agent", 0.01, 600000, "claude-sonnet-5.5") + pinned("agent-b", 0.99, 200000, "gpt-5.4-mini"))},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p, got := loosenedAgainst(t, fixture.Parse(t, "long.hcl", tt.head), base)
+			var msgs []string
+			for _, l := range p.Loosened {
+				msgs = append(msgs, l.Message)
+			}
+			if !strings.Contains(strings.Join(msgs, "\n"), "managed.context_window") {
+				t.Errorf("loosened %v: want the moved load's context-window denial\n%s", got, strings.Join(msgs, "\n"))
+			}
+		})
+	}
+	// The same workload given a model whose window holds it is no
+	// loosening: the load did not move.
+	p, got := loosenedAgainst(t, fixture.Parse(t, "long.hcl", team(pinned("agent", 1, 600000, "claude-sonnet-5.5"))), base)
+	if len(got) != 0 {
+		t.Errorf("re-pinned to a longer window: loosened %v (%v)", got, p.Loosened)
 	}
 }

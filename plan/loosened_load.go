@@ -72,7 +72,10 @@ func loadLoosenings(ctx context.Context, head *spec.Spec, p *Plan, deny []Findin
 		}
 	}
 	if len(cleared) == 0 {
-		return l.out
+		// Nothing the base's load had denied is cleared with each base
+		// workload under its own head rules; a new workload may still
+		// carry one's load under others.
+		return append(l.out, movedLoad(ctx, base, head, now, opts)...)
 	}
 	what := clearedText(cleared)
 	by := "the new figure clears"
@@ -313,6 +316,49 @@ func moved(b, h spec.Range) string {
 		verb = "rises"
 	}
 	return fmt.Sprintf("%s from %s to %s", verb, rangeOf(b, general), rangeOf(h, general))
+}
+
+// maxMovedLoads bounds the plans movedLoad builds in one review.
+const maxMovedLoads = 8
+
+// movedLoad reports a workload new in the head that may carry load a
+// base workload of its complexity gave up (the base's gone, renamed, or
+// its share cut): planned with the new workload's rules (its route,
+// model, targets) on that base workload's load, and denied there where
+// the head is not. A rename or split otherwise hid a denial its pin
+// causes: "agent" pinned to GPT-5.4 mini at 600,000-token prompts,
+// renamed "agent2" at 200,000, or 99 % of it split off to one, passed as
+// a new workload whose share was part of the change.
+func movedLoad(ctx context.Context, base, head *spec.Spec, now headDenials, opts Options) []Loosening {
+	l := &loosener{head: head}
+	tried := 0
+	for _, hw := range head.Workloads {
+		if _, ok := workloadNamed(base, hw.Name); ok {
+			continue
+		}
+		for i, bw := range base.Workloads {
+			if bw.Complexity != hw.Complexity || tried == maxMovedLoads {
+				continue
+			}
+			if now, ok := workloadNamed(head, bw.Name); ok && now.Share >= bw.Share {
+				continue // it gave up no load
+			}
+			tried++
+			cf := atBaseLoad(base, head, true)
+			w := hw
+			w.Name, w.Share, w.ContextTokens, w.ReworkHours = bw.Name, bw.Share, bw.ContextTokens, bw.ReworkHours
+			cf.Workloads[i] = w
+			cleared, err := clearedAt(ctx, cf, now, opts)
+			if err != nil {
+				l.add("workload."+hw.Name, "workload %s is new while workload %s gave up load, and the plan of %s's base load under %s's rules, which would show what the move clears, could not be built: %v", hw.Name, bw.Name, bw.Name, hw.Name, err)
+				continue
+			}
+			if len(cleared) > 0 {
+				l.add("workload."+hw.Name, "workload %s is new while workload %s gave up load (%d-token prompts, share %g at the base): under %s's rules at that load %s; moving the load clears it", hw.Name, bw.Name, bw.ContextTokens, bw.Share, hw.Name, clearedText(cleared))
+			}
+		}
+	}
+	return l.out
 }
 
 // atBaseLoad is head with base's load figures: the team's always; with
