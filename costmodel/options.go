@@ -118,8 +118,8 @@ func (m *model) fleetNotes(o *Option, a *assignment, f inference.Fleet, cornerIn
 	}
 	if m.s.SelfHosted.GPUs > 0 && f.GPUs != m.s.SelfHosted.GPUs {
 		o.Notes = append(o.Notes, Note{ID: "sizing.packing", Message: fmt.Sprintf(
-			"the fixed fleet of %d GPUs runs at tensor-parallel size %d on %d × %s: AWS bills every one of its %d GPUs (it sells no instance of exactly %d %s), so all %d are priced and serve as %d replica(s)",
-			m.s.SelfHosted.GPUs, f.TensorParallel, f.Instances, f.InstanceType, f.GPUs, m.s.SelfHosted.GPUs, m.gpu, f.GPUs, f.Replicas)})
+			"the fixed fleet of %d GPUs runs at tensor-parallel size %d on %d × %s: AWS bills every one of its %d GPUs (replicas of tensor-parallel size %d fit no whole instances of exactly %d %s for less), so all %d are priced and serve as %d replica(s)",
+			m.s.SelfHosted.GPUs, f.TensorParallel, f.Instances, f.InstanceType, f.GPUs, f.TensorParallel, m.s.SelfHosted.GPUs, m.gpu, f.GPUs, f.Replicas)})
 	}
 	if n := m.maxInstances(); n > 0 && f.Instances <= n && cornerInstances > n {
 		o.Notes = append(o.Notes, Note{ID: "sizing.capacity_block_range", Message: fmt.Sprintf(

@@ -168,7 +168,11 @@ func (r *Request) place(tp int, in PricedInstance, free float64, e *sizingEnv) (
 	// prefix cache's room is taken at that bound, the conservative side.
 	o.room = r.room(o, e.target*float64(sat.running)*float64(tp)/float64(o.unit), e)
 	if r.FixedGPUs > 0 {
-		o.n = ceilDiv(max(1, r.FixedGPUs/tp), o.rpi)
+		// The replicas that hold every GPU the spec fixes, rounded up, as
+		// AWS bills whole instances: rounded down, 6 L40S at TP 4 were
+		// one 4-GPU instance at 136 % of its capacity, while 6 at TP 1
+		// carried the load at 62 %.
+		o.n = ceilDiv(ceilDiv(r.FixedGPUs, tp), o.rpi)
 	} else {
 		o.n = ceilDiv(e.minReplicas, o.rpi)
 	}

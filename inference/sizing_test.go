@@ -732,3 +732,26 @@ func TestMaxNumSeqsFitTheCache(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedFleetNeverShrinks: a fixed fleet bills at least the GPUs the
+// spec fixes: 6 L40S at TP 4 were rounded down to one 4-GPU instance (at
+// 136 % of its capacity, denied), 27 H100s to 24.
+func TestFixedFleetNeverShrinks(t *testing.T) {
+	g6e := []PricedInstance{{Type: "g6e.xlarge", GPUs: 1, GPUHourUSD: 1.861}, {Type: "g6e.12xlarge", GPUs: 4, GPUHourUSD: 2.62316}, {Type: "g6e.48xlarge", GPUs: 8, GPUHourUSD: 3.7664}}
+	for _, tt := range []struct {
+		model, gpu string
+		inst       []PricedInstance
+	}{{"gpt-oss-20b", "l40s", g6e}, {"gpt-oss-20b", "h100", p5}, {"llama-3.3-70b", "h100", p5}} {
+		m, g := catalogPair(t, tt.model, tt.gpu)
+		for _, n := range []int{1, 3, 5, 6, 7, 9, 27} {
+			f, err := Size(Request{Model: m, GPU: g, Instances: tt.inst, PeakInputTokS: 20000, PeakOutputTokS: 2000,
+				MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: n})
+			if err != nil {
+				continue // the model fits no fleet of n
+			}
+			if f.BilledGPUs < n || f.Replicas*f.TensorParallel < n {
+				t.Errorf("%s on %d × %s: %d GPUs billed, %d replicas of TP %d", tt.model, n, tt.gpu, f.BilledGPUs, f.Replicas, f.TensorParallel)
+			}
+		}
+	}
+}
