@@ -30,6 +30,11 @@ func (a CloudInitArgs) servedArgs() []string {
 // Face with the image's huggingface_hub (HF_TOKEN from the secrets file),
 // uploads it and marks the mirror complete. Two instances filling at once
 // upload the same files. A restart syncs only what changed.
+// ignoredWeights are the repository folders the fill leaves out, as a
+// Python list's items: folders of the weights in formats vLLM does not
+// load from a Hugging Face checkpoint.
+const ignoredWeights = `"original/*", "metal/*"`
+
 func (a CloudInitArgs) weightsScript() string {
 	mirror := "s3://" + a.MirrorBucket + "/" + strings.Trim(a.MirrorPrefix, "/")
 	var s strings.Builder
@@ -46,7 +51,12 @@ func (a CloudInitArgs) weightsScript() string {
 	s.WriteString("fi\n")
 	s.WriteString("# The mirror is empty or incomplete: fill it from Hugging Face, once.\n")
 	fmt.Fprintf(&s, "docker run --rm --entrypoint python3 --env-file /run/costgate/vllm.env -v \"$dir\":/weights %s \\\n", shellQuote(a.Image))
-	fmt.Fprintf(&s, "  -c 'import sys; from huggingface_hub import snapshot_download; snapshot_download(sys.argv[1], local_dir=\"/weights\")' %s\n", shellQuote(a.VLLMArgs[0]))
+	// Only what vLLM loads: original/ (a vendor's own format: Llama's
+	// .pth, gpt-oss's) and metal/ hold second and third copies of the
+	// weights (openai/gpt-oss-120b is about 195 GB in all, 65 GB at its
+	// root), which the volume, the mirror and the start times are not
+	// sized for.
+	fmt.Fprintf(&s, "  -c 'import sys; from huggingface_hub import snapshot_download; snapshot_download(sys.argv[1], local_dir=\"/weights\", ignore_patterns=[%s])' %s\n", ignoredWeights, shellQuote(a.VLLMArgs[0]))
 	s.WriteString("aws s3 sync \"$dir/\" \"$mirror/\" --only-show-errors --exclude '.cache/*'\n")
 	fmt.Fprintf(&s, "date -u +%%FT%%TZ | aws s3 cp - \"$mirror/%s\"\n", mirrorComplete)
 	return s.String()
