@@ -78,6 +78,11 @@ func (m *model) choicesFor(w spec.Workload) ([]managedChoice, error) {
 		c.rates = r
 		c.ttftMs = m.managedTTFT(mm, c.provider, w)
 		if n, ok := mm.MaxInput(c.provider); ok {
+			if mm.WindowHoldsOutput {
+				// The request's output shares the window: a prompt of the
+				// whole window leaves its answer no room.
+				n = max(0, n-m.requestOutput(w))
+			}
 			c.maxInput = &n
 		}
 		for _, n := range r.Notices {
@@ -231,4 +236,15 @@ func (m *model) canMix() bool {
 	// Two workloads, one of each kind possible: a mix exists unless every
 	// workload is free and there is just one.
 	return len(m.s.Workloads) > 1
+}
+
+// requestOutput is the output tokens a request of workload w asks for at
+// the team's expected output-to-input ratio: its context times output
+// over input.
+func (m *model) requestOutput(w spec.Workload) int {
+	in := m.s.Team.InputShare.Mid()
+	if in <= 0 || in >= 1 {
+		return 0
+	}
+	return int(math.Ceil(float64(w.ContextTokens) * (1 - in) / in))
 }

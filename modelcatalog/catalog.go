@@ -145,6 +145,11 @@ type ManagedModel struct {
 	// differs. Nil when the catalog does not know it.
 	MaxInputTokens     *Figure           `json:"max_input_tokens,omitempty"`
 	MaxInputByProvider map[string]Figure `json:"max_input_tokens_by_provider,omitempty"`
+	// WindowHoldsOutput is true when MaxInputTokens is a window the
+	// request's output shares (Claude, Gemini, DeepSeek: the prompt and
+	// max_tokens together may not exceed it), false when it bounds the
+	// input alone (OpenAI publishes its max input beside the window).
+	WindowHoldsOutput bool `json:"window_holds_output,omitempty"`
 	// RateLimits are the rates each provider accepts for the model from
 	// one account by default, by provider id (RateLimit).
 	RateLimits map[string]RateLimit `json:"rate_limits,omitempty"`

@@ -88,6 +88,20 @@ compliance {
 		t.Errorf("2M prompts: allowed %v, routed to %s", o.Allowed, o.Routes[0].Model)
 	}
 
+	// Claude's window holds the answer too: 950,000 prompt tokens and
+	// their 237,500 of output (the default 0.8 input share) do not fit its
+	// 1M; 700,000 and 175,000 do.
+	o = managed(build(team(`  simple_model  = "claude-sonnet-5.5"
+  complex_model = "claude-sonnet-5.5"`, "950000")))
+	if msg := denied(o); o.Allowed || !strings.Contains(msg, "at most 762500 input tokens") {
+		t.Errorf("950K prompts on claude-sonnet-5.5: allowed %v, denial %q", o.Allowed, msg)
+	}
+	o = managed(build(team(`  simple_model  = "claude-sonnet-5.5"
+  complex_model = "claude-sonnet-5.5"`, "700000")))
+	if msg := denied(o); msg != "" {
+		t.Errorf("700K prompts on claude-sonnet-5.5: %q", msg)
+	}
+
 	// Within the window: no denial.
 	o = managed(build(team(`  simple_model  = "gpt-5.4-mini"
   complex_model = "gpt-5.4-mini"`, "200000")))
