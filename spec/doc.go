@@ -41,6 +41,11 @@
 //	  max_context, weights_dtype, weights_gb, kv_bytes_per_token,
 //	                # weights_dtype: bf16 fp8 fp4 mxfp4 int4; fp4/int4 need an
 //	                # hf_repo quantized ahead of time (…-FP4, …-AWQ, …-GPTQ-Int4)
+//	  checkpoint_dtype,  # optional: what hf_repo's files hold; default its
+//	                # name's format, else bf16 for fp8 weights (quantized on
+//	                # load), else weights_dtype. "fp8" for an FP8 repository
+//	                # named without -FP8 (DeepSeek's, Kimi's): the volume,
+//	                # mirror and start times are sized on it
 //	  hidden_size, vocab_size, experts, experts_per_token,     # optional,
 //	  shared_experts, dense_layers,                            # for costgate perf
 //	  kv_lora_rank, qk_rope_head_dim,

@@ -16,7 +16,7 @@ import (
 // fields under their JSON names, plus the source fields.
 var modelAttrs = []string{
 	"name", "hf_repo", "gated", "params_b", "active_params_b", "layers", "q_heads",
-	"kv_heads", "head_dim", "max_context", "weights_dtype", "weights_gb",
+	"kv_heads", "head_dim", "max_context", "weights_dtype", "weights_gb", "checkpoint_dtype",
 	"kv_bytes_per_token", "hidden_size", "vocab_size", "experts", "experts_per_token",
 	"kv_lora_rank", "qk_rope_head_dim", "sliding_window", "sliding_window_layers",
 	"shared_experts", "dense_layers", "quality", "source", "as_of", "estimate", "note",
@@ -158,6 +158,12 @@ func (d *decoder) model(blk *hclsyntax.Block, name string, record bool) (modelca
 	m.MaxContext = b.integer("max_context", atLeast(1).upTo(1e9), 0)
 	m.WeightsDType = b.oneOf("weights_dtype", weightsDTypes, "")
 	d.checkpointDType(b, m)
+	m.CheckpointDType = b.oneOf("checkpoint_dtype", weightsDTypes, "")
+	if a, ok := b.syn.Attributes["checkpoint_dtype"]; ok && m.CheckpointDType != "" && m.WeightsDType != "" &&
+		m.CheckpointDType != m.WeightsDType && (m.CheckpointDType != "bf16" || m.WeightsDType != "fp8") {
+		d.errorf(a.Expr.Range(), "Checkpoint cannot serve the weights",
+			"%s.checkpoint_dtype %q cannot be served as weights_dtype %q: a checkpoint is served in its own format, or BF16 that vLLM quantizes to FP8 on load.", b.path, m.CheckpointDType, m.WeightsDType)
+	}
 	m.WeightsGB = b.number("weights_gb", above(0).upTo(1e5), 0)
 	m.KVBytesPerToken = b.integer("kv_bytes_per_token", atLeast(0).upTo(1e9), 0)
 	d.architecture(b, &m)

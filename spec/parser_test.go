@@ -808,3 +808,60 @@ model "m" {
 		}
 	}
 }
+
+// TestModelCheckpointFormat: checkpoint_dtype says what hf_repo's files
+// hold where its name does not: an FP8 repository named without -FP8 (as
+// Kimi's) was taken as a BF16 checkpoint twice its size, and its volume,
+// mirror and scale-up lead were sized on that. It must be able to serve
+// the weights: its own format, or BF16 quantized to FP8 on load.
+func TestModelCheckpointFormat(t *testing.T) {
+	block := func(dtype, ckpt string) string {
+		line := ""
+		if ckpt != "" {
+			line = "  checkpoint_dtype = \"" + ckpt + "\"\n"
+		}
+		return minimalSrc + `
+model "m" {
+  hf_repo       = "moonshotai/Kimi-K2-Instruct"
+  params_b      = 1000
+  layers        = 61
+  q_heads       = 64
+  kv_heads      = 64
+  head_dim      = 128
+  max_context   = 131072
+  weights_dtype = "` + dtype + `"
+  weights_gb    = 1030
+` + line + `  quality       = { simple = 0.7, complex = 0.3 }
+  source        = "s"
+  as_of         = "2026-01-01"
+}
+`
+	}
+	p := NewParser(modelcatalog.Default())
+	for _, tc := range []struct {
+		dtype, ckpt string
+		gb          float64
+		want        string
+	}{
+		{"fp8", "", 2060, ""},    // no name, no figure: a BF16 checkpoint quantized on load
+		{"fp8", "fp8", 1030, ""}, // the repository holds FP8
+		{"fp8", "bf16", 2060, ""},
+		{"bf16", "fp8", 0, "cannot be served as weights_dtype"},
+		{"fp8", "int4", 0, "cannot be served as weights_dtype"},
+	} {
+		s, diags := p.Parse("m.hcl", []byte(block(tc.dtype, tc.ckpt)))
+		switch {
+		case tc.want != "":
+			if !diags.HasErrors() || !strings.Contains(diags.Error(), tc.want) {
+				t.Errorf("%s from %q: want %q, got %v", tc.dtype, tc.ckpt, tc.want, diags)
+			}
+		case diags.HasErrors():
+			t.Errorf("%s from %q: %v", tc.dtype, tc.ckpt, diags)
+		default:
+			m := s.Models[len(s.Models)-1]
+			if got := m.CheckpointGB(); got != tc.gb {
+				t.Errorf("%s from %q: checkpoint %v GB, want %v", tc.dtype, tc.ckpt, got, tc.gb)
+			}
+		}
+	}
+}
