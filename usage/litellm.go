@@ -153,6 +153,8 @@ type litellmReader struct {
 	// others counts the rows of calls that are no chat (embeddings,
 	// images, ...), by call_type: not the team's coding tokens.
 	others map[string]int64
+	// untyped counts the rows counted with no call_type to tell.
+	untyped int64
 	// split sums the cache writes of the rows whose prompt_tokens may or
 	// may not include them (no text_tokens, room for both readings),
 	// counted as the current LiteLLM writes them: at the file's end they
@@ -202,6 +204,9 @@ func readLiteLLM(f *file, agg *aggregate, ui *uiPages) error {
 	res := f.in.res
 	for _, c := range slices.Sorted(maps.Keys(r.others)) {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows were %s calls, no chat or completion: their tokens are not counted", f.name, r.others[c], c))
+	}
+	if r.untyped > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows carry no call_type and are counted as chat or completion calls: an export without it cannot tell an editor's embeddings from coding tokens (export the call_type column)", f.name, r.untyped))
 	}
 	if r.cacheHits > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows were LiteLLM response-cache hits (cache_hit True): no model served them, so they are not counted", f.name, r.cacheHits))
@@ -363,6 +368,7 @@ func csvRow(get func(string) string) (*litellmRow, error) {
 	setStr(&row.EndUser, "end_user")
 	setStr(&row.APIKey, "api_key")
 	setStr(&row.CacheHit, "cache_hit")
+	setStr(&row.CallType, "call_type")
 	if v := get("startTime"); v != "" {
 		t, ok := parseTime(v)
 		if !ok {
@@ -404,6 +410,9 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 	if row.CallType.V != "" && !chatCall(row.CallType.V) {
 		r.others[row.CallType.V]++
 		return nil
+	}
+	if row.CallType.V == "" {
+		r.untyped++
 	}
 	var read, write, text count
 	for _, u := range []*litellmUsage{row.Metadata.AdditionalUsageValues, row.Metadata.UsageObject} {

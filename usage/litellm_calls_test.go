@@ -76,3 +76,29 @@ func TestLiteLLMFileReadOneWay(t *testing.T) {
 		t.Errorf("uncached %v, want 15,000", got)
 	}
 }
+
+// TestLiteLLMCSVCallTypes: the CSV export (\copy ... CSV HEADER) carries
+// call_type as JSON does; its reader left it out, and an editor's
+// embeddings counted as coding tokens there. A file without the column
+// says that it cannot tell them apart.
+func TestLiteLLMCSVCallTypes(t *testing.T) {
+	csv := "request_id,startTime,model,user,prompt_tokens,completion_tokens,call_type\n" +
+		"c1,2026-11-02T10:00:00Z,claude-sonnet-4.6,alice,1000,100,acompletion\n" +
+		"e1,2026-11-02T08:00:00Z,text-embedding-3-large,alice,2000000,0,aembedding\n"
+	res, err := Import([]string{writeTemp(t, "spend.csv", csv)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Tokens.Totals.Total(); got != 1100 {
+		t.Errorf("tokens %v, want the chat call's 1,100", got)
+	}
+	untyped := "request_id,startTime,model,user,prompt_tokens,completion_tokens\n" +
+		"c1,2026-11-02T10:00:00Z,claude-sonnet-4.6,alice,1000,100\n"
+	res, err = Import([]string{writeTemp(t, "spend.csv", untyped)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(res.Notes, "\n"), "carry no call_type") {
+		t.Errorf("notes %q: want the missing call_type said", res.Notes)
+	}
+}
