@@ -3,6 +3,7 @@ package usage
 import (
 	"fmt"
 	"hash/maphash"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -88,6 +89,8 @@ type aggregate struct {
 	records  int64
 	dups     int64
 	outside  int64
+	// skipped counts the records left out, by why (a batch tier).
+	skipped map[string]int64
 	// widths holds the span each bucket width covers: reports of two
 	// widths over the same time count the same usage twice.
 	widths   map[time.Duration]*span
@@ -107,6 +110,7 @@ func newAggregate(opts Options) *aggregate {
 		hourly:     true,
 		models:     map[string]Buckets{},
 		models1h:   map[string]float64{},
+		skipped:    map[string]int64{},
 		ttls:       true,
 		widths:     map[time.Duration]*span{},
 	}
@@ -453,6 +457,9 @@ func (a *aggregate) finish(res *Result) error {
 		t.CacheWriteShare = round(a.total.CacheWrite/in, shareDecimals)
 	}
 	a.modelTokens(t, scale)
+	for _, why := range slices.Sorted(maps.Keys(a.skipped)) {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d records %s", a.skipped[why], why))
+	}
 	if a.unattrib > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s tokens came with no developer identity: they count in the shares, the peak and the models, not per developer", units.Tokens(a.unattrib)))
 	}

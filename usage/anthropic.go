@@ -1,6 +1,7 @@
 package usage
 
 import (
+	"strings"
 	"time"
 )
 
@@ -30,6 +31,9 @@ type anthropicResult struct {
 	OutputTokens       count `json:"output_tokens"`
 }
 
+// batchTier says why a usage report's batch results are left out.
+const batchTier = "of the batch tier (the batch APIs: half price, results within a day) are not counted: no one waits on them, so they are no interactive load and no peak, and the plan prices interactive rates"
+
 // anthropicGroups are the report's group_by fields, in groupShape's order.
 var anthropicGroups = []string{"account_id", "api_key_id", "model", "workspace_id", "service_account_id", "service_tier", "context_window", "inference_geo", "speed"}
 
@@ -46,6 +50,10 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 		k := keyOf("a", start.Format(time.RFC3339), end.Format(time.RFC3339), r.AccountID.V, r.APIKeyID.V, r.Model.V,
 			r.WorkspaceID.V, r.ServiceAccountID.V, r.ServiceTier.V, r.ContextWindow.V, r.InferenceGeo.V, r.Speed.V)
 		set.grouped(groupShape(r.AccountID, r.APIKeyID, r.Model, r.WorkspaceID, r.ServiceAccountID, r.ServiceTier, r.ContextWindow, r.InferenceGeo, r.Speed), k)
+		if strings.EqualFold(r.ServiceTier.V, "batch") {
+			agg.skipped[batchTier]++
+			return nil
+		}
 		dev := first(r.AccountID.V, r.APIKeyID.V)
 		if ok, err := f.identity(line, dev); !ok {
 			return err

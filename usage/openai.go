@@ -2,6 +2,7 @@ package usage
 
 import (
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -50,7 +51,13 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 		k := keyOf("o", strconv.FormatInt(start.Unix(), 10), strconv.FormatInt(end.Unix(), 10), r.UserID.V, r.APIKeyID.V, r.ProjectID.V,
 			r.Model.V, r.Batch.V, r.ServiceTier.V, r.APISource.V)
 		set.grouped(groupShape(r.UserID, r.APIKeyID, r.ProjectID, r.Model, r.Batch, r.ServiceTier, r.APISource), k)
-		dev := first(r.UserID.V, r.APIKeyID.V, r.ProjectID.V)
+		if strings.EqualFold(r.Batch.V, "true") || strings.EqualFold(r.ServiceTier.V, "batch") {
+			agg.skipped[batchTier]++
+			return nil
+		}
+		// A project is no person: grouped by project alone, a team of 30
+		// read as 3 developers ten times as heavy.
+		dev := first(r.UserID.V, r.APIKeyID.V)
 		if ok, err := f.identity(line, dev); !ok {
 			return err
 		}

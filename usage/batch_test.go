@@ -1,0 +1,51 @@
+package usage
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestBatchTierLeftOut: the batch APIs' usage (half price, results within
+// a day) was counted as interactive load: an 11th developer (the batch
+// job's key), a peak of 3.2 and interactive prices. It is left out, and
+// the notes count it.
+func TestBatchTierLeftOut(t *testing.T) {
+	anthropic := `{"data":[{"starting_at":"2026-11-02T09:00:00Z","ending_at":"2026-11-02T10:00:00Z","results":[` +
+		`{"account_id":"user_A","api_key_id":null,"cache_creation":{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":0},"cache_read_input_tokens":0,"model":"claude-sonnet-4-6","output_tokens":500,"service_tier":"standard","uncached_input_tokens":1000},` +
+		`{"account_id":null,"api_key_id":"apikey_batch","cache_creation":{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":0},"cache_read_input_tokens":0,"model":"claude-sonnet-4-6","output_tokens":50000,"service_tier":"batch","uncached_input_tokens":900000}` +
+		`]}],"has_more":false,"next_page":null}`
+	openai := `{"object":"page","data":[{"object":"bucket","start_time":1793610000,"end_time":1793613600,"results":[` +
+		`{"object":"organization.usage.completions.result","input_tokens":1000,"output_tokens":500,"input_cached_tokens":0,"user_id":"user_1","model":"gpt-5.5","batch":false},` +
+		`{"object":"organization.usage.completions.result","input_tokens":900000,"output_tokens":50000,"input_cached_tokens":0,"api_key_id":"key_batch","model":"gpt-5.5","batch":true}` +
+		`]}],"has_more":false,"next_page":null}`
+	for name, body := range map[string]string{"anthropic": anthropic, "openai": openai} {
+		t.Run(name, func(t *testing.T) {
+			res, err := Import([]string{writeTemp(t, name+".json", body)}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Tokens.Developers != 1 || res.Tokens.Totals.Total() != 1500 {
+				t.Errorf("%d developers, %v tokens: want the interactive row alone", res.Tokens.Developers, res.Tokens.Totals.Total())
+			}
+			if !strings.Contains(strings.Join(res.Notes, "\n"), "1 records of the batch tier") {
+				t.Errorf("notes %q", res.Notes)
+			}
+		})
+	}
+}
+
+// TestOpenAIProjectsAreNoDevelopers: grouped by project alone, an export
+// counted each project as a developer (3 at 334.6M tokens for a team of
+// 30 at 33.5M), and calibrate wrote that. A project names no person: such
+// an export is refused as naming no developer.
+func TestOpenAIProjectsAreNoDevelopers(t *testing.T) {
+	body := `{"object":"page","data":[{"object":"bucket","start_time":1793610000,"end_time":1793613600,"results":[` +
+		`{"object":"organization.usage.completions.result","input_tokens":1000,"output_tokens":500,"input_cached_tokens":0,"project_id":"proj_1","model":"gpt-5.5"},` +
+		`{"object":"organization.usage.completions.result","input_tokens":2000,"output_tokens":500,"input_cached_tokens":0,"project_id":"proj_2","model":"gpt-5.5"}` +
+		`]}],"has_more":false,"next_page":null}`
+	_, err := Import([]string{writeTemp(t, "projects.json", body)}, Options{})
+	if !errors.Is(err, ErrNoUsage) || !strings.Contains(err.Error(), "names a developer") {
+		t.Errorf("err %v: want no developer named", err)
+	}
+}
