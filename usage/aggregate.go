@@ -91,6 +91,8 @@ type aggregate struct {
 	outside  int64
 	// skipped counts the records left out, by why (a batch tier).
 	skipped map[string]int64
+	// notes are what finishing the figures found to say.
+	notes []string
 	// widths holds the span each bucket width covers: reports of two
 	// widths over the same time count the same usage twice.
 	widths   map[time.Duration]*span
@@ -457,6 +459,7 @@ func (a *aggregate) finish(res *Result) error {
 		t.CacheWriteShare = round(a.total.CacheWrite/in, shareDecimals)
 	}
 	a.modelTokens(t, scale)
+	res.Notes = append(res.Notes, a.notes...)
 	for _, why := range slices.Sorted(maps.Keys(a.skipped)) {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d records %s", a.skipped[why], why))
 	}
@@ -511,6 +514,15 @@ func (a *aggregate) modelTokens(t *Tokens, scale float64) {
 	}
 	for k, v := range t.ModelCacheWrite1h {
 		t.ModelCacheWrite1h[k] = round(v, 0)
+	}
+	if !a.ttls {
+		var hour float64
+		for _, v := range a.models1h {
+			hour += v
+		}
+		if hour > 0 {
+			a.notes = append(a.notes, fmt.Sprintf("%s of the cache writes were bought for an hour, but some records do not tell their writes' lifetime (cache_creation_input_tokens alone): every write is priced at the spec's cache_ttl", units.Tokens(hour*scale)))
+		}
 	}
 }
 

@@ -49,3 +49,20 @@ func TestOpenAIProjectsAreNoDevelopers(t *testing.T) {
 		t.Errorf("err %v: want no developer named", err)
 	}
 }
+
+// TestUnsplitWritesSaySo: one result that gives its cache writes unsplit
+// (cache_creation_input_tokens) leaves every write to the spec's
+// cache_ttl, the hour's among them: the notes say so.
+func TestUnsplitWritesSaySo(t *testing.T) {
+	body := `{"data":[{"starting_at":"2026-11-02T09:00:00Z","ending_at":"2026-11-02T10:00:00Z","results":[` +
+		`{"account_id":"user_A","cache_creation":{"ephemeral_1h_input_tokens":5000,"ephemeral_5m_input_tokens":0},"cache_read_input_tokens":0,"model":"claude-sonnet-4-6","output_tokens":500,"uncached_input_tokens":1000},` +
+		`{"account_id":"user_B","cache_creation_input_tokens":3000,"cache_read_input_tokens":0,"model":"claude-sonnet-4-6","output_tokens":500,"uncached_input_tokens":1000}` +
+		`]}],"has_more":false,"next_page":null}`
+	res, err := Import([]string{writeTemp(t, "mixed.json", body)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Tokens.ModelCacheWrite1h != nil || !strings.Contains(strings.Join(res.Notes, "\n"), "do not tell their writes' lifetime") {
+		t.Errorf("1h writes %v, notes %q", res.Tokens.ModelCacheWrite1h, res.Notes)
+	}
+}
