@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"github.com/costgate/costgate/units"
 	"hash/maphash"
 	"maps"
 	"runtime"
@@ -207,10 +208,10 @@ type otelReader struct {
 	noSession int64
 	nEvents   int64
 	nPoints   int64
-	// spans are the times each developer's events ([0]) and metric points
-	// ([1]) cover in the period: events count the same requests as the
-	// metrics only where both were exported (coverage).
-	spans [2]map[string]*span
+	// daily are each developer's tokens a UTC day in the period, from the
+	// events ([0]) and the metric points ([1]): events count the same
+	// requests as the metrics only where both were exported (coverage).
+	daily [2]map[devDay]float64
 	// installs are the emails and account ids each user.id (one install
 	// of Claude Code) came with: a record of it without one (an API key
 	// used instead of the OAuth login) is that person's (sameInstall).
@@ -264,7 +265,7 @@ func (r *otelReader) sameInstall(a *aggregate) {
 // that counts.
 func readOTel(in *inputs, paths []string) (*aggregate, error) {
 	r := &otelReader{in: in, events: newAggregate(in.opts), metrics: newAggregate(in.opts),
-		deltas: map[key]*deltaSeries{}, cumul: map[key]*cumulSeries{}, spans: [2]map[string]*span{{}, {}}, installs: map[string]map[string]bool{}}
+		deltas: map[key]*deltaSeries{}, cumul: map[key]*cumulSeries{}, daily: [2]map[devDay]float64{{}, {}}, installs: map[string]map[string]bool{}}
 	for _, p := range paths {
 		if err := in.each(p, r.file); err != nil {
 			return nil, err
@@ -600,52 +601,71 @@ func (r *otelReader) addPoint(rec record) {
 	r.metrics.add(rec)
 }
 
-// track widens the span developer's records of a kind cover in the period.
-func (r *otelReader) track(kind int, rec record) {
-	if r.metrics.inside(rec) <= 0 {
-		return
-	}
-	end := rec.Start.Add(rec.Width)
-	if sp := r.spans[kind][rec.Developer]; sp == nil {
-		r.spans[kind][rec.Developer] = &span{rec.Start, end}
-	} else {
-		sp.start, sp.end = earlier(sp.start, rec.Start), later(sp.end, end)
-	}
+// devDay is a developer's UTC day.
+type devDay struct {
+	dev string
+	day int64
 }
 
-// coverageSlack is how far a developer's metric points may reach past
-// their events: an export interval, and a delta point's start at the
-// export before the first request.
-const coverageSlack = time.Hour
+// track counts a record's tokens in its developer's day: the middle of
+// its interval (a delta point's minute, the request of an event).
+func (r *otelReader) track(kind int, rec record) {
+	f := r.metrics.inside(rec)
+	if f <= 0 {
+		return
+	}
+	mid := rec.Start.Add(rec.Width / 2)
+	r.daily[kind][devDay{rec.Developer, mid.Unix() / 86400}] += f * rec.Tokens.Total()
+}
 
-// coverage refuses files whose metric points reach developers or hours
-// no api_request event covers: events and metrics count the same
+// Coverage tolerances: the metrics may count this much more than the
+// events of a developer over the period (a point's interval straddling
+// the period's edge), and a day of metric tokens under this share of the
+// developer's mean day may lack events (a request just before midnight
+// exported just after it).
+const (
+	coverageExcess   = 0.05
+	coverageQuietDay = 0.05
+)
+
+// coverage refuses files whose metric points count what no api_request
+// event does: a developer with no events, a day of a developer's with
+// metric tokens and no events (logs switched on later, a pipeline down
+// midweek), or more metric tokens than event tokens over the period (a
+// second machine exporting no logs). Events and metrics count the same
 // requests only where both were exported, and counting the events alone
-// would drop the rest (a machine without OTEL_LOGS_EXPORTER, logs
-// switched on later in the week) as if the events had counted them.
+// would drop the rest as if they had counted it.
 func (r *otelReader) coverage() error {
-	var by [2]map[string]*span
-	for kind, spans := range r.spans {
-		by[kind] = map[string]*span{}
-		for dev, sp := range spans {
-			p := r.person(dev)
-			if have := by[kind][p]; have == nil {
-				by[kind][p] = &span{sp.start, sp.end}
-			} else {
-				have.start, have.end = earlier(have.start, sp.start), later(have.end, sp.end)
-			}
+	var by [2]map[devDay]float64
+	total := [2]map[string]float64{{}, {}}
+	days := map[string]int{}
+	for kind, daily := range r.daily {
+		by[kind] = map[devDay]float64{}
+		for k, v := range daily {
+			p := devDay{r.person(k.dev), k.day}
+			by[kind][p] += v
+			total[kind][p.dev] += v
 		}
 	}
+	for k := range by[1] {
+		days[k.dev]++
+	}
 	var missing []string
-	for _, dev := range slices.Sorted(maps.Keys(by[1])) {
-		m, name := by[1][dev], cmp.Or(dev, "(no developer)")
-		e, ok := by[0][dev]
+	for _, dev := range slices.Sorted(maps.Keys(total[1])) {
+		m, e, name := total[1][dev], total[0][dev], cmp.Or(dev, "(no developer)")
+		var gaps []string
+		for _, k := range slices.SortedFunc(maps.Keys(by[1]), func(a, b devDay) int { return cmp.Compare(a.day, b.day) }) {
+			if k.dev == dev && by[0][k] == 0 && by[1][k] > coverageQuietDay*m/float64(days[dev]) {
+				gaps = append(gaps, time.Unix(k.day*86400, 0).UTC().Format(time.DateOnly))
+			}
+		}
 		switch {
-		case !ok:
+		case e == 0:
 			missing = append(missing, name+" has metric points and no event")
-		case m.start.Before(e.start.Add(-coverageSlack)) || m.end.After(e.end.Add(coverageSlack)):
-			missing = append(missing, fmt.Sprintf("%s has metric points from %s to %s and events from %s to %s", name,
-				m.start.Format(time.RFC3339), m.end.Format(time.RFC3339), e.start.Format(time.RFC3339), e.end.Format(time.RFC3339)))
+		case len(gaps) > 0:
+			missing = append(missing, fmt.Sprintf("%s has metric points and no event on %s", name, strings.Join(gaps, ", ")))
+		case m > e*(1+coverageExcess):
+			missing = append(missing, fmt.Sprintf("%s's metric points count %s tokens and the events %s (a machine exporting no logs?)", name, units.Tokens(m), units.Tokens(e)))
 		}
 	}
 	if len(missing) == 0 {

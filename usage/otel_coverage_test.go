@@ -43,7 +43,23 @@ func TestEventsCoverTheMetrics(t *testing.T) {
 	if res.Source != SourceEvents || res.Tokens.Developers != 1 || res.Tokens.Totals.Uncached != 800 {
 		t.Errorf("source %q, %d developers, %+v: want the events, 8 × 100 input", res.Source, res.Tokens.Developers, res.Tokens.Totals)
 	}
-	for name, lines := range map[string][]string{"a machine without logs": bobToo, "logs switched on later": laterLogs} {
+	// Events on Monday and Friday only, metrics all week (the logs
+	// pipeline down midweek); and a second machine of Alice's that sends
+	// metrics and no logs, on the same days and hours.
+	var gap, second []string
+	for d := range 5 {
+		for h := range 8 {
+			at := day.Add(time.Duration(24*d+h) * time.Hour)
+			if d == 0 || d == 4 {
+				gap = append(gap, otlpEvent("alice@x.com", fmt.Sprint("g", d, h), at))
+			}
+			gap = append(gap, otlpUsagePoint("alice@x.com", at))
+			second = append(second, otlpEvent("alice@x.com", fmt.Sprint("m", d, h), at), otlpUsagePoint("alice@x.com", at),
+				strings.Replace(otlpUsagePoint("alice@x.com", at.Add(time.Minute)), `"s-alice@x.com"`, `"s2-alice@x.com"`, 1))
+		}
+	}
+	for name, lines := range map[string][]string{"a machine without logs": bobToo, "logs switched on later": laterLogs,
+		"logs missing midweek": gap, "a second machine without logs": second} {
 		_, err := Import([]string{writeTemp(t, "x.jsonl", strings.Join(lines, "\n")+"\n")}, Options{})
 		if err == nil || !strings.Contains(err.Error(), "the metrics reach further") {
 			t.Errorf("%s: %v, want a refusal naming what the events do not cover", name, err)
