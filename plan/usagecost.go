@@ -194,14 +194,18 @@ func tokenUSD(b usage.Buckets, r modelcatalog.Rates) float64 {
 	return (b.Uncached*r.InputPerM + b.CacheRead*r.CacheReadPerM + b.CacheWrite*r.CacheWritePerM + b.Output*r.OutputPerM) / 1e6
 }
 
-// written1h is the part of model id's measured cache writes bought for an
-// hour, scaled by part; nil when the files did not tell lifetimes apart.
-func written1h(t *usage.Tokens, id string, part float64) *float64 {
+// writeLifetimes are the parts of a model's measured cache writes whose
+// lifetime the files told: for an hour, and those they did not tell
+// (priced at the spec's cache_ttl); the rest are for five minutes.
+type writeLifetimes struct{ hour, untold float64 }
+
+// written1h is model id's writeLifetimes, scaled by part; nil when the
+// files told no lifetime.
+func written1h(t *usage.Tokens, id string, part float64) *writeLifetimes {
 	if t.ModelCacheWrite1h == nil {
 		return nil
 	}
-	v := t.ModelCacheWrite1h[id] * part
-	return &v
+	return &writeLifetimes{hour: t.ModelCacheWrite1h[id] * part, untold: t.ModelCacheWriteUntold[id] * part}
 }
 
 // measuredUSD is the monthly cost of measured tokens b on mm: at the
@@ -209,16 +213,16 @@ func written1h(t *usage.Tokens, id string, part float64) *float64 {
 // apart (w1h of them for an hour, the rest for five minutes) — each part
 // of the writes at its own: an export of one-hour writes priced at the
 // five-minute rate was 2.7 % low on an agent team's bill.
-func measuredUSD(cat *modelcatalog.Catalog, mm *modelcatalog.ManagedModel, provider string, s *spec.Spec, w spec.Workload, b usage.Buckets, w1h *float64, date string) (float64, error) {
+func measuredUSD(cat *modelcatalog.Catalog, mm *modelcatalog.ManagedModel, provider string, s *spec.Spec, w spec.Workload, b usage.Buckets, lt *writeLifetimes, date string) (float64, error) {
 	r, err := measuredRates(cat, mm, provider, s, w, b, date)
-	if err != nil || w1h == nil || b.CacheWrite <= 0 {
+	if err != nil || lt == nil || b.CacheWrite <= 0 {
 		return tokenUSD(b, r), err
 	}
 	usd := tokenUSD(usage.Buckets{Uncached: b.Uncached, CacheRead: b.CacheRead, Output: b.Output}, r)
 	for _, part := range []struct {
 		ttl    string
 		tokens float64
-	}{{"5m", b.CacheWrite - *w1h}, {"1h", *w1h}} {
+	}{{"5m", b.CacheWrite - lt.hour - lt.untold}, {"1h", lt.hour}, {s.Team.CacheTTL, lt.untold}} {
 		if part.tokens <= 0 {
 			continue
 		}

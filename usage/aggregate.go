@@ -81,10 +81,12 @@ type aggregate struct {
 	// hourly is false once a record covers more than an hour.
 	hourly bool
 	models map[string]Buckets
-	// models1h are each model's cache writes for an hour; ttls is false
-	// once a record with cache writes did not tell their lifetimes.
+	// models1h are each model's cache writes for an hour, untold those
+	// whose lifetime a record did not tell; told is true once a record
+	// told its writes' lifetimes.
 	models1h map[string]float64
-	ttls     bool
+	untold   map[string]float64
+	told     bool
 	total    Buckets
 	records  int64
 	dups     int64
@@ -113,7 +115,7 @@ func newAggregate(opts Options) *aggregate {
 		models:     map[string]Buckets{},
 		models1h:   map[string]float64{},
 		skipped:    map[string]int64{},
-		ttls:       true,
+		untold:     map[string]float64{},
 		widths:     map[time.Duration]*span{},
 	}
 }
@@ -193,10 +195,14 @@ func (a *aggregate) add(r record) {
 		r.Write1h *= f
 	}
 	a.records++
-	if r.Tokens.CacheWrite > 0 && !r.WriteTTLs {
-		a.ttls = false
+	switch {
+	case r.Tokens.CacheWrite <= 0:
+	case r.WriteTTLs:
+		a.models1h[r.Model] += r.Write1h
+		a.told = true
+	default:
+		a.untold[r.Model] += r.Tokens.CacheWrite
 	}
-	a.models1h[r.Model] += r.Write1h
 	tot := r.Tokens.Total()
 	a.total.add(r.Tokens)
 	if r.Developer == "" {
@@ -505,24 +511,26 @@ func (a *aggregate) modelTokens(t *Tokens, scale float64) {
 		mb := t.ModelBuckets[name]
 		mb.add(b.scale(scale))
 		t.ModelBuckets[name] = mb
-		if a.ttls && a.total.CacheWrite > 0 {
+		if a.told {
 			if t.ModelCacheWrite1h == nil {
-				t.ModelCacheWrite1h = map[string]float64{}
+				t.ModelCacheWrite1h, t.ModelCacheWriteUntold = map[string]float64{}, map[string]float64{}
 			}
 			t.ModelCacheWrite1h[name] += a.models1h[raw] * scale
+			if u := a.untold[raw]; u > 0 {
+				t.ModelCacheWriteUntold[name] += u * scale
+			}
 		}
 	}
+	var untold float64
 	for k, v := range t.ModelCacheWrite1h {
 		t.ModelCacheWrite1h[k] = round(v, 0)
 	}
-	if !a.ttls {
-		var hour float64
-		for _, v := range a.models1h {
-			hour += v
-		}
-		if hour > 0 {
-			a.notes = append(a.notes, fmt.Sprintf("%s of the cache writes were bought for an hour, but some records do not tell their writes' lifetime (cache_creation_input_tokens alone): every write is priced at the spec's cache_ttl", units.Tokens(hour*scale)))
-		}
+	for k, v := range t.ModelCacheWriteUntold {
+		t.ModelCacheWriteUntold[k] = round(v, 0)
+		untold += v
+	}
+	if untold > 0 {
+		a.notes = append(a.notes, fmt.Sprintf("%s of the cache writes a month come from records that do not tell their lifetime (cache_creation_input_tokens alone, or no TTL split): they are priced at the spec's cache_ttl, the others at the lifetime the files give", units.Tokens(untold)))
 	}
 }
 

@@ -2,6 +2,7 @@ package usage
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -51,8 +52,9 @@ func TestOpenAIProjectsAreNoDevelopers(t *testing.T) {
 }
 
 // TestUnsplitWritesSaySo: one result that gives its cache writes unsplit
-// (cache_creation_input_tokens) leaves every write to the spec's
-// cache_ttl, the hour's among them: the notes say so.
+// (cache_creation_input_tokens) turned the one-hour pricing off for the
+// whole export. The writes it tells stay apart by lifetime; those it
+// does not are priced at the spec's cache_ttl, and the notes say so.
 func TestUnsplitWritesSaySo(t *testing.T) {
 	body := `{"data":[{"starting_at":"2026-11-02T09:00:00Z","ending_at":"2026-11-02T10:00:00Z","results":[` +
 		`{"account_id":"user_A","cache_creation":{"ephemeral_1h_input_tokens":5000,"ephemeral_5m_input_tokens":0},"cache_read_input_tokens":0,"model":"claude-sonnet-4-6","output_tokens":500,"uncached_input_tokens":1000},` +
@@ -62,7 +64,13 @@ func TestUnsplitWritesSaySo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Tokens.ModelCacheWrite1h != nil || !strings.Contains(strings.Join(res.Notes, "\n"), "do not tell their writes' lifetime") {
-		t.Errorf("1h writes %v, notes %q", res.Tokens.ModelCacheWrite1h, res.Notes)
+	tok := res.Tokens
+	// 5,000 an hour and 3,000 untold in one hour of a 24-hour day, a month.
+	month := 730.0 / 24
+	if h, u := tok.ModelCacheWrite1h["claude-sonnet-4.6"], tok.ModelCacheWriteUntold["claude-sonnet-4.6"]; h != math.Round(5000*month) || u != math.Round(3000*month) {
+		t.Errorf("1h writes %v, untold %v: want 5,000 and 3,000 a day's hour, a month", tok.ModelCacheWrite1h, tok.ModelCacheWriteUntold)
+	}
+	if !strings.Contains(strings.Join(res.Notes, "\n"), "do not tell their lifetime") {
+		t.Errorf("notes %q", res.Notes)
 	}
 }

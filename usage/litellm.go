@@ -51,11 +51,46 @@ type litellmMeta struct {
 type litellmUsage struct {
 	CacheReadInputTokens     count `json:"cache_read_input_tokens"`
 	CacheCreationInputTokens count `json:"cache_creation_input_tokens"`
-	PromptTokensDetails      *struct {
+	// CacheCreation is Anthropic's split of the writes by lifetime, as
+	// LiteLLM passes it on.
+	CacheCreation       *cacheLifetimes `json:"cache_creation"`
+	PromptTokensDetails *struct {
 		CachedTokens        count `json:"cached_tokens"`
 		CacheCreationTokens count `json:"cache_creation_tokens"`
 		TextTokens          count `json:"text_tokens"`
+		// CacheCreationTokenDetails is the same split under LiteLLM's
+		// own name.
+		CacheCreationTokenDetails *cacheLifetimes `json:"cache_creation_token_details"`
 	} `json:"prompt_tokens_details"`
+}
+
+// cacheLifetimes are cache writes by the lifetime bought.
+type cacheLifetimes struct {
+	Ephemeral1h count `json:"ephemeral_1h_input_tokens"`
+	Ephemeral5m count `json:"ephemeral_5m_input_tokens"`
+}
+
+// lifetimes is the first split of the writes by lifetime a row's usage
+// gives; nil when none does.
+func lifetimes(us ...*litellmUsage) *cacheLifetimes {
+	for _, u := range us {
+		if u == nil {
+			continue
+		}
+		for _, c := range []*cacheLifetimes{u.CacheCreation, detailsLifetimes(u)} {
+			if c != nil && (c.Ephemeral1h.Set || c.Ephemeral5m.Set) {
+				return c
+			}
+		}
+	}
+	return nil
+}
+
+func detailsLifetimes(u *litellmUsage) *cacheLifetimes {
+	if u.PromptTokensDetails == nil {
+		return nil
+	}
+	return u.PromptTokensDetails.CacheCreationTokenDetails
 }
 
 func (m *litellmMetaF) UnmarshalJSON(b []byte) error {
@@ -463,6 +498,9 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 		return err
 	}
 	rec := record{Start: row.StartTime.T, Developer: dev, Model: first(row.Model.V, row.ModelGroup.V), Tokens: t}
+	if lt := lifetimes(row.Metadata.AdditionalUsageValues, row.Metadata.UsageObject); lt != nil && write.V > 0 {
+		rec.Write1h, rec.WriteTTLs = min(lt.Ephemeral1h.V, write.V), true
+	}
 	r.agg.add(rec)
 	if ambiguous {
 		r.split[splitKey{rec.Start.Truncate(15 * time.Minute), rec.Developer, rec.Model}] += write.V

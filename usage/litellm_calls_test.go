@@ -1,6 +1,7 @@
 package usage
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,5 +101,27 @@ func TestLiteLLMCSVCallTypes(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(res.Notes, "\n"), "carry no call_type") {
 		t.Errorf("notes %q: want the missing call_type said", res.Notes)
+	}
+}
+
+// TestLiteLLMWriteLifetimes: LiteLLM passes on Anthropic's split of the
+// cache writes by lifetime (prompt_tokens_details.cache_creation_token_details,
+// or usage_object.cache_creation); they were read as writes of the spec's
+// lifetime, 26 % low on a team writing for an hour.
+func TestLiteLLMWriteLifetimes(t *testing.T) {
+	rows := `[
+ {"request_id": "r1", "startTime": "2026-11-02T10:00:00Z", "model": "claude-sonnet-4.6", "user": "alice", "prompt_tokens": 100000, "completion_tokens": 100, "call_type": "acompletion",
+  "metadata": {"additional_usage_values": {"cache_read_input_tokens": 80000, "cache_creation_input_tokens": 19992, "prompt_tokens_details": {"text_tokens": 8, "cached_tokens": 80000, "cache_creation_token_details": {"ephemeral_1h_input_tokens": 19992, "ephemeral_5m_input_tokens": 0}}}}},
+ {"request_id": "r2", "startTime": "2026-11-02T11:00:00Z", "model": "claude-sonnet-4.6", "user": "alice", "prompt_tokens": 100000, "completion_tokens": 100, "call_type": "acompletion",
+  "metadata": {"usage_object": {"cache_read_input_tokens": 80000, "cache_creation_input_tokens": 19992, "cache_creation": {"ephemeral_1h_input_tokens": 0, "ephemeral_5m_input_tokens": 19992}}}}
+]`
+	res, err := Import([]string{writeTemp(t, "spend.json", rows)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := res.Tokens
+	month := 730.0 / 24
+	if h, w := tok.ModelCacheWrite1h["claude-sonnet-4.6"], tok.ModelBuckets["claude-sonnet-4.6"].CacheWrite; h != math.Round(19992*month) || w != math.Round(2*19992*month) {
+		t.Errorf("1h writes %v of %v: want one row's of two", h, w)
 	}
 }

@@ -171,6 +171,11 @@ type Tokens struct {
 	// model's cache writes per month bought for an hour; the rest of its
 	// cache_write is for five minutes. Nil when they do not.
 	ModelCacheWrite1h map[string]float64 `json:"model_cache_write_1h,omitempty"`
+	// ModelCacheWriteUntold are, beside ModelCacheWrite1h, each model's
+	// cache writes per month whose records did not tell their lifetime:
+	// priced at the spec's cache_ttl. The rest of cache_write is for five
+	// minutes.
+	ModelCacheWriteUntold map[string]float64 `json:"model_cache_write_untold,omitempty"`
 	// Totals are the period's tokens by kind; PerMonth the same scaled to
 	// a 730-hour month.
 	Totals   Buckets `json:"totals"`
