@@ -130,13 +130,28 @@ compliance {
 }
 `
 	}
+	pinnedAs := func(name, complexity string, share float64, ctx int, model string) string {
+		pin := ""
+		if model != "" {
+			pin = fmt.Sprintf("  route          = \"managed\"\n  model          = %q\n", model)
+		}
+		return fmt.Sprintf("\nworkload %q {\n  share          = %g\n  complexity     = %q\n  context_tokens = %d\n%s}\n", name, share, complexity, ctx, pin)
+	}
 	pinned := func(name string, share float64, ctx int, model string) string {
-		return fmt.Sprintf("\nworkload %q {\n  share          = %g\n  complexity     = \"complex\"\n  context_tokens = %d\n  route          = \"managed\"\n  model          = %q\n}\n", name, share, ctx, model)
+		return pinnedAs(name, "complex", share, ctx, model)
+	}
+	decoys := ""
+	for i := range 8 {
+		decoys += pinnedAs(fmt.Sprintf("d%d", i), "simple", 0.001, 1024, "")
 	}
 	base := fixture.Parse(t, "long.hcl", team(pinned("agent", 1, 600000, "gpt-5.4-mini")))
 	for _, tt := range []struct{ name, head string }{
 		{"renamed", team(pinned("agent2", 1, 200000, "gpt-5.4-mini"))},
 		{"split", team(pinned("agent", 0.01, 600000, "claude-sonnet-5.5") + pinned("agent-b", 0.99, 200000, "gpt-5.4-mini"))},
+		{"renamed and made simple", team(pinnedAs("agent2", "simple", 1, 200000, "gpt-5.4-mini"))},
+		{"split off to a simple workload", team(pinned("agent", 0.01, 600000, "claude-sonnet-5.5") + pinnedAs("tab", "simple", 0.99, 200000, "gpt-5.4-mini"))},
+		{"renamed behind eight decoys", team(decoys + pinned("agent2", 0.992, 200000, "gpt-5.4-mini"))},
+		{"moved into another workload", team(pinned("agent", 0.01, 600000, "claude-sonnet-5.5") + pinnedAs("chat", "simple", 0.99, 200000, "gpt-5.4-mini"))},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p, got := loosenedAgainst(t, fixture.Parse(t, "long.hcl", tt.head), base)

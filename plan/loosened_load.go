@@ -71,11 +71,9 @@ func loadLoosenings(ctx context.Context, head *spec.Spec, p *Plan, deny []Findin
 			return l.out
 		}
 	}
+	l.out = append(l.out, movedLoad(ctx, base, head, now, opts)...)
 	if len(cleared) == 0 {
-		// Nothing the base's load had denied is cleared with each base
-		// workload under its own head rules; a new workload may still
-		// carry one's load under others.
-		return append(l.out, movedLoad(ctx, base, head, now, opts)...)
+		return l.out
 	}
 	what := clearedText(cleared)
 	by := "the new figure clears"
@@ -318,55 +316,71 @@ func moved(b, h spec.Range) string {
 	return fmt.Sprintf("%s from %s to %s", verb, rangeOf(b, general), rangeOf(h, general))
 }
 
-// maxMovedLoads bounds the plans movedLoad builds in one review.
+// maxMovedLoads bounds the plans movedLoad builds in one review; the
+// pairs past it are loosenings, not compared.
 const maxMovedLoads = 8
 
-// movedLoad reports a workload new in the head that may carry load a
-// base workload of its complexity gave up (the base's gone, renamed, or
-// its share cut): planned with the new workload's rules (its route,
-// model, targets) on that base workload's load, and denied there where
-// the head is not. A rename or split otherwise hid a denial its pin
-// causes: "agent" pinned to GPT-5.4 mini at 600,000-token prompts,
-// renamed "agent2" at 200,000, or 99 % of it split off to one, passed as
-// a new workload whose share was part of the change.
+// movedLoad reports a head workload that may carry load a base workload
+// gave up (the base's gone, renamed, or its share cut): a carrier is a
+// workload new in the head or whose share rose, of any complexity, with
+// rules of its own (a route, a pinned model or a target: one without is
+// the search's default, as the base's load is planned). Each is planned
+// on the donor's load (share, complexity, context) under its own rules,
+// and denied there where the head is not is spec.loosened. "agent" pinned
+// to GPT-5.4 mini at 600,000-token prompts, renamed, made simple, split
+// off, or moved into an existing workload at 200,000, passed before.
 func movedLoad(ctx context.Context, base, head *spec.Spec, now headDenials, opts Options) []Loosening {
 	l := &loosener{head: head}
+	var donors []int
+	for i, bw := range base.Workloads {
+		if hw, ok := workloadNamed(head, bw.Name); !ok || hw.Share < bw.Share {
+			donors = append(donors, i)
+		}
+	}
 	tried := 0
 	for _, hw := range head.Workloads {
-		if _, ok := workloadNamed(base, hw.Name); ok {
+		bw, ok := workloadNamed(base, hw.Name)
+		if (ok && hw.Share <= bw.Share) || !ownRules(hw) {
 			continue
 		}
-		for i, bw := range base.Workloads {
-			if bw.Complexity != hw.Complexity || tried == maxMovedLoads {
+		for _, i := range donors {
+			d := base.Workloads[i]
+			if d.Name == hw.Name {
 				continue
 			}
-			if now, ok := workloadNamed(head, bw.Name); ok && now.Share >= bw.Share {
-				continue // it gave up no load
+			if tried++; tried > maxMovedLoads {
+				l.add("workload."+hw.Name, "workload %s takes share while workload %s gave up load, and the review plans at most %d such moves: this one is not compared", hw.Name, d.Name, maxMovedLoads)
+				continue
 			}
-			tried++
 			cf := atBaseLoad(base, head, true)
 			w := hw
-			w.Name, w.Share, w.ContextTokens, w.ReworkHours = bw.Name, bw.Share, bw.ContextTokens, bw.ReworkHours
+			w.Name, w.Share, w.Complexity, w.ContextTokens, w.ReworkHours = d.Name, d.Share, d.Complexity, d.ContextTokens, d.ReworkHours
 			cf.Workloads[i] = w
 			cleared, err := clearedAt(ctx, cf, now, opts)
 			if err != nil {
-				l.add("workload."+hw.Name, "workload %s is new while workload %s gave up load, and the plan of %s's base load under %s's rules, which would show what the move clears, could not be built: %v", hw.Name, bw.Name, bw.Name, hw.Name, err)
+				l.add("workload."+hw.Name, "workload %s takes share while workload %s gave up load, and the plan of %s's base load under %s's rules, which would show what the move clears, could not be built: %v", hw.Name, d.Name, d.Name, hw.Name, err)
 				continue
 			}
 			if len(cleared) > 0 {
-				l.add("workload."+hw.Name, "workload %s is new while workload %s gave up load (%d-token prompts, share %g at the base): under %s's rules at that load %s; moving the load clears it", hw.Name, bw.Name, bw.ContextTokens, bw.Share, hw.Name, clearedText(cleared))
+				l.add("workload."+hw.Name, "workload %s takes share while workload %s gave up load (%d-token %s prompts, share %g at the base): under %s's rules at that load %s; moving the load clears it", hw.Name, d.Name, d.ContextTokens, d.Complexity, d.Share, hw.Name, clearedText(cleared))
 			}
 		}
 	}
 	return l.out
 }
 
+// ownRules reports whether a workload has rules of its own: a route, a
+// pinned model or a target.
+func ownRules(w spec.Workload) bool {
+	return (w.Route != "" && w.Route != spec.RouteAuto) || w.Model != "" || w.MaxTTFTMs > 0 || w.MinQuality > 0
+}
+
 // atBaseLoad is head with base's load figures: the team's always; with
 // workloads, the base's workloads, each with its share, complexity,
 // context_tokens and rework_hours, under the head's rules (max_ttft_ms,
 // min_quality, route, model) where the head names it; a workload the head
-// removed or renamed keeps its load and none of its rules (its targets
-// are compared by goneWorkloads); a workload new in the head is left out,
+// removed or renamed keeps its load, its route and pinned model, and none
+// of its targets (compared by goneWorkloads); a workload new in the head is left out,
 // its share being part of the change. A rename, a split or a removal that
 // moves load to a lighter workload is compared like a lower figure.
 func atBaseLoad(base, head *spec.Spec, workloads bool) *spec.Spec {
@@ -382,7 +396,10 @@ func atBaseLoad(base, head *spec.Spec, workloads bool) *spec.Spec {
 	}
 	cf.Workloads = make([]spec.Workload, 0, len(base.Workloads))
 	for _, bw := range base.Workloads {
-		w := spec.Workload{Name: bw.Name, Route: spec.RouteAuto}
+		// A workload the head removed or renamed keeps its route and
+		// pinned model (the denial a pin had on its load is no figure a
+		// rename may clear), none of its targets.
+		w := spec.Workload{Name: bw.Name, Route: bw.Route, Model: bw.Model}
 		if hw, ok := workloadNamed(head, bw.Name); ok {
 			w = hw
 		}
