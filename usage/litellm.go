@@ -36,6 +36,7 @@ type litellmRow struct {
 	CompletionTokens count        `json:"completion_tokens"`
 	CacheHit         str          `json:"cache_hit"`
 	CallType         str          `json:"call_type"`
+	Status           str          `json:"status"`
 	Metadata         litellmMetaF `json:"metadata"`
 }
 
@@ -190,6 +191,8 @@ type litellmReader struct {
 	others map[string]int64
 	// untyped counts the rows counted with no call_type to tell.
 	untyped int64
+	// failed counts the rows of failed requests (status failure).
+	failed int64
 	// split sums the cache writes of the rows whose prompt_tokens may or
 	// may not include them (no text_tokens, room for both readings),
 	// counted as the current LiteLLM writes them: at the file's end they
@@ -239,6 +242,9 @@ func readLiteLLM(f *file, agg *aggregate, ui *uiPages) error {
 	res := f.in.res
 	for _, c := range slices.Sorted(maps.Keys(r.others)) {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows were %s calls, no chat or completion: their tokens are not counted", f.name, r.others[c], c))
+	}
+	if r.failed > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows were failed requests (status failure): LiteLLM estimates their prompt tokens, but no model served them, so they are not counted", f.name, r.failed))
 	}
 	if r.untyped > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows carry no call_type and are counted as chat or completion calls: an export without it cannot tell an editor's embeddings from coding tokens (export the call_type column)", f.name, r.untyped))
@@ -404,6 +410,7 @@ func csvRow(get func(string) string) (*litellmRow, error) {
 	setStr(&row.APIKey, "api_key")
 	setStr(&row.CacheHit, "cache_hit")
 	setStr(&row.CallType, "call_type")
+	setStr(&row.Status, "status")
 	if v := get("startTime"); v != "" {
 		t, ok := parseTime(v)
 		if !ok {
@@ -440,6 +447,13 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 	}
 	if strings.EqualFold(row.CacheHit.V, "true") {
 		r.cacheHits++
+		return nil
+	}
+	if strings.EqualFold(strings.TrimSpace(row.Status.V), "failure") {
+		// LiteLLM logs a failed request (a 429, a timeout) with the prompt
+		// tokens it estimated: no model served it, and a retry storm is no
+		// load the team had.
+		r.failed++
 		return nil
 	}
 	if row.CallType.V != "" && !chatCall(row.CallType.V) {

@@ -125,3 +125,20 @@ func TestLiteLLMWriteLifetimes(t *testing.T) {
 		t.Errorf("1h writes %v of %v: want one row's of two", h, w)
 	}
 }
+
+// TestLiteLLMFailedRequests: LiteLLM logs failed requests (a 429 retry
+// storm) with estimated prompt tokens; they counted as served load (a
+// peak of 13). They are left out, and the notes count them.
+func TestLiteLLMFailedRequests(t *testing.T) {
+	rows := `[
+ {"request_id": "ok1", "startTime": "2026-11-02T10:00:00Z", "model": "claude-sonnet-4.6", "user": "alice", "prompt_tokens": 1000, "completion_tokens": 100, "call_type": "acompletion", "status": "success"},
+ {"request_id": "f1", "startTime": "2026-11-02T11:00:00Z", "model": "claude-sonnet-4.6", "user": "alice", "prompt_tokens": 90000, "completion_tokens": 0, "call_type": "acompletion", "status": "failure"}
+]`
+	res, err := Import([]string{writeTemp(t, "spend.json", rows)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Tokens.Totals.Total(); got != 1100 || !strings.Contains(strings.Join(res.Notes, "\n"), "1 rows were failed requests") {
+		t.Errorf("tokens %v, notes %q: want the served request's 1,100 and the failure noted", got, res.Notes)
+	}
+}
