@@ -212,6 +212,10 @@ type otelReader struct {
 	// events ([0]) and the metric points ([1]): events count the same
 	// requests as the metrics only where both were exported (coverage).
 	daily [2]map[devDay]float64
+	// straddling are the metric tokens of a developer's day from points
+	// whose interval crosses midnight (a request just before it exported
+	// just after): no gap, where the day has no event of its own.
+	straddling map[devDay]float64
 	// installs are the emails and account ids each user.id (one install
 	// of Claude Code) came with: a record of it without one (an API key
 	// used instead of the OAuth login) is that person's (sameInstall).
@@ -265,7 +269,7 @@ func (r *otelReader) sameInstall(a *aggregate) {
 // that counts.
 func readOTel(in *inputs, paths []string) (*aggregate, error) {
 	r := &otelReader{in: in, events: newAggregate(in.opts), metrics: newAggregate(in.opts),
-		deltas: map[key]*deltaSeries{}, cumul: map[key]*cumulSeries{}, daily: [2]map[devDay]float64{{}, {}}, installs: map[string]map[string]bool{}}
+		deltas: map[key]*deltaSeries{}, cumul: map[key]*cumulSeries{}, daily: [2]map[devDay]float64{{}, {}}, straddling: map[devDay]float64{}, installs: map[string]map[string]bool{}}
 	for _, p := range paths {
 		if err := in.each(p, r.file); err != nil {
 			return nil, err
@@ -615,7 +619,11 @@ func (r *otelReader) track(kind int, rec record) {
 		return
 	}
 	mid := rec.Start.Add(rec.Width / 2)
-	r.daily[kind][devDay{rec.Developer, mid.Unix() / 86400}] += f * rec.Tokens.Total()
+	k := devDay{rec.Developer, mid.Unix() / 86400}
+	r.daily[kind][k] += f * rec.Tokens.Total()
+	if end := rec.Start.Add(rec.Width); kind == 1 && rec.Start.Unix()/86400 != (end.Unix()-1)/86400 {
+		r.straddling[k] += f * rec.Tokens.Total()
+	}
 }
 
 // Coverage tolerances: the metrics may count this much more than the
@@ -647,6 +655,10 @@ func (r *otelReader) coverage() error {
 			total[kind][p.dev] += v
 		}
 	}
+	straddling := map[devDay]float64{}
+	for k, v := range r.straddling {
+		straddling[devDay{r.person(k.dev), k.day}] += v
+	}
 	for k := range by[1] {
 		days[k.dev]++
 	}
@@ -655,7 +667,7 @@ func (r *otelReader) coverage() error {
 		m, e, name := total[1][dev], total[0][dev], cmp.Or(dev, "(no developer)")
 		var gaps []string
 		for _, k := range slices.SortedFunc(maps.Keys(by[1]), func(a, b devDay) int { return cmp.Compare(a.day, b.day) }) {
-			if k.dev == dev && by[0][k] == 0 && by[1][k] > coverageQuietDay*m/float64(days[dev]) {
+			if k.dev == dev && by[0][k] == 0 && by[1][k]-straddling[k] > coverageQuietDay*m/float64(days[dev]) {
 				gaps = append(gaps, time.Unix(k.day*86400, 0).UTC().Format(time.DateOnly))
 			}
 		}

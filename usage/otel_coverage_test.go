@@ -106,3 +106,22 @@ func TestOneInstallOnePerson(t *testing.T) {
 		t.Errorf("an install two people used: %d developers, want alice, bob and the install apart", res.Tokens.Developers)
 	}
 }
+
+// TestLastRequestBeforeMidnight: a developer's last request of the week
+// at 23:59:50, exported at 00:00:40, is a metric point whose interval's
+// middle falls on Saturday, a day with no event: a complete export was
+// refused as missing that day's events.
+func TestLastRequestBeforeMidnight(t *testing.T) {
+	fri := time.Date(2026, 11, 6, 9, 0, 0, 0, time.UTC)
+	var lines []string
+	for h := range 8 {
+		at := fri.Add(time.Duration(h) * time.Hour)
+		lines = append(lines, otlpEvent("alice@x.com", fmt.Sprint("a", h), at), otlpUsagePoint("alice@x.com", at))
+	}
+	late := time.Date(2026, 11, 6, 23, 59, 50, 0, time.UTC)
+	lines = append(lines, otlpEvent("alice@x.com", "late", late),
+		strings.Replace(otlpUsagePoint("alice@x.com", late.Add(50*time.Second)), fmt.Sprint(late.Add(50*time.Second-time.Minute).UnixNano()), fmt.Sprint(late.Add(-10*time.Second).UnixNano()), 1))
+	if _, err := Import([]string{writeTemp(t, "fri.jsonl", strings.Join(lines, "\n")+"\n")}, Options{}); err != nil {
+		t.Errorf("a complete export refused: %v", err)
+	}
+}
