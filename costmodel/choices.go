@@ -81,7 +81,7 @@ func (m *model) choicesFor(w spec.Workload) ([]managedChoice, error) {
 			if mm.WindowHoldsOutput {
 				// The request's output shares the window: a prompt of the
 				// whole window leaves its answer no room.
-				n = max(0, n-m.requestOutput(w))
+				n = max(0, n-m.requestOutput(w, mm))
 			}
 			c.maxInput = &n
 		}
@@ -238,13 +238,22 @@ func (m *model) canMix() bool {
 	return len(m.s.Workloads) > 1
 }
 
-// requestOutput is the output tokens a request of workload w asks for at
-// the team's expected output-to-input ratio: its context times output
-// over input.
-func (m *model) requestOutput(w spec.Workload) int {
-	in := m.s.Team.InputShare.Mid()
-	if in <= 0 || in >= 1 {
+// requestOutput is the output tokens a request of workload w asks mm for
+// at the team's output-to-input ratio (its context times output over
+// input, at the range's low input share: the most output), no more than
+// the model returns (max_output_tokens): an answer cannot ask for more.
+func (m *model) requestOutput(w spec.Workload, mm *modelcatalog.ManagedModel) int {
+	most := math.Inf(1)
+	if mm.MaxOutputTokens != nil {
+		most = mm.MaxOutputTokens.Value
+	}
+	in := m.s.Team.InputShare.Low
+	out := most
+	if in > 0 {
+		out = math.Min(most, float64(w.ContextTokens)*(1-in)/in)
+	}
+	if math.IsInf(out, 1) {
 		return 0
 	}
-	return int(math.Ceil(float64(w.ContextTokens) * (1 - in) / in))
+	return int(math.Ceil(out))
 }

@@ -150,6 +150,9 @@ type ManagedModel struct {
 	// max_tokens together may not exceed it), false when it bounds the
 	// input alone (OpenAI publishes its max input beside the window).
 	WindowHoldsOutput bool `json:"window_holds_output,omitempty"`
+	// MaxOutputTokens is the most output one request may ask for (its
+	// max_tokens); nil when the catalog does not know it.
+	MaxOutputTokens *Figure `json:"max_output_tokens,omitempty"`
 	// RateLimits are the rates each provider accepts for the model from
 	// one account by default, by provider id (RateLimit).
 	RateLimits map[string]RateLimit `json:"rate_limits,omitempty"`

@@ -682,6 +682,9 @@ func (v *validator) maxInput(at string, m ManagedModel) {
 	if m.MaxInputTokens != nil {
 		check("max_input_tokens", *m.MaxInputTokens)
 	}
+	if m.MaxOutputTokens != nil {
+		check("max_output_tokens", *m.MaxOutputTokens)
+	}
 	for _, p := range slices.Sorted(maps.Keys(m.MaxInputByProvider)) {
 		check("max_input_tokens_by_provider."+p, m.MaxInputByProvider[p])
 		if !slices.Contains(m.Providers, p) {

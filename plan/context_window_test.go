@@ -89,11 +89,12 @@ compliance {
 	}
 
 	// Claude's window holds the answer too: 950,000 prompt tokens and
-	// their 237,500 of output (the default 0.8 input share) do not fit its
-	// 1M; 700,000 and 175,000 do.
+	// their output (237,500 at the default 0.8 input share, no more than
+	// the 128,000 the model returns) do not fit its 1M; 700,000 and
+	// 128,000 do.
 	o = managed(build(team(`  simple_model  = "claude-sonnet-5.5"
   complex_model = "claude-sonnet-5.5"`, "950000")))
-	if msg := denied(o); o.Allowed || !strings.Contains(msg, "at most 762500 input tokens") {
+	if msg := denied(o); o.Allowed || !strings.Contains(msg, "at most 872000 input tokens") {
 		t.Errorf("950K prompts on claude-sonnet-5.5: allowed %v, denial %q", o.Allowed, msg)
 	}
 	o = managed(build(team(`  simple_model  = "claude-sonnet-5.5"
