@@ -95,6 +95,10 @@ type aggregate struct {
 	skipped map[string]int64
 	// notes are what finishing the figures found to say.
 	notes []string
+	// untiered counts the report results that do not say their service
+	// tier (not grouped by it): batch usage among them would count as
+	// interactive.
+	untiered int64
 	// widths holds the span each bucket width covers: reports of two
 	// widths over the same time count the same usage twice.
 	widths   map[time.Duration]*span
@@ -466,6 +470,9 @@ func (a *aggregate) finish(res *Result) error {
 	}
 	a.modelTokens(t, scale)
 	res.Notes = append(res.Notes, a.notes...)
+	if a.untiered > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%d report results do not say their service tier (the export is not grouped by service_tier, or batch): batch usage among them, if any, is counted as interactive load; export with group_by service_tier (Anthropic) or batch (OpenAI)", a.untiered))
+	}
 	for _, why := range slices.Sorted(maps.Keys(a.skipped)) {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d records %s", a.skipped[why], why))
 	}

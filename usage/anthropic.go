@@ -54,6 +54,9 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 			agg.skipped[batchTier]++
 			return nil
 		}
+		if r.ServiceTier.V == "" {
+			agg.untiered++
+		}
 		dev := first(r.AccountID.V, r.APIKeyID.V)
 		if ok, err := f.identity(line, dev); !ok {
 			return err

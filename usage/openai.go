@@ -55,6 +55,9 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 			agg.skipped[batchTier]++
 			return nil
 		}
+		if r.Batch.V == "" && r.ServiceTier.V == "" {
+			agg.untiered++
+		}
 		// A project is no person: grouped by project alone, a team of 30
 		// read as 3 developers ten times as heavy.
 		dev := first(r.UserID.V, r.APIKeyID.V)
