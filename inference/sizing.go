@@ -277,7 +277,20 @@ func (r *Request) env(maxCtx int) sizingEnv {
 		e.limit = max(e.limit, in.GPUs)
 	}
 	if r.FixedGPUs > 0 {
-		e.limit = min(e.limit, r.FixedGPUs)
+		// A fixed fleet's replicas may span the GPUs it is billed for on
+		// the smallest instance that holds them all: 2 A100s where AWS
+		// sells only 8-GPU instances are 8 billed, and TP 8 serves them
+		// at 80 % where TP 2 ran at 99 %.
+		least := math.MaxInt
+		for _, in := range r.Instances {
+			if in.GPUs >= r.FixedGPUs {
+				least = min(least, in.GPUs)
+			}
+		}
+		if least == math.MaxInt {
+			least = r.FixedGPUs // no instance holds them all: the GPUs asked
+		}
+		e.limit = min(e.limit, least)
 	}
 	if len(e.work) == 0 {
 		e.work = []Workload{{ContextTokens: count(math.Round(e.mean), math.MaxInt32)}}

@@ -755,3 +755,25 @@ func TestFixedFleetNeverShrinks(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedFleetUsesWhatItIsBilled: 2 A100-80GB where AWS sells only the
+// 8-GPU p4de are 8 billed; the fleet's tensor-parallel size was capped at
+// the 2 asked, and llama-3.3-70b ran at 99 % (a 44-minute TTFT, denied)
+// where the same bill at TP 8 carries the load at 80 %. A fixed fleet
+// billed the same GPUs carries its load as well as the fleet of those
+// GPUs fixed.
+func TestFixedFleetUsesWhatItIsBilled(t *testing.T) {
+	m, g := catalogPair(t, "llama-3.3-70b", "a100-80gb")
+	p4de := []PricedInstance{{Type: "p4de.24xlarge", GPUs: 8, GPUHourUSD: 3.43}}
+	size := func(n int) Fleet {
+		return mustSize(t, Request{Model: m, GPU: g, Instances: p4de, PeakInputTokS: 30000, PeakOutputTokS: 3000,
+			MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: n})
+	}
+	eight := size(8)
+	for _, n := range []int{1, 2, 4} {
+		f := size(n)
+		if f.BilledGPUs != 8 || f.PeakUtilization > eight.PeakUtilization+1e-9 {
+			t.Errorf("%d A100s: %d billed at TP %d, %.3f of capacity; the 8 billed fixed as 8 run at %.3f (TP %d)", n, f.BilledGPUs, f.TensorParallel, f.PeakUtilization, eight.PeakUtilization, eight.TensorParallel)
+		}
+	}
+}
