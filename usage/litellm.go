@@ -436,6 +436,28 @@ func csvRow(get func(string) string) (*litellmRow, error) {
 	return row, nil
 }
 
+// leftOut reports, and counts, a row that is no served chat request: a
+// response-cache hit, a failed request (LiteLLM logs one, a 429 or a
+// timeout, with the prompt tokens it estimated: a retry storm is no load
+// the team had), or a call that is no chat (embeddings, ...). A row
+// without a call_type is counted, and so noted.
+func (r *litellmReader) leftOut(row *litellmRow) bool {
+	switch {
+	case strings.EqualFold(row.CacheHit.V, "true"):
+		r.cacheHits++
+	case strings.EqualFold(strings.TrimSpace(row.Status.V), "failure"):
+		r.failed++
+	case row.CallType.V != "" && !chatCall(row.CallType.V):
+		r.others[row.CallType.V]++
+	default:
+		if row.CallType.V == "" {
+			r.untyped++
+		}
+		return false
+	}
+	return true
+}
+
 func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 	switch {
 	case !row.RequestID.Set || row.RequestID.V == "":
@@ -445,23 +467,8 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 	case !row.PromptTokens.Set || !row.CompletionTokens.Set:
 		return f.invalid(line, "spend log row %q needs prompt_tokens and completion_tokens", row.RequestID.V)
 	}
-	if strings.EqualFold(row.CacheHit.V, "true") {
-		r.cacheHits++
+	if r.leftOut(row) {
 		return nil
-	}
-	if strings.EqualFold(strings.TrimSpace(row.Status.V), "failure") {
-		// LiteLLM logs a failed request (a 429, a timeout) with the prompt
-		// tokens it estimated: no model served it, and a retry storm is no
-		// load the team had.
-		r.failed++
-		return nil
-	}
-	if row.CallType.V != "" && !chatCall(row.CallType.V) {
-		r.others[row.CallType.V]++
-		return nil
-	}
-	if row.CallType.V == "" {
-		r.untyped++
 	}
 	var read, write, text count
 	for _, u := range []*litellmUsage{row.Metadata.AdditionalUsageValues, row.Metadata.UsageObject} {
