@@ -166,7 +166,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	gpu, _ := m.cat.GPU(m.gpu)
 	rate := monthly * share / (m.s.Team.WorkingHoursPerMonth * SecondsPerHour) * p.peakToAverage
 	f, err := inference.Size(inference.Request{
-		Model: a.sh, GPU: gpu, Throughput: m.throughput, GPUs: m.cat.GPUs, Instances: priced,
+		Model: a.sh, GPU: gpu, Throughput: m.throughput, GPUOf: m.cat.GPU, Instances: priced,
 		PeakInputTokS: rate * p.inputShare, PeakOutputTokS: rate * (1 - p.inputShare),
 		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx, Workloads: work,
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,

@@ -191,14 +191,14 @@ func (r *Request) calibrate() calibration {
 }
 
 // rowGPU is the GPU a published row was measured on: the request's, or
-// the catalog's of that id; nil when neither is.
+// the one GPUOf finds; nil when neither is.
 func (r *Request) rowGPU(id string) *modelcatalog.GPU {
 	if id == r.GPU.ID {
 		return r.GPU
 	}
-	for i := range r.GPUs {
-		if r.GPUs[i].ID == id {
-			return &r.GPUs[i]
+	if r.GPUOf != nil {
+		if g, ok := r.GPUOf(id); ok {
+			return g
 		}
 	}
 	return nil

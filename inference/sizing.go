@@ -44,9 +44,9 @@ type Request struct {
 	// another of GPUs, are read, to calibrate the performance model
 	// (calibrate); any other row is ignored.
 	Throughput []modelcatalog.Throughput
-	// GPUs are the catalog's GPUs: a row measured on one of them is
-	// predicted on it.
-	GPUs []modelcatalog.GPU
+	// GPUOf looks a row's GPU up (the catalog's Catalog.GPU): a row
+	// measured on one is predicted on it; nil reads rows of GPU alone.
+	GPUOf func(id string) (*modelcatalog.GPU, bool)
 	// Instances are the instance types selling the GPU in the region, each
 	// with a price for the pricing model.
 	Instances []PricedInstance

@@ -396,7 +396,7 @@ func TestCalibrationCorrectsEveryGPU(t *testing.T) {
 	m, h100 := catalogPair(t, "gpt-oss-120b", "h100")
 	_, a100 := catalogPair(t, "gpt-oss-120b", "a100-80gb")
 	size := func(g *modelcatalog.GPU, inst []PricedInstance) Fleet {
-		return mustSize(t, Request{Model: m, GPU: g, Throughput: cat.Throughput, GPUs: cat.GPUs, Instances: inst,
+		return mustSize(t, Request{Model: m, GPU: g, Throughput: cat.Throughput, GPUOf: cat.GPU, Instances: inst,
 			PeakInputTokS: 30000, PeakOutputTokS: 1500, MaxContextTokens: 32768, MeanContextTokens: 32768,
 			TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: 8, Explain: true})
 	}

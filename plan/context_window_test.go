@@ -172,3 +172,42 @@ compliance {
 		t.Errorf("re-pinned to a longer window: loosened %v (%v)", got, p.Loosened)
 	}
 }
+
+// TestRebalanceIsNoMovedLoad: shares moved between two workloads that
+// both stay, the one gaining share having a stricter target and no pin,
+// is a rebalance: the agent's 32K-token prompts under the chat's 1.5 s
+// target are denied at the base's load, but that denial is the target's,
+// not a pin the move hid, and the change is no loosening.
+func TestRebalanceIsNoMovedLoad(t *testing.T) {
+	team := func(chat, agent float64) string {
+		return fmt.Sprintf(`team "t" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  cost_center          = "research"
+}
+
+workload "chat" {
+  share          = %g
+  complexity     = "simple"
+  context_tokens = 2048
+  max_ttft_ms    = 1500
+}
+
+workload "agent" {
+  share          = %g
+  complexity     = "complex"
+  context_tokens = 32768
+}
+
+compliance {
+  code_may_leave_network = true
+}
+`, chat, agent)
+	}
+	p, got := loosenedAgainst(t, fixture.Parse(t, "t.hcl", team(0.6, 0.4)), fixture.Parse(t, "t.hcl", team(0.5, 0.5)))
+	for _, l := range p.Loosened {
+		if strings.Contains(l.Message, "takes share") {
+			t.Errorf("a rebalance read as moved load: %v\n%s", got, l.Message)
+		}
+	}
+}

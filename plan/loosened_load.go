@@ -321,14 +321,17 @@ func moved(b, h spec.Range) string {
 const maxMovedLoads = 8
 
 // movedLoad reports a head workload that may carry load a base workload
-// gave up (the base's gone, renamed, or its share cut): a carrier is a
-// workload new in the head or whose share rose, of any complexity, with
-// rules of its own (a route, a pinned model or a target: one without is
-// the search's default, as the base's load is planned). Each is planned
-// on the donor's load (share, complexity, context) under its own rules,
-// and denied there where the head is not is spec.loosened. "agent" pinned
-// to GPT-5.4 mini at 600,000-token prompts, renamed, made simple, split
-// off, or moved into an existing workload at 200,000, passed before.
+// gave up (the base's gone, renamed, or its share cut) under a pin of its
+// own: a carrier is a workload new in the head or whose share rose, of any
+// complexity, pinned (a route or a model) otherwise than the donor is
+// planned at the base's load. The base's load is planned again with
+// the donor under the carrier's pin (its own load and targets kept), and
+// a denial there that the head has not is spec.loosened. "agent" pinned to
+// GPT-5.4 mini at 600,000-token prompts, renamed, made simple, split off
+// or moved into an existing workload at 200,000, passed before. Targets
+// are no pin: a carrier's stricter target on the donor's heavier load
+// clears nothing the change hid (a gone workload's targets are
+// goneWorkloads').
 func movedLoad(ctx context.Context, base, head *spec.Spec, now headDenials, opts Options) []Loosening {
 	l := &loosener{head: head}
 	var donors []int
@@ -339,40 +342,31 @@ func movedLoad(ctx context.Context, base, head *spec.Spec, now headDenials, opts
 	}
 	tried := 0
 	for _, hw := range head.Workloads {
-		bw, ok := workloadNamed(base, hw.Name)
-		if (ok && hw.Share <= bw.Share) || !ownRules(hw) {
-			continue
+		if bw, ok := workloadNamed(base, hw.Name); (ok && hw.Share <= bw.Share) || (hw.Route == spec.RouteAuto && hw.Model == "") {
+			continue // no share taken, or no pin: the ordinary comparison's
 		}
 		for _, i := range donors {
-			d := base.Workloads[i]
-			if d.Name == hw.Name {
-				continue
+			cf := atBaseLoad(base, head, true)
+			d := cf.Workloads[i]
+			if d.Name == hw.Name || (d.Route == hw.Route && d.Model == hw.Model) {
+				continue // the base's load is planned with that pin already
 			}
 			if tried++; tried > maxMovedLoads {
 				l.add("workload."+hw.Name, "workload %s takes share while workload %s gave up load, and the review plans at most %d such moves: this one is not compared", hw.Name, d.Name, maxMovedLoads)
 				continue
 			}
-			cf := atBaseLoad(base, head, true)
-			w := hw
-			w.Name, w.Share, w.Complexity, w.ContextTokens, w.ReworkHours = d.Name, d.Share, d.Complexity, d.ContextTokens, d.ReworkHours
-			cf.Workloads[i] = w
+			cf.Workloads[i].Route, cf.Workloads[i].Model = hw.Route, hw.Model
 			cleared, err := clearedAt(ctx, cf, now, opts)
 			if err != nil {
-				l.add("workload."+hw.Name, "workload %s takes share while workload %s gave up load, and the plan of %s's base load under %s's rules, which would show what the move clears, could not be built: %v", hw.Name, d.Name, d.Name, hw.Name, err)
+				l.add("workload."+hw.Name, "workload %s takes share while workload %s gave up load, and the plan of %s's base load under %s's route and model, which would show what the move clears, could not be built: %v", hw.Name, d.Name, d.Name, hw.Name, err)
 				continue
 			}
 			if len(cleared) > 0 {
-				l.add("workload."+hw.Name, "workload %s takes share while workload %s gave up load (%d-token %s prompts, share %g at the base): under %s's rules at that load %s; moving the load clears it", hw.Name, d.Name, d.ContextTokens, d.Complexity, d.Share, hw.Name, clearedText(cleared))
+				l.add("workload."+hw.Name, "workload %s takes share while workload %s gave up load (%d-token %s prompts, share %g at the base): under %s's route and model at that load %s; moving the load clears it", hw.Name, d.Name, d.ContextTokens, d.Complexity, d.Share, hw.Name, clearedText(cleared))
 			}
 		}
 	}
 	return l.out
-}
-
-// ownRules reports whether a workload has rules of its own: a route, a
-// pinned model or a target.
-func ownRules(w spec.Workload) bool {
-	return (w.Route != "" && w.Route != spec.RouteAuto) || w.Model != "" || w.MaxTTFTMs > 0 || w.MinQuality > 0
 }
 
 // atBaseLoad is head with base's load figures: the team's always; with

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	pathpkg "path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -295,9 +296,8 @@ func gitResolve(ref, path string) (obj gitObject, found bool, err error) {
 	if len(fields) == 3 && isObjectID(fields[0]) {
 		return gitObject{id: fields[0], kind: fields[1]}, true, nil
 	}
-	if _, err := strconv.ParseUint(fieldAt(fields, 1), 10, 64); len(fields) == 2 && err == nil {
-		switch fields[0] {
-		case "dangling", "notdir", "symlink", "loop":
+	if len(fields) == 2 && slices.Contains([]string{"dangling", "notdir", "symlink", "loop"}, fields[0]) {
+		if _, err := strconv.ParseUint(fields[1], 10, 64); err == nil {
 			// git does not clean a link's target ("./real" is dangling to
 			// it), where the operating system and pulumi up follow it: a
 			// link on the path is resolved as they resolve it.
@@ -393,14 +393,6 @@ func isObjectID(s string) bool {
 		return false
 	}
 	return strings.Trim(s, "0123456789abcdef") == ""
-}
-
-// fieldAt is fields[i], or "" past its end.
-func fieldAt(fields []string, i int) string {
-	if i < len(fields) {
-		return fields[i]
-	}
-	return ""
 }
 
 // inRepository reports whether path, relative to the working directory,
