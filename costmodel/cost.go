@@ -134,7 +134,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	memo := m.sized != nil && !detail
 	var key sizeKey
 	if memo {
-		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand, capped: m.maxInstances()}
+		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand, capped: m.maxInstances(), budget: m.budget}
 		if r, ok := m.sized[key]; ok {
 			return r.fleet, r.err
 		}
@@ -172,7 +172,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
 		FixedGPUs: m.fixedGPUs(), MaxInstances: m.maxInstances(), Explain: detail,
 		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
-		Bill: m.biller(a, p),
+		Bill: m.biller(a, p), Budget: m.budget,
 	})
 	if memo {
 		if len(m.sized) >= maxSized {
@@ -197,6 +197,7 @@ type sizeKey struct {
 	// range's corner lifts a capacity block's, and only there does
 	// model.corner change a sizing.
 	capped int
+	budget float64
 	model  *modelcatalog.OpenModel
 	gpu    string
 	p      params

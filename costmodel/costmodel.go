@@ -405,6 +405,9 @@ type model struct {
 	// The cap judges the expected fleet, the one the stack launches; a
 	// range's high end past it is what carrying that load would cost.
 	corner bool
+	// budget, when above 0, is the bill at which a fleet is of no use
+	// (cheaperGPU): the sizer stops there (inference.Request.Budget).
+	budget float64
 	// priceRef[i] is the managed choice the plan-level price notes read
 	// for workload i; -1 when no option routes it to a managed model.
 	priceRef []int

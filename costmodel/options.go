@@ -592,7 +592,11 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 		if m.leastBill(try, mid) >= bestUSD-0.5 {
 			continue
 		}
+		// A fleet billed that much is no cheaper whatever else it costs:
+		// the sizer need not predict it.
+		m.budget = bestUSD - 0.5
 		ev, err := m.evaluate(try, mid, false)
+		m.budget = 0
 		if err != nil || !ev.sized || m.unfitSized(try, ev) != "" {
 			continue
 		}

@@ -55,7 +55,7 @@ func (r *Request) search(e *sizingEnv) (best option, why string, found bool) {
 			continue
 		}
 		for _, in := range r.Instances {
-			if in.GPUs < tp {
+			if in.GPUs < tp || r.Budget > 0 && r.cost(option{inst: in, n: r.fewest(tp, in.GPUs/tp, e)}, e) >= r.Budget {
 				continue
 			}
 			o, reason := r.place(tp, in, free, e)
@@ -77,12 +77,13 @@ func (r *Request) search(e *sizingEnv) (best option, why string, found bool) {
 		return cmp.Compare(a.u, b.u)
 	})
 	for _, o := range opts {
-		if found && (best.meets || fixed) && (o.over && !best.over || o.cost > best.cost+1e-9) {
+		if found && (best.meets || fixed) && (o.over && !best.over || o.cost > best.cost+1e-9) ||
+			r.Budget > 0 && o.cost >= r.Budget {
 			break
 		}
 		o.routes, o.meets = r.latency(&o, e)
 		if !fixed && !o.over && !o.meets {
-			r.meetTTFT(&o, r.instanceCap(o.inst), e)
+			r.meetTTFT(&o, r.affordable(o, e), e)
 			o.cost = r.cost(o, e)
 		}
 		if !found || o.better(best, fixed) {
@@ -167,15 +168,7 @@ func (r *Request) place(tp int, in PricedInstance, free float64, e *sizingEnv) (
 	// (Little's law: requests live shorter in a smaller batch), so the
 	// prefix cache's room is taken at that bound, the conservative side.
 	o.room = r.room(o, e.target*float64(sat.running)*float64(tp)/float64(o.unit), e)
-	if r.FixedGPUs > 0 {
-		// The replicas that hold every GPU the spec fixes, rounded up, as
-		// AWS bills whole instances: rounded down, 6 L40S at TP 4 were
-		// one 4-GPU instance at 136 % of its capacity, while 6 at TP 1
-		// carried the load at 62 %.
-		o.n = ceilDiv(ceilDiv(r.FixedGPUs, tp), o.rpi)
-	} else {
-		o.n = ceilDiv(e.minReplicas, o.rpi)
-	}
+	o.n = r.fewest(tp, o.rpi, e)
 	minN, maxN := o.n, r.instanceCap(in)
 	if r.FixedGPUs > 0 && o.n > maxN {
 		o.over = true
@@ -210,6 +203,41 @@ func (r *Request) place(tp int, in PricedInstance, free float64, e *sizingEnv) (
 	o.capN = o.n
 	o.cost = r.cost(o, e)
 	return o, ""
+}
+
+// fewest is the instances a fleet at tensor-parallel size tp with rpi
+// replicas an instance starts from: a fixed fleet's, or the fewest that
+// hold the minimum replicas.
+func (r *Request) fewest(tp, rpi int, e *sizingEnv) int {
+	if r.FixedGPUs > 0 {
+		// The replicas that hold every GPU the spec fixes, rounded up, as
+		// AWS bills whole instances: rounded down, 6 L40S at TP 4 were
+		// one 4-GPU instance at 136 % of its capacity, while 6 at TP 1
+		// carried the load at 62 %.
+		return ceilDiv(ceilDiv(r.FixedGPUs, tp), rpi)
+	}
+	return ceilDiv(e.minReplicas, rpi)
+}
+
+// affordable is the most instances o may grow to for its TTFT targets:
+// the cap's, or fewer where the request's Budget bills more (the bill
+// grows with the instances).
+func (r *Request) affordable(o option, e *sizingEnv) int {
+	hi := r.instanceCap(o.inst)
+	if r.Budget <= 0 {
+		return hi
+	}
+	lo := o.n // billed under the budget (search's loop)
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		o.n = mid
+		if r.cost(o, e) < r.Budget {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	return lo
 }
 
 // cost is what AWS bills for o a month (Request.Bill), or its peak's

@@ -9,6 +9,7 @@
 package inference
 
 import (
+	"errors"
 	"fmt"
 	"math"
 
@@ -85,6 +86,14 @@ type Request struct {
 	// its instances): the sizer chooses the packing with the least. Unset,
 	// packings compare by their peak's hourly GPU price.
 	Bill func(Packing) float64
+	// Budget, when above 0, is a bill at which a fleet is of no use to the
+	// caller (a note asking whether another GPU is cheaper): the search
+	// neither predicts nor returns a fleet billed that much or more, and
+	// Size errs when every fleet is (ErrOverBudget). A fleet it returns
+	// below the budget that carries the load within every target is the
+	// one it returns without a budget; any other answer says only that no
+	// such fleet is billed less.
+	Budget float64
 	// Explain asks for Notes; sweeps leave it off.
 	Explain bool
 }
@@ -226,6 +235,9 @@ func Size(r Request) (Fleet, error) {
 	}
 	e := r.env(maxCtx)
 	best, why, ok := r.search(&e)
+	if !ok && r.Budget > 0 && why == "" {
+		return Fleet{}, ErrOverBudget
+	}
 	if !ok {
 		if why != "" {
 			return Fleet{}, fmt.Errorf("size fleet: the performance model cannot predict %s on %s: %s", r.Model.ID, r.GPU.ID, why)
@@ -234,6 +246,10 @@ func Size(r Request) (Fleet, error) {
 	}
 	return r.fleetOf(best, &e), nil
 }
+
+// ErrOverBudget is Size's error when every fleet is billed at least the
+// request's Budget.
+var ErrOverBudget = errors.New("size fleet: every fleet is billed at least the budget")
 
 // sizingEnv holds what every candidate fleet is sized against.
 type sizingEnv struct {

@@ -221,6 +221,63 @@ func TestSearchIsExact(t *testing.T) {
 	}
 }
 
+// TestBudgetKeepsTheAnswer sizes TestSearchIsExact's requests, and a few
+// without targets, under budgets around the fleet each is sized without
+// one: below its bill, no fleet that carries the load and meets every
+// target comes back; above it, the same fleet.
+func TestBudgetKeepsTheAnswer(t *testing.T) {
+	q30, a100 := catalogPair(t, "qwen3-coder-30b-a3b", "a100-40gb")
+	l70, h := catalogPair(t, "llama-3.3-70b", "h100")
+	bill := func(pk Packing) float64 {
+		return float64(pk.Instances*pk.Instance.GPUs)*pk.Instance.GPUHourUSD*730 + 400*float64(pk.Instances)
+	}
+	cases := []Request{
+		{Model: q30, GPU: a100, Instances: p4, PeakInputTokS: 60000, PeakOutputTokS: 15000, MeanContextTokens: 8192, MaxContextTokens: 8192, CachedInputShare: 0.3,
+			Workloads: []Workload{{Name: "autocomplete", ContextTokens: 8192, MaxTTFTMs: 400}}},
+		{Model: l70, GPU: h, Instances: p5, PeakInputTokS: 100000, PeakOutputTokS: 10000, MeanContextTokens: 12000, MaxContextTokens: 32768,
+			Workloads: []Workload{{Name: "chat", ContextTokens: 4096, MaxTTFTMs: 250}, {Name: "agent", ContextTokens: 32768}}},
+		{Model: l70, GPU: h, Instances: p5, PeakInputTokS: 400000, PeakOutputTokS: 40000, MeanContextTokens: 8192, MaxContextTokens: 8192},
+		{Model: l70, GPU: h, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MeanContextTokens: 8192, MaxContextTokens: 8192, FixedGPUs: 4},
+	}
+	for i, req := range cases {
+		req.TargetUtilization, req.MinReplicas, req.Bill = 0.7, 1, bill
+		free := mustSize(t, req)
+		inst := PricedInstance{}
+		for _, c := range req.Instances {
+			if c.Type == free.InstanceType {
+				inst = c
+			}
+		}
+		cost := bill(Packing{Instance: inst, Instances: free.Instances})
+		for _, budget := range []float64{cost / 3, cost, cost + 1, 3 * cost} {
+			t.Run(fmt.Sprintf("%d/%.0f", i, budget), func(t *testing.T) {
+				req := req
+				req.Budget = budget
+				got, err := Size(req)
+				if cost < budget {
+					if err != nil {
+						t.Fatalf("under a budget above its bill: %v", err)
+					}
+					if d := cmp.Diff(free, got); d != "" {
+						t.Errorf("the budget changed the fleet (-without +with):\n%s", d)
+					}
+					return
+				}
+				if err != nil {
+					if err != ErrOverBudget {
+						t.Fatalf("err = %v, want ErrOverBudget", err)
+					}
+					return
+				}
+				if gotCost := bill(Packing{Instance: inst, Instances: got.Instances}); got.MeetsTTFT && !got.OverLimit && got.PeakUtilization <= req.TargetUtilization+1e-9 &&
+					got.InstanceType == inst.Type && gotCost < cost-1e-9 {
+					t.Errorf("the budget found a cheaper fleet (%.2f) than the search without it (%.2f)", gotCost, cost)
+				}
+			})
+		}
+	}
+}
+
 // bruteForce is the least cost (Request.cost) of any fleet of up to maxN
 // instances that carries req's peak at the target and meets every TTFT
 // target, and whether one does.
