@@ -27,11 +27,21 @@ import (
 //
 // A utilization at or below 0 is one request alone.
 func PredictAt(c Config, utilization float64) Result {
-	return predictAt(c, Fitted, utilization)
+	if c.Model == nil || c.GPU == nil {
+		return predictAt(c, Fitted, utilization)
+	}
+	s := curveOf(c)
+	return s.d.under(s.r, s.limit, s.capacity, utilization)
 }
 
 func predictAt(c Config, p Params, u float64) Result {
 	d, r, limit, capacity := saturation(c, p)
+	return d.under(r, limit, capacity, u)
+}
+
+// under is the saturated deployment d (saturation's answer) under an
+// offered load of u × its capacity.
+func (d *deployment) under(r Result, limit int, capacity, u float64) Result {
 	if !r.Fits {
 		return r
 	}
@@ -89,6 +99,7 @@ func (d *deployment) atRate(r Result, limit int, capacity, lambda float64) Resul
 	if lambda <= 0 {
 		alone := *d
 		alone.c.Concurrency = 1
+		alone.lives = nil // another configuration's
 		d = &alone
 	}
 	// The batch the load keeps running: the fewest requests in flight
@@ -96,7 +107,7 @@ func (d *deployment) atRate(r Result, limit int, capacity, lambda float64) Resul
 	lo, hi := 1, limit
 	for lo < hi {
 		mid := (lo + hi) / 2
-		if float64(mid)/d.at(mid).life >= lambda {
+		if float64(mid)/d.life(mid) >= lambda {
 			hi = mid
 		} else {
 			lo = mid + 1

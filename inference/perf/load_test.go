@@ -2,7 +2,10 @@ package perf
 
 import (
 	"math"
+	"sync"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestPredictAt: TTFT rises with the offered load and is nil at capacity;
@@ -133,5 +136,44 @@ func TestPromptWithinTheMix(t *testing.T) {
 			t.Errorf("u=%.1f: the p95 fell with the load: short %.0f -> %.0f ms, long %.0f -> %.0f ms", u, prevShort, ms, prevLong, ml)
 		}
 		prevShort, prevLong = ms, ml
+	}
+}
+
+// TestRememberedCurve: PredictAt, which remembers a configuration's
+// saturation and the lives of the batches it searched, answers as the
+// prediction made afresh, at every load, in any order, from goroutines at
+// once; and a model edited in place is predicted afresh.
+func TestRememberedCurve(t *testing.T) {
+	loads := []float64{0.97, 0.1, 0.5, 0, 0.5, 0.3, 0.9, 1.2, 0.7, 0.01}
+	for _, tc := range []struct{ model, gpu string }{{"llama-3.1-8b", "h100"}, {"qwen3-30b-a3b", "h100"}, {"llama-3.3-70b", "a100-80gb"}} {
+		// Two configurations apart only in their cached share, asked in turn.
+		c := cfg(t, tc.model, tc.gpu, 1)
+		c.InputTokens, c.OutputTokens, c.InputTokensP95, c.CachedInputShare = 6000, 300, 20000, 0.4
+		c2 := c
+		c2.CachedInputShare = 0
+		var wg sync.WaitGroup
+		for g := range 4 {
+			wg.Go(func() {
+				for i := range 2 * len(loads) {
+					u, c := loads[(i+g)%len(loads)], c
+					if i%2 == 1 {
+						c = c2
+					}
+					if d := cmp.Diff(predictAt(c, Fitted, u), PredictAt(c, u), cmp.AllowUnexported(Result{})); d != "" {
+						t.Errorf("%s on %s at %.2f: remembered differs from afresh (-afresh +remembered):\n%s", tc.model, tc.gpu, u, d)
+					}
+				}
+			})
+		}
+		wg.Wait()
+	}
+	c := cfg(t, "llama-3.1-8b", "h100", 1)
+	c.InputTokens, c.OutputTokens = 4000, 400
+	m := *c.Model
+	c.Model = &m
+	before := PredictAt(c, 0.5)
+	m.Layers *= 2
+	if after := PredictAt(c, 0.5); *after.TTFTMs <= *before.TTFTMs {
+		t.Errorf("twice the layers: TTFT %.0f ms, not above %.0f", *after.TTFTMs, *before.TTFTMs)
 	}
 }

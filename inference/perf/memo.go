@@ -1,6 +1,7 @@
 package perf
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/costgate/costgate/modelcatalog"
@@ -69,4 +70,70 @@ func memoized(c Config) Result {
 		r.TTFTMs, r.TTFTP95Ms, r.TTFTP999Ms = &ttft, &p95, &p999
 	}
 	return r
+}
+
+// curves keeps each configuration's saturation with the fitted factors,
+// and the lives of the batches PredictAt's search for the load's batch
+// asked (deployment.atRate): sizing asks one configuration at many loads,
+// one for every instance count it tries, and the saturation and most of
+// the batches searched are the same at each. Keyed as memo is.
+var curves = struct {
+	sync.Mutex
+	m map[memoKey]*curve
+}{m: map[memoKey]*curve{}}
+
+// curve is a configuration at saturation (saturation's answer).
+type curve struct {
+	d        deployment
+	r        Result
+	limit    int
+	capacity float64
+}
+
+// lives are the lives of a request at each batch of one deployment.
+type lives struct {
+	sync.Mutex
+	m map[int]float64
+}
+
+// curveOf is c's saturation with the fitted factors, remembered; the
+// caller gets its own copy of the notes.
+func curveOf(c Config) curve {
+	c.Concurrency = 0
+	k := keyOf(c)
+	curves.Lock()
+	s, ok := curves.m[k]
+	curves.Unlock()
+	if !ok {
+		s = &curve{}
+		s.d, s.r, s.limit, s.capacity = saturation(c, Fitted)
+		s.d.lives = &lives{m: map[int]float64{}}
+		curves.Lock()
+		if len(curves.m) >= memoSize {
+			clear(curves.m)
+		}
+		curves.m[k] = s
+		curves.Unlock()
+	}
+	out := *s
+	out.r.Notes = slices.Clone(out.r.Notes)
+	return out
+}
+
+// life is the life of a request at batch b (at(b).life), remembered
+// where the deployment keeps its lives.
+func (d *deployment) life(b int) float64 {
+	if d.lives == nil {
+		return d.at(b).life
+	}
+	d.lives.Lock()
+	l, ok := d.lives.m[b]
+	d.lives.Unlock()
+	if !ok {
+		l = d.at(b).life
+		d.lives.Lock()
+		d.lives.m[b] = l
+		d.lives.Unlock()
+	}
+	return l
 }

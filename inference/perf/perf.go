@@ -269,6 +269,9 @@ type deployment struct {
 	// sequences of the request's length a GPU's KV cache holds.
 	weightsGPU, kvGPU float64
 	kvSeqs            int
+	// lives, when set, remembers the life of a request at each batch
+	// (life): a remembered saturation's (curveOf), asked at many loads.
+	lives *lives
 }
 
 // resolve fills the configuration's defaults and says why it cannot be
