@@ -67,7 +67,7 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 	}
 	pf := &preflight{ctx: ctx, cfg: cfg, opt: opt}
 	pf.config()
-	cat, err := cfg.Catalog()
+	cat, err := callCatalog(ctx, cfg, p)
 	if err != nil {
 		pf.problems = append(pf.problems, err.Error())
 	}

@@ -145,7 +145,7 @@ func deploy(ctx *pulumi.Context, p *plan.Plan, cfg Config) (pulumi.Map, error) {
 	if err != nil {
 		return nil, err
 	}
-	cat, err := cfg.Catalog()
+	cat, err := callCatalog(ctx, cfg, p)
 	if err != nil {
 		return nil, err
 	}
