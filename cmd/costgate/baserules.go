@@ -310,7 +310,7 @@ func ruleChanges(f *planFlags, base, head sideRules) []review.RuleChange {
 // options are the plan options of this side; base is the spec before the
 // change, for spec.loosened (nil on the base side); the spec is priced for
 // deployment dep and its resources previewed by gate (planFlags.gate).
-func (r sideRules) options(asOf time.Time, approvals *plan.Approvals, base *spec.Spec, dep modelcatalog.Deployment, gate func(plan.Evaluator) func(context.Context, *plan.Plan) error) plan.Options {
+func (r sideRules) options(asOf time.Time, approvals *plan.Approvals, base *spec.Spec, dep modelcatalog.Deployment, gate func(plan.Evaluator, *modelcatalog.Catalog) func(context.Context, *plan.Plan) error) plan.Options {
 	return plan.Options{Catalog: r.cat, AsOf: asOf, Policies: r.ev, Approvals: approvals, Base: base,
-		Deployment: dep, Gate: gate(r.ev)}
+		Deployment: dep, Gate: gate(r.ev, r.cat)}
 }

@@ -142,13 +142,15 @@ func (f *planFlags) addPolicyDirs(dirs []string) {
 
 // gate is the resource gate of the spec at path: the resources of every
 // stack deploying it (--stack-spec, --stack-config), each with its own
-// configuration (its allowed CIDRs, VPC, schedule zone), else those of
-// --stack-config's configuration or the program's default.
-func (f *planFlags) gate(ev plan.Evaluator, path string) func(context.Context, *plan.Plan) error {
+// configuration (its allowed CIDRs, VPC, schedule zone, price book), else
+// those of --stack-config's configuration or the program's default,
+// previewed with cat, the catalog the plan is priced with, where no stack
+// names one.
+func (f *planFlags) gate(ev plan.Evaluator, cat *modelcatalog.Catalog, path string) func(context.Context, *plan.Plan) error {
 	if cfgs := f.stacks[filepath.Clean(path)]; len(cfgs) > 0 {
 		return stacks.GateWith(ev, cfgs[0], cfgs[1:]...)
 	}
-	return stacks.GateWith(ev, f.stack)
+	return stacks.GateWith(ev, f.stack.PricedWith(cat))
 }
 
 // addDeployment records that a --stack-spec stack deploys the spec at
@@ -356,12 +358,12 @@ func (r planRun) planAll(ctx context.Context, specs []*spec.Spec, stderr io.Writ
 func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned, error) {
 	f, ev := r.f, r.ev
 	opts := plan.Options{Catalog: r.cat, AsOf: r.asOf, Policies: ev, Approvals: r.approvals, Base: r.rv.bases[i], NewSpec: r.rv.isNew(i), Loosened: r.rv.extra[i],
-		Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack), Usage: r.measured[i], Timings: f.timings}
+		Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack.PricedWith(r.cat)), Usage: r.measured[i], Timings: f.timings}
 	if i >= r.heads {
 		opts.Policies, opts.Gate = deletionOnly{ev}, nil
 	} else {
 		opts.Deployment = f.deployment(r.paths[i])
-		opts.Gate = f.gate(ev, r.paths[i])
+		opts.Gate = f.gate(ev, r.cat, r.paths[i])
 	}
 	p, err := plan.Build(ctx, s, opts)
 	if err != nil {

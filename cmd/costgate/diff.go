@@ -162,7 +162,9 @@ func compareAll(ctx context.Context, f *planFlags, pairs []specPair, base, head 
 	diffs := make([]*review.Diff, 0, len(pairs))
 	for _, p := range pairs {
 		dep := f.deployment(p.head.Filename)
-		gate := func(ev plan.Evaluator) func(context.Context, *plan.Plan) error { return f.gate(ev, p.head.Filename) }
+		gate := func(ev plan.Evaluator, cat *modelcatalog.Catalog) func(context.Context, *plan.Plan) error {
+			return f.gate(ev, cat, p.head.Filename)
+		}
 		headOpts := head.options(asOf, approvals, p.base, dep, gate)
 		headOpts.Loosened, headOpts.NewSpec = p.extra, p.fresh
 		d, err := review.CompareWith(ctx, p.base, p.head,

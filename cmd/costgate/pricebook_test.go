@@ -64,3 +64,20 @@ func TestPriceBookOfOnePrice(t *testing.T) {
 		t.Error("the price book's price changed nothing in the plan")
 	}
 }
+
+// TestPriceBookAddsAModel: a managed model a price book adds, pinned by a
+// workload, is planned and previewed with the book: the preview read the
+// embedded catalog and refused the model as "not in the catalog" (exit 2).
+func TestPriceBookAddsAModel(t *testing.T) {
+	for _, cmd := range []string{"plan", "check"} {
+		code, stdout, stderr := runCLI(cmd, "testdata/pricebook/added_model.hcl", "--as-of", "2026-11-26", "--format", "json",
+			"--catalog", "testdata/pricebook/added_model.json")
+		want := `"type": "costgate:stacks:ManagedGateway"` // the preview's
+		if cmd == "check" {
+			want = `"allowed": true`
+		}
+		if code != 0 || !strings.Contains(stdout, want) {
+			t.Errorf("%s: exit %d, want 0 with the book's model routed and previewed; stderr: %s", cmd, code, stderr)
+		}
+	}
+}
