@@ -106,6 +106,19 @@ func TestWorkflowTrustModel(t *testing.T) {
 			t.Errorf("the workflow does not run on %s", e)
 		}
 	}
+	// Builds read go.mod and go.sum alone (a go.work or vendor/ of the
+	// pull request's would swap the gate's code).
+	if w.Env == nil || w.Env.Vars["gowork"] == nil || w.Env.Vars["gowork"].Value.Value != "off" ||
+		w.Env.Vars["goflags"] == nil || !strings.Contains(w.Env.Vars["goflags"].Value.Value, "-mod=readonly") {
+		t.Error("the workflow's env must set GOWORK: off and GOFLAGS: -mod=readonly for every job's builds")
+	}
+	for id, j := range w.Jobs {
+		for _, name := range []string{"gowork", "goflags"} {
+			if j.Env != nil && j.Env.Vars[name] != nil {
+				t.Errorf("job %s sets %s again", id, strings.ToUpper(name))
+			}
+		}
+	}
 	if w.Permissions == nil || w.Permissions.All != nil || len(w.Permissions.Scopes) != 0 {
 		t.Error("the workflow's default permissions must be none (permissions: {}); jobs ask for their own")
 	}
