@@ -529,3 +529,30 @@ self_hosted {
 		t.Errorf("%g written for %s, kept for %s at %g: loosened %v, want self_hosted.gpu_hour_usd", price(was), was.InstanceType, now.InstanceType, price(now), got)
 	}
 }
+
+// TestLookAlikeAlertAddress: an alert address replaced by one that Unicode
+// case folding takes for it (ſ for s, the Kelvin sign for K) drops the
+// original; the parser refuses such an address, and a spec built another
+// way is compared as mail servers compare (ASCII letter case only).
+func TestLookAlikeAlertAddress(t *testing.T) {
+	acme := fixture.Example(t, "acme-platform.hcl")
+	base := fixture.Parse(t, "acme.hcl", acme)
+	for _, tc := range []struct {
+		addr string
+		want []string
+	}{
+		{"finopſ@acme.example", []string{"budget.alert_emails"}},
+		{"finops@acme.example", nil},
+		{"FINOPS@ACME.EXAMPLE", nil},
+	} {
+		head := fixture.Parse(t, "acme.hcl", acme)
+		base.Budget.AlertEmails, head.Budget.AlertEmails = []string{"fin\u212aops@acme.example"}, []string{"finkops@acme.example"}
+		if _, got := loosenedAgainst(t, head, base); len(got) != 1 {
+			t.Errorf("the Kelvin sign replaced by k: loosened %v", got)
+		}
+		base.Budget.AlertEmails, head.Budget.AlertEmails = []string{"finops@acme.example"}, []string{tc.addr}
+		if _, got := loosenedAgainst(t, head, base); strings.Join(got, ",") != strings.Join(tc.want, ",") {
+			t.Errorf("%s: loosened %v, want %v", tc.addr, got, tc.want)
+		}
+	}
+}

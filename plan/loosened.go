@@ -81,7 +81,7 @@ func Loosenings(base, head *spec.Spec) []Loosening {
 	// an address dropped no longer hears of the spend.
 	var dropped []string
 	for _, e := range base.Budget.AlertEmails {
-		if !slices.ContainsFunc(head.Budget.AlertEmails, func(h string) bool { return strings.EqualFold(h, e) }) {
+		if !slices.ContainsFunc(head.Budget.AlertEmails, func(h string) bool { return sameAddress(h, e) }) {
 			dropped = append(dropped, e)
 		}
 	}
@@ -89,6 +89,30 @@ func Loosenings(base, head *spec.Spec) []Loosening {
 		add("budget.alert_emails", "budget.alert_emails drops %s: the budget's alerts no longer reach %s", strings.Join(dropped, ", "), map[bool]string{true: "it", false: "them"}[len(dropped) == 1])
 	}
 	return out
+}
+
+// sameAddress reports whether two email addresses name one mailbox as
+// mail servers take them: alike but for the case of ASCII letters.
+// Unicode case folding (strings.EqualFold) also matches ſ to s and the
+// Kelvin sign to K, so a look-alike address dropped the one it replaced
+// without a loosening.
+func sameAddress(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range len(a) {
+		if lowerASCII(a[i]) != lowerASCII(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func lowerASCII(c byte) byte {
+	if 'A' <= c && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // TeamLoosening is a loosening of the spec's identity (attribute "team"):

@@ -3,6 +3,7 @@ package spec
 import (
 	"net/mail"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
@@ -35,11 +36,27 @@ func (d *decoder) budget(blk *hclsyntax.Block) Budget {
 					"budget.alert_emails holds plain email addresses such as \"finops@example.com\"; %q is not one.", e)
 				continue
 			}
+			if at := nonASCII(e); at >= 0 {
+				d.errorf(ranges[i], "Invalid email address",
+					"budget.alert_emails holds ASCII addresses: %q has %q at byte %d, a letter that can pass for another (ſ for s, the Kelvin sign for K) and match it in some comparisons; write the address as its mailbox is written.", e, []rune(e[at:])[0], at)
+				continue
+			}
 			emails = append(emails, e)
 		}
 		bu.AlertEmails = emails
 	}
 	return bu
+}
+
+// nonASCII is the byte offset of s's first non-ASCII character; -1 when
+// it has none.
+func nonASCII(s string) int {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return i
+		}
+	}
+	return -1
 }
 
 // isEmail accepts a bare address (no display name) whose domain has a dot,

@@ -12,5 +12,5 @@ workload "chat" {
 budget {
   monthly_limit_usd  = 0
   approval_above_usd = -5
-  alert_emails       = ["finops", "Fin Ops <finops@acme.example>", "ops@localhost"]
+  alert_emails       = ["finops", "Fin Ops <finops@acme.example>", "ops@localhost", "finopſ@acme.example"]
 }
