@@ -228,6 +228,14 @@ func teamLoadChanges(base, head *spec.Spec) []loadChange {
 			out = append(out, loadChange{attr: "team." + f.name, moved: changed(setting(f.b), setting(f.h))})
 		}
 	}
+	// The fleet's pricing model is no figure of the load, but a change to
+	// a commitment (reserved, capacity_block) or to spot prices the fleet
+	// at a rate nobody has yet bought: the program launches on-demand
+	// instances, billed so until a Savings Plan covers them. A move to
+	// on-demand bills what the program launches.
+	if bp, hp := base.SelfHosted.Pricing, head.SelfHosted.Pricing; bp != hp && hp != spec.OnDemand {
+		out = append(out, loadChange{attr: "self_hosted.pricing", moved: changed(setting(bp), setting(hp))})
+	}
 	if bi, hi := base.Quality.IncludeInDecision, head.Quality.IncludeInDecision; bi != hi {
 		out = append(out, loadChange{attr: "quality.include_in_decision", moved: changed(strconv.FormatBool(bi), strconv.FormatBool(hi))})
 	}
@@ -369,7 +377,8 @@ func movedLoad(ctx context.Context, base, head *spec.Spec, now headDenials, opts
 	return l.out
 }
 
-// atBaseLoad is head with base's load figures: the team's always; with
+// atBaseLoad is head with base's load figures: the team's always (and
+// the fleet's pricing model, with the base's price for it); with
 // workloads, the base's workloads, each with its share, complexity,
 // context_tokens and rework_hours, under the head's rules (max_ttft_ms,
 // min_quality, route, model) where the head names it; a workload the head
@@ -385,6 +394,15 @@ func atBaseLoad(base, head *spec.Spec, workloads bool) *spec.Spec {
 	t.WorkingHoursPerMonth, t.PeakToAverage = b.WorkingHoursPerMonth, b.PeakToAverage
 	t.CacheTTL, t.Timezone = b.CacheTTL, b.Timezone
 	t.DeveloperHourlyUSD, cf.Quality = b.DeveloperHourlyUSD, base.Quality
+	if bs, hs := base.SelfHosted, &cf.SelfHosted; bs.Pricing != hs.Pricing && hs.Pricing != spec.OnDemand {
+		// Billed as the base bills it: its pricing model, with the price
+		// the base wrote for it (a GPU-hour price is one pricing model's,
+		// one GPU's).
+		hs.Pricing, hs.GPUHourUSD = bs.Pricing, nil
+		if bs.GPU == hs.GPU {
+			hs.GPUHourUSD = bs.GPUHourUSD
+		}
+	}
 	if !workloads {
 		return &cf
 	}

@@ -45,6 +45,11 @@ var loadTwo = fixture.Load("two.hcl")
 // $350 (about $320 with five-minute writes).
 var loadCache = fixture.Load("cache.hcl")
 
+// loadPricing is a team whose managed option is denied by compliance and
+// whose on-demand fleet costs about $8,100 a month against a limit of
+// $7,000 (spend.limit); at reserved rates it is under the limit.
+var loadPricing = fixture.Load("pricing.hcl")
+
 // loadPeak is a team whose working day in Shanghai falls mostly in
 // DeepSeek's peak hours (weekdays 01:00-04:00 and 06:00-10:00 UTC): its
 // managed option costs about $99 a month against a limit of $80.
@@ -63,6 +68,17 @@ func TestLoadFiguresThatOpenTheGate(t *testing.T) {
 		want  []string // attributes reported loosened, in order
 		says  string   // in every loosening's message
 	}{
+		// A commitment nobody has bought: the program launches on-demand
+		// instances, billed so until a Savings Plan covers them.
+		{"pricing made reserved, clearing spend.limit", loadPricing,
+			[]string{"pricing = \"on_demand\"", "pricing = \"reserved\""},
+			[]string{"self_hosted.pricing"}, "self_hosted.pricing changes from \"on_demand\" to \"reserved\": at the base's load self_hosted was denied by spend.limit; the new figure clears it"},
+		{"pricing made reserved under a limit that holds either way", strings.Replace(loadPricing, "= 7000", "= 9000", 1),
+			[]string{"pricing = \"on_demand\"", "pricing = \"reserved\""},
+			nil, ""},
+		{"pricing made on demand", strings.Replace(loadPricing, "\"on_demand\"", "\"reserved\"", 1),
+			[]string{"pricing = \"reserved\"", "pricing = \"on_demand\""},
+			nil, ""},
 		{"peak_to_average lowered, clearing capacity.exceeded", loadCapacity,
 			[]string{"peak_to_average         = 3", "peak_to_average         = 1.5"},
 			[]string{"team.peak_to_average"}, "team.peak_to_average falls from 3 to 1.5: at the base's load self_hosted was denied by capacity.exceeded; the new figure clears it"},
