@@ -182,6 +182,11 @@ func TestCostgateScriptRefuses(t *testing.T) {
 		{"spec folder as a flag", dir, []string{"SPEC_DIR=-delete"}, "SPEC_DIR must be a relative path"},
 		{"price book upwards", dir, []string{"COSTGATE_CATALOG=../../etc/passwd"}, "COSTGATE_CATALOG must be a relative path"},
 		{"policy folder as a flag", dir, []string{"COSTGATE_POLICY_DIRS=policies\n--policy-timeout=0"}, "COSTGATE_POLICY_DIRS must be a relative path"},
+		// Rules outside the paths CODEOWNERS owns: a pull request no owner
+		// reviews could loosen what every later gate applies.
+		{"policy folder no owner reviews", dir, []string{"COSTGATE_POLICY_DIRS=policies/acme\nteams/rules"}, "COSTGATE_POLICY_DIRS names teams/rules: keep the organisation's rules under policies/"},
+		{"policy folder beside the owned one", dir, []string{"COSTGATE_POLICY_DIRS=policies-acme"}, "COSTGATE_POLICY_DIRS names policies-acme"},
+		{"price book no owner reviews", dir, []string{"COSTGATE_CATALOG=config/acme.json"}, "COSTGATE_CATALOG names config/acme.json"},
 		{"no spec folder", dir, []string{"SPEC_DIR=nope"}, "no spec folder nope"},
 		{"no spec", empty, nil, "no spec (*.hcl) to check"},
 	}

@@ -25,8 +25,10 @@
 #                          (the base branch's in a pull request; default .);
 #                          diff takes the paths as they are instead, and reads
 #                          each side's own: the working tree's and --base-ref's
-#   COSTGATE_POLICY_DIRS   policy folders under RULES_DIR, one per line
-#   COSTGATE_CATALOG       price book under RULES_DIR
+#   COSTGATE_POLICY_DIRS   policy folders under RULES_DIR, one per line, each
+#                          policies or under policies/ (owned: CODEOWNERS)
+#   COSTGATE_CATALOG       price book under RULES_DIR, under prices/ or named
+#                          *.prices.json (owned: CODEOWNERS)
 #   APPROVALS              approvals file for check, plan and diff
 set -euo pipefail
 
@@ -45,6 +47,18 @@ rules=${RULES_DIR:-.}
 relative() {
 	case $1 in
 	'' | -* | /* | .. | ../* | */.. | */../*) die "$2 must be a relative path inside the repository" ;;
+	esac
+}
+
+# The organisation's rules live where .github/CODEOWNERS has owners
+# review every change: policy folders under policies/, price books under
+# prices/ or named *.prices.json. Elsewhere, a pull request no owner
+# reviews could loosen the rules every later gate and deploy apply.
+owned_rule() {
+	case $2:$1 in
+	COSTGATE_POLICY_DIRS:policies | COSTGATE_POLICY_DIRS:policies/?*) ;;
+	COSTGATE_CATALOG:prices/?* | COSTGATE_CATALOG:*.prices.json) ;;
+	*) die "$2 names $1: keep the organisation's rules under policies/ (policy folders) or prices/ or *.prices.json (price books), which .github/CODEOWNERS has the policy owners review" ;;
 	esac
 }
 
@@ -92,6 +106,7 @@ validate | check | plan | diff)
 	# A stack config brings its own price book, the one pulumi up uses.
 	if [ -n "${COSTGATE_CATALOG:-}" ] && [ -z "${STACK_CONFIG:-}" ]; then
 		relative "$COSTGATE_CATALOG" COSTGATE_CATALOG
+		owned_rule "$COSTGATE_CATALOG" COSTGATE_CATALOG
 		flags+=(--catalog "$prefix$COSTGATE_CATALOG")
 	fi
 	;;
@@ -101,6 +116,7 @@ check | plan | diff)
 	while IFS= read -r d; do
 		[ -n "$d" ] || continue
 		relative "$d" COSTGATE_POLICY_DIRS
+		owned_rule "$d" COSTGATE_POLICY_DIRS
 		flags+=(--policy-dir "$prefix$d")
 	done <<<"${COSTGATE_POLICY_DIRS:-}"
 	if [ -n "${APPROVALS:-}" ]; then
