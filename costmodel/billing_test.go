@@ -233,3 +233,32 @@ func TestImagePullsThroughNAT(t *testing.T) {
 		})
 	}
 }
+
+// TestDearSpotWarns: on spot, an H100 fleet the catalog can sell only as
+// the 8-GPU p5.48xlarge (no spot price for the one-GPU p5.4xlarge) costs
+// more than the same load on demand, and the plan says so with both
+// fleets; an A100 fleet, whose one 8-GPU type has a spot price below
+// on-demand's, does not warn.
+func TestDearSpotWarns(t *testing.T) {
+	for _, tc := range []struct {
+		gpu   string
+		warns bool
+	}{{"h100", true}, {"a100-80gb", false}} {
+		t.Run(tc.gpu, func(t *testing.T) {
+			src := strings.Replace(fmt.Sprintf(base, 100, 4e6), `pricing = "reserved"`, fmt.Sprintf("pricing = \"spot\"\n  gpu = %q", tc.gpu), 1)
+			sh := evaluate(t, parse(t, "s.hcl", src)).Option(architecture.SelfHosted)
+			warned := ""
+			for _, n := range sh.Notes {
+				if n.ID == "pricing.spot_dearer" {
+					warned = n.Message
+				}
+			}
+			if (warned != "") != tc.warns {
+				t.Fatalf("pricing.spot_dearer %q, want a warning: %v (fleet %d × %s)", warned, tc.warns, sh.Sizing.Instances, sh.Sizing.InstanceType)
+			}
+			if tc.warns && (!strings.Contains(warned, "p5.48xlarge") || !strings.Contains(warned, "p5.4xlarge")) {
+				t.Errorf("the warning names not both fleets: %s", warned)
+			}
+		})
+	}
+}

@@ -37,6 +37,32 @@ func (m *model) idleCommitment(a *assignment, o *Option) *Note {
 		sh.Pricing, float64(units.HoursPerMonth), sh.Schedule, m.runningHours(o.Sizing.CheckpointGB), o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole(), units.USD(alt).Whole())}
 }
 
+// dearSpot warns (pricing.spot_dearer) when the spec's spot pricing
+// costs more than the same load on demand: the catalog sells some
+// instance types without a spot price (p5.4xlarge, the one-H100 type),
+// so on spot the fleet packs onto a larger type and bills GPUs it would
+// not on demand. nil when it does not apply or on demand is no cheaper.
+func (m *model) dearSpot(a *assignment, o *Option, f inference.Fleet) *Note {
+	if m.s.SelfHosted.Pricing != spec.Spot || o.Sizing == nil {
+		return nil
+	}
+	m.onDemand = true
+	defer func() { m.onDemand = false }()
+	mid, _ := scenarios(m.axes(true, m.hasGap(a)))
+	ev, err := m.evaluate(a, mid, false)
+	if err != nil || !ev.sized {
+		return nil
+	}
+	alt := ev.total(m.s.Quality.IncludeInDecision)
+	if alt >= o.MonthlyUSD.Expected-0.5 {
+		return nil
+	}
+	return &Note{ID: "pricing.spot_dearer", Message: fmt.Sprintf(
+		"spot pricing runs the %s option's fleet on %d × %s (%d GPUs billed) at %s a month expected; on demand the same load runs on %d × %s (%d GPUs) at %s a month expected, %s less (the catalog's spot prices: an instance type it has none for, or a spot price above on-demand's); set pricing = \"on_demand\"",
+		o.Architecture, f.Instances, f.InstanceType, f.BilledGPUs, units.USD(o.MonthlyUSD.Expected).Whole(),
+		ev.fleet.Instances, ev.fleet.InstanceType, ev.fleet.BilledGPUs, units.USD(alt).Whole(), units.USD(o.MonthlyUSD.Expected-alt).Whole())}
+}
+
 // uncoveredHours are the team's working hours a month that a
 // business_hours fleet's schedule — 09:00-17:00 on weekdays,
 // units.WeekdaysPerMonth × 8 hours — leaves out, when they exceed a
