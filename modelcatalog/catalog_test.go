@@ -772,3 +772,22 @@ func TestCheckpointGB(t *testing.T) {
 		t.Errorf("Validate() = %v, want a checkpoint_dtype error", err)
 	}
 }
+
+// TestSuccessorKeepsItsPredecessorsPromptTerm: a model whose short-prompt
+// TTFT is its predecessor's (no measurement of its own) takes the
+// predecessor's measured long-prompt term too: GPT-6 Luna kept the
+// generic 0.24 ms a token, 7× GPT-5.4 mini's, and was denied a 2 s target
+// at 8K prompts its predecessor met.
+func TestSuccessorKeepsItsPredecessorsPromptTerm(t *testing.T) {
+	cat := Default()
+	for i := range cat.Managed {
+		pre := &cat.Managed[i]
+		next, ok := cat.ManagedModel(pre.Successor)
+		if !ok || pre.PromptMsPerToken == nil || pre.TTFTMs == nil || next.TTFTMs == nil || next.TTFTMs.Value != pre.TTFTMs.Value {
+			continue
+		}
+		if next.PromptMsPerToken == nil || next.PromptMsPerToken.Value != pre.PromptMsPerToken.Value {
+			t.Errorf("%s takes %s's short-prompt TTFT (%g ms) but not its prompt term (%g ms a token)", next.ID, pre.ID, pre.TTFTMs.Value, pre.PromptMsPerToken.Value)
+		}
+	}
+}
