@@ -51,7 +51,7 @@ func (r *Request) search(e *sizingEnv) (best option, why string, found bool) {
 			break
 		}
 		free := float64(tp)*r.GPU.MemoryGB*GPUMemoryUtilization - r.Model.WeightsGB
-		if free < float64(e.maxCtx)*e.kvPerToken {
+		if free < float64(e.maxCtx)*r.kvPerToken(tp) {
 			continue
 		}
 		for _, in := range r.Instances {
@@ -159,7 +159,7 @@ func (r *Request) place(tp int, in PricedInstance, free float64, e *sizingEnv) (
 	// their last token (the mean prompt and its output), as the
 	// performance model batches them; at the prompt alone it admitted a
 	// fifth more than the cache finishes, and vLLM preempts the rest.
-	o.maxSeqs = max(1, count(free/(float64(e.shape.in+e.shape.out)*e.kvPerToken), MaxNumSeqs))
+	o.maxSeqs = max(1, count(free/(float64(e.shape.in+e.shape.out)*r.kvPerToken(tp)), MaxNumSeqs))
 	sat := r.ask(tp, o.unit, e.shape, r.CachedInputShare, -1)
 	if !sat.ok {
 		return o, sat.reason

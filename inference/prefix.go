@@ -15,11 +15,12 @@ import (
 // prefix takes as much room as a running one's context. running is the
 // sequences a replica runs at the target utilization.
 func (r *Request) room(o option, running float64, e *sizingEnv) float64 {
-	if r.CachedInputShare <= 0 || e.kvPerToken <= 0 {
+	kv := r.kvPerToken(o.tp)
+	if r.CachedInputShare <= 0 || kv <= 0 {
 		return 0
 	}
 	tokens := math.Max(math.Min(running, float64(o.maxSeqs)), 1) * e.mean
-	spare := o.kvGB/e.kvPerToken - tokens
+	spare := o.kvGB/kv - tokens
 	return math.Min(1, math.Max(0, spare/(IdleSessionsPerRunning*tokens)))
 }
 

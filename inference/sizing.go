@@ -256,7 +256,6 @@ type sizingEnv struct {
 	// maxCtx is the longest request in tokens, prompt and output: the
 	// fleet's --max-model-len, one of which a replica's KV cache holds.
 	maxCtx      int
-	kvPerToken  float64 // GB per token of KV cache
 	mean        float64 // mean context tokens of a request
 	target      float64 // target utilization
 	minReplicas int
@@ -280,7 +279,6 @@ func (r *Request) env(maxCtx int) sizingEnv {
 	longest := r.shapeOf(maxCtx, 0)
 	e := sizingEnv{
 		maxCtx:      longest.in + longest.out,
-		kvPerToken:  float64(r.Model.KVBytes()) / 1e9, // GB per token
 		mean:        math.Max(r.MeanContextTokens, 1),
 		target:      r.TargetUtilization,
 		minReplicas: max(r.MinReplicas, 1),
@@ -324,6 +322,10 @@ func (r *Request) env(maxCtx int) sizingEnv {
 	e.cal = r.calibrate()
 	return e
 }
+
+// kvPerToken is the KV cache of one token across a replica at
+// tensor-parallel size tp, in GB (modelcatalog.OpenModel.KVBytesAt).
+func (r *Request) kvPerToken(tp int) float64 { return float64(r.Model.KVBytesAt(tp)) / 1e9 }
 
 // overLimit is the replica count that stands for any load above
 // modelcatalog.MaxFleetGPUs: each replica holds at least one GPU, so such a

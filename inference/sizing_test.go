@@ -311,7 +311,7 @@ func placements(t *testing.T, req Request, e *sizingEnv) []option {
 	var out []option
 	for _, tp := range modelcatalog.TensorParallelSizes {
 		free := float64(tp)*req.GPU.MemoryGB*GPUMemoryUtilization - req.Model.WeightsGB
-		if free < float64(e.maxCtx)*e.kvPerToken {
+		if free < float64(e.maxCtx)*req.kvPerToken(tp) {
 			continue
 		}
 		for _, in := range req.Instances {
@@ -782,9 +782,35 @@ func TestMaxNumSeqsFitTheCache(t *testing.T) {
 		for _, ctx := range []int{2048, 16384, 65536} {
 			f := mustSize(t, Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: 200000, PeakOutputTokS: 40000,
 				MaxContextTokens: ctx, MeanContextTokens: float64(ctx), TargetUtilization: 0.7, MinReplicas: 1})
-			seq := float64(f.Throughput.InputTokens+f.Throughput.OutputTokens) * float64(m.KVBytes()) / 1e9
+			seq := float64(f.Throughput.InputTokens+f.Throughput.OutputTokens) * float64(m.KVBytesAt(f.TensorParallel)) / 1e9
 			if f.MaxNumSeqs < MaxNumSeqs && (float64(f.MaxNumSeqs)*seq > f.KVCacheGB+1e-6 || float64(f.MaxNumSeqs+1)*seq <= f.KVCacheGB) {
 				t.Errorf("%s at %d tokens: --max-num-seqs %d of %.1f GB sequences, the cache %.1f GB", model, ctx, f.MaxNumSeqs, seq, f.KVCacheGB)
+			}
+		}
+	}
+}
+
+// TestMaxNumSeqsWhereTPExceedsTheKVHeads: at a tensor-parallel size above
+// the model's KV heads vLLM stores each head on several ranks, so a
+// replica's cache holds fewer sequences than its memory over the
+// unreplicated KV says; --max-num-seqs stays within what the performance
+// model (which lays the cache out as vLLM does) finds the cache holds.
+// qwen3-coder-30b-a3b (4 KV heads) at TP 8 was told 511 for a cache of
+// 272.
+func TestMaxNumSeqsWhereTPExceedsTheKVHeads(t *testing.T) {
+	for _, model := range []string{"qwen3-coder-30b-a3b", "llama-3.3-70b", "gpt-oss-120b"} {
+		m, h := catalogPair(t, model, "h100")
+		req := Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: 100000, PeakOutputTokS: 20000,
+			MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1}
+		e := req.env(8192)
+		for _, o := range placements(t, req, &e) {
+			p := perf.Predict(perf.Config{Model: m, GPU: h, Engine: "vllm", Precision: m.WeightsDType, TP: o.tp,
+				InputTokens: e.shape.in, OutputTokens: e.shape.out})
+			if !p.Fits {
+				continue
+			}
+			if o.maxSeqs > p.KVCacheSequences {
+				t.Errorf("%s at TP %d (%d KV heads): --max-num-seqs %d, the cache holds %d", model, o.tp, m.KVHeads, o.maxSeqs, p.KVCacheSequences)
 			}
 		}
 	}

@@ -791,3 +791,22 @@ func TestSuccessorKeepsItsPredecessorsPromptTerm(t *testing.T) {
 		}
 	}
 }
+
+// TestKVBytesAt: a replica's KV cache per token as vLLM lays it out
+// across tensor-parallel ranks.
+func TestKVBytesAt(t *testing.T) {
+	gqa := &OpenModel{Layers: 48, KVHeads: 4, HeadDim: 128}           // 2·48·4·128·2 = 98,304 B
+	mla := &OpenModel{Layers: 61, KVLoraRank: 512, QKRopeHeadDim: 64} // 61·576·2 = 70,272 B
+	for _, tc := range []struct {
+		m    *OpenModel
+		tp   int
+		want int
+	}{
+		{gqa, 1, 98304}, {gqa, 4, 98304}, {gqa, 8, 2 * 98304}, {gqa, 16, 4 * 98304}, {gqa, 0, 98304},
+		{mla, 1, 70272}, {mla, 8, 8 * 70272},
+	} {
+		if got := tc.m.KVBytesAt(tc.tp); got != tc.want {
+			t.Errorf("KVBytesAt(%d) = %d, want %d", tc.tp, got, tc.want)
+		}
+	}
+}

@@ -188,6 +188,27 @@ func (m *OpenModel) KVBytes() int {
 	return 2 * m.Layers * m.KVHeads * m.HeadDim * 2
 }
 
+// KVBytesAt is the KV cache of one token across the GPUs of a
+// tensor-parallel group of tp, as vLLM lays it out: grouped-query
+// attention splits the KV heads among the ranks, each rank holding at
+// least one, so a head is stored tp / kv_heads times where tp exceeds the
+// heads (vLLM's ModelConfig.get_num_kv_heads: max(1, kv_heads / tp));
+// latent attention (MLA) keeps the whole latent on every rank. A
+// qwen3-coder-30b-a3b (4 KV heads) at TP 8 holds every token twice: sized
+// on KVBytes, --max-num-seqs admitted 511 sequences to a cache that
+// finishes 272.
+func (m *OpenModel) KVBytesAt(tp int) int {
+	tp = max(tp, 1)
+	if m.KVLoraRank > 0 {
+		return m.KVBytes() * tp
+	}
+	if m.KVHeads <= 0 || tp <= m.KVHeads {
+		return m.KVBytes()
+	}
+	perRank := (m.KVHeads + tp - 1) / tp
+	return m.KVBytes() * perRank * tp / m.KVHeads
+}
+
 // WindowFit is how a prompt sits in a model's context window.
 type WindowFit int
 
