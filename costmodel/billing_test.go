@@ -262,3 +262,43 @@ func TestDearSpotWarns(t *testing.T) {
 		})
 	}
 }
+
+// TestSizedRangeBillsTheLaunchedFleet: the stack launches a sized fleet
+// for the expected inputs and keeps it, so the low end of the range never
+// prices fewer GPUs than it launches (a one-GPU fleet's bill at the low
+// corner was one AWS never sends: $1,825 of reservation where 8 GPUs are
+// reserved); a high end that needs more GPUs than the launched fleet
+// carries says so (sizing.range).
+func TestSizedRangeBillsTheLaunchedFleet(t *testing.T) {
+	for _, pricing := range []string{"on_demand", "reserved", "capacity_block"} {
+		t.Run(pricing, func(t *testing.T) {
+			src := strings.Replace(fmt.Sprintf(base, "[100, 1000]", "[2e6, 10e6]"), `pricing = "reserved"`, fmt.Sprintf("pricing = %q\n  gpu = \"h100\"", pricing), 1)
+			src = strings.Replace(src, "cost_center          = \"x\"", "cost_center          = \"x\"\n  peak_to_average      = [2, 4]", 1)
+			sh := evaluate(t, parse(t, "r.hcl", src)).Option(architecture.SelfHosted)
+			var gpu LineItem
+			for _, it := range sh.LineItems {
+				if it.Name == "GPU instances" {
+					gpu = it
+				}
+			}
+			var low float64 // the catalog's low GPU-hour price of the launched type
+			for _, in := range modelcatalog.Default().Instances {
+				if in.Type == sh.Sizing.InstanceType {
+					low = in.GPUHourUSD[pricing].Low
+				}
+			}
+			if floor := float64(sh.Sizing.GPUs) * low * sh.Sizing.BilledHours; low <= 0 || gpu.MonthlyUSD.Low < floor-0.01 {
+				t.Errorf("GPU instances %+v: the low end prices fewer GPUs than the %d launched (%.2f at the low price)", gpu.MonthlyUSD, sh.Sizing.GPUs, floor)
+			}
+			warned := ""
+			for _, n := range sh.Notes {
+				if n.ID == "sizing.range" {
+					warned = n.Message
+				}
+			}
+			if gpu.MonthlyUSD.High > gpu.MonthlyUSD.Expected+0.01 && !strings.Contains(warned, "the stack launches the expected fleet") {
+				t.Errorf("the high end prices more GPUs (%+v) with no sizing.range: %v", gpu.MonthlyUSD, sh.Notes)
+			}
+		})
+	}
+}

@@ -17,8 +17,11 @@ func overCapacity(f inference.Fleet) bool { return round(f.PeakUtilization, 3) >
 // fixedGPUs is the spec's fixed fleet size, or 0 while the model sizes
 // the fleet that would carry the load.
 func (m *model) fixedGPUs() int {
-	if m.unfixed {
+	switch {
+	case m.unfixed:
 		return 0
+	case m.launched > 0:
+		return m.launched
 	}
 	return m.s.SelfHosted.GPUs
 }

@@ -134,7 +134,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	memo := m.sized != nil && !detail
 	var key sizeKey
 	if memo {
-		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand, capped: m.maxInstances(), budget: m.budget}
+		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand, capped: m.maxInstances(), budget: m.budget, launched: m.launched}
 		if r, ok := m.sized[key]; ok {
 			return r.fleet, r.err
 		}
@@ -196,11 +196,12 @@ type sizeKey struct {
 	// capped is the instance cap the sizing ran under (maxInstances): a
 	// range's corner lifts a capacity block's, and only there does
 	// model.corner change a sizing.
-	capped int
-	budget float64
-	model  *modelcatalog.OpenModel
-	gpu    string
-	p      params
+	capped   int
+	budget   float64
+	launched int
+	model    *modelcatalog.OpenModel
+	gpu      string
+	p        params
 }
 
 type sizedFleet struct {

@@ -62,11 +62,28 @@ func (m *model) option(a *assignment) (Option, error) {
 	o.CashUSD = Money{Low: cash, Expected: cash, High: cash}
 	m.corner = true
 	cornerInstances, cornerUtil := 0, 0.0
+	// A sized fleet is launched for the expected inputs, and the group
+	// keeps its instances whatever the load: a corner whose load needs
+	// fewer GPUs is priced on those the stack launches (a smaller fleet
+	// is no bill AWS sends it), one that needs more on the fleet that
+	// carries it (rangeNote says the stack launches fewer).
+	launched, need, over := 0, 0, params{}
+	if exp.sized && m.fixedGPUs() == 0 {
+		launched = exp.fleet.BilledGPUs
+	}
 	for _, p := range corners {
 		ev, err := m.evaluate(a, p, false)
+		if err == nil && launched > 0 && ev.sized && ev.fleet.BilledGPUs < launched {
+			m.launched = launched
+			ev, err = m.evaluate(a, p, false)
+			m.launched = 0
+		}
 		if err != nil {
 			m.corner = false
 			return Option{}, err
+		}
+		if launched > 0 && ev.sized && ev.fleet.BilledGPUs > max(launched, need) {
+			over, need = p, ev.fleet.BilledGPUs
 		}
 		if ev.sized {
 			cornerInstances = max(cornerInstances, ev.fleet.Instances)
@@ -86,6 +103,10 @@ func (m *model) option(a *assignment) (Option, error) {
 			}
 		}
 	}
+	var rangeNote *Note
+	if need > 0 {
+		rangeNote = m.rangeNote(a, exp.fleet, over, need)
+	}
 	m.corner = false
 	if include && (o.QualityGapUSD.High > 0) {
 		o.LineItems = append(o.LineItems, LineItem{Name: "quality gap (rework)", MonthlyUSD: o.QualityGapUSD, Note: "developer time lost to weaker models' failed attempts"})
@@ -100,8 +121,31 @@ func (m *model) option(a *assignment) (Option, error) {
 		o.Sizing, o.Sized = m.fleetOf(a.sh, exp.fleet), &exp.fleet
 		m.withRequired(&o, a, exp.fleet)
 		m.fleetNotes(&o, a, exp.fleet, cornerInstances, cornerUtil)
+		if rangeNote != nil {
+			o.Notes = append(o.Notes, *rangeNote)
+		}
 	}
 	return o, nil
+}
+
+// rangeNote warns (sizing.range) that the high end of a sized fleet's
+// range prices a fleet of need GPUs where the stack launches f for the
+// expected inputs, which could not carry that corner p's peak; nil where
+// f would carry it (above its target utilization, within its capacity).
+func (m *model) rangeNote(a *assignment, f inference.Fleet, p params, need int) *Note {
+	m.launched = f.BilledGPUs
+	ev, err := m.evaluate(a, p, false)
+	m.launched = 0
+	at := "above its capacity"
+	if err == nil && ev.sized {
+		if !overCapacity(ev.fleet) {
+			return nil
+		}
+		at = fmt.Sprintf("at %.0f%% of its capacity at peak", 100*ev.fleet.PeakUtilization)
+	}
+	return &Note{ID: "sizing.range", Message: fmt.Sprintf(
+		"at the high end of the spec's ranges (tokens, developers, peak) the load needs %d GPUs, which the range's high end prices; the stack launches the expected fleet of %d × %s (%d GPUs), which would run there %s: re-plan and deploy if the load reaches it",
+		need, f.Instances, f.InstanceType, f.BilledGPUs, at)}
 }
 
 // fleetNotes adds the warnings about option o's fleet f: the fixed
