@@ -7,7 +7,9 @@ import (
 	"go/format"
 	"io"
 	"math"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -150,6 +152,40 @@ func (p Point) nimEngine() bool {
 	return p.Engine == "tensorrt-llm" && strings.HasPrefix(p.EngineVersion, "NIM 1.")
 }
 
+// vllmV0 says the point measured vLLM's V0 engine: a release before 0.8.0
+// (whose V1 engine became the default) or a version that says V0. V0
+// captures CUDA graphs of decode batches only (its CUDAGraphRunner serves
+// steps without prefill metadata; the piecewise graphs that leave only the
+// attention outside came with V1's torch.compile path), so a step carrying
+// a prompt launches every kernel from the CPU: Config.GraphTokens −1.
+func (p Point) vllmV0() bool {
+	if p.Engine != "vllm" {
+		return false
+	}
+	if strings.Contains(p.EngineVersion, "V0") {
+		return true
+	}
+	m := releaseVersion.FindStringSubmatch(p.EngineVersion)
+	if m == nil {
+		return false
+	}
+	major, _ := strconv.Atoi(m[1])
+	minor, _ := strconv.Atoi(m[2])
+	return major == 0 && minor < 8
+}
+
+// releaseVersion is an engine version that is a release number.
+var releaseVersion = regexp.MustCompile(`^(\d+)\.(\d+)(\.\d+)?$`)
+
+// graphTokens is the point's Config.GraphTokens: its recipe's capture
+// size, or none beyond decode under vLLM's V0 engine.
+func (p Point) graphTokens() int {
+	if p.CUDAGraphTokens == 0 && p.vllmV0() {
+		return -1
+	}
+	return p.CUDAGraphTokens
+}
+
 // heldSteps is the decode steps a point's client waits for its first
 // token beyond the model's TTFT: a stream's first chunk, or TensorRT-LLM's
 // batch wait.
@@ -226,7 +262,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 		_, gbps = instanceOf(cat, g.ID)
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
-		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled || p.nimEngine(), Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens, GraphTokens: p.CUDAGraphTokens,
+		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled || p.nimEngine(), Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens, GraphTokens: p.graphTokens(),
 		GPUsPerInstance: p.GPUsPerInstance, NetworkGbps: gbps, burst: p.Burst > 0}, nil
 }
 

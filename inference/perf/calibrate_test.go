@@ -3,6 +3,7 @@ package perf
 import (
 	"bytes"
 	"flag"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -144,5 +145,52 @@ func TestNIMEngineCompiled(t *testing.T) {
 		if cfg.Compiled != tc.want {
 			t.Errorf("%s %s (compiled %v): Config.Compiled %v, want %v", tc.engine, tc.version, tc.compiled, cfg.Compiled, tc.want)
 		}
+	}
+}
+
+// TestVLLMV0PrefillsEagerly checks that a point of vLLM's V0 engine (a
+// release before 0.8, or a version that says V0) captures decode steps
+// only, so its prompts pay every kernel's launch: a longer TTFT than the
+// same point under V1's piecewise graphs, and the same TPOT at one
+// request.
+func TestVLLMV0PrefillsEagerly(t *testing.T) {
+	c, cat := loadCalibration(t)
+	for _, tc := range []struct {
+		version string
+		graphs  int
+		want    int
+	}{
+		{"0.7.3", 0, -1},
+		{"card's wheel (V0 engine, 2025-02)", 0, -1},
+		{"0.8.5", 0, 0},
+		{"0.11.0", 0, 0},
+		{"InferenceX 2025-10-23", 0, 0},
+		{"unstated (2025-07)", 0, 0},
+		{"0.6.0", 512, 512},
+	} {
+		pt := Point{Source: c.Sources[0].ID, Model: "llama-3.1-8b", GPU: "h100", Engine: "vllm", EngineVersion: tc.version, TP: 1,
+			Precision: "bf16", InputTokens: 200, OutputTokens: 300, Concurrency: 1, CUDAGraphTokens: tc.graphs}
+		cfg, err := c.config(pt, cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.GraphTokens != tc.want {
+			t.Errorf("vLLM %q (cuda_graph_tokens %d): GraphTokens %d, want %d", tc.version, tc.graphs, cfg.GraphTokens, tc.want)
+		}
+	}
+	pt := Point{Source: c.Sources[0].ID, Model: "llama-3.1-8b", GPU: "h100", Engine: "vllm", TP: 1,
+		Precision: "bf16", InputTokens: 200, OutputTokens: 300, Concurrency: 1, Offline: true}
+	v0, v1 := pt, pt
+	v0.EngineVersion, v1.EngineVersion = "0.7.3", "0.11.0"
+	c0, _ := c.config(v0, cat)
+	c1, _ := c.config(v1, cat)
+	r0, r1 := Predict(c0), Predict(c1)
+	// Llama-3.1-8B's 32 layers launch 9 kernels each instead of 2.
+	extra := 32 * (kernelsDense - kernelsPiecewise) * Fitted.PrefillKernelUs["vllm"] / 1e3
+	if got := *r0.TTFTMs - *r1.TTFTMs; math.Abs(got-extra) > 0.1*extra {
+		t.Errorf("V0's TTFT %.1f ms is %.1f ms above V1's %.1f, want the eager launches' %.1f", *r0.TTFTMs, got, *r1.TTFTMs, extra)
+	}
+	if r0.TPOTMs != r1.TPOTMs {
+		t.Errorf("V0's TPOT %.2f ms differs from V1's %.2f: decode steps are graphed under both", r0.TPOTMs, r1.TPOTMs)
 	}
 }
