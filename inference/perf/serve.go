@@ -345,7 +345,11 @@ func (d *deployment) firstWave(b, prefill float64) float64 {
 	}
 	cached := min(max(c.CachedInputShare, 0), 0.99)
 	tokens := b * math.Max(1, float64(c.InputTokens)*(1-cached))
-	full := d.step(work{prefill: d.chunk, prefix: float64(c.InputTokens) / 2}).total
+	// A full step's tokens sit on average halfway into their prompts: a
+	// chunk of a longer prompt after a prefix of (P − chunk) / 2 does the
+	// attention of the mean chunk (a budget that holds whole prompts, after
+	// none).
+	full := d.step(work{prefill: d.chunk, prefix: math.Max(0, (float64(c.InputTokens)-d.chunk)/2)}).total
 	steps := tokens / d.chunk
 	mean := (steps + 1) / 2 * math.Min(full, full*steps) // a wave under one budget takes one step
 	excess := math.Max(0, mean-prefill)
