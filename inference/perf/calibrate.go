@@ -101,6 +101,14 @@ type Point struct {
 	// CUDAGraphTokens is vLLM's max_cudagraph_capture_size where a recipe
 	// sets it (Config.GraphTokens).
 	CUDAGraphTokens int `json:"cuda_graph_tokens,omitempty"`
+	// FixedOutput marks a run whose every request generated exactly
+	// OutputTokens (EOS ignored, or a cap every answer reached):
+	// Config.FixedOutput.
+	FixedOutput bool `json:"fixed_output,omitempty"`
+	// MaxModelLen is the deployment's --max-model-len where the source
+	// states it (0: the model's context). vLLM's V0 engine turns chunked
+	// prefill on by default only above 32,768 (v0Unchunked).
+	MaxModelLen int `json:"max_model_len,omitempty"`
 	// GPUsPerInstance is the GPUs a server of a multi-node deployment
 	// carries (Config.GPUsPerInstance; 0: every GPU in one server), and
 	// NetworkGbps its network to the others where the source states it
@@ -186,6 +194,24 @@ func (p Point) graphTokens() int {
 	return p.CUDAGraphTokens
 }
 
+// v0Unchunked says the point ran vLLM's V0 engine without chunked prefill,
+// and its token budget a step: V0 enables chunked prefill by default only
+// for a max_model_len above 32,768 (vLLM 0.7's EngineArgs: "Chunked
+// prefill is enabled by default for models with max_model_len > 32K"),
+// and without it schedules whole prompts, max(max_model_len, 2048) tokens
+// a step (SchedulerConfig's max_num_batched_tokens), before any decode
+// (Config.PrefillFirst).
+func (p Point) v0Unchunked(m *modelcatalog.OpenModel) (bool, int) {
+	n := p.MaxModelLen
+	if n == 0 {
+		n = m.MaxContext
+	}
+	if !p.vllmV0() || n <= 0 || n > 32768 {
+		return false, 0
+	}
+	return true, max(n, 2048)
+}
+
 // heldSteps is the decode steps a point's client waits for its first
 // token beyond the model's TTFT: a stream's first chunk, or TensorRT-LLM's
 // batch wait.
@@ -257,12 +283,18 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 			conc = int(math.Round(float64(p.Burst) / math.Log(float64(p.Burst))))
 		}
 	}
+	budget := p.MaxNumTokens
+	prefillFirst, whole := p.v0Unchunked(m)
+	if prefillFirst && budget == 0 {
+		budget = whole
+	}
 	gbps := p.NetworkGbps
 	if p.GPUsPerInstance > 0 && gbps == 0 {
 		_, gbps = instanceOf(cat, g.ID)
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
-		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled || p.nimEngine(), Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: p.MaxNumTokens, GraphTokens: p.graphTokens(),
+		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled || p.nimEngine(), Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: budget, GraphTokens: p.graphTokens(),
+		FixedOutput: p.FixedOutput, PrefillFirst: prefillFirst,
 		GPUsPerInstance: p.GPUsPerInstance, NetworkGbps: gbps, burst: p.Burst > 0}, nil
 }
 

@@ -101,6 +101,16 @@ type Config struct {
 	// proportion. 0: a steady state (a warmed-up benchmark, or the median
 	// request of a long one). Ignored by PredictAt.
 	Requests int
+	// FixedOutput is a benchmark whose every request generates exactly
+	// OutputTokens (EOS ignored, or a cap every answer reaches). A closed
+	// loop of such requests on an engine that prefills before it decodes
+	// runs in lockstep (deployment.lockstep).
+	FixedOutput bool
+	// PrefillFirst is an engine that runs every waiting prompt's prefill,
+	// in steps of its own, before it decodes again: vLLM's V0 engine
+	// without chunked prefill (its default up to a max_model_len of
+	// 32,768). SGLang always does (without --enable-mixed-chunk).
+	PrefillFirst bool
 	// burst is a benchmark that queues all its requests at once (a
 	// calibration point's Burst): their prompts wait together.
 	burst bool

@@ -51,3 +51,45 @@ func TestClosedLoop(t *testing.T) {
 		}
 	}
 }
+
+// TestLockstepWaves checks a closed loop of fixed-length requests on an
+// engine that prefills first: its requests run in waves, each prompt
+// waiting for those ahead of it in its wave, so the mean TTFT of N in
+// flight is about (N + 1) / 2 prompts' prefills (AccelMark's 8 × 28,700
+// tokens: 4.5–4.6 times one alone), Little's law still holds, and
+// neither answers of varied lengths nor an engine that decodes while it
+// prefills (vLLM's chunked prefill) run so.
+func TestLockstepWaves(t *testing.T) {
+	c := cfg(t, "llama-3.1-8b", "h100", 1)
+	c.InputTokens, c.OutputTokens, c.Offline = 28700, 256, true
+	c.Engine, c.PrefillFirst, c.MaxNumTokens = "vllm", true, 30208
+	c.Concurrency = 1
+	alone := *Predict(c).TTFTMs
+	for _, n := range []int{2, 4, 8} {
+		c.Concurrency, c.FixedOutput = n, true
+		r := Predict(c)
+		want := float64(n+1) / 2 * alone
+		if got := *r.TTFTMs; math.Abs(got/want-1) > 0.15 {
+			t.Errorf("%d in lockstep: TTFT %.0f ms, want about (%d + 1) / 2 × %.0f = %.0f", n, got, n, alone, want)
+		}
+		inFlight := (*r.TTFTMs + float64(c.OutputTokens)*r.TPOTMs) / 1e3
+		if lit := float64(n*c.OutputTokens) / inFlight; math.Abs(r.OutputTokS/lit-1) > 0.01 {
+			t.Errorf("%d in lockstep: %.1f output tok/s, Little's law %.1f", n, r.OutputTokS, lit)
+		}
+		c.FixedOutput = false
+		if varied := Predict(c); *varied.TTFTMs >= *r.TTFTMs {
+			t.Errorf("%d in flight of varied lengths: TTFT %.0f ms, not below lockstep's %.0f", n, *varied.TTFTMs, *r.TTFTMs)
+		}
+	}
+	c.Concurrency, c.FixedOutput = 8, true
+	c.PrefillFirst, c.MaxNumTokens = false, 0
+	chunked := Predict(c)
+	c.FixedOutput = false
+	if ref := Predict(c); *chunked.TTFTMs != *ref.TTFTMs || chunked.OutputTokS != ref.OutputTokS {
+		t.Errorf("chunked prefill with fixed outputs: TTFT %.0f ms, %.1f tok/s; want varied lengths' %.0f, %.1f", *chunked.TTFTMs, chunked.OutputTokS, *ref.TTFTMs, ref.OutputTokS)
+	}
+	c.Engine, c.FixedOutput = "sglang", true
+	if s := Predict(c); *s.TTFTMs < 3*alone {
+		t.Errorf("SGLang, 8 in lockstep: TTFT %.0f ms, want a wave's several prefills of %.0f", *s.TTFTMs, alone)
+	}
+}
