@@ -60,6 +60,10 @@ type Point struct {
 	// N / ln N run on average.
 	Burst         int  `json:"burst,omitempty"`
 	VariedLengths bool `json:"varied_lengths,omitempty"`
+	// MaxTokens is the cap on every answer (max_tokens) where the source
+	// states it: a burst of varied lengths lasts until its longest answer,
+	// at most the cap (burstSpan).
+	MaxTokens int `json:"max_tokens,omitempty"`
 	// Excluded, when set, says why the point is shown but not fitted.
 	Excluded string `json:"excluded,omitempty"`
 	// Prompts is the requests a closed-loop run sent in all (num_prompts;
@@ -212,6 +216,20 @@ func (p Point) v0Unchunked(m *modelcatalog.OpenModel) (bool, int) {
 	return true, max(n, 2048)
 }
 
+// burstSpan is how many mean answers a burst of varied lengths lasts: until
+// its longest answer, whose length is ln N means where they are
+// exponential, but no more than the cap where every answer has one (a
+// burst of 100 ShareGPT answers of 345 tokens on average under a cap of
+// 512 ends at 512, 1.5 means, not 4.6), nor less than one mean. The
+// batch averages N / span.
+func (p Point) burstSpan() float64 {
+	span := math.Log(float64(p.Burst))
+	if p.MaxTokens > 0 {
+		span = min(span, max(1, float64(p.MaxTokens)/float64(p.OutputTokens)))
+	}
+	return span
+}
+
 // heldSteps is the decode steps a point's client waits for its first
 // token beyond the model's TTFT: a stream's first chunk, or TensorRT-LLM's
 // batch wait.
@@ -280,7 +298,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 	if p.Burst > 0 {
 		conc = p.Burst
 		if p.VariedLengths && p.Burst > 2 {
-			conc = int(math.Round(float64(p.Burst) / math.Log(float64(p.Burst))))
+			conc = int(math.Round(float64(p.Burst) / p.burstSpan()))
 		}
 	}
 	budget := p.MaxNumTokens

@@ -194,3 +194,30 @@ func TestVLLMV0PrefillsEagerly(t *testing.T) {
 		t.Errorf("V0's TPOT %.2f ms differs from V1's %.2f: decode steps are graphed under both", r0.TPOTMs, r1.TPOTMs)
 	}
 }
+
+// TestCappedBurstDrain checks the batch a burst of varied lengths runs on
+// average: N / ln N where the answers are exponential (the longest is ln N
+// means), N × mean / cap where every answer has a cap below that (the
+// burst ends at the cap), and N where the answers all reach it.
+func TestCappedBurstDrain(t *testing.T) {
+	c, cat := loadCalibration(t)
+	for _, tc := range []struct {
+		out, cap, want int
+	}{
+		{345, 0, 22},    // 100 / ln 100
+		{345, 512, 67},  // 100 × 345 / 512
+		{345, 4096, 22}, // a cap beyond the longest answer
+		{256, 256, 100}, // every answer at its cap
+		{257, 256, 100}, // a mean above the cap (re-tokenized) still lasts one mean
+	} {
+		pt := Point{Source: c.Sources[0].ID, Model: "llama-3.1-8b", GPU: "h100", Engine: "vllm", TP: 1, Precision: "bf16",
+			InputTokens: 250, OutputTokens: tc.out, Burst: 100, VariedLengths: true, MaxTokens: tc.cap}
+		cfg, err := c.config(pt, cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Concurrency != tc.want {
+			t.Errorf("a burst of 100 answers of %d tokens on average, capped at %d: %d running on average, want %d", tc.out, tc.cap, cfg.Concurrency, tc.want)
+		}
+	}
+}
