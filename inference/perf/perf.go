@@ -259,8 +259,9 @@ type deployment struct {
 	tp, ep, groups       int
 	f                    Factors
 	// bw, flops and attnFlops are the effective memory bandwidth (B/s),
-	// GEMM rate and attention rate (FLOP/s) of one GPU.
-	bw, flops, attnFlops float64
+	// GEMM rate and attention rate (FLOP/s) of one GPU; exps the
+	// effective rate of its exponentials (1/s, 0: not bound by them).
+	bw, flops, attnFlops, exps float64
 	// link is the effective one-way interconnect bandwidth (B/s), lat
 	// the latency of one collective (s).
 	link, lat float64
@@ -375,6 +376,7 @@ func newDeployment(c Config, p Params) (deployment, Result) {
 		attnEff = p.factors(d.engine, g.Generation, g.Interconnect, "bf16").ComputeEfficiency
 	}
 	d.attnFlops = attnPeak * 1e12 * attnEff
+	d.exps = expsPerSecond[g.ID] * attnEff
 	d.link, d.lat = linkOf(g), d.f.AllReduceUs/1e6
 	d.instances, d.perInstance = 1, c.GPUs
 	if c.GPUsPerInstance > 0 && c.GPUs > c.GPUsPerInstance {

@@ -502,3 +502,38 @@ func TestSGLangStaggeredBatches(t *testing.T) {
 		t.Errorf("a closed loop past its slots: batch %.2f prompts, want staggered (at least 1, below what the budget packs)", q.batch)
 	}
 }
+
+// TestAttentionExponentials checks that a prefill's attention is bound by
+// the softmax's exponentials where the tensor cores outrun them: gpt-oss's
+// head dimension of 64 on B200 with an FP8 KV cache runs at the
+// exponentials' rate, 0.28 of the FP8 tensor rate, where Llama's 128 on
+// H100 in BF16 keeps its tensor rate and A100 is never bound; and a
+// later part still prefills faster (B300 ≥ B200 ≥ H200).
+func TestAttentionExponentials(t *testing.T) {
+	at := func(model, gpu, kv string) (deployment, float64) {
+		c := cfg(t, model, gpu, 1)
+		c.KVPrecision = kv
+		d, r := newDeployment(c, Fitted)
+		if !r.Fits {
+			t.Fatalf("%s on %s: %s", model, gpu, r.Reason)
+		}
+		flops := d.a.prefillAttnFlops(32000, 1)
+		return d, d.attention(flops)
+	}
+	d, b200 := at("gpt-oss-20b", "b200", "fp8")
+	flops := d.a.prefillAttnFlops(32000, 1)
+	if tensor := flops / d.attnFlops; math.Abs(b200/tensor-4500/(5e12*256/1e12)) > 0.01 {
+		t.Errorf("gpt-oss-20b on B200, FP8 KV: attention %.0f ms, want the exponentials' %.1f× its tensor time %.0f ms", b200*1e3, 4500/(5e12*256/1e12), tensor*1e3)
+	}
+	if d, h100 := at("llama-3.1-8b", "h100", "bf16"); h100 != d.a.prefillAttnFlops(32000, 1)/d.attnFlops {
+		t.Errorf("Llama-3.1-8B on H100, BF16 KV: attention %.0f ms, want its tensor time", h100*1e3)
+	}
+	if d, a100 := at("gpt-oss-20b", "a100-80gb", "bf16"); d.exps != 0 || a100 != d.a.prefillAttnFlops(32000, 1)/d.attnFlops {
+		t.Errorf("gpt-oss-20b on A100: attention %.0f ms, want its tensor time", a100*1e3)
+	}
+	_, h200 := at("gpt-oss-20b", "h200", "fp8")
+	_, b300 := at("gpt-oss-20b", "b300", "fp8")
+	if !(b300 <= b200 && b200 <= h200) {
+		t.Errorf("gpt-oss-20b's 32,000-token attention: B300 %.0f ms, B200 %.0f, H200 %.0f; want a later part no slower", b300*1e3, b200*1e3, h200*1e3)
+	}
+}

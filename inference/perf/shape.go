@@ -147,6 +147,16 @@ func (a *shape) attnFlops(ctx float64, tp int) float64 {
 	return 4 * heads * a.hd * (full*ctx + a.windowLayers*math.Min(ctx, a.window))
 }
 
+// prefillScoreFlops is a prefill's attention FLOPs an attention score (one
+// exponential each): QKᵀ and AV over the head dimension, or for latent
+// attention over the key's head and rotary dimensions and the value's.
+func (a *shape) prefillScoreFlops() float64 {
+	if a.lora > 0 {
+		return 2 * (2*a.hd + a.rope)
+	}
+	return 4 * a.hd
+}
+
 // prefillAttnFlops is the attention work of a causal prefill of n tokens
 // on one GPU of the group.
 func (a *shape) prefillAttnFlops(n float64, tp int) float64 {

@@ -59,12 +59,42 @@ func (d *deployment) step(w work) stepCost {
 	if d.ep > d.tp {
 		expert /= d.f.MoEComputeEP
 	}
-	attn := w.decode*a.attnFlops(w.ctx, d.tp) + a.prefillAttnFlops(w.prefix+w.prefill, d.tp) - a.prefillAttnFlops(w.prefix, d.tp)
-	tCmp := 2*tokens*a.denseActive/tp/d.flops + expert + attn/d.attnFlops
+	attn := a.prefillAttnFlops(w.prefix+w.prefill, d.tp) - a.prefillAttnFlops(w.prefix, d.tp)
+	tCmp := 2*tokens*a.denseActive/tp/d.flops + expert + d.attention(attn) + w.decode*a.attnFlops(w.ctx, d.tp)/d.attnFlops
 	fixed := d.fixed(tokens, w.prefill > 0 && !w.graphed) + w.decode*d.f.SequenceUs/1e6
 	core := math.Sqrt(tMem*tMem + tCmp*tCmp)
 	return stepCost{total: core + fixed, mem: tMem, cmp: tCmp, fixed: fixed}
 }
+
+// attention is the time of a prefill's attention of flops: its matrix
+// products at the attention rate, or its softmax's exponentials, one a
+// score, at the GPU's rate of them where that is slower. Attention
+// kernels overlap the two (FlashAttention-3's ping-pong scheduling), so
+// the slower sets the pace. On H100 the tensor cores do 256 BF16 FLOPs in
+// the time of one exponential, so a score of head dimension 64 (4 × 64
+// FLOPs) is bound by its exponential, and with an FP8 KV cache (twice the
+// tensor rate) one of 128 too; on B200, whose tensor cores doubled and
+// exponentials did not, attention in FP8 runs at 0.57 of its tensor rate
+// at head dimension 128 and 0.28 at 64 (FlashAttention-4's premise).
+// A decode step's attention reads the cache and is left at its FLOPs.
+func (d *deployment) attention(flops float64) float64 {
+	t := flops / d.attnFlops
+	if d.exps > 0 {
+		t = math.Max(t, flops/d.a.prefillScoreFlops()/d.exps)
+	}
+	return t
+}
+
+// expsPerSecond is a GPU's rate of exponentials (its special-function
+// units' MUFU.EX2, 16 a clock a multiprocessor): H100 and H200 3.9
+// trillion a second (FlashAttention-3, Shah et al. 2024: "989 TFLOPS of
+// FP16 matmul but only 3.9 TFLOPS of special functions"), B200 5 and
+// B300 10.7 (NVIDIA, "Inside NVIDIA Blackwell Ultra", 2025: Blackwell
+// Ultra doubles the SFU throughput for attention's exponentials, 10.7
+// TeraExponentials/s against Blackwell's 5). A GPU not listed is taken as
+// bound by its tensor cores (A100's 312 TFLOPS do 128 FLOPs an
+// exponential, Ada's fewer: far from it).
+var expsPerSecond = map[string]float64{"h100": 3.9e12, "h200": 3.9e12, "b200": 5e12, "b300": 10.7e12}
 
 // fixed is a step's cost beyond its work: the scheduler's step overhead,
 // every kernel's fixed cost (more in an eager step, one carrying a
