@@ -105,6 +105,9 @@ type Point struct {
 	// CUDAGraphTokens is vLLM's max_cudagraph_capture_size where a recipe
 	// sets it (Config.GraphTokens).
 	CUDAGraphTokens int `json:"cuda_graph_tokens,omitempty"`
+	// Int4Kernel is the INT4 kernel the deployment ran where it was not
+	// Marlin: "exllama" (Config.Int4Kernel).
+	Int4Kernel string `json:"int4_kernel,omitempty"`
 	// FixedOutput marks a run whose every request generated exactly
 	// OutputTokens (EOS ignored, or a cap every answer reached):
 	// Config.FixedOutput.
@@ -266,6 +269,9 @@ func LoadCalibration(r io.Reader, cat *modelcatalog.Catalog) (*Calibration, erro
 		if p.CachedPrompts < 0 || p.CachedPrompts > p.Prompts {
 			return nil, fmt.Errorf("calibration: points[%d]: cached_prompts %d is not within the run's %d prompts", i, p.CachedPrompts, p.Prompts)
 		}
+		if p.Int4Kernel != "" && p.Int4Kernel != "exllama" {
+			return nil, fmt.Errorf("calibration: points[%d]: int4_kernel %q is not \"exllama\" (or empty: Marlin)", i, p.Int4Kernel)
+		}
 		if p.TTFTStat != "" && p.TTFTStat != "median" {
 			return nil, fmt.Errorf("calibration: points[%d]: ttft_stat %q is not \"median\" (or empty: the mean)", i, p.TTFTStat)
 		}
@@ -312,7 +318,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
 		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled || p.nimEngine(), Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: budget, GraphTokens: p.graphTokens(),
-		FixedOutput: p.FixedOutput, PrefillFirst: prefillFirst,
+		FixedOutput: p.FixedOutput, PrefillFirst: prefillFirst, Int4Kernel: p.Int4Kernel,
 		GPUsPerInstance: p.GPUsPerInstance, NetworkGbps: gbps, burst: p.Burst > 0}, nil
 }
 

@@ -82,3 +82,34 @@ func TestOneRequestIdleEngine(t *testing.T) {
 		t.Errorf("four requests: TTFT %.1f ms polling every 30 steps, not above %.1f every step", *b.TTFTMs, *a.TTFTMs)
 	}
 }
+
+// TestExllamaInt4 checks vLLM's GPTQ (exllama) kernel against Marlin on
+// INT4 weights: the same bytes for a decode of up to 8 rows, the weights
+// read again for every block of 8 rows up to 50, and past 50 the FP16
+// weights written and read beside them, so a large batch decodes INT4
+// slower than BF16 (AccelMark's bursts: 0.64 of BF16's rate).
+func TestExllamaInt4(t *testing.T) {
+	c := cfg(t, "llama-3.1-8b", "h100", 1)
+	c.Precision = "int4"
+	marlin, _ := newDeployment(c, Fitted)
+	c.Int4Kernel = "exllama"
+	exllama, _ := newDeployment(c, Fitted)
+	q := exllama.a.quantParams * bytesPerParam("int4")
+	for _, tc := range []struct {
+		tokens float64
+		extra  float64
+	}{{1, 0}, {8, 0}, {9, q}, {50, 6 * q}, {51, 4 * exllama.a.quantParams}} {
+		if got := exllama.exllamaBytes(tc.tokens); math.Abs(got-tc.extra) > 1 {
+			t.Errorf("exllama at %.0f rows reads %.2f GB more, want %.2f", tc.tokens, got/1e9, tc.extra/1e9)
+		}
+		if got := marlin.exllamaBytes(tc.tokens); got != 0 {
+			t.Errorf("Marlin at %.0f rows reads %.2f GB more, want none", tc.tokens, got/1e9)
+		}
+	}
+	bf := cfg(t, "llama-3.1-8b", "h100", 1)
+	bf.Precision = "bf16"
+	c.Concurrency, bf.Concurrency = 64, 64
+	if i4, b16 := Predict(c), Predict(bf); i4.OutputTokS >= b16.OutputTokS {
+		t.Errorf("64 in flight: exllama INT4 %.0f tok/s, BF16 %.0f; want INT4 slower", i4.OutputTokS, b16.OutputTokS)
+	}
+}

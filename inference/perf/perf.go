@@ -101,6 +101,12 @@ type Config struct {
 	// proportion. 0: a steady state (a warmed-up benchmark, or the median
 	// request of a long one). Ignored by PredictAt.
 	Requests int
+	// Int4Kernel is the kernel that runs INT4 (W4A16) dense weights: ""
+	// for Marlin, vLLM's choice for GPTQ and AWQ checkpoints, or "exllama"
+	// for its older GPTQ kernel, which a deployment that asks for
+	// quantization="gptq" gets (vLLM: "forcing gptq. Use
+	// quantization=gptq_marlin for faster inference"): exllamaBytes.
+	Int4Kernel string
 	// FixedOutput is a benchmark whose every request generates exactly
 	// OutputTokens (EOS ignored, or a cap every answer reaches). A closed
 	// loop of such requests on an engine that prefills before it decodes

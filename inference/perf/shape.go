@@ -24,6 +24,7 @@ type shape struct {
 	expertInter             float64 // an expert's intermediate size (gated MLP)
 	denseBytes, expertBytes float64 // resident bytes at the precision
 	denseReadBytes          float64 // dense bytes a decode step reads
+	quantParams             float64 // dense parameters held at the precision (not the embeddings or the head)
 	kvOverride              float64 // catalog KV bytes a token at BF16
 }
 
@@ -87,6 +88,7 @@ func newShape(m *modelcatalog.OpenModel, prec string) shape {
 		denseQ = 2
 	}
 	a.denseBytes = (a.denseTotal-embed)*denseQ + embed*2
+	a.quantParams = a.denseTotal - embed
 	a.expertBytes = a.expertTotal * q
 	if prec == m.WeightsDType && m.WeightsGB > 0 {
 		// The catalog's resident size wins for the model's own format.

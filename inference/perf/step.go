@@ -54,7 +54,7 @@ func (d *deployment) step(w work) stepCost {
 		moe = 1 // a slice of every expert, streamed as a dense weight
 	}
 	kv := w.decode*a.kvBytes(int(w.ctx), d.tp, d.kvb) + a.kvBytes(int(w.prefix), d.tp, d.kvb)
-	tMem := (a.denseReadBytes/tp+kv)/d.bw + a.expertBytes/ep*a.touched(routed, d.f.RoutingExp)/d.bw/moe
+	tMem := (a.denseReadBytes/tp+d.exllamaBytes(tokens)+kv)/d.bw + a.expertBytes/ep*a.touched(routed, d.f.RoutingExp)/d.bw/moe
 	expert := 2 * routed * a.expertActive / ep / d.flops / d.f.MoECompute * d.imbalance(routed) / d.width()
 	if d.ep > d.tp {
 		expert /= d.f.MoEComputeEP
@@ -64,6 +64,26 @@ func (d *deployment) step(w work) stepCost {
 	fixed := d.fixed(tokens, w.prefill > 0 && !w.graphed) + w.decode*d.f.SequenceUs/1e6
 	core := math.Sqrt(tMem*tMem + tCmp*tCmp)
 	return stepCost{total: core + fixed, mem: tMem, cmp: tCmp, fixed: fixed}
+}
+
+// exllamaBytes is what vLLM's GPTQ (exllama) kernel reads and writes a
+// step beyond the INT4 weights' own bytes (Config.Int4Kernel): its
+// quantized GEMM takes the rows in blocks of 8, reading the weights again
+// for each block, up to 50 rows; past them it dequantizes the whole matrix
+// to FP16 and hands it to cuBLAS, writing and reading 2 bytes a parameter
+// more (vLLM csrc/quantization/gptq/q_gemm.cu: BLOCK_M_SIZE_MAX 8,
+// MAX_Q_GEMM_ROWS 50, reconstruct then cublasHgemm). A batch of 100
+// ShareGPT answers then runs INT4 slower than BF16, as AccelMark's
+// measure (0.64 of BF16's rate), where Marlin's would be faster.
+func (d *deployment) exllamaBytes(tokens float64) float64 {
+	if d.c.Int4Kernel != "exllama" || d.prec != "int4" {
+		return 0
+	}
+	q := d.a.quantParams / float64(d.tp)
+	if tokens > 50 {
+		return 2 * 2 * q
+	}
+	return (math.Ceil(tokens/8) - 1) * q * bytesPerParam("int4")
 }
 
 // attention is the time of a prefill's attention of flops: its matrix
