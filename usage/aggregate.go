@@ -443,8 +443,10 @@ func (a *aggregate) finish(res *Result) error {
 	if err != nil {
 		return err
 	}
-	hours := until.Sub(since).Hours()
-	scale := units.HoursPerMonth / hours
+	scale, note := a.monthScale(since, until)
+	if note != "" {
+		res.Notes = append(res.Notes, note)
+	}
 
 	t := &Tokens{Timezone: a.loc.String(), Models: map[string]float64{}, UnmappedModels: map[string]float64{}}
 	t.Totals = a.total
@@ -482,6 +484,45 @@ func (a *aggregate) finish(res *Result) error {
 	a.peak(t, since, until, res)
 	res.Tokens = t
 	return nil
+}
+
+// monthScale is what the period's tokens are multiplied by to be a
+// month's: the tokens of the weekdays and of the weekend days (UTC days,
+// as the period's) each over the hours of its kind in the period, times
+// that kind's hours in an average month (5/7 and 2/7 of 730). A
+// per-request export has no record of idle days: a week's export from
+// Monday to Monday whose last request is on Friday spans five days, and
+// scaled by its hours as if each were an average day of the month it read
+// 40 % high. Over whole weeks it is 730 over the period's hours. A period
+// without a weekend day takes weekend usage as none, and says so; one
+// without a weekday is scaled by its hours.
+func (a *aggregate) monthScale(since, until time.Time) (float64, string) {
+	var hours, tokens [2]float64 // weekdays, weekend days
+	for t := since; t.Before(until); t = t.Add(time.Hour) {
+		hours[weekend(t)]++
+	}
+	for k, v := range a.hours {
+		tokens[weekend(time.Unix(k, 0))] += v
+	}
+	plain := units.HoursPerMonth / until.Sub(since).Hours()
+	month := [2]float64{float64(units.HoursPerMonth) * 5 / 7, float64(units.HoursPerMonth) * 2 / 7}
+	total := tokens[0] + tokens[1]
+	switch {
+	case total <= 0 || hours[0] == 0:
+		return plain, ""
+	case hours[1] == 0:
+		return month[0] / hours[0], fmt.Sprintf("the period (%s to %s) holds no weekend day: its %.0f weekday hours are scaled to a month's weekdays, and weekend usage is taken as none; export whole weeks, or give --since and --until, if the team works at weekends",
+			since.Format(time.DateOnly), until.Format(time.DateOnly), hours[0])
+	}
+	return (tokens[0]*month[0]/hours[0] + tokens[1]*month[1]/hours[1]) / total, ""
+}
+
+// weekend is 1 on a Saturday or Sunday (UTC), else 0.
+func weekend(t time.Time) int {
+	if d := t.UTC().Weekday(); d == time.Saturday || d == time.Sunday {
+		return 1
+	}
+	return 0
 }
 
 // modelTokens fills each model's tokens a month: by catalog id (else the

@@ -65,8 +65,9 @@ func TestUnsplitWritesSaySo(t *testing.T) {
 		t.Fatal(err)
 	}
 	tok := res.Tokens
-	// 5,000 an hour and 3,000 untold in one hour of a 24-hour day, a month.
-	month := 730.0 / 24
+	// 5,000 an hour and 3,000 untold in one hour of a weekday, a month's
+	// weekdays (5/7 of 730 hours; the period holds no weekend day).
+	month := 730.0 * 5 / 7 / 24
 	if h, u := tok.ModelCacheWrite1h["claude-sonnet-4.6"], tok.ModelCacheWriteUntold["claude-sonnet-4.6"]; h != math.Round(5000*month) || u != math.Round(3000*month) {
 		t.Errorf("1h writes %v, untold %v: want 5,000 and 3,000 a day's hour, a month", tok.ModelCacheWrite1h, tok.ModelCacheWriteUntold)
 	}

@@ -45,8 +45,10 @@ type teamTruth struct {
 	total  float64
 }
 
+// mean is the tokens per developer-month of days weekdays: a month's
+// weekdays are 5/7 of its 730 hours.
 func (tt teamTruth) mean(days float64) float64 {
-	return tt.total / float64(len(tt.perDev)) * units.HoursPerMonth / (24 * days)
+	return tt.total / float64(len(tt.perDev)) * units.HoursPerMonth * 5 / 7 / (24 * days)
 }
 
 // peak is the busiest hour over the mean working hour of five weekdays.

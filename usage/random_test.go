@@ -46,8 +46,10 @@ func TestRandomExports(t *testing.T) {
 		hours[q.at] += tot
 		unc, read, write, out = unc+float64(q.uncached), read+float64(q.read), write+float64(q.write), out+float64(q.out)
 	}
+	// Monday to Friday: a month's weekdays (5/7 of 730 hours) over the
+	// period's, weekend usage taken as none.
 	days := 5.0
-	scale := 730 / (24 * days)
+	scale := 730.0 * 5 / 7 / (24 * days)
 	var devs []float64
 	for _, v := range perDev {
 		devs = append(devs, v*scale)

@@ -17,7 +17,10 @@ import (
 // month scales a day's tokens to a 730-hour month: the fixtures' figures
 // below are written as the tokens counted by hand in the fixture, times
 // this factor over the period's days.
-func month(tokens, days float64) float64 { return tokens * units.HoursPerMonth / (24 * days) }
+// month scales a period's tokens to a month as the import does for a
+// period of weekdays only (every fixture's): over a month's weekdays, 5/7
+// of its 730 hours, weekend usage taken as none (aggregate.monthScale).
+func month(tokens, days float64) float64 { return tokens * units.HoursPerMonth * 5 / 7 / (24 * days) }
 
 // want is a fixture's hand-computed figures. Token figures are the
 // period's raw tokens; the test scales them to the month.

@@ -57,8 +57,8 @@ func TestDriftPlanJSON(t *testing.T) {
 	if raw.Usage.Tokens["developers"] != 100.0 || raw.Usage.Tokens["format"] != "anthropic-usage" {
 		t.Errorf("usage.tokens: developers %v format %v", raw.Usage.Tokens["developers"], raw.Usage.Tokens["format"])
 	}
-	if p.Decision.Architecture != architecture.Managed || p.Usage.Decision != architecture.Hybrid {
-		t.Errorf("decision %s, at measured usage %s; want managed then hybrid", p.Decision.Architecture, p.Usage.Decision)
+	if p.Decision.Architecture != architecture.Managed || p.Usage.Decision != architecture.SelfHosted {
+		t.Errorf("decision %s, at measured usage %s; want managed then self_hosted", p.Decision.Architecture, p.Usage.Decision)
 	}
 	ids := map[string]string{}
 	for _, w := range p.Warnings {
@@ -66,13 +66,13 @@ func TestDriftPlanJSON(t *testing.T) {
 	}
 	for id, want := range map[string]string{
 		plan.UsageDrift:     "above the plan's high",
-		plan.UsageBreakeven: "the decision would change: hybrid",
+		plan.UsageBreakeven: "the decision would change: self_hosted",
 	} {
 		if !strings.Contains(ids[id], want) {
 			t.Errorf("warning %s = %q, want it to say %q", id, ids[id], want)
 		}
 	}
-	for _, moved := range []string{"team.developers 100 (spec 20)", "team.tokens_per_developer 76M (spec 5M–10M)", "team.cached_input_share 0.714 (spec 0)"} {
+	for _, moved := range []string{"team.developers 100 (spec 20)", "team.tokens_per_developer 54.3M (spec 5M–10M)", "team.cached_input_share 0.714 (spec 0)"} {
 		if !strings.Contains(ids[plan.UsageDrift], moved) {
 			t.Errorf("drift does not name %q: %s", moved, ids[plan.UsageDrift])
 		}
