@@ -7,6 +7,7 @@ import (
 	"math"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/costgate/costgate/units"
@@ -93,6 +94,11 @@ type aggregate struct {
 	outside  int64
 	// skipped counts the records left out, by why (a batch tier).
 	skipped map[string]int64
+	// premium holds the tokens of each tier priced above standard
+	// (priority), which the measured cost prices at standard rates;
+	// serviceAccounts each service account's tokens, counted as no
+	// developer's.
+	premium, serviceAccounts map[string]float64
 	// notes are what finishing the figures found to say.
 	notes []string
 	// untiered counts the report results that do not say their service
@@ -110,17 +116,19 @@ type aggregate struct {
 func newAggregate(opts Options) *aggregate {
 	return &aggregate{
 		since: opts.Since, until: opts.Until, loc: opts.Location,
-		mapper:     newModelMapper(opts.Catalog),
-		seen:       map[key]seenRecord{},
-		fileIdx:    map[string]int32{},
-		developers: map[string]float64{},
-		hours:      map[int64]float64{},
-		hourly:     true,
-		models:     map[string]Buckets{},
-		models1h:   map[string]float64{},
-		skipped:    map[string]int64{},
-		untold:     map[string]float64{},
-		widths:     map[time.Duration]*span{},
+		mapper:          newModelMapper(opts.Catalog),
+		seen:            map[key]seenRecord{},
+		fileIdx:         map[string]int32{},
+		developers:      map[string]float64{},
+		hours:           map[int64]float64{},
+		premium:         map[string]float64{},
+		serviceAccounts: map[string]float64{},
+		hourly:          true,
+		models:          map[string]Buckets{},
+		models1h:        map[string]float64{},
+		skipped:         map[string]int64{},
+		untold:          map[string]float64{},
+		widths:          map[time.Duration]*span{},
 	}
 }
 
@@ -481,9 +489,28 @@ func (a *aggregate) finish(res *Result) error {
 	if a.unattrib > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s tokens came with no developer identity: they count in the shares, the peak and the models, not per developer", units.Tokens(a.unattrib)))
 	}
+	res.Notes = append(res.Notes, a.tierNotes()...)
 	a.peak(t, since, until, res)
 	res.Tokens = t
 	return nil
+}
+
+// tierNotes say which tokens were service accounts' (no developer's) and
+// which a tier above standard bills more for than the measured cost
+// prices.
+func (a *aggregate) tierNotes() []string {
+	var out []string
+	if len(a.serviceAccounts) > 0 {
+		var each []string
+		for _, id := range slices.Sorted(maps.Keys(a.serviceAccounts)) {
+			each = append(each, fmt.Sprintf("%s %s", id, units.Tokens(a.serviceAccounts[id])))
+		}
+		out = append(out, fmt.Sprintf("%d service account(s) are no developer: their tokens (%s) count in the shares, the peak and the models, not per developer", len(each), strings.Join(each, ", ")))
+	}
+	for _, tier := range slices.Sorted(maps.Keys(a.premium)) {
+		out = append(out, fmt.Sprintf("%s tokens of the %q service tier are priced at standard rates: that tier bills more, so the measured cost is low by its premium", units.Tokens(a.premium[tier]), tier))
+	}
+	return out
 }
 
 // monthScale is what the period's tokens are multiplied by to be a

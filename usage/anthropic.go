@@ -31,6 +31,25 @@ type anthropicResult struct {
 	OutputTokens       count `json:"output_tokens"`
 }
 
+// tierOf sorts a report result's service tier: left out (why) where no
+// one waits on it, priced above standard (premium) where someone pays more
+// to wait less; "" and false for the standard tier or none said.
+func tierOf(tier string) (why string, premium bool) {
+	t := strings.ToLower(tier)
+	switch {
+	case t == "batch":
+		return batchTier, false
+	case strings.HasPrefix(t, "flex"):
+		return flexTier, false
+	case strings.HasPrefix(t, "priority"), t == "scale":
+		return "", true
+	}
+	return "", false
+}
+
+// flexTier says why a usage report's flex results are left out.
+const flexTier = "of the flex tier (slower processing at batch-like prices, which may queue for minutes) are not counted: no one waits on them interactively, so they are no interactive load and no peak, and the plan prices interactive rates"
+
 // batchTier says why a usage report's batch results are left out.
 const batchTier = "of the batch tier (the batch APIs: half price, results within a day) are not counted: no one waits on them, so they are no interactive load and no peak, and the plan prices interactive rates"
 
@@ -50,20 +69,30 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 		k := keyOf("a", start.Format(time.RFC3339), end.Format(time.RFC3339), r.AccountID.V, r.APIKeyID.V, r.Model.V,
 			r.WorkspaceID.V, r.ServiceAccountID.V, r.ServiceTier.V, r.ContextWindow.V, r.InferenceGeo.V, r.Speed.V)
 		set.grouped(groupShape(r.AccountID, r.APIKeyID, r.Model, r.WorkspaceID, r.ServiceAccountID, r.ServiceTier, r.ContextWindow, r.InferenceGeo, r.Speed), k)
-		if strings.EqualFold(r.ServiceTier.V, "batch") {
-			agg.skipped[batchTier]++
+		why, premium := tierOf(r.ServiceTier.V)
+		if why != "" {
+			agg.skipped[why]++
 			return nil
 		}
 		if r.ServiceTier.V == "" {
 			agg.untiered++
 		}
+		// A service account is no person: its tokens count in the shares,
+		// the peak and the models, not per developer.
 		dev := first(r.AccountID.V, r.APIKeyID.V)
+		if r.ServiceAccountID.V != "" {
+			dev = ""
+			agg.serviceAccounts[r.ServiceAccountID.V] += r.UncachedInputTokens.V + r.CacheReadInput.V + write + r.OutputTokens.V
+		}
 		if ok, err := f.identity(line, dev); !ok {
 			return err
 		}
 		t := Buckets{Uncached: r.UncachedInputTokens.V, CacheRead: r.CacheReadInput.V, CacheWrite: write, Output: r.OutputTokens.V}
 		if dup, err := agg.duplicate(k, t, f, line, "bucket and group"); dup {
 			return err
+		}
+		if premium {
+			agg.premium[r.ServiceTier.V] += t.Total()
 		}
 		agg.add(record{Start: start, Width: end.Sub(start), Bucket: true, Developer: dev, Model: r.Model.V, Tokens: t,
 			Write1h: r.CacheCreation.Ephemeral1h.V, WriteTTLs: ttls})

@@ -2,6 +2,7 @@ package usage
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -73,5 +74,50 @@ func TestUnsplitWritesSaySo(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(res.Notes, "\n"), "do not tell their lifetime") {
 		t.Errorf("notes %q", res.Notes)
+	}
+}
+
+// TestTiersAndServiceAccounts: the flex tier (batch-like prices, minutes
+// of queueing) is no interactive load and is left out as batch is; the
+// priority tier is counted, and the notes say the measured cost prices it
+// at standard rates; an Anthropic service account (a CI job's) is no
+// developer: it counted as an 11th person, twice as heavy as the rest.
+func TestTiersAndServiceAccounts(t *testing.T) {
+	row := func(who, tier string, in int) string {
+		return fmt.Sprintf(`{"account_id":%s,"api_key_id":"key_%d","service_account_id":%s,"cache_creation":{"ephemeral_1h_input_tokens":0,"ephemeral_5m_input_tokens":0},"cache_read_input_tokens":0,"model":"claude-sonnet-4-6","output_tokens":500,"service_tier":%q,"uncached_input_tokens":%d}`,
+			map[bool]string{true: `"` + who + `"`, false: "null"}[!strings.HasPrefix(who, "svac")], in,
+			map[bool]string{true: `"` + who + `"`, false: "null"}[strings.HasPrefix(who, "svac")], tier, in)
+	}
+	anthropic := `{"data":[{"starting_at":"2026-11-02T09:00:00Z","ending_at":"2026-11-02T10:00:00Z","results":[` +
+		strings.Join([]string{row("user_A", "standard", 1000), row("user_B", "priority", 2000), row("svac_ci", "standard", 9000), row("user_C", "flex", 50000)}, ",") +
+		`]}],"has_more":false,"next_page":null}`
+	openai := `{"object":"page","data":[{"object":"bucket","start_time":1793610000,"end_time":1793613600,"results":[` +
+		`{"object":"organization.usage.completions.result","input_tokens":1000,"output_tokens":500,"input_cached_tokens":0,"user_id":"user_1","model":"gpt-5.5","batch":false,"service_tier":"default"},` +
+		`{"object":"organization.usage.completions.result","input_tokens":2000,"output_tokens":500,"input_cached_tokens":0,"user_id":"user_2","model":"gpt-5.5","batch":false,"service_tier":"priority"},` +
+		`{"object":"organization.usage.completions.result","input_tokens":50000,"output_tokens":500,"input_cached_tokens":0,"user_id":"user_3","model":"gpt-5.5","batch":false,"service_tier":"flex"}` +
+		`]}],"has_more":false,"next_page":null}`
+	for _, tc := range []struct {
+		name, body string
+		devs       int
+		total      float64
+		notes      []string
+	}{
+		{"anthropic", anthropic, 2, 1500 + 2500 + 9500, []string{"1 records of the flex tier", `2.5k tokens of the "priority" service tier are priced at standard rates`, "1 service account(s) are no developer: their tokens (svac_ci 9.5k)"}},
+		{"openai", openai, 2, 1500 + 2500, []string{"1 records of the flex tier", `2.5k tokens of the "priority" service tier`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Import([]string{writeTemp(t, tc.name+".json", tc.body)}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Tokens.Developers != tc.devs || res.Tokens.Totals.Total() != tc.total {
+				t.Errorf("%d developers, %v tokens: want %d and %v", res.Tokens.Developers, res.Tokens.Totals.Total(), tc.devs, tc.total)
+			}
+			for _, n := range tc.notes {
+				if !strings.Contains(strings.Join(res.Notes, "\n"), n) {
+					t.Errorf("notes lack %q: %q", n, res.Notes)
+				}
+			}
+		})
 	}
 }

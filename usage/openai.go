@@ -51,8 +51,12 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 		k := keyOf("o", strconv.FormatInt(start.Unix(), 10), strconv.FormatInt(end.Unix(), 10), r.UserID.V, r.APIKeyID.V, r.ProjectID.V,
 			r.Model.V, r.Batch.V, r.ServiceTier.V, r.APISource.V)
 		set.grouped(groupShape(r.UserID, r.APIKeyID, r.ProjectID, r.Model, r.Batch, r.ServiceTier, r.APISource), k)
-		if strings.EqualFold(r.Batch.V, "true") || strings.EqualFold(r.ServiceTier.V, "batch") {
-			agg.skipped[batchTier]++
+		why, premium := tierOf(r.ServiceTier.V)
+		if strings.EqualFold(r.Batch.V, "true") {
+			why = batchTier
+		}
+		if why != "" {
+			agg.skipped[why]++
 			return nil
 		}
 		if r.Batch.V == "" && r.ServiceTier.V == "" {
@@ -67,6 +71,9 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 		t := Buckets{Uncached: uncached, CacheRead: read, CacheWrite: write, Output: r.OutputTokens.V}
 		if dup, err := agg.duplicate(k, t, f, line, "bucket and group"); dup {
 			return err
+		}
+		if premium {
+			agg.premium[r.ServiceTier.V] += t.Total()
 		}
 		agg.add(record{Start: start, Width: end.Sub(start), Bucket: true, Developer: dev, Model: r.Model.V, Tokens: t})
 		return nil
