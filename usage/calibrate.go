@@ -78,8 +78,7 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 	tm := s.Team
 	c.set(tb, "team.developers", "developers", tm.Developers, cty.NumberIntVal(int64(t.Developers)), strconv.Itoa(t.Developers))
 
-	q := t.TokensPerDeveloperMonth
-	lo, hi := sig(math.Min(q.P25, q.Mean), 4), sig(math.Max(q.P75, q.Mean), 4)
+	lo, hi, q := c.perDeveloper(t)
 	if lo <= 0 {
 		return nil, errors.New("the measured tokens per developer are zero")
 	}
@@ -139,6 +138,30 @@ func (c *Calibration) peak(tb *hclwrite.Body, was spec.Range, t *Tokens, res *Re
 	return fmt.Sprintf("peak_to_average is the busiest hour over the mean working hour (Monday-Friday 09:00-17:00 %s)", t.Timezone)
 }
 
+// perDeveloper is the range of tokens_per_developer a calibration writes,
+// and the quantiles it is taken from: the developers' p25 to p75, widened
+// to be centred on the mean, since a plan takes a range at its midpoint
+// and developers × the midpoint must be the measured total (a skewed team
+// whose [p25, p75] widened to the mean planned below it). Tokens no
+// developer's identity came with (a key shared by a CI job, a playground)
+// are the team's too: they are spread over the developers, and a report
+// says so; left out, the calibrated spec planned half what plan --usage
+// measured.
+func (c *Calibration) perDeveloper(t *Tokens) (lo, hi float64, q Quantiles) {
+	q = t.TokensPerDeveloperMonth
+	if attributed := q.Mean * float64(t.Developers); attributed > 0 && t.UnattributedTokens > 0 {
+		spread := t.PerMonth.Total() / attributed
+		if spread > 1 {
+			q = Quantiles{Mean: q.Mean * spread, P25: q.P25 * spread, P50: q.P50 * spread, P75: q.P75 * spread}
+			c.Reports = append(c.Reports, fmt.Sprintf("%.0f tokens a month came with no developer identity: spread over the %d developers, tokens_per_developer is ×%.3f what their own tokens say, so that the calibrated spec plans the measured total",
+				t.PerMonth.Total()-attributed, t.Developers, spread))
+		}
+	}
+	w := math.Max(q.Mean-q.P25, q.P75-q.Mean)
+	lo = math.Max(q.Mean-w, q.Mean/100)
+	return sig(lo, 4), sig(2*q.Mean-lo, 4), q
+}
+
 // finiteFigures refuses figures no spec can hold: an import refuses the
 // records that would make them, so this guards results built elsewhere.
 func finiteFigures(t *Tokens) error {
@@ -170,7 +193,7 @@ func provenance(res *Result, mean float64, peakFrom, mix string) []string {
 		fmt.Sprintf("Measured by `costgate usage calibrate` from %s (%s),", res.Format, strings.Join(files, ", ")),
 		fmt.Sprintf("period %s to %s (%s, UTC, until exclusive): developers are the", res.Period.Since, res.Period.Until, units.Days(res.Period.Days)),
 		fmt.Sprintf("people with usage (%s);", developerIdentity[res.Format]),
-		fmt.Sprintf("tokens_per_developer is p25 to p75 of tokens per developer-month (%d h), widened to the mean %s;", units.HoursPerMonth, units.Tokens(mean)),
+		fmt.Sprintf("tokens_per_developer is p25 to p75 of tokens per developer-month (%d h), widened to be centred on the mean %s (a plan takes its midpoint);", units.HoursPerMonth, units.Tokens(mean)),
 		"the shares are of the measured token totals;",
 	}
 	if peakFrom != "" {

@@ -1,6 +1,7 @@
 package usage
 
 import (
+	"math"
 	"strings"
 	"testing"
 
@@ -46,7 +47,7 @@ func TestCalibrateCases(t *testing.T) {
 		report       string
 	}{
 		{"shares from the two models", "claude-sonnet-4.6", map[string]float64{"claude-sonnet-4.6": 3e6, "claude-opus-4.8": 1e6, "gpt-5.5": 1e6},
-			[]string{"share      = 0.75", "share      = 0.25", "tokens_per_developer = [1000000, 3000000]", "developers           = 4 # guessed", "# the team"},
+			[]string{"share      = 0.75", "share      = 0.25", "tokens_per_developer = [1000000, 5000000]", "developers           = 4 # guessed", "# the team"},
 			"gpt-5.5 (1.00M tokens a month, 20.0 %)"},
 		{"one model for both", "claude-opus-4.8", map[string]float64{"claude-opus-4.8": 1e6},
 			[]string{"share      = 0.5"}, "cannot tell the workloads apart"},
@@ -109,5 +110,39 @@ func TestCalibrateSaysWhyThePeakIsUnknown(t *testing.T) {
 	reports := strings.Join(c.Reports, "\n")
 	if !strings.Contains(reports, "peak_to_average is unknown from this export (no token was used in a working hour") || strings.Contains(reports, "hourly records") {
 		t.Errorf("reports %q: want the import's reason", c.Reports)
+	}
+}
+
+// TestCalibratePlansTheMeasuredTotal: a calibrated spec's developers ×
+// the midpoint of its tokens_per_developer is the measured total a month,
+// with tokens no developer's identity came with spread over the
+// developers (left out, the calibrated spec planned half what plan
+// --usage measured) and a skewed team's range centred on its mean.
+func TestCalibratePlansTheMeasuredTotal(t *testing.T) {
+	cat := modelcatalog.Default()
+	src := strings.ReplaceAll(calibrateSpec, "SIMPLE", "claude-sonnet-4.6")
+	s, diags := spec.NewParser(cat).Parse("t.hcl", []byte(src))
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	res := &Result{Format: AnthropicUsage, Files: []string{"a.json"}, Period: Period{"2026-11-02", "2026-11-09", 7},
+		Tokens: &Tokens{Developers: 10, TokensPerDeveloperMonth: Quantiles{Mean: 2.231e6, P25: 0.5e6, P50: 1e6, P75: 2e6},
+			PerMonth: Buckets{Uncached: 10e6, CacheRead: 30e6, Output: 4.62e6}, UnattributedTokens: 1e6,
+			InputShare: 0.9, CachedInputShare: 0.75, Timezone: "UTC",
+			Models: map[string]float64{"claude-sonnet-4.6": 44.62e6}, UnmappedModels: map[string]float64{}}}
+	c, err := Calibrate("t.hcl", []byte(src), s, res, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, diags := spec.NewParser(cat).Parse("t.hcl", c.Output)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	tpd := cal.Team.TokensPerDeveloper
+	if got := cal.Team.Developers.Mid() * tpd.Mid(); math.Abs(got/44.62e6-1) > 0.001 {
+		t.Errorf("developers %v × tokens_per_developer %v = %.4g a month, want the measured 44.62M", cal.Team.Developers, tpd, got)
+	}
+	if !strings.Contains(strings.Join(c.Reports, "\n"), "came with no developer identity: spread over the 10 developers") {
+		t.Errorf("reports %q", c.Reports)
 	}
 }
