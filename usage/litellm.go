@@ -193,6 +193,10 @@ type litellmReader struct {
 	untyped int64
 	// failed counts the rows of failed requests (status failure).
 	failed int64
+	// counted counts the rows counted; empty those of them with no token
+	// at all (a stream cut off, a provider whose usage LiteLLM did not
+	// capture): their usage is unknown, not none.
+	counted, empty int64
 	// split sums the cache writes of the rows whose prompt_tokens may or
 	// may not include them (no text_tokens, room for both readings),
 	// counted as the current LiteLLM writes them: at the file's end they
@@ -242,6 +246,12 @@ func readLiteLLM(f *file, agg *aggregate, ui *uiPages) error {
 	res := f.in.res
 	for _, c := range slices.Sorted(maps.Keys(r.others)) {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows were %s calls, no chat or completion: their tokens are not counted", f.name, r.others[c], c))
+	}
+	if r.empty*4 > r.counted {
+		return fmt.Errorf("%s: %d of its %d counted rows carry no token at all (prompt_tokens and completion_tokens 0: streams cut off, or a provider whose usage LiteLLM did not capture): their usage is unknown, and counted as none the figures would be low by as much as a quarter or more; export the rows with their usage, or leave those rows out", f.name, r.empty, r.counted)
+	}
+	if r.empty > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d of %d counted rows carry no token at all (streams cut off, or usage LiteLLM did not capture): their usage is unknown and counted as none", f.name, r.empty, r.counted))
 	}
 	if r.failed > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows were failed requests (status failure): LiteLLM estimates their prompt tokens, but no model served them, so they are not counted", f.name, r.failed))
@@ -469,6 +479,10 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 	}
 	if r.leftOut(row) {
 		return nil
+	}
+	r.counted++
+	if row.PromptTokens.V == 0 && row.CompletionTokens.V == 0 {
+		r.empty++
 	}
 	var read, write, text count
 	for _, u := range []*litellmUsage{row.Metadata.AdditionalUsageValues, row.Metadata.UsageObject} {

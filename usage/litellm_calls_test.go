@@ -1,6 +1,7 @@
 package usage
 
 import (
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -140,5 +141,31 @@ func TestLiteLLMFailedRequests(t *testing.T) {
 	}
 	if got := res.Tokens.Totals.Total(); got != 1100 || !strings.Contains(strings.Join(res.Notes, "\n"), "1 rows were failed requests") {
 		t.Errorf("tokens %v, notes %q: want the served request's 1,100 and the failure noted", got, res.Notes)
+	}
+}
+
+// TestLiteLLMRowsWithoutTokens: a counted row with no token at all (a
+// stream cut off, a provider whose usage LiteLLM did not capture) has an
+// unknown usage, not none: a few are noted, and a file where they are
+// more than a quarter of the rows is refused (half the developers of one
+// vanished, and its totals halved, with exit 0).
+func TestLiteLLMRowsWithoutTokens(t *testing.T) {
+	rows := func(empty int) string {
+		var b []string
+		for i := range 8 {
+			p, c := 1000, 100
+			if i < empty {
+				p, c = 0, 0
+			}
+			b = append(b, fmt.Sprintf(`{"request_id":"r%d","startTime":"2026-11-02T1%d:00:00Z","model":"claude-sonnet-4.6","user":"dev%d","prompt_tokens":%d,"completion_tokens":%d,"spend":0.0114,"call_type":"acompletion"}`, i, i, i, p, c))
+		}
+		return "[" + strings.Join(b, ",") + "]"
+	}
+	res, err := Import([]string{writeTemp(t, "one.json", rows(1))}, Options{})
+	if err != nil || !strings.Contains(strings.Join(res.Notes, "\n"), "1 of 8 counted rows carry no token at all") {
+		t.Errorf("one empty row: err %v, notes %v", err, res)
+	}
+	if _, err := Import([]string{writeTemp(t, "three.json", rows(3))}, Options{}); err == nil || !strings.Contains(err.Error(), "3 of its 8 counted rows carry no token at all") {
+		t.Errorf("three empty rows of eight: err %v, want a refusal", err)
 	}
 }
