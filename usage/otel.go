@@ -220,17 +220,29 @@ type otelReader struct {
 	// of Claude Code) came with: a record of it without one (an API key
 	// used instead of the OAuth login) is that person's (sameInstall).
 	installs map[string]map[string]bool
+	// bare are the user.ids that stood for a developer (no email or
+	// account id came with the record); named is set once a record names
+	// its person by one.
+	bare  map[string]bool
+	named bool
 }
 
 // developer is a record's developer (attrs.developer), noting which
 // user.id it came with.
 func (r *otelReader) developer(a attrs) string {
 	dev := a.developer()
-	if id := a.get("user.id"); id != "" && dev != id {
-		if r.installs[id] == nil {
-			r.installs[id] = map[string]bool{}
+	id := a.get("user.id")
+	switch {
+	case id != "" && dev == id:
+		r.bare[id] = true
+	case dev != "":
+		r.named = true
+		if id != "" {
+			if r.installs[id] == nil {
+				r.installs[id] = map[string]bool{}
+			}
+			r.installs[id][dev] = true
 		}
-		r.installs[id][dev] = true
 	}
 	return dev
 }
@@ -263,13 +275,38 @@ func (r *otelReader) sameInstall(a *aggregate) {
 	if merged > 0 {
 		r.in.res.Notes = append(r.in.res.Notes, fmt.Sprintf("%d installs (user.id) sent records without the email or account id their other records carry (an API key instead of the login): counted as that developer's", merged))
 	}
+	r.anonymousInstalls(a)
+}
+
+// anonymousInstalls counts the installs that never named a person, in an
+// export whose developers carry emails or account ids, as no developer's:
+// Claude Code run in CI on a fresh runner with an API key sends a new
+// user.id each run, and 60 runs were 60 developers beside the team's 10.
+// Their tokens count in the shares, the peak and the models. Where no
+// record names a person, each install is one (the only identity there is).
+func (r *otelReader) anonymousInstalls(a *aggregate) {
+	if !r.named {
+		return
+	}
+	n, tokens := 0, 0.0
+	for _, id := range slices.Sorted(maps.Keys(r.bare)) {
+		if tok, ok := a.developers[id]; ok && r.installs[id] == nil {
+			a.unattrib += tok
+			tokens += tok
+			delete(a.developers, id)
+			n++
+		}
+	}
+	if n > 0 {
+		r.in.res.Notes = append(r.in.res.Notes, fmt.Sprintf("%d installs (user.id) never sent an email or account id, where the other developers' records carry one (CI runners, a shared API key): counted as no developer, their %s tokens count in the shares, the peak and the models", n, units.Tokens(tokens)))
+	}
 }
 
 // readOTel reads the files, in any order, and returns the aggregation
 // that counts.
 func readOTel(in *inputs, paths []string) (*aggregate, error) {
 	r := &otelReader{in: in, events: newAggregate(in.opts), metrics: newAggregate(in.opts),
-		deltas: map[key]*deltaSeries{}, cumul: map[key]*cumulSeries{}, daily: [2]map[devDay]float64{{}, {}}, straddling: map[devDay]float64{}, installs: map[string]map[string]bool{}}
+		deltas: map[key]*deltaSeries{}, cumul: map[key]*cumulSeries{}, daily: [2]map[devDay]float64{{}, {}}, straddling: map[devDay]float64{}, installs: map[string]map[string]bool{}, bare: map[string]bool{}}
 	for _, p := range paths {
 		if err := in.each(p, r.file); err != nil {
 			return nil, err

@@ -125,3 +125,44 @@ func TestLastRequestBeforeMidnight(t *testing.T) {
 		t.Errorf("a complete export refused: %v", err)
 	}
 }
+
+// TestAnonymousInstallsAreNoDevelopers: where the developers' records
+// carry emails, an install that never sends one (Claude Code in CI, a new
+// user.id each run) is no developer: 60 runs were 60 developers beside
+// the team's 10. Where no record names a person, each install is one.
+func TestAnonymousInstallsAreNoDevelopers(t *testing.T) {
+	day := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	anon := func(id string, n int) string {
+		e := otlpEvent("EMAIL", fmt.Sprintf("%s-%d", id, n), day.Add(time.Duration(n)*time.Minute))
+		return strings.Replace(e, `{"key":"user.email","value":{"stringValue":"EMAIL"}}`, `{"key":"user.id","value":{"stringValue":"`+id+`"}}`, 1)
+	}
+	var mixed, bare []string
+	for i := range 3 {
+		mixed = append(mixed, otlpEvent(fmt.Sprintf("dev%d@acme.example", i), fmt.Sprintf("d%d", i), day.Add(time.Duration(i)*time.Hour)))
+	}
+	for r := range 5 {
+		mixed = append(mixed, anon(fmt.Sprintf("ci-run-%d", r), r))
+		bare = append(bare, anon(fmt.Sprintf("install-%d", r), r))
+	}
+	for _, tc := range []struct {
+		name  string
+		lines []string
+		devs  int
+		note  string
+	}{
+		{"emails and anonymous installs", mixed, 3, "5 installs (user.id) never sent an email or account id"},
+		{"installs alone", bare, 5, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			res, err := Import([]string{writeTemp(t, "events.jsonl", strings.Join(tc.lines, "\n"))}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			notes := strings.Join(res.Notes, "\n")
+			if res.Tokens.Developers != tc.devs || res.Tokens.Totals.Total() != float64(150*len(tc.lines)) ||
+				tc.note != "" && !strings.Contains(notes, tc.note) || tc.note == "" && strings.Contains(notes, "never sent") {
+				t.Errorf("%d developers, %v tokens, notes %q: want %d developers, every token", res.Tokens.Developers, res.Tokens.Totals.Total(), res.Notes, tc.devs)
+			}
+		})
+	}
+}

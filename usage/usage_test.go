@@ -54,13 +54,14 @@ func TestImportFigures(t *testing.T) {
 	tests := []want{
 		{
 			// Events: req_1 repeated on line 3 counts once; the metrics file
-			// beside them is not counted; user.email, then user.account_id,
-			// then user.id name the developer.
+			// beside them is not counted; user.email, then user.account_id
+			// name the developer; carol's install (user.id alone, where the
+			// others name a person) is no developer's.
 			name: "claude-code events", files: td("claude-code-otel/events.jsonl", "claude-code-otel/events-metrics.jsonl"),
 			format: ClaudeCodeOTel, source: SourceEvents, records: 4, dups: 1,
-			since: "2026-11-02", until: "2026-11-03", days: 1, developers: 3,
-			// alice 1000+300, bob 1000, carol 100.
-			mean: 2400.0 / 3, p25: 100 + 0.5*(1000-100), p50: 1000, p75: 1000 + 0.5*(1300-1000),
+			since: "2026-11-02", until: "2026-11-03", days: 1, developers: 2, unattributed: 100,
+			// alice 1000+300, bob 1000; carol's 100 unattributed.
+			mean: 2300.0 / 2, p25: 1000 + 0.25*300, p50: 1150, p75: 1000 + 0.75*300,
 			uncached: 650, read: 1300, write: 50, out: 400,
 			// 10:00 holds 1300 tokens; 2400 over 8 working hours is 300.
 			peak: 1300.0 / 300, peakHour: "2026-11-02T10:00Z",
@@ -73,8 +74,8 @@ func TestImportFigures(t *testing.T) {
 			// 05:40, 09:05 and 09:30; only the last two are in working hours.
 			name: "claude-code events in a timezone", files: td("claude-code-otel/events.jsonl"), tz: "America/New_York",
 			format: ClaudeCodeOTel, source: SourceEvents, records: 4, dups: 1,
-			since: "2026-11-02", until: "2026-11-03", days: 1, developers: 3,
-			mean: 2400.0 / 3, p25: 550, p50: 1000, p75: 1150,
+			since: "2026-11-02", until: "2026-11-03", days: 1, developers: 2, unattributed: 100,
+			mean: 2300.0 / 2, p25: 1075, p50: 1150, p75: 1225,
 			uncached: 650, read: 1300, write: 50, out: 400,
 			peak: 1300 / (1100.0 / 8), peakHour: "2026-11-02T05:00-05:00",
 			models:   map[string]float64{"claude-sonnet-4.6": 2000, "claude-opus-4.8": 300},

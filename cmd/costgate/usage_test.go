@@ -121,8 +121,8 @@ func TestUsageCalibrate(t *testing.T) {
 	}
 	golden(t, filepath.Join("testdata", "usage", "calibrate-enterprise.hcl"), stdout)
 	for _, w := range []string{
-		"team.developers: 1000 → 3",
-		"team.tokens_per_developer: [10000000, 20000000] → [9777, 24990]",
+		"team.developers: 1000 → 2",
+		"team.tokens_per_developer: [10000000, 20000000] → [24370, 27770]",
 		// sonnet-4.6 served 2000 of the two models' 2300 tokens: the simple
 		// workloads' 0.6 and 0.1 become 0.6/0.7 and 0.1/0.7 of 2000/2300.
 		"workload.autocomplete.share: 0.6 → 0.7454",

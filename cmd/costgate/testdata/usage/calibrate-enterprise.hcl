@@ -8,14 +8,14 @@
 # calibrated: Measured by `costgate usage calibrate` from claude-code-otel (events.jsonl), period
 # calibrated: 2026-11-02 to 2026-11-03 (1 day, UTC, until exclusive): developers are the people with
 # calibrated: usage (user.email, else user.account_id, else user.id); tokens_per_developer is p25 to
-# calibrated: p75 of tokens per developer-month (730 h), widened to be centred on the mean 17.4k (a
+# calibrated: p75 of tokens per developer-month (730 h), widened to be centred on the mean 26.1k (a
 # calibrated: plan takes its midpoint); the shares are of the measured token totals; peak_to_average
 # calibrated: is the busiest hour over the mean working hour (Monday-Friday 09:00-17:00 UTC);
 # calibrated: workload shares split the tokens of claude-sonnet-4.6 (simple, 87.0 %) and
 # calibrated: claude-opus-4.8 (complex, 13.0 %) over the workloads in their former proportions.
 team "enterprise-platform" {
-  developers           = 3
-  tokens_per_developer = [9777, 24990]
+  developers           = 2
+  tokens_per_developer = [24370, 27770]
   input_share          = 0.8333
   cached_input_share   = 0.65
   peak_to_average      = 4.33
