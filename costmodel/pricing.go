@@ -69,6 +69,17 @@ func (m *model) ratesFor(mm *modelcatalog.ManagedModel, provider string, w spec.
 // catalog's rates: the plan's prices and the usage import's measured
 // costs both come from it.
 func WorkloadRates(cat *modelcatalog.Catalog, s *spec.Spec, mm *modelcatalog.ManagedModel, provider string, w spec.Workload, date, peakDate string, cacheRead, cacheWrite float64) (modelcatalog.Rates, error) {
+	u, err := WorkloadUsage(s, mm, provider, w, date, peakDate, cacheRead, cacheWrite)
+	if err != nil {
+		return modelcatalog.Rates{}, err
+	}
+	return cat.Rates(mm, u)
+}
+
+// WorkloadUsage is what WorkloadRates asks the catalog's rates: the
+// workload's shape, and the share of its tokens in the model's peak
+// windows (the team's working hours in its time zone).
+func WorkloadUsage(s *spec.Spec, mm *modelcatalog.ManagedModel, provider string, w spec.Workload, date, peakDate string, cacheRead, cacheWrite float64) (modelcatalog.Usage, error) {
 	t := s.Team
 	profile := s.Managed.BedrockProfile
 	if profile == "" {
@@ -85,11 +96,11 @@ func WorkloadRates(cat *modelcatalog.Catalog, s *spec.Spec, mm *modelcatalog.Man
 		}
 		share, err := modelcatalog.WorkingHoursPeakShare(price.Peak.WindowsUTC, tz, peakDate)
 		if err != nil {
-			return modelcatalog.Rates{}, err
+			return modelcatalog.Usage{}, err
 		}
 		u.PeakShare = share
 	}
-	return cat.Rates(mm, u)
+	return u, nil
 }
 
 // tokenNote names the prices a token line used: model, provider, the

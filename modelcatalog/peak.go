@@ -89,3 +89,32 @@ func clockMinutes(s string) (int, error) {
 	}
 	return 0, err
 }
+
+// WeekPeakShare is the share of measured tokens in the peak windows: week
+// holds the tokens of each UTC hour of the week (Sunday 00:00 first, as
+// time.Weekday counts), and a window covering part of an hour takes that
+// part of its tokens. ok is false without tokens or with a window that is
+// not HH:MM-HH:MM.
+func WeekPeakShare(windows []PeakWindow, week *[7 * 24]float64) (share float64, ok bool) {
+	total, peak := 0.0, 0.0
+	for h, v := range week {
+		total += v
+		day, hour := weekdays[time.Weekday(h/24)], h%24
+		covered := 0
+		for _, w := range windows {
+			from, err1 := clockMinutes(w.From)
+			until, err2 := clockMinutes(w.Until)
+			if err1 != nil || err2 != nil {
+				return 0, false
+			}
+			if slices.Contains(w.Days, day) {
+				covered += max(0, min(until, (hour+1)*60)-max(from, hour*60))
+			}
+		}
+		peak += v * float64(min(covered, 60)) / 60
+	}
+	if total <= 0 {
+		return 0, false
+	}
+	return peak / total, true
+}

@@ -128,3 +128,19 @@ func TestLongPromptTTFT(t *testing.T) {
 		t.Errorf("gpt-5.4-mini at 250,000 tokens: %g ms, want within 1-3x the measured floor of %d", got, floor)
 	}
 }
+
+// TestWeekPeakShare: the share of a week's measured tokens in peak
+// windows, a window's part of an hour taking that part of its tokens.
+func TestWeekPeakShare(t *testing.T) {
+	windows := []PeakWindow{{Days: []string{"mon", "tue", "wed", "thu", "fri"}, From: "01:00", Until: "04:00"}, {Days: []string{"mon"}, From: "06:30", Until: "07:00"}}
+	var week [7 * 24]float64
+	week[1*24+2] = 1 // Monday 02:00, in the first window
+	week[1*24+6] = 2 // Monday 06:00, half in the second
+	week[0*24+2] = 1 // Sunday 02:00, in none
+	if got, ok := WeekPeakShare(windows, &week); !ok || got != (1+1)/4.0 {
+		t.Errorf("share %v (%v), want 0.5", got, ok)
+	}
+	if _, ok := WeekPeakShare(windows, &[7 * 24]float64{}); ok {
+		t.Error("no tokens: a share")
+	}
+}

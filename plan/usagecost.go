@@ -86,7 +86,7 @@ func measuredByModel(s *spec.Spec, t *usage.Tokens, o costmodel.Option, cat *mod
 				part = w.Share / all // the models cannot tell the workloads apart
 			}
 			b := scaleBuckets(t.ModelBuckets[id], part)
-			usd, err := measuredUSD(cat, mm, routes[w.Name].Provider, s, w, b, written1h(t, id, part), date)
+			usd, err := measuredUSD(cat, mm, routes[w.Name].Provider, s, w, b, written1h(t, id, part), t.Week, date)
 			if err != nil {
 				return pm, err
 			}
@@ -144,7 +144,7 @@ func (pm *perModel) others(s *spec.Spec, t *usage.Tokens, served map[string][]st
 			pm.notes = append(pm.notes, fmt.Sprintf("%s (measured, not in the catalog) is priced at the option's mean token rate", id))
 			continue
 		}
-		usd, err := measuredUSD(cat, mm, "", s, spec.Workload{}, b, written1h(t, id, managedShare), date)
+		usd, err := measuredUSD(cat, mm, "", s, spec.Workload{}, b, written1h(t, id, managedShare), t.Week, date)
 		if err != nil {
 			return err
 		}
@@ -213,8 +213,8 @@ func written1h(t *usage.Tokens, id string, part float64) *writeLifetimes {
 // apart (w1h of them for an hour, the rest for five minutes) — each part
 // of the writes at its own: an export of one-hour writes priced at the
 // five-minute rate was 2.7 % low on an agent team's bill.
-func measuredUSD(cat *modelcatalog.Catalog, mm *modelcatalog.ManagedModel, provider string, s *spec.Spec, w spec.Workload, b usage.Buckets, lt *writeLifetimes, date string) (float64, error) {
-	r, err := measuredRates(cat, mm, provider, s, w, b, date)
+func measuredUSD(cat *modelcatalog.Catalog, mm *modelcatalog.ManagedModel, provider string, s *spec.Spec, w spec.Workload, b usage.Buckets, lt *writeLifetimes, week *[7 * 24]float64, date string) (float64, error) {
+	r, err := measuredRates(cat, mm, provider, s, w, b, week, date)
 	if err != nil || lt == nil || b.CacheWrite <= 0 {
 		return tokenUSD(b, r), err
 	}
@@ -228,7 +228,7 @@ func measuredUSD(cat *modelcatalog.Catalog, mm *modelcatalog.ManagedModel, provi
 		}
 		at := *s
 		at.Team.CacheTTL = part.ttl
-		rt, err := measuredRates(cat, mm, provider, &at, w, b, date)
+		rt, err := measuredRates(cat, mm, provider, &at, w, b, week, date)
 		if err != nil {
 			return 0, err
 		}
@@ -238,14 +238,26 @@ func measuredUSD(cat *modelcatalog.Catalog, mm *modelcatalog.ManagedModel, provi
 }
 
 // measuredRates resolves a model's rates for tokens of the given shape,
-// through the cost model's costmodel.WorkloadRates (context tier, provider,
-// Bedrock profile, cache lifetime, working-hours peak share).
-func measuredRates(cat *modelcatalog.Catalog, mm *modelcatalog.ManagedModel, provider string, s *spec.Spec, w spec.Workload, b usage.Buckets, date string) (modelcatalog.Rates, error) {
+// as the cost model's costmodel.WorkloadUsage does (context tier,
+// provider, Bedrock profile, cache lifetime), with the share of the
+// measured tokens in the model's peak windows where the import has their
+// hours (week): from the spec's time zone, a file of DeepSeek usage made
+// in Europe priced 59 % high for a team the spec put in Shanghai.
+func measuredRates(cat *modelcatalog.Catalog, mm *modelcatalog.ManagedModel, provider string, s *spec.Spec, w spec.Workload, b usage.Buckets, week *[7 * 24]float64, date string) (modelcatalog.Rates, error) {
 	var read, write float64
 	if in := b.Input(); in > 0 {
 		read, write = b.CacheRead/in, b.CacheWrite/in
 	}
-	return costmodel.WorkloadRates(cat, s, mm, provider, w, date, date, read, write)
+	u, err := costmodel.WorkloadUsage(s, mm, provider, w, date, date, read, write)
+	if err != nil {
+		return modelcatalog.Rates{}, err
+	}
+	if price, ok := mm.PriceOn(date); ok && price.Peak != nil && week != nil {
+		if share, ok := modelcatalog.WeekPeakShare(price.Peak.WindowsUTC, week); ok {
+			u.PeakShare = share
+		}
+	}
+	return cat.Rates(mm, u)
 }
 
 // driftModels names the models behind the managed option's measured cost,

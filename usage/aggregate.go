@@ -479,6 +479,7 @@ func (a *aggregate) finish(res *Result) error {
 		t.CacheWriteShare = round(a.total.CacheWrite/in, shareDecimals)
 	}
 	a.modelTokens(t, scale)
+	t.Week = a.week()
 	res.Notes = append(res.Notes, a.notes...)
 	if a.untiered > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%d report results do not say their service tier (the export is not grouped by service_tier, or batch): batch usage among them, if any, is counted as interactive load; export with group_by service_tier (Anthropic) or batch (OpenAI)", a.untiered))
@@ -493,6 +494,25 @@ func (a *aggregate) finish(res *Result) error {
 	a.peak(t, since, until, res)
 	res.Tokens = t
 	return nil
+}
+
+// week is the share of the tokens in each UTC hour of the week, Sunday
+// 00:00 first (Tokens.Week); nil without tokens.
+func (a *aggregate) week() *[7 * 24]float64 {
+	var w [7 * 24]float64
+	total := 0.0
+	for k, v := range a.hours {
+		t := time.Unix(k, 0).UTC()
+		w[int(t.Weekday())*24+t.Hour()] += v
+		total += v
+	}
+	if total <= 0 {
+		return nil
+	}
+	for i := range w {
+		w[i] /= total
+	}
+	return &w
 }
 
 // tierNotes say which tokens were service accounts' (no developer's) and

@@ -141,6 +141,10 @@ type Period struct {
 
 // Tokens are the figures of the token formats.
 type Tokens struct {
+	// Week holds the share of the tokens in each UTC hour of the week
+	// (Sunday 00:00 first): the measured cost's share in a provider's
+	// peak windows. Not part of the JSON.
+	Week *[7 * 24]float64 `json:"-"`
 	// Developers counts the distinct people with usage in the period.
 	Developers int `json:"developers"`
 	// TokensPerDeveloperMonth is every token (uncached input, cache reads,

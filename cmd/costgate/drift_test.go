@@ -311,3 +311,67 @@ func TestDriftOneHourWrites(t *testing.T) {
 		t.Errorf("measured managed $%.2f with one-hour writes, $%.2f with five-minute: +$%.2f, want +$%.2f", one, five, d, want)
 	}
 }
+
+// TestMeasuredPeakFollowsTheData: the measured cost of a model with peak
+// and off-peak prices (DeepSeek V4.1 Flash, 2× on weekdays 01-04 and
+// 06-10 UTC) takes the share of the measured tokens in the peak windows
+// from the hours the usage happened in, whatever time zone the spec
+// gives: from the spec's, one file priced 59 % high under a Shanghai spec
+// and another 36 % low under a London one.
+func TestMeasuredPeakFollowsTheData(t *testing.T) {
+	dir := t.TempDir()
+	rows := func(from int) string {
+		var b []string
+		for d := range 5 {
+			for h := from; h < from+8; h++ {
+				b = append(b, fmt.Sprintf(`{"request_id":"r%d-%d","call_type":"acompletion","startTime":"2026-11-%02dT%02d:20:00Z","model":"deepseek/deepseek-flash","user":"dev%d","prompt_tokens":100000,"completion_tokens":5000}`, d, h, 2+d, h, h%3))
+			}
+		}
+		return "[" + strings.Join(b, ",") + "]"
+	}
+	spec := func(tz string) string {
+		return fmt.Sprintf(`team "ds" {
+  developers           = 3
+  tokens_per_developer = [20e6, 40e6]
+  cost_center          = "eng"
+  timezone             = %q
+}
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+}
+managed {
+  simple_model  = "deepseek-v4.1-flash"
+  complex_model = "deepseek-v4.1-flash"
+}
+`, tz)
+	}
+	measured := map[string]float64{}
+	for _, tz := range []string{"Asia/Shanghai", "Europe/London"} {
+		for name, from := range map[string]int{"asia": 1, "europe": 9} {
+			sp, usage := filepath.Join(dir, "ds.hcl"), filepath.Join(dir, name+".json")
+			os.WriteFile(sp, []byte(spec(tz)), 0o644)
+			os.WriteFile(usage, []byte(rows(from)), 0o644)
+			code, stdout, stderr := runCLI("plan", sp, "--usage", usage, "--format", "json", "--as-of", "2026-11-26")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var p plan.Plan
+			json.Unmarshal([]byte(stdout), &p)
+			for _, o := range p.Usage.Options {
+				if o.Architecture == architecture.Managed {
+					if prev, ok := measured[name]; ok && prev != o.Measured.Expected {
+						t.Errorf("%s's measured cost moved with the spec's time zone %s: %.2f and %.2f", name, tz, prev, o.Measured.Expected)
+					}
+					measured[name] = o.Measured.Expected
+				}
+			}
+		}
+	}
+	// Asia's working day is 6 of 8 hours in the peak windows, Europe's
+	// none: its tokens cost 1.75× Europe's, about 1.55× with the option's
+	// fixed lines (the gateway's) beside them.
+	if r := measured["asia"] / measured["europe"]; r < 1.5 || r > 1.6 {
+		t.Errorf("asia %.2f, europe %.2f: want about ×1.55", measured["asia"], measured["europe"])
+	}
+}
