@@ -187,6 +187,18 @@ func (a *aggregate) duplicate(k key, t Buckets, f *file, line int, what string) 
 
 // add counts a record: the part of its interval inside the period (all
 // of it for an instant inside the period).
+// identity is a developer identity as one person's records all carry it:
+// without the spaces around it, and an email address in lower case (mail
+// servers fold it; Dev0@Example.com and dev0@example.com were two
+// developers). Plus-addressed mailboxes stay apart.
+func identity(id string) string {
+	id = strings.TrimSpace(id)
+	if strings.Contains(id, "@") {
+		return strings.ToLower(id)
+	}
+	return id
+}
+
 // amend adds tokens to what a record already counted (its time,
 // developer and model), as no record of its own.
 func (a *aggregate) amend(r record) {
@@ -198,6 +210,7 @@ func (a *aggregate) amend(r record) {
 }
 
 func (a *aggregate) add(r record) {
+	r.Developer = identity(r.Developer)
 	if f := a.inside(r); f < 1 {
 		if f <= 0 {
 			a.outside++

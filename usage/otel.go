@@ -265,10 +265,10 @@ func (r *otelReader) person(dev string) string {
 func (r *otelReader) sameInstall(a *aggregate) {
 	merged := 0
 	for _, id := range slices.Sorted(maps.Keys(r.installs)) {
-		tok, ok := a.developers[id]
+		tok, ok := a.developers[identity(id)]
 		if person := r.person(id); ok && person != id {
-			a.developers[person] += tok
-			delete(a.developers, id)
+			a.developers[identity(person)] += tok
+			delete(a.developers, identity(id))
 			merged++
 		}
 	}
@@ -290,10 +290,10 @@ func (r *otelReader) anonymousInstalls(a *aggregate) {
 	}
 	n, tokens := 0, 0.0
 	for _, id := range slices.Sorted(maps.Keys(r.bare)) {
-		if tok, ok := a.developers[id]; ok && r.installs[id] == nil {
+		if tok, ok := a.developers[identity(id)]; ok && r.installs[id] == nil {
 			a.unattrib += tok
 			tokens += tok
-			delete(a.developers, id)
+			delete(a.developers, identity(id))
 			n++
 		}
 	}
@@ -656,7 +656,7 @@ func (r *otelReader) track(kind int, rec record) {
 		return
 	}
 	mid := rec.Start.Add(rec.Width / 2)
-	k := devDay{rec.Developer, mid.Unix() / 86400}
+	k := devDay{identity(rec.Developer), mid.Unix() / 86400}
 	r.daily[kind][k] += f * rec.Tokens.Total()
 	if end := rec.Start.Add(rec.Width); kind == 1 && rec.Start.Unix()/86400 != (end.Unix()-1)/86400 {
 		r.straddling[k] += f * rec.Tokens.Total()
@@ -687,14 +687,14 @@ func (r *otelReader) coverage() error {
 	for kind, daily := range r.daily {
 		by[kind] = map[devDay]float64{}
 		for k, v := range daily {
-			p := devDay{r.person(k.dev), k.day}
+			p := devDay{identity(r.person(k.dev)), k.day}
 			by[kind][p] += v
 			total[kind][p.dev] += v
 		}
 	}
 	straddling := map[devDay]float64{}
 	for k, v := range r.straddling {
-		straddling[devDay{r.person(k.dev), k.day}] += v
+		straddling[devDay{identity(r.person(k.dev)), k.day}] += v
 	}
 	for k := range by[1] {
 		days[k.dev]++

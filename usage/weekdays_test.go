@@ -59,3 +59,21 @@ func TestWeekdaysScaleToAMonth(t *testing.T) {
 		})
 	}
 }
+
+// TestIdentityFolds: an email address names one mailbox whatever its
+// letter case, and spaces around an identity are no part of it:
+// Dev0@Example.com, dev0@example.com and "dev1 " were three more
+// developers. Plus-addressed mailboxes stay apart.
+func TestIdentityFolds(t *testing.T) {
+	var rows []string
+	for i, who := range []string{"dev0@example.com", "Dev0@Example.com", "dev1", "dev1 ", " dev1", "dev2+laptop@example.com", "dev2@example.com"} {
+		rows = append(rows, fmt.Sprintf(`{"request_id":"r%d","startTime":"2026-11-02T1%d:00:00Z","model":"claude-sonnet-4.6","user":%q,"prompt_tokens":900,"completion_tokens":100,"call_type":"acompletion"}`, i, i, who))
+	}
+	res, err := Import([]string{writeTemp(t, "ids.json", "["+strings.Join(rows, ",")+"]")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Tokens.Developers != 4 {
+		t.Errorf("%d developers, want dev0, dev1, dev2 and dev2+laptop", res.Tokens.Developers)
+	}
+}
