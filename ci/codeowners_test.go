@@ -59,7 +59,7 @@ func TestCodeownersCoverWhatDecides(t *testing.T) {
 	required := []string{
 		".github/workflows/costgate.yml", ".github/scripts/approvals.js", ".github/scripts/costgate.sh", ".github/CODEOWNERS",
 		"go.mod", "go.sum", "go.work", "go.work.sum", "vendor/modules.txt", "examples/levenshtein/go.mod", ".gitattributes", "teams/.gitattributes",
-		"Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.acme-platform.yaml",
+		"Pulumi.yaml", "Pulumi.prod.yaml", "Pulumi.acme-platform.yaml", "Pulumi.json", "Pulumi.prod.json", "Pulumi.yml",
 		"modelcatalog/catalog.json", "prices/acme.json", "teams/acme.prices.json",
 		"breakeven/cost.go", "costmodel/cost.go", "inference/perf/model.go", "stacks/program.go", "report/github.go",
 		"review/review.go", "specfile/specfile.go", "cmd/costgate-pulumi/main.go", "cmd/costgate/main.go",
@@ -75,6 +75,11 @@ func TestCodeownersCoverWhatDecides(t *testing.T) {
 		// vendor folder changes what the gate's build compiles.
 		if (d.Name() == "go.mod" || d.Name() == "go.work" || d.Name() == "vendor") && rel != "go.mod" {
 			t.Errorf("%s: the repository is one module, built from go.mod and go.sum alone", rel)
+		}
+		// Pulumi reads Pulumi.json (and its Pulumi.<stack>.json) before
+		// Pulumi.yaml: a project no gate reads.
+		if json, _ := path.Match("Pulumi*.json", rel); json || rel == "Pulumi.yml" {
+			t.Errorf("%s: the project and its stacks are Pulumi.yaml and Pulumi.<stack>.yaml alone", rel)
 		}
 		if d.IsDir() && strings.HasPrefix(d.Name(), ".") && p != ".." {
 			return fs.SkipDir

@@ -188,6 +188,11 @@ func TestCostgateScriptRefuses(t *testing.T) {
 		{"policy folder beside the owned one", dir, []string{"COSTGATE_POLICY_DIRS=policies-acme"}, "COSTGATE_POLICY_DIRS names policies-acme"},
 		{"price book no owner reviews", dir, []string{"COSTGATE_CATALOG=config/acme.json"}, "COSTGATE_CATALOG names config/acme.json"},
 		{"no spec folder", dir, []string{"SPEC_DIR=nope"}, "no spec folder nope"},
+		// Pulumi reads Pulumi.json before Pulumi.yaml: a project no gate
+		// reads.
+		{"a JSON project", projectTree(t, "Pulumi.json"), nil, "Pulumi.json: the project and its stacks are Pulumi.yaml and Pulumi.<stack>.yaml alone"},
+		{"a JSON stack", projectTree(t, "Pulumi.prod.json"), nil, "Pulumi.prod.json: the project"},
+		{"a .yml project", projectTree(t, "Pulumi.yml"), nil, "Pulumi.yml: the project"},
 		{"no spec", empty, nil, "no spec (*.hcl) to check"},
 	}
 	for _, tt := range tests {
@@ -402,4 +407,13 @@ func runApprovals(t *testing.T, node, script, abs string, in []byte) []string {
 		t.Fatalf("output %s: %v", out, err)
 	}
 	return got.ApprovedBy
+}
+
+// projectTree is a spec tree with a file of the given name beside it.
+func projectTree(t *testing.T, name string) string {
+	dir := specTree(t, []string{"ok.hcl"}, []byte("x"))
+	if err := os.WriteFile(filepath.Join(dir, name), []byte("{}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }

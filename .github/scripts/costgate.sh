@@ -62,6 +62,16 @@ owned_rule() {
 	esac
 }
 
+# Pulumi reads a project from Pulumi.json (or Pulumi.yml) before
+# Pulumi.yaml, and then its stacks as Pulumi.<stack>.json: one a pull
+# request adds would run a program and a spec no gate reads, with the
+# deploy's credentials.
+for p in Pulumi.json Pulumi.yml Pulumi.*.json; do
+	if [ -e "$p" ] || [ -L "$p" ]; then
+		die "$p: the project and its stacks are Pulumi.yaml and Pulumi.<stack>.yaml alone (Pulumi reads $p before them, and no gate reads it); remove it"
+	fi
+done
+
 specs=()
 gated=()
 base_ref=no
