@@ -63,6 +63,15 @@ func figureLoosenings(base, head *spec.Spec) []Loosening {
 			l.add("self_hosted.gpu_hour_usd", "self_hosted.gpu_hour_usd falls from %s to %s per GPU-hour: every GPU of the fleet costs less", rangeOf(*b, usdCents), rangeOf(*h, usdCents))
 		}
 	}
+	// Reserved prices a Savings Plan or reservation the program does not
+	// buy (it launches on-demand instances, billed so until one covers
+	// them): a switch to it is a commitment a reviewer approves, whether
+	// or not it clears a denial today. Merged where it cleared nothing, it
+	// stood as an exemption: the next change of load was judged at
+	// reserved rates.
+	if hs.Pricing == spec.Reserved && bs.Pricing != spec.Reserved {
+		l.add("self_hosted.pricing", "self_hosted.pricing changes from %q to \"reserved\": the fleet is priced at a Savings Plan's or reservation's rates, which the program does not buy (it launches on-demand instances, billed so until one covers them); approving it commits to buying one", bs.Pricing)
+	}
 	// A commitment, or a figure fewer than any month has, bills AWS's
 	// month whatever hours_per_month says.
 	monthOf := func(s spec.SelfHosted) float64 { return spec.AlwaysOnHours(s.Pricing, s.HoursPerMonth) }

@@ -232,8 +232,9 @@ func teamLoadChanges(base, head *spec.Spec) []loadChange {
 	// a commitment (reserved, capacity_block) or to spot prices the fleet
 	// at a rate nobody has yet bought: the program launches on-demand
 	// instances, billed so until a Savings Plan covers them. A move to
-	// on-demand bills what the program launches.
-	if bp, hp := base.SelfHosted.Pricing, head.SelfHosted.Pricing; bp != hp && hp != spec.OnDemand {
+	// on-demand bills what the program launches; one to reserved is a
+	// loosening whatever it clears (figureLoosenings).
+	if bp, hp := base.SelfHosted.Pricing, head.SelfHosted.Pricing; bp != hp && hp != spec.OnDemand && hp != spec.Reserved {
 		out = append(out, loadChange{attr: "self_hosted.pricing", moved: changed(setting(bp), setting(hp))})
 	}
 	if bi, hi := base.Quality.IncludeInDecision, head.Quality.IncludeInDecision; bi != hi {
@@ -397,8 +398,11 @@ func atBaseLoad(base, head *spec.Spec, workloads bool) *spec.Spec {
 	if bs, hs := base.SelfHosted, &cf.SelfHosted; bs.Pricing != hs.Pricing && hs.Pricing != spec.OnDemand {
 		// Billed as the base bills it: its pricing model, with the price
 		// the base wrote for it (a GPU-hour price is one pricing model's,
-		// one GPU's).
+		// one GPU's), its billed hours and on-demand base (which a
+		// commitment makes moot: hours_per_month = 672 under reserved
+		// was billed on demand for 672 hours, under the limit).
 		hs.Pricing, hs.GPUHourUSD = bs.Pricing, nil
+		hs.HoursPerMonth, hs.OnDemandBase = bs.HoursPerMonth, bs.OnDemandBase
 		if bs.GPU == hs.GPU {
 			hs.GPUHourUSD = bs.GPUHourUSD
 		}

@@ -70,11 +70,26 @@ func TestLoadFiguresThatOpenTheGate(t *testing.T) {
 	}{
 		// A commitment nobody has bought: the program launches on-demand
 		// instances, billed so until a Savings Plan covers them.
+		// A reservation the program does not buy is a loosening whatever
+		// it clears: merged where it cleared nothing, the next change of
+		// load was judged at reserved rates.
 		{"pricing made reserved, clearing spend.limit", loadPricing,
 			[]string{"pricing = \"on_demand\"", "pricing = \"reserved\""},
-			[]string{"self_hosted.pricing"}, "self_hosted.pricing changes from \"on_demand\" to \"reserved\": at the base's load self_hosted was denied by spend.limit; the new figure clears it"},
+			[]string{"self_hosted.pricing"}, "self_hosted.pricing changes from \"on_demand\" to \"reserved\": the fleet is priced at a Savings Plan's or reservation's rates, which the program does not buy"},
 		{"pricing made reserved under a limit that holds either way", strings.Replace(loadPricing, "= 7000", "= 9000", 1),
 			[]string{"pricing = \"on_demand\"", "pricing = \"reserved\""},
+			[]string{"self_hosted.pricing"}, "which the program does not buy"},
+		{"pricing made capacity_block, clearing spend.limit", strings.Replace(loadPricing, "= 7000", "= 7500", 1),
+			[]string{"pricing = \"on_demand\"", "pricing = \"capacity_block\""},
+			[]string{"self_hosted.pricing"}, "self_hosted.pricing changes from \"on_demand\" to \"capacity_block\": at the base's load self_hosted was denied by spend.limit; the new figure clears it"},
+		// hours_per_month has no effect under a commitment: kept at the
+		// base's pricing it billed on demand for 672 hours, $7,698, under
+		// the limit of $7,750 the on-demand month's $8,097 is above.
+		{"pricing made capacity_block with fewer hours, clearing spend.limit", strings.Replace(loadPricing, "= 7000", "= 7750", 1),
+			[]string{"pricing = \"on_demand\"", "pricing = \"capacity_block\"\n  hours_per_month = 672"},
+			[]string{"self_hosted.pricing"}, "at the base's load self_hosted was denied by spend.limit"},
+		{"pricing made capacity_block under a limit that holds either way", strings.Replace(loadPricing, "= 7000", "= 9000", 1),
+			[]string{"pricing = \"on_demand\"", "pricing = \"capacity_block\""},
 			nil, ""},
 		{"pricing made on demand", strings.Replace(loadPricing, "\"on_demand\"", "\"reserved\"", 1),
 			[]string{"pricing = \"reserved\"", "pricing = \"on_demand\""},
