@@ -60,54 +60,10 @@ func (m *model) option(a *assignment) (Option, error) {
 	o.QualityGapUSD = Money{Low: exp.qualityGap, Expected: exp.qualityGap, High: exp.qualityGap}
 	cash := exp.total(false)
 	o.CashUSD = Money{Low: cash, Expected: cash, High: cash}
-	m.corner = true
-	cornerInstances, cornerUtil := 0, 0.0
-	// A sized fleet is launched for the expected inputs, and the group
-	// keeps its instances whatever the load: a corner whose load needs
-	// fewer GPUs is priced on those the stack launches (a smaller fleet
-	// is no bill AWS sends it), one that needs more on the fleet that
-	// carries it (rangeNote says the stack launches fewer).
-	launched, need, over := 0, 0, params{}
-	if exp.sized && m.fixedGPUs() == 0 {
-		launched = exp.fleet.BilledGPUs
+	cornerInstances, cornerUtil, rangeNote, err := m.widen(&o, a, exp, corners)
+	if err != nil {
+		return Option{}, err
 	}
-	for _, p := range corners {
-		ev, err := m.evaluate(a, p, false)
-		if err == nil && launched > 0 && ev.sized && ev.fleet.BilledGPUs < launched {
-			m.launched = launched
-			ev, err = m.evaluate(a, p, false)
-			m.launched = 0
-		}
-		if err != nil {
-			m.corner = false
-			return Option{}, err
-		}
-		if launched > 0 && ev.sized && ev.fleet.BilledGPUs > max(launched, need) {
-			over, need = p, ev.fleet.BilledGPUs
-		}
-		if ev.sized {
-			cornerInstances = max(cornerInstances, ev.fleet.Instances)
-			cornerUtil = max(cornerUtil, ev.fleet.PeakUtilization)
-		}
-		t := ev.total(include)
-		o.MonthlyUSD.Low, o.MonthlyUSD.High = math.Min(o.MonthlyUSD.Low, t), math.Max(o.MonthlyUSD.High, t)
-		o.QualityGapUSD.Low, o.QualityGapUSD.High = math.Min(o.QualityGapUSD.Low, ev.qualityGap), math.Max(o.QualityGapUSD.High, ev.qualityGap)
-		c := ev.total(false)
-		o.CashUSD.Low, o.CashUSD.High = math.Min(o.CashUSD.Low, c), math.Max(o.CashUSD.High, c)
-		for _, it := range ev.items {
-			for i := range o.LineItems {
-				if o.LineItems[i].Name == it.Name {
-					o.LineItems[i].MonthlyUSD.Low = math.Min(o.LineItems[i].MonthlyUSD.Low, it.MonthlyUSD.Expected)
-					o.LineItems[i].MonthlyUSD.High = math.Max(o.LineItems[i].MonthlyUSD.High, it.MonthlyUSD.Expected)
-				}
-			}
-		}
-	}
-	var rangeNote *Note
-	if need > 0 {
-		rangeNote = m.rangeNote(a, exp.fleet, over, need)
-	}
-	m.corner = false
 	if include && (o.QualityGapUSD.High > 0) {
 		o.LineItems = append(o.LineItems, LineItem{Name: "quality gap (rework)", MonthlyUSD: o.QualityGapUSD, Note: "developer time lost to weaker models' failed attempts"})
 	}
@@ -126,6 +82,65 @@ func (m *model) option(a *assignment) (Option, error) {
 		}
 	}
 	return o, nil
+}
+
+// widen prices assignment a at every corner of its ranges into o's low
+// and high, and returns the corners' most instances and highest peak
+// utilization, and the warning that the launched fleet could not carry a
+// corner (rangeNote). A sized fleet is launched for the expected inputs
+// (exp), and the group keeps its instances whatever the load: a corner
+// whose load needs fewer GPUs is priced on those the stack launches (a
+// smaller fleet is no bill AWS sends it), one that needs more on the
+// fleet that carries it.
+func (m *model) widen(o *Option, a *assignment, exp evaluation, corners []params) (cornerInstances int, cornerUtil float64, note *Note, err error) {
+	include := o.QualityIncluded
+	m.corner = true
+	defer func() { m.corner = false }()
+	launched, need, over := 0, 0, params{}
+	if exp.sized && m.fixedGPUs() == 0 {
+		launched = exp.fleet.BilledGPUs
+	}
+	for _, p := range corners {
+		ev, err := m.evaluate(a, p, false)
+		if err == nil && launched > 0 && ev.sized && ev.fleet.BilledGPUs < launched {
+			m.launched = launched
+			ev, err = m.evaluate(a, p, false)
+			m.launched = 0
+		}
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		if launched > 0 && ev.sized && ev.fleet.BilledGPUs > max(launched, need) {
+			over, need = p, ev.fleet.BilledGPUs
+		}
+		if ev.sized {
+			cornerInstances = max(cornerInstances, ev.fleet.Instances)
+			cornerUtil = max(cornerUtil, ev.fleet.PeakUtilization)
+		}
+		o.widenTo(ev, include)
+	}
+	if need > 0 {
+		note = m.rangeNote(a, exp.fleet, over, need)
+	}
+	return cornerInstances, cornerUtil, note, nil
+}
+
+// widenTo widens o's low and high, and each line item's, to a corner's
+// evaluation.
+func (o *Option) widenTo(ev evaluation, include bool) {
+	t := ev.total(include)
+	o.MonthlyUSD.Low, o.MonthlyUSD.High = math.Min(o.MonthlyUSD.Low, t), math.Max(o.MonthlyUSD.High, t)
+	o.QualityGapUSD.Low, o.QualityGapUSD.High = math.Min(o.QualityGapUSD.Low, ev.qualityGap), math.Max(o.QualityGapUSD.High, ev.qualityGap)
+	c := ev.total(false)
+	o.CashUSD.Low, o.CashUSD.High = math.Min(o.CashUSD.Low, c), math.Max(o.CashUSD.High, c)
+	for _, it := range ev.items {
+		for i := range o.LineItems {
+			if o.LineItems[i].Name == it.Name {
+				o.LineItems[i].MonthlyUSD.Low = math.Min(o.LineItems[i].MonthlyUSD.Low, it.MonthlyUSD.Expected)
+				o.LineItems[i].MonthlyUSD.High = math.Max(o.LineItems[i].MonthlyUSD.High, it.MonthlyUSD.Expected)
+			}
+		}
+	}
 }
 
 // rangeNote warns (sizing.range) that the high end of a sized fleet's
