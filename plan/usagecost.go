@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -86,7 +87,7 @@ func measuredByModel(s *spec.Spec, t *usage.Tokens, o costmodel.Option, cat *mod
 				part = w.Share / all // the models cannot tell the workloads apart
 			}
 			b := scaleBuckets(t.ModelBuckets[id], part)
-			usd, err := measuredUSD(cat, mm, routes[w.Name].Provider, s, w, b, written1h(t, id, part), t.Week, date)
+			usd, err := measuredTiered(cat, mm, routes[w.Name].Provider, s, w, t, id, part, date)
 			if err != nil {
 				return pm, err
 			}
@@ -144,7 +145,7 @@ func (pm *perModel) others(s *spec.Spec, t *usage.Tokens, served map[string][]st
 			pm.notes = append(pm.notes, fmt.Sprintf("%s (measured, not in the catalog) is priced at the option's mean token rate", id))
 			continue
 		}
-		usd, err := measuredUSD(cat, mm, "", s, spec.Workload{}, b, written1h(t, id, managedShare), t.Week, date)
+		usd, err := measuredTiered(cat, mm, "", s, spec.Workload{}, t, id, managedShare, date)
 		if err != nil {
 			return err
 		}
@@ -206,6 +207,64 @@ func written1h(t *usage.Tokens, id string, part float64) *writeLifetimes {
 		return nil
 	}
 	return &writeLifetimes{hour: t.ModelCacheWrite1h[id] * part, untold: t.ModelCacheWriteUntold[id] * part}
+}
+
+// measuredTiered is the monthly cost of part of model id's measured
+// tokens on mm (measuredUSD), each request at the price tier its prompt
+// was in where the files told the prompts of the model's tokens (a
+// per-request export): 300,000-token prompts to GPT-5.5, above its
+// 272,000-token tier, were priced at the base rates because the spec's
+// context_tokens was 32,768, half their bill. Where the files told no
+// prompts (usage reports), the tier is the workload's context_tokens.
+func measuredTiered(cat *modelcatalog.Catalog, mm *modelcatalog.ManagedModel, provider string, s *spec.Spec, w spec.Workload, t *usage.Tokens, id string, part float64, date string) (float64, error) {
+	b, lt := scaleBuckets(t.ModelBuckets[id], part), written1h(t, id, part)
+	pr, price, ok := t.ModelPrompts[id], modelcatalog.Price{}, false
+	if mm != nil {
+		price, ok = mm.PriceOn(date)
+	}
+	total := t.ModelBuckets[id].Total()
+	if !ok || len(price.Tiers) == 0 || pr == nil || total <= 0 || pr.Requests.Total() < 0.99*total {
+		return measuredUSD(cat, mm, provider, s, w, b, lt, t.Week, date)
+	}
+	tiers := make([]int, 0, len(price.Tiers))
+	for _, tr := range price.Tiers {
+		tiers = append(tiers, tr.AbovePromptTokens)
+	}
+	slices.Sort(tiers)
+	usd, all := 0.0, pr.Requests.Total()
+	for i := -1; i < len(tiers); i++ {
+		// The band of prompts above tiers[i] (all of them for i = -1) and
+		// up to the next tier.
+		band, at := pr.Requests, 1
+		if i >= 0 {
+			band, at = pr.Above[tiers[i]], tiers[i]+1
+		}
+		if i+1 < len(tiers) {
+			band = minus(band, pr.Above[tiers[i+1]])
+		}
+		if band.Total() <= 0 {
+			continue
+		}
+		share := band.Total() / all
+		wb := w
+		wb.ContextTokens = at
+		var blt *writeLifetimes
+		if lt != nil {
+			blt = &writeLifetimes{hour: lt.hour * share, untold: lt.untold * share}
+		}
+		v, err := measuredUSD(cat, mm, provider, s, wb, scaleBuckets(band, part*total/all), blt, t.Week, date)
+		if err != nil {
+			return 0, err
+		}
+		usd += v
+	}
+	return usd, nil
+}
+
+// minus is a less b, kind by kind, never below zero.
+func minus(a, b usage.Buckets) usage.Buckets {
+	return usage.Buckets{Uncached: max(0, a.Uncached-b.Uncached), CacheRead: max(0, a.CacheRead-b.CacheRead),
+		CacheWrite: max(0, a.CacheWrite-b.CacheWrite), Output: max(0, a.Output-b.Output)}
 }
 
 // measuredUSD is the monthly cost of measured tokens b on mm: at the

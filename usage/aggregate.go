@@ -2,6 +2,7 @@ package usage
 
 import (
 	"fmt"
+	"github.com/costgate/costgate/modelcatalog"
 	"hash/maphash"
 	"maps"
 	"math"
@@ -41,6 +42,10 @@ type record struct {
 	// WriteTTLs is true when the export tells the cache writes' lifetimes
 	// apart: Write1h at one hour, the rest at five minutes.
 	WriteTTLs bool
+	// Request marks one request's record (a LiteLLM row, an api_request
+	// event): its input is its prompt, which a price tier by prompt
+	// length reads.
+	Request bool
 }
 
 // key identifies a record for deduplication: two 64-bit hashes of its
@@ -99,6 +104,12 @@ type aggregate struct {
 	// serviceAccounts each service account's tokens, counted as no
 	// developer's.
 	premium, serviceAccounts map[string]float64
+	// tiers are the prompt lengths above which a catalog price tier bills
+	// more; prompted are each model's tokens of requests (which tell
+	// their prompts), above those of its requests above each tier.
+	tiers    []int
+	prompted map[string]Buckets
+	above    map[string]map[int]Buckets
 	// notes are what finishing the figures found to say.
 	notes []string
 	// untiered counts the report results that do not say their service
@@ -117,6 +128,9 @@ func newAggregate(opts Options) *aggregate {
 	return &aggregate{
 		since: opts.Since, until: opts.Until, loc: opts.Location,
 		mapper:          newModelMapper(opts.Catalog),
+		tiers:           promptTiers(opts.Catalog),
+		prompted:        map[string]Buckets{},
+		above:           map[string]map[int]Buckets{},
 		seen:            map[key]seenRecord{},
 		fileIdx:         map[string]int32{},
 		developers:      map[string]float64{},
@@ -187,6 +201,31 @@ func (a *aggregate) duplicate(k key, t Buckets, f *file, line int, what string) 
 
 // add counts a record: the part of its interval inside the period (all
 // of it for an instant inside the period).
+// tierTokens counts a request's tokens by the price tiers its prompt is
+// above (prompted, above): a tier bills a whole request at higher rates
+// once its prompt exceeds the tier's length, and only the requests tell
+// their prompts.
+func (a *aggregate) tierTokens(r record) {
+	if !r.Request {
+		return
+	}
+	p := a.prompted[r.Model]
+	p.add(r.Tokens)
+	a.prompted[r.Model] = p
+	for _, t := range a.tiers {
+		if r.Tokens.Input() > float64(t) {
+			m := a.above[r.Model]
+			if m == nil {
+				m = map[int]Buckets{}
+				a.above[r.Model] = m
+			}
+			b := m[t]
+			b.add(r.Tokens)
+			m[t] = b
+		}
+	}
+}
+
 // identity is a developer identity as one person's records all carry it:
 // without the spaces around it, and an email address in lower case (mail
 // servers fold it; Dev0@Example.com and dev0@example.com were two
@@ -238,6 +277,7 @@ func (a *aggregate) add(r record) {
 	mb := a.models[r.Model]
 	mb.add(r.Tokens)
 	a.models[r.Model] = mb
+	a.tierTokens(r)
 	if r.Bucket && r.Width > time.Hour {
 		a.hourly = false
 	}
@@ -585,6 +625,49 @@ func weekend(t time.Time) int {
 	return 0
 }
 
+// modelTiers fills a model's tokens of requests and of those above each
+// price tier's prompt length (Tokens.ModelPrompts), a month.
+func (a *aggregate) modelTiers(t *Tokens, raw, name string, scale float64) {
+	p, ok := a.prompted[raw]
+	if !ok {
+		return
+	}
+	if t.ModelPrompts == nil {
+		t.ModelPrompts = map[string]*Prompts{}
+	}
+	mp := t.ModelPrompts[name]
+	if mp == nil {
+		mp = &Prompts{Above: map[int]Buckets{}}
+		t.ModelPrompts[name] = mp
+	}
+	mp.Requests.add(p.scale(scale))
+	for tier, b := range a.above[raw] {
+		v := mp.Above[tier]
+		v.add(b.scale(scale))
+		mp.Above[tier] = v
+	}
+}
+
+// promptTiers are the prompt lengths above which any of cat's prices
+// bills a tier, in order.
+func promptTiers(cat *modelcatalog.Catalog) []int {
+	var out []int
+	if cat == nil {
+		return nil
+	}
+	for _, m := range cat.Managed {
+		for _, p := range m.Prices {
+			for _, t := range p.Tiers {
+				if !slices.Contains(out, t.AbovePromptTokens) {
+					out = append(out, t.AbovePromptTokens)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // modelTokens fills each model's tokens a month: by catalog id (else the
 // export's name, unmapped), by kind, and the one-hour cache writes where
 // the files tell lifetimes apart.
@@ -619,6 +702,7 @@ func (a *aggregate) modelTokens(t *Tokens, scale float64) {
 		mb := t.ModelBuckets[name]
 		mb.add(b.scale(scale))
 		t.ModelBuckets[name] = mb
+		a.modelTiers(t, raw, name, scale)
 		if a.told {
 			if t.ModelCacheWrite1h == nil {
 				t.ModelCacheWrite1h, t.ModelCacheWriteUntold = map[string]float64{}, map[string]float64{}

@@ -631,6 +631,7 @@ func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
 	if dup, err := r.events.duplicate(k, rec.Tokens, f, n, "request"); dup {
 		return err
 	}
+	rec.Request = true
 	r.track(0, rec)
 	r.events.add(rec)
 	return nil

@@ -166,6 +166,11 @@ type Tokens struct {
 	// the catalog does not know.
 	Models         map[string]float64 `json:"models"`
 	UnmappedModels map[string]float64 `json:"unmapped_models"`
+	// ModelPrompts are, for each model, its tokens a month of requests
+	// that told their prompts (per-request exports), and of those whose
+	// prompt was above each price tier's length; a usage report tells
+	// no prompt. Not part of the JSON.
+	ModelPrompts map[string]*Prompts `json:"-"`
 	// ModelBuckets are each model's tokens per month by kind, under its
 	// catalog id (else its own name): each model's own input, cache and
 	// output shares, which pricing a model's tokens needs.
@@ -424,4 +429,11 @@ func countOf(xs []string, x string) int {
 		}
 	}
 	return n
+}
+
+// Prompts are a model's tokens of requests that told their prompts, and
+// of those above each price tier's prompt length (Tokens.ModelPrompts).
+type Prompts struct {
+	Requests Buckets
+	Above    map[int]Buckets
 }

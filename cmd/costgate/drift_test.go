@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -373,5 +374,66 @@ managed {
 	// fixed lines (the gateway's) beside them.
 	if r := measured["asia"] / measured["europe"]; r < 1.5 || r > 1.6 {
 		t.Errorf("asia %.2f, europe %.2f: want about ×1.55", measured["asia"], measured["europe"])
+	}
+}
+
+// TestMeasuredTierFollowsThePrompts: a per-request export tells each
+// request's prompt, and the measured cost prices each at the tier its
+// prompt was in (GPT-5.5 bills a prompt above 272,000 tokens at 2× input
+// and 1.5× output on the whole request), whatever context_tokens the spec
+// guessed: 300,000-token prompts were priced at the base rates for a
+// spec at 32,768 tokens, and 10,000-token ones at the tier for a spec at
+// 300,000.
+func TestMeasuredTierFollowsThePrompts(t *testing.T) {
+	dir := t.TempDir()
+	rows := func(prompt, n int) string {
+		var b []string
+		for i := range n {
+			b = append(b, fmt.Sprintf(`{"request_id":"r%d","call_type":"acompletion","startTime":"2026-11-0%dT%02d:%02d:00Z","model":"openai/gpt-5.5","user":"dev%d","prompt_tokens":%d,"completion_tokens":%d}`,
+				i, 2+i%5, 9+i%8, i%60, i%4, prompt, prompt/60))
+		}
+		return "[" + strings.Join(b, ",") + "]"
+	}
+	spec := func(ctx string) string {
+		return `team "tier" {
+  developers           = 4
+  tokens_per_developer = [50e6, 100e6]
+  cost_center          = "eng"
+}
+workload "agent" {
+  share      = 1
+  complexity = "complex"` + ctx + `
+}
+managed {
+  simple_model  = "gpt-5.5"
+  complex_model = "gpt-5.5"
+}
+`
+	}
+	measured := map[string]float64{}
+	for _, ctx := range []string{"", "\n  context_tokens = 300000"} {
+		for name, file := range map[string]string{"long": rows(300000, 40), "short": rows(10000, 1200)} {
+			sp, usage := filepath.Join(dir, "tier.hcl"), filepath.Join(dir, name+".json")
+			os.WriteFile(sp, []byte(spec(ctx)), 0o644)
+			os.WriteFile(usage, []byte(file), 0o644)
+			code, stdout, stderr := runCLI("plan", sp, "--usage", usage, "--format", "json", "--as-of", "2026-11-26")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			var p plan.Plan
+			json.Unmarshal([]byte(stdout), &p)
+			for _, o := range p.Usage.Options {
+				if o.Architecture == architecture.Managed {
+					if prev, ok := measured[name]; ok && math.Abs(prev-o.Measured.Expected) > 0.01 {
+						t.Errorf("%s's measured cost moved with the spec's context_tokens: %.2f and %.2f", name, prev, o.Measured.Expected)
+					}
+					measured[name] = o.Measured.Expected
+				}
+			}
+		}
+	}
+	// The same tokens: the long prompts' at 2× input and 1.5× output.
+	if r := measured["long"] / measured["short"]; r < 1.9 || r > 2.05 {
+		t.Errorf("long %.2f, short %.2f: want about ×1.98 (the tier's rates on the same tokens)", measured["long"], measured["short"])
 	}
 }
