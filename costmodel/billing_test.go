@@ -302,3 +302,47 @@ func TestSizedRangeBillsTheLaunchedFleet(t *testing.T) {
 		})
 	}
 }
+
+// TestSizedRangeOnTheLaunchedPacking: a range's corners are judged on the
+// fleet the stack launches, its instance type as well as its GPUs (16
+// one-GPU g6e.xlarge priced the low end where the stack launches 4
+// g6e.12xlarge, 29 % low), and sizing.range names the corner the launched
+// fleet runs hottest at (the first needing the most GPUs was not it: one
+// H100 at 123 % went unwarned).
+func TestSizedRangeOnTheLaunchedPacking(t *testing.T) {
+	spec := func(devs, tokens, peak, model, gpu, ttft string) string {
+		return fmt.Sprintf(`team "r" {
+  developers           = %s
+  tokens_per_developer = %s
+  peak_to_average      = %s
+  cost_center          = "x"
+}
+workload "a" {
+  share          = 1
+  complexity     = "simple"
+  context_tokens = 16384%s
+}
+self_hosted {
+  model   = %q
+  gpu     = %q
+  pricing = "on_demand"
+}
+`, devs, tokens, peak, ttft, model, gpu)
+	}
+	l40s := evaluate(t, parse(t, "l.hcl", spec("[300, 400]", "[5e6, 6e6]", "3", "gpt-oss-20b", "l40s", "\n  max_ttft_ms    = 2000"))).Option(architecture.SelfHosted)
+	for _, it := range l40s.LineItems {
+		if it.Name == "GPU instances" && it.MonthlyUSD.Low < it.MonthlyUSD.Expected-0.01 {
+			t.Errorf("L40S: GPU instances %+v on %d × %s: the low end prices another packing", it.MonthlyUSD, l40s.Sizing.Instances, l40s.Sizing.InstanceType)
+		}
+	}
+	h100 := evaluate(t, parse(t, "h.hcl", spec("[50, 100]", "[2e6, 5e6]", "[2, 3]", "qwen3-coder-30b-a3b", "h100", ""))).Option(architecture.SelfHosted)
+	warned := ""
+	for _, n := range h100.Notes {
+		if n.ID == "sizing.range" {
+			warned = n.Message
+		}
+	}
+	if !strings.Contains(warned, "of its capacity at peak") || h100.Sizing.GPUs != 1 {
+		t.Errorf("one H100 over its capacity at the range's heaviest corner: sizing.range %q (fleet %d GPUs)", warned, h100.Sizing.GPUs)
+	}
+}

@@ -134,7 +134,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	memo := m.sized != nil && !detail
 	var key sizeKey
 	if memo {
-		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand, capped: m.maxInstances(), budget: m.budget, launched: m.launched}
+		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand, capped: m.maxInstances(), budget: m.budget, launched: m.launched, launchedType: m.launchedType}
 		if r, ok := m.sized[key]; ok {
 			return r.fleet, r.err
 		}
@@ -162,6 +162,11 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	priced, err := m.pricedInstances(p.gpuPricePos)
 	if err != nil {
 		return inference.Fleet{}, err
+	}
+	if m.launchedType != "" {
+		// The launched fleet's own instance type: 16 one-GPU g6e.xlarge
+		// priced a range's low end where the stack launches 4 g6e.12xlarge.
+		priced = slices.DeleteFunc(slices.Clone(priced), func(in inference.PricedInstance) bool { return in.Type != m.launchedType })
 	}
 	gpu, _ := m.cat.GPU(m.gpu)
 	rate := monthly * share / (m.s.Team.WorkingHoursPerMonth * SecondsPerHour) * p.peakToAverage
@@ -196,12 +201,13 @@ type sizeKey struct {
 	// capped is the instance cap the sizing ran under (maxInstances): a
 	// range's corner lifts a capacity block's, and only there does
 	// model.corner change a sizing.
-	capped   int
-	budget   float64
-	launched int
-	model    *modelcatalog.OpenModel
-	gpu      string
-	p        params
+	capped       int
+	budget       float64
+	launched     int
+	launchedType string
+	model        *modelcatalog.OpenModel
+	gpu          string
+	p            params
 }
 
 type sizedFleet struct {

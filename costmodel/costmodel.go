@@ -406,9 +406,10 @@ type model struct {
 	// range's high end past it is what carrying that load would cost.
 	corner bool
 	// launched, when above 0, prices a corner of a sized fleet's range on
-	// the GPUs the stack launches for the expected inputs (option): the
-	// group keeps them whatever the load.
-	launched int
+	// the GPUs the stack launches for the expected inputs (model.widen),
+	// on launchedType's instances: the group keeps them whatever the load.
+	launched     int
+	launchedType string
 	// budget, when above 0, is the bill at which a fleet is of no use
 	// (cheaperGPU): the sizer stops there (inference.Request.Budget).
 	budget float64

@@ -96,22 +96,19 @@ func (m *model) widen(o *Option, a *assignment, exp evaluation, corners []params
 	include := o.QualityIncluded
 	m.corner = true
 	defer func() { m.corner = false }()
-	launched, need, over := 0, 0, params{}
-	if exp.sized && m.fixedGPUs() == 0 {
-		launched = exp.fleet.BilledGPUs
-	}
+	sized := exp.sized && m.fixedGPUs() == 0
+	var heavier []params // corners whose load needs more GPUs than launched
+	need := 0
 	for _, p := range corners {
 		ev, err := m.evaluate(a, p, false)
-		if err == nil && launched > 0 && ev.sized && ev.fleet.BilledGPUs < launched {
-			m.launched = launched
-			ev, err = m.evaluate(a, p, false)
-			m.launched = 0
+		if err == nil && sized && ev.sized && ev.fleet.BilledGPUs < exp.fleet.BilledGPUs {
+			ev, err = m.onLaunched(a, exp.fleet, p)
 		}
 		if err != nil {
 			return 0, 0, nil, err
 		}
-		if launched > 0 && ev.sized && ev.fleet.BilledGPUs > max(launched, need) {
-			over, need = p, ev.fleet.BilledGPUs
+		if sized && ev.sized && ev.fleet.BilledGPUs > exp.fleet.BilledGPUs {
+			heavier, need = append(heavier, p), max(need, ev.fleet.BilledGPUs)
 		}
 		if ev.sized {
 			cornerInstances = max(cornerInstances, ev.fleet.Instances)
@@ -119,10 +116,18 @@ func (m *model) widen(o *Option, a *assignment, exp evaluation, corners []params
 		}
 		o.widenTo(ev, include)
 	}
-	if need > 0 {
-		note = m.rangeNote(a, exp.fleet, over, need)
+	if len(heavier) > 0 {
+		note = m.rangeNote(a, exp.fleet, heavier, need)
 	}
 	return cornerInstances, cornerUtil, note, nil
+}
+
+// onLaunched evaluates a at corner p on the fleet f the stack launches:
+// its GPUs, on its instance type.
+func (m *model) onLaunched(a *assignment, f inference.Fleet, p params) (evaluation, error) {
+	m.launched, m.launchedType = f.BilledGPUs, f.InstanceType
+	defer func() { m.launched, m.launchedType = 0, "" }()
+	return m.evaluate(a, p, false)
 }
 
 // widenTo widens o's low and high, and each line item's, to a corner's
@@ -144,23 +149,54 @@ func (o *Option) widenTo(ev evaluation, include bool) {
 }
 
 // rangeNote warns (sizing.range) that the high end of a sized fleet's
-// range prices a fleet of need GPUs where the stack launches f for the
-// expected inputs, which could not carry that corner p's peak; nil where
-// f would carry it (above its target utilization, within its capacity).
-func (m *model) rangeNote(a *assignment, f inference.Fleet, p params, need int) *Note {
-	m.launched = f.BilledGPUs
-	ev, err := m.evaluate(a, p, false)
-	m.launched = 0
-	at := "above its capacity"
-	if err == nil && ev.sized {
-		if !overCapacity(ev.fleet) {
-			return nil
+// range prices a fleet of up to need GPUs where the stack launches f for
+// the expected inputs, and f could not serve the heaviest of those
+// corners: above its capacity, or past a workload's TTFT target or the
+// load balancer's idle timeout; nil where f would serve them all. Each
+// corner is judged on f (the first corner needing the most GPUs was not
+// always the one f ran hottest at: one H100 at 123 % went unwarned).
+func (m *model) rangeNote(a *assignment, f inference.Fleet, corners []params, need int) *Note {
+	// A fleet over its capacity is worse than one missing a target,
+	// which is worse than one serving; then the hotter.
+	badness := func(g inference.Fleet) int {
+		switch {
+		case overCapacity(g):
+			return 2
+		case !g.MeetsTTFT && f.MeetsTTFT:
+			// A target the launched fleet misses at the expected load
+			// too is no news of the range's.
+			return 1
 		}
-		at = fmt.Sprintf("at %.0f%% of its capacity at peak", 100*ev.fleet.PeakUtilization)
+		return 0
+	}
+	var worst *inference.Fleet
+	for _, p := range corners {
+		ev, err := m.onLaunched(a, f, p)
+		if err != nil || !ev.sized {
+			continue
+		}
+		g := ev.fleet
+		if worst == nil || badness(g) > badness(*worst) || badness(g) == badness(*worst) && g.PeakUtilization > worst.PeakUtilization {
+			worst = &g
+		}
+	}
+	if worst == nil {
+		return &Note{ID: "sizing.range", Message: fmt.Sprintf(
+			"at the high end of the spec's ranges (tokens, developers, peak) the load needs %d GPUs, which the range's high end prices; the stack launches the expected fleet of %d × %s (%d GPUs), which the performance model cannot predict there: re-plan and deploy if the load reaches it",
+			need, f.Instances, f.InstanceType, f.BilledGPUs)}
+	}
+	var why string
+	switch {
+	case overCapacity(*worst):
+		why = fmt.Sprintf("would run there at %.0f%% of its capacity at peak", 100*worst.PeakUtilization)
+	case badness(*worst) == 1:
+		why = fmt.Sprintf("would run there at %.0f%% of its capacity at peak and miss a workload's TTFT target or the load balancer's idle timeout", 100*worst.PeakUtilization)
+	default:
+		return nil
 	}
 	return &Note{ID: "sizing.range", Message: fmt.Sprintf(
-		"at the high end of the spec's ranges (tokens, developers, peak) the load needs %d GPUs, which the range's high end prices; the stack launches the expected fleet of %d × %s (%d GPUs), which would run there %s: re-plan and deploy if the load reaches it",
-		need, f.Instances, f.InstanceType, f.BilledGPUs, at)}
+		"at the high end of the spec's ranges (tokens, developers, peak) the load needs %d GPUs, which the range's high end prices; the stack launches the expected fleet of %d × %s (%d GPUs), which %s: re-plan and deploy if the load reaches it",
+		need, f.Instances, f.InstanceType, f.BilledGPUs, why)}
 }
 
 // fleetNotes adds the warnings about option o's fleet f: the fixed
