@@ -189,7 +189,7 @@ func (a *aggregate) duplicate(k key, t Buckets, f *file, line int, what string) 
 	h := tokenHash(t)
 	if s, ok := a.seen[k]; ok {
 		if s.tokens != h {
-			return true, f.errorf(line, "this %s was read before, at %s:%d, with other token counts (here %s): two exports of the same usage disagree, and the figures would depend on the order of the files; if one was exported before late usage arrived, give only the later one",
+			return true, f.errorf(line, "this %s was read before, at %s:%d, with other token counts (here %s): two exports of the same usage disagree, and the figures would depend on the order of the files; if one was exported before late usage arrived, give only the later one; if the exports were filtered (by model, workspace or key) on a field their grouping does not carry, each holds part of one group's usage: export again with that field in group_by, so that the parts stay apart and add up",
 				what, a.files[s.file], s.line, t.describe())
 		}
 		a.dups++
