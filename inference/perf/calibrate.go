@@ -190,7 +190,7 @@ func (p Point) vllmV0() bool {
 }
 
 // releaseVersion is an engine version that is a release number.
-var releaseVersion = regexp.MustCompile(`^(\d+)\.(\d+)(\.\d+)?$`)
+var releaseVersion = regexp.MustCompile(`^(\d+)\.(\d+)(\.\d+)?\z`)
 
 // graphTokens is the point's Config.GraphTokens: its recipe's capture
 // size, or none beyond decode under vLLM's V0 engine.
