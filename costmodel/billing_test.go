@@ -346,3 +346,54 @@ self_hosted {
 		t.Errorf("one H100 over its capacity at the range's heaviest corner: sizing.range %q (fleet %d GPUs)", warned, h100.Sizing.GPUs)
 	}
 }
+
+// TestCheaperGPUNoteAtItsOwnExpected: the sizing.gpu note's figure is the
+// named GPU's own expected cost, at its own GPU-hour price's midpoint:
+// taken on the chosen B200, whose spot price is one figure, the
+// alternatives were priced at their low spot rates, and the note named
+// a100-40gb where h200 was cheaper.
+func TestCheaperGPUNoteAtItsOwnExpected(t *testing.T) {
+	src := `team "g" {
+  developers           = 150
+  tokens_per_developer = 5e6
+  peak_to_average      = 3
+  cached_input_share   = 0.6
+  cost_center          = "x"
+}
+workload "a" {
+  share          = 1
+  complexity     = "simple"
+  context_tokens = 32768
+  max_ttft_ms    = 1500
+}
+self_hosted {
+  model   = "qwen3-coder-30b-a3b"
+  gpu     = "GPU"
+  pricing = "spot"
+}
+compliance {
+  code_may_leave_network = false
+}
+`
+	sh := evaluate(t, parse(t, "g.hcl", strings.Replace(src, "GPU", "b200", 1))).Option(architecture.SelfHosted)
+	var note string
+	for _, n := range sh.Notes {
+		if n.ID == "sizing.gpu" {
+			note = n.Message
+		}
+	}
+	var gpu, usd string
+	if _, err := fmt.Sscanf(strings.TrimPrefix(note, "qwen3-coder-30b-a3b on "), "%s would cost %s a month", &gpu, &usd); err != nil {
+		t.Fatalf("no sizing.gpu note to read: %q (%v)", note, err)
+	}
+	other := evaluate(t, parse(t, "o.hcl", strings.Replace(src, "GPU", gpu, 1))).Option(architecture.SelfHosted)
+	if want := units.USD(other.MonthlyUSD.Expected).Cents(); usd != want {
+		t.Errorf("the note prices %s at %s a month; its own plan expects %s", gpu, usd, want)
+	}
+	for _, g := range []string{"h100", "h200", "a100-40gb", "a100-80gb", "l40s"} {
+		o := evaluate(t, parse(t, "x.hcl", strings.Replace(src, "GPU", g, 1))).Option(architecture.SelfHosted)
+		if o.Sized != nil && o.Sized.MeetsTTFT && !overCapacity(*o.Sized) && o.MonthlyUSD.Expected < other.MonthlyUSD.Expected-0.5 {
+			t.Errorf("the note names %s at %.2f; %s plans %.2f", gpu, other.MonthlyUSD.Expected, g, o.MonthlyUSD.Expected)
+		}
+	}
+}

@@ -672,7 +672,6 @@ func unfitLabel(unfit string) string {
 func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 	own := m.gpu
 	defer m.useGPU(own)
-	mid, _ := scenarios(m.axes(true, true))
 	include := m.s.Quality.IncludeInDecision
 	bestGPU, bestUSD := "", chosen.MonthlyUSD.Expected
 	for _, g := range m.cat.GPUIDs() {
@@ -681,6 +680,12 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 		}
 		try := a.clone()
 		try.gpu = g
+		// The expected inputs on g: its GPU-hour price's midpoint where
+		// the catalog gives g a range. Taken on the chosen GPU, whose spot
+		// price is one figure, it put g at its low spot rate, and a note
+		// named a GPU that was not the cheapest.
+		m.useGPU(g)
+		mid, _ := scenarios(m.axes(true, true))
 		// No fleet of g costs less than what is found, or none can be
 		// priced (+Inf: the catalog has no price for g under the spec's
 		// pricing model, and the evaluation would fail on it).
