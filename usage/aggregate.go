@@ -587,8 +587,9 @@ func (a *aggregate) tierNotes() []string {
 }
 
 // monthScale is what the period's tokens are multiplied by to be a
-// month's: the tokens of the weekdays and of the weekend days (UTC days,
-// as the period's) each over the hours of its kind in the period, times
+// month's: the tokens of the weekdays and of the weekend days (the team's
+// days, in its time zone) each over the hours of its kind in the period
+// (UTC days, as the period's), times
 // that kind's hours in an average month (5/7 and 2/7 of 730). A
 // per-request export has no record of idle days: a week's export from
 // Monday to Monday whose last request is on Friday spans five days, and
@@ -599,10 +600,10 @@ func (a *aggregate) tierNotes() []string {
 func (a *aggregate) monthScale(since, until time.Time) (float64, string) {
 	var hours, tokens [2]float64 // weekdays, weekend days
 	for t := since; t.Before(until); t = t.Add(time.Hour) {
-		hours[weekend(t)]++
+		hours[weekend(t.UTC())]++
 	}
 	for k, v := range a.hours {
-		tokens[weekend(time.Unix(k, 0))] += v
+		tokens[weekend(time.Unix(k, 0).In(a.loc))] += v
 	}
 	plain := units.HoursPerMonth / until.Sub(since).Hours()
 	month := [2]float64{float64(units.HoursPerMonth) * 5 / 7, float64(units.HoursPerMonth) * 2 / 7}
@@ -617,9 +618,9 @@ func (a *aggregate) monthScale(since, until time.Time) (float64, string) {
 	return (tokens[0]*month[0]/hours[0] + tokens[1]*month[1]/hours[1]) / total, ""
 }
 
-// weekend is 1 on a Saturday or Sunday (UTC), else 0.
+// weekend is 1 on a Saturday or Sunday in t's location, else 0.
 func weekend(t time.Time) int {
-	if d := t.UTC().Weekday(); d == time.Saturday || d == time.Sunday {
+	if d := t.Weekday(); d == time.Saturday || d == time.Sunday {
 		return 1
 	}
 	return 0

@@ -77,3 +77,32 @@ func TestIdentityFolds(t *testing.T) {
 		t.Errorf("%d developers, want dev0, dev1, dev2 and dev2+laptop", res.Tokens.Developers)
 	}
 }
+
+// TestWeekdaysInTheTeamsZone: a Los Angeles team's working week runs
+// Monday 17:00 UTC to Saturday 01:00 UTC; its Friday evenings fell on a
+// UTC Saturday and were scaled as weekend days, 2.5 % high. The team's
+// days are its own; the period's hours stay UTC days.
+func TestWeekdaysInTheTeamsZone(t *testing.T) {
+	la, err := time.LoadLocation("America/Los_Angeles")
+	if err != nil {
+		t.Skip(err)
+	}
+	var b []string
+	for d := range 5 {
+		for dev := range 4 {
+			for h := 9; h < 17; h++ {
+				at := time.Date(2026, 11, 2+d, h, 30, 0, 0, la)
+				b = append(b, fmt.Sprintf(`{"request_id":"r%d-%d-%d","startTime":%q,"model":"claude-sonnet-4.6","user":"dev%d","prompt_tokens":900,"completion_tokens":100,"call_type":"acompletion"}`,
+					d, dev, h, at.UTC().Format(time.RFC3339), dev))
+			}
+		}
+	}
+	res, err := Import([]string{writeTemp(t, "la.json", "["+strings.Join(b, ",")+"]")}, Options{Location: la})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 8 * 1000.0 * 5 * 730 / (7 * 24) // a working week's tokens, the weeks of a month
+	if got := res.Tokens.TokensPerDeveloperMonth.Mean; math.Abs(got-want) > 1 {
+		t.Errorf("tokens per developer-month %.0f, want %.0f (period %+v)", got, want, res.Period)
+	}
+}
