@@ -358,9 +358,9 @@ func (r planRun) planAll(ctx context.Context, specs []*spec.Spec, stderr io.Writ
 func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned, error) {
 	f, ev := r.f, r.ev
 	opts := plan.Options{Catalog: r.cat, AsOf: r.asOf, Policies: ev, Approvals: r.approvals, Base: r.rv.bases[i], NewSpec: r.rv.isNew(i), Loosened: r.rv.extra[i],
-		Deployment: f.stack.Deployment(), Gate: stacks.GateWith(ev, f.stack.PricedWith(r.cat)), Usage: r.measured[i], Timings: f.timings}
+		Deployment: f.stack.Deployment(), Usage: r.measured[i], Timings: f.timings}
 	if i >= r.heads {
-		opts.Policies, opts.Gate = deletionOnly{ev}, nil
+		opts.Policies = deletionOnly{ev}
 	} else {
 		opts.Deployment = f.deployment(r.paths[i])
 		opts.Gate = f.gate(ev, r.cat, r.paths[i])

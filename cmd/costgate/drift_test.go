@@ -353,20 +353,11 @@ managed {
 			sp, usage := filepath.Join(dir, "ds.hcl"), filepath.Join(dir, name+".json")
 			os.WriteFile(sp, []byte(spec(tz)), 0o644)
 			os.WriteFile(usage, []byte(rows(from)), 0o644)
-			code, stdout, stderr := runCLI("plan", sp, "--usage", usage, "--format", "json", "--as-of", "2026-11-26")
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, stderr)
+			got := measuredManaged(t, sp, usage)
+			if prev, ok := measured[name]; ok && prev != got {
+				t.Errorf("%s's measured cost moved with the spec's time zone %s: %.2f and %.2f", name, tz, prev, got)
 			}
-			var p plan.Plan
-			json.Unmarshal([]byte(stdout), &p)
-			for _, o := range p.Usage.Options {
-				if o.Architecture == architecture.Managed {
-					if prev, ok := measured[name]; ok && prev != o.Measured.Expected {
-						t.Errorf("%s's measured cost moved with the spec's time zone %s: %.2f and %.2f", name, tz, prev, o.Measured.Expected)
-					}
-					measured[name] = o.Measured.Expected
-				}
-			}
+			measured[name] = got
 		}
 	}
 	// Asia's working day is 6 of 8 hours in the peak windows, Europe's
@@ -416,24 +407,36 @@ managed {
 			sp, usage := filepath.Join(dir, "tier.hcl"), filepath.Join(dir, name+".json")
 			os.WriteFile(sp, []byte(spec(ctx)), 0o644)
 			os.WriteFile(usage, []byte(file), 0o644)
-			code, stdout, stderr := runCLI("plan", sp, "--usage", usage, "--format", "json", "--as-of", "2026-11-26")
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, stderr)
+			got := measuredManaged(t, sp, usage)
+			if prev, ok := measured[name]; ok && math.Abs(prev-got) > 0.01 {
+				t.Errorf("%s's measured cost moved with the spec's context_tokens: %.2f and %.2f", name, prev, got)
 			}
-			var p plan.Plan
-			json.Unmarshal([]byte(stdout), &p)
-			for _, o := range p.Usage.Options {
-				if o.Architecture == architecture.Managed {
-					if prev, ok := measured[name]; ok && math.Abs(prev-o.Measured.Expected) > 0.01 {
-						t.Errorf("%s's measured cost moved with the spec's context_tokens: %.2f and %.2f", name, prev, o.Measured.Expected)
-					}
-					measured[name] = o.Measured.Expected
-				}
-			}
+			measured[name] = got
 		}
 	}
 	// The same tokens: the long prompts' at 2× input and 1.5× output.
 	if r := measured["long"] / measured["short"]; r < 1.9 || r > 2.05 {
 		t.Errorf("long %.2f, short %.2f: want about ×1.98 (the tier's rates on the same tokens)", measured["long"], measured["short"])
 	}
+}
+
+// measuredManaged plans spec against the usage file and returns the
+// managed option's measured cost a month.
+func measuredManaged(t *testing.T, spec, usage string) float64 {
+	t.Helper()
+	code, stdout, stderr := runCLI("plan", spec, "--usage", usage, "--format", "json", "--as-of", "2026-11-26")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var p plan.Plan
+	if err := json.Unmarshal([]byte(stdout), &p); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range p.Usage.Options {
+		if o.Architecture == architecture.Managed {
+			return o.Measured.Expected
+		}
+	}
+	t.Fatalf("no managed option at the measured usage: %.500s", stdout)
+	return 0
 }

@@ -165,6 +165,11 @@ var loadBase = fixture.Load("capacity.hcl")
 // hours: $99 a month against a limit of $80, blocked.
 var peakBase = fixture.Load("peak.hcl")
 
+// pricingBase is a team whose code stays in the network and whose
+// on-demand fleet costs about $8,100 a month against a limit of $7,000:
+// blocked.
+var pricingBase = fixture.Load("pricing.hcl")
+
 // TestLoadCannotOpenTheGate: a pull request that lowers the team's load
 // until a denied fleet fits passed check --base-ref with exit 0 and no
 // approval: peak_to_average from 3 to 1.5 takes the fleet from 111 % of
@@ -202,6 +207,20 @@ func TestLoadCannotOpenTheGate(t *testing.T) {
 		// off-peak prices took the managed option under its budget.
 		{"the time zone moved off a provider's peak hours", peakBase, strings.Replace(peakBase, "Asia/Shanghai", "America/Los_Angeles", 1), "", 1,
 			"deny    managed spec.loosened: team.timezone changes from \"Asia/Shanghai\" to \"America/Los_Angeles\": at the base's load managed was denied by spend.limit", "ALLOWED"},
+		// The pull requests of gate rounds 9 and 10: pricing the fleet at a
+		// reservation the program never buys passed with only a warning,
+		// alone, with hours_per_month the commitment makes moot, and where
+		// it cleared nothing (to stand as an exemption for the next load).
+		{"the fleet priced reserved", pricingBase, strings.Replace(pricingBase, `pricing = "on_demand"`, `pricing = "reserved"`, 1), "", 1,
+			"deny    self_hosted spec.loosened: self_hosted.pricing changes from \"on_demand\" to \"reserved\"", "ALLOWED"},
+		{"the fleet priced reserved with fewer hours", pricingBase, strings.Replace(pricingBase, `pricing = "on_demand"`, "pricing = \"reserved\"\n  hours_per_month = 672", 1), "", 1,
+			"spec.loosened: self_hosted.pricing", "ALLOWED"},
+		{"the fleet priced reserved under a limit it fits anyway", strings.Replace(pricingBase, "= 7000", "= 9000", 1),
+			strings.Replace(strings.Replace(pricingBase, "= 7000", "= 9000", 1), `pricing = "on_demand"`, `pricing = "reserved"`, 1), "", 1,
+			"spec.loosened: self_hosted.pricing", "ALLOWED"},
+		{"the fleet priced on capacity blocks with fewer hours", strings.Replace(pricingBase, "= 7000", "= 7750", 1),
+			strings.Replace(strings.Replace(pricingBase, "= 7000", "= 7750", 1), `pricing = "on_demand"`, "pricing = \"capacity_block\"\n  hours_per_month = 672", 1), "", 1,
+			"spec.loosened: self_hosted.pricing changes from \"on_demand\" to \"capacity_block\": at the base's load self_hosted was denied by spend.limit", "ALLOWED"},
 		{"a calibration that lowers the load of an allowed fleet", edit("developers              = 90", "developers              = 20"),
 			edit("developers              = 90", "developers              = 10"), "", 0, "ALLOWED", "spec.loosened"},
 	}
