@@ -125,6 +125,16 @@ func TestCheckBook(t *testing.T) {
 		b, _ := json.Marshal(tp)
 		return `{"throughput": [` + string(b) + `]}`
 	}
+	// A row of a tensor-parallel size the catalog has none of: a key the
+	// catalog lacks.
+	newRow := base.Throughput[0]
+	newRow.TensorParallel = 64
+	rowJSON, _ := json.Marshal(newRow)
+	newRowBook := `{"throughput": [` + string(rowJSON) + `]}`
+	newInst := inst
+	newInst.Type = "p5.96xlarge"
+	instJSON, _ := json.Marshal(newInst)
+	newInstanceBook := `{"instances": [` + string(instJSON) + `]}`
 	instanceBook := func(low, high float64) string {
 		i := inst
 		r := hour
@@ -154,6 +164,10 @@ func TestCheckBook(t *testing.T) {
 		{"throughput ten times the catalog's", throughputBook(11), []string{"decode_tok_s: overrides the catalog's", "more than 10× off: check the unit"}},
 		{"throughput within ten times", throughputBook(2), []string{"decode_tok_s: overrides the catalog's"}},
 		{"throughput restated", throughputBook(1), nil},
+		{"throughput row the catalog lacks", newRowBook, []string{`throughput[0] "` + base.Throughput[0].Model + `/` + base.Throughput[0].GPU + `/tp64" (line 1): adds this throughput entry, which the catalog lacks`}},
+		{"open model the catalog lacks", `{"open_models": [{"id": "acme-coder", "hf_repo": "acme/coder", "weights_dtype": "bf16", "weights_gb": 20, "params_b": 10, "active_params_b": 10, "layers": 40, "kv_heads": 8, "head_dim": 128, "max_context": 32768}]}`,
+			[]string{`open_models[0] "acme-coder" (line 1): adds this open model entry`}},
+		{"instance type the catalog lacks", newInstanceBook, nil},
 		{"tokens per task a hundredth", `{"tokens_per_task": {"complex": {"value": ` + fmt.Sprint(base.TokensPerTask["complex"].Value/100) + `, "source": "x", "as_of": "2026-11-01"}}}`, []string{"tokens_per_task.complex, value", "less than a 10th"}},
 		{"tokens per task nine times", `{"tokens_per_task": {"complex": {"value": ` + fmt.Sprint(base.TokensPerTask["complex"].Value*9) + `, "source": "x", "as_of": "2026-11-01"}}}`, []string{"tokens_per_task.complex, value: overrides the catalog's"}},
 		{"tokens per task restated", `{"tokens_per_task": {"complex": {"value": ` + fmt.Sprint(base.TokensPerTask["complex"].Value) + `, "source": "x", "as_of": "2026-11-01"}}}`, nil},

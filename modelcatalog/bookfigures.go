@@ -46,10 +46,13 @@ func (c *bookChecker) figures(base, book, merged *Catalog) {
 		}
 		for i, k := range s.keys(book) {
 			b, known := before[k]
+			entry := c.entry(s.name, i, names[i])
 			if !known {
+				if sizes[s.name] {
+					c.add(entry, "", fmt.Sprintf("adds this %s entry, which the catalog lacks: %s", s.label, addsFigure))
+				}
 				continue
 			}
-			entry := c.entry(s.name, i, names[i])
 			for _, ch := range leafChanges("", b, after[k], nil) {
 				if !under(ch.path, priceFields[s.name]...) && !describes(ch.path) {
 					c.figureChange(entry, ch)
@@ -78,6 +81,18 @@ func (c *bookChecker) figures(base, book, merged *Catalog) {
 		c.ratio("tokens_per_task."+k, "value", to, &from)
 	}
 }
+
+// sizes are the sections whose new entries bring figures the fleet is
+// sized by: a book's throughput row, open model, architecture or GPU
+// warns (addsFigure). A model or instance type a book adds brings prices,
+// checked as prices; a provider it adds, the gateway those models go
+// through.
+var sizes = map[string]bool{"throughput": true, "open_models": true, "architectures": true, "gpus": true}
+
+// addsFigure is why a book's new entry of a section in sizes warns: every
+// figure it brings is unreviewed by the catalog, and one throughput row
+// of a model calibrates that model's fleets on every GPU.
+const addsFigure = "a price book is there for prices, and a figure it brings changes how plans size, score or deploy (one throughput row calibrates the model's fleets on every GPU): check its source"
 
 // figureChange warns of a figure or fact of base's the book changes or
 // removes.

@@ -34,6 +34,9 @@ type BookWarning struct {
 
 // String is the warning as one sentence naming file, entry and figure.
 func (w BookWarning) String() string {
+	if w.Field == "" {
+		return fmt.Sprintf("price book %s, %s: %s", w.File, w.Entry, w.Message)
+	}
 	return fmt.Sprintf("price book %s, %s, %s: %s", w.File, w.Entry, w.Field, w.Message)
 }
 
