@@ -1,6 +1,7 @@
 package modelcatalog
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -187,5 +188,49 @@ func TestCheckBookWarnsOfNearFreeNewModels(t *testing.T) {
 			t.Fatal(err)
 		}
 		assertWarnings(t, merged.BookWarnings, tt.warns)
+	}
+}
+
+// TestBookCannotRemoveAWindow: a book that removes a catalog model's
+// context window (null, or the entry replaced without it) keeps the
+// catalog's, with a warning naming the model; a number written changes it.
+func TestBookCannotRemoveAWindow(t *testing.T) {
+	base := Default()
+	var id string
+	var want float64
+	for _, m := range base.Managed {
+		if m.MaxInputTokens != nil {
+			id, want = m.ID, m.MaxInputTokens.Value
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("no catalog model has a window")
+	}
+	m, _ := base.ManagedModel(id)
+	replaced := *m
+	replaced.MaxInputTokens = nil
+	entry, _ := json.Marshal(replaced)
+	for _, tt := range []struct {
+		name, book string
+		window     float64
+		warns      []string
+	}{
+		{"null", `{"managed": [{"id": "` + id + `", "max_input_tokens": null}]}`, want, []string{`managed "` + id + `", max_input_tokens: the book removes the model's context window`}},
+		{"replaced without it", `{"managed": [` + strings.TrimSuffix(string(entry), "}") + `, "replace": true}]}`, want, []string{"removes the model's context window"}},
+		{"a number", `{"managed": [{"id": "` + id + `", "max_input_tokens": {"value": 1000, "source": "x", "as_of": "2026-11-01"}}]}`, 1000, []string{"max_input_tokens.value: overrides the catalog's"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := ParseBook("book.json", []byte(tt.book))
+			if err != nil {
+				t.Fatal(err)
+			}
+			merged := MergeBook(base, b, "book.json")
+			got, _ := merged.ManagedModel(id)
+			if got.MaxInputTokens == nil || got.MaxInputTokens.Value != tt.window {
+				t.Fatalf("window = %v, want %g", got.MaxInputTokens, tt.window)
+			}
+			assertWarnings(t, merged.BookWarnings, tt.warns)
+		})
 	}
 }
