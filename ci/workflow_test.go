@@ -164,6 +164,7 @@ func TestWorkflowTrustModel(t *testing.T) {
 			if j.Environment == nil || j.Environment.Name == nil || j.Environment.Name.Value != "production" {
 				t.Error("deploy must run in the production environment")
 			}
+			deployReadsApprovals(t, j)
 		case id == "preview":
 			if len(j.Needs) == 0 || j.Needs[0].Value != "gate" {
 				t.Error("preview must wait for the gate")
@@ -282,4 +283,29 @@ func readWorkflow(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return string(raw)
+}
+
+// deployReadsApprovals: pulumi up's program reads the approvals file the
+// deploy job's gate read (COSTGATE_APPROVALS): without it the program
+// refuses every override, and with another file it would decide otherwise
+// than the gate.
+func deployReadsApprovals(t *testing.T, j *actionlint.Job) {
+	t.Helper()
+	want := j.Env.Vars["approvals"]
+	if want == nil {
+		t.Error("deploy has no APPROVALS file")
+		return
+	}
+	for _, s := range j.Steps {
+		r, ok := s.Exec.(*actionlint.ExecRun)
+		if !ok || !strings.Contains(r.Run.Value, "pulumi up") {
+			continue
+		}
+		got := s.Env
+		if got == nil || got.Vars["costgate_approvals"] == nil || got.Vars["costgate_approvals"].Value.Value != want.Value.Value {
+			t.Errorf("the pulumi up step must set COSTGATE_APPROVALS to the gate's approvals file %s", want.Value.Value)
+		}
+		return
+	}
+	t.Error("deploy runs no pulumi up")
 }

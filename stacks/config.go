@@ -7,12 +7,14 @@ package stacks
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"sort"
 	"time"
 
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/config"
 )
@@ -29,6 +31,14 @@ type Config struct {
 	// (costgate:catalog), as costgate plan --catalog: the program plans
 	// with the same prices the reviewed plan used.
 	CatalogPath string
+	// Approvals are the identities that approved the merged change, read
+	// by the program from the file ApprovalsEnv names: the deploy job's,
+	// the one its gate reads. The program honours an override only where
+	// its approver is among them, and nil is nobody: an override no review
+	// evidences never changes what is deployed (the gates refused it and
+	// passed another option, and the program had deployed the one the
+	// override unlocked).
+	Approvals *plan.Approvals
 	// catalog is the catalog CatalogPath gives, read once by ReadConfig
 	// and ReadStackConfig; nil means read it when asked.
 	catalog *modelcatalog.Catalog
@@ -111,6 +121,11 @@ var ConfigKeys = []string{
 	"routerDbDeletionProtection", "vpcCidr", "endpointServicePrincipals", "consumerVpcIds",
 }
 
+// ApprovalsEnv names the environment variable that holds the approvals
+// file of the change being deployed ({"approved_by": [...]}, as check
+// --approvals reads it).
+const ApprovalsEnv = "COSTGATE_APPROVALS"
+
 // ReadConfig reads the costgate namespace of the stack configuration.
 func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	c := config.New(ctx, "costgate")
@@ -165,6 +180,13 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 		if err := checkValue(kv[0], kv[1]); err != nil {
 			return Config{}, fmt.Errorf("read config: costgate:%s: %w", kv[0], err)
 		}
+	}
+	if path := os.Getenv(ApprovalsEnv); path != "" {
+		a, err := plan.LoadApprovals(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("read config: %s: %w", ApprovalsEnv, err)
+		}
+		cfg.Approvals = a
 	}
 	if err := readSecrets(ctx, c, &cfg); err != nil {
 		return Config{}, err

@@ -63,7 +63,14 @@ func buildPlan(ctx context.Context, cfg Config, asOf time.Time) (*plan.Plan, err
 	if err != nil {
 		return nil, err
 	}
-	p, diags, err := plan.BuildFile(ctx, cfg.SpecPath, plan.Options{Catalog: cat, Policies: ev, AsOf: asOf, Deployment: cfg.Deployment(), Gate: GateWith(ev, cfg)})
+	// Overrides count only where a review evidences them, as at the
+	// deploy gate: without the approvals file, nobody approved.
+	approvals := cfg.Approvals
+	if approvals == nil {
+		approvals = &plan.Approvals{ApprovedBy: []string{}}
+	}
+	p, diags, err := plan.BuildFile(ctx, cfg.SpecPath, plan.Options{Catalog: cat, Policies: ev, AsOf: asOf, Deployment: cfg.Deployment(), Gate: GateWith(ev, cfg),
+		Approvals: approvals})
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("invalid spec %s:\n%s", cfg.SpecPath, diags.Error())
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -227,5 +229,95 @@ func TestSummary(t *testing.T) {
 		if !strings.Contains(text, string(o.Architecture)) {
 			t.Errorf("summary lacks option %s", o.Architecture)
 		}
+	}
+}
+
+// TestProgramNeedsEvidencedOverrides: the program honours an override
+// only where the deploy job's approvals file (COSTGATE_APPROVALS) names
+// its approver, as the deploy gate does. Without the file nobody
+// approved: the gates refused an unevidenced spend.limit override and
+// passed the fleet, and the program had deployed the managed option the
+// override unlocked, over the team's limit.
+func TestProgramNeedsEvidencedOverrides(t *testing.T) {
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "research.hcl")
+	writeFile(t, specPath, `team "research" {
+  developers           = 100
+  tokens_per_developer = 10e6
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+}
+
+managed {
+  complex_model = "claude-opus-4.8"
+}
+
+self_hosted {
+  model = "auto"
+  gpu   = "auto"
+}
+
+budget {
+  monthly_limit_usd = 8500
+}
+
+override "opus-for-agents" {
+  policy   = "spend.limit"
+  approver = "@cfo"
+  reason   = "agents need opus"
+  expires  = "2026-12-15"
+}
+`)
+	decide := func(a *plan.Approvals) *plan.Plan {
+		t.Helper()
+		p, err := buildPlan(context.Background(), Config{SpecPath: specPath, Approvals: a}, planDate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	unevidenced := decide(nil)
+	if unevidenced.Decision.Architecture == architecture.Managed {
+		t.Errorf("without approvals the program deploys managed, which spend.limit denies")
+	}
+	if len(unevidenced.Waivers) != 1 || unevidenced.Waivers[0].Active() {
+		t.Errorf("without approvals the override is not refused: %+v", unevidenced.Waivers)
+	}
+	approved := decide(&plan.Approvals{ApprovedBy: []string{"@cfo"}})
+	if approved.Decision.Architecture != architecture.Managed {
+		t.Errorf("with @cfo's approval: %s, want managed (the override waives spend.limit)", approved.Decision.Architecture)
+	}
+
+	// The program reads the file the environment names.
+	approvals := filepath.Join(dir, "approvals.json")
+	writeFile(t, approvals, `{"approved_by": ["@cfo"]}`)
+	setConfig(t, map[string]string{"costgate:spec": specPath})
+	t.Setenv("PULUMI_ROOT_DIRECTORY", "")
+	t.Setenv(ApprovalsEnv, approvals)
+	var got *plan.Approvals
+	if _, err := runProgram(func(ctx *pulumi.Context) error {
+		cfg, err := ReadConfig(ctx)
+		got = cfg.Approvals
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !got.Has("@cfo") {
+		t.Errorf("ReadConfig's approvals: %+v", got)
+	}
+	writeFile(t, approvals, `{"approved_by": "@cfo"}`)
+	if _, err := runProgram(func(ctx *pulumi.Context) error { _, err := ReadConfig(ctx); return err }); err == nil || !strings.Contains(err.Error(), ApprovalsEnv) {
+		t.Errorf("a malformed approvals file: %v", err)
+	}
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
