@@ -120,6 +120,9 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 			}
 			f.catalog = cfg.CatalogPath
 		}
+		if err := programLoads(f.policyDirs, cfg.PolicyDirs, f.stackConfig); err != nil {
+			return nil, invalid(err)
+		}
 		f.stack = cfg
 		f.addPolicyDirs(cfg.PolicyDirs)
 		add(cfg.SpecPath, f.stackConfig)
@@ -127,6 +130,28 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 		f.stacks[filepath.Clean(cfg.SpecPath)] = append(f.stacks[filepath.Clean(cfg.SpecPath)], cfg)
 	}
 	return paths, nil
+}
+
+// programLoads refuses a --policy-dir the stack's costgate:policyDirs does
+// not list: pulumi up's program loads the stack's folders alone, so a
+// deploy gate with another folder (the organisation's, from CI) judged
+// with a rule the program then deploys without, and passed one option
+// while the program deployed one the rule denies.
+func programLoads(given, stack []string, file string) error {
+	for _, d := range given {
+		if !slices.ContainsFunc(stack, func(s string) bool { return samePath(s, d) }) {
+			return fmt.Errorf("--policy-dir %s is not among %s's costgate:policyDirs: pulumi up loads the stack's folders alone and would deploy without its rules; add it to the stack file", specfile.Display(d), specfile.Display(file))
+		}
+	}
+	return nil
+}
+
+// samePath reports whether two paths name the same file once made
+// absolute and clean.
+func samePath(a, b string) bool {
+	aa, errA := filepath.Abs(a)
+	bb, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && aa == bb
 }
 
 // addPolicyDirs adds a stack's policy folders to --policy-dir's, each

@@ -637,3 +637,26 @@ func TestModelFiguresCannotOpenTheGate(t *testing.T) {
 		}
 	}
 }
+
+// TestDeployGateLoadsWhatTheProgramLoads: the deploy gate (--stack-config)
+// refuses a --policy-dir the stack's costgate:policyDirs does not list.
+// pulumi up's program loads the stack's folders alone: the organisation's
+// folder, given to the gate by CI, denied the managed option there while
+// the program deployed it.
+func TestDeployGateLoadsWhatTheProgramLoads(t *testing.T) {
+	spec, err := os.ReadFile("../../examples/startup-10.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rule = "package costgate.org\n\nwarn contains v if {\n\tinput.inputs.team == \"nobody\"\n\tv := {\"policy\": \"org.note\", \"option\": \"*\", \"msg\": \"a note\"}\n}\n"
+	files := map[string]string{"teams/acme.hcl": string(spec), "policies/org/org.rego": rule, "Pulumi.prod.yaml": "config:\n  costgate:spec: teams/acme.hcl\n"}
+	repo := gitRepo(t, files, nil)
+	code, out, stderr := inDir(t, repo, "check", "--as-of", asOf, "--stack-config", "Pulumi.prod.yaml", "--policy-dir", "./policies/org")
+	if code != 2 || !strings.Contains(stderr, "policies/org is not among Pulumi.prod.yaml's costgate:policyDirs") {
+		t.Errorf("a folder the stack does not load: exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
+	}
+	writeFile(t, repo, "Pulumi.prod.yaml", "config:\n  costgate:spec: teams/acme.hcl\n  costgate:policyDirs:\n    - policies/org\n")
+	if code, out, stderr := inDir(t, repo, "check", "--as-of", asOf, "--stack-config", "Pulumi.prod.yaml", "--policy-dir", "./policies/org"); code != 0 {
+		t.Errorf("a folder the stack loads: exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
+	}
+}
