@@ -164,7 +164,10 @@ func TestGateMovesCaseAndRetargets(t *testing.T) {
 	}
 	// The stack file replaced by a symlink to a file that deploys another
 	// team's spec: find -type f passed it over, so the stack's spec went
-	// ungated (exit 0) while pulumi up follows the link.
+	// ungated (exit 0) while pulumi up follows the link. A link out of the
+	// root is refused whatever it leads to: CODEOWNERS owns the link, not
+	// its target, whose other keys (the vLLM image, the PrivateLink
+	// principals) no gate compares.
 	t.Run("a stack file made a symlink to one deploying another team", func(t *testing.T) {
 		dir := t.TempDir()
 		write(t, dir, map[string]string{"teams/acme.hcl": loose, "Pulumi.prod.yaml": "config:\n  costgate:spec: teams/acme.hcl\n"})
@@ -180,8 +183,8 @@ func TestGateMovesCaseAndRetargets(t *testing.T) {
 		gitIn(t, dir, "add", "-A")
 		gitIn(t, dir, "commit", "-q", "-m", "change")
 		code, out := gate(t, dir, base)
-		if code != 1 || !strings.Contains(out, `stack ./Pulumi.prod.yaml deployed team "startup" (teams/acme.hcl)`) {
-			t.Errorf("exit %d, want 1 with the stack's new team loosened:\n%s", code, out)
+		if code != 2 || !strings.Contains(out, "Pulumi.prod.yaml is a symlink to deploy/prod.yaml, which .github/CODEOWNERS does not own") {
+			t.Errorf("exit %d, want 2 refusing the link:\n%s", code, out)
 		}
 	})
 	// A pull request opened against a loose branch is allowed; retargeted

@@ -72,6 +72,24 @@ for p in Pulumi.json Pulumi.yml Pulumi.*.json; do
 	fi
 done
 
+# A stack file may be a symlink, which pulumi up follows; .github/CODEOWNERS
+# owns /Pulumi.* by name, so only a link to another stack file at the
+# root leaves every byte of it owned. Through a link to deploy/prod.yaml,
+# a pull request no owner reviews changed the vLLM image and the
+# PrivateLink principals the deploy uses.
+root=$(pwd -P)
+for p in Pulumi.*.yaml Pulumi.*.yml; do
+	[ -L "$p" ] || continue
+	target=$(readlink -f -- "$p") || die "$p: a symlink that leads nowhere"
+	rest=${target#"$root"/}
+	case $rest in
+	"$target") die "$p is a symlink out of the repository: keep the stack file itself at the root" ;;
+	*/*) die "$p is a symlink to $rest, which .github/CODEOWNERS does not own (it owns /Pulumi.* at the root): keep the stack file itself at the root, or link it to another root Pulumi.<stack>.yaml" ;;
+	Pulumi.*.yaml | Pulumi.*.yml) ;;
+	*) die "$p is a symlink to $rest, which is no stack file: keep the stack file itself at the root" ;;
+	esac
+done
+
 specs=()
 gated=()
 base_ref=no
