@@ -240,6 +240,32 @@ func teamLoadChanges(base, head *spec.Spec) []loadChange {
 	if bi, hi := base.Quality.IncludeInDecision, head.Quality.IncludeInDecision; bi != hi {
 		out = append(out, loadChange{attr: "quality.include_in_decision", moved: changed(strconv.FormatBool(bi), strconv.FormatBool(hi))})
 	}
+	return append(out, claimChanges(base, head)...)
+}
+
+// claimChanges are the statements a team makes about itself that
+// policies read (an organisation's folder may keep a cost centre off GPU
+// fleets, or make the self-hosting checklist binding): compared like the
+// load, so a changed claim that clears a denial is spec.loosened.
+// Flipping gpu_expertise and latency_over_quality, or moving cost_center
+// off "sandbox", cleared such a denial with no review.
+func claimChanges(base, head *spec.Spec) []loadChange {
+	var out []loadChange
+	if b, h := base.Team.CostCenter, head.Team.CostCenter; b != h {
+		out = append(out, loadChange{attr: "team.cost_center", moved: changed(setting(b), setting(h))})
+	}
+	bo, ho := base.Organization, head.Organization
+	for _, f := range []struct {
+		name string
+		b, h bool
+	}{
+		{"organization.gpu_expertise", bo.GPUExpertise, ho.GPUExpertise},
+		{"organization.latency_over_quality", bo.LatencyOverQuality, ho.LatencyOverQuality},
+	} {
+		if f.b != f.h {
+			out = append(out, loadChange{attr: f.name, moved: changed(strconv.FormatBool(f.b), strconv.FormatBool(f.h))})
+		}
+	}
 	return out
 }
 
@@ -379,7 +405,8 @@ func movedLoad(ctx context.Context, base, head *spec.Spec, now headDenials, opts
 }
 
 // atBaseLoad is head with base's load figures: the team's always (and
-// the fleet's pricing model, with the base's price for it); with
+// the fleet's pricing model, with the base's price for it, and the team's
+// claims: cost centre, organization block); with
 // workloads, the base's workloads, each with its share, complexity,
 // context_tokens and rework_hours, under the head's rules (max_ttft_ms,
 // min_quality, route, model) where the head names it; a workload the head
@@ -395,6 +422,7 @@ func atBaseLoad(base, head *spec.Spec, workloads bool) *spec.Spec {
 	t.WorkingHoursPerMonth, t.PeakToAverage = b.WorkingHoursPerMonth, b.PeakToAverage
 	t.CacheTTL, t.Timezone = b.CacheTTL, b.Timezone
 	t.DeveloperHourlyUSD, cf.Quality = b.DeveloperHourlyUSD, base.Quality
+	t.CostCenter, cf.Organization = b.CostCenter, base.Organization // claimChanges
 	if bs, hs := base.SelfHosted, &cf.SelfHosted; bs.Pricing != hs.Pricing && hs.Pricing != spec.OnDemand {
 		// Billed as the base bills it: its pricing model, with the price
 		// the base wrote for it (a GPU-hour price is one pricing model's,

@@ -660,3 +660,68 @@ func TestDeployGateLoadsWhatTheProgramLoads(t *testing.T) {
 		t.Errorf("a folder the stack loads: exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
 	}
 }
+
+// TestClaimsCannotOpenTheGate: the organization block and team.cost_center
+// are claims the team writes about itself, and an organisation's folder
+// may read them. A change to one that clears a denial the base's claims
+// had is spec.loosened, as a lower load figure is: flipping the two
+// organization flags cleared a binding self-hosting checklist, and moving
+// the cost centre off "sandbox" cleared a rule keeping it off GPU fleets.
+func TestClaimsCannotOpenTheGate(t *testing.T) {
+	const rules = `package costgate.org
+
+deny contains v if {
+	input.inputs.cost_center == "sandbox"
+	some o in input.options
+	o.architecture in {"self_hosted", "hybrid"}
+	v := {"policy": "org.sandbox_no_fleet", "option": o.architecture, "msg": "cost centre sandbox may not run a GPU fleet"}
+}
+
+deny contains v if {
+	some o in input.options
+	o.architecture in {"self_hosted", "hybrid"}
+	input.checklist.met < input.checklist.threshold
+	v := {"policy": "org.checklist", "option": o.architecture, "msg": "the self-hosting checklist is not met"}
+}
+`
+	team := func(cc, org string) string {
+		return `team "research" {
+  developers           = 100
+  tokens_per_developer = 3e6
+  cost_center          = "` + cc + `"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+}
+
+self_hosted {
+  model = "auto"
+  gpu   = "auto"
+}
+
+compliance {
+  code_may_leave_network = false
+}
+` + org
+	}
+	const claims = "\norganization {\n  gpu_expertise        = true\n  latency_over_quality = true\n}\n"
+	for _, tt := range []struct {
+		name, base, head, want string
+	}{
+		{"the organization flags flipped", team("research", ""), team("research", claims),
+			"spec.loosened: organization.gpu_expertise changes from false to true: at the base's load self_hosted was denied by org.checklist"},
+		{"the cost centre moved off sandbox", team("sandbox", claims), team("platform", claims),
+			`spec.loosened: team.cost_center changes from "sandbox" to "platform": at the base's load self_hosted was denied by org.sandbox_no_fleet`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := gitRepo(t, map[string]string{"teams/research.hcl": tt.base, "policies/org/org.rego": rules},
+				map[string]string{"teams/research.hcl": tt.head})
+			code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", asOf, "--policy-dir", "policies/org", "--spec-dir", "teams", "--", "teams/research.hcl")
+			if code != 1 || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, want 1 with %q\nstdout: %s\nstderr: %s", code, tt.want, out, stderr)
+			}
+		})
+	}
+}
