@@ -343,11 +343,21 @@ func TestApprovals(t *testing.T) {
 		{"triage access", []map[string]any{review("triager", "APPROVED", "head", "2026-12-01T10:00:00Z")}, []string{}},
 		{"write in the legacy permission field", []map[string]any{review("legacy", "APPROVED", "head", "2026-12-01T10:00:00Z")}, []string{"@legacy"}},
 		{"a writer among outsiders", []map[string]any{review("sockpuppet", "APPROVED", "head", "2026-12-01T10:00:00Z"), review("reader", "APPROVED", "head", "2026-12-01T10:00:00Z"), review("octocat", "APPROVED", "head", "2026-12-01T10:00:00Z")}, []string{"@octocat"}},
+		// The base changed at 2026-12-01T11:00:00Z (since): an approval
+		// of the same head against the earlier base does not count.
+		{"approved before the base changed", []map[string]any{review("octocat", "APPROVED", "head", "2026-12-01T10:00:00Z")}, []string{}},
+		{"approved after the base changed", []map[string]any{review("octocat", "APPROVED", "head", "2026-12-01T10:00:00Z"), review("alice", "APPROVED", "head", "2026-12-01T12:00:00Z")}, []string{"@alice"}},
+		{"changes requested before the base changed, approved after", []map[string]any{review("octocat", "CHANGES_REQUESTED", "head", "2026-12-01T10:00:00Z"), review("octocat", "APPROVED", "head", "2026-12-01T11:30:00Z")}, []string{"@octocat"}},
 	}
+	retargeted := map[string]bool{"approved before the base changed": true, "approved after the base changed": true, "changes requested before the base changed, approved after": true}
 	abs, _ := filepath.Abs("../.github/scripts/approvals.js")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			in, _ := json.Marshal(map[string]any{"reviews": tt.reviews, "headSha": "head", "author": "author", "permissions": writers})
+			args := map[string]any{"reviews": tt.reviews, "headSha": "head", "author": "author", "permissions": writers}
+			if retargeted[tt.name] {
+				args["since"] = "2026-12-01T11:00:00Z"
+			}
+			in, _ := json.Marshal(args)
 			script := `const {approvals} = require(process.argv[1]); let s = ''; process.stdin.on('data', d => s += d).on('end', () => process.stdout.write(JSON.stringify(approvals(JSON.parse(s)))));`
 			if got := runApprovals(t, node, script, abs, in); !slices.Equal(got, tt.want) {
 				t.Errorf("approved_by %q, want %q", got, tt.want)
@@ -358,17 +368,26 @@ func TestApprovals(t *testing.T) {
 	// does not know as a collaborator (404) does not count.
 	t.Run("write with the GitHub client", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "approvals.json")
+		// The base changed twice; alice approved between the two, against
+		// a base the pull request no longer has.
 		in, _ := json.Marshal(map[string]any{"path": out, "reviews": []map[string]any{
 			review("octocat", "APPROVED", "head", "2026-12-01T10:00:00Z"),
 			review("sockpuppet", "APPROVED", "head", "2026-12-01T10:00:00Z"),
 			review("reader", "APPROVED", "head", "2026-12-01T10:00:00Z"),
+			review("alice", "APPROVED", "head", "2026-12-01T08:30:00Z"),
+		}, "events": []map[string]any{
+			{"event": "base_ref_changed", "created_at": "2026-12-01T08:00:00Z"},
+			{"event": "labeled", "created_at": "2026-12-01T09:30:00Z"},
+			{"event": "base_ref_changed", "created_at": "2026-12-01T09:00:00Z"},
 		}, "permissions": writers})
 		script := `const {write} = require(process.argv[1]); let s = ''; process.stdin.on('data', d => s += d).on('end', async () => {
   const a = JSON.parse(s);
   const github = {
-    paginate: async (fn, params) => fn === github.rest.pulls.listReviews && params.pull_number === 7 ? a.reviews : [],
+    paginate: async (fn, params) => fn === github.rest.pulls.listReviews && params.pull_number === 7 ? a.reviews :
+      fn === github.rest.issues.listEventsForTimeline && params.issue_number === 7 ? a.events : [],
     rest: {
       pulls: { listReviews: () => {} },
+      issues: { listEventsForTimeline: () => {} },
       repos: { getCollaboratorPermissionLevel: async ({ owner, repo, username }) => {
         const p = a.permissions[username.toLowerCase()];
         if (owner !== 'o' || repo !== 'r' || !p) { const e = new Error('Not Found'); e.status = 404; throw e; }

@@ -11,6 +11,13 @@
 // account of the author's would otherwise approve the pull request. The
 // waiver rules' "*" therefore means "any account with write access".
 //
+// A review counts only when submitted after the pull request's base last
+// changed (its latest base_ref_changed event): a reviewer approved the
+// change against the base they saw, and a stacked pull request approved
+// against its author's branch, then retargeted to main, kept the approval
+// for the loosening main's base showed (the head commit is the same, so
+// the commit rule alone keeps it).
+//
 // GitHub logins are unique and case-insensitive; they are written as
 // GitHub spells them, with "@". Teams are not listed and code owners are
 // not checked: the workflow's token cannot read team membership, so
@@ -24,11 +31,15 @@ const DECIDING = new Set(['APPROVED', 'CHANGES_REQUESTED', 'DISMISSED']);
 const WRITERS = new Set(['admin', 'maintain', 'write']);
 
 // candidates are the logins whose latest deciding review approves headSha,
-// the author and bots left out.
-function candidates({ reviews, headSha, author }) {
+// the author and bots left out. since, when set, is the time the base
+// last changed: a review submitted then or before decides nothing.
+function candidates({ reviews, headSha, author, since }) {
   const latest = new Map();
   for (const r of reviews || []) {
     if (!r || !r.user || typeof r.user.login !== 'string' || !DECIDING.has(r.state)) {
+      continue;
+    }
+    if (since && !(Date.parse(r.submitted_at) > Date.parse(since))) {
       continue;
     }
     if (r.user.type === 'Bot') {
@@ -66,9 +77,9 @@ function canWrite(perm) {
 // approvals lists the approvers who count. permissions maps a lowercase
 // login to its collaborator-permission answer; a login missing from it
 // does not count.
-function approvals({ reviews, headSha, author, permissions }) {
+function approvals({ reviews, headSha, author, permissions, since }) {
   const by = [];
-  for (const login of candidates({ reviews, headSha, author })) {
+  for (const login of candidates({ reviews, headSha, author, since })) {
     if (canWrite((permissions || {})[login.toLowerCase()])) {
       by.push('@' + login);
     }
@@ -77,8 +88,21 @@ function approvals({ reviews, headSha, author, permissions }) {
   return { approved_by: by };
 }
 
-// write lists the pull request's reviews with the GitHub client of
-// actions/github-script, asks each approver's permission on the
+// baseChanged is the time of the latest base_ref_changed event among a
+// pull request's timeline events, or '' when its base never changed.
+function baseChanged(events) {
+  let since = '';
+  for (const e of events || []) {
+    if (e && e.event === 'base_ref_changed' && typeof e.created_at === 'string' &&
+        (!since || Date.parse(e.created_at) > Date.parse(since))) {
+      since = e.created_at;
+    }
+  }
+  return since;
+}
+
+// write lists the pull request's reviews and timeline with the GitHub
+// client of actions/github-script, asks each approver's permission on the
 // repository, and writes the approvals file. An account the API does not
 // know as a collaborator (404) has no permission.
 async function write({ github, owner, repo, pull, path }) {
@@ -86,10 +110,14 @@ async function write({ github, owner, repo, pull, path }) {
   const reviews = await github.paginate(github.rest.pulls.listReviews, {
     owner, repo, pull_number: pull.number, per_page: 100,
   });
+  const events = await github.paginate(github.rest.issues.listEventsForTimeline, {
+    owner, repo, issue_number: pull.number, per_page: 100,
+  });
+  const since = baseChanged(events);
   const headSha = pull.head.sha;
   const author = pull.user && pull.user.login;
   const permissions = {};
-  for (const login of candidates({ reviews, headSha, author })) {
+  for (const login of candidates({ reviews, headSha, author, since })) {
     try {
       const { data } = await github.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username: login });
       permissions[login.toLowerCase()] = { permission: data.permission, role_name: data.role_name };
@@ -99,9 +127,9 @@ async function write({ github, owner, repo, pull, path }) {
       }
     }
   }
-  const out = approvals({ reviews, headSha, author, permissions });
+  const out = approvals({ reviews, headSha, author, permissions, since });
   fs.writeFileSync(path, JSON.stringify(out) + '\n');
   return out;
 }
 
-module.exports = { approvals, canWrite, write };
+module.exports = { approvals, baseChanged, canWrite, write };
