@@ -288,22 +288,27 @@ func readWorkflow(t *testing.T) string {
 // deployReadsApprovals: pulumi up's program reads the approvals file the
 // deploy job's gate read (COSTGATE_APPROVALS): without it the program
 // refuses every override, and with another file it would decide otherwise
-// than the gate.
+// than the gate. It reads what the gate passed (COSTGATE_GATED, the file
+// the gate writes with --gated-out), and deploys only the same.
 func deployReadsApprovals(t *testing.T, j *actionlint.Job) {
 	t.Helper()
-	want := j.Env.Vars["approvals"]
-	if want == nil {
-		t.Error("deploy has no APPROVALS file")
+	approvals, gated := j.Env.Vars["approvals"], j.Env.Vars["gated"]
+	if approvals == nil || gated == nil {
+		t.Error("deploy has no APPROVALS or GATED file")
 		return
+	}
+	if !strings.Contains(strings.Join(runs(j), "\n"), `check --base-ref "$BEFORE_SHA" --format github --gated-out "$GATED"`) {
+		t.Error("the deploy gate must write what it passes (--gated-out \"$GATED\")")
 	}
 	for _, s := range j.Steps {
 		r, ok := s.Exec.(*actionlint.ExecRun)
 		if !ok || !strings.Contains(r.Run.Value, "pulumi up") {
 			continue
 		}
-		got := s.Env
-		if got == nil || got.Vars["costgate_approvals"] == nil || got.Vars["costgate_approvals"].Value.Value != want.Value.Value {
-			t.Errorf("the pulumi up step must set COSTGATE_APPROVALS to the gate's approvals file %s", want.Value.Value)
+		for name, want := range map[string]string{"costgate_approvals": approvals.Value.Value, "costgate_gated": gated.Value.Value} {
+			if s.Env == nil || s.Env.Vars[name] == nil || s.Env.Vars[name].Value.Value != want {
+				t.Errorf("the pulumi up step must set %s to the deploy gate's %s", strings.ToUpper(name), want)
+			}
 		}
 		return
 	}

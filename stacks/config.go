@@ -39,6 +39,10 @@ type Config struct {
 	// passed another option, and the program had deployed the one the
 	// override unlocked).
 	Approvals *plan.Approvals
+	// Gated is the deployment the deploy job's gate passed, read by the
+	// program from the file GatedEnv names: the program deploys its plan
+	// only when it deploys the same (checkGated). nil outside that job.
+	Gated *Gated
 	// catalog is the catalog CatalogPath gives, read once by ReadConfig
 	// and ReadStackConfig; nil means read it when asked.
 	catalog *modelcatalog.Catalog
@@ -187,6 +191,13 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 			return Config{}, fmt.Errorf("read config: %s: %w", ApprovalsEnv, err)
 		}
 		cfg.Approvals = a
+	}
+	if path := os.Getenv(GatedEnv); path != "" {
+		g, err := ReadGated(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("read config: %s: %w", GatedEnv, err)
+		}
+		cfg.Gated = g
 	}
 	if err := readSecrets(ctx, c, &cfg); err != nil {
 		return Config{}, err

@@ -40,6 +40,9 @@ func NewProgram(planner Planner) pulumi.RunFunc {
 		for _, line := range Summary(p) {
 			_ = ctx.Log.Info(line, nil)
 		}
+		if err := checkGated(p, cfg); err != nil {
+			return err
+		}
 		return Deploy(ctx, p, cfg)
 	}
 }

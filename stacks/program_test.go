@@ -321,3 +321,68 @@ func writeFile(t *testing.T, path, text string) {
 		t.Fatal(err)
 	}
 }
+
+// TestProgramRefusesAnUngatedPlan: with the deploy gate's file
+// (COSTGATE_GATED), the program deploys only a plan that deploys what the
+// gate passed; another decision, route or fleet is refused before any
+// resource is registered, naming both.
+func TestProgramRefusesAnUngatedPlan(t *testing.T) {
+	cfg := map[string]string{"costgate:spec": "examples/regulated.hcl", "costgate:timeZone": "Etc/UTC"}
+	p, err := buildPlan(context.Background(), Config{SpecPath: "../examples/regulated.hcl"}, planDate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := GatedOf(p)
+	if same.Fleet == nil || len(same.Routes) == 0 {
+		t.Fatalf("the example deploys no fleet or route: %+v", same)
+	}
+	otherFleet := same
+	fleet := *same.Fleet
+	fleet.Instances++
+	otherFleet.Fleet = &fleet
+	otherRoute := same
+	otherRoute.Routes = append([]GatedRoute{}, same.Routes...)
+	otherRoute.Routes[0].Model = "claude-opus-4.8"
+	otherDecision := same
+	otherDecision.Architecture, otherDecision.Fleet = architecture.Managed, nil
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name  string
+		gated Gated
+		want  string
+	}{
+		{"the same deployment", same, ""},
+		{"one instance more", otherFleet, "differs from the one the deploy gate passed"},
+		{"another model on a route", otherRoute, "differs from the one the deploy gate passed"},
+		{"another decision", otherDecision, `gate passed: {"team":"payments-core","architecture":"managed"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "-")+".json")
+			var b strings.Builder
+			if err := WriteGated(&b, tt.gated); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, path, b.String())
+			setConfig(t, cfg)
+			t.Setenv(GatedEnv, path)
+			rs, err := runProgram(NewProgram(fixedDatePlanner))
+			if tt.want == "" {
+				if err != nil || len(rs) == 0 {
+					t.Fatalf("the gated deployment: %d resources, %v", len(rs), err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want %q", err, tt.want)
+			}
+			if len(rs) != 0 {
+				t.Errorf("%d resources registered before the refusal", len(rs))
+			}
+		})
+	}
+	t.Setenv(GatedEnv, filepath.Join(dir, "missing.json"))
+	setConfig(t, cfg)
+	if _, err := runProgram(NewProgram(fixedDatePlanner)); err == nil || !strings.Contains(err.Error(), GatedEnv) {
+		t.Errorf("a missing gated file: %v", err)
+	}
+}

@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/stacks"
 	"github.com/spf13/cobra"
 )
 
@@ -78,8 +81,14 @@ func newCheckCmd() *cobra.Command {
 					return enc.EncodeGate(report.Gated{Spec: s, Plan: p})
 				}
 			}
+			if f.gatedOut != "" && f.stackConfig == "" {
+				return invalid(fmt.Errorf("--gated-out writes the deployment of --stack-config's spec: give --stack-config"))
+			}
 			ps, err := buildPlans(cmd.Context(), &f, args, baseRef, cmd.ErrOrStderr())
 			if err != nil {
+				return err
+			}
+			if err := writeGated(f.gatedOut, ps); err != nil {
 				return err
 			}
 			if encodes {
@@ -100,7 +109,30 @@ func newCheckCmd() *cobra.Command {
 	cmd.Flags().StringVar(&baseRef, "base-ref", "", "git revision the change is reviewed against: loosening a spec's compliance or budget since then needs an approval")
 	f.registerSpecDirs(cmd)
 	f.drift.register(cmd)
+	cmd.Flags().StringVar(&f.gatedOut, "gated-out", "", "with --stack-config: write the deployment the gate passes (decision, routes, fleet) to FILE; pulumi up's program, given it in "+stacks.GatedEnv+", deploys only the same")
 	return cmd
+}
+
+// writeGated writes the gated deployment of --stack-config's spec to
+// path; nothing when path is empty.
+func writeGated(path string, ps []planned) error {
+	if path == "" {
+		return nil
+	}
+	for _, p := range ps {
+		if p.gated == nil {
+			continue
+		}
+		var b bytes.Buffer
+		if err := stacks.WriteGated(&b, *p.gated); err != nil {
+			return err
+		}
+		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("--gated-out: %w", err)
+		}
+		return nil
+	}
+	return invalid(fmt.Errorf("--gated-out: no plan of --stack-config's spec was built"))
 }
 
 func checkFormat(format string, allowed []string) error {

@@ -41,6 +41,9 @@ type planFlags struct {
 	// folders and deployment are used (--stack-config; check and diff).
 	stackSpecs  []string
 	stackConfig string
+	// gatedOut is the file check --gated-out writes the stack's gated
+	// deployment to (with --stack-config), for pulumi up's program.
+	gatedOut string
 	// stackOf maps each stack spec's path (cleaned) to every stack
 	// configuration deploying it, filled by stackSpecPaths.
 	stackOf map[string][]string
@@ -269,6 +272,9 @@ type planned struct {
 	rendered []byte
 	// blocked is whether the plan's decision is blocked.
 	blocked bool
+	// gated is what the plan deploys, kept for --gated-out where the spec
+	// is --stack-config's.
+	gated *stacks.Gated
 }
 
 // buildPlans parses every spec, then plans each; invalid input writes
@@ -395,6 +401,10 @@ func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned,
 		return planned{}, invalid(err)
 	}
 	out := planned{spec: s, plan: p, opts: opts, blocked: p.Decision.Architecture == architecture.Blocked}
+	if f.gatedOut != "" && i < r.heads && samePath(r.paths[i], f.stack.SpecPath) {
+		g := stacks.GatedOf(p)
+		out.gated = &g
+	}
 	if f.render != nil {
 		if out.rendered, err = f.render(s, p, n); err != nil {
 			return planned{}, err

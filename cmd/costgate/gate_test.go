@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -8,6 +9,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/stacks"
+	"github.com/google/go-cmp/cmp"
 )
 
 // Attacks on the gate from inside a pull request: each writes what a
@@ -723,5 +728,95 @@ compliance {
 				t.Errorf("exit %d, want 1 with %q\nstdout: %s\nstderr: %s", code, tt.want, out, stderr)
 			}
 		})
+	}
+}
+
+// TestGatedDeploymentIsTheProgramsToo: the deploy gate's --gated-out file
+// holds what pulumi up's program deploys when it reads the same stack,
+// approvals and date: the program's own plan of the stack gives the same
+// Gated, so a deploy the gate passed is never refused by the comparison,
+// and one it did not pass is (stacks.TestProgramRefusesAnUngatedPlan).
+func TestGatedDeploymentIsTheProgramsToo(t *testing.T) {
+	regulated, err := os.ReadFile("../../examples/regulated.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An override of spend.limit that moves the decision to managed
+	// where @cfo approved it, and leaves it on the fleet where nobody did.
+	const overLimit = `team "research" {
+  developers           = 100
+  tokens_per_developer = 10e6
+  cost_center          = "research"
+}
+
+workload "agent" {
+  share      = 1
+  complexity = "complex"
+}
+
+managed {
+  complex_model = "claude-opus-4.8"
+}
+
+self_hosted {
+  model = "auto"
+  gpu   = "auto"
+}
+
+budget {
+  monthly_limit_usd = 8500
+}
+
+override "opus-for-agents" {
+  policy   = "spend.limit"
+  approver = "@cfo"
+  reason   = "agents need opus"
+  expires  = "2026-12-30"
+}
+`
+	for _, tt := range []struct{ name, spec, approved, want string }{
+		{"regulated, nobody approved", string(regulated), `[]`, "self_hosted"},
+		{"regulated, approved", string(regulated), `["cfo@payments.example"]`, "self_hosted"},
+		{"over the limit, nobody approved", overLimit, `[]`, "self_hosted"},
+		{"over the limit, approved", overLimit, `["@cfo"]`, "managed"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := gitRepo(t, map[string]string{"teams/team.hcl": tt.spec, "Pulumi.prod.yaml": "config:\n  costgate:spec: teams/team.hcl\n",
+				"approvals.json": `{"approved_by": ` + tt.approved + `}`}, nil)
+			code, out, stderr := inDir(t, repo, "check", "--stack-config", "Pulumi.prod.yaml", "--approvals", "approvals.json", "--gated-out", "gated.json", "--format", "github")
+			if code > 1 {
+				t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
+			}
+			gated, err := stacks.ReadGated(filepath.Join(repo, "gated.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			wd, _ := os.Getwd()
+			if err := os.Chdir(repo); err != nil {
+				t.Fatal(err)
+			}
+			defer os.Chdir(wd)
+			cfg, err := stacks.ReadStackConfig("Pulumi.prod.yaml")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Approvals, err = plan.LoadApprovals("approvals.json"); err != nil {
+				t.Fatal(err)
+			}
+			p, err := stacks.BuildPlan(context.Background(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(gated.Architecture) != tt.want {
+				t.Errorf("the gate passed %s, want %s", gated.Architecture, tt.want)
+			}
+			if d := cmp.Diff(*gated, stacks.GatedOf(p)); d != "" {
+				t.Errorf("the gate's file and the program's plan differ (-gate +program):\n%s", d)
+			}
+		})
+	}
+	repo := gitRepo(t, map[string]string{"teams/regulated.hcl": string(regulated)}, nil)
+	if code, _, stderr := inDir(t, repo, "check", "--gated-out", "gated.json", "teams/regulated.hcl"); code != 2 || !strings.Contains(stderr, "give --stack-config") {
+		t.Errorf("--gated-out without --stack-config: exit %d, %s", code, stderr)
 	}
 }
