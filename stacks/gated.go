@@ -31,7 +31,7 @@ type Gated struct {
 	Architecture architecture.Name `json:"architecture"`
 	Routes       []GatedRoute      `json:"routes"`
 	Fleet        *GatedFleet       `json:"fleet,omitempty"`
-	// Waivers are the policies an override or a review waived.
+	// Waivers are the policies an override waived.
 	Waivers []string `json:"waivers"`
 }
 
@@ -64,7 +64,9 @@ type GatedFleet struct {
 func GatedOf(p *plan.Plan) Gated {
 	g := Gated{Team: p.Team, Architecture: p.Decision.Architecture, Routes: []GatedRoute{}, Waivers: []string{}}
 	for _, w := range p.Waivers {
-		if w.Active() && len(w.Waived) > 0 {
+		// A review's approval of a loosened spec is the gate's alone (the
+		// program has no base to loosen from); an override is both's.
+		if w.Active() && !w.Review && len(w.Waived) > 0 {
 			g.Waivers = append(g.Waivers, w.Policy)
 		}
 	}

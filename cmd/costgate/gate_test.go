@@ -774,17 +774,27 @@ override "opus-for-agents" {
   expires  = "2026-12-30"
 }
 `
-	for _, tt := range []struct{ name, spec, approved, want string }{
-		{"regulated, nobody approved", string(regulated), `[]`, "self_hosted"},
-		{"regulated, approved", string(regulated), `["cfo@payments.example"]`, "self_hosted"},
-		{"over the limit, nobody approved", overLimit, `[]`, "self_hosted"},
-		{"over the limit, approved", overLimit, `["@cfo"]`, "managed"},
+	// The regulated team's code allowed to leave the network, approved
+	// in review: the gate's plan holds the review's waiver of
+	// spec.loosened, which the program, without a base, has no need of.
+	loosened := strings.Replace(string(regulated), "code_may_leave_network = false", "code_may_leave_network = true", 1)
+	for _, tt := range []struct{ name, base, spec, approved, want string }{
+		{"regulated, nobody approved", "", string(regulated), `[]`, "self_hosted"},
+		{"regulated, approved", "", string(regulated), `["cfo@payments.example"]`, "self_hosted"},
+		{"over the limit, nobody approved", "", overLimit, `[]`, "self_hosted"},
+		{"over the limit, approved", "", overLimit, `["@cfo"]`, "managed"},
+		{"regulated, loosened and approved in review", string(regulated), loosened, `["@octocat"]`, "managed"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			repo := gitRepo(t, map[string]string{"teams/team.hcl": tt.spec, "Pulumi.prod.yaml": "config:\n  costgate:spec: teams/team.hcl\n",
-				"approvals.json": `{"approved_by": ` + tt.approved + `}`}, nil)
-			code, out, stderr := inDir(t, repo, "check", "--stack-config", "Pulumi.prod.yaml", "--approvals", "approvals.json", "--gated-out", "gated.json", "--format", "github")
-			if code > 1 {
+			base := map[string]string{"teams/team.hcl": tt.spec, "Pulumi.prod.yaml": "config:\n  costgate:spec: teams/team.hcl\n",
+				"approvals.json": `{"approved_by": ` + tt.approved + `}`}
+			var change map[string]string
+			if tt.base != "" {
+				base["teams/team.hcl"], change = tt.base, map[string]string{"teams/team.hcl": tt.spec}
+			}
+			repo := gitRepo(t, base, change)
+			code, out, stderr := inDir(t, repo, "check", "--stack-config", "Pulumi.prod.yaml", "--base-ref", "HEAD", "--approvals", "approvals.json", "--gated-out", "gated.json", "--format", "github")
+			if code != 0 {
 				t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
 			}
 			gated, err := stacks.ReadGated(filepath.Join(repo, "gated.json"))
