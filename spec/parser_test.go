@@ -865,3 +865,50 @@ model "m" {
 		}
 	}
 }
+
+// TestHiddenLineBreaksAreRefused: a line break HCL does not end a line at
+// (a lone carriage return, NEL, U+2028, U+2029, vertical tab, form feed)
+// ends a comment on screen but not for HCL, so the line after it is read
+// as part of the comment; a bidirectional control reorders text on
+// screen. Each is refused at its line and column, wherever it is; CRLF
+// line ends are not.
+func TestHiddenLineBreaksAreRefused(t *testing.T) {
+	raw, err := os.ReadFile("../examples/regulated.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := string(raw)
+	const attr = "  code_may_leave_network = false"
+	if !strings.Contains(src, attr) {
+		t.Fatal("the example has no compliance attribute")
+	}
+	line := strings.Count(src[:strings.Index(src, attr)], "\n") + 1
+	for _, tt := range []struct{ name, sep, want string }{
+		{"lone CR", "\r", "U+000D"},
+		{"NEL", "\u0085", "U+0085"},
+		{"line separator", "\u2028", "U+2028"},
+		{"paragraph separator", "\u2029", "U+2029"},
+		{"vertical tab", "\v", "U+000B"},
+		{"form feed", "\f", "U+000C"},
+		{"right-to-left override", "\u202e", "U+202E"},
+		{"pop directional isolate", "\u2069", "U+2069"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			// The attribute hidden behind a comment that ends in sep.
+			hidden := strings.Replace(src, attr, "  # PCI scope"+tt.sep+attr, 1)
+			_, diags := NewParser(modelcatalog.Default()).Parse("regulated.hcl", []byte(hidden))
+			if !diags.HasErrors() {
+				t.Fatal("accepted")
+			}
+			d := diags[0]
+			if d.Summary != "Hidden line break or text direction" || !strings.Contains(d.Detail, tt.want) ||
+				d.Subject.Start.Line != line || d.Subject.Start.Column != len("  # PCI scope")+1 {
+				t.Errorf("%s at %d:%d: %s", d.Summary, d.Subject.Start.Line, d.Subject.Start.Column, d.Detail)
+			}
+		})
+	}
+	crlf := strings.ReplaceAll(src, "\n", "\r\n")
+	if _, diags := NewParser(modelcatalog.Default()).Parse("crlf.hcl", []byte(crlf)); diags.HasErrors() {
+		t.Errorf("CRLF line ends refused: %v", diags)
+	}
+}

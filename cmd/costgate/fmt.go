@@ -86,9 +86,12 @@ func fmtOne(cmd *cobra.Command, path string, check bool) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("read %s: %w", name, err)
 	}
-	if _, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos); diags.HasErrors() {
+	if _, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos); diags.HasErrors() || spec.Refused(name, src) != nil {
 		// The spec parser stops at syntax errors, so it reports exactly
-		// these, with file:line:column and the offending line.
+		// these, with file:line:column and the offending line; and it
+		// refuses text that reads otherwise than it shows, which fmt may
+		// not normalise (a hidden line break made a line feed would
+		// un-comment the line it hid).
 		p := spec.NewParser(modelcatalog.Default())
 		_, diags := p.Parse(name, src)
 		if err := p.WriteDiagnostics(cmd.ErrOrStderr(), diags); err != nil {

@@ -128,3 +128,24 @@ func TestFmtKeepsFigures(t *testing.T) {
 		})
 	}
 }
+
+// TestFmtRefusesHiddenLineBreaks: fmt neither passes (--check) nor
+// rewrites a spec with a line break HCL does not end a line at: made a
+// line feed, it would un-comment the line the comment hid.
+func TestFmtRefusesHiddenLineBreaks(t *testing.T) {
+	raw := mustRead(t, "../../examples/regulated.hcl")
+	hidden := strings.Replace(raw, "  code_may_leave_network = false", "  # PCI scope\u2028  code_may_leave_network = false", 1)
+	path := filepath.Join(t.TempDir(), "regulated.hcl")
+	if err := os.WriteFile(path, []byte(hidden), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"fmt", "--check", path}, {"fmt", path}} {
+		code, _, stderr := runCLI(args...)
+		if code != 2 || !strings.Contains(stderr, "Hidden line break or text direction") {
+			t.Errorf("%v: exit %d\n%s", args, code, stderr)
+		}
+	}
+	if got, _ := os.ReadFile(path); string(got) != hidden {
+		t.Error("fmt rewrote the file")
+	}
+}
