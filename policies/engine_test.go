@@ -414,6 +414,14 @@ deny contains v if {
 			files: map[string]string{"data.json": `[1, 2]`},
 			want:  []string{"DIR/data.json", "must be a JSON object"},
 		},
+		// The second rule hidden in the comment a lone carriage return
+		// ends on screen: the owners reviewing the folder would see a rule
+		// Rego never reads.
+		{
+			name:  "a comment ending in a hidden line break",
+			files: map[string]string{"finance.rego": "package costgate.finance\n\n# cap opus\rdeny contains {\"policy\": \"finance.x\", \"option\": \"*\", \"msg\": \"x\"} if true\n"},
+			want:  []string{"DIR/finance.rego:3:11", "a carriage return without a line feed"},
+		},
 		{
 			name:  "folder without policies",
 			files: map[string]string{"README.md": "nothing here"},

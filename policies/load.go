@@ -203,6 +203,12 @@ func (s *sources) add(name string, raw []byte) error {
 	// A byte-order mark would otherwise be a parse error at 1:1 that
 	// nobody can see in an editor.
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+	// A comment ending in a line break Rego does not see swallows the
+	// next line: the owners who review the folder would approve a rule
+	// that is not there.
+	if h, found := specfile.Hidden(raw); found {
+		return fmt.Errorf("%s:%d:%d: holds %s, which shows the text otherwise than Rego reads it; remove it", name, h.Line, h.Column, h.What)
+	}
 	mod, err := ast.ParseModuleWithOpts(name, string(raw), parserOptions)
 	if err != nil {
 		return err

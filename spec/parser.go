@@ -166,40 +166,19 @@ func refuse(filename string, src []byte) *hcl.Diagnostic {
 // (too large, not text, text that reads otherwise than it shows), or nil.
 func Refused(filename string, src []byte) *hcl.Diagnostic { return refuse(filename, src) }
 
-// hiddenText refuses characters that make a spec read otherwise than an
-// editor or a diff shows it: a carriage return not followed by a line
-// feed, NEL, the Unicode line and paragraph separators, vertical tab and
-// form feed end a line on screen but not for HCL, so a comment line
-// ending in one swallows the next (code_may_leave_network = false
-// vanished from the gate while every editor showed it); the bidirectional
-// controls reorder text on screen (Trojan Source). fmt may not turn them
-// into line ends either: that would change what the spec says.
+// hiddenText refuses text that reads otherwise than an editor or a diff
+// shows it (specfile.Hidden): a comment line ending in a line break HCL
+// does not see swallows the next line, which the gate then never reads.
+// fmt may not turn one into a line end either: that would change what
+// the spec says.
 func hiddenText(filename string, src []byte) *hcl.Diagnostic {
-	line, col := 1, 1
-	for i := 0; i < len(src); {
-		r, size := utf8.DecodeRune(src[i:])
-		name := ""
-		switch {
-		case r == '\r' && (i+1 >= len(src) || src[i+1] != '\n'):
-			name = "a carriage return without a line feed (U+000D)"
-		case r == '\v', r == '\f', r == 0x85, r == 0x2028, r == 0x2029:
-			name = fmt.Sprintf("a line break HCL does not end a line at (U+%04X)", r)
-		case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069:
-			name = fmt.Sprintf("a bidirectional text control (U+%04X)", r)
-		}
-		if name != "" {
-			pos := hcl.Pos{Line: line, Column: col, Byte: i}
-			return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Hidden line break or text direction", Subject: &hcl.Range{Filename: filename, Start: pos, End: pos},
-				Detail: fmt.Sprintf("The spec holds %s at line %d, column %d. An editor or a diff shows the text around it otherwise than HCL reads it (a comment ending in a line break HCL does not see swallows the next line), so a reviewer would approve what the gate does not read; remove it (write plain line feeds, CRLF or LF).", name, line, col)}
-		}
-		if r == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-		i += size
+	h, found := specfile.Hidden(src)
+	if !found {
+		return nil
 	}
-	return nil
+	pos := hcl.Pos{Line: h.Line, Column: h.Column, Byte: h.Byte}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Hidden line break or text direction", Subject: &hcl.Range{Filename: filename, Start: pos, End: pos},
+		Detail: fmt.Sprintf("The spec holds %s at line %d, column %d. An editor or a diff shows the text around it otherwise than HCL reads it (a comment ending in a line break HCL does not see swallows the next line), so a reviewer would approve what the gate does not read; remove it (write plain line feeds, CRLF or LF).", h.What, h.Line, h.Column)}
 }
 
 // capDiagnostics keeps the first MaxDiagnostics diagnostics and says how
