@@ -58,7 +58,7 @@ func (r *Request) search(e *sizingEnv) (best option, why string, found bool) {
 			if in.GPUs < tp || r.Budget > 0 && r.cost(option{inst: in, n: r.fewest(tp, in.GPUs/tp, e)}, e) >= r.Budget {
 				continue
 			}
-			o, reason := r.place(tp, in, free, e)
+			o, reason := r.place(tp, in, e)
 			if reason != "" {
 				why = reason
 				continue
@@ -146,8 +146,8 @@ func (a option) slowestTTFT() float64 {
 // place sizes tensor-parallel size tp on instance type in for the load:
 // a fixed fleet's instances, or the fewest that carry the peak at the
 // target utilization. The TTFT targets are search's.
-func (r *Request) place(tp int, in PricedInstance, free float64, e *sizingEnv) (option, string) {
-	o := option{tp: tp, inst: in, rpi: in.GPUs / tp, kvGB: free, unit: tp}
+func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string) {
+	o := option{tp: tp, inst: in, rpi: in.GPUs / tp, unit: tp}
 	o.units = o.rpi
 	if r.Model.Experts > 0 && o.rpi > 1 {
 		// vLLM runs a mixture of experts' data-parallel ranks on an
@@ -155,15 +155,17 @@ func (r *Request) place(tp int, in PricedInstance, free float64, e *sizingEnv) (
 		// the performance model predicts the group.
 		o.unit, o.units = tp*o.rpi, 1
 	}
-	// vLLM's --max-num-seqs: the sequences whose KV the cache holds to
-	// their last token (the mean prompt and its output), as the
-	// performance model batches them; at the prompt alone it admitted a
-	// fifth more than the cache finishes, and vLLM preempts the rest.
-	o.maxSeqs = max(1, count(free/(float64(e.shape.in+e.shape.out)*r.kvPerToken(tp)), MaxNumSeqs))
 	sat := r.ask(tp, o.unit, e.shape, r.CachedInputShare, -1)
 	if !sat.ok {
 		return o, sat.reason
 	}
+	// The cache and the batch are the performance model's, which lays the
+	// memory out as vLLM does: an expert-parallel rank holds its share of
+	// the experts, a sliding-window layer keeps its window. Taken from
+	// the whole checkpoint on every rank, gpt-oss-120b on eight H100s was
+	// launched with --max-num-seqs 9 a rank where its capacity assumed
+	// 171, and the deployed fleet ran at 239 % of it.
+	o.kvGB, o.maxSeqs = sat.kvGBPerGPU*float64(tp), o.engineSeqs(sat)
 	// At utilization u a replica runs at most u × its saturated batch
 	// (Little's law: requests live shorter in a smaller batch), so the
 	// prefix cache's room is taken at that bound, the conservative side.
@@ -203,6 +205,15 @@ func (r *Request) place(tp int, in PricedInstance, free float64, e *sizingEnv) (
 	o.capN = o.n
 	o.cost = r.cost(o, e)
 	return o, ""
+}
+
+// engineSeqs is vLLM's --max-num-seqs for o: the batch one engine (a
+// data-parallel rank, or the replica) runs in a, the performance model's
+// saturated answer, whose capacity o is sized at. The cache holds at
+// least that many of the mean request to its last token, and a larger
+// batch would serve less.
+func (o *option) engineSeqs(a answer) int {
+	return max(1, min(a.running*o.tp/o.unit, MaxNumSeqs))
 }
 
 // fewest is the instances a fleet at tensor-parallel size tp with rpi

@@ -75,8 +75,11 @@ type answer struct {
 	tailMs  float64 // p99.9 (perf.TailShare); 0 when none holds
 	kvSeqs  int
 	running int
-	factors perf.Factors
-	notes   []string
+	// kvGBPerGPU is the KV cache a GPU holds once its share of the
+	// weights is placed (an expert-parallel rank holds its experts alone).
+	kvGBPerGPU float64
+	factors    perf.Factors
+	notes      []string
 }
 
 // memoCap bounds the remembered answers; the memo starts over when full.
@@ -133,7 +136,7 @@ func predictKey(k askKey) answer {
 		p = perf.PredictAt(c, float64(k.u)/100)
 	}
 	a := answer{ok: p.Fits, reason: p.Reason, outTokS: p.OutputTokS, inTokS: p.InputTokS, kvSeqs: p.KVCacheSequences,
-		running: p.RunningSequences, factors: p.Factors, notes: p.Notes}
+		running: p.RunningSequences, kvGBPerGPU: p.KVCacheGBPerGPU, factors: p.Factors, notes: p.Notes}
 	if p.Fits && (p.OutputTokS <= 0 || p.InputTokS <= 0) {
 		a.ok, a.reason = false, "it predicts no throughput"
 	}

@@ -318,7 +318,7 @@ func placements(t *testing.T, req Request, e *sizingEnv) []option {
 			if in.GPUs < tp {
 				continue
 			}
-			o, why := req.place(tp, in, free, e)
+			o, why := req.place(tp, in, e)
 			if why != "" {
 				t.Fatalf("place TP %d on %s: %s", tp, in.Type, why)
 			}
@@ -772,19 +772,36 @@ func TestMaxModelLenHoldsEveryRequest(t *testing.T) {
 	}
 }
 
-// TestMaxNumSeqsFitTheCache: --max-num-seqs is the sequences whose KV the
-// cache holds to their last token (the mean prompt and its output), as
-// the performance model batches them; counted at the prompt alone it let
-// vLLM admit more than the cache finishes, and preempt the rest.
-func TestMaxNumSeqsFitTheCache(t *testing.T) {
+// TestMaxNumSeqsIsTheSizedBatch: the --max-num-seqs a fleet is launched
+// with is the batch an engine (a data-parallel rank) runs where the
+// fleet's capacity was predicted, which the cache holds: gpt-oss-120b on
+// eight H100s as one expert-parallel group was launched with 9 a rank
+// (the whole checkpoint taken off every rank's memory, its sliding
+// window ignored) where its capacity assumed 171, and the deployed fleet
+// ran at 239 % of it.
+func TestMaxNumSeqsIsTheSizedBatch(t *testing.T) {
 	for _, model := range []string{"llama-3.3-70b", "qwen3-coder-30b-a3b", "gpt-oss-120b"} {
 		m, h := catalogPair(t, model, "h100")
 		for _, ctx := range []int{2048, 16384, 65536} {
-			f := mustSize(t, Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: 200000, PeakOutputTokS: 40000,
-				MaxContextTokens: ctx, MeanContextTokens: float64(ctx), TargetUtilization: 0.7, MinReplicas: 1})
-			seq := float64(f.Throughput.InputTokens+f.Throughput.OutputTokens) * float64(m.KVBytesAt(f.TensorParallel)) / 1e9
-			if f.MaxNumSeqs < MaxNumSeqs && (float64(f.MaxNumSeqs)*seq > f.KVCacheGB+1e-6 || float64(f.MaxNumSeqs+1)*seq <= f.KVCacheGB) {
-				t.Errorf("%s at %d tokens: --max-num-seqs %d of %.1f GB sequences, the cache %.1f GB", model, ctx, f.MaxNumSeqs, seq, f.KVCacheGB)
+			for _, fixed := range []int{0, 8} {
+				req := Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: 200000, PeakOutputTokS: 40000,
+					MaxContextTokens: ctx, MeanContextTokens: float64(ctx), TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: fixed}
+				f := mustSize(t, req)
+				unit, engines := f.TensorParallel, 1
+				if m.Experts > 0 && f.ReplicasPerInstance > 1 {
+					unit, engines = f.TensorParallel*f.ReplicasPerInstance, f.ReplicasPerInstance
+				}
+				p := perf.Predict(perf.Config{Model: m, GPU: h, Engine: "vllm", Precision: m.WeightsDType, TP: f.TensorParallel, GPUs: unit,
+					InputTokens: f.Throughput.InputTokens, OutputTokens: f.Throughput.OutputTokens, CachedInputShare: f.PrefixHitRate})
+				if f.MaxNumSeqs != f.Throughput.Concurrency {
+					t.Errorf("%s at %d tokens, %d fixed: --max-num-seqs %d, the capacity's batch an engine %d", model, ctx, fixed, f.MaxNumSeqs, f.Throughput.Concurrency)
+				}
+				if f.MaxNumSeqs*engines > p.KVCacheSequences {
+					t.Errorf("%s at %d tokens, %d fixed: --max-num-seqs %d × %d engines, the cache holds %d", model, ctx, fixed, f.MaxNumSeqs, engines, p.KVCacheSequences)
+				}
+				if f.MaxNumSeqs < 2 && ctx <= 16384 {
+					t.Errorf("%s at %d tokens, %d fixed: --max-num-seqs %d", model, ctx, fixed, f.MaxNumSeqs)
+				}
 			}
 		}
 	}
@@ -804,12 +821,12 @@ func TestMaxNumSeqsWhereTPExceedsTheKVHeads(t *testing.T) {
 			MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1}
 		e := req.env(8192)
 		for _, o := range placements(t, req, &e) {
-			p := perf.Predict(perf.Config{Model: m, GPU: h, Engine: "vllm", Precision: m.WeightsDType, TP: o.tp,
+			p := perf.Predict(perf.Config{Model: m, GPU: h, Engine: "vllm", Precision: m.WeightsDType, TP: o.tp, GPUs: o.unit,
 				InputTokens: e.shape.in, OutputTokens: e.shape.out})
 			if !p.Fits {
 				continue
 			}
-			if o.maxSeqs > p.KVCacheSequences {
+			if o.maxSeqs*o.unit/o.tp > p.KVCacheSequences {
 				t.Errorf("%s at TP %d (%d KV heads): --max-num-seqs %d, the cache holds %d", model, o.tp, m.KVHeads, o.maxSeqs, p.KVCacheSequences)
 			}
 		}
