@@ -109,8 +109,10 @@ type Config struct {
 	Int4Kernel string
 	// FixedOutput is a benchmark whose every request generates exactly
 	// OutputTokens (EOS ignored, or a cap every answer reaches). A closed
-	// loop of such requests on an engine that prefills before it decodes
-	// runs in lockstep (deployment.lockstep).
+	// loop of such requests runs in lockstep on an engine that prefills
+	// before it decodes, and on one that decodes while it prefills where
+	// two or more prompts share a step's token budget (deployment.lockstep,
+	// deployment.cohorts).
 	FixedOutput bool
 	// PrefillFirst is an engine that runs every waiting prompt's prefill,
 	// in steps of its own, before it decodes again: vLLM's V0 engine
