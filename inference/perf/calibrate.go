@@ -110,11 +110,7 @@ type Point struct {
 	Int4Kernel string `json:"int4_kernel,omitempty"`
 	// FixedOutput marks a run whose every request generated exactly
 	// OutputTokens (EOS ignored, or a cap every answer reached):
-	// Config.FixedOutput. A NIM 1.x point (nimEngine) is one without it:
-	// NVIDIA's NIM tables are AIPerf concurrency sweeps at a fixed input
-	// and output length, and their single-request rows say so: output
-	// tok/s = OSL / (TTFT + (OSL − 1) × ITL) to 0.1 % (Llama-3.3-70B on two
-	// H100s, 5000/500: 51.66 from TTFT and ITL, 51.67 published).
+	// Config.FixedOutput. A NIM point is one without it (nimSweep).
 	FixedOutput bool `json:"fixed_output,omitempty"`
 	// MaxModelLen is the deployment's --max-model-len where the source
 	// states it (0: the model's context). vLLM's V0 engine turns chunked
@@ -169,6 +165,16 @@ type Point struct {
 // pre-built optimized engines"), not the PyTorch backend.
 func (p Point) nimEngine() bool {
 	return p.Engine == "tensorrt-llm" && strings.HasPrefix(p.EngineVersion, "NIM 1.")
+}
+
+// nimSweep says the point measured NVIDIA NIM (an engine version that
+// names it, any backend): NIM's published tables are AIPerf or GenAI-Perf
+// concurrency sweeps at a fixed input and output length, every request
+// generating exactly its output, and their single-request rows say so:
+// output tok/s = OSL / (TTFT + (OSL − 1) × ITL) to 0.1 % (Llama-3.3-70B on
+// two H100s, 5000/500: 51.66 from TTFT and ITL, 51.67 published).
+func (p Point) nimSweep() bool {
+	return strings.Contains(strings.ToUpper(p.EngineVersion), "NIM")
 }
 
 // vllmV0 says the point measured vLLM's V0 engine: a release before 0.8.0
@@ -322,7 +328,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
 		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled || p.nimEngine(), Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: budget, GraphTokens: p.graphTokens(),
-		FixedOutput: p.FixedOutput || p.nimEngine(), PrefillFirst: prefillFirst, Int4Kernel: p.Int4Kernel,
+		FixedOutput: p.FixedOutput || p.nimSweep(), PrefillFirst: prefillFirst, Int4Kernel: p.Int4Kernel,
 		GPUsPerInstance: p.GPUsPerInstance, NetworkGbps: gbps, burst: p.Burst > 0}, nil
 }
 
