@@ -425,13 +425,15 @@ func (d *deployment) waveWait(b, prefill float64) float64 {
 	full := d.step(work{prefill: d.chunk, prefix: math.Max(0, (float64(c.InputTokens)-d.chunk)/2)}).total
 	steps := tokens / d.chunk
 	mean := (steps + 1) / 2 * math.Min(full, full*steps) // a wave under one budget takes one step
-	if !d.prefillFirst() {
-		// An engine that decodes while it prefills starts a step with the
-		// prompts that have arrived and hands each its first token as its
-		// prefill ends, the wave's prompts coming in one after another
-		// through the front end: the i-th is ready after i of b's share of
+	if d.lockstep(int(b)) && !d.prefillFirst() {
+		// A loop that runs in waves on an engine that decodes while it
+		// prefills (cohorts): each wave's prompts come back one after
+		// another through the front end as their requests complete, each
+		// step takes those that have arrived and hands each its first token
+		// as its prefill ends, so the i-th is ready after i of b's share of
 		// the wave's prefill, not at the end of the step that holds them
-		// all.
+		// all. A benchmark's first wave, sent at once into an idle engine,
+		// keeps the steps' picture.
 		mean = (b + 1) / (2 * b) * full * steps
 	}
 	return math.Max(0, mean-prefill)
