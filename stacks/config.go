@@ -111,8 +111,8 @@ type Config struct {
 	// ReadStackConfig), false for a plan without one: only a stack's is
 	// checked for what it must configure (costgate:hfToken, providerKeys).
 	Stack bool
-	// Region is the stack file's aws:region; empty when unset or when
-	// the program runs (the provider knows it).
+	// Region is the stack's Region: the stack file's aws:region, and in
+	// the program the provider's (programRegion); empty when unset.
 	Region string
 }
 
@@ -185,6 +185,7 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 			return Config{}, fmt.Errorf("read config: costgate:%s: %w", kv[0], err)
 		}
 	}
+	cfg.Region = programRegion(ctx)
 	if path := os.Getenv(ApprovalsEnv); path != "" {
 		a, err := plan.LoadApprovals(path)
 		if err != nil {
@@ -208,6 +209,23 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	}
 	cfg.catalog = cat
 	return cfg, nil
+}
+
+// programRegion is the Region the AWS provider deploys to, as it finds
+// it: the stack's aws:region, else AWS_REGION, else AWS_DEFAULT_REGION;
+// empty when none is set. The program's plan prices and previews there,
+// as the gates do from the stack file's aws:region: left empty, its
+// resource gate previewed every stack in us-east-1 (its preflight then
+// refused every fleet in another Region) and priced a cross-Region ECR
+// image as pulled in-Region.
+func programRegion(ctx *pulumi.Context) string {
+	if r := config.New(ctx, "aws").Get("region"); r != "" {
+		return r
+	}
+	if r := os.Getenv("AWS_REGION"); r != "" {
+		return r
+	}
+	return os.Getenv("AWS_DEFAULT_REGION")
 }
 
 // checkValue refuses a value of a key that has a form of its own, when

@@ -386,3 +386,55 @@ func TestProgramRefusesAnUngatedPlan(t *testing.T) {
 		t.Errorf("a missing gated file: %v", err)
 	}
 }
+
+// TestProgramPlansInTheStacksRegion: the program's plan is priced and its
+// resources previewed in the Region the provider deploys to (aws:region,
+// else AWS_REGION), as the gates read it from the stack file. Left empty,
+// the program's own resource gate previewed in us-east-1 and its
+// preflight refused every fleet of another Region.
+func TestProgramPlansInTheStacksRegion(t *testing.T) {
+	raw, err := os.ReadFile("../examples/regulated.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "west.hcl")
+	writeFile(t, specPath, strings.Replace(string(raw), "self_hosted {", "self_hosted {\n  region = \"us-west-2\"", 1))
+	for _, tt := range []struct {
+		name   string
+		config map[string]string
+		env    string
+	}{
+		{"aws:region", map[string]string{"costgate:spec": specPath, "aws:region": "us-west-2", "costgate:timeZone": "Etc/UTC"}, ""},
+		{"AWS_REGION", map[string]string{"costgate:spec": specPath, "costgate:timeZone": "Etc/UTC"}, "us-west-2"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			setConfig(t, tt.config)
+			t.Setenv("PULUMI_ROOT_DIRECTORY", "")
+			t.Setenv("AWS_REGION", tt.env)
+			t.Setenv("AWS_DEFAULT_REGION", "")
+			var region string
+			planner := func(ctx context.Context, cfg Config) (*plan.Plan, error) {
+				region = cfg.Region
+				return buildPlan(ctx, cfg, planDate)
+			}
+			_, err := runProgram(func(ctx *pulumi.Context) error {
+				cfg, err := ReadConfig(ctx)
+				if err != nil {
+					return err
+				}
+				p, err := planner(ctx.Context(), cfg)
+				if err != nil {
+					return err
+				}
+				if p.Decision.Architecture != architecture.SelfHosted {
+					t.Errorf("decision %s, want the fleet", p.Decision.Architecture)
+				}
+				return nil
+			})
+			if err != nil || region != "us-west-2" {
+				t.Errorf("region %q, err %v", region, err)
+			}
+		})
+	}
+}
