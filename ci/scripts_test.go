@@ -194,6 +194,10 @@ func TestCostgateScriptRefuses(t *testing.T) {
 		{"a JSON stack", projectTree(t, "Pulumi.prod.json"), nil, "Pulumi.prod.json: the project"},
 		{"a .yml project", projectTree(t, "Pulumi.yml"), nil, "Pulumi.yml: the project"},
 		{"no spec", empty, nil, "no spec (*.hcl) to check"},
+		// The project file linked to an unowned one: a pull request
+		// editing the target chose the program pulumi up runs.
+		{"a linked project", linkedTree(t, "Pulumi.yaml", "deploy/project.yaml"), nil, "Pulumi.yaml is a symlink"},
+		{"a stack linked into a folder", linkedTree(t, "Pulumi.prod.yaml", "deploy/prod.yaml"), nil, "Pulumi.prod.yaml is a symlink to deploy/prod.yaml, which .github/CODEOWNERS does not own"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -426,6 +430,21 @@ func runApprovals(t *testing.T, node, script, abs string, in []byte) []string {
 		t.Fatalf("output %s: %v", out, err)
 	}
 	return got.ApprovedBy
+}
+
+// linkedTree is a spec tree with name a symlink to target beside it.
+func linkedTree(t *testing.T, name, target string) string {
+	dir := specTree(t, []string{"ok.hcl"}, []byte("x"))
+	if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(target)), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, target), []byte("name: costgate\nruntime: go\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(dir, name)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // projectTree is a spec tree with a file of the given name beside it.

@@ -78,6 +78,12 @@ done
 # a pull request no owner reviews changed the vLLM image and the
 # PrivateLink principals the deploy uses.
 root=$(pwd -P)
+# The project file names the program pulumi up builds and runs: it is the
+# owned file itself, never a link (to an unowned file, a pull request
+# chose the program the deploy role runs).
+if [ -L Pulumi.yaml ]; then
+	die "Pulumi.yaml is a symlink: keep the project file itself at the root, where .github/CODEOWNERS owns it"
+fi
 for p in Pulumi.*.yaml Pulumi.*.yml; do
 	[ -L "$p" ] || continue
 	target=$(readlink -f -- "$p") || die "$p: a symlink that leads nowhere"
