@@ -135,6 +135,13 @@ func TestCheckBook(t *testing.T) {
 	newInst.Type = "p5.96xlarge"
 	instJSON, _ := json.Marshal(newInst)
 	newInstanceBook := `{"instances": [` + string(instJSON) + `]}`
+	cheapRegion := inst
+	cheapRegion.Region = "xx-test-1"
+	low := hour
+	low.Low, low.High = hour.Low/20, hour.Low/20
+	cheapRegion.GPUHourUSD = map[string]PriceRange{pm: low}
+	cheapJSON, _ := json.Marshal(cheapRegion)
+	cheapRegionBook := `{"instances": [` + string(cheapJSON) + `]}`
 	instanceBook := func(low, high float64) string {
 		i := inst
 		r := hour
@@ -168,6 +175,7 @@ func TestCheckBook(t *testing.T) {
 		{"open model the catalog lacks", `{"open_models": [{"id": "acme-coder", "hf_repo": "acme/coder", "weights_dtype": "bf16", "weights_gb": 20, "params_b": 10, "active_params_b": 10, "layers": 40, "kv_heads": 8, "head_dim": 128, "max_context": 32768}]}`,
 			[]string{`open_models[0] "acme-coder" (line 1): adds this open model entry`}},
 		{"instance type the catalog lacks", newInstanceBook, nil},
+		{"a Region the catalog lacks, at a 20th of the GPU's price", cheapRegionBook, []string{"gpu_hour_usd." + pm + ".low", "less than a 10th"}},
 		{"tokens per task a hundredth", `{"tokens_per_task": {"complex": {"value": ` + fmt.Sprint(base.TokensPerTask["complex"].Value/100) + `, "source": "x", "as_of": "2026-11-01"}}}`, []string{"tokens_per_task.complex, value", "less than a 10th"}},
 		{"tokens per task nine times", `{"tokens_per_task": {"complex": {"value": ` + fmt.Sprint(base.TokensPerTask["complex"].Value*9) + `, "source": "x", "as_of": "2026-11-01"}}}`, []string{"tokens_per_task.complex, value: overrides the catalog's"}},
 		{"tokens per task restated", `{"tokens_per_task": {"complex": {"value": ` + fmt.Sprint(base.TokensPerTask["complex"].Value) + `, "source": "x", "as_of": "2026-11-01"}}}`, nil},

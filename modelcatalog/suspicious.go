@@ -214,6 +214,12 @@ func (c *bookChecker) hourPrices(base, book, merged *Catalog) {
 				if rr, ok := ref.GPUHourUSD[pm]; ok {
 					low, high = &rr.Low, &rr.High
 				}
+			} else if rr, ok := gpuHourRange(base, in.GPU, pm); ok {
+				// An instance the catalog lacks (another Region, another
+				// type) is held to the catalog's prices of its GPU under
+				// the pricing model: an H100 at 0.50 in a new Region was
+				// silent where the same price in us-east-1 warned.
+				low, high = &rr.Low, &rr.High
 			}
 			c.figure(entry, "gpu_hour_usd."+pm+".low", r.Low, low, "every GPU-hour")
 			c.figure(entry, "gpu_hour_usd."+pm+".high", r.High, high, "every GPU-hour")
@@ -230,6 +236,24 @@ func (c *bookChecker) hourPrices(base, book, merged *Catalog) {
 			c.figure(c.entry("line_items", i, bk.Name), "monthly_usd", l.MonthlyUSD, ref, "this line item")
 		}
 	}
+}
+
+// gpuHourRange is the catalog's GPU-hour price range of gpu under pricing
+// model pm, over every instance type and Region that sells it.
+func gpuHourRange(c *Catalog, gpu, pm string) (PriceRange, bool) {
+	out, ok := PriceRange{}, false
+	for _, in := range c.Instances {
+		r, has := in.GPUHourUSD[pm]
+		if in.GPU != gpu || !has {
+			continue
+		}
+		if !ok {
+			out, ok = r, true
+			continue
+		}
+		out.Low, out.High = min(out.Low, r.Low), max(out.High, r.High)
+	}
+	return out, ok
 }
 
 // discounts warns of a discount that leaves a tenth of the price or less.
