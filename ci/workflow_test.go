@@ -268,11 +268,11 @@ func TestWorkflowRetargetCacheAndSecrets(t *testing.T) {
 		t.Error("deploy must fetch the history --base-ref reads (fetch-depth: 0)")
 	}
 	deployRuns := strings.Join(runs(deploy), "\n")
-	if !strings.Contains(deployRuns, `check --base-ref "$BEFORE_SHA"`) || !strings.Contains(deployRuns, "STACK_CONFIG=") {
-		t.Error("deploy must gate the stack's config with --base-ref set to the commit before the merge")
+	if !strings.Contains(deployRuns, `check --base-ref "$DEPLOYED_SHA"`) || !strings.Contains(deployRuns, "STACK_CONFIG=") {
+		t.Error("deploy must gate the stack's config with --base-ref set to the commit the stack last deployed")
 	}
-	if deploy.Env.Vars["before_sha"].Value.Value != "${{ github.event.before }}" {
-		t.Error("deploy's base must be the commit before the merge (github.event.before)")
+	if deploy.Env.Vars["before_sha"].Value.Value != "${{ github.event.before }}" || !strings.Contains(deployRuns, "deployed=$BEFORE_SHA") {
+		t.Error("a stack this workflow never deployed compares with the commit before the merge (github.event.before)")
 	}
 }
 
@@ -297,15 +297,22 @@ func deployReadsApprovals(t *testing.T, j *actionlint.Job) {
 		t.Error("deploy has no APPROVALS or GATED file")
 		return
 	}
-	if !strings.Contains(strings.Join(runs(j), "\n"), `check --base-ref "$BEFORE_SHA" --format github --gated-out "$GATED"`) {
-		t.Error("the deploy gate must write what it passes (--gated-out \"$GATED\")")
+	deployRuns := strings.Join(runs(j), "\n")
+	if !strings.Contains(deployRuns, `check --base-ref "$DEPLOYED_SHA" --format github --gated-out "$GATED"`) {
+		t.Error("the deploy gate must compare with the last deployed commit and write what it passes (--gated-out \"$GATED\")")
+	}
+	// The last deployed commit is the stack's output, which the program
+	// records from COSTGATE_COMMIT: compared with the push's before, a
+	// change one deploy gate blocked was deployed by the next push.
+	if !strings.Contains(deployRuns, "pulumi stack output") || !strings.Contains(deployRuns, ".deployedCommit") {
+		t.Error("deploy must read the stack's deployedCommit output for the gate's base")
 	}
 	for _, s := range j.Steps {
 		r, ok := s.Exec.(*actionlint.ExecRun)
 		if !ok || !strings.Contains(r.Run.Value, "pulumi up") {
 			continue
 		}
-		for name, want := range map[string]string{"costgate_approvals": approvals.Value.Value, "costgate_gated": gated.Value.Value} {
+		for name, want := range map[string]string{"costgate_approvals": approvals.Value.Value, "costgate_gated": gated.Value.Value, "costgate_commit": "${{ github.sha }}"} {
 			if s.Env == nil || s.Env.Vars[name] == nil || s.Env.Vars[name].Value.Value != want {
 				t.Errorf("the pulumi up step must set %s to the deploy gate's %s", strings.ToUpper(name), want)
 			}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"time"
 
@@ -39,6 +40,11 @@ type Config struct {
 	// passed another option, and the program had deployed the one the
 	// override unlocked).
 	Approvals *plan.Approvals
+	// Commit is the commit being deployed (CommitEnv), exported as the
+	// stack output deployedCommit: the deploy job's gate compares the
+	// next change with what was deployed, not with the commit before the
+	// push. Empty outside that job.
+	Commit string
 	// Gated is the deployment the deploy job's gate passed, read by the
 	// program from the file GatedEnv names: the program deploys its plan
 	// only when it deploys the same (checkGated). nil outside that job.
@@ -125,6 +131,15 @@ var ConfigKeys = []string{
 	"routerDbDeletionProtection", "vpcCidr", "endpointServicePrincipals", "consumerVpcIds",
 }
 
+// CommitEnv names the environment variable that holds the commit being
+// deployed; DeployedCommitOutput is the stack output that records it.
+const (
+	CommitEnv            = "COSTGATE_COMMIT"
+	DeployedCommitOutput = "deployedCommit"
+)
+
+var commitID = regexp.MustCompile(`^[0-9a-f]{40}\z`)
+
 // ApprovalsEnv names the environment variable that holds the approvals
 // file of the change being deployed ({"approved_by": [...]}, as check
 // --approvals reads it).
@@ -192,6 +207,12 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 			return Config{}, fmt.Errorf("read config: %s: %w", ApprovalsEnv, err)
 		}
 		cfg.Approvals = a
+	}
+	if c := os.Getenv(CommitEnv); c != "" {
+		if !commitID.MatchString(c) {
+			return Config{}, fmt.Errorf("read config: %s is %q, not a commit id (40 hexadecimal digits)", CommitEnv, c)
+		}
+		cfg.Commit = c
 	}
 	if path := os.Getenv(GatedEnv); path != "" {
 		g, err := ReadGated(path)

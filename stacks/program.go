@@ -43,7 +43,14 @@ func NewProgram(planner Planner) pulumi.RunFunc {
 		if err := checkGated(p, cfg); err != nil {
 			return err
 		}
-		return Deploy(ctx, p, cfg)
+		if err := Deploy(ctx, p, cfg); err != nil {
+			return err
+		}
+		if cfg.Commit != "" {
+			// What the next deploy's gate compares with.
+			ctx.Export(DeployedCommitOutput, pulumi.String(cfg.Commit))
+		}
+		return nil
 	}
 }
 

@@ -438,3 +438,34 @@ func TestProgramPlansInTheStacksRegion(t *testing.T) {
 		})
 	}
 }
+
+// TestProgramRecordsTheDeployedCommit: the commit being deployed
+// (COSTGATE_COMMIT) is read with the stack's configuration, and anything
+// but a commit id is refused before a resource is registered; the
+// program deploys with it (and exports it as deployedCommit, which the
+// next deploy's gate compares with).
+func TestProgramRecordsTheDeployedCommit(t *testing.T) {
+	cfg := map[string]string{"costgate:spec": "examples/regulated.hcl", "costgate:timeZone": "Etc/UTC"}
+	for _, tt := range []struct{ commit, want string }{
+		{"0123456789abcdef0123456789abcdef01234567", ""},
+		{"main", "not a commit id"},
+		{"0123456789ABCDEF0123456789abcdef01234567", "not a commit id"},
+	} {
+		setConfig(t, cfg)
+		t.Setenv(CommitEnv, tt.commit)
+		var got string
+		rs, err := runProgram(NewProgram(func(ctx context.Context, c Config) (*plan.Plan, error) {
+			got = c.Commit
+			return fixedDatePlanner(ctx, c)
+		}))
+		if tt.want == "" {
+			if err != nil || got != tt.commit || len(rs) == 0 {
+				t.Errorf("%s: commit %q, %d resources, %v", tt.commit, got, len(rs), err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.want) || len(rs) != 0 {
+			t.Errorf("%s: %d resources, %v", tt.commit, len(rs), err)
+		}
+	}
+}
