@@ -166,10 +166,18 @@ func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string
 	// launched with --max-num-seqs 9 a rank where its capacity assumed
 	// 171, and the deployed fleet ran at 239 % of it.
 	o.kvGB, o.maxSeqs = sat.kvGBPerGPU*float64(tp), o.engineSeqs(sat)
-	// At utilization u a replica runs at most u × its saturated batch
-	// (Little's law: requests live shorter in a smaller batch), so the
-	// prefix cache's room is taken at that bound, the conservative side.
-	o.room = r.room(o, e.target*float64(sat.running)*float64(tp)/float64(o.unit), e)
+	// The prefix cache's room is taken at the batch a replica keeps
+	// running at the target utilization: the fewest sequences whose
+	// completions meet the arrivals (Little's law), as the performance
+	// model finds them. Taken at the target × the saturated batch, a part
+	// whose engine admits more sequences (1,024 on an H100, 256 on an
+	// A100) was given less room for the same load on the same cache, and
+	// eight H100s were predicted three times slower than eight A100s.
+	at := sat
+	if a := r.ask(tp, o.unit, e.shape, r.CachedInputShare, e.target); a.ok && a.running > 0 {
+		at = a
+	}
+	o.room = r.room(o, math.Min(e.target*float64(sat.running), float64(at.running))*float64(tp)/float64(o.unit), e)
 	o.n = r.fewest(tp, o.rpi, e)
 	minN, maxN := o.n, r.instanceCap(in)
 	if r.FixedGPUs > 0 && o.n > maxN {

@@ -877,3 +877,37 @@ func TestFixedFleetUsesWhatItIsBilled(t *testing.T) {
 		}
 	}
 }
+
+// TestFasterPartKeepsItsPrefixes: on the same memory and the same load, a
+// faster part keeps at least the prefixes a slower one does, so it
+// answers no slower: the prefix cache's room is taken at the batch the
+// load keeps running (Little's law), not at a share of the engine's
+// saturated batch (1,024 sequences on an H100, 256 on an A100), which
+// left eight H100s a quarter of the room eight A100-80GBs had and
+// predicted them three times slower.
+func TestFasterPartKeepsItsPrefixes(t *testing.T) {
+	cat := modelcatalog.Default()
+	for _, model := range []string{"gpt-oss-120b", "qwen3-coder-30b-a3b"} {
+		for _, share := range []float64{0.5, 0.9} {
+			fleets := map[string]Fleet{}
+			for _, gid := range []string{"a100-80gb", "h100"} {
+				m, g := catalogPair(t, model, gid)
+				var insts []PricedInstance
+				for _, in := range cat.InstancesFor(gid, "us-east-1") {
+					if in.GPUs == 8 {
+						insts = append(insts, PricedInstance{Type: in.Type, GPUs: in.GPUs, GPUHourUSD: 1})
+					}
+				}
+				fleets[gid] = mustSize(t, Request{Model: m, GPU: g, Instances: insts, PeakInputTokS: 40000, PeakOutputTokS: 4000,
+					MaxContextTokens: 8192, MeanContextTokens: 8192, CachedInputShare: share, TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: 8,
+					Workloads: []Workload{{Name: "agent", ContextTokens: 8192}}})
+			}
+			slow, fast := fleets["a100-80gb"], fleets["h100"]
+			t.Logf("%s %.1f: h100 %.2f %.0f ms, a100 %.2f %.0f ms", model, share, fast.PrefixHitRate, fast.TTFTMs, slow.PrefixHitRate, slow.TTFTMs)
+			if fast.PrefixHitRate < slow.PrefixHitRate-0.01 || fast.TTFTMs > slow.TTFTMs*1.01 {
+				t.Errorf("%s at cached %.1f: h100 hit %.2f, p95 TTFT %.0f ms; a100-80gb hit %.2f, %.0f ms", model, share,
+					fast.PrefixHitRate, fast.TTFTMs, slow.PrefixHitRate, slow.TTFTMs)
+			}
+		}
+	}
+}
