@@ -249,3 +249,56 @@ func TestDriftNamesModels(t *testing.T) {
 	}
 	t.Error("no drift warning")
 }
+
+// TestUnpriceableModelsAreNotFree: when none of the measured models is one
+// the managed option can price (a report not grouped by model, a Bedrock
+// application profile, a self-hosted model behind a proxy), the tokens are
+// priced at the spec's own managed models' rates and said so: they once
+// priced the managed option at nothing.
+func TestUnpriceableModelsAreNotFree(t *testing.T) {
+	s, diags := spec.NewParser(modelcatalog.Default()).Parse("u.hcl", []byte(usageSpec))
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	managed := func(m *plan.Measured) (float64, string) {
+		t.Helper()
+		p, err := plan.Build(context.Background(), s, plan.Options{AsOf: asOf, Policies: policies, Usage: m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, o := range p.Usage.Options {
+			if o.Architecture == "managed" {
+				return o.Measured.Expected, strings.Join(p.Usage.Notes, "\n")
+			}
+		}
+		t.Fatal("no managed option")
+		return 0, ""
+	}
+	// The same tokens measured on the spec's two models, half each (the
+	// spec's workload shares, which an unnamed model's tokens keep).
+	pooledM := measured(40, 3e6)
+	pooledM.Tokens.Tokens.Models = map[string]float64{"claude-sonnet-4.6": 60e6, "claude-opus-4.8": 60e6}
+	pooled, _ := managed(pooledM)
+	for _, tc := range []struct{ id, note string }{
+		{"(none)", "the export does not name the model of these tokens (group the report by model as well); they are priced at the spec's own managed models' rates"},
+		{"qwen3-coder-30b-a3b", "qwen3-coder-30b-a3b (measured, not in the catalog) is priced at the spec's own managed models' rates"},
+		{"bedrock/arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/a1b2c3d4e5", "(measured, not in the catalog) is priced at the spec's own managed models' rates"},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			m := measured(40, 3e6)
+			tk := m.Tokens.Tokens
+			total := 40 * 3e6
+			in := total * tk.InputShare
+			tk.ModelBuckets = map[string]usage.Buckets{tc.id: {Uncached: in * (1 - tk.CachedInputShare - tk.CacheWriteShare),
+				CacheRead: in * tk.CachedInputShare, CacheWrite: in * tk.CacheWriteShare, Output: total - in}}
+			tk.Models, tk.UnmappedModels = map[string]float64{}, map[string]float64{tc.id: total}
+			got, notes := managed(m)
+			if got < 0.995*pooled || got > 1.005*pooled {
+				t.Errorf("managed at the measured usage %.2f USD, want %.2f USD (the same tokens at the spec's models)", got, pooled)
+			}
+			if !strings.Contains(notes, tc.note) {
+				t.Errorf("notes %q do not say %q", notes, tc.note)
+			}
+		})
+	}
+}

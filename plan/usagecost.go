@@ -70,6 +70,7 @@ func measuredByModel(s *spec.Spec, t *usage.Tokens, o costmodel.Option, cat *mod
 		routes[r.Workload] = r
 	}
 	var pooled, managedShare, lineUSD, lineTokens float64
+	var lines []managedLine
 	for _, li := range o.LineItems {
 		w, ok := workload(s, li.Workload)
 		if !ok || li.Model == "" {
@@ -81,6 +82,7 @@ func measuredByModel(s *spec.Spec, t *usage.Tokens, o costmodel.Option, cat *mod
 		if !ok {
 			return pm, fmt.Errorf("price the measured usage: %s is not a managed model", li.Model)
 		}
+		lines = append(lines, managedLine{w: w, mm: mm, provider: routes[w.Name].Provider, part: w.Share / all})
 		for _, id := range served[w.Complexity] {
 			part := w.Share / cxShare[w.Complexity]
 			if !split {
@@ -96,7 +98,8 @@ func measuredByModel(s *spec.Spec, t *usage.Tokens, o costmodel.Option, cat *mod
 		}
 	}
 	if managedShare > 0 {
-		if err := pm.others(s, t, served, managedShare, lineUSD, lineTokens, cat, date, add); err != nil {
+		o := otherModels{served: served, managedShare: managedShare, lineUSD: lineUSD, lineTokens: lineTokens, lines: lines}
+		if err := pm.others(s, t, o, cat, date, add); err != nil {
 			return pm, err
 		}
 	}
@@ -112,14 +115,37 @@ func measuredByModel(s *spec.Spec, t *usage.Tokens, o costmodel.Option, cat *mod
 	return pm, nil
 }
 
+// managedLine is one of an option's managed token lines: the workload,
+// the model serving it, its provider and its share of the load.
+type managedLine struct {
+	w        spec.Workload
+	mm       *modelcatalog.ManagedModel
+	provider string
+	part     float64
+}
+
+// otherModels is what others needs of the option's token lines: the spec's
+// models that served tokens, the managed share of the load, the lines'
+// measured cost and tokens, and the lines themselves.
+type otherModels struct {
+	served              map[string][]string
+	managedShare        float64
+	lineUSD, lineTokens float64
+	lines               []managedLine
+}
+
 // others prices the measured models the spec does not name, for the share
 // of the load the option sends to managed APIs: at their own catalog
 // rates (from their vendor), or — not in the catalog — at the mean rate
-// of the option's token lines.
-func (pm *perModel) others(s *spec.Spec, t *usage.Tokens, served map[string][]string, managedShare, lineUSD, lineTokens float64,
+// of the option's token lines, or, when none of the spec's models served
+// a token (a report not grouped by model, Bedrock application profiles, a
+// self-hosted model behind a proxy), at the spec's own managed models'
+// rates, line by line. Tokens are never left unpriced: they once priced
+// the managed option at nothing.
+func (pm *perModel) others(s *spec.Spec, t *usage.Tokens, o otherModels,
 	cat *modelcatalog.Catalog, date string, add func(string, float64, usage.Buckets)) error {
 	named := map[string]bool{}
-	for _, ids := range served {
+	for _, ids := range o.served {
 		for _, id := range ids {
 			named[id] = true
 		}
@@ -132,27 +158,64 @@ func (pm *perModel) others(s *spec.Spec, t *usage.Tokens, served map[string][]st
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		b := scaleBuckets(t.ModelBuckets[id], managedShare)
+		b := scaleBuckets(t.ModelBuckets[id], o.managedShare)
 		if b.Total() == 0 {
 			continue
 		}
 		mm, ok := cat.ManagedModel(id)
-		if !ok {
-			if lineTokens == 0 {
-				continue
+		switch {
+		case !ok && o.lineTokens > 0:
+			add(id, b.Total()*o.lineUSD/o.lineTokens, b)
+			pm.notes = append(pm.notes, unpricedNote(id, "priced at the option's mean token rate"))
+		case !ok:
+			usd, err := atSpecRates(s, t, o.lines, id, cat, date)
+			if err != nil {
+				return err
 			}
-			add(id, b.Total()*lineUSD/lineTokens, b)
-			pm.notes = append(pm.notes, fmt.Sprintf("%s (measured, not in the catalog) is priced at the option's mean token rate", id))
-			continue
+			add(id, usd, b)
+			pm.notes = append(pm.notes, unpricedNote(id, "priced at the spec's own managed models' rates ("+specModels(s)+
+				"), workload by workload, as none of the measured models is one the option can price"))
+		default:
+			usd, err := measuredTiered(cat, mm, "", s, spec.Workload{}, t, id, o.managedShare, date)
+			if err != nil {
+				return err
+			}
+			add(id, usd, b)
+			pm.notes = append(pm.notes, fmt.Sprintf("%s (measured, none of the option's models) is priced at its own catalog rates", id))
 		}
-		usd, err := measuredTiered(cat, mm, "", s, spec.Workload{}, t, id, managedShare, date)
-		if err != nil {
-			return err
-		}
-		add(id, usd, b)
-		pm.notes = append(pm.notes, fmt.Sprintf("%s (measured, none of the option's models) is priced at its own catalog rates", id))
 	}
 	return nil
+}
+
+// atSpecRates is the cost of model id's measured tokens on the option's
+// own token lines, each line's part of them at its model's rates.
+func atSpecRates(s *spec.Spec, t *usage.Tokens, lines []managedLine, id string, cat *modelcatalog.Catalog, date string) (float64, error) {
+	var usd float64
+	for _, l := range lines {
+		v, err := measuredTiered(cat, l.mm, l.provider, s, l.w, t, id, l.part, date)
+		if err != nil {
+			return 0, err
+		}
+		usd += v
+	}
+	return usd, nil
+}
+
+// unpricedNote names a measured model outside the catalog and how it is
+// priced; tokens of no model say the export does not name it.
+func unpricedNote(id, how string) string {
+	if id == "(none)" {
+		return "(none): the export does not name the model of these tokens (group the report by model as well); they are " + how
+	}
+	return fmt.Sprintf("%s (measured, not in the catalog) is %s", id, how)
+}
+
+// specModels names the spec's managed models.
+func specModels(s *spec.Spec) string {
+	if s.Managed.SimpleModel == s.Managed.ComplexModel {
+		return s.Managed.SimpleModel
+	}
+	return s.Managed.SimpleModel + " for simple work, " + s.Managed.ComplexModel + " for complex"
 }
 
 // servingModels are the measured models whose tokens each complexity's
