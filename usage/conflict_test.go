@@ -116,6 +116,39 @@ func TestTwoGroupings(t *testing.T) {
 	}
 }
 
+// TestTwoGroupingsSharingNullRows: two groupings of the same hours whose
+// rows match where the finer grouping's extra field is null (OAuth users
+// have no api_key_id, the default workspace no workspace_id) were taken
+// for one grouping exported twice: the API keys' usage counted in both,
+// 51,000 uncached tokens for 30,000 and 27,000 for 15,000. Refused in
+// either order, naming both files.
+func TestTwoGroupingsSharingNullRows(t *testing.T) {
+	dir := filepath.Join("testdata", "conflict")
+	for _, tc := range []struct{ coarse, fine string }{
+		{"anthropic-oauth-by-account.json", "anthropic-oauth-by-account-and-key.json"},
+		{"anthropic-default-ws-by-key.json", "anthropic-default-ws-by-key-and-ws.json"},
+	} {
+		a, b := filepath.Join(dir, tc.coarse), filepath.Join(dir, tc.fine)
+		for _, order := range [][]string{{a, b}, {b, a}} {
+			res, err := Import(order, Options{})
+			if err == nil {
+				t.Errorf("Import(%v): %+v; want two groupings refused", order, res.Tokens.Totals)
+				continue
+			}
+			for _, want := range []string{a, b, "grouped by other fields"} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("Import(%v): %v; want %q named", order, err, want)
+				}
+			}
+		}
+		for _, f := range []string{a, b} {
+			if _, err := Import([]string{f, f}, Options{}); err != nil {
+				t.Errorf("one grouping, twice: %v", err)
+			}
+		}
+	}
+}
+
 // TestCumulativeThroughTwoCollectors: a cumulative counter whose exports
 // alternate between two collectors, each adding a resource attribute of
 // its own (collector.instance), is one counter: split in two by the

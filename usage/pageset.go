@@ -41,9 +41,10 @@ type bucketGrouping struct {
 	fields uint32
 	end    int64
 	where  string
-	// keys are its results' identities (the first half of each key): two
-	// exports of one grouping share rows, a row that arrived late aside;
-	// two groupings' never match.
+	// keys are its results' identities (the first half of each key): of
+	// two exports of one grouping, the later holds all the earlier's, and
+	// the rows that arrived late; two groupings' each hold rows the other
+	// lacks.
 	keys []uint64
 }
 
@@ -72,20 +73,20 @@ func (ps *pageSet) bucketDone(file string, line int, start, end time.Time) {
 	ps.groupings[k] = append(ps.groupings[k], bucketGrouping{fields: fields, end: end.Unix(), where: fmt.Sprintf("%s:%d", file, line), keys: keys})
 }
 
-// shareRow reports whether two buckets hold a result of the same
-// identity (their keys sorted).
-func shareRow(a, b []uint64) bool {
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] == b[j]:
-			return true
-		case a[i] < b[j]:
-			i++
-		default:
+// within reports whether every identity in a is one of b's (both
+// sorted): a later export of one grouping holds the earlier one's rows and
+// the rows that arrived late, never fewer.
+func within(a, b []uint64) bool {
+	j := 0
+	for _, k := range a {
+		for j < len(b) && b[j] < k {
 			j++
 		}
+		if j == len(b) || b[j] != k {
+			return false
+		}
 	}
-	return false
+	return true
 }
 
 // groupShape is the grouping bits of a result's group fields: bit i is
@@ -114,8 +115,11 @@ func (ps *pageSet) fieldNames(bits uint32) string {
 	return strings.Join(out, ", ")
 }
 
-// mixedGroupings refuses a bucket that two pages group by other fields,
-// sharing no row: the same usage under two groupings counts twice. (Two widths over the
+// mixedGroupings refuses a bucket that two pages group by other fields
+// where neither holds all the other's rows: the same usage under two
+// groupings counts twice. Sharing a row is not enough: rows whose extra
+// field is null (an OAuth user's under api_key_id, the default
+// workspace's) match in both groupings while the rest do not. (Two widths over the
 // same hours are refused as such: aggregate.overlappingWidths.)
 func (ps *pageSet) mixedGroupings() error {
 	starts := make([]int64, 0, len(ps.groupings))
@@ -127,10 +131,10 @@ func (ps *pageSet) mixedGroupings() error {
 		gs := ps.groupings[k]
 		for i, a := range gs {
 			for _, b := range gs[i+1:] {
-				// One grouping exported twice shares rows even where a late
-				// row brings a field the first export's rows all left null.
-				if a.end == b.end && a.fields != b.fields && !shareRow(a.keys, b.keys) {
-					return &RecordError{File: a.where + " and " + b.where, Msg: fmt.Sprintf("the bucket from %s is grouped by other fields in each (%s; %s): each holds the same usage under keys the other's never match, so both would count it; import the pages of one group_by", stampText(k), ps.fieldNames(a.fields), ps.fieldNames(b.fields))}
+				// One grouping exported twice holds the earlier export's rows
+				// even where a late row brings a field they all left null.
+				if a.end == b.end && a.fields != b.fields && !within(a.keys, b.keys) && !within(b.keys, a.keys) {
+					return &RecordError{File: a.where + " and " + b.where, Msg: fmt.Sprintf("the bucket from %s is grouped by other fields in each (%s; %s): each holds rows the other lacks, the same usage under other keys, so both would count it; import the pages of one group_by", stampText(k), ps.fieldNames(a.fields), ps.fieldNames(b.fields))}
 				}
 			}
 		}
