@@ -118,7 +118,12 @@ type aggregate struct {
 	untiered int64
 	// widths holds the span each bucket width covers: reports of two
 	// widths over the same time count the same usage twice.
-	widths   map[time.Duration]*span
+	widths map[time.Duration]*span
+	// days holds each UTC day's records (isolated); where is the file and
+	// line of the record being added, when duplicate named it.
+	days     map[int64]*dayRecords
+	where    seenRecord
+	whereSet bool
 	first    time.Time // earliest Start counted
 	lastInst time.Time // latest instant counted
 	lastEnd  time.Time // latest bucket end counted
@@ -196,6 +201,7 @@ func (a *aggregate) duplicate(k key, t Buckets, f *file, line int, what string) 
 		return true, nil
 	}
 	a.seen[k] = seenRecord{tokens: h, file: a.at(f.name), line: int32(min(line, math.MaxInt32))}
+	a.where, a.whereSet = a.seen[k], true
 	return false, nil
 }
 
@@ -250,6 +256,8 @@ func (a *aggregate) amend(r record) {
 
 func (a *aggregate) add(r record) {
 	r.Developer = identity(r.Developer)
+	where, known := a.where, a.whereSet
+	a.whereSet = false
 	if f := a.inside(r); f < 1 {
 		if f <= 0 {
 			a.outside++
@@ -296,7 +304,8 @@ func (a *aggregate) add(r record) {
 	} else {
 		a.spread(r.Start, end, tot)
 	}
-	start, _ := a.clip(r.Start, end)
+	start, stop := a.clip(r.Start, end)
+	a.markDays(start, stop, 1, where, known)
 	if a.first.IsZero() || start.Before(a.first) {
 		a.first = start
 	}
@@ -409,6 +418,8 @@ func (a *aggregate) cover(start, end time.Time) {
 	if end.After(a.lastEnd) {
 		a.lastEnd = end
 	}
+	s, e := a.clip(start, end)
+	a.markDays(s, e, 0, seenRecord{}, false)
 }
 
 // hourKey is the start of the local hour holding t, as a Unix second.
@@ -498,6 +509,9 @@ func (a *aggregate) finish(res *Result) error {
 		return fmt.Errorf("%w: %s hold no token usage (%d records read, %d outside the period, %d duplicates); a team of zero is not a measurement", ErrNoUsage, what, a.records, a.outside, a.dups)
 	}
 	if err := a.overlappingWidths(); err != nil {
+		return err
+	}
+	if err := a.isolated(); err != nil {
 		return err
 	}
 	since, until, err := a.setPeriod(res)

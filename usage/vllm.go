@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"path/filepath"
 	"slices"
@@ -783,8 +784,8 @@ func readScrape(f *file) (*scrape, error) {
 		return nil, f.errorf(0, "Prometheus text format: %v", err)
 	}
 	sc := &scrape{file: f.name, source: scrapeSource(f.name), values: map[string]map[string]float64{}, created: map[string]map[string]float64{}, times: map[string]map[string]int64{}, models: map[string]bool{}}
-	var latest int64
-	stamps, samples := 0, 0
+	var stamps []int64
+	samples := 0
 	for name, fam := range fams {
 		hist := name == vllmTTFT
 		// Prometheus' federation writes every family untyped: the
@@ -797,50 +798,91 @@ func readScrape(f *file) (*scrape, error) {
 		for _, m := range fam.GetMetric() {
 			samples++
 			if m.TimestampMs != nil {
-				stamps++
-				latest = max(latest, *m.TimestampMs)
+				stamps = append(stamps, *m.TimestampMs)
 			}
 			for _, lp := range m.GetLabel() {
 				if lp.GetName() == "model_name" {
 					sc.models[lp.GetValue()] = true
 				}
 			}
-			switch {
-			case hist && m.Histogram != nil:
-				put(sc.values, vllmTTFT+"_sum", m, m.Histogram.GetSampleSum())
-				put(sc.values, vllmTTFT+"_count", m, float64(m.Histogram.GetSampleCount()))
-				sc.stamp(vllmTTFT+"_sum", m)
-				sc.stamp(vllmTTFT+"_count", m)
-			case isCreated:
-				v := value(m)
-				if name == vllmTTFT+"_created" {
-					put(sc.created, vllmTTFT+"_sum", m, v)
-					put(sc.created, vllmTTFT+"_count", m, v)
-					continue
-				}
-				base := strings.TrimSuffix(name, "_created")
-				put(sc.created, base+"_total", m, v)
-				put(sc.created, base, m, v)
-			default:
-				v := value(m)
-				if math.IsNaN(v) || math.IsInf(v, 0) || v > maxCounter || (v < 0 && (fam.GetType() != dto.MetricType_GAUGE)) {
-					return nil, f.errorf(0, "%s{%s} has the value %v: a count from 0 to %.0e", name, labelKey(m), v, maxCounter)
-				}
-				put(sc.values, name, m, v)
-				sc.stamp(name, m)
+			if err := sc.sample(f, name, fam, m, hist, isCreated); err != nil {
+				return nil, err
 			}
 		}
 	}
 	if samples == 0 {
 		return nil, f.errorf(0, "no vLLM metric in this scrape (want vllm:prompt_tokens_total and the like)")
 	}
-	if stamps > 0 {
-		if stamps < samples {
-			return nil, f.errorf(0, "%d of %d vLLM samples carry a timestamp: a scrape's samples carry one each or none", stamps, samples)
+	if len(stamps) > 0 {
+		if len(stamps) < samples {
+			return nil, f.errorf(0, "%d of %d vLLM samples carry a timestamp: a scrape's samples carry one each or none", len(stamps), samples)
 		}
-		sc.at, sc.stamped = time.UnixMilli(latest).UTC(), true
+		at, err := sc.dumpTime(f, stamps)
+		if err != nil {
+			return nil, err
+		}
+		sc.at, sc.stamped = at, true
 	}
 	return sc, nil
+}
+
+// maxAhead is how far past the bulk of a stamped dump's samples one may
+// be stamped: a federation repeats each target's last sample, so samples
+// trail the dump's time by up to a scrape interval, but none is from
+// well after it.
+const maxAhead = 10 * time.Minute
+
+// dumpTime is a stamped scrape's time: its newest sample's. A sample
+// stamped more than maxAhead after the median of the dump's samples (a
+// target's clock a year ahead, kept by honor_timestamps) is refused: taken
+// as the dump's time, it stretched the period to a year and read the
+// fleet's token rates 270,000 times low.
+func (sc *scrape) dumpTime(f *file, stamps []int64) (time.Time, error) {
+	sort.Slice(stamps, func(i, j int) bool { return stamps[i] < stamps[j] })
+	median, latest := stamps[len(stamps)/2], stamps[len(stamps)-1]
+	if time.Duration(latest-median)*time.Millisecond <= maxAhead {
+		return time.UnixMilli(latest).UTC(), nil
+	}
+	series := "a sample"
+	for _, name := range slices.Sorted(maps.Keys(sc.times)) {
+		for _, lk := range slices.Sorted(maps.Keys(sc.times[name])) {
+			if sc.times[name][lk] == latest && series == "a sample" {
+				series = fmt.Sprintf("%s{%s}", name, lk)
+			}
+		}
+	}
+	return time.Time{}, f.errorf(0, "%s is stamped %s, %s after the bulk of this scrape's samples (%s): a target's clock is off; a dump's samples are from one scrape, none more than %s after the others",
+		series, time.UnixMilli(latest).UTC().Format(time.RFC3339), (time.Duration(latest-median) * time.Millisecond).Round(time.Second), time.UnixMilli(median).UTC().Format(time.RFC3339), maxAhead)
+}
+
+// sample records one sample of a wanted family (hist: the TTFT
+// histogram; isCreated: a _created series).
+func (sc *scrape) sample(f *file, name string, fam *dto.MetricFamily, m *dto.Metric, hist, isCreated bool) error {
+	switch {
+	case hist && m.Histogram != nil:
+		put(sc.values, vllmTTFT+"_sum", m, m.Histogram.GetSampleSum())
+		put(sc.values, vllmTTFT+"_count", m, float64(m.Histogram.GetSampleCount()))
+		sc.stamp(vllmTTFT+"_sum", m)
+		sc.stamp(vllmTTFT+"_count", m)
+	case isCreated:
+		v := value(m)
+		if name == vllmTTFT+"_created" {
+			put(sc.created, vllmTTFT+"_sum", m, v)
+			put(sc.created, vllmTTFT+"_count", m, v)
+			return nil
+		}
+		base := strings.TrimSuffix(name, "_created")
+		put(sc.created, base+"_total", m, v)
+		put(sc.created, base, m, v)
+	default:
+		v := value(m)
+		if math.IsNaN(v) || math.IsInf(v, 0) || v > maxCounter || (v < 0 && (fam.GetType() != dto.MetricType_GAUGE)) {
+			return f.errorf(0, "%s{%s} has the value %v: a count from 0 to %.0e", name, labelKey(m), v, maxCounter)
+		}
+		put(sc.values, name, m, v)
+		sc.stamp(name, m)
+	}
+	return nil
 }
 
 // put records a sample's value under its metric and series.
