@@ -856,41 +856,68 @@ func (sc *scrape) dumpTime(f *file, stamps []int64) (time.Time, error) {
 }
 
 // sample records one sample of a wanted family (hist: the TTFT
-// histogram; isCreated: a _created series).
+// histogram; isCreated: a _created series). A value no count can have,
+// and a series given twice in the scrape, are errors naming it.
 func (sc *scrape) sample(f *file, name string, fam *dto.MetricFamily, m *dto.Metric, hist, isCreated bool) error {
+	twice := func(name string) error {
+		return f.errorf(0, "%s{%s} is given twice in this scrape: one scrape holds each series once (samples appended, or scrapes concatenated without their TYPE lines?); pass each scrape in a file of its own", name, labelKey(m))
+	}
 	switch {
 	case hist && m.Histogram != nil:
-		put(sc.values, vllmTTFT+"_sum", m, m.Histogram.GetSampleSum())
+		if v := m.Histogram.GetSampleSum(); !countable(v) {
+			return f.errorf(0, "%s_sum{%s} has the value %v: a sum of seconds from 0 to %.0e", name, labelKey(m), v, maxCounter)
+		}
+		if !put(sc.values, vllmTTFT+"_sum", m, m.Histogram.GetSampleSum()) {
+			return twice(name)
+		}
 		put(sc.values, vllmTTFT+"_count", m, float64(m.Histogram.GetSampleCount()))
 		sc.stamp(vllmTTFT+"_sum", m)
 		sc.stamp(vllmTTFT+"_count", m)
 	case isCreated:
 		v := value(m)
 		if name == vllmTTFT+"_created" {
-			put(sc.created, vllmTTFT+"_sum", m, v)
+			if !put(sc.created, vllmTTFT+"_sum", m, v) {
+				return twice(name)
+			}
 			put(sc.created, vllmTTFT+"_count", m, v)
 			return nil
 		}
 		base := strings.TrimSuffix(name, "_created")
-		put(sc.created, base+"_total", m, v)
+		if !put(sc.created, base+"_total", m, v) {
+			return twice(name)
+		}
 		put(sc.created, base, m, v)
 	default:
 		v := value(m)
-		if math.IsNaN(v) || math.IsInf(v, 0) || v > maxCounter || (v < 0 && (fam.GetType() != dto.MetricType_GAUGE)) {
+		if !countable(v) && !(v < 0 && fam.GetType() == dto.MetricType_GAUGE && !math.IsNaN(v) && !math.IsInf(v, 0)) {
 			return f.errorf(0, "%s{%s} has the value %v: a count from 0 to %.0e", name, labelKey(m), v, maxCounter)
 		}
-		put(sc.values, name, m, v)
+		if !put(sc.values, name, m, v) {
+			return twice(name)
+		}
 		sc.stamp(name, m)
 	}
 	return nil
 }
 
-// put records a sample's value under its metric and series.
-func put(into map[string]map[string]float64, name string, m *dto.Metric, v float64) {
+// countable reports whether v can be a count: finite, from 0 to
+// maxCounter.
+func countable(v float64) bool {
+	return !math.IsNaN(v) && !math.IsInf(v, 0) && v >= 0 && v <= maxCounter
+}
+
+// put records a sample's value under its metric and series; false when
+// the series already has one.
+func put(into map[string]map[string]float64, name string, m *dto.Metric, v float64) bool {
 	if into[name] == nil {
 		into[name] = map[string]float64{}
 	}
-	into[name][labelKey(m)] = v
+	k := labelKey(m)
+	if _, ok := into[name][k]; ok {
+		return false
+	}
+	into[name][k] = v
+	return true
 }
 
 // stamp records a sample's own timestamp, where it has one.

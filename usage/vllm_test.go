@@ -402,3 +402,42 @@ func federated(body string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// TestScrapeSamplesChecked: the TTFT histogram's _sum was taken unchecked
+// (NaN printed a mean TTFT of NaN ms and broke the JSON and the policies;
+// -1e9 read 25 ms for 150), and a series given twice in one scrape kept
+// its last sample. Each is refused naming the file and the series.
+func TestScrapeSamplesChecked(t *testing.T) {
+	good := replicaScrape("", 1, 300, 50, 0, true)
+	sum := `vllm:time_to_first_token_seconds_sum{engine="0",model_name="Qwen/Qwen3-Coder-30B-A3B-Instruct"} 25`
+	if !strings.Contains(good, sum+"\n") {
+		t.Fatal("the scrape has no TTFT sum to change")
+	}
+	line := `vllm:prompt_tokens_total{engine="0",model_name="m"}`
+	for _, tc := range []struct{ name, second, want string }{
+		{"histogram sum NaN", strings.Replace(good, sum, strings.TrimSuffix(sum, "25")+"NaN", 1), "vllm:time_to_first_token_seconds_sum"},
+		{"histogram sum negative", strings.Replace(good, sum, strings.TrimSuffix(sum, "25")+"-1e9", 1), "vllm:time_to_first_token_seconds_sum"},
+		{"histogram sum infinite", strings.Replace(good, sum, strings.TrimSuffix(sum, "25")+"+Inf", 1), "vllm:time_to_first_token_seconds_sum"},
+		{"a series twice, untyped", line + " 12000\n" + line + " 200\n", "given twice"},
+		{"a series twice, typed", good + `vllm:num_requests_running{engine="0",model_name="Qwen/Qwen3-Coder-30B-A3B-Instruct"} 4` + "\n", "given twice"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			first := replicaScrape("", 0, 300, 50, 0, true)
+			if strings.HasPrefix(tc.name, "a series twice, untyped") {
+				first = line + " 6000\n"
+			}
+			a := writeScrape(t, dir, "s-1.prom", first)
+			b := writeScrape(t, dir, "s-2.prom", tc.second)
+			res, err := Import([]string{a, b}, Options{Interval: time.Minute})
+			if err == nil {
+				t.Fatalf("accepted: %+v", res.FleetMetrics)
+			}
+			for _, w := range []string{"s-2.prom", tc.want} {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%v; want %q named", err, w)
+				}
+			}
+		})
+	}
+}
