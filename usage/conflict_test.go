@@ -198,3 +198,40 @@ func TestDeltaPointsWithoutSessions(t *testing.T) {
 		}
 	}
 }
+
+// TestOneCounterInTwoTemporalities: one session's input counter exported
+// as delta points in one file and as cumulative points in another (a
+// collector's raw pipeline and its deltatocumulative one) counted 120,000
+// tokens for 60,000, no note. Refused in either order naming both files;
+// each file alone, or twice, reads 60,000.
+func TestOneCounterInTwoTemporalities(t *testing.T) {
+	dir := t.TempDir()
+	start := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC)
+	var delta, cumul []string
+	for i := range 60 {
+		from, to := start.Add(time.Duration(i)*time.Minute), start.Add(time.Duration(i+1)*time.Minute)
+		delta = append(delta, otlpPointLine("a@x", "claude-sonnet-4-6", "input", from, to, 1000, 1))
+		cumul = append(cumul, otlpPointLine("a@x", "claude-sonnet-4-6", "input", start, to, float64(1000*(i+1)), 2))
+	}
+	d, c := writeLines(t, dir, "delta.jsonl", delta), writeLines(t, dir, "cumul.jsonl", cumul)
+	for _, files := range [][]string{{d}, {c}, {d, d}, {c, c}} {
+		res, err := Import(files, Options{})
+		if err != nil {
+			t.Fatalf("%v: %v", files, err)
+		}
+		if got := res.Tokens.Totals.Total(); got != 60000 {
+			t.Errorf("%v: %v tokens, want 60,000", files, got)
+		}
+	}
+	for _, files := range [][]string{{d, c}, {c, d}} {
+		res, err := Import(files, Options{})
+		if err == nil {
+			t.Fatalf("%v: %v tokens; want the two temporalities refused", files, res.Tokens.Totals.Total())
+		}
+		for _, w := range []string{d + ":1", c + ":1", "delta", "cumulative"} {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%v: %v; want %q named", files, err, w)
+			}
+		}
+	}
+}

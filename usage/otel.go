@@ -7,6 +7,7 @@ import (
 	"github.com/costgate/costgate/units"
 	"hash/maphash"
 	"maps"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -202,8 +203,11 @@ type otelReader struct {
 	metrics *aggregate
 	deltas  map[key]*deltaSeries
 	cumul   map[key]*cumulSeries
-	resets  int64
-	overlap int64
+	// temporal is the temporality each counter (counterSeries) was read
+	// in first, and where.
+	temporal map[key]temporalSeen
+	resets   int64
+	overlap  int64
 	// noSession counts delta points without a session.id.
 	noSession int64
 	nEvents   int64
@@ -306,7 +310,7 @@ func (r *otelReader) anonymousInstalls(a *aggregate) {
 // that counts.
 func readOTel(in *inputs, paths []string) (*aggregate, error) {
 	r := &otelReader{in: in, events: newAggregate(in.opts), metrics: newAggregate(in.opts),
-		deltas: map[key]*deltaSeries{}, cumul: map[key]*cumulSeries{}, daily: [2]map[devDay]float64{{}, {}}, straddling: map[devDay]float64{}, installs: map[string]map[string]bool{}, bare: map[string]bool{}}
+		deltas: map[key]*deltaSeries{}, cumul: map[key]*cumulSeries{}, temporal: map[key]temporalSeen{}, daily: [2]map[devDay]float64{{}, {}}, straddling: map[devDay]float64{}, installs: map[string]map[string]bool{}, bare: map[string]bool{}}
 	for _, p := range paths {
 		if err := in.each(p, r.file); err != nil {
 			return nil, err
@@ -530,8 +534,12 @@ func (r *otelReader) metric(f *file, n int, m otlpMetric, res []otlpKV) error {
 			continue
 		}
 		r.nPoints++
+		ck := counterSeries(m.Name, a)
+		if err := r.oneTemporality(f, n, ck, cumulative); err != nil {
+			return err
+		}
 		if cumulative {
-			r.cumulative(f, n, counterSeries(m.Name, a), meta, dp, v.V)
+			r.cumulative(f, n, ck, meta, dp, v.V)
 		} else {
 			if a.get("session.id") == "" {
 				r.noSession++
@@ -540,6 +548,31 @@ func (r *otelReader) metric(f *file, n int, m otlpMetric, res []otlpKV) error {
 		}
 	}
 	return nil
+}
+
+// temporalSeen is the temporality a counter was first read in, and where.
+type temporalSeen struct {
+	cumulative bool
+	file, line int32
+}
+
+// oneTemporality refuses a counter read as delta points in one place and
+// as cumulative points in another: a collector's raw pipeline and its
+// deltatocumulative pipeline (or an agent tier and a gateway tier) written
+// to two files hold the same tokens, which delta and cumulative points,
+// kept apart, counted twice.
+func (r *otelReader) oneTemporality(f *file, n int, k key, cumulative bool) error {
+	seen, ok := r.temporal[k]
+	if !ok {
+		r.temporal[k] = temporalSeen{cumulative: cumulative, file: r.metrics.at(f.name), line: int32(min(n, math.MaxInt32))}
+		return nil
+	}
+	if seen.cumulative == cumulative {
+		return nil
+	}
+	name := map[bool]string{true: "cumulative", false: "delta"}
+	return f.errorf(n, "%s points of this series are %s here and %s at %s:%d: the same counter exported in two temporalities (a collector pipeline with deltatocumulative and one without, or two collector tiers) holds the same tokens twice; import one of them",
+		otelTokenMetric, name[cumulative], name[seen.cumulative], r.metrics.files[seen.file], seen.line)
 }
 
 func orNone(raw json.RawMessage) string {
