@@ -32,11 +32,21 @@ func (d *driftFlags) register(cmd *cobra.Command) {
 }
 
 // measuredFor imports the --usage files once per team timezone (the peak
-// is measured in the team's working hours) and returns each spec's.
+// is measured in the team's working hours) and returns each spec's. The
+// files are one team's usage: with several specs (several teams) they
+// would be every team's, each charged with the whole export and a team's
+// policy acting on the others' usage, so that is refused.
 func (d *driftFlags) measuredFor(specs []*spec.Spec, cat *modelcatalog.Catalog, stderr io.Writer) ([]*plan.Measured, error) {
 	out := make([]*plan.Measured, len(specs))
 	if len(d.files) == 0 {
 		return out, nil
+	}
+	if len(specs) > 1 {
+		teams := make([]string, len(specs))
+		for i, s := range specs {
+			teams[i] = fmt.Sprintf("%q", s.Team.Name)
+		}
+		return nil, invalid(fmt.Errorf("--usage with %d specs (teams %s): the measured usage is one team's, and with several specs every team would be measured with the whole export; plan each spec with its own team's --usage", len(specs), strings.Join(teams, ", ")))
 	}
 	defer readingUsage()()
 	groups, err := d.groups()

@@ -221,6 +221,10 @@ func TestDriftErrors(t *testing.T) {
 		{"missing usage file", []string{"check", driftSpec, "--usage", "testdata/drift/nope.json"}, 2, "", "nope.json"},
 		{"two token formats", []string{"plan", driftSpec, "--usage", driftUsage, "--usage", usageData + "openai-usage/page1.json"}, 2, "", "one token format at a time"},
 		{"no usage in it", []string{"plan", driftSpec, "--usage", usageData + "vllm-metrics/stamped-1.prom"}, 2, "", "two or more scrapes"},
+		// One export was every team's measured usage: each plan said
+		// "measured: 100 developers" and charged its team with all of it.
+		{"several specs", []string{"plan", "../../examples/startup-10.hcl", "../../examples/company-50.hcl", "--usage", driftUsage}, 2, "", "--usage with 2 specs"},
+		{"several specs, check", []string{"check", "../../examples/startup-10.hcl", driftSpec, "--usage", driftUsage}, 2, "", "plan each spec with its own team's --usage"},
 	})
 }
 
