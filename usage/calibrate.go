@@ -2,6 +2,7 @@ package usage
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -191,7 +192,7 @@ func provenance(res *Result, mean float64, peakFrom, mix string) []string {
 	}
 	lines := []string{
 		fmt.Sprintf("Measured by `costgate usage calibrate` from %s (%s),", res.Format, strings.Join(files, ", ")),
-		fmt.Sprintf("period %s to %s (%s, UTC, until exclusive): developers are the", res.Period.Since, res.Period.Until, units.Days(res.Period.Days)),
+		fmt.Sprintf("period %s to %s (%s, %s, until exclusive): developers are the", res.Period.Since, res.Period.Until, units.Days(res.Period.Days), cmp.Or(res.Period.Zone, "UTC")),
 		fmt.Sprintf("people with usage (%s);", developerIdentity[res.Format]),
 		fmt.Sprintf("tokens_per_developer is p25 to p75 of tokens per developer-month (%d h), widened to be centred on the mean %s (a plan takes its midpoint);", units.HoursPerMonth, units.Tokens(mean)),
 		"the shares are of the measured token totals;",

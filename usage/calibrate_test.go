@@ -35,7 +35,7 @@ managed {
 func TestCalibrateCases(t *testing.T) {
 	peak := 2.5
 	tokens := func(models map[string]float64) *Result {
-		return &Result{Format: AnthropicUsage, Files: []string{"a.json"}, Period: Period{"2026-11-01", "2026-12-01", 30},
+		return &Result{Format: AnthropicUsage, Files: []string{"a.json"}, Period: Period{Since: "2026-11-01", Until: "2026-12-01", Days: 30},
 			Tokens: &Tokens{Developers: 4, TokensPerDeveloperMonth: Quantiles{Mean: 3e6, P25: 1e6, P50: 1.5e6, P75: 2e6},
 				InputShare: 0.9, CachedInputShare: 0.6, CacheWriteShare: 0.1, PeakToAverage: &peak, Timezone: "UTC",
 				Models: models, UnmappedModels: map[string]float64{}}}
@@ -99,7 +99,7 @@ func TestCalibrateSaysWhyThePeakIsUnknown(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags)
 	}
-	res := &Result{Format: ClaudeCodeOTel, Files: []string{"weekend.jsonl"}, Period: Period{"2026-11-07", "2026-11-09", 2},
+	res := &Result{Format: ClaudeCodeOTel, Files: []string{"weekend.jsonl"}, Period: Period{Since: "2026-11-07", Until: "2026-11-09", Days: 2},
 		Notes: []string{"peak_to_average is unknown: no token was used in a working hour (Monday-Friday 09:00-17:00 UTC) of the period"},
 		Tokens: &Tokens{Developers: 2, TokensPerDeveloperMonth: Quantiles{Mean: 16729, P25: 16729, P50: 16729, P75: 16729},
 			InputShare: 0.9, Timezone: "UTC", Models: map[string]float64{"claude-sonnet-4.6": 1, "claude-opus-4.8": 1}, UnmappedModels: map[string]float64{}}}
@@ -125,7 +125,7 @@ func TestCalibratePlansTheMeasuredTotal(t *testing.T) {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	res := &Result{Format: AnthropicUsage, Files: []string{"a.json"}, Period: Period{"2026-11-02", "2026-11-09", 7},
+	res := &Result{Format: AnthropicUsage, Files: []string{"a.json"}, Period: Period{Since: "2026-11-02", Until: "2026-11-09", Days: 7},
 		Tokens: &Tokens{Developers: 10, TokensPerDeveloperMonth: Quantiles{Mean: 2.231e6, P25: 0.5e6, P50: 1e6, P75: 2e6},
 			PerMonth: Buckets{Uncached: 10e6, CacheRead: 30e6, Output: 4.62e6}, UnattributedTokens: 1e6,
 			InputShare: 0.9, CachedInputShare: 0.75, Timezone: "UTC",

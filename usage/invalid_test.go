@@ -231,7 +231,7 @@ func TestEmptyBucketsCover(t *testing.T) {
 	}
 	// Two weekdays: a month's weekdays are 5/7 of its 730 hours.
 	want := math.Round(480 * 730.0 * 5 / 7 / 48)
-	if res.Period != (Period{"2026-11-02", "2026-11-04", 2}) || res.Tokens.TokensPerDeveloperMonth.Mean != want {
+	if res.Period != (Period{Since: "2026-11-02", Until: "2026-11-04", Days: 2}) || res.Tokens.TokensPerDeveloperMonth.Mean != want {
 		t.Errorf("period %+v, mean %v; want two days and %v", res.Period, res.Tokens.TokensPerDeveloperMonth.Mean, want)
 	}
 }

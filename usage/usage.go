@@ -137,6 +137,10 @@ type Period struct {
 	Since string  `json:"since"`
 	Until string  `json:"until"`
 	Days  float64 `json:"days"`
+	// Zone is the time zone whose dates Since and Until are, where not
+	// UTC: a period left to per-request or metric records is the team's
+	// whole days.
+	Zone string `json:"zone,omitempty"`
 }
 
 // Tokens are the figures of the token formats.

@@ -322,13 +322,15 @@ func TestDriftOneHourWrites(t *testing.T) {
 // 06-10 UTC) takes the share of the measured tokens in the peak windows
 // from the hours the usage happened in, whatever time zone the spec
 // gives: from the spec's, one file priced 59 % high under a Shanghai spec
-// and another 36 % low under a London one.
+// and another 36 % low under a London one. Each file's hours fall within
+// one day in both zones (a period is the team's whole days, and a request
+// after midnight would be a day of its own).
 func TestMeasuredPeakFollowsTheData(t *testing.T) {
 	dir := t.TempDir()
-	rows := func(from int) string {
+	rows := func(hours []int) string {
 		var b []string
 		for d := range 5 {
-			for h := from; h < from+8; h++ {
+			for _, h := range hours {
 				b = append(b, fmt.Sprintf(`{"request_id":"r%d-%d","call_type":"acompletion","startTime":"2026-11-%02dT%02d:20:00Z","model":"deepseek/deepseek-flash","user":"dev%d","prompt_tokens":100000,"completion_tokens":5000}`, d, h, 2+d, h, h%3))
 			}
 		}
@@ -353,10 +355,13 @@ managed {
 	}
 	measured := map[string]float64{}
 	for _, tz := range []string{"Asia/Shanghai", "Europe/London"} {
-		for name, from := range map[string]int{"asia": 1, "europe": 9} {
+		// Asia's hours are 01-08 UTC (6 in the peak windows); Europe's are
+		// hours of UTC 00-16, one day in London and in Shanghai, one of
+		// them (09) in a peak window, as 09-16 was.
+		for name, hours := range map[string][]int{"asia": {1, 2, 3, 4, 5, 6, 7, 8}, "europe": {4, 9, 10, 11, 12, 13, 14, 15}} {
 			sp, usage := filepath.Join(dir, "ds.hcl"), filepath.Join(dir, name+".json")
 			os.WriteFile(sp, []byte(spec(tz)), 0o644)
-			os.WriteFile(usage, []byte(rows(from)), 0o644)
+			os.WriteFile(usage, []byte(rows(hours)), 0o644)
 			got := measuredManaged(t, sp, usage)
 			if prev, ok := measured[name]; ok && prev != got {
 				t.Errorf("%s's measured cost moved with the spec's time zone %s: %.2f and %.2f", name, tz, prev, got)
