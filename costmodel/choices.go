@@ -11,6 +11,7 @@ import (
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 )
 
 // managedChoice is one managed model a workload may be routed to, priced
@@ -123,7 +124,7 @@ func (m *model) unfitManaged(c *managedChoice, w spec.Workload) string {
 	case w.MaxTTFTMs > 0 && c.ttftMs == nil:
 		return fmt.Sprintf("latency: TTFT unknown, the target is %g ms", w.MaxTTFTMs)
 	case w.MaxTTFTMs > 0 && *c.ttftMs > w.MaxTTFTMs:
-		return fmt.Sprintf("latency: TTFT %g ms is above the %g ms target", *c.ttftMs, w.MaxTTFTMs)
+		return fmt.Sprintf("latency: TTFT %s is above the %g ms target", units.Millis(*c.ttftMs), w.MaxTTFTMs)
 	}
 	if w.MinQuality > 0 {
 		if q, ok := c.quality(w.Complexity); !ok || q < w.MinQuality {

@@ -137,7 +137,7 @@ func mdFleets(b *strings.Builder, p *plan.Plan) {
 			s := o.Sizing
 			ttft := "unknown"
 			if s.TTFTMs != nil {
-				ttft = fmt.Sprintf("%g ms", *s.TTFTMs)
+				ttft = units.Millis(*s.TTFTMs)
 			}
 			fmt.Fprintf(b, "| %s | %s | %d × %s | %d × %s | %d | %d | %.0f%% (target %.0f%%) | %s |\n", o.Architecture, mdCode(s.Model), s.Instances, s.InstanceType,
 				s.GPUs, s.GPU, s.TensorParallel, s.Replicas, s.PeakUtilization*100, s.TargetUtilization*100, ttft)

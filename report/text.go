@@ -81,7 +81,7 @@ func textFleets(b *strings.Builder, p *plan.Plan) {
 				s.Schedule, s.Pricing, rangeText2(s.GPUHourUSD.Low, s.GPUHourUSD.High), s.BilledHours)
 			ttft := "unknown"
 			if s.TTFTMs != nil {
-				ttft = fmt.Sprintf("%g ms", *s.TTFTMs)
+				ttft = units.Millis(*s.TTFTMs)
 			}
 			fmt.Fprintf(b, "  peak utilization %.0f%% (target %.0f%%), p95 TTFT %s, weights %.1f GB, KV cache %.1f GB/replica, max model len %d\n",
 				s.PeakUtilization*100, s.TargetUtilization*100, ttft, s.WeightsGB, s.KVCacheGB, s.MaxModelLen)

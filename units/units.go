@@ -150,6 +150,21 @@ func Days(d float64) string {
 	return strconv.FormatFloat(d, 'g', -1, 64) + " days"
 }
 
+// Millis writes a time in milliseconds: "2235.64 ms" below ten seconds;
+// above, whole milliseconds grouped, with minutes and seconds beside
+// them: "1,475,080 ms (24 min 35 s)", never "1.47508025e+06 ms".
+func Millis(ms float64) string {
+	if math.Abs(ms) < 1e4 {
+		return strconv.FormatFloat(ms, 'f', -1, 64) + " ms"
+	}
+	s := int64(math.Round(ms / 1e3))
+	long := strconv.FormatInt(s%60, 10) + " s"
+	if s >= 60 {
+		long = strconv.FormatInt(s/60, 10) + " min " + long
+	}
+	return Count(math.Round(ms)) + " ms (" + long + ")"
+}
+
 // AndList writes items as a sentence lists them: "a", "a and b",
 // "a, b and c".
 func AndList(items []string) string {

@@ -127,3 +127,23 @@ func TestPluralAndMultiple(t *testing.T) {
 		}
 	}
 }
+
+// TestMillis: a time to first token reads in plain digits at any size;
+// above ten seconds with minutes and seconds beside it.
+func TestMillis(t *testing.T) {
+	for _, tt := range []struct {
+		ms   float64
+		want string
+	}{
+		{0, "0 ms"},
+		{280.23, "280.23 ms"},
+		{9999.5, "9999.5 ms"},
+		{12345.6, "12,346 ms (12 s)"},
+		{1475080.25, "1,475,080 ms (24 min 35 s)"},
+		{3.6e9, "3,600,000,000 ms (60000 min 0 s)"},
+	} {
+		if got := Millis(tt.ms); got != tt.want {
+			t.Errorf("Millis(%g) = %q, want %q", tt.ms, got, tt.want)
+		}
+	}
+}
