@@ -62,6 +62,15 @@ func (m *model) explain(s *searcher, opts []Option) *Search {
 		}
 		gap := math.Max(0, bestCost-floor)
 		stats.GapBoundUSD = &gap
+		if best.denied {
+			// Every option is denied: a bound on a denied option's cost
+			// says nothing of whether an allowed split exists, and read
+			// 0 ("provably exact") on blocked teams that had one.
+			stats.GapBoundUSD = nil
+			if h != nil {
+				h.Notes = append(h.Notes, Note{ID: "search.unproven_block", Message: "above the exact search's limit the heuristic found no allowed hybrid split, which does not prove there is none: one may lie outside the splits it tries (a fleet's capacity or TTFT, a budget); pin workloads with route = \"managed\" or \"self_hosted\" to try a split, or plan the team as specs of at most 12 auto workloads, which are searched exactly"})
+			}
+		}
 	}
 	stats.RunnerUps = m.runnerUps(s, best, bestCost)
 	stats.Alternatives = m.alternatives(s, best)

@@ -28,7 +28,9 @@ func TestGateLimitIsNotExact(t *testing.T) {
 	if !limited {
 		t.Fatal("no option says the gate's limit stopped its search")
 	}
-	if res.Search.Exact || res.Search.GapBoundUSD == nil {
-		t.Errorf("search exact %v, gap bound %v: a search the gate's limit stopped is not exact", res.Search.Exact, res.Search.GapBoundUSD)
+	// Every option is denied: the search is not exact, and a bound on a
+	// denied option's cost would say nothing of an allowed one.
+	if res.Search.Exact || res.Search.GapBoundUSD != nil {
+		t.Errorf("search exact %v, gap bound %v: a search the gate's limit stopped is not exact, and a blocked one claims no bound", res.Search.Exact, res.Search.GapBoundUSD)
 	}
 }

@@ -3,6 +3,8 @@ package plan_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -197,7 +199,16 @@ func proveHeuristic(t *testing.T, r *rand.Rand, p proofSpec, kinds []heuristicKi
 		t.Fatalf("counts %v: $%.2f (allowed %t) and, other workloads on the fleet, $%.2f (allowed %t)", counts, a.MonthlyUSD.Expected, a.Allowed, b.MonthlyUSD.Expected, b.Allowed)
 	}
 	c := auto.Chosen()
-	gap := *auto.Search.GapBoundUSD
+	// A blocked plan claims no bound (search.unproven_block).
+	gap := 0.0
+	switch g := auto.Search.GapBoundUSD; {
+	case g != nil && c == nil:
+		t.Errorf("the plan is blocked and claims a gap bound of $%.2f", *g)
+	case g != nil:
+		gap = *g
+	case c != nil:
+		t.Errorf("the plan decided %s, heuristic, without a gap bound", c.Architecture)
+	}
 	switch {
 	case found && c == nil:
 		t.Errorf("the plan is blocked; %d kinds on the fleet %s are allowed at $%.2f\n%s", len(kinds), bestAt, best, src)
@@ -299,4 +310,47 @@ func TestSplitTeamNoCostlierThanPinned(t *testing.T) {
 		t.Errorf("decided %s at $%.2f, above the allowed pinned assignment at $%.2f", c.Architecture, c.MonthlyUSD.Expected, known)
 	}
 	t.Logf("decided %s at $%.2f (exact %t); pinned $%.2f", c.Architecture, c.MonthlyUSD.Expected, auto.Search.Exact, known)
+}
+
+// TestHeuristicBlockIsNotProven: a 15-workload team on a fixed fleet
+// under a budget that a pinned split (testdata/heuristic-budget-pinned.hcl)
+// meets. Where the heuristic finds no allowed split, the plan claims no
+// gap bound (one on a denied option's cost read 0, "provably exact") and
+// says the block is unproven (search.unproven_block); where it finds one,
+// it costs no more than the pinned split.
+func TestHeuristicBlockIsNotProven(t *testing.T) {
+	read := func(name string) string {
+		raw, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(raw)
+	}
+	pinned := proofPlan(t, read("heuristic-budget-pinned.hcl"))
+	if pinned.Chosen() == nil {
+		t.Fatalf("the pinned split is blocked: %v", pinned.Decision.Reasons)
+	}
+	auto := proofPlan(t, read("heuristic-budget.hcl"))
+	if auto.Search == nil || auto.Search.Exact {
+		t.Fatal("the 15-workload team was searched exactly")
+	}
+	if c := auto.Chosen(); c != nil {
+		if cents(c.MonthlyUSD.Expected) > cents(pinned.Chosen().MonthlyUSD.Expected) {
+			t.Errorf("decided %s at $%.2f, above the allowed pinned split at $%.2f", c.Architecture, c.MonthlyUSD.Expected, pinned.Chosen().MonthlyUSD.Expected)
+		}
+		return
+	}
+	t.Logf("blocked; the pinned split is allowed at $%.2f", pinned.Chosen().MonthlyUSD.Expected)
+	if auto.Search.GapBoundUSD != nil {
+		t.Errorf("a blocked heuristic plan claims a gap bound of %g", *auto.Search.GapBoundUSD)
+	}
+	warned := false
+	for _, o := range auto.Options {
+		for _, w := range o.Warnings {
+			warned = warned || w.Policy == "search.unproven_block"
+		}
+	}
+	if !warned {
+		t.Error("the blocked heuristic plan does not say the block is unproven")
+	}
 }
