@@ -31,7 +31,9 @@ func (st *stream) heuristicSplits(base []bool, free []int) [][]bool {
 		seen[key] = true
 		out = append(out, slices.Clone(fleet))
 	}
-	for _, order := range st.heuristicOrders(free) {
+	st.probe = st.probeFleets(base, free)
+	orders := st.heuristicOrders(free)
+	for _, order := range orders {
 		fleet := slices.Clone(base)
 		add(fleet)
 		for _, i := range order {
@@ -39,7 +41,27 @@ func (st *stream) heuristicSplits(base []bool, free []int) [][]bool {
 			add(fleet)
 		}
 	}
-	st.probe = st.probeFleets(base, free)
+	// Each workload alone on the fleet, and each order again with a
+	// workload that would overload the fleet passed over rather than
+	// ending the order's fit prefixes: where the most valuable workload
+	// alone runs a fixed fleet over its capacity, every prefix held it,
+	// none fit, and the descent had nowhere to start.
+	for _, i := range free {
+		fleet := slices.Clone(base)
+		fleet[i] = true
+		add(fleet)
+	}
+	for _, order := range orders {
+		fleet := slices.Clone(base)
+		for _, i := range order {
+			fleet[i] = true
+			if !st.admits(fleet) || math.IsInf(st.splitCost(fleet, false), 1) {
+				fleet[i] = false
+				continue
+			}
+			add(fleet)
+		}
+	}
 	st.improve(slices.Clone(out), free, add, false)
 	if st.s.include {
 		// The spend thresholds judge cash, which the quality gap the
@@ -56,12 +78,31 @@ func (st *stream) heuristicSplits(base []bool, free []int) [][]bool {
 // added (add), so the stream orders them all by their exact costs and the
 // policies see them cheapest first.
 func (st *stream) improve(out [][]bool, free []int, add func([]bool), cash bool) {
-	best, bestCost := []bool(nil), math.Inf(1)
+	type start struct {
+		fleet []bool
+		cost  float64
+	}
+	var starts []start
 	for _, fleet := range out {
-		if c := st.splitCost(fleet, cash); c < bestCost {
-			best, bestCost = fleet, c
+		if c := st.splitCost(fleet, cash); !math.IsInf(c, 1) {
+			starts = append(starts, start{fleet, c})
 		}
 	}
+	sort.SliceStable(starts, func(a, b int) bool { return starts[a].cost < starts[b].cost })
+	// From the cheapest few: one descent ends where no single move saves,
+	// and a knapsack's best split ({b, c} where {a} and the small ones
+	// fill the fleet) is often another descent's end.
+	for _, s := range starts[:min(len(starts), improveStarts)] {
+		st.descend(s.fleet, s.cost, free, add, cash)
+	}
+}
+
+// improveStarts is how many of the cheapest splits improve descends from.
+const improveStarts = 16
+
+// descend takes the best one-workload move from best while it lowers the
+// split's cost, adding every split it prices.
+func (st *stream) descend(best []bool, bestCost float64, free []int, add func([]bool), cash bool) {
 	for step := 0; best != nil && step < len(free); step++ {
 		var next []bool
 		for _, i := range free {
