@@ -200,26 +200,8 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 			return Config{}, fmt.Errorf("read config: costgate:%s: %w", kv[0], err)
 		}
 	}
-	cfg.Region = programRegion(ctx)
-	if path := os.Getenv(ApprovalsEnv); path != "" {
-		a, err := plan.LoadApprovals(path)
-		if err != nil {
-			return Config{}, fmt.Errorf("read config: %s: %w", ApprovalsEnv, err)
-		}
-		cfg.Approvals = a
-	}
-	if c := os.Getenv(CommitEnv); c != "" {
-		if !commitID.MatchString(c) {
-			return Config{}, fmt.Errorf("read config: %s is %q, not a commit id (40 hexadecimal digits)", CommitEnv, c)
-		}
-		cfg.Commit = c
-	}
-	if path := os.Getenv(GatedEnv); path != "" {
-		g, err := ReadGated(path)
-		if err != nil {
-			return Config{}, fmt.Errorf("read config: %s: %w", GatedEnv, err)
-		}
-		cfg.Gated = g
+	if err := readEnv(ctx, &cfg); err != nil {
+		return Config{}, err
 	}
 	if err := readSecrets(ctx, c, &cfg); err != nil {
 		return Config{}, err
@@ -230,6 +212,34 @@ func ReadConfig(ctx *pulumi.Context) (Config, error) {
 	}
 	cfg.catalog = cat
 	return cfg, nil
+}
+
+// readEnv reads what the program takes from its run rather than the
+// stack file: the provider's Region, the commit being deployed, and the
+// deploy job's approvals and gated deployment.
+func readEnv(ctx *pulumi.Context, cfg *Config) error {
+	cfg.Region = programRegion(ctx)
+	if path := os.Getenv(ApprovalsEnv); path != "" {
+		a, err := plan.LoadApprovals(path)
+		if err != nil {
+			return fmt.Errorf("read config: %s: %w", ApprovalsEnv, err)
+		}
+		cfg.Approvals = a
+	}
+	if c := os.Getenv(CommitEnv); c != "" {
+		if !commitID.MatchString(c) {
+			return fmt.Errorf("read config: %s is %q, not a commit id (40 hexadecimal digits)", CommitEnv, c)
+		}
+		cfg.Commit = c
+	}
+	if path := os.Getenv(GatedEnv); path != "" {
+		g, err := ReadGated(path)
+		if err != nil {
+			return fmt.Errorf("read config: %s: %w", GatedEnv, err)
+		}
+		cfg.Gated = g
+	}
+	return nil
 }
 
 // programRegion is the Region the AWS provider deploys to, as it finds
