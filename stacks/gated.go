@@ -101,17 +101,9 @@ const maxGatedFile = 1 << 20
 // ReadGated reads the deploy gate's file; unknown fields are errors, so a
 // file of another shape never passes as the gate's.
 func ReadGated(path string) (*Gated, error) {
-	f, err := specfile.OpenRegular(path)
+	raw, err := specfile.ReadRegular(path, maxGatedFile)
 	if err != nil {
 		return nil, fmt.Errorf("read the gated decision: %w", err)
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, maxGatedFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("read the gated decision %s: %w", path, err)
-	}
-	if len(raw) > maxGatedFile {
-		return nil, fmt.Errorf("read the gated decision %s: larger than %d KiB", path, maxGatedFile>>10)
 	}
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.DisallowUnknownFields()

@@ -741,39 +741,10 @@ func TestGatedDeploymentIsTheProgramsToo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// An override of spend.limit that moves the decision to managed
-	// where @cfo approved it, and leaves it on the fleet where nobody did.
-	const overLimit = `team "research" {
-  developers           = 100
-  tokens_per_developer = 10e6
-  cost_center          = "research"
-}
-
-workload "agent" {
-  share      = 1
-  complexity = "complex"
-}
-
-managed {
-  complex_model = "claude-opus-4.8"
-}
-
-self_hosted {
-  model = "auto"
-  gpu   = "auto"
-}
-
-budget {
-  monthly_limit_usd = 8500
-}
-
-override "opus-for-agents" {
-  policy   = "spend.limit"
-  approver = "@cfo"
-  reason   = "agents need opus"
-  expires  = "2026-12-30"
-}
-`
+	overLimit, err := os.ReadFile("../../stacks/testdata/over-limit-override.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
 	// The regulated team's code allowed to leave the network, approved
 	// in review: the gate's plan holds the review's waiver of
 	// spec.loosened, which the program, without a base, has no need of.
@@ -781,8 +752,8 @@ override "opus-for-agents" {
 	for _, tt := range []struct{ name, base, spec, approved, want string }{
 		{"regulated, nobody approved", "", string(regulated), `[]`, "self_hosted"},
 		{"regulated, approved", "", string(regulated), `["cfo@payments.example"]`, "self_hosted"},
-		{"over the limit, nobody approved", "", overLimit, `[]`, "self_hosted"},
-		{"over the limit, approved", "", overLimit, `["@cfo"]`, "managed"},
+		{"over the limit, nobody approved", "", string(overLimit), `[]`, "self_hosted"},
+		{"over the limit, approved", "", string(overLimit), `["@cfo"]`, "managed"},
 		{"regulated, loosened and approved in review", string(regulated), loosened, `["@octocat"]`, "managed"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
