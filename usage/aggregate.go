@@ -617,7 +617,11 @@ func (a *aggregate) tierNotes() []string {
 		out = append(out, fmt.Sprintf("%d service account(s) are no developer: their tokens (%s) count in the shares, the peak and the models, not per developer", len(each), strings.Join(each, ", ")))
 	}
 	for _, tier := range slices.Sorted(maps.Keys(a.premium)) {
-		out = append(out, fmt.Sprintf("%s tokens of the %q service tier are priced at standard rates: that tier bills more, so the measured cost is low by its premium", units.Tokens(a.premium[tier]), tier))
+		what := fmt.Sprintf("the %q service tier", tier)
+		if tier == fastMode {
+			what = `fast mode (speed "fast")`
+		}
+		out = append(out, fmt.Sprintf("%s tokens of %s are priced at standard rates: it bills more, so the measured cost is low by its premium", units.Tokens(a.premium[tier]), what))
 	}
 	return out
 }

@@ -47,6 +47,10 @@ func tierOf(tier string) (why string, premium bool) {
 	return "", false
 }
 
+// fastMode keys the tokens of a report's fast-mode results (speed
+// "fast") among the premium ones; no service tier has the name.
+const fastMode = "\x00fast"
+
 // flexTier says why a usage report's flex results are left out.
 const flexTier = "of the flex tier (slower processing at batch-like prices, which may queue for minutes) are not counted: no one waits on them interactively, so they are no interactive load and no peak, and the plan prices interactive rates"
 
@@ -93,6 +97,11 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 		}
 		if premium {
 			agg.premium[r.ServiceTier.V] += t.Total()
+		}
+		if strings.EqualFold(r.Speed.V, "fast") {
+			// Fast mode bills a multiple of the standard rates, which the
+			// catalog does not price: said, as a premium tier is.
+			agg.premium[fastMode] += t.Total()
 		}
 		agg.add(record{Start: start, Width: end.Sub(start), Bucket: true, Developer: dev, Model: r.Model.V, Tokens: t,
 			Write1h: r.CacheCreation.Ephemeral1h.V, WriteTTLs: ttls})

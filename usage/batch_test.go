@@ -104,6 +104,10 @@ func TestTiersAndServiceAccounts(t *testing.T) {
 	}{
 		{"anthropic", anthropic, 2, 1500 + 2500 + 9500, []string{"1 records of the flex tier", `2.5k tokens of the "priority" service tier are priced at standard rates`, "1 service account(s) are no developer: their tokens (svac_ci 9.5k)"}},
 		{"openai", openai, 2, 1500 + 2500, []string{"1 records of the flex tier", `2.5k tokens of the "priority" service tier`}},
+		// Fast mode bills a multiple of the standard rates: said, as a
+		// premium tier is (it was priced as standard without a word).
+		{"anthropic fast mode", strings.Replace(anthropic, `"model":"claude-sonnet-4-6"`, `"speed":"fast","model":"claude-sonnet-4-6"`, 1), 2, 1500 + 2500 + 9500,
+			[]string{`1.5k tokens of fast mode (speed "fast") are priced at standard rates`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			res, err := Import([]string{writeTemp(t, tc.name+".json", tc.body)}, Options{})
