@@ -4,8 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestBatchTierLeftOut: the batch APIs' usage (half price, results within
@@ -123,5 +125,29 @@ func TestTiersAndServiceAccounts(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestClaudeCodeFastMode: Claude Code's api_request events of fast mode
+// (speed "fast") are counted and noted as priced at standard rates, as a
+// usage report's are.
+func TestClaudeCodeFastMode(t *testing.T) {
+	day := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	var lines []string
+	for h := range 4 {
+		ev := otlpEvent("alice@x.com", fmt.Sprint("r", h), day.Add(time.Duration(h)*time.Hour))
+		if h == 0 {
+			ev = strings.Replace(ev, `{"key":"model"`, `{"key":"speed","value":{"stringValue":"fast"}},{"key":"model"`, 1)
+		}
+		lines = append(lines, ev)
+	}
+	res, err := Import([]string{writeTemp(t, "events.jsonl", strings.Join(lines, "\n")+"\n")}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(res.Notes, func(n string) bool {
+		return strings.Contains(n, `150 tokens of fast mode (speed "fast") are priced at standard rates`)
+	}) {
+		t.Errorf("notes: %q", res.Notes)
 	}
 }

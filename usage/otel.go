@@ -664,6 +664,9 @@ func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
 	if dup, err := r.events.duplicate(k, rec.Tokens, f, n, "request"); dup {
 		return err
 	}
+	if strings.EqualFold(a.get("speed"), "fast") {
+		r.events.premium[fastMode] += rec.Tokens.Total() // as a usage report's fast mode
+	}
 	rec.Request = true
 	r.track(0, rec)
 	r.events.add(rec)
