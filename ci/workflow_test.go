@@ -307,6 +307,12 @@ func deployReadsApprovals(t *testing.T, j *actionlint.Job) {
 	if !strings.Contains(deployRuns, "pulumi stack output") || !strings.Contains(deployRuns, ".deployedCommit") {
 		t.Error("deploy must read the stack's deployedCommit output for the gate's base")
 	}
+	// A re-run of an older deploy put an older commit over the deployed
+	// one; a stack deployed by hand (no deployedCommit, other outputs)
+	// fell back to the push's before.
+	if !strings.Contains(deployRuns, `git merge-base --is-ancestor "$deployed" "$GITHUB_SHA"`) || !strings.Contains(deployRuns, `jq 'length'`) {
+		t.Error("deploy must refuse a commit that does not descend from the deployed one, and a deployed stack without deployedCommit")
+	}
 	for _, s := range j.Steps {
 		r, ok := s.Exec.(*actionlint.ExecRun)
 		if !ok || !strings.Contains(r.Run.Value, "pulumi up") {
