@@ -117,8 +117,8 @@ type Config struct {
 	// ReadStackConfig), false for a plan without one: only a stack's is
 	// checked for what it must configure (costgate:hfToken, providerKeys).
 	Stack bool
-	// Region is the stack's Region: the stack file's aws:region, and in
-	// the program the provider's (programRegion); empty when unset.
+	// Region is the stack's aws:region (programRegion); empty when
+	// unset.
 	Region string
 }
 
@@ -242,21 +242,17 @@ func readEnv(ctx *pulumi.Context, cfg *Config) error {
 	return nil
 }
 
-// programRegion is the Region the AWS provider deploys to, as it finds
-// it: the stack's aws:region, else AWS_REGION, else AWS_DEFAULT_REGION;
-// empty when none is set. The program's plan prices and previews there,
-// as the gates do from the stack file's aws:region: left empty, its
-// resource gate previewed every stack in us-east-1 (its preflight then
-// refused every fleet in another Region) and priced a cross-Region ECR
-// image as pulled in-Region.
+// programRegion is the stack's aws:region, as the gates read it from the
+// stack file; empty when unset. The program's plan prices and previews
+// there: left empty, its resource gate previewed every stack in
+// us-east-1 (its preflight then refused every fleet of another Region)
+// and priced a cross-Region ECR image as pulled in-Region. The
+// environment's AWS_REGION, which the provider falls back to, is not
+// read: the gates cannot see it, and a stack without aws:region is
+// planned in us-east-1 on both sides, the deploy's preflight refusing a
+// provider elsewhere.
 func programRegion(ctx *pulumi.Context) string {
-	if r := config.New(ctx, "aws").Get("region"); r != "" {
-		return r
-	}
-	if r := os.Getenv("AWS_REGION"); r != "" {
-		return r
-	}
-	return os.Getenv("AWS_DEFAULT_REGION")
+	return config.New(ctx, "aws").Get("region")
 }
 
 // checkValue refuses a value of a key that has a form of its own, when

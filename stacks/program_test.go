@@ -363,10 +363,12 @@ func TestProgramRefusesAnUngatedPlan(t *testing.T) {
 }
 
 // TestProgramPlansInTheStacksRegion: the program's plan is priced and its
-// resources previewed in the Region the provider deploys to (aws:region,
-// else AWS_REGION), as the gates read it from the stack file. Left empty,
-// the program's own resource gate previewed in us-east-1 and its
-// preflight refused every fleet of another Region.
+// resources previewed in the stack's aws:region, as the gates read it
+// from the stack file. Left empty, the program's own resource gate
+// previewed in us-east-1 and its preflight refused every fleet of another
+// Region. AWS_REGION alone, which the gates cannot see, plans in
+// us-east-1 on both sides, and the preflight refuses the spec's
+// us-west-2 fleet there.
 func TestProgramPlansInTheStacksRegion(t *testing.T) {
 	raw, err := os.ReadFile("../examples/regulated.hcl")
 	if err != nil {
@@ -381,7 +383,7 @@ func TestProgramPlansInTheStacksRegion(t *testing.T) {
 		env    string
 	}{
 		{"aws:region", map[string]string{"costgate:spec": specPath, "aws:region": "us-west-2", "costgate:timeZone": "Etc/UTC"}, ""},
-		{"AWS_REGION", map[string]string{"costgate:spec": specPath, "costgate:timeZone": "Etc/UTC"}, "us-west-2"},
+		{"AWS_REGION alone", map[string]string{"costgate:spec": specPath, "costgate:timeZone": "Etc/UTC"}, "us-west-2"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			setConfig(t, tt.config)
@@ -393,6 +395,12 @@ func TestProgramPlansInTheStacksRegion(t *testing.T) {
 				region = cfg.Region
 				return fixedDatePlanner(ctx, cfg)
 			}))
+			if tt.env != "" {
+				if region != "" || err == nil || !strings.Contains(err.Error(), "self_hosted.region is us-west-2") || len(rs) != 0 {
+					t.Errorf("region %q, %d resources, err %v", region, len(rs), err)
+				}
+				return
+			}
 			if len(rs) == 0 {
 				t.Errorf("no resource registered")
 			}
