@@ -80,6 +80,9 @@ func ReadStackConfig(path string) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("read stack config: %w", err)
 	}
+	if err := hiddenYAML(path, raw); err != nil {
+		return Config{}, err
+	}
 	var file struct {
 		Config      map[string]yaml.Node `yaml:"config"`
 		Environment yaml.Node            `yaml:"environment"`
@@ -246,6 +249,9 @@ func projectConfigOutside(path string, stack map[string]yaml.Node) error {
 	if err != nil {
 		return fmt.Errorf("read stack config %s: %w", path, err)
 	}
+	if err := hiddenYAML(project, raw); err != nil {
+		return err
+	}
 	var file struct {
 		Name           string               `yaml:"name"`
 		StackConfigDir string               `yaml:"stackConfigDir"`
@@ -285,4 +291,16 @@ func hasKey(n *yaml.Node, key string) bool {
 		}
 	}
 	return false
+}
+
+// hiddenYAML refuses a stack or project file with text that reads
+// otherwise than a diff shows it (specfile.Hidden): YAML ends a comment at
+// a line break git does not split lines at (U+2028, NEL, a lone carriage
+// return), so a live costgate:vllmImage hid behind a comment in the
+// owners' review.
+func hiddenYAML(path string, raw []byte) error {
+	if h, found := specfile.Hidden(raw); found {
+		return fmt.Errorf("read stack config %s:%d:%d: holds %s, which shows the file otherwise than Pulumi reads it; remove it", specfile.Display(path), h.Line, h.Column, h.What)
+	}
+	return nil
 }

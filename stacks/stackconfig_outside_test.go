@@ -29,6 +29,10 @@ func TestStackConfigFromElsewhere(t *testing.T) {
 		{"a project value the stack file sets", "name: costgate\nconfig:\n  costgate:spec:\n    default: teams/other.hcl\n", stack, ""},
 		{"another namespace", "name: costgate\nconfig:\n  aws:profile: dev\n", stack, ""},
 		{"stack files kept elsewhere", "name: costgate\nstackConfigDir: stacks/\n", stack, "sets stackConfigDir"},
+		// A line break YAML ends a comment at and git does not split at:
+		// the image a diff shows commented out is live.
+		{"a key behind a hidden line break", "", stack + "  # mirror\u2028  costgate:vllmImage: docker.io/x/vllm:v1\n", "Pulumi.prod.yaml:4:11: holds a line break"},
+		{"a project with a hidden line break", "name: costgate\n# note\rmain: elsewhere\n", stack, "Pulumi.yaml:2:7: holds a carriage return without a line feed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
