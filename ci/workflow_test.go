@@ -297,6 +297,13 @@ func deployReadsApprovals(t *testing.T, j *actionlint.Job) {
 		t.Error("deploy has no APPROVALS or GATED file")
 		return
 	}
+	// Beside the checkout, never in it: a link the merged pull request
+	// committed at .approvals.json was written through.
+	for _, name := range []string{"costgate", "approvals", "gated"} {
+		if v := j.Env.Vars[name]; v == nil || !strings.HasPrefix(v.Value.Value, "${{ github.workspace }}/../") {
+			t.Errorf("deploy's %s must live beside the checkout (github.workspace/../), not in it", strings.ToUpper(name))
+		}
+	}
 	deployRuns := strings.Join(runs(j), "\n")
 	if !strings.Contains(deployRuns, `check --base-ref "$DEPLOYED_SHA" --format github --gated-out "$GATED"`) {
 		t.Error("the deploy gate must compare with the last deployed commit and write what it passes (--gated-out \"$GATED\")")
