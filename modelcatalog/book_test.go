@@ -135,6 +135,13 @@ func TestCheckBook(t *testing.T) {
 	newInst.Type = "p5.96xlarge"
 	instJSON, _ := json.Marshal(newInst)
 	newInstanceBook := `{"instances": [` + string(instJSON) + `]}`
+	renamed := *mustManaged(t, id)
+	renamed.ID = "acme-" + id
+	renamed.Prices = []Price{renamed.Prices[len(renamed.Prices)-1]}
+	renamed.Prices[0].InputPerM /= 100
+	renamed.Prices[0].OutputPerM /= 100
+	renamedJSON, _ := json.Marshal(renamed)
+	renamedBook := `{"managed": [` + string(renamedJSON) + `]}`
 	cheapRegion := inst
 	cheapRegion.Region = "xx-test-1"
 	low := hour
@@ -176,6 +183,7 @@ func TestCheckBook(t *testing.T) {
 			[]string{`open_models[0] "acme-coder" (line 1): adds this open model entry`}},
 		{"instance type the catalog lacks", newInstanceBook, nil},
 		{"a Region the catalog lacks, at a 20th of the GPU's price", cheapRegionBook, []string{"gpu_hour_usd." + pm + ".low", "less than a 10th"}},
+		{"a catalog model under a new id, at a 100th of its price", renamedBook, []string{`managed[0] "acme-` + id + `"`, "input_per_m", "less than a 10th"}},
 		{"tokens per task a hundredth", `{"tokens_per_task": {"complex": {"value": ` + fmt.Sprint(base.TokensPerTask["complex"].Value/100) + `, "source": "x", "as_of": "2026-11-01"}}}`, []string{"tokens_per_task.complex, value", "less than a 10th"}},
 		{"tokens per task nine times", `{"tokens_per_task": {"complex": {"value": ` + fmt.Sprint(base.TokensPerTask["complex"].Value*9) + `, "source": "x", "as_of": "2026-11-01"}}}`, []string{"tokens_per_task.complex, value: overrides the catalog's"}},
 		{"tokens per task restated", `{"tokens_per_task": {"complex": {"value": ` + fmt.Sprint(base.TokensPerTask["complex"].Value) + `, "source": "x", "as_of": "2026-11-01"}}}`, nil},

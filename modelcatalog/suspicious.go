@@ -150,24 +150,45 @@ func (c *bookChecker) managedPrices(base, book, merged *Catalog) {
 		if m == nil {
 			continue
 		}
+		same := bm
+		if same == nil {
+			// A new id for a catalog model (its vendor and API id) is
+			// that model, held to its prices: Opus re-added at 1/100 of
+			// its price under another name was silent.
+			same = sameAPIModel(base, m)
+		}
 		for _, p := range m.Prices {
 			entry := c.entry("managed", i, bk.ID) + " price from " + p.EffectiveFrom
-			if bm == nil {
+			if same == nil {
 				// A new model has no price of its own to compare with.
 				c.floor(entry, "input_per_m", p.InputPerM, floorIn)
 				c.floor(entry, "output_per_m", p.OutputPerM, floorOut)
 			}
 			var ref *Price
-			if bm != nil {
-				if bp, ok := bm.PriceOn(p.EffectiveFrom); ok {
+			if same != nil {
+				if bp, ok := same.PriceOn(p.EffectiveFrom); ok {
 					ref = &bp
-				} else if len(bm.Prices) > 0 {
-					ref = &bm.Prices[0]
+				} else if len(same.Prices) > 0 {
+					ref = &same.Prices[0]
 				}
 			}
 			c.price(entry, p, ref)
 		}
 	}
+}
+
+// sameAPIModel is the catalog model of c that m's vendor sells under m's
+// API id, or nil.
+func sameAPIModel(c *Catalog, m *ManagedModel) *ManagedModel {
+	if m.APIID == "" {
+		return nil
+	}
+	for i := range c.Managed {
+		if b := &c.Managed[i]; b.APIID == m.APIID && b.Vendor == m.Vendor {
+			return b
+		}
+	}
+	return nil
 }
 
 // cheapestRates are the lowest positive input and output prices any
