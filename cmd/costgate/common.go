@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -328,18 +329,63 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	if err != nil {
 		return nil, err
 	}
+	stackEvs, err := f.stackEvaluators()
+	if err != nil {
+		return nil, err
+	}
 	heads := len(specs)
 	specs, measured = rv.withDeleted(specs, measured)
-	run := planRun{f: f, cat: cat, asOf: asOf, ev: c.ev, approvals: approvals, rv: rv, measured: measured, paths: paths, heads: heads}
+	run := planRun{f: f, cat: cat, asOf: asOf, ev: c.ev, stackEvs: stackEvs, approvals: approvals, rv: rv, measured: measured, paths: paths, heads: heads}
 	return run.planAll(ctx, specs, stderr)
+}
+
+// stackEvaluators are, for each spec a --stack-spec stack deploys with
+// policy folders of its own (costgate:policyDirs) that --policy-dir does
+// not name, the policies with those folders too, by the spec's path
+// (cleaned): the deploy gate judges the stack's spec with them, and a
+// change only they deny (a load cut clearing the stack's own cap) was
+// approved at the deploy by a review whose pull-request gate had shown
+// nothing.
+func (f *planFlags) stackEvaluators() (map[string]plan.Evaluator, error) {
+	out := map[string]plan.Evaluator{}
+	byDirs := map[string]plan.Evaluator{}
+	for path, cfgs := range f.stacks {
+		if f.stackConfig != "" {
+			break // --stack-config's folders are --policy-dir's already
+		}
+		dirs := slices.Clone(f.policyDirs)
+		for _, cfg := range cfgs {
+			for _, d := range cfg.PolicyDirs {
+				if !slices.ContainsFunc(dirs, func(have string) bool { return samePath(have, d) }) {
+					dirs = append(dirs, d)
+				}
+			}
+		}
+		if len(dirs) == len(f.policyDirs) {
+			continue
+		}
+		key := strings.Join(dirs, "\x00")
+		if byDirs[key] == nil {
+			ev, err := plan.NewPoliciesWith(policies.Options{Dirs: dirs, Timeout: f.policyTimeout})
+			if err != nil {
+				return nil, invalid(fmt.Errorf("the policy folders of the stack deploying %s: %w", specfile.Display(path), err))
+			}
+			byDirs[key] = ev
+		}
+		out[path] = byDirs[key]
+	}
+	return out, nil
 }
 
 // planRun is what one command plans every spec with.
 type planRun struct {
-	f         *planFlags
-	cat       *modelcatalog.Catalog
-	asOf      time.Time
-	ev        plan.Evaluator
+	f    *planFlags
+	cat  *modelcatalog.Catalog
+	asOf time.Time
+	ev   plan.Evaluator
+	// stackEvs are the policies of specs whose stacks bring folders of
+	// their own (planFlags.stackEvaluators), by path (cleaned).
+	stackEvs  map[string]plan.Evaluator
 	approvals *plan.Approvals
 	rv        reviewed
 	measured  []*plan.Measured
@@ -388,6 +434,11 @@ func (r planRun) planAll(ctx context.Context, specs []*spec.Spec, stderr io.Writ
 // as they are built (planFlags.render).
 func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned, error) {
 	f, ev := r.f, r.ev
+	if i < r.heads {
+		if own := r.stackEvs[filepath.Clean(r.paths[i])]; own != nil {
+			ev = own
+		}
+	}
 	opts := plan.Options{Catalog: r.cat, AsOf: r.asOf, Policies: ev, Approvals: r.approvals, Base: r.rv.bases[i], NewSpec: r.rv.isNew(i), Loosened: r.rv.extra[i],
 		Deployment: f.stack.Deployment(), Usage: r.measured[i], Timings: f.timings}
 	if i >= r.heads {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -499,7 +500,7 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 		// reviewed price and policy folders; pulumi up decides with them,
 		// the pull request's gate with the default branch's rules.
 		{"a stack's price book edited",
-			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "Pulumi.acme.yaml": stackWithRules},
+			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.acme.yaml": stackWithRules},
 			map[string]string{"deploy/prices.json": cheapBook},
 			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.acme.yaml"}, 1, []string{"stack Pulumi.acme.yaml deploys with rules that change since HEAD (its price book deploy/prices.json changes)"}},
 		{"a stack's price book swapped for another",
@@ -568,7 +569,7 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 			[]string{"--stack-config", "Pulumi.acme.yaml", "--policy-dir", "./deploy/rules"}, 0, []string{"ALLOWED  teams/acme.hcl"}},
 		// Two stacks deploy one spec: each is compared, not only the last.
 		{"the first of two stacks deploying a spec has its price book edited",
-			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "Pulumi.a.yaml": stackWithRules, "Pulumi.b.yaml": "config:\n  costgate:spec: teams/acme.hcl\n"},
+			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.a.yaml": stackWithRules, "Pulumi.b.yaml": "config:\n  costgate:spec: teams/acme.hcl\n"},
 			map[string]string{"deploy/prices.json": cheapBook},
 			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.a.yaml", "--stack-spec", "Pulumi.b.yaml"}, 1, []string{"stack Pulumi.a.yaml deploys with rules that change since HEAD (its price book deploy/prices.json changes)"}},
 		{"a stack's rules unchanged",
@@ -799,5 +800,36 @@ func TestGatedDeploymentIsTheProgramsToo(t *testing.T) {
 	repo := gitRepo(t, map[string]string{"teams/regulated.hcl": string(regulated)}, nil)
 	if code, _, stderr := inDir(t, repo, "check", "--gated-out", "gated.json", "teams/regulated.hcl"); code != 2 || !strings.Contains(stderr, "give --stack-config") {
 		t.Errorf("--gated-out without --stack-config: exit %d, %s", code, stderr)
+	}
+}
+
+// TestStackFoldersJudgeTheirSpecInTheReview: the pull-request gate judges
+// a stack's spec (--stack-spec) with the stack's own policy folders
+// (costgate:policyDirs), as the deploy gate does: a load cut that cleared
+// only the stack's own cap passed the review unremarked, and the deploy
+// gate's denial was then waived by the merged pull request's approval,
+// which had approved nothing of the kind. Other teams' specs are not
+// judged by the stack's folder.
+func TestStackFoldersJudgeTheirSpecInTheReview(t *testing.T) {
+	const rule = `package costgate.research
+
+deny contains {"policy": "research.managed_cap", "option": "managed", "msg": "managed above the research cap"} if {
+	some o in input.options
+	o.architecture == "managed"
+	o.cash_usd.expected > 3000
+}
+`
+	team := func(name string, devs int) string {
+		return fmt.Sprintf("team %q {\n  developers           = %d\n  tokens_per_developer = 3e6\n  cost_center          = %q\n}\n\nworkload \"agent\" {\n  share      = 1\n  complexity = \"complex\"\n}\n", name, devs, name)
+	}
+	repo := gitRepo(t, map[string]string{"teams/research.hcl": team("research", 300), "teams/other.hcl": team("other", 300),
+		"policies/research/cap.rego": rule, "Pulumi.prod.yaml": "config:\n  costgate:spec: teams/research.hcl\n  costgate:policyDirs:\n    - policies/research\n"},
+		map[string]string{"teams/research.hcl": team("research", 150), "teams/other.hcl": team("other", 150)})
+	code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", asOf, "--spec-dir", "teams", "--stack-spec", "Pulumi.prod.yaml")
+	if code != 1 || !strings.Contains(out, "team.developers falls from 300 to 150: at the base's load managed was denied by research.managed_cap") {
+		t.Errorf("exit %d, want 1 with the stack's cap cleared by the load cut\nstdout: %s\nstderr: %s", code, out, stderr)
+	}
+	if strings.Contains(out, "other.hcl") && strings.Contains(out[strings.Index(out, "other.hcl"):], "research.managed_cap") {
+		t.Errorf("another team's spec is judged by the stack's folder:\n%s", out)
 	}
 }
