@@ -210,9 +210,39 @@ func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string
 		}
 		o.n = need
 	}
+	if why := r.ownRoom(&o, e); why != "" {
+		return o, why
+	}
 	o.capN = o.n
 	o.cost = r.cost(o, e)
 	return o, ""
+}
+
+// ownRoom takes the prefix cache's room of a fleet that runs above its
+// target (a fixed one) at the batch it runs at its own utilization, and
+// settles it again, until the room holds: taken at the target's batch, a
+// fixed fleet at 90 % kept the room of 70 %, its hit rate and capacity
+// with it, and an allowed fleet ran at 124 % of its capacity. Less room
+// only raises the utilization, so the loop ends.
+func (r *Request) ownRoom(o *option, e *sizingEnv) string {
+	for range 8 {
+		if o.u <= e.target || o.u >= 1 {
+			return ""
+		}
+		a := r.ask(o.tp, o.unit, e.shape, r.CachedInputShare, o.u)
+		if !a.ok || a.running <= 0 {
+			return ""
+		}
+		room := r.room(*o, float64(a.running)*float64(o.tp)/float64(o.unit), e)
+		if room >= o.room-1e-9 {
+			return ""
+		}
+		o.room = room
+		if why := r.settle(o, e); why != "" {
+			return why
+		}
+	}
+	return ""
 }
 
 // engineSeqs is vLLM's --max-num-seqs for o: the batch one engine (a

@@ -911,3 +911,34 @@ func TestFasterPartKeepsItsPrefixes(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedFleetKeepsItsOwnRoom: a fixed fleet that runs above its target
+// takes the prefix cache's room at the batch it runs at its own
+// utilization, not at the target's: gpt-oss-120b on eight H100s at a 0.9
+// cached share kept the room of 70 % at 90 %, a 90 % hit rate where its
+// own batch leaves 50 %, and an allowed fleet ran at 124 % once deployed.
+func TestFixedFleetKeepsItsOwnRoom(t *testing.T) {
+	checked := 0
+	for _, model := range []string{"gpt-oss-120b", "qwen3-coder-30b-a3b"} {
+		m, h := catalogPair(t, model, "h100")
+		for _, peak := range []float64{6000, 9000, 12000, 15000} {
+			req := Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: 8 * peak, PeakOutputTokS: peak, MeanContextTokens: 8192,
+				MaxContextTokens: 8192, CachedInputShare: 0.9, TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: 8,
+				Workloads: []Workload{{Name: "agent", ContextTokens: 8192}}}
+			e := req.env(8192)
+			for _, o := range placements(t, req, &e) {
+				if o.u <= e.target || o.u >= 1 {
+					continue
+				}
+				checked++
+				a := req.ask(o.tp, o.unit, e.shape, req.CachedInputShare, o.u)
+				if own := req.room(o, float64(a.running)*float64(o.tp)/float64(o.unit), &e); o.room > own+1e-9 {
+					t.Errorf("%s, peak %.0f, TP %d on %s at %.0f%%: room %.2f, %.2f at its own batch of %d", model, peak, o.tp, o.inst.Type, 100*o.u, o.room, own, a.running)
+				}
+			}
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no fixed fleet ran between its target and its capacity")
+	}
+}
