@@ -12,6 +12,7 @@ import (
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/units"
 )
 
 // group is one split: the workloads on the fleet and its possible fleets
@@ -192,9 +193,9 @@ func (m *model) unfitSized(a *assignment, ev evaluation) string {
 			case rt.TTFTMs <= 0:
 				return fmt.Sprintf("timeout: at %.0f%% of its capacity at peak the fleet's queue has no bound, past the load balancer's %d s idle timeout", 100*ev.fleet.PeakUtilization, inference.IdleTimeoutSeconds)
 			case w.MaxTTFTMs > 0 && rt.TTFTMs > w.MaxTTFTMs:
-				return fmt.Sprintf("latency: the fleet's TTFT %.0f ms is above %s's %g ms target", rt.TTFTMs, w.Name, w.MaxTTFTMs)
+				return fmt.Sprintf("latency: the fleet's TTFT %s is above %s's %g ms target", units.Millis(math.Round(rt.TTFTMs)), w.Name, w.MaxTTFTMs)
 			}
-			return fmt.Sprintf("timeout: the fleet's p99.9 TTFT %.0f ms for %s is above the load balancer's %d s idle timeout", rt.TailMs, w.Name, inference.IdleTimeoutSeconds)
+			return fmt.Sprintf("timeout: the fleet's p99.9 TTFT %s for %s is above the load balancer's %d s idle timeout", units.Millis(math.Round(rt.TailMs)), w.Name, inference.IdleTimeoutSeconds)
 		}
 	}
 	return ""

@@ -10,6 +10,7 @@ import (
 
 	"github.com/costgate/costgate/inference/perf"
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/units"
 )
 
 // fleetOf is the fleet of the chosen option: its counts and packing, a
@@ -96,7 +97,7 @@ func (r *Request) latencyNote(o option, e *sizingEnv) string {
 		if name == "" {
 			name = "a request"
 		}
-		s := fmt.Sprintf("%s (%d-token prompt) %.0f ms", name, max(e.work[i].ContextTokens, 1), rt.TTFTMs)
+		s := fmt.Sprintf("%s (%d-token prompt) %s", name, max(e.work[i].ContextTokens, 1), units.Millis(math.Round(rt.TTFTMs)))
 		if rt.MaxTTFTMs > 0 {
 			s += fmt.Sprintf(", target %g ms", rt.MaxTTFTMs)
 		}
