@@ -45,27 +45,7 @@ type option struct {
 // latency only adds cost). why says why the performance model could not
 // predict an option, when none was found.
 func (r *Request) search(e *sizingEnv) (best option, why string, found bool) {
-	opts := make([]option, 0, len(modelcatalog.TensorParallelSizes)*len(r.Instances))
-	for _, tp := range modelcatalog.TensorParallelSizes {
-		if tp > e.limit {
-			break
-		}
-		free := float64(tp)*r.GPU.MemoryGB*GPUMemoryUtilization - r.Model.WeightsGB
-		if free < float64(e.maxCtx)*r.kvPerToken(tp) {
-			continue
-		}
-		for _, in := range r.Instances {
-			if in.GPUs < tp || r.Budget > 0 && r.cost(option{inst: in, n: r.fewest(tp, in.GPUs/tp, e)}, e) >= r.Budget {
-				continue
-			}
-			o, reason := r.place(tp, in, e)
-			if reason != "" {
-				why = reason
-				continue
-			}
-			opts = append(opts, o)
-		}
-	}
+	opts, why := r.placements(e)
 	fixed := r.FixedGPUs > 0
 	slices.SortStableFunc(opts, func(a, b option) int {
 		switch {
@@ -91,6 +71,45 @@ func (r *Request) search(e *sizingEnv) (best option, why string, found bool) {
 		}
 	}
 	return best, why, found
+}
+
+// placements places every tensor-parallel size that holds the weights
+// and one full context on every instance type that holds it (placed for
+// the load: place), but those billed at the Budget; why says why the
+// performance model could not predict one.
+func (r *Request) placements(e *sizingEnv) (opts []option, why string) {
+	opts = make([]option, 0, len(modelcatalog.TensorParallelSizes)*len(r.Instances))
+	for _, tp := range modelcatalog.TensorParallelSizes {
+		if tp > e.limit {
+			break
+		}
+		// A replica holds the weights and one full context. A mixture of
+		// experts run as one expert-parallel group over an instance holds
+		// its share of the experts on each rank: whether one full context
+		// fits is then the performance model's cache, not the whole
+		// checkpoint on every rank (gpt-oss-120b at TP 1 on four L40S).
+		free := float64(tp)*r.GPU.MemoryGB*GPUMemoryUtilization - r.Model.WeightsGB
+		whole := free >= float64(e.maxCtx)*r.kvPerToken(tp)
+		if !whole && r.Model.Experts == 0 {
+			continue
+		}
+		for _, in := range r.Instances {
+			if in.GPUs < tp || !whole && in.GPUs/tp < 2 ||
+				r.Budget > 0 && r.cost(option{inst: in, n: r.fewest(tp, in.GPUs/tp, e)}, e) >= r.Budget {
+				continue
+			}
+			o, reason := r.place(tp, in, e)
+			if reason != "" {
+				why = reason
+				continue
+			}
+			if !whole && o.kvGB < float64(e.maxCtx)*r.kvPerToken(tp) {
+				continue
+			}
+			opts = append(opts, o)
+		}
+	}
+	return opts, why
 }
 
 func cmpBool(a, b bool) int {

@@ -306,25 +306,10 @@ func bruteForce(t *testing.T, req Request, maxN int) (float64, bool) {
 
 // placements are every tensor-parallel size that holds the weights and
 // one full context on every instance type that holds it, each placed for
-// req's load as the search places it.
+// req's load as the search places it (Request.placements).
 func placements(t *testing.T, req Request, e *sizingEnv) []option {
-	var out []option
-	for _, tp := range modelcatalog.TensorParallelSizes {
-		free := float64(tp)*req.GPU.MemoryGB*GPUMemoryUtilization - req.Model.WeightsGB
-		if free < float64(e.maxCtx)*req.kvPerToken(tp) {
-			continue
-		}
-		for _, in := range req.Instances {
-			if in.GPUs < tp {
-				continue
-			}
-			o, why := req.place(tp, in, e)
-			if why != "" {
-				t.Fatalf("place TP %d on %s: %s", tp, in.Type, why)
-			}
-			out = append(out, o)
-		}
-	}
+	t.Helper()
+	out, _ := req.placements(e)
 	return out
 }
 
@@ -940,5 +925,32 @@ func TestFixedFleetKeepsItsOwnRoom(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no fixed fleet ran between its target and its capacity")
+	}
+}
+
+// TestExpertParallelRanksHoldTheirShare: a mixture of experts whose whole
+// checkpoint does not fit one GPU is tried at TP 1 as one expert-parallel
+// group over an instance, each rank holding its share of the experts, as
+// vLLM runs it: the fit check had taken the whole checkpoint off every
+// rank, and eight L40S serving gpt-oss-120b were sized at TP 2 (104 % of
+// their capacity) where TP 1 carries the load.
+func TestExpertParallelRanksHoldTheirShare(t *testing.T) {
+	m, g := catalogPair(t, "gpt-oss-120b", "l40s")
+	if m.WeightsGB < g.MemoryGB*GPUMemoryUtilization {
+		t.Fatalf("%s fits one %s whole: no case", m.ID, g.ID)
+	}
+	l40s := []PricedInstance{{Type: "g6e.12xlarge", GPUs: 4, GPUHourUSD: 2.62}}
+	req := Request{Model: m, GPU: g, Instances: l40s, PeakInputTokS: 12000, PeakOutputTokS: 3000, MeanContextTokens: 8192,
+		MaxContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1}
+	e := req.env(8192)
+	found := false
+	for _, o := range placements(t, req, &e) {
+		found = found || o.tp == 1 && o.unit == 4
+	}
+	if !found {
+		t.Error("TP 1 over an instance's four GPUs as one expert-parallel group is not tried")
+	}
+	if f := mustSize(t, req); f.TensorParallel != 1 {
+		t.Errorf("sized at TP %d (%.0f%% at peak), not TP 1, which serves the most", f.TensorParallel, 100*f.PeakUtilization)
 	}
 }

@@ -32,9 +32,9 @@ func TestNumbersCannotOpenTheGate(t *testing.T) {
 		{"every team figure at its limit, a pinned model on eight-GPU replicas", []string{"check", writeFile(t, dir, "huge-pinned.hcl", huge+workload+closed+
 			"self_hosted {\n  model = \"qwen3-coder-30b-a3b\"\n  target_utilization = 1\n}\n"), "--as-of", asOfFlag},
 			1, "capacity.fleet_limit", ""},
-		{"ten thousand replicas of four GPUs each", []string{"check", writeFile(t, dir, "replicas.hcl",
+		{"ten thousand replicas of a dense model four L4s hold", []string{"check", writeFile(t, dir, "replicas.hcl",
 			"team \"blocked\" {\n  developers = 20\n  tokens_per_developer = 3e6\n  cost_center = \"research\"\n}\n"+workload+closed+
-				"self_hosted {\n  model = \"qwen3-coder-30b-a3b\"\n  gpu = \"l4\"\n  min_replicas = 10000\n}\n"), "--as-of", asOfFlag},
+				"self_hosted {\n  model = \"llama-3.3-70b\"\n  gpu = \"l4\"\n  min_replicas = 10000\n}\n"), "--as-of", asOfFlag},
 			1, "capacity.fleet_limit", ""},
 		{"the fleet cap waived", []string{"check", writeFile(t, dir, "waived.hcl", huge+workload+closed+override("x", "capacity.fleet_limit", "cfo@corp.example", "2026-12-15")), "--as-of", asOfFlag},
 			1, "refused override \"x\" for capacity.fleet_limit (not waivable", ""},
