@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/costgate/costgate/specfile"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -299,6 +301,11 @@ func hasKey(n *yaml.Node, key string) bool {
 // return), so a live costgate:vllmImage hid behind a comment in the
 // owners' review.
 func hiddenYAML(path string, raw []byte) error {
+	// UTF-16 (which YAML and Pulumi read) would hide from that check, and
+	// git shows it as binary: a stack file is UTF-8 text.
+	if !utf8.Valid(raw) || bytes.IndexByte(raw, 0) >= 0 {
+		return fmt.Errorf("read stack config %s: not UTF-8 text (UTF-16, or binary bytes): write the file as UTF-8", specfile.Display(path))
+	}
 	if h, found := specfile.Hidden(raw); found {
 		return fmt.Errorf("read stack config %s:%d:%d: holds %s, which shows the file otherwise than Pulumi reads it; remove it", specfile.Display(path), h.Line, h.Column, h.What)
 	}

@@ -33,6 +33,8 @@ func TestStackConfigFromElsewhere(t *testing.T) {
 		// the image a diff shows commented out is live.
 		{"a key behind a hidden line break", "", stack + "  # mirror\u2028  costgate:vllmImage: docker.io/x/vllm:v1\n", "Pulumi.prod.yaml:4:11: holds a line break"},
 		{"a project with a hidden line break", "name: costgate\n# note\rmain: elsewhere\n", stack, "Pulumi.yaml:2:7: holds a carriage return without a line feed"},
+		// UTF-16, which YAML reads and git shows as binary, hid the same.
+		{"a stack file in UTF-16", "", utf16(stack + "  # mirror\u2028  costgate:vllmImage: docker.io/x/vllm:v1\n"), "not UTF-8 text"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,4 +57,13 @@ func TestStackConfigFromElsewhere(t *testing.T) {
 			}
 		})
 	}
+}
+
+// utf16 is s as UTF-16 little-endian with its byte-order mark.
+func utf16(s string) string {
+	b := []byte{0xff, 0xfe}
+	for _, r := range s {
+		b = append(b, byte(r), byte(r>>8))
+	}
+	return string(b)
 }
