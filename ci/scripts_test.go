@@ -373,17 +373,20 @@ func TestApprovals(t *testing.T) {
 	t.Run("write with the GitHub client", func(t *testing.T) {
 		out := filepath.Join(t.TempDir(), "approvals.json")
 		// The base changed twice; alice approved between the two, against
-		// a base the pull request no longer has.
+		// a base the pull request no longer has. zed approved after the
+		// merge (11:00), which GitHub accepts: it approved nothing the
+		// merge carried.
 		in, _ := json.Marshal(map[string]any{"path": out, "reviews": []map[string]any{
 			review("octocat", "APPROVED", "head", "2026-12-01T10:00:00Z"),
 			review("sockpuppet", "APPROVED", "head", "2026-12-01T10:00:00Z"),
 			review("reader", "APPROVED", "head", "2026-12-01T10:00:00Z"),
 			review("alice", "APPROVED", "head", "2026-12-01T08:30:00Z"),
+			review("zed", "APPROVED", "head", "2026-12-01T12:00:00Z"),
 		}, "events": []map[string]any{
 			{"event": "base_ref_changed", "created_at": "2026-12-01T08:00:00Z"},
 			{"event": "labeled", "created_at": "2026-12-01T09:30:00Z"},
 			{"event": "base_ref_changed", "created_at": "2026-12-01T09:00:00Z"},
-		}, "permissions": writers})
+		}, "permissions": writers, "merged_at": "2026-12-01T11:00:00Z"})
 		script := `const {write} = require(process.argv[1]); let s = ''; process.stdin.on('data', d => s += d).on('end', async () => {
   const a = JSON.parse(s);
   const github = {
@@ -399,7 +402,7 @@ func TestApprovals(t *testing.T) {
       } },
     },
   };
-  const out = await write({ github, owner: 'o', repo: 'r', pull: { number: 7, head: { sha: 'head' }, user: { login: 'author' } }, path: a.path });
+  const out = await write({ github, owner: 'o', repo: 'r', pull: { number: 7, head: { sha: 'head' }, user: { login: 'author' }, merged_at: a.merged_at }, path: a.path });
   process.stdout.write(JSON.stringify(out));
 });`
 		got := runApprovals(t, node, script, abs, in)

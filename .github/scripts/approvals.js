@@ -107,13 +107,19 @@ function baseChanged(events) {
 // know as a collaborator (404) has no permission.
 async function write({ github, owner, repo, pull, path }) {
   const fs = require('fs');
-  const reviews = await github.paginate(github.rest.pulls.listReviews, {
+  let reviews = await github.paginate(github.rest.pulls.listReviews, {
     owner, repo, pull_number: pull.number, per_page: 100,
   });
   const events = await github.paginate(github.rest.issues.listEventsForTimeline, {
     owner, repo, issue_number: pull.number, per_page: 100,
   });
   const since = baseChanged(events);
+  // A review submitted after the merge approved nothing the merge
+  // carried (GitHub accepts one; a re-run of the deploy read it).
+  const merged = pull.merged_at ? Date.parse(pull.merged_at) : NaN;
+  if (!Number.isNaN(merged)) {
+    reviews = reviews.filter(r => r && Date.parse(r.submitted_at) <= merged);
+  }
   const headSha = pull.head.sha;
   const author = pull.user && pull.user.login;
   const permissions = {};
