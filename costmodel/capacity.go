@@ -12,7 +12,13 @@ import (
 // overCapacity reports whether a sized fleet runs above 100 % of its
 // capacity at peak, at the precision the plan shows (capacity.exceeded
 // reads that figure, and the search skips what it denies).
-func overCapacity(f inference.Fleet) bool { return round(f.PeakUtilization, 3) > 1 }
+func overCapacity(f inference.Fleet) bool { return shownPeak(f.PeakUtilization) > 1 }
+
+// shownPeak is a fleet's peak utilization as the plan shows it: to the
+// thousandth, rounded up, so that a fleet is never shown less loaded than
+// it is. Rounded to the nearest, a fleet at 100.04 % read 1.000, passed
+// capacity.exceeded (above 1) with its queue unbounded and no TTFT.
+func shownPeak(u float64) float64 { return math.Ceil(u*1000-1e-9) / 1000 }
 
 // fixedGPUs is the spec's fixed fleet size, or 0 while the model sizes
 // the fleet that would carry the load.

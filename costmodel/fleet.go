@@ -72,7 +72,7 @@ func (m *model) fleetOf(sh *modelcatalog.OpenModel, f inference.Fleet) *Sizing {
 		InstanceType: f.InstanceType, Instances: f.Instances, ReplicasPerInstance: f.ReplicasPerInstance,
 		MaxGPUs: modelcatalog.MaxFleetGPUs, Fixed: s.GPUs > 0, Pricing: s.Pricing, BilledHours: m.billedHours(round(f.CheckpointGB, 1)), Schedule: s.Schedule,
 		MaxModelLen: f.MaxModelLen, WeightsGB: round(f.WeightsGB, 1), CheckpointGB: round(f.CheckpointGB, 1), KVCacheGB: round(f.KVCacheGB, 1),
-		PeakUtilization: round(f.PeakUtilization, 3), TargetUtilization: s.TargetUtilization, UncoveredHours: m.uncoveredHours(),
+		PeakUtilization: shownPeak(f.PeakUtilization), TargetUtilization: s.TargetUtilization, UncoveredHours: m.uncoveredHours(),
 		BaselineInstances: m.baseline(f), PeakInstances: f.Instances, TargetRequestsPerMinute: f.TargetRequestsPerMinute,
 		StreamSeconds: inference.StreamSeconds(f.MaxModelLen, f.Throughput), IdleTimeoutSeconds: inference.IdleTimeoutSeconds, OnDemandBase: m.onDemandBase(f),
 		Notes: []string{},
