@@ -242,9 +242,11 @@ func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string
 // settles it again, until the room holds: taken at the target's batch, a
 // fixed fleet at 90 % kept the room of 70 %, its hit rate and capacity
 // with it, and an allowed fleet ran at 124 % of its capacity. Less room
-// only raises the utilization, so the loop ends.
+// only raises the utilization and the room's steps are whole per cents of
+// hit rate, so the loop ends; stopped after 8 passes, it had left fleets
+// whose room was still falling allowed under a TTFT target they missed.
 func (r *Request) ownRoom(o *option, e *sizingEnv) string {
-	for range 8 {
+	for range 1000 {
 		if o.u <= e.target || o.u >= 1 {
 			return ""
 		}

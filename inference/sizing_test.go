@@ -904,10 +904,21 @@ func TestFasterPartKeepsItsPrefixes(t *testing.T) {
 // own batch leaves 50 %, and an allowed fleet ran at 124 % once deployed.
 func TestFixedFleetKeepsItsOwnRoom(t *testing.T) {
 	checked := 0
-	for _, model := range []string{"gpt-oss-120b", "qwen3-coder-30b-a3b"} {
-		m, h := catalogPair(t, model, "h100")
-		for _, peak := range []float64{6000, 9000, 12000, 15000} {
-			req := Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: 8 * peak, PeakOutputTokS: peak, MeanContextTokens: 8192,
+	l40s := []PricedInstance{{Type: "g6e.12xlarge", GPUs: 4, GPUHourUSD: 2.62}, {Type: "g6e.48xlarge", GPUs: 8, GPUHourUSD: 2.62}}
+	for _, c := range []struct {
+		model, gpu string
+		insts      []PricedInstance
+		peaks      []float64
+	}{
+		{"gpt-oss-120b", "h100", p5, []float64{6000, 9000, 12000, 15000}},
+		{"qwen3-coder-30b-a3b", "h100", p5, []float64{6000, 9000, 12000, 15000}},
+		// Four- and eight-GPU L40S instances over a fine grid of loads.
+		{"gpt-oss-120b", "l40s", l40s, grid(300, 1200, 10)},
+	} {
+		model := c.model
+		m, h := catalogPair(t, c.model, c.gpu)
+		for _, peak := range c.peaks {
+			req := Request{Model: m, GPU: h, Instances: c.insts, PeakInputTokS: 8 * peak, PeakOutputTokS: peak, MeanContextTokens: 8192,
 				MaxContextTokens: 8192, CachedInputShare: 0.9, TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: 8,
 				Workloads: []Workload{{Name: "agent", ContextTokens: 8192}}}
 			e := req.env(8192)
@@ -953,4 +964,13 @@ func TestExpertParallelRanksHoldTheirShare(t *testing.T) {
 	if f := mustSize(t, req); f.TensorParallel != 1 {
 		t.Errorf("sized at TP %d (%.0f%% at peak), not TP 1, which serves the most", f.TensorParallel, 100*f.PeakUtilization)
 	}
+}
+
+// grid is from, from+step, ... up to to.
+func grid(from, to, step float64) []float64 {
+	var out []float64
+	for v := from; v <= to; v += step {
+		out = append(out, v)
+	}
+	return out
 }
