@@ -333,7 +333,7 @@ func TestHeuristicBlockIsNotProven(t *testing.T) {
 	for _, tt := range []struct {
 		name    string
 		allowed bool // the heuristic is known to find an allowed split
-	}{{"heuristic-budget", false}, {"heuristic-knapsack", true}, {"heuristic-overload", true}, {"heuristic-order", true}} {
+	}{{"heuristic-budget", false}, {"heuristic-knapsack", true}, {"heuristic-overload", true}, {"heuristic-order", true}, {"heuristic-neartie", true}} {
 		t.Run(tt.name, func(t *testing.T) {
 			pinned := proofPlan(t, read(tt.name+"-pinned.hcl"))
 			if pinned.Chosen() == nil {
