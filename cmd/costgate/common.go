@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -134,6 +135,41 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 		f.stacks[filepath.Clean(cfg.SpecPath)] = append(f.stacks[filepath.Clean(cfg.SpecPath)], cfg)
 	}
 	return paths, nil
+}
+
+// ownFolders are a stack's policy folders that --policy-dir does not
+// name: neither the same folder, nor the same path in the rules checkout
+// the organisation's folders come from (policies/org at the base, given
+// as rules/policies/org), which is the trusted copy of the one the pull
+// request carries; loaded both, their defaults clashed (exit 2) and the
+// change's copy of the data overrode the base's.
+func (f *planFlags) ownFolders(dirs []string) []string {
+	var out []string
+	for _, d := range dirs {
+		if slices.ContainsFunc(f.policyDirs, func(have string) bool { return samePath(have, d) || sameRulePath(have, d) }) ||
+			slices.Contains(out, d) {
+			continue
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// sameRulePath reports whether given (a --policy-dir, perhaps under the
+// rules checkout) ends in d's path relative to the working directory.
+func sameRulePath(given, d string) bool {
+	rel := d
+	if filepath.IsAbs(d) {
+		wd, err := filepath.Abs(".")
+		if err != nil {
+			return false
+		}
+		if rel, err = filepath.Rel(wd, d); err != nil || strings.HasPrefix(rel, "..") {
+			return false
+		}
+	}
+	g, r := filepath.ToSlash(filepath.Clean(given)), filepath.ToSlash(filepath.Clean(rel))
+	return r != "." && (g == r || strings.HasSuffix(g, "/"+r))
 }
 
 // programLoads refuses a --policy-dir the stack's costgate:policyDirs does
@@ -349,21 +385,29 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 func (f *planFlags) stackEvaluators() (map[string]plan.Evaluator, error) {
 	out := map[string]plan.Evaluator{}
 	byDirs := map[string]plan.Evaluator{}
-	for path, cfgs := range f.stacks {
+	for _, path := range slices.Sorted(maps.Keys(f.stacks)) {
+		cfgs := f.stacks[path]
 		if f.stackConfig != "" {
 			break // --stack-config's folders are --policy-dir's already
 		}
-		dirs := slices.Clone(f.policyDirs)
+		var extra []string
 		for _, cfg := range cfgs {
-			for _, d := range cfg.PolicyDirs {
-				if !slices.ContainsFunc(dirs, func(have string) bool { return samePath(have, d) }) {
-					dirs = append(dirs, d)
-				}
+			own := f.ownFolders(cfg.PolicyDirs)
+			if len(own) > 0 && len(extra) > 0 && !slices.Equal(own, extra) {
+				// Judged with both stacks' folders merged, one stack's
+				// data.json overrode the other's threshold and the review
+				// showed neither stack's verdict.
+				return nil, invalid(fmt.Errorf("%s is deployed by stacks with policy folders of their own that differ (%s and %s): the review cannot judge it once for both; give the stacks the same costgate:policyDirs, or each its own spec",
+					specfile.Display(path), strings.Join(extra, ", "), strings.Join(own, ", ")))
+			}
+			if len(own) > 0 {
+				extra = own // a stack without folders of its own adds none
 			}
 		}
-		if len(dirs) == len(f.policyDirs) {
+		if len(extra) == 0 {
 			continue
 		}
+		dirs := append(slices.Clone(f.policyDirs), extra...)
 		key := strings.Join(dirs, "\x00")
 		if byDirs[key] == nil {
 			ev, err := plan.NewPoliciesWith(policies.Options{Dirs: dirs, Timeout: f.policyTimeout})

@@ -833,3 +833,31 @@ deny contains {"policy": "research.managed_cap", "option": "managed", "msg": "ma
 		t.Errorf("another team's spec is judged by the stack's folder:\n%s", out)
 	}
 }
+
+// TestStackFoldersOnceEach: a stack folder the organisation's folders
+// already name (policies/org in the change, rules/policies/org in the
+// base's rules checkout) is judged once, with the base's copy: loaded
+// both, a default rule clashed and every review exited 2. A spec two
+// stacks deploy with different folders of their own is refused (merged,
+// one's data.json overrode the other's threshold).
+func TestStackFoldersOnceEach(t *testing.T) {
+	spec, err := os.ReadFile("../../examples/startup-10.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const org = "package costgate.org\n\ndefault strict := false\n\nwarn contains v if {\n\tstrict\n\tv := {\"policy\": \"org.note\", \"option\": \"*\", \"msg\": \"strict\"}\n}\n"
+	const own = "package costgate.own\n\nwarn contains v if {\n\tinput.inputs.team == \"nobody\"\n\tv := {\"policy\": \"own.note\", \"option\": \"*\", \"msg\": \"a note\"}\n}\n"
+	files := map[string]string{"teams/acme.hcl": string(spec), "policies/org/org.rego": org, "rules/policies/org/org.rego": org,
+		"policies/own/own.rego": own, "Pulumi.prod.yaml": "config:\n  costgate:spec: teams/acme.hcl\n  costgate:policyDirs:\n    - policies/org\n"}
+	repo := gitRepo(t, files, nil)
+	if code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", asOf, "--spec-dir", "teams", "--stack-spec", "Pulumi.prod.yaml", "--policy-dir", "rules/policies/org"); code != 0 {
+		t.Errorf("the organisation's folder named by the stack: exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
+	}
+	writeFile(t, repo, "policies/prod/prod.rego", strings.ReplaceAll(own, "own", "prod"))
+	writeFile(t, repo, "Pulumi.prod.yaml", "config:\n  costgate:spec: teams/acme.hcl\n  costgate:policyDirs:\n    - policies/org\n    - policies/prod\n")
+	writeFile(t, repo, "Pulumi.staging.yaml", "config:\n  costgate:spec: teams/acme.hcl\n  costgate:policyDirs:\n    - policies/own\n")
+	code, _, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", asOf, "--spec-dir", "teams", "--stack-spec", "Pulumi.prod.yaml", "--stack-spec", "Pulumi.staging.yaml", "--policy-dir", "rules/policies/org")
+	if code != 2 || !strings.Contains(stderr, "deployed by stacks with policy folders of their own that differ") {
+		t.Errorf("two stacks with different folders: exit %d\n%s", code, stderr)
+	}
+}
