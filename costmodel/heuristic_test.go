@@ -126,8 +126,11 @@ func decide(t *testing.T, src string, budget float64, maxExact int) decided {
 // the exact one is.
 func TestHeuristicAgainstExact(t *testing.T) {
 	specs := 16
-	if testing.Short() {
+	switch {
+	case testing.Short():
 		specs = 3
+	case raceBuild:
+		specs = 8
 	}
 	r := rand.New(rand.NewPCG(20261205, 4))
 	heuristic, worse := 0, 0

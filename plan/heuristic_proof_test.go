@@ -144,6 +144,9 @@ func TestHeuristicAgainstBruteForce(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(20261205, 23))
 	teams, heuristic := 24, 0
+	if raceBuild {
+		teams = 12
+	}
 	for k := range teams {
 		n := costmodel.MaxExactWorkloads + 1 + k%4
 		p, kinds := heuristicTeam(r, n)
