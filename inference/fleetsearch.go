@@ -193,8 +193,10 @@ func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string
 	// A100) was given less room for the same load on the same cache, and
 	// eight H100s were predicted three times slower than eight A100s.
 	at := sat
-	if a := r.ask(tp, o.unit, e.shape, r.CachedInputShare, e.target); a.ok && a.running > 0 {
-		at = a
+	if r.CachedInputShare > 0 { // no cached share, no room to take
+		if a := r.ask(tp, o.unit, e.shape, r.CachedInputShare, e.target); a.ok && a.running > 0 {
+			at = a
+		}
 	}
 	o.room = r.room(o, math.Min(e.target*float64(sat.running), float64(at.running))*float64(tp)/float64(o.unit), e)
 	o.n = r.fewest(tp, o.rpi, e)
@@ -247,7 +249,7 @@ func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string
 // whose room was still falling allowed under a TTFT target they missed.
 func (r *Request) ownRoom(o *option, e *sizingEnv) string {
 	for range 1000 {
-		if o.u <= e.target || o.u >= 1 {
+		if o.u <= e.target || o.u >= 1 || o.room <= 0 {
 			return ""
 		}
 		a := r.ask(o.tp, o.unit, e.shape, r.CachedInputShare, o.u)
