@@ -326,24 +326,17 @@ func TestSplitTeamNoCostlierThanPinned(t *testing.T) {
 // budget); the knapsack team's best split ({b, c}) is no descent from the
 // cheapest prefix's end.
 func TestHeuristicBlockIsNotProven(t *testing.T) {
-	read := func(name string) string {
-		raw, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(raw)
-	}
 	for _, tt := range []struct {
 		name    string
 		allowed bool // the heuristic is known to find an allowed split
 	}{{"heuristic-budget", false}, {"heuristic-knapsack", true}, {"heuristic-overload", true}, {"heuristic-order", true}, {"heuristic-neartie", true}} {
 		t.Run(tt.name, func(t *testing.T) {
-			pinned := proofPlan(t, read(tt.name+"-pinned.hcl"))
+			pinned := proofPlan(t, testdata(t, tt.name+"-pinned.hcl"))
 			if pinned.Chosen() == nil {
 				t.Fatalf("the pinned split is blocked: %v", pinned.Decision.Reasons)
 			}
 			known := pinned.Chosen().MonthlyUSD.Expected
-			auto := proofPlan(t, read(tt.name+".hcl"))
+			auto := proofPlan(t, testdata(t, tt.name+".hcl"))
 			if auto.Search == nil || auto.Search.Exact {
 				t.Fatal("the team was searched exactly")
 			}
@@ -377,16 +370,19 @@ func TestHeuristicBlockIsNotProven(t *testing.T) {
 // the spec's order, and one order was decided 41 % dearer (blocked under
 // a budget the other met).
 func TestHeuristicIgnoresBlockOrder(t *testing.T) {
-	read := func(name string) string {
-		raw, err := os.ReadFile(filepath.Join("testdata", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return string(raw)
-	}
-	a, b := proofPlan(t, read("heuristic-order.hcl")), proofPlan(t, read("heuristic-order-reordered.hcl"))
+	a, b := proofPlan(t, testdata(t, "heuristic-order.hcl")), proofPlan(t, testdata(t, "heuristic-order-reordered.hcl"))
 	if a.Decision.Architecture != b.Decision.Architecture || a.Chosen() == nil || b.Chosen() == nil ||
 		cents(a.Chosen().MonthlyUSD.Expected) != cents(b.Chosen().MonthlyUSD.Expected) {
 		t.Errorf("as written: %s; reordered: %s", a.Decision.Architecture, b.Decision.Architecture)
 	}
+}
+
+// testdata is the text of testdata/name.
+func testdata(t *testing.T, name string) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
 }
