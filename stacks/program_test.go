@@ -414,8 +414,9 @@ func TestProgramPlansInTheStacksRegion(t *testing.T) {
 // TestProgramRecordsTheDeployedCommit: the commit being deployed
 // (COSTGATE_COMMIT) is read with the stack's configuration, and anything
 // but a commit id is refused before a resource is registered; the
-// program deploys with it (and exports it as deployedCommit, which the
-// next deploy's gate compares with).
+// program deploys with it. (Its export as deployedCommit is a stack
+// output, which Pulumi's mocks do not show; ci/workflow_test.go checks
+// the deploy job reads it.)
 func TestProgramRecordsTheDeployedCommit(t *testing.T) {
 	cfg := map[string]string{"costgate:spec": "examples/regulated.hcl", "costgate:timeZone": "Etc/UTC"}
 	for _, tt := range []struct{ commit, want string }{

@@ -156,7 +156,10 @@ func (f *planFlags) ownFolders(dirs []string) []string {
 }
 
 // sameRulePath reports whether given (a --policy-dir, perhaps under the
-// rules checkout) ends in d's path relative to the working directory.
+// rules checkout) is d's path relative to the working directory, or ends
+// in it, d being an organisation's folder (policies or under policies/,
+// where costgate.sh keeps them): a stack's "org" is not the organisation's
+// rules/policies/org.
 func sameRulePath(given, d string) bool {
 	rel := d
 	if filepath.IsAbs(d) {
@@ -169,7 +172,10 @@ func sameRulePath(given, d string) bool {
 		}
 	}
 	g, r := filepath.ToSlash(filepath.Clean(given)), filepath.ToSlash(filepath.Clean(rel))
-	return r != "." && (g == r || strings.HasSuffix(g, "/"+r))
+	if r != "policies" && !strings.HasPrefix(r, "policies/") {
+		return false
+	}
+	return g == r || strings.HasSuffix(g, "/"+r)
 }
 
 // programLoads refuses a --policy-dir the stack's costgate:policyDirs does
@@ -199,7 +205,7 @@ func samePath(a, b string) bool {
 // docs/CI.md asks, and a folder loaded twice is refused.
 func (f *planFlags) addPolicyDirs(dirs []string) {
 	for _, d := range dirs {
-		if !slices.ContainsFunc(f.policyDirs, func(have string) bool { return filepath.Clean(have) == filepath.Clean(d) }) {
+		if !slices.ContainsFunc(f.policyDirs, func(have string) bool { return samePath(have, d) }) {
 			f.policyDirs = append(f.policyDirs, d)
 		}
 	}
@@ -384,12 +390,12 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 // nothing.
 func (f *planFlags) stackEvaluators() (map[string]plan.Evaluator, error) {
 	out := map[string]plan.Evaluator{}
+	if f.stackConfig != "" {
+		return out, nil // --stack-config's folders are --policy-dir's already
+	}
 	byDirs := map[string]plan.Evaluator{}
 	for _, path := range slices.Sorted(maps.Keys(f.stacks)) {
 		cfgs := f.stacks[path]
-		if f.stackConfig != "" {
-			break // --stack-config's folders are --policy-dir's already
-		}
 		var extra []string
 		for _, cfg := range cfgs {
 			own := f.ownFolders(cfg.PolicyDirs)

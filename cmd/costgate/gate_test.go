@@ -861,3 +861,27 @@ func TestStackFoldersOnceEach(t *testing.T) {
 		t.Errorf("two stacks with different folders: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestSameRulePath: a stack folder is the organisation's folder the rules
+// checkout holds only where it is that folder's path (policies or under
+// it): a stack's own "org" was taken for rules/policies/org, and left
+// out of the review.
+func TestSameRulePath(t *testing.T) {
+	for _, tt := range []struct {
+		given, d string
+		want     bool
+	}{
+		{"rules/policies/org", "policies/org", true},
+		{"/ws/rules/policies/org", "policies/org", true},
+		{"./policies/org", "policies/org", true},
+		{"rules/policies", "policies", true},
+		{"rules/policies/org", "org", false},
+		{"rules/policies/org", "teams/policies/org", false},
+		{"rules/policies/org2", "policies/org", false},
+		{"rules/xpolicies/org", "policies/org", false},
+	} {
+		if got := sameRulePath(tt.given, tt.d); got != tt.want {
+			t.Errorf("sameRulePath(%q, %q) = %v, want %v", tt.given, tt.d, got, tt.want)
+		}
+	}
+}
