@@ -103,7 +103,7 @@ const improveStarts = 16
 // descend takes the best one-workload move from best while it lowers the
 // split's cost, adding every split it prices.
 func (st *stream) descend(best []bool, bestCost float64, free []int, add func([]bool), cash bool) {
-	for step := 0; best != nil && step < len(free); step++ {
+	for range free {
 		var next []bool
 		for _, i := range free {
 			fleet := slices.Clone(best)

@@ -1,11 +1,11 @@
 package stacks
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
 	"reflect"
-	"strings"
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
@@ -105,7 +105,7 @@ func ReadGated(path string) (*Gated, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the gated decision: %w", err)
 	}
-	dec := json.NewDecoder(strings.NewReader(string(raw)))
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	var g Gated
 	if err := dec.Decode(&g); err != nil {
