@@ -1,6 +1,7 @@
 package costmodel
 
 import (
+	"math"
 	"path/filepath"
 	"testing"
 
@@ -8,8 +9,10 @@ import (
 	"github.com/costgate/costgate/spec"
 )
 
-// TestLeastBillBoundsEveryGPU: the bound the cheaper-GPU note prunes by
-// is never above what an option on that GPU costs — for every bundled
+// TestLeastBillBoundsEveryGPU: the bounds the cheaper-GPU note prunes by
+// hold: the least bill is never above what an option on that GPU costs,
+// and what the option costs beyond its fleet's bill does not depend on
+// the GPU — for every bundled
 // example, every GPU the catalog sells in its region, every pricing
 // model and schedule — so pruning by it drops no cheaper GPU.
 func TestLeastBillBoundsEveryGPU(t *testing.T) {
@@ -38,10 +41,13 @@ func TestLeastBillBoundsEveryGPU(t *testing.T) {
 					if o.assign == nil || !o.assign.onFleet() {
 						continue
 					}
-					mid, _ := scenarios(m.axes(true, true))
+					m.useGPU(o.assign.gpu)
+					rest := m.unbilled(o.assign)
 					for _, g := range cat.GPUIDs() {
 						try := o.assign.clone()
 						try.gpu = g
+						m.useGPU(g)
+						mid, _ := scenarios(m.axes(true, true))
 						least := m.leastBill(try, mid)
 						ev, err := m.evaluate(try, mid, false)
 						if err != nil || !ev.sized {
@@ -52,6 +58,13 @@ func TestLeastBillBoundsEveryGPU(t *testing.T) {
 							if total := ev.total(include); total < least-1e-6 {
 								t.Errorf("%s, %s %s, %s on %s: total %.2f below the least bill %.2f", filepath.Base(f), pricing, schedule, o.Architecture, g, total, least)
 							}
+						}
+						// What the option costs beyond its fleet's bill is
+						// the same on every GPU: the note's budget for g's
+						// bill is the chosen total less it.
+						bill := m.biller(try, mid)(packingOf(ev))
+						if got := ev.total(m.s.Quality.IncludeInDecision) - bill; math.Abs(got-rest) > 1e-6 {
+							t.Errorf("%s, %s %s, %s on %s: %.4f beyond the bill, %.4f on %s", filepath.Base(f), pricing, schedule, o.Architecture, g, got, rest, o.assign.gpu)
 						}
 					}
 				}

@@ -674,6 +674,7 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 	defer m.useGPU(own)
 	include := m.s.Quality.IncludeInDecision
 	bestGPU, bestUSD := "", chosen.MonthlyUSD.Expected
+	rest := m.unbilled(a)
 	for _, g := range m.cat.GPUIDs() {
 		if g == own || len(m.cat.InstancesFor(g, m.s.SelfHosted.Region)) == 0 {
 			continue
@@ -694,7 +695,7 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 		}
 		// A fleet billed that much is no cheaper whatever else it costs:
 		// the sizer need not predict it.
-		m.budget = bestUSD - 0.5
+		m.budget = bestUSD - rest - 0.5
 		ev, err := m.evaluate(try, mid, false)
 		m.budget = 0
 		if err != nil || !ev.sized || m.unfitSized(try, ev) != "" {
@@ -710,6 +711,23 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 	return &Note{ID: "sizing.gpu", Message: fmt.Sprintf(
 		"%s on %s would cost %s a month expected instead of %s on %s, %s less, for the same load within the workloads' TTFT targets (%s pricing from the catalog; throughput from the catalog or the performance model); self_hosted.gpu = \"auto\" would choose it",
 		a.sh.ID, bestGPU, units.USD(bestUSD).Cents(), units.USD(chosen.MonthlyUSD.Expected).Cents(), own, units.USD(chosen.MonthlyUSD.Expected-bestUSD).Cents(), m.s.SelfHosted.Pricing)}
+}
+
+// unbilled is what a's option costs at the expected inputs beyond its
+// fleet's bill (biller).
+func (m *model) unbilled(a *assignment) float64 {
+	mid, _ := scenarios(m.axes(true, true))
+	ev, err := m.evaluate(a, mid, false)
+	if err != nil || !ev.sized {
+		return 0
+	}
+	return max(0, ev.total(m.s.Quality.IncludeInDecision)-m.biller(a, mid)(packingOf(ev)))
+}
+
+// packingOf is ev's fleet as the bill counts it.
+func packingOf(ev evaluation) inference.Packing {
+	n := max(ev.fleet.Instances, 1)
+	return inference.Packing{Instance: inference.PricedInstance{Type: ev.fleet.InstanceType, GPUs: ev.fleet.BilledGPUs / n, GPUHourUSD: ev.gpuHourUSD}, Instances: ev.fleet.Instances}
 }
 
 // leastBill is the least any fleet of a's GPU is billed at scenario p:
