@@ -95,7 +95,7 @@ func (r *Request) placements(e *sizingEnv) (opts []option, why string) {
 		}
 		for _, in := range r.Instances {
 			if in.GPUs < tp || !whole && in.GPUs/tp < 2 ||
-				r.Budget > 0 && r.cost(option{inst: in, n: r.fewest(tp, in.GPUs/tp, e)}, e) >= r.Budget {
+				r.Budget > 0 && r.cost(option{inst: in, n: r.floor(tp, in, e)}, e) >= r.Budget {
 				continue
 			}
 			o, reason := r.place(tp, in, e)
@@ -110,6 +110,27 @@ func (r *Request) placements(e *sizingEnv) (opts []option, why string) {
 		}
 	}
 	return opts, why
+}
+
+// floor is the fewest instances of type in at tensor-parallel size tp
+// that could carry the load at the target utilization: each at its
+// capacity with the whole cached share served from the prefix cache
+// (settle's hit rate is never above it, and a higher hit rate never
+// serves less), and never fewer than fewest. A fleet the search sizes
+// there has at least as many (meetTTFT only adds instances).
+func (r *Request) floor(tp int, in PricedInstance, e *sizingEnv) int {
+	n := r.fewest(tp, in.GPUs/tp, e)
+	if r.FixedGPUs > 0 {
+		return n
+	}
+	o := r.layout(tp, in)
+	sat := r.ask(tp, o.unit, e.shape, r.CachedInputShare, -1)
+	if !sat.ok || sat.outTokS <= 0 || sat.inTokS <= 0 {
+		return n // place says why
+	}
+	k := e.cal.factor * float64(o.units) * e.target
+	need := math.Max(r.PeakOutputTokS/(k*sat.outTokS), r.PeakInputTokS/(k*sat.inTokS))
+	return max(n, count(math.Ceil(need-1e-9), overLimit))
 }
 
 func cmpBool(a, b bool) int {
@@ -162,10 +183,9 @@ func (a option) slowestTTFT() float64 {
 	return worst
 }
 
-// place sizes tensor-parallel size tp on instance type in for the load:
-// a fixed fleet's instances, or the fewest that carry the peak at the
-// target utilization. The TTFT targets are search's.
-func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string) {
+// layout is tensor-parallel size tp on instance type in, before any count:
+// its replicas an instance and the unit the performance model predicts.
+func (r *Request) layout(tp int, in PricedInstance) option {
 	o := option{tp: tp, inst: in, rpi: in.GPUs / tp, unit: tp}
 	o.units = o.rpi
 	if r.Model.Experts > 0 && o.rpi > 1 {
@@ -174,6 +194,14 @@ func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string
 		// the performance model predicts the group.
 		o.unit, o.units = tp*o.rpi, 1
 	}
+	return o
+}
+
+// place sizes tensor-parallel size tp on instance type in for the load:
+// a fixed fleet's instances, or the fewest that carry the peak at the
+// target utilization. The TTFT targets are search's.
+func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string) {
+	o := r.layout(tp, in)
 	sat := r.ask(tp, o.unit, e.shape, r.CachedInputShare, -1)
 	if !sat.ok {
 		return o, sat.reason
