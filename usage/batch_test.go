@@ -151,3 +151,44 @@ func TestClaudeCodeFastMode(t *testing.T) {
 		t.Errorf("notes: %q", res.Notes)
 	}
 }
+
+// TestClaudeCodeFastModeMetrics: token.usage points of fast mode are
+// noted as its api_request events are, delta and cumulative alike; a
+// cumulative counter's tokens are its increases.
+func TestClaudeCodeFastModeMetrics(t *testing.T) {
+	day := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	fast := func(line string) string {
+		return strings.Replace(line, `{"key":"type"`, `{"key":"speed","value":{"stringValue":"fast"}},{"key":"type"`, 1)
+	}
+	for _, tc := range []struct {
+		name        string
+		temporality int
+		values      []float64 // the fast series' points, an hour apart
+		want        string
+	}{
+		{"delta", 1, []float64{300, 200}, "500 tokens"},
+		{"cumulative", 2, []float64{300, 700}, "700 tokens"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var lines []string
+			for h, v := range tc.values {
+				at := day.Add(time.Duration(h+1) * time.Hour)
+				start := at.Add(-time.Hour)
+				if tc.temporality == 2 {
+					start = day
+				}
+				lines = append(lines, fast(otlpPointLine("alice@x.com", "claude-sonnet-4-6", "input", start, at, v, tc.temporality)),
+					otlpPointLine("alice@x.com", "claude-sonnet-4-6", "output", start, at, 10*float64(h+1), tc.temporality))
+			}
+			res, err := Import([]string{writeTemp(t, "metrics.jsonl", strings.Join(lines, "\n")+"\n")}, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.ContainsFunc(res.Notes, func(n string) bool {
+				return strings.Contains(n, tc.want+` of fast mode (speed "fast") are priced at standard rates`)
+			}) {
+				t.Errorf("notes: %q", res.Notes)
+			}
+		})
+	}
+}

@@ -526,7 +526,7 @@ func (r *otelReader) metric(f *file, n int, m otlpMetric, res []otlpKV) error {
 			}
 			continue
 		}
-		meta := seriesMeta{developer: r.developer(a), model: a.get("model"), bucket: bucket}
+		meta := seriesMeta{developer: r.developer(a), model: a.get("model"), bucket: bucket, fast: strings.EqualFold(a.get("speed"), "fast")}
 		if ok, err := f.identity(n, meta.developer); !ok {
 			if err != nil {
 				return err
@@ -673,8 +673,13 @@ func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
 	return nil
 }
 
-// addPoint counts a metric point's record.
-func (r *otelReader) addPoint(rec record) {
+// addPoint counts a metric point's v tokens from start to end in its
+// series' record.
+func (r *otelReader) addPoint(m seriesMeta, start, end time.Time, v float64) {
+	rec := m.record(start, end, v)
+	if m.fast {
+		r.metrics.premium[fastMode] += rec.Tokens.Total() // as an api_request event's
+	}
 	r.track(1, rec)
 	r.metrics.add(rec)
 }

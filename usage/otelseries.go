@@ -22,6 +22,9 @@ import (
 type seriesMeta struct {
 	developer, model string
 	bucket           func(*Buckets) *float64
+	// fast marks a series of fast mode (speed "fast"), priced at
+	// standard rates and said so (aggregate.premium).
+	fast bool
 }
 
 func (m seriesMeta) record(start, end time.Time, v float64) record {
@@ -64,10 +67,10 @@ func (r *otelReader) delta(k key, meta seriesMeta, dp otlpPoint, v float64) {
 	}
 	if instant {
 		t := time.Unix(0, iv.to).UTC()
-		r.addPoint(meta.record(t, t, v))
+		r.addPoint(meta, t, t, v)
 		return
 	}
-	r.addPoint(meta.record(time.Unix(0, iv.from).UTC(), time.Unix(0, iv.to).UTC(), v))
+	r.addPoint(meta, time.Unix(0, iv.from).UTC(), time.Unix(0, iv.to).UTC(), v)
 }
 
 type insertion int
@@ -175,7 +178,7 @@ func (r *otelReader) flushCumulative() error {
 				if cs.start > 0 && cs.start < p.t {
 					from = time.Unix(0, cs.start).UTC()
 				}
-				r.addPoint(cs.meta.record(from, at, p.v))
+				r.addPoint(cs.meta, from, at, p.v)
 			case p.t == pts[i-1].t && p.v != pts[i-1].v:
 				q := pts[i-1]
 				return fmt.Errorf("%s:%d: %s point reads %s at %s, and %s at the same time in %s:%d: two exports of the same counter disagree, and the figures would depend on the order of the files",
@@ -184,9 +187,9 @@ func (r *otelReader) flushCumulative() error {
 				r.metrics.dups++
 			case p.v < pts[i-1].v:
 				r.resets++
-				r.addPoint(cs.meta.record(time.Unix(0, pts[i-1].t).UTC(), at, p.v))
+				r.addPoint(cs.meta, time.Unix(0, pts[i-1].t).UTC(), at, p.v)
 			default:
-				r.addPoint(cs.meta.record(time.Unix(0, pts[i-1].t).UTC(), at, p.v-pts[i-1].v))
+				r.addPoint(cs.meta, time.Unix(0, pts[i-1].t).UTC(), at, p.v-pts[i-1].v)
 			}
 		}
 		delete(r.cumul, k)
