@@ -56,8 +56,13 @@ func (r *Request) search(e *sizingEnv) (best option, why string, found bool) {
 		}
 		return cmp.Compare(a.u, b.u)
 	})
+	if fixed {
+		opts = sameHardware(opts)
+	}
 	for _, o := range opts {
-		if found && (best.meets || fixed) && (o.over && !best.over || o.cost > best.cost+1e-9) ||
+		// Sorted by the cap, then cost: past a best that is within the
+		// cap, carries the peak and meets every target, nothing is better.
+		if found && !best.over && best.meets && best.u < 1 && (o.over && !best.over || o.cost > best.cost+1e-9) ||
 			r.Budget > 0 && o.cost >= r.Budget {
 			break
 		}
@@ -66,7 +71,7 @@ func (r *Request) search(e *sizingEnv) (best option, why string, found bool) {
 			r.meetTTFT(&o, r.affordable(o, e), e)
 			o.cost = r.cost(o, e)
 		}
-		if !found || o.better(best, fixed) {
+		if !found || o.better(best) {
 			best, found = o, true
 		}
 	}
@@ -133,6 +138,18 @@ func (r *Request) floor(tp int, in PricedInstance, e *sizingEnv) int {
 	return max(n, count(math.Ceil(need-1e-9), overLimit))
 }
 
+// sameHardware keeps, of a fixed fleet's layouts sorted cheapest first,
+// those billed no more GPUs than the cheapest: the spec fixes the GPUs,
+// and a layout that carries the load only on more of them (one H100 as a
+// p5.48xlarge's eight) is another fleet, not another layout of this one.
+func sameHardware(opts []option) []option {
+	if len(opts) == 0 {
+		return opts
+	}
+	most := opts[0].n * opts[0].inst.GPUs
+	return slices.DeleteFunc(opts, func(o option) bool { return o.n*o.inst.GPUs > most })
+}
+
 func cmpBool(a, b bool) int {
 	if a == b {
 		return 0
@@ -143,26 +160,31 @@ func cmpBool(a, b bool) int {
 	return -1
 }
 
-// better orders options: within the GPU cap first; then, for a fleet sized
-// for the load, meeting every TTFT target; then the least cost; a fixed
-// fleet (whose size the spec sets) then prefers meeting the targets; then
-// the first token soonest (the slowest route's p95, more than 1 % apart:
-// at the same bill a workload without a target still waits for it, and
-// 32 replicas at TP 1 can queue a long prompt for minutes where 8 at TP 4
-// of the same GPUs answer in seconds); then the most headroom (the lowest
-// utilization), then the smaller tensor-parallel size (the order tried).
-func (a option) better(b option, fixed bool) bool {
+// better orders options: within the GPU cap first; then carrying the
+// peak (below capacity: a fleet sized for the load always is; a fixed
+// fleet's layouts of the same GPUs need not be); then meeting every TTFT
+// target; then the least cost; then the first token soonest (the slowest
+// route's p95, more than 1 % apart: at the same bill a workload without a
+// target still waits for it, and 32 replicas at TP 1 can queue a long
+// prompt for minutes where 8 at TP 4 of the same GPUs answer in seconds);
+// then the most headroom (the lowest utilization), then the smaller
+// tensor-parallel size (the order tried). Cost came before capacity and
+// the targets for a fixed fleet, and 56 A10Gs the spec fixed ran as 14
+// four-GPU instances at 131 % of their capacity where 7 eight-GPU ones,
+// dearer a GPU-hour, carried the peak at 68 % (search compares a fixed
+// fleet's layouts of as many GPUs: sameHardware).
+func (a option) better(b option) bool {
 	if a.over != b.over {
 		return !a.over
 	}
-	if !fixed && a.meets != b.meets {
+	if ca, cb := a.u < 1, b.u < 1; ca != cb {
+		return ca
+	}
+	if a.meets != b.meets {
 		return a.meets
 	}
 	if math.Abs(a.cost-b.cost) > 1e-9 {
 		return a.cost < b.cost
-	}
-	if a.meets != b.meets {
-		return a.meets
 	}
 	if ta, tb := a.slowestTTFT(), b.slowestTTFT(); ta < tb/1.01 || tb < ta/1.01 {
 		return ta < tb

@@ -1,6 +1,7 @@
 package inference
 
 import (
+	stdcmp "cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -973,4 +974,77 @@ func grid(from, to, step float64) []float64 {
 		out = append(out, v)
 	}
 	return out
+}
+
+// TestFixedFleetCarriesWhereALayoutDoes: of the layouts of a fixed
+// fleet's GPUs (every tensor-parallel size on every instance type that
+// holds them, billed no more GPUs than the cheapest), the sizer picks one
+// that carries the peak and meets every target whenever one does, and the
+// cheapest of those: the GPU count is the spec's, the layout the sizer's. Catalog instance families sold in
+// several sizes at different GPU-hour prices (g5, g6, g6e).
+func TestFixedFleetCarriesWhereALayoutDoes(t *testing.T) {
+	cat := modelcatalog.Default()
+	checked, carried, dearer := 0, 0, 0
+	for _, c := range []struct {
+		model, gpu string
+		gpus       []int
+	}{
+		{"llama-3.3-70b", "a10g", []int{8, 16, 56}},
+		{"gpt-oss-20b", "l4", []int{4, 8}},
+		{"qwen3-coder-30b-a3b", "l40s", []int{4, 8}},
+	} {
+		m, g := catalogPair(t, c.model, c.gpu)
+		var insts []PricedInstance
+		for _, in := range cat.InstancesFor(c.gpu, "us-east-1") {
+			if p, ok := in.GPUHourUSD["on_demand"]; ok {
+				insts = append(insts, PricedInstance{Type: in.Type, GPUs: in.GPUs, GPUHourUSD: (p.Low + p.High) / 2})
+			}
+		}
+		if len(insts) < 2 {
+			t.Fatalf("%s: %d priced instance types", c.gpu, len(insts))
+		}
+		for _, n := range c.gpus {
+			for _, load := range []float64{100, 200, 400, 700, 1000, 1500, 2000, 3000, 5000, 10000} {
+				req := Request{Model: m, GPU: g, Instances: insts, PeakInputTokS: 4 * load, PeakOutputTokS: load, MaxContextTokens: 8192,
+					MeanContextTokens: 8192, Workloads: []Workload{{Name: "w", ContextTokens: 8192, MaxTTFTMs: 3000}}, TargetUtilization: 0.7, FixedGPUs: n}
+				f, err := Size(req)
+				if err != nil {
+					continue
+				}
+				checked++
+				env := req.env(req.MaxContextTokens)
+				least, cheapest, any := math.Inf(1), math.Inf(1), false
+				opts := placements(t, req, &env)
+				slices.SortStableFunc(opts, func(a, b option) int { return stdcmp.Compare(req.cost(a, &env), req.cost(b, &env)) })
+				for _, o := range sameHardware(opts) {
+					o.routes, o.meets = req.latency(&o, &env)
+					cheapest = math.Min(cheapest, req.cost(o, &env))
+					if !o.over && o.u < 1 && o.meets {
+						any, least = true, math.Min(least, req.cost(o, &env))
+					}
+				}
+				if !any {
+					continue
+				}
+				carried++
+				if least > cheapest+1e-6 {
+					dearer++
+				}
+				got := math.Inf(1)
+				for _, in := range insts {
+					if in.Type == f.InstanceType {
+						got = req.cost(option{inst: in, n: f.Instances}, &env)
+					}
+				}
+				if f.PeakUtilization >= 1 || !f.MeetsTTFT || got > least+1e-6 {
+					t.Errorf("%s on %d %s at %.0f tok/s: chose %d × %s TP %d (peak %.3f, meets %v, $%.2f/h) where a layout carries and meets at $%.2f/h",
+						c.model, n, c.gpu, load, f.Instances, f.InstanceType, f.TensorParallel, f.PeakUtilization, f.MeetsTTFT, got, least)
+				}
+			}
+		}
+	}
+	t.Logf("%d fixed fleets, %d with a layout that carries, %d of them dearer than the cheapest layout", checked, carried, dearer)
+	if carried < 20 || dearer < 3 {
+		t.Errorf("only %d fixed fleets with a carrying layout, %d dearer than the cheapest", carried, dearer)
+	}
 }
