@@ -76,7 +76,9 @@ func TestCostgateScriptStackSpecs(t *testing.T) {
 		t.Errorf("exit %d, argv\n%q\nwant\n%q\n%s", code, argv, want, stderr)
 	}
 	code, argv, stderr = scriptRun{dir: dir, args: []string{"check", "--base-ref", "abc", "--format", "github"}, env: append(env, "STACK_CONFIG=Pulumi.prod.yaml")}.run(t)
-	want = []string{"check", "--policy-dir", "./policies/acme", "--stack-config", "Pulumi.prod.yaml", "--base-ref", "abc", "--format", "github", "--"}
+	// The organisation's book goes to the deploy gate too, which refuses a
+	// stack that does not name it.
+	want = []string{"check", "--catalog", "./prices/a.json", "--policy-dir", "./policies/acme", "--stack-config", "Pulumi.prod.yaml", "--base-ref", "abc", "--format", "github", "--"}
 	if code != 0 || !slices.Equal(argv, want) {
 		t.Errorf("exit %d, argv\n%q\nwant\n%q\n%s", code, argv, want, stderr)
 	}

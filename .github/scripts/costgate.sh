@@ -137,8 +137,11 @@ if [ "$sub" = diff ]; then
 fi
 case $sub in
 validate | check | plan | diff)
-	# A stack config brings its own price book, the one pulumi up uses.
-	if [ -n "${COSTGATE_CATALOG:-}" ] && [ -z "${STACK_CONFIG:-}" ]; then
+	# A stack config brings its own price book, the one pulumi up uses:
+	# costgate refuses the organisation's where the stack does not name it
+	# (dropped here, the deploy gate and the program priced at list prices
+	# what every review had priced with it).
+	if [ -n "${COSTGATE_CATALOG:-}" ]; then
 		relative "$COSTGATE_CATALOG" COSTGATE_CATALOG
 		owned_rule "$COSTGATE_CATALOG" COSTGATE_CATALOG
 		flags+=(--catalog "$prefix$COSTGATE_CATALOG")

@@ -119,10 +119,10 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 		if err != nil {
 			return nil, invalid(err)
 		}
+		if err := programPrices(f.catalog, cfg.CatalogPath, f.stackConfig, samePath); err != nil {
+			return nil, invalid(err)
+		}
 		if cfg.CatalogPath != "" {
-			if f.catalog != "" && filepath.Clean(f.catalog) != filepath.Clean(cfg.CatalogPath) {
-				return nil, invalid(fmt.Errorf("--catalog %s and the stack's costgate:catalog %s differ: pulumi up prices with the stack's", specfile.Display(f.catalog), specfile.Display(cfg.CatalogPath)))
-			}
 			f.catalog = cfg.CatalogPath
 		}
 		if err := programLoads(f.policyDirs, cfg.PolicyDirs, f.stackConfig); err != nil {
@@ -161,6 +161,13 @@ func (f *planFlags) ownFolders(dirs []string) []string {
 // where costgate.sh keeps them): a stack's "org" is not the organisation's
 // rules/policies/org.
 func sameRulePath(given, d string) bool {
+	return ruleCopy(given, d, func(rel string) bool { return rel == "policies" || strings.HasPrefix(rel, "policies/") })
+}
+
+// ruleCopy reports whether given is d's path relative to the working
+// directory, or the same path in another checkout (ending in it), where
+// owned says d's relative path is where the organisation keeps its rules.
+func ruleCopy(given, d string, owned func(rel string) bool) bool {
 	rel := d
 	if filepath.IsAbs(d) {
 		wd, err := filepath.Abs(".")
@@ -172,7 +179,7 @@ func sameRulePath(given, d string) bool {
 		}
 	}
 	g, r := filepath.ToSlash(filepath.Clean(given)), filepath.ToSlash(filepath.Clean(rel))
-	if r != "policies" && !strings.HasPrefix(r, "policies/") {
+	if !owned(r) {
 		return false
 	}
 	return g == r || strings.HasSuffix(g, "/"+r)
@@ -190,6 +197,77 @@ func programLoads(given, stack []string, file string) error {
 		}
 	}
 	return nil
+}
+
+// programPrices refuses a --catalog (the organisation's price book) that
+// is not the stack's costgate:catalog, same says when two paths name the
+// same book: pulumi up's program prices with the stack's book alone (the
+// embedded catalog where it names none), so a gate priced with another
+// passed one option while the program deployed one the gate's prices
+// deny.
+func programPrices(given, stack, file string, same func(given, stack string) bool) error {
+	switch {
+	case given == "":
+		return nil
+	case stack == "":
+		return fmt.Errorf("--catalog %s is not %s's costgate:catalog: pulumi up prices with the stack's book (it names none: the embedded catalog) and would deploy at other prices than the gate's; add costgate:catalog: %s to the stack file",
+			specfile.Display(given), specfile.Display(file), specfile.Display(filepath.ToSlash(filepath.Clean(given))))
+	case !same(given, stack):
+		return fmt.Errorf("--catalog %s and %s's costgate:catalog %s differ: pulumi up prices with the stack's", specfile.Display(given), specfile.Display(file), specfile.Display(stack))
+	}
+	return nil
+}
+
+// sameRuleBook reports whether given (a --catalog, perhaps under the rules
+// checkout) is the stack's book, or its path in the rules checkout: the
+// organisation's books live under prices/ or are named *.prices.json
+// (costgate.sh), and a stack's own book elsewhere is never one of them.
+func sameRuleBook(given, stack string) bool {
+	return samePath(given, stack) ||
+		ruleCopy(given, stack, func(rel string) bool {
+			return strings.HasPrefix(rel, "prices/") || strings.HasSuffix(rel, ".prices.json")
+		})
+}
+
+// stackCatalogs are, for each spec --stack-spec stacks price with a book
+// of their own (costgate:catalog) where no --catalog is given, the
+// catalog with that book, by the spec's path (cleaned): the deploy gate
+// and pulumi up price the stack's spec with it, and a load cut that
+// cleared a stack's cap only at its prices showed nothing in the review
+// the deploy then took its approval from. With --catalog (the
+// organisation's book) every stack must name it, as the deploy gate
+// requires; stacks of one spec must name one book.
+func (f *planFlags) stackCatalogs() (map[string]*modelcatalog.Catalog, error) {
+	out := map[string]*modelcatalog.Catalog{}
+	if f.stackConfig != "" {
+		return out, nil // --stack-config's book is --catalog's already
+	}
+	byBook := map[string]*modelcatalog.Catalog{}
+	for _, path := range slices.Sorted(maps.Keys(f.stacks)) {
+		cfgs := f.stacks[path]
+		for k, cfg := range cfgs {
+			if err := programPrices(f.catalog, cfg.CatalogPath, f.stackOf[path][k], sameRuleBook); err != nil {
+				return nil, invalid(err)
+			}
+			if first := cfgs[0].CatalogPath; filepath.Clean(first) != filepath.Clean(cfg.CatalogPath) {
+				return nil, invalid(fmt.Errorf("%s is deployed by stacks that price it with different books (%s and %s): the review cannot judge it once for both; give the stacks the same costgate:catalog, or each its own spec",
+					specfile.Display(path), bookName(first), bookName(cfg.CatalogPath)))
+			}
+		}
+		book := cfgs[0].CatalogPath
+		if f.catalog != "" || book == "" {
+			continue
+		}
+		if byBook[filepath.Clean(book)] == nil {
+			cat, err := loadCatalog(book)
+			if err != nil {
+				return nil, fmt.Errorf("the price book of the stack deploying %s: %w", specfile.Display(path), err)
+			}
+			byBook[filepath.Clean(book)] = cat
+		}
+		out[path] = byBook[filepath.Clean(book)]
+	}
+	return out, nil
 }
 
 // samePath reports whether two paths name the same file once made
@@ -375,9 +453,13 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	if err != nil {
 		return nil, err
 	}
+	stackCats, err := f.stackCatalogs()
+	if err != nil {
+		return nil, err
+	}
 	heads := len(specs)
 	specs, measured = rv.withDeleted(specs, measured)
-	run := planRun{f: f, cat: cat, asOf: asOf, ev: c.ev, stackEvs: stackEvs, approvals: approvals, rv: rv, measured: measured, paths: paths, heads: heads}
+	run := planRun{f: f, cat: cat, asOf: asOf, ev: c.ev, stackEvs: stackEvs, stackCats: stackCats, approvals: approvals, rv: rv, measured: measured, paths: paths, heads: heads}
 	return run.planAll(ctx, specs, stderr)
 }
 
@@ -435,7 +517,10 @@ type planRun struct {
 	ev   plan.Evaluator
 	// stackEvs are the policies of specs whose stacks bring folders of
 	// their own (planFlags.stackEvaluators), by path (cleaned).
-	stackEvs  map[string]plan.Evaluator
+	stackEvs map[string]plan.Evaluator
+	// stackCats are the catalogs of specs whose stacks price them with a
+	// book of their own (planFlags.stackCatalogs), by path (cleaned).
+	stackCats map[string]*modelcatalog.Catalog
 	approvals *plan.Approvals
 	rv        reviewed
 	measured  []*plan.Measured
@@ -483,19 +568,22 @@ func (r planRun) planAll(ctx context.Context, specs []*spec.Spec, stderr io.Writ
 // plan plans spec i of n, rendered at once when the command renders plans
 // as they are built (planFlags.render).
 func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned, error) {
-	f, ev := r.f, r.ev
+	f, ev, cat := r.f, r.ev, r.cat
 	if i < r.heads {
 		if own := r.stackEvs[filepath.Clean(r.paths[i])]; own != nil {
 			ev = own
 		}
+		if own := r.stackCats[filepath.Clean(r.paths[i])]; own != nil {
+			cat = own
+		}
 	}
-	opts := plan.Options{Catalog: r.cat, AsOf: r.asOf, Policies: ev, Approvals: r.approvals, Base: r.rv.bases[i], NewSpec: r.rv.isNew(i), Loosened: r.rv.extra[i],
+	opts := plan.Options{Catalog: cat, AsOf: r.asOf, Policies: ev, Approvals: r.approvals, Base: r.rv.bases[i], NewSpec: r.rv.isNew(i), Loosened: r.rv.extra[i],
 		Deployment: f.stack.Deployment(), Usage: r.measured[i], Timings: f.timings}
 	if i >= r.heads {
 		opts.Policies = deletionOnly{ev}
 	} else {
 		opts.Deployment = f.deployment(r.paths[i])
-		opts.Gate = f.gate(ev, r.cat, r.paths[i])
+		opts.Gate = f.gate(ev, cat, r.paths[i])
 	}
 	p, err := plan.Build(ctx, s, opts)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -567,9 +568,10 @@ func TestSpecIdentityCannotOpenTheGate(t *testing.T) {
 		{"a stack's policy folder named by --policy-dir too",
 			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.acme.yaml": stackWithRules}, nil,
 			[]string{"--stack-config", "Pulumi.acme.yaml", "--policy-dir", "./deploy/rules"}, 0, []string{"ALLOWED  teams/acme.hcl"}},
-		// Two stacks deploy one spec: each is compared, not only the last.
+		// Two stacks deploy one spec (with one book, as the review
+		// requires): each is compared, not only the last.
 		{"the first of two stacks deploying a spec has its price book edited",
-			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.a.yaml": stackWithRules, "Pulumi.b.yaml": "config:\n  costgate:spec: teams/acme.hcl\n"},
+			map[string]string{"teams/acme.hcl": loose, "deploy/prices.json": `{"as_of": "2026-11-20"}`, "deploy/rules/acme.rego": acmeRule, "Pulumi.a.yaml": stackWithRules, "Pulumi.b.yaml": "config:\n  costgate:spec: teams/acme.hcl\n  costgate:catalog: deploy/prices.json\n"},
 			map[string]string{"deploy/prices.json": cheapBook},
 			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.a.yaml", "--stack-spec", "Pulumi.b.yaml"}, 1, []string{"stack Pulumi.a.yaml deploys with rules that change since HEAD (its price book deploy/prices.json changes)"}},
 		{"a stack's rules unchanged",
@@ -883,5 +885,87 @@ func TestSameRulePath(t *testing.T) {
 		if got := sameRulePath(tt.given, tt.d); got != tt.want {
 			t.Errorf("sameRulePath(%q, %q) = %v, want %v", tt.given, tt.d, got, tt.want)
 		}
+	}
+}
+
+// TestStackBookPricesItsSpecInTheReview: the review prices a stack's spec
+// with the stack's own price book (costgate:catalog), as the deploy gate
+// and pulumi up do: a load cut that cleared the stack's cap only at the
+// stack's discounted prices showed nothing in the review, and the deploy
+// took its approval from it. With the organisation's book (--catalog),
+// every stack must name it; stacks of one spec must name one book.
+func TestStackBookPricesItsSpecInTheReview(t *testing.T) {
+	const rule = `package costgate.research
+
+deny contains {"policy": "research.managed_cap", "option": "managed", "msg": "managed above the research cap"} if {
+	some o in input.options
+	o.architecture == "managed"
+	o.cash_usd.expected > 3000
+}
+`
+	const book = `{"as_of": "2026-11-20", "discounts": [{"vendor": "anthropic", "percent_off": 30, "source": "enterprise agreement", "as_of": "2026-07-01"}]}`
+	team := func(devs int) string {
+		return fmt.Sprintf("team \"research\" {\n  developers           = %d\n  tokens_per_developer = 3e6\n  cost_center          = \"research\"\n}\n\nworkload \"agent\" {\n  share      = 1\n  complexity = \"complex\"\n}\n", devs)
+	}
+	stack := "config:\n  costgate:spec: teams/research.hcl\n  costgate:catalog: books/acme.json\n  costgate:policyDirs:\n    - policies/research\n"
+	base := map[string]string{"teams/research.hcl": team(300), "policies/research/cap.rego": rule, "books/acme.json": book, "Pulumi.prod.yaml": stack,
+		"prices/org.json": book, "rules/prices/org.json": book}
+	repo := gitRepo(t, base, map[string]string{"teams/research.hcl": team(250)})
+	review := []string{"check", "--base-ref", "HEAD", "--as-of", asOf, "--spec-dir", "teams", "--stack-spec", "Pulumi.prod.yaml"}
+	code, out, stderr := inDir(t, repo, review...)
+	if code != 1 || !strings.Contains(out, "team.developers falls from 300 to 250: at the base's load managed was denied by research.managed_cap") {
+		t.Errorf("the stack's book: exit %d, want 1 with the cap cleared at its prices\nstdout: %s\nstderr: %s", code, out, stderr)
+	}
+	for _, tt := range []struct {
+		name, prod, staging string
+		flags               []string
+		want                string
+	}{
+		{"the organisation's book, the stack names none", strings.Replace(stack, "  costgate:catalog: books/acme.json\n", "", 1), "", []string{"--catalog", "rules/prices/org.json"},
+			"is not Pulumi.prod.yaml's costgate:catalog: pulumi up prices with the stack's book"},
+		{"the organisation's book, the stack names another", stack, "", []string{"--catalog", "rules/prices/org.json"},
+			"and Pulumi.prod.yaml's costgate:catalog books/acme.json differ"},
+		{"the organisation's book, named by the stack", strings.Replace(stack, "books/acme.json", "prices/org.json", 1), "", []string{"--catalog", "rules/prices/org.json"}, ""},
+		{"two stacks, two books", stack, strings.Replace(stack, "books/acme.json", "prices/org.json", 1), nil,
+			"is deployed by stacks that price it with different books"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			writeFile(t, repo, "Pulumi.prod.yaml", tt.prod)
+			args := append(slices.Clone(review), tt.flags...)
+			if tt.staging != "" {
+				writeFile(t, repo, "Pulumi.staging.yaml", tt.staging)
+				defer os.Remove(filepath.Join(repo, "Pulumi.staging.yaml"))
+				args = append(args, "--stack-spec", "Pulumi.staging.yaml")
+			}
+			code, out, stderr := inDir(t, repo, args...)
+			switch {
+			case tt.want == "" && code == 2:
+				t.Errorf("exit 2:\n%s%s", out, stderr)
+			case tt.want != "" && (code != 2 || !strings.Contains(stderr, tt.want)):
+				t.Errorf("exit %d, want 2 with %q\nstdout: %s\nstderr: %s", code, tt.want, out, stderr)
+			}
+		})
+	}
+}
+
+// TestDeployGateRefusesABookTheStackDoesNotName: --catalog (the
+// organisation's book, which costgate.sh now passes in the deploy job too)
+// where the stack names no costgate:catalog is refused: pulumi up prices
+// with the embedded catalog, and the deploy gate and the program had
+// dropped the book every review priced with.
+func TestDeployGateRefusesABookTheStackDoesNotName(t *testing.T) {
+	spec, err := os.ReadFile("../../examples/startup-10.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := gitRepo(t, map[string]string{"teams/acme.hcl": string(spec), "prices/org.json": `{"as_of": "2026-11-20"}`,
+		"Pulumi.prod.yaml": "config:\n  aws:region: us-east-1\n  costgate:spec: teams/acme.hcl\n"}, nil)
+	code, out, stderr := inDir(t, repo, "check", "--as-of", asOf, "--stack-config", "Pulumi.prod.yaml", "--catalog", "./prices/org.json")
+	if code != 2 || !strings.Contains(stderr, "is not Pulumi.prod.yaml's costgate:catalog") {
+		t.Errorf("exit %d, want 2\nstdout: %s\nstderr: %s", code, out, stderr)
+	}
+	writeFile(t, repo, "Pulumi.prod.yaml", "config:\n  aws:region: us-east-1\n  costgate:spec: teams/acme.hcl\n  costgate:catalog: prices/org.json\n")
+	if code, out, stderr := inDir(t, repo, "check", "--as-of", asOf, "--stack-config", "Pulumi.prod.yaml", "--catalog", "./prices/org.json"); code == 2 {
+		t.Errorf("the stack names the book: exit 2\n%s%s", out, stderr)
 	}
 }
