@@ -235,9 +235,11 @@ func StackSpec(raw []byte, root string) (string, error) {
 // projectConfigOutside refuses a project file (Pulumi.yaml beside the
 // stack file) that would make pulumi up read configuration this stack
 // file does not hold: a stackConfigDir elsewhere (pulumi reads the stacks'
-// files from there, not this one), or a costgate key with a value in the
-// project's own config that the stack file does not set (pulumi up takes
-// the project's value, which costgate would never see).
+// files from there, not this one), or a costgate key (or aws:region, which
+// the program plans in: programRegion) with a value in the project's own
+// config that the stack file does not set (pulumi up takes the project's
+// value, which costgate would never see: the program deployed in a Region
+// no gate had previewed).
 func projectConfigOutside(path string, stack map[string]yaml.Node) error {
 	root := filepath.Dir(path)
 	project := filepath.Join(root, "Pulumi.yaml")
@@ -270,8 +272,8 @@ func projectConfigOutside(path string, stack map[string]yaml.Node) error {
 		if !strings.Contains(key, ":") {
 			full = file.Name + ":" + key
 		}
-		if !strings.HasPrefix(full, "costgate:") {
-			continue
+		if !strings.HasPrefix(full, "costgate:") && full != "aws:region" {
+			continue // keys no gate reads
 		}
 		if _, set := stack[full]; set {
 			continue // the stack's own value wins

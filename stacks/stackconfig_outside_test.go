@@ -28,6 +28,10 @@ func TestStackConfigFromElsewhere(t *testing.T) {
 		{"a declaration without a value", "name: costgate\nconfig:\n  catalog:\n    type: string\n", stack, ""},
 		{"a project value the stack file sets", "name: costgate\nconfig:\n  costgate:spec:\n    default: teams/other.hcl\n", stack, ""},
 		{"another namespace", "name: costgate\nconfig:\n  aws:profile: dev\n", stack, ""},
+		// The program plans in the Region it reads; the gates read the
+		// stack file's.
+		{"a Region in the project's config", "name: costgate\nconfig:\n  aws:region: eu-central-1\n", "config:\n  costgate:spec: teams/acme.hcl\n", "gives aws:region a value in the project's configuration"},
+		{"a Region in both, the stack's wins", "name: costgate\nconfig:\n  aws:region: eu-central-1\n", stack, ""},
 		{"stack files kept elsewhere", "name: costgate\nstackConfigDir: stacks/\n", stack, "sets stackConfigDir"},
 		// A line break YAML ends a comment at and git does not split at:
 		// the image a diff shows commented out is live.
