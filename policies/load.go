@@ -131,9 +131,17 @@ func (s *sources) addDir(dir string, withTests bool) error {
 			return nil
 		}
 		// A policy file linked to a secret outside the repository would
-		// be read, and its lines quoted in the parse error.
+		// be read, and its lines quoted in the parse error; one linked out
+		// of its folder is changed where the folder's owners (CODEOWNERS)
+		// do not review: a pull request editing only the link's target in
+		// teams/ loosened the organisation's rule with any writer's
+		// approval.
 		if d.Type()&fs.ModeSymlink != 0 {
-			if _, err := specfile.Confine(p); err != nil {
+			real, err := specfile.Confine(p)
+			if err != nil {
+				return err
+			}
+			if err := inFolder(p, real, dir); err != nil {
 				return err
 			}
 		}
@@ -153,6 +161,23 @@ func (s *sources) addDir(dir string, withTests bool) error {
 		// An empty folder is most likely a mistyped path; loading nothing
 		// would quietly drop the team's policies.
 		return errors.New("no .rego or data.json files")
+	}
+	return nil
+}
+
+// inFolder refuses a policy file p (a symlink, resolved to real) that
+// leads out of its policy folder dir.
+func inFolder(p, real, dir string) error {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	folder, err := filepath.EvalSymlinks(abs)
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(folder, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("%s is a symlink to %s, outside its policy folder %s: the folder's reviewers would not see a change to it; keep the file itself in the folder", specfile.Display(p), specfile.Display(real), specfile.Display(dir))
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ func notFilesRepo(t *testing.T) string {
 	}
 	writeFile(t, dir, "team.hcl", string(spec))
 	writeFile(t, dir, "pol/ok.rego", "package costgate.acme\n\nx := 1\n")
-	for _, fifo := range []string{"fifo.hcl", "fifo.json", "fifo.yaml", "fifopol/zz.rego", "fifo.jsonl"} {
+	for _, fifo := range []string{"fifo.hcl", "fifo.json", "fifo.yaml", "fifopol/zz.rego", "fifo.jsonl", "linkpol/pipe.json"} {
 		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, fifo)), 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -33,7 +33,7 @@ func notFilesRepo(t *testing.T) string {
 	}
 	links := map[string]string{
 		"link.hcl":        "fifo.hcl",
-		"linkpol/zz.rego": "../fifo.json",
+		"linkpol/zz.rego": "pipe.json", // within its folder: a link out of it is refused first
 		"book.json":       "fifo.json",
 		"zeropol/zz.rego": "/dev/zero",
 	}
