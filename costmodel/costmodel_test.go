@@ -243,6 +243,28 @@ func TestBreakeven(t *testing.T) {
 	}
 }
 
+// TestBreakevenIsTheTeamsAnyGPU: with gpu = "auto" (or a list) the
+// breakeven team does not depend on the team size the spec states: each
+// size gets the cheapest GPU, as the breakeven command's table does. Kept
+// on the GPU chosen at the spec's own team, one spec read "none up to
+// 100,000 developers", 19, 30, 33 or 50 as its developers changed.
+func TestBreakevenIsTheTeamsAnyGPU(t *testing.T) {
+	src := mustRead(t, filepath.Join("testdata", "breakeven", "auto-gpu.hcl"))
+	var want *int
+	for _, d := range []int{3, 50, 1000} {
+		r := evaluate(t, parse(t, "b.hcl", strings.Replace(src, "developers = 40", fmt.Sprintf("developers = %d", d), 1)))
+		if r.Breakeven == nil {
+			t.Fatalf("%d developers: no breakeven", d)
+		}
+		if want == nil {
+			want = r.Breakeven
+		}
+		if *r.Breakeven != *want {
+			t.Errorf("%d developers: breakeven at %d, at 3 developers %d", d, *r.Breakeven, *want)
+		}
+	}
+}
+
 func TestChecklist(t *testing.T) {
 	src := fmt.Sprintf(base, 2000, 5e6) + `
 organization {

@@ -21,9 +21,12 @@ import (
 // A fixed fleet counts as the fleet that would carry the load where it
 // cannot (carryingCost).
 //
-// With model "auto" each team size gets the cheapest candidate: a minimum of
+// With model "auto", gpu "auto" or a list, each team size gets the
+// cheapest candidate model on the cheapest candidate GPU: a minimum of
 // costs that never fall as the team grows never falls either, so the
-// search's jumps stay exact.
+// search's jumps stay exact. Kept on the GPU chosen at the spec's own
+// team, a spec of 3 developers read "none up to 100,000" where its own
+// table showed self-hosting cheaper from 20 (on another GPU).
 func (m *model) breakeven(mgd, sh *assignment) *int {
 	m.sized = nil // every team size is sized afresh (cost.go, size)
 	models := []*modelcatalog.OpenModel{sh.sh}
@@ -32,8 +35,18 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 			models = c
 		}
 	}
+	own := m.gpu
+	defer m.useGPU(own)
+	gpus := m.fleetGPUs()
+	if len(gpus) < 2 {
+		gpus = []string{sh.gpu}
+	}
 	mgdMid, _ := scenarios(m.axes(false, m.hasGap(mgd)))
-	shMid, _ := scenarios(m.axes(true, true))
+	shMids := make([]params, len(gpus))
+	for k, g := range gpus {
+		m.useGPU(g)
+		shMids[k], _ = scenarios(m.axes(true, true))
+	}
 	include := m.s.Quality.IncludeInDecision
 	managed := func(d int) float64 {
 		mgdMid.developers = float64(d)
@@ -48,17 +61,21 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 	// when every model's fleet is above the cap on one fleet's GPUs, which
 	// no larger team brings back under.
 	selfHosted := func(d int) (cost float64, ok, over bool) {
-		shMid.developers = float64(d)
 		best := math.Inf(1)
-		for _, om := range models {
-			try.sh = om
-			c, beyond, err := m.carryingCost(try, shMid, include)
-			switch {
-			case err != nil:
-			case beyond:
-				over = true
-			default:
-				best, ok = math.Min(best, c), true
+		for k, g := range gpus {
+			m.useGPU(g)
+			try.gpu = g
+			shMids[k].developers = float64(d)
+			for _, om := range models {
+				try.sh = om
+				c, beyond, err := m.carryingCost(try, shMids[k], include)
+				switch {
+				case err != nil:
+				case beyond:
+					over = true
+				default:
+					best, ok = math.Min(best, c), true
+				}
 			}
 		}
 		return best, ok, over && !ok
