@@ -430,7 +430,7 @@ func (d *deployment) memory(r *Result) {
 	frac := memoryFraction(d.engine)
 	usable := frac*g.MemoryGB*gib - reserveGB*1e9 - d.weightsGPU
 	if d.engine == "tensorrt-llm" {
-		usable = frac*(g.MemoryGB*gib-d.weightsGPU) - reserveGB*1e9
+		usable = trtKVBudget(g.MemoryGB*gib, d.weightsGPU, d.tp, frac)
 	}
 	if usable <= 0 {
 		r.Reason = fmt.Sprintf("%.1f GB of %s weights a GPU leave no room in %s's %.0f GB at TP %d", d.weightsGPU/1e9, d.prec, g.ID, g.MemoryGB, d.tp)
@@ -526,6 +526,32 @@ func memoryFraction(engine string) float64 {
 		return 0.88
 	}
 	return 0.9
+}
+
+// trtKVBudget is the KV cache TensorRT-LLM allocates on a GPU of memBytes
+// holding weights bytes: its fraction (kv_cache_free_gpu_mem_fraction) of
+// the memory free once the weights and its runtime are resident.
+func trtKVBudget(memBytes, weights float64, tp int, frac float64) float64 {
+	return frac * (memBytes - weights - trtRuntimeGB(tp)*1e9)
+}
+
+// trtRuntimeGB is what TensorRT-LLM holds on a GPU besides weights and KV
+// cache when it sizes the cache: the CUDA context, cuBLAS and attention
+// workspaces, the activation buffers of its token budget, decoder state
+// and, at TP above 1, the all-reduce buffers. Measured, not fitted: the
+// largest batches TensorRT-LLM admits for Llama-3.1-8B and Qwen3-32B-FP8
+// at TP 1, 2 and 4, 2K-4K tokens in and out, on H100 and GB300
+// (NVIDIA's aiconfigurator, tests/integration/test_trtllm_kv_cache_capacity.py,
+// "bench_max_bs") leave 3.5-4.4 GB beside the weights at TP 1, 4.5-5.8 at
+// TP 2 and 5.5-6.4 at TP 4, on both GPUs alike (TestTRTLLMKVCapacity).
+func trtRuntimeGB(tp int) float64 {
+	switch {
+	case tp <= 1:
+		return 4
+	case tp == 2:
+		return 5
+	}
+	return 6
 }
 
 // maxNumSeqs is the engine's default cap on running sequences: vLLM's
