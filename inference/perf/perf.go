@@ -359,6 +359,16 @@ func newDeployment(c Config, p Params) (deployment, Result) {
 		tc = "bf16"
 	}
 	d.f = p.factors(d.engine, g.Generation, g.Interconnect, tc)
+	if tc != d.prec && d.prec != "fp16" {
+		// Weight-only experts (W4A16, W8A16) run the same dequantizing
+		// grouped GEMMs in every engine: OpenAI's Triton MXFP4 kernels on
+		// Hopper (vLLM's default there, TensorRT-LLM's TRITON MoE backend,
+		// SGLang's triton_kernel runner), Marlin elsewhere. Their rate is
+		// the one fitted where those kernels are (vLLM's fused MoE), not an
+		// engine's native-precision MoE (TensorRT-LLM's CUTLASS and
+		// TRT-LLM-gen kernels on Blackwell).
+		d.f.MoECompute = p.factors("vllm", g.Generation, g.Interconnect, tc).MoECompute
+	}
 	r.Factors = d.f
 	if !ok {
 		r.Reason = note
