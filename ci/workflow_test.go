@@ -159,6 +159,7 @@ func TestWorkflowTrustModel(t *testing.T) {
 			if len(runs(j)) > 0 || checksOutHead || scope(j, "contents") != "" || scope(j, "id-token") != "" {
 				t.Error("the comment job may only download the gate's Markdown and post it: no checkout, no run step, no other permission")
 			}
+			commentChecksDigest(t, w, j)
 		case id == "deploy":
 			// Runs main after the merge, in the production environment.
 			if j.Environment == nil || j.Environment.Name == nil || j.Environment.Name.Value != "production" {
@@ -205,6 +206,37 @@ func TestWorkflowTrustModel(t *testing.T) {
 	}
 	if !strings.Contains(gate.Env.Vars["rules_dir"].Value.Value, "/rules") || !strings.Contains(gate.Env.Vars["scripts"].Value.Value, "/rules/") {
 		t.Error("the gate must take its rules and scripts from the default branch's checkout")
+	}
+}
+
+// commentChecksDigest: the comment job posts the artifact only where its
+// SHA-256 is the one the gate job wrote to its outputs (the run's
+// artifacts can be replaced by code the run executes: the pull request's
+// policy tests).
+func commentChecksDigest(t *testing.T, w *actionlint.Workflow, j *actionlint.Job) {
+	t.Helper()
+	gate := w.Jobs["gate"]
+	if gate == nil || gate.Outputs == nil || gate.Outputs["digest"] == nil || !strings.Contains(gate.Outputs["digest"].Value.Value, "steps.diff.outputs.digest") {
+		t.Error("the gate job must output the comment's digest (steps.diff.outputs.digest)")
+	}
+	if !strings.Contains(strings.Join(runs(gate), "\n"), `sha256sum "$RUNNER_TEMP/comment/costgate-comment.md"`) {
+		t.Error("the gate job's diff step must write the comment's sha256 to its outputs")
+	}
+	found := false
+	for _, a := range uses(j) {
+		if strings.HasPrefix(a.Uses.Value, "actions/github-script@") {
+			script := input(a, "script")
+			found = strings.Contains(script, "createHash('sha256')") && strings.Contains(script, "process.env.COMMENT_DIGEST") && strings.Contains(script, "setFailed")
+		}
+	}
+	env := ""
+	for _, s := range j.Steps {
+		if s.Env != nil && s.Env.Vars["comment_digest"] != nil {
+			env = s.Env.Vars["comment_digest"].Value.Value
+		}
+	}
+	if !found || env != "${{ needs.gate.outputs.digest }}" {
+		t.Error("the comment job must refuse an artifact whose SHA-256 is not the gate job's digest output")
 	}
 }
 
