@@ -234,3 +234,71 @@ func TestBookCannotRemoveAWindow(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckBookKnowsTheModelANewIDCalls: a book's managed entry the
+// catalog lacks under its id, that a route calls by one of a catalog
+// model's ids (its api_id, its bedrock_id with or without the inference
+// profile's prefix, a regional profile, a retired API id), is that model
+// and is held to its prices, whatever its vendor; an entry with ids of
+// its own is a new model.
+func TestCheckBookKnowsTheModelANewIDCalls(t *testing.T) {
+	base := Default()
+	var bedrock, retired string
+	for _, m := range base.Managed {
+		if bedrock == "" && m.BedrockID != "" && len(m.BedrockRegionalIDs) > 0 {
+			bedrock = m.ID
+		}
+		if retired == "" && len(m.FormerAPIIDs) > 0 {
+			retired = m.ID
+		}
+	}
+	if bedrock == "" || retired == "" {
+		t.Fatal("no catalog model has a Bedrock profile and regional profiles, or a retired API id")
+	}
+	cheapWarns := []string{`managed[0] "acme-model"`, "input_per_m: ", "is 1/50 of the embedded catalog's", "output_per_m: ", "is 1/50 of the embedded catalog's"}
+	for _, tt := range []struct {
+		name, model string
+		ids         func(m *ManagedModel)
+		warns       []string
+	}{
+		{"its API id", bedrock, func(m *ManagedModel) {}, cheapWarns},
+		{"its API id, another vendor", bedrock, func(m *ManagedModel) { m.Vendor = "acme" }, cheapWarns},
+		{"its Bedrock id, an API id of its own", bedrock, func(m *ManagedModel) {
+			m.APIID, m.Providers, m.BedrockRegionalIDs = "acme-model-1", []string{"bedrock"}, nil
+		}, cheapWarns},
+		{"its Bedrock model without the profile's prefix", bedrock, func(m *ManagedModel) {
+			prefix, _ := base.ProfilePrefix(m.BedrockID)
+			m.APIID, m.Providers, m.BedrockRegionalIDs = "acme-model-1", []string{"bedrock"}, nil
+			m.BedrockID = strings.TrimPrefix(m.BedrockID, prefix)
+		}, cheapWarns},
+		{"a regional profile of it", bedrock, func(m *ManagedModel) {
+			m.APIID, m.Providers, m.BedrockID = "acme-model-1", []string{"bedrock"}, ""
+			m.BedrockRegionalIDs = m.BedrockRegionalIDs[len(m.BedrockRegionalIDs)-1:]
+		}, cheapWarns},
+		{"its Bedrock id in capitals", bedrock, func(m *ManagedModel) {
+			m.APIID, m.Providers, m.BedrockRegionalIDs = "acme-model-1", []string{"bedrock"}, nil
+			m.BedrockID = strings.ToUpper(m.BedrockID)
+		}, cheapWarns},
+		{"its retired API id", retired, func(m *ManagedModel) { m.APIID, m.FormerAPIIDs = m.FormerAPIIDs[0], nil }, cheapWarns},
+		{"ids of its own", bedrock, func(m *ManagedModel) {
+			m.APIID, m.BedrockID, m.BedrockRegionalIDs, m.FormerAPIIDs = "acme-model-1", "global.acme.model-1", nil, nil
+		}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := mustManaged(t, tt.model)
+			m.ID, m.Name = "acme-model", "Acme Model"
+			m.Prices = []Price{m.Prices[len(m.Prices)-1]}
+			m.Prices[0].InputPerM /= 50
+			m.Prices[0].OutputPerM /= 50
+			m.Prices[0].CacheReadPerM, m.Prices[0].CacheWritePerM = nil, nil
+			m.Prices[0].Tiers, m.Prices[0].Peak = nil, nil
+			tt.ids(m)
+			entry, _ := json.Marshal(m)
+			b, err := ParseBook("book.json", []byte(`{"managed": [`+string(entry)+`]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertWarnings(t, CheckBook(base, b, "book.json"), tt.warns)
+		})
+	}
+}

@@ -2,6 +2,7 @@ package modelcatalog
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -152,10 +153,10 @@ func (c *bookChecker) managedPrices(base, book, merged *Catalog) {
 		}
 		same := bm
 		if same == nil {
-			// A new id for a catalog model (its vendor and API id) is
-			// that model, held to its prices: Opus re-added at 1/100 of
-			// its price under another name was silent.
-			same = sameAPIModel(base, m)
+			// A new id for a catalog model (one the route calls by the
+			// same id) is that model, held to its prices: Opus re-added at
+			// 1/100 of its price under another name was silent.
+			same = sameModel(base, m)
 		}
 		for _, p := range m.Prices {
 			entry := c.entry("managed", i, bk.ID) + " price from " + p.EffectiveFrom
@@ -177,18 +178,54 @@ func (c *bookChecker) managedPrices(base, book, merged *Catalog) {
 	}
 }
 
-// sameAPIModel is the catalog model of c that m's vendor sells under m's
-// API id, or nil.
-func sameAPIModel(c *Catalog, m *ManagedModel) *ManagedModel {
-	if m.APIID == "" {
+// sameModel is the model of c that a route to m calls, or nil: the one
+// that shares an id with m (modelIDs). A managed entry of a book that
+// the catalog lacks under its own id is that model, whatever its id,
+// name or vendor: Opus on Bedrock under a new id, at 1/50 of its price,
+// was matched by its api_id only and was silent.
+func sameModel(c *Catalog, m *ManagedModel) *ManagedModel {
+	ids := modelIDs(c, m)
+	if len(ids) == 0 {
 		return nil
 	}
 	for i := range c.Managed {
-		if b := &c.Managed[i]; b.APIID == m.APIID && b.Vendor == m.Vendor {
-			return b
+		b := &c.Managed[i]
+		for _, id := range modelIDs(c, b) {
+			if slices.Contains(ids, id) {
+				return b
+			}
 		}
 	}
 	return nil
+}
+
+// modelIDs are the ids a route may call m by, as c's routes name
+// them: its api_id (Provider.ModelID off Bedrock), its bedrock_id and
+// bedrock_regional_ids (Bedrock, which ForBedrock calls in a geography),
+// and the API ids it retired, which the vendor may still answer to. A
+// Bedrock id is taken without its inference-profile prefix ("global.",
+// "us."), the foundation model every profile of it invokes; case is
+// ignored.
+func modelIDs(c *Catalog, m *ManagedModel) []string {
+	var out []string
+	add := func(id string) {
+		id = strings.ToLower(id)
+		if prefix, _ := c.ProfilePrefix(id); prefix != "" {
+			id = strings.TrimPrefix(id, prefix)
+		}
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	add(m.APIID)
+	add(m.BedrockID)
+	for _, id := range m.BedrockRegionalIDs {
+		add(id)
+	}
+	for _, id := range m.FormerAPIIDs {
+		add(id)
+	}
+	return out
 }
 
 // cheapestRates are the lowest positive input and output prices any
