@@ -302,3 +302,86 @@ func TestCheckBookKnowsTheModelANewIDCalls(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckBookHoldsANewIDToItsModelsFigures: a book's new managed id for
+// a catalog model (sameModel) is held to that model's figures and facts
+// as an override of the model's own entry is: its window, TTFT, rate
+// limits or quality warn when they differ, a window left out is the
+// model's, and a figure of a provider the new id is not sold through is
+// its own to leave out.
+func TestCheckBookHoldsANewIDToItsModelsFigures(t *testing.T) {
+	base := Default()
+	var id string
+	for _, m := range base.Managed {
+		if m.BedrockID != "" && m.MaxInputTokens != nil && m.TTFTMs != nil && m.TTFTByProvider["bedrock"].Value > 0 && m.RateLimits["anthropic"].InputTPM != nil {
+			id = m.ID
+			break
+		}
+	}
+	if id == "" {
+		t.Fatal("no catalog model on Bedrock has a window, TTFTs and a rate limit")
+	}
+	ref := mustManaged(t, id)
+	window, ttft := ref.MaxInputTokens.Value, ref.TTFTMs.Value
+	src := Source{Source: "vendor SLA", AsOf: "2026-12-01"}
+	for _, tt := range []struct {
+		name   string
+		edit   func(m *ManagedModel)
+		window float64 // the merged window
+		warns  []string
+	}{
+		{"the model's figures", func(m *ManagedModel) { m.Status, m.Successor = "active", "" }, window, nil},
+		{"a window ten times the model's", func(m *ManagedModel) {
+			m.MaxInputTokens = &Figure{Value: window * 10, Source: src}
+		}, window * 10, []string{`managed[0] "acme-model" (line 1) as the catalog's "` + id + `", max_input_tokens.value: overrides the catalog's`}},
+		{"a narrower window", func(m *ManagedModel) {
+			m.MaxInputTokens = &Figure{Value: window / 2, Source: src}
+		}, window / 2, []string{"max_input_tokens.value: overrides the catalog's"}},
+		{"the window left out", func(m *ManagedModel) { m.MaxInputTokens = nil }, window,
+			[]string{`managed "acme-model" as the catalog's "` + id + `", max_input_tokens: the book removes the model's context window`}},
+		{"a faster TTFT", func(m *ManagedModel) {
+			m.TTFTMs = &Figure{Value: ttft / 6, Source: src}
+		}, window, []string{`as the catalog's "` + id + `", ttft_ms.value: overrides the catalog's`}},
+		{"a faster TTFT on Bedrock", func(m *ManagedModel) {
+			m.TTFTByProvider = map[string]Figure{"bedrock": {Value: ttft / 6, Source: src}}
+		}, window, []string{"ttft_ms_by_provider.bedrock.value: overrides the catalog's"}},
+		{"a higher rate limit", func(m *ManagedModel) {
+			r := m.RateLimits["anthropic"]
+			tpm := *r.InputTPM * 100
+			r.InputTPM = &tpm
+			m.RateLimits = map[string]RateLimit{"anthropic": r, "bedrock": m.RateLimits["bedrock"]}
+		}, window, []string{"rate_limits.anthropic.input_tpm: overrides the catalog's"}},
+		{"a higher quality", func(m *ManagedModel) {
+			m.Quality = map[string]Figure{"simple": m.Quality["simple"], "complex": {Value: 0.99, Source: src}}
+		}, window, []string{"quality.complex.value: overrides the catalog's"}},
+		{"another vendor", func(m *ManagedModel) { m.Vendor = "openai" }, window, []string{`vendor: sets "openai" where the catalog has`}},
+		{"sold through Bedrock only, without the vendor API's figures", func(m *ManagedModel) {
+			m.Providers = []string{"bedrock"}
+			m.RateLimits = map[string]RateLimit{"bedrock": m.RateLimits["bedrock"]}
+		}, window, nil},
+		{"ids of its own", func(m *ManagedModel) {
+			m.APIID, m.BedrockID, m.BedrockRegionalIDs, m.FormerAPIIDs = "acme-model-1", "global.acme.model-1", nil, nil
+			m.MaxInputTokens, m.TTFTMs = &Figure{Value: window * 10, Source: src}, &Figure{Value: ttft / 6, Source: src}
+		}, window * 10, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := mustManaged(t, id)
+			m.ID, m.Name = "acme-model", "Acme Model"
+			tt.edit(m)
+			entry, _ := json.Marshal(m)
+			b, err := ParseBook("book.json", []byte(`{"managed": [`+string(entry)+`]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			merged := MergeBook(base, b, "book.json")
+			if err := merged.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			got, _ := merged.ManagedModel("acme-model")
+			if got.MaxInputTokens == nil || got.MaxInputTokens.Value != tt.window {
+				t.Errorf("window = %v, want %g", got.MaxInputTokens, tt.window)
+			}
+			assertWarnings(t, merged.BookWarnings, tt.warns)
+		})
+	}
+}

@@ -3,6 +3,7 @@ package modelcatalog
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -38,6 +39,7 @@ func describes(path string) bool {
 // warns, SuspiciousFactor off says so).
 func (c *bookChecker) figures(base, book, merged *Catalog) {
 	bdoc, mdoc := toDoc(base), toDoc(merged)
+	same := counterparts(base, book, merged)
 	for _, s := range bookSections {
 		before, after := entryDocs(bdoc, s, base), entryDocs(mdoc, s, merged)
 		names := s.keys(book)
@@ -47,14 +49,23 @@ func (c *bookChecker) figures(base, book, merged *Catalog) {
 		for i, k := range s.keys(book) {
 			b, known := before[k]
 			entry := c.entry(s.name, i, names[i])
+			own := priceFields[s.name]
 			if !known {
 				if sizes[s.name] {
 					c.add(entry, "", fmt.Sprintf("adds this %s entry, which the catalog lacks: %s", s.label, addsFigure))
+					continue
 				}
-				continue
+				ref, ok := same[s.name][k]
+				if !ok {
+					continue
+				}
+				// A new entry for what the catalog has is held to its
+				// figures and facts, as an override of it is.
+				b, entry = before[ref], fmt.Sprintf("%s as the catalog's %q", entry, ref)
+				own = slices.Concat(own, ownFields[s.name])
 			}
 			for _, ch := range leafChanges("", b, after[k], nil) {
-				if !under(ch.path, priceFields[s.name]...) && !describes(ch.path) {
+				if !under(ch.path, own...) && !describes(ch.path) && (known || !unsold(after[k], ch.path)) {
 					c.figureChange(entry, ch)
 				}
 			}
@@ -80,6 +91,50 @@ func (c *bookChecker) figures(base, book, merged *Catalog) {
 		}
 		c.ratio("tokens_per_task."+k, "value", to, &from)
 	}
+}
+
+// counterparts maps, by section, each key of an entry book adds (base
+// lacks it) to the key of base's entry that is the same thing: the model
+// a route to a new managed id calls (sameModel). Such an entry's own
+// figures would replace that model's unseen: a new id of Opus with a
+// window of 10M tokens and a TTFT of 150 ms cleared managed.context_window
+// and latency.ttft with no warning.
+func counterparts(base, book, merged *Catalog) map[string]map[string]string {
+	out := map[string]map[string]string{"managed": {}}
+	mergedByID, baseByID := byKey(merged.Managed, modelID), byKey(base.Managed, modelID)
+	for _, bk := range book.Managed {
+		if m := mergedByID[bk.ID]; m != nil && baseByID[bk.ID] == nil {
+			if ref := sameModel(base, m); ref != nil {
+				out["managed"][bk.ID] = ref.ID
+			}
+		}
+	}
+	return out
+}
+
+// ownFields are, by section, the fields a new entry for what the catalog
+// has (counterparts) keeps as its own: a model's ids, the providers it
+// is sold through, its status and successor.
+var ownFields = map[string][]string{
+	"managed": {"id", "api_id", "former_api_ids", "bedrock_id", "bedrock_regional_ids", "providers", "status", "successor"},
+}
+
+// byProvider are a managed model's figures keyed by provider id.
+var byProvider = []string{"ttft_ms_by_provider", "max_input_tokens_by_provider", "rate_limits"}
+
+// unsold reports whether path is a figure, keyed by provider (byProvider),
+// of a provider the managed entry doc is not sold through: a new id of a
+// model on Bedrock only leaves out the vendor API's rate limit.
+func unsold(doc any, path string) bool {
+	e, _ := doc.(map[string]any)
+	providers, _ := e["providers"].([]any)
+	for _, f := range byProvider {
+		if under(path, f) && len(path) > len(f) {
+			p, _, _ := strings.Cut(path[len(f)+1:], ".")
+			return !slices.Contains(providers, any(p))
+		}
+	}
+	return false
 }
 
 // sizes are the sections whose new entries bring figures the fleet is

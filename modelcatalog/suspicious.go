@@ -57,39 +57,46 @@ func MergeBook(base, book *Catalog, file string) *Catalog {
 }
 
 // keepWindows restores in merged every context window of base's managed
-// models that a book removes (null, or an entry replaced without it), and
-// says so: without a window no route refuses a prompt the model cannot
+// models that a book removes (null, an entry replaced without it, or a
+// new id for the model, sameModel, without it), and says so: without a window no route refuses a prompt the model cannot
 // take, and the sealed policy that denies it (managed.context_window) has
 // nothing to judge. A book changes a window by writing a number.
 func keepWindows(base, merged *Catalog, file string) []BookWarning {
 	var out []BookWarning
 	for i := range merged.Managed {
 		m := &merged.Managed[i]
-		b, ok := base.ManagedModel(m.ID)
-		if !ok {
-			continue
+		b, known := base.ManagedModel(m.ID)
+		if !known {
+			// A new id for a catalog model (sameModel) takes its window.
+			if b = sameModel(base, m); b == nil {
+				continue
+			}
+		}
+		entry := fmt.Sprintf("managed %q", m.ID)
+		if !known {
+			entry += fmt.Sprintf(" as the catalog's %q", b.ID)
 		}
 		if m.MaxInputTokens == nil && b.MaxInputTokens != nil {
 			w := *b.MaxInputTokens
 			m.MaxInputTokens = &w
-			out = append(out, windowKept(file, m.ID, "max_input_tokens", w.Value))
+			out = append(out, windowKept(file, entry, "max_input_tokens", w.Value))
 		}
 		for _, p := range sortedKeys(b.MaxInputByProvider) {
-			if _, has := m.MaxInputByProvider[p]; has {
+			if _, has := m.MaxInputByProvider[p]; has || !known && !slices.Contains(m.Providers, p) {
 				continue
 			}
 			if m.MaxInputByProvider == nil {
 				m.MaxInputByProvider = map[string]Figure{}
 			}
 			m.MaxInputByProvider[p] = b.MaxInputByProvider[p]
-			out = append(out, windowKept(file, m.ID, "max_input_tokens_by_provider."+p, b.MaxInputByProvider[p].Value))
+			out = append(out, windowKept(file, entry, "max_input_tokens_by_provider."+p, b.MaxInputByProvider[p].Value))
 		}
 	}
 	return out
 }
 
-func windowKept(file, id, field string, tokens float64) BookWarning {
-	return BookWarning{File: file, Entry: fmt.Sprintf("managed %q", id), Field: field, Message: fmt.Sprintf(
+func windowKept(file, entry, field string, tokens float64) BookWarning {
+	return BookWarning{File: file, Entry: entry, Field: field, Message: fmt.Sprintf(
 		"the book removes the model's context window; the catalog's %.0f tokens are kept, since without one no route refuses a prompt the model cannot take: write a number to change it", tokens)}
 }
 
