@@ -385,3 +385,78 @@ func TestCheckBookHoldsANewIDToItsModelsFigures(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckBookHoldsANewRegionToItsTypesFacts: a book's instance in a
+// Region the catalog lacks, of a type the catalog lists elsewhere, is
+// held to that type's facts (its GPU, their count, its vCPUs, memory,
+// network and quotas are AWS's, the same in every Region) as an override
+// of the type's own entry is; its prices and Region are its own, and a
+// type the catalog lacks has nothing to be held to.
+func TestCheckBookHoldsANewRegionToItsTypesFacts(t *testing.T) {
+	base := Default()
+	var ref Instance
+	for _, in := range base.Instances {
+		if in.GPUs > 1 && in.VCPUs > 0 && in.NetworkGbps != nil {
+			ref = in
+			break
+		}
+	}
+	var other string
+	for _, g := range base.GPUs {
+		if g.ID != ref.GPU {
+			other = g.ID
+			break
+		}
+	}
+	if ref.Type == "" || other == "" {
+		t.Fatal("no catalog instance of several GPUs with its vCPUs and network, or no second GPU")
+	}
+	at := fmt.Sprintf(`instances[0] "%s@xx-test-1" (line 1) as the catalog's "%s@%s", `, ref.Type, ref.Type, ref.Region)
+	for _, tt := range []struct {
+		name  string
+		edit  func(in *Instance)
+		warns []string
+	}{
+		{"the type's facts", func(in *Instance) {}, nil},
+		{"its own prices", func(in *Instance) {
+			r := in.GPUHourUSD["on_demand"]
+			r.Low, r.High = r.Low*1.2, r.High*1.2
+			in.GPUHourUSD = map[string]PriceRange{"on_demand": r}
+		}, nil},
+		{"another GPU", func(in *Instance) { in.GPU = other }, []string{at + fmt.Sprintf(`gpu: sets %q where the catalog has %q`, other, ref.GPU)}},
+		{"twice the GPUs", func(in *Instance) { in.GPUs *= 2 }, []string{at + fmt.Sprintf("gpus: overrides the catalog's %d with %d", ref.GPUs, ref.GPUs*2)}},
+		{"other vCPUs", func(in *Instance) { in.VCPUs *= 2 }, []string{at + "vcpus: overrides the catalog's"}},
+		{"a faster network", func(in *Instance) {
+			n := *in.NetworkGbps
+			n.Value *= 8
+			in.NetworkGbps = &n
+		}, []string{at + "network_gbps.value: overrides the catalog's"}},
+		{"the type in capitals", func(in *Instance) { in.Type, in.GPU = strings.ToUpper(in.Type), other }, []string{"gpu: sets"}},
+		{"a type the catalog lacks", func(in *Instance) { in.Type, in.GPU = "acme.48xlarge", other }, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := ref
+			in.Region = "xx-test-1"
+			tt.edit(&in)
+			entry, _ := json.Marshal(in)
+			b, err := ParseBook("book.json", []byte(`{"instances": [`+string(entry)+`]}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertWarnings(t, CheckBook(base, b, "book.json"), tt.warns)
+		})
+	}
+	// The catalog's own entries of a type agree: each, copied to a new
+	// Region, is quiet.
+	for _, in := range base.Instances {
+		in.Region = "xx-test-1"
+		entry, _ := json.Marshal(in)
+		b, err := ParseBook("book.json", []byte(`{"instances": [`+string(entry)+`]}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ws := CheckBook(base, b, "book.json"); len(ws) > 0 {
+			t.Errorf("%s in a new Region: %v", in.Type, ws)
+		}
+	}
+}

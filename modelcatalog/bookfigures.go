@@ -95,12 +95,15 @@ func (c *bookChecker) figures(base, book, merged *Catalog) {
 
 // counterparts maps, by section, each key of an entry book adds (base
 // lacks it) to the key of base's entry that is the same thing: the model
-// a route to a new managed id calls (sameModel). Such an entry's own
-// figures would replace that model's unseen: a new id of Opus with a
+// a route to a new managed id calls (sameModel), and the instance type
+// the catalog lists in another Region (its GPUs, vCPUs, memory, network
+// and quotas are AWS's facts of the type, in every Region). Such an
+// entry's own figures would replace those unseen: a new id of Opus with a
 // window of 10M tokens and a TTFT of 150 ms cleared managed.context_window
-// and latency.ttft with no warning.
+// and latency.ttft, and a g6.12xlarge (four L4s) in a new Region said to
+// carry H100s was sized as four H100s, with no warning.
 func counterparts(base, book, merged *Catalog) map[string]map[string]string {
-	out := map[string]map[string]string{"managed": {}}
+	out := map[string]map[string]string{"managed": {}, "instances": {}}
 	mergedByID, baseByID := byKey(merged.Managed, modelID), byKey(base.Managed, modelID)
 	for _, bk := range book.Managed {
 		if m := mergedByID[bk.ID]; m != nil && baseByID[bk.ID] == nil {
@@ -109,14 +112,26 @@ func counterparts(base, book, merged *Catalog) map[string]map[string]string {
 			}
 		}
 	}
+	instanceType := func(in Instance) string { return strings.ToLower(in.Type) }
+	mergedIn, baseIn, baseTypes := byKey(merged.Instances, instanceKey), byKey(base.Instances, instanceKey), byKey(base.Instances, instanceType)
+	for _, bk := range book.Instances {
+		k := instanceKey(bk)
+		if mergedIn[k] != nil && baseIn[k] == nil {
+			if ref := baseTypes[instanceType(bk)]; ref != nil {
+				out["instances"][k] = instanceKey(*ref)
+			}
+		}
+	}
 	return out
 }
 
 // ownFields are, by section, the fields a new entry for what the catalog
 // has (counterparts) keeps as its own: a model's ids, the providers it
-// is sold through, its status and successor.
+// is sold through, its status and successor; an instance's Region (and
+// its type, which differs in case only).
 var ownFields = map[string][]string{
-	"managed": {"id", "api_id", "former_api_ids", "bedrock_id", "bedrock_regional_ids", "providers", "status", "successor"},
+	"managed":   {"id", "api_id", "former_api_ids", "bedrock_id", "bedrock_regional_ids", "providers", "status", "successor"},
+	"instances": {"type", "region"},
 }
 
 // byProvider are a managed model's figures keyed by provider id.
