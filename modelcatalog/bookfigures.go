@@ -35,8 +35,9 @@ func describes(path string) bool {
 // figures checks what the book changes that is not a price: every number
 // and fact of an entry the book overlays or replaces (a TTFT, a quality
 // score, a throughput, a GPU's memory or bandwidth, a model's size, a
-// provider's auth), the prompt TTFT, and tokens per task (any change
-// warns, SuspiciousFactor off says so).
+// provider's auth) or adds for what the catalog has (counterparts), the
+// prompt TTFT, and tokens per task (any change warns, SuspiciousFactor
+// off says so).
 func (c *bookChecker) figures(base, book, merged *Catalog) {
 	bdoc, mdoc := toDoc(base), toDoc(merged)
 	same := counterparts(base, book, merged)

@@ -58,9 +58,11 @@ func MergeBook(base, book *Catalog, file string) *Catalog {
 
 // keepWindows restores in merged every context window of base's managed
 // models that a book removes (null, an entry replaced without it, or a
-// new id for the model, sameModel, without it), and says so: without a window no route refuses a prompt the model cannot
-// take, and the sealed policy that denies it (managed.context_window) has
-// nothing to judge. A book changes a window by writing a number.
+// new id for the model, sameModel, without it), and says so: without a
+// window no route refuses a prompt the model cannot take, and the sealed
+// policy that denies it (managed.context_window) has nothing to judge. A
+// book changes a window by writing a number; a new id keeps only the
+// windows of the providers it is sold through.
 func keepWindows(base, merged *Catalog, file string) []BookWarning {
 	var out []BookWarning
 	for i := range merged.Managed {
@@ -82,7 +84,7 @@ func keepWindows(base, merged *Catalog, file string) []BookWarning {
 			out = append(out, windowKept(file, entry, "max_input_tokens", w.Value))
 		}
 		for _, p := range sortedKeys(b.MaxInputByProvider) {
-			if _, has := m.MaxInputByProvider[p]; has || !known && !slices.Contains(m.Providers, p) {
+			if _, has := m.MaxInputByProvider[p]; has || (!known && !slices.Contains(m.Providers, p)) {
 				continue
 			}
 			if m.MaxInputByProvider == nil {
@@ -112,7 +114,11 @@ func windowKept(file, entry, field string, tokens float64) BookWarning {
 // score, a throughput, a GPU's memory or bandwidth, a model's size) that
 // the book changes or removes: a book is there to say what the
 // organisation pays, and a pull request that edits one is hostile input.
-// A figure equal to base's is never suspicious. Book entries with no
+// A figure equal to base's is never suspicious. A book entry base lacks
+// that is the same thing as one of base's (counterparts: a new id a route
+// calls a catalog model by, a catalog instance type in a new Region) is
+// held to that entry's figures and facts, and a model's to its prices; a
+// new instance to the prices of its GPU. Other book entries with no
 // counterpart in base are checked for zero prices, and a new model's
 // prices against the cheapest the catalog lists: ten times below it warns.
 func CheckBook(base, book *Catalog, file string) []BookWarning {
