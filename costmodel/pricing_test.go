@@ -77,11 +77,11 @@ func TestManagedPriceStructures(t *testing.T) {
 		{name: "Bedrock regional profile", model: "claude-sonnet-4.6", ctx: 32768, manage: "provider = \"bedrock\"\n  bedrock_profile = \"regional\"", want: 475.2,
 			note: "claude-sonnet-4.6 via bedrock, list price effective 2026-02-17; Bedrock regional profile +10 %: $3.3 in / $0.33 cache read / $4.125 cache write (5m) / $16.5 out per M"},
 		{name: "Bedrock global profile", model: "claude-sonnet-4.6", ctx: 32768, manage: `provider = "bedrock"`, want: 432},
-		// DeepSeek V4.1 Flash from Shanghai: peak share 7/9 (TestWorkingHoursPeakShare).
-		// in 2/9 × 0.15 + 7/9 × 0.30 = 0.26667; read 2/9 × 0.003 + 7/9 × 0.006 = 0.005333;
-		// out 2/9 × 0.6 + 7/9 × 1.2 = 1.06667.
-		// 80 × (0.5 × 0.26667 + 0.5 × 0.005333) + 20 × 1.06667 = 10.88 + 21.3333 = 32.2133.
-		{name: "DeepSeek peak hours from Shanghai", team: `timezone = "Asia/Shanghai"`, model: "deepseek-v4.1-flash", ctx: 32768, want: 32.213333},
+		// DeepSeek V4.1 Flash from Shanghai: peak share 6/8 (TestWorkingHoursPeakShare).
+		// in 2/8 × 0.15 + 6/8 × 0.30 = 0.2625; read 2/8 × 0.003 + 6/8 × 0.006 = 0.00525;
+		// out 2/8 × 0.6 + 6/8 × 1.2 = 1.05.
+		// 80 × (0.5 × 0.2625 + 0.5 × 0.00525) + 20 × 1.05 = 10.71 + 21 = 31.71.
+		{name: "DeepSeek peak hours from Shanghai", team: `timezone = "Asia/Shanghai"`, model: "deepseek-v4.1-flash", ctx: 32768, want: 31.71},
 		// From New York no working hour is peak: 80 × (0.075 + 0.0015) + 20 × 0.6 = 6.12 + 12 = 18.12.
 		{name: "DeepSeek off-peak from New York", team: `timezone = "America/New_York"`, model: "deepseek-v4.1-flash", ctx: 32768, want: 18.12},
 		// Carbon on either side of its change: 80 × (1 + 0.05) + 200 = 284; doubled 568.

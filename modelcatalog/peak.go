@@ -5,6 +5,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/costgate/costgate/units"
+
 	// The IANA database is embedded so that a team's timezone resolves the
 	// same way on every machine, with or without a system zoneinfo.
 	_ "time/tzdata"
@@ -12,10 +14,14 @@ import (
 
 // The working day assumed when a team's load is placed in time: its
 // working hours (team.working_hours_per_month) fall on weekdays between
-// these local hours, spread evenly.
+// these local hours, spread evenly. They are the business-hours
+// schedule's day (units), the one the load, the schedule's billed hours
+// and the usage importers' peak hour read: counted to 18:00, a Los
+// Angeles team was billed 9 % of its tokens at DeepSeek's peak rates in an
+// hour it does not work.
 const (
-	WorkdayStartHour = 9
-	WorkdayEndHour   = 18
+	WorkdayStartHour = units.BusinessDayStartHour
+	WorkdayEndHour   = units.BusinessDayStartHour + units.BusinessDayHours
 )
 
 // slotMinutes is the step of the peak-share count. Every time zone's UTC
@@ -26,7 +32,7 @@ const slotMinutes = 15
 var weekdays = []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
 // WorkingHoursPeakShare returns the share of a team's working hours —
-// 09:00 to 18:00 local time, Monday to Friday, in the calendar month of
+// 09:00 to 17:00 local time, Monday to Friday, in the calendar month of
 // date — that falls inside the peak windows (given in UTC). It is the
 // share of the team's tokens billed at peak rates, the load being even
 // across working hours. The month, not a fixed week, is counted so that a

@@ -168,7 +168,8 @@ func TestPerM(t *testing.T) {
 	}
 }
 
-// TestWorkingHoursPeakShare places 09:00-18:00 local weekdays against
+// TestWorkingHoursPeakShare places 09:00-17:00 local weekdays (the
+// business-hours day every other part of the product reads) against
 // DeepSeek's peak windows (weekdays 01-04 and 06-10 UTC), by hand.
 func TestWorkingHoursPeakShare(t *testing.T) {
 	m, _ := Default().ManagedModel("deepseek-v4.1-flash")
@@ -177,20 +178,19 @@ func TestWorkingHoursPeakShare(t *testing.T) {
 		tz, date string
 		want     float64
 	}{
-		{"UTC", "2026-11-26", 1.0 / 9},           // 09-18 UTC: only 09-10 is peak
-		{"Asia/Shanghai", "2026-11-26", 7.0 / 9}, // 01-10 UTC: 01-04 and 06-10
-		{"Asia/Tokyo", "2026-11-26", 6.0 / 9},    // 00-09 UTC: 01-04 and 06-09
-		{"Europe/Berlin", "2026-11-26", 2.0 / 9}, // CET, 08-17 UTC: 08-10
-		{"Europe/Berlin", "2026-07-15", 3.0 / 9}, // CEST, 07-16 UTC: 07-10
-		{"America/New_York", "2026-11-26", 0},    // EST, 14-23 UTC
-		// NZDT (UTC+13): local Monday 09-18 is Sunday 20:00 to Monday 05:00
-		// UTC, whose Monday 01-04 is peak: 3 of 9 hours every weekday.
-		{"Pacific/Auckland", "2026-11-26", 3.0 / 9},
-		// PST (UTC-8): local 09-18 is 17:00 to 02:00 UTC the next day, so
-		// Monday to Thursday end in an hour of the next weekday's 01-04
-		// window, and Friday's ends on a Saturday. November 2026 has 21
-		// weekdays, 4 of them Fridays: 17 peak hours of 189.
-		{"America/Los_Angeles", "2026-11-26", 17.0 / 189},
+		{"UTC", "2026-11-26", 1.0 / 8},           // 09-17 UTC: only 09-10 is peak
+		{"Asia/Shanghai", "2026-11-26", 6.0 / 8}, // 01-09 UTC: 01-04 and 06-09
+		{"Asia/Tokyo", "2026-11-26", 5.0 / 8},    // 00-08 UTC: 01-04 and 06-08
+		{"Europe/Berlin", "2026-11-26", 2.0 / 8}, // CET, 08-16 UTC: 08-10
+		{"Europe/Berlin", "2026-07-15", 3.0 / 8}, // CEST, 07-15 UTC: 07-10
+		{"America/New_York", "2026-11-26", 0},    // EST, 14-22 UTC
+		// NZDT (UTC+13): local Monday 09-17 is Sunday 20:00 to Monday 04:00
+		// UTC, whose Monday 01-04 is peak: 3 of 8 hours every weekday.
+		{"Pacific/Auckland", "2026-11-26", 3.0 / 8},
+		// PST (UTC-8): local 09-17 is 17:00 to 01:00 UTC the next day,
+		// ending as the next weekday's 01-04 window opens: none. Counted to
+		// 18:00 (02:00 UTC), 17 of its 189 hours were billed at peak.
+		{"America/Los_Angeles", "2026-11-26", 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.tz+"/"+tt.date, func(t *testing.T) {
