@@ -423,6 +423,11 @@ deny contains v if {
 			want:  []string{"DIR/finance.rego:3:11", "a carriage return without a line feed"},
 		},
 		{
+			name:  "an invisible character",
+			files: map[string]string{"finance.rego": "package costgate.finance\n\n# cap opus\u2060\ndeny contains {\"policy\": \"finance.x\", \"option\": \"*\", \"msg\": \"x\"} if true\n"},
+			want:  []string{"DIR/finance.rego:3:11", "U+2060 WORD JOINER"},
+		},
+		{
 			name:  "folder without policies",
 			files: map[string]string{"README.md": "nothing here"},
 			want:  []string{"load policy folder DIR", "no .rego or data.json files"},

@@ -168,17 +168,22 @@ func Refused(filename string, src []byte) *hcl.Diagnostic { return refuse(filena
 
 // hiddenText refuses text that reads otherwise than an editor or a diff
 // shows it (specfile.Hidden): a comment line ending in a line break HCL
-// does not see swallows the next line, which the gate then never reads.
-// fmt may not turn one into a line end either: that would change what
-// the spec says.
+// does not see swallows the next line, which the gate then never reads;
+// an invisible character after a heredoc's end marker leaves the heredoc
+// open over lines a reviewer reads as live. fmt may not normalise one
+// either: that would change what the spec says.
 func hiddenText(filename string, src []byte) *hcl.Diagnostic {
 	h, found := specfile.Hidden(src)
 	if !found {
 		return nil
 	}
 	pos := hcl.Pos{Line: h.Line, Column: h.Column, Byte: h.Byte}
-	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: "Hidden line break or text direction", Subject: &hcl.Range{Filename: filename, Start: pos, End: pos},
-		Detail: fmt.Sprintf("The spec holds %s at line %d, column %d. An editor or a diff shows the text around it otherwise than HCL reads it (a comment ending in a line break HCL does not see swallows the next line), so a reviewer would approve what the gate does not read; remove it (write plain line feeds, CRLF or LF).", h.What, h.Line, h.Column)}
+	detail := fmt.Sprintf("The spec holds %s at line %d, column %d. An editor or a diff shows the text around it otherwise than HCL reads it (a comment ending in a line break HCL does not see swallows the next line), so a reviewer would approve what the gate does not read; remove it (write plain line feeds, CRLF or LF).", h.What, h.Line, h.Column)
+	switch h.Summary {
+	case specfile.SummaryInvisible:
+		detail = fmt.Sprintf("At line %d, column %d the spec holds %s. A line that reads as a heredoc's end marker, or a comment's end, with one ends nothing for HCL, so a reviewer would approve what the gate does not read; remove it.", h.Line, h.Column, h.What)
+	}
+	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: h.Summary, Subject: &hcl.Range{Filename: filename, Start: pos, End: pos}, Detail: detail}
 }
 
 // capDiagnostics keeps the first MaxDiagnostics diagnostics and says how

@@ -870,8 +870,10 @@ model "m" {
 // (a lone carriage return, NEL, U+2028, U+2029, vertical tab, form feed)
 // ends a comment on screen but not for HCL, so the line after it is read
 // as part of the comment; a bidirectional control reorders text on
-// screen. Each is refused at its line and column, wherever it is; CRLF
-// line ends are not.
+// screen; an invisible character (a zero-width space, a word joiner, a
+// soft hyphen, a tag character, a variation selector) shows as nothing.
+// Each is refused at its line and column, wherever it is; CRLF line ends
+// are not.
 func TestHiddenLineBreaksAreRefused(t *testing.T) {
 	raw, err := os.ReadFile("../examples/regulated.hcl")
 	if err != nil {
@@ -883,15 +885,22 @@ func TestHiddenLineBreaksAreRefused(t *testing.T) {
 		t.Fatal("the example has no compliance attribute")
 	}
 	line := strings.Count(src[:strings.Index(src, attr)], "\n") + 1
-	for _, tt := range []struct{ name, sep, want string }{
-		{"lone CR", "\r", "U+000D"},
-		{"NEL", "\u0085", "U+0085"},
-		{"line separator", "\u2028", "U+2028"},
-		{"paragraph separator", "\u2029", "U+2029"},
-		{"vertical tab", "\v", "U+000B"},
-		{"form feed", "\f", "U+000C"},
-		{"right-to-left override", "\u202e", "U+202E"},
-		{"pop directional isolate", "\u2069", "U+2069"},
+	const lineBreak, invisible = "Hidden line break or text direction", "Invisible character"
+	for _, tt := range []struct{ name, sep, summary, want string }{
+		{"lone CR", "\r", lineBreak, "U+000D"},
+		{"NEL", "\u0085", lineBreak, "U+0085"},
+		{"line separator", "\u2028", lineBreak, "U+2028"},
+		{"paragraph separator", "\u2029", lineBreak, "U+2029"},
+		{"vertical tab", "\v", lineBreak, "U+000B"},
+		{"form feed", "\f", lineBreak, "U+000C"},
+		{"right-to-left override", "\u202e", lineBreak, "U+202E"},
+		{"pop directional isolate", "\u2069", lineBreak, "U+2069"},
+		{"zero-width space", "\u200b", invisible, "U+200B ZERO WIDTH SPACE"},
+		{"word joiner", "\u2060", invisible, "U+2060 WORD JOINER"},
+		{"soft hyphen", "\u00ad", invisible, "U+00AD SOFT HYPHEN"},
+		{"tag character", "\U000E0041", invisible, "U+E0041 TAG CHARACTER"},
+		{"variation selector", "\ufe0f", invisible, "U+FE0F VARIATION SELECTOR-16"},
+		{"byte-order mark past the start", "\ufeff", invisible, "U+FEFF"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			// The attribute hidden behind a comment that ends in sep.
@@ -901,11 +910,17 @@ func TestHiddenLineBreaksAreRefused(t *testing.T) {
 				t.Fatal("accepted")
 			}
 			d := diags[0]
-			if d.Summary != "Hidden line break or text direction" || !strings.Contains(d.Detail, tt.want) ||
+			if d.Summary != tt.summary || !strings.Contains(d.Detail, tt.want) ||
 				d.Subject.Start.Line != line || d.Subject.Start.Column != len("  # PCI scope")+1 {
 				t.Errorf("%s at %d:%d: %s", d.Summary, d.Subject.Start.Line, d.Subject.Start.Column, d.Detail)
 			}
 		})
+	}
+	// Names, accents and emoji in comments and strings, and a leading
+	// byte-order mark, are text.
+	text := "\ufeff# Zoë Ünal’s team — Дмитрий, 山田 🚀 ❤️ 🧑‍💻\n" + src
+	if _, diags := NewParser(modelcatalog.Default()).Parse("text.hcl", []byte(text)); diags.HasErrors() {
+		t.Errorf("text refused: %v", diags)
 	}
 	crlf := strings.ReplaceAll(src, "\n", "\r\n")
 	if _, diags := NewParser(modelcatalog.Default()).Parse("crlf.hcl", []byte(crlf)); diags.HasErrors() {

@@ -301,7 +301,8 @@ func hasKey(n *yaml.Node, key string) bool {
 // otherwise than a diff shows it (specfile.Hidden): YAML ends a comment at
 // a line break git does not split lines at (U+2028, NEL, a lone carriage
 // return), so a live costgate:vllmImage hid behind a comment in the
-// owners' review.
+// owners' review; an invisible character changes what a line reads as
+// and shows nothing.
 func hiddenYAML(path string, raw []byte) error {
 	// UTF-16 (which YAML and Pulumi read) would hide from that check, and
 	// git shows it as binary: a stack file is UTF-8 text.

@@ -37,6 +37,8 @@ func TestStackConfigFromElsewhere(t *testing.T) {
 		// the image a diff shows commented out is live.
 		{"a key behind a hidden line break", "", stack + "  # mirror\u2028  costgate:vllmImage: docker.io/x/vllm:v1\n", "Pulumi.prod.yaml:4:11: holds a line break"},
 		{"a project with a hidden line break", "name: costgate\n# note\rmain: elsewhere\n", stack, "Pulumi.yaml:2:7: holds a carriage return without a line feed"},
+		{"an invisible character", "", stack + "  acme:owner: \"a\u200b\"\n", "Pulumi.prod.yaml:4:17: holds an invisible character, U+200B ZERO WIDTH SPACE"},
+		{"emoji and names", "", "\ufeff" + stack + "  acme:owner: \"Zoë’s team ❤️ 🧑‍💻\"\n", ""},
 		// UTF-16, which YAML reads and git shows as binary, hid the same.
 		{"a stack file in UTF-16", "", utf16(stack + "  # mirror\u2028  costgate:vllmImage: docker.io/x/vllm:v1\n"), "not UTF-8 text"},
 	}

@@ -130,22 +130,29 @@ func TestFmtKeepsFigures(t *testing.T) {
 }
 
 // TestFmtRefusesHiddenLineBreaks: fmt neither passes (--check) nor
-// rewrites a spec with a line break HCL does not end a line at: made a
-// line feed, it would un-comment the line the comment hid.
+// rewrites a spec with a line break HCL does not end a line at (made a
+// line feed, it would un-comment the line the comment hid) or an
+// invisible character (dropped, it would end the heredoc it leaves open).
 func TestFmtRefusesHiddenLineBreaks(t *testing.T) {
 	raw := mustRead(t, "../../examples/regulated.hcl")
-	hidden := strings.Replace(raw, "  code_may_leave_network = false", "  # PCI scope\u2028  code_may_leave_network = false", 1)
-	path := filepath.Join(t.TempDir(), "regulated.hcl")
-	if err := os.WriteFile(path, []byte(hidden), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, args := range [][]string{{"fmt", "--check", path}, {"fmt", path}} {
-		code, _, stderr := runCLI(args...)
-		if code != 2 || !strings.Contains(stderr, "Hidden line break or text direction") {
-			t.Errorf("%v: exit %d\n%s", args, code, stderr)
-		}
-	}
-	if got, _ := os.ReadFile(path); string(got) != hidden {
-		t.Error("fmt rewrote the file")
+	for _, tt := range []struct{ name, hidden, summary string }{
+		{"line separator", strings.Replace(raw, "  code_may_leave_network = false", "  # PCI scope\u2028  code_may_leave_network = false", 1), "Hidden line break or text direction"},
+		{"zero-width space", strings.Replace(raw, "  code_may_leave_network = false", "  # PCI scope\u200b\n  code_may_leave_network = false", 1), "Invisible character"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "regulated.hcl")
+			if err := os.WriteFile(path, []byte(tt.hidden), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, args := range [][]string{{"fmt", "--check", path}, {"fmt", path}} {
+				code, _, stderr := runCLI(args...)
+				if code != 2 || !strings.Contains(stderr, tt.summary) {
+					t.Errorf("%v: exit %d\n%s", args, code, stderr)
+				}
+			}
+			if got, _ := os.ReadFile(path); string(got) != tt.hidden {
+				t.Error("fmt rewrote the file")
+			}
+		})
 	}
 }
