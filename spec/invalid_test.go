@@ -163,6 +163,12 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(src)
 	}
+	// Hidden and look-alike delimiters.
+	for _, src := range []string{
+		"a = <<EOT\nx\n\u0415OT\nEOT\n", "a = <<EOT\nx\nEOT\u200b\nEOT\n", "/* a \u2217/\nb = 1\n/* */\n", "# x\u2028y = 1\n",
+	} {
+		f.Add([]byte(src))
+	}
 	cat := modelcatalog.Default()
 	f.Fuzz(func(t *testing.T, src []byte) {
 		p := NewParser(cat)

@@ -169,11 +169,16 @@ func Refused(filename string, src []byte) *hcl.Diagnostic { return refuse(filena
 // hiddenText refuses text that reads otherwise than an editor or a diff
 // shows it (specfile.Hidden): a comment line ending in a line break HCL
 // does not see swallows the next line, which the gate then never reads;
-// an invisible character after a heredoc's end marker leaves the heredoc
-// open over lines a reviewer reads as live. fmt may not normalise one
-// either: that would change what the spec says.
+// an invisible character after a heredoc's end marker, or a look-alike of
+// a delimiter (specfile.LookAlikeHCL: "ЕOT" with a Cyrillic Е, "∗/"),
+// leaves a heredoc or a block comment open over lines a reviewer reads as
+// live. fmt may not normalise one either: that would change what the
+// spec says.
 func hiddenText(filename string, src []byte) *hcl.Diagnostic {
 	h, found := specfile.Hidden(src)
+	if !found {
+		h, found = specfile.LookAlikeHCL(src)
+	}
 	if !found {
 		return nil
 	}
@@ -182,6 +187,8 @@ func hiddenText(filename string, src []byte) *hcl.Diagnostic {
 	switch h.Summary {
 	case specfile.SummaryInvisible:
 		detail = fmt.Sprintf("At line %d, column %d the spec holds %s. A line that reads as a heredoc's end marker, or a comment's end, with one ends nothing for HCL, so a reviewer would approve what the gate does not read; remove it.", h.Line, h.Column, h.What)
+	case specfile.SummaryLookAlike:
+		detail = fmt.Sprintf("At line %d, column %d the spec holds %s. A reviewer reads the text after it as live, so would approve what the gate does not read; write the delimiter in ASCII, or reword the text.", h.Line, h.Column, h.What)
 	}
 	return &hcl.Diagnostic{Severity: hcl.DiagError, Summary: h.Summary, Subject: &hcl.Range{Filename: filename, Start: pos, End: pos}, Detail: detail}
 }

@@ -866,6 +866,50 @@ model "m" {
 	}
 }
 
+// TestLookAlikeDelimitersAreRefused: a heredoc end marker spelled with a
+// look-alike letter ("ЕOT", Cyrillic Е) or a block comment "closed" by a
+// look-alike ("∗/", U+2217) ends nothing for HCL, so the compliance and
+// budget blocks a reviewer reads below it are heredoc or comment text:
+// the spec is refused at the look-alike. Non-ASCII text in heredocs,
+// strings and comments is accepted.
+func TestLookAlikeDelimitersAreRefused(t *testing.T) {
+	const head = "team \"platform\" {\n  developers           = 300\n  tokens_per_developer = 3e6\n  cost_center          = \"platform\"\n}\n\nworkload \"agent\" {\n  share      = 1\n  complexity = \"complex\"\n}\n"
+	const restricted = "\ncompliance {\n  code_may_leave_network = false\n}\n\nbudget {\n  monthly_limit_usd = 50000\n}\n"
+	override := func(name, reason string) string {
+		return "\noverride \"" + name + "\" {\n  policy   = \"spend.approval\"\n  approver = \"@cfo\"\n  expires  = \"2027-02-15\"\n  reason   = <<EOT\n" + reason + "\n}\n"
+	}
+	for _, tt := range []struct {
+		name, src string
+		line, col int // 0: accepted
+		want      string
+	}{
+		{"Cyrillic Ie in a heredoc's end marker", head + override("q1", "Quarterly review.\n\u0415OT") + restricted + override("q2", "Second review.\nEOT"), 18, 1, "U+0415 CYRILLIC CAPITAL LETTER IE, which looks like E, in a line that reads as the end marker EOT of the heredoc opened at line 16"},
+		{"asterisk operator closing a comment", head + "\n/* Restrictions agreed with security (SEC-1234) \u2217/\n" + restricted + "\n/* end of the restrictions */\n", 12, 49, "U+2217 ASTERISK OPERATOR, which looks like *"},
+		{"text", head + override("q1", "Обзор расходов ЕОТ-7, “Zoë’s” team 🚀 ❤️\nEOT") + "\n/* 2 ∗ 3, a/b; Дмитрий */\n# ∗/ ЕOT\n" + restricted, 0, 0, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, diags := NewParser(modelcatalog.Default()).Parse("platform.hcl", []byte(tt.src))
+			if tt.line == 0 {
+				if diags.HasErrors() {
+					t.Fatalf("refused: %v", diags)
+				}
+				if s.Compliance.CodeMayLeaveNetwork || s.Budget.MonthlyLimitUSD == nil || *s.Budget.MonthlyLimitUSD != 50000 {
+					t.Errorf("the restrictions were not read: %+v %+v", s.Compliance, s.Budget)
+				}
+				return
+			}
+			if !diags.HasErrors() {
+				t.Fatal("accepted")
+			}
+			d := diags[0]
+			if d.Summary != "Look-alike delimiter" || !strings.Contains(d.Detail, tt.want) ||
+				d.Subject.Start.Line != tt.line || d.Subject.Start.Column != tt.col {
+				t.Errorf("%s at %d:%d: %s", d.Summary, d.Subject.Start.Line, d.Subject.Start.Column, d.Detail)
+			}
+		})
+	}
+}
+
 // TestHiddenLineBreaksAreRefused: a line break HCL does not end a line at
 // (a lone carriage return, NEL, U+2028, U+2029, vertical tab, form feed)
 // ends a comment on screen but not for HCL, so the line after it is read

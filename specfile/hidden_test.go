@@ -67,11 +67,12 @@ func TestHiddenInvisible(t *testing.T) {
 func FuzzHidden(f *testing.F) {
 	for _, s := range []string{
 		"a = <<EOT\nx\nEOT\u200b\nEOT\n", "# 🧑‍💻 ❤️\n", "\ufeffx = 1\n", "x\u2060 = 1\n",
+		"a = <<EOT\nx\n\u0415OT\nEOT\n", "/* a \u2217/ b */\n", "a = <<-EOT\n  x ${<<EOT\ny\nEOT\n}\n  \uff25OT\n",
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, check := range []func([]byte) (HiddenChar, bool){Hidden} {
+		for _, check := range []func([]byte) (HiddenChar, bool){Hidden, LookAlikeHCL} {
 			h, found := check(src)
 			if !found {
 				continue

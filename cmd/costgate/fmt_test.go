@@ -131,13 +131,15 @@ func TestFmtKeepsFigures(t *testing.T) {
 
 // TestFmtRefusesHiddenLineBreaks: fmt neither passes (--check) nor
 // rewrites a spec with a line break HCL does not end a line at (made a
-// line feed, it would un-comment the line the comment hid) or an
-// invisible character (dropped, it would end the heredoc it leaves open).
+// line feed, it would un-comment the line the comment hid), an invisible
+// character or a look-alike delimiter (made ASCII, it would end the
+// heredoc or comment it leaves open).
 func TestFmtRefusesHiddenLineBreaks(t *testing.T) {
 	raw := mustRead(t, "../../examples/regulated.hcl")
 	for _, tt := range []struct{ name, hidden, summary string }{
 		{"line separator", strings.Replace(raw, "  code_may_leave_network = false", "  # PCI scope\u2028  code_may_leave_network = false", 1), "Hidden line break or text direction"},
 		{"zero-width space", strings.Replace(raw, "  code_may_leave_network = false", "  # PCI scope\u200b\n  code_may_leave_network = false", 1), "Invisible character"},
+		{"look-alike comment end", strings.Replace(raw, "  code_may_leave_network = false", "  /* PCI scope \u2217/\n  code_may_leave_network = false\n  /* end */", 1), "Look-alike delimiter"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "regulated.hcl")
