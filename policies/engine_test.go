@@ -427,6 +427,13 @@ deny contains v if {
 			files: map[string]string{"finance.rego": "package costgate.finance\n\n# cap opus\u2060\ndeny contains {\"policy\": \"finance.x\", \"option\": \"*\", \"msg\": \"x\"} if true\n"},
 			want:  []string{"DIR/finance.rego:3:11", "U+2060 WORD JOINER"},
 		},
+		// The rule below a raw string "closed" by a look-alike backtick
+		// is string text up to the comment's backtick.
+		{
+			name:  "a raw string closed by a look-alike backtick",
+			files: map[string]string{"finance.rego": "package costgate.finance\n\ndoc := `\nFinance cap.\u02cb\n\ndeny contains {\"policy\": \"finance.x\", \"option\": \"*\", \"msg\": \"x\"} if true\n\n# raw strings: ` # (backticks)\n"},
+			want:  []string{"DIR/finance.rego:4:13", "U+02CB MODIFIER LETTER GRAVE ACCENT, which looks like `, which does not end the raw string opened at line 3, column 8"},
+		},
 		{
 			name:  "folder without policies",
 			files: map[string]string{"README.md": "nothing here"},
@@ -454,6 +461,16 @@ deny contains v if {
 			t.Fatalf("New = %v, want an error naming %s", err, missing)
 		}
 	})
+}
+
+// TestPolicyTextIsRead: names, curly quotes, emoji and look-alike symbols
+// in raw and quoted strings and in comments are text; a byte-order mark
+// opens a file.
+func TestPolicyTextIsRead(t *testing.T) {
+	dir := writeDir(t, map[string]string{"finance.rego": "\ufeffpackage costgate.finance\n\n# Zoë’s cap ˋ 🚀 ❤️\ndoc := `Обзор “cap” ∗/ 🧑‍💻`\n\ndeny contains {\"policy\": \"finance.x\", \"option\": \"*\", \"msg\": \"Zoë’s “cap” ˋ\"} if false\n"})
+	if _, err := policies.New(policies.Options{Dirs: []string{dir}}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestEvaluatePlanFailsClosed(t *testing.T) {

@@ -230,13 +230,18 @@ func (s *sources) add(name string, raw []byte) error {
 	raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
 	// A comment ending in a line break Rego does not see swallows the
 	// next line: the owners who review the folder would approve a rule
-	// that is not there.
+	// that is not there. So does an invisible character.
 	if h, found := specfile.Hidden(raw); found {
 		return fmt.Errorf("%s:%d:%d: holds %s, which shows the text otherwise than Rego reads it; remove it", name, h.Line, h.Column, h.What)
 	}
 	mod, err := ast.ParseModuleWithOpts(name, string(raw), parserOptions)
 	if err != nil {
 		return err
+	}
+	// A raw string "closed" by a backtick look-alike runs on to the next
+	// backtick: the rules a reviewer reads after it are string text.
+	if h, found := specfile.LookAlikeRego(mod, raw); found {
+		return fmt.Errorf("%s:%d:%d: holds %s; a reviewer reads the text after it as live, Rego does not: write the delimiter in ASCII, or reword the text", name, h.Line, h.Column, h.What)
 	}
 	s.modules[name] = mod
 	s.names = append(s.names, name)

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/open-policy-agent/opa/v1/ast"
 )
 
 // TestHiddenInvisible: an invisible character is refused wherever it is,
@@ -71,8 +73,16 @@ func FuzzHidden(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
+	f.Add([]byte("package p\n\ndoc := `\nx\u02cb\n\n# `\n"))
+	rego := func(src []byte) (HiddenChar, bool) {
+		mod, err := ast.ParseModuleWithOpts("p.rego", string(src), ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			return HiddenChar{}, false
+		}
+		return LookAlikeRego(mod, src)
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, check := range []func([]byte) (HiddenChar, bool){Hidden, LookAlikeHCL} {
+		for _, check := range []func([]byte) (HiddenChar, bool){Hidden, LookAlikeHCL, rego} {
 			h, found := check(src)
 			if !found {
 				continue
