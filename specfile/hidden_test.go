@@ -74,6 +74,8 @@ func FuzzHidden(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Add([]byte("package p\n\ndoc := `\nx\u02cb\n\n# `\n"))
+	f.Add([]byte("k: \"a\u201d\n  b: 1 # \"\n"))
+	f.Add([]byte("k: {x: 'a\u2019, y: '}\n"))
 	rego := func(src []byte) (HiddenChar, bool) {
 		mod, err := ast.ParseModuleWithOpts("p.rego", string(src), ast.ParserOptions{RegoVersion: ast.RegoV1})
 		if err != nil {
@@ -82,7 +84,7 @@ func FuzzHidden(f *testing.F) {
 		return LookAlikeRego(mod, src)
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		for _, check := range []func([]byte) (HiddenChar, bool){Hidden, LookAlikeHCL, rego} {
+		for _, check := range []func([]byte) (HiddenChar, bool){Hidden, LookAlikeHCL, rego, LookAlikeYAML} {
 			h, found := check(src)
 			if !found {
 				continue

@@ -302,7 +302,10 @@ func hasKey(n *yaml.Node, key string) bool {
 // a line break git does not split lines at (U+2028, NEL, a lone carriage
 // return), so a live costgate:vllmImage hid behind a comment in the
 // owners' review; an invisible character changes what a line reads as
-// and shows nothing.
+// and shows nothing; a quote look-alike that reads as a quoted value's
+// end (specfile.LookAlikeYAML: "”" U+201D) made the
+// costgate:consumerPrincipals list below it part of another namespace's
+// value.
 func hiddenYAML(path string, raw []byte) error {
 	// UTF-16 (which YAML and Pulumi read) would hide from that check, and
 	// git shows it as binary: a stack file is UTF-8 text.
@@ -311,6 +314,11 @@ func hiddenYAML(path string, raw []byte) error {
 	}
 	if h, found := specfile.Hidden(raw); found {
 		return fmt.Errorf("read stack config %s:%d:%d: holds %s, which shows the file otherwise than Pulumi reads it; remove it", specfile.Display(path), h.Line, h.Column, h.What)
+	}
+	// A quoted value "closed" by a quote look-alike runs on to the next
+	// quote: the keys a reviewer reads after it are the value's text.
+	if h, found := specfile.LookAlikeYAML(raw); found {
+		return fmt.Errorf("read stack config %s:%d:%d: holds %s; a reviewer reads the text after it as live, Pulumi does not: write the quote in ASCII, or reword the value", specfile.Display(path), h.Line, h.Column, h.What)
 	}
 	return nil
 }

@@ -38,7 +38,11 @@ func TestStackConfigFromElsewhere(t *testing.T) {
 		{"a key behind a hidden line break", "", stack + "  # mirror\u2028  costgate:vllmImage: docker.io/x/vllm:v1\n", "Pulumi.prod.yaml:4:11: holds a line break"},
 		{"a project with a hidden line break", "name: costgate\n# note\rmain: elsewhere\n", stack, "Pulumi.yaml:2:7: holds a carriage return without a line feed"},
 		{"an invisible character", "", stack + "  acme:owner: \"a\u200b\"\n", "Pulumi.prod.yaml:4:17: holds an invisible character, U+200B ZERO WIDTH SPACE"},
-		{"emoji and names", "", "\ufeff" + stack + "  acme:owner: \"Zoë’s team ❤️ 🧑‍💻\"\n", ""},
+		{"emoji and names", "", "\ufeff" + stack + "  acme:owner: \"Zoë’s “Alpha” team ❤️ 🧑‍💻\"\n  acme:lead: 'Bob’s'\n", ""},
+		// A value "closed" by a look-alike quote runs on to a comment's
+		// quote: the consumer principals below it are its text.
+		{"a value closed by a look-alike quote", "", stack + "  acme:owner: \"platform team, INC-4711\u201d\n  costgate:consumerPrincipals:\n    - arn:aws:iam::123456789012:role/gateway-client\n  # owner strings are quoted with \" # see INC-4711\n", "Pulumi.prod.yaml:4:39: holds U+201D RIGHT DOUBLE QUOTATION MARK, which looks like \", which does not end the quoted value opened at line 4, column 15"},
+		{"a project value closed by a look-alike quote", "name: costgate\ndescription: 'LLM inference\u2019\nmain: elsewhere # '\n", stack, "Pulumi.yaml:2:28: holds U+2019 RIGHT SINGLE QUOTATION MARK"},
 		// UTF-16, which YAML reads and git shows as binary, hid the same.
 		{"a stack file in UTF-16", "", utf16(stack + "  # mirror\u2028  costgate:vllmImage: docker.io/x/vllm:v1\n"), "not UTF-8 text"},
 	}

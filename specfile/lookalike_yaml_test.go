@@ -1,0 +1,49 @@
+package specfile
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestLookAlikeYAML: a quote look-alike that reads as the end of a quoted
+// value (followed by the end of the line, a comment, ": ", or in a flow
+// collection a comma or bracket) is refused at the look-alike; curly
+// quotes inside a value's text, and other non-ASCII text, are accepted.
+func TestLookAlikeYAML(t *testing.T) {
+	const principals = "  costgate:consumerPrincipals:\n    - arn:aws:iam::123456789012:role/gateway-client\n"
+	for _, tt := range []struct {
+		name, src string
+		line, col int // 0: accepted
+		want      string
+	}{
+		{"right double quotation mark at the end of a line", "config:\n  acme:owner: \"platform team, INC-4711\u201d\n" + principals + "  # owner strings are quoted with \" # see INC-4711\n", 2, 39, "U+201D RIGHT DOUBLE QUOTATION MARK, which looks like \", which does not end the quoted value opened at line 2, column 15"},
+		{"before a comment", "config:\n  acme:owner: \"a\u201d # INC-1\n  b: c # \"\n", 2, 17, "U+201D"},
+		{"right single quotation mark", "config:\n  acme:owner: 'a\u2019\n  b: c # '\n", 2, 17, "U+2019 RIGHT SINGLE QUOTATION MARK"},
+		{"fullwidth quotation mark", "config:\n  acme:owner: \"a\uff02   \n  b: c # \"\n", 2, 17, "FULLWIDTH FORM OF '\"'"},
+		{"double prime before a colon", "k: \"a\u2033: b\"\n", 1, 6, "U+2033 DOUBLE PRIME"},
+		{"in a flow mapping", "config:\n  k: {x: \"a\u201d, y: \"}\n", 2, 12, "U+201D"},
+		{"quoted key", "\"a\u201d : x\": 1\n", 1, 3, "U+201D"},
+		{"after an escaped quote", "k: \"a \\\" b\u201d\n  c\"\n", 1, 11, "U+201D"},
+		{"curly quotes inside the text", "config:\n  acme:team: \"the \u201cAlpha\u201d team\"\n  acme:owner: 'Bob\u2019s team'\n  acme:x: \"Alpha\u201d\"\n", 0, 0, ""},
+		{"non-ASCII text", "config:\n  acme:owner: \"Zoë — Дмитрий 🚀\"\n  acme:note: plain “quoted” text\n", 0, 0, ""},
+		{"plain scalar", "k: a\u201d\n", 0, 0, ""},
+		{"block scalar", "k: |\n  a\u201d\n  b\n", 0, 0, ""},
+		{"comma outside a flow collection", "k: \"a\u201d, b\"\n", 0, 0, ""},
+		{"single-quote escape", "k: 'it''s a\u2019 b'\n", 0, 0, ""},
+		{"leading byte-order mark", "\ufeffk: \"a\u201d\n  b\"\n", 1, 6, "U+201D"},
+		{"not YAML", "k: \"a\u201d\n", 0, 0, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			h, found := LookAlikeYAML([]byte(tt.src))
+			switch {
+			case tt.line == 0 && found:
+				t.Fatalf("refused at %d:%d: %s", h.Line, h.Column, h.What)
+			case tt.line == 0:
+			case !found:
+				t.Fatal("accepted")
+			case h.Line != tt.line || h.Column != tt.col || !strings.Contains(h.What, tt.want) || h.Summary != SummaryLookAlike:
+				t.Errorf("%d:%d %s, want %d:%d %s", h.Line, h.Column, h.What, tt.line, tt.col, tt.want)
+			}
+		})
+	}
+}
