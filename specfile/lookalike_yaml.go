@@ -14,8 +14,11 @@ import (
 // followed by the end of the line, a comment, ": " or, in a flow
 // collection, a comma or bracket. YAML reads what follows, up to the next
 // real quote, as the value's text. A look-alike inside the value's text
-// ("the “Alpha” team", "Bob’s") is the author's. Nothing is found in a
-// file YAML cannot read (its parse error says where).
+// ("the “Alpha” team", "Bob’s") is the author's. And a key spelled with
+// look-alike letters that reads as an ASCII key ("cоstgate:spec" with a
+// Cyrillic о): Pulumi passes it on as another namespace's key, which the
+// gate does not read, while a reviewer reads costgate's. Nothing is found
+// in a file YAML cannot read (its parse error says where).
 func LookAlikeYAML(src []byte) (HiddenChar, bool) {
 	var doc yaml.Node
 	if yaml.Unmarshal(src, &doc) != nil {
@@ -27,6 +30,11 @@ func LookAlikeYAML(src []byte) (HiddenChar, bool) {
 	walk = func(n *yaml.Node, flow bool) {
 		if n.Kind == yaml.ScalarNode && (n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle)) != 0 {
 			if g, ok := quoteEnd(src, n, flow); ok {
+				h, found = first(h, found, g)
+			}
+		}
+		for i := 0; n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
+			if g, ok := keyLookAlike(src, n.Content[i]); ok {
 				h, found = first(h, found, g)
 			}
 		}
@@ -105,4 +113,36 @@ func offsetOf(src []byte, line, col int) int {
 		off += size
 	}
 	return off
+}
+
+// keyLookAlike finds a mapping key whose text in src holds a look-alike
+// and folds to ASCII: it reads as an ASCII key and is another. A key in
+// another script ("владелец") does not fold to ASCII and is the author's.
+func keyLookAlike(src []byte, key *yaml.Node) (HiddenChar, bool) {
+	if key.Kind != yaml.ScalarNode || fold(key.Value) == key.Value || !ascii(fold(key.Value)) {
+		return HiddenChar{}, false
+	}
+	start := offsetOf(src, key.Line, key.Column)
+	if start < 0 {
+		return HiddenChar{}, false
+	}
+	for i := start; i < len(src) && src[i] != '\n'; {
+		r, size := utf8.DecodeRune(src[i:])
+		if _, ok := LookAlike(r); ok {
+			return at(src, i, fmt.Sprintf("%s, in the key %q, which reads as %s and is another key: Pulumi passes it on under that name, and a reviewer reads %s",
+				looksLike(r), key.Value, fold(key.Value), fold(key.Value))), true
+		}
+		i += size
+	}
+	return HiddenChar{}, false // written with escapes, which show
+}
+
+// ascii reports whether s is ASCII.
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }

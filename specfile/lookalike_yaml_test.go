@@ -9,6 +9,8 @@ import (
 // value (followed by the end of the line, a comment, ": ", or in a flow
 // collection a comma or bracket) is refused at the look-alike; curly
 // quotes inside a value's text, and other non-ASCII text, are accepted.
+// A key spelled with look-alike letters that reads as an ASCII key is
+// refused too; a key in another script is accepted.
 func TestLookAlikeYAML(t *testing.T) {
 	const principals = "  costgate:consumerPrincipals:\n    - arn:aws:iam::123456789012:role/gateway-client\n"
 	for _, tt := range []struct {
@@ -32,6 +34,12 @@ func TestLookAlikeYAML(t *testing.T) {
 		{"single-quote escape", "k: 'it''s a\u2019 b'\n", 0, 0, ""},
 		{"leading byte-order mark", "\ufeffk: \"a\u201d\n  b\"\n", 1, 6, "U+201D"},
 		{"not YAML", "k: \"a\u201d\n", 0, 0, ""},
+		{"a key with a Cyrillic o", "config:\n  costgate:spec: a.hcl\n  c\u043estgate:consumerPrincipals:\n    - arn:aws:iam::123456789012:role/x\n", 3, 4, "U+043E CYRILLIC SMALL LETTER O, which looks like o, in the key \"c\u043estgate:consumerPrincipals\", which reads as costgate:consumerPrincipals"},
+		{"a quoted key with a Greek Alpha", "\"\u0391WS:region\": x\n", 1, 2, "U+0391 GREEK CAPITAL LETTER ALPHA"},
+		{"a key with a fullwidth colon", "costgate\uff1aspec: a.hcl\n", 1, 9, "FULLWIDTH FORM OF ':'"},
+		{"a key in another script", "config:\n  acme:владелец: Дмитрий\n  acme:Zoë: x\n", 0, 0, ""},
+		{"a key written with escapes", "\"c\\u043estgate:spec\": a.hcl\n", 0, 0, ""},
+		{"a look-alike in a value", "k: c\u043estgate\n", 0, 0, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h, found := LookAlikeYAML([]byte(tt.src))

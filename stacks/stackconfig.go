@@ -305,7 +305,7 @@ func hasKey(n *yaml.Node, key string) bool {
 // and shows nothing; a quote look-alike that reads as a quoted value's
 // end (specfile.LookAlikeYAML: "”" U+201D) made the
 // costgate:consumerPrincipals list below it part of another namespace's
-// value.
+// value, as a key spelled "cоstgate:…" with a Cyrillic о is.
 func hiddenYAML(path string, raw []byte) error {
 	// UTF-16 (which YAML and Pulumi read) would hide from that check, and
 	// git shows it as binary: a stack file is UTF-8 text.
@@ -316,9 +316,10 @@ func hiddenYAML(path string, raw []byte) error {
 		return fmt.Errorf("read stack config %s:%d:%d: holds %s, which shows the file otherwise than Pulumi reads it; remove it", specfile.Display(path), h.Line, h.Column, h.What)
 	}
 	// A quoted value "closed" by a quote look-alike runs on to the next
-	// quote: the keys a reviewer reads after it are the value's text.
+	// quote: the keys a reviewer reads after it are the value's text. A
+	// key spelled with a look-alike letter is another namespace's.
 	if h, found := specfile.LookAlikeYAML(raw); found {
-		return fmt.Errorf("read stack config %s:%d:%d: holds %s; a reviewer reads the text after it as live, Pulumi does not: write the quote in ASCII, or reword the value", specfile.Display(path), h.Line, h.Column, h.What)
+		return fmt.Errorf("read stack config %s:%d:%d: holds %s; a reviewer would approve what Pulumi does not read: write it in ASCII, or reword it", specfile.Display(path), h.Line, h.Column, h.What)
 	}
 	return nil
 }

@@ -42,6 +42,9 @@ func TestStackConfigFromElsewhere(t *testing.T) {
 		// A value "closed" by a look-alike quote runs on to a comment's
 		// quote: the consumer principals below it are its text.
 		{"a value closed by a look-alike quote", "", stack + "  acme:owner: \"platform team, INC-4711\u201d\n  costgate:consumerPrincipals:\n    - arn:aws:iam::123456789012:role/gateway-client\n  # owner strings are quoted with \" # see INC-4711\n", "Pulumi.prod.yaml:4:39: holds U+201D RIGHT DOUBLE QUOTATION MARK, which looks like \", which does not end the quoted value opened at line 4, column 15"},
+		// A costgate key spelled with a Cyrillic о is another
+		// namespace's: the gate would skip it and Pulumi pass it on.
+		{"a key with a look-alike letter", "", stack + "  c\u043estgate:consumerPrincipals:\n    - arn:aws:iam::123456789012:role/gateway-client\n", "Pulumi.prod.yaml:4:4: holds U+043E CYRILLIC SMALL LETTER O, which looks like o, in the key"},
 		{"a project value closed by a look-alike quote", "name: costgate\ndescription: 'LLM inference\u2019\nmain: elsewhere # '\n", stack, "Pulumi.yaml:2:28: holds U+2019 RIGHT SINGLE QUOTATION MARK"},
 		// UTF-16, which YAML reads and git shows as binary, hid the same.
 		{"a stack file in UTF-16", "", utf16(stack + "  # mirror\u2028  costgate:vllmImage: docker.io/x/vllm:v1\n"), "not UTF-8 text"},
