@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -60,6 +61,11 @@ type Options struct {
 	// (loadLoosenings), is denied as spec.loosened unless an allowed
 	// approver approved it.
 	Base *spec.Spec
+	// Evidenced are overrides another decider of the same deployment
+	// verified (the deploy gate, through its gated file): pulumi up's
+	// program has no base to find a carried override in, and counts these
+	// as approved where they are unchanged.
+	Evidenced []Waiver
 	// NewSpec marks a spec new in the change under review (a review, and
 	// no base): its figures that set a price or a capacity are compared
 	// with what the default branch's rules would use without them — the
@@ -103,6 +109,16 @@ func (o Options) date() time.Time {
 	return o.AsOf
 }
 
+// evidence is the overrides evidenced outside this change's approvals:
+// the base's (carried unchanged) and another decider's (Evidenced).
+func (o Options) evidence() []Waiver {
+	out := slices.Clone(o.Evidenced)
+	if o.Base != nil {
+		out = append(out, inputs(o.Base, o.date().Format(time.DateOnly)).Overrides...)
+	}
+	return out
+}
+
 // Build prices the spec, runs the policies and decides.
 func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	if opts.Policies == nil {
@@ -126,7 +142,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	}
 	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
 	rules := opts.Policies.WaiverRules()
-	authorize(p, rules, opts.Approvals, opts.Policies.CanEmit, opts.date())
+	authorize(p, rules, opts.Approvals, opts.Policies.CanEmit, opts.date(), opts.evidence())
 	res, err := costmodel.EvaluateWith(s, cat, date, costmodel.Config{Gate: gate(ctx, opts.Policies, p), Timings: opts.Timings})
 	if IsLimit(err) {
 		return nil, fmt.Errorf("evaluate policies for %s: %w", s.Filename, err)
@@ -172,7 +188,8 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 		p.BlockAll("policy evaluation failed", err)
 		return p, nil
 	}
-	p.Apply(append(deny, loosenedDenials(p.Loosened)...), warn)
+	deny = append(deny, loosenedDenials(p.Loosened)...)
+	p.Apply(append(deny, unapprovedDenials(p, opts.Approvals, opts.Base != nil || opts.NewSpec)...), warn)
 	warnExpired(p)
 	Decide(p)
 	if opts.Gate != nil {

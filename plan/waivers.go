@@ -23,7 +23,10 @@ const (
 	PolicyOverrideRefused = "override.refused"
 	PolicyOverrideUnknown = "override.unknown"
 	PolicyOverrideExpired = "override.expired"
-	PolicyError           = "policy.error"
+	// PolicyOverrideUnapproved denies every option of a reviewed change
+	// that writes an override its approver did not approve (below).
+	PolicyOverrideUnapproved = "override.unapproved"
+	PolicyError              = "policy.error"
 )
 
 // goPolicies are the ids Go code reports, which an override may name.
@@ -31,11 +34,18 @@ var goPolicies = map[string]bool{PolicyLoosened: true, PolicyError: true}
 
 // authorize decides, for each unexpired override, whether the waiver
 // rules and the approvals let it waive anything. A refused override keeps
-// its reason and waives nothing.
-func authorize(p *Plan, rules policies.WaiverRules, approvals *Approvals, canEmit func(string) bool, date time.Time) {
+// its reason and waives nothing. An override the base holds unchanged is
+// evidenced by the base (carried): its approver approved the change that
+// wrote it, which a reviewed change without that approval cannot merge
+// (unapprovedDenials). Counted only where this change's approvers named
+// the approver, an override merged with its approver's approval was
+// refused in every later pull request and deploy: the next, unrelated
+// merge moved the team's architecture, or blocked every change until the
+// approver approved each one.
+func authorize(p *Plan, rules policies.WaiverRules, approvals *Approvals, canEmit func(string) bool, date time.Time, evidenced []Waiver) {
 	for i := range p.Waivers {
 		w := &p.Waivers[i]
-		w.Verified = approvals.Has(w.Approver)
+		w.Verified = approvals.Has(w.Approver) || carried(w, evidenced)
 		if w.Expired {
 			continue
 		}
@@ -61,13 +71,43 @@ func refusal(w *Waiver, rules policies.WaiverRules, approvals *Approvals, date t
 		return RefusedNotWaivable
 	case !rule.AdmitsApprover(w.Approver):
 		return RefusedApprover
-	case approvals != nil && !approvals.Has(w.Approver):
+	case approvals != nil && !w.Verified:
 		return RefusedEvidence
 	}
 	if exp, err := time.Parse(time.DateOnly, w.Expires); err != nil || exp.Sub(date) > time.Duration(rule.MaxDays)*24*time.Hour {
 		return RefusedExpiry
 	}
 	return ""
+}
+
+// carried reports whether evidenced (Options.evidence) holds override w
+// unchanged: the same name, policy, approver, reason and expiry.
+func carried(w *Waiver, evidenced []Waiver) bool {
+	return slices.ContainsFunc(evidenced, func(o Waiver) bool {
+		return !o.Review && o.Name == w.Name && o.Policy == w.Policy && o.Reason == w.Reason && o.Expires == w.Expires &&
+			policies.NormalizeIdentity(o.Approver) == policies.NormalizeIdentity(w.Approver)
+	})
+}
+
+// unapprovedDenials deny every option of a reviewed change (one with a
+// base, or a new spec, and an approvals file) that writes an override —
+// new, or changed since the base — its approver has not approved: later
+// changes count such an override as the base's (carried), so one merged
+// unapproved while it waived nothing would waive, unapproved, once the
+// load made it matter.
+func unapprovedDenials(p *Plan, approvals *Approvals, reviewed bool) []Finding {
+	if approvals == nil || !reviewed {
+		return nil
+	}
+	var out []Finding
+	for _, w := range p.Waivers {
+		if w.Review || w.Expired || w.Refused != RefusedEvidence {
+			continue
+		}
+		out = append(out, Finding{Policy: PolicyOverrideUnapproved, Option: "*", Attribute: "override." + w.Name,
+			Message: fmt.Sprintf("override %q for %s is new or changed in this change and %s has not approved it: an override counts in later changes because its approver approved the change that wrote it; ask %s to approve, or remove the override", w.Name, w.Policy, w.Approver, w.Approver)})
+	}
+	return out
 }
 
 // refusalDetail says the reason in a sentence with its figures.
@@ -86,7 +126,7 @@ func (w *Waiver) refusalDetail(rules policies.WaiverRules, date time.Time) strin
 	case RefusedApprover:
 		return fmt.Sprintf("approver not allowed: %s may be approved by %s", w.Policy, strings.Join(rule.Approvers, ", "))
 	case RefusedEvidence:
-		return fmt.Sprintf("approval not evidenced: %s is not among the change's approvers (--approvals)", w.Approver)
+		return fmt.Sprintf("approval not evidenced: %s is not among the change's approvers (--approvals), and the base does not hold the override unchanged", w.Approver)
 	case RefusedExpiry:
 		return fmt.Sprintf("expiry past the maximum: %s is more than %d days after %s", w.Expires, rule.MaxDays, date.Format(time.DateOnly))
 	}

@@ -33,6 +33,32 @@ type Gated struct {
 	Fleet        *GatedFleet       `json:"fleet,omitempty"`
 	// Waivers are the policies an override waived.
 	Waivers []string `json:"waivers"`
+	// Overrides are the overrides the gate counted as approved (by the
+	// change's approvals, or carried unchanged from the last deployed
+	// commit): the program, which has no base, counts these too.
+	Overrides []GatedOverride `json:"overrides"`
+}
+
+// GatedOverride is one override the gate counted as approved.
+type GatedOverride struct {
+	Name     string `json:"name"`
+	Policy   string `json:"policy"`
+	Approver string `json:"approver"`
+	Reason   string `json:"reason"`
+	Expires  string `json:"expires"`
+}
+
+// evidence is the gated overrides as the plan's evidence
+// (plan.Options.Evidenced).
+func (g *Gated) evidence() []plan.Waiver {
+	if g == nil {
+		return nil
+	}
+	out := make([]plan.Waiver, 0, len(g.Overrides))
+	for _, o := range g.Overrides {
+		out = append(out, plan.Waiver{Name: o.Name, Policy: o.Policy, Approver: o.Approver, Reason: o.Reason, Expires: o.Expires})
+	}
+	return out
 }
 
 // GatedRoute is where one workload's requests go.
@@ -62,12 +88,15 @@ type GatedFleet struct {
 
 // GatedOf is what p deploys.
 func GatedOf(p *plan.Plan) Gated {
-	g := Gated{Team: p.Team, Architecture: p.Decision.Architecture, Routes: []GatedRoute{}, Waivers: []string{}}
+	g := Gated{Team: p.Team, Architecture: p.Decision.Architecture, Routes: []GatedRoute{}, Waivers: []string{}, Overrides: []GatedOverride{}}
 	for _, w := range p.Waivers {
 		// A review's approval of a loosened spec is the gate's alone (the
 		// program has no base to loosen from); an override is both's.
 		if w.Active() && !w.Review && len(w.Waived) > 0 {
 			g.Waivers = append(g.Waivers, w.Policy)
+		}
+		if w.Active() && !w.Review && w.Verified {
+			g.Overrides = append(g.Overrides, GatedOverride{Name: w.Name, Policy: w.Policy, Approver: w.Approver, Reason: w.Reason, Expires: w.Expires})
 		}
 	}
 	o := p.Chosen()

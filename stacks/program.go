@@ -74,13 +74,16 @@ func buildPlan(ctx context.Context, cfg Config, asOf time.Time) (*plan.Plan, err
 		return nil, err
 	}
 	// Overrides count only where a review evidences them, as at the
-	// deploy gate: without the approvals file, nobody approved.
+	// deploy gate: without the approvals file, nobody approved. The
+	// deploy gate's gated file carries the overrides it counted from the
+	// last deployed commit (unchanged since, their approver approved the
+	// change that wrote them), which the program has no base to find.
 	approvals := cfg.Approvals
 	if approvals == nil {
 		approvals = &plan.Approvals{ApprovedBy: []string{}}
 	}
 	p, diags, err := plan.BuildFile(ctx, cfg.SpecPath, plan.Options{Catalog: cat, Policies: ev, AsOf: asOf, Deployment: cfg.Deployment(), Gate: GateWith(ev, cfg),
-		Approvals: approvals})
+		Approvals: approvals, Evidenced: cfg.Gated.evidence()})
 	if diags.HasErrors() {
 		return nil, fmt.Errorf("invalid spec %s:\n%s", cfg.SpecPath, diags.Error())
 	}

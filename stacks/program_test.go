@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -265,6 +266,33 @@ func TestProgramNeedsEvidencedOverrides(t *testing.T) {
 	approved := decide(&plan.Approvals{ApprovedBy: []string{"@cfo"}})
 	if approved.Decision.Architecture != architecture.Managed {
 		t.Errorf("with @cfo's approval: %s, want managed (the override waives spend.limit)", approved.Decision.Architecture)
+	}
+	// A later deploy, approved by another: the deploy gate counted the
+	// override as carried from the last deployed commit and wrote it to
+	// the gated file, which the program counts too; changed since, it is
+	// not the override the gate counted.
+	gated := GatedOf(approved)
+	if len(gated.Overrides) != 1 {
+		t.Fatalf("gated overrides %+v, want the one @cfo approved", gated.Overrides)
+	}
+	for _, tt := range []struct {
+		name   string
+		edit   func(*GatedOverride)
+		wanted architecture.Name
+	}{
+		{"the override the gate counted", func(*GatedOverride) {}, architecture.Managed},
+		{"another expiry", func(o *GatedOverride) { o.Expires = "2099-01-01" }, unevidenced.Decision.Architecture},
+	} {
+		g := gated
+		g.Overrides = slices.Clone(gated.Overrides)
+		tt.edit(&g.Overrides[0])
+		p, err := buildPlan(context.Background(), Config{SpecPath: specPath, Approvals: &plan.Approvals{ApprovedBy: []string{"@dana"}}, Gated: &g}, planDate)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Decision.Architecture != tt.wanted {
+			t.Errorf("%s, approved by @dana: %s, want %s", tt.name, p.Decision.Architecture, tt.wanted)
+		}
 	}
 
 	// The program reads the file the environment names.

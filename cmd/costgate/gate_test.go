@@ -755,7 +755,10 @@ func TestGatedDeploymentIsTheProgramsToo(t *testing.T) {
 	for _, tt := range []struct{ name, base, spec, approved, want string }{
 		{"regulated, nobody approved", "", string(regulated), `[]`, "self_hosted"},
 		{"regulated, approved", "", string(regulated), `["cfo@payments.example"]`, "self_hosted"},
-		{"over the limit, nobody approved", "", string(overLimit), `[]`, "self_hosted"},
+		// Unchanged since the last deployed commit, the override counts
+		// whoever approved this deploy (its approver approved the change
+		// that wrote it); the program counts it from the gated file.
+		{"over the limit, carried from the deployed commit", "", string(overLimit), `[]`, "managed"},
 		{"over the limit, approved", "", string(overLimit), `["@cfo"]`, "managed"},
 		{"regulated, loosened and approved in review", string(regulated), loosened, `["@octocat"]`, "managed"},
 	} {
@@ -787,6 +790,7 @@ func TestGatedDeploymentIsTheProgramsToo(t *testing.T) {
 			if cfg.Approvals, err = plan.LoadApprovals("approvals.json"); err != nil {
 				t.Fatal(err)
 			}
+			cfg.Gated = gated // as the program reads COSTGATE_GATED
 			p, err := stacks.BuildPlan(context.Background(), cfg)
 			if err != nil {
 				t.Fatal(err)
@@ -967,5 +971,39 @@ func TestDeployGateRefusesABookTheStackDoesNotName(t *testing.T) {
 	writeFile(t, repo, "Pulumi.prod.yaml", "config:\n  aws:region: us-east-1\n  costgate:spec: teams/acme.hcl\n  costgate:catalog: prices/org.json\n")
 	if code, out, stderr := inDir(t, repo, "check", "--as-of", asOf, "--stack-config", "Pulumi.prod.yaml", "--catalog", "./prices/org.json"); code == 2 {
 		t.Errorf("the stack names the book: exit 2\n%s%s", out, stderr)
+	}
+}
+
+// TestOverrideApprovalCarries: an override counts in a reviewed change
+// where its approver approved that change, or where the base holds it
+// unchanged (its approver approved the change that wrote it); a change
+// that writes an override its approver has not approved is blocked, so
+// that no override reaches the base unapproved. Counted only on the
+// change's own approvals, the merge of an unrelated typo approved by
+// another writer moved a team from managed to a GPU fleet.
+func TestOverrideApprovalCarries(t *testing.T) {
+	raw, err := os.ReadFile("../../stacks/testdata/over-limit-override.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withOverride := string(raw)
+	without := withOverride[:strings.Index(withOverride, "override \"")]
+	for _, tt := range []struct {
+		name, base, head, approver string
+		code                       int
+		want                       string
+	}{
+		{"unchanged since the base, approved by another", withOverride, withOverride, "@dana", 0, "ALLOWED  team.hcl: managed"},
+		{"added, approved by its approver", without, withOverride, "@cfo", 0, "ALLOWED  team.hcl: managed"},
+		{"added, approved by another", without, withOverride, "@dana", 1, `override.unapproved: override "opus-for-agents" for spend.limit is new or changed in this change and @cfo has not approved it`},
+		{"its expiry moved, approved by another", withOverride, strings.Replace(withOverride, "2026-12-30", "2026-12-31", 1), "@dana", 1, "override.unapproved"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := gitRepo(t, map[string]string{"team.hcl": tt.base}, map[string]string{"team.hcl": tt.head, "README.md": "typo\n", "approvals.json": `{"approved_by": ["` + tt.approver + `"]}`})
+			code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--approvals", "approvals.json", "--", "team.hcl")
+			if code != tt.code || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, want %d with %q\nstdout: %s\nstderr: %s", code, tt.code, tt.want, out, stderr)
+			}
+		})
 	}
 }
