@@ -238,7 +238,8 @@ func TestBookCannotRemoveAWindow(t *testing.T) {
 // TestCheckBookKnowsTheModelANewIDCalls: a book's managed entry the
 // catalog lacks under its id, that a route calls by one of a catalog
 // model's ids (its api_id, its bedrock_id with or without the inference
-// profile's prefix, a regional profile, a retired API id), is that model
+// profile's prefix, a regional profile, a retired API id, a dated or
+// versioned snapshot of one), is that model
 // and is held to its prices, whatever its vendor; an entry with ids of
 // its own is a new model.
 func TestCheckBookKnowsTheModelANewIDCalls(t *testing.T) {
@@ -280,6 +281,17 @@ func TestCheckBookKnowsTheModelANewIDCalls(t *testing.T) {
 			m.BedrockID = strings.ToUpper(m.BedrockID)
 		}, cheapWarns},
 		{"its retired API id", retired, func(m *ManagedModel) { m.APIID, m.FormerAPIIDs = m.FormerAPIIDs[0], nil }, cheapWarns},
+		{"a dated snapshot of its API id", bedrock, func(m *ManagedModel) {
+			m.APIID, m.BedrockID, m.BedrockRegionalIDs = m.APIID+"-20261101", "", nil
+		}, cheapWarns},
+		{"a Bedrock version of it", bedrock, func(m *ManagedModel) {
+			m.APIID, m.Providers, m.BedrockRegionalIDs = "acme-model-1", []string{"bedrock"}, nil
+			m.BedrockID += "-v1:0"
+		}, cheapWarns},
+		{"a Bedrock context-window variant of it", bedrock, func(m *ManagedModel) {
+			m.APIID, m.Providers, m.BedrockRegionalIDs = "acme-model-1", []string{"bedrock"}, nil
+			m.BedrockID += "-20261101-v2:0:200k"
+		}, cheapWarns},
 		{"ids of its own", bedrock, func(m *ManagedModel) {
 			m.APIID, m.BedrockID, m.BedrockRegionalIDs, m.FormerAPIIDs = "acme-model-1", "global.acme.model-1", nil, nil
 		}, nil},

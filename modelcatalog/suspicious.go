@@ -2,6 +2,7 @@ package modelcatalog
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -217,8 +218,8 @@ func sameModel(c *Catalog, m *ManagedModel) *ManagedModel {
 // bedrock_regional_ids (Bedrock, which ForBedrock calls in a geography),
 // and the API ids it retired, which the vendor may still answer to. A
 // Bedrock id is taken without its inference-profile prefix ("global.",
-// "us."), the foundation model every profile of it invokes; case is
-// ignored.
+// "us."), the foundation model every profile of it invokes; an id
+// without its snapshot suffix (snapshotSuffix); case is ignored.
 func modelIDs(c *Catalog, m *ManagedModel) []string {
 	var out []string
 	add := func(id string) {
@@ -226,6 +227,7 @@ func modelIDs(c *Catalog, m *ManagedModel) []string {
 		if prefix, _ := c.ProfilePrefix(id); prefix != "" {
 			id = strings.TrimPrefix(id, prefix)
 		}
+		id = snapshotSuffix.ReplaceAllString(id, "")
 		if id != "" {
 			out = append(out, id)
 		}
@@ -240,6 +242,15 @@ func modelIDs(c *Catalog, m *ManagedModel) []string {
 	}
 	return out
 }
+
+// snapshotSuffix is what names one snapshot or variant of a model
+// after its name: a date ("-20251101", "@20251101" on Vertex), a
+// Bedrock version ("-v1:0", "-v2") and a Bedrock context-window variant
+// (":200k"). The alias and its snapshots bill as one model: Opus added
+// by a book as "anthropic.claude-opus-4-8-v1:0" or
+// "claude-opus-4-8-20261101", at 1/50 of its price, was a new model with
+// no price to be held to.
+var snapshotSuffix = regexp.MustCompile(`([-@]\d{8})?(-v\d+(:\d+)?)?(:\d+k)?\z`)
 
 // cheapestRates are the lowest positive input and output prices any
 // managed model of c has ever listed; 0 when it lists none.
