@@ -402,8 +402,10 @@ func TestCheckBookHoldsANewIDToItsModelsFigures(t *testing.T) {
 // Region the catalog lacks, of a type the catalog lists elsewhere, is
 // held to that type's facts (its GPU, their count, its vCPUs, memory,
 // network and quotas are AWS's, the same in every Region) as an override
-// of the type's own entry is; its prices and Region are its own, and a
-// type the catalog lacks has nothing to be held to.
+// of the type's own entry is; its prices and Region are its own. A type
+// the catalog lacks carries its family's GPU (every size of an AWS family
+// has one), and one of a family the catalog lacks says its facts are the
+// book's own.
 func TestCheckBookHoldsANewRegionToItsTypesFacts(t *testing.T) {
 	base := Default()
 	var ref Instance
@@ -424,6 +426,7 @@ func TestCheckBookHoldsANewRegionToItsTypesFacts(t *testing.T) {
 		t.Fatal("no catalog instance of several GPUs with its vCPUs and network, or no second GPU")
 	}
 	at := fmt.Sprintf(`instances[0] "%s@xx-test-1" (line 1) as the catalog's "%s@%s", `, ref.Type, ref.Type, ref.Region)
+	family, _, _ := strings.Cut(ref.Type, ".")
 	for _, tt := range []struct {
 		name  string
 		edit  func(in *Instance)
@@ -444,7 +447,11 @@ func TestCheckBookHoldsANewRegionToItsTypesFacts(t *testing.T) {
 			in.NetworkGbps = &n
 		}, []string{at + "network_gbps.value: overrides the catalog's"}},
 		{"the type in capitals", func(in *Instance) { in.Type, in.GPU = strings.ToUpper(in.Type), other }, []string{"gpu: sets"}},
-		{"a type the catalog lacks", func(in *Instance) { in.Type, in.GPU = "acme.48xlarge", other }, nil},
+		{"a type of a family the catalog lacks", func(in *Instance) { in.Type, in.GPU = "acme.48xlarge", other },
+			[]string{`instances[0] "acme.48xlarge@xx-test-1" (line 1), type: acme.48xlarge is of a family (acme) the catalog lists in no Region`}},
+		{"a size of the type's family the catalog lacks", func(in *Instance) { in.Type, in.GPUs = family+".3xlarge", 1 }, nil},
+		{"a size of the type's family the catalog lacks, with another GPU", func(in *Instance) { in.Type, in.GPUs, in.GPU = family+".3xlarge", 1, other },
+			[]string{fmt.Sprintf(`gpu: sets %q where every %s type the catalog lists carries %q`, other, family, ref.GPU)}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			in := ref

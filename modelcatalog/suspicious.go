@@ -137,6 +137,7 @@ func checkBook(base, book, merged *Catalog, file string) []BookWarning {
 	c := bookChecker{file: file, pos: book.EntryPos}
 	c.managedPrices(base, book, merged)
 	c.hourPrices(base, book, merged)
+	c.newTypes(base, book, merged)
 	c.figures(base, book, merged)
 	c.discounts(book, merged)
 	return c.out
@@ -316,6 +317,33 @@ func (c *bookChecker) hourPrices(base, book, merged *Catalog) {
 				ref = &b.MonthlyUSD
 			}
 			c.figure(c.entry("line_items", i, bk.Name), "monthly_usd", l.MonthlyUSD, ref, "this line item")
+		}
+	}
+}
+
+// newTypes checks the instances of a type the catalog lists in no
+// Region (counterparts holds the others to their type's facts): one of a
+// family the catalog has ("p5" of p5.4xlarge) carries that family's GPU,
+// as every size of an AWS family does, and one of a family it lacks says
+// its facts are the book's own. A p5.4xlarge said to carry B200s, or a
+// type AWS does not sell, was sized, priced and launched as written with
+// no warning.
+func (c *bookChecker) newTypes(base, book, merged *Catalog) {
+	instanceType := func(in Instance) string { return strings.ToLower(in.Type) }
+	family := func(in Instance) string { f, _, _ := strings.Cut(instanceType(in), "."); return f }
+	mergedIn, baseTypes, baseFamilies := byKey(merged.Instances, instanceKey), byKey(base.Instances, instanceType), byKey(base.Instances, family)
+	for i, bk := range book.Instances {
+		in := mergedIn[instanceKey(bk)]
+		if in == nil || baseTypes[instanceType(bk)] != nil {
+			continue
+		}
+		entry := c.entry("instances", i, instanceKey(bk))
+		ref := baseFamilies[family(bk)]
+		switch {
+		case ref == nil:
+			c.add(entry, "type", fmt.Sprintf("%s is of a family (%s) the catalog lists in no Region: its GPU (%s), GPUs (%d), vCPUs, memory, network and quotas are the book's own, checked against nothing; sizing, billing and the launch take them as written (AWS's instance types: https://aws.amazon.com/ec2/instance-types/)", in.Type, family(bk), in.GPU, in.GPUs))
+		case !strings.EqualFold(ref.GPU, in.GPU):
+			c.add(entry, "gpu", fmt.Sprintf("sets %q where every %s type the catalog lists carries %q (%s): an AWS instance family has one GPU in every size", in.GPU, family(bk), ref.GPU, ref.Type))
 		}
 	}
 }
