@@ -40,15 +40,22 @@ func TestLookAlikeHCL(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h, found := LookAlikeHCL([]byte(tt.src))
-			switch {
-			case tt.line == 0 && found:
-				t.Fatalf("refused at %d:%d: %s", h.Line, h.Column, h.What)
-			case tt.line == 0:
-			case !found:
-				t.Fatal("accepted")
-			case h.Line != tt.line || h.Column != tt.col || !strings.Contains(h.What, tt.want) || h.Summary != SummaryLookAlike:
-				t.Errorf("%d:%d %s, want %d:%d %s", h.Line, h.Column, h.What, tt.line, tt.col, tt.want)
-			}
+			assertLookAlike(t, h, found, tt.line, tt.col, tt.want)
 		})
+	}
+}
+
+// assertLookAlike checks a LookAlike* answer: refused at line:col with
+// want in its description, or accepted where line is 0.
+func assertLookAlike(t *testing.T, h HiddenChar, found bool, line, col int, want string) {
+	t.Helper()
+	switch {
+	case line == 0 && found:
+		t.Fatalf("refused at %d:%d: %s", h.Line, h.Column, h.What)
+	case line == 0:
+	case !found:
+		t.Fatal("accepted")
+	case h.Line != line || h.Column != col || !strings.Contains(h.What, want) || h.Summary != SummaryLookAlike:
+		t.Errorf("%d:%d %s, want %d:%d %s", h.Line, h.Column, h.What, line, col, want)
 	}
 }

@@ -1,7 +1,6 @@
 package specfile
 
 import (
-	"strings"
 	"testing"
 )
 
@@ -43,15 +42,7 @@ func TestLookAlikeYAML(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			h, found := LookAlikeYAML([]byte(tt.src))
-			switch {
-			case tt.line == 0 && found:
-				t.Fatalf("refused at %d:%d: %s", h.Line, h.Column, h.What)
-			case tt.line == 0:
-			case !found:
-				t.Fatal("accepted")
-			case h.Line != tt.line || h.Column != tt.col || !strings.Contains(h.What, tt.want) || h.Summary != SummaryLookAlike:
-				t.Errorf("%d:%d %s, want %d:%d %s", h.Line, h.Column, h.What, tt.line, tt.col, tt.want)
-			}
+			assertLookAlike(t, h, found, tt.line, tt.col, tt.want)
 		})
 	}
 }
