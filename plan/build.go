@@ -109,11 +109,16 @@ func (o Options) date() time.Time {
 	return o.AsOf
 }
 
-// evidence is the overrides evidenced outside this change's approvals:
-// the base's (carried unchanged) and another decider's (Evidenced).
-func (o Options) evidence() []Waiver {
+// evidence is the overrides evidenced outside this change's approvals
+// for team: the base's (carried unchanged) and another decider's
+// (Evidenced). A base of another team (the spec at the same path, whose
+// team the change replaced) evidences nothing: its approver approved
+// waiving that team's denials, and a change that renames the team,
+// approved as a loosening by any reviewer, carried the override to a
+// team whose denials the approver never saw.
+func (o Options) evidence(team string) []Waiver {
 	out := slices.Clone(o.Evidenced)
-	if o.Base != nil {
+	if o.Base != nil && o.Base.Team.Name == team {
 		out = append(out, inputs(o.Base, o.date().Format(time.DateOnly)).Overrides...)
 	}
 	return out
@@ -142,7 +147,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	}
 	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
 	rules := opts.Policies.WaiverRules()
-	authorize(p, rules, opts.Approvals, opts.Policies.CanEmit, opts.date(), opts.evidence())
+	authorize(p, rules, opts.Approvals, opts.Policies.CanEmit, opts.date(), opts.evidence(s.Team.Name))
 	res, err := costmodel.EvaluateWith(s, cat, date, costmodel.Config{Gate: gate(ctx, opts.Policies, p), Timings: opts.Timings})
 	if IsLimit(err) {
 		return nil, fmt.Errorf("evaluate policies for %s: %w", s.Filename, err)

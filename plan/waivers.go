@@ -94,14 +94,16 @@ func carried(w *Waiver, evidenced []Waiver) bool {
 // new, or changed since the base — its approver has not approved: later
 // changes count such an override as the base's (carried), so one merged
 // unapproved while it waived nothing would waive, unapproved, once the
-// load made it matter.
+// load made it matter. So would one merged while the waiver rules
+// refused it for another reason (its approver not yet allowed, its
+// policy not yet waivable): once the rules admitted it, it was carried.
 func unapprovedDenials(p *Plan, approvals *Approvals, reviewed bool) []Finding {
 	if approvals == nil || !reviewed {
 		return nil
 	}
 	var out []Finding
 	for _, w := range p.Waivers {
-		if w.Review || w.Expired || w.Refused != RefusedEvidence {
+		if w.Review || w.Expired || w.Verified {
 			continue
 		}
 		out = append(out, Finding{Policy: PolicyOverrideUnapproved, Option: "*", Attribute: "override." + w.Name,

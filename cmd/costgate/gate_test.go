@@ -1007,3 +1007,52 @@ func TestOverrideApprovalCarries(t *testing.T) {
 		})
 	}
 }
+
+// TestOverrideCarriesOnlyWhatItsApproverApproved: an override counts as
+// the base's only where its approver approved the change that wrote it,
+// for its team. One merged while the waiver rules refused it (its
+// approver not yet allowed, its policy not yet waivable) waived, never
+// approved, once the rules admitted it; one carried to another team by a
+// change of the team at its path waived that team's denials, with only
+// a reviewer's approval of the loosening.
+func TestOverrideCarriesOnlyWhatItsApproverApproved(t *testing.T) {
+	raw, err := os.ReadFile("../../stacks/testdata/over-limit-override.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withOverride := string(raw)
+	under := strings.Replace(withOverride, "developers           = 100", "developers           = 80", 1)
+	without := under[:strings.Index(under, "override \"")]
+	gamma := strings.NewReplacer(`team "research"`, `team "gamma"`, `cost_center          = "research"`, `cost_center          = "gamma"`).Replace(withOverride)
+	narrowing := map[string]string{
+		"approver not yet allowed":  `{"costgate": {"waivers": {"spend.limit": {"max_days": 90, "approvers": ["@vp"]}}}}`,
+		"policy not yet waivable":   `{"costgate": {"waivers": {"spend.limit": false}}}`,
+		"rules that admit @cfo now": `{"costgate": {"waivers": {}}}`,
+	}
+	for _, tt := range []struct {
+		name       string
+		base, head map[string]string
+		code       int
+		want       string
+	}{
+		{"written while its approver was not allowed", map[string]string{"teams/team.hcl": without, "org/data.json": narrowing["approver not yet allowed"]},
+			map[string]string{"teams/team.hcl": under}, 1, `override.unapproved: override "opus-for-agents"`},
+		{"written while its policy was not waivable", map[string]string{"teams/team.hcl": without, "org/data.json": narrowing["policy not yet waivable"]},
+			map[string]string{"teams/team.hcl": under}, 1, `override.unapproved: override "opus-for-agents"`},
+		{"held unchanged by the base, refused there", map[string]string{"teams/team.hcl": under, "org/data.json": narrowing["approver not yet allowed"]},
+			map[string]string{"teams/team.hcl": under, "README.md": "typo\n"}, 0, "ALLOWED  teams/team.hcl: managed"},
+		{"carried to another team at its path", map[string]string{"teams/team.hcl": withOverride, "org/data.json": narrowing["rules that admit @cfo now"]},
+			map[string]string{"teams/team.hcl": gamma, "teams/research.hcl": without}, 1, `override.unapproved: override "opus-for-agents"`},
+		{"unchanged in its team, approved by another", map[string]string{"teams/team.hcl": withOverride, "org/data.json": narrowing["rules that admit @cfo now"]},
+			map[string]string{"teams/team.hcl": withOverride, "README.md": "typo\n"}, 0, "ALLOWED  teams/team.hcl: managed"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.head["approvals.json"] = `{"approved_by": ["@dana"]}`
+			repo := gitRepo(t, tt.base, tt.head)
+			code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--policy-dir", "org", "--approvals", "approvals.json", "--spec-dir", "teams")
+			if code != tt.code || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, want %d with %q\nstdout: %s\nstderr: %s", code, tt.code, tt.want, out, stderr)
+			}
+		})
+	}
+}
