@@ -61,6 +61,10 @@ type Options struct {
 	// (loadLoosenings), is denied as spec.loosened unless an allowed
 	// approver approved it.
 	Base *spec.Spec
+	// BaseUngated marks a Base no gate judged when it was merged (a file
+	// outside the spec folders that no stack deployed): its overrides were
+	// never shown to need their approver's approval, so none is carried.
+	BaseUngated bool
 	// Evidenced are overrides another decider of the same deployment
 	// verified (the deploy gate, through its gated file): pulumi up's
 	// program has no base to find a carried override in, and counts these
@@ -118,7 +122,7 @@ func (o Options) date() time.Time {
 // team whose denials the approver never saw.
 func (o Options) evidence(team string) []Waiver {
 	out := slices.Clone(o.Evidenced)
-	if o.Base != nil && o.Base.Team.Name == team {
+	if o.Base != nil && !o.BaseUngated && o.Base.Team.Name == team {
 		out = append(out, inputs(o.Base, o.date().Format(time.DateOnly)).Overrides...)
 	}
 	return out

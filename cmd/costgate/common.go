@@ -577,7 +577,7 @@ func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned,
 			cat = own
 		}
 	}
-	opts := plan.Options{Catalog: cat, AsOf: r.asOf, Policies: ev, Approvals: r.approvals, Base: r.rv.bases[i], NewSpec: r.rv.isNew(i), Loosened: r.rv.extra[i],
+	opts := plan.Options{Catalog: cat, AsOf: r.asOf, Policies: ev, Approvals: r.approvals, Base: r.rv.bases[i], BaseUngated: r.rv.ungated(i), NewSpec: r.rv.isNew(i), Loosened: r.rv.extra[i],
 		Deployment: f.stack.Deployment(), Usage: r.measured[i], Timings: f.timings}
 	if i >= r.heads {
 		opts.Policies = deletionOnly{ev}

@@ -1056,3 +1056,43 @@ func TestOverrideCarriesOnlyWhatItsApproverApproved(t *testing.T) {
 		})
 	}
 }
+
+// TestOverrideOfAnUngatedSpecIsNotCarried: a spec merged where no gate
+// read it (outside the spec folders, deployed by no stack) held an
+// override its approver never approved; a later change pointed the stack
+// at it, and the base's copy counted as approved in the pull request's
+// gate and the deploy gate alike. The spec a stack deployed, or one in
+// the spec folders, still carries its overrides.
+func TestOverrideOfAnUngatedSpecIsNotCarried(t *testing.T) {
+	raw, err := os.ReadFile("../../stacks/testdata/over-limit-override.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	withOverride := string(raw)
+	under := strings.Replace(withOverride, "developers           = 100", "developers           = 80", 1)
+	research := under[:strings.Index(under, "override \"")]
+	other := strings.NewReplacer(`team "research"`, `team "other"`, `cost_center          = "research"`, `cost_center          = "other"`).Replace(withOverride)
+	stack := func(spec string) string { return "config:\n  aws:region: us-east-1\n  costgate:spec: " + spec + "\n" }
+	base := map[string]string{"teams/research.hcl": research, "deploy/other.hcl": other, "Pulumi.prod.yaml": stack("teams/research.hcl")}
+	for _, tt := range []struct {
+		name string
+		base map[string]string
+		args []string
+		code int
+		want string
+	}{
+		{"the pull request's gate", base, []string{"--spec-dir", "teams", "--stack-spec", "Pulumi.prod.yaml"}, 1, `override.unapproved: override "opus-for-agents"`},
+		{"the deploy gate", base, []string{"--stack-config", "Pulumi.prod.yaml"}, 1, `override.unapproved: override "opus-for-agents"`},
+		{"the deploy gate, the stack's own spec", map[string]string{"deploy/other.hcl": other, "Pulumi.prod.yaml": stack("deploy/other.hcl")},
+			[]string{"--stack-config", "Pulumi.prod.yaml"}, 0, "ALLOWED  deploy/other.hcl: managed"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := gitRepo(t, tt.base, map[string]string{"Pulumi.prod.yaml": stack("deploy/other.hcl"), "approvals.json": `{"approved_by": ["@dana"]}`})
+			args := append([]string{"check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--approvals", "approvals.json"}, tt.args...)
+			code, out, stderr := inDir(t, repo, args...)
+			if code != tt.code || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, want %d with %q\nstdout: %s\nstderr: %s", code, tt.code, tt.want, out, stderr)
+			}
+		})
+	}
+}

@@ -70,6 +70,10 @@ func bare(err error) error {
 type baseSpec struct {
 	path string
 	spec *spec.Spec
+	// gated marks a spec a gate judged at REF: one in the --spec-dir
+	// folders, or the spec a stack deployed. Only its overrides are
+	// carried (plan.Options.BaseUngated).
+	gated bool
 }
 
 // baseIndex is the specs of the spec folders at a revision, by team.
@@ -125,7 +129,7 @@ func newBaseIndex(parser *spec.Parser, ref string, dirs []string, explicit bool)
 		if other, dup := b.byTeam[s.Team.Name]; dup {
 			return nil, fmt.Errorf("%s and %s at %s are both team %q: a team has one spec, so which one a change replaces would be a guess; keep one", specfile.Display(other.path), specfile.Display(p), ref, s.Team.Name)
 		}
-		b.byTeam[s.Team.Name] = baseSpec{path: p, spec: s}
+		b.byTeam[s.Team.Name] = baseSpec{path: p, spec: s, gated: explicit}
 	}
 	return b, nil
 }
@@ -163,13 +167,22 @@ type reviewed struct {
 	// fresh marks a head with no base in a review: a spec new in the
 	// change, whose figures are compared with the defaults
 	// (plan.Options.NewSpec). Nil outside a review.
-	fresh   []bool
+	fresh []bool
+	// gated marks a head whose base a gate judged at REF (baseSpec.gated),
+	// whose overrides are carried.
+	gated   []bool
 	extra   [][]plan.Loosening
 	deleted []deletedSpec
 }
 
 // isNew reports whether spec i is new in the change under review.
 func (rv *reviewed) isNew(i int) bool { return i < len(rv.fresh) && rv.fresh[i] }
+
+// ungated reports whether spec i's base is one no gate judged at REF: a
+// file at the head's path outside the spec folders, or one in the head's
+// folder (no --spec-dir) where a stack deploys the head. Merged unjudged,
+// its overrides were never shown to need their approver's approval.
+func (rv *reviewed) ungated(i int) bool { return i < len(rv.gated) && !rv.gated[i] }
 
 // withDeleted appends the deleted specs to specs (with no measured usage)
 // and their loosenings to rv: a deleted spec is gated on its deletion
@@ -180,6 +193,7 @@ func (rv *reviewed) withDeleted(specs []*spec.Spec, measured []*plan.Measured) (
 		rv.bases = append(rv.bases, nil)
 		if rv.fresh != nil {
 			rv.fresh = append(rv.fresh, false)
+			rv.gated = append(rv.gated, false)
 		}
 		rv.extra = append(rv.extra, []plan.Loosening{d.loosening})
 		measured = append(measured, nil)
@@ -249,7 +263,7 @@ type deletedSpec struct {
 // team of the base is gone while this one is new) loosens its identity;
 // with explicit folders, every base team that no head has is deleted.
 func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[string][]string) (reviewed, hcl.Diagnostics, error) {
-	r := reviewed{bases: make([]*spec.Spec, len(heads)), fresh: make([]bool, len(heads)), extra: make([][]plan.Loosening, len(heads))}
+	r := reviewed{bases: make([]*spec.Spec, len(heads)), fresh: make([]bool, len(heads)), gated: make([]bool, len(heads)), extra: make([][]plan.Loosening, len(heads))}
 	headTeam := map[string]string{}
 	for i, h := range heads {
 		headTeam[h.Team.Name] = paths[i]
@@ -262,11 +276,7 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 	if err != nil {
 		return r, nil, err
 	}
-	for team, bs := range deployed {
-		if _, ok := b.byTeam[team]; !ok {
-			b.byTeam[team] = bs
-		}
-	}
+	b.addDeployed(deployed)
 	var gone []string
 	for team := range b.byTeam {
 		if _, ok := headTeam[team]; !ok {
@@ -294,7 +304,9 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 			}
 		}
 		if bs, ok := b.byTeam[h.Team.Name]; ok {
-			r.bases[i] = bs.spec
+			// Without --spec-dir and without a stack (a laptop's check of
+			// the specs given), the head's own folder is the gated one.
+			r.bases[i], r.gated[i] = bs.spec, bs.gated || !b.explicit && len(stackOf[filepath.Clean(paths[i])]) == 0
 			continue
 		}
 		base, more, err := b.atPath(paths[i])
@@ -322,6 +334,22 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 		}
 	}
 	return r, diags, nil
+}
+
+// addDeployed adds the specs the stacks deployed at REF to the teams'
+// bases, a team's spec in the folders first; that spec, where a stack
+// deployed it, was judged by the stack's gate.
+func (b *baseIndex) addDeployed(deployed map[string]baseSpec) {
+	for team, bs := range deployed {
+		have, ok := b.byTeam[team]
+		switch {
+		case !ok:
+			b.byTeam[team] = bs
+		case samePath(have.path, bs.path):
+			have.gated = true
+			b.byTeam[team] = have
+		}
+	}
 }
 
 // displayList names files: "teams/a.hcl", "teams/a.hcl and teams/b.hcl".
@@ -511,7 +539,7 @@ func (b *baseIndex) stackBases(stackOf map[string][]string) (deployed map[string
 				continue
 			}
 			if _, ok := deployed[s.Team.Name]; !ok {
-				deployed[s.Team.Name] = baseSpec{path: path, spec: s}
+				deployed[s.Team.Name] = baseSpec{path: path, spec: s, gated: true}
 			}
 		}
 	}
