@@ -387,7 +387,30 @@ type GPU struct {
 	// in GB/s. Tensor parallelism over PCIe pays for every all-reduce.
 	Interconnect    string  `json:"interconnect,omitempty"`
 	InterconnectGBs float64 `json:"interconnect_gbs,omitempty"`
+	// UsableMemory is the memory CUDA reports for one GPU, in GiB
+	// (torch.cuda.mem_get_info's total, vLLM's total_gpu_memory): the
+	// board's memory less ECC and the driver's reservation, what an
+	// engine's memory fraction (--gpu-memory-utilization) is taken of.
+	// nil is unknown: UsableGiB derives it from MemoryGB.
+	UsableMemory *Figure `json:"usable_memory_gib,omitempty"`
 	Source
+}
+
+// usableShare is the share of MemoryGB, read as GiB, that UsableGiB takes
+// for a GPU whose CUDA total is not known: the least the catalog's
+// measured parts show (L4's 22.03 GiB of 24; HBM parts keep about 0.99
+// of theirs, GDDR6 boards with ECC on 0.92-0.93).
+const usableShare = 0.918
+
+// UsableGiB is the memory CUDA reports for one GPU, in GiB: the catalog's
+// measured figure, or for a GPU without one MemoryGB read as GiB times
+// usableShare (an estimate on the conservative side). The performance
+// model and the sizer both lay the memory out in it.
+func (g *GPU) UsableGiB() float64 {
+	if g.UsableMemory != nil && g.UsableMemory.Value > 0 {
+		return g.UsableMemory.Value
+	}
+	return g.MemoryGB * usableShare
 }
 
 // Instance is an AWS instance type carrying GPUs.

@@ -1,6 +1,7 @@
 package modelcatalog
 
 import (
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -808,5 +809,45 @@ func TestKVBytesAt(t *testing.T) {
 		if got := tc.m.KVBytesAt(tc.tp); got != tc.want {
 			t.Errorf("KVBytesAt(%d) = %d, want %d", tc.tp, got, tc.want)
 		}
+	}
+}
+
+// TestUsableMemory holds every catalog GPU's CUDA-visible memory to its
+// published figure: what torch.cuda / vLLM's memory profile reports as the
+// device's total (GiB), sourced and dated, below the board's nominal size;
+// the parts with no public measurement carry a derived figure marked as
+// an estimate.
+func TestUsableMemory(t *testing.T) {
+	c := Default()
+	published := map[string]float64{
+		"h100": 79.22, "a100-80gb": 79.15, "a100-40gb": 39.5, "l40s": 44.53, "l4": 22.03, "b200": 178.35,
+	}
+	estimated := map[string]bool{"h200": true, "b300": true, "a10g": true}
+	for _, g := range c.GPUs {
+		u := g.UsableMemory
+		if u == nil {
+			t.Errorf("%s: no usable_memory_gib", g.ID)
+			continue
+		}
+		if u.Source.Source == "" || u.AsOf == "" {
+			t.Errorf("%s: usable_memory_gib without a source and date", g.ID)
+		}
+		if want, ok := published[g.ID]; ok && (u.Value != want || u.Estimate) {
+			t.Errorf("%s: usable_memory_gib %g (estimate %v), the published CUDA total is %g GiB", g.ID, u.Value, u.Estimate, want)
+		}
+		if estimated[g.ID] && !u.Estimate {
+			t.Errorf("%s: usable_memory_gib %g is derived, not measured: mark it an estimate", g.ID, u.Value)
+		}
+		if _, ok := published[g.ID]; !ok && !estimated[g.ID] {
+			t.Errorf("%s: usable_memory_gib %g is neither a published total nor a marked estimate", g.ID, u.Value)
+		}
+		if g.UsableGiB() != u.Value || u.Value >= g.MemoryGB {
+			t.Errorf("%s: usable %g GiB, memory_gb %g", g.ID, g.UsableGiB(), g.MemoryGB)
+		}
+	}
+	// A GPU without the figure (an organisation's price book) takes
+	// memory_gb read as GiB at the least share a measured part keeps.
+	if got := (&GPU{MemoryGB: 24}).UsableGiB(); math.Abs(got-22.03) > 0.01 {
+		t.Errorf("24 GB without a CUDA total: %.2f GiB usable, want L4's 22.03", got)
 	}
 }

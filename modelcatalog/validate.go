@@ -236,6 +236,12 @@ func (v *validator) gpus(c *Catalog) map[string]bool {
 		v.id(at, "gpu", g.ID, gpuIDs)
 		v.source(at, g.Source)
 		v.positive(at, "memory_gb", g.MemoryGB)
+		if u := g.UsableMemory; u != nil {
+			v.source(at+".usable_memory_gib", u.Source)
+			if !(u.Value > 0) || u.Value > g.MemoryGB {
+				v.add(at, "usable_memory_gib %g is not above 0 and at most memory_gb %g", u.Value, g.MemoryGB)
+			}
+		}
 		for field, x := range map[string]float64{"bf16_dense_tflops": g.BF16TFLOPS, "fp8_dense_tflops": g.FP8TFLOPS,
 			"fp4_dense_tflops": g.FP4TFLOPS, "memory_bandwidth_gbs": g.MemoryBandwidthGBs, "interconnect_gbs": g.InterconnectGBs} {
 			v.nonNegative(at, field, x)
