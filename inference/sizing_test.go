@@ -952,7 +952,11 @@ func TestExpertParallelRanksHoldTheirShare(t *testing.T) {
 		t.Fatalf("%s fits one %s whole: no case", m.ID, g.ID)
 	}
 	l40s := []PricedInstance{{Type: "g6e.12xlarge", GPUs: 4, GPUHourUSD: 2.62}}
-	req := Request{Model: m, GPU: g, Instances: l40s, PeakInputTokS: 12000, PeakOutputTokS: 3000, MeanContextTokens: 8192,
+	// At this load three instances carry the peak at TP 1 (0.67 of
+	// their capacity) and four are needed at TP 2 or 4; at 12,000/3,000
+	// all three layouts take three instances and the sizer, at the same
+	// bill, picks the first token soonest (TP 4).
+	req := Request{Model: m, GPU: g, Instances: l40s, PeakInputTokS: 16800, PeakOutputTokS: 4200, MeanContextTokens: 8192,
 		MaxContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1}
 	e := req.env(8192)
 	found := false

@@ -750,7 +750,7 @@ func TestCheckpointGB(t *testing.T) {
 		gb     float64
 	}{
 		{"BF16 repository served as FP8", byID("llama-3.3-70b"), "bf16", 141.2},
-		{"FP8 repository by its name", fp8Repo, "fp8", 70.6},
+		{"FP8 repository by its name", fp8Repo, "fp8", 72.7},
 		{"BF16 served as BF16", byID("qwen2.5-coder-32b"), "bf16", 65.5},
 		{"MXFP4 as shipped", byID("gpt-oss-120b"), "mxfp4", 65},
 		{"FP8 shipped without saying so in its name", byID("deepseek-v3"), "fp8", 690},

@@ -154,10 +154,15 @@ func (m *OpenModel) CheckpointFormat() string {
 }
 
 // CheckpointGB is what the checkpoint takes to download, mirror and
-// store, in GB: the resident weights, or twice them for a BF16 checkpoint
-// served as FP8.
+// store, in GB: the resident weights, or for a BF16 checkpoint served as
+// FP8 every parameter at 2 bytes (twice the resident weights where the
+// parameter count is unknown; an FP8 model's embeddings and head are
+// BF16 already).
 func (m *OpenModel) CheckpointGB() float64 {
 	if m.WeightsDType == "fp8" && m.CheckpointFormat() == "bf16" {
+		if m.ParamsB > 0 {
+			return 2 * m.ParamsB
+		}
 		return 2 * m.WeightsGB
 	}
 	return m.WeightsGB

@@ -843,9 +843,12 @@ model "m" {
 		gb          float64
 		want        string
 	}{
-		{"fp8", "", 2060, ""},    // no name, no figure: a BF16 checkpoint quantized on load
+		// A BF16 checkpoint holds every parameter at 2 bytes: 2 × 1,000B,
+		// not twice the 1,030 GB resident (whose BF16 embeddings and
+		// head are not doubled).
+		{"fp8", "", 2000, ""},    // no name, no figure: a BF16 checkpoint quantized on load
 		{"fp8", "fp8", 1030, ""}, // the repository holds FP8
-		{"fp8", "bf16", 2060, ""},
+		{"fp8", "bf16", 2000, ""},
 		{"bf16", "fp8", 0, "cannot be served as weights_dtype"},
 		{"fp8", "int4", 0, "cannot be served as weights_dtype"},
 	} {

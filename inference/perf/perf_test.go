@@ -113,6 +113,9 @@ func TestKVCache(t *testing.T) {
 
 	c := cfg(t, "llama-3.1-8b", "h100", 1)
 	c.Concurrency = 0
+	// With --max-num-seqs set, the sampler's rows are reserved whole and
+	// the cache left holds twice the sequences in FP8.
+	c.MaxNumSeqs = 1024
 	bf := Predict(c)
 	c.KVPrecision = "fp8"
 	f8 := Predict(c)

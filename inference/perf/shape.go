@@ -118,6 +118,23 @@ func (a *shape) touched(tokens, exp float64) float64 {
 	return -math.Expm1(tokens * a.logMiss)
 }
 
+// mlpWidth is the MLP's intermediate width a token reaches on one GPU of
+// a tensor-parallel group of tp: a mixture of experts' k experts, a dense
+// model's MLP (its layers' parameters beyond the embeddings and
+// attention, three hidden × width matrices a layer).
+func (a *shape) mlpWidth(tp int) float64 {
+	w := a.k * a.expertInter
+	if a.expertTotal <= 0 {
+		embed := math.Min(2*a.vocab*a.hidden, a.denseTotal)
+		attn := a.hidden * a.hd * (2*a.qHeads + 2*a.kvHeads)
+		w = ((a.denseTotal-embed)/a.layers - attn) / (3 * a.hidden)
+		if !(w > 0) {
+			w = 4 * a.hidden
+		}
+	}
+	return w / float64(tp)
+}
+
 // kvBytes is one sequence's KV cache of seq tokens on one GPU of a
 // tensor-parallel group of tp, at kvb bytes a value. Latent attention
 // keeps the whole latent on every rank; grouped-query attention splits

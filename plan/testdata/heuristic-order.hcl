@@ -119,5 +119,5 @@ quality {
   include_in_decision = false
 }
 budget {
-  monthly_limit_usd = 248382.40
+  monthly_limit_usd = 287700.00
 }

@@ -3,7 +3,7 @@
 # on the fleet where nobody did.
 team "research" {
   developers           = 100
-  tokens_per_developer = 10e6
+  tokens_per_developer = 9.5e6
   cost_center          = "research"
 }
 

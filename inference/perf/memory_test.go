@@ -1,0 +1,85 @@
+package perf
+
+import (
+	"math"
+	"testing"
+)
+
+// TestVLLMLaysOutTheCUDATotal: vLLM's KV cache is --gpu-memory-utilization
+// of the memory CUDA reports (an A10G's 22.18 GiB, not its 24 GB read as
+// GiB) less the weights and its start-up profile: what is allocated
+// outside torch, the CUDA graphs, a dummy forward of the token budget
+// (2,048 tokens on a GPU under 70 GiB) and the sampler's row for each
+// sequence the cache admits. The board's size read as GiB less a flat
+// 1 GB, the rule before 2026-12-06, made these caches 10-40 % bigger
+// (10-30 % of it the board's size alone).
+func TestVLLMLaysOutTheCUDATotal(t *testing.T) {
+	for _, tt := range []struct {
+		model, gpu       string
+		cuda, nominal    float64 // GiB
+		minOver, maxOver float64 // the old rule's cache over the new
+	}{
+		{"qwen2.5-coder-7b", "a10g", 22.18, 24, 0.15, 0.45},
+		{"qwen2.5-coder-7b", "l4", 22.03, 24, 0.15, 0.45},
+		{"qwen2.5-coder-7b", "l40s", 44.53, 48, 0.08, 0.20},
+	} {
+		c := cfg(t, tt.model, tt.gpu, 1)
+		c.Concurrency, c.InputTokens, c.OutputTokens = 0, 8192, 1024
+		r := Predict(c)
+		if !r.Fits {
+			t.Fatalf("%s on %s: %s", tt.model, tt.gpu, r.Reason)
+		}
+		a := newShape(c.Model, c.Precision)
+		weights := a.denseBytes + a.expertBytes
+		profile := (vllmNonTorchGiB+vllmGraphGiB)*gib + 2048*2*(2*a.hidden+3*a.mlpWidth(1))
+		room := 0.9*tt.cuda*gib - weights - profile
+		row := a.vocab * samplerBytes
+		seqs := int(room / (a.kvBytes(9216, 1, 2) + row))
+		if want := room - float64(seqs)*row; math.Abs(r.KVCacheGBPerGPU-want/1e9) > 0.006 || r.KVCacheSequences != seqs {
+			t.Errorf("%s on %s: %.2f GB of KV cache, %d sequences; 0.9 × %.2f GiB less the weights and the profile gives %.2f GB, %d", tt.model, tt.gpu, r.KVCacheGBPerGPU, r.KVCacheSequences, tt.cuda, want/1e9, seqs)
+		}
+		old := (0.9*tt.nominal*gib - 1e9 - weights) / 1e9
+		if over := old/r.KVCacheGBPerGPU - 1; over < tt.minOver || over > tt.maxOver {
+			t.Errorf("%s on %s: the nominal %.0f GiB gave %.2f GB, %.0f %% over the %.2f GB the CUDA total leaves; want %.0f-%.0f %%", tt.model, tt.gpu, tt.nominal, old, 100*over, r.KVCacheGBPerGPU, 100*tt.minOver, 100*tt.maxOver)
+		}
+	}
+}
+
+// TestGptOss120bOneH100: the configuration vllm-project/vllm #23278,
+// #27508 and #33155 report failing — gpt-oss-120b on one H100 at vLLM's
+// defaults (--gpu-memory-utilization 0.9, --max-num-seqs 1,024, the
+// model's 131,072-token context) — has no room: weights loaded as
+// 64.38 GiB, the sampler's 1,024 rows of 201,088 logits and the rest of
+// the profile leave under one context's cache (#27508: "Available KV
+// cache memory: 1.71 GiB" even at 0.95 with a 1,024-token budget). A
+// deployment that writes --max-num-seqs at most the sequences its cache
+// holds, as the sizer does, profiles the sampler over those rows only:
+// it holds a 10,240-token context's cache 15 times over (GPUStack ran it
+// with --max-model-len 32768 at vLLM's defaults, v0.10.2, which profiled
+// no CUDA graphs), never the 29 the nominal 80 GiB and a 1 GB reserve
+// gave.
+func TestGptOss120bOneH100(t *testing.T) {
+	c := cfg(t, "gpt-oss-120b", "h100", 1)
+	c.Concurrency, c.InputTokens, c.OutputTokens, c.MaxNumSeqs = 0, 131071, 1, 1024
+	if r := Predict(c); r.Fits {
+		t.Errorf("gpt-oss-120b on one H100 at vLLM's defaults fits %d sequences of 131,072 tokens in %.2f GB; vLLM reports no room", r.KVCacheSequences, r.KVCacheGBPerGPU)
+	} else {
+		t.Logf("vLLM's defaults: %s", r.Reason)
+	}
+	c.MemoryFraction, c.MaxNumTokens = 0.95, 1024
+	if r := Predict(c); r.Fits {
+		t.Errorf("gpt-oss-120b on one H100 at 0.95 with a 1,024-token budget fits a 131,072-token context; vLLM #27508 reports no room")
+	}
+	c = cfg(t, "gpt-oss-120b", "h100", 1)
+	c.Concurrency, c.InputTokens, c.OutputTokens = 0, 8192, 2048
+	r := Predict(c)
+	if !r.Fits || r.WeightsGBPerGPU < 69 || r.KVCacheSequences > 16 || r.KVCacheSequences < 12 {
+		t.Errorf("gpt-oss-120b on one H100 sized to its cache: fits %v, %.2f GB of weights, %d sequences of 10,240 tokens; want 64.38 GiB (69.1 GB) of weights and 12-16 sequences", r.Fits, r.WeightsGBPerGPU, r.KVCacheSequences)
+	}
+	// Launched with the --max-num-seqs the cache holds, vLLM profiles the
+	// sampler over exactly those rows and leaves the same cache.
+	c.MaxNumSeqs = r.KVCacheSequences
+	if w := Predict(c); !w.Fits || w.KVCacheSequences < r.KVCacheSequences {
+		t.Errorf("launched with --max-num-seqs %d the cache holds %d sequences", c.MaxNumSeqs, w.KVCacheSequences)
+	}
+}
