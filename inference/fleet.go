@@ -17,7 +17,7 @@ import (
 // replica's capacity, each workload's TTFT and the target-tracking rate.
 func (r *Request) fleetOf(o option, e *sizingEnv) Fleet {
 	f := Fleet{
-		TensorParallel: o.tp, WeightsGB: r.Model.WeightsGB, CheckpointGB: r.Model.CheckpointGB(), KVCacheGB: o.kvGB, MaxModelLen: e.maxCtx, MaxNumSeqs: o.engineSeqs(o.sat),
+		TensorParallel: o.tp, WeightsGB: r.Model.WeightsGB, CheckpointGB: r.Model.CheckpointGB(), KVCacheGB: o.kvGB, MaxModelLen: e.maxCtx, MaxNumSeqs: o.maxSeqs,
 		InstanceType: o.inst.Type, Instances: o.n, ReplicasPerInstance: o.rpi, Replicas: o.n * o.rpi, GPUs: o.n * o.inst.GPUs,
 		PeakUtilization: o.u, PrefixHitRate: o.hit,
 		Calibration: e.cal.rows, CalibrationFactor: e.cal.factor,

@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/costgate/costgate/inference/perf"
 	"github.com/costgate/costgate/modelcatalog"
 )
 
@@ -88,13 +89,16 @@ func (r *Request) placements(e *sizingEnv) (opts []option, why string) {
 		if tp > e.limit {
 			break
 		}
-		// A replica holds the weights and one full context. A mixture of
-		// experts run as one expert-parallel group over an instance holds
-		// its share of the experts on each rank: whether one full context
-		// fits is then the performance model's cache, not the whole
-		// checkpoint on every rank (gpt-oss-120b at TP 1 on four L40S).
-		free := float64(tp)*r.GPU.MemoryGB*GPUMemoryUtilization - r.Model.WeightsGB
-		whole := free >= float64(e.maxCtx)*r.kvPerToken(tp)
+		// A replica holds the weights and one full context, in the
+		// performance model's own layout of a GPU (perf.RoomGB: vLLM's
+		// share of the memory CUDA reports, less the weights and its
+		// start-up profile), the one the plan's cache and --max-num-seqs
+		// come from. A mixture of experts run as one expert-parallel group
+		// over an instance holds its share of the experts on each rank:
+		// whether one full context fits is then the performance model's
+		// cache, not the whole checkpoint on every rank (gpt-oss-120b at
+		// TP 1 on four L40S).
+		whole := r.holdsContext(tp, e.maxCtx)
 		if !whole && r.Model.Experts == 0 {
 			continue
 		}
@@ -108,13 +112,27 @@ func (r *Request) placements(e *sizingEnv) (opts []option, why string) {
 				why = reason
 				continue
 			}
-			if !whole && o.kvGB < float64(e.maxCtx)*r.kvPerToken(tp) {
+			// vLLM refuses to start where its cache, once the sampler's
+			// rows for --max-num-seqs are placed, holds no sequence of
+			// --max-model-len.
+			if o.kvGB < float64(e.maxCtx)*r.kvPerToken(tp) {
 				continue
 			}
 			opts = append(opts, o)
 		}
 	}
 	return opts, why
+}
+
+// holdsContext says whether a replica of tp GPUs holds the whole
+// checkpoint and one sequence of ctx tokens: its GPUs' room beside the
+// weights and vLLM's reserve (perf.RoomGB, the memory model the plan's
+// cache is taken from) against one context's cache at full attention in
+// every layer.
+func (r *Request) holdsContext(tp, ctx int) bool {
+	room, row, why := perf.RoomGB(perf.Config{Model: r.Model, GPU: r.GPU, Engine: "vllm", Precision: r.Model.WeightsDType,
+		TP: tp, GPUs: tp, InputTokens: max(ctx-1, 1), OutputTokens: 1, MemoryFraction: GPUMemoryUtilization})
+	return why == "" && float64(tp)*(room-row) >= float64(ctx)*r.kvPerToken(tp)
 }
 
 // floor is the fewest instances of type in at tensor-parallel size tp
@@ -234,7 +252,9 @@ func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string
 	// the whole checkpoint on every rank, gpt-oss-120b on eight H100s was
 	// launched with --max-num-seqs 9 a rank where its capacity assumed
 	// 171, and the deployed fleet ran at 239 % of it.
-	o.kvGB, o.maxSeqs = sat.kvGBPerGPU*float64(tp), o.engineSeqs(sat)
+	if why := r.launch(&o, sat, e); why != "" {
+		return o, why
+	}
 	// The prefix cache's room is taken at the batch a replica keeps
 	// running at the target utilization: the fewest sequences whose
 	// completions meet the arrivals (Little's law), as the performance
@@ -315,6 +335,23 @@ func (r *Request) ownRoom(o *option, e *sizingEnv) string {
 			return why
 		}
 	}
+	return ""
+}
+
+// launch sets o's --max-num-seqs to the batch an engine runs in a (its
+// saturated answer) and o's KV cache to what vLLM leaves a replica
+// launched with it: its start-up profile runs the sampler over that many
+// rows, so the cache the plan prices is the one VLLMArgs provision.
+func (r *Request) launch(o *option, a answer, e *sizingEnv) string {
+	seqs := o.engineSeqs(a)
+	if seqs == o.maxSeqs && o.kvGB > 0 {
+		return ""
+	}
+	l := r.launched(o.tp, o.unit, e.shape, seqs)
+	if !l.ok {
+		return l.reason
+	}
+	o.kvGB, o.maxSeqs = l.kvGBPerGPU*float64(o.tp), seqs
 	return ""
 }
 
@@ -428,6 +465,9 @@ func (r *Request) settle(o *option, e *sizingEnv) string {
 		return sat.reason
 	}
 	o.sat = sat
+	if why := r.launch(o, sat, e); why != "" {
+		return why
+	}
 	k := e.cal.factor * float64(o.units)
 	o.capOut, o.capIn = k*sat.outTokS, k*sat.inTokS
 	n := float64(o.n)

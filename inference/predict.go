@@ -54,8 +54,12 @@ type askKey struct {
 	gpu            *modelcatalog.GPU
 	modelID, dtype string
 	weightsGB, mem float64
+	usable         float64
 	tp, gpus       int
 	s              shape
+	// seqs is the --max-num-seqs the engine is launched with (0: as many
+	// as its cache holds, the sampler's rows charged for those).
+	seqs int
 	// hit is the cached share in per cent (floored); u the utilization in
 	// per cent (rounded up), -1 for the saturated capacity.
 	hit, u int
@@ -95,14 +99,33 @@ var asked = struct {
 // u rounded up to the per cent (TTFT never under the load's, and sizing's
 // many loads share few predictions).
 func (r *Request) ask(tp, gpus int, s shape, hit float64, u float64) answer {
-	k := askKey{model: r.Model, gpu: r.GPU, modelID: r.Model.ID, dtype: r.Model.WeightsDType, weightsGB: r.Model.WeightsGB,
-		mem: r.GPU.MemoryGB, tp: tp, gpus: gpus, s: s, hit: hitPercent(hit), u: -1}
+	k := r.key(tp, gpus, s, hit)
 	if u >= 0 {
 		k.u = count(math.Ceil(u*100-1e-9), 100)
 		if k.u == 100 && u < 1 {
 			k.near = u
 		}
 	}
+	return k.answer()
+}
+
+// launched predicts a unit launched with --max-num-seqs seqs an engine
+// (VLLMArgs): vLLM's start-up profile runs its sampler over exactly
+// those rows, and the KV cache is what they leave.
+func (r *Request) launched(tp, gpus int, s shape, seqs int) answer {
+	k := r.key(tp, gpus, s, 0)
+	k.seqs = seqs
+	return k.answer()
+}
+
+// key is the question of a saturated unit of gpus GPUs at TP tp.
+func (r *Request) key(tp, gpus int, s shape, hit float64) askKey {
+	return askKey{model: r.Model, gpu: r.GPU, modelID: r.Model.ID, dtype: r.Model.WeightsDType, weightsGB: r.Model.WeightsGB,
+		mem: r.GPU.MemoryGB, usable: r.GPU.UsableGiB(), tp: tp, gpus: gpus, s: s, hit: hitPercent(hit), u: -1}
+}
+
+// answer is k's prediction, remembered.
+func (k askKey) answer() answer {
 	asked.Lock()
 	a, ok := asked.m[k]
 	asked.Unlock()
@@ -125,7 +148,8 @@ func hitPercent(h float64) int { return count(math.Floor(h*100+1e-9), 99) }
 
 func predictKey(k askKey) answer {
 	c := perf.Config{Model: k.model, GPU: k.gpu, Engine: "vllm", Precision: k.model.WeightsDType, TP: k.tp, GPUs: k.gpus,
-		InputTokens: k.s.in, OutputTokens: k.s.out, InputTokensP95: k.s.p95, CachedInputShare: float64(k.hit) / 100}
+		InputTokens: k.s.in, OutputTokens: k.s.out, InputTokensP95: k.s.p95, CachedInputShare: float64(k.hit) / 100,
+		MemoryFraction: GPUMemoryUtilization, MaxNumSeqs: k.seqs}
 	var p perf.Result
 	switch {
 	case k.u < 0:

@@ -117,7 +117,7 @@ func TestSizeErrors(t *testing.T) {
 		{"a workload's prompt fills the window", Request{Model: q30, GPU: h, Instances: p5, MaxContextTokens: 8192,
 			Workloads: []Workload{{Name: "agent", ContextTokens: q30.MaxContext}}}, "fills qwen3-coder-30b-a3b's whole window"},
 		{"no instances", Request{Model: q30, GPU: h, MaxContextTokens: 8192}, "no priced instance"},
-		{"fixed fleet too small for one replica", Request{Model: l70, GPU: h, Instances: p5, MaxContextTokens: 8192, FixedGPUs: 1}, "fits no tensor-parallel size"},
+		{"fixed fleet too small for one replica", Request{Model: l70, GPU: h, Instances: p5, MaxContextTokens: 32768, FixedGPUs: 1}, "fits no tensor-parallel size"},
 		{"a GPU the performance model has no figures for", Request{Model: q30, GPU: &modelcatalog.GPU{ID: "x", MemoryGB: 80}, Instances: p5, MaxContextTokens: 8192}, "cannot predict"},
 	}
 	for _, tt := range tests {
@@ -146,9 +146,12 @@ func TestSizeProperties(t *testing.T) {
 					t.Errorf("%s: %v", name, err)
 					continue
 				}
-				need := m.WeightsGB + float64(ctx)*float64(m.KVBytes())/1e9
-				if have := float64(f.TensorParallel) * h.MemoryGB * GPUMemoryUtilization; need > have {
-					t.Errorf("%s: TP %d holds %.1f GB, needs %.1f", name, f.TensorParallel, have, need)
+				// One full context fits the replica's cache, as the
+				// performance model lays the GPUs' memory out (vLLM refuses to
+				// start a --max-model-len its cache cannot hold).
+				need := float64(ctx) * float64(m.KVBytesAt(f.TensorParallel)) / 1e9
+				if have := f.KVCacheGB; need > have*(1+1e-9) {
+					t.Errorf("%s: TP %d caches %.2f GB, one context needs %.2f", name, f.TensorParallel, have, need)
 				}
 				if f.PeakUtilization > req.TargetUtilization+1e-9 && !f.OverLimit {
 					t.Errorf("%s: peak utilization %.3f above the 0.7 target", name, f.PeakUtilization)
