@@ -357,6 +357,12 @@ type OpenModel struct {
 	// cache holds at most SlidingWindow tokens a sequence.
 	SlidingWindow int `json:"sliding_window,omitempty"`
 	SlidingLayers int `json:"sliding_window_layers,omitempty"`
+	// ChunkedAttention marks windowed layers that attend within fixed
+	// chunks of SlidingWindow tokens (Llama 4's attention_chunk_size), not
+	// a window that slides with each token (gpt-oss). Engines differ on
+	// it: TensorRT-LLM's decode kernels on Hopper read such layers' whole
+	// context (inference/perf, step).
+	ChunkedAttention bool `json:"chunked_attention,omitempty"`
 	// Quality per complexity ("simple", "complex"), 0..1, on the same scale
 	// as the managed models'.
 	Quality map[string]Figure `json:"quality"`

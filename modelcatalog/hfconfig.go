@@ -90,6 +90,7 @@ func ParseHFConfig(data []byte, name string) (OpenModel, error) {
 		m.Experts, m.ExpertsPerToken = 0, 0
 	}
 	m.SlidingWindow, m.SlidingLayers = c.windows(m.Layers)
+	m.ChunkedAttention = c.num("attention_chunk_size") > 0
 	total, active := c.params(&m)
 	m.ParamsB, m.ActiveParamsB = round2(total/1e9), round2(active/1e9)
 	m.WeightsDType = c.weightsDType()

@@ -51,7 +51,8 @@ func TestParseHFConfig(t *testing.T) {
 			}
 			if got.Layers != want.Layers || got.QHeads != want.QHeads || got.KVHeads != want.KVHeads ||
 				got.HeadDim != want.HeadDim || got.HiddenSize != want.HiddenSize || got.VocabSize != want.VocabSize ||
-				got.KVLoraRank != want.KVLoraRank || got.QKRopeHeadDim != want.QKRopeHeadDim || got.MaxContext != want.MaxContext {
+				got.KVLoraRank != want.KVLoraRank || got.QKRopeHeadDim != want.QKRopeHeadDim || got.MaxContext != want.MaxContext ||
+				got.ChunkedAttention != want.ChunkedAttention {
 				t.Errorf("shape %+v\nwant %+v", got, *want)
 			}
 			if got.WeightsDType != tt.dtype || got.SharedExperts != tt.shared || got.DenseLayers != tt.dense ||

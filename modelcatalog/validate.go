@@ -501,6 +501,9 @@ func (v *validator) architecture(at string, m OpenModel) {
 	if m.Experts > 0 && m.ActiveParamsB >= m.ParamsB {
 		v.add(at, "a mixture of experts activates fewer parameters than it has (active_params_b %g, params_b %g)", m.ActiveParamsB, m.ParamsB)
 	}
+	if m.ChunkedAttention && m.SlidingWindow == 0 {
+		v.add(at, "chunked_attention needs its chunk in sliding_window and the chunked layers in sliding_window_layers")
+	}
 	if m.SlidingLayers > m.Layers || (m.SlidingLayers > 0) != (m.SlidingWindow > 0) {
 		v.add(at, "sliding_window %d and sliding_window_layers %d must both be set, the layers at most layers %d", m.SlidingWindow, m.SlidingLayers, m.Layers)
 	}

@@ -45,6 +45,8 @@ func TestEveryModelFieldIsCompared(t *testing.T) {
 			v.SetFloat(7)
 		case reflect.String:
 			v.SetString("fp8")
+		case reflect.Bool:
+			v.SetBool(true)
 		default:
 			t.Fatalf("%s: a %s field the test cannot change", comparedNames[i], v.Kind())
 		}

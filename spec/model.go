@@ -18,7 +18,7 @@ var modelAttrs = []string{
 	"name", "hf_repo", "gated", "params_b", "active_params_b", "layers", "q_heads",
 	"kv_heads", "head_dim", "max_context", "weights_dtype", "weights_gb", "checkpoint_dtype",
 	"kv_bytes_per_token", "hidden_size", "vocab_size", "experts", "experts_per_token",
-	"kv_lora_rank", "qk_rope_head_dim", "sliding_window", "sliding_window_layers",
+	"kv_lora_rank", "qk_rope_head_dim", "sliding_window", "sliding_window_layers", "chunked_attention",
 	"shared_experts", "dense_layers", "quality", "source", "as_of", "estimate", "note",
 }
 
@@ -99,6 +99,11 @@ func (d *decoder) architecture(b *body, m *modelcatalog.OpenModel) {
 	m.QKRopeHeadDim = b.integer("qk_rope_head_dim", atLeast(0).upTo(1e6), 0)
 	m.SlidingWindow = b.integer("sliding_window", atLeast(1).upTo(1e9), 0)
 	m.SlidingLayers = b.integer("sliding_window_layers", atLeast(1).upTo(1000), 0)
+	m.ChunkedAttention = b.boolean("chunked_attention", false)
+	if m.ChunkedAttention && m.SlidingWindow == 0 {
+		d.errorf(b.syn.Attributes["chunked_attention"].Expr.Range(), "Missing attribute",
+			"%s.chunked_attention needs %s.sliding_window and %s.sliding_window_layers: the chunk's tokens and the layers that attend within chunks (Llama 4's attention_chunk_size, and its layers less every no_rope_layer_interval-th).", b.path, b.path, b.path)
+	}
 	pair := func(a, c string, x, y int, detail string) {
 		if (x > 0) == (y > 0) {
 			return

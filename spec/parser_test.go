@@ -685,6 +685,7 @@ model "m" {
   experts_per_token = 8
   sliding_window = 128
   sliding_window_layers = 24
+  chunked_attention = true
   kv_lora_rank = 512
   qk_rope_head_dim = 64`)))
 	if diags.HasErrors() {
@@ -701,10 +702,11 @@ model "m" {
 	}
 	got := []int{m.HiddenSize, m.VocabSize, m.Experts, m.ExpertsPerToken, m.SlidingWindow, m.SlidingLayers, m.KVLoraRank, m.QKRopeHeadDim}
 	want := []int{2048, 151936, 128, 8, 128, 24, 512, 64}
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Errorf("architecture %v, want %v", got, want)
+	if fmt.Sprint(got) != fmt.Sprint(want) || !m.ChunkedAttention {
+		t.Errorf("architecture %v, chunked %v; want %v, chunked", got, m.ChunkedAttention, want)
 	}
 	for _, tc := range []struct{ extra, want string }{
+		{"  chunked_attention = true", "model.m.chunked_attention needs model.m.sliding_window"},
 		{"  experts = 128", "model.m.experts needs model.m.experts_per_token too"},
 		{"  experts_per_token = 8", "model.m.experts_per_token needs model.m.experts too"},
 		{"  experts = 8\n  experts_per_token = 16", "experts_per_token cannot exceed experts (8)"},

@@ -32,6 +32,7 @@ type modelFigures struct {
 	layers, qHeads, kvHeads, headDim, maxContext, kvBytes int
 	hidden, vocab, experts, perToken, shared, denseLayers int
 	loraRank, ropeDim, window, windowLayers               int
+	chunked                                               bool
 }
 
 func keyOf(c Config) memoKey {
@@ -41,7 +42,7 @@ func keyOf(c Config) memoKey {
 	k.model = modelFigures{m.ID, m.WeightsDType, m.ParamsB, m.ActiveParamsB, m.WeightsGB,
 		m.Layers, m.QHeads, m.KVHeads, m.HeadDim, m.MaxContext, m.KVBytesPerToken,
 		m.HiddenSize, m.VocabSize, m.Experts, m.ExpertsPerToken, m.SharedExperts, m.DenseLayers,
-		m.KVLoraRank, m.QKRopeHeadDim, m.SlidingWindow, m.SlidingLayers}
+		m.KVLoraRank, m.QKRopeHeadDim, m.SlidingWindow, m.SlidingLayers, m.ChunkedAttention}
 	return k
 }
 

@@ -16,6 +16,7 @@ type shape struct {
 	qHeads, kvHeads, hd     float64
 	lora, rope              float64
 	window, windowLayers    float64
+	chunked                 bool // the windowed layers attend in chunks (Model.ChunkedAttention)
 	experts, k              float64
 	logMiss                 float64 // ln(1 − k/experts): a token missing a given expert
 	denseTotal, denseActive float64 // parameters
@@ -52,7 +53,7 @@ func newShape(m *modelcatalog.OpenModel, prec string) shape {
 		hidden: float64(m.HiddenSize), vocab: float64(m.VocabSize),
 		qHeads: float64(m.QHeads), kvHeads: float64(m.KVHeads), hd: float64(m.HeadDim),
 		lora: float64(m.KVLoraRank), rope: float64(m.QKRopeHeadDim),
-		window: float64(m.SlidingWindow), windowLayers: float64(m.SlidingLayers),
+		window: float64(m.SlidingWindow), windowLayers: float64(m.SlidingLayers), chunked: m.ChunkedAttention,
 		experts: float64(m.Experts), k: float64(m.ExpertsPerToken),
 		kvOverride: float64(m.KVBytesPerToken),
 	}

@@ -53,7 +53,7 @@ func (d *deployment) step(w work) stepCost {
 	if d.ep <= d.tp {
 		moe = 1 // a slice of every expert, streamed as a dense weight
 	}
-	kv := w.decode*a.kvBytes(int(w.ctx), d.tp, d.kvb) + a.kvBytes(int(w.prefix), d.tp, d.kvb)
+	kv := w.decode*(a.kvBytes(int(w.ctx), d.tp, d.kvb)+d.chunkedDecodeBytes(w.ctx)) + a.kvBytes(int(w.prefix), d.tp, d.kvb)
 	tMem := (a.denseReadBytes/tp+d.exllamaBytes(tokens)+kv)/d.bw + a.expertBytes/ep*a.touched(routed, d.f.RoutingExp)/d.bw/moe
 	expert := 2 * routed * a.expertActive / ep / d.flops / d.f.MoECompute * d.imbalance(routed) / d.width()
 	if d.ep > d.tp {
@@ -64,6 +64,27 @@ func (d *deployment) step(w work) stepCost {
 	fixed := d.fixed(tokens, w.prefill > 0 && !w.graphed) + w.decode*d.f.SequenceUs/1e6
 	core := math.Sqrt(tMem*tMem + tCmp*tCmp)
 	return stepCost{total: core + fixed, mem: tMem, cmp: tCmp, fixed: fixed}
+}
+
+// chunkedDecodeBytes is the time, in bytes read, that TensorRT-LLM's
+// decode on Hopper spends in chunked-attention layers (Llama 4) beyond
+// their chunk, for a sequence at context ctx: its fast generation kernel
+// (XQA) does not support chunked attention, so past one chunk it runs
+// MMHA, "slower" (NVIDIA/TensorRT-LLM PR #6306, 2025-07-23), and its
+// chunked attention "can only be applied to context requests"
+// (TensorRT-LLM 1.0 docs, features/long-sequence). Charged as reading
+// those layers' whole context, an estimate: it takes TensorRT-LLM's
+// Llama 4 rows on H100 and H200 beyond 8,192 tokens from 1.39–3.13× the
+// measured throughput to 1.18–2.72× (Scout 20000/2000 on 4 × H200 and
+// Maverick on 8 × H200, 1.0; Maverick 20000/2000 on 8 × H100 and
+// 8 × H200, 0.20; Maverick 1024/32768 on 8 × H200, 1.1), and moves no
+// other row; the same rows on B200 are within 1.21× without it.
+func (d *deployment) chunkedDecodeBytes(ctx float64) float64 {
+	a := d.a
+	if !a.chunked || d.engine != "tensorrt-llm" || d.g.Generation != "hopper" || ctx <= a.window || a.lora > 0 {
+		return 0
+	}
+	return 2 * math.Ceil(a.kvHeads/float64(d.tp)) * a.hd * d.kvb * a.windowLayers * (ctx - a.window)
 }
 
 // exllamaBytes is what vLLM's GPTQ (exllama) kernel reads and writes a
