@@ -98,7 +98,7 @@ func (r *Request) placements(e *sizingEnv) (opts []option, why string) {
 		// whether one full context fits is then the performance model's
 		// cache, not the whole checkpoint on every rank (gpt-oss-120b at
 		// TP 1 on four L40S).
-		whole := r.holdsContext(tp, e.maxCtx)
+		ctxGB, whole := r.holdsContext(tp, e.maxCtx)
 		if !whole && r.Model.Experts == 0 {
 			continue
 		}
@@ -115,7 +115,7 @@ func (r *Request) placements(e *sizingEnv) (opts []option, why string) {
 			// vLLM refuses to start where its cache, once the sampler's
 			// rows for --max-num-seqs are placed, holds no sequence of
 			// --max-model-len.
-			if o.kvGB < float64(e.maxCtx)*r.kvPerToken(tp) {
+			if o.kvGB < ctxGB {
 				continue
 			}
 			opts = append(opts, o)
@@ -124,15 +124,23 @@ func (r *Request) placements(e *sizingEnv) (opts []option, why string) {
 	return opts, why
 }
 
-// holdsContext says whether a replica of tp GPUs holds the whole
-// checkpoint and one sequence of ctx tokens: its GPUs' room beside the
-// weights and vLLM's reserve (perf.RoomGB, the memory model the plan's
-// cache is taken from) against one context's cache at full attention in
-// every layer.
-func (r *Request) holdsContext(tp, ctx int) bool {
-	room, row, why := perf.RoomGB(perf.Config{Model: r.Model, GPU: r.GPU, Engine: "vllm", Precision: r.Model.WeightsDType,
-		TP: tp, GPUs: tp, InputTokens: max(ctx-1, 1), OutputTokens: 1, MemoryFraction: GPUMemoryUtilization})
-	return why == "" && float64(tp)*(room-row) >= float64(ctx)*r.kvPerToken(tp)
+// holdsContext is the cache (GB) a replica of tp GPUs needs for one
+// sequence of ctx tokens as vLLM's start-up check counts it
+// (perf.ContextGB: a windowed layer holds its window, not ctx), and
+// whether the replica holds the whole checkpoint and that sequence: its
+// GPUs' room beside the weights and vLLM's reserve (perf.RoomGB, the
+// memory model the plan's cache is taken from). Counted at full
+// attention in every layer, gpt-oss-120b at 100,000 tokens asked 7.4 GB
+// where vLLM asks 4.0, and left the one H100 that holds it for eight.
+func (r *Request) holdsContext(tp, ctx int) (float64, bool) {
+	c := perf.Config{Model: r.Model, GPU: r.GPU, Engine: "vllm", Precision: r.Model.WeightsDType,
+		TP: tp, GPUs: tp, InputTokens: max(ctx-1, 1), OutputTokens: 1, MemoryFraction: GPUMemoryUtilization}
+	need, why := perf.ContextGB(c, ctx)
+	if why != "" {
+		return float64(ctx) * r.kvPerToken(tp), false
+	}
+	room, row, why := perf.RoomGB(c)
+	return need, why == "" && float64(tp)*(room-row) >= need
 }
 
 // floor is the fewest instances of type in at tensor-parallel size tp

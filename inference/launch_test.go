@@ -64,7 +64,7 @@ func TestLaunchArgsAreWhatIsPriced(t *testing.T) {
 		if want := min(f.Throughput.Concurrency, MaxNumSeqs); int(seqs) != want {
 			t.Errorf("%s: --max-num-seqs %d, the capacity priced runs %d sequences an engine", name, int(seqs), want)
 		}
-		if need := maxLen * float64(m.KVBytesAt(f.TensorParallel)) / 1e9; need > f.KVCacheGB {
+		if need, _ := perf.ContextGB(perf.Config{Model: m, GPU: g, Engine: "vllm", TP: f.TensorParallel}, int(maxLen)); need > f.KVCacheGB {
 			t.Errorf("%s: --max-model-len %d needs %.2f GB of cache, the replica has %.2f", name, int(maxLen), need, f.KVCacheGB)
 		}
 		if util != GPUMemoryUtilization {
@@ -75,20 +75,27 @@ func TestLaunchArgsAreWhatIsPriced(t *testing.T) {
 
 // TestNoLaunchVLLMRefuses: a replica is not placed where vLLM, launched
 // with the fewest sampler rows, cannot hold one --max-model-len context:
-// gpt-oss-120b on one H100 at its whole 131,072-token window (64.38 GiB
-// of weights in 0.9 × 79.22 GiB; vllm-project/vllm #23278, #27508).
+// qwen3-coder-30b-a3b (61.1 GB of BF16 weights, full attention in all 48
+// layers) on one H100 holds some 140,000 tokens beside its weights, not
+// 200,000. gpt-oss-120b on one H100 at its whole 131,072-token window
+// (64.38 GiB of weights in 0.9 × 79.22 GiB; vllm-project/vllm #23278,
+// #27508 at the default 1,024 sampler rows) is placed: its 18
+// sliding-window layers ask vLLM's check for 128 + 8,191 tokens, not
+// 131,072, and the context needs 5.1 GB of the 5.9 the fewest rows leave.
 func TestNoLaunchVLLMRefuses(t *testing.T) {
-	m, h := catalogPair(t, "gpt-oss-120b", "h100")
 	one := p5[:1]
 	for _, tt := range []struct {
-		ctx  int
-		fits bool
-	}{{8192, true}, {32768, true}, {131000, false}} {
+		model string
+		ctx   int
+		fits  bool
+	}{{"gpt-oss-120b", 8192, true}, {"gpt-oss-120b", 32768, true}, {"gpt-oss-120b", 131000, true},
+		{"qwen3-coder-30b-a3b", 100000, true}, {"qwen3-coder-30b-a3b", 200000, false}} {
+		m, h := catalogPair(t, tt.model, "h100")
 		req := Request{Model: m, GPU: h, Instances: one, PeakInputTokS: 800, PeakOutputTokS: 200,
 			MaxContextTokens: tt.ctx, MeanContextTokens: float64(tt.ctx) / 2, TargetUtilization: 0.7, MinReplicas: 1}
 		f, err := Size(req)
 		if (err == nil) != tt.fits {
-			t.Errorf("gpt-oss-120b on one H100 at --max-model-len %d: fleet %+v, error %v; want placed %v", tt.ctx, f.TensorParallel, err, tt.fits)
+			t.Errorf("%s on one H100 at a %d-token context: fleet %+v, error %v; want placed %v", tt.model, tt.ctx, f.TensorParallel, err, tt.fits)
 		}
 	}
 }
@@ -105,4 +112,32 @@ func flagOf(t *testing.T, args []string, name string) float64 {
 		t.Fatalf("%s %q: %v", name, args[i+1], err)
 	}
 	return v
+}
+
+// TestWindowedLayersHoldTheirWindow: vLLM's start-up check asks of a
+// sliding-window layer only its window less one plus a step's token
+// budget, not --max-model-len (vllm/v1/kv_cache_interface.py,
+// SlidingWindowSpec.max_memory_usage_bytes), so gpt-oss-120b, half of
+// whose 36 layers attend within 128 tokens, is placed on one H100 at
+// 100,000 tokens, where the performance model's cache holds it (4.0 GB
+// of some 5.9); priced at full attention in every layer (7.4 GB) it was
+// moved to a p5.48xlarge's eight GPUs, and a spec's gpus = 1 was billed
+// eight.
+func TestWindowedLayersHoldTheirWindow(t *testing.T) {
+	m, h := catalogPair(t, "gpt-oss-120b", "h100")
+	for _, fixed := range []int{0, 1} {
+		req := Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: 80, PeakOutputTokS: 20, FixedGPUs: fixed,
+			MaxContextTokens: 80000, MeanContextTokens: 80000, TargetUtilization: 0.7, MinReplicas: 1}
+		f, err := Size(req)
+		if err != nil {
+			t.Fatalf("gpus = %d: %v", fixed, err)
+		}
+		if f.GPUs != 1 || f.InstanceType != "p5.4xlarge" {
+			t.Errorf("gpus = %d: %d × %s at TP %d (--max-model-len %d); want one H100", fixed, f.GPUs, f.InstanceType, f.TensorParallel, f.MaxModelLen)
+		}
+		need, why := perf.ContextGB(perf.Config{Model: m, GPU: h, Engine: "vllm", Precision: m.WeightsDType, TP: f.TensorParallel}, f.MaxModelLen)
+		if why != "" || need > f.KVCacheGB || need >= float64(f.MaxModelLen)*float64(m.KVBytesAt(f.TensorParallel))/1e9 {
+			t.Errorf("gpus = %d: one --max-model-len %d context needs %.2f GB (%s) of the replica's %.2f", fixed, f.MaxModelLen, need, why, f.KVCacheGB)
+		}
+	}
 }

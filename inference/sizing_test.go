@@ -148,8 +148,9 @@ func TestSizeProperties(t *testing.T) {
 				}
 				// One full context fits the replica's cache, as the
 				// performance model lays the GPUs' memory out (vLLM refuses to
-				// start a --max-model-len its cache cannot hold).
-				need := float64(ctx) * float64(m.KVBytesAt(f.TensorParallel)) / 1e9
+				// start a --max-model-len its cache cannot hold; a windowed
+				// layer is asked for its window).
+				need, _ := perf.ContextGB(perf.Config{Model: m, GPU: h, Engine: "vllm", TP: f.TensorParallel}, ctx)
 				if have := f.KVCacheGB; need > have*(1+1e-9) {
 					t.Errorf("%s: TP %d caches %.2f GB, one context needs %.2f", name, f.TensorParallel, have, need)
 				}

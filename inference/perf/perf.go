@@ -618,6 +618,34 @@ func RoomGB(c Config) (room, row float64, why string) {
 	return d.room / 1e9, row / 1e9, ""
 }
 
+// ContextGB is the KV cache (GB, over the configuration's TP GPUs) that
+// vLLM's start-up check asks for one sequence of ctx tokens: the sum of
+// its layers' max_memory_usage_bytes (vllm/v1/core/kv_cache_utils.py,
+// check_enough_kv_cache_memory). A full-attention layer holds every
+// token; a windowed layer (sliding window or chunked local attention)
+// at most its window less one plus a step's token budget, which chunked
+// prefill writes before the window slides past it
+// (vllm/v1/kv_cache_interface.py, SlidingWindowSpec). Read 2026-12-06.
+func ContextGB(c Config, ctx int) (float64, string) {
+	c.InputTokens, c.OutputTokens = max(ctx-1, 1), 1
+	if why := resolve(&c); why != "" {
+		return 0, why
+	}
+	kvb := 2.0
+	if c.KVPrecision == "fp8" {
+		kvb = 1
+	}
+	chunk := chunkTokens(c.Engine, c.GPU)
+	if c.MaxNumTokens > 0 {
+		chunk = float64(c.MaxNumTokens)
+	}
+	a := newShape(c.Model, c.Precision)
+	if a.windowLayers > 0 {
+		a.window += chunk - 1
+	}
+	return a.kvBytes(max(ctx, 1), c.TP, kvb) * float64(c.TP) / 1e9, ""
+}
+
 // batch is the decode batch of one group at the configuration's
 // concurrency; at saturation the KV cache's or the engine's limit, or a
 // smaller batch where that serves more (saturated).
