@@ -30,12 +30,8 @@ type shape struct{ in, out, p95 int }
 // shapeOf is the shape of a request of ctx prompt tokens at the load's
 // output/input ratio (0.1 without load), within the model's context.
 func (r *Request) shapeOf(ctx, p95 int) shape {
-	ratio := 0.1
-	if r.PeakInputTokS > 0 && r.PeakOutputTokS > 0 {
-		ratio = r.PeakOutputTokS / r.PeakInputTokS
-	}
 	s := shape{in: max(1, ctx), p95: p95}
-	s.out = max(1, count(math.Round(float64(s.in)*ratio), math.MaxInt32))
+	s.out = max(1, count(math.Round(float64(s.in)*r.outPerIn()), math.MaxInt32))
 	if mc := r.Model.MaxContext; mc > 1 && s.in+s.out > mc {
 		s.in = min(s.in, mc-1)
 		s.out = max(1, mc-s.in)
@@ -44,6 +40,15 @@ func (r *Request) shapeOf(ctx, p95 int) shape {
 		s.p95 = 0
 	}
 	return s
+}
+
+// outPerIn is the load's output tokens an input token (0.1 without
+// load).
+func (r *Request) outPerIn() float64 {
+	if r.PeakInputTokS > 0 && r.PeakOutputTokS > 0 {
+		return r.PeakOutputTokS / r.PeakInputTokS
+	}
+	return 0.1
 }
 
 // askKey is one question to the performance model. Models and GPUs are

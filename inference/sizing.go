@@ -233,6 +233,9 @@ func Size(r Request) (Fleet, error) {
 		// The fleet could serve none of its requests.
 		return Fleet{}, fmt.Errorf("size fleet: a workload's %d-token prompt fills %s's whole window of %d tokens, leaving no room for its answer", maxCtx, r.Model.ID, r.Model.MaxContext)
 	}
+	if err := r.answersFit(); err != nil {
+		return Fleet{}, err
+	}
 	e := r.env(maxCtx)
 	best, why, ok := r.search(&e)
 	if !ok && r.Budget > 0 && why == "" {
@@ -321,6 +324,27 @@ func (r *Request) env(maxCtx int) sizingEnv {
 	}
 	e.cal = r.calibrate()
 	return e
+}
+
+// answersFit refuses a workload whose prompt and the answer the load's
+// token mix gives it (modelcatalog.OpenModel.Answer) exceed the model's
+// window: clamped to the window, the answers were shorter and the fleet
+// was sized to prefill as many more prompts as it took to give the
+// stated output, up to 32,768 times the input the team sends
+// (gpt-oss-120b at 131,071 tokens a prompt), while managed was priced
+// at the stated tokens.
+func (r *Request) answersFit() error {
+	ratio := r.outPerIn()
+	prompts := []int{max(count(math.Round(r.MeanContextTokens), math.MaxInt32), 1)}
+	for _, w := range r.Workloads {
+		prompts = append(prompts, w.ContextTokens)
+	}
+	for _, p := range prompts {
+		if answer, ok := r.Model.Answer(p, ratio); !ok {
+			return fmt.Errorf("size fleet: a workload's %d-token prompt and the %d-token answer the team's token mix gives it (%.3g output tokens an input token) exceed %s's window of %d tokens: the stated output would take more, shorter-answered requests, each prefilling its prompt, than the team's input holds", p, answer, ratio, r.Model.ID, r.Model.MaxContext)
+		}
+	}
+	return nil
 }
 
 // kvPerToken is the KV cache of one token across a replica at

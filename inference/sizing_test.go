@@ -116,6 +116,13 @@ func TestSizeErrors(t *testing.T) {
 		// vLLM refuses every such request (prompt + max_tokens > window).
 		{"a workload's prompt fills the window", Request{Model: q30, GPU: h, Instances: p5, MaxContextTokens: 8192,
 			Workloads: []Workload{{Name: "agent", ContextTokens: q30.MaxContext}}}, "fills qwen3-coder-30b-a3b's whole window"},
+		// Its prompt and the answer the token mix gives it exceed the window:
+		// clamped answers took 32,768 times the stated input.
+		{"a workload's answer does not fit beside its prompt", Request{Model: q30, GPU: h, Instances: p5, MaxContextTokens: 8192,
+			PeakInputTokS: 800, PeakOutputTokS: 200, MeanContextTokens: 8192,
+			Workloads: []Workload{{Name: "agent", ContextTokens: q30.MaxContext - 100}}}, "answer the team's token mix gives it (0.25 output tokens an input token) exceed qwen3-coder-30b-a3b's window"},
+		{"the mean request's answer does not fit", Request{Model: q30, GPU: h, Instances: p5, MaxContextTokens: q30.MaxContext - 1,
+			PeakInputTokS: 100, PeakOutputTokS: 900, MeanContextTokens: float64(q30.MaxContext) / 4}, "9 output tokens an input token"},
 		{"no instances", Request{Model: q30, GPU: h, MaxContextTokens: 8192}, "no priced instance"},
 		{"fixed fleet too small for one replica", Request{Model: l70, GPU: h, Instances: p5, MaxContextTokens: 32768, FixedGPUs: 1}, "fits no tensor-parallel size"},
 		{"a GPU the performance model has no figures for", Request{Model: q30, GPU: &modelcatalog.GPU{ID: "x", MemoryGB: 80}, Instances: p5, MaxContextTokens: 8192}, "cannot predict"},

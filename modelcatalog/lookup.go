@@ -236,6 +236,19 @@ func (m *OpenModel) Window(tokens int) WindowFit {
 	return WindowExceeded
 }
 
+// Answer is the answer a prompt of tokens carries at outPerIn output
+// tokens an input token (the team's token mix: (1 − input_share) /
+// input_share), and whether prompt and answer fit the model's window
+// together: vLLM refuses a request whose prompt and max_tokens exceed
+// --max-model-len, so a mix whose answers do not fit is served only by
+// more, shorter-answered requests, each prefilling its whole prompt
+// again: more input than the team sends. The one rule the spec's warning
+// and the sizer both apply.
+func (m *OpenModel) Answer(tokens int, outPerIn float64) (answer int, fits bool) {
+	answer = max(1, int(math.Round(float64(tokens)*outPerIn)))
+	return answer, m.MaxContext <= 0 || tokens+answer <= m.MaxContext
+}
+
 // Architecture returns the open model or architecture whose id or Hugging
 // Face repository (any case) is ref.
 func (c *Catalog) Architecture(ref string) (*OpenModel, bool) {

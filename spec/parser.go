@@ -287,12 +287,13 @@ func (d *decoder) contextFits(s *Spec) {
 	}
 	for _, w := range s.Workloads {
 		fit := m.Window(w.ContextTokens)
-		if fit == modelcatalog.WindowFits {
-			continue
-		}
 		at, ok := d.ranges[blockWorkload+"."+w.Name+".context_tokens"]
 		if !ok {
 			at = d.ranges[blockWorkload+"."+w.Name]
+		}
+		if fit == modelcatalog.WindowFits {
+			d.answerFits(s, m, w, at)
+			continue
 		}
 		if fit == modelcatalog.WindowFilled {
 			d.warnf(at, "Context fills the model's window",
@@ -304,6 +305,25 @@ func (d *decoder) contextFits(s *Spec) {
 			"Workload %q carries %d context tokens, but %s reads at most %d: the self-hosted option cannot serve it and is left out of the plan (hybrid too, if the workload is simple). Choose a model with a longer context, or model = \"auto\".",
 			w.Name, w.ContextTokens, m.ID, m.MaxContext)
 	}
+}
+
+// answerFits warns of a workload whose prompt and the answer the team's
+// token mix gives it (at input_share's low end, the most output an input
+// token) do not fit the model's window together: the sizer refuses it
+// (inference, answersFit), as serving the stated output in shorter
+// answers would prefill more prompts than the team's input holds.
+func (d *decoder) answerFits(s *Spec, m *modelcatalog.OpenModel, w Workload, at hcl.Range) {
+	share := s.Team.InputShare.Low
+	if share <= 0 || share >= 1 {
+		return
+	}
+	answer, ok := m.Answer(w.ContextTokens, (1-share)/share)
+	if ok {
+		return
+	}
+	d.warnf(at, "Answers do not fit the model's window",
+		"Workload %q carries %d context tokens, and team.input_share %s gives each request a %d-token answer: together %d tokens, above %s's window of %d. The self-hosted option cannot serve that mix and is left out of the plan (hybrid too, if the workload is simple). Agents re-send long contexts for short answers: set input_share to the measured share (often 0.95 or more; costgate usage import reads it), or context_tokens to the prompts' real length, or choose a model with a longer context.",
+		w.Name, w.ContextTokens, formatNumber(share), answer, w.ContextTokens+answer, m.ID, m.MaxContext)
 }
 
 // single returns the first of an at-most-once block type, reporting the

@@ -655,6 +655,42 @@ func TestContextFillsTheWindow(t *testing.T) {
 	}
 }
 
+// TestAnswersFitTheWindow: a workload whose prompt and the answer the
+// team's token mix gives it (input_share's low end) exceed the model's
+// window warns at its context_tokens, naming both and the window; a mix
+// whose answers fit is quiet.
+func TestAnswersFitTheWindow(t *testing.T) {
+	for _, tt := range []struct {
+		share, context string
+		want           int
+	}{
+		{"0.8", "24000", 0},  // 24,000 + 6,000 within 32,768
+		{"0.8", "30000", 1},  // 30,000 + 7,500
+		{"0.99", "30000", 0}, // 30,000 + 303
+		{"[0.7, 0.99]", "30000", 1},
+	} {
+		src := strings.Replace(minimalSrc, `complexity = "complex"`, "complexity = \"complex\"\n  context_tokens = "+tt.context, 1)
+		src = strings.Replace(src, `cost_center          = "platform"`, `cost_center          = "platform"`+"\n  input_share = "+tt.share, 1)
+		src += "\nself_hosted {\n  model = \"qwen2.5-coder-7b\"\n}\n"
+		s, diags := NewParser(modelcatalog.Default()).Parse("a.hcl", []byte(src))
+		if diags.HasErrors() || s == nil {
+			t.Fatalf("%s at %s: %v", tt.context, tt.share, diags)
+		}
+		got := 0
+		for _, d := range diags {
+			if d.Summary == "Answers do not fit the model's window" {
+				got++
+				if !strings.Contains(d.Detail, tt.context) || !strings.Contains(d.Detail, "window of 32768") {
+					t.Errorf("detail %q names neither the context nor the window", d.Detail)
+				}
+			}
+		}
+		if got != tt.want {
+			t.Errorf("context %s at input_share %s: %d warnings, want %d", tt.context, tt.share, got, tt.want)
+		}
+	}
+}
+
 // TestModelArchitecture: a model block takes the performance model's
 // architecture figures and checks that they hang together.
 func TestModelArchitecture(t *testing.T) {
