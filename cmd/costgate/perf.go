@@ -54,7 +54,10 @@ invalid.`,
   costgate perf --model qwen3-coder-30b-a3b --gpu l40s --tp 1 --precision bf16 --engine sglang \
     --input-tokens 2000 --output-tokens 200 --concurrency max --format json
   costgate perf --model meta-llama/Llama-3.1-8B-Instruct --gpu h100 --tp 1 --precision fp8 --engine nim \
-    --input-tokens 200 --output-tokens 200 --concurrency 1`,
+    --input-tokens 200 --output-tokens 200 --concurrency 1
+  # a plan's launch as its vllm_args give it
+  costgate perf --model gpt-oss-120b --gpu h100 --tp 1 --engine vllm --input-tokens 8192 --output-tokens 2048 \
+    --concurrency max --max-num-seqs 15 --gpu-memory-utilization 0.9`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return runPerf(cmd, q, format, configFile) },
 	}
@@ -70,6 +73,8 @@ invalid.`,
 	fl.IntVar(&q.InputTokens, "input-tokens", 0, "mean input tokens a request")
 	fl.IntVar(&q.OutputTokens, "output-tokens", 0, "mean output tokens a request")
 	fl.StringVar(&q.Concurrency, "concurrency", "", "requests in flight, or max for saturation")
+	fl.IntVar(&q.MaxNumSeqs, "max-num-seqs", 0, "the launch's --max-num-seqs (vLLM profiles its sampler over that many rows at start-up; default: as many as the cache holds, as the sizer launches)")
+	fl.Float64Var(&q.MemoryFraction, "gpu-memory-utilization", 0, "the engine's share of the memory CUDA reports (vLLM's --gpu-memory-utilization; default: the engine's own, 0.9 for vLLM)")
 	fl.StringVarP(&format, "format", "f", "text", "output format: "+strings.Join(perfFormats, "|"))
 	for _, name := range []string{"gpu", "tp", "engine", "input-tokens", "output-tokens", "concurrency"} {
 		_ = cmd.MarkFlagRequired(name)
@@ -83,9 +88,16 @@ func runPerf(cmd *cobra.Command, q perf.Query, format, configFile string) error 
 	if err := checkFormat(format, perfFormats); err != nil {
 		return err
 	}
-	// --gpus 0 would read as the flag unset (--tp GPUs).
+	// --gpus 0 would read as the flag unset (--tp GPUs); so would the
+	// launch's flags at 0.
 	if cmd.Flags().Changed("gpus") && q.GPUs < 1 {
 		return invalid(fmt.Errorf("--gpus %d: want at least 1", q.GPUs))
+	}
+	if cmd.Flags().Changed("max-num-seqs") && q.MaxNumSeqs < 1 {
+		return invalid(fmt.Errorf("--max-num-seqs %d: want at least 1", q.MaxNumSeqs))
+	}
+	if cmd.Flags().Changed("gpu-memory-utilization") && !(q.MemoryFraction > 0 && q.MemoryFraction <= 1) {
+		return invalid(fmt.Errorf("--gpu-memory-utilization %g: want a share of the GPU's memory above 0, at most 1", q.MemoryFraction))
 	}
 	if configFile != "" {
 		data, err := specfile.ReadRegular(configFile, specfile.MaxModelConfigBytes)

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -196,6 +197,8 @@ func TestPerfInvalid(t *testing.T) {
 		{"bad KV precision", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--kv-precision", "int4"), "--kv-precision \"int4\""},
 		{"bad format", append(perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1"), "--format", "xml"), "unknown format"},
 		{"missing flag", []string{"perf", "--model", "qwen3-8b"}, "required flag"},
+		{"zero sequences", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--max-num-seqs", "0"), "--max-num-seqs 0"},
+		{"memory share above 1", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--gpu-memory-utilization", "1.5"), "--gpu-memory-utilization 1.5"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runCLI(tc.args...)
@@ -203,5 +206,39 @@ func TestPerfInvalid(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q: want exit 2 saying %q", code, stderr, tc.want)
 			}
 		})
+	}
+}
+
+// TestPerfAsLaunched: --max-num-seqs and --gpu-memory-utilization reach
+// the memory model, so a plan's vllm_args can be asked as launched:
+// gpt-oss-120b on one H100 holds a few 10,240-token sequences when
+// launched with as many sampler rows as its cache holds, none at vLLM's
+// default of 1,024 rows, and more at a larger memory share.
+func TestPerfAsLaunched(t *testing.T) {
+	ask := func(extra ...string) perfJSON {
+		t.Helper()
+		code, out, stderr := runCLI(perfArgs("gpt-oss-120b", "h100", "1", "mxfp4", "vllm", "8192", "2048", "max", extra...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var p perfJSON
+		if err := json.Unmarshal([]byte(out), &p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	sized := ask()
+	if sized.Fits == nil || !*sized.Fits || sized.KVCacheSequences == nil || *sized.KVCacheSequences < 4 {
+		t.Fatalf("sized to its cache: %+v", sized)
+	}
+	n := *sized.KVCacheSequences
+	if p := ask("--max-num-seqs", strconv.Itoa(n), "--gpu-memory-utilization", "0.9"); p.KVCacheSequences == nil || *p.KVCacheSequences != n {
+		t.Errorf("launched with --max-num-seqs %d: %+v, want the same %d sequences", n, p, n)
+	}
+	if p := ask("--max-num-seqs", "1024"); p.Fits != nil && *p.Fits {
+		t.Errorf("1,024 sampler rows beside gpt-oss-120b on one H100 leave room: %+v", p)
+	}
+	if p := ask("--gpu-memory-utilization", "0.95"); p.KVCacheSequences == nil || *p.KVCacheSequences <= n {
+		t.Errorf("0.95 of the memory holds no more than 0.9's %d sequences: %+v", n, p)
 	}
 }

@@ -29,6 +29,11 @@ type Query struct {
 	InputTokens, OutputTokens int
 	// Concurrency is a number of requests in flight or "max".
 	Concurrency string
+	// MaxNumSeqs and MemoryFraction are the launch's --max-num-seqs and
+	// --gpu-memory-utilization where given (Config's; 0: the engine's
+	// defaults), so that a plan's vllm_args can be asked as launched.
+	MaxNumSeqs     int
+	MemoryFraction float64
 }
 
 // EngineNIM names NVIDIA NIM to a query: TensorRT-LLM running a compiled
@@ -115,6 +120,12 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 			return Answer{}, fmt.Errorf("%s %d: want at least 1", c.flag, c.n)
 		}
 	}
+	if q.MaxNumSeqs < 0 {
+		return Answer{}, fmt.Errorf("--max-num-seqs %d: want at least 1", q.MaxNumSeqs)
+	}
+	if q.MemoryFraction < 0 || q.MemoryFraction > 1 {
+		return Answer{}, fmt.Errorf("--gpu-memory-utilization %g: want a share of the GPU's memory above 0, at most 1", q.MemoryFraction)
+	}
 	var conc *int
 	if q.Concurrency != "max" {
 		n, err := strconv.Atoi(q.Concurrency)
@@ -124,7 +135,7 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 		conc = &n
 	}
 	c := Config{Model: m, GPU: g, Engine: engine, Compiled: compiled, Precision: q.Precision, KVPrecision: kv, TP: q.TP, GPUs: gpus,
-		InputTokens: q.InputTokens, OutputTokens: q.OutputTokens}
+		InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, MaxNumSeqs: q.MaxNumSeqs, MemoryFraction: q.MemoryFraction}
 	c.GPUsPerInstance, c.NetworkGbps = instanceOf(cat, g.ID)
 	if conc != nil {
 		c.Concurrency = *conc
