@@ -120,10 +120,29 @@ func (o Options) date() time.Time {
 // waiving that team's denials, and a change that renames the team,
 // approved as a loosening by any reviewer, carried the override to a
 // team whose denials the approver never saw.
-func (o Options) evidence(team string) []Waiver {
+//
+// Nor does a base whose load the change moves (loadMoved): the approver
+// approved waiving at the base's load, and a spend.limit override
+// approved at 9,000 dollars a month waived at 90,000 after a change that
+// raised the team tenfold, approved as a loosening by any writer.
+func (o Options) evidence(head *spec.Spec) []Waiver {
 	out := slices.Clone(o.Evidenced)
-	if o.Base != nil && !o.BaseUngated && o.Base.Team.Name == team {
+	if o.Base != nil && !o.BaseUngated && o.Base.Team.Name == head.Team.Name && len(o.loadMoved(head)) == 0 {
 		out = append(out, inputs(o.Base, o.date().Format(time.DateOnly)).Overrides...)
+	}
+	return out
+}
+
+// loadMoved is what the change moves of the team's load since the base:
+// each changed team or workload load figure, said as "team.developers
+// rises from 100 to 1000".
+func (o Options) loadMoved(head *spec.Spec) []string {
+	if o.Base == nil || head == nil {
+		return nil
+	}
+	var out []string
+	for _, c := range append(teamLoadChanges(o.Base, head), workloadLoadChanges(o.Base, head)...) {
+		out = append(out, c.attr+" "+c.moved)
 	}
 	return out
 }
@@ -151,7 +170,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	}
 	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
 	rules := opts.Policies.WaiverRules()
-	authorize(p, rules, opts.Approvals, opts.Policies.CanEmit, opts.date(), opts.evidence(s.Team.Name))
+	authorize(p, rules, opts.Approvals, opts.Policies.CanEmit, opts.date(), opts.evidence(s))
 	res, err := costmodel.EvaluateWith(s, cat, date, costmodel.Config{Gate: gate(ctx, opts.Policies, p), Timings: opts.Timings})
 	if IsLimit(err) {
 		return nil, fmt.Errorf("evaluate policies for %s: %w", s.Filename, err)
@@ -198,7 +217,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 		return p, nil
 	}
 	deny = append(deny, loosenedDenials(p.Loosened)...)
-	p.Apply(append(deny, unapprovedDenials(p, opts.Approvals, opts.Base != nil || opts.NewSpec)...), warn)
+	p.Apply(append(deny, unapprovedDenials(p, opts.Approvals, opts.Base != nil || opts.NewSpec, opts.loadMoved(s))...), warn)
 	warnExpired(p)
 	Decide(p)
 	if opts.Gate != nil {

@@ -97,9 +97,17 @@ func carried(w *Waiver, evidenced []Waiver) bool {
 // load made it matter. So would one merged while the waiver rules
 // refused it for another reason (its approver not yet allowed, its
 // policy not yet waivable): once the rules admitted it, it was carried.
-func unapprovedDenials(p *Plan, approvals *Approvals, reviewed bool) []Finding {
+//
+// A change that moves the team's load (moved, Options.loadMoved) carries
+// no override from the base: each needs its approver again, and the
+// denial says which figures moved.
+func unapprovedDenials(p *Plan, approvals *Approvals, reviewed bool, moved []string) []Finding {
 	if approvals == nil || !reviewed {
 		return nil
+	}
+	why := "is new or changed in this change"
+	if len(moved) > 0 {
+		why = "is new or changed, or was approved at the base's load, which this change moves (" + strings.Join(moved, "; ") + "),"
 	}
 	var out []Finding
 	for _, w := range p.Waivers {
@@ -107,7 +115,7 @@ func unapprovedDenials(p *Plan, approvals *Approvals, reviewed bool) []Finding {
 			continue
 		}
 		out = append(out, Finding{Policy: PolicyOverrideUnapproved, Option: "*", Attribute: "override." + w.Name,
-			Message: fmt.Sprintf("override %q for %s is new or changed in this change and %s has not approved it: an override counts in later changes because its approver approved the change that wrote it; ask %s to approve, or remove the override", w.Name, w.Policy, w.Approver, w.Approver)})
+			Message: fmt.Sprintf("override %q for %s %s and %s has not approved it: an override counts in later changes because its approver approved the change that wrote it, at that change's load; ask %s to approve, or remove the override", w.Name, w.Policy, why, w.Approver, w.Approver)})
 	}
 	return out
 }

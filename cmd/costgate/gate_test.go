@@ -980,7 +980,9 @@ func TestDeployGateRefusesABookTheStackDoesNotName(t *testing.T) {
 // that writes an override its approver has not approved is blocked, so
 // that no override reaches the base unapproved. Counted only on the
 // change's own approvals, the merge of an unrelated typo approved by
-// another writer moved a team from managed to a GPU fleet.
+// another writer moved a team from managed to a GPU fleet. A change that
+// moves the team's load carries none: the approver approved waiving at
+// the base's load.
 func TestOverrideApprovalCarries(t *testing.T) {
 	raw, err := os.ReadFile("../../stacks/testdata/over-limit-override.hcl")
 	if err != nil {
@@ -988,6 +990,10 @@ func TestOverrideApprovalCarries(t *testing.T) {
 	}
 	withOverride := string(raw)
 	without := withOverride[:strings.Index(withOverride, "override \"")]
+	tenfold := strings.Replace(withOverride, "developers           = 100", "developers           = 1000", 1)
+	if tenfold == withOverride {
+		t.Fatal("the fixture's developers line moved")
+	}
 	for _, tt := range []struct {
 		name, base, head, approver string
 		code                       int
@@ -997,6 +1003,11 @@ func TestOverrideApprovalCarries(t *testing.T) {
 		{"added, approved by its approver", without, withOverride, "@cfo", 0, "ALLOWED  team.hcl: managed"},
 		{"added, approved by another", without, withOverride, "@dana", 1, `override.unapproved: override "opus-for-agents" for spend.limit is new or changed in this change and @cfo has not approved it`},
 		{"its expiry moved, approved by another", withOverride, strings.Replace(withOverride, "2026-12-30", "2026-12-31", 1), "@dana", 1, "override.unapproved"},
+		// Approved at the base's load: a tenfold team waived 90,000 dollars
+		// a month on a 9,000-dollar approval.
+		{"unchanged, the team raised tenfold, approved by another", withOverride, tenfold, "@dana", 1,
+			`was approved at the base's load, which this change moves (team.developers`},
+		{"unchanged, the team raised tenfold, approved by its approver", withOverride, tenfold, "@cfo", 0, "ALLOWED  team.hcl: managed"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			repo := gitRepo(t, map[string]string{"team.hcl": tt.base}, map[string]string{"team.hcl": tt.head, "README.md": "typo\n", "approvals.json": `{"approved_by": ["` + tt.approver + `"]}`})
