@@ -97,6 +97,9 @@ type Options struct {
 	// Timings fills the search's time_ms; off, a plan is the same bytes
 	// from run to run.
 	Timings bool
+	// beyond names the base's overrides that waive more than they waived
+	// at the base (beyondBase), with what: none of them is carried.
+	beyond map[string]string
 }
 
 func (o Options) catalog() *modelcatalog.Catalog {
@@ -127,8 +130,13 @@ func (o Options) date() time.Time {
 // raised the team tenfold, approved as a loosening by any writer.
 func (o Options) evidence(head *spec.Spec) []Waiver {
 	out := slices.Clone(o.Evidenced)
-	if o.Base != nil && !o.BaseUngated && o.Base.Team.Name == head.Team.Name && len(o.loadMoved(head)) == 0 {
-		out = append(out, inputs(o.Base, o.date().Format(time.DateOnly)).Overrides...)
+	if o.Base == nil || o.BaseUngated || o.Base.Team.Name != head.Team.Name || len(o.loadMoved(head)) > 0 {
+		return out
+	}
+	for _, w := range inputs(o.Base, o.date().Format(time.DateOnly)).Overrides {
+		if _, beyond := o.beyond[w.Name]; !beyond {
+			out = append(out, w)
+		}
 	}
 	return out
 }
@@ -147,7 +155,9 @@ func (o Options) loadMoved(head *spec.Spec) []string {
 	return out
 }
 
-// Build prices the spec, runs the policies and decides.
+// Build prices the spec, runs the policies and decides. Where an
+// override carried from the base waives more than it waived there
+// (beyondBase), the spec is planned again without carrying it.
 func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	if opts.Policies == nil {
 		ev, err := NewPolicies(opts.PolicyDirs...)
@@ -156,6 +166,23 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 		}
 		opts.Policies = ev
 	}
+	p, err := build(ctx, s, opts)
+	if err != nil {
+		return nil, err
+	}
+	beyond, err := opts.beyondBase(ctx, p)
+	if err != nil {
+		return nil, fmt.Errorf("plan the base of %s: %w", s.Filename, err)
+	}
+	if len(beyond) == 0 {
+		return p, nil
+	}
+	opts.beyond = beyond
+	return build(ctx, s, opts)
+}
+
+// build is Build with its policies compiled.
+func build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	cat := opts.catalog().ForDeployment(opts.Deployment)
 	date := opts.date().Format(time.DateOnly)
 	p := &Plan{
@@ -217,7 +244,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 		return p, nil
 	}
 	deny = append(deny, loosenedDenials(p.Loosened)...)
-	p.Apply(append(deny, unapprovedDenials(p, opts.Approvals, opts.Base != nil || opts.NewSpec, opts.loadMoved(s))...), warn)
+	p.Apply(append(deny, unapprovedDenials(p, opts.Approvals, opts.Base != nil || opts.NewSpec, opts.loadMoved(s), opts.beyond)...), warn)
 	warnExpired(p)
 	Decide(p)
 	if opts.Gate != nil {

@@ -101,7 +101,11 @@ func carried(w *Waiver, evidenced []Waiver) bool {
 // A change that moves the team's load (moved, Options.loadMoved) carries
 // no override from the base: each needs its approver again, and the
 // denial says which figures moved.
-func unapprovedDenials(p *Plan, approvals *Approvals, reviewed bool, moved []string) []Finding {
+//
+// One carried but waiving more than at the base (beyond, beyondBase)
+// needs its approver again too, and the denial says what it waives
+// beyond.
+func unapprovedDenials(p *Plan, approvals *Approvals, reviewed bool, moved []string, beyond map[string]string) []Finding {
 	if approvals == nil || !reviewed {
 		return nil
 	}
@@ -114,8 +118,12 @@ func unapprovedDenials(p *Plan, approvals *Approvals, reviewed bool, moved []str
 		if w.Review || w.Expired || w.Verified {
 			continue
 		}
+		why := why
+		if b := beyond[w.Name]; b != "" {
+			why = "waives more than it waived at the base, planned with the same rules (" + b + "),"
+		}
 		out = append(out, Finding{Policy: PolicyOverrideUnapproved, Option: "*", Attribute: "override." + w.Name,
-			Message: fmt.Sprintf("override %q for %s %s and %s has not approved it: an override counts in later changes because its approver approved the change that wrote it, at that change's load; ask %s to approve, or remove the override", w.Name, w.Policy, why, w.Approver, w.Approver)})
+			Message: fmt.Sprintf("override %q for %s %s and %s has not approved it: an override counts in later changes because its approver approved the change that wrote it, at that change's load and bill; ask %s to approve, or remove the override", w.Name, w.Policy, why, w.Approver, w.Approver)})
 	}
 	return out
 }

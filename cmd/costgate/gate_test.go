@@ -994,6 +994,18 @@ func TestOverrideApprovalCarries(t *testing.T) {
 	if tenfold == withOverride {
 		t.Fatal("the fixture's developers line moved")
 	}
+	// The same load on a fixed fleet of 256 B200s the workload is pinned
+	// to: the fleet's bill, which the base's override never waived.
+	fleet := strings.NewReplacer("complexity = \"complex\"", "complexity = \"complex\"\n  route      = \"self_hosted\"",
+		"gpu   = \"auto\"", "gpu   = \"b200\"\n  gpus  = 256").Replace(withOverride)
+	// Opus at a pricier model's bill.
+	pricier := strings.Replace(withOverride, "claude-opus-4.8", "gpt-6.2-astra", 1)
+	// A comment and the budget block moved to the top: nothing it waives moves.
+	budget := "budget {\n  monthly_limit_usd = 8500\n}\n"
+	reordered := "# reviewed\n" + budget + strings.Replace(withOverride, budget, "", 1)
+	if fleet == withOverride || pricier == withOverride || reordered == budget+withOverride {
+		t.Fatal("the fixture's lines moved")
+	}
 	for _, tt := range []struct {
 		name, base, head, approver string
 		code                       int
@@ -1008,6 +1020,14 @@ func TestOverrideApprovalCarries(t *testing.T) {
 		{"unchanged, the team raised tenfold, approved by another", withOverride, tenfold, "@dana", 1,
 			`was approved at the base's load, which this change moves (team.developers`},
 		{"unchanged, the team raised tenfold, approved by its approver", withOverride, tenfold, "@cfo", 0, "ALLOWED  team.hcl: managed"},
+		// Approved at the base's bill: the same load on 256 pinned B200s
+		// waived 2.9M dollars a month on an 8,550-dollar approval.
+		{"unchanged, pinned to a fixed fleet, approved by another", withOverride, fleet, "@dana", 1,
+			`waives more than it waived at the base, planned with the same rules (self_hosted was not waived at the base),`},
+		{"unchanged, pinned to a fixed fleet, approved by its approver", withOverride, fleet, "@cfo", 0, "ALLOWED  team.hcl: self_hosted"},
+		{"unchanged, a pricier model, approved by another", withOverride, pricier, "@dana", 1,
+			`(managed's bill rises from $8,550 to $13,680 a month),`},
+		{"unchanged, a comment and a block moved, approved by another", withOverride, reordered, "@dana", 0, "ALLOWED  team.hcl: managed"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			repo := gitRepo(t, map[string]string{"team.hcl": tt.base}, map[string]string{"team.hcl": tt.head, "README.md": "typo\n", "approvals.json": `{"approved_by": ["` + tt.approver + `"]}`})
