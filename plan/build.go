@@ -143,14 +143,23 @@ func (o Options) evidence(head *spec.Spec) []Waiver {
 
 // loadMoved is what the change moves of the team's load since the base:
 // each changed team or workload load figure, said as "team.developers
-// rises from 100 to 1000".
+// rises from 100 to 1000". The team's claims (claimChanges) are no load:
+// one that makes a carried override waive another option, or at a
+// higher bill, is beyond the base (beyondBase), and a renamed cost centre
+// otherwise held every override until its approver approved again.
 func (o Options) loadMoved(head *spec.Spec) []string {
 	if o.Base == nil || head == nil {
 		return nil
 	}
+	claims := map[string]bool{}
+	for _, c := range claimChanges(o.Base, head) {
+		claims[c.attr] = true
+	}
 	var out []string
 	for _, c := range append(teamLoadChanges(o.Base, head), workloadLoadChanges(o.Base, head)...) {
-		out = append(out, c.attr+" "+c.moved)
+		if !claims[c.attr] {
+			out = append(out, c.attr+" "+c.moved)
+		}
 	}
 	return out
 }

@@ -1028,6 +1028,8 @@ func TestOverrideApprovalCarries(t *testing.T) {
 		{"unchanged, a pricier model, approved by another", withOverride, pricier, "@dana", 1,
 			`(managed's bill rises from $8,550 to $13,680 a month),`},
 		{"unchanged, a comment and a block moved, approved by another", withOverride, reordered, "@dana", 0, "ALLOWED  team.hcl: managed"},
+		// A claim is no load: the same options waived at the same bill.
+		{"unchanged, the cost centre renamed, approved by another", withOverride, strings.Replace(withOverride, `cost_center          = "research"`, `cost_center          = "research-ml"`, 1), "@dana", 0, "ALLOWED  team.hcl: managed"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			repo := gitRepo(t, map[string]string{"team.hcl": tt.base}, map[string]string{"team.hcl": tt.head, "README.md": "typo\n", "approvals.json": `{"approved_by": ["` + tt.approver + `"]}`})
