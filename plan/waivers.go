@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/costgate/costgate/policies"
+	"github.com/costgate/costgate/specfile"
 )
 
 // Why an override was refused (Waiver.Refused).
@@ -123,7 +124,7 @@ func unapprovedDenials(p *Plan, approvals *Approvals, reviewed bool, moved []str
 			why = "waives more than it waived at the base, planned with the same rules (" + b + "),"
 		}
 		out = append(out, Finding{Policy: PolicyOverrideUnapproved, Option: "*", Attribute: "override." + w.Name,
-			Message: fmt.Sprintf("override %q for %s %s and %s has not approved it: an override counts in later changes because its approver approved the change that wrote it, at that change's load and bill; ask %s to approve, or remove the override", w.Name, w.Policy, why, w.Approver, w.Approver)})
+			Message: fmt.Sprintf("override %q for %s %s and %s has not approved it: an override counts in later changes because its approver approved the change that wrote it, at that change's load and bill; ask %s to approve, or remove the override%s", w.Name, w.Policy, why, w.Approver, w.Approver, lookAlikeNote(w.Approver))})
 	}
 	return out
 }
@@ -193,4 +194,17 @@ func (w *Waiver) State() string {
 		return "active, unverified"
 	}
 	return "active, verified"
+}
+
+// lookAlikeNote says where an approver's identity holds a character that
+// looks like an ASCII one (specfile.LookAlike): no GitHub login (ASCII
+// only) the approvals file names can match it, so asking the identity it
+// reads as to approve clears nothing.
+func lookAlikeNote(id string) string {
+	for _, r := range id {
+		if a, ok := specfile.LookAlike(r); ok {
+			return fmt.Sprintf(" (%q holds %s, which looks like %q: no login the approvals file names is that identity)", id, specfile.RuneName(r), a)
+		}
+	}
+	return ""
 }

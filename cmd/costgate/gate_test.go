@@ -1020,6 +1020,9 @@ func TestOverrideApprovalCarries(t *testing.T) {
 		{"unchanged, the team raised tenfold, approved by another", withOverride, tenfold, "@dana", 1,
 			`was approved at the base's load, which this change moves (team.developers`},
 		{"unchanged, the team raised tenfold, approved by its approver", withOverride, tenfold, "@cfo", 0, "ALLOWED  team.hcl: managed"},
+		// A look-alike approver is no login: the denial says which character.
+		{"added for a look-alike of its approver", without, strings.Replace(withOverride, `"@cfo"`, "\"@cf\u043e\"", 1), "@cfo", 1,
+			"holds U+043E CYRILLIC SMALL LETTER O, which looks like 'o'"},
 		// Approved at the base's bill: the same load on 256 pinned B200s
 		// waived 2.9M dollars a month on an 8,550-dollar approval.
 		{"unchanged, pinned to a fixed fleet, approved by another", withOverride, fleet, "@dana", 1,
