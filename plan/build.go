@@ -147,6 +147,13 @@ func (o Options) evidence(head *spec.Spec) []Waiver {
 // one that makes a carried override waive another option, or at a
 // higher bill, is beyond the base (beyondBase), and a renamed cost centre
 // otherwise held every override until its approver approved again.
+//
+// A loosening found outside the two specs (Options.Loosened: the rules a
+// stack deploys with change, a team disappears) moves what the base was
+// approved at too: the base is re-planned with the head's rules
+// (beyondBase), so a price book that doubled Opus's price had a carried
+// spend.limit override approved at 8,550 dollars a month waive 17,100,
+// approved as a loosening by any writer.
 func (o Options) loadMoved(head *spec.Spec) []string {
 	if o.Base == nil || head == nil {
 		return nil
@@ -160,6 +167,10 @@ func (o Options) loadMoved(head *spec.Spec) []string {
 		if !claims[c.attr] {
 			out = append(out, c.attr+" "+c.moved)
 		}
+	}
+	for _, l := range o.Loosened {
+		rule, _, _ := strings.Cut(l.Message, ":")
+		out = append(out, rule)
 	}
 	return out
 }

@@ -112,7 +112,7 @@ func unapprovedDenials(p *Plan, approvals *Approvals, reviewed bool, moved []str
 	}
 	why := "is new or changed in this change"
 	if len(moved) > 0 {
-		why = "is new or changed, or was approved at the base's load, which this change moves (" + strings.Join(moved, "; ") + "),"
+		why = "is new or changed, or was approved at the base's load and rules, which this change moves (" + strings.Join(moved, "; ") + "),"
 	}
 	var out []Finding
 	for _, w := range p.Waivers {

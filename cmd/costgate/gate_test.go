@@ -1018,7 +1018,7 @@ func TestOverrideApprovalCarries(t *testing.T) {
 		// Approved at the base's load: a tenfold team waived 90,000 dollars
 		// a month on a 9,000-dollar approval.
 		{"unchanged, the team raised tenfold, approved by another", withOverride, tenfold, "@dana", 1,
-			`was approved at the base's load, which this change moves (team.developers`},
+			`was approved at the base's load and rules, which this change moves (team.developers`},
 		{"unchanged, the team raised tenfold, approved by its approver", withOverride, tenfold, "@cfo", 0, "ALLOWED  team.hcl: managed"},
 		// A look-alike approver is no login: the denial says which character.
 		{"added for a look-alike of its approver", without, strings.Replace(withOverride, `"@cfo"`, "\"@cf\u043e\"", 1), "@cfo", 1,
@@ -1126,6 +1126,40 @@ func TestOverrideOfAnUngatedSpecIsNotCarried(t *testing.T) {
 			repo := gitRepo(t, tt.base, map[string]string{"Pulumi.prod.yaml": stack("deploy/other.hcl"), "approvals.json": `{"approved_by": ["@dana"]}`})
 			args := append([]string{"check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--approvals", "approvals.json"}, tt.args...)
 			code, out, stderr := inDir(t, repo, args...)
+			if code != tt.code || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, want %d with %q\nstdout: %s\nstderr: %s", code, tt.code, tt.want, out, stderr)
+			}
+		})
+	}
+}
+
+// TestOverrideCarryNeedsTheBaseRules: a change of the rules a stack
+// deploys with (its price book) carries no override from the base: the
+// base is re-planned with the head's rules, and a book that doubled Opus's
+// price had an override approved at 8,550 dollars a month waive 17,100 in
+// the deploy gate, approved as a loosening by any writer.
+func TestOverrideCarryNeedsTheBaseRules(t *testing.T) {
+	raw, err := os.ReadFile("../../stacks/testdata/over-limit-override.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := func(in, out int) string {
+		return fmt.Sprintf(`{"as_of": "2026-11-20", "managed": [{"id": "claude-opus-4.8", "prices": [{"effective_from": "2026-11-01", "input_per_m": %d, "output_per_m": %d, "cache_read_per_m": 0.5, "cache_write_per_m": {"5m": 6.25, "1h": 10}, "source": "addendum", "as_of": "2026-11-01"}]}]}`, in, out)
+	}
+	stack := "config:\n  aws:region: us-east-1\n  costgate:spec: teams/team.hcl\n  costgate:catalog: prices/acme.json\n"
+	for _, tt := range []struct {
+		name, headBook, approver string
+		code                     int
+		want                     string
+	}{
+		{"the book unchanged, approved by another", book(5, 25), "@dana", 0, "ALLOWED  teams/team.hcl: managed"},
+		{"the book doubles Opus, approved by another", book(10, 50), "@dana", 1, "which this change moves (stack Pulumi.prod.yaml deploys with rules that change since HEAD"},
+		{"the book doubles Opus, approved by its approver", book(10, 50), "@cfo", 0, "ALLOWED  teams/team.hcl: managed"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := gitRepo(t, map[string]string{"teams/team.hcl": string(raw), "prices/acme.json": book(5, 25), "Pulumi.prod.yaml": stack},
+				map[string]string{"prices/acme.json": tt.headBook, "README.md": "typo\n", "approvals.json": `{"approved_by": ["` + tt.approver + `"]}`})
+			code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--approvals", "approvals.json", "--stack-config", "Pulumi.prod.yaml")
 			if code != tt.code || !strings.Contains(out, tt.want) {
 				t.Errorf("exit %d, want %d with %q\nstdout: %s\nstderr: %s", code, tt.code, tt.want, out, stderr)
 			}
