@@ -80,14 +80,21 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 		}
 		return best, ok, over && !ok
 	}
-	// Managed cost is linear in developers, a + b·d, and self-hosted cost
-	// never falls as the team grows. So when the fleet for d developers
-	// costs more than managed, no team below the one whose managed cost
-	// reaches that fleet's cost can break even: jump straight to it. Where
-	// self-hosting grows faster than managed the jumps grow geometrically,
-	// so a search that finds nothing still takes few steps.
 	a := managed(0)
-	b := managed(1) - a
+	return firstBreakeven(a, managed(1)-a, selfHosted)
+}
+
+// firstBreakeven is the smallest team, up to MaxDevelopers, whose
+// cheapest carrying fleet (selfHosted) costs no more than managed's
+// a + b·d; nil when none does or every fleet is over the cap.
+//
+// Managed cost is linear in developers, a + b·d, and self-hosted cost
+// never falls as the team grows. So when the fleet for d developers
+// costs more than managed, no team below the one whose managed cost
+// reaches that fleet's cost can break even: jump straight to it. Where
+// self-hosting grows faster than managed the jumps grow geometrically,
+// so a search that finds nothing still takes few steps.
+func firstBreakeven(a, b float64, selfHosted func(d int) (cost float64, ok, over bool)) *int {
 	for d := 1; d <= MaxDevelopers; {
 		cost, ok, over := selfHosted(d)
 		if over {

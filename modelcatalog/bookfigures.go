@@ -113,7 +113,6 @@ func counterparts(base, book, merged *Catalog) map[string]map[string]string {
 			}
 		}
 	}
-	instanceType := func(in Instance) string { return strings.ToLower(in.Type) }
 	mergedIn, baseIn, baseTypes := byKey(merged.Instances, instanceKey), byKey(base.Instances, instanceKey), byKey(base.Instances, instanceType)
 	for _, bk := range book.Instances {
 		k := instanceKey(bk)
@@ -124,6 +123,16 @@ func counterparts(base, book, merged *Catalog) map[string]map[string]string {
 		}
 	}
 	return out
+}
+
+// instanceType is an instance's type as AWS matches it (any case), and
+// instanceFamily its family ("p5" of p5.48xlarge), whose every size
+// carries one GPU.
+func instanceType(in Instance) string { return strings.ToLower(in.Type) }
+
+func instanceFamily(in Instance) string {
+	f, _, _ := strings.Cut(instanceType(in), ".")
+	return f
 }
 
 // ownFields are, by section, the fields a new entry for what the catalog

@@ -329,21 +329,19 @@ func (c *bookChecker) hourPrices(base, book, merged *Catalog) {
 // type AWS does not sell, was sized, priced and launched as written with
 // no warning.
 func (c *bookChecker) newTypes(base, book, merged *Catalog) {
-	instanceType := func(in Instance) string { return strings.ToLower(in.Type) }
-	family := func(in Instance) string { f, _, _ := strings.Cut(instanceType(in), "."); return f }
-	mergedIn, baseTypes, baseFamilies := byKey(merged.Instances, instanceKey), byKey(base.Instances, instanceType), byKey(base.Instances, family)
+	mergedIn, baseTypes, baseFamilies := byKey(merged.Instances, instanceKey), byKey(base.Instances, instanceType), byKey(base.Instances, instanceFamily)
 	for i, bk := range book.Instances {
 		in := mergedIn[instanceKey(bk)]
 		if in == nil || baseTypes[instanceType(bk)] != nil {
 			continue
 		}
 		entry := c.entry("instances", i, instanceKey(bk))
-		ref := baseFamilies[family(bk)]
+		ref := baseFamilies[instanceFamily(bk)]
 		switch {
 		case ref == nil:
-			c.add(entry, "type", fmt.Sprintf("%s is of a family (%s) the catalog lists in no Region: its GPU (%s), GPUs (%d), vCPUs, memory, network and quotas are the book's own, checked against nothing; sizing, billing and the launch take them as written (AWS's instance types: https://aws.amazon.com/ec2/instance-types/)", in.Type, family(bk), in.GPU, in.GPUs))
+			c.add(entry, "type", fmt.Sprintf("%s is of a family (%s) the catalog lists in no Region: its GPU (%s), GPUs (%d), vCPUs, memory, network and quotas are the book's own, checked against nothing; sizing, billing and the launch take them as written (AWS's instance types: https://aws.amazon.com/ec2/instance-types/)", in.Type, instanceFamily(bk), in.GPU, in.GPUs))
 		case !strings.EqualFold(ref.GPU, in.GPU):
-			c.add(entry, "gpu", fmt.Sprintf("sets %q where every %s type the catalog lists carries %q (%s): an AWS instance family has one GPU in every size", in.GPU, family(bk), ref.GPU, ref.Type))
+			c.add(entry, "gpu", fmt.Sprintf("sets %q where every %s type the catalog lists carries %q (%s): an AWS instance family has one GPU in every size", in.GPU, instanceFamily(bk), ref.GPU, ref.Type))
 		}
 	}
 }
