@@ -124,13 +124,13 @@ func (o Options) date() time.Time {
 // approved as a loosening by any reviewer, carried the override to a
 // team whose denials the approver never saw.
 //
-// Nor does a base whose load the change moves (loadMoved): the approver
+// Nor does a base whose load the change moves (movedSinceBase): the approver
 // approved waiving at the base's load, and a spend.limit override
 // approved at 9,000 dollars a month waived at 90,000 after a change that
 // raised the team tenfold, approved as a loosening by any writer.
 func (o Options) evidence(head *spec.Spec) []Waiver {
 	out := slices.Clone(o.Evidenced)
-	if o.Base == nil || o.BaseUngated || o.Base.Team.Name != head.Team.Name || len(o.loadMoved(head)) > 0 {
+	if o.Base == nil || o.BaseUngated || o.Base.Team.Name != head.Team.Name || len(o.movedSinceBase(head)) > 0 {
 		return out
 	}
 	for _, w := range inputs(o.Base, o.date().Format(time.DateOnly)).Overrides {
@@ -141,7 +141,8 @@ func (o Options) evidence(head *spec.Spec) []Waiver {
 	return out
 }
 
-// loadMoved is what the change moves of the team's load since the base:
+// movedSinceBase is what the change moves since the base of what a carried
+// override was approved at: the team's load and the stack's rules. Its load:
 // each changed team or workload load figure, said as "team.developers
 // rises from 100 to 1000". The team's claims (claimChanges) are no load:
 // one that makes a carried override waive another option, or at a
@@ -154,7 +155,7 @@ func (o Options) evidence(head *spec.Spec) []Waiver {
 // (beyondBase), so a price book that doubled Opus's price had a carried
 // spend.limit override approved at 8,550 dollars a month waive 17,100,
 // approved as a loosening by any writer.
-func (o Options) loadMoved(head *spec.Spec) []string {
+func (o Options) movedSinceBase(head *spec.Spec) []string {
 	if o.Base == nil || head == nil {
 		return nil
 	}
@@ -264,7 +265,7 @@ func build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 		return p, nil
 	}
 	deny = append(deny, loosenedDenials(p.Loosened)...)
-	p.Apply(append(deny, unapprovedDenials(p, opts.Approvals, opts.Base != nil || opts.NewSpec, opts.loadMoved(s), opts.beyond)...), warn)
+	p.Apply(append(deny, unapprovedDenials(p, opts.Approvals, opts.Base != nil || opts.NewSpec, opts.movedSinceBase(s), opts.beyond)...), warn)
 	warnExpired(p)
 	Decide(p)
 	if opts.Gate != nil {

@@ -13,7 +13,7 @@ import (
 // approver's approval of this change) waives no more than it waived at
 // the base, planned with the same rules: an option it did not waive
 // there, or one whose bill rose, needs its approver again. The load
-// comparison (Options.loadMoved) misses a change that raises the bill at
+// comparison (Options.movedSinceBase) misses a change that raises the bill at
 // the same load: the same team pinned to a fixed fleet of 256 B200s
 // waived 2.9 million dollars a month on an override approved at 8,550
 // for managed Opus, approved by any writer, and no loosening, so

@@ -99,7 +99,7 @@ func carried(w *Waiver, evidenced []Waiver) bool {
 // refused it for another reason (its approver not yet allowed, its
 // policy not yet waivable): once the rules admitted it, it was carried.
 //
-// A change that moves the team's load (moved, Options.loadMoved) carries
+// A change that moves the team's load (moved, Options.movedSinceBase) carries
 // no override from the base: each needs its approver again, and the
 // denial says which figures moved.
 //
