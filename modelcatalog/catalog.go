@@ -4,6 +4,8 @@
 // figure carries its source and the date it was true on.
 package modelcatalog
 
+import "strings"
+
 // Source says where a figure comes from and when it was true.
 type Source struct {
 	Source string `json:"source"`
@@ -598,6 +600,37 @@ type Deployment struct {
 func (d Deployment) or(e Deployment) Deployment {
 	return Deployment{ExistingVPC: d.ExistingVPC || e.ExistingVPC, Gateway: d.Gateway || e.Gateway, PrivateLink: d.PrivateLink || e.PrivateLink,
 		ImageFromECR: d.ImageFromECR || e.ImageFromECR, PullCache: d.PullCache || e.PullCache, HFToken: d.HFToken || e.HFToken}
+}
+
+// String names what the deployment creates that is priced: "own VPC,
+// image via NAT", "existing VPC, image from ECR, router, PrivateLink".
+func (d Deployment) String() string {
+	parts := []string{"own VPC", "image via NAT"}
+	if d.ExistingVPC {
+		parts[0] = "existing VPC"
+	}
+	if d.ImageFromECR {
+		parts[1] = "image from ECR"
+	}
+	for _, on := range []struct {
+		set  bool
+		name string
+	}{{d.Gateway, "router"}, {d.PrivateLink, "PrivateLink"}, {d.PullCache, "pull-through cache"}, {d.HFToken, "Hugging Face token"}} {
+		if on.set {
+			parts = append(parts, on.name)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Costlier is the deployment of two stacks deploying one spec that the
+// gate prices: every opt-in line item either turns on (the router, the
+// PrivateLink front, the pull-through cache, the token's secret), the
+// VPC's own NAT gateway unless both use an existing VPC, and the image's
+// pulls through NAT unless both pull it from ECR.
+func (d Deployment) Costlier(e Deployment) Deployment {
+	return Deployment{ExistingVPC: d.ExistingVPC && e.ExistingVPC, Gateway: d.Gateway || e.Gateway, PrivateLink: d.PrivateLink || e.PrivateLink,
+		ImageFromECR: d.ImageFromECR && e.ImageFromECR, PullCache: d.PullCache || e.PullCache, HFToken: d.HFToken || e.HFToken}
 }
 
 // OptIn reports whether the line item is priced only for a deployment

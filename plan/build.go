@@ -86,6 +86,14 @@ type Options struct {
 	// (an existing VPC has no NAT gateway of the fleet's); the zero value
 	// is the program's default configuration.
 	Deployment modelcatalog.Deployment
+	// BaseDeployment is the deployment the base was gated with, when a
+	// review knows it (the stacks deploying the spec, as configured at
+	// the base revision; the program's default where none did); nil means
+	// Deployment. The base is planned with it wherever the head is
+	// compared with the base's bill: a stack that turns on the router or
+	// the PrivateLink front raises the bill an override carried from the
+	// base waives, which its approver approved without them.
+	BaseDeployment *modelcatalog.Deployment
 	// Gate, when set, runs after the decision: it fills Resources with what
 	// `pulumi up` would register and applies the resource policies, which
 	// may deny the decided option and move the decision (stacks.Gate). It
@@ -107,6 +115,17 @@ func (o Options) catalog() *modelcatalog.Catalog {
 		return o.Catalog
 	}
 	return modelcatalog.Default()
+}
+
+// baseOptions are the options the base is planned with: the head's
+// catalog, date and policies (a change of the rules is a loosening of its
+// own), and the base's deployment.
+func (o Options) baseOptions() Options {
+	dep := o.Deployment
+	if o.BaseDeployment != nil {
+		dep = *o.BaseDeployment
+	}
+	return Options{Catalog: o.Catalog, AsOf: o.date(), Policies: o.Policies, Deployment: dep}
 }
 
 func (o Options) date() time.Time {

@@ -11,7 +11,8 @@ import (
 
 // A carried override (one the base holds unchanged, counted without its
 // approver's approval of this change) waives no more than it waived at
-// the base, planned with the same rules: an option it did not waive
+// the base, planned with the same rules and the deployment the base's
+// stacks configured (Options.baseOptions): an option it did not waive
 // there, or one whose bill rose, needs its approver again. The load
 // comparison (Options.movedSinceBase) misses a change that raises the bill at
 // the same load: the same team pinned to a fixed fleet of 256 B200s
@@ -38,7 +39,7 @@ func (o Options) beyondBase(ctx context.Context, p *Plan) (map[string]string, er
 	if len(only) == 0 {
 		return nil, nil
 	}
-	bp, err := Build(ctx, o.Base, Options{Catalog: o.Catalog, AsOf: o.date(), Policies: o.Policies, Deployment: o.Deployment})
+	bp, err := Build(ctx, o.Base, o.baseOptions())
 	if IsLimit(err) {
 		return nil, err
 	}

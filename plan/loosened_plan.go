@@ -54,12 +54,11 @@ func newPlanChecks(ctx context.Context, head *spec.Spec, p *Plan, deny []Finding
 // new in the change.
 func (c *planChecks) reviewed() bool { return c.opts.Base != nil || c.opts.NewSpec }
 
-// base is the base spec's plan, built with the head's catalog, date,
-// policies and deployment.
+// base is the base spec's plan (Options.baseOptions).
 func (c *planChecks) base() (*Plan, error) {
 	if !c.built {
 		c.built = true
-		c.basePlan, c.baseErr = Build(c.ctx, c.opts.Base, Options{Catalog: c.opts.Catalog, AsOf: c.opts.date(), Policies: c.opts.Policies, Deployment: c.opts.Deployment})
+		c.basePlan, c.baseErr = Build(c.ctx, c.opts.Base, c.opts.baseOptions())
 	}
 	return c.basePlan, c.baseErr
 }

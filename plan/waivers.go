@@ -121,7 +121,7 @@ func unapprovedDenials(p *Plan, approvals *Approvals, reviewed bool, moved []str
 		}
 		why := why
 		if b := beyond[w.Name]; b != "" {
-			why = "waives more than it waived at the base, planned with the same rules (" + b + "),"
+			why = "waives more than it waived at the base, planned with the same rules and the base's deployment (" + b + "),"
 		}
 		out = append(out, Finding{Policy: PolicyOverrideUnapproved, Option: "*", Attribute: "override." + w.Name,
 			Message: fmt.Sprintf("override %q for %s %s and %s has not approved it: an override counts in later changes because its approver approved the change that wrote it, at that change's load and bill; ask %s to approve, or remove the override%s", w.Name, w.Policy, why, w.Approver, w.Approver, lookAlikeNote(w.Approver))})

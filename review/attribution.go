@@ -69,7 +69,8 @@ func (d *Diff) attribute(ctx context.Context, base, head *spec.Spec, bp *plan.Pl
 // steps lists the changes in attribution order with the options each is
 // planned under: the spec's inputs (and "other" for anything the list
 // does not know of, so the steps always end at head) under the base's
-// rules, then the head's price book, then the head's policies.
+// rules, then the head's price book, then the deployment the head's
+// stacks configure, then the head's policies.
 func steps(base, head *spec.Spec, baseRules, headRules Rules) ([]inputChange, []plan.Options) {
 	opts := baseRules.Options
 	changes := inputChanges(base, head)
@@ -89,10 +90,14 @@ func steps(base, head *spec.Spec, baseRules, headRules Rules) ([]inputChange, []
 		stepOpts[i] = opts
 	}
 	if baseRules.PriceBookID != headRules.PriceBookID {
-		o := opts
-		o.Catalog = headRules.Catalog
+		opts.Catalog = headRules.Catalog
 		changes = append(changes, inputChange{input: "price book", base: baseRules.PriceBookID, head: headRules.PriceBookID, apply: func(*spec.Spec) {}})
-		stepOpts = append(stepOpts, o)
+		stepOpts = append(stepOpts, opts)
+	}
+	if was, now := opts.Deployment, headRules.Deployment; was != now {
+		opts.Deployment = now
+		changes = append(changes, inputChange{input: "stack deployment", base: was.String(), head: now.String(), apply: func(*spec.Spec) {}})
+		stepOpts = append(stepOpts, opts)
 	}
 	if baseRules.PoliciesID != headRules.PoliciesID {
 		changes = append(changes, inputChange{input: "policies", base: baseRules.PoliciesID, head: headRules.PoliciesID, apply: func(*spec.Spec) {}})

@@ -231,3 +231,38 @@ func TestStackFileKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestStackDeploymentReadsAsTheProgram: a stack file's text read at a
+// base revision (StackDeployment) gives the deployment ReadStackConfig
+// gives the same file in the working tree, so a review prices the base
+// with what its stack deployed.
+func TestStackDeploymentReadsAsTheProgram(t *testing.T) {
+	ecr := "123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm/vllm-openai:v0.11.0"
+	for _, lines := range []string{
+		"",
+		"costgate:deployGateway: true",
+		`costgate:endpointServicePrincipals: '["arn:aws:iam::210987654321:root"]'`,
+		"costgate:vpcId: vpc-0a1b2c3d\n  costgate:subnetIds: [subnet-0a1b2c3d, subnet-0a1b2c3e]",
+		"costgate:vllmImage: " + ecr,
+		"aws:region: eu-west-1\n  costgate:vllmImage: " + ecr,
+		"costgate:dockerHubCredentials:\n    secure: AAABAJ",
+		"costgate:hfToken:\n    secure: AAABAJ",
+	} {
+		text := "config:\n  costgate:spec: s.hcl\n  " + lines + "\n"
+		path := filepath.Join(t.TempDir(), "Pulumi.s.yaml")
+		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := ReadStackConfig(path)
+		if err != nil {
+			t.Fatalf("%q: %v", lines, err)
+		}
+		got, err := StackDeployment([]byte(text), filepath.Dir(path))
+		if err != nil || got != cfg.Deployment() {
+			t.Errorf("%q: StackDeployment %+v (%v), ReadStackConfig %+v", lines, got, err, cfg.Deployment())
+		}
+	}
+	if _, err := StackDeployment([]byte("config:\n  costgate:deployGateway: yes\n"), "."); err == nil {
+		t.Error("a deployGateway of yes read")
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/specfile"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"gopkg.in/yaml.v3"
@@ -184,52 +185,56 @@ func isSecure(node *yaml.Node) bool {
 	return node.Content[0].Value == "secure"
 }
 
-// StackRules reads, from a stack file's text, the price book and policy
-// folders it names (costgate:catalog, costgate:policyDirs), resolved
-// against root (the stack file's folder, the project root) as
-// ReadStackConfig resolves them; the rest of the file is not checked. The
-// gate reads a stack file as it was at a base revision with it.
-func StackRules(raw []byte, root string) (catalog string, policyDirs []string, err error) {
+// A gate reads a stack file as it was at a base revision from its text
+// alone (git show), with no project file beside it and no key checked but
+// the ones asked: stackText reads them as ReadStackConfig does, paths
+// resolved against root (the stack file's folder, the project root).
+func stackText(raw []byte, root string, keys ...string) (Config, error) {
 	var file struct {
 		Config map[string]yaml.Node `yaml:"config"`
 	}
 	if err := yaml.Unmarshal(raw, &file); err != nil {
-		return "", nil, err
+		return Config{}, err
 	}
 	var cfg Config
-	for _, key := range []string{"catalog", "policyDirs"} {
+	if n := file.Config["aws:region"]; n.Kind == yaml.ScalarNode {
+		cfg.Region = n.Value // an ECR image is pulled in its own Region only
+	}
+	for _, key := range keys {
 		if node, ok := file.Config["costgate:"+key]; ok {
 			if err := setStackKey(&cfg, key, &node); err != nil {
-				return "", nil, fmt.Errorf("costgate:%s: %w", key, err)
+				return Config{}, fmt.Errorf("costgate:%s: %w", key, err)
 			}
 		}
 	}
 	cfg.resolvePaths(root)
-	return cfg.CatalogPath, cfg.PolicyDirs, nil
+	return cfg, nil
 }
 
-// StackSpec is the spec a stack file names (costgate:spec), resolved
-// against root as ReadStackConfig resolves it, reading the file as
-// ReadStackConfig does (a value of another namespace that YAML cannot
-// type is no matter); "" when it names none. The gate reads a stack file
-// as it was at a base revision with it.
+// StackRules reads, from a stack file's text, the price book and policy
+// folders it names (costgate:catalog, costgate:policyDirs).
+func StackRules(raw []byte, root string) (catalog string, policyDirs []string, err error) {
+	cfg, err := stackText(raw, root, "catalog", "policyDirs")
+	return cfg.CatalogPath, cfg.PolicyDirs, err
+}
+
+// StackSpec is the spec a stack file names (costgate:spec); "" when it
+// names none. A value of another namespace that YAML cannot type is no
+// matter.
 func StackSpec(raw []byte, root string) (string, error) {
-	var file struct {
-		Config map[string]yaml.Node `yaml:"config"`
-	}
-	if err := yaml.Unmarshal(raw, &file); err != nil {
-		return "", err
-	}
-	node, ok := file.Config["costgate:spec"]
-	if !ok {
-		return "", nil
-	}
-	var cfg Config
-	if err := setStackKey(&cfg, "spec", &node); err != nil {
-		return "", fmt.Errorf("costgate:spec: %w", err)
-	}
-	cfg.resolvePaths(root)
-	return cfg.SpecPath, nil
+	cfg, err := stackText(raw, root, "spec")
+	return cfg.SpecPath, err
+}
+
+// StackDeployment is the deployment a stack file's text configures
+// (Config.Deployment: an existing VPC, the router, the PrivateLink
+// front, the image's registry, the pull-through cache, the Hugging Face
+// token). A review plans the base with the deployment the base's stack
+// configured, so that a change of the stack's configuration is a change
+// of the bill a carried override waives (plan.Options.BaseDeployment).
+func StackDeployment(raw []byte, root string) (modelcatalog.Deployment, error) {
+	cfg, err := stackText(raw, root, "vpcId", "deployGateway", "endpointServicePrincipals", "vllmImage", "dockerHubCredentials", "hfToken")
+	return cfg.Deployment(), err
 }
 
 // projectConfigOutside refuses a project file (Pulumi.yaml beside the

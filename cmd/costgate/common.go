@@ -303,16 +303,11 @@ func (f *planFlags) gate(ev plan.Evaluator, cat *modelcatalog.Catalog, path stri
 }
 
 // addDeployment records that a --stack-spec stack deploys the spec at
-// path so. Of two stacks deploying one spec the gate prices the costlier
-// deployment: every opt-in line item either turns on (the router, the
-// PrivateLink front, the pull-through cache), the VPC's own NAT gateway
-// unless both use an existing VPC, and the image's pulls through NAT
-// unless both pull it from ECR.
+// path so; of two, the gate prices the costlier (Deployment.Costlier).
 func (f *planFlags) addDeployment(path string, d modelcatalog.Deployment) {
 	key := filepath.Clean(path)
 	if prev, ok := f.deployments[key]; ok {
-		d = modelcatalog.Deployment{ExistingVPC: prev.ExistingVPC && d.ExistingVPC, Gateway: prev.Gateway || d.Gateway, PrivateLink: prev.PrivateLink || d.PrivateLink,
-			ImageFromECR: prev.ImageFromECR && d.ImageFromECR, PullCache: prev.PullCache || d.PullCache}
+		d = prev.Costlier(d)
 	}
 	f.deployments[key] = d
 }
@@ -582,7 +577,7 @@ func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned,
 	if i >= r.heads {
 		opts.Policies = deletionOnly{ev}
 	} else {
-		opts.Deployment = f.deployment(r.paths[i])
+		opts.Deployment, opts.BaseDeployment = f.deployment(r.paths[i]), r.rv.baseDeployment(i)
 		opts.Gate = f.gate(ev, cat, r.paths[i])
 	}
 	p, err := plan.Build(ctx, s, opts)

@@ -154,10 +154,12 @@ func diffRules(f *planFlags, baseRef string) (base, head sideRules, cleanup func
 
 // compareAll compares each pair, the base under the base's rules and the
 // head under the head's, with the rules' changes on every diff. Both sides
-// are priced for the deployment the head's stacks give the spec
-// (--stack-spec, --stack-config: the router, PrivateLink, an existing
-// VPC), and previewed with the configuration of each stack deploying it
-// (else --stack-config's), as check prices and gates them.
+// are previewed with the configuration of each stack deploying the spec
+// (else --stack-config's), as check gates them; the head is priced for
+// the deployment the head's stacks give it (--stack-spec, --stack-config:
+// the router, PrivateLink, an existing VPC) and the base for the one they
+// gave it at REF, so a change of the stack's deployment shows in the
+// bill.
 func compareAll(ctx context.Context, f *planFlags, pairs []specPair, base, head sideRules, asOf time.Time, approvals *plan.Approvals, changes []review.RuleChange) ([]*review.Diff, error) {
 	diffs := make([]*review.Diff, 0, len(pairs))
 	for _, p := range pairs {
@@ -166,9 +168,13 @@ func compareAll(ctx context.Context, f *planFlags, pairs []specPair, base, head 
 			return f.gate(ev, cat, p.head.Filename)
 		}
 		headOpts := head.options(asOf, approvals, p.base, dep, gate)
-		headOpts.Loosened, headOpts.NewSpec = p.extra, p.fresh
+		headOpts.Loosened, headOpts.NewSpec, headOpts.BaseDeployment = p.extra, p.fresh, p.baseDep
+		baseDep := dep
+		if p.baseDep != nil {
+			baseDep = *p.baseDep
+		}
 		d, err := review.CompareWith(ctx, p.base, p.head,
-			review.Rules{Options: base.options(asOf, nil, nil, dep, gate), PriceBookID: base.bookID, PoliciesID: base.policiesID},
+			review.Rules{Options: base.options(asOf, nil, nil, baseDep, gate), PriceBookID: base.bookID, PoliciesID: base.policiesID},
 			review.Rules{Options: headOpts, PriceBookID: head.bookID, PoliciesID: head.policiesID})
 		if err != nil {
 			return nil, invalid(err)
@@ -186,6 +192,9 @@ type specPair struct {
 	// fresh: the head is new in the change under review (NewSpec).
 	fresh bool
 	extra []plan.Loosening
+	// baseDep is the deployment the base was gated with at REF
+	// (plan.Options.BaseDeployment); nil without a base revision.
+	baseDep *modelcatalog.Deployment
 }
 
 // diffInputs parses the specs to compare; diagnostics go to stderr.
@@ -222,7 +231,7 @@ func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs []string, st
 			return nil, err
 		}
 		for i, h := range heads {
-			pairs = append(pairs, specPair{base: rv.bases[i], head: h, fresh: rv.isNew(i), extra: rv.extra[i]})
+			pairs = append(pairs, specPair{base: rv.bases[i], head: h, fresh: rv.isNew(i), extra: rv.extra[i], baseDep: rv.baseDeployment(i)})
 		}
 		// A deleted spec is shown against itself, with its deletion.
 		for _, d := range rv.deleted {

@@ -1026,7 +1026,7 @@ func TestOverrideApprovalCarries(t *testing.T) {
 		// Approved at the base's bill: the same load on 256 pinned B200s
 		// waived 2.9M dollars a month on an 8,550-dollar approval.
 		{"unchanged, pinned to a fixed fleet, approved by another", withOverride, fleet, "@dana", 1,
-			`waives more than it waived at the base, planned with the same rules (self_hosted was not waived at the base),`},
+			`waives more than it waived at the base, planned with the same rules and the base's deployment (self_hosted was not waived at the base),`},
 		{"unchanged, pinned to a fixed fleet, approved by its approver", withOverride, fleet, "@cfo", 0, "ALLOWED  team.hcl: self_hosted"},
 		{"unchanged, a pricier model, approved by another", withOverride, pricier, "@dana", 1,
 			`(managed's bill rises from $8,550 to $13,680 a month),`},
@@ -1162,6 +1162,47 @@ func TestOverrideCarryNeedsTheBaseRules(t *testing.T) {
 			code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--approvals", "approvals.json", "--stack-config", "Pulumi.prod.yaml")
 			if code != tt.code || !strings.Contains(out, tt.want) {
 				t.Errorf("exit %d, want %d with %q\nstdout: %s\nstderr: %s", code, tt.code, tt.want, out, stderr)
+			}
+		})
+	}
+}
+
+// A carried override waives no more than at the base as the base's stack
+// deployed it: a change that turns on the stack's PrivateLink front (a
+// Network Load Balancer and an endpoint service on the fleet's bill)
+// raises the self-hosted bill the override waives, so its approver
+// approves again; one that turns it off lowers the bill and carries.
+func TestOverrideCarryNeedsTheBaseDeployment(t *testing.T) {
+	raw, err := os.ReadFile("../../stacks/testdata/over-limit-override.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The fleet decided (code stays in the network) and over the limit:
+	// the override waives its bill.
+	team := strings.Replace(string(raw), "monthly_limit_usd = 8500", "monthly_limit_usd = 3000", 1) + "\ncompliance {\n  code_may_leave_network = false\n}\n"
+	stack := "config:\n  aws:region: us-east-1\n  costgate:spec: teams/team.hcl\n"
+	front := stack + "  costgate:endpointServicePrincipals: '[\"arn:aws:iam::210987654321:root\"]'\n"
+	for _, tt := range []struct {
+		name, base, head, approver string
+		code                       int
+		want                       string
+	}{
+		{"the deployment unchanged, approved by another", stack, stack, "@dana", 0, "ALLOWED  teams/team.hcl: self_hosted"},
+		{"PrivateLink turned on, approved by another", stack, front, "@dana", 1, "self_hosted's bill rises from"},
+		{"PrivateLink turned on, approved by its approver", stack, front, "@cfo", 0, "ALLOWED  teams/team.hcl: self_hosted"},
+		{"PrivateLink turned off, approved by another", front, stack, "@dana", 0, "ALLOWED  teams/team.hcl: self_hosted"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := gitRepo(t, map[string]string{"teams/team.hcl": team, "Pulumi.prod.yaml": tt.base},
+				map[string]string{"Pulumi.prod.yaml": tt.head, "README.md": "typo\n", "approvals.json": `{"approved_by": ["` + tt.approver + `"]}`})
+			code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--approvals", "approvals.json", "--stack-config", "Pulumi.prod.yaml")
+			if code != tt.code || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, want %d with %q\nstdout: %s\nstderr: %s", code, tt.code, tt.want, out, stderr)
+			}
+			// diff prices each side with its own deployment and says so.
+			_, out, stderr = inDir(t, repo, "diff", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--stack-config", "Pulumi.prod.yaml")
+			if moved := strings.Contains(out, "stack deployment"); moved != (tt.base != tt.head) {
+				t.Errorf("diff names the stack deployment: %v\nstdout: %s\nstderr: %s", moved, out, stderr)
 			}
 		})
 	}

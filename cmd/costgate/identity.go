@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/specfile"
@@ -173,6 +174,18 @@ type reviewed struct {
 	gated   []bool
 	extra   [][]plan.Loosening
 	deleted []deletedSpec
+	// deps are the deployments each head's base was gated with
+	// (plan.Options.BaseDeployment); nil outside a review, and for a head
+	// no stack deploys (its base priced as the head is).
+	deps []*modelcatalog.Deployment
+}
+
+// baseDeployment is spec i's base deployment, nil when it is the head's.
+func (rv *reviewed) baseDeployment(i int) *modelcatalog.Deployment {
+	if i >= len(rv.deps) {
+		return nil
+	}
+	return rv.deps[i]
 }
 
 // isNew reports whether spec i is new in the change under review.
@@ -263,7 +276,8 @@ type deletedSpec struct {
 // team of the base is gone while this one is new) loosens its identity;
 // with explicit folders, every base team that no head has is deleted.
 func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[string][]string) (reviewed, hcl.Diagnostics, error) {
-	r := reviewed{bases: make([]*spec.Spec, len(heads)), fresh: make([]bool, len(heads)), gated: make([]bool, len(heads)), extra: make([][]plan.Loosening, len(heads))}
+	r := reviewed{bases: make([]*spec.Spec, len(heads)), fresh: make([]bool, len(heads)), gated: make([]bool, len(heads)), extra: make([][]plan.Loosening, len(heads)),
+		deps: make([]*modelcatalog.Deployment, len(heads))}
 	headTeam := map[string]string{}
 	for i, h := range heads {
 		headTeam[h.Team.Name] = paths[i]
@@ -286,22 +300,8 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 	sort.Strings(gone)
 	var diags hcl.Diagnostics
 	for i, h := range heads {
-		// Every stack deploying this spec: of two, the one named first
-		// would otherwise go uncompared.
-		for _, file := range stackOf[filepath.Clean(paths[i])] {
-			l, err := b.stackTeamChange(file, h)
-			if err != nil {
-				return r, nil, err
-			}
-			if l != nil {
-				r.extra[i] = append(r.extra[i], *l)
-			}
-			if l, err = b.stackRulesChange(file, h); err != nil {
-				return r, nil, err
-			}
-			if l != nil {
-				r.extra[i] = append(r.extra[i], *l)
-			}
+		if r.extra[i], r.deps[i], err = b.stackChanges(stackOf[filepath.Clean(paths[i])], h); err != nil {
+			return r, nil, err
 		}
 		if bs, ok := b.byTeam[h.Team.Name]; ok {
 			// Without --spec-dir and without a stack (a laptop's check of
@@ -544,6 +544,70 @@ func (b *baseIndex) stackBases(stackOf map[string][]string) (deployed map[string
 		}
 	}
 	return deployed, unknown, nil
+}
+
+// stackChanges are the loosenings of the stacks deploying head (files)
+// since REF, and the deployment they deployed its team's spec with there
+// (deploymentAt). Every stack deploying the spec is compared: of two, the
+// one named first would otherwise go uncompared.
+func (b *baseIndex) stackChanges(files []string, head *spec.Spec) ([]plan.Loosening, *modelcatalog.Deployment, error) {
+	var out []plan.Loosening
+	for _, file := range files {
+		for _, change := range []func(string, *spec.Spec) (*plan.Loosening, error){b.stackTeamChange, b.stackRulesChange} {
+			l, err := change(file, head)
+			if err != nil {
+				return nil, nil, err
+			}
+			if l != nil {
+				out = append(out, *l)
+			}
+		}
+	}
+	dep, unreadable, err := b.deploymentAt(files, head.Team.Name)
+	if unreadable != "" {
+		out = append(out, plan.TeamLoosening(head, unreadable))
+	}
+	return out, dep, err
+}
+
+// deploymentAt is the deployment the stack files (those deploying the
+// head now) deployed team's spec with at REF: of those that named a spec
+// of the team there, the costlier (Deployment.Costlier, as the gate prices
+// two stacks deploying one spec now); the program's default where none
+// did, as a review prices a spec no stack deploys; nil when no stack
+// deploys the head (its base is priced as it is). A stack file whose
+// deployment does not read at REF is unreadable (a reason): what its
+// base was approved at is unknown.
+func (b *baseIndex) deploymentAt(files []string, team string) (dep *modelcatalog.Deployment, unreadable string, err error) {
+	if len(files) == 0 {
+		return nil, "", nil
+	}
+	dep = &modelcatalog.Deployment{}
+	first := true
+	for _, file := range files {
+		s, _, bad, err := b.stackSpecAt(file)
+		if err != nil || bad != "" || s == nil || s.Team.Name != team {
+			// bad is stackTeamChange's loosening already.
+			if err != nil {
+				return dep, "", err
+			}
+			continue
+		}
+		raw, _, err := gitShow(b.ref, file)
+		if err != nil {
+			return dep, "", err
+		}
+		d, perr := stacks.StackDeployment(raw, filepath.Dir(file))
+		if perr != nil {
+			return dep, fmt.Sprintf("stack %s at %s does not read (%v): the deployment its team's overrides were approved with is unknown", specfile.Display(file), b.ref, perr), nil
+		}
+		if first {
+			*dep, first = d, false
+		} else {
+			*dep = dep.Costlier(d)
+		}
+	}
+	return dep, "", nil
 }
 
 // stackRulesChange is the loosening of a stack whose price book or policy
