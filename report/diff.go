@@ -69,7 +69,7 @@ func diffText(b *strings.Builder, d *review.Diff) {
 		fmt.Fprintf(b, "LOOSENED   %s (line %d): %s\n", l.Attribute, l.Line, l.Message)
 	}
 	if !d.New {
-		fmt.Fprintf(b, "VERDICT    %s\n", change(architecture.Verdict(d.Verdict[0]).Text(), architecture.Verdict(d.Verdict[1]).Text()))
+		fmt.Fprintf(b, "VERDICT    %s\n", verdictChange(d))
 		fmt.Fprintf(b, "BREAKEVEN  %s\n", change(breakevenText(d.Breakeven[0]), breakevenText(d.Breakeven[1])))
 	}
 	b.WriteString("\n")
@@ -184,6 +184,18 @@ func decisionLine(dc review.DecisionChange) string {
 		s += ")"
 	}
 	return s
+}
+
+// verdictChange is the verdict on each side in words, saying where the
+// option it favours is denied there (Plan.VerdictText).
+func verdictChange(d *review.Diff) string {
+	side := func(v string, p *plan.Plan) string {
+		if p != nil && string(p.Verdict) == v {
+			return p.VerdictText()
+		}
+		return architecture.Verdict(v).Text()
+	}
+	return change(side(d.Verdict[0], d.Base), side(d.Verdict[1], d.Head))
 }
 
 func change(a, b string) string {

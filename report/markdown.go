@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/review"
 	"github.com/costgate/costgate/units"
@@ -382,7 +381,7 @@ func mdDiffRanges(b *strings.Builder, d *review.Diff) {
 			deltaCell(o.Delta, func(m plan.Money) float64 { return m.High }))
 	}
 	fmt.Fprintf(b, "\n- Verdict (managed vs self-hosted): %s\n- Breakeven team size: %s\n\n</details>\n",
-		change(architecture.Verdict(d.Verdict[0]).Text(), architecture.Verdict(d.Verdict[1]).Text()),
+		verdictChange(d),
 		change(breakevenText(d.Breakeven[0]), breakevenText(d.Breakeven[1])))
 }
 
