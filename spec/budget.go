@@ -30,7 +30,21 @@ func (d *decoder) budget(blk *hclsyntax.Block) Budget {
 	}
 	if list, ranges, ok := b.strList("alert_emails"); ok {
 		emails := []string{}
+		seen := map[string]int{}
 		for i, e := range list {
+			if first, dup := seen[strings.ToLower(e)]; dup {
+				// Each address is one subscription of the budget's
+				// notifications and the alert topics: a repeat would be a
+				// second resource for the same mailbox.
+				if list[first] == e {
+					d.errorf(ranges[i], "Duplicate email address", "budget.alert_emails lists %q twice; list each address once.", e)
+				} else {
+					d.errorf(ranges[i], "Duplicate email address",
+						"budget.alert_emails lists %q and %q (line %d), one mailbox in two letter cases; list each address once.", list[first], e, ranges[first].Start.Line)
+				}
+				continue
+			}
+			seen[strings.ToLower(e)] = i
 			if !isEmail(e) {
 				d.errorf(ranges[i], "Invalid email address",
 					"budget.alert_emails holds plain email addresses such as \"finops@example.com\"; %q is not one.", e)
