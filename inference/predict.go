@@ -43,13 +43,26 @@ func (r *Request) shapeOf(ctx, p95 int) shape {
 }
 
 // outPerIn is the load's output tokens an input token (0.1 without
-// load).
+// load). A load of input alone (input_share 1) asks for none: each
+// request is its prompt and the one token vLLM returns (shapeOf), not a
+// tenth of its prompt more. A load of output alone (input_share 0) asks
+// for answersWithoutInput: no window holds its answers (answersFit), as
+// none holds them at any input share near it.
 func (r *Request) outPerIn() float64 {
-	if r.PeakInputTokS > 0 && r.PeakOutputTokS > 0 {
+	switch {
+	case r.PeakInputTokS > 0:
 		return r.PeakOutputTokS / r.PeakInputTokS
+	case r.PeakOutputTokS > 0:
+		return answersWithoutInput
 	}
 	return 0.1
 }
+
+// answersWithoutInput is outPerIn of a load without input: more output an
+// input token than any window holds (a prompt of one token with
+// math.MaxInt32 to answer), and finite, so that a prompt's answer still
+// counts in an int.
+const answersWithoutInput = math.MaxInt32
 
 // askKey is one question to the performance model. Models and GPUs are
 // keyed by address and the figures that tell edited copies apart: the

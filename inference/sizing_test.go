@@ -73,6 +73,15 @@ func TestSize(t *testing.T) {
 			want: Fleet{TensorParallel: 1, InstanceType: "p5.4xlarge", Instances: 3, GPUs: 3, BilledGPUs: 3, MaxModelLen: 8192 + 819},
 		},
 		{
+			// A load of input alone (input_share 1) asks for one token an
+			// answer, not a tenth of the prompt: the fleet and its
+			// --max-model-len were sized for 819 tokens of output a request
+			// the team never asks for.
+			name: "a load of input alone answers each prompt with one token",
+			req:  Request{Model: q30, GPU: h, Instances: p5, PeakInputTokS: 4000, MaxContextTokens: 8192, MeanContextTokens: 1024, TargetUtilization: 0.7, MinReplicas: 1},
+			want: Fleet{TensorParallel: 1, InstanceType: "p5.4xlarge", Instances: 1, GPUs: 1, BilledGPUs: 1, MaxModelLen: 8192 + 1},
+		},
+		{
 			name: "a fixed fleet of 4 GPUs packs onto 8, all billed and serving",
 			req:  Request{Model: l70, GPU: h, Instances: p5, PeakInputTokS: 1768, PeakOutputTokS: 442, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, FixedGPUs: 4},
 			want: Fleet{InstanceType: "p5.48xlarge", Instances: 1, GPUs: 8, BilledGPUs: 8, Quantization: "fp8", MaxModelLen: 10240},
@@ -123,6 +132,11 @@ func TestSizeErrors(t *testing.T) {
 			Workloads: []Workload{{Name: "agent", ContextTokens: q30.MaxContext - 100}}}, "answer the team's token mix gives it (0.25 output tokens an input token) exceed qwen3-coder-30b-a3b's window"},
 		{"the mean request's answer does not fit", Request{Model: q30, GPU: h, Instances: p5, MaxContextTokens: q30.MaxContext - 1,
 			PeakInputTokS: 100, PeakOutputTokS: 900, MeanContextTokens: float64(q30.MaxContext) / 4}, "9 output tokens an input token"},
+		// A load of output alone (input_share 0) has no prompt to answer:
+		// at any input share near it the answers exceed the window, and at
+		// 0 the sizer took a tenth of the prompt and priced a fleet.
+		{"a load of output alone", Request{Model: q30, GPU: h, Instances: p5, MaxContextTokens: 8192,
+			PeakOutputTokS: 1000, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1}, "has no input (input_share 0)"},
 		{"no instances", Request{Model: q30, GPU: h, MaxContextTokens: 8192}, "no priced instance"},
 		{"fixed fleet too small for one replica", Request{Model: l70, GPU: h, Instances: p5, MaxContextTokens: 32768, FixedGPUs: 1}, "fits no tensor-parallel size"},
 		{"a GPU the performance model has no figures for", Request{Model: q30, GPU: &modelcatalog.GPU{ID: "x", MemoryGB: 80}, Instances: p5, MaxContextTokens: 8192}, "cannot predict"},

@@ -314,7 +314,13 @@ func (d *decoder) contextFits(s *Spec) {
 // answers would prefill more prompts than the team's input holds.
 func (d *decoder) answerFits(s *Spec, m *modelcatalog.OpenModel, w Workload, at hcl.Range) {
 	share := s.Team.InputShare.Low
-	if share <= 0 || share >= 1 {
+	if share >= 1 {
+		return
+	}
+	if share <= 0 {
+		d.warnf(at, "Answers do not fit the model's window",
+			"Workload %q carries %d context tokens, and team.input_share 0 leaves the team no input: each request's answer would be unbounded, above %s's window of %d. The self-hosted option cannot serve that mix and is left out of the plan (hybrid too, if the workload is simple). Set input_share to the measured share (often 0.95 or more; costgate usage import reads it).",
+			w.Name, w.ContextTokens, m.ID, m.MaxContext)
 		return
 	}
 	answer, ok := m.Answer(w.ContextTokens, (1-share)/share)

@@ -668,6 +668,9 @@ func TestAnswersFitTheWindow(t *testing.T) {
 		{"0.8", "30000", 1},  // 30,000 + 7,500
 		{"0.99", "30000", 0}, // 30,000 + 303
 		{"[0.7, 0.99]", "30000", 1},
+		{"1", "30000", 0}, // input alone: one token an answer
+		{"0", "1000", 1},  // output alone: no window holds its answers
+		{"[0, 0.99]", "1000", 1},
 	} {
 		src := strings.Replace(minimalSrc, `complexity = "complex"`, "complexity = \"complex\"\n  context_tokens = "+tt.context, 1)
 		src = strings.Replace(src, `cost_center          = "platform"`, `cost_center          = "platform"`+"\n  input_share = "+tt.share, 1)
