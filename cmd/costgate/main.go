@@ -13,6 +13,7 @@ import (
 
 	"github.com/costgate/costgate/report"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit codes (contract).
@@ -107,6 +108,20 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 	return exitInvalid
 }
 
+// emptyFlags refuses a flag given with an empty value (--as-of "" from an
+// unset variable): every flag's empty value is its default, so the command
+// ran as if it were not given — priced for today, at list prices without
+// the price book, with no base to compare, no threshold — and said nothing.
+func emptyFlags(cmd *cobra.Command) error {
+	var err error
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if err == nil && f.Value.String() == "" {
+			err = invalid(fmt.Errorf("--%s is empty: give it a value, or leave the flag out for its default", f.Name))
+		}
+	})
+	return err
+}
+
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "costgate",
@@ -122,6 +137,7 @@ Exit codes: 0 allowed (or success), 1 blocked by a policy, 2 invalid input or us
 		SilenceErrors: true,
 		Version:       version(),
 	}
+	root.PersistentPreRunE = func(cmd *cobra.Command, _ []string) error { return emptyFlags(cmd) }
 	root.SetVersionTemplate("costgate {{.Version}}\n")
 	root.SetOut(stdout)
 	root.SetErr(stderr)

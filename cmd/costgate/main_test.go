@@ -69,6 +69,38 @@ func TestExitCodes(t *testing.T) {
 	runCases(t, tests)
 }
 
+// TestEmptyFlagValues: a flag given an empty value (an unset variable in
+// a script: --as-of "$DATE") is invalid input naming the flag. Each ran as
+// if not given: priced for today, at list prices without the price book,
+// gated with no base to compare with, diffed with no threshold, exit 0.
+func TestEmptyFlagValues(t *testing.T) {
+	const startup = "../../examples/startup-10.hcl"
+	var tests []cliCase
+	for _, args := range [][]string{
+		{"plan", startup, "--as-of", ""},
+		{"plan", startup, "--as-of", "2026-11-26", "--catalog", ""},
+		{"check", startup, "--as-of", "2026-11-26", "--approvals", ""},
+		{"check", startup, "--as-of", "2026-11-26", "--base-ref="},
+		{"check", startup, "--as-of", "2026-11-26", "--stack-config", ""},
+		{"diff", startup, startup, "--as-of", "2026-11-26", "--fail-on-increase-above", ""},
+		{"breakeven", startup, "--as-of", ""},
+		{"catalog", "--as-of", ""},
+	} {
+		flag := ""
+		for i, a := range args {
+			switch {
+			case strings.HasSuffix(a, "="):
+				flag = strings.TrimSuffix(a, "=")
+			case a == "" && i > 0:
+				flag = args[i-1]
+			}
+		}
+		tests = append(tests, cliCase{strings.Join(args[:1], "") + " " + flag, args, 2, "", flag + " is empty"})
+	}
+	tests = append(tests, cliCase{"a flag given its value", []string{"plan", startup, "--as-of", "2026-11-26", "--format", "json"}, 0, "\"decision\"", ""})
+	runCases(t, tests)
+}
+
 // TestPlanJSONMany: several specs give a JSON array, one plan each.
 func TestPlanJSONMany(t *testing.T) {
 	code, stdout, stderr := runCLI("plan", "../../examples/startup-10.hcl", "../../examples/regulated.hcl", "--format", "json", "--as-of", "2026-11-26")
