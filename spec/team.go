@@ -65,6 +65,15 @@ func (d *decoder) team(blk *hclsyntax.Block) Team {
 	}
 	t.WorkingHoursPerMonth = b.number("working_hours_per_month", atLeast(1).upTo(maxHoursPerMonth), 176)
 	t.PeakToAverage = b.rng("peak_to_average", atLeast(1).upTo(1e6), Scalar(2))
+	// The average is the month's tokens over its working hours, so no hour
+	// carries more than working_hours_per_month times it: a higher peak
+	// would put more than the team's month in one hour, and the fleet
+	// priced for it would be sized for load no team sends.
+	if a := b.attr("peak_to_average"); a != nil && t.PeakToAverage.High > t.WorkingHoursPerMonth {
+		d.errorf(a.Expr.Range(), "Peak above the month",
+			"team.peak_to_average is the peak hour's load over the average working hour's (the month's tokens over team.working_hours_per_month), so it is at most the working hours, %s, where the whole month's tokens fall in one hour; its high of %s would put %s months of tokens in the peak hour.",
+			formatNumber(t.WorkingHoursPerMonth), formatNumber(t.PeakToAverage.High), formatNumber(t.PeakToAverage.High/t.WorkingHoursPerMonth))
+	}
 	t.DeveloperHourlyUSD = b.rng("developer_hourly_usd", atLeast(0).upTo(1e6), Scalar(DefaultDeveloperHourlyUSD))
 	if cc, a, ok := b.str("cost_center"); ok {
 		switch {

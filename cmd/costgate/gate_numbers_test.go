@@ -19,7 +19,7 @@ func TestNumbersCannotOpenTheGate(t *testing.T) {
 	const asOfFlag = "2026-11-26"
 	const workload = "workload \"agent\" {\n  share      = 1\n  complexity = \"complex\"\n}\n"
 	const closed = "compliance {\n  code_may_leave_network = false\n}\n"
-	const huge = "team \"blocked\" {\n  developers              = 1e7\n  tokens_per_developer    = 1e12\n  peak_to_average         = 1e6\n  working_hours_per_month = 1\n  cost_center             = \"research\"\n}\n"
+	const huge = "team \"blocked\" {\n  developers              = 1e7\n  tokens_per_developer    = 1e12\n  peak_to_average         = 744\n  working_hours_per_month = 744\n  cost_center             = \"research\"\n}\n"
 	runCases(t, []cliCase{
 		{"a utilization target that makes the fleet's count wrap", []string{"check", blockedWith(t, "self_hosted {\n  target_utilization = 3e-19\n}\n"), "--as-of", asOfFlag},
 			2, "", "team.hcl:23:24"},
