@@ -61,7 +61,7 @@ func TestMonotoneHardware(t *testing.T) {
 						// The same engine settings on every part: vLLM's
 						// default token budget is 8,192 on an H100 and 2,048
 						// on an A100, and the bigger budget's activations
-						// take KV-cache room (vllmProfile), so at defaults an
+						// take KV-cache room (vllmActivations), so at defaults an
 						// H100 holds fewer of gpt-oss-120b's sequences than an
 						// A100 80GB.
 						c := Config{Model: m, GPU: g, Engine: engine, Precision: j.prec, TP: j.tp, GPUs: j.gpus, InputTokens: sh[0], OutputTokens: sh[1], Concurrency: conc, MaxNumTokens: 8192}

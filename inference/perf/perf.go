@@ -122,10 +122,11 @@ type Config struct {
 	// MaxNumSeqs is the engine's cap on running sequences where the
 	// deployment sets it (vLLM's --max-num-seqs): vLLM's start-up profile
 	// runs its sampler over that many rows, which the KV cache does not
-	// get (vllmProfile). 0: a deployment that sets it at most to the
-	// sequences its cache holds, as the sizer writes it, each admitted
-	// sequence's sampler row charged beside its cache; the engine's
-	// default cap still bounds the batch.
+	// get beyond the dummy forward's activations (vllmActivations). 0: a
+	// deployment that sets it at most to the sequences its cache holds,
+	// as the sizer writes it, each admitted sequence's sampler row
+	// charged beside its cache; the engine's default cap still bounds
+	// the batch.
 	MaxNumSeqs int
 	// MemoryFraction is the engine's share of the GPU's memory where the
 	// deployment sets it (vLLM's --gpu-memory-utilization, SGLang's
@@ -247,8 +248,8 @@ const (
 	// sglangReserveGB is held back on every GPU under SGLang for
 	// activations, CUDA graphs and the CUDA context, beyond its memory
 	// fraction (an estimate, the flat reserve every engine had before
-	// 2026-12-06; vLLM's profile is vllmProfile, TensorRT-LLM's runtime
-	// trtRuntimeGB).
+	// 2026-12-06; vLLM's profile is vllmReserve and vllmActivations,
+	// TensorRT-LLM's runtime trtRuntimeGB).
 	sglangReserveGB = 1.0
 	// actBytes is the width of an activation on the wire (BF16).
 	actBytes = 2
@@ -466,6 +467,7 @@ func (d *deployment) memory(r *Result) {
 	perSeq := a.kvBytes(seqLen, d.tp, d.kvb)
 	slot := 0.0 // a sequence's share of the engine's reserve
 	var usable float64
+	var fixed, act float64 // vLLM's reserve beside its rows and the forward's peak (sized to its cache)
 	switch d.engine {
 	case "tensorrt-llm":
 		usable = trtKVBudget(total, d.weightsGPU, d.tp, frac)
@@ -477,11 +479,17 @@ func (d *deployment) memory(r *Result) {
 			resident += a.expertBytes / float64(d.ep) * (mxfp4WeightOnlyPad - 1)
 			r.WeightsGBPerGPU = round2(resident / 1e9)
 		}
-		usable = frac*total - resident - d.vllmProfile()
+		// The start-up profile's torch peak is the larger of the dummy
+		// forward's activations and the sampler's rows: vLLM runs the
+		// sampler after the forward, whose activations are freed by then.
+		fixed = frac*total - resident - d.vllmReserve()
+		act = d.vllmActivations()
 		if d.c.MaxNumSeqs > 0 {
-			usable -= float64(d.c.MaxNumSeqs) * d.samplerRow()
+			usable = fixed - math.Max(act, float64(d.c.MaxNumSeqs)*d.samplerRow())
 		} else {
+			// One sequence's cache is room less one row (RoomGB).
 			slot = d.samplerRow()
+			usable = fixed - math.Max(act-slot, 0)
 		}
 	}
 	d.room = usable
@@ -490,9 +498,15 @@ func (d *deployment) memory(r *Result) {
 		return
 	}
 	d.kvSeqs = int(usable / (perSeq + slot))
-	// Sized to its cache, the engine admits as many sequences as it holds
-	// (within its own cap), each with its sampler row.
-	usable -= slot * float64(min(d.kvSeqs, d.seqCap()))
+	if d.engine == "vllm" && slot > 0 {
+		// Sized to its cache, the engine admits as many sequences as it
+		// holds (within its own cap), each with its sampler row, whose
+		// rows count only beyond the forward's activations.
+		d.kvSeqs = min(int((fixed-act)/perSeq), int(fixed/(perSeq+slot)))
+		usable = fixed - math.Max(act, slot*float64(min(d.kvSeqs, d.seqCap())))
+	} else {
+		usable -= slot * float64(min(d.kvSeqs, d.seqCap()))
+	}
 	d.kvGPU = usable
 	r.KVCacheGBPerGPU = round2(usable / 1e9)
 	if d.kvSeqs < 1 {
@@ -507,21 +521,27 @@ func (d *deployment) memory(r *Result) {
 // determine_available_memory): its KV cache is the CUDA total ×
 // --gpu-memory-utilization less the weights, the torch peak of a dummy
 // forward of max_num_batched_tokens tokens and of the sampler over
-// max_num_seqs rows, what was allocated outside torch since start-up
-// (NCCL, cuBLAS workspaces) and, by default in recent releases, its
-// estimate of the CUDA graphs' memory. Read 2026-12-06.
+// max_num_seqs rows (the larger of the two: they run one after the
+// other), what was allocated outside torch since start-up (NCCL, cuBLAS
+// workspaces) and, by default since v0.21.0, its estimate of the CUDA
+// graphs' memory. Read 2026-12-06; checked against the start-up logs
+// of memory_logs_test.go.
 const (
 	// vllmNonTorchGiB is the memory allocated outside torch a GPU: vLLM's
 	// logs show 0.16 GiB at TP 1 on an H100
 	// (https://github.com/vllm-project/vllm/issues/12126, 2025-01-16) and
 	// 0.20 GiB a worker on 24 GB GPUs
 	// (https://github.com/vllm-project/vllm/issues/14447); 0.25 taken
-	// above both (an estimate).
+	// above both (an estimate). Checked: 0.13-0.14 GiB at TP 1 on an H100
+	// for five models (llm-d/llm-d-benchmark
+	// config_explorer/empirical-vllm-memory-results.md, 2026-01-27).
 	vllmNonTorchGiB = 0.25
 	// vllmCommGiB is what a GPU that joins collectives (tensor or expert
 	// parallelism) holds beside it: NCCL's communicator buffers and vLLM's
 	// custom all-reduce buffers (an estimate: NCCL's default 4 MiB buffer
-	// a channel and peer, tens of channels).
+	// a channel and peer, tens of channels). Checked: vLLM's non-torch
+	// memory is 0.54-0.55 GiB at TP 2 on H100s against 0.13-0.14 at TP 1
+	// (Llama-3.3-70B FP8, Qwen3-32B: llm-d-benchmark, above), 0.41 more.
 	vllmCommGiB = 0.5
 	// vllmGraphGiB is vLLM's estimate of its CUDA graphs' memory, logged
 	// at 0.17-0.66 GiB ("Estimated CUDA graph memory":
@@ -529,25 +549,36 @@ const (
 	// https://github.com/noonghunna/club-3090/issues/127, 0.17 GiB), and
 	// 660 MiB in the CUDA graphs' private pools of
 	// https://github.com/vllm-project/vllm/issues/27508's H100
-	// (2025-10-25); 0.5 taken within them (an estimate).
+	// (2025-10-25); 0.5 taken within them (an estimate). Not checked by
+	// memory_logs_test.go: its logs are of releases before v0.21.0, which
+	// captured the graphs after sizing the cache.
 	vllmGraphGiB = 0.5
 	// samplerBytes is the memory vLLM's start-up sampler run takes a row
 	// and vocabulary entry. vLLM V1 runs its sampler over max_num_seqs
 	// rows at start-up (https://github.com/vllm-project/vllm/issues/13507,
 	// 2025-02-19, fixed by pull 13594; issue 15357: "there will always be
-	// a dummy sampler run with max number of possible sequences"): float32
-	// logits, their sorted copy and int64 sort order, the softmax and its
-	// cumulative sum (top-k/top-p) come to 24 bytes an entry before the
-	// sort's scratch space. Fitted on one measurement: gpt-oss-120b on one
-	// H100 at vLLM's defaults
-	// (https://github.com/vllm-project/vllm/issues/23278, 2025-08-20:
-	// weights 65.97 GiB, "Available KV cache memory: -2.14 GiB" of 0.9 ×
-	// 79.22 GiB) holds 8.0 GB beside its weights, of which the rest of the
-	// profile explains 1.0: 7.0 GB over 1,024 rows of 201,088 logits, 34
-	// bytes an entry. Issue 27508's H100 ran out of memory casting those
-	// logits to float32 (786 MiB) with 4.5 GiB already allocated beyond
-	// the weights.
-	samplerBytes = 34
+	// a dummy sampler run with max number of possible sequences"), after
+	// the dummy forward, whose activations it does not add to
+	// (vllmActivations). PyTorch's top-k/top-p path holds float32 logits,
+	// their sorted copy and int64 sort order, the softmax and its
+	// cumulative sum (24 bytes an entry), the sort's double buffers of
+	// keys and order (12) and the BF16 logits they were cast from (2): 38.
+	// Refitted on the torch peaks vLLM logs on one or two H100s at 1,024
+	// rows, less vllmNonTorchGiB (and vllmCommGiB at TP 2): 37.5-38.7
+	// bytes an entry for Llama-3.1-8B, Llama-3.3-70B (TP 1 and 2),
+	// Qwen3-32B (TP 1 and 2) and gpt-oss-20b (llm-d/llm-d-benchmark
+	// config_explorer/empirical-vllm-memory-results.md, 2026-01-27 and
+	// 2026-02-26), and 37.6 for gpt-oss-120b on one H100 at vLLM's
+	// defaults (https://github.com/vllm-project/vllm/issues/23278,
+	// 2025-08-20, v0.10.1: weights 65.97 GiB, "Available KV cache memory:
+	// -2.14 GiB" of 0.9 × 79.22 GiB; a release that reserved no CUDA
+	// graph memory, which the earlier fit of 34 bytes counted). Issue
+	// 27508's H100 ran out of memory casting those logits to float32 (786
+	// MiB) with 4.5 GiB already allocated beyond the weights. Releases
+	// that sample top-k/top-p with FlashInfer's kernel, which sorts
+	// nothing, hold far less (memory_logs_test.go: 0.3-0.5 GiB for 256
+	// rows of Qwen2's 152,064 logits on vLLM 0.10.1.1).
+	samplerBytes = 38
 	// mxfp4WeightOnlyPad is what vLLM's MXFP4 experts hold on a GPU
 	// without FP4 tensor cores (weight-only through its Triton or Marlin
 	// kernels) relative to the checkpoint: gpt-oss-120b on one H100 is
@@ -555,25 +586,39 @@ const (
 	// 2026-01-27, v0.14.1, Triton backend) against the catalog's 65.0 GB,
 	// +4.1 GB, 1.067 of its experts' bytes (as if their 2,880-wide
 	// dimension were padded to 3,072). The decode step's reads keep the
-	// checkpoint's bytes.
+	// checkpoint's bytes. Checked: 64.38 GiB again on one H100
+	// (llm-d-benchmark, 2026-02-26) and 13.47 (H100) and 13.72 (A100
+	// 80GB, vLLM 0.19.0) for gpt-oss-20b against the model's 13.56; not
+	// at TP 4, where vLLM 0.10.1.1 held 17.22 GiB a GPU on A100s against
+	// the model's 16.10 (memory_logs_test.go, unexplained).
 	mxfp4WeightOnlyPad = 1.067
 )
 
-// vllmProfile is the memory vLLM's start-up profile takes from a GPU's
-// budget beside the weights and the sampler's rows (samplerRow): what
-// is allocated outside torch, the CUDA graphs, and the activations of a
-// dummy forward of its token budget (d.chunk tokens: the residual
-// stream and its normed copy, two hidden-wide tensors a token, and the
-// MLP's gate, up and activated outputs, three of its width on this GPU;
-// for a mixture of experts the fused MoE's buffers of each token's k
-// experts), at 2 bytes a value (an estimate of the forward's peak).
-func (d *deployment) vllmProfile() float64 {
+// vllmReserve is the memory vLLM's start-up profile takes from a GPU's
+// budget whatever it runs: what is allocated outside torch, the
+// collectives' buffers and the CUDA graphs.
+func (d *deployment) vllmReserve() float64 {
 	gb := vllmNonTorchGiB + vllmGraphGiB
 	if d.tp > 1 || d.ep > 1 {
 		gb += vllmCommGiB
 	}
-	act := d.chunk * actBytes * (2*d.a.hidden + 3*d.a.mlpWidth(d.tp))
-	return gb*gib + act
+	return gb * gib
+}
+
+// vllmActivations is the torch peak of vLLM's dummy forward of its token
+// budget (d.chunk tokens: the residual stream and its normed copy, two
+// hidden-wide tensors a token, and the MLP's gate, up and activated
+// outputs, three of its width on this GPU; for a mixture of experts the
+// fused MoE's buffers of each token's k experts), at 2 bytes a value (an
+// estimate of the forward's peak). The sampler's run follows it, so the
+// profile's peak is the larger of the two (memory), not their sum: the
+// torch peak vLLM logs is 4.76 GiB for Llama-3.1-8B and 4.84 for
+// Llama-3.3-70B on one H100 with the same vocabulary, 5.56 for
+// Qwen3-0.6B and 5.64 for Qwen3-32B (llm-d-benchmark's
+// empirical-vllm-memory-results.md, memory_logs_test.go), where the
+// forwards' activations differ by 0.8 and 1.3 GB.
+func (d *deployment) vllmActivations() float64 {
+	return d.chunk * actBytes * (2*d.a.hidden + 3*d.a.mlpWidth(d.tp))
 }
 
 // samplerRow is vLLM's start-up sampler run's memory for one row of
