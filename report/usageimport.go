@@ -71,7 +71,7 @@ func writeTokens(b *strings.Builder, t *usage.Tokens) {
 	fmt.Fprintf(b, "TOKENS PER DEVELOPER-MONTH (%d h)\n  mean %s   p25 %s   p50 %s   p75 %s\n", units.HoursPerMonth, units.Tokens(q.Mean), units.Tokens(q.P25), units.Tokens(q.P50), units.Tokens(q.P75))
 	fmt.Fprintf(b, "SHARES\n  input          %.4f of all tokens\n  cached input   %.4f of input\n  cache writes   %.4f of input\n", t.InputShare, t.CachedInputShare, t.CacheWriteShare)
 	if t.PeakToAverage != nil {
-		fmt.Fprintf(b, "PEAK        %.2f x the mean working hour (busiest hour %s, working hours Mon-Fri 09-17 %s)\n", *t.PeakToAverage, t.PeakHour, t.Timezone)
+		fmt.Fprintf(b, "PEAK        %.2f x the mean working hour (busiest hour %s; the period's tokens over its working hours, Mon-Fri 09-17 %s)\n", *t.PeakToAverage, t.PeakHour, t.Timezone)
 	} else {
 		b.WriteString("PEAK        unknown\n")
 	}

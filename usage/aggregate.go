@@ -767,21 +767,27 @@ func (a *aggregate) modelTokens(t *Tokens, scale float64) {
 	}
 }
 
-// peak sets the peak-to-average ratio: the busiest local hour over the
-// mean tokens per working hour (Monday–Friday 09:00–17:00 local).
+// peak sets the peak-to-average ratio as the plan reads it: the busiest
+// local hour over the period's tokens spread over its working hours
+// (Monday–Friday 09:00–17:00 local). The plan sizes for the month's
+// tokens over its working hours times peak_to_average, so the period's
+// every token counts in the mean, those of evenings and weekends too:
+// over the working hours' tokens alone, a team whose agents run at night
+// measured a peak the plan scaled up by its whole month again, and one
+// above the working hours, which no spec may write.
 func (a *aggregate) peak(t *Tokens, since, until time.Time, res *Result) {
 	if !a.hourly {
 		res.Notes = append(res.Notes, "peak_to_average is unknown: the report's buckets are wider than an hour (export with bucket_width=1h)")
 		return
 	}
-	var working, workTokens float64
+	var working, allTokens float64
 	for k := a.hourKey(since); k < until.Unix(); k += 3600 {
 		if k < since.Unix() {
 			continue
 		}
+		allTokens += a.hours[k]
 		if isWorkingHour(time.Unix(k, 0).In(a.loc)) {
 			working++
-			workTokens += a.hours[k]
 		}
 	}
 	var peakKey int64
@@ -791,11 +797,11 @@ func (a *aggregate) peak(t *Tokens, since, until time.Time, res *Result) {
 			peak, peakKey = v, k
 		}
 	}
-	if working == 0 || workTokens == 0 {
-		res.Notes = append(res.Notes, "peak_to_average is unknown: no token was used in a working hour (Monday-Friday 09:00-17:00 "+a.loc.String()+") of the period")
+	if working == 0 || allTokens == 0 {
+		res.Notes = append(res.Notes, "peak_to_average is unknown: the period holds no working hour (Monday-Friday 09:00-17:00 "+a.loc.String()+")")
 		return
 	}
-	r := round(peak/(workTokens/working), 4)
+	r := round(peak/(allTokens/working), 4)
 	t.PeakToAverage = &r
 	t.PeakHour = time.Unix(peakKey, 0).In(a.loc).Format("2006-01-02T15:04Z07:00")
 }

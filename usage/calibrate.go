@@ -96,7 +96,7 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 	c.set(tb, "team.input_share", "input_share", tm.InputShare, cty.NumberFloatVal(in), num(in))
 	c.set(tb, "team.cached_input_share", "cached_input_share", tm.CachedInputShare, cty.NumberFloatVal(cached), num(cached))
 	c.set(tb, "team.cache_write_share", "cache_write_share", tm.CacheWriteShare, cty.NumberFloatVal(write), num(write))
-	peakFrom := c.peak(tb, tm.PeakToAverage, t, res)
+	peakFrom := c.peak(tb, tm.PeakToAverage, tm.WorkingHoursPerMonth, t, res)
 	mix := calibrateWorkloads(s, t, workloads, c)
 
 	lines := provenance(res, q.Mean, peakFrom, mix)
@@ -117,8 +117,11 @@ func (c *Calibration) set(body *hclwrite.Body, path, attr string, from spec.Rang
 
 // peak writes the measured peak_to_average into the team block, or
 // reports why the export cannot measure it; it returns the provenance
-// line saying how it was measured ("" when it was not).
-func (c *Calibration) peak(tb *hclwrite.Body, was spec.Range, t *Tokens, res *Result) string {
+// line saying how it was measured ("" when it was not). The spec's
+// average is its month over hours working hours, so no peak above hours
+// is written (the period's weekdays can hold more working hours than the
+// spec's month).
+func (c *Calibration) peak(tb *hclwrite.Body, was spec.Range, hours float64, t *Tokens, res *Result) string {
 	if t.PeakToAverage == nil {
 		// The import's note says why: buckets wider than an hour, or no
 		// token in a working hour of the period.
@@ -135,8 +138,12 @@ func (c *Calibration) peak(tb *hclwrite.Body, was spec.Range, t *Tokens, res *Re
 	if *t.PeakToAverage < 1 {
 		c.Reports = append(c.Reports, fmt.Sprintf("the measured peak_to_average %.2f is below 1 (no hour above the working-hour mean): written as 1", *t.PeakToAverage))
 	}
+	if p > hours {
+		c.Reports = append(c.Reports, fmt.Sprintf("the measured peak_to_average %.2f is above the spec's %s working hours a month, the most its month can put in one hour: written as %s", *t.PeakToAverage, num(hours), num(hours)))
+		p = hours
+	}
 	c.set(tb, "team.peak_to_average", "peak_to_average", was, cty.NumberFloatVal(p), num(p))
-	return fmt.Sprintf("peak_to_average is the busiest hour over the mean working hour (Monday-Friday 09:00-17:00 %s)", t.Timezone)
+	return fmt.Sprintf("peak_to_average is the busiest hour over the period's tokens spread over its working hours (Monday-Friday 09:00-17:00 %s)", t.Timezone)
 }
 
 // perDeveloper is the range of tokens_per_developer a calibration writes,

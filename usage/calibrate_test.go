@@ -90,7 +90,7 @@ func TestSignificant(t *testing.T) {
 }
 
 // TestCalibrateSaysWhyThePeakIsUnknown: an hourly export can leave the
-// peak unknown too (no token in a working hour of the period): the report
+// peak unknown too (a period with no working hour): the report
 // gives the import's reason, not "it needs hourly records".
 func TestCalibrateSaysWhyThePeakIsUnknown(t *testing.T) {
 	src := []byte(strings.Replace(calibrateSpec, "SIMPLE", "claude-sonnet-4.6", 1))
@@ -100,7 +100,7 @@ func TestCalibrateSaysWhyThePeakIsUnknown(t *testing.T) {
 		t.Fatal(diags)
 	}
 	res := &Result{Format: ClaudeCodeOTel, Files: []string{"weekend.jsonl"}, Period: Period{Since: "2026-11-07", Until: "2026-11-09", Days: 2},
-		Notes: []string{"peak_to_average is unknown: no token was used in a working hour (Monday-Friday 09:00-17:00 UTC) of the period"},
+		Notes: []string{"peak_to_average is unknown: the period holds no working hour (Monday-Friday 09:00-17:00 UTC)"},
 		Tokens: &Tokens{Developers: 2, TokensPerDeveloperMonth: Quantiles{Mean: 16729, P25: 16729, P50: 16729, P75: 16729},
 			InputShare: 0.9, Timezone: "UTC", Models: map[string]float64{"claude-sonnet-4.6": 1, "claude-opus-4.8": 1}, UnmappedModels: map[string]float64{}}}
 	c, err := Calibrate("t.hcl", src, s, res, cat)
@@ -108,7 +108,7 @@ func TestCalibrateSaysWhyThePeakIsUnknown(t *testing.T) {
 		t.Fatal(err)
 	}
 	reports := strings.Join(c.Reports, "\n")
-	if !strings.Contains(reports, "peak_to_average is unknown from this export (no token was used in a working hour") || strings.Contains(reports, "hourly records") {
+	if !strings.Contains(reports, "peak_to_average is unknown from this export (the period holds no working hour") || strings.Contains(reports, "hourly records") {
 		t.Errorf("reports %q: want the import's reason", c.Reports)
 	}
 }
@@ -144,5 +144,38 @@ func TestCalibratePlansTheMeasuredTotal(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(c.Reports, "\n"), "came with no developer identity: spread over the 10 developers") {
 		t.Errorf("reports %q", c.Reports)
+	}
+}
+
+// TestCalibrateKeepsThePeakWithinTheMonth: a month of 23 weekdays holds
+// 184 working hours, so a measured peak may exceed the spec's 176, the
+// most the spec's month can put in one hour: it is written as 176, said,
+// and the calibrated spec decodes (the spec refuses a peak above its
+// working hours).
+func TestCalibrateKeepsThePeakWithinTheMonth(t *testing.T) {
+	src := []byte(strings.Replace(calibrateSpec, "SIMPLE", "claude-sonnet-4.6", 1))
+	cat := modelcatalog.Default()
+	s, diags := spec.NewParser(cat).Parse("t.hcl", src)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	for _, tt := range []struct {
+		peak   float64
+		want   string
+		report bool
+	}{{184, "peak_to_average      = 176", true}, {176, "peak_to_average      = 176", false}, {3.5, "peak_to_average      = 3.5", false}} {
+		peak := tt.peak
+		res := &Result{Format: AnthropicUsage, Files: []string{"a.json"}, Period: Period{Since: "2026-12-01", Until: "2027-01-01", Days: 31},
+			Tokens: &Tokens{Developers: 4, TokensPerDeveloperMonth: Quantiles{Mean: 3e6, P25: 1e6, P50: 1.5e6, P75: 2e6},
+				InputShare: 0.9, PeakToAverage: &peak, Timezone: "UTC",
+				Models: map[string]float64{"claude-sonnet-4.6": 1, "claude-opus-4.8": 1}, UnmappedModels: map[string]float64{}}}
+		c, err := Calibrate("t.hcl", src, s, res, cat)
+		if err != nil {
+			t.Fatalf("peak %v: %v", peak, err)
+		}
+		said := strings.Contains(strings.Join(c.Reports, "\n"), "above the spec's 176 working hours")
+		if !strings.Contains(string(c.Output), tt.want) || said != tt.report {
+			t.Errorf("peak %v: reports %q, output:\n%s", peak, c.Reports, c.Output)
+		}
 	}
 }

@@ -51,16 +51,15 @@ func (tt teamTruth) mean(days float64) float64 {
 	return tt.total / float64(len(tt.perDev)) * units.HoursPerMonth * 5 / 7 / (24 * days)
 }
 
-// peak is the busiest hour over the mean working hour of five weekdays.
+// peak is the busiest hour over the tokens spread over the working hours
+// of five weekdays.
 func (tt teamTruth) peak() float64 {
-	var peak, work float64
-	for h, v := range tt.hours {
+	var peak, all float64
+	for _, v := range tt.hours {
 		peak = math.Max(peak, v)
-		if isWorkingHour(h) {
-			work += v
-		}
+		all += v
 	}
-	return peak / (work / 40)
+	return peak / (all / 40)
 }
 
 // deltaTeam writes each developer's usage as delta points of step, in

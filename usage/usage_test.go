@@ -71,13 +71,14 @@ func TestImportFigures(t *testing.T) {
 		},
 		{
 			// The same day in New York (UTC-5): the requests fall at 05:15,
-			// 05:40, 09:05 and 09:30; only the last two are in working hours.
+			// 05:40, 09:05 and 09:30; only the last two are in working
+			// hours, and all 2,400 tokens count in the mean working hour.
 			name: "claude-code events in a timezone", files: td("claude-code-otel/events.jsonl"), tz: "America/New_York",
 			format: ClaudeCodeOTel, source: SourceEvents, records: 4, dups: 1,
 			since: "2026-11-02", until: "2026-11-03", days: 1, developers: 2, unattributed: 100,
 			mean: 2300.0 / 2, p25: 1075, p50: 1150, p75: 1225,
 			uncached: 650, read: 1300, write: 50, out: 400,
-			peak: 1300 / (1100.0 / 8), peakHour: "2026-11-02T05:00-05:00",
+			peak: 1300 / (2400.0 / 8), peakHour: "2026-11-02T05:00-05:00",
 			models:   map[string]float64{"claude-sonnet-4.6": 2000, "claude-opus-4.8": 300},
 			unmapped: map[string]float64{"claude-sonnet-5": 100},
 		},

@@ -157,7 +157,8 @@ func newUsageImportCmd() *cobra.Command {
 files of the same export — and prints the figures a spec guesses: developers
 with usage, tokens per developer-month (mean and quartiles, scaled to a
 730-hour month), the input, cached-input and cache-write shares, the peak hour
-over the mean working hour, and the tokens per month of each model. For
+over the mean working hour (every token of the period over its working hours,
+as the plan reads peak_to_average), and the tokens per month of each model. For
 vllm-metrics it prints the fleet's prompt and generation rates, prefix-cache
 hit rate, mean time to first token and the latest gauges.
 

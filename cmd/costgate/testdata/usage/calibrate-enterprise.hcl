@@ -10,9 +10,10 @@
 # calibrated: usage (user.email, else user.account_id, else user.id); tokens_per_developer is p25 to
 # calibrated: p75 of tokens per developer-month (730 h), widened to be centred on the mean 26.1k (a
 # calibrated: plan takes its midpoint); the shares are of the measured token totals; peak_to_average
-# calibrated: is the busiest hour over the mean working hour (Monday-Friday 09:00-17:00 UTC);
-# calibrated: workload shares split the tokens of claude-sonnet-4.6 (simple, 87.0 %) and
-# calibrated: claude-opus-4.8 (complex, 13.0 %) over the workloads in their former proportions.
+# calibrated: is the busiest hour over the period's tokens spread over its working hours
+# calibrated: (Monday-Friday 09:00-17:00 UTC); workload shares split the tokens of claude-sonnet-4.6
+# calibrated: (simple, 87.0 %) and claude-opus-4.8 (complex, 13.0 %) over the workloads in their
+# calibrated: former proportions.
 team "enterprise-platform" {
   developers           = 2
   tokens_per_developer = [24370, 27770]
