@@ -314,6 +314,14 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 		if err != nil || more.HasErrors() {
 			return r, diags, err
 		}
+		if base != nil && b.explicit && base.Team.Name == h.Team.Name {
+			// The team's file at the head's path, outside the spec folders
+			// and deployed by no stack at REF: no gate judged it when it was
+			// merged, so its figures are no reviewed base. Compared with
+			// them, a new stack deploying it had its $0.50 GPU-hour price
+			// (the catalog's $6.88) pass as unchanged; it is a new spec.
+			base = nil
+		}
 		r.bases[i], r.fresh[i] = base, base == nil
 		switch {
 		case base != nil && base.Team.Name != h.Team.Name:
