@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -73,6 +74,43 @@ func TestStackOfAnUnjudgedSpecIsANewSpec(t *testing.T) {
 				"--policy-dir", "policies/org", "--spec-dir", "teams", "--stack-spec", "Pulumi.x.yaml")
 			if want := "gpu_hour_usd falls from $6.88"; code != 1 || !strings.Contains(out, want) {
 				t.Errorf("exit %d, want 1 with %q\nstdout: %s\nstderr: %s", code, want, out, stderr)
+			}
+		})
+	}
+}
+
+// TestOverrideCarryNeedsTheRenamedStacksDeployment: the base is planned
+// with the deployment its stacks configured, but only stacks deploying
+// the spec now were asked; a stack file renamed (Pulumi.prod.yaml to
+// Pulumi.production.yaml) left the base at the program's default, so the
+// new file dropping costgate:vpcId (the fleet's own VPC and its NAT
+// gateway) raised the self-hosted bill the carried override waives, from
+// $8,061 to $8,097 a month, with another writer's approval, exit 0. The
+// stacks that deployed the team at the base under other names price it
+// now, as the same file's would.
+func TestOverrideCarryNeedsTheRenamedStacksDeployment(t *testing.T) {
+	raw, err := os.ReadFile("../../stacks/testdata/over-limit-override.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	team := strings.Replace(string(raw), "monthly_limit_usd = 8500", "monthly_limit_usd = 3000", 1) + "\ncompliance {\n  code_may_leave_network = false\n}\n"
+	const stack = "config:\n  aws:region: us-east-1\n  costgate:spec: teams/team.hcl\n"
+	const vpc = stack + "  costgate:vpcId: vpc-0123456789abcdef0\n  costgate:subnetIds: '[\"subnet-0123456789abcdef0\",\"subnet-0123456789abcdef1\"]'\n"
+	for _, tt := range []struct {
+		name, approver string
+		code           int
+		want           string
+	}{
+		{"approved by another", "@dana", 1, "self_hosted's bill rises from $8,061 to $8,097 a month"},
+		{"approved by its approver", "@cfo", 0, "ALLOWED  teams/team.hcl: self_hosted"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := gitRepo(t, map[string]string{"teams/team.hcl": team, "Pulumi.prod.yaml": vpc},
+				map[string]string{"Pulumi.prod.yaml": "", "Pulumi.production.yaml": stack, "approvals.json": `{"approved_by": ["` + tt.approver + `"]}`})
+			code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--approvals", "approvals.json",
+				"--spec-dir", "teams", "--stack-spec", "Pulumi.production.yaml")
+			if code != tt.code || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, want %d with %q\nstdout: %s\nstderr: %s", code, tt.code, tt.want, out, stderr)
 			}
 		})
 	}

@@ -93,6 +93,9 @@ type baseIndex struct {
 	unparsed []string
 	// stacks are the stack files read at ref (stackSpecAt).
 	stacks map[string]stackAt
+	// deployedBy are, by team, the stack files at ref that deployed a
+	// spec of the team (stackBases).
+	deployedBy map[string][]string
 }
 
 // newBaseIndex reads every .hcl file (any letter case) under the folders
@@ -546,6 +549,10 @@ func (b *baseIndex) stackBases(stackOf map[string][]string) (deployed map[string
 			if s == nil {
 				continue
 			}
+			if b.deployedBy == nil {
+				b.deployedBy = map[string][]string{}
+			}
+			b.deployedBy[s.Team.Name] = append(b.deployedBy[s.Team.Name], n)
 			if _, ok := deployed[s.Team.Name]; !ok {
 				deployed[s.Team.Name] = baseSpec{path: path, spec: s, gated: true}
 			}
@@ -581,15 +588,31 @@ func (b *baseIndex) stackChanges(files []string, head *spec.Spec) ([]plan.Loosen
 // deploymentAt is the deployment the stack files (those deploying the
 // head now) deployed team's spec with at REF: of those that named a spec
 // of the team there, the costlier (Deployment.Costlier, as the gate prices
-// two stacks deploying one spec now); the program's default where none
-// did, as a review prices a spec no stack deploys; nil when no stack
-// deploys the head (its base is priced as it is). A stack file whose
-// deployment does not read at REF is unreadable (a reason): what its
-// base was approved at is unknown.
+// two stacks deploying one spec now); where none did, that of the stacks
+// at REF that deployed the team under other names (stackBases: a stack
+// file renamed, or replaced by another, deployed it with an existing VPC,
+// and the program's default priced the base with its NAT gateway, so the
+// new file dropping costgate:vpcId raised the bill a carried override
+// waives unseen); the program's default where no stack did, as a review
+// prices a spec no stack deploys; nil when no stack deploys the head (its
+// base is priced as it is). A stack file whose deployment does not read
+// at REF is unreadable (a reason): what its base was approved at is
+// unknown.
 func (b *baseIndex) deploymentAt(files []string, team string) (dep *modelcatalog.Deployment, unreadable string, err error) {
 	if len(files) == 0 {
 		return nil, "", nil
 	}
+	dep, unreadable, none, err := b.deploymentOf(files, team)
+	if err != nil || unreadable != "" || !none {
+		return dep, unreadable, err
+	}
+	dep, unreadable, _, err = b.deploymentOf(b.deployedBy[team], team)
+	return dep, unreadable, err
+}
+
+// deploymentOf is deploymentAt over the stack files given; none reports
+// that none of them deployed a spec of team at REF.
+func (b *baseIndex) deploymentOf(files []string, team string) (dep *modelcatalog.Deployment, unreadable string, none bool, err error) {
 	dep = &modelcatalog.Deployment{}
 	first := true
 	for _, file := range files {
@@ -597,17 +620,17 @@ func (b *baseIndex) deploymentAt(files []string, team string) (dep *modelcatalog
 		if err != nil || bad != "" || s == nil || s.Team.Name != team {
 			// bad is stackTeamChange's loosening already.
 			if err != nil {
-				return dep, "", err
+				return dep, "", first, err
 			}
 			continue
 		}
 		raw, _, err := gitShow(b.ref, file)
 		if err != nil {
-			return dep, "", err
+			return dep, "", first, err
 		}
 		d, perr := stacks.StackDeployment(raw, filepath.Dir(file))
 		if perr != nil {
-			return dep, fmt.Sprintf("stack %s at %s does not read (%v): the deployment its team's overrides were approved with is unknown", specfile.Display(file), b.ref, perr), nil
+			return dep, fmt.Sprintf("stack %s at %s does not read (%v): the deployment its team's overrides were approved with is unknown", specfile.Display(file), b.ref, perr), first, nil
 		}
 		if first {
 			*dep, first = d, false
@@ -615,7 +638,7 @@ func (b *baseIndex) deploymentAt(files []string, team string) (dep *modelcatalog
 			*dep = dep.Costlier(d)
 		}
 	}
-	return dep, "", nil
+	return dep, "", first, nil
 }
 
 // stackRulesChange is the loosening of a stack whose price book or policy
