@@ -43,6 +43,9 @@ type planFlags struct {
 	// folders and deployment are used (--stack-config; check and diff).
 	stackSpecs  []string
 	stackConfig string
+	// org are --catalog and --policy-dir as given, before a
+	// --stack-config's book and folders join them (stackSpecPaths).
+	org orgRules
 	// gatedOut is the file check --gated-out writes the stack's gated
 	// deployment to (with --stack-config), for pulumi up's program.
 	gatedOut string
@@ -96,6 +99,7 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 		seen[filepath.Clean(p)] = true
 	}
 	f.stackOf = map[string][]string{}
+	f.org = orgRules{book: f.catalog, dirs: slices.Clone(f.policyDirs)}
 	add := func(p, file string) {
 		f.stackOf[filepath.Clean(p)] = append(f.stackOf[filepath.Clean(p)], file)
 		if !seen[filepath.Clean(p)] {
@@ -432,7 +436,7 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	if err := oneSpecATeam(paths, specs); err != nil {
 		return nil, invalid(err)
 	}
-	rv, err := baseSpecs(parser, baseRef, f.specDirs, f.stackOf, paths, specs, stderr)
+	rv, err := baseSpecs(parser, baseRef, f.specDirs, f.stackOf, f.org, paths, specs, stderr)
 	if err != nil {
 		return nil, err
 	}
@@ -624,7 +628,7 @@ func parseSpecs(parser *spec.Parser, paths []string, stderr io.Writer) ([]*spec.
 
 // baseSpecs pairs each spec with its base at baseRef (baseIndex.review):
 // with no baseRef, every base is nil and nothing is deleted.
-func baseSpecs(parser *spec.Parser, baseRef string, specDirs []string, stackOf map[string][]string, paths []string, specs []*spec.Spec, stderr io.Writer) (reviewed, error) {
+func baseSpecs(parser *spec.Parser, baseRef string, specDirs []string, stackOf map[string][]string, org orgRules, paths []string, specs []*spec.Spec, stderr io.Writer) (reviewed, error) {
 	if baseRef == "" {
 		return reviewed{bases: make([]*spec.Spec, len(specs)), extra: make([][]plan.Loosening, len(specs))}, nil
 	}
@@ -639,6 +643,7 @@ func baseSpecs(parser *spec.Parser, baseRef string, specDirs []string, stackOf m
 	if err != nil {
 		return reviewed{}, invalid(err)
 	}
+	idx.org = org
 	rv, diags, err := idx.review(paths, specs, stackOf)
 	if len(diags) > 0 {
 		if werr := parser.WriteDiagnostics(stderr, diags); werr != nil {

@@ -106,7 +106,7 @@ func newDiffCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			pairs, err := diffInputs(head.cat, baseRef, f.specDirs, f.stackOf, args, cmd.ErrOrStderr())
+			pairs, err := diffInputs(head.cat, baseRef, f.specDirs, f.stackOf, f.org, args, cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
@@ -198,7 +198,7 @@ type specPair struct {
 }
 
 // diffInputs parses the specs to compare; diagnostics go to stderr.
-func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs []string, stackOf map[string][]string, args []string, stderr io.Writer) ([]specPair, error) {
+func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs []string, stackOf map[string][]string, org orgRules, args []string, stderr io.Writer) ([]specPair, error) {
 	parser := spec.NewParser(cat)
 	failed := false
 	parse := func(s *spec.Spec, diags hcl.Diagnostics) *spec.Spec {
@@ -226,7 +226,7 @@ func diffInputs(cat *modelcatalog.Catalog, baseRef string, specDirs []string, st
 		if failed {
 			return nil, errReported
 		}
-		rv, err := baseSpecs(parser, baseRef, specDirs, stackOf, args, heads, stderr)
+		rv, err := baseSpecs(parser, baseRef, specDirs, stackOf, org, args, heads, stderr)
 		if err != nil {
 			return nil, err
 		}

@@ -115,3 +115,49 @@ func TestOverrideCarryNeedsTheRenamedStacksDeployment(t *testing.T) {
 		})
 	}
 }
+
+// TestNewStackBringsItsOwnRules: a stack's price book or policy folders
+// changed since the base are spec.loosened, but a stack new in the change
+// was compared with nothing: one added to deploy an existing team with a
+// book of its own at $0.50 an H100-hour (the catalog's $6.88) had the
+// team's fleet, denied by spend.limit at the base's prices ($40,568 over
+// a $40,000 limit), pass with no approval at all, in the pull request's
+// gate and in the deploy gate of its first deploy. A new stack's rules
+// beyond the organisation's are spec.loosened like a changed stack's.
+func TestNewStackBringsItsOwnRules(t *testing.T) {
+	team := strings.Replace(strings.Replace(attack17Team("x", "6.88"), "  gpu_hour_usd = 6.88\n", "", 1), "20000", "40000", 1)
+	const book = `{"as_of": "2026-11-20", "instances": [
+  {"type": "p5.4xlarge", "region": "us-east-1", "gpu_hour_usd": {"on_demand": {"low": 0.5, "high": 0.5, "source": "private quote", "as_of": "2026-11-12"}}},
+  {"type": "p5.48xlarge", "region": "us-east-1", "gpu_hour_usd": {"on_demand": {"low": 0.5, "high": 0.5, "source": "private quote", "as_of": "2026-11-12"}}}]}`
+	const rule = "package costgate.xteam\n\nwarn contains v if {\n\tinput.inputs.team == \"nobody\"\n\tv := {\"policy\": \"xteam.note\", \"option\": \"*\", \"msg\": \"a note\"}\n}\n"
+	const stack = "config:\n  aws:region: us-east-1\n  costgate:spec: teams/x.hcl\n"
+	for _, tt := range []struct {
+		name   string
+		change map[string]string
+		args   []string
+		want   string
+	}{
+		{"its own price book, the pull request's gate",
+			map[string]string{"deploy/book.json": book, "Pulumi.x.yaml": stack + "  costgate:catalog: deploy/book.json\n"},
+			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.x.yaml"}, "the stack is new and prices with its own price book deploy/book.json"},
+		{"its own price book, the deploy gate",
+			map[string]string{"deploy/book.json": book, "Pulumi.x.yaml": stack + "  costgate:catalog: deploy/book.json\n"},
+			[]string{"--stack-config", "Pulumi.x.yaml"}, "the stack is new and prices with its own price book deploy/book.json"},
+		{"its own policy folder",
+			map[string]string{"deploy/rules/x.rego": rule, "Pulumi.x.yaml": stack + "  costgate:policyDirs:\n    - deploy/rules\n"},
+			[]string{"--spec-dir", "teams", "--stack-spec", "Pulumi.x.yaml"}, "the stack is new and adds its own policy folder deploy/rules"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			change := map[string]string{"approvals.json": `{"approved_by": []}`}
+			for k, v := range tt.change {
+				change[k] = v
+			}
+			repo := gitRepo(t, map[string]string{"teams/x.hcl": team}, change)
+			args := append([]string{"check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--approvals", "approvals.json"}, tt.args...)
+			code, out, stderr := inDir(t, repo, args...)
+			if code != 1 || !strings.Contains(out, tt.want) {
+				t.Errorf("exit %d, want 1 with %q\nstdout: %s\nstderr: %s", code, tt.want, out, stderr)
+			}
+		})
+	}
+}

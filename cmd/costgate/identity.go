@@ -96,6 +96,16 @@ type baseIndex struct {
 	// deployedBy are, by team, the stack files at ref that deployed a
 	// spec of the team (stackBases).
 	deployedBy map[string][]string
+	// org are the organisation's rules (--catalog, --policy-dir) before a
+	// --stack-config's took their place: those a new stack is compared
+	// with (newStackRules).
+	org orgRules
+}
+
+// orgRules are the organisation's price book and policy folders.
+type orgRules struct {
+	book string
+	dirs []string
 }
 
 // newBaseIndex reads every .hcl file (any letter case) under the folders
@@ -651,8 +661,11 @@ func (b *baseIndex) deploymentOf(files []string, team string) (dep *modelcatalog
 // they are unchanged, or the stack is new.
 func (b *baseIndex) stackRulesChange(file string, head *spec.Spec) (*plan.Loosening, error) {
 	raw, found, err := gitShow(b.ref, file)
-	if err != nil || !found {
+	if err != nil {
 		return nil, err
+	}
+	if !found {
+		return b.newStackRules(file, head)
 	}
 	root := filepath.Dir(file)
 	wasBook, wasDirs, err := stacks.StackRules(raw, root)
@@ -685,6 +698,37 @@ func (b *baseIndex) stackRulesChange(file string, head *spec.Spec) (*plan.Loosen
 		return nil, err
 	}
 	changes = append(changes, folders...)
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	l := plan.TeamLoosening(head, fmt.Sprintf("stack %s deploys with rules that change since %s (%s): pulumi up decides with them, and a change to them needs a reviewer's approval as a loosened spec does",
+		specfile.Display(file), b.ref, strings.Join(changes, "; ")))
+	return &l, nil
+}
+
+// newStackRules is the loosening of a stack new in the change that
+// deploys head with rules of its own: a price book that is not the
+// organisation's (--catalog), or policy folders it does not name
+// (--policy-dir). At the base the team was judged with the organisation's
+// rules alone; a new stack deploying an existing team with a book at
+// $0.50 an H100-hour (the catalog's $6.88) had a fleet the base's prices
+// deny pass with no approval, in the pull request's gate and the deploy
+// gate, and a folder of its own, loaded after the organisation's, may
+// override the organisation's data.
+func (b *baseIndex) newStackRules(file string, head *spec.Spec) (*plan.Loosening, error) {
+	cfg, err := stacks.ReadStackConfig(file)
+	if err != nil {
+		return nil, invalid(err)
+	}
+	var changes []string
+	if cfg.CatalogPath != "" && (b.org.book == "" || !sameRuleBook(b.org.book, cfg.CatalogPath)) {
+		changes = append(changes, fmt.Sprintf("the stack is new and prices with its own price book %s where the organisation's is %s", bookName(cfg.CatalogPath), bookName(b.org.book)))
+	}
+	for _, d := range cfg.PolicyDirs {
+		if !slices.ContainsFunc(b.org.dirs, func(o string) bool { return samePath(o, d) || sameRulePath(o, d) }) {
+			changes = append(changes, fmt.Sprintf("the stack is new and adds its own policy folder %s", specfile.Display(filepath.ToSlash(d))))
+		}
+	}
 	if len(changes) == 0 {
 		return nil, nil
 	}
