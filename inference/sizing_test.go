@@ -1077,3 +1077,23 @@ func TestFixedFleetCarriesWhereALayoutDoes(t *testing.T) {
 		t.Errorf("only %d fixed fleets with a carrying layout, %d dearer than the cheapest", carried, dearer)
 	}
 }
+
+// TestSizedForThePinnedRelease: the memory model sizes a deployment
+// (perf.Config.EngineVersion empty) for the vLLM release the image pins:
+// its start-up profile, the sampler's rows among it, reads as it does
+// for that release named.
+func TestSizedForThePinnedRelease(t *testing.T) {
+	for _, model := range []string{"gpt-oss-120b", "llama-3.3-70b"} {
+		m, g := catalogPair(t, model, "h100")
+		c := perf.Config{Model: m, GPU: g, Engine: "vllm", Precision: m.WeightsDType, TP: 1, InputTokens: 8192, OutputTokens: 1024, MaxNumSeqs: 256}
+		if model == "llama-3.3-70b" {
+			c.TP = 2
+		}
+		room, _, why := perf.RoomGB(c)
+		c.EngineVersion = VLLMVersion
+		pinned, _, why2 := perf.RoomGB(c)
+		if why != "" || why2 != "" || room != pinned {
+			t.Errorf("%s: %.3f GB of room sized for the fleet, %.3f for vLLM %s (%s%s)", model, room, pinned, VLLMVersion, why, why2)
+		}
+	}
+}

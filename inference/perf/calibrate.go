@@ -332,7 +332,7 @@ func (c *Calibration) config(p Point, cat *modelcatalog.Catalog) (Config, error)
 	}
 	return Config{Model: m, GPU: g, Engine: p.Engine, Precision: p.Precision, KVPrecision: p.KVPrecision,
 		TP: p.TP, GPUs: p.GPUs, InputTokens: p.InputTokens, OutputTokens: p.OutputTokens, Concurrency: conc, Offline: p.Offline, Compiled: p.Compiled || p.nimEngine(), Requests: p.Prompts, SchedulerRecvInterval: p.SchedulerRecvInterval, MaxNumTokens: budget, GraphTokens: p.graphTokens(),
-		MemoryFraction: p.GPUMemoryUtilization, FixedOutput: p.FixedOutput || p.nimSweep(), PrefillFirst: prefillFirst, Int4Kernel: p.Int4Kernel,
+		MemoryFraction: p.GPUMemoryUtilization, EngineVersion: p.EngineVersion, FixedOutput: p.FixedOutput || p.nimSweep(), PrefillFirst: prefillFirst, Int4Kernel: p.Int4Kernel,
 		GPUsPerInstance: p.GPUsPerInstance, NetworkGbps: gbps, burst: p.Burst > 0}, nil
 }
 

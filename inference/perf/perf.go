@@ -12,7 +12,9 @@ package perf
 import (
 	"fmt"
 	"math"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/costgate/costgate/modelcatalog"
@@ -128,6 +130,11 @@ type Config struct {
 	// charged beside its cache; the engine's default cap still bounds
 	// the batch.
 	MaxNumSeqs int
+	// EngineVersion is the engine's release where it is not the one the
+	// fleet runs (a calibration point's, a published log's: "0.11.0"):
+	// vLLM's start-up sampler run holds another share of memory by
+	// release (vllmSamplerBytes). Empty: the fleet's release.
+	EngineVersion string
 	// MemoryFraction is the engine's share of the GPU's memory where the
 	// deployment sets it (vLLM's --gpu-memory-utilization, SGLang's
 	// --mem-fraction-static, TensorRT-LLM's kv_cache_free_gpu_mem_fraction);
@@ -553,20 +560,21 @@ const (
 	// memory_logs_test.go: its logs are of releases before v0.21.0, which
 	// captured the graphs after sizing the cache.
 	vllmGraphGiB = 0.5
-	// samplerBytes is the memory vLLM's start-up sampler run takes a row
-	// and vocabulary entry. vLLM V1 runs its sampler over max_num_seqs
-	// rows at start-up (https://github.com/vllm-project/vllm/issues/13507,
-	// 2025-02-19, fixed by pull 13594; issue 15357: "there will always be
-	// a dummy sampler run with max number of possible sequences"), after
-	// the dummy forward, whose activations it does not add to
-	// (vllmActivations). PyTorch's top-k/top-p path holds float32 logits,
-	// their sorted copy and int64 sort order, the softmax and its
-	// cumulative sum (24 bytes an entry), the sort's double buffers of
-	// keys and order (12) and the BF16 logits they were cast from (2): 38.
-	// Refitted on the torch peaks vLLM logs on one or two H100s at 1,024
-	// rows, less vllmNonTorchGiB (and vllmCommGiB at TP 2): 37.5-38.7
-	// bytes an entry for Llama-3.1-8B, Llama-3.3-70B (TP 1 and 2),
-	// Qwen3-32B (TP 1 and 2) and gpt-oss-20b (llm-d/llm-d-benchmark
+	// samplerSortBytes is the memory vLLM's start-up sampler run takes a
+	// row and vocabulary entry where its sampler sorts (vllmSamplerBytes).
+	// vLLM V1 runs its sampler over max_num_seqs rows at start-up
+	// (https://github.com/vllm-project/vllm/issues/13507, 2025-02-19,
+	// fixed by pull 13594; issue 15357: "there will always be a dummy
+	// sampler run with max number of possible sequences"), after the dummy
+	// forward, whose activations it does not add to (vllmActivations).
+	// PyTorch's top-k/top-p path holds float32 logits, their sorted copy
+	// and int64 sort order, the softmax and its cumulative sum (24 bytes an
+	// entry), the sort's double buffers of keys and order (12) and the BF16
+	// logits they were cast from (2): 38. Refitted on the torch peaks vLLM
+	// (v0.11.0) logs on one or two H100s at 1,024 rows, less
+	// vllmNonTorchGiB (and vllmCommGiB at TP 2): 37.5-38.7 bytes an entry
+	// for Llama-3.1-8B, Llama-3.3-70B (TP 1 and 2), Qwen3-32B (TP 1 and 2)
+	// and gpt-oss-20b (llm-d/llm-d-benchmark
 	// config_explorer/empirical-vllm-memory-results.md, 2026-01-27 and
 	// 2026-02-26), and 37.6 for gpt-oss-120b on one H100 at vLLM's
 	// defaults (https://github.com/vllm-project/vllm/issues/23278,
@@ -578,7 +586,53 @@ const (
 	// that sample top-k/top-p with FlashInfer's kernel, which sorts
 	// nothing, hold far less (memory_logs_test.go: 0.3-0.5 GiB for 256
 	// rows of Qwen2's 152,064 logits on vLLM 0.10.1.1).
-	samplerBytes = 38
+	samplerSortBytes = 38
+	// samplerV1Bytes is the same run's peak a row and vocabulary entry
+	// under the V1 model runner of a release that masks top-k/top-p in
+	// place with Triton (vllm/v1/sample/ops/topk_topp_triton.py, pull
+	// 33538, merged 2026-02-17; v0.16.0's tag at 2d5be1dd still sorts,
+	// v0.19.0's commit 2a69949b does not). Read 2026-12-07 in vLLM's own
+	// source (upstream main of 2026-08-17, 017e9f44, and its v0.23.0
+	// branch, 0fc695fc; the release the fleet runs, v0.29.0 of
+	// 2026-09-10, was not to be had as a tag, and the repository's later
+	// files read the same): vllm/v1/worker/gpu_model_runner.py
+	// _dummy_sampler_run (main lines 6352-6418) computes BF16 logits for
+	// max_num_seqs rows (2 bytes an entry, held throughout) and runs the
+	// sampler twice with temperature 0.5, top-p 0.9 and top-k of the
+	// vocabulary less one: once without generators and once with one
+	// (pull 41375, 2026-05-01, "Also warm forward_native"). Each call
+	// casts the logits to float32 (vllm/v1/sample/sampler.py line 97, 4
+	// bytes), freed when it returns. On CUDA at compute capability 8.0
+	// or more FlashInfer's sampler is on by default (vllm/envs.py lines
+	// 860-864, else True: pull 40376, merged 2026-04-29;
+	// vllm/v1/sample/ops/topk_topp_sampler.py lines 28-74 and 93-102),
+	// so the first call takes forward_cuda -> flashinfer_sample (lines
+	// 155-182, 475-512) -> FlashInfer 0.6.16.post3's
+	// top_k_top_p_sampling_from_logits with a tensor top-k
+	// (flashinfer/sampling.py lines 1547-1548: a masked copy and its
+	// softmax, 4 + 4). The second falls back to forward_native (line 166,
+	// generators) -> apply_top_k_top_p -> the Triton kernel in place on
+	// the float32 logits (lines 360-361, 8 rows or more), then their
+	// softmax (4) and the exponential noise it is divided by (4,
+	// random_sample). Either call's peak: 2 + 4 + 4 + 4 = 14. The Triton
+	// kernel's cached buffer (the GPU's SMs × the vocabulary in float32,
+	// 0.1 GB for gpt-oss on an H100) does not grow with the rows and is
+	// left out.
+	samplerV1Bytes = 14
+	// samplerV2Bytes is the same run's peak under the V2 model runner
+	// (vllm/v1/worker/gpu/model_runner.py _dummy_sampler_run, main lines
+	// 771-782), which vLLM runs by default for every dense model
+	// (vllm/config/vllm.py _is_default_v2_model_runner_model: "return
+	// is_default_v2_architecture or not model_config.is_moe", pull 44443,
+	// merged 2026-07-02, after v0.24.0's commit ee0da84a of 2026-06-27):
+	// its dummy batch carries no request's sampling parameters, so
+	// vllm/v1/worker/gpu/sample/sampler.py neither copies the logits to
+	// float32 (apply_sampling_params) nor applies top-k/top-p
+	// (states.py get_top_k_top_p: none set) and draws with the Gumbel
+	// kernel from the BF16 logits (2 bytes an entry; its per-block
+	// maxima are a thousandth of that). None of the catalog's mixtures of
+	// experts is on the V2 runner's list of architectures.
+	samplerV2Bytes = 2
 	// mxfp4WeightOnlyPad is what vLLM's MXFP4 experts hold on a GPU
 	// without FP4 tensor cores (weight-only through its Triton or Marlin
 	// kernels) relative to the checkpoint: gpt-oss-120b on one H100 is
@@ -622,10 +676,42 @@ func (d *deployment) vllmActivations() float64 {
 }
 
 // samplerRow is vLLM's start-up sampler run's memory for one row of
-// max_num_seqs: the vocabulary at samplerBytes an entry.
+// max_num_seqs: the vocabulary at vllmSamplerBytes an entry.
 func (d *deployment) samplerRow() float64 {
-	return d.a.vocab * samplerBytes
+	return d.a.vocab * vllmSamplerBytes(d.c.EngineVersion, d.a.expertTotal > 0)
 }
+
+// vllmSamplerBytes is what vLLM's start-up sampler run takes a row and
+// vocabulary entry in the release named (Config.EngineVersion; empty:
+// the release the fleet runs) for a mixture of experts (moe) or a dense
+// model: PyTorch's sort before 0.17.0 (samplerSortBytes), the V1 model
+// runner's in-place Triton masking after it (samplerV1Bytes), and from
+// 0.25.0 the V2 model runner's Gumbel draw for a dense model
+// (samplerV2Bytes). A version that names no release (a benchmark's
+// image date, "unstated") keeps the figure the logs were fitted on.
+func vllmSamplerBytes(release string, moe bool) float64 {
+	before := func(minor int) bool { return false } // the fleet's release is newer than any boundary
+	if release != "" {
+		m := vllmReleasePrefix.FindStringSubmatch(release)
+		if m == nil {
+			return samplerSortBytes
+		}
+		major, _ := strconv.Atoi(m[1])
+		v, _ := strconv.Atoi(m[2])
+		before = func(minor int) bool { return major == 0 && v < minor }
+	}
+	switch {
+	case before(17):
+		return samplerSortBytes
+	case before(25) || moe:
+		return samplerV1Bytes
+	}
+	return samplerV2Bytes
+}
+
+// vllmReleasePrefix is an engine version that starts with a release
+// number ("0.10.1.1", "0.12 (main, 2025-12)").
+var vllmReleasePrefix = regexp.MustCompile(`^(\d+)\.(\d+)\b`)
 
 // seqCap is the engine's cap on running sequences: the deployment's
 // own (Config.MaxNumSeqs) or the engine's default.
