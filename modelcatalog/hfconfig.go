@@ -51,6 +51,9 @@ func ParseHFConfig(data []byte, name string) (OpenModel, error) {
 			c[k] = v
 		}
 	}
+	if err := c.checkShapes(); err != nil {
+		return OpenModel{}, fmt.Errorf("%s: %w", name, err)
+	}
 	m := OpenModel{ID: "config", Name: name}
 	m.Layers = int(c.num("num_hidden_layers", "n_layer", "num_layers"))
 	m.HiddenSize = int(c.num("hidden_size", "n_embd", "d_model"))
@@ -89,6 +92,9 @@ func ParseHFConfig(data []byte, name string) (OpenModel, error) {
 	if m.Experts <= 1 || m.ExpertsPerToken <= 0 {
 		m.Experts, m.ExpertsPerToken = 0, 0
 	}
+	if err := c.checkCounts(m); err != nil {
+		return OpenModel{}, fmt.Errorf("%s: %w", name, err)
+	}
 	m.SlidingWindow, m.SlidingLayers = c.windows(m.Layers)
 	m.ChunkedAttention = c.num("attention_chunk_size") > 0
 	total, active := c.params(&m)
@@ -101,6 +107,75 @@ func ParseHFConfig(data []byte, name string) (OpenModel, error) {
 	m.Source = Source{Source: name + " (a Hugging Face config.json read by --model-config); parameters counted from its layer shapes",
 		Estimate: true, Note: "weights_gb is the counted parameters at the weight format's bytes, scales included; a checkpoint that keeps some layers at BF16 is larger"}
 	return m, nil
+}
+
+// shapeKeys are the keys ParseHFConfig reads a count or a width from.
+var shapeKeys = []string{"num_hidden_layers", "n_layer", "num_layers", "hidden_size", "n_embd", "d_model",
+	"num_attention_heads", "n_head", "num_key_value_heads", "num_kv_heads", "head_dim", "vocab_size",
+	"max_position_embeddings", "max_sequence_length", "seq_length", "n_positions",
+	"kv_lora_rank", "qk_rope_head_dim", "v_head_dim", "qk_nope_head_dim", "q_lora_rank",
+	"n_routed_experts", "num_local_experts", "num_experts", "moe_num_experts",
+	"num_experts_per_tok", "num_experts_per_token", "experts_per_token", "moe_top_k",
+	"intermediate_size_mlp", "intermediate_size", "ffn_dim", "n_inner",
+	"moe_intermediate_size", "expert_intermediate_size", "n_shared_experts", "num_shared_experts",
+	"shared_expert_intermediate_size", "interleave_moe_layer_step", "decoder_sparse_step",
+	"first_k_dense_replace", "attention_chunk_size", "no_rope_layer_interval", "sliding_window", "sliding_window_pattern"}
+
+// maxShape bounds every count and width a config.json gives: far above
+// any model's (a context of a billion tokens), and where int conversion
+// and the parameter count stay exact.
+const maxShape = 1e9
+
+// checkShapes refuses a count or width that is not a whole number from 0
+// to maxShape: a string, a fraction, a negative or an overflow was read
+// as absent (or truncated), and the model counted without that part.
+func (c hfConfig) checkShapes() error {
+	for _, k := range shapeKeys {
+		v, ok := c[k]
+		if !ok || v == nil {
+			continue
+		}
+		f, isNum := v.(float64)
+		if !isNum || f != math.Trunc(f) || f < 0 || f > maxShape {
+			return fmt.Errorf("%s is %s; want a whole number from 0 to %g", k, strings.TrimSpace(fmt.Sprintf("%#v", v)), maxShape)
+		}
+	}
+	return nil
+}
+
+// checkCounts refuses a shape no model has: attention without key-value
+// heads, groups that do not divide the query heads, a model without a
+// vocabulary or MLP width, a mixture of experts routing a token to more
+// experts than it has or carrying them on no layer.
+func (c hfConfig) checkCounts(m OpenModel) error {
+	switch {
+	case c.has("num_key_value_heads") && c.num("num_key_value_heads") < 1, c.has("num_kv_heads") && c.num("num_kv_heads") < 1:
+		return fmt.Errorf("num_key_value_heads is 0; want at least 1")
+	case m.KVLoraRank == 0 && (m.KVHeads > m.QHeads || m.QHeads%m.KVHeads != 0):
+		return fmt.Errorf("num_key_value_heads %d does not divide num_attention_heads %d into groups", m.KVHeads, m.QHeads)
+	case c.has("head_dim") && c.num("head_dim") < 1:
+		return fmt.Errorf("head_dim is 0; want at least 1")
+	case m.HeadDim < 1:
+		return fmt.Errorf("hidden_size %d is less than num_attention_heads %d and no head_dim is given", m.HiddenSize, m.QHeads)
+	case m.VocabSize < 1:
+		return fmt.Errorf("vocab_size is missing or 0; the embeddings cannot be counted")
+	case m.Experts == 0 || c.moeLayers(m.Layers) < m.Layers:
+		if c.num("intermediate_size_mlp", "intermediate_size", "ffn_dim", "n_inner") < 1 {
+			return fmt.Errorf("intermediate_size is missing or 0; the MLP cannot be counted")
+		}
+	}
+	if m.Experts == 0 {
+		return nil
+	}
+	switch {
+	case m.ExpertsPerToken > m.Experts:
+		return fmt.Errorf("num_experts_per_tok %d exceeds the %d experts", m.ExpertsPerToken, m.Experts)
+	case c.moeLayers(m.Layers) < 1:
+		return fmt.Errorf("%d experts on none of the %d layers (first_k_dense_replace, mlp_only_layers, the MoE layer step)", m.Experts, m.Layers)
+	case c.num("moe_intermediate_size", "expert_intermediate_size", "intermediate_size") < 1:
+		return fmt.Errorf("moe_intermediate_size is missing or 0; the experts cannot be counted")
+	}
+	return nil
 }
 
 // params counts the total parameters and those a token uses, and sets

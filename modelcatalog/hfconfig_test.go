@@ -74,10 +74,37 @@ func TestParseHFConfigRefuses(t *testing.T) {
 		{`[1, 2]`, "not a config.json"},
 		{`{"model_type": "clip", "hidden_size": 768}`, "num_hidden_layers is missing"},
 		{`{"num_hidden_layers": 2, "hidden_size": 64, "num_attention_heads": 4}`, "max_position_embeddings is missing"},
-		{`{"num_hidden_layers": -2, "hidden_size": 64, "num_attention_heads": 4, "max_position_embeddings": 8}`, "num_hidden_layers is missing or not a positive number"},
+		{`{"num_hidden_layers": -2, "hidden_size": 64, "num_attention_heads": 4, "max_position_embeddings": 8}`, "num_hidden_layers is -2; want a whole number"},
+		// A count that is not a whole number was read as absent or
+		// truncated, and the model priced without that part: a negative
+		// MLP width printed negative weights, a string key-value head
+		// count four times the cache, exit 0.
+		{dense(`"intermediate_size": -9728`), "intermediate_size is -9728; want a whole number"},
+		{dense(`"intermediate_size": "9728"`), `intermediate_size is "9728"; want a whole number`},
+		{dense(`"hidden_size": 2560.5`), "hidden_size is 2560.5; want a whole number"},
+		{dense(`"max_position_embeddings": 1e30`), "max_position_embeddings is 1e+30; want a whole number"},
+		{dense(`"num_key_value_heads": "8"`), `num_key_value_heads is "8"; want a whole number`},
+		{dense(`"num_key_value_heads": 0`), "num_key_value_heads is 0"},
+		{dense(`"num_key_value_heads": 64`), "num_key_value_heads 64 does not divide num_attention_heads 32"},
+		{dense(`"num_key_value_heads": 7`), "num_key_value_heads 7 does not divide num_attention_heads 32"},
+		{dense(`"head_dim": -128`), "head_dim is -128; want a whole number"},
+		{dense(`"head_dim": 0`), "head_dim is 0"},
+		{dense(`"vocab_size": null`), "vocab_size is missing"},
+		{dense(`"intermediate_size": null`), "intermediate_size is missing"},
+		// A mixture of experts that routes a token to more experts than
+		// it has, or carries them on no layer, printed NaN, exit 0.
+		{dense(`"num_experts": 128, "num_experts_per_tok": 256, "moe_intermediate_size": 768`), "num_experts_per_tok 256 exceeds the 128 experts"},
+		{dense(`"num_experts": 128, "num_experts_per_tok": 8, "moe_intermediate_size": 768, "first_k_dense_replace": 36`), "128 experts on none of the 36 layers"},
+		{dense(`"num_experts": 128, "num_experts_per_tok": 8, "moe_intermediate_size": 0, "intermediate_size": 0`), "intermediate_size is missing or 0"},
 	} {
 		if _, err := ParseHFConfig([]byte(tt.data), "x.json"); err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "x.json: ") {
 			t.Errorf("ParseHFConfig(%s) = %v, want an error naming the file and %q", tt.data, err, tt.want)
 		}
 	}
+}
+
+// dense is a Qwen3-4B config.json with the fields given set over its own.
+func dense(fields string) string {
+	return `{"hidden_size": 2560, "intermediate_size": 9728, "max_position_embeddings": 40960, "num_attention_heads": 32,
+		"num_hidden_layers": 36, "num_key_value_heads": 8, "head_dim": 128, "vocab_size": 151936, "tie_word_embeddings": true, ` + fields + `}`
 }
