@@ -99,7 +99,11 @@ func ParseHFConfig(data []byte, name string) (OpenModel, error) {
 	m.ChunkedAttention = c.num("attention_chunk_size") > 0
 	total, active := c.params(&m)
 	m.ParamsB, m.ActiveParamsB = round2(total/1e9), round2(active/1e9)
-	m.WeightsDType = c.weightsDType()
+	dtype, err := c.weightsDType()
+	if err != nil {
+		return OpenModel{}, fmt.Errorf("%s: %w", name, err)
+	}
+	m.WeightsDType = dtype
 	m.WeightsGB = round2(total * map[string]float64{"fp8": 1, "fp4": 0.5625, "mxfp4": 0.53, "int4": 0.52}[m.WeightsDType] / 1e9)
 	if m.WeightsGB == 0 {
 		m.WeightsGB = round2(total * 2 / 1e9)
@@ -265,11 +269,18 @@ func (c hfConfig) windows(layers int) (window, windowed int) {
 	return w, layers
 }
 
-// weightsDType is the weight format quantization_config states.
-func (c hfConfig) weightsDType() string {
-	q, ok := c["quantization_config"].(map[string]any)
+// weightsDType is the weight format quantization_config states, else
+// BF16 when there is none. A quantization_config whose format is none of
+// these (bitsandbytes, INT8, 3-bit AWQ, a method it does not name) is an
+// error: read as BF16 its weights were priced at 16 bits.
+func (c hfConfig) weightsDType() (string, error) {
+	raw, present := c["quantization_config"]
+	if !present || raw == nil {
+		return "bf16", nil
+	}
+	q, ok := raw.(map[string]any)
 	if !ok {
-		return "bf16"
+		return "", fmt.Errorf("quantization_config is %#v, not an object", raw)
 	}
 	qc := hfConfig(q)
 	method, _ := q["quant_method"].(string)
@@ -277,31 +288,38 @@ func (c hfConfig) weightsDType() string {
 	bits := qc.num("bits", "w_bit")
 	switch strings.ToLower(method) {
 	case "fp8", "fbgemm_fp8":
-		return "fp8"
+		return "fp8", nil
 	case "mxfp4":
-		return "mxfp4"
+		return "mxfp4", nil
 	case "awq", "gptq", "awq_marlin", "gptq_marlin":
 		if bits == 4 || bits == 0 {
-			return "int4"
+			return "int4", nil
 		}
 	case "modelopt":
 		if strings.Contains(strings.ToUpper(algo), "FP4") {
-			return "fp4"
+			return "fp4", nil
 		}
-		return "fp8"
+		return "fp8", nil
 	case "compressed-tensors":
-		return compressedTensors(q)
+		if f := compressedTensors(q); f != "" {
+			return f, nil
+		}
 	}
-	return "bf16"
+	desc := fmt.Sprintf("quant_method %q", method)
+	if bits > 0 {
+		desc += fmt.Sprintf(", %g bits", bits)
+	}
+	return "", fmt.Errorf("quantization_config (%s) is not a weight format the performance model reads (fp8, mxfp4, 4-bit awq or gptq, modelopt FP8 or NVFP4, compressed-tensors FP8, NVFP4 or INT4); remove it and give --precision the nearest format", desc)
 }
 
 // compressedTensors reads the weights' format from a compressed-tensors
 // (llm-compressor) config: FP8 (float, 8 bits), NVFP4 (float, 4) or INT4
-// (int, 4); anything else is taken as BF16.
+// (int, 4); anything else is "".
 func compressedTensors(q map[string]any) string {
 	groups, _ := q["config_groups"].(map[string]any)
 	for _, g := range groups {
-		w, _ := g.(map[string]any)["weights"].(map[string]any)
+		gm, _ := g.(map[string]any)
+		w, _ := gm["weights"].(map[string]any)
 		if w == nil {
 			continue
 		}
@@ -316,7 +334,7 @@ func compressedTensors(q map[string]any) string {
 			return "int4"
 		}
 	}
-	return "bf16"
+	return ""
 }
 
 func round2(x float64) float64 { return math.Round(x*100) / 100 }

@@ -96,6 +96,12 @@ func TestParseHFConfigRefuses(t *testing.T) {
 		{dense(`"num_experts": 128, "num_experts_per_tok": 256, "moe_intermediate_size": 768`), "num_experts_per_tok 256 exceeds the 128 experts"},
 		{dense(`"num_experts": 128, "num_experts_per_tok": 8, "moe_intermediate_size": 768, "first_k_dense_replace": 36`), "128 experts on none of the 36 layers"},
 		{dense(`"num_experts": 128, "num_experts_per_tok": 8, "moe_intermediate_size": 0, "intermediate_size": 0`), "intermediate_size is missing or 0"},
+		// A quantization_config of a format not read was read as BF16:
+		// 4-bit bitsandbytes or 8-bit GPTQ weights priced at 16 bits.
+		{dense(`"quantization_config": {"quant_method": "bitsandbytes", "load_in_4bit": true}`), `quant_method "bitsandbytes") is not a weight format`},
+		{dense(`"quantization_config": {"quant_method": "gptq", "bits": 8}`), `quant_method "gptq", 8 bits) is not a weight format`},
+		{dense(`"quantization_config": {"quant_method": "compressed-tensors", "config_groups": {"g": {"weights": {"num_bits": 8, "type": "int"}}}}`), `quant_method "compressed-tensors") is not a weight format`},
+		{dense(`"quantization_config": "fp8"`), `quantization_config is "fp8", not an object`},
 	} {
 		if _, err := ParseHFConfig([]byte(tt.data), "x.json"); err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "x.json: ") {
 			t.Errorf("ParseHFConfig(%s) = %v, want an error naming the file and %q", tt.data, err, tt.want)
