@@ -159,15 +159,30 @@ type seenRecord struct {
 	file, line int32
 }
 
-// tokenHash hashes a record's token counts (a zero of either sign alike).
-func tokenHash(t Buckets) uint64 {
+// tokenHash hashes a record's token counts (a zero of either sign alike)
+// and who, what else the record is counted by.
+func tokenHash(t Buckets, who string) uint64 {
 	h := uint64(14695981039346656037)
 	for _, v := range [...]float64{t.Uncached, t.CacheRead, t.CacheWrite, t.Output} {
 		h ^= math.Float64bits(v + 0)
 		h *= 1099511628211
 		h ^= h >> 29
 	}
+	for i := 0; i < len(who); i++ {
+		h ^= uint64(who[i])
+		h *= 1099511628211
+	}
 	return h
+}
+
+// requestWho is what a request's record is counted by besides its
+// tokens: its developer, its model and its quarter hour (every time
+// zone's hours and days fall on quarter hours, so a repeat exported with
+// its time to the second or to the millisecond is the same). A repeat of
+// a request id with another of these would count as whichever file came
+// first.
+func requestWho(r record) string {
+	return fmt.Sprintf("developer %q, model %q, at %s", identity(r.Developer), r.Model, r.Start.UTC().Truncate(15*time.Minute).Format("2006-01-02T15:04Z"))
 }
 
 // at is the index of a file in a.files.
@@ -187,15 +202,19 @@ func (a *aggregate) at(name string) int32 {
 // exported before its late usage arrived, and again after) would
 // otherwise count as whichever file came first. what names the record's
 // identity ("request", "usage report bucket").
-func (a *aggregate) duplicate(k key, t Buckets, f *file, line int, what string) (bool, error) {
+func (a *aggregate) duplicate(k key, t Buckets, who string, f *file, line int, what string) (bool, error) {
 	if k == (key{}) {
 		return false, nil
 	}
-	h := tokenHash(t)
+	h := tokenHash(t, who)
 	if s, ok := a.seen[k]; ok {
 		if s.tokens != h {
-			return true, f.errorf(line, "this %s was read before, at %s:%d, with other token counts (here %s): two exports of the same usage disagree, and the figures would depend on the order of the files; if one was exported before late usage arrived, give only the later one; if the exports were filtered (by model, workspace or key) on a field their grouping does not carry, each holds part of one group's usage: export again with that field in group_by, so that the parts stay apart and add up",
-				what, a.files[s.file], s.line, t.describe())
+			other, here := "", t.describe()
+			if who != "" {
+				other, here = ", or another developer, model or time", here+"; "+who
+			}
+			return true, f.errorf(line, "this %s was read before, at %s:%d, with other token counts%s (here %s): two exports of the same usage disagree, and the figures would depend on the order of the files; if one was exported before late usage arrived, give only the later one; if the exports were filtered (by model, workspace or key) on a field their grouping does not carry, each holds part of one group's usage: export again with that field in group_by, so that the parts stay apart and add up",
+				what, a.files[s.file], s.line, other, here)
 		}
 		a.dups++
 		return true, nil

@@ -92,7 +92,7 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 			return err
 		}
 		t := Buckets{Uncached: r.UncachedInputTokens.V, CacheRead: r.CacheReadInput.V, CacheWrite: write, Output: r.OutputTokens.V}
-		if dup, err := agg.duplicate(k, t, f, line, "bucket and group"); dup {
+		if dup, err := agg.duplicate(k, t, "", f, line, "bucket and group"); dup {
 			return err
 		}
 		if premium {

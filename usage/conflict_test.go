@@ -22,6 +22,13 @@ func TestRepeatsThatDisagree(t *testing.T) {
 		{"litellm request id", "litellm-a.json", "litellm-b.json"},
 		{"claude code request id", "otel-ev-a.jsonl", "otel-ev-b.jsonl"},
 		{"claude code cumulative point", "otel-cum-a.jsonl", "otel-cum-b.jsonl"},
+		// A request id repeated with the same tokens but another
+		// developer, model or time counted as whichever file came first:
+		// mallory's or alice's, Opus's or GPT-5.5's, exit 0.
+		{"litellm request id, another developer", "litellm-a.json", "litellm-other-user.json"},
+		{"litellm request id, another model", "litellm-a.json", "litellm-other-model.json"},
+		{"litellm request id, another hour", "litellm-a.json", "litellm-other-time.json"},
+		{"claude code request id, another developer", "otel-ev-a.jsonl", "otel-ev-other-user.jsonl"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, b := filepath.Join(dir, tc.a), filepath.Join(dir, tc.b)
@@ -48,6 +55,25 @@ func TestRepeatsThatDisagree(t *testing.T) {
 				t.Errorf("the same file twice: tokens %+v, %d duplicates; want %+v and the repeats counted", twice.Tokens.Totals, twice.Duplicates, one.Tokens.Totals)
 			}
 		})
+	}
+}
+
+// TestRepeatsThatAgree: a request exported twice, its time written
+// another way (to the millisecond, without a zone) and its developer
+// another way (with spaces around it), is one request.
+func TestRepeatsThatAgree(t *testing.T) {
+	a := filepath.Join("testdata", "conflict", "litellm-a.json")
+	b := filepath.Join("testdata", "conflict", "litellm-same-request.json")
+	one, err := Import([]string{a}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	both, err := Import([]string{a, b}, Options{})
+	if err != nil {
+		t.Fatalf("the same request written another way: %v", err)
+	}
+	if both.Tokens.Totals != one.Tokens.Totals || both.Duplicates != 1 {
+		t.Errorf("the same request twice: tokens %+v, %d duplicates; want %+v and one repeat", both.Tokens.Totals, both.Duplicates, one.Tokens.Totals)
 	}
 }
 

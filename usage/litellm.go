@@ -529,10 +529,10 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 		return err
 	}
 	t := Buckets{Uncached: uncached, CacheRead: read.V, CacheWrite: write.V, Output: row.CompletionTokens.V}
-	if dup, err := r.agg.duplicate(keyOf("l", row.RequestID.V), t, f, line, "request_id"); dup {
+	rec := record{Start: row.StartTime.T, Developer: dev, Model: first(row.Model.V, row.ModelGroup.V), Tokens: t, Request: true}
+	if dup, err := r.agg.duplicate(keyOf("l", row.RequestID.V), t, requestWho(rec), f, line, "request_id"); dup {
 		return err
 	}
-	rec := record{Start: row.StartTime.T, Developer: dev, Model: first(row.Model.V, row.ModelGroup.V), Tokens: t, Request: true}
 	if lt := lifetimes(row.Metadata.AdditionalUsageValues, row.Metadata.UsageObject); lt != nil && write.V > 0 {
 		rec.Write1h, rec.WriteTTLs = min(lt.Ephemeral1h.V, write.V), true
 	}

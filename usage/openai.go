@@ -69,7 +69,7 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 			return err
 		}
 		t := Buckets{Uncached: uncached, CacheRead: read, CacheWrite: write, Output: r.OutputTokens.V}
-		if dup, err := agg.duplicate(k, t, f, line, "bucket and group"); dup {
+		if dup, err := agg.duplicate(k, t, "", f, line, "bucket and group"); dup {
 			return err
 		}
 		if premium {

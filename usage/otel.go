@@ -661,7 +661,7 @@ func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
 		k = keyOf("t", strconv.FormatInt(rec.Start.UnixNano(), 10), rec.Developer, rec.Model,
 			fmt.Sprint(rec.Tokens.Uncached, rec.Tokens.CacheRead, rec.Tokens.CacheWrite, rec.Tokens.Output))
 	}
-	if dup, err := r.events.duplicate(k, rec.Tokens, f, n, "request"); dup {
+	if dup, err := r.events.duplicate(k, rec.Tokens, requestWho(rec), f, n, "request"); dup {
 		return err
 	}
 	if strings.EqualFold(a.get("speed"), "fast") {
