@@ -792,7 +792,9 @@ func (d *deployment) batch(r *Result) int {
 	} else {
 		b = d.saturated(limit)
 	}
-	r.RunningSequences = b * d.groups
+	// Fewer requests in flight than the groups' batches leave the rest
+	// idle: 8 requests over 5 replicas run 8, not 5 × 2.
+	r.RunningSequences = int(d.inflight(float64(b)))
 	return b
 }
 

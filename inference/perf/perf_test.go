@@ -540,3 +540,24 @@ func TestAttentionExponentials(t *testing.T) {
 		t.Errorf("gpt-oss-20b's 32,000-token attention: B300 %.0f ms, B200 %.0f, H200 %.0f; want a later part no slower", b300*1e3, b200*1e3, h200*1e3)
 	}
 }
+
+// TestRunningWithinFlight: the sequences running are never more than the
+// requests in flight. With fewer requests than data-parallel replicas
+// can take, each replica's batch times the replicas counted idle ones:
+// one request over 8 replicas printed "running sequences 8", 8 over 5
+// printed 10, 8 over 16 printed 16.
+func TestRunningWithinFlight(t *testing.T) {
+	for _, tc := range []struct {
+		gpus, conc, want int
+	}{
+		{1, 1, 1}, {8, 1, 1}, {16, 1, 1}, {3, 8, 8}, {5, 8, 8}, {7, 8, 8}, {16, 8, 8}, {4, 8, 8}, {2, 64, 64},
+	} {
+		c := cfg(t, "llama-3.1-8b", "h100", 1)
+		c.GPUs, c.Concurrency = tc.gpus, tc.conc
+		c.OutputTokens, c.GPUsPerInstance, c.NetworkGbps = 200, 8, 3200
+		r := Predict(c)
+		if !r.Fits || r.RunningSequences != tc.want {
+			t.Errorf("%d requests over %d replicas: running %d (fits %v, %s); want %d", tc.conc, tc.gpus, r.RunningSequences, r.Fits, r.Reason, tc.want)
+		}
+	}
+}

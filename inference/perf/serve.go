@@ -260,7 +260,7 @@ func (d *deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	if o.decoding > 0 {
 		// The decode batch is what decodes at once; the other requests in
 		// flight wait for their prompts' turn.
-		r.RunningSequences = o.decoding * d.groups
+		r.RunningSequences = int(d.inflight(float64(o.decoding)))
 		r.Notes = append(r.Notes, fmt.Sprintf("the prompts need more of the %.0f-token step budget than %.0f requests in flight leave them: %d decode at once, and the rest wait for their prompts' turn (in the TTFT)", d.chunk, o.b, o.decoding))
 	}
 	r.DecodeBound = "memory"
