@@ -307,3 +307,34 @@ func TestImportLiteLLMRefusesBadCosts(t *testing.T) {
 		}
 	}
 }
+
+// TestImportLiteLLMRefusesAmbiguity: a table that names a model twice
+// (JSON keeps the last), or two entries of the provider that price it
+// differently, is an error: which prices were imported depended on the
+// order of the file or of the names, and nothing said so. Entries that
+// agree are one price.
+func TestImportLiteLLMRefusesAmbiguity(t *testing.T) {
+	entry := func(key, in string) string {
+		return `"` + key + `": {"litellm_provider": "anthropic", "mode": "chat", "input_cost_per_token": ` + in + `, "output_cost_per_token": 1.1e-05}`
+	}
+	for _, tt := range []struct {
+		name, data, want string
+	}{
+		{"a key twice", "{\n  " + entry("claude-sonnet-5-5", "2e-06") + ",\n  " + entry("claude-sonnet-5-5", "3e-06") + "\n}", `line 3: the table names "claude-sonnet-5-5" again (first at line 2)`},
+		{"two names that disagree", "{\n  " + entry("claude-sonnet-5-5", "2e-06") + ",\n  " + entry("anthropic/claude-sonnet-5-5", "3e-06") + "\n}", `entries "anthropic/claude-sonnet-5-5" and "claude-sonnet-5-5" of provider anthropic price the model differently`},
+		{"two names that agree", "{\n  " + entry("claude-sonnet-5-5", "2e-06") + ",\n  " + entry("anthropic/claude-sonnet-5-5", "2e-06") + "\n}", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := ImportLiteLLM(Default(), []byte(tt.data), "2026-11-26", "litellm test")
+			if tt.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -66,6 +66,9 @@ func ImportLiteLLM(cat *Catalog, data []byte, asOf, source string) (*ImportResul
 		}
 		return nil, fmt.Errorf("import litellm: %w", err)
 	}
+	if err := onceEachKey(data); err != nil {
+		return nil, fmt.Errorf("import litellm: %w", err)
+	}
 	byAPIID := map[string][]string{}
 	for key := range table {
 		bare := key
@@ -107,8 +110,38 @@ func ImportLiteLLM(cat *Catalog, data []byte, asOf, source string) (*ImportResul
 	return res, nil
 }
 
+// onceEachKey refuses a table that names a model twice: JSON keeps the
+// last of two equal keys, so which prices were imported depended on their
+// order in the file, and nothing said so.
+func onceEachKey(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if _, err := dec.Token(); err != nil { // the object's '{', checked by Unmarshal
+		return err
+	}
+	seen := map[string]int64{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		key, _ := tok.(string)
+		at := dec.InputOffset() // just past the key, on its line
+		if first, dup := seen[key]; dup {
+			return fmt.Errorf("line %d: the table names %q again (first at line %d): JSON keeps the last, so which prices count would depend on the order; keep one", lineOf(data, int(at)), key, lineOf(data, int(first)))
+		}
+		seen[key] = at
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // pickLiteLLM returns the chat entry among keys whose provider comes first
-// in providers, and its key.
+// in providers, and its key. Two entries of that provider that price the
+// model differently ("claude-x" and "anthropic/claude-x") are an error:
+// which one counted depended on their names' order.
 func pickLiteLLM(table map[string]json.RawMessage, keys []string, providers []string) (*LiteLLMEntry, string, error) {
 	sort.Strings(keys)
 	var best *LiteLLMEntry
@@ -123,12 +156,25 @@ func pickLiteLLM(table map[string]json.RawMessage, keys []string, providers []st
 			continue
 		}
 		rank := slices.Index(providers, e.Provider)
-		if rank < 0 || rank >= bestRank || e.InputCostPerToken == nil || e.OutputCostPerToken == nil {
+		if rank < 0 || rank > bestRank || e.InputCostPerToken == nil || e.OutputCostPerToken == nil {
+			continue
+		}
+		if rank == bestRank {
+			if !samePrices(*best, e) {
+				return nil, "", fmt.Errorf("entries %q and %q of provider %s price the model differently: keep the one that is right", bestKey, k, e.Provider)
+			}
 			continue
 		}
 		best, bestKey, bestRank = &e, k, rank
 	}
 	return best, bestKey, nil
+}
+
+// samePrices reports whether two entries carry the same four costs.
+func samePrices(a, b LiteLLMEntry) bool {
+	same := func(x, y *float64) bool { return (x == nil) == (y == nil) && (x == nil || *x == *y) }
+	return same(a.InputCostPerToken, b.InputCostPerToken) && same(a.OutputCostPerToken, b.OutputCostPerToken) &&
+		same(a.CacheReadInputTokenCost, b.CacheReadInputTokenCost) && same(a.CacheCreationInputTokenCost, b.CacheCreationInputTokenCost)
 }
 
 // importedPrice builds the price LiteLLM's entry gives, on the catalog's
