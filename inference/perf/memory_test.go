@@ -2,6 +2,7 @@ package perf
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -128,5 +129,20 @@ func TestVLLMSamplerByRelease(t *testing.T) {
 	old, _, _ := RoomGB(c)
 	if d := room - old; math.Abs(d-1024*201088*24/1e9) > 0.01 {
 		t.Errorf("gpt-oss-120b on one H100 at 1,024 rows: %.2f GB more room on the fleet's release than on 0.11.0, want %.2f", d, 1024*201088*24/1e9)
+	}
+}
+
+// TestTooManyRowsSaysSo: a launch whose --max-num-seqs rows leave vLLM's
+// start-up sampler run no room says that the flag is why; it said only
+// that the weights and the reserve left none.
+func TestTooManyRowsSaysSo(t *testing.T) {
+	c := cfg(t, "gpt-oss-20b", "h100", 1)
+	c.Concurrency, c.InputTokens, c.OutputTokens, c.MaxNumSeqs = 8, 2000, 200, 50000
+	if r := Predict(c); r.Fits || !strings.Contains(r.Reason, "--max-num-seqs 50000 rows") {
+		t.Errorf("fits %v: %s", r.Fits, r.Reason)
+	}
+	c.MaxNumSeqs = 256
+	if r := Predict(c); !r.Fits {
+		t.Errorf("256 rows: %s", r.Reason)
 	}
 }

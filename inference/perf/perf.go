@@ -502,6 +502,9 @@ func (d *deployment) memory(r *Result) {
 	d.room = usable
 	if usable-slot <= 0 {
 		r.Reason = fmt.Sprintf("%.1f GB of %s weights a GPU and the engine's reserve leave no room in %s's %.2f GiB at TP %d", r.WeightsGBPerGPU, d.prec, g.ID, g.UsableGiB(), d.tp)
+		if rows := float64(d.c.MaxNumSeqs) * d.samplerRow(); rows > act && fixed-act > 0 {
+			r.Reason += fmt.Sprintf(" (vLLM's start-up sampler run over --max-num-seqs %d rows takes %.1f GB of it; fewer rows leave room)", d.c.MaxNumSeqs, rows/1e9)
+		}
 		return
 	}
 	d.kvSeqs = int(usable / (perSeq + slot))
