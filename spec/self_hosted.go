@@ -2,7 +2,6 @@ package spec
 
 import (
 	"fmt"
-	"regexp"
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/units"
@@ -30,10 +29,6 @@ const AutoGPU = "auto"
 // GPUs its load needs, and a lower target is a way to write a fleet size
 // (gpus and min_replicas say that directly), not a utilization.
 const MinTargetUtilization = 0.1
-
-// awsRegion is the shape of an AWS region name, such as us-east-1 or
-// us-gov-west-1.
-var awsRegion = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+\z`)
 
 // DefaultSelfHosted is the self_hosted block a spec gets when it has none,
 // and the defaults of each attribute it leaves out.
@@ -128,11 +123,13 @@ func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHost
 	s.TargetUtilization = b.number("target_utilization", between(MinTargetUtilization, 1), s.TargetUtilization)
 	s.MinQuality = b.number("min_quality", between(0, 1), s.MinQuality)
 	if r, a, ok := b.str("region"); ok {
-		if awsRegion.MatchString(r) {
+		if modelcatalog.IsAWSRegion(r) {
 			s.Region = r
 		} else {
+			// A well-formed name AWS has no Region of ("us-east-11") left
+			// the fleet unpriced, and managed won, with no word of the typo.
 			d.errorf(a.Expr.Range(), "Invalid region",
-				"self_hosted.region must be an AWS region name such as \"us-east-1\"; got %q.", r)
+				"self_hosted.region must be an AWS Region such as \"us-east-1\"; AWS has no Region %q.%s", r, didYouMean(r, modelcatalog.AWSRegions))
 		}
 	}
 	// A setting another one makes moot is said to have no effect rather
