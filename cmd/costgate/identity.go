@@ -668,9 +668,13 @@ func (b *baseIndex) stackRulesChange(file string, head *spec.Spec) (*plan.Loosen
 		return b.newStackRules(file, head)
 	}
 	root := filepath.Dir(file)
-	wasBook, wasDirs, err := stacks.StackRules(raw, root)
-	if err != nil {
-		return nil, nil // the base's file does not parse: nothing to compare
+	wasBook, wasDirs, perr := stacks.StackRules(raw, root)
+	if perr != nil {
+		// What the stack deployed with at REF is unknown: compared with
+		// nothing, a book of its own at $0.50 an H100-hour passed unseen.
+		l := plan.TeamLoosening(head, fmt.Sprintf("stack %s at %s does not read (%v): the price book and policy folders it deployed with there are unknown, and pulumi up decides with them",
+			specfile.Display(file), b.ref, perr))
+		return &l, nil
 	}
 	cfg, err := stacks.ReadStackConfig(file)
 	if err != nil {

@@ -1,0 +1,27 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// TestStackRulesUnreadableAtTheBase: a stack whose price book or policy
+// folders do not read at the base (a costgate:policyDirs that is no list)
+// was compared with nothing: the change pointing it at a book of its own
+// at $0.50 an H100-hour had the team's fleet, denied by spend.limit at the
+// base's prices, pass with no approval.
+func TestStackRulesUnreadableAtTheBase(t *testing.T) {
+	team := strings.Replace(strings.Replace(attack17Team("x", "6.88"), "  gpu_hour_usd = 6.88\n", "", 1), "20000", "40000", 1)
+	const book = `{"as_of": "2026-11-20", "instances": [
+  {"type": "p5.4xlarge", "region": "us-east-1", "gpu_hour_usd": {"on_demand": {"low": 0.5, "high": 0.5, "source": "private quote", "as_of": "2026-11-12"}}},
+  {"type": "p5.48xlarge", "region": "us-east-1", "gpu_hour_usd": {"on_demand": {"low": 0.5, "high": 0.5, "source": "private quote", "as_of": "2026-11-12"}}}]}`
+	const stack = "config:\n  aws:region: us-east-1\n  costgate:spec: teams/x.hcl\n"
+	repo := gitRepo(t, map[string]string{"teams/x.hcl": team, "Pulumi.x.yaml": stack + "  costgate:policyDirs: not a list\n"},
+		map[string]string{"deploy/book.json": book, "Pulumi.x.yaml": stack + "  costgate:catalog: deploy/book.json\n", "approvals.json": `{"approved_by": []}`})
+	for _, args := range [][]string{{"--spec-dir", "teams", "--stack-spec", "Pulumi.x.yaml"}, {"--stack-config", "Pulumi.x.yaml"}} {
+		code, out, stderr := inDir(t, repo, append([]string{"check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--approvals", "approvals.json"}, args...)...)
+		if want := "the price book and policy folders it deployed with there are unknown"; code != 1 || !strings.Contains(out, want) {
+			t.Errorf("%v: exit %d, want 1 with %q\nstdout: %s\nstderr: %s", args, code, want, out, stderr)
+		}
+	}
+}
