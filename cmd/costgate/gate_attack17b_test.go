@@ -25,3 +25,25 @@ func TestStackRulesUnreadableAtTheBase(t *testing.T) {
 		}
 	}
 }
+
+// TestStackPolicyFoldersReordered: a later policy folder's data.json
+// overrides an earlier one's, and pulumi up loads a stack's folders in the
+// order costgate:policyDirs lists them; a change that only reordered them
+// (the team's folder, whose looser data the organisation's had overridden,
+// now last) changed the rules the stack deploys with and was compared as
+// no change.
+func TestStackPolicyFoldersReordered(t *testing.T) {
+	team := strings.Replace(attack17Team("x", "6.88"), "20000", "60000", 1)
+	const stack = "config:\n  aws:region: us-east-1\n  costgate:spec: teams/x.hcl\n  costgate:policyDirs:\n"
+	base := map[string]string{"teams/x.hcl": team,
+		"deploy/a/data.json": `{"costgate": {"waivers": {"spend.limit": {"max_days": 30, "approvers": ["@anyone"]}}}}`,
+		"deploy/b/data.json": `{"costgate": {"waivers": {"spend.limit": {"max_days": 30, "approvers": ["@cfo"]}}}}`,
+		"Pulumi.x.yaml":      stack + "    - deploy/a\n    - deploy/b\n"}
+	repo := gitRepo(t, base, map[string]string{"Pulumi.x.yaml": stack + "    - deploy/b\n    - deploy/a\n", "approvals.json": `{"approved_by": []}`})
+	for _, args := range [][]string{{"--spec-dir", "teams", "--stack-spec", "Pulumi.x.yaml"}, {"--stack-config", "Pulumi.x.yaml"}} {
+		code, out, stderr := inDir(t, repo, append([]string{"check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--approvals", "approvals.json"}, args...)...)
+		if want := "its policy folders' order changes"; code != 1 || !strings.Contains(out, want) {
+			t.Errorf("%v: exit %d, want 1 with %q\nstdout: %s\nstderr: %s", args, code, want, out, stderr)
+		}
+	}
+}

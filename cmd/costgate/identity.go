@@ -756,6 +756,21 @@ func (b *baseIndex) policyFolderChanges(wasDirs, nowDirs []string) ([]string, er
 		now[filepath.Clean(d)] = true
 	}
 	var changes []string
+	// A later folder's data.json overrides an earlier one's, and pulumi up
+	// loads them in the order listed: the folders kept, reordered, are
+	// other rules.
+	kept := func(dirs []string, in map[string]bool) []string {
+		var out []string
+		for _, d := range dirs {
+			if d = filepath.Clean(d); in[d] && !slices.Contains(out, filepath.ToSlash(d)) {
+				out = append(out, filepath.ToSlash(d))
+			}
+		}
+		return out
+	}
+	if a, b := kept(wasDirs, now), kept(nowDirs, was); !slices.Equal(a, b) {
+		changes = append(changes, fmt.Sprintf("its policy folders' order changes from %s to %s (a later folder's data.json overrides an earlier one's)", strings.Join(a, ", "), strings.Join(b, ", ")))
+	}
 	for _, dir := range slices.Sorted(maps.Keys(was)) {
 		if !now[dir] {
 			changes = append(changes, fmt.Sprintf("its policy folder %s is dropped", specfile.Display(filepath.ToSlash(dir))))
