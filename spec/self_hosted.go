@@ -122,16 +122,7 @@ func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHost
 	s.OnDemandBase = b.integer("on_demand_base", atLeast(0).upTo(1e4), s.OnDemandBase)
 	s.TargetUtilization = b.number("target_utilization", between(MinTargetUtilization, 1), s.TargetUtilization)
 	s.MinQuality = b.number("min_quality", between(0, 1), s.MinQuality)
-	if r, a, ok := b.str("region"); ok {
-		if modelcatalog.IsAWSRegion(r) {
-			s.Region = r
-		} else {
-			// A well-formed name AWS has no Region of ("us-east-11") left
-			// the fleet unpriced, and managed won, with no word of the typo.
-			d.errorf(a.Expr.Range(), "Invalid region",
-				"self_hosted.region must be an AWS Region such as \"us-east-1\"; AWS has no Region %q.%s", r, didYouMean(r, modelcatalog.AWSRegions))
-		}
-	}
+	s.Region = d.region(b, s.Region)
 	// A setting another one makes moot is said to have no effect rather
 	// than silently ignored (restating its default is harmless).
 	def := DefaultSelfHosted()
@@ -162,4 +153,20 @@ func (d *decoder) selfHosted(blk *hclsyntax.Block, modelNames []string) SelfHost
 		moot("min_replicas", s.MinReplicas == def.MinReplicas, "when gpus fixes the fleet")
 	}
 	return s
+}
+
+// region is self_hosted.region, a Region AWS has, else def. A well-formed
+// name AWS has no Region of ("us-east-11") left the fleet unpriced, and
+// managed won, with no word of the typo.
+func (d *decoder) region(b *body, def string) string {
+	r, a, ok := b.str("region")
+	if !ok {
+		return def
+	}
+	if !modelcatalog.IsAWSRegion(r) {
+		d.errorf(a.Expr.Range(), "Invalid region",
+			"self_hosted.region must be an AWS Region such as \"us-east-1\"; AWS has no Region %q.%s", r, didYouMean(r, modelcatalog.AWSRegions))
+		return def
+	}
+	return r
 }
