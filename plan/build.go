@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/costgate/costgate/architecture"
@@ -108,6 +109,27 @@ type Options struct {
 	// beyond names the base's overrides that waive more than they waived
 	// at the base (beyondBase), with what: none of them is carried.
 	beyond map[string]string
+	// base is the base's plan, built once a Build (basePlan) for the plan
+	// checks and the carry ceiling alike.
+	base *baseMemo
+}
+
+// baseMemo holds the base's plan once built.
+type baseMemo struct {
+	once sync.Once
+	plan *Plan
+	err  error
+}
+
+// basePlan is the base spec's plan under baseOptions, built once a Build
+// (the plan checks, the carry ceiling and a second planning without the
+// carried overrides all ask it).
+func (o Options) basePlan(ctx context.Context) (*Plan, error) {
+	if o.base == nil {
+		return Build(ctx, o.Base, o.baseOptions())
+	}
+	o.base.once.Do(func() { o.base.plan, o.base.err = Build(ctx, o.Base, o.baseOptions()) })
+	return o.base.plan, o.base.err
 }
 
 func (o Options) catalog() *modelcatalog.Catalog {
@@ -205,6 +227,9 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 			return nil, fmt.Errorf("build plan: %w", err)
 		}
 		opts.Policies = ev
+	}
+	if opts.Base != nil && opts.base == nil {
+		opts.base = &baseMemo{}
 	}
 	p, err := build(ctx, s, opts)
 	if err != nil {

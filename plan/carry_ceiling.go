@@ -39,7 +39,7 @@ func (o Options) beyondBase(ctx context.Context, p *Plan) (map[string]string, er
 	if len(only) == 0 {
 		return nil, nil
 	}
-	bp, err := Build(ctx, o.Base, o.baseOptions())
+	bp, err := o.basePlan(ctx)
 	if IsLimit(err) {
 		return nil, err
 	}

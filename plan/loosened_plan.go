@@ -22,7 +22,7 @@ import (
 // the base's plan where the base's own fleet matters (built once, when
 // first needed).
 
-// planChecks holds one review's head plan and, lazily, its base's.
+// planChecks holds one review's head plan; its base's comes from Options.basePlan.
 type planChecks struct {
 	ctx  context.Context
 	head *spec.Spec
@@ -31,10 +31,7 @@ type planChecks struct {
 	cat  *modelcatalog.Catalog
 	// sealed are the options a policy no override waives already denies:
 	// a figure that lowers their cost opens nothing.
-	sealed   map[architecture.Name]bool
-	basePlan *Plan
-	baseErr  error
-	built    bool
+	sealed map[architecture.Name]bool
 }
 
 func newPlanChecks(ctx context.Context, head *spec.Spec, p *Plan, deny []Finding, rules policies.WaiverRules, cat *modelcatalog.Catalog, opts Options) *planChecks {
@@ -54,14 +51,8 @@ func newPlanChecks(ctx context.Context, head *spec.Spec, p *Plan, deny []Finding
 // new in the change.
 func (c *planChecks) reviewed() bool { return c.opts.Base != nil || c.opts.NewSpec }
 
-// base is the base spec's plan (Options.baseOptions).
-func (c *planChecks) base() (*Plan, error) {
-	if !c.built {
-		c.built = true
-		c.basePlan, c.baseErr = Build(c.ctx, c.opts.Base, c.opts.baseOptions())
-	}
-	return c.basePlan, c.baseErr
-}
+// base is the base spec's plan (Options.basePlan: built once a Build).
+func (c *planChecks) base() (*Plan, error) { return c.opts.basePlan(c.ctx) }
 
 // loosenings are all of them.
 func (c *planChecks) loosenings() []Loosening {
