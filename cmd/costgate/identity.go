@@ -91,8 +91,10 @@ type baseIndex struct {
 	// there (they do not parse, with today's catalog and rules): their
 	// teams are unknown, so a new team may be one of them.
 	unparsed []string
-	// stacks are the stack files read at ref (stackSpecAt).
-	stacks map[string]stackAt
+	// stacks are the stack files read at ref (stackSpecAt), and
+	// stackTexts their text (stackFileAt).
+	stacks     map[string]stackAt
+	stackTexts map[string]stackFile
 	// deployedBy are, by team, the stack files at ref that deployed a
 	// spec of the team (stackBases).
 	deployedBy map[string][]string
@@ -485,9 +487,33 @@ func (b *baseIndex) stackSpecAt(file string) (s *spec.Spec, path, unreadable str
 	return s, path, unreadable, err
 }
 
+// stackFile is a stack file's text at REF; found is false where the file
+// was not there.
+type stackFile struct {
+	raw   []byte
+	found bool
+}
+
+// stackFileAt is the stack file's text at REF (gitShow), read once a
+// review: its spec, its rules and its deployment are each read from it.
+func (b *baseIndex) stackFileAt(file string) ([]byte, bool, error) {
+	if t, ok := b.stackTexts[file]; ok {
+		return t.raw, t.found, nil
+	}
+	raw, found, err := gitShow(b.ref, file)
+	if err != nil {
+		return nil, false, err
+	}
+	if b.stackTexts == nil {
+		b.stackTexts = map[string]stackFile{}
+	}
+	b.stackTexts[file] = stackFile{raw, found}
+	return raw, found, nil
+}
+
 // readStackAt reads and parses what stackSpecAt returns.
 func (b *baseIndex) readStackAt(file string) (s *spec.Spec, path, unreadable string, err error) {
-	raw, found, err := gitShow(b.ref, file)
+	raw, found, err := b.stackFileAt(file)
 	if err != nil || !found {
 		return nil, "", "", err
 	}
@@ -634,7 +660,7 @@ func (b *baseIndex) deploymentOf(files []string, team string) (dep *modelcatalog
 			}
 			continue
 		}
-		raw, _, err := gitShow(b.ref, file)
+		raw, _, err := b.stackFileAt(file)
 		if err != nil {
 			return dep, "", first, err
 		}
@@ -660,7 +686,7 @@ func (b *baseIndex) deploymentOf(files []string, team string) (dep *modelcatalog
 // could be edited to change what is deployed with no denial. Nil when
 // they are unchanged, or the stack is new.
 func (b *baseIndex) stackRulesChange(file string, head *spec.Spec) (*plan.Loosening, error) {
-	raw, found, err := gitShow(b.ref, file)
+	raw, found, err := b.stackFileAt(file)
 	if err != nil {
 		return nil, err
 	}
