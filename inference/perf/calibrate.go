@@ -7,9 +7,7 @@ import (
 	"go/format"
 	"io"
 	"math"
-	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -194,17 +192,9 @@ func (p Point) vllmV0() bool {
 	if strings.Contains(p.EngineVersion, "V0") {
 		return true
 	}
-	m := releaseVersion.FindStringSubmatch(p.EngineVersion)
-	if m == nil {
-		return false
-	}
-	major, _ := strconv.Atoi(m[1])
-	minor, _ := strconv.Atoi(m[2])
-	return major == 0 && minor < 8
+	major, minor, ok := releaseOf(p.EngineVersion)
+	return ok && major == 0 && minor < 8
 }
-
-// releaseVersion is an engine version that is a release number.
-var releaseVersion = regexp.MustCompile(`^(\d+)\.(\d+)(\.\d+)?\z`)
 
 // graphTokens is the point's Config.GraphTokens: its recipe's capture
 // size, or none beyond decode under vLLM's V0 engine.

@@ -695,12 +695,10 @@ func (d *deployment) samplerRow() float64 {
 func vllmSamplerBytes(release string, moe bool) float64 {
 	before := func(minor int) bool { return false } // the fleet's release is newer than any boundary
 	if release != "" {
-		m := vllmReleasePrefix.FindStringSubmatch(release)
-		if m == nil {
+		major, v, ok := releaseOf(release)
+		if !ok {
 			return samplerSortBytes
 		}
-		major, _ := strconv.Atoi(m[1])
-		v, _ := strconv.Atoi(m[2])
 		before = func(minor int) bool { return major == 0 && v < minor }
 	}
 	switch {
@@ -712,9 +710,20 @@ func vllmSamplerBytes(release string, moe bool) float64 {
 	return samplerV2Bytes
 }
 
-// vllmReleasePrefix is an engine version that starts with a release
-// number ("0.10.1.1", "0.12 (main, 2025-12)").
-var vllmReleasePrefix = regexp.MustCompile(`^(\d+)\.(\d+)\b`)
+// releaseOf is the major and minor release an engine version starts with
+// ("0.10.1.1", "0.12 (main, 2025-12)"); ok is false for one that names no
+// release ("main", "NIM 1.8.0").
+func releaseOf(version string) (major, minor int, ok bool) {
+	m := releasePrefix.FindStringSubmatch(version)
+	if m == nil {
+		return 0, 0, false
+	}
+	major, _ = strconv.Atoi(m[1])
+	minor, _ = strconv.Atoi(m[2])
+	return major, minor, true
+}
+
+var releasePrefix = regexp.MustCompile(`^(\d+)\.(\d+)\b`)
 
 // seqCap is the engine's cap on running sequences: the deployment's
 // own (Config.MaxNumSeqs) or the engine's default.
