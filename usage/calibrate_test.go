@@ -32,6 +32,19 @@ managed {
 }
 `
 
+// calibrateInput is calibrateSpec with simple as its simple model, its
+// text, the spec it decodes to and the catalog it was decoded with.
+func calibrateInput(t *testing.T, simple string) ([]byte, *spec.Spec, *modelcatalog.Catalog) {
+	t.Helper()
+	src := []byte(strings.Replace(calibrateSpec, "SIMPLE", simple, 1))
+	cat := modelcatalog.Default()
+	s, diags := spec.NewParser(cat).Parse("t.hcl", src)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	return src, s, cat
+}
+
 func TestCalibrateCases(t *testing.T) {
 	peak := 2.5
 	tokens := func(models map[string]float64) *Result {
@@ -56,12 +69,7 @@ func TestCalibrateCases(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			src := []byte(strings.Replace(calibrateSpec, "SIMPLE", tt.simple, 1))
-			cat := modelcatalog.Default()
-			s, diags := spec.NewParser(cat).Parse("t.hcl", src)
-			if diags.HasErrors() {
-				t.Fatal(diags)
-			}
+			src, s, cat := calibrateInput(t, tt.simple)
 			c, err := Calibrate("t.hcl", src, s, tokens(tt.models), cat)
 			if err != nil {
 				t.Fatal(err)
@@ -93,12 +101,7 @@ func TestSignificant(t *testing.T) {
 // peak unknown too (a period with no working hour): the report
 // gives the import's reason, not "it needs hourly records".
 func TestCalibrateSaysWhyThePeakIsUnknown(t *testing.T) {
-	src := []byte(strings.Replace(calibrateSpec, "SIMPLE", "claude-sonnet-4.6", 1))
-	cat := modelcatalog.Default()
-	s, diags := spec.NewParser(cat).Parse("t.hcl", src)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
+	src, s, cat := calibrateInput(t, "claude-sonnet-4.6")
 	res := &Result{Format: ClaudeCodeOTel, Files: []string{"weekend.jsonl"}, Period: Period{Since: "2026-11-07", Until: "2026-11-09", Days: 2},
 		Notes: []string{"peak_to_average is unknown: the period holds no working hour (Monday-Friday 09:00-17:00 UTC)"},
 		Tokens: &Tokens{Developers: 2, TokensPerDeveloperMonth: Quantiles{Mean: 16729, P25: 16729, P50: 16729, P75: 16729},
@@ -153,12 +156,7 @@ func TestCalibratePlansTheMeasuredTotal(t *testing.T) {
 // and the calibrated spec decodes (the spec refuses a peak above its
 // working hours).
 func TestCalibrateKeepsThePeakWithinTheMonth(t *testing.T) {
-	src := []byte(strings.Replace(calibrateSpec, "SIMPLE", "claude-sonnet-4.6", 1))
-	cat := modelcatalog.Default()
-	s, diags := spec.NewParser(cat).Parse("t.hcl", src)
-	if diags.HasErrors() {
-		t.Fatal(diags)
-	}
+	src, s, cat := calibrateInput(t, "claude-sonnet-4.6")
 	for _, tt := range []struct {
 		peak   float64
 		want   string
