@@ -334,8 +334,10 @@ func (r *Request) env(maxCtx int) sizingEnv {
 // (gpt-oss-120b at 131,071 tokens a prompt), while managed was priced
 // at the stated tokens.
 func (r *Request) answersFit() error {
-	if r.PeakInputTokS <= 0 && r.PeakOutputTokS > 0 && r.Model.MaxContext > 0 {
-		return fmt.Errorf("size fleet: the team's token mix has no input (input_share 0), so every prompt would carry an unbounded answer, which %s's window of %d tokens cannot hold", r.Model.ID, r.Model.MaxContext)
+	if r.PeakInputTokS <= 0 && r.PeakOutputTokS > 0 {
+		// Unbounded whatever the window, or with none stated (each
+		// request was answered with 2^31 tokens).
+		return fmt.Errorf("size fleet: the team's token mix has no input (input_share 0), so every prompt would carry an unbounded answer, which no window of %s holds", r.Model.ID)
 	}
 	ratio := r.outPerIn()
 	prompts := []int{max(count(math.Round(r.MeanContextTokens), math.MaxInt32), 1)}

@@ -115,6 +115,8 @@ func TestSize(t *testing.T) {
 func TestSizeErrors(t *testing.T) {
 	l70, h := catalogPair(t, "llama-3.3-70b", "h100")
 	q30, _ := catalogPair(t, "qwen3-coder-30b-a3b", "h100")
+	noWindow := *q30
+	noWindow.MaxContext = 0
 	tests := []struct {
 		name string
 		req  Request
@@ -136,6 +138,10 @@ func TestSizeErrors(t *testing.T) {
 		// at any input share near it the answers exceed the window, and at
 		// 0 the sizer took a tenth of the prompt and priced a fleet.
 		{"a load of output alone", Request{Model: q30, GPU: h, Instances: p5, MaxContextTokens: 8192,
+			PeakOutputTokS: 1000, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1}, "has no input (input_share 0)"},
+		// A model that states no window answered each request with 2^31
+		// tokens.
+		{"a load of output alone on a model without a window", Request{Model: &noWindow, GPU: h, Instances: p5, MaxContextTokens: 8192,
 			PeakOutputTokS: 1000, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1}, "has no input (input_share 0)"},
 		{"no instances", Request{Model: q30, GPU: h, MaxContextTokens: 8192}, "no priced instance"},
 		{"fixed fleet too small for one replica", Request{Model: l70, GPU: h, Instances: p5, MaxContextTokens: 32768, FixedGPUs: 1}, "fits no tensor-parallel size"},
