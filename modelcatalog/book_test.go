@@ -312,7 +312,7 @@ func TestImportLiteLLMRefusesBadCosts(t *testing.T) {
 // (JSON keeps the last), or two entries of the provider that price it
 // differently, is an error: which prices were imported depended on the
 // order of the file or of the names, and nothing said so. Entries that
-// agree are one price.
+// agree are one price; a byte order mark changes nothing.
 func TestImportLiteLLMRefusesAmbiguity(t *testing.T) {
 	entry := func(key, in string) string {
 		return `"` + key + `": {"litellm_provider": "anthropic", "mode": "chat", "input_cost_per_token": ` + in + `, "output_cost_per_token": 1.1e-05}`
@@ -323,6 +323,7 @@ func TestImportLiteLLMRefusesAmbiguity(t *testing.T) {
 		{"a key twice", "{\n  " + entry("claude-sonnet-5-5", "2e-06") + ",\n  " + entry("claude-sonnet-5-5", "3e-06") + "\n}", `line 3: the table names "claude-sonnet-5-5" again (first at line 2)`},
 		{"two names that disagree", "{\n  " + entry("claude-sonnet-5-5", "2e-06") + ",\n  " + entry("anthropic/claude-sonnet-5-5", "3e-06") + "\n}", `entries "anthropic/claude-sonnet-5-5" and "claude-sonnet-5-5" of provider anthropic price the model differently`},
 		{"two names that agree", "{\n  " + entry("claude-sonnet-5-5", "2e-06") + ",\n  " + entry("anthropic/claude-sonnet-5-5", "2e-06") + "\n}", ""},
+		{"a byte order mark", "\ufeff{\n  " + entry("claude-sonnet-5-5", "2e-06") + "\n}", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ImportLiteLLM(Default(), []byte(tt.data), "2026-11-26", "litellm test")

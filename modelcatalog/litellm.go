@@ -57,6 +57,9 @@ type ImportResult struct {
 // fields cannot express over from the catalog's price, saying so in the
 // note.
 func ImportLiteLLM(cat *Catalog, data []byte, asOf, source string) (*ImportResult, error) {
+	// A byte order mark, which an editor may write, is no value: the same
+	// table with and without it is the same book.
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	var table map[string]json.RawMessage
 	if err := json.Unmarshal(data, &table); err != nil {
 		// Python's json module writes NaN and Infinity, which JSON has not.

@@ -96,7 +96,7 @@ sold by its vendor's own LiteLLM provider. Pass the book to plan with
 			src := fmt.Sprintf("LiteLLM model_prices_and_context_window.json (%s), a secondary source", filepath.Base(litellm))
 			res, err := modelcatalog.ImportLiteLLM(cat, data, date, src)
 			if err != nil {
-				return invalid(err)
+				return invalid(fmt.Errorf("%s: %w", specfile.Display(litellm), err))
 			}
 			name := out
 			if name == "" || name == "-" {
