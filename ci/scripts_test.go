@@ -145,7 +145,7 @@ func TestCostgateScriptHostileNames(t *testing.T) {
 		{"check takes every rule", []string{"check", "--base-ref", "abc123", "--format", "github"},
 			[]string{"COSTGATE_CATALOG=prices/acme.json", "COSTGATE_POLICY_DIRS=policies/acme\npolicies/with space\n\npolicies/$(touch pwned-dir)", "APPROVALS=/tmp/approvals file.json"},
 			[]string{"check", "--catalog", rules + "/prices/acme.json", "--policy-dir", rules + "/policies/acme", "--policy-dir", rules + "/policies/with space",
-				"--policy-dir", rules + "/policies/$(touch pwned-dir)", "--approvals", "/tmp/approvals file.json", "--spec-dir", "teams", "--base-ref", "abc123", "--format", "github"}},
+				"--policy-dir", rules + "/policies/$(touch pwned-dir)", "--rules-root", rules, "--approvals", "/tmp/approvals file.json", "--spec-dir", "teams", "--base-ref", "abc123", "--format", "github"}},
 		{"check without a base gets no --spec-dir", []string{"check", "--format", "github"}, nil, []string{"check", "--format", "github"}},
 		// diff reads each side's own rules: the paths stay relative.
 		{"diff", []string{"diff", "--base-ref", "abc123", "--format", "markdown"}, []string{"APPROVALS=a.json", "COSTGATE_CATALOG=prices/acme.json", "COSTGATE_POLICY_DIRS=policies/acme"},

@@ -156,6 +156,11 @@ check | plan | diff)
 		owned_rule "$d" COSTGATE_POLICY_DIRS
 		flags+=(--policy-dir "$prefix$d")
 	done <<<"${COSTGATE_POLICY_DIRS:-}"
+	# The checkout those rules come from: a stack's book or folder at the
+	# same path under it is the organisation's, one elsewhere its own.
+	if [ "$sub" = check ] && [ "$rules" != . ] && [ "${#flags[@]}" -gt 0 ]; then
+		flags+=(--rules-root "$rules")
+	fi
 	if [ -n "${APPROVALS:-}" ]; then
 		flags+=(--approvals "$APPROVALS")
 	fi

@@ -43,6 +43,9 @@ type planFlags struct {
 	// folders and deployment are used (--stack-config; check and diff).
 	stackSpecs  []string
 	stackConfig string
+	// rulesRoot is the checkout --catalog and --policy-dir come from
+	// (--rules-root; "" for this one).
+	rulesRoot string
 	// org are --catalog and --policy-dir as given, before a
 	// --stack-config's book and folders join them (stackSpecPaths).
 	org orgRules
@@ -87,6 +90,7 @@ func (f *planFlags) registerSpecDirs(cmd *cobra.Command) {
 	cmd.Flags().StringArrayVar(&f.specDirs, "spec-dir", nil, "folder of the specs (repeatable; with --base-ref): every .hcl file in it (any letter case) is gated, each spec's base is its team's spec in these folders at REF, and a spec deleted or replaced by a new team is spec.loosened")
 	cmd.Flags().StringArrayVar(&f.stackSpecs, "stack-spec", nil, "a stack's Pulumi.<stack>.yaml whose spec (costgate:spec) is gated too, wherever it lives, priced with the line items its deployment turns on and its resources previewed with its configuration (repeatable); its price book and policy folders are not used, and with --base-ref a change to them is spec.loosened")
 	cmd.Flags().StringVar(&f.stackConfig, "stack-config", "", "a stack's Pulumi.<stack>.yaml: gate its spec with its price book, policy folders and deployment, as pulumi up will")
+	cmd.Flags().StringVar(&f.rulesRoot, "rules-root", "", "the checkout --catalog and --policy-dir are read from, where it is not this one (CI's checkout of the default branch, rules/): a stack's price book or policy folder at the same path under it is the organisation's, not one of its own")
 }
 
 // stackSpecPaths adds to paths the spec of each --stack-spec and of
@@ -99,7 +103,7 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 		seen[filepath.Clean(p)] = true
 	}
 	f.stackOf = map[string][]string{}
-	f.org = orgRules{book: f.catalog, dirs: slices.Clone(f.policyDirs)}
+	f.org = orgRules{book: f.catalog, dirs: slices.Clone(f.policyDirs), root: f.rulesRoot}
 	add := func(p, file string) {
 		f.stackOf[filepath.Clean(p)] = append(f.stackOf[filepath.Clean(p)], file)
 		if !seen[filepath.Clean(p)] {
@@ -150,7 +154,7 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 func (f *planFlags) ownFolders(dirs []string) []string {
 	var out []string
 	for _, d := range dirs {
-		if slices.ContainsFunc(f.policyDirs, func(have string) bool { return samePath(have, d) || sameRulePath(have, d) }) ||
+		if slices.ContainsFunc(f.policyDirs, func(have string) bool { return samePath(have, d) || sameRulePath(f.org.root, have, d) }) ||
 			slices.Contains(out, d) {
 			continue
 		}
@@ -159,19 +163,23 @@ func (f *planFlags) ownFolders(dirs []string) []string {
 	return out
 }
 
-// sameRulePath reports whether given (a --policy-dir, perhaps under the
-// rules checkout) is d's path relative to the working directory, or ends
-// in it, d being an organisation's folder (policies or under policies/,
-// where costgate.sh keeps them): a stack's "org" is not the organisation's
-// rules/policies/org.
-func sameRulePath(given, d string) bool {
-	return ruleCopy(given, d, func(rel string) bool { return rel == "policies" || strings.HasPrefix(rel, "policies/") })
+// sameRulePath reports whether given (a --policy-dir) is d, a stack's
+// policy folder, as the organisation keeps it (policies or under
+// policies/, where costgate.sh keeps them): d's path relative to the
+// working directory, or d's path under root (--rules-root, the checkout
+// the organisation's rules are read from). A stack's "org" is not the
+// organisation's rules/policies/org.
+func sameRulePath(root, given, d string) bool {
+	return ruleCopy(root, given, d, func(rel string) bool { return rel == "policies" || strings.HasPrefix(rel, "policies/") })
 }
 
 // ruleCopy reports whether given is d's path relative to the working
-// directory, or the same path in another checkout (ending in it), where
-// owned says d's relative path is where the organisation keeps its rules.
-func ruleCopy(given, d string, owned func(rel string) bool) bool {
+// directory, or the same path under root (the rules checkout; none when
+// empty), where owned says d's relative path is where the organisation
+// keeps its rules. Only that path counts: a path that merely ends in d's
+// (rules/finance/acme.prices.json for a stack's acme.prices.json at the
+// root) is another file, and was taken for the organisation's.
+func ruleCopy(root, given, d string, owned func(rel string) bool) bool {
 	rel := d
 	if filepath.IsAbs(d) {
 		wd, err := filepath.Abs(".")
@@ -186,7 +194,7 @@ func ruleCopy(given, d string, owned func(rel string) bool) bool {
 	if !owned(r) {
 		return false
 	}
-	return g == r || strings.HasSuffix(g, "/"+r)
+	return g == r || root != "" && samePath(given, filepath.Join(root, filepath.FromSlash(r)))
 }
 
 // programLoads refuses a --policy-dir the stack's costgate:policyDirs does
@@ -222,13 +230,13 @@ func programPrices(given, stack, file string, same func(given, stack string) boo
 	return nil
 }
 
-// sameRuleBook reports whether given (a --catalog, perhaps under the rules
-// checkout) is the stack's book, or its path in the rules checkout: the
-// organisation's books live under prices/ or are named *.prices.json
-// (costgate.sh), and a stack's own book elsewhere is never one of them.
-func sameRuleBook(given, stack string) bool {
+// sameRuleBook reports whether given (a --catalog) is the stack's book,
+// or its path under root (the rules checkout): the organisation's books
+// live under prices/ or are named *.prices.json (costgate.sh), and a
+// stack's own book elsewhere is never one of them.
+func sameRuleBook(root, given, stack string) bool {
 	return samePath(given, stack) ||
-		ruleCopy(given, stack, func(rel string) bool {
+		ruleCopy(root, given, stack, func(rel string) bool {
 			return strings.HasPrefix(rel, "prices/") || strings.HasSuffix(rel, ".prices.json")
 		})
 }
@@ -250,7 +258,7 @@ func (f *planFlags) stackCatalogs() (map[string]*modelcatalog.Catalog, error) {
 	for _, path := range slices.Sorted(maps.Keys(f.stacks)) {
 		cfgs := f.stacks[path]
 		for k, cfg := range cfgs {
-			if err := programPrices(f.catalog, cfg.CatalogPath, f.stackOf[path][k], sameRuleBook); err != nil {
+			if err := programPrices(f.catalog, cfg.CatalogPath, f.stackOf[path][k], f.org.sameBook); err != nil {
 				return nil, invalid(err)
 			}
 			if first := cfgs[0].CatalogPath; filepath.Clean(first) != filepath.Clean(cfg.CatalogPath) {

@@ -161,3 +161,35 @@ func TestNewStackBringsItsOwnRules(t *testing.T) {
 		})
 	}
 }
+
+// TestStackBookNamedLikeTheOrganisations: a new stack's book at the root
+// named as the organisation's (acme.prices.json beside
+// rules/finance/acme.prices.json) is not the organisation's: matched by
+// the end of its path, the review priced the team with the organisation's
+// copy, and the deploy gate then refused the stack (exit 2) after the
+// merge. The review refuses it as the deploy gate does.
+func TestStackBookNamedLikeTheOrganisations(t *testing.T) {
+	team := strings.Replace(attack17Team("x", "6.88"), "  gpu_hour_usd = 6.88\n", "", 1)
+	const cheap = `{"as_of": "2026-11-20", "instances": [
+  {"type": "p5.4xlarge", "region": "us-east-1", "gpu_hour_usd": {"on_demand": {"low": 0.5, "high": 0.5, "source": "private quote", "as_of": "2026-11-12"}}}]}`
+	const org = `{"as_of": "2026-11-20"}`
+	const stack = "config:\n  aws:region: us-east-1\n  costgate:spec: teams/x.hcl\n"
+	base := map[string]string{"teams/x.hcl": team, "finance/acme.prices.json": org, "rules/finance/acme.prices.json": org}
+	for _, tt := range []struct {
+		name, book string
+		code       int
+		want       string
+	}{
+		{"the organisation's book", "finance/acme.prices.json", 1, ""},
+		{"a book of its own with the organisation's name", "acme.prices.json", 2, "and Pulumi.x.yaml's costgate:catalog acme.prices.json differ"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := gitRepo(t, base, map[string]string{"acme.prices.json": cheap, "Pulumi.x.yaml": stack + "  costgate:catalog: " + tt.book + "\n"})
+			code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--spec-dir", "teams", "--stack-spec", "Pulumi.x.yaml",
+				"--catalog", "rules/finance/acme.prices.json", "--rules-root", "rules")
+			if code != tt.code || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, want %d with %q\nstdout: %s\nstderr: %s", code, tt.code, tt.want, out, stderr)
+			}
+		})
+	}
+}

@@ -856,13 +856,13 @@ func TestStackFoldersOnceEach(t *testing.T) {
 	files := map[string]string{"teams/acme.hcl": string(spec), "policies/org/org.rego": org, "rules/policies/org/org.rego": org,
 		"policies/own/own.rego": own, "Pulumi.prod.yaml": "config:\n  costgate:spec: teams/acme.hcl\n  costgate:policyDirs:\n    - policies/org\n"}
 	repo := gitRepo(t, files, nil)
-	if code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", asOf, "--spec-dir", "teams", "--stack-spec", "Pulumi.prod.yaml", "--policy-dir", "rules/policies/org"); code != 0 {
+	if code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", asOf, "--spec-dir", "teams", "--stack-spec", "Pulumi.prod.yaml", "--policy-dir", "rules/policies/org", "--rules-root", "rules"); code != 0 {
 		t.Errorf("the organisation's folder named by the stack: exit %d\nstdout: %s\nstderr: %s", code, out, stderr)
 	}
 	writeFile(t, repo, "policies/prod/prod.rego", strings.ReplaceAll(own, "own", "prod"))
 	writeFile(t, repo, "Pulumi.prod.yaml", "config:\n  costgate:spec: teams/acme.hcl\n  costgate:policyDirs:\n    - policies/org\n    - policies/prod\n")
 	writeFile(t, repo, "Pulumi.staging.yaml", "config:\n  costgate:spec: teams/acme.hcl\n  costgate:policyDirs:\n    - policies/own\n")
-	code, _, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", asOf, "--spec-dir", "teams", "--stack-spec", "Pulumi.prod.yaml", "--stack-spec", "Pulumi.staging.yaml", "--policy-dir", "rules/policies/org")
+	code, _, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", asOf, "--spec-dir", "teams", "--stack-spec", "Pulumi.prod.yaml", "--stack-spec", "Pulumi.staging.yaml", "--policy-dir", "rules/policies/org", "--rules-root", "rules")
 	if code != 2 || !strings.Contains(stderr, "deployed by stacks with policy folders of their own that differ") {
 		t.Errorf("two stacks with different folders: exit %d\n%s", code, stderr)
 	}
@@ -870,24 +870,51 @@ func TestStackFoldersOnceEach(t *testing.T) {
 
 // TestSameRulePath: a stack folder is the organisation's folder the rules
 // checkout holds only where it is that folder's path (policies or under
-// it): a stack's own "org" was taken for rules/policies/org, and left
-// out of the review.
+// it) in this checkout or under --rules-root: a stack's own "org" was
+// taken for rules/policies/org, and left out of the review, and so was a
+// stack's policies/org for rules/x/policies/org.
 func TestSameRulePath(t *testing.T) {
 	for _, tt := range []struct {
-		given, d string
-		want     bool
+		root, given, d string
+		want           bool
 	}{
-		{"rules/policies/org", "policies/org", true},
-		{"/ws/rules/policies/org", "policies/org", true},
-		{"./policies/org", "policies/org", true},
-		{"rules/policies", "policies", true},
-		{"rules/policies/org", "org", false},
-		{"rules/policies/org", "teams/policies/org", false},
-		{"rules/policies/org2", "policies/org", false},
-		{"rules/xpolicies/org", "policies/org", false},
+		{"rules", "rules/policies/org", "policies/org", true},
+		{"/ws/rules", "/ws/rules/policies/org", "policies/org", true},
+		{"", "./policies/org", "policies/org", true},
+		{"rules", "rules/policies", "policies", true},
+		{"rules/", "rules/policies/org/", "policies/org", true},
+		{"", "rules/policies/org", "policies/org", false},
+		{"rules", "rules/x/policies/org", "policies/org", false},
+		{"rules", "rules/policies/org", "org", false},
+		{"rules", "rules/policies/org", "teams/policies/org", false},
+		{"rules", "rules/policies/org2", "policies/org", false},
+		{"rules", "rules/xpolicies/org", "policies/org", false},
 	} {
-		if got := sameRulePath(tt.given, tt.d); got != tt.want {
-			t.Errorf("sameRulePath(%q, %q) = %v, want %v", tt.given, tt.d, got, tt.want)
+		if got := sameRulePath(tt.root, tt.given, tt.d); got != tt.want {
+			t.Errorf("sameRulePath(%q, %q, %q) = %v, want %v", tt.root, tt.given, tt.d, got, tt.want)
+		}
+	}
+}
+
+// TestSameRuleBook: the organisation's book is a stack's only at its own
+// path, here or under --rules-root: rules/finance/acme.prices.json was
+// taken for a stack's acme.prices.json at the root (a book no owner need
+// review there), which the review then priced with the organisation's copy.
+func TestSameRuleBook(t *testing.T) {
+	for _, tt := range []struct {
+		root, given, stack string
+		want               bool
+	}{
+		{"rules", "rules/finance/acme.prices.json", "finance/acme.prices.json", true},
+		{"rules", "rules/prices/org.json", "prices/org.json", true},
+		{"", "prices/org.json", "./prices/org.json", true},
+		{"rules", "rules/finance/acme.prices.json", "acme.prices.json", false},
+		{"rules", "rules/prices/org.json", "org.json", false},
+		{"", "rules/prices/org.json", "prices/org.json", false},
+		{"rules", "rules/books/org.json", "books/org.json", false},
+	} {
+		if got := sameRuleBook(tt.root, tt.given, tt.stack); got != tt.want {
+			t.Errorf("sameRuleBook(%q, %q, %q) = %v, want %v", tt.root, tt.given, tt.stack, got, tt.want)
 		}
 	}
 }
@@ -925,11 +952,11 @@ deny contains {"policy": "research.managed_cap", "option": "managed", "msg": "ma
 		flags               []string
 		want                string
 	}{
-		{"the organisation's book, the stack names none", strings.Replace(stack, "  costgate:catalog: books/acme.json\n", "", 1), "", []string{"--catalog", "rules/prices/org.json"},
+		{"the organisation's book, the stack names none", strings.Replace(stack, "  costgate:catalog: books/acme.json\n", "", 1), "", []string{"--catalog", "rules/prices/org.json", "--rules-root", "rules"},
 			"is not Pulumi.prod.yaml's costgate:catalog: pulumi up prices with the stack's book"},
-		{"the organisation's book, the stack names another", stack, "", []string{"--catalog", "rules/prices/org.json"},
+		{"the organisation's book, the stack names another", stack, "", []string{"--catalog", "rules/prices/org.json", "--rules-root", "rules"},
 			"and Pulumi.prod.yaml's costgate:catalog books/acme.json differ"},
-		{"the organisation's book, named by the stack", strings.Replace(stack, "books/acme.json", "prices/org.json", 1), "", []string{"--catalog", "rules/prices/org.json"}, ""},
+		{"the organisation's book, named by the stack", strings.Replace(stack, "books/acme.json", "prices/org.json", 1), "", []string{"--catalog", "rules/prices/org.json", "--rules-root", "rules"}, ""},
 		{"two stacks, two books", stack, strings.Replace(stack, "books/acme.json", "prices/org.json", 1), nil,
 			"is deployed by stacks that price it with different books"},
 	} {

@@ -108,7 +108,14 @@ type baseIndex struct {
 type orgRules struct {
 	book string
 	dirs []string
+	// root is the checkout book and dirs are read from (--rules-root),
+	// "" for the working directory.
+	root string
 }
+
+// sameBook reports whether given (the organisation's --catalog) is the
+// stack's book, here or under the rules checkout.
+func (o orgRules) sameBook(given, stack string) bool { return sameRuleBook(o.root, given, stack) }
 
 // newBaseIndex reads every .hcl file (any letter case) under the folders
 // at ref that parses as a spec. Two of one team are an error: which one
@@ -751,11 +758,11 @@ func (b *baseIndex) newStackRules(file string, head *spec.Spec) (*plan.Loosening
 		return nil, invalid(err)
 	}
 	var changes []string
-	if cfg.CatalogPath != "" && (b.org.book == "" || !sameRuleBook(b.org.book, cfg.CatalogPath)) {
+	if cfg.CatalogPath != "" && (b.org.book == "" || !b.org.sameBook(b.org.book, cfg.CatalogPath)) {
 		changes = append(changes, fmt.Sprintf("the stack is new and prices with its own price book %s where the organisation's is %s", bookName(cfg.CatalogPath), bookName(b.org.book)))
 	}
 	for _, d := range cfg.PolicyDirs {
-		if !slices.ContainsFunc(b.org.dirs, func(o string) bool { return samePath(o, d) || sameRulePath(o, d) }) {
+		if !slices.ContainsFunc(b.org.dirs, func(o string) bool { return samePath(o, d) || sameRulePath(b.org.root, o, d) }) {
 			changes = append(changes, fmt.Sprintf("the stack is new and adds its own policy folder %s", specfile.Display(filepath.ToSlash(d))))
 		}
 	}
