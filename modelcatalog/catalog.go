@@ -587,6 +587,12 @@ type Deployment struct {
 	// ECR costgate:vllmImage): its layers come from S3 through the VPC's
 	// gateway endpoint, not through the NAT gateway.
 	ImageFromECR bool
+	// ImageRegion is the Region of the ECR registry of an ECR image
+	// (costgate:vllmImage), "" for another image: its layers stay in the
+	// Region only where the fleet runs there (In), and a stack file
+	// without aws:region runs it in the spec's self_hosted.region, which
+	// the deploy's preflight holds the provider's Region to.
+	ImageRegion string
 	// PullCache is true when the program runs the ECR pull-through cache
 	// for a Docker Hub image (costgate:dockerHubCredentials): a secret
 	// holds the credentials and ECR keeps the image.
@@ -598,8 +604,23 @@ type Deployment struct {
 
 // or is the deployment that creates what either d or e does.
 func (d Deployment) or(e Deployment) Deployment {
-	return Deployment{ExistingVPC: d.ExistingVPC || e.ExistingVPC, Gateway: d.Gateway || e.Gateway, PrivateLink: d.PrivateLink || e.PrivateLink,
+	o := Deployment{ExistingVPC: d.ExistingVPC || e.ExistingVPC, Gateway: d.Gateway || e.Gateway, PrivateLink: d.PrivateLink || e.PrivateLink,
 		ImageFromECR: d.ImageFromECR || e.ImageFromECR, PullCache: d.PullCache || e.PullCache, HFToken: d.HFToken || e.HFToken}
+	if d.ImageFromECR && e.ImageFromECR && d.ImageRegion == e.ImageRegion || !e.ImageFromECR {
+		o.ImageRegion = d.ImageRegion
+	} else if !d.ImageFromECR {
+		o.ImageRegion = e.ImageRegion
+	}
+	return o
+}
+
+// In is d for a fleet in region: an ECR image of another Region is
+// pulled across Regions, through the NAT gateway, as any other image.
+func (d Deployment) In(region string) Deployment {
+	if d.ImageFromECR && d.ImageRegion != "" && d.ImageRegion != region {
+		d.ImageFromECR, d.ImageRegion = false, ""
+	}
+	return d
 }
 
 // String names what the deployment creates that is priced: "own VPC,
@@ -611,6 +632,9 @@ func (d Deployment) String() string {
 	}
 	if d.ImageFromECR {
 		parts[1] = "image from ECR"
+		if d.ImageRegion != "" {
+			parts[1] += " in " + d.ImageRegion
+		}
 	}
 	for _, on := range []struct {
 		set  bool
@@ -629,8 +653,20 @@ func (d Deployment) String() string {
 // VPC's own NAT gateway unless both use an existing VPC, and the image's
 // pulls through NAT unless both pull it from ECR.
 func (d Deployment) Costlier(e Deployment) Deployment {
-	return Deployment{ExistingVPC: d.ExistingVPC && e.ExistingVPC, Gateway: d.Gateway || e.Gateway, PrivateLink: d.PrivateLink || e.PrivateLink,
+	o := Deployment{ExistingVPC: d.ExistingVPC && e.ExistingVPC, Gateway: d.Gateway || e.Gateway, PrivateLink: d.PrivateLink || e.PrivateLink,
 		ImageFromECR: d.ImageFromECR && e.ImageFromECR, PullCache: d.PullCache || e.PullCache, HFToken: d.HFToken || e.HFToken}
+	switch {
+	case !o.ImageFromECR:
+	case d.ImageRegion == "" || d.ImageRegion == e.ImageRegion:
+		o.ImageRegion = e.ImageRegion
+	case e.ImageRegion == "":
+		o.ImageRegion = d.ImageRegion
+	default:
+		// Images of two Regions: one of them crosses Regions wherever
+		// the fleet runs.
+		o.ImageFromECR = false
+	}
+	return o
 }
 
 // OptIn reports whether the line item is priced only for a deployment

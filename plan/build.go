@@ -248,7 +248,7 @@ func Build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 
 // build is Build with its policies compiled.
 func build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
-	cat := opts.catalog().ForDeployment(opts.Deployment)
+	cat := opts.catalog().ForDeployment(opts.Deployment.In(s.SelfHosted.Region))
 	date := opts.date().Format(time.DateOnly)
 	p := &Plan{
 		Spec:        s.Filename,

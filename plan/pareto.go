@@ -64,7 +64,7 @@ func (f *Frontier) Allowed() int {
 // they denied p's option of the same routes. Without opts.Policies no
 // policy is applied.
 func Pareto(ctx context.Context, p *Plan, s *spec.Spec, opts Options) (*Frontier, error) {
-	cat := opts.catalog().ForDeployment(opts.Deployment)
+	cat := opts.catalog().ForDeployment(opts.Deployment.In(s.SelfHosted.Region))
 	var g costmodel.Gate
 	if opts.Policies != nil {
 		plans := gate(ctx, opts.Policies, p)

@@ -319,7 +319,15 @@ func readSecrets(ctx *pulumi.Context, c *config.Config, cfg *Config) error {
 // image in ECR no image pulls through the NAT gateway.
 func (c Config) Deployment() modelcatalog.Deployment {
 	return modelcatalog.Deployment{ExistingVPC: c.VPCID != "", Gateway: c.DeployGateway, PrivateLink: len(c.EndpointServicePrincipals) > 0,
-		ImageFromECR: c.imageFromECR(), PullCache: c.pullCache(), HFToken: c.HFToken != nil}
+		ImageFromECR: c.imageFromECR(), ImageRegion: c.imageRegion(), PullCache: c.pullCache(), HFToken: c.HFToken != nil}
+}
+
+// imageRegion is the Region of an ECR image's registry, "" for another
+// image: the plan prices its pulls in-Region only for a fleet there
+// (modelcatalog.Deployment.In).
+func (c Config) imageRegion() string {
+	_, _, region, _ := ecrRegistry(c.image())
+	return region
 }
 
 // image is the vLLM image the instances run: costgate:vllmImage, else
@@ -331,15 +339,17 @@ func (c Config) image() string {
 	return inference.VLLMImage
 }
 
-// imageFromECR reports whether the instances pull the image from ECR in
-// their own region, whose layers come through the VPC's S3 gateway
-// endpoint: an ECR image of the stack's region, or Docker Hub's through
-// the pull-through cache that costgate:dockerHubCredentials turns on. An
-// image of another region's ECR crosses the NAT gateway like any other.
+// imageFromECR reports whether the instances pull the image from ECR,
+// whose layers come through the VPC's S3 gateway endpoint in its own
+// Region: an ECR image (imageRegion: in-Region only for a fleet there,
+// which the plan checks against the spec's self_hosted.region, the
+// Region the deploy's preflight holds aws:region to), or Docker Hub's
+// through the pull-through cache that costgate:dockerHubCredentials turns
+// on. An image of another Region's ECR crosses the NAT gateway like any
+// other.
 func (c Config) imageFromECR() bool {
-	img := c.image()
-	if _, _, region, ok := ecrRegistry(img); ok {
-		return c.Region == "" || region == c.Region
+	if _, _, _, ok := ecrRegistry(c.image()); ok {
+		return true
 	}
 	return c.pullCache()
 }

@@ -3,6 +3,7 @@ package stacks
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 // gateway endpoint). Only a private ECR registry of the stack's own
 // region, or the pull-through cache, prices no pulls.
 func TestImageFromECRCannotBeFaked(t *testing.T) {
+	const noRegion = " (no aws:region)"
 	s, diags := spec.NewParser(modelcatalog.Default()).ParseFile(filepath.Join("..", "examples", "regulated.hcl"))
 	if diags.HasErrors() {
 		t.Fatal(diags)
@@ -41,9 +43,18 @@ func TestImageFromECRCannotBeFaked(t *testing.T) {
 		{"costgate:vllmImage: docker.io/vllm/vllm-openai:v0.11.0", false, false},
 		{"costgate:dockerHubCredentials:\n    secure: v1:abc\n  costgate:vllmImage: docker.io.example.net/vllm/vllm-openai:v0.11.0", false, false},
 		{"costgate:dockerHubCredentials:\n    secure: v1:abc\n  costgate:vllmImage: 123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:v1", true, false},
+		// Without aws:region the fleet runs in the spec's Region (the
+		// preflight holds the provider's to it): an image of another
+		// Region's ECR was priced as pulled in-Region.
+		{"costgate:vllmImage: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/vllm:v1" + noRegion, false, false},
+		{"costgate:vllmImage: 123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:v1" + noRegion, true, false},
 	} {
 		path := filepath.Join(t.TempDir(), "Pulumi.s.yaml")
-		text := "config:\n  aws:region: us-east-1\n  costgate:spec: s.hcl\n  " + tt.lines + "\n"
+		region := "aws:region: us-east-1\n  "
+		if strings.HasSuffix(tt.lines, noRegion) {
+			region, tt.lines = "", strings.TrimSuffix(tt.lines, noRegion)
+		}
+		text := "config:\n  " + region + "costgate:spec: s.hcl\n  " + tt.lines + "\n"
 		if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +62,7 @@ func TestImageFromECRCannotBeFaked(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", tt.lines, err)
 		}
-		d := cfg.Deployment()
+		d := cfg.Deployment().In(s.SelfHosted.Region)
 		if d.ImageFromECR != tt.ecr {
 			t.Errorf("%s: image from ECR %v, want %v", tt.lines, d.ImageFromECR, tt.ecr)
 		}
