@@ -137,12 +137,39 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 			return nil, invalid(err)
 		}
 		f.stack = cfg
-		f.addPolicyDirs(cfg.PolicyDirs)
+		f.policyDirs = f.inStackOrder(cfg.PolicyDirs)
 		add(cfg.SpecPath, f.stackConfig)
 		f.addDeployment(cfg.SpecPath, cfg.Deployment())
 		f.stacks[filepath.Clean(cfg.SpecPath)] = append(f.stacks[filepath.Clean(cfg.SpecPath)], cfg)
 	}
 	return paths, nil
+}
+
+// inStackOrder are the policy folders a stack's spec is judged with, in
+// the order pulumi up loads the stack's (a later folder's data.json
+// overrides an earlier one's): the organisation's folders the stack does
+// not name first, then the stack's as it lists them, each of the
+// organisation's as --policy-dir gives it (the rules checkout's copy).
+// Loaded organisation-first, a stack listing its own folder first was
+// judged with the organisation's data overriding its own, where pulumi up
+// judged the other way round.
+func (f *planFlags) inStackOrder(stack []string) []string {
+	var order []string
+	for _, d := range stack {
+		if i := slices.IndexFunc(f.policyDirs, func(have string) bool { return samePath(have, d) || sameRulePath(f.org.root, have, d) }); i >= 0 {
+			d = f.policyDirs[i]
+		}
+		if !slices.ContainsFunc(order, func(o string) bool { return samePath(o, d) }) {
+			order = append(order, d)
+		}
+	}
+	var out []string
+	for _, d := range f.policyDirs {
+		if !slices.Contains(order, d) {
+			out = append(out, d)
+		}
+	}
+	return append(out, order...)
 }
 
 // ownFolders are a stack's policy folders that --policy-dir does not
@@ -288,17 +315,6 @@ func samePath(a, b string) bool {
 	aa, errA := filepath.Abs(a)
 	bb, errB := filepath.Abs(b)
 	return errA == nil && errB == nil && aa == bb
-}
-
-// addPolicyDirs adds a stack's policy folders to --policy-dir's, each
-// once: CI names the stack's folders in COSTGATE_POLICY_DIRS too, as
-// docs/CI.md asks, and a folder loaded twice is refused.
-func (f *planFlags) addPolicyDirs(dirs []string) {
-	for _, d := range dirs {
-		if !slices.ContainsFunc(f.policyDirs, func(have string) bool { return samePath(have, d) }) {
-			f.policyDirs = append(f.policyDirs, d)
-		}
-	}
 }
 
 // gate is the resource gate of the spec at path: the resources of every
@@ -484,25 +500,24 @@ func (f *planFlags) stackEvaluators() (map[string]plan.Evaluator, error) {
 	}
 	byDirs := map[string]plan.Evaluator{}
 	for _, path := range slices.Sorted(maps.Keys(f.stacks)) {
-		cfgs := f.stacks[path]
-		var extra []string
-		for _, cfg := range cfgs {
-			own := f.ownFolders(cfg.PolicyDirs)
-			if len(own) > 0 && len(extra) > 0 && !slices.Equal(own, extra) {
+		var dirs, extra []string
+		for _, cfg := range f.stacks[path] {
+			own, order := f.ownFolders(cfg.PolicyDirs), f.inStackOrder(cfg.PolicyDirs)
+			if len(own) == 0 && slices.Equal(order, f.policyDirs) {
+				continue // the organisation's folders alone, in its order
+			}
+			if dirs != nil && !slices.Equal(order, dirs) {
 				// Judged with both stacks' folders merged, one stack's
 				// data.json overrode the other's threshold and the review
 				// showed neither stack's verdict.
-				return nil, invalid(fmt.Errorf("%s is deployed by stacks with policy folders of their own that differ (%s and %s): the review cannot judge it once for both; give the stacks the same costgate:policyDirs, or each its own spec",
-					specfile.Display(path), strings.Join(extra, ", "), strings.Join(own, ", ")))
+				return nil, invalid(fmt.Errorf("%s is deployed by stacks with policy folders of their own, or in an order of their own, that differ (%s and %s): the review cannot judge it once for both; give the stacks the same costgate:policyDirs, or each its own spec",
+					specfile.Display(path), strings.Join(extra, ", "), strings.Join(cfg.PolicyDirs, ", ")))
 			}
-			if len(own) > 0 {
-				extra = own // a stack without folders of its own adds none
-			}
+			dirs, extra = order, cfg.PolicyDirs
 		}
-		if len(extra) == 0 {
+		if dirs == nil {
 			continue
 		}
-		dirs := append(slices.Clone(f.policyDirs), extra...)
 		key := strings.Join(dirs, "\x00")
 		if byDirs[key] == nil {
 			ev, err := plan.NewPoliciesWith(policies.Options{Dirs: dirs, Timeout: f.policyTimeout})

@@ -47,3 +47,29 @@ func TestStackPolicyFoldersReordered(t *testing.T) {
 		}
 	}
 }
+
+// TestStackPolicyFoldersInTheStacksOrder: the gates judge a stack's spec
+// with its policy folders in the order pulumi up loads them. A stack
+// listing its own folder before the organisation's has the
+// organisation's data.json override its own (the cap of 100 a month
+// here); loaded organisation-first, the gates let the stack's looser cap
+// win, passed the team, and pulumi up's program then denied it.
+func TestStackPolicyFoldersInTheStacksOrder(t *testing.T) {
+	const rule = "package costgate.cap\n\ndeny contains {\"policy\": \"cap.cash\", \"option\": o.architecture, \"msg\": \"above the cap\"} if {\n\tsome o in input.options\n\to.cash_usd.expected > data.costgate.cap.limit\n}\n"
+	const stack = "config:\n  aws:region: us-east-1\n  costgate:spec: teams/x.hcl\n  costgate:policyDirs:\n    - deploy/own\n    - policies/org\n"
+	base := map[string]string{"teams/x.hcl": strings.Replace(attack17Team("x", "6.88"), "20000", "900000", 1),
+		"policies/org/cap.rego": rule, "policies/org/data.json": `{"costgate": {"cap": {"limit": 100}}}`,
+		"deploy/own/data.json": `{"costgate": {"cap": {"limit": 1000000000}}}`, "Pulumi.x.yaml": stack}
+	repo := gitRepo(t, base, map[string]string{"approvals.json": `{"approved_by": []}`})
+	for _, args := range [][]string{
+		{"check", "--base-ref", "HEAD", "--spec-dir", "teams", "--stack-spec", "Pulumi.x.yaml", "--policy-dir", "policies/org"},
+		{"check", "--base-ref", "HEAD", "--stack-config", "Pulumi.x.yaml", "--policy-dir", "policies/org"},
+		{"check", "--stack-config", "Pulumi.x.yaml"},
+		{"plan", "--stack-config", "Pulumi.x.yaml"},
+	} {
+		code, out, stderr := inDir(t, repo, append(args, "--as-of", "2026-11-26", "--approvals", "approvals.json")...)
+		if code != 1 || !strings.Contains(out, "cap.cash") {
+			t.Errorf("%v: exit %d, want 1 with cap.cash\nstdout: %s\nstderr: %s", args, code, out, stderr)
+		}
+	}
+}

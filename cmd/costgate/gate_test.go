@@ -863,7 +863,7 @@ func TestStackFoldersOnceEach(t *testing.T) {
 	writeFile(t, repo, "Pulumi.prod.yaml", "config:\n  costgate:spec: teams/acme.hcl\n  costgate:policyDirs:\n    - policies/org\n    - policies/prod\n")
 	writeFile(t, repo, "Pulumi.staging.yaml", "config:\n  costgate:spec: teams/acme.hcl\n  costgate:policyDirs:\n    - policies/own\n")
 	code, _, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", asOf, "--spec-dir", "teams", "--stack-spec", "Pulumi.prod.yaml", "--stack-spec", "Pulumi.staging.yaml", "--policy-dir", "rules/policies/org", "--rules-root", "rules")
-	if code != 2 || !strings.Contains(stderr, "deployed by stacks with policy folders of their own that differ") {
+	if code != 2 || !strings.Contains(stderr, "deployed by stacks with policy folders of their own, or in an order of their own, that differ") {
 		t.Errorf("two stacks with different folders: exit %d\n%s", code, stderr)
 	}
 }

@@ -70,7 +70,7 @@ func newPlanCmd() *cobra.Command {
 					return invalid(err)
 				}
 				f.stack = cfg
-				f.addPolicyDirs(cfg.PolicyDirs)
+				f.policyDirs = f.inStackOrder(cfg.PolicyDirs)
 				if len(args) == 0 {
 					args = []string{cfg.SpecPath}
 				}
