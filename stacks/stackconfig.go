@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/costgate/costgate/modelcatalog"
@@ -96,20 +97,30 @@ func ReadStackConfig(path string) (Config, error) {
 	if file.Environment.Kind != 0 {
 		return Config{}, fmt.Errorf("read stack config %s:%d: the stack imports a Pulumi ESC environment, whose pulumiConfig pulumi up reads and costgate cannot (it would price and gate another price book, policy folders or spec than the ones deployed); set the stack's costgate keys in this file", path, file.Environment.Line)
 	}
-	if err := projectConfigOutside(path, file.Config); err != nil {
+	project, err := readProject(path)
+	if err != nil {
+		return Config{}, err
+	}
+	keys, err := pulumiKeys(file.Config, project.Name)
+	if err != nil {
+		return Config{}, fmt.Errorf("read stack config %s:%w", path, err)
+	}
+	if err := projectConfigOutside(path, project, keys); err != nil {
 		return Config{}, err
 	}
 	cfg := Config{Stack: true}
 	var errs []string
-	for _, full := range sortedKeys(file.Config) {
+	for _, full := range sortedKeys(keys) {
+		node := keys[full]
 		key, ok := strings.CutPrefix(full, "costgate:")
 		if !ok {
-			if n := file.Config[full]; full == "aws:region" && n.Kind == yaml.ScalarNode {
-				cfg.Region = n.Value
+			if full == "aws:region" {
+				if err := regionKey(&cfg, &node); err != nil {
+					errs = append(errs, fmt.Sprintf("%s:%d: aws:region: %v", path, node.Line, err))
+				}
 			}
 			continue // other namespaces
 		}
-		node := file.Config[full]
 		if err := setStackKey(&cfg, key, &node); err != nil {
 			errs = append(errs, fmt.Sprintf("%s:%d: costgate:%s: %v", path, node.Line, key, err))
 		}
@@ -156,12 +167,18 @@ func setStackKey(cfg *Config, key string, node *yaml.Node) error {
 		if node.Kind != yaml.ScalarNode {
 			return fmt.Errorf("want a string")
 		}
+		if err := readAsWritten(node); err != nil {
+			return err
+		}
 		if err := checkValue(key, node.Value); err != nil {
 			return err
 		}
 		*stringKeys[key](cfg) = node.Value
 	case listKeys[key] != nil:
 		var list []string
+		if err := readAsWritten(node); err != nil {
+			return err
+		}
 		if node.Kind == yaml.ScalarNode {
 			// pulumi config set KEY '["a","b"]' stores the JSON text.
 			if err := json.Unmarshal([]byte(node.Value), &list); err != nil {
@@ -196,12 +213,21 @@ func stackText(raw []byte, root string, keys ...string) (Config, error) {
 	if err := yaml.Unmarshal(raw, &file); err != nil {
 		return Config{}, err
 	}
+	// The project's name is not read at the base: a key without a
+	// namespace is whose pulumi up ran, and the file does not read.
+	config, err := pulumiKeys(file.Config, "")
+	if err != nil {
+		return Config{}, fmt.Errorf("line %w", err)
+	}
 	var cfg Config
-	if n := file.Config["aws:region"]; n.Kind == yaml.ScalarNode {
-		cfg.Region = n.Value // an ECR image is pulled in its own Region only
+	if n, ok := config["aws:region"]; ok {
+		// An ECR image is pulled in its own Region only.
+		if err := regionKey(&cfg, &n); err != nil {
+			return Config{}, fmt.Errorf("aws:region: %w", err)
+		}
 	}
 	for _, key := range keys {
-		if node, ok := file.Config["costgate:"+key]; ok {
+		if node, ok := config["costgate:"+key]; ok {
 			if err := setStackKey(&cfg, key, &node); err != nil {
 				return Config{}, fmt.Errorf("costgate:%s: %w", key, err)
 			}
@@ -237,6 +263,40 @@ func StackDeployment(raw []byte, root string) (modelcatalog.Deployment, error) {
 	return cfg.Deployment(), err
 }
 
+// project is what a gate reads of the project file beside a stack file
+// (Pulumi.yaml, or Pulumi.yml); the zero value where there is none.
+type project struct {
+	path           string
+	Name           string               `yaml:"name"`
+	StackConfigDir string               `yaml:"stackConfigDir"`
+	Config         map[string]yaml.Node `yaml:"config"`
+}
+
+// readProject reads the project file beside the stack file at path.
+func readProject(path string) (project, error) {
+	root := filepath.Dir(path)
+	file := filepath.Join(root, "Pulumi.yaml")
+	if _, err := os.Lstat(file); err != nil {
+		file = filepath.Join(root, "Pulumi.yml")
+		if _, err := os.Lstat(file); err != nil {
+			return project{}, nil // no project file beside it: nothing but this file
+		}
+	}
+	raw, err := specfile.ReadRegular(file, specfile.MaxStackBytes)
+	if err != nil {
+		return project{}, fmt.Errorf("read stack config %s: %w", path, err)
+	}
+	if err := hiddenYAML(file, raw); err != nil {
+		return project{}, err
+	}
+	var p project
+	if err := yaml.Unmarshal(raw, &p); err != nil {
+		return project{}, fmt.Errorf("read project %s: %w", file, err)
+	}
+	p.path = file
+	return p, nil
+}
+
 // projectConfigOutside refuses a project file (Pulumi.yaml beside the
 // stack file) that would make pulumi up read configuration this stack
 // file does not hold: a stackConfigDir elsewhere (pulumi reads the stacks'
@@ -244,33 +304,14 @@ func StackDeployment(raw []byte, root string) (modelcatalog.Deployment, error) {
 // the program plans in: programRegion) with a value in the project's own
 // config that the stack file does not set (pulumi up takes the project's
 // value, which costgate would never see: the program deployed in a Region
-// no gate had previewed).
-func projectConfigOutside(path string, stack map[string]yaml.Node) error {
-	root := filepath.Dir(path)
-	project := filepath.Join(root, "Pulumi.yaml")
-	if _, err := os.Lstat(project); err != nil {
-		project = filepath.Join(root, "Pulumi.yml")
-		if _, err := os.Lstat(project); err != nil {
-			return nil // no project file beside it: nothing but this file
-		}
-	}
-	raw, err := specfile.ReadRegular(project, specfile.MaxStackBytes)
-	if err != nil {
-		return fmt.Errorf("read stack config %s: %w", path, err)
-	}
-	if err := hiddenYAML(project, raw); err != nil {
-		return err
-	}
-	var file struct {
-		Name           string               `yaml:"name"`
-		StackConfigDir string               `yaml:"stackConfigDir"`
-		Config         map[string]yaml.Node `yaml:"config"`
-	}
-	if err := yaml.Unmarshal(raw, &file); err != nil {
-		return fmt.Errorf("read project %s: %w", project, err)
+// no gate had previewed). stack is the stack file's keys as Pulumi reads
+// them (pulumiKeys).
+func projectConfigOutside(path string, file project, stack map[string]yaml.Node) error {
+	if file.path == "" {
+		return nil
 	}
 	if d := file.StackConfigDir; d != "" && filepath.Clean(d) != "." {
-		return fmt.Errorf("read stack config %s: %s sets stackConfigDir %q: pulumi reads each stack's configuration from there, not from this file", path, project, d)
+		return fmt.Errorf("read stack config %s: %s sets stackConfigDir %q: pulumi reads each stack's configuration from there, not from this file", path, file.path, d)
 	}
 	for _, key := range sortedKeys(file.Config) {
 		full := key
@@ -287,8 +328,92 @@ func projectConfigOutside(path string, stack map[string]yaml.Node) error {
 		if node.Kind == yaml.MappingNode && !hasKey(&node, "default") && !hasKey(&node, "value") {
 			continue // a declaration (type, description) without a value
 		}
-		return fmt.Errorf("read stack config %s: %s:%d gives %s a value in the project's configuration and this stack file does not set it: pulumi up reads that value, costgate does not; set it in the stack file", path, project, node.Line, full)
+		return fmt.Errorf("read stack config %s: %s:%d gives %s a value in the project's configuration and this stack file does not set it: pulumi up reads that value, costgate does not; set it in the stack file", path, file.path, node.Line, full)
 	}
+	return nil
+}
+
+// pulumiKeys are a stack file's configuration keys as Pulumi reads them
+// (workspace.LoadProjectStackBytes, config.ParseKey): a key without a
+// namespace is the project's (name, in the project file; with none, or
+// where the project is not read, such a key is an error: whose it is
+// depends on the project pulumi up runs), and "NS:config:NAME" is
+// "NS:NAME". costgate had read only "costgate:NAME": "catalog: cheap.json"
+// or "costgate:config:catalog" set the price book pulumi up priced with
+// while every gate priced without it, and no change to the stack's rules
+// was seen. Two keys that read as one are an error, naming both lines:
+// Pulumi keeps either, at random. The error begins with the line.
+func pulumiKeys(config map[string]yaml.Node, project string) (map[string]yaml.Node, error) {
+	out := make(map[string]yaml.Node, len(config))
+	written := map[string]string{}
+	for _, key := range sortedKeys(config) {
+		node := config[key]
+		full := key
+		switch parts := strings.Split(key, ":"); {
+		case len(parts) == 1 && project == "":
+			return nil, fmt.Errorf("%d: %s has no namespace: Pulumi reads it as a key of the project pulumi up runs, which costgate does not read here; write the namespace, as in costgate:%s", node.Line, key, key)
+		case len(parts) == 1:
+			full = project + ":" + key
+		case len(parts) == 3 && parts[1] == "config":
+			full = parts[0] + ":" + parts[2]
+		}
+		if other, dup := written[full]; dup {
+			return nil, fmt.Errorf("%d: %s and %s (line %d) are both %s to Pulumi, which keeps one of them at random; keep one", node.Line, key, other, out[full].Line, full)
+		}
+		written[full], out[full] = key, node
+	}
+	return out, nil
+}
+
+// readAsWritten refuses a value Pulumi reads otherwise than it is written
+// (config.Value: the YAML decoded, then a string as is, a null as unset, a
+// date as Go prints a time, anything else as JSON; in a list, each item):
+// a tag such as !!binary, whose base64 text Pulumi decodes, put an image
+// or a price book no reviewer could read in the file, and costgate read
+// the base64 text; an unquoted date (capacityBlockEnd: 2027-01-15) passed
+// the gates and was "2027-01-15 00:00:00 +0000 UTC" to the program.
+func readAsWritten(node *yaml.Node) error {
+	if node.Kind == yaml.SequenceNode {
+		for _, item := range node.Content {
+			if err := readAsWritten(item); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if node.Kind != yaml.ScalarNode {
+		return nil
+	}
+	var v any
+	if err := node.Decode(&v); err != nil {
+		return err
+	}
+	var text string
+	switch v := v.(type) {
+	case nil: // unset
+	case string:
+		text = v
+	case time.Time: // an unquoted date
+		text = v.String()
+	default:
+		b, _ := json.Marshal(v)
+		text = string(b)
+	}
+	if text != node.Value {
+		return fmt.Errorf("%q (tag %s) reads in Pulumi as %q: write the value itself, quoted", node.Value, node.Tag, text)
+	}
+	return nil
+}
+
+// regionKey sets cfg's Region from aws:region's value.
+func regionKey(cfg *Config, node *yaml.Node) error {
+	if node.Kind != yaml.ScalarNode {
+		return nil
+	}
+	if err := readAsWritten(node); err != nil {
+		return err
+	}
+	cfg.Region = node.Value
 	return nil
 }
 

@@ -24,7 +24,10 @@ func TestStackValuesOfTheirOwnForm(t *testing.T) {
 		{"costgate:capacityBlockEnd: 2026-02-30", `:3: costgate:capacityBlockEnd: "2026-02-30" is not a date`},
 		{"costgate:capacityBlockEnd: next tuesday", `:3: costgate:capacityBlockEnd: "next tuesday" is not a date`},
 		{"costgate:timeZone: America/Los_Angeles", ""},
-		{"costgate:capacityBlockEnd: 2027-01-15", ""},
+		{`costgate:capacityBlockEnd: "2027-01-15"`, ""},
+		// Unquoted, YAML reads a date, which Pulumi gives the program as
+		// "2027-01-15 00:00:00 +0000 UTC".
+		{"costgate:capacityBlockEnd: 2027-01-15", `:3: costgate:capacityBlockEnd: "2027-01-15" (tag !!timestamp) reads in Pulumi as "2027-01-15 00:00:00 +0000 UTC": write the value itself, quoted`},
 	} {
 		path := filepath.Join(dir, "Pulumi.s.yaml")
 		if err := os.WriteFile(path, []byte("config:\n  costgate:spec: team.hcl\n  "+tt.line+"\n"), 0o644); err != nil {
