@@ -180,12 +180,54 @@ func (u *uiPages) check() error {
 	return nil
 }
 
-// litellmReader counts rows into an aggregation.
+// litellmSet is what an import's LiteLLM files share: their UI pages,
+// and one reading of prompt_tokens for all their rows. One proxy writes
+// one way, and a row whose cache exceeds its prompt_tokens shows an
+// older LiteLLM that leaves cache writes out; read per file, the same
+// rows split across pages, or a request in two overlapping pages, read
+// one way or the other by the files' order and cut.
+type litellmSet struct {
+	ui  *uiPages
+	agg *aggregate
+	// older counts the rows counted whose cache exceeds their prompt.
+	older int64
+	// split sums the cache writes of the rows whose prompt_tokens may or
+	// may not include them (no text_tokens, room for both readings),
+	// counted as the current LiteLLM writes them: once every file is read
+	// they are added to the uncached input where some row shows an older
+	// LiteLLM, which leaves them out. Keyed by the quarter hour (every
+	// zone's hours start on one), developer and model.
+	split     map[splitKey]float64
+	splitRows int64
+}
+
+func newLiteLLMSet(in *inputs, agg *aggregate) *litellmSet {
+	return &litellmSet{ui: &uiPages{in: in}, agg: agg, split: map[splitKey]float64{}}
+}
+
+// check checks the UI pages and reads the split rows as the files' other
+// rows say their LiteLLM writes them.
+func (s *litellmSet) check() error {
+	if err := s.ui.check(); err != nil {
+		return err
+	}
+	if s.older == 0 {
+		return nil
+	}
+	for _, k := range slices.SortedFunc(maps.Keys(s.split), func(a, b splitKey) int {
+		return cmp.Or(a.at.Compare(b.at), strings.Compare(a.dev, b.dev), strings.Compare(a.model, b.model))
+	}) {
+		s.agg.amend(record{Start: k.at, Developer: k.dev, Model: k.model, Tokens: Buckets{Uncached: s.split[k]}})
+	}
+	s.ui.in.res.Notes = append(s.ui.in.res.Notes, fmt.Sprintf("%d rows had prompt_tokens below cache reads plus cache writes (an older LiteLLM that left cache writes out of prompt_tokens): their uncached input is prompt_tokens less cache reads, and so is that of the %d other rows with cache writes the spend logs hold (one proxy writes one way: every file of the import is read alike)", s.older, s.splitRows))
+	return nil
+}
+
+// litellmReader counts one file's rows into an aggregation.
 type litellmReader struct {
-	ui        *uiPages
+	set       *litellmSet
 	agg       *aggregate
 	cacheHits int64
-	older     int64
 	// others counts the rows of calls that are no chat (embeddings,
 	// images, ...), by call_type: not the team's coding tokens.
 	others map[string]int64
@@ -197,14 +239,6 @@ type litellmReader struct {
 	// at all (a stream cut off, a provider whose usage LiteLLM did not
 	// capture): their usage is unknown, not none.
 	counted, empty int64
-	// split sums the cache writes of the rows whose prompt_tokens may or
-	// may not include them (no text_tokens, room for both readings),
-	// counted as the current LiteLLM writes them: at the file's end they
-	// are added to the uncached input where the file's other rows show
-	// an older LiteLLM, which leaves them out. Keyed by the quarter hour
-	// (every zone's hours start on one), developer and model.
-	split     map[splitKey]float64
-	splitRows int64
 }
 
 type splitKey struct {
@@ -230,8 +264,8 @@ func chatCall(callType string) bool {
 	return true
 }
 
-func readLiteLLM(f *file, agg *aggregate, ui *uiPages) error {
-	r := &litellmReader{agg: agg, ui: ui, others: map[string]int64{}, split: map[splitKey]float64{}}
+func readLiteLLM(f *file, set *litellmSet) error {
+	r := &litellmReader{set: set, agg: set.agg, others: map[string]int64{}}
 	head, _ := f.r.Peek(64)
 	var err error
 	if t := bytes.TrimLeft(head, " \t\r\n\ufeff"); len(t) > 0 && (t[0] == '[' || t[0] == '{') {
@@ -242,7 +276,6 @@ func readLiteLLM(f *file, agg *aggregate, ui *uiPages) error {
 	if err != nil {
 		return err
 	}
-	r.flushSplit()
 	res := f.in.res
 	for _, c := range slices.Sorted(maps.Keys(r.others)) {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows were %s calls, no chat or completion: their tokens are not counted", f.name, r.others[c], c))
@@ -261,9 +294,6 @@ func readLiteLLM(f *file, agg *aggregate, ui *uiPages) error {
 	}
 	if r.cacheHits > 0 {
 		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows were LiteLLM response-cache hits (cache_hit True): no model served them, so they are not counted", f.name, r.cacheHits))
-	}
-	if r.older > 0 {
-		res.Notes = append(res.Notes, fmt.Sprintf("%s: %d rows had prompt_tokens below cache reads plus cache writes (an older LiteLLM that left cache writes out of prompt_tokens): their uncached input is prompt_tokens less cache reads, and so is that of the file's %d other rows with cache writes (one proxy writes one way)", f.name, r.older, r.splitRows))
 	}
 	return nil
 }
@@ -317,7 +347,7 @@ func (r *litellmReader) object(f *file, s *jsonStream, line int) error {
 		return err
 	}
 	if isPage {
-		return r.ui.add(f, line, rows, fields)
+		return r.set.ui.add(f, line, rows, fields)
 	}
 	b, _ := json.Marshal(fields)
 	var row litellmRow
@@ -509,7 +539,7 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 	}
 	prompt := row.PromptTokens.V
 	var uncached float64
-	ambiguous := false
+	ambiguous, older := false, false
 	switch {
 	case text.Set && (text.V+read.V+write.V == prompt || text.V+read.V == prompt):
 		// text_tokens is the uncached input whichever convention
@@ -520,7 +550,7 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 		ambiguous = write.V > 0
 	case prompt-read.V >= 0:
 		uncached = prompt - read.V
-		r.older++
+		older = true
 	default:
 		return f.invalid(line, "spend log row %q: prompt_tokens %s is less than its cache reads %s", row.RequestID.V, fmtCount(prompt), fmtCount(read.V))
 	}
@@ -537,26 +567,12 @@ func (r *litellmReader) row(f *file, line int, row *litellmRow) error {
 		rec.Write1h, rec.WriteTTLs = min(lt.Ephemeral1h.V, write.V), true
 	}
 	r.agg.add(rec)
-	if ambiguous {
-		r.split[splitKey{rec.Start.Truncate(15 * time.Minute), rec.Developer, rec.Model}] += write.V
-		r.splitRows++
+	switch {
+	case older:
+		r.set.older++
+	case ambiguous:
+		r.set.split[splitKey{rec.Start.Truncate(15 * time.Minute), rec.Developer, rec.Model}] += write.V
+		r.set.splitRows++
 	}
 	return nil
-}
-
-// flushSplit reads the rows whose prompt_tokens may or may not include
-// their cache writes as the file's other rows say its LiteLLM writes
-// them: one proxy writes one way, and a row whose cache exceeds its
-// prompt_tokens shows an older LiteLLM that leaves writes out, so its
-// neighbours' prompt_tokens leave them out too (their writes are
-// uncached input the current reading took away).
-func (r *litellmReader) flushSplit() {
-	if r.older > 0 {
-		for _, k := range slices.SortedFunc(maps.Keys(r.split), func(a, b splitKey) int {
-			return cmp.Or(a.at.Compare(b.at), strings.Compare(a.dev, b.dev), strings.Compare(a.model, b.model))
-		}) {
-			r.agg.amend(record{Start: k.at, Developer: k.dev, Model: k.model, Tokens: Buckets{Uncached: r.split[k]}})
-		}
-	}
-	r.split = nil
 }

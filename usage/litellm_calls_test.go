@@ -64,7 +64,7 @@ func TestLiteLLMFileReadOneWay(t *testing.T) {
 			if got := res.Tokens.Totals.Uncached; got != 20008 {
 				t.Errorf("uncached %v, want 20,008 (8 + 20,000: both rows read as the older LiteLLM writes them)", got)
 			}
-			if !strings.Contains(strings.Join(res.Notes, "\n"), "and so is that of the file's 1 other rows with cache writes") {
+			if !strings.Contains(strings.Join(res.Notes, "\n"), "and so is that of the 1 other rows with cache writes the spend logs hold") {
 				t.Errorf("notes: %q", res.Notes)
 			}
 		})
@@ -76,6 +76,44 @@ func TestLiteLLMFileReadOneWay(t *testing.T) {
 	}
 	if got := res.Tokens.Totals.Uncached; got != 15000 {
 		t.Errorf("uncached %v, want 15,000", got)
+	}
+}
+
+// TestLiteLLMDataSetReadOneWay: the files of one import are one proxy's
+// rows, read one way whatever their cut and order. Read file by file, the
+// fitting row lost its writes from the uncached input when it sat in
+// another page than the older row (15,008), or when the page that held
+// both was read after another page holding it (a duplicate, so never
+// amended): 20,008 or 15,008 by the order of the arguments, exit 0.
+func TestLiteLLMDataSetReadOneWay(t *testing.T) {
+	older := `{"request_id": "r1", "startTime": "2026-11-02T10:00:00Z", "model": "claude-sonnet-4.6", "user": "alice", "prompt_tokens": 118251, "completion_tokens": 10, "metadata": {"additional_usage_values": {"cache_read_input_tokens": 118243, "cache_creation_input_tokens": 9254}}}`
+	fits := `{"request_id": "r2", "startTime": "2026-11-02T11:00:00Z", "model": "claude-sonnet-4.6", "user": "alice", "prompt_tokens": 70000, "completion_tokens": 10, "metadata": {"additional_usage_values": {"cache_read_input_tokens": 50000, "cache_creation_input_tokens": 5000}}}`
+	for _, c := range []struct {
+		name  string
+		files []string
+	}{
+		{"split, older first", []string{older, fits}},
+		{"split, older last", []string{fits, older}},
+		{"overlapping pages, both first", []string{older + "\n" + fits, fits}},
+		{"overlapping pages, both last", []string{fits, older + "\n" + fits}},
+		{"the older row twice", []string{older + "\n" + fits, older}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var paths []string
+			for i, body := range c.files {
+				paths = append(paths, writeTemp(t, fmt.Sprintf("spend-%d.jsonl", i), body+"\n"))
+			}
+			res, err := Import(paths, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Tokens.Totals.Uncached; got != 20008 {
+				t.Errorf("uncached %v, want 20,008 (8 + 20,000: both rows read as the older LiteLLM writes them)", got)
+			}
+			if !strings.Contains(strings.Join(res.Notes, "\n"), "1 rows had prompt_tokens below cache reads plus cache writes") {
+				t.Errorf("notes: %q", res.Notes)
+			}
+		})
 	}
 }
 

@@ -337,8 +337,8 @@ func importTokens(in *inputs, paths []string) error {
 			set := newPageSet(in, "start_time", "end_time", openAIGroups...)
 			read, check = func(f *file) error { return readOpenAI(f, set, agg) }, set.check
 		default:
-			ui := &uiPages{in: in}
-			read, check = func(f *file) error { return readLiteLLM(f, agg, ui) }, ui.check
+			set := newLiteLLMSet(in, agg)
+			read, check = func(f *file) error { return readLiteLLM(f, set) }, set.check
 		}
 		for _, p := range paths {
 			if err := in.each(p, read); err != nil {
