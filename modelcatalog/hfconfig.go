@@ -28,7 +28,8 @@ func (c hfConfig) has(key string) bool {
 // ParseHFConfig reads a Hugging Face config.json into the architecture
 // figures the performance model needs, counting the parameters from the
 // layer shapes: embeddings (twice unless tied), attention (grouped-query,
-// or multi-head latent with its LoRA ranks), gated MLPs, routed and
+// multi-query, or multi-head latent with its LoRA ranks), MLPs (gated,
+// or an up and a down projection for the model types ungatedMLP lists), routed and
 // shared experts on the layers that carry them (first_k_dense_replace,
 // interleave_moe_layer_step, decoder_sparse_step, mlp_only_layers), and
 // the attention windows (layer_types, sliding_window, Llama 4's chunked
@@ -67,6 +68,9 @@ func ParseHFConfig(data []byte, name string) (OpenModel, error) {
 		}
 	}
 	m.KVHeads = int(c.num("num_key_value_heads", "num_kv_heads"))
+	if mq, _ := c["multi_query"].(bool); m.KVHeads <= 0 && mq {
+		m.KVHeads = 1 // multi-query attention (StarCoder's gpt_bigcode, Falcon-7B)
+	}
 	if m.KVHeads <= 0 {
 		m.KVHeads = m.QHeads
 	}
@@ -200,7 +204,7 @@ func (c hfConfig) params(m *OpenModel) (total, active float64) {
 	if b, _ := c["tie_word_embeddings"].(bool); !b {
 		embed *= 2
 	}
-	dense := 3 * h * c.num("intermediate_size_mlp", "intermediate_size", "ffn_dim", "n_inner")
+	dense := c.mlpMatrices() * h * c.num("intermediate_size_mlp", "intermediate_size", "ffn_dim", "n_inner")
 	if m.Experts == 0 {
 		total = embed + layers*(attn+dense)
 		return total, total
@@ -222,6 +226,24 @@ func (c hfConfig) params(m *OpenModel) (total, active float64) {
 	e, k, ml := float64(m.Experts), float64(m.ExpertsPerToken), float64(moeLayers)
 	base := embed + layers*attn + float64(m.DenseLayers)*dense + ml*(shared+h*e)
 	return base + ml*e*expert, base + ml*k*expert
+}
+
+// ungatedMLP are the model types whose dense MLP is an up and a down
+// projection with no gate (GELU or squared ReLU: GPT-2, StarCoder and
+// StarCoder2, GPT-NeoX, GPT-J, OPT, Falcon, Phi-2, BLOOM, CodeGen,
+// Nemotron, Persimmon, MPT): two matrices of hidden × intermediate a
+// layer, where a gated MLP (Llama, Qwen, Mistral, Gemma, ...) has three.
+var ungatedMLP = map[string]bool{"gpt2": true, "gpt_bigcode": true, "starcoder2": true, "gpt_neox": true, "gptj": true,
+	"gpt_neo": true, "opt": true, "falcon": true, "phi": true, "bloom": true, "codegen": true, "nemotron": true,
+	"persimmon": true, "mpt": true}
+
+// mlpMatrices is how many hidden × intermediate matrices a dense MLP
+// layer holds: 2 for the ungated model types, else 3.
+func (c hfConfig) mlpMatrices() float64 {
+	if t, _ := c["model_type"].(string); ungatedMLP[strings.ToLower(t)] {
+		return 2
+	}
+	return 3
 }
 
 // moeLayers is how many of the layers carry experts.

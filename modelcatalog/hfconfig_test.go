@@ -68,6 +68,37 @@ func TestParseHFConfig(t *testing.T) {
 	}
 }
 
+// TestParseHFConfigUngatedAndMultiQuery: the code models whose MLP has
+// no gate (StarCoder2's c_fc and c_proj) or whose attention has one
+// key-value head (StarCoder's gpt_bigcode, "multi_query": true) were read
+// as a gated MLP with a key-value head per query head: StarCoder2-15B
+// priced at 44.0 GB of weights and StarCoder at 49.5 GB with 48 times its
+// KV cache (11 sequences on an H100 at 2,000 + 200 tokens), exit 0.
+func TestParseHFConfigUngatedAndMultiQuery(t *testing.T) {
+	for _, tt := range []struct {
+		name, data      string
+		paramsB         float64 // the maker's count
+		kvHeads, layers int
+	}{
+		{"starcoder2-15b", `{"architectures": ["Starcoder2ForCausalLM"], "model_type": "starcoder2", "hidden_act": "gelu_pytorch_tanh",
+			"hidden_size": 6144, "intermediate_size": 24576, "max_position_embeddings": 16384, "num_attention_heads": 48,
+			"num_hidden_layers": 40, "num_key_value_heads": 4, "sliding_window": 4096, "use_bias": true, "vocab_size": 49152}`, 15.96, 4, 40},
+		{"starcoder", `{"architectures": ["GPTBigCodeForCausalLM"], "model_type": "gpt_bigcode", "multi_query": true,
+			"n_embd": 6144, "n_head": 48, "n_inner": 24576, "n_layer": 40, "n_positions": 8192, "vocab_size": 49152}`, 15.5, 1, 40},
+		// A gated model is read as before.
+		{"qwen3-4b", dense(`"model_type": "qwen3"`), 4.02, 8, 36},
+	} {
+		got, err := ParseHFConfig([]byte(tt.data), tt.name+".json")
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if math.Abs(got.ParamsB/tt.paramsB-1) > 0.03 || got.KVHeads != tt.kvHeads || got.Layers != tt.layers {
+			t.Errorf("%s: %g B parameters, %d key-value heads, %d layers; want %g B (within 3 %%), %d, %d",
+				tt.name, got.ParamsB, got.KVHeads, got.Layers, tt.paramsB, tt.kvHeads, tt.layers)
+		}
+	}
+}
+
 func TestParseHFConfigRefuses(t *testing.T) {
 	for _, tt := range []struct{ data, want string }{
 		{`{"model_type": "bert"`, "not a config.json"},
