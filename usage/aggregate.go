@@ -353,6 +353,13 @@ func (a *aggregate) inside(r record) float64 {
 	return float64(e.Sub(s)) / float64(r.Width)
 }
 
+// counted is the tokens of a record the period holds: what add counts
+// of it, for the notes that give a part of the usage (a premium tier's,
+// a service account's).
+func (a *aggregate) counted(r record) float64 {
+	return a.inside(r) * r.Tokens.Total()
+}
+
 // clip bounds an interval by the period.
 func (a *aggregate) clip(s, e time.Time) (time.Time, time.Time) {
 	if !a.since.IsZero() && s.Before(a.since) {

@@ -86,7 +86,6 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 		dev := first(r.AccountID.V, r.APIKeyID.V)
 		if r.ServiceAccountID.V != "" {
 			dev = ""
-			agg.serviceAccounts[r.ServiceAccountID.V] += r.UncachedInputTokens.V + r.CacheReadInput.V + write + r.OutputTokens.V
 		}
 		if ok, err := f.identity(line, dev); !ok {
 			return err
@@ -95,16 +94,21 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 		if dup, err := agg.duplicate(k, t, "", f, line, "bucket and group"); dup {
 			return err
 		}
+		rec := record{Start: start, Width: end.Sub(start), Bucket: true, Developer: dev, Model: r.Model.V, Tokens: t,
+			Write1h: r.CacheCreation.Ephemeral1h.V, WriteTTLs: ttls}
+		n := agg.counted(rec)
+		if r.ServiceAccountID.V != "" {
+			agg.serviceAccounts[r.ServiceAccountID.V] += n
+		}
 		if premium {
-			agg.premium[r.ServiceTier.V] += t.Total()
+			agg.premium[r.ServiceTier.V] += n
 		}
 		if strings.EqualFold(r.Speed.V, "fast") {
 			// Fast mode bills a multiple of the standard rates, which the
 			// catalog does not price: said, as a premium tier is.
-			agg.premium[fastMode] += t.Total()
+			agg.premium[fastMode] += n
 		}
-		agg.add(record{Start: start, Width: end.Sub(start), Bucket: true, Developer: dev, Model: r.Model.V, Tokens: t,
-			Write1h: r.CacheCreation.Ephemeral1h.V, WriteTTLs: ttls})
+		agg.add(rec)
 		return nil
 	})
 }

@@ -128,6 +128,49 @@ func TestTiersAndServiceAccounts(t *testing.T) {
 	}
 }
 
+// TestTierNotesCountTheUsage: the notes' premium and service-account
+// tokens are those the figures count: a bucket read again from an
+// overlapping page counts once, and --since/--until leave out what is
+// outside the period. They were summed for every result read, before
+// the repeat was dropped and the period applied: the same page twice
+// noted the CI account's 9.5k tokens as 19.0k, and a period of one of
+// two days noted both days' tokens.
+func TestTierNotesCountTheUsage(t *testing.T) {
+	bucket := func(day int) string {
+		return fmt.Sprintf(`{"starting_at":"2026-11-%02dT00:00:00Z","ending_at":"2026-11-%02dT00:00:00Z","results":[`, day, day+1) +
+			`{"account_id":"user_A","api_key_id":"key_1","service_account_id":null,"cache_read_input_tokens":0,"model":"claude-sonnet-4-6","output_tokens":500,"service_tier":"priority","uncached_input_tokens":2000},` +
+			`{"account_id":null,"api_key_id":"key_2","service_account_id":"svac_ci","cache_read_input_tokens":0,"model":"claude-sonnet-4-6","output_tokens":500,"service_tier":"standard","uncached_input_tokens":9000}]}`
+	}
+	page := `{"data":[` + bucket(2) + "," + bucket(3) + `],"has_more":false,"next_page":null}`
+	day := func(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		name  string
+		files int
+		opts  Options
+		notes []string
+	}{
+		{"one page", 1, Options{}, []string{`5.0k tokens of the "priority" service tier`, "(svac_ci 19.0k)"}},
+		{"the page twice", 2, Options{}, []string{`5.0k tokens of the "priority" service tier`, "(svac_ci 19.0k)"}},
+		{"one day of two", 1, Options{Since: day(3), Until: day(4)}, []string{`2.5k tokens of the "priority" service tier`, "(svac_ci 9.5k)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var paths []string
+			for i := range tc.files {
+				paths = append(paths, writeTemp(t, fmt.Sprintf("page-%d.json", i), page))
+			}
+			res, err := Import(paths, tc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range tc.notes {
+				if !strings.Contains(strings.Join(res.Notes, "\n"), n) {
+					t.Errorf("notes lack %q: %q", n, res.Notes)
+				}
+			}
+		})
+	}
+}
+
 // TestClaudeCodeFastMode: Claude Code's api_request events of fast mode
 // (speed "fast") are counted and noted as priced at standard rates, as a
 // usage report's are.

@@ -72,10 +72,11 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 		if dup, err := agg.duplicate(k, t, "", f, line, "bucket and group"); dup {
 			return err
 		}
+		rec := record{Start: start, Width: end.Sub(start), Bucket: true, Developer: dev, Model: r.Model.V, Tokens: t}
 		if premium {
-			agg.premium[r.ServiceTier.V] += t.Total()
+			agg.premium[r.ServiceTier.V] += agg.counted(rec)
 		}
-		agg.add(record{Start: start, Width: end.Sub(start), Bucket: true, Developer: dev, Model: r.Model.V, Tokens: t})
+		agg.add(rec)
 		return nil
 	})
 }

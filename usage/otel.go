@@ -665,7 +665,7 @@ func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
 		return err
 	}
 	if strings.EqualFold(a.get("speed"), "fast") {
-		r.events.premium[fastMode] += rec.Tokens.Total() // as a usage report's fast mode
+		r.events.premium[fastMode] += r.events.counted(rec) // as a usage report's fast mode
 	}
 	rec.Request = true
 	r.track(0, rec)
@@ -678,7 +678,7 @@ func (r *otelReader) event(f *file, n int, lr otlpLog, res []otlpKV) error {
 func (r *otelReader) addPoint(m seriesMeta, start, end time.Time, v float64) {
 	rec := m.record(start, end, v)
 	if m.fast {
-		r.metrics.premium[fastMode] += rec.Tokens.Total() // as an api_request event's
+		r.metrics.premium[fastMode] += r.metrics.counted(rec) // as an api_request event's
 	}
 	r.track(1, rec)
 	r.metrics.add(rec)
