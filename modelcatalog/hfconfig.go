@@ -55,6 +55,9 @@ func ParseHFConfig(data []byte, name string) (OpenModel, error) {
 	if err := c.checkShapes(); err != nil {
 		return OpenModel{}, fmt.Errorf("%s: %w", name, err)
 	}
+	if err := c.checkAttention(); err != nil {
+		return OpenModel{}, fmt.Errorf("%s: %w", name, err)
+	}
 	m := OpenModel{ID: "config", Name: name}
 	m.Layers = int(c.num("num_hidden_layers", "n_layer", "num_layers"))
 	m.HiddenSize = int(c.num("hidden_size", "n_embd", "d_model"))
@@ -146,6 +149,39 @@ func (c hfConfig) checkShapes() error {
 		f, isNum := v.(float64)
 		if !isNum || f != math.Trunc(f) || f < 0 || f > maxShape {
 			return fmt.Errorf("%s is %s; want a whole number from 0 to %g", k, strings.TrimSpace(fmt.Sprintf("%#v", v)), maxShape)
+		}
+	}
+	return nil
+}
+
+// attentionLayers are the layer_types of attention layers, whose cache
+// grows by the token (or, sliding or chunked, up to a window).
+var attentionLayers = map[string]bool{"full_attention": true, "sliding_attention": true, "chunked_attention": true}
+
+// hybridKeys are the config.json keys of models whose layers are not all
+// attention: linear attention (Qwen3-Next, Qwen3.5, MiniMax), Mamba and
+// other state-space layers (Nemotron-H, Jamba, Granite 4.0-H, Falcon-H1).
+var hybridKeys = []string{"full_attention_interval", "linear_num_value_heads", "attn_type_list", "hybrid_override_pattern",
+	"layers_block_type", "attn_layer_period", "mamba_d_state", "mamba_n_heads", "ssm_cfg"}
+
+// checkAttention refuses a model with layers other than attention. The
+// performance model counts a key-value cache a token on every layer
+// outside the windows: it has no fixed recurrent state, and read as
+// attention, Qwen3.6-35B-A3B's 30 linear-attention layers of 40 were
+// priced a cache four times its own (10 sequences of 8,500 tokens on an
+// H100 instead of about 30), exit 0.
+func (c hfConfig) checkAttention() error {
+	const why = "the performance model counts attention layers only, not linear-attention or state-space layers and their fixed state a sequence; it cannot size this model"
+	if types, ok := c["layer_types"].([]any); ok {
+		for i, t := range types {
+			if s, _ := t.(string); !attentionLayers[s] {
+				return fmt.Errorf("layer_types[%d] is %s: %s", i, strings.TrimSpace(fmt.Sprintf("%#v", t)), why)
+			}
+		}
+	}
+	for _, k := range hybridKeys {
+		if c.has(k) {
+			return fmt.Errorf("%s is set (a model with layers other than attention): %s", k, why)
 		}
 	}
 	return nil

@@ -133,6 +133,14 @@ func TestParseHFConfigRefuses(t *testing.T) {
 		{dense(`"quantization_config": {"quant_method": "gptq", "bits": 8}`), `quant_method "gptq", 8 bits) is not a weight format`},
 		{dense(`"quantization_config": {"quant_method": "compressed-tensors", "config_groups": {"g": {"weights": {"num_bits": 8, "type": "int"}}}}`), `quant_method "compressed-tensors") is not a weight format`},
 		{dense(`"quantization_config": "fp8"`), `quantization_config is "fp8", not an object`},
+		// Layers other than attention (linear attention, Mamba) were read
+		// as attention layers with a cache a token: Qwen3.6-35B-A3B's
+		// priced four times its own, exit 0.
+		{dense(`"layer_types": ["linear_attention", "linear_attention", "linear_attention", "full_attention"]`), `layer_types[0] is "linear_attention": the performance model counts attention layers only`},
+		{dense(`"layer_types": ["mamba", "attention"]`), `layer_types[0] is "mamba"`},
+		{dense(`"full_attention_interval": 4`), "full_attention_interval is set (a model with layers other than attention)"},
+		{dense(`"hybrid_override_pattern": "M-M-M*-"`), "hybrid_override_pattern is set"},
+		{`{"text_config": ` + dense(`"linear_num_value_heads": 32`) + `}`, "linear_num_value_heads is set"},
 	} {
 		if _, err := ParseHFConfig([]byte(tt.data), "x.json"); err == nil || !strings.Contains(err.Error(), tt.want) || !strings.HasPrefix(err.Error(), "x.json: ") {
 			t.Errorf("ParseHFConfig(%s) = %v, want an error naming the file and %q", tt.data, err, tt.want)
