@@ -807,10 +807,18 @@ func (a *aggregate) peak(t *Tokens, since, until time.Time, res *Result) {
 		return
 	}
 	var working, allTokens float64
-	for k := a.hourKey(since); k < until.Unix(); k += 3600 {
-		if k < since.Unix() {
+	// Each local hour of the period once: stepping a quarter hour (every
+	// zone's offsets are whole quarters) meets them all, also where a
+	// 30-minute daylight-saving shift (Lord Howe Island) moves the hours'
+	// starts off the half hour they had; stepping an hour from the first
+	// one missed every hour after the shift.
+	last := int64(math.MinInt64)
+	for t := since; t.Before(until); t = t.Add(15 * time.Minute) {
+		k := a.hourKey(t)
+		if k == last || k < since.Unix() {
 			continue
 		}
+		last = k
 		allTokens += a.hours[k]
 		if isWorkingHour(time.Unix(k, 0).In(a.loc)) {
 			working++

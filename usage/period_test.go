@@ -2,6 +2,7 @@ package usage
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 )
@@ -50,5 +51,38 @@ func TestPeriodInTheTeamsDays(t *testing.T) {
 				t.Errorf("peak %v, want 1", p)
 			}
 		})
+	}
+}
+
+// TestPeakAcrossHalfHourShift: the peak's mean counts every local hour of
+// the period, also after a daylight-saving shift of 30 minutes (Lord Howe
+// Island, +10:30 to +11:00 on 2026-10-04), which moves the hours' starts
+// off the half hour. Stepping an hour from the first local hour missed
+// every one after the shift: two weeks of the same tokens every hour read
+// a peak of 0.58 where Sydney's, a zone of whole hours, is 0.25.
+func TestPeakAcrossHalfHourShift(t *testing.T) {
+	var rows []string
+	for h := time.Date(2026, 9, 27, 14, 0, 0, 0, time.UTC); h.Before(time.Date(2026, 10, 11, 13, 0, 0, 0, time.UTC)); h = h.Add(time.Hour) {
+		rows = append(rows, fmt.Sprintf(`{"request_id": "r%d", "startTime": %q, "model": "claude-sonnet-4.6", "user": "alice", "call_type": "acompletion", "prompt_tokens": 1000, "completion_tokens": 0}`,
+			h.Unix(), h.Format(time.RFC3339)))
+	}
+	path := writeTemp(t, "spend.jsonl", strings.Join(rows, "\n")+"\n")
+	peak := map[string]float64{}
+	for _, zone := range []string{"Australia/Lord_Howe", "Australia/Sydney"} {
+		loc, err := time.LoadLocation(zone)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Import([]string{path}, Options{Location: loc, Since: time.Date(2026, 9, 28, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 10, 11, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Tokens.PeakToAverage == nil {
+			t.Fatalf("%s: no peak", zone)
+		}
+		peak[zone] = *res.Tokens.PeakToAverage
+	}
+	if lh, syd := peak["Australia/Lord_Howe"], peak["Australia/Sydney"]; lh < 0.25 || lh > 0.26 || syd < 0.25 || syd > 0.26 {
+		t.Errorf("peak %v at Lord Howe, %v at Sydney: want both 0.256 (an hour's 1,000 tokens over 312,000 spread over 80 working hours)", lh, syd)
 	}
 }
