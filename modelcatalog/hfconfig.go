@@ -70,13 +70,7 @@ func ParseHFConfig(data []byte, name string) (OpenModel, error) {
 			return OpenModel{}, fmt.Errorf("%s: %s is missing or not a positive number; want a decoder's config.json (model_type %v)", name, f.key, c["model_type"])
 		}
 	}
-	m.KVHeads = int(c.num("num_key_value_heads", "num_kv_heads"))
-	if mq, _ := c["multi_query"].(bool); m.KVHeads <= 0 && mq {
-		m.KVHeads = 1 // multi-query attention (StarCoder's gpt_bigcode, Falcon-7B)
-	}
-	if m.KVHeads <= 0 {
-		m.KVHeads = m.QHeads
-	}
+	m.KVHeads = c.kvHeads(m.QHeads)
 	m.HeadDim = int(c.num("head_dim"))
 	if m.HeadDim <= 0 {
 		m.HeadDim = m.HiddenSize / m.QHeads
@@ -118,6 +112,18 @@ func ParseHFConfig(data []byte, name string) (OpenModel, error) {
 	m.Source = Source{Source: name + " (a Hugging Face config.json read by --model-config); parameters counted from its layer shapes",
 		Estimate: true, Note: "weights_gb is the counted parameters at the weight format's bytes, scales included; a checkpoint that keeps some layers at BF16 is larger"}
 	return m, nil
+}
+
+// kvHeads is the key-value heads: as stated, else one for multi-query
+// attention (StarCoder's gpt_bigcode, Falcon-7B), else one a query head.
+func (c hfConfig) kvHeads(qHeads int) int {
+	if n := int(c.num("num_key_value_heads", "num_kv_heads")); n > 0 {
+		return n
+	}
+	if mq, _ := c["multi_query"].(bool); mq {
+		return 1
+	}
+	return qHeads
 }
 
 // shapeKeys are the keys ParseHFConfig reads a count or a width from.
