@@ -479,3 +479,33 @@ func TestCheckBookHoldsANewRegionToItsTypesFacts(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateBoundsPrices: a price no vendor sells — a price per token
+// written per million tokens, cents as dollars — is an error naming the
+// book's entry. 1e300 a million tokens had a plan's cost overflow to +Inf,
+// the error naming no book; 1e6 passed as a plausible wrong bill.
+func TestValidateBoundsPrices(t *testing.T) {
+	for _, tt := range []struct {
+		book, want string
+	}{
+		{`{"managed": [{"id": "claude-sonnet-4.6", "prices": [{"input_per_m": 3, "output_per_m": 1e300, "effective_from": "2026-01-01", "source": "x", "as_of": "2026-11-01"}]}]}`,
+			"output_per_m 1e+300 is above any price per million tokens sold"},
+		{`{"managed": [{"id": "claude-sonnet-4.6", "prices": [{"input_per_m": 3e6, "output_per_m": 15, "effective_from": "2026-01-01", "source": "x", "as_of": "2026-11-01"}]}]}`,
+			"input_per_m 3e+06 is above any price per million tokens sold"},
+		{`{"instances": [{"type": "p5.48xlarge", "region": "us-east-1", "gpu_hour_usd": {"on_demand": {"low": 4000, "high": 4000, "source": "x", "as_of": "2026-11-01"}}}]}`,
+			"low 4000 is above any GPU-hour price AWS sells"},
+		{`{"managed": [{"id": "claude-sonnet-4.6", "prices": [{"input_per_m": 150, "output_per_m": 600, "effective_from": "2026-01-01", "source": "x", "as_of": "2026-11-01"}]}]}`, ""},
+	} {
+		book, err := ParseBook("book.json", []byte(tt.book))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = MergeBook(Default(), book, "book.json").Validate()
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: %v", tt.book, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: %v, want %q", tt.book, err, tt.want)
+		}
+	}
+}

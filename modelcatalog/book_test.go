@@ -274,7 +274,8 @@ func TestImportLiteLLMRefusesBadCosts(t *testing.T) {
 		{"boolean", entry("true"), "cannot unmarshal bool"},
 		{"overflow", entry("1e999"), `entry "claude-sonnet-5-5"`},
 		{"negative", entry("-2.2e-06"), "input_cost_per_token -2.2e-06 is not a finite non-negative cost"},
-		{"too large", entry("1e305"), "too large to be a price per million tokens"},
+		{"too large", entry("1e305"), "above any price sold"},
+		{"per token written per million", entry("3"), "input_cost_per_token 3 is 3e+06 a million tokens, above any price sold"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

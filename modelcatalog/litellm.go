@@ -272,8 +272,8 @@ func checkLiteLLMCosts(key string, e LiteLLMEntry) error {
 		switch {
 		case math.IsNaN(v) || math.IsInf(v, 0) || v < 0:
 			return fmt.Errorf("entry %q: %s %g is not a finite non-negative cost", key, c.field, v)
-		case math.IsInf(pm, 0):
-			return fmt.Errorf("entry %q: %s %g is too large to be a price per million tokens", key, c.field, v)
+		case math.IsInf(pm, 0) || pm > MaxTokenPricePerM:
+			return fmt.Errorf("entry %q: %s %g is %g a million tokens, above any price sold (the bound is %d)", key, c.field, v, pm, MaxTokenPricePerM)
 		}
 	}
 	return nil

@@ -119,10 +119,10 @@ func (v *validator) managed(c *Catalog, providers map[string]*Provider) map[stri
 				v.add(pat, "second price effective from %s", p.EffectiveFrom)
 			}
 			from[p.EffectiveFrom] = true
-			v.nonNegative(pat, "input_per_m", p.InputPerM)
-			v.nonNegative(pat, "output_per_m", p.OutputPerM)
+			v.tokenPrice(pat, "input_per_m", p.InputPerM)
+			v.tokenPrice(pat, "output_per_m", p.OutputPerM)
 			if p.CacheReadPerM != nil {
-				v.nonNegative(pat, "cache_read_per_m", *p.CacheReadPerM)
+				v.tokenPrice(pat, "cache_read_per_m", *p.CacheReadPerM)
 			}
 			v.priceStructure(pat, p)
 		}
@@ -283,8 +283,8 @@ func (v *validator) instances(c *Catalog, gpuIDs map[string]bool) {
 				v.add(pat, "unknown pricing model (want on_demand, reserved, spot or capacity_block)")
 			}
 			v.source(pat, p.Source)
-			v.nonNegative(pat, "low", p.Low)
-			v.nonNegative(pat, "high", p.High)
+			v.gpuHourPrice(pat, "low", p.Low)
+			v.gpuHourPrice(pat, "high", p.High)
 			if p.Low > p.High {
 				v.add(pat, "low %g is above high %g", p.Low, p.High)
 			}
@@ -538,6 +538,35 @@ func (v *validator) nonNegative(at, field string, x float64) {
 	}
 }
 
+// MaxTokenPricePerM bounds a price per million tokens: about 16 times
+// the dearest list price sold (o1-pro's output, 600 USD a million tokens,
+// OpenAI's API pricing page, 2026-06). A book's figure above it is a unit
+// slip (a price per token written per million, or cents as dollars),
+// and its products overflowed a plan's costs to +Inf with no book named.
+const MaxTokenPricePerM = 10_000
+
+// MaxGPUHourUSD bounds a GPU-hour price: about 60 times the dearest AWS
+// sells in the catalog (16.15 USD a GPU-hour), for the same reason.
+const MaxGPUHourUSD = 1_000
+
+// tokenPrice checks a price per million tokens: not negative, and within
+// MaxTokenPricePerM.
+func (v *validator) tokenPrice(at, field string, x float64) {
+	v.nonNegative(at, field, x)
+	if x > MaxTokenPricePerM {
+		v.add(at, "%s %g is above any price per million tokens sold (the dearest is 600; the bound is %d): is it per token or in cents?", field, x, MaxTokenPricePerM)
+	}
+}
+
+// gpuHourPrice checks a GPU-hour price: not negative, and within
+// MaxGPUHourUSD.
+func (v *validator) gpuHourPrice(at, field string, x float64) {
+	v.nonNegative(at, field, x)
+	if x > MaxGPUHourUSD {
+		v.add(at, "%s %g is above any GPU-hour price AWS sells (the bound is %d): is it an instance's hour, or a month?", field, x, MaxGPUHourUSD)
+	}
+}
+
 func (v *validator) positive(at, field string, x float64) {
 	if !(x > 0) {
 		v.add(at, "%s %g is not positive", field, x)
@@ -580,10 +609,10 @@ func (v *validator) priceStructure(at string, p Price) {
 			v.add(tat, "above_prompt_tokens %d must be positive and above the previous tier's", t.AbovePromptTokens)
 		}
 		prev = t.AbovePromptTokens
-		v.nonNegative(tat, "input_per_m", t.InputPerM)
-		v.nonNegative(tat, "output_per_m", t.OutputPerM)
+		v.tokenPrice(tat, "input_per_m", t.InputPerM)
+		v.tokenPrice(tat, "output_per_m", t.OutputPerM)
 		if t.CacheReadPerM != nil {
-			v.nonNegative(tat, "cache_read_per_m", *t.CacheReadPerM)
+			v.tokenPrice(tat, "cache_read_per_m", *t.CacheReadPerM)
 		}
 		v.cacheWrites(tat, t.CacheWritePerM)
 	}
@@ -616,10 +645,10 @@ func (v *validator) priceStructure(at string, p Price) {
 			v.add(wat, "from %q and until %q must be HH:MM times, from before until", w.From, w.Until)
 		}
 	}
-	v.nonNegative(pat, "input_per_m", pk.InputPerM)
-	v.nonNegative(pat, "output_per_m", pk.OutputPerM)
+	v.tokenPrice(pat, "input_per_m", pk.InputPerM)
+	v.tokenPrice(pat, "output_per_m", pk.OutputPerM)
 	if pk.CacheReadPerM != nil {
-		v.nonNegative(pat, "cache_read_per_m", *pk.CacheReadPerM)
+		v.tokenPrice(pat, "cache_read_per_m", *pk.CacheReadPerM)
 	}
 	v.cacheWrites(pat, pk.CacheWritePerM)
 }
@@ -629,7 +658,7 @@ func (v *validator) cacheWrites(at string, w map[string]float64) {
 		if !v.ttls[ttl] {
 			v.add(at, "cache_write_per_m lifetime %q is not one any provider sells (its prompt_cache ttls)", ttl)
 		}
-		v.nonNegative(at, "cache_write_per_m."+ttl, w[ttl])
+		v.tokenPrice(at, "cache_write_per_m."+ttl, w[ttl])
 	}
 }
 

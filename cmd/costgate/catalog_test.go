@@ -146,17 +146,33 @@ func TestCatalogImport(t *testing.T) {
 	}
 }
 
-// TestCatalogImportWarnsOfSuspiciousPrices: an import whose table writes a
-// per-token price per million tokens (input_cost_per_token: 3, a million
-// times the real one) wrote the book with only its change summary; plan
-// warned once the book was used. The import now says so too.
+// TestCatalogImportWarnsOfSuspiciousPrices: an import whose table writes
+// prices in cents (input_cost_per_token 0.0003, a hundred times the real
+// one) wrote the book with only its change summary; plan warned once the
+// book was used. The import now says so too. A per-token price written per
+// million tokens (3, 3e+06 a million tokens: above any price sold) is an
+// error naming the entry.
 func TestCatalogImportWarnsOfSuspiciousPrices(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "book.json")
-	code, _, stderr := runCLI("catalog", "import", "--litellm", "testdata/catalog/litellm-per-million.json", "-o", out, "--as-of", "2026-12-06")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	if !strings.Contains(stderr, "warning: price book "+out) || !strings.Contains(stderr, "input_per_m: 3e+06") || !strings.Contains(stderr, "check the unit") {
-		t.Errorf("stderr lacks the suspicious price:\n%s", stderr)
+	for _, tt := range []struct {
+		table string
+		code  int
+		want  []string
+	}{
+		{"litellm-cents.json", 0, []string{"input_per_m: 300", "check the unit"}},
+		{"litellm-per-million.json", 2, []string{`entry "claude-sonnet-5-5": input_cost_per_token 3 is 3e+06 a million tokens, above any price sold`}},
+	} {
+		out := filepath.Join(t.TempDir(), "book.json")
+		code, _, stderr := runCLI("catalog", "import", "--litellm", "testdata/catalog/"+tt.table, "-o", out, "--as-of", "2026-12-06")
+		if code != tt.code {
+			t.Fatalf("%s: exit %d: %s", tt.table, code, stderr)
+		}
+		if tt.code == 0 && !strings.Contains(stderr, "warning: price book "+out) {
+			t.Errorf("%s: stderr lacks the warning:\n%s", tt.table, stderr)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(stderr, w) {
+				t.Errorf("%s: stderr lacks %q:\n%s", tt.table, w, stderr)
+			}
+		}
 	}
 }
