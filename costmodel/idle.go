@@ -83,9 +83,11 @@ func (m *model) uncoveredHours() float64 {
 // given VPC (costgate:vpcId) and starts instances every working day: the
 // program adds the S3 gateway endpoint only to the VPC it creates, so in
 // a given VPC without one each start copies the weights from the mirror
-// through its NAT gateway, which no line item prices (the VPC's own
-// endpoints are not known to the plan). It says what that would cost.
-// nil when it does not apply.
+// through its NAT gateway, and so does an image pulled from ECR in the
+// fleet's Region, whose layers ECR serves from S3 (the plan prices those
+// pulls as free, through the endpoint), neither of which a line item
+// prices (the VPC's own endpoints are not known to the plan). It says
+// what that would cost. nil when it does not apply.
 func (m *model) vpcWeightsNote(arch architecture.Name, f inference.Fleet) *Note {
 	starts := m.starts(f)
 	if !m.cat.Deployment.ExistingVPC || starts == 0 {
@@ -98,7 +100,13 @@ func (m *model) vpcWeightsNote(arch architecture.Name, f inference.Fleet) *Note 
 		}
 	}
 	gb := starts * round(f.CheckpointGB, 1)
+	what := fmt.Sprintf("%.0f GB of weights from the mirror", gb)
+	if m.cat.Deployment.ImageFromECR {
+		image := starts * inference.ImagePullGB
+		what += fmt.Sprintf(" and %.0f GB of the vLLM image's layers from ECR, which keeps them in S3,", image)
+		gb += image
+	}
 	return &Note{ID: "sizing.vpc_weights", Message: fmt.Sprintf(
-		"the %s fleet goes into costgate:vpcId's VPC, where the program adds no S3 gateway endpoint: unless that VPC has one, its %.0f instance starts a month copy %.0f GB of weights from the mirror through the VPC's NAT gateway, %s a month at %s/GB that the plan does not price; add an S3 gateway endpoint to the VPC's route tables",
-		arch, starts, gb, units.USD(gb*gbUSD).Whole(), units.USD(gbUSD).Rate())}
+		"the %s fleet goes into costgate:vpcId's VPC, where the program adds no S3 gateway endpoint: unless that VPC has one, its %.0f instance starts a month copy %s through the VPC's NAT gateway, %s a month at %s/GB that the plan does not price; add an S3 gateway endpoint to the VPC's route tables",
+		arch, starts, what, units.USD(gb*gbUSD).Whole(), units.USD(gbUSD).Rate())}
 }

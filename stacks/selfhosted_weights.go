@@ -62,7 +62,7 @@ func (f *fleet) weightsMirror(net network) (weightsMirror, error) {
 	}
 	if net.routeTables == nil {
 		_ = f.ctx.Log.Warn("costgate:vpcId is set: add an S3 gateway endpoint to the route tables of costgate:subnetIds, "+
-			"or every start copies the weights from the mirror through that VPC's NAT gateway, which bills every GB it processes",
+			"or every start copies the weights from the mirror (and an image from ECR, whose layers ECR serves from S3) through that VPC's NAT gateway, which bills every GB it processes",
 			&pulumi.LogArgs{Resource: f.c})
 	} else if _, err := ec2.NewVpcEndpoint(f.ctx, f.name+"-s3", &ec2.VpcEndpointArgs{
 		VpcId:           net.vpcID,

@@ -157,9 +157,7 @@ func imageBill(t *testing.T, bill map[string]float64, rs []plan.Resource, cat *m
 			bill[li.Name] = ckptGB * li.MonthlyUSD
 		}
 	}
-	image := pulledImage(t, rs)
-	inRegion := regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr\.` + regexp.QuoteMeta(region) + `\.amazonaws\.com/`).MatchString(image)
-	if pull := lineOf(t, cat, modelcatalog.PerImagePullGB, modelcatalog.WhenImageViaNAT, ""); !inRegion && starts > 0 {
+	if pull := lineOf(t, cat, modelcatalog.PerImagePullGB, modelcatalog.WhenImageViaNAT, ""); !pullsFromECRIn(t, rs, region) && starts > 0 {
 		bill[pull.Name] = starts * inference.ImagePullGB * pull.MonthlyUSD
 	}
 	if n := len(ofType(rs, "aws:ecr/pullThroughCacheRule:PullThroughCacheRule")); n > 0 {
@@ -168,6 +166,13 @@ func imageBill(t *testing.T, bill map[string]float64, rs []plan.Resource, cat *m
 		bill[cred.Name] = float64(n) * cred.MonthlyUSD
 		bill[kept.Name] = float64(n) * inference.ImagePullGB * kept.MonthlyUSD
 	}
+}
+
+// pullsFromECRIn reports whether the instances pull their image from
+// ECR in region (layers from S3, through the VPC's gateway endpoint).
+func pullsFromECRIn(t *testing.T, rs []plan.Resource, region string) bool {
+	t.Helper()
+	return regexp.MustCompile(`^[0-9]{12}\.dkr\.ecr\.` + regexp.QuoteMeta(region) + `\.amazonaws\.com/`).MatchString(pulledImage(t, rs))
 }
 
 // pulledImage is the image the instances' user data pulls.

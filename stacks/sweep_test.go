@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/inference"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
@@ -60,6 +61,7 @@ func TestPricedIsProvisioned(t *testing.T) {
 			compareBills(t, got, want)
 			if o.Sizing != nil {
 				checkBilledHours(t, o.Sizing, p.Resources, sp)
+				checkGivenVPCNote(t, o, p.Resources, sp)
 			}
 		})
 	}
@@ -250,4 +252,38 @@ func checkPurchase(t *testing.T, s *plan.Sizing, lt, asg map[string]any, sh spec
 			t.Errorf("%s group with mixed policy %v, market %v", s.Pricing, mip, market)
 		}
 	}
+}
+
+// checkGivenVPCNote: a fleet in a given VPC (no VPC registered) that
+// starts instances every working day is warned of what its starts copy
+// through that VPC's NAT gateway without an S3 gateway endpoint, which
+// the program adds only to its own VPC: the weights from the mirror, and
+// the image's layers when it comes from ECR in the fleet's Region (ECR
+// serves them from S3; the plan prices those pulls as free).
+func checkGivenVPCNote(t *testing.T, o *plan.Option, rs []plan.Resource, sp *spec.Spec) {
+	t.Helper()
+	_, starts := scheduledHours(t, rs, sp.SelfHosted)
+	if len(ofType(rs, "aws:ec2/vpc:Vpc")) > 0 || starts == 0 {
+		return
+	}
+	weights := starts * o.Sizing.CheckpointGB
+	want := []string{fmt.Sprintf("copy %.0f GB of weights from the mirror", weights)}
+	gb := weights
+	if pullsFromECRIn(t, rs, sp.SelfHosted.Region) {
+		want = append(want, fmt.Sprintf("%.0f GB of the vLLM image's layers from ECR", starts*inference.ImagePullGB))
+		gb += starts * inference.ImagePullGB
+	}
+	want = append(want, units.USD(gb*0.045).Whole()+" a month")
+	for _, w := range o.Warnings {
+		if w.Policy != "sizing.vpc_weights" {
+			continue
+		}
+		for _, part := range want {
+			if !strings.Contains(w.Message, part) {
+				t.Errorf("sizing.vpc_weights %q does not say %q", w.Message, part)
+			}
+		}
+		return
+	}
+	t.Errorf("a fleet in a given VPC starting %.0f instances a month has no sizing.vpc_weights warning", starts)
 }
