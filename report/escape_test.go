@@ -159,8 +159,8 @@ func TestClip(t *testing.T) {
 	}
 }
 
-// hostilePlan is a real plan whose every text from a spec or a policy is
-// hostile.
+// hostilePlan is a real plan whose every text from a spec, a policy or a
+// price book is hostile.
 func hostilePlan(t *testing.T, payload string) *plan.Plan {
 	t.Helper()
 	p, err := plan.Build(context.Background(), fixture.Parse(t, "enterprise-hybrid.hcl", fixture.Example(t, "enterprise-hybrid.hcl")), fixture.Options())
@@ -179,6 +179,12 @@ func hostilePlan(t *testing.T, payload string) *plan.Plan {
 		p.Options[i].Violations = append(p.Options[i].Violations, plan.Finding{Policy: payload, Option: p.Options[i].Architecture, Message: payload})
 		p.Options[i].Warnings = append(p.Options[i].Warnings, plan.Finding{Policy: payload, Message: payload})
 		p.Options[i].Allowed = false
+		// A price book (a stack's own) names the instance types and GPUs.
+		if s := p.Options[i].Sizing; s != nil {
+			cp := *s
+			cp.Model, cp.InstanceType, cp.GPU = payload, payload, payload
+			p.Options[i].Sizing = &cp
+		}
 	}
 	p.Warnings = append(p.Warnings, plan.Finding{Policy: payload, Message: payload})
 	return p

@@ -138,8 +138,8 @@ func mdFleets(b *strings.Builder, p *plan.Plan) {
 			if s.TTFTMs != nil {
 				ttft = units.Millis(*s.TTFTMs)
 			}
-			fmt.Fprintf(b, "| %s | %s | %d × %s | %d × %s | %d | %d | %.0f%% (target %.0f%%) | %s |\n", o.Architecture, mdCode(s.Model), s.Instances, s.InstanceType,
-				s.GPUs, s.GPU, s.TensorParallel, s.Replicas, s.PeakUtilization*100, s.TargetUtilization*100, ttft)
+			fmt.Fprintf(b, "| %s | %s | %d × %s | %d × %s | %d | %d | %.0f%% (target %.0f%%) | %s |\n", o.Architecture, mdCode(s.Model), s.Instances, cell(s.InstanceType),
+				s.GPUs, cell(s.GPU), s.TensorParallel, s.Replicas, s.PeakUtilization*100, s.TargetUtilization*100, ttft)
 		}
 		for _, o := range fleets {
 			for _, n := range o.Sizing.Notes {

@@ -77,7 +77,7 @@ func textFleets(b *strings.Builder, p *plan.Plan) {
 	for _, o := range p.Options {
 		if s := o.Sizing; s != nil {
 			fmt.Fprintf(b, "\nFLEET %s: %s on %d × %s (%d × %s billed), TP %d, %d replica(s) (%d per instance), %s, %s at $%s/GPU-h, %g h/month\n",
-				o.Architecture, s.Model, s.Instances, s.InstanceType, s.GPUs, s.GPU, s.TensorParallel, s.Replicas, s.ReplicasPerInstance,
+				o.Architecture, plain(s.Model), s.Instances, plain(s.InstanceType), s.GPUs, plain(s.GPU), s.TensorParallel, s.Replicas, s.ReplicasPerInstance,
 				s.Schedule, s.Pricing, rangeText2(s.GPUHourUSD.Low, s.GPUHourUSD.High), s.BilledHours)
 			ttft := "unknown"
 			if s.TTFTMs != nil {
