@@ -36,7 +36,7 @@ func (a *annotator) at(level, file string, rng hcl.Range, title, msg string) {
 		}
 		a.warnings++
 	}
-	fmt.Fprintf(a.b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", level, ghEscapeProp(file), rng.Start.Line, rng.Start.Column, ghEscapeProp(title), ghEscape(msg))
+	fmt.Fprintf(a.b, "::%s file=%s,line=%d,col=%d,title=%s::%s\n", level, ghEscapeProp(file), rng.Start.Line, rng.Start.Column, ghEscapeProp(plain(title)), ghEscape(msg))
 }
 
 // summary writes the line that counts the warnings the cap left out.
@@ -157,9 +157,13 @@ func overrideRange(s *spec.Spec, name string) hcl.Range {
 	return hcl.Range{Filename: s.Filename, Start: hcl.Pos{Line: 1, Column: 1}}
 }
 
-// ghEscape escapes a workflow command's message.
+// ghEscape escapes a workflow command's message. The text is shown as
+// the text output shows it (plain): on one line, with control and
+// invisible formatting characters as escapes, so that a bidi override or
+// a zero-width space from a spec or a policy cannot reorder or hide the
+// words of an annotation, nor a line break start a line of its own.
 func ghEscape(s string) string {
-	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(s)
+	return strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A").Replace(plain(s))
 }
 
 // ghEscapeProp escapes a workflow command's property value.

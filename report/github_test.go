@@ -87,3 +87,37 @@ func TestGateGitHubCapsWarnings(t *testing.T) {
 		t.Errorf("a lone warning with an attribute:\n%s", b.String())
 	}
 }
+
+// TestGateGitHubShowsInvisibleText: an annotation's title and message
+// from a spec or a policy are shown as the text output shows them: a
+// bidi override, a zero-width space or a line break reaches GitHub as an
+// escape, never as the character.
+func TestGateGitHubShowsInvisibleText(t *testing.T) {
+	s := &spec.Spec{Filename: "t.hcl", Ranges: map[string]hcl.Range{"team": {Filename: "t.hcl", Start: hcl.Pos{Line: 1, Column: 1}}}}
+	for _, tt := range []struct{ text, want string }{
+		{"approved by \u202edevorppa\u202c", `approved by \u202edevorppa\u202c`},
+		{"zero\u200bwidth", `zero\u200bwidth`},
+		{"line\n::error::forged", `line\n::error::forged`},
+		{"100% \u2066isolate\u2069", `100%25 \u2066isolate\u2069`},
+		{"nul\x00 esc\x1b[31m", `nul\x00 esc\x1b[31m`},
+	} {
+		t.Run(fmt.Sprintf("%q", tt.text), func(t *testing.T) {
+			p := &plan.Plan{Spec: "t.hcl", Decision: plan.Decision{Architecture: "blocked"},
+				Options: []plan.Option{{Architecture: "managed", Violations: []plan.Finding{{Policy: "acme." + tt.text, Message: tt.text}}}}}
+			var b strings.Builder
+			if err := gateGitHub(&b, []Gated{{Spec: s, Plan: p}}); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			if strings.ContainsFunc(strings.TrimSuffix(out, "\n"), func(r rune) bool { return r != '\n' && invisible(r) }) {
+				t.Errorf("an invisible or control character reached the annotations: %q", out)
+			}
+			if n := strings.Count(out, "\n"); n != 2 {
+				t.Errorf("%d lines, want 2:\n%s", n, out)
+			}
+			if !strings.Contains(out, "::"+tt.want+"\n") || !strings.Contains(out, "title=acme."+strings.ReplaceAll(tt.want, ":", "%3A")+" (managed)::") {
+				t.Errorf("annotation does not show %q as %q:\n%s", tt.text, tt.want, out)
+			}
+		})
+	}
+}
