@@ -167,13 +167,19 @@ const summaryReserve = 8192
 type section struct {
 	full  func(*strings.Builder)
 	short string
+	// alert marks a spec a reviewer must not miss: blocked, or loosened
+	// (spec.loosened, which any writer's approval waives).
+	alert bool
 }
 
 // writeWithin writes the sections in full, separated by rules, while they
 // fit in budget bytes with room left for a summary; the rest are listed
 // one line each, as many as fit, then counted. The output says that it
-// was summarised and why.
+// was summarised and why. The sections marked alert come first, in their
+// order, then the others: specs a change adds or pads (long names, many
+// findings) cannot push a blocked or loosened spec out of the comment.
 func writeWithin(b *strings.Builder, sections []section, budget int) {
+	sections = alertsFirst(sections)
 	start := b.Len()
 	full := budget - summaryReserve
 	shown := 0
@@ -204,12 +210,40 @@ func writeWithin(b *strings.Builder, sections []section, budget int) {
 	for i, s := range rest {
 		line := "- " + s.short + "\n"
 		tail := fmt.Sprintf("- … and %d more.\n", len(rest)-i)
+		if n := alerts(rest[i:]); n > 0 {
+			tail = fmt.Sprintf("- … and %d more, %d of them blocked or loosened.\n", len(rest)-i, n)
+		}
 		if b.Len()-start+len(line)+len(tail) > budget {
 			b.WriteString(tail)
 			return
 		}
 		b.WriteString(line)
 	}
+}
+
+// alertsFirst orders the sections marked alert before the others, each
+// group in its own order.
+func alertsFirst(sections []section) []section {
+	out := make([]section, 0, len(sections))
+	for _, first := range []bool{true, false} {
+		for _, s := range sections {
+			if s.alert == first {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// alerts counts the sections marked alert.
+func alerts(sections []section) int {
+	n := 0
+	for _, s := range sections {
+		if s.alert {
+			n++
+		}
+	}
+	return n
 }
 
 // plain makes text from a spec or a policy safe in terminal and CI-log

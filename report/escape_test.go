@@ -7,6 +7,7 @@ import (
 	"github.com/costgate/costgate/internal/fixture"
 	"html"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -388,5 +389,112 @@ func TestMarkdownListsAtMostMaxFindings(t *testing.T) {
 	out := b.String()
 	if !strings.Contains(out, fmt.Sprintf("- … and %d more, not shown", total-MaxFindings)) || strings.Count(out, "\n- warn `acme.noise`") > MaxFindings {
 		t.Errorf("findings not capped at %d of %d", MaxFindings, total)
+	}
+}
+
+// TestSummaryKeepsBlockedAndLoosened: specs a change adds or pads (long
+// file names, loud policies) fill the comment, yet a blocked or loosened
+// spec is still named, with what it loosens and what denies it: such
+// specs come first, in full or in the summary, and the count of those
+// left out says how many are.
+func TestSummaryKeepsBlockedAndLoosened(t *testing.T) {
+	for _, tt := range summaryCases(t) {
+		t.Run(tt.name, func(t *testing.T) {
+			var db, pb bytes.Buffer
+			if err := DiffMarkdown(&db, tt.diffs); err != nil {
+				t.Fatal(err)
+			}
+			if err := MarkdownPlans(&pb, tt.plans); err != nil {
+				t.Fatal(err)
+			}
+			for name, out := range map[string]string{"diff": db.String(), "plans": pb.String()} {
+				if n := len([]rune(out)); n > CommentLimit {
+					t.Errorf("%s: %d characters, above GitHub's %d", name, n, CommentLimit)
+				}
+				for _, w := range tt.want {
+					if name == "plans" && strings.Contains(w, "budget") {
+						continue // a plan names its denials, not its loosenings
+					}
+					if !strings.Contains(out, w) {
+						t.Errorf("%s: %q is not in the comment:\n%s", name, w, out[max(0, len(out)-3000):])
+					}
+				}
+			}
+		})
+	}
+}
+
+type summaryCase struct {
+	name  string
+	diffs []*review.Diff
+	plans []*plan.Plan
+	want  []string
+}
+
+// summaryCases are comments past the budget with a blocked or loosened
+// spec last, and what they must say of it.
+func summaryCases(t *testing.T) []summaryCase {
+	base := fixture.Parse(t, "base.hcl", fixture.Enterprise600(t))
+	head := fixture.Parse(t, "head.hcl", fixture.Edit(t, fixture.Enterprise600(t), "developers           = 600", "developers           = 700"))
+	d, err := review.Compare(context.Background(), base, head, fixture.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := plan.Build(context.Background(), base, fixture.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("a", 240)
+	long = "teams/" + long + "/" + long + "/" + long
+	loosen := func(name string, blocked bool) (*review.Diff, *plan.Plan) {
+		dc, pc := *d, *p
+		dc.Spec, pc.Spec = name, name
+		dc.Loosened = []plan.Loosening{{Attribute: "budget.monthly_limit_usd", Line: 56, Message: "budget.monthly_limit_usd rises"}}
+		pc.Loosened = dc.Loosened
+		if blocked {
+			dc.Decision.Head, pc.Decision.Architecture = "blocked", "blocked"
+			dc.Options = slices.Clone(d.Options)
+			pc.Options = slices.Clone(p.Options)
+			for i := range dc.Options {
+				dc.Options[i].HeadDenials = []string{"spec.loosened"}
+			}
+			for i := range pc.Options {
+				pc.Options[i].Allowed = false
+				pc.Options[i].Violations = []plan.Finding{{Policy: "spec.loosened", Message: "loosened"}}
+			}
+		}
+		return &dc, &pc
+	}
+	fillers := func(n int, loosened bool) ([]*review.Diff, []*plan.Plan) {
+		var ds []*review.Diff
+		var ps []*plan.Plan
+		for i := range n {
+			name := fmt.Sprintf("%s/%03d.hcl", long, i)
+			dc, pc := loosen(name, loosened)
+			if !loosened {
+				dc.Loosened, pc.Loosened = nil, nil
+			}
+			ds, ps = append(ds, dc), append(ps, pc)
+		}
+		return ds, ps
+	}
+	victimD, victimP := loosen("teams/victim.hcl", true)
+	approvedD, approvedP := loosen("teams/victim.hcl", false)
+	loudD, loudP := loosen("teams/victim.hcl", true)
+	for range 5000 {
+		loudD.Policies = append(loudD.Policies, review.PolicyChange{Change: "appeared", Kind: "warn", Policy: "acme.noise", Option: "managed", Message: strings.Repeat("x", 900)})
+		loudP.Warnings = append(loudP.Warnings, plan.Finding{Policy: "acme.noise", Message: strings.Repeat("x", 900)})
+	}
+	fd, fp := fillers(60, false)
+	ld, lp := fillers(60, true)
+	return []summaryCase{
+		{"blocked and loosened after 60 long-named specs", append(slices.Clone(fd), victimD), append(slices.Clone(fp), victimP),
+			[]string{"teams/victim.hcl", "budget.monthly_limit_usd", "spec.loosened"}},
+		{"loosened and approved after 60 long-named specs", append(slices.Clone(fd), approvedD), append(slices.Clone(fp), approvedP),
+			[]string{"teams/victim.hcl", "budget.monthly_limit_usd"}},
+		{"loosened spec too loud to show in full", append(slices.Clone(fd[:3]), loudD), append(slices.Clone(fp[:3]), loudP),
+			[]string{"teams/victim.hcl", "**Loosened:** budget.monthly_limit_usd.", "**Denied:** spec.loosened."}},
+		{"more loosened specs than the summary holds", append(slices.Clone(ld), victimD), append(slices.Clone(lp), victimP),
+			[]string{"of them blocked or loosened."}},
 	}
 }

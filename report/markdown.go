@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/review"
 	"github.com/costgate/costgate/units"
@@ -38,6 +39,7 @@ func MarkdownPlans(w io.Writer, plans []*plan.Plan) error {
 		sections[i] = section{
 			full:  func(sb *strings.Builder) { planMarkdown(sb, p, "###") },
 			short: planShort(p),
+			alert: p.Decision.Architecture == architecture.Blocked || len(p.Loosened) > 0,
 		}
 	}
 	writeWithin(b, sections, CommentBudget)
@@ -45,13 +47,59 @@ func MarkdownPlans(w io.Writer, plans []*plan.Plan) error {
 	return err
 }
 
-// planShort is a plan in one line, for the summary past the budget.
+// planShort is a plan in one line, for the summary past the budget; a
+// blocked plan names what denies it.
 func planShort(p *plan.Plan) string {
 	what := "BLOCKED"
 	if c := p.Chosen(); c != nil {
 		what = fmt.Sprintf("%s at $%s/month expected", p.Decision.Architecture, units.Count(c.MonthlyUSD.Expected))
+	} else {
+		var ids []string
+		for _, o := range p.Options {
+			for _, v := range o.Violations {
+				ids = append(ids, v.Policy)
+			}
+		}
+		what += shortList("Denied", ids)
 	}
 	return fmt.Sprintf("%s (team %s): %s", mdCode(p.Spec), mdCode(p.Team), what)
+}
+
+// diffShort is a diff in one line, for the summary past the budget: its
+// headline, what the change loosens and, when the head is blocked, what
+// denies it.
+func diffShort(d *review.Diff) string {
+	s := mdCode(d.Spec) + ": " + Headline(d)
+	attrs := make([]string, len(d.Loosened))
+	for i, l := range d.Loosened {
+		attrs[i] = l.Attribute
+	}
+	s += shortList("Loosened", attrs)
+	if d.Decision.Head == architecture.Blocked {
+		var ids []string
+		for _, o := range d.Options {
+			ids = append(ids, o.HeadDenials...)
+		}
+		s += shortList("Denied", ids)
+	}
+	return s
+}
+
+// shortList is " **label:** a, b." of the distinct non-empty items, cut
+// as one text (mdText); empty when there are none.
+func shortList(label string, items []string) string {
+	var out []string
+	seen := map[string]bool{}
+	for _, it := range items {
+		if it != "" && !seen[it] {
+			seen[it] = true
+			out = append(out, it)
+		}
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	return " **" + label + ":** " + mdText(strings.Join(out, ", ")) + "."
 }
 
 func planMarkdown(b *strings.Builder, p *plan.Plan, h string) {
@@ -268,7 +316,8 @@ func DiffMarkdown(w io.Writer, diffs []*review.Diff) error {
 	for i, d := range diffs {
 		sections[i] = section{
 			full:  func(sb *strings.Builder) { diffMarkdown(sb, d) },
-			short: mdCode(d.Spec) + ": " + Headline(d),
+			short: diffShort(d),
+			alert: d.Decision.Head == architecture.Blocked || len(d.Loosened) > 0,
 		}
 	}
 	writeWithin(b, sections, CommentBudget-b.Len())
