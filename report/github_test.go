@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 	"github.com/hashicorp/hcl/v2"
@@ -117,6 +118,75 @@ func TestGateGitHubShowsInvisibleText(t *testing.T) {
 			}
 			if !strings.Contains(out, "::"+tt.want+"\n") || !strings.Contains(out, "title=acme."+strings.ReplaceAll(tt.want, ":", "%3A")+" (managed)::") {
 				t.Errorf("annotation does not show %q as %q:\n%s", tt.text, tt.want, out)
+			}
+		})
+	}
+}
+
+// TestGateGitHubKeepsEveryBlockedSpec: GitHub shows ten annotations of
+// each level a step and drops the rest silently, so no level goes past
+// ten: a blocked spec's verdict, naming what denies it, comes before
+// every other error (a cover spec's dozen cannot hide it), and the last
+// line of a level counts what it left out, naming the blocked specs.
+func TestGateGitHubKeepsEveryBlockedSpec(t *testing.T) {
+	s := &spec.Spec{Filename: "t.hcl", Ranges: map[string]hcl.Range{"team": {Filename: "t.hcl", Start: hcl.Pos{Line: 1, Column: 1}}}}
+	blocked := func(name string, ids ...string) Gated {
+		p := &plan.Plan{Spec: name, Decision: plan.Decision{Architecture: "blocked"}}
+		for _, a := range []string{"managed", "self_hosted", "hybrid"} {
+			o := plan.Option{Architecture: architecture.Name(a)}
+			for _, id := range ids {
+				o.Violations = append(o.Violations, plan.Finding{Policy: id, Message: id + " denies " + a})
+			}
+			p.Options = append(p.Options, o)
+		}
+		return Gated{Spec: s, Plan: p}
+	}
+	allowed := func(name string, warnings int) Gated {
+		p := &plan.Plan{Spec: name, Decision: plan.Decision{Architecture: "managed", Reasons: []string{"managed is the cheapest allowed option"}},
+			Options: []plan.Option{{Architecture: "managed", Allowed: true}}}
+		for i := range warnings {
+			p.Warnings = append(p.Warnings, plan.Finding{Policy: "catalog.suspicious_price", Message: fmt.Sprintf("figure %d", i)})
+		}
+		return Gated{Spec: s, Plan: p}
+	}
+	var twelve, eleven []Gated
+	for i := range 12 {
+		twelve = append(twelve, blocked(fmt.Sprintf("teams/s%02d.hcl", i), "spec.loosened"))
+		if i < 11 {
+			eleven = append(eleven, allowed(fmt.Sprintf("teams/a%02d.hcl", i), 1))
+		}
+	}
+	eleven = append(eleven, allowed("teams/loud.hcl", 12))
+	tests := []struct {
+		name string
+		gs   []Gated
+		want []string
+	}{
+		{"a cover spec's dozen errors before a loosened spec",
+			[]Gated{blocked("teams/a-cover.hcl", "acme.one", "acme.two", "acme.three", "acme.four"), blocked("teams/victim.hcl", "spec.loosened")},
+			[]string{"::error file=teams/victim.hcl,title=costgate::blocked: no architecture is allowed; denied by spec.loosened\n",
+				"::error title=costgate::8 more error(s) not annotated: GitHub shows 10 error annotations a step (17 errors in all); costgate check --format text lists every one\n"}},
+		{"twelve blocked specs", twelve,
+			[]string{"::error file=teams/s08.hcl,title=costgate::blocked", "3 more spec(s) blocked: teams/s09.hcl, teams/s10.hcl, teams/s11.hcl; 39 more error(s) not annotated"}},
+		{"twelve allowed specs and 23 warnings", eleven,
+			[]string{"::notice title=costgate::13 more warning(s) not annotated: GitHub shows 10 warning annotations a step (23 warnings in all); 3 more notice(s) not annotated: GitHub shows 10 notice annotations a step (12 notices in all); costgate check --format text lists every one\n"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			if err := gateGitHub(&b, tt.gs); err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			for _, level := range []string{"error", "warning", "notice"} {
+				if n := strings.Count(out, "::"+level+" "); n > GitHubWarningCap {
+					t.Errorf("%d %s annotations, GitHub shows %d:\n%s", n, level, GitHubWarningCap, out)
+				}
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("no %q in:\n%s", w, out)
+				}
 			}
 		})
 	}
