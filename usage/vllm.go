@@ -699,8 +699,8 @@ func increases(scrapes []*scrape, names []string) (total float64, per []float64,
 		prev, cur := scrapes[i-1], scrapes[i]
 		for s, v := range cur.values[name] {
 			was, had := last[s]
-			if t, ok := cur.times[name][s]; ok && had && t == scrapes[was.at].times[name][s] {
-				// The same sample again: the target was not scraped since.
+			if t, ok := cur.times[name][s]; ok && had && t <= scrapes[was.at].times[name][s] {
+				// The same sample again, or an older one (a lagging HA twin's dump).
 				continue
 			}
 			cc, hasC := cur.created[name][s]

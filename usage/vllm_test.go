@@ -441,3 +441,51 @@ func TestScrapeSamplesChecked(t *testing.T) {
 		})
 	}
 }
+
+// TestVLLMFederationHATwins: the /federate dumps of two Prometheus servers
+// scraping the same targets (an HA pair, 30 s apart) interleave, and one of
+// the second's dumps lags on instance a, still holding a's sample of 90 s
+// when the first's of 120 s was read. That older sample was read as the
+// counter falling, a restart: a's 100 + 10 tok/s measured 166.7 + 16.7
+// (30,000 prompt tokens for 18,000) and a busiest interval of 440 tok/s,
+// exit 0. A sample older than the series' last is no new sample.
+func TestVLLMFederationHATwins(t *testing.T) {
+	start := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC).UnixMilli()
+	dump := func(aAt, bAt int64) string {
+		ts := func(s int64) int64 { return start + s*1000 }
+		return fmt.Sprintf("# TYPE vllm:prompt_tokens_total untyped\n"+
+			"vllm:prompt_tokens_total{engine=\"0\",instance=\"a:8000\",job=\"vllm\",model_name=\"m\"} %d %d\n"+
+			"vllm:prompt_tokens_total{engine=\"0\",instance=\"b:8000\",job=\"vllm\",model_name=\"m\"} 5000 %d\n"+
+			"# TYPE vllm:generation_tokens_total untyped\n"+
+			"vllm:generation_tokens_total{engine=\"0\",instance=\"a:8000\",job=\"vllm\",model_name=\"m\"} %d %d\n",
+			100*aAt, ts(aAt), ts(bAt), 10*aAt, ts(aAt))
+	}
+	for _, tc := range []struct {
+		name  string
+		dumps [][2]int64 // a's and b's sample times, seconds
+	}{
+		{"one server", [][2]int64{{0, 0}, {60, 60}, {120, 120}, {180, 180}}},
+		{"twins", [][2]int64{{0, 0}, {30, 30}, {60, 60}, {90, 90}, {120, 120}, {150, 150}, {180, 180}}},
+		{"a twin lagging", [][2]int64{{0, 0}, {30, 30}, {60, 60}, {90, 90}, {120, 120}, {90, 150}, {180, 180}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var files []string
+			for i, d := range tc.dumps {
+				files = append(files, writeScrape(t, dir, fmt.Sprintf("federate-%c-%d.prom", 'p'+i%2, i), dump(d[0], d[1])))
+			}
+			res, err := Import(files, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fl := res.FleetMetrics
+			near(t, "prompt_tokens", fl.PromptTokens, 18000)
+			near(t, "prompt_tok_s", fl.PromptTokS, 100)
+			near(t, "generation_tok_s", fl.GenerationTokS, 10)
+			near(t, "peak_tok_s", fl.PeakTokS, 110)
+			if fl.CounterResets != 0 {
+				t.Errorf("%d counter resets, want none", fl.CounterResets)
+			}
+		})
+	}
+}
