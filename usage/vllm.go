@@ -867,10 +867,19 @@ func (sc *scrape) sample(f *file, name string, fam *dto.MetricFamily, m *dto.Met
 		if v := m.Histogram.GetSampleSum(); !countable(v) {
 			return f.errorf(0, "%s_sum{%s} has the value %v: a sum of seconds from 0 to %.0e", name, labelKey(m), v, maxCounter)
 		}
+		// A count that is not a whole number (or a bucket's) is parsed as
+		// a float, and the integer count is then 0: read as a restart.
+		count := float64(m.Histogram.GetSampleCount())
+		if m.Histogram.SampleCountFloat != nil {
+			count = m.Histogram.GetSampleCountFloat()
+		}
+		if !countable(count) {
+			return f.errorf(0, "%s_count{%s} has the value %v: a count from 0 to %.0e", name, labelKey(m), count, maxCounter)
+		}
 		if !put(sc.values, vllmTTFT+"_sum", m, m.Histogram.GetSampleSum()) {
 			return twice(name)
 		}
-		put(sc.values, vllmTTFT+"_count", m, float64(m.Histogram.GetSampleCount()))
+		put(sc.values, vllmTTFT+"_count", m, count)
 		sc.stamp(vllmTTFT+"_sum", m)
 		sc.stamp(vllmTTFT+"_count", m)
 	case isCreated:

@@ -405,19 +405,24 @@ func federated(body string) string {
 
 // TestScrapeSamplesChecked: the TTFT histogram's _sum was taken unchecked
 // (NaN printed a mean TTFT of NaN ms and broke the JSON and the policies;
-// -1e9 read 25 ms for 150), and a series given twice in one scrape kept
-// its last sample. Each is refused naming the file and the series.
+// -1e9 read 25 ms for 150), and so was its _count (NaN or 1e300, which the
+// parser keeps as a float, read as 0, a restart), and a series given twice
+// in one scrape kept its last sample. Each is refused naming the file and
+// the series.
 func TestScrapeSamplesChecked(t *testing.T) {
 	good := replicaScrape("", 1, 300, 50, 0, true)
 	sum := `vllm:time_to_first_token_seconds_sum{engine="0",model_name="Qwen/Qwen3-Coder-30B-A3B-Instruct"} 25`
-	if !strings.Contains(good, sum+"\n") {
-		t.Fatal("the scrape has no TTFT sum to change")
+	count := `vllm:time_to_first_token_seconds_count{engine="0",model_name="Qwen/Qwen3-Coder-30B-A3B-Instruct"} 100`
+	if !strings.Contains(good, sum+"\n") || !strings.Contains(good, count+"\n") {
+		t.Fatal("the scrape has no TTFT sum or count to change")
 	}
 	line := `vllm:prompt_tokens_total{engine="0",model_name="m"}`
 	for _, tc := range []struct{ name, second, want string }{
 		{"histogram sum NaN", strings.Replace(good, sum, strings.TrimSuffix(sum, "25")+"NaN", 1), "vllm:time_to_first_token_seconds_sum"},
 		{"histogram sum negative", strings.Replace(good, sum, strings.TrimSuffix(sum, "25")+"-1e9", 1), "vllm:time_to_first_token_seconds_sum"},
 		{"histogram sum infinite", strings.Replace(good, sum, strings.TrimSuffix(sum, "25")+"+Inf", 1), "vllm:time_to_first_token_seconds_sum"},
+		{"histogram count NaN", strings.Replace(good, count, strings.TrimSuffix(count, "100")+"NaN", 1), "vllm:time_to_first_token_seconds_count"},
+		{"histogram count huge", strings.Replace(good, count, strings.TrimSuffix(count, "100")+"1e300", 1), "vllm:time_to_first_token_seconds_count"},
 		{"a series twice, untyped", line + " 12000\n" + line + " 200\n", "given twice"},
 		{"a series twice, typed", good + `vllm:num_requests_running{engine="0",model_name="Qwen/Qwen3-Coder-30B-A3B-Instruct"} 4` + "\n", "given twice"},
 	} {
@@ -487,5 +492,33 @@ func TestVLLMFederationHATwins(t *testing.T) {
 				t.Errorf("%d counter resets, want none", fl.CounterResets)
 			}
 		})
+	}
+}
+
+// TestVLLMHistogramCountAsFloat: a TTFT bucket that is not a whole number
+// makes the parser keep the histogram's counts as floats, and the count,
+// read as an integer, was 0 in that scrape: a restart, and the seconds of
+// that scrape's requests over the requests of the others (500 ms for 250).
+func TestVLLMHistogramCountAsFloat(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for i := 0; i < 3; i++ {
+		body := replicaScrape("", i, 4000, 1000, 0, true)
+		if i == 2 {
+			bucket := `model_name="Qwen/Qwen3-Coder-30B-A3B-Instruct",le="0.5"} 200`
+			if !strings.Contains(body, bucket) {
+				t.Fatal("no bucket to change")
+			}
+			body = strings.Replace(body, bucket, strings.TrimSuffix(bucket, "200")+"199.5", 1)
+		}
+		files = append(files, writeScrape(t, dir, fmt.Sprintf("a-%d.prom", i), body))
+	}
+	res, err := Import(files, Options{Interval: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	near(t, "mean_ttft_ms", *res.FleetMetrics.MeanTTFTMs, 250)
+	if n := res.FleetMetrics.CounterResets; n != 0 {
+		t.Errorf("%d counter resets, want none", n)
 	}
 }
