@@ -758,6 +758,13 @@ func spreadOver(per []float64, scrapes []*scrape, t0, t1 time.Time, d float64) {
 	}
 }
 
+// minCreated and maxCreated bound a _created sample, seconds since 1970:
+// 2000 to 2200, as the samples' timestamps.
+const (
+	minCreated = 946684800
+	maxCreated = 7258118400
+)
+
 // maxCounter bounds a vLLM sample: a counter of a long-running fleet
 // stays far below it (10^15 tokens is years of a large fleet).
 const maxCounter = 1e15
@@ -791,7 +798,8 @@ func readScrape(f *file) (*scrape, error) {
 		// Prometheus' federation writes every family untyped: the
 		// histogram's _sum and _count arrive as families of their own.
 		histPart := name == vllmTTFT+"_sum" || name == vllmTTFT+"_count"
-		isCreated := strings.HasSuffix(name, "_created")
+		base, isCreated := strings.CutSuffix(name, "_created")
+		isCreated = isCreated && (wanted[base+"_total"] || base == vllmTTFT)
 		if !wanted[name] && !hist && !histPart && !isCreated {
 			continue
 		}
@@ -884,6 +892,11 @@ func (sc *scrape) sample(f *file, name string, fam *dto.MetricFamily, m *dto.Met
 		sc.stamp(vllmTTFT+"_count", m)
 	case isCreated:
 		v := value(m)
+		// A start time that is no time changes at every scrape (NaN is
+		// unequal to itself): each would read as a restart.
+		if math.IsNaN(v) || v < minCreated || v > maxCreated {
+			return f.errorf(0, "%s{%s} has the value %v: a process's start time in seconds since 1970, from 2000 to 2200", name, labelKey(m), v)
+		}
 		if name == vllmTTFT+"_created" {
 			if !put(sc.created, vllmTTFT+"_sum", m, v) {
 				return twice(name)

@@ -522,3 +522,54 @@ func TestVLLMHistogramCountAsFloat(t *testing.T) {
 		t.Errorf("%d counter resets, want none", n)
 	}
 }
+
+// TestVLLMCreatedChecked: a counter's _created that is no start time
+// (NaN, unequal to itself) changed at every scrape, and each scrape read
+// as a restart counting the whole counter: three scrapes of 100 tok/s
+// measured 16,817, exit 0. A _created that is not seconds from 2000 to 2200
+// (milliseconds would count a series new to a federation dump from zero)
+// is refused naming the file and the series; another family's _created is
+// not vLLM's and is not read.
+func TestVLLMCreatedChecked(t *testing.T) {
+	created := `vllm:prompt_tokens_created{engine="0",model_name="Qwen/Qwen3-Coder-30B-A3B-Instruct"} 1.7936e+09`
+	for _, tc := range []struct{ name, value, want string }{
+		{"NaN", "NaN", "vllm:prompt_tokens_created"},
+		{"infinite", "+Inf", "vllm:prompt_tokens_created"},
+		{"milliseconds", "1.7936e+12", "vllm:prompt_tokens_created"},
+		{"negative", "-1", "vllm:prompt_tokens_created"},
+		{"another family's", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			var files []string
+			for i := 0; i < 3; i++ {
+				body := replicaScrape("", i, 100, 0, 0, true)
+				if !strings.Contains(body, created+"\n") {
+					t.Fatal("no _created to change")
+				}
+				if tc.value != "" {
+					body = strings.Replace(body, created, strings.TrimSuffix(created, "1.7936e+09")+tc.value, 1)
+				} else {
+					body += "# TYPE http_requests_created gauge\nhttp_requests_created{handler=\"/metrics\"} NaN\n"
+				}
+				files = append(files, writeScrape(t, dir, fmt.Sprintf("a-%d.prom", i), body))
+			}
+			res, err := Import(files, Options{Interval: time.Minute})
+			if tc.want == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				near(t, "prompt_tok_s", res.FleetMetrics.PromptTokS, 100)
+				return
+			}
+			if err == nil {
+				t.Fatalf("accepted: prompt %v tok/s, %d resets", res.FleetMetrics.PromptTokS, res.FleetMetrics.CounterResets)
+			}
+			for _, w := range []string{"a-0.prom", tc.want} {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("%v; want %q named", err, w)
+				}
+			}
+		})
+	}
+}
