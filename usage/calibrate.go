@@ -284,25 +284,79 @@ func WorkloadShares(s *spec.Spec, t *Tokens) (shares []float64, mix string, repo
 			return nil, kept, reports
 		}
 	}
-	shares = make([]float64, len(s.Workloads))
-	largest := 0
-	var total4 float64
-	for i, w := range s.Workloads {
-		shares[i] = round(want[w.Complexity]*w.Share/sum[w.Complexity], 4)
-		if shares[i] <= 0 {
-			shares[i] = 0.0001
-		}
-		if shares[i] > shares[largest] {
-			largest = i
-		}
-		total4 += shares[i]
-	}
-	// Rounding leaves the sum off 1 by a few ten-thousandths: the largest
-	// share takes up the difference.
-	shares[largest] = round(shares[largest]+1-total4, 4)
+	shares = apportion(s.Workloads, want[spec.Simple])
 	mix = fmt.Sprintf("workload shares split the tokens of %s (simple, %.1f %%) and %s (complex, %.1f %%) over the workloads in their former proportions",
 		simple, 100*want[spec.Simple], complexM, 100*want[spec.Complex])
 	return shares, mix, reports
+}
+
+// apportion spreads each complexity's share of the tokens (simple the
+// given share, complex the rest) over its workloads in proportion to their
+// shares, in whole ten-thousandths that sum to 1, each at least one: the
+// complexities' ten-thousandths are fixed first, and each one's are split
+// by largest remainder. Shares it wrote split again in their own
+// proportions come out the same, so calibrating twice from the same data
+// changes nothing (rounding each share and giving the largest the rest had
+// moved shares by 0.0001 on every run).
+func apportion(ws []spec.Workload, simple float64) []float64 {
+	n := map[string]int64{}
+	for _, w := range ws {
+		n[w.Complexity]++
+	}
+	units := map[string]int64{spec.Simple: int64(math.Round(simple * 1e4))}
+	units[spec.Simple] = min(max(units[spec.Simple], n[spec.Simple]), 1e4-n[spec.Complex])
+	units[spec.Complex] = 1e4 - units[spec.Simple]
+	shares := make([]float64, len(ws))
+	for _, cx := range []string{spec.Simple, spec.Complex} {
+		var idx []int
+		var weights []int64
+		var sum int64
+		for i, w := range ws {
+			if w.Complexity == cx {
+				idx = append(idx, i)
+				weights = append(weights, max(1, int64(math.Round(w.Share*1e4))))
+				sum += weights[len(weights)-1]
+			}
+		}
+		for k, u := range largestRemainder(units[cx], weights, sum) {
+			shares[idx[k]] = float64(u) / 1e4
+		}
+	}
+	return shares
+}
+
+// largestRemainder splits total units in proportion to weights (summing
+// to sum): each its whole quota, the units left over to the largest
+// remainders (the first of equal ones), and none left at 0 while another
+// has two or more.
+func largestRemainder(total int64, weights []int64, sum int64) []int64 {
+	out := make([]int64, len(weights))
+	order := make([]int, len(weights))
+	left := total
+	for k, w := range weights {
+		out[k] = total * w / sum
+		left -= out[k]
+		order[k] = k
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		return total*weights[order[a]]%sum > total*weights[order[b]]%sum
+	})
+	for _, k := range order[:left] {
+		out[k]++
+	}
+	for k := range out {
+		if out[k] == 0 {
+			big := 0
+			for j := range out {
+				if out[j] > out[big] {
+					big = j
+				}
+			}
+			out[big]--
+			out[k]++
+		}
+	}
+	return out
 }
 
 // stripProvenance removes a comment an earlier calibration wrote.

@@ -177,3 +177,75 @@ func TestCalibrateKeepsThePeakWithinTheMonth(t *testing.T) {
 		}
 	}
 }
+
+// TestCalibrateTwiceChangesNothing: calibrating a spec again from the same
+// data writes the same spec. With two workloads of one complexity, each
+// share was rounded and the largest took up the rest, and split again in
+// those proportions the shares moved by 0.0001 (chat 0.6, review 0.1,
+// agents 0.3 at 871 simple and 985 complex tokens: 0.4022, 0.067, 0.5308,
+// then 0.4023, 0.067, 0.5307). The complexities' ten-thousandths come
+// first, then each one's workloads' by largest remainder.
+func TestCalibrateTwiceChangesNothing(t *testing.T) {
+	const three = `team "t" {
+  developers           = 10
+  tokens_per_developer = 1e6
+  cost_center          = "eng"
+}
+
+workload "chat" {
+  share      = SHARE1
+  complexity = "simple"
+}
+
+workload "review" {
+  share      = SHARE2
+  complexity = "simple"
+}
+
+workload "agents" {
+  share      = SHARE3
+  complexity = "complex"
+}
+
+managed {
+  simple_model  = "claude-sonnet-4.6"
+  complex_model = "claude-opus-4.8"
+}
+`
+	cat := modelcatalog.Default()
+	for _, tt := range []struct {
+		shares          [3]string
+		simple, complex float64
+		want            [3]string
+	}{
+		{[3]string{"0.6", "0.1", "0.3"}, 871, 985, [3]string{"0.4023", "0.067", "0.5307"}},
+		{[3]string{"0.2", "0.7", "0.1"}, 104, 889, [3]string{"0.0233", "0.0814", "0.8953"}},
+		{[3]string{"0.7", "0.1", "0.2"}, 557, 696, [3]string{"0.3889", "0.0556", "0.5555"}},
+		{[3]string{"0.5", "0.00001", "0.49999"}, 1, 1e6, [3]string{"0.0001", "0.0001", "0.9998"}},
+	} {
+		src := strings.NewReplacer("SHARE1", tt.shares[0], "SHARE2", tt.shares[1], "SHARE3", tt.shares[2]).Replace(three)
+		res := &Result{Format: AnthropicUsage, Files: []string{"a.json"}, Period: Period{Since: "2026-11-02", Until: "2026-11-09", Days: 7},
+			Tokens: &Tokens{Developers: 4, TokensPerDeveloperMonth: Quantiles{Mean: 3e6, P25: 1e6, P50: 1.5e6, P75: 2e6},
+				InputShare: 0.9, Timezone: "UTC", Models: map[string]float64{"claude-sonnet-4.6": tt.simple, "claude-opus-4.8": tt.complex}, UnmappedModels: map[string]float64{}}}
+		var outs [2]string
+		for run := range outs {
+			s, diags := spec.NewParser(cat).Parse("t.hcl", []byte(src))
+			if diags.HasErrors() {
+				t.Fatal(diags.Error())
+			}
+			c, err := Calibrate("t.hcl", []byte(src), s, res, cat)
+			if err != nil {
+				t.Fatal(err)
+			}
+			outs[run], src = string(c.Output), string(c.Output)
+		}
+		if outs[0] != outs[1] {
+			t.Errorf("%v: the second calibration changed the spec:\n%s\nto\n%s", tt.shares, outs[0], outs[1])
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(outs[0], "share      = "+w+"\n") {
+				t.Errorf("%v: want a share of %s:\n%s", tt.shares, w, outs[0])
+			}
+		}
+	}
+}
