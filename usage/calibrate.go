@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -359,16 +360,27 @@ func largestRemainder(total int64, weights []int64, sum int64) []int64 {
 	return out
 }
 
-// stripProvenance removes a comment an earlier calibration wrote.
+// stripProvenance removes the comment an earlier calibration wrote: the
+// lines starting with provenancePrefix right before the team block. Such
+// a line elsewhere (a note of the team's own, a heredoc's text) is kept.
 func stripProvenance(src []byte) []byte {
-	var out []byte
-	for _, line := range bytes.SplitAfter(src, []byte("\n")) {
-		if bytes.HasPrefix(bytes.TrimSpace(line), []byte(provenancePrefix)) {
-			continue
-		}
-		out = append(out, line...)
+	f, diags := hclsyntax.ParseConfig(src, "", hcl.InitialPos)
+	if diags.HasErrors() {
+		return src
 	}
-	return out
+	team := 0
+	for _, b := range f.Body.(*hclsyntax.Body).Blocks {
+		if b.Type == "team" {
+			team = b.TypeRange.Start.Line - 1
+			break
+		}
+	}
+	lines := bytes.SplitAfter(src, []byte("\n"))
+	from := team
+	for from > 0 && bytes.HasPrefix(bytes.TrimSpace(lines[from-1]), []byte(provenancePrefix)) {
+		from--
+	}
+	return slices.Concat(slices.Concat(lines[:from]...), slices.Concat(lines[team:]...))
 }
 
 // insertComment puts the comment lines right before the team block's

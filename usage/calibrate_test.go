@@ -249,3 +249,29 @@ managed {
 		}
 	}
 }
+
+// TestCalibrateKeepsTheTeamsOwnComments: calibration replaces the comment
+// it wrote before the team block, and no other: a line of the team's own
+// that starts "# calibrated:" elsewhere in the spec was deleted.
+func TestCalibrateKeepsTheTeamsOwnComments(t *testing.T) {
+	cat := modelcatalog.Default()
+	note := "# calibrated: by hand from the March survey\n"
+	src := strings.Replace(strings.ReplaceAll(calibrateSpec, "SIMPLE", "claude-sonnet-4.6"), `workload "agents"`, note+`workload "agents"`, 1)
+	res := &Result{Format: AnthropicUsage, Files: []string{"a.json"}, Period: Period{Since: "2026-11-02", Until: "2026-11-09", Days: 7},
+		Tokens: &Tokens{Developers: 4, TokensPerDeveloperMonth: Quantiles{Mean: 3e6, P25: 1e6, P50: 1.5e6, P75: 2e6},
+			InputShare: 0.9, Timezone: "UTC", Models: map[string]float64{"claude-sonnet-4.6": 3, "claude-opus-4.8": 1}, UnmappedModels: map[string]float64{}}}
+	for run := 1; run <= 2; run++ {
+		s, diags := spec.NewParser(cat).Parse("t.hcl", []byte(src))
+		if diags.HasErrors() {
+			t.Fatal(diags.Error())
+		}
+		c, err := Calibrate("t.hcl", []byte(src), s, res, cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src = string(c.Output)
+		if !strings.Contains(src, "\n"+note+`workload "agents"`) || strings.Count(src, "Measured by") != 1 {
+			t.Errorf("run %d: want the team's note kept and one provenance comment:\n%s", run, src)
+		}
+	}
+}
