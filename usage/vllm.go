@@ -831,7 +831,41 @@ func readScrape(f *file) (*scrape, error) {
 		}
 		sc.at, sc.stamped = at, true
 	}
+	sc.foldAliases()
 	return sc, nil
+}
+
+// foldAliases files each series given under an older name of a metric
+// (vLLM 0.9's gpu_prefix_cache_queries_total, renamed in 0.10, which kept
+// both until 0.12) under the newest name, unless the series has that name
+// too. A fleet mid-upgrade names one metric both ways, and reading only
+// the name some scrape had first left the other replicas out.
+func (sc *scrape) foldAliases() {
+	for _, names := range [][]string{vllmPrompt, vllmGeneration, vllmQueries, vllmHits, vllmKV} {
+		to := names[0]
+		for _, from := range names[1:] {
+			for s, v := range sc.values[from] {
+				if _, ok := sc.values[to][s]; ok {
+					continue
+				}
+				moveSeries(sc.values, to, s, v)
+				if c, ok := sc.created[from][s]; ok {
+					moveSeries(sc.created, to, s, c)
+				}
+				if t, ok := sc.times[from][s]; ok {
+					moveSeries(sc.times, to, s, t)
+				}
+			}
+		}
+	}
+}
+
+// moveSeries sets series s of metric to in m.
+func moveSeries[T any](m map[string]map[string]T, to, s string, v T) {
+	if m[to] == nil {
+		m[to] = map[string]T{}
+	}
+	m[to][s] = v
 }
 
 // maxAhead is how far past the bulk of a stamped dump's samples one may

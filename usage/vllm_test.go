@@ -573,3 +573,55 @@ func TestVLLMCreatedChecked(t *testing.T) {
 		})
 	}
 }
+
+// TestVLLMFleetMidUpgrade: a federation of a fleet mid-upgrade names the
+// prefix cache's counters and the KV-cache gauge both ways, vLLM 0.9's
+// gpu_ names on instance a and 0.12's on b (0.10 and 0.11 give both, for
+// one series). Only the names some scrape had first were read: b's alone,
+// a hit rate of 0.2 for 0.5 and a KV-cache usage of 0.2 for 0.5, exit 0.
+func TestVLLMFleetMidUpgrade(t *testing.T) {
+	start := time.Date(2026, 11, 2, 10, 0, 0, 0, time.UTC).UnixMilli()
+	dump := func(i int, both bool) string {
+		var b strings.Builder
+		ts := start + int64(i)*60_000
+		line := func(name, inst string, v float64) {
+			fmt.Fprintf(&b, "%s{engine=\"0\",instance=%q,model_name=\"m\"} %g %d\n", name, inst, v, ts)
+		}
+		for _, inst := range []string{"a", "b"} {
+			line("vllm:prompt_tokens_total", inst, float64(1000*i))
+			line("vllm:generation_tokens_total", inst, float64(100*i))
+		}
+		hits, kv := map[string]float64{"a": 800, "b": 200}, map[string]float64{"a": 0.8, "b": 0.2}
+		for _, inst := range []string{"a", "b"} {
+			gpu, renamed := inst == "a" || both, inst == "b" || both
+			if gpu {
+				line("vllm:gpu_prefix_cache_queries_total", inst, float64(1000*i))
+				line("vllm:gpu_prefix_cache_hits_total", inst, hits[inst]*float64(i))
+				line("vllm:gpu_cache_usage_perc", inst, kv[inst])
+			}
+			if renamed {
+				line("vllm:prefix_cache_queries_total", inst, float64(1000*i))
+				line("vllm:prefix_cache_hits_total", inst, hits[inst]*float64(i))
+				line("vllm:kv_cache_usage_perc", inst, kv[inst])
+			}
+		}
+		return b.String()
+	}
+	for _, both := range []bool{false, true} {
+		t.Run(fmt.Sprint("both names ", both), func(t *testing.T) {
+			dir := t.TempDir()
+			var files []string
+			for i := 0; i < 4; i++ {
+				files = append(files, writeScrape(t, dir, fmt.Sprintf("federate-%d.prom", i), dump(i, both)))
+			}
+			res, err := Import(files, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fl := res.FleetMetrics
+			near(t, "prefix_cache_hit_rate", *fl.PrefixCacheHitRate, 0.5)
+			near(t, "kv_cache_usage_perc", *fl.KVCacheUsagePerc, 0.5)
+			near(t, "prompt_tok_s", fl.PromptTokS, 2000.0/60)
+		})
+	}
+}
