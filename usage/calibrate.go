@@ -79,6 +79,7 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 	tb := team.Body()
 	tm := s.Team
 	c.set(tb, "team.developers", "developers", tm.Developers, cty.NumberIntVal(int64(t.Developers)), strconv.Itoa(t.Developers))
+	c.thinEvidence(res, tm.Developers)
 
 	lo, hi, q := c.perDeveloper(t)
 	if lo <= 0 {
@@ -114,6 +115,26 @@ func Calibrate(filename string, src []byte, s *spec.Spec, res *Result, cat *mode
 func (c *Calibration) set(body *hclwrite.Body, path, attr string, from spec.Range, to cty.Value, text string) {
 	body.SetAttributeValue(attr, to)
 	c.Changes = append(c.Changes, fmt.Sprintf("%s: %s → %s", path, rangeText(from), text))
+}
+
+// ThinRecords is the fewest records a calibration reads without saying
+// its figures rest on a thin sample: a month's tokens, shares and peak
+// scaled from a handful of requests are what the export says, not what
+// the team does.
+const ThinRecords = 100
+
+// thinEvidence reports an export too thin to stand for the team: fewer
+// than ThinRecords records, or usage of fewer than half the developers
+// the spec plans (a sample, one key's export). One LiteLLM row
+// calibrated a 20-developer spec to one developer at a peak of 8, and
+// nothing said the export could not be the team's.
+func (c *Calibration) thinEvidence(res *Result, planned spec.Range) {
+	if res.Records < ThinRecords {
+		c.Reports = append(c.Reports, fmt.Sprintf("the export holds %d records, fewer than %d: every figure written is scaled to a month from them; calibrate from a longer period if it is not the team's usage", res.Records, ThinRecords))
+	}
+	if d := res.Tokens.Developers; float64(d)*2 < planned.Low {
+		c.Reports = append(c.Reports, fmt.Sprintf("the export has usage of %d developers where the spec planned %s: developers is written as %d; if the export is not the whole team's (a sample, one key's), keep the spec's figure", d, rangeText(planned), d))
+	}
 }
 
 // peak writes the measured peak_to_average into the team block, or

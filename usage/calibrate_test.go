@@ -275,3 +275,38 @@ func TestCalibrateKeepsTheTeamsOwnComments(t *testing.T) {
 		}
 	}
 }
+
+// TestCalibrateSaysTheEvidenceIsThin: a calibration from a handful of
+// records, or from the usage of fewer than half the developers the spec
+// plans, says so: one row calibrated a team of ten to one developer with
+// nothing said.
+func TestCalibrateSaysTheEvidenceIsThin(t *testing.T) {
+	src, s, cat := calibrateInput(t, "claude-sonnet-4.6")
+	for _, tt := range []struct {
+		records    int64
+		developers int
+		want       []string
+	}{
+		{1, 1, []string{"the export holds 1 records, fewer than 100", "usage of 1 developers where the spec planned 10"}},
+		{5000, 4, []string{"usage of 4 developers where the spec planned 10"}},
+		{99, 5, []string{"the export holds 99 records"}},
+		{100, 5, nil},
+	} {
+		res := &Result{Format: LiteLLMSpend, Files: []string{"spend.json"}, Records: tt.records, Period: Period{Since: "2026-11-02", Until: "2026-11-03", Days: 1},
+			Tokens: &Tokens{Developers: tt.developers, TokensPerDeveloperMonth: Quantiles{Mean: 23900, P25: 23900, P50: 23900, P75: 23900},
+				InputShare: 0.9, Timezone: "UTC", Models: map[string]float64{"claude-sonnet-4.6": 1, "claude-opus-4.8": 1}, UnmappedModels: map[string]float64{}}}
+		c, err := Calibrate("t.hcl", src, s, res, cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reports := strings.Join(c.Reports, "\n")
+		for _, w := range tt.want {
+			if !strings.Contains(reports, w) {
+				t.Errorf("%d records of %d developers: reports %q lack %q", tt.records, tt.developers, c.Reports, w)
+			}
+		}
+		if tt.want == nil && (strings.Contains(reports, "records, fewer") || strings.Contains(reports, "where the spec planned")) {
+			t.Errorf("%d records of %d developers: reports %q", tt.records, tt.developers, c.Reports)
+		}
+	}
+}
