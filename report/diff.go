@@ -66,7 +66,7 @@ func diffText(b *strings.Builder, d *review.Diff) {
 	fmt.Fprintf(b, "%s\n", Headline(d))
 	fmt.Fprintf(b, "DECISION   %s\n", decisionLine(d.Decision))
 	for _, l := range d.Loosened {
-		fmt.Fprintf(b, "LOOSENED   %s (line %d): %s\n", l.Attribute, l.Line, l.Message)
+		fmt.Fprintf(b, "LOOSENED   %s (line %d): %s\n", plain(l.Attribute), l.Line, plain(l.Message))
 	}
 	if !d.New {
 		fmt.Fprintf(b, "VERDICT    %s\n", verdictChange(d))

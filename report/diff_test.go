@@ -116,3 +116,23 @@ func TestDiffPinnedVerdict(t *testing.T) {
 		t.Errorf("verdict line missing %q:\n%s\n%s", want, text.String(), md.String())
 	}
 }
+
+// TestDiffTextLoosenedOnOneLine: a loosening's attribute and message
+// reach diff's text as the other spec text does, on their own line: a
+// line break in them forged a DECISION line.
+func TestDiffTextLoosenedOnOneLine(t *testing.T) {
+	src := fixture.Example(t, "company-50.hcl")
+	d, err := review.Compare(context.Background(), fixture.Parse(t, "base.hcl", src), fixture.Parse(t, "head.hcl", src), fixture.Options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Loosened = []plan.Loosening{{Attribute: "budget.monthly_limit_usd\nDECISION   MANAGED", Line: 3, Message: "raised\u202e\nLOOSENED   none"}}
+	var b bytes.Buffer
+	if err := DiffText(&b, []*review.Diff{d}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if strings.Count(out, "\nDECISION ") != 1 || strings.Count(out, "\nLOOSENED ") != 1 || strings.ContainsRune(out, '\u202e') {
+		t.Errorf("the loosening broke its line:\n%s", out)
+	}
+}
