@@ -173,16 +173,40 @@ func budgetTopic(ctx *pulumi.Context, name string, emails []string, tags map[str
 	if _, err := sns.NewTopicPolicy(ctx, name+"-alerts", &sns.TopicPolicyArgs{Arn: topic.Arn, Policy: doc}, opts...); err != nil {
 		return nil, fmt.Errorf("create budget topic policy: %w", err)
 	}
-	for i, e := range emails {
-		if _, err := sns.NewTopicSubscription(ctx, fmt.Sprintf("%s-alerts-%d", name, i+1), &sns.TopicSubscriptionArgs{
-			Topic:    topic.Arn,
-			Protocol: pulumi.String("email"),
-			Endpoint: pulumi.String(e),
-		}, opts...); err != nil {
-			return nil, fmt.Errorf("subscribe %s to the budget topic: %w", e, err)
-		}
+	if err := subscribeEmails(ctx, name+"-alerts", "the budget topic", topic.Arn, emails, opts...); err != nil {
+		return nil, err
 	}
 	return topic, nil
+}
+
+// subscribeEmails subscribes each address to the topic, one resource per
+// address, named after the address (a hash of it), never after its place
+// in the list. An endpoint change replaces a subscription, and SNS's
+// Subscribe answers an address already subscribed with that subscription:
+// a list edited so that an address moved (one removed or inserted before
+// it, a reordering) had the moved resource adopt the address's existing
+// subscription and the old resources' deletion unsubscribe it, so the
+// remaining recipients silently got no more alerts. Each resource aliases
+// the positional name it had before (prefix-1, prefix-2, …), so that a
+// stack deployed with those names keeps its subscriptions.
+func subscribeEmails(ctx *pulumi.Context, prefix, topicDesc string, topic pulumi.StringInput, emails []string, opts ...pulumi.ResourceOption) error {
+	for i, e := range emails {
+		was := pulumi.Aliases([]pulumi.Alias{{Name: pulumi.String(fmt.Sprintf("%s-%d", prefix, i+1))}})
+		if _, err := sns.NewTopicSubscription(ctx, prefix+"-"+emailKey(e), &sns.TopicSubscriptionArgs{
+			Topic:    topic,
+			Protocol: pulumi.String("email"),
+			Endpoint: pulumi.String(e),
+		}, append(opts[:len(opts):len(opts)], was)...); err != nil {
+			return fmt.Errorf("subscribe %s to %s: %w", e, topicDesc, err)
+		}
+	}
+	return nil
+}
+
+// emailKey is the part of a subscription's resource name that stands for
+// its address.
+func emailKey(address string) string {
+	return nameHash("", "", "email", address)
 }
 
 // storedARN is the secret's ARN once its version is stored: whatever names

@@ -40,12 +40,8 @@ func (f *fleet) alertTopic(ruleARN pulumi.StringOutput) (*sns.Topic, error) {
 	if _, err := sns.NewTopicPolicy(f.ctx, f.name+"-fleet-alerts", &sns.TopicPolicyArgs{Arn: topic.Arn, Policy: doc}, f.parent); err != nil {
 		return nil, fmt.Errorf("create alert topic policy: %w", err)
 	}
-	for i, e := range f.a.AlertEmails {
-		if _, err := sns.NewTopicSubscription(f.ctx, fmt.Sprintf("%s-fleet-alerts-%d", f.name, i+1), &sns.TopicSubscriptionArgs{
-			Topic: topic.Arn, Protocol: pulumi.String("email"), Endpoint: pulumi.String(e),
-		}, f.parent); err != nil {
-			return nil, fmt.Errorf("subscribe %s to the alert topic: %w", e, err)
-		}
+	if err := subscribeEmails(f.ctx, f.name+"-fleet-alerts", "the alert topic", topic.Arn, f.a.AlertEmails, f.parent); err != nil {
+		return nil, err
 	}
 	return topic, nil
 }
