@@ -57,8 +57,13 @@ func NewEndpointService(ctx *pulumi.Context, name string, a *EndpointServiceArgs
 		return nil, fmt.Errorf("register %s: %w", name, err)
 	}
 	parent, tags, res := pulumi.Parent(es), Tags(a.Team, a.CostCenter), name+"-privatelink"
+	// A Network Load Balancer cannot leave a subnet: a subnet set that
+	// swaps or drops one replaces it, and the replacement, created before
+	// the old one goes, needs a name of its own (so do its target groups:
+	// one is forwarded to by one load balancer only). The given network is
+	// in the names; the program's own VPC keeps its subnets.
 	nlb, err := lb.NewLoadBalancer(ctx, res, &lb.LoadBalancerArgs{
-		Name:             pulumi.String(physicalName(ctx.Stack(), a.Team, "pl", "", MaxLoadBalancerName)),
+		Name:             pulumi.String(physicalName(ctx.Stack(), a.Team, "pl", fl.net.placement, MaxLoadBalancerName)),
 		Internal:         pulumi.Bool(true),
 		LoadBalancerType: pulumi.String("network"),
 		Subnets:          fl.net.subnets,
@@ -126,7 +131,7 @@ func publish(ctx *pulumi.Context, res, team string, nlb *lb.LoadBalancer, fl *Se
 		check = "HTTPS" // both listeners speak TLS with a certificate
 	}
 	tg, err := lb.NewTargetGroup(ctx, name, &lb.TargetGroupArgs{
-		Name:       pulumi.String(physicalName(ctx.Stack(), team, fmt.Sprintf("pl%d", t.port), "", MaxTargetGroupName)),
+		Name:       pulumi.String(physicalName(ctx.Stack(), team, fmt.Sprintf("pl%d", t.port), fl.net.placement, MaxTargetGroupName)),
 		TargetType: pulumi.String("alb"),
 		Protocol:   pulumi.String("TCP"),
 		Port:       pulumi.Int(t.port),

@@ -232,6 +232,10 @@ type network struct {
 	// routeTables are the instance subnets' route tables when the program
 	// creates the VPC (the S3 gateway endpoint's); nil in a given VPC.
 	routeTables pulumi.StringArrayInput
+	// placement names a given network, its VPC and subnets (sorted), in
+	// the names of what a new subnet set replaces; "" in the program's own
+	// VPC, whose subnets stay.
+	placement string
 }
 
 // fleet carries what the sections of SelfHostedInference.build share.

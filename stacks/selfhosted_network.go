@@ -238,11 +238,14 @@ func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfH
 		if len(inst) == 0 {
 			return network{}, fmt.Errorf("no subnet of costgate:subnetIds is in a zone offering %s", a.Sizing.InstanceType)
 		}
+		sorted := append([]string(nil), a.SubnetIDs...)
+		sort.Strings(sorted)
 		return network{
 			vpcID:           pulumi.String(a.VPCID),
 			cidr:            pulumi.String(vpc.CidrBlock),
 			subnets:         pulumi.ToStringArray(a.SubnetIDs),
 			instanceSubnets: pulumi.ToStringArray(inst),
+			placement:       a.VPCID + "/" + strings.Join(sorted, ","),
 		}, nil
 	}
 	avail, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")})

@@ -125,3 +125,105 @@ func reversed(s []string) []string {
 	}
 	return out
 }
+
+// nlbReplaced reports whether the Terraform provider replaces a Network
+// Load Balancer going from b to a (aws_lb's customizeDiffLoadBalancerNLB:
+// subnets that are not only added to, security groups added where none
+// were or all removed; internal and load_balancer_type are ForceNew).
+func nlbReplaced(b, a plan.Resource) bool {
+	set := func(r plan.Resource, k string) map[any]bool {
+		out := map[any]bool{}
+		vs, _ := r.Properties[k].([]any)
+		for _, v := range vs {
+			out[v] = true
+		}
+		return out
+	}
+	bs, as := set(b, "subnets"), set(a, "subnets")
+	kept := true
+	for s := range bs {
+		kept = kept && as[s]
+	}
+	bg, ag := len(set(b, "securityGroups")), len(set(a, "securityGroups"))
+	return !(kept && len(as) >= len(bs)) || (bg == 0) != (ag == 0) ||
+		b.Properties["internal"] != a.Properties["internal"] || b.Properties["loadBalancerType"] != a.Properties["loadBalancerType"]
+}
+
+// targetGroupReplaced reports whether the provider replaces a target group
+// going from b to a (aws_lb_target_group: port, protocol, target_type and
+// vpc_id are ForceNew).
+func targetGroupReplaced(b, a plan.Resource) bool {
+	for _, k := range []string{"port", "protocol", "targetType", "vpcId"} {
+		if b.Properties[k] != a.Properties[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// TestNewSubnetsRebuildThePrivateLinkFront: a Network Load Balancer cannot
+// leave a subnet, so a costgate:subnetIds that swaps or drops one (or a
+// move between a given VPC and the program's) replaces the PrivateLink
+// front's load balancer; the replacement is created before the old one is
+// deleted, and under the old name fails (DuplicateLoadBalancerName). Its
+// target groups are replaced with it: a target group is forwarded to by
+// one load balancer only (TargetGroupAssociationLimit). So the front's
+// names change whenever it is replaced, and a stack in the program's own
+// VPC keeps the names it had.
+func TestNewSubnetsRebuildThePrivateLinkFront(t *testing.T) {
+	principals := []string{"arn:aws:iam::210987654321:root"}
+	given := func(vpc string, subnets ...string) Config {
+		return Config{VPCID: vpc, SubnetIDs: subnets, EndpointServicePrincipals: principals, DeployGateway: true}
+	}
+	own := Config{EndpointServicePrincipals: principals, DeployGateway: true}
+	tests := []struct {
+		name          string
+		before, after Config
+	}{
+		{"a subnet swapped", given("vpc-existing", "subnet-b", "subnet-c"), given("vpc-existing", "subnet-b", "subnet-d")},
+		{"a subnet dropped", given("vpc-existing", "subnet-b", "subnet-c", "subnet-d"), given("vpc-existing", "subnet-c", "subnet-b")},
+		{"the program's VPC for a given one", own, given("vpc-existing", "subnet-b", "subnet-c")},
+		{"a given VPC for the program's", given("vpc-existing", "subnet-b", "subnet-c"), own},
+	}
+	front := func(t *testing.T, cfg Config) map[string]plan.Resource {
+		t.Helper()
+		rs, _, err := run(t, examplePlan(t, "enterprise-hybrid"), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]plan.Resource{}
+		for _, r := range append(ofType(rs, "aws:lb/loadBalancer:LoadBalancer"), ofType(rs, "aws:lb/targetGroup:TargetGroup")...) {
+			if strings.Contains(r.Name, "-privatelink") {
+				out[r.Name] = r
+			}
+		}
+		if len(out) != 3 {
+			t.Fatalf("%d resources of the PrivateLink front, want its load balancer and two target groups", len(out))
+		}
+		return out
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before, after := front(t, tt.before), front(t, tt.after)
+			rebuilt := false
+			for name, a := range after {
+				if a.Type == "aws:lb/loadBalancer:LoadBalancer" {
+					rebuilt = nlbReplaced(before[name], a)
+				}
+			}
+			for name, a := range after {
+				b := before[name]
+				replaced := rebuilt || (a.Type == "aws:lb/targetGroup:TargetGroup" && targetGroupReplaced(b, a))
+				if replaced && b.Properties["name"] == a.Properties["name"] {
+					t.Errorf("%s is replaced under its name %v: the replacement, created first, fails on it", name, a.Properties["name"])
+				}
+			}
+		})
+	}
+	p := examplePlan(t, "enterprise-hybrid")
+	for name, r := range front(t, own) {
+		if r.Type == "aws:lb/loadBalancer:LoadBalancer" && r.Properties["name"] != physicalName(PreviewStack, p.Team, "pl", "", MaxLoadBalancerName) {
+			t.Errorf("%s in the program's VPC is named %v, no longer what stacks deployed before have", name, r.Properties["name"])
+		}
+	}
+}
