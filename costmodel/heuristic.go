@@ -170,8 +170,10 @@ func (st *stream) splitCost(fleet []bool, cash bool) float64 {
 // probeFleets picks the fleets (a model on a GPU, by their index in a
 // split's fleets) the heuristic sizes while it chooses splits: each model
 // sized on the split of every free workload it may serve, the four
-// cheapest of those and each model's cheapest GPU. The stream itself
-// still considers every fleet of the splits chosen.
+// cheapest of those and each model's cheapest GPU. A model that may serve
+// no workload on the fleet (a quality floor above it) has no fleet to
+// size. The stream itself still considers every fleet of the splits
+// chosen.
 func (st *stream) probeFleets(base []bool, free []int) []bool {
 	s := st.s
 	nm := len(s.models)
@@ -180,15 +182,20 @@ func (st *stream) probeFleets(base []bool, free []int) []bool {
 	}
 	probe := make([]bool, nm*len(s.gpus))
 	cost := make([]float64, len(probe))
+	for j := range cost {
+		cost[j] = math.Inf(1)
+	}
 	for k := range s.models {
 		fleet := slices.Clone(base)
 		for _, i := range free {
 			fleet[i] = fleet[i] || st.relaxed || s.fleetFit[i][k]
 		}
+		if !slices.Contains(fleet, true) {
+			continue
+		}
 		g := s.group(fleet)
 		best := -1
 		for j := k; j < len(g.cfgs); j += nm {
-			cost[j] = math.Inf(1)
 			if c := s.size(g, j); c.ok {
 				cost[j] = c.cost
 			}

@@ -267,3 +267,25 @@ self_hosted {
 		}
 	}
 }
+
+// TestHeuristicModelThatServesNone: above the exact limit, with the fleet's
+// model "auto" and a quality floor (self_hosted.min_quality) that rules
+// out some models for every workload, the heuristic sized no fleet of
+// such a model and read the missing fleet as its cheapest: a plan of 13
+// complex workloads under min_quality = 0.6 panicked.
+func TestHeuristicModelThatServesNone(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("team \"floor\" {\n  developers = 3000\n  tokens_per_developer = 1.4e7\n  cost_center = \"x\"\n}\n")
+	b.WriteString("managed {\n  complex_model = \"deepseek-v4-pro\"\n}\nself_hosted {\n  model = \"auto\"\n  min_quality = 0.6\n}\n")
+	for i := range 13 {
+		fmt.Fprintf(&b, "workload \"w%02d\" {\n  share = %.12f\n  complexity = \"complex\"\n}\n", i, 1.0/13)
+	}
+	h := decide(t, b.String(), 0, MaxExactWorkloads)
+	if h.search.Exact || h.search.GapBoundUSD == nil || !h.allowed {
+		t.Fatalf("exact %t, gap bound %v, allowed %t; want the heuristic's allowed decision and a bound", h.search.Exact, h.search.GapBoundUSD, h.allowed)
+	}
+	e := decide(t, b.String(), 0, 64)
+	if h.cost < e.cost-0.005 || h.cost-*h.search.GapBoundUSD > e.cost+0.005 {
+		t.Errorf("heuristic %s %.2f USD (bound %.2f USD), exact %s %.2f USD", h.arch, h.cost, *h.search.GapBoundUSD, e.arch, e.cost)
+	}
+}
