@@ -289,3 +289,40 @@ func TestHeuristicModelThatServesNone(t *testing.T) {
 		t.Errorf("heuristic %s %.2f USD (bound %.2f USD), exact %s %.2f USD", h.arch, h.cost, *h.search.GapBoundUSD, e.arch, e.cost)
 	}
 }
+
+// TestProvenBlockIsExact: 12 free workloads and one whose 100 ms TTFT
+// target no route meets, fixed to the fleet by the rules: the exact search
+// proves no assignment keeps the rules. The denied option shown is found
+// with the rules lifted, every workload free, which ran the heuristic and
+// made the plan read "not exact" and its block "unproven".
+func TestProvenBlockIsExact(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("team \"t\" {\n  developers = 800\n  tokens_per_developer = 1e7\n  cost_center = \"x\"\n}\nself_hosted {\n  model = \"qwen3-coder-30b-a3b\"\n}\n")
+	for i := range 12 {
+		fmt.Fprintf(&b, "workload \"w%02d\" {\n  share = %.12f\n  complexity = \"simple\"\n}\n", i, 0.9/12)
+	}
+	b.WriteString("workload \"fast\" {\n  share = 0.1\n  complexity = \"simple\"\n  max_ttft_ms = 100\n}\n")
+	m, err := newModel(parse(t, "t.hcl", b.String()), modelcatalog.Default(), date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr := m.newSearcher()
+	opts, _, _, err := m.optionsOn(sr, budgetGate(0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := m.explain(sr, opts)
+	if !st.Exact || st.GapBoundUSD != nil {
+		t.Errorf("exact %t, gap bound %v; want an exact search", st.Exact, st.GapBoundUSD)
+	}
+	for _, o := range opts {
+		if !o.relaxed {
+			t.Errorf("%s keeps the rules; want every option shown denied", o.Architecture)
+		}
+		for _, n := range o.Notes {
+			if n.ID == "search.unproven_block" {
+				t.Errorf("%s says the block is unproven", o.Architecture)
+			}
+		}
+	}
+}

@@ -295,11 +295,13 @@ type node struct {
 
 // stream starts the search of option arch. relaxed lifts the per-route
 // rules (unfit choices and fleets), for an option no fit assignment can
-// make.
+// make: it only picks the denied assignment shown, so its splits (every
+// workload free, the heuristic's above the limit) leave the search's
+// exactness alone.
 func (s *searcher) stream(arch architecture.Name, relaxed bool) *stream {
 	st := s.newStream(arch, relaxed)
 	splits, exact := st.splits()
-	if !exact {
+	if !exact && !relaxed {
 		s.stats.Exact = false
 	}
 	for _, fleet := range splits {
