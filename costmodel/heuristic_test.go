@@ -130,7 +130,7 @@ func TestHeuristicAgainstExact(t *testing.T) {
 	case testing.Short():
 		specs = 3
 	case raceBuild:
-		specs = 8
+		specs = 5
 	}
 	r := rand.New(rand.NewPCG(20261205, 4))
 	heuristic, worse := 0, 0
