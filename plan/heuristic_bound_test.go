@@ -407,15 +407,7 @@ func proveBound(t *testing.T, r *rand.Rand, b boundTeam) bool {
 		t.Errorf("the plan decided %s, which is denied", c.Architecture)
 	}
 	best, at, found, tried := b.best(t)
-	bound := 0.0
-	switch g := auto.Search.GapBoundUSD; {
-	case g != nil && c == nil:
-		t.Errorf("the plan is blocked and claims a gap bound of %.2f USD", *g)
-	case g != nil:
-		bound = *g
-	case c != nil:
-		t.Errorf("the plan decided %s, heuristic, without a gap bound", c.Architecture)
-	}
+	bound := gapBound(t, auto)
 	switch {
 	case found && c == nil:
 		// Allowed only as an unproven block: no bound, and the reason.

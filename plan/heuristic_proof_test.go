@@ -202,16 +202,7 @@ func proveHeuristic(t *testing.T, r *rand.Rand, p proofSpec, kinds []heuristicKi
 		t.Fatalf("counts %v: $%.2f (allowed %t) and, other workloads on the fleet, $%.2f (allowed %t)", counts, a.MonthlyUSD.Expected, a.Allowed, b.MonthlyUSD.Expected, b.Allowed)
 	}
 	c := auto.Chosen()
-	// A blocked plan claims no bound (search.unproven_block).
-	gap := 0.0
-	switch g := auto.Search.GapBoundUSD; {
-	case g != nil && c == nil:
-		t.Errorf("the plan is blocked and claims a gap bound of $%.2f", *g)
-	case g != nil:
-		gap = *g
-	case c != nil:
-		t.Errorf("the plan decided %s, heuristic, without a gap bound", c.Architecture)
-	}
+	gap := gapBound(t, auto)
 	switch {
 	case found && c == nil:
 		t.Errorf("the plan is blocked; %d kinds on the fleet %s are allowed at $%.2f\n%s", len(kinds), bestAt, best, src)
@@ -385,4 +376,20 @@ func testdata(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return string(raw)
+}
+
+// gapBound is a heuristic plan's gap bound, 0 where it claims none. A
+// blocked plan claims none (search.unproven_block); a decided one must.
+func gapBound(t *testing.T, auto *plan.Plan) float64 {
+	t.Helper()
+	c := auto.Chosen()
+	switch g := auto.Search.GapBoundUSD; {
+	case g != nil && c == nil:
+		t.Errorf("the plan is blocked and claims a gap bound of %.2f USD", *g)
+	case g != nil:
+		return *g
+	case c != nil:
+		t.Errorf("the plan decided %s, heuristic, without a gap bound", c.Architecture)
+	}
+	return 0
 }
