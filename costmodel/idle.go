@@ -110,3 +110,20 @@ func (m *model) vpcWeightsNote(arch architecture.Name, f inference.Fleet) *Note 
 		"the %s fleet goes into costgate:vpcId's VPC, where the program adds no S3 gateway endpoint: unless that VPC has one, its %.0f instance starts a month copy %s through the VPC's NAT gateway, %s a month at %s/GB that the plan does not price; add an S3 gateway endpoint to the VPC's route tables",
 		arch, starts, what, units.USD(gb*gbUSD).Whole(), units.USD(gbUSD).Rate())}
 }
+
+// crossRegionImageNote warns (sizing.image_region) when the instances
+// pull the vLLM image from ECR in another Region than the fleet's: the
+// plan prices those pulls through the NAT gateway, and AWS also bills the
+// registry's account for the data transferred out of its Region, at that
+// Region's inter-Region rate, which the catalog does not hold. nil when it
+// does not apply.
+func (m *model) crossRegionImageNote(arch architecture.Name, f inference.Fleet) *Note {
+	d, own := m.cat.Deployment, m.s.SelfHosted.Region
+	starts := m.starts(f)
+	if d.ImageFromECR || d.ImageRegion == "" || d.ImageRegion == own || starts == 0 {
+		return nil
+	}
+	return &Note{ID: "sizing.image_region", Message: fmt.Sprintf(
+		"the %s fleet in %s pulls its vLLM image from ECR in %s: its %.0f instance starts a month copy %.0f GB across Regions, priced here through the NAT gateway, and AWS also bills the registry's account for that data transferred out of %s at its inter-Region rate, which the plan does not price; replicate the image into %s (ECR replication) to pull it in-Region",
+		arch, own, d.ImageRegion, starts, starts*inference.ImagePullGB, d.ImageRegion, own)}
+}

@@ -221,7 +221,7 @@ func (m *model) fleetNotes(o *Option, a *assignment, f inference.Fleet, cornerIn
 			"at the high end of its range the fleet needs %d × %s, more than one capacity block's %d: the stack reserves one block and launches the expected fleet of %d; the range's high end prices the load as if a second block were bought for it, which pulumi up does not do",
 			cornerInstances, f.InstanceType, n, f.Instances)})
 	}
-	for _, n := range []*Note{m.idleCommitment(a, o), m.dearSpot(a, o, f), m.vpcWeightsNote(o.Architecture, f)} {
+	for _, n := range []*Note{m.idleCommitment(a, o), m.dearSpot(a, o, f), m.vpcWeightsNote(o.Architecture, f), m.crossRegionImageNote(o.Architecture, f)} {
 		if n != nil {
 			o.Notes = append(o.Notes, *n)
 		}

@@ -606,19 +606,23 @@ type Deployment struct {
 func (d Deployment) or(e Deployment) Deployment {
 	o := Deployment{ExistingVPC: d.ExistingVPC || e.ExistingVPC, Gateway: d.Gateway || e.Gateway, PrivateLink: d.PrivateLink || e.PrivateLink,
 		ImageFromECR: d.ImageFromECR || e.ImageFromECR, PullCache: d.PullCache || e.PullCache, HFToken: d.HFToken || e.HFToken}
-	if d.ImageFromECR && e.ImageFromECR && d.ImageRegion == e.ImageRegion || !e.ImageFromECR {
+	switch {
+	case d.ImageFromECR && d.ImageRegion == "" || e.ImageFromECR && e.ImageRegion == "":
+		// The pull-through cache: in the fleet's Region.
+	case d.ImageFromECR || !e.ImageFromECR && d.ImageRegion != "":
 		o.ImageRegion = d.ImageRegion
-	} else if !d.ImageFromECR {
+	default:
 		o.ImageRegion = e.ImageRegion
 	}
 	return o
 }
 
 // In is d for a fleet in region: an ECR image of another Region is
-// pulled across Regions, through the NAT gateway, as any other image.
+// pulled across Regions, through the NAT gateway, as any other image
+// (ImageFromECR false; ImageRegion kept, for the plan to say so).
 func (d Deployment) In(region string) Deployment {
 	if d.ImageFromECR && d.ImageRegion != "" && d.ImageRegion != region {
-		d.ImageFromECR, d.ImageRegion = false, ""
+		d.ImageFromECR = false
 	}
 	return d
 }

@@ -17,7 +17,7 @@ func TestDeploymentImageRegion(t *testing.T) {
 		want Deployment
 	}{
 		{"in its Region", east.In("us-east-1"), east},
-		{"in another Region", east.In("eu-west-1"), hub},
+		{"in another Region", east.In("eu-west-1"), Deployment{ImageRegion: "us-east-1"}},
 		{"the pull-through cache is in every Region", cache.In("eu-west-1"), cache},
 		{"two Regions' images", east.Costlier(west), hub},
 		{"one Region's image twice", east.Costlier(east), east},
@@ -26,6 +26,7 @@ func TestDeploymentImageRegion(t *testing.T) {
 		{"an image and Docker Hub", east.Costlier(hub), hub},
 		{"or keeps the in-Region pull", cache.or(west), Deployment{ImageFromECR: true, PullCache: true}},
 		{"or of Docker Hub and an image", hub.or(west), west},
+		{"or keeps another Region's image", hub.or(east.In("eu-west-1")), Deployment{ImageRegion: "us-east-1"}},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("%s: %+v, want %+v", tt.name, tt.got, tt.want)

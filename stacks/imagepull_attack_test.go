@@ -84,3 +84,48 @@ func TestImageFromECRCannotBeFaked(t *testing.T) {
 		}
 	}
 }
+
+// TestCrossRegionImageIsWarned: a fleet pulling its image from ECR in
+// another Region than its own is priced through the NAT gateway and
+// warned (sizing.image_region) of the inter-Region transfer AWS bills the
+// registry's account, which the plan does not price; one in its own
+// Region, or a fleet that starts no instance daily, is not.
+func TestCrossRegionImageIsWarned(t *testing.T) {
+	for _, tt := range []struct {
+		name, example, image string
+		want                 bool
+	}{
+		{"another Region, business hours", "regulated.hcl", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/vllm:v1", true},
+		{"its own Region", "regulated.hcl", "123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm:v1", false},
+		{"Docker Hub", "regulated.hcl", "docker.io/vllm/vllm-openai:v0.11.0", false},
+	} {
+		s, diags := spec.NewParser(modelcatalog.Default()).ParseFile(filepath.Join("..", "examples", tt.example))
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		path := filepath.Join(t.TempDir(), "Pulumi.s.yaml")
+		if err := os.WriteFile(path, []byte("config:\n  costgate:spec: s.hcl\n  costgate:vllmImage: "+tt.image+"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := ReadStackConfig(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := costmodel.Evaluate(s, modelcatalog.Default().ForDeployment(cfg.Deployment().In(s.SelfHosted.Region)), planDate.Format(time.DateOnly))
+		if err != nil {
+			t.Fatal(err)
+		}
+		warned := false
+		for _, n := range r.Option("self_hosted").Notes {
+			if n.ID == "sizing.image_region" {
+				warned = true
+				if !strings.Contains(n.Message, "from ECR in eu-west-1") || !strings.Contains(n.Message, "replicate the image into us-east-1") {
+					t.Errorf("%s: %q", tt.name, n.Message)
+				}
+			}
+		}
+		if warned != tt.want {
+			t.Errorf("%s: sizing.image_region %v, want %v", tt.name, warned, tt.want)
+		}
+	}
+}
