@@ -78,16 +78,13 @@ type askKey struct {
 	// seqs is the --max-num-seqs the engine is launched with (0: as many
 	// as its cache holds, the sampler's rows charged for those).
 	seqs int
-	// hit is the cached share in per cent (floored).
-	hit int
-	// u is the utilization itself, -1 for the saturated capacity. Not
-	// rounded: rounded up to the per cent, a part with more capacity was
-	// asked at a higher arrival rate than a slower part at the same load
-	// (the rounding adds more requests a second the more each per cent
-	// is), and an H200 fleet at 9.3 % of its capacity, asked at 10 %,
-	// waited longer for its first token than the same H100 fleet at
-	// 11.5 %, asked at 12 %.
-	u float64
+	// hit is the cached share in per cent (floored); u the utilization in
+	// per cent (rounded up), -1 for the saturated capacity.
+	hit, u int
+	// near is the utilization itself when it rounds up to 100 % but is
+	// below 1: the queue is long but finite there, and its TTFT is
+	// predicted at the load, not taken as unbounded.
+	near float64
 }
 
 // answer is what sizing keeps of a prediction.
@@ -117,11 +114,15 @@ var asked = struct {
 
 // ask predicts a unit of gpus GPUs at TP tp serving shape s with hit of its
 // input from the prefix cache: saturated when u < 0, else at utilization
-// u, the same arrival rate on every part that serves the same load.
+// u rounded up to the per cent (TTFT never under the load's, and sizing's
+// many loads share few predictions).
 func (r *Request) ask(tp, gpus int, s shape, hit float64, u float64) answer {
 	k := r.key(tp, gpus, s, hit)
 	if u >= 0 {
-		k.u = u
+		k.u = count(math.Ceil(u*100-1e-9), 100)
+		if k.u == 100 && u < 1 {
+			k.near = u
+		}
 	}
 	return k.answer()
 }
@@ -171,15 +172,17 @@ func predictKey(k askKey) answer {
 	switch {
 	case k.u < 0:
 		p = perf.Predict(c)
+	case k.near > 0:
+		p = perf.PredictAt(c, k.near)
 	default:
-		p = perf.PredictAt(c, k.u)
+		p = perf.PredictAt(c, float64(k.u)/100)
 	}
 	a := answer{ok: p.Fits, reason: p.Reason, outTokS: p.OutputTokS, inTokS: p.InputTokS, kvSeqs: p.KVCacheSequences,
 		running: p.RunningSequences, kvGBPerGPU: p.KVCacheGBPerGPU, factors: p.Factors, notes: p.Notes}
 	if p.Fits && (p.OutputTokS <= 0 || p.InputTokS <= 0) {
 		a.ok, a.reason = false, "it predicts no throughput"
 	}
-	if p.TTFTP95Ms != nil && k.u >= 0 && k.u < 1 {
+	if p.TTFTP95Ms != nil && k.u >= 0 && (k.u < 100 || k.near > 0) {
 		a.ttftMs, a.tailMs = *p.TTFTP95Ms, *p.TTFTP999Ms
 	}
 	return a
