@@ -454,7 +454,7 @@ func TestHeuristicBoundAgainstBruteForce(t *testing.T) {
 	r := rand.New(rand.NewPCG(20261207, 9))
 	teams, heuristic := 32, 0
 	if raceBuild {
-		teams = 8
+		teams = 4
 	}
 	for k := range teams {
 		n := costmodel.MaxExactWorkloads + 1 + k%4
