@@ -149,14 +149,17 @@ func (f *planFlags) stackSpecPaths(paths []string) ([]string, error) {
 // the order pulumi up loads the stack's (a later folder's data.json
 // overrides an earlier one's): the organisation's folders the stack does
 // not name first, then the stack's as it lists them, each of the
-// organisation's as --policy-dir gives it (the rules checkout's copy).
-// Loaded organisation-first, a stack listing its own folder first was
+// organisation's as --policy-dir gives it: the same folder, or the same
+// path in the rules checkout (policies/org at the base, given as
+// rules/policies/org), the trusted copy of the one the pull request
+// carries; loaded both, their defaults clashed (exit 2) and the change's
+// copy of the data overrode the base's. Loaded organisation-first, a stack listing its own folder first was
 // judged with the organisation's data overriding its own, where pulumi up
 // judged the other way round.
 func (f *planFlags) inStackOrder(stack []string) []string {
 	var order []string
 	for _, d := range stack {
-		if i := slices.IndexFunc(f.policyDirs, func(have string) bool { return samePath(have, d) || sameRulePath(f.org.root, have, d) }); i >= 0 {
+		if i := slices.IndexFunc(f.policyDirs, func(have string) bool { return f.org.sameFolder(have, d) }); i >= 0 {
 			d = f.policyDirs[i]
 		}
 		if !slices.ContainsFunc(order, func(o string) bool { return samePath(o, d) }) {
@@ -170,24 +173,6 @@ func (f *planFlags) inStackOrder(stack []string) []string {
 		}
 	}
 	return append(out, order...)
-}
-
-// ownFolders are a stack's policy folders that --policy-dir does not
-// name: neither the same folder, nor the same path in the rules checkout
-// the organisation's folders come from (policies/org at the base, given
-// as rules/policies/org), which is the trusted copy of the one the pull
-// request carries; loaded both, their defaults clashed (exit 2) and the
-// change's copy of the data overrode the base's.
-func (f *planFlags) ownFolders(dirs []string) []string {
-	var out []string
-	for _, d := range dirs {
-		if slices.ContainsFunc(f.policyDirs, func(have string) bool { return samePath(have, d) || sameRulePath(f.org.root, have, d) }) ||
-			slices.Contains(out, d) {
-			continue
-		}
-		out = append(out, d)
-	}
-	return out
 }
 
 // sameRulePath reports whether given (a --policy-dir) is d, a stack's
@@ -502,8 +487,8 @@ func (f *planFlags) stackEvaluators() (map[string]plan.Evaluator, error) {
 	for _, path := range slices.Sorted(maps.Keys(f.stacks)) {
 		var dirs, extra []string
 		for _, cfg := range f.stacks[path] {
-			own, order := f.ownFolders(cfg.PolicyDirs), f.inStackOrder(cfg.PolicyDirs)
-			if len(own) == 0 && slices.Equal(order, f.policyDirs) {
+			order := f.inStackOrder(cfg.PolicyDirs)
+			if slices.Equal(order, f.policyDirs) {
 				continue // the organisation's folders alone, in its order
 			}
 			if dirs != nil && !slices.Equal(order, dirs) {

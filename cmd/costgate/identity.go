@@ -113,6 +113,13 @@ type orgRules struct {
 	root string
 }
 
+// sameFolder reports whether given (one of the organisation's
+// --policy-dir) is d, a stack's policy folder, here or under the rules
+// checkout.
+func (o orgRules) sameFolder(given, d string) bool {
+	return samePath(given, d) || sameRulePath(o.root, given, d)
+}
+
 // sameBook reports whether given (the organisation's --catalog) is the
 // stack's book, here or under the rules checkout.
 func (o orgRules) sameBook(given, stack string) bool { return sameRuleBook(o.root, given, stack) }
@@ -762,7 +769,7 @@ func (b *baseIndex) newStackRules(file string, head *spec.Spec) (*plan.Loosening
 		changes = append(changes, fmt.Sprintf("the stack is new and prices with its own price book %s where the organisation's is %s", bookName(cfg.CatalogPath), bookName(b.org.book)))
 	}
 	for _, d := range cfg.PolicyDirs {
-		if !slices.ContainsFunc(b.org.dirs, func(o string) bool { return samePath(o, d) || sameRulePath(b.org.root, o, d) }) {
+		if !slices.ContainsFunc(b.org.dirs, func(o string) bool { return b.org.sameFolder(o, d) }) {
 			changes = append(changes, fmt.Sprintf("the stack is new and adds its own policy folder %s", specfile.Display(filepath.ToSlash(d))))
 		}
 	}
