@@ -73,3 +73,26 @@ func TestStackPolicyFoldersInTheStacksOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestStackPutsItsFolderLastToLoosen is the pull request that moves a
+// stack's own folder after the organisation's, so that its looser
+// data.json overrides the organisation's cap: the cap denied the team at
+// the base and clears at the head, which is spec.loosened and needs an
+// approval, in the pull request's gate and the deploy gate alike.
+func TestStackPutsItsFolderLastToLoosen(t *testing.T) {
+	const rule = "package costgate.cap\n\ndeny contains {\"policy\": \"cap.cash\", \"option\": o.architecture, \"msg\": \"above the cap\"} if {\n\tsome o in input.options\n\to.cash_usd.expected > data.costgate.cap.limit\n}\n"
+	const stack = "config:\n  aws:region: us-east-1\n  costgate:spec: teams/x.hcl\n  costgate:policyDirs:\n"
+	base := map[string]string{"teams/x.hcl": strings.Replace(attack17Team("x", "6.88"), "20000", "900000", 1),
+		"policies/org/cap.rego": rule, "policies/org/data.json": `{"costgate": {"cap": {"limit": 100}}}`,
+		"deploy/own/data.json": `{"costgate": {"cap": {"limit": 1000000000}}}`, "Pulumi.x.yaml": stack + "    - deploy/own\n    - policies/org\n"}
+	repo := gitRepo(t, base, map[string]string{"Pulumi.x.yaml": stack + "    - policies/org\n    - deploy/own\n", "approvals.json": `{"approved_by": []}`})
+	for _, args := range [][]string{
+		{"--spec-dir", "teams", "--stack-spec", "Pulumi.x.yaml", "--policy-dir", "policies/org"},
+		{"--stack-config", "Pulumi.x.yaml", "--policy-dir", "policies/org"},
+	} {
+		code, out, stderr := inDir(t, repo, append([]string{"check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--approvals", "approvals.json"}, args...)...)
+		if code != 1 || !strings.Contains(out, "spec.loosened") || strings.Contains(out, "ALLOWED") {
+			t.Errorf("%v: exit %d, want 1 with spec.loosened\nstdout: %s\nstderr: %s", args, code, out, stderr)
+		}
+	}
+}
