@@ -34,8 +34,9 @@ func (r *Request) fleetOf(o option, e *sizingEnv) Fleet {
 	f.BilledGPUs = f.GPUs
 	if r.Explain {
 		// Sweeps and searches read only whether the targets are met (the
-		// search's TTFT of the workloads with one).
-		o.routes, o.meets = r.latency(&o, e)
+		// search's TTFT of the workloads with one, at the load rounded up
+		// to the per cent); the plan reports each at the load itself.
+		o.routes, o.meets = r.latency(&o, e, true)
 	}
 	f.Routes, f.MeetsTTFT = o.routes, o.meets
 	if o.u < 1 {

@@ -81,9 +81,10 @@ type askKey struct {
 	// hit is the cached share in per cent (floored); u the utilization in
 	// per cent (rounded up), -1 for the saturated capacity.
 	hit, u int
-	// near is the utilization itself when it rounds up to 100 % but is
-	// below 1: the queue is long but finite there, and its TTFT is
-	// predicted at the load, not taken as unbounded.
+	// near is the utilization itself, asked at (u is then 100), when it
+	// rounds up to 100 % but is below 1 (the queue is long but finite
+	// there, and its TTFT is predicted at the load, not taken as
+	// unbounded) or when the question is exact (askExact).
 	near float64
 }
 
@@ -124,6 +125,17 @@ func (r *Request) ask(tp, gpus int, s shape, hit float64, u float64) answer {
 			k.near = u
 		}
 	}
+	return k.answer()
+}
+
+// askExact is ask at the utilization u itself (0 ≤ u < 1), not rounded
+// up: the question of one fleet a plan reports.
+func (r *Request) askExact(tp, gpus int, s shape, hit float64, u float64) answer {
+	if u <= 0 || u >= 1 {
+		return r.ask(tp, gpus, s, hit, u)
+	}
+	k := r.key(tp, gpus, s, hit)
+	k.u, k.near = 100, u
 	return k.answer()
 }
 
