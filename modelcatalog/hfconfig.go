@@ -243,7 +243,7 @@ func (c hfConfig) params(m *OpenModel) (total, active float64) {
 		attn = q + h*(lora+rope) + lora*heads*(nope+hd) + heads*hd*h
 	}
 	embed := float64(m.VocabSize) * h
-	if b, _ := c["tie_word_embeddings"].(bool); !b {
+	if !c.tiedEmbeddings() {
 		embed *= 2
 	}
 	dense := c.mlpMatrices() * h * c.num("intermediate_size_mlp", "intermediate_size", "ffn_dim", "n_inner")
@@ -268,6 +268,27 @@ func (c hfConfig) params(m *OpenModel) (total, active float64) {
 	e, k, ml := float64(m.Experts), float64(m.ExpertsPerToken), float64(moeLayers)
 	base := embed + layers*attn + float64(m.DenseLayers)*dense + ml*(shared+h*e)
 	return base + ml*e*expert, base + ml*k*expert
+}
+
+// tiedByDefault are the model types whose configuration class ties the
+// output projection to the embeddings unless config.json says otherwise
+// (transformers at 008e574, 2026: GemmaConfig, Gemma2Config,
+// Gemma3TextConfig and Starcoder2Config declare tie_word_embeddings =
+// True; GPT2Config and GPTBigCodeConfig keep PretrainedConfig's True).
+// save_pretrained leaves a value equal to the class's default out of
+// config.json, so a Gemma's omits it and a Llama's (False) states it.
+var tiedByDefault = map[string]bool{"gemma": true, "gemma2": true, "gemma3": true, "gemma3_text": true, "starcoder2": true,
+	"gpt2": true, "gpt_bigcode": true}
+
+// tiedEmbeddings is whether the model's output projection is its
+// embedding matrix: config.json's tie_word_embeddings, else its
+// configuration class's default (as transformers and vLLM read it).
+func (c hfConfig) tiedEmbeddings() bool {
+	if b, ok := c["tie_word_embeddings"].(bool); ok {
+		return b
+	}
+	t, _ := c["model_type"].(string)
+	return tiedByDefault[strings.ToLower(t)]
 }
 
 // ungatedMLP are the model types whose dense MLP is an up and a down

@@ -85,6 +85,12 @@ func TestParseHFConfigUngatedAndMultiQuery(t *testing.T) {
 			"num_hidden_layers": 40, "num_key_value_heads": 4, "sliding_window": 4096, "use_bias": true, "vocab_size": 49152}`, 15.96, 4, 40},
 		{"starcoder", `{"architectures": ["GPTBigCodeForCausalLM"], "model_type": "gpt_bigcode", "multi_query": true,
 			"n_embd": 6144, "n_head": 48, "n_inner": 24576, "n_layer": 40, "n_positions": 8192, "vocab_size": 49152}`, 15.5, 1, 40},
+		// Gemma ties its output projection to the embeddings by its
+		// configuration class's default, which config.json leaves out:
+		// 9.24 B, not the 10.16 B of two embedding matrices.
+		{"gemma-2-9b", `{"architectures": ["Gemma2ForCausalLM"], "model_type": "gemma2", "hidden_activation": "gelu_pytorch_tanh",
+			"hidden_size": 3584, "intermediate_size": 14336, "max_position_embeddings": 8192, "num_attention_heads": 16,
+			"num_hidden_layers": 42, "num_key_value_heads": 8, "head_dim": 256, "sliding_window": 4096, "vocab_size": 256000}`, 9.24, 8, 42},
 		// A gated model is read as before.
 		{"qwen3-4b", dense(`"model_type": "qwen3"`), 4.02, 8, 36},
 	} {
