@@ -4,6 +4,7 @@ import (
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/costgate/costgate/architecture"
@@ -85,6 +86,7 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 	}
 	if cat != nil && (opt.Architecture == architecture.Managed || opt.Architecture == architecture.Hybrid) {
 		pf.bedrock(cat)
+		pf.bedrockTags(p, cat)
 		pf.bedrockQuotas(cat)
 		pf.routerKeys(cat)
 		pf.trustPolicyLength()
@@ -284,6 +286,30 @@ func (pf *preflight) bedrock(cat *modelcatalog.Catalog) {
 	}
 	if len(ids) > 0 {
 		pf.remind("Bedrock model access: the first call to a third-party model (%s) subscribes the account through AWS Marketplace; run it once as a principal holding aws-marketplace:ViewSubscriptions and aws-marketplace:Subscribe (docs/DEPLOY.md, step 2), or the gateway's calls fail with AccessDeniedException", strings.Join(ids, ", "))
+	}
+}
+
+// bedrockTagValue is the pattern of a tag value Bedrock takes (its Tag
+// type, which CreateInferenceProfile's tags are: 0 to 256 characters of
+// [a-zA-Z0-9\s._:/=+@-],
+// https://docs.aws.amazon.com/bedrock/latest/APIReference/API_Tag.html).
+// It is narrower than the spec's team.cost_center, which holds any
+// Unicode letter, digit or space, as the other services' tags do.
+var bedrockTagValue = regexp.MustCompile(`^[a-zA-Z0-9\s._:/=+@-]{0,256}\z`)
+
+// bedrockTags refuses a team whose tags an application inference profile
+// cannot carry: the profiles are created with the gateway, after its role
+// and secrets, and Bedrock refuses the whole profile, so pulumi up would
+// stop halfway. The profile cannot go untagged either: its cost_center tag
+// is how Bedrock's spend reaches the team's budget.
+func (pf *preflight) bedrockTags(p *plan.Plan, cat *modelcatalog.Catalog) {
+	_, ids, err := managedNeeds(pf.opt.Routes, cat)
+	if err != nil || len(ids) == 0 {
+		return
+	}
+	if cc := p.Inputs.CostCenter; !bedrockTagValue.MatchString(cc) {
+		pf.problem("team.cost_center %q cannot be tagged on the team's Bedrock application inference profiles (%s): Bedrock's tag values hold only ASCII letters, digits, white space and _ . : / = + - @, and the tag is how Bedrock's spend reaches the budget; write the cost center in those characters (as the cost allocation tag Billing activates)",
+			cc, strings.Join(ids, ", "))
 	}
 }
 
