@@ -201,6 +201,7 @@ func (pf *preflight) fleet(s plan.Sizing) {
 		if len(in) == 0 {
 			pf.problem("no subnet of costgate:subnetIds is in a zone offering %s (offered in %s)", s.InstanceType, strings.Join(sortedKeys(offered), ", "))
 		}
+		pf.availabilityZonesOnly(zones)
 	}
 	if pf.cfg.AMIID != "" {
 		if _, err := ec2.LookupAmi(pf.ctx, &ec2.LookupAmiArgs{
@@ -286,6 +287,35 @@ func (pf *preflight) bedrock(cat *modelcatalog.Catalog) {
 	}
 	if len(ids) > 0 {
 		pf.remind("Bedrock model access: the first call to a third-party model (%s) subscribes the account through AWS Marketplace; run it once as a principal holding aws-marketplace:ViewSubscriptions and aws-marketplace:Subscribe (docs/DEPLOY.md, step 2), or the gateway's calls fail with AccessDeniedException", strings.Join(ids, ", "))
+	}
+}
+
+// availabilityZonesOnly refuses given subnets in a Local or Wavelength
+// Zone: the load balancer cannot enable such a zone beside an
+// Availability Zone
+// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html),
+// and its instances bill the zone's own prices, not the region's the plan
+// priced.
+func (pf *preflight) availabilityZonesOnly(subnetZones map[string]string) {
+	azs, err := aws.GetAvailabilityZones(pf.ctx, &aws.GetAvailabilityZonesArgs{
+		Filters: []aws.GetAvailabilityZonesFilter{{Name: "zone-type", Values: []string{"availability-zone"}}},
+	})
+	if err != nil {
+		pf.remind("the zones of costgate:subnetIds could not be checked to be Availability Zones: %v", err)
+		return
+	}
+	regional := map[string]bool{}
+	for _, z := range azs.Names {
+		regional[z] = true
+	}
+	var outside []string
+	for _, id := range sortedKeys(subnetZones) {
+		if z := subnetZones[id]; !regional[z] {
+			outside = append(outside, id+" ("+z+")")
+		}
+	}
+	if len(outside) > 0 {
+		pf.problem("costgate:subnetIds %s are not in Availability Zones of the region: the load balancer cannot span a Local or Wavelength Zone and an Availability Zone, and the plan priced the region's instances; give subnets of the region's Availability Zones", strings.Join(outside, ", "))
 	}
 }
 

@@ -197,8 +197,9 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 			"arn": "arn:aws:iam::" + previewAccount + ":user/preview", "userId": "AIDAPREVIEW",
 		}), nil
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
+		// The Availability Zones a given subnet may be in (getSubnet).
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"names": []any{previewRegion + "a", previewRegion + "b", previewRegion + "c"},
+			"names": []any{previewRegion + "a", previewRegion + "b", previewRegion + "c", previewRegion + "d", previewRegion + "e", previewRegion + "f"},
 			"id":    previewRegion,
 		}), nil
 	case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings":

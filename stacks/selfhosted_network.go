@@ -248,7 +248,17 @@ func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfH
 			placement:       a.VPCID + "/" + strings.Join(sorted, ","),
 		}, nil
 	}
-	avail, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{State: pulumi.StringRef("available")})
+	// Availability Zones only: the zones of an account include the Local
+	// Zones it opted in to (DescribeAvailabilityZones), where EC2 offers
+	// some GPU types too, but an application load balancer cannot enable
+	// an Availability Zone and a Local Zone together
+	// (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html),
+	// and a Local Zone bills its own instance prices, not the region's the
+	// plan priced.
+	avail, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
+		State:   pulumi.StringRef("available"),
+		Filters: []aws.GetAvailabilityZonesFilter{{Name: "zone-type", Values: []string{"availability-zone"}}},
+	})
 	if err != nil {
 		return network{}, fmt.Errorf("look up availability zones: %w", err)
 	}

@@ -1,0 +1,103 @@
+package stacks
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// localZone is a Local Zone of the preview's region: an account opted in
+// to its group sees it among the region's available zones, and EC2
+// offers GPU instances there (p5 and p6-b200 in Atlanta).
+const localZone = previewRegion + "-atl-2a"
+
+// zonesWithLocalZone answers DescribeAvailabilityZones as AWS does for an
+// account opted in to a Local Zone group: the Local Zone with the
+// region's Availability Zones (its name sorting first), unless a
+// zone-type filter leaves it out.
+func zonesWithLocalZone(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+	names := []any{localZone, previewRegion + "a", previewRegion + "b", previewRegion + "c"}
+	if f, ok := args.Args["filters"]; ok && f.IsArray() {
+		for _, filter := range f.ArrayValue() {
+			m := filter.ObjectValue()
+			if m["name"].StringValue() != "zone-type" {
+				continue
+			}
+			keep := map[string]bool{}
+			for _, v := range m["values"].ArrayValue() {
+				keep[v.StringValue()] = true
+			}
+			if !keep["local-zone"] {
+				names = names[1:]
+			}
+		}
+	}
+	return resource.NewPropertyMapFromMap(map[string]any{"names": names, "id": previewRegion}), nil
+}
+
+// TestSubnetsOnlyInAvailabilityZones: the program's VPC took the first
+// available zones offering the instance type, and DescribeAvailabilityZones
+// lists the Local Zones an account opted in to. A Local Zone offering the
+// GPU type became a subnet's zone: the application load balancer cannot
+// span an Availability Zone and a Local Zone, so pulumi up failed at it,
+// and instances there bill the Local Zone's price, not the region's the
+// plan priced. Only Availability Zones are picked.
+func TestSubnetsOnlyInAvailabilityZones(t *testing.T) {
+	offerings := func(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+		return resource.NewPropertyMapFromMap(map[string]any{
+			"locations": []any{localZone, previewRegion + "b", previewRegion + "c"}, "id": previewRegion,
+		}), nil
+	}
+	rs, _, err := runPreflight(t, examplePlan(t, "regulated"), Config{}, map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+		"aws:index/getAvailabilityZones:getAvailabilityZones":       zonesWithLocalZone,
+		"aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": offerings,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	subnets := ofType(rs, "aws:ec2/subnet:Subnet")
+	if len(subnets) == 0 {
+		t.Fatal("no subnets")
+	}
+	for _, sn := range subnets {
+		if z, _ := sn.Properties["availabilityZone"].(string); !strings.HasPrefix(z, previewRegion) || strings.Count(z, "-") != 2 {
+			t.Errorf("subnet %s is in %s, not an Availability Zone of %s", sn.Name, z, previewRegion)
+		}
+	}
+}
+
+// TestGivenSubnetsInAvailabilityZones: a costgate:subnetIds subnet in a
+// Local Zone is refused by the preflight, before anything is created.
+func TestGivenSubnetsInAvailabilityZones(t *testing.T) {
+	local := func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
+		id := args.Args["id"].StringValue()
+		zone := previewRegion + id[len(id)-1:]
+		if id == "subnet-lz" {
+			zone = localZone
+		}
+		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "availabilityZone": zone, "vpcId": "vpc-existing", "cidrBlock": "10.0.0.0/24"}), nil
+	}
+	answers := map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+		"aws:index/getAvailabilityZones:getAvailabilityZones": zonesWithLocalZone,
+		"aws:ec2/getSubnet:getSubnet":                         local,
+	}
+	for _, tt := range []struct {
+		subnets []string
+		refuse  bool
+	}{{[]string{"subnet-b", "subnet-c"}, false}, {[]string{"subnet-b", "subnet-lz"}, true}} {
+		cfg := Config{VPCID: "vpc-existing", SubnetIDs: tt.subnets}
+		rs, _, err := runPreflight(t, examplePlan(t, "regulated"), cfg, answers)
+		var pe *PreflightError
+		switch {
+		case tt.refuse && (!errors.As(err, &pe) || !strings.Contains(err.Error(), "subnet-lz ("+localZone+")")):
+			t.Errorf("%v: error %v, want a preflight problem naming the Local Zone's subnet", tt.subnets, err)
+		case tt.refuse && len(rs) != 0:
+			t.Errorf("%v: %d resources registered", tt.subnets, len(rs))
+		case !tt.refuse && err != nil:
+			t.Errorf("%v: %v", tt.subnets, err)
+		}
+	}
+}
