@@ -7,6 +7,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/open-policy-agent/opa/v1/util"
 )
 
 // Which denials an override may waive, who may approve it and for how
@@ -243,5 +245,66 @@ func sortedKeys(m map[string]any) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// BaseWaivers are the built-in waiver rules as the data files given (the
+// text of each data.json of a base's policy folders) narrowed them: the
+// rules a change is approved under, whatever it does to those files (a
+// folder that narrows who may approve spec.loosened, its narrowing
+// dropped by the change, had the change approved by whom the narrowing
+// excluded). Read as narrowing only, in any order: an id a file sets
+// false, or sets in a way that does not read, is not waivable; a file
+// that is no JSON object leaves nothing waivable, as no gate passed
+// anything with it.
+func BaseWaivers(files [][]byte) (WaiverRules, error) {
+	b, err := builtinOnce()
+	if err != nil {
+		return nil, fmt.Errorf("load policies: %w", err)
+	}
+	rules := b.seal.waivers.clone()
+	for _, raw := range files {
+		var doc any
+		if err := util.UnmarshalJSON(raw, &doc); err != nil {
+			return WaiverRules{}, nil
+		}
+		obj, ok := doc.(map[string]any)
+		if !ok {
+			return WaiverRules{}, nil
+		}
+		set, _ := waiversDoc(obj)
+		for id, v := range set {
+			have, waivable := rules[id]
+			if !waivable {
+				continue
+			}
+			r, err := decodeRule(v)
+			if err != nil {
+				delete(rules, id)
+				continue
+			}
+			if a := intersect(have.Approvers, r.Approvers); len(a) > 0 {
+				rules[id] = WaiverRule{MaxDays: min(have.MaxDays, r.MaxDays), Approvers: a}
+			} else {
+				delete(rules, id)
+			}
+		}
+	}
+	return rules, nil
+}
+
+// Within is w narrowed by base: the ids both make waivable, each with the
+// fewer days and the approvers both admit.
+func (w WaiverRules) Within(base WaiverRules) WaiverRules {
+	out := WaiverRules{}
+	for id, r := range w {
+		b, ok := base[id]
+		if !ok {
+			continue
+		}
+		if a := intersect(b.Approvers, r.Approvers); len(a) > 0 {
+			out[id] = WaiverRule{MaxDays: min(r.MaxDays, b.MaxDays), Approvers: a}
+		}
+	}
 	return out
 }

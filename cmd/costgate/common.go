@@ -583,6 +583,7 @@ func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned,
 		if own := r.stackCats[filepath.Clean(r.paths[i])]; own != nil {
 			cat = own
 		}
+		ev = r.rv.withinBase(i, ev)
 	}
 	opts := plan.Options{Catalog: cat, AsOf: r.asOf, Policies: ev, Approvals: r.approvals, Base: r.rv.bases[i], BaseUngated: r.rv.ungated(i), NewSpec: r.rv.isNew(i), Loosened: r.rv.extra[i],
 		Deployment: f.stack.Deployment(), Usage: r.measured[i], Timings: f.timings}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
+	"github.com/costgate/costgate/policies"
 	"github.com/costgate/costgate/spec"
 	"github.com/costgate/costgate/specfile"
 	"github.com/costgate/costgate/stacks"
@@ -207,6 +209,10 @@ type reviewed struct {
 	// (plan.Options.BaseDeployment); nil outside a review, and for a head
 	// no stack deploys (its base priced as the head is).
 	deps []*modelcatalog.Deployment
+	// waivers are, for a head a stack deploys, the waiver rules its
+	// stacks' own policy folders set at REF (stackWaivers): the change is
+	// approved within them. Nil where none sets any.
+	waivers []policies.WaiverRules
 }
 
 // baseDeployment is spec i's base deployment, nil when it is the head's.
@@ -215,6 +221,25 @@ func (rv *reviewed) baseDeployment(i int) *modelcatalog.Deployment {
 		return nil
 	}
 	return rv.deps[i]
+}
+
+// withinBase is ev with its waiver rules narrowed by spec i's base's
+// (reviewed.waivers), or ev where there are none.
+func (rv *reviewed) withinBase(i int, ev plan.Evaluator) plan.Evaluator {
+	if i >= len(rv.waivers) || rv.waivers[i] == nil {
+		return ev
+	}
+	return narrowed{ev, rv.waivers[i]}
+}
+
+// narrowed is an evaluator whose waiver rules are narrowed by a base's.
+type narrowed struct {
+	plan.Evaluator
+	base policies.WaiverRules
+}
+
+func (n narrowed) WaiverRules() policies.WaiverRules {
+	return n.Evaluator.WaiverRules().Within(n.base)
 }
 
 // isNew reports whether spec i is new in the change under review.
@@ -306,7 +331,7 @@ type deletedSpec struct {
 // with explicit folders, every base team that no head has is deleted.
 func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[string][]string) (reviewed, hcl.Diagnostics, error) {
 	r := reviewed{bases: make([]*spec.Spec, len(heads)), fresh: make([]bool, len(heads)), gated: make([]bool, len(heads)), extra: make([][]plan.Loosening, len(heads)),
-		deps: make([]*modelcatalog.Deployment, len(heads))}
+		deps: make([]*modelcatalog.Deployment, len(heads)), waivers: make([]policies.WaiverRules, len(heads))}
 	headTeam := map[string]string{}
 	for i, h := range heads {
 		headTeam[h.Team.Name] = paths[i]
@@ -330,6 +355,9 @@ func (b *baseIndex) review(paths []string, heads []*spec.Spec, stackOf map[strin
 	var diags hcl.Diagnostics
 	for i, h := range heads {
 		if r.extra[i], r.deps[i], err = b.stackChanges(stackOf[filepath.Clean(paths[i])], h); err != nil {
+			return r, nil, err
+		}
+		if r.waivers[i], err = b.stackWaivers(append(slices.Clone(stackOf[filepath.Clean(paths[i])]), b.deployedBy[h.Team.Name]...)); err != nil {
 			return r, nil, err
 		}
 		if bs, ok := b.byTeam[h.Team.Name]; ok {
@@ -689,6 +717,57 @@ func (b *baseIndex) deploymentOf(files []string, team string) (dep *modelcatalog
 		}
 	}
 	return dep, "", first, nil
+}
+
+// stackWaivers are the waiver rules the stack files (those deploying a
+// head now, and those that deployed its team at REF) set at REF through
+// policy folders of their own: the built-in rules as each data.json of
+// those folders there narrowed them (policies.BaseWaivers). Nil when no
+// such folder has one. The organisation's folders are left to the rules
+// checkout's copy, which judges the head already. Who may approve a
+// change is who might at the base: a stack's folder narrowing
+// spec.loosened to finance, the narrowing dropped by the change that
+// raised the team's budget, had any writer approve both.
+func (b *baseIndex) stackWaivers(files []string) (policies.WaiverRules, error) {
+	var docs [][]byte
+	seen := map[string]bool{}
+	for _, file := range files {
+		raw, found, err := b.stackFileAt(file)
+		if err != nil {
+			return nil, err
+		}
+		if !found || seen[file] {
+			continue
+		}
+		seen[file] = true
+		_, dirs, perr := stacks.StackRules(raw, filepath.Dir(file))
+		if perr != nil {
+			continue // stackRulesChange's loosening
+		}
+		for _, d := range dirs {
+			if slices.ContainsFunc(b.org.dirs, func(o string) bool { return b.org.sameFolder(o, d) }) {
+				continue
+			}
+			tree, err := gitTree(b.ref, d)
+			if err != nil {
+				return nil, invalid(err)
+			}
+			for _, f := range tree {
+				if path.Base(f.path) != "data.json" {
+					continue
+				}
+				doc, err := git("cat-file", "blob", f.object)
+				if err != nil {
+					return nil, invalid(fmt.Errorf("read %s at %s: %w", f.path, b.ref, err))
+				}
+				docs = append(docs, doc)
+			}
+		}
+	}
+	if len(docs) == 0 {
+		return nil, nil
+	}
+	return policies.BaseWaivers(docs)
 }
 
 // stackRulesChange is the loosening of a stack whose price book or policy
