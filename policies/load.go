@@ -210,6 +210,10 @@ func wanted(name string, withTests bool) bool {
 // add parses one file into the sources.
 func (s *sources) add(name string, raw []byte) error {
 	if path.Base(name) == dataFile {
+		raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+		if err := checkDataFile(name, raw); err != nil {
+			return err
+		}
 		var doc any
 		if err := util.UnmarshalJSON(raw, &doc); err != nil {
 			return fmt.Errorf("parse %s: %w", name, err)

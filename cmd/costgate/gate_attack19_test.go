@@ -10,7 +10,8 @@ import (
 // pull request that drops the narrowing from the folder's data.json and
 // raises the team's budget is spec.loosened, but its approval was judged
 // by the head's folder: the narrowing it removes no longer applied, and
-// another writer's approval passed it.
+// another writer's approval passed it. A data.json that gives the
+// narrowed id again, wider, is refused outright.
 func TestStackFolderCannotLiftItsOwnNarrowing(t *testing.T) {
 	const stack = "config:\n  aws:region: us-east-1\n  costgate:spec: teams/x.hcl\n  costgate:policyDirs:\n    - deploy/rules\n"
 	team := attack17Team("x", "6.88")
@@ -20,7 +21,7 @@ func TestStackFolderCannotLiftItsOwnNarrowing(t *testing.T) {
 		code                 int
 	}{
 		{"narrowing dropped, another writer approves", `{"costgate": {"note": {"kept": true}}}`, "@dana", 1},
-		{"narrowing given twice, the second wider", `{"costgate": {"waivers": {"spec.loosened": {"max_days": 0, "approvers": ["@finance"]}, "spec.loosened": {"max_days": 0, "approvers": ["*"]}}}}`, "@dana", 1},
+		{"narrowing given twice, the second wider", `{"costgate": {"waivers": {"spec.loosened": {"max_days": 0, "approvers": ["@finance"]}, "spec.loosened": {"max_days": 0, "approvers": ["*"]}}}}`, "@dana", 2},
 		{"narrowing dropped, finance approves", `{"costgate": {"note": {"kept": true}}}`, "@finance", 0},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
