@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/costgate/costgate/report"
 	"github.com/spf13/cobra"
@@ -92,7 +93,7 @@ func guarded(f func() int, stderr io.Writer) (code int) {
 func runCommand(args []string, stdout, stderr io.Writer) int {
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.ExecuteContext(context.Background())
+	cmd, err := root.ExecuteContextC(context.Background())
 	if err == nil {
 		return exitOK
 	}
@@ -104,8 +105,59 @@ func runCommand(args []string, stdout, stderr io.Writer) int {
 		return ee.code
 	}
 	// cobra's own errors: unknown command or flag, wrong argument count.
-	fmt.Fprintf(stderr, "costgate: %v\n", err)
+	fmt.Fprintf(stderr, "costgate: %v%s\n", err, usageHint(cmd, err))
 	return exitInvalid
+}
+
+// usageHint follows a usage error of cobra's (an unknown flag, a wrong
+// argument count) with the flag the user probably meant and the command's
+// usage line, so that the message says what to do.
+func usageHint(cmd *cobra.Command, err error) string {
+	if cmd == nil {
+		return ""
+	}
+	if !cmd.HasParent() {
+		return "\ncostgate --help lists the commands"
+	}
+	hint := ""
+	if name, ok := strings.CutPrefix(err.Error(), "unknown flag: --"); ok {
+		if near := nearestFlag(cmd, name); near != "" {
+			hint = "; did you mean --" + near + "?"
+		}
+	}
+	return fmt.Sprintf("%s\nusage: %s (costgate %s --help lists the flags)", hint, cmd.UseLine(), strings.TrimPrefix(cmd.CommandPath(), "costgate "))
+}
+
+// nearestFlag is the command's flag within two edits of name, if one is.
+func nearestFlag(cmd *cobra.Command, name string) string {
+	best, bestDist := "", 3
+	cmd.Flags().VisitAll(func(f *pflag.Flag) {
+		if d := editDistance(name, f.Name); d < bestDist {
+			best, bestDist = f.Name, d
+		}
+	})
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // emptyFlags refuses a flag given with an empty value (--as-of "" from an

@@ -62,6 +62,8 @@ func TestExitCodes(t *testing.T) {
 		{"usage until the first day of year 1", []string{"usage", "import", "../../usage/testdata/claude-code-otel/events.jsonl", "--until", "0001-01-01"}, 2, "", "--until \"0001-01-01\""},
 		{"plan missing policy dir", []string{"plan", "../../examples/startup-10.hcl", "--policy-dir", "testdata/no-such-dir"}, 2, "", "no-such-dir"},
 		{"unknown command", []string{"deploy"}, 2, "", "unknown command"},
+		{"a typo in a flag", []string{"plan", "--fromat", "json", "../../examples/startup-10.hcl"}, 2, "", "unknown flag: --fromat; did you mean --format?\nusage: costgate plan [SPEC...]"},
+		{"breakeven without a spec", []string{"breakeven"}, 2, "", "usage: costgate breakeven SPEC [flags] (costgate breakeven --help lists the flags)"},
 		{"check allowed", []string{"check", "../../examples/regulated.hcl", "--as-of", "2026-11-26"}, 0, "ALLOWED", ""},
 		{"check blocked", []string{"check", "testdata/blocked.hcl", "../../examples/startup-10.hcl", "--as-of", "2026-11-26"}, 1, "BLOCKED  testdata/blocked.hcl", ""},
 		{"check invalid", []string{"check", "testdata/invalid.hcl"}, 2, "", "invalid.hcl:3:"},
