@@ -57,7 +57,8 @@ func newCheckCmd() *cobra.Command {
 		Use:   "check SPEC...",
 		Short: "The CI gate: exit 0 when every spec's plan is allowed, 1 when one is blocked",
 		Long:  checkLong,
-		Example: `  costgate check teams/*.hcl
+		Example: `  costgate check examples/*.hcl
+  costgate check teams/*.hcl
   costgate check teams/acme.hcl --format github --policy-dir policies/acme
   costgate check --base-ref origin/main --approvals approvals.json -- teams/*.hcl
   costgate check --base-ref origin/main --spec-dir teams --approvals approvals.json`,

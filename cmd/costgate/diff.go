@@ -70,7 +70,8 @@ func newDiffCmd() *cobra.Command {
 		Use:   "diff BASE HEAD | diff --base-ref REF SPEC...",
 		Short: "Explain how a spec change moves each option's cost and the decision",
 		Long:  diffLong,
-		Example: `  costgate diff teams/acme.hcl teams/acme-next.hcl
+		Example: `  costgate diff examples/article-lineup.hcl examples/current-lineup.hcl --as-of 2026-11-30
+  costgate diff teams/acme.hcl teams/acme-next.hcl
   costgate diff --base-ref origin/main teams/*.hcl --format markdown > comment.md
   costgate diff old.hcl new.hcl --fail-on-increase-above 10% --as-of 2026-11-26`,
 		Args: func(cmd *cobra.Command, args []string) error {

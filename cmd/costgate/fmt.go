@@ -31,7 +31,7 @@ writes it formatted to standard output.
 A file with a syntax error is left alone: its diagnostics are printed and
 fmt exits 2. fmt does not check the spec's meaning; validate does.`,
 		Example: `  costgate fmt teams/*.hcl
-  costgate fmt --check teams/*.hcl
+  costgate fmt --check examples/*.hcl
   costgate fmt - < teams/acme.hcl`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {

@@ -21,11 +21,10 @@ func newPerfCmd() *cobra.Command {
 		Short: "Predict how fast a model serves on a GPU",
 		Long: `perf asks the performance model (docs/SIZING.md) how an open-weight model
 serves on a GPU: output tokens/s for the whole deployment, mean TTFT (null at
---concurrency max; past the KV cache, with the wait for a slot) and its p95,
-mean TPOT, the KV cache in
-sequences, and whether it fits at all — with the reason when it does not and
-the efficiency factors the prediction used. It runs offline on the embedded
-catalog.
+--concurrency max; past the KV cache, with the wait for a slot), its p95 and
+p99.9, mean TPOT, the KV cache in sequences, and whether it fits at all —
+with the reason when it does not and the efficiency factors the prediction
+used. It runs offline on the embedded catalog.
 
 --model is a catalog id or a Hugging Face repository: the catalog's own, or a
 quantized or vendor checkpoint of one ("Qwen/Qwen3-235B-A22B-Instruct-2507-FP8",
@@ -51,7 +50,7 @@ invalid.`,
     --input-tokens 2000 --output-tokens 200 --concurrency 32
   costgate perf --model my-org/my-model --model-config config.json --gpu l4 --tp 1 --engine vllm \
     --input-tokens 1000 --output-tokens 100 --concurrency 8
-  costgate perf --model qwen3-coder-30b-a3b --gpu l40s --tp 1 --precision bf16 --engine sglang \
+  costgate perf --model qwen3-coder-30b-a3b --gpu l40s --tp 1 --precision fp8 --engine sglang \
     --input-tokens 2000 --output-tokens 200 --concurrency max --format json
   costgate perf --model meta-llama/Llama-3.1-8B-Instruct --gpu h100 --tp 1 --precision fp8 --engine nim \
     --input-tokens 200 --output-tokens 200 --concurrency 1

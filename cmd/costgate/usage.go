@@ -167,7 +167,8 @@ vllm-metrics; without --from the format is detected from the content.
 FILE - reads standard input (its format detected as a file's). Duplicate
 records count once. A malformed record is an error naming its file and line; --skip-invalid counts such records instead. An export with no usage
 in the period is an error. Exit code 2 on any error.`,
-		Example: `  costgate usage import otel/claude-code-*.jsonl --timezone Europe/Berlin
+		Example: `  costgate usage import cmd/costgate/testdata/drift/anthropic-usage.json
+  costgate usage import otel/claude-code-*.jsonl --timezone Europe/Berlin
   costgate usage import --from anthropic-usage pages/*.json --since 2026-11-01 --until 2026-12-01
   costgate usage import --from vllm-metrics scrapes/*.prom --interval 60s --format json`,
 		Args: cobra.MinimumNArgs(1),
@@ -207,7 +208,8 @@ block saying where each figure came from and for which period.
 The peak is measured in the team's timezone unless --timezone says otherwise.
 The spec is printed to stdout, or rewritten in place with --write; what
 changed and what was reported go to stderr.`,
-		Example: `  costgate usage calibrate teams/acme.hcl otel/*.jsonl
+		Example: `  costgate usage calibrate cmd/costgate/testdata/drift/team.hcl cmd/costgate/testdata/drift/anthropic-usage.json
+  costgate usage calibrate teams/acme.hcl otel/*.jsonl
   costgate usage calibrate teams/acme.hcl usage-2026-11/*.json --from anthropic-usage --write`,
 		Args: cobra.MinimumNArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {

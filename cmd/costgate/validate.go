@@ -22,7 +22,8 @@ spec prints "FILE: valid".
 It runs no policy and prices nothing, so it is the fast first step in CI and
 in editors. Exit codes: 0 when every spec is valid (warnings allowed), 2 when
 any has an error.`,
-		Example: `  costgate validate teams/*.hcl
+		Example: `  costgate validate examples/*.hcl
+  costgate validate teams/*.hcl
   costgate validate teams/acme.hcl --catalog prices/acme-2026-12.json`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
