@@ -409,7 +409,7 @@ func (b *body) number(name string, bnd bound, def float64) float64 {
 	what := b.path + "." + name
 	if v.Type() != cty.Number {
 		b.d.errorf(a.Expr.Range(), "Wrong type",
-			"%s takes %s; this is %s.", what, bnd, typeName(v.Type()))
+			"%s takes %s; this is %s.%s", what, bnd, typeName(v.Type()), numberHint(what, v))
 		return def
 	}
 	f, ok := b.d.toFloat(v, a.Expr.Range(), what)
@@ -487,7 +487,7 @@ func (b *body) optRange(name string, bnd bound) (*Range, bool) {
 					desc = typeName(ev.Type())
 				}
 				b.d.errorf(sub, "Wrong type",
-					"%s takes %s; its %s element is %s.", what, expected, ordinal(i), desc)
+					"%s takes %s; its %s element is %s.%s", what, expected, ordinal(i), desc, numberHint(what, ev))
 				ok = false
 				continue
 			}
@@ -509,7 +509,7 @@ func (b *body) optRange(name string, bnd bound) (*Range, bool) {
 		}
 		return &Range{Low: ends[0], High: ends[1]}, true
 	}
-	b.d.errorf(a.Expr.Range(), "Wrong type", "%s takes %s; this is %s.", what, expected, typeName(ty))
+	b.d.errorf(a.Expr.Range(), "Wrong type", "%s takes %s; this is %s.%s", what, expected, typeName(ty), numberHint(what, v))
 	return nil, false
 }
 
