@@ -58,3 +58,28 @@ func TestReadmeTourIsTheOutput(t *testing.T) {
 		skip = false
 	}
 }
+
+// TestReadmeSpecIsValid: the spec README.md shows under "The spec" is one
+// a reader can copy: it validates as written.
+func TestReadmeSpecIsValid(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "\n## The spec\n")
+	if !ok {
+		t.Fatal("README.md has no section \"The spec\"")
+	}
+	_, block, ok := strings.Cut(section, "```hcl\n")
+	if !ok {
+		t.Fatal("README.md's \"The spec\" shows no hcl block")
+	}
+	block, _, _ = strings.Cut(block, "```")
+	path := filepath.Join(t.TempDir(), "readme.hcl")
+	if err := os.WriteFile(path, []byte(block), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := runCLI("validate", path); code != 0 {
+		t.Errorf("README.md's spec does not validate (exit %d):\n%s", code, stderr)
+	}
+}
