@@ -22,8 +22,9 @@ const checkLong = `check plans each spec and reports only the gate: the decision
 and waiver, and the warnings of the plan and of the decided option (what
 the change would deploy). Use it as the pull-request gate.
 
-Formats: text; json (one object per spec); github (workflow commands
-"::error file=…,line=…::…" that annotate the spec line behind each denial).
+Formats: text; json (an array, one object per spec); github (workflow
+commands "::error file=…,line=…::…" that annotate the spec line behind each
+denial).
 
 Overrides waive only what the waiver rules allow (policy data: which ids,
 which approvers, how many days). With --approvals, an override counts only
@@ -43,9 +44,10 @@ with --base-ref) gates every spec in DIR (.hcl in any letter case) and
 compares each with the same team's spec in those folders at REF, else with
 the file at the same path. Two specs of one team, at REF or in the change,
 are invalid (with or without --base-ref: each would be gated as the team's
-whole load); a file named twice is gated once. A spec the change deletes, and a new team while a team of the
-base is gone, are spec.loosened (attribute team). Without --spec-dir the
-folders are those of the specs given, and deletions are not seen.
+whole load); a file named twice is gated once. A spec the change deletes,
+and a new team while a team of the base is gone, are spec.loosened
+(attribute team). Without --spec-dir the folders are those of the specs
+given, and deletions are not seen.
 
 Exit codes: 0 allowed, 1 blocked by a policy, 2 invalid spec or policy
 (including a policy that does not finish within --policy-timeout).`

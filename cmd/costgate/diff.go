@@ -52,9 +52,9 @@ spec's compliance block or raises its budget is reported as spec.loosened;
 of letter case keeps the base; a deletion or a replaced team is
 spec.loosened). With --stack-spec or --stack-config both sides are priced
 for the stack's deployment (its router and database, PrivateLink, an
-existing VPC), as check prices them. --format markdown writes one pull-request comment for all the
-specs, starting with the hidden marker <!-- costgate --> so that a CI bot
-can find and update its comment.
+existing VPC), as check prices them. --format markdown writes one
+pull-request comment for all the specs, starting with the hidden marker
+<!-- costgate --> so that a CI bot can find and update its comment.
 
 The diff is informational and exits 0, unless --fail-on-increase-above is
 given and the decided option's expected cost rises by more than it: an

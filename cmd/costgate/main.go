@@ -181,10 +181,11 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Long: `costgate reads a team's HCL spec (developers, tokens, workloads, models,
 compliance, budget), prices three architectures — managed APIs, a self-hosted
 vLLM fleet on NVIDIA GPUs, and a hybrid — sizes the fleet, runs the OPA policy
-gate, and picks the cheapest architecture the policies allow. The Pulumi program in
-this repository provisions that decision on AWS.
+gate, and picks the cheapest architecture the policies allow. The Pulumi
+program in this repository provisions that decision on AWS.
 
-Exit codes: 0 allowed (or success), 1 blocked by a policy, 2 invalid input or usage.`,
+Exit codes: 0 allowed (or success), 1 blocked by a policy, 2 invalid input
+or usage.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version(),

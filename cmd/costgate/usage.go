@@ -165,7 +165,8 @@ hit rate, mean time to first token and the latest gauges.
 Formats: claude-code-otel, anthropic-usage, openai-usage, litellm-spend,
 vllm-metrics; without --from the format is detected from the content.
 FILE - reads standard input (its format detected as a file's). Duplicate
-records count once. A malformed record is an error naming its file and line; --skip-invalid counts such records instead. An export with no usage
+records count once. A malformed record is an error naming its file and
+line; --skip-invalid counts such records instead. An export with no usage
 in the period is an error. Exit code 2 on any error.`,
 		Example: `  costgate usage import cmd/costgate/testdata/drift/anthropic-usage.json
   costgate usage import otel/claude-code-*.jsonl --timezone Europe/Berlin
