@@ -41,7 +41,7 @@ func purchaseWarnings(p *Plan) {
 		}
 		msg := fmt.Sprintf("%s is priced at reserved rates for %d × %s, %d %s an hour: the program launches on-demand instances, "+
 			"billed at on-demand rates until a Compute or EC2 Instance Savings Plan (or reserved instances) of %s an hour "+
-			"covers them (docs/DEPLOY.md, Savings Plans); the commitment is billed all %d hours of the month, %s",
+			"covers them (docs/DEPLOY.md, Once per account: buy the Savings Plan); the commitment is billed all %d hours of the month, %s",
 			o.Architecture, s.PeakInstances, s.InstanceType, s.GPUs, gpuHours, rangeOf(hourly, usdCents), units.HoursPerMonth, rangeOf(monthly, usdWhole))
 		if s.Schedule == spec.BusinessHours {
 			msg += ", though the business_hours schedule runs the fleet for fewer"
