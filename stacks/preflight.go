@@ -202,6 +202,12 @@ func (pf *preflight) fleet(s plan.Sizing) {
 			pf.problem("no subnet of costgate:subnetIds is in a zone offering %s (offered in %s)", s.InstanceType, strings.Join(sortedKeys(offered), ", "))
 		}
 		pf.availabilityZonesOnly(zones)
+	default:
+		if z := pf.cfg.CapacityBlockZone; z != "" {
+			// A capacity block's instances go to its zone only.
+			offered = map[string]bool{z: offered[z]}
+		}
+		pf.subnetAddresses(s, offered)
 	}
 	if pf.cfg.AMIID != "" {
 		if _, err := ec2.LookupAmi(pf.ctx, &ec2.LookupAmiArgs{

@@ -101,3 +101,59 @@ func TestGivenSubnetsInAvailabilityZones(t *testing.T) {
 		}
 	}
 }
+
+// TestVPCRangeAddressesTheFleet: a costgate:vpcCidr of /22 to /24 gives
+// private subnets of /26, 59 usable addresses each (AWS keeps 5), and
+// the application load balancer needs 8 of them free: a fleet past what
+// the subnets of its offering zones hold failed to launch its last
+// instances, and the plan had priced a peak the group never reached. The
+// preflight refuses a peak past the addresses and reminds of an instance
+// refresh's twice the peak.
+func TestVPCRangeAddressesTheFleet(t *testing.T) {
+	oneZone := func(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+		return resource.NewPropertyMapFromMap(map[string]any{"locations": []any{previewRegion + "b"}, "id": previewRegion}), nil
+	}
+	for _, tt := range []struct {
+		name   string
+		cidr   string
+		zones  int // zones offering the type: 2 by default
+		peak   int
+		refuse bool
+		remind bool
+	}{
+		{"default range", "", 2, 400, false, false},
+		{"a /24, refresh fits", "10.9.0.0/24", 2, 51, false, false},
+		{"a /24, refresh does not", "10.9.0.0/24", 2, 52, false, true},
+		{"a /24, peak does not fit", "10.9.0.0/24", 2, 103, true, false},
+		{"a /22, one zone offers", "10.9.0.0/22", 1, 52, true, false},
+		{"a /20, one zone offers", "10.9.0.0/20", 1, 52, false, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := examplePlan(t, "regulated")
+			s := p.Chosen().Sizing
+			s.PeakInstances = tt.peak
+			if s.BaselineInstances > 0 {
+				s.BaselineInstances = tt.peak
+			}
+			answers := map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){}
+			if tt.zones == 1 {
+				answers["aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings"] = oneZone
+			}
+			rs, logs, err := runPreflight(t, p, Config{VPCCIDR: tt.cidr}, answers)
+			var pe *PreflightError
+			switch {
+			case tt.refuse && (!errors.As(err, &pe) || !strings.Contains(err.Error(), "would fail to launch")):
+				t.Fatalf("error %v, want a preflight problem about the subnets' addresses", err)
+			case tt.refuse && len(rs) != 0:
+				t.Fatalf("%d resources registered before the refusal", len(rs))
+			case tt.refuse:
+				return
+			case err != nil:
+				t.Fatalf("deploy: %v", err)
+			}
+			if said := strings.Contains(logs.text(), "instance refresh (a new AMI or image) launches"); said != tt.remind {
+				t.Errorf("reminder of the refresh's addresses %v, want %v:\n%s", said, tt.remind, logs.text())
+			}
+		})
+	}
+}
