@@ -26,6 +26,30 @@ var rfc1918 = []netip.Prefix{
 	netip.MustParsePrefix("192.168.0.0/16"),
 }
 
+// ValidateAllowedCIDRs checks costgate:allowedCidrs: each entry (spaces
+// trimmed) becomes a cidrBlocks entry of the load balancer's security
+// group, which pulumi-aws's provider admits only as an IPv4 network
+// address: no host bits, no bare address, no IPv6 range (the ingress
+// block's cidr_blocks validator, ValidIPv4CIDRNetworkAddress,
+// https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/ec2/vpc_security_group.go),
+// so a stack naming 10.1.2.3/16 failed its first pulumi up at the group.
+func ValidateAllowedCIDRs(cidrs []string) error {
+	var bad []string
+	for _, c := range uniqueCIDRs(cidrs) {
+		p, err := netip.ParsePrefix(c)
+		switch {
+		case err != nil || !p.Addr().Is4():
+			bad = append(bad, fmt.Sprintf("%q is not an IPv4 range (a.b.c.d/n)", c))
+		case p.Masked() != p:
+			bad = append(bad, fmt.Sprintf("%q has host bits set: write its network, %s", c, p.Masked()))
+		}
+	}
+	if len(bad) > 0 {
+		return fmt.Errorf("costgate:allowedCidrs become the load balancer's inbound rules, which take IPv4 network ranges only: %s", strings.Join(bad, "; "))
+	}
+	return nil
+}
+
 // ValidateVPCCIDR checks a costgate:vpcCidr value: a network address
 // (no host bits) in an RFC 1918 range, /16 to /24. Whether it overlaps a
 // consumer's network cannot be seen from here: docs/DEPLOY.md says how to

@@ -115,6 +115,9 @@ func (pf *preflight) config() {
 		pf.problem("%v", err)
 	}
 	pf.reach()
+	if err := ValidateAllowedCIDRs(c.AllowedCIDRs); err != nil {
+		pf.problem("%v", err)
+	}
 	switch {
 	case c.DeployGateway && pf.opt.Architecture == architecture.Managed:
 		pf.problem("costgate:deployGateway runs the router behind the fleet's load balancer; the managed decision has no fleet: unset it, and run LiteLLM with the exported gateway role")
