@@ -52,3 +52,38 @@ func TestAllowedCIDRsAreIPv4Networks(t *testing.T) {
 		})
 	}
 }
+
+// TestAlarmTopicInTheStacksRegion: costgate:alarmTopicArn is every
+// alarm's action; the provider takes only an ARN there and CloudWatch
+// only a topic of the alarm's Region. The preflight refuses the others
+// before anything is created.
+func TestAlarmTopicInTheStacksRegion(t *testing.T) {
+	for _, tt := range []struct {
+		topic, want string
+	}{
+		{"arn:aws:sns:" + previewRegion + ":123456789012:ops", ""},
+		{"arn:aws:sns:eu-west-1:123456789012:ops", "a topic of eu-west-1"},
+		{"ops-alerts", "is not an SNS topic's ARN"},
+		{"arn:aws:sqs:" + previewRegion + ":123456789012:ops", "is not an SNS topic's ARN"},
+	} {
+		t.Run(tt.topic, func(t *testing.T) {
+			rs, _, err := run(t, examplePlan(t, "enterprise-hybrid"), Config{AlarmTopicARN: tt.topic, DeployGateway: true})
+			var pe *PreflightError
+			switch {
+			case tt.want != "" && (!errors.As(err, &pe) || !strings.Contains(err.Error(), tt.want)):
+				t.Fatalf("error %v, want a preflight problem saying %q", err, tt.want)
+			case tt.want != "" && len(rs) != 0:
+				t.Errorf("%d resources registered before the refusal", len(rs))
+			case tt.want == "" && err != nil:
+				t.Fatalf("deploy: %v", err)
+			}
+			for _, al := range ofType(rs, "aws:cloudwatch/metricAlarm:MetricAlarm") {
+				for _, a := range al.Properties["alarmActions"].([]any) {
+					if s := a.(string); !strings.HasPrefix(s, "arn:aws:sns:"+previewRegion+":") {
+						t.Errorf("alarm %s acts on %s, not a topic of %s", al.Name, s, previewRegion)
+					}
+				}
+			}
+		})
+	}
+}

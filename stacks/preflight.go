@@ -118,6 +118,7 @@ func (pf *preflight) config() {
 	if err := ValidateAllowedCIDRs(c.AllowedCIDRs); err != nil {
 		pf.problem("%v", err)
 	}
+	pf.alarmTopic()
 	switch {
 	case c.DeployGateway && pf.opt.Architecture == architecture.Managed:
 		pf.problem("costgate:deployGateway runs the router behind the fleet's load balancer; the managed decision has no fleet: unset it, and run LiteLLM with the exported gateway role")
@@ -326,6 +327,33 @@ func (pf *preflight) availabilityZonesOnly(subnetZones map[string]string) {
 	if len(outside) > 0 {
 		pf.problem("costgate:subnetIds %s are not in Availability Zones of the region: the load balancer cannot span a Local or Wavelength Zone and an Availability Zone, and the plan priced the region's instances; give subnets of the region's Availability Zones", strings.Join(outside, ", "))
 	}
+}
+
+// snsTopicARN is an SNS topic's ARN: partition, region, account, name.
+var snsTopicARN = regexp.MustCompile(`^arn:(aws[a-z-]*):sns:([a-z0-9-]+):([0-9]{12}):([A-Za-z0-9_-]{1,256}(?:\.fifo)?)\z`)
+
+// alarmTopic checks costgate:alarmTopicArn, every alarm's action: the
+// provider admits only an ARN there (alarm_actions, verify.ValidARN,
+// https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service/cloudwatch/metric_alarm.go),
+// and CloudWatch only a topic of the alarm's own Region ("ValidationError:
+// Invalid region ca-central-1 specified. Only us-west-2 is supported.",
+// https://github.com/cds-snc/notification-terraform/pull/128): an ops
+// topic of another Region failed pulumi up at the first alarm.
+func (pf *preflight) alarmTopic() {
+	arn := pf.cfg.AlarmTopicARN
+	if arn == "" {
+		return
+	}
+	m := snsTopicARN.FindStringSubmatch(arn)
+	if m == nil {
+		pf.problem("costgate:alarmTopicArn %q is not an SNS topic's ARN (arn:aws:sns:REGION:ACCOUNT:NAME)", arn)
+		return
+	}
+	region, err := aws.GetRegion(pf.ctx, nil)
+	if err != nil || region.Name == m[2] {
+		return
+	}
+	pf.problem("costgate:alarmTopicArn %s is a topic of %s, and CloudWatch alarms act only on topics of their own Region, %s: create a topic in %s with the same subscribers and name it", arn, m[2], region.Name, region.Name)
 }
 
 // bedrockTagValue is the pattern of a tag value Bedrock takes (its Tag
