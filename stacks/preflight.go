@@ -185,6 +185,11 @@ func (pf *preflight) fleet(s plan.Sizing) {
 		pf.problem("%v", err)
 	case len(offered) == 0:
 		pf.problem("%s is offered in no availability zone of the region: choose another region (self_hosted.region) or GPU", s.InstanceType)
+	case pf.cfg.CapacityBlockZone != "" && !offered[pf.cfg.CapacityBlockZone]:
+		// The instances go to the block's zone only, named as the
+		// subnets' zones are (us-east-1b), not by zone ID (use1-az4).
+		pf.problem("costgate:capacityBlockZone %q is not a zone of the region offering %s (offered in %s): set the Availability Zone name of the capacity block (its zone ID, such as use1-az4, is not its name)",
+			pf.cfg.CapacityBlockZone, s.InstanceType, strings.Join(sortedKeys(offered), ", "))
 	case pf.cfg.VPCID != "":
 		zones, err := SubnetZones(pf.ctx, pf.cfg.SubnetIDs)
 		if err != nil {

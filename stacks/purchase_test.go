@@ -104,3 +104,30 @@ func TestCapacityBlockNeedsItsBlock(t *testing.T) {
 func secretInput() pulumi.StringInput {
 	return pulumi.ToSecret(pulumi.String("x")).(pulumi.StringOutput)
 }
+
+// TestCapacityBlockZoneOffersTheType: the capacity block's zone is the
+// only one its instances go to. A zone ID (use1-az4) or a zone that does
+// not offer the type stopped the program with "offered in no available
+// zone of the region", which names neither the setting nor the fix; the
+// preflight names costgate:capacityBlockZone.
+func TestCapacityBlockZoneOffersTheType(t *testing.T) {
+	for _, tt := range []struct {
+		zone   string
+		refuse bool
+	}{{"us-east-1b", false}, {"use1-az4", true}, {"us-east-1a", true}} {
+		t.Run(tt.zone, func(t *testing.T) {
+			p := examplePlan(t, "regulated")
+			s := p.Chosen().Sizing
+			s.Pricing, s.PeakInstances = spec.CapacityBlock, 2
+			cfg := Config{Stack: true, HFToken: secretInput(), CapacityReservationID: "cr-1", CapacityBlockZone: tt.zone, CapacityBlockEnd: "2027-01-15"}
+			rs, _, err := runPreflight(t, p, cfg, nil)
+			var pe *PreflightError
+			switch {
+			case tt.refuse && (!errors.As(err, &pe) || len(rs) != 0 || !strings.Contains(err.Error(), "costgate:capacityBlockZone \""+tt.zone+"\"")):
+				t.Errorf("error %v with %d resources, want a preflight problem naming costgate:capacityBlockZone", err, len(rs))
+			case !tt.refuse && err != nil:
+				t.Errorf("deploy: %v", err)
+			}
+		})
+	}
+}
