@@ -74,6 +74,7 @@ func Preflight(ctx *pulumi.Context, p *plan.Plan, cfg Config) (reminders []strin
 	}
 	if cat != nil && opt.Sizing != nil && (opt.Architecture == architecture.SelfHosted || opt.Architecture == architecture.Hybrid) {
 		pf.fleet(*opt.Sizing)
+		pf.ebsKey()
 		pf.bootLoops(*opt.Sizing, cat)
 		pf.quota(*opt.Sizing, cat)
 		pf.loadBalancerTargets(*opt.Sizing)

@@ -9,6 +9,7 @@ import (
 	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/spec"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ebs"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicequotas"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -320,4 +321,24 @@ func (pf *preflight) loadBalancerTargets(s plan.Sizing) {
 	case q.Value < float64(RefreshFactor*peak):
 		pf.remind("load balancer targets: %q is %.0f: the peak's %d × %s fit, but an instance refresh registers %d; request it (and as many \"Targets per Target Group per Region\") before the next AMI or image change", albTargetsQuotaName, q.Value, peak, s.InstanceType, RefreshFactor*peak)
 	}
+}
+
+// awsManagedEBSKey ends the ARN GetEbsDefaultKmsKeyId answers while the
+// region's default EBS key is the AWS managed one.
+const awsManagedEBSKey = "alias/aws/ebs"
+
+// ebsKey reminds, when the region's default EBS encryption key is a
+// customer managed key, that Auto Scaling launches the fleet's encrypted
+// volumes (encrypted, no key named: the default key) only if that key's
+// policy lets its service-linked role use it and create grants; without
+// it every launch fails ("Client.InternalError: Client error on launch",
+// https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html)
+// and the group retries, serving nothing. The key policy itself is not
+// read. Nothing is said when the key cannot be read.
+func (pf *preflight) ebsKey() {
+	k, err := ebs.LookupDefaultKmsKey(pf.ctx)
+	if err != nil || k.KeyArn == "" || strings.HasSuffix(k.KeyArn, awsManagedEBSKey) {
+		return
+	}
+	pf.remind("EBS encryption: the region's default EBS key is the customer managed key %s, which the instances' encrypted volumes use: its key policy must let Auto Scaling's service-linked role (arn:aws:iam::ACCOUNT:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling) use the key and create grants, or every launch fails with Client.InternalError (docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html)", k.KeyArn)
 }

@@ -157,3 +157,31 @@ func TestVPCRangeAddressesTheFleet(t *testing.T) {
 		})
 	}
 }
+
+// TestCustomerManagedEBSKeyIsRemembered: the launch template encrypts the
+// root volume with the region's default EBS key, and Auto Scaling
+// launches with a customer managed key only when its policy lets the
+// service-linked role use it; the preflight says so when the default key
+// is one.
+func TestCustomerManagedEBSKeyIsRemembered(t *testing.T) {
+	for _, tt := range []struct {
+		key    string
+		remind bool
+	}{
+		{"arn:aws:kms:" + previewRegion + ":123456789012:alias/aws/ebs", false},
+		{"arn:aws:kms:" + previewRegion + ":123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab", true},
+	} {
+		answers := map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+			"aws:ebs/getDefaultKmsKey:getDefaultKmsKey": func(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+				return resource.NewPropertyMapFromMap(map[string]any{"keyArn": tt.key, "id": previewRegion}), nil
+			},
+		}
+		_, logs, err := runPreflight(t, examplePlan(t, "regulated"), Config{}, answers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if said := strings.Contains(logs.text(), "AWSServiceRoleForAutoScaling"); said != tt.remind {
+			t.Errorf("default key %s: reminder %v, want %v:\n%s", tt.key, said, tt.remind, logs.text())
+		}
+	}
+}
