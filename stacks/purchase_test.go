@@ -3,6 +3,7 @@ package stacks
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
@@ -127,6 +128,49 @@ func TestCapacityBlockZoneOffersTheType(t *testing.T) {
 				t.Errorf("error %v with %d resources, want a preflight problem naming costgate:capacityBlockZone", err, len(rs))
 			case !tt.refuse && err != nil:
 				t.Errorf("deploy: %v", err)
+			}
+		})
+	}
+}
+
+// TestCapacityBlockRefreshFitsTheBlock: an instance refresh launches each
+// replacement before terminating its predecessor (200 % of the group at
+// most), but a capacity block holds the peak's instances and no more: the
+// replacements had nowhere to run and a new AMI or image never reached a
+// block's fleet. A block's group replaces one instance at a time within
+// its size; every other fleet still launches before terminating.
+func TestCapacityBlockRefreshFitsTheBlock(t *testing.T) {
+	for _, tt := range []struct {
+		pricing string
+		peak    int
+	}{{spec.CapacityBlock, 1}, {spec.CapacityBlock, 2}, {spec.CapacityBlock, 64}, {spec.OnDemand, 2}} {
+		t.Run(fmt.Sprintf("%s %d", tt.pricing, tt.peak), func(t *testing.T) {
+			p := examplePlan(t, "regulated")
+			s := p.Chosen().Sizing
+			s.Pricing, s.PeakInstances = tt.pricing, tt.peak
+			cfg := Config{Stack: true, HFToken: secretInput(), CapacityReservationID: "cr-1", CapacityBlockZone: "us-east-1b", CapacityBlockEnd: "2027-01-15",
+				VLLMImage: previewAccount + ".dkr.ecr." + previewRegion + ".amazonaws.com/vllm:v1"}
+			if tt.pricing != spec.CapacityBlock {
+				cfg = Config{}
+			}
+			rs, _, err := runPreflight(t, p, cfg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			prefs := one(t, rs, "aws:autoscaling/group:Group").Properties["instanceRefresh"].(map[string]any)["preferences"].(map[string]any)
+			lo, hi := prefs["minHealthyPercentage"].(float64), prefs["maxHealthyPercentage"].(float64)
+			if lo < 0 || lo > 100 || hi < 100 || hi > 200 || hi-lo > 100 {
+				t.Fatalf("healthy range %v..%v %% breaks AWS's (0..100, 100..200, at most 100 apart)", lo, hi)
+			}
+			most := int(float64(tt.peak) * hi / 100) // instances the refresh may run at once
+			least := int(math.Ceil(float64(tt.peak) * lo / 100))
+			switch {
+			case tt.pricing == spec.CapacityBlock && most > tt.peak:
+				t.Errorf("the refresh may run %d instances, and the block holds %d", most, tt.peak)
+			case tt.pricing == spec.CapacityBlock && least >= tt.peak:
+				t.Errorf("the refresh keeps %d of %d instances healthy: it can replace none", least, tt.peak)
+			case tt.pricing != spec.CapacityBlock && (lo != 100 || hi != 200):
+				t.Errorf("healthy range %v..%v %%, want 100..200 (launch before terminate)", lo, hi)
 			}
 		})
 	}

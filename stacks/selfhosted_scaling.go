@@ -20,6 +20,7 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 	tg := lbs.tg
 	s := a.Sizing
 	floor := offHoursFloor(s)
+	minHealthy, maxHealthy := refreshHealthy(s)
 	asgTags := autoscaling.GroupTagArray{autoscaling.GroupTagArgs{
 		Key: pulumi.String("Name"), Value: pulumi.String(name + "-vllm"), PropagateAtLaunch: pulumi.Bool(true),
 	}}
@@ -54,12 +55,14 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 		// a failed launch is reported through costgate:alarmTopicArn.
 		WaitForCapacityTimeout: pulumi.String("0"),
 		// A new launch template version replaces instances launch before
-		// terminate: the old instance serves until its successor has loaded.
+		// terminate: the old instance serves until its successor has loaded
+		// (a capacity block's, which has no room, one at a time the other
+		// way round: refreshHealthy).
 		InstanceRefresh: autoscaling.GroupInstanceRefreshArgs{
 			Strategy: pulumi.String("Rolling"),
 			Preferences: autoscaling.GroupInstanceRefreshPreferencesArgs{
-				MinHealthyPercentage: pulumi.Int(100),
-				MaxHealthyPercentage: pulumi.Int(200),
+				MinHealthyPercentage: pulumi.Int(minHealthy),
+				MaxHealthyPercentage: pulumi.Int(maxHealthy),
 				InstanceWarmup:       pulumi.String(strconv.Itoa(ServiceWarmupSeconds)),
 				SkipMatching:         pulumi.Bool(true),
 			},
@@ -117,6 +120,23 @@ func purchase(args *autoscaling.GroupArgs, lt *ec2.LaunchTemplate, s plan.Sizing
 			},
 		},
 	}
+}
+
+// refreshHealthy is the instance refresh's healthy range, in per cent of
+// the group (AWS: a minimum of 0 to 100, a maximum of 100 to 200, at most
+// 100 apart, https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html):
+// 100 to 200, every replacement launched and loaded before its
+// predecessor goes. A capacity block holds the peak's instances and no
+// more, so a replacement launched first has nowhere to run and the
+// refresh never advances (a new AMI or image never reaches the fleet):
+// there the group stays at its size and replaces one instance at a time,
+// terminating it first, its slot in the block then free for its successor
+// (a one-instance fleet is down while its successor loads).
+func refreshHealthy(s plan.Sizing) (minPct, maxPct int) {
+	if s.Pricing != spec.CapacityBlock {
+		return 100, 2 * 100
+	}
+	return 100 * (s.PeakInstances - 1) / max(s.PeakInstances, 1), 100
 }
 
 // launchHook registers the launch lifecycle hook on its own as well: a
