@@ -1143,3 +1143,38 @@ func TestFasterPartAnswersNoLater(t *testing.T) {
 		t.Fatalf("only %d loads compared like for like", checked)
 	}
 }
+
+// TestFixedFleetLayoutAtItsOwnLoad: of a fixed fleet's layouts that bill
+// the same, the sizer keeps the one whose slowest route answers first at
+// the fleet's own utilization, the figure the plan reports. The first
+// token is a step in the running batch, and compared at the load rounded
+// up to the per cent, eight H200s kept TP 8 (162.3 ms, 3.9 %) over TP 4
+// (160.5 ms at its own 2.1 %, 177 ms asked at 3 %), and reported a later
+// first token and less capacity than eight H100s at TP 4 (160.5 ms,
+// 2.7 %) for 120 developers' autocomplete.
+func TestFixedFleetLayoutAtItsOwnLoad(t *testing.T) {
+	cat := modelcatalog.Default()
+	sized := func(gid string, peakOut float64) Fleet {
+		m, g := catalogPair(t, "qwen3-coder-30b-a3b", gid)
+		var insts []PricedInstance
+		for _, in := range cat.InstancesFor(gid, "us-east-1") {
+			insts = append(insts, PricedInstance{Type: in.Type, GPUs: in.GPUs, GPUHourUSD: 1})
+		}
+		return mustSize(t, Request{Model: m, GPU: g, Instances: insts, PeakInputTokS: 4 * peakOut, PeakOutputTokS: peakOut,
+			MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: 8, Explain: true,
+			Workloads: []Workload{{Name: "autocomplete", ContextTokens: 8192, MaxTTFTMs: 200}}})
+	}
+	for _, pair := range [][2]string{{"h100", "h200"}, {"h200", "b200"}, {"h100", "b200"}} {
+		for _, peak := range append([]float64{265.15}, grid(100, 3000, 100)...) {
+			slow, fast := sized(pair[0], peak), sized(pair[1], peak)
+			if fast.TTFTMs <= 0 || slow.TTFTMs <= 0 {
+				continue
+			}
+			// Within 1 %, the search keeps the layout with more headroom.
+			if fast.TTFTMs > slow.TTFTMs*1.01 {
+				t.Errorf("peak %.0f out tok/s: 8 %s at TP %d (%.1f %%) answer in %.1f ms, 8 %s at TP %d (%.1f %%) in %.1f ms",
+					peak, pair[1], fast.TensorParallel, 100*fast.PeakUtilization, fast.TTFTMs, pair[0], slow.TensorParallel, 100*slow.PeakUtilization, slow.TTFTMs)
+			}
+		}
+	}
+}
