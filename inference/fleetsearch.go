@@ -289,20 +289,9 @@ func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string
 	if why := r.launch(&o, sat, e); why != "" {
 		return o, why
 	}
-	// The prefix cache's room is taken at the batch a replica keeps
-	// running at the target utilization: the fewest sequences whose
-	// completions meet the arrivals (Little's law), as the performance
-	// model finds them. Taken at the target × the saturated batch, a part
-	// whose engine admits more sequences (1,024 on an H100, 256 on an
-	// A100) was given less room for the same load on the same cache, and
-	// eight H100s were predicted three times slower than eight A100s.
-	at := sat
-	if r.CachedInputShare > 0 { // no cached share, no room to take
-		if a := r.ask(tp, o.unit, e.shape, r.CachedInputShare, e.target); a.ok && a.running > 0 {
-			at = a
-		}
-	}
-	o.room = r.room(o, math.Min(e.target*float64(sat.running), float64(at.running))*float64(tp)/float64(o.unit), e)
+	// The prefix cache's room is taken at the target's batch while the
+	// count settles, then at the fleet's own (ownRoom).
+	o.room = r.roomAt(o, e.target, e)
 	o.n = r.fewest(tp, o.rpi, e)
 	minN, maxN := o.n, r.instanceCap(in)
 	if r.FixedGPUs > 0 && o.n > maxN {
@@ -343,25 +332,48 @@ func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string
 	return o, ""
 }
 
-// ownRoom takes the prefix cache's room of a fleet that runs above its
-// target (a fixed one) at the batch it runs at its own utilization, and
-// settles it again, until the room holds: taken at the target's batch, a
-// fixed fleet at 90 % kept the room of 70 %, its hit rate and capacity
-// with it, and an allowed fleet ran at 124 % of its capacity. Less room
-// only raises the utilization and the room's steps are whole per cents of
-// hit rate, so the loop ends; stopped after 8 passes, it had left fleets
-// whose room was still falling allowed under a TTFT target they missed.
+// roomAt is the prefix cache's room of o's replicas at utilization u:
+// taken at the batch a replica keeps running there, the fewest sequences
+// whose completions meet the arrivals (Little's law), as the performance
+// model finds them, and never more than u × its saturated batch (both at
+// the spec's cached share). Taken at the target × the saturated batch, a
+// part whose engine admits more sequences (1,024 on an H100, 256 on an
+// A100) was given less room for the same load on the same cache, and
+// eight H100s were predicted three times slower than eight A100s.
+func (r *Request) roomAt(o option, u float64, e *sizingEnv) float64 {
+	sat := r.ask(o.tp, o.unit, e.shape, r.CachedInputShare, -1)
+	running := float64(sat.running)
+	if r.CachedInputShare > 0 { // no cached share, no room to take
+		if a := r.ask(o.tp, o.unit, e.shape, r.CachedInputShare, u); a.ok && a.running > 0 {
+			running = math.Min(u*running, float64(a.running))
+		}
+	}
+	return r.room(o, running*float64(o.tp)/float64(o.unit), e)
+}
+
+// ownRoom takes the prefix cache's room of a fleet at the batch it runs at
+// its own utilization, not at the target's, and settles it again, until
+// the room holds. Above its target (a fixed fleet), taken at the
+// target's batch, a fixed fleet at 90 % kept the room of 70 %, its hit rate
+// and capacity with it, and an allowed fleet ran at 124 % of its capacity;
+// below it, a fleet was judged on the room of a load it does not run, and
+// raising the target made a plan dearer (gpt-oss-120b for 2,947
+// developers: one instance at 55 % met a 244 ms target at a 78 % target,
+// two were sized at 80 %, their room taken at 80 %'s batch). Each pass
+// moves the room one way (less room, a higher utilization, less room
+// again; or more, lower, more) and its steps are whole per cents of hit
+// rate, so the loop ends; stopped after 8 passes, it had left fleets whose
+// room was still falling allowed under a TTFT target they missed. A fleet
+// that carries the load at the target with the target's room carries it
+// with its own, and one that does not, does not with its own either: the
+// count stays the fewest that carries it.
 func (r *Request) ownRoom(o *option, e *sizingEnv) string {
 	for range 1000 {
-		if o.u <= e.target || o.u >= 1 || o.room <= 0 {
+		if o.u == e.target || o.u >= 1 || o.room <= 0 && o.u > e.target {
 			return ""
 		}
-		a := r.ask(o.tp, o.unit, e.shape, r.CachedInputShare, o.u)
-		if !a.ok || a.running <= 0 {
-			return ""
-		}
-		room := r.room(*o, float64(a.running)*float64(o.tp)/float64(o.unit), e)
-		if room >= o.room-1e-9 {
+		room := r.roomAt(*o, o.u, e)
+		if o.u > e.target && room >= o.room-1e-9 || o.u < e.target && room <= o.room+1e-9 {
 			return ""
 		}
 		o.room = room
