@@ -73,7 +73,9 @@ func (r *Request) search(e *sizingEnv) (best option, why string, found bool) {
 		// fleet's many counts at the load rounded up to the per cent.
 		o.routes, o.meets = r.latency(&o, e, fixed)
 		if !fixed && !o.over && !o.meets {
+			n := o.n
 			r.meetTTFT(&o, r.affordable(o, e), e)
+			r.tighten(&o, n, e)
 			o.cost = r.cost(o, e)
 		}
 		if found && math.Abs(o.cost-best.cost) <= 1e-9 {
@@ -500,6 +502,46 @@ func (r *Request) meetTTFT(o *option, maxN int, e *sizingEnv) {
 		*o = hi
 		return
 	}
+}
+
+// tighten takes o, which meetTTFT grew from lo instances (lo misses a
+// target) to the fewest that meet every target with lo's prefix-cache
+// room, to the fewest that meet them with the room each count's own load
+// leaves (ownRoom), by bisection between the two: a count's own room is
+// never less than lo's (its load is lower), so o's count still meets
+// them. Kept at lo's room, a fleet sized at a 100 % target (its room that
+// of a saturated batch) was grown from 4 instances to 7 where 5, at their
+// own 84 %, meet every target, as they do at a 98 % target. The room
+// moves with the count, so the hit rate need not fall as instances are
+// added and the bisection may stop above the fewest; it never stops
+// above meetTTFT's count.
+func (r *Request) tighten(o *option, lo int, e *sizingEnv) {
+	if !o.meets {
+		return
+	}
+	base := o.room
+	probe := func(n int) (option, bool) {
+		try := *o
+		try.n, try.room = n, base
+		if r.settle(&try, e) != "" || r.ownRoom(&try, e) != "" {
+			return try, false
+		}
+		try.routes, try.meets = r.latency(&try, e, false)
+		return try, try.meets
+	}
+	best, ok := probe(o.n)
+	if !ok {
+		return
+	}
+	for best.n-lo > 1 {
+		try, ok := probe((lo + best.n) / 2)
+		if ok {
+			best = try
+		} else {
+			lo = try.n
+		}
+	}
+	*o = best
 }
 
 // settle predicts o at its instance count: the prefix cache's hit rate,
