@@ -108,7 +108,9 @@ func newShape(m *modelcatalog.OpenModel, prec string) shape {
 // independent ones would (Params.RoutingExp: a batch's tokens route more
 // alike than chance).
 func (a *shape) touched(tokens, exp float64) float64 {
-	if a.experts == 0 {
+	if a.expertTotal <= 0 {
+		// No routed experts (a dense model, or experts whose parameters
+		// newShape could not split off: every token uses every expert).
 		return 1
 	}
 	if tokens > 1 && exp != 1 {

@@ -239,7 +239,10 @@ func (d *deployment) imbalance(routed float64) float64 {
 // under expert parallelism), relative to a wide GEMM's.
 func (d *deployment) width() float64 {
 	a := d.a
-	if a.experts == 0 || d.f.MoEWidth <= 0 {
+	// Without routed experts (newShape splits none off when every token
+	// uses every expert, or active_params_b is not below params_b) no
+	// expert GEMM runs: a width of 0 made the expert time 0/0, NaN.
+	if a.expertTotal <= 0 || d.f.MoEWidth <= 0 {
 		return 1
 	}
 	w := a.expertInter
