@@ -565,6 +565,32 @@ func testCatalog() *Catalog {
 	}
 }
 
+// TestValidateMixtureOfExperts: a catalog model with experts routes each
+// token to fewer of them than it has and activates fewer parameters than
+// it holds; the spec's model block is held to the same.
+func TestValidateMixtureOfExperts(t *testing.T) {
+	for _, tc := range []struct {
+		experts, perToken int
+		active            float64
+		want              string
+	}{
+		{0, 0, 7, ""},
+		{8, 2, 3, ""},
+		{8, 8, 3, "experts 8 and experts_per_token 8 must both be set, the second below the first"},
+		{8, 9, 3, "the second below the first"},
+		{0, 2, 7, "must both be set"},
+		{8, 2, 7, "a mixture of experts activates fewer parameters than it has"},
+	} {
+		c := testCatalog()
+		m := &c.OpenModels[0]
+		m.Experts, m.ExpertsPerToken, m.ActiveParamsB = tc.experts, tc.perToken, tc.active
+		err := c.Validate()
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("experts %d/%d, active %g: got %v, want %q", tc.perToken, tc.experts, tc.active, err, tc.want)
+		}
+	}
+}
+
 func mustManaged(t *testing.T, id string) *ManagedModel {
 	t.Helper()
 	m, ok := Default().ManagedModel(id)

@@ -495,8 +495,10 @@ func (v *validator) architecture(at string, m OpenModel) {
 			v.add(at, "%s %d is negative", f.name, f.x)
 		}
 	}
-	if (m.Experts > 0) != (m.ExpertsPerToken > 0) || m.ExpertsPerToken > m.Experts {
-		v.add(at, "experts %d and experts_per_token %d must both be set, the second at most the first", m.Experts, m.ExpertsPerToken)
+	// A token routed to every expert runs a dense model: the sizer has
+	// no routed experts to split off it.
+	if (m.Experts > 0) != (m.ExpertsPerToken > 0) || (m.Experts > 0 && m.ExpertsPerToken >= m.Experts) {
+		v.add(at, "experts %d and experts_per_token %d must both be set, the second below the first", m.Experts, m.ExpertsPerToken)
 	}
 	if m.Experts > 0 && m.ActiveParamsB >= m.ParamsB {
 		v.add(at, "a mixture of experts activates fewer parameters than it has (active_params_b %g, params_b %g)", m.ActiveParamsB, m.ParamsB)

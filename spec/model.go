@@ -117,13 +117,35 @@ func (d *decoder) architecture(b *body, m *modelcatalog.OpenModel) {
 	}
 	pair("experts", "experts_per_token", m.Experts, m.ExpertsPerToken, "a mixture of experts names both how many experts a layer has and how many a token uses.")
 	pair("sliding_window", "sliding_window_layers", m.SlidingWindow, m.SlidingLayers, "a sliding window applies to a number of layers.")
-	if m.Experts > 0 && m.ExpertsPerToken > m.Experts {
-		d.errorf(b.syn.Attributes["experts_per_token"].Expr.Range(), "Value out of range",
-			"%s.experts_per_token cannot exceed experts (%d); got %d.", b.path, m.Experts, m.ExpertsPerToken)
-	}
+	d.experts(b, m)
 	if m.Layers > 0 && m.SlidingLayers > m.Layers {
 		d.errorf(b.syn.Attributes["sliding_window_layers"].Expr.Range(), "Value out of range",
 			"%s.sliding_window_layers cannot exceed layers (%d); got %d.", b.path, m.Layers, m.SlidingLayers)
+	}
+}
+
+// experts checks a mixture of experts the way modelcatalog.Validate checks
+// the catalog's: each token routed to fewer experts than the model has,
+// and so fewer parameters active than it holds. A spec the catalog would
+// refuse (every expert per token, or active_params_b left at params_b)
+// left sizing no routed experts to split off, and its figures NaN.
+func (d *decoder) experts(b *body, m *modelcatalog.OpenModel) {
+	if m.Experts == 0 || m.ExpertsPerToken == 0 {
+		return
+	}
+	if m.ExpertsPerToken >= m.Experts {
+		d.errorf(b.syn.Attributes["experts_per_token"].Expr.Range(), "Value out of range",
+			"%s.experts_per_token must be below experts (%d): a token routed to every expert runs a dense model; got %d.", b.path, m.Experts, m.ExpertsPerToken)
+		return
+	}
+	if m.ParamsB > 0 && m.ActiveParamsB >= m.ParamsB {
+		at := b.syn.Attributes["experts"].Expr.Range()
+		if a := b.syn.Attributes["active_params_b"]; a != nil {
+			at = a.Expr.Range()
+		}
+		d.errorf(at, "Value out of range",
+			"%s is a mixture of experts (%d of %d a token), so it activates fewer parameters than it has: active_params_b (%s) must be below params_b (%s).",
+			b.path, m.ExpertsPerToken, m.Experts, formatNumber(m.ActiveParamsB), formatNumber(m.ParamsB))
 	}
 }
 

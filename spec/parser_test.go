@@ -748,7 +748,8 @@ model "m" {
 		{"  chunked_attention = true", "model.m.chunked_attention needs model.m.sliding_window"},
 		{"  experts = 128", "model.m.experts needs model.m.experts_per_token too"},
 		{"  experts_per_token = 8", "model.m.experts_per_token needs model.m.experts too"},
-		{"  experts = 8\n  experts_per_token = 16", "experts_per_token cannot exceed experts (8)"},
+		{"  experts = 8\n  experts_per_token = 16", "experts_per_token must be below experts (8)"},
+		{"  experts = 8\n  experts_per_token = 8", "experts_per_token must be below experts (8)"},
 		{"  sliding_window = 128\n  sliding_window_layers = 49", "sliding_window_layers cannot exceed layers (48)"},
 		{"  sliding_window_layers = 12", "model.m.sliding_window_layers needs model.m.sliding_window too"},
 		{"  hidden_size = 0", "hidden_size"},
@@ -756,6 +757,47 @@ model "m" {
 		_, diags := p.Parse("m.hcl", []byte(block(tc.extra)))
 		if !diags.HasErrors() || !strings.Contains(diags.Error(), tc.want) {
 			t.Errorf("%q: want an error saying %q, got %v", tc.extra, tc.want, diags)
+		}
+	}
+}
+
+// TestMixtureActiveBelowTotal: a model block with experts activates fewer
+// parameters than it holds, as modelcatalog.Validate requires of the
+// catalog's; active_params_b left out defaults to params_b and is an error
+// on experts. Sizing had no routed experts to split off such a model, and
+// its plan's figures were NaN.
+func TestMixtureActiveBelowTotal(t *testing.T) {
+	p := NewParser(modelcatalog.Default())
+	for _, tc := range []struct{ params, want, line string }{
+		{"  params_b = 30\n  active_params_b = 3", "", ""},
+		{"  params_b = 30\n  active_params_b = 30", "active_params_b (30) must be below params_b (30)", "m.hcl:15,"},
+		{"  params_b = 1e-9\n  active_params_b = 1e-9", "active_params_b (1e-09) must be below params_b (1e-09)", "m.hcl:15,"},
+		{"  params_b = 30", "active_params_b (30) must be below params_b (30)", "m.hcl:22,"},
+	} {
+		src := minimalSrc + `
+model "m" {
+` + tc.params + `
+  layers            = 48
+  q_heads           = 32
+  kv_heads          = 4
+  head_dim          = 128
+  max_context       = 32768
+  weights_dtype     = "bf16"
+  weights_gb        = 61
+  experts           = 128
+  experts_per_token = 8
+  hf_repo           = "org/m"
+  quality           = { simple = 0.7, complex = 0.3 }
+  source            = "s"
+  as_of             = "2026-01-01"
+}
+`
+		_, diags := p.Parse("m.hcl", []byte(src))
+		switch got := diags.Error(); {
+		case tc.want == "" && diags.HasErrors():
+			t.Errorf("%q: %v", tc.params, diags)
+		case tc.want != "" && (!strings.Contains(got, tc.want) || !strings.Contains(got, tc.line)):
+			t.Errorf("%q: want an error at %s saying %q, got %v", tc.params, tc.line, tc.want, diags)
 		}
 	}
 }
