@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"sort"
 	"strings"
@@ -617,7 +618,8 @@ func inputs(s *spec.Spec, date string) Inputs {
 
 // finiteCosts refuses a plan whose costs overflowed: a price book may hold
 // any finite price, and 1e300 per million tokens times a large team is
-// +Inf, which no policy, JSON document or comparison can handle.
+// +Inf, which no policy, JSON document or comparison can handle; nor any
+// other figure of an option that is not finite.
 func finiteCosts(p *Plan) error {
 	for _, o := range p.Options {
 		for _, m := range []Money{o.MonthlyUSD, o.QualityGapUSD} {
@@ -626,6 +628,12 @@ func finiteCosts(p *Plan) error {
 					return fmt.Errorf("the %s option's monthly cost is %v, not a finite number: a price in the catalog or price book is too large for this team's usage", o.Architecture, v)
 				}
 			}
+		}
+		// Any other figure: one NaN in a sizing (a model the performance
+		// model cannot predict) failed the JSON encoder after the plan was
+		// judged, and printed "NaN%" in the text.
+		if at, v := nonFinite(reflect.ValueOf(o), ""); at != "" {
+			return fmt.Errorf("the %s option's %s is %v, not a finite number: costgate cannot size this input (a bug; please report it with the spec)", o.Architecture, strings.TrimPrefix(at, "."), v)
 		}
 	}
 	return nil

@@ -1,0 +1,54 @@
+package plan
+
+import (
+	"fmt"
+	"math"
+	"reflect"
+	"sort"
+	"strings"
+)
+
+// nonFinite is the JSON path, below path, of the first NaN or infinite
+// number in v, and that number; "" when every number in v is finite.
+func nonFinite(v reflect.Value, path string) (string, float64) {
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		if f := v.Float(); math.IsNaN(f) || math.IsInf(f, 0) {
+			return path, f
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return nonFinite(v.Elem(), path)
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range v.NumField() {
+			f := t.Field(i)
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if !f.IsExported() || name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			if at, x := nonFinite(v.Field(i), path+"."+name); at != "" {
+				return at, x
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if at, x := nonFinite(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); at != "" {
+				return at, x
+			}
+		}
+	case reflect.Map:
+		keys := v.MapKeys()
+		sort.Slice(keys, func(i, j int) bool { return fmt.Sprint(keys[i]) < fmt.Sprint(keys[j]) })
+		for _, k := range keys {
+			if at, x := nonFinite(v.MapIndex(k), fmt.Sprintf("%s.%v", path, k)); at != "" {
+				return at, x
+			}
+		}
+	}
+	return "", 0
+}
