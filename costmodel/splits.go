@@ -168,7 +168,10 @@ func (s *searcher) sizeAll(g *group) {
 // GPUs than one fleet may have (capacity.fleet_limit), a model below a
 // workload's min_quality, a fleet above its capacity at peak
 // (capacity.exceeded), or a TTFT above its target (latency.ttft) or the
-// load balancer's idle timeout (latency.timeout).
+// load balancer's idle timeout (latency.timeout). The first of these
+// kinds is said, whatever the order of the workloads: the quality of one
+// workload named before the latency of another, or a GPU's reason in the
+// plan changed when only the spec's order did.
 func (m *model) unfitSized(a *assignment, ev evaluation) string {
 	if ev.sized && ev.fleet.OverLimit {
 		if n := m.maxInstances(); n > 0 && ev.fleet.Instances > n {
@@ -176,15 +179,22 @@ func (m *model) unfitSized(a *assignment, ev evaluation) string {
 		}
 		return fmt.Sprintf("fleet limit: the fleet needs more than %d GPUs", modelcatalog.MaxFleetGPUs)
 	}
+	onFleet := false
 	for i, w := range m.s.Workloads {
 		if !a.fleet[i] {
 			continue
 		}
+		onFleet = true
 		if r := m.unfitFleet(a.sh, w); r != "" {
 			return r
 		}
-		if ev.sized && overCapacity(ev.fleet) {
-			return fmt.Sprintf("capacity: the fixed fleet runs at %.0f%% of its capacity at peak", 100*ev.fleet.PeakUtilization)
+	}
+	if onFleet && ev.sized && overCapacity(ev.fleet) {
+		return fmt.Sprintf("capacity: the fixed fleet runs at %.0f%% of its capacity at peak", 100*ev.fleet.PeakUtilization)
+	}
+	for i, w := range m.s.Workloads {
+		if !a.fleet[i] {
+			continue
 		}
 		if rt, ok := ev.fleet.Route(w.Name); ev.sized && ok && !rt.Meets {
 			switch {
