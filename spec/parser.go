@@ -283,14 +283,14 @@ func (d *decoder) contextFits(s *Spec) {
 		m, _ = d.cat.OpenModel(s.SelfHosted.Model)
 	}
 	if m == nil {
+		if s.SelfHosted.Model == AutoModel {
+			d.contextBeyondEveryModel(s)
+		}
 		return
 	}
 	for _, w := range s.Workloads {
 		fit := m.Window(w.ContextTokens)
-		at, ok := d.ranges[blockWorkload+"."+w.Name+".context_tokens"]
-		if !ok {
-			at = d.ranges[blockWorkload+"."+w.Name]
-		}
+		at := d.contextAt(w)
 		if fit == modelcatalog.WindowFits {
 			d.answerFits(s, m, w, at)
 			continue
@@ -304,6 +304,41 @@ func (d *decoder) contextFits(s *Spec) {
 		d.warnf(at, "Context longer than the model reads",
 			"Workload %q carries %d context tokens, but %s reads at most %d: the self-hosted option cannot serve it and is left out of the plan (hybrid too, if the workload is simple). Choose a model with a longer context, or model = \"auto\".",
 			w.Name, w.ContextTokens, m.ID, m.MaxContext)
+	}
+}
+
+// contextAt is where w's context is written: its context_tokens, else
+// the workload block.
+func (d *decoder) contextAt(w Workload) hcl.Range {
+	if at, ok := d.ranges[blockWorkload+"."+w.Name+".context_tokens"]; ok {
+		return at
+	}
+	return d.ranges[blockWorkload+"."+w.Name]
+}
+
+// contextBeyondEveryModel warns, under model = "auto", of a workload whose
+// context no open model's window holds with room for an answer, the
+// catalog's or the spec's own: the search finds no model for it. The
+// self-hosted option was left out, or with every workload routed to the
+// fleet the plan failed naming only the last model tried, with no line.
+func (d *decoder) contextBeyondEveryModel(s *Spec) {
+	var longest *modelcatalog.OpenModel
+	for _, ms := range [][]modelcatalog.OpenModel{d.cat.OpenModels, s.Models} {
+		for i := range ms {
+			if longest == nil || ms[i].MaxContext > longest.MaxContext {
+				longest = &ms[i]
+			}
+		}
+	}
+	if longest == nil {
+		return
+	}
+	for _, w := range s.Workloads {
+		if longest.Window(w.ContextTokens) != modelcatalog.WindowFits {
+			d.warnf(d.contextAt(w), "Context longer than any model reads",
+				"Workload %q carries %d context tokens, but no open model leaves room for an answer in that: the longest window, %s's, is %d tokens. model = \"auto\" finds no model to serve it, so the self-hosted option is left out of the plan (hybrid too, if the workload is simple), and with route = \"self_hosted\" nothing can serve it. Set context_tokens to the prompts' real length, or route the workload to a managed model.",
+				w.Name, w.ContextTokens, longest.ID, longest.MaxContext)
+		}
 	}
 }
 

@@ -622,6 +622,53 @@ func TestContextLongerThanModel(t *testing.T) {
 	}
 }
 
+// TestContextBeyondEveryModel: under model = "auto", a workload whose
+// context no open model's window holds with room for an answer warns at
+// its context_tokens, naming the longest window; a context some model
+// reads, the catalog's or a model block's, is quiet. Routed to the fleet,
+// such a workload failed the plan with no line and named only the last
+// model the search tried.
+func TestContextBeyondEveryModel(t *testing.T) {
+	const longModel = `
+model "long" {
+  hf_repo       = "org/long"
+  params_b      = 7
+  layers        = 28
+  q_heads       = 28
+  kv_heads      = 4
+  head_dim      = 128
+  max_context   = 1000000000
+  weights_dtype = "bf16"
+  weights_gb    = 15
+  quality       = { simple = 0.7, complex = 0.3 }
+  source        = "s"
+  as_of         = "2026-01-01"
+}
+`
+	for _, tt := range []struct {
+		context, extra string
+		want           int
+	}{{"1e8", "", 1}, {"262144", "", 1}, {"200000", "", 0}, {"1e8", longModel, 0}} {
+		src := strings.Replace(minimalSrc, `complexity = "complex"`, "complexity = \"complex\"\n  context_tokens = "+tt.context, 1) + tt.extra
+		s, diags := NewParser(modelcatalog.Default()).Parse("c.hcl", []byte(src))
+		if diags.HasErrors() || s == nil {
+			t.Fatalf("%s: %v", tt.context, diags)
+		}
+		got := 0
+		for _, d := range diags {
+			if d.Summary == "Context longer than any model reads" {
+				got++
+				if d.Subject == nil || !strings.Contains(string(d.Subject.SliceBytes([]byte(src))), tt.context) || !strings.Contains(d.Detail, "qwen3-coder-30b-a3b's, is 262144") {
+					t.Errorf("%s: %v at %v does not point at context_tokens or name the longest window", tt.context, d.Detail, d.Subject)
+				}
+			}
+		}
+		if got != tt.want {
+			t.Errorf("context %s: %d warnings, want %d", tt.context, got, tt.want)
+		}
+	}
+}
+
 // TestContextFillsTheWindow: a workload whose context is the model's whole
 // window (the complex default, 32768, on a 32K model) leaves its answers
 // no room: a warning at the workload, not the longer-context one; a
