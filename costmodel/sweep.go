@@ -146,7 +146,39 @@ func BreakevenChart(s *spec.Spec, cat *modelcatalog.Catalog, date string, maxDev
 	if err != nil {
 		return nil, err
 	}
+	if err := c.priceToday(s, cat, date); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// priceToday prices the team-today point at the spec's own midpoint, as
+// the plan's expected figures take it, where that is not a whole team:
+// developers = [100, 201] is 150.5 developers in the plan and was priced
+// as 151 on the row that marks the team, a half developer's tokens apart.
+func (c *Chart) priceToday(s *spec.Spec, cat *modelcatalog.Catalog, date string) error {
+	mid := s.Team.Developers.Mid()
+	if mid == float64(c.TeamToday) {
+		return nil
+	}
+	for i := range c.Points {
+		p := &c.Points[i]
+		if p.Developers != c.TeamToday {
+			continue
+		}
+		at := *s
+		at.Team.Developers = spec.Scalar(mid)
+		opts, err := priceOptions(&at, cat, date)
+		if err != nil {
+			return fmt.Errorf("sweep at %g developers: %w", mid, err)
+		}
+		for _, o := range opts {
+			if _, ok := p.Options[o.Architecture]; ok {
+				p.Options[o.Architecture] = o.carrying()
+			}
+		}
+	}
+	return nil
 }
 
 // defaultMaxDevelopers is the first power of ten at or above four times the

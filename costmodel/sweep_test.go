@@ -1,7 +1,9 @@
 package costmodel
 
 import (
+	"math"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/costgate/costgate/architecture"
@@ -117,5 +119,42 @@ func TestWithSizes(t *testing.T) {
 	got := WithSizes([]int{1, 10, 100}, 600, 10, 0, 42)
 	if diff := cmp.Diff([]int{1, 10, 42, 100, 600}, got); diff != "" {
 		t.Errorf("WithSizes (-want +got):\n%s", diff)
+	}
+}
+
+// TestChartTodayIsThePlans: the breakeven chart's team-today point prices
+// every option as the plan's expected figure does, at the spec's own
+// midpoint, whole or not: developers = [100, 201] is 150.5 developers in
+// the plan, and the row marking the team was priced at 151 ($16,308.40
+// managed against the plan's $16,254.40).
+func TestChartTodayIsThePlans(t *testing.T) {
+	for _, devs := range []string{"[100, 201]", "[100, 200]", "57"} {
+		src := mustRead(t, filepath.Join("..", "examples", "seed", "200-devs-mixed.hcl"))
+		src = strings.Replace(src, "developers           = 200", "developers           = "+devs, 1)
+		s := parse(t, "today.hcl", src)
+		cat := modelcatalog.Default().ForDeployment(modelcatalog.Deployment{})
+		ch, err := BreakevenChart(s, cat, date, 0, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := Evaluate(s, cat, date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, p := range ch.Points {
+			if p.Developers != ch.TeamToday {
+				continue
+			}
+			found = true
+			for _, o := range r.Options {
+				if got, want := p.Options[o.Architecture].Expected, o.carrying().Expected; math.Abs(got-want) > 0.005 {
+					t.Errorf("developers %s: %s at the team's %d on the chart $%.2f, in the plan $%.2f", devs, o.Architecture, ch.TeamToday, got, want)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("developers %s: no point at the team's %d", devs, ch.TeamToday)
+		}
 	}
 }
