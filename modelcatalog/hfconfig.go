@@ -220,6 +220,10 @@ func (c hfConfig) checkCounts(m OpenModel) error {
 	switch {
 	case m.ExpertsPerToken > m.Experts:
 		return fmt.Errorf("num_experts_per_tok %d exceeds the %d experts", m.ExpertsPerToken, m.Experts)
+	case m.ExpertsPerToken == m.Experts:
+		// As the spec's model block: every token through every expert is
+		// a dense MLP, not a mixture whose experts split off.
+		return fmt.Errorf("num_experts_per_tok %d routes every token through all %d experts; want fewer (a mixture of experts)", m.ExpertsPerToken, m.Experts)
 	case c.moeLayers(m.Layers) < 1:
 		return fmt.Errorf("%d experts on none of the %d layers (first_k_dense_replace, mlp_only_layers, the MoE layer step)", m.Experts, m.Layers)
 	case c.num("moe_intermediate_size", "expert_intermediate_size", "intermediate_size") < 1:

@@ -131,6 +131,7 @@ func TestParseHFConfigRefuses(t *testing.T) {
 		// A mixture of experts that routes a token to more experts than
 		// it has, or carries them on no layer, printed NaN, exit 0.
 		{dense(`"num_experts": 128, "num_experts_per_tok": 256, "moe_intermediate_size": 768`), "num_experts_per_tok 256 exceeds the 128 experts"},
+		{dense(`"num_experts": 128, "num_experts_per_tok": 128, "moe_intermediate_size": 768`), "routes every token through all 128 experts"},
 		{dense(`"num_experts": 128, "num_experts_per_tok": 8, "moe_intermediate_size": 768, "first_k_dense_replace": 36`), "128 experts on none of the 36 layers"},
 		{dense(`"num_experts": 128, "num_experts_per_tok": 8, "moe_intermediate_size": 0, "intermediate_size": 0`), "intermediate_size is missing or 0"},
 		// A quantization_config of a format not read was read as BF16:
