@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // A GitHub Actions runner reads every line a step prints and acts on the
@@ -28,6 +29,7 @@ import (
 type CommandSafe struct {
 	w       io.Writer
 	pending []byte
+	out     []byte // the escaped text of one Write, reused
 }
 
 // NewCommandSafe returns a CommandSafe writing to w.
@@ -41,15 +43,19 @@ func (c *CommandSafe) Underlying() io.Writer { return c.w }
 
 // Write escapes every complete line of p and holds the rest.
 func (c *CommandSafe) Write(p []byte) (int, error) {
-	c.pending = append(c.pending, p...)
-	end := bytes.LastIndexByte(c.pending, '\n')
+	end := bytes.LastIndexByte(p, '\n')
 	if end < 0 {
+		c.pending = append(c.pending, p...)
 		return len(p), nil
 	}
-	lines := c.pending[:end+1]
-	out := DefuseCommands(string(lines))
-	c.pending = append(c.pending[:0], c.pending[end+1:]...)
-	if _, err := io.WriteString(c.w, out); err != nil {
+	lines := p[:end+1]
+	if len(c.pending) > 0 {
+		c.pending = append(c.pending, lines...)
+		lines = c.pending
+	}
+	c.out = appendDefused(c.out[:0], lines)
+	c.pending = append(c.pending[:0], p[end+1:]...)
+	if _, err := c.w.Write(c.out); err != nil {
 		return 0, err
 	}
 	return len(p), nil
@@ -60,9 +66,9 @@ func (c *CommandSafe) Flush() error {
 	if len(c.pending) == 0 {
 		return nil
 	}
-	out := DefuseCommands(string(c.pending))
+	c.out = appendDefused(c.out[:0], c.pending)
 	c.pending = c.pending[:0]
-	_, err := io.WriteString(c.w, out)
+	_, err := c.w.Write(c.out)
 	return err
 }
 
@@ -118,6 +124,56 @@ func DefuseCommands(s string) string {
 		start = end + 1
 	}
 	return b.String()
+}
+
+// appendDefused appends DefuseCommands(src) to dst. Text with "::" but
+// no "##[" (a plan's JSON, with its resources' URNs) is escaped at each
+// "::" that begins a line once leading whitespace is trimmed, without
+// going over every line; anything else goes through DefuseCommands.
+func appendDefused(dst, src []byte) []byte {
+	if !bytes.Contains(src, []byte("::")) && !bytes.Contains(src, []byte(legacyCommand)) {
+		return append(dst, src...)
+	}
+	if bytes.Contains(src, []byte(legacyCommand)) {
+		return append(dst, DefuseCommands(string(src))...)
+	}
+	copied := 0
+	for i := 0; ; {
+		k := bytes.Index(src[i:], []byte("::"))
+		if k < 0 {
+			break
+		}
+		k += i
+		start := bytes.LastIndexAny(src[:k], "\r\n") + 1
+		if leadsLine(src[start:k]) {
+			dst = append(dst, src[copied:k]...)
+			dst = append(dst, '\\')
+			copied = k
+		}
+		i = k + 2
+	}
+	return append(dst, src[copied:]...)
+}
+
+// leadsLine reports whether every rune of b is one the runner trims
+// before matching "::" (trimmed).
+func leadsLine(b []byte) bool {
+	for len(b) > 0 {
+		if c := b[0]; c < utf8.RuneSelf {
+			// ASCII: the runner trims spaces and control characters.
+			if c > ' ' && c != 0x7f {
+				return false
+			}
+			b = b[1:]
+			continue
+		}
+		r, size := utf8.DecodeRune(b)
+		if !trimmed(r) {
+			return false
+		}
+		b = b[size:]
+	}
+	return true
 }
 
 // trimmed reports whether the runner may trim r before matching "::": its

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"slices"
+	"sync"
 
 	"github.com/costgate/costgate/plan"
 	"golang.org/x/sync/errgroup"
@@ -20,13 +22,93 @@ func writeJSON(w io.Writer, v any) error {
 }
 
 func encodeJSON(w io.Writer, v any, prefix string) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent(prefix, "  ")
+	out, err := appendJSON(nil, v, prefix)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(out)
+	return err
+}
+
+// appendJSON appends v as encodeJSON writes it: what json.Encoder writes
+// with SetIndent(prefix, "  ") and SetEscapeHTML(false), byte for byte.
+// The encoder's own indentation is a second pass over its compact output
+// through encoding/json's validating scanner, one function call a byte,
+// and it builds the indented copy in a buffer of its own; here the compact
+// output, already valid JSON, is indented in one plain loop straight into
+// dst.
+func appendJSON(dst []byte, v any, prefix string) ([]byte, error) {
+	compact := compactBuffers.Get().(*bytes.Buffer)
+	defer compactBuffers.Put(compact)
+	compact.Reset()
+	enc := json.NewEncoder(compact)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("write json: %w", err)
+		return dst, fmt.Errorf("write json: %w", err)
 	}
-	return nil
+	src := compact.Bytes()
+	// Indented JSON of costgate's shapes is about twice its compact size.
+	dst = slices.Grow(dst, 2*len(src))
+	return appendIndented(dst, src, prefix, "  "), nil
+}
+
+var compactBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// appendIndented appends src, one compact JSON value as json.Encoder
+// writes it (valid, no space outside strings, a final newline), indented
+// as encoding/json's Indent would: a newline, prefix and one indent a
+// level after every opening bracket and comma, before every closing
+// bracket, a space after every colon, and empty objects and arrays kept
+// as {} and [].
+func appendIndented(dst, src []byte, prefix, indent string) []byte {
+	depth := 0
+	start := 0 // src[start:i] is copied as it is
+	for i := 0; i < len(src); i++ {
+		switch c := src[i]; c {
+		case '"':
+			// Skip the string: to its closing quote, past escapes.
+			for i++; i < len(src) && src[i] != '"'; i++ {
+				if src[i] == '\\' {
+					i++
+				}
+			}
+		case '{', '[':
+			dst = append(dst, src[start:i+1]...)
+			start = i + 1
+			if i+1 < len(src) && (src[i+1] == '}' || src[i+1] == ']') {
+				// {} and [] stay as they are.
+				dst = append(dst, src[i+1])
+				i++
+				start = i + 1
+				continue
+			}
+			depth++
+			dst = appendNewline(dst, prefix, indent, depth)
+		case ',':
+			dst = append(dst, src[start:i+1]...)
+			start = i + 1
+			dst = appendNewline(dst, prefix, indent, depth)
+		case ':':
+			dst = append(dst, src[start:i+1]...)
+			dst = append(dst, ' ')
+			start = i + 1
+		case '}', ']':
+			dst = append(dst, src[start:i]...)
+			start = i
+			depth--
+			dst = appendNewline(dst, prefix, indent, depth)
+		}
+	}
+	return append(dst, src[start:]...)
+}
+
+func appendNewline(dst []byte, prefix, indent string, depth int) []byte {
+	dst = append(dst, '\n')
+	dst = append(dst, prefix...)
+	for range depth {
+		dst = append(dst, indent...)
+	}
+	return dst
 }
 
 // writeJSONList writes vs as writeJSON would write the one element or the whole
@@ -55,9 +137,8 @@ func writeJSONArray[T any](w io.Writer, vs []T) error {
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, v := range vs {
 		g.Go(func() error {
-			var buf bytes.Buffer
-			err := encodeElement(&buf, v, true)
-			encoded[i] = buf.Bytes()
+			var err error
+			encoded[i], err = appendElement(nil, v, "  ")
 			return err
 		})
 	}
@@ -74,13 +155,24 @@ func encodeElement(buf *bytes.Buffer, v any, inList bool) error {
 	prefix := ""
 	if inList {
 		prefix = "  "
-		buf.WriteString(prefix)
 	}
-	if err := encodeJSON(buf, v, prefix); err != nil {
+	out, err := appendElement(buf.AvailableBuffer(), v, prefix)
+	if err != nil {
 		return err
 	}
-	buf.Truncate(buf.Len() - 1) // the encoder's newline
+	buf.Write(out)
 	return nil
+}
+
+// appendElement appends v as encodeElement writes it, with the list's
+// indentation prefix ("" alone).
+func appendElement(dst []byte, v any, prefix string) ([]byte, error) {
+	dst = append(dst, prefix...)
+	dst, err := appendJSON(dst, v, prefix)
+	if err != nil {
+		return nil, err
+	}
+	return dst[:len(dst)-1], nil // the encoder's newline
 }
 
 // writeElement writes element i of n, encoded by encodeElement, with the
@@ -108,11 +200,11 @@ func writeElement(w io.Writer, b []byte, i, n int, inList bool) error {
 // encodePlanJSON returns p's JSON as the json format writes it among n
 // plans (alone when n is 1), for writeEncoded (PlanEncoder).
 func encodePlanJSON(p *plan.Plan, n int) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := encodeElement(&buf, p, n > 1); err != nil {
-		return nil, err
+	prefix := ""
+	if n > 1 {
+		prefix = "  "
 	}
-	return buf.Bytes(), nil
+	return appendElement(nil, p, prefix)
 }
 
 // writeEncoded writes elements encoded by encodeElement (in a list, or

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"testing"
@@ -159,5 +160,76 @@ func TestWriteJSONListFailsWhole(t *testing.T) {
 	var b bytes.Buffer
 	if err := writeJSONList(&b, vs); err == nil || b.Len() != 0 {
 		t.Errorf("err %v, wrote %d bytes; want an error and nothing written", err, b.Len())
+	}
+}
+
+// TestAppendJSONAsEncoder holds the one-pass indentation to what
+// json.Encoder writes with SetIndent and SetEscapeHTML(false), byte for
+// byte: brackets, commas and colons inside strings, escaped quotes and
+// backslashes, empty and nested containers, top-level scalars, and real
+// plans of the bundled examples.
+func TestAppendJSONAsEncoder(t *testing.T) {
+	values := []any{
+		nil, 1, "x", "", true, 2.5e-9, []int{}, map[string]int{}, []any{[]any{}, map[string]any{}},
+		[]any{[]any{[]any{1}}, map[string]any{"a": map[string]any{"b": []any{}}}},
+		map[string]any{
+			"quote":   `a"b`,
+			"slash":   `\`,
+			"both":    `\"{[,:]}\\"`,
+			"punct":   "{}[],: x",
+			"html":    "<a & b>",
+			"unicode": "é ü \u2028 \u0001",
+			"list":    []any{1, "two", nil, false, []string{}, map[string]any{"k": []int{1, 2}}},
+		},
+		jsonItem{Name: "n", HTML: "<>", Tags: []string{"[", "]"}, Inner: map[string]any{"{": "}"}},
+	}
+	for _, name := range []string{"startup-10.hcl", "enterprise-hybrid.hcl", "regulated.hcl"} {
+		p, err := plan.Build(context.Background(), fixture.Parse(t, name, fixture.Example(t, name)), fixture.Options())
+		if err != nil {
+			t.Fatal(err)
+		}
+		values = append(values, p)
+	}
+	for i, v := range values {
+		for _, prefix := range []string{"", "  "} {
+			var want bytes.Buffer
+			enc := json.NewEncoder(&want)
+			enc.SetIndent(prefix, "  ")
+			enc.SetEscapeHTML(false)
+			if err := enc.Encode(v); err != nil {
+				t.Fatal(err)
+			}
+			got, err := appendJSON([]byte("keep"), v, prefix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != "keep"+want.String() {
+				t.Errorf("value %d, prefix %q:\ngot  %q\nwant %q", i, prefix, got, "keep"+want.String())
+			}
+		}
+	}
+	if _, err := appendJSON(nil, math.NaN(), ""); err == nil {
+		t.Error("appendJSON(NaN) succeeded, want the encoder's error")
+	}
+}
+
+// BenchmarkEncodePlanJSON measures encoding one plan as the json format
+// writes it among many (PlanEncoder), for the bundled examples' plans.
+func BenchmarkEncodePlanJSON(b *testing.B) {
+	var plans []*plan.Plan
+	for _, name := range []string{"startup-10.hcl", "enterprise-hybrid.hcl", "regulated.hcl"} {
+		p, err := plan.Build(context.Background(), fixture.Parse(b, name, fixture.Example(b, name)), fixture.Options())
+		if err != nil {
+			b.Fatal(err)
+		}
+		plans = append(plans, p)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, p := range plans {
+			if _, err := encodePlanJSON(p, 2); err != nil {
+				b.Fatal(err)
+			}
+		}
 	}
 }
