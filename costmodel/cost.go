@@ -177,7 +177,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
 		FixedGPUs: m.fixedGPUs(), MaxInstances: m.maxInstances(), Explain: detail,
 		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
-		Bill: m.biller(a, p), Budget: m.budget,
+		Bill: m.biller(a, p), Budget: m.budget, Memo: m.memo,
 	})
 	if memo {
 		if len(m.sized) >= maxSized {

@@ -385,6 +385,11 @@ type model struct {
 	// priced caches the priced instance list per GPU and place in the
 	// price range.
 	priced map[pricedKey][]inference.PricedInstance
+	// memo remembers the performance model's answers across every sizing
+	// of the plan (inference.Memo: its models and GPUs are the spec's and
+	// the catalog's, unedited, and every request shares the throughput
+	// and the catalog's GPUs).
+	memo *inference.Memo
 	// sized memoises fleet sizings while the search runs (cost.go, size);
 	// nil, sizing is not remembered.
 	sized map[sizeKey]sizedFleet
@@ -422,7 +427,7 @@ func newModel(s *spec.Spec, cat *modelcatalog.Catalog, date string) (*model, err
 	// A catalog no deployment resolved prices the default one: no router,
 	// no PrivateLink front, no pull-through cache.
 	cat = cat.ForDeployment(modelcatalog.Deployment{})
-	m := &model{s: s, cat: cat, date: date, gpu: s.SelfHosted.GPU, priced: map[pricedKey][]inference.PricedInstance{}}
+	m := &model{s: s, cat: cat, date: date, gpu: s.SelfHosted.GPU, priced: map[pricedKey][]inference.PricedInstance{}, memo: inference.NewMemo()}
 	m.throughput = append(slices.Clone(cat.Throughput), s.ModelThroughput...)
 	m.tokenItem = map[string]string{}
 	m.choices = make([][]managedChoice, len(s.Workloads))

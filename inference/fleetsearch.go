@@ -38,6 +38,10 @@ type option struct {
 	over        bool
 	first       float64 // the slowest route's exact p95 TTFT (firstToken), 0 until asked
 	cost        float64 // what AWS bills (Request.cost)
+	done        bool    // its targets are checked (Request.check)
+	// placed is the cost and utilization as placed, before check: the
+	// order pick walks the options in.
+	placed struct{ cost, u float64 }
 }
 
 // search sizes every tensor-parallel size that holds the weights and one
@@ -46,55 +50,122 @@ type option struct {
 // option left can beat the best that meets them (adding instances for
 // latency only adds cost). why says why the performance model could not
 // predict an option, when none was found.
+//
+// A sized fleet's layouts are placed lazily (bounded); a fixed fleet's
+// few are all placed.
 func (r *Request) search(e *sizingEnv) (best option, why string, found bool) {
-	opts, why := r.placements(e)
+	if r.FixedGPUs > 0 || eagerSearch {
+		opts, why := r.placements(e)
+		ptrs := make([]*option, len(opts))
+		for i := range opts {
+			ptrs[i] = &opts[i]
+		}
+		best, found = r.pick(ptrs, e)
+		return best, why, found
+	}
+	return r.bounded(e)
+}
+
+// placements places every layout (layouts) for the load (place); why
+// says why the performance model could not predict one.
+func (r *Request) placements(e *sizingEnv) (opts []option, why string) {
+	for _, l := range r.layouts(e) {
+		o, reason := r.placeLayout(l, e)
+		if reason != "" {
+			why = reason
+		}
+		if o != nil {
+			opts = append(opts, *o)
+		}
+	}
+	return opts, why
+}
+
+// eagerSearch places every layout of a sized fleet before picking, as a
+// fixed fleet's are: the reference bounded is tested against.
+var eagerSearch = false
+
+// pick checks opts' TTFT targets in order of cost, cheapest first, until
+// no option left can beat the best that meets them, and returns the
+// best. An option's targets are checked once (done), whichever pick
+// reaches it first.
+func (r *Request) pick(opts []*option, e *sizingEnv) (option, bool) {
 	fixed := r.FixedGPUs > 0
-	slices.SortStableFunc(opts, func(a, b option) int {
+	// Sorted as placed: check moves an option's count, and a layout
+	// checked once keeps its place.
+	slices.SortStableFunc(opts, func(a, b *option) int {
 		switch {
 		case a.over != b.over:
 			return cmpBool(a.over, b.over)
-		case math.Abs(a.cost-b.cost) > 1e-9:
-			return cmp.Compare(a.cost, b.cost)
+		case math.Abs(a.placed.cost-b.placed.cost) > 1e-9:
+			return cmp.Compare(a.placed.cost, b.placed.cost)
 		}
-		return cmp.Compare(a.u, b.u)
+		return cmp.Compare(a.placed.u, b.placed.u)
 	})
 	if fixed {
 		opts = sameHardware(opts)
 	}
+	var best *option
 	for _, o := range opts {
 		// Sorted by the cap, then cost: past a best that is within the
 		// cap, carries the peak and meets every target, nothing is better.
-		if found && !best.over && best.meets && best.u < 1 && (o.over && !best.over || o.cost > best.cost+1e-9) ||
-			r.Budget > 0 && o.cost >= r.Budget {
+		if best != nil && best.settled() && (o.over && !best.over || o.placed.cost > best.cost+1e-9) ||
+			r.Budget > 0 && o.placed.cost >= r.Budget {
 			break
 		}
-		// A fixed fleet's few layouts are judged at their own
-		// utilizations, as the plan reports the one chosen; a sized
-		// fleet's many counts at the load rounded up to the per cent.
-		o.routes, o.meets = r.latency(&o, e, fixed)
-		if !fixed && !o.over && !o.meets {
-			n := o.n
-			r.meetTTFT(&o, r.affordable(o, e), e)
-			r.tighten(&o, n, e)
-			o.cost = r.cost(o, e)
+		if !o.done {
+			r.check(o, e)
 		}
-		if found && math.Abs(o.cost-best.cost) <= 1e-9 {
-			r.firstToken(&o, e)
-			r.firstToken(&best, e)
+		if best != nil && math.Abs(o.cost-best.cost) <= 1e-9 {
+			r.firstToken(o, e)
+			r.firstToken(best, e)
 		}
-		if !found || o.better(best) {
-			best, found = o, true
+		if best == nil || o.better(*best) {
+			best = o
 		}
 	}
-	return best, why, found
+	if best == nil {
+		return option{}, false
+	}
+	return *best, true
 }
 
-// placements places every tensor-parallel size that holds the weights
-// and one full context on every instance type that holds it (placed for
-// the load: place), but those billed at the Budget; why says why the
-// performance model could not predict one.
-func (r *Request) placements(e *sizingEnv) (opts []option, why string) {
-	opts = make([]option, 0, len(modelcatalog.TensorParallelSizes)*len(r.Instances))
+// check judges o's TTFT targets, adding instances where a sized fleet
+// misses one. A fixed fleet's few layouts are judged at their own
+// utilizations, as the plan reports the one chosen; a sized fleet's many
+// counts at the load rounded up to the per cent.
+func (r *Request) check(o *option, e *sizingEnv) {
+	fixed := r.FixedGPUs > 0
+	o.routes, o.meets = r.latency(o, e, fixed)
+	if !fixed && !o.over && !o.meets {
+		n := o.n
+		r.meetTTFT(o, r.affordable(*o, e), e)
+		r.tighten(o, n, e)
+		o.cost = r.cost(*o, e)
+	}
+	o.done = true
+}
+
+// settled says whether o is within the cap, carries the peak and meets
+// every target: no option billed more can be better (pick).
+func (o option) settled() bool { return !o.over && o.meets && o.u < 1 }
+
+// layout is a tensor-parallel size on an instance type that may hold the
+// weights and one full context, before it is placed.
+type candidate struct {
+	tp    int
+	in    PricedInstance
+	ctxGB float64 // the cache one full context needs (holdsContext)
+	// floor is what the fewest instances that could carry the load
+	// (Request.floor) are billed: no placing of the layout is billed less.
+	floor float64
+}
+
+// layouts lists, in the order placed, every tensor-parallel size that
+// holds the weights and one full context on every instance type that
+// holds it, but those billed at the Budget.
+func (r *Request) layouts(e *sizingEnv) []candidate {
+	var out []candidate
 	for _, tp := range modelcatalog.TensorParallelSizes {
 		if tp > e.limit {
 			break
@@ -113,25 +184,34 @@ func (r *Request) placements(e *sizingEnv) (opts []option, why string) {
 			continue
 		}
 		for _, in := range r.Instances {
-			if in.GPUs < tp || !whole && in.GPUs/tp < 2 ||
-				r.Budget > 0 && r.cost(option{inst: in, n: r.floor(tp, in, e)}, e) >= r.Budget {
+			if in.GPUs < tp || !whole && in.GPUs/tp < 2 {
 				continue
 			}
-			o, reason := r.place(tp, in, e)
-			if reason != "" {
-				why = reason
+			c := candidate{tp: tp, in: in, ctxGB: ctxGB, floor: r.cost(option{inst: in, n: r.floor(tp, in, e)}, e)}
+			if r.Budget > 0 && c.floor >= r.Budget {
 				continue
 			}
-			// vLLM refuses to start where its cache, once the sampler's
-			// rows for --max-num-seqs are placed, holds no sequence of
-			// --max-model-len.
-			if o.kvGB < ctxGB {
-				continue
-			}
-			opts = append(opts, o)
+			out = append(out, c)
 		}
 	}
-	return opts, why
+	return out
+}
+
+// placeLayout places c for the load (place); nil, with the performance
+// model's reason when it could not predict it, or where vLLM would not
+// start.
+func (r *Request) placeLayout(c candidate, e *sizingEnv) (*option, string) {
+	o, reason := r.place(c.tp, c.in, e)
+	if reason != "" {
+		return nil, reason
+	}
+	// vLLM refuses to start where its cache, once the sampler's rows for
+	// --max-num-seqs are placed, holds no sequence of --max-model-len.
+	if o.kvGB < c.ctxGB {
+		return nil, ""
+	}
+	o.placed.cost, o.placed.u = o.cost, o.u
+	return &o, ""
 }
 
 // holdsContext is the cache (GB) a replica of tp GPUs needs for one
@@ -178,12 +258,12 @@ func (r *Request) floor(tp int, in PricedInstance, e *sizingEnv) int {
 // those billed no more GPUs than the cheapest: the spec fixes the GPUs,
 // and a layout that carries the load only on more of them (one H100 as a
 // p5.48xlarge's eight) is another fleet, not another layout of this one.
-func sameHardware(opts []option) []option {
+func sameHardware(opts []*option) []*option {
 	if len(opts) == 0 {
 		return opts
 	}
 	most := opts[0].n * opts[0].inst.GPUs
-	return slices.DeleteFunc(opts, func(o option) bool { return o.n*o.inst.GPUs > most })
+	return slices.DeleteFunc(opts, func(o *option) bool { return o.n*o.inst.GPUs > most })
 }
 
 func cmpBool(a, b bool) int {

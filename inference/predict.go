@@ -73,8 +73,13 @@ type askKey struct {
 	modelID, dtype string
 	weightsGB, mem float64
 	usable         float64
-	tp, gpus       int
-	s              shape
+	question
+}
+
+// question is what one ask asks of a model on a GPU.
+type question struct {
+	tp, gpus int
+	s        shape
 	// seqs is the --max-num-seqs the engine is launched with (0: as many
 	// as its cache holds, the sampler's rows charged for those).
 	seqs int
@@ -125,7 +130,7 @@ func (r *Request) ask(tp, gpus int, s shape, hit float64, u float64) answer {
 			k.near = u
 		}
 	}
-	return k.answer()
+	return r.answerOf(k)
 }
 
 // askExact is ask at the utilization u itself (0 ≤ u < 1), not rounded
@@ -136,7 +141,7 @@ func (r *Request) askExact(tp, gpus int, s shape, hit float64, u float64) answer
 	}
 	k := r.key(tp, gpus, s, hit)
 	k.u, k.near = 100, u
-	return k.answer()
+	return r.answerOf(k)
 }
 
 // launched predicts a unit launched with --max-num-seqs seqs an engine
@@ -145,13 +150,24 @@ func (r *Request) askExact(tp, gpus int, s shape, hit float64, u float64) answer
 func (r *Request) launched(tp, gpus int, s shape, seqs int) answer {
 	k := r.key(tp, gpus, s, 0)
 	k.seqs = seqs
-	return k.answer()
+	return r.answerOf(k)
 }
 
 // key is the question of a saturated unit of gpus GPUs at TP tp.
 func (r *Request) key(tp, gpus int, s shape, hit float64) askKey {
-	return askKey{model: r.Model, gpu: r.GPU, modelID: r.Model.ID, dtype: r.Model.WeightsDType, weightsGB: r.Model.WeightsGB,
-		mem: r.GPU.MemoryGB, usable: r.GPU.UsableGiB(), tp: tp, gpus: gpus, s: s, hit: hitPercent(hit), u: -1}
+	return askKey{model: r.Model, gpu: r.GPU, question: question{tp: tp, gpus: gpus, s: s, hit: hitPercent(hit), u: -1}}
+}
+
+// answerOf is k's prediction, remembered in the request's Memo, or
+// without one in the process's (answer).
+func (r *Request) answerOf(k askKey) answer {
+	if r.Memo != nil {
+		return r.Memo.answer(k)
+	}
+	m := r.Model
+	k.modelID, k.dtype, k.weightsGB = m.ID, m.WeightsDType, m.WeightsGB
+	k.mem, k.usable = r.GPU.MemoryGB, r.GPU.UsableGiB()
+	return k.answer()
 }
 
 // answer is k's prediction, remembered.
@@ -162,7 +178,7 @@ func (k askKey) answer() answer {
 	if ok {
 		return a
 	}
-	a = predictKey(k)
+	a = predictKey(k, perf.PredictAt)
 	asked.Lock()
 	if len(asked.m) >= memoCap {
 		clear(asked.m)
@@ -176,18 +192,18 @@ func (k askKey) answer() answer {
 // share is the conservative side: more prefill).
 func hitPercent(h float64) int { return count(math.Floor(h*100+1e-9), 99) }
 
-func predictKey(k askKey) answer {
-	c := perf.Config{Model: k.model, GPU: k.gpu, Engine: "vllm", Precision: k.model.WeightsDType, TP: k.tp, GPUs: k.gpus,
-		InputTokens: k.s.in, OutputTokens: k.s.out, InputTokensP95: k.s.p95, CachedInputShare: float64(k.hit) / 100,
-		MemoryFraction: GPUMemoryUtilization, MaxNumSeqs: k.seqs}
+// predictKey is the performance model's answer to k, at a load by at
+// (perf.PredictAt, or a remembered saturation's: Memo.answer).
+func predictKey(k askKey, at func(perf.Config, float64) perf.Result) answer {
+	c := k.config()
 	var p perf.Result
 	switch {
 	case k.u < 0:
 		p = perf.Predict(c)
 	case k.near > 0:
-		p = perf.PredictAt(c, k.near)
+		p = at(c, k.near)
 	default:
-		p = perf.PredictAt(c, float64(k.u)/100)
+		p = at(c, float64(k.u)/100)
 	}
 	a := answer{ok: p.Fits, reason: p.Reason, outTokS: p.OutputTokS, inTokS: p.InputTokS, kvSeqs: p.KVCacheSequences,
 		running: p.RunningSequences, kvGBPerGPU: p.KVCacheGBPerGPU, factors: p.Factors, notes: p.Notes}
@@ -198,6 +214,13 @@ func predictKey(k askKey) answer {
 		a.ttftMs, a.tailMs = *p.TTFTP95Ms, *p.TTFTP999Ms
 	}
 	return a
+}
+
+// config is the performance model's configuration of k.
+func (k askKey) config() perf.Config {
+	return perf.Config{Model: k.model, GPU: k.gpu, Engine: "vllm", Precision: k.model.WeightsDType, TP: k.tp, GPUs: k.gpus,
+		InputTokens: k.s.in, OutputTokens: k.s.out, InputTokensP95: k.s.p95, CachedInputShare: float64(k.hit) / 100,
+		MemoryFraction: GPUMemoryUtilization, MaxNumSeqs: k.seqs}
 }
 
 // calibration is the correction published rows of the model give the

@@ -96,6 +96,9 @@ type Request struct {
 	Budget float64
 	// Explain asks for Notes; sweeps leave it off.
 	Explain bool
+	// Memo, when set, remembers the performance model's answers across
+	// the Requests that share it (Memo says which may).
+	Memo *Memo
 }
 
 // Packing is a fleet's instances as the bill counts them: the instance
@@ -322,7 +325,11 @@ func (r *Request) env(maxCtx int) sizingEnv {
 		}
 		e.shapes = append(e.shapes, at)
 	}
-	e.cal = r.calibrate()
+	if r.Memo != nil {
+		e.cal = r.Memo.calibration(r)
+	} else {
+		e.cal = r.calibrate()
+	}
 	return e
 }
 

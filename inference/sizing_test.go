@@ -1051,11 +1051,15 @@ func TestFixedFleetCarriesWhereALayoutDoes(t *testing.T) {
 				least, cheapest, any := math.Inf(1), math.Inf(1), false
 				opts := placements(t, req, &env)
 				slices.SortStableFunc(opts, func(a, b option) int { return stdcmp.Compare(req.cost(a, &env), req.cost(b, &env)) })
-				for _, o := range sameHardware(opts) {
-					o.routes, o.meets = req.latency(&o, &env, false)
-					cheapest = math.Min(cheapest, req.cost(o, &env))
+				ptrs := make([]*option, len(opts))
+				for i := range opts {
+					ptrs[i] = &opts[i]
+				}
+				for _, o := range sameHardware(ptrs) {
+					o.routes, o.meets = req.latency(o, &env, false)
+					cheapest = math.Min(cheapest, req.cost(*o, &env))
 					if !o.over && o.u < 1 && o.meets {
-						any, least = true, math.Min(least, req.cost(o, &env))
+						any, least = true, math.Min(least, req.cost(*o, &env))
 					}
 				}
 				if !any {

@@ -3,6 +3,7 @@ package perf
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // PredictAt predicts the configuration serving an offered load of
@@ -31,6 +32,34 @@ func PredictAt(c Config, utilization float64) Result {
 		return predictAt(c, Fitted, utilization)
 	}
 	s := curveOf(c)
+	return s.d.under(s.r, s.limit, s.capacity, utilization)
+}
+
+// Curve is one configuration at saturation, to be asked at many loads:
+// Curve(c).At(u) is PredictAt(c, u), without looking the saturation up
+// again at each load.
+type Curve struct {
+	c     Config
+	s     curve
+	fixed bool // c.Model and c.GPU are set: s holds the saturation
+}
+
+// CurveOf is c's saturation with the fitted factors (remembered, as
+// PredictAt's is), to be asked at many loads.
+func CurveOf(c Config) *Curve {
+	if c.Model == nil || c.GPU == nil {
+		return &Curve{c: c}
+	}
+	return &Curve{c: c, s: curveOf(c), fixed: true}
+}
+
+// At is PredictAt(c, utilization) of the curve's configuration c.
+func (k *Curve) At(utilization float64) Result {
+	if !k.fixed {
+		return predictAt(k.c, Fitted, utilization)
+	}
+	s := k.s
+	s.r.Notes = slices.Clone(s.r.Notes)
 	return s.d.under(s.r, s.limit, s.capacity, utilization)
 }
 

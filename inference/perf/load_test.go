@@ -177,3 +177,26 @@ func TestRememberedCurve(t *testing.T) {
 		t.Errorf("twice the layers: TTFT %.0f ms, not above %.0f", *after.TTFTMs, *before.TTFTMs)
 	}
 }
+
+// TestCurveIsPredictAt: a curve asked at a load is PredictAt at it, notes
+// and all, at every load (over capacity and alone included) and asked
+// again in any order; a curve's answer is the caller's own to change.
+func TestCurveIsPredictAt(t *testing.T) {
+	for _, tc := range []struct{ model, gpu string }{{"llama-3.1-8b", "h100"}, {"qwen3-30b-a3b", "h100"}, {"llama-3.3-70b", "h200"}} {
+		c := cfg(t, tc.model, tc.gpu, 1)
+		c.InputTokens, c.OutputTokens, c.CachedInputShare = 8000, 400, 0.4
+		k := CurveOf(c)
+		for _, u := range []float64{0.97, 0, -1, 0.5, 1, 1.7, 0.05, 0.5} {
+			got := k.At(u)
+			if d := cmp.Diff(PredictAt(c, u), got, cmp.AllowUnexported(Result{})); d != "" {
+				t.Errorf("%s on %s at %.2f: the curve differs from PredictAt (-want +got):\n%s", tc.model, tc.gpu, u, d)
+			}
+			got.Notes = append(got.Notes[:0], "changed")
+		}
+	}
+	// Without a model the curve predicts afresh, as PredictAt does.
+	var none Config
+	if d := cmp.Diff(PredictAt(none, 0.5), CurveOf(none).At(0.5), cmp.AllowUnexported(Result{})); d != "" {
+		t.Errorf("no model: (-want +got):\n%s", d)
+	}
+}

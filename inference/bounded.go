@@ -1,0 +1,82 @@
+package inference
+
+// The sizer's search with its layouts placed lazily, the cheapest floors
+// first.
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// bounded is search for a sized fleet, placing its layouts lazily: those
+// whose floor (the fewest instances that could carry the load) is billed
+// least first, until the best of those placed is within the cap, carries
+// the peak and meets every target (settled) and every layout left has a
+// floor billed more. It returns what placing every layout would.
+//
+// Why: pick walks the options sorted by the cap, then cost, and stops at
+// the first past a settled best that is billed more or over the cap. A
+// layout left is billed, once placed, at least its floor, more than the
+// best's cost: it sorts after the best, and after every option that could
+// change the best (only an option walked after it becomes the best, and
+// one billed more than a settled best does not), so the walk over every
+// layout meets it only where it stops. The options picked from are placed
+// as they would be among all, and walked in the same order (placing order
+// breaks pick's ties), so the walk up to there is the same. The floor is a
+// lower bound: place settles on the fewest instances that carry the load
+// at the target at the prefix cache's hit rate of their count, which is
+// never above the spec's cached share the floor takes (a higher hit rate
+// never serves less), and check only adds instances; a layout over the
+// cap sorts after every one within it, where a settled best stops the
+// walk whatever its cost.
+func (r *Request) bounded(e *sizingEnv) (option, string, bool) {
+	cands := r.layouts(e)
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(cands[a].floor, cands[b].floor) })
+	placed := make([]*option, len(cands))
+	reasons := make([]string, len(cands))
+	next, bound := 0, math.Inf(-1)
+	for {
+		// Place every layout whose floor is within the bound, and at least
+		// one more.
+		for first := true; next < len(order) && (first || cands[order[next]].floor <= bound); first = false {
+			i := order[next]
+			placed[i], reasons[i] = r.placeLayout(cands[i], e)
+			next++
+		}
+		var opts []*option
+		for _, o := range placed {
+			if o != nil {
+				opts = append(opts, o)
+			}
+		}
+		best, found := r.pick(opts, e)
+		if next == len(order) {
+			return best, lastReason(reasons), found
+		}
+		if found && best.settled() {
+			if cands[order[next]].floor > best.cost+1e-9 {
+				return best, "", true
+			}
+			bound = best.cost + 1e-9
+		} else {
+			bound = cands[order[next]].floor
+		}
+	}
+}
+
+// lastReason is the last of the layouts' reasons that is set, as
+// placements says why.
+func lastReason(reasons []string) string {
+	why := ""
+	for _, w := range reasons {
+		if w != "" {
+			why = w
+		}
+	}
+	return why
+}

@@ -1,0 +1,93 @@
+package inference
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/google/go-cmp/cmp"
+)
+
+// sweepRequests are sizing requests over the catalog's open models and
+// GPUs (their us-east-1 instance types at the on-demand price), loads
+// from a trickle to past one fleet's cap, with and without TTFT targets,
+// cached shares and a bill that favours fewer instances.
+func sweepRequests(t testing.TB) []Request {
+	t.Helper()
+	cat := modelcatalog.Default()
+	bill := func(pk Packing) float64 {
+		return float64(pk.Instances*pk.Instance.GPUs)*pk.Instance.GPUHourUSD*730 + 400*float64(pk.Instances)
+	}
+	var out []Request
+	for _, gid := range cat.GPUIDs() {
+		g, _ := cat.GPU(gid)
+		var insts []PricedInstance
+		for _, in := range cat.InstancesFor(gid, "us-east-1") {
+			if p, ok := in.GPUHourUSD["on_demand"]; ok && p.High > 0 {
+				insts = append(insts, PricedInstance{Type: in.Type, GPUs: in.GPUs, GPUHourUSD: (p.Low + p.High) / 2})
+			}
+		}
+		if len(insts) == 0 {
+			continue
+		}
+		for _, mid := range []string{"qwen2.5-coder-7b", "qwen3-coder-30b-a3b", "llama-3.3-70b", "gpt-oss-120b", "gpt-oss-20b"} {
+			m, ok := cat.OpenModel(mid)
+			if !ok {
+				t.Fatalf("catalog has no %s", mid)
+			}
+			for i, load := range []float64{50, 900, 6000, 40000, 250000} {
+				ctx := []int{2048, 8192, 16384}[i%3]
+				req := Request{Model: m, GPU: g, GPUOf: cat.GPU, Throughput: cat.Throughput, Instances: insts,
+					PeakInputTokS: 6 * load, PeakOutputTokS: load, MaxContextTokens: ctx, MeanContextTokens: float64(ctx),
+					TargetUtilization: []float64{0.7, 0.9, 1}[i%3], MinReplicas: 1 + i%2, CachedInputShare: []float64{0, 0.3, 0.6}[(i+1)%3],
+					Workloads: []Workload{{Name: "simple", ContextTokens: ctx / 2, MaxTTFTMs: []float64{0, 300, 1500}[i%3]}, {Name: "agent", ContextTokens: ctx}}}
+				if i%2 == 1 {
+					req.Bill = bill
+				}
+				out = append(out, req)
+			}
+		}
+	}
+	return out
+}
+
+// TestBoundedIsEager sizes every request of the sweep with its layouts
+// placed lazily (bounded) and all placed (eagerSearch): the same fleet,
+// or the same error, every time.
+func TestBoundedIsEager(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sizes the sweep twice")
+	}
+	for i, req := range sweepRequests(t) {
+		name := fmt.Sprintf("%d/%s/%s/%.0f", i, req.Model.ID, req.GPU.ID, req.PeakOutputTokS)
+		lazy, lazyErr := Size(req)
+		eagerSearch = true
+		all, allErr := Size(req)
+		eagerSearch = false
+		if fmt.Sprint(lazyErr) != fmt.Sprint(allErr) {
+			t.Errorf("%s: error %v, placing every layout %v", name, lazyErr, allErr)
+			continue
+		}
+		if d := cmp.Diff(all, lazy); d != "" {
+			t.Errorf("%s: the lazy search's fleet differs (-every layout +lazy):\n%s", name, d)
+		}
+	}
+}
+
+// TestMemoKeepsTheAnswers sizes the sweep with one Memo shared across it,
+// as a plan's sizings share theirs, and without: the same fleets.
+func TestMemoKeepsTheAnswers(t *testing.T) {
+	memo := NewMemo()
+	for i, req := range sweepRequests(t) {
+		want, wantErr := Size(req)
+		req.Memo = memo
+		got, err := Size(req)
+		if fmt.Sprint(err) != fmt.Sprint(wantErr) {
+			t.Errorf("%d: error %v with the memo, %v without", i, err, wantErr)
+			continue
+		}
+		if d := cmp.Diff(want, got); d != "" {
+			t.Errorf("%d %s on %s: the memo changed the fleet (-without +with):\n%s", i, req.Model.ID, req.GPU.ID, d)
+		}
+	}
+}
