@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"maps"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/costgate/costgate/modelcatalog"
@@ -98,6 +101,29 @@ func (p *Parser) ParseFile(path string) (*Spec, hcl.Diagnostics) {
 		}}
 	}
 	return p.Parse(path, src)
+}
+
+// ParseFiles is ParseFile of each path, on up to workers goroutines, the
+// results in the order of paths: a parse reads one file and the catalog,
+// each into a parser of its own, whose files p keeps after, in order.
+func (p *Parser) ParseFiles(paths []string, workers int) ([]*Spec, []hcl.Diagnostics) {
+	specs, diags := make([]*Spec, len(paths)), make([]hcl.Diagnostics, len(paths))
+	own := make([]*Parser, len(paths))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range max(1, min(workers, len(paths))) {
+		wg.Go(func() {
+			for i := int(next.Add(1) - 1); i < len(paths); i = int(next.Add(1) - 1) {
+				own[i] = NewParser(p.cat)
+				specs[i], diags[i] = own[i].ParseFile(paths[i])
+			}
+		})
+	}
+	wg.Wait()
+	for _, q := range own {
+		maps.Copy(p.files, q.files)
+	}
+	return specs, diags
 }
 
 // Parse parses one spec. The Spec is nil when diags has errors; warnings

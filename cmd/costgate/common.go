@@ -611,13 +611,15 @@ func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned,
 	return out, nil
 }
 
-// parseSpecs parses every spec, writing each file's diagnostics to stderr;
-// if any has errors it returns errReported, after all were reported.
+// parseSpecs parses every spec, a worker a CPU, writing each file's
+// diagnostics to stderr in the order given; if any has errors it returns
+// errReported, after all were reported.
 func parseSpecs(parser *spec.Parser, paths []string, stderr io.Writer) ([]*spec.Spec, error) {
 	specs := make([]*spec.Spec, 0, len(paths))
 	failed := false
-	for _, path := range paths {
-		s, diags := parser.ParseFile(path)
+	parsed, diagsOf := parser.ParseFiles(paths, runtime.GOMAXPROCS(0))
+	for i, s := range parsed {
+		diags := diagsOf[i]
 		if len(diags) > 0 {
 			if err := parser.WriteDiagnostics(stderr, diags); err != nil {
 				return nil, err

@@ -39,9 +39,8 @@ func PredictAt(c Config, utilization float64) Result {
 // Curve(c).At(u) is PredictAt(c, u), without looking the saturation up
 // again at each load.
 type Curve struct {
-	c     Config
-	s     curve
-	fixed bool // c.Model and c.GPU are set: s holds the saturation
+	c Config
+	s *curve // nil without c.Model or c.GPU
 }
 
 // CurveOf is c's saturation with the fitted factors (remembered, as
@@ -50,15 +49,15 @@ func CurveOf(c Config) *Curve {
 	if c.Model == nil || c.GPU == nil {
 		return &Curve{c: c}
 	}
-	return &Curve{c: c, s: curveOf(c), fixed: true}
+	return &Curve{c: c, s: sharedCurve(c)}
 }
 
 // At is PredictAt(c, utilization) of the curve's configuration c.
 func (k *Curve) At(utilization float64) Result {
-	if !k.fixed {
+	if k.s == nil {
 		return predictAt(k.c, Fitted, utilization)
 	}
-	s := k.s
+	s := *k.s
 	s.r.Notes = slices.Clone(s.r.Notes)
 	return s.d.under(s.r, s.limit, s.capacity, utilization)
 }

@@ -100,6 +100,14 @@ type lives struct {
 // curveOf is c's saturation with the fitted factors, remembered; the
 // caller gets its own copy of the notes.
 func curveOf(c Config) curve {
+	out := *sharedCurve(c)
+	out.r.Notes = slices.Clone(out.r.Notes)
+	return out
+}
+
+// sharedCurve is c's saturation with the fitted factors, remembered, as
+// the memo holds it: the caller copies what it changes.
+func sharedCurve(c Config) *curve {
 	c.Concurrency = 0
 	k := keyOf(c)
 	curves.Lock()
@@ -116,9 +124,7 @@ func curveOf(c Config) curve {
 		curves.m[k] = s
 		curves.Unlock()
 	}
-	out := *s
-	out.r.Notes = slices.Clone(out.r.Notes)
-	return out
+	return s
 }
 
 // life is the life of a request at batch b (at(b).life), remembered
