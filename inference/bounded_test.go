@@ -59,19 +59,39 @@ func TestBoundedIsEager(t *testing.T) {
 		t.Skip("sizes the sweep twice")
 	}
 	for i, req := range sweepRequests(t) {
-		name := fmt.Sprintf("%d/%s/%s/%.0f", i, req.Model.ID, req.GPU.ID, req.PeakOutputTokS)
-		lazy, lazyErr := Size(req)
-		eagerSearch = true
-		all, allErr := Size(req)
-		eagerSearch = false
-		if fmt.Sprint(lazyErr) != fmt.Sprint(allErr) {
-			t.Errorf("%s: error %v, placing every layout %v", name, lazyErr, allErr)
-			continue
+		free, err := Size(req)
+		if err != nil {
+			t.Fatalf("%d: %v", i, err)
 		}
-		if d := cmp.Diff(all, lazy); d != "" {
-			t.Errorf("%s: the lazy search's fleet differs (-every layout +lazy):\n%s", name, d)
+		// Under budgets around the fleet's bill too, as the note
+		// comparing other GPUs sizes (Request.Budget).
+		bill := req.cost(option{inst: PricedInstance{Type: free.InstanceType, GPUs: free.BilledGPUs / free.Instances, GPUHourUSD: hourOf(req, free.InstanceType)}, n: free.Instances}, nil)
+		for _, budget := range []float64{0, bill / 2, bill, bill + 1, 2 * bill} {
+			req.Budget = budget
+			name := fmt.Sprintf("%d/%s/%s/%.0f/budget %.0f", i, req.Model.ID, req.GPU.ID, req.PeakOutputTokS, budget)
+			lazy, lazyErr := Size(req)
+			eagerSearch = true
+			all, allErr := Size(req)
+			eagerSearch = false
+			if fmt.Sprint(lazyErr) != fmt.Sprint(allErr) {
+				t.Errorf("%s: error %v, placing every layout %v", name, lazyErr, allErr)
+				continue
+			}
+			if d := cmp.Diff(all, lazy); d != "" {
+				t.Errorf("%s: the lazy search's fleet differs (-every layout +lazy):\n%s", name, d)
+			}
 		}
 	}
+}
+
+// hourOf is the GPU-hour price of req's instance type typ.
+func hourOf(req Request, typ string) float64 {
+	for _, in := range req.Instances {
+		if in.Type == typ {
+			return in.GPUHourUSD
+		}
+	}
+	return 0
 }
 
 // TestMemoKeepsTheAnswers sizes the sweep with one Memo shared across it,
