@@ -184,12 +184,16 @@ func TestRememberedCurve(t *testing.T) {
 func TestCurveIsPredictAt(t *testing.T) {
 	for _, tc := range []struct{ model, gpu string }{{"llama-3.1-8b", "h100"}, {"qwen3-30b-a3b", "h100"}, {"llama-3.3-70b", "h200"}} {
 		c := cfg(t, tc.model, tc.gpu, 1)
-		c.InputTokens, c.OutputTokens, c.CachedInputShare = 8000, 400, 0.4
+		c.InputTokens, c.OutputTokens, c.CachedInputShare, c.InputTokensP95 = 8000, 400, 0.4, 24000
 		k := CurveOf(c)
-		for _, u := range []float64{0.97, 0, -1, 0.5, 1, 1.7, 0.05, 0.5} {
+		for _, u := range []float64{0.97, 0, -1, 0.5, 1, 1.7, 0.05, 0.5, 0.51, 0.97} {
 			got := k.At(u)
 			if d := cmp.Diff(PredictAt(c, u), got, cmp.AllowUnexported(Result{})); d != "" {
 				t.Errorf("%s on %s at %.2f: the curve differs from PredictAt (-want +got):\n%s", tc.model, tc.gpu, u, d)
+			}
+			// Remembering nothing: a deployment without its lives.
+			if d := cmp.Diff(predictAt(c, Fitted, u), got, cmp.AllowUnexported(Result{})); d != "" {
+				t.Errorf("%s on %s at %.2f: the remembered operating points differ from a prediction afresh (-want +got):\n%s", tc.model, tc.gpu, u, d)
 			}
 			got.Notes = append(got.Notes[:0], "changed")
 		}

@@ -91,11 +91,15 @@ type curve struct {
 	capacity float64
 }
 
-// lives are the lives of a request at each batch of one deployment.
+// lives are the operating points of one deployment at each batch it was
+// asked at, and the prefill of its p95 prompt there.
 type lives struct {
 	sync.Mutex
-	m map[int]float64
+	m   map[int]operatingPoint
+	p95 map[int]float64
 }
+
+func newLives() *lives { return &lives{m: map[int]operatingPoint{}, p95: map[int]float64{}} }
 
 // curveOf is c's saturation with the fitted factors, remembered; the
 // caller gets its own copy of the notes.
@@ -116,7 +120,7 @@ func sharedCurve(c Config) *curve {
 	if !ok {
 		s = &curve{}
 		s.d, s.r, s.limit, s.capacity = saturation(c, Fitted)
-		s.d.lives = &lives{m: map[int]float64{}}
+		s.d.lives = newLives()
 		curves.Lock()
 		if len(curves.m) >= memoSize {
 			clear(curves.m)
@@ -129,18 +133,47 @@ func sharedCurve(c Config) *curve {
 
 // life is the life of a request at batch b (at(b).life), remembered
 // where the deployment keeps its lives.
-func (d *deployment) life(b int) float64 {
+func (d *deployment) life(b int) float64 { return d.point(b).life }
+
+// point is the operating point at batch b (at), remembered where the
+// deployment keeps its lives: sizing asks one saturation at many loads,
+// and the loads' batches repeat.
+func (d *deployment) point(b int) operatingPoint {
 	if d.lives == nil {
-		return d.at(b).life
+		return d.at(b)
 	}
 	d.lives.Lock()
-	l, ok := d.lives.m[b]
+	o, ok := d.lives.m[b]
 	d.lives.Unlock()
 	if !ok {
-		l = d.at(b).life
+		o = d.at(b)
 		d.lives.Lock()
-		d.lives.m[b] = l
+		d.lives.m[b] = o
 		d.lives.Unlock()
 	}
-	return l
+	return o
+}
+
+// prefillP95 is the prefill of the configuration's p95 prompt at o
+// (prefill), remembered by batch where the deployment keeps its lives.
+func (d *deployment) prefillP95(o operatingPoint) float64 {
+	c := d.c
+	at := func() float64 {
+		p, _, _ := d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+float64(c.OutputTokens)/2, o.batch)
+		return p
+	}
+	b := int(o.b)
+	if d.lives == nil || float64(b) != o.b {
+		return at()
+	}
+	d.lives.Lock()
+	p, ok := d.lives.p95[b]
+	d.lives.Unlock()
+	if !ok {
+		p = at()
+		d.lives.Lock()
+		d.lives.p95[b] = p
+		d.lives.Unlock()
+	}
+	return p
 }

@@ -240,7 +240,7 @@ func (d *deployment) prefill(n, b, ctx, batch float64) (latency, marginal, servi
 // TTFT is queueing: nil.
 func (d *deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	c := d.c
-	o := d.at(b)
+	o := d.point(b)
 	out := float64(c.OutputTokens)
 	// Requests a second: every group's batch, or the requests in flight
 	// where fewer than the groups (the rest idle).
@@ -282,7 +282,7 @@ func (d *deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	wait95, wait99, wait999 := tailWait(wait, rho, 0.05), tailWait(wait, rho, 0.01), tailWait(wait, rho, TailShare)
 	p95 := o.prefill
 	if c.InputTokensP95 > 0 && c.InputTokensP95 != c.InputTokens {
-		p95, _, _ = d.prefill(float64(c.InputTokensP95), o.b, float64(c.InputTokens)+out/2, o.batch)
+		p95 = d.prefillP95(o)
 	}
 	wait0, wave := wait, 0.0
 	if lambda <= 0 {
