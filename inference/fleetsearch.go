@@ -116,7 +116,9 @@ func (r *Request) pick(opts []*option, e *sizingEnv) (option, bool) {
 		if !o.done {
 			r.check(o, e)
 		}
-		if best != nil && math.Abs(o.cost-best.cost) <= 1e-9 {
+		// Billed alike and alike before the bill (better), the first
+		// token tells them apart: asked only then.
+		if best != nil && math.Abs(o.cost-best.cost) <= 1e-9 && o.over == best.over && (o.u < 1) == (best.u < 1) && o.meets == best.meets {
 			r.firstToken(o, e)
 			r.firstToken(best, e)
 		}
