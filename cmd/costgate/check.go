@@ -87,6 +87,7 @@ func newCheckCmd() *cobra.Command {
 			if f.gatedOut != "" && f.stackConfig == "" {
 				return invalid(fmt.Errorf("--gated-out writes the deployment of --stack-config's spec: give --stack-config"))
 			}
+			defer func() { f.spool.close() }()
 			ps, err := buildPlans(cmd.Context(), &f, args, baseRef, cmd.ErrOrStderr())
 			if err != nil {
 				return err
@@ -95,7 +96,10 @@ func newCheckCmd() *cobra.Command {
 				return err
 			}
 			if encodes {
-				err = enc.WriteEncodedGates(cmd.OutOrStdout(), renderedOf(ps))
+				var rendered [][]byte
+				if rendered, err = renderedOf(ps); err == nil {
+					err = enc.WriteEncodedGates(cmd.OutOrStdout(), rendered)
+				}
 			} else {
 				err = out.Gate(cmd.OutOrStdout(), gated(ps))
 			}

@@ -72,6 +72,9 @@ type planFlags struct {
 	// marked by the collector again and again, until the last is done
 	// (docs/PERFORMANCE.md). n is the number of specs.
 	render func(s *spec.Spec, p *plan.Plan, n int) ([]byte, error)
+	// spool keeps what render renders until the command writes it
+	// (buildPlans makes it; the command closes it).
+	spool *spool
 }
 
 func (f *planFlags) register(cmd *cobra.Command, formats string) {
@@ -397,8 +400,9 @@ type planned struct {
 	plan *plan.Plan
 	// opts are the options it was built with.
 	opts plan.Options
-	// rendered is the plan as planFlags.render renders it.
-	rendered []byte
+	// rendered is the plan as planFlags.render renders it, kept where
+	// planFlags.spool keeps it.
+	rendered piece
 	// blocked is whether the plan's decision is blocked.
 	blocked bool
 	// gated is what the plan deploys, kept for --gated-out where the spec
@@ -467,6 +471,9 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	}
 	heads := len(specs)
 	specs, measured = rv.withDeleted(specs, measured)
+	if f.render != nil {
+		f.spool = newSpool(len(specs))
+	}
 	run := planRun{f: f, cat: cat, asOf: asOf, ev: c.ev, stackEvs: stackEvs, stackCats: stackCats, approvals: approvals, rv: rv, measured: measured, paths: paths, heads: heads}
 	return run.planAll(ctx, specs, stderr)
 }
@@ -603,7 +610,11 @@ func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned,
 		out.gated = &g
 	}
 	if f.render != nil {
-		if out.rendered, err = f.render(s, p, n); err != nil {
+		b, err := f.render(s, p, n)
+		if err != nil {
+			return planned{}, err
+		}
+		if out.rendered, err = f.spool.put(b); err != nil {
 			return planned{}, err
 		}
 		out.plan = nil
@@ -685,12 +696,17 @@ func lookupEncoder[T report.Outputter](format string) (T, bool) {
 	return enc, err == nil
 }
 
-func renderedOf(ps []planned) [][]byte {
+// renderedOf reads every plan's rendered bytes back, in order.
+func renderedOf(ps []planned) ([][]byte, error) {
 	out := make([][]byte, len(ps))
 	for i, p := range ps {
-		out[i] = p.rendered
+		b, err := p.rendered.bytes()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = b
 	}
-	return out
+	return out, nil
 }
 
 func anyBlocked(ps []planned) bool {

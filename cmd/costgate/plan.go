@@ -82,13 +82,17 @@ func newPlanCmd() *cobra.Command {
 			if encodes = encodes && !pareto; encodes {
 				f.render = func(_ *spec.Spec, p *plan.Plan, n int) ([]byte, error) { return enc.EncodePlan(p, n) }
 			}
+			defer func() { f.spool.close() }()
 			ps, err := buildPlans(cmd.Context(), &f, args, "", cmd.ErrOrStderr())
 			if err != nil {
 				return err
 			}
 			switch {
 			case encodes:
-				err = enc.WriteEncodedPlans(cmd.OutOrStdout(), renderedOf(ps))
+				var rendered [][]byte
+				if rendered, err = renderedOf(ps); err == nil {
+					err = enc.WriteEncodedPlans(cmd.OutOrStdout(), rendered)
+				}
 			case pareto:
 				err = writePareto(cmd, ps, f.format, plotPath, chart)
 			default:

@@ -101,8 +101,9 @@ func parseDay(flag, s string) (time.Time, error) {
 }
 
 // usageGCPercent is the collector's target while usage is read: decoding
-// makes garbage at the rate it reads, and main's 400 would let a
-// gigabyte's import grow past 200 MB (docs/PERFORMANCE.md).
+// makes garbage at the rate it reads, and main's collector, paced by its
+// memory limit alone, would let a gigabyte's import grow past 200 MB
+// (docs/PERFORMANCE.md).
 const usageGCPercent = 100
 
 // usageMemoryLimit is the collector's soft memory limit while usage is

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sync"
+)
+
+// spoolFrom is the number of specs from which a command's rendered plans
+// are spooled: below it they stay in memory.
+const spoolFrom = 64
+
+// spool keeps the plans rendered while others are still being built out
+// of the heap, in a temporary file unlinked as soon as it is open, until
+// the command writes them all in the order given. Kept in memory, a
+// thousand plans' 50 MB of JSON stayed live through the run, and the
+// collector, held to the CLI's soft memory limit, ran about a third more
+// often (docs/PERFORMANCE.md). Where no temporary file can be made the
+// plans stay in memory, as they do for a few specs.
+type spool struct {
+	mu  sync.Mutex
+	f   *os.File // nil: in memory
+	off int64
+	// name is removed at close where the file could not be unlinked
+	// while open (Windows).
+	name string
+}
+
+// piece is one rendered plan: in memory, or where the spool holds it.
+type piece struct {
+	mem    []byte
+	off, n int64
+	in     *spool
+}
+
+// newSpool is a spool for n rendered plans: in memory below spoolFrom.
+func newSpool(n int) *spool {
+	s := &spool{}
+	if n < spoolFrom {
+		return s
+	}
+	f, err := os.CreateTemp("", "costgate-plans-*")
+	if err != nil {
+		return s
+	}
+	s.f = f
+	if os.Remove(f.Name()) != nil {
+		s.name = f.Name()
+	}
+	return s
+}
+
+// put keeps b, and returns where.
+func (s *spool) put(b []byte) (piece, error) {
+	if s == nil || s.f == nil {
+		return piece{mem: b}, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, err := s.f.Write(b); err != nil {
+		return piece{}, fmt.Errorf("spool the rendered plans: %w", err)
+	}
+	p := piece{off: s.off, n: int64(len(b)), in: s}
+	s.off += int64(len(b))
+	return p, nil
+}
+
+// bytes reads the piece back.
+func (p piece) bytes() ([]byte, error) {
+	if p.in == nil {
+		return p.mem, nil
+	}
+	b := make([]byte, p.n)
+	if _, err := p.in.f.ReadAt(b, p.off); err != nil && !(err == io.EOF && p.n == 0) {
+		return nil, fmt.Errorf("read the spooled plans back: %w", err)
+	}
+	return b, nil
+}
+
+// close closes and removes the spool's file.
+func (s *spool) close() {
+	if s == nil || s.f == nil {
+		return
+	}
+	s.f.Close()
+	if s.name != "" {
+		os.Remove(s.name)
+	}
+}
