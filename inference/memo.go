@@ -18,42 +18,66 @@ import (
 // remembered by model and GPU): a plan's, read from one spec and one
 // catalog. It is not safe for concurrent use.
 type Memo struct {
-	answers map[memoKey]answer
+	// answers indexes list by question: the map holds small keys and
+	// indices, the answers lie in one slice (a sweep's lookups are most
+	// of its time, and a map of whole answers misses the cache).
+	answers map[memoKey]int32
+	list    []answer
 	curves  map[memoKey]*perf.Curve
 	cals    map[memoKey]calibration
 }
 
 // NewMemo is an empty Memo.
 func NewMemo() *Memo {
-	return &Memo{answers: map[memoKey]answer{}, curves: map[memoKey]*perf.Curve{}, cals: map[memoKey]calibration{}}
+	return &Memo{answers: map[memoKey]int32{}, curves: map[memoKey]*perf.Curve{}, cals: map[memoKey]calibration{}}
 }
 
-// memoKey is a question of a model on a GPU, by their addresses; a
-// saturation's (Memo.curves) has no load, a calibration's no question.
+// memoKey is a question of a model on a GPU, by their addresses, in the
+// fewest bytes that hold it; a saturation's (Memo.curves) has no load, a
+// calibration's no question.
 type memoKey struct {
-	model *modelcatalog.OpenModel
-	gpu   *modelcatalog.GPU
-	q     question
+	model              *modelcatalog.OpenModel
+	gpu                *modelcatalog.GPU
+	near               float64
+	in, out, p95, seqs int32
+	gpus               int32
+	tp, hit, u         int8
+}
+
+// keyOf is k's memoKey; ok is false where a figure does not fit it (then
+// the answer is not remembered).
+func keyOf(k askKey) (memoKey, bool) {
+	q := k.question
+	mk := memoKey{model: k.model, gpu: k.gpu, near: q.near, in: int32(q.s.in), out: int32(q.s.out), p95: int32(q.s.p95),
+		seqs: int32(q.seqs), gpus: int32(q.gpus), tp: int8(q.tp), hit: int8(q.hit), u: int8(q.u)}
+	ok := int(mk.in) == q.s.in && int(mk.out) == q.s.out && int(mk.p95) == q.s.p95 && int(mk.seqs) == q.seqs &&
+		int(mk.gpus) == q.gpus && int(mk.tp) == q.tp && int(mk.hit) == q.hit && int(mk.u) == q.u
+	return mk, ok
 }
 
 // answer is k's prediction, remembered.
 func (m *Memo) answer(k askKey) answer {
-	mk := memoKey{k.model, k.gpu, k.question}
-	if a, ok := m.answers[mk]; ok {
-		return a
+	mk, ok := keyOf(k)
+	if !ok {
+		return predictKey(k, perf.PredictAt)
 	}
-	if len(m.answers) >= memoCap {
+	if i, ok := m.answers[mk]; ok {
+		return m.list[i]
+	}
+	if len(m.list) >= memoCap {
 		clear(m.answers)
+		m.list = m.list[:0]
 	}
 	a := predictKey(k, func(c perf.Config, u float64) perf.Result { return m.curve(mk, c).At(u) })
-	m.answers[mk] = a
+	m.answers[mk] = int32(len(m.list))
+	m.list = append(m.list, a)
 	return a
 }
 
 // curve is the saturation of k's configuration c, remembered: asked at
 // many loads, one for each instance count a sizing tries.
 func (m *Memo) curve(k memoKey, c perf.Config) *perf.Curve {
-	k.q.u, k.q.near = 0, 0
+	k.u, k.near = 0, 0
 	if s, ok := m.curves[k]; ok {
 		return s
 	}
