@@ -38,11 +38,28 @@ const Unknown = "[unknown]"
 // no resources.
 func Preview(p *plan.Plan, cfg Config) ([]plan.Resource, error) {
 	rec := &recorder{region: cfg.Region}
-	// The program runs on a goroutine of its own: the SDK walks the whole
-	// stack of every resource it registers (its source position and
-	// stack trace), and the caller's frames (a plan built among many, a
-	// gate) are no part of the program. A panic there is raised again
-	// here, where the command's guard recovers it.
+	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
+		return onOwnStack(Deploy, ctx, p, cfg)
+	}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+	var be *BlockedError
+	if errors.As(err, &be) {
+		return []plan.Resource{}, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("preview resources: %w", err)
+	}
+	return rec.sorted(), nil
+}
+
+// onOwnStack runs deploy (Deploy) on a goroutine of its own and returns
+// its error. The SDK walks the whole stack of every resource the program
+// registers (its source position and stack trace), and neither the
+// caller's frames (a plan built among many, a gate) nor the SDK's run
+// loop is part of the program: on a fresh stack each registration walks
+// the program's frames only, where the run loop's were a third of the
+// walk. A panic in deploy is raised again on the caller's goroutine,
+// where the command's guard recovers it.
+func onOwnStack(deploy func(*pulumi.Context, *plan.Plan, Config) error, ctx *pulumi.Context, p *plan.Plan, cfg Config) error {
 	type outcome struct {
 		err      error
 		panicked any
@@ -56,23 +73,13 @@ func Preview(p *plan.Plan, cfg Config) ([]plan.Resource, error) {
 			}
 			done <- o
 		}()
-		o.err = pulumi.RunErr(func(ctx *pulumi.Context) error {
-			return Deploy(ctx, p, cfg)
-		}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+		o.err = deploy(ctx, p, cfg)
 	}()
 	o := <-done
 	if o.panicked != nil {
 		panic(o.panicked)
 	}
-	err := o.err
-	var be *BlockedError
-	if errors.As(err, &be) {
-		return []plan.Resource{}, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("preview resources: %w", err)
-	}
-	return rec.sorted(), nil
+	return o.err
 }
 
 // recorder is the mock resource monitor of a preview.

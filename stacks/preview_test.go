@@ -1,11 +1,13 @@
 package stacks
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/costgate/costgate/plan"
 	"github.com/google/go-cmp/cmp"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
 func TestPlainProperties(t *testing.T) {
@@ -83,4 +85,22 @@ func TestPolicyInput(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestOnOwnStack: the program's error comes back as it is, and a panic in
+// it is raised again on the caller's goroutine, with its value, where the
+// command's guard recovers it (it would otherwise end the process).
+func TestOnOwnStack(t *testing.T) {
+	boom := errors.New("boom")
+	err := onOwnStack(func(*pulumi.Context, *plan.Plan, Config) error { return boom }, nil, nil, Config{})
+	if err != boom {
+		t.Errorf("onOwnStack = %v, want %v", err, boom)
+	}
+	defer func() {
+		if v := recover(); v != "deploy panicked" {
+			t.Errorf("recovered %v, want the program's panic", v)
+		}
+	}()
+	_ = onOwnStack(func(*pulumi.Context, *plan.Plan, Config) error { panic("deploy panicked") }, nil, nil, Config{})
+	t.Error("onOwnStack returned after the program panicked")
 }
