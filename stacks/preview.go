@@ -109,12 +109,13 @@ func (r *recorder) sorted() []plan.Resource {
 // NewResource records the resource and answers with its inputs plus the
 // outputs AWS would compute.
 func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.PropertyMap, error) {
-	r.mu.Lock()
-	r.resources = append(r.resources, plan.Resource{
+	res := plan.Resource{
 		Type:       args.TypeToken,
 		Name:       args.Name,
 		Properties: PlainProperties(args.Inputs),
-	})
+	}
+	r.mu.Lock()
+	r.resources = append(r.resources, res)
 	if ig := args.RegisterRPC.GetIgnoreChanges(); len(ig) > 0 {
 		if r.ignored == nil {
 			r.ignored = map[string][]string{}
@@ -124,23 +125,30 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 	r.mu.Unlock()
 
 	id := args.Name + "-id"
-	state := args.Inputs.Copy()
+	// The state grows from the inputs themselves: the mock monitor
+	// unmarshals them afresh for each call and reads only the state
+	// back, and the recorded properties share nothing with them
+	// (PlainProperties builds its own maps and slices).
+	state := args.Inputs
+	if state == nil {
+		state = resource.PropertyMap{}
+	}
 	set := func(k string, v any) { state[resource.PropertyKey(k)] = resource.NewPropertyValue(v) }
 	svc, kind := arnParts(args.TypeToken)
 	if svc != "" {
-		set("arn", fmt.Sprintf("arn:aws:%s:%s:%s:%s/%s", svc, previewRegion, previewAccount, kind, args.Name))
+		set("arn", "arn:aws:"+svc+":"+previewRegion+":"+previewAccount+":"+kind+"/"+args.Name)
 	}
 	switch args.TypeToken {
 	case "aws:secretsmanager/secret:Secret":
-		set("arn", fmt.Sprintf("arn:aws:secretsmanager:%s:%s:secret:%s-AbCdEf", previewRegion, previewAccount, args.Name))
+		set("arn", "arn:aws:secretsmanager:"+previewRegion+":"+previewAccount+":secret:"+args.Name+"-AbCdEf")
 	case "aws:iam/role:Role":
-		set("arn", fmt.Sprintf("arn:aws:iam::%s:role/%s", previewAccount, args.Name))
+		set("arn", "arn:aws:iam::"+previewAccount+":role/"+args.Name)
 		set("name", args.Name)
 		id = args.Name
 	case "aws:iam/instanceProfile:InstanceProfile":
-		set("arn", fmt.Sprintf("arn:aws:iam::%s:instance-profile/%s", previewAccount, args.Name))
+		set("arn", "arn:aws:iam::"+previewAccount+":instance-profile/"+args.Name)
 	case "aws:bedrock/inferenceProfile:InferenceProfile":
-		set("arn", fmt.Sprintf("arn:aws:bedrock:%s:%s:application-inference-profile/%s", previewRegion, previewAccount, args.Name))
+		set("arn", "arn:aws:bedrock:"+previewRegion+":"+previewAccount+":application-inference-profile/"+args.Name)
 	case "aws:s3/bucketV2:BucketV2":
 		id = MirrorBucketPrefix + "0123456789abcdef" // S3 adds a unique suffix
 		set("bucket", id)
@@ -155,12 +163,12 @@ func (r *recorder) NewResource(args pulumi.MockResourceArgs) (string, resource.P
 		id = "lt-" + args.Name
 		set("latestVersion", 1)
 	case "aws:lb/loadBalancer:LoadBalancer":
-		set("arn", fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/app/%s/0123456789abcdef", previewRegion, previewAccount, args.Name))
+		set("arn", "arn:aws:elasticloadbalancing:"+previewRegion+":"+previewAccount+":loadbalancer/app/"+args.Name+"/0123456789abcdef")
 		set("arnSuffix", "app/"+args.Name+"/0123456789abcdef")
 		set("dnsName", "internal-"+args.Name+"-1234567890."+previewRegion+".elb.amazonaws.com")
 		set("zoneId", "Z35SXDOTRQ7X7K")
 	case "aws:lb/targetGroup:TargetGroup":
-		set("arn", fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/0123456789abcdef", previewRegion, previewAccount, args.Name))
+		set("arn", "arn:aws:elasticloadbalancing:"+previewRegion+":"+previewAccount+":targetgroup/"+args.Name+"/0123456789abcdef")
 		set("arnSuffix", "targetgroup/"+args.Name+"/0123456789abcdef")
 	case "aws:rds/instance:Instance":
 		ident := args.Name
@@ -329,7 +337,7 @@ func plainValue(v resource.PropertyValue) any {
 // input.__type, which OPA's rule index uses to skip the rules of other
 // types (policies/resources/README.md).
 func PolicyInput(r plan.Resource) map[string]any {
-	urn := fmt.Sprintf("urn:pulumi:%s::%s::%s::%s", PreviewStack, PreviewProject, r.Type, r.Name)
+	urn := "urn:pulumi:" + PreviewStack + "::" + PreviewProject + "::" + r.Type + "::" + r.Name
 	in := make(map[string]any, len(r.Properties)+7)
 	for k, v := range r.Properties {
 		in[k] = v
@@ -339,13 +347,16 @@ func PolicyInput(r plan.Resource) map[string]any {
 		props = map[string]any{}
 	}
 	in["properties"] = props
-	meta := map[string]string{"type": r.Type, "name": r.Name, "urn": urn}
-	for k, v := range meta {
-		in["__"+k] = v
+	// Each value is boxed once for both of its keys.
+	for _, kv := range [...]struct {
+		key, meta string
+		v         any
+	}{{"type", "__type", r.Type}, {"name", "__name", r.Name}, {"urn", "__urn", urn}} {
+		in[kv.meta] = kv.v
 		// A property of the same name (a budget's or parameter's "name")
 		// keeps its place; policies read the collision-safe __ keys.
-		if _, taken := r.Properties[k]; !taken {
-			in[k] = v
+		if _, taken := r.Properties[kv.key]; !taken {
+			in[kv.key] = kv.v
 		}
 	}
 	return in
