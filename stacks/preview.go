@@ -38,9 +38,14 @@ const Unknown = "[unknown]"
 // no resources.
 func Preview(p *plan.Plan, cfg Config) ([]plan.Resource, error) {
 	rec := &recorder{region: cfg.Region}
-	err := pulumi.RunErr(func(ctx *pulumi.Context) error {
-		return onOwnStack(Deploy, ctx, p, cfg)
-	}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+	// The run and the program each get a stack of their own (onOwnStack):
+	// the run's registers the stack resource, the program's every other.
+	run := func(_ *pulumi.Context, p *plan.Plan, cfg Config) error {
+		return pulumi.RunErr(func(ctx *pulumi.Context) error {
+			return onOwnStack(Deploy, ctx, p, cfg)
+		}, pulumi.WithMocks(PreviewProject, PreviewStack, rec))
+	}
+	err := onOwnStack(run, nil, p, cfg)
 	var be *BlockedError
 	if errors.As(err, &be) {
 		return []plan.Resource{}, nil
@@ -51,15 +56,17 @@ func Preview(p *plan.Plan, cfg Config) ([]plan.Resource, error) {
 	return rec.sorted(), nil
 }
 
-// onOwnStack runs deploy (Deploy) on a goroutine of its own and returns
-// its error. The SDK walks the whole stack of every resource the program
-// registers (its source position and stack trace), and neither the
-// caller's frames (a plan built among many, a gate) nor the SDK's run
-// loop is part of the program: on a fresh stack each registration walks
-// the program's frames only, where the run loop's were a third of the
-// walk. A panic in deploy is raised again on the caller's goroutine,
-// where the command's guard recovers it.
-func onOwnStack(deploy func(*pulumi.Context, *plan.Plan, Config) error, ctx *pulumi.Context, p *plan.Plan, cfg Config) error {
+// onOwnStack runs run (Deploy, or the Pulumi run around it) on a
+// goroutine of its own and returns its error. The SDK walks the whole
+// stack of every resource it registers (its source position and stack
+// trace), a walk whose cost grows with each frame and most with large
+// functions: neither the caller's frames (a plan built among many, a
+// gate) nor the SDK's run loop is part of the program. On fresh stacks
+// the run's one registration (the stack resource) walks the run's frames
+// only, and each of the program's walks the program's frames only, where
+// the run loop's were a third of the walk. A panic in run is raised
+// again on the caller's goroutine, where the command's guard recovers it.
+func onOwnStack(run func(*pulumi.Context, *plan.Plan, Config) error, ctx *pulumi.Context, p *plan.Plan, cfg Config) error {
 	type outcome struct {
 		err      error
 		panicked any
@@ -73,7 +80,7 @@ func onOwnStack(deploy func(*pulumi.Context, *plan.Plan, Config) error, ctx *pul
 			}
 			done <- o
 		}()
-		o.err = deploy(ctx, p, cfg)
+		o.err = run(ctx, p, cfg)
 	}()
 	o := <-done
 	if o.panicked != nil {
