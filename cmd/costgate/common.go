@@ -614,9 +614,7 @@ func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned,
 		if err != nil {
 			return planned{}, err
 		}
-		if out.rendered, err = f.spool.put(b); err != nil {
-			return planned{}, err
-		}
+		out.rendered = f.spool.put(b)
 		out.plan = nil
 	}
 	return out, nil

@@ -22,6 +22,9 @@ type spool struct {
 	mu  sync.Mutex
 	f   *os.File // nil: in memory
 	off int64
+	// full is set once a write failed: the pieces after it stay in
+	// memory, those before it in the file.
+	full bool
 	// name is removed at close where the file could not be unlinked
 	// while open (Windows).
 	name string
@@ -51,19 +54,24 @@ func newSpool(n int) *spool {
 	return s
 }
 
-// put keeps b, and returns where.
-func (s *spool) put(b []byte) (piece, error) {
+// put keeps b, and returns where: in the file, or in memory once the file
+// cannot take it (a full disk costs memory, not the command).
+func (s *spool) put(b []byte) piece {
 	if s == nil || s.f == nil {
-		return piece{mem: b}, nil
+		return piece{mem: b}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, err := s.f.Write(b); err != nil {
-		return piece{}, fmt.Errorf("spool the rendered plans: %w", err)
+	if s.full {
+		return piece{mem: b}
+	}
+	if _, err := s.f.WriteAt(b, s.off); err != nil {
+		s.full = true
+		return piece{mem: b}
 	}
 	p := piece{off: s.off, n: int64(len(b)), in: s}
 	s.off += int64(len(b))
-	return p, nil
+	return p
 }
 
 // bytes reads the piece back.

@@ -43,13 +43,7 @@ func TestSpoolKeepsEachPiece(t *testing.T) {
 			var wg sync.WaitGroup
 			for i := range want {
 				want[i] = bytes.Repeat([]byte{byte('a' + i%26)}, i*37%1000)
-				wg.Go(func() {
-					p, err := s.put(want[i])
-					if err != nil {
-						t.Error(err)
-					}
-					got[i] = p
-				})
+				wg.Go(func() { got[i] = s.put(want[i]) })
 			}
 			wg.Wait()
 			for i := len(want) - 1; i >= 0; i-- {
@@ -62,6 +56,41 @@ func TestSpoolKeepsEachPiece(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSpoolFullKeepsInMemory: once the file refuses a write, the pieces
+// after it stay in memory and those before it read back from the file.
+func TestSpoolFullKeepsInMemory(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	s := newSpool(spoolFrom)
+	defer s.close()
+	if s.f == nil {
+		t.Fatal("no spool file")
+	}
+	first := s.put([]byte("first"))
+	// A file that takes no more writes, as on a full disk.
+	ro, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := s.f
+	s.f = ro
+	second := s.put([]byte("second"))
+	s.f = real
+	third := s.put([]byte("third"))
+	ro.Close()
+	for _, c := range []struct {
+		p    piece
+		want string
+	}{{first, "first"}, {second, "second"}, {third, "third"}} {
+		b, err := c.p.bytes()
+		if err != nil || string(b) != c.want {
+			t.Errorf("read %q, %v; want %q", b, err, c.want)
+		}
+	}
+	if second.in != nil || third.in != nil {
+		t.Errorf("pieces after a failed write were spooled")
 	}
 }
 
