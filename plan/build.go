@@ -374,7 +374,7 @@ func gate(ctx context.Context, ev Evaluator, p *Plan) costmodel.Gate {
 			one.Waivers[i] = w
 		}
 		one.Checklist = Checklist{Threshold: costmodel.ChecklistThreshold, Items: []ChecklistItem{}}
-		deny, _, err := evaluate(ctx, ev, &one)
+		deny, err := evaluateDeny(ctx, ev, &one)
 		if err != nil {
 			return costmodel.Verdict{}, err
 		}
@@ -419,6 +419,22 @@ func IsLimit(err error) bool {
 // tags, so no JSON round trip is needed.
 func evaluate(ctx context.Context, ev Evaluator, p *Plan) (deny, warn []Finding, err error) {
 	return ev.EvaluatePlan(ctx, p)
+}
+
+// denyEvaluator is an Evaluator that can run the plan policies' denials
+// alone (policies.Engine.EvaluatePlanDeny): the gate reads no warning.
+type denyEvaluator interface {
+	EvaluatePlanDeny(ctx context.Context, input any) ([]Finding, error)
+}
+
+// evaluateDeny is evaluate's denials, without the built-in warn rules'
+// work where ev can leave it out.
+func evaluateDeny(ctx context.Context, ev Evaluator, p *Plan) ([]Finding, error) {
+	if d, ok := ev.(denyEvaluator); ok {
+		return d.EvaluatePlanDeny(ctx, p)
+	}
+	deny, _, err := evaluate(ctx, ev, p)
+	return deny, err
 }
 
 // Apply attaches policy findings to the options they name ("*": every

@@ -43,3 +43,9 @@ func (en engine) EvaluatePlan(ctx context.Context, input any) (deny, warn []Find
 	}
 	return res.Deny, res.Warn, nil
 }
+
+// EvaluatePlanDeny is EvaluatePlan's denials alone (the gate's), which
+// skips the built-in warn rules.
+func (en engine) EvaluatePlanDeny(ctx context.Context, input any) ([]Finding, error) {
+	return en.e.EvaluatePlanDeny(ctx, input)
+}

@@ -94,9 +94,12 @@ type Engine struct {
 
 // compiled is the sealed built-in policy set, compiled once per process.
 type compiled struct {
-	src      *sources
-	seal     *seal
-	plan     *query
+	src  *sources
+	seal *seal
+	plan *query
+	// planDeny reads the plan policies' deny documents alone, for a
+	// caller that reads no warning (EvaluatePlanDeny).
+	planDeny *query
 	resource *query
 	ids      map[string]bool
 }
@@ -130,10 +133,13 @@ func compileBuiltin() (*compiled, error) {
 	if c.plan, err = prepare(ctx, compiler, store, planRefs, true); err != nil {
 		return nil, fmt.Errorf("prepare plan policies: %w", err)
 	}
+	if c.planDeny, err = prepare(ctx, compiler, store, denyRefs(planRefs), true); err != nil {
+		return nil, fmt.Errorf("prepare plan policies: %w", err)
+	}
 	if c.resource, err = prepare(ctx, compiler, store, resourceRefs, false); err != nil {
 		return nil, fmt.Errorf("prepare resource policies: %w", err)
 	}
-	c.plan.label, c.resource.label = "the built-in policies", "the built-in policies"
+	c.plan.label, c.planDeny.label, c.resource.label = "the built-in policies", "the built-in policies", "the built-in policies"
 	return c, nil
 }
 
@@ -148,6 +154,19 @@ const (
 	denyRule = "deny"
 	warnRule = "warn"
 )
+
+// denyRefs are the deny documents among refs.
+func denyRefs(refs []ast.Ref) []ast.Ref {
+	var out []ast.Ref
+	for _, r := range refs {
+		if isDeny(r) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func isDeny(ref ast.Ref) bool { return ref[len(ref)-1].Value.Compare(ast.String(denyRule)) == 0 }
 
 // Options a plan finding may name.
 func planOption(s string) bool { return s == "*" || architecture.IsOption(s) }
@@ -385,7 +404,7 @@ func binding(i int) string { return fmt.Sprintf("r%d", i) }
 // []byte), or the same shape as maps. An error means the plan must be
 // blocked; a *LimitError means a policy ran out of time or memory.
 func (e *Engine) EvaluatePlan(ctx context.Context, input any) (Result, error) {
-	res, err := e.eval(ctx, input, true)
+	res, err := e.eval(ctx, input, e.builtin.plan)
 	if err != nil {
 		return Result{}, fmt.Errorf("evaluate plan policies: %w", err)
 	}
@@ -395,16 +414,34 @@ func (e *Engine) EvaluatePlan(ctx context.Context, input any) (Result, error) {
 // EvaluateResource evaluates the resource policies against one resource in
 // pulumi-policy-opa's input shape. Findings carry no option.
 func (e *Engine) EvaluateResource(ctx context.Context, input map[string]any) (Result, error) {
-	res, err := e.eval(ctx, input, false)
+	res, err := e.eval(ctx, input, e.builtin.resource)
 	if err != nil {
 		return Result{}, fmt.Errorf("evaluate resource policies: %w", err)
 	}
 	return res, nil
 }
 
-// eval runs the built-in queries and then each folder package's, under
-// one deadline, and merges their findings.
-func (e *Engine) eval(ctx context.Context, input any, planInput bool) (Result, error) {
+// EvaluatePlanDeny is EvaluatePlan's denials, for a caller that reads no
+// warning (the cost search's gate on each option it finds): the built-in
+// warn rules are not evaluated, which is a third of the plan policies'
+// work. The denials are EvaluatePlan's own, and so is every error of a
+// plan the product builds: the built-in warn rules read the same fields
+// the deny rules read, guarded by the same type tests, and call no
+// built-in that can fail on them (TestEvaluatePlanDenyAsWhole). A policy
+// folder's packages are evaluated whole, warn rules included, so that a
+// folder's failing warn rule fails here as it does in EvaluatePlan.
+func (e *Engine) EvaluatePlanDeny(ctx context.Context, input any) ([]Finding, error) {
+	res, err := e.eval(ctx, input, e.builtin.planDeny)
+	if err != nil {
+		return nil, fmt.Errorf("evaluate plan policies: %w", err)
+	}
+	return res.Deny, nil
+}
+
+// eval runs the built-in query and then each folder package's of the
+// same kind (plan or resource), under one deadline, and merges their
+// findings.
+func (e *Engine) eval(ctx context.Context, input any, builtin *query) (Result, error) {
 	value, err := toValue(input)
 	if err != nil {
 		return Result{}, fmt.Errorf("convert input: %w", err)
@@ -416,12 +453,9 @@ func (e *Engine) eval(ctx context.Context, input any, planInput bool) (Result, e
 	}
 	ctx, cancel := context.WithTimeout(ctx, e.timeout)
 	defer cancel()
-	queries := []*query{e.builtin.resource}
-	if planInput {
-		queries[0] = e.builtin.plan
-	}
+	queries := []*query{builtin}
 	for _, q := range e.user {
-		if q.withOption == planInput {
+		if q.withOption == builtin.withOption {
 			queries = append(queries, q)
 		}
 	}
@@ -465,7 +499,7 @@ func (q *query) eval(ctx context.Context, value ast.Value, e *Engine) (Result, e
 			if err != nil {
 				return Result{}, err
 			}
-			if ref[len(ref)-1].Value.Compare(ast.String(denyRule)) == 0 {
+			if isDeny(ref) {
 				res.Deny = append(res.Deny, findings...)
 			} else {
 				res.Warn = append(res.Warn, findings...)

@@ -571,6 +571,17 @@ deny contains {"policy": "broken.msg", "option": "*", "msg": 42} if true
 					t.Errorf("error %q does not contain %q", err, w)
 				}
 			}
+			// The gate's deny-only evaluation fails alike, a folder's
+			// failing warn rule included.
+			deny, err := e.EvaluatePlanDeny(context.Background(), plan)
+			if err == nil {
+				t.Fatalf("EvaluatePlanDeny = %+v, want an error", deny)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("deny-only error %q does not contain %q", err, w)
+				}
+			}
 		})
 	}
 }
