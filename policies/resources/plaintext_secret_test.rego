@@ -41,3 +41,21 @@ test_plaintext_secret_denies_key_value_in_user_data if {
 test_plaintext_secret_allows_user_data_reading_secrets_manager if {
 	not "resources.plaintext_secret" in ids(deny) with input as launch_template({"userData": base64.encode("printf 'VLLM_API_KEY=%s\\n' \"$key\"")})
 }
+
+# Each alternative of the user data's key pattern denies on its own, and
+# only with a value after the key.
+user_data_denied(text) if {
+	"resources.plaintext_secret" in ids(deny) with input as launch_template({"userData": base64.encode(text)})
+}
+
+test_plaintext_secret_user_data_key_forms if {
+	user_data_denied("vllm serve m --api-key=abc")
+	user_data_denied("vllm serve m --api-key abc")
+	user_data_denied("export HF_TOKEN=hf_abc")
+	user_data_denied("echo ok\nVLLM_API_KEY=Z")
+	user_data_denied("HF_TOKEN=0 VLLM_API_KEY=%s")
+	not user_data_denied("vllm serve m --api-key-file /run/k")
+	not user_data_denied("vllm serve m --api-key")
+	not user_data_denied("HF_TOKEN=$(cat /run/t) VLLM_API_KEY=")
+	not user_data_denied("VLLM_API_KEY =abc HF_TOKEN:abc hf_token=abc")
+}
