@@ -44,3 +44,23 @@ test_cost_center_tag_ignores_untaggable_types if {
 test_cost_center_tag_ignores_components if {
 	not "resources.cost_center_tag" in ids(deny) with input as {"__type": "costgate:stacks:ManagedGateway", "__name": "acme", "properties": {}}
 }
+
+# Every kind of tags on a taggable and an untaggable type: only cost_center
+# as a non-empty string passes, and an untaggable type passes without tags.
+cost_center_denied(type, props) if {
+	"resources.cost_center_tag" in ids(deny) with input as {"__type": type, "__name": "r", "properties": props}
+}
+
+test_cost_center_tag_every_kind_of_tags if {
+	every props in [{}, {"tags": null}, {"tags": "cost_center"}, {"tags": []}, {"tags": {}}, {"tags": {"cost_center": 7}}, {"tags": {"cost_center": ""}}] {
+		cost_center_denied("aws:ec2/subnet:Subnet", props)
+	}
+	every props in [{}, {"tags": null}, {"tags": "cost_center"}, {"tags": []}] {
+		not cost_center_denied("aws:ec2/routeTableAssociation:RouteTableAssociation", props)
+	}
+	every props in [{"tags": {}}, {"tags": {"cost_center": 7}}, {"tags": {"cost_center": ""}}] {
+		cost_center_denied("aws:ec2/routeTableAssociation:RouteTableAssociation", props)
+	}
+	not cost_center_denied("aws:ec2/subnet:Subnet", {"tags": tagged})
+	not cost_center_denied("aws:ec2/routeTableAssociation:RouteTableAssociation", {"tags": tagged})
+}
