@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/util"
@@ -28,8 +29,64 @@ func toValue(input any) (ast.Value, error) {
 		return ast.ValueFromReader(bytes.NewReader(in))
 	case []byte:
 		return ast.ValueFromReader(bytes.NewReader(in))
+	case map[string]any:
+		if props, ok := in["properties"].(map[string]any); ok && props != nil {
+			return resourceValue(in, props)
+		}
 	}
 	return anyValue(input)
+}
+
+// resourceValue converts a resource's input, which holds its properties
+// twice (stacks.PolicyInput, as pulumi-policy-opa does): under
+// "properties" and at the top level, the same maps, slices and strings.
+// Each is converted once, under "properties", and its value shared with
+// the top level. A value is reused only where it is the very same map or
+// slice (or an equal string), whose value cannot differ; the top-level
+// keys that are not properties convert on their own.
+func resourceValue(in, props map[string]any) (ast.Value, error) {
+	pv, err := anyValue(props)
+	if err != nil {
+		return nil, fmt.Errorf("properties: %w", err)
+	}
+	obj := pv.(ast.Object)
+	terms := util.NewPtrSlice[ast.Term](2 * len(in))
+	tuples := make([][2]*ast.Term, 0, len(in))
+	i := 0
+	for k, e := range in {
+		var val ast.Value
+		switch p, ok := props[k]; {
+		case k == "properties":
+			val = pv
+		case ok && same(e, p):
+			val = obj.Get(ast.InternedTerm(k)).Value
+		default:
+			if val, err = anyValue(e); err != nil {
+				return nil, fmt.Errorf("%s: %w", k, err)
+			}
+		}
+		terms[i].Value, terms[i+1].Value = ast.InternedValue(k), val
+		tuples = append(tuples, [2]*ast.Term{terms[i], terms[i+1]})
+		i += 2
+	}
+	return ast.NewObject(tuples...), nil
+}
+
+// same reports whether a and b are one map or slice, or equal strings:
+// values that convert to the same Rego value.
+func same(a, b any) bool {
+	switch a := a.(type) {
+	case string:
+		b, ok := b.(string)
+		return ok && a == b
+	case map[string]any:
+		b, ok := b.(map[string]any)
+		return ok && a != nil && b != nil && reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer()
+	case []any:
+		b, ok := b.([]any)
+		return ok && len(a) > 0 && len(a) == len(b) && unsafe.SliceData(a) == unsafe.SliceData(b)
+	}
+	return false
 }
 
 // anyValue converts the types encoding/json decodes into without

@@ -100,6 +100,29 @@ func (valueMarshaler) MarshalText() ([]byte, error) { return []byte("text"), nil
 
 func ptr(f float64) *float64 { return &f }
 
+// resourceInput is a resource's input as stacks.PolicyInput builds it: the
+// properties at the top level too, the same maps and slices. With other
+// set, the top level holds values of the same keys that differ from the
+// properties': equal in form but other maps, a slice of another length,
+// another string.
+func resourceInput(other bool) map[string]any {
+	tags := map[string]any{"cost_center": "cc", "team": "t"}
+	ports := []any{80.0, 443.0}
+	props := map[string]any{"tags": tags, "ports": ports, "empty": []any{}, "none": nil, "nilMap": map[string]any(nil),
+		"name": "n", "n": 2.5, "nested": map[string]any{"tags": tags, "list": []any{tags, ports}}}
+	in := map[string]any{"__type": "aws:ec2/vpc:Vpc", "__name": "n", "type": "aws:ec2/vpc:Vpc", "properties": props}
+	for k, v := range props {
+		in[k] = v
+	}
+	if other {
+		in["tags"] = map[string]any{"cost_center": "other"}
+		in["ports"] = ports[:1]
+		in["name"] = "top"
+		in["nested"] = map[string]any{"tags": tags}
+	}
+	return in
+}
+
 func TestToValueMatchesJSON(t *testing.T) {
 	full := planLike{
 		Spec: "teams/acme.hcl",
@@ -135,6 +158,9 @@ func TestToValueMatchesJSON(t *testing.T) {
 		{"int keys", map[int]string{2: "b", 1: "a"}},
 		{"nil pointer", (*planLike)(nil)},
 		{"nil map and slice", map[string]any{"m": map[string]any(nil), "s": []any(nil), "e": []any{}}},
+		{"resource input sharing its properties", resourceInput(false)},
+		{"resource input with other values at the top level", resourceInput(true)},
+		{"resource input with nil properties", map[string]any{"__type": "t", "properties": map[string]any(nil), "tags": map[string]any{}}},
 		{"scalars", []any{true, 1, int64(-3), uint(4), 2.5, "s", nil}},
 		{"floats as encoding/json writes them", []any{2e6, 1e21, 1e-7, 0.000001, math.Copysign(0, -1), 123456789.125, float32(0.1), float32(1e-7), 5e-324}},
 		{"float fields", struct {
