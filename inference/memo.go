@@ -32,6 +32,17 @@ func NewMemo() *Memo {
 	return &Memo{answers: map[memoKey]int32{}, curves: map[memoKey]*perf.Curve{}, cals: map[memoKey]calibration{}}
 }
 
+// answerCap and curveCap bound what a Memo keeps; it starts over when
+// full. A plan asks a few hundred to a few thousand questions of a few
+// hundred saturations; a breakeven chart's sweep asks tens of thousands,
+// and each saturation holds its operating points at every batch asked (a
+// few kB): kept by the plan's model while it lives, more would only raise
+// the command's peak memory.
+const (
+	answerCap = 1 << 12
+	curveCap  = 1 << 10
+)
+
 // memoKey is a question of a model on a GPU, by their addresses, in the
 // fewest bytes that hold it; a saturation's (Memo.curves) has no load, a
 // calibration's no question.
@@ -64,7 +75,7 @@ func (m *Memo) answer(k askKey) answer {
 	if i, ok := m.answers[mk]; ok {
 		return m.list[i]
 	}
-	if len(m.list) >= memoCap {
+	if len(m.list) >= answerCap {
 		clear(m.answers)
 		m.list = m.list[:0]
 	}
@@ -81,7 +92,7 @@ func (m *Memo) curve(k memoKey, c perf.Config) *perf.Curve {
 	if s, ok := m.curves[k]; ok {
 		return s
 	}
-	if len(m.curves) >= memoCap {
+	if len(m.curves) >= curveCap {
 		clear(m.curves)
 	}
 	s := perf.CurveOf(c)

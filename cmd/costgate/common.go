@@ -474,6 +474,7 @@ func buildPlans(ctx context.Context, f *planFlags, paths []string, baseRef strin
 	if f.render != nil {
 		f.spool = newSpool(len(specs))
 	}
+	defer manySpecsGC(len(specs))()
 	run := planRun{f: f, cat: cat, asOf: asOf, ev: c.ev, stackEvs: stackEvs, stackCats: stackCats, approvals: approvals, rv: rv, measured: measured, paths: paths, heads: heads}
 	return run.planAll(ctx, specs, stderr)
 }

@@ -47,13 +47,11 @@ var errReported = &exitError{code: exitInvalid}
 
 func main() {
 	// A run is short and allocates mostly short-lived values (plans,
-	// policy inputs, mock resources): the collector runs only as the heap
-	// nears a soft memory limit, which keeps a run over a thousand specs
-	// near 260 MB (docs/PERFORMANCE.md). Its live heap is a few tens of
-	// MB (the rendered plans are spooled), so each collection frees most
-	// of what the limit allows.
+	// policy inputs, mock resources): collecting less often saves a fifth
+	// of the time, and a soft memory limit keeps a run over a thousand
+	// specs near 260 MB (docs/PERFORMANCE.md; many specs: manySpecsGC).
 	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(-1)
+		debug.SetGCPercent(400)
 	}
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(200 << 20)

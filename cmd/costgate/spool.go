@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"sync"
 )
 
@@ -95,4 +96,19 @@ func (s *spool) close() {
 	if s.name != "" {
 		os.Remove(s.name)
 	}
+}
+
+// manySpecsGC paces the collector by the soft memory limit alone while n
+// specs are planned, from spoolFrom on, and returns what restores it
+// (GOGC in the environment wins). Their live heap is a few tens of MB,
+// the rendered plans being spooled, so each collection frees most of what
+// the limit allows: 20 collections over 1,000 specs instead of 26. A
+// command over a few specs keeps main's GOGC=400, which holds its peak
+// nearer its live heap (a breakeven chart 138 MB, not 250).
+func manySpecsGC(n int) func() {
+	if n < spoolFrom || os.Getenv("GOGC") != "" {
+		return func() {}
+	}
+	old := debug.SetGCPercent(-1)
+	return func() { debug.SetGCPercent(old) }
 }
