@@ -131,7 +131,7 @@ func (m *model) evaluate(a *assignment, p params, detail bool) (evaluation, erro
 // assignments whose fleets serve the same workloads. The breakeven sweep
 // clears it, as no two of its team sizes share a sizing.
 func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inference.Fleet, error) {
-	memo := m.sized != nil && !detail
+	memo := shortcuts && m.sized != nil && !detail
 	var key sizeKey
 	if memo {
 		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand, capped: m.maxInstances(), budget: m.budget, launched: m.launched, launchedType: m.launchedType}
@@ -187,6 +187,12 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	}
 	return f, err
 }
+
+// shortcuts turns on the memos and bounds that spare the cost model work
+// whose answer it already has or can prove (the sizing memo, finish's
+// memo, the breakeven search's bounds). A test turns it off to check
+// that the plans come out the same without them.
+var shortcuts = true
 
 // maxSized bounds the sizing memo: a breakeven sweep sizes at many team
 // sizes, and each is needed once.

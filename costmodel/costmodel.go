@@ -418,6 +418,9 @@ type model struct {
 	// budget, when above 0, is the bill at which a fleet is of no use
 	// (cheaperGPU): the sizer stops there (inference.Request.Budget).
 	budget float64
+	// finished memoises the options the searches finish (options.go,
+	// finish).
+	finished map[finishKey]finishedOption
 	// priceRef[i] is the managed choice the plan-level price notes read
 	// for workload i; -1 when no option routes it to a managed model.
 	priceRef []int

@@ -3,6 +3,7 @@ package costmodel
 // Each option priced: the managed and self-hosted candidates, the fleet chosen among GPUs, and the latency targets.
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -556,8 +557,67 @@ func (e *gateError) Error() string { return e.err.Error() }
 func (e *gateError) Unwrap() error { return e.err }
 
 // finish prices assignment a as its option, with the notes on its fleet's
-// choice of model and GPU, and leaves the model sized on its GPU.
+// choice of model and GPU, and leaves the model sized on its GPU. An
+// assignment the search finishes again (the first of a denied option, a
+// gated one met again by underCash or descend) is not priced again
+// (finishKey).
 func (m *model) finish(s *searcher, a *assignment) (Option, error) {
+	if !shortcuts {
+		return m.finishAfresh(s, a)
+	}
+	key := finishKeyOf(s, a)
+	if r, ok := m.finished[key]; ok {
+		if a.onFleet() {
+			m.useGPU(a.gpu)
+		}
+		return r.o, r.err
+	}
+	o, err := m.finishAfresh(s, a)
+	// Clipped, the copies handed out share no room to append in: a note
+	// one caller appends (deniedOption, underCash) reaches no other.
+	o.LineItems, o.Routes, o.Notes = slices.Clip(o.LineItems), slices.Clip(o.Routes), slices.Clip(o.Notes)
+	if o.Sizing != nil {
+		o.Sizing.Notes = slices.Clip(o.Sizing.Notes)
+	}
+	if m.finished == nil {
+		m.finished = map[finishKey]finishedOption{}
+	}
+	m.finished[key] = finishedOption{o, err}
+	return o, err
+}
+
+// finishKey identifies what finish reads: the assignment (its fleet, its
+// managed picks, its fleet's model and GPU) and the searcher whose
+// candidate models and GPUs the notes compare (s.models, s.gpus,
+// s.group). Nothing else varies between its calls: the spec, the catalog
+// and the date are the model's; corner, unfixed, launched, onDemand and
+// budget are zero whenever a search finishes (each is set and reset
+// within one pricing); the sizing memo only replays sizings; and m.gpu,
+// the one other field it reads, is a.gpu wherever a has a fleet (option
+// and evaluate set it) and unread where it has none.
+type finishKey struct {
+	s     *searcher
+	fleet string
+	pick  string
+	model *modelcatalog.OpenModel
+	gpu   string
+}
+
+type finishedOption struct {
+	o   Option
+	err error
+}
+
+func finishKeyOf(s *searcher, a *assignment) finishKey {
+	pick := make([]byte, 0, 2*len(a.pick))
+	for _, k := range a.pick {
+		pick = binary.AppendVarint(pick, int64(k))
+	}
+	return finishKey{s: s, fleet: fleetMask(a.fleet), pick: string(pick), model: a.sh, gpu: a.gpu}
+}
+
+// finishAfresh is finish without its memo.
+func (m *model) finishAfresh(s *searcher, a *assignment) (Option, error) {
 	o, err := m.option(a)
 	if err != nil || o.Sizing == nil {
 		return o, err

@@ -1,0 +1,138 @@
+package costmodel
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// TestShortcutsChangeNoPlan: the memos and bounds the cost model takes
+// (shortcuts: the sizing memo, finish's memo, the breakeven search's
+// bounds) give every bundled example and a few hundred generated teams the
+// same result as pricing everything afresh, under a gate that denies by
+// a spend limit, by fleet size and by a managed model (so that searches finish assignments
+// again, fall back to their first one, and look under the cash limit).
+func TestShortcutsChangeNoPlan(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("..", "examples", "*.hcl"))
+	seeds, _ := filepath.Glob(filepath.Join("..", "examples", "seed", "*.hcl"))
+	files = append(files, seeds...)
+	n := 240
+	if testing.Short() || raceBuild {
+		n = 40
+	}
+	type team struct {
+		name, src string
+		limit     float64
+	}
+	var teams []team
+	for _, f := range files {
+		teams = append(teams, team{name: f, limit: 0})
+	}
+	rng := rand.New(rand.NewPCG(20261126, 3))
+	for i := range n {
+		src, limit := generatedTeam(rng, i)
+		teams = append(teams, team{name: fmt.Sprintf("team-%04d.hcl", i), src: src, limit: limit})
+	}
+	for _, tm := range teams {
+		for _, gated := range []bool{false, true} {
+			want := shortcutResult(t, tm.name, tm.src, tm.limit, gated, false)
+			got := shortcutResult(t, tm.name, tm.src, tm.limit, gated, true)
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s (gated %v): the result with shortcuts differs from the one without", tm.name, gated)
+			}
+		}
+	}
+}
+
+// shortcutResult evaluates a team (a file, or src) with or without the
+// shortcuts; gated, under a spend limit (limit, when above 0) and a
+// limit of 8 billed GPUs. The error, if any, is the result.
+func shortcutResult(t *testing.T, name, src string, limit float64, gated, on bool) any {
+	t.Helper()
+	defer func(was bool) { shortcuts = was }(shortcuts)
+	shortcuts = on
+	var s *spec.Spec
+	if src == "" {
+		s = parseFile(t, name)
+	} else {
+		s = parse(t, name, src)
+	}
+	cfg := Config{}
+	if gated {
+		cfg.Gate = func(o Option) (Verdict, error) {
+			var v Verdict
+			if limit > 0 && o.CashUSD.Expected > limit {
+				v.Denied, v.CashDenied, v.CostlierDenied = []string{"spend.limit"}, true, !o.QualityIncluded
+			}
+			if slices.ContainsFunc(o.Routes, func(r Route) bool { return r.Model == "claude-sonnet-4.6" }) {
+				v.Denied, v.CashDenied, v.CostlierDenied = append(v.Denied, "test.model"), false, false
+			}
+			if o.Sizing != nil && o.Sizing.GPUs > 8 {
+				v.Denied, v.CashDenied, v.CostlierDenied = append(v.Denied, "test.gpus"), false, false
+			}
+			return v, nil
+		}
+	}
+	res, err := EvaluateWith(s, modelcatalog.Default(), date, cfg)
+	if err != nil {
+		return err.Error()
+	}
+	return res
+}
+
+// generatedTeam writes team i as bench/many-specs.sh varies them, and its
+// spend limit.
+func generatedTeam(rng *rand.Rand, i int) (string, float64) {
+	simple := []string{"gpt-5.4-mini", "deepseek-v4-flash", "claude-haiku-5.5"}
+	complex := []string{"claude-sonnet-4.6", "claude-opus-4.8", "gpt-5.5", "claude-sonnet-5.5"}
+	open := []string{"auto", "qwen3-coder-30b-a3b", "qwen2.5-coder-32b", "llama-3.3-70b", "gpt-oss-120b", "gpt-oss-20b", "qwen2.5-coder-7b"}
+	pricing := []string{"on_demand", "reserved", "spot", "capacity_block"}
+	schedule := []string{"always_on", "business_hours"}
+	gpus := []string{`"auto"`, `["l40s", "h100"]`, `"l4"`, `"a10g"`}
+	devs := int(5 * math.Exp(rng.Float64()*math.Log(4000))) // 5 .. 20,000, log-uniform
+	tlo := (1 + rng.IntN(8)) * 1_000_000
+	thi := tlo + rng.IntN(6)*1_000_000
+	share := float64(20+rng.IntN(60)) / 100
+	var b strings.Builder
+	fmt.Fprintf(&b, "team \"team-%04d\" {\n  developers = %d\n  tokens_per_developer = [%d, %d]\n", i, devs, tlo, thi)
+	fmt.Fprintf(&b, "  cached_input_share = %.2f\n  peak_to_average = [2, %.1f]\n  cost_center = \"cc\"\n}\n", rng.Float64()*0.5, 2+rng.Float64()*2)
+	fmt.Fprintf(&b, "workload \"autocomplete\" {\n  share = %.2f\n  complexity = \"simple\"\n", share)
+	if rng.Float64() < 0.3 {
+		fmt.Fprintf(&b, "  max_ttft_ms = %d\n", 200+rng.IntN(800))
+	}
+	agent := 1 - share
+	if rng.Float64() < 0.4 {
+		// A third workload, which a hybrid may route either way.
+		agent = math.Round(agent*50) / 100
+		fmt.Fprintf(&b, "}\nworkload \"review\" {\n  share = %.2f\n  complexity = \"complex\"\n  context_tokens = 4096\n", 1-share-agent)
+	}
+	fmt.Fprintf(&b, "}\nworkload \"agent\" {\n  share = %.2f\n  complexity = \"complex\"\n  context_tokens = %d\n}\n", agent, 1<<(13+rng.IntN(4)))
+	sm, cm := simple[rng.IntN(len(simple))], complex[rng.IntN(len(complex))]
+	fmt.Fprintf(&b, "managed {\n  simple_model = %q\n  complex_model = %q\n", sm, cm)
+	if rng.Float64() < 0.3 {
+		// Candidates: each workload has several managed choices.
+		fmt.Fprintf(&b, "  candidates = [%q, %q, %q]\n", sm, cm, complex[(slices.Index(complex, cm)+1)%len(complex)])
+	}
+	b.WriteString("}\n")
+	fmt.Fprintf(&b, "self_hosted {\n  model = %q\n  pricing = %q\n  schedule = %q\n", open[rng.IntN(len(open))], pricing[rng.IntN(len(pricing))], schedule[rng.IntN(len(schedule))])
+	if rng.Float64() < 0.3 {
+		fmt.Fprintf(&b, "  gpu = %s\n", gpus[rng.IntN(len(gpus))])
+	}
+	if rng.Float64() < 0.2 {
+		fmt.Fprintf(&b, "  gpus = %d\n", 1+rng.IntN(16))
+	}
+	b.WriteString("}\n")
+	if rng.Float64() < 0.3 {
+		b.WriteString("compliance {\n  code_may_leave_network = false\n}\n")
+	}
+	fmt.Fprintf(&b, "organization {\n  gpu_expertise = %v\n  latency_over_quality = %v\n}\n", rng.Float64() < 0.5, rng.Float64() < 0.5)
+	return b.String(), float64(devs) * (100 + rng.Float64()*900)
+}
