@@ -81,11 +81,33 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 		return best, ok, over && !ok
 	}
 	a := managed(0)
-	return firstBreakeven(a, managed(1)-a, selfHosted)
+	b := managed(1) - a
+	from := 1
+	if shortcuts && b > 0 {
+		// No fleet of any candidate is billed less than least at any team
+		// size, nor costs less (leastBill): below the team whose managed
+		// cost reaches it, none breaks even, as firstBreakeven's jumps
+		// reason from a priced fleet's cost.
+		least := math.Inf(1)
+		for k, g := range gpus {
+			for _, om := range models {
+				try := sh.clone()
+				try.gpu, try.sh = g, om
+				least = min(least, m.leastBill(try, shMids[k]))
+			}
+		}
+		if j := math.Ceil((least-a)/b - 1e-9); !math.IsInf(least, 1) && j > 1 {
+			if j > MaxDevelopers {
+				return nil
+			}
+			from = int(j)
+		}
+	}
+	return firstBreakeven(from, a, b, selfHosted)
 }
 
-// firstBreakeven is the smallest team, up to MaxDevelopers, whose
-// cheapest carrying fleet (selfHosted) costs no more than managed's
+// firstBreakeven is the smallest team from from, up to MaxDevelopers,
+// whose cheapest carrying fleet (selfHosted) costs no more than managed's
 // a + b·d; nil when none does or every fleet is over the cap.
 //
 // Managed cost is linear in developers, a + b·d, and self-hosted cost
@@ -94,8 +116,8 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 // reaches that fleet's cost can break even: jump straight to it. Where
 // self-hosting grows faster than managed the jumps grow geometrically,
 // so a search that finds nothing still takes few steps.
-func firstBreakeven(a, b float64, selfHosted func(d int) (cost float64, ok, over bool)) *int {
-	for d := 1; d <= MaxDevelopers; {
+func firstBreakeven(from int, a, b float64, selfHosted func(d int) (cost float64, ok, over bool)) *int {
+	for d := from; d <= MaxDevelopers; {
 		cost, ok, over := selfHosted(d)
 		if over {
 			break

@@ -136,3 +136,54 @@ func generatedTeam(rng *rand.Rand, i int) (string, float64) {
 	fmt.Fprintf(&b, "organization {\n  gpu_expertise = %v\n  latency_over_quality = %v\n}\n", rng.Float64() < 0.5, rng.Float64() < 0.5)
 	return b.String(), float64(devs) * (100 + rng.Float64()*900)
 }
+
+// TestBreakevenShortcutsFindTheSameTeam: the breakeven search's bound (it
+// starts where managed reaches the least any fleet is billed) finds the
+// same team as the search from one developer, on teams where one breaks
+// even (no generated team of TestShortcutsChangeNoPlan does).
+func TestBreakevenShortcutsFindTheSameTeam(t *testing.T) {
+	var srcs []string
+	lineup := mustRead(t, filepath.Join("..", "examples", "article-lineup.hcl"))
+	for _, usd := range []string{"3", "2", "1.5", "1", "0.6"} {
+		srcs = append(srcs, strings.Replace(lineup, "gpu_hour_usd      = 3", "gpu_hour_usd      = "+usd, 1))
+	}
+	auto := mustRead(t, filepath.Join("testdata", "breakeven", "auto-gpu.hcl"))
+	for _, d := range []int{3, 50, 1000} {
+		srcs = append(srcs, strings.Replace(auto, "developers = 40", fmt.Sprintf("developers = %d", d), 1))
+	}
+	for _, d := range []int{5, 40, 300} {
+		for _, tok := range []float64{2e6, 2e7, 8e7} {
+			srcs = append(srcs, fmt.Sprintf(base, d, tok))
+		}
+	}
+	found := 0
+	for i, src := range srcs {
+		want := shortcutResult(t, "b.hcl", src, 0, false, false)
+		got := shortcutResult(t, "b.hcl", src, 0, false, true)
+		w, ok1 := want.(*Result)
+		g, ok2 := got.(*Result)
+		if !ok1 || !ok2 {
+			t.Errorf("team %d: %v, %v", i, want, got)
+			continue
+		}
+		switch {
+		case (w.Breakeven == nil) != (g.Breakeven == nil) || w.Breakeven != nil && *w.Breakeven != *g.Breakeven:
+			t.Errorf("team %d: breakeven %v with the shortcuts, %v without", i, fmtTeam(g.Breakeven), fmtTeam(w.Breakeven))
+		case !reflect.DeepEqual(g, w):
+			t.Errorf("team %d: the result with shortcuts differs from the one without", i)
+		}
+		if w.Breakeven != nil {
+			found++
+		}
+	}
+	if found < 5 {
+		t.Errorf("only %d of %d teams break even: the test checks too few", found, len(srcs))
+	}
+}
+
+func fmtTeam(d *int) string {
+	if d == nil {
+		return "none"
+	}
+	return fmt.Sprint(*d)
+}
