@@ -83,27 +83,60 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 	a := managed(0)
 	b := managed(1) - a
 	from := 1
-	if shortcuts && b > 0 {
-		// No fleet of any candidate is billed less than least at any team
-		// size, nor costs less (leastBill): below the team whose managed
-		// cost reaches it, none breaks even, as firstBreakeven's jumps
-		// reason from a priced fleet's cost.
-		least := math.Inf(1)
-		for k, g := range gpus {
-			for _, om := range models {
-				try := sh.clone()
-				try.gpu, try.sh = g, om
-				least = min(least, m.leastBill(try, shMids[k]))
-			}
-		}
-		if j := math.Ceil((least-a)/b - 1e-9); !math.IsInf(least, 1) && j > 1 {
-			if j > MaxDevelopers {
-				return nil
-			}
-			from = int(j)
+	if shortcuts {
+		var never bool
+		if from, never = m.breakevenFrom(sh, models, gpus, shMids, include, a, b); never {
+			return nil
 		}
 	}
 	return firstBreakeven(from, a, b, selfHosted)
+}
+
+// breakevenFrom is the smallest team that can break even by a bound
+// that needs no fleet sized; never is set when none can. At d developers
+// no fleet of a candidate (a model on a GPU) costs less than the least
+// it is billed (leastBill: one instance of the GPU's cheapest type; the
+// total holds the bill and other costs, never negative) plus its quality
+// gap when the decision includes it (qualityGap: linear in the team, as
+// the tokens are), which gap·d is at d; managed costs a + b·d. So a
+// candidate breaks even at no team below where a + b·d reaches
+// least + gap·d, and never when its gap grows at least as fast as
+// managed's cost and it costs more at one developer. That holds at every
+// team size, whatever firstBreakeven's jumps: where no candidate can
+// break even it finds none either. Starting higher than one developer
+// (only where managed grows, as the jumps do) also reasons, as the jumps
+// do, that a fleet over the cap at a smaller team would be over it here.
+// least and gap are lowered by a cent and a billionth against rounding.
+func (m *model) breakevenFrom(sh *assignment, models []*modelcatalog.OpenModel, gpus []string, shMids []params, include bool, a, b float64) (from int, never bool) {
+	first := math.Inf(1)
+	for k, g := range gpus {
+		for _, om := range models {
+			try := sh.clone()
+			try.gpu, try.sh = g, om
+			least := m.leastBill(try, shMids[k]) - 0.01
+			gap := 0.0
+			if include {
+				p := shMids[k]
+				p.developers = 1
+				gap = m.qualityGap(try, p.developers*p.tokens, p) * (1 - 1e-9)
+			}
+			switch {
+			case math.IsInf(least, 1) || math.IsNaN(least+gap):
+				first = 1 // no bound
+			case b-gap > 0:
+				first = min(first, max(1, math.Ceil((least-a)/(b-gap)-1e-9)))
+			case least+gap <= a+b:
+				first = 1
+			}
+		}
+	}
+	switch {
+	case first > MaxDevelopers:
+		return 0, true
+	case b <= 0:
+		return 1, false
+	}
+	return int(first), false
 }
 
 // firstBreakeven is the smallest team from from, up to MaxDevelopers,

@@ -147,6 +147,14 @@ func TestBreakevenShortcutsFindTheSameTeam(t *testing.T) {
 	for _, usd := range []string{"3", "2", "1.5", "1", "0.6"} {
 		srcs = append(srcs, strings.Replace(lineup, "gpu_hour_usd      = 3", "gpu_hour_usd      = "+usd, 1))
 	}
+	// The quality gap in the decision, small enough that a team breaks
+	// even: the bound counts the gap growing with the team.
+	for _, hours := range []string{"0.0005", "0.002", "0.01", "0.05"} {
+		for _, usd := range []string{"1", "0.6"} {
+			src := strings.Replace(lineup, "gpu_hour_usd      = 3", "gpu_hour_usd      = "+usd, 1)
+			srcs = append(srcs, strings.Replace(src, "include_in_decision = false", "include_in_decision = true\n  rework_hours = "+hours, 1))
+		}
+	}
 	auto := mustRead(t, filepath.Join("testdata", "breakeven", "auto-gpu.hcl"))
 	for _, d := range []int{3, 50, 1000} {
 		srcs = append(srcs, strings.Replace(auto, "developers = 40", fmt.Sprintf("developers = %d", d), 1))
@@ -174,6 +182,7 @@ func TestBreakevenShortcutsFindTheSameTeam(t *testing.T) {
 		}
 		if w.Breakeven != nil {
 			found++
+			t.Logf("team %d breaks even at %d", i, *w.Breakeven)
 		}
 	}
 	if found < 5 {
@@ -186,4 +195,66 @@ func fmtTeam(d *int) string {
 		return "none"
 	}
 	return fmt.Sprint(*d)
+}
+
+// TestCarryingCostAboveBreakevenBound: the bound breakevenFrom reasons
+// from holds at every team size: a candidate's carrying fleet costs at
+// least the least it is billed plus its quality gap per developer times
+// the team, on every generated team of TestShortcutsChangeNoPlan's kind,
+// with the gap in the decision or not.
+func TestCarryingCostAboveBreakevenBound(t *testing.T) {
+	rng := rand.New(rand.NewPCG(20261126, 7))
+	n := 30
+	if testing.Short() || raceBuild {
+		n = 8
+	}
+	checked := 0
+	for i := range n {
+		src, _ := generatedTeam(rng, i)
+		if i%2 == 1 {
+			src += "quality {\n  include_in_decision = false\n}\n"
+		}
+		s := parse(t, "b.hcl", src)
+		m, err := newModel(s, modelcatalog.Default(), date)
+		if err != nil {
+			t.Fatal(err)
+		}
+		opts, _, _, err := m.options(nil)
+		if err != nil {
+			continue
+		}
+		sh := optionOf(opts, "self_hosted")
+		if sh == nil {
+			continue
+		}
+		include := s.Quality.IncludeInDecision
+		for _, g := range m.fleetGPUs() {
+			try := sh.assign.clone()
+			try.gpu = g
+			m.useGPU(g)
+			mid, _ := scenarios(m.axes(true, true))
+			least := m.leastBill(try, mid)
+			p := mid
+			p.developers = 1
+			gap := m.qualityGap(try, p.developers*p.tokens, p)
+			if !include {
+				gap = 0
+			}
+			for _, d := range []int{1, 7, 40, 300, 2000, 15000, MaxDevelopers} {
+				p := mid
+				p.developers = float64(d)
+				cost, over, err := m.carryingCost(try, p, include)
+				if err != nil || over {
+					continue
+				}
+				checked++
+				if bound := least + gap*float64(d); cost < bound-1e-6*max(1, bound) {
+					t.Errorf("team %d on %s at %d developers: carrying cost %.2f below the bound %.2f", i, g, d, cost, bound)
+				}
+			}
+		}
+	}
+	if checked < 50 {
+		t.Errorf("only %d fleets checked", checked)
+	}
 }
