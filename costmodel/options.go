@@ -747,15 +747,21 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 		// named a GPU that was not the cheapest.
 		m.useGPU(g)
 		mid, _ := scenarios(m.axes(true, true))
-		// No fleet of g costs less than what is found, or none can be
-		// priced (+Inf: the catalog has no price for g under the spec's
-		// pricing model, and the evaluation would fail on it).
-		if m.leastBill(try, mid) >= bestUSD-0.5 {
-			continue
-		}
 		// A fleet billed that much is no cheaper whatever else it costs:
 		// the sizer need not predict it.
-		m.budget = bestUSD - rest - 0.5
+		budget := bestUSD - rest - 0.5
+		// No fleet of g is billed less than the budget, so none costs
+		// less than what is found, or none can be priced (+Inf: the
+		// catalog has no price for g under the spec's pricing model, and
+		// the evaluation would fail on it). The sizer would place none
+		// (each of its fleets is billed at least its least bill) and
+		// err; a fleet it returned billed that much would cost no less
+		// than bestUSD - 0.5, what it costs beyond its bill (rest) being
+		// the same on every GPU (TestLeastBillBoundsEveryGPU).
+		if least := m.leastBill(try, mid); least >= bestUSD-0.5 || shortcuts && least >= budget {
+			continue
+		}
+		m.budget = budget
 		ev, err := m.evaluate(try, mid, false)
 		m.budget = 0
 		if err != nil || !ev.sized || m.unfitSized(try, ev) != "" {
