@@ -134,7 +134,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	memo := shortcuts && m.sized != nil && !detail
 	var key sizeKey
 	if memo {
-		key = sizeKey{model: a.sh, gpu: a.gpu, p: p, fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand, capped: m.maxInstances(), budget: m.budget, launched: m.launched, launchedType: m.launchedType}
+		key = sizeKey{model: a.sh, gpu: a.gpu, p: sizedParams(p), fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand, capped: m.maxInstances(), budget: m.budget, launched: m.launched, launchedType: m.launchedType}
 		if r, ok := m.sized[key]; ok {
 			return r.fleet, r.err
 		}
@@ -214,6 +214,18 @@ type sizeKey struct {
 	model        *modelcatalog.OpenModel
 	gpu          string
 	p            params
+}
+
+// sizedParams is scenario p as a sizing reads it: the load (developers
+// and tokens, through monthly; peakToAverage, inputShare, cachedShare),
+// the GPU-hour price's place (pricedInstances, and the bill's on-demand
+// base: biller) and the operations cost (the bill: opsUSD). The cache
+// writes' share, the developer's hourly cost and the rework's place
+// price only the tokens and the quality gap, which the sizing never
+// reads: corners that differ only in them share a sizing.
+func sizedParams(p params) params {
+	p.cacheWriteShare, p.hourlyUSD, p.reworkPos = 0, 0, 0
+	return p
 }
 
 type sizedFleet struct {

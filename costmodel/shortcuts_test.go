@@ -103,7 +103,17 @@ func generatedTeam(rng *rand.Rand, i int) (string, float64) {
 	share := float64(20+rng.IntN(60)) / 100
 	var b strings.Builder
 	fmt.Fprintf(&b, "team \"team-%04d\" {\n  developers = %d\n  tokens_per_developer = [%d, %d]\n", i, devs, tlo, thi)
-	fmt.Fprintf(&b, "  cached_input_share = %.2f\n  peak_to_average = [2, %.1f]\n  cost_center = \"cc\"\n}\n", rng.Float64()*0.5, 2+rng.Float64()*2)
+	fmt.Fprintf(&b, "  peak_to_average = [2, %.1f]\n  cost_center = \"cc\"\n", 2+rng.Float64()*2)
+	cached := rng.Float64() * 0.5
+	ranged := rng.Float64() < 0.3
+	if ranged {
+		// Ranges that bear on the quality gap alone (corners that share a
+		// sizing), and one that bears on the sizing.
+		fmt.Fprintf(&b, "  developer_hourly_usd = [80, 120]\n  cache_write_share = [0, 0.2]\n  cached_input_share = [%.2f, %.2f]\n", cached, cached+0.3)
+	} else {
+		fmt.Fprintf(&b, "  cached_input_share = %.2f\n", cached)
+	}
+	b.WriteString("}\n")
 	fmt.Fprintf(&b, "workload \"autocomplete\" {\n  share = %.2f\n  complexity = \"simple\"\n", share)
 	if rng.Float64() < 0.3 {
 		fmt.Fprintf(&b, "  max_ttft_ms = %d\n", 200+rng.IntN(800))
@@ -114,7 +124,11 @@ func generatedTeam(rng *rand.Rand, i int) (string, float64) {
 		agent = math.Round(agent*50) / 100
 		fmt.Fprintf(&b, "}\nworkload \"review\" {\n  share = %.2f\n  complexity = \"complex\"\n  context_tokens = 4096\n", 1-share-agent)
 	}
-	fmt.Fprintf(&b, "}\nworkload \"agent\" {\n  share = %.2f\n  complexity = \"complex\"\n  context_tokens = %d\n}\n", agent, 1<<(13+rng.IntN(4)))
+	fmt.Fprintf(&b, "}\nworkload \"agent\" {\n  share = %.2f\n  complexity = \"complex\"\n  context_tokens = %d\n", agent, 1<<(13+rng.IntN(4)))
+	if ranged {
+		b.WriteString("  rework_hours = [0.25, 1]\n")
+	}
+	b.WriteString("}\n")
 	sm, cm := simple[rng.IntN(len(simple))], complex[rng.IntN(len(complex))]
 	fmt.Fprintf(&b, "managed {\n  simple_model = %q\n  complex_model = %q\n", sm, cm)
 	if rng.Float64() < 0.3 {
