@@ -364,7 +364,18 @@ func judge(ctx context.Context, s *spec.Spec, p *Plan, rules policies.WaiverRule
 // that holds only it and the spec's authorized overrides, and returns the
 // ids of the policies that deny it after waivers. The checklist is not
 // known yet; its policy only warns.
+//
+// Each call's plan differs from the first's in its option alone, so the
+// rest is converted for the policies once (policies.Shared, made on the
+// first call): the waivers are copied with the same empty Waived lists
+// and the checklist is a constant, and p itself does not change while
+// the gate lives. The gate is handed to one synchronous costmodel call
+// (EvaluateWith in build, ParetoWith in Pareto) that has no access to p,
+// and build sets p's fields only after EvaluateWith returns; a gate call
+// changes only its own copy (Apply writes its option and its waivers).
+// TestGateSharesPlan holds each call's input to its whole plan's.
 func gate(ctx context.Context, ev Evaluator, p *Plan) costmodel.Gate {
+	var shared *policies.Shared
 	return func(o costmodel.Option) (costmodel.Verdict, error) {
 		one := *p
 		one.Options = []Option{option(o)}
@@ -374,7 +385,10 @@ func gate(ctx context.Context, ev Evaluator, p *Plan) costmodel.Gate {
 			one.Waivers[i] = w
 		}
 		one.Checklist = Checklist{Threshold: costmodel.ChecklistThreshold, Items: []ChecklistItem{}}
-		deny, err := evaluateDeny(ctx, ev, &one)
+		if shared == nil {
+			shared = policies.NewShared(&one, "options")
+		}
+		deny, err := evaluateDeny(ctx, ev, &one, shared)
 		if err != nil {
 			return costmodel.Verdict{}, err
 		}
@@ -422,16 +436,18 @@ func evaluate(ctx context.Context, ev Evaluator, p *Plan) (deny, warn []Finding,
 }
 
 // denyEvaluator is an Evaluator that can run the plan policies' denials
-// alone (policies.Engine.EvaluatePlanDeny): the gate reads no warning.
+// alone (policies.Engine.EvaluatePlanDeny): the gate reads no warning. Its
+// input is a policies.SharedInput.
 type denyEvaluator interface {
 	EvaluatePlanDeny(ctx context.Context, input any) ([]Finding, error)
 }
 
 // evaluateDeny is evaluate's denials, without the built-in warn rules'
-// work where ev can leave it out.
-func evaluateDeny(ctx context.Context, ev Evaluator, p *Plan) ([]Finding, error) {
+// work where ev can leave it out; such an evaluator (the policy engine)
+// is given p with the fields shared converts once.
+func evaluateDeny(ctx context.Context, ev Evaluator, p *Plan, shared *policies.Shared) ([]Finding, error) {
 	if d, ok := ev.(denyEvaluator); ok {
-		return d.EvaluatePlanDeny(ctx, p)
+		return d.EvaluatePlanDeny(ctx, shared.With(p))
 	}
 	deny, _, err := evaluate(ctx, ev, p)
 	return deny, err

@@ -401,7 +401,8 @@ func binding(i int) string { return fmt.Sprintf("r%d", i) }
 
 // EvaluatePlan evaluates every plan policy against input, the JSON plan
 // before policy results: a plan.Plan, its JSON (json.RawMessage or
-// []byte), or the same shape as maps. An error means the plan must be
+// []byte), the same shape as maps, or a plan sharing its converted fields
+// with others (SharedInput). An error means the plan must be
 // blocked; a *LimitError means a policy ran out of time or memory.
 func (e *Engine) EvaluatePlan(ctx context.Context, input any) (Result, error) {
 	res, err := e.eval(ctx, input, e.builtin.plan)
