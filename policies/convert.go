@@ -232,24 +232,36 @@ func reflectValue(v reflect.Value) (ast.Value, error) {
 		if !ok {
 			return viaJSON(v)
 		}
-		terms := util.NewPtrSlice[ast.Term](2 * len(fields))
-		tuples := make([][2]*ast.Term, 0, len(fields))
-		for i, f := range fields {
-			fv := v.Field(f.index)
-			if f.omitEmpty && isEmpty(fv) {
-				continue
-			}
-			val, err := reflectValue(fv)
-			if err != nil {
-				return nil, fmt.Errorf("%s: %w", f.name, err)
-			}
-			terms[2*i].Value, terms[2*i+1].Value = f.key, val
-			tuples = append(tuples, [2]*ast.Term{terms[2*i], terms[2*i+1]})
-		}
-		return ast.NewObject(tuples...), nil
+		return structValue(v, fields)
 	default:
 		return viaJSON(v)
 	}
+}
+
+// structValue converts a struct's fields, in order; the first that fails
+// names the error. The key-value pairs are gathered on the stack for a
+// struct of up to 40 fields (every plan type's), as ast.NewObject keeps
+// the terms, not the slice.
+func structValue(v reflect.Value, fields []field) (ast.Value, error) {
+	terms := util.NewPtrSlice[ast.Term](2 * len(fields))
+	var buf [40][2]*ast.Term
+	tuples := buf[:0]
+	if len(fields) > len(buf) {
+		tuples = make([][2]*ast.Term, 0, len(fields))
+	}
+	for i, f := range fields {
+		fv := v.Field(f.index)
+		if f.omitEmpty && isEmpty(fv) {
+			continue
+		}
+		val, err := reflectValue(fv)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", f.name, err)
+		}
+		terms[2*i].Value, terms[2*i+1].Value = f.key, val
+		tuples = append(tuples, [2]*ast.Term{terms[2*i], terms[2*i+1]})
+	}
+	return ast.NewObject(tuples...), nil
 }
 
 // floatValue is a JSON number written exactly as encoding/json writes it
