@@ -472,7 +472,7 @@ func (r *Request) ownRoom(o *option, e *sizingEnv) string {
 // saturated answer) and o's KV cache to what vLLM leaves a replica
 // launched with it: its start-up profile runs the sampler over that many
 // rows, so the cache the plan prices is the one VLLMArgs provision.
-func (r *Request) launch(o *option, a answer, e *sizingEnv) string {
+func (r *Request) launch(o *option, a *answer, e *sizingEnv) string {
 	seqs := o.engineSeqs(a)
 	if seqs == o.maxSeqs && o.kvGB > 0 {
 		return ""
@@ -490,7 +490,7 @@ func (r *Request) launch(o *option, a answer, e *sizingEnv) string {
 // saturated answer, whose capacity o is sized at. The cache holds at
 // least that many of the mean request to its last token, and a larger
 // batch would serve less.
-func (o *option) engineSeqs(a answer) int {
+func (o *option) engineSeqs(a *answer) int {
 	return max(1, min(a.running*o.tp/o.unit, MaxNumSeqs))
 }
 
@@ -634,7 +634,7 @@ func (r *Request) settle(o *option, e *sizingEnv) string {
 	if !sat.ok {
 		return sat.reason
 	}
-	o.sat = sat
+	o.sat = *sat
 	if why := r.launch(o, sat, e); why != "" {
 		return why
 	}

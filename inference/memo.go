@@ -1,6 +1,8 @@
 package inference
 
 import (
+	"math"
+
 	"github.com/costgate/costgate/inference/perf"
 	"github.com/costgate/costgate/modelcatalog"
 )
@@ -25,7 +27,17 @@ type Memo struct {
 	list    []answer
 	curves  map[memoKey]*perf.Curve
 	cals    map[memoKey]calibration
+	// loc remembers Request.locality's factor by replica count (of[n],
+	// -1 where not asked) for sessions of turns requests: the factor is a
+	// function of those two alone, so the key is complete.
+	loc struct {
+		turns float64
+		of    []float64
+	}
 }
+
+// localityCap bounds the replica counts whose locality a Memo remembers.
+const localityCap = 1 << 16
 
 // NewMemo is an empty Memo.
 func NewMemo() *Memo {
@@ -45,44 +57,50 @@ const (
 
 // memoKey is a question of a model on a GPU, by their addresses, in the
 // fewest bytes that hold it; a saturation's (Memo.curves) has no load, a
-// calibration's no question.
+// calibration's no question. It is plain memory without padding (near as
+// its bits, pad always 0), so that the map hashes and compares its bytes
+// at once: near is never NaN and never -0 (a utilization in (0, 1), or
+// 0), so its bits are equal where the floats are.
 type memoKey struct {
 	model              *modelcatalog.OpenModel
 	gpu                *modelcatalog.GPU
-	near               float64
+	near               uint64
 	in, out, p95, seqs int32
 	gpus               int32
-	tp, hit, u         int8
+	tp, hit, u, pad    int8
 }
 
 // keyOf is k's memoKey; ok is false where a figure does not fit it (then
 // the answer is not remembered).
-func keyOf(k askKey) (memoKey, bool) {
+func keyOf(k *askKey) (memoKey, bool) {
 	q := k.question
-	mk := memoKey{model: k.model, gpu: k.gpu, near: q.near, in: int32(q.s.in), out: int32(q.s.out), p95: int32(q.s.p95),
+	mk := memoKey{model: k.model, gpu: k.gpu, near: math.Float64bits(q.near), in: int32(q.s.in), out: int32(q.s.out), p95: int32(q.s.p95),
 		seqs: int32(q.seqs), gpus: int32(q.gpus), tp: int8(q.tp), hit: int8(q.hit), u: int8(q.u)}
 	ok := int(mk.in) == q.s.in && int(mk.out) == q.s.out && int(mk.p95) == q.s.p95 && int(mk.seqs) == q.seqs &&
 		int(mk.gpus) == q.gpus && int(mk.tp) == q.tp && int(mk.hit) == q.hit && int(mk.u) == q.u
 	return mk, ok
 }
 
-// answer is k's prediction, remembered.
-func (m *Memo) answer(k askKey) answer {
+// answer is k's prediction, remembered. Its address stays its answer: a
+// remembered answer is never written again (the list starts over in a
+// new array when full, and append moves copies).
+func (m *Memo) answer(k *askKey) *answer {
 	mk, ok := keyOf(k)
 	if !ok {
-		return predictKey(k, perf.PredictAt)
+		a := predictKey(*k, perf.PredictAt)
+		return &a
 	}
 	if i, ok := m.answers[mk]; ok {
-		return m.list[i]
+		return &m.list[i]
 	}
 	if len(m.list) >= answerCap {
 		clear(m.answers)
-		m.list = m.list[:0]
+		m.list = nil
 	}
-	a := predictKey(k, func(c perf.Config, u float64) perf.Result { return m.curve(mk, c).At(u) })
+	a := predictKey(*k, func(c perf.Config, u float64) perf.Result { return m.curve(mk, c).At(u) })
 	m.answers[mk] = int32(len(m.list))
 	m.list = append(m.list, a)
-	return a
+	return &m.list[len(m.list)-1]
 }
 
 // curve is the saturation of k's configuration c, remembered: asked at
@@ -110,4 +128,25 @@ func (m *Memo) calibration(r *Request) calibration {
 	c := r.calibrate()
 	m.cals[k] = c
 	return c
+}
+
+// locality is r's locality factor for replicas (Request.locality),
+// remembered by the turns of a session and the replicas.
+func (m *Memo) locality(r *Request, replicas int) float64 {
+	if turns := r.turns(); turns != m.loc.turns {
+		m.loc.turns, m.loc.of = turns, m.loc.of[:0]
+	}
+	if replicas < 0 || replicas >= localityCap {
+		_, _, l := r.locality(replicas)
+		return l
+	}
+	for len(m.loc.of) <= replicas {
+		m.loc.of = append(m.loc.of, -1)
+	}
+	if l := m.loc.of[replicas]; l != -1 {
+		return l
+	}
+	_, _, l := r.locality(replicas)
+	m.loc.of[replicas] = l
+	return l
 }

@@ -113,16 +113,19 @@ type answer struct {
 // memoCap bounds the remembered answers; the memo starts over when full.
 const memoCap = 1 << 15
 
+// asked is the process's memo. Its answers, as a Memo's, are not
+// changed once remembered: asks hand out their addresses, not copies.
 var asked = struct {
 	sync.Mutex
-	m map[askKey]answer
-}{m: map[askKey]answer{}}
+	m map[askKey]*answer
+}{m: map[askKey]*answer{}}
 
 // ask predicts a unit of gpus GPUs at TP tp serving shape s with hit of its
 // input from the prefix cache: saturated when u < 0, else at utilization
 // u rounded up to the per cent (TTFT never under the load's, and sizing's
-// many loads share few predictions).
-func (r *Request) ask(tp, gpus int, s shape, hit float64, u float64) answer {
+// many loads share few predictions). The answer is remembered: read it,
+// do not change it.
+func (r *Request) ask(tp, gpus int, s shape, hit float64, u float64) *answer {
 	k := r.key(tp, gpus, s, hit)
 	if u >= 0 {
 		k.u = count(math.Ceil(u*100-1e-9), 100)
@@ -130,27 +133,27 @@ func (r *Request) ask(tp, gpus int, s shape, hit float64, u float64) answer {
 			k.near = u
 		}
 	}
-	return r.answerOf(k)
+	return r.answerOf(&k)
 }
 
 // askExact is ask at the utilization u itself (0 ≤ u < 1), not rounded
 // up: the question of one fleet a plan reports.
-func (r *Request) askExact(tp, gpus int, s shape, hit float64, u float64) answer {
+func (r *Request) askExact(tp, gpus int, s shape, hit float64, u float64) *answer {
 	if u <= 0 || u >= 1 {
 		return r.ask(tp, gpus, s, hit, u)
 	}
 	k := r.key(tp, gpus, s, hit)
 	k.u, k.near = 100, u
-	return r.answerOf(k)
+	return r.answerOf(&k)
 }
 
 // launched predicts a unit launched with --max-num-seqs seqs an engine
 // (VLLMArgs): vLLM's start-up profile runs its sampler over exactly
 // those rows, and the KV cache is what they leave.
-func (r *Request) launched(tp, gpus int, s shape, seqs int) answer {
+func (r *Request) launched(tp, gpus int, s shape, seqs int) *answer {
 	k := r.key(tp, gpus, s, 0)
 	k.seqs = seqs
-	return r.answerOf(k)
+	return r.answerOf(&k)
 }
 
 // key is the question of a saturated unit of gpus GPUs at TP tp.
@@ -160,7 +163,7 @@ func (r *Request) key(tp, gpus int, s shape, hit float64) askKey {
 
 // answerOf is k's prediction, remembered in the request's Memo, or
 // without one in the process's (answer).
-func (r *Request) answerOf(k askKey) answer {
+func (r *Request) answerOf(k *askKey) *answer {
 	if r.Memo != nil {
 		return r.Memo.answer(k)
 	}
@@ -171,14 +174,15 @@ func (r *Request) answerOf(k askKey) answer {
 }
 
 // answer is k's prediction, remembered.
-func (k askKey) answer() answer {
+func (k askKey) answer() *answer {
 	asked.Lock()
 	a, ok := asked.m[k]
 	asked.Unlock()
 	if ok {
 		return a
 	}
-	a = predictKey(k, perf.PredictAt)
+	p := predictKey(k, perf.PredictAt)
+	a = &p
 	asked.Lock()
 	if len(asked.m) >= memoCap {
 		clear(asked.m)

@@ -42,17 +42,24 @@ func (r *Request) prefixHit(replicas int, room float64) float64 {
 	if r.CachedInputShare <= 0 || room <= 0 {
 		return 0
 	}
+	return r.CachedInputShare * r.localityOf(replicas) * room
+}
+
+// localityOf is the locality factor of prefixHit for replicas, remembered
+// in the request's Memo (the sizer asks it of the same few counts for
+// every count it tries).
+func (r *Request) localityOf(replicas int) float64 {
+	if r.Memo != nil {
+		return r.Memo.locality(r, replicas)
+	}
 	_, _, locality := r.locality(replicas)
-	return r.CachedInputShare * locality * room
+	return locality
 }
 
 // locality is the requests a session makes, the replicas it visits and
 // the locality factor of prefixHit.
 func (r *Request) locality(replicas int) (turns, visited, locality float64) {
-	turns = r.TurnsPerSession
-	if turns < 2 {
-		turns = DefaultTurnsPerSession
-	}
+	turns = r.turns()
 	n := float64(max(replicas, 1))
 	visited = n * (1 - math.Pow(1-1/n, turns))
 	return turns, visited, math.Max(0, (1-visited/turns)/(1-1/turns))
@@ -66,4 +73,13 @@ func (r *Request) prefixNote(o option) string {
 	turns, visited, locality := r.locality(o.n * o.rpi)
 	return fmt.Sprintf("prefix caching: %.0f%% of input is taken as served from vLLM's prefix cache — the spec's cached share of %.0f%% × %.2f for %d replica(s) behind the round-robin load balancer (a session of %.0f requests reaches %.1f of them, a miss on each first visit) × %.2f for KV room (one idle session's prefix kept beside each running one), rounded down to the per cent; session-sticky or prefix-aware routing would keep the locality loss away",
 		100*o.hit, 100*r.CachedInputShare, locality, o.n*o.rpi, turns, visited, o.room)
+}
+
+// turns is the requests a session makes: the spec's, or
+// DefaultTurnsPerSession below two.
+func (r *Request) turns() float64 {
+	if r.TurnsPerSession < 2 {
+		return DefaultTurnsPerSession
+	}
+	return r.TurnsPerSession
 }

@@ -1,0 +1,60 @@
+package inference
+
+import (
+	"math"
+	"testing"
+)
+
+// TestMemoLocality holds the locality a Memo remembers to
+// Request.locality's, for requests sharing one Memo whose sessions make
+// different numbers of turns (the default below two), asked in an order
+// that switches between them, at replica counts from none to past what
+// the Memo keeps.
+func TestMemoLocality(t *testing.T) {
+	memo := NewMemo()
+	counts := []int{0, 1, 2, 3, 7, 64, 1000, localityCap - 1, localityCap, localityCap + 5}
+	for pass := range 3 {
+		for _, turns := range []float64{0, 1.5, 2, 4, 20, 20.5, 300} {
+			r := Request{TurnsPerSession: turns, CachedInputShare: 0.5, Memo: memo}
+			for _, n := range counts {
+				_, _, want := r.locality(n)
+				if got := r.localityOf(n); math.Float64bits(got) != math.Float64bits(want) {
+					t.Fatalf("pass %d, %v turns, %d replicas: memo %v, computed %v", pass, turns, n, got, want)
+				}
+				plain := r
+				plain.Memo = nil
+				for _, room := range []float64{0, 0.3, 1} {
+					if got, want := r.prefixHit(n, room), plain.prefixHit(n, room); math.Float64bits(got) != math.Float64bits(want) {
+						t.Fatalf("%v turns, %d replicas, room %v: hit %v with the memo, %v without", turns, n, room, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestMemoAnswersStay holds an answer the Memo handed out to its value
+// while the Memo fills past memoCap and starts over: asks keep the
+// answer's address, so the Memo never writes an answer again.
+func TestMemoAnswersStay(t *testing.T) {
+	m, g := catalogPair(t, "qwen3-coder-30b-a3b", "h100")
+	memo := NewMemo()
+	r := Request{Model: m, GPU: g, Memo: memo}
+	s := shape{in: 2048, out: 256}
+	first := r.ask(1, 1, s, 0.3, 0.5)
+	kept := *first
+	for i := range memoCap + 10 {
+		// Questions at prompts the sweep never asks: each a new key.
+		r.ask(1, 1, shape{in: 100 + i, out: 1}, 0, -1)
+	}
+	if len(memo.list) > 20 {
+		t.Fatalf("the memo did not start over: %d answers", len(memo.list))
+	}
+	if first.ok != kept.ok || first.ttftMs != kept.ttftMs || first.outTokS != kept.outTokS || first.running != kept.running {
+		t.Fatalf("an answer handed out changed: %+v, was %+v", *first, kept)
+	}
+	again := r.ask(1, 1, s, 0.3, 0.5)
+	if again.ttftMs != kept.ttftMs || again.outTokS != kept.outTokS || again.running != kept.running {
+		t.Fatalf("asked again after the memo started over: %+v, first %+v", *again, kept)
+	}
+}
