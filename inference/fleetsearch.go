@@ -29,7 +29,7 @@ type option struct {
 	n           int     // instances
 	capN        int     // instances the load needs at the target utilization
 	hit         float64
-	sat         answer  // the unit's saturated prediction at hit
+	sat         *answer // the unit's saturated prediction at hit (remembered: read only)
 	capIn       float64 // an instance's capacity, calibrated
 	capOut      float64
 	u           float64
@@ -144,6 +144,9 @@ func (r *Request) check(o *option, e *sizingEnv) {
 		r.meetTTFT(o, r.affordable(*o, e), e)
 		r.tighten(o, n, e)
 		o.cost = r.cost(*o, e)
+		// Their probes judge the targets alone (meetsAt); the routes are
+		// the count's they settle on, asked as latency asks them.
+		o.routes, o.meets = r.latency(o, e, false)
 	}
 	o.done = true
 }
@@ -548,13 +551,16 @@ func (r *Request) cost(o option, e *sizingEnv) float64 {
 // first run of counts whose largest meets the targets holds the fewest
 // that do, found by bisection within it.
 func (r *Request) meetTTFT(o *option, maxN int, e *sizingEnv) {
+	// Every probe settles from o: what settle sets but the utilization
+	// follows from the hit rate (settledAt), the same for a run's counts.
+	var last settledAt
 	probe := func(n int) (option, bool) {
 		try := *o
 		try.n = n
-		if r.settle(&try, e) != "" {
+		if !last.settle(r, &try, e) {
 			return try, false
 		}
-		try.routes, try.meets = r.latency(&try, e, false)
+		try.meets = r.meetsAt(&try, e)
 		return try, try.meets
 	}
 	for lo := o.n; lo < maxN; {
@@ -608,7 +614,7 @@ func (r *Request) tighten(o *option, lo int, e *sizingEnv) {
 		if r.settle(&try, e) != "" || r.ownRoom(&try, e) != "" {
 			return try, false
 		}
-		try.routes, try.meets = r.latency(&try, e, false)
+		try.meets = r.meetsAt(&try, e)
 		return try, try.meets
 	}
 	best, ok := probe(o.n)
@@ -634,15 +640,50 @@ func (r *Request) settle(o *option, e *sizingEnv) string {
 	if !sat.ok {
 		return sat.reason
 	}
-	o.sat = *sat
+	o.sat = sat
 	if why := r.launch(o, sat, e); why != "" {
 		return why
 	}
 	k := e.cal.factor * float64(o.units)
 	o.capOut, o.capIn = k*sat.outTokS, k*sat.inTokS
+	r.utilize(o)
+	return ""
+}
+
+// utilize sets o's peak utilization on its count at its capacity.
+func (r *Request) utilize(o *option) {
 	n := float64(o.n)
 	o.u = math.Max(r.PeakOutputTokS/(n*o.capOut), r.PeakInputTokS/(n*o.capIn))
-	return ""
+}
+
+// settledAt remembers one settle of meetTTFT's probes, each a copy of
+// the same option at another count: settle sets the hit rate from the
+// count, and the saturated answer, the launch (--max-num-seqs and the
+// KV cache, from the answer and the option's own) and the capacity from
+// the hit rate and what the option held before, the same for every
+// probe; only the utilization follows the count. The key, the hit rate,
+// is complete for probes of one option.
+type settledAt struct {
+	ok, known bool
+	o         option
+}
+
+// settle settles o (a copy of the option every probe copies) at its
+// count, as Request.settle does; false where settle fails.
+func (s *settledAt) settle(r *Request, o *option, e *sizingEnv) bool {
+	if s.known && r.hitAt(o.n, o) == s.o.hit {
+		if !s.ok {
+			return false
+		}
+		n := o.n
+		*o = s.o
+		o.n = n
+		r.utilize(o)
+		return true
+	}
+	s.ok = r.settle(o, e) == ""
+	s.o, s.known = *o, true
+	return s.ok
 }
 
 // latency is each workload's p95 TTFT on o at its peak utilization and
@@ -681,6 +722,24 @@ func (r *Request) latency(o *option, e *sizingEnv, exact bool) ([]RouteTTFT, boo
 		routes[i] = rt
 	}
 	return routes, meets
+}
+
+// meetsAt is latency's verdict alone (not exact): whether every
+// workload's requests stay within their limits, asked up to the first
+// that does not.
+func (r *Request) meetsAt(o *option, e *sizingEnv) bool {
+	for i, w := range e.work {
+		saturated, ttft, tail := o.u >= 1, 0.0, 0.0
+		if !saturated {
+			if a := r.ask(o.tp, o.unit, e.shapes[i], o.hit, o.u); a.ok {
+				ttft, tail, saturated = a.ttftMs, a.tailMs, a.ttftMs <= 0
+			}
+		}
+		if saturated || w.MaxTTFTMs > 0 && (ttft <= 0 || ttft > w.MaxTTFTMs) || tail > IdleTimeoutMs {
+			return false
+		}
+	}
+	return true
 }
 
 // hitAt is the prefix cache's hit rate, in whole per cent, of o on n

@@ -2,6 +2,7 @@ package inference
 
 import (
 	"math"
+	"reflect"
 	"testing"
 )
 
@@ -56,5 +57,49 @@ func TestMemoAnswersStay(t *testing.T) {
 	again := r.ask(1, 1, s, 0.3, 0.5)
 	if again.ttftMs != kept.ttftMs || again.outTokS != kept.outTokS || again.running != kept.running {
 		t.Fatalf("asked again after the memo started over: %+v, first %+v", *again, kept)
+	}
+}
+
+// TestProbesAreSettle holds meetTTFT's shortcuts to the slow path over
+// the sweep's layouts, at counts from each one's own to 64 more, asked in
+// an order that moves the hit rate back and forth: a probe settled from
+// the last settle at the same hit rate (settledAt) is the option settle
+// sets, field for field, and meetsAt's verdict is latency's, at the
+// count's utilization and above capacity.
+func TestProbesAreSettle(t *testing.T) {
+	memo := NewMemo()
+	for i, req := range sweepRequests(t) {
+		for _, m := range []*Memo{nil, memo} {
+			req.Memo = m
+			maxCtx := req.MaxContextTokens
+			for _, w := range req.Workloads {
+				maxCtx = max(maxCtx, w.ContextTokens)
+			}
+			e := req.env(maxCtx)
+			for _, o := range placements(t, req, &e) {
+				var last settledAt
+				for j := range 65 {
+					n := o.n + (j*37)%65
+					slow, fast := o, o
+					slow.n, fast.n = n, n
+					ok := req.settle(&slow, &e) == ""
+					if got := last.settle(&req, &fast, &e); got != ok {
+						t.Fatalf("%d: TP %d on %s at %d: settledAt %v, settle %v", i, o.tp, o.inst.Type, n, got, ok)
+					}
+					if !ok {
+						continue
+					}
+					if !reflect.DeepEqual(slow, fast) {
+						t.Fatalf("%d: TP %d on %s at %d: settledAt\n%+v\nsettle\n%+v", i, o.tp, o.inst.Type, n, fast, slow)
+					}
+					for _, u := range []float64{slow.u, 1, 1.5} {
+						slow.u = u
+						if _, want := req.latency(&slow, &e, false); req.meetsAt(&slow, &e) != want {
+							t.Fatalf("%d: TP %d on %s at %d, %.4f: meetsAt %v, latency %v", i, o.tp, o.inst.Type, n, u, !want, want)
+						}
+					}
+				}
+			}
+		}
 	}
 }
