@@ -728,6 +728,14 @@ func (r *Request) latency(o *option, e *sizingEnv, exact bool) ([]RouteTTFT, boo
 // workload's requests stay within their limits, asked up to the first
 // that does not.
 func (r *Request) meetsAt(o *option, e *sizingEnv) bool {
+	if r.Memo != nil && o.u >= 0 && o.u < 1 {
+		return r.Memo.meets(r, o, e)
+	}
+	return r.judge(o, e)
+}
+
+// judge is meetsAt asked of the performance model, workload by workload.
+func (r *Request) judge(o *option, e *sizingEnv) bool {
 	for i, w := range e.work {
 		saturated, ttft, tail := o.u >= 1, 0.0, 0.0
 		if !saturated {

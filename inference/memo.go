@@ -2,6 +2,7 @@ package inference
 
 import (
 	"math"
+	"slices"
 
 	"github.com/costgate/costgate/inference/perf"
 	"github.com/costgate/costgate/modelcatalog"
@@ -34,6 +35,78 @@ type Memo struct {
 		turns float64
 		of    []float64
 	}
+	// verdicts remember meetsAt by question; works numbers the sizings'
+	// workloads (each one's request shape and TTFT target) for them, the
+	// numbers of generation gen.
+	verdicts map[verdictKey]bool
+	works    [][]workTarget
+	gen      int32
+}
+
+// verdictKey is a question of meetsAt: a unit of a model on a GPU at a
+// hit rate and a load, the per cent and the utilization near 100 % as
+// ask keys them (loadKey), of a sizing's workloads (Memo.workOf). The
+// verdict is that of each workload's answer to the same question at its
+// shape (ask) against its target and IdleTimeoutMs, so the key is
+// complete. Plain memory without padding, as memoKey.
+type verdictKey struct {
+	model                  *modelcatalog.OpenModel
+	gpu                    *modelcatalog.GPU
+	near                   uint64
+	work, tp, gpus, hit, u int32
+	pad                    int32
+}
+
+// workTarget is a workload as meetsAt judges it: the shape its TTFT is
+// asked at, and its target.
+type workTarget struct {
+	s   shape
+	max float64
+}
+
+// worksCap bounds the workloads a Memo numbers; it starts over when full.
+const worksCap = 256
+
+// meets is r.judge(o, e), remembered; o's utilization is in [0, 1).
+func (m *Memo) meets(r *Request, o *option, e *sizingEnv) bool {
+	pct, near := loadKey(o.u)
+	k := verdictKey{model: r.Model, gpu: r.GPU, near: math.Float64bits(near), work: m.workOf(e),
+		tp: int32(o.tp), gpus: int32(o.unit), hit: int32(hitPercent(o.hit)), u: int32(pct)}
+	if int(k.tp) != o.tp || int(k.gpus) != o.unit {
+		return r.judge(o, e)
+	}
+	if v, ok := m.verdicts[k]; ok {
+		return v
+	}
+	if len(m.verdicts) >= memoCap {
+		clear(m.verdicts)
+	}
+	v := r.judge(o, e)
+	m.verdicts[k] = v
+	return v
+}
+
+// workOf numbers e's workloads: the same number for the same shapes and
+// targets, in order.
+func (m *Memo) workOf(e *sizingEnv) int32 {
+	if e.works > 0 && e.gen == m.gen {
+		return e.works - 1
+	}
+	ws := make([]workTarget, len(e.work))
+	for i, w := range e.work {
+		ws[i] = workTarget{s: e.shapes[i], max: w.MaxTTFTMs}
+	}
+	id := slices.IndexFunc(m.works, func(o []workTarget) bool { return slices.Equal(o, ws) })
+	if id < 0 {
+		if len(m.works) >= worksCap {
+			m.works, m.gen = nil, m.gen+1
+			clear(m.verdicts)
+		}
+		id = len(m.works)
+		m.works = append(m.works, ws)
+	}
+	e.works, e.gen = int32(id+1), m.gen
+	return int32(id)
 }
 
 // localityCap bounds the replica counts whose locality a Memo remembers.
@@ -41,7 +114,7 @@ const localityCap = 1 << 16
 
 // NewMemo is an empty Memo.
 func NewMemo() *Memo {
-	return &Memo{answers: map[memoKey]int32{}, curves: map[memoKey]*perf.Curve{}, cals: map[memoKey]calibration{}}
+	return &Memo{answers: map[memoKey]int32{}, verdicts: map[verdictKey]bool{}, curves: map[memoKey]*perf.Curve{}, cals: map[memoKey]calibration{}}
 }
 
 // answerCap and curveCap bound what a Memo keeps; it starts over when

@@ -103,3 +103,25 @@ func TestProbesAreSettle(t *testing.T) {
 		}
 	}
 }
+
+// TestMemoWorksStartOver numbers more workload sets than a Memo keeps:
+// a sizing numbered before the Memo started over is numbered again, and
+// never shares another's verdicts.
+func TestMemoWorksStartOver(t *testing.T) {
+	memo := NewMemo()
+	first := sizingEnv{work: []Workload{{MaxTTFTMs: 100}}, shapes: []shape{{in: 1000, out: 100}}}
+	id := memo.workOf(&first)
+	for i := range worksCap + 3 {
+		e := sizingEnv{work: []Workload{{MaxTTFTMs: float64(i)}}, shapes: []shape{{in: 1000, out: 100}}}
+		if got := memo.workOf(&e); int(got) >= worksCap {
+			t.Fatalf("number %d past the cap", got)
+		}
+		if i == worksCap+2 && memo.workOf(&first) == memo.workOf(&e) {
+			t.Fatalf("two workload sets share number %d", memo.workOf(&e))
+		}
+	}
+	again := sizingEnv{work: []Workload{{MaxTTFTMs: 100}}, shapes: []shape{{in: 1000, out: 100}}}
+	if memo.workOf(&again) != memo.workOf(&first) {
+		t.Fatalf("the same workloads numbered %d and %d (first %d)", memo.workOf(&again), memo.workOf(&first), id)
+	}
+}

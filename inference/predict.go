@@ -128,12 +128,20 @@ var asked = struct {
 func (r *Request) ask(tp, gpus int, s shape, hit float64, u float64) *answer {
 	k := r.key(tp, gpus, s, hit)
 	if u >= 0 {
-		k.u = count(math.Ceil(u*100-1e-9), 100)
-		if k.u == 100 && u < 1 {
-			k.near = u
-		}
+		k.u, k.near = loadKey(u)
 	}
 	return r.answerOf(&k)
+}
+
+// loadKey is the question of ask at utilization u ≥ 0: the per cent,
+// rounded up, and the utilization itself where that rounds up to 100 %
+// below 1 (question).
+func loadKey(u float64) (pct int, near float64) {
+	pct = count(math.Ceil(u*100-1e-9), 100)
+	if pct == 100 && u < 1 {
+		near = u
+	}
+	return pct, near
 }
 
 // askExact is ask at the utilization u itself (0 ≤ u < 1), not rounded

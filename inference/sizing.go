@@ -275,6 +275,9 @@ type sizingEnv struct {
 	work   []Workload
 	shapes []shape
 	cal    calibration
+	// works is the Memo's number for work and shapes (Memo.workOf), valid
+	// while the Memo's works are of generation gen.
+	works, gen int32
 }
 
 // env resolves the request's defaults: target utilization, workloads,
