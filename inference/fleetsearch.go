@@ -30,15 +30,18 @@ type option struct {
 	capN        int     // instances the load needs at the target utilization
 	hit         float64
 	sat         *answer // the unit's saturated prediction at hit (remembered: read only)
-	capIn       float64 // an instance's capacity, calibrated
-	capOut      float64
-	u           float64
-	routes      []RouteTTFT
-	meets       bool
-	over        bool
-	first       float64 // the slowest route's exact p95 TTFT (firstToken), 0 until asked
-	cost        float64 // what AWS bills (Request.cost)
-	done        bool    // its targets are checked (Request.check)
+	// atShare is the unit's saturated prediction at the spec's cached
+	// share (place's, roomAt's), nil until placed.
+	atShare *answer
+	capIn   float64 // an instance's capacity, calibrated
+	capOut  float64
+	u       float64
+	routes  []RouteTTFT
+	meets   bool
+	over    bool
+	first   float64 // the slowest route's exact p95 TTFT (firstToken), 0 until asked
+	cost    float64 // what AWS bills (Request.cost)
+	done    bool    // its targets are checked (Request.check)
 	// placed is the cost and utilization as placed, before check: the
 	// order pick walks the options in.
 	placed struct{ cost, u float64 }
@@ -228,6 +231,14 @@ func (r *Request) placeLayout(c candidate, e *sizingEnv) (*option, string) {
 // attention in every layer, gpt-oss-120b at 100,000 tokens asked 7.4 GB
 // where vLLM asks 4.0, and left the one H100 that holds it for eight.
 func (r *Request) holdsContext(tp, ctx int) (float64, bool) {
+	if r.Memo != nil {
+		return r.Memo.holds(r, tp, ctx)
+	}
+	return r.holdsContextOf(tp, ctx)
+}
+
+// holdsContextOf is holdsContext, asked of the performance model.
+func (r *Request) holdsContextOf(tp, ctx int) (float64, bool) {
 	c := perf.Config{Model: r.Model, GPU: r.GPU, Engine: "vllm", Precision: r.Model.WeightsDType,
 		TP: tp, GPUs: tp, InputTokens: max(ctx-1, 1), OutputTokens: 1, MemoryFraction: GPUMemoryUtilization}
 	need, why := perf.ContextGB(c, ctx)
@@ -367,6 +378,7 @@ func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string
 	if !sat.ok {
 		return o, sat.reason
 	}
+	o.atShare = sat
 	// The cache and the batch are the performance model's, which lays the
 	// memory out as vLLM does: an expert-parallel rank holds its share of
 	// the experts, a sliding-window layer keeps its window. Taken from
@@ -428,7 +440,10 @@ func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string
 // A100) was given less room for the same load on the same cache, and
 // eight H100s were predicted three times slower than eight A100s.
 func (r *Request) roomAt(o option, u float64, e *sizingEnv) float64 {
-	sat := r.ask(o.tp, o.unit, e.shape, r.CachedInputShare, -1)
+	sat := o.atShare
+	if sat == nil {
+		sat = r.ask(o.tp, o.unit, e.shape, r.CachedInputShare, -1)
+	}
 	running := float64(sat.running)
 	if r.CachedInputShare > 0 { // no cached share, no room to take
 		if a := r.ask(o.tp, o.unit, e.shape, r.CachedInputShare, u); a.ok && a.running > 0 {

@@ -41,6 +41,35 @@ type Memo struct {
 	verdicts map[verdictKey]bool
 	works    [][]workTarget
 	gen      int32
+	// held remembers Request.holdsContext: a function of the model, the
+	// GPU (the performance model's memory layout of them), the
+	// tensor-parallel size and the context alone, its key.
+	held map[heldKey]heldContext
+}
+
+type heldKey struct {
+	model   *modelcatalog.OpenModel
+	gpu     *modelcatalog.GPU
+	tp, ctx int64
+}
+
+type heldContext struct {
+	gb    float64
+	whole bool
+}
+
+// holds is r.holdsContext(tp, ctx), remembered.
+func (m *Memo) holds(r *Request, tp, ctx int) (float64, bool) {
+	k := heldKey{model: r.Model, gpu: r.GPU, tp: int64(tp), ctx: int64(ctx)}
+	if h, ok := m.held[k]; ok {
+		return h.gb, h.whole
+	}
+	if len(m.held) >= memoCap {
+		clear(m.held)
+	}
+	gb, whole := r.holdsContextOf(tp, ctx)
+	m.held[k] = heldContext{gb, whole}
+	return gb, whole
 }
 
 // verdictKey is a question of meetsAt: a unit of a model on a GPU at a
@@ -114,7 +143,7 @@ const localityCap = 1 << 16
 
 // NewMemo is an empty Memo.
 func NewMemo() *Memo {
-	return &Memo{answers: map[memoKey]int32{}, verdicts: map[verdictKey]bool{}, curves: map[memoKey]*perf.Curve{}, cals: map[memoKey]calibration{}}
+	return &Memo{answers: map[memoKey]int32{}, verdicts: map[verdictKey]bool{}, held: map[heldKey]heldContext{}, curves: map[memoKey]*perf.Curve{}, cals: map[memoKey]calibration{}}
 }
 
 // answerCap and curveCap bound what a Memo keeps; it starts over when

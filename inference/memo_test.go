@@ -125,3 +125,24 @@ func TestMemoWorksStartOver(t *testing.T) {
 		t.Fatalf("the same workloads numbered %d and %d (first %d)", memo.workOf(&again), memo.workOf(&first), id)
 	}
 }
+
+// TestMemoHoldsContext holds the context a Memo remembers a replica
+// holding to the performance model's, asked twice of every model and GPU
+// of the sweep at every tensor-parallel size and a few contexts.
+func TestMemoHoldsContext(t *testing.T) {
+	memo := NewMemo()
+	for pass := range 2 {
+		for _, req := range sweepRequests(t) {
+			req.Memo = memo
+			for _, tp := range []int{1, 2, 4, 8} {
+				for _, ctx := range []int{1, 2048, 32768, 131072} {
+					gb, whole := req.holdsContext(tp, ctx)
+					wantGB, wantWhole := req.holdsContextOf(tp, ctx)
+					if math.Float64bits(gb) != math.Float64bits(wantGB) || whole != wantWhole {
+						t.Fatalf("pass %d, %s on %s, TP %d, %d tokens: %v %v remembered, %v %v asked", pass, req.Model.ID, req.GPU.ID, tp, ctx, gb, whole, wantGB, wantWhole)
+					}
+				}
+			}
+		}
+	}
+}
