@@ -26,6 +26,7 @@ type Memo struct {
 	// of its time, and a map of whole answers misses the cache).
 	answers map[memoKey]int32
 	list    []answer
+	front   [frontSize]frontEntry
 	curves  map[memoKey]*perf.Curve
 	cals    map[memoKey]calibration
 	// loc remembers Request.locality's factor by replica count (of[n],
@@ -192,17 +193,48 @@ func (m *Memo) answer(k *askKey) *answer {
 		a := predictKey(*k, perf.PredictAt)
 		return &a
 	}
-	if i, ok := m.answers[mk]; ok {
-		return &m.list[i]
+	slot := &m.front[mk.slot()]
+	if slot.set && slot.k == mk {
+		return &m.list[slot.i]
 	}
-	if len(m.list) >= answerCap {
-		clear(m.answers)
-		m.list = nil
+	i, ok := m.answers[mk]
+	if !ok {
+		if len(m.list) >= answerCap {
+			clear(m.answers)
+			m.front = [frontSize]frontEntry{}
+			m.list = nil
+		}
+		a := predictKey(*k, func(c perf.Config, u float64) perf.Result { return m.curve(mk, c).At(u) })
+		i = int32(len(m.list))
+		m.answers[mk] = i
+		m.list = append(m.list, a)
 	}
-	a := predictKey(*k, func(c perf.Config, u float64) perf.Result { return m.curve(mk, c).At(u) })
-	m.answers[mk] = int32(len(m.list))
-	m.list = append(m.list, a)
-	return &m.list[len(m.list)-1]
+	*slot = frontEntry{k: mk, i: i, set: true}
+	return &m.list[i]
+}
+
+// frontSize is the slots of a Memo's front: a question asked again soon
+// after (the probes of one sizing, the same probes of the next team
+// size) is found there, by its slot alone, before the map.
+const frontSize = 1 << 10
+
+// frontEntry is a slot of the front: the question and its answer's
+// index, set where it holds one.
+type frontEntry struct {
+	k   memoKey
+	i   int32
+	set bool
+}
+
+// slot is k's slot in the front, a hash of its figures (the model and
+// GPU are those of most questions).
+func (k *memoKey) slot() uint32 {
+	h := uint64(k.in)*0x9e3779b97f4a7c15 ^ uint64(k.out)*0xc2b2ae3d27d4eb4f ^ uint64(k.p95)*0x165667b19e3779f9 ^
+		uint64(k.seqs)*0x27d4eb2f165667c5 ^ uint64(k.gpus)<<40 ^ uint64(k.tp)<<48 ^ uint64(k.hit)<<8 ^ uint64(k.u)<<24 ^ k.near
+	h ^= h >> 29
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 32
+	return uint32(h) & (frontSize - 1)
 }
 
 // curve is the saturation of k's configuration c, remembered: asked at
