@@ -141,16 +141,21 @@ func (r *Request) pick(opts []*option, e *sizingEnv) (option, bool) {
 // counts at the load rounded up to the per cent.
 func (r *Request) check(o *option, e *sizingEnv) {
 	fixed := r.FixedGPUs > 0
-	o.routes, o.meets = r.latency(o, e, fixed)
-	if !fixed && !o.over && !o.meets {
+	if fixed || o.over {
+		o.routes, o.meets = r.latency(o, e, fixed)
+		o.done = true
+		return
+	}
+	// The targets are judged alone (meetsAt: latency's verdict) until
+	// the count settles; the routes are then the count's, asked as
+	// latency asks them.
+	if !r.meetsAt(o, e) {
 		n := o.n
 		r.meetTTFT(o, r.affordable(*o, e), e)
 		r.tighten(o, n, e)
 		o.cost = r.cost(*o, e)
-		// Their probes judge the targets alone (meetsAt); the routes are
-		// the count's they settle on, asked as latency asks them.
-		o.routes, o.meets = r.latency(o, e, false)
 	}
+	o.routes, o.meets = r.latency(o, e, false)
 	o.done = true
 }
 
