@@ -100,7 +100,7 @@ const worksCap = 256
 // meets is r.judge(o, e), remembered; o's utilization is in [0, 1).
 func (m *Memo) meets(r *Request, o *option, e *sizingEnv) bool {
 	pct, near := loadKey(o.u)
-	k := verdictKey{model: r.Model, gpu: r.GPU, near: math.Float64bits(near), work: m.workOf(e),
+	k := verdictKey{model: r.Model, gpu: r.GPU, near: math.Float64bits(near), pad: 0, work: m.workOf(e),
 		tp: int32(o.tp), gpus: int32(o.unit), hit: int32(hitPercent(o.hit)), u: int32(pct)}
 	if int(k.tp) != o.tp || int(k.gpus) != o.unit {
 		return r.judge(o, e)
@@ -177,7 +177,7 @@ type memoKey struct {
 // the answer is not remembered).
 func keyOf(k *askKey) (memoKey, bool) {
 	q := k.question
-	mk := memoKey{model: k.model, gpu: k.gpu, near: math.Float64bits(q.near), in: int32(q.s.in), out: int32(q.s.out), p95: int32(q.s.p95),
+	mk := memoKey{model: k.model, gpu: k.gpu, near: math.Float64bits(q.near), pad: 0, in: int32(q.s.in), out: int32(q.s.out), p95: int32(q.s.p95),
 		seqs: int32(q.seqs), gpus: int32(q.gpus), tp: int8(q.tp), hit: int8(q.hit), u: int8(q.u)}
 	ok := int(mk.in) == q.s.in && int(mk.out) == q.s.out && int(mk.p95) == q.s.p95 && int(mk.seqs) == q.seqs &&
 		int(mk.gpus) == q.gpus && int(mk.tp) == q.tp && int(mk.hit) == q.hit && int(mk.u) == q.u
