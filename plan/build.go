@@ -664,7 +664,8 @@ func finiteCosts(p *Plan) error {
 		// Any other figure: one NaN in a sizing (a model the performance
 		// model cannot predict) failed the JSON encoder after the plan was
 		// judged, and printed "NaN%" in the text.
-		if at, v := nonFinite(reflect.ValueOf(o), ""); at != "" {
+		if v := reflect.ValueOf(o); !finite(v) {
+			at, v := nonFinite(v, "")
 			return fmt.Errorf("the %s option's %s is %v, not a finite number: costgate cannot size this input (a bug; please report it with the spec)", o.Architecture, strings.TrimPrefix(at, "."), v)
 		}
 	}

@@ -6,7 +6,60 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 )
+
+// finite reports whether every number in v that nonFinite reads is
+// finite: nonFinite's walk without its paths, which it builds only once
+// one is found (a plan's options are walked at every build).
+func finite(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Float32, reflect.Float64:
+		f := v.Float()
+		return !math.IsNaN(f) && !math.IsInf(f, 0)
+	case reflect.Pointer, reflect.Interface:
+		return v.IsNil() || finite(v.Elem())
+	case reflect.Struct:
+		for _, i := range readFields(v.Type()) {
+			if !finite(v.Field(i)) {
+				return false
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if !finite(v.Index(i)) {
+				return false
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if !finite(it.Value()) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// fieldsRead remembers readFields by struct type.
+var fieldsRead sync.Map // reflect.Type → []int
+
+// readFields is the indices of t's fields nonFinite reads: exported, and
+// not left out of JSON ("-").
+func readFields(t reflect.Type) []int {
+	if fs, ok := fieldsRead.Load(t); ok {
+		return fs.([]int)
+	}
+	var fs []int
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); f.IsExported() && name != "-" {
+			fs = append(fs, i)
+		}
+	}
+	fieldsRead.Store(t, fs)
+	return fs
+}
 
 // nonFinite is the JSON path, below path, of the first NaN or infinite
 // number in v, and that number; "" when every number in v is finite.

@@ -20,6 +20,12 @@ import (
 // comment open to the next "*/". Other non-ASCII text in strings,
 // heredocs and comments is the author's.
 func LookAlikeHCL(src []byte) (HiddenChar, bool) {
+	// Both need their opener's bytes in src: a block comment's "/*", a
+	// heredoc's "<<". Without either, no token below can match, and the
+	// file need not be lexed a second time (most specs).
+	if !bytes.Contains(src, []byte("/*")) && !bytes.Contains(src, []byte("<<")) {
+		return HiddenChar{}, false
+	}
 	toks, _ := hclsyntax.LexConfig(src, "", hcl.InitialPos)
 	var h HiddenChar
 	found := false
