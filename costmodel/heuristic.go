@@ -62,11 +62,171 @@ func (st *stream) heuristicSplits(base []bool, free []int) [][]bool {
 			add(fleet)
 		}
 	}
+	st.knapsackSplits(base, free, add)
 	st.improve(slices.Clone(out), free, add, false)
 	if st.s.include {
 		// The spend thresholds judge cash, which the quality gap the
 		// order follows is not part of: the splits cheapest in cash too.
 		st.improve(slices.Clone(out), free, add, true)
+	}
+	return out
+}
+
+// knapsackSplits adds, for each fleet model, the splits a 0/1 knapsack
+// picks: each free workload the model may serve is worth the managed cost
+// it saves (its cheapest allowed choice, less its quality gap on the
+// model) and weighs its share of the tokens, a fleet's load; the most
+// valuable set within a total share goes to the fleet, at the shares
+// knapsackSearch tries. A fixed fleet's best split can need several
+// workloads moved at once (the most valuable workload off so that two
+// others fit: a team of 13 was decided 12 % above a pinned split), which
+// neither an order's prefixes nor a one-move descent reach; the set of
+// the most saving within the fleet's load is one of these. A workload with
+// no allowed managed choice is on the fleet in every set. The workloads
+// are taken by value, then name, so that ties go alike whatever the
+// spec's order of blocks.
+func (st *stream) knapsackSplits(base []bool, free []int, add func([]bool)) {
+	s := st.s
+	saving := st.savings(free)
+	for k := range s.models {
+		forced := slices.Clone(base)
+		var items []knapsackItem
+		for _, i := range free {
+			switch {
+			case !st.relaxed && !s.fleetFit[i][k]:
+			case math.IsInf(saving[i], 1):
+				forced[i] = true
+			default:
+				if v := saving[i] - s.gapOn(i, k); v > 0 {
+					items = append(items, knapsackItem{i: i, v: v, w: max(1, int(math.Round(s.m.s.Workloads[i].Share*knapsackScale)))})
+				}
+			}
+		}
+		sort.SliceStable(items, func(a, b int) bool {
+			if items[a].v != items[b].v {
+				return items[a].v > items[b].v
+			}
+			return s.m.s.Workloads[items[a].i].Name < s.m.s.Workloads[items[b].i].Name
+		})
+		ks := solveKnapsack(items)
+		cost := func(r int) float64 {
+			fleet := slices.Clone(forced)
+			for _, i := range ks.set(ks.rises[r]) {
+				fleet[i] = true
+			}
+			if !st.admits(fleet) {
+				return math.Inf(1)
+			}
+			add(fleet)
+			return st.splitCost(fleet, false)
+		}
+		knapsackSearch(len(ks.rises), cost)
+	}
+}
+
+// knapsackSearch tries up to knapsackPoints of n shares (indices, lighter
+// first) spread evenly, the heaviest always, then again between the
+// neighbours of the cheapest tried, until the shares left between them
+// are that few, and tries them all; where none it tried has a cost, it
+// goes on below the lightest. A fixed fleet's cost falls as its set
+// grows up to the share it can carry and is +Inf past it, so the search
+// closes in on that edge; a sized fleet's where the fleet's next step
+// costs more than the managed cost it saves.
+func knapsackSearch(n int, cost func(int) float64) {
+	lo, hi := 0, n-1
+	tried := map[int]float64{}
+	try := func(r int) float64 {
+		if c, ok := tried[r]; ok {
+			return c
+		}
+		c := cost(r)
+		tried[r] = c
+		return c
+	}
+	for lo <= hi {
+		span := hi - lo + 1
+		step := max(1, span/knapsackPoints)
+		var at []int
+		for r := hi; r >= lo; r -= step {
+			at = append(at, r)
+		}
+		best, bestCost := -1, math.Inf(1)
+		for j, r := range at {
+			if c := try(r); c < bestCost {
+				best, bestCost = j, c
+			}
+		}
+		switch {
+		case step == 1:
+			return
+		case best < 0:
+			// Nothing tried serves: only shares lighter than all of them
+			// may (a fixed fleet that carries little).
+			hi = at[len(at)-1] - 1
+			continue
+		}
+		// at runs heaviest first: the neighbours of at[best] bound it.
+		lo, hi = at[min(best+1, len(at)-1)], at[max(best-1, 0)]
+		if best == len(at)-1 {
+			lo = max(0, at[best]-step)
+		}
+	}
+}
+
+// knapsackItem is a workload as knapsackSplits weighs it: its index, its
+// value and its weight in thousandths of the tokens.
+type knapsackItem struct {
+	i, w int
+	v    float64
+}
+
+// knapsackScale is the weights' unit: a thousandth of the tokens.
+const knapsackScale = 1000
+
+// knapsackPoints is how many shares knapsackSearch tries at a time.
+const knapsackPoints = 16
+
+// knapsackTable is a 0/1 knapsack solved at every total weight: took[n][c]
+// says whether the best set of items[:n+1] within weight c holds item n,
+// and rises lists the weights where the best value rises (each a set of
+// its own, lighter first).
+type knapsackTable struct {
+	items []knapsackItem
+	took  [][]bool
+	rises []int
+}
+
+func solveKnapsack(items []knapsackItem) knapsackTable {
+	total := 0
+	for _, it := range items {
+		total += it.w
+	}
+	best := make([]float64, total+1)
+	t := knapsackTable{items: items, took: make([][]bool, len(items))}
+	for n, it := range items {
+		t.took[n] = make([]bool, total+1)
+		for c := total; c >= it.w; c-- {
+			if v := best[c-it.w] + it.v; v > best[c] {
+				best[c], t.took[n][c] = v, true
+			}
+		}
+	}
+	for c := 1; c <= total; c++ {
+		if best[c] > best[c-1] {
+			t.rises = append(t.rises, c)
+		}
+	}
+	return t
+}
+
+// set is the most valuable set within weight c: its workloads' indices.
+func (t knapsackTable) set(c int) []int {
+	var out []int
+	for n := len(t.items) - 1; n >= 0; n-- {
+		if t.took[n][c] {
+			out = append(out, t.items[n].i)
+			c -= t.items[n].w
+		}
 	}
 	return out
 }
@@ -234,13 +394,7 @@ func (st *stream) cashOf(i int) []float64 {
 // token, over the workloads that model may serve.
 func (st *stream) heuristicOrders(free []int) [][]int {
 	s := st.s
-	saving := make([]float64, len(st.order))
-	for _, i := range free {
-		saving[i] = math.Inf(1) // no allowed managed choice: the fleet first
-		if len(st.order[i]) > 0 {
-			saving[i] = s.mcost[i][st.order[i][0]]
-		}
-	}
+	saving := st.savings(free)
 	share := func(i int) float64 { return math.Max(s.m.s.Workloads[i].Share, 1e-9) }
 	// Ties go to the workload that takes less of the fleet (the smaller
 	// share), then by name: kept in the spec's order, the same team
@@ -289,6 +443,20 @@ func (st *stream) heuristicOrders(free []int) [][]int {
 		orders = append(orders, byDesc(fit, func(i int) float64 { return (saving[i] - s.gapOn(i, k)) / share(i) }))
 	}
 	return orders
+}
+
+// savings is, for each free workload, the managed cost its move to the
+// fleet saves: its cheapest allowed managed choice's, +Inf where it has
+// none (the fleet first).
+func (st *stream) savings(free []int) []float64 {
+	saving := make([]float64, len(st.order))
+	for _, i := range free {
+		saving[i] = math.Inf(1)
+		if len(st.order[i]) > 0 {
+			saving[i] = st.s.mcost[i][st.order[i][0]]
+		}
+	}
+	return saving
 }
 
 // gapOn is workload i's quality gap on fleet model models[k] when the

@@ -326,3 +326,77 @@ func TestProvenBlockIsExact(t *testing.T) {
 		}
 	}
 }
+
+// TestKnapsack: the table's set at each weight is the most valuable
+// within it (brute force over every subset of random items), and the
+// rises are exactly the weights where that value grows.
+func TestKnapsack(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 14))
+	for trial := range 200 {
+		items := make([]knapsackItem, 1+r.IntN(9))
+		for n := range items {
+			items[n] = knapsackItem{i: n, w: 1 + r.IntN(40), v: float64(1 + r.IntN(100))}
+		}
+		tab := solveKnapsack(items)
+		total := 0
+		for _, it := range items {
+			total += it.w
+		}
+		bestAt := make([]float64, total+1)
+		for mask := range 1 << len(items) {
+			w, v := 0, 0.0
+			for n, it := range items {
+				if mask&(1<<n) != 0 {
+					w, v = w+it.w, v+it.v
+				}
+			}
+			for c := w; c <= total; c++ {
+				bestAt[c] = math.Max(bestAt[c], v)
+			}
+		}
+		rises := 0
+		for c := 0; c <= total; c++ {
+			w, v := 0, 0.0
+			for _, i := range tab.set(c) {
+				w, v = w+items[i].w, v+items[i].v
+			}
+			if w > c || v != bestAt[c] {
+				t.Fatalf("trial %d weight %d: set weighs %d and is worth %g, the best within it %g", trial, c, w, v, bestAt[c])
+			}
+			if c > 0 && bestAt[c] > bestAt[c-1] {
+				if rises >= len(tab.rises) || tab.rises[rises] != c {
+					t.Fatalf("trial %d: rises %v miss weight %d", trial, tab.rises, c)
+				}
+				rises++
+			}
+		}
+		if rises != len(tab.rises) {
+			t.Fatalf("trial %d: %d rises listed, %d found", trial, len(tab.rises), rises)
+		}
+	}
+}
+
+// TestKnapsackSearchFindsTheEdge: over n shares whose cost falls as the
+// share grows up to an edge and is +Inf past it (a fixed fleet's), the
+// search tries the edge itself, and tries few shares to find it.
+func TestKnapsackSearchFindsTheEdge(t *testing.T) {
+	for _, n := range []int{1, 2, 15, 16, 17, 100, 333, 1000} {
+		for edge := range n {
+			tried, found := 0, false
+			knapsackSearch(n, func(r int) float64 {
+				tried++
+				found = found || r == edge
+				if r > edge {
+					return math.Inf(1)
+				}
+				return float64(n - r)
+			})
+			if !found {
+				t.Fatalf("n %d: the edge %d was not tried", n, edge)
+			}
+			if limit := 4 * knapsackPoints; tried > limit {
+				t.Fatalf("n %d, edge %d: %d shares tried, more than %d", n, edge, tried, limit)
+			}
+		}
+	}
+}
