@@ -76,6 +76,9 @@ func (r *Request) notes(o option, e *sizingEnv, f Fleet) []string {
 		out = append(out, n)
 	}
 	out = append(out, r.latencyNote(o, e))
+	if c := o.passed; c != nil {
+		out = append(out, passedNote(o, c))
+	}
 	switch {
 	case f.OverLimit && r.FixedGPUs > 0:
 		out = append(out, fmt.Sprintf("the fixed fleet's %d instances are more than %s: the stack would not launch it", f.Instances, r.limitText()))
@@ -114,4 +117,24 @@ func (r *Request) latencyNote(o option, e *sizingEnv) string {
 		note += fmt.Sprintf("; no tensor-parallel size, instance type and instance count within %s meets every target: the fleet is sized for the load and misses it", r.limitText())
 	}
 	return note
+}
+
+// passedNote says why a fixed fleet runs a dearer layout of its GPUs than
+// the cheapest, c: c carries not the peak or misses a TTFT target. The
+// dearer layout answers sooner, so where a lighter load lets the cheaper
+// one serve, the fleet's time to first token there can be above this
+// one's: within a layout it rises with the load.
+func passedNote(o option, c *option) string {
+	why := fmt.Sprintf("would run at %.0f%% of its capacity at peak", 100*c.u)
+	if c.u < 1 {
+		why = "misses a TTFT target"
+		for _, rt := range c.routes {
+			if !rt.Meets && rt.MaxTTFTMs > 0 && rt.TTFTMs > 0 {
+				why = fmt.Sprintf("misses %s's TTFT target (%s p95 against %s)", rt.Workload, units.Millis(math.Round(rt.TTFTMs)), units.Millis(rt.MaxTTFTMs))
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("layout: the fixed fleet runs as %d × %s at tensor-parallel size %d, not as the cheaper %d × %s at tensor-parallel size %d, which %s; at a load that layout serves it would be chosen, with a later first token than this one's",
+		o.n, o.inst.Type, o.tp, c.n, c.inst.Type, c.tp, why)
 }

@@ -45,6 +45,10 @@ type option struct {
 	// placed is the cost and utilization as placed, before check: the
 	// order pick walks the options in.
 	placed struct{ cost, u float64 }
+	// passed is, on a fixed fleet's chosen layout, the cheaper layout of
+	// the same GPUs passed over because it carries not the peak or misses
+	// a TTFT target (fleetOf says so); nil otherwise.
+	passed *option
 }
 
 // search sizes every tensor-parallel size that holds the weights and one
@@ -132,7 +136,11 @@ func (r *Request) pick(opts []*option, e *sizingEnv) (option, bool) {
 	if best == nil {
 		return option{}, false
 	}
-	return *best, true
+	out := *best
+	if c := opts[0]; fixed && c != best && !c.over && c.done && c.cost < best.cost-1e-9 && (c.u >= 1 || !c.meets) {
+		out.passed = c
+	}
+	return out, true
 }
 
 // check judges o's TTFT targets, adding instances where a sized fleet

@@ -126,3 +126,52 @@ func TestFixedFleetTTFTRisesWithLoad(t *testing.T) {
 		t.Error("no team size saturated the fixed fleet")
 	}
 }
+
+// TestFixedFleetLayoutSwitch: a fixed fleet whose GPU is sold on
+// instances at different prices runs its cheapest layout while that
+// meets the targets, and a dearer one once it misses them, whose first
+// token can come sooner at the higher load. The TTFT rises with the load
+// within each layout, the cost never falls, and the dearer layout's plan
+// names the cheaper one it passed over and why.
+func TestFixedFleetLayoutSwitch(t *testing.T) {
+	type layout struct {
+		inst string
+		tp   int
+	}
+	prevTTFT, prevCost, switched := map[layout]float64{}, 0.0, false
+	for _, devs := range []float64{100, 110, 120, 125, 150, 190} {
+		s := parseSeed(t, filepath.Join("testdata", "layout-switch.hcl"))
+		s.Team.Developers = spec.Scalar(devs)
+		sh := option(buildAt(t, s), architecture.SelfHosted)
+		if sh == nil || sh.Sizing == nil || sh.Sizing.TTFTMs == nil || !sh.Allowed {
+			t.Fatalf("%g developers: no allowed fixed fleet with a TTFT", devs)
+		}
+		z := sh.Sizing
+		l := layout{z.InstanceType, z.TensorParallel}
+		if p, ok := prevTTFT[l]; ok && *z.TTFTMs <= p {
+			t.Errorf("%g developers on %d × %s at TP %d: TTFT %.2f ms, not above %.2f ms at the smaller team", devs, z.Instances, l.inst, l.tp, *z.TTFTMs, p)
+		}
+		prevTTFT[l] = *z.TTFTMs
+		if sh.MonthlyUSD.Expected < prevCost-costTolerance {
+			t.Errorf("%g developers: $%.2f, below $%.2f at the smaller team", devs, sh.MonthlyUSD.Expected, prevCost)
+		}
+		prevCost = sh.MonthlyUSD.Expected
+		note := ""
+		for _, n := range z.Notes {
+			if strings.HasPrefix(n, "layout: ") {
+				note = n
+			}
+		}
+		if l.inst == "g6e.12xlarge" {
+			switched = true
+			if !strings.Contains(note, "not as the cheaper 8 × g6e.xlarge at tensor-parallel size 1, which misses a's TTFT target") {
+				t.Errorf("%g developers on the dearer layout: note %q", devs, note)
+			}
+		} else if note != "" {
+			t.Errorf("%g developers on the cheapest layout: note %q", devs, note)
+		}
+	}
+	if !switched || len(prevTTFT) != 2 {
+		t.Errorf("layouts %v: want the one-GPU instances, then the four-GPU ones", prevTTFT)
+	}
+}
