@@ -55,7 +55,7 @@ func (st *stream) heuristicSplits(base []bool, free []int) [][]bool {
 		fleet := slices.Clone(base)
 		for _, i := range order {
 			fleet[i] = true
-			if !st.admits(fleet) || math.IsInf(st.splitCost(fleet, false), 1) {
+			if !st.admits(fleet) || math.IsInf(st.splitCost(fleet, false, math.Inf(1)), 1) {
 				fleet[i] = false
 				continue
 			}
@@ -118,7 +118,7 @@ func (st *stream) knapsackSplits(base []bool, free []int, add func([]bool)) {
 				return math.Inf(1)
 			}
 			add(fleet)
-			return st.splitCost(fleet, false)
+			return st.splitCost(fleet, false, math.Inf(1))
 		}
 		knapsackSearch(len(ks.rises), cost)
 	}
@@ -244,7 +244,7 @@ func (st *stream) improve(out [][]bool, free []int, add func([]bool), cash bool)
 	}
 	var starts []start
 	for _, fleet := range out {
-		if c := st.splitCost(fleet, cash); !math.IsInf(c, 1) {
+		if c := st.splitCost(fleet, cash, math.Inf(1)); !math.IsInf(c, 1) {
 			starts = append(starts, start{fleet, c})
 		}
 	}
@@ -272,7 +272,7 @@ func (st *stream) descend(best []bool, bestCost float64, free []int, add func([]
 				continue
 			}
 			add(fleet)
-			if c := st.splitCost(fleet, cash); c < bestCost {
+			if c := st.splitCost(fleet, cash, bestCost); c < bestCost {
 				next, bestCost = fleet, c
 			}
 		}
@@ -288,7 +288,11 @@ func (st *stream) descend(best []bool, bestCost float64, free []int, add func([]
 // fleet, sized, and each managed workload's cheapest allowed choice; in
 // cash, both without the quality gap, when cash is set; +Inf when nothing
 // can serve it.
-func (st *stream) splitCost(fleet []bool, cash bool) float64 {
+//
+// Where the split cannot cost less than limit (its managed part and its
+// cheapest fleet's floor reach it), no fleet is sized and the answer is
+// +Inf: a descent asks only whether a move beats its best.
+func (st *stream) splitCost(fleet []bool, cash bool, limit float64) float64 {
 	s := st.s
 	b, ok := st.managedBound(fleet)
 	if !ok || !slices.Contains(fleet, true) {
@@ -317,7 +321,7 @@ func (st *stream) splitCost(fleet []bool, cash bool) float64 {
 	sort.SliceStable(ks, func(a, b int) bool { return floor(ks[a]) < floor(ks[b]) })
 	least := math.Inf(1)
 	for _, k := range ks {
-		if floor(k) >= least {
+		if floor(k) >= least || b+floor(k) >= limit {
 			break
 		}
 		if c := s.size(g, k); c.ok && (st.relaxed || c.unfit == "") {
