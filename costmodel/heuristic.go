@@ -242,13 +242,23 @@ func (st *stream) improve(out [][]bool, free []int, add func([]bool), cash bool)
 		fleet []bool
 		cost  float64
 	}
+	// The cheapest improveStarts, the earlier of equal ones first: a split
+	// that cannot cost less than the improveStarts-th cheapest found
+	// before it is not sized (none after it displaces one before).
 	var starts []start
+	limit := func() float64 {
+		if len(starts) < improveStarts {
+			return math.Inf(1)
+		}
+		return starts[improveStarts-1].cost
+	}
 	for _, fleet := range out {
-		if c := st.splitCost(fleet, cash, math.Inf(1)); !math.IsInf(c, 1) {
-			starts = append(starts, start{fleet, c})
+		if c := st.splitCost(fleet, cash, limit()); !math.IsInf(c, 1) {
+			at := sort.Search(len(starts), func(j int) bool { return starts[j].cost > c })
+			starts = slices.Insert(starts, at, start{fleet, c})
+			starts = starts[:min(len(starts), improveStarts)]
 		}
 	}
-	sort.SliceStable(starts, func(a, b int) bool { return starts[a].cost < starts[b].cost })
 	// From the cheapest few: one descent ends where no single move saves,
 	// and a knapsack's best split ({b, c} where {a} and the small ones
 	// fill the fleet) is often another descent's end.
