@@ -3,8 +3,10 @@ package costmodel
 // The breakeven search and the article's checklist.
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/costgate/costgate/architecture"
 
@@ -57,25 +59,30 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 		return ev.total(include)
 	}
 	try := sh.clone()
+	floors := m.candidateFloors(sh, models, gpus, shMids, include)
 	// selfHosted is the cheapest fleet's cost at d developers; over is set
 	// when every model's fleet is above the cap on one fleet's GPUs, which
-	// no larger team brings back under.
+	// no larger team brings back under. Candidates are sized in the order
+	// of their floors at d, and none whose floor reaches the cheapest found
+	// (it costs no less: breakevenFrom's bound); over then matters not,
+	// a fleet having been found.
 	selfHosted := func(d int) (cost float64, ok, over bool) {
 		best := math.Inf(1)
-		for k, g := range gpus {
-			m.useGPU(g)
-			try.gpu = g
-			shMids[k].developers = float64(d)
-			for _, om := range models {
-				try.sh = om
-				c, beyond, err := m.carryingCost(try, shMids[k], include)
-				switch {
-				case err != nil:
-				case beyond:
-					over = true
-				default:
-					best, ok = math.Min(best, c), true
-				}
+		slices.SortStableFunc(floors, func(x, y candidateFloor) int { return cmp.Compare(x.at(d), y.at(d)) })
+		for _, f := range floors {
+			if shortcuts && f.at(d) >= best {
+				break
+			}
+			m.useGPU(gpus[f.gpu])
+			try.gpu, try.sh = gpus[f.gpu], f.model
+			shMids[f.gpu].developers = float64(d)
+			c, beyond, err := m.carryingCost(try, shMids[f.gpu], include)
+			switch {
+			case err != nil:
+			case beyond:
+				over = true
+			default:
+				best, ok = math.Min(best, c), true
 			}
 		}
 		return best, ok, over && !ok
@@ -109,6 +116,49 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 // least and gap are lowered by a cent and a billionth against rounding.
 func (m *model) breakevenFrom(sh *assignment, models []*modelcatalog.OpenModel, gpus []string, shMids []params, include bool, a, b float64) (from int, never bool) {
 	first := math.Inf(1)
+	for _, f := range m.candidateFloors(sh, models, gpus, shMids, include) {
+		switch least, gap := f.least, f.gap; {
+		case math.IsInf(least, 1) || math.IsNaN(least+gap):
+			first = 1 // no bound
+		case b-gap > 0:
+			first = min(first, max(1, math.Ceil((least-a)/(b-gap)-1e-9)))
+		case least+gap <= a+b:
+			first = 1
+		}
+	}
+	switch {
+	case first > MaxDevelopers:
+		return 0, true
+	case b <= 0:
+		return 1, false
+	}
+	return int(first), false
+}
+
+// candidateFloor is a breakeven candidate (models' model on gpus' GPU)
+// and the least it can cost at d developers: at its least bill, lowered
+// by a cent, plus its quality gap a developer times d (breakevenFrom).
+type candidateFloor struct {
+	gpu        int
+	model      *modelcatalog.OpenModel
+	least, gap float64
+}
+
+// at is f's floor at d developers, -Inf where it has none (no price, or
+// a gap that is not a number): such a candidate is sized whatever the
+// cheapest found.
+func (f candidateFloor) at(d int) float64 {
+	v := f.least + f.gap*float64(d)
+	if math.IsNaN(v) || math.IsInf(v, 1) {
+		return math.Inf(-1)
+	}
+	return v
+}
+
+// candidateFloors lists the breakeven's candidates, GPU by GPU and model
+// by model, with what they are billed at least and their gap a developer.
+func (m *model) candidateFloors(sh *assignment, models []*modelcatalog.OpenModel, gpus []string, shMids []params, include bool) []candidateFloor {
+	var out []candidateFloor
 	for k, g := range gpus {
 		for _, om := range models {
 			try := sh.clone()
@@ -120,23 +170,10 @@ func (m *model) breakevenFrom(sh *assignment, models []*modelcatalog.OpenModel, 
 				p.developers = 1
 				gap = m.qualityGap(try, p.developers*p.tokens, p) * (1 - 1e-9)
 			}
-			switch {
-			case math.IsInf(least, 1) || math.IsNaN(least+gap):
-				first = 1 // no bound
-			case b-gap > 0:
-				first = min(first, max(1, math.Ceil((least-a)/(b-gap)-1e-9)))
-			case least+gap <= a+b:
-				first = 1
-			}
+			out = append(out, candidateFloor{gpu: k, model: om, least: least, gap: gap})
 		}
 	}
-	switch {
-	case first > MaxDevelopers:
-		return 0, true
-	case b <= 0:
-		return 1, false
-	}
-	return int(first), false
+	return out
 }
 
 // firstBreakeven is the smallest team from from, up to MaxDevelopers,
