@@ -134,7 +134,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	memo := shortcuts && m.sized != nil && !detail
 	var key sizeKey
 	if memo {
-		key = sizeKey{model: a.sh, gpu: a.gpu, p: sizedParams(p), fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand, capped: m.maxInstances(), budget: m.budget, launched: m.launched, launchedType: m.launchedType}
+		key = sizeKey{model: a.sh, gpu: a.gpu, p: sizedParams(p), fleet: fleetMask(a.fleet), unfixed: m.unfixed, onDemand: m.onDemand, capped: m.maxInstances(), budget: m.budget, launched: m.launched, launchedType: m.launchedType, launchedTP: m.launchedTP}
 		if r, ok := m.sized[key]; ok {
 			return r.fleet, r.err
 		}
@@ -175,7 +175,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 		PeakInputTokS: rate * p.inputShare, PeakOutputTokS: rate * (1 - p.inputShare),
 		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx, Workloads: work,
 		TargetUtilization: m.s.SelfHosted.TargetUtilization, MinReplicas: m.s.SelfHosted.MinReplicas,
-		FixedGPUs: m.fixedGPUs(), MaxInstances: m.maxInstances(), Explain: detail,
+		FixedGPUs: m.fixedGPUs(), FixedTP: m.launchedTP, MaxInstances: m.maxInstances(), Explain: detail,
 		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
 		Bill: m.biller(a, p), Budget: m.budget, Memo: m.memo,
 	})
@@ -211,6 +211,7 @@ type sizeKey struct {
 	budget       float64
 	launched     int
 	launchedType string
+	launchedTP   int
 	model        *modelcatalog.OpenModel
 	gpu          string
 	p            params

@@ -412,9 +412,11 @@ type model struct {
 	corner bool
 	// launched, when above 0, prices a corner of a sized fleet's range on
 	// the GPUs the stack launches for the expected inputs (model.widen),
-	// on launchedType's instances: the group keeps them whatever the load.
+	// on launchedType's instances at launchedTP: the group keeps them
+	// whatever the load, and vLLM its tensor-parallel size.
 	launched     int
 	launchedType string
+	launchedTP   int
 	// budget, when above 0, is the bill at which a fleet is of no use
 	// (cheaperGPU): the sizer stops there (inference.Request.Budget).
 	budget float64

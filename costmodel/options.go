@@ -90,26 +90,49 @@ func (m *model) option(a *assignment) (Option, error) {
 // utilization, and the warning that the launched fleet could not carry a
 // corner (rangeNote). A sized fleet is launched for the expected inputs
 // (exp), and the group keeps its instances whatever the load: a corner
-// whose load needs fewer GPUs is priced on those the stack launches (a
-// smaller fleet is no bill AWS sends it), one that needs more on the
-// fleet that carries it.
+// whose load needs fewer GPUs, and that the launched fleet carries (at the
+// target utilization), is priced on those the stack launches (a smaller
+// fleet is no bill AWS sends it); any other on the fleet that carries it,
+// and the launched fleet is judged there (rangeNote).
 func (m *model) widen(o *Option, a *assignment, exp evaluation, corners []params) (cornerInstances int, cornerUtil float64, note *Note, err error) {
 	include := o.QualityIncluded
 	m.corner = true
 	defer func() { m.corner = false }()
 	sized := exp.sized && m.fixedGPUs() == 0
-	var heavier []params // corners whose load needs more GPUs than launched
-	need := 0
+	var heavier []params // corners whose load the launched fleet does not carry
+	var need inference.Fleet
+	needUSD := math.Inf(-1)
 	for _, p := range corners {
 		ev, err := m.evaluate(a, p, false)
-		if err == nil && sized && ev.sized && ev.fleet.BilledGPUs < exp.fleet.BilledGPUs {
-			ev, err = m.onLaunched(a, exp.fleet, p)
-		}
 		if err != nil {
 			return 0, 0, nil, err
 		}
-		if sized && ev.sized && ev.fleet.BilledGPUs > exp.fleet.BilledGPUs {
-			heavier, need = append(heavier, p), max(need, ev.fleet.BilledGPUs)
+		more := sized && ev.sized && ev.fleet.BilledGPUs > exp.fleet.BilledGPUs
+		if sized && ev.sized && ev.fleet.BilledGPUs < exp.fleet.BilledGPUs {
+			// Fewer GPUs can still be a heavier load, on a larger
+			// instance type (5 × g5.48xlarge carry what 12 ×
+			// g5.12xlarge, 48 GPUs, carry only above the target): only
+			// where the launched fleet carries it is it priced there.
+			// evaluate reuses one buffer: the corner's own line items
+			// are kept apart from the launched fleet's.
+			own := ev
+			own.items = slices.Clone(ev.items)
+			l, err := m.onLaunched(a, exp.fleet, p)
+			if err != nil {
+				return 0, 0, nil, err
+			}
+			ev = l
+			if !carries(l.fleet, exp.fleet, m.s.SelfHosted.TargetUtilization) {
+				ev, more = own, true
+			}
+		}
+		if more {
+			heavier = append(heavier, p)
+			// The note names the fleet of the dearest such corner, the
+			// one the range's high end prices.
+			if t := ev.total(include); t > needUSD {
+				need, needUSD = ev.fleet, t
+			}
 		}
 		if ev.sized {
 			cornerInstances = max(cornerInstances, ev.fleet.Instances)
@@ -123,11 +146,22 @@ func (m *model) widen(o *Option, a *assignment, exp evaluation, corners []params
 	return cornerInstances, cornerUtil, note, nil
 }
 
+// carries reports whether the launched fleet, evaluated at a corner (g),
+// serves it as it serves the expected load (launched): loaded no more
+// than the target utilization or than at the expected load, and meeting
+// the TTFT targets where it meets them there.
+func carries(g, launched inference.Fleet, target float64) bool {
+	return g.PeakUtilization <= max(target, launched.PeakUtilization)+1e-9 && (g.MeetsTTFT || !launched.MeetsTTFT)
+}
+
 // onLaunched evaluates a at corner p on the fleet f the stack launches:
-// its GPUs, on its instance type.
+// its GPUs, on its instance type, at its tensor-parallel size (re-chosen
+// at the corner, a fixed fleet's layout answering sooner at TP 8 ran a
+// range's lightest corner at 73 % where the launched TP 2 ran below the
+// 70 % target).
 func (m *model) onLaunched(a *assignment, f inference.Fleet, p params) (evaluation, error) {
-	m.launched, m.launchedType = f.BilledGPUs, f.InstanceType
-	defer func() { m.launched, m.launchedType = 0, "" }()
+	m.launched, m.launchedType, m.launchedTP = f.BilledGPUs, f.InstanceType, f.TensorParallel
+	defer func() { m.launched, m.launchedType, m.launchedTP = 0, "", 0 }()
 	return m.evaluate(a, p, false)
 }
 
@@ -150,13 +184,13 @@ func (o *Option) widenTo(ev evaluation, include bool) {
 }
 
 // rangeNote warns (sizing.range) that the high end of a sized fleet's
-// range prices a fleet of up to need GPUs where the stack launches f for
+// range prices a fleet (need) where the stack launches f for
 // the expected inputs, and f could not serve the heaviest of those
 // corners: above its capacity, or past a workload's TTFT target or the
 // load balancer's idle timeout; nil where f would serve them all. Each
 // corner is judged on f (the first corner needing the most GPUs was not
 // always the one f ran hottest at: one H100 at 123 % went unwarned).
-func (m *model) rangeNote(a *assignment, f inference.Fleet, corners []params, need int) *Note {
+func (m *model) rangeNote(a *assignment, f inference.Fleet, corners []params, need inference.Fleet) *Note {
 	// A fleet over its capacity is worse than one missing a target,
 	// which is worse than one serving; then the hotter.
 	badness := func(g inference.Fleet) int {
@@ -183,8 +217,8 @@ func (m *model) rangeNote(a *assignment, f inference.Fleet, corners []params, ne
 	}
 	if worst == nil {
 		return &Note{ID: "sizing.range", Message: fmt.Sprintf(
-			"at the high end of the spec's ranges (tokens, developers, peak) the load needs %d GPUs, which the range's high end prices; the stack launches the expected fleet of %d × %s (%d GPUs), which the performance model cannot predict there: re-plan and deploy if the load reaches it",
-			need, f.Instances, f.InstanceType, f.BilledGPUs)}
+			"at the high end of the spec's ranges (tokens, developers, peak) the load needs %d × %s (%d GPUs), which the range's high end prices; the stack launches the expected fleet of %d × %s (%d GPUs), which the performance model cannot predict there: re-plan and deploy if the load reaches it",
+			need.Instances, need.InstanceType, need.BilledGPUs, f.Instances, f.InstanceType, f.BilledGPUs)}
 	}
 	var why string
 	switch {
@@ -196,8 +230,8 @@ func (m *model) rangeNote(a *assignment, f inference.Fleet, corners []params, ne
 		return nil
 	}
 	return &Note{ID: "sizing.range", Message: fmt.Sprintf(
-		"at the high end of the spec's ranges (tokens, developers, peak) the load needs %d GPUs, which the range's high end prices; the stack launches the expected fleet of %d × %s (%d GPUs), which %s: re-plan and deploy if the load reaches it",
-		need, f.Instances, f.InstanceType, f.BilledGPUs, why)}
+		"at the high end of the spec's ranges (tokens, developers, peak) the load needs %d × %s (%d GPUs), which the range's high end prices; the stack launches the expected fleet of %d × %s (%d GPUs), which %s: re-plan and deploy if the load reaches it",
+		need.Instances, need.InstanceType, need.BilledGPUs, f.Instances, f.InstanceType, f.BilledGPUs, why)}
 }
 
 // fleetNotes adds the warnings about option o's fleet f: the fixed

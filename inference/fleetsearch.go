@@ -191,6 +191,9 @@ func (r *Request) layouts(e *sizingEnv) []candidate {
 		if tp > e.limit {
 			break
 		}
+		if r.FixedTP > 0 && tp != r.FixedTP {
+			continue
+		}
 		// A replica holds the weights and one full context, in the
 		// performance model's own layout of a GPU (perf.RoomGB: vLLM's
 		// share of the memory CUDA reports, less the weights and its

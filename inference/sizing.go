@@ -69,6 +69,9 @@ type Request struct {
 	// FixedGPUs, when above 0, is the spec's fixed fleet: replicas follow
 	// from it rather than from load.
 	FixedGPUs int
+	// FixedTP, when above 0, is the only tensor-parallel size tried: a
+	// launched fleet's, judged at another load.
+	FixedTP int
 	// MaxInstances, when above 0, caps the fleet's instances below the
 	// GPU cap (modelcatalog.MaxFleetGPUs): one capacity block's
 	// modelcatalog.MaxCapacityBlockInstances. A fleet that needs more is

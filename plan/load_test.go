@@ -1,6 +1,7 @@
 package plan_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,5 +174,31 @@ func TestFixedFleetLayoutSwitch(t *testing.T) {
 	}
 	if !switched || len(prevTTFT) != 2 {
 		t.Errorf("layouts %v: want the one-GPU instances, then the four-GPU ones", prevTTFT)
+	}
+}
+
+// TestRangeHighCarriesItsCorner: a range's high end is never below the
+// plan of its own top corner. The corner's fleet has fewer GPUs on a
+// larger instance type than the fleet launched for the expected inputs,
+// which would run the corner above its target: it was priced on the
+// launched fleet, so the range (720–900 developers) read $1,559 a month
+// below the plan at 900 developers, without a word.
+func TestRangeHighCarriesItsCorner(t *testing.T) {
+	s := parseSeed(t, filepath.Join("testdata", "range-layout.hcl"))
+	r := option(buildAt(t, s), architecture.SelfHosted)
+	s.Team.Developers, s.Team.TokensPerDeveloper = spec.Scalar(s.Team.Developers.High), spec.Scalar(s.Team.TokensPerDeveloper.High)
+	top := option(buildAt(t, s), architecture.SelfHosted)
+	if r == nil || top == nil || r.Sizing == nil {
+		t.Fatal("no self-hosted option")
+	}
+	if r.MonthlyUSD.High < top.MonthlyUSD.High-costTolerance {
+		t.Errorf("the range's high $%.2f is below its top corner's plan, $%.2f", r.MonthlyUSD.High, top.MonthlyUSD.High)
+	}
+	warned := false
+	for _, w := range r.Warnings {
+		warned = warned || w.Policy == "sizing.range" && strings.Contains(w.Message, fmt.Sprintf("needs %d × %s", top.Sizing.Instances, top.Sizing.InstanceType))
+	}
+	if !warned {
+		t.Errorf("no sizing.range warning naming the top corner's %d × %s: %v", top.Sizing.Instances, top.Sizing.InstanceType, r.Warnings)
 	}
 }
