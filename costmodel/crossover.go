@@ -92,15 +92,15 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 	from := 1
 	if shortcuts {
 		var never bool
-		if from, never = m.breakevenFrom(sh, models, gpus, shMids, include, a, b); never {
+		if from, never = breakevenFrom(floors, a, b); never {
 			return nil
 		}
 	}
 	return firstBreakeven(from, a, b, selfHosted)
 }
 
-// breakevenFrom is the smallest team that can break even by a bound
-// that needs no fleet sized; never is set when none can. At d developers
+// breakevenFrom is the smallest team that can break even by the
+// candidates' floors (candidateFloors), a bound that needs no fleet sized; never is set when none can. At d developers
 // no fleet of a candidate (a model on a GPU) costs less than the least
 // it is billed (leastBill: one instance of the GPU's cheapest type; the
 // total holds the bill and other costs, never negative) plus its quality
@@ -114,9 +114,9 @@ func (m *model) breakeven(mgd, sh *assignment) *int {
 // (only where managed grows, as the jumps do) also reasons, as the jumps
 // do, that a fleet over the cap at a smaller team would be over it here.
 // least and gap are lowered by a cent and a billionth against rounding.
-func (m *model) breakevenFrom(sh *assignment, models []*modelcatalog.OpenModel, gpus []string, shMids []params, include bool, a, b float64) (from int, never bool) {
+func breakevenFrom(floors []candidateFloor, a, b float64) (from int, never bool) {
 	first := math.Inf(1)
-	for _, f := range m.candidateFloors(sh, models, gpus, shMids, include) {
+	for _, f := range floors {
 		switch least, gap := f.least, f.gap; {
 		case math.IsInf(least, 1) || math.IsNaN(least+gap):
 			first = 1 // no bound

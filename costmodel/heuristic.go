@@ -83,31 +83,28 @@ func (st *stream) heuristicSplits(base []bool, free []int) [][]bool {
 // neither an order's prefixes nor a one-move descent reach; the set of
 // the most saving within the fleet's load is one of these. A workload with
 // no allowed managed choice is on the fleet in every set. The workloads
-// are taken by value, then name, so that ties go alike whatever the
-// spec's order of blocks.
+// are taken in byDesc's order of value, so that ties go alike whatever
+// the spec's order of blocks.
 func (st *stream) knapsackSplits(base []bool, free []int, add func([]bool)) {
 	s := st.s
 	saving := st.savings(free)
 	for k := range s.models {
 		forced := slices.Clone(base)
-		var items []knapsackItem
+		vals := make([]float64, len(saving))
 		for _, i := range free {
+			vals[i] = saving[i] - s.gapOn(i, k)
+		}
+		value := func(i int) float64 { return vals[i] }
+		var items []knapsackItem
+		for _, i := range s.byDesc(free, value) {
 			switch {
 			case !st.relaxed && !s.fleetFit[i][k]:
 			case math.IsInf(saving[i], 1):
 				forced[i] = true
-			default:
-				if v := saving[i] - s.gapOn(i, k); v > 0 {
-					items = append(items, knapsackItem{i: i, v: v, w: max(1, int(math.Round(s.m.s.Workloads[i].Share*knapsackScale)))})
-				}
+			case value(i) > 0:
+				items = append(items, knapsackItem{i: i, v: value(i), w: max(1, int(math.Round(s.m.s.Workloads[i].Share*knapsackScale)))})
 			}
 		}
-		sort.SliceStable(items, func(a, b int) bool {
-			if items[a].v != items[b].v {
-				return items[a].v > items[b].v
-			}
-			return s.m.s.Workloads[items[a].i].Name < s.m.s.Workloads[items[b].i].Name
-		})
 		ks := solveKnapsack(items)
 		cost := func(r int) float64 {
 			fleet := slices.Clone(forced)
@@ -409,29 +406,8 @@ func (st *stream) cashOf(i int) []float64 {
 func (st *stream) heuristicOrders(free []int) [][]int {
 	s := st.s
 	saving := st.savings(free)
-	share := func(i int) float64 { return math.Max(s.m.s.Workloads[i].Share, 1e-9) }
-	// Ties go to the workload that takes less of the fleet (the smaller
-	// share), then by name: kept in the spec's order, the same team
-	// written with its blocks in another order was decided 41 % dearer,
-	// or blocked under a budget the other order met.
-	name := func(i int) string { return s.m.s.Workloads[i].Name }
-	byDesc := func(ids []int, key func(int) float64) []int {
-		ids = slices.Clone(ids)
-		sort.SliceStable(ids, func(a, b int) bool {
-			ka, kb := key(ids[a]), key(ids[b])
-			switch {
-			case ka != kb && (math.IsInf(ka, 0) || math.IsInf(kb, 0) || math.Abs(ka-kb) > 1e-9*math.Max(math.Abs(ka), math.Abs(kb))):
-				// A tie within rounding is a tie: two kinds' savings a
-				// token differed in their last bits at one team size and
-				// not at the next, and the decision jumped 23 %.
-				return ka > kb
-			case share(ids[a]) != share(ids[b]):
-				return share(ids[a]) < share(ids[b])
-			}
-			return name(ids[a]) < name(ids[b])
-		})
-		return ids
-	}
+	share := s.share
+	byDesc := s.byDesc
 	orders := [][]int{
 		byDesc(free, func(i int) float64 { return saving[i] }),
 		byDesc(free, func(i int) float64 { return saving[i] / share(i) }),
@@ -457,6 +433,33 @@ func (st *stream) heuristicOrders(free []int) [][]int {
 		orders = append(orders, byDesc(fit, func(i int) float64 { return (saving[i] - s.gapOn(i, k)) / share(i) }))
 	}
 	return orders
+}
+
+// share is workload i's share of the tokens, at least a billionth.
+func (s *searcher) share(i int) float64 { return math.Max(s.m.s.Workloads[i].Share, 1e-9) }
+
+// byDesc orders workloads ids by key, highest first. Ties go to the
+// workload that takes less of the fleet (the smaller share), then by
+// name: kept in the spec's order, the same team written with its blocks
+// in another order was decided 41 % dearer, or blocked under a budget the
+// other order met.
+func (s *searcher) byDesc(ids []int, key func(int) float64) []int {
+	name := func(i int) string { return s.m.s.Workloads[i].Name }
+	ids = slices.Clone(ids)
+	sort.SliceStable(ids, func(a, b int) bool {
+		ka, kb := key(ids[a]), key(ids[b])
+		switch {
+		case ka != kb && (math.IsInf(ka, 0) || math.IsInf(kb, 0) || math.Abs(ka-kb) > 1e-9*math.Max(math.Abs(ka), math.Abs(kb))):
+			// A tie within rounding is a tie: two kinds' savings a
+			// token differed in their last bits at one team size and
+			// not at the next, and the decision jumped 23 %.
+			return ka > kb
+		case s.share(ids[a]) != s.share(ids[b]):
+			return s.share(ids[a]) < s.share(ids[b])
+		}
+		return name(ids[a]) < name(ids[b])
+	})
+	return ids
 }
 
 // savings is, for each free workload, the managed cost its move to the

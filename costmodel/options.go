@@ -90,8 +90,8 @@ func (m *model) option(a *assignment) (Option, error) {
 // utilization, and the warning that the launched fleet could not carry a
 // corner (rangeNote). A sized fleet is launched for the expected inputs
 // (exp), and the group keeps its instances whatever the load: a corner
-// whose load needs fewer GPUs, and that the launched fleet carries (at the
-// target utilization), is priced on those the stack launches (a smaller
+// whose load needs fewer GPUs, and that the launched fleet carries (no
+// more loaded than its target or the expected load: carries), is priced on those the stack launches (a smaller
 // fleet is no bill AWS sends it); any other on the fleet that carries it,
 // and the launched fleet is judged there (rangeNote).
 func (m *model) widen(o *Option, a *assignment, exp evaluation, corners []params) (cornerInstances int, cornerUtil float64, note *Note, err error) {
@@ -624,8 +624,8 @@ func (m *model) finish(s *searcher, a *assignment) (Option, error) {
 // managed picks, its fleet's model and GPU) and the searcher whose
 // candidate models and GPUs the notes compare (s.models, s.gpus,
 // s.group). Nothing else varies between its calls: the spec, the catalog
-// and the date are the model's; corner, unfixed, launched, onDemand and
-// budget are zero whenever a search finishes (each is set and reset
+// and the date are the model's; corner, unfixed, launched (its type and
+// tensor-parallel size), onDemand and budget are zero whenever a search finishes (each is set and reset
 // within one pricing); the sizing memo only replays sizings; and m.gpu,
 // the one other field it reads, is a.gpu wherever a has a fleet (option
 // and evaluate set it) and unread where it has none.

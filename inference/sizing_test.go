@@ -1218,3 +1218,24 @@ func TestHigherTargetNeverDearer(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedTPHoldsItsSize: a request with FixedTP tries that
+// tensor-parallel size alone (a launched fleet judged at a range's
+// corner keeps its vLLM layout); without it, the fleet chosen is the one
+// its own size gives.
+func TestFixedTPHoldsItsSize(t *testing.T) {
+	m, h := catalogPair(t, "qwen3-coder-30b-a3b", "h100")
+	req := Request{Model: m, GPU: h, Instances: p5, PeakInputTokS: 3e4, PeakOutputTokS: 3e3, MaxContextTokens: 32768,
+		MeanContextTokens: 12000, TargetUtilization: 0.7, FixedGPUs: 8}
+	free := mustSize(t, req)
+	for _, tp := range []int{1, 2, 4, 8} {
+		req.FixedTP = tp
+		f := mustSize(t, req)
+		if f.TensorParallel != tp {
+			t.Errorf("FixedTP %d: sized at TP %d", tp, f.TensorParallel)
+		}
+		if tp == free.TensorParallel && (f.InstanceType != free.InstanceType || f.PeakUtilization != free.PeakUtilization) {
+			t.Errorf("FixedTP %d, the free choice's size: %d × %s at %.3f, not %d × %s at %.3f", tp, f.Instances, f.InstanceType, f.PeakUtilization, free.Instances, free.InstanceType, free.PeakUtilization)
+		}
+	}
+}
