@@ -6,6 +6,7 @@ package costmodel
 // exact limit", gives the argument).
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"sort"
@@ -106,6 +107,7 @@ func (st *stream) knapsackSplits(base []bool, free []int, add func([]bool)) {
 			}
 		}
 		ks := solveKnapsack(items)
+		var tried []start
 		cost := func(r int) float64 {
 			fleet := slices.Clone(forced)
 			for _, i := range ks.set(ks.rises[r]) {
@@ -114,11 +116,33 @@ func (st *stream) knapsackSplits(base []bool, free []int, add func([]bool)) {
 			if !st.admits(fleet) {
 				return math.Inf(1)
 			}
-			add(fleet)
-			return st.splitCost(fleet, false, math.Inf(1))
+			c := st.splitCost(fleet, false, math.Inf(1))
+			if !math.IsInf(c, 1) {
+				tried = append(tried, start{fleet, c})
+			}
+			return c
 		}
 		knapsackSearch(len(ks.rises), cost)
+		// Only the cheapest sets join the family (the descents start
+		// from them): every set tried near a fixed fleet's edge holds
+		// much the same workloads, and a policy denying one of those
+		// denied them all, up to the search's MaxGated, before an allowed
+		// split without it was reached.
+		slices.SortStableFunc(tried, func(x, y start) int { return cmp.Compare(x.cost, y.cost) })
+		for _, t := range tried[:min(len(tried), knapsackKeep)] {
+			add(t.fleet)
+		}
 	}
+}
+
+// knapsackKeep is how many of a fleet model's knapsack sets, the
+// cheapest, join the heuristic's family.
+const knapsackKeep = 2
+
+// start is a split and its cost (splitCost).
+type start struct {
+	fleet []bool
+	cost  float64
 }
 
 // knapsackSearch tries up to knapsackPoints of n shares (indices, lighter
@@ -235,10 +259,6 @@ func (t knapsackTable) set(c int) []int {
 // added (add), so the stream orders them all by their exact costs and the
 // policies see them cheapest first.
 func (st *stream) improve(out [][]bool, free []int, add func([]bool), cash bool) {
-	type start struct {
-		fleet []bool
-		cost  float64
-	}
 	// The cheapest improveStarts, the earlier of equal ones first: a split
 	// that cannot cost less than the improveStarts-th cheapest found
 	// before it is not sized (none after it displaces one before).
