@@ -3,6 +3,7 @@ package costmodel
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -169,6 +170,67 @@ func TestSpotOnDemandBaseBilledOnDemand(t *testing.T) {
 				t.Errorf("GPU instances $%.2f, want %d GPUs at $%.2f × %g h", rest, s.GPUs-want*perInstance, rate, s.BilledHours)
 			}
 		})
+	}
+}
+
+// TestSpotBaseRunsOnDemandOnlyTypes: a spot fleet whose on-demand base
+// covers every instance it needs runs them all on demand, so an instance
+// type the catalog prices on demand but not as spot (p5.4xlarge, one
+// H100) serves it as it serves an on-demand fleet: the same fleet at the
+// same bill, one line at the on-demand rate and a note that says why.
+// Beyond the base the type is out (its spot instances have no price): a
+// load of two instances with a base of one goes to a type with a spot
+// price, and so does a spot fleet with no base at all.
+func TestSpotBaseRunsOnDemandOnlyTypes(t *testing.T) {
+	const spotless = "p5.4xlarge"
+	in := func(pricing string, odBase int, devs float64) *Option {
+		src := strings.Replace(fmt.Sprintf(base, devs, 4e6), `model   = "qwen3-coder-30b-a3b"
+  pricing = "reserved"`, fmt.Sprintf("model   = \"qwen2.5-coder-7b\"\n  gpu     = \"h100\"\n  pricing = %q", pricing), 1)
+		if pricing == "spot" {
+			src = strings.Replace(src, `gpu     = "h100"`, fmt.Sprintf("gpu     = \"h100\"\n  on_demand_base = %d", odBase), 1)
+		}
+		// qwen2.5-coder-7b serves the simple workload: the hybrid's fleet.
+		return evaluate(t, parse(t, "b.hcl", src)).Option(architecture.Hybrid)
+	}
+	carried := 0
+	for _, devs := range []float64{20, 1000, 2000} {
+		od := in("on_demand", 0, devs)
+		if od == nil || od.Sizing == nil || od.Sizing.InstanceType != spotless {
+			t.Fatalf("%g developers on demand: %+v; the test wants a fleet of %s", devs, od, spotless)
+		}
+		for _, b := range []int{1, 3} {
+			sp := in("spot", b, devs)
+			s := sp.Sizing
+			if od.Sizing.Instances > b {
+				if s.InstanceType == spotless && s.Instances > b {
+					t.Errorf("%g developers, spot with a base of %d: %d × %s, beyond the base of a type without a spot price", devs, b, s.Instances, spotless)
+				}
+				continue
+			}
+			carried++
+			if s.InstanceType != spotless || s.Instances != od.Sizing.Instances || !near(sp.MonthlyUSD.Expected, od.MonthlyUSD.Expected) {
+				t.Errorf("%g developers, spot with a base of %d: %d × %s at $%.2f; want the on-demand fleet's %d × %s at $%.2f",
+					devs, b, s.Instances, s.InstanceType, sp.MonthlyUSD.Expected, od.Sizing.Instances, spotless, od.MonthlyUSD.Expected)
+			}
+			var names []string
+			for _, it := range sp.LineItems {
+				if strings.HasPrefix(it.Name, "GPU instances") {
+					names = append(names, it.Name)
+				}
+			}
+			if !slices.Equal(names, []string{"GPU instances (on-demand base)"}) {
+				t.Errorf("GPU lines %v, want the on-demand base's alone", names)
+			}
+			if !slices.ContainsFunc(s.Notes, func(n string) bool { return strings.Contains(n, spotless+" on demand only") }) {
+				t.Errorf("no note says why a spot fleet runs %s on demand: %v", spotless, s.Notes)
+			}
+		}
+		if s := in("spot", 0, devs).Sizing; s.InstanceType == spotless {
+			t.Errorf("%g developers, spot without a base: runs %s, which the catalog prices on demand only", devs, spotless)
+		}
+	}
+	if carried < 3 {
+		t.Errorf("only %d fleets within their base: the test wants fleets both within and beyond it", carried)
 	}
 }
 

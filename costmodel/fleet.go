@@ -24,14 +24,15 @@ func (m *model) pricedInstances(pos float64) ([]inference.PricedInstance, error)
 	var out []inference.PricedInstance
 	for _, in := range m.cat.InstancesFor(m.gpu, sh.Region) {
 		var lo, hi float64
+		limit := 0
 		if override != nil {
 			lo, hi = override.Low, override.High
-		} else if pr, ok := in.GPUHourUSD[m.pricing()]; ok {
-			lo, hi = pr.Low, pr.High
+		} else if pr, cap, ok := in.Rate(m.pricing(), m.baseCap()); ok {
+			lo, hi, limit = pr.Low, pr.High, cap
 		} else {
 			continue
 		}
-		out = append(out, inference.PricedInstance{Type: in.Type, GPUs: in.GPUs, GPUHourUSD: lo + pos*(hi-lo)})
+		out = append(out, inference.PricedInstance{Type: in.Type, GPUs: in.GPUs, GPUHourUSD: lo + pos*(hi-lo), MaxInstances: limit})
 	}
 	if len(out) == 0 {
 		if len(m.cat.InstancesFor(m.gpu, sh.Region)) == 0 {
@@ -91,10 +92,15 @@ func (m *model) fleetOf(sh *modelcatalog.OpenModel, f inference.Fleet) *Sizing {
 	} else {
 		for _, in := range m.cat.InstancesFor(m.gpu, s.Region) {
 			if in.Type == f.InstanceType {
-				pr := in.GPUHourUSD[s.Pricing]
+				pr, cap, _ := in.Rate(s.Pricing, m.baseCap())
 				fl.GPUHourUSD = spec.Range{Low: pr.Low, High: pr.High}
+				bought := s.Pricing
+				if cap > 0 {
+					bought = spec.OnDemand
+					fl.Notes = append(fl.Notes, fmt.Sprintf("spot: the catalog prices %s on demand only, so the fleet runs it within its on-demand base (on_demand_base = %d), every instance on demand", in.Type, cap))
+				}
 				if pr.Estimate {
-					fl.Notes = append(fl.Notes, fmt.Sprintf("the %s price of %s is an estimate: %s", s.Pricing, in.Type, pr.Source.Source))
+					fl.Notes = append(fl.Notes, fmt.Sprintf("the %s price of %s is an estimate: %s", bought, in.Type, pr.Source.Source))
 				}
 			}
 		}

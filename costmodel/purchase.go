@@ -22,6 +22,16 @@ func (m *model) onDemandBase(f inference.Fleet) int {
 	return min(m.s.SelfHosted.OnDemandBase, f.Instances)
 }
 
+// baseCap is the on-demand base a spot fleet's instance types may run
+// within (modelcatalog.Instance.Rate): the spec's, under spot pricing;
+// else none.
+func (m *model) baseCap() int {
+	if m.pricing() != spec.Spot {
+		return 0
+	}
+	return m.s.SelfHosted.OnDemandBase
+}
+
 // appendGPUItems appends the GPU line items of fleet f for its billed
 // hours: the instances at rate (the pricing's GPU-hour price) and, for a
 // spot fleet with an on-demand base, the base's GPUs at the catalog's
@@ -51,9 +61,10 @@ func (m *model) appendGPUItems(out []LineItem, a *assignment, f inference.Fleet,
 	if !ok {
 		return out, fmt.Errorf("the catalog has no on-demand price for %s, which self_hosted.on_demand_base bills", f.InstanceType)
 	}
-	return append(out,
-		item("GPU instances", f.BilledGPUs-base*perInstance, rate),
-		item("GPU instances (on-demand base)", base*perInstance, onDemand)), nil
+	if spot := f.BilledGPUs - base*perInstance; spot > 0 {
+		out = append(out, item("GPU instances", spot, rate))
+	}
+	return append(out, item("GPU instances (on-demand base)", base*perInstance, onDemand)), nil
 }
 
 // biller prices packings of a's fleet at scenario p, as the option's

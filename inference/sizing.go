@@ -126,6 +126,10 @@ type PricedInstance struct {
 	Type       string
 	GPUs       int
 	GPUHourUSD float64
+	// MaxInstances is the most instances its price holds (0: no cap):
+	// a spot fleet's type priced on demand only runs within the fleet's
+	// on-demand base.
+	MaxInstances int
 }
 
 // Fleet is a sized fleet.
@@ -402,6 +406,9 @@ func (r *Request) instanceCap(in PricedInstance) int {
 	n := modelcatalog.MaxFleetGPUs / in.GPUs
 	if r.MaxInstances > 0 {
 		n = min(n, r.MaxInstances)
+	}
+	if in.MaxInstances > 0 {
+		n = min(n, in.MaxInstances)
 	}
 	return n
 }

@@ -349,3 +349,21 @@ func (m *ManagedModel) MaxInput(provider string) (int, bool) {
 	}
 	return 0, false
 }
+
+// Rate is the GPU-hour price instances of in run at under pricing in a
+// fleet whose first base instances run on demand (a spot fleet's
+// on_demand_base), and the most instances that price holds (0: no cap).
+// A type the catalog prices on demand but not as spot still serves a
+// spot fleet whose base covers every instance, all of them on demand:
+// cap is then the base. false: the catalog prices it neither way.
+func (in *Instance) Rate(pricing string, base int) (p PriceRange, cap int, ok bool) {
+	if p, ok := in.GPUHourUSD[pricing]; ok {
+		return p, 0, true
+	}
+	if pricing == "spot" && base > 0 {
+		if p, ok := in.GPUHourUSD["on_demand"]; ok {
+			return p, base, true
+		}
+	}
+	return PriceRange{}, 0, false
+}

@@ -168,6 +168,7 @@ func TestSpotBaseAndDrain(t *testing.T) {
 	}{
 		{spec.Spot, 0, 0},
 		{spec.Spot, 1, 1},
+		{spec.Spot, 3, 3}, // a base that covers the peak: all on demand, from the launch template
 		{spec.Spot, 5, 3},
 		{spec.OnDemand, 0, -1},
 	} {
@@ -202,7 +203,14 @@ func TestSpotBaseAndDrain(t *testing.T) {
 				}
 				return
 			}
-			if dist["onDemandBaseCapacity"] != float64(tt.wantBase) || dist["onDemandPercentageAboveBaseCapacity"] != 0.0 || asg["capacityRebalance"] != true {
+			switch {
+			case tt.wantBase >= s.PeakInstances:
+				// Every instance on demand, as billed: no spot pool for
+				// a refresh's replacements to launch in.
+				if mip != nil || asg["launchTemplate"] == nil {
+					t.Errorf("a base of %d over a peak of %d: mixed policy %v, launch template %v; want the launch template alone", tt.base, s.PeakInstances, mip, asg["launchTemplate"])
+				}
+			case dist["onDemandBaseCapacity"] != float64(tt.wantBase) || dist["onDemandPercentageAboveBaseCapacity"] != 0.0 || asg["capacityRebalance"] != true:
 				t.Errorf("distribution %v, rebalance %v; want an on-demand base of %d and spot above it", dist, asg["capacityRebalance"], tt.wantBase)
 			}
 			if len(hooks) != 1 || hooks[0]["lifecycleTransition"] != "autoscaling:EC2_INSTANCE_TERMINATING" ||

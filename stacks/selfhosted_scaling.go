@@ -95,7 +95,8 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 
 // purchase sets how the group buys its instances, as the plan priced them:
 // spot through a mixed-instances policy (the on-demand base the spec
-// states, which the plan bills at on-demand rates, and spot above it;
+// states, which the plan bills at on-demand rates, and spot above it; a
+// base that covers the peak, on demand from the launch template;
 // capacity-optimized; capacity rebalancing replaces an instance at risk of
 // interruption before it is taken, and an interrupted one drains within
 // its notice), everything else (on demand; reserved, which a Savings Plan
@@ -103,7 +104,12 @@ func (f *fleet) scaling(net network, lt *ec2.LaunchTemplate, lbs balancer) error
 // launch template.
 func purchase(args *autoscaling.GroupArgs, lt *ec2.LaunchTemplate, s plan.Sizing) {
 	version := lt.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput)
-	if s.Pricing != spec.Spot {
+	if s.Pricing != spec.Spot || s.OnDemandBase >= s.PeakInstances {
+		// An on-demand base that covers the peak runs every instance on
+		// demand, as the plan bills them: the launch template alone, so an
+		// instance refresh's replacements launch on demand too (a type
+		// the catalog prices on demand only, modelcatalog.Instance.Rate,
+		// may have no spot market to launch them in).
 		args.LaunchTemplate = autoscaling.GroupLaunchTemplateArgs{Id: lt.ID(), Version: version}
 		return
 	}

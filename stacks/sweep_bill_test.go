@@ -116,13 +116,19 @@ func fleetBill(t *testing.T, bill map[string]float64, rs []plan.Resource, cat *m
 	base := 0.0
 	if mip, ok := asg["mixedInstancesPolicy"].(map[string]any); ok {
 		base = mip["instancesDistribution"].(map[string]any)["onDemandBaseCapacity"].(float64)
+	} else if sh.Pricing == spec.Spot && lt["instanceMarketOptions"] == nil {
+		// A spot fleet's group launched from its template alone, with no
+		// spot market option: every instance on demand.
+		base = peak
 	}
 	rate := mid(inst.GPUHourUSD[sh.Pricing])
 	if sh.GPUHourUSD != nil && sh.GPU == inst.GPU {
 		rate = (sh.GPUHourUSD.Low + sh.GPUHourUSD.High) / 2
 	}
 	gpus := float64(inst.GPUs)
-	bill["GPU instances"] = (peak - base) * gpus * rate * hours
+	if peak > base {
+		bill["GPU instances"] = (peak - base) * gpus * rate * hours
+	}
 	if base > 0 {
 		bill["GPU instances (on-demand base)"] = base * gpus * mid(inst.GPUHourUSD[spec.OnDemand]) * hours
 	}

@@ -240,6 +240,13 @@ func checkPurchase(t *testing.T, s *plan.Sizing, lt, asg map[string]any, sh spec
 	case spec.Spot:
 		dist, _ := mip["instancesDistribution"].(map[string]any)
 		base := min(sh.OnDemandBase, s.PeakInstances)
+		if base == s.PeakInstances {
+			// Every instance on demand: the launch template alone.
+			if mip != nil || market != nil || s.OnDemandBase != base {
+				t.Errorf("spot fleet whose base %d covers its peak: mixed policy %v, market %v", base, mip, market)
+			}
+			return
+		}
 		if dist["onDemandBaseCapacity"] != float64(base) || s.OnDemandBase != base || dist["onDemandPercentageAboveBaseCapacity"] != 0.0 {
 			t.Errorf("spot distribution %v, plan base %d; want the spec's base %d on demand and spot above it", dist, s.OnDemandBase, base)
 		}
