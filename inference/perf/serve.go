@@ -186,8 +186,10 @@ func (d *deployment) cohorts() bool {
 // what it adds to the step. SGLang runs prefill batches between decode
 // steps: a chunk costs a whole step, shared by the prompts batched with it.
 // A step with prefill tokens runs eagerly: its latency pays that in full
-// for each chunk, and the group pays it in proportion to the budget the
-// prompt fills (prompts from many requests pack into the same steps).
+// for each chunk, and the group pays it in proportion to the budgets the
+// prompt fills (prompts from many requests pack into the same steps; a
+// prompt of four budgets, four eager steps: capped at one, the group's
+// steps came to more time than it has, TestChunkedLoopFitsItsTime).
 func (d *deployment) prefill(n, b, ctx, batch float64) (latency, marginal, service float64) {
 	cached := min(max(d.c.CachedInputShare, 0), 0.99)
 	fresh := math.Max(1, math.Round(n*(1-cached)))
@@ -226,7 +228,7 @@ func (d *deployment) prefill(n, b, ctx, batch float64) (latency, marginal, servi
 		service += (alone + d.eager(others+w.prefill)) / share
 		done += ch
 	}
-	eagerShare := math.Min(1, fresh/budget)
+	eagerShare := fresh / budget
 	if batch > 0 {
 		eagerShare = 1 / share
 	}
