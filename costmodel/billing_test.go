@@ -1,10 +1,12 @@
 package costmodel
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/costgate/costgate/architecture"
@@ -457,5 +459,24 @@ compliance {
 		if o.Sized != nil && o.Sized.MeetsTTFT && !overCapacity(*o.Sized) && o.MonthlyUSD.Expected < other.MonthlyUSD.Expected-0.5 {
 			t.Errorf("the note names %s at %.2f; %s plans %.2f", gpu, other.MonthlyUSD.Expected, g, o.MonthlyUSD.Expected)
 		}
+	}
+}
+
+// TestSizedCountsTheSearch: Config.Sized counts the fleets the search
+// sizes (a long plan's progress), and the plan is the same with the count
+// as without it.
+func TestSizedCountsTheSearch(t *testing.T) {
+	s := parse(t, "c.hcl", fmt.Sprintf(base, 100, 4e6))
+	var n atomic.Int64
+	counted, err := EvaluateWith(s, modelcatalog.Default(), date, Config{Sized: &n})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Load() == 0 {
+		t.Errorf("no fleet counted, though the plan sizes its self-hosted option's")
+	}
+	want, _ := json.Marshal(evaluate(t, s))
+	if got, _ := json.Marshal(counted); string(got) != string(want) {
+		t.Errorf("counting changed the result:\n%s\nwithout it:\n%s", got, want)
 	}
 }

@@ -179,6 +179,9 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
 		Bill: m.biller(a, p), Budget: m.budget, Memo: m.memo,
 	})
+	if m.progress != nil {
+		m.progress.Add(1)
+	}
 	if memo {
 		if len(m.sized) >= maxSized {
 			clear(m.sized)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/costgate/costgate/architecture"
@@ -262,6 +263,9 @@ type Config struct {
 	Gate Gate
 	// Timings fills Search.TimeMS, the search's wall time.
 	Timings bool
+	// Sized, when set, counts the fleets the search sizes as it goes
+	// (the sizer's runs, memo hits apart): a long plan's progress.
+	Sized *atomic.Int64
 }
 
 // Evaluate prices the spec on the date (YYYY-MM-DD), ungated.
@@ -279,6 +283,7 @@ func EvaluateWith(s *spec.Spec, cat *modelcatalog.Catalog, date string, cfg Conf
 	if err != nil {
 		return nil, err
 	}
+	m.progress = cfg.Sized
 	res := &Result{}
 	start := time.Now()
 	var sr *searcher
@@ -393,6 +398,8 @@ type model struct {
 	// sized memoises fleet sizings while the search runs (cost.go, size);
 	// nil, sizing is not remembered.
 	sized map[sizeKey]sizedFleet
+	// progress counts the fleets sized (Config.Sized); nil counts none.
+	progress *atomic.Int64
 	// scratch is reused for the items of evaluations without detail, which
 	// their callers consume before the next evaluation.
 	scratch []LineItem

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/costgate/costgate/architecture"
@@ -107,6 +108,9 @@ type Options struct {
 	// Timings fills the search's time_ms; off, a plan is the same bytes
 	// from run to run.
 	Timings bool
+	// Sized, when set, counts the fleets the cost model sizes as it
+	// searches (costmodel.Config.Sized): a long plan's progress.
+	Sized *atomic.Int64
 	// beyond names the base's overrides that waive more than they waived
 	// at the base (beyondBase), with what: none of them is carried.
 	beyond map[string]string
@@ -264,7 +268,7 @@ func build(ctx context.Context, s *spec.Spec, opts Options) (*Plan, error) {
 	p.Waivers = append(p.Waivers, p.Inputs.Overrides...)
 	rules := opts.Policies.WaiverRules()
 	authorize(p, rules, opts.Approvals, opts.Policies.CanEmit, opts.date(), opts.evidence(s))
-	res, err := costmodel.EvaluateWith(s, cat, date, costmodel.Config{Gate: gate(ctx, opts.Policies, p), Timings: opts.Timings})
+	res, err := costmodel.EvaluateWith(s, cat, date, costmodel.Config{Gate: gate(ctx, opts.Policies, p), Timings: opts.Timings, Sized: opts.Sized})
 	if IsLimit(err) {
 		return nil, fmt.Errorf("evaluate policies for %s: %w", s.Filename, err)
 	}

@@ -8,10 +8,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/internal/progress"
@@ -543,19 +545,25 @@ type planRun struct {
 	// deleted ones, gated on their deletion alone.
 	paths []string
 	heads int
+	// sized counts the fleets sized as the specs are planned, for the
+	// progress line (planAll sets it).
+	sized *atomic.Int64
 }
 
 // planAll plans the specs on one worker a CPU, results in input order,
 // with a progress line on a terminal.
 func (r planRun) planAll(ctx context.Context, specs []*spec.Spec, stderr io.Writer) ([]planned, error) {
 	out := make([]planned, len(specs))
-	var done atomic.Int64
-	if len(specs) > 1 {
-		line := progress.Start(progressWriter(stderr), func(time.Duration) string {
-			return fmt.Sprintf("planning: %d of %d specs", done.Load(), len(specs))
-		})
-		defer line.Stop()
+	var done, sized atomic.Int64
+	r.sized = &sized
+	name := ""
+	if len(specs) == 1 {
+		name = specs[0].Filename
 	}
+	line := progress.Start(progressWriter(stderr), func(time.Duration) string {
+		return planProgress(name, int(done.Load()), len(specs), sized.Load())
+	})
+	defer line.Stop()
 	// A worker a processor takes the specs in turn: its stack, grown deep
 	// by the sizer, the policies and the Pulumi program, serves the next
 	// spec instead of a fresh goroutine's growing again for each.
@@ -580,6 +588,22 @@ func (r planRun) planAll(ctx context.Context, specs []*spec.Spec, stderr io.Writ
 	return out, nil
 }
 
+// planProgress is the progress line of planning n specs (one named
+// name), done of them planned, sized fleets sized so far: a plan whose
+// search sizes thousands of fleets (many workloads, "auto" models and
+// GPUs) runs for seconds.
+// A file name with a control or formatting character (an escape that
+// would rewrite the terminal) is shown quoted, escaped.
+func planProgress(name string, done, n int, sized int64) string {
+	if n == 1 {
+		if strings.ContainsFunc(name, func(r rune) bool { return !unicode.IsPrint(r) }) {
+			name = strconv.Quote(name)
+		}
+		return fmt.Sprintf("planning %s: %d fleets sized", name, sized)
+	}
+	return fmt.Sprintf("planning: %d of %d specs, %d fleets sized", done, n, sized)
+}
+
 // plan plans spec i of n, rendered at once when the command renders plans
 // as they are built (planFlags.render).
 func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned, error) {
@@ -594,7 +618,7 @@ func (r planRun) plan(ctx context.Context, i int, s *spec.Spec, n int) (planned,
 		ev = r.rv.withinBase(i, ev)
 	}
 	opts := plan.Options{Catalog: cat, AsOf: r.asOf, Policies: ev, Approvals: r.approvals, Base: r.rv.bases[i], BaseUngated: r.rv.ungated(i), NewSpec: r.rv.isNew(i), Loosened: r.rv.extra[i],
-		Deployment: f.stack.Deployment(), Usage: r.measured[i], Timings: f.timings}
+		Deployment: f.stack.Deployment(), Usage: r.measured[i], Timings: f.timings, Sized: r.sized}
 	if i >= r.heads {
 		opts.Policies = deletionOnly{ev}
 	} else {
