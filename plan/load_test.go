@@ -140,7 +140,7 @@ func TestFixedFleetLayoutSwitch(t *testing.T) {
 		tp   int
 	}
 	prevTTFT, prevCost, switched := map[layout]float64{}, 0.0, false
-	for _, devs := range []float64{100, 110, 120, 125, 150, 190} {
+	for _, devs := range []float64{100, 110, 120, 125, 150, 170} {
 		s := parseSeed(t, filepath.Join("testdata", "layout-switch.hcl"))
 		s.Team.Developers = spec.Scalar(devs)
 		sh := option(buildAt(t, s), architecture.SelfHosted)

@@ -230,7 +230,11 @@ func (d *deployment) prefill(n, b, ctx, batch float64) (latency, marginal, servi
 	}
 	eagerShare := fresh / budget
 	if batch > 0 {
-		eagerShare = 1 / share
+		// A batch's eager steps, shared by its prompts: one step where
+		// they fit in one, a long prompt's own steps where it fills
+		// several (charged one, a 32,000-token prompt under SGLang served
+		// more at 1,024 in flight than at saturation).
+		eagerShare = math.Max(1/share, fresh/budget)
 	}
 	return latency, marginal + d.eager(others+math.Min(budget, fresh*share))*eagerShare, service
 }
@@ -247,18 +251,37 @@ func (d *deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	// Requests a second: every group's batch, or the requests in flight
 	// where fewer than the groups (the rest idle).
 	rate := d.inflight(o.b) / o.life
-	var slot float64 // a closed loop's wait for a slot
+	// slot is a closed loop's wait for a slot; frontWait its wait in the
+	// API server's queue, where that server is the bottleneck.
+	var slot, frontWait float64
 	if c.Concurrency > 0 && lambda <= 0 {
 		var perGroup float64
 		perGroup, slot = d.closedLoop(o)
 		rate = perGroup * d.inflight(o.b) / o.b
 	}
-	if !c.Offline && d.f.FrontEndMs > 0 {
-		rate = math.Min(rate, 1e3/d.f.FrontEndMs)
+	if !c.Offline && d.f.FrontEndMs > 0 && rate > 1e3/d.f.FrontEndMs {
+		// One API server passes at most 1000 / FrontEndMs requests a
+		// second. A closed loop's requests then queue before it: each
+		// cycle takes the requests in flight over that rate, and the time
+		// the engine does not hold them they wait in the front end's
+		// queue, before their first token (Little's law).
+		capped := 1e3 / d.f.FrontEndMs
+		if c.Concurrency > 0 && lambda <= 0 {
+			frontWait = float64(c.Concurrency) * (1/capped - 1/rate)
+			r.Notes = append(r.Notes, fmt.Sprintf("the API server passes at most %.0f requests a second, fewer than the engine completes: %d requests in flight wait %.0f ms for it, in the TTFT", capped, c.Concurrency, frontWait*1e3))
+		}
+		rate = capped
 	}
 	r.OutputTokS = round2(rate * out)
 	r.InputTokS = round2(r.OutputTokS * float64(c.InputTokens) / out)
-	r.TPOTMs = round2(o.tpot * 1e3)
+	tpot := o.tpot
+	if c.Concurrency > 0 && lambda <= 0 && o.b > 1 && !o.lockstep {
+		// The others' prefills this request waited out ride in none of
+		// its decode steps (heldFor).
+		_, w := d.prefillQueue(o, 0, d.frontEnd())
+		tpot -= o.ahead(w) * o.marginal / out
+	}
+	r.TPOTMs = round2(tpot * 1e3)
 	if o.decoding > 0 {
 		// The decode batch is what decodes at once; the other requests in
 		// flight wait for their prompts' turn.
@@ -292,6 +315,7 @@ func (d *deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 		if o.lockstep {
 			wave = o.wave
 		}
+		slot += frontWait
 		wait, wait95, wait99, wait999 = wait+wave+slot, wait95+wave+slot, wait99+wave+slot, wait999+wave+slot
 	}
 	// Admission: a request waits for the scheduler's next poll (the step
@@ -359,13 +383,38 @@ func (d *deployment) prefillQueue(o operatingPoint, lambda, front float64) (rho,
 	lo, hi := 0.0, (o.b-1)*o.service
 	for range 40 {
 		mid := (lo + hi) / 2
-		if _, w := mdl((o.b - 1) / (o.life + front + mid)); w > mid {
+		if _, w := mdl((o.b - 1) / (o.heldFor(mid) + front)); w > mid {
 			lo = mid
 		} else {
 			hi = mid
 		}
 	}
-	return mdl((o.b - 1) / (o.life + front + hi))
+	return mdl((o.b - 1) / (o.heldFor(hi) + front))
+}
+
+// ahead is how many of the others' prefills a closed loop's request waits
+// out before its own first token, at a wait of w: those the prefill is
+// busy with when it arrives, each holding it for its service time, and
+// those batched with its own.
+func (o operatingPoint) ahead(w float64) float64 {
+	if o.service <= 0 {
+		return 0
+	}
+	// A staggered batch's other prompts prefill with this one, in its
+	// prefill's latency.
+	batched := math.Max(o.batch-1, 0)
+	return math.Min(w/o.service+batched, math.Max(o.b-1, 0))
+}
+
+// heldFor is the time a closed loop's request is in flight past the
+// front end when it waits w for the prefills ahead of its own: its life
+// and the wait, less what those prefills would have added to its decode
+// steps. In a cycle each of the b−1 others prefills once, either while
+// this request waits (its TTFT) or while it decodes (its TPOT), not both:
+// charged both, two requests of 8,000 tokens in flight completed fewer a
+// second than one.
+func (o operatingPoint) heldFor(w float64) float64 {
+	return o.life + w - o.ahead(w)*o.marginal
 }
 
 // tailWait is the wait in an M/D/1 queue of mean wait w at load rho that
@@ -390,13 +439,26 @@ func tailWait(w, rho, q float64) float64 {
 func (d *deployment) closedLoop(o operatingPoint) (rate, slotWait float64) {
 	front := d.frontEnd()
 	_, w := d.prefillQueue(o, 0, front)
-	held := o.life + w
+	held := o.heldFor(w)
 	per := float64((d.c.Concurrency + d.groups - 1) / d.groups)
-	if per <= o.b {
-		return o.b / (front + held), 0
+	rate = o.b / (front + held)
+	if per > o.b {
+		rate = o.b / held
 	}
-	rate = o.b / held
+	// Never more than the group completes at saturation: the requests
+	// that would cycle faster wait for the engine instead (a slot, or
+	// the prefills queued before theirs).
+	rate = math.Min(rate, d.saturatedRate())
 	return rate, math.Max(0, per/rate-front-held)
+}
+
+// saturatedRate is the requests a second a group completes at
+// saturation (its batch, Concurrency 0).
+func (d *deployment) saturatedRate() float64 {
+	sat := *d
+	sat.c.Concurrency, sat.lives = 0, nil
+	b := sat.saturated(min(sat.kvSeqs, sat.seqCap()))
+	return float64(b) / sat.at(b).life
 }
 
 // firstWave is the mean TTFT a closed-loop benchmark's first wave adds

@@ -1,6 +1,6 @@
 # A fixed fleet of 8 L40S GPUs, sold as g6e.xlarge (one GPU, the cheapest
-# a GPU-hour) and g6e.12xlarge (four, dearer): at 120 developers the
-# one-GPU layout at TP 1 meets the 1,000 ms target; at 125 it misses it,
+# a GPU-hour) and g6e.12xlarge (four, dearer): at 110 developers the
+# one-GPU layout at TP 1 meets the 1,000 ms target; at 120 it misses it,
 # and the fleet runs as two four-GPU instances at TP 4, whose first token
 # comes sooner (TestFixedFleetLayoutSwitch).
 team "layout-switch" {
