@@ -276,7 +276,64 @@ func predict(c Config, p Params) Result {
 	if !r.Fits {
 		return r
 	}
-	d.serve(&r, d.batch(&r), 0)
+	b := d.batch(&r)
+	if q, rem, ok := d.uneven(b); ok {
+		return d.split(r, q, rem, p)
+	}
+	d.serve(&r, b, 0)
+	return r
+}
+
+// uneven says a closed loop's requests split unevenly over independent
+// replicas (a dense model's data-parallel groups, all within their
+// batch): rem groups run q + 1 of them, the others q.
+func (d *deployment) uneven(b int) (q, rem int, ok bool) {
+	c := d.c
+	if c.Concurrency <= 0 || d.groups < 2 || d.ep > d.tp || c.burst {
+		return 0, 0, false
+	}
+	q, rem = c.Concurrency/d.groups, c.Concurrency%d.groups
+	return q, rem, q >= 1 && rem > 0 && b == q+1
+}
+
+// split is the closed loop of an uneven split (uneven): the groups of
+// q + 1 and of q predicted apart and added up. Three requests on two
+// replicas are one at one and two at the other, not two at each scaled by
+// 3/4: counted so, three completed 43 % fewer a second than two. The
+// mean TTFT and TPOT are over the requests and the tokens; the tails are
+// the slower groups' (an upper bound). One API server passes the sum.
+func (d *deployment) split(r Result, q, rem int, p Params) Result {
+	part := func(groups, per int) Result {
+		c := d.c
+		c.GPUs, c.Concurrency = groups*d.tp, groups*per
+		sd, sr := newDeployment(c, p)
+		sd.whole = true
+		sd.serve(&sr, sd.batch(&sr), 0)
+		return sr
+	}
+	hi, lo := part(rem, q+1), part(d.groups-rem, q)
+	out := float64(d.c.OutputTokens)
+	rh, rl := hi.OutputTokS/out, lo.OutputTokS/out
+	mean := func(a, b float64) float64 { return round2((a*rh + b*rl) / (rh + rl)) }
+	r.OutputTokS, r.InputTokS = round2(hi.OutputTokS+lo.OutputTokS), round2(hi.InputTokS+lo.InputTokS)
+	r.TPOTMs, r.RunningSequences, r.DecodeBound = mean(hi.TPOTMs, lo.TPOTMs), hi.RunningSequences+lo.RunningSequences, hi.DecodeBound
+	ttft, p95, p999 := mean(*hi.TTFTMs, *lo.TTFTMs), math.Max(*hi.TTFTP95Ms, *lo.TTFTP95Ms), math.Max(*hi.TTFTP999Ms, *lo.TTFTP999Ms)
+	r.ttftMedianMs, r.ttftP99Ms = math.Max(hi.ttftMedianMs, lo.ttftMedianMs), math.Max(hi.ttftP99Ms, lo.ttftP99Ms)
+	for _, n := range append(hi.Notes, lo.Notes...) {
+		if !slices.Contains(r.Notes, n) {
+			r.Notes = append(r.Notes, n)
+		}
+	}
+	if capped := 1e3 / d.f.FrontEndMs; !d.c.Offline && d.f.FrontEndMs > 0 && rh+rl > capped {
+		wait := float64(d.c.Concurrency) * (1/capped - 1/(rh+rl))
+		ttft, p95, p999 = ttft+wait*1e3, p95+wait*1e3, p999+wait*1e3
+		r.ttftMedianMs, r.ttftP99Ms = r.ttftMedianMs+wait*1e3, r.ttftP99Ms+wait*1e3
+		r.OutputTokS = round2(capped * out)
+		r.InputTokS = round2(r.OutputTokS * float64(d.c.InputTokens) / out)
+		r.Notes = append(r.Notes, fmt.Sprintf("the API server passes at most %.0f requests a second, fewer than the engine completes: %d requests in flight wait %.0f ms for it, in the TTFT", capped, d.c.Concurrency, wait*1e3))
+	}
+	r.TTFTMs, r.TTFTP95Ms, r.TTFTP999Ms = &ttft, &p95, &p999
+	r.Notes = append(r.Notes, fmt.Sprintf("%d requests over %d replicas: %d run %d each, %d run %d", d.c.Concurrency, d.groups, rem, q+1, d.groups-rem, q))
 	return r
 }
 
@@ -303,6 +360,9 @@ type deployment struct {
 	// collective that crosses it (s).
 	instances, perInstance int
 	net, netLat            float64
+	// whole is a part of a deployment split by split: its API server's
+	// limit is the whole deployment's, applied to the sum.
+	whole bool
 	// chunk is the engine's token budget a step (chunked prefill).
 	chunk float64
 	// graphTokens is the most tokens a step runs under piecewise CUDA

@@ -259,7 +259,7 @@ func (d *deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 		perGroup, slot = d.closedLoop(o)
 		rate = perGroup * d.inflight(o.b) / o.b
 	}
-	if !c.Offline && d.f.FrontEndMs > 0 && rate > 1e3/d.f.FrontEndMs {
+	if !c.Offline && !d.whole && d.f.FrontEndMs > 0 && rate > 1e3/d.f.FrontEndMs {
 		// One API server passes at most 1000 / FrontEndMs requests a
 		// second. A closed loop's requests then queue before it: each
 		// cycle takes the requests in flight over that rate, and the time

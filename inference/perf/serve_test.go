@@ -209,6 +209,11 @@ func TestClosedLoopRisesWithLoad(t *testing.T) {
 		{"llama-3.1-70b", "h100", "vllm", "fp8", 2, 2, 2000, 500},
 		{"qwen3-30b-a3b", "h200", "tensorrt-llm", "fp8", 1, 1, 8000, 256},
 		{"llama-3.1-8b", "l4", "sglang", "", 1, 1, 4000, 128},
+		// Replicas: three requests over two are one and two, not two and
+		// two scaled by 3/4, which completed 43 % fewer a second than two.
+		{"llama-3.3-70b", "b200", "sglang", "int4", 1, 2, 8000, 16},
+		{"llama-3.1-8b", "h100", "vllm", "fp8", 1, 4, 2000, 200},
+		{"llama-3.1-70b", "h200", "tensorrt-llm", "fp8", 2, 8, 4000, 500},
 	} {
 		c := cfg(t, tc.model, tc.gpu, tc.tp)
 		c.Engine, c.GPUs, c.InputTokens, c.OutputTokens = tc.engine, tc.gpus, tc.in, tc.out
