@@ -324,13 +324,11 @@ func (d *deployment) split(r Result, q, rem int, p Params) Result {
 			r.Notes = append(r.Notes, n)
 		}
 	}
-	if capped := 1e3 / d.f.FrontEndMs; !d.c.Offline && d.f.FrontEndMs > 0 && rh+rl > capped {
-		wait := float64(d.c.Concurrency) * (1/capped - 1/(rh+rl))
+	if rate, wait := d.apiLimit(&r, rh+rl, true); wait > 0 {
 		ttft, p95, p999 = ttft+wait*1e3, p95+wait*1e3, p999+wait*1e3
 		r.ttftMedianMs, r.ttftP99Ms = r.ttftMedianMs+wait*1e3, r.ttftP99Ms+wait*1e3
-		r.OutputTokS = round2(capped * out)
+		r.OutputTokS = round2(rate * out)
 		r.InputTokS = round2(r.OutputTokS * float64(d.c.InputTokens) / out)
-		r.Notes = append(r.Notes, fmt.Sprintf("the API server passes at most %.0f requests a second, fewer than the engine completes: %d requests in flight wait %.0f ms for it, in the TTFT", capped, d.c.Concurrency, wait*1e3))
 	}
 	r.TTFTMs, r.TTFTP95Ms, r.TTFTP999Ms = &ttft, &p95, &p999
 	r.Notes = append(r.Notes, fmt.Sprintf("%d requests over %d replicas: %d run %d each, %d run %d", d.c.Concurrency, d.groups, rem, q+1, d.groups-rem, q))

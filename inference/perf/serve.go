@@ -259,18 +259,8 @@ func (d *deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 		perGroup, slot = d.closedLoop(o)
 		rate = perGroup * d.inflight(o.b) / o.b
 	}
-	if !c.Offline && !d.whole && d.f.FrontEndMs > 0 && rate > 1e3/d.f.FrontEndMs {
-		// One API server passes at most 1000 / FrontEndMs requests a
-		// second. A closed loop's requests then queue before it: each
-		// cycle takes the requests in flight over that rate, and the time
-		// the engine does not hold them they wait in the front end's
-		// queue, before their first token (Little's law).
-		capped := 1e3 / d.f.FrontEndMs
-		if c.Concurrency > 0 && lambda <= 0 {
-			frontWait = float64(c.Concurrency) * (1/capped - 1/rate)
-			r.Notes = append(r.Notes, fmt.Sprintf("the API server passes at most %.0f requests a second, fewer than the engine completes: %d requests in flight wait %.0f ms for it, in the TTFT", capped, c.Concurrency, frontWait*1e3))
-		}
-		rate = capped
+	if !d.whole { // a part of a split: the whole's server passes the sum
+		rate, frontWait = d.apiLimit(r, rate, c.Concurrency > 0 && lambda <= 0)
 	}
 	r.OutputTokS = round2(rate * out)
 	r.InputTokS = round2(r.OutputTokS * float64(c.InputTokens) / out)
@@ -282,19 +272,7 @@ func (d *deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 		tpot -= o.ahead(w) * o.marginal / out
 	}
 	r.TPOTMs = round2(tpot * 1e3)
-	if o.decoding > 0 {
-		// The decode batch is what decodes at once; the other requests in
-		// flight wait for their prompts' turn.
-		r.RunningSequences = int(d.inflight(float64(o.decoding)))
-		r.Notes = append(r.Notes, fmt.Sprintf("the prompts need more of the %.0f-token step budget than %.0f requests in flight leave them: %d decode at once, and the rest wait for their prompts' turn (in the TTFT)", d.chunk, o.b, o.decoding))
-	}
-	r.DecodeBound = "memory"
-	if o.decode.cmp > o.decode.mem {
-		r.DecodeBound = "compute"
-	}
-	if d.tp > 1 && d.g.Interconnect == "pcie" {
-		r.Notes = append(r.Notes, fmt.Sprintf("tensor parallelism over PCIe: fixed costs and all-reduces take %.1f ms of each %.1f ms decode step", o.decode.fixed*1e3, o.decode.total*1e3))
-	}
+	d.describe(r, o)
 	if c.Concurrency <= 0 && lambda <= 0 {
 		return o
 	}
@@ -341,6 +319,43 @@ func (d *deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	waitMedian += slot
 	r.ttftMedianMs = round2((front + o.admit/2 + o.prefill + waitMedian) * 1e3)
 	return o
+}
+
+// apiLimit is rate held to what one API server passes, 1000 / FrontEndMs
+// requests a second (none in process), and a closed loop's wait in the
+// server's queue where it is the bottleneck: each cycle then takes the
+// requests in flight over the server's rate, and the time the engine does
+// not hold them they wait before their first token (Little's law), as a
+// note on r says.
+func (d *deployment) apiLimit(r *Result, rate float64, closed bool) (limited, wait float64) {
+	if d.c.Offline || d.f.FrontEndMs <= 0 || rate <= 1e3/d.f.FrontEndMs {
+		return rate, 0
+	}
+	capped := 1e3 / d.f.FrontEndMs
+	if closed {
+		wait = float64(d.c.Concurrency) * (1/capped - 1/rate)
+		r.Notes = append(r.Notes, fmt.Sprintf("the API server passes at most %.0f requests a second, fewer than the engine completes: %d requests in flight wait %.0f ms for it, in the TTFT", capped, d.c.Concurrency, wait*1e3))
+	}
+	return capped, wait
+}
+
+// describe notes on r what bounds the operating point o: the requests
+// that decode at once where the prompts leave fewer than are in flight,
+// memory or compute, and tensor parallelism over PCIe.
+func (d *deployment) describe(r *Result, o operatingPoint) {
+	if o.decoding > 0 {
+		// The decode batch is what decodes at once; the other requests in
+		// flight wait for their prompts' turn.
+		r.RunningSequences = int(d.inflight(float64(o.decoding)))
+		r.Notes = append(r.Notes, fmt.Sprintf("the prompts need more of the %.0f-token step budget than %.0f requests in flight leave them: %d decode at once, and the rest wait for their prompts' turn (in the TTFT)", d.chunk, o.b, o.decoding))
+	}
+	r.DecodeBound = "memory"
+	if o.decode.cmp > o.decode.mem {
+		r.DecodeBound = "compute"
+	}
+	if d.tp > 1 && d.g.Interconnect == "pcie" {
+		r.Notes = append(r.Notes, fmt.Sprintf("tensor parallelism over PCIe: fixed costs and all-reduces take %.1f ms of each %.1f ms decode step", o.decode.fixed*1e3, o.decode.total*1e3))
+	}
 }
 
 // inflight is the requests a deployment of groups running b each has in
