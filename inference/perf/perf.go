@@ -277,7 +277,7 @@ func predict(c Config, p Params) Result {
 		return r
 	}
 	b := d.batch(&r)
-	if q, rem, ok := d.uneven(b); ok {
+	if q, rem, ok := d.uneven(); ok {
 		return d.split(r, q, rem, p)
 	}
 	d.serve(&r, b, 0)
@@ -285,15 +285,16 @@ func predict(c Config, p Params) Result {
 }
 
 // uneven says a closed loop's requests split unevenly over independent
-// replicas (a dense model's data-parallel groups, all within their
-// batch): rem groups run q + 1 of them, the others q.
-func (d *deployment) uneven(b int) (q, rem int, ok bool) {
+// replicas (a dense model's data-parallel groups): rem groups take q + 1
+// of them, the others q, each group running what its batch holds and
+// queueing the rest for a slot.
+func (d *deployment) uneven() (q, rem int, ok bool) {
 	c := d.c
 	if c.Concurrency <= 0 || d.groups < 2 || d.ep > d.tp || c.burst {
 		return 0, 0, false
 	}
 	q, rem = c.Concurrency/d.groups, c.Concurrency%d.groups
-	return q, rem, q >= 1 && rem > 0 && b == q+1
+	return q, rem, q >= 1 && rem > 0
 }
 
 // split is the closed loop of an uneven split (uneven): the groups of

@@ -418,7 +418,19 @@ func (o operatingPoint) ahead(w float64) float64 {
 	// A staggered batch's other prompts prefill with this one, in its
 	// prefill's latency.
 	batched := math.Max(o.batch-1, 0)
-	return math.Min(w/o.service+batched, math.Max(o.b-1, 0))
+	return math.Min(w/o.service+batched, o.carried())
+}
+
+// carried is how many of the others' prefills o's decode steps carry
+// (its TPOT): the b − 1 others, or where the prompts leave fewer decoding
+// at once (prefillBound) the others of those. Taken as b − 1 there, the
+// prefills waited out came to more than the decode carried, and a TPOT
+// of 16,000-token prompts at 64 in flight came out negative.
+func (o operatingPoint) carried() float64 {
+	if o.decoding > 0 {
+		return math.Max(float64(o.decoding)-1, 0)
+	}
+	return math.Max(o.b-1, 0)
 }
 
 // heldFor is the time a closed loop's request is in flight past the
