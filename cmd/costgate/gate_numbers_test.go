@@ -1,6 +1,9 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -242,6 +245,106 @@ func TestLoadCannotOpenTheGate(t *testing.T) {
 			}
 			if strings.Contains(out, tt.not) {
 				t.Errorf("check has %q:\n%s", tt.not, out)
+			}
+		})
+	}
+}
+
+// spotBase is a team whose code stays in the network and whose one-H100
+// load, priced spot, runs on a p5.48xlarge (the catalog has no spot price
+// for the one-GPU p5.4xlarge): $21,902 a month of cash against a limit
+// of $10,000, blocked.
+const spotBase = `team "research" {
+  developers           = 20
+  tokens_per_developer = 3e6
+  cost_center          = "research"
+}
+
+workload "autocomplete" {
+  share      = 1
+  complexity = "simple"
+}
+
+self_hosted {
+  model   = "qwen2.5-coder-7b"
+  gpu     = "h100"
+  pricing = "spot"
+}
+
+compliance {
+  code_may_leave_network = false
+}
+
+budget {
+  monthly_limit_usd = 10000
+}
+`
+
+// TestOnDemandBaseOpensOnlyWhatItBuys: the pull request that would get
+// the blocked spot fleet through by its on-demand base. A base that covers
+// the fleet runs every instance on demand, so the one-H100 p5.4xlarge
+// serves it, at the catalog's on-demand price, which the program launches
+// (no spot market option): the gate opens on the bill AWS sends, not on a
+// figure the pull request wrote. A base below the fleet's instances does
+// not buy the spot-less type's others: 1,000 developers need two
+// p5.4xlarge, and a base of 1 stays on a p5.48xlarge, blocked, where a
+// base of 2 passes.
+func TestOnDemandBaseOpensOnlyWhatItBuys(t *testing.T) {
+	edit := func(pairs ...string) string { return strings.NewReplacer(pairs...).Replace(spotBase) }
+	withBase := func(n int, pairs ...string) string {
+		return edit(append(pairs, `pricing = "spot"`, fmt.Sprintf("pricing = \"spot\"\n  on_demand_base = %d", n))...)
+	}
+	big := []string{"developers           = 20", "developers           = 1000", "monthly_limit_usd = 10000", "monthly_limit_usd = 15000"}
+	for _, tt := range []struct {
+		name, base, head string
+		code             int
+		want             string
+		gpuLine          float64 // the head's on-demand base line (0: not checked)
+	}{
+		{"a base of one instance", spotBase, withBase(1), 0, "ALLOWED  team.hcl", 1 * 6.88 * 730},
+		{"a base of one under a load of two", edit(big...), withBase(1, big...), 1, "spend.limit: The self-hosted option's expected cash cost of $46,254", 0},
+		{"a base of two under a load of two", edit(big...), withBase(2, big...), 0, "ALLOWED  team.hcl", 2 * 6.88 * 730},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			repo := gitRepo(t, map[string]string{"team.hcl": tt.base}, map[string]string{"team.hcl": tt.head})
+			code, out, stderr := inDir(t, repo, "check", "--base-ref", "HEAD", "--as-of", "2026-11-26", "--", "team.hcl")
+			if code != tt.code || !strings.Contains(out, tt.want) {
+				t.Fatalf("exit %d, want %d with %q:\n%s%s", code, tt.code, tt.want, out, stderr)
+			}
+			if tt.gpuLine == 0 {
+				return
+			}
+			_, js, _ := inDir(t, repo, "plan", "--as-of", "2026-11-26", "--format", "json", "team.hcl")
+			var p struct {
+				Options []struct {
+					Sizing *struct {
+						InstanceType string `json:"instance_type"`
+					} `json:"sizing"`
+					LineItems []struct {
+						Name       string `json:"name"`
+						MonthlyUSD struct {
+							Expected float64 `json:"expected"`
+						} `json:"monthly_usd"`
+					} `json:"line_items"`
+				} `json:"options"`
+			}
+			if err := json.Unmarshal([]byte(js), &p); err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range p.Options {
+				if o.Sizing == nil {
+					continue
+				}
+				var lines []string
+				for _, it := range o.LineItems {
+					if strings.HasPrefix(it.Name, "GPU instances") {
+						lines = append(lines, fmt.Sprintf("%s $%.2f", it.Name, it.MonthlyUSD.Expected))
+					}
+				}
+				want := []string{fmt.Sprintf("GPU instances (on-demand base) $%.2f", tt.gpuLine)}
+				if o.Sizing.InstanceType != "p5.4xlarge" || !slices.Equal(lines, want) {
+					t.Errorf("the fleet on %s billed %v, want p5.4xlarge billed %v", o.Sizing.InstanceType, lines, want)
+				}
 			}
 		})
 	}
