@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/costgate/costgate/architecture"
@@ -133,48 +134,59 @@ func TestHeuristicAgainstExact(t *testing.T) {
 		specs = 5
 	}
 	r := rand.New(rand.NewPCG(20261205, 4))
-	heuristic, worse := 0, 0
-	for k := range specs {
-		n := MaxExactWorkloads + 1 + k%4
-		src, budget := heuristicSpec(r, n)
-		t.Run(fmt.Sprintf("spec%02d_%dw", k, n), func(t *testing.T) {
-			h := decide(t, src, budget, MaxExactWorkloads)
-			e := decide(t, src, budget, 64)
-			if !e.search.Exact {
-				t.Fatalf("the search with its limit raised is not exact")
-			}
-			if h.search.Exact {
-				return // the per-route rules left at most MaxExactWorkloads free
-			}
-			heuristic++
-			// A blocked plan claims no bound (search.unproven_block).
-			gap := 0.0
-			if g := h.search.GapBoundUSD; g != nil {
-				gap = *g
-			} else if h.allowed {
-				t.Errorf("the heuristic allows %s without a gap bound", h.arch)
-			}
-			switch {
-			case e.allowed && !h.allowed:
-				t.Errorf("the exact search allows %s at $%.2f; the heuristic's decision is denied\n%s", e.arch, e.cost, src)
-			case !h.allowed && !e.allowed:
-				// Both blocked: the costs are of denied options, which
-				// the blocked heuristic plan claims no bound for.
-			case h.allowed == e.allowed && h.cost < e.cost-0.005:
-				t.Errorf("heuristic %s $%.2f is cheaper than the exact %s $%.2f\n%s", h.arch, h.cost, e.arch, e.cost, src)
-			case h.allowed == e.allowed && h.cost-gap > e.cost+0.005:
-				t.Errorf("heuristic %s $%.2f less its gap bound $%.2f is above the exact %s $%.2f\n%s", h.arch, h.cost, gap, e.arch, e.cost, src)
-			}
-			if h.cost > e.cost+0.005 {
-				worse++
-			}
-			t.Logf("heuristic %s $%.2f (bound $%.2f, %d sized), exact %s $%.2f (%d sized), budget %g", h.arch, h.cost, gap, h.search.Sized, e.arch, e.cost, e.search.Sized, budget)
-		})
+	var heuristic, worse atomic.Int32
+	// The specs in parallel, the counts once all are done: the exact
+	// searches of 15 and 16 workloads are most of the package's time.
+	t.Run("specs", func(t *testing.T) {
+		for k := range specs {
+			n := MaxExactWorkloads + 1 + k%4
+			src, budget := heuristicSpec(r, n)
+			t.Run(fmt.Sprintf("spec%02d_%dw", k, n), func(t *testing.T) {
+				t.Parallel()
+				heuristicAgainstExact(t, src, budget, &heuristic, &worse)
+			})
+		}
+	})
+	t.Logf("%d of %d specs ran the heuristic; it was dearer on %d", heuristic.Load(), specs, worse.Load())
+	if int(heuristic.Load()) < specs/3 {
+		t.Errorf("only %d of %d specs ran the heuristic", heuristic.Load(), specs)
 	}
-	t.Logf("%d of %d specs ran the heuristic; it was dearer on %d", heuristic, specs, worse)
-	if heuristic < specs/3 {
-		t.Errorf("only %d of %d specs ran the heuristic", heuristic, specs)
+}
+
+// heuristicAgainstExact decides src with the search's limit and with it
+// raised, and checks the heuristic's answer and bound against the exact.
+func heuristicAgainstExact(t *testing.T, src string, budget float64, heuristic, worse *atomic.Int32) {
+	h := decide(t, src, budget, MaxExactWorkloads)
+	e := decide(t, src, budget, 64)
+	if !e.search.Exact {
+		t.Fatalf("the search with its limit raised is not exact")
 	}
+	if h.search.Exact {
+		return // the per-route rules left at most MaxExactWorkloads free
+	}
+	heuristic.Add(1)
+	// A blocked plan claims no bound (search.unproven_block).
+	gap := 0.0
+	if g := h.search.GapBoundUSD; g != nil {
+		gap = *g
+	} else if h.allowed {
+		t.Errorf("the heuristic allows %s without a gap bound", h.arch)
+	}
+	switch {
+	case e.allowed && !h.allowed:
+		t.Errorf("the exact search allows %s at $%.2f; the heuristic's decision is denied\n%s", e.arch, e.cost, src)
+	case !h.allowed && !e.allowed:
+		// Both blocked: the costs are of denied options, which
+		// the blocked heuristic plan claims no bound for.
+	case h.allowed == e.allowed && h.cost < e.cost-0.005:
+		t.Errorf("heuristic %s $%.2f is cheaper than the exact %s $%.2f\n%s", h.arch, h.cost, e.arch, e.cost, src)
+	case h.allowed == e.allowed && h.cost-gap > e.cost+0.005:
+		t.Errorf("heuristic %s $%.2f less its gap bound $%.2f is above the exact %s $%.2f\n%s", h.arch, h.cost, gap, e.arch, e.cost, src)
+	}
+	if h.cost > e.cost+0.005 {
+		worse.Add(1)
+	}
+	t.Logf("heuristic %s $%.2f (bound $%.2f, %d sized), exact %s $%.2f (%d sized), budget %g", h.arch, h.cost, gap, h.search.Sized, e.arch, e.cost, e.search.Sized, budget)
 }
 
 // TestHeuristicReportsItsGap: above MaxExactWorkloads auto workloads the

@@ -246,6 +246,23 @@ func BenchmarkPredict(b *testing.B) {
 	}
 }
 
+// BenchmarkCurveAt is the sizer's question: a remembered saturation asked
+// at a load (each at its own, so no answer is remembered).
+func BenchmarkCurveAt(b *testing.B) {
+	cat := modelcatalog.Default()
+	m, _ := cat.Architecture("gpt-oss-120b")
+	g, _ := cat.GPU("h100")
+	k := CurveOf(Config{Model: m, GPU: g, Engine: "vllm", Precision: "mxfp4", TP: 1, InputTokens: 6000, OutputTokens: 400, CachedInputShare: 0.3})
+	u := 0.0
+	for b.Loop() {
+		u += 0.0001
+		if u >= 0.95 {
+			u = 0.0001
+		}
+		k.At(u)
+	}
+}
+
 // TestMemo: a remembered prediction is the computed one, each caller gets
 // its own notes and latencies, and a model edited in place is predicted
 // afresh.
@@ -559,5 +576,33 @@ func TestRunningWithinFlight(t *testing.T) {
 		if !r.Fits || r.RunningSequences != tc.want {
 			t.Errorf("%d requests over %d replicas: running %d (fits %v, %s); want %d", tc.conc, tc.gpus, r.RunningSequences, r.Fits, r.Reason, tc.want)
 		}
+	}
+}
+
+// TestAskRuntimesKeepTheServersNote: a dense model's tensorrt-llm answer
+// is the mean of two runtimes; where the compiled one outruns the API
+// server, the answer says so, as the compiled engine's own does (without
+// it eight B200s' TTFT read as 1.9 times eight H200s' with no reason).
+func TestAskRuntimesKeepTheServersNote(t *testing.T) {
+	const server = "the API server passes at most"
+	q := Query{Model: "qwen3-8b", GPU: "b200", TP: 8, Precision: "fp8", InputTokens: 1000, OutputTokens: 64, Concurrency: "256"}
+	ask := func(engine string) Answer {
+		t.Helper()
+		q := q
+		q.Engine = engine
+		a, err := Ask(modelcatalog.Default(), q)
+		if err != nil || !a.Fits {
+			t.Fatalf("%s: %v %q", engine, err, a.Reason)
+		}
+		return a
+	}
+	has := func(a Answer) bool {
+		return slices.ContainsFunc(a.Notes, func(n string) bool { return strings.HasPrefix(n, server) })
+	}
+	if compiled, pytorch := ask(EngineNIM), ask(EnginePyTorch); !has(compiled) || has(pytorch) {
+		t.Fatalf("want the compiled engine alone front-end bound: nim %v, pytorch %v", compiled.Notes, pytorch.Notes)
+	}
+	if mean := ask("tensorrt-llm"); !has(mean) {
+		t.Errorf("tensorrt-llm's notes %q lack the compiled engine's API server", mean.Notes)
 	}
 }
