@@ -16,9 +16,18 @@ func overCapacity(f inference.Fleet) bool { return shownPeak(f.PeakUtilization) 
 
 // shownPeak is a fleet's peak utilization as the plan shows it: to the
 // thousandth, rounded up, so that a fleet is never shown less loaded than
-// it is. Rounded to the nearest, a fleet at 100.04 % read 1.000, passed
-// capacity.exceeded (above 1) with its queue unbounded and no TTFT.
-func shownPeak(u float64) float64 { return math.Ceil(u*1000-1e-9) / 1000 }
+// it is, except below 100 %, which shows at most 0.999: the plan's TTFT is
+// null from 100 % (the queue grows without bound) and a number below it.
+// Rounded to the nearest, a fleet at 100.04 % read 1.000, passed
+// capacity.exceeded (above 1) with its queue unbounded and no TTFT; rounded
+// up alone, eight L4s at 99.9 % read 1.000 beside a TTFT of 5.8 hours.
+func shownPeak(u float64) float64 {
+	shown := math.Ceil(u*1000-1e-9) / 1000
+	if u < 1 {
+		return math.Min(shown, 0.999)
+	}
+	return shown
+}
 
 // fixedGPUs is the spec's fixed fleet size, or 0 while the model sizes
 // the fleet that would carry the load.

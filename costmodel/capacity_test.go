@@ -9,7 +9,9 @@ import (
 // TestShownPeakNeverUnderstates: the peak utilization the plan shows, and
 // capacity.exceeded reads, is rounded up to the thousandth: rounded to
 // the nearest, a fixed fleet at 100.04 % of its capacity read 1.000 and
-// passed capacity.exceeded (above 1) with an unbounded queue.
+// passed capacity.exceeded (above 1) with an unbounded queue. Below 100 %
+// it reads at most 0.999, beside the TTFT the plan gives there (null from
+// 100 %).
 func TestShownPeakNeverUnderstates(t *testing.T) {
 	for _, tt := range []struct {
 		u, want float64
@@ -18,6 +20,8 @@ func TestShownPeakNeverUnderstates(t *testing.T) {
 		{0.7, 0.7, false},
 		{0.69999999999, 0.7, false},
 		{0.8971, 0.898, false},
+		{0.9991, 0.999, false},
+		{0.99999, 0.999, false},
 		{1, 1, false},
 		{1.0004, 1.001, true},
 		{1.00001, 1.001, true},
