@@ -126,6 +126,8 @@ func decide(t *testing.T, src string, budget float64, maxExact int) decided {
 // exact one, never more than its gap bound dearer, and allowed whenever
 // the exact one is.
 func TestHeuristicAgainstExact(t *testing.T) {
+	// One of the package's slowest: run beside the others (CI time).
+	t.Parallel()
 	specs := 16
 	switch {
 	case testing.Short():

@@ -16,6 +16,8 @@ import (
 // example, every GPU the catalog sells in its region, every pricing
 // model and schedule — so pruning by it drops no cheaper GPU.
 func TestLeastBillBoundsEveryGPU(t *testing.T) {
+	// One of the package's slowest: run beside the others (CI time).
+	t.Parallel()
 	files, _ := filepath.Glob(filepath.Join("..", "examples", "*.hcl"))
 	seeds, _ := filepath.Glob(filepath.Join("..", "examples", "seed", "*.hcl"))
 	files = append(files, seeds...)

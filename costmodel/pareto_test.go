@@ -72,6 +72,8 @@ func TestParetoHoldsTheOptimum(t *testing.T) {
 // and a denial of every costlier assignment (a cost threshold) is carried
 // to them without gating each.
 func TestParetoWithGate(t *testing.T) {
+	// One of the package's slowest: run beside the others (CI time).
+	t.Parallel()
 	for _, name := range []string{"routed-team.hcl", "enterprise-hybrid.hcl", "company-50.hcl"} {
 		s := parseFile(t, filepath.Join("..", "examples", name))
 		cat := modelcatalog.Default()

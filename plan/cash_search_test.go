@@ -71,6 +71,8 @@ func cashTeam(pin func(i int) string, model, gpu string) string {
 // not whole it says the search is not exact, with a gap bound that the
 // known allowed assignment does not break.
 func TestCashThresholdsDoNotHideAllowedAssignments(t *testing.T) {
+	// One of the package's slowest: run beside the others (CI time).
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("plans a 12-workload team under a tight budget (seconds)")
 	}

@@ -448,6 +448,8 @@ func describe(o *plan.Option) string {
 // TestHeuristicBoundAgainstBruteForce runs proveBound on generated teams
 // of 13 to 16 workloads, at most 400 count vectors each.
 func TestHeuristicBoundAgainstBruteForce(t *testing.T) {
+	// One of the package's slowest: run beside the others (CI time).
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("plans hundreds of pinned specs per team")
 	}

@@ -140,6 +140,8 @@ func expand(kinds []heuristicKind, onFleet []int, perm func(int) []int) []proofW
 // allowed whenever a pinned assignment is, never cheaper than the
 // cheapest allowed pinned assignment, and at most its gap bound dearer.
 func TestHeuristicAgainstBruteForce(t *testing.T) {
+	// One of the package's slowest: run beside the others (CI time).
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("plans hundreds of pinned specs per team")
 	}

@@ -54,6 +54,8 @@ const costTolerance = 0.011
 // promises FuzzBuild checks, among them that the decision is never a
 // denied option.
 func TestMonotoneCosts(t *testing.T) {
+	// One of the package's slowest: run beside the others (CI time).
+	t.Parallel()
 	factors := []float64{1, 1.25, 2, 3, 5, 10, 40}
 	inputs := []struct {
 		name  string

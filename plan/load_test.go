@@ -38,6 +38,8 @@ func option(p *plan.Plan, arch architecture.Name) *plan.Option {
 // fell from $82,053 at 6.5 to $64,079 at 8, the sizer missing cheaper
 // fleets at the lower peaks).
 func TestRoutedTeamPeakSweep(t *testing.T) {
+	// One of the package's slowest: run beside the others (CI time).
+	t.Parallel()
 	prev, prevPeak := 0.0, 0.0
 	for peak := 2.0; peak <= 12; peak += 0.5 {
 		s := parseSeed(t, filepath.Join("..", "examples", "routed-team.hcl"))

@@ -221,6 +221,8 @@ func cents(x float64) int64 { return int64(math.Round(x * 100)) }
 // with the cheapest allowed of all its fully pinned assignments, the
 // quality gap left out of the decision (see the test below).
 func TestSearchFindsCheapestAllowed(t *testing.T) {
+	// One of the package's slowest: run beside the others (CI time).
+	t.Parallel()
 	proveSearch(t, false, 1)
 }
 
@@ -229,12 +231,16 @@ func TestSearchFindsCheapestAllowed(t *testing.T) {
 // choice, not its quality reference, so a pinned assignment costs what the
 // search prices it at.
 func TestSearchFindsCheapestAllowedWithQualityGap(t *testing.T) {
+	// One of the package's slowest: run beside the others (CI time).
+	t.Parallel()
 	proveSearch(t, true, 1)
 }
 
 // TestSearchFindsCheapestAllowedSeed7 runs the proof on another stream of
 // specs, one that holds a workload whose min_quality no model meets.
 func TestSearchFindsCheapestAllowedSeed7(t *testing.T) {
+	// One of the package's slowest: run beside the others (CI time).
+	t.Parallel()
 	proveSearch(t, false, 7)
 }
 
