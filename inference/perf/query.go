@@ -195,7 +195,7 @@ func runtimes(pytorch, compiled Result) Result {
 	// closed loop's TTFT then grows with the engine's speed; dropped, an
 	// eight-B200 answer read as 2.3 times the eight H200s' with no reason).
 	for _, n := range compiled.Notes {
-		if strings.HasPrefix(n, "the API server passes at most") {
+		if strings.HasPrefix(n, frontBoundNote) {
 			r.Notes = append(r.Notes, n+" (the compiled engine's half of the mean)")
 		}
 	}

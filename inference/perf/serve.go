@@ -373,7 +373,7 @@ func (d *deployment) apiLimit(r *Result, rate float64, closed bool) (limited, wa
 	capped := 1e3 / d.f.FrontEndMs
 	if closed {
 		wait = float64(d.c.Concurrency) * (1/capped - 1/rate)
-		r.Notes = append(r.Notes, fmt.Sprintf("the API server passes at most %.0f requests a second, fewer than the engine completes: %d requests in flight wait %.0f ms for it, in the TTFT", capped, d.c.Concurrency, wait*1e3))
+		r.Notes = append(r.Notes, fmt.Sprintf(frontBoundNote+" %.0f requests a second, fewer than the engine completes: %d requests in flight wait %.0f ms for it, in the TTFT", capped, d.c.Concurrency, wait*1e3))
 	}
 	return capped, wait
 }
@@ -445,6 +445,10 @@ func (d *deployment) prefillQueue(o operatingPoint, lambda, front float64) (rho,
 	}
 	return mdl((o.b - 1) / (o.heldFor(hi) + front))
 }
+
+// frontBoundNote opens the note of an answer whose API server is its
+// bottleneck (apiLimit); runtimes carries it into a mean of two engines.
+const frontBoundNote = "the API server passes at most"
 
 // openService is the time a prompt holds the group's prefill under an
 // open loop of lambda requests a second a group: its steps pack the
