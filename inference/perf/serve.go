@@ -18,6 +18,11 @@ type operatingPoint struct {
 	// batch is the prompts a staggered group's prefill batch holds (0:
 	// not staggered, as many as the token budget packs).
 	batch float64
+	// together is the prompts of a staggered batch whose prefill shares
+	// its steps: the batch, as far as the token budget holds their prompts
+	// whole (a prompt longer than the budget prefills alone, those batched
+	// with it before or after it).
+	together float64
 	// decoding is the requests that decode at once where fewer than b
 	// (prefillBound); 0 where all b do.
 	decoding int
@@ -75,6 +80,7 @@ func (d *deployment) at(b int) operatingPoint {
 				lambda = o.b / o.life
 			}
 			o.batch = 1 + lambda*(o.prefill+o.admit/2)
+			o.together = math.Max(1, math.Min(o.batch, math.Floor(d.budget(o.b)/d.fresh(float64(c.InputTokens)))))
 			o.prefill, o.marginal, o.service = d.prefill(float64(c.InputTokens), o.b, ctx, o.batch)
 			o.tpot = o.decode.total + (o.b-1)*o.marginal/out
 			o.life = o.admit/2 + o.prefill + out*o.tpot
@@ -517,9 +523,9 @@ func (o operatingPoint) ahead(w float64) float64 {
 	if o.service <= 0 {
 		return 0
 	}
-	// A staggered batch's other prompts prefill with this one, in its
-	// prefill's latency.
-	batched := math.Max(o.batch-1, 0)
+	// A staggered batch's other prompts that share this one's steps
+	// prefill with it, in its prefill's latency.
+	batched := math.Max(o.together-1, 0)
 	return math.Min(w/o.service+batched, o.carried())
 }
 

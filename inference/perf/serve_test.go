@@ -187,6 +187,51 @@ func TestChunkedLoopFitsItsTime(t *testing.T) {
 	}
 }
 
+// TestPrefillFirstLoopFitsItsTime holds a closed loop under SGLang, which
+// prefills in steps of its own, to the time it has: the prompts of a
+// request's cycle (its own and each other's once) take no more than the
+// cycle to prefill. A prompt
+// longer than the token budget prefills alone, whatever its batch holds:
+// counted as prefilled with the prompts batched beside it (in its own
+// prefill's time, not its wait), GLM-4.5's 32,000-token prompts at 8 in
+// flight on eight H200s filled 1.06 s of every second, the others'
+// prefills all fell in the TTFT, and the TPOT was an H200's 16.8 ms against
+// a B200's 57.5 ms.
+func TestPrefillFirstLoopFitsItsTime(t *testing.T) {
+	checked := 0
+	for _, model := range []string{"glm-4.5", "llama-3.3-70b", "qwen3-30b-a3b", "llama-3.1-8b"} {
+		for _, gpu := range []string{"a100-80gb", "h100", "h200", "b200", "b300"} {
+			for _, in := range []int{8000, 16000, 32000} {
+				for _, conc := range []int{2, 4, 8, 16} {
+					c := cfg(t, model, gpu, 8)
+					c.Engine, c.Precision, c.GPUs = "sglang", "fp8", 8
+					c.InputTokens, c.OutputTokens, c.Concurrency = in, 64, conc
+					d, r := newDeployment(c, Fitted)
+					if !r.Fits {
+						continue
+					}
+					o := d.at(d.batch(&r))
+					if o.lockstep || o.b != float64(conc) {
+						continue
+					}
+					// A request's cycle: the front end, its wait for the
+					// prefills ahead of its own, its prefill and its decode
+					// steps with the others' prefills that fall in them.
+					_, w := d.prefillQueue(o, 0, d.frontEnd())
+					cycle := d.frontEnd() + o.heldFor(w)
+					checked++
+					if busy := o.b * o.service / cycle; busy > 1.001 {
+						t.Errorf("%s on 8 × %s, %d-token prompts at %d in flight: their prefills take %.3f s of each second", model, gpu, in, conc, busy)
+					}
+				}
+			}
+		}
+	}
+	if checked < 100 {
+		t.Errorf("only %d loops checked", checked)
+	}
+}
+
 // TestClosedLoopRisesWithLoad: in a closed loop more requests in flight
 // never complete fewer a second (two can always run one after the other),
 // and none completes more than the deployment at saturation. Each of the
