@@ -35,7 +35,11 @@ For any other model, --model-config FILE reads its Hugging Face config.json
 (--model then only names it). --gpus defaults to --tp;
 more GPUs than --tp run data-parallel replicas of a dense model and expert
 parallelism for a mixture of experts. --kv-precision defaults to bf16 (what
-vLLM's "auto" gives). TensorRT-LLM has two runtimes that publish under one
+vLLM's "auto" gives). The token budget a step is the engine's own default on
+the GPU, as the fleet launches it: vLLM's is 8,192 on a GPU of 70 GB or more
+other than an A100 and 2,048 on others, and its start-up forward over it
+takes KV-cache room, so an H100 can hold fewer sequences than an A100 80GB
+(the answer says so); --max-num-batched-tokens asks another. TensorRT-LLM has two runtimes that publish under one
 name: --engine tensorrt-llm-pytorch is its PyTorch backend (the 1.x default,
 and the only one for today's mixtures of experts: prefill steps launch their
 kernels from the CPU); --engine nim is a compiled TensorRT engine, as NVIDIA
@@ -73,6 +77,7 @@ invalid.`,
 	fl.IntVar(&q.OutputTokens, "output-tokens", 0, "mean output tokens a request")
 	fl.StringVar(&q.Concurrency, "concurrency", "", "requests in flight, or max for saturation")
 	fl.IntVar(&q.MaxNumSeqs, "max-num-seqs", 0, "the launch's --max-num-seqs (vLLM profiles its sampler over that many rows at start-up; default: as many as the cache holds, as the sizer launches)")
+	fl.IntVar(&q.MaxNumBatchedTokens, "max-num-batched-tokens", 0, fmt.Sprintf("the engine's token budget a step (vLLM's --max-num-batched-tokens, SGLang's --chunked-prefill-size, TensorRT-LLM's max_num_tokens), %d–%d; default: the engine's own on the GPU (vLLM: 8192 on a GPU of 70 GB or more other than an A100, 2048 otherwise)", perf.MinStepBudget, perf.MaxStepBudget))
 	fl.Float64Var(&q.MemoryFraction, "gpu-memory-utilization", 0, "the engine's share of the memory CUDA reports (vLLM's --gpu-memory-utilization; default: the engine's own, 0.9 for vLLM)")
 	fl.StringVarP(&format, "format", "f", "text", "output format: "+strings.Join(perfFormats, "|"))
 	for _, name := range []string{"gpu", "tp", "engine", "input-tokens", "output-tokens", "concurrency"} {
@@ -94,6 +99,9 @@ func runPerf(cmd *cobra.Command, q perf.Query, format, configFile string) error 
 	}
 	if cmd.Flags().Changed("max-num-seqs") && q.MaxNumSeqs < 1 {
 		return invalid(fmt.Errorf("--max-num-seqs %d: want at least 1", q.MaxNumSeqs))
+	}
+	if cmd.Flags().Changed("max-num-batched-tokens") && q.MaxNumBatchedTokens == 0 {
+		return invalid(fmt.Errorf("--max-num-batched-tokens 0: want %d–%d tokens a step", perf.MinStepBudget, perf.MaxStepBudget))
 	}
 	if cmd.Flags().Changed("gpu-memory-utilization") && !(q.MemoryFraction > 0 && q.MemoryFraction <= 1) {
 		return invalid(fmt.Errorf("--gpu-memory-utilization %g: want a share of the GPU's memory above 0, at most 1", q.MemoryFraction))

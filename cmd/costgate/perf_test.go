@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -199,6 +200,9 @@ func TestPerfInvalid(t *testing.T) {
 		{"missing flag", []string{"perf", "--model", "qwen3-8b"}, "required flag"},
 		{"zero sequences", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--max-num-seqs", "0"), "--max-num-seqs 0"},
 		{"memory share above 1", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--gpu-memory-utilization", "1.5"), "--gpu-memory-utilization 1.5"},
+		{"budget of no tokens", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--max-num-batched-tokens", "0"), "--max-num-batched-tokens 0"},
+		{"budget below a step's", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--max-num-batched-tokens", "255"), "want 256–262144"},
+		{"budget beyond any engine's", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--max-num-batched-tokens", "1000000"), "--max-num-batched-tokens 1000000"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runCLI(tc.args...)
@@ -206,6 +210,46 @@ func TestPerfInvalid(t *testing.T) {
 				t.Fatalf("exit %d, stderr %q: want exit 2 saying %q", code, stderr, tc.want)
 			}
 		})
+	}
+}
+
+// TestPerfStepBudget: vLLM's default token budget is 8,192 a step on an
+// H100 and 2,048 on an A100, and its start-up forward over the budget
+// takes KV-cache room, so at the defaults two H100s hold one of
+// Qwen2.5-72B's 5,000-token sequences where two A100s 80GB hold two, and
+// serve two requests in flight slower. The answer says so, and
+// --max-num-batched-tokens 2048 asks the H100s at the A100s' budget: two
+// sequences, and more output than the A100s.
+func TestPerfStepBudget(t *testing.T) {
+	ask := func(gpu string, extra ...string) perfJSON {
+		t.Helper()
+		code, out, stderr := runCLI(perfArgs("qwen2.5-72b", gpu, "2", "bf16", "vllm", "1000", "4000", "2", extra...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		var p perfJSON
+		if err := json.Unmarshal([]byte(out), &p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	a100, h100, h100Small := ask("a100-80gb"), ask("h100"), ask("h100", "--max-num-batched-tokens", "2048")
+	if *h100.KVCacheSequences >= *a100.KVCacheSequences {
+		t.Fatalf("at vLLM's defaults two H100s hold %d sequences, two A100s %d: the case this test is about is gone", *h100.KVCacheSequences, *a100.KVCacheSequences)
+	}
+	if !slices.ContainsFunc(h100.Notes, func(n string) bool {
+		return strings.Contains(n, "vLLM's default token budget") && strings.Contains(n, "--max-num-batched-tokens 2048")
+	}) {
+		t.Errorf("the H100s' answer does not say what the default budget costs: %q", h100.Notes)
+	}
+	if slices.ContainsFunc(a100.Notes, func(n string) bool { return strings.Contains(n, "default token budget") }) {
+		t.Errorf("the A100s run at 2,048 already: %q", a100.Notes)
+	}
+	if *h100Small.KVCacheSequences < *a100.KVCacheSequences || *h100Small.OutputTokS <= *a100.OutputTokS {
+		t.Errorf("at --max-num-batched-tokens 2048 two H100s hold %d sequences and serve %.2f tok/s, two A100s %d and %.2f", *h100Small.KVCacheSequences, *h100Small.OutputTokS, *a100.KVCacheSequences, *a100.OutputTokS)
+	}
+	if slices.ContainsFunc(h100Small.Notes, func(n string) bool { return strings.Contains(n, "default token budget") }) {
+		t.Errorf("a budget given is no default: %q", h100Small.Notes)
 	}
 }
 

@@ -1017,7 +1017,7 @@ func chunkTokens(engine string, g *modelcatalog.GPU) float64 {
 		if g.UsableGiB() >= 70 && g.Generation != ampere {
 			return 8192
 		}
-		return 2048
+		return vllmSmallBudget
 	case "sglang":
 		switch {
 		case g.UsableGiB() < 35:

@@ -34,7 +34,19 @@ type Query struct {
 	// defaults), so that a plan's vllm_args can be asked as launched.
 	MaxNumSeqs     int
 	MemoryFraction float64
+	// MaxNumBatchedTokens is the engine's token budget a step where given
+	// (Config.MaxNumTokens; 0: the engine's default on the GPU).
+	MaxNumBatchedTokens int
 }
+
+// MinStepBudget and MaxStepBudget bound a query's token budget a step: a
+// budget below a few hundred tokens cuts a prompt into more steps than an
+// engine would run, and vLLM's own ceiling for a step is far below the
+// upper one.
+const (
+	MinStepBudget = 256
+	MaxStepBudget = 1 << 18
+)
 
 // EngineNIM names NVIDIA NIM to a query: TensorRT-LLM running a compiled
 // TensorRT engine (Config.Compiled), as NIM 1.x's TensorRT-LLM profiles
@@ -123,6 +135,9 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 	if q.MaxNumSeqs < 0 {
 		return Answer{}, fmt.Errorf("--max-num-seqs %d: want at least 1", q.MaxNumSeqs)
 	}
+	if b := q.MaxNumBatchedTokens; b != 0 && (b < MinStepBudget || b > MaxStepBudget) {
+		return Answer{}, fmt.Errorf("--max-num-batched-tokens %d: want %d–%d tokens a step", b, MinStepBudget, MaxStepBudget)
+	}
 	if q.MemoryFraction < 0 || q.MemoryFraction > 1 {
 		return Answer{}, fmt.Errorf("--gpu-memory-utilization %g: want a share of the GPU's memory above 0, at most 1", q.MemoryFraction)
 	}
@@ -135,7 +150,8 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 		conc = &n
 	}
 	c := Config{Model: m, GPU: g, Engine: engine, Compiled: compiled, Precision: q.Precision, KVPrecision: kv, TP: q.TP, GPUs: gpus,
-		InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, MaxNumSeqs: q.MaxNumSeqs, MemoryFraction: q.MemoryFraction}
+		InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, MaxNumSeqs: q.MaxNumSeqs, MemoryFraction: q.MemoryFraction,
+		MaxNumTokens: q.MaxNumBatchedTokens}
 	c.GPUsPerInstance, c.NetworkGbps = instanceOf(cat, g.ID)
 	if conc != nil {
 		c.Concurrency = *conc
@@ -145,6 +161,7 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 		c.Compiled = true
 		res = runtimes(res, Predict(c))
 	}
+	res.Notes = append(res.Notes, defaultBudgetNote(c, res)...)
 	a := Answer{Model: m.ID, HFRepo: repo, GPU: g.ID, TP: q.TP, GPUs: gpus, Precision: q.Precision, KVPrecision: kv,
 		Engine: q.Engine, InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, Concurrency: conc, Result: res}
 	if note != "" {
@@ -157,6 +174,31 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 	}
 	return a, nil
 }
+
+// defaultBudgetNote says where vLLM's default token budget on the GPU
+// costs the KV cache sequences: 8,192 tokens a step on a GPU of 70 GB or
+// more other than an A100 (2,048 otherwise, vllm/engine/arg_utils.py), and
+// the start-up forward over that budget takes its activations from the
+// cache (vllmActivations). At these defaults an H100 can hold fewer
+// sequences than an A100 80GB and serve the same job slower; the same
+// launch at 2,048 tells what the budget costs.
+func defaultBudgetNote(c Config, r Result) []string {
+	if c.Engine != "vllm" || c.MaxNumTokens > 0 || !r.Fits || chunkTokens(c.Engine, c.GPU) <= vllmSmallBudget {
+		return nil
+	}
+	small := c
+	small.MaxNumTokens = vllmSmallBudget
+	s := Predict(small)
+	if !s.Fits || s.KVCacheSequences <= r.KVCacheSequences {
+		return nil
+	}
+	return []string{fmt.Sprintf("vLLM's default token budget on a GPU of 70 GB or more other than an A100 is %.0f tokens a step (%d on others), and its start-up forward over it takes KV-cache room: the cache holds %d sequences here, %d at --max-num-batched-tokens %d (%.2f output tok/s)",
+		chunkTokens(c.Engine, c.GPU), vllmSmallBudget, r.KVCacheSequences, s.KVCacheSequences, vllmSmallBudget, s.OutputTokS)}
+}
+
+// vllmSmallBudget is vLLM's default token budget a step on an A100 and on
+// GPUs under 70 GB (chunkTokens).
+const vllmSmallBudget = 2048
 
 // runtimes answers a dense model's tensorrt-llm query, which names two
 // runtimes: the PyTorch backend (pytorch: prefill steps launch their
