@@ -251,6 +251,18 @@ func TestPerfStepBudget(t *testing.T) {
 	if slices.ContainsFunc(h100Small.Notes, func(n string) bool { return strings.Contains(n, "default token budget") }) {
 		t.Errorf("a budget given is no default: %q", h100Small.Notes)
 	}
+	// Llama-3.1-70B in FP8 on one H100: at the default budget no
+	// 5,000-token sequence fits; at 2,048 one does.
+	code, out, stderr := runCLI(perfArgs("llama-3.1-70b", "h100", "1", "fp8", "vllm", "1000", "4000", "8")...)
+	var none perfJSON
+	if code != 0 || json.Unmarshal([]byte(out), &none) != nil {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if *none.Fits || !slices.ContainsFunc(none.Notes, func(n string) bool {
+		return strings.Contains(n, "no sequence fits here, 1 at --max-num-batched-tokens 2048")
+	}) {
+		t.Errorf("fits %v, notes %q: want no fit and the budget that fits one", *none.Fits, none.Notes)
+	}
 }
 
 // TestPerfAsLaunched: --max-num-seqs and --gpu-memory-utilization reach

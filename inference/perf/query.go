@@ -183,17 +183,21 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 // sequences than an A100 80GB and serve the same job slower; the same
 // launch at 2,048 tells what the budget costs.
 func defaultBudgetNote(c Config, r Result) []string {
-	if c.Engine != "vllm" || c.MaxNumTokens > 0 || !r.Fits || chunkTokens(c.Engine, c.GPU) <= vllmSmallBudget {
+	if c.Engine != "vllm" || c.MaxNumTokens > 0 || chunkTokens(c.Engine, c.GPU) <= vllmSmallBudget {
 		return nil
 	}
 	small := c
 	small.MaxNumTokens = vllmSmallBudget
 	s := Predict(small)
-	if !s.Fits || s.KVCacheSequences <= r.KVCacheSequences {
+	if !s.Fits || r.Fits && s.KVCacheSequences <= r.KVCacheSequences {
 		return nil
 	}
-	return []string{fmt.Sprintf("vLLM's default token budget on a GPU of 70 GB or more other than an A100 is %.0f tokens a step (%d on others), and its start-up forward over it takes KV-cache room: the cache holds %d sequences here, %d at --max-num-batched-tokens %d (%.2f output tok/s)",
-		chunkTokens(c.Engine, c.GPU), vllmSmallBudget, r.KVCacheSequences, s.KVCacheSequences, vllmSmallBudget, s.OutputTokS)}
+	here := "no sequence fits here"
+	if r.Fits {
+		here = fmt.Sprintf("the cache holds %d sequences here", r.KVCacheSequences)
+	}
+	return []string{fmt.Sprintf("vLLM's default token budget on a GPU of 70 GB or more other than an A100 is %.0f tokens a step (%d on others), and its start-up forward over it takes KV-cache room: %s, %d at --max-num-batched-tokens %d (%.2f output tok/s)",
+		chunkTokens(c.Engine, c.GPU), vllmSmallBudget, here, s.KVCacheSequences, vllmSmallBudget, s.OutputTokS)}
 }
 
 // vllmSmallBudget is vLLM's default token budget a step on an A100 and on
