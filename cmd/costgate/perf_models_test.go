@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -22,15 +21,7 @@ type namedJSON struct {
 
 func askNamed(t *testing.T, args ...string) namedJSON {
 	t.Helper()
-	code, stdout, stderr := runCLI(args...)
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	var got namedJSON
-	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
-		t.Fatal(err)
-	}
-	return got
+	return perfOf[namedJSON](t, args)
 }
 
 // TestPerfNamedCheckpoints: the repositories users asked for resolve to

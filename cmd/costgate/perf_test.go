@@ -26,6 +26,21 @@ type perfJSON struct {
 	Notes []string `json:"notes"`
 }
 
+// perfOf runs costgate with args (a JSON perf query) and decodes its
+// answer into a T; an exit other than 0 fails t.
+func perfOf[T any](t *testing.T, args []string) T {
+	t.Helper()
+	code, out, stderr := runCLI(args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var p T
+	if err := json.Unmarshal([]byte(out), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 func perfArgs(model, gpu, tp, prec, engine, in, out, conc string, extra ...string) []string {
 	return append([]string{"perf", "--model", model, "--gpu", gpu, "--tp", tp, "--precision", prec, "--engine", engine,
 		"--input-tokens", in, "--output-tokens", out, "--concurrency", conc, "--format", "json"}, extra...)
@@ -223,15 +238,7 @@ func TestPerfInvalid(t *testing.T) {
 func TestPerfStepBudget(t *testing.T) {
 	ask := func(gpu string, extra ...string) perfJSON {
 		t.Helper()
-		code, out, stderr := runCLI(perfArgs("qwen2.5-72b", gpu, "2", "bf16", "vllm", "1000", "4000", "2", extra...)...)
-		if code != 0 {
-			t.Fatalf("exit %d: %s", code, stderr)
-		}
-		var p perfJSON
-		if err := json.Unmarshal([]byte(out), &p); err != nil {
-			t.Fatal(err)
-		}
-		return p
+		return perfOf[perfJSON](t, perfArgs("qwen2.5-72b", gpu, "2", "bf16", "vllm", "1000", "4000", "2", extra...))
 	}
 	a100, h100, h100Small := ask("a100-80gb"), ask("h100"), ask("h100", "--max-num-batched-tokens", "2048")
 	if *h100.KVCacheSequences >= *a100.KVCacheSequences {
@@ -253,11 +260,7 @@ func TestPerfStepBudget(t *testing.T) {
 	}
 	// Llama-3.1-70B in FP8 on one H100: at the default budget no
 	// 5,000-token sequence fits; at 2,048 one does.
-	code, out, stderr := runCLI(perfArgs("llama-3.1-70b", "h100", "1", "fp8", "vllm", "1000", "4000", "8")...)
-	var none perfJSON
-	if code != 0 || json.Unmarshal([]byte(out), &none) != nil {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
+	none := perfOf[perfJSON](t, perfArgs("llama-3.1-70b", "h100", "1", "fp8", "vllm", "1000", "4000", "8"))
 	if *none.Fits || !slices.ContainsFunc(none.Notes, func(n string) bool {
 		return strings.Contains(n, "no sequence fits here, 1 at --max-num-batched-tokens 2048")
 	}) {
@@ -275,15 +278,7 @@ func TestPerfStepBudget(t *testing.T) {
 func TestPerfAsLaunched(t *testing.T) {
 	ask := func(extra ...string) perfJSON {
 		t.Helper()
-		code, out, stderr := runCLI(perfArgs("gpt-oss-120b", "h100", "1", "mxfp4", "vllm", "8192", "2048", "max", extra...)...)
-		if code != 0 {
-			t.Fatalf("exit %d: %s", code, stderr)
-		}
-		var p perfJSON
-		if err := json.Unmarshal([]byte(out), &p); err != nil {
-			t.Fatal(err)
-		}
-		return p
+		return perfOf[perfJSON](t, perfArgs("gpt-oss-120b", "h100", "1", "mxfp4", "vllm", "8192", "2048", "max", extra...))
 	}
 	sized := ask()
 	if sized.Fits == nil || !*sized.Fits || sized.KVCacheSequences == nil || *sized.KVCacheSequences < 4 {
