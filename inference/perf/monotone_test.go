@@ -47,12 +47,11 @@ func TestMonotoneHardware(t *testing.T) {
 		{"gpt-oss-20b", "bf16", 8, 8}, {"gpt-oss-120b", "bf16", 8, 8}, {"qwen2.5-coder-7b", "bf16", 1, 1},
 		{"gpt-oss-20b", "mxfp4", 1, 1}, {"qwen3-30b-a3b", "fp8", 2, 2}, {"glm-4.5", "fp4", 8, 8},
 	}
-	// 4,000/256: prompts that fill half a token budget, whose packing
-	// into steps had put an H200 below an H100 at 512 in flight; 8,000/1,024:
-	// a prompt one chunk and a tail of a few tokens, whose tail had held a
-	// B200's prefill queue for a whole eager step; 32,000/64 at 4 in
-	// flight: SGLang's loop of prompts longer than its budget, whose
-	// prefills an H200 had all put in the TTFT and a B200 half in the TPOT.
+	// 4,000/256: half a token budget, whose packing had put an H200 below
+	// an H100 at 512 in flight; 8,000/1,024: a chunk and a tail of a few
+	// tokens, which had held a B200's prefill queue for a whole eager step;
+	// 32,000/64 at 4 in flight: SGLang's prompts beyond its budget, whose
+	// prefills an H200 had put in the TTFT and a B200 half in the TPOT.
 	shapes := [][2]int{{200, 200}, {2000, 500}, {4000, 256}, {8000, 300}, {8000, 1024}, {30000, 1000}, {32000, 200}, {32000, 64}}
 	checked, rated := 0, 0
 	for _, j := range jobs {

@@ -132,14 +132,8 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 			return Answer{}, fmt.Errorf("%s %d: want at least 1", c.flag, c.n)
 		}
 	}
-	if q.MaxNumSeqs < 0 {
-		return Answer{}, fmt.Errorf("--max-num-seqs %d: want at least 1", q.MaxNumSeqs)
-	}
-	if b := q.MaxNumBatchedTokens; b != 0 && (b < MinStepBudget || b > MaxStepBudget) {
-		return Answer{}, fmt.Errorf("--max-num-batched-tokens %d: want %d–%d tokens a step", b, MinStepBudget, MaxStepBudget)
-	}
-	if q.MemoryFraction < 0 || q.MemoryFraction > 1 {
-		return Answer{}, fmt.Errorf("--gpu-memory-utilization %g: want a share of the GPU's memory above 0, at most 1", q.MemoryFraction)
+	if err := checkLaunch(q); err != nil {
+		return Answer{}, err
 	}
 	var conc *int
 	if q.Concurrency != "max" {
@@ -173,6 +167,21 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 		}
 	}
 	return a, nil
+}
+
+// checkLaunch checks the launch's own flags a query gives (0: the
+// engine's default).
+func checkLaunch(q Query) error {
+	if q.MaxNumSeqs < 0 {
+		return fmt.Errorf("--max-num-seqs %d: want at least 1", q.MaxNumSeqs)
+	}
+	if b := q.MaxNumBatchedTokens; b != 0 && (b < MinStepBudget || b > MaxStepBudget) {
+		return fmt.Errorf("--max-num-batched-tokens %d: want %d–%d tokens a step", b, MinStepBudget, MaxStepBudget)
+	}
+	if q.MemoryFraction < 0 || q.MemoryFraction > 1 {
+		return fmt.Errorf("--gpu-memory-utilization %g: want a share of the GPU's memory above 0, at most 1", q.MemoryFraction)
+	}
+	return nil
 }
 
 // defaultBudgetNote says where vLLM's default token budget on the GPU
