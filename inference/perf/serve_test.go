@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"testing"
+
+	"github.com/costgate/costgate/modelcatalog"
 )
 
 // TestClosedLoop holds a closed loop to Little's law: N requests in
@@ -229,6 +231,49 @@ func TestPrefillFirstLoopFitsItsTime(t *testing.T) {
 	}
 	if checked < 100 {
 		t.Errorf("only %d loops checked", checked)
+	}
+}
+
+// TestLongerPromptsNeverServeFaster: as the prompts grow, the same job's
+// TTFT never falls and its throughput never rises, on every engine, across
+// half the token budget and the budget itself. A step packs prompts
+// continuously, each charged its tokens' share; counted in whole prompts,
+// SGLang's TTFT fell by a third where a prompt passed half the budget
+// (Llama-3.1-8B on an H100, 8 in flight: 415 ms at 4,096 tokens, 261 ms at
+// 4,097), and TTFT fell or throughput rose in 61 places on this grid.
+func TestLongerPromptsNeverServeFaster(t *testing.T) {
+	cat := modelcatalog.Default()
+	checked := 0
+	for _, engine := range []string{"sglang", "vllm", "tensorrt-llm"} {
+		for _, gpu := range []string{"a100-80gb", "h100", "b200"} {
+			for _, model := range []string{"llama-3.1-8b", "qwen3-30b-a3b"} {
+				for _, conc := range []string{"1", "4", "8", "64", "max"} {
+					var prev *Answer
+					for n := 1000; n <= 12000; n += 53 {
+						a, err := Ask(cat, Query{Model: model, GPU: gpu, TP: 1, Precision: "bf16", Engine: engine, InputTokens: n, OutputTokens: 64, Concurrency: conc})
+						if err != nil {
+							t.Fatal(err)
+						}
+						if !a.Fits {
+							continue
+						}
+						if prev != nil {
+							checked++
+							if a.TTFTMs != nil && *a.TTFTMs < *prev.TTFTMs*(1-1e-3) {
+								t.Errorf("%s %s on %s, %s in flight: %d-token prompts' TTFT %.1f ms, %d-token %.1f", model, engine, gpu, conc, prev.InputTokens, *prev.TTFTMs, n, *a.TTFTMs)
+							}
+							if a.OutputTokS > prev.OutputTokS*(1+1e-3) {
+								t.Errorf("%s %s on %s, %s in flight: %d-token prompts serve %.1f tok/s, %d-token %.1f", model, engine, gpu, conc, prev.InputTokens, prev.OutputTokS, n, a.OutputTokS)
+							}
+						}
+						prev = &a
+					}
+				}
+			}
+		}
+	}
+	if checked < 5000 {
+		t.Errorf("only %d steps checked", checked)
 	}
 }
 
