@@ -25,7 +25,7 @@ func perfText(w io.Writer, a perf.Answer) error {
 		conc = fmt.Sprint(*a.Concurrency)
 	}
 	fmt.Fprintf(b, "%s (%s) on %d × %s, TP %d, %s weights, %s KV cache, %s\n", a.Model, a.HFRepo, a.GPUs, a.GPU, a.TP, a.Precision, a.KVPrecision, a.Engine)
-	fmt.Fprintf(b, "%d input / %d output tokens a request, concurrency %s\n\n", a.InputTokens, a.OutputTokens, conc)
+	fmt.Fprintf(b, "%d input / %d output tokens a request, concurrency %s, %d tokens a step\n\n", a.InputTokens, a.OutputTokens, conc, a.MaxNumBatchedTokens)
 	if !a.Fits {
 		fmt.Fprintf(b, "does not fit: %s\n", a.Reason)
 	} else {

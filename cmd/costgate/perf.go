@@ -39,8 +39,9 @@ vLLM's "auto" gives). The token budget a step is the engine's own default on
 the GPU, as the fleet launches it: vLLM's is 8,192 on a GPU of 70 GB or more
 other than an A100 and 2,048 on others, and its start-up forward over it
 takes KV-cache room, so an H100 can hold fewer sequences than an A100 80GB
-(the answer says so); --max-num-batched-tokens asks another. TensorRT-LLM has two runtimes that publish under one
-name: --engine tensorrt-llm-pytorch is its PyTorch backend (the 1.x default,
+(the answer says so where it holds the job back); --max-num-batched-tokens
+asks another. TensorRT-LLM has two runtimes that publish under one name:
+--engine tensorrt-llm-pytorch is its PyTorch backend (the 1.x default,
 and the only one for today's mixtures of experts: prefill steps launch their
 kernels from the CPU); --engine nim is a compiled TensorRT engine, as NVIDIA
 NIM's TensorRT-LLM profiles and the releases before 1.0 run (a short
@@ -77,7 +78,7 @@ invalid.`,
 	fl.IntVar(&q.OutputTokens, "output-tokens", 0, "mean output tokens a request")
 	fl.StringVar(&q.Concurrency, "concurrency", "", "requests in flight, or max for saturation")
 	fl.IntVar(&q.MaxNumSeqs, "max-num-seqs", 0, "the launch's --max-num-seqs (vLLM profiles its sampler over that many rows at start-up; default: as many as the cache holds, as the sizer launches)")
-	fl.IntVar(&q.MaxNumBatchedTokens, "max-num-batched-tokens", 0, fmt.Sprintf("the engine's token budget a step (vLLM's --max-num-batched-tokens, SGLang's --chunked-prefill-size, TensorRT-LLM's max_num_tokens), %d–%d; default: the engine's own on the GPU (vLLM: 8192 on a GPU of 70 GB or more other than an A100, 2048 otherwise)", perf.MinStepBudget, perf.MaxStepBudget))
+	fl.IntVar(&q.MaxNumBatchedTokens, "max-num-batched-tokens", 0, fmt.Sprintf("the engine's token budget a step, %d–%d: vLLM's --max-num-batched-tokens (at least --max-num-seqs), SGLang's --chunked-prefill-size (--max-prefill-tokens taken as at least as large), TensorRT-LLM's max_num_tokens; default: the engine's own on the GPU (vLLM 8192 on a GPU of 70 GB or more other than an A100, else 2048; SGLang 2048–16384 by the GPU's memory; TensorRT-LLM 8192)", perf.MinStepBudget, perf.MaxStepBudget))
 	fl.Float64Var(&q.MemoryFraction, "gpu-memory-utilization", 0, "the engine's share of the memory CUDA reports (vLLM's --gpu-memory-utilization; default: the engine's own, 0.9 for vLLM)")
 	fl.StringVarP(&format, "format", "f", "text", "output format: "+strings.Join(perfFormats, "|"))
 	for _, name := range []string{"gpu", "tp", "engine", "input-tokens", "output-tokens", "concurrency"} {
@@ -101,7 +102,7 @@ func runPerf(cmd *cobra.Command, q perf.Query, format, configFile string) error 
 		return invalid(fmt.Errorf("--max-num-seqs %d: want at least 1", q.MaxNumSeqs))
 	}
 	if cmd.Flags().Changed("max-num-batched-tokens") && q.MaxNumBatchedTokens == 0 {
-		return invalid(fmt.Errorf("--max-num-batched-tokens 0: want %d–%d tokens a step", perf.MinStepBudget, perf.MaxStepBudget))
+		return invalid(perf.CheckStepBudget(0))
 	}
 	if cmd.Flags().Changed("gpu-memory-utilization") && !(q.MemoryFraction > 0 && q.MemoryFraction <= 1) {
 		return invalid(fmt.Errorf("--gpu-memory-utilization %g: want a share of the GPU's memory above 0, at most 1", q.MemoryFraction))

@@ -11,15 +11,16 @@ import (
 
 // perfJSON is the contract's part of `costgate perf --format json`.
 type perfJSON struct {
-	Model            string   `json:"model"`
-	OutputTokS       *float64 `json:"output_tok_s_total"`
-	TTFTMs           *float64 `json:"ttft_ms"`
-	TTFTP95Ms        *float64 `json:"ttft_p95_ms"`
-	TPOTMs           *float64 `json:"tpot_ms"`
-	KVCacheSequences *int     `json:"kv_cache_sequences"`
-	Fits             *bool    `json:"fits"`
-	Reason           string   `json:"reason"`
-	Factors          *struct {
+	Model               string   `json:"model"`
+	MaxNumBatchedTokens int      `json:"max_num_batched_tokens"`
+	OutputTokS          *float64 `json:"output_tok_s_total"`
+	TTFTMs              *float64 `json:"ttft_ms"`
+	TTFTP95Ms           *float64 `json:"ttft_p95_ms"`
+	TPOTMs              *float64 `json:"tpot_ms"`
+	KVCacheSequences    *int     `json:"kv_cache_sequences"`
+	Fits                *bool    `json:"fits"`
+	Reason              string   `json:"reason"`
+	Factors             *struct {
 		MemoryEfficiency  float64 `json:"memory_efficiency"`
 		ComputeEfficiency float64 `json:"compute_efficiency"`
 	} `json:"factors"`
@@ -218,6 +219,7 @@ func TestPerfInvalid(t *testing.T) {
 		{"budget of no tokens", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--max-num-batched-tokens", "0"), "--max-num-batched-tokens 0"},
 		{"budget below a step's", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--max-num-batched-tokens", "255"), "want 256–262144"},
 		{"budget beyond any engine's", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--max-num-batched-tokens", "1000000"), "--max-num-batched-tokens 1000000"},
+		{"budget below vLLM's sequences", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--max-num-batched-tokens", "256", "--max-num-seqs", "1024"), "which vLLM refuses"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runCLI(tc.args...)
@@ -249,6 +251,9 @@ func TestPerfStepBudget(t *testing.T) {
 	}) {
 		t.Errorf("the H100s' answer does not say what the default budget costs: %q", h100.Notes)
 	}
+	if h100.MaxNumBatchedTokens != 8192 || a100.MaxNumBatchedTokens != 2048 || h100Small.MaxNumBatchedTokens != 2048 {
+		t.Errorf("budgets a step %d, %d and %d: want vLLM's defaults 8,192 (H100) and 2,048 (A100), and the 2,048 asked", h100.MaxNumBatchedTokens, a100.MaxNumBatchedTokens, h100Small.MaxNumBatchedTokens)
+	}
 	if slices.ContainsFunc(a100.Notes, func(n string) bool { return strings.Contains(n, "default token budget") }) {
 		t.Errorf("the A100s run at 2,048 already: %q", a100.Notes)
 	}
@@ -258,11 +263,17 @@ func TestPerfStepBudget(t *testing.T) {
 	if slices.ContainsFunc(h100Small.Notes, func(n string) bool { return strings.Contains(n, "default token budget") }) {
 		t.Errorf("a budget given is no default: %q", h100Small.Notes)
 	}
+	// Where the cache's sequences do not hold the job back, no note: at
+	// saturation Llama-3.1-8B on one H100 holds hundreds of sequences, a
+	// few more at 2,048, and serves more at 8,192.
+	if busy := perfOf[perfJSON](t, perfArgs("llama-3.1-8b", "h100", "1", "bf16", "vllm", "1000", "1000", "max")); slices.ContainsFunc(busy.Notes, func(n string) bool { return strings.Contains(n, "default token budget") }) {
+		t.Errorf("a note where the budget costs nothing: %q", busy.Notes)
+	}
 	// Llama-3.1-70B in FP8 on one H100: at the default budget no
 	// 5,000-token sequence fits; at 2,048 one does.
 	none := perfOf[perfJSON](t, perfArgs("llama-3.1-70b", "h100", "1", "fp8", "vllm", "1000", "4000", "8"))
 	if *none.Fits || !slices.ContainsFunc(none.Notes, func(n string) bool {
-		return strings.Contains(n, "no sequence fits here, 1 at --max-num-batched-tokens 2048")
+		return strings.Contains(n, "no sequence fits here, 1 sequence at --max-num-batched-tokens 2048")
 	}) {
 		t.Errorf("fits %v, notes %q: want no fit and the budget that fits one", *none.Fits, none.Notes)
 	}

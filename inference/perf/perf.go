@@ -787,10 +787,16 @@ var releasePrefix = regexp.MustCompile(`^(\d+)\.(\d+)\b`)
 // seqCap is the engine's cap on running sequences: the deployment's
 // own (Config.MaxNumSeqs) or the engine's default.
 func (d *deployment) seqCap() int {
+	n := maxNumSeqs(d.engine, d.g)
 	if d.c.MaxNumSeqs > 0 {
-		return d.c.MaxNumSeqs
+		n = d.c.MaxNumSeqs
 	}
-	return maxNumSeqs(d.engine, d.g)
+	if !d.prefillFirst() && d.chunk >= 1 {
+		// Under chunked prefill every running sequence's decode token
+		// counts against the step's token budget: no more run at once.
+		n = min(n, int(d.chunk))
+	}
+	return n
 }
 
 // RoomGB is the memory (GB) one GPU of the configuration has for its

@@ -39,14 +39,31 @@ type Query struct {
 	MaxNumBatchedTokens int
 }
 
-// MinStepBudget and MaxStepBudget bound a query's token budget a step: a
-// budget below a few hundred tokens cuts a prompt into more steps than an
-// engine would run, and vLLM's own ceiling for a step is far below the
-// upper one.
+// MinStepBudget and MaxStepBudget bound a query's token budget a step:
+// below a few hundred tokens a prompt is cut into more steps than any
+// engine's launch would choose, and above 262,144 the budget outgrows the
+// longest context any catalog model serves, so it bounds nothing.
 const (
 	MinStepBudget = 256
 	MaxStepBudget = 1 << 18
 )
+
+// CheckStepBudget says why b tokens cannot be a query's budget a step.
+func CheckStepBudget(b int) error {
+	if b < MinStepBudget || b > MaxStepBudget {
+		return fmt.Errorf("--max-num-batched-tokens %d: want %d–%d tokens a step", b, MinStepBudget, MaxStepBudget)
+	}
+	return nil
+}
+
+// stepBudget is the token budget a step c runs at (Config.MaxNumTokens,
+// else the engine's default on the GPU).
+func stepBudget(c Config) int {
+	if c.MaxNumTokens > 0 {
+		return c.MaxNumTokens
+	}
+	return int(chunkTokens(c.Engine, c.GPU))
+}
 
 // EngineNIM names NVIDIA NIM to a query: TensorRT-LLM running a compiled
 // TensorRT engine (Config.Compiled), as NIM 1.x's TensorRT-LLM profiles
@@ -78,6 +95,9 @@ type Answer struct {
 	OutputTokens int    `json:"output_tokens"`
 	// Concurrency is nil at saturation ("max").
 	Concurrency *int `json:"concurrency"`
+	// MaxNumBatchedTokens is the token budget a step the answer ran at:
+	// the query's, else the engine's default on the GPU.
+	MaxNumBatchedTokens int `json:"max_num_batched_tokens"`
 	Result
 	// Measured lists the catalog's benchmark figures for the same model,
 	// GPU and tensor-parallel size, beside the prediction.
@@ -157,7 +177,8 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 	}
 	res.Notes = append(res.Notes, defaultBudgetNote(c, res)...)
 	a := Answer{Model: m.ID, HFRepo: repo, GPU: g.ID, TP: q.TP, GPUs: gpus, Precision: q.Precision, KVPrecision: kv,
-		Engine: q.Engine, InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, Concurrency: conc, Result: res}
+		Engine: q.Engine, InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, Concurrency: conc,
+		MaxNumBatchedTokens: stepBudget(c), Result: res}
 	if note != "" {
 		a.Notes = append([]string{note}, a.Notes...)
 	}
@@ -175,8 +196,15 @@ func checkLaunch(q Query) error {
 	if q.MaxNumSeqs < 0 {
 		return fmt.Errorf("--max-num-seqs %d: want at least 1", q.MaxNumSeqs)
 	}
-	if b := q.MaxNumBatchedTokens; b != 0 && (b < MinStepBudget || b > MaxStepBudget) {
-		return fmt.Errorf("--max-num-batched-tokens %d: want %d–%d tokens a step", b, MinStepBudget, MaxStepBudget)
+	if b := q.MaxNumBatchedTokens; b != 0 {
+		if err := CheckStepBudget(b); err != nil {
+			return err
+		}
+		if q.Engine == "vllm" && q.MaxNumSeqs > b {
+			// vLLM's scheduler config refuses it: every running sequence's
+			// decode token counts against the budget.
+			return fmt.Errorf("--max-num-batched-tokens %d is below --max-num-seqs %d, which vLLM refuses (max_num_batched_tokens must be at least max_num_seqs)", b, q.MaxNumSeqs)
+		}
 	}
 	if q.MemoryFraction < 0 || q.MemoryFraction > 1 {
 		return fmt.Errorf("--gpu-memory-utilization %g: want a share of the GPU's memory above 0, at most 1", q.MemoryFraction)
@@ -198,15 +226,27 @@ func defaultBudgetNote(c Config, r Result) []string {
 	small := c
 	small.MaxNumTokens = vllmSmallBudget
 	s := Predict(small)
-	if !s.Fits || r.Fits && s.KVCacheSequences <= r.KVCacheSequences {
+	// Only where the cache's sequences are what holds the job back: a
+	// launch at 2,048 that fits where this one does not, or holds more
+	// sequences and serves a tenth more or better (two more of hundreds
+	// at saturation, a percent or two, are not worth the note).
+	if !s.Fits || r.Fits && (s.KVCacheSequences <= r.KVCacheSequences || s.OutputTokS < r.OutputTokS*1.1) {
 		return nil
 	}
 	here := "no sequence fits here"
 	if r.Fits {
-		here = fmt.Sprintf("the cache holds %d sequences here", r.KVCacheSequences)
+		here = fmt.Sprintf("the cache holds %s here (%.2f output tok/s)", sequences(r.KVCacheSequences), r.OutputTokS)
 	}
-	return []string{fmt.Sprintf("vLLM's default token budget on a GPU of 70 GB or more other than an A100 is %.0f tokens a step (%d on others), and its start-up forward over it takes KV-cache room: %s, %d at --max-num-batched-tokens %d (%.2f output tok/s)",
-		chunkTokens(c.Engine, c.GPU), vllmSmallBudget, here, s.KVCacheSequences, vllmSmallBudget, s.OutputTokS)}
+	return []string{fmt.Sprintf("vLLM's default token budget on a GPU of 70 GB or more other than an A100 is %.0f tokens a step (%d on others), and its start-up forward over it takes KV-cache room: %s, %s at --max-num-batched-tokens %d (%.2f output tok/s)",
+		chunkTokens(c.Engine, c.GPU), vllmSmallBudget, here, sequences(s.KVCacheSequences), vllmSmallBudget, s.OutputTokS)}
+}
+
+// sequences is n sequences in words.
+func sequences(n int) string {
+	if n == 1 {
+		return "1 sequence"
+	}
+	return fmt.Sprintf("%d sequences", n)
 }
 
 // vllmSmallBudget is vLLM's default token budget a step on an A100 and on
