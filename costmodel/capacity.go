@@ -16,15 +16,21 @@ func overCapacity(f inference.Fleet) bool { return shownPeak(f.PeakUtilization) 
 
 // shownPeak is a fleet's peak utilization as the plan shows it: to the
 // thousandth, rounded up, so that a fleet is never shown less loaded than
-// it is, except below 100 %, which shows at most 0.999: the plan's TTFT is
-// null from 100 % (the queue grows without bound) and a number below it.
-// Rounded to the nearest, a fleet at 100.04 % read 1.000, passed
-// capacity.exceeded (above 1) with its queue unbounded and no TTFT; rounded
-// up alone, eight L4s at 99.9 % read 1.000 beside a TTFT of 5.8 hours.
+// it is, except around 100 %: below it a fleet shows at most 0.999 (the
+// plan's TTFT is a number below 100 % and null from it) and above it at
+// least 1.001, so that capacity.exceeded (above 1) reads every fleet above
+// 100 % as above it. Rounded to the nearest, a fleet at 100.04 % read
+// 1.000, passed capacity.exceeded with its queue unbounded and no TTFT;
+// rounded up alone, eight L4s at 99.9 % read 1.000 beside a TTFT of 5.8
+// hours, and the rounding's own slack let a fleet a hair above 100 %
+// (1 + 1e-12) read 1.000 and pass.
 func shownPeak(u float64) float64 {
 	shown := math.Ceil(u*1000-1e-9) / 1000
-	if u < 1 {
+	switch {
+	case u < 1:
 		return math.Min(shown, 0.999)
+	case u > 1:
+		return math.Max(shown, 1.001)
 	}
 	return shown
 }

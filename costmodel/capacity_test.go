@@ -1,6 +1,7 @@
 package costmodel
 
 import (
+	"math"
 	"testing"
 
 	"github.com/costgate/costgate/inference"
@@ -23,6 +24,10 @@ func TestShownPeakNeverUnderstates(t *testing.T) {
 		{0.9991, 0.999, false},
 		{0.99999, 0.999, false},
 		{1, 1, false},
+		// A fleet a hair above 100 %: the rounding's slack had shown it
+		// 1.000, not over capacity, its queue unbounded.
+		{1 + 1e-12, 1.001, true},
+		{math.Nextafter(1, 2), 1.001, true},
 		{1.0004, 1.001, true},
 		{1.00001, 1.001, true},
 		{2.537, 2.537, true},

@@ -1012,6 +1012,10 @@ func linkOf(g *modelcatalog.GPU) float64 {
 	return bw * linkEfficiency
 }
 
+// vllmSmallBudget is vLLM's default token budget a step on an A100 and on
+// GPUs under 70 GB (vllm/engine/arg_utils.py; 8,192 on the others).
+const vllmSmallBudget = 2048
+
 // chunkTokens is the engine's default token budget a step, which chunked
 // prefill fills: vLLM's --max-num-batched-tokens for its API server (8192
 // on GPUs of 70 GiB and more other than A100, 2048 otherwise), SGLang's

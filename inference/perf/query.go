@@ -220,7 +220,7 @@ func checkLaunch(q Query) error {
 // sequences than an A100 80GB and serve the same job slower; the same
 // launch at 2,048 tells what the budget costs.
 func defaultBudgetNote(c Config, r Result) []string {
-	if c.Engine != "vllm" || c.MaxNumTokens > 0 || chunkTokens(c.Engine, c.GPU) <= vllmSmallBudget {
+	if c.Engine != "vllm" || c.MaxNumTokens > 0 || stepBudget(c) <= vllmSmallBudget {
 		return nil
 	}
 	small := c
@@ -237,8 +237,8 @@ func defaultBudgetNote(c Config, r Result) []string {
 	if r.Fits {
 		here = fmt.Sprintf("the cache holds %s here (%.2f output tok/s)", sequences(r.KVCacheSequences), r.OutputTokS)
 	}
-	return []string{fmt.Sprintf("vLLM's default token budget on a GPU of 70 GB or more other than an A100 is %.0f tokens a step (%d on others), and its start-up forward over it takes KV-cache room: %s, %s at --max-num-batched-tokens %d (%.2f output tok/s)",
-		chunkTokens(c.Engine, c.GPU), vllmSmallBudget, here, sequences(s.KVCacheSequences), vllmSmallBudget, s.OutputTokS)}
+	return []string{fmt.Sprintf("vLLM's default token budget on a GPU of 70 GB or more other than an A100 is %d tokens a step (%d on others), and its start-up forward over it takes KV-cache room: %s, %s at --max-num-batched-tokens %d (%.2f output tok/s)",
+		stepBudget(c), vllmSmallBudget, here, sequences(s.KVCacheSequences), vllmSmallBudget, s.OutputTokS)}
 }
 
 // sequences is n sequences in words.
@@ -248,10 +248,6 @@ func sequences(n int) string {
 	}
 	return fmt.Sprintf("%d sequences", n)
 }
-
-// vllmSmallBudget is vLLM's default token budget a step on an A100 and on
-// GPUs under 70 GB (chunkTokens).
-const vllmSmallBudget = 2048
 
 // runtimes answers a dense model's tensorrt-llm query, which names two
 // runtimes: the PyTorch backend (pytorch: prefill steps launch their
