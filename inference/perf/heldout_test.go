@@ -10,8 +10,9 @@ import (
 // TestHeldOut predicts published measurements the fit never sees
 // (testdata/heldout.json: TensorRT-LLM's performance overviews of releases
 // 0.15, 0.19, 0.20, 0.21 and 1.1, GPUStack performance-lab pages, SGLang
-// cookbook pages, vLLM's own benchmark pipeline, InferenceX runs and vLLM
-// pull requests that calibration.json does not hold) and holds the model
+// cookbook pages, vLLM's own benchmark pipeline, InferenceX runs, vLLM
+// pull requests and the vLLM 0.6.0 blog's engine comparison that
+// calibration.json does not hold) and holds the model
 // to the throughput goal on them: median error ≤ 20 %, nothing predicted
 // not to fit. Their worst ratios are logged, not held (docs/SIZING.md,
 // "Held-out check"). A source moved into calibration.json stops being

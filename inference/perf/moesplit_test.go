@@ -42,3 +42,38 @@ func TestMoEWithoutRoutedSplit(t *testing.T) {
 		}
 	}
 }
+
+// TestKernelsALayerRuns counts the kernels a step launches: a dense layer
+// runs its MLP, a MoE layer its routed experts in its place, and beside
+// them a shared expert's MLP only where the model has one (DeepSeek, GLM,
+// Kimi, Llama 4; not Qwen3, Mixtral or gpt-oss). Every MoE layer had been
+// charged a dense MLP's kernels as well: a decode step of Qwen3-235B 94 ×
+// 3 kernels too many.
+func TestKernelsALayerRuns(t *testing.T) {
+	cat := modelcatalog.Default()
+	g, _ := cat.GPU("b200")
+	for _, tc := range []struct {
+		model string
+		want  float64 // kernels a step
+	}{
+		{"llama-3.1-70b", 80 * kernelsDense},
+		{"qwen3-235b-a22b-2507", 94 * (kernelsDense - kernelsMLP + kernelsMoE)},
+		{"gpt-oss-120b", 36 * (kernelsDense - kernelsMLP + kernelsMoE)},
+		{"mixtral-8x7b", 32 * (kernelsDense - kernelsMLP + kernelsMoE)},
+		// Three dense layers, 89 MoE layers with a shared expert.
+		{"glm-4.6", 92*kernelsDense + 89*kernelsMoE},
+		// Latent attention in every layer, 58 MoE layers with a shared expert.
+		{"deepseek-r1", 61*(kernelsDense+kernelsMLA) + 58*kernelsMoE},
+	} {
+		m, ok := cat.Architecture(tc.model)
+		if !ok {
+			t.Fatalf("no %s in the catalog", tc.model)
+		}
+		c := Config{Model: m, GPU: g, Engine: "sglang", Precision: m.WeightsDType, TP: 8,
+			InputTokens: 1000, OutputTokens: 1000, Concurrency: 1}
+		d, _ := newDeployment(c, Fitted)
+		if got := d.kernels(); got != tc.want {
+			t.Errorf("%s: %v kernels a step, want %v", tc.model, got, tc.want)
+		}
+	}
+}

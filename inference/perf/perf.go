@@ -487,10 +487,7 @@ func newDeployment(c Config, p Params) (deployment, Result) {
 		d.net, d.netLat = c.NetworkGbps/8*1e9*linkEfficiency, d.f.NetworkUs/1e6
 		r.Notes = append(r.Notes, fmt.Sprintf("%d instances of %d %s joined by %.0f Gbit/s of network: the collectives that cross it pay its latency and bandwidth", d.instances, d.perInstance, g.ID, c.NetworkGbps))
 	}
-	d.chunk = chunkTokens(d.engine, g)
-	if c.MaxNumTokens > 0 {
-		d.chunk = float64(c.MaxNumTokens)
-	}
+	d.chunk = float64(stepBudget(c))
 	d.graphTokens = c.GraphTokens
 	if c.GraphTokens == 0 {
 		d.graphTokens = graphTokens(d.engine, g, c.Model, d.chunk)
@@ -813,10 +810,7 @@ func RoomGB(c Config) (room, row float64, why string) {
 	if c.KVPrecision == "fp8" {
 		d.kvb = 1
 	}
-	d.chunk = chunkTokens(d.engine, d.g)
-	if c.MaxNumTokens > 0 {
-		d.chunk = float64(c.MaxNumTokens)
-	}
+	d.chunk = float64(stepBudget(c))
 	var r Result
 	d.layout(&r)
 	d.memory(&r)
@@ -843,10 +837,7 @@ func ContextGB(c Config, ctx int) (float64, string) {
 	if c.KVPrecision == "fp8" {
 		kvb = 1
 	}
-	chunk := chunkTokens(c.Engine, c.GPU)
-	if c.MaxNumTokens > 0 {
-		chunk = float64(c.MaxNumTokens)
-	}
+	chunk := float64(stepBudget(c))
 	a := newShape(c.Model, c.Precision)
 	if a.windowLayers > 0 {
 		a.window += chunk - 1

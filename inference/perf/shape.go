@@ -18,6 +18,7 @@ type shape struct {
 	window, windowLayers    float64
 	chunked                 bool // the windowed layers attend in chunks (Model.ChunkedAttention)
 	experts, k              float64
+	sharedExpert            bool    // a MoE layer runs a shared expert's MLP beside its routed ones
 	logMiss                 float64 // ln(1 − k/experts): a token missing a given expert
 	denseTotal, denseActive float64 // parameters
 	expertTotal             float64 // parameters of all routed experts
@@ -54,7 +55,7 @@ func newShape(m *modelcatalog.OpenModel, prec string) shape {
 		qHeads: float64(m.QHeads), kvHeads: float64(m.KVHeads), hd: float64(m.HeadDim),
 		lora: float64(m.KVLoraRank), rope: float64(m.QKRopeHeadDim),
 		window: float64(m.SlidingWindow), windowLayers: float64(m.SlidingLayers), chunked: m.ChunkedAttention,
-		experts: float64(m.Experts), k: float64(m.ExpertsPerToken),
+		experts: float64(m.Experts), k: float64(m.ExpertsPerToken), sharedExpert: m.SharedExperts > 0,
 		kvOverride: float64(m.KVBytesPerToken),
 	}
 	if m.DenseLayers > 0 && m.DenseLayers < m.Layers {

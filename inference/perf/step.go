@@ -19,8 +19,12 @@ type stepCost struct{ total, mem, cmp, fixed float64 }
 // beside its work (CUDA graphs remove the CPU launch, not the GPU's).
 const (
 	// kernelsDense: two norms, QKV, rotary, attention, output projection,
-	// gate-up, activation, down.
+	// and the MLP (kernelsMLP).
 	kernelsDense = 9
+	// kernelsMLP: a gated MLP's gate-up, activation and down. A MoE layer
+	// runs one only for its shared expert (DeepSeek, GLM, Kimi, Llama 4):
+	// Qwen3's, Mixtral's and gpt-oss's run their routed experts alone.
+	kernelsMLP = 3
 	// kernelsMLA: latent attention's down and up projections, the
 	// absorbed key and value products, their norms.
 	kernelsMLA = 6
@@ -207,7 +211,7 @@ func (d *deployment) eager(tokens float64) float64 {
 }
 
 // kernels is the kernels a step runs: every layer's, latent attention's,
-// and the MoE layers'.
+// and the MoE layers' in place of a dense MLP (beside a shared expert's).
 func (d *deployment) kernels() float64 {
 	a := d.a
 	k := a.layers * kernelsDense
@@ -216,6 +220,9 @@ func (d *deployment) kernels() float64 {
 	}
 	if a.expertTotal > 0 {
 		k += a.moeLayers * kernelsMoE
+		if !a.sharedExpert {
+			k -= a.moeLayers * kernelsMLP
+		}
 	}
 	return k
 }
