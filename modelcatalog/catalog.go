@@ -345,7 +345,9 @@ type OpenModel struct {
 	// their parameters count in ActiveParamsB. DenseLayers are the layers
 	// with a dense MLP instead of experts (first_k_dense_replace, or the
 	// layers interleave_moe_layer_step skips). Both describe how the
-	// parameters split; 0 is none.
+	// parameters split, and the performance model charges a MoE layer a
+	// shared expert's MLP kernels only where SharedExperts is above 0;
+	// 0 is none.
 	SharedExperts int `json:"shared_experts,omitempty"`
 	DenseLayers   int `json:"dense_layers,omitempty"`
 	// KVLoraRank and QKRopeHeadDim describe multi-head latent attention

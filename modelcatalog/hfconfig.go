@@ -89,7 +89,7 @@ func ParseHFConfig(data []byte, name string) (OpenModel, error) {
 		}
 	}
 	m.Experts = int(c.num("n_routed_experts", "num_local_experts", "num_experts", "moe_num_experts"))
-	m.ExpertsPerToken = int(c.num("num_experts_per_tok", "num_experts_per_token", "experts_per_token", "moe_top_k"))
+	m.ExpertsPerToken = int(c.num("num_experts_per_tok", "num_experts_per_token", "experts_per_token", "moe_top_k", "moe_k"))
 	if m.Experts <= 1 || m.ExpertsPerToken <= 0 {
 		m.Experts, m.ExpertsPerToken = 0, 0
 	}
@@ -132,10 +132,10 @@ var shapeKeys = []string{"num_hidden_layers", "n_layer", "num_layers", "hidden_s
 	"max_position_embeddings", "max_sequence_length", "seq_length", "n_positions",
 	"kv_lora_rank", "qk_rope_head_dim", "v_head_dim", "qk_nope_head_dim", "q_lora_rank",
 	"n_routed_experts", "num_local_experts", "num_experts", "moe_num_experts",
-	"num_experts_per_tok", "num_experts_per_token", "experts_per_token", "moe_top_k",
+	"num_experts_per_tok", "num_experts_per_token", "experts_per_token", "moe_top_k", "moe_k",
 	"intermediate_size_mlp", "intermediate_size", "ffn_dim", "n_inner",
-	"moe_intermediate_size", "expert_intermediate_size", "n_shared_experts", "num_shared_experts",
-	"shared_expert_intermediate_size", "interleave_moe_layer_step", "decoder_sparse_step",
+	"moe_intermediate_size", "expert_intermediate_size", "n_shared_experts", "num_shared_experts", "moe_num_shared_experts",
+	"shared_expert_intermediate_size", "shared_intermediate_size", "interleave_moe_layer_step", "decoder_sparse_step",
 	"first_k_dense_replace", "attention_chunk_size", "no_rope_layer_interval", "sliding_window", "sliding_window_pattern"}
 
 // maxShape bounds every count and width a config.json gives: far above
@@ -259,10 +259,13 @@ func (c hfConfig) params(m *OpenModel) (total, active float64) {
 	m.DenseLayers = m.Layers - moeLayers
 	expert := 3 * h * c.num("moe_intermediate_size", "expert_intermediate_size", "intermediate_size")
 	shared := 0.0
-	if n := c.num("n_shared_experts", "num_shared_experts"); n > 0 {
+	if n := c.num("n_shared_experts", "num_shared_experts", "moe_num_shared_experts"); n > 0 {
+		// DeepSeek, GLM, Kimi; ERNIE 4.5's moe_num_shared_experts.
 		m.SharedExperts = int(n)
 		shared = n * expert
-	} else if s := c.num("shared_expert_intermediate_size"); s > 0 {
+	} else if s := c.num("shared_expert_intermediate_size", "shared_intermediate_size"); s > 0 {
+		// Qwen2-MoE's one shared expert of its own width; Granite MoE's
+		// (granitemoeshared, granitemoehybrid) shared_intermediate_size.
 		m.SharedExperts = 1
 		shared = 3 * h * s
 	} else if c.has("intermediate_size_mlp") {

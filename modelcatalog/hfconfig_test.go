@@ -160,3 +160,36 @@ func dense(fields string) string {
 	return `{"hidden_size": 2560, "intermediate_size": 9728, "max_position_embeddings": 40960, "num_attention_heads": 32,
 		"num_hidden_layers": 36, "num_key_value_heads": 8, "head_dim": 128, "vocab_size": 151936, "tie_word_embeddings": true, ` + fields + `}`
 }
+
+// TestHFConfigSharedExperts reads the keys other makers give a shared
+// expert under: ERNIE 4.5's moe_num_shared_experts (and its moe_k for
+// the experts a token), Granite MoE's shared_intermediate_size. A model
+// read without its shared expert is charged too few kernels a layer and
+// too few parameters a token.
+func TestHFConfigSharedExperts(t *testing.T) {
+	for _, tc := range []struct {
+		name, config       string
+		shared, experts, k int
+	}{
+		{"ernie-4.5", `{"architectures": ["Ernie4_5_MoeForCausalLM"], "num_hidden_layers": 28, "hidden_size": 2560,
+			"num_attention_heads": 20, "num_key_value_heads": 4, "vocab_size": 103424, "max_position_embeddings": 131072,
+			"intermediate_size": 12288, "moe_intermediate_size": 1536, "moe_num_experts": 64, "moe_k": 6,
+			"moe_num_shared_experts": 2, "torch_dtype": "bfloat16"}`, 2, 64, 6},
+		{"granite-moe-shared", `{"architectures": ["GraniteMoeSharedForCausalLM"], "num_hidden_layers": 24, "hidden_size": 1024,
+			"num_attention_heads": 16, "num_key_value_heads": 8, "vocab_size": 49155, "max_position_embeddings": 4096,
+			"intermediate_size": 512, "num_local_experts": 32, "num_experts_per_tok": 8, "shared_intermediate_size": 1024,
+			"torch_dtype": "bfloat16"}`, 1, 32, 8},
+		{"no shared expert", `{"architectures": ["Qwen3MoeForCausalLM"], "num_hidden_layers": 48, "hidden_size": 2048,
+			"num_attention_heads": 32, "num_key_value_heads": 4, "head_dim": 128, "vocab_size": 151936, "max_position_embeddings": 262144,
+			"intermediate_size": 6144, "moe_intermediate_size": 768, "num_experts": 128, "num_experts_per_tok": 8,
+			"torch_dtype": "bfloat16"}`, 0, 128, 8},
+	} {
+		m, err := ParseHFConfig([]byte(tc.config), tc.name+".json")
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if m.SharedExperts != tc.shared || m.Experts != tc.experts || m.ExpertsPerToken != tc.k {
+			t.Errorf("%s: %d shared, %d experts, %d a token; want %d, %d, %d", tc.name, m.SharedExperts, m.Experts, m.ExpertsPerToken, tc.shared, tc.experts, tc.k)
+		}
+	}
+}

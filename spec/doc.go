@@ -48,6 +48,8 @@
 //	                # mirror and start times are sized on it
 //	  hidden_size, vocab_size, experts, experts_per_token,     # optional,
 //	  shared_experts, dense_layers,                            # for costgate perf
+//	                # (shared_experts: leave it out only for a model without one:
+//	                # a MoE layer runs a shared expert's kernels besides its own)
 //	  kv_lora_rank, qk_rope_head_dim,
 //	  sliding_window, sliding_window_layers,
 //	  quality = { simple = 0.8, complex = 0.4 }, source, as_of
