@@ -56,14 +56,14 @@ func TestKernelsALayerRuns(t *testing.T) {
 		model string
 		want  float64 // kernels a step
 	}{
-		{"llama-3.1-70b", 80 * kernelsDense},
-		{"qwen3-235b-a22b-2507", 94 * (kernelsDense - kernelsMLP + kernelsMoE)},
-		{"gpt-oss-120b", 36 * (kernelsDense - kernelsMLP + kernelsMoE)},
-		{"mixtral-8x7b", 32 * (kernelsDense - kernelsMLP + kernelsMoE)},
-		// Three dense layers, 89 MoE layers with a shared expert.
-		{"glm-4.6", 92*kernelsDense + 89*kernelsMoE},
-		// Latent attention in every layer, 58 MoE layers with a shared expert.
-		{"deepseek-r1", 61*(kernelsDense+kernelsMLA) + 58*kernelsMoE},
+		{"llama-3.1-70b", 720},         // 80 dense layers of 9
+		{"qwen3-235b-a22b-2507", 1316}, // 94 MoE layers of 6 + 8, no shared expert
+		{"gpt-oss-120b", 504},          // 36 of 14
+		{"mixtral-8x7b", 448},          // 32 of 14
+		// Three dense layers of 9, 89 MoE layers of 6 + 8 + a shared expert's 3.
+		{"glm-4.6", 1540},
+		// Latent attention's 6 more in every layer: 3 dense of 15, 58 MoE of 23.
+		{"deepseek-r1", 1379},
 	} {
 		m, ok := cat.Architecture(tc.model)
 		if !ok {

@@ -1007,6 +1007,15 @@ func linkOf(g *modelcatalog.GPU) float64 {
 // GPUs under 70 GB (vllm/engine/arg_utils.py; 8,192 on the others).
 const vllmSmallBudget = 2048
 
+// stepBudget is the token budget a step c runs at (Config.MaxNumTokens,
+// else the engine's default on the GPU).
+func stepBudget(c Config) int {
+	if c.MaxNumTokens > 0 {
+		return c.MaxNumTokens
+	}
+	return int(chunkTokens(c.Engine, c.GPU))
+}
+
 // chunkTokens is the engine's default token budget a step, which chunked
 // prefill fills: vLLM's --max-num-batched-tokens for its API server (8192
 // on GPUs of 70 GiB and more other than A100, 2048 otherwise), SGLang's

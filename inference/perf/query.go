@@ -56,15 +56,6 @@ func CheckStepBudget(b int) error {
 	return nil
 }
 
-// stepBudget is the token budget a step c runs at (Config.MaxNumTokens,
-// else the engine's default on the GPU).
-func stepBudget(c Config) int {
-	if c.MaxNumTokens > 0 {
-		return c.MaxNumTokens
-	}
-	return int(chunkTokens(c.Engine, c.GPU))
-}
-
 // EngineNIM names NVIDIA NIM to a query: TensorRT-LLM running a compiled
 // TensorRT engine (Config.Compiled), as NIM 1.x's TensorRT-LLM profiles
 // do. Its prefill steps launch no kernels from the CPU: a short prompt's
