@@ -127,7 +127,8 @@ func (st *stream) knapsackSplits(base []bool, free []int, add func([]bool)) {
 		// from them): every set tried near a fixed fleet's edge holds
 		// much the same workloads, and a policy denying one of those
 		// denied them all, up to the search's MaxGated, before an allowed
-		// split without it was reached.
+		// split without it was reached (the search's detour past that
+		// limit now reaches it too, at more gates).
 		slices.SortStableFunc(tried, func(x, y start) int { return cmp.Compare(x.cost, y.cost) })
 		for _, t := range tried[:min(len(tried), knapsackKeep)] {
 			add(t.fleet)

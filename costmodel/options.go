@@ -301,9 +301,10 @@ func (m *model) hasGap(a *assignment) bool {
 // denied too (a spend threshold), skips without gating those whose cash
 // is at least that of one the cash thresholds alone denied (the order is
 // by the total, which the quality gap may hold), and after maxSkipped
-// skips looks under those thresholds in the order of cash (underCash). It
-// stops after MaxGated denials; the option is then its cheapest
-// assignment, denied (deniedOption).
+// skips looks under those thresholds in the order of cash (underCash).
+// After MaxGated denials it goes on without the routes every denied
+// assignment held (detour); none allowed there, the option is its
+// cheapest assignment, denied (deniedOption).
 func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Option, error) {
 	var first *assignment
 	stopped, skipped := false, 0
@@ -311,7 +312,7 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 	s.denied[arch] = q.dn
 	defer func() { q.dn.cashFrom, q.dn.cashBy = q.cashLimit, q.cashBy }()
 	st := s.stream(arch, false)
-	for q.gated < MaxGated && !stopped && skipped < s.maxSkipped {
+	for q.gated < s.maxGated && !stopped && skipped < s.maxSkipped {
 		a, cost, ok := st.next()
 		if !ok {
 			break
@@ -326,7 +327,7 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 			// Denied by the same cash thresholds: not gated, and listed
 			// as the gated denials are, up to as many.
 			skipped++
-			if skipped <= MaxGated {
+			if skipped <= s.maxGated {
 				s.stats.Rejected = append(s.stats.Rejected, Candidate{Option: arch, Routes: m.short(a), MonthlyUSD: cost, DeniedBy: q.cashBy})
 			}
 			continue
@@ -340,7 +341,7 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 		}
 	}
 	why := "" // why an allowed assignment may remain unseen
-	if gate != nil && !stopped && q.gated < MaxGated && skipped >= s.maxSkipped {
+	if gate != nil && !stopped && q.gated < s.maxGated && skipped >= s.maxSkipped {
 		// The cash thresholds deny every assignment this far in the order
 		// of the total: look for one under them in the order of cash.
 		o, found, whole, err := q.underCash()
@@ -352,9 +353,12 @@ func (m *model) searchOption(s *searcher, arch architecture.Name, gate Gate) (Op
 				units.Count(float64(s.maxSkipped)), arch, units.Count(float64(s.maxSkipped)))
 		}
 	}
-	if gate != nil && q.gated == MaxGated && !stopped {
+	if gate != nil && q.gated == s.maxGated && !stopped {
 		s.stats.Exact, s.shortOf = false, true
-		why = fmt.Sprintf("the policies denied the %d cheapest %s assignments", MaxGated, arch)
+		if o, found, err := q.detour(); err != nil || found {
+			return o, err
+		}
+		why = fmt.Sprintf("the policies denied the %d cheapest %s assignments", s.maxGated, arch)
 	}
 	return m.deniedOption(s, arch, first, gate != nil, why)
 }
@@ -437,7 +441,7 @@ func (q *optionSearch) descend(a *assignment, total float64) (best Option, ok bo
 	st := s.newStream(arch, false)
 	model := slices.Index(s.models, a.sh)
 	var tried []*assignment
-	for q.gated < MaxGated {
+	for q.gated < s.maxGated {
 		var next *assignment
 		nextTotal := total - 0.005
 		try := func(b *assignment) {
@@ -547,7 +551,7 @@ func (q *optionSearch) underCash() (o Option, found, whole bool, err error) {
 		if k.cash >= q.cashLimit {
 			continue // denied by the thresholds a cheaper one met
 		}
-		if q.gated >= MaxGated {
+		if q.gated >= s.maxGated {
 			whole = false
 			break
 		}

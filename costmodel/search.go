@@ -169,6 +169,9 @@ type searcher struct {
 	// test lowers it to check underCash against brute force).
 	maxExact   int
 	maxSkipped int
+	// maxGated is MaxGated (a test lowers it to reach the search's
+	// detour past it on small teams).
+	maxGated int
 	// floor[arch+"\x00"+gpu] is a lower bound of any fleet part under
 	// arch on gpu (fleetFloor).
 	floor map[string]float64
@@ -219,7 +222,7 @@ func (d *denials) knows(s *searcher, a *assignment, cost float64) []string {
 
 func (m *model) newSearcher() *searcher {
 	mid, _ := scenarios(m.axes(true, true))
-	s := &searcher{m: m, mid: mid, include: m.s.Quality.IncludeInDecision, groups: map[string]*group{}, maxExact: MaxExactWorkloads, maxSkipped: maxSkipped, floor: map[string]float64{}, stats: &Search{Exact: true, Rejected: []Candidate{}}, denied: map[architecture.Name]*denials{}}
+	s := &searcher{m: m, mid: mid, include: m.s.Quality.IncludeInDecision, groups: map[string]*group{}, maxExact: MaxExactWorkloads, maxSkipped: maxSkipped, maxGated: MaxGated, floor: map[string]float64{}, stats: &Search{Exact: true, Rejected: []Candidate{}}, denied: map[architecture.Name]*denials{}}
 	if m.sized == nil {
 		m.sized = map[sizeKey]sizedFleet{}
 	}

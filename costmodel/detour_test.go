@@ -1,0 +1,178 @@
+package costmodel
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/modelcatalog"
+)
+
+// TestDetourAroundADeniedRoute: a gate that denies one route (the
+// decided hybrid's largest workload on the fleet), as a policy folder
+// may, is met by the search as the same team with that workload pinned
+// managed: where the gate denied the MaxGated cheapest hybrid assignments
+// (all holding the route), the search went on without it and decided no
+// dearer than the pinned team; it never allows the route; and where it
+// went on, it says the search is not exact. Before, the option was denied
+// after MaxGated gates and the team decided managed (or blocked) though
+// the pinned split was allowed.
+func TestDetourAroundADeniedRoute(t *testing.T) {
+	t.Parallel()
+	teams := 12
+	if testing.Short() || raceBuild {
+		teams = 4
+	}
+	r := rand.New(rand.NewPCG(20261207, 1))
+	var detoured atomic.Int32
+	t.Run("teams", func(t *testing.T) {
+		for k := range teams {
+			// Two teams of three above the exact limit; one under the
+			// race detector, where the heuristic's streams are slow.
+			n := 6 + k%5
+			if k%3 != 2 && (!raceBuild || k == 0) {
+				n = MaxExactWorkloads + 1 + k%4
+			}
+			src, _ := heuristicSpec(r, n)
+			// One fleet model and GPU: "auto" sizes each split on every
+			// candidate, tens of seconds a plan at 13 workloads.
+			src = strings.NewReplacer(`model = "auto"`, `model = "gpt-oss-120b"`, `gpu = "auto"`, `gpu = "h100"`).Replace(src)
+			t.Run(fmt.Sprintf("team%02d_%dw", k, n), func(t *testing.T) {
+				t.Parallel()
+				if detourAgainstPinned(t, src) {
+					detoured.Add(1)
+				}
+			})
+		}
+	})
+	if detoured.Load() == 0 {
+		t.Errorf("no team's search went on past the gate's limit: the test checks nothing")
+	}
+}
+
+// detourGates is the test's gate limit: the cheapest hybrid assignments
+// all hold the largest workload on the fleet, and few other routes are
+// held by all of them.
+const detourGates = 1
+
+// detourAgainstPinned plans src under a gate that denies its hybrid's
+// largest free workload on the fleet, the search stopping in cost order
+// after detourGates denials, and checks it against src with that workload pinned
+// managed; false when src has no such workload or the search did not go
+// on.
+func detourAgainstPinned(t *testing.T, src string) bool {
+	name, ok := largestOnFleet(t, src)
+	if !ok {
+		return false
+	}
+	gated := plannedWith(t, src, func(o Option) (Verdict, error) {
+		if slices.ContainsFunc(o.Routes, func(x Route) bool { return x.Workload == name && x.ServedBy == architecture.SelfHosted }) {
+			return Verdict{Denied: []string{"org.stays_managed"}}, nil
+		}
+		return Verdict{}, nil
+	}, detourGates)
+	pinned := plannedWith(t, pinManaged(src, name), nil, MaxGated)
+	for _, o := range gated.opts {
+		if !o.denied && slices.ContainsFunc(o.Routes, func(x Route) bool { return x.Workload == name && x.ServedBy == architecture.SelfHosted }) {
+			t.Errorf("%s allowed with %s on the fleet", o.Architecture, name)
+		}
+	}
+	h := optionOf(gated.opts, architecture.Hybrid)
+	if h == nil || !slices.ContainsFunc(h.Notes, func(n Note) bool { return n.ID == "search.detour" }) {
+		// The cheapest hybrid holds the route, so the gate denied it.
+		if pinned.hybrid().allowed {
+			t.Errorf("the pinned team's hybrid is allowed at $%.2f; with the gate the search did not go on past its limit\n%s", pinned.hybrid().cost, src)
+		}
+		return false
+	}
+	if gated.search.Exact {
+		t.Errorf("the search went on past the gate's limit and claims to be exact")
+	}
+	g, p := gated.hybrid(), pinned.hybrid()
+	switch {
+	case p.allowed && !g.allowed:
+		t.Errorf("the pinned team's hybrid is allowed at $%.2f; with the gate it is denied\n%s", p.cost, src)
+	case p.allowed && g.cost > p.cost+0.005:
+		t.Errorf("with the gate the hybrid costs $%.2f, above the pinned team's at $%.2f\n%s", g.cost, p.cost, src)
+	}
+	t.Logf("%s kept off the fleet: gated hybrid $%.2f, pinned $%.2f", name, g.cost, p.cost)
+	return true
+}
+
+// planned is a plan's options and search.
+type planned struct {
+	opts   []Option
+	search *Search
+}
+
+// decided is the cheapest allowed option, or the cheapest when none is.
+func (p planned) decided() decided {
+	d := decided{cost: math.Inf(1)}
+	for _, o := range p.opts {
+		allowed := !o.denied && !o.relaxed
+		if (allowed && !d.allowed) || (allowed == d.allowed && o.MonthlyUSD.Expected < d.cost) {
+			d = decided{cost: o.MonthlyUSD.Expected, allowed: allowed, arch: o.Architecture}
+		}
+	}
+	return d
+}
+
+// hybrid is the plan's hybrid option as decided reads it.
+func (p planned) hybrid() decided {
+	h := optionOf(p.opts, architecture.Hybrid)
+	if h == nil {
+		return decided{cost: math.Inf(1)}
+	}
+	return decided{cost: h.MonthlyUSD.Expected, allowed: !h.denied && !h.relaxed, arch: h.Architecture}
+}
+
+// plannedWith plans src under gate, the search stopping in cost order
+// after maxGated denials.
+func plannedWith(t *testing.T, src string, gate Gate, maxGated int) planned {
+	t.Helper()
+	m, err := newModel(parse(t, "d.hcl", src), modelcatalog.Default(), date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sr := m.newSearcher()
+	sr.maxGated = maxGated
+	opts, _, _, err := m.optionsOn(sr, gate)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, src)
+	}
+	return planned{opts: opts, search: m.explain(sr, opts)}
+}
+
+// largestOnFleet names the workload of the largest share on the fleet of
+// src's hybrid option that the per-route rules leave free; false when it
+// has none allowed.
+func largestOnFleet(t *testing.T, src string) (string, bool) {
+	p := plannedWith(t, src, nil, MaxGated)
+	h := optionOf(p.opts, architecture.Hybrid)
+	if h == nil || h.denied || h.relaxed {
+		return "", false
+	}
+	m, err := newModel(parse(t, "d.hcl", src), modelcatalog.Default(), date)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := m.newSearcher().newStream(architecture.Hybrid, false).fixed
+	best, share := "", 0.0
+	for i, w := range m.s.Workloads {
+		if h.assign.fleet[i] && fixed[i] == 0 && w.Share > share {
+			best, share = w.Name, w.Share
+		}
+	}
+	return best, best != ""
+}
+
+// pinManaged is src with workload name's route pinned managed.
+func pinManaged(src, name string) string {
+	open := fmt.Sprintf("workload %q {\n", name)
+	return strings.Replace(src, open, open+"  route = \"managed\"\n", 1)
+}
