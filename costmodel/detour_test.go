@@ -110,7 +110,8 @@ type planned struct {
 	search *Search
 }
 
-// decided is the cheapest allowed option, or the cheapest when none is.
+// decided is the cheapest allowed option, or the cheapest when none is
+// (a relaxed one breaks a per-route rule: denied, gated or not).
 func (p planned) decided() decided {
 	d := decided{cost: math.Inf(1)}
 	for _, o := range p.opts {

@@ -109,13 +109,8 @@ func decide(t *testing.T, src string, budget float64, maxExact int) decided {
 		t.Fatalf("%v\n%s", err, src)
 	}
 	st := m.explain(sr, opts)
-	d := decided{cost: math.Inf(1), search: st}
-	for _, o := range opts {
-		allowed := !o.denied
-		if (allowed && !d.allowed) || (allowed == d.allowed && o.MonthlyUSD.Expected < d.cost) {
-			d = decided{cost: o.MonthlyUSD.Expected, allowed: allowed, arch: o.Architecture, search: st}
-		}
-	}
+	d := planned{opts: opts, search: st}.decided()
+	d.search = st
 	return d
 }
 
