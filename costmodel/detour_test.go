@@ -75,8 +75,8 @@ func detourAgainstPinned(t *testing.T, src string) bool {
 			return Verdict{Denied: []string{"org.stays_managed"}}, nil
 		}
 		return Verdict{}, nil
-	}, detourGates)
-	pinned := plannedWith(t, pinManaged(src, name), nil, MaxGated)
+	}, func(s *searcher) { s.maxGated = detourGates })
+	pinned := plannedWith(t, pinManaged(src, name), nil, nil)
 	for _, o := range gated.opts {
 		if !o.denied && slices.ContainsFunc(o.Routes, func(x Route) bool { return x.Workload == name && x.ServedBy == architecture.SelfHosted }) {
 			t.Errorf("%s allowed with %s on the fleet", o.Architecture, name)
@@ -132,16 +132,18 @@ func (p planned) hybrid() decided {
 	return decided{cost: h.MonthlyUSD.Expected, allowed: !h.denied && !h.relaxed, arch: h.Architecture}
 }
 
-// plannedWith plans src under gate, the search stopping in cost order
-// after maxGated denials.
-func plannedWith(t *testing.T, src string, gate Gate, maxGated int) planned {
+// plannedWith plans src under gate, its searcher's limits set by tune
+// (nil: the product's).
+func plannedWith(t *testing.T, src string, gate Gate, tune func(*searcher)) planned {
 	t.Helper()
-	m, err := newModel(parse(t, "d.hcl", src), modelcatalog.Default(), date)
+	m, err := newModel(parse(t, "h.hcl", src), modelcatalog.Default(), date)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sr := m.newSearcher()
-	sr.maxGated = maxGated
+	if tune != nil {
+		tune(sr)
+	}
 	opts, _, _, err := m.optionsOn(sr, gate)
 	if err != nil {
 		t.Fatalf("%v\n%s", err, src)
@@ -153,7 +155,7 @@ func plannedWith(t *testing.T, src string, gate Gate, maxGated int) planned {
 // src's hybrid option that the per-route rules leave free; false when it
 // has none allowed.
 func largestOnFleet(t *testing.T, src string) (string, bool) {
-	p := plannedWith(t, src, nil, MaxGated)
+	p := plannedWith(t, src, nil, nil)
 	h := optionOf(p.opts, architecture.Hybrid)
 	if h == nil || h.denied || h.relaxed {
 		return "", false

@@ -98,19 +98,9 @@ type decided struct {
 // limit at maxExact.
 func decide(t *testing.T, src string, budget float64, maxExact int) decided {
 	t.Helper()
-	m, err := newModel(parse(t, "h.hcl", src), modelcatalog.Default(), date)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sr := m.newSearcher()
-	sr.maxExact = maxExact
-	opts, _, _, err := m.optionsOn(sr, budgetGate(budget))
-	if err != nil {
-		t.Fatalf("%v\n%s", err, src)
-	}
-	st := m.explain(sr, opts)
-	d := planned{opts: opts, search: st}.decided()
-	d.search = st
+	p := plannedWith(t, src, budgetGate(budget), func(s *searcher) { s.maxExact = maxExact })
+	d := p.decided()
+	d.search = p.search
 	return d
 }
 
