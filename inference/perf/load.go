@@ -59,6 +59,7 @@ func (k *Curve) At(utilization float64) Result {
 	}
 	s := *k.s
 	s.r.Notes = slices.Clone(s.r.Notes)
+	s.d.c.InputTokensP95 = k.c.InputTokensP95
 	return s.d.under(s.r, s.limit, s.capacity, utilization)
 }
 

@@ -140,25 +140,27 @@ func TestPromptWithinTheMix(t *testing.T) {
 }
 
 // TestRememberedCurve: PredictAt, which remembers a configuration's
-// saturation and the lives of the batches it searched, answers as the
+// saturation and the lives of the batches it searched (shared by
+// configurations apart only in their p95 prompt), answers as the
 // prediction made afresh, at every load, in any order, from goroutines at
 // once; and a model edited in place is predicted afresh.
 func TestRememberedCurve(t *testing.T) {
 	loads := []float64{0.97, 0.1, 0.5, 0, 0.5, 0.3, 0.9, 1.2, 0.7, 0.01}
 	for _, tc := range []struct{ model, gpu string }{{"llama-3.1-8b", "h100"}, {"qwen3-30b-a3b", "h100"}, {"llama-3.3-70b", "a100-80gb"}} {
-		// Two configurations apart only in their cached share, asked in turn.
+		// Configurations apart only in their cached share, or only in
+		// their p95 prompt (longer, shorter, the mean's), asked in turn.
 		c := cfg(t, tc.model, tc.gpu, 1)
 		c.InputTokens, c.OutputTokens, c.InputTokensP95, c.CachedInputShare = 6000, 300, 20000, 0.4
-		c2 := c
-		c2.CachedInputShare = 0
+		configs := []Config{c, c, c, c, c}
+		configs[1].CachedInputShare = 0
+		configs[2].InputTokensP95 = 2000
+		configs[3].InputTokensP95 = 0
+		configs[4].InputTokensP95 = 9000
 		var wg sync.WaitGroup
 		for g := range 4 {
 			wg.Go(func() {
-				for i := range 2 * len(loads) {
-					u, c := loads[(i+g)%len(loads)], c
-					if i%2 == 1 {
-						c = c2
-					}
+				for i := range len(configs) * len(loads) {
+					u, c := loads[(i+g)%len(loads)], configs[(i+g/2)%len(configs)]
 					if d := cmp.Diff(predictAt(c, Fitted, u), PredictAt(c, u), cmp.AllowUnexported(Result{})); d != "" {
 						t.Errorf("%s on %s at %.2f: remembered differs from afresh (-afresh +remembered):\n%s", tc.model, tc.gpu, u, d)
 					}

@@ -1,6 +1,7 @@
 package perf
 
 import (
+	"math"
 	"slices"
 	"sync"
 
@@ -92,27 +93,52 @@ type curve struct {
 }
 
 // lives are the operating points of one deployment at each batch it was
-// asked at, and the prefill of its p95 prompt there.
+// asked at, the prefill of a p95 prompt there, and the time a prompt
+// holds the prefill under an open loop's arrival rate (openService).
+// None of them reads the p95 prompt but the p95's own prefill, keyed by
+// it: the workloads of one mix, each with its own prompt, share them.
 type lives struct {
 	sync.Mutex
-	m   map[int]operatingPoint
-	p95 map[int]float64
+	m    map[int]operatingPoint
+	p95  map[p95Key]float64
+	open map[openKey]float64
 }
 
-func newLives() *lives { return &lives{m: map[int]operatingPoint{}, p95: map[int]float64{}} }
+// p95Key is a p95 prompt's prefill at a batch.
+type p95Key struct{ tokens, b int }
+
+// openKey is openService's question: a batch and an arrival rate (its
+// bits: a rate is never NaN, and -0 is no arrival rate openService is
+// asked at).
+type openKey struct {
+	b      int
+	lambda uint64
+}
+
+// livesCap bounds the open-loop services a deployment remembers: a
+// sweep asks one at each load.
+const livesCap = 1 << 12
+
+func newLives() *lives {
+	return &lives{m: map[int]operatingPoint{}, p95: map[p95Key]float64{}, open: map[openKey]float64{}}
+}
 
 // curveOf is c's saturation with the fitted factors, remembered; the
 // caller gets its own copy of the notes.
 func curveOf(c Config) curve {
 	out := *sharedCurve(c)
 	out.r.Notes = slices.Clone(out.r.Notes)
+	out.d.c.InputTokensP95 = c.InputTokensP95
 	return out
 }
 
 // sharedCurve is c's saturation with the fitted factors, remembered, as
-// the memo holds it: the caller copies what it changes.
+// the memo holds it: the caller copies what it changes, and sets its own
+// p95 prompt on the deployment (curveOf). The saturation does not read
+// the p95 prompt, so configurations that differ in it alone share one
+// curve and its lives (a mix's workloads, each asked at its own prompt).
 func sharedCurve(c Config) *curve {
-	c.Concurrency = 0
+	c.Concurrency, c.InputTokensP95 = 0, 0
 	k := keyOf(c)
 	curves.Lock()
 	s, ok := curves.m[k]
@@ -166,14 +192,42 @@ func (d *deployment) prefillP95(o operatingPoint) float64 {
 	if d.lives == nil || float64(b) != o.b {
 		return at()
 	}
+	k := p95Key{tokens: c.InputTokensP95, b: b}
 	d.lives.Lock()
-	p, ok := d.lives.p95[b]
+	p, ok := d.lives.p95[k]
 	d.lives.Unlock()
 	if !ok {
 		p = at()
 		d.lives.Lock()
-		d.lives.p95[b] = p
+		if len(d.lives.p95) >= livesCap {
+			clear(d.lives.p95)
+		}
+		d.lives.p95[k] = p
 		d.lives.Unlock()
 	}
 	return p
+}
+
+// openServiceOf is openService(o, lambda), remembered by batch and rate
+// where the deployment keeps its lives: a mix's workloads ask the same
+// load one after another.
+func (d *deployment) openServiceOf(o operatingPoint, lambda float64) float64 {
+	b := int(o.b)
+	if d.lives == nil || float64(b) != o.b {
+		return d.openService(o, lambda)
+	}
+	k := openKey{b: b, lambda: math.Float64bits(lambda)}
+	d.lives.Lock()
+	s, ok := d.lives.open[k]
+	d.lives.Unlock()
+	if !ok {
+		s = d.openService(o, lambda)
+		d.lives.Lock()
+		if len(d.lives.open) >= livesCap {
+			clear(d.lives.open)
+		}
+		d.lives.open[k] = s
+		d.lives.Unlock()
+	}
+	return s
 }

@@ -331,7 +331,7 @@ func (d *deployment) serve(r *Result, b int, lambda float64) operatingPoint {
 	}
 	front := d.frontEnd()
 	if lambda > 0 {
-		o.service = d.openService(o, lambda)
+		o.service = d.openServiceOf(o, lambda)
 	}
 	// The others' prefills queue before this one's: an M/D/1 queue of
 	// prefill work at the rate the others arrive, each holding the
