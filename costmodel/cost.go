@@ -139,6 +139,27 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 			return r.fleet, r.err
 		}
 	}
+	r, err := m.request(a, p, monthly, detail)
+	if err != nil {
+		return inference.Fleet{}, err
+	}
+	f, err := inference.Size(r)
+	if m.progress != nil {
+		m.progress.Add(1)
+	}
+	if memo {
+		if len(m.sized) >= maxSized {
+			clear(m.sized)
+		}
+		m.sized[key] = sizedFleet{f, err}
+	}
+	return f, err
+}
+
+// request is the sizing request of a's fleet at scenario p: its
+// workloads' load, prompts and targets on the GPU m uses (useGPU), priced
+// and billed as the plan bills it.
+func (m *model) request(a *assignment, p params, monthly float64, detail bool) (inference.Request, error) {
 	share, maxCtx, meanCtx, turns := 0.0, 0, 0.0, 0.0
 	var work []inference.Workload
 	for i, w := range m.s.Workloads {
@@ -161,7 +182,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	}
 	priced, err := m.pricedInstances(p.gpuPricePos)
 	if err != nil {
-		return inference.Fleet{}, err
+		return inference.Request{}, err
 	}
 	if m.launchedType != "" {
 		// The launched fleet's own instance type: 16 one-GPU g6e.xlarge
@@ -170,7 +191,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 	}
 	gpu, _ := m.cat.GPU(m.gpu)
 	rate := monthly * share / (m.s.Team.WorkingHoursPerMonth * SecondsPerHour) * p.peakToAverage
-	f, err := inference.Size(inference.Request{
+	return inference.Request{
 		Model: a.sh, GPU: gpu, Throughput: m.throughput, GPUOf: m.cat.GPU, Instances: priced,
 		PeakInputTokS: rate * p.inputShare, PeakOutputTokS: rate * (1 - p.inputShare),
 		MaxContextTokens: maxCtx, MeanContextTokens: meanCtx, Workloads: work,
@@ -178,17 +199,7 @@ func (m *model) size(a *assignment, p params, monthly float64, detail bool) (inf
 		FixedGPUs: m.fixedGPUs(), FixedTP: m.launchedTP, MaxInstances: m.maxInstances(), Explain: detail,
 		CachedInputShare: p.cachedShare, TurnsPerSession: turns,
 		Bill: m.biller(a, p), Budget: m.budget, Memo: m.memo,
-	})
-	if m.progress != nil {
-		m.progress.Add(1)
-	}
-	if memo {
-		if len(m.sized) >= maxSized {
-			clear(m.sized)
-		}
-		m.sized[key] = sizedFleet{f, err}
-	}
-	return f, err
+	}, nil
 }
 
 // shortcuts turns on the memos and bounds that spare the cost model work

@@ -492,6 +492,13 @@ func (st *stream) expandSplit(fleet []bool) {
 // expandFleet sizes one fleet of a split and, when the stream may use it,
 // queues its cheapest vector of choices.
 func (st *stream) expandFleet(g *group, k int) {
+	if st.s.refine(g, k) {
+		// Back in the queue at the load's bound.
+		if b, ok := st.managedBound(g.fleet); ok {
+			st.push(&node{cents: floorCents(g.cfgs[k].bound + b), g: g, cfg: k})
+		}
+		return
+	}
 	c := st.s.size(g, k)
 	if !c.ok || (c.unfit != "" && !st.relaxed) {
 		return

@@ -32,10 +32,13 @@ type fleetCfg struct {
 	gpu   string
 	ruled bool
 	bound float64
-	sized bool
-	ok    bool
-	cost  float64
-	unfit string
+	// refined is set once the bound was raised to the load's floor, or
+	// found no higher (searcher.refine).
+	refined bool
+	sized   bool
+	ok      bool
+	cost    float64
+	unfit   string
 	// err is why it could not be sized (not ok): no price, no instance.
 	err string
 }
@@ -248,16 +251,10 @@ func (s *searcher) fleetFloor(arch architecture.Name, gpu string) float64 {
 		return v
 	}
 	m := s.m
-	v := s.mid.opsUSD
+	v := s.fleetOverhead(arch) + s.mid.opsUSD
 	for _, li := range m.cat.FixedCosts {
-		if !slices.Contains(li.Applies, string(arch)) {
-			continue
-		}
-		switch li.Per {
-		case "", "instance", "secret":
+		if li.Per == "instance" && slices.Contains(li.Applies, string(arch)) {
 			v += li.MonthlyUSD
-		case "alarm":
-			v += AlarmsPerFleet * li.MonthlyUSD
 		}
 	}
 	own := m.gpu
@@ -274,6 +271,59 @@ func (s *searcher) fleetFloor(arch architecture.Name, gpu string) float64 {
 	}
 	s.floor[key] = v
 	return v
+}
+
+// fleetOverhead is the part of fleetFloor that no packing's bill
+// (model.biller) holds: the fleet's own line items under arch, one
+// secret and its alarms.
+func (s *searcher) fleetOverhead(arch architecture.Name) float64 {
+	v := 0.0
+	for _, li := range s.m.cat.FixedCosts {
+		if !slices.Contains(li.Applies, string(arch)) {
+			continue
+		}
+		switch li.Per {
+		case "", "secret":
+			v += li.MonthlyUSD
+		case "alarm":
+			v += AlarmsPerFleet * li.MonthlyUSD
+		}
+	}
+	return v
+}
+
+// refine raises fleet k's bound, once and before it is sized, to what
+// the load itself bills (inference.Floor: the fewest instances of any
+// layout that could carry the split's peak) with the overhead no bill
+// holds and the fleet's quality gap, where that is more than the bound
+// of one GPU-month it entered the queue at; it says whether the bound
+// rose. A split whose fleet must carry most of a large team's load is
+// then sized only when nothing cheaper is left: with 14 workloads and
+// every model on every GPU, the search sized 148,020 fleets.
+func (s *searcher) refine(g *group, k int) bool {
+	c := &g.cfgs[k]
+	if c.sized || c.refined || c.sh == nil {
+		return false
+	}
+	c.refined = true
+	m := s.m
+	a := &assignment{fleet: g.fleet, pick: make([]int, len(g.fleet)), sh: c.sh, gpu: c.gpu}
+	arch := a.arch()
+	m.useGPU(c.gpu)
+	r, err := m.request(a, s.mid, s.mid.developers*s.mid.tokens, false)
+	if err != nil {
+		return false
+	}
+	bill, ok := inference.Floor(r)
+	if !ok {
+		return false
+	}
+	gap := c.bound - s.fleetFloor(arch, c.gpu)
+	if b := s.fleetOverhead(arch) + bill + gap; b > c.bound+1e-9 {
+		c.bound = b
+		return true
+	}
+	return false
 }
 
 // leastFleetFloor is the least fleetFloor over the fleet's GPUs.

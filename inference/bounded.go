@@ -80,3 +80,33 @@ func lastReason(reasons []string) string {
 	}
 	return why
 }
+
+// Floor is a lower bound of the bill (Request.Bill) of any fleet Size
+// returns for r, found without sizing one: of every layout Size places,
+// the fewest instances that could carry the load at the target
+// utilization (Request.floor: a placed count is never fewer, and the
+// TTFT targets only add instances), billed; a layout the load puts over
+// the instance cap is billed at the fewest it starts from, as its fleet
+// stands at the cap's edge. A caller weighing many fleets (the cost
+// model's search) sizes only those whose floor does not already lose. ok
+// is false where Size errs, places no layout or sizes a fixed fleet (its
+// few layouts are all placed): Size then says what it returns. The bill
+// must not fall as instances are added.
+func Floor(r Request) (usd float64, ok bool) {
+	if r.FixedGPUs > 0 {
+		return 0, false
+	}
+	e, _, err := r.begin()
+	if err != nil {
+		return 0, false
+	}
+	least := math.Inf(1)
+	for _, c := range r.layouts(&e) {
+		bill := c.floor
+		if c.n > r.instanceCap(c.in) {
+			bill = r.cost(option{inst: c.in, n: r.fewest(c.tp, c.in.GPUs/c.tp, &e)}, &e)
+		}
+		least = math.Min(least, bill)
+	}
+	return least, !math.IsInf(least, 1)
+}

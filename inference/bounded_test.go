@@ -111,3 +111,58 @@ func TestMemoKeepsTheAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestFloorBoundsTheBill: Floor, asked without sizing, is never above
+// the bill of the fleet Size returns, for every request of the sweep
+// (targets tightened, and a cap of two instances that puts the large
+// loads over it); and it is the bill itself wherever the fewest
+// instances that carry the load meet every target, so it bounds tightly.
+func TestFloorBoundsTheBill(t *testing.T) {
+	tight, total := 0, 0
+	for i, req := range sweepRequests(t) {
+		for _, v := range []struct {
+			name string
+			edit func(*Request)
+		}{
+			{"as swept", func(*Request) {}},
+			{"tight targets", func(r *Request) {
+				r.Workloads = []Workload{{Name: "simple", ContextTokens: r.MaxContextTokens / 2, MaxTTFTMs: 150}, {Name: "agent", ContextTokens: r.MaxContextTokens, MaxTTFTMs: 900}}
+			}},
+			{"two instances at most", func(r *Request) { r.MaxInstances = 2 }},
+		} {
+			r := req
+			v.edit(&r)
+			name := fmt.Sprintf("%d/%s/%s/%.0f/%s", i, r.Model.ID, r.GPU.ID, r.PeakOutputTokS, v.name)
+			f, err := Size(r)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			floor, ok := Floor(r)
+			if !ok {
+				t.Fatalf("%s: no floor where Size sizes %d × %s", name, f.Instances, f.InstanceType)
+			}
+			bill := r.cost(option{inst: PricedInstance{Type: f.InstanceType, GPUs: f.BilledGPUs / f.Instances, GPUHourUSD: hourOf(r, f.InstanceType)}, n: f.Instances}, nil)
+			if floor > bill+1e-9 {
+				t.Errorf("%s: floor %.2f above the sized fleet's bill %.2f (%d × %s, TP %d)", name, floor, bill, f.Instances, f.InstanceType, f.TensorParallel)
+			}
+			total++
+			if floor >= bill-1e-9 {
+				tight++
+			}
+		}
+	}
+	if tight < total/4 {
+		t.Errorf("the floor is the bill of %d of %d fleets: too loose to spare the cost model's search its sizings", tight, total)
+	}
+	t.Logf("the floor is the bill of %d of %d fleets", tight, total)
+	// Where Size errs, or for a fixed fleet, there is no floor.
+	m, g := catalogPair(t, "llama-3.3-70b", "h100")
+	r := Request{Model: m, GPU: g, PeakOutputTokS: 100, PeakInputTokS: 600, MaxContextTokens: 4096, MeanContextTokens: 4096}
+	if _, ok := Floor(r); ok {
+		t.Error("a floor without a priced instance")
+	}
+	r.Instances, r.FixedGPUs = []PricedInstance{{Type: "p5.48xlarge", GPUs: 8, GPUHourUSD: 4}}, 8
+	if _, ok := Floor(r); ok {
+		t.Error("a floor for a fixed fleet")
+	}
+}

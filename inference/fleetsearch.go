@@ -177,9 +177,10 @@ type candidate struct {
 	tp    int
 	in    PricedInstance
 	ctxGB float64 // the cache one full context needs (holdsContext)
-	// floor is what the fewest instances that could carry the load
-	// (Request.floor) are billed: no placing of the layout is billed less.
+	// floor is what the fewest instances that could carry the load, n
+	// (Request.floor), are billed: no placing of the layout is billed less.
 	floor float64
+	n     int
 }
 
 // layouts lists, in the order placed, every tensor-parallel size that
@@ -211,7 +212,8 @@ func (r *Request) layouts(e *sizingEnv) []candidate {
 			if in.GPUs < tp || !whole && in.GPUs/tp < 2 {
 				continue
 			}
-			c := candidate{tp: tp, in: in, ctxGB: ctxGB, floor: r.cost(option{inst: in, n: r.floor(tp, in, e)}, e)}
+			n := r.floor(tp, in, e)
+			c := candidate{tp: tp, in: in, ctxGB: ctxGB, n: n, floor: r.cost(option{inst: in, n: n}, e)}
 			if r.Budget > 0 && c.floor >= r.Budget {
 				continue
 			}

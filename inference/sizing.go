@@ -226,27 +226,10 @@ func (f Fleet) Route(name string) (RouteTTFT, bool) {
 // model fits no tensor-parallel size or the performance model cannot
 // predict any.
 func Size(r Request) (Fleet, error) {
-	if r.Model == nil || r.GPU == nil {
-		return Fleet{}, fmt.Errorf("size fleet: model and GPU are required")
-	}
-	if len(r.Instances) == 0 {
-		return Fleet{}, fmt.Errorf("size fleet: no priced instance type sells %s", r.GPU.ID)
-	}
-	maxCtx := max(r.MaxContextTokens, 1)
-	for _, w := range r.Workloads {
-		maxCtx = max(maxCtx, w.ContextTokens)
-	}
-	switch r.Model.Window(maxCtx) {
-	case modelcatalog.WindowExceeded:
-		return Fleet{}, fmt.Errorf("size fleet: a workload needs %d context tokens, above %s's maximum of %d", maxCtx, r.Model.ID, r.Model.MaxContext)
-	case modelcatalog.WindowFilled:
-		// The fleet could serve none of its requests.
-		return Fleet{}, fmt.Errorf("size fleet: a workload's %d-token prompt fills %s's whole window of %d tokens, leaving no room for its answer", maxCtx, r.Model.ID, r.Model.MaxContext)
-	}
-	if err := r.answersFit(); err != nil {
+	e, maxCtx, err := r.begin()
+	if err != nil {
 		return Fleet{}, err
 	}
-	e := r.env(maxCtx)
 	best, why, ok := r.search(&e)
 	if !ok && r.Budget > 0 && why == "" {
 		return Fleet{}, ErrOverBudget
@@ -258,6 +241,34 @@ func Size(r Request) (Fleet, error) {
 		return Fleet{}, fmt.Errorf("size fleet: %s (%.0f GB of weights) with a %d-token request (a %d-token prompt and its output) fits no tensor-parallel size up to %d %s GPUs", r.Model.ID, r.Model.WeightsGB, e.maxCtx, maxCtx, e.limit, r.GPU.ID)
 	}
 	return r.fleetOf(best, &e), nil
+}
+
+// begin checks what Size needs before it searches (a model, a GPU, a
+// priced instance, every prompt and its answer within the model's
+// window) and resolves the sizing's environment; maxCtx is the longest
+// prompt.
+func (r *Request) begin() (e sizingEnv, maxCtx int, err error) {
+	if r.Model == nil || r.GPU == nil {
+		return e, 0, fmt.Errorf("size fleet: model and GPU are required")
+	}
+	if len(r.Instances) == 0 {
+		return e, 0, fmt.Errorf("size fleet: no priced instance type sells %s", r.GPU.ID)
+	}
+	maxCtx = max(r.MaxContextTokens, 1)
+	for _, w := range r.Workloads {
+		maxCtx = max(maxCtx, w.ContextTokens)
+	}
+	switch r.Model.Window(maxCtx) {
+	case modelcatalog.WindowExceeded:
+		return e, 0, fmt.Errorf("size fleet: a workload needs %d context tokens, above %s's maximum of %d", maxCtx, r.Model.ID, r.Model.MaxContext)
+	case modelcatalog.WindowFilled:
+		// The fleet could serve none of its requests.
+		return e, 0, fmt.Errorf("size fleet: a workload's %d-token prompt fills %s's whole window of %d tokens, leaving no room for its answer", maxCtx, r.Model.ID, r.Model.MaxContext)
+	}
+	if err := r.answersFit(); err != nil {
+		return e, 0, err
+	}
+	return r.env(maxCtx), maxCtx, nil
 }
 
 // ErrOverBudget is Size's error when every fleet is billed at least the

@@ -1,0 +1,65 @@
+package costmodel
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/spec"
+)
+
+// TestRefinedBoundHolds: the bound the search raises a fleet to before
+// sizing it (searcher.refine: the load's floor) is never above the fleet
+// part the sizing then prices, for every split of every bundled example's
+// auto workloads, every model and GPU the search lists, under every
+// pricing model and schedule; and it rises for some, or it spares no
+// sizing.
+func TestRefinedBoundHolds(t *testing.T) {
+	t.Parallel()
+	files, _ := filepath.Glob(filepath.Join("..", "examples", "*.hcl"))
+	seeds, _ := filepath.Glob(filepath.Join("..", "examples", "seed", "*.hcl"))
+	files = append(files, seeds...)
+	cat := modelcatalog.Default()
+	checked, rose := 0, 0
+	for _, f := range files {
+		for _, v := range [][2]string{{spec.OnDemand, spec.AlwaysOn}, {spec.Reserved, spec.BusinessHours}, {spec.Spot, spec.AlwaysOn}, {spec.CapacityBlock, spec.BusinessHours}} {
+			s := parseFile(t, f)
+			s.SelfHosted.Pricing, s.SelfHosted.Schedule = v[0], v[1]
+			m, err := newModel(s, cat, date)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sr := m.newSearcher()
+			n := len(s.Workloads)
+			for mask := 1; mask < 1<<n; mask++ {
+				fleet := make([]bool, n)
+				for i := range fleet {
+					fleet[i] = mask&(1<<i) != 0
+				}
+				g := sr.group(fleet)
+				for k := range g.cfgs {
+					before := g.cfgs[k].bound
+					up := sr.refine(g, k)
+					c := sr.size(g, k)
+					if c.bound < before || up != (c.bound > before) {
+						t.Errorf("%s %v, split %b, %s on %s: bound %.2f → %.2f (rose: %v)", filepath.Base(f), v, mask, c.sh.ID, c.gpu, before, c.bound, up)
+					}
+					if !c.ok {
+						continue
+					}
+					checked++
+					if up {
+						rose++
+					}
+					if c.bound > c.cost+1e-6 {
+						t.Errorf("%s %v, split %b, %s on %s: refined bound %.2f above the sized fleet part %.2f (was %.2f)", filepath.Base(f), v, mask, c.sh.ID, c.gpu, c.bound, c.cost, before)
+					}
+				}
+			}
+		}
+	}
+	t.Logf("%d fleets checked, %d bounds raised", checked, rose)
+	if checked < 100 || rose < checked/4 {
+		t.Errorf("%d fleets checked, %d bounds raised: too few to test the refinement", checked, rose)
+	}
+}
