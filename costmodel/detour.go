@@ -7,34 +7,57 @@ import (
 	"strings"
 
 	"github.com/costgate/costgate/architecture"
+	"github.com/costgate/costgate/modelcatalog"
 )
 
 // The search past MaxGated denials. A policy folder may deny a route
-// (a workload on the fleet, or on one managed model) in every assignment
-// that holds it; where the cheapest assignments all hold it, the search
+// (a workload on the fleet, or on one managed model) or a fleet's model
+// or GPU in every assignment that holds it; where the cheapest assignments all hold it, the search
 // in cost order spends its MaxGated gates on them and the option is
 // denied though an allowed one lies just past them. Above the exact
 // limit this is the rule, not the exception: the heuristic's splits near
 // a fixed fleet's edge are near-copies of one another.
 
 // route is one workload's side in an assignment: on the fleet (pick -1)
-// or on managed choice pick.
+// or on managed choice pick; or, with model or gpu set (workload -1), the
+// fleet's model or GPU, whichever workloads it serves.
 type route struct {
 	workload, pick int
+	model          *modelcatalog.OpenModel
+	gpu            string
+}
+
+// fleetPart says whether r is the fleet's model or GPU.
+func (r route) fleetPart() bool { return r.model != nil || r.gpu != "" }
+
+// heldBy says whether a fleet of model sh on gpu holds r, a fleet's
+// model or GPU.
+func (r route) heldBy(sh *modelcatalog.OpenModel, gpu string) bool {
+	return r.model != nil && sh == r.model || r.gpu != "" && gpu == r.gpu
 }
 
 // maxDetours bounds the routes a detour avoids, one stream each.
 const maxDetours = 32
 
 // sharedRoutes lists the routes every assignment the gate denied holds,
-// of those the option's search chose (not fixed by the per-route rules),
-// in workload order.
+// of those the option's search chose (not fixed by the per-route rules):
+// the fleet's model and GPU where the search had others to choose, then
+// the workloads' routes in workload order.
 func sharedRoutes(st *stream, denied []gatedDenial) []route {
 	if len(denied) == 0 {
 		return nil
 	}
 	var out []route
 	a := denied[0].a
+	if a.onFleet() {
+		for _, r := range []route{{workload: -1, model: a.sh}, {workload: -1, gpu: a.gpu}} {
+			if r.model != nil && len(st.s.models) > 1 || r.gpu != "" && len(st.s.gpus) > 1 {
+				if !slices.ContainsFunc(denied[1:], func(g gatedDenial) bool { return !holds(g.a, r) }) {
+					out = append(out, r)
+				}
+			}
+		}
+	}
 	for i := range a.fleet {
 		r := route{workload: i, pick: a.pick[i]}
 		if a.fleet[i] {
@@ -53,8 +76,12 @@ func sharedRoutes(st *stream, denied []gatedDenial) []route {
 	return out
 }
 
-// holds says whether a serves r's workload as r does.
+// holds says whether a serves r's workload as r does, or runs r's fleet
+// model or GPU.
 func holds(a *assignment, r route) bool {
+	if r.fleetPart() {
+		return a.onFleet() && r.heldBy(a.sh, a.gpu)
+	}
 	if r.pick == -1 {
 		return a.fleet[r.workload]
 	}
@@ -62,12 +89,14 @@ func holds(a *assignment, r route) bool {
 }
 
 // avoiding is option arch's stream without route r: its workload kept off
-// the fleet, or off that managed choice; nil when the per-route rules
-// leave the workload no other side.
+// the fleet, or off that managed choice, or no fleet of r's model or on
+// r's GPU; nil when the per-route rules leave the workload no other side.
 func (s *searcher) avoiding(arch architecture.Name, r route) *stream {
 	st := s.newStream(arch, false)
 	i := r.workload
 	switch {
+	case r.fleetPart():
+		st.shun = &r
 	case r.pick == -1:
 		if len(st.order[i]) == 0 {
 			return nil
@@ -82,12 +111,7 @@ func (s *searcher) avoiding(arch architecture.Name, r route) *stream {
 			st.fixed[i] = 1
 		}
 	}
-	splits, _ := st.splits()
-	for _, fleet := range splits {
-		if st.admits(fleet) {
-			st.pushSplit(fleet)
-		}
-	}
+	st.start()
 	return st
 }
 
@@ -169,11 +193,15 @@ func (q *optionSearch) detour() (o Option, found bool, err error) {
 func (m *model) describeRoutes(routes []route) string {
 	parts := make([]string, len(routes))
 	for j, r := range routes {
-		w := m.s.Workloads[r.workload].Name
-		if r.pick == -1 {
-			parts[j] = w + " on the fleet"
-		} else {
-			parts[j] = w + " on " + m.choices[r.workload][r.pick].model.ID
+		switch {
+		case r.model != nil:
+			parts[j] = "the fleet's model " + r.model.ID
+		case r.gpu != "":
+			parts[j] = "the fleet's GPU " + r.gpu
+		case r.pick == -1:
+			parts[j] = m.s.Workloads[r.workload].Name + " on the fleet"
+		default:
+			parts[j] = m.s.Workloads[r.workload].Name + " on " + m.choices[r.workload][r.pick].model.ID
 		}
 	}
 	return strings.Join(parts, ", ")

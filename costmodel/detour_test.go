@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"regexp"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -178,4 +179,99 @@ func largestOnFleet(t *testing.T, src string) (string, bool) {
 func pinManaged(src, name string) string {
 	open := fmt.Sprintf("workload %q {\n", name)
 	return strings.Replace(src, open, open+"  route = \"managed\"\n", 1)
+}
+
+// TestDetourAroundADeniedFleetPart: a gate that denies every fleet of
+// one model, or on one GPU (the cheapest fleet's, as a licence or
+// procurement policy may), is met as the search in cost order without a
+// gate limit meets it: where the MaxGated cheapest assignments all ran
+// that model or GPU, the search went on without it (search.detour names
+// it) to an option no dearer than the one the unlimited search allows,
+// allowed wherever that one is, and never on the denied model or GPU.
+func TestDetourAroundADeniedFleetPart(t *testing.T) {
+	t.Parallel()
+	teams := 6
+	if testing.Short() || raceBuild {
+		teams = 2
+	}
+	r := rand.New(rand.NewPCG(20261207, 2))
+	self := regexp.MustCompile(`(?s)self_hosted \{.*?\n\}\n`)
+	var detoured [2]atomic.Int32
+	for k := range teams {
+		src, _ := heuristicSpec(r, 5+k%4)
+		src = self.ReplaceAllString(src, "self_hosted {\n  model = \"auto\"\n  gpu = \"auto\"\n}\n")
+		for part, what := range []string{"model", "GPU"} {
+			t.Run(fmt.Sprintf("team%02d/%s", k, what), func(t *testing.T) {
+				t.Parallel()
+				if detourAgainstUnlimited(t, src, part == 0) {
+					detoured[part].Add(1)
+				}
+			})
+		}
+	}
+	t.Cleanup(func() {
+		if detoured[0].Load() == 0 || detoured[1].Load() == 0 {
+			t.Errorf("searches gone on past the gate's limit: %d by a model, %d by a GPU; the test checks nothing where 0", detoured[0].Load(), detoured[1].Load())
+		}
+	})
+}
+
+// detourAgainstUnlimited plans src under a gate denying the fleet model
+// (byModel) or GPU of its cheapest option on a fleet, with a gate limit
+// of detourGates and without one, and compares them; false when src has
+// no such option or the search did not go on.
+func detourAgainstUnlimited(t *testing.T, src string, byModel bool) bool {
+	part, least := "", math.Inf(1)
+	for _, o := range plannedWith(t, src, nil, nil).opts {
+		if o.assign != nil && o.assign.onFleet() && !o.denied && !o.relaxed && o.MonthlyUSD.Expected < least {
+			part, least = o.assign.gpu, o.MonthlyUSD.Expected
+			if byModel {
+				part = o.assign.sh.ID
+			}
+		}
+	}
+	if part == "" {
+		return false
+	}
+	runs := func(o *Option) bool {
+		if o.assign == nil || !o.assign.onFleet() {
+			return false
+		}
+		if byModel {
+			return o.assign.sh.ID == part
+		}
+		return o.assign.gpu == part
+	}
+	gate := func(o Option) (Verdict, error) {
+		if runs(&o) {
+			return Verdict{Denied: []string{"org.fleet_part"}}, nil
+		}
+		return Verdict{}, nil
+	}
+	limited := plannedWith(t, src, gate, func(s *searcher) { s.maxGated = detourGates })
+	unlimited := plannedWith(t, src, gate, func(s *searcher) { s.maxGated, s.maxSkipped = 1<<20, 1<<20 })
+	went := false
+	for _, arch := range []architecture.Name{architecture.SelfHosted, architecture.Hybrid} {
+		l, u := optionOf(limited.opts, arch), optionOf(unlimited.opts, arch)
+		if l == nil || u == nil {
+			continue
+		}
+		if !l.denied && runs(l) {
+			t.Errorf("%s allowed on the denied %s", arch, part)
+		}
+		if slices.ContainsFunc(l.Notes, func(n Note) bool { return n.ID == "search.detour" && strings.Contains(n.Message, part) }) {
+			went = true
+		}
+		la, ua := !l.denied && !l.relaxed, !u.denied && !u.relaxed
+		switch {
+		case ua && !la:
+			t.Errorf("%s: allowed at $%.2f without a gate limit, denied with one\n%s", arch, u.MonthlyUSD.Expected, src)
+		case ua && l.MonthlyUSD.Expected > u.MonthlyUSD.Expected+0.005:
+			t.Errorf("%s: $%.2f with the gate limit, above the $%.2f found without one\n%s", arch, l.MonthlyUSD.Expected, u.MonthlyUSD.Expected, src)
+		}
+	}
+	if went {
+		t.Logf("the search went on without %s", part)
+	}
+	return went
 }

@@ -339,7 +339,7 @@ func (st *stream) splitCost(fleet []bool, cash bool, limit float64) float64 {
 	g := s.group(fleet)
 	ks := make([]int, 0, len(g.cfgs))
 	for k := range g.cfgs {
-		if (st.relaxed || !g.cfgs[k].ruled) && (st.probe == nil || st.probe[k]) {
+		if st.uses(&g.cfgs[k]) && (st.probe == nil || st.probe[k]) {
 			ks = append(ks, k)
 		}
 	}
@@ -351,6 +351,9 @@ func (st *stream) splitCost(fleet []bool, cash bool, limit float64) float64 {
 	for _, k := range ks {
 		if floor(k) >= least || b+floor(k) >= limit {
 			break
+		}
+		if s.refine(g, k) && (floor(k) >= least || b+floor(k) >= limit) {
+			continue // the load's bound loses (searcher.refine)
 		}
 		if c := s.size(g, k); c.ok && (st.relaxed || c.unfit == "") {
 			least = math.Min(least, c.cost-gaps[k%len(s.models)])

@@ -272,6 +272,18 @@ type stream struct {
 	// probe, when set, lists the fleets the heuristic sizes while it
 	// chooses splits (probeFleets).
 	probe []bool
+	// shun, when set, is a fleet model or GPU the stream leaves out (a
+	// detour's: searcher.avoiding).
+	shun *route
+}
+
+// uses says whether the stream may use fleet c of a split: one the
+// per-route rules allow (any, relaxed) and not one it shuns.
+func (st *stream) uses(c *fleetCfg) bool {
+	if c.ruled && !st.relaxed {
+		return false
+	}
+	return st.shun == nil || !st.shun.heldBy(c.sh, c.gpu)
 }
 
 // node is a queue entry, at a lower bound unless exact: a split whose
@@ -303,14 +315,20 @@ type node struct {
 // exactness alone.
 func (s *searcher) stream(arch architecture.Name, relaxed bool) *stream {
 	st := s.newStream(arch, relaxed)
-	splits, exact := st.splits()
-	if !exact && !relaxed {
+	if exact := st.start(); !exact && !relaxed {
 		s.stats.Exact = false
 	}
+	return st
+}
+
+// start queues the stream's splits (splits) given its workloads' fixed
+// sides and choices; exact is the splits'.
+func (st *stream) start() (exact bool) {
+	splits, exact := st.splits()
 	for _, fleet := range splits {
 		st.pushSplit(fleet)
 	}
-	return st
+	return exact
 }
 
 // newStream prepares a stream of option arch with nothing queued: each
@@ -435,8 +453,8 @@ func (st *stream) pushSplit(fleet []bool) {
 			return
 		}
 		least := math.Inf(1)
-		for _, c := range g.cfgs {
-			if st.relaxed || !c.ruled {
+		for k := range g.cfgs {
+			if c := &g.cfgs[k]; st.uses(c) {
 				least = math.Min(least, c.bound)
 			}
 		}
@@ -477,8 +495,9 @@ func (st *stream) next() (a *assignment, cost float64, ok bool) {
 func (st *stream) expandSplit(fleet []bool) {
 	g := st.s.group(fleet)
 	b, _ := st.managedBound(fleet)
-	for k, c := range g.cfgs {
-		if c.ruled && !st.relaxed {
+	for k := range g.cfgs {
+		c := &g.cfgs[k]
+		if !st.uses(c) {
 			continue
 		}
 		if c.sized {
