@@ -114,11 +114,8 @@ func TestHeuristicAgainstExact(t *testing.T) {
 	// One of the package's slowest: run beside the others (CI time).
 	t.Parallel()
 	specs := 16
-	switch {
-	case testing.Short():
+	if testing.Short() {
 		specs = 3
-	case raceBuild:
-		specs = 5
 	}
 	r := rand.New(rand.NewPCG(20261205, 4))
 	var heuristic, worse atomic.Int32
