@@ -26,6 +26,18 @@ func parse(t testing.TB, name, src string) *spec.Spec {
 	return s
 }
 
+// exampleFiles lists the bundled examples, the seeds among them.
+func exampleFiles(t testing.TB) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join("..", "examples", "*.hcl"))
+	seeds, _ := filepath.Glob(filepath.Join("..", "examples", "seed", "*.hcl"))
+	files = append(files, seeds...)
+	if len(files) < 10 {
+		t.Fatalf("found %d examples", len(files))
+	}
+	return files
+}
+
 func parseFile(t testing.TB, path string) *spec.Spec {
 	t.Helper()
 	s, diags := spec.NewParser(modelcatalog.Default()).ParseFile(path)

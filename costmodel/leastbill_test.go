@@ -18,12 +18,7 @@ import (
 func TestLeastBillBoundsEveryGPU(t *testing.T) {
 	// One of the package's slowest: run beside the others (CI time).
 	t.Parallel()
-	files, _ := filepath.Glob(filepath.Join("..", "examples", "*.hcl"))
-	seeds, _ := filepath.Glob(filepath.Join("..", "examples", "seed", "*.hcl"))
-	files = append(files, seeds...)
-	if len(files) == 0 {
-		t.Fatal("no examples")
-	}
+	files := exampleFiles(t)
 	cat := modelcatalog.Default()
 	checked := 0
 	for _, f := range files {

@@ -16,9 +16,7 @@ import (
 // sizing.
 func TestRefinedBoundHolds(t *testing.T) {
 	t.Parallel()
-	files, _ := filepath.Glob(filepath.Join("..", "examples", "*.hcl"))
-	seeds, _ := filepath.Glob(filepath.Join("..", "examples", "seed", "*.hcl"))
-	files = append(files, seeds...)
+	files := exampleFiles(t)
 	cat := modelcatalog.Default()
 	checked, rose := 0, 0
 	for _, f := range files {

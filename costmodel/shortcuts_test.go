@@ -21,9 +21,7 @@ import (
 // a spend limit, by fleet size and by a managed model (so that searches finish assignments
 // again, fall back to their first one, and look under the cash limit).
 func TestShortcutsChangeNoPlan(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "examples", "*.hcl"))
-	seeds, _ := filepath.Glob(filepath.Join("..", "examples", "seed", "*.hcl"))
-	files = append(files, seeds...)
+	files := exampleFiles(t)
 	n := 240
 	if testing.Short() || raceBuild {
 		n = 40

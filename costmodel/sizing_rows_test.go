@@ -12,12 +12,7 @@ import (
 // model and GPU, none derived from another measurement, and no note
 // speaks of a derived figure.
 func TestNoOtherModelsRows(t *testing.T) {
-	paths, _ := filepath.Glob(filepath.Join("..", "examples", "*.hcl"))
-	seeds, _ := filepath.Glob(filepath.Join("..", "examples", "seed", "*.hcl"))
-	paths = append(paths, seeds...)
-	if len(paths) < 10 {
-		t.Fatalf("found %d examples", len(paths))
-	}
+	paths := exampleFiles(t)
 	calibrated := 0
 	for _, path := range paths {
 		r := evaluate(t, parseFile(t, path))

@@ -192,20 +192,7 @@ func (d *deployment) prefillP95(o operatingPoint) float64 {
 	if d.lives == nil || float64(b) != o.b {
 		return at()
 	}
-	k := p95Key{tokens: c.InputTokensP95, b: b}
-	d.lives.Lock()
-	p, ok := d.lives.p95[k]
-	d.lives.Unlock()
-	if !ok {
-		p = at()
-		d.lives.Lock()
-		if len(d.lives.p95) >= livesCap {
-			clear(d.lives.p95)
-		}
-		d.lives.p95[k] = p
-		d.lives.Unlock()
-	}
-	return p
+	return recall(d.lives, d.lives.p95, p95Key{tokens: c.InputTokensP95, b: b}, at)
 }
 
 // openServiceOf is openService(o, lambda), remembered by batch and rate
@@ -217,17 +204,24 @@ func (d *deployment) openServiceOf(o operatingPoint, lambda float64) float64 {
 		return d.openService(o, lambda)
 	}
 	k := openKey{b: b, lambda: math.Float64bits(lambda)}
-	d.lives.Lock()
-	s, ok := d.lives.open[k]
-	d.lives.Unlock()
-	if !ok {
-		s = d.openService(o, lambda)
-		d.lives.Lock()
-		if len(d.lives.open) >= livesCap {
-			clear(d.lives.open)
-		}
-		d.lives.open[k] = s
-		d.lives.Unlock()
+	return recall(d.lives, d.lives.open, k, func() float64 { return d.openService(o, lambda) })
+}
+
+// recall is m[k], one of l's maps, or f's answer remembered there (m
+// starts over when it holds livesCap), under l's lock.
+func recall[K comparable](l *lives, m map[K]float64, k K, f func() float64) float64 {
+	l.Lock()
+	v, ok := m[k]
+	l.Unlock()
+	if ok {
+		return v
 	}
-	return s
+	v = f()
+	l.Lock()
+	if len(m) >= livesCap {
+		clear(m)
+	}
+	m[k] = v
+	l.Unlock()
+	return v
 }
