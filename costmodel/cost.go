@@ -204,7 +204,8 @@ func (m *model) request(a *assignment, p params, monthly float64, detail bool) (
 
 // shortcuts turns on the memos and bounds that spare the cost model work
 // whose answer it already has or can prove (the sizing memo, finish's
-// memo, the breakeven search's bounds). A test turns it off to check
+// memo, the breakeven search's bounds, the load's bound on a fleet before
+// it is sized: searcher.refine). A test turns it off to check
 // that the plans come out the same without them.
 var shortcuts = true
 

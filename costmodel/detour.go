@@ -177,7 +177,7 @@ func (q *optionSearch) detour() (o Option, found bool, err error) {
 		}
 		if len(v.Denied) == 0 {
 			o.Notes = append(o.Notes, Note{ID: "search.detour", Message: fmt.Sprintf(
-				"the policies denied the %d cheapest %s assignments, each of which had %s; this is the cheapest allowed one the search found without one of those routes, and a cheaper allowed one may remain: the search is not exact",
+				"the policies denied the %d cheapest %s assignments, each of which had %s; this is the cheapest allowed one the search found without one of those, and a cheaper allowed one may remain: the search is not exact",
 				s.maxGated, q.arch, m.describeRoutes(routes))})
 			return o, true, nil
 		}

@@ -391,6 +391,9 @@ func (st *stream) probeFleets(base []bool, free []int) []bool {
 		g := s.group(fleet)
 		best := -1
 		for j := k; j < len(g.cfgs); j += nm {
+			if st.shun != nil && st.shun.heldBy(g.cfgs[j].sh, g.cfgs[j].gpu) {
+				continue // a detour's stream avoiding that model or GPU
+			}
 			if c := s.size(g, j); c.ok {
 				cost[j] = c.cost
 			}
@@ -398,7 +401,9 @@ func (st *stream) probeFleets(base []bool, free []int) []bool {
 				best = j
 			}
 		}
-		probe[best] = true
+		if best >= 0 {
+			probe[best] = true
+		}
 	}
 	idx := make([]int, len(cost))
 	for j := range idx {

@@ -11,18 +11,39 @@ import (
 // TestRefinedBoundHolds: the bound the search raises a fleet to before
 // sizing it (searcher.refine: the load's floor) is never above the fleet
 // part the sizing then prices, for every split of every bundled example's
-// auto workloads, every model and GPU the search lists, under every
-// pricing model and schedule; and it rises for some, or it spares no
-// sizing.
+// workloads, every model and GPU the search lists, under every pricing
+// model and schedule, with the example's fleet sized rather than fixed,
+// a spot fleet's on-demand base, minimum replicas past a capacity block's
+// cap, a list of GPUs, the quality gap in the decision or out; and it
+// rises for some, or it spares no sizing.
 func TestRefinedBoundHolds(t *testing.T) {
 	t.Parallel()
 	files := exampleFiles(t)
 	cat := modelcatalog.Default()
 	checked, rose := 0, 0
 	for _, f := range files {
-		for _, v := range [][2]string{{spec.OnDemand, spec.AlwaysOn}, {spec.Reserved, spec.BusinessHours}, {spec.Spot, spec.AlwaysOn}, {spec.CapacityBlock, spec.BusinessHours}} {
+		for _, v := range []struct {
+			pricing, schedule string
+			edit              func(*spec.SelfHosted)
+		}{
+			{spec.OnDemand, spec.AlwaysOn, func(*spec.SelfHosted) {}},
+			{spec.Reserved, spec.BusinessHours, func(h *spec.SelfHosted) { h.GPUs = 0 }},
+			{spec.Spot, spec.AlwaysOn, func(h *spec.SelfHosted) { h.GPUs, h.OnDemandBase, h.MinReplicas = 0, 2, 3 }},
+			{spec.CapacityBlock, spec.BusinessHours, func(h *spec.SelfHosted) { h.GPUs, h.MinReplicas = 0, 600 }},
+			// A load past the block's cap as well: the fleet stands one
+			// past the cap, below its minimum replicas.
+			{spec.CapacityBlock, spec.AlwaysOn, func(h *spec.SelfHosted) { h.GPUs, h.MinReplicas = 0, 600 }},
+			{spec.OnDemand, spec.AlwaysOn, func(h *spec.SelfHosted) { h.GPUs, h.GPUChoices = 0, []string{"h100", "l40s", "a10g"} }},
+		} {
 			s := parseFile(t, f)
-			s.SelfHosted.Pricing, s.SelfHosted.Schedule = v[0], v[1]
+			s.SelfHosted.Pricing, s.SelfHosted.Schedule = v.pricing, v.schedule
+			v.edit(&s.SelfHosted)
+			if v.pricing == spec.CapacityBlock && v.schedule == spec.AlwaysOn {
+				s.Team.Developers = spec.Range{Low: 1000 * s.Team.Developers.Low, High: 1000 * s.Team.Developers.High}
+			}
+			if v.pricing == spec.Spot {
+				s.Quality.IncludeInDecision = !s.Quality.IncludeInDecision
+			}
 			m, err := newModel(s, cat, date)
 			if err != nil {
 				t.Fatal(err)
@@ -40,7 +61,7 @@ func TestRefinedBoundHolds(t *testing.T) {
 					up := sr.refine(g, k)
 					c := sr.size(g, k)
 					if c.bound < before || up != (c.bound > before) {
-						t.Errorf("%s %v, split %b, %s on %s: bound %.2f → %.2f (rose: %v)", filepath.Base(f), v, mask, c.sh.ID, c.gpu, before, c.bound, up)
+						t.Errorf("%s %s %s, split %b, %s on %s: bound %.2f → %.2f (rose: %v)", filepath.Base(f), v.pricing, v.schedule, mask, c.sh.ID, c.gpu, before, c.bound, up)
 					}
 					if !c.ok {
 						continue
@@ -50,7 +71,7 @@ func TestRefinedBoundHolds(t *testing.T) {
 						rose++
 					}
 					if c.bound > c.cost+1e-6 {
-						t.Errorf("%s %v, split %b, %s on %s: refined bound %.2f above the sized fleet part %.2f (was %.2f)", filepath.Base(f), v, mask, c.sh.ID, c.gpu, c.bound, c.cost, before)
+						t.Errorf("%s %s %s, split %b, %s on %s: refined bound %.2f above the sized fleet part %.2f (was %.2f)", filepath.Base(f), v.pricing, v.schedule, mask, c.sh.ID, c.gpu, c.bound, c.cost, before)
 					}
 				}
 			}

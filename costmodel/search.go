@@ -483,7 +483,9 @@ func (st *stream) next() (a *assignment, cost float64, ok bool) {
 		case n.g == nil:
 			st.expandSplit(n.fleet)
 		case n.idx == nil:
-			st.expandFleet(n.g, n.cfg)
+			if !st.requeue(n) {
+				st.expandFleet(n.g, n.cfg)
+			}
 		default:
 			st.expandVector(n)
 		}
@@ -508,16 +510,27 @@ func (st *stream) expandSplit(fleet []bool) {
 	}
 }
 
+// requeue puts an unsized fleet's node n back in the queue at the load's
+// bound (searcher.refine) where that is above the key it came out at,
+// whichever stream raised the bound; false when the fleet is to be sized
+// now.
+func (st *stream) requeue(n *node) bool {
+	c := &n.g.cfgs[n.cfg]
+	if c.sized {
+		return false
+	}
+	st.s.refine(n.g, n.cfg)
+	b, ok := st.managedBound(n.g.fleet)
+	if key := floorCents(c.bound + b); ok && key > n.cents {
+		st.push(&node{cents: key, g: n.g, cfg: n.cfg})
+		return true
+	}
+	return false
+}
+
 // expandFleet sizes one fleet of a split and, when the stream may use it,
 // queues its cheapest vector of choices.
 func (st *stream) expandFleet(g *group, k int) {
-	if st.s.refine(g, k) {
-		// Back in the queue at the load's bound.
-		if b, ok := st.managedBound(g.fleet); ok {
-			st.push(&node{cents: floorCents(g.cfgs[k].bound + b), g: g, cfg: k})
-		}
-		return
-	}
 	c := st.s.size(g, k)
 	if !c.ok || (c.unfit != "" && !st.relaxed) {
 		return

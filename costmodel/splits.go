@@ -302,7 +302,7 @@ func (s *searcher) fleetOverhead(arch architecture.Name) float64 {
 // every model on every GPU, the search sized 148,020 fleets.
 func (s *searcher) refine(g *group, k int) bool {
 	c := &g.cfgs[k]
-	if c.sized || c.refined || c.sh == nil {
+	if !shortcuts || c.sized || c.refined || c.sh == nil {
 		return false
 	}
 	c.refined = true

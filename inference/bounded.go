@@ -86,8 +86,9 @@ func lastReason(reasons []string) string {
 // the fewest instances that could carry the load at the target
 // utilization (Request.floor: a placed count is never fewer, and the
 // TTFT targets only add instances), billed; a layout the load puts over
-// the instance cap is billed at the fewest it starts from, as its fleet
-// stands at the cap's edge. A caller weighing many fleets (the cost
+// the instance cap is billed at the fewest it starts from or one past the
+// cap, whichever is fewer, as place stands such a fleet one past the cap
+// (where the minimum replicas alone exceed the cap, it starts above it). A caller weighing many fleets (the cost
 // model's search) sizes only those whose floor does not already lose. ok
 // is false where Size errs, places no layout or sizes a fixed fleet (its
 // few layouts are all placed): Size then says what it returns. The bill
@@ -103,8 +104,8 @@ func Floor(r Request) (usd float64, ok bool) {
 	least := math.Inf(1)
 	for _, c := range r.layouts(&e) {
 		bill := c.floor
-		if c.n > r.instanceCap(c.in) {
-			bill = r.cost(option{inst: c.in, n: r.fewest(c.tp, c.in.GPUs/c.tp, &e)}, &e)
+		if limit := r.instanceCap(c.in); c.n > limit {
+			bill = r.cost(option{inst: c.in, n: min(r.fewest(c.tp, c.in.GPUs/c.tp, &e), limit+1)}, &e)
 		}
 		least = math.Min(least, bill)
 	}

@@ -2,6 +2,7 @@ package inference
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/costgate/costgate/modelcatalog"
@@ -114,9 +115,13 @@ func TestMemoKeepsTheAnswers(t *testing.T) {
 
 // TestFloorBoundsTheBill: Floor, asked without sizing, is never above
 // the bill of the fleet Size returns, for every request of the sweep
-// (targets tightened, and a cap of two instances that puts the large
-// loads over it); and it is the bill itself wherever the fewest
-// instances that carry the load meet every target, so it bounds tightly.
+// (targets tightened; a cap of two instances that puts the large loads
+// over it; minimum replicas that alone exceed a one-instance cap, as a
+// capacity block's minimum replicas may; the cheapest type held to one
+// instance, as a spot fleet's on-demand base holds a type priced on
+// demand only; with a Memo, as the cost model asks); and it is the bill
+// itself wherever the fewest instances that carry the load meet every
+// target, so it bounds tightly.
 func TestFloorBoundsTheBill(t *testing.T) {
 	tight, total := 0, 0
 	for i, req := range sweepRequests(t) {
@@ -129,6 +134,13 @@ func TestFloorBoundsTheBill(t *testing.T) {
 				r.Workloads = []Workload{{Name: "simple", ContextTokens: r.MaxContextTokens / 2, MaxTTFTMs: 150}, {Name: "agent", ContextTokens: r.MaxContextTokens, MaxTTFTMs: 900}}
 			}},
 			{"two instances at most", func(r *Request) { r.MaxInstances = 2 }},
+			{"eight replicas, one instance at most", func(r *Request) { r.MinReplicas, r.MaxInstances = 8, 1 }},
+			{"the first type held to one instance", func(r *Request) {
+				r.Instances = slices.Clone(r.Instances)
+				r.Instances[0].MaxInstances = 1
+				r.MinReplicas = 3
+			}},
+			{"remembered", func(r *Request) { r.Memo = NewMemo() }},
 		} {
 			r := req
 			v.edit(&r)
