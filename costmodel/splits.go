@@ -309,6 +309,7 @@ func (s *searcher) refine(g *group, k int) bool {
 	m := s.m
 	a := &assignment{fleet: g.fleet, pick: make([]int, len(g.fleet)), sh: c.sh, gpu: c.gpu}
 	arch := a.arch()
+	defer m.useGPU(m.gpu)
 	m.useGPU(c.gpu)
 	r, err := m.request(a, s.mid, s.mid.developers*s.mid.tokens, false)
 	if err != nil {
