@@ -88,11 +88,12 @@ func lastReason(reasons []string) string {
 // TTFT targets only add instances), billed; a layout the load puts over
 // the instance cap is billed at the fewest it starts from or one past the
 // cap, whichever is fewer, as place stands such a fleet one past the cap
-// (where the minimum replicas alone exceed the cap, it starts above it). A caller weighing many fleets (the cost
-// model's search) sizes only those whose floor does not already lose. ok
-// is false where Size errs, places no layout or sizes a fixed fleet (its
-// few layouts are all placed): Size then says what it returns. The bill
-// must not fall as instances are added.
+// (where the minimum replicas alone exceed the cap, it starts above it).
+// A caller weighing many fleets (the cost model's search) sizes only
+// those whose floor does not already lose. ok is false where Size errs,
+// places no layout or sizes a fixed fleet (its few layouts are all
+// placed): Size then says what it returns. The bill must not fall as
+// instances are added.
 func Floor(r Request) (usd float64, ok bool) {
 	if r.FixedGPUs > 0 {
 		return 0, false
