@@ -85,10 +85,10 @@ func lastReason(reasons []string) string {
 // returns for r, found without sizing one: of every layout Size places,
 // the fewest instances that could carry the load at the target
 // utilization (Request.floor: a placed count is never fewer, and the
-// TTFT targets only add instances), billed; a layout the load puts over
-// the instance cap is billed at the fewest it starts from or one past the
-// cap, whichever is fewer, as place stands such a fleet one past the cap
-// (where the minimum replicas alone exceed the cap, it starts above it).
+// TTFT targets only add instances), billed; a layout the load or its
+// minimum replicas put over the instance cap is billed where place stands
+// it: one past the cap, or at the minimum replicas' instances where they
+// are more.
 // A caller weighing many fleets (the cost model's search) sizes only
 // those whose floor does not already lose. ok is false where Size errs,
 // places no layout or sizes a fixed fleet (its few layouts are all
@@ -106,7 +106,7 @@ func Floor(r Request) (usd float64, ok bool) {
 	for _, c := range r.layouts(&e) {
 		bill := c.floor
 		if limit := r.instanceCap(c.in); c.n > limit {
-			bill = r.cost(option{inst: c.in, n: min(r.fewest(c.tp, c.in.GPUs/c.tp, &e), limit+1)}, &e)
+			bill = r.cost(option{inst: c.in, n: max(r.fewest(c.tp, c.in.GPUs/c.tp, &e), limit+1)}, &e)
 		}
 		least = math.Min(least, bill)
 	}

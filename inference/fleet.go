@@ -82,6 +82,8 @@ func (r *Request) notes(o option, e *sizingEnv, f Fleet) []string {
 	switch {
 	case f.OverLimit && r.FixedGPUs > 0:
 		out = append(out, fmt.Sprintf("the fixed fleet's %d instances are more than %s: the stack would not launch it", f.Instances, r.limitText()))
+	case f.OverLimit && r.fewest(o.tp, o.rpi, e) > r.instanceCap(o.inst):
+		out = append(out, fmt.Sprintf("the minimum of %d replicas needs %d instances, more than %s: the stack would not launch it", e.minReplicas, f.Instances, r.limitText()))
 	case f.OverLimit:
 		out = append(out, fmt.Sprintf("the load needs more than %s: the counts shown are those of the first fleet past the cap (a whole number of instances), not what the load needs", r.limitText()))
 	}

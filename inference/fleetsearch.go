@@ -411,7 +411,10 @@ func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string
 	o.room = r.roomAt(o, e.target, e)
 	o.n = r.fewest(tp, o.rpi, e)
 	minN, maxN := o.n, r.instanceCap(in)
-	if r.FixedGPUs > 0 && o.n > maxN {
+	// A fixed fleet, or minimum replicas, past the cap is over it whatever
+	// the load: a capacity block of 600 minimum replicas was 75 ×
+	// p5.48xlarge within the sizer, against a cap of 64.
+	if o.n > maxN {
 		o.over = true
 	}
 	// Each pass needs at least as many instances as the last (more
@@ -426,7 +429,9 @@ func (r *Request) place(tp int, in PricedInstance, e *sizingEnv) (option, string
 			break
 		}
 		if need > maxN {
-			o.n, o.over = maxN+1, true
+			// One past the cap, or the minimum replicas where they start
+			// above it: a fleet never stands below its minimum.
+			o.n, o.over = max(maxN+1, minN), true
 			if why := r.settle(&o, e); why != "" {
 				return o, why
 			}

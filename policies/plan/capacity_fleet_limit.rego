@@ -40,7 +40,7 @@ deny contains v if {
 		"attribute": "self_hosted.pricing",
 		"option": o.architecture,
 		"msg": sprintf(
-			"The %s fleet would need more than %v instances, the most one EC2 Capacity Block holds (the stack reserves one block and would refuse to launch more): price the fleet on demand, reserved or spot, or lower the load it serves.",
+			"The %s fleet would need more than %v instances, the most one EC2 Capacity Block holds (the stack reserves one block and would refuse to launch more): price the fleet on demand, reserved or spot, or lower the load it serves or its self_hosted.min_replicas.",
 			[lib.label(o.architecture), o.sizing.max_instances],
 		),
 	}

@@ -32,7 +32,7 @@ test_fleet_limit_denies_past_one_capacity_block if {
 		"policy": "capacity.fleet_limit",
 		"attribute": "self_hosted.pricing",
 		"option": "hybrid",
-		"msg": "The hybrid fleet would need more than 64 instances, the most one EC2 Capacity Block holds (the stack reserves one block and would refuse to launch more): price the fleet on demand, reserved or spot, or lower the load it serves.",
+		"msg": "The hybrid fleet would need more than 64 instances, the most one EC2 Capacity Block holds (the stack reserves one block and would refuse to launch more): price the fleet on demand, reserved or spot, or lower the load it serves or its self_hosted.min_replicas.",
 	}} with input as {"options": [block("self_hosted", 64), block("hybrid", 65)]}
 }
 
