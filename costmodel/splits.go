@@ -311,11 +311,7 @@ func (s *searcher) refine(g *group, k int) bool {
 	arch := a.arch()
 	defer m.useGPU(m.gpu)
 	m.useGPU(c.gpu)
-	r, err := m.request(a, s.mid, s.mid.developers*s.mid.tokens, false)
-	if err != nil {
-		return false
-	}
-	bill, ok := inference.Floor(r)
+	bill, ok := m.loadFloor(a, s.mid)
 	if !ok {
 		return false
 	}
@@ -325,6 +321,17 @@ func (s *searcher) refine(g *group, k int) bool {
 		return true
 	}
 	return false
+}
+
+// loadFloor is a lower bound of the bill of the fleet a's sizing at p
+// returns (inference.Floor): ok is false where the request errs or the
+// bound is not known (a fixed fleet).
+func (m *model) loadFloor(a *assignment, p params) (float64, bool) {
+	r, err := m.request(a, p, p.developers*p.tokens, false)
+	if err != nil {
+		return 0, false
+	}
+	return inference.Floor(r)
 }
 
 // leastFleetFloor is the least fleetFloor over the fleet's GPUs.
