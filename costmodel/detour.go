@@ -51,7 +51,7 @@ func sharedRoutes(st *stream, denied []gatedDenial) []route {
 	a := denied[0].a
 	if a.onFleet() {
 		for _, r := range []route{{workload: -1, model: a.sh}, {workload: -1, gpu: a.gpu}} {
-			if r.model != nil && len(st.s.models) > 1 || r.gpu != "" && len(st.s.gpus) > 1 {
+			if r.model != nil && otherModelServes(st, r.model) || r.gpu != "" && len(st.s.gpus) > 1 {
 				if !slices.ContainsFunc(denied[1:], func(g gatedDenial) bool { return !holds(g.a, r) }) {
 					out = append(out, r)
 				}
@@ -74,6 +74,28 @@ func sharedRoutes(st *stream, denied []gatedDenial) []route {
 		}
 	}
 	return out
+}
+
+// otherModelServes says whether a fleet model other than sh may serve
+// every workload the stream fixes on the fleet: else a detour without sh
+// yields nothing, and would only spend a gate.
+func otherModelServes(st *stream, sh *modelcatalog.OpenModel) bool {
+	for k, other := range st.s.models {
+		if other == sh {
+			continue
+		}
+		serves := true
+		for i, f := range st.fixed {
+			if f == 1 && !st.relaxed && !st.s.fleetFit[i][k] {
+				serves = false
+				break
+			}
+		}
+		if serves {
+			return true
+		}
+	}
+	return false
 }
 
 // holds says whether a serves r's workload as r does, or runs r's fleet

@@ -272,3 +272,35 @@ func detourAgainstUnlimited(t *testing.T, src string, byModel bool) bool {
 	}
 	return went
 }
+
+// TestModelSuspectOnlyWithAnotherModel: the fleet's model is a suspect
+// (a detour without it) only where another fleet model may serve every
+// workload the stream fixes on the fleet; else the detour's stream
+// yields nothing and would only spend a gate. A relaxed stream applies
+// no per-route rule, and a workload left free needs no other model.
+func TestModelSuspectOnlyWithAnotherModel(t *testing.T) {
+	a, b := &modelcatalog.OpenModel{ID: "a"}, &modelcatalog.OpenModel{ID: "b"}
+	denied := []gatedDenial{{a: &assignment{fleet: []bool{true, true}, pick: []int{0, 0}, sh: a, gpu: "h100"}}}
+	tests := []struct {
+		name     string
+		fleetFit [][]bool // [workload][model a, b]
+		fixed    []int
+		relaxed  bool
+		suspect  bool
+	}{
+		{"b serves both fixed workloads", [][]bool{{true, true}, {true, true}}, []int{1, 1}, false, true},
+		{"b is ruled out for a fixed workload", [][]bool{{true, true}, {true, false}}, []int{1, 1}, false, false},
+		{"b is ruled out for a free workload", [][]bool{{true, true}, {true, false}}, []int{1, 0}, false, true},
+		{"relaxed, the rules do not apply", [][]bool{{true, false}, {true, false}}, []int{1, 1}, true, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &searcher{models: []*modelcatalog.OpenModel{a, b}, gpus: []string{"h100"}, fleetFit: tt.fleetFit}
+			st := &stream{s: s, fixed: tt.fixed, relaxed: tt.relaxed, order: [][]int{{0, 1}, {0, 1}}}
+			got := slices.ContainsFunc(sharedRoutes(st, denied), func(r route) bool { return r.model == a })
+			if got != tt.suspect {
+				t.Errorf("model a a suspect: %v, want %v", got, tt.suspect)
+			}
+		})
+	}
+}
