@@ -367,8 +367,10 @@ func (st *stream) splitCost(fleet []bool, cash bool, limit float64) float64 {
 // sized on the split of every free workload it may serve, the four
 // cheapest of those and each model's cheapest GPU. A model that may serve
 // no workload on the fleet (a quality floor above it) has no fleet to
-// size. The stream itself still considers every fleet of the splits
-// chosen.
+// size, nor has a fleet the stream may not use (stream.uses: its model
+// ruled out for a workload fixed on the fleet, or a detour's to avoid).
+// The stream itself still considers every fleet it may use of the
+// splits chosen.
 func (st *stream) probeFleets(base []bool, free []int) []bool {
 	s := st.s
 	nm := len(s.models)
@@ -391,8 +393,8 @@ func (st *stream) probeFleets(base []bool, free []int) []bool {
 		g := s.group(fleet)
 		best := -1
 		for j := k; j < len(g.cfgs); j += nm {
-			if st.shun != nil && st.shun.heldBy(g.cfgs[j].sh, g.cfgs[j].gpu) {
-				continue // a detour's stream avoiding that model or GPU
+			if !st.uses(&g.cfgs[j]) {
+				continue // ruled out for a workload fixed on the fleet, or a detour's to avoid
 			}
 			if c := s.size(g, j); c.ok {
 				cost[j] = c.cost
