@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -428,6 +429,12 @@ func TestGPUChoice(t *testing.T) {
 	auto := option(evaluate(t, withGPU(`"auto"`)))
 	if auto.Sizing.GPU == "h100" || auto.MonthlyUSD.Expected >= fixed.MonthlyUSD.Expected {
 		t.Errorf("auto chose %s at $%.0f, h100 costs $%.0f", auto.Sizing.GPU, auto.MonthlyUSD.Expected, fixed.MonthlyUSD.Expected)
+	}
+	// The note names the GPU auto chooses, at its cost: the cheapest of
+	// the others, whatever their order in the catalog.
+	want := fmt.Sprintf("on %s would cost %s a month", auto.Sizing.GPU, units.USD(auto.MonthlyUSD.Expected).Cents())
+	if !slices.ContainsFunc(fixed.Notes, func(n Note) bool { return n.ID == "sizing.gpu" && strings.Contains(n.Message, want) }) {
+		t.Errorf("no sizing.gpu note says %q: %+v", want, fixed.Notes)
 	}
 	if !strings.Contains(strings.Join(auto.Sizing.Notes, " "), "runner-ups: ") {
 		t.Errorf("auto names no runner-ups: %q", auto.Sizing.Notes)

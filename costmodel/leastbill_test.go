@@ -11,6 +11,7 @@ import (
 
 // TestLeastBillBoundsEveryGPU: the bounds the cheaper-GPU note prunes by
 // hold: the least bill is never above what an option on that GPU costs,
+// nor the load's (loadFloor) above its fleet's bill,
 // and what the option costs beyond its fleet's bill does not depend on
 // the GPU — for every bundled
 // example, every GPU the catalog sells in its region, every pricing
@@ -20,7 +21,7 @@ func TestLeastBillBoundsEveryGPU(t *testing.T) {
 	t.Parallel()
 	files := exampleFiles(t)
 	cat := modelcatalog.Default()
-	checked := 0
+	checked, floors := 0, 0
 	for _, f := range files {
 		for _, pricing := range []string{spec.OnDemand, spec.Reserved, spec.Spot, spec.CapacityBlock} {
 			for _, schedule := range []string{spec.AlwaysOn, spec.BusinessHours} {
@@ -60,6 +61,12 @@ func TestLeastBillBoundsEveryGPU(t *testing.T) {
 						// the same on every GPU: the note's budget for g's
 						// bill is the chosen total less it.
 						bill := m.biller(try, mid)(packingOf(ev))
+						if floor, ok := m.loadFloor(try, mid); ok {
+							floors++
+							if bill < floor-1e-6 {
+								t.Errorf("%s, %s %s, %s on %s: bill %.2f below the load's least bill %.2f", filepath.Base(f), pricing, schedule, o.Architecture, g, bill, floor)
+							}
+						}
 						if got := ev.total(m.s.Quality.IncludeInDecision) - bill; math.Abs(got-rest) > 1e-6 {
 							t.Errorf("%s, %s %s, %s on %s: %.4f beyond the bill, %.4f on %s", filepath.Base(f), pricing, schedule, o.Architecture, g, got, rest, o.assign.gpu)
 						}
@@ -68,8 +75,8 @@ func TestLeastBillBoundsEveryGPU(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("%d fleets checked", checked)
-	if checked < 100 {
-		t.Errorf("only %d fleets checked", checked)
+	t.Logf("%d fleets checked, %d against the load's least bill", checked, floors)
+	if checked < 100 || floors < checked/2 {
+		t.Errorf("only %d fleets checked, %d against the load's least bill", checked, floors)
 	}
 }

@@ -3,6 +3,7 @@ package costmodel
 // Each option priced: the managed and self-hosted candidates, the fleet chosen among GPUs, and the latency targets.
 
 import (
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -766,47 +767,34 @@ func unfitLabel(unfit string) string {
 // serve the same load within the TTFT targets for less, at the expected
 // inputs; nil when none would. The spec's gpu_hour_usd prices only its own
 // GPU: the others are priced from the catalog for the same pricing model,
-// and a GPU without such a price is not compared.
+// and a GPU without such a price is not compared. Of those at least $0.50
+// cheaper, the note names the cheapest, as gpu = "auto" would choose.
 func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 	own := m.gpu
 	defer m.useGPU(own)
 	include := m.s.Quality.IncludeInDecision
-	bestGPU, bestUSD := "", chosen.MonthlyUSD.Expected
 	rest := m.unbilled(a)
-	for _, g := range m.cat.GPUIDs() {
-		if g == own || len(m.cat.InstancesFor(g, m.s.SelfHosted.Region)) == 0 {
-			continue
-		}
-		try := a.clone()
-		try.gpu = g
-		// The expected inputs on g: its GPU-hour price's midpoint where
-		// the catalog gives g a range. Taken on the chosen GPU, whose spot
-		// price is one figure, it put g at its low spot rate, and a note
-		// named a GPU that was not the cheapest.
-		m.useGPU(g)
-		mid, _ := scenarios(m.axes(true, true))
+	bestGPU, bestUSD := "", chosen.MonthlyUSD.Expected-0.5
+	for _, c := range m.otherGPUs(a, bestUSD-rest) {
 		// A fleet billed that much is no cheaper whatever else it costs:
-		// the sizer need not predict it.
-		budget := bestUSD - rest - 0.5
-		// No fleet of g is billed less than the budget, so none costs
-		// less than what is found, or none can be priced (+Inf: the
-		// catalog has no price for g under the spec's pricing model, and
-		// the evaluation would fail on it). The sizer would place none
-		// (each of its fleets is billed at least its least bill) and
-		// err; a fleet it returned billed that much would cost no less
-		// than bestUSD - 0.5, what it costs beyond its bill (rest) being
-		// the same on every GPU (TestLeastBillBoundsEveryGPU).
-		if least := m.leastBill(try, mid); least >= bestUSD-0.5 || shortcuts && least >= budget {
+		// the sizer need not predict it, and under the shortcuts no GPU
+		// after this one, whose least bills are no lower, need be sized.
+		budget := bestUSD - rest
+		if c.least >= budget {
+			if shortcuts {
+				break
+			}
 			continue
 		}
+		m.useGPU(c.try.gpu)
 		m.budget = budget
-		ev, err := m.evaluate(try, mid, false)
+		ev, err := m.evaluate(c.try, c.mid, false)
 		m.budget = 0
-		if err != nil || !ev.sized || m.unfitSized(try, ev) != "" {
+		if err != nil || !ev.sized || m.unfitSized(c.try, ev) != "" {
 			continue
 		}
-		if t := ev.total(include); t < bestUSD-0.5 {
-			bestGPU, bestUSD = g, t
+		if t := ev.total(include); t < bestUSD {
+			bestGPU, bestUSD = c.try.gpu, t
 		}
 	}
 	if bestGPU == "" {
@@ -815,6 +803,56 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 	return &Note{ID: "sizing.gpu", Message: fmt.Sprintf(
 		"%s on %s would cost %s a month expected instead of %s on %s, %s less, for the same load within the workloads' TTFT targets (%s pricing from the catalog; throughput from the catalog or the performance model); self_hosted.gpu = \"auto\" would choose it",
 		a.sh.ID, bestGPU, units.USD(bestUSD).Cents(), units.USD(chosen.MonthlyUSD.Expected).Cents(), own, units.USD(chosen.MonthlyUSD.Expected-bestUSD).Cents(), m.s.SelfHosted.Pricing)}
+}
+
+// gpuTry is a's fleet on another GPU at that GPU's expected inputs, with
+// a lower bound of its fleet's bill there.
+type gpuTry struct {
+	try   *assignment
+	mid   params
+	least float64
+}
+
+// otherGPUs lists a's fleet on every other GPU the catalog sells in the
+// region whose fleet's bill could fall below budget. What an option costs
+// beyond its fleet's bill (rest) is the same on every GPU
+// (TestLeastBillBoundsEveryGPU), so a fleet billed at least the budget is
+// no cheaper, and one billed +Inf cannot be priced (the catalog has no
+// price for the GPU under the spec's pricing model: its evaluation would
+// fail). Each bound is the bill of one instance (leastBill), and under the
+// shortcuts the load's (loadFloor), higher; they are then sorted by it,
+// the lowest first, so that the cheapest is sized early and its cost
+// prunes the rest.
+func (m *model) otherGPUs(a *assignment, budget float64) []gpuTry {
+	var out []gpuTry
+	for _, g := range m.cat.GPUIDs() {
+		if g == m.gpu || len(m.cat.InstancesFor(g, m.s.SelfHosted.Region)) == 0 {
+			continue
+		}
+		try := a.clone()
+		try.gpu = g
+		// The expected inputs on g: its GPU-hour price's midpoint where
+		// the catalog gives g a range. Taken on the chosen GPU, whose spot
+		// price is one figure, it put g at its low spot rate, and a note
+		// named a GPU that was not the cheapest.
+		own := m.gpu
+		m.useGPU(g)
+		mid, _ := scenarios(m.axes(true, true))
+		least := m.leastBill(try, mid)
+		if least < budget && shortcuts {
+			if f, ok := m.loadFloor(try, mid); ok {
+				least = max(least, f)
+			}
+		}
+		m.useGPU(own)
+		if least < budget {
+			out = append(out, gpuTry{try, mid, least})
+		}
+	}
+	if shortcuts {
+		slices.SortStableFunc(out, func(x, y gpuTry) int { return cmp.Compare(x.least, y.least) })
+	}
+	return out
 }
 
 // unbilled is what a's option costs at the expected inputs beyond its
