@@ -90,3 +90,22 @@ func with(r Request, edit func(*Request)) Request {
 	edit(&r)
 	return r
 }
+
+// TestNearIdleFleetHasItsFirstToken: a fleet whose load rounds to no
+// throughput at all (30 tokens a developer a month) still answers its
+// first token at the load (the prompt alone), and meets a target it
+// meets at a little more load: it was unknown, the option denied by its
+// target, and the plan blocked as the load fell.
+func TestNearIdleFleetHasItsFirstToken(t *testing.T) {
+	m, h := catalogPair(t, "gpt-oss-20b", "h100")
+	r := Request{Model: m, GPU: h, MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1,
+		Workloads: []Workload{{Name: "autocomplete", ContextTokens: 8192, MaxTTFTMs: 1000}},
+		Instances: []PricedInstance{{Type: "p5.4xlarge", GPUs: 1, GPUHourUSD: 4.916}}}
+	for _, peak := range []float64{1e-9, 1e-6, 1e-3, 1} {
+		r.PeakInputTokS, r.PeakOutputTokS = peak, peak/10
+		f := mustSize(t, r)
+		if !f.MeetsTTFT || f.TTFTMs <= 0 || f.TTFTMs > 1000 {
+			t.Errorf("at %g input tok/s: TTFT %.1f ms, meets the 1,000 ms target %v", peak, f.TTFTMs, f.MeetsTTFT)
+		}
+	}
+}

@@ -219,7 +219,10 @@ func predictKey(k askKey, at func(perf.Config, float64) perf.Result) answer {
 	}
 	a := answer{ok: p.Fits, reason: p.Reason, outTokS: p.OutputTokS, inTokS: p.InputTokS, kvSeqs: p.KVCacheSequences,
 		running: p.RunningSequences, kvGBPerGPU: p.KVCacheGBPerGPU, factors: p.Factors, notes: p.Notes}
-	if p.Fits && (p.OutputTokS <= 0 || p.InputTokS <= 0) {
+	// A saturation without throughput serves nothing; at a load, the rate
+	// is the load's own, which a near-idle fleet rounds to nothing (30
+	// tokens a developer a month): its first token is still predicted.
+	if p.Fits && k.u < 0 && (p.OutputTokS <= 0 || p.InputTokS <= 0) {
 		a.ok, a.reason = false, "it predicts no throughput"
 	}
 	if p.TTFTP95Ms != nil && k.u >= 0 && (k.u < 100 || k.near > 0) {
