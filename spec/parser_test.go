@@ -319,9 +319,12 @@ workload "b" {
 				s.Team.Developers = Range{10, 10}
 				s.Team.TokensPerDeveloper = Range{1000, 1000}
 				s.Team.CostCenter = "x"
+				a, b := 0.5, 0.5009 // in float64, as the decoder sums them
 				s.Workloads = []Workload{
-					{Name: "a", Route: "auto", Share: 0.5, Complexity: "simple", ContextTokens: 8192},
-					{Name: "b", Route: "auto", Share: 0.5009, Complexity: "simple", ContextTokens: 8192},
+					// Scaled to sum to 1: priced as written, 0.09 % of the
+					// team's tokens would be priced twice.
+					{Name: "a", Route: "auto", Share: a / (a + b), Complexity: "simple", ContextTokens: 8192},
+					{Name: "b", Route: "auto", Share: b / (a + b), Complexity: "simple", ContextTokens: 8192},
 				}
 			},
 		},

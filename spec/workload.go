@@ -64,7 +64,16 @@ func (d *decoder) workloads(blocks []*hclsyntax.Block) []Workload {
 		}
 	}
 	if sharesValid && len(shares) > 0 {
-		d.checkShares(shares)
+		if sum, ok := d.checkShares(shares); ok && math.Abs(sum-1) > 1e-9 {
+			// Within the tolerance the shares are scaled to sum to 1: as
+			// written, 0.3333 three times priced 0.01 % of the team's
+			// tokens nowhere, and a sum of 1.0009 priced 0.09 % twice.
+			// A sum off by float rounding alone (0.6 + 0.3 + 0.1) is kept
+			// as written.
+			for i := range out {
+				out[i].Share /= sum
+			}
+		}
 	}
 	return out
 }
@@ -125,9 +134,9 @@ func (d *decoder) workload(b *body, name string) Workload {
 	return w
 }
 
-// checkShares reports shares that do not sum to 1, listing each.
-func (d *decoder) checkShares(shares []workloadShare) {
-	sum := 0.0
+// checkShares reports shares that do not sum to 1, listing each, and
+// returns their sum; ok is false where it is reported.
+func (d *decoder) checkShares(shares []workloadShare) (sum float64, ok bool) {
 	parts := make([]string, len(shares))
 	for i, s := range shares {
 		sum += s.value
@@ -137,7 +146,9 @@ func (d *decoder) checkShares(shares []workloadShare) {
 		d.errorf(shares[0].at, "Workload shares do not sum to 1",
 			"The workloads' shares are fractions of the team's tokens, so they must sum to 1 (within %s); they sum to %s: %s.",
 			formatNumber(shareTolerance), formatNumber(roundTo(sum, 6)), strings.Join(parts, ", "))
+		return sum, false
 	}
+	return sum, true
 }
 
 // roundTo rounds v to n decimals, so a sum like 0.30000000000000004 reads 0.3.
