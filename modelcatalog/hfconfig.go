@@ -105,10 +105,11 @@ func ParseHFConfig(data []byte, name string) (OpenModel, error) {
 		return OpenModel{}, fmt.Errorf("%s: %w", name, err)
 	}
 	m.WeightsDType = dtype
-	m.WeightsGB = round2(total * map[string]float64{"fp8": 1, "fp4": 0.5625, "mxfp4": 0.53, "int4": 0.52}[m.WeightsDType] / 1e9)
-	if m.WeightsGB == 0 {
-		m.WeightsGB = round2(total * 2 / 1e9)
+	per, ok := BytesPerParam(m.WeightsDType)
+	if !ok {
+		per = 2
 	}
+	m.WeightsGB = round2(total * per / 1e9)
 	m.Source = Source{Source: name + " (a Hugging Face config.json read by --model-config); parameters counted from its layer shapes",
 		Estimate: true, Note: "weights_gb is the counted parameters at the weight format's bytes, scales included; a checkpoint that keeps some layers at BF16 is larger"}
 	return m, nil

@@ -144,14 +144,10 @@ func (c *figureChecker) model(m *modelcatalog.OpenModel, best map[string]float64
 			c.add(path+".quality", "a %s quality of %g is above the best catalog model's %g: no published model scores that", k, q, best[k])
 		}
 	}
-	if bytes, ok := bytesPerParam[m.WeightsDType]; ok && m.ParamsB > 0 {
+	if bytes, ok := modelcatalog.BytesPerParam(m.WeightsDType); ok && m.ParamsB > 0 {
 		c.off(path+".weights_gb", m.WeightsGB, m.ParamsB*bytes, fmt.Sprintf("%g B parameters in %s", m.ParamsB, m.WeightsDType), "the weights")
 	}
 }
-
-// bytesPerParam is the size of one weight in each weights_dtype (MXFP4:
-// 4 bits plus a shared 8-bit scale per 32 weights).
-var bytesPerParam = map[string]float64{"bf16": 2, "fp8": 1, "mxfp4": 4.25 / 8}
 
 // throughput checks a model block's throughput figure against the compute
 // roofline of its replica: a token takes 2 × active parameters FLOPs, so

@@ -149,6 +149,27 @@ func (d *decoder) experts(b *body, m *modelcatalog.OpenModel) {
 	}
 }
 
+// weightsSlack is how far below params_b parameters at weights_dtype
+// (modelcatalog.BytesPerParam) weights_gb may fall: GiB written for GB is
+// 7 % less.
+const weightsSlack = 0.9
+
+// weightsHoldParams refuses weights_gb below what params_b parameters of
+// weights_dtype take: the sizer places the weights by weights_gb, and a
+// 106B BF16 model written as 30 GB was put on one 80 GB GPU a replica,
+// a fleet that could not load it, at two thirds of its true cost.
+func (d *decoder) weightsHoldParams(b *body, m modelcatalog.OpenModel) {
+	per, ok := modelcatalog.BytesPerParam(m.WeightsDType)
+	if !ok || m.ParamsB <= 0 || m.WeightsGB <= 0 {
+		return
+	}
+	if least := m.ParamsB * per; m.WeightsGB < weightsSlack*least {
+		d.errorf(b.syn.Attributes["weights_gb"].Expr.Range(), "Weights smaller than their parameters",
+			"%s.weights_gb is %s, but params_b %s parameters at weights_dtype %q take %s GB (%s bytes a parameter, scales included); a checkpoint cannot hold its parameters in less. Give the checkpoint's size on disk in GB (its safetensors files), or the right params_b or weights_dtype.",
+			b.path, formatNumber(m.WeightsGB), formatNumber(m.ParamsB), m.WeightsDType, formatNumber(roundTo(least, 1)), formatNumber(per))
+	}
+}
+
 func (d *decoder) model(blk *hclsyntax.Block, name string, record bool) (modelcatalog.OpenModel, []modelcatalog.Throughput) {
 	b := d.open(blk, blockModel+"."+name, fmt.Sprintf("model %q", name), record)
 	b.check(modelAttrs, []string{blockThroughput})
@@ -192,6 +213,7 @@ func (d *decoder) model(blk *hclsyntax.Block, name string, record bool) (modelca
 			"%s.checkpoint_dtype %q cannot be served as weights_dtype %q: a checkpoint is served in its own format, or BF16 that vLLM quantizes to FP8 on load.", b.path, m.CheckpointDType, m.WeightsDType)
 	}
 	m.WeightsGB = b.number("weights_gb", above(0).upTo(1e5), 0)
+	d.weightsHoldParams(b, m)
 	m.KVBytesPerToken = b.integer("kv_bytes_per_token", atLeast(0).upTo(1e9), 0)
 	d.architecture(b, &m)
 	m.Source = b.source(modelcatalog.Source{})

@@ -908,7 +908,7 @@ model "m" {
   head_dim      = 128
   max_context   = 32768
   weights_dtype = "` + dtype + `"
-  weights_gb    = 40
+  weights_gb    = 145
   shared_experts = 0
   dense_layers   = 0
   quality       = { simple = 0.7, complex = 0.3 }
@@ -953,6 +953,10 @@ func TestModelCheckpointFormat(t *testing.T) {
 		if ckpt != "" {
 			line = "  checkpoint_dtype = \"" + ckpt + "\"\n"
 		}
+		gb := "1030"
+		if dtype == "bf16" {
+			gb = "2060" // 1,000B parameters at 2 bytes each
+		}
 		return minimalSrc + `
 model "m" {
   hf_repo       = "moonshotai/Kimi-K2-Instruct"
@@ -963,7 +967,7 @@ model "m" {
   head_dim      = 128
   max_context   = 131072
   weights_dtype = "` + dtype + `"
-  weights_gb    = 1030
+  weights_gb    = ` + gb + `
 ` + line + `  quality       = { simple = 0.7, complex = 0.3 }
   source        = "s"
   as_of         = "2026-01-01"
@@ -1105,5 +1109,53 @@ func TestHiddenLineBreaksAreRefused(t *testing.T) {
 	crlf := strings.ReplaceAll(src, "\n", "\r\n")
 	if _, diags := NewParser(modelcatalog.Default()).Parse("crlf.hcl", []byte(crlf)); diags.HasErrors() {
 		t.Errorf("CRLF line ends refused: %v", diags)
+	}
+}
+
+// TestModelWeightsHoldParams: weights_gb below what params_b parameters
+// of weights_dtype take is refused at weights_gb (a 106B BF16 model
+// written as 30 GB was placed on one 80 GB GPU a replica); a figure in
+// GiB, 7 % below the GB, and a checkpoint larger than its parameters (a
+// wider type kept for some layers) pass.
+func TestModelWeightsHoldParams(t *testing.T) {
+	block := func(dtype string, gb float64) string {
+		return minimalSrc + fmt.Sprintf(`
+model "m" {
+  hf_repo       = "org/m"
+  params_b      = 106
+  layers        = 46
+  q_heads       = 96
+  kv_heads      = 8
+  head_dim      = 128
+  max_context   = 131072
+  weights_dtype = %q
+  weights_gb    = %g
+  quality       = { simple = 0.7, complex = 0.3 }
+  source        = "s"
+  as_of         = "2026-01-01"
+}
+`, dtype, gb)
+	}
+	p := NewParser(modelcatalog.Default())
+	for _, tc := range []struct {
+		dtype string
+		gb    float64
+		ok    bool
+	}{
+		{"bf16", 212, true},
+		{"bf16", 197.4, true}, // 212 GB written in GiB
+		{"bf16", 400, true},
+		{"bf16", 30, false},
+		{"bf16", 190, false},
+		{"fp8", 106, true},
+		{"fp8", 60, false},
+		{"mxfp4", 60, true},
+		{"mxfp4", 40, false},
+	} {
+		_, diags := p.Parse("m.hcl", []byte(block(tc.dtype, tc.gb)))
+		refused := diags.HasErrors() && strings.Contains(diags.Error(), "Weights smaller than their parameters") && strings.Contains(diags.Error(), "m.hcl:")
+		if refused == tc.ok || tc.ok && diags.HasErrors() {
+			t.Errorf("%g GB at %s: refused %v, want %v: %v", tc.gb, tc.dtype, refused, !tc.ok, diags)
+		}
 	}
 }

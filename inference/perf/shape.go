@@ -30,22 +30,13 @@ type shape struct {
 	kvOverride              float64 // catalog KV bytes a token at BF16
 }
 
-// bytesPerParam is the resident size of one quantized parameter, scales
-// included: NVFP4 has an FP8 scale per 16 values, MXFP4 an 8-bit scale per
-// 32, INT4 (AWQ/GPTQ) an FP16 scale per group of 128.
+// bytesPerParam is the resident size of one parameter at prec, scales
+// included (modelcatalog.BytesPerParam); BF16's 2 bytes for any other.
 func bytesPerParam(prec string) float64 {
-	switch prec {
-	case "fp8":
-		return 1
-	case "fp4":
-		return 0.5 + 1.0/16
-	case "mxfp4":
-		return 0.5 + 1.0/32
-	case "int4":
-		return 0.5 + 2.0/128
-	default:
-		return 2
+	if b, ok := modelcatalog.BytesPerParam(prec); ok {
+		return b
 	}
+	return 2
 }
 
 func newShape(m *modelcatalog.OpenModel, prec string) shape {
