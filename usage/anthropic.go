@@ -73,6 +73,12 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 		k := keyOf("a", start.Format(time.RFC3339), end.Format(time.RFC3339), r.AccountID.V, r.APIKeyID.V, r.Model.V,
 			r.WorkspaceID.V, r.ServiceAccountID.V, r.ServiceTier.V, r.ContextWindow.V, r.InferenceGeo.V, r.Speed.V)
 		set.grouped(groupShape(r.AccountID, r.APIKeyID, r.Model, r.WorkspaceID, r.ServiceAccountID, r.ServiceTier, r.ContextWindow, r.InferenceGeo, r.Speed), k)
+		// A result read again from an overlapping page counts once, in the
+		// notes as in the figures.
+		t := Buckets{Uncached: r.UncachedInputTokens.V, CacheRead: r.CacheReadInput.V, CacheWrite: write, Output: r.OutputTokens.V}
+		if dup, err := agg.duplicate(k, t, "", f, line, "bucket and group"); dup {
+			return err
+		}
 		why, premium := tierOf(r.ServiceTier.V)
 		if why != "" {
 			agg.skipped[why]++
@@ -88,10 +94,6 @@ func readAnthropic(f *file, set *pageSet, agg *aggregate) error {
 			dev = ""
 		}
 		if ok, err := f.identity(line, dev); !ok {
-			return err
-		}
-		t := Buckets{Uncached: r.UncachedInputTokens.V, CacheRead: r.CacheReadInput.V, CacheWrite: write, Output: r.OutputTokens.V}
-		if dup, err := agg.duplicate(k, t, "", f, line, "bucket and group"); dup {
 			return err
 		}
 		rec := record{Start: start, Width: end.Sub(start), Bucket: true, Developer: dev, Model: r.Model.V, Tokens: t,

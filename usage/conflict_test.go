@@ -3,6 +3,7 @@ package usage
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -259,5 +260,27 @@ func TestOneCounterInTwoTemporalities(t *testing.T) {
 				t.Errorf("%v: %v; want %q named", files, err, w)
 			}
 		}
+	}
+}
+
+// TestRepeatsCountOnceInTheNotes: a report page read twice counts its
+// results once in the notes as in the figures: its batch-tier results
+// (left out) and the results without a service tier were counted per
+// copy, 2 and 4 where 1 and 2 were read.
+func TestRepeatsCountOnceInTheNotes(t *testing.T) {
+	f := filepath.Join("testdata", "conflict", "anthropic-batch-tier.json")
+	one, err := Import([]string{f}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	twice, err := Import([]string{f, f}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(twice.Notes, one.Notes) || twice.Tokens.Totals != one.Tokens.Totals || twice.Duplicates != 4 {
+		t.Errorf("read twice: notes %q, %d duplicates; want the notes read once, %q, and 4 duplicates", twice.Notes, twice.Duplicates, one.Notes)
+	}
+	if !slices.ContainsFunc(one.Notes, func(n string) bool { return strings.HasPrefix(n, "2 records of the batch tier") }) {
+		t.Errorf("no note counts the 2 batch-tier results: %q", one.Notes)
 	}
 }

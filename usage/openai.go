@@ -51,6 +51,12 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 		k := keyOf("o", strconv.FormatInt(start.Unix(), 10), strconv.FormatInt(end.Unix(), 10), r.UserID.V, r.APIKeyID.V, r.ProjectID.V,
 			r.Model.V, r.Batch.V, r.ServiceTier.V, r.APISource.V)
 		set.grouped(groupShape(r.UserID, r.APIKeyID, r.ProjectID, r.Model, r.Batch, r.ServiceTier, r.APISource), k)
+		// A result read again from an overlapping page counts once, in the
+		// notes as in the figures.
+		t := Buckets{Uncached: uncached, CacheRead: read, CacheWrite: write, Output: r.OutputTokens.V}
+		if dup, err := agg.duplicate(k, t, "", f, line, "bucket and group"); dup {
+			return err
+		}
 		why, premium := tierOf(r.ServiceTier.V)
 		if strings.EqualFold(r.Batch.V, "true") {
 			why = batchTier
@@ -66,10 +72,6 @@ func readOpenAI(f *file, set *pageSet, agg *aggregate) error {
 		// read as 3 developers ten times as heavy.
 		dev := first(r.UserID.V, r.APIKeyID.V)
 		if ok, err := f.identity(line, dev); !ok {
-			return err
-		}
-		t := Buckets{Uncached: uncached, CacheRead: read, CacheWrite: write, Output: r.OutputTokens.V}
-		if dup, err := agg.duplicate(k, t, "", f, line, "bucket and group"); dup {
 			return err
 		}
 		rec := record{Start: start, Width: end.Sub(start), Bucket: true, Developer: dev, Model: r.Model.V, Tokens: t}
