@@ -480,3 +480,43 @@ func TestSizedCountsTheSearch(t *testing.T) {
 		t.Errorf("counting changed the result:\n%s\nwithout it:\n%s", got, want)
 	}
 }
+
+// TestFixedRangeOnTheLaunchedInstance: a fixed fleet's range prices the
+// instance the stack launches for the expected inputs, at any corner: 8
+// L4s launched as one g6.48xlarge at TP 4 were priced at the range's low
+// end as two g6.12xlarge (31 % under AWS's bill for the launched
+// instance) and their disks at the high end as two instances; gpus = 1,
+// on the same instance, priced it right.
+func TestFixedRangeOnTheLaunchedInstance(t *testing.T) {
+	for _, gpus := range []int{1, 8} {
+		src := fmt.Sprintf(`team "l4" {
+  developers           = 100
+  tokens_per_developer = [2e6, 5e6]
+  cost_center          = "x"
+}
+workload "autocomplete" {
+  share      = 0.6
+  complexity = "simple"
+}
+workload "agent" {
+  share      = 0.4
+  complexity = "complex"
+}
+self_hosted {
+  model   = "qwen3-coder-30b-a3b"
+  pricing = "on_demand"
+  gpu     = "l4"
+  gpus    = %d
+}
+`, gpus)
+		o := evaluate(t, parse(t, "l4.hcl", src)).Option(architecture.SelfHosted)
+		if o == nil || o.Sizing == nil {
+			t.Fatalf("gpus = %d: no sized self_hosted option", gpus)
+		}
+		for _, it := range o.LineItems {
+			if (it.Name == "GPU instances" || strings.HasPrefix(it.Name, "gp3 ")) && (it.MonthlyUSD.Low != it.MonthlyUSD.Expected || it.MonthlyUSD.High != it.MonthlyUSD.Expected) {
+				t.Errorf("gpus = %d, %d × %s at TP %d: %s %+v: a corner prices another instance", gpus, o.Sizing.Instances, o.Sizing.InstanceType, o.Sizing.TensorParallel, it.Name, it.MonthlyUSD)
+			}
+		}
+	}
+}

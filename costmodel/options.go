@@ -103,8 +103,9 @@ func (m *model) widen(o *Option, a *assignment, exp evaluation, corners []params
 	var heavier []params // corners whose load the launched fleet does not carry
 	var need inference.Fleet
 	needUSD := math.Inf(-1)
+	fixed := exp.sized && m.fixedGPUs() > 0
 	for _, p := range corners {
-		ev, err := m.evaluate(a, p, false)
+		ev, err := m.cornerOf(a, exp, p, fixed)
 		if err != nil {
 			return 0, 0, nil, err
 		}
@@ -145,6 +146,19 @@ func (m *model) widen(o *Option, a *assignment, exp evaluation, corners []params
 		note = m.rangeNote(a, exp.fleet, heavier, need)
 	}
 	return cornerInstances, cornerUtil, note, nil
+}
+
+// cornerOf evaluates a at corner p: a fixed fleet on what the stack
+// launches for the expected inputs (exp), whatever the load — its
+// instance type and tensor-parallel size as well as its GPUs (8 L4s
+// launched as one g6.48xlarge were priced at the range's low GPU-hour end
+// as two g6.12xlarge, 31 % under what AWS bills the launched instance) —
+// and any other sized afresh at the corner.
+func (m *model) cornerOf(a *assignment, exp evaluation, p params, fixed bool) (evaluation, error) {
+	if fixed {
+		return m.onLaunched(a, exp.fleet, p)
+	}
+	return m.evaluate(a, p, false)
 }
 
 // carries reports whether the launched fleet, evaluated at a corner (g),
