@@ -94,6 +94,9 @@ func breakevenTable(w io.Writer, d ChartData) error {
 		return err
 	}
 	b.WriteString("(USD per month; every input but the team size as in the spec)\n")
+	for _, n := range d.Notes {
+		fmt.Fprintf(b, "note: %s\n", plain(n))
+	}
 	// tabwriter pads the last column even when a row has no marker.
 	lines := strings.Split(b.String(), "\n")
 	for i := range lines {
@@ -111,6 +114,7 @@ type breakevenJSONOut struct {
 	Breakeven  *int        `json:"breakeven_developers"`
 	Developers spec.Range  `json:"developers"`
 	Points     []pointJSON `json:"points"`
+	Notes      []string    `json:"notes"`
 }
 
 // pointJSON is one team size's costs, in the plan's money shape.
@@ -129,7 +133,8 @@ func breakevenJSON(w io.Writer, d ChartData) error {
 		}
 		points = append(points, pj)
 	}
-	return writeJSON(w, breakevenJSONOut{Spec: path, Team: d.Team, AsOf: d.AsOf, Breakeven: d.Breakeven, Developers: d.Current, Points: points})
+	notes := append([]string{}, d.Notes...)
+	return writeJSON(w, breakevenJSONOut{Spec: path, Team: d.Team, AsOf: d.AsOf, Breakeven: d.Breakeven, Developers: d.Current, Points: points, Notes: notes})
 }
 
 // names are the architectures' names as strings.

@@ -44,6 +44,9 @@ type ChartData struct {
 	// size the table marks.
 	Current   spec.Range
 	TeamToday int
+	// Notes say where a row is not priced as the others are: at the team
+	// today, an option the plan's policies move to a dearer assignment.
+	Notes []string
 }
 
 // Series is one thing a chart draws, in data coordinates.

@@ -1,17 +1,22 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/modelcatalog"
+	"github.com/costgate/costgate/plan"
 	"github.com/costgate/costgate/report"
 	"github.com/costgate/costgate/spec"
+	"github.com/costgate/costgate/units"
 	"github.com/spf13/cobra"
 )
 
@@ -91,16 +96,19 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	}
 	// Priced as plan prices it without a stack configuration, so that the
 	// two agree to the cent at the team's size.
-	cat = cat.ForDeployment(modelcatalog.Deployment{})
 	perDecade := 3
 	if chartFormat != "" {
 		perDecade = 24
 	}
-	ch, err := costmodel.BreakevenChart(s, cat, date, f.maxDevelopers, perDecade)
+	ch, err := costmodel.BreakevenChart(s, cat.ForDeployment(modelcatalog.Deployment{}), date, f.maxDevelopers, perDecade)
 	if err != nil {
 		return invalid(fmt.Errorf("price %s: %w", path, err))
 	}
-	data := report.ChartData{Spec: path, Team: s.Team.Name, AsOf: date, Points: ch.Points, Breakeven: ch.Breakeven, Current: s.Team.Developers, TeamToday: ch.TeamToday}
+	notes, err := gatedToday(cmd.Context(), s, cat, asOf, ch)
+	if err != nil {
+		return err
+	}
+	data := report.ChartData{Spec: path, Team: s.Team.Name, AsOf: date, Points: ch.Points, Breakeven: ch.Breakeven, Current: s.Team.Developers, TeamToday: ch.TeamToday, Notes: notes}
 	out := cmd.OutOrStdout()
 	if chartFormat != "" {
 		if err := writeOutputFile(f.plotPath, func(w io.Writer) error { return report.Chart(w, chartFormat, data) }); err != nil {
@@ -114,6 +122,51 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 		return invalid(err)
 	}
 	return o.Breakeven(out, data)
+}
+
+// gatedToday prices the team-today row as `costgate plan SPEC` does,
+// under the built-in policies: an option whose cheapest assignments they
+// deny (a spend.approval threshold) is the plan's dearer one there, and
+// a note says so; the other rows price each option's cheapest assignment,
+// policies aside. A fixed fleet compared at the fleet that would carry
+// its load (sizing.required_monthly_usd) is already the plan's.
+func gatedToday(ctx context.Context, s *spec.Spec, cat *modelcatalog.Catalog, asOf time.Time, ch *costmodel.Chart) ([]string, error) {
+	row := slices.IndexFunc(ch.Points, func(p costmodel.Point) bool { return p.Developers == ch.TeamToday })
+	if row < 0 {
+		return []string{}, nil
+	}
+	ev, err := plan.NewPolicies()
+	if err != nil {
+		return nil, err
+	}
+	p, err := plan.Build(ctx, s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev})
+	if err != nil {
+		return nil, fmt.Errorf("plan %s at the team's size: %w", s.Filename, err)
+	}
+	notes := []string{}
+	for _, o := range p.Options {
+		m, ok := ch.Points[row].Options[o.Architecture]
+		if !ok || math.Abs(m.Expected-o.MonthlyUSD.Expected) < 0.005 ||
+			o.Sizing != nil && o.Sizing.RequiredMonthlyUSD != nil && math.Abs(m.Expected-*o.Sizing.RequiredMonthlyUSD) < 0.005 {
+			continue
+		}
+		var by []string
+		for _, c := range p.Search.Rejected {
+			if c.Option == o.Architecture && c.MonthlyUSD < o.MonthlyUSD.Expected {
+				for _, id := range c.DeniedBy {
+					by = plan.AppendUnique(by, id)
+				}
+			}
+		}
+		why := "its policies deny the cheaper assignment"
+		if len(by) > 0 {
+			why += " (" + strings.Join(by, ", ") + ")"
+		}
+		notes = append(notes, fmt.Sprintf("at %s developers %s is %s as the plan prices it: %s that this row had priced at %s; the other rows price each option's cheapest assignment, policies aside",
+			units.Count(float64(ch.TeamToday)), o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole(), why, units.USD(m.Expected).Whole()))
+		ch.Points[row].Options[o.Architecture] = costmodel.Money{Low: o.MonthlyUSD.Low, Expected: o.MonthlyUSD.Expected, High: o.MonthlyUSD.High}
+	}
+	return notes, nil
 }
 
 // chartFormatOf is the chart format --plot's file name asks for: "" with

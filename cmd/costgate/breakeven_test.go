@@ -194,9 +194,25 @@ func TestBreakevenChartFiles(t *testing.T) {
 
 // TestBreakevenAgreesWithPlan: at the team's size the breakeven command
 // prices every option to the cent as plan does (hybrid included, whose
-// router line only a stack configuration adds).
+// router line only a stack configuration adds), also where the plan's
+// policies deny an option's cheapest assignment (a spend.approval
+// threshold at 200 developers: breakeven had priced self_hosted at
+// $32,222, the plan's allowed assignment $53,415), which a note says.
 func TestBreakevenAgreesWithPlan(t *testing.T) {
-	const spec = "../../examples/company-50.hcl"
+	for _, tc := range []struct {
+		spec, note string
+		team       int
+	}{
+		{"../../examples/company-50.hcl", "", 50},
+		{"testdata/breakeven-approval.hcl", "self_hosted is $53,415 as the plan prices it: its policies deny the cheaper assignment (spend.approval)", 200},
+	} {
+		t.Run(filepath.Base(tc.spec), func(t *testing.T) {
+			breakevenAgreesWithPlan(t, tc.spec, tc.note, tc.team)
+		})
+	}
+}
+
+func breakevenAgreesWithPlan(t *testing.T, spec, note string, team int) {
 	code, be, stderr := runCLI("breakeven", spec, "--as-of", asOf, "--format", "json")
 	if code != 0 {
 		t.Fatalf("breakeven exit %d: %s", code, stderr)
@@ -212,6 +228,7 @@ func TestBreakevenAgreesWithPlan(t *testing.T) {
 				Expected float64 `json:"expected"`
 			} `json:"monthly_usd"`
 		} `json:"points"`
+		Notes []string `json:"notes"`
 	}
 	var p struct {
 		Options []struct {
@@ -229,17 +246,20 @@ func TestBreakevenAgreesWithPlan(t *testing.T) {
 	}
 	found := false
 	for _, pt := range points.Points {
-		if pt.Developers != 50 {
+		if pt.Developers != team {
 			continue
 		}
 		found = true
 		for _, o := range p.Options {
 			if got := pt.MonthlyUSD[o.Architecture].Expected; got != o.MonthlyUSD.Expected {
-				t.Errorf("%s at 50 developers: breakeven $%.2f, plan $%.2f", o.Architecture, got, o.MonthlyUSD.Expected)
+				t.Errorf("%s at %d developers: breakeven $%.2f, plan $%.2f", o.Architecture, team, got, o.MonthlyUSD.Expected)
 			}
 		}
 	}
 	if !found {
-		t.Fatal("no point at the team's 50 developers")
+		t.Fatalf("no point at the team's %d developers", team)
+	}
+	if noted := slices.ContainsFunc(points.Notes, func(n string) bool { return note != "" && strings.Contains(n, note) }); noted != (note != "") || note == "" && len(points.Notes) > 0 {
+		t.Errorf("notes %q, want one saying %q", points.Notes, note)
 	}
 }
