@@ -204,12 +204,34 @@ func TestBreakevenAgreesWithPlan(t *testing.T) {
 		team       int
 	}{
 		{"../../examples/company-50.hcl", "", 50},
-		{"testdata/breakeven-approval.hcl", "self_hosted is $53,415 as the plan prices it: its policies deny the cheaper assignment (spend.approval)", 200},
+		{"company-200.hcl", "self_hosted is $53,415 as the plan prices it: its policies deny the cheaper assignment (spend.approval)", 200},
 	} {
 		t.Run(filepath.Base(tc.spec), func(t *testing.T) {
-			breakevenAgreesWithPlan(t, tc.spec, tc.note, tc.team)
+			spec := tc.spec
+			if tc.team != 50 {
+				spec = companyAt(t, tc.team)
+			}
+			breakevenAgreesWithPlan(t, spec, tc.note, tc.team)
 		})
 	}
+}
+
+// companyAt is examples/company-50.hcl with n developers, in a file of
+// the test's own.
+func companyAt(t *testing.T, n int) string {
+	src, err := os.ReadFile("../../examples/company-50.hcl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(src), "developers           = 50\n", fmt.Sprintf("developers           = %d\n", n), 1)
+	if edited == string(src) {
+		t.Fatal("examples/company-50.hcl no longer sets developers = 50")
+	}
+	path := filepath.Join(t.TempDir(), fmt.Sprintf("company-%d.hcl", n))
+	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 func breakevenAgreesWithPlan(t *testing.T, spec, note string, team int) {
