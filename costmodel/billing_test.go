@@ -485,10 +485,9 @@ func TestSizedCountsTheSearch(t *testing.T) {
 // instance the stack launches for the expected inputs, at any corner: 8
 // L4s launched as one g6.48xlarge at TP 4 were priced at the range's low
 // end as two g6.12xlarge (31 % under AWS's bill for the launched
-// instance) and their disks at the high end as two instances; gpus = 1,
-// on the same instance, priced it right.
+// instance) and their disks at the high end as two instances.
 func TestFixedRangeOnTheLaunchedInstance(t *testing.T) {
-	for _, gpus := range []int{1, 8} {
+	for _, gpus := range []int{4, 8} {
 		src := fmt.Sprintf(`team "l4" {
   developers           = 100
   tokens_per_developer = [2e6, 5e6]

@@ -212,6 +212,14 @@ func (r *Request) layouts(e *sizingEnv) []candidate {
 			if in.GPUs < tp || !whole && in.GPUs/tp < 2 {
 				continue
 			}
+			// An expert-parallel group spans its instance: a fixed fleet's
+			// only within the GPUs it may span (one L4 fixed for a 61 GB
+			// model ran as a g6.48xlarge's eight ranks, eight L4s billed
+			// and its prompts queued for minutes, where a fixed fleet too
+			// small for one replica is refused).
+			if !whole && r.FixedGPUs > 0 && in.GPUs > e.limit {
+				continue
+			}
 			n := r.floor(tp, in, e)
 			c := candidate{tp: tp, in: in, ctxGB: ctxGB, n: n, floor: r.cost(option{inst: in, n: n}, e)}
 			if r.Budget > 0 && c.floor >= r.Budget {

@@ -114,7 +114,8 @@ func TestSize(t *testing.T) {
 
 func TestSizeErrors(t *testing.T) {
 	l70, h := catalogPair(t, "llama-3.3-70b", "h100")
-	q30, _ := catalogPair(t, "qwen3-coder-30b-a3b", "h100")
+	q30, l4 := catalogPair(t, "qwen3-coder-30b-a3b", "l4")
+	g6 := []PricedInstance{{Type: "g6.xlarge", GPUs: 1, GPUHourUSD: 0.805}, {Type: "g6.48xlarge", GPUs: 8, GPUHourUSD: 1.67}}
 	noWindow := *q30
 	noWindow.MaxContext = 0
 	tests := []struct {
@@ -145,6 +146,10 @@ func TestSizeErrors(t *testing.T) {
 			PeakOutputTokS: 1000, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1}, "has no input (input_share 0)"},
 		{"no instances", Request{Model: q30, GPU: h, MaxContextTokens: 8192}, "no priced instance"},
 		{"fixed fleet too small for one replica", Request{Model: l70, GPU: h, Instances: p5, MaxContextTokens: 32768, FixedGPUs: 1}, "fits no tensor-parallel size"},
+		// A mixture of experts too large for the one GPU fixed is refused
+		// too, not spread as an expert-parallel group over a larger
+		// instance's GPUs (eight L4s billed for one).
+		{"fixed fleet too small for one replica of experts", Request{Model: q30, GPU: l4, Instances: g6, MaxContextTokens: 32768, FixedGPUs: 1}, "fits no tensor-parallel size up to 1 l4 GPUs"},
 		{"a GPU the performance model has no figures for", Request{Model: q30, GPU: &modelcatalog.GPU{ID: "x", MemoryGB: 80}, Instances: p5, MaxContextTokens: 8192}, "cannot predict"},
 	}
 	for _, tt := range tests {
