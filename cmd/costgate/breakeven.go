@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -106,7 +107,7 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	}
 	notes, err := gatedToday(cmd.Context(), s, cat, asOf, ch)
 	if err != nil {
-		return err
+		return invalid(fmt.Errorf("price %s: %w", path, err))
 	}
 	data := report.ChartData{Spec: path, Team: s.Team.Name, AsOf: date, Points: ch.Points, Breakeven: ch.Breakeven, Current: s.Team.Developers, TeamToday: ch.TeamToday, Notes: notes}
 	out := cmd.OutOrStdout()
@@ -139,9 +140,15 @@ func gatedToday(ctx context.Context, s *spec.Spec, cat *modelcatalog.Catalog, as
 	if err != nil {
 		return nil, err
 	}
-	p, err := plan.Build(ctx, s, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev})
+	// The row is the team's midpoint alone, as the sweep prices it: a
+	// range of developers would widen the plan's low and high past the
+	// row's other options'.
+	mid := s.Team.Developers.Mid()
+	at := *s
+	at.Team.Developers = spec.Scalar(mid)
+	p, err := plan.Build(ctx, &at, plan.Options{Catalog: cat, AsOf: asOf, Policies: ev})
 	if err != nil {
-		return nil, fmt.Errorf("plan %s at the team's size: %w", s.Filename, err)
+		return nil, fmt.Errorf("plan at the team's size: %w", err)
 	}
 	notes := []string{}
 	for _, o := range p.Options {
@@ -163,7 +170,7 @@ func gatedToday(ctx context.Context, s *spec.Spec, cat *modelcatalog.Catalog, as
 			why += " (" + strings.Join(by, ", ") + ")"
 		}
 		notes = append(notes, fmt.Sprintf("at %s developers %s is %s as the plan prices it: %s that this row had priced at %s; the other rows price each option's cheapest assignment, policies aside",
-			units.Count(float64(ch.TeamToday)), o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole(), why, units.USD(m.Expected).Whole()))
+			strconv.FormatFloat(mid, 'f', -1, 64), o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole(), why, units.USD(m.Expected).Whole()))
 		ch.Points[row].Options[o.Architecture] = costmodel.Money{Low: o.MonthlyUSD.Low, Expected: o.MonthlyUSD.Expected, High: o.MonthlyUSD.High}
 	}
 	return notes, nil

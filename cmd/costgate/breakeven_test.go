@@ -204,30 +204,64 @@ func TestBreakevenAgreesWithPlan(t *testing.T) {
 		team       int
 	}{
 		{"../../examples/company-50.hcl", "", 50},
-		{"company-200.hcl", "self_hosted is $53,415 as the plan prices it: its policies deny the cheaper assignment (spend.approval)", 200},
+		{"200", "self_hosted is $53,415 as the plan prices it: its policies deny the cheaper assignment (spend.approval)", 200},
 	} {
 		t.Run(filepath.Base(tc.spec), func(t *testing.T) {
 			spec := tc.spec
 			if tc.team != 50 {
-				spec = companyAt(t, tc.team)
+				spec = companyAt(t, tc.spec)
 			}
 			breakevenAgreesWithPlan(t, spec, tc.note, tc.team)
 		})
 	}
 }
 
-// companyAt is examples/company-50.hcl with n developers, in a file of
-// the test's own.
-func companyAt(t *testing.T, n int) string {
+// TestBreakevenTeamRowAtItsMidpoint: a range of developers marks the row
+// of its midpoint, priced at the midpoint alone for every option — the
+// one the policies move too (its low and high had been the plan's over
+// the whole range of developers, the row's others the midpoint's).
+func TestBreakevenTeamRowAtItsMidpoint(t *testing.T) {
+	row := func(spec string) string {
+		code, out, stderr := runCLI("breakeven", spec, "--as-of", asOf, "--format", "json")
+		if code != 0 {
+			t.Fatalf("breakeven exit %d: %s", code, stderr)
+		}
+		var be struct {
+			Points []struct {
+				Developers int             `json:"developers"`
+				MonthlyUSD json.RawMessage `json:"monthly_usd"`
+			} `json:"points"`
+			Notes []string `json:"notes"`
+		}
+		if err := json.Unmarshal([]byte(out), &be); err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range be.Points {
+			if p.Developers == 200 {
+				return string(p.MonthlyUSD) + "\n" + strings.Join(be.Notes, "\n")
+			}
+		}
+		t.Fatalf("no row at 200 developers: %s", out)
+		return ""
+	}
+	ranged, mid := row(companyAt(t, "[150, 250]")), row(companyAt(t, "200"))
+	if ranged != mid || !strings.Contains(ranged, "at 200 developers self_hosted") {
+		t.Errorf("developers [150, 250]:\n%s\nwant the row of 200 developers:\n%s", ranged, mid)
+	}
+}
+
+// companyAt is examples/company-50.hcl with developers = devs, in a
+// file of the test's own.
+func companyAt(t *testing.T, devs string) string {
 	src, err := os.ReadFile("../../examples/company-50.hcl")
 	if err != nil {
 		t.Fatal(err)
 	}
-	edited := strings.Replace(string(src), "developers           = 50\n", fmt.Sprintf("developers           = %d\n", n), 1)
+	edited := strings.Replace(string(src), "developers           = 50\n", "developers           = "+devs+"\n", 1)
 	if edited == string(src) {
 		t.Fatal("examples/company-50.hcl no longer sets developers = 50")
 	}
-	path := filepath.Join(t.TempDir(), fmt.Sprintf("company-%d.hcl", n))
+	path := filepath.Join(t.TempDir(), "company.hcl")
 	if err := os.WriteFile(path, []byte(edited), 0o644); err != nil {
 		t.Fatal(err)
 	}
