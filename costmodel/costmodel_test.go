@@ -430,8 +430,7 @@ func TestGPUChoice(t *testing.T) {
 	if auto.Sizing.GPU == "h100" || auto.MonthlyUSD.Expected >= fixed.MonthlyUSD.Expected {
 		t.Errorf("auto chose %s at $%.0f, h100 costs $%.0f", auto.Sizing.GPU, auto.MonthlyUSD.Expected, fixed.MonthlyUSD.Expected)
 	}
-	// The note names the GPU auto chooses, at its cost: the cheapest of
-	// the others, whatever their order in the catalog.
+	// The note names the GPU auto chooses, at its cost.
 	want := fmt.Sprintf("on %s would cost %s a month", auto.Sizing.GPU, units.USD(auto.MonthlyUSD.Expected).Cents())
 	if !slices.ContainsFunc(fixed.Notes, func(n Note) bool { return n.ID == "sizing.gpu" && strings.Contains(n.Message, want) }) {
 		t.Errorf("no sizing.gpu note says %q: %+v", want, fixed.Notes)

@@ -789,15 +789,22 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 	include := m.s.Quality.IncludeInDecision
 	rest := m.unbilled(a)
 	bestGPU, bestUSD := "", chosen.MonthlyUSD.Expected-0.5
-	for _, c := range m.otherGPUs(a, bestUSD-rest) {
+	// Without the shortcuts (the exact reference) a GPU is dropped only
+	// where its bill alone reaches the cost to beat: that what an option
+	// costs beyond its bill is the same on every GPU is then not assumed.
+	bound := bestUSD
+	if shortcuts {
+		bound -= rest
+	}
+	for _, c := range m.otherGPUs(a, bound) {
 		// A fleet billed that much is no cheaper whatever else it costs:
 		// the sizer need not predict it, and under the shortcuts no GPU
 		// after this one, whose least bills are no lower, need be sized.
 		budget := bestUSD - rest
-		if c.least >= budget {
-			if shortcuts {
-				break
-			}
+		if shortcuts && c.least >= budget {
+			break
+		}
+		if c.least >= bestUSD {
 			continue
 		}
 		m.useGPU(c.try.gpu)
@@ -828,7 +835,8 @@ type gpuTry struct {
 }
 
 // otherGPUs lists a's fleet on every other GPU the catalog sells in the
-// region whose fleet's bill could fall below budget. What an option costs
+// region whose fleet's bill could fall below budget (under the shortcuts,
+// the cost to beat less what the option costs beyond its bill). What an option costs
 // beyond its fleet's bill (rest) is the same on every GPU
 // (TestLeastBillBoundsEveryGPU), so a fleet billed at least the budget is
 // no cheaper, and one billed +Inf cannot be priced (the catalog has no
