@@ -163,10 +163,17 @@ func (d *decoder) weightsHoldParams(b *body, m modelcatalog.OpenModel) {
 	if !ok || m.ParamsB <= 0 || m.WeightsGB <= 0 {
 		return
 	}
-	if least := m.ParamsB * per; m.WeightsGB < weightsSlack*least {
+	least := m.ParamsB * per
+	if per < 1 {
+		// No weights_dtype is narrower than 4 bits: a 3- or 2-bit
+		// checkpoint (GPTQ, AWQ) is written as the nearest, int4, and is
+		// smaller. Below 2 bits a parameter none is.
+		least /= 2
+	}
+	if m.WeightsGB < weightsSlack*least {
 		d.errorf(b.syn.Attributes["weights_gb"].Expr.Range(), "Weights smaller than their parameters",
-			"%s.weights_gb is %s, but params_b %s parameters at weights_dtype %q take %s GB (%s bytes a parameter, scales included); a checkpoint cannot hold its parameters in less. Give the checkpoint's size on disk in GB (its safetensors files), or the right params_b or weights_dtype.",
-			b.path, formatNumber(m.WeightsGB), formatNumber(m.ParamsB), m.WeightsDType, formatNumber(roundTo(least, 1)), formatNumber(per))
+			"%s.weights_gb is %s, but params_b %s parameters at weights_dtype %q take at least %s GB (%s bytes a parameter); a checkpoint cannot hold its parameters in less. Give the checkpoint's size on disk in GB (its safetensors files), or the right params_b or weights_dtype.",
+			b.path, formatNumber(m.WeightsGB), formatNumber(m.ParamsB), m.WeightsDType, formatNumber(roundTo(least, 1)), formatNumber(least/m.ParamsB))
 	}
 }
 
