@@ -789,9 +789,10 @@ func (m *model) cheaperGPU(a *assignment, chosen Option) *Note {
 	include := m.s.Quality.IncludeInDecision
 	rest := m.unbilled(a)
 	bestGPU, bestUSD := "", chosen.MonthlyUSD.Expected-0.5
-	// Without the shortcuts (the exact reference) a GPU is dropped only
-	// where its bill alone reaches the cost to beat: that what an option
-	// costs beyond its bill is the same on every GPU is then not assumed.
+	// Under the shortcuts a GPU is dropped where its bill reaches the cost
+	// to beat less what the option costs beyond its bill (rest), the same
+	// on every GPU (TestLeastBillBoundsEveryGPU); without them (the exact
+	// reference) only where its bill alone reaches it, nothing assumed.
 	bound := bestUSD
 	if shortcuts {
 		bound -= rest
@@ -835,20 +836,19 @@ type gpuTry struct {
 }
 
 // otherGPUs lists a's fleet on every other GPU the catalog sells in the
-// region whose fleet's bill could fall below budget (under the shortcuts,
-// the cost to beat less what the option costs beyond its bill). What an option costs
-// beyond its fleet's bill (rest) is the same on every GPU
-// (TestLeastBillBoundsEveryGPU), so a fleet billed at least the budget is
-// no cheaper, and one billed +Inf cannot be priced (the catalog has no
-// price for the GPU under the spec's pricing model: its evaluation would
-// fail). Each bound is the bill of one instance (leastBill), and under the
-// shortcuts the load's (loadFloor), higher; they are then sorted by it,
-// the lowest first, so that the cheapest is sized early and its cost
-// prunes the rest.
+// region whose fleet's bill could fall below budget: a fleet billed at
+// least that is no cheaper, and one billed +Inf cannot be priced (the
+// catalog has no price for the GPU under the spec's pricing model: its
+// evaluation would fail). Each bound is the bill of one instance
+// (leastBill), and under the shortcuts the load's (loadFloor), higher;
+// they are then sorted by it, the lowest first, so that the cheapest is
+// sized early and its cost prunes the rest.
 func (m *model) otherGPUs(a *assignment, budget float64) []gpuTry {
+	own := m.gpu
+	defer m.useGPU(own)
 	var out []gpuTry
 	for _, g := range m.cat.GPUIDs() {
-		if g == m.gpu || len(m.cat.InstancesFor(g, m.s.SelfHosted.Region)) == 0 {
+		if g == own || len(m.cat.InstancesFor(g, m.s.SelfHosted.Region)) == 0 {
 			continue
 		}
 		try := a.clone()
@@ -857,7 +857,6 @@ func (m *model) otherGPUs(a *assignment, budget float64) []gpuTry {
 		// the catalog gives g a range. Taken on the chosen GPU, whose spot
 		// price is one figure, it put g at its low spot rate, and a note
 		// named a GPU that was not the cheapest.
-		own := m.gpu
 		m.useGPU(g)
 		mid, _ := scenarios(m.axes(true, true))
 		least := m.leastBill(try, mid)
@@ -866,7 +865,6 @@ func (m *model) otherGPUs(a *assignment, budget float64) []gpuTry {
 				least = max(least, f)
 			}
 		}
-		m.useGPU(own)
 		if least < budget {
 			out = append(out, gpuTry{try, mid, least})
 		}
