@@ -1,6 +1,8 @@
 package usage
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -282,5 +284,53 @@ func TestRepeatsCountOnceInTheNotes(t *testing.T) {
 	}
 	if !slices.ContainsFunc(one.Notes, func(n string) bool { return strings.HasPrefix(n, "2 records of the batch tier") }) {
 		t.Errorf("no note counts the 2 batch-tier results: %q", one.Notes)
+	}
+	// Cut into overlapping pages, its buckets and results reversed, and
+	// read in either order: the same notes and figures.
+	raw, err := os.ReadFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var page struct {
+		Data []struct {
+			Start   string            `json:"starting_at"`
+			End     string            `json:"ending_at"`
+			Results []json.RawMessage `json:"results"`
+		} `json:"data"`
+		HasMore bool `json:"has_more"`
+	}
+	if err := json.Unmarshal(raw, &page); err != nil {
+		t.Fatal(err)
+	}
+	first := page
+	first.Data = page.Data[:1]
+	all := page
+	all.Data = slices.Clone(page.Data)
+	slices.Reverse(all.Data)
+	for i := range all.Data {
+		all.Data[i].Results = slices.Clone(all.Data[i].Results)
+		slices.Reverse(all.Data[i].Results)
+	}
+	dir := t.TempDir()
+	var paths []string
+	for i, p := range []any{first, all} {
+		b, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, fmt.Sprintf("page%d.json", i))
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, path)
+	}
+	for _, order := range [][]string{paths, {paths[1], paths[0]}} {
+		cut, err := Import(order, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(cut.Notes, one.Notes) || cut.Tokens.Totals != one.Tokens.Totals {
+			t.Errorf("overlapping pages %v: notes %q, tokens %+v; want %q and %+v", order, cut.Notes, cut.Tokens.Totals, one.Notes, one.Tokens.Totals)
+		}
 	}
 }

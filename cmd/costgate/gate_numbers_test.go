@@ -41,6 +41,19 @@ func TestNumbersCannotOpenTheGate(t *testing.T) {
 			1, "capacity.fleet_limit", ""},
 		{"the fleet cap waived", []string{"check", writeFile(t, dir, "waived.hcl", huge+workload+closed+override("x", "capacity.fleet_limit", "cfo@corp.example", "2026-12-15")), "--as-of", asOfFlag},
 			1, "refused override \"x\" for capacity.fleet_limit (not waivable", ""},
+		// A model block whose weights are written below what its
+		// parameters take: the sizer would place them on fewer GPUs, a
+		// fleet that could not load them, at two thirds of its cost.
+		{"a model block's weights written below its parameters", []string{"check", writeFile(t, dir, "weights.hcl",
+			strings.Replace(figuresBase, "weights_gb    = 64", "weights_gb    = 20", 1)), "--as-of", asOfFlag},
+			2, "", "Weights smaller than their parameters"},
+		// Minimum replicas past one capacity block's 64 instances: the
+		// sizer once placed them as fit, and only the plan policy denied
+		// them; the fleet is over the cap whatever the load.
+		{"a capacity block's minimum replicas past its instances", []string{"check", writeFile(t, dir, "block.hcl",
+			"team \"blocked\" {\n  developers = 20\n  tokens_per_developer = 3e6\n  cost_center = \"research\"\n}\n"+workload+closed+
+				"self_hosted {\n  model = \"gpt-oss-20b\"\n  gpu = \"h100\"\n  pricing = \"capacity_block\"\n  min_replicas = 600\n}\n"), "--as-of", asOfFlag},
+			1, "capacity.fleet_limit", ""},
 		// An always_on fleet priced at the working day's hours: the group
 		// runs all month, so the plan bills AWS's 730 hours and the
 		// budget still denies it (priced at 176 hours it passed, exit 0).
@@ -224,6 +237,11 @@ func TestLoadCannotOpenTheGate(t *testing.T) {
 		{"the fleet priced on capacity blocks with fewer hours", strings.Replace(pricingBase, "= 7000", "= 7750", 1),
 			strings.Replace(strings.Replace(pricingBase, "= 7000", "= 7750", 1), `pricing = "on_demand"`, "pricing = \"capacity_block\"\n  hours_per_month = 672", 1), "", 1,
 			"spec.loosened: self_hosted.pricing changes from \"on_demand\" to \"capacity_block\": at the base's load self_hosted was denied by spend.limit", "ALLOWED"},
+		// A near-idle fleet's first token is predicted at its load (it had
+		// been unknown): tokens lowered to nothing clear the base's
+		// denial, so the change is a loosening, not a pass.
+		{"tokens lowered until the fleet idles", loadBase, edit("tokens_per_developer    = 3e6", "tokens_per_developer    = 30"), "", 1,
+			"deny    self_hosted spec.loosened: team.tokens_per_developer falls", "ALLOWED"},
 		{"a calibration that lowers the load of an allowed fleet", edit("developers              = 90", "developers              = 20"),
 			edit("developers              = 90", "developers              = 10"), "", 0, "ALLOWED", "spec.loosened"},
 	}
