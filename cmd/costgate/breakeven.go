@@ -41,6 +41,11 @@ hybrid monthly cost (low, expected, high), the breakeven team size — the
 smallest team at which self-hosting's expected cost is no more than managed
 APIs' — and the team today.
 
+Every row prices each option's cheapest assignment, policies aside, but
+the team today's: that row is priced as costgate plan prices it under the
+built-in policies, and a note says where they move an option to a dearer
+assignment (a spend.approval threshold, say).
+
 Without --plot it prints a table at log-spaced team sizes (1, 2, 5, 10, 20,
 50, …) plus the team today and the breakeven. With --plot it draws a chart:
 team size (developers) against monthly cost (USD/month), a line and a
