@@ -44,7 +44,11 @@ APIs' — and the team today.
 Every row prices each option's cheapest assignment, policies aside, but
 the team today's: that row is priced as costgate plan prices it under the
 built-in policies, and a note says where they move an option to a dearer
-assignment (a spend.approval threshold, say).
+assignment (a spend.approval threshold, say). Another note names the
+options that plan denies at the team's size and the policies that deny
+them: the rows and the breakeven compare costs, and an option denied
+whatever it costs (managed APIs under compliance.external_api) is no
+choice at any size.
 
 Without --plot it prints a table at log-spaced team sizes (1, 2, 5, 10, 20,
 50, …) plus the team today and the breakeven. With --plot it draws a chart:
@@ -120,8 +124,15 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 		if err := writeOutputFile(f.plotPath, func(w io.Writer) error { return report.Chart(w, chartFormat, data) }); err != nil {
 			return err
 		}
-		_, err := fmt.Fprintf(out, "wrote %s: %s\n", f.plotPath, report.PlotSummary(data, ch.MaxDevelopers))
-		return err
+		if _, err := fmt.Fprintf(out, "wrote %s: %s\n", f.plotPath, report.PlotSummary(data, ch.MaxDevelopers)); err != nil {
+			return err
+		}
+		for _, n := range notes {
+			if _, err := fmt.Fprintf(out, "note: %s\n", n); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	o, err := report.Lookup[report.BreakevenOutputter](f.format)
 	if err != nil {
@@ -178,7 +189,40 @@ func gatedToday(ctx context.Context, s *spec.Spec, cat *modelcatalog.Catalog, as
 			strconv.FormatFloat(mid, 'f', -1, 64), o.Architecture, units.USD(o.MonthlyUSD.Expected).Whole(), why, units.USD(m.Expected).Whole()))
 		ch.Points[row].Options[o.Architecture] = costmodel.Money{Low: o.MonthlyUSD.Low, Expected: o.MonthlyUSD.Expected, High: o.MonthlyUSD.High}
 	}
+	if n := deniedToday(p, mid); n != "" {
+		notes = append(notes, n)
+	}
 	return notes, nil
+}
+
+// deniedToday names the options the plan at the team's size (mid
+// developers) denies, with the policies that deny them: the rows and the
+// breakeven compare costs, and an option a policy denies whatever it
+// costs (compliance.external_api) is no choice at any size; "" when the
+// plan denies none.
+func deniedToday(p *plan.Plan, mid float64) string {
+	var denied []string
+	for _, o := range p.Options {
+		if o.Allowed {
+			continue
+		}
+		var by []string
+		for _, v := range o.Violations {
+			by = plan.AppendUnique(by, v.Policy)
+		}
+		why := strings.Join(by, ", ")
+		if len(by) == 1 && by[0] == "capacity.exceeded" {
+			// The row prices the fleet that would carry the load
+			// (sizing.required_monthly_usd), not the fixed one denied.
+			why += "; the row prices the fleet that would carry the load"
+		}
+		denied = append(denied, fmt.Sprintf("%s (%s)", o.Architecture, why))
+	}
+	if len(denied) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("at %s developers the plan denies %s: the rows and the breakeven compare costs, the policies aside (costgate plan says why)",
+		strconv.FormatFloat(mid, 'f', -1, 64), strings.Join(denied, " and "))
 }
 
 // chartFormatOf is the chart format --plot's file name asks for: "" with

@@ -319,3 +319,48 @@ func breakevenAgreesWithPlan(t *testing.T, spec, note string, team int) {
 		t.Errorf("notes %q, want one saying %q", points.Notes, note)
 	}
 }
+
+// TestBreakevenNamesThePlansDenials: the rows compare costs, so where the
+// plan at the team's size denies an option — whatever it costs, as
+// compliance denies managed APIs to a team whose code may not leave the
+// network — a note names the option and its policies, in the text and
+// the JSON; none where the plan denies nothing.
+func TestBreakevenNamesThePlansDenials(t *testing.T) {
+	for _, tc := range []struct{ spec, want string }{
+		{"regulated", "at 120 developers the plan denies managed (compliance.external_api) and hybrid (compliance.external_api)"},
+		{"article-lineup", "the plan denies self_hosted (capacity.exceeded; the row prices the fleet that would carry the load)"},
+		{"company-50", ""},
+	} {
+		t.Run(tc.spec, func(t *testing.T) {
+			path := "../../examples/" + tc.spec + ".hcl"
+			code, text, stderr := runCLI("breakeven", path, "--as-of", asOf)
+			if code != 0 {
+				t.Fatalf("breakeven exit %d: %s", code, stderr)
+			}
+			code, out, stderr := runCLI("breakeven", path, "--as-of", asOf, "--format", "json")
+			if code != 0 {
+				t.Fatalf("breakeven --format json exit %d: %s", code, stderr)
+			}
+			var be struct {
+				Notes []string `json:"notes"`
+			}
+			if err := json.Unmarshal([]byte(out), &be); err != nil {
+				t.Fatal(err)
+			}
+			notes := strings.Join(be.Notes, "\n")
+			if tc.want == "" {
+				if strings.Contains(notes+text, "the plan denies") {
+					t.Errorf("a note names a denial the plan does not make:\n%s", text)
+				}
+				return
+			}
+			code, plotted, stderr := runCLI("breakeven", path, "--as-of", asOf, "--plot", filepath.Join(t.TempDir(), "b.svg"))
+			if code != 0 {
+				t.Fatalf("breakeven --plot exit %d: %s", code, stderr)
+			}
+			if !strings.Contains(notes, tc.want) || !strings.Contains(text, tc.want) || !strings.Contains(plotted, tc.want) {
+				t.Errorf("no note says %q:\n%s\njson notes: %q", tc.want, text, be.Notes)
+			}
+		})
+	}
+}
