@@ -227,12 +227,13 @@ func TestMonotone(t *testing.T) {
 
 // TestBreakeven: at the breakeven team self-hosting costs no more than
 // managed, and one developer fewer it still costs more. The spec's fixed
-// fleet cannot carry the load at its team size, so it is compared as the
-// fleet that would (carrying). At the example's $3 a GPU-hour no team size
-// breaks even; at $2 one does.
+// fleet, one H100 here, cannot carry the load at its team size, so it is
+// compared as the fleet that would (carrying). At the example's $3 a
+// GPU-hour no team size breaks even; at $2 one does.
 func TestBreakeven(t *testing.T) {
 	src := mustRead(t, filepath.Join("..", "examples", "article-lineup.hcl"))
 	src = strings.Replace(src, "gpu_hour_usd      = 3", "gpu_hour_usd      = 2", 1)
+	src = strings.Replace(src, "gpus              = 4", "gpus              = 1", 1)
 	r := evaluate(t, parse(t, "b.hcl", src))
 	if r.Breakeven == nil {
 		t.Fatal("no breakeven")

@@ -297,15 +297,25 @@ func (r *Request) floor(tp int, in PricedInstance, e *sizingEnv) int {
 }
 
 // sameHardware keeps, of a fixed fleet's layouts sorted cheapest first,
-// those billed no more GPUs than the cheapest: the spec fixes the GPUs,
-// and a layout that carries the load only on more of them (one H100 as a
-// p5.48xlarge's eight) is another fleet, not another layout of this one.
+// those billed no more GPUs than the fewest any layout of their
+// tensor-parallel size is billed: the spec fixes the GPUs, and a layout
+// that runs them on more (one H100 as a p5.48xlarge's eight at TP 1) is
+// another fleet, not another layout of this one; but a tensor-parallel
+// group of them that only a bigger instance holds runs there, AWS bills
+// the whole instance, and its spare GPUs serve as replicas (four H100s at
+// TP 4 are a p5.48xlarge). Kept to the fewest GPUs of all, four H100s ran
+// as four one-GPU instances at TP 1 wherever those held the model, at
+// six times their capacity, where the same spec's fleet ran at TP 4 on
+// the p5.48xlarge whenever TP 1 held it not: a hybrid served one
+// workload on the eight GPUs and denied serving the other there.
 func sameHardware(opts []*option) []*option {
-	if len(opts) == 0 {
-		return opts
+	fewest := map[int]int{}
+	for _, o := range opts {
+		if g, ok := fewest[o.tp]; !ok || o.n*o.inst.GPUs < g {
+			fewest[o.tp] = o.n * o.inst.GPUs
+		}
 	}
-	most := opts[0].n * opts[0].inst.GPUs
-	return slices.DeleteFunc(opts, func(o *option) bool { return o.n*o.inst.GPUs > most })
+	return slices.DeleteFunc(opts, func(o *option) bool { return o.n*o.inst.GPUs > fewest[o.tp] })
 }
 
 func cmpBool(a, b bool) int {

@@ -1018,7 +1018,8 @@ func grid(from, to, step float64) []float64 {
 
 // TestFixedFleetCarriesWhereALayoutDoes: of the layouts of a fixed
 // fleet's GPUs (every tensor-parallel size on every instance type that
-// holds them, billed no more GPUs than the cheapest), the sizer picks one
+// holds them, billed no more GPUs than the fewest a layout of that size
+// is: sameHardware), the sizer picks one
 // that carries the peak and meets every target whenever one does, and the
 // cheapest of those: the GPU count is the spec's, the layout the sizer's. Catalog instance families sold in
 // several sizes at different GPU-hour prices (g5, g6, g6e).
@@ -1032,6 +1033,7 @@ func TestFixedFleetCarriesWhereALayoutDoes(t *testing.T) {
 		{"llama-3.3-70b", "a10g", []int{8, 16, 56}},
 		{"gpt-oss-20b", "l4", []int{4, 8}},
 		{"qwen3-coder-30b-a3b", "l40s", []int{4, 8}},
+		{"qwen3-coder-30b-a3b", "h100", []int{2, 4}},
 	} {
 		m, g := catalogPair(t, c.model, c.gpu)
 		var insts []PricedInstance
@@ -1242,5 +1244,47 @@ func TestFixedTPHoldsItsSize(t *testing.T) {
 		if tp == free.TensorParallel && (f.InstanceType != free.InstanceType || f.PeakUtilization != free.PeakUtilization) {
 			t.Errorf("FixedTP %d, the free choice's size: %d × %s at %.3f, not %d × %s at %.3f", tp, f.Instances, f.InstanceType, f.PeakUtilization, free.Instances, free.InstanceType, free.PeakUtilization)
 		}
+	}
+}
+
+// TestFixedFleetRunsItsGroupWhereAWSSellsIt: four H100s fixed run at
+// tensor-parallel size 1 on four p5.4xlarge while those carry the load,
+// and at a larger size on the p5.48xlarge (AWS sells no 4-GPU H100
+// instance: its eight billed, the spare four serving as replicas) once
+// they do not, saying so; they had stayed on the four one-GPU instances
+// at several times their capacity wherever one H100 held the model, and
+// moved to the p5.48xlarge only where it held it not. One H100 fixed has
+// no larger tensor-parallel group: a p5.48xlarge's eight would be another
+// fleet, and it stays over its capacity.
+func TestFixedFleetRunsItsGroupWhereAWSSellsIt(t *testing.T) {
+	m, g := catalogPair(t, "qwen3-coder-30b-a3b", "h100")
+	size := func(gpus int, outTokS float64) Fleet {
+		return mustSize(t, Request{Model: m, GPU: g, Instances: p5, PeakInputTokS: 4 * outTokS, PeakOutputTokS: outTokS,
+			MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: gpus, Explain: true})
+	}
+	light := size(4, 100)
+	if light.InstanceType != "p5.4xlarge" || light.BilledGPUs != 4 || light.PeakUtilization >= 1 {
+		t.Errorf("4 H100s at a light load: %d × %s at TP %d, %d billed, %.2f of capacity; want four p5.4xlarge", light.Instances, light.InstanceType, light.TensorParallel, light.BilledGPUs, light.PeakUtilization)
+	}
+	// A load the four one-GPU instances carry not (TP 1 on each).
+	var heavy Fleet
+	for out := 200.0; out < 1e6; out *= 1.5 {
+		f := size(4, out)
+		if f.InstanceType == "p5.48xlarge" {
+			heavy = f
+			break
+		}
+		if f.PeakUtilization >= 1 {
+			t.Fatalf("4 H100s at %.0f output tok/s: %d × %s at TP %d runs at %.2f of capacity", out, f.Instances, f.InstanceType, f.TensorParallel, f.PeakUtilization)
+		}
+	}
+	if heavy.InstanceType == "" {
+		t.Fatal("four H100s never moved to the p5.48xlarge")
+	}
+	if heavy.BilledGPUs != 8 || heavy.TensorParallel < 2 || heavy.PeakUtilization >= 1 || !strings.Contains(strings.Join(heavy.Notes, " "), "not as the cheaper 4 × p5.4xlarge at tensor-parallel size 1") {
+		t.Errorf("4 H100s past the one-GPU instances: %d × %s at TP %d, %d billed, %.2f of capacity, notes %q", heavy.Instances, heavy.InstanceType, heavy.TensorParallel, heavy.BilledGPUs, heavy.PeakUtilization, heavy.Notes)
+	}
+	if one := size(1, 2000); one.InstanceType != "p5.4xlarge" || one.BilledGPUs != 1 || one.PeakUtilization < 1 {
+		t.Errorf("one H100 at 2,000 output tok/s: %d × %s, %d billed, %.2f of capacity; want one p5.4xlarge over its capacity", one.Instances, one.InstanceType, one.BilledGPUs, one.PeakUtilization)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,9 +107,12 @@ func ceil(v float64) float64 {
 
 // cheaper lists every cost of b below the same cost of a, per option.
 // When model or gpu "auto" picks a different model or GPU for the two
-// plans, only the expected cost is compared: the choice minimises
-// expected cost, which therefore never falls, while the new fleet's low
-// and high may sit below the old one's.
+// plans, or the option's search another assignment of its workloads, only
+// the expected cost is compared: the choice minimises expected cost,
+// which therefore never falls, while the new fleet's low and high may sit
+// below the old one's (a peakier load moved article-lineup's hybrid from
+// the agent on four H100s at TP 4, $20,721–$23,828, to the autocomplete
+// on them at TP 1, $20,140–$31,338, the expected $22,274 → $25,739).
 //
 // An option the policies deny at the larger load is left out: it keeps
 // its own (cheapest) assignment and cost, which need not carry the load
@@ -128,7 +132,8 @@ func cheaper(a, b *plan.Plan) []string {
 				name   string
 				va, vb float64
 			}{{"low", ma.Low, mb.Low}, {"expected", ma.Expected, mb.Expected}, {"high", ma.High, mb.High}} {
-				if c.name != "expected" && oa.Sizing != nil && ob.Sizing != nil && (oa.Sizing.Model != ob.Sizing.Model || oa.Sizing.GPU != ob.Sizing.GPU) {
+				if c.name != "expected" && (!sameAssignment(oa.Routes, ob.Routes) ||
+					oa.Sizing != nil && ob.Sizing != nil && (oa.Sizing.Model != ob.Sizing.Model || oa.Sizing.GPU != ob.Sizing.GPU)) {
 					continue
 				}
 				if c.vb < c.va-costTolerance {
@@ -139,6 +144,14 @@ func cheaper(a, b *plan.Plan) []string {
 		}
 	}
 	return out
+}
+
+// sameAssignment: a and b serve each workload by the same side, model
+// and provider.
+func sameAssignment(a, b []plan.Route) bool {
+	return slices.EqualFunc(a, b, func(x, y plan.Route) bool {
+		return x.Workload == y.Workload && x.ServedBy == y.ServedBy && x.Model == y.Model && x.Provider == y.Provider
+	})
 }
 
 func sizing(s *plan.Sizing) string {

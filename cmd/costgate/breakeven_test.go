@@ -328,7 +328,7 @@ func breakevenAgreesWithPlan(t *testing.T, spec, note string, team int) {
 func TestBreakevenNamesThePlansDenials(t *testing.T) {
 	for _, tc := range []struct{ spec, want string }{
 		{"regulated", "at 120 developers the plan denies managed (compliance.external_api) and hybrid (compliance.external_api)"},
-		{"article-lineup", "the plan denies self_hosted (capacity.exceeded; the row prices the fleet that would carry the load)"},
+		{"seed/200-devs-mixed", "at 200 developers the plan denies self_hosted (capacity.exceeded; the row prices the fleet that would carry the load)"},
 		{"company-50", ""},
 	} {
 		t.Run(tc.spec, func(t *testing.T) {
