@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/costgate/costgate/inference/perf"
@@ -20,12 +21,15 @@ func (jsonFormat) Perf(w io.Writer, a perf.Answer) error { return writeJSON(w, a
 // perfText writes the performance model's answer for a person.
 func perfText(w io.Writer, a perf.Answer) error {
 	b := &strings.Builder{}
-	conc := "max (saturation)"
-	if a.Concurrency != nil {
-		conc = fmt.Sprint(*a.Concurrency)
+	load := "concurrency max (saturation)"
+	switch {
+	case a.RequestRate != nil:
+		load = fmt.Sprintf("request rate %s a second, arriving at random (open loop)", strconv.FormatFloat(*a.RequestRate, 'f', -1, 64))
+	case a.Concurrency != nil:
+		load = fmt.Sprintf("concurrency %d", *a.Concurrency)
 	}
 	fmt.Fprintf(b, "%s (%s) on %d × %s, TP %d, %s weights, %s KV cache, %s\n", a.Model, a.HFRepo, a.GPUs, a.GPU, a.TP, a.Precision, a.KVPrecision, a.Engine)
-	fmt.Fprintf(b, "%d input / %d output tokens a request, concurrency %s, %d tokens a step\n\n", a.InputTokens, a.OutputTokens, conc, a.MaxNumBatchedTokens)
+	fmt.Fprintf(b, "%d input / %d output tokens a request, %s, %d tokens a step\n\n", a.InputTokens, a.OutputTokens, load, a.MaxNumBatchedTokens)
 	if !a.Fits {
 		fmt.Fprintf(b, "does not fit: %s\n", a.Reason)
 	} else {

@@ -26,6 +26,15 @@ p99.9, mean TPOT, the KV cache in sequences, and whether it fits at all —
 with the reason when it does not and the efficiency factors the prediction
 used. It runs offline on the embedded catalog.
 
+The load is --concurrency (a closed loop: that many requests in flight, each
+sent as the last returns) or --request-rate (an open loop: requests a second
+across the deployment, arriving at random, as a benchmark's --request-rate
+and a team's traffic send them; the question sizing asks of a fleet). At the
+same concurrency a faster part completes more requests a second and each
+meets more others' prefills, so its first token can come later; at the same
+request rate it never does. Past capacity TTFT is null and the output is the
+saturated rate.
+
 --model is a catalog id or a Hugging Face repository: the catalog's own, or a
 quantized or vendor checkpoint of one ("Qwen/Qwen3-235B-A22B-Instruct-2507-FP8",
 "nvidia/Llama-3.3-70B-Instruct-FP8", "RedHatAI/...-quantized.w4a16",
@@ -59,6 +68,8 @@ invalid.`,
     --input-tokens 2000 --output-tokens 200 --concurrency max --format json
   costgate perf --model meta-llama/Llama-3.1-8B-Instruct --gpu h100 --tp 1 --precision fp8 --engine nim \
     --input-tokens 200 --output-tokens 200 --concurrency 1
+  costgate perf --model qwen3-coder-30b-a3b --gpu h100 --tp 1 --engine vllm \
+    --input-tokens 8192 --output-tokens 1024 --request-rate 0.3
   # a plan's launch as its vllm_args give it
   costgate perf --model gpt-oss-120b --gpu h100 --tp 1 --engine vllm --input-tokens 8192 --output-tokens 2048 \
     --concurrency max --max-num-seqs 15 --gpu-memory-utilization 0.9`,
@@ -76,14 +87,17 @@ invalid.`,
 	fl.StringVar(&q.Engine, "engine", "", "engine: "+strings.Join(perf.QueryEngines, " ")+" (nim: TensorRT-LLM running a compiled engine, as NIM does; tensorrt-llm-pytorch: its PyTorch backend; tensorrt-llm: between the two for a dense model)")
 	fl.IntVar(&q.InputTokens, "input-tokens", 0, "mean input tokens a request")
 	fl.IntVar(&q.OutputTokens, "output-tokens", 0, "mean output tokens a request")
-	fl.StringVar(&q.Concurrency, "concurrency", "", "requests in flight, or max for saturation")
+	fl.StringVar(&q.Concurrency, "concurrency", "", "requests in flight, or max for saturation (or --request-rate)")
+	fl.Float64Var(&q.RequestRate, "request-rate", 0, "requests a second across the deployment, arriving at random (an open loop, as a benchmark's --request-rate sends them), instead of --concurrency")
 	fl.IntVar(&q.MaxNumSeqs, "max-num-seqs", 0, "the launch's --max-num-seqs (vLLM profiles its sampler over that many rows at start-up; default: as many as the cache holds, as the sizer launches)")
 	fl.IntVar(&q.MaxNumBatchedTokens, "max-num-batched-tokens", 0, fmt.Sprintf("the engine's token budget a step, %d–%d: vLLM's --max-num-batched-tokens (at least --max-num-seqs), SGLang's --chunked-prefill-size (--max-prefill-tokens taken as at least as large), TensorRT-LLM's max_num_tokens; default: the engine's own on the GPU (vLLM 8192 on a GPU of 70 GB or more other than an A100, else 2048; SGLang 2048–16384 by the GPU's memory; TensorRT-LLM 8192)", perf.MinStepBudget, perf.MaxStepBudget))
 	fl.Float64Var(&q.MemoryFraction, "gpu-memory-utilization", 0, "the engine's share of the memory CUDA reports (vLLM's --gpu-memory-utilization; default: the engine's own, 0.9 for vLLM)")
 	fl.StringVarP(&format, "format", "f", "text", "output format: "+strings.Join(perfFormats, "|"))
-	for _, name := range []string{"gpu", "tp", "engine", "input-tokens", "output-tokens", "concurrency"} {
+	for _, name := range []string{"gpu", "tp", "engine", "input-tokens", "output-tokens"} {
 		_ = cmd.MarkFlagRequired(name)
 	}
+	cmd.MarkFlagsOneRequired("concurrency", "request-rate")
+	cmd.MarkFlagsMutuallyExclusive("concurrency", "request-rate")
 	return cmd
 }
 
@@ -97,6 +111,9 @@ func runPerf(cmd *cobra.Command, q perf.Query, format, configFile string) error 
 	// launch's flags at 0.
 	if cmd.Flags().Changed("gpus") && q.GPUs < 1 {
 		return invalid(fmt.Errorf("--gpus %d: want at least 1", q.GPUs))
+	}
+	if cmd.Flags().Changed("request-rate") && !(q.RequestRate > 0) {
+		return invalid(fmt.Errorf("--request-rate %g: want requests a second across the deployment, above 0", q.RequestRate))
 	}
 	if cmd.Flags().Changed("max-num-seqs") && q.MaxNumSeqs < 1 {
 		return invalid(fmt.Errorf("--max-num-seqs %d: want at least 1", q.MaxNumSeqs))

@@ -220,6 +220,11 @@ func TestPerfInvalid(t *testing.T) {
 		{"budget below a step's", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--max-num-batched-tokens", "255"), "want 256–262144"},
 		{"budget beyond any engine's", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--max-num-batched-tokens", "1000000"), "--max-num-batched-tokens 1000000"},
 		{"budget below vLLM's sequences", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--max-num-batched-tokens", "256", "--max-num-seqs", "1024"), "which vLLM refuses"},
+		{"a rate and a concurrency", perfArgs("qwen3-8b", "h100", "1", "bf16", "vllm", "10", "10", "1", "--request-rate", "2"), "[concurrency request-rate] were all set"},
+		{"no load", rateArgs("qwen3-8b", "h100", "1", "vllm", "10", "10")[:15], "[concurrency request-rate]"},
+		{"no arrivals", rateArgs("qwen3-8b", "h100", "1", "vllm", "10", "10", "0"), "--request-rate 0"},
+		{"negative rate", rateArgs("qwen3-8b", "h100", "1", "vllm", "10", "10", "-1"), "--request-rate -1"},
+		{"endless rate", rateArgs("qwen3-8b", "h100", "1", "vllm", "10", "10", "+Inf"), "--request-rate +Inf"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := runCLI(tc.args...)
@@ -304,5 +309,60 @@ func TestPerfAsLaunched(t *testing.T) {
 	}
 	if p := ask("--gpu-memory-utilization", "0.95"); p.KVCacheSequences == nil || *p.KVCacheSequences <= n {
 		t.Errorf("0.95 of the memory holds no more than 0.9's %d sequences: %+v", n, p)
+	}
+}
+
+// rateArgs is a JSON perf query at an open loop's request rate (requests
+// a second across the deployment), the query's last two arguments.
+func rateArgs(model, gpu, tp, engine, in, out string, rate ...string) []string {
+	args := []string{"perf", "--model", model, "--gpu", gpu, "--tp", tp, "--engine", engine,
+		"--input-tokens", in, "--output-tokens", out, "--format", "json"}
+	for _, r := range rate {
+		args = append(args, "--request-rate", r)
+	}
+	return args
+}
+
+// TestPerfRequestRate: --request-rate asks the model at an open loop's
+// arrival rate, the question sizing asks of a fleet (the same rate is the
+// same job on any part): below capacity the output is the rate's, and
+// the first token comes later as the rate rises, never sooner on a
+// faster part; at or past capacity TTFT is null and the output the
+// saturated rate. The answer names the rate and no concurrency.
+func TestPerfRequestRate(t *testing.T) {
+	type answer struct {
+		perfJSON
+		Concurrency *int     `json:"concurrency"`
+		RequestRate *float64 `json:"request_rate"`
+	}
+	ask := func(gpu, rate string) answer {
+		return perfOf[answer](t, rateArgs("qwen3-30b-a3b", gpu, "1", "vllm", "2000", "200", rate))
+	}
+	saturated := perfOf[answer](t, perfArgs("qwen3-30b-a3b", "h100", "1", "bf16", "vllm", "2000", "200", "max"))
+	var prev *float64
+	for _, rate := range []float64{0.5, 1, 2, 4} {
+		r := strconv.FormatFloat(rate, 'f', -1, 64)
+		h, a := ask("h100", r), ask("a100-80gb", r)
+		if h.RequestRate == nil || *h.RequestRate != rate || h.Concurrency != nil {
+			t.Fatalf("at %s a second: request_rate %v, concurrency %v", r, h.RequestRate, h.Concurrency)
+		}
+		if *h.OutputTokS != rate*200 || h.TTFTMs == nil || h.TTFTP95Ms == nil {
+			t.Fatalf("at %s a second: %v output tok/s, TTFT %v / %v ms; want %v and a TTFT", r, *h.OutputTokS, h.TTFTMs, h.TTFTP95Ms, rate*200)
+		}
+		if prev != nil && *h.TTFTMs < *prev {
+			t.Errorf("at %s a second the first token comes in %.1f ms, sooner than %.1f at the lower rate", r, *h.TTFTMs, *prev)
+		}
+		if a.TTFTMs != nil && *a.TTFTMs < *h.TTFTMs*(1-1e-6) {
+			t.Errorf("at %s a second an H100's first token comes in %.1f ms, later than an A100 80GB's %.1f", r, *h.TTFTMs, *a.TTFTMs)
+		}
+		prev = h.TTFTMs
+	}
+	past := ask("h100", "1000")
+	if past.TTFTMs != nil || *past.OutputTokS != *saturated.OutputTokS {
+		t.Errorf("past capacity: TTFT %v, %v output tok/s; want null and the saturated %v", past.TTFTMs, *past.OutputTokS, *saturated.OutputTokS)
+	}
+	code, text, stderr := runCLI("perf", "--model", "qwen3-30b-a3b", "--gpu", "h100", "--tp", "1", "--engine", "vllm", "--input-tokens", "2000", "--output-tokens", "200", "--request-rate", "2.5")
+	if code != 0 || !strings.Contains(text, "request rate 2.5 a second, arriving at random (open loop)") {
+		t.Errorf("text answer (exit %d, %s):\n%s", code, stderr, text)
 	}
 }

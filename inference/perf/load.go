@@ -80,6 +80,15 @@ func (d *deployment) under(r Result, limit int, capacity, u float64) Result {
 	return d.atRate(r, limit, capacity, math.Max(u, 0)*capacity)
 }
 
+// PredictRate is Predict at an open loop's arrival rate: rate requests a
+// second across the deployment, arriving at random (as a benchmark's
+// request rate sends them, Poisson), rather than a number in flight. The
+// same rate is the same job on any part, where the same concurrency is
+// not (a faster part completes more requests a second, each meeting more
+// others' prefills). TTFT is nil at or above the deployment's capacity,
+// and the output rate then the saturated one.
+func PredictRate(c Config, rate float64) Result { return predictRate(c, Fitted, rate) }
+
 // predictRate is PredictAt at an arrival rate (requests a second across
 // the deployment) rather than a share of capacity: the same job on any
 // part.

@@ -27,8 +27,12 @@ type Query struct {
 	Precision, KVPrecision    string
 	Engine                    string
 	InputTokens, OutputTokens int
-	// Concurrency is a number of requests in flight or "max".
+	// Concurrency is a number of requests in flight or "max"; empty when
+	// RequestRate asks the load instead.
 	Concurrency string
+	// RequestRate is an open loop's arrival rate, requests a second across
+	// the deployment (PredictRate); 0 when Concurrency asks the load.
+	RequestRate float64
 	// MaxNumSeqs and MemoryFraction are the launch's --max-num-seqs and
 	// --gpu-memory-utilization where given (Config's; 0: the engine's
 	// defaults), so that a plan's vllm_args can be asked as launched.
@@ -84,8 +88,11 @@ type Answer struct {
 	Engine       string `json:"engine"`
 	InputTokens  int    `json:"input_tokens"`
 	OutputTokens int    `json:"output_tokens"`
-	// Concurrency is nil at saturation ("max").
+	// Concurrency is nil at saturation ("max") and at a request rate.
 	Concurrency *int `json:"concurrency"`
+	// RequestRate is the open loop's arrival rate asked, requests a second
+	// across the deployment; absent when the query asked a concurrency.
+	RequestRate *float64 `json:"request_rate,omitempty"`
 	// MaxNumBatchedTokens is the token budget a step the answer ran at:
 	// the query's, else the engine's default on the GPU.
 	MaxNumBatchedTokens int `json:"max_num_batched_tokens"`
@@ -146,13 +153,9 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 	if err := checkLaunch(q); err != nil {
 		return Answer{}, err
 	}
-	var conc *int
-	if q.Concurrency != "max" {
-		n, err := strconv.Atoi(q.Concurrency)
-		if err != nil || n < 1 {
-			return Answer{}, fmt.Errorf("--concurrency %q: want a number of requests (at least 1) or max", q.Concurrency)
-		}
-		conc = &n
+	conc, rate, err := queryLoad(q)
+	if err != nil {
+		return Answer{}, err
 	}
 	c := Config{Model: m, GPU: g, Engine: engine, Compiled: compiled, Precision: q.Precision, KVPrecision: kv, TP: q.TP, GPUs: gpus,
 		InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, MaxNumSeqs: q.MaxNumSeqs, MemoryFraction: q.MemoryFraction,
@@ -161,14 +164,18 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 	if conc != nil {
 		c.Concurrency = *conc
 	}
-	res := Predict(c)
+	predict := Predict
+	if rate != nil {
+		predict = func(c Config) Result { return PredictRate(c, *rate) }
+	}
+	res := predict(c)
 	if between {
 		c.Compiled = true
-		res = runtimes(res, Predict(c))
+		res = runtimes(res, predict(c))
 	}
 	res.Notes = append(res.Notes, defaultBudgetNote(c, res)...)
 	a := Answer{Model: m.ID, HFRepo: repo, GPU: g.ID, TP: q.TP, GPUs: gpus, Precision: q.Precision, KVPrecision: kv,
-		Engine: q.Engine, InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, Concurrency: conc,
+		Engine: q.Engine, InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, Concurrency: conc, RequestRate: rate,
 		MaxNumBatchedTokens: stepBudget(c), Result: res}
 	if note != "" {
 		a.Notes = append([]string{note}, a.Notes...)
@@ -179,6 +186,28 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 		}
 	}
 	return a, nil
+}
+
+// queryLoad is the load q asks: a number of requests in flight (nil at
+// saturation) or an arrival rate, exactly one of the two.
+func queryLoad(q Query) (conc *int, rate *float64, err error) {
+	switch {
+	case q.RequestRate != 0 && q.Concurrency != "":
+		return nil, nil, fmt.Errorf("--request-rate %g and --concurrency %q: give one, a rate of arrivals or a number of requests in flight", q.RequestRate, q.Concurrency)
+	case q.RequestRate != 0:
+		if !(q.RequestRate > 0) || math.IsInf(q.RequestRate, 0) {
+			return nil, nil, fmt.Errorf("--request-rate %g: want requests a second across the deployment, above 0", q.RequestRate)
+		}
+		r := q.RequestRate
+		return nil, &r, nil
+	case q.Concurrency == "max":
+		return nil, nil, nil
+	}
+	n, err := strconv.Atoi(q.Concurrency)
+	if err != nil || n < 1 {
+		return nil, nil, fmt.Errorf("--concurrency %q: want a number of requests (at least 1) or max", q.Concurrency)
+	}
+	return &n, nil, nil
 }
 
 // checkLaunch checks the launch's own flags a query gives (0: the
