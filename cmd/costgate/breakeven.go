@@ -44,11 +44,13 @@ APIs' — and the team today.
 Every row prices each option's cheapest assignment, policies aside, but
 the team today's: that row is priced as costgate plan prices it under the
 built-in policies, and a note says where they move an option to a dearer
-assignment (a spend.approval threshold, say). Another note names the
-options that plan denies at the team's size and the policies that deny
-them: the rows and the breakeven compare costs, and an option denied
-whatever it costs (managed APIs under compliance.external_api) is no
-choice at any size.
+assignment (a spend.approval threshold, say). A fixed fleet (gpus) that
+cannot carry a row's load is compared in that row as the fleet that would
+(the plan's sizing.required_monthly_usd, which its verdict compares too),
+the team today's row included. Another note names the options that plan
+denies at the team's size and the policies that deny them: the rows and
+the breakeven compare costs, and an option denied whatever it costs
+(managed APIs under compliance.external_api) is no choice at any size.
 
 Without --plot it prints a table at log-spaced team sizes (1, 2, 5, 10, 20,
 50, …) plus the team today and the breakeven. With --plot it draws a chart:
