@@ -48,8 +48,8 @@ func TestSecurityGroupNamesNeverBeginWithSG(t *testing.T) {
 				t.Fatal(err)
 			}
 			groups := ofType(rs, "aws:ec2/securityGroup:SecurityGroup")
-			if len(groups) != 5 {
-				t.Fatalf("%d security groups, want the load balancer's, the instances', PrivateLink's, the router's and its database's", len(groups))
+			if len(groups) != 6 {
+				t.Fatalf("%d security groups, want the load balancer's, the instances', PrivateLink's, the router's, its tasks' mark and its database's", len(groups))
 			}
 			seen := map[string]bool{}
 			for _, sg := range groups {
@@ -92,7 +92,7 @@ func albInboundRules(t *testing.T, rs []plan.Resource) int {
 
 // TestAllowedCIDRsFitTheSecurityGroupRulesQuota: every costgate:allowedCidrs
 // entry is an inbound rule of the load balancer's group for each listener
-// (the router's too), and EC2 refuses a group's 61st inbound rule unless
+// (the router's too, beside one for the router's tasks), and EC2 refuses a group's 61st inbound rule unless
 // the account's quota ("Inbound or outbound rules per security group", 60
 // by default) was raised. The preflight counts them against the quota, so
 // that pulumi up never stops with the load balancer's group half made.
@@ -108,9 +108,9 @@ func TestAllowedCIDRsFitTheSecurityGroupRulesQuota(t *testing.T) {
 	}{
 		{"60 CIDRs, one listener", 60, Config{}, 60, 60, false},
 		{"61 CIDRs, one listener", 61, Config{}, 60, 61, true},
-		{"29 CIDRs, router and PrivateLink", 29, front, 60, 60, false},
-		{"30 CIDRs, router and PrivateLink", 30, front, 60, 62, true},
-		{"30 CIDRs, a raised quota", 30, front, 100, 62, false},
+		{"28 CIDRs, router and PrivateLink", 28, front, 60, 59, false},
+		{"29 CIDRs, router and PrivateLink", 29, front, 60, 61, true},
+		{"29 CIDRs, a raised quota", 29, front, 100, 61, false},
 		{"61 CIDRs, quota unread", 61, Config{}, 0, 61, false},
 	}
 	for _, tt := range tests {
@@ -270,8 +270,8 @@ func TestAllowedCIDRsListedTwiceMakeOneRule(t *testing.T) {
 			}
 		}
 	}
-	if got := albInboundRules(t, rs); got != 4 {
-		t.Errorf("%d inbound rules, want 2 ranges on 2 listeners", got)
+	if got := albInboundRules(t, rs); got != 5 {
+		t.Errorf("%d inbound rules, want 2 ranges on 2 listeners and the router's tasks", got)
 	}
 }
 

@@ -196,8 +196,9 @@ const securityGroupRuleQuotaName = "Inbound or outbound rules per security group
 
 // securityGroupRules counts the load balancer group's inbound rules: each
 // costgate:allowedCidrs entry (the VPC's range without one) on the
-// endpoint's listener and, with the router, on its listener too, and with
-// PrivateLink one rule per published port for its front's group. EC2
+// endpoint's listener and, with the router, on its listener too (and its
+// tasks' group on the endpoint's), and with PrivateLink one rule per
+// published port for its front's group. EC2
 // refuses the rule beyond the account's quota, and pulumi up stops with
 // the group half made; beyond the default, the quota is read.
 func (pf *preflight) securityGroupRules() {
@@ -209,6 +210,9 @@ func (pf *preflight) securityGroupRules() {
 		listeners = 2
 	}
 	rules := cidrs * listeners
+	if router {
+		rules++ // the router's tasks on the endpoint's listener
+	}
 	if len(c.EndpointServicePrincipals) > 0 {
 		rules += listeners
 	}
@@ -216,6 +220,9 @@ func (pf *preflight) securityGroupRules() {
 		return
 	}
 	why := fmt.Sprintf("%d costgate:allowedCidrs × %d listeners", cidrs, listeners)
+	if router {
+		why += ", the router's tasks"
+	}
 	if len(c.EndpointServicePrincipals) > 0 {
 		why += ", and PrivateLink's front on each"
 	}

@@ -211,6 +211,28 @@ func (f *fleet) endpointSecurityGroup(net network) (*ec2.SecurityGroup, error) {
 	return sg, nil
 }
 
+// routerTasksSecurityGroup registers the group that marks the router's
+// tasks, without rules of its own: the load balancer admits it on the vLLM
+// endpoint's listener, whatever costgate:allowedCidrs lists, since the
+// router calls the fleet through that listener. The router's own group
+// cannot be named there: it admits the load balancer's, which would have
+// to exist first, and a rule added to a group beside its inline rules is
+// removed by the group's next update.
+func (f *fleet) routerTasksSecurityGroup(net network) (*ec2.SecurityGroup, error) {
+	desc := "costgate " + f.a.Team + ": tasks of the LiteLLM router, admitted by the load balancer on the vLLM endpoint"
+	sg, err := ec2.NewSecurityGroup(f.ctx, f.name+"-router-tasks", &ec2.SecurityGroupArgs{
+		Name:        securityGroupName(f.ctx.Stack(), f.name+"-router-tasks", desc),
+		Description: pulumi.String(desc),
+		VpcId:       net.vpcID,
+		Tags:        withName(f.tags, f.name+"-router-tasks"),
+	}, f.parent)
+	if err != nil {
+		return nil, fmt.Errorf("create router tasks security group: %w", err)
+	}
+	f.c.routerTasksSG = sg
+	return sg, nil
+}
+
 // zoneAssociations associates the private hosted zone of costgate:dnsName
 // with the fleet's own VPC (so the router and clients there resolve the
 // name) and with each consumer VPC: one of this account directly, one of
@@ -270,16 +292,24 @@ func (f *fleet) zoneAssociations(net network) error {
 }
 
 // routerAndEndpointRules are the load balancer's rules beyond the vLLM
-// endpoint's: the router's listener for the allowed CIDRs and the way to
-// its tasks; with PrivateLink, every published port for the Network Load
+// endpoint's: the router's listener for the allowed CIDRs, the router's
+// tasks on the endpoint's listener, and the way to its tasks; with PrivateLink, every published port for the Network Load
 // Balancer's security group (registered here, before the load balancer's).
 func (f *fleet) routerAndEndpointRules(net network, allowed pulumi.StringArrayInput) (ec2.SecurityGroupIngressArray, ec2.SecurityGroupEgressArray, error) {
 	var ingress ec2.SecurityGroupIngressArray
 	var egress ec2.SecurityGroupEgressArray
 	if f.a.Router {
+		tasks, err := f.routerTasksSecurityGroup(net)
+		if err != nil {
+			return nil, nil, err
+		}
+		listenerPort := f.a.listenerPort()
 		ingress = append(ingress, ec2.SecurityGroupIngressArgs{
 			Description: pulumi.String("clients of the LiteLLM router"), Protocol: pulumi.String("tcp"),
 			FromPort: pulumi.Int(RouterListenerPort), ToPort: pulumi.Int(RouterListenerPort), CidrBlocks: allowed,
+		}, ec2.SecurityGroupIngressArgs{
+			Description: pulumi.String("tasks of the LiteLLM router, which call the vLLM endpoint"), Protocol: pulumi.String("tcp"),
+			FromPort: pulumi.Int(listenerPort), ToPort: pulumi.Int(listenerPort), SecurityGroups: pulumi.StringArray{tasks.ID()},
 		})
 		egress = append(egress, ec2.SecurityGroupEgressArgs{
 			Description: pulumi.String("LiteLLM router tasks"), Protocol: pulumi.String("tcp"),

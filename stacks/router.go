@@ -111,6 +111,9 @@ func (b *routerBuild) catalog() *modelcatalog.Catalog {
 
 func (b *routerBuild) build() error {
 	fl := b.a.Fleet
+	if fl == nil || fl.routerTasksSG == nil {
+		return fmt.Errorf("the fleet was created without Router, so its load balancer does not admit the router's tasks")
+	}
 	desc := "costgate " + b.a.Team + ": LiteLLM router tasks, reachable from the load balancer only"
 	sg, err := ec2.NewSecurityGroup(b.ctx, b.name, &ec2.SecurityGroupArgs{
 		Name:        securityGroupName(b.ctx.Stack(), b.name, desc),
@@ -425,7 +428,7 @@ func (b *routerBuild) service(task *ecs.TaskDefinition, sg *ec2.SecurityGroup, t
 		DesiredCount:   pulumi.Int(routerTasks),
 		LaunchType:     pulumi.String("FARGATE"),
 		NetworkConfiguration: ecs.ServiceNetworkConfigurationArgs{
-			Subnets: fl.net.subnets, SecurityGroups: pulumi.StringArray{sg.ID()}, AssignPublicIp: pulumi.Bool(false),
+			Subnets: fl.net.subnets, SecurityGroups: pulumi.StringArray{sg.ID(), fl.routerTasksSG.ID()}, AssignPublicIp: pulumi.Bool(false),
 		},
 		LoadBalancers: ecs.ServiceLoadBalancerArray{ecs.ServiceLoadBalancerArgs{
 			TargetGroupArn: tg.Arn, ContainerName: pulumi.String("litellm"), ContainerPort: pulumi.Int(LiteLLMPort),

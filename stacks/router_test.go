@@ -3,6 +3,7 @@ package stacks
 import (
 	"encoding/json"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -264,5 +265,64 @@ func TestStackDeploymentReadsAsTheProgram(t *testing.T) {
 	}
 	if _, err := StackDeployment([]byte("config:\n  costgate:deployGateway: yes\n"), "."); err == nil {
 		t.Error("a deployGateway of yes read")
+	}
+}
+
+// TestRouterReachesTheFleetWithAllowedCIDRs: the router's tasks call the
+// vLLM endpoint through the fleet's load balancer (their model list's
+// api_base is the fleet's endpoint), from their own addresses in the
+// fleet's VPC. costgate:allowedCidrs lists the consumers (peering or a
+// transit gateway, as docs/DEPLOY.md step 7 says), not the router: the
+// load balancer must still admit the router's tasks on the endpoint's
+// listener, or every self-hosted route of the hybrid plan times out while
+// the router's own health check passes.
+func TestRouterReachesTheFleetWithAllowedCIDRs(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		cidrs []string
+	}{{"the VPC's range by default", nil}, {"consumers only", []string{"10.100.0.0/16"}}} {
+		cidrs := tt.cidrs
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := Config{DeployGateway: true, AllowedCIDRs: cidrs}
+			rs, _, err := run(t, examplePlan(t, "enterprise-hybrid"), cfg)
+			if err != nil {
+				t.Fatalf("deploy: %v", err)
+			}
+			svc := one(t, rs, "aws:ecs/service:Service")
+			netcfg, _ := svc.Properties["networkConfiguration"].(map[string]any)
+			carried := map[any]bool{}
+			for _, g := range netcfg["securityGroups"].([]any) {
+				carried[g] = true
+			}
+			const port = 80 // no certificate: the endpoint's listener
+			// The tasks are in the program's VPC: a range covering it
+			// admits them too.
+			vpc := netip.MustParsePrefix(DefaultVPCCIDR)
+			admitted := false
+			for _, sg := range ofType(rs, "aws:ec2/securityGroup:SecurityGroup") {
+				if !strings.HasSuffix(sg.Name, "-alb") {
+					continue
+				}
+				for _, raw := range sg.Properties["ingress"].([]any) {
+					rule := raw.(map[string]any)
+					if rule["fromPort"].(float64) > port || rule["toPort"].(float64) < port {
+						continue
+					}
+					groups, _ := rule["securityGroups"].([]any)
+					for _, g := range groups {
+						admitted = admitted || carried[g]
+					}
+					blocks, _ := rule["cidrBlocks"].([]any)
+					for _, b := range blocks {
+						p, err := netip.ParsePrefix(b.(string))
+						admitted = admitted || err == nil && p.Bits() <= vpc.Bits() && p.Contains(vpc.Addr())
+					}
+				}
+			}
+			if !admitted {
+				t.Errorf("the load balancer admits neither the router's groups %v nor the VPC's range on port %d (costgate:allowedCidrs %v): the router cannot reach the vLLM endpoint its model list names",
+					netcfg["securityGroups"], port, cidrs)
+			}
+		})
 	}
 }

@@ -165,6 +165,9 @@ type SelfHostedInference struct {
 	certificateARN pulumi.StringPtrInput
 	// nlbSG is the PrivateLink front's security group; nil without one.
 	nlbSG *ec2.SecurityGroup
+	// routerTasksSG marks the router's tasks for the load balancer, which
+	// admits them on the vLLM endpoint; nil without the router.
+	routerTasksSG *ec2.SecurityGroup
 }
 
 // NewSelfHostedInference registers the fleet: network (or the given one),
