@@ -193,7 +193,7 @@ func (f *fleet) endpointSecurityGroup(net network) (*ec2.SecurityGroup, error) {
 	for _, port := range f.a.publishedPorts() {
 		egress = append(egress, ec2.SecurityGroupEgressArgs{
 			Description: pulumi.String(fmt.Sprintf("port %d of the load balancer", port)), Protocol: pulumi.String("tcp"),
-			FromPort: pulumi.Int(port), ToPort: pulumi.Int(port), CidrBlocks: pulumi.StringArray{net.cidr},
+			FromPort: pulumi.Int(port), ToPort: pulumi.Int(port), CidrBlocks: net.cidrs,
 		})
 	}
 	desc := "costgate " + f.a.Team + ": PrivateLink front of the inference endpoint"
@@ -291,17 +291,16 @@ func (f *fleet) zoneAssociations(net network) error {
 	return nil
 }
 
-// routerAndEndpointRules are the load balancer's rules beyond the vLLM
-// endpoint's: the router's listener for the allowed CIDRs, the router's
-// tasks on the endpoint's listener, and the way to its tasks; with PrivateLink, every published port for the Network Load
+// routerAndEndpointRules are the load balancer's inbound rules beyond the
+// vLLM endpoint's: the router's listener for the allowed CIDRs and the
+// router's tasks on the endpoint's listener; with PrivateLink, every published port for the Network Load
 // Balancer's security group (registered here, before the load balancer's).
-func (f *fleet) routerAndEndpointRules(net network, allowed pulumi.StringArrayInput) (ec2.SecurityGroupIngressArray, ec2.SecurityGroupEgressArray, error) {
+func (f *fleet) routerAndEndpointRules(net network, allowed pulumi.StringArrayInput) (ec2.SecurityGroupIngressArray, error) {
 	var ingress ec2.SecurityGroupIngressArray
-	var egress ec2.SecurityGroupEgressArray
 	if f.a.Router {
 		tasks, err := f.routerTasksSecurityGroup(net)
 		if err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		listenerPort := f.a.listenerPort()
 		ingress = append(ingress, ec2.SecurityGroupIngressArgs{
@@ -311,17 +310,13 @@ func (f *fleet) routerAndEndpointRules(net network, allowed pulumi.StringArrayIn
 			Description: pulumi.String("tasks of the LiteLLM router, which call the vLLM endpoint"), Protocol: pulumi.String("tcp"),
 			FromPort: pulumi.Int(listenerPort), ToPort: pulumi.Int(listenerPort), SecurityGroups: pulumi.StringArray{tasks.ID()},
 		})
-		egress = append(egress, ec2.SecurityGroupEgressArgs{
-			Description: pulumi.String("LiteLLM router tasks"), Protocol: pulumi.String("tcp"),
-			FromPort: pulumi.Int(LiteLLMPort), ToPort: pulumi.Int(LiteLLMPort), CidrBlocks: pulumi.StringArray{net.cidr},
-		})
 	}
 	if !f.a.PrivateLink {
-		return ingress, egress, nil
+		return ingress, nil
 	}
 	nlbSG, err := f.endpointSecurityGroup(net)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for _, port := range f.a.publishedPorts() {
 		ingress = append(ingress, ec2.SecurityGroupIngressArgs{
@@ -329,5 +324,5 @@ func (f *fleet) routerAndEndpointRules(net network, allowed pulumi.StringArrayIn
 			FromPort: pulumi.Int(port), ToPort: pulumi.Int(port), SecurityGroups: pulumi.StringArray{nlbSG.ID()},
 		})
 	}
-	return ingress, egress, nil
+	return ingress, nil
 }

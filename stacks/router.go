@@ -130,11 +130,14 @@ func (b *routerBuild) build() error {
 			},
 			ec2.SecurityGroupEgressArgs{
 				Description: pulumi.String("the vLLM endpoint on the load balancer"), Protocol: pulumi.String("tcp"),
-				FromPort: pulumi.Int(fl.listener), ToPort: pulumi.Int(fl.listener), CidrBlocks: pulumi.StringArray{fl.net.cidr},
+				FromPort: pulumi.Int(fl.listener), ToPort: pulumi.Int(fl.listener), SecurityGroups: pulumi.StringArray{fl.albSG.ID()},
 			},
+			// The database's group admits this one, so it comes later and
+			// cannot be named here: every block of the VPC, where the
+			// database's subnets are.
 			ec2.SecurityGroupEgressArgs{
 				Description: pulumi.String("PostgreSQL database of the router"), Protocol: pulumi.String("tcp"),
-				FromPort: pulumi.Int(routerDBPort), ToPort: pulumi.Int(routerDBPort), CidrBlocks: pulumi.StringArray{fl.net.cidr},
+				FromPort: pulumi.Int(routerDBPort), ToPort: pulumi.Int(routerDBPort), CidrBlocks: fl.net.cidrs,
 			},
 		},
 		Tags: withName(b.tags, b.name),

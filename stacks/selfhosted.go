@@ -227,7 +227,9 @@ func (a *SelfHostedInferenceArgs) validate() error {
 // network is where the fleet runs.
 type network struct {
 	vpcID pulumi.StringInput
-	cidr  pulumi.StringInput
+	// cidrs are the VPC's IPv4 ranges: a given VPC's subnets may be cut
+	// from any block associated with it, not only its primary one.
+	cidrs pulumi.StringArrayInput
 	// subnets are the load balancer's, in two zones or more.
 	subnets pulumi.StringArrayInput
 	// instanceSubnets are those in zones that offer the instance type.

@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -21,7 +23,7 @@ func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, e
 	cidrs := uniqueCIDRs(a.AllowedCIDRs)
 	allowed := pulumi.StringArrayInput(pulumi.ToStringArray(cidrs))
 	if len(cidrs) == 0 {
-		allowed = pulumi.StringArray{net.cidr}
+		allowed = net.cidrs
 	}
 	listenerPort := a.listenerPort()
 	ingress := ec2.SecurityGroupIngressArray{ec2.SecurityGroupIngressArgs{
@@ -31,25 +33,19 @@ func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, e
 		ToPort:      pulumi.Int(listenerPort),
 		CidrBlocks:  allowed,
 	}}
-	egress := ec2.SecurityGroupEgressArray{ec2.SecurityGroupEgressArgs{
-		Description: pulumi.String("vLLM on the fleet"),
-		Protocol:    pulumi.String("tcp"),
-		FromPort:    pulumi.Int(inference.VLLMPort),
-		ToPort:      pulumi.Int(inference.VLLMPort),
-		CidrBlocks:  pulumi.StringArray{net.cidr},
-	}}
-	moreIn, moreOut, err := f.routerAndEndpointRules(net, allowed)
+	moreIn, err := f.routerAndEndpointRules(net, allowed)
 	if err != nil {
 		return nil, nil, err
 	}
-	ingress, egress = append(ingress, moreIn...), append(egress, moreOut...)
+	ingress = append(ingress, moreIn...)
 	albDesc := "costgate " + a.Team + ": inference endpoint, reachable from the allowed CIDRs only"
+	// No inline egress: the load balancer reaches its targets by their
+	// groups, created after this one (loadBalancerEgress).
 	albSG, err = ec2.NewSecurityGroup(ctx, name+"-alb", &ec2.SecurityGroupArgs{
 		Name:        securityGroupName(ctx.Stack(), name+"-alb", albDesc),
 		Description: pulumi.String(albDesc),
 		VpcId:       net.vpcID,
 		Ingress:     ingress,
-		Egress:      egress,
 		Tags:        withName(tags, name+"-alb"),
 	}, parent)
 	if err != nil {
@@ -81,8 +77,43 @@ func (f *fleet) securityGroups(net network) (albSG, instSG *ec2.SecurityGroup, e
 	if err != nil {
 		return nil, nil, fmt.Errorf("create instance security group: %w", err)
 	}
-
+	if err := f.loadBalancerEgress(albSG, instSG); err != nil {
+		return nil, nil, err
+	}
 	return albSG, instSG, nil
+}
+
+// loadBalancerEgress registers the load balancer's way out: vLLM's port
+// (requests and health checks) to the instances' group and, with the
+// router, LiteLLM's port to its tasks' group. Groups, not the VPC's range:
+// a given VPC's subnets may be cut from a block other than its primary
+// one, and ELB's health checks must reach every target. Separate rules,
+// since the instances' group admits the load balancer's and so is created
+// after it; the load balancer's group has no inline egress for them to
+// conflict with.
+func (f *fleet) loadBalancerEgress(albSG, instSG *ec2.SecurityGroup) error {
+	type target struct {
+		res, desc string
+		port      int
+		group     *ec2.SecurityGroup
+	}
+	targets := []target{{"-alb-to-vllm", "vLLM on the fleet", inference.VLLMPort, instSG}}
+	if f.c.routerTasksSG != nil {
+		targets = append(targets, target{"-alb-to-router", "LiteLLM router tasks", LiteLLMPort, f.c.routerTasksSG})
+	}
+	for _, t := range targets {
+		if _, err := vpc.NewSecurityGroupEgressRule(f.ctx, f.name+t.res, &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId:           albSG.ID(),
+			Description:               pulumi.String(t.desc),
+			IpProtocol:                pulumi.String("tcp"),
+			FromPort:                  pulumi.Int(t.port),
+			ToPort:                    pulumi.Int(t.port),
+			ReferencedSecurityGroupId: t.group.ID(),
+		}, f.parent); err != nil {
+			return fmt.Errorf("create load balancer egress to %s: %w", t.desc, err)
+		}
+	}
+	return nil
 }
 
 // balancer is the fleet's internal load balancer, target group and
@@ -221,7 +252,7 @@ func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfH
 		offered = map[string]bool{a.CapacityBlockZone: offered[a.CapacityBlockZone]}
 	}
 	if a.VPCID != "" {
-		vpc, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Id: pulumi.StringRef(a.VPCID)})
+		given, err := ec2.LookupVpc(ctx, &ec2.LookupVpcArgs{Id: pulumi.StringRef(a.VPCID)})
 		if err != nil {
 			return network{}, fmt.Errorf("look up vpc %s: %w", a.VPCID, err)
 		}
@@ -242,7 +273,7 @@ func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfH
 		sort.Strings(sorted)
 		return network{
 			vpcID:           pulumi.String(a.VPCID),
-			cidr:            pulumi.String(vpc.CidrBlock),
+			cidrs:           pulumi.ToStringArray(vpcCIDRs(given)),
 			subnets:         pulumi.ToStringArray(a.SubnetIDs),
 			instanceSubnets: pulumi.ToStringArray(inst),
 			placement:       a.VPCID + "/" + strings.Join(sorted, ","),
@@ -281,6 +312,19 @@ func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfH
 	}
 	net.instanceSubnets = offeredSubnets(net.subnets.(pulumi.StringArray), v.privateZones, offered, a.Sizing.InstanceType)
 	return net, nil
+}
+
+// vpcCIDRs are a VPC's IPv4 blocks: its primary one and every other
+// associated with it (AssociateVpcCidrBlock), where its subnets may be.
+// A block being associated or removed is left out.
+func vpcCIDRs(v *ec2.LookupVpcResult) []string {
+	out := []string{v.CidrBlock}
+	for _, b := range v.CidrBlockAssociations {
+		if b.State == "associated" && !slices.Contains(out, b.CidrBlock) {
+			out = append(out, b.CidrBlock)
+		}
+	}
+	return out
 }
 
 // offeredSubnets are the subnets whose zone offers the instance type. A
@@ -428,7 +472,7 @@ func (v *vpcBuild) create() (network, error) {
 	if err != nil {
 		return network{}, err
 	}
-	return network{vpcID: vpc.ID().ToStringOutput(), cidr: vpc.CidrBlock, subnets: private, routeTables: pulumi.StringArray{v.privateRT}}, nil
+	return network{vpcID: vpc.ID().ToStringOutput(), cidrs: pulumi.StringArray{vpc.CidrBlock}, subnets: private, routeTables: pulumi.StringArray{v.privateRT}}, nil
 }
 
 // subnets registers one route table of the kind ("public" or "private")

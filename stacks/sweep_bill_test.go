@@ -24,6 +24,7 @@ var freeTypes = map[string]bool{
 	"aws:ec2/vpc:Vpc": true, "aws:ec2/subnet:Subnet": true, "aws:ec2/routeTable:RouteTable": true,
 	"aws:ec2/routeTableAssociation:RouteTableAssociation": true, "aws:ec2/internetGateway:InternetGateway": true,
 	"aws:ec2/securityGroup:SecurityGroup": true, "aws:ec2/launchTemplate:LaunchTemplate": true,
+	"aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": true,
 	"aws:iam/role:Role": true, "aws:iam/rolePolicy:RolePolicy": true, "aws:iam/rolePolicyAttachment:RolePolicyAttachment": true,
 	"aws:iam/instanceProfile:InstanceProfile":     true,
 	"aws:autoscaling/lifecycleHook:LifecycleHook": true, "aws:autoscaling/schedule:Schedule": true,
