@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"fmt"
 	"net/netip"
 	"strings"
 	"testing"
@@ -172,5 +173,66 @@ func checkRouterReach(t *testing.T, rs []plan.Resource, alb plan.Resource, subne
 		if !reaches(c.rules, c.port, c.to, subnet) {
 			t.Errorf("%s on port %d: %v reaches nothing in %s", c.what, c.port, c.rules, subnet)
 		}
+	}
+}
+
+// TestGivenSubnetsOnePerZoneForTheLoadBalancers: CreateLoadBalancer takes
+// "only one subnet per Availability Zone" (application and network load
+// balancers alike) and refuses more, after the group exists and, always
+// on, is launching GPUs. costgate:subnetIds commonly lists several
+// subnets of a zone (an enterprise VPC's tiers), or one twice: each load
+// balancer gets the first listed in each zone, and the group, the
+// router's tasks and its database keep them all.
+func TestGivenSubnetsOnePerZoneForTheLoadBalancers(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		example string
+		cfg     Config
+		want    []string // the load balancers' subnets
+	}{
+		{"two in a zone", "regulated", Config{SubnetIDs: []string{"subnet-b", "subnet-2b", "subnet-c"}}, []string{"subnet-b", "subnet-c"}},
+		{"the second of a zone first", "regulated", Config{SubnetIDs: []string{"subnet-2b", "subnet-c", "subnet-b"}}, []string{"subnet-2b", "subnet-c"}},
+		{"one listed twice", "regulated", Config{SubnetIDs: []string{"subnet-b", "subnet-c", "subnet-b"}}, []string{"subnet-b", "subnet-c"}},
+		{"with the router and PrivateLink", "enterprise-hybrid", Config{SubnetIDs: []string{"subnet-b", "subnet-2b", "subnet-c", "subnet-2c"},
+			DeployGateway: true, EndpointServicePrincipals: []string{"arn:aws:iam::210987654321:root"}}, []string{"subnet-b", "subnet-c"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := tt.cfg
+			cfg.VPCID = "vpc-existing"
+			rs, logs, err := runPreflight(t, examplePlan(t, tt.example), cfg, map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+				"aws:ec2/getSubnet:getSubnet": givenSubnet(nil),
+			})
+			if err != nil {
+				t.Fatalf("deploy: %v", err)
+			}
+			lbs := ofType(rs, "aws:lb/loadBalancer:LoadBalancer")
+			if len(lbs) == 0 {
+				t.Fatal("no load balancer")
+			}
+			for _, lb := range lbs {
+				if got := fmt.Sprint(lb.Properties["subnets"]); got != fmt.Sprint(tt.want) {
+					t.Errorf("%v load balancer %s gets subnets %s, want %v: one a zone, the first listed", lb.Properties["loadBalancerType"], lb.Name, got, tt.want)
+				}
+			}
+			all := map[any]bool{}
+			for _, id := range cfg.SubnetIDs {
+				all[id] = true
+			}
+			got := map[any]bool{}
+			for _, id := range one(t, rs, "aws:autoscaling/group:Group").Properties["vpcZoneIdentifiers"].([]any) {
+				got[id] = true
+			}
+			if fmt.Sprint(got) != fmt.Sprint(all) {
+				t.Errorf("the group's subnets %v, want every one given %v", got, all)
+			}
+			for _, g := range ofType(rs, "aws:rds/subnetGroup:SubnetGroup") {
+				if n := len(g.Properties["subnetIds"].([]any)); n != len(cfg.SubnetIDs) {
+					t.Errorf("the database's subnet group has %d subnets, want the %d given", n, len(cfg.SubnetIDs))
+				}
+			}
+			if twice := tt.name == "one listed twice"; twice != strings.Contains(strings.Join(logs.lines, "\n"), "lists subnet-b twice") {
+				t.Errorf("reminder of subnet-b listed twice: %v, want %v, among %v", !twice, twice, logs.lines)
+			}
+		})
 	}
 }

@@ -192,26 +192,7 @@ func (pf *preflight) fleet(s plan.Sizing) {
 		pf.problem("costgate:capacityBlockZone %q is not a zone of the region offering %s (offered in %s): set the Availability Zone name of the capacity block (its zone ID, such as use1-az4, is not its name)",
 			pf.cfg.CapacityBlockZone, s.InstanceType, strings.Join(sortedKeys(offered), ", "))
 	case pf.cfg.VPCID != "":
-		zones, err := SubnetZones(pf.ctx, pf.cfg.SubnetIDs)
-		if err != nil {
-			pf.problem("%v", err)
-			break
-		}
-		var in []string
-		spanned := map[string]bool{}
-		for _, id := range pf.cfg.SubnetIDs {
-			spanned[zones[id]] = true
-			if offered[zones[id]] {
-				in = append(in, id)
-			}
-		}
-		if len(spanned) < 2 {
-			pf.problem("costgate:subnetIds span one zone (%s): the load balancer, and the router's database, need subnets in two zones or more", strings.Join(sortedKeys(spanned), ", "))
-		}
-		if len(in) == 0 {
-			pf.problem("no subnet of costgate:subnetIds is in a zone offering %s (offered in %s)", s.InstanceType, strings.Join(sortedKeys(offered), ", "))
-		}
-		pf.availabilityZonesOnly(zones)
+		pf.givenSubnets(s, offered)
 	default:
 		if z := pf.cfg.CapacityBlockZone; z != "" {
 			// A capacity block's instances go to its zone only.
@@ -245,6 +226,42 @@ func (pf *preflight) fleet(s plan.Sizing) {
 			pf.remind("costgate:dockerHubCredentials is unset: every start pulls %s anonymously from Docker Hub (%d pulls an hour per NAT address) through the NAT gateway, which bills every GB; set it to pull through the ECR cache", img, dockerHubAnonymousPulls)
 		}
 	}
+}
+
+// givenSubnets checks costgate:subnetIds: in two zones or more, one of
+// them offering the instance type, all in Availability Zones. Several in
+// one zone (or one listed twice) are not refused: the load balancers take
+// the first listed in each zone (onePerZone), and the rest serve the
+// instances, the router's tasks and its database, whose subnet lists are
+// sets.
+func (pf *preflight) givenSubnets(s plan.Sizing, offered map[string]bool) {
+	seen := map[string]bool{}
+	for _, id := range pf.cfg.SubnetIDs {
+		if seen[id] {
+			pf.remind("costgate:subnetIds lists %s twice: it is used once; was another subnet meant?", id)
+		}
+		seen[id] = true
+	}
+	zones, err := SubnetZones(pf.ctx, pf.cfg.SubnetIDs)
+	if err != nil {
+		pf.problem("%v", err)
+		return
+	}
+	var in []string
+	spanned := map[string]bool{}
+	for _, id := range pf.cfg.SubnetIDs {
+		spanned[zones[id]] = true
+		if offered[zones[id]] {
+			in = append(in, id)
+		}
+	}
+	if len(spanned) < 2 {
+		pf.problem("costgate:subnetIds span one zone (%s): the load balancer, and the router's database, need subnets in two zones or more", strings.Join(sortedKeys(spanned), ", "))
+	}
+	if len(in) == 0 {
+		pf.problem("no subnet of costgate:subnetIds is in a zone offering %s (offered in %s)", s.InstanceType, strings.Join(sortedKeys(offered), ", "))
+	}
+	pf.availabilityZonesOnly(zones)
 }
 
 // dockerHubAnonymousPulls is how many pulls an hour Docker Hub allows an

@@ -66,7 +66,7 @@ func NewEndpointService(ctx *pulumi.Context, name string, a *EndpointServiceArgs
 		Name:             pulumi.String(physicalName(ctx.Stack(), a.Team, "pl", fl.net.placement, MaxLoadBalancerName)),
 		Internal:         pulumi.Bool(true),
 		LoadBalancerType: pulumi.String("network"),
-		Subnets:          fl.net.subnets,
+		Subnets:          fl.net.lbSubnets,
 		SecurityGroups:   pulumi.StringArray{fl.nlbSG.ID()},
 		// Cross-zone balancing stays off (it bills inter-zone transfer):
 		// each zone's node forwards to the application load balancer's

@@ -230,14 +230,18 @@ type network struct {
 	// cidrs are the VPC's IPv4 ranges: a given VPC's subnets may be cut
 	// from any block associated with it, not only its primary one.
 	cidrs pulumi.StringArrayInput
-	// subnets are the load balancer's, in two zones or more.
+	// subnets are the router's tasks' and its database's, in two zones or
+	// more, several in a zone where given so.
 	subnets pulumi.StringArrayInput
+	// lbSubnets are the load balancers', one a zone: CreateLoadBalancer
+	// takes "only one subnet per Availability Zone".
+	lbSubnets pulumi.StringArrayInput
 	// instanceSubnets are those in zones that offer the instance type.
 	instanceSubnets pulumi.StringArrayInput
 	// routeTables are the instance subnets' route tables when the program
 	// creates the VPC (the S3 gateway endpoint's); nil in a given VPC.
 	routeTables pulumi.StringArrayInput
-	// placement names a given network, its VPC and subnets (sorted), in
+	// placement names a given network, its VPC and lbSubnets (sorted), in
 	// the names of what a new subnet set replaces; "" in the program's own
 	// VPC, whose subnets stay.
 	placement string

@@ -165,7 +165,7 @@ func (f *fleet) loadBalancer(net network, albSG *ec2.SecurityGroup) (balancer, e
 		Internal:                 pulumi.Bool(true),
 		LoadBalancerType:         pulumi.String("application"),
 		SecurityGroups:           pulumi.StringArray{albSG.ID()},
-		Subnets:                  net.subnets,
+		Subnets:                  net.lbSubnets,
 		DropInvalidHeaderFields:  pulumi.Bool(true),
 		EnableDeletionProtection: pulumi.Bool(false),
 		// Long generations stream for minutes; a request still queued
@@ -269,12 +269,14 @@ func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfH
 		if len(inst) == 0 {
 			return network{}, fmt.Errorf("no subnet of costgate:subnetIds is in a zone offering %s", a.Sizing.InstanceType)
 		}
-		sorted := append([]string(nil), a.SubnetIDs...)
+		lbs := onePerZone(a.SubnetIDs, zones)
+		sorted := append([]string(nil), lbs...)
 		sort.Strings(sorted)
 		return network{
 			vpcID:           pulumi.String(a.VPCID),
 			cidrs:           pulumi.ToStringArray(vpcCIDRs(given)),
 			subnets:         pulumi.ToStringArray(a.SubnetIDs),
+			lbSubnets:       pulumi.ToStringArray(lbs),
 			instanceSubnets: pulumi.ToStringArray(inst),
 			placement:       a.VPCID + "/" + strings.Join(sorted, ","),
 		}, nil
@@ -312,6 +314,21 @@ func (c *SelfHostedInference) network(ctx *pulumi.Context, name string, a *SelfH
 	}
 	net.instanceSubnets = offeredSubnets(net.subnets.(pulumi.StringArray), v.privateZones, offered, a.Sizing.InstanceType)
 	return net, nil
+}
+
+// onePerZone keeps the first subnet listed in each zone, in the list's
+// order: a load balancer takes one subnet a zone, and the rest still serve
+// the instances, the router's tasks and its database.
+func onePerZone(ids []string, zones map[string]string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if z := zones[id]; !seen[z] {
+			seen[z] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // vpcCIDRs are a VPC's IPv4 blocks: its primary one and every other
@@ -472,7 +489,8 @@ func (v *vpcBuild) create() (network, error) {
 	if err != nil {
 		return network{}, err
 	}
-	return network{vpcID: vpc.ID().ToStringOutput(), cidrs: pulumi.StringArray{vpc.CidrBlock}, subnets: private, routeTables: pulumi.StringArray{v.privateRT}}, nil
+	// One private subnet a zone: the load balancers take them all.
+	return network{vpcID: vpc.ID().ToStringOutput(), cidrs: pulumi.StringArray{vpc.CidrBlock}, subnets: private, lbSubnets: private, routeTables: pulumi.StringArray{v.privateRT}}, nil
 }
 
 // subnets registers one route table of the kind ("public" or "private")
