@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"strings"
@@ -12,10 +13,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// givenSubnet answers getSubnet as the preview does (a subnet id's last
+// givenSubnetAnswer answers getSubnet as the preview does (a subnet id's last
 // letter is its zone's), with the CIDR of cidrs[id] where given; a
 // subnet-other… is of another VPC of the account.
-func givenSubnet(cidrs map[string]string) func(pulumi.MockCallArgs) (resource.PropertyMap, error) {
+func givenSubnetAnswer(cidrs map[string]string) func(pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	return func(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		id := args.Args["id"].StringValue()
 		cidr := "10.0.0.0/24"
@@ -116,7 +117,7 @@ func TestSecondaryCIDRSubnetsReachTheFleet(t *testing.T) {
 	for _, example := range []string{"regulated", "enterprise-hybrid"} {
 		t.Run(example, func(t *testing.T) {
 			rs, _, err := runPreflight(t, examplePlan(t, example), cfg, map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
-				"aws:ec2/getSubnet:getSubnet": givenSubnet(cidrs),
+				"aws:ec2/getSubnet:getSubnet": givenSubnetAnswer(cidrs),
 				"aws:ec2/getVpc:getVpc":       vpc,
 			})
 			if err != nil {
@@ -200,7 +201,7 @@ func TestGivenSubnetsOnePerZoneForTheLoadBalancers(t *testing.T) {
 			cfg := tt.cfg
 			cfg.VPCID = "vpc-existing"
 			rs, logs, err := runPreflight(t, examplePlan(t, tt.example), cfg, map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
-				"aws:ec2/getSubnet:getSubnet": givenSubnet(nil),
+				"aws:ec2/getSubnet:getSubnet": givenSubnetAnswer(nil),
 			})
 			if err != nil {
 				t.Fatalf("deploy: %v", err)
@@ -234,5 +235,41 @@ func TestGivenSubnetsOnePerZoneForTheLoadBalancers(t *testing.T) {
 				t.Errorf("reminder of subnet-b listed twice: %v, want %v, among %v", !twice, twice, logs.lines)
 			}
 		})
+	}
+}
+
+// TestGivenSubnetsBelongToTheGivenVPC: the security groups and the target
+// group are created in costgate:vpcId. A subnet of another VPC in
+// costgate:subnetIds (IDs look alike) is refused by the group ("One or
+// more security groups in the launch template are not linked to the VPCs
+// configured in the Auto Scaling group") and by the load balancer, halfway
+// through pulumi up: the preflight refuses it, naming it and its VPC.
+func TestGivenSubnetsBelongToTheGivenVPC(t *testing.T) {
+	cfg := Config{VPCID: "vpc-existing", SubnetIDs: []string{"subnet-b", "subnet-otherc"}}
+	rs, _, err := runPreflight(t, examplePlan(t, "regulated"), cfg, map[string]func(pulumi.MockCallArgs) (resource.PropertyMap, error){
+		"aws:ec2/getSubnet:getSubnet": givenSubnetAnswer(nil),
+	})
+	var pe *PreflightError
+	if !errors.As(err, &pe) || !strings.Contains(err.Error(), "subnet-otherc is a subnet of vpc-other, not of costgate:vpcId vpc-existing") {
+		t.Fatalf("error %v; want a preflight problem naming subnet-otherc and its VPC", err)
+	}
+	if strings.Contains(err.Error(), "subnet-b ") {
+		t.Errorf("subnet-b of vpc-existing named too: %v", err)
+	}
+	if len(rs) != 0 {
+		t.Errorf("%d resources registered", len(rs))
+	}
+}
+
+// TestPreviewTakesGivenSubnetsOfTheGivenVPC: a preview (costgate plan
+// --stack-config) reads no subnet; it takes the given subnets to be of the
+// stack's costgate:vpcId, whatever its ID, rather than refusing them.
+func TestPreviewTakesGivenSubnetsOfTheGivenVPC(t *testing.T) {
+	rs, err := Preview(examplePlan(t, "regulated"), Config{VPCID: "vpc-0a1b2c3d4e5f67890", SubnetIDs: []string{"subnet-b", "subnet-c"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(ofType(rs, "aws:lb/loadBalancer:LoadBalancer")); n != 1 {
+		t.Errorf("%d load balancers, want the fleet's", n)
 	}
 }

@@ -228,8 +228,9 @@ func (pf *preflight) fleet(s plan.Sizing) {
 	}
 }
 
-// givenSubnets checks costgate:subnetIds: in two zones or more, one of
-// them offering the instance type, all in Availability Zones. Several in
+// givenSubnets checks costgate:subnetIds: in costgate:vpcId, in two zones
+// or more, one of them offering the instance type, all in Availability
+// Zones. Several in
 // one zone (or one listed twice) are not refused: the load balancers take
 // the first listed in each zone (onePerZone), and the rest serve the
 // instances, the router's tasks and its database, whose subnet lists are
@@ -242,10 +243,20 @@ func (pf *preflight) givenSubnets(s plan.Sizing, offered map[string]bool) {
 		}
 		seen[id] = true
 	}
-	zones, err := SubnetZones(pf.ctx, pf.cfg.SubnetIDs)
+	subnets, err := lookupSubnets(pf.ctx, pf.cfg.SubnetIDs)
 	if err != nil {
 		pf.problem("%v", err)
 		return
+	}
+	zones := map[string]string{}
+	for _, id := range sortedKeys(subnets) {
+		zones[id] = subnets[id].zone
+		// The security groups and target group are made in costgate:vpcId;
+		// the group and the load balancer refuse a subnet of another VPC,
+		// halfway through pulumi up.
+		if v := subnets[id].vpcID; v != pf.cfg.VPCID {
+			pf.problem("costgate:subnetIds %s is a subnet of %s, not of costgate:vpcId %s: the group and the load balancer take subnets of the security groups' VPC only; give subnets of %s, or set costgate:vpcId to %s", id, v, pf.cfg.VPCID, pf.cfg.VPCID, v)
+		}
 	}
 	var in []string
 	spanned := map[string]bool{}

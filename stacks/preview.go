@@ -37,7 +37,7 @@ const Unknown = "[unknown]"
 // inputs shown as "[secret]". A blocked plan registers nothing and yields
 // no resources.
 func Preview(p *plan.Plan, cfg Config) ([]plan.Resource, error) {
-	rec := &recorder{region: cfg.Region}
+	rec := &recorder{region: cfg.Region, vpcID: cfg.VPCID}
 	// The run and the program each get a stack of their own (onOwnStack):
 	// the run's registers the stack resource, the program's every other.
 	run := func(_ *pulumi.Context, p *plan.Plan, cfg Config) error {
@@ -98,6 +98,10 @@ type recorder struct {
 	// region answers getRegion: the stack file's aws:region, else
 	// previewRegion.
 	region string
+	// vpcID answers getSubnet's VPC: the stack file's costgate:vpcId
+	// (a preview reads no subnet, and takes the given ones to be of the
+	// given VPC), else vpc-existing.
+	vpcID string
 }
 
 func (r *recorder) sorted() []plan.Resource {
@@ -231,16 +235,7 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 			"id":        previewRegion,
 		}), nil
 	case "aws:ec2/getSubnet:getSubnet":
-		id := ""
-		if v, ok := args.Args["id"]; ok && v.IsString() {
-			id = v.StringValue()
-		}
-		// A subnet id's last letter is its zone's ("subnet-a" in us-east-1a).
-		zone := previewRegion + "b"
-		if n := len(id); n > 0 && id[n-1] >= 'a' && id[n-1] <= 'f' {
-			zone = previewRegion + id[n-1:]
-		}
-		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "availabilityZone": zone, "vpcId": "vpc-existing", "cidrBlock": "10.0.0.0/24"}), nil
+		return r.subnet(args), nil
 	case "aws:ec2/getAmi:getAmi":
 		return resource.NewPropertyMapFromMap(map[string]any{"id": previewAMI, "imageId": previewAMI, "architecture": "x86_64"}), nil
 	case "aws:bedrock/getInferenceProfile:getInferenceProfile":
@@ -280,6 +275,24 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 		return resource.NewPropertyMapFromMap(map[string]any{"randomPassword": "generated-at-deploy", "id": "random"}), nil
 	}
 	return nil, fmt.Errorf("preview: no mock for invoke %s", args.Token)
+}
+
+// subnet answers getSubnet: a subnet id's last letter is its zone's
+// ("subnet-a" in us-east-1a), and its VPC the stack's.
+func (r *recorder) subnet(args pulumi.MockCallArgs) resource.PropertyMap {
+	id := ""
+	if v, ok := args.Args["id"]; ok && v.IsString() {
+		id = v.StringValue()
+	}
+	zone := previewRegion + "b"
+	if n := len(id); n > 0 && id[n-1] >= 'a' && id[n-1] <= 'f' {
+		zone = previewRegion + id[n-1:]
+	}
+	vpc := r.vpcID
+	if vpc == "" {
+		vpc = "vpc-existing"
+	}
+	return resource.NewPropertyMapFromMap(map[string]any{"id": id, "availabilityZone": zone, "vpcId": vpc, "cidrBlock": "10.0.0.0/24"})
 }
 
 // PlainProperties converts resource inputs to plain JSON-able values,

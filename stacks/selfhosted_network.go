@@ -416,13 +416,31 @@ func OfferedZones(ctx *pulumi.Context, instanceType string) (map[string]bool, er
 
 // SubnetZones looks up each subnet's availability zone.
 func SubnetZones(ctx *pulumi.Context, ids []string) (map[string]string, error) {
+	subnets, err := lookupSubnets(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]string{}
+	for id, sn := range subnets {
+		out[id] = sn.zone
+	}
+	return out, nil
+}
+
+// givenSubnet is what the program reads of a given subnet.
+type givenSubnet struct {
+	zone, vpcID string
+}
+
+// lookupSubnets looks up each subnet's zone and VPC.
+func lookupSubnets(ctx *pulumi.Context, ids []string) (map[string]givenSubnet, error) {
+	out := map[string]givenSubnet{}
 	for _, id := range ids {
 		sn, err := ec2.LookupSubnet(ctx, &ec2.LookupSubnetArgs{Id: pulumi.StringRef(id)})
 		if err != nil {
 			return nil, fmt.Errorf("look up subnet %s: %w", id, err)
 		}
-		out[id] = sn.AvailabilityZone
+		out[id] = givenSubnet{zone: sn.AvailabilityZone, vpcID: sn.VpcId}
 	}
 	return out, nil
 }
