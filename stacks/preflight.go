@@ -15,7 +15,6 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrock"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/bedrockfoundation"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/servicequotas"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -201,11 +200,12 @@ func (pf *preflight) fleet(s plan.Sizing) {
 		pf.subnetAddresses(s, offered)
 	}
 	if pf.cfg.AMIID != "" {
-		if _, err := ec2.LookupAmi(pf.ctx, &ec2.LookupAmiArgs{
-			Filters:           []ec2.GetAmiFilter{{Name: "image-id", Values: []string{pf.cfg.AMIID}}},
-			IncludeDeprecated: pulumi.BoolRef(true),
-		}); err != nil {
+		ami, err := lookupAMI(pf.ctx, pf.cfg.AMIID)
+		switch {
+		case err != nil:
 			pf.problem("costgate:amiId %s is not an AMI this account can launch in the region: %v", pf.cfg.AMIID, err)
+		case ami.Architecture != FleetArchitecture:
+			pf.problem("costgate:amiId %s is an %s image, and %s runs %s images only (every GPU type of the catalog is %s): every launch would fail; give an %s AMI", pf.cfg.AMIID, ami.Architecture, s.InstanceType, FleetArchitecture, FleetArchitecture, FleetArchitecture)
 		}
 	}
 	pf.remind("capacity: %s is often scarce; a capacity reservation or an EC2 Capacity Block keeps the 09:00 scale-out from failing", s.InstanceType)

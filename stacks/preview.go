@@ -237,7 +237,7 @@ func (r *recorder) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) 
 	case "aws:ec2/getSubnet:getSubnet":
 		return r.subnet(args), nil
 	case "aws:ec2/getAmi:getAmi":
-		return resource.NewPropertyMapFromMap(map[string]any{"id": previewAMI, "imageId": previewAMI, "architecture": "x86_64"}), nil
+		return resource.NewPropertyMapFromMap(map[string]any{"id": previewAMI, "imageId": previewAMI, "architecture": "x86_64", "rootDeviceName": "/dev/sda1"}), nil
 	case "aws:bedrock/getInferenceProfile:getInferenceProfile":
 		id := args.Args["inferenceProfileId"].StringValue()
 		return resource.NewPropertyMapFromMap(map[string]any{"id": id, "inferenceProfileId": id, "status": "ACTIVE", "type": "SYSTEM_DEFINED"}), nil

@@ -202,6 +202,7 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 	// The AMI is resolved once: a looked-up id is held (ignoreChanges)
 	// until costgate:amiId names another, so a Deep Learning AMI release
 	// never starts an instance refresh by itself.
+	image := a.AMIID
 	ami := pulumi.StringInput(pulumi.String(a.AMIID))
 	ltOpts := []pulumi.ResourceOption{parent}
 	if a.AMIID == "" {
@@ -209,8 +210,13 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 		if err != nil {
 			return nil, fmt.Errorf("look up Deep Learning AMI: %w", err)
 		}
+		image = p.Value
 		ami = pulumi.String(p.Value)
 		ltOpts = append(ltOpts, pulumi.IgnoreChanges([]string{"imageId"}))
+	}
+	root, err := rootDevice(ctx, image)
+	if err != nil {
+		return nil, err
 	}
 	vol := inference.VolumeFor(a.Sizing.CheckpointGB)
 	userData := f.userData(sec, mirror, tg)
@@ -230,7 +236,10 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 			HttpPutResponseHopLimit: pulumi.Int(1),
 		},
 		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{ec2.LaunchTemplateBlockDeviceMappingArgs{
-			DeviceName: pulumi.String("/dev/sda1"),
+			// The AMI's root device: the volume the plan prices replaces
+			// the image's root; under another name it would be an extra,
+			// unused disk and the root keep the image's size.
+			DeviceName: pulumi.String(root),
 			Ebs: ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
 				VolumeSize:          pulumi.Int(vol.GB),
 				VolumeType:          pulumi.String("gp3"),
@@ -262,6 +271,36 @@ func (f *fleet) launchTemplate(instSG *ec2.SecurityGroup, profile *iam.InstanceP
 	}
 
 	return lt, nil
+}
+
+// FleetArchitecture is the architecture of every GPU instance type of the
+// catalog (g5, g6, g6e, p4d, p4de, p5, p5e, p5en, p6): it has no Arm type,
+// and the Deep Learning AMI parameter the fleet boots is x86_64's.
+const FleetArchitecture = "x86_64"
+
+// defaultRootDevice is the Deep Learning Base AMI's (Ubuntu) root device,
+// for an AMI whose root device the look-up does not say.
+const defaultRootDevice = "/dev/sda1"
+
+// lookupAMI looks an AMI up by its id, deprecated ones included.
+func lookupAMI(ctx *pulumi.Context, id string) (*ec2.LookupAmiResult, error) {
+	return ec2.LookupAmi(ctx, &ec2.LookupAmiArgs{
+		Filters:           []ec2.GetAmiFilter{{Name: "image-id", Values: []string{id}}},
+		IncludeDeprecated: pulumi.BoolRef(true),
+	})
+}
+
+// rootDevice is the AMI's root device name (/dev/sda1 on Ubuntu, /dev/xvda
+// on Amazon Linux and many custom images).
+func rootDevice(ctx *pulumi.Context, id string) (string, error) {
+	ami, err := lookupAMI(ctx, id)
+	if err != nil {
+		return "", fmt.Errorf("look up AMI %s: %w", id, err)
+	}
+	if ami.RootDeviceName == "" {
+		return defaultRootDevice, nil
+	}
+	return ami.RootDeviceName, nil
 }
 
 // userData is the launch template's cloud-init, base64: the secrets'
