@@ -161,20 +161,37 @@ func (pf *preflight) reach() {
 	}
 }
 
-// zone checks that a hosted zone consumer VPCs are associated with is
-// private (a public zone resolves everywhere and takes no association).
+// zone checks costgate:hostedZoneId: costgate:dnsName is within it (Route
+// 53 refuses a record outside its zone, "not permitted in zone", and the
+// record comes after the load balancer and the group), and a zone
+// consumer VPCs are associated with is private (a public zone resolves
+// everywhere and takes no association).
 func (pf *preflight) zone() {
 	c := pf.cfg
-	if c.HostedZoneID == "" || len(c.ConsumerVPCs) == 0 {
+	if c.HostedZoneID == "" || (c.DNSName == "" && len(c.ConsumerVPCs) == 0) {
 		return
 	}
 	zone, err := route53.LookupZone(pf.ctx, &route53.LookupZoneArgs{ZoneId: pulumi.StringRef(c.HostedZoneID)})
-	switch {
-	case err != nil:
+	if err != nil {
 		pf.problem("costgate:hostedZoneId %s: %v", c.HostedZoneID, err)
-	case zone.PrivateZone == nil || !*zone.PrivateZone:
+		return
+	}
+	if c.DNSName != "" && !inZone(c.DNSName, zone.Name) {
+		pf.problem("costgate:dnsName %s is not within %s, the zone of costgate:hostedZoneId %s: Route 53 refuses its record; give a name in that zone, or the ID of the zone the name is in",
+			c.DNSName, strings.TrimSuffix(zone.Name, "."), c.HostedZoneID)
+	}
+	if len(c.ConsumerVPCs) > 0 && (zone.PrivateZone == nil || !*zone.PrivateZone) {
 		pf.problem("costgate:hostedZoneId %s is a public zone: its names resolve in every VPC already, so costgate:consumerVpcIds has nothing to associate; unset it", c.HostedZoneID)
 	}
+}
+
+// inZone says whether a DNS name is the zone's apex or a name under it,
+// label by label (llm.notacme.example is not in acme.example), in any
+// case, with or without the final dot.
+func inZone(name, zone string) bool {
+	name = strings.ToLower(strings.TrimSuffix(name, "."))
+	zone = strings.ToLower(strings.TrimSuffix(zone, "."))
+	return name == zone || strings.HasSuffix(name, "."+zone)
 }
 
 // fleet checks where the instances can run and what they boot.

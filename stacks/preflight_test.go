@@ -385,3 +385,40 @@ func TestPreflightRemindsOfTheRegionsNetworkQuotas(t *testing.T) {
 		})
 	}
 }
+
+// TestEndpointNameInsideTheHostedZone: Route 53 refuses a record whose
+// name is not within the hosted zone ("InvalidChangeBatch: RRSet with DNS
+// name llm.other.example. is not permitted in zone acme.example."), and
+// the endpoint's record comes after the load balancer and the group. The
+// preflight compares costgate:dnsName with the zone's name, label by
+// label, in any case, with or without the final dot.
+func TestEndpointNameInsideTheHostedZone(t *testing.T) {
+	for _, tt := range []struct {
+		dns    string
+		refuse bool
+	}{
+		{"llm.acme.example", false},
+		{"acme.example", false},
+		{"LLM.Acme.Example.", false},
+		{"llm.other.example", true},
+		{"llm.notacme.example", true},
+		{"acme.example.org", true},
+	} {
+		t.Run(tt.dns, func(t *testing.T) {
+			cfg := Config{HostedZoneID: "Z0123456789ABC", DNSName: tt.dns}
+			rs, _, err := runPreflight(t, examplePlan(t, "regulated"), cfg, nil) // the zone is acme.example.
+			var pe *PreflightError
+			want := "costgate:dnsName " + tt.dns + " is not within acme.example, the zone of costgate:hostedZoneId Z0123456789ABC"
+			switch {
+			case tt.refuse && (!errors.As(err, &pe) || !strings.Contains(err.Error(), want)):
+				t.Errorf("error %v; want a preflight problem saying %q", err, want)
+			case tt.refuse && len(rs) != 0:
+				t.Errorf("%d resources registered", len(rs))
+			case !tt.refuse && err != nil:
+				t.Errorf("deploy: %v", err)
+			case !tt.refuse && len(ofType(rs, "aws:route53/record:Record")) != 1:
+				t.Errorf("no endpoint record")
+			}
+		})
+	}
+}
