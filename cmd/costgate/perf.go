@@ -13,13 +13,8 @@ import (
 
 var perfFormats = report.FormatsOf[report.PerfOutputter]()
 
-func newPerfCmd() *cobra.Command {
-	var q perf.Query
-	var format, configFile string
-	cmd := &cobra.Command{
-		Use:   "perf",
-		Short: "Predict how fast a model serves on a GPU",
-		Long: `perf asks the performance model (docs/SIZING.md) how an open-weight model
+// perfLong is costgate perf --help's text.
+const perfLong = `perf asks the performance model (docs/SIZING.md) how an open-weight model
 serves on a GPU: output tokens/s for the whole deployment, mean TTFT (null at
 --concurrency max; past the KV cache, with the wait for a slot), its p95 and
 p99.9, mean TPOT, the KV cache in sequences, and whether it fits at all —
@@ -57,7 +52,15 @@ NIM's TensorRT-LLM profiles and the releases before 1.0 run (a short
 prompt's first token comes up to three times sooner). --engine tensorrt-llm
 is the PyTorch backend for a mixture of experts and, for a dense model, the
 geometric mean of the two (a note gives both). Exit code 2 when a flag is
-invalid.`,
+invalid.`
+
+func newPerfCmd() *cobra.Command {
+	var q perf.Query
+	var format, configFile string
+	cmd := &cobra.Command{
+		Use:   "perf",
+		Short: "Predict how fast a model serves on a GPU",
+		Long:  perfLong,
 		Example: `  costgate perf --model meta-llama/Llama-3.1-70B-Instruct --gpu h100 --tp 2 --precision fp8 \
     --engine vllm --input-tokens 5000 --output-tokens 500 --concurrency 50
   costgate perf --model nvidia/Llama-3.3-70B-Instruct-FP8 --gpu b300 --tp 1 --engine vllm \
