@@ -125,11 +125,12 @@ func (r *Request) pick(opts []*option, e *sizingEnv) (option, bool) {
 		}
 		// Billed alike and alike before the bill (better), the first
 		// token tells them apart: asked only then.
-		if best != nil && math.Abs(o.cost-best.cost) <= 1e-9 && o.over == best.over && (o.u < 1) == (best.u < 1) && o.meets == best.meets {
+		if best != nil && math.Abs(o.cost-best.cost) <= 1e-9 && o.over == best.over && (o.u < 1) == (best.u < 1) && o.meets == best.meets &&
+			o.within(e.target) == best.within(e.target) {
 			r.firstToken(o, e)
 			r.firstToken(best, e)
 		}
-		if best == nil || o.better(*best) {
+		if best == nil || o.better(*best, e.target) {
 			best = o
 		}
 	}
@@ -296,26 +297,40 @@ func (r *Request) floor(tp int, in PricedInstance, e *sizingEnv) int {
 	return max(n, count(math.Ceil(need-1e-9), overLimit))
 }
 
-// sameHardware keeps, of a fixed fleet's layouts sorted cheapest first,
-// those billed no more GPUs than the fewest any layout of their
-// tensor-parallel size is billed: the spec fixes the GPUs, and a layout
-// that runs them on more (one H100 as a p5.48xlarge's eight at TP 1) is
+// sameHardware keeps, of a fixed fleet's layouts, those billed no more
+// GPUs than the fewest some tensor-parallel size of the spec's GPUs needs
+// (within the instance cap where one is): the spec fixes the GPUs, and a
+// layout that runs them on more (one H100 as a p5.48xlarge's eight) is
 // another fleet, not another layout of this one; but a tensor-parallel
 // group of them that only a bigger instance holds runs there, AWS bills
 // the whole instance, and its spare GPUs serve as replicas (four H100s at
-// TP 4 are a p5.48xlarge). Kept to the fewest GPUs of all, four H100s ran
-// as four one-GPU instances at TP 1 wherever those held the model, at
-// six times their capacity, where the same spec's fleet ran at TP 4 on
-// the p5.48xlarge whenever TP 1 held it not: a hybrid served one
-// workload on the eight GPUs and denied serving the other there.
+// TP 4 are a p5.48xlarge), and any layout of that instance's GPUs is a
+// layout of the same bill (TP 1 on the p5.48xlarge's eight). Kept to the
+// fewest GPUs of all, four H100s ran as four one-GPU instances at TP 1,
+// several times over their capacity, wherever those held the model, and
+// on the p5.48xlarge only where they held it not: a hybrid served one
+// workload on the eight GPUs and denied serving another there.
 func sameHardware(opts []*option) []*option {
+	billed := func(o *option) int { return o.n * o.inst.GPUs }
 	fewest := map[int]int{}
-	for _, o := range opts {
-		if g, ok := fewest[o.tp]; !ok || o.n*o.inst.GPUs < g {
-			fewest[o.tp] = o.n * o.inst.GPUs
+	for _, capped := range []bool{true, false} {
+		for _, o := range opts {
+			if capped && o.over {
+				continue
+			}
+			if g, ok := fewest[o.tp]; !ok || billed(o) < g {
+				fewest[o.tp] = billed(o)
+			}
+		}
+		if len(fewest) > 0 || len(opts) == 0 {
+			break // else every layout is over the cap: the fewest of all
 		}
 	}
-	return slices.DeleteFunc(opts, func(o *option) bool { return o.n*o.inst.GPUs > fewest[o.tp] })
+	most := 0
+	for _, g := range fewest {
+		most = max(most, g)
+	}
+	return slices.DeleteFunc(opts, func(o *option) bool { return billed(o) > most })
 }
 
 func cmpBool(a, b bool) int {
@@ -331,7 +346,10 @@ func cmpBool(a, b bool) int {
 // better orders options: within the GPU cap first; then carrying the
 // peak (below capacity: a fleet sized for the load always is; a fixed
 // fleet's layouts of the same GPUs need not be); then meeting every TTFT
-// target; then the least cost; then the first token soonest (the slowest
+// target; then the least cost; then within the target utilization (the
+// headroom a sized fleet keeps: 24 A100s fixed ran at TP 8 at 71 %, a
+// capacity.peak warning, where TP 4 on the same GPUs runs at 56 % and
+// meets every target); then the first token soonest (the slowest
 // route's p95, more than 1 % apart: at the same bill a workload without a
 // target still waits for it, and 32 replicas at TP 1 can queue a long
 // prompt for minutes where 8 at TP 4 of the same GPUs answer in seconds);
@@ -340,13 +358,19 @@ func cmpBool(a, b bool) int {
 // the targets for a fixed fleet, and 56 A10Gs the spec fixed ran as 14
 // four-GPU instances at 131 % of their capacity where 7 eight-GPU ones,
 // dearer a GPU-hour, carried the peak at 68 % (search compares a fixed
-// fleet's layouts of as many GPUs: sameHardware).
-func (a option) better(b option) bool {
+// fleet's layouts of the same hardware: sameHardware).
+func (a option) better(b option, target float64) bool {
 	if a.over != b.over {
 		return !a.over
 	}
 	if ca, cb := a.u < 1, b.u < 1; ca != cb {
 		return ca
+	} else if !ca && math.Abs(a.u-b.u) > 1e-9 {
+		// Neither carries the peak (a fixed fleet's layouts): the one
+		// nearest to it, whatever it costs, so that the fleet a denied
+		// option keeps does not get cheaper as its load grows past what
+		// its dearer layout carried (8 H100s at 98 %, then 4 at 388 %).
+		return a.u < b.u
 	}
 	if a.meets != b.meets {
 		return a.meets
@@ -354,11 +378,18 @@ func (a option) better(b option) bool {
 	if math.Abs(a.cost-b.cost) > 1e-9 {
 		return a.cost < b.cost
 	}
+	if wa, wb := a.within(target), b.within(target); wa != wb {
+		return wa
+	}
 	if ta, tb := a.first, b.first; ta < tb/1.01 || tb < ta/1.01 {
 		return ta < tb
 	}
 	return a.u < b.u-1e-12
 }
+
+// within: o runs at its peak within the target utilization (a sized
+// fleet always does; a fixed fleet's layout need not).
+func (o option) within(target float64) bool { return o.u <= target+1e-9 }
 
 // firstToken sets o.first, the p95 time to first token of o's slowest
 // route at o's own utilization, the figure the plan reports for the

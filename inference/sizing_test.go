@@ -1056,6 +1056,7 @@ func TestFixedFleetCarriesWhereALayoutDoes(t *testing.T) {
 				checked++
 				env := req.env(req.MaxContextTokens)
 				least, cheapest, any := math.Inf(1), math.Inf(1), false
+				within := map[float64]bool{} // a carrying layout at this cost runs within the target
 				opts := placements(t, req, &env)
 				slices.SortStableFunc(opts, func(a, b option) int { return stdcmp.Compare(req.cost(a, &env), req.cost(b, &env)) })
 				ptrs := make([]*option, len(opts))
@@ -1067,6 +1068,7 @@ func TestFixedFleetCarriesWhereALayoutDoes(t *testing.T) {
 					cheapest = math.Min(cheapest, req.cost(*o, &env))
 					if !o.over && o.u < 1 && o.meets {
 						any, least = true, math.Min(least, req.cost(*o, &env))
+						within[math.Round(req.cost(*o, &env)*1e6)] = within[math.Round(req.cost(*o, &env)*1e6)] || o.u <= req.TargetUtilization
 					}
 				}
 				if !any {
@@ -1085,6 +1087,11 @@ func TestFixedFleetCarriesWhereALayoutDoes(t *testing.T) {
 				if f.PeakUtilization >= 1 || !f.MeetsTTFT || got > least+1e-6 {
 					t.Errorf("%s on %d %s at %.0f tok/s: chose %d × %s TP %d (peak %.3f, meets %v, $%.2f/h) where a layout carries and meets at $%.2f/h",
 						c.model, n, c.gpu, load, f.Instances, f.InstanceType, f.TensorParallel, f.PeakUtilization, f.MeetsTTFT, got, least)
+				}
+				// At that cost, within the target where a layout is.
+				if within[math.Round(least*1e6)] && f.PeakUtilization > req.TargetUtilization+1e-9 {
+					t.Errorf("%s on %d %s at %.0f tok/s: chose TP %d at %.3f of capacity, above the %.2f target, where a layout of the same bill runs within it",
+						c.model, n, c.gpu, load, f.TensorParallel, f.PeakUtilization, req.TargetUtilization)
 				}
 			}
 		}
@@ -1249,9 +1256,9 @@ func TestFixedTPHoldsItsSize(t *testing.T) {
 
 // TestFixedFleetRunsItsGroupWhereAWSSellsIt: four H100s fixed run at
 // tensor-parallel size 1 on four p5.4xlarge while those carry the load,
-// and at a larger size on the p5.48xlarge (AWS sells no 4-GPU H100
-// instance: its eight billed, the spare four serving as replicas) once
-// they do not, saying so; they had stayed on the four one-GPU instances
+// and on the p5.48xlarge a group of two or four of them needs (AWS sells
+// no 4-GPU H100 instance: its eight billed, the spare four serving as
+// replicas) once they do not, at whatever size carries it best, saying so; they had stayed on the four one-GPU instances
 // at several times their capacity wherever one H100 held the model, and
 // moved to the p5.48xlarge only where it held it not. One H100 fixed has
 // no larger tensor-parallel group: a p5.48xlarge's eight would be another
@@ -1281,10 +1288,54 @@ func TestFixedFleetRunsItsGroupWhereAWSSellsIt(t *testing.T) {
 	if heavy.InstanceType == "" {
 		t.Fatal("four H100s never moved to the p5.48xlarge")
 	}
-	if heavy.BilledGPUs != 8 || heavy.TensorParallel < 2 || heavy.PeakUtilization >= 1 || !strings.Contains(strings.Join(heavy.Notes, " "), "not as the cheaper 4 × p5.4xlarge at tensor-parallel size 1") {
+	if heavy.BilledGPUs != 8 || heavy.PeakUtilization >= 1 || !strings.Contains(strings.Join(heavy.Notes, " "), "not as the cheaper 4 × p5.4xlarge at tensor-parallel size 1") {
 		t.Errorf("4 H100s past the one-GPU instances: %d × %s at TP %d, %d billed, %.2f of capacity, notes %q", heavy.Instances, heavy.InstanceType, heavy.TensorParallel, heavy.BilledGPUs, heavy.PeakUtilization, heavy.Notes)
+	}
+	// A hundred H100s under a 64-instance cap (a capacity block's) run on
+	// thirteen p5.48xlarge, at any size: a hundred one-GPU instances are
+	// over the cap and set no bound on the layouts within it.
+	capped := mustSize(t, Request{Model: m, GPU: g, Instances: p5, PeakInputTokS: 40000, PeakOutputTokS: 10000,
+		MaxContextTokens: 8192, MeanContextTokens: 8192, TargetUtilization: 0.7, MinReplicas: 1, FixedGPUs: 100, MaxInstances: 64})
+	if capped.InstanceType != "p5.48xlarge" || capped.Instances != 13 || capped.OverLimit {
+		t.Errorf("100 H100s under a 64-instance cap: %d × %s at TP %d, over %v", capped.Instances, capped.InstanceType, capped.TensorParallel, capped.OverLimit)
 	}
 	if one := size(1, 2000); one.InstanceType != "p5.4xlarge" || one.BilledGPUs != 1 || one.PeakUtilization < 1 {
 		t.Errorf("one H100 at 2,000 output tok/s: %d × %s, %d billed, %.2f of capacity; want one p5.4xlarge over its capacity", one.Instances, one.InstanceType, one.BilledGPUs, one.PeakUtilization)
+	}
+}
+
+// TestFixedFleetKeepsItsHeadroomAtTheSameBill: of a fixed fleet's layouts
+// billed alike that carry the peak and meet every target, one within the
+// target utilization is chosen over a faster first token above it: 24
+// A100s on three p4de ran at TP 8 at 71 % (capacity.peak) where TP 4 on
+// the same GPUs runs at 38 %.
+func TestFixedFleetKeepsItsHeadroomAtTheSameBill(t *testing.T) {
+	m, g := catalogPair(t, "qwen3-coder-30b-a3b", "a100-80gb")
+	p4de := []PricedInstance{{Type: "p4de.24xlarge", GPUs: 8, GPUHourUSD: 3.43}}
+	tied := 0
+	for _, load := range grid(500, 12000, 250) {
+		req := Request{Model: m, GPU: g, Instances: p4de, PeakInputTokS: 4 * load, PeakOutputTokS: load, MaxContextTokens: 8192,
+			MeanContextTokens: 8192, Workloads: []Workload{{Name: "w", ContextTokens: 8192}}, TargetUtilization: 0.7, FixedGPUs: 24}
+		f, err := Size(req)
+		if err != nil {
+			continue
+		}
+		env := req.env(req.MaxContextTokens)
+		var within, above bool
+		for _, o := range placements(t, req, &env) {
+			if o.routes, o.meets = req.latency(&o, &env, false); !o.over && o.u < 1 && o.meets {
+				within = within || o.u <= req.TargetUtilization
+				above = above || o.u > req.TargetUtilization
+			}
+		}
+		if within && above {
+			tied++
+			if f.PeakUtilization > req.TargetUtilization {
+				t.Errorf("24 A100s at %.0f output tok/s: TP %d at %.3f of capacity, where a layout of the same GPUs runs within the 0.70 target", load, f.TensorParallel, f.PeakUtilization)
+			}
+		}
+	}
+	if tied == 0 {
+		t.Error("no load where one layout runs within the target and another above it")
 	}
 }
