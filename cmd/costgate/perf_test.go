@@ -361,6 +361,13 @@ func TestPerfRequestRate(t *testing.T) {
 	if past.TTFTMs != nil || *past.OutputTokS != *saturated.OutputTokS {
 		t.Errorf("past capacity: TTFT %v, %v output tok/s; want null and the saturated %v", past.TTFTMs, *past.OutputTokS, *saturated.OutputTokS)
 	}
+	// vLLM's default budget is weighed at the same rate: below capacity
+	// 2,048 tokens a step serves the same output (read against a
+	// saturated prediction, the note had said it served more).
+	light := perfOf[answer](t, rateArgs("qwen3-coder-30b-a3b", "h100", "1", "vllm", "8192", "1024", "0.3"))
+	if strings.Contains(strings.Join(light.Notes, " "), "default token budget") {
+		t.Errorf("at 0.3 requests a second, below capacity: %q", light.Notes)
+	}
 	code, text, stderr := runCLI("perf", "--model", "qwen3-30b-a3b", "--gpu", "h100", "--tp", "1", "--engine", "vllm", "--input-tokens", "2000", "--output-tokens", "200", "--request-rate", "2.5")
 	if code != 0 || !strings.Contains(text, "request rate 2.5 a second, arriving at random (open loop)") {
 		t.Errorf("text answer (exit %d, %s):\n%s", code, stderr, text)

@@ -164,16 +164,13 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 	if conc != nil {
 		c.Concurrency = *conc
 	}
-	predict := Predict
-	if rate != nil {
-		predict = func(c Config) Result { return PredictRate(c, *rate) }
-	}
+	predict := predictor(rate)
 	res := predict(c)
 	if between {
 		c.Compiled = true
 		res = runtimes(res, predict(c))
 	}
-	res.Notes = append(res.Notes, defaultBudgetNote(c, res)...)
+	res.Notes = append(res.Notes, defaultBudgetNote(c, res, predict)...)
 	a := Answer{Model: m.ID, HFRepo: repo, GPU: g.ID, TP: q.TP, GPUs: gpus, Precision: q.Precision, KVPrecision: kv,
 		Engine: q.Engine, InputTokens: q.InputTokens, OutputTokens: q.OutputTokens, Concurrency: conc, RequestRate: rate,
 		MaxNumBatchedTokens: stepBudget(c), Result: res}
@@ -186,6 +183,15 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 		}
 	}
 	return a, nil
+}
+
+// predictor answers a configuration at the load a query asks: its
+// concurrency (Predict), or the request rate when one is given.
+func predictor(rate *float64) func(Config) Result {
+	if rate == nil {
+		return Predict
+	}
+	return func(c Config) Result { return PredictRate(c, *rate) }
 }
 
 // queryLoad is the load q asks: a number of requests in flight (nil at
@@ -238,14 +244,16 @@ func checkLaunch(q Query) error {
 // the start-up forward over that budget takes its activations from the
 // cache (vllmActivations). At these defaults an H100 can hold fewer
 // sequences than an A100 80GB and serve the same job slower; the same
-// launch at 2,048 tells what the budget costs.
-func defaultBudgetNote(c Config, r Result) []string {
+// launch at 2,048 tells what the budget costs, asked at the same load
+// (predict: at a request rate, the same rate, where a rate-limited
+// output read against a saturated one had claimed 2,048 served more).
+func defaultBudgetNote(c Config, r Result, predict func(Config) Result) []string {
 	if c.Engine != "vllm" || c.MaxNumTokens > 0 || stepBudget(c) <= vllmSmallBudget {
 		return nil
 	}
 	small := c
 	small.MaxNumTokens = vllmSmallBudget
-	s := Predict(small)
+	s := predict(small)
 	// Only where the cache's sequences are what holds the job back: a
 	// launch at 2,048 that fits where this one does not, or holds more
 	// sequences and serves a tenth more or better (two more of hundreds
