@@ -1,9 +1,9 @@
 # The team of examples/current-lineup.hcl on the article's models (June 2026),
 # legacy or superseded by November 2026: GPT-5.4 mini for completion, Claude
-# Sonnet 4.6 for agent work. The self-hosted side is the article's 4 H100s.
-# At these prices the fleet is cheaper; on today's lineup managed APIs are
-# (docs/PRICING.md):
-#   costgate plan examples/article-lineup.hcl --as-of 2026-11-30   # self_hosted
+# Sonnet 4.6 for agent work. The self-hosted side is the article's 4 H100s,
+# which AWS bills as a p5.48xlarge's 8: at these prices managed APIs are
+# still cheaper, but close (docs/PRICING.md):
+#   costgate plan examples/article-lineup.hcl --as-of 2026-11-30   # managed, close
 team "article-lineup" {
   developers           = 150
   tokens_per_developer = [20e6, 40e6]

@@ -5,10 +5,12 @@
 # $3/GPU-hour for 720 hours plus $2,000-4,000 of SRE time, and, as in the
 # article's table, the quality gap is reported but left out of the decision.
 #
-# The decision flips twice (docs/PRICING.md):
-#   costgate plan examples/article-lineup.hcl --as-of 2026-11-30   # self_hosted
-#   costgate plan examples/current-lineup.hcl --as-of 2026-11-30   # managed
-#   costgate plan examples/current-lineup.hcl --as-of 2026-12-01   # self_hosted:
+# The verdict moves with the prices (docs/PRICING.md): the decision is
+# managed on all three, priced as AWS bills the fleet (the 4 H100s run on a
+# p5.48xlarge, all 8 billed):
+#   costgate plan examples/article-lineup.hcl --as-of 2026-11-30   # close
+#   costgate plan examples/current-lineup.hcl --as-of 2026-11-30   # managed wins
+#   costgate plan examples/current-lineup.hcl --as-of 2026-12-01   # close:
 #     Gemini 4 Carbon doubles that day, and the 2026-11-30 plan warns of it.
 team "current-lineup" {
   developers           = 150
