@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/costgate/costgate/architecture"
 	"github.com/costgate/costgate/costmodel"
 	"github.com/costgate/costgate/modelcatalog"
 	"github.com/costgate/costgate/plan"
@@ -51,6 +52,9 @@ the team today's row included. Another note names the options that plan
 denies at the team's size and the policies that deny them: the rows and
 the breakeven compare costs, and an option denied whatever it costs
 (managed APIs under compliance.external_api) is no choice at any size.
+Where self-hosting costs more again at a larger team the table prices (a
+fixed fleet that carries the load up to a size, compared beyond it as the
+dearer fleet that would), a note says the breakeven opens a window.
 
 Without --plot it prints a table at log-spaced team sizes (1, 2, 5, 10, 20,
 50, …) plus the team today and the breakeven. With --plot it draws a chart:
@@ -119,6 +123,9 @@ func runBreakeven(cmd *cobra.Command, f *breakevenFlags, path string) error {
 	notes, err := gatedToday(cmd.Context(), s, cat, asOf, ch)
 	if err != nil {
 		return invalid(fmt.Errorf("price %s: %w", path, err))
+	}
+	if n := windowNote(ch); n != "" {
+		notes = append(notes, n)
 	}
 	data := report.ChartData{Spec: path, Team: s.Team.Name, AsOf: date, Points: ch.Points, Breakeven: ch.Breakeven, Current: s.Team.Developers, TeamToday: ch.TeamToday, Notes: notes}
 	out := cmd.OutOrStdout()
@@ -195,6 +202,26 @@ func gatedToday(ctx context.Context, s *spec.Spec, cat *modelcatalog.Catalog, as
 		notes = append(notes, n)
 	}
 	return notes, nil
+}
+
+// windowNote says where self-hosting costs no more than managed APIs at
+// the breakeven but more again at a larger team the chart prices (a fixed
+// fleet that carries the load up to a size and is compared beyond it as
+// the dearer fleet that would): the breakeven is then where a window
+// opens, not a threshold; "" when no row past it is dearer.
+func windowNote(ch *costmodel.Chart) string {
+	if ch.Breakeven == nil {
+		return ""
+	}
+	for _, p := range ch.Points {
+		m, okm := p.Options[architecture.Managed]
+		sh, oks := p.Options[architecture.SelfHosted]
+		if p.Developers > *ch.Breakeven && okm && oks && sh.Expected > m.Expected {
+			return fmt.Sprintf("self-hosted costs no more than managed from %s developers, but more again at %s (%s against %s): the breakeven opens a window, not a threshold",
+				units.Count(float64(*ch.Breakeven)), units.Count(float64(p.Developers)), units.USD(sh.Expected).Whole(), units.USD(m.Expected).Whole())
+		}
+	}
+	return ""
 }
 
 // deniedToday names the options the plan at the team's size (mid

@@ -364,3 +364,32 @@ func TestBreakevenNamesThePlansDenials(t *testing.T) {
 		})
 	}
 }
+
+// TestBreakevenWindow: where self-hosting costs no more than managed at
+// the breakeven but more again at a larger team the chart prices (the
+// article's four H100s carry 201 developers' load on a p5.48xlarge; at 500
+// the fleet that would carry it costs more than managed APIs), a note
+// says the breakeven opens a window; none where it is a threshold.
+func TestBreakevenWindow(t *testing.T) {
+	for _, tc := range []struct{ spec, want string }{
+		{"article-lineup", "self-hosted costs no more than managed from 201 developers, but more again at 500"},
+		{"regulated", ""},
+	} {
+		t.Run(tc.spec, func(t *testing.T) {
+			code, out, stderr := runCLI("breakeven", "../../examples/"+tc.spec+".hcl", "--as-of", "2026-11-30", "--format", "json")
+			if code != 0 {
+				t.Fatalf("breakeven exit %d: %s", code, stderr)
+			}
+			var be struct {
+				Notes []string `json:"notes"`
+			}
+			if err := json.Unmarshal([]byte(out), &be); err != nil {
+				t.Fatal(err)
+			}
+			notes := strings.Join(be.Notes, "\n")
+			if tc.want == "" && strings.Contains(notes, "window") || tc.want != "" && !strings.Contains(notes, tc.want) {
+				t.Errorf("notes %q, want %q", be.Notes, tc.want)
+			}
+		})
+	}
+}
