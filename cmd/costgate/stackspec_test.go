@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,6 +93,9 @@ func TestStackSpecGatesTheStacksResources(t *testing.T) {
 		{"", 0},
 		{"  costgate:allowedCidrs: [\"10.0.0.0/8\"]\n", 0},
 		{"  costgate:allowedCidrs: [\"0.0.0.0/0\"]\n", 1},
+		// Sixty public /8s, within the group's rule quota, each no wider
+		// than 10.0.0.0/8: judged one by one they had passed.
+		{"  costgate:allowedCidrs: [" + slash8s(1, 60) + "]\n", 1},
 	} {
 		stack := filepath.Join(dir, "Pulumi.prod.yaml")
 		if err := os.WriteFile(stack, []byte("config:\n  costgate:spec: "+specPath+"\n"+tc.cidrs), 0o600); err != nil {
@@ -107,4 +111,14 @@ func TestStackSpecGatesTheStacksResources(t *testing.T) {
 			}
 		}
 	}
+}
+
+// slash8s lists the IPv4 /8s from.0.0.0/8 to to.0.0.0/8, quoted, for a
+// YAML flow sequence.
+func slash8s(from, to int) string {
+	var out []string
+	for i := from; i <= to; i++ {
+		out = append(out, fmt.Sprintf("%q", fmt.Sprintf("%d.0.0.0/8", i)))
+	}
+	return strings.Join(out, ", ")
 }

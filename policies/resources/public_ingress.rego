@@ -48,6 +48,38 @@ deny contains {"policy": "resources.public_ingress", "msg": msg} if {
 	msg := sprintf("%s %s accepts ports %v-%v from %s: allow only the clients' CIDRs (costgate:allowedCidrs)", [rtype, rname, rule.from, rule.to, cidr])
 }
 
+# Ranges judged one by one let a list of them span the internet: all 256
+# IPv4 /8s, or 60 public ones within a security group's rule quota, each
+# no wider than a private network's 10.0.0.0/8. A resource's ingress
+# ranges outside the private networks (RFC 1918) are merged across its
+# rules and ports and counted: more public addresses than a /8 holds is as
+# open as a range wider than one.
+private_ipv4 := ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"]
+
+private(cidr) if {
+	some p in private_ipv4
+	net.cidr_contains(p, cidr)
+}
+
+public_ipv4_addresses := sum([bits.lsh(1, 32 - to_number(split(c, "/")[1])) |
+	some c in net.cidr_merge([cidr |
+		some rule in ingress
+		some cidr in rule.cidrs
+		not contains(cidr, ":")
+		not private(cidr)
+	])
+])
+
+deny contains {"policy": "resources.public_ingress", "msg": msg} if {
+	input.__type in {
+		"aws:ec2/securityGroup:SecurityGroup",
+		"aws:ec2/securityGroupRule:SecurityGroupRule",
+		"aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+	}
+	public_ipv4_addresses > bits.lsh(1, 24)
+	msg := sprintf("%s %s accepts %v public IPv4 addresses across its ingress rules, more than a /8 holds: ranges that together span that much of the internet are as open as a wider one; allow only the clients' CIDRs (costgate:allowedCidrs)", [rtype, rname, public_ipv4_addresses])
+}
+
 # A database with a public address answers the internet as soon as a
 # security group lets it: the router's stays private.
 deny contains {"policy": "resources.public_ingress", "msg": msg} if {

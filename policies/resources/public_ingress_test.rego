@@ -59,3 +59,28 @@ test_public_ingress_denies_public_database if {
 test_public_ingress_allows_private_database if {
 	not "resources.public_ingress" in ids(deny) with input as {"__type": "aws:rds/instance:Instance", "__name": "db", "properties": {"publiclyAccessible": false}}
 }
+
+slash8s(from, to) := [sprintf("%d.0.0.0/8", [i]) | some i in numbers.range(from, to)]
+
+test_public_ingress_denies_every_slash8 if {
+	"resources.public_ingress" in ids(deny) with input as sg([{"protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": slash8s(0, 255)}])
+}
+
+test_public_ingress_denies_sixty_public_slash8s_over_rules if {
+	"resources.public_ingress" in ids(deny) with input as sg([
+		{"protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": slash8s(1, 9)},
+		{"protocol": "tcp", "fromPort": 443, "toPort": 443, "cidrBlocks": slash8s(11, 61)},
+	])
+}
+
+test_public_ingress_denies_two_apart_public_slash8s if {
+	"resources.public_ingress" in ids(deny) with input as sg([{"protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": ["1.0.0.0/8", "3.0.0.0/8"]}])
+}
+
+test_public_ingress_allows_one_public_slash8 if {
+	not "resources.public_ingress" in ids(deny) with input as sg([{"protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": ["1.0.0.0/8", "1.2.0.0/16"]}])
+}
+
+test_public_ingress_allows_every_private_network if {
+	not "resources.public_ingress" in ids(deny) with input as sg([{"protocol": "tcp", "fromPort": 80, "toPort": 80, "cidrBlocks": ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"]}])
+}
