@@ -96,6 +96,11 @@ func TestStackSpecGatesTheStacksResources(t *testing.T) {
 		// Sixty public /8s, within the group's rule quota, each no wider
 		// than 10.0.0.0/8: judged one by one they had passed.
 		{"  costgate:allowedCidrs: [" + slash8s(1, 60) + "]\n", 1},
+		// The same list as /9s, each half as wide: still 2^29 public
+		// addresses. And one no CIDR parser reads: refused by the stack's
+		// own check (exit 2) before a policy sums anything.
+		{"  costgate:allowedCidrs: [" + strings.ReplaceAll(slash8s(1, 60), "/8", "/9") + "]\n", 1},
+		{"  costgate:allowedCidrs: [" + slash8s(1, 59) + ", \"61.0.0.0/08\"]\n", 2},
 	} {
 		stack := filepath.Join(dir, "Pulumi.prod.yaml")
 		if err := os.WriteFile(stack, []byte("config:\n  costgate:spec: "+specPath+"\n"+tc.cidrs), 0o600); err != nil {
