@@ -363,9 +363,11 @@ func (a option) better(b option, target float64) bool {
 	if a.over != b.over {
 		return !a.over
 	}
-	if ca, cb := a.u < 1, b.u < 1; ca != cb {
+	ca, cb := a.u < 1, b.u < 1
+	if ca != cb {
 		return ca
-	} else if !ca && math.Abs(a.u-b.u) > 1e-9 {
+	}
+	if !ca && math.Abs(a.u-b.u) > 1e-9 {
 		// Neither carries the peak (a fixed fleet's layouts): the one
 		// nearest to it, whatever it costs, so that the fleet a denied
 		// option keeps does not get cheaper as its load grows past what

@@ -337,17 +337,7 @@ func TestBreakevenNamesThePlansDenials(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("breakeven exit %d: %s", code, stderr)
 			}
-			code, out, stderr := runCLI("breakeven", path, "--as-of", asOf, "--format", "json")
-			if code != 0 {
-				t.Fatalf("breakeven --format json exit %d: %s", code, stderr)
-			}
-			var be struct {
-				Notes []string `json:"notes"`
-			}
-			if err := json.Unmarshal([]byte(out), &be); err != nil {
-				t.Fatal(err)
-			}
-			notes := strings.Join(be.Notes, "\n")
+			notes := breakevenNotes(t, path, asOf)
 			if tc.want == "" {
 				if strings.Contains(notes+text, "the plan denies") {
 					t.Errorf("a note names a denial the plan does not make:\n%s", text)
@@ -359,7 +349,7 @@ func TestBreakevenNamesThePlansDenials(t *testing.T) {
 				t.Fatalf("breakeven --plot exit %d: %s", code, stderr)
 			}
 			if !strings.Contains(notes, tc.want) || !strings.Contains(text, tc.want) || !strings.Contains(plotted, tc.want) {
-				t.Errorf("no note says %q:\n%s\njson notes: %q", tc.want, text, be.Notes)
+				t.Errorf("no note says %q:\n%s\njson notes: %q", tc.want, text, notes)
 			}
 		})
 	}
@@ -376,20 +366,27 @@ func TestBreakevenWindow(t *testing.T) {
 		{"regulated", ""},
 	} {
 		t.Run(tc.spec, func(t *testing.T) {
-			code, out, stderr := runCLI("breakeven", "../../examples/"+tc.spec+".hcl", "--as-of", "2026-11-30", "--format", "json")
-			if code != 0 {
-				t.Fatalf("breakeven exit %d: %s", code, stderr)
-			}
-			var be struct {
-				Notes []string `json:"notes"`
-			}
-			if err := json.Unmarshal([]byte(out), &be); err != nil {
-				t.Fatal(err)
-			}
-			notes := strings.Join(be.Notes, "\n")
+			notes := breakevenNotes(t, "../../examples/"+tc.spec+".hcl", "2026-11-30")
 			if tc.want == "" && strings.Contains(notes, "window") || tc.want != "" && !strings.Contains(notes, tc.want) {
-				t.Errorf("notes %q, want %q", be.Notes, tc.want)
+				t.Errorf("notes %q, want %q", notes, tc.want)
 			}
 		})
 	}
+}
+
+// breakevenNotes is `costgate breakeven SPEC --format json`'s notes at
+// asOf, one a line; an exit other than 0 fails t.
+func breakevenNotes(t *testing.T, spec, asOf string) string {
+	t.Helper()
+	code, out, stderr := runCLI("breakeven", spec, "--as-of", asOf, "--format", "json")
+	if code != 0 {
+		t.Fatalf("breakeven %s exit %d: %s", spec, code, stderr)
+	}
+	var be struct {
+		Notes []string `json:"notes"`
+	}
+	if err := json.Unmarshal([]byte(out), &be); err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(be.Notes, "\n")
 }

@@ -115,8 +115,11 @@ func runPerf(cmd *cobra.Command, q perf.Query, format, configFile string) error 
 	if cmd.Flags().Changed("gpus") && q.GPUs < 1 {
 		return invalid(fmt.Errorf("--gpus %d: want at least 1", q.GPUs))
 	}
-	if cmd.Flags().Changed("request-rate") && !(q.RequestRate > 0) {
-		return invalid(fmt.Errorf("--request-rate %g: want requests a second across the deployment, above 0", q.RequestRate))
+	// 0 would read as the flag unset (the query's own check sees no rate).
+	if cmd.Flags().Changed("request-rate") {
+		if err := perf.CheckRequestRate(q.RequestRate); err != nil {
+			return invalid(err)
+		}
 	}
 	if cmd.Flags().Changed("max-num-seqs") && q.MaxNumSeqs < 1 {
 		return invalid(fmt.Errorf("--max-num-seqs %d: want at least 1", q.MaxNumSeqs))

@@ -185,6 +185,15 @@ func Ask(cat *modelcatalog.Catalog, q Query) (Answer, error) {
 	return a, nil
 }
 
+// CheckRequestRate says why r cannot be a query's arrival rate: it is
+// requests a second across the deployment, finite and above 0.
+func CheckRequestRate(r float64) error {
+	if !(r > 0) || math.IsInf(r, 0) {
+		return fmt.Errorf("--request-rate %g: want requests a second across the deployment, above 0", r)
+	}
+	return nil
+}
+
 // predictor answers a configuration at the load a query asks: its
 // concurrency (Predict), or the request rate when one is given.
 func predictor(rate *float64) func(Config) Result {
@@ -201,8 +210,8 @@ func queryLoad(q Query) (conc *int, rate *float64, err error) {
 	case q.RequestRate != 0 && q.Concurrency != "":
 		return nil, nil, fmt.Errorf("--request-rate %g and --concurrency %q: give one, a rate of arrivals or a number of requests in flight", q.RequestRate, q.Concurrency)
 	case q.RequestRate != 0:
-		if !(q.RequestRate > 0) || math.IsInf(q.RequestRate, 0) {
-			return nil, nil, fmt.Errorf("--request-rate %g: want requests a second across the deployment, above 0", q.RequestRate)
+		if err := CheckRequestRate(q.RequestRate); err != nil {
+			return nil, nil, err
 		}
 		r := q.RequestRate
 		return nil, &r, nil
